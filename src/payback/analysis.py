@@ -1,0 +1,234 @@
+"""The answer for one scenario: plain numbers, reasons and verdicts, ready for any interface."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from payback.engine import COMPONENTS, AlternativeOutcome, OptionCosts, evaluate
+from payback.model._types import FloatArray
+from payback.scenario import Scenario
+
+__all__ = ["AlternativeResult", "Analysis", "OptionResult", "analyze", "usd"]
+
+PAYBACK_WINDOWS = (3, 6, 12)
+"""Months for the "pays back within" questions; a quarter is 3."""
+
+
+def usd(value: float, decimals: int | None = None) -> str:
+    """Money as text; by default cents below $1,000 and whole dollars above.
+
+    >>> usd(40.0), usd(20750.0), usd(-1234.567), usd(-1234.5, 2)
+    ('$40.00', '$20,750', '-$1,235', '-$1,234.50')
+    """
+    if decimals is None:
+        decimals = 2 if abs(value) < 1000 else 0
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.{decimals}f}"
+
+
+def _floats(a: FloatArray) -> list[float]:
+    return [float(x) for x in np.asarray(a, dtype=np.float64).ravel()]
+
+
+def _maybe(x: FloatArray | float) -> float | None:
+    value = float(x)
+    return None if math.isnan(value) else value
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """Monthly costs of one option."""
+
+    name: str
+    kind: str
+    monthly_cost_usd: list[float]
+    components_usd: dict[str, list[float]]
+    """Monthly cost by component (``api``, ``gpus``, ``escalation``, ``ops``,
+    ``retraining``); components that are zero in every month are left out."""
+    usd_per_1k_requests: list[float]
+    """Effective cost of 1,000 requests in each month (escalation included)."""
+    gpus: list[float] | None
+
+    @classmethod
+    def _from(cls, name: str, kind: str, costs: OptionCosts, requests: FloatArray) -> OptionResult:
+        return cls(
+            name=name,
+            kind=kind,
+            monthly_cost_usd=_floats(costs.monthly_usd),
+            components_usd={
+                k: _floats(costs.components[k])
+                for k in COMPONENTS
+                if k in costs.components and np.any(costs.components[k] != 0)
+            },
+            usd_per_1k_requests=_floats(costs.monthly_usd / requests * 1000.0),
+            gpus=None if costs.gpus is None else _floats(costs.gpus),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "monthly_cost_usd": self.monthly_cost_usd,
+            "components_usd": self.components_usd,
+            "usd_per_1k_requests": self.usd_per_1k_requests,
+        }
+        if self.gpus is not None:
+            out["gpus"] = self.gpus
+        return out
+
+
+@dataclass(frozen=True)
+class AlternativeResult(OptionResult):
+    """One alternative compared with the baseline."""
+
+    one_time_usd: float = 0.0
+    one_time_items_usd: dict[str, float] | None = None
+    cumulative_savings_usd: list[float] | None = None
+    """S(0..H), month 0 first."""
+    break_even_month: float | None = None
+    break_even_requests: float | None = None
+    npv_usd: float = 0.0
+    pays_back_within: dict[str, bool | None] | None = None
+    """Keys "3", "6", "12" and "horizon"; ``None`` where the horizon is too short to tell."""
+    reason: str | None = None
+    """Why it never pays back within the horizon; ``None`` when it does."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return super().to_dict() | {
+            "one_time_usd": self.one_time_usd,
+            "one_time_items_usd": self.one_time_items_usd,
+            "cumulative_savings_usd": self.cumulative_savings_usd,
+            "break_even_month": self.break_even_month,
+            "break_even_requests": self.break_even_requests,
+            "npv_usd": self.npv_usd,
+            "pays_back_within": self.pays_back_within,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The deterministic answer for a scenario."""
+
+    scenario: Scenario
+    requests_per_month: list[float]
+    baseline: OptionResult
+    alternatives: list[AlternativeResult]
+
+    @property
+    def name(self) -> str:
+        return self.scenario.scenario.name
+
+    @property
+    def horizon_months(self) -> int:
+        return self.scenario.scenario.horizon_months
+
+    def verdict(self) -> str:
+        """One line: the best alternative by NPV and when (or why not) it pays back."""
+        best = max(self.alternatives, key=lambda a: a.npv_usd)
+        line = _alternative_verdict(
+            best, self.horizon_months, self.scenario.scenario.discount_rate_annual
+        )
+        if len(self.alternatives) > 1:
+            line = f"best of {len(self.alternatives)} by NPV: {line}"
+        return line
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.name,
+            "horizon_months": self.horizon_months,
+            "discount_rate_annual": self.scenario.scenario.discount_rate_annual,
+            "requests_per_month": self.requests_per_month,
+            "baseline": self.baseline.to_dict(),
+            "alternatives": [a.to_dict() for a in self.alternatives],
+            "verdict": self.verdict(),
+        }
+
+
+def _pays_back_within(month: float | None, horizon: int) -> dict[str, bool | None]:
+    out: dict[str, bool | None] = {}
+    for k in PAYBACK_WINDOWS:
+        if month is not None:
+            out[str(k)] = month <= k
+        else:
+            out[str(k)] = False if k <= horizon else None
+    out["horizon"] = month is not None
+    return out
+
+
+def _reason(saved: FloatArray, cumulative: FloatArray) -> str:
+    """Why the cumulative savings never reach zero, in one phrase."""
+    horizon = saved.shape[-1]
+    if np.all(saved <= 0):
+        return f"the alternative costs more every month ({usd(-float(saved[0]))} more in month 1)"
+    last = float(saved[-1])
+    shortfall = -float(cumulative[-1])
+    if last > 0:
+        needed = horizon + math.ceil(shortfall / last)
+        return (
+            f"saves {usd(last)}/month (month {horizon}), needs ~{needed} months to recover "
+            f"the {usd(shortfall)} still owed at month {horizon}"
+        )
+    first_worse = int(np.argmax(saved <= 0)) + 1
+    return (
+        f"savings end in month {first_worse} (costs {usd(-last)} more in month {horizon}), "
+        f"{usd(shortfall)} is never recovered"
+    )
+
+
+def _alternative_verdict(alt: AlternativeResult, horizon: int, rate: float) -> str:
+    npv = f"NPV {usd(alt.npv_usd)} over {horizon} months" + (f" at {rate:.0%}" if rate else "")
+    if alt.break_even_month is None:
+        return f"{alt.name!r} does not pay back within {horizon} months: {alt.reason}"
+    if alt.break_even_month == 0:
+        if alt.npv_usd < 0:
+            return f"{alt.name!r} has no one-time cost but costs more to run: {npv}"
+        return f"{alt.name!r} pays back at once (no one-time cost); {npv}"
+    quarter = "within a quarter" if alt.break_even_month <= 3 else "not within a quarter"
+    requests = alt.break_even_requests or 0.0
+    return (
+        f"{alt.name!r} pays back in month {alt.break_even_month:.1f} "
+        f"(after ~{requests:,.0f} requests), {quarter}; {npv}"
+    )
+
+
+def _alternative_result(
+    name: str, kind: str, outcome: AlternativeOutcome, base: OptionCosts, requests: FloatArray
+) -> AlternativeResult:
+    plain = OptionResult._from(name, kind, outcome.costs, requests)
+    month = _maybe(outcome.break_even_month)
+    saved = base.monthly_usd - outcome.costs.monthly_usd
+    horizon = requests.shape[-1]
+    return AlternativeResult(
+        **plain.__dict__,
+        one_time_usd=float(outcome.one_time_usd),
+        one_time_items_usd={k: float(v) for k, v in outcome.one_time_items_usd.items()},
+        cumulative_savings_usd=_floats(outcome.cumulative_savings_usd),
+        break_even_month=month,
+        break_even_requests=_maybe(outcome.break_even_requests),
+        npv_usd=float(outcome.npv_usd),
+        pays_back_within=_pays_back_within(month, horizon),
+        reason=None if month is not None else _reason(saved, outcome.cumulative_savings_usd),
+    )
+
+
+def analyze(scenario: Scenario) -> Analysis:
+    """The deterministic analysis of a scenario (see DESIGN.md, the accounting model)."""
+    ev = evaluate(scenario)
+    baseline = OptionResult._from(
+        scenario.baseline.name, scenario.baseline.kind, ev.baseline, ev.requests
+    )
+    alternatives = [
+        _alternative_result(option.name, option.kind, outcome, ev.baseline, ev.requests)
+        for option, outcome in zip(scenario.alternatives, ev.alternatives, strict=True)
+    ]
+    return Analysis(
+        scenario=scenario,
+        requests_per_month=_floats(ev.requests),
+        baseline=baseline,
+        alternatives=alternatives,
+    )

@@ -1,0 +1,261 @@
+"""From a scenario to monthly cash flows, vectorized over samples.
+
+:func:`evaluate` reads every number of a scenario by its dotted path
+(``traffic.requests_per_month``, ``alternatives.0.usd_per_gpu_hour``,
+``alternatives.0.one_time.engineer_hours``). Any of them may be *overridden* by an
+array of samples; all outputs then carry the samples on their leading axes and the
+month on the last one. Monte Carlo, sensitivity swings and solving for a threshold all
+go through this one function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from payback import model
+from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
+from payback.scenario import (
+    HostedApiOption,
+    PerRequestOption,
+    Scenario,
+    ScenarioError,
+    SelfHostedOption,
+)
+
+__all__ = [
+    "AlternativeOutcome",
+    "Evaluation",
+    "OptionCosts",
+    "evaluate",
+    "numeric_paths",
+    "value_at",
+]
+
+Overrides = Mapping[str, ArrayLike]
+
+COMPONENTS = ("api", "gpus", "escalation", "ops", "retraining")
+"""Names of the monthly cost components, in display order."""
+
+
+@dataclass(frozen=True)
+class OptionCosts:
+    """Monthly running costs of one option [USD/month], month on the last axis."""
+
+    monthly_usd: FloatArray
+    """Total cost of each month."""
+    components: dict[str, FloatArray]
+    """The total split by :data:`COMPONENTS` (only those that apply)."""
+    gpus: FloatArray | None = None
+    """GPUs rented each month (always-on) or busy GPU-hours / 730 (scale to zero)."""
+
+
+@dataclass(frozen=True)
+class AlternativeOutcome:
+    """What switching from the baseline to one alternative gives."""
+
+    costs: OptionCosts
+    one_time_items_usd: dict[str, FloatArray]
+    """One-time cost by item (data, engineering, eval, training) [USD]."""
+    one_time_usd: FloatArray
+    cumulative_savings_usd: FloatArray
+    """S(0..H), month 0 first [USD]."""
+    break_even_month: FloatArray
+    """Fractional month of the first S ≥ 0; ``nan`` when never within the horizon."""
+    break_even_requests: FloatArray
+    """Cumulative requests at the break-even time; ``nan`` when never."""
+    npv_usd: FloatArray
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Cash flows of a scenario; arrays may carry sample axes before the month axis."""
+
+    horizon_months: int
+    requests: FloatArray
+    """Requests in each month [requests/month]."""
+    baseline: OptionCosts
+    alternatives: list[AlternativeOutcome] = field(default_factory=list)
+
+
+def value_at(scenario: Scenario, path: str) -> Any:
+    """The value at a dotted path of the scenario, e.g. ``alternatives.0.usd_per_gpu_hour``.
+
+    Raises :class:`ScenarioError` when the path names nothing.
+    """
+    node: Any = scenario
+    for part in path.split("."):
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ScenarioError(f"{path}: no such field ({part!r} is not an index)")
+            node = node[int(part)]
+        elif isinstance(node, BaseModel) and part in type(node).model_fields:
+            node = getattr(node, part)
+        else:
+            raise ScenarioError(f"{path}: no such field in the scenario")
+    return node
+
+
+def numeric_paths(scenario: Scenario) -> list[str]:
+    """Dotted paths of every numeric (non-boolean) field set in the scenario."""
+    out: list[str] = []
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name), f"{prefix}{name}.")
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{prefix}{i}.")
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            out.append(prefix[:-1])
+
+    walk(scenario, "")
+    return out
+
+
+class _Inputs:
+    """Numbers of a scenario by path, with overrides taking precedence."""
+
+    def __init__(self, scenario: Scenario, overrides: Overrides) -> None:
+        self.scenario = scenario
+        self.overrides = {k: as_float(v) for k, v in overrides.items()}
+        for path in self.overrides:
+            current = value_at(scenario, path)
+            if isinstance(current, bool) or not isinstance(current, int | float | None):
+                raise ScenarioError(f"{path}: not a numeric field, cannot be varied")
+
+    def __call__(self, path: str) -> FloatArray:
+        if path in self.overrides:
+            return self.overrides[path]
+        value = value_at(self.scenario, path)
+        if value is None:
+            raise ScenarioError(f"{path}: required here but not given")
+        return as_float(value)
+
+
+def _running_cost(
+    get: _Inputs, path: str, option: Any, requests: FloatArray
+) -> tuple[str, FloatArray, FloatArray | None]:
+    """The usage-driven cost of serving ``requests`` with ``option``.
+
+    Returns the component it belongs to (``api`` or ``gpus``), the cost [USD/month] and,
+    for GPUs, the GPUs in use each month.
+    """
+    if isinstance(option, PerRequestOption):
+        cost = model.per_request_cost(
+            requests, get(f"{path}.usd_per_1k_requests"), get(f"{path}.price_change_annual")
+        )
+        return "api", cost, None
+    if isinstance(option, HostedApiOption):
+        cached_path = f"{path}.cached_input_usd_per_mtok"
+        has_cached = option.cached_input_usd_per_mtok is not None or cached_path in get.overrides
+        cost = model.hosted_api_cost(
+            requests,
+            input_tokens=get("traffic.input_tokens"),
+            output_tokens=get("traffic.output_tokens"),
+            cached_input_share=get("traffic.cached_input_share"),
+            input_usd_per_mtok=get(f"{path}.input_usd_per_mtok"),
+            cached_input_usd_per_mtok=get(
+                cached_path if has_cached else f"{path}.input_usd_per_mtok"
+            ),
+            output_usd_per_mtok=get(f"{path}.output_usd_per_mtok"),
+            price_change_annual=get(f"{path}.price_change_annual"),
+        )
+        return "api", cost, None
+    if isinstance(option, SelfHostedOption):
+        capacity = {
+            "replica_requests_per_s": get(f"{path}.replica_requests_per_s"),
+            "target_utilization": get(f"{path}.target_utilization"),
+            "gpus_per_replica": get(f"{path}.gpus_per_replica"),
+        }
+        price = get(f"{path}.usd_per_gpu_hour")
+        if option.always_on:
+            gpus = model.fleet_gpus(
+                requests,
+                peak_to_average=get("traffic.peak_to_average"),
+                min_replicas=get(f"{path}.min_replicas"),
+                **capacity,
+            )
+            return "gpus", model.always_on_gpu_cost(gpus, price), gpus
+        gpu_hours = model.scale_to_zero_gpu_hours(requests, **capacity)
+        return "gpus", gpu_hours * per_sample(price), gpu_hours / model.HOURS_PER_MONTH
+    raise TypeError(f"unknown option type {type(option).__name__}")  # pragma: no cover
+
+
+def _option_costs(
+    get: _Inputs,
+    path: str,
+    option: Any,
+    requests: FloatArray,
+    baseline: tuple[str, Any] | None,
+) -> OptionCosts:
+    horizon = requests.shape[-1]
+    escalation = get(f"{path}.escalation_share")
+    served = requests - model.escalated_requests(requests, escalation)
+    component, running, gpus = _running_cost(get, path, option, served)
+    components = {component: running}
+    if baseline is not None:
+        base_path, base_option = baseline
+        escalated = model.escalated_requests(requests, escalation)
+        components["escalation"] = _running_cost(get, base_path, base_option, escalated)[1]
+    components["ops"] = model.recurring_monthly(get(f"{path}.ops_usd_per_month"), horizon)
+    components["retraining"] = model.retraining_cost(
+        get(f"{path}.recurring.retrain_every_months"), get(f"{path}.recurring.retrain_usd"), horizon
+    )
+    shape = np.broadcast_shapes(requests.shape, *(v.shape for v in components.values()))
+    components = {k: np.broadcast_to(v, shape) for k, v in components.items()}
+    total = np.sum(list(components.values()), axis=0)
+    return OptionCosts(monthly_usd=total, components=components, gpus=gpus)
+
+
+def _one_time_items(get: _Inputs, path: str) -> dict[str, FloatArray]:
+    p = f"{path}.one_time"
+    return {
+        "data": get(f"{p}.data_usd"),
+        "engineering": get(f"{p}.engineer_hours") * get(f"{p}.engineer_usd_per_hour"),
+        "eval": get(f"{p}.eval_usd"),
+        "training": get(f"{p}.training_usd") * get(f"{p}.training_runs"),
+    }
+
+
+def evaluate(scenario: Scenario, overrides: Overrides | None = None) -> Evaluation:
+    """Monthly costs, cumulative savings, break-even and NPV of every alternative.
+
+    ``overrides`` maps dotted paths to arrays of samples (all of one shape, or
+    broadcastable); without it the result holds plain monthly arrays of shape (H,).
+    """
+    get = _Inputs(scenario, overrides or {})
+    horizon = scenario.scenario.horizon_months
+    requests = model.requests_per_month(
+        get("traffic.requests_per_month"), get("traffic.growth_monthly"), horizon
+    )
+    baseline = _option_costs(get, "baseline", scenario.baseline, requests, None)
+    rate = get("scenario.discount_rate_annual")
+    outcomes = []
+    for i, option in enumerate(scenario.alternatives):
+        path = f"alternatives.{i}"
+        costs = _option_costs(get, path, option, requests, ("baseline", scenario.baseline))
+        items = _one_time_items(get, path)
+        one_time = np.asarray(sum(items.values(), np.zeros(())), dtype=np.float64)
+        base_monthly, alt_monthly = np.broadcast_arrays(baseline.monthly_usd, costs.monthly_usd)
+        cum = model.cumulative_savings(base_monthly, alt_monthly, one_time)
+        month = model.break_even_month(cum)
+        outcomes.append(
+            AlternativeOutcome(
+                costs=costs,
+                one_time_items_usd=items,
+                one_time_usd=one_time,
+                cumulative_savings_usd=cum,
+                break_even_month=month,
+                break_even_requests=model.break_even_requests(month, requests),
+                npv_usd=model.net_present_value(base_monthly, alt_monthly, one_time, rate),
+            )
+        )
+    return Evaluation(
+        horizon_months=horizon, requests=requests, baseline=baseline, alternatives=outcomes
+    )

@@ -1,0 +1,59 @@
+"""The pure, vectorized cost model.
+
+Every function here takes numbers or numpy arrays and returns numpy arrays. Scalar
+inputs broadcast against the month axis, which is always the *last* axis: an input of
+shape ``(S,)`` (S samples) gives monthly arrays of shape ``(S, H)``. Nothing here reads
+files, prints, or knows about scenarios or the command line.
+
+Glossary (units in brackets):
+
+- ``m``: month index, 1..H; a month is :data:`HOURS_PER_MONTH` hours.
+- ``requests`` [requests/month], ``growth_monthly`` [1/month, compound].
+- ``*_usd_per_mtok`` [USD per million tokens], ``usd_per_1k_requests`` [USD per 1,000].
+- ``price_change_annual`` [1/year]: month m pays ``price * (1 + a) ** ((m - 1) / 12)``.
+- ``replica_requests_per_s`` [requests/s one replica sustains at the scenario's lengths].
+- ``usd_per_gpu_hour`` [USD per GPU-hour].
+"""
+
+from payback.model.cashflow import (
+    break_even_month,
+    break_even_requests,
+    cumulative_savings,
+    monthly_discount_rate,
+    net_present_value,
+    seed_break_even_requests,
+)
+from payback.model.costs import (
+    always_on_gpu_cost,
+    escalated_requests,
+    fleet_gpus,
+    hosted_api_cost,
+    per_request_cost,
+    price_trend,
+    recurring_monthly,
+    retraining_cost,
+    scale_to_zero_gpu_hours,
+)
+from payback.model.traffic import HOURS_PER_MONTH, SECONDS_PER_MONTH, months, requests_per_month
+
+__all__ = [
+    "HOURS_PER_MONTH",
+    "SECONDS_PER_MONTH",
+    "always_on_gpu_cost",
+    "break_even_month",
+    "break_even_requests",
+    "cumulative_savings",
+    "escalated_requests",
+    "fleet_gpus",
+    "hosted_api_cost",
+    "monthly_discount_rate",
+    "months",
+    "net_present_value",
+    "per_request_cost",
+    "price_trend",
+    "recurring_monthly",
+    "requests_per_month",
+    "retraining_cost",
+    "scale_to_zero_gpu_hours",
+    "seed_break_even_requests",
+]

@@ -1,0 +1,123 @@
+"""Cumulative savings, break-even and net present value of switching.
+
+Arrays follow :mod:`payback.model`: monthly arrays have the month on the last axis;
+"never" is ``nan`` in arrays (interfaces turn it into ``null``/"never").
+"""
+
+import numpy as np
+
+from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
+from payback.model.traffic import months
+
+
+def cumulative_savings(
+    baseline_monthly_usd: ArrayLike, alternative_monthly_usd: ArrayLike, one_time_usd: ArrayLike
+) -> FloatArray:
+    """Cumulative savings of switching, month 0 first [USD].
+
+    S(0) = −one_time;  S(m) = Σ_{i ≤ m} (B_i − A_i) − one_time. The result has H + 1
+    entries along the last axis.
+
+    >>> cumulative_savings([300.0, 300.0, 300.0], [40.0, 40.0, 40.0], 400.0)
+    array([-400., -140.,  120.,  380.])
+    """
+    saved = as_float(baseline_monthly_usd) - as_float(alternative_monthly_usd)
+    one_time = per_sample(one_time_usd)
+    start = np.broadcast_to(-one_time, (*saved.shape[:-1], 1))
+    return np.concatenate([start, np.cumsum(saved, axis=-1) - one_time], axis=-1)
+
+
+def break_even_month(cumulative_savings_usd: ArrayLike) -> FloatArray:
+    """First time the cumulative savings reach zero, linear inside the month [months].
+
+    With m the first month where S(m) ≥ 0: t = (m − 1) + (−S(m − 1)) / (S(m) − S(m − 1));
+    0 when S(0) ≥ 0 (nothing to recover); ``nan`` when S stays below zero.
+
+    >>> break_even_month([-400.0, -140.0, 120.0]).round(6)
+    np.float64(1.538462)
+    >>> break_even_month([-400.0, -300.0])
+    np.float64(nan)
+    """
+    s = as_float(cumulative_savings_usd)
+    crossed = s >= 0.0
+    found = crossed.any(axis=-1)
+    first = np.argmax(crossed, axis=-1)
+    prev = np.maximum(first - 1, 0)
+    s_first = np.take_along_axis(s, first[..., np.newaxis], axis=-1)[..., 0]
+    s_prev = np.take_along_axis(s, prev[..., np.newaxis], axis=-1)[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = np.where(first > 0, -s_prev / (s_first - s_prev), 0.0)
+    return np.where(found, prev + inside, np.nan)
+
+
+def cumulative_requests(requests: ArrayLike) -> FloatArray:
+    """Requests served by the end of each month, month 0 (zero) first.
+
+    >>> cumulative_requests([10.0, 20.0])
+    array([ 0., 10., 30.])
+    """
+    r = as_float(requests)
+    zero = np.zeros((*r.shape[:-1], 1))
+    return np.concatenate([zero, np.cumsum(r, axis=-1)], axis=-1)
+
+
+def break_even_requests(break_even_month: ArrayLike, requests: ArrayLike) -> FloatArray:
+    """Cumulative requests at a fractional month t, linear inside the month [requests].
+
+    With i = floor(t): cumulative(i) + (t − i) · R_{i+1}; ``nan`` where t is ``nan``.
+    Computed as the piecewise-linear interpolation of :func:`cumulative_requests`.
+
+    >>> break_even_requests(1.5, [20_000.0, 40_000.0])
+    array(40000.)
+    """
+    cum = cumulative_requests(requests)
+    t = as_float(break_even_month)[..., np.newaxis]
+    knots = np.arange(cum.shape[-1], dtype=np.float64)
+    weights = np.clip(1.0 - np.abs(knots - t), 0.0, 1.0)
+    return np.where(np.isfinite(t[..., 0]), np.sum(np.nan_to_num(weights) * cum, axis=-1), np.nan)
+
+
+def monthly_discount_rate(discount_rate_annual: ArrayLike) -> FloatArray:
+    """Monthly rate equivalent to an annual one: (1 + r) ** (1/12) − 1.
+
+    >>> float(monthly_discount_rate(0.1268250301319698)).__round__(6)
+    0.01
+    """
+    return (1.0 + as_float(discount_rate_annual)) ** (1.0 / 12.0) - 1.0
+
+
+def net_present_value(
+    baseline_monthly_usd: ArrayLike,
+    alternative_monthly_usd: ArrayLike,
+    one_time_usd: ArrayLike,
+    discount_rate_annual: ArrayLike,
+) -> FloatArray:
+    """NPV of switching: −one_time + Σ_m (B_m − A_m) / (1 + r_m) ** m [USD].
+
+    r_m is the monthly rate from :func:`monthly_discount_rate`; month m's cash flow is
+    discounted m months (end of month), the one-time cost is paid at t = 0.
+
+    >>> net_present_value([300.0] * 6, [40.0] * 6, 400.0, 0.0)
+    array(1160.)
+    """
+    saved = as_float(baseline_monthly_usd) - as_float(alternative_monthly_usd)
+    m = months(saved.shape[-1])
+    factor = (1.0 + per_sample(monthly_discount_rate(discount_rate_annual))) ** -m
+    return as_float(np.sum(saved * factor, axis=-1)) - as_float(one_time_usd)
+
+
+def seed_break_even_requests(
+    hosted_usd_per_1k: ArrayLike, self_hosted_usd_per_1k: ArrayLike, one_time_usd: ArrayLike
+) -> FloatArray:
+    """The seed's closed form: one_time / (hosted − self_hosted) · 1000 [requests].
+
+    ``nan`` when self-hosting is not cheaper per request. The general engine gives the
+    same number for constant prices, no growth and no recurring costs.
+
+    >>> float(seed_break_even_requests(15, 2, 400)).__round__(2)
+    30769.23
+    """
+    saved_per_1k = as_float(hosted_usd_per_1k) - as_float(self_hosted_usd_per_1k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        requests = as_float(one_time_usd) / saved_per_1k * 1000.0
+    return np.where(saved_per_1k > 0, requests, np.nan)

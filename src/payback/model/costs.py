@@ -1,0 +1,208 @@
+"""Monthly running costs of each kind of option, and the recurring items.
+
+All functions are pure and broadcast: monthly arrays have the month on the last axis,
+per-option parameters are scalars or arrays of samples (see :mod:`payback.model`).
+"""
+
+import numpy as np
+
+from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
+from payback.model.traffic import HOURS_PER_MONTH, months
+
+_CEIL_TOLERANCE = 1e-9
+"""Relative slack so that 2.0000000000001 replicas (float noise) is 2 replicas, not 3."""
+
+
+def price_trend(price_change_annual: ArrayLike, horizon_months: int) -> FloatArray:
+    """The factor that multiplies a price in each month: (1 + a) ** ((m − 1) / 12).
+
+    ``a`` is the yearly change (−0.3: prices fall 30% a year). Month 1 pays the
+    scenario's price; month 13 pays it times (1 + a).
+
+    >>> price_trend(-0.19, 25)[[0, 12, 24]].round(4)
+    array([1.    , 0.81  , 0.6561])
+    """
+    m = months(horizon_months)
+    return (1.0 + per_sample(price_change_annual)) ** ((m - 1.0) / 12.0)
+
+
+def per_request_cost(
+    requests: ArrayLike, usd_per_1k_requests: ArrayLike, price_change_annual: ArrayLike = 0.0
+) -> FloatArray:
+    """Cost of ``requests`` at a fixed price per 1,000 requests [USD/month].
+
+    cost_m = R_m / 1000 · p · (1 + a) ** ((m − 1) / 12)
+
+    >>> per_request_cost([20_000.0, 20_000.0], 15.0)
+    array([300., 300.])
+    """
+    r = as_float(requests)
+    trend = price_trend(price_change_annual, r.shape[-1])
+    return r / 1000.0 * per_sample(usd_per_1k_requests) * trend
+
+
+def hosted_api_usd_per_request(
+    input_tokens: ArrayLike,
+    output_tokens: ArrayLike,
+    cached_input_share: ArrayLike,
+    input_usd_per_mtok: ArrayLike,
+    cached_input_usd_per_mtok: ArrayLike,
+    output_usd_per_mtok: ArrayLike,
+) -> FloatArray:
+    """Price of one request at per-token prices, before any trend [USD/request].
+
+    (I · ((1 − c) · p_in + c · p_cached) + O · p_out) / 1e6, with I and O the mean input
+    and output tokens per request and c the share of input tokens billed as cached.
+
+    >>> float(hosted_api_usd_per_request(1000, 300, 0.4, 2.5, 1.25, 10.0))
+    0.005
+    """
+    c = as_float(cached_input_share)
+    input_price = (1.0 - c) * as_float(input_usd_per_mtok) + c * as_float(cached_input_usd_per_mtok)
+    return (
+        as_float(input_tokens) * input_price
+        + as_float(output_tokens) * as_float(output_usd_per_mtok)
+    ) / 1e6
+
+
+def hosted_api_cost(
+    requests: ArrayLike,
+    *,
+    input_tokens: ArrayLike,
+    output_tokens: ArrayLike,
+    cached_input_share: ArrayLike,
+    input_usd_per_mtok: ArrayLike,
+    cached_input_usd_per_mtok: ArrayLike,
+    output_usd_per_mtok: ArrayLike,
+    price_change_annual: ArrayLike = 0.0,
+) -> FloatArray:
+    """Cost of ``requests`` on a per-token hosted API [USD/month].
+
+    cost_m = R_m · usd_per_request · (1 + a) ** ((m − 1) / 12)  (see
+    :func:`hosted_api_usd_per_request`).
+
+    >>> hosted_api_cost([2e6], input_tokens=1000, output_tokens=300, cached_input_share=0.4,
+    ...                 input_usd_per_mtok=2.5, cached_input_usd_per_mtok=1.25,
+    ...                 output_usd_per_mtok=10.0)
+    array([10000.])
+    """
+    r = as_float(requests)
+    usd_per_request = hosted_api_usd_per_request(
+        input_tokens,
+        output_tokens,
+        cached_input_share,
+        input_usd_per_mtok,
+        cached_input_usd_per_mtok,
+        output_usd_per_mtok,
+    )
+    return r * per_sample(usd_per_request) * price_trend(price_change_annual, r.shape[-1])
+
+
+def escalated_requests(requests: ArrayLike, escalation_share: ArrayLike) -> FloatArray:
+    """Requests an alternative still sends to the baseline (a cascade) [requests/month].
+
+    >>> escalated_requests([1000.0, 2000.0], 0.05)
+    array([ 50., 100.])
+    """
+    return as_float(requests) * per_sample(escalation_share)
+
+
+def fleet_replicas(
+    requests: ArrayLike,
+    *,
+    peak_to_average: ArrayLike,
+    replica_requests_per_s: ArrayLike,
+    target_utilization: ArrayLike,
+    min_replicas: ArrayLike,
+) -> FloatArray:
+    """Replicas an always-on fleet needs to serve the busiest hour of each month.
+
+    peak_rps_m = R_m / (730 · 3600) · peak_to_average
+    replicas_m = max(min_replicas, ceil(peak_rps_m / (replica_requests_per_s · u)))
+
+    >>> fleet_replicas([1.9e6, 3.7e6], peak_to_average=3.0, replica_requests_per_s=3.0,
+    ...                target_utilization=0.7, min_replicas=2)
+    array([2., 3.])
+    """
+    peak_rps = as_float(requests) / (HOURS_PER_MONTH * 3600.0) * per_sample(peak_to_average)
+    usable_rps = per_sample(replica_requests_per_s) * per_sample(target_utilization)
+    needed = np.ceil(peak_rps / usable_rps * (1.0 - _CEIL_TOLERANCE))
+    return np.maximum(per_sample(min_replicas), needed)
+
+
+def fleet_gpus(
+    requests: ArrayLike,
+    *,
+    peak_to_average: ArrayLike,
+    replica_requests_per_s: ArrayLike,
+    target_utilization: ArrayLike,
+    gpus_per_replica: ArrayLike,
+    min_replicas: ArrayLike,
+) -> FloatArray:
+    """GPUs an always-on fleet runs each month: replicas · gpus_per_replica.
+
+    >>> fleet_gpus([1.9e6], peak_to_average=3.0, replica_requests_per_s=3.0,
+    ...            target_utilization=0.7, gpus_per_replica=2, min_replicas=1)
+    array([4.])
+    """
+    replicas = fleet_replicas(
+        requests,
+        peak_to_average=peak_to_average,
+        replica_requests_per_s=replica_requests_per_s,
+        target_utilization=target_utilization,
+        min_replicas=min_replicas,
+    )
+    return replicas * per_sample(gpus_per_replica)
+
+
+def always_on_gpu_cost(gpus: ArrayLike, usd_per_gpu_hour: ArrayLike) -> FloatArray:
+    """Rent of GPUs that run all month: GPUs · 730 h · price [USD/month].
+
+    >>> always_on_gpu_cost([2.0, 3.0], 2.0)
+    array([2920., 4380.])
+    """
+    return as_float(gpus) * HOURS_PER_MONTH * per_sample(usd_per_gpu_hour)
+
+
+def scale_to_zero_gpu_hours(
+    requests: ArrayLike,
+    *,
+    replica_requests_per_s: ArrayLike,
+    target_utilization: ArrayLike,
+    gpus_per_replica: ArrayLike,
+) -> FloatArray:
+    """Busy GPU-hours of a scale-to-zero (per-second billed) deployment [GPU-h/month].
+
+    gpu_hours_m = R_m / (replica_requests_per_s · u · 3600) · gpus_per_replica
+
+    >>> scale_to_zero_gpu_hours([36_000.0], replica_requests_per_s=10.0,
+    ...                         target_utilization=0.5, gpus_per_replica=2)
+    array([4.])
+    """
+    usable_per_hour = per_sample(replica_requests_per_s) * per_sample(target_utilization) * 3600.0
+    return as_float(requests) / usable_per_hour * per_sample(gpus_per_replica)
+
+
+def retraining_cost(
+    retrain_every_months: ArrayLike, retrain_usd: ArrayLike, horizon_months: int
+) -> FloatArray:
+    """Retraining paid in months k, 2k, 3k, … (k = 0: never) [USD/month].
+
+    >>> retraining_cost(4, 1500.0, 9)
+    array([   0.,    0.,    0., 1500.,    0.,    0.,    0., 1500.,    0.])
+    >>> retraining_cost(0, 1500.0, 3)
+    array([0., 0., 0.])
+    """
+    m = months(horizon_months)
+    k = np.rint(per_sample(retrain_every_months))
+    due = (k > 0) & (np.mod(m, np.where(k > 0, k, 1.0)) == 0)
+    return np.where(due, per_sample(retrain_usd), 0.0)
+
+
+def recurring_monthly(usd_per_month: ArrayLike, horizon_months: int) -> FloatArray:
+    """A fixed monthly cost (ops, monitoring, on-call share) in every month [USD/month].
+
+    >>> recurring_monthly(1000.0, 3)
+    array([1000., 1000., 1000.])
+    """
+    return per_sample(usd_per_month) * np.ones(horizon_months)

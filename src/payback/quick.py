@@ -1,0 +1,55 @@
+"""The seed's calculator: two prices per 1,000 requests and a one-time cost."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from payback.model import seed_break_even_requests
+from payback.scenario import ScenarioError
+
+NOT_CHEAPER = "Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost"
+
+
+@dataclass(frozen=True)
+class QuickAnswer:
+    """The seed's answer, as numbers and as its one-line message."""
+
+    break_even_requests: float | None
+    savings_per_1k_usd: float
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _check(name: str, value: float) -> None:
+    if not math.isfinite(value) or value < 0:
+        raise ScenarioError(f"{name} = {value}: must be a finite number ≥ 0 (USD)")
+
+
+def quick_break_even(
+    hosted_usd_per_1k: float, self_hosted_usd_per_1k: float, one_time_usd: float
+) -> QuickAnswer:
+    """Requests until a one-time cost is recovered at constant per-1k prices.
+
+    break_even_requests = one_time / (hosted − self_hosted) · 1000; no answer when the
+    self-hosted price is not lower.
+
+    >>> answer = quick_break_even(15, 2, 400)
+    >>> answer.message, answer.savings_per_1k_usd, round(answer.break_even_requests, 4)
+    ('Break even after ~30,769 requests', 13.0, 30769.2308)
+    >>> quick_break_even(2, 2, 400).message
+    'Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost'
+    """
+    _check("hosted_usd_per_1k", hosted_usd_per_1k)
+    _check("self_hosted_usd_per_1k", self_hosted_usd_per_1k)
+    _check("one_time_usd", one_time_usd)
+    saved = hosted_usd_per_1k - self_hosted_usd_per_1k
+    if saved <= 0:
+        return QuickAnswer(None, float(saved), NOT_CHEAPER)
+    requests = float(
+        seed_break_even_requests(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd)
+    )
+    return QuickAnswer(requests, float(saved), f"Break even after ~{requests:,.0f} requests")

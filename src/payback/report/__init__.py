@@ -1,0 +1,5 @@
+"""Renderings of an analysis: terminal text now; Markdown, HTML and charts later."""
+
+from payback.report.text import analysis_renderables
+
+__all__ = ["analysis_renderables"]

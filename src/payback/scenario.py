@@ -1,0 +1,491 @@
+"""The scenario file: pydantic models, loading and saving TOML and YAML.
+
+The models are strict (unknown fields are errors, numbers must be finite and in
+range, integers must be whole) so that a typo never silently changes an answer.
+Field paths in messages are dotted, as in ``alternatives.0.target_utilization``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeAlias, get_args, get_origin
+
+import tomli_w
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = [
+    "KINDS",
+    "HostedApiOption",
+    "OneTime",
+    "Option",
+    "PerRequestOption",
+    "Recurring",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioInfo",
+    "SelfHostedOption",
+    "Traffic",
+    "dump_scenario",
+    "load_scenario",
+    "parse_scenario",
+    "read_scenario_data",
+]
+
+DEFAULT_TARGET_UTILIZATION = 0.7
+"""Default share of a replica's measured capacity the fleet plans to use at the peak
+hour. The peak hour is already in ``peak_to_average``; the remaining 30% is headroom
+for bursts inside that hour, a replica restarting, and keeping latency flat (queueing
+delay grows fast above ~70-80% load)."""
+
+
+class ScenarioError(Exception):
+    """A scenario (or other user input) that cannot be used, with one line per problem."""
+
+    def __init__(self, messages: str | Sequence[str]) -> None:
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("\n".join(self.messages))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        allow_inf_nan=False,
+        use_attribute_docstrings=True,
+        validate_assignment=True,
+    )
+
+
+Usd = Annotated[float, Field(ge=0.0, le=1e12)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+PriceChange = Annotated[float, Field(gt=-1.0, le=1.0)]
+
+
+class ScenarioInfo(_Model):
+    """The ``[scenario]`` table."""
+
+    name: str = Field(min_length=1)
+    """A short title, shown on every output."""
+    horizon_months: int = Field(ge=1, le=600)
+    """Months the comparison runs for (1..600)."""
+    discount_rate_annual: float = Field(0.0, ge=0.0, le=1.0)
+    """Yearly discount rate for NPV, a fraction: 0.10 means 10%."""
+
+
+class Traffic(_Model):
+    """The ``[traffic]`` table: the workload every option serves."""
+
+    requests_per_month: float = Field(gt=0.0, le=1e13)
+    """Requests in month 1."""
+    growth_monthly: float = Field(0.0, gt=-1.0, le=1.0)
+    """Compound monthly growth of requests, a fraction: 0.05 means 5% a month."""
+    input_tokens: float | None = Field(None, ge=0.0, le=1e7)
+    """Mean input (prompt) tokens per request; required when a price is per token."""
+    output_tokens: float | None = Field(None, ge=0.0, le=1e6)
+    """Mean output (completion) tokens per request; required when a price is per token."""
+    cached_input_share: Share = 0.0
+    """Share of input tokens billed at the cached-input price (0..1)."""
+    peak_to_average: float = Field(1.0, ge=1.0, le=730.0)
+    """Requests in the busiest hour / requests in an average hour (1..730)."""
+
+
+class OneTime(_Model):
+    """One-time costs of an alternative, paid at t = 0."""
+
+    data_usd: Usd = 0.0
+    """Collecting, labeling and cleaning the training data [USD]."""
+    engineer_hours: float = Field(0.0, ge=0.0, le=1e6)
+    """Engineering time for the project [h]."""
+    engineer_usd_per_hour: float = Field(0.0, ge=0.0, le=1e4)
+    """Loaded cost of an engineering hour [USD/h]."""
+    eval_usd: Usd = 0.0
+    """Building the evaluation harness that proves the model works [USD]."""
+    training_usd: Usd = 0.0
+    """Cost of one training run [USD]."""
+    training_runs: int = Field(1, ge=0, le=10_000)
+    """Training runs paid, sweeps and failed runs included."""
+
+    def items_usd(self) -> dict[str, float]:
+        """The one-time cost by item [USD]."""
+        return {
+            "data": self.data_usd,
+            "engineering": self.engineer_hours * self.engineer_usd_per_hour,
+            "eval": self.eval_usd,
+            "training": self.training_usd * self.training_runs,
+        }
+
+    def total_usd(self) -> float:
+        """Sum of :meth:`items_usd` [USD]."""
+        return sum(self.items_usd().values())
+
+
+class Recurring(_Model):
+    """Costs that come back on a schedule."""
+
+    retrain_every_months: int = Field(0, ge=0, le=600)
+    """Retrain in months k, 2k, 3k, …; 0: never."""
+    retrain_usd: Usd = 0.0
+    """Cost of one retraining (data refresh, runs, evals) [USD]."""
+
+
+class _OptionBase(_Model):
+    name: str = Field(min_length=1)
+    """What this option is, in a few words."""
+    escalation_share: float = Field(0.0, ge=0.0, lt=1.0)
+    """Share of requests still sent to the baseline (a cascade), paid at its price [0, 1)."""
+    ops_usd_per_month: Usd = 0.0
+    """Operations, monitoring and on-call share [USD/month]."""
+    one_time: OneTime = Field(default_factory=OneTime)
+    """One-time costs, paid at t = 0."""
+    recurring: Recurring = Field(default_factory=Recurring)
+    """Retraining and other scheduled costs."""
+
+
+class PerRequestOption(_OptionBase):
+    """A fixed price per 1,000 requests (the seed's level of detail)."""
+
+    kind: Literal["per_request"]
+    usd_per_1k_requests: float = Field(ge=0.0, le=1e6)
+    """Price of 1,000 requests [USD]."""
+    price_change_annual: PriceChange = 0.0
+    """Yearly price trend, a fraction: −0.3 means prices fall 30% a year."""
+
+
+class HostedApiOption(_OptionBase):
+    """A hosted API billed per token."""
+
+    kind: Literal["hosted_api"]
+    input_usd_per_mtok: float = Field(ge=0.0, le=1e4)
+    """Price of a million input tokens [USD]."""
+    cached_input_usd_per_mtok: float | None = Field(None, ge=0.0, le=1e4)
+    """Price of a million cached input tokens [USD]; default: the input price."""
+    output_usd_per_mtok: float = Field(ge=0.0, le=1e4)
+    """Price of a million output tokens [USD]."""
+    price_change_annual: PriceChange = 0.0
+    """Yearly price trend, a fraction: −0.3 means prices fall 30% a year."""
+
+    @property
+    def cached_price(self) -> float:
+        """The cached-input price in effect [USD per million tokens]."""
+        if self.cached_input_usd_per_mtok is None:
+            return self.input_usd_per_mtok
+        return self.cached_input_usd_per_mtok
+
+
+class SelfHostedOption(_OptionBase):
+    """A model served on rented GPUs: GPUs, not tokens, cost money."""
+
+    kind: Literal["self_hosted"]
+    usd_per_gpu_hour: float = Field(ge=0.0, le=1000.0)
+    """Rent of one GPU for one hour [USD]."""
+    gpus_per_replica: int = Field(1, ge=1, le=1024)
+    """GPUs one serving replica uses (tensor parallel degree)."""
+    replica_requests_per_s: float = Field(gt=0.0, le=1e6)
+    """Requests per second one replica sustains at the scenario's token lengths."""
+    min_replicas: int = Field(1, ge=1, le=100_000)
+    """Replicas kept running at any traffic (always-on fleets)."""
+    target_utilization: float = Field(DEFAULT_TARGET_UTILIZATION, gt=0.0, le=1.0)
+    """Share of a replica's capacity planned for at the peak hour (0, 1]."""
+    always_on: bool = True
+    """true: rent the fleet all month; false: pay busy GPU-hours only (scale to zero)."""
+
+
+Option: TypeAlias = Annotated[
+    PerRequestOption | HostedApiOption | SelfHostedOption, Field(discriminator="kind")
+]
+
+KINDS: dict[str, type[_OptionBase]] = {
+    "per_request": PerRequestOption,
+    "hosted_api": HostedApiOption,
+    "self_hosted": SelfHostedOption,
+}
+"""Option kinds by their ``kind`` value."""
+
+
+class Scenario(_Model):
+    """A whole scenario file: what you do today (baseline) against alternatives."""
+
+    scenario: ScenarioInfo
+    """Name, horizon and discount rate."""
+    traffic: Traffic
+    """The workload."""
+    baseline: Option
+    """What you do today."""
+    alternatives: list[Option] = Field(min_length=1)
+    """What you could do instead; each is compared with the baseline."""
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Scenario:
+        problems: list[str] = []
+        for path, option in self.options():
+            if isinstance(option, HostedApiOption):
+                for field in ("input_tokens", "output_tokens"):
+                    if getattr(self.traffic, field) is None:
+                        problems.append(
+                            f"traffic.{field}: is required because {path} "
+                            f"({option.name!r}) is priced per token"
+                        )
+        if self.baseline.escalation_share != 0.0:
+            problems.append(
+                f"baseline.escalation_share = {self.baseline.escalation_share}: must be 0; "
+                "escalation sends an alternative's requests back to the baseline"
+            )
+        if self.baseline.one_time.total_usd() != 0.0:
+            problems.append(
+                "baseline.one_time: must be empty; the baseline is what you do today, "
+                "one-time costs belong to an alternative"
+            )
+        if problems:
+            raise ValueError("\n".join(dict.fromkeys(problems)))
+        return self
+
+    def options(self) -> list[tuple[str, PerRequestOption | HostedApiOption | SelfHostedOption]]:
+        """Every option with its path: ``baseline``, ``alternatives.0``, …"""
+        return [("baseline", self.baseline)] + [
+            (f"alternatives.{i}", alt) for i, alt in enumerate(self.alternatives)
+        ]
+
+
+# ---------------------------------------------------------------- reading and writing
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """Safe YAML loader that reads ``1e6`` as a number (YAML 1.2), not as text."""
+
+
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
+
+
+def _format_of(path: Path) -> Literal["toml", "yaml"]:
+    return "yaml" if path.suffix.lower() in {".yaml", ".yml"} else "toml"
+
+
+def read_scenario_data(path: str | Path) -> dict[str, Any]:
+    """The raw table in a TOML or YAML file (by extension; TOML otherwise).
+
+    Raises :class:`ScenarioError` with one line for a missing, unreadable or malformed file.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{p}: is a directory, expected a scenario file") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{p}: not a text file (expected UTF-8 TOML or YAML)") from None
+    except OSError as exc:
+        raise ScenarioError(f"{p}: cannot read: {exc.strerror}") from None
+    if _format_of(p) == "yaml":
+        try:
+            data = yaml.load(text, Loader=_YamlLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ScenarioError(f"{p}: not valid YAML{where}: {problem}") from None
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ScenarioError(f"{p}: not valid TOML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{p}: expected a table of sections ([scenario], [traffic], …)")
+    return data
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file. Raises :class:`ScenarioError`."""
+    return parse_scenario(read_scenario_data(path), source=str(path))
+
+
+def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenario:
+    """Validate a raw table as a scenario. Raises :class:`ScenarioError`, one line per problem."""
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError([f"{source}: {line}" for line in _explain(exc)]) from None
+
+
+def dump_scenario(scenario: Scenario, fmt: Literal["toml", "yaml"] = "toml") -> str:
+    """The scenario as TOML or YAML text that :func:`parse_scenario` reads back equal."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    if fmt == "yaml":
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return tomli_w.dumps(data)
+
+
+# ---------------------------------------------------------------- error messages
+
+_HINTS = {
+    "discount_rate_annual": "a fraction per year: 0.10 means 10%",
+    "growth_monthly": "a fraction per month: 0.05 means 5%",
+    "price_change_annual": "a fraction per year: -0.3 means prices fall 30% a year",
+    "cached_input_share": "a fraction: 0.4 means 40% of input tokens",
+    "escalation_share": "a fraction: 0.05 means 5% of requests",
+    "target_utilization": "a fraction of capacity: 0.7 means 70%",
+    "peak_to_average": "busiest hour / average hour; 730 would be a whole month in one hour",
+    "min_replicas": "use always_on = false for a fleet that scales to zero",
+    "replica_requests_per_s": "requests per second one replica sustains",
+}
+
+_TYPE_WORDS = {
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "bool_type": "must be true or false",
+    "string_type": "must be text in quotes",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "dict_type": "must be a table",
+    "list_type": "must be a list of tables ([[alternatives]] in TOML)",
+    "finite_number": "must be a finite number, not NaN or infinity",
+}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    text = json.dumps(value, default=str) if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model an annotation holds (inside list/Optional/Annotated), if one."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = get_origin(annotation)
+    if origin is not None or get_args(annotation):
+        for arg in get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _model_at(raw_loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class that holds the field at ``raw_loc`` (pydantic's loc, tags included)."""
+    model: type[BaseModel] | None = Scenario
+    for part in raw_loc[:-1]:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        if part in KINDS:
+            model = KINDS[part]
+            continue
+        field = model.model_fields.get(part)
+        model = _model_in(field.annotation) if field is not None else None
+    return model
+
+
+def _clean_loc(raw_loc: Sequence[str | int]) -> list[str | int]:
+    """Pydantic's loc without the discriminator tags it inserts for option unions."""
+    out: list[str | int] = []
+    for i, part in enumerate(raw_loc):
+        after_option = i > 0 and (raw_loc[i - 1] == "baseline" or isinstance(raw_loc[i - 1], int))
+        if part in KINDS and after_option:
+            continue
+        out.append(part)
+    return out
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def _explain(exc: ValidationError) -> list[str]:
+    lines: list[str] = []
+    for err in exc.errors(include_url=False):
+        raw_loc = list(err["loc"])
+        loc = _clean_loc(raw_loc)
+        path = ".".join(str(p) for p in loc)
+        field = str(loc[-1]) if loc else ""
+        kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
+        hint = f" ({_HINTS[field]})" if field in _HINTS else ""
+        if kind == "value_error" and not loc:
+            lines.extend(str(ctx.get("error", err["msg"])).splitlines())
+            continue
+        if kind == "missing":
+            what = "section" if field in Scenario.model_fields else "field"
+            doc = _field_doc(raw_loc)
+            lines.append(f"{path}: required {what} is missing" + (f" ({doc})" if doc else ""))
+        elif kind == "extra_forbidden":
+            model = _model_at(raw_loc)
+            allowed = list(model.model_fields) if model else []
+            owner = ".".join(str(p) for p in loc[:-1]) or "the top level"
+            kind_note = ""
+            if model is not None and "kind" in model.model_fields:
+                kind_note = f" of kind {_show(_kind_of(raw_loc))}"
+            lines.append(
+                f"{path}: unknown field in {owner}{kind_note}; {_suggest(field, allowed)}"
+                f"allowed: {', '.join(allowed)}"
+            )
+        elif kind == "union_tag_invalid":
+            tag = str(ctx.get("tag"))
+            lines.append(
+                f"{path}.kind = {_show(tag)}: unknown kind; {_suggest(tag, list(KINDS))}"
+                f"allowed: {', '.join(KINDS)}"
+            )
+        elif kind == "union_tag_not_found":
+            lines.append(f"{path}.kind: required field is missing (allowed: {', '.join(KINDS)})")
+        elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+            sign = {
+                "greater_than": ">",
+                "greater_than_equal": "≥",
+                "less_than": "<",
+                "less_than_equal": "≤",
+            }[kind]
+            bound = next(iter(ctx.values()))
+            lines.append(f"{path} = {_show(value)}: must be {sign} {bound:g}{hint}")
+        elif kind == "too_short" and field == "alternatives":
+            lines.append(f"{path}: needs at least one [[alternatives]] entry")
+        elif kind == "string_too_short":
+            lines.append(f"{path}: must not be empty")
+        elif kind in _TYPE_WORDS:
+            lines.append(f"{path} = {_show(value)}: {_TYPE_WORDS[kind]}{hint}")
+        else:
+            lines.append(f"{path} = {_show(value)}: {err['msg']}")
+    return lines
+
+
+def _kind_of(raw_loc: Sequence[str | int]) -> str | None:
+    for part in raw_loc:
+        if isinstance(part, str) and part in KINDS:
+            return part
+    return None
+
+
+def _field_doc(raw_loc: Sequence[str | int]) -> str:
+    model = _model_at(raw_loc)
+    if model is None or not isinstance(raw_loc[-1], str):
+        return ""
+    info = model.model_fields.get(raw_loc[-1])
+    return (info.description or "").split(";")[0].rstrip(".") if info else ""
