@@ -33,10 +33,12 @@ def break_even_month(cumulative_savings_usd: ArrayLike) -> FloatArray:
     With m the first month where S(m) ≥ 0: t = (m − 1) + (−S(m − 1)) / (S(m) − S(m − 1));
     0 when S(0) ≥ 0 (nothing to recover); ``nan`` when S stays below zero.
 
-    >>> break_even_month([-400.0, -140.0, 120.0]).round(6)
-    np.float64(1.538462)
-    >>> break_even_month([-400.0, -300.0])
-    np.float64(nan)
+    >>> round(float(break_even_month([-400.0, -140.0, 120.0])), 6)
+    1.538462
+    >>> float(break_even_month([-400.0, -300.0]))
+    nan
+    >>> break_even_month([[-400.0, -140.0, 120.0], [0.0, -1.0, -2.0]]).round(4)
+    array([1.5385, 0.    ])
     """
     s = as_float(cumulative_savings_usd)
     crossed = s >= 0.0
@@ -50,31 +52,19 @@ def break_even_month(cumulative_savings_usd: ArrayLike) -> FloatArray:
     return np.where(found, prev + inside, np.nan)
 
 
-def cumulative_requests(requests: ArrayLike) -> FloatArray:
-    """Requests served by the end of each month, month 0 (zero) first.
-
-    >>> cumulative_requests([10.0, 20.0])
-    array([ 0., 10., 30.])
-    """
-    r = as_float(requests)
-    zero = np.zeros((*r.shape[:-1], 1))
-    return np.concatenate([zero, np.cumsum(r, axis=-1)], axis=-1)
-
-
 def break_even_requests(break_even_month: ArrayLike, requests: ArrayLike) -> FloatArray:
     """Cumulative requests at a fractional month t, linear inside the month [requests].
 
-    With i = floor(t): cumulative(i) + (t − i) · R_{i+1}; ``nan`` where t is ``nan``.
-    Computed as the piecewise-linear interpolation of :func:`cumulative_requests`.
+    Σ_m R_m · clip(t − (m − 1), 0, 1): every month counts for the share of it elapsed by
+    t, i.e. cumulative(i) + (t − i) · R_{i+1} with i = floor(t); ``nan`` where t is ``nan``.
 
-    >>> break_even_requests(1.5, [20_000.0, 40_000.0])
-    array(40000.)
+    >>> float(break_even_requests(1.5, [20_000.0, 40_000.0]))
+    40000.0
     """
-    cum = cumulative_requests(requests)
-    t = as_float(break_even_month)[..., np.newaxis]
-    knots = np.arange(cum.shape[-1], dtype=np.float64)
-    weights = np.clip(1.0 - np.abs(knots - t), 0.0, 1.0)
-    return np.where(np.isfinite(t[..., 0]), np.sum(np.nan_to_num(weights) * cum, axis=-1), np.nan)
+    r = as_float(requests)
+    t = per_sample(break_even_month)
+    elapsed = np.clip(t - (months(r.shape[-1]) - 1.0), 0.0, 1.0)
+    return as_float(np.sum(r * elapsed, axis=-1))
 
 
 def monthly_discount_rate(discount_rate_annual: ArrayLike) -> FloatArray:
@@ -97,8 +87,8 @@ def net_present_value(
     r_m is the monthly rate from :func:`monthly_discount_rate`; month m's cash flow is
     discounted m months (end of month), the one-time cost is paid at t = 0.
 
-    >>> net_present_value([300.0] * 6, [40.0] * 6, 400.0, 0.0)
-    array(1160.)
+    >>> float(net_present_value([300.0] * 6, [40.0] * 6, 400.0, 0.0))
+    1160.0
     """
     saved = as_float(baseline_monthly_usd) - as_float(alternative_monthly_usd)
     m = months(saved.shape[-1])

@@ -1,0 +1,208 @@
+"""Scenarios through the engine and the analysis, against hand-computed values."""
+
+import numpy as np
+import pytest
+
+from helpers import build, edited, fleet_dict, per_request_dict
+from payback import ScenarioError, analyze, evaluate, numeric_paths, value_at
+
+
+def test_seed_scenario_breaks_even_after_seed_requests() -> None:
+    result = analyze(build(per_request_dict())).alternatives[0]
+    assert result.break_even_requests == pytest.approx(400 / 13 * 1000, rel=1e-12)
+    assert result.break_even_month == pytest.approx(400 / 260, rel=1e-12)
+    assert result.one_time_usd == 400.0
+    assert result.monthly_cost_usd == [40.0] * 6
+    assert result.npv_usd == pytest.approx(6 * 260 - 400)
+    assert result.reason is None
+    assert result.pays_back_within == {"3": True, "6": True, "12": True, "horizon": True}
+
+
+def test_one_time_items_add_up() -> None:
+    data = per_request_dict(
+        data_usd=1000.0,
+        engineer_hours=10,
+        engineer_usd_per_hour=150.0,
+        eval_usd=500.0,
+        training_usd=200.0,
+        training_runs=3,
+    )
+    alt = analyze(build(data)).alternatives[0]
+    assert alt.one_time_items_usd == {
+        "data": 1000.0,
+        "engineering": 1500.0,
+        "eval": 500.0,
+        "training": 600.0,
+    }
+    assert alt.one_time_usd == 3600.0
+
+
+def test_hosted_api_cached_price_defaults_to_input_price() -> None:
+    data = fleet_dict()
+    data["traffic"]["cached_input_share"] = 0.5
+    without = analyze(build(data)).baseline.monthly_cost_usd[0]
+    # 2,628,000 x (1000 x 2.5 + 200 x 10) / 1e6
+    assert without == pytest.approx(2_628_000 * 0.0045)
+    data["baseline"]["cached_input_usd_per_mtok"] = 0.5
+    cheaper = analyze(build(data)).baseline.monthly_cost_usd[0]
+    assert cheaper == pytest.approx(2_628_000 * (500 * 2.5 + 500 * 0.5 + 200 * 10) / 1e6)
+
+
+def test_growth_and_price_trend_in_hosted_baseline() -> None:
+    data = fleet_dict()
+    data["scenario"]["horizon_months"] = 13
+    data["traffic"]["growth_monthly"] = 0.1
+    data["baseline"]["price_change_annual"] = -0.5
+    base = analyze(build(data)).baseline.monthly_cost_usd
+    first = 2_628_000 * 0.0045
+    assert base[0] == pytest.approx(first)
+    assert base[12] == pytest.approx(first * 1.1**12 * 0.5)
+
+
+def test_fleet_steps_with_growth_and_gpus_per_replica() -> None:
+    data = fleet_dict(gpus_per_replica=2, ops_usd_per_month=100.0)
+    data["traffic"]["growth_monthly"] = 0.5  # 1, 1.5, 2.25 requests/s
+    alt = analyze(build(data)).alternatives[0]
+    assert alt.gpus == [2.0, 4.0, 6.0]
+    assert alt.components_usd["gpus"] == [1460.0, 2920.0, 4380.0]
+    assert alt.monthly_cost_usd == [1560.0, 3020.0, 4480.0]
+
+
+def test_fleet_is_sized_for_the_requests_it_serves() -> None:
+    # 1.25 requests/s of peak, 20% escalated -> 1.0 served -> one replica, not two.
+    data = fleet_dict(escalation_share=0.2)
+    data["traffic"]["peak_to_average"] = 1.25
+    alt = analyze(build(data)).alternatives[0]
+    assert alt.gpus == [1.0, 1.0, 1.0]
+
+
+def test_escalation_is_paid_at_the_baseline_price_of_that_month() -> None:
+    data = per_request_dict(
+        baseline_per_1k=10.0, alternative_per_1k=1.0, requests=10_000, horizon=13
+    )
+    data["alternatives"][0]["escalation_share"] = 0.2
+    data["baseline"]["price_change_annual"] = -0.5
+    alt = analyze(build(data)).alternatives[0]
+    # 8,000 served at $1/1k = $8; 2,000 escalated at $10/1k = $20 (month 1), $10 in month 13.
+    assert alt.components_usd["escalation"][0] == pytest.approx(20.0)
+    assert alt.components_usd["escalation"][12] == pytest.approx(10.0)
+    assert alt.monthly_cost_usd[0] == pytest.approx(28.0)
+    assert alt.monthly_cost_usd[12] == pytest.approx(18.0)
+
+
+def test_scale_to_zero_pays_busy_hours_only() -> None:
+    # 2,628,000 requests at 1/s x 50% -> 1,460 replica-hours x 2 GPUs x $3 = $8,760; no peak, no minimum.
+    data = fleet_dict(
+        always_on=False,
+        target_utilization=0.5,
+        gpus_per_replica=2,
+        usd_per_gpu_hour=3.0,
+        min_replicas=5,
+    )
+    data["traffic"]["peak_to_average"] = 10.0
+    alt = analyze(build(data)).alternatives[0]
+    assert alt.components_usd["gpus"][0] == pytest.approx(8760.0)
+    assert alt.gpus is not None
+    assert alt.gpus[0] == pytest.approx(2920 / 730)
+
+
+def test_retraining_months_in_alternative_costs() -> None:
+    data = per_request_dict(horizon=9)
+    data["alternatives"][0]["recurring"] = {"retrain_every_months": 4, "retrain_usd": 1500.0}
+    alt = analyze(build(data)).alternatives[0]
+    assert [m + 1 for m, v in enumerate(alt.components_usd["retraining"]) if v] == [4, 8]
+    assert alt.monthly_cost_usd[3] == pytest.approx(40.0 + 1500.0)
+
+
+def test_npv_with_discount_by_hand() -> None:
+    data = per_request_dict(horizon=2)
+    data["scenario"]["discount_rate_annual"] = 1.01**12 - 1
+    alt = analyze(build(data)).alternatives[0]
+    assert alt.npv_usd == pytest.approx(-400 + 260 / 1.01 + 260 / 1.01**2)
+
+
+def test_never_pays_back_costs_more_every_month() -> None:
+    alt = analyze(
+        build(per_request_dict(baseline_per_1k=2.0, alternative_per_1k=3.0))
+    ).alternatives[0]
+    assert alt.break_even_month is None
+    assert alt.break_even_requests is None
+    assert alt.reason == "the alternative costs more every month ($20.00 more in month 1)"
+    assert alt.pays_back_within == {"3": False, "6": False, "12": None, "horizon": False}
+
+
+def test_never_pays_back_within_horizon_says_how_long_it_needs() -> None:
+    # Saves $260/month; $4,000 one-time; after 6 months $2,440 is owed -> 6 + ceil(2440/260) = 16.
+    alt = analyze(build(per_request_dict(data_usd=4000.0))).alternatives[0]
+    assert alt.break_even_month is None
+    assert alt.reason is not None
+    assert alt.reason.startswith("saves $260.00/month (month 6), needs ~16 months")
+
+
+def test_never_pays_back_when_savings_turn_negative() -> None:
+    data = per_request_dict(horizon=24, data_usd=4000.0)
+    data["baseline"]["price_change_annual"] = -0.9  # the API gets cheaper than $2/1k in year 2
+    alt = analyze(build(data)).alternatives[0]
+    assert alt.break_even_month is None
+    assert alt.reason is not None
+    assert alt.reason.startswith("savings end in month ")
+
+
+def test_zero_one_time_but_more_expensive_verdict_is_honest() -> None:
+    data = per_request_dict(baseline_per_1k=2.0, alternative_per_1k=3.0)
+    data["alternatives"][0]["one_time"] = {}
+    analysis = analyze(build(data))
+    assert analysis.alternatives[0].break_even_month == 0.0
+    assert "costs more to run" in analysis.verdict()
+
+
+def test_verdict_names_best_alternative_by_npv() -> None:
+    data = per_request_dict()
+    second = dict(data["alternatives"][0], name="cheaper", usd_per_1k_requests=1.0)
+    data["alternatives"].append(second)
+    verdict = analyze(build(data)).verdict()
+    assert verdict.startswith(
+        "best of 2 by NPV: 'cheaper' pays back in month 1.4 (after ~28,571 requests)"
+    )
+
+
+def test_usd_per_1k_requests_includes_escalation() -> None:
+    data = per_request_dict(baseline_per_1k=10.0, alternative_per_1k=1.0)
+    data["alternatives"][0]["escalation_share"] = 0.2
+    alt = analyze(build(data)).alternatives[0]
+    assert alt.usd_per_1k_requests[0] == pytest.approx(0.8 * 1.0 + 0.2 * 10.0)
+
+
+def test_overrides_vectorize_over_samples() -> None:
+    scenario = build(per_request_dict())
+    ev = evaluate(
+        scenario, {"traffic.requests_per_month": np.array([10_000.0, 20_000.0, 40_000.0])}
+    )
+    np.testing.assert_allclose(
+        ev.alternatives[0].break_even_month, [400 / 130, 400 / 260, 400 / 520]
+    )
+    np.testing.assert_allclose(ev.alternatives[0].break_even_requests, [400 / 13 * 1000] * 3)
+    assert ev.alternatives[0].cumulative_savings_usd.shape == (3, 7)
+
+
+def test_overrides_of_unknown_or_non_numeric_paths_are_refused() -> None:
+    scenario = build(per_request_dict())
+    with pytest.raises(ScenarioError, match=r"traffic\.nope: no such field"):
+        evaluate(scenario, {"traffic.nope": np.array([1.0])})
+    with pytest.raises(ScenarioError, match="not a numeric field"):
+        evaluate(scenario, {"baseline.name": np.array([1.0])})
+
+
+def test_numeric_paths_and_value_at() -> None:
+    scenario = build(fleet_dict())
+    paths = numeric_paths(scenario)
+    assert "traffic.requests_per_month" in paths
+    assert "alternatives.0.usd_per_gpu_hour" in paths
+    assert "alternatives.0.one_time.engineer_hours" in paths
+    assert "alternatives.0.always_on" not in paths  # booleans are not varied
+    assert value_at(scenario, "alternatives.0.replica_requests_per_s") == 1.0
+
+
+def test_edited_helper_roundtrip() -> None:
+    data = edited(per_request_dict(), "alternatives.0.escalation_share", 0.1)
+    assert build(data).alternatives[0].escalation_share == 0.1

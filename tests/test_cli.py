@@ -1,0 +1,385 @@
+"""Every command through the CLI: outputs, golden text, the contract and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from helpers import CONTRACT, EXAMPLES, ROOT, SHARED_CONTRACT
+from payback.cli import app
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("PAYBACK_UPDATE_GOLDEN") == "1"
+ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner(env=ENV).invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def assert_user_error(code: int, out: str, err: str, *fragments: str) -> None:
+    assert code == 2, (out, err)
+    assert out == ""
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert lines, "no message"
+    assert all(line.startswith("error: ") for line in lines)
+    for fragment in fragments:
+        assert fragment in err
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), (
+        f"golden {name} differs (PAYBACK_UPDATE_GOLDEN=1 rewrites it)"
+    )
+
+
+# ------------------------------------------------------------------ quick
+
+
+def test_quick_prints_the_seed_answer_exactly() -> None:
+    assert run(
+        "quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "400"
+    ) == (
+        0,
+        "Break even after ~30,769 requests\n",
+        "",
+    )
+
+
+@pytest.mark.parametrize("self_hosted", ["15", "20"])
+def test_quick_not_cheaper(self_hosted: str) -> None:
+    code, out, _ = run(
+        "quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", self_hosted, "--one-time", "400"
+    )
+    assert code == 0
+    assert (
+        out == "Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost\n"
+    )
+
+
+def test_quick_json() -> None:
+    code, out, _ = run(
+        "quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "400", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data == {
+        "break_even_requests": pytest.approx(400 / 13 * 1000),
+        "savings_per_1k_usd": 13.0,
+        "message": "Break even after ~30,769 requests",
+    }
+    code, out, _ = run(
+        "quick", "--hosted-per-1k", "1", "--self-hosted-per-1k", "2", "--one-time", "400", "--json"
+    )
+    assert json.loads(out)["break_even_requests"] is None
+    assert json.loads(out)["savings_per_1k_usd"] == -1.0
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (
+            ("--hosted-per-1k", "-15", "--self-hosted-per-1k", "2", "--one-time", "400"),
+            "hosted_usd_per_1k = -15.0: must be a finite number ≥ 0",
+        ),
+        (
+            ("--hosted-per-1k", "15", "--self-hosted-per-1k", "nan", "--one-time", "400"),
+            "self_hosted_usd_per_1k = nan",
+        ),
+        (
+            ("--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "inf"),
+            "one_time_usd = inf",
+        ),
+    ],
+)
+def test_quick_bad_numbers(args: tuple[str, ...], fragment: str) -> None:
+    assert_user_error(*run("quick", *args), fragment)
+
+
+def test_quick_non_number_and_missing_option_exit_2() -> None:
+    code, _, err = run(
+        "quick", "--hosted-per-1k", "abc", "--self-hosted-per-1k", "2", "--one-time", "4"
+    )
+    assert code == 2
+    assert "--hosted-per-1k" in err
+    assert "Traceback" not in err
+    code, _, err = run("quick", "--hosted-per-1k", "15")
+    assert code == 2
+    assert "Traceback" not in err
+
+
+# ------------------------------------------------------------------ analyze
+
+
+def contract_cases() -> list[Path]:
+    cases = {p.name: p for p in sorted(CONTRACT.glob("*.toml"))}
+    if SHARED_CONTRACT.is_dir():
+        cases.update({f"shared/{p.name}": p for p in sorted(SHARED_CONTRACT.glob("*.toml"))})
+    return list(cases.values())
+
+
+def close(actual: object, expected: object, path: str = "") -> None:
+    """Every expected number within 0.1%; nulls equal."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), path
+        for key, value in expected.items():
+            assert key in actual, f"{path}.{key} missing"
+            close(actual[key], value, f"{path}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list), path
+        assert len(actual) == len(expected), path
+        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
+            close(a, e, f"{path}.{i}")
+    elif isinstance(expected, float | int) and not isinstance(expected, bool):
+        assert actual == pytest.approx(expected, rel=1e-3, abs=1e-6), path
+    else:
+        assert actual == expected, path
+
+
+@pytest.mark.parametrize("scenario", contract_cases(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_analyze_json_agrees_with_the_contract(scenario: Path) -> None:
+    code, out, err = run("analyze", scenario, "--json")
+    assert code == 0, err
+    expected = json.loads(scenario.with_name(scenario.stem + ".expected.json").read_text())
+    close(json.loads(out), expected)
+
+
+def test_contract_copies_match_the_shared_contract() -> None:
+    if not SHARED_CONTRACT.is_dir():
+        pytest.skip("../shared/contract is not beside this checkout")
+    for path in SHARED_CONTRACT.iterdir():
+        if path.suffix in {".toml", ".json"}:
+            assert (CONTRACT / path.name).read_text() == path.read_text(), path.name
+
+
+def test_analyze_json_shape() -> None:
+    code, out, _ = run("analyze", EXAMPLES / "growth.toml", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"scenario", "horizon_months", "baseline", "alternatives", "verdict"} <= data.keys()
+    assert len(data["baseline"]["monthly_cost_usd"]) == 24
+    for alt in data["alternatives"]:
+        assert {
+            "name",
+            "one_time_usd",
+            "monthly_cost_usd",
+            "cumulative_savings_usd",
+            "break_even_month",
+            "break_even_requests",
+            "npv_usd",
+            "reason",
+            "pays_back_within",
+        } <= alt.keys()
+        assert len(alt["cumulative_savings_usd"]) == 25
+        assert alt["cumulative_savings_usd"][0] == -alt["one_time_usd"]
+
+
+def test_analyze_json_null_when_never() -> None:
+    code, out, _ = run("analyze", CONTRACT / "seed_as_scenario.toml", "--json")
+    assert code == 0
+    assert json.loads(out)["alternatives"][0]["reason"] is None
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.stem)
+def test_analyze_examples_golden(example: Path) -> None:
+    code, out, err = run("analyze", example)
+    assert (code, err) == (0, "")
+    check_golden(f"analyze_{example.stem}.txt", out)
+
+
+def test_analyze_text_states_the_numbers() -> None:
+    code, out, _ = run("analyze", CONTRACT / "tokens_and_fleet.toml")
+    assert code == 0
+    assert "month 3.33, after 7,501,202 requests" in out
+    assert "$83,132" in out
+    assert "$20,750" in out
+    assert "Verdict:" in out
+
+
+def test_analyze_yaml(tmp_path: Path) -> None:
+    code, out, _ = run("init", tmp_path / "s.yaml")
+    assert code == 0
+    code, out, err = run("analyze", tmp_path / "s.yaml", "--json")
+    assert code == 0, err
+    assert json.loads(out)["alternatives"][0]["break_even_month"] > 0
+
+
+SEED = (CONTRACT / "seed_as_scenario.toml").read_text()
+FLEET = (CONTRACT / "tokens_and_fleet.toml").read_text()
+BAD_FILES = {
+    "malformed.toml": ("[scenario\nname='x'\n", "not valid TOML"),
+    "malformed.yaml": ("scenario: {name: x\n", "not valid YAML"),
+    "unknown_field.toml": (
+        SEED.replace("horizon_months = 6", "horizon_months = 6\nhorizon = 6"),
+        "scenario.horizon: unknown field",
+    ),
+    "wrong_type.toml": (
+        SEED.replace("requests_per_month = 20000", 'requests_per_month = "many"'),
+        'traffic.requests_per_month = "many": must be a number',
+    ),
+    "nan.toml": (
+        SEED.replace("requests_per_month = 20000", "requests_per_month = nan"),
+        "traffic.requests_per_month = nan: must be a finite number",
+    ),
+    "inf.toml": (
+        SEED.replace("usd_per_1k_requests = 2.0", "usd_per_1k_requests = inf"),
+        "alternatives.0.usd_per_1k_requests = inf: must be a finite number",
+    ),
+    "negative_money.toml": (
+        SEED.replace("data_usd = 150.0", "data_usd = -150.0"),
+        "alternatives.0.one_time.data_usd = -150.0: must be ≥ 0",
+    ),
+    "negative_traffic.toml": (
+        SEED.replace("requests_per_month = 20000", "requests_per_month = -20000"),
+        "traffic.requests_per_month = -20000: must be > 0",
+    ),
+    "utilization.toml": (
+        FLEET.replace("target_utilization = 0.7", "target_utilization = 70"),
+        "alternatives.0.target_utilization = 70: must be ≤ 1 (a fraction of capacity: 0.7 means 70%)",
+    ),
+    "escalation.toml": (
+        FLEET.replace("escalation_share = 0.05", "escalation_share = 1.0"),
+        "alternatives.0.escalation_share = 1.0: must be < 1",
+    ),
+    "zero_capacity.toml": (
+        FLEET.replace("replica_requests_per_s = 3.0", "replica_requests_per_s = 0"),
+        "alternatives.0.replica_requests_per_s = 0: must be > 0",
+    ),
+    "no_baseline.toml": (
+        SEED[: SEED.index("[baseline]")] + SEED[SEED.index("[[alternatives]]") :],
+        "baseline: required section is missing",
+    ),
+    "no_alternatives.toml": (
+        SEED.split("[[alternatives]]")[0],
+        "alternatives: required section is missing",
+    ),
+    "unknown_kind.toml": (
+        SEED.replace('kind = "per_request"', 'kind = "per_token"', 1),
+        'baseline.kind = "per_token": unknown kind',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_analyze_bad_input_one_line_exit_2(tmp_path: Path, name: str) -> None:
+    text, fragment = BAD_FILES[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err, fragment, str(path))
+    assert len(err.strip().splitlines()) == 1
+    assert path.read_text(encoding="utf-8") == text  # nothing the user wrote is touched
+
+
+def test_analyze_missing_file(tmp_path: Path) -> None:
+    assert_user_error(*run("analyze", tmp_path / "nope.toml"), "nope.toml: no such file")
+
+
+def test_analyze_directory(tmp_path: Path) -> None:
+    assert_user_error(*run("analyze", tmp_path), "is a directory")
+
+
+# ------------------------------------------------------------------ init
+
+
+def test_init_writes_the_starter_that_matches_the_example(tmp_path: Path) -> None:
+    target = tmp_path / "scenario.toml"
+    code, out, _ = run("init", target)
+    assert code == 0
+    assert str(target) in out
+    assert target.read_text() == (EXAMPLES / "quarter-200k.toml").read_text()
+    code, out, err = run("analyze", target, "--json")
+    assert code == 0, err
+    alt = json.loads(out)["alternatives"][0]
+    assert alt["kind"] == "self_hosted"
+    assert all(v > 0 for v in alt["one_time_items_usd"].values())  # every cost item filled in
+
+
+def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "scenario.toml"
+    target.write_text("# mine\n")
+    assert_user_error(*run("init", target), "already exists; use --force")
+    assert target.read_text() == "# mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scenario.toml"]
+    code, _, _ = run("init", target, "--force")
+    assert code == 0
+    assert target.read_text().startswith("# A starter payback scenario")
+
+
+def test_init_default_path_and_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("init", "--json")
+    assert code == 0
+    assert json.loads(out) == {"written": "scenario.toml"}
+    assert (tmp_path / "scenario.toml").exists()
+
+
+def test_init_bad_targets(tmp_path: Path) -> None:
+    assert_user_error(*run("init", tmp_path / "missing" / "s.toml"), "does not exist")
+    assert_user_error(*run("init", tmp_path), "is a directory")
+
+
+# ------------------------------------------------------------------ help
+
+
+@pytest.mark.parametrize("command", [[], ["quick"], ["analyze"], ["init"]])
+def test_help_teaches(command: list[str]) -> None:
+    code, out, _ = run(*command, "--help")
+    assert code == 0
+    assert "Usage" in out
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0
+    assert out.startswith("payback ")
+
+
+# ------------------------------------------------------------------ docs that cannot drift
+
+
+def readme_blocks(language: str) -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
+    commands = [block.strip() for block in readme_blocks("sh")[:2]]
+    assert "payback analyze examples/quarter-200k.toml" in commands[0]
+    assert "pytest" in commands[1]
+    assert all("\n" not in c for c in commands)
+    assert commands[1] in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run("analyze", "examples/quarter-200k.toml")
+    assert code == 0
+    readme = (ROOT / "README.md").read_text()
+    begin, end = "<!-- analyze-quarter:begin -->\n```text\n", "```\n<!-- analyze-quarter:end -->"
+    start, stop = readme.index(begin) + len(begin), readme.index(end)
+    shown = "\n".join(line.rstrip() for line in out.splitlines()) + "\n"
+    if UPDATE:
+        (ROOT / "README.md").write_text(readme[:start] + shown + readme[stop:])
+        readme = (ROOT / "README.md").read_text()
+        start, stop = readme.index(begin) + len(begin), readme.index(end)
+    assert readme[start:stop] == shown
+
+
+def test_readme_python_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    for block in readme_blocks("python"):
+        exec(compile(block, "README.md", "exec"), {})
+    assert "pays back" in capsys.readouterr().out

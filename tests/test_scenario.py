@@ -1,0 +1,239 @@
+"""The scenario schema: defaults, strictness and the messages for bad input."""
+
+import math
+from pathlib import Path
+
+import pytest
+
+from helpers import EXAMPLES, build, edited, fleet_dict, per_request_dict
+from payback import Scenario, ScenarioError, dump_scenario, load_scenario, parse_scenario
+from payback.scenario import DEFAULT_TARGET_UTILIZATION
+
+
+def message(data: dict[str, object]) -> str:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data, source="s.toml")
+    return str(info.value)
+
+
+def test_defaults_follow_the_contract() -> None:
+    scenario = build(fleet_dict())
+    assert scenario.scenario.discount_rate_annual == 0.0
+    traffic = scenario.traffic
+    assert (traffic.growth_monthly, traffic.cached_input_share, traffic.peak_to_average) == (
+        0.0,
+        0.0,
+        1.0,
+    )
+    alt = scenario.alternatives[0]
+    assert (alt.gpus_per_replica, alt.min_replicas, alt.always_on) == (1, 1, True)  # type: ignore[union-attr]
+    assert alt.escalation_share == 0.0
+    assert alt.one_time.training_runs == 1
+    assert alt.recurring.retrain_every_months == 0
+    assert build(per_request_dict()).alternatives[0].one_time.engineer_hours == 0.0
+    assert DEFAULT_TARGET_UTILIZATION == 0.7
+    data = fleet_dict()
+    del data["alternatives"][0]["target_utilization"]
+    assert build(data).alternatives[0].target_utilization == 0.7  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (
+            "traffic.requests_per_month",
+            -5.0,
+            "s.toml: traffic.requests_per_month = -5.0: must be > 0",
+        ),
+        ("traffic.requests_per_month", 0, "traffic.requests_per_month = 0: must be > 0"),
+        (
+            "traffic.requests_per_month",
+            math.nan,
+            "traffic.requests_per_month = nan: must be a finite number",
+        ),
+        (
+            "traffic.requests_per_month",
+            math.inf,
+            "traffic.requests_per_month = inf: must be a finite number",
+        ),
+        (
+            "traffic.requests_per_month",
+            "200k",
+            'traffic.requests_per_month = "200k": must be a number',
+        ),
+        (
+            "traffic.growth_monthly",
+            5.0,
+            "traffic.growth_monthly = 5.0: must be ≤ 1 (a fraction per month: 0.05 means 5%)",
+        ),
+        ("traffic.peak_to_average", 0.5, "traffic.peak_to_average = 0.5: must be ≥ 1"),
+        (
+            "scenario.discount_rate_annual",
+            10.0,
+            "scenario.discount_rate_annual = 10.0: must be ≤ 1 (a fraction per year",
+        ),
+        ("scenario.horizon_months", 0, "scenario.horizon_months = 0: must be ≥ 1"),
+        ("scenario.horizon_months", 12.5, "scenario.horizon_months = 12.5: must be a whole number"),
+        (
+            "alternatives.0.target_utilization",
+            1.5,
+            "alternatives.0.target_utilization = 1.5: must be ≤ 1",
+        ),
+        (
+            "alternatives.0.target_utilization",
+            0.0,
+            "alternatives.0.target_utilization = 0.0: must be > 0",
+        ),
+        (
+            "alternatives.0.escalation_share",
+            1.0,
+            "alternatives.0.escalation_share = 1.0: must be < 1",
+        ),
+        (
+            "alternatives.0.escalation_share",
+            -0.1,
+            "alternatives.0.escalation_share = -0.1: must be ≥ 0",
+        ),
+        (
+            "alternatives.0.replica_requests_per_s",
+            0.0,
+            "alternatives.0.replica_requests_per_s = 0.0: must be > 0",
+        ),
+        (
+            "alternatives.0.usd_per_gpu_hour",
+            -1.0,
+            "alternatives.0.usd_per_gpu_hour = -1.0: must be ≥ 0",
+        ),
+        (
+            "alternatives.0.min_replicas",
+            0,
+            "must be ≥ 1 (use always_on = false for a fleet that scales to zero)",
+        ),
+        (
+            "alternatives.0.always_on",
+            "yes",
+            'alternatives.0.always_on = "yes": must be true or false',
+        ),
+        (
+            "alternatives.0.one_time.data_usd",
+            -100.0,
+            "alternatives.0.one_time.data_usd = -100.0: must be ≥ 0",
+        ),
+        (
+            "alternatives.0.one_time.training_runs",
+            2.5,
+            "alternatives.0.one_time.training_runs = 2.5: must be a whole number",
+        ),
+        (
+            "alternatives.0.kind",
+            "self-hosted",
+            "alternatives.0.kind = \"self-hosted\": unknown kind; did you mean 'self_hosted'? allowed: per_request, hosted_api, self_hosted",
+        ),
+        (
+            "alternatives.0.kind",
+            ...,
+            "alternatives.0.kind: required field is missing (allowed: per_request, hosted_api, self_hosted)",
+        ),
+        (
+            "alternatives.0.usd_per_gpu_hour",
+            ...,
+            "alternatives.0.usd_per_gpu_hour: required field is missing (Rent of one GPU for one hour [USD])",
+        ),
+        ("baseline", ..., "s.toml: baseline: required section is missing"),
+        ("alternatives", [], "alternatives: needs at least one [[alternatives]] entry"),
+        ("alternatives", ..., "alternatives: required section is missing"),
+        (
+            "traffic.input_tokens",
+            ...,
+            "traffic.input_tokens: is required because baseline ('api') is priced per token",
+        ),
+        ("scenario.name", "", "scenario.name: must not be empty"),
+        ("traffic", "lots", 'traffic = "lots": must be a table'),
+    ],
+)
+def test_bad_values_name_field_value_and_what_is_allowed(
+    path: str, value: object, expected: str
+) -> None:
+    text = message(edited(fleet_dict(), path, value))
+    assert expected in text
+    assert len(text.splitlines()) == 1
+
+
+def test_unknown_field_suggests_the_near_one_and_lists_allowed() -> None:
+    text = message(edited(fleet_dict(), "alternatives.0.usd_per_gpu_hr", 2.0))
+    assert text.startswith(
+        "s.toml: alternatives.0.usd_per_gpu_hr: unknown field in alternatives.0 of kind \"self_hosted\"; did you mean 'usd_per_gpu_hour'?"
+    )
+    assert "allowed: name, escalation_share" in text
+
+
+def test_field_of_another_kind_is_unknown_for_this_kind() -> None:
+    text = message(edited(fleet_dict(), "baseline.usd_per_gpu_hour", 2.0))
+    assert 'baseline.usd_per_gpu_hour: unknown field in baseline of kind "hosted_api"' in text
+
+
+def test_unknown_top_level_section() -> None:
+    text = message(edited(fleet_dict(), "trafic", {}))
+    assert "trafic: unknown field in the top level; did you mean 'traffic'?" in text
+
+
+def test_every_problem_gets_its_own_line() -> None:
+    data = edited(
+        edited(fleet_dict(), "traffic.requests_per_month", -1),
+        "alternatives.0.target_utilization",
+        2,
+    )
+    assert len(message(data).splitlines()) == 2
+
+
+def test_baseline_cannot_escalate_or_carry_one_time_costs() -> None:
+    assert "baseline.escalation_share = 0.1: must be 0" in message(
+        edited(fleet_dict(), "baseline.escalation_share", 0.1)
+    )
+    assert "baseline.one_time: must be empty" in message(
+        edited(fleet_dict(), "baseline.one_time", {"data_usd": 5.0})
+    )
+
+
+def test_missing_and_malformed_files(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match=r"nope\.toml: no such file"):
+        load_scenario(tmp_path / "nope.toml")
+    with pytest.raises(ScenarioError, match="is a directory"):
+        load_scenario(tmp_path)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scenario\nname = 1\n")
+    with pytest.raises(ScenarioError, match=r"bad.toml: not valid TOML: .*line 1"):
+        load_scenario(bad)
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("scenario: [a, b\n  name: x\n")
+    with pytest.raises(ScenarioError, match=r"bad.yaml: not valid YAML \(line \d+, column \d+\)"):
+        load_scenario(bad_yaml)
+    scalar = tmp_path / "scalar.yaml"
+    scalar.write_text("just text\n")
+    with pytest.raises(ScenarioError, match="expected a table of sections"):
+        load_scenario(scalar)
+    binary = tmp_path / "bin.toml"
+    binary.write_bytes(b"\xff\xfe\x00\x81")
+    with pytest.raises(ScenarioError, match="not a text file"):
+        load_scenario(binary)
+
+
+def test_yaml_reads_exponent_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "s.yml"
+    path.write_text(dump_scenario(build(per_request_dict()), "yaml").replace("20000.0", "2e4"))
+    assert load_scenario(path).traffic.requests_per_month == 20_000.0
+
+
+@pytest.mark.parametrize("fmt", ["toml", "yaml"])
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.name)
+def test_dump_round_trips_exactly(tmp_path: Path, example: Path, fmt: str) -> None:
+    scenario = load_scenario(example)
+    path = tmp_path / f"out.{fmt}"
+    path.write_text(dump_scenario(scenario, fmt))  # type: ignore[arg-type]
+    assert load_scenario(path) == scenario
+
+
+def test_scenario_json_schema_documents_fields() -> None:
+    schema = Scenario.model_json_schema()
+    traffic = schema["$defs"]["Traffic"]["properties"]
+    assert traffic["peak_to_average"]["description"].startswith("Requests in the busiest hour")
