@@ -1,0 +1,232 @@
+"""Catalogs with provenance: GPUs, open models, hosted fine-tuning and API prices.
+
+GPU, model and fine-tuning records ship as TOML data files in ``catalog/data``; API
+token prices come from ``genai-prices`` (its offline snapshot) behind
+:mod:`payback.catalog.apis`. A :class:`Catalog` is injectable: tests build tiny ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from payback.catalog.records import STALE_AFTER_DAYS, Gpu, GpuPrice, HostedFineTune, OpenModel
+from payback.scenario import ScenarioError
+
+__all__ = [
+    "STALE_AFTER_DAYS",
+    "Catalog",
+    "Gpu",
+    "GpuPrice",
+    "HostedFineTune",
+    "OpenModel",
+    "default_catalog",
+    "load_catalog",
+    "model_from_hf_config",
+]
+
+T = TypeVar("T", bound=BaseModel)
+
+_FILES = {
+    "gpu": ("gpus.toml", Gpu),
+    "model": ("models.toml", OpenModel),
+    "finetune": ("finetuning.toml", HostedFineTune),
+}
+
+
+def _near(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.5)
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """GPUs, open models and hosted fine-tuning offers, by id."""
+
+    gpus: Mapping[str, Gpu] = field(default_factory=dict)
+    models: Mapping[str, OpenModel] = field(default_factory=dict)
+    finetunes: Mapping[str, HostedFineTune] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        gpus: Iterable[Gpu] = (),
+        models: Iterable[OpenModel] = (),
+        finetunes: Iterable[HostedFineTune] = (),
+    ) -> Catalog:
+        """A catalog from records (ids must be unique)."""
+        return cls(_by_id(gpus, "gpu"), _by_id(models, "model"), _by_id(finetunes, "finetune"))
+
+    def gpu(self, gpu_id: str) -> Gpu:
+        """The GPU with this id; :class:`ScenarioError` naming the nearest ids otherwise."""
+        try:
+            return self.gpus[gpu_id]
+        except KeyError:
+            raise ScenarioError(
+                f"unknown GPU {gpu_id!r}{_near(gpu_id, self.gpus)} (known: {', '.join(self.gpus)})"
+            ) from None
+
+    def model(self, model_id: str) -> OpenModel:
+        """The open model with this id, or read from a Hugging Face ``config.json`` path."""
+        if model_id in self.models:
+            return self.models[model_id]
+        if model_id.endswith(".json") or "/" in model_id or Path(model_id).is_file():
+            return model_from_hf_config(model_id)
+        raise ScenarioError(
+            f"unknown model {model_id!r}{_near(model_id, self.models)} "
+            f"(known: {', '.join(self.models)}; a local config.json path works too)"
+        )
+
+    def finetune(self, offer_id: str) -> HostedFineTune:
+        """The hosted fine-tuning offer with this id."""
+        try:
+            return self.finetunes[offer_id]
+        except KeyError:
+            raise ScenarioError(
+                f"unknown hosted fine-tuning offer {offer_id!r}{_near(offer_id, self.finetunes)} "
+                f"(known: {', '.join(self.finetunes)})"
+            ) from None
+
+
+def _by_id(records: Iterable[T], what: str) -> dict[str, T]:
+    out: dict[str, T] = {}
+    for record in records:
+        rid = record.id  # type: ignore[attr-defined]
+        if rid in out:
+            raise ValueError(f"duplicate {what} id {rid!r}")
+        out[rid] = record
+    return out
+
+
+def _load_file(path: Path | Any, key: str, model: type[T]) -> list[T]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    unknown = set(data) - {key}
+    if unknown:
+        raise ValueError(
+            f"{path.name}: unexpected top-level keys {sorted(unknown)}; expected [[{key}]]"
+        )
+    records = []
+    for i, raw in enumerate(data.get(key, [])):
+        try:
+            records.append(model.model_validate(raw))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ValueError(
+                f"{path.name}: {key}[{i}] ({raw.get('id')}): {where}: {first['msg']}"
+            ) from None
+    return records
+
+
+def load_catalog(folder: Path | None = None) -> Catalog:
+    """Read and validate the catalog data files (the packaged ones by default)."""
+    base: Any = (
+        folder if folder is not None else resources.files("payback.catalog").joinpath("data")
+    )
+    loaded = {
+        key: _load_file(base.joinpath(name), key, model) for key, (name, model) in _FILES.items()
+    }
+    return Catalog.of(loaded["gpu"], loaded["model"], loaded["finetune"])  # type: ignore[arg-type]
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The packaged catalog, loaded once."""
+    return load_catalog()
+
+
+def typical_gpu_price(gpu: Gpu, kind: str = "on_demand") -> GpuPrice | None:
+    """The median-priced offer of a kind (the lower middle one for an even count)."""
+    offers = sorted((p for p in gpu.prices if p.kind == kind), key=lambda p: p.usd_per_gpu_hour)
+    if not offers:
+        return None
+    return offers[(len(offers) - 1) // 2]
+
+
+def is_stale(checked: dt.date, today: dt.date | None = None, days: int = STALE_AFTER_DAYS) -> bool:
+    """Whether a figure checked on ``checked`` is older than ``days`` days."""
+    return ((today or dt.date.today()) - checked).days > days
+
+
+def model_from_hf_config(path: str | Path) -> OpenModel:
+    """An :class:`OpenModel` from a local Hugging Face ``config.json`` (nothing is downloaded).
+
+    Parameters are counted from the shape (attention, gated MLP, norms, embeddings).
+    """
+    p = Path(path)
+    try:
+        cfg = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{p}: no such model config file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ScenarioError(f"{p}: not a readable config.json ({exc})") from None
+    if not isinstance(cfg, dict):
+        raise ScenarioError(f"{p}: expected a JSON object with the model's configuration")
+    cfg = cfg.get("text_config", cfg)  # multimodal configs nest the language model
+    missing = [
+        k
+        for k in ("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size")
+        if k not in cfg
+    ]
+    if missing:
+        raise ScenarioError(
+            f"{p}: config.json lacks {', '.join(missing)}; is it a decoder-only LLM?"
+        )
+    heads = int(cfg["num_attention_heads"])
+    hidden = int(cfg["hidden_size"])
+    shape = {
+        "layers": int(cfg["num_hidden_layers"]),
+        "hidden_size": hidden,
+        "intermediate_size": int(cfg.get("intermediate_size") or 4 * hidden),
+        "heads": heads,
+        "kv_heads": int(cfg.get("num_key_value_heads") or heads),
+        "head_dim": int(cfg.get("head_dim") or hidden // heads),
+        "vocab_size": int(cfg["vocab_size"]),
+        "tied_embeddings": bool(cfg.get("tie_word_embeddings", False)),
+        "max_context": int(cfg.get("max_position_embeddings") or 4096),
+    }
+    from payback.model.shapes import parameter_count
+
+    params = parameter_count(
+        **{
+            k: shape[k]
+            for k in (
+                "layers",
+                "hidden_size",
+                "intermediate_size",
+                "heads",
+                "kv_heads",
+                "head_dim",
+                "vocab_size",
+                "tied_embeddings",
+            )
+        }
+    )
+    name = str(cfg.get("_name_or_path") or p.parent.name or p.stem)
+    try:
+        return OpenModel(
+            id=_local_id(name),
+            name=name,
+            hf_repo="local/" + _local_id(name),
+            params_b=params / 1e9,
+            source=f"local config.json: {p}",
+            checked=dt.date.fromtimestamp(p.stat().st_mtime),
+            **shape,
+        )
+    except ValidationError as exc:
+        raise ScenarioError(f"{p}: {exc.errors()[0]['msg']}") from None
+
+
+def _local_id(name: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "-" for c in name.lower()).strip("-._")
+    return (cleaned or "local-model")[:64]
