@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from helpers import EXAMPLES, build, edited, fleet_dict, per_request_dict
-from payback import Scenario, ScenarioError, dump_scenario, load_scenario, parse_scenario
+from payback import Scenario, ScenarioError, dump_scenario, load_scenario, parse_scenario, resolve
 from payback.scenario import DEFAULT_TARGET_UTILIZATION
 
 
@@ -25,7 +25,7 @@ def test_defaults_follow_the_contract() -> None:
         0.0,
         1.0,
     )
-    alt = scenario.alternatives[0]
+    alt = resolve(scenario).scenario.alternatives[0]
     assert (alt.gpus_per_replica, alt.min_replicas, alt.always_on) == (1, 1, True)  # type: ignore[union-attr]
     assert alt.escalation_share == 0.0
     assert alt.one_time.training_runs == 1
@@ -137,7 +137,22 @@ def test_defaults_follow_the_contract() -> None:
         (
             "alternatives.0.usd_per_gpu_hour",
             ...,
-            "alternatives.0.usd_per_gpu_hour: required field is missing (Rent of one GPU for one hour [USD])",
+            "alternatives.0: usd_per_gpu_hour is required unless gpu names a catalog GPU",
+        ),
+        (
+            "alternatives.0.replica_requests_per_s",
+            ...,
+            "alternatives.0: replica_requests_per_s is required unless model and gpu are given (it is then estimated)",
+        ),
+        (
+            "baseline.output_usd_per_mtok",
+            ...,
+            'baseline: output_usd_per_mtok required unless model (e.g. "openai:gpt-4o") or fine_tuned names catalog prices',
+        ),
+        (
+            "alternatives.0.one_time.training",
+            {"model": "llama-3.1-8b", "examples": 10, "tokens_per_example": 100},
+            "alternatives.0.one_time.training: give either gpu (train on rented GPUs) or hosted (a hosted job), not both",
         ),
         ("baseline", ..., "s.toml: baseline: required section is missing"),
         ("alternatives", [], "alternatives: needs at least one [[alternatives]] entry"),

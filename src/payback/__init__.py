@@ -8,8 +8,12 @@ The public API:
 """
 
 from payback.analysis import AlternativeResult, Analysis, OptionResult, analyze
+from payback.catalog import Catalog, default_catalog, load_catalog
+from payback.catalog.apis import ApiPrice, api_price, search_api_models
 from payback.engine import Evaluation, evaluate, numeric_paths, value_at
+from payback.estimate import ServingEstimate, TrainingEstimate, estimate_serving, estimate_training
 from payback.quick import QuickAnswer, quick_break_even
+from payback.resolve import Resolved, Source, resolve
 from payback.scenario import (
     Scenario,
     ScenarioError,
@@ -24,19 +28,32 @@ __version__ = "0.1.0"
 __all__ = [
     "AlternativeResult",
     "Analysis",
+    "ApiPrice",
+    "Catalog",
     "Evaluation",
     "OptionResult",
     "QuickAnswer",
+    "Resolved",
     "Scenario",
     "ScenarioError",
+    "ServingEstimate",
+    "Source",
+    "TrainingEstimate",
     "__version__",
     "analyze",
+    "api_price",
+    "default_catalog",
     "dump_scenario",
+    "estimate_serving",
+    "estimate_training",
     "evaluate",
+    "load_catalog",
     "load_scenario",
     "numeric_paths",
     "parse_scenario",
     "quick_break_even",
     "read_scenario_data",
+    "resolve",
+    "search_api_models",
     "value_at",
 ]

@@ -8,8 +8,10 @@ from typing import Any
 
 import numpy as np
 
+from payback.catalog import Catalog
 from payback.engine import COMPONENTS, AlternativeOutcome, OptionCosts, evaluate
 from payback.model._types import FloatArray
+from payback.resolve import Resolved, resolve
 from payback.scenario import Scenario
 
 __all__ = ["AlternativeResult", "Analysis", "OptionResult", "analyze", "usd"]
@@ -114,10 +116,15 @@ class AlternativeResult(OptionResult):
 class Analysis:
     """The deterministic answer for a scenario."""
 
-    scenario: Scenario
+    resolved: Resolved
     requests_per_month: list[float]
     baseline: OptionResult
     alternatives: list[AlternativeResult]
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario with every number explicit (catalog ids resolved)."""
+        return self.resolved.scenario
 
     @property
     def name(self) -> str:
@@ -146,6 +153,9 @@ class Analysis:
             "baseline": self.baseline.to_dict(),
             "alternatives": [a.to_dict() for a in self.alternatives],
             "verdict": self.verdict(),
+            "sources": {path: s.to_dict() for path, s in self.resolved.sources.items()},
+            "estimates": self.resolved.details,
+            "warnings": self.resolved.warnings,
         }
 
 
@@ -216,9 +226,14 @@ def _alternative_result(
     )
 
 
-def analyze(scenario: Scenario) -> Analysis:
-    """The deterministic analysis of a scenario (see DESIGN.md, the accounting model)."""
-    ev = evaluate(scenario)
+def analyze(scenario: Scenario | Resolved, catalog: Catalog | None = None) -> Analysis:
+    """The deterministic analysis of a scenario (see DESIGN.md, the accounting model).
+
+    Catalog ids are resolved first (``catalog`` defaults to the packaged one).
+    """
+    resolved = scenario if isinstance(scenario, Resolved) else resolve(scenario, catalog)
+    scenario = resolved.scenario
+    ev = evaluate(resolved)
     baseline = OptionResult._from(
         scenario.baseline.name, scenario.baseline.kind, ev.baseline, ev.requests
     )
@@ -227,7 +242,7 @@ def analyze(scenario: Scenario) -> Analysis:
         for option, outcome in zip(scenario.alternatives, ev.alternatives, strict=True)
     ]
     return Analysis(
-        scenario=scenario,
+        resolved=resolved,
         requests_per_month=_floats(ev.requests),
         baseline=baseline,
         alternatives=alternatives,

@@ -6,6 +6,8 @@ stderr and exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import math
 import os
@@ -20,7 +22,7 @@ import typer
 from rich.console import Console
 
 import payback
-from payback.report import analysis_renderables
+from payback.report import analysis_renderables, tables
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -139,10 +141,239 @@ def analyze(
     whether it pays back within a quarter.
     """
     analysis = payback.analyze(payback.load_scenario(file))
+    for warning in analysis.resolved.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if as_json:
         _print_json(analysis.to_dict())
     else:
         _console().print(analysis_renderables(analysis))
+
+
+catalog_app = typer.Typer(
+    help="List the catalogs: GPUs, open models, API prices, hosted fine-tuning.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+app.add_typer(catalog_app, name="catalog")
+estimate_app = typer.Typer(
+    help="First-principles estimates: serving capacity and fine-tuning cost.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+app.add_typer(estimate_app, name="estimate")
+
+SearchOption = Annotated[
+    str, typer.Option("--search", help="Show only entries whose id or name contains this text.")
+]
+
+
+def _matches(text: str, *fields: str | None) -> bool:
+    needle = text.lower()
+    return any(needle in (f or "").lower() for f in fields)
+
+
+@catalog_app.command("gpus")
+@user_errors
+def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
+    """GPUs: memory, bandwidth, dense tensor peaks and hourly rents with their sources."""
+    gpus = [g for g in payback.default_catalog().gpus.values() if _matches(search, g.id, g.name)]
+    if as_json:
+        _print_json([g.model_dump(mode="json") for g in gpus])
+    else:
+        _console().print(tables.gpus_table(gpus, dt.date.today()))
+
+
+@catalog_app.command("models")
+@user_errors
+def catalog_models(search: SearchOption = "", as_json: JsonFlag = False) -> None:
+    """Open models: parameters and the shape the estimators use."""
+    models = [
+        m
+        for m in payback.default_catalog().models.values()
+        if _matches(search, m.id, m.name, m.hf_repo)
+    ]
+    if as_json:
+        _print_json([m.model_dump(mode="json") for m in models])
+    else:
+        _console().print(tables.models_table(models))
+
+
+@catalog_app.command("apis")
+@user_errors
+def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
+    """Hosted API token prices from the pinned genai-prices snapshot."""
+    prices = payback.search_api_models(search)
+    if as_json:
+        _print_json([dataclasses.asdict(p) for p in prices])
+    else:
+        _console().print(tables.apis_table(prices))
+
+
+@catalog_app.command("finetuning")
+@user_errors
+def catalog_finetuning(search: SearchOption = "", as_json: JsonFlag = False) -> None:
+    """Hosted fine-tuning: price per million training tokens and the tuned model's prices."""
+    offers = [
+        o
+        for o in payback.default_catalog().finetunes.values()
+        if _matches(search, o.id, o.provider, o.base_model)
+    ]
+    if as_json:
+        _print_json([o.model_dump(mode="json") for o in offers])
+    else:
+        _console().print(tables.finetunes_table(offers))
+
+
+ModelOption = Annotated[
+    str,
+    typer.Option(
+        "--model", help="Open model id (see `payback catalog models`) or a config.json path."
+    ),
+]
+GpuOption = Annotated[str, typer.Option("--gpu", help="GPU id (see `payback catalog gpus`).")]
+
+
+@estimate_app.command("serving")
+@user_errors
+def estimate_serving(
+    model: ModelOption,
+    gpu: GpuOption,
+    precision: Annotated[
+        str, typer.Option("--precision", help="Weights: bf16, fp8, int8 or int4.")
+    ] = "bf16",
+    input_tokens: Annotated[
+        float, typer.Option("--input-tokens", help="Mean prompt tokens per request.")
+    ] = 1000.0,
+    output_tokens: Annotated[
+        float, typer.Option("--output-tokens", help="Mean output tokens per request.")
+    ] = 200.0,
+    context: Annotated[
+        float | None,
+        typer.Option("--context", help="Context at which to report decode speed [tokens]."),
+    ] = None,
+    batch: Annotated[
+        int | None,
+        typer.Option("--batch", help="Batch to report (default: the largest that fits)."),
+    ] = None,
+    tpot_ms: Annotated[
+        float | None, typer.Option("--tpot-ms", help="Latency target: most ms per output token.")
+    ] = None,
+    gpus_per_replica: Annotated[
+        int | None,
+        typer.Option(
+            "--gpus-per-replica", help="Tensor-parallel GPUs (default: the fewest that fit)."
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """What one replica serves: batch, latency, decode and prefill speed, requests/s.
+
+    A roofline model of a vLLM-class engine: prefill is compute-bound, each decode step
+    streams the weights once plus every sequence's KV cache; the batch is capped by the
+    memory left for the KV cache, 256 sequences and the **--tpot-ms** target.
+    """
+    catalog = payback.default_catalog()
+    result = payback.estimate_serving(
+        catalog.model(model),
+        catalog.gpu(gpu),
+        precision,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        context=context,
+        batch=batch,
+        tpot_ms=tpot_ms,
+        gpus_per_replica=gpus_per_replica,
+    )
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    rows = {
+        "GPUs per replica": f"{result.gpus_per_replica} × {result.gpu} ({result.precision})",
+        "weights / KV cache": f"{result.weights_gb:,.1f} GB / {result.kv_cache_gb:,.1f} GB",
+        "max batch": f"{result.max_batch} sequences at {result.input_tokens + result.output_tokens / 2:,.0f} tokens",
+        "batch at full load": f"{result.batch} (limited by {result.limited_by})",
+        f"decode at batch {result.batch}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s",
+        "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s",
+        "time per output token": f"{result.tpot_ms:,.1f} ms",
+        "time to first token (unloaded)": f"{result.ttft_ms:,.0f} ms",
+        f"requests/s at {result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
+        "GPU price": f"${result.usd_per_gpu_hour:.2f}/h ({result.price_source})"
+        if result.usd_per_gpu_hour
+        else "not in the catalog",
+    }
+    if result.usd_per_gpu_hour:
+        per_hour = result.usd_per_gpu_hour * result.gpus_per_replica
+        rows["cost per 1k requests at full load"] = (
+            f"${per_hour / (result.replica_requests_per_s * 3.6):,.4f}"
+        )
+    _console().print(tables.key_values(f"Serving {result.model} on {result.gpu}", rows))
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+@estimate_app.command("training")
+@user_errors
+def estimate_training(
+    model: ModelOption,
+    gpu: GpuOption,
+    tokens: Annotated[
+        float, typer.Option("--tokens", help="Dataset tokens (examples × tokens per example).")
+    ],
+    method: Annotated[str, typer.Option("--method", help="full, lora or qlora.")] = "lora",
+    epochs: Annotated[float, typer.Option("--epochs", help="Passes over the dataset.")] = 1.0,
+    runs: Annotated[
+        int, typer.Option("--runs", help="Runs paid, sweeps and failed runs included.")
+    ] = 1,
+    precision: Annotated[str, typer.Option("--precision", help="bf16 or fp8.")] = "bf16",
+    stack: Annotated[
+        str,
+        typer.Option("--stack", help="standard (HF/PEFT, torchtune) or optimized (NeMo/Megatron)."),
+    ] = "standard",
+    gpus: Annotated[
+        int | None, typer.Option("--gpus", help="GPUs to use (default: the fewest that fit).")
+    ] = None,
+    usd_per_gpu_hour: Annotated[
+        float | None,
+        typer.Option("--usd-per-gpu-hour", help="GPU rent (default: the catalog's typical price)."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Fine-tuning compute, memory, GPUs, time and cost.
+
+    FLOPs = k · N · tokens · epochs (k = 6 full, 4 LoRA/QLoRA, which skip weight
+    gradients); time from the GPU's dense peak × a utilization for the method, model
+    size and stack; GPUs from memory (weights, gradients, optimizer, activations).
+    """
+    catalog = payback.default_catalog()
+    result = payback.estimate_training(
+        catalog.model(model),
+        catalog.gpu(gpu),
+        method,
+        tokens=tokens,
+        epochs=epochs,
+        runs=runs,
+        precision=precision,
+        stack=stack,
+        gpus=gpus,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+    )
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    rows = {
+        "method": f"{result.method} ({result.precision}, {result.stack} stack)",
+        "GPUs": f"{result.gpus} × {result.gpu}, {result.memory_gib:,.1f} GiB each",
+        "compute": f"{result.flops:.3g} FLOPs for {result.tokens:,.0f} tokens",
+        "utilization (MFU)": f"{result.mfu:.0%}",
+        "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",
+        "time per run": f"{result.hours:,.2f} h ({result.gpu_hours:,.2f} GPU-hours)",
+        "cost": (
+            f"${result.usd:,.2f} for {result.runs} run(s) at ${result.usd_per_gpu_hour:.2f}/GPU-h ({result.price_source})"
+            if result.usd is not None
+            else "no price in the catalog: give --usd-per-gpu-hour"
+        ),
+    }
+    _console().print(tables.key_values(f"Fine-tuning {result.model} on {result.gpu}", rows))
 
 
 def _starter_text() -> str:

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from payback import model
 from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
+from payback.resolve import Resolved, resolve
 from payback.scenario import (
     HostedApiOption,
     PerRequestOption,
@@ -165,6 +166,10 @@ def _running_cost(
             ),
             output_usd_per_mtok=get(f"{path}.output_usd_per_mtok"),
             price_change_annual=get(f"{path}.price_change_annual"),
+            batch_share=get(f"{path}.batch_share"),
+            batch_discount=get(f"{path}.batch_discount")
+            if option.batch_discount is not None
+            else 0.0,
         )
         return "api", cost, None
     if isinstance(option, SelfHostedOption):
@@ -223,12 +228,17 @@ def _one_time_items(get: _Inputs, path: str) -> dict[str, FloatArray]:
     }
 
 
-def evaluate(scenario: Scenario, overrides: Overrides | None = None) -> Evaluation:
+def evaluate(scenario: Scenario | Resolved, overrides: Overrides | None = None) -> Evaluation:
     """Monthly costs, cumulative savings, break-even and NPV of every alternative.
 
+    A scenario that names catalog ids is resolved first (see :func:`payback.resolve`);
+    pass a :class:`Resolved` to evaluate many times without resolving again.
     ``overrides`` maps dotted paths to arrays of samples (all of one shape, or
     broadcastable); without it the result holds plain monthly arrays of shape (H,).
     """
+    if isinstance(scenario, Scenario):
+        scenario = resolve(scenario)
+    scenario = scenario.scenario
     get = _Inputs(scenario, overrides or {})
     horizon = scenario.scenario.horizon_months
     requests = model.requests_per_month(

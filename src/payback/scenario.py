@@ -7,6 +7,7 @@ Field paths in messages are dotted, as in ``alternatives.0.target_utilization``.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import math
@@ -77,6 +78,8 @@ class ScenarioInfo(_Model):
     """Months the comparison runs for (1..600)."""
     discount_rate_annual: float = Field(0.0, ge=0.0, le=1.0)
     """Yearly discount rate for NPV, a fraction: 0.10 means 10%."""
+    start_date: dt.date | None = None
+    """Month 1 starts here; catalog prices are those in effect then (default: today)."""
 
 
 class Traffic(_Model):
@@ -96,6 +99,48 @@ class Traffic(_Model):
     """Requests in the busiest hour / requests in an average hour (1..730)."""
 
 
+class TrainingJob(_Model):
+    """A fine-tuning run to estimate instead of typing ``training_usd``: on rented GPUs
+    (``model`` + ``gpu``) or as a hosted fine-tuning job (``hosted``)."""
+
+    model: str | None = None
+    """Open model id from the catalog (or a config.json path); needed with ``gpu`` and for
+    size-banded hosted offers."""
+    gpu: str | None = None
+    """GPU id to train on (rented at the catalog's price unless ``usd_per_gpu_hour``)."""
+    hosted: str | None = None
+    """Hosted fine-tuning offer id instead of own GPUs, e.g. ``openai.gpt-4o-mini``."""
+    method: Literal["full", "lora", "qlora"] = "lora"
+    """Full fine-tuning, LoRA, or QLoRA (4-bit base weights)."""
+    precision: Literal["bf16", "fp8"] = "bf16"
+    """Training precision on own GPUs."""
+    stack: Literal["standard", "optimized"] = "standard"
+    """standard: HF TRL/PEFT, torchtune, axolotl; optimized: NeMo/Megatron-class."""
+    examples: float = Field(gt=0.0, le=1e10)
+    """Training examples in the dataset."""
+    tokens_per_example: float = Field(gt=0.0, le=1e7)
+    """Mean tokens per example (prompt and answer)."""
+    epochs: float = Field(3.0, gt=0.0, le=100.0)
+    """Passes over the dataset (3 is a common default)."""
+    usd_per_gpu_hour: float | None = Field(None, ge=0.0, le=1000.0)
+    """GPU rent for the run [USD/h]; default: the catalog's typical price for ``gpu``."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> TrainingJob:
+        if (self.gpu is None) == (self.hosted is None):
+            raise ValueError(
+                "give either gpu (train on rented GPUs) or hosted (a hosted job), not both"
+            )
+        if self.gpu is not None and self.model is None:
+            raise ValueError("model is required with gpu")
+        return self
+
+    @property
+    def tokens(self) -> float:
+        """Tokens processed by one run: examples × tokens_per_example × epochs."""
+        return self.examples * self.tokens_per_example * self.epochs
+
+
 class OneTime(_Model):
     """One-time costs of an alternative, paid at t = 0."""
 
@@ -108,7 +153,9 @@ class OneTime(_Model):
     eval_usd: Usd = 0.0
     """Building the evaluation harness that proves the model works [USD]."""
     training_usd: Usd = 0.0
-    """Cost of one training run [USD]."""
+    """Cost of one training run [USD]; estimated from ``training`` when that is given."""
+    training: TrainingJob | None = None
+    """A training run to estimate (own GPUs or a hosted job) instead of ``training_usd``."""
     training_runs: int = Field(1, ge=0, le=10_000)
     """Training runs paid, sweeps and failed runs included."""
 
@@ -162,39 +209,77 @@ class HostedApiOption(_OptionBase):
     """A hosted API billed per token."""
 
     kind: Literal["hosted_api"]
-    input_usd_per_mtok: float = Field(ge=0.0, le=1e4)
-    """Price of a million input tokens [USD]."""
+    model: str | None = None
+    """API model whose catalog prices apply, ``provider:model`` (e.g. ``openai:gpt-4o``)."""
+    fine_tuned: str | None = None
+    """Hosted fine-tuning offer whose tuned-model prices apply (e.g. ``openai.gpt-4o-mini``)."""
+    input_usd_per_mtok: float | None = Field(None, ge=0.0, le=1e4)
+    """Price of a million input tokens [USD]; from ``model`` when not given."""
     cached_input_usd_per_mtok: float | None = Field(None, ge=0.0, le=1e4)
-    """Price of a million cached input tokens [USD]; default: the input price."""
-    output_usd_per_mtok: float = Field(ge=0.0, le=1e4)
-    """Price of a million output tokens [USD]."""
+    """Price of a million cached input tokens [USD]; default: the catalog's or the input price."""
+    output_usd_per_mtok: float | None = Field(None, ge=0.0, le=1e4)
+    """Price of a million output tokens [USD]; from ``model`` when not given."""
+    batch_share: Share = 0.0
+    """Share of requests sent through the provider's batch API (0..1)."""
+    batch_discount: float | None = Field(None, ge=0.0, lt=1.0)
+    """Share off for batch requests (0.5 = half price); default: the provider's."""
     price_change_annual: PriceChange = 0.0
     """Yearly price trend, a fraction: −0.3 means prices fall 30% a year."""
 
-    @property
-    def cached_price(self) -> float:
-        """The cached-input price in effect [USD per million tokens]."""
-        if self.cached_input_usd_per_mtok is None:
-            return self.input_usd_per_mtok
-        return self.cached_input_usd_per_mtok
+    @model_validator(mode="after")
+    def _priced(self) -> HostedApiOption:
+        if self.model is not None and self.fine_tuned is not None:
+            raise ValueError("give model or fine_tuned, not both")
+        if self.model is None and self.fine_tuned is None:
+            missing = [
+                f for f in ("input_usd_per_mtok", "output_usd_per_mtok") if getattr(self, f) is None
+            ]
+            if missing:
+                raise ValueError(
+                    f'{" and ".join(missing)} required unless model (e.g. "openai:gpt-4o") '
+                    "or fine_tuned names catalog prices"
+                )
+        return self
 
 
 class SelfHostedOption(_OptionBase):
     """A model served on rented GPUs: GPUs, not tokens, cost money."""
 
     kind: Literal["self_hosted"]
-    usd_per_gpu_hour: float = Field(ge=0.0, le=1000.0)
-    """Rent of one GPU for one hour [USD]."""
-    gpus_per_replica: int = Field(1, ge=1, le=1024)
-    """GPUs one serving replica uses (tensor parallel degree)."""
-    replica_requests_per_s: float = Field(gt=0.0, le=1e6)
-    """Requests per second one replica sustains at the scenario's token lengths."""
+    model: str | None = None
+    """Open model served (catalog id or config.json path); with ``gpu``, capacity is estimated."""
+    gpu: str | None = None
+    """GPU id from the catalog; gives ``usd_per_gpu_hour`` and, with ``model``, the capacity."""
+    precision: Literal["bf16", "fp8", "int8", "int4"] = "bf16"
+    """Serving precision of the weights."""
+    tpot_ms: float | None = Field(None, gt=0.0, le=10_000.0)
+    """Latency target: most milliseconds per output token; caps the batch."""
+    usd_per_gpu_hour: float | None = Field(None, ge=0.0, le=1000.0)
+    """Rent of one GPU for one hour [USD]; default: the catalog's typical price for ``gpu``."""
+    gpus_per_replica: int | None = Field(None, ge=1, le=1024)
+    """GPUs one serving replica uses (tensor parallel degree); default 1, or the estimate's."""
+    replica_requests_per_s: float | None = Field(None, gt=0.0, le=1e6)
+    """Requests per second one replica sustains at the scenario's token lengths;
+    estimated from ``model``, ``gpu`` and ``precision`` when not given."""
     min_replicas: int = Field(1, ge=1, le=100_000)
     """Replicas kept running at any traffic (always-on fleets)."""
     target_utilization: float = Field(DEFAULT_TARGET_UTILIZATION, gt=0.0, le=1.0)
     """Share of a replica's capacity planned for at the peak hour (0, 1]."""
     always_on: bool = True
     """true: rent the fleet all month; false: pay busy GPU-hours only (scale to zero)."""
+
+    @model_validator(mode="after")
+    def _sized(self) -> SelfHostedOption:
+        problems = []
+        if self.replica_requests_per_s is None and (self.model is None or self.gpu is None):
+            problems.append(
+                "replica_requests_per_s is required unless model and gpu are given (it is then estimated)"
+            )
+        if self.usd_per_gpu_hour is None and self.gpu is None:
+            problems.append("usd_per_gpu_hour is required unless gpu names a catalog GPU")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 Option: TypeAlias = Annotated[
@@ -225,12 +310,20 @@ class Scenario(_Model):
     def _check_consistency(self) -> Scenario:
         problems: list[str] = []
         for path, option in self.options():
-            if isinstance(option, HostedApiOption):
+            needs_lengths = isinstance(option, HostedApiOption) or (
+                isinstance(option, SelfHostedOption) and option.replica_requests_per_s is None
+            )
+            if needs_lengths:
                 for field in ("input_tokens", "output_tokens"):
                     if getattr(self.traffic, field) is None:
                         problems.append(
                             f"traffic.{field}: is required because {path} "
-                            f"({option.name!r}) is priced per token"
+                            f"({option.name!r}) "
+                            + (
+                                "is priced per token"
+                                if isinstance(option, HostedApiOption)
+                                else "is estimated from token lengths"
+                            )
                         )
         if self.baseline.escalation_share != 0.0:
             problems.append(
@@ -327,7 +420,7 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
 
 def dump_scenario(scenario: Scenario, fmt: Literal["toml", "yaml"] = "toml") -> str:
     """The scenario as TOML or YAML text that :func:`parse_scenario` reads back equal."""
-    data = scenario.model_dump(mode="json", exclude_none=True)
+    data = scenario.model_dump(mode="python", exclude_none=True)
     if fmt == "yaml":
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     return tomli_w.dumps(data)
@@ -430,8 +523,9 @@ def _explain(exc: ValidationError) -> list[str]:
         field = str(loc[-1]) if loc else ""
         kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
         hint = f" ({_HINTS[field]})" if field in _HINTS else ""
-        if kind == "value_error" and not loc:
-            lines.extend(str(ctx.get("error", err["msg"])).splitlines())
+        if kind == "value_error":
+            text = str(ctx.get("error", err["msg"]))
+            lines.extend(f"{path}: {line}" if path else line for line in text.splitlines())
             continue
         if kind == "missing":
             what = "section" if field in Scenario.model_fields else "field"

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from payback.catalog.records import STALE_AFTER_DAYS, Gpu, GpuPrice, HostedFineTune, OpenModel
+from payback.model.shapes import parameter_count
 from payback.scenario import ScenarioError
 
 __all__ = [
@@ -133,10 +134,11 @@ def load_catalog(folder: Path | None = None) -> Catalog:
     base: Any = (
         folder if folder is not None else resources.files("payback.catalog").joinpath("data")
     )
-    loaded = {
-        key: _load_file(base.joinpath(name), key, model) for key, (name, model) in _FILES.items()
-    }
-    return Catalog.of(loaded["gpu"], loaded["model"], loaded["finetune"])  # type: ignore[arg-type]
+    return Catalog.of(
+        _load_file(base.joinpath("gpus.toml"), "gpu", Gpu),
+        _load_file(base.joinpath("models.toml"), "model", OpenModel),
+        _load_file(base.joinpath("finetuning.toml"), "finetune", HostedFineTune),
+    )
 
 
 @cache
@@ -184,34 +186,33 @@ def model_from_hf_config(path: str | Path) -> OpenModel:
         )
     heads = int(cfg["num_attention_heads"])
     hidden = int(cfg["hidden_size"])
-    shape = {
-        "layers": int(cfg["num_hidden_layers"]),
+    layers, kv_heads = int(cfg["num_hidden_layers"]), int(cfg.get("num_key_value_heads") or heads)
+    intermediate, head_dim = (
+        int(cfg.get("intermediate_size") or 4 * hidden),
+        int(cfg.get("head_dim") or hidden // heads),
+    )
+    vocab, tied = int(cfg["vocab_size"]), bool(cfg.get("tie_word_embeddings", False))
+    params = parameter_count(
+        layers=layers,
+        hidden_size=hidden,
+        intermediate_size=intermediate,
+        heads=heads,
+        kv_heads=kv_heads,
+        head_dim=head_dim,
+        vocab_size=vocab,
+        tied_embeddings=tied,
+    )
+    shape: dict[str, Any] = {
+        "layers": layers,
         "hidden_size": hidden,
-        "intermediate_size": int(cfg.get("intermediate_size") or 4 * hidden),
+        "intermediate_size": intermediate,
         "heads": heads,
-        "kv_heads": int(cfg.get("num_key_value_heads") or heads),
-        "head_dim": int(cfg.get("head_dim") or hidden // heads),
-        "vocab_size": int(cfg["vocab_size"]),
-        "tied_embeddings": bool(cfg.get("tie_word_embeddings", False)),
+        "kv_heads": kv_heads,
+        "head_dim": head_dim,
+        "vocab_size": vocab,
+        "tied_embeddings": tied,
         "max_context": int(cfg.get("max_position_embeddings") or 4096),
     }
-    from payback.model.shapes import parameter_count
-
-    params = parameter_count(
-        **{
-            k: shape[k]
-            for k in (
-                "layers",
-                "hidden_size",
-                "intermediate_size",
-                "heads",
-                "kv_heads",
-                "head_dim",
-                "vocab_size",
-                "tied_embeddings",
-            )
-        }
-    )
     name = str(cfg.get("_name_or_path") or p.parent.name or p.stem)
     try:
         return OpenModel(

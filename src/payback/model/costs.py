@@ -48,21 +48,27 @@ def hosted_api_usd_per_request(
     input_usd_per_mtok: ArrayLike,
     cached_input_usd_per_mtok: ArrayLike,
     output_usd_per_mtok: ArrayLike,
+    batch_share: ArrayLike = 0.0,
+    batch_discount: ArrayLike = 0.0,
 ) -> FloatArray:
     """Price of one request at per-token prices, before any trend [USD/request].
 
-    (I · ((1 − c) · p_in + c · p_cached) + O · p_out) / 1e6, with I and O the mean input
-    and output tokens per request and c the share of input tokens billed as cached.
+    (I · ((1 − c) · p_in + c · p_cached) + O · p_out) / 1e6 · (1 − s · d), with I and O
+    the mean input and output tokens per request, c the share of input tokens billed as
+    cached, and s the share of requests sent through a batch API that takes d off.
 
     >>> float(hosted_api_usd_per_request(1000, 300, 0.4, 2.5, 1.25, 10.0))
     0.005
+    >>> float(hosted_api_usd_per_request(1000, 300, 0.4, 2.5, 1.25, 10.0, 0.5, 0.5))
+    0.00375
     """
     c = as_float(cached_input_share)
     input_price = (1.0 - c) * as_float(input_usd_per_mtok) + c * as_float(cached_input_usd_per_mtok)
-    return (
-        as_float(input_tokens) * input_price
-        + as_float(output_tokens) * as_float(output_usd_per_mtok)
-    ) / 1e6
+    tokens_usd = as_float(input_tokens) * input_price + as_float(output_tokens) * as_float(
+        output_usd_per_mtok
+    )
+    batch = 1.0 - as_float(batch_share) * as_float(batch_discount)
+    return tokens_usd / 1e6 * batch
 
 
 def hosted_api_cost(
@@ -75,6 +81,8 @@ def hosted_api_cost(
     cached_input_usd_per_mtok: ArrayLike,
     output_usd_per_mtok: ArrayLike,
     price_change_annual: ArrayLike = 0.0,
+    batch_share: ArrayLike = 0.0,
+    batch_discount: ArrayLike = 0.0,
 ) -> FloatArray:
     """Cost of ``requests`` on a per-token hosted API [USD/month].
 
@@ -94,6 +102,8 @@ def hosted_api_cost(
         input_usd_per_mtok,
         cached_input_usd_per_mtok,
         output_usd_per_mtok,
+        batch_share,
+        batch_discount,
     )
     return r * per_sample(usd_per_request) * price_trend(price_change_annual, r.shape[-1])
 

@@ -117,9 +117,21 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     return grid
 
 
+def _sources(analysis: Analysis) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column(justify="right")
+    grid.add_column(style="dim")
+    for path, source in analysis.resolved.sources.items():
+        grid.add_row(path, f"{source.value:,.4g}", source.source)
+    return Group(Text("Derived numbers and where they come from", style="bold"), grid)
+
+
 def analysis_renderables(analysis: Analysis) -> RenderableType:
     """Header, per alternative a monthly-costs table and a payback summary, then the verdict."""
     parts: list[RenderableType] = [_header(analysis)]
+    if analysis.resolved.sources:
+        parts += [Text(), _sources(analysis)]
     for alt in analysis.alternatives:
         parts += [Text(), _costs_table(alt, analysis), _payback_grid(alt, analysis)]
     verdict = Text("\nVerdict: ", style="bold")

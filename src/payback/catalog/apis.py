@@ -1,0 +1,523 @@
+"""Hosted API token prices, read from the offline snapshot bundled in ``genai-prices``.
+
+The snapshot is the data module shipped inside the pinned ``genai-prices`` wheel; it is
+never updated from the network here (no ``UpdatePrices``), so a given version of payback
+always prices a given ``provider:model`` the same way on the same date.
+
+How a price is picked, following genai-prices' own rules:
+
+* **Model lookup.** ``provider:model`` names a provider (its id, or an alias genai-prices
+  knows, e.g. ``xai``) and a model: its exact id, or any id its match clauses accept
+  (``gpt-4o-2024-08-06`` is ``openai:gpt-4o``). A provider that resells another's
+  models (``azure``) falls back to that provider's price, as genai-prices does. A bare
+  model id resolves to the provider genai-prices picks from the id itself (the model's
+  maker: ``gpt-*`` is OpenAI, ``claude*`` is Anthropic), else to the only provider that
+  lists it with a token price; otherwise it is ambiguous.
+* **Dates.** A model may have dated prices (a price change on a start date); the one in
+  effect on ``at`` is used, the last whose start date has passed. Time-of-day prices
+  (DeepSeek's off-peak hours) cannot be told apart by a date, so the price in effect for
+  most hours of that day (UTC) is used and ``note`` gives the others.
+* **Long-context tiers.** Some prices depend on the request's input tokens: every token
+  of a request above a tier's start pays the tier's rate (genai-prices' "cliff" rule,
+  strictly above the start). ``input_tokens`` picks the tier; without it, the base tier.
+* **Batch.** genai-prices models batch prices as a request-context variant
+  (``{"processing": "batch"}``), bundled for Anthropic, OpenAI, Google, Mistral, Groq and
+  xAI from 2026-10-14 on. ``batch_discount`` is the share off the standard input and
+  output rates at the same date and tier; ``None`` where the snapshot has no batch rate
+  (another provider, an earlier date, or a price borrowed from another provider).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import itertools
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache, lru_cache
+
+from genai_prices import __version__ as GENAI_PRICES_VERSION
+from genai_prices.data_snapshot import DataSnapshot, find_provider_by_id
+from genai_prices.types import (
+    ModelInfo,
+    ModelPrice,
+    PriceContext,
+    PriceVariant,
+    Provider,
+    StartDateConstraint,
+    TieredPrices,
+    TimeOfDateConstraint,
+)
+
+from payback.scenario import ScenarioError
+
+__all__ = ["GENAI_PRICES_VERSION", "ApiPrice", "api_price", "search_api_models"]
+
+SEARCH_HINT = "payback catalog apis --search TEXT lists them"
+"""Where an error message sends the reader to find a valid reference."""
+
+BATCH_CONTEXT: PriceContext = {"processing": "batch"}
+"""The genai-prices request context that selects batch-API prices."""
+
+_MAX_LISTED = 10
+"""At most this many candidates are named in an error message."""
+
+_Price = Decimal | TieredPrices
+
+
+@dataclass(frozen=True)
+class ApiPrice:
+    """Token prices of one hosted model at one provider, on one date, for one request size."""
+
+    ref: str
+    """Canonical ``provider:model``, e.g. ``openai:gpt-4o``."""
+    provider: str
+    """Provider id as genai-prices spells it."""
+    model: str
+    """Model id as genai-prices knows it."""
+    name: str | None
+    """Display name when the snapshot has one."""
+    input_usd_per_mtok: float
+    """Uncached input tokens [USD per million tokens]."""
+    cached_input_usd_per_mtok: float | None
+    """Cache-read input tokens [USD per million]; none when the snapshot gives no such rate."""
+    output_usd_per_mtok: float
+    """Output tokens, reasoning included [USD per million tokens]."""
+    batch_discount: float | None
+    """Share off input and output for batch requests (0.5 = half price); none if unknown."""
+    note: str | None
+    """Which tier, dated price or fallback was used, when there was a choice."""
+    source: str
+    """The snapshot, and the provider's pricing page when the snapshot names one."""
+    checked: dt.date | None
+    """When the prices were read; none: the genai-prices snapshot carries no date."""
+
+
+def api_price(
+    ref: str, *, at: dt.date | None = None, input_tokens: float | None = None
+) -> ApiPrice:
+    """The token prices of ``ref`` (``provider:model`` or a bare model id).
+
+    ``at`` picks among dated prices (default: today, UTC); ``input_tokens`` is the input
+    token count of one request, which picks a long-context tier (default: the base tier).
+    Raises :class:`ScenarioError` (one line) for an unknown, ambiguous or unpriced model.
+
+    >>> p = api_price("openai:gpt-4o-2024-08-06", at=dt.date(2026, 11, 1))
+    >>> p.ref, p.input_usd_per_mtok, p.cached_input_usd_per_mtok, p.output_usd_per_mtok
+    ('openai:gpt-4o', 2.5, 1.25, 10.0)
+    >>> p.batch_discount
+    0.5
+    """
+    if input_tokens is not None and not (math.isfinite(input_tokens) and input_tokens >= 0):
+        raise ScenarioError(
+            f"input_tokens for API model '{ref}' must be a finite number >= 0, got {input_tokens!r}"
+        )
+    day = at if at is not None else _today()
+    return _price(_resolve(ref), day, input_tokens)
+
+
+def search_api_models(text: str = "") -> list[ApiPrice]:
+    """Models with token prices whose ref or name contains ``text`` (any case), by ref.
+
+    Prices are today's (UTC), base tier; models priced only per request, per image or
+    per second (and subscription-only ones) are left out.
+    """
+    needle = text.strip().casefold()
+    return [
+        price
+        for price in _all_prices(_today())
+        if needle in price.ref.casefold() or (price.name and needle in price.name.casefold())
+    ]
+
+
+# --- the snapshot ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    lookup: DataSnapshot
+    """genai-prices' own lookup over the bundled providers (never the auto-updated data)."""
+    providers: list[Provider]
+    owner: Mapping[int, Provider]
+    """``id(model)`` to the provider whose list holds it."""
+    preferred_ref: Mapping[str, str]
+    """Lower-cased model id to the ref a suggestion names for it."""
+
+
+@cache
+def _snapshot() -> _Snapshot:
+    from genai_prices.data import providers as bundled  # the offline data, ~0.1 s to import
+
+    providers = list(bundled)
+    lookup = DataSnapshot(providers=providers, from_auto_update=False)
+    owner = {id(model): provider for provider in providers for model in provider.models}
+    refs: dict[str, list[tuple[int, str]]] = {}
+    for provider in providers:
+        for model in provider.models:
+            key = model.id.lower()
+            rank = 0 if _genai_pick(lookup, key) is provider else 1 if _priced(model) else 2
+            refs.setdefault(key, []).append((rank, f"{provider.id}:{model.id}"))
+    preferred = {key: min(options)[1] for key, options in refs.items()}
+    return _Snapshot(lookup, providers, owner, preferred)
+
+
+def _genai_pick(lookup: DataSnapshot, model_ref: str) -> Provider | None:
+    """The provider genai-prices infers from a model id alone (its ``model_match``)."""
+    try:
+        return lookup.find_provider(model_ref.lower(), None, None)
+    except LookupError:
+        return None
+
+
+def _priced(model: ModelInfo) -> bool:
+    """Whether some price of the model has both an input and an output token rate."""
+    sets = (
+        [model.prices] if isinstance(model.prices, ModelPrice) else [c.prices for c in model.prices]
+    )
+    return any(p.input_mtok is not None and p.output_mtok is not None for p in sets)
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+# --- resolving a reference ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    provider: Provider
+    """The provider the reference names (or the one picked for a bare id)."""
+    model: ModelInfo
+    owner: Provider
+    """The provider whose data holds the price: differs from ``provider`` on a fallback."""
+
+
+def _resolve(ref: str) -> _Resolved:
+    snap = _snapshot()
+    text = ref.strip()
+    if not text:
+        raise ScenarioError(
+            f"empty API model reference; name one as provider:model ({SEARCH_HINT})"
+        )
+    provider_part, colon, model_part = text.partition(":")
+    if not colon:
+        found = _resolve_bare(ref, text)
+        if found is None:
+            raise ScenarioError(_unknown_model(ref, _suggest(text, None)))
+        return found
+    provider = find_provider_by_id(snap.providers, provider_part) if provider_part.strip() else None
+    if provider is not None:
+        found = _in_provider(provider, model_part.strip())
+        if found is not None:
+            return found
+    # Model ids may contain ':' themselves (``amazon.nova-pro-v1:0``, ``mai-ds-r1:free``).
+    found = _resolve_bare(ref, text)
+    if found is not None:
+        return found
+    if provider is not None:
+        raise ScenarioError(_unknown_model(ref, _suggest(model_part.strip(), provider)))
+    near = difflib.get_close_matches(
+        provider_part.strip().lower(), sorted(p.id for p in snap.providers), n=3, cutoff=0.5
+    )
+    if near:
+        hint = f"did you mean {', '.join(near)}?"
+    else:
+        hint = f"known providers: {', '.join(sorted(p.id for p in snap.providers))}"
+    raise ScenarioError(
+        f"unknown API provider '{provider_part}' in '{ref}'; {hint} ({SEARCH_HINT})"
+    )
+
+
+def _in_provider(provider: Provider, model_ref: str, *, fallback: bool = True) -> _Resolved | None:
+    """The model of ``provider`` with this exact id, else the first its match clauses accept.
+
+    The exact id comes first because some ids are not accepted by their own model's
+    clauses (AWS ``regional.*``, Fireworks short ids); for every id that is, the two agree.
+    With ``fallback``, a provider that resells others' models borrows their price.
+    """
+    snap = _snapshot()
+    key = model_ref.lower()
+    if not key:
+        return None
+    for model in provider.models:
+        if model.id.lower() == key:
+            return _Resolved(provider, model, provider)
+    model_or_none = provider.find_model(key, all_providers=snap.providers if fallback else None)
+    if model_or_none is None:
+        return None
+    return _Resolved(provider, model_or_none, snap.owner.get(id(model_or_none), provider))
+
+
+def _resolve_bare(ref: str, model_ref: str) -> _Resolved | None:
+    """A bare model id: genai-prices' own pick, else the only provider that prices it."""
+    snap = _snapshot()
+    picked = _genai_pick(snap.lookup, model_ref)
+    if picked is not None:
+        found = _in_provider(picked, model_ref)
+        if found is not None:
+            return found
+    listed = [
+        found
+        for provider in snap.providers
+        if (found := _in_provider(provider, model_ref, fallback=False)) is not None
+    ]
+    priced = [found for found in listed if _priced(found.model)]
+    candidates = priced or listed
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    names = sorted(_ref_of(found) for found in candidates)
+    shown = ", ".join(names[:_MAX_LISTED])
+    more = f" and {len(names) - _MAX_LISTED} more" if len(names) > _MAX_LISTED else ""
+    raise ScenarioError(
+        f"API model '{ref}' is ambiguous: {len(names)} providers list it ({shown}{more}); "
+        "name one as provider:model"
+    )
+
+
+def _suggest(model_ref: str, provider: Provider | None) -> list[str]:
+    key = model_ref.lower()
+    if provider is not None:
+        ids = {model.id.lower(): f"{provider.id}:{model.id}" for model in provider.models}
+    else:
+        ids = dict(_snapshot().preferred_ref)
+    return [ids[match] for match in difflib.get_close_matches(key, list(ids), n=3, cutoff=0.6)]
+
+
+def _unknown_model(ref: str, suggestions: list[str]) -> str:
+    if suggestions:
+        return f"unknown API model '{ref}'; did you mean {', '.join(suggestions)}? ({SEARCH_HINT})"
+    return f"unknown API model '{ref}'; no close match ({SEARCH_HINT})"
+
+
+def _ref_of(found: _Resolved) -> str:
+    return f"{found.provider.id}:{found.model.id}"
+
+
+# --- pricing -----------------------------------------------------------------------------
+
+
+def _price(found: _Resolved, day: dt.date, input_tokens: float | None) -> ApiPrice:
+    ref = _ref_of(found)
+    standard, moment, notes = _standard_prices(found.model, day)
+    input_price, output_price = standard.input_mtok, standard.output_mtok
+    if input_price is None or output_price is None:
+        listed = str(standard) or "no prices at all"
+        raise ScenarioError(
+            f"API model '{ref}' has no per-token input and output price in genai-prices "
+            f"{GENAI_PRICES_VERSION} on {day} (it lists: {listed})"
+        )
+    cached_price = standard.cache_read_mtok
+    tier_note = _tier_note(
+        [p for p in (input_price, output_price, cached_price) if p is not None],
+        input_tokens,
+        input_price,
+        output_price,
+    )
+    if tier_note:
+        notes.append(tier_note)
+    request_fee = standard.requests_kcount
+    if request_fee is not None:
+        notes.append(f"plus {_usd(request_fee)} per 1,000 requests, not in these token prices")
+    if found.owner is not found.provider:
+        notes.append(
+            f"{found.provider.id} lists no price of its own for {found.model.id}; "
+            f"genai-prices uses {found.owner.id}'s, without batch rates"
+        )
+        batch: float | None = None
+    else:
+        batch, batch_note = _batch_discount(found.model, moment, standard, input_tokens)
+        if batch_note:
+            notes.append(batch_note)
+    urls = found.owner.pricing_urls or []
+    source = f"genai-prices {GENAI_PRICES_VERSION} snapshot (pydantic/genai-prices)"
+    return ApiPrice(
+        ref=ref,
+        provider=found.provider.id,
+        model=found.model.id,
+        name=found.model.name,
+        input_usd_per_mtok=float(_at_tier(input_price, input_tokens)),
+        cached_input_usd_per_mtok=(
+            None if cached_price is None else float(_at_tier(cached_price, input_tokens))
+        ),
+        output_usd_per_mtok=float(_at_tier(output_price, input_tokens)),
+        batch_discount=batch,
+        note="; ".join(notes) or None,
+        source=f"{source}, {urls[0]}" if urls else source,
+        checked=None,
+    )
+
+
+def _standard_prices(model: ModelInfo, day: dt.date) -> tuple[ModelPrice, dt.datetime, list[str]]:
+    """The standard prices in effect on ``day``, a moment they apply at, and notes.
+
+    Selection among dated prices is genai-prices' own (``ModelInfo.get_prices``); this
+    only chooses the moment of the day to ask it about.
+    """
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+    if isinstance(model.prices, ModelPrice):
+        return model.prices, noon, []
+    entries = model.prices
+    if not any(isinstance(c.constraint, TimeOfDateConstraint) for c in entries):
+        chosen = model.get_prices(noon)
+        return chosen, noon, [_dated_note(model, day, chosen)]
+    # Time-of-day prices: weigh each price by the minutes of the day (UTC) it applies.
+    bounds = {0.0, 1440.0}
+    for entry in entries:
+        if isinstance(entry.constraint, TimeOfDateConstraint):
+            bounds.add(_utc_minute(entry.constraint.start_time))
+            bounds.add(_utc_minute(entry.constraint.end_time))
+    edges = sorted(bounds)
+    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
+    minutes: dict[int, float] = {}
+    moments: dict[int, dt.datetime] = {}
+    for start, end in itertools.pairwise(edges):
+        moment = midnight + dt.timedelta(minutes=(start + end) / 2)
+        index = _entry_index(model, model.get_prices(moment))
+        minutes[index] = minutes.get(index, 0.0) + (end - start)
+        moments.setdefault(index, moment)
+    best = max(minutes, key=lambda index: (minutes[index], index))
+    chosen = entries[best].prices
+    other_hours: dict[str, float] = {}
+    for index in sorted(minutes):
+        if index != best:
+            rates = entries[index].prices
+            key = f"input {_usd(rates.input_mtok)}/output {_usd(rates.output_mtok)}"
+            other_hours[key] = other_hours.get(key, 0.0) + minutes[index] / 60
+    others = "; ".join(f"{hours:g} h at {rates}" for rates, hours in other_hours.items())
+    note = (
+        f"time-of-day prices: picked the one for {minutes[best] / 60:g} of 24 h (UTC) on {day}"
+        + (f"; other hours: {others} per Mtok" if others else "")
+    )
+    return chosen, moments[best], [note]
+
+
+def _entry_index(model: ModelInfo, chosen: ModelPrice) -> int:
+    assert not isinstance(model.prices, ModelPrice)
+    return next(i for i, entry in enumerate(model.prices) if entry.prices is chosen)
+
+
+def _dated_note(model: ModelInfo, day: dt.date, chosen: ModelPrice) -> str:
+    assert not isinstance(model.prices, ModelPrice)
+    constraint = model.prices[_entry_index(model, chosen)].constraint
+    starts = sorted(
+        {
+            c.constraint.start_date
+            for c in model.prices
+            if isinstance(c.constraint, StartDateConstraint)
+        }
+    )
+    later = [start for start in starts if start > day]
+    if isinstance(constraint, StartDateConstraint):
+        which = f"from {constraint.start_date}"
+        if later:
+            which += f"; next change {later[0]}"
+    elif later:
+        which = f"before {later[0]}"
+    else:
+        which = "undated"
+    return f"dated prices: picked the one in effect on {day} ({which})"
+
+
+def _utc_minute(moment: dt.time) -> float:
+    """Minutes after midnight UTC of a time of day (a naive time is UTC, as in genai-prices)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    utc = dt.datetime.combine(dt.date(2000, 1, 1), aware).astimezone(dt.UTC)
+    return (utc.hour * 60 + utc.minute + utc.second / 60) % 1440
+
+
+def _at_tier(price: _Price, input_tokens: float | None) -> Decimal:
+    """The rate for a request of ``input_tokens`` input tokens (base tier when none)."""
+    if not isinstance(price, TieredPrices):
+        return price
+    if input_tokens is not None:
+        for tier in reversed(price.tiers):
+            if input_tokens > tier.start:
+                return tier.price
+    return price.base
+
+
+def _tier_note(
+    prices: Iterable[_Price], input_tokens: float | None, input_price: _Price, output_price: _Price
+) -> str | None:
+    starts = sorted({tier.start for p in prices if isinstance(p, TieredPrices) for tier in p.tiers})
+    if not starts:
+        return None
+    head = "tiered by input tokens per request: "
+    if input_tokens is None:
+        above = "; ".join(
+            f"above {start:,}: input {_usd(_at_tier(input_price, start + 1))}"
+            f"/output {_usd(_at_tier(output_price, start + 1))}"
+            for start in starts
+        )
+        return f"{head}base tier picked (input_tokens not given); {above} per Mtok"
+    passed = [start for start in starts if input_tokens > start]
+    if passed:
+        return f"{head}tier above {passed[-1]:,} picked for {input_tokens:,.0f} input tokens"
+    return f"{head}base tier picked for {input_tokens:,.0f} input tokens (tiers from {starts[0]:,})"
+
+
+def _usd(price: _Price | None) -> str:
+    if price is None:
+        return "-"
+    value = price.base if isinstance(price, TieredPrices) else price
+    return f"${float(value):g}"
+
+
+def _batch_variants(model: ModelInfo) -> list[PriceVariant]:
+    return [
+        variant
+        for variant in model.price_variants or ()
+        if all(BATCH_CONTEXT.get(key) == value for key, value in variant.when.items())
+    ]
+
+
+def _batch_discount(
+    model: ModelInfo, moment: dt.datetime, standard: ModelPrice, input_tokens: float | None
+) -> tuple[float | None, str | None]:
+    """Share off the standard input and output rates for batch requests, and a note."""
+    variants = _batch_variants(model)
+    if not variants:
+        return None, None
+    if not any(v.constraint is None or v.constraint.active(moment) for v in variants):
+        starts = sorted(
+            v.constraint.start_date
+            for v in variants
+            if isinstance(v.constraint, StartDateConstraint)
+        )
+        since = f" from {starts[0]}" if starts else ""
+        return None, f"batch rate given only{since}, not on {moment.date()}"
+    batch = model.get_prices(moment, BATCH_CONTEXT)
+    shares: list[Decimal] = []
+    pairs = ((standard.input_mtok, batch.input_mtok), (standard.output_mtok, batch.output_mtok))
+    for plain, discounted in pairs:
+        if plain is None or discounted is None:
+            continue
+        rate = _at_tier(plain, input_tokens)
+        if rate > 0:
+            shares.append(1 - _at_tier(discounted, input_tokens) / rate)
+    if not shares:
+        return None, None
+    share = float(round(min(shares), 6))
+    if len(set(shares)) > 1:
+        parts = " and ".join(f"{float(s):g}" for s in shares)
+        return share, f"batch takes {parts} off input and output; the smaller is used"
+    return share, None
+
+
+@lru_cache(maxsize=4)
+def _all_prices(day: dt.date) -> tuple[ApiPrice, ...]:
+    prices: list[ApiPrice] = []
+    for provider in _snapshot().providers:
+        for model in provider.models:
+            if not _priced(model):
+                continue
+            try:
+                prices.append(_price(_Resolved(provider, model, provider), day, None))
+            except ScenarioError:
+                continue  # no token price on this day
+    return tuple(sorted(prices, key=lambda p: (p.ref.casefold(), p.ref)))

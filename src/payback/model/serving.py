@@ -1,0 +1,195 @@
+"""Serving throughput and latency from a roofline model (pure, vectorized functions).
+
+Prefill is compute-bound: 2 N FLOPs per prompt token plus attention. Decode is
+memory-bandwidth-bound: each step streams the weights once plus the KV cache of every
+sequence in the batch, so a bigger batch shares the weight traffic. The batch is capped
+by the memory left for the KV cache, by the engine's sequence limit and by a latency
+target on the time per output token. Fixed per-step overheads (scheduling, sampling,
+kernel launches under CUDA graphs) dominate small models.
+
+All functions broadcast over numpy arrays, so thousands of configurations are
+evaluated at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from payback.model._types import ArrayLike, FloatArray, as_float
+
+KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 2.0, "int4": 2.0}
+"""KV-cache bytes per element by weight precision: FP8 deployments keep an FP8 cache
+(TensorRT-LLM and vLLM's ``kv_cache_dtype=fp8``); the others keep BF16."""
+
+WEIGHT_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5 + 2.0 / 128}
+"""Bytes per weight; int4 (AWQ/GPTQ) adds an FP16 scale per group of 128."""
+
+
+@dataclass(frozen=True)
+class ServingEngine:
+    """What a good serving engine achieves (vLLM-class: CUDA graphs, continuous batching,
+    paged KV cache, chunked prefill). Every figure is replaceable by a measurement."""
+
+    bandwidth_efficiency: float = 0.85
+    """Share of peak memory bandwidth decode steps reach (a 1,024/128 batch-1 Llama-3.1-8B
+    on an A100-40GB reaches 77% of the bandwidth bound, overheads included)."""
+    prefill_mfu: float = 0.5
+    """Share of the dense tensor peak prefill reaches."""
+    decode_mfu: float = 0.5
+    """Share of the dense tensor peak decode matrix multiplications reach when compute-bound."""
+    step_overhead_s: float = 1.0e-3
+    """Fixed time per decode step: scheduling, sampling, output processing [s]."""
+    layer_overhead_s: float = 3.0e-5
+    """Time per layer per step: kernel launches and small kernels [s]."""
+    memory_utilization: float = 0.9
+    """Share of GPU memory the engine takes (vLLM's ``gpu_memory_utilization``)."""
+    runtime_overhead_bytes: float = 1.5e9
+    """Per-GPU memory for activations, CUDA graphs and buffers [bytes]."""
+    max_num_seqs: int = 256
+    """Most sequences decoded together (vLLM's default ``max_num_seqs``)."""
+    allreduce_latency_s: float = 8.0e-6
+    """Latency of one all-reduce between tensor-parallel GPUs [s]."""
+
+
+VLLM = ServingEngine()
+"""The default engine."""
+
+
+def weights_bytes(params: ArrayLike, precision: str) -> FloatArray:
+    """Memory of the weights [bytes]: N · bytes per weight.
+
+    >>> float(weights_bytes(8.03e9, "bf16")) / 1e9
+    16.06
+    """
+    return as_float(params) * WEIGHT_BYTES[precision]
+
+
+def kv_capacity_tokens(
+    *,
+    gpu_memory_bytes: ArrayLike,
+    tensor_parallel: ArrayLike,
+    weights: ArrayLike,
+    kv_bytes_per_token: ArrayLike,
+    engine: ServingEngine = VLLM,
+) -> FloatArray:
+    """Tokens of KV cache that fit beside the weights across the replica's GPUs.
+
+    (tp · (memory · utilization − overhead) − weights) / kv_bytes_per_token, at least 0.
+    """
+    tp = as_float(tensor_parallel)
+    free = tp * (
+        as_float(gpu_memory_bytes) * engine.memory_utilization - engine.runtime_overhead_bytes
+    )
+    return np.maximum(free - as_float(weights), 0.0) / as_float(kv_bytes_per_token)
+
+
+def decode_step_seconds(
+    *,
+    batch: ArrayLike,
+    context: ArrayLike,
+    params: ArrayLike,
+    weights: ArrayLike,
+    kv_bytes_per_token: ArrayLike,
+    layers: ArrayLike,
+    attention_width: ArrayLike,
+    hidden_size: ArrayLike,
+    tensor_parallel: ArrayLike,
+    bandwidth: ArrayLike,
+    peak_flops: ArrayLike,
+    interconnect: ArrayLike,
+    engine: ServingEngine = VLLM,
+) -> FloatArray:
+    """Time of one decode step of ``batch`` sequences with ``context`` tokens each [s].
+
+    memory  = (W + B · C · kv) / (tp · BW · efficiency)
+    compute = (2 N + 4 · L · H·d · C) · B / (tp · peak · decode_mfu)
+    step    = max(memory, compute) + overhead + L · layer_overhead
+              + (tp > 1) · 2 L · (latency + 2 (tp−1)/tp · B · h · 2 bytes / interconnect)
+
+    ``attention_width`` is heads × head_dim; ``bandwidth`` [bytes/s] and ``peak_flops``
+    [FLOP/s] are per GPU.
+    """
+    b, c, tp = as_float(batch), as_float(context), as_float(tensor_parallel)
+    memory = (as_float(weights) + b * c * as_float(kv_bytes_per_token)) / (
+        tp * as_float(bandwidth) * engine.bandwidth_efficiency
+    )
+    flops_per_token = (
+        2.0 * as_float(params) + 4.0 * as_float(layers) * as_float(attention_width) * c
+    )
+    compute = flops_per_token * b / (tp * as_float(peak_flops) * engine.decode_mfu)
+    comm = _allreduce_seconds(b, hidden_size, layers, tp, interconnect, engine)
+    return (
+        np.maximum(memory, compute)
+        + engine.step_overhead_s
+        + as_float(layers) * engine.layer_overhead_s
+        + comm
+    )
+
+
+def prefill_seconds(
+    *,
+    input_tokens: ArrayLike,
+    cached_share: ArrayLike = 0.0,
+    params: ArrayLike,
+    weights: ArrayLike,
+    layers: ArrayLike,
+    attention_width: ArrayLike,
+    hidden_size: ArrayLike,
+    tensor_parallel: ArrayLike,
+    bandwidth: ArrayLike,
+    peak_flops: ArrayLike,
+    interconnect: ArrayLike,
+    engine: ServingEngine = VLLM,
+) -> FloatArray:
+    """GPU time to prefill one prompt of ``input_tokens`` tokens [s].
+
+    With a share c of the prompt already in the prefix cache (a shared system prompt),
+    only n = (1 − c) · I new tokens are computed, each attending to the whole prompt:
+    compute = (2 N · n + 2 · L · H·d · n · (I + c · I)) / (tp · peak · prefill_mfu),
+    which is 2 N I + 2 L H·d I² (causal attention) without caching; at least one read of
+    the weights; plus the tensor-parallel all-reduces.
+    """
+    i, tp = as_float(input_tokens), as_float(tensor_parallel)
+    new = (1.0 - as_float(cached_share)) * i
+    attention = (
+        2.0 * as_float(layers) * as_float(attention_width) * new * (i + as_float(cached_share) * i)
+    )
+    flops = 2.0 * as_float(params) * new + attention
+    compute = flops / (tp * as_float(peak_flops) * engine.prefill_mfu)
+    read = as_float(weights) / (tp * as_float(bandwidth) * engine.bandwidth_efficiency)
+    comm = _allreduce_seconds(new, hidden_size, layers, tp, interconnect, engine)
+    return np.maximum(compute, read) + comm
+
+
+def _allreduce_seconds(
+    tokens: FloatArray,
+    hidden_size: ArrayLike,
+    layers: ArrayLike,
+    tp: FloatArray,
+    interconnect: ArrayLike,
+    engine: ServingEngine,
+) -> FloatArray:
+    """Two all-reduces per layer of tokens × hidden BF16 activations (ring algorithm)."""
+    volume = 2.0 * (tp - 1.0) / tp * tokens * as_float(hidden_size) * 2.0
+    per_layer = 2.0 * (engine.allreduce_latency_s + volume / as_float(interconnect))
+    return np.where(tp > 1, as_float(layers) * per_layer, 0.0)
+
+
+def replica_requests_per_s(
+    *, prefill_s: ArrayLike, output_tokens: ArrayLike, step_s: ArrayLike, batch: ArrayLike
+) -> FloatArray:
+    """Requests per second one replica sustains at full load [requests/s].
+
+    Each request costs its prefill plus its share of the decode steps it takes part in:
+    1 / (prefill + O · step / B).
+
+    >>> float(replica_requests_per_s(prefill_s=0.01, output_tokens=100, step_s=0.01, batch=100))
+    50.0
+    """
+    b = as_float(batch)
+    per_request = as_float(prefill_s) + as_float(output_tokens) * as_float(step_s) / np.maximum(
+        b, 1e-12
+    )
+    return np.where(b >= 1, 1.0 / per_request, 0.0)

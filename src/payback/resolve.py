@@ -1,0 +1,281 @@
+"""Turn a scenario that names catalog ids into one with every number explicit.
+
+A scenario may say ``gpu = "l40s"``, ``model = "llama-3.1-8b"``, ``model =
+"openai:gpt-4o"`` or describe a training job instead of typing prices and capacities.
+:func:`resolve` looks those up once (catalog entries, genai-prices, the serving and
+training estimators) and returns a scenario with the numbers filled in, plus where each
+derived number came from. Numbers the user wrote always win.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from payback.catalog import Catalog, default_catalog, is_stale, typical_gpu_price
+from payback.scenario import (
+    HostedApiOption,
+    OneTime,
+    Scenario,
+    ScenarioError,
+    SelfHostedOption,
+)
+
+__all__ = ["Resolved", "Source", "resolve"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a derived number came from."""
+
+    value: float
+    source: str
+    """``catalog``, ``genai-prices``, ``estimate`` or ``default``, with details."""
+    checked: dt.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "source": self.source,
+            "checked": self.checked.isoformat() if self.checked else None,
+        }
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A scenario with every number explicit, and the provenance of the derived ones."""
+
+    scenario: Scenario
+    """The explicit scenario the engine evaluates."""
+    original: Scenario
+    """The scenario as written."""
+    sources: dict[str, Source] = field(default_factory=dict)
+    """Derived numbers by dotted path."""
+    warnings: list[str] = field(default_factory=list)
+    """Stale prices and other things to double-check."""
+    details: dict[str, Any] = field(default_factory=dict)
+    """Estimates behind derived numbers (serving and training), by option path."""
+
+
+class _Resolver:
+    def __init__(self, scenario: Scenario, catalog: Catalog, today: dt.date) -> None:
+        self.scenario = scenario
+        self.catalog = catalog
+        self.today = today
+        self.start = scenario.scenario.start_date or today
+        self.sources: dict[str, Source] = {}
+        self.warnings: list[str] = []
+        self.details: dict[str, Any] = {}
+
+    def note(self, path: str, value: float, source: str, checked: dt.date | None = None) -> float:
+        self.sources[path] = Source(value, source, checked)
+        if checked is not None and is_stale(checked, self.today):
+            age = (self.today - checked).days
+            self.warnings.append(
+                f"{path} = {value:g} comes from {source}, checked {checked} ({age} days ago)"
+            )
+        return value
+
+    def lookup(self, path: str, func: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call a catalog lookup, naming the scenario field when it fails."""
+        try:
+            return func(*args, **kwargs)
+        except ScenarioError as exc:
+            raise ScenarioError([f"{path}: {m}" for m in exc.messages]) from None
+
+    # -- options -----------------------------------------------------------------
+
+    def hosted(self, path: str, option: HostedApiOption) -> HostedApiOption:
+        update: dict[str, Any] = {}
+        traffic = self.scenario.traffic
+        if option.fine_tuned is not None:
+            offer = self.lookup(f"{path}.fine_tuned", self.catalog.finetune, option.fine_tuned)
+            prices = {
+                "input_usd_per_mtok": offer.input_usd_per_mtok,
+                "cached_input_usd_per_mtok": offer.cached_input_usd_per_mtok,
+                "output_usd_per_mtok": offer.output_usd_per_mtok,
+            }
+            where, checked, discount = (
+                f"catalog fine-tuning offer {offer.id} ({offer.source})",
+                offer.checked,
+                None,
+            )
+        elif option.model is not None:
+            from payback.catalog.apis import api_price
+
+            price = self.lookup(
+                f"{path}.model",
+                api_price,
+                option.model,
+                at=self.start,
+                input_tokens=traffic.input_tokens,
+            )
+            prices = {
+                "input_usd_per_mtok": price.input_usd_per_mtok,
+                "cached_input_usd_per_mtok": price.cached_input_usd_per_mtok,
+                "output_usd_per_mtok": price.output_usd_per_mtok,
+            }
+            note = f"; {price.note}" if price.note else ""
+            where, checked, discount = (
+                f"genai-prices {price.ref}{note}",
+                price.checked,
+                price.batch_discount,
+            )
+        else:
+            prices, where, checked, discount = {}, "", None, None
+        for name, value in prices.items():
+            if getattr(option, name) is None and value is not None:
+                update[name] = self.note(f"{path}.{name}", float(value), where, checked)
+        missing = [
+            name
+            for name in ("input_usd_per_mtok", "output_usd_per_mtok")
+            if getattr(option, name) is None and name not in update
+        ]
+        if missing:
+            raise ScenarioError(
+                f"{path}: {where} has no {' or '.join(missing)}; give it in the scenario"
+            )
+        if option.batch_share > 0 and option.batch_discount is None:
+            if discount is None:
+                raise ScenarioError(
+                    f"{path}.batch_discount: required with batch_share > 0 (no batch discount is known "
+                    f"for {option.model or option.fine_tuned or 'explicit prices'})"
+                )
+            update["batch_discount"] = self.note(f"{path}.batch_discount", discount, where, checked)
+        return option.model_copy(update=update)
+
+    def self_hosted(self, path: str, option: SelfHostedOption) -> SelfHostedOption:
+        update: dict[str, Any] = {}
+        gpu = self.lookup(f"{path}.gpu", self.catalog.gpu, option.gpu) if option.gpu else None
+        if option.usd_per_gpu_hour is None and gpu is not None:
+            offer = typical_gpu_price(gpu)
+            if offer is None:
+                raise ScenarioError(
+                    f"{path}.usd_per_gpu_hour: the catalog has no on-demand price for {gpu.id}; give one"
+                )
+            update["usd_per_gpu_hour"] = self.note(
+                f"{path}.usd_per_gpu_hour",
+                offer.usd_per_gpu_hour,
+                f"catalog {gpu.id} at {offer.provider}, median of {sum(p.kind == 'on_demand' for p in gpu.prices)} "
+                f"on-demand offers ({offer.source})",
+                offer.checked,
+            )
+        if option.replica_requests_per_s is None:
+            from payback.estimate import estimate_serving
+
+            assert option.model is not None
+            assert gpu is not None
+            model = self.lookup(f"{path}.model", self.catalog.model, option.model)
+            traffic = self.scenario.traffic
+            estimate = self.lookup(
+                path,
+                estimate_serving,
+                model,
+                gpu,
+                option.precision,
+                input_tokens=traffic.input_tokens or 0.0,
+                output_tokens=traffic.output_tokens or 0.0,
+                cached_input_share=min(traffic.cached_input_share, 0.99),
+                gpus_per_replica=option.gpus_per_replica,
+                tpot_ms=option.tpot_ms,
+            )
+            self.details[path] = {"serving": estimate.to_dict()}
+            what = (
+                f"estimate: {model.id} at {option.precision} on {estimate.gpus_per_replica} × {gpu.id}, "
+                f"batch {estimate.batch} ({estimate.limited_by}), {traffic.input_tokens:g}/{traffic.output_tokens:g} tokens"
+            )
+            update["replica_requests_per_s"] = self.note(
+                f"{path}.replica_requests_per_s", estimate.replica_requests_per_s, what
+            )
+            if option.gpus_per_replica is None:
+                update["gpus_per_replica"] = int(
+                    self.note(f"{path}.gpus_per_replica", estimate.gpus_per_replica, what)
+                )
+        if option.gpus_per_replica is None and "gpus_per_replica" not in update:
+            update["gpus_per_replica"] = 1
+        return option.model_copy(update=update)
+
+    def one_time(self, path: str, one_time: OneTime) -> OneTime:
+        job = one_time.training
+        if job is None or "training_usd" in one_time.model_fields_set:
+            if job is not None:
+                self.warnings.append(f"{path}.training is not used: training_usd is given and wins")
+            return one_time
+        if job.hosted is not None:
+            offer = self.lookup(f"{path}.training.hosted", self.catalog.finetune, job.hosted)
+            if job.model is not None and (
+                offer.min_params_b is not None or offer.max_params_b is not None
+            ):
+                model = self.lookup(f"{path}.training.model", self.catalog.model, job.model)
+                low, high = offer.min_params_b or 0.0, offer.max_params_b or float("inf")
+                if not low <= model.params_b <= high:
+                    raise ScenarioError(
+                        f"{path}.training: {offer.id} prices models of {low:g}-{high:g}B parameters; "
+                        f"{model.id} has {model.params_b:g}B"
+                    )
+            cost = max(offer.training_usd_per_mtok * job.tokens / 1e6, offer.min_job_usd)
+            what = (
+                f"hosted fine-tuning {offer.id}: {job.tokens / 1e6:,.2f}M tokens "
+                f"({job.examples:,.0f} examples × {job.tokens_per_example:,.0f} × {job.epochs:g} epochs) "
+                f"at ${offer.training_usd_per_mtok:g}/M"
+            )
+            value = self.note(f"{path}.training_usd", cost, what, offer.checked)
+        else:
+            from payback.estimate import estimate_training
+
+            assert job.model is not None
+            assert job.gpu is not None
+            model = self.lookup(f"{path}.training.model", self.catalog.model, job.model)
+            gpu = self.lookup(f"{path}.training.gpu", self.catalog.gpu, job.gpu)
+            estimate = self.lookup(
+                f"{path}.training",
+                estimate_training,
+                model,
+                gpu,
+                job.method,
+                tokens=job.examples * job.tokens_per_example,
+                epochs=job.epochs,
+                precision=job.precision,
+                stack=job.stack,
+                usd_per_gpu_hour=job.usd_per_gpu_hour,
+            )
+            if estimate.usd is None:
+                raise ScenarioError(
+                    f"{path}.training.usd_per_gpu_hour: no catalog price for {gpu.id}; give one"
+                )
+            self.details[f"{path}.training"] = estimate.to_dict()
+            what = (
+                f"estimate: {job.method} of {model.id} on {estimate.gpus} × {gpu.id}, "
+                f"{estimate.tokens / 1e6:,.2f}M tokens, {estimate.gpu_hours:,.2f} GPU-h at ${estimate.usd_per_gpu_hour:g}/h"
+            )
+            value = self.note(f"{path}.training_usd", estimate.usd, what)
+        return one_time.model_copy(update={"training_usd": value})
+
+    def run(self) -> Resolved:
+        options: dict[str, Any] = {}
+        for path, option in self.scenario.options():
+            if isinstance(option, HostedApiOption):
+                option = self.hosted(path, option)
+            elif isinstance(option, SelfHostedOption):
+                option = self.self_hosted(path, option)
+            option = option.model_copy(
+                update={"one_time": self.one_time(f"{path}.one_time", option.one_time)}
+            )
+            options[path] = option
+        explicit = self.scenario.model_copy(
+            update={
+                "baseline": options["baseline"],
+                "alternatives": [
+                    options[f"alternatives.{i}"] for i in range(len(self.scenario.alternatives))
+                ],
+            }
+        )
+        return Resolved(explicit, self.scenario, self.sources, self.warnings, self.details)
+
+
+def resolve(
+    scenario: Scenario, catalog: Catalog | None = None, today: dt.date | None = None
+) -> Resolved:
+    """Fill every catalog-derived number of ``scenario``; :class:`ScenarioError` names the field."""
+    return _Resolver(scenario, catalog or default_catalog(), today or dt.date.today()).run()
