@@ -246,7 +246,12 @@ def estimate_serving(
     )
     prefill_args = {k: v for k, v in args.items() if k != "kv_bytes_per_token"}
     prefill = float(
-        sv.prefill_seconds(input_tokens=max(input_tokens, 1.0), engine=engine, **prefill_args)
+        sv.prefill_seconds(
+            input_tokens=max(input_tokens, 1.0),
+            cached_share=cached_input_share,
+            engine=engine,
+            **prefill_args,
+        )
     )
     rps = float(
         sv.replica_requests_per_s(

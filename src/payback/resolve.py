@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from payback.catalog import Catalog, default_catalog, is_stale, typical_gpu_price
+from payback.catalog import Catalog, Gpu, default_catalog, gpu_offer, is_stale
 from payback.scenario import (
     HostedApiOption,
     OneTime,
@@ -31,13 +31,17 @@ class Source:
 
     value: float
     source: str
-    """``catalog``, ``genai-prices``, ``estimate`` or ``default``, with details."""
+    """What produced it, in a few words: a catalog entry, genai-prices, an estimate."""
+    reference: str | None = None
+    """The document behind it: a URL or a citation."""
     checked: dt.date | None = None
+    """When the reference was last read, where known."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "value": self.value,
             "source": self.source,
+            "reference": self.reference,
             "checked": self.checked.isoformat() if self.checked else None,
         }
 
@@ -55,7 +59,7 @@ class Resolved:
     warnings: list[str] = field(default_factory=list)
     """Stale prices and other things to double-check."""
     details: dict[str, Any] = field(default_factory=dict)
-    """Estimates behind derived numbers (serving and training), by option path."""
+    """Estimates behind derived numbers (serving and training), by dotted path."""
 
 
 class _Resolver:
@@ -68,27 +72,55 @@ class _Resolver:
         self.warnings: list[str] = []
         self.details: dict[str, Any] = {}
 
-    def note(self, path: str, value: float, source: str, checked: dt.date | None = None) -> float:
-        self.sources[path] = Source(value, source, checked)
+    def note(
+        self,
+        path: str,
+        value: float,
+        source: str,
+        reference: str | None = None,
+        checked: dt.date | None = None,
+    ) -> float:
+        """Record where ``value`` at ``path`` came from; warn when it is stale."""
+        self.sources[path] = Source(value, source, reference, checked)
         if checked is not None and is_stale(checked, self.today):
             age = (self.today - checked).days
             self.warnings.append(
-                f"{path} = {value:g} comes from {source}, checked {checked} ({age} days ago)"
+                f"{path} = {value:g} ({source}) was checked {checked}, {age} days ago"
             )
         return value
 
     def lookup(self, path: str, func: Any, *args: Any, **kwargs: Any) -> Any:
-        """Call a catalog lookup, naming the scenario field when it fails."""
+        """Call a catalog lookup or estimator, naming the scenario field when it fails."""
         try:
             return func(*args, **kwargs)
         except ScenarioError as exc:
             raise ScenarioError([f"{path}: {m}" for m in exc.messages]) from None
 
+    def gpu_price(self, path: str, gpu: Gpu, provider: str | None) -> float:
+        offer = self.lookup(f"{path}.gpu_provider", gpu_offer, gpu, provider)
+        if offer is None:
+            raise ScenarioError(
+                f"{path}.usd_per_gpu_hour: the catalog has no on-demand price for {gpu.id}; give one"
+            )
+        how = (
+            f"{provider}'s {offer.kind} price"
+            if provider
+            else f"median of {sum(p.kind == 'on_demand' for p in gpu.prices)} on-demand offers"
+        )
+        return self.note(
+            f"{path}.usd_per_gpu_hour",
+            offer.usd_per_gpu_hour,
+            f"catalog: {gpu.id} at {offer.provider} ({how})",
+            offer.source,
+            offer.checked,
+        )
+
     # -- options -----------------------------------------------------------------
 
     def hosted(self, path: str, option: HostedApiOption) -> HostedApiOption:
-        update: dict[str, Any] = {}
         traffic = self.scenario.traffic
+        prices: dict[str, float | None] = {}
+        source, reference, checked, discount = "", None, None, None
         if option.fine_tuned is not None:
             offer = self.lookup(f"{path}.fine_tuned", self.catalog.finetune, option.fine_tuned)
             prices = {
@@ -96,10 +128,10 @@ class _Resolver:
                 "cached_input_usd_per_mtok": offer.cached_input_usd_per_mtok,
                 "output_usd_per_mtok": offer.output_usd_per_mtok,
             }
-            where, checked, discount = (
-                f"catalog fine-tuning offer {offer.id} ({offer.source})",
+            source, reference, checked = (
+                f"catalog: fine-tuned {offer.id}",
+                offer.source,
                 offer.checked,
-                None,
             )
         elif option.model is not None:
             from payback.catalog.apis import api_price
@@ -116,55 +148,44 @@ class _Resolver:
                 "cached_input_usd_per_mtok": price.cached_input_usd_per_mtok,
                 "output_usd_per_mtok": price.output_usd_per_mtok,
             }
-            note = f"; {price.note}" if price.note else ""
-            where, checked, discount = (
-                f"genai-prices {price.ref}{note}",
-                price.checked,
-                price.batch_discount,
+            source = f"genai-prices: {price.ref} on {self.start}" + (
+                f" ({price.note})" if price.note else ""
             )
-        else:
-            prices, where, checked, discount = {}, "", None, None
-        for name, value in prices.items():
-            if getattr(option, name) is None and value is not None:
-                update[name] = self.note(f"{path}.{name}", float(value), where, checked)
+            reference, checked, discount = price.source, price.checked, price.batch_discount
+        update: dict[str, Any] = {
+            name: self.note(f"{path}.{name}", float(value), source, reference, checked)
+            for name, value in prices.items()
+            if getattr(option, name) is None and value is not None
+        }
         missing = [
-            name
-            for name in ("input_usd_per_mtok", "output_usd_per_mtok")
-            if getattr(option, name) is None and name not in update
+            n
+            for n in ("input_usd_per_mtok", "output_usd_per_mtok")
+            if getattr(option, n) is None and n not in update
         ]
         if missing:
             raise ScenarioError(
-                f"{path}: {where} has no {' or '.join(missing)}; give it in the scenario"
+                f"{path}: {source} has no {' or '.join(missing)}; give it in the scenario"
             )
         if option.batch_share > 0 and option.batch_discount is None:
             if discount is None:
                 raise ScenarioError(
-                    f"{path}.batch_discount: required with batch_share > 0 (no batch discount is known "
-                    f"for {option.model or option.fine_tuned or 'explicit prices'})"
+                    f"{path}.batch_discount: required with batch_share > 0 "
+                    f"(no batch discount is known for {option.model or option.fine_tuned or 'explicit prices'})"
                 )
-            update["batch_discount"] = self.note(f"{path}.batch_discount", discount, where, checked)
+            update["batch_discount"] = self.note(
+                f"{path}.batch_discount", discount, source, reference, checked
+            )
         return option.model_copy(update=update)
 
     def self_hosted(self, path: str, option: SelfHostedOption) -> SelfHostedOption:
         update: dict[str, Any] = {}
         gpu = self.lookup(f"{path}.gpu", self.catalog.gpu, option.gpu) if option.gpu else None
         if option.usd_per_gpu_hour is None and gpu is not None:
-            offer = typical_gpu_price(gpu)
-            if offer is None:
-                raise ScenarioError(
-                    f"{path}.usd_per_gpu_hour: the catalog has no on-demand price for {gpu.id}; give one"
-                )
-            update["usd_per_gpu_hour"] = self.note(
-                f"{path}.usd_per_gpu_hour",
-                offer.usd_per_gpu_hour,
-                f"catalog {gpu.id} at {offer.provider}, median of {sum(p.kind == 'on_demand' for p in gpu.prices)} "
-                f"on-demand offers ({offer.source})",
-                offer.checked,
-            )
+            update["usd_per_gpu_hour"] = self.gpu_price(path, gpu, option.gpu_provider)
         if option.replica_requests_per_s is None:
             from payback.estimate import estimate_serving
 
-            assert option.model is not None
+            assert option.model is not None  # the schema requires model and gpu here
             assert gpu is not None
             model = self.lookup(f"{path}.model", self.catalog.model, option.model)
             traffic = self.scenario.traffic
@@ -181,16 +202,16 @@ class _Resolver:
                 tpot_ms=option.tpot_ms,
             )
             self.details[path] = {"serving": estimate.to_dict()}
-            what = (
-                f"estimate: {model.id} at {option.precision} on {estimate.gpus_per_replica} × {gpu.id}, "
-                f"batch {estimate.batch} ({estimate.limited_by}), {traffic.input_tokens:g}/{traffic.output_tokens:g} tokens"
+            source = (
+                f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id}, "
+                f"batch {estimate.batch} ({estimate.limited_by}), {estimate.tpot_ms:.0f} ms/token"
             )
             update["replica_requests_per_s"] = self.note(
-                f"{path}.replica_requests_per_s", estimate.replica_requests_per_s, what
+                f"{path}.replica_requests_per_s", estimate.replica_requests_per_s, source
             )
             if option.gpus_per_replica is None:
                 update["gpus_per_replica"] = int(
-                    self.note(f"{path}.gpus_per_replica", estimate.gpus_per_replica, what)
+                    self.note(f"{path}.gpus_per_replica", estimate.gpus_per_replica, source)
                 )
         if option.gpus_per_replica is None and "gpus_per_replica" not in update:
             update["gpus_per_replica"] = 1
@@ -198,9 +219,10 @@ class _Resolver:
 
     def one_time(self, path: str, one_time: OneTime) -> OneTime:
         job = one_time.training
-        if job is None or "training_usd" in one_time.model_fields_set:
-            if job is not None:
-                self.warnings.append(f"{path}.training is not used: training_usd is given and wins")
+        if job is None:
+            return one_time
+        if "training_usd" in one_time.model_fields_set:
+            self.warnings.append(f"{path}.training is not used: training_usd is given and wins")
             return one_time
         if job.hosted is not None:
             offer = self.lookup(f"{path}.training.hosted", self.catalog.finetune, job.hosted)
@@ -211,23 +233,21 @@ class _Resolver:
                 low, high = offer.min_params_b or 0.0, offer.max_params_b or float("inf")
                 if not low <= model.params_b <= high:
                     raise ScenarioError(
-                        f"{path}.training: {offer.id} prices models of {low:g}-{high:g}B parameters; "
-                        f"{model.id} has {model.params_b:g}B"
+                        f"{path}.training: {offer.id} prices models of {low:g}-{high:g}B parameters; {model.id} has {model.params_b:g}B"
                     )
             cost = max(offer.training_usd_per_mtok * job.tokens / 1e6, offer.min_job_usd)
-            what = (
-                f"hosted fine-tuning {offer.id}: {job.tokens / 1e6:,.2f}M tokens "
-                f"({job.examples:,.0f} examples × {job.tokens_per_example:,.0f} × {job.epochs:g} epochs) "
-                f"at ${offer.training_usd_per_mtok:g}/M"
-            )
-            value = self.note(f"{path}.training_usd", cost, what, offer.checked)
+            source = f"catalog: {offer.id} fine-tuning, {job.tokens / 1e6:,.1f}M tokens at ${offer.training_usd_per_mtok:g}/M"
+            value = self.note(f"{path}.training_usd", cost, source, offer.source, offer.checked)
         else:
             from payback.estimate import estimate_training
 
-            assert job.model is not None
+            assert job.model is not None  # the schema requires model with gpu
             assert job.gpu is not None
             model = self.lookup(f"{path}.training.model", self.catalog.model, job.model)
             gpu = self.lookup(f"{path}.training.gpu", self.catalog.gpu, job.gpu)
+            price = job.usd_per_gpu_hour
+            if price is None:
+                price = self.gpu_price(f"{path}.training", gpu, job.gpu_provider)
             estimate = self.lookup(
                 f"{path}.training",
                 estimate_training,
@@ -238,18 +258,14 @@ class _Resolver:
                 epochs=job.epochs,
                 precision=job.precision,
                 stack=job.stack,
-                usd_per_gpu_hour=job.usd_per_gpu_hour,
+                usd_per_gpu_hour=price,
             )
-            if estimate.usd is None:
-                raise ScenarioError(
-                    f"{path}.training.usd_per_gpu_hour: no catalog price for {gpu.id}; give one"
-                )
             self.details[f"{path}.training"] = estimate.to_dict()
-            what = (
+            source = (
                 f"estimate: {job.method} of {model.id} on {estimate.gpus} × {gpu.id}, "
-                f"{estimate.tokens / 1e6:,.2f}M tokens, {estimate.gpu_hours:,.2f} GPU-h at ${estimate.usd_per_gpu_hour:g}/h"
+                f"{estimate.tokens / 1e6:,.1f}M tokens, {estimate.gpu_hours:,.2f} GPU-h at ${price:g}/h"
             )
-            value = self.note(f"{path}.training_usd", estimate.usd, what)
+            value = self.note(f"{path}.training_usd", float(estimate.usd or 0.0), source)
         return one_time.model_copy(update={"training_usd": value})
 
     def run(self) -> Resolved:
@@ -259,10 +275,9 @@ class _Resolver:
                 option = self.hosted(path, option)
             elif isinstance(option, SelfHostedOption):
                 option = self.self_hosted(path, option)
-            option = option.model_copy(
+            options[path] = option.model_copy(
                 update={"one_time": self.one_time(f"{path}.one_time", option.one_time)}
             )
-            options[path] = option
         explicit = self.scenario.model_copy(
             update={
                 "baseline": options["baseline"],

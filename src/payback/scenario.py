@@ -108,6 +108,8 @@ class TrainingJob(_Model):
     size-banded hosted offers."""
     gpu: str | None = None
     """GPU id to train on (rented at the catalog's price unless ``usd_per_gpu_hour``)."""
+    gpu_provider: str | None = None
+    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median offer."""
     hosted: str | None = None
     """Hosted fine-tuning offer id instead of own GPUs, e.g. ``openai.gpt-4o-mini``."""
     method: Literal["full", "lora", "qlora"] = "lora"
@@ -250,6 +252,8 @@ class SelfHostedOption(_OptionBase):
     """Open model served (catalog id or config.json path); with ``gpu``, capacity is estimated."""
     gpu: str | None = None
     """GPU id from the catalog; gives ``usd_per_gpu_hour`` and, with ``model``, the capacity."""
+    gpu_provider: str | None = None
+    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median on-demand offer."""
     precision: Literal["bf16", "fp8", "int8", "int4"] = "bf16"
     """Serving precision of the weights."""
     tpot_ms: float | None = Field(None, gt=0.0, le=10_000.0)

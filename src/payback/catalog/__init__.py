@@ -32,8 +32,11 @@ __all__ = [
     "HostedFineTune",
     "OpenModel",
     "default_catalog",
+    "gpu_offer",
+    "is_stale",
     "load_catalog",
     "model_from_hf_config",
+    "typical_gpu_price",
 ]
 
 T = TypeVar("T", bound=BaseModel)
@@ -46,8 +49,12 @@ _FILES = {
 
 
 def _near(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.5)
-    return f"; did you mean {', '.join(close)}?" if close else ""
+    """'; did you mean a, b?': ids that contain ``word`` first, then the closest spellings."""
+    options = list(choices)
+    containing = [c for c in options if word.lower() in c]
+    close = containing + difflib.get_close_matches(word.lower(), options, n=3, cutoff=0.5)
+    picked = list(dict.fromkeys(close))[:3]
+    return f"; did you mean {', '.join(picked)}?" if picked else ""
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,23 @@ def typical_gpu_price(gpu: Gpu, kind: str = "on_demand") -> GpuPrice | None:
     if not offers:
         return None
     return offers[(len(offers) - 1) // 2]
+
+
+def gpu_offer(gpu: Gpu, provider: str | None = None) -> GpuPrice | None:
+    """A provider's offer for ``gpu`` (its on-demand one when it has several kinds), or the
+    typical on-demand offer when no provider is named; :class:`ScenarioError` for a
+    provider the catalog does not list for this GPU."""
+    if provider is None:
+        return typical_gpu_price(gpu)
+    offers = sorted(
+        (p for p in gpu.prices if p.provider == provider), key=lambda p: p.kind != "on_demand"
+    )
+    if not offers:
+        known = sorted({p.provider for p in gpu.prices})
+        raise ScenarioError(
+            f"no {gpu.id} price from {provider!r}{_near(provider, known)} (listed: {', '.join(known) or 'none'})"
+        )
+    return offers[0]
 
 
 def is_stale(checked: dt.date, today: dt.date | None = None, days: int = STALE_AFTER_DAYS) -> bool:

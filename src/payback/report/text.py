@@ -118,13 +118,27 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
 
 
 def _sources(analysis: Analysis) -> RenderableType:
+    """Derived numbers grouped by option: field, value, and what produced it."""
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
+    grid.add_column()
     grid.add_column(justify="right")
     grid.add_column(style="dim")
+    names = dict(analysis.scenario.options())
+    current = None
     for path, source in analysis.resolved.sources.items():
-        grid.add_row(path, f"{source.value:,.4g}", source.source)
-    return Group(Text("Derived numbers and where they come from", style="bold"), grid)
+        owner, _, field = path.partition(".")
+        if owner == "alternatives":
+            index, _, field = field.partition(".")
+            owner = f"alternatives.{index}"
+        if owner != current:
+            current = owner
+            grid.add_row(Text(owner, style="bold"), "", Text(names[owner].name, style="bold"))
+        checked = f", checked {source.checked}" if source.checked else ""
+        grid.add_row(f"  {field}", f"{source.value:,.4g}", source.source + checked)
+    note = Text("Every other number is from the scenario file.", style="dim")
+    return Group(
+        Text("Numbers taken from catalogs and estimates", style="bold underline"), grid, note
+    )
 
 
 def analysis_renderables(analysis: Analysis) -> RenderableType:

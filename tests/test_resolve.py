@@ -1,0 +1,252 @@
+"""Scenarios that name catalog ids: resolution, provenance, explicit numbers winning."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from helpers import EXAMPLES, build, fleet_dict
+from payback import ScenarioError, analyze, api_price, load_scenario, resolve
+from payback.catalog import Catalog, Gpu, GpuPrice, default_catalog, gpu_offer
+from payback.estimate import estimate_serving
+
+CAT = default_catalog()
+
+
+def ids_only() -> dict[str, Any]:
+    data = fleet_dict()
+    data["scenario"]["start_date"] = dt.date(2026, 12, 1)
+    data["baseline"] = {"name": "gpt-4o", "kind": "hosted_api", "model": "openai:gpt-4o"}
+    data["alternatives"] = [
+        {
+            "name": "8B on L40S",
+            "kind": "self_hosted",
+            "model": "llama-3.1-8b",
+            "gpu": "l40s",
+            "precision": "fp8",
+            "one_time": {
+                "data_usd": 1000.0,
+                "training": {
+                    "model": "llama-3.1-8b",
+                    "gpu": "h100-sxm",
+                    "examples": 10_000,
+                    "tokens_per_example": 500,
+                },
+            },
+        }
+    ]
+    return data
+
+
+def test_ids_only_scenario_runs_end_to_end() -> None:
+    scenario = build(ids_only())
+    resolved = resolve(scenario)
+    base = resolved.scenario.baseline
+    price = api_price("openai:gpt-4o", at=dt.date(2026, 12, 1), input_tokens=1000)
+    assert (base.input_usd_per_mtok, base.output_usd_per_mtok) == (
+        price.input_usd_per_mtok,
+        price.output_usd_per_mtok,
+    )  # type: ignore[union-attr]
+    alt = resolved.scenario.alternatives[0]
+    serving = estimate_serving(
+        CAT.model("llama-3.1-8b"), CAT.gpu("l40s"), "fp8", input_tokens=1000, output_tokens=200
+    )
+    assert alt.replica_requests_per_s == pytest.approx(serving.replica_requests_per_s)  # type: ignore[union-attr]
+    assert alt.usd_per_gpu_hour == gpu_offer(CAT.gpu("l40s")).usd_per_gpu_hour  # type: ignore[union-attr, union-attr]
+    assert alt.gpus_per_replica == 1  # type: ignore[union-attr]
+    assert alt.one_time.training_usd > 0
+    for path in (
+        "baseline.input_usd_per_mtok",
+        "alternatives.0.usd_per_gpu_hour",
+        "alternatives.0.replica_requests_per_s",
+        "alternatives.0.one_time.training_usd",
+    ):
+        assert path in resolved.sources, path
+    assert resolved.sources["baseline.input_usd_per_mtok"].source.startswith(
+        "genai-prices: openai:gpt-4o"
+    )
+    analysis = analyze(scenario)
+    assert analysis.alternatives[0].break_even_month is not None
+    assert analysis.to_dict()["sources"]["alternatives.0.replica_requests_per_s"][
+        "source"
+    ].startswith("estimate:")
+    assert resolved.original == scenario  # the scenario as written is kept
+
+
+def test_explicit_numbers_win() -> None:
+    data = ids_only()
+    data["baseline"]["output_usd_per_mtok"] = 99.0
+    alt = data["alternatives"][0]
+    alt.update(usd_per_gpu_hour=0.5, replica_requests_per_s=3.0)
+    alt["one_time"]["training_usd"] = 123.0
+    resolved = resolve(build(data))
+    assert resolved.scenario.baseline.output_usd_per_mtok == 99.0  # type: ignore[union-attr]
+    assert resolved.scenario.baseline.input_usd_per_mtok == 2.5  # type: ignore[union-attr]
+    chosen = resolved.scenario.alternatives[0]
+    assert (chosen.usd_per_gpu_hour, chosen.replica_requests_per_s) == (0.5, 3.0)  # type: ignore[union-attr]
+    assert chosen.one_time.training_usd == 123.0
+    assert "baseline.output_usd_per_mtok" not in resolved.sources
+    assert "alternatives.0.replica_requests_per_s" not in resolved.sources
+    assert any("training is not used: training_usd is given" in w for w in resolved.warnings)
+
+
+def test_gpu_provider_picks_that_price() -> None:
+    data = ids_only()
+    data["alternatives"][0]["gpu_provider"] = "runpod"
+    resolved = resolve(build(data))
+    runpod = next(p for p in CAT.gpu("l40s").prices if p.provider == "runpod")
+    assert resolved.scenario.alternatives[0].usd_per_gpu_hour == runpod.usd_per_gpu_hour  # type: ignore[union-attr]
+    data["alternatives"][0]["gpu_provider"] = "lambdaa"
+    with pytest.raises(
+        ScenarioError, match=r"alternatives.0.gpu_provider: no l40s price from 'lambdaa'"
+    ):
+        resolve(build(data))
+
+
+def test_hosted_training_job_cost_by_hand() -> None:
+    # 1,000 examples x 500 tokens x 3 epochs = 1.5M tokens at the offer's price per 1M.
+    data = fleet_dict()
+    data["alternatives"][0]["one_time"] = {
+        "training": {"hosted": "openai.gpt-4o-mini", "examples": 1000, "tokens_per_example": 500},
+        "training_runs": 2,
+    }
+    offer = CAT.finetune("openai.gpt-4o-mini")
+    analysis = analyze(build(data))
+    assert analysis.alternatives[0].one_time_items_usd == {
+        "data": 0.0,
+        "engineering": 0.0,
+        "eval": 0.0,
+        "training": pytest.approx(2 * 1.5 * offer.training_usd_per_mtok),
+    }
+
+
+def test_size_banded_offer_checks_the_model_size() -> None:
+    data = fleet_dict()
+    band = next(
+        o for o in CAT.finetunes.values() if o.max_params_b is not None and o.max_params_b <= 20
+    )
+    data["alternatives"][0]["one_time"] = {
+        "training": {
+            "hosted": band.id,
+            "model": "llama-3.1-70b",
+            "examples": 10,
+            "tokens_per_example": 10,
+        }
+    }
+    with pytest.raises(
+        ScenarioError, match=rf"alternatives.0.one_time.training: {band.id} prices models of"
+    ):
+        resolve(build(data))
+
+
+def test_fine_tuned_hosted_model_prices() -> None:
+    data = fleet_dict()
+    data["alternatives"] = [
+        {"name": "tuned", "kind": "hosted_api", "fine_tuned": "openai.gpt-4.1-mini"}
+    ]
+    offer = CAT.finetune("openai.gpt-4.1-mini")
+    alt = resolve(build(data)).scenario.alternatives[0]
+    assert alt.input_usd_per_mtok == offer.input_usd_per_mtok  # type: ignore[union-attr]
+    assert alt.output_usd_per_mtok == offer.output_usd_per_mtok  # type: ignore[union-attr]
+
+
+def test_batch_share_uses_the_providers_discount() -> None:
+    # Half the requests through the batch API at 50% off: 25% off the whole bill.
+    data = ids_only()
+    plain = analyze(build(data)).baseline.monthly_cost_usd[0]
+    data["baseline"]["batch_share"] = 0.5
+    resolved = resolve(build(data))
+    assert resolved.scenario.baseline.batch_discount == 0.5  # type: ignore[union-attr]
+    batched = analyze(resolved).baseline.monthly_cost_usd[0]
+    assert batched == pytest.approx(0.75 * plain)
+
+
+def test_batch_share_without_a_known_discount_asks_for_one() -> None:
+    data = fleet_dict()
+    data["baseline"]["batch_share"] = 0.5
+    with pytest.raises(
+        ScenarioError, match=r"baseline\.batch_discount: required with batch_share > 0"
+    ):
+        resolve(build(data))
+    data["baseline"]["batch_discount"] = 0.5
+    assert analyze(build(data)).baseline.monthly_cost_usd[0] == pytest.approx(
+        0.75 * 2_628_000 * 0.0045
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (
+            "baseline.model",
+            "openai:gpt-4x",
+            "baseline.model: unknown API model 'openai:gpt-4x'; did you mean openai:gpt-4, openai:gpt-4o",
+        ),
+        (
+            "alternatives.0.gpu",
+            "h100",
+            "alternatives.0.gpu: unknown GPU 'h100'; did you mean h100-sxm",
+        ),
+        ("alternatives.0.model", "llama-8b", "alternatives.0.model: unknown model 'llama-8b'"),
+        ("alternatives.0.precision", "fp4", 'alternatives.0.precision = "fp4"'),
+    ],
+)
+def test_unknown_ids_name_the_field(path: str, value: str, message: str) -> None:
+    data = ids_only()
+    owner, field = path.rsplit(".", 1)
+    node: Any = data
+    for part in owner.split("."):
+        node = node[int(part)] if part.isdigit() else node[part]
+    node[field] = value
+    with pytest.raises(ScenarioError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        analyze(build(data))
+
+
+def test_impossible_serving_configuration_names_the_option() -> None:
+    data = ids_only()
+    data["alternatives"][0].update(
+        model="llama-3.1-70b", gpu="l4", precision="bf16", gpus_per_replica=1
+    )
+    with pytest.raises(
+        ScenarioError, match=r"alternatives.0: llama-3.1-70b at bf16 has 141 GB of weights"
+    ):
+        analyze(build(data))
+
+
+def test_stale_prices_are_flagged() -> None:
+    old = dt.date(2025, 1, 1)
+    gpu = Gpu(
+        id="old",
+        name="old",
+        memory_gb=80,
+        memory_bandwidth_gb_s=2000,
+        bf16_tflops=300,
+        source="inline test",
+        checked=old,
+        prices=[GpuPrice(provider="xy", usd_per_gpu_hour=2.0, source="inline price", checked=old)],
+    )
+    catalog = Catalog.of(gpus=[gpu])
+    data = fleet_dict(gpu="old")
+    del data["alternatives"][0]["usd_per_gpu_hour"]
+    resolved = resolve(build(data), catalog, today=dt.date(2026, 11, 28))
+    assert resolved.scenario.alternatives[0].usd_per_gpu_hour == 2.0  # type: ignore[union-attr]
+    assert resolved.warnings == [
+        "alternatives.0.usd_per_gpu_hour = 2 (catalog: old at xy (median of 1 on-demand offers)) was checked 2025-01-01, 696 days ago"
+    ]
+    fresh = resolve(build(data), catalog, today=dt.date(2025, 3, 1))
+    assert fresh.warnings == []
+
+
+def test_catalog_ids_example_derives_every_number() -> None:
+    resolved = resolve(load_scenario(EXAMPLES / "catalog-ids.toml"))
+    for path in (
+        "baseline.input_usd_per_mtok",
+        "alternatives.0.replica_requests_per_s",
+        "alternatives.0.usd_per_gpu_hour",
+        "alternatives.0.one_time.training_usd",
+        "alternatives.1.input_usd_per_mtok",
+        "alternatives.1.one_time.training_usd",
+    ):
+        assert path in resolved.sources
