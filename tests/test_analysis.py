@@ -148,12 +148,49 @@ def test_never_pays_back_when_savings_turn_negative() -> None:
     assert alt.reason.startswith("savings end in month ")
 
 
-def test_zero_one_time_but_more_expensive_verdict_is_honest() -> None:
+def test_zero_one_time_but_more_expensive_never_pays_back() -> None:
     data = per_request_dict(baseline_per_1k=2.0, alternative_per_1k=3.0)
     data["alternatives"][0]["one_time"] = {}
     analysis = analyze(build(data))
-    assert analysis.alternatives[0].break_even_month == 0.0
-    assert "costs more to run" in analysis.verdict()
+    alt = analysis.alternatives[0]
+    assert alt.break_even_month is None
+    assert alt.pays_back_within == {"3": False, "6": False, "12": None, "horizon": False}
+    assert alt.reason == "the alternative costs more every month ($20.00 more in month 1)"
+    assert "does not pay back within 6 months" in analysis.verdict()
+
+
+def test_zero_one_time_and_equal_cost_is_month_zero() -> None:
+    data = per_request_dict(baseline_per_1k=2.0, alternative_per_1k=2.0)
+    data["alternatives"][0]["one_time"] = {}
+    alt = analyze(build(data)).alternatives[0]
+    assert alt.break_even_month == 0.0
+    assert alt.break_even_requests == 0.0
+
+
+def test_saving_nothing_has_its_own_reason() -> None:
+    alt = analyze(
+        build(per_request_dict(baseline_per_1k=2.0, alternative_per_1k=2.0))
+    ).alternatives[0]
+    assert (
+        alt.reason
+        == "the alternative saves nothing per month, so the $400.00 one-time cost is never recovered"
+    )
+
+
+def test_escalation_to_a_self_hosted_baseline_pays_its_average_price() -> None:
+    # Baseline: 2 always-on GPUs ($1,460); 10% escalated costs 10% of that, not a new fleet.
+    data = fleet_dict(min_replicas=2)
+    data["baseline"] = dict(data["alternatives"][0], name="own fleet")
+    data["alternatives"] = [
+        {
+            "name": "cheap",
+            "kind": "per_request",
+            "usd_per_1k_requests": 0.1,
+            "escalation_share": 0.1,
+        }
+    ]
+    alt = analyze(build(data)).alternatives[0]
+    assert alt.components_usd["escalation"][0] == pytest.approx(0.1 * 1460.0)
 
 
 def test_verdict_names_best_alternative_by_npv() -> None:

@@ -173,6 +173,8 @@ def _pays_back_within(month: float | None, horizon: int) -> dict[str, bool | Non
 def _reason(saved: FloatArray, cumulative: FloatArray) -> str:
     """Why the cumulative savings never reach zero, in one phrase."""
     horizon = saved.shape[-1]
+    if np.all(saved == 0):
+        return f"the alternative saves nothing per month, so the {usd(-float(cumulative[0]))} one-time cost is never recovered"
     if np.all(saved <= 0):
         return f"the alternative costs more every month ({usd(-float(saved[0]))} more in month 1)"
     last = float(saved[-1])

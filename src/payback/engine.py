@@ -197,17 +197,17 @@ def _option_costs(
     path: str,
     option: Any,
     requests: FloatArray,
-    baseline: tuple[str, Any] | None,
+    baseline_running: FloatArray | None,
 ) -> OptionCosts:
+    """Monthly costs of an option; an alternative's escalated share of the requests is paid
+    at the baseline's average price of that month: e · (baseline's usage cost)."""
     horizon = requests.shape[-1]
     escalation = get(f"{path}.escalation_share")
     served = requests - model.escalated_requests(requests, escalation)
     component, running, gpus = _running_cost(get, path, option, served)
     components = {component: running}
-    if baseline is not None:
-        base_path, base_option = baseline
-        escalated = model.escalated_requests(requests, escalation)
-        components["escalation"] = _running_cost(get, base_path, base_option, escalated)[1]
+    if baseline_running is not None:
+        components["escalation"] = baseline_running * per_sample(escalation)
     components["ops"] = model.recurring_monthly(get(f"{path}.ops_usd_per_month"), horizon)
     components["retraining"] = model.retraining_cost(
         get(f"{path}.recurring.retrain_every_months"), get(f"{path}.recurring.retrain_usd"), horizon
@@ -245,11 +245,12 @@ def evaluate(scenario: Scenario | Resolved, overrides: Overrides | None = None) 
         get("traffic.requests_per_month"), get("traffic.growth_monthly"), horizon
     )
     baseline = _option_costs(get, "baseline", scenario.baseline, requests, None)
+    baseline_usage = baseline.components["api" if "api" in baseline.components else "gpus"]
     rate = get("scenario.discount_rate_annual")
     outcomes = []
     for i, option in enumerate(scenario.alternatives):
         path = f"alternatives.{i}"
-        costs = _option_costs(get, path, option, requests, ("baseline", scenario.baseline))
+        costs = _option_costs(get, path, option, requests, baseline_usage)
         items = _one_time_items(get, path)
         one_time = np.asarray(sum(items.values(), np.zeros(())), dtype=np.float64)
         base_monthly, alt_monthly = np.broadcast_arrays(baseline.monthly_usd, costs.monthly_usd)

@@ -161,19 +161,6 @@ class OneTime(_Model):
     training_runs: int = Field(1, ge=0, le=10_000)
     """Training runs paid, sweeps and failed runs included."""
 
-    def items_usd(self) -> dict[str, float]:
-        """The one-time cost by item [USD]."""
-        return {
-            "data": self.data_usd,
-            "engineering": self.engineer_hours * self.engineer_usd_per_hour,
-            "eval": self.eval_usd,
-            "training": self.training_usd * self.training_runs,
-        }
-
-    def total_usd(self) -> float:
-        """Sum of :meth:`items_usd` [USD]."""
-        return sum(self.items_usd().values())
-
 
 class Recurring(_Model):
     """Costs that come back on a schedule."""
@@ -334,7 +321,7 @@ class Scenario(_Model):
                 f"baseline.escalation_share = {self.baseline.escalation_share}: must be 0; "
                 "escalation sends an alternative's requests back to the baseline"
             )
-        if self.baseline.one_time.total_usd() != 0.0:
+        if self.baseline.one_time != OneTime():
             problems.append(
                 "baseline.one_time: must be empty; the baseline is what you do today, "
                 "one-time costs belong to an alternative"

@@ -30,18 +30,22 @@ def cumulative_savings(
 def break_even_month(cumulative_savings_usd: ArrayLike) -> FloatArray:
     """First time the cumulative savings reach zero, linear inside the month [months].
 
-    With m the first month where S(m) ≥ 0: t = (m − 1) + (−S(m − 1)) / (S(m) − S(m − 1));
-    0 when S(0) ≥ 0 (nothing to recover); ``nan`` when S stays below zero.
+    With m the first month where S(m) ≥ 0: t = (m − 1) + (−S(m − 1)) / (S(m) − S(m − 1)).
+    t = 0 when there is nothing to recover (S(0) ≥ 0) and month 1 does not lose money
+    (S(1) ≥ 0); an alternative with no one-time cost that costs more from the start
+    has not paid back at month 0. ``nan`` when S never reaches zero within the horizon.
 
     >>> round(float(break_even_month([-400.0, -140.0, 120.0])), 6)
     1.538462
     >>> float(break_even_month([-400.0, -300.0]))
     nan
-    >>> break_even_month([[-400.0, -140.0, 120.0], [0.0, -1.0, -2.0]]).round(4)
-    array([1.5385, 0.    ])
+    >>> break_even_month([[-400.0, -140.0, 120.0], [0.0, 1.0, 2.0], [0.0, -1.0, -2.0]]).round(4)
+    array([1.5385, 0.    ,    nan])
     """
     s = as_float(cumulative_savings_usd)
     crossed = s >= 0.0
+    if s.shape[-1] > 1:
+        crossed[..., 0] &= s[..., 1] >= 0.0
     found = crossed.any(axis=-1)
     first = np.argmax(crossed, axis=-1)
     prev = np.maximum(first - 1, 0)
