@@ -16,6 +16,8 @@ from payback.cli import app
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("PAYBACK_UPDATE_GOLDEN") == "1"
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+SEED = (CONTRACT / "seed_as_scenario.toml").read_text()
+FLEET = (CONTRACT / "tokens_and_fleet.toml").read_text()
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:
@@ -36,8 +38,9 @@ def assert_user_error(code: int, out: str, err: str, *fragments: str) -> None:
 
 def check_golden(name: str, text: str) -> None:
     path = GOLDEN / name
-    if UPDATE or not path.exists():
+    if UPDATE:
         path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden {name}: PAYBACK_UPDATE_GOLDEN=1 writes it"
     assert text == path.read_text(encoding="utf-8"), (
         f"golden {name} differs (PAYBACK_UPDATE_GOLDEN=1 rewrites it)"
     )
@@ -184,10 +187,16 @@ def test_analyze_json_shape() -> None:
         assert alt["cumulative_savings_usd"][0] == -alt["one_time_usd"]
 
 
-def test_analyze_json_null_when_never() -> None:
-    code, out, _ = run("analyze", CONTRACT / "seed_as_scenario.toml", "--json")
+def test_analyze_json_null_when_never(tmp_path: Path) -> None:
+    path = tmp_path / "never.toml"
+    path.write_text(SEED.replace("usd_per_1k_requests = 2.0", "usd_per_1k_requests = 16.0"))
+    code, out, _ = run("analyze", path, "--json")
     assert code == 0
-    assert json.loads(out)["alternatives"][0]["reason"] is None
+    alt = json.loads(out)["alternatives"][0]
+    assert alt["break_even_month"] is None
+    assert alt["break_even_requests"] is None
+    assert alt["reason"] == "the alternative costs more every month ($20.00 more in month 1)"
+    assert alt["pays_back_within"] == {"3": False, "6": False, "12": None, "horizon": False}
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.stem)
@@ -216,8 +225,6 @@ def test_analyze_yaml(tmp_path: Path) -> None:
     assert json.loads(out)["alternatives"][0]["break_even_month"] > 0
 
 
-SEED = (CONTRACT / "seed_as_scenario.toml").read_text()
-FLEET = (CONTRACT / "tokens_and_fleet.toml").read_text()
 BAD_FILES = {
     "malformed.toml": ("[scenario\nname='x'\n", "not valid TOML"),
     "malformed.yaml": ("scenario: {name: x\n", "not valid YAML"),
@@ -496,7 +503,7 @@ def test_estimate_training_json() -> None:
                 "--gpus-per-replica",
                 "1",
             ),
-            ["1 × l4 hold 20 GB usable", "needs at least 8 × l4 at bf16", "2 at int4"],
+            ["1 × l4 hold 20 GB usable", "needs at least 7 × l4 at bf16", "2 at int4"],
         ),
         (
             (
@@ -574,3 +581,109 @@ def test_subcommand_help(command: list[str]) -> None:
     code, out, _ = run(*command, "--help")
     assert code == 0
     assert "Usage" in out
+
+
+CONFIGS = {
+    "zero_heads": (
+        {"num_hidden_layers": 2, "hidden_size": 10, "num_attention_heads": 0, "vocab_size": 10},
+        "num_attention_heads = 0: must be a whole number ≥ 1",
+    ),
+    "text_layers": (
+        {"num_hidden_layers": "x", "hidden_size": 10, "num_attention_heads": 2, "vocab_size": 10},
+        "num_hidden_layers = 'x': must be a whole number ≥ 1",
+    ),
+    "fraction": (
+        {"num_hidden_layers": 2, "hidden_size": 10.5, "num_attention_heads": 2, "vocab_size": 10},
+        "hidden_size = 10.5",
+    ),
+    "text_config_null": (
+        {"text_config": None, "num_hidden_layers": 2},
+        "config.json lacks hidden_size",
+    ),
+    "list": ([1, 2], "expected a JSON object"),
+    "moe": (
+        {
+            "num_hidden_layers": 32,
+            "hidden_size": 4096,
+            "num_attention_heads": 32,
+            "vocab_size": 32000,
+            "num_local_experts": 8,
+        },
+        "a mixture-of-experts model (8 experts) is not supported yet",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONFIGS))
+def test_bad_config_json_is_one_line_in_estimate_and_analyze(tmp_path: Path, case: str) -> None:
+    config, fragment = CONFIGS[case]
+    (tmp_path / "c.json").write_text(json.dumps(config))
+    assert_user_error(
+        *run("estimate", "serving", "--model", tmp_path / "c.json", "--gpu", "h100-sxm"), fragment
+    )
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(
+        FLEET.replace(
+            "usd_per_gpu_hour = 2.0", 'usd_per_gpu_hour = 2.0\nmodel = "c.json"\ngpu = "h100-sxm"'
+        ).replace("replica_requests_per_s = 3.0\n", "")
+    )
+    assert_user_error(*run("analyze", scenario), fragment, "alternatives.0.model")
+
+
+def test_config_json_relative_to_the_scenario_and_repo_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    config = {
+        "num_hidden_layers": 32,
+        "hidden_size": 4096,
+        "intermediate_size": 14336,
+        "num_attention_heads": 32,
+        "num_key_value_heads": 8,
+        "vocab_size": 128256,
+        "max_position_embeddings": 131072,
+    }
+    (sub / "c.json").write_text(json.dumps(config))
+    scenario = FLEET.replace(
+        "usd_per_gpu_hour = 2.0", 'usd_per_gpu_hour = 2.0\nmodel = "c.json"\ngpu = "h100-sxm"'
+    ).replace("replica_requests_per_s = 3.0\n", "")
+    (sub / "s.toml").write_text(scenario)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("analyze", "sub/s.toml", "--json")
+    assert code == 0, err
+    by_file = json.loads(out)["sources"]["alternatives.0.replica_requests_per_s"]["value"]
+    (sub / "s.toml").write_text(
+        scenario.replace('model = "c.json"', 'model = "meta-llama/Llama-3.1-8B-Instruct"')
+    )
+    code, out, err = run("analyze", "sub/s.toml", "--json")
+    assert code == 0, err
+    by_repo = json.loads(out)["sources"]["alternatives.0.replica_requests_per_s"]["value"]
+    assert by_file == pytest.approx(by_repo, rel=0.01)  # the same shape, counted or catalogued
+
+
+def test_init_cannot_write_is_one_line() -> None:
+    proc = Path("/proc")  # a folder nobody, root included, can create files in
+    if not proc.is_dir():
+        pytest.skip("needs Linux /proc")
+    assert_user_error(
+        *run("init", proc / "payback-scenario.toml"), "payback-scenario.toml: cannot write"
+    )
+
+
+def test_init_keeps_the_umask_and_an_existing_files_mode(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        assert run("init", tmp_path / "new.toml")[0] == 0
+        assert (tmp_path / "new.toml").stat().st_mode & 0o777 == 0o644
+        existing = tmp_path / "shared.toml"
+        existing.write_text("# team file\n")
+        existing.chmod(0o664)
+        assert run("init", existing, "--force")[0] == 0
+        assert existing.stat().st_mode & 0o777 == 0o664
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "new.toml",
+        "shared.toml",
+    ]  # no temp files left

@@ -252,3 +252,64 @@ def test_scenario_json_schema_documents_fields() -> None:
     schema = Scenario.model_json_schema()
     traffic = schema["$defs"]["Traffic"]["properties"]
     assert traffic["peak_to_average"]["description"].startswith("Requests in the busiest hour")
+
+
+def test_baseline_cannot_carry_a_training_job() -> None:
+    data = edited(
+        fleet_dict(),
+        "baseline.one_time",
+        {"training": {"hosted": "openai.gpt-4o-mini", "examples": 10, "tokens_per_example": 10}},
+    )
+    assert "baseline.one_time: must be empty" in message(data)
+
+
+def test_whole_numbers_may_be_written_as_floats() -> None:
+    scenario = build(
+        edited(
+            edited(fleet_dict(), "scenario.horizon_months", 6.0), "alternatives.0.min_replicas", 2.0
+        )
+    )
+    assert scenario.scenario.horizon_months == 6
+    assert isinstance(scenario.scenario.horizon_months, int)
+    assert "must be a whole number" in message(edited(fleet_dict(), "scenario.horizon_months", 6.5))
+    assert "must be a whole number" in message(
+        edited(fleet_dict(), "scenario.horizon_months", True)
+    )
+
+
+def test_dates_get_a_format_hint() -> None:
+    import datetime as dt
+
+    text = message(edited(fleet_dict(), "scenario.start_date", dt.datetime(2026, 1, 1, 10, 0)))
+    assert "scenario.start_date = " in text
+    assert "must be a date such as 2026-12-01" in text
+    assert "datetime.datetime" not in text
+    assert "must be a date such as 2026-12-01" in message(
+        edited(fleet_dict(), "scenario.start_date", "next week")
+    )
+
+
+def test_choices_list_what_is_allowed() -> None:
+    text = message(edited(fleet_dict(), "alternatives.0.precision", "fp4"))
+    assert (
+        text
+        == "s.toml: alternatives.0.precision = \"fp4\": allowed: 'bf16', 'fp8', 'int8' or 'int4'"
+    )
+
+
+def test_yaml_numbers_follow_yaml_1_2(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    text = dump_scenario(build(per_request_dict()), "yaml")
+    path.write_text(text.replace("horizon_months: 6", "horizon_months: 010"))
+    assert load_scenario(path).scenario.horizon_months == 10  # not octal 8
+    path.write_text(text.replace("horizon_months: 6", "horizon_months: 1:30"))
+    with pytest.raises(
+        ScenarioError, match='scenario.horizon_months = "1:30": must be a whole number'
+    ):
+        load_scenario(path)
+
+
+def test_a_byte_order_mark_is_not_content(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + (EXAMPLES / "seed.toml").read_bytes())
+    assert load_scenario(path).traffic.requests_per_month == 20_000

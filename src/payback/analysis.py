@@ -14,7 +14,7 @@ from payback.model._types import FloatArray
 from payback.resolve import Resolved, resolve
 from payback.scenario import Scenario
 
-__all__ = ["AlternativeResult", "Analysis", "OptionResult", "analyze", "usd"]
+__all__ = ["AlternativeResult", "Analysis", "OptionResult", "analyze", "months_text", "usd"]
 
 PAYBACK_WINDOWS = (3, 6, 12)
 """Months for the "pays back within" questions; a quarter is 3."""
@@ -30,6 +30,15 @@ def usd(value: float, decimals: int | None = None) -> str:
         decimals = 2 if abs(value) < 1000 else 0
     sign = "-" if value < 0 else ""
     return f"{sign}${abs(value):,.{decimals}f}"
+
+
+def months_text(n: float) -> str:
+    """``1 month``, ``6 months``.
+
+    >>> months_text(1), months_text(12)
+    ('1 month', '12 months')
+    """
+    return f"{n:g} month" + ("" if n == 1 else "s")
 
 
 def _floats(a: FloatArray) -> list[float]:
@@ -182,7 +191,7 @@ def _reason(saved: FloatArray, cumulative: FloatArray) -> str:
     if last > 0:
         needed = horizon + math.ceil(shortfall / last)
         return (
-            f"saves {usd(last)}/month (month {horizon}), needs ~{needed} months to recover "
+            f"saves {usd(last)}/month (month {horizon}), needs ~{months_text(needed)} to recover "
             f"the {usd(shortfall)} still owed at month {horizon}"
         )
     first_worse = int(np.argmax(saved <= 0)) + 1
@@ -193,9 +202,11 @@ def _reason(saved: FloatArray, cumulative: FloatArray) -> str:
 
 
 def _alternative_verdict(alt: AlternativeResult, horizon: int, rate: float) -> str:
-    npv = f"NPV {usd(alt.npv_usd)} over {horizon} months" + (f" at {rate:.0%}" if rate else "")
+    npv = f"NPV {usd(alt.npv_usd)} over {months_text(horizon)}" + (
+        f" at {rate:.0%}" if rate else ""
+    )
     if alt.break_even_month is None:
-        return f"{alt.name!r} does not pay back within {horizon} months: {alt.reason}"
+        return f"{alt.name!r} does not pay back within {months_text(horizon)}: {alt.reason}"
     if alt.break_even_month == 0:
         if alt.npv_usd < 0:
             return f"{alt.name!r} has no one-time cost but costs more to run: {npv}"

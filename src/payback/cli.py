@@ -307,8 +307,6 @@ def estimate_serving(
             f"${per_hour / (result.replica_requests_per_s * 3.6):,.4f}"
         )
     _console().print(tables.key_values(f"Serving {result.model} on {result.gpu}", rows))
-    for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
 
 
 @estimate_app.command("training")
@@ -381,7 +379,11 @@ def _starter_text() -> str:
 
 
 def _write_new(path: Path, text: str, force: bool) -> None:
-    """Write ``text`` to ``path`` atomically; refuse to replace a file without ``force``."""
+    """Write ``text`` to ``path`` atomically; refuse to replace a file without ``force``.
+
+    The new file gets the permissions a plain write would give (the umask's), or the
+    replaced file's own.
+    """
     if path.is_dir():
         raise payback.ScenarioError(
             f"{path}: is a directory; give a file name such as {path / 'scenario.toml'}"
@@ -391,14 +393,24 @@ def _write_new(path: Path, text: str, force: bool) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise payback.ScenarioError(f"{path}: folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    tmp: str | None = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise payback.ScenarioError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 @app.command()

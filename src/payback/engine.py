@@ -101,42 +101,46 @@ def value_at(scenario: Scenario, path: str) -> Any:
     return node
 
 
-def numeric_paths(scenario: Scenario) -> list[str]:
-    """Dotted paths of every numeric (non-boolean) field set in the scenario."""
-    out: list[str] = []
-
-    def walk(node: Any, prefix: str) -> None:
-        if isinstance(node, BaseModel):
-            for name in type(node).model_fields:
-                walk(getattr(node, name), f"{prefix}{name}.")
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                walk(item, f"{prefix}{i}.")
-        elif isinstance(node, int | float) and not isinstance(node, bool):
-            out.append(prefix[:-1])
-
-    walk(scenario, "")
-    return out
+def numeric_paths(scenario: Scenario | Resolved) -> list[str]:
+    """Dotted paths of every number the cost engine reads, in the order it reads them:
+    the numbers :func:`evaluate` can vary. Numbers used only to resolve catalog ids
+    (a training job's size, a latency target) and the horizon are not among them."""
+    resolved = scenario if isinstance(scenario, Resolved) else resolve(scenario)
+    get = _Inputs(resolved.scenario, {})
+    _evaluate(get)
+    return list(get.read)
 
 
 class _Inputs:
-    """Numbers of a scenario by path, with overrides taking precedence."""
+    """Numbers of a scenario by path, with overrides taking precedence; remembers the
+    paths it was asked for."""
 
     def __init__(self, scenario: Scenario, overrides: Overrides) -> None:
         self.scenario = scenario
         self.overrides = {k: as_float(v) for k, v in overrides.items()}
+        self.read: dict[str, None] = {}
         for path in self.overrides:
             current = value_at(scenario, path)
             if isinstance(current, bool) or not isinstance(current, int | float | None):
                 raise ScenarioError(f"{path}: not a numeric field, cannot be varied")
 
     def __call__(self, path: str) -> FloatArray:
+        self.read[path] = None
         if path in self.overrides:
             return self.overrides[path]
         value = value_at(self.scenario, path)
         if value is None:
             raise ScenarioError(f"{path}: required here but not given")
         return as_float(value)
+
+    def check_all_read(self) -> None:
+        """Every override must have been used: varying anything else would silently do nothing."""
+        unused = [p for p in self.overrides if p not in self.read]
+        if unused:
+            raise ScenarioError(
+                f"{unused[0]}: not an input of the cost engine, so it cannot be varied here "
+                "(it fixes the horizon, or is used once to estimate a catalog number: vary that number instead)"
+            )
 
 
 def _running_cost(
@@ -233,13 +237,18 @@ def evaluate(scenario: Scenario | Resolved, overrides: Overrides | None = None) 
 
     A scenario that names catalog ids is resolved first (see :func:`payback.resolve`);
     pass a :class:`Resolved` to evaluate many times without resolving again.
-    ``overrides`` maps dotted paths to arrays of samples (all of one shape, or
-    broadcastable); without it the result holds plain monthly arrays of shape (H,).
+    ``overrides`` maps dotted paths (see :func:`numeric_paths`) to arrays of samples (all of
+    one shape, or broadcastable); without it the result holds monthly arrays of shape (H,).
     """
-    if isinstance(scenario, Scenario):
-        scenario = resolve(scenario)
-    scenario = scenario.scenario
-    get = _Inputs(scenario, overrides or {})
+    resolved = scenario if isinstance(scenario, Resolved) else resolve(scenario)
+    get = _Inputs(resolved.scenario, overrides or {})
+    result = _evaluate(get)
+    get.check_all_read()
+    return result
+
+
+def _evaluate(get: _Inputs) -> Evaluation:
+    scenario = get.scenario
     horizon = scenario.scenario.horizon_months
     requests = model.requests_per_month(
         get("traffic.requests_per_month"), get("traffic.growth_monthly"), horizon

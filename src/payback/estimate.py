@@ -7,7 +7,7 @@ and say why a configuration cannot work.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -15,11 +15,11 @@ import numpy as np
 from payback.catalog import Gpu, OpenModel, typical_gpu_price
 from payback.model import serving as sv
 from payback.model import training as tr
+from payback.model.serving import PRECISIONS
 from payback.model.shapes import kv_bytes_per_token
 from payback.scenario import ScenarioError
 
 __all__ = [
-    "PRECISIONS",
     "ServingEstimate",
     "TrainingEstimate",
     "estimate_serving",
@@ -27,20 +27,19 @@ __all__ = [
     "peak_flops",
 ]
 
-PRECISIONS = ("bf16", "fp8", "int8", "int4")
-METHODS = ("full", "lora", "qlora")
 PCIE_GEN4_BYTES_S = 32e9
 TP_DEGREES = (1, 2, 4, 8)
-WEIGHTS_SHARE_FOR_AUTO_TP = 0.7
-"""Automatic tensor parallelism picks the fewest GPUs whose usable memory the weights
-fill to at most 70%, leaving the rest for the KV cache that batching needs."""
+"""Tensor-parallel degrees modelled: within one 8-GPU node."""
+MIN_AUTO_BATCH = 16
+"""Automatic tensor parallelism picks the fewest GPUs whose KV cache holds at least this
+many sequences at the workload's mean context (fewer GPUs leave too little room to batch)."""
 
 
-def peak_flops(gpu: Gpu, precision: str) -> float:
+def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) -> float:
     """Dense tensor peak used at a precision [FLOP/s]. int4 is weight-only (AWQ/GPTQ
     kernels dequantize to 16 bits), so it computes at the BF16 peak."""
-    if precision not in PRECISIONS:
-        raise ScenarioError(f"precision {precision!r}: unknown; allowed: {', '.join(PRECISIONS)}")
+    if precision not in allowed:
+        raise ScenarioError(f"precision {precision!r}: unknown; allowed: {', '.join(allowed)}")
     peaks = {
         "bf16": gpu.bf16_tflops,
         "fp8": gpu.fp8_tflops,
@@ -49,7 +48,7 @@ def peak_flops(gpu: Gpu, precision: str) -> float:
     }
     value = peaks[precision]
     if value is None:
-        supported = [p for p, peak in peaks.items() if peak is not None]
+        supported = [p for p in allowed if peaks[p] is not None]
         raise ScenarioError(
             f"{gpu.id} has no {precision.upper()} tensor cores; use {', '.join(supported)} on it, "
             "or a GPU that has them"
@@ -73,13 +72,13 @@ class ServingEstimate:
     batch: int
     """Sequences decoded together at full load (after the latency target)."""
     limited_by: str
-    """What caps the batch: ``memory``, ``engine`` (max sequences) or ``latency target``."""
+    """What caps the batch: ``memory``, ``engine`` (max sequences), ``latency target`` or ``given``."""
     context_tokens: float
     decode_output_tokens_per_s: float
     """Output tokens per second of decoding at ``batch`` and ``context_tokens``."""
     prefill_tokens_per_s: float
     tpot_ms: float
-    """Time per output token at ``batch`` [ms]."""
+    """Time per output token at ``batch`` and the mean context [ms]."""
     ttft_ms: float
     """Time to first token of a request on an unloaded replica: its prefill and one step [ms]."""
     input_tokens: float
@@ -90,22 +89,47 @@ class ServingEstimate:
     """Output tokens per second at full load (``replica_requests_per_s`` × output tokens)."""
     usd_per_gpu_hour: float | None
     price_source: str | None
-    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
+def _finite(name: str, value: float, low: float, inclusive: bool = True) -> None:
+    ok = np.isfinite(value) and (value >= low if inclusive else value > low)
+    if not ok:
+        raise ScenarioError(
+            f"{name} = {value}: must be a finite number {'≥' if inclusive else '>'} {low:g}"
+        )
+
+
+def _usable_bytes(gpu: Gpu, engine: sv.ServingEngine) -> float:
+    """Memory one GPU gives the engine for weights and KV cache [bytes]."""
+    return gpu.memory_bytes * engine.memory_utilization - engine.runtime_overhead_bytes
+
+
+def _kv_replication(model: OpenModel, tp: int) -> float:
+    """KV heads are split across GPUs up to ``kv_heads`` ways; beyond that they are copied."""
+    return max(1.0, tp / model.kv_heads)
+
+
 def _shape_args(model: OpenModel, gpu: Gpu, precision: str, tp: int) -> dict[str, Any]:
+    """The per-replica numbers :mod:`payback.model.serving` needs.
+
+    The input embedding of an untied model is a table lookup, not a matrix multiply: it
+    is neither streamed at each decode step nor counted in the 2N FLOPs per token.
+    """
+    embedding = 0.0 if model.tied_embeddings else float(model.vocab_size * model.hidden_size)
+    matmul_params = model.params_b * 1e9 - embedding
     return {
-        "params": model.params_b * 1e9,
-        "weights": sv.weights_bytes(model.params_b * 1e9, precision),
+        "params": matmul_params,
+        "weights": sv.weights_bytes(matmul_params, precision),
         "kv_bytes_per_token": kv_bytes_per_token(
             layers=model.layers,
             kv_heads=model.kv_heads,
             head_dim=model.head_dim,
             kv_bytes=sv.KV_BYTES[precision],
-        ),
+        )
+        * _kv_replication(model, tp),
         "layers": model.layers,
         "attention_width": model.heads * model.head_dim,
         "hidden_size": model.hidden_size,
@@ -116,51 +140,71 @@ def _shape_args(model: OpenModel, gpu: Gpu, precision: str, tp: int) -> dict[str
     }
 
 
-def _usable_bytes(gpu: Gpu, engine: sv.ServingEngine) -> float:
-    return gpu.memory_gb * 1e9 * engine.memory_utilization - engine.runtime_overhead_bytes
-
-
-def _min_gpus(weights: float, gpu: Gpu, engine: sv.ServingEngine) -> int:
-    usable = _usable_bytes(gpu, engine)
-    return int(np.ceil(weights / usable)) if usable > 0 else 10**6
+def _kv_tokens(
+    model: OpenModel, gpu: Gpu, precision: str, tp: int, engine: sv.ServingEngine
+) -> float:
+    """Tokens of KV cache that fit beside all the weights on ``tp`` GPUs."""
+    per_token = kv_bytes_per_token(
+        layers=model.layers,
+        kv_heads=model.kv_heads,
+        head_dim=model.head_dim,
+        kv_bytes=sv.KV_BYTES[precision],
+    ) * _kv_replication(model, tp)
+    return float(
+        sv.kv_capacity_tokens(
+            gpu_memory_bytes=gpu.memory_bytes,
+            tensor_parallel=tp,
+            weights=sv.weights_bytes(model.params_b * 1e9, precision),
+            kv_bytes_per_token=per_token,
+            engine=engine,
+        )
+    )
 
 
 def _does_not_fit(
     model: OpenModel, gpu: Gpu, precision: str, tp: int, engine: sv.ServingEngine
 ) -> str:
+    def need(p: str) -> int:
+        usable = _usable_bytes(gpu, engine)
+        weights = float(sv.weights_bytes(model.params_b * 1e9, p))
+        return int(np.ceil(weights / usable)) if usable > 0 else 10**6
+
     weights = float(sv.weights_bytes(model.params_b * 1e9, precision))
     parts = [
         f"{model.id} at {precision} has {weights / 1e9:.0f} GB of weights; "
-        f"{tp} × {gpu.id} hold {tp * _usable_bytes(gpu, engine) / 1e9:.0f} GB usable"
+        f"{tp} × {gpu.id} hold {tp * _usable_bytes(gpu, engine) / 1e9:.0f} GB usable",
+        f"it needs at least {need(precision)} × {gpu.id} at {precision}"
+        + (" (more than one node)" if need(precision) > 8 else ""),
     ]
-    need = _min_gpus(weights, gpu, engine)
-    parts.append(
-        f"it needs at least {need} × {gpu.id} at {precision}"
-        + (" (more than one node)" if need > 8 else "")
-    )
-    for other in PRECISIONS:
-        if sv.WEIGHT_BYTES[other] < sv.WEIGHT_BYTES[precision]:
-            other_need = _min_gpus(
-                float(sv.weights_bytes(model.params_b * 1e9, other)), gpu, engine
-            )
-            parts.append(f"{other_need} at {other}")
+    parts += [
+        f"{need(p)} at {p}" for p in PRECISIONS if sv.WEIGHT_BYTES[p] < sv.WEIGHT_BYTES[precision]
+    ]
     return "; ".join(parts)
 
 
-def _valid_tp(model: OpenModel, tp: int) -> bool:
-    return model.heads % tp == 0 and (model.kv_heads % tp == 0 or tp % model.kv_heads == 0)
+def valid_tensor_parallel(model: OpenModel) -> list[int]:
+    """TP degrees that split the model's attention heads evenly."""
+    return [
+        tp
+        for tp in TP_DEGREES
+        if model.heads % tp == 0 and (model.kv_heads % tp == 0 or tp % model.kv_heads == 0)
+    ]
 
 
 def choose_tensor_parallel(
-    model: OpenModel, gpu: Gpu, precision: str, engine: sv.ServingEngine = sv.VLLM
+    model: OpenModel,
+    gpu: Gpu,
+    precision: str,
+    mean_context: float,
+    engine: sv.ServingEngine = sv.VLLM,
 ) -> int:
-    """The fewest GPUs (1, 2, 4, 8) that hold the weights with room for a KV cache."""
-    weights = float(sv.weights_bytes(model.params_b * 1e9, precision))
-    usable = _usable_bytes(gpu, engine)
-    candidates = [tp for tp in TP_DEGREES if _valid_tp(model, tp)]
-    for share in (WEIGHTS_SHARE_FOR_AUTO_TP, 0.95):
+    """The fewest GPUs (1, 2, 4, 8) whose KV cache holds :data:`MIN_AUTO_BATCH` sequences of
+    ``mean_context`` tokens (or the engine's limit if lower); else the fewest that fit one."""
+    candidates = valid_tensor_parallel(model)
+    target = min(MIN_AUTO_BATCH, engine.max_num_seqs)
+    for wanted in (target, 1):
         for tp in candidates:
-            if weights <= share * tp * usable:
+            if _kv_tokens(model, gpu, precision, tp, engine) >= wanted * mean_context:
                 return tp
     raise ScenarioError(_does_not_fit(model, gpu, precision, max(candidates), engine))
 
@@ -183,48 +227,45 @@ def estimate_serving(
 
     Without ``batch``, the replica runs the largest batch that fits the KV cache at the
     workload's mean context (input + output / 2), the engine's sequence limit and the
-    ``tpot_ms`` target. ``batch`` and ``context`` set the point at which
-    ``decode_output_tokens_per_s`` is reported (and, for ``batch``, the load).
-    ``cached_input_share`` of each prompt is a shared prefix the engine's prefix cache
-    holds, so prefill computes only the rest.
+    ``tpot_ms`` target. ``batch`` sets the load instead; ``context`` sets the context at
+    which ``decode_output_tokens_per_s`` is reported. ``cached_input_share`` of each prompt
+    is a shared prefix the engine's prefix cache holds, so prefill computes only the rest.
     """
     peak_flops(gpu, precision)  # fails early for a precision the GPU lacks
-    for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens)):
-        if not np.isfinite(value) or value < 0:
-            raise ScenarioError(f"{name} = {value}: must be a finite number ≥ 0")
-    if not 0.0 <= cached_input_share < 1.0:
+    _finite("input_tokens", input_tokens, 0.0)
+    _finite("output_tokens", output_tokens, 1.0)
+    if not (np.isfinite(cached_input_share) and 0.0 <= cached_input_share < 1.0):
         raise ScenarioError(f"cached_input_share = {cached_input_share}: must be in [0, 1)")
-    if output_tokens < 1:
-        raise ScenarioError(f"output_tokens = {output_tokens}: must be ≥ 1 to decode anything")
-    tp = gpus_per_replica or choose_tensor_parallel(model, gpu, precision, engine)
-    if tp < 1:
-        raise ScenarioError(f"gpus_per_replica = {tp}: must be ≥ 1")
-    args = _shape_args(model, gpu, precision, tp)
-    capacity = float(
-        sv.kv_capacity_tokens(
-            gpu_memory_bytes=gpu.memory_gb * 1e9,
-            tensor_parallel=tp,
-            weights=args["weights"],
-            kv_bytes_per_token=args["kv_bytes_per_token"],
-            engine=engine,
-        )
-    )
+    if context is not None:
+        _finite("context", context, 1.0)
+    if tpot_ms is not None:
+        _finite("tpot_ms", tpot_ms, 0.0, inclusive=False)
     mean_context = input_tokens + output_tokens / 2.0
-    by_memory = int(capacity // max(mean_context, 1.0))
+    if gpus_per_replica is None:
+        tp = choose_tensor_parallel(model, gpu, precision, mean_context, engine)
+    else:
+        valid = valid_tensor_parallel(model)
+        if gpus_per_replica not in valid:
+            raise ScenarioError(
+                f"gpus_per_replica = {gpus_per_replica}: {model.id} ({model.heads} heads, {model.kv_heads} KV heads) "
+                f"splits over {', '.join(map(str, valid))} GPUs in one node"
+            )
+        tp = gpus_per_replica
+    args = _shape_args(model, gpu, precision, tp)
+    capacity = _kv_tokens(model, gpu, precision, tp, engine)
     if capacity <= 0:
         raise ScenarioError(_does_not_fit(model, gpu, precision, tp, engine))
+    by_memory = int(capacity // mean_context)
     if by_memory < 1:
         raise ScenarioError(
             f"{model.id} at {precision} on {tp} × {gpu.id}: no room for one sequence of "
             f"{mean_context:,.0f} tokens in the KV cache ({capacity:,.0f} tokens fit)"
         )
     max_batch = min(by_memory, engine.max_num_seqs)
-    limited_by = "memory" if by_memory <= engine.max_num_seqs else "engine"
-    chosen = max_batch
-    step_args = args
+    chosen, limited_by = max_batch, "memory" if by_memory <= engine.max_num_seqs else "engine"
     if tpot_ms is not None:
         grid = np.arange(1, max_batch + 1, dtype=np.float64)
-        steps = sv.decode_step_seconds(batch=grid, context=mean_context, engine=engine, **step_args)
+        steps = sv.decode_step_seconds(batch=grid, context=mean_context, engine=engine, **args)
         ok = np.nonzero(steps * 1000.0 <= tpot_ms)[0]
         if ok.size == 0:
             raise ScenarioError(
@@ -233,24 +274,29 @@ def estimate_serving(
             )
         if ok[-1] + 1 < chosen:
             chosen, limited_by = int(ok[-1] + 1), "latency target"
+    at_context = mean_context if context is None else context
     if batch is not None:
         if batch < 1:
             raise ScenarioError(f"batch = {batch}: must be ≥ 1")
-        chosen = batch
-    at_context = mean_context if context is None else context
-    step = float(
-        sv.decode_step_seconds(batch=chosen, context=at_context, engine=engine, **step_args)
-    )
+        fits = int(capacity // max(at_context, mean_context))
+        if batch > fits:
+            raise ScenarioError(
+                f"batch = {batch}: {batch} sequences of {max(at_context, mean_context):,.0f} tokens need "
+                f"{batch * max(at_context, mean_context):,.0f} tokens of KV cache; {tp} × {gpu.id} hold "
+                f"{capacity:,.0f} ({fits} sequences)"
+            )
+        chosen, limited_by = batch, "given"
+    step = float(sv.decode_step_seconds(batch=chosen, context=at_context, engine=engine, **args))
     load_step = float(
-        sv.decode_step_seconds(batch=chosen, context=mean_context, engine=engine, **step_args)
+        sv.decode_step_seconds(batch=chosen, context=mean_context, engine=engine, **args)
     )
-    prefill_args = {k: v for k, v in args.items() if k != "kv_bytes_per_token"}
+    prefill_args = {
+        k: v for k, v in args.items() if k not in ("kv_bytes_per_token", "weights", "bandwidth")
+    }
+    prompt = max(input_tokens, 1.0)
     prefill = float(
         sv.prefill_seconds(
-            input_tokens=max(input_tokens, 1.0),
-            cached_share=cached_input_share,
-            engine=engine,
-            **prefill_args,
+            input_tokens=prompt, cached_share=cached_input_share, engine=engine, **prefill_args
         )
     )
     rps = float(
@@ -258,30 +304,34 @@ def estimate_serving(
             prefill_s=prefill, output_tokens=output_tokens, step_s=load_step, batch=chosen
         )
     )
-    one_step = float(
-        sv.decode_step_seconds(batch=1, context=input_tokens, engine=engine, **step_args)
+    alone = max(
+        prefill,
+        float(
+            sv.weight_read_seconds(
+                weights=args["weights"],
+                tensor_parallel=tp,
+                bandwidth=args["bandwidth"],
+                engine=engine,
+            )
+        ),
     )
+    first_step = float(sv.decode_step_seconds(batch=1, context=prompt, engine=engine, **args))
     price = typical_gpu_price(gpu)
-    notes = []
-    if batch is not None and batch > by_memory:
-        notes.append(
-            f"batch {batch} needs more KV cache than fits ({by_memory} sequences at this context)"
-        )
     return ServingEstimate(
         model=model.id,
         gpu=gpu.id,
         precision=precision,
         gpus_per_replica=tp,
-        weights_gb=float(args["weights"]) / 1e9,
+        weights_gb=float(sv.weights_bytes(model.params_b * 1e9, precision)) / 1e9,
         kv_cache_gb=capacity * float(args["kv_bytes_per_token"]) / 1e9,
         max_batch=max_batch,
         batch=chosen,
-        limited_by=limited_by if batch is None else "given",
+        limited_by=limited_by,
         context_tokens=at_context,
         decode_output_tokens_per_s=chosen / step,
-        prefill_tokens_per_s=max(input_tokens, 1.0) / prefill,
+        prefill_tokens_per_s=prompt / prefill,
         tpot_ms=load_step * 1000.0,
-        ttft_ms=(prefill + one_step) * 1000.0,
+        ttft_ms=(alone + first_step) * 1000.0,
         input_tokens=input_tokens,
         output_tokens=output_tokens,
         replica_requests_per_s=rps,
@@ -290,7 +340,6 @@ def estimate_serving(
         price_source=f"{price.provider}, checked {price.checked} ({price.source})"
         if price
         else None,
-        notes=notes,
     )
 
 
@@ -342,18 +391,20 @@ def estimate_training(
     usd_per_gpu_hour: float | None = None,
 ) -> TrainingEstimate:
     """FLOPs = k · N · tokens · epochs; GPUs from memory; time from peak × MFU; cost × runs."""
-    if method not in METHODS:
-        raise ScenarioError(f"method {method!r}: unknown; allowed: {', '.join(METHODS)}")
-    if stack not in ("standard", "optimized"):
-        raise ScenarioError(f"stack {stack!r}: unknown; allowed: standard, optimized")
-    if precision not in ("bf16", "fp8"):
-        raise ScenarioError(f"training precision {precision!r}: allowed: bf16, fp8")
+    if method not in tr.METHODS:
+        raise ScenarioError(f"method {method!r}: unknown; allowed: {', '.join(tr.METHODS)}")
+    if stack not in tr.STACKS:
+        raise ScenarioError(f"stack {stack!r}: unknown; allowed: {', '.join(tr.STACKS)}")
+    if gpus is not None and gpus < 1:
+        raise ScenarioError(f"gpus = {gpus}: must be ≥ 1")
+    if usd_per_gpu_hour is not None:
+        _finite("usd_per_gpu_hour", usd_per_gpu_hour, 0.0)
     for name, value in (("tokens", tokens), ("epochs", epochs)):
         if not np.isfinite(value) or value <= 0:
             raise ScenarioError(f"{name} = {value}: must be a finite number > 0")
     if runs < 1:
         raise ScenarioError(f"runs = {runs}: must be ≥ 1")
-    peak = peak_flops(gpu, precision)
+    peak = peak_flops(gpu, precision, tr.TRAINING_PRECISIONS)
     n = model.params_b * 1e9
     adapters = tr.lora_parameters(
         layers=model.layers,

@@ -187,7 +187,9 @@ class _Resolver:
 
             assert option.model is not None  # the schema requires model and gpu here
             assert gpu is not None
-            model = self.lookup(f"{path}.model", self.catalog.model, option.model)
+            model = self.lookup(
+                f"{path}.model", self.catalog.model, option.model, self.scenario.base_dir
+            )
             traffic = self.scenario.traffic
             estimate = self.lookup(
                 path,
@@ -229,7 +231,9 @@ class _Resolver:
             if job.model is not None and (
                 offer.min_params_b is not None or offer.max_params_b is not None
             ):
-                model = self.lookup(f"{path}.training.model", self.catalog.model, job.model)
+                model = self.lookup(
+                    f"{path}.training.model", self.catalog.model, job.model, self.scenario.base_dir
+                )
                 low, high = offer.min_params_b or 0.0, offer.max_params_b or float("inf")
                 if not low <= model.params_b <= high:
                     raise ScenarioError(
@@ -243,7 +247,9 @@ class _Resolver:
 
             assert job.model is not None  # the schema requires model with gpu
             assert job.gpu is not None
-            model = self.lookup(f"{path}.training.model", self.catalog.model, job.model)
+            model = self.lookup(
+                f"{path}.training.model", self.catalog.model, job.model, self.scenario.base_dir
+            )
             gpu = self.lookup(f"{path}.training.gpu", self.catalog.gpu, job.gpu)
             price = job.usd_per_gpu_hour
             if price is None:

@@ -19,7 +19,18 @@ from typing import Annotated, Any, Literal, TypeAlias, get_args, get_origin
 
 import tomli_w
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
+
+from payback.model.serving import Precision
+from payback.model.training import Method, Stack, TrainingPrecision
 
 __all__ = [
     "KINDS",
@@ -64,6 +75,16 @@ class _Model(BaseModel):
     )
 
 
+def _whole(value: Any) -> Any:
+    """2.0 is the whole number 2 (YAML and hand-edited TOML write it so); 2.5 stays an error."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole)]
+"""An integer count; a float with no fractional part is accepted."""
+
 Usd = Annotated[float, Field(ge=0.0, le=1e12)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PriceChange = Annotated[float, Field(gt=-1.0, le=1.0)]
@@ -74,7 +95,7 @@ class ScenarioInfo(_Model):
 
     name: str = Field(min_length=1)
     """A short title, shown on every output."""
-    horizon_months: int = Field(ge=1, le=600)
+    horizon_months: Whole = Field(ge=1, le=600)
     """Months the comparison runs for (1..600)."""
     discount_rate_annual: float = Field(0.0, ge=0.0, le=1.0)
     """Yearly discount rate for NPV, a fraction: 0.10 means 10%."""
@@ -112,11 +133,11 @@ class TrainingJob(_Model):
     """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median offer."""
     hosted: str | None = None
     """Hosted fine-tuning offer id instead of own GPUs, e.g. ``openai.gpt-4o-mini``."""
-    method: Literal["full", "lora", "qlora"] = "lora"
+    method: Method = "lora"
     """Full fine-tuning, LoRA, or QLoRA (4-bit base weights)."""
-    precision: Literal["bf16", "fp8"] = "bf16"
+    precision: TrainingPrecision = "bf16"
     """Training precision on own GPUs."""
-    stack: Literal["standard", "optimized"] = "standard"
+    stack: Stack = "standard"
     """standard: HF TRL/PEFT, torchtune, axolotl; optimized: NeMo/Megatron-class."""
     examples: float = Field(gt=0.0, le=1e10)
     """Training examples in the dataset."""
@@ -158,14 +179,14 @@ class OneTime(_Model):
     """Cost of one training run [USD]; estimated from ``training`` when that is given."""
     training: TrainingJob | None = None
     """A training run to estimate (own GPUs or a hosted job) instead of ``training_usd``."""
-    training_runs: int = Field(1, ge=0, le=10_000)
+    training_runs: Whole = Field(1, ge=0, le=10_000)
     """Training runs paid, sweeps and failed runs included."""
 
 
 class Recurring(_Model):
     """Costs that come back on a schedule."""
 
-    retrain_every_months: int = Field(0, ge=0, le=600)
+    retrain_every_months: Whole = Field(0, ge=0, le=600)
     """Retrain in months k, 2k, 3k, …; 0: never."""
     retrain_usd: Usd = 0.0
     """Cost of one retraining (data refresh, runs, evals) [USD]."""
@@ -241,18 +262,18 @@ class SelfHostedOption(_OptionBase):
     """GPU id from the catalog; gives ``usd_per_gpu_hour`` and, with ``model``, the capacity."""
     gpu_provider: str | None = None
     """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median on-demand offer."""
-    precision: Literal["bf16", "fp8", "int8", "int4"] = "bf16"
+    precision: Precision = "bf16"
     """Serving precision of the weights."""
     tpot_ms: float | None = Field(None, gt=0.0, le=10_000.0)
     """Latency target: most milliseconds per output token; caps the batch."""
     usd_per_gpu_hour: float | None = Field(None, ge=0.0, le=1000.0)
     """Rent of one GPU for one hour [USD]; default: the catalog's typical price for ``gpu``."""
-    gpus_per_replica: int | None = Field(None, ge=1, le=1024)
+    gpus_per_replica: Whole | None = Field(None, ge=1, le=1024)
     """GPUs one serving replica uses (tensor parallel degree); default 1, or the estimate's."""
     replica_requests_per_s: float | None = Field(None, gt=0.0, le=1e6)
     """Requests per second one replica sustains at the scenario's token lengths;
     estimated from ``model``, ``gpu`` and ``precision`` when not given."""
-    min_replicas: int = Field(1, ge=1, le=100_000)
+    min_replicas: Whole = Field(1, ge=1, le=100_000)
     """Replicas kept running at any traffic (always-on fleets)."""
     target_utilization: float = Field(DEFAULT_TARGET_UTILIZATION, gt=0.0, le=1.0)
     """Share of a replica's capacity planned for at the peak hour (0, 1]."""
@@ -288,6 +309,8 @@ KINDS: dict[str, type[_OptionBase]] = {
 class Scenario(_Model):
     """A whole scenario file: what you do today (baseline) against alternatives."""
 
+    _base_dir: Path | None = PrivateAttr(default=None)
+
     scenario: ScenarioInfo
     """Name, horizon and discount rate."""
     traffic: Traffic
@@ -321,7 +344,7 @@ class Scenario(_Model):
                 f"baseline.escalation_share = {self.baseline.escalation_share}: must be 0; "
                 "escalation sends an alternative's requests back to the baseline"
             )
-        if self.baseline.one_time != OneTime():
+        if self.baseline.one_time != OneTime():  # includes a training job
             problems.append(
                 "baseline.one_time: must be empty; the baseline is what you do today, "
                 "one-time costs belong to an alternative"
@@ -329,6 +352,23 @@ class Scenario(_Model):
         if problems:
             raise ValueError("\n".join(dict.fromkeys(problems)))
         return self
+
+    def __eq__(self, other: object) -> bool:
+        """Equal content; the folder a scenario was read from does not count."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def base_dir(self) -> Path | None:
+        """The folder of the file the scenario was read from; relative paths start here."""
+        return self._base_dir
+
+    @base_dir.setter
+    def base_dir(self, folder: Path | None) -> None:
+        self._base_dir = folder
 
     def options(self) -> list[tuple[str, PerRequestOption | HostedApiOption | SelfHostedOption]]:
         """Every option with its path: ``baseline``, ``alternatives.0``, …"""
@@ -341,9 +381,23 @@ class Scenario(_Model):
 
 
 class _YamlLoader(yaml.SafeLoader):
-    """Safe YAML loader that reads ``1e6`` as a number (YAML 1.2), not as text."""
+    """Safe YAML loader with YAML 1.2 numbers: ``1e6`` is a number, ``010`` is ten (not
+    octal eight) and ``1:30`` is text (not sexagesimal ninety)."""
 
 
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^[-+]?[0-9]+$|^0x[0-9a-fA-F]+$|^0o[0-7]+$"),
+    list("-+0123456789"),
+)
 _YamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(
@@ -358,6 +412,16 @@ _YamlLoader.add_implicit_resolver(
 )
 
 
+def _yaml_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    if text.startswith(("0x", "0o")):
+        return int(text, 0)
+    return int(text, 10)
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:int", _yaml_int)
+
+
 def _format_of(path: Path) -> Literal["toml", "yaml"]:
     return "yaml" if path.suffix.lower() in {".yaml", ".yml"} else "toml"
 
@@ -369,7 +433,7 @@ def read_scenario_data(path: str | Path) -> dict[str, Any]:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # a byte-order mark (Notepad) is not content
     except FileNotFoundError:
         raise ScenarioError(f"{p}: no such file") from None
     except IsADirectoryError:
@@ -397,8 +461,13 @@ def read_scenario_data(path: str | Path) -> dict[str, Any]:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file. Raises :class:`ScenarioError`."""
-    return parse_scenario(read_scenario_data(path), source=str(path))
+    """Read and validate a scenario file. Raises :class:`ScenarioError`.
+
+    Paths inside it (a model's ``config.json``) are read relative to the file's folder.
+    """
+    scenario = parse_scenario(read_scenario_data(path), source=str(path))
+    scenario.base_dir = Path(path).resolve().parent
+    return scenario
 
 
 def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenario:
@@ -444,10 +513,16 @@ _TYPE_WORDS = {
     "dict_type": "must be a table",
     "list_type": "must be a list of tables ([[alternatives]] in TOML)",
     "finite_number": "must be a finite number, not NaN or infinity",
+    "date_type": "must be a date such as 2026-12-01 (unquoted in TOML)",
+    "date_parsing": "must be a date such as 2026-12-01 (unquoted in TOML)",
+    "date_from_datetime_inexact": "must be a date such as 2026-12-01, without a time",
+    "date_from_datetime_parsing": "must be a date such as 2026-12-01",
 }
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and not math.isfinite(value):
@@ -550,6 +625,8 @@ def _explain(exc: ValidationError) -> list[str]:
             }[kind]
             bound = next(iter(ctx.values()))
             lines.append(f"{path} = {_show(value)}: must be {sign} {bound:g}{hint}")
+        elif kind == "literal_error":
+            lines.append(f"{path} = {_show(value)}: allowed: {ctx.get('expected', '')}")
         elif kind == "too_short" and field == "alternatives":
             lines.append(f"{path}: needs at least one [[alternatives]] entry")
         elif kind == "string_too_short":

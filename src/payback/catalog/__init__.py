@@ -84,15 +84,22 @@ class Catalog:
                 f"unknown GPU {gpu_id!r}{_near(gpu_id, self.gpus)} (known: {', '.join(self.gpus)})"
             ) from None
 
-    def model(self, model_id: str) -> OpenModel:
-        """The open model with this id, or read from a Hugging Face ``config.json`` path."""
+    def model(self, model_id: str, base: Path | None = None) -> OpenModel:
+        """The open model with this id or Hugging Face repository (``meta-llama/Llama-3.1-8B-Instruct``),
+        or read from a local ``config.json`` path (relative paths from ``base``)."""
         if model_id in self.models:
             return self.models[model_id]
-        if model_id.endswith(".json") or "/" in model_id or Path(model_id).is_file():
-            return model_from_hf_config(model_id)
+        by_repo = {m.hf_repo.lower(): m for m in self.models.values()}
+        if model_id.lower() in by_repo:
+            return by_repo[model_id.lower()]
+        path = Path(model_id)
+        if base is not None and not path.is_absolute():
+            path = base / path
+        if model_id.endswith(".json") or path.is_file():
+            return model_from_hf_config(path)
         raise ScenarioError(
             f"unknown model {model_id!r}{_near(model_id, self.models)} "
-            f"(known: {', '.join(self.models)}; a local config.json path works too)"
+            f"(known: {', '.join(self.models)}; a catalog model's Hugging Face repository or a local config.json path works too)"
         )
 
     def finetune(self, offer_id: str) -> HostedFineTune:
@@ -184,59 +191,61 @@ def is_stale(checked: dt.date, today: dt.date | None = None, days: int = STALE_A
     return ((today or dt.date.today()) - checked).days > days
 
 
+_CONFIG_FIELDS = {
+    "num_hidden_layers": "layers",
+    "hidden_size": "hidden_size",
+    "num_attention_heads": "heads",
+    "vocab_size": "vocab_size",
+}
+
+
+def _config_int(cfg: Mapping[str, Any], key: str, default: int | None, p: Path) -> int:
+    value = cfg.get(key, default) if cfg.get(key) is not None else default
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value != int(value)
+        or value < 1
+    ):
+        raise ScenarioError(f"{p}: {key} = {value!r}: must be a whole number ≥ 1")
+    return int(value)
+
+
 def model_from_hf_config(path: str | Path) -> OpenModel:
     """An :class:`OpenModel` from a local Hugging Face ``config.json`` (nothing is downloaded).
 
     Parameters are counted from the shape (attention, gated MLP, norms, embeddings).
+    Mixture-of-experts configs are refused: their weights and active parameters differ.
     """
     p = Path(path)
     try:
-        cfg = json.loads(p.read_text(encoding="utf-8"))
+        cfg = json.loads(p.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ScenarioError(f"{p}: no such model config file") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ScenarioError(f"{p}: not a readable config.json ({exc})") from None
     if not isinstance(cfg, dict):
         raise ScenarioError(f"{p}: expected a JSON object with the model's configuration")
-    cfg = cfg.get("text_config", cfg)  # multimodal configs nest the language model
-    missing = [
-        k
-        for k in ("num_hidden_layers", "hidden_size", "num_attention_heads", "vocab_size")
-        if k not in cfg
-    ]
+    if isinstance(cfg.get("text_config"), dict):  # multimodal configs nest the language model
+        cfg = cfg["text_config"]
+    missing = [k for k in _CONFIG_FIELDS if k not in cfg]
     if missing:
         raise ScenarioError(
             f"{p}: config.json lacks {', '.join(missing)}; is it a decoder-only LLM?"
         )
-    heads = int(cfg["num_attention_heads"])
-    hidden = int(cfg["hidden_size"])
-    layers, kv_heads = int(cfg["num_hidden_layers"]), int(cfg.get("num_key_value_heads") or heads)
-    intermediate, head_dim = (
-        int(cfg.get("intermediate_size") or 4 * hidden),
-        int(cfg.get("head_dim") or hidden // heads),
-    )
-    vocab, tied = int(cfg["vocab_size"]), bool(cfg.get("tie_word_embeddings", False))
-    params = parameter_count(
-        layers=layers,
-        hidden_size=hidden,
-        intermediate_size=intermediate,
-        heads=heads,
-        kv_heads=kv_heads,
-        head_dim=head_dim,
-        vocab_size=vocab,
-        tied_embeddings=tied,
-    )
-    shape: dict[str, Any] = {
-        "layers": layers,
-        "hidden_size": hidden,
-        "intermediate_size": intermediate,
-        "heads": heads,
-        "kv_heads": kv_heads,
-        "head_dim": head_dim,
-        "vocab_size": vocab,
-        "tied_embeddings": tied,
-        "max_context": int(cfg.get("max_position_embeddings") or 4096),
-    }
+    experts = cfg.get("num_local_experts") or cfg.get("num_experts") or cfg.get("n_routed_experts")
+    if experts and experts != 1:
+        raise ScenarioError(
+            f"{p}: a mixture-of-experts model ({experts} experts) is not supported yet: "
+            "its memory and compute per token differ; give replica_requests_per_s instead"
+        )
+    shape = {field: _config_int(cfg, key, None, p) for key, field in _CONFIG_FIELDS.items()}
+    hidden, heads = shape["hidden_size"], shape["heads"]
+    shape["kv_heads"] = _config_int(cfg, "num_key_value_heads", heads, p)
+    shape["intermediate_size"] = _config_int(cfg, "intermediate_size", 4 * hidden, p)
+    shape["head_dim"] = _config_int(cfg, "head_dim", max(hidden // heads, 1), p)
+    tied = bool(cfg.get("tie_word_embeddings", False))
+    params = parameter_count(tied_embeddings=tied, **shape)
     name = str(cfg.get("_name_or_path") or p.parent.name or p.stem)
     try:
         return OpenModel(
@@ -244,12 +253,15 @@ def model_from_hf_config(path: str | Path) -> OpenModel:
             name=name,
             hf_repo="local/" + _local_id(name),
             params_b=params / 1e9,
+            tied_embeddings=tied,
+            max_context=_config_int(cfg, "max_position_embeddings", 4096, p),
             source=f"local config.json: {p}",
             checked=dt.date.fromtimestamp(p.stat().st_mtime),
             **shape,
         )
     except ValidationError as exc:
-        raise ScenarioError(f"{p}: {exc.errors()[0]['msg']}") from None
+        first = exc.errors()[0]
+        raise ScenarioError(f"{p}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
 
 
 def _local_id(name: str) -> str:

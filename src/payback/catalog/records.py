@@ -52,7 +52,10 @@ class Gpu(Record):
     id: Id
     name: str
     memory_gb: Positive
-    """Memory on the card [GB, decimal, as on datasheets]."""
+    """Memory on the card as the datasheet names it [GB]."""
+    memory_mib: int | None = Field(None, ge=1)
+    """Memory the driver reports (nvidia-smi ``memory.total``) [MiB]: an "80GB" HBM card
+    has 80 GiB, a "48GB" GDDR6 card about 45 GiB. Engines size the KV cache from this."""
     memory_bandwidth_gb_s: Positive
     """Peak memory bandwidth [GB/s]."""
     bf16_tflops: Positive
@@ -67,6 +70,11 @@ class Gpu(Record):
     """Board power [W]."""
     prices: list[GpuPrice] = Field(default_factory=list)
     """Hourly rents at named providers."""
+
+    @property
+    def memory_bytes(self) -> float:
+        """Usable device memory [bytes]: ``memory_mib`` when known, else ``memory_gb``."""
+        return self.memory_mib * 2.0**20 if self.memory_mib else self.memory_gb * 1e9
 
 
 class OpenModel(Record):

@@ -14,10 +14,15 @@ evaluated at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 
 from payback.model._types import ArrayLike, FloatArray, as_float
+
+Precision = Literal["bf16", "fp8", "int8", "int4"]
+"""Serving precisions of the weights."""
+PRECISIONS: tuple[str, ...] = get_args(Precision)
 
 KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 2.0, "int4": 2.0}
 """KV-cache bytes per element by weight precision: FP8 deployments keep an FP8 cache
@@ -103,6 +108,10 @@ def decode_step_seconds(
 ) -> FloatArray:
     """Time of one decode step of ``batch`` sequences with ``context`` tokens each [s].
 
+    ``params`` are the parameters in matrix multiplies and ``weights`` their bytes (both
+    without an untied input embedding, which is looked up, not streamed);
+    ``kv_bytes_per_token`` is the whole replica's KV cache per token (copies included).
+
     memory  = (W + B · C · kv) / (tp · BW · efficiency)
     compute = (2 N + 4 · L · H·d · C) · B / (tp · peak · decode_mfu)
     step    = max(memory, compute) + overhead + L · layer_overhead
@@ -133,23 +142,23 @@ def prefill_seconds(
     input_tokens: ArrayLike,
     cached_share: ArrayLike = 0.0,
     params: ArrayLike,
-    weights: ArrayLike,
     layers: ArrayLike,
     attention_width: ArrayLike,
     hidden_size: ArrayLike,
     tensor_parallel: ArrayLike,
-    bandwidth: ArrayLike,
     peak_flops: ArrayLike,
     interconnect: ArrayLike,
     engine: ServingEngine = VLLM,
 ) -> FloatArray:
-    """GPU time to prefill one prompt of ``input_tokens`` tokens [s].
+    """GPU compute time to prefill one prompt of ``input_tokens`` tokens [s].
 
     With a share c of the prompt already in the prefix cache (a shared system prompt),
     only n = (1 − c) · I new tokens are computed, each attending to the whole prompt:
     compute = (2 N · n + 2 · L · H·d · n · (I + c · I)) / (tp · peak · prefill_mfu),
-    which is 2 N I + 2 L H·d I² (causal attention) without caching; at least one read of
-    the weights; plus the tensor-parallel all-reduces.
+    which is 2 N I + 2 L H·d I² (causal attention) without caching; plus the
+    tensor-parallel all-reduces. Under load, prompts are prefilled in batches that share
+    one read of the weights, so that read is not charged per request here (see
+    :func:`weight_read_seconds` for a prompt alone).
     """
     i, tp = as_float(input_tokens), as_float(tensor_parallel)
     new = (1.0 - as_float(cached_share)) * i
@@ -158,9 +167,26 @@ def prefill_seconds(
     )
     flops = 2.0 * as_float(params) * new + attention
     compute = flops / (tp * as_float(peak_flops) * engine.prefill_mfu)
-    read = as_float(weights) / (tp * as_float(bandwidth) * engine.bandwidth_efficiency)
     comm = _allreduce_seconds(new, hidden_size, layers, tp, interconnect, engine)
-    return np.maximum(compute, read) + comm
+    return compute + comm
+
+
+def weight_read_seconds(
+    *,
+    weights: ArrayLike,
+    tensor_parallel: ArrayLike,
+    bandwidth: ArrayLike,
+    engine: ServingEngine = VLLM,
+) -> FloatArray:
+    """One read of the streamed weights from memory, each GPU its share [s]: the least
+    time any forward pass takes, a lone short prompt's included.
+
+    >>> round(float(weight_read_seconds(weights=16e9, tensor_parallel=1, bandwidth=2e12)) * 1e3, 2)
+    9.41
+    """
+    return as_float(weights) / (
+        as_float(tensor_parallel) * as_float(bandwidth) * engine.bandwidth_efficiency
+    )
 
 
 def _allreduce_seconds(

@@ -6,9 +6,6 @@ MLP, as Llama, Qwen, Mistral, Gemma and Phi-3 are.
 
 from __future__ import annotations
 
-PRECISION_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
-"""Bytes per weight at each precision (int4 before group-scale overhead)."""
-
 
 def parameter_count(
     *,

@@ -10,11 +10,14 @@ benchmarks report them.
 
 from __future__ import annotations
 
-import math
-from typing import Literal
+from typing import Literal, get_args
 
 Method = Literal["full", "lora", "qlora"]
+METHODS: tuple[str, ...] = get_args(Method)
 Stack = Literal["standard", "optimized"]
+STACKS: tuple[str, ...] = get_args(Stack)
+TrainingPrecision = Literal["bf16", "fp8"]
+TRAINING_PRECISIONS: tuple[str, ...] = get_args(TrainingPrecision)
 
 FLOPS_PER_PARAM_TOKEN: dict[str, float] = {"full": 6.0, "lora": 4.0, "qlora": 4.0}
 """k in FLOPs = k · N · D for each method."""
@@ -176,8 +179,3 @@ def training_seconds(flops: float, gpus: int, peak_flops: float, mfu: float) -> 
     2.1
     """
     return flops / (gpus * peak_flops * mfu)
-
-
-def round_up_pow2(x: float) -> int:
-    """The smallest power of two ≥ x (at least 1)."""
-    return 1 << max(0, math.ceil(math.log2(max(x, 1.0))))

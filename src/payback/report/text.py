@@ -7,7 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from payback.analysis import AlternativeResult, Analysis
+from payback.analysis import AlternativeResult, Analysis, months_text
 from payback.analysis import usd as money
 
 ONE_TIME_LABELS = {
@@ -35,10 +35,10 @@ def _header(analysis: Analysis) -> Text:
     traffic = analysis.scenario.traffic
     requests = analysis.requests_per_month
     text = Text(info.name, style="bold")
-    text.append(f"\n{info.horizon_months} months; {requests[0]:,.0f} requests in month 1")
+    text.append(f"\n{months_text(info.horizon_months)}; {requests[0]:,.0f} requests in month 1")
     if traffic.growth_monthly:
         text.append(
-            f", +{traffic.growth_monthly:.1%}/month to {requests[-1]:,.0f} in month {len(requests)}"
+            f", {traffic.growth_monthly:+.1%}/month to {requests[-1]:,.0f} in month {len(requests)}"
         )
     if info.discount_rate_annual:
         text.append(f"; discount {info.discount_rate_annual:.0%}/year")
@@ -100,14 +100,16 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     if items:
         grid.add_row("", Text("; ".join(items), style="dim"))
     if alt.break_even_month is None:
-        grid.add_row("Break-even", f"not within {horizon} months: {alt.reason}")
+        grid.add_row("Break-even", f"not within {months_text(horizon)}: {alt.reason}")
     else:
         grid.add_row(
             "Break-even",
             f"month {alt.break_even_month:.2f}, after {alt.break_even_requests or 0:,.0f} requests",
         )
     rate = analysis.scenario.scenario.discount_rate_annual
-    grid.add_row(f"NPV, {horizon} months" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd))
+    grid.add_row(
+        f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
+    )
     within = alt.pays_back_within or {}
     grid.add_row(
         "Pays back within",
