@@ -304,7 +304,7 @@ def test_yaml_numbers_follow_yaml_1_2(tmp_path: Path) -> None:
     assert load_scenario(path).scenario.horizon_months == 10  # not octal 8
     path.write_text(text.replace("horizon_months: 6", "horizon_months: 1:30"))
     with pytest.raises(
-        ScenarioError, match='scenario.horizon_months = "1:30": must be a whole number'
+        ScenarioError, match=r'scenario\.horizon_months = "1:30": must be a whole number'
     ):
         load_scenario(path)
 
