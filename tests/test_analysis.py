@@ -243,3 +243,24 @@ def test_numeric_paths_and_value_at() -> None:
 def test_edited_helper_roundtrip() -> None:
     data = edited(per_request_dict(), "alternatives.0.escalation_share", 0.1)
     assert build(data).alternatives[0].escalation_share == 0.1
+
+
+def test_numbers_used_only_at_resolution_cannot_be_varied() -> None:
+    data = fleet_dict()
+    data["alternatives"][0]["one_time"] = {
+        "training": {"hosted": "openai.gpt-4o-mini", "examples": 1000, "tokens_per_example": 500}
+    }
+    scenario = build(data)
+    paths = numeric_paths(scenario)
+    assert "alternatives.0.one_time.training_usd" in paths
+    assert "alternatives.0.one_time.training.epochs" not in paths
+    assert "scenario.horizon_months" not in paths
+    with pytest.raises(
+        ScenarioError,
+        match=r"alternatives\.0\.one_time\.training\.epochs: not an input of the cost engine",
+    ):
+        evaluate(scenario, {"alternatives.0.one_time.training.epochs": np.array([1.0, 100.0])})
+    with pytest.raises(
+        ScenarioError, match=r"scenario\.horizon_months: not an input of the cost engine"
+    ):
+        evaluate(scenario, {"scenario.horizon_months": np.array([6.0])})

@@ -19,7 +19,7 @@ def _num(value: float | None, fmt: str = ",.0f") -> str:
 def gpus_table(gpus: Iterable[Gpu], today: dt.date) -> Table:
     table = Table(
         box=box.SIMPLE_HEAD,
-        title="GPUs (dense peaks; typical = median on-demand rent)",
+        title="GPUs (dense peaks; typical = median on-demand rent, lower middle for an even count)",
         title_justify="left",
     )
     for name, justify in [
