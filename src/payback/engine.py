@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
 
 from payback import model
 from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
@@ -26,6 +25,7 @@ from payback.scenario import (
     Scenario,
     ScenarioError,
     SelfHostedOption,
+    value_at,
 )
 
 __all__ = [
@@ -81,24 +81,6 @@ class Evaluation:
     """Requests in each month [requests/month]."""
     baseline: OptionCosts
     alternatives: list[AlternativeOutcome] = field(default_factory=list)
-
-
-def value_at(scenario: Scenario, path: str) -> Any:
-    """The value at a dotted path of the scenario, e.g. ``alternatives.0.usd_per_gpu_hour``.
-
-    Raises :class:`ScenarioError` when the path names nothing.
-    """
-    node: Any = scenario
-    for part in path.split("."):
-        if isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
-                raise ScenarioError(f"{path}: no such field ({part!r} is not an index)")
-            node = node[int(part)]
-        elif isinstance(node, BaseModel) and part in type(node).model_fields:
-            node = getattr(node, part)
-        else:
-            raise ScenarioError(f"{path}: no such field in the scenario")
-    return node
 
 
 def numeric_paths(scenario: Scenario | Resolved) -> list[str]:

@@ -14,6 +14,7 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeAlias, get_args, get_origin
 
@@ -25,10 +26,12 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    TypeAdapter,
     ValidationError,
     model_validator,
 )
 
+from payback.distributions import DISTS, Distribution
 from payback.model.serving import Precision
 from payback.model.training import Method, Stack, TrainingPrecision
 
@@ -48,6 +51,7 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "read_scenario_data",
+    "value_at",
 ]
 
 DEFAULT_TARGET_UTILIZATION = 0.7
@@ -310,6 +314,7 @@ class Scenario(_Model):
     """A whole scenario file: what you do today (baseline) against alternatives."""
 
     _base_dir: Path | None = PrivateAttr(default=None)
+    _distributions: dict[str, Distribution] = PrivateAttr(default_factory=dict)
 
     scenario: ScenarioInfo
     """Name, horizon and discount rate."""
@@ -354,10 +359,15 @@ class Scenario(_Model):
         return self
 
     def __eq__(self, other: object) -> bool:
-        """Equal content; the folder a scenario was read from does not count."""
+        """Equal content and distributions; the folder a scenario was read from does not count."""
         if not isinstance(other, Scenario):
             return NotImplemented
-        return self.model_dump() == other.model_dump()
+        return self.model_dump() == other.model_dump() and self.distributions == other.distributions
+
+    @property
+    def distributions(self) -> dict[str, Distribution]:
+        """Uncertain numbers by dotted path; the fields themselves hold the central values."""
+        return self._distributions
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -470,17 +480,184 @@ def load_scenario(path: str | Path) -> Scenario:
     return scenario
 
 
+def value_at(scenario: BaseModel, path: str) -> Any:
+    """The value at a dotted path of the scenario, e.g. ``alternatives.0.usd_per_gpu_hour``.
+
+    Raises :class:`ScenarioError` when the path names nothing.
+    """
+    node: Any = scenario
+    for part in path.split("."):
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ScenarioError(f"{path}: no such field ({part!r} is not an index)")
+            node = node[int(part)]
+        elif isinstance(node, BaseModel) and part in type(node).model_fields:
+            node = getattr(node, part)
+        else:
+            raise ScenarioError(f"{path}: no such field in the scenario")
+    return node
+
+
+@dataclass(frozen=True)
+class FieldRange:
+    """What a numeric field allows."""
+
+    lowest: float
+    highest: float
+    lowest_included: bool
+    highest_included: bool
+    is_real: bool
+    """Any number (not a whole-number count, a flag or text)."""
+
+    def describe_low(self) -> str:
+        return f"{'≥' if self.lowest_included else '>'} {self.lowest:g}"
+
+    def describe_high(self) -> str:
+        return f"{'≤' if self.highest_included else '<'} {self.highest:g}"
+
+
+def field_range(scenario: Scenario, path: str) -> FieldRange:
+    """The allowed range of the field at a dotted path, from its schema constraints."""
+    parent_path, _, name = path.rpartition(".")
+    parent = value_at(scenario, parent_path) if parent_path else scenario
+    info = type(parent).model_fields[name]
+    args = get_args(info.annotation) or (info.annotation,)
+    bounds: dict[str, float | None] = {"ge": None, "gt": None, "le": None, "lt": None}
+    for rule in info.metadata:
+        for attr in bounds:
+            if getattr(rule, attr, None) is not None:
+                bounds[attr] = float(getattr(rule, attr))
+    low = bounds["ge"] if bounds["ge"] is not None else bounds["gt"]
+    high = bounds["le"] if bounds["le"] is not None else bounds["lt"]
+    return FieldRange(
+        lowest=-math.inf if low is None else low,
+        highest=math.inf if high is None else high,
+        lowest_included=bounds["gt"] is None,
+        highest_included=bounds["lt"] is None,
+        is_real=float in args and not any(a in (int, bool, str) for a in args),
+    )
+
+
+_DIST_ADAPTER: TypeAdapter[Distribution] = TypeAdapter(Distribution)
+_RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+_NOT_REAL = "a distribution needs a field that holds any number; this one holds a whole-number count, a flag or text"
+
+
+def _take_distributions(
+    node: Any, prefix: str, found: dict[str, Distribution | None], problems: list[str]
+) -> Any:
+    """A copy of the raw table with every ``{dist = ...}`` table replaced by its central
+    value; a table that is not a valid distribution is recorded as ``None``."""
+    if isinstance(node, dict):
+        if "dist" in node:
+            path = prefix[:-1]
+            try:
+                dist = _DIST_ADAPTER.validate_python(node)
+            except ValidationError as exc:
+                problems.extend(_explain_distribution(path, node, exc))
+                found[path] = None
+                return 1.0  # a placeholder number, so that only the distribution is reported
+            found[path] = dist
+            return dist.central()
+        return {
+            k: _take_distributions(v, f"{prefix}{k}.", found, problems) for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [
+            _take_distributions(v, f"{prefix}{i}.", found, problems) for i, v in enumerate(node)
+        ]
+    return node
+
+
+def _explain_distribution(path: str, raw: Mapping[str, Any], exc: ValidationError) -> list[str]:
+    kind = raw.get("dist")
+    lines = []
+    for err in exc.errors(include_url=False):
+        loc = [p for p in err["loc"] if p not in DISTS]
+        where = ".".join([path, *map(str, loc)])
+        t = err["type"]
+        if t == "union_tag_invalid":
+            lines.append(
+                f"{path}.dist = {_show(kind)}: unknown distribution; {_suggest(str(kind), list(DISTS))}allowed: {', '.join(DISTS)}"
+            )
+        elif t == "missing":
+            lines.append(f"{where}: required by a {kind} distribution")
+        elif t == "extra_forbidden":
+            allowed = [f for f in DISTS[str(kind)].model_fields if f != "dist"]
+            lines.append(
+                f"{where}: not a parameter of a {kind} distribution; allowed: {', '.join(allowed)}"
+            )
+        elif t == "value_error":
+            lines.append(f"{path}: {kind} distribution {err['ctx']['error']}")
+        else:
+            lines.extend(f"{line}" for line in _explain_one(err, where))
+    return lines
+
+
+def _check_distributions(scenario: Scenario, found: Mapping[str, Distribution]) -> list[str]:
+    """Distributions must sit on real-valued fields; bounded ones inside the field's range
+    (normal and lognormal are sampled truncated to it)."""
+    problems = []
+    for path, dist in found.items():
+        allowed = field_range(scenario, path)
+        if not allowed.is_real:
+            problems.append(f"{path}: {_NOT_REAL}")
+            continue
+        if dist.dist in ("normal", "lognormal"):
+            continue
+        low, high = dist.support()
+        if low < allowed.lowest or (low == allowed.lowest and not allowed.lowest_included):
+            problems.append(
+                f"{path}: the {dist.dist} distribution reaches {low:g}; the field must be {allowed.describe_low()}"
+            )
+        if high > allowed.highest or (high == allowed.highest and not allowed.highest_included):
+            problems.append(
+                f"{path}: the {dist.dist} distribution reaches {high:g}; the field must be {allowed.describe_high()}"
+            )
+    return problems
+
+
 def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenario:
-    """Validate a raw table as a scenario. Raises :class:`ScenarioError`, one line per problem."""
+    """Validate a raw table as a scenario. Raises :class:`ScenarioError`, one line per problem.
+
+    A number may be a distribution table (``{ dist = "triangular", low, mode, high }``,
+    ``uniform`` low/high, ``normal`` mean/sd, ``lognormal`` median/p90): the field then
+    holds its central value and :attr:`Scenario.distributions` keeps the table.
+    """
+    found: dict[str, Distribution | None] = {}
+    problems: list[str] = []
+    central = _take_distributions(dict(data), "", found, problems)
     try:
-        return Scenario.model_validate(dict(data))
+        scenario = Scenario.model_validate(central)
     except ValidationError as exc:
-        raise ScenarioError([f"{source}: {line}" for line in _explain(exc)]) from None
+        for err in exc.errors(include_url=False):
+            path = ".".join(str(p) for p in _clean_loc(list(err["loc"])))
+            if path not in found:
+                problems.extend(_explain_one(err, path, list(err["loc"])))
+            elif found[path] is not None and err["type"] not in _RANGE_ERRORS:
+                problems.append(f"{path}: {_NOT_REAL}")
+            elif found[path] is not None:
+                problems.extend(_explain_one(err, path, list(err["loc"])))
+        raise ScenarioError([f"{source}: {line}" for line in dict.fromkeys(problems)]) from None
+    valid = {path: dist for path, dist in found.items() if dist is not None}
+    problems += _check_distributions(scenario, valid)
+    if problems:
+        raise ScenarioError([f"{source}: {line}" for line in problems])
+    scenario._distributions = valid
+    return scenario
 
 
 def dump_scenario(scenario: Scenario, fmt: Literal["toml", "yaml"] = "toml") -> str:
     """The scenario as TOML or YAML text that :func:`parse_scenario` reads back equal."""
     data = scenario.model_dump(mode="python", exclude_none=True)
+    for path, dist in scenario.distributions.items():
+        node: Any = data
+        *parents, last = path.split(".")
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[last] = dist.model_dump()
     if fmt == "yaml":
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     return tomli_w.dumps(data)
@@ -580,61 +757,59 @@ def _suggest(word: str, choices: Sequence[str]) -> str:
     return f"did you mean {close[0]!r}? " if close else ""
 
 
-def _explain(exc: ValidationError) -> list[str]:
+def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list[str]:
+    """One error as lines: the path, the value and what is allowed."""
     lines: list[str] = []
-    for err in exc.errors(include_url=False):
-        raw_loc = list(err["loc"])
-        loc = _clean_loc(raw_loc)
-        path = ".".join(str(p) for p in loc)
-        field = str(loc[-1]) if loc else ""
-        kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
-        hint = f" ({_HINTS[field]})" if field in _HINTS else ""
-        if kind == "value_error":
-            text = str(ctx.get("error", err["msg"]))
-            lines.extend(f"{path}: {line}" if path else line for line in text.splitlines())
-            continue
-        if kind == "missing":
-            what = "section" if field in Scenario.model_fields else "field"
-            doc = _field_doc(raw_loc)
-            lines.append(f"{path}: required {what} is missing" + (f" ({doc})" if doc else ""))
-        elif kind == "extra_forbidden":
-            model = _model_at(raw_loc)
-            allowed = list(model.model_fields) if model else []
-            owner = ".".join(str(p) for p in loc[:-1]) or "the top level"
-            kind_note = ""
-            if model is not None and "kind" in model.model_fields:
-                kind_note = f" of kind {_show(_kind_of(raw_loc))}"
-            lines.append(
-                f"{path}: unknown field in {owner}{kind_note}; {_suggest(field, allowed)}"
-                f"allowed: {', '.join(allowed)}"
-            )
-        elif kind == "union_tag_invalid":
-            tag = str(ctx.get("tag"))
-            lines.append(
-                f"{path}.kind = {_show(tag)}: unknown kind; {_suggest(tag, list(KINDS))}"
-                f"allowed: {', '.join(KINDS)}"
-            )
-        elif kind == "union_tag_not_found":
-            lines.append(f"{path}.kind: required field is missing (allowed: {', '.join(KINDS)})")
-        elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-            sign = {
-                "greater_than": ">",
-                "greater_than_equal": "≥",
-                "less_than": "<",
-                "less_than_equal": "≤",
-            }[kind]
-            bound = next(iter(ctx.values()))
-            lines.append(f"{path} = {_show(value)}: must be {sign} {bound:g}{hint}")
-        elif kind == "literal_error":
-            lines.append(f"{path} = {_show(value)}: allowed: {ctx.get('expected', '')}")
-        elif kind == "too_short" and field == "alternatives":
-            lines.append(f"{path}: needs at least one [[alternatives]] entry")
-        elif kind == "string_too_short":
-            lines.append(f"{path}: must not be empty")
-        elif kind in _TYPE_WORDS:
-            lines.append(f"{path} = {_show(value)}: {_TYPE_WORDS[kind]}{hint}")
-        else:
-            lines.append(f"{path} = {_show(value)}: {err['msg']}")
+    loc = _clean_loc(raw_loc) if raw_loc else path.split(".")
+    field = str(loc[-1]) if loc else ""
+    kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
+    hint = f" ({_HINTS[field]})" if field in _HINTS else ""
+    if kind == "value_error":
+        text = str(ctx.get("error", err["msg"]))
+        lines.extend(f"{path}: {line}" if path else line for line in text.splitlines())
+        return lines
+    if kind == "missing":
+        what = "section" if field in Scenario.model_fields else "field"
+        doc = _field_doc(raw_loc)
+        lines.append(f"{path}: required {what} is missing" + (f" ({doc})" if doc else ""))
+    elif kind == "extra_forbidden":
+        model = _model_at(raw_loc)
+        allowed = list(model.model_fields) if model else []
+        owner = ".".join(str(p) for p in loc[:-1]) or "the top level"
+        kind_note = ""
+        if model is not None and "kind" in model.model_fields:
+            kind_note = f" of kind {_show(_kind_of(raw_loc))}"
+        lines.append(
+            f"{path}: unknown field in {owner}{kind_note}; {_suggest(field, allowed)}"
+            f"allowed: {', '.join(allowed)}"
+        )
+    elif kind == "union_tag_invalid":
+        tag = str(ctx.get("tag"))
+        lines.append(
+            f"{path}.kind = {_show(tag)}: unknown kind; {_suggest(tag, list(KINDS))}"
+            f"allowed: {', '.join(KINDS)}"
+        )
+    elif kind == "union_tag_not_found":
+        lines.append(f"{path}.kind: required field is missing (allowed: {', '.join(KINDS)})")
+    elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        sign = {
+            "greater_than": ">",
+            "greater_than_equal": "≥",
+            "less_than": "<",
+            "less_than_equal": "≤",
+        }[kind]
+        bound = next(iter(ctx.values()))
+        lines.append(f"{path} = {_show(value)}: must be {sign} {bound:g}{hint}")
+    elif kind == "literal_error":
+        lines.append(f"{path} = {_show(value)}: allowed: {ctx.get('expected', '')}")
+    elif kind == "too_short" and field == "alternatives":
+        lines.append(f"{path}: needs at least one [[alternatives]] entry")
+    elif kind == "string_too_short":
+        lines.append(f"{path}: must not be empty")
+    elif kind in _TYPE_WORDS:
+        lines.append(f"{path} = {_show(value)}: {_TYPE_WORDS[kind]}{hint}")
+    else:
+        lines.append(f"{path} = {_show(value)}: {err['msg']}")
     return lines
 
 
