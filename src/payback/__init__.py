@@ -22,6 +22,7 @@ from payback.scenario import (
     parse_scenario,
     read_scenario_data,
 )
+from payback.uncertainty import MonteCarlo, monte_carlo, sobol, tornado
 
 __version__ = "0.1.0"
 
@@ -31,6 +32,7 @@ __all__ = [
     "ApiPrice",
     "Catalog",
     "Evaluation",
+    "MonteCarlo",
     "OptionResult",
     "QuickAnswer",
     "Resolved",
@@ -49,11 +51,14 @@ __all__ = [
     "evaluate",
     "load_catalog",
     "load_scenario",
+    "monte_carlo",
     "numeric_paths",
     "parse_scenario",
     "quick_break_even",
     "read_scenario_data",
     "resolve",
     "search_api_models",
+    "sobol",
+    "tornado",
     "value_at",
 ]

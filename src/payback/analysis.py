@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from payback.engine import COMPONENTS, AlternativeOutcome, OptionCosts, evaluate
 from payback.model._types import FloatArray
 from payback.resolve import Resolved, resolve
 from payback.scenario import Scenario
+from payback.uncertainty import MonteCarlo, Progress, monte_carlo, tornado
 
 __all__ = ["AlternativeResult", "Analysis", "OptionResult", "analyze", "months_text", "usd"]
 
@@ -129,6 +131,8 @@ class Analysis:
     requests_per_month: list[float]
     baseline: OptionResult
     alternatives: list[AlternativeResult]
+    uncertainty: MonteCarlo | None = None
+    """Monte Carlo summaries (with drivers) per alternative, when samples were asked for."""
 
     @property
     def scenario(self) -> Scenario:
@@ -153,6 +157,13 @@ class Analysis:
             line = f"best of {len(self.alternatives)} by NPV: {line}"
         return line
 
+    def _uncertainty(self, index: int) -> dict[str, Any]:
+        assert self.uncertainty is not None
+        return self.uncertainty.alternatives[index].to_dict() | {
+            "seed": self.uncertainty.seed,
+            "inputs": self.uncertainty.inputs,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "scenario": self.name,
@@ -160,7 +171,10 @@ class Analysis:
             "discount_rate_annual": self.scenario.scenario.discount_rate_annual,
             "requests_per_month": self.requests_per_month,
             "baseline": self.baseline.to_dict(),
-            "alternatives": [a.to_dict() for a in self.alternatives],
+            "alternatives": [
+                alt.to_dict() | ({"uncertainty": self._uncertainty(i)} if self.uncertainty else {})
+                for i, alt in enumerate(self.alternatives)
+            ],
             "verdict": self.verdict(),
             "sources": {path: s.to_dict() for path, s in self.resolved.sources.items()},
             "estimates": self.resolved.details,
@@ -239,10 +253,19 @@ def _alternative_result(
     )
 
 
-def analyze(scenario: Scenario | Resolved, catalog: Catalog | None = None) -> Analysis:
-    """The deterministic analysis of a scenario (see DESIGN.md, the accounting model).
+def analyze(
+    scenario: Scenario | Resolved,
+    catalog: Catalog | None = None,
+    *,
+    samples: int | None = None,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> Analysis:
+    """The analysis of a scenario (see DESIGN.md, the accounting model).
 
-    Catalog ids are resolved first (``catalog`` defaults to the packaged one).
+    Catalog ids are resolved first (``catalog`` defaults to the packaged one). The answer
+    uses each distribution's central value; with ``samples``, a Monte Carlo over the
+    distributions and the ranked drivers are added per alternative.
     """
     resolved = scenario if isinstance(scenario, Resolved) else resolve(scenario, catalog)
     scenario = resolved.scenario
@@ -254,9 +277,21 @@ def analyze(scenario: Scenario | Resolved, catalog: Catalog | None = None) -> An
         _alternative_result(option.name, option.kind, outcome, ev.baseline, ev.requests)
         for option, outcome in zip(scenario.alternatives, ev.alternatives, strict=True)
     ]
+    uncertainty = None
+    if samples is not None:
+        mc = monte_carlo(resolved, samples, seed, progress)
+        drivers = tornado(resolved)
+        uncertainty = dataclasses.replace(
+            mc,
+            alternatives=[
+                dataclasses.replace(summary, drivers=ranked)
+                for summary, ranked in zip(mc.alternatives, drivers, strict=True)
+            ],
+        )
     return Analysis(
         resolved=resolved,
         requests_per_month=_floats(ev.requests),
         baseline=baseline,
         alternatives=alternatives,
+        uncertainty=uncertainty,
     )

@@ -284,6 +284,16 @@ class _Resolver:
             options[path] = option.model_copy(
                 update={"one_time": self.one_time(f"{path}.one_time", option.one_time)}
             )
+        varied_lengths = [
+            f"traffic.{f}"
+            for f in ("input_tokens", "output_tokens", "cached_input_share")
+            if f"traffic.{f}" in self.scenario.distributions
+        ]
+        if varied_lengths and any(path.endswith("replica_requests_per_s") for path in self.sources):
+            self.warnings.append(
+                f"{', '.join(varied_lengths)} vary, but estimated replica capacity uses their central "
+                "values (give replica_requests_per_s a distribution to sample it)"
+            )
         explicit = self.scenario.model_copy(
             update={
                 "baseline": options["baseline"],

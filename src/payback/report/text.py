@@ -9,6 +9,7 @@ from rich.text import Text
 
 from payback.analysis import AlternativeResult, Analysis, months_text
 from payback.analysis import usd as money
+from payback.uncertainty import Driver, SobolIndex
 
 ONE_TIME_LABELS = {
     "data": "data (collect, label, clean)",
@@ -143,13 +144,146 @@ def _sources(analysis: Analysis) -> RenderableType:
     )
 
 
+def _percent(p: float | None) -> str:
+    return (
+        "unknown"
+        if p is None
+        else f"{p:.0%}"
+        if p in (0.0, 1.0) or 0.01 <= p <= 0.99
+        else f"{p:.1%}"
+    )
+
+
+def _month(m: float | None) -> str:
+    return "never" if m is None else f"{m:.1f}"
+
+
+def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
+    assert analysis.uncertainty is not None
+    mc = analysis.uncertainty
+    u = mc.alternatives[index]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    within = u.p_break_even_within
+    grid.add_row(
+        "Chance it pays back",
+        f"within 3 months {_percent(within['3'])}; 6: {_percent(within['6'])}; "
+        f"12: {_percent(within['12'])}; {months_text(analysis.horizon_months)}: {_percent(within['horizon'])}",
+    )
+    bm = u.break_even_month_percentiles
+    grid.add_row(
+        "Break-even month",
+        f"p10 {_month(bm['p10'])} · p50 {_month(bm['p50'])} · p90 {_month(bm['p90'])}",
+    )
+    npv = u.npv_usd_percentiles
+    grid.add_row(
+        "NPV",
+        f"p10 {money(npv['p10'])} · p50 {money(npv['p50'])} · p90 {money(npv['p90'])}; "
+        f"positive in {_percent(u.p_npv_positive)} of samples",
+    )
+    sampled = f"{mc.samples:,} samples, seed {mc.seed}" + (
+        f", {len(mc.inputs)} uncertain inputs"
+        if mc.inputs
+        else "; the scenario has no distributions, so every sample is the same"
+    )
+    parts: list[RenderableType] = [Text(f"Uncertainty ({sampled})", style="bold underline"), grid]
+    if u.drivers:
+        parts.append(
+            tornado_table(
+                u.drivers,
+                top=5,
+                title="What dominates: each input at its low and high end, the rest central",
+            )
+        )
+    return Group(*parts)
+
+
+def compact(value: float, money_sign: bool = False) -> str:
+    """A number in a few characters: 150k, 2.5M, 0.75, 1,500; ``$`` in front for money.
+
+    >>> compact(150000), compact(-2859, True), compact(0.75), compact(2_500_000, True)
+    ('150k', '-$2.9k', '0.75', '$2.5M')
+    >>> compact(-0.005631), compact(322.5), compact(-999.5, True), compact(512.3, True)
+    ('-0.00563', '322.5', '-$1.0k', '$512')
+    """
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if size >= 1e6:
+        text = f"{size / 1e6:.3g}M"
+    elif size >= 1e4:
+        text = f"{size / 1e3:.3g}k"
+    elif money_sign and size >= 999.5:
+        text = f"{size / 1e3:.1f}k"
+    elif money_sign:
+        text = f"{size:,.0f}"
+    else:
+        text = f"{size:,.4g}" if size >= 1 else f"{size:.3g}"
+    return f"{sign}{'$' if money_sign else ''}{text}"
+
+
+def tornado_table(
+    drivers: list[Driver], top: int | None = None, title: str | None = None
+) -> RenderableType:
+    """Drivers ranked by NPV swing: two lines each, with a bar scaled to the largest swing."""
+    shown = drivers[:top] if top else drivers
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", style="dim")
+    grid.add_column()
+    grid.add_column(no_wrap=True)
+    largest = max((d.npv_swing_usd for d in shown), default=0.0) or 1.0
+    for rank, d in enumerate(shown, 1):
+        bar = "█" * max(1, round(10 * d.npv_swing_usd / largest)) if d.npv_swing_usd else ""
+        detail = (
+            f"{compact(d.low)} → {compact(d.high)}: NPV {compact(d.npv_low_usd, True)} → "
+            f"{compact(d.npv_high_usd, True)}, break-even {_month(d.break_even_month_low)} → "
+            f"{_month(d.break_even_month_high)}"
+        )
+        grid.add_row(f"{rank}.", Text(d.parameter, style="bold"), bar)
+        grid.add_row("", Text(detail, style="dim"), "")
+    parts: list[RenderableType] = [Text(title, style="bold underline")] if title else []
+    parts.append(grid if shown else Text("no input changes the NPV", style="dim"))
+    if any(d.assumed for d in shown):
+        parts.append(
+            Text(
+                "The scenario has no distributions: each number was moved ±25% (--swing changes it).",
+                style="dim",
+            )
+        )
+    return Group(*parts)
+
+
+def sobol_table(indices: list[SobolIndex], title: str | None = None) -> Table:
+    """Sobol first- and total-order indices with a bar for the total."""
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
+    if any(s.assumed for s in indices):
+        table.caption = (
+            "The scenario has no distributions: each number varied uniformly ±25% (--swing)."
+        )
+        table.caption_justify = "left"
+    table.add_column("input")
+    table.add_column("first order", justify="right")
+    table.add_column("total", justify="right")
+    table.add_column("")
+    for s in indices:
+        table.add_row(
+            s.parameter,
+            f"{s.first_order:.3f}",
+            f"{s.total_order:.3f}",
+            "█" * round(20 * min(max(s.total_order, 0.0), 1.0)),
+        )
+    return table
+
+
 def analysis_renderables(analysis: Analysis) -> RenderableType:
     """Header, per alternative a monthly-costs table and a payback summary, then the verdict."""
     parts: list[RenderableType] = [_header(analysis)]
     if analysis.resolved.sources:
         parts += [Text(), _sources(analysis)]
-    for alt in analysis.alternatives:
+    for index, alt in enumerate(analysis.alternatives):
         parts += [Text(), _costs_table(alt, analysis), _payback_grid(alt, analysis)]
+        if analysis.uncertainty is not None:
+            parts += [Text(), _uncertainty_grid(analysis, index)]
     verdict = Text("\nVerdict: ", style="bold")
     verdict.append(analysis.verdict())
     parts.append(verdict)
