@@ -370,14 +370,31 @@ def test_readme_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:
     assert commands[1] in (ROOT / ".ci" / "run").read_text()
 
 
-def test_readme_output_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+README_BLOCKS = {
+    "analyze-quarter": (("analyze", "examples/quarter-200k.toml"), None),
+    "uncertain": (
+        ("analyze", "examples/quarter-uncertain.toml", "--samples", "20000"),
+        "Uncertainty (",
+    ),
+}
+
+
+@pytest.mark.parametrize("block", sorted(README_BLOCKS))
+def test_readme_output_is_real(monkeypatch: pytest.MonkeyPatch, block: str) -> None:
+    """README output blocks are the command's real output (PAYBACK_UPDATE_GOLDEN=1 rewrites them)."""
     monkeypatch.chdir(ROOT)
-    code, out, _ = run("analyze", "examples/quarter-200k.toml")
+    args, start_at = README_BLOCKS[block]
+    code, out, _ = run(*args)
     assert code == 0
+    lines = [line.rstrip() for line in out.splitlines()]
+    if start_at is not None:
+        first = next(i for i, line in enumerate(lines) if line.startswith(start_at))
+        last = next(i for i, line in enumerate(lines) if line.startswith("Verdict:"))
+        lines = lines[first:last]
+    shown = "\n".join(lines).strip("\n") + "\n"
+    begin, end = f"<!-- {block}:begin -->\n```text\n", f"```\n<!-- {block}:end -->"
     readme = (ROOT / "README.md").read_text()
-    begin, end = "<!-- analyze-quarter:begin -->\n```text\n", "```\n<!-- analyze-quarter:end -->"
     start, stop = readme.index(begin) + len(begin), readme.index(end)
-    shown = "\n".join(line.rstrip() for line in out.splitlines()) + "\n"
     if UPDATE:
         (ROOT / "README.md").write_text(readme[:start] + shown + readme[stop:])
         readme = (ROOT / "README.md").read_text()

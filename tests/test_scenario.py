@@ -1,6 +1,7 @@
 """The scenario schema: defaults, strictness and the messages for bad input."""
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -313,3 +314,18 @@ def test_a_byte_order_mark_is_not_content(tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
     path.write_bytes(b"\xef\xbb\xbf" + (EXAMPLES / "seed.toml").read_bytes())
     assert load_scenario(path).traffic.requests_per_month == 20_000
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.name)
+def test_a_dumped_scenario_gives_the_same_answer(tmp_path: Path, example: Path) -> None:
+    """Not only equal values: the same meaning (a training job still estimated, not zeroed)."""
+    from payback import analyze
+
+    original = load_scenario(example)
+    path = tmp_path / "again.toml"
+    path.write_text(dump_scenario(original))
+    again = load_scenario(path)
+    assert analyze(again).to_dict() == analyze(original).to_dict()
+    assert not re.search(
+        r"= -?\d+\.0$", path.read_text(), re.M
+    )  # whole numbers are written as such

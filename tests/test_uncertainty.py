@@ -196,21 +196,23 @@ def test_never_counts_as_later_than_any_month() -> None:
 def test_same_seed_same_answer_whatever_the_chunking(monkeypatch: pytest.MonkeyPatch) -> None:
     scenario = build(uncertain_seed())
     whole = monte_carlo(scenario, samples=1000, seed=5)
-    monkeypatch.setattr(un, "CHUNK", 64)
+    monkeypatch.setattr(un, "FIRST_CHUNK", 64)
+    monkeypatch.setattr(un, "CELLS_PER_CHUNK", 13 * 100)  # 100 samples a chunk at 12 months
     chunked = monte_carlo(scenario, samples=1000, seed=5)
     assert whole == chunked
     assert monte_carlo(scenario, samples=1000, seed=6) != whole
 
 
 def test_progress_is_reported_per_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(un, "CHUNK", 400)
+    monkeypatch.setattr(un, "FIRST_CHUNK", 100)
+    monkeypatch.setattr(un, "CELLS_PER_CHUNK", 13 * 1000)  # 1,000 samples a chunk at 12 months
     calls: list[tuple[int, int]] = []
     monte_carlo(
         build(uncertain_seed()),
-        samples=1000,
+        samples=2500,
         progress=lambda done, total: calls.append((done, total)),
     )
-    assert calls == [(400, 1000), (800, 1000), (1000, 1000)]
+    assert calls == [(100, 2500), (1100, 2500), (2100, 2500), (2500, 2500)]
 
 
 def test_an_obviously_dominant_input_ranks_first() -> None:
@@ -228,7 +230,7 @@ def test_an_obviously_dominant_input_ranks_first() -> None:
     assert drivers[0].low == pytest.approx(10_000.0)  # p10 of U(0, 100k)
     assert drivers[0].high == pytest.approx(90_000.0)
     assert drivers[0].npv_low_usd - drivers[0].npv_high_usd == pytest.approx(80_000.0)
-    indices = sobol(scenario, samples=512, seed=0)[0]
+    indices = sobol(scenario, samples=512, seed=0).alternatives[0]
     assert indices[0].parameter == "alternatives.0.one_time.data_usd"
     assert indices[0].total_order > 0.95
 
@@ -255,30 +257,30 @@ def test_monte_carlo_without_distributions_is_the_deterministic_answer() -> None
 
 
 def test_a_distribution_the_engine_does_not_read_is_refused() -> None:
-    data = fleet_dict()
-    data["alternatives"][0]["one_time"] = {
-        "training": {
-            "hosted": "openai.gpt-4o-mini",
-            "examples": {"dist": "uniform", "low": 100, "high": 200},
-            "tokens_per_example": 500,
-        }
-    }
-    scenario = build(data)
-    assert analyze(scenario).alternatives[0].one_time_usd > 0  # the central value is used
+    data = fleet_dict(model="llama-3.1-8b", gpu="l4")
+    del data["alternatives"][0]["replica_requests_per_s"]
+    data["traffic"]["input_tokens"] = {"dist": "uniform", "low": 900, "high": 1100}
+    data["baseline"] = {"name": "flat", "kind": "per_request", "usd_per_1k_requests": 15.0}
+    scenario = build(data)  # input tokens feed only the capacity estimate here
+    assert (
+        "traffic.input_tokens vary, but estimated replica capacity uses their central values"
+        in resolve(scenario).warnings[0]
+    )
     with pytest.raises(
-        ScenarioError,
-        match=r"alternatives\.0\.one_time\.training\.examples: its distribution cannot be sampled",
+        ScenarioError, match=r"traffic\.input_tokens: its distribution cannot be sampled"
     ):
         monte_carlo(scenario, samples=10)
 
 
-def test_samples_must_be_sensible() -> None:
+def test_samples_and_seed_must_be_sensible() -> None:
     scenario = build(uncertain_seed())
     for bad in (0, -5, 10**9):
         with pytest.raises(
-            ScenarioError, match=f"samples = {bad}: must be a whole number from 1 to 10,000,000"
+            ScenarioError, match=f"samples = {bad}: must be a whole number from 1 to 2,000,000"
         ):
             monte_carlo(scenario, samples=bad)
+    with pytest.raises(ScenarioError, match="seed = -1: must be a whole number ≥ 0"):
+        monte_carlo(scenario, samples=10, seed=-1)
 
 
 def test_sampled_overrides_stay_inside_allowed_ranges() -> None:
@@ -356,7 +358,13 @@ def test_sensitivity_commands() -> None:
     assert indices[0]["total_order"] >= indices[-1]["total_order"]
     code, out, _ = run("sensitivity", EXAMPLES / "seed.toml")
     assert code == 0
-    assert "each number was moved ±25%" in out
+    assert "No distribution for these inputs: each moved ±25%" in out
+    code, out, _ = run(
+        "sensitivity", EXAMPLES / "quarter-uncertain.toml", "--swing", "0.1", "--top", "3"
+    )
+    assert "each moved ±10%" in out
+    assert "\n 4. " not in out
+    assert "\n4. " not in out
 
 
 @pytest.mark.parametrize(
@@ -412,8 +420,19 @@ def test_distribution_on_a_count_exit_2(tmp_path: Path) -> None:
     [
         (
             ("analyze", EXAMPLES / "seed.toml", "--samples", "0"),
-            "samples = 0: must be a whole number from 1 to 10,000,000",
+            "samples = 0: must be a whole number from 1 to 2,000,000",
         ),
+        (
+            ("analyze", EXAMPLES / "seed.toml", "--samples", "10", "--seed", "-1"),
+            "seed = -1: must be a whole number ≥ 0",
+        ),
+        (("analyze", EXAMPLES / "seed.toml", "--seed", "3"), "--seed needs --samples"),
+        (
+            ("sensitivity", EXAMPLES / "seed.toml", "--samples", "64"),
+            "--samples and --seed apply to --method sobol",
+        ),
+        (("sensitivity", EXAMPLES / "seed.toml", "--method", "sobol", "--seed", "-2"), "seed = -2"),
+        (("sensitivity", EXAMPLES / "seed.toml", "--top", "0"), "top = 0: must be ≥ 1"),
         (("analyze", EXAMPLES / "seed.toml", "--samples", "100000000"), "samples = 100000000"),
         (
             ("sensitivity", EXAMPLES / "seed.toml", "--method", "morris"),
@@ -431,3 +450,134 @@ def test_distribution_on_a_count_exit_2(tmp_path: Path) -> None:
 )
 def test_bad_sampling_options_exit_2(args: tuple[Any, ...], fragment: str) -> None:
     assert_user_error(*run(*args), fragment)
+
+
+def test_a_distribution_on_a_one_time_cost_alone() -> None:
+    data = per_request_dict(
+        horizon=6,
+        engineer_hours={"dist": "triangular", "low": 20, "mode": 40, "high": 100},
+        engineer_usd_per_hour=100.0,
+    )
+    scenario = build(data)
+    mc = monte_carlo(scenario, samples=2000, seed=0).alternatives[0]
+    # saves $260 a month: one-time $2k..$10k pays back in 7.7..38 months; within 6 months never
+    assert mc.p_break_even_within["6"] == 0.0
+    assert mc.npv_usd_percentiles["p50"] == pytest.approx(
+        6 * 260 - 100 * float(Triangular(dist="triangular", low=20, mode=40, high=100).ppf(0.5)),
+        rel=0.02,
+    )
+    assert tornado(scenario)[0][0].parameter == "alternatives.0.one_time.engineer_hours"
+    assert sobol(scenario, samples=64).alternatives[0][0].total_order == 1.0
+
+
+def test_sobol_with_two_alternatives_and_constant_npv() -> None:
+    data = per_request_dict(horizon=6)
+    data["alternatives"].append(dict(data["alternatives"][0], name="second"))
+    data["alternatives"][0]["usd_per_1k_requests"] = {"dist": "uniform", "low": 1.0, "high": 3.0}
+    data["traffic"]["requests_per_month"] = {"dist": "uniform", "low": 10_000, "high": 30_000}
+    result = sobol(build(data), samples=256)
+    assert result.base_samples == 256
+    first, second = result.alternatives
+    assert {s.parameter for s in first} == {
+        "alternatives.0.usd_per_1k_requests",
+        "traffic.requests_per_month",
+    }
+    assert [s.parameter for s in second] == ["traffic.requests_per_month"]  # its own price is fixed
+    data["traffic"]["requests_per_month"] = 20_000
+    only_price = sobol(build(data), samples=64)
+    assert only_price.alternatives[1] == []  # nothing moves the second alternative's NPV
+
+
+def test_windows_past_the_horizon_are_unknown_unless_all_paid_back() -> None:
+    data = uncertain_seed()
+    data["scenario"]["horizon_months"] = 6
+    mc = monte_carlo(build(data), samples=2000).alternatives[0]
+    assert 0 < mc.p_break_even_within["horizon"] < 1  # type: ignore[operator]
+    assert mc.p_break_even_within["12"] is None
+    assert sum(mc.break_even_month_histogram) == 2000
+    assert len(mc.break_even_month_histogram) == 7
+    assert mc.break_even_month_histogram[-1] / 2000 == pytest.approx(
+        1 - mc.p_break_even_within["horizon"]
+    )  # type: ignore[operator]
+
+
+def test_long_horizons_keep_memory_bounded() -> None:
+    data = uncertain_seed()
+    data["scenario"]["horizon_months"] = 240
+    mc = monte_carlo(build(data), samples=30_000).alternatives[0]
+    assert len(mc.cumulative_savings_percentiles["p50"]) == 241
+    assert mc.samples == 30_000
+
+
+def test_sobol_refuses_matrices_that_would_not_fit() -> None:
+    with pytest.raises(ScenarioError, match="Sobol indices need n · inputs² numbers"):
+        sobol(build(fleet_dict()), samples=2**20)
+
+
+def test_rates_left_at_zero_get_an_assumed_range() -> None:
+    drivers = {d.parameter: d for d in tornado(build(per_request_dict()))[0]}
+    growth = drivers["traffic.growth_monthly"]
+    assert (growth.low, growth.high) == (-0.02, 0.02)
+    assert growth.assumed is not None
+    assert "assumed for a rate left at 0" in growth.assumed
+    assert "baseline.escalation_share" not in drivers  # the baseline never escalates
+
+
+@pytest.mark.parametrize(
+    ("path", "fragment"),
+    [
+        ("alternatives.0.tpot_ms", "used only to estimate"),
+        ("alternatives.0.one_time.training.examples", "used only to estimate"),
+    ],
+)
+def test_distributions_on_estimator_inputs_are_refused_when_read(path: str, fragment: str) -> None:
+    data = fleet_dict(model="llama-3.1-8b", gpu="l4")
+    del data["alternatives"][0]["replica_requests_per_s"]
+    data["alternatives"][0]["one_time"] = {
+        "training": {"hosted": "openai.gpt-4o-mini", "examples": 100, "tokens_per_example": 500}
+    }
+    node: Any = data
+    *parents, last = path.split(".")
+    for part in parents:
+        node = node[int(part)] if part.isdigit() else node[part]
+    node[last] = {"dist": "uniform", "low": 50, "high": 150}
+    with pytest.raises(ScenarioError, match=fragment):
+        parse_scenario(data)
+
+
+def test_yaml_distribution_errors_name_the_field(tmp_path: Path) -> None:
+    from payback import load_scenario
+
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "scenario: {name: y, horizon_months: 6}\n"
+        "traffic: {requests_per_month: {dist: uniform, low: 9, high: 1}}\n"
+        "baseline: {name: a, kind: per_request, usd_per_1k_requests: 15}\n"
+        "alternatives: [{name: b, kind: per_request, usd_per_1k_requests: 2}]\n"
+    )
+    with pytest.raises(
+        ScenarioError,
+        match=r"s\.yaml: traffic\.requests_per_month: uniform distribution needs low ≤ high",
+    ):
+        load_scenario(path)
+
+
+@given(
+    mean=st.floats(-100, 100),
+    sd=st.floats(0, 50),
+    median=st.floats(0.01, 100),
+    spread=st.floats(1, 10),
+    u=st.lists(st.floats(0, 1), min_size=2, max_size=20),
+)
+def test_normal_and_lognormal_quantiles_are_monotone_and_truncated(
+    mean: float, sd: float, median: float, spread: float, u: list[float]
+) -> None:
+    p = np.sort(np.array(u))
+    x = Normal(dist="normal", mean=mean, sd=sd).ppf(p, lower=-120.0, upper=120.0)
+    assert np.all(np.diff(x) >= -1e-9)
+    assert np.all((x >= -120.0) & (x <= 120.0))
+    y = LogNormal(dist="lognormal", median=median, p90=median * spread).ppf(
+        p, lower=0.0, upper=1000.0
+    )
+    assert np.all(np.diff(y) >= -1e-9 * max(1.0, float(np.max(y))))
+    assert np.all((y >= 0.0) & (y <= 1000.0))

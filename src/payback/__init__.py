@@ -22,7 +22,7 @@ from payback.scenario import (
     parse_scenario,
     read_scenario_data,
 )
-from payback.uncertainty import MonteCarlo, monte_carlo, sobol, tornado
+from payback.uncertainty import MonteCarlo, Sobol, monte_carlo, sobol, tornado
 
 __version__ = "0.1.0"
 
@@ -39,6 +39,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ServingEstimate",
+    "Sobol",
     "Source",
     "TrainingEstimate",
     "__version__",

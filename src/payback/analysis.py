@@ -11,15 +11,13 @@ import numpy as np
 
 from payback.catalog import Catalog
 from payback.engine import COMPONENTS, AlternativeOutcome, OptionCosts, evaluate
+from payback.model import share_paid_back_within
 from payback.model._types import FloatArray
 from payback.resolve import Resolved, resolve
 from payback.scenario import Scenario
 from payback.uncertainty import MonteCarlo, Progress, monte_carlo, tornado
 
 __all__ = ["AlternativeResult", "Analysis", "OptionResult", "analyze", "months_text", "usd"]
-
-PAYBACK_WINDOWS = (3, 6, 12)
-"""Months for the "pays back within" questions; a quarter is 3."""
 
 
 def usd(value: float, decimals: int | None = None) -> str:
@@ -183,14 +181,8 @@ class Analysis:
 
 
 def _pays_back_within(month: float | None, horizon: int) -> dict[str, bool | None]:
-    out: dict[str, bool | None] = {}
-    for k in PAYBACK_WINDOWS:
-        if month is not None:
-            out[str(k)] = month <= k
-        else:
-            out[str(k)] = False if k <= horizon else None
-    out["horizon"] = month is not None
-    return out
+    shares = share_paid_back_within(math.nan if month is None else month, horizon)
+    return {k: None if v is None else v == 1.0 for k, v in shares.items()}
 
 
 def _reason(saved: FloatArray, cumulative: FloatArray) -> str:

@@ -32,6 +32,7 @@ from rich.progress import (
 )
 
 import payback
+from payback.analysis import usd as money
 from payback.report import analysis_renderables, sobol_table, tables, tornado_table
 
 P = ParamSpec("P")
@@ -52,7 +53,8 @@ app = typer.Typer(
 )
 
 SeedOption = Annotated[
-    int, typer.Option("--seed", help="Random seed: the same seed gives the same samples.")
+    int | None,
+    typer.Option("--seed", help="Random seed (default 0): the same seed gives the same samples."),
 ]
 JsonFlag = Annotated[
     bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")
@@ -151,7 +153,7 @@ def analyze(
             help="Monte Carlo over the scenario's distributions: the chance of paying back within 3/6/12 months, percentiles, drivers.",
         ),
     ] = None,
-    seed: SeedOption = 0,
+    seed: SeedOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Break-even month and requests, NPV and monthly costs of each alternative.
@@ -164,9 +166,13 @@ def analyze(
     central values, and **--samples N** adds how likely each outcome is and which
     inputs drive it.
     """
-    with _progress() as progress:
+    if seed is not None and samples is None:
+        raise payback.ScenarioError(
+            "--seed needs --samples: without sampling there is nothing to seed"
+        )
+    with _progress("sampling") as progress:
         analysis = payback.analyze(
-            payback.load_scenario(file), samples=samples, seed=seed, progress=progress
+            payback.load_scenario(file), samples=samples, seed=seed or 0, progress=progress
         )
     for warning in analysis.resolved.warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -402,7 +408,7 @@ def estimate_training(
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[Callable[[int, int], None]]:
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     """A progress callback that shows a bar on a terminal once sampling will take over a second."""
     console = Console(stderr=True)
     start = time.monotonic()
@@ -414,7 +420,7 @@ def _progress() -> Iterator[Callable[[int, int], None]]:
         elapsed = time.monotonic() - start
         if bar is None and console.is_terminal and done < total and elapsed / done * total > 1.0:
             bar = Progress(
-                TextColumn("sampling"),
+                TextColumn(label),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
@@ -431,6 +437,12 @@ def _progress() -> Iterator[Callable[[int, int], None]]:
     finally:
         if bar is not None:
             bar.stop()
+
+
+def _top(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise payback.ScenarioError(f"top = {value}: must be ≥ 1")
+    return value
 
 
 @app.command()
@@ -450,17 +462,17 @@ def sensitivity(
         float | None,
         typer.Option(
             "--swing",
-            help="Move every input ±this share instead of using distributions (default 0.25 without any).",
+            help="Move every input ±this share instead of using distributions (0.25 when the scenario has none).",
         ),
     ] = None,
     samples: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--samples",
-            help="Sobol: base samples (a power of two; the engine runs samples × (inputs + 2)).",
+            help="Sobol only: base samples, rounded up to a power of two (default 1024).",
         ),
-    ] = 1024,
-    seed: SeedOption = 0,
+    ] = None,
+    seed: SeedOption = None,
     top: Annotated[
         int | None, typer.Option("--top", help="Show only the K most influential inputs.")
     ] = None,
@@ -472,10 +484,20 @@ def sensitivity(
     values), ranked by how far the NPV moves; also the break-even month at each end.
     **sobol**: the share of the NPV's variance due to each input (first order) and with
     its interactions (total). Inputs are the scenario's distributions; a scenario without
-    any gets every number moved ±25%, marked (±).
+    any gets every number moved ±25% (rates left at 0 over stated ranges).
     """
+    top = _top(top)
+    if method not in ("tornado", "sobol"):
+        raise payback.ScenarioError(f"method {method!r}: unknown; allowed: tornado, sobol")
+    if method == "tornado" and (samples is not None or seed is not None):
+        raise payback.ScenarioError(
+            "--samples and --seed apply to --method sobol; a tornado does not sample"
+        )
     resolved = payback.resolve(payback.load_scenario(file))
+    for warning in resolved.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     names = [alt.name for alt in resolved.scenario.alternatives]
+    central = [float(alt.npv_usd) for alt in payback.evaluate(resolved).alternatives]
     if method == "tornado":
         ranked_drivers = payback.tornado(resolved, swing)
         if as_json:
@@ -483,35 +505,47 @@ def sensitivity(
                 {
                     "method": "tornado",
                     "alternatives": [
-                        {"name": name, "drivers": [d.to_dict() for d in drivers[:top]]}
-                        for name, drivers in zip(names, ranked_drivers, strict=True)
+                        {
+                            "name": name,
+                            "npv_usd": npv,
+                            "drivers": [d.to_dict() for d in drivers[:top]],
+                        }
+                        for name, npv, drivers in zip(names, central, ranked_drivers, strict=True)
                     ],
                 }
             )
             return
-        for name, drivers in zip(names, ranked_drivers, strict=True):
-            _console().print(tornado_table(drivers, top, title=f"{name}: NPV when one input moves"))
-    elif method == "sobol":
-        ranked_indices = payback.sobol(resolved, samples, seed, swing)
-        if as_json:
-            _print_json(
-                {
-                    "method": "sobol",
-                    "samples": samples,
-                    "seed": seed,
-                    "alternatives": [
-                        {"name": name, "indices": [s.to_dict() for s in indices[:top]]}
-                        for name, indices in zip(names, ranked_indices, strict=True)
-                    ],
-                }
-            )
-            return
-        for name, indices in zip(names, ranked_indices, strict=True):
+        for name, npv, drivers in zip(names, central, ranked_drivers, strict=True):
             _console().print(
-                sobol_table(indices[:top], title=f"{name}: shares of the NPV's variance")
+                tornado_table(
+                    drivers,
+                    top,
+                    title=f"{name}: NPV {money(npv)} with every input central; each input moved alone",
+                )
             )
-    else:
-        raise payback.ScenarioError(f"method {method!r}: unknown; allowed: tornado, sobol")
+        return
+    with _progress("Sobol") as progress:
+        result = payback.sobol(resolved, samples or 1024, seed or 0, swing, progress)
+    if as_json:
+        _print_json(
+            {
+                "method": "sobol",
+                "base_samples": result.base_samples,
+                "seed": result.seed,
+                "alternatives": [
+                    {"name": name, "indices": [s.to_dict() for s in indices[:top]]}
+                    for name, indices in zip(names, result.alternatives, strict=True)
+                ],
+            }
+        )
+        return
+    for name, indices in zip(names, result.alternatives, strict=True):
+        _console().print(
+            sobol_table(
+                indices[:top],
+                title=f"{name}: shares of the NPV's variance ({result.base_samples:,} base samples)",
+            )
+        )
 
 
 def _starter_text() -> str:

@@ -18,7 +18,7 @@ import numpy as np
 
 from payback import model
 from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
-from payback.resolve import Resolved, resolve
+from payback.resolve import Resolved, as_resolved
 from payback.scenario import (
     HostedApiOption,
     PerRequestOption,
@@ -87,7 +87,7 @@ def numeric_paths(scenario: Scenario | Resolved) -> list[str]:
     """Dotted paths of every number the cost engine reads, in the order it reads them:
     the numbers :func:`evaluate` can vary. Numbers used only to resolve catalog ids
     (a training job's size, a latency target) and the horizon are not among them."""
-    resolved = scenario if isinstance(scenario, Resolved) else resolve(scenario)
+    resolved = as_resolved(scenario)
     get = _Inputs(resolved.scenario, {})
     _evaluate(get)
     return list(get.read)
@@ -222,7 +222,7 @@ def evaluate(scenario: Scenario | Resolved, overrides: Overrides | None = None) 
     ``overrides`` maps dotted paths (see :func:`numeric_paths`) to arrays of samples (all of
     one shape, or broadcastable); without it the result holds monthly arrays of shape (H,).
     """
-    resolved = scenario if isinstance(scenario, Resolved) else resolve(scenario)
+    resolved = as_resolved(scenario)
     get = _Inputs(resolved.scenario, overrides or {})
     result = _evaluate(get)
     get.check_all_read()

@@ -22,7 +22,7 @@ from payback.scenario import (
     SelfHostedOption,
 )
 
-__all__ = ["Resolved", "Source", "resolve"]
+__all__ = ["Resolved", "Source", "as_resolved", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -222,8 +222,12 @@ class _Resolver:
     def one_time(self, path: str, one_time: OneTime) -> OneTime:
         job = one_time.training
         if job is None:
-            return one_time
-        if "training_usd" in one_time.model_fields_set:
+            return (
+                one_time
+                if one_time.training_usd is not None
+                else one_time.model_copy(update={"training_usd": 0.0})
+            )
+        if one_time.training_usd is not None:
             self.warnings.append(f"{path}.training is not used: training_usd is given and wins")
             return one_time
         if job.hosted is not None:
@@ -310,3 +314,8 @@ def resolve(
 ) -> Resolved:
     """Fill every catalog-derived number of ``scenario``; :class:`ScenarioError` names the field."""
     return _Resolver(scenario, catalog or default_catalog(), today or dt.date.today()).run()
+
+
+def as_resolved(scenario: Scenario | Resolved) -> Resolved:
+    """``scenario`` resolved with the packaged catalog, unless it already is."""
+    return scenario if isinstance(scenario, Resolved) else resolve(scenario)

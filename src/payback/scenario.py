@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeAlias, get_args, get_origin
 
-import tomli_w
+import tomlkit
 import yaml
 from pydantic import (
     BaseModel,
@@ -179,8 +179,8 @@ class OneTime(_Model):
     """Loaded cost of an engineering hour [USD/h]."""
     eval_usd: Usd = 0.0
     """Building the evaluation harness that proves the model works [USD]."""
-    training_usd: Usd = 0.0
-    """Cost of one training run [USD]; estimated from ``training`` when that is given."""
+    training_usd: Usd | None = None
+    """Cost of one training run [USD]; estimated from ``training`` when not given, else 0."""
     training: TrainingJob | None = None
     """A training run to estimate (own GPUs or a hosted job) instead of ``training_usd``."""
     training_runs: Whole = Field(1, ge=0, le=10_000)
@@ -540,6 +540,19 @@ def field_range(scenario: Scenario, path: str) -> FieldRange:
 
 _DIST_ADAPTER: TypeAdapter[Distribution] = TypeAdapter(Distribution)
 _RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+_HOLDS = {
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "literal_error": "one of a few names",
+    "union_tag_invalid": "a kind name",
+    "date_type": "a date",
+    "date_from_datetime_parsing": "a date",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "dict_type": "a table",
+}
 
 
 _NOT_REAL = "a distribution needs a field that holds any number; this one holds a whole-number count, a flag or text"
@@ -601,6 +614,12 @@ def _check_distributions(scenario: Scenario, found: Mapping[str, Distribution]) 
     (normal and lognormal are sampled truncated to it)."""
     problems = []
     for path, dist in found.items():
+        if path.endswith(".tpot_ms") or ".one_time.training." in path:
+            problems.append(
+                f"{path}: a distribution here cannot be sampled: the number is used only to estimate "
+                "a catalog figure once; give that figure a distribution instead (replica_requests_per_s, training_usd)"
+            )
+            continue
         allowed = field_range(scenario, path)
         if not allowed.is_real:
             problems.append(f"{path}: {_NOT_REAL}")
@@ -634,12 +653,19 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             path = ".".join(str(p) for p in _clean_loc(list(err["loc"])))
+            dist = found.get(path)
             if path not in found:
                 problems.extend(_explain_one(err, path, list(err["loc"])))
-            elif found[path] is not None and err["type"] not in _RANGE_ERRORS:
-                problems.append(f"{path}: {_NOT_REAL}")
-            elif found[path] is not None:
-                problems.extend(_explain_one(err, path, list(err["loc"])))
+            elif dist is not None and err["type"] in _RANGE_ERRORS:
+                rule = _explain_one(err, path, list(err["loc"]))[0].split(": ", 1)[1]
+                problems.append(
+                    f"{path}: the {dist.dist} distribution's central value {dist.central():g} {rule}"
+                )
+            elif dist is not None:
+                holds = _HOLDS.get(err["type"], "something other than a number")
+                problems.append(
+                    f"{path}: a distribution needs a field that holds any number; this one holds {holds}"
+                )
         raise ScenarioError([f"{source}: {line}" for line in dict.fromkeys(problems)]) from None
     valid = {path: dist for path, dist in found.items() if dist is not None}
     problems += _check_distributions(scenario, valid)
@@ -649,18 +675,48 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
     return scenario
 
 
+def _tidy(value: Any) -> Any:
+    """Whole floats as integers (200000, not 200000.0), recursively."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _tidy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tidy(v) for v in value]
+    return value
+
+
+def _toml_item(value: Any, inline: bool = False) -> Any:
+    """tomlkit items: distributions and training jobs as inline tables, the rest as tables."""
+    if isinstance(value, dict):
+        table: Any = tomlkit.inline_table() if inline or "dist" in value else tomlkit.table()
+        for key, item in value.items():
+            table[key] = _toml_item(item, inline=inline or key == "training" or "dist" in value)
+        return table
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        array = tomlkit.aot()
+        for item in value:
+            array.append(_toml_item(item))
+        return array
+    return value
+
+
 def dump_scenario(scenario: Scenario, fmt: Literal["toml", "yaml"] = "toml") -> str:
     """The scenario as TOML or YAML text that :func:`parse_scenario` reads back equal."""
-    data = scenario.model_dump(mode="python", exclude_none=True)
+    data = scenario.model_dump(mode="python", exclude_none=True, exclude_unset=True)
     for path, dist in scenario.distributions.items():
         node: Any = data
         *parents, last = path.split(".")
         for part in parents:
             node = node[int(part)] if isinstance(node, list) else node[part]
         node[last] = dist.model_dump()
+    data = _tidy(data)
     if fmt == "yaml":
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    return tomli_w.dumps(data)
+    document = tomlkit.document()
+    for key, value in data.items():
+        document[key] = _toml_item(value)
+    return tomlkit.dumps(document)
 
 
 # ---------------------------------------------------------------- error messages

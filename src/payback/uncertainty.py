@@ -2,8 +2,9 @@
 
 All three push arrays of samples through the one vectorized engine
 (:func:`payback.evaluate` with overrides by dotted path): no per-sample Python loop.
-The uncertain inputs are the scenario's distributions; without any, sensitivity swings
-every real-valued engine input by ±25% so users still learn what matters.
+The uncertain inputs are the scenario's distributions. A scenario without any still
+gets a sensitivity answer: every real-valued engine input moves ±25%, and rates that are
+zero in the file move over a stated range (see :data:`ZERO_RANGES`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import numpy as np
 
 from payback.distributions import Distribution, Uniform
 from payback.engine import evaluate, numeric_paths
+from payback.model import share_paid_back_within
 from payback.model._types import FloatArray
-from payback.resolve import Resolved, resolve
+from payback.resolve import Resolved, as_resolved
 from payback.scenario import FieldRange, Scenario, ScenarioError, field_range, value_at
 
 __all__ = [
@@ -33,16 +35,29 @@ __all__ = [
     "uncertain_inputs",
 ]
 
-MAX_SAMPLES = 10_000_000
-"""More samples than this gain nothing a user can see and cost minutes and gigabytes."""
-CHUNK = 50_000
-"""Samples evaluated together: bounds memory (~100 MB a chunk) and paces the progress bar."""
+MAX_SAMPLES = 2_000_000
+"""More samples than this change no percentile a user reads and cost minutes."""
+CELLS_PER_CHUNK = 1_500_000
+"""Samples × months evaluated at once: bounds the engine's memory (tens of MB an array)."""
+FIRST_CHUNK = 2_000
+"""A small first chunk, so the time of the whole run is known early (for the progress bar)."""
+FAN_SAMPLES = 20_000
+"""The fan of cumulative savings uses the first this-many samples: its percentiles are
+then within about ±0.5 percentile point, and memory stays flat for long horizons."""
+SOBOL_CELLS = 40_000_000
+"""Most base samples × inputs² that SciPy's Sobol matrices may hold (about 320 MB)."""
 DEFAULT_SWING = 0.25
 """Without distributions, sensitivity moves each input this share down and up."""
-WINDOWS = (3, 6, 12)
+ZERO_RANGES: dict[str, tuple[float, float]] = {
+    "growth_monthly": (-0.02, 0.02),
+    "price_change_annual": (-0.3, 0.0),
+    "escalation_share": (0.0, 0.1),
+}
+"""Ranges for rates a file leaves at 0 (a ± share of 0 is 0): traffic may shrink or grow
+2% a month, prices may fall up to 30% a year, up to 10% of requests may escalate."""
 
 Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` after each chunk of samples."""
+"""Called as ``progress(done, total)`` as evaluations complete."""
 
 
 @dataclass(frozen=True)
@@ -53,12 +68,23 @@ class UncertainInput:
     central: float
     dist: Distribution
     allowed: FieldRange
-    assumed: bool = False
-    """True when no distribution was given and ±swing is assumed."""
+    assumed: str | None = None
+    """How the range was assumed when the scenario gives no distribution (``±25%``)."""
 
     def ppf(self, u: Any) -> FloatArray:
         """Values at probabilities ``u`` (the distribution truncated to the field's range)."""
         return self.dist.ppf(u, self.allowed.lowest, self.allowed.highest)
+
+    def ends(self) -> tuple[float, float]:
+        """The low and high end a tornado uses: p10 and p90, or an assumed range's ends."""
+        if self.assumed is not None:
+            return self.dist.support()
+        return float(self.ppf(0.1)), float(self.ppf(0.9))
+
+
+def _check_seed(seed: int) -> None:
+    if not (isinstance(seed, int) and 0 <= seed < 2**63):
+        raise ScenarioError(f"seed = {seed}: must be a whole number ≥ 0")
 
 
 def uncertain_inputs(
@@ -66,9 +92,9 @@ def uncertain_inputs(
 ) -> list[UncertainInput]:
     """The scenario's distributions, in the order the engine reads them.
 
-    Without distributions (or when ``swing`` is given), every real-valued, non-zero engine
-    input varies uniformly by ±``swing`` (default 25%), clipped to its allowed range.
-    Raises :class:`ScenarioError` for a distribution on a number the engine does not read.
+    With ``swing`` given, or without distributions (and ``assume_when_none``), every
+    real-valued engine input varies uniformly by ±``swing`` (default 25%) clipped to its
+    range, and zero-valued rates over :data:`ZERO_RANGES`.
     """
     scenario = resolved.scenario
     engine_paths = numeric_paths(resolved)
@@ -76,8 +102,8 @@ def uncertain_inputs(
     for path in dists:
         if path not in engine_paths:
             raise ScenarioError(
-                f"{path}: its distribution cannot be sampled: the number is used once, to estimate "
-                "a catalog figure or fix the horizon; put the distribution on that figure instead"
+                f"{path}: its distribution cannot be sampled: this number is only used to estimate "
+                "a catalog figure; give that figure (e.g. replica_requests_per_s) the distribution instead"
             )
     if dists and swing is None:
         return [
@@ -94,25 +120,27 @@ def uncertain_inputs(
     for path in engine_paths:
         allowed = field_range(scenario, path)
         central = float(value_at(scenario, path))
-        if not allowed.is_real or central == 0:
+        name = path.rsplit(".", 1)[-1]
+        if (
+            not allowed.is_real or path == "baseline.escalation_share"
+        ):  # the baseline never escalates
             continue
-        low, high = sorted((central * (1 - share), central * (1 + share)))
+        if central == 0 and name in ZERO_RANGES:
+            low, high = ZERO_RANGES[name]
+            how = f"{low:g} to {high:g} (assumed for a rate left at 0)"
+        elif central != 0:
+            low, high = sorted((central * (1 - share), central * (1 + share)))
+            how = f"±{share:.0%}"
+        else:
+            continue
         low, high = max(low, allowed.lowest), min(high, allowed.highest)
         if high > low:
             out.append(
                 UncertainInput(
-                    path,
-                    central,
-                    Uniform(dist="uniform", low=low, high=high),
-                    allowed,
-                    assumed=True,
+                    path, central, Uniform(dist="uniform", low=low, high=high), allowed, how
                 )
             )
     return out
-
-
-def _resolved(scenario: Scenario | Resolved) -> Resolved:
-    return scenario if isinstance(scenario, Resolved) else resolve(scenario)
 
 
 # ---------------------------------------------------------------- Monte Carlo
@@ -129,11 +157,15 @@ class AlternativeUncertainty:
     break_even_month_percentiles: dict[str, float | None]
     """Keys "p10", "p50", "p90"; a sample that never pays back counts as later than any
     month, and a percentile among those is ``None``."""
+    break_even_month_histogram: list[int]
+    """Samples paid back in month 1, 2, …, H (a break-even in [m−1, m) counts for month m),
+    then the samples that never pay back within the horizon."""
     npv_usd_percentiles: dict[str, float]
     npv_usd_mean: float
     p_npv_positive: float
     cumulative_savings_percentiles: dict[str, list[float]]
-    """p10/p50/p90 of the cumulative savings at months 0..H (the fan chart)."""
+    """p10/p50/p90 of the cumulative savings at months 0..H (the fan chart), from the
+    first :data:`FAN_SAMPLES` samples."""
     drivers: list[Driver] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,35 +183,33 @@ class MonteCarlo:
     alternatives: list[AlternativeUncertainty]
 
 
-def _percentiles(values: FloatArray, qs: tuple[float, ...] = (0.1, 0.5, 0.9)) -> list[float]:
-    return [float(v) for v in np.quantile(values, qs, method="inverted_cdf", axis=0)]
+def _percentiles(values: FloatArray) -> list[float]:
+    return [float(v) for v in np.quantile(values, (0.1, 0.5, 0.9), method="inverted_cdf", axis=0)]
 
 
 def _summary(
-    month: FloatArray, npv: FloatArray, cum: FloatArray, horizon: int
+    month: FloatArray, npv: FloatArray, fan: FloatArray, horizon: int
 ) -> AlternativeUncertainty:
-    n = month.shape[0]
-    paid = np.isfinite(month)
-    later = np.where(paid, month, np.inf)
-    within: dict[str, float | None] = {}
-    for k in WINDOWS:
-        known = k <= horizon or bool(paid.all())
-        within[str(k)] = float(np.mean(later <= k)) if known else None
-    within["horizon"] = float(np.mean(paid))
-    months = _percentiles(later)
-    fan = np.quantile(cum, (0.1, 0.5, 0.9), method="inverted_cdf", axis=0)
+    later = np.where(np.isfinite(month), month, np.inf)
+    bins = np.minimum(np.floor(later), horizon - 1)  # month m holds break-evens in [m-1, m)
+    counts = np.bincount(
+        np.where(np.isfinite(later), bins, horizon).astype(np.int64), minlength=horizon + 1
+    )
+    quantiles = np.quantile(fan, (0.1, 0.5, 0.9), method="inverted_cdf", axis=0)
     return AlternativeUncertainty(
-        samples=n,
-        p_break_even_within=within,
+        samples=int(month.shape[0]),
+        p_break_even_within=share_paid_back_within(month, horizon),
         break_even_month_percentiles={
             k: (v if math.isfinite(v) else None)
-            for k, v in zip(("p10", "p50", "p90"), months, strict=True)
+            for k, v in zip(("p10", "p50", "p90"), _percentiles(later), strict=True)
         },
+        break_even_month_histogram=[int(c) for c in counts],
         npv_usd_percentiles=dict(zip(("p10", "p50", "p90"), _percentiles(npv), strict=True)),
         npv_usd_mean=float(np.mean(npv)),
         p_npv_positive=float(np.mean(npv > 0)),
         cumulative_savings_percentiles={
-            k: [float(x) for x in row] for k, row in zip(("p10", "p50", "p90"), fan, strict=True)
+            k: [float(x) for x in row]
+            for k, row in zip(("p10", "p50", "p90"), quantiles, strict=True)
         },
     )
 
@@ -192,34 +222,38 @@ def monte_carlo(
 ) -> MonteCarlo:
     """Sample every distribution of the scenario ``samples`` times and summarize each alternative.
 
-    Inputs are drawn independently (inverse CDF of uniform random numbers, seeded), in
-    chunks of :data:`CHUNK` samples so memory stays bounded; the same seed gives the same
-    answer whatever the chunking.
+    Inputs are drawn independently (inverse CDF of seeded uniform random numbers, drawn
+    sample by sample so the chunking does not change them) and evaluated in chunks whose
+    size keeps memory bounded whatever the horizon.
     """
     if not (isinstance(samples, int) and 1 <= samples <= MAX_SAMPLES):
         raise ScenarioError(
             f"samples = {samples}: must be a whole number from 1 to {MAX_SAMPLES:,}"
         )
-    resolved = _resolved(scenario)
+    _check_seed(seed)
+    resolved = as_resolved(scenario)
     inputs = uncertain_inputs(resolved, assume_when_none=False)
     rng = np.random.default_rng(seed)
     horizon = resolved.scenario.scenario.horizon_months
     count = len(resolved.scenario.alternatives)
-    months = [np.empty(samples) for _ in range(count)]
-    npvs = [np.empty(samples) for _ in range(count)]
-    cums = [np.empty((samples, horizon + 1)) for _ in range(count)]
+    chunk = max(1_000, CELLS_PER_CHUNK // (horizon + 1))
+    fan_rows = min(samples, FAN_SAMPLES)
+    months = np.empty((count, samples))
+    npvs = np.empty((count, samples))
+    fans = np.empty((count, fan_rows, horizon + 1))
     done = 0
     while done < samples:
-        n = min(CHUNK, samples - done)
-        u = rng.random((n, len(inputs)))  # sample-major: the stream does not depend on chunking
-        overrides = {i.path: i.ppf(u[:, k]) for k, i in enumerate(inputs)}
-        ev = evaluate(resolved, overrides)
+        n = min(FIRST_CHUNK if done == 0 else chunk, samples - done)
+        u = rng.random((n, len(inputs)))
+        ev = evaluate(resolved, {i.path: i.ppf(u[:, k]) for k, i in enumerate(inputs)})
         for a, outcome in enumerate(ev.alternatives):
-            months[a][done : done + n] = np.broadcast_to(outcome.break_even_month, (n,))
-            npvs[a][done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
-            cums[a][done : done + n] = np.broadcast_to(
-                outcome.cumulative_savings_usd, (n, horizon + 1)
-            )
+            months[a, done : done + n] = np.broadcast_to(outcome.break_even_month, (n,))
+            npvs[a, done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
+            if done < fan_rows:
+                rows = min(n, fan_rows - done)
+                fans[a, done : done + rows] = np.broadcast_to(
+                    outcome.cumulative_savings_usd, (n, horizon + 1)
+                )[:rows]
         done += n
         if progress is not None:
             progress(done, samples)
@@ -227,7 +261,7 @@ def monte_carlo(
         samples=samples,
         seed=seed,
         inputs=[i.path for i in inputs],
-        alternatives=[_summary(months[a], npvs[a], cums[a], horizon) for a in range(count)],
+        alternatives=[_summary(months[a], npvs[a], fans[a], horizon) for a in range(count)],
     )
 
 
@@ -236,75 +270,67 @@ def monte_carlo(
 
 @dataclass(frozen=True)
 class Driver:
-    """One input moved to its low and high value, the others central."""
+    """One input moved to its low and high end, the others central."""
 
     parameter: str
     low: float
-    """The input's low value: its p10 (its −swing when no distribution was given)."""
+    """The input's low end: its p10, or the low end of an assumed range."""
     high: float
-    """The input's high value: its p90 (its +swing)."""
+    """The input's high end: its p90, or the high end of an assumed range."""
     npv_low_usd: float
     npv_high_usd: float
     break_even_month_low: float | None
     break_even_month_high: float | None
     npv_swing_usd: float
     """|NPV at high − NPV at low|: the ranking key."""
-    assumed: bool = False
-    """True when the range is the assumed ±swing, not a distribution from the scenario."""
+    assumed: str | None = None
+    """How the range was assumed (``±25%``) when the scenario gives no distribution."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[list[Driver]]:
-    """For each alternative, every uncertain input at its p10 and p90 (or ±swing), the rest
-    central, ranked by the NPV swing (then the break-even swing). Inputs that change
-    nothing for an alternative are left out of its list. One engine call for all."""
-    resolved = _resolved(scenario)
+    """For each alternative, every uncertain input at its p10 and p90 (or an assumed range's
+    ends), the rest central, ranked by the NPV swing (then the break-even swing). Inputs
+    that change nothing for an alternative are left out of its list. One engine call."""
+    resolved = as_resolved(scenario)
     inputs = uncertain_inputs(resolved, swing)
     if not inputs:
         return [[] for _ in resolved.scenario.alternatives]
     k = len(inputs)
-    lows = [float(i.ppf(0.1)) if not i.assumed else i.dist.support()[0] for i in inputs]
-    highs = [float(i.ppf(0.9)) if not i.assumed else i.dist.support()[1] for i in inputs]
+    ends = [i.ends() for i in inputs]
     overrides = {}
     for j, item in enumerate(inputs):
         column = np.full(2 * k, item.central)
-        column[2 * j], column[2 * j + 1] = lows[j], highs[j]
+        column[2 * j], column[2 * j + 1] = ends[j]
         overrides[item.path] = column
     ev = evaluate(resolved, overrides)
-    horizon = resolved.scenario.scenario.horizon_months
+    never = resolved.scenario.scenario.horizon_months + 1.0
     result = []
     for outcome in ev.alternatives:
         npv, month = np.asarray(outcome.npv_usd), np.asarray(outcome.break_even_month)
-        drivers = []
+        ranked = []
         for j, item in enumerate(inputs):
             m_low, m_high = month[2 * j], month[2 * j + 1]
-            month_swing = abs(
-                np.nan_to_num(m_high, nan=horizon + 1) - np.nan_to_num(m_low, nan=horizon + 1)
-            )
+            month_swing = abs(np.nan_to_num(m_high, nan=never) - np.nan_to_num(m_low, nan=never))
             npv_swing = abs(float(npv[2 * j + 1] - npv[2 * j]))
             if npv_swing == 0 and month_swing == 0:
                 continue
-            drivers.append(
-                (
-                    npv_swing,
-                    month_swing,
-                    Driver(
-                        parameter=item.path,
-                        low=lows[j],
-                        high=highs[j],
-                        npv_low_usd=float(npv[2 * j]),
-                        npv_high_usd=float(npv[2 * j + 1]),
-                        break_even_month_low=None if math.isnan(m_low) else float(m_low),
-                        break_even_month_high=None if math.isnan(m_high) else float(m_high),
-                        npv_swing_usd=npv_swing,
-                        assumed=item.assumed,
-                    ),
-                )
+            driver = Driver(
+                parameter=item.path,
+                low=ends[j][0],
+                high=ends[j][1],
+                npv_low_usd=float(npv[2 * j]),
+                npv_high_usd=float(npv[2 * j + 1]),
+                break_even_month_low=None if math.isnan(m_low) else float(m_low),
+                break_even_month_high=None if math.isnan(m_high) else float(m_high),
+                npv_swing_usd=npv_swing,
+                assumed=item.assumed,
             )
-        drivers.sort(key=lambda d: (-d[0], -d[1]))
-        result.append([d[2] for d in drivers])
+            ranked.append((npv_swing, month_swing, driver))
+        ranked.sort(key=lambda d: (-d[0], -d[1]))
+        result.append([d[2] for d in ranked])
     return result
 
 
@@ -320,51 +346,84 @@ class SobolIndex:
     """Share of the NPV's variance due to this input alone."""
     total_order: float
     """Share due to this input including its interactions with the others."""
-    assumed: bool = False
+    assumed: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Sobol:
+    """Sobol indices per alternative, and the sampling that produced them."""
+
+    base_samples: int
+    """n: a power of two; the engine ran n · (inputs + 2) times."""
+    seed: int
+    alternatives: list[list[SobolIndex]]
+
+
 def sobol(
-    scenario: Scenario | Resolved, samples: int = 1024, seed: int = 0, swing: float | None = None
-) -> list[list[SobolIndex]]:
+    scenario: Scenario | Resolved,
+    samples: int = 1024,
+    seed: int = 0,
+    swing: float | None = None,
+    progress: Progress | None = None,
+) -> Sobol:
     """Sobol first- and total-order indices of each alternative's NPV (SciPy's
-    ``sobol_indices``, Saltelli 2010), ranked by total order. ``samples`` is the base
-    sample count (rounded up to a power of two); the engine runs samples · (inputs + 2)
-    times in vectorized chunks."""
+    ``sobol_indices``, Saltelli 2010), ranked by total order. ``samples`` is rounded up to
+    a power of two; inputs whose indices are both below 0.005 (sampling noise at this size)
+    are left out."""
     from scipy.stats import sobol_indices
 
     if not (isinstance(samples, int) and 8 <= samples <= 2**20):
         raise ScenarioError(
             f"samples = {samples}: must be a whole number from 8 to {2**20:,} for Sobol indices"
         )
-    resolved = _resolved(scenario)
+    _check_seed(seed)
+    resolved = as_resolved(scenario)
     inputs = uncertain_inputs(resolved, swing)
-    count = len(resolved.scenario.alternatives)
-    if not inputs:
-        return [[] for _ in range(count)]
+    count, d = len(resolved.scenario.alternatives), len(inputs)
     n = 1 << math.ceil(math.log2(samples))
+    if d == 0:
+        return Sobol(n, seed, [[] for _ in range(count)])
+    if n * d * d > SOBOL_CELLS:
+        raise ScenarioError(
+            f"samples = {samples}: with {d} uncertain inputs Sobol indices need n · inputs² numbers; "
+            f"use at most {SOBOL_CELLS // (d * d):,} samples"
+        )
+    total_runs, chunk = (
+        n * (d + 2),
+        max(1_000, CELLS_PER_CHUNK // (resolved.scenario.scenario.horizon_months + 1)),
+    )
+    done = 0
 
     def npv(x: FloatArray) -> FloatArray:
+        nonlocal done
         out = np.empty((count, x.shape[1]))
-        for start in range(0, x.shape[1], CHUNK):
-            part = x[:, start : start + CHUNK]
+        for start in range(0, x.shape[1], chunk):
+            part = x[:, start : start + chunk]
             ev = evaluate(resolved, {i.path: part[j] for j, i in enumerate(inputs)})
             for a, outcome in enumerate(ev.alternatives):
                 out[a, start : start + part.shape[1]] = outcome.npv_usd
+            done += part.shape[1]
+            if progress is not None:
+                progress(min(done, total_runs), total_runs)
         return out
 
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = sobol_indices(func=npv, n=n, dists=inputs, rng=np.random.default_rng(seed))
-    first = np.nan_to_num(np.atleast_2d(result.first_order))
-    total = np.nan_to_num(np.atleast_2d(result.total_order))
+    if d == 1:  # SciPy squeezes a single input away; one input explains all the variance there is
+        values = npv(inputs[0].ppf(np.random.default_rng(seed).random((1, n))))
+        first = total = (np.var(values, axis=1) > 0).astype(float).reshape(count, 1)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            result = sobol_indices(func=npv, n=n, dists=inputs, rng=np.random.default_rng(seed))
+        first = np.nan_to_num(np.reshape(result.first_order, (count, d)))
+        total = np.nan_to_num(np.reshape(result.total_order, (count, d)))
     ranked = []
     for a in range(count):
         indices = [
             SobolIndex(i.path, float(first[a, j]), float(total[a, j]), i.assumed)
             for j, i in enumerate(inputs)
-            if total[a, j] > 1e-12 or first[a, j] > 1e-12
+            if max(first[a, j], total[a, j]) >= 0.005
         ]
         ranked.append(sorted(indices, key=lambda s: -s.total_order))
-    return ranked
+    return Sobol(n, seed, ranked)

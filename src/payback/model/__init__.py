@@ -16,12 +16,14 @@ Glossary (units in brackets):
 """
 
 from payback.model.cashflow import (
+    PAYBACK_WINDOWS,
     break_even_month,
     break_even_requests,
     cumulative_savings,
     monthly_discount_rate,
     net_present_value,
     seed_break_even_requests,
+    share_paid_back_within,
 )
 from payback.model.costs import (
     always_on_gpu_cost,
@@ -38,6 +40,7 @@ from payback.model.traffic import HOURS_PER_MONTH, SECONDS_PER_MONTH, months, re
 
 __all__ = [
     "HOURS_PER_MONTH",
+    "PAYBACK_WINDOWS",
     "SECONDS_PER_MONTH",
     "always_on_gpu_cost",
     "break_even_month",
@@ -56,4 +59,5 @@ __all__ = [
     "retraining_cost",
     "scale_to_zero_gpu_hours",
     "seed_break_even_requests",
+    "share_paid_back_within",
 ]

@@ -20,10 +20,15 @@ def cumulative_savings(
 
     >>> cumulative_savings([300.0, 300.0, 300.0], [40.0, 40.0, 40.0], 400.0)
     array([-400., -140.,  120.,  380.])
+    >>> cumulative_savings([300.0, 300.0], [40.0, 40.0], [400.0, 100.0])  # samples of the one-time cost
+    array([[-400., -140.,  120.],
+           [-100.,  160.,  420.]])
     """
     saved = as_float(baseline_monthly_usd) - as_float(alternative_monthly_usd)
     one_time = per_sample(one_time_usd)
-    start = np.broadcast_to(-one_time, (*saved.shape[:-1], 1))
+    samples = np.broadcast_shapes(saved.shape[:-1], one_time.shape[:-1])
+    saved = np.broadcast_to(saved, (*samples, saved.shape[-1]))
+    start = np.broadcast_to(-one_time, (*samples, 1))
     return np.concatenate([start, np.cumsum(saved, axis=-1) - one_time], axis=-1)
 
 
@@ -115,3 +120,27 @@ def seed_break_even_requests(
     with np.errstate(divide="ignore", invalid="ignore"):
         requests = as_float(one_time_usd) / saved_per_1k * 1000.0
     return np.where(saved_per_1k > 0, requests, np.nan)
+
+
+PAYBACK_WINDOWS = (3, 6, 12)
+"""Months the "pays back within" questions ask about; a quarter is 3."""
+
+
+def share_paid_back_within(months: ArrayLike, horizon: int) -> dict[str, float | None]:
+    """Share of samples paid back within 3, 6 and 12 months and within the horizon.
+
+    A window past the horizon is unknown (``None``) when some sample has not paid back
+    within the horizon, since what happens after it is not computed.
+
+    >>> share_paid_back_within([2.0, 5.0, float("nan")], 6)
+    {'3': 0.3333333333333333, '6': 0.6666666666666666, '12': None, 'horizon': 0.6666666666666666}
+    """
+    t = np.atleast_1d(as_float(months))
+    paid = np.isfinite(t)
+    later = np.where(paid, t, np.inf)
+    out: dict[str, float | None] = {}
+    for k in PAYBACK_WINDOWS:
+        known = k <= horizon or bool(paid.all())
+        out[str(k)] = float(np.mean(later <= k)) if known else None
+    out["horizon"] = float(np.mean(paid))
+    return out

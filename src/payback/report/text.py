@@ -145,17 +145,41 @@ def _sources(analysis: Analysis) -> RenderableType:
 
 
 def _percent(p: float | None) -> str:
-    return (
-        "unknown"
-        if p is None
-        else f"{p:.0%}"
-        if p in (0.0, 1.0) or 0.01 <= p <= 0.99
-        else f"{p:.1%}"
-    )
+    """A share for people: 0% and 100% only when exact, otherwise at least <0.1% / >99.9%.
+
+    >>> _percent(0.0), _percent(0.0004), _percent(0.237), _percent(0.9996), _percent(None)
+    ('0%', '<0.1%', '24%', '>99.9%', 'unknown')
+    """
+    if p is None:
+        return "unknown"
+    if p in (0.0, 1.0):
+        return f"{p:.0%}"
+    if p < 0.001:
+        return "<0.1%"
+    if p > 0.999:
+        return ">99.9%"
+    return f"{p:.0%}" if 0.01 <= p <= 0.99 else f"{p:.1%}"
 
 
 def _month(m: float | None) -> str:
     return "never" if m is None else f"{m:.1f}"
+
+
+RATE_FIELDS = (
+    "growth_monthly",
+    "price_change_annual",
+    "discount_rate_annual",
+    "_share",
+    "target_utilization",
+)
+"""Fields shown as percentages (they hold fractions)."""
+
+
+def _value(path: str, value: float) -> str:
+    """An input's value as people write it: 2.0% for fractions, 150k for large counts."""
+    if path.endswith(RATE_FIELDS):
+        return f"{value:.1%}"
+    return compact(value)
 
 
 def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
@@ -182,18 +206,21 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
         f"p10 {money(npv['p10'])} · p50 {money(npv['p50'])} · p90 {money(npv['p90'])}; "
         f"positive in {_percent(u.p_npv_positive)} of samples",
     )
+    inputs = len(mc.inputs)
     sampled = f"{mc.samples:,} samples, seed {mc.seed}" + (
-        f", {len(mc.inputs)} uncertain inputs"
-        if mc.inputs
+        f", {inputs} uncertain input{'s' if inputs != 1 else ''}"
+        if inputs
         else "; the scenario has no distributions, so every sample is the same"
     )
     parts: list[RenderableType] = [Text(f"Uncertainty ({sampled})", style="bold underline"), grid]
     if u.drivers:
+        shown = min(5, len(u.drivers))
         parts.append(
             tornado_table(
                 u.drivers,
                 top=5,
-                title="What dominates: each input at its low and high end, the rest central",
+                title=f"What dominates ({shown} of {len(u.drivers)}): NPV {money(analysis.alternatives[index].npv_usd)} "
+                "with every input central; each moved alone",
             )
         )
     return Group(*parts)
@@ -222,6 +249,20 @@ def compact(value: float, money_sign: bool = False) -> str:
     return f"{sign}{'$' if money_sign else ''}{text}"
 
 
+def _assumption_note(assumed: list[str | None]) -> Text | None:
+    """Says how ranges were chosen when the scenario has no distributions."""
+    ways = sorted({a for a in assumed if a})
+    if not ways:
+        return None
+    swings = [w for w in ways if w.startswith("±")]
+    text = "No distribution for these inputs: " + (
+        f"each moved {swings[0]}" if swings else "ranges assumed"
+    )
+    if len(ways) > len(swings):
+        text += "; rates left at 0 over assumed ranges (growth ±2%/month, price trend -30%..0/year, escalation 0..10%)"
+    return Text(text + ".", style="dim")
+
+
 def tornado_table(
     drivers: list[Driver], top: int | None = None, title: str | None = None
 ) -> RenderableType:
@@ -230,49 +271,60 @@ def tornado_table(
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", style="dim")
     grid.add_column()
-    grid.add_column(no_wrap=True)
     largest = max((d.npv_swing_usd for d in shown), default=0.0) or 1.0
     for rank, d in enumerate(shown, 1):
         bar = "█" * max(1, round(10 * d.npv_swing_usd / largest)) if d.npv_swing_usd else ""
         detail = (
-            f"{compact(d.low)} → {compact(d.high)}: NPV {compact(d.npv_low_usd, True)} → "
-            f"{compact(d.npv_high_usd, True)}, break-even {_month(d.break_even_month_low)} → "
-            f"{_month(d.break_even_month_high)}"
+            f"{_value(d.parameter, d.low)} → {_value(d.parameter, d.high)}: "
+            f"NPV {compact(d.npv_low_usd, True)} → {compact(d.npv_high_usd, True)}; "
+            f"break-even {_month(d.break_even_month_low)} → {_month(d.break_even_month_high)}"
         )
-        grid.add_row(f"{rank}.", Text(d.parameter, style="bold"), bar)
-        grid.add_row("", Text(detail, style="dim"), "")
+        line = Text(f"{bar:<10} ", style="cyan")
+        line.append(d.parameter, style="bold")
+        grid.add_row(f"{rank}.", line)
+        grid.add_row("", Text(detail, style="dim"))
     parts: list[RenderableType] = [Text(title, style="bold underline")] if title else []
-    parts.append(grid if shown else Text("no input changes the NPV", style="dim"))
-    if any(d.assumed for d in shown):
+    if shown and not all(d.assumed for d in shown):
         parts.append(
             Text(
-                "The scenario has no distributions: each number was moved ±25% (--swing changes it).",
+                "Each input at its p10 and p90 (low → high), the others at their central values:",
                 style="dim",
             )
         )
+    parts.append(grid if shown else Text("No input changes the NPV.", style="dim"))
+    note = _assumption_note([d.assumed for d in shown])
+    if note is not None:
+        parts.append(note)
     return Group(*parts)
 
 
-def sobol_table(indices: list[SobolIndex], title: str | None = None) -> Table:
-    """Sobol first- and total-order indices with a bar for the total."""
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
-    if any(s.assumed for s in indices):
-        table.caption = (
-            "The scenario has no distributions: each number varied uniformly ±25% (--swing)."
-        )
-        table.caption_justify = "left"
-    table.add_column("input")
-    table.add_column("first order", justify="right")
-    table.add_column("total", justify="right")
-    table.add_column("")
+def sobol_table(indices: list[SobolIndex], title: str | None = None) -> RenderableType:
+    """Sobol first- and total-order indices, the input's full path first."""
+    parts: list[RenderableType] = [Text(title, style="bold underline")] if title else []
+    if not indices:
+        parts.append(Text("No input changes the NPV.", style="dim"))
+        return Group(*parts)
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(justify="right")
+    grid.add_column(justify="right")
+    grid.add_column(no_wrap=True)
+    grid.add_row(
+        Text("input", style="dim"), Text("first", style="dim"), Text("total", style="dim"), ""
+    )
     for s in indices:
-        table.add_row(
+        grid.add_row(
             s.parameter,
-            f"{s.first_order:.3f}",
-            f"{s.total_order:.3f}",
-            "█" * round(20 * min(max(s.total_order, 0.0), 1.0)),
+            f"{s.first_order:.2f}",
+            f"{s.total_order:.2f}",
+            "█" * round(10 * min(max(s.total_order, 0.0), 1.0)),
         )
-    return table
+    parts.append(grid)
+    parts.append(Text("Shares below 0.005 are sampling noise and left out.", style="dim"))
+    note = _assumption_note([s.assumed for s in indices])
+    if note is not None:
+        parts.append(note)
+    return Group(*parts)
 
 
 def analysis_renderables(analysis: Analysis) -> RenderableType:
