@@ -30,10 +30,22 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 import payback
 from payback.analysis import usd as money
-from payback.report import analysis_renderables, sobol_table, tables, tornado_table
+from payback.report import (
+    MARKER,
+    analysis_renderables,
+    charts,
+    markdown_files,
+    png_bytes,
+    render_html,
+    sobol_table,
+    tables,
+    tornado_table,
+)
+from payback.report import explain as explain_analysis
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -166,16 +178,7 @@ def analyze(
     central values, and **--samples N** adds how likely each outcome is and which
     inputs drive it.
     """
-    if seed is not None and samples is None:
-        raise payback.ScenarioError(
-            "--seed needs --samples: without sampling there is nothing to seed"
-        )
-    with _progress("sampling") as progress:
-        analysis = payback.analyze(
-            payback.load_scenario(file), samples=samples, seed=seed or 0, progress=progress
-        )
-    for warning in analysis.resolved.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+    analysis = _analysis(file, samples, seed)
     if as_json:
         _print_json(analysis.to_dict())
     else:
@@ -548,11 +551,126 @@ def sensitivity(
         )
 
 
+SamplesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--samples", help="Also sample the scenario's distributions (Monte Carlo) this many times."
+    ),
+]
+
+
+def _analysis(file: Path, samples: int | None, seed: int | None) -> payback.Analysis:
+    if seed is not None and samples is None:
+        raise payback.ScenarioError(
+            "--seed needs --samples: without sampling there is nothing to seed"
+        )
+    with _progress("sampling") as progress:
+        analysis = payback.analyze(
+            payback.load_scenario(file), samples=samples, seed=seed or 0, progress=progress
+        )
+    for warning in analysis.resolved.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    return analysis
+
+
+def _made_by_payback(path: Path) -> bool:
+    """Whether an existing file is one payback wrote (its marker is in the first 64 KiB)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    return MARKER.encode() in head or (b"payback" in head[:4096] and head.startswith(b"\x89PNG"))
+
+
+def _write_outputs(files: dict[Path, bytes], force: bool) -> None:
+    """Write generated files atomically; never replace a file payback did not make unless forced."""
+    for path in files:
+        if path.exists() and not force and not _made_by_payback(path):
+            raise payback.ScenarioError(
+                f"{path}: exists and was not written by payback; use --force to replace it"
+            )
+    for path, content in files.items():
+        _write_new(path, content, force=True)
+
+
+@app.command()
+@user_errors
+def report(
+    file: Annotated[
+        Path, typer.Argument(help="Scenario file (TOML, or YAML by extension).", show_default=False)
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="report.html (interactive, one offline file), report.md (+ PNG charts beside it) or chart.png.",
+        ),
+    ],
+    samples: SamplesOption = None,
+    seed: SeedOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files payback did not write.")
+    ] = False,
+) -> None:
+    """A report to attach to a design review: charts, the explanation and every input's source.
+
+    **.html**: one self-contained file (plotly.js inlined, no network requests) with
+    interactive charts: cumulative cost with the break-even marked, monthly cost by
+    component, one-time cost by item, cost per 1k requests as traffic varies, the drivers,
+    and with **--samples** the fan of cumulative savings and the break-even histogram.
+    **.md**: the same as Markdown with PNG charts written beside it. **.png**: the
+    cumulative-cost chart alone. Files payback wrote before are replaced; others need **--force**.
+    """
+    suffix = output.suffix.lower()
+    if suffix not in (".html", ".htm", ".md", ".png"):
+        raise payback.ScenarioError(
+            f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
+        )
+    analysis = _analysis(file, samples, seed)
+    if suffix in (".html", ".htm"):
+        files = {output: render_html(analysis).encode("utf-8")}
+    elif suffix == ".md":
+        files = markdown_files(analysis, output)
+    else:
+        files = {output: png_bytes(charts.cumulative_costs(analysis))}
+    _write_outputs(files, force)
+    typer.echo(
+        f"Wrote {output}" + (f" and {len(files) - 1} charts beside it" if len(files) > 1 else "")
+    )
+
+
+@app.command()
+@user_errors
+def explain(
+    file: Annotated[
+        Path, typer.Argument(help="Scenario file (TOML, or YAML by extension).", show_default=False)
+    ],
+    samples: SamplesOption = None,
+    seed: SeedOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """In plain words, with this scenario's numbers: what the project really costs, how the
+    break-even is computed, the verdict for a quarter and the horizon, and what to measure first.
+    """
+    sections = explain_analysis(_analysis(file, samples, seed))
+    if as_json:
+        _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})
+        return
+    console = _console()
+    for title, paragraphs in sections:
+        console.print(Text(title[0].upper() + title[1:], style="bold underline"))
+        for paragraph in paragraphs:
+            console.print(paragraph, soft_wrap=False)
+            console.print()
+
+
 def _starter_text() -> str:
     return resources.files("payback").joinpath("data/starter.toml").read_text(encoding="utf-8")
 
 
-def _write_new(path: Path, text: str, force: bool) -> None:
+def _write_new(path: Path, text: str | bytes, force: bool) -> None:
     """Write ``text`` to ``path`` atomically; refuse to replace a file without ``force``.
 
     The new file gets the permissions a plain write would give (the umask's), or the
@@ -576,8 +694,8 @@ def _write_new(path: Path, text: str, force: bool) -> None:
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:

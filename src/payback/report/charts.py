@@ -14,6 +14,7 @@ import numpy as np
 from payback.analysis import Analysis
 from payback.engine import evaluate, numeric_paths
 from payback.scenario import value_at
+from payback.uncertainty import tornado
 
 COMPONENT_NAMES = {
     "api": "API / usage fees",
@@ -206,13 +207,17 @@ def break_even_histogram(analysis: Analysis, index: int) -> Chart | None:
 
 def drivers(analysis: Analysis, index: int, top: int = 10) -> Chart | None:
     """The tornado: NPV at each driver's low and high end, around the central NPV."""
-    if analysis.uncertainty is None:
+    if analysis.uncertainty is not None:
+        ranked = analysis.uncertainty.alternatives[index].drivers[:top]
+    else:
+        ranked = tornado(analysis.resolved)[index][:top]
+    if not ranked:
         return None
-    ranked = analysis.uncertainty.alternatives[index].drivers[:top]
+    how = "at its p10 and p90" if ranked[0].assumed is None else f"moved {ranked[0].assumed}"
     names = [d.parameter for d in ranked]
     return Chart(
         f"tornado-{index}",
-        f"What moves the NPV of {analysis.alternatives[index].name} (each input at its low and high end)",
+        f"What moves the NPV of {analysis.alternatives[index].name} (each input {how}, the rest central)",
         "NPV (USD)",
         "input",
         [
@@ -250,13 +255,30 @@ def inputs_table(analysis: Analysis) -> list[dict[str, Any]]:
 
 
 def all_charts(analysis: Analysis) -> list[Chart]:
-    """Every chart of a report, in reading order."""
+    """Every chart of a report, in reading order: the fan and histogram only when the
+    analysis sampled distributions, the drivers always (±25% swings without them)."""
     charts = [cumulative_costs(analysis)]
     charts += [monthly_components(analysis, i) for i in range(len(analysis.alternatives))]
     charts += [one_time_items(analysis), cost_per_1k_vs_traffic(analysis)]
+    sampled = analysis.uncertainty is not None and bool(analysis.uncertainty.inputs)
     for i in range(len(analysis.alternatives)):
-        for build in (savings_fan, break_even_histogram, drivers):
-            chart = build(analysis, i)
-            if chart is not None:
-                charts.append(chart)
+        builds = (savings_fan, break_even_histogram, drivers) if sampled else (drivers,)
+        charts += [chart for chart in (build(analysis, i) for build in builds) if chart is not None]
     return charts
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """1-2-5 ticks between low and high, for log axes that stay readable.
+
+    >>> log_ticks(40_000, 900_000)
+    [50000.0, 100000.0, 200000.0, 500000.0]
+    """
+    ticks = []
+    exponent = int(np.floor(np.log10(low)))
+    while 10.0**exponent <= high:
+        for step in (1.0, 2.0, 5.0):
+            value = step * 10.0**exponent
+            if low <= value <= high:
+                ticks.append(value)
+        exponent += 1
+    return ticks

@@ -87,6 +87,24 @@ def _costs_table(alt: AlternativeResult, analysis: Analysis) -> Table:
     return table
 
 
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float]) -> Text:
+    """Cumulative savings month by month as bars: red below zero, green at or above.
+
+    >>> sparkline([-400.0, -140.0, 120.0, 380.0]).plain
+    '▁▃▆█'
+    """
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    text = Text()
+    for v in values:
+        level = round((v - low) / span * (len(BARS) - 1))
+        text.append(BARS[level], style="green" if v >= 0 else "red")
+    return text
+
+
 def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     horizon = analysis.horizon_months
     grid = Table.grid(padding=(0, 2))
@@ -107,6 +125,10 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
             "Break-even",
             f"month {alt.break_even_month:.2f}, after {alt.break_even_requests or 0:,.0f} requests",
         )
+    cum = alt.cumulative_savings_usd or []
+    line = sparkline(cum)
+    line.append(f"  {compact(cum[0], True)} → {compact(cum[-1], True)}", style="dim")
+    grid.add_row("Cumulative savings", line)
     rate = analysis.scenario.scenario.discount_rate_annual
     grid.add_row(
         f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
@@ -175,7 +197,7 @@ RATE_FIELDS = (
 """Fields shown as percentages (they hold fractions)."""
 
 
-def _value(path: str, value: float) -> str:
+def format_input(path: str, value: float) -> str:
     """An input's value as people write it: 2.0% for fractions, 150k for large counts."""
     if path.endswith(RATE_FIELDS):
         return f"{value:.1%}"
@@ -275,7 +297,7 @@ def tornado_table(
     for rank, d in enumerate(shown, 1):
         bar = "█" * max(1, round(10 * d.npv_swing_usd / largest)) if d.npv_swing_usd else ""
         detail = (
-            f"{_value(d.parameter, d.low)} → {_value(d.parameter, d.high)}: "
+            f"{format_input(d.parameter, d.low)} → {format_input(d.parameter, d.high)}: "
             f"NPV {compact(d.npv_low_usd, True)} → {compact(d.npv_high_usd, True)}; "
             f"break-even {_month(d.break_even_month_low)} → {_month(d.break_even_month_high)}"
         )

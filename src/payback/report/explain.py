@@ -1,0 +1,236 @@
+"""A plain-language account of an analysis, with this scenario's numbers (no LLM call)."""
+
+from __future__ import annotations
+
+import math
+
+from payback.analysis import AlternativeResult, Analysis, months_text
+from payback.analysis import usd as _usd
+from payback.report.text import format_input
+from payback.uncertainty import Driver, tornado
+
+
+def usd(value: float) -> str:
+    """Money in prose: whole dollars, cents only below $10."""
+    return _usd(value, 0 if abs(value) >= 10 else 2)
+
+
+MEASURE_FIRST = {
+    "requests_per_month": "your real monthly traffic, from request logs",
+    "growth_monthly": "the traffic trend over the last months of logs",
+    "input_tokens": "the mean prompt length in your logs",
+    "output_tokens": "the mean answer length in your logs",
+    "cached_input_share": "the cached-token share in your API bills",
+    "peak_to_average": "the busiest hour against the average hour in your logs",
+    "input_usd_per_mtok": "the price on your API contract",
+    "output_usd_per_mtok": "the price on your API contract",
+    "price_change_annual": "how fast this API's prices have fallen (its price history)",
+    "usd_per_gpu_hour": "quotes from two or three GPU providers",
+    "replica_requests_per_s": "a load test of the fine-tuned model at your token lengths",
+    "target_utilization": "how hot your team is willing to run the fleet at the peak",
+    "escalation_share": "an eval: how often the small model must hand a request back",
+    "ops_usd_per_month": "the on-call and monitoring time the service will really take",
+    "data_usd": "a labeling quote or a small pilot batch",
+    "engineer_hours": "a work breakdown from the engineers who will do it",
+    "engineer_usd_per_hour": "your loaded engineering cost",
+    "eval_usd": "the eval harness's scope",
+    "training_usd": "one real training run",
+    "retrain_usd": "what one refresh of data, training and evals takes",
+    "discount_rate_annual": "your finance team's discount rate",
+    "usd_per_1k_requests": "the real price per 1,000 requests",
+}
+
+ITEM_WORDS = {
+    "data": "data (collecting, labeling, cleaning)",
+    "engineering": "engineering time",
+    "eval": "the eval harness",
+    "training": "training runs",
+}
+
+COMPONENT_WORDS = {
+    "api": "usage fees",
+    "gpus": "GPUs",
+    "escalation": "requests escalated to the baseline",
+    "ops": "operations",
+    "retraining": "retraining",
+}
+
+
+def _share(part: float, whole: float) -> str:
+    if whole <= 0:
+        return "0%"
+    share = part / whole
+    return f"{share:.0%}" if share >= 0.01 or share == 0 else f"{share:.1%}"
+
+
+def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
+    items = sorted((alt.one_time_items_usd or {}).items(), key=lambda kv: -kv[1])
+    total = alt.one_time_usd
+    listed = ", ".join(
+        f"{ITEM_WORDS.get(k, k)} {usd(v)} ({_share(v, total)})" for k, v in items if v > 0
+    )
+    paragraphs = []
+    if total > 0:
+        training = (alt.one_time_items_usd or {}).get("training", 0.0)
+        largest = items[0][0]
+        paragraphs.append(
+            f"'{alt.name}' costs {usd(total)} before it saves anything: {listed}. The training runs "
+            f"themselves are {_share(training, total)} of that; the largest item is "
+            f"{ITEM_WORDS.get(largest, largest)}."
+        )
+    else:
+        paragraphs.append(f"'{alt.name}' has no one-time cost in this scenario.")
+    month1 = {k: v[0] for k, v in alt.components_usd.items() if k != "retraining" and v[0] > 0}
+    running = ", ".join(f"{COMPONENT_WORDS.get(k, k)} {usd(v)}" for k, v in month1.items())
+    sentence = f"Running it costs, in month 1, {running or 'nothing'}"
+    retraining = alt.components_usd.get("retraining")
+    if retraining:
+        paid = [m + 1 for m, v in enumerate(retraining) if v > 0]
+        if paid:
+            every = paid[1] - paid[0] if len(paid) > 1 else paid[0]
+            sentence += (
+                f", and {usd(retraining[paid[0] - 1])} for retraining every {months_text(every)}"
+            )
+    horizon = analysis.horizon_months
+    sentence += (
+        f". Over {months_text(horizon)} that is {usd(sum(alt.monthly_cost_usd))} of running costs plus the "
+        f"one-time {usd(total)}, against {usd(sum(analysis.baseline.monthly_cost_usd))} for staying on "
+        f"'{analysis.baseline.name}'."
+    )
+    paragraphs.append(sentence)
+    return paragraphs
+
+
+def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
+    base, cost = analysis.baseline, alt.monthly_cost_usd
+    requests = analysis.requests_per_month[0]
+    saved = base.monthly_cost_usd[0] - cost[0]
+    first = (
+        f"In month 1 the baseline costs {usd(base.monthly_cost_usd[0])} ({requests:,.0f} requests at "
+        f"{_usd(base.usd_per_1k_requests[0], 2)} per 1,000) and '{alt.name}' costs {usd(cost[0])} "
+        f"({_usd(alt.usd_per_1k_requests[0], 2)} per 1,000), so switching "
+        + (
+            f"saves {usd(saved)} that month."
+            if saved >= 0
+            else f"costs {usd(-saved)} more that month."
+        )
+    )
+    changes = []
+    traffic = analysis.scenario.traffic
+    if traffic.growth_monthly:
+        changes.append(f"traffic changes {traffic.growth_monthly:+.1%} a month")
+    trend = float(getattr(analysis.scenario.baseline, "price_change_annual", 0.0))
+    if trend:
+        changes.append(f"the baseline's price changes {trend:+.0%} a year")
+    if alt.components_usd.get("retraining"):
+        changes.append("retraining months cost more")
+    if alt.gpus is not None and alt.gpus[0] != alt.gpus[-1]:
+        option = analysis.scenario.alternatives[analysis.alternatives.index(alt)]
+        if getattr(option, "always_on", True):
+            changes.append(f"the fleet goes from {alt.gpus[0]:g} to {alt.gpus[-1]:g} GPUs")
+        else:
+            changes.append("busy GPU-hours follow the traffic")
+    if changes:
+        listed = (
+            changes[0] if len(changes) == 1 else ", ".join(changes[:-1]) + " and " + changes[-1]
+        )
+        first += f" The monthly difference then moves because {listed}."
+    cum = alt.cumulative_savings_usd or []
+    second = f"Cumulative savings start at {usd(cum[0])} (the one-time cost) and add each month's difference."
+    t = alt.break_even_month
+    if t is None:
+        second += (
+            f" They never reach zero within {months_text(analysis.horizon_months)}: {alt.reason}."
+        )
+    elif t == 0:
+        second += " With nothing to recover and no month that loses money, it pays back at once."
+    else:
+        m = math.ceil(t)
+        before, after = cum[m - 1], cum[m]
+        second += (
+            f" They first reach zero in month {m}: {usd(before)} at the end of month {m - 1}, {usd(after)} at "
+            f"the end of month {m}. Linear inside the month, break-even = {m - 1} + {usd(-before)} / "
+            f"{usd(after - before)} = month {t:.2f}, after {alt.break_even_requests or 0:,.0f} requests."
+        )
+    return [first, second]
+
+
+def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str]:
+    horizon = analysis.horizon_months
+    cum = alt.cumulative_savings_usd or []
+    t = alt.break_even_month
+    quarter = min(3, horizon)
+    if t is not None and t <= 3:
+        text = f"Within a quarter: yes, it pays back in month {t:.1f}."
+    else:
+        text = (
+            f"Within a quarter: no. After {months_text(quarter)} it has recovered "
+            f"{usd(cum[quarter] - cum[0])} of the {usd(-cum[0])} it cost up front."
+        )
+    rate = analysis.scenario.scenario.discount_rate_annual
+    over = f"Over {months_text(horizon)}: " + (
+        f"it pays back in month {t:.1f}" if t is not None else "it does not pay back"
+    )
+    over += (
+        f"; the NPV of switching{f' at {rate:.0%} a year' if rate else ''} is {usd(alt.npv_usd)}."
+    )
+    paragraphs = [text + " " + over]
+    if analysis.uncertainty is not None:
+        u = analysis.uncertainty.alternatives[index]
+        w = u.p_break_even_within
+        p = {k: ("unknown" if v is None else f"{v:.0%}") for k, v in w.items()}
+        median = u.break_even_month_percentiles["p50"]
+        paragraphs.append(
+            f"Across {u.samples:,} samples of the scenario's ranges it pays back within a quarter in "
+            f"{p['3']} of them, within a year in {p['12']} and within {months_text(horizon)} in {p['horizon']}; "
+            f"the median break-even is "
+            + ("never" if median is None else f"month {median:.1f}")
+            + f", and the NPV is positive in {u.p_npv_positive:.0%} of samples."
+        )
+    return paragraphs
+
+
+def _drivers(analysis: Analysis, index: int) -> list[str]:
+    drivers: list[Driver]
+    if analysis.uncertainty is not None:
+        drivers = analysis.uncertainty.alternatives[index].drivers
+    else:
+        drivers = tornado(analysis.resolved)[index]
+    if not drivers:
+        return ["No input moves the answer: it holds whatever the assumptions."]
+    how = "at its p10 and p90" if not drivers[0].assumed else f"moved {drivers[0].assumed}"
+    lines = []
+    for d in drivers[:3]:
+        low = "never" if d.break_even_month_low is None else f"month {d.break_even_month_low:.1f}"
+        high = (
+            "never" if d.break_even_month_high is None else f"month {d.break_even_month_high:.1f}"
+        )
+        lines.append(
+            f"{d.parameter} ({format_input(d.parameter, d.low)} to {format_input(d.parameter, d.high)}): "
+            f"NPV {usd(d.npv_low_usd)} to {usd(d.npv_high_usd)}, "
+            f"break-even {low} to {high}"
+        )
+    field = drivers[0].parameter.rsplit(".", 1)[-1]
+    advice = MEASURE_FIRST.get(field, "this number")
+    return [
+        f"With each input {how} and the others central, the answer moves most with: "
+        + "; ".join(lines)
+        + ".",
+        f"Measure first: {advice}. Narrowing {drivers[0].parameter} narrows the answer more than anything else.",
+    ]
+
+
+def explain(analysis: Analysis) -> list[tuple[str, list[str]]]:
+    """Sections (title, paragraphs) for every alternative: the real costs, how the break-even
+    is computed here, the verdict for a quarter and the horizon, and what dominates."""
+    sections = []
+    many = len(analysis.alternatives) > 1
+    for i, alt in enumerate(analysis.alternatives):
+        prefix = f"{alt.name}: " if many else ""
+        sections += [
+            (f"{prefix}what the project really costs", _costs(analysis, alt)),
+            (f"{prefix}how the break-even is computed here", _how(analysis, alt)),
+            (f"{prefix}the verdict", _verdict(analysis, alt, i)),
+            (f"{prefix}what decides it", _drivers(analysis, i)),
+        ]
+    return sections
