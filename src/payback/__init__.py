@@ -21,8 +21,10 @@ from payback.scenario import (
     load_scenario,
     parse_scenario,
     read_scenario_data,
+    with_traffic,
 )
 from payback.uncertainty import MonteCarlo, Sobol, monte_carlo, sobol, tornado
+from payback.usage import UsageProfile, profile_usage, usage_sql
 
 __version__ = "0.1.0"
 
@@ -42,6 +44,7 @@ __all__ = [
     "Sobol",
     "Source",
     "TrainingEstimate",
+    "UsageProfile",
     "__version__",
     "analyze",
     "api_price",
@@ -55,11 +58,14 @@ __all__ = [
     "monte_carlo",
     "numeric_paths",
     "parse_scenario",
+    "profile_usage",
     "quick_break_even",
     "read_scenario_data",
     "resolve",
     "search_api_models",
     "sobol",
     "tornado",
+    "usage_sql",
     "value_at",
+    "with_traffic",
 ]

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from functools import wraps
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -664,6 +664,131 @@ def explain(
         for paragraph in paragraphs:
             console.print(paragraph, soft_wrap=False)
             console.print()
+
+
+def _date(name: str, text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise payback.ScenarioError(
+            f"{name} {text!r}: expected a date such as 2026-11-01"
+        ) from None
+
+
+@app.command()
+@user_errors
+def usage(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Log files or globs: CSV, TSV, JSON, JSONL or Parquet, gzip too.",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="auto, generic, openai-usage, litellm, langfuse or helicone."
+        ),
+    ] = "auto",
+    model: Annotated[
+        str | None, typer.Option("--model", help="Only requests to this model.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="First day to count (UTC), e.g. 2026-08-01.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day to count (UTC), inclusive.")
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Generic logs: ts=...,input=...,output=...[,cached=...,model=...,requests=...].",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write [traffic] into this scenario (other sections untouched), or a new one.",
+        ),
+    ] = None,
+    sql: Annotated[
+        bool, typer.Option("--sql", help="Print the aggregation SQL, to run where the logs live.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """The workload from real request logs: the `[traffic]` of a scenario, measured.
+
+    **requests_per_month**: requests in the last complete calendar month (UTC);
+    **growth_monthly**: compound rate of a log-linear fit over complete months;
+    **input_tokens** / **output_tokens**: means per request (p50/p90/p99 shown);
+    **cached_input_share**: cached / input tokens; **peak_to_average**: the busiest clock
+    hour over the mean hour. Unreadable rows are counted and shown. With **-o**, an
+    existing scenario gets only its `[traffic]` numbers replaced (comments kept); a new
+    path gets the starter scenario with this traffic. DuckDB reads files larger than memory.
+    """
+    if sql:
+        typer.echo(payback.usage_sql(fmt))
+        return
+    profile = payback.profile_usage(
+        paths,
+        fmt,
+        model=model,
+        since=_date("--since", since),
+        until=_date("--until", until),
+        columns=columns,
+    )
+    written = None
+    if output is not None:
+        written = _write_traffic(output, profile.traffic)
+    if as_json:
+        _print_json(
+            profile.to_dict()
+            | ({"written": str(output), "created": written == "created"} if output else {})
+        )
+        return
+    console = _console()
+    console.print(tables.usage_tables(profile))
+    for note in profile.notes:
+        typer.echo(f"note: {note}", err=True)
+    if output is not None:
+        typer.echo(
+            f"Wrote {output}: "
+            + (
+                "a new scenario from the starter with this traffic"
+                if written == "created"
+                else "its [traffic] numbers, everything else kept"
+            )
+        )
+
+
+def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
+    """Put measured traffic into ``path``: update an existing scenario, or create one."""
+    fmt: Literal["toml", "yaml"] = "yaml" if path.suffix.lower() in (".yaml", ".yml") else "toml"
+    if path.exists():
+        if path.is_dir():
+            raise payback.ScenarioError(f"{path}: is a directory")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise payback.ScenarioError(f"{path}: cannot read ({exc}); left as it is") from None
+        try:
+            updated = payback.with_traffic(text, fmt, traffic)
+        except payback.ScenarioError as exc:
+            raise payback.ScenarioError(f"{path}: {exc}") from None
+        _write_new(path, updated, force=True)
+        return "updated"
+    starter = _starter_text()
+    text = payback.with_traffic(starter, "toml", traffic)
+    if fmt == "yaml":
+        text = payback.dump_scenario(payback.parse_scenario(_toml_loads(text)), "yaml")
+    _write_new(path, text, force=False)
+    return "created"
 
 
 def _starter_text() -> str:

@@ -52,6 +52,7 @@ __all__ = [
     "parse_scenario",
     "read_scenario_data",
     "value_at",
+    "with_traffic",
 ]
 
 DEFAULT_TARGET_UTILIZATION = 0.7
@@ -716,6 +717,56 @@ def dump_scenario(scenario: Scenario, fmt: Literal["toml", "yaml"] = "toml") -> 
     document = tomlkit.document()
     for key, value in data.items():
         document[key] = _toml_item(value)
+    return tomlkit.dumps(document)
+
+
+TRAFFIC_DIGITS = {
+    "requests_per_month": 0,
+    "growth_monthly": 4,
+    "input_tokens": 1,
+    "output_tokens": 1,
+    "cached_input_share": 4,
+    "peak_to_average": 2,
+}
+"""Decimals kept when measured traffic is written into a scenario file."""
+
+
+def with_traffic(text: str, fmt: Literal["toml", "yaml"], traffic: Mapping[str, float]) -> str:
+    """``text`` (a scenario file) with only ``[traffic]``'s numbers replaced, comments and
+    everything else kept. Raises :class:`ScenarioError` if ``text`` is not valid TOML/YAML."""
+    values = {k: round(float(v), TRAFFIC_DIGITS.get(k, 6)) for k, v in traffic.items()}
+    values = {k: int(v) if TRAFFIC_DIGITS.get(k) == 0 else v for k, v in values.items()}
+    if fmt == "yaml":
+        import io
+
+        from ruamel.yaml import YAML
+        from ruamel.yaml.error import YAMLError
+
+        handler = YAML()
+        handler.preserve_quotes = True
+        try:
+            data = handler.load(text) if text.strip() else {}
+        except YAMLError as exc:
+            raise ScenarioError(
+                f"not valid YAML, left as it is: {str(exc).splitlines()[0]}"
+            ) from None
+        if not isinstance(data, dict):
+            raise ScenarioError("not a YAML table of sections, left as it is")
+        section = data.setdefault("traffic", {})
+        for key, value in values.items():
+            section[key] = value
+        out = io.StringIO()
+        handler.dump(data, out)
+        return out.getvalue()
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ScenarioError(f"not valid TOML, left as it is: {exc}") from None
+    if "traffic" not in document:
+        document["traffic"] = tomlkit.table()
+    section = document["traffic"]
+    for key, value in values.items():
+        section[key] = value
     return tomlkit.dumps(document)
 
 

@@ -361,7 +361,8 @@ def render_html(analysis: Analysis) -> str:
             f'<div class="chart" id="chart-{chart.key}" data-chart="{chart.key}">{div}</div>{note}'
         )
     explanation = "".join(
-        f"<h3>{html.escape(title[0].upper() + title[1:])}</h3>" + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+        f"<h3>{html.escape(title[0].upper() + title[1:])}</h3>"
+        + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
         for title, paragraphs in explain(analysis)
     )
     info = analysis.scenario.scenario
