@@ -21,6 +21,7 @@ from payback.scenario import (
     load_scenario,
     parse_scenario,
     read_scenario_data,
+    scenario_data_from_text,
     with_traffic,
 )
 from payback.uncertainty import MonteCarlo, Sobol, monte_carlo, sobol, tornado
@@ -62,6 +63,7 @@ __all__ = [
     "quick_break_even",
     "read_scenario_data",
     "resolve",
+    "scenario_data_from_text",
     "search_api_models",
     "sobol",
     "tornado",

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import math
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -789,6 +790,59 @@ def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
         text = payback.dump_scenario(payback.parse_scenario(_toml_loads(text)), "yaml")
     _write_new(path, text, force=False)
     return "created"
+
+
+@app.command()
+@user_errors
+def serve(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Scenario to open (default: the starter scenario).", show_default=False
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; 127.0.0.1 keeps it on this machine.")
+    ] = "127.0.0.1",
+) -> None:
+    """An interactive page: the main assumptions as inputs, the verdict and charts updating
+    as they change, uploads and downloads of scenarios and the HTML report.
+
+    Needs the web extra (`pip install 'payback[web]'`). Uploaded files are read in
+    memory; the server writes nothing to disk.
+    """
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("streamlit") is None:
+        raise payback.ScenarioError("the page needs Streamlit: pip install 'payback[web]'")
+    if file is not None:
+        payback.load_scenario(file)  # one clear line now rather than an error page later
+    if not 1 <= port <= 65535:
+        raise payback.ScenarioError(f"--port {port}: must be between 1 and 65535")
+    app_path = Path(__file__).parent / "web" / "app.py"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--",
+        *([str(file.resolve())] if file else []),
+    ]
+    typer.echo(f"payback page on http://{host}:{port} (Ctrl+C stops it)", err=True)
+    raise typer.Exit(subprocess.call(command))
 
 
 def _starter_text() -> str:

@@ -51,6 +51,7 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "read_scenario_data",
+    "scenario_data_from_text",
     "value_at",
     "with_traffic",
 ]
@@ -453,21 +454,28 @@ def read_scenario_data(path: str | Path) -> dict[str, Any]:
         raise ScenarioError(f"{p}: not a text file (expected UTF-8 TOML or YAML)") from None
     except OSError as exc:
         raise ScenarioError(f"{p}: cannot read: {exc.strerror}") from None
-    if _format_of(p) == "yaml":
+    return scenario_data_from_text(text, _format_of(p), str(p))
+
+
+def scenario_data_from_text(
+    text: str, fmt: Literal["toml", "yaml"], source: str = "scenario"
+) -> dict[str, Any]:
+    """The raw table in TOML or YAML text (an upload, a file's contents)."""
+    if fmt == "yaml":
         try:
-            data = yaml.load(text, Loader=_YamlLoader)
+            data = yaml.load(text, Loader=_YamlLoader)  # a SafeLoader subclass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise ScenarioError(f"{p}: not valid YAML{where}: {problem}") from None
+            raise ScenarioError(f"{source}: not valid YAML{where}: {problem}") from None
     else:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ScenarioError(f"{p}: not valid TOML: {exc}") from None
+            raise ScenarioError(f"{source}: not valid TOML: {exc}") from None
     if not isinstance(data, dict):
-        raise ScenarioError(f"{p}: expected a table of sections ([scenario], [traffic], …)")
+        raise ScenarioError(f"{source}: expected a table of sections ([scenario], [traffic], …)")
     return data
 
 

@@ -1,0 +1,1 @@
+"""The interactive page (``payback serve``): a Streamlit app over the public API."""

@@ -1,0 +1,115 @@
+"""What the page does besides drawing: turn widget values into a scenario, sort messages
+to the inputs they are about, and time one change. No Streamlit here, so it is testable."""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from payback.analysis import Analysis, analyze
+from payback.scenario import Scenario, ScenarioError, parse_scenario
+
+SECTIONS = ("scenario", "traffic", "baseline", "alternative", "one_time", "recurring", "general")
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set a dotted path in a raw scenario table (creating tables on the way);
+    ``None`` removes the key."""
+    node: Any = data
+    *parents, last = path.split(".")
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
+    if value is None:
+        node.pop(last, None)
+    else:
+        node[last] = value
+
+
+def get_path(data: Mapping[str, Any], path: str, default: Any = None) -> Any:
+    node: Any = data
+    for part in path.split("."):
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                return default
+            node = node[int(part)]
+        elif isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return default
+    return node
+
+
+def central(value: Any) -> Any:
+    """A field's number: itself, or a distribution table's central value."""
+    if isinstance(value, Mapping) and "dist" in value:
+        kind = value["dist"]
+        if kind == "triangular":
+            return value.get("mode")
+        if kind == "uniform":
+            return (value.get("low", 0) + value.get("high", 0)) / 2
+        if kind == "normal":
+            return value.get("mean")
+        if kind == "lognormal":
+            return value.get("median")
+    return value
+
+
+def apply_edits(raw: Mapping[str, Any], edits: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``raw`` with ``edits`` (dotted path → value) applied. An edit equal to a
+    distribution's central value keeps the distribution (the user did not change it)."""
+    data = copy.deepcopy(dict(raw))
+    for path, value in edits.items():
+        current = get_path(data, path)
+        if isinstance(current, Mapping) and "dist" in current and value == central(current):
+            continue
+        set_path(data, path, value)
+    return data
+
+
+def section_of(message: str) -> str:
+    """Which input section a one-line message is about, from the path it names."""
+    head = message.split(" ", 1)[0].split("=")[0].rstrip(":")
+    if head.startswith("traffic"):
+        return "traffic"
+    if head.startswith("baseline"):
+        return "baseline"
+    if head.startswith("scenario"):
+        return "scenario"
+    if head.startswith("alternatives"):
+        if ".one_time" in head:
+            return "one_time"
+        if ".recurring" in head:
+            return "recurring"
+        return "alternative"
+    return "general"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A scenario built from the page's inputs and its analysis, or the problems with it."""
+
+    data: dict[str, Any]
+    scenario: Scenario | None
+    analysis: Analysis | None
+    problems: dict[str, list[str]]
+    seconds: float
+    """Time from the inputs to the analysis (the page's responsiveness)."""
+
+
+def evaluate_inputs(raw: Mapping[str, Any], edits: Mapping[str, Any]) -> Outcome:
+    """Build, validate and analyze the edited scenario; sort any problems by section."""
+    start = time.perf_counter()
+    data = apply_edits(raw, edits)
+    problems: dict[str, list[str]] = {}
+    scenario = analysis = None
+    try:
+        scenario = parse_scenario(data, source="page")
+        analysis = analyze(scenario)
+    except ScenarioError as exc:
+        for message in exc.messages:
+            text = message.removeprefix("page: ")
+            problems.setdefault(section_of(text), []).append(text)
+    return Outcome(data, scenario, analysis, problems, time.perf_counter() - start)
