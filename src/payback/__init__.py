@@ -7,7 +7,7 @@ The public API:
 'Break even after ~30,769 requests'
 """
 
-from payback.analysis import AlternativeResult, Analysis, OptionResult, analyze
+from payback.analysis import AlternativeResult, Analysis, OptionResult, analyze, usd
 from payback.catalog import Catalog, default_catalog, load_catalog
 from payback.catalog.apis import ApiPrice, api_price, search_api_models
 from payback.engine import Evaluation, evaluate, numeric_paths, value_at
@@ -68,6 +68,7 @@ __all__ = [
     "sobol",
     "tornado",
     "usage_sql",
+    "usd",
     "value_at",
     "with_traffic",
 ]

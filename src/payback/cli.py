@@ -813,7 +813,6 @@ def serve(
     memory; the server writes nothing to disk.
     """
     import importlib.util
-    import subprocess
 
     if importlib.util.find_spec("streamlit") is None:
         raise payback.ScenarioError("the page needs Streamlit: pip install 'payback[web]'")
@@ -838,11 +837,17 @@ def serve(
         "false",
         "--server.fileWatcherType",
         "none",
+        "--client.toolbarMode",
+        "minimal",
+        "--theme.primaryColor",
+        "#1f5f9f",  # blue: the page keeps red for problems
         "--",
         *([str(file.resolve())] if file else []),
     ]
     typer.echo(f"payback page on http://{host}:{port} (Ctrl+C stops it)", err=True)
-    raise typer.Exit(subprocess.call(command))
+    sys.stderr.flush()
+    # Streamlit takes this process over, so a signal that stops `payback serve` stops the page.
+    os.execv(sys.executable, command)
 
 
 def _starter_text() -> str:

@@ -10,18 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
 
 import payback
-from payback.analysis import Analysis, usd
-from payback.catalog import default_catalog
+from payback import Analysis, default_catalog, usd
 from payback.report import charts, render_html
 from payback.report.html import figure
 from payback.web.state import central, evaluate_inputs, get_path
 
+started = time.perf_counter()
 st.set_page_config(page_title="payback: does fine-tuning pay back?", layout="wide")
 
 STARTER = Path(payback.__file__).parent / "data" / "starter.toml"
@@ -139,9 +140,30 @@ def whole(
     )
 
 
+def quarter_text(within: dict[str, bool | None] | None) -> str:
+    answer = (within or {}).get("3")
+    return "unknown (horizon too short)" if answer is None else ("yes" if answer else "no")
+
+
+def show(chart: charts.Chart, where: str = "tab") -> None:
+    """A report chart, its title above it (plotly would cut a long one) and its note below."""
+    fig = figure(chart)
+    fig.update_layout(title_text=None, margin={"t": 30})
+    st.markdown(f"**{chart.title}**")
+    st.plotly_chart(
+        fig, width="stretch", config={"displaylogo": False}, key=f"chart:{where}:{chart.key}"
+    )
+    if chart.note:
+        st.caption(chart.note)
+
+
 # ---------------------------------------------------------------- inputs
 
 st.title("Does fine-tuning and self-hosting pay back?")
+st.caption(
+    "Change any number on the left and the answer on the right follows. "
+    "Open your own scenario file in the sidebar; download the edited one there too."
+)
 inputs, results = st.columns([2, 3], gap="large")
 boxes: dict[str, Any] = {}
 
@@ -266,7 +288,7 @@ with inputs:
     names = [a.get("name", f"alternative {i}") for i, a in enumerate(alternatives)]
     index = (
         st.selectbox(
-            "Alternative to edit",
+            "Alternative (shown on the right, edited below)",
             range(len(names)),
             format_func=lambda i: names[i],
             key="in:alternative",
@@ -402,6 +424,9 @@ with inputs:
 # ---------------------------------------------------------------- results
 
 outcome = evaluate_inputs(raw, edits)
+inputs_key = hashlib.sha256(
+    json.dumps(outcome.data, sort_keys=True, default=str).encode()
+).hexdigest()
 for section, lines in outcome.problems.items():
     target = boxes.get(section)
     for line in lines:
@@ -420,18 +445,17 @@ with results:
         alt = analysis.alternatives[index]
         st.subheader(alt.name)
         st.markdown(f"**Verdict:** {analysis.verdict()}", help="The alternative with the best NPV.")
-        m1, m2, m3, m4 = st.columns(4)
+        m1, m2 = st.columns(2)
         m1.metric(
             "Break-even",
             "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}",
         )
         m2.metric(
-            "…after requests",
+            "Requests until then",
             "—" if alt.break_even_requests is None else f"{alt.break_even_requests:,.0f}",
         )
-        m3.metric(
-            "Pays back within a quarter?", "yes" if (alt.pays_back_within or {}).get("3") else "no"
-        )
+        m3, m4 = st.columns(2)
+        m3.metric("Pays back within a quarter?", quarter_text(alt.pays_back_within))
         m4.metric(f"NPV over {analysis.horizon_months} months", usd(alt.npv_usd, 0))
         if alt.reason:
             st.caption(f"Why not: {alt.reason}")
@@ -439,38 +463,29 @@ with results:
             f"One-time cost {usd(alt.one_time_usd, 0)}; month 1 costs {usd(alt.monthly_cost_usd[0], 0)} against "
             f"{usd(analysis.baseline.monthly_cost_usd[0], 0)} for the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
         )
-        tabs = st.tabs(
-            [
-                "Cumulative cost",
-                "Monthly by component",
-                "One-time cost",
-                "Cost per 1k vs traffic",
-                "What dominates",
-            ]
+        # One chart at a time: building a plotly figure takes ~25 ms, five would triple
+        # the time each change takes to show.
+        views: dict[str, Any] = {
+            "Cumulative cost": lambda: charts.cumulative_costs(analysis),
+            "Monthly by component": lambda: charts.monthly_components(analysis, index),
+            "One-time cost": lambda: charts.one_time_items(analysis),
+            "Cost per 1k requests": lambda: charts.cost_per_1k_vs_traffic(analysis),
+            "Drivers": lambda: charts.drivers(analysis, index),
+        }
+        view = st.radio(
+            "Chart", list(views), horizontal=True, key="view", label_visibility="collapsed"
         )
-        with tabs[0]:
-            st.plotly_chart(figure(charts.cumulative_costs(analysis)), width="stretch")
-        with tabs[1]:
-            st.plotly_chart(figure(charts.monthly_components(analysis, index)), width="stretch")
-        with tabs[2]:
-            st.plotly_chart(figure(charts.one_time_items(analysis)), width="stretch")
-        with tabs[3]:
-            st.plotly_chart(figure(charts.cost_per_1k_vs_traffic(analysis)), width="stretch")
-        with tabs[4]:
-            chart = charts.drivers(analysis, index)
-            if chart is None:
-                st.info("No input moves the NPV.")
-            else:
-                st.plotly_chart(figure(chart), width="stretch")
+        chart = views[view]()
+        if chart is None:
+            st.info("No input moves the NPV.")
+        else:
+            show(chart)
 
         with st.expander("How sure is this? (Monte Carlo over the file's ranges)", expanded=False):
-            key = hashlib.sha256(
-                json.dumps(outcome.data, sort_keys=True, default=str).encode()
-            ).hexdigest()
             if not outcome.scenario or not outcome.scenario.distributions:
                 st.info(
                     "The scenario has no ranges ({ dist = ... } tables), so sampling would repeat one answer. "
-                    "The drivers above move each number ±25% instead."
+                    "The Drivers chart moves each number over an assumed range instead."
                 )
             else:
                 samples = st.select_slider(
@@ -487,9 +502,9 @@ with results:
 
                     result = payback.analyze(outcome.scenario, samples=samples, progress=advance)
                     bar.empty()
-                    st.session_state.mc = (key, result)
+                    st.session_state.mc = (inputs_key, result)
                 stored = st.session_state.get("mc")
-                if stored and stored[0] == key:
+                if stored and stored[0] == inputs_key:
                     sampled = stored[1]
                     u = sampled.uncertainty.alternatives[index]
                     w = u.p_break_even_within
@@ -497,10 +512,10 @@ with results:
                         f"Pays back within a quarter in **{w['3']:.0%}** of samples, within a year in "
                         f"**{'?' if w['12'] is None else format(w['12'], '.0%')}**, within the horizon in **{w['horizon']:.0%}**."
                     )
-                    for build in (charts.savings_fan, charts.break_even_histogram, charts.drivers):
+                    for build in (charts.savings_fan, charts.break_even_histogram):
                         made = build(sampled, index)
                         if made is not None:
-                            st.plotly_chart(figure(made), width="stretch")
+                            show(made, "sampled")
 
 with st.sidebar:
     st.header("Download")
@@ -513,15 +528,22 @@ with st.sidebar:
             mime="application/toml",
             key="dl:scenario",
         )
-        if st.button("Prepare the HTML report", key="dl:prepare"):
-            st.session_state.report = render_html(outcome.analysis)  # type: ignore[arg-type]
-        if "report" in st.session_state:
+        if st.button(
+            "Prepare the HTML report",
+            key="dl:prepare",
+            help="One self-contained page with every chart (plotly inlined, a few MB); opens offline.",
+        ):
+            st.session_state.report = (inputs_key, render_html(outcome.analysis))  # type: ignore[arg-type]
+        report = st.session_state.get("report")
+        if report and report[0] == inputs_key:
             st.download_button(
                 "HTML report",
-                st.session_state.report,
+                report[1],
                 file_name=f"{name}-report.html",
                 mime="text/html",
                 key="dl:report",
             )
     else:
         st.caption("Downloads appear when the scenario is valid.")
+
+st.session_state.render_seconds = time.perf_counter() - started  # read by benchmarks/bench_web.py

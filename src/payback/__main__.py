@@ -1,0 +1,5 @@
+"""`python -m payback` runs the command line."""
+
+from payback.cli import main
+
+main()

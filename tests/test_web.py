@@ -1,0 +1,459 @@
+"""The page of `payback serve`: its state helpers, the app driven through Streamlit's
+AppTest, the serve command's checks, and one end-to-end run in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import payback
+from helpers import EXAMPLES, per_request_dict
+from payback.cli import app as cli_app
+from payback.report import charts
+from payback.web.state import apply_edits, central, evaluate_inputs, get_path, section_of, set_path
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest
+
+APP = Path(payback.__file__).parent / "web" / "app.py"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+# ---------------------------------------------------------------- state helpers
+
+
+def test_set_and_get_path_walk_tables_and_lists() -> None:
+    data: dict[str, Any] = {"alternatives": [{"one_time": {"data_usd": 1.0}}]}
+    set_path(data, "alternatives.0.one_time.eval_usd", 5.0)
+    set_path(data, "traffic.requests_per_month", 10.0)
+    assert data == {
+        "alternatives": [{"one_time": {"data_usd": 1.0, "eval_usd": 5.0}}],
+        "traffic": {"requests_per_month": 10.0},
+    }
+    set_path(data, "alternatives.0.one_time.data_usd", None)
+    assert data["alternatives"][0]["one_time"] == {"eval_usd": 5.0}
+    assert get_path(data, "alternatives.0.one_time.eval_usd") == 5.0
+    assert get_path(data, "alternatives.3.name", "none") == "none"
+    assert get_path(data, "traffic.missing") is None
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ({"dist": "triangular", "low": 1, "mode": 2, "high": 5}, 2),
+        ({"dist": "uniform", "low": 1, "high": 5}, 3),
+        ({"dist": "normal", "mean": 4, "sd": 1}, 4),
+        ({"dist": "lognormal", "median": 7, "sigma": 0.3}, 7),
+        (3.5, 3.5),
+    ],
+)
+def test_central_value_of_each_distribution(table: Any, expected: float) -> None:
+    assert central(table) == expected
+
+
+def test_an_untouched_range_stays_a_range_and_a_changed_one_becomes_a_number() -> None:
+    raw = {
+        "traffic": {"growth_monthly": {"dist": "triangular", "low": 0, "mode": 0.02, "high": 0.05}}
+    }
+    kept = apply_edits(raw, {"traffic.growth_monthly": 0.02})
+    assert kept == raw
+    changed = apply_edits(raw, {"traffic.growth_monthly": 0.03})
+    assert changed["traffic"]["growth_monthly"] == 0.03
+    assert raw["traffic"]["growth_monthly"]["mode"] == 0.02  # the loaded table is not mutated
+
+
+@pytest.mark.parametrize(
+    ("message", "section"),
+    [
+        ("traffic.requests_per_month = -5: must be > 0", "traffic"),
+        ("baseline.model = 'x': unknown API model", "baseline"),
+        ("scenario.horizon_months = 0: must be >= 1", "scenario"),
+        ("alternatives.0.one_time.data_usd = -1: must be >= 0", "one_time"),
+        ("alternatives.1.recurring.retrain_usd = -1: must be >= 0", "recurring"),
+        ("alternatives.0.usd_per_gpu_hour = -1: must be >= 0", "alternative"),
+        ("something else entirely", "general"),
+    ],
+)
+def test_messages_go_to_the_section_they_name(message: str, section: str) -> None:
+    assert section_of(message) == section
+
+
+def test_evaluate_inputs_gives_the_cli_answer_or_sorted_problems() -> None:
+    raw = payback.read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    good = evaluate_inputs(raw, {})
+    expected = payback.analyze(payback.load_scenario(EXAMPLES / "quarter-200k.toml"))
+    assert good.analysis is not None
+    assert good.problems == {}
+    assert good.analysis.to_dict() == expected.to_dict()
+    bad = evaluate_inputs(
+        raw, {"traffic.requests_per_month": -5.0, "alternatives.0.one_time.eval_usd": -1.0}
+    )
+    assert bad.analysis is None
+    assert bad.problems["traffic"] == ["traffic.requests_per_month = -5.0: must be > 0"]
+    assert [m.split(":")[0] for m in bad.problems["one_time"]] == [
+        "alternatives.0.one_time.eval_usd = -1.0"
+    ]
+
+
+# ---------------------------------------------------------------- the app (AppTest)
+
+
+def _app(raw: dict[str, Any], source: str = "test.toml") -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["raw"] = raw
+    at.session_state["source"] = source
+    return at.run()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _set(at: AppTest, path: str, value: Any) -> AppTest:
+    return at.number_input(key=f"in:{path}").set_value(value).run()
+
+
+def test_doubling_traffic_halves_the_break_even_month_of_a_flat_saving() -> None:
+    """$10 vs $2 per 1k requests and $8,000 up front: 100k requests a month save $800 a
+    month (break-even month 10.0, after 1,000,000 requests); 200k save $1,600 (month 5.0,
+    the same 1,000,000 requests); 400k, month 2.5, within a quarter. NPV over 24 months at
+    0%: 24 x saving - 8,000."""
+    raw = per_request_dict(10.0, 2.0, 100_000.0, horizon=24, data_usd=8_000.0)
+    at = _app(raw)
+    assert not at.exception
+    assert _metrics(at) == {
+        "Break-even": "month 10.0",
+        "Requests until then": "1,000,000",
+        "Pays back within a quarter?": "no",
+        "NPV over 24 months": "$11,200",
+    }
+    at = _set(at, "traffic.requests_per_month", 200_000.0)
+    assert _metrics(at) == {
+        "Break-even": "month 5.0",
+        "Requests until then": "1,000,000",
+        "Pays back within a quarter?": "no",
+        "NPV over 24 months": "$30,400",
+    }
+    at = _set(at, "traffic.requests_per_month", 400_000.0)
+    assert _metrics(at)["Break-even"] == "month 2.5"
+    assert _metrics(at)["Pays back within a quarter?"] == "yes"
+    assert _metrics(at)["NPV over 24 months"] == "$68,800"
+    # the price of the alternative: $6 per 1k leaves $4 x 400 = $1,600 a month → month 5.0
+    at = _set(at, "alternatives.0.usd_per_1k_requests", 6.0)
+    assert _metrics(at)["Break-even"] == "month 5.0"
+
+
+def test_a_short_horizon_says_the_quarter_is_unknown_unless_it_already_paid_back() -> None:
+    """$800 a month saved over a 2-month horizon: $800 up front is back at month 1.0 (yes);
+    $4,000 would need month 5, past the horizon, so a quarter cannot be told."""
+    at = _app(per_request_dict(10.0, 2.0, 100_000.0, horizon=2, data_usd=800.0))
+    assert _metrics(at)["Break-even"] == "month 1.0"
+    assert _metrics(at)["Pays back within a quarter?"] == "yes"
+    at = _set(at, "alternatives.0.one_time.data_usd", 4_000.0)
+    assert _metrics(at)["Break-even"] == "never"
+    assert _metrics(at)["Pays back within a quarter?"] == "unknown (horizon too short)"
+
+
+@pytest.mark.parametrize("name", ["seed", "quarter-200k", "growth", "catalog-ids"])
+def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
+    path = EXAMPLES / f"{name}.toml"
+    at = _app(payback.read_scenario_data(path), path.name)
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    expected = payback.analyze(payback.load_scenario(path))
+    alt = expected.alternatives[0]
+    shown = _metrics(at)
+    assert shown["Break-even"] == (
+        "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}"
+    )
+    assert shown[f"NPV over {expected.horizon_months} months"] == payback.usd(alt.npv_usd, 0)
+    assert any(m.value == f"**Verdict:** {expected.verdict()}" for m in at.markdown)
+
+
+def test_invalid_values_show_the_cli_message_at_the_input_and_the_page_recovers(
+    tmp_path: Path,
+) -> None:
+    raw = payback.read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    at = _app(raw)
+    before = _metrics(at)
+    at = _set(at, "traffic.requests_per_month", -5.0)
+    assert not at.exception
+    assert _metrics(at) == {}
+    errors = [e.value for e in at.error]
+    # the command line says the same about a file with the same value
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        (EXAMPLES / "quarter-200k.toml")
+        .read_text()
+        .replace("requests_per_month = 200000", "requests_per_month = -5.0")
+    )
+    result = CliRunner().invoke(cli_app, ["analyze", str(bad)])
+    assert result.exit_code == 2
+    assert errors == [result.stderr.strip().removeprefix(f"error: {bad}: ")]
+    assert errors == ["traffic.requests_per_month = -5.0: must be > 0"]
+    # the message sits in the traffic section, above its inputs
+    traffic = at.expander[1]
+    assert traffic.label == "Traffic"
+    assert [e.value for e in traffic.error] == errors
+    at = _set(at, "traffic.requests_per_month", 200_000.0)
+    assert [e.value for e in at.error] == []
+    assert _metrics(at) == before
+
+
+def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: Path) -> None:
+    raw = payback.read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    at = _app(raw)
+    at = at.radio(key="in:baseline.mode").set_value("API model from the catalog").run()
+    at = at.selectbox(key="in:baseline.model").set_value("openai:gpt-4.1-mini").run()
+    at = (
+        at.radio(key="in:alternatives.0.mode")
+        .set_value("GPU and model from the catalog (capacity estimated)")
+        .run()
+    )
+    at = at.selectbox(key="in:alternatives.0.gpu").set_value("h100-sxm").run()
+    at = at.selectbox(key="in:alternatives.0.model").set_value("llama-3.1-8b").run()
+    at = at.selectbox(key="in:alternatives.0.precision").set_value("fp8").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    text = (EXAMPLES / "quarter-200k.toml").read_text()
+    for line in ("input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok"):
+        text = "\n".join(t for t in text.splitlines() if not t.startswith(line))
+    text = text.replace('kind = "hosted_api"', 'kind = "hosted_api"\nmodel = "openai:gpt-4.1-mini"')
+    text = "\n".join(
+        t
+        for t in text.splitlines()
+        if not t.startswith(("usd_per_gpu_hour", "replica_requests_per_s", "gpus_per_replica"))
+    ).replace(
+        'kind = "self_hosted"',
+        'kind = "self_hosted"\ngpu = "h100-sxm"\nmodel = "llama-3.1-8b"\nprecision = "fp8"',
+    )
+    path = tmp_path / "same.toml"
+    path.write_text(text)
+    expected = payback.analyze(payback.load_scenario(path)).alternatives[0]
+    shown = _metrics(at)
+    assert shown["NPV over 24 months"] == payback.usd(expected.npv_usd, 0)
+    assert shown["Break-even"] == (
+        "never" if expected.break_even_month is None else f"month {expected.break_even_month:.1f}"
+    )
+
+
+def test_the_edited_scenario_round_trips_through_the_schema() -> None:
+    raw = payback.read_scenario_data(EXAMPLES / "quarter-uncertain.toml")
+    edits = {"traffic.requests_per_month": 321_000.0, "alternatives.0.ops_usd_per_month": 450.0}
+    outcome = evaluate_inputs(raw, edits)
+    assert outcome.scenario is not None
+    assert outcome.analysis is not None
+    text = payback.dump_scenario(outcome.scenario)
+    again = payback.parse_scenario(payback.scenario_data_from_text(text, "toml"), "download")
+    assert again == outcome.scenario
+    assert payback.analyze(again).to_dict() == outcome.analysis.to_dict()
+    # the ranges the page did not touch are still ranges in the download
+    assert again.distributions == outcome.scenario.distributions
+    loaded = payback.load_scenario(EXAMPLES / "quarter-uncertain.toml").distributions
+    assert set(loaded) - set(again.distributions) == set(edits)
+    assert all(again.distributions[path] == loaded[path] for path in again.distributions)
+
+
+def test_each_chart_is_drawn_on_request_with_its_title_and_note() -> None:
+    path = EXAMPLES / "growth.toml"
+    at = _app(payback.read_scenario_data(path), path.name)
+    analysis = payback.analyze(payback.load_scenario(path))
+    titles = {
+        "Cumulative cost": charts.cumulative_costs(analysis).title,
+        "Monthly by component": charts.monthly_components(analysis, 0).title,
+        "One-time cost": charts.one_time_items(analysis).title,
+        "Cost per 1k requests": charts.cost_per_1k_vs_traffic(analysis).title,
+        "Drivers": charts.drivers(analysis, 0).title,  # type: ignore[union-attr]
+    }
+    assert at.radio(key="view").options == list(titles)
+    for view, title in titles.items():
+        at = at.radio(key="view").set_value(view).run()
+        assert not at.exception
+        assert len(at.get("plotly_chart")) == 1  # one figure at a time
+        assert any(m.value == f"**{title}**" for m in at.markdown)
+
+
+def test_the_html_report_is_offered_for_the_inputs_it_was_made_from() -> None:
+    at = _app(payback.read_scenario_data(EXAMPLES / "seed.toml"), "seed.toml")
+    keys = lambda: [b.key for b in at.get("download_button")]  # noqa: E731
+    assert keys() == ["dl:scenario"]
+    at = at.button(key="dl:prepare").click().run()
+    assert keys() == ["dl:scenario", "dl:report"]
+    at = _set(at, "traffic.requests_per_month", 30_000.0)
+    assert keys() == ["dl:scenario"]  # a report of older inputs is not offered
+
+
+def test_monte_carlo_runs_only_when_asked_and_agrees_with_analyze() -> None:
+    path = EXAMPLES / "quarter-uncertain.toml"
+    at = _app(payback.read_scenario_data(path), path.name)
+    assert "mc" not in at.session_state
+    at = at.select_slider(key="mc:samples").set_value(5_000).run()
+    assert "mc" not in at.session_state
+    at = at.button(key="mc:run").click().run()
+    assert not at.exception
+    expected = payback.analyze(payback.load_scenario(path), samples=5_000)
+    assert expected.uncertainty is not None
+    within = expected.uncertainty.alternatives[0].p_break_even_within
+    sentence = next(
+        m.value for m in at.markdown if m.value.startswith("Pays back within a quarter in")
+    )
+    assert f"**{within['3']:.0%}**" in sentence
+    assert f"**{within['horizon']:.0%}**" in sentence
+
+
+def test_a_scenario_without_ranges_explains_why_there_is_no_sampling() -> None:
+    at = _app(payback.read_scenario_data(EXAMPLES / "quarter-200k.toml"))
+    assert any("no ranges" in i.value for i in at.info)
+    assert not at.get("button") or all(b.key != "mc:run" for b in at.button)
+
+
+# ---------------------------------------------------------------- the serve command
+
+
+def test_serve_refuses_a_missing_file_and_a_bad_port(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli_app, ["serve", str(tmp_path / "nope.toml")])
+    assert result.exit_code == 2
+    assert "nope.toml" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = CliRunner().invoke(cli_app, ["serve", "--port", "70000"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --port 70000: must be between 1 and 65535"
+
+
+def test_serve_without_streamlit_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "streamlit" else real(name, *a),
+    )
+    result = CliRunner().invoke(cli_app, ["serve"])
+    assert result.exit_code == 2
+    assert "pip install 'payback[web]'" in result.stderr
+
+
+# ---------------------------------------------------------------- in a real browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_in_headless_chromium_an_edit_updates_the_verdict(tmp_path: Path) -> None:
+    """`payback serve` in a subprocess, a real browser: the verdict updates after an edit,
+    an uploaded scenario replaces the shown one without touching the disk, the downloaded
+    scenario loads, and a screenshot is saved (PAYBACK_SCREENSHOTS names a folder to keep it).
+    Skipped without Debian's chromium package, unless PAYBACK_REQUIRE_BROWSER=1 (CI)."""
+    if CHROMIUM is None:
+        if os.environ.get("PAYBACK_REQUIRE_BROWSER") == "1":
+            pytest.fail("chromium is not installed (apt-get install chromium)")
+        pytest.skip("needs Debian's chromium package")
+    import playwright.sync_api as playwright
+
+    home = tmp_path / "home"
+    scratch = tmp_path / "tmp"
+    home.mkdir()
+    scratch.mkdir()
+    port = _free_port()
+    env = os.environ | {"HOME": str(home), "TMPDIR": str(scratch)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "payback",
+            "serve",
+            str(EXAMPLES / "quarter-200k.toml"),
+            "--port",
+            str(port),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    marker = "uploaded-scenario-7f3a9c"
+    upload = tmp_path / "upload" / "mine.toml"
+    upload.parent.mkdir()
+    upload.write_text(
+        payback.dump_scenario(
+            payback.parse_scenario(
+                per_request_dict(10.0, 2.0, 100_000.0, horizon=24, data_usd=8_000.0)
+                | {"scenario": {"name": marker, "horizon_months": 24}},
+                "upload",
+            )
+        )
+    )
+    shots = Path(os.environ.get("PAYBACK_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.5).close()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                assert time.monotonic() < deadline, "the page did not start in 60 s"
+                time.sleep(0.2)
+        with playwright.sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+            page.goto(f"http://127.0.0.1:{port}", wait_until="domcontentloaded")
+
+            def metric(label: str) -> str:
+                box = page.locator('[data-testid="stMetric"]', has_text=label)
+                return box.locator('[data-testid="stMetricValue"]').inner_text(timeout=30_000)
+
+            assert metric("Break-even") == "month 13.4"
+            requests = page.get_by_label("Requests per month (month 1)")
+            requests.fill("400000")
+            requests.press("Enter")
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+                ".some(e => e.innerText === 'month 4.2')",
+                timeout=30_000,
+            )
+            assert metric("Requests until then") == "1,688,107"
+            page.screenshot(path=str(shots / "serve-edited.png"), full_page=True)
+
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+            page.get_by_text("mine.toml", exact=False).first.wait_for(timeout=30_000)
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+                ".some(e => e.innerText === 'month 10.0')",
+                timeout=30_000,
+            )
+            with page.expect_download(timeout=30_000) as info:
+                page.get_by_role("button", name="Edited scenario (TOML)").click()
+            saved = tmp_path / "download.toml"
+            info.value.save_as(saved)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    downloaded = payback.load_scenario(saved)
+    assert downloaded.scenario.name == marker
+    assert payback.analyze(downloaded).alternatives[0].break_even_month == pytest.approx(10.0)
+    shot = (shots / "serve-edited.png").read_bytes()
+    assert shot.startswith(b"\x89PNG")
+    assert len(shot) > 20_000
+    # the server wrote the upload nowhere: not in its working folder, home or temp folder
+    for folder in (home, scratch, tmp_path):
+        for path in folder.rglob("*"):
+            if path.is_file() and path not in (upload, saved) and path.suffix != ".png":
+                assert marker.encode() not in path.read_bytes(), path
