@@ -19,7 +19,15 @@ import payback
 from helpers import EXAMPLES, per_request_dict
 from payback.cli import app as cli_app
 from payback.report import charts
-from payback.web.state import apply_edits, central, evaluate_inputs, get_path, section_of, set_path
+from payback.web.state import (
+    apply_edits,
+    central,
+    evaluate_inputs,
+    get_path,
+    read_upload,
+    section_of,
+    set_path,
+)
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
@@ -85,6 +93,36 @@ def test_an_untouched_range_stays_a_range_and_a_changed_one_becomes_a_number() -
 )
 def test_messages_go_to_the_section_they_name(message: str, section: str) -> None:
     assert section_of(message) == section
+
+
+def test_an_upload_is_read_in_memory_with_the_cli_messages(tmp_path: Path) -> None:
+    text = (EXAMPLES / "seed.toml").read_text()
+    data, problems = read_upload("seed.toml", text.encode())
+    assert problems == []
+    assert data == payback.read_scenario_data(EXAMPLES / "seed.toml")
+    yaml_data, _ = read_upload(
+        "Seed.YML",
+        payback.dump_scenario(payback.load_scenario(EXAMPLES / "seed.toml"), "yaml").encode(),
+    )
+    assert payback.parse_scenario(yaml_data, "y") == payback.load_scenario(EXAMPLES / "seed.toml")  # type: ignore[arg-type]
+    # with a byte-order mark, as some editors save
+    assert read_upload("bom.toml", b"\xef\xbb\xbf" + text.encode())[1] == []
+    # what the command line says about the same bad file, the same words
+    bad = text.replace("usd_per_1k_requests = 2.0", "usd_per_1k_requests = -2.0")
+    assert bad != text
+    (tmp_path / "bad.toml").write_text(bad)
+    cli = CliRunner().invoke(cli_app, ["analyze", str(tmp_path / "bad.toml")])
+    data, problems = read_upload("bad.toml", bad.encode())
+    assert data is None
+    assert [f"error: {tmp_path}/{m}" for m in problems] == cli.stderr.strip().splitlines()
+    assert read_upload("x.toml", b"\xff\xfe\x00") == (
+        None,
+        ["x.toml: not a text file (expected UTF-8 TOML or YAML)"],
+    )
+    data, problems = read_upload("broken.toml", b"[traffic\nrequests = 1")
+    assert data is None
+    assert len(problems) == 1
+    assert problems[0].startswith("broken.toml: ")
 
 
 def test_evaluate_inputs_gives_the_cli_answer_or_sorted_problems() -> None:

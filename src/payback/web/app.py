@@ -12,7 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import streamlit as st
 
@@ -20,7 +20,7 @@ import payback
 from payback import Analysis, default_catalog, usd
 from payback.report import charts, render_html
 from payback.report.html import figure
-from payback.web.state import central, evaluate_inputs, get_path
+from payback.web.state import central, evaluate_inputs, get_path, read_upload
 
 started = time.perf_counter()
 st.set_page_config(page_title="payback: does fine-tuning pay back?", layout="wide")
@@ -57,23 +57,10 @@ with st.sidebar:
         "Open a scenario file (TOML or YAML)", type=["toml", "yaml", "yml"], key="upload"
     )
     if upload is not None and st.session_state.get("uploaded") != upload.file_id:
-        fmt: Literal["toml", "yaml"] = (
-            "yaml" if upload.name.lower().endswith((".yaml", ".yml")) else "toml"
-        )
-        try:
-            data = payback.scenario_data_from_text(
-                upload.getvalue().decode("utf-8-sig"), fmt, upload.name
-            )
-            payback.parse_scenario(data, upload.name)
-        except (payback.ScenarioError, UnicodeDecodeError) as exc:
-            messages = (
-                exc.messages
-                if isinstance(exc, payback.ScenarioError)
-                else [f"{upload.name}: not UTF-8 text"]
-            )
-            for line in messages:
-                st.error(line)
-        else:
+        data, problems = read_upload(upload.name, upload.getvalue())
+        for line in problems:
+            st.error(line)
+        if data is not None:
             st.session_state.raw, st.session_state.source = data, upload.name
             st.session_state.uploaded = upload.file_id
             _reset_inputs()

@@ -7,10 +7,10 @@ import copy
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from payback.analysis import Analysis, analyze
-from payback.scenario import Scenario, ScenarioError, parse_scenario
+from payback.scenario import Scenario, ScenarioError, parse_scenario, scenario_data_from_text
 
 SECTIONS = ("scenario", "traffic", "baseline", "alternative", "one_time", "recurring", "general")
 
@@ -85,6 +85,20 @@ def section_of(message: str) -> str:
             return "recurring"
         return "alternative"
     return "general"
+
+
+def read_upload(name: str, content: bytes) -> tuple[dict[str, Any] | None, list[str]]:
+    """An uploaded scenario's raw table, read in memory and validated, or the problems
+    with it (the command line's messages, naming the file)."""
+    fmt: Literal["toml", "yaml"] = "yaml" if name.lower().endswith((".yaml", ".yml")) else "toml"
+    try:
+        data = scenario_data_from_text(content.decode("utf-8-sig"), fmt, name)
+        parse_scenario(data, name)
+    except UnicodeDecodeError:
+        return None, [f"{name}: not a text file (expected UTF-8 TOML or YAML)"]
+    except ScenarioError as exc:
+        return None, list(exc.messages)
+    return data, []
 
 
 @dataclass(frozen=True)
