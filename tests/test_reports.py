@@ -3,19 +3,88 @@ explanation's numbers, the sparkline, and the report command's file safety."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
+import math
 import re
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pytest
+from markdown_it import MarkdownIt
+from matplotlib.colors import to_hex
 
 from helpers import EXAMPLES
 from payback import analyze, load_scenario
+from payback.analysis import Analysis
 from payback.report import charts as ch
 from payback.report import explain, markdown_files, render_html
+from payback.report.common import (
+    COMPONENT_COLOURS,
+    alternative_colour,
+    driver_range,
+    inputs_table,
+    summary_table,
+)
+from payback.report.html import figure
+from payback.report.markdown import draw
 from payback.report.text import sparkline
+from payback.uncertainty import tornado
 from test_cli import assert_user_error, run
+
+SEED = (EXAMPLES / "seed.toml").read_text()
+
+
+def scenario(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text)
+    return path
+
+
+def words(analysis: Analysis) -> str:
+    return "\n".join(p for _, paragraphs in explain(analysis) for p in paragraphs)
+
+
+def plotted(page: str) -> dict[str, tuple[list[dict[str, Any]], dict[str, Any]]]:
+    """Each chart's plotly traces and layout, read from that chart's own div of the page."""
+    decoder = json.JSONDecoder()
+    found = {}
+    for match in re.finditer(r'data-chart="([^"]+)"', page):
+        call = re.compile(r'Plotly\.newPlot\(\s*"[0-9a-f-]{36}",\s*').search(page, match.end())
+        assert call is not None
+        traces, end = decoder.raw_decode(page, call.end())
+        layout, _ = decoder.raw_decode(page, re.compile(r",\s*").match(page, end).end())  # type: ignore[union-attr]
+        found[match.group(1)] = (traces, layout)
+    return found
+
+
+def markdown_tables(text: str) -> list[list[list[str]]]:
+    """The Markdown's tables as a CommonMark parser reads them: rows of cell texts."""
+    tables, rows, row = [], [], None
+    for token in MarkdownIt("commonmark").enable("table").parse(text):
+        if token.type == "table_open":
+            rows = []
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "inline" and row is not None:
+            row.append(token.content)
+        elif token.type == "tr_close":
+            rows.append(row)
+            row = None
+        elif token.type == "table_close":
+            tables.append(rows)
+    return tables
+
+
+def png_texts(chart: ch.Chart) -> list[str]:
+    fig = draw(chart)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    plt.close(fig)
+    return texts
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +93,17 @@ def growth() -> object:
 
 
 @pytest.fixture(scope="module")
+def growth_page(growth: object) -> str:
+    return render_html(growth)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
 def uncertain() -> object:
     return analyze(load_scenario(EXAMPLES / "quarter-uncertain.toml"), samples=4000, seed=1)
 
 
-def test_html_is_self_contained(growth: object) -> None:
-    page = render_html(growth)  # type: ignore[arg-type]
+def test_html_is_self_contained(growth_page: str) -> None:
+    page = growth_page
     assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.I)
     assert not re.search(r"<link\b", page, re.I)
     assert "@import" not in page
@@ -38,36 +112,118 @@ def test_html_is_self_contained(growth: object) -> None:
     assert len(page) > 3_000_000  # the library is in the file
 
 
-def test_html_holds_every_charts_data(growth: object) -> None:
-    page = render_html(growth).replace("\\u002f", "/")  # type: ignore[arg-type]  # JSON escapes "/"
+def test_html_holds_every_charts_data(growth: object, growth_page: str) -> None:
+    page = growth_page
+    drawn = plotted(page)
     charts = ch.all_charts(growth)  # type: ignore[arg-type]
-    keys = {c.key for c in charts}
-    assert {"cumulative", "components-0", "components-2", "one-time", "per-1k", "tornado-0"} <= keys
+    assert list(drawn) == [c.key for c in charts]
+    assert {"cumulative", "components-0", "components-2", "one-time", "per-1k", "tornado-0"} <= set(
+        drawn
+    )
     for chart in charts:
-        assert f'data-chart="{chart.key}"' in page
+        traces, _ = drawn[chart.key]
         for series in chart.series:
-            assert json.dumps(series.name)[1:-1] in page
-            assert json.dumps(series.y[-1]) in page or f"{series.y[-1]}" in page, (
-                chart.key,
-                series.name,
-            )
+            # the series' whole data, in its own chart's div (a tornado bar holds the NPV in
+            # customdata; its bar length is NPV - centre)
+            same = [
+                t
+                for t in traces
+                if series.y in (t.get("y"), t.get("customdata"))
+                and (chart.key.startswith(("tornado", "one-time")) or t.get("x") == series.x)
+            ]
+            assert same, (chart.key, series.name)
+            if not chart.key.startswith("fan"):
+                assert any(t["name"] == series.name for t in same), (chart.key, series.name)
 
 
-def test_cumulative_chart_marks_each_break_even(growth: object) -> None:
+def test_html_and_png_colour_by_component_and_option(growth: object) -> None:
+    for index in range(3):
+        chart = ch.monthly_components(growth, index)  # type: ignore[arg-type]
+        html_bars = {t.name: t.marker.color for t in figure(chart).data if t.type == "bar"}
+        fig = draw(chart)
+        png_bars = {
+            c.get_label(): to_hex(c.patches[0].get_facecolor()) for c in fig.axes[0].containers
+        }
+        plt.close(fig)
+        assert html_bars == png_bars
+        components = growth.alternatives[index].components_usd  # type: ignore[attr-defined]
+        assert len(html_bars) == len(components)
+    # GPUs are the same colour for both self-hosted options, whatever the trace order
+    gpus = COMPONENT_COLOURS["gpus"]
+    for index in (0, 1):
+        bars = {t.name: t.marker.color for t in figure(ch.monthly_components(growth, index)).data}  # type: ignore[arg-type]
+        assert bars["GPUs"] == gpus
+        assert bars["ops"] == COMPONENT_COLOURS["ops"]
+    # an alternative has one colour in every chart
+    for chart in (
+        ch.cumulative_costs(growth),
+        ch.one_time_items(growth),
+        ch.cost_per_1k_vs_traffic(growth),
+    ):  # type: ignore[arg-type]
+        colours = {s.name: s.color for s in chart.series}
+        for i, alt in enumerate(growth.alternatives):  # type: ignore[attr-defined]
+            assert colours[alt.name] == alternative_colour(i)
+
+
+def test_money_ticks_agree(growth: object) -> None:
+    fig = figure(ch.drivers(growth, 0))  # type: ignore[arg-type]
+    assert fig.layout.xaxis.tickformat == "$,.0f"  # d3 draws −$20,000
+    assert fig.layout.xaxis.tickprefix is None
+    cumulative = figure(ch.cumulative_costs(growth))  # type: ignore[arg-type]
+    assert cumulative.layout.yaxis.tickformat == "$,.0f"
+    assert cumulative.layout.yaxis.tickprefix is None
+    png = draw(ch.drivers(growth, 0))  # type: ignore[arg-type]
+    assert png.axes[0].xaxis.get_major_formatter()(-20000.0, 0) == "−$20,000"
+    plt.close(png)
+
+
+def test_cumulative_chart_marks_each_break_even(growth: object, tmp_path: Path) -> None:
+    # the first alternative never pays back: markers must still go with their own line
+    two = SEED.replace(
+        "[[alternatives]]",
+        '[[alternatives]]\nname = "dearer"\nkind = "per_request"\nusd_per_1k_requests = 16.0\n\n'
+        "[[alternatives]]",
+        1,
+    )
+    mixed = analyze(load_scenario(scenario(tmp_path, "two", two)))
+    assert mixed.alternatives[0].break_even_month is None
+    for analysis in (growth, mixed):
+        chart = ch.cumulative_costs(analysis)  # type: ignore[arg-type]
+        expected = {
+            a.name: a.break_even_month
+            for a in analysis.alternatives  # type: ignore[attr-defined]
+            if a.break_even_month is not None
+        }
+        assert {m["name"]: m["x"] for m in chart.markers} == expected
+        base = chart.series[0]
+        assert base.y[0] == 0.0
+        assert base.y[-1] == pytest.approx(sum(analysis.baseline.monthly_cost_usd))  # type: ignore[attr-defined]
+        lines = {s.name: s for s in chart.series[1:]}
+        for marker in chart.markers:
+            line = lines[marker["name"]]
+            # at the break-even the alternative's cumulative cost equals the baseline's
+            assert np.interp(marker["x"], line.x, line.y) == pytest.approx(marker["y"], rel=1e-6)
+            assert np.interp(marker["x"], base.x, base.y) == pytest.approx(marker["y"], rel=1e-6)
+    # seed: $400 up front, $260 a month saved: 400 / 260 = month 1.54
+    (marker,) = ch.cumulative_costs(mixed).markers
+    assert marker["x"] == pytest.approx(400 / 260)
+    assert marker["text"] == "fine-tuned small model: break-even month 1.5"
+
+
+def test_break_even_labels_name_the_alternative(growth: object) -> None:
     chart = ch.cumulative_costs(growth)  # type: ignore[arg-type]
-    months = [m["x"] for m in chart.markers]
-    expected = [a.break_even_month for a in growth.alternatives if a.break_even_month is not None]  # type: ignore[attr-defined]
-    assert months == expected
-    base = chart.series[0]
-    assert base.y[0] == 0.0
-    assert base.y[-1] == pytest.approx(sum(growth.baseline.monthly_cost_usd))  # type: ignore[attr-defined]
-    for marker, alt_series in zip(chart.markers, chart.series[1:], strict=False):
-        # at the break-even the alternative's cumulative cost equals the baseline's
-        import numpy as np
-
-        assert np.interp(marker["x"], alt_series.x, alt_series.y) == pytest.approx(
-            marker["y"], rel=1e-6
-        )
+    labels = {
+        "fine-tuned 8B on rented H100s: break-even month 18.5",
+        "fine-tuned 8B, serverless (scale to zero): break-even month 8.1",
+        "smaller hosted model, prompt-tuned: break-even month 2.8",
+    }
+    assert {m["text"] for m in chart.markers} == labels
+    assert labels <= set(png_texts(chart))
+    fig = figure(chart)
+    assert labels == {a.text for a in fig.layout.annotations}
+    for a in fig.layout.annotations:  # off the lines: each label is offset from its point
+        assert a.showarrow
+        assert (a.ax, a.ay) != (0, 0)
 
 
 def test_per_1k_chart_finds_the_crossover(growth: object) -> None:
@@ -79,6 +235,105 @@ def test_per_1k_chart_finds_the_crossover(growth: object) -> None:
         assert m["y"] <= base  # from the crossover on, the alternative is cheaper
     fleet = chart.series[1].y  # rented H100s: steps up when a replica is added
     assert any(b > a for a, b in itertools.pairwise(fleet))
+    # stated to two figures, not as the next grid point's six digits
+    assert {m["volume"] for m in crossings} == {990_000.0, 250_000.0}
+
+
+def test_per_1k_spreads_retraining_over_its_months(tmp_path: Path) -> None:
+    # $1/1k against $0.50/1k plus $1,000 retraining every 2 months = $500 a month:
+    # 1.0 = 0.5 + 500 / V * 1000 at V = 1,000,000 requests a month. Month 1 has no retraining,
+    # so without spreading it the alternative would look cheaper at every volume.
+    text = """
+[scenario]
+name = "retraining spread"
+horizon_months = 6
+[traffic]
+requests_per_month = 500000
+[baseline]
+name = "hosted"
+kind = "per_request"
+usd_per_1k_requests = 1.0
+[[alternatives]]
+name = "tuned"
+kind = "per_request"
+usd_per_1k_requests = 0.5
+[alternatives.recurring]
+retrain_every_months = 2
+retrain_usd = 1000.0
+"""
+    analysis = analyze(load_scenario(scenario(tmp_path, "retrain", text)))
+    chart = ch.cost_per_1k_vs_traffic(analysis)
+    base, tuned = chart.series
+    today = base.x.index(min(base.x, key=lambda v: abs(v - 500_000)))
+    assert base.y[today] == pytest.approx(1.0)
+    assert tuned.y[today] == pytest.approx(0.5 + 500 / 500_000 * 1000)  # $1.50
+    (crossing,) = [m for m in chart.markers if m["name"] != "today"]
+    below = max(v for v in base.x if v < 1_000_000)
+    assert below < 1_000_000 <= crossing["x"] < below * 1.03
+    assert crossing["volume"] == 1_000_000
+    assert (
+        chart.note
+        == "'tuned' is cheaper per request than the baseline from about 1M requests a month."
+    )
+    # labelled in the PNG, stated in the Markdown
+    assert "cheaper from ~1M/month" in png_texts(chart)
+    md = markdown_files(analysis, tmp_path / "r.md")[tmp_path / "r.md"].decode()
+    assert "'tuned' is cheaper per request than the baseline from about 1M requests a month" in md
+
+
+def test_per_1k_note_follows_the_kinds(tmp_path: Path) -> None:
+    # the baseline is an own GPU ($1/h, 730 h a month, capacity to spare), the alternative
+    # an API at $0.73/1k: 730 / V * 1000 = 0.73 at V = 1M; above it the API is dearer
+    text = """
+[scenario]
+name = "own fleet vs an API"
+horizon_months = 6
+[traffic]
+requests_per_month = 300000
+[baseline]
+name = "own GPU"
+kind = "self_hosted"
+usd_per_gpu_hour = 1.0
+gpus_per_replica = 1
+replica_requests_per_s = 1000.0
+[[alternatives]]
+name = "per-request API"
+kind = "per_request"
+usd_per_1k_requests = 0.73
+"""
+    analysis = analyze(load_scenario(scenario(tmp_path, "kind", text)))
+    chart = ch.cost_per_1k_vs_traffic(analysis)
+    base = dict(zip(chart.series[0].x, chart.series[0].y, strict=True))
+    assert base[min(base, key=lambda v: abs(v - 300_000))] == pytest.approx(730 / 300)
+    assert chart.note == (
+        "Lines of always-on fleets step up where another replica is needed. 'per-request API' "
+        "is dearer per request than the baseline from about 1M requests a month."
+    )
+    assert "API is cheaper" not in chart.note
+    # no one-time cost anywhere: no chart of $0 bars, and the pay-back-at-once marker at month 0
+    assert "one-time" not in [c.key for c in ch.all_charts(analysis)]
+    (at_once,) = ch.cumulative_costs(analysis).markers
+    assert (at_once["x"], at_once["text"]) == (0.0, "per-request API: pays back at once")
+    assert figure(ch.cumulative_costs(analysis)).layout.xaxis.range[0] < 0  # the marker shows whole
+    seed = ch.cost_per_1k_vs_traffic(analyze(load_scenario(EXAMPLES / "seed.toml")))
+    assert seed.note == (
+        "'fine-tuned small model' is cheaper per request than the baseline over the whole range shown."
+    )
+
+
+def test_today_is_labelled_on_the_log_axis(growth: object) -> None:
+    chart = ch.cost_per_1k_vs_traffic(growth)  # type: ignore[arg-type]
+    fig = figure(chart)
+    (today,) = [a for a in fig.layout.annotations if a.text == "today"]
+    # plotly places annotations on a log axis at log10 of the value: 1M requests -> 6
+    assert (today.xref, today.yref) == ("x", "paper")
+    assert today.x == pytest.approx(6.0)
+    xs = chart.series[0].x
+    assert math.log10(min(xs)) < today.x < math.log10(max(xs))
+    for m in chart.markers:
+        if m["name"] != "today":
+            (label,) = [a for a in fig.layout.annotations if a.text == m["label"]]
+            assert (label.x, label.y) == (math.log10(m["x"]), math.log10(m["y"]))
 
 
 def test_uncertainty_charts_only_when_sampling(growth: object, uncertain: object) -> None:
@@ -102,22 +357,103 @@ def test_inputs_table_names_every_source(uncertain: object) -> None:
     assert rows["baseline.input_usd_per_mtok"]["source"].startswith("genai-prices")
     assert rows["alternatives.0.replica_requests_per_s"]["source"].startswith("estimate:")
     assert rows["alternatives.0.usd_per_gpu_hour"]["checked"] is not None
+    table = inputs_table(ids)
+    assert table.header == ["input", "value used", "source", "reference"]
+    cells = {r[0]: r for r in table.rows}
+    assert "checked 20" in cells["alternatives.0.usd_per_gpu_hour"][3]
 
 
-def test_markdown_links_existing_pngs(tmp_path: Path, uncertain: object) -> None:
-    files = markdown_files(uncertain, tmp_path / "report.md")  # type: ignore[arg-type]
+def test_inputs_table_says_default_and_formats_values(
+    tmp_path: Path, growth: object, uncertain: object, growth_page: str
+) -> None:
+    table = inputs_table(growth)  # type: ignore[arg-type]
+    assert table.header == ["input", "value used", "source"]  # no ranges, no references
+    cells = {r[0]: r[1:] for r in table.rows}
+    assert cells["traffic.requests_per_month"] == ["1,000,000", "scenario file"]
+    assert cells["traffic.growth_monthly"] == ["8%", "scenario file"]
+    assert cells["traffic.cached_input_share"] == ["30%", "scenario file"]
+    assert cells["baseline.price_change_annual"] == ["-40%", "scenario file"]
+    assert cells["baseline.cached_input_usd_per_mtok"] == ["$1.25", "scenario file"]
+    assert cells["alternatives.0.usd_per_gpu_hour"] == ["$2.69", "scenario file"]
+    assert cells["alternatives.0.one_time.data_usd"] == ["$15,000", "scenario file"]
+    # not in the file: the field's default
+    assert cells["baseline.batch_share"] == ["0%", "default"]
+    assert cells["alternatives.1.gpus_per_replica"] == ["1", "default"]
+    assert cells["alternatives.2.one_time.data_usd"] == ["$0", "default"]
+    assert cells["alternatives.2.one_time.training_runs"] == ["1", "default"]
+    ranges = {r[0]: r[2] for r in inputs_table(uncertain).rows}  # type: ignore[arg-type]
+    assert (
+        ranges["traffic.requests_per_month"]
+        == "triangular: low 150,000, mode 200,000, high 320,000"
+    )
+    assert ranges["traffic.growth_monthly"] == "normal: mean 2%, sd 2%"
+    assert ranges["traffic.cached_input_share"] == "uniform: low 10%, high 40%"
+    assert ranges["alternatives.0.one_time.data_usd"] == "lognormal: median $4,000, p90 $9,000"
+    assert ranges["traffic.peak_to_average"] == ""
+    # both renderings show the same cells
+    page = growth_page
+    assert (
+        '<td><code>baseline.batch_share</code></td><td class="num">0%</td><td class="">default</td>'
+        in page
+    )
+    md = markdown_files(growth, tmp_path / "g.md")[tmp_path / "g.md"].decode()  # type: ignore[arg-type]
+    inputs = markdown_tables(md)[-1]
+    assert inputs[0] == table.header
+    assert ["`alternatives.2.one_time.data_usd`", "$0", "default"] in inputs
+    assert ["`traffic.requests_per_month`", "1,000,000", "scenario file"] in inputs
+    assert "e+06" not in md
+    assert "e+06" not in page.split("Inputs and where they come from")[1]
+
+
+@pytest.mark.parametrize("name", ["report.md", "my report (v2).md"])
+def test_markdown_links_existing_pngs(tmp_path: Path, uncertain: object, name: str) -> None:
+    files = markdown_files(uncertain, tmp_path / name)  # type: ignore[arg-type]
     for path, content in files.items():
         path.write_bytes(content)
-    text = (tmp_path / "report.md").read_text()
-    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    text = (tmp_path / name).read_text()
+    # the link targets as a CommonMark parser reads them
+    links = [
+        child.attrs["src"]
+        for token in MarkdownIt("commonmark").parse(text)
+        if token.type == "inline"
+        for child in token.children or []
+        if child.type == "image"
+    ]
     assert len(links) == len(files) - 1
     for link in links:
-        png = tmp_path / link
-        assert png.exists()
+        png = tmp_path / unquote(str(link))
+        assert png.exists(), link
         assert png.read_bytes().startswith(b"\x89PNG")
         assert b"generated by payback" in png.read_bytes()
     assert "## What it means" in text
     assert "`traffic.requests_per_month`" in text
+
+
+def test_markdown_summary_matches_html_and_analyze(
+    tmp_path: Path, growth: object, growth_page: str
+) -> None:
+    md = markdown_files(growth, tmp_path / "g.md")[tmp_path / "g.md"].decode()  # type: ignore[arg-type]
+    summary = markdown_tables(md)[0]
+    assert summary[0] == [
+        "alternative",
+        "one-time cost",
+        "cost in month 1",
+        "pays back",
+        "NPV, 24 months at 10%",
+        "within a quarter?",
+    ]
+    # break-even months 18.5, 8.1 and 2.8: only the last within a quarter
+    assert [row[-1] for row in summary[1:]] == ["no", "no", "yes"]
+    assert summary[1:] == summary_table(growth).rows  # type: ignore[arg-type]
+    code, out, _ = run("analyze", EXAMPLES / "growth.toml", "--json")
+    assert code == 0
+    alts = json.loads(out)["alternatives"]
+    assert [a["pays_back_within"]["3"] for a in alts] == [False, False, True]
+    assert [row[4] for row in summary[1:]] == [f"${a['npv_usd']:,.0f}" for a in alts]
+    page = growth_page
+    first = page[page.index("<table>") : page.index("</table>")]
+    cells = [html.unescape(c) for c in re.findall(r"<t[hd] class=\"[^\"]*\">(.*?)</t[hd]>", first)]
+    assert cells == [cell for row in summary for cell in row]
 
 
 def test_explain_states_the_numbers_of_the_analysis() -> None:
@@ -145,19 +481,90 @@ def test_explain_with_samples_states_the_probabilities(uncertain: object) -> Non
     text = "\n".join(p for _, paragraphs in explain(uncertain) for p in paragraphs)  # type: ignore[arg-type]
     assert f"Across {u.samples:,} samples" in text
     assert f"within {24} months in {u.p_break_even_within['horizon']:.0%}" in text
-    assert "at its p10 and p90" in text
+    # growth ~ normal(2%, 2%): p10 and p90 at 2% ∓ 1.2816 · 2% = -0.56% and 4.56%
+    assert "traffic.growth_monthly (p10 -0.6% to p90 4.6%): NPV" in text
 
 
 def test_explain_a_scenario_that_never_pays_back(tmp_path: Path) -> None:
-    path = tmp_path / "never.toml"
-    path.write_text(
-        (EXAMPLES / "seed.toml")
-        .read_text()
-        .replace("usd_per_1k_requests = 2.0", "usd_per_1k_requests = 16.0")
+    never = analyze(
+        load_scenario(
+            scenario(
+                tmp_path,
+                "never",
+                SEED.replace("usd_per_1k_requests = 2.0", "usd_per_1k_requests = 16.0"),
+            )
+        )
     )
-    text = "\n".join(p for _, ps in explain(analyze(load_scenario(path))) for p in ps)
+    text = words(never)
     assert "They never reach zero within 6 months: the alternative costs more every month" in text
-    assert "Within a quarter: no." in text
+    # $320 against $300 a month: after 3 months $60 more to run, on top of $400 up front
+    assert (
+        "Within a quarter: no. After 3 months it has recovered nothing: it has cost $60 more to run "
+        "than the baseline, on top of the $400 it cost up front." in text
+    )
+    assert "recovered -" not in text
+    # each driver with its own range: 16 ± 25% = 12 to 20; a trend left at 0 over -30%..0
+    assert "alternatives.0.usd_per_1k_requests (12 to 20, ±25%): NPV" in text
+    assert (
+        "alternatives.0.price_change_annual (-30.0% to 0.0%, assumed for a rate left at 0): NPV"
+        in text
+    )
+    assert "each input moved ±25%" not in text.lower()
+
+
+def test_explain_with_a_horizon_shorter_than_a_quarter(tmp_path: Path) -> None:
+    # $300 against $40 a month saves $260; $650 up front: break-even would be month 2.5
+    path = scenario(
+        tmp_path,
+        "short",
+        SEED.replace("horizon_months = 6", "horizon_months = 2").replace(
+            "data_usd = 150.0", "data_usd = 400.0"
+        ),
+    )
+    analysis = analyze(load_scenario(path))
+    code, out, _ = run("analyze", path, "--json")
+    assert code == 0
+    assert json.loads(out)["alternatives"][0]["pays_back_within"]["3"] is None
+    text = words(analysis)
+    assert (
+        "Within a quarter: unknown (horizon too short). It has not paid back by the end of the "
+        "2 months computed. After 2 months it has recovered $520 of the $650 it cost up front."
+        in text
+    )
+    assert "Within a quarter: no" not in text
+    assert summary_table(analysis).rows[0][-1] == "unknown (horizon too short)"
+    assert '<td class="">unknown (horizon too short)</td>' in render_html(analysis)
+    md = markdown_files(analysis, tmp_path / "r.md")[tmp_path / "r.md"].decode()
+    assert markdown_tables(md)[0][1][-1] == "unknown (horizon too short)"
+
+
+def test_each_driver_states_its_own_range(tmp_path: Path) -> None:
+    seed = analyze(load_scenario(EXAMPLES / "seed.toml"))
+    text = words(seed)
+    assert "baseline.usd_per_1k_requests (11.25 to 18.75, ±25%): NPV" in text
+    assert "traffic.growth_monthly (-2.0% to 2.0%, assumed for a rate left at 0): NPV" in text
+    chart = ch.drivers(seed, 0)
+    assert chart is not None
+    ranges = dict(zip(chart.markers[0]["labels"], chart.markers[0]["ranges"], strict=True))
+    assert ranges["baseline.usd_per_1k_requests"] == "11.25 to 18.75, ±25%"
+    assert ranges["traffic.growth_monthly"] == "-2.0% to 2.0%, assumed for a rate left at 0"
+    assert "±25%" not in chart.title
+    assert "by ±25% of its value; over an assumed range when it is a rate left at 0" in chart.note
+    # 0.9 ± 25% would pass 100%: clipped, and said so
+    hot = analyze(
+        load_scenario(
+            scenario(
+                tmp_path,
+                "hot",
+                (EXAMPLES / "growth.toml")
+                .read_text()
+                .replace("cached_input_share = 0.3", "cached_input_share = 0.9"),
+            )
+        )
+    )
+    (cached,) = [d for d in tornado(hot.resolved)[0] if d.parameter == "traffic.cached_input_share"]
+    assert (cached.low, cached.high) == (pytest.approx(0.675), 1.0)
+    assert driver_range(hot, cached) == "67.5% to 100.0%, ±25% clipped to what the field allows"
 
 
 def test_sparkline_shape_and_colors() -> None:

@@ -12,23 +12,23 @@ from typing import Any
 import numpy as np
 
 from payback.analysis import Analysis
-from payback.engine import evaluate, numeric_paths
-from payback.scenario import value_at
+from payback.engine import evaluate
+from payback.report.common import (
+    BAND_COLOUR,
+    BASELINE_COLOUR,
+    COMPONENT_COLOURS,
+    COMPONENT_LABELS,
+    HIGH_END_COLOUR,
+    LOW_END_COLOUR,
+    ONE_TIME_LABELS,
+    alternative_colour,
+    compact,
+    driver_range,
+    input_rows,
+    round_figures,
+)
+from payback.scenario import SelfHostedOption, value_at
 from payback.uncertainty import tornado
-
-COMPONENT_NAMES = {
-    "api": "API / usage fees",
-    "gpus": "GPUs",
-    "escalation": "escalation to baseline",
-    "ops": "ops",
-    "retraining": "retraining",
-}
-ONE_TIME_NAMES = {
-    "data": "data",
-    "engineering": "engineering",
-    "eval": "eval harness",
-    "training": "training runs",
-}
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class Series:
     name: str
     x: list[float]
     y: list[float]
+    color: str | None = None
+    """The same in both renderers: by option (baseline, alternative i) or by cost component."""
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,11 @@ def cumulative_costs(analysis: Analysis) -> Chart:
     horizon = analysis.horizon_months
     months = [float(m) for m in range(horizon + 1)]
     base = [0.0, *np.cumsum(analysis.baseline.monthly_cost_usd).tolist()]
-    series = [Series(f"baseline: {analysis.baseline.name}", months, base)]
+    series = [Series(f"baseline: {analysis.baseline.name}", months, base, BASELINE_COLOUR)]
     markers = []
-    for alt in analysis.alternatives:
+    for i, alt in enumerate(analysis.alternatives):
         cum = (alt.one_time_usd + np.concatenate([[0.0], np.cumsum(alt.monthly_cost_usd)])).tolist()
-        series.append(Series(alt.name, months, cum))
+        series.append(Series(alt.name, months, cum, alternative_colour(i)))
         if alt.break_even_month is not None:
             t = alt.break_even_month
             y = float(np.interp(t, months, base))
@@ -72,9 +74,12 @@ def cumulative_costs(analysis: Analysis) -> Chart:
                     "name": alt.name,
                     "x": t,
                     "y": y,
-                    "text": f"{alt.name}: break-even month {t:.1f}",
+                    "text": f"{alt.name}: "
+                    + ("pays back at once" if t == 0 else f"break-even month {t:.1f}"),
+                    "color": alternative_colour(i),
                 }
             )
+    _place_labels(markers, horizon, [y for s in series for y in s.y])
     return Chart(
         "cumulative",
         "Cumulative cost: where an alternative's line crosses the baseline's, it has paid back",
@@ -86,14 +91,38 @@ def cumulative_costs(analysis: Analysis) -> Chart:
     )
 
 
+def _place_labels(markers: list[dict[str, Any]], horizon: float, values: list[float]) -> None:
+    """Where each break-even label goes, in points from its marker (``offset``: right, up;
+    ``align``: the side the text hangs from), the same in both renderers: up-left of a late
+    crossing (the lines there rise to the right, so up-left is empty), up-right of an early
+    one (no room on the left), staggered so that labels do not overlap."""
+    low, high = min(0.0, *values), max(0.0, *values)
+    counts = {"left": 0, "right": 0}
+    for m in sorted(markers, key=lambda m: -m["y"]):
+        late = m["x"] >= 0.45 * horizon
+        side = "right" if late else "left"
+        k = counts[side]
+        counts[side] += 1
+        near_top = (m["y"] - low) / ((high - low) or 1.0) > 0.8
+        up = (24 if late else 44) + 22 * k
+        m["offset"] = [-24 if late else 24, -up if near_top and not late else up]
+        m["align"] = side
+
+
 def monthly_components(analysis: Analysis, index: int) -> Chart:
     """One alternative's monthly cost stacked by component, with the baseline's total."""
     alt = analysis.alternatives[index]
     months = [float(m) for m in range(1, analysis.horizon_months + 1)]
-    series = [Series(COMPONENT_NAMES.get(k, k), months, v) for k, v in alt.components_usd.items()]
+    series = [
+        Series(COMPONENT_LABELS.get(k, k), months, v, COMPONENT_COLOURS.get(k))
+        for k, v in alt.components_usd.items()
+    ]
     series.append(
         Series(
-            f"baseline total: {analysis.baseline.name}", months, analysis.baseline.monthly_cost_usd
+            f"baseline total: {analysis.baseline.name}",
+            months,
+            analysis.baseline.monthly_cost_usd,
+            BASELINE_COLOUR,
         )
     )
     return Chart(
@@ -102,71 +131,139 @@ def monthly_components(analysis: Analysis, index: int) -> Chart:
         "month",
         "cost per month (USD)",
         series,
-        note="Bars stack the alternative's components; the line is what the baseline costs that month.",
+        note="Bars stack the alternative's components; the dotted line is what the baseline costs that month.",
     )
 
 
 def one_time_items(analysis: Analysis) -> Chart:
     """One-time cost by item, per alternative (x: item, one series per alternative)."""
-    items = list(ONE_TIME_NAMES)
+    items = list(ONE_TIME_LABELS)
     series = [
         Series(
             alt.name,
             list(range(len(items))),
             [float((alt.one_time_items_usd or {}).get(k, 0.0)) for k in items],
+            alternative_colour(i),
         )
-        for alt in analysis.alternatives
+        for i, alt in enumerate(analysis.alternatives)
     ]
+    none = not any(y for s in series for y in s.y)
     return Chart(
         "one-time",
         "One-time cost by item",
         "item",
         "USD",
         series,
-        [{"labels": [ONE_TIME_NAMES[k] for k in items]}],
-        "The training run is rarely the big item; data and engineering time usually are.",
+        [{"labels": [ONE_TIME_LABELS[k] for k in items]}],
+        "No alternative has a one-time cost in this scenario."
+        if none
+        else "The training run is rarely the big item; data and engineering time usually are.",
     )
 
 
+def _retraining_spread(analysis: Analysis, path: str, monthly: Any, retraining: Any) -> Any:
+    """Month-1 cost with retraining spread over its schedule: retrain_usd / every, not the
+    lump in the months it falls in (month 1 usually has none)."""
+    scenario = analysis.resolved.scenario
+    every = round(float(value_at(scenario, f"{path}.recurring.retrain_every_months")))
+    cost = float(value_at(scenario, f"{path}.recurring.retrain_usd"))
+    spread = cost / every if every > 0 else 0.0
+    first = monthly[:, 0] - (retraining[:, 0] if retraining is not None else 0.0)
+    return first + spread
+
+
+def _steps(analysis: Analysis) -> bool:
+    options = [analysis.scenario.baseline, *analysis.scenario.alternatives]
+    return any(isinstance(o, SelfHostedOption) and o.always_on for o in options)
+
+
 def cost_per_1k_vs_traffic(analysis: Analysis, points: int = 241) -> Chart:
-    """Month-1 cost of 1,000 requests as monthly traffic varies from 1/30x to 30x today's:
-    fleets step up as replicas are added; the crossovers are where an alternative starts
-    (or stops) being cheaper per request than the baseline."""
+    """Cost of 1,000 requests as monthly traffic varies from 1/30x to 30x today's, at month-1
+    prices with retraining spread over its schedule: fleets step up as replicas are added;
+    the crossovers are where an alternative starts (or stops) being cheaper per request
+    than the baseline, stated to two significant figures (the grid is ~3% apart)."""
     today = float(analysis.scenario.traffic.requests_per_month)
     volumes = np.geomspace(today / 30.0, today * 30.0, points)
     ev = evaluate(analysis.resolved, {"traffic.requests_per_month": volumes})
-    per_1k_base = ev.baseline.monthly_usd[:, 0] / volumes * 1000.0
-    series = [Series(f"baseline: {analysis.baseline.name}", volumes.tolist(), per_1k_base.tolist())]
+    base_costs = ev.baseline
+    per_1k_base = (
+        _retraining_spread(
+            analysis, "baseline", base_costs.monthly_usd, base_costs.components.get("retraining")
+        )
+        / volumes
+        * 1000.0
+    )
+    series = [
+        Series(
+            f"baseline: {analysis.baseline.name}",
+            volumes.tolist(),
+            per_1k_base.tolist(),
+            BASELINE_COLOUR,
+        )
+    ]
     markers: list[dict[str, Any]] = []
-    for alt, outcome in zip(analysis.alternatives, ev.alternatives, strict=True):
-        per_1k = outcome.costs.monthly_usd[:, 0] / volumes * 1000.0
-        series.append(Series(alt.name, volumes.tolist(), per_1k.tolist()))
+    sentences = []
+    if _steps(analysis):
+        sentences.append("Lines of always-on fleets step up where another replica is needed.")
+    for i, (alt, outcome) in enumerate(zip(analysis.alternatives, ev.alternatives, strict=True)):
+        costs = outcome.costs
+        per_1k = (
+            _retraining_spread(
+                analysis,
+                f"alternatives.{i}",
+                costs.monthly_usd,
+                costs.components.get("retraining"),
+            )
+            / volumes
+            * 1000.0
+        )
+        series.append(Series(alt.name, volumes.tolist(), per_1k.tolist(), alternative_colour(i)))
         cheaper = per_1k <= per_1k_base
-        for i in np.nonzero(np.diff(cheaper.astype(int)))[0]:
+        changes = []
+        for j in np.nonzero(np.diff(cheaper.astype(int)))[0]:
+            around = round_figures(float(np.sqrt(volumes[j] * volumes[j + 1])), 2)
+            becomes = "cheaper" if cheaper[j + 1] else "dearer"
+            changes.append(f"{becomes} from about {compact(around)}")
             markers.append(
                 {
                     "name": alt.name,
-                    "x": float(volumes[i + 1]),
-                    "y": float(per_1k[i + 1]),
-                    "text": f"{alt.name} {'cheaper' if cheaper[i + 1] else 'dearer'} from {volumes[i + 1]:,.0f} requests/month",
+                    "x": float(volumes[j + 1]),
+                    "y": float(per_1k[j + 1]),
+                    "volume": around,
+                    "text": f"{alt.name}: {becomes} per request than the baseline from about "
+                    f"{compact(around)} requests/month",
+                    "label": f"{becomes} from ~{compact(around)}/month",
+                    "color": alternative_colour(i),
                 }
+            )
+        if changes:
+            first, *more = changes
+            becomes, _, where = first.partition(" from ")
+            sentences.append(
+                f"'{alt.name}' is {becomes} per request than the baseline from {where} requests "
+                "a month" + "".join(f", {c}" for c in more) + "."
+            )
+        else:
+            sentences.append(
+                f"'{alt.name}' is {'cheaper' if cheaper.all() else 'dearer'} per request than "
+                "the baseline over the whole range shown."
             )
     markers.append(
         {
             "name": "today",
             "x": today,
             "y": float(np.interp(today, volumes, per_1k_base)),
-            "text": "today's traffic",
+            "text": f"today's traffic: {compact(today)} requests/month",
         }
     )
     return Chart(
         "per-1k",
-        "Cost of 1,000 requests as traffic varies (month 1, escalation included)",
+        "Cost of 1,000 requests as traffic varies (month-1 prices, retraining spread per month)",
         "requests per month",
         "USD per 1,000 requests",
         series,
         markers,
-        "Self-hosted lines step where another replica is needed; below the crossover the API is cheaper.",
+        " ".join(sentences),
     )
 
 
@@ -182,7 +279,7 @@ def savings_fan(analysis: Analysis, index: int) -> Chart | None:
         f"Cumulative savings of {analysis.alternatives[index].name}: p10 to p90 of {u.samples:,} samples",
         "month",
         "cumulative savings (USD)",
-        [Series(k, months, v) for k, v in fan.items()],
+        [Series(k, months, v, BAND_COLOUR) for k, v in fan.items()],
         note="Above zero it has paid back; the band holds 80% of the samples.",
     )
 
@@ -199,67 +296,72 @@ def break_even_histogram(analysis: Analysis, index: int) -> Chart | None:
         f"Break-even month of {analysis.alternatives[index].name} across {u.samples:,} samples",
         "break-even month",
         "share of samples",
-        [Series("samples", x, [c / u.samples for c in counts[:-1]])],
+        [Series("samples", x, [c / u.samples for c in counts[:-1]], BAND_COLOUR)],
         [{"never": counts[-1] / u.samples}],
         f"{counts[-1] / u.samples:.0%} of samples never pay back within {analysis.horizon_months} months.",
     )
 
 
+def _ranges_note(assumed: list[str | None]) -> str:
+    ways = []
+    if any(a is None for a in assumed):
+        ways.append("between its p10 and p90")
+    swings = sorted({a for a in assumed if a and a.startswith("±")})
+    if swings:
+        ways.append(f"by {' or '.join(swings)} of its value")
+    if any(a and not a.startswith("±") for a in assumed):
+        ways.append("over an assumed range when it is a rate left at 0")
+    return "Each input moves " + "; ".join(ways) + " (the range is under its name)."
+
+
 def drivers(analysis: Analysis, index: int, top: int = 10) -> Chart | None:
-    """The tornado: NPV at each driver's low and high end, around the central NPV."""
+    """The tornado: NPV at each driver's low and high end, around the central NPV; each
+    input's own range under its name."""
     if analysis.uncertainty is not None:
         ranked = analysis.uncertainty.alternatives[index].drivers[:top]
     else:
         ranked = tornado(analysis.resolved)[index][:top]
     if not ranked:
         return None
-    how = "at its p10 and p90" if ranked[0].assumed is None else f"moved {ranked[0].assumed}"
-    names = [d.parameter for d in ranked]
+    rows = [float(i) for i in range(len(ranked))]
     return Chart(
         f"tornado-{index}",
-        f"What moves the NPV of {analysis.alternatives[index].name} (each input {how}, the rest central)",
+        f"What moves the NPV of {analysis.alternatives[index].name} (each input alone, the rest central)",
         "NPV (USD)",
         "input",
         [
+            Series("input at its low end", rows, [d.npv_low_usd for d in ranked], LOW_END_COLOUR),
             Series(
-                "input at its low end", list(range(len(ranked))), [d.npv_low_usd for d in ranked]
-            ),
-            Series(
-                "input at its high end", list(range(len(ranked))), [d.npv_high_usd for d in ranked]
+                "input at its high end", rows, [d.npv_high_usd for d in ranked], HIGH_END_COLOUR
             ),
         ],
-        [{"labels": names, "center": analysis.alternatives[index].npv_usd}],
-        "Bars start at the NPV with every input central; the longest bar is the assumption to measure first.",
+        [
+            {
+                "labels": [d.parameter for d in ranked],
+                "ranges": [driver_range(analysis, d) for d in ranked],
+                "center": analysis.alternatives[index].npv_usd,
+            }
+        ],
+        "Bars start at the NPV with every input central; the longest bar is the assumption to "
+        "measure first. " + _ranges_note([d.assumed for d in ranked]),
     )
 
 
 def inputs_table(analysis: Analysis) -> list[dict[str, Any]]:
     """Every number the engine uses: its value, and where it came from (the scenario file,
-    a catalog, an estimate) with its range when it is uncertain."""
-    resolved = analysis.resolved
-    rows = []
-    for path in numeric_paths(resolved):
-        source = resolved.sources.get(path)
-        dist = resolved.scenario.distributions.get(path)
-        rows.append(
-            {
-                "path": path,
-                "value": float(value_at(resolved.scenario, path)),
-                "source": source.source if source else "scenario file",
-                "reference": source.reference if source else None,
-                "checked": source.checked.isoformat() if source and source.checked else None,
-                "range": dist.model_dump() if dist else None,
-            }
-        )
-    return rows
+    a default, a catalog, an estimate) with its range when it is uncertain."""
+    return input_rows(analysis)
 
 
 def all_charts(analysis: Analysis) -> list[Chart]:
-    """Every chart of a report, in reading order: the fan and histogram only when the
-    analysis sampled distributions, the drivers always (±25% swings without them)."""
+    """Every chart of a report, in reading order: the one-time items when there are any,
+    the fan and histogram only when the analysis sampled distributions, the drivers
+    always (assumed swings without distributions)."""
     charts = [cumulative_costs(analysis)]
     charts += [monthly_components(analysis, i) for i in range(len(analysis.alternatives))]
-    charts += [one_time_items(analysis), cost_per_1k_vs_traffic(analysis)]
+    if any(alt.one_time_usd for alt in analysis.alternatives):
+        charts.append(one_time_items(analysis))
+    charts.append(cost_per_1k_vs_traffic(analysis))
     sampled = analysis.uncertainty is not None and bool(analysis.uncertainty.inputs)
     for i in range(len(analysis.alternatives)):
         builds = (savings_fan, break_even_histogram, drivers) if sampled else (drivers,)

@@ -6,13 +6,13 @@ import math
 
 from payback.analysis import AlternativeResult, Analysis, months_text
 from payback.analysis import usd as _usd
-from payback.report.text import format_input
+from payback.report.common import COMPONENT_LABELS, ONE_TIME_LABELS, driver_range, quarter_text
 from payback.uncertainty import Driver, tornado
 
 
 def usd(value: float) -> str:
     """Money in prose: whole dollars, cents only below $10."""
-    return _usd(value, 0 if abs(value) >= 10 else 2)
+    return _usd(value, 0 if abs(value) >= 10 or value == 0 else 2)
 
 
 MEASURE_FIRST = {
@@ -40,21 +40,6 @@ MEASURE_FIRST = {
     "usd_per_1k_requests": "the real price per 1,000 requests",
 }
 
-ITEM_WORDS = {
-    "data": "data (collecting, labeling, cleaning)",
-    "engineering": "engineering time",
-    "eval": "the eval harness",
-    "training": "training runs",
-}
-
-COMPONENT_WORDS = {
-    "api": "usage fees",
-    "gpus": "GPUs",
-    "escalation": "requests escalated to the baseline",
-    "ops": "operations",
-    "retraining": "retraining",
-}
-
 
 def _share(part: float, whole: float) -> str:
     if whole <= 0:
@@ -67,21 +52,25 @@ def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     items = sorted((alt.one_time_items_usd or {}).items(), key=lambda kv: -kv[1])
     total = alt.one_time_usd
     listed = ", ".join(
-        f"{ITEM_WORDS.get(k, k)} {usd(v)} ({_share(v, total)})" for k, v in items if v > 0
+        f"{ONE_TIME_LABELS.get(k, k)} {usd(v)} ({_share(v, total)})" for k, v in items if v > 0
     )
     paragraphs = []
     if total > 0:
         training = (alt.one_time_items_usd or {}).get("training", 0.0)
         largest = items[0][0]
+        runs = (
+            f"The training runs themselves are {_share(training, total)} of that"
+            if training > 0
+            else "There is no training run to pay for"
+        )
         paragraphs.append(
-            f"'{alt.name}' costs {usd(total)} before it saves anything: {listed}. The training runs "
-            f"themselves are {_share(training, total)} of that; the largest item is "
-            f"{ITEM_WORDS.get(largest, largest)}."
+            f"'{alt.name}' costs {usd(total)} before it saves anything: {listed}. {runs}; the "
+            f"largest item is {ONE_TIME_LABELS.get(largest, largest)}."
         )
     else:
         paragraphs.append(f"'{alt.name}' has no one-time cost in this scenario.")
     month1 = {k: v[0] for k, v in alt.components_usd.items() if k != "retraining" and v[0] > 0}
-    running = ", ".join(f"{COMPONENT_WORDS.get(k, k)} {usd(v)}" for k, v in month1.items())
+    running = ", ".join(f"{COMPONENT_LABELS.get(k, k)} {usd(v)}" for k, v in month1.items())
     sentence = f"Running it costs, in month 1, {running or 'nothing'}"
     retraining = alt.components_usd.get("retraining")
     if retraining:
@@ -160,13 +149,27 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     cum = alt.cumulative_savings_usd or []
     t = alt.break_even_month
     quarter = min(3, horizon)
-    if t is not None and t <= 3:
-        text = f"Within a quarter: yes, it pays back in month {t:.1f}."
-    else:
-        text = (
-            f"Within a quarter: no. After {months_text(quarter)} it has recovered "
-            f"{usd(cum[quarter] - cum[0])} of the {usd(-cum[0])} it cost up front."
+    answer = quarter_text(alt.pays_back_within)
+    if answer == "yes":
+        text = "Within a quarter: yes, it pays back " + (
+            "at once." if t == 0 else f"in month {t:.1f}."
         )
+    else:
+        recovered = cum[quarter] - cum[0]
+        text = f"Within a quarter: {answer}."
+        if quarter < 3:
+            text += f" It has not paid back by the end of the {months_text(horizon)} computed."
+        if recovered >= 0:
+            text += (
+                f" After {months_text(quarter)} it has recovered {usd(recovered)} of the "
+                f"{usd(-cum[0])} it cost up front."
+            )
+        else:
+            text += (
+                f" After {months_text(quarter)} it has recovered nothing: it has cost "
+                f"{usd(-recovered)} more to run than the baseline, on top of the "
+                f"{usd(-cum[0])} it cost up front."
+            )
     rate = analysis.scenario.scenario.discount_rate_annual
     over = f"Over {months_text(horizon)}: " + (
         f"it pays back in month {t:.1f}" if t is not None else "it does not pay back"
@@ -198,7 +201,6 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
         drivers = tornado(analysis.resolved)[index]
     if not drivers:
         return ["No input moves the answer: it holds whatever the assumptions."]
-    how = "at its p10 and p90" if not drivers[0].assumed else f"moved {drivers[0].assumed}"
     lines = []
     for d in drivers[:3]:
         low = "never" if d.break_even_month_low is None else f"month {d.break_even_month_low:.1f}"
@@ -206,16 +208,15 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
             "never" if d.break_even_month_high is None else f"month {d.break_even_month_high:.1f}"
         )
         lines.append(
-            f"{d.parameter} ({format_input(d.parameter, d.low)} to {format_input(d.parameter, d.high)}): "
+            f"{d.parameter} ({driver_range(analysis, d)}): "
             f"NPV {usd(d.npv_low_usd)} to {usd(d.npv_high_usd)}, "
             f"break-even {low} to {high}"
         )
     field = drivers[0].parameter.rsplit(".", 1)[-1]
     advice = MEASURE_FIRST.get(field, "this number")
     return [
-        f"With each input {how} and the others central, the answer moves most with: "
-        + "; ".join(lines)
-        + ".",
+        "With each input moved alone over the range in brackets and the others central, the "
+        "answer moves most with: " + "; ".join(lines) + ".",
         f"Measure first: {advice}. Narrowing {drivers[0].parameter} narrows the answer more than anything else.",
     ]
 

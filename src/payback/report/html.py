@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from typing import Any
 
 import plotly.graph_objects as go
@@ -12,27 +13,40 @@ import plotly.io as pio
 import payback
 from payback.analysis import Analysis, usd
 from payback.report import charts as ch
+from payback.report.common import (
+    ZERO_COLOUR,
+    Table,
+    compact,
+    inputs_table,
+    per_1k_tick,
+    summary_table,
+)
 from payback.report.explain import explain
 from payback.report.markdown import MARKER
-from payback.report.text import compact
 
-PALETTE = ["#1f4e79", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 CSS = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; margin: 0 auto; max-width: 1100px; padding: 24px; color: #1b1b1b; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+h3.chart-title { font-size: 1.02em; margin: 1.6em 0 0; }
 p.lede { color: #444; margin-top: 0; }
 p.verdict { font-size: 1.1em; background: #f3f6fa; border-left: 4px solid #1f4e79; padding: 10px 14px; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 4px 10px; text-align: left; vertical-align: top; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.small { color: #666; font-size: 0.85em; max-width: 22em; overflow-wrap: anywhere; }
 .note { color: #555; font-size: 0.9em; margin: 0.2em 0 2em; }
-.chart { margin: 0.5em 0 1.5em; }
+.chart { margin: 0.2em 0 0.5em; }
 .small { color: #777; font-size: 0.85em; }
 section.explain p { max-width: 60em; line-height: 1.45; }
 """
+
+PIXELS_PER_POINT = 1.33
+"""Label offsets in the chart data are in points (matplotlib's unit); plotly's are pixels."""
+MONEY = "$,.0f"
+"""d3 format for money: the sign before the dollar (−$20,000), as the PNGs write it."""
 
 
 def _layout(chart: ch.Chart, **extra: Any) -> dict[str, Any]:
@@ -43,19 +57,141 @@ def _layout(chart: ch.Chart, **extra: Any) -> dict[str, Any]:
         "template": "plotly_white",
         "font": {"family": FONT, "size": 12},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        "margin": {"l": 70, "r": 20, "t": 50, "b": 110},
+        "margin": {"l": 80, "r": 20, "t": 50, "b": 110},
         "height": 460,
-        "colorway": PALETTE,
         "hovermode": "x unified",
     }
     if "USD" in chart.y_label:
-        layout["yaxis"].update({"tickprefix": "$", "tickformat": ",.0f"})
+        layout["yaxis"]["tickformat"] = MONEY
     layout.update(extra)
     return layout
 
 
 def _line(series: ch.Series, **kwargs: Any) -> go.Scatter:
-    return go.Scatter(x=series.x, y=series.y, mode="lines", **({"name": series.name} | kwargs))
+    style = {"color": series.color} if series.color else {}
+    return go.Scatter(
+        x=series.x,
+        y=series.y,
+        mode="lines",
+        **({"name": series.name, "line": style} | kwargs),
+    )
+
+
+def _break_even_labels(fig: go.Figure, chart: ch.Chart) -> None:
+    """Each break-even: a diamond in the alternative's colour, and its
+    label where the chart data places it, with a thin line to the diamond."""
+    horizon = chart.series[0].x[-1]
+    low, high = _value_range(chart)
+    for m in chart.markers:
+        fig.add_trace(
+            go.Scatter(
+                x=[m["x"]],
+                y=[m["y"]],
+                mode="markers",
+                marker={
+                    "size": 11,
+                    "symbol": "diamond",
+                    "color": m.get("color", "#111"),
+                    "line": {"color": "#111", "width": 1},
+                },
+                name=m["text"],
+                showlegend=False,
+                hovertemplate=m["text"] + "<extra></extra>",
+            )
+        )
+        dx, dy = m["offset"]
+        fig.add_annotation(
+            x=m["x"],
+            y=m["y"],
+            ax=dx * PIXELS_PER_POINT,
+            ay=-dy * PIXELS_PER_POINT,
+            text=html.escape(m["text"]),
+            showarrow=True,
+            arrowhead=0,
+            arrowcolor="#777",
+            xanchor=m["align"],
+            bgcolor="rgba(255,255,255,0.85)",
+            font={"color": m.get("color", "#111")},
+        )
+    fig.update_xaxes(range=[-0.015 * horizon, 1.015 * horizon])  # a marker at 0 shows whole
+    fig.update_yaxes(range=[low, high])
+
+
+def _value_range(chart: ch.Chart) -> tuple[float, float]:
+    """The y range of a chart's series, with a margin (room for labels at the top)."""
+    values = [y for s in chart.series for y in s.y]
+    low, high = min(0.0, *values), max(0.0, *values)
+    span = (high - low) or 1.0
+    return low - 0.04 * span, high + 0.08 * span
+
+
+def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
+    for s in chart.series:
+        fig.add_trace(
+            _line(
+                s,
+                line_shape="hv",
+                line={"color": s.color},
+                hovertemplate="%{x:,.0f} requests/month: $%{y:.3f} per 1k",
+            )
+        )
+    crossings = [m for m in chart.markers if m["name"] != "today"]
+    for k, m in enumerate(crossings):
+        fig.add_trace(
+            go.Scatter(
+                x=[m["x"]],
+                y=[m["y"]],
+                mode="markers",
+                marker={"size": 10, "color": m.get("color", "#111"), "symbol": "x"},
+                name=m["text"],
+                hovertemplate=m["text"] + "<extra></extra>",
+            )
+        )
+        # log axes place annotations at log10 of the value
+        fig.add_annotation(
+            x=math.log10(m["x"]),
+            y=math.log10(m["y"]),
+            text=html.escape(m["label"]),
+            showarrow=True,
+            arrowhead=0,
+            arrowcolor="#555",
+            ax=30,
+            ay=-30 - 22 * k,
+            xanchor="left",
+            bgcolor="rgba(255,255,255,0.85)",
+            font={"color": m.get("color", "#111")},
+        )
+    for m in chart.markers:
+        if m["name"] == "today":
+            fig.add_vline(x=m["x"], line={"color": "#999", "dash": "dash"})
+            fig.add_annotation(
+                x=math.log10(m["x"]),
+                y=1,
+                xref="x",
+                yref="paper",
+                text="today",
+                showarrow=False,
+                xanchor="left",
+                yanchor="top",
+                xshift=4,
+                font={"color": "#555"},
+            )
+    xs = chart.series[0].x
+    ys = [y for s in chart.series for y in s.y if y > 0]
+    x_ticks, y_ticks = ch.log_ticks(min(xs), max(xs)), ch.log_ticks(min(ys), max(ys))
+    fig.update_layout(
+        _layout(
+            chart,
+            hovermode="closest",
+            xaxis={
+                "title": {"text": chart.x_label},
+                "type": "log",
+                "tickvals": x_ticks,
+                "ticktext": [compact(v) for v in x_ticks],
+            },
+        )
+    )
+    fig.update_yaxes(type="log", tickvals=y_ticks, ticktext=[per_1k_tick(v) for v in y_ticks])
 
 
 def figure(chart: ch.Chart) -> go.Figure:
@@ -65,36 +201,29 @@ def figure(chart: ch.Chart) -> go.Figure:
     if kind == "cumulative":
         for s in chart.series:
             fig.add_trace(
-                _line(s, hovertemplate="month %{x}: $%{y:,.0f}<extra>%{fullData.name}</extra>")
+                _line(s, hovertemplate="month %{x}: %{y:$,.0f}<extra>%{fullData.name}</extra>")
             )
-        for m in chart.markers:
-            fig.add_trace(
-                go.Scatter(
-                    x=[m["x"]],
-                    y=[m["y"]],
-                    mode="markers+text",
-                    text=[f"break-even, month {m['x']:.1f}"],
-                    textposition="top left"
-                    if m["x"] > chart.series[0].x[-1] / 3
-                    else "bottom right",
-                    marker={"size": 11, "symbol": "diamond", "color": "#111"},
-                    name=m["text"],
-                    showlegend=False,
-                    hovertemplate=m["text"] + "<extra></extra>",
-                )
-            )
+        _break_even_labels(fig, chart)
         fig.update_layout(
             _layout(chart, xaxis={"title": {"text": "month"}, "dtick": _month_tick(chart)})
         )
     elif kind == "components":
         *parts, baseline = chart.series
         for s in parts:
-            fig.add_trace(go.Bar(x=s.x, y=s.y, name=s.name, hovertemplate="$%{y:,.0f}"))
+            fig.add_trace(
+                go.Bar(
+                    x=s.x,
+                    y=s.y,
+                    name=s.name,
+                    marker_color=s.color,
+                    hovertemplate="%{y:$,.0f}",
+                )
+            )
         fig.add_trace(
             _line(
                 baseline,
-                line={"color": "#111", "width": 2, "dash": "dot"},
-                hovertemplate="$%{y:,.0f}",
+                line={"color": baseline.color or "#111", "width": 2, "dash": "dot"},
+                hovertemplate="%{y:$,.0f}",
             )
         )
         fig.update_layout(
@@ -112,68 +241,27 @@ def figure(chart: ch.Chart) -> go.Figure:
                     x=labels,
                     y=s.y,
                     name=s.name,
-                    hovertemplate="%{x}: $%{y:,.0f}<extra>%{fullData.name}</extra>",
+                    marker_color=s.color,
+                    hovertemplate="%{x}: %{y:$,.0f}<extra>%{fullData.name}</extra>",
                 )
             )
         fig.update_layout(_layout(chart, barmode="group", hovermode="closest"))
+        if not any(y for s in chart.series for y in s.y):
+            fig.update_yaxes(range=[0, 1000])  # all $0: an axis from $0, not −$1 to $1
     elif kind == "per":
-        for s in chart.series:
-            fig.add_trace(
-                _line(
-                    s, line_shape="hv", hovertemplate="%{x:,.0f} requests/month: $%{y:.2f} per 1k"
-                )
-            )
-        for m in chart.markers:
-            if m["name"] == "today":
-                fig.add_vline(
-                    x=m["x"],
-                    line={"color": "#999", "dash": "dash"},
-                    annotation_text="today",
-                    annotation_position="top",
-                )
-            else:
-                fig.add_trace(
-                    go.Scatter(
-                        x=[m["x"]],
-                        y=[m["y"]],
-                        mode="markers",
-                        marker={"size": 10, "color": "#111", "symbol": "x"},
-                        name=m["text"],
-                        hovertemplate=m["text"] + "<extra></extra>",
-                    )
-                )
-        xs = chart.series[0].x
-        ys = [y for s in chart.series for y in s.y if y > 0]
-        x_ticks, y_ticks = ch.log_ticks(min(xs), max(xs)), ch.log_ticks(min(ys), max(ys))
-        fig.update_layout(
-            _layout(
-                chart,
-                hovermode="closest",
-                xaxis={
-                    "title": {"text": chart.x_label},
-                    "type": "log",
-                    "tickvals": x_ticks,
-                    "ticktext": [compact(v) for v in x_ticks],
-                },
-            )
-        )
-        fig.update_yaxes(
-            type="log",
-            tickvals=y_ticks,
-            ticktext=[f"${v:,.2f}" if v < 10 else f"${v:,.0f}" for v in y_ticks],
-            tickprefix="",
-        )
+        _per_1k(fig, chart)
     elif kind == "fan":
         p10, p50, p90 = (s for s in chart.series)
+        colour = p50.color or "#1f4e79"
         fig.add_trace(
             go.Scatter(
                 x=p90.x,
                 y=p90.y,
                 name="p90",
                 mode="lines",
-                line={"width": 0},
+                line={"width": 0, "color": colour},
                 showlegend=False,
-                hovertemplate="p90 $%{y:,.0f}",
+                hovertemplate="p90 %{y:$,.0f}",
             )
         )
         fig.add_trace(
@@ -182,24 +270,30 @@ def figure(chart: ch.Chart) -> go.Figure:
                 y=p10.y,
                 name="p10 to p90",
                 mode="lines",
-                line={"width": 0},
+                line={"width": 0, "color": colour},
                 fill="tonexty",
-                fillcolor="rgba(31,78,121,0.22)",
-                hovertemplate="p10 $%{y:,.0f}",
+                fillcolor=_rgba(colour, 0.22),
+                hovertemplate="p10 %{y:$,.0f}",
             )
         )
         fig.add_trace(
             _line(
                 p50,
                 name="median (p50)",
-                line={"color": "#1f4e79", "width": 2},
-                hovertemplate="p50 $%{y:,.0f}",
+                line={"color": colour, "width": 2},
+                hovertemplate="p50 %{y:$,.0f}",
             )
         )
-        fig.add_hline(
-            y=0,
-            line={"color": "#d62728", "dash": "dash"},
-            annotation_text="paid back above this line",
+        # the zero line in the legend, not a label on the chart that the median would cross
+        fig.add_trace(
+            go.Scatter(
+                x=[p50.x[0], p50.x[-1]],
+                y=[0, 0],
+                mode="lines",
+                name="zero: paid back above this line",
+                line={"color": ZERO_COLOUR, "dash": "dash", "width": 1},
+                hoverinfo="skip",
+            )
         )
         fig.update_layout(
             _layout(chart, xaxis={"title": {"text": "month"}, "dtick": _month_tick(chart)})
@@ -212,6 +306,7 @@ def figure(chart: ch.Chart) -> go.Figure:
                 y=s.y,
                 name="paid back in that month",
                 width=0.9,
+                marker_color=s.color,
                 hovertemplate="month %{x:.0f}: %{y:.1%}<extra></extra>",
             )
         )
@@ -234,9 +329,13 @@ def figure(chart: ch.Chart) -> go.Figure:
             xanchor="right",
         )
     elif kind == "tornado":
-        labels, center = chart.markers[0]["labels"], chart.markers[0]["center"]
-        low, high = chart.series
-        for s, color in ((low, "#d62728"), (high, "#2ca02c")):
+        marker = chart.markers[0]
+        center = marker["center"]
+        labels = [
+            f"{html.escape(name)}<br><span style='font-size:11px;color:#666'>{html.escape(span)}</span>"
+            for name, span in zip(marker["labels"], marker["ranges"], strict=True)
+        ]
+        for s in chart.series:
             fig.add_trace(
                 go.Bar(
                     y=labels,
@@ -244,9 +343,9 @@ def figure(chart: ch.Chart) -> go.Figure:
                     base=center,
                     orientation="h",
                     name=s.name,
-                    marker_color=color,
+                    marker_color=s.color,
                     customdata=s.y,
-                    hovertemplate="NPV $%{customdata:,.0f}<extra>%{fullData.name}</extra>",
+                    hovertemplate="NPV %{customdata:$,.0f}<extra>%{fullData.name}</extra>",
                 )
             )
         fig.add_vline(
@@ -260,8 +359,8 @@ def figure(chart: ch.Chart) -> go.Figure:
                 chart,
                 barmode="overlay",
                 hovermode="closest",
-                height=max(300, 60 + 38 * len(labels)),
-                xaxis={"title": {"text": chart.x_label}, "tickprefix": "$", "tickformat": ",.0f"},
+                height=max(320, 80 + 46 * len(labels)),
+                xaxis={"title": {"text": chart.x_label}, "tickformat": MONEY},
                 yaxis={"autorange": "reversed", "automargin": True},
                 margin={"l": 20, "r": 20, "t": 60, "b": 80},
             )
@@ -269,77 +368,51 @@ def figure(chart: ch.Chart) -> go.Figure:
     return fig
 
 
+def _rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 def _month_tick(chart: ch.Chart) -> int:
     span = max((max(s.x) for s in chart.series if s.x), default=12)
     return 1 if span <= 12 else 3 if span <= 36 else 12
 
 
-def _table(rows: list[list[str]], header: list[str], numeric: set[int] = frozenset()) -> str:  # type: ignore[assignment]
+def _link(text: str) -> str:
+    """A reference cell: its URL (the first word when it is one) as a link."""
+    escaped = html.escape(text)
+    first = text.split(" ")[0].rstrip(";,")
+    if first.startswith(("http://", "https://")):
+        return escaped.replace(
+            html.escape(first),
+            f'<a href="{html.escape(first, quote=True)}">{html.escape(first)}</a>',
+            1,
+        )
+    return escaped
+
+
+def _table(table: Table, code: int | None = None, small: str | None = None) -> str:
+    """A shared table as HTML, its caption above it: column ``code`` in <code>, the column
+    named ``small`` smaller, with links."""
+    small_at = table.header.index(small) if small in table.header else None
+
+    def cell(i: int, text: str) -> str:
+        if i == code:
+            return f"<td><code>{html.escape(text)}</code></td>"
+        if i == small_at:
+            return f'<td class="small">{_link(text)}</td>'
+        return f'<td class="{"num" if i in table.numeric else ""}">{html.escape(text)}</td>'
+
     head = "".join(
-        f'<th class="{"num" if i in numeric else ""}">{html.escape(h)}</th>'
-        for i, h in enumerate(header)
+        f'<th class="{"num" if i in table.numeric else ""}">{html.escape(h)}</th>'
+        for i, h in enumerate(table.header)
     )
     body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="{"num" if i in numeric else ""}">{cell}</td>' for i, cell in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
+        "<tr>" + "".join(cell(i, text) for i, text in enumerate(row)) + "</tr>"
+        for row in table.rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _summary(analysis: Analysis) -> str:
-    rows = []
-    for alt in analysis.alternatives:
-        within = alt.pays_back_within or {}
-        rows.append(
-            [
-                html.escape(alt.name),
-                usd(alt.one_time_usd),
-                usd(alt.monthly_cost_usd[0]),
-                "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}",
-                usd(alt.npv_usd),
-                "yes" if within.get("3") else "no",
-            ]
-        )
-    return _table(
-        rows,
-        [
-            "alternative",
-            "one-time cost",
-            "cost in month 1",
-            "pays back",
-            f"NPV, {analysis.horizon_months} months",
-            "within a quarter?",
-        ],
-        {1, 2, 4},
-    )
-
-
-def _inputs(analysis: Analysis) -> str:
-    rows = []
-    for row in ch.inputs_table(analysis):
-        source = html.escape(row["source"])
-        if row["reference"]:
-            ref = html.escape(row["reference"])
-            link = ref if not ref.startswith("http") else f'<a href="{ref.split(" ")[0]}">{ref}</a>'
-            source += f'<br><span class="small">{link}</span>'
-        if row["checked"]:
-            source += f'<br><span class="small">checked {row["checked"]}</span>'
-        spread = ""
-        if row["range"]:
-            spread = html.escape(
-                ", ".join(
-                    f"{k} {v:g}" if isinstance(v, float | int) else f"{v}"
-                    for k, v in row["range"].items()
-                )
-            )
-        rows.append(
-            [f"<code>{html.escape(row['path'])}</code>", f"{row['value']:,.6g}", spread, source]
-        )
-    return _table(rows, ["input", "value used", "range", "source"], {1})
+    caption = f'<p class="small">{html.escape(table.caption)}</p>' if table.caption else ""
+    return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def render_html(analysis: Analysis) -> str:
@@ -348,6 +421,8 @@ def render_html(analysis: Analysis) -> str:
     first = True
     for chart in ch.all_charts(analysis):
         fig = figure(chart)
+        # the title as a heading above the chart: it wraps, where plotly would cut it
+        fig.update_layout(title_text=None, margin={"t": 40})
         div = pio.to_html(
             fig,
             full_html=False,
@@ -358,6 +433,7 @@ def render_html(analysis: Analysis) -> str:
         first = False
         note = f'<p class="note">{html.escape(chart.note)}</p>' if chart.note else ""
         sections.append(
+            f'<h3 class="chart-title">{html.escape(chart.title)}</h3>'
             f'<div class="chart" id="chart-{chart.key}" data-chart="{chart.key}">{div}</div>{note}'
         )
     explanation = "".join(
@@ -380,13 +456,13 @@ def render_html(analysis: Analysis) -> str:
 <h1>{html.escape(info.name)}</h1>
 <p class="lede">{analysis.horizon_months} months from {(info.start_date or dt.date.today()).isoformat()}; baseline: {html.escape(analysis.baseline.name)}.</p>
 <p class="verdict">{html.escape(analysis.verdict())}</p>
-{_summary(analysis)}
+{_table(summary_table(analysis))}
 <h2>Charts</h2>
 {"".join(sections)}
 <h2>What it means</h2>
 <section class="explain">{explanation}</section>
 <h2>Inputs and where they come from</h2>
-{_inputs(analysis)}
+{_table(inputs_table(analysis), code=0, small="reference")}
 <p class="small">Generated by payback {payback.__version__} on {dt.date.today().isoformat()}.</p>
 </body>
 </html>

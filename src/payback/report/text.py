@@ -9,22 +9,26 @@ from rich.text import Text
 
 from payback.analysis import AlternativeResult, Analysis, months_text
 from payback.analysis import usd as money
+from payback.report.common import (
+    COMPONENT_LABELS,
+    ONE_TIME_LABELS,
+    RATE_FIELDS,
+    compact,
+    format_input,
+)
 from payback.uncertainty import Driver, SobolIndex
 
-ONE_TIME_LABELS = {
-    "data": "data (collect, label, clean)",
-    "engineering": "engineering time",
-    "eval": "eval harness",
-    "training": "training runs",
-}
-
-COMPONENT_LABELS = {
-    "api": "API / usage fees",
-    "gpus": "GPUs",
-    "escalation": "escalation to baseline",
-    "ops": "ops",
-    "retraining": "retraining",
-}
+__all__ = [
+    "COMPONENT_LABELS",
+    "ONE_TIME_LABELS",
+    "RATE_FIELDS",
+    "analysis_renderables",
+    "compact",
+    "format_input",
+    "sobol_table",
+    "sparkline",
+    "tornado_table",
+]
 
 
 def _yes_no(value: bool | None) -> str:
@@ -160,7 +164,7 @@ def _sources(analysis: Analysis) -> RenderableType:
             grid.add_row(Text(owner, style="bold"), "", Text(names[owner].name, style="bold"))
         checked = f", checked {source.checked}" if source.checked else ""
         grid.add_row(f"  {field}", f"{source.value:,.4g}", source.source + checked)
-    note = Text("Every other number is from the scenario file.", style="dim")
+    note = Text("Every other number is from the scenario file or a default.", style="dim")
     return Group(
         Text("Numbers taken from catalogs and estimates", style="bold underline"), grid, note
     )
@@ -185,23 +189,6 @@ def _percent(p: float | None) -> str:
 
 def _month(m: float | None) -> str:
     return "never" if m is None else f"{m:.1f}"
-
-
-RATE_FIELDS = (
-    "growth_monthly",
-    "price_change_annual",
-    "discount_rate_annual",
-    "_share",
-    "target_utilization",
-)
-"""Fields shown as percentages (they hold fractions)."""
-
-
-def format_input(path: str, value: float) -> str:
-    """An input's value as people write it: 2.0% for fractions, 150k for large counts."""
-    if path.endswith(RATE_FIELDS):
-        return f"{value:.1%}"
-    return compact(value)
 
 
 def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
@@ -246,29 +233,6 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
             )
         )
     return Group(*parts)
-
-
-def compact(value: float, money_sign: bool = False) -> str:
-    """A number in a few characters: 150k, 2.5M, 0.75, 1,500; ``$`` in front for money.
-
-    >>> compact(150000), compact(-2859, True), compact(0.75), compact(2_500_000, True)
-    ('150k', '-$2.9k', '0.75', '$2.5M')
-    >>> compact(-0.005631), compact(322.5), compact(-999.5, True), compact(512.3, True)
-    ('-0.00563', '322.5', '-$1.0k', '$512')
-    """
-    sign = "-" if value < 0 else ""
-    size = abs(value)
-    if size >= 1e6:
-        text = f"{size / 1e6:.3g}M"
-    elif size >= 1e4:
-        text = f"{size / 1e3:.3g}k"
-    elif money_sign and size >= 999.5:
-        text = f"{size / 1e3:.1f}k"
-    elif money_sign:
-        text = f"{size:,.0f}"
-    else:
-        text = f"{size:,.4g}" if size >= 1 else f"{size:.3g}"
-    return f"{sign}{'$' if money_sign else ''}{text}"
 
 
 def _assumption_note(assumed: list[str | None]) -> Text | None:

@@ -1,0 +1,339 @@
+"""What every rendering shares: labels, colours, number formats and the two tables.
+
+The terminal text, the HTML (plotly), the Markdown (matplotlib) and the explanation read
+their words, colours and table cells from here, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from pydantic import BaseModel
+
+from payback.analysis import AlternativeResult, Analysis, months_text, usd
+from payback.engine import numeric_paths
+from payback.scenario import value_at
+from payback.uncertainty import Driver
+
+COMPONENT_LABELS = {
+    "api": "API / usage fees",
+    "gpus": "GPUs",
+    "escalation": "escalation to baseline",
+    "ops": "ops",
+    "retraining": "retraining",
+}
+"""Monthly cost components, by the engine's names."""
+
+ONE_TIME_LABELS = {
+    "data": "data (collect, label, clean)",
+    "engineering": "engineering time",
+    "eval": "eval harness",
+    "training": "training runs",
+}
+"""One-time cost items, by the engine's names."""
+
+COMPONENT_COLOURS = {
+    "api": "#4c9be8",
+    "gpus": "#0b3d6b",
+    "escalation": "#f28e2b",
+    "ops": "#9c7fc7",
+    "retraining": "#59a14f",
+}
+"""A component has the same colour in every chart and both renderers."""
+
+BASELINE_COLOUR = "#1b1b1b"
+ALTERNATIVE_COLOURS = ["#e15759", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
+"""Alternative i has colour i in every chart; the baseline is near-black."""
+LOW_END_COLOUR = "#9ecae1"
+HIGH_END_COLOUR = "#08519c"
+"""Tornado bars: an input at its low end (light) and at its high end (dark)."""
+BAND_COLOUR = "#1f4e79"
+ZERO_COLOUR = "#c0392b"
+
+RATE_FIELDS = (
+    "growth_monthly",
+    "price_change_annual",
+    "discount_rate_annual",
+    "_share",
+    "target_utilization",
+    "batch_discount",
+)
+"""Fields that hold fractions, shown as percentages."""
+
+
+def alternative_colour(index: int) -> str:
+    return ALTERNATIVE_COLOURS[index % len(ALTERNATIVE_COLOURS)]
+
+
+def is_rate(path: str) -> bool:
+    return path.endswith(RATE_FIELDS)
+
+
+def is_money(path: str) -> bool:
+    return "usd" in path.rsplit(".", 1)[-1]
+
+
+def compact(value: float, money_sign: bool = False) -> str:
+    """A number in a few characters: 150k, 2.5M, 0.75, 1,500; ``$`` in front for money.
+
+    >>> compact(150000), compact(-2859, True), compact(0.75), compact(2_500_000, True)
+    ('150k', '-$2.9k', '0.75', '$2.5M')
+    >>> compact(-0.005631), compact(322.5), compact(-999.5, True), compact(512.3, True)
+    ('-0.00563', '322.5', '-$1.0k', '$512')
+    """
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if size >= 1e6:
+        text = f"{size / 1e6:.3g}M"
+    elif size >= 1e4:
+        text = f"{size / 1e3:.3g}k"
+    elif money_sign and size >= 999.5:
+        text = f"{size / 1e3:.1f}k"
+    elif money_sign:
+        text = f"{size:,.0f}"
+    else:
+        text = f"{size:,.4g}" if size >= 1 else f"{size:.3g}"
+    return f"{sign}{'$' if money_sign else ''}{text}"
+
+
+def format_input(path: str, value: float) -> str:
+    """An input's value in a few characters: 2.0% for fractions, 150k for large counts."""
+    if is_rate(path):
+        return f"{value:.1%}"
+    return compact(value)
+
+
+def _positional(value: float, digits: int) -> str:
+    text = np.format_float_positional(round(value, digits), trim="-")
+    return text if "." not in text else text.rstrip("0").rstrip(".")
+
+
+def plain_number(value: float) -> str:
+    """A number in full for whole numbers, four significant figures otherwise; thousands
+    separators and no exponent.
+
+    >>> plain_number(1_000_000), plain_number(2.69), plain_number(12.84456), plain_number(0.00025)
+    ('1,000,000', '2.69', '12.84', '0.00025')
+    """
+    if value == int(value) and abs(value) < 1e15:
+        return f"{value:,.0f}"
+    size = abs(value)
+    if size >= 1000:
+        text = f"{size:,.1f}".removesuffix(".0")
+    elif size >= 1e-4:
+        text = f"{size:.4g}"
+    else:
+        text = np.format_float_positional(size, precision=3, unique=False, fractional=False)
+    return ("-" if value < 0 else "") + text
+
+
+def input_value(path: str, value: float) -> str:
+    """An input's value as people write it: 8% for fractions, $15,000 or $2.50 for money.
+
+    >>> input_value("traffic.growth_monthly", 0.08), input_value("traffic.requests_per_month", 1e6)
+    ('8%', '1,000,000')
+    >>> input_value("baseline.input_usd_per_mtok", 2.5), input_value("x.price_change_annual", -0.4)
+    ('$2.50', '-40%')
+    >>> input_value("a.training_usd", 10.816569), input_value("a.usd_per_1k_requests", 0.005)
+    ('$10.82', '$0.005')
+    """
+    if is_rate(path):
+        return _positional(value * 100, 4) + "%"
+    if is_money(path):
+        size = abs(value)
+        cents = size != int(size) and size >= 0.1
+        text = f"{size:,.2f}" if cents else plain_number(size)
+        return ("-" if value < 0 else "") + "$" + text
+    return plain_number(value)
+
+
+def range_text(path: str, dist: dict[str, object]) -> str:
+    """A distribution as a reader reads it: ``triangular: low 150,000, mode 200,000, high 320,000``."""
+    kind = dist.get("dist", "")
+    parts = [
+        f"{k} {input_value(path, float(v))}"
+        for k, v in dist.items()
+        if k != "dist" and isinstance(v, int | float)
+    ]
+    return f"{kind}: " + ", ".join(parts)
+
+
+def money_tick(value: float) -> str:
+    """Money on a chart axis, the sign before the dollar, as plotly's ``$,.0f`` draws it.
+
+    >>> money_tick(-20000.0), money_tick(1500.0)
+    ('−$20,000', '$1,500')
+    """
+    return ("−" if value < 0 else "") + f"${abs(value):,.0f}"
+
+
+def per_1k_tick(value: float) -> str:
+    """A price per 1,000 requests on a tick: cents below $10.
+
+    >>> per_1k_tick(0.5), per_1k_tick(20.0)
+    ('$0.50', '$20')
+    """
+    return f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
+
+
+def round_figures(value: float, figures: int = 2) -> float:
+    """``value`` rounded to a few significant figures.
+
+    >>> round_figures(1_234_567), round_figures(48_613.2, 3)
+    (1200000.0, 48600.0)
+    """
+    if value == 0 or not math.isfinite(value):
+        return value
+    return float(round(value, figures - 1 - math.floor(math.log10(abs(value)))))
+
+
+def quarter_text(within: dict[str, bool | None] | None) -> str:
+    """Whether it pays back within 3 months, as ``analyze`` says it."""
+    answer = (within or {}).get("3")
+    return "unknown (horizon too short)" if answer is None else ("yes" if answer else "no")
+
+
+def pays_back_text(alt: AlternativeResult, horizon: int) -> str:
+    if alt.break_even_month is None:
+        return f"not within {months_text(horizon)}"
+    if alt.break_even_month == 0:
+        return "at once"
+    return f"month {alt.break_even_month:.1f}"
+
+
+def driver_range(analysis: Analysis, driver: Driver) -> str:
+    """The range one tornado input was moved over, in its own words:
+    ``150k to 250k, ±25%``, ``-2.0% to 2.0%, assumed for a rate left at 0``, ``p10 … to p90 …``."""
+    low, high = (format_input(driver.parameter, v) for v in (driver.low, driver.high))
+    how = driver.assumed
+    if how is None:
+        return f"p10 {low} to p90 {high}"
+    if how.startswith("±"):
+        share = float(how.strip("±%")) / 100
+        central = float(value_at(analysis.resolved.scenario, driver.parameter))
+        full = sorted((central * (1 - share), central * (1 + share)))
+        clipped = not (
+            math.isclose(driver.low, full[0], rel_tol=1e-9, abs_tol=1e-12)
+            and math.isclose(driver.high, full[1], rel_tol=1e-9, abs_tol=1e-12)
+        )
+        return f"{low} to {high}, {how}" + (" clipped to what the field allows" if clipped else "")
+    if "assumed for a rate left at 0" in how:
+        return f"{low} to {high}, assumed for a rate left at 0"
+    return f"{low} to {high}, {how}"
+
+
+def given_in_file(scenario: BaseModel, path: str) -> bool:
+    """Whether the scenario as written sets the number at ``path`` (not a default)."""
+    node: object = scenario
+    for part in path.split("."):
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                return False
+            node = node[int(part)]
+        elif isinstance(node, BaseModel):
+            if part not in node.model_fields_set:
+                return False
+            node = getattr(node, part)
+        else:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with its cells already formatted; renderers only escape and lay it out."""
+
+    header: list[str]
+    rows: list[list[str]]
+    numeric: frozenset[int] = field(default_factory=frozenset)
+    """Columns aligned right."""
+    caption: str = ""
+    """A sentence the reader needs before the table."""
+
+
+def summary_table(analysis: Analysis) -> Table:
+    """One row per alternative: one-time cost, month-1 cost, break-even, NPV, within a quarter."""
+    horizon = analysis.horizon_months
+    rows = [
+        [
+            alt.name,
+            usd(alt.one_time_usd),
+            usd(alt.monthly_cost_usd[0]),
+            pays_back_text(alt, horizon),
+            usd(alt.npv_usd),
+            quarter_text(alt.pays_back_within),
+        ]
+        for alt in analysis.alternatives
+    ]
+    rate = analysis.scenario.scenario.discount_rate_annual
+    return Table(
+        [
+            "alternative",
+            "one-time cost",
+            "cost in month 1",
+            "pays back",
+            f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""),
+            "within a quarter?",
+        ],
+        rows,
+        frozenset({1, 2, 4}),
+    )
+
+
+def input_rows(analysis: Analysis) -> list[dict[str, object]]:
+    """Every number the engine uses: its value, where it came from (the scenario file, a
+    default, a catalog, an estimate), the reference and date behind it, and its range."""
+    resolved = analysis.resolved
+    rows: list[dict[str, object]] = []
+    for path in numeric_paths(resolved):
+        source = resolved.sources.get(path)
+        dist = resolved.scenario.distributions.get(path)
+        if source:
+            origin = source.source
+        else:
+            origin = "scenario file" if given_in_file(resolved.original, path) else "default"
+        rows.append(
+            {
+                "path": path,
+                "value": float(value_at(resolved.scenario, path)),
+                "source": origin,
+                "reference": source.reference if source else None,
+                "checked": source.checked.isoformat() if source and source.checked else None,
+                "range": dist.model_dump() if dist else None,
+            }
+        )
+    return rows
+
+
+def inputs_table(analysis: Analysis) -> Table:
+    """The inputs, formatted: value in full (percentages for fractions), range, source, reference."""
+    rows = []
+    for row in input_rows(analysis):
+        path = str(row["path"])
+        reference = str(row["reference"] or "")
+        if row["checked"]:
+            reference += ("; " if reference else "") + f"checked {row['checked']}"
+        rows.append(
+            [
+                path,
+                input_value(path, float(row["value"])),  # type: ignore[arg-type]
+                range_text(path, row["range"]) if row["range"] else "",  # type: ignore[arg-type]
+                str(row["source"]),
+                reference,
+            ]
+        )
+    header = ["input", "value used", "range", "source", "reference"]
+    # a column with nothing in it (no ranges, no catalog references) is left out
+    keep = [i for i in range(len(header)) if i in (0, 1, 3) or any(r[i] for r in rows)]
+    names = "; ".join(
+        f"alternatives.{i} is '{alt.name}'" for i, alt in enumerate(analysis.alternatives)
+    )
+    return Table(
+        [header[i] for i in keep],
+        [[r[i] for i in keep] for r in rows],
+        frozenset({1}),
+        f"baseline is '{analysis.baseline.name}'; {names}. \"default\": not in the scenario "
+        "file, the field's default value.",
+    )
