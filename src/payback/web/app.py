@@ -136,6 +136,9 @@ def show(chart: charts.Chart, where: str = "tab") -> None:
     """A report chart, its title above it (plotly would cut a long one) and its note below."""
     fig = figure(chart)
     fig.update_layout(title_text=None, margin={"t": 30})
+    for note in fig.layout.annotations:  # the column is narrow: the label's colour names the line
+        if note.text and ": break-even" in note.text:
+            note.text = note.text.split(": ", 1)[1]
     st.markdown(f"**{chart.title}**")
     st.plotly_chart(
         fig, width="stretch", config={"displaylogo": False}, key=f"chart:{where}:{chart.key}"
