@@ -1,5 +1,6 @@
-"""Request logs: fixtures in every format built here with known totals, bad rows, time zones,
-empty files, filters, and the round trip into a scenario."""
+"""Request logs: fixtures in every format built here with known totals, months of unequal
+length, bad rows, stray timestamps, time zones, buckets, empty and broken files, filters, and
+the round trip into a scenario (layout, line endings and distributions)."""
 
 from __future__ import annotations
 
@@ -8,27 +9,31 @@ import datetime as dt
 import gzip
 import json
 import math
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, ROOT
 from payback import ScenarioError, load_scenario, profile_usage
 from test_cli import assert_user_error, run
 
 UTC = dt.UTC
+MONTH_DAYS = 365.25 / 12  # 30.4375: requests_per_month is requests per day × this
 
 
-def requests_log(start: dt.datetime, months: int, per_month: list[int]) -> list[dict[str, Any]]:
+def month_start(year: int, month: int) -> dt.datetime:
+    return dt.datetime(year + (month - 1) // 12, (month - 1) % 12 + 1, 1, tzinfo=UTC)
+
+
+def requests_log(start: dt.datetime, per_month: list[int]) -> list[dict[str, Any]]:
     """Requests spread evenly through each month; tokens cycle so totals are known."""
     rows = []
-    for m in range(months):
-        first = dt.datetime(
-            start.year + (start.month - 1 + m) // 12, (start.month - 1 + m) % 12 + 1, 1, tzinfo=UTC
-        )
-        following = dt.datetime(first.year + first.month // 12, first.month % 12 + 1, 1, tzinfo=UTC)
-        n = per_month[m]
+    for m, n in enumerate(per_month):
+        first = month_start(start.year, start.month + m)
+        following = month_start(start.year, start.month + m + 1)
         step = (following - first) / n
         for i in range(n):
             rows.append(
@@ -43,8 +48,10 @@ def requests_log(start: dt.datetime, months: int, per_month: list[int]) -> list[
     return rows
 
 
-ROWS = requests_log(dt.datetime(2026, 6, 1, tzinfo=UTC), 3, [600, 660, 726])  # +10% a month
+# 100, 110 and 121 requests a day in June (30 days), July and August (31 days): +10% a month
+ROWS = requests_log(dt.datetime(2026, 6, 1, tzinfo=UTC), [3000, 3410, 3751])
 TOTAL = len(ROWS)
+HOURS = 92 * 24  # June to August
 
 
 def means(rows: list[dict[str, Any]]) -> tuple[float, float, float]:
@@ -57,29 +64,47 @@ def means(rows: list[dict[str, Any]]) -> tuple[float, float, float]:
 
 
 def expect_profile(
-    profile: Any, rows: list[dict[str, Any]] = ROWS, *, last_month: int = 726
+    profile: Any, rows: list[dict[str, Any]] = ROWS, *, per_day: float = 121.0
 ) -> None:
     mean_in, mean_out, share = means(rows)
     t = profile.traffic
-    assert t["requests_per_month"] == last_month
+    assert t["requests_per_month"] == pytest.approx(per_day * MONTH_DAYS, rel=1e-12)
     assert t["input_tokens"] == pytest.approx(mean_in, rel=1e-12)
     assert t["output_tokens"] == pytest.approx(mean_out, rel=1e-12)
     assert t["cached_input_share"] == pytest.approx(share, rel=1e-12)
 
 
-def test_generic_csv_profile_by_hand(tmp_path: Path) -> None:
-    path = tmp_path / "logs.csv"
+def write_rows(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["created_at", "model", "prompt_tokens", "completion_tokens", "cached_tokens"])
-        for r in ROWS:
-            w.writerow([r["ts"].isoformat(), r["model"], r["input"], r["output"], r["cached"]])
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def hourly(start: dt.datetime, end: dt.datetime, per_hour: Any) -> list[dt.datetime]:
+    """Request times from start to end: per_hour(hour_start) requests spread in each hour."""
+    times, hour = [], start
+    while hour < end:
+        n = per_hour(hour)
+        times += [hour + dt.timedelta(hours=1) * k / n for k in range(n)]
+        hour += dt.timedelta(hours=1)
+    return times
+
+
+def test_generic_csv_profile_by_hand(tmp_path: Path) -> None:
+    path = write_rows(
+        tmp_path / "logs.csv",
+        ["created_at", "model", "prompt_tokens", "completion_tokens", "cached_tokens"],
+        [[r["ts"].isoformat(), r["model"], r["input"], r["output"], r["cached"]] for r in ROWS],
+    )
     profile = profile_usage([path])
     assert profile.format == "generic"
     expect_profile(profile)
-    assert profile.traffic["growth_monthly"] == pytest.approx(0.10, rel=1e-9)  # 600, 660, 726
+    assert profile.traffic["growth_monthly"] == pytest.approx(0.10, rel=1e-9)
     assert [m["month"] for m in profile.by_month] == ["2026-06", "2026-07", "2026-08"]
-    assert all(m["complete"] for m in profile.by_month)
+    assert [m["requests_per_day"] for m in profile.by_month] == pytest.approx([100, 110, 121])
+    assert profile.span["complete_months"] == ["2026-06", "2026-07", "2026-08"]
     assert profile.rows == {
         "read": TOTAL,
         "used": TOTAL,
@@ -88,23 +113,44 @@ def test_generic_csv_profile_by_hand(tmp_path: Path) -> None:
         "not_llm_calls_or_failed": 0,
         "filtered_out": 0,
     }
-    # busiest hour / mean hour: evenly spread, so the densest month's hour over the average hour
-    hours = (
-        dt.datetime(2026, 9, 1, tzinfo=UTC) - dt.datetime(2026, 6, 1, tzinfo=UTC)
-    ).total_seconds() / 3600
-    assert profile.span["hours"] == pytest.approx(hours, abs=1)
-    assert profile.traffic["peak_to_average"] >= 1.0
-    inputs = sorted(r["input"] for r in ROWS)
-    assert profile.token_percentiles["input_tokens"]["p50"] == inputs[len(inputs) // 2]
+    # the busiest clock hour over the mean hour of the three complete months
+    busiest = max(
+        Counter(r["ts"].replace(minute=0, second=0, microsecond=0) for r in ROWS).values()
+    )
+    assert profile.span["hours"] == HOURS
+    assert profile.traffic["peak_to_average"] == pytest.approx(busiest / (TOTAL / HOURS), rel=1e-12)
+    for name in ("input", "output"):
+        expected = np.percentile([r[name] for r in ROWS], [50, 90, 99])  # linear, as quantile_cont
+        got = profile.token_percentiles[f"{name}_tokens"]
+        assert [got["p50"], got["p90"], got["p99"]] == pytest.approx(expected, rel=1e-12)
     models = {m["model"]: m for m in profile.by_model}
     assert models["small"]["requests"] == sum(1 for r in ROWS if r["model"] == "small")
+    assert profile.models == 2
+
+
+def test_unequal_month_lengths_are_not_growth(tmp_path: Path) -> None:
+    # the same 24 requests a day in January (31 days) and February (28 days)
+    times = hourly(
+        dt.datetime(2026, 1, 1, tzinfo=UTC), dt.datetime(2026, 3, 1, tzinfo=UTC), lambda h: 1
+    )
+    path = write_rows(
+        tmp_path / "janfeb.csv",
+        ["timestamp", "input_tokens", "output_tokens"],
+        [[t.isoformat(), 1000, 200] for t in times],
+    )
+    profile = profile_usage([path])
+    assert [m["requests"] for m in profile.by_month] == [744, 672]
+    assert profile.span["complete_months"] == ["2026-01", "2026-02"]
+    assert abs(profile.traffic["growth_monthly"]) < 1e-9
+    assert profile.traffic["requests_per_month"] == pytest.approx(24 * 365.25 / 12, rel=1e-12)
+    assert profile.traffic["peak_to_average"] == pytest.approx(1.0, rel=1e-12)
 
 
 def test_peak_to_average_by_hand(tmp_path: Path) -> None:
     # 10 requests at 09:xx and 2 at 15:xx on one day: span 7 hours, mean 12/7, peak 10.
     path = tmp_path / "day.jsonl"
-    times = [f"2026-03-02T09:{m:02d}:00Z" for m in range(10)] + [
-        "2026-03-02T15:00:00Z",
+    times = [f"2026-03-02T09:{m:02d}:30Z" for m in range(10)] + [
+        "2026-03-02T15:00:10Z",
         "2026-03-02T15:30:00Z",
     ]
     path.write_text(
@@ -116,40 +162,101 @@ def test_peak_to_average_by_hand(tmp_path: Path) -> None:
     profile = profile_usage([path])
     assert profile.span["hours"] == 7
     assert profile.traffic["peak_to_average"] == pytest.approx(10 / (12 / 7))
-    assert profile.traffic["requests_per_month"] == pytest.approx(12 / 7 * 730)
+    assert profile.traffic["requests_per_month"] == pytest.approx(12 / 7 * 730.5)
     assert any("no complete calendar month" in n for n in profile.notes)
 
 
-def test_parquet_gzip_globs_and_explicit_columns(tmp_path: Path) -> None:
-    import duckdb
+def test_daily_aggregates_leave_the_peak_unmeasured(tmp_path: Path) -> None:
+    # 2,400 requests every day in January to March, one row a day with a date and no time
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=k) for k in range(90)]
+    logs = write_rows(
+        tmp_path / "daily.csv",
+        ["date", "model", "requests", "input_tokens", "output_tokens"],
+        [[d.isoformat(), "gpt-4o", 2400, 2400 * 1000, 2400 * 200] for d in days],
+    )
+    profile = profile_usage([logs])
+    assert "peak_to_average" not in profile.traffic
+    assert any("whole days" in n and "peak_to_average is not measured" in n for n in profile.notes)
+    assert profile.span["complete_months"] == ["2026-01", "2026-02", "2026-03"]
+    assert profile.span["bucket_seconds"] == 86400
+    assert profile.traffic["requests_per_month"] == pytest.approx(2400 * MONTH_DAYS, rel=1e-12)
+    assert abs(profile.traffic["growth_monthly"]) < 1e-9
+    assert profile.traffic["input_tokens"] == pytest.approx(1000)
+    assert profile.token_percentiles == {"input_tokens": None, "output_tokens": None}
+    # next to requests logged one by one, the daily rows still hide their busiest hour
+    times = hourly(
+        dt.datetime(2026, 1, 1, tzinfo=UTC), dt.datetime(2026, 4, 1, tzinfo=UTC), lambda h: 1
+    )
+    requests = write_rows(
+        tmp_path / "requests.csv",
+        ["timestamp", "input_tokens", "output_tokens"],
+        [[t.isoformat(), 1000, 200] for t in times],
+    )
+    both = profile_usage([requests, logs])
+    assert "peak_to_average" not in both.traffic
+    assert both.traffic["requests_per_month"] == pytest.approx(2424 * MONTH_DAYS, rel=1e-12)
+    assert both.span["complete_months"] == ["2026-01", "2026-02", "2026-03"]
+    # -o writes what was measured and keeps the scenario's own peak_to_average
+    scenario = tmp_path / "s.toml"
+    scenario.write_text((EXAMPLES / "quarter-200k.toml").read_text())
+    before = load_scenario(scenario).traffic.peak_to_average
+    code, _, err = run("usage", logs, "-o", scenario)
+    assert code == 0, err
+    traffic = load_scenario(scenario).traffic
+    assert traffic.requests_per_month == 73050
+    assert traffic.peak_to_average == before
 
-    con = duckdb.connect()
-    con.execute("CREATE TABLE t (when_utc TIMESTAMPTZ, tin BIGINT, tout BIGINT, cache BIGINT)")
-    con.executemany(
-        "INSERT INTO t VALUES (?, ?, ?, ?)",
-        [(r["ts"], r["input"], r["output"], r["cached"]) for r in ROWS],
+
+def stepped_rows(until: dt.datetime) -> list[list[Any]]:
+    """1 request an hour in June, 2 in July, 3 in August (at :00, :30 / :00, :20, :40)."""
+    per_hour = {6: 1, 7: 2, 8: 3}
+    times = hourly(dt.datetime(2026, 6, 1, tzinfo=UTC), until, lambda h: per_hour[h.month])
+    return [[t.isoformat(), 1000, 200] for t in times]
+
+
+def test_a_stray_timestamp_is_warned_about_and_left_out(tmp_path: Path) -> None:
+    rows = stepped_rows(dt.datetime(2026, 9, 1, tzinfo=UTC))
+    clean = write_rows(tmp_path / "clean.csv", ["timestamp", "input_tokens", "output_tokens"], rows)
+    stray = write_rows(
+        tmp_path / "stray.csv",
+        ["timestamp", "input_tokens", "output_tokens"],
+        [*rows, [0, 1000, 200]],
     )
-    con.execute(f"COPY t TO '{tmp_path / 'a.parquet'}' (FORMAT parquet)")
-    assert_user_error(
-        *run("usage", tmp_path / "a.parquet"), "no ts / input / output column found", "--columns"
+    expected = {
+        "requests_per_month": 72 * MONTH_DAYS,
+        "growth_monthly": math.sqrt(3) - 1,  # ln 24, ln 48, ln 72 per day: slope ln(3) / 2
+        "input_tokens": 1000.0,
+        "output_tokens": 200.0,
+        "cached_input_share": 0.0,
+        "peak_to_average": 3 / ((720 + 2 * 744 + 3 * 744) / HOURS),
+    }
+    for path in (clean, stray):
+        profile = profile_usage([path])
+        assert profile.traffic == pytest.approx(expected, rel=1e-12)
+        assert profile.span["complete_months"] == ["2026-06", "2026-07", "2026-08"]
+    assert profile.span["first"] == "1970-01-01T00:00:00+00:00"
+    assert len(profile.span["empty_months"]) == 676
+    (warning,) = profile.warnings
+    assert "no requests in 676 month(s)" in warning
+    assert "1970-02 … 2026-05" in warning
+    code, out, err = run("usage", stray, "--json")
+    assert code == 0
+    assert "warning: no requests in 676 month(s)" in err
+    assert json.loads(out)["traffic"]["peak_to_average"] == pytest.approx(
+        expected["peak_to_average"]
     )
-    profile = profile_usage(
-        [tmp_path / "*.parquet"], columns="ts=when_utc,input=tin,output=tout,cached=cache"
-    )
-    expect_profile(profile)
-    with gzip.open(tmp_path / "b.jsonl.gz", "wt") as fh:
-        for r in ROWS:
-            fh.write(
-                json.dumps(
-                    {
-                        "time": r["ts"].isoformat(),
-                        "input_tokens": r["input"],
-                        "output_tokens": r["output"],
-                    }
-                )
-                + "\n"
-            )
-    assert profile_usage([tmp_path / "b.jsonl.gz"]).traffic["requests_per_month"] == 726
+
+
+def test_a_month_cut_short_is_not_complete(tmp_path: Path) -> None:
+    # the logs stop at 2026-08-31T00:05: August is partial although its last day has requests
+    rows = stepped_rows(dt.datetime(2026, 8, 31, 0, 5, tzinfo=UTC))
+    path = write_rows(tmp_path / "cut.csv", ["timestamp", "input_tokens", "output_tokens"], rows)
+    profile = profile_usage([path])
+    assert profile.span["complete_months"] == ["2026-06", "2026-07"]
+    assert profile.by_month[-1]["complete"] is False
+    assert profile.traffic["requests_per_month"] == pytest.approx(48 * MONTH_DAYS, rel=1e-12)
+    assert profile.traffic["growth_monthly"] == pytest.approx(1.0, rel=1e-12)  # 24 → 48 a day
+    assert profile.traffic["peak_to_average"] == pytest.approx(2 / ((720 + 1488) / 1464))
 
 
 def test_mixed_time_zones_are_utc(tmp_path: Path) -> None:
@@ -166,6 +273,21 @@ def test_mixed_time_zones_are_utc(tmp_path: Path) -> None:
     assert [m["month"] for m in profile.by_month] == ["2026-02"]
     assert profile.span["first"] == "2026-02-01T02:00:00+00:00"  # the naive time, read as UTC
     assert profile.span["last"] == "2026-02-01T04:30:00+00:00"  # 23:30 at -05:00
+
+
+def test_unix_times_in_every_unit(tmp_path: Path) -> None:
+    at = dt.datetime(2026, 1, 5, tzinfo=UTC)
+    seconds = int(at.timestamp())
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "timestamp,input_tokens,output_tokens\n"
+        f"{seconds},10,5\n{seconds * 1000 + 1000},10,5\n"  # seconds, milliseconds (+1 s)
+        f"{seconds * 10**6 + 2 * 10**6},10,5\n{seconds * 10**9 + 3 * 10**9},10,5\n"  # µs, ns
+    )
+    profile = profile_usage([path])
+    assert profile.rows["used"] == 4
+    assert profile.span["first"] == at.isoformat()
+    assert profile.span["last"] == (at + dt.timedelta(seconds=3)).isoformat()
 
 
 def test_bad_rows_are_counted_and_shown(tmp_path: Path) -> None:
@@ -195,24 +317,164 @@ def test_bad_rows_are_counted_and_shown(tmp_path: Path) -> None:
     assert profile.rows["examples"] == ["{broken"]
 
 
+def test_impossible_values_are_unreadable(tmp_path: Path) -> None:
+    good = [[f"2026-01-01T{h:02d}:00:00Z", 1000, 200, 100] for h in range(10)]
+    bad = [
+        ["2026-01-01T10:00:00Z", 100, 10, 500],  # more cached than input
+        ["2026-01-01T10:00:00Z", 1e308, 1, 0],  # 10^308 tokens in one request
+        ["2026-01-01T10:00:00Z", 10, 1, "1e400"],  # infinite cached
+        ["2026-01-01T10:00:00Z", 10, -1, 0],
+        ["2026-01-01T10:00:00Z", "nan", 1, 0],
+    ]
+    path = write_rows(
+        tmp_path / "bad.csv",
+        ["timestamp", "input_tokens", "output_tokens", "cached_tokens"],
+        good + bad,
+    )
+    profile = profile_usage([path])
+    assert (profile.rows["used"], profile.rows["unreadable"]) == (10, 5)
+    assert profile.traffic["input_tokens"] == 1000
+    assert profile.traffic["cached_input_share"] == pytest.approx(0.1, rel=1e-12)
+    counts = write_rows(
+        tmp_path / "counts.csv",
+        ["timestamp", "requests", "input_tokens", "output_tokens"],
+        [[f"2026-01-01T{h:02d}:00:00Z", 2, 2000, 400] for h in range(10)]
+        + [["2026-01-01T10:00:00Z", "1e400", 10, 1], ["2026-01-01T10:00:00Z", 0, 10, 1]],
+    )
+    profile = profile_usage([counts])
+    assert (profile.rows["used"], profile.rows["unreadable"]) == (10, 2)
+    assert profile.traffic["input_tokens"] == 1000
+    # logs with nothing usable: exit 2, and the scenario named by -o stays as it was
+    only_bad = write_rows(
+        tmp_path / "cachedgt.csv",
+        ["timestamp", "input_tokens", "output_tokens", "cached_tokens"],
+        [[f"2026-06-01T{h:02d}:00:00Z", 100, 10, 500] for h in range(24)],
+    )
+    scenario = tmp_path / "s1.toml"
+    scenario.write_text((EXAMPLES / "quarter-200k.toml").read_text())
+    before = scenario.read_bytes()
+    assert_user_error(
+        *run("usage", only_bad, "-o", scenario), "none of the 24 rows could be read as generic"
+    )
+    assert scenario.read_bytes() == before
+
+
 def test_empty_and_unreadable_inputs(tmp_path: Path) -> None:
     (tmp_path / "empty.jsonl").write_text("")
-    with pytest.raises(ScenarioError, match="no rows"):
+    with pytest.raises(ScenarioError, match=r"empty.jsonl: empty \(no records\); no rows"):
         profile_usage([tmp_path / "empty.jsonl"])
     (tmp_path / "header.csv").write_text("timestamp,input_tokens,output_tokens\n")
-    with pytest.raises(ScenarioError, match="no rows"):
+    with pytest.raises(ScenarioError, match=r"header\.csv: no rows"):
         profile_usage([tmp_path / "header.csv"])
     (tmp_path / "junk.csv").write_text("timestamp,input_tokens,output_tokens\nx,y,z\n")
     with pytest.raises(ScenarioError, match="none of the 1 rows could be read"):
         profile_usage([tmp_path / "junk.csv"])
     (tmp_path / "broken.json").write_text("[{")
-    with pytest.raises(ScenarioError, match="not valid JSON"):
+    with pytest.raises(ScenarioError, match=r"broken\.json: not valid JSON"):
         profile_usage([tmp_path / "broken.json"])
     with pytest.raises(ScenarioError, match="no file matches"):
         profile_usage([tmp_path / "nothing-*.csv"])
     (tmp_path / "logs.xlsx").write_text("x")
     with pytest.raises(ScenarioError, match="unknown file type"):
         profile_usage([tmp_path / "logs.xlsx"])
+    # an empty file next to a good one is skipped and said so
+    good = write_rows(
+        tmp_path / "good.csv",
+        ["timestamp", "input_tokens", "output_tokens"],
+        [["2026-01-01T00:00:00Z", 1, 1]],
+    )
+    (tmp_path / "empty.csv").write_text("")
+    profile = profile_usage([good, tmp_path / "empty.csv"])
+    assert profile.rows["used"] == 1
+    assert any("empty.csv: empty (no records), skipped" in n for n in profile.notes)
+
+
+BINARY = bytes((i * 151 + 7) % 256 for i in range(3000))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        (
+            "null.json",
+            b"null\n",
+            "null.json: expected JSON objects, one log record each; found null",
+        ),
+        (
+            "str.json",
+            b'"hi"\n',
+            "str.json: expected JSON objects, one log record each; found a string",
+        ),
+        ("numbers.json", b"[1, 2, 3]", "found a number"),
+        ("garbage.jsonl", BINARY, "garbage.jsonl: not JSON lines"),
+        ("garbage.json", BINARY, "garbage.json: not valid JSON"),
+        ("garbage.parquet", BINARY, "garbage.parquet: cannot be read as Parquet"),
+        (
+            "text.jsonl",
+            b"hello world\n",
+            "text.jsonl: not JSON lines (its first 1 line(s) are not JSON: 'hello world')",
+        ),
+        ("empty.csv", b"", "empty.csv: empty (no records); no rows to read"),
+        (
+            "pretty.json",
+            b'{\n  "traffic": {\n    "requests_per_month": 5\n  }\n}\n',
+            'pretty.json: none of the 1 rows could be read as generic logs (first: { "traffic": { "requests_per_month": 5 } })',
+        ),
+        ("notgz.csv.gz", b"timestamp,input_tokens,output_tokens\n", "not gzip-compressed"),
+    ],
+)
+def test_broken_files_are_one_line_errors(
+    tmp_path: Path, name: str, content: bytes, fragment: str
+) -> None:
+    (tmp_path / name).write_bytes(content)
+    assert_user_error(*run("usage", tmp_path / name), fragment)
+
+
+def test_odd_but_valid_logs_are_read(tmp_path: Path) -> None:
+    # a JSON line over DuckDB's default 2 MB limit
+    long = tmp_path / "long.jsonl"
+    record = {"timestamp": "2026-01-01T00:00:00Z", "input_tokens": 10, "output_tokens": 5}
+    long.write_text(
+        json.dumps(record | {"prompt": "x" * 3_000_000}) + "\n" + json.dumps(record) + "\n"
+    )
+    assert profile_usage([long]).rows["used"] == 2
+    # a key with a quote, named with --columns
+    quoted = tmp_path / "quoted.jsonl"
+    quoted.write_text(
+        json.dumps({"time'stamp": "2026-01-01T00:00:00Z", 'in"put': 7, "out": 3}) + "\n"
+    )
+    profile = profile_usage([quoted], columns="ts=time'stamp,input=in\"put,output=out")
+    assert profile.traffic["input_tokens"] == 7
+    code, out, err = run(
+        "usage", quoted, "--columns", "ts=time'stamp,input=in\"put,output=out", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["traffic"]["output_tokens"] == 3
+
+
+def test_the_same_log_twice_is_read_once(tmp_path: Path) -> None:
+    logs = write_rows(
+        tmp_path / "a.csv",
+        ["timestamp", "input_tokens", "output_tokens"],
+        [[f"2026-01-01T{h:02d}:00:00Z", 10, 5] for h in range(24)],
+    )
+    for paths in ([logs, logs], [logs, tmp_path / "*.csv"], [tmp_path / "a.*", tmp_path / "?.csv"]):
+        profile = profile_usage(paths)
+        assert profile.rows["used"] == 24
+        assert any(
+            "named more than once" in n and "each file is read once" in n for n in profile.notes
+        )
+    with gzip.open(tmp_path / "a.csv.gz", "wt") as fh:
+        fh.write(logs.read_text())
+    profile = profile_usage([logs, tmp_path / "a.csv.gz"])
+    assert profile.rows["used"] == 48  # two files: both read, and a warning says so
+    (warning,) = profile.warnings
+    assert "a.csv and" in warning
+    assert "a.csv.gz look like the same log" in warning
+    code, _, err = run("usage", logs, tmp_path / "a.csv.gz")
+    assert code == 0
+    assert "warning: " in err
+    assert "look like the same log" in err
 
 
 def test_filters(tmp_path: Path) -> None:
@@ -232,53 +494,70 @@ def test_filters(tmp_path: Path) -> None:
         + "\n"
     )
     july = profile_usage([path], since=dt.date(2026, 7, 1), until=dt.date(2026, 7, 31))
-    assert july.traffic["requests_per_month"] == 660
-    assert july.rows["filtered_out"] == TOTAL - 660
+    assert july.traffic["requests_per_month"] == pytest.approx(110 * MONTH_DAYS, rel=1e-12)
+    assert july.rows["filtered_out"] == TOTAL - 3410
     small = profile_usage([path], model="small")
-    expect_profile(
-        small,
-        [r for r in ROWS if r["model"] == "small"],
-        last_month=sum(1 for r in ROWS if r["model"] == "small" and r["ts"].month == 8),
-    )
+    small_rows = [r for r in ROWS if r["model"] == "small"]
+    mean_in, mean_out, _ = means(small_rows)
+    august = sum(1 for r in small_rows if r["ts"].month == 8)
+    assert august == 938
+    assert small.traffic["requests_per_month"] == pytest.approx(august / 31 * MONTH_DAYS, rel=1e-12)
+    assert small.traffic["input_tokens"] == pytest.approx(mean_in, rel=1e-12)
+    assert small.traffic["output_tokens"] == pytest.approx(mean_out, rel=1e-12)
     with pytest.raises(ScenarioError, match="no requests left after"):
         profile_usage([path], model="nope")
     with pytest.raises(ScenarioError, match="--since 2026-08-01 is after --until 2026-07-01"):
         profile_usage([path], since=dt.date(2026, 8, 1), until=dt.date(2026, 7, 1))
 
 
+def test_by_model_says_when_it_is_capped(tmp_path: Path) -> None:
+    rows = [
+        [f"2026-01-01T{k % 24:02d}:00:00Z", f"m{k:02d}", 10, 5]
+        for k in range(51)
+        for _ in range(51 - k)  # m00 has 51 requests, m50 one
+    ]
+    path = write_rows(
+        tmp_path / "models.csv", ["timestamp", "model", "input_tokens", "output_tokens"], rows
+    )
+    profile = profile_usage([path])
+    assert profile.models == 51
+    assert [m["model"] for m in profile.by_model] == [f"m{k:02d}" for k in range(50)]
+    assert any("the 50 models with the most requests of 51" in n for n in profile.notes)
+
+
 # ------------------------------------------------------------------ vendor formats
+
+
+def openai_bucket(
+    start: dt.datetime, seconds: int, results: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "object": "bucket",
+        "start_time": int(start.timestamp()),
+        "end_time": int((start + dt.timedelta(seconds=seconds)).timestamp()),
+        "results": results,
+    }
+
+
+def openai_result(n: int, model: str = "gpt-4o") -> dict[str, Any]:
+    return {
+        "object": "organization.usage.completions.result",
+        "input_tokens": n * 1000,
+        "output_tokens": n * 200,
+        "input_cached_tokens": n * 100,
+        "num_model_requests": n,
+        "model": model,
+        "project_id": None,
+    }
 
 
 def test_openai_usage_api_pages_of_daily_buckets(tmp_path: Path) -> None:
     start = dt.datetime(2026, 6, 1, tzinfo=UTC)
-    pages, day, totals = [], start, {"requests": 0, "input": 0, "output": 0, "cached": 0}
+    pages, day = [], start
     page: list[dict[str, Any]] = []
     while day < dt.datetime(2026, 9, 1, tzinfo=UTC):
         n = 20 + day.day
-        result = {
-            "object": "organization.usage.completions.result",
-            "input_tokens": n * 1000,
-            "output_tokens": n * 200,
-            "input_cached_tokens": n * 100,
-            "num_model_requests": n,
-            "model": "gpt-4o",
-            "project_id": None,
-        }
-        bucket = {
-            "object": "bucket",
-            "start_time": int(day.timestamp()),
-            "end_time": int((day + dt.timedelta(days=1)).timestamp()),
-            "results": [result] if day.day != 15 else [],
-        }
-        if day.day != 15:
-            for k, v in (
-                ("requests", n),
-                ("input", n * 1000),
-                ("output", n * 200),
-                ("cached", n * 100),
-            ):
-                totals[k] += v
-        page.append(bucket)
+        page.append(openai_bucket(day, 86400, [openai_result(n)] if day.day != 15 else []))
         if len(page) == 31:
             pages.append({"object": "page", "data": page, "has_more": True, "next_page": "page_x"})
             page = []
@@ -289,19 +568,41 @@ def test_openai_usage_api_pages_of_daily_buckets(tmp_path: Path) -> None:
     profile = profile_usage([tmp_path / "page*.json"])
     assert profile.format == "openai-usage"
     august = sum(20 + d for d in range(1, 32) if d != 15)
-    assert profile.traffic["requests_per_month"] == august
+    assert profile.traffic["requests_per_month"] == pytest.approx(
+        august / 31 * MONTH_DAYS, rel=1e-12
+    )
     assert profile.traffic["input_tokens"] == pytest.approx(1000)
     assert profile.traffic["cached_input_share"] == pytest.approx(0.1)
     assert profile.token_percentiles["input_tokens"] is None  # buckets: no per-request spread
-    busiest_day = 20 + 31
-    hours = (dt.datetime(2026, 9, 1, tzinfo=UTC) - start).total_seconds() / 3600
-    assert profile.traffic["peak_to_average"] == pytest.approx(
-        (busiest_day / 24) / (totals["requests"] / hours)
-    )
+    assert profile.span["complete_months"] == ["2026-06", "2026-07", "2026-08"]
+    # daily buckets: the busiest hour is unknown
+    assert "peak_to_average" not in profile.traffic
+    assert any("buckets of 24 hours" in n and "bucket_width=1h" in n for n in profile.notes)
     # the cookbook's shape, an array of buckets using the older "result" key, reads the same
     flat = [dict(b, result=b.pop("results")) for p in pages for b in p["data"]]
     (tmp_path / "buckets.json").write_text(json.dumps(flat))
     assert profile_usage([tmp_path / "buckets.json"]).traffic == profile.traffic
+
+
+def test_openai_usage_api_hourly_buckets_measure_the_peak(tmp_path: Path) -> None:
+    # June and July in hourly buckets: 10 + hour-of-day requests, and 500 at 12:00 on July 15
+    buckets, hour = [], dt.datetime(2026, 6, 1, tzinfo=UTC)
+    while hour < dt.datetime(2026, 8, 1, tzinfo=UTC):
+        n = 500 if hour == dt.datetime(2026, 7, 15, 12, tzinfo=UTC) else 10 + hour.hour
+        buckets.append(openai_bucket(hour, 3600, [openai_result(n)]))
+        hour += dt.timedelta(hours=1)
+    (tmp_path / "usage.jsonl").write_text("\n".join(json.dumps(b) for b in buckets) + "\n")
+    profile = profile_usage([tmp_path / "usage.jsonl"])
+    assert profile.format == "openai-usage"
+    day = sum(10 + h for h in range(24))  # 516
+    july = day * 31 + 500 - 22
+    assert profile.by_month[-1]["requests"] == july
+    assert profile.span["bucket_seconds"] == 3600
+    assert profile.span["complete_months"] == ["2026-06", "2026-07"]
+    assert profile.traffic["requests_per_month"] == pytest.approx(july / 31 * MONTH_DAYS, rel=1e-12)
+    assert profile.traffic["growth_monthly"] == pytest.approx(july / 31 / day - 1, rel=1e-9)
+    total = day * 30 + july
+    assert profile.traffic["peak_to_average"] == pytest.approx(500 / (total / (61 * 24)), rel=1e-12)
 
 
 def litellm_row(r: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -334,34 +635,33 @@ def test_litellm_spend_logs_json_and_csv(tmp_path: Path) -> None:
     expect_profile(profile)
     assert profile.rows["not_llm_calls_or_failed"] == 2
     # a database dump: CSV with metadata as JSON text, naive UTC times
-    with (tmp_path / "spend.csv").open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(
+    meta = [json.dumps({"usage_object": {"cache_read_input_tokens": r["cached"]}}) for r in ROWS]
+    write_rows(
+        tmp_path / "spend.csv",
+        [
+            "request_id",
+            "call_type",
+            "spend",
+            "startTime",
+            "model",
+            "prompt_tokens",
+            "completion_tokens",
+            "metadata",
+        ],
+        [
             [
-                "request_id",
-                "call_type",
-                "spend",
-                "startTime",
-                "model",
-                "prompt_tokens",
-                "completion_tokens",
-                "metadata",
+                "x",
+                "completion",
+                0.0,
+                r["ts"].strftime("%Y-%m-%d %H:%M:%S.%f"),
+                r["model"],
+                r["input"],
+                r["output"],
+                m,
             ]
-        )
-        for r in ROWS:
-            meta = {"usage_object": {"cache_read_input_tokens": r["cached"]}}
-            w.writerow(
-                [
-                    "x",
-                    "completion",
-                    0.0,
-                    r["ts"].strftime("%Y-%m-%d %H:%M:%S.%f"),
-                    r["model"],
-                    r["input"],
-                    r["output"],
-                    json.dumps(meta),
-                ]
-            )
+            for r, m in zip(ROWS, meta, strict=True)
+        ],
+    )
     csv_profile = profile_usage([tmp_path / "spend.csv"])
     assert csv_profile.format == "litellm"
     expect_profile(csv_profile)
@@ -394,7 +694,6 @@ def test_langfuse_observations(tmp_path: Path) -> None:
             "traceId": "t",
             "type": "SPAN",
             "startTime": "2026-06-02T00:00:00Z",
-            "model": None,
             "usageDetails": {},
         }
     )
@@ -416,6 +715,32 @@ def test_langfuse_observations(tmp_path: Path) -> None:
     assert profile.format == "langfuse"
     expect_profile(profile)
     assert profile.rows["not_llm_calls_or_failed"] == 2
+
+
+def test_langfuse_cache_reads_count_as_cached_and_input(tmp_path: Path) -> None:
+    generations = [
+        # Anthropic through Langfuse's normalized keys: input 100 + read 300 + write 50
+        {"input": 100, "input_cache_read": 300, "input_cache_creation": 50, "output": 20},
+        # OpenAI: input 200 + cached 100
+        {"input": 200, "input_cached_tokens": 100, "output": 10},
+        # Anthropic's own keys: input 50 + read 25 + write 5
+        {"input": 50, "cache_read_input_tokens": 25, "cache_creation_input_tokens": 5, "output": 5},
+    ]
+    lines = [
+        {
+            "traceId": "t",
+            "type": "GENERATION",
+            "startTime": f"2026-01-01T0{k}:00:00Z",
+            "usageDetails": d,
+        }
+        for k, d in enumerate(generations)
+    ]
+    (tmp_path / "obs.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    profile = profile_usage([tmp_path / "obs.jsonl"])
+    assert profile.format == "langfuse"
+    assert profile.traffic["input_tokens"] == pytest.approx((450 + 300 + 80) / 3, rel=1e-12)
+    assert profile.traffic["output_tokens"] == pytest.approx(35 / 3, rel=1e-12)
+    assert profile.traffic["cached_input_share"] == pytest.approx(425 / 830, rel=1e-12)
 
 
 def test_helicone_requests_jsonl(tmp_path: Path) -> None:
@@ -450,16 +775,56 @@ def test_helicone_requests_jsonl(tmp_path: Path) -> None:
     assert profile.rows["not_llm_calls_or_failed"] == 1
 
 
+def test_formats_are_told_apart_file_by_file(tmp_path: Path) -> None:
+    generic = write_rows(
+        tmp_path / "requests.csv",
+        ["timestamp", "input_tokens", "output_tokens"],
+        [[f"2026-01-05T{h:02d}:10:00Z", 100, 10] for h in range(24)],
+    )
+    page = {
+        "object": "page",
+        "data": [openai_bucket(dt.datetime(2026, 1, 6, tzinfo=UTC), 3600, [openai_result(6)])],
+    }
+    (tmp_path / "usage.json").write_text(json.dumps(page))
+    # a generic record that happens to have a "result" key is not the OpenAI usage API
+    (tmp_path / "results.json").write_text(
+        json.dumps(
+            [
+                {
+                    "timestamp": "2026-01-06T05:00:00Z",
+                    "result": "ok",
+                    "input_tokens": 40,
+                    "output_tokens": 4,
+                }
+            ]
+        )
+    )
+    profile = profile_usage([generic, tmp_path / "usage.json", tmp_path / "results.json"])
+    assert profile.format == "generic + openai-usage"
+    assert profile.formats == {
+        str(generic): "generic",
+        str(tmp_path / "usage.json"): "openai-usage",
+        str(tmp_path / "results.json"): "generic",
+    }
+    assert profile.rows["used"] == 26
+    assert profile.traffic["input_tokens"] == pytest.approx((2400 + 6000 + 40) / 31, rel=1e-12)
+    # an error names the file and the format it was read as
+    (tmp_path / "other.csv").write_text("a,b,c\n1,2,3\n")
+    assert_user_error(
+        *run("usage", tmp_path / "usage.json", tmp_path / "other.csv"),
+        "other.csv (read as generic): no ts / input / output column found in a, b, c",
+    )
+
+
 # ------------------------------------------------------------------ command line and scenarios
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]] = ROWS) -> Path:
-    with path.open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["timestamp", "input_tokens", "output_tokens", "cached_tokens"])
-        for r in rows:
-            w.writerow([r["ts"].isoformat(), r["input"], r["output"], r["cached"]])
-    return path
+    return write_rows(
+        path,
+        ["timestamp", "input_tokens", "output_tokens", "cached_tokens"],
+        [[r["ts"].isoformat(), r["input"], r["output"], r["cached"]] for r in rows],
+    )
 
 
 def test_usage_json_and_text(tmp_path: Path) -> None:
@@ -475,13 +840,50 @@ def test_usage_json_and_text(tmp_path: Path) -> None:
         "cached_input_share",
         "peak_to_average",
     }
-    assert data["by_month"][-1]["requests"] == 726
+    assert data["by_month"][-1]["requests"] == 3751
     assert data["by_model"][0]["model"] == "(none)"
     code, out, _ = run("usage", logs)
     assert code == 0
-    assert "requests_per_month   726" in out
-    code, out, _ = run("usage", logs, "--sql")
-    assert "date_trunc('month', ts)" in out
+    assert "requests_per_month   3,683  (requests per day in 2026-08 × 30.4375)" in out
+    assert "growth_monthly       +10.00%" in out
+
+
+def test_usage_sql_is_the_pipeline_and_runs(tmp_path: Path) -> None:
+    import duckdb
+
+    code, out, _ = run("usage", "--sql", "--format", "litellm")
+    assert code == 0
+    assert out.startswith("-- DuckDB SQL: the queries `payback usage` runs on litellm logs")
+    assert "CREATE TEMP VIEW logs AS" in out
+    assert "GROUP BY GROUPING SETS" in out
+    # run the printed statements on a table of JSON records: the same months as the profile
+    logs = tmp_path / "spend.json"
+    logs.write_text(json.dumps([litellm_row(r) for r in ROWS]))
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE raw_logs AS SELECT json FROM read_json_objects('{logs}')")
+    statements = [
+        s for s in out.split(";\n\n") if s.strip() and not s.lstrip().startswith("-- Then")
+    ]
+    for statement in statements[:-1]:
+        con.execute(statement)
+    months = con.execute(
+        statements[statements.index(next(s for s in statements if "busiest_hour" in s))]
+    ).fetchall()
+    assert [float(m[1]) for m in months] == [3000, 3410, 3751]
+    assert [m["requests"] for m in profile_usage([logs]).by_month] == [3000, 3410, 3751]
+    # for files: DuckDB's readers of those very files
+    csv_logs = write_csv(tmp_path / "logs.csv")
+    code, out, _ = run("usage", csv_logs, "--sql")
+    assert code == 0
+    assert f"read_csv(['{csv_logs}']" in out
+    con = duckdb.connect()
+    for statement in [
+        s for s in out.split(";\n\n") if s.strip() and not s.lstrip().startswith("-- Then")
+    ]:
+        con.execute(statement)
+    (used,) = con.execute("SELECT sum(n) FROM used").fetchone() or (0,)
+    assert used == TOTAL
+    assert_user_error(*run("usage"), "give log files or globs (or --sql")
 
 
 def test_round_trip_usage_into_a_scenario_then_analyze(tmp_path: Path) -> None:
@@ -492,7 +894,7 @@ def test_round_trip_usage_into_a_scenario_then_analyze(tmp_path: Path) -> None:
     code, out, err = run("usage", logs, "-o", scenario)
     assert code == 0, err
     text = scenario.read_text()
-    assert "requests_per_month = 726" in text
+    assert "requests_per_month = 3683" in text
     assert "# mean prompt tokens per request" in text  # comments kept
     assert text.split("[baseline]")[1] == original.split("[baseline]")[1]  # the rest untouched
     traffic = load_scenario(scenario).traffic
@@ -502,7 +904,7 @@ def test_round_trip_usage_into_a_scenario_then_analyze(tmp_path: Path) -> None:
     assert traffic.growth_monthly == 0.1
     code, out, _ = run("analyze", scenario, "--json")
     assert code == 0
-    assert json.loads(out)["requests_per_month"][0] == 726
+    assert json.loads(out)["requests_per_month"][0] == 3683
 
 
 def test_usage_creates_a_new_scenario_and_handles_yaml(tmp_path: Path) -> None:
@@ -510,23 +912,176 @@ def test_usage_creates_a_new_scenario_and_handles_yaml(tmp_path: Path) -> None:
     code, out, _ = run("usage", logs, "-o", tmp_path / "new.toml")
     assert code == 0
     assert "a new scenario from the starter" in out
-    assert load_scenario(tmp_path / "new.toml").traffic.requests_per_month == 726
+    assert load_scenario(tmp_path / "new.toml").traffic.requests_per_month == 3683
     yaml_path = tmp_path / "s.yaml"
     assert run("init", yaml_path)[0] == 0
     yaml_path.write_text("# my team's scenario\n" + yaml_path.read_text())
     assert run("usage", logs, "-o", yaml_path)[0] == 0
     assert yaml_path.read_text().startswith("# my team's scenario")
-    assert load_scenario(yaml_path).traffic.requests_per_month == 726
+    assert load_scenario(yaml_path).traffic.requests_per_month == 3683
 
 
-def test_usage_never_breaks_a_file_it_cannot_read(tmp_path: Path) -> None:
-    logs = write_csv(tmp_path / "logs.csv")
-    broken = tmp_path / "broken.toml"
-    broken.write_text("[traffic\nrequests_per_month = 5\n")
-    assert_user_error(
-        *run("usage", logs, "-o", broken), "broken.toml: not valid TOML, left as it is"
+def flat_logs(path: Path, per_hour: int = 2) -> Path:
+    """June to August, per_hour requests every hour: 1,461 a month for 2, no growth."""
+    times = hourly(
+        dt.datetime(2026, 6, 1, tzinfo=UTC), dt.datetime(2026, 9, 1, tzinfo=UTC), lambda h: per_hour
     )
-    assert broken.read_text() == "[traffic\nrequests_per_month = 5\n"
+    return write_rows(
+        path,
+        ["timestamp", "input_tokens", "output_tokens", "cached_tokens"],
+        [[t.isoformat(), 1000, 200, 100] for t in times],
+    )
+
+
+YAML_SCENARIO = """\
+scenario:
+  name: 'a very long quoted name that goes well past eighty characters so the dumper may fold it somewhere' # c
+  horizon_months: 24
+  discount_rate_annual: 0.1
+traffic:
+  requests_per_month: 200000
+  growth_monthly: 0
+  input_tokens: 2000
+  output_tokens: 400
+  cached_input_share: 0.2
+  peak_to_average: 4
+baseline:
+  name: hosted big model
+  kind: hosted_api
+  input_usd_per_mtok: 3
+  cached_input_usd_per_mtok: 0.3
+  output_usd_per_mtok: 15
+alternatives:
+  - name: fine-tuned 7B on one rented L4   # the plan
+    kind: self_hosted
+    usd_per_gpu_hour: 0.8
+    replica_requests_per_s: 2
+    one_time:
+      engineer_hours: 60
+      engineer_usd_per_hour: 120
+"""
+
+
+def test_o_keeps_yaml_layout_and_changes_only_traffic(tmp_path: Path) -> None:
+    logs = flat_logs(tmp_path / "logs.csv")
+    path = tmp_path / "s.yaml"
+    path.write_text(YAML_SCENARIO)
+    code, _, err = run("usage", logs, "-o", path)
+    assert code == 0, err
+    expected = YAML_SCENARIO
+    for old, new in [
+        ("requests_per_month: 200000", "requests_per_month: 1461"),
+        ("growth_monthly: 0\n", "growth_monthly: 0.0\n"),
+        ("input_tokens: 2000", "input_tokens: 1000.0"),
+        ("output_tokens: 400", "output_tokens: 200.0"),
+        ("cached_input_share: 0.2", "cached_input_share: 0.1"),
+        ("peak_to_average: 4", "peak_to_average: 1.0"),
+    ]:
+        expected = expected.replace(old, new)
+    assert path.read_text() == expected
+
+
+def test_o_keeps_crlf_line_endings_and_byte_order_mark(tmp_path: Path) -> None:
+    logs = flat_logs(tmp_path / "logs.csv")
+    lf, crlf = tmp_path / "lf.toml", tmp_path / "crlf.toml"
+    original = (EXAMPLES / "quarter-200k.toml").read_text()
+    lf.write_text(original)
+    crlf.write_bytes(b"\xef\xbb\xbf" + original.replace("\n", "\r\n").encode())
+    assert run("usage", logs, "-o", lf)[0] == 0
+    assert run("usage", logs, "-o", crlf)[0] == 0
+    written = crlf.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf")
+    assert written.count(b"\n") == written.count(b"\r\n")
+    assert written[3:].decode().replace("\r\n", "\n") == lf.read_text()
+    assert "requests_per_month = 1461" in lf.read_text()
+    assert load_scenario(crlf).traffic.requests_per_month == 1461
+
+
+def test_o_warns_before_replacing_a_distribution(tmp_path: Path) -> None:
+    logs = flat_logs(tmp_path / "logs.csv")
+    scenario = tmp_path / "unc.toml"
+    scenario.write_text((EXAMPLES / "quarter-uncertain.toml").read_text())
+    code, _, err = run("usage", logs, "-o", scenario)
+    assert code == 0, err
+    warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert (
+        f"warning: {scenario}: traffic.requests_per_month was a triangular range "
+        "(low = 150000, mode = 200000, high = 320000); replaced by the measured 1461"
+    ) in warnings
+    assert len(warnings) == 5  # five ranges; peak_to_average was a number
+    loaded = load_scenario(scenario)
+    assert loaded.traffic.requests_per_month == 1461
+    assert not any(path.startswith("traffic.") for path in loaded.distributions)
+
+
+def test_o_refuses_a_file_that_is_not_a_scenario(tmp_path: Path) -> None:
+    logs = flat_logs(tmp_path / "logs.csv")
+    pyproject = tmp_path / "pp.toml"
+    pyproject.write_text((ROOT / "pyproject.toml").read_text())
+    before = pyproject.read_bytes()
+    assert_user_error(
+        *run("usage", logs, "-o", pyproject), "pp.toml: does not look like a payback scenario"
+    )
+    assert pyproject.read_bytes() == before
+    # a scenario that the result would not make valid is left as it is too
+    broken = tmp_path / "partial.toml"
+    broken.write_text('[scenario]\nname = "x"\n')
+    assert_user_error(
+        *run("usage", logs, "-o", broken),
+        "partial.toml: with the measured [traffic] it would not be a valid scenario",
+        "left as it is",
+    )
+    assert broken.read_text() == '[scenario]\nname = "x"\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragment"),
+    [
+        ("scalar.toml", "traffic = 5\n", "traffic is the value 5, not a table of numbers"),
+        ("array.toml", "traffic = [1, 2]\n", "traffic is a list, not a table of numbers"),
+        ("tables.toml", "[[traffic]]\na = 1\n", "[[traffic]] is a list of tables, not one table"),
+        ("list.yaml", "- a\n- b\n", "expected a table of sections"),
+        ("broken.toml", "[traffic\nrequests_per_month = 5\n", "broken.toml: not valid TOML"),
+    ],
+)
+def test_o_never_breaks_a_file_it_cannot_update(
+    tmp_path: Path, name: str, text: str, fragment: str
+) -> None:
+    logs = flat_logs(tmp_path / "logs.csv")
+    path = tmp_path / name
+    path.write_text(text)
+    assert_user_error(*run("usage", logs, "-o", path), fragment, "left as it is")
+    assert path.read_text() == text
+
+
+def test_o_fills_an_empty_yaml_traffic_and_dotted_toml_keys(tmp_path: Path) -> None:
+    logs = flat_logs(tmp_path / "logs.csv")
+    yaml_path = tmp_path / "null.yaml"
+    yaml_path.write_text(
+        YAML_SCENARIO.split("traffic:")[0]
+        + "traffic:\nbaseline:"
+        + YAML_SCENARIO.split("baseline:")[1]
+    )
+    assert run("usage", logs, "-o", yaml_path)[0] == 0
+    assert load_scenario(yaml_path).traffic.requests_per_month == 1461
+    dotted = tmp_path / "dotted.toml"
+    body = (EXAMPLES / "quarter-200k.toml").read_text().split("[baseline]")[1]
+    dotted.write_text(
+        "traffic.requests_per_month = 5  # mine\n"
+        "traffic.input_tokens = 1.0\n"
+        '[scenario]\nname = "x"\nhorizon_months = 12\n\n[baseline]' + body
+    )
+    assert run("usage", logs, "-o", dotted)[0] == 0
+    text = dotted.read_text()
+    assert text.startswith("traffic.requests_per_month = 1461  # mine\n")
+    assert load_scenario(dotted).traffic.input_tokens == 1000
+    # an empty file holds nothing to keep: it gets the starter with this traffic
+    empty = tmp_path / "empty.toml"
+    empty.write_text("")
+    code, out, _ = run("usage", logs, "-o", empty)
+    assert code == 0
+    assert "a new scenario from the starter" in out
+    assert load_scenario(empty).traffic.requests_per_month == 1461
 
 
 @pytest.mark.parametrize(
@@ -537,7 +1092,7 @@ def test_usage_never_breaks_a_file_it_cannot_read(tmp_path: Path) -> None:
         (("--columns", "time"), "--columns 'time': expected name=column pairs"),
         (
             ("--columns", "ts=nope,input=input_tokens,output=output_tokens"),
-            "--columns: 'nope' is not a column",
+            "--columns: 'nope' is not a column of",
         ),
     ],
 )
@@ -546,6 +1101,7 @@ def test_usage_bad_options(tmp_path: Path, args: tuple[str, ...], fragment: str)
     assert_user_error(*run("usage", logs, *args), fragment)
 
 
-def test_usage_missing_file(tmp_path: Path) -> None:
+def test_usage_missing_file_and_folder(tmp_path: Path) -> None:
     assert_user_error(*run("usage", tmp_path / "nope.csv"), "nope.csv: no such file")
-    assert math.isfinite(1.0)
+    (tmp_path / "dir.csv").mkdir()
+    assert_user_error(*run("usage", tmp_path / "dir.csv"), "dir.csv: is a folder")

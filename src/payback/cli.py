@@ -682,16 +682,18 @@ def _date(name: str, text: str | None) -> dt.date | None:
 @user_errors
 def usage(
     paths: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
-            help="Log files or globs: CSV, TSV, JSON, JSONL or Parquet, gzip too.",
+            help="Log files or globs: CSV, TSV, JSON, JSONL or Parquet, gzip too "
+            "(optional with --sql).",
             show_default=False,
         ),
-    ],
+    ] = None,
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", help="auto, generic, openai-usage, litellm, langfuse or helicone."
+            "--format",
+            help="auto (told file by file), generic, openai-usage, litellm, langfuse or helicone.",
         ),
     ] = "auto",
     model: Annotated[
@@ -719,31 +721,43 @@ def usage(
         ),
     ] = None,
     sql: Annotated[
-        bool, typer.Option("--sql", help="Print the aggregation SQL, to run where the logs live.")
+        bool,
+        typer.Option(
+            "--sql",
+            help="Print the DuckDB SQL payback runs (for these files, or for a table of JSON "
+            "records in --format), to run where the logs live.",
+        ),
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """The workload from real request logs: the `[traffic]` of a scenario, measured.
 
-    **requests_per_month**: requests in the last complete calendar month (UTC);
-    **growth_monthly**: compound rate of a log-linear fit over complete months;
-    **input_tokens** / **output_tokens**: means per request (p50/p90/p99 shown);
-    **cached_input_share**: cached / input tokens; **peak_to_average**: the busiest clock
-    hour over the mean hour. Unreadable rows are counted and shown. With **-o**, an
-    existing scenario gets only its `[traffic]` numbers replaced (comments kept); a new
-    path gets the starter scenario with this traffic. DuckDB reads files larger than memory.
+    **requests_per_month**: requests per day in the last complete calendar month (UTC)
+    × 30.44 (365.25/12); **growth_monthly**: compound rate of a log-linear fit of requests
+    per day over complete months; **input_tokens** / **output_tokens**: means per request
+    (p50/p90/p99 shown); **cached_input_share**: cached / input tokens;
+    **peak_to_average**: the busiest clock hour over the mean hour (not measured from
+    daily buckets). Unreadable rows are counted and shown. With **-o**, an existing
+    scenario gets only its `[traffic]` numbers replaced (layout and comments kept; a file
+    that is not a scenario is refused); a new path gets the starter scenario with this
+    traffic. DuckDB reads files larger than memory.
     """
+    options: dict[str, Any] = {
+        "model": model,
+        "since": _date("--since", since),
+        "until": _date("--until", until),
+        "columns": columns,
+    }
     if sql:
-        typer.echo(payback.usage_sql(fmt))
+        typer.echo(payback.usage_sql(fmt, paths or None, **options), nl=False)
         return
-    profile = payback.profile_usage(
-        paths,
-        fmt,
-        model=model,
-        since=_date("--since", since),
-        until=_date("--until", until),
-        columns=columns,
-    )
+    if not paths:
+        raise payback.ScenarioError(
+            "usage: give log files or globs (or --sql to print the queries it runs)"
+        )
+    profile = payback.profile_usage(paths, fmt, **options)
+    for warning in profile.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     written = None
     if output is not None:
         written = _write_traffic(output, profile.traffic)
@@ -754,7 +768,7 @@ def usage(
         )
         return
     console = _console()
-    console.print(tables.usage_tables(profile))
+    console.print(payback.usage.render_profile(profile))
     for note in profile.notes:
         typer.echo(f"note: {note}", err=True)
     if output is not None:
@@ -768,27 +782,60 @@ def usage(
         )
 
 
+SCENARIO_SECTIONS = ("scenario", "traffic", "baseline", "alternatives")
+
+
 def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
-    """Put measured traffic into ``path``: update an existing scenario, or create one."""
+    """Put measured traffic into ``path``: update an existing scenario, or create one.
+
+    An existing file is replaced only when it is a scenario and stays a valid one; its
+    byte-order mark and line endings are kept. Values it held as distributions are named
+    in a warning before being replaced."""
     fmt: Literal["toml", "yaml"] = "yaml" if path.suffix.lower() in (".yaml", ".yml") else "toml"
+    if path.is_dir():
+        raise payback.ScenarioError(f"{path}: is a directory")
+    text, bom = "", False
     if path.exists():
-        if path.is_dir():
-            raise payback.ScenarioError(f"{path}: is a directory")
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            raw = path.read_bytes()
+            bom = raw.startswith(b"\xef\xbb\xbf")
+            text = raw.decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise payback.ScenarioError(f"{path}: cannot read ({exc}); left as it is") from None
+    if text.strip():  # an empty file gets the starter, as a new one would
         try:
-            updated = payback.with_traffic(text, fmt, traffic)
+            data = payback.scenario_data_from_text(text, fmt, str(path))
+        except payback.ScenarioError as exc:
+            raise payback.ScenarioError(f"{exc.messages[0]}; left as it is") from None
+        if not any(key in data for key in SCENARIO_SECTIONS):
+            raise payback.ScenarioError(
+                f"{path}: does not look like a payback scenario (no [scenario], [traffic], "
+                "[baseline] or [alternatives]); left as it is"
+            )
+        replaced: list[str] = []
+        try:
+            updated = payback.with_traffic(text, fmt, traffic, replaced)
         except payback.ScenarioError as exc:
             raise payback.ScenarioError(f"{path}: {exc}") from None
-        _write_new(path, updated, force=True)
+        try:
+            payback.parse_scenario(
+                payback.scenario_data_from_text(updated, fmt, str(path)), source=str(path)
+            )
+        except payback.ScenarioError as exc:
+            problem = exc.messages[0].removeprefix(f"{path}: ")
+            raise payback.ScenarioError(
+                f"{path}: with the measured [traffic] it would not be a valid scenario "
+                f"({problem}); left as it is"
+            ) from None
+        for line in replaced:
+            typer.echo(f"warning: {path}: {line}", err=True)
+        _write_new(path, ("\ufeff" if bom else "") + updated, force=True)
         return "updated"
     starter = _starter_text()
     text = payback.with_traffic(starter, "toml", traffic)
     if fmt == "yaml":
         text = payback.dump_scenario(payback.parse_scenario(_toml_loads(text)), "yaml")
-    _write_new(path, text, force=False)
+    _write_new(path, text, force=path.exists())
     return "created"
 
 

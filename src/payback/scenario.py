@@ -739,43 +739,108 @@ TRAFFIC_DIGITS = {
 """Decimals kept when measured traffic is written into a scenario file."""
 
 
-def with_traffic(text: str, fmt: Literal["toml", "yaml"], traffic: Mapping[str, float]) -> str:
-    """``text`` (a scenario file) with only ``[traffic]``'s numbers replaced, comments and
-    everything else kept. Raises :class:`ScenarioError` if ``text`` is not valid TOML/YAML."""
+def _yaml_indents(text: str) -> tuple[int, int, int]:
+    """The indents a YAML file uses: mapping, sequence and the dash's offset (ruamel's terms)."""
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    mapping = next(
+        (
+            len(line) - len(line.lstrip(" "))
+            for line in text.splitlines()
+            if line.startswith(" ") and not line.lstrip(" ").startswith(("-", "#"))
+        ),
+        2,
+    )
+    try:
+        _, sequence, offset = load_yaml_guess_indent(text)
+    except Exception:  # the real load below reports what is wrong
+        return mapping, mapping, 0
+    sequence, offset = sequence or mapping, offset or 0
+    return mapping, max(sequence, offset + 2), offset
+
+
+def _traffic_table(section: Any, key_kind: str) -> None:
+    if not isinstance(section, Mapping):
+        kind = "a list" if isinstance(section, list) else f"the value {section!r}"
+        raise ScenarioError(f"{key_kind} is {kind}, not a table of numbers; left as it is")
+
+
+def _replacing(
+    section: Mapping[str, Any], values: Mapping[str, Any], out: list[str] | None
+) -> None:
+    """Say which of ``values`` replace a distribution (a range the user gave)."""
+    if out is None:
+        return
+    for key, value in values.items():
+        old = section.get(key)
+        if isinstance(old, Mapping):
+            out.append(
+                f"traffic.{key} was a {old.get('dist', 'distribution')} range "
+                f"({', '.join(f'{k} = {v}' for k, v in old.items() if k != 'dist')}); "
+                f"replaced by the measured {value}"
+            )
+
+
+def with_traffic(
+    text: str,
+    fmt: Literal["toml", "yaml"],
+    traffic: Mapping[str, float],
+    replaced: list[str] | None = None,
+) -> str:
+    """``text`` (a scenario file) with only ``[traffic]``'s numbers replaced, comments,
+    layout (YAML indents, long lines) and line endings kept. Raises :class:`ScenarioError`
+    if ``text`` is not valid TOML/YAML or its ``traffic`` is not a table. A value that was a
+    distribution is named in ``replaced`` (when given) before being replaced."""
     values = {k: round(float(v), TRAFFIC_DIGITS.get(k, 6)) for k, v in traffic.items()}
     values = {k: int(v) if TRAFFIC_DIGITS.get(k) == 0 else v for k, v in values.items()}
+    crlf = "\r\n" in text
+    body = text.replace("\r\n", "\n") if crlf else text
     if fmt == "yaml":
         import io
 
         from ruamel.yaml import YAML
+        from ruamel.yaml.comments import CommentedMap
         from ruamel.yaml.error import YAMLError
 
         handler = YAML()
         handler.preserve_quotes = True
+        handler.width = 1 << 16  # never fold a long line the file has
+        mapping, sequence, offset = _yaml_indents(body)
+        handler.indent(mapping=mapping, sequence=sequence, offset=offset)
         try:
-            data = handler.load(text) if text.strip() else {}
+            data = handler.load(body) if body.strip() else CommentedMap()
         except YAMLError as exc:
             raise ScenarioError(
                 f"not valid YAML, left as it is: {str(exc).splitlines()[0]}"
             ) from None
         if not isinstance(data, dict):
             raise ScenarioError("not a YAML table of sections, left as it is")
-        section = data.setdefault("traffic", {})
+        if data.get("traffic") is None:  # absent, or `traffic:` with nothing under it
+            data["traffic"] = CommentedMap()
+        section = data["traffic"]
+        _traffic_table(section, "traffic")
+        _replacing(section, values, replaced)
         for key, value in values.items():
             section[key] = value
         out = io.StringIO()
         handler.dump(data, out)
-        return out.getvalue()
-    try:
-        document = tomlkit.parse(text)
-    except tomlkit.exceptions.ParseError as exc:
-        raise ScenarioError(f"not valid TOML, left as it is: {exc}") from None
-    if "traffic" not in document:
-        document["traffic"] = tomlkit.table()
-    section = document["traffic"]
-    for key, value in values.items():
-        section[key] = value
-    return tomlkit.dumps(document)
+        result = out.getvalue()
+    else:
+        try:
+            document = tomlkit.parse(body)
+        except tomlkit.exceptions.ParseError as exc:
+            raise ScenarioError(f"not valid TOML, left as it is: {exc}") from None
+        if "traffic" not in document:
+            document["traffic"] = tomlkit.table()
+        section = document["traffic"]
+        if isinstance(section, tomlkit.items.AoT):
+            raise ScenarioError("[[traffic]] is a list of tables, not one table; left as it is")
+        _traffic_table(section, "traffic")
+        _replacing(section, values, replaced)
+        for key, value in values.items():
+            section[key] = value
+        result = tomlkit.dumps(document)
+    return result.replace("\n", "\r\n") if crlf else result
 
 
 # ---------------------------------------------------------------- error messages
