@@ -34,18 +34,9 @@ from rich.progress import (
 from rich.text import Text
 
 import payback
+from payback import report as renderers
 from payback.analysis import usd as money
-from payback.report import (
-    MARKER,
-    analysis_renderables,
-    charts,
-    markdown_files,
-    png_bytes,
-    render_html,
-    sobol_table,
-    tables,
-    tornado_table,
-)
+from payback.report import analysis_renderables, charts, sobol_table, tables, tornado_table
 from payback.report import explain as explain_analysis
 
 P = ParamSpec("P")
@@ -581,7 +572,9 @@ def _made_by_payback(path: Path) -> bool:
             head = fh.read(65536)
     except OSError:
         return False
-    return MARKER.encode() in head or (b"payback" in head[:4096] and head.startswith(b"\x89PNG"))
+    return renderers.MARKER.encode() in head or (
+        b"payback" in head[:4096] and head.startswith(b"\x89PNG")
+    )
 
 
 def _write_outputs(files: dict[Path, bytes], force: bool) -> None:
@@ -631,11 +624,11 @@ def report(
         )
     analysis = _analysis(file, samples, seed)
     if suffix in (".html", ".htm"):
-        files = {output: render_html(analysis).encode("utf-8")}
+        files = {output: renderers.render_html(analysis).encode("utf-8")}
     elif suffix == ".md":
-        files = markdown_files(analysis, output)
+        files = renderers.markdown_files(analysis, output)
     else:
-        files = {output: png_bytes(charts.cumulative_costs(analysis))}
+        files = {output: renderers.png_bytes(charts.cumulative_costs(analysis))}
     _write_outputs(files, force)
     typer.echo(
         f"Wrote {output}" + (f" and {len(files) - 1} charts beside it" if len(files) > 1 else "")

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich import box
-from rich.console import RenderableType
 from rich.table import Table
 
 from payback.catalog import Gpu, HostedFineTune, OpenModel, is_stale, typical_gpu_price
@@ -135,68 +134,3 @@ def key_values(title: str, rows: Mapping[str, str]) -> Table:
     for key, value in rows.items():
         table.add_row(key, value)
     return table
-
-
-def usage_tables(profile: Any) -> RenderableType:
-    """The measured traffic, the months and models behind it, and what could not be read."""
-    from rich.console import Group
-    from rich.text import Text
-
-    traffic = profile.traffic
-    p = profile.token_percentiles
-    rows = {
-        "requests_per_month": f"{traffic['requests_per_month']:,.0f}  (last complete month)",
-        "growth_monthly": f"{traffic['growth_monthly']:+.2%}  (log-linear fit over complete months)",
-        "input_tokens": f"{traffic['input_tokens']:,.1f} mean"
-        + (
-            f"; p50 {p['input_tokens']['p50']:,.0f}, p90 {p['input_tokens']['p90']:,.0f}, p99 {p['input_tokens']['p99']:,.0f}"
-            if p["input_tokens"]
-            else ""
-        ),
-        "output_tokens": f"{traffic['output_tokens']:,.1f} mean"
-        + (
-            f"; p50 {p['output_tokens']['p50']:,.0f}, p90 {p['output_tokens']['p90']:,.0f}, p99 {p['output_tokens']['p99']:,.0f}"
-            if p["output_tokens"]
-            else ""
-        ),
-        "cached_input_share": f"{traffic['cached_input_share']:.1%}  (cached / input tokens)",
-        "peak_to_average": f"{traffic['peak_to_average']:.2f}  (busiest hour / mean hour)",
-    }
-    parts: list[RenderableType] = [
-        key_values(f"Traffic from {len(profile.files)} file(s), {profile.format} format", rows)
-    ]
-    months = Table(box=box.SIMPLE_HEAD, title="By month (UTC)", title_justify="left")
-    for name in ("month", "requests", "input tok", "output tok", "cached", "complete"):
-        months.add_column(name, justify="left" if name == "month" else "right")
-    for row in profile.by_month:
-        months.add_row(
-            row["month"],
-            f"{row['requests']:,.0f}",
-            f"{row['input_tokens']:,.0f}",
-            f"{row['output_tokens']:,.0f}",
-            f"{row['cached_input_share']:.0%}",
-            "yes" if row["complete"] else "partial",
-        )
-    parts.append(months)
-    if len(profile.by_model) > 1 or profile.by_model[0]["model"] != "(none)":
-        models = Table(box=box.SIMPLE_HEAD, title="By model", title_justify="left")
-        for name in ("model", "share", "input tok", "output tok"):
-            models.add_column(name, justify="left" if name == "model" else "right")
-        for row in profile.by_model[:10]:
-            models.add_row(
-                row["model"],
-                f"{row['share']:.1%}",
-                f"{row['input_tokens']:,.0f}",
-                f"{row['output_tokens']:,.0f}",
-            )
-        parts.append(models)
-    r = profile.rows
-    summary = Text(
-        f"Rows: {r['read']:,} read, {r['used']:,} used, {r['unreadable']:,} unreadable, "
-        f"{r['not_llm_calls_or_failed']:,} not LLM calls or failed, {r['filtered_out']:,} outside the filters.",
-        style="dim",
-    )
-    parts.append(summary)
-    for example in r["examples"]:
-        parts.append(Text(f"  unreadable: {example}", style="dim"))
-    return Group(*parts)
