@@ -34,6 +34,7 @@ from streamlit.testing.v1 import AppTest
 
 APP = Path(payback.__file__).parent / "web" / "app.py"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+WAIT_MS = 90_000  # generous: a loaded 2-core CI machine renders the first page slowly
 
 
 # ---------------------------------------------------------------- state helpers
@@ -451,11 +452,12 @@ def test_in_headless_chromium_an_edit_updates_the_verdict(tmp_path: Path) -> Non
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+            page.set_default_timeout(WAIT_MS)
             page.goto(f"http://127.0.0.1:{port}", wait_until="domcontentloaded")
 
             def metric(label: str) -> str:
                 box = page.locator('[data-testid="stMetric"]', has_text=label)
-                return box.locator('[data-testid="stMetricValue"]').inner_text(timeout=30_000)
+                return box.locator('[data-testid="stMetricValue"]').inner_text(timeout=WAIT_MS)
 
             assert metric("Break-even") == "month 13.4"
             requests = page.get_by_label("Requests per month (month 1)")
@@ -464,19 +466,19 @@ def test_in_headless_chromium_an_edit_updates_the_verdict(tmp_path: Path) -> Non
             page.wait_for_function(
                 "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
                 ".some(e => e.innerText === 'month 4.2')",
-                timeout=30_000,
+                timeout=WAIT_MS,
             )
             assert metric("Requests until then") == "1,688,107"
             page.screenshot(path=str(shots / "serve-edited.png"), full_page=True)
 
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
-            page.get_by_text("mine.toml", exact=False).first.wait_for(timeout=30_000)
+            page.get_by_text("mine.toml", exact=False).first.wait_for(timeout=WAIT_MS)
             page.wait_for_function(
                 "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
                 ".some(e => e.innerText === 'month 10.0')",
-                timeout=30_000,
+                timeout=WAIT_MS,
             )
-            with page.expect_download(timeout=30_000) as info:
+            with page.expect_download(timeout=WAIT_MS) as info:
                 page.get_by_role("button", name="Edited scenario (TOML)").click()
             saved = tmp_path / "download.toml"
             info.value.save_as(saved)
