@@ -61,7 +61,8 @@ def test_set_and_get_path_walk_tables_and_lists() -> None:
         ({"dist": "triangular", "low": 1, "mode": 2, "high": 5}, 2),
         ({"dist": "uniform", "low": 1, "high": 5}, 3),
         ({"dist": "normal", "mean": 4, "sd": 1}, 4),
-        ({"dist": "lognormal", "median": 7, "sigma": 0.3}, 7),
+        ({"dist": "lognormal", "median": 7, "p90": 9}, 7),
+        ({"dist": "triangular", "low": 5, "mode": 2, "high": 1}, None),  # malformed
         (3.5, 3.5),
     ],
 )

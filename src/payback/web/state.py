@@ -9,7 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from payback.analysis import Analysis, analyze
+from payback.distributions import DISTS
 from payback.scenario import Scenario, ScenarioError, parse_scenario, scenario_data_from_text
 
 SECTIONS = ("scenario", "traffic", "baseline", "alternative", "one_time", "recurring", "general")
@@ -43,17 +46,13 @@ def get_path(data: Mapping[str, Any], path: str, default: Any = None) -> Any:
 
 
 def central(value: Any) -> Any:
-    """A field's number: itself, or a distribution table's central value."""
-    if isinstance(value, Mapping) and "dist" in value:
-        kind = value["dist"]
-        if kind == "triangular":
-            return value.get("mode")
-        if kind == "uniform":
-            return (value.get("low", 0) + value.get("high", 0)) / 2
-        if kind == "normal":
-            return value.get("mean")
-        if kind == "lognormal":
-            return value.get("median")
+    """A field's number: itself, or a distribution table's central value (the one the
+    analysis uses, from :mod:`payback.distributions`); ``None`` for a malformed table."""
+    if isinstance(value, Mapping) and value.get("dist") in DISTS:
+        try:
+            return DISTS[value["dist"]].model_validate(dict(value)).central()
+        except ValidationError:
+            return None
     return value
 
 
