@@ -460,6 +460,17 @@ def test_in_headless_chromium_an_edit_updates_the_verdict(tmp_path: Path) -> Non
                 box = page.locator('[data-testid="stMetric"]', has_text=label)
                 return box.locator('[data-testid="stMetricValue"]').inner_text(timeout=WAIT_MS)
 
+            def idle() -> None:
+                """Wait for the script run to end: an answer drawn at the top can come
+                before the sidebar's download is rebuilt at the bottom."""
+                quiet_since = time.monotonic()
+                deadline = quiet_since + WAIT_MS / 1000
+                while time.monotonic() - quiet_since < 1.0:
+                    assert time.monotonic() < deadline, "the page kept running"
+                    if page.locator('[data-testid="stStatusWidget"]').count():
+                        quiet_since = time.monotonic()
+                    time.sleep(0.1)
+
             assert metric("Break-even") == "month 13.4"
             requests = page.get_by_label("Requests per month (month 1)")
             requests.fill("400000")
@@ -470,6 +481,7 @@ def test_in_headless_chromium_an_edit_updates_the_verdict(tmp_path: Path) -> Non
                 timeout=WAIT_MS,
             )
             assert metric("Requests until then") == "1,688,107"
+            idle()
             page.screenshot(path=str(shots / "serve-edited.png"), full_page=True)
 
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
@@ -479,6 +491,7 @@ def test_in_headless_chromium_an_edit_updates_the_verdict(tmp_path: Path) -> Non
                 ".some(e => e.innerText === 'month 10.0')",
                 timeout=WAIT_MS,
             )
+            idle()
             with page.expect_download(timeout=WAIT_MS) as info:
                 page.get_by_role("button", name="Edited scenario (TOML)").click()
             saved = tmp_path / "download.toml"
