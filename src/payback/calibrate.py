@@ -392,6 +392,7 @@ def run_calibration(
     memory_bound_t: list[float] = []
     memory_bound_bytes: list[float] = []
     deadline = time.perf_counter() + budget["decode"]
+    share = min(2.0, budget["decode"] / max(len(fits), 1))
     graphs = device == "cuda"
     for i, b in enumerate(fits):
         if points and time.perf_counter() > deadline:
@@ -399,7 +400,7 @@ def run_calibration(
             break
         report(f"decode batch {b}", i / len(fits))
         step_s, graphs = _decode_step(
-            torch, net, model, b, context, device, dtype, timer, graphs, notes
+            torch, net, model, b, context, device, dtype, timer, graphs, notes, share
         )
         estimated_s = float(sv.decode_step_seconds(batch=b, context=context, **shape))
         points.append(
@@ -520,6 +521,7 @@ def _decode_step(
     timer: _Timer,
     graphs: bool,
     notes: list[str],
+    seconds: float,
 ) -> tuple[float, bool]:
     """Median time of one decode step of ``batch`` sequences over ``context`` cached tokens."""
     shape = (batch, model.kv_heads, context, model.head_dim)
@@ -555,5 +557,5 @@ def _decode_step(
                     f"CUDA graphs failed ({str(exc).splitlines()[0][:120]}); decode timed without them"
                 )
                 graphs = False
-        took = timer.median(run, 2.0, reps=50, warmup=3)
+        took = timer.median(run, seconds, reps=50, warmup=3)
     return took, graphs

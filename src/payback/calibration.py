@@ -208,11 +208,15 @@ def load_calibration(path: str | Path, run: int | None = None) -> Calibration:
         raise ScenarioError(f"{p}: no such file") from None
     except OSError as exc:
         raise ScenarioError(f"{p}: cannot read ({exc.strerror or exc})") from None
-    if raw.lstrip()[:1] in (b"{", b"["):
+    start = raw.lstrip()[:1]
+    if start == b"{" or p.suffix.lower() == ".json":
         return read_benchmark(p, run=run)
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        if start == b"[":  # a JSON list of runs, perhaps
+            with contextlib.suppress(ScenarioError):
+                return read_benchmark(p, run=run)
         raise ScenarioError(
             f"{p}: not a calibration file (TOML from `payback calibrate` or `payback import-benchmark`) "
             f"nor a benchmark result (JSON): {exc}"
@@ -356,6 +360,8 @@ def _json_objects(path: Path) -> list[dict[str, Any]]:
         ) from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not text.strip():
+        raise ScenarioError(f"{path}: is empty; expected a benchmark result (JSON)")
     try:
         data = json.loads(text)
         objects = data if isinstance(data, list) else [data]

@@ -8,6 +8,7 @@ Each tool "runs" the same scenario with its own seed; every aggregate in every
 file is computed from the simulated per-request data with the tool's own
 formulas (see README.md), so request_throughput == completed / duration etc.
 """
+
 import heapq
 import json
 import math
@@ -18,7 +19,7 @@ import numpy as np
 N = 1000
 C = 64
 MODEL = "meta-llama/Llama-3.1-8B-Instruct"
-OUT = "/tmp/bench-formats"
+OUT = "."  # run it in the folder it should write to
 
 
 def simulate(seed):
@@ -51,8 +52,9 @@ def simulate(seed):
         heapq.heappush(slots, s + t + step.sum())
     lat = np.array([ttft[i] + itls[i].sum() for i in range(N)])
     end = start + lat
-    return dict(isl=isl, osl=osl, arrival=arrival, start=start, ttft=ttft,
-                itls=itls, lat=lat, end=end)
+    return dict(
+        isl=isl, osl=osl, arrival=arrival, start=start, ttft=ttft, itls=itls, lat=lat, end=end
+    )
 
 
 def pct(a, p):
@@ -62,8 +64,7 @@ def pct(a, p):
 # ---------------------------------------------------------------- vLLM ----
 def vllm_metrics(sim, bench_start, dur):
     ttfts = sim["ttft"]
-    tpots = np.array([(sim["lat"][i] - ttfts[i]) / (sim["osl"][i] - 1)
-                      for i in range(N)])
+    tpots = np.array([(sim["lat"][i] - ttfts[i]) / (sim["osl"][i] - 1) for i in range(N)])
     itl_flat = np.concatenate(sim["itls"])
     e2els = sim["lat"]
     tot_in = int(sim["isl"].sum())
@@ -79,15 +80,23 @@ def vllm_metrics(sim, bench_start, dur):
         b = (times - min_start).astype(int)
         b = b[(b >= 0) & (b < nbuck)]
         np.add.at(tps, b, 1)
-    ev = sorted([(s, 1) for s in sim["start"]] + [(e, -1) for e in sim["end"]],
-                key=lambda x: (x[0], x[1]))
+    ev = sorted(
+        [(s, 1) for s in sim["start"]] + [(e, -1) for e in sim["end"]], key=lambda x: (x[0], x[1])
+    )
     cur = peak = 0
     for _, d in ev:
         cur += d
         peak = max(peak, cur)
-    return dict(ttfts=ttfts, tpots=tpots, itls=itl_flat, e2els=e2els,
-                tot_in=tot_in, tot_out=tot_out,
-                max_tps=float(tps.max()), peak=peak)
+    return dict(
+        ttfts=ttfts,
+        tpots=tpots,
+        itls=itl_flat,
+        e2els=e2els,
+        tot_in=tot_in,
+        tot_out=tot_out,
+        max_tps=float(tps.max()),
+        peak=peak,
+    )
 
 
 def add_metric(result, name, arr, percentiles):
@@ -170,8 +179,10 @@ def write_vllm_old():
     r["output_lens"] = [int(x) for x in sim["osl"]]
     r["ttfts"] = [round(float(x), 6) for x in sim["ttft"]]
     r["itls"] = [[round(float(v), 6) for v in it] for it in sim["itls"]]
-    words = ("the of and to in a is that for it as with was on be by this are "
-             "from at or an which have not one had but were all can their").split()
+    words = (
+        "the of and to in a is that for it as with was on be by this are "
+        "from at or an which have not one had but were all can their"
+    ).split()
     rng = np.random.default_rng(7)
     r["generated_texts"] = [" ".join(rng.choice(words, 24)) + " ..." for _ in range(N)]
     r["errors"] = [""] * N
@@ -210,8 +221,9 @@ def gap_core(seed):
     ttst_ns = np.array([int(round(it[0] * 1e9)) for it in sim["itls"]])
     itl_ns = np.array([round((lat_ns[i] - ttft_ns[i]) / (sim["osl"][i] - 1)) for i in range(N)])
     dur = (last.max() - req_ts.min()) / 1e9
-    return sim, dict(req_ts=req_ts, lat_ns=lat_ns, ttft_ns=ttft_ns, ttst_ns=ttst_ns,
-                     itl_ns=itl_ns, dur=dur)
+    return sim, dict(
+        req_ts=req_ts, lat_ns=lat_ns, ttft_ns=ttft_ns, ttst_ns=ttst_ns, itl_ns=itl_ns, dur=dur
+    )
 
 
 def write_gap():
@@ -224,10 +236,13 @@ def write_gap():
     out["time_to_first_token"] = gap_stats(g["ttft_ns"], "ms", ms)
     out["time_to_second_token"] = gap_stats(g["ttst_ns"], "ms", ms)
     out["inter_token_latency"] = gap_stats(g["itl_ns"], "ms", ms)
-    out["output_token_throughput"] = {"unit": "tokens/sec",
-                                      "avg": float(sim["osl"].sum()) / g["dur"]}
-    out["output_token_throughput_per_user"] = gap_stats(1.0 / (g["itl_ns"] / 1e9),
-                                                        "tokens/sec/user")
+    out["output_token_throughput"] = {
+        "unit": "tokens/sec",
+        "avg": float(sim["osl"].sum()) / g["dur"],
+    }
+    out["output_token_throughput_per_user"] = gap_stats(
+        1.0 / (g["itl_ns"] / 1e9), "tokens/sec/user"
+    )
     out["output_sequence_length"] = gap_stats(sim["osl"], "tokens")
     out["input_sequence_length"] = gap_stats(sim["isl"], "tokens")
     art = "artifacts/meta-llama_Llama-3.1-8B-Instruct-openai-chat-concurrency64"
@@ -298,10 +313,11 @@ def write_gap_legacy():
     out["request_latency"] = st(g["lat_ns"], "ms", ms)
     out["time_to_first_token"] = st(g["ttft_ns"], "ms", ms)
     out["inter_token_latency"] = st(g["itl_ns"], "ms", ms)
-    out["output_token_throughput"] = {"unit": "tokens/sec",
-                                      "avg": float(sim["osl"].sum()) / g["dur"]}
-    out["output_token_throughput_per_request"] = st(
-        sim["osl"] / (g["lat_ns"] / 1e9), "tokens/sec")
+    out["output_token_throughput"] = {
+        "unit": "tokens/sec",
+        "avg": float(sim["osl"].sum()) / g["dur"],
+    }
+    out["output_token_throughput_per_request"] = st(sim["osl"] / (g["lat_ns"] / 1e9), "tokens/sec")
     out["output_sequence_length"] = st(sim["osl"], "tokens")
     out["input_sequence_length"] = st(sim["isl"], "tokens")
     art = "artifacts/meta-llama_Llama-3.1-8B-Instruct-openai-chat-concurrency64"
@@ -423,7 +439,9 @@ def write_aiperf():
             },
             "tokenizer": {"name": MODEL},
             "loadgen": {"concurrency": C, "request_count": N, "warmup_request_count": 64},
-            "output": {"artifact_directory": "artifacts/meta-llama_Llama-3.1-8B-Instruct-openai-chat-concurrency64"},
+            "output": {
+                "artifact_directory": "artifacts/meta-llama_Llama-3.1-8B-Instruct-openai-chat-concurrency64"
+            },
             "cli_command": "aiperf profile --model meta-llama/Llama-3.1-8B-Instruct --url localhost:8000 --endpoint-type chat --streaming --concurrency 64 --request-count 1000 --warmup-request-count 64 --synthetic-input-tokens-mean 1000 --synthetic-input-tokens-stddev 50 --output-tokens-mean 200 --output-tokens-stddev 10 --extra-inputs ignore_eos:true --extra-inputs min_tokens:200 --random-seed 42",
         },
         "was_cancelled": False,
@@ -458,22 +476,38 @@ def write_aiperf_legacy_records():
         "ttst": rec("ttst", "Time to Second Token", "ms", [it[0] * 1000 for it in sim["itls"]]),
         "request_latency": rec("request_latency", "Request Latency", "ms", a["lat_ms"]),
         "inter_token_latency": rec("inter_token_latency", "Inter Token Latency", "ms", a["itl_ms"]),
-        "output_token_throughput_per_user": rec("output_token_throughput_per_user",
-                                                "Output Token Throughput Per User",
-                                                "tokens/sec/user", 1000.0 / a["itl_ms"]),
-        "output_sequence_length": rec("output_sequence_length", "Output Sequence Length", "tokens", sim["osl"]),
-        "input_sequence_length": rec("input_sequence_length", "Input Sequence Length", "tokens", sim["isl"]),
-        "output_token_throughput": rec("output_token_throughput", "Output Token Throughput",
-                                       "tokens/sec", value=tot_osl / a["dur"]),
-        "request_throughput": rec("request_throughput", "Request Throughput",
-                                  "requests/sec", value=N / a["dur"]),
+        "output_token_throughput_per_user": rec(
+            "output_token_throughput_per_user",
+            "Output Token Throughput Per User",
+            "tokens/sec/user",
+            1000.0 / a["itl_ms"],
+        ),
+        "output_sequence_length": rec(
+            "output_sequence_length", "Output Sequence Length", "tokens", sim["osl"]
+        ),
+        "input_sequence_length": rec(
+            "input_sequence_length", "Input Sequence Length", "tokens", sim["isl"]
+        ),
+        "output_token_throughput": rec(
+            "output_token_throughput",
+            "Output Token Throughput",
+            "tokens/sec",
+            value=tot_osl / a["dur"],
+        ),
+        "request_throughput": rec(
+            "request_throughput", "Request Throughput", "requests/sec", value=N / a["dur"]
+        ),
         "request_count": rec("request_count", "Request Count", "requests", value=float(N)),
     }
     out = {
         "records": recs,
         "input_config": {
-            "endpoint": {"model_names": [MODEL], "type": "chat", "streaming": True,
-                         "url": "localhost:8000"},
+            "endpoint": {
+                "model_names": [MODEL],
+                "type": "chat",
+                "streaming": True,
+                "url": "localhost:8000",
+            },
             "loadgen": {"concurrency": C, "request_count": N},
             "tokenizer": {"name": MODEL},
         },
@@ -497,26 +531,56 @@ if __name__ == "__main__":
         "aiperf_legacy": write_aiperf_legacy_records(),
     }
     v = results["vllm_new"]
-    print("vLLM new: dur %.3f s, req/s %.3f, out tok/s %.1f, mean ISL %.1f, mean OSL %.1f, "
-          "TTFT p50/p90/p99 %.1f/%.1f/%.1f ms, TPOT p50/p90/p99 %.2f/%.2f/%.2f, "
-          "ITL p50/p90/p99 %.2f/%.2f/%.2f, E2EL p50/p99 %.0f/%.0f, peak tok/s %.0f, peak conc %d" % (
-              v["duration"], v["request_throughput"], v["output_throughput"],
-              v["total_input_tokens"] / v["completed"], v["total_output_tokens"] / v["completed"],
-              v["p50_ttft_ms"], v["p90_ttft_ms"], v["p99_ttft_ms"],
-              v["p50_tpot_ms"], v["p90_tpot_ms"], v["p99_tpot_ms"],
-              v["p50_itl_ms"], v["p90_itl_ms"], v["p99_itl_ms"],
-              v["p50_e2el_ms"], v["p99_e2el_ms"], v["max_output_tokens_per_s"],
-              v["max_concurrent_requests"]))
+    print(
+        "vLLM new: dur %.3f s, req/s %.3f, out tok/s %.1f, mean ISL %.1f, mean OSL %.1f, "
+        "TTFT p50/p90/p99 %.1f/%.1f/%.1f ms, TPOT p50/p90/p99 %.2f/%.2f/%.2f, "
+        "ITL p50/p90/p99 %.2f/%.2f/%.2f, E2EL p50/p99 %.0f/%.0f, peak tok/s %.0f, peak conc %d"
+        % (
+            v["duration"],
+            v["request_throughput"],
+            v["output_throughput"],
+            v["total_input_tokens"] / v["completed"],
+            v["total_output_tokens"] / v["completed"],
+            v["p50_ttft_ms"],
+            v["p90_ttft_ms"],
+            v["p99_ttft_ms"],
+            v["p50_tpot_ms"],
+            v["p90_tpot_ms"],
+            v["p99_tpot_ms"],
+            v["p50_itl_ms"],
+            v["p90_itl_ms"],
+            v["p99_itl_ms"],
+            v["p50_e2el_ms"],
+            v["p99_e2el_ms"],
+            v["max_output_tokens_per_s"],
+            v["max_concurrent_requests"],
+        )
+    )
     o = results["vllm_old"]
-    print("vLLM old: dur %.3f req/s %.3f out tok/s %.1f p99 ttft %.1f" % (
-        o["duration"], o["request_throughput"], o["output_throughput"], o["p99_ttft_ms"]))
+    print(
+        "vLLM old: dur %.3f req/s %.3f out tok/s %.1f p99 ttft %.1f"
+        % (o["duration"], o["request_throughput"], o["output_throughput"], o["p99_ttft_ms"])
+    )
     g = results["gap"]
-    print("GAP: req/s %.3f out tok/s %.1f ttft p50 %.1f itl p50 %.2f isl %.1f osl %.1f" % (
-        g["request_throughput"]["avg"], g["output_token_throughput"]["avg"],
-        g["time_to_first_token"]["p50"], g["inter_token_latency"]["p50"],
-        g["input_sequence_length"]["avg"], g["output_sequence_length"]["avg"]))
+    print(
+        "GAP: req/s %.3f out tok/s %.1f ttft p50 %.1f itl p50 %.2f isl %.1f osl %.1f"
+        % (
+            g["request_throughput"]["avg"],
+            g["output_token_throughput"]["avg"],
+            g["time_to_first_token"]["p50"],
+            g["inter_token_latency"]["p50"],
+            g["input_sequence_length"]["avg"],
+            g["output_sequence_length"]["avg"],
+        )
+    )
     a = results["aiperf"]
-    print("AIPerf: req/s %.3f out tok/s %.1f ttft p50 %.1f itl p50 %.2f dur %.2f" % (
-        a["request_throughput"]["avg"], a["output_token_throughput"]["avg"],
-        a["time_to_first_token"]["p50"], a["inter_token_latency"]["p50"],
-        a["benchmark_duration"]["avg"]))
+    print(
+        "AIPerf: req/s %.3f out tok/s %.1f ttft p50 %.1f itl p50 %.2f dur %.2f"
+        % (
+            a["request_throughput"]["avg"],
+            a["output_token_throughput"]["avg"],
+            a["time_to_first_token"]["p50"],
+            a["inter_token_latency"]["p50"],
+            a["benchmark_duration"]["avg"],
+        )
+    )
