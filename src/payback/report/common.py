@@ -20,6 +20,8 @@ from payback.uncertainty import Driver
 COMPONENT_LABELS = {
     "api": "API / usage fees",
     "gpus": "GPUs",
+    "hardware": "owned servers",
+    "facility": "power & colocation",
     "escalation": "escalation to baseline",
     "ops": "ops",
     "retraining": "retraining",
@@ -31,12 +33,15 @@ ONE_TIME_LABELS = {
     "engineering": "engineering time",
     "eval": "eval harness",
     "training": "training runs",
+    "hardware": "servers bought (cash)",
 }
 """One-time cost items, by the engine's names."""
 
 COMPONENT_COLOURS = {
     "api": "#4c9be8",
     "gpus": "#0b3d6b",
+    "hardware": "#3a5f7d",
+    "facility": "#76b7b2",
     "escalation": "#f28e2b",
     "ops": "#9c7fc7",
     "retraining": "#59a14f",
