@@ -13,6 +13,7 @@ from payback.catalog.apis import ApiPrice, api_price, search_api_models
 from payback.engine import Evaluation, evaluate, numeric_paths, value_at
 from payback.estimate import ServingEstimate, TrainingEstimate, estimate_serving, estimate_training
 from payback.quick import QuickAnswer, quick_break_even
+from payback.recommend import Candidate, Recommendation, recommend
 from payback.resolve import Resolved, Source, resolve
 from payback.scenario import (
     Scenario,
@@ -33,11 +34,13 @@ __all__ = [
     "AlternativeResult",
     "Analysis",
     "ApiPrice",
+    "Candidate",
     "Catalog",
     "Evaluation",
     "MonteCarlo",
     "OptionResult",
     "QuickAnswer",
+    "Recommendation",
     "Resolved",
     "Scenario",
     "ScenarioError",
@@ -62,6 +65,7 @@ __all__ = [
     "profile_usage",
     "quick_break_even",
     "read_scenario_data",
+    "recommend",
     "resolve",
     "scenario_data_from_text",
     "search_api_models",
