@@ -236,16 +236,18 @@ def recommend(
             open_models.append(catalog.model(name, scenario.base_dir))
         except ScenarioError as exc:
             raise ScenarioError([f"{where}: {m}" for m in exc.messages]) from None
+    if option.gpu is not None:
+        try:
+            catalog.gpu(option.gpu)
+        except ScenarioError as exc:
+            raise ScenarioError([f"{path}.gpu: {m}" for m in exc.messages]) from None
     if option.owned is not None:
         if option.gpu is None:
             raise ScenarioError(
                 f'{path}.gpu: owned servers hold one GPU type; name it (gpu = "h100-sxm") to search '
                 "precisions, GPUs per replica and replicas on it"
             )
-        try:
-            gpus = [catalog.gpu(option.gpu)]
-        except ScenarioError as exc:
-            raise ScenarioError([f"{path}.gpu: {m}" for m in exc.messages]) from None
+        gpus = [catalog.gpu(option.gpu)]
     else:
         gpus = list(catalog.gpus.values())
     kind = COMMITMENT_KINDS[option.commitment]
