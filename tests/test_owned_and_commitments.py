@@ -17,6 +17,8 @@ from payback import model
 from payback.catalog import Catalog, Gpu, GpuPrice
 from payback.cli import app
 from payback.engine import evaluate, numeric_paths
+from payback.report import explain
+from payback.report.common import configuration_text
 from payback.resolve import resolve
 
 OWNED = {
@@ -231,3 +233,29 @@ def test_gpu_price_trend_applies_to_scale_to_zero_and_samples() -> None:
 
 def test_no_trend_no_input_row() -> None:
     assert "alternatives.0.gpu_price_change_annual" not in numeric_paths(build(fleet_dict()))
+
+
+def test_analyze_shows_the_configuration_behind_self_hosted_numbers() -> None:
+    analysis = payback.analyze(build(growing_fleet("cash")))
+    config = analysis.alternatives[0].configuration
+    assert config is not None
+    assert config["gpus_per_replica"] == 4
+    assert (config["replicas_month_1"], config["replicas_max"]) == (1.0, 4.0)
+    assert (config["servers_month_1"], config["servers_max"]) == (1.0, 2.0)
+    assert config["pricing"] == "owned (cash)"
+    assert analysis.to_dict()["alternatives"][0]["configuration"] == config
+    assert analysis.baseline.configuration is None
+    text = configuration_text(config)
+    assert text == (
+        "4 × GPU per replica, 1.00 requests/s each (planned at 100%); 1 replica in month 1, "
+        "4 at the most; 1 to 2 owned (cash) servers"
+    )
+    sections = dict(explain(analysis))
+    assert text in " ".join(sections["what the project really costs"])
+    rented = payback.analyze(
+        build(fleet_dict(usd_per_gpu_hour=2.0, commitment="1y", gpu_price_change_annual=-0.2))
+    )
+    assert configuration_text(rented.alternatives[0].configuration) == (
+        "1 × GPU per replica, 1.00 requests/s each (planned at 100%); 1 replica in month 1; "
+        "1y commitment at $2.00/GPU-h, -20% a year"
+    )
