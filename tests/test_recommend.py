@@ -468,3 +468,35 @@ def test_recommend_help_teaches() -> None:
     assert result.exit_code == 0
     for word in ("--apply", "tpot_ms", "ttft_ms", "models", "Pareto", "commitment"):
         assert word in result.output
+
+
+def test_calibrated_factors_apply_to_every_configuration(tmp_path: Path) -> None:
+    from payback.calibration import Calibration, Factors, calibration_toml, engine_for
+
+    cal = Calibration(
+        kind="calibration",
+        tool="payback calibrate",
+        created="2026-11-28T00:00:00",
+        factors=Factors(bandwidth_efficiency=0.5, step_overhead_s=0.004),
+    )
+    (tmp_path / "cal.toml").write_text(calibration_toml(cal))
+    data = build_data(calibration="cal.toml")
+    path = tmp_path / "s.toml"
+    path.write_text(tomlkit.dumps(data))
+    scenario = payback.load_scenario(path)
+    catalog = tiny_catalog()
+    calibrated = recommend(scenario, catalog=catalog)
+    assert calibrated.candidates
+    assert (
+        calibrated.candidates
+        == recommend(scenario, catalog=catalog, engine=engine_for(cal.factors)).candidates
+    )
+    default = recommend(build(build_data()), catalog=catalog)
+    slower = {(c.gpu, c.precision, c.gpus_per_replica): c.tpot_ms for c in calibrated.candidates}
+    for c in default.candidates:
+        assert slower[(c.gpu, c.precision, c.gpus_per_replica)] > c.tpot_ms
+    broken = tmp_path / "s2.toml"
+    broken.write_text(tomlkit.dumps(build_data(calibration="missing.toml")))
+    result = runner.invoke(app, ["recommend", str(broken)])
+    assert result.exit_code == 2
+    assert "alternatives.0.calibration = 'missing.toml'" in result.output

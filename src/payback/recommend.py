@@ -19,13 +19,14 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from payback import model as cm
 from payback.catalog import Catalog, Gpu, OpenModel, default_catalog, gpu_offer
-from payback.estimate import _kv_replication, _shape_args, peak_flops, valid_tensor_parallel
+from payback.estimate import _kv_replication, peak_flops, serving_shape, valid_tensor_parallel
 from payback.model import serving as sv
 from payback.model.shapes import kv_bytes_per_token
 from payback.scenario import (
@@ -204,17 +205,22 @@ def recommend(
     models: list[str] | None = None,
     catalog: Catalog | None = None,
     max_replicas: int = DEFAULT_MAX_REPLICAS,
-    engine: sv.ServingEngine = sv.VLLM,
+    engine: sv.ServingEngine | None = None,
 ) -> Recommendation:
     """Search every GPU × precision × tensor-parallel degree (× model) for the cheapest
     fleet serving ``scenario``'s traffic within the alternative's latency targets.
 
     ``alternative`` is an index into ``scenario.alternatives`` (default: the first
-    self-hosted one); ``models`` replaces the alternative's ``model``/``models``.
+    self-hosted one); ``models`` replaces the alternative's ``model``/``models``. The
+    engine's factors are the alternative's ``calibration`` (its measured utilisation
+    factors apply to every configuration; a serving benchmark in it measures one
+    configuration only, so ``analyze`` of that one uses the benchmark instead).
     """
     catalog = catalog or default_catalog()
     index, option = _alternative(scenario, alternative)
     path = f"alternatives.{index}"
+    if engine is None:
+        engine = _calibrated_engine(scenario, option, path)
     traffic = scenario.traffic
     if traffic.input_tokens is None or traffic.output_tokens is None:
         raise ScenarioError(
@@ -280,7 +286,7 @@ def recommend(
                     if why is not None:
                         _note(excluded, examples, why, label)
                         continue
-                    args = _shape_args(open_model, gpu, precision, tp)
+                    args = serving_shape(open_model, gpu, precision, tp)
                     args["capacity"] = sv.kv_capacity_tokens(
                         gpu_memory_bytes=gpu.memory_bytes,
                         tensor_parallel=tp,
@@ -328,6 +334,28 @@ def recommend(
         commitment=option.commitment,
         owned=option.owned is not None,
     )
+
+
+def _calibrated_engine(scenario: Scenario, option: SelfHostedOption, path: str) -> sv.ServingEngine:
+    """The default engine, with the alternative's calibrated factors when it names a file."""
+    if not option.calibration:
+        return sv.VLLM
+    from payback.calibration import engine_for, load_calibration, read_benchmark
+
+    location = Path(option.calibration)
+    if not location.is_absolute() and scenario.base_dir is not None:
+        location = scenario.base_dir / location
+    try:
+        cal = (
+            read_benchmark(location)
+            if location.suffix.lower() == ".json"
+            else load_calibration(location)
+        )
+    except ScenarioError as exc:
+        raise ScenarioError(
+            [f"{path}.calibration = {option.calibration!r}: {m}" for m in exc.messages]
+        ) from None
+    return engine_for(cal.factors)
 
 
 def _evaluate(

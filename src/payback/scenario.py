@@ -155,6 +155,9 @@ class TrainingJob(_Model):
     """Passes over the dataset (3 is a common default)."""
     usd_per_gpu_hour: float | None = Field(None, ge=0.0, le=1000.0)
     """GPU rent for the run [USD/h]; default: the catalog's typical price for ``gpu``."""
+    calibration: str | None = None
+    """A ``payback calibrate`` file (path relative to the scenario): its measured training
+    throughput over the estimate's scales the utilization of ``method``."""
 
     @model_validator(mode="after")
     def _one_way(self) -> TrainingJob:
@@ -329,13 +332,24 @@ class SelfHostedOption(_OptionBase):
     """Share of a replica's capacity planned for at the peak hour (0, 1]."""
     always_on: bool = True
     """true: rent the fleet all month; false: pay busy GPU-hours only (scale to zero)."""
+    calibration: str | None = None
+    """A measurement instead of the estimate (path relative to the scenario): a
+    ``payback import-benchmark`` or ``payback calibrate`` file, or a serving benchmark's
+    result (vLLM ``--save-result``, GenAI-Perf, AIPerf JSON). A benchmark gives the
+    capacity (scaled to the scenario's token lengths when ``model`` and ``gpu`` are
+    given); a calibration gives the utilisation factors the estimate uses."""
 
     @model_validator(mode="after")
     def _sized(self) -> SelfHostedOption:
         problems = []
-        if self.replica_requests_per_s is None and (self.model is None or self.gpu is None):
+        if (
+            self.replica_requests_per_s is None
+            and self.calibration is None
+            and (self.model is None or self.gpu is None)
+        ):
             problems.append(
-                "replica_requests_per_s is required unless model and gpu are given (it is then estimated)"
+                "replica_requests_per_s is required unless model and gpu are given (it is then "
+                "estimated) or a calibration measured it"
             )
         if self.usd_per_gpu_hour is None and self.gpu is None and self.owned is None:
             problems.append(
