@@ -22,6 +22,7 @@ from payback.engine import Evaluation, evaluate, numeric_paths, value_at
 from payback.estimate import ServingEstimate, TrainingEstimate, estimate_serving, estimate_training
 from payback.model.serving import VLLM, ServingEngine
 from payback.quick import QuickAnswer, quick_break_even
+from payback.recommend import Candidate, Recommendation, recommend
 from payback.resolve import Resolved, Source, resolve
 from payback.scenario import (
     Scenario,
@@ -44,11 +45,13 @@ __all__ = [
     "Analysis",
     "ApiPrice",
     "Calibration",
+    "Candidate",
     "Catalog",
     "Evaluation",
     "MonteCarlo",
     "OptionResult",
     "QuickAnswer",
+    "Recommendation",
     "Resolved",
     "Scenario",
     "ScenarioError",
@@ -79,6 +82,7 @@ __all__ = [
     "read_benchmark",
     "read_benchmark_with_warnings",
     "read_scenario_data",
+    "recommend",
     "resolve",
     "scenario_data_from_text",
     "search_api_models",

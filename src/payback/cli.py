@@ -437,6 +437,106 @@ def estimate_training(
     _console().print(tables.key_values(f"Fine-tuning {result.model} on {result.gpu}", rows))
 
 
+@app.command()
+@user_errors
+def recommend(
+    file: Annotated[
+        Path, typer.Argument(help="Scenario file (TOML, or YAML by extension).", show_default=False)
+    ],
+    alternative: Annotated[
+        int | None,
+        typer.Option(
+            "--alternative",
+            help="Index of the self_hosted alternative to configure (default: the first one).",
+        ),
+    ] = None,
+    models: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            help="Model to serve (repeat to compare sizes); default: the alternative's model or models.",
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Configurations to show.")] = 10,
+    max_replicas: Annotated[
+        int,
+        typer.Option(
+            "--max-replicas", help="Leave out configurations needing more replicas than this."
+        ),
+    ] = 1000,
+    apply: Annotated[
+        bool,
+        typer.Option("--apply", help="Write the scenario with the winner filled in (needs -o)."),
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where --apply writes the scenario.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let -o replace a file.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Choose the GPU, precision, GPUs per replica and replicas of a self-hosted alternative.
+
+    Searches every catalog GPU × precision (bf16, fp8, int8, int4) × tensor-parallel
+    degree (1, 2, 4, 8) that fits the model in memory, sizes each for the scenario's
+    traffic at its busiest hour (peak_to_average, growth over the horizon), and ranks
+    them by average monthly cost: rent at the alternative's `commitment` and
+    `gpu_price_change_annual`, or its `[owned]` servers. Configurations that miss
+    `tpot_ms` (time per output token) or `ttft_ms` (time to first token) come after
+    those that meet them. Shows the top **--top** and the cost-vs-latency Pareto
+    front, and says why the others were left out.
+
+    Give the model as `model = "qwen2.5-7b"`, `models = ["qwen2.5-1.5b", "qwen2.5-7b"]`
+    or **--model**. **--apply -o new.toml** writes the scenario with the winner in it;
+    `payback analyze new.toml` then shows the same monthly GPU cost.
+    """
+    if top < 1:
+        raise payback.ScenarioError(f"--top {top}: must be ≥ 1")
+    if apply and output is None:
+        raise payback.ScenarioError("--apply needs -o FILE: where to write the new scenario")
+    if output is not None and not apply:
+        raise payback.ScenarioError("-o is for --apply: add --apply to write the winner")
+    scenario = payback.load_scenario(file)
+    result = payback.recommend(
+        scenario, alternative, models=models or None, max_replicas=max_replicas
+    )
+    written: str | None = None
+    if apply and output is not None:
+        if result.best is None:
+            raise payback.ScenarioError(
+                f"alternatives.{result.alternative}: no configuration meets the targets; nothing to apply"
+            )
+        _write_new(output, _applied_text(file, scenario, result), force)
+        written = str(output)
+    if as_json:
+        _print_json(result.to_dict(top) | ({"written": written} if written else {}))
+        return
+    _console().print(renderers.recommendation_renderables(result, top))
+    if written:
+        typer.echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
+
+
+def _applied_text(file: Path, scenario: payback.Scenario, result: payback.Recommendation) -> str:
+    """The scenario file's text with the winner filled in (TOML keeps its comments)."""
+    from payback.recommend import apply_winner
+    from payback.scenario import SelfHostedOption
+
+    best = result.best
+    assert best is not None
+    option = scenario.alternatives[result.alternative]
+    assert isinstance(option, SelfHostedOption)
+    if file.suffix.lower() in {".yaml", ".yml"}:
+        data = payback.read_scenario_data(file)
+        apply_winner(data, result.alternative, best, option)
+        return payback.dump_scenario(payback.parse_scenario(data, source=str(file)), "yaml")
+    import tomlkit
+
+    document = tomlkit.parse(file.read_text(encoding="utf-8-sig"))
+    apply_winner(document, result.alternative, best, option)
+    text = tomlkit.dumps(document)
+    payback.parse_scenario(_toml_loads(text), source=str(file))  # still valid
+    return text
+
+
 @app.command("import-benchmark")
 @user_errors
 def import_benchmark(

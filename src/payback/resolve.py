@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from payback.catalog import Catalog, Gpu, default_catalog, gpu_offer, is_stale
 from payback.scenario import (
+    COMMITMENT_KINDS,
     HostedApiOption,
     OneTime,
     Scenario,
@@ -101,8 +102,19 @@ class _Resolver:
         except ScenarioError as exc:
             raise ScenarioError([f"{path}: {m}" for m in exc.messages]) from None
 
-    def gpu_price(self, path: str, gpu: Gpu, provider: str | None) -> float:
-        offer = self.lookup(f"{path}.gpu_provider", gpu_offer, gpu, provider)
+    def gpu_price(
+        self, path: str, gpu: Gpu, provider: str | None, commitment: str = "none"
+    ) -> float:
+        kind = COMMITMENT_KINDS[commitment]
+        offer = self.lookup(f"{path}.gpu_provider", gpu_offer, gpu, provider, kind)
+        if offer is None and commitment != "none":
+            kinds = sorted({p.kind for p in gpu.prices if provider in (None, p.provider)})
+            raise ScenarioError(
+                f"{path}.commitment = {commitment!r}: the catalog has no {kind} price for {gpu.id}"
+                + (f" from {provider}" if provider else "")
+                + f" (it has: {', '.join(kinds) or 'no prices'}); give usd_per_gpu_hour, "
+                "the committed price you were quoted"
+            )
         if offer is None:
             raise ScenarioError(
                 f"{path}.usd_per_gpu_hour: the catalog has no on-demand price for {gpu.id}; give one"
@@ -110,7 +122,7 @@ class _Resolver:
         how = (
             f"{provider}'s {offer.kind} price"
             if provider
-            else f"median of {sum(p.kind == 'on_demand' for p in gpu.prices)} on-demand offers"
+            else f"median of {sum(p.kind == kind for p in gpu.prices)} {kind.replace('_', '-')} offers"
         )
         return self.note(
             f"{path}.usd_per_gpu_hour",
@@ -204,8 +216,17 @@ class _Resolver:
     def self_hosted(self, path: str, option: SelfHostedOption) -> SelfHostedOption:
         update: dict[str, Any] = {}
         gpu = self.lookup(f"{path}.gpu", self.catalog.gpu, option.gpu) if option.gpu else None
-        if option.usd_per_gpu_hour is None and gpu is not None:
-            update["usd_per_gpu_hour"] = self.gpu_price(path, gpu, option.gpu_provider)
+        if option.usd_per_gpu_hour is None and gpu is not None and option.owned is None:
+            update["usd_per_gpu_hour"] = self.gpu_price(
+                path, gpu, option.gpu_provider, option.commitment
+            )
+        term = {"1y": 12, "3y": 36}.get(option.commitment)
+        if term and self.scenario.scenario.horizon_months < term:
+            self.warnings.append(
+                f"{path}.commitment = {option.commitment!r}: the term runs {term} months, past the "
+                f"{self.scenario.scenario.horizon_months}-month horizon; the months after it are "
+                "paid but not counted"
+            )
         cal = (
             self.calibration(f"{path}.calibration", option.calibration)
             if option.calibration
