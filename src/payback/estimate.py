@@ -429,7 +429,7 @@ def estimate_training(
     needed = tr.gpus_needed(
         params=n,
         method=method,
-        gpu_memory_bytes=gpu.memory_gb * 1e9,
+        gpu_memory_bytes=gpu.memory_bytes,
         adapter_params=adapters,
         activations=activations,
     )
@@ -445,7 +445,7 @@ def estimate_training(
             )
             raise ScenarioError(
                 f"{method} fine-tuning of {model.id} needs {per_gpu / 2**30:.0f} GiB per GPU on {gpus} × {gpu.id} "
-                f"({gpu.memory_gb:g} GB each); it needs at least {needed} GPUs"
+                f"({gpu.memory_bytes / 2**30:,.0f} GiB each); it needs at least {needed} GPUs"
             )
         needed = gpus
     per_gpu_memory = tr.training_memory_per_gpu(
