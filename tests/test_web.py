@@ -511,3 +511,23 @@ def test_in_headless_chromium_an_edit_updates_the_verdict(tmp_path: Path) -> Non
         for path in folder.rglob("*"):
             if path.is_file() and path not in (upload, saved) and path.suffix != ".png":
                 assert marker.encode() not in path.read_bytes(), path
+
+
+def test_a_file_with_a_calibration_is_read_from_its_own_folder() -> None:
+    """The page opened on examples/calibrated-h200.toml reads the calibration it names
+    relative to that file, and shows the CLI's answer."""
+    path = EXAMPLES / "calibrated-h200.toml"
+    expected = payback.analyze(payback.load_scenario(path)).alternatives[0]
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["raw"] = payback.read_scenario_data(path)
+    at.session_state["source"] = path.name
+    at.session_state["base"] = path.parent
+    at.run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert expected.break_even_month is not None
+    assert _metrics(at)["Break-even"] == f"month {expected.break_even_month:.1f}"
+    # without its folder the relative path cannot be read: said at the input, not a crash
+    outcome = evaluate_inputs(payback.read_scenario_data(path), {})
+    assert outcome.analysis is None
+    assert any("calibration" in line for lines in outcome.problems.values() for line in lines)

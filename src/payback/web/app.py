@@ -50,6 +50,9 @@ def _reset_inputs() -> None:
 
 if "raw" not in st.session_state:
     st.session_state.raw, st.session_state.source = _load_initial()
+    # the opened file's folder, where its relative paths (a calibration) are read from
+    opened = [a for a in sys.argv[1:] if a]
+    st.session_state.base = Path(opened[0]).resolve().parent if opened else None
 
 with st.sidebar:
     st.header("Scenario")
@@ -62,6 +65,7 @@ with st.sidebar:
             st.error(line)
         if data is not None:
             st.session_state.raw, st.session_state.source = data, upload.name
+            st.session_state.base = None
             st.session_state.uploaded = upload.file_id
             _reset_inputs()
     st.caption(
@@ -413,7 +417,7 @@ with inputs:
 
 # ---------------------------------------------------------------- results
 
-outcome = evaluate_inputs(raw, edits)
+outcome = evaluate_inputs(raw, edits, st.session_state.get("base"))
 inputs_key = hashlib.sha256(
     json.dumps(outcome.data, sort_keys=True, default=str).encode()
 ).hexdigest()

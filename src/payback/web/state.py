@@ -7,6 +7,7 @@ import copy
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -112,14 +113,20 @@ class Outcome:
     """Time from the inputs to the analysis (the page's responsiveness)."""
 
 
-def evaluate_inputs(raw: Mapping[str, Any], edits: Mapping[str, Any]) -> Outcome:
-    """Build, validate and analyze the edited scenario; sort any problems by section."""
+def evaluate_inputs(
+    raw: Mapping[str, Any], edits: Mapping[str, Any], base_dir: Path | None = None
+) -> Outcome:
+    """Build, validate and analyze the edited scenario; sort any problems by section.
+
+    ``base_dir`` is the folder of the file the page opened: the scenario's relative paths
+    (a calibration, a config.json) are read from there."""
     start = time.perf_counter()
     data = apply_edits(raw, edits)
     problems: dict[str, list[str]] = {}
     scenario = analysis = None
     try:
         scenario = parse_scenario(data, source="page")
+        scenario.base_dir = base_dir
         analysis = analyze(scenario)
     except ScenarioError as exc:
         for message in exc.messages:
