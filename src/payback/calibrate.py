@@ -35,6 +35,7 @@ from payback.calibration import Calibration, DecodePoint, Factors, Measured, fit
 from payback.catalog import Catalog, Gpu, OpenModel
 from payback.estimate import estimate_training, serving_shape
 from payback.model import serving as sv
+from payback.model import training as tr
 from payback.scenario import ScenarioError
 
 __all__ = ["DEFAULT_BATCHES", "gpu_for_device", "run_calibration"]
@@ -119,7 +120,11 @@ class _Timer:
         self.sync()
         times: list[float] = []
         deadline = time.perf_counter() + seconds
-        while len(times) < reps and (len(times) < 3 or time.perf_counter() < deadline):
+        while len(times) < reps:
+            now = time.perf_counter()
+            # past the time: stop, after at least 3 runs unless they overrun it twice
+            if times and now >= deadline and (len(times) >= 3 or now >= deadline + seconds):
+                break
             start = time.perf_counter()
             fn()
             self.sync()
@@ -326,9 +331,19 @@ def run_calibration(
         "training_method": method,
     }
     factors: dict[str, Any] = {}
-    seq = min(2048, max(context, 16))
-    micro = max(1, 4096 // seq)
+    # a step of k·N FLOPs per token (+2N recomputed) at a third of the measured peak, and
+    # about five steps (warm-up included) within the training time
+    k = tr.FLOPS_PER_PARAM_TOKEN[method] + (2.0 if checkpointing else 0.0)
+    per_token_s = k * model.params_b * 1e9 / (matmul * 1e12 / 3.0)
+    tokens_per_step = _affordable(4096, per_token_s, budget["training"] / 5.0)
+    seq = min(2048, max(context, 16), tokens_per_step)
+    micro = max(1, tokens_per_step // seq)
     tokens_per_step = micro * seq
+    if tokens_per_step < 4096:
+        notes.append(
+            f"training timed on {tokens_per_step} tokens a step (4,096 would overrun the time; "
+            "raise --seconds for more)"
+        )
     report("training", 0.0)
     net = _build(torch, model, device, dtype, method, checkpointing)
     try:
@@ -359,7 +374,13 @@ def run_calibration(
     # -- prefill ---------------------------------------------------------------------
     report("prefill", 0.0)
     net = _build(torch, model, device, dtype, None)
-    prompts = max(1, 8192 // context)
+    prompt_s = 2.0 * model.params_b * 1e9 * context / (matmul * 1e12 / 3.0)
+    prompts = max(1, min(8192 // context, int(budget["prefill"] / 5.0 / prompt_s)))
+    if prompt_s * 5.0 > budget["prefill"]:
+        notes.append(
+            f"prefill of {context} tokens takes about {prompt_s:.1f} s here: timed fewer times "
+            "than usual (raise --seconds, or lower --context)"
+        )
     took = _prefill_seconds(torch, net, model, prompts, context, device, budget["prefill"], timer)
     per_prompt = float(
         sv.prefill_seconds(
@@ -457,6 +478,19 @@ def run_calibration(
         measured=Measured(decode=points, notes=notes, **measured),
         factors=Factors(**factors),
     )
+
+
+def _affordable(wanted: int, per_token_s: float, seconds: float, floor: int = 64) -> int:
+    """The most tokens, up to ``wanted`` and at least ``floor`` (powers of two below
+    ``wanted``), one run of which takes about ``seconds`` at ``per_token_s``.
+
+    >>> _affordable(4096, 1e-4, 10.0), _affordable(4096, 1e-3, 1.0), _affordable(4096, 1.0, 1.0)
+    (4096, 512, 64)
+    """
+    tokens = wanted
+    while tokens > floor and tokens * per_token_s > seconds:
+        tokens //= 2
+    return max(tokens, floor)
 
 
 def _training_step_seconds(
