@@ -63,6 +63,13 @@ SeedOption = Annotated[
 JsonFlag = Annotated[
     bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")
 ]
+NoQualityFlag = Annotated[
+    bool,
+    typer.Option(
+        "--no-quality",
+        help="Leave every option's quality (error cost) and latency out: the pure infrastructure view.",
+    ),
+]
 
 
 def _console() -> Console:
@@ -158,6 +165,7 @@ def analyze(
         ),
     ] = None,
     seed: SeedOption = None,
+    no_quality: NoQualityFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Break-even month and requests, NPV and monthly costs of each alternative.
@@ -168,9 +176,11 @@ def analyze(
     whether it pays back within a quarter. Numbers may be distributions
     (`{ dist = "triangular", low = 1, mode = 2, high = 4 }`); the answer uses their
     central values, and **--samples N** adds how likely each outcome is and which
-    inputs drive it.
+    inputs drive it. An option's `quality = { error_rate, usd_per_error }` and
+    `latency = { p50_ms, usd_per_second_per_1k_requests }` are priced as their own cost
+    components; **--no-quality** leaves them out (the infrastructure view).
     """
-    analysis = _analysis(file, samples, seed)
+    analysis = _analysis(file, samples, seed, no_quality)
     if as_json:
         _print_json(analysis.to_dict())
     else:
@@ -551,14 +561,20 @@ SamplesOption = Annotated[
 ]
 
 
-def _analysis(file: Path, samples: int | None, seed: int | None) -> payback.Analysis:
+def _analysis(
+    file: Path, samples: int | None, seed: int | None, no_quality: bool = False
+) -> payback.Analysis:
     if seed is not None and samples is None:
         raise payback.ScenarioError(
             "--seed needs --samples: without sampling there is nothing to seed"
         )
     with _progress("sampling") as progress:
         analysis = payback.analyze(
-            payback.load_scenario(file), samples=samples, seed=seed or 0, progress=progress
+            payback.load_scenario(file),
+            samples=samples,
+            seed=seed or 0,
+            progress=progress,
+            value_terms=not no_quality,
         )
     for warning in analysis.resolved.warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -604,6 +620,7 @@ def report(
     ],
     samples: SamplesOption = None,
     seed: SeedOption = None,
+    no_quality: NoQualityFlag = False,
     force: Annotated[
         bool, typer.Option("--force", help="Replace files payback did not write.")
     ] = False,
@@ -622,7 +639,7 @@ def report(
         raise payback.ScenarioError(
             f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
         )
-    analysis = _analysis(file, samples, seed)
+    analysis = _analysis(file, samples, seed, no_quality)
     if suffix in (".html", ".htm"):
         files = {output: renderers.render_html(analysis).encode("utf-8")}
     elif suffix == ".md":
@@ -643,12 +660,13 @@ def explain(
     ],
     samples: SamplesOption = None,
     seed: SeedOption = None,
+    no_quality: NoQualityFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
     """In plain words, with this scenario's numbers: what the project really costs, how the
     break-even is computed, the verdict for a quarter and the horizon, and what to measure first.
     """
-    sections = explain_analysis(_analysis(file, samples, seed))
+    sections = explain_analysis(_analysis(file, samples, seed, no_quality))
     if as_json:
         _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})
         return

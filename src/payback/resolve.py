@@ -20,6 +20,7 @@ from payback.scenario import (
     Scenario,
     ScenarioError,
     SelfHostedOption,
+    value_term_warnings,
 )
 
 __all__ = ["Resolved", "Source", "as_resolved", "resolve"]
@@ -298,6 +299,7 @@ class _Resolver:
                 f"{', '.join(varied_lengths)} vary, but estimated replica capacity uses their central "
                 "values (give replica_requests_per_s a distribution to sample it)"
             )
+        self.warnings.extend(value_term_warnings(self.scenario))
         explicit = self.scenario.model_copy(
             update={
                 "baseline": options["baseline"],

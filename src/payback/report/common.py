@@ -23,6 +23,8 @@ COMPONENT_LABELS = {
     "escalation": "escalation to baseline",
     "ops": "ops",
     "retraining": "retraining",
+    "errors": "errors (quality)",
+    "latency": "waiting (latency)",
 }
 """Monthly cost components, by the engine's names."""
 
@@ -40,6 +42,8 @@ COMPONENT_COLOURS = {
     "escalation": "#f28e2b",
     "ops": "#9c7fc7",
     "retraining": "#59a14f",
+    "errors": "#b07aa1",
+    "latency": "#edc948",
 }
 """A component has the same colour in every chart and both renderers."""
 
