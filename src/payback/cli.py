@@ -38,6 +38,7 @@ from payback import report as renderers
 from payback.analysis import usd as money
 from payback.report import analysis_renderables, charts, sobol_table, tables, tornado_table
 from payback.report import explain as explain_analysis
+from payback.report.common import solution_lines
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -551,6 +552,65 @@ def sensitivity(
                 title=f"{name}: shares of the NPV's variance ({result.base_samples:,} base samples)",
             )
         )
+
+
+@app.command()
+@user_errors
+def solve(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Scenario file (TOML, or YAML by extension).", show_default=False),
+    ],
+    vary: Annotated[
+        str,
+        typer.Option(
+            "--vary",
+            help="The input to solve for, as a dotted path: traffic.requests_per_month, "
+            "alternatives.0.usd_per_gpu_hour, alternatives.0.quality.error_rate, ...",
+            show_default=False,
+        ),
+    ],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            help="METRIC=VALUE that must hold: break_even_month=3, npv_usd=0 or "
+            "break_even_requests=1e6.",
+            show_default=False,
+        ),
+    ],
+    alternative: Annotated[
+        int, typer.Option("--alternative", help="Which alternative, by index (0 is the first).")
+    ] = 0,
+    no_quality: NoQualityFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """What would it take: the value of one input at which a target holds exactly.
+
+    `payback solve scenario.toml --vary traffic.requests_per_month --target break_even_month=3`
+    gives the monthly traffic at which the alternative pays back in exactly a quarter, and
+    whether more or less traffic is needed. Every other number stays as in the file
+    (distributions at their central values). The whole allowed range of the input is
+    searched (the crossing nearest today's value wins), then narrowed by bisection; where
+    the answer jumps (fleet replicas, whole-number fields) it says the target is met only
+    within a step. Exit code 1 when no allowed value reaches the target. **--json**:
+    `{"parameter", "value", "target", "achieved", "iterations", ...}`.
+    """
+    wanted = payback.parse_target(target)
+    scenario = payback.load_scenario(file)
+    if no_quality:
+        scenario = payback.without_value_terms(scenario)
+    resolved = payback.resolve(scenario)
+    for warning in resolved.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    solution = payback.solve(resolved, vary, wanted, alternative)
+    if as_json:
+        _print_json(solution.to_dict())
+    else:
+        for line in solution_lines(solution):
+            typer.echo(line)
+    if solution.value is None:
+        raise typer.Exit(code=1)
 
 
 SamplesOption = Annotated[
