@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -282,3 +283,37 @@ def test_cli_solve_help_teaches() -> None:
     assert code == 0
     for word in ("--vary", "--target", "break_even_month=3", "step", "--json"):
         assert word in out
+
+
+def test_explain_says_what_traffic_it_takes() -> None:
+    """The seed pays back in month 1.54; by the closed form it does within a quarter down
+    to 1000 · 400 / 39 = 10,256.4 requests/month, i.e. at least 10,257 whole requests."""
+    from payback.report import explain
+
+    seed = explain(analyze(build(seed_with())))
+    verdict = " ".join(next(p for t, p in seed if t == "the verdict"))
+    assert (
+        "It still pays back within a quarter as long as traffic is at least 10,257 "
+        "requests/month (today 20,000)." in verdict
+    )
+    dear = explain(analyze(build(per_request_dict(15.0, 16.0, 20_000.0, horizon=12))))
+    assert "No traffic level makes it pay back within a quarter." in " ".join(
+        next(p for t, p in dear if t == "the verdict")
+    )
+
+
+def test_explain_cli_uses_solve_on_the_quarter_example() -> None:
+    code, out, _ = run(
+        "solve",
+        QUARTER,
+        "--vary",
+        "traffic.requests_per_month",
+        "--target",
+        "break_even_month=3",
+        "--json",
+    )
+    needed = math.ceil(json.loads(out)["value"])
+    code, out, _ = run("explain", QUARTER, "--json")
+    assert code == 0
+    text = " ".join(p for s in json.loads(out)["sections"] for p in s["paragraphs"])
+    assert f"if traffic is at least {needed:,} requests/month (today 200,000)" in text

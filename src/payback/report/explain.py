@@ -7,6 +7,7 @@ import math
 from payback.analysis import AlternativeResult, Analysis, months_text
 from payback.analysis import usd as _usd
 from payback.report.common import COMPONENT_LABELS, ONE_TIME_LABELS, driver_range, quarter_text
+from payback.solve import Target, solve
 from payback.uncertainty import Driver, tornado
 
 
@@ -178,6 +179,9 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
         f"; the NPV of switching{f' at {rate:.0%} a year' if rate else ''} is {usd(alt.npv_usd)}."
     )
     paragraphs = [text + " " + over]
+    take = _what_it_takes(analysis, alt, index)
+    if take:
+        paragraphs[0] += " " + take
     if analysis.uncertainty is not None:
         u = analysis.uncertainty.alternatives[index]
         w = u.p_break_even_within
@@ -191,6 +195,34 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
             + f", and the NPV is positive in {u.p_npv_positive:.0%} of samples."
         )
     return paragraphs
+
+
+def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> str:
+    """The monthly traffic at which the break-even is exactly a quarter (``payback solve``)."""
+    if analysis.horizon_months < 3:
+        return ""
+    solution = solve(
+        analysis.resolved,
+        "traffic.requests_per_month",
+        Target("break_even_month", 3.0),
+        index,
+        over_distribution=True,
+    )
+    today = f"(today {analysis.scenario.traffic.requests_per_month:,.0f})"
+    within = quarter_text(alt.pays_back_within) == "yes"
+    if solution.value is None:
+        if solution.holds_everywhere:
+            return "It pays back within a quarter at any traffic."
+        return "No traffic level makes it pay back within a quarter."
+    at_least = bool(solution.met_above)
+    bound = math.ceil(solution.value) if at_least else math.floor(solution.value)
+    words = "at least" if at_least else "at most"
+    if within:
+        return (
+            f"It still pays back within a quarter as long as traffic is {words} {bound:,} "
+            f"requests/month {today}."
+        )
+    return f"It pays back within a quarter if traffic is {words} {bound:,} requests/month {today}."
 
 
 def _drivers(analysis: Analysis, index: int) -> list[str]:
