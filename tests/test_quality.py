@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import build, edited, per_request_dict
+from helpers import EXAMPLES, build, edited, per_request_dict
 from payback import ScenarioError, analyze, evaluate, numeric_paths, parse_scenario
 from payback.model import error_cost, latency_cost
 from payback.scenario import has_value_terms, without_value_terms
@@ -224,3 +224,38 @@ def test_quality_off_equals_the_scenario_without_it_exactly(
     off = analyze(build(data), value_terms=False).to_dict()
     reference = analyze(build(plain)).to_dict()
     assert off == reference
+
+
+def test_cli_no_quality_is_the_infrastructure_view_shown_beside() -> None:
+    """examples/quality.toml: errors and waiting priced in, the fine-tuned model pays back;
+    with --no-quality it costs more every month and never does. The priced answer carries
+    the infrastructure view's break-even and NPV, equal to --no-quality's."""
+    import json
+
+    from test_cli import run
+
+    path = EXAMPLES / "quality.toml"
+    code, out, _ = run("analyze", path, "--json")
+    assert code == 0
+    priced = json.loads(out)["alternatives"][0]
+    assert priced["break_even_month"] is not None
+    assert "errors" in priced["components_usd"]
+    assert "latency" in priced["components_usd"]
+    code, out, _ = run("analyze", path, "--json", "--no-quality")
+    assert code == 0
+    plain = json.loads(out)["alternatives"][0]
+    assert plain["break_even_month"] is None
+    assert plain["reason"].startswith("the alternative costs more every month")
+    assert "errors" not in plain["components_usd"]
+    assert "infrastructure_only" not in plain
+    assert priced["infrastructure_only"] == {
+        "break_even_month": None,
+        "break_even_requests": None,
+        "npv_usd": pytest.approx(plain["npv_usd"], rel=1e-12),
+    }
+    code, out, _ = run("analyze", path)
+    assert "Infrastructure only" in out
+    assert "errors (quality)" in out
+    code, out, _ = run("explain", path, "--no-quality")
+    assert code == 0
+    assert "errors (quality)" not in out

@@ -64,6 +64,7 @@ RATE_FIELDS = (
     "_share",
     "target_utilization",
     "batch_discount",
+    "error_rate",
 )
 """Fields that hold fractions, shown as percentages."""
 

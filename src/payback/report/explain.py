@@ -39,6 +39,10 @@ MEASURE_FIRST = {
     "retrain_usd": "what one refresh of data, training and evals takes",
     "discount_rate_annual": "your finance team's discount rate",
     "usd_per_1k_requests": "the real price per 1,000 requests",
+    "error_rate": "the error rate of each model on the same eval set of real requests",
+    "usd_per_error": "what one rework, refund or retry really costs (support tickets, refunds)",
+    "p50_ms": "the median latency of each option under real load",
+    "usd_per_second_per_1k_requests": "what a second of waiting costs you (conversion, agent time)",
 }
 
 
