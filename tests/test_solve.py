@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from helpers import EXAMPLES, build, edited, fleet_dict, per_request_dict
 from payback import ScenarioError, analyze, parse_target, solve
@@ -317,3 +319,36 @@ def test_explain_cli_uses_solve_on_the_quarter_example() -> None:
     assert code == 0
     text = " ".join(p for s in json.loads(out)["sections"] for p in s["paragraphs"])
     assert f"if traffic is at least {needed:,} requests/month (today 200,000)" in text
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hosted=st.floats(1.0, 100.0),
+    cheaper_by=st.floats(0.05, 0.95),
+    one_time=st.floats(10.0, 1e6),
+    ops=st.floats(0.0, 1e4),
+    growth=st.floats(-0.05, 0.1),
+    month=st.integers(1, 12),
+)
+def test_solve_recovers_the_closed_form_traffic_for_any_whole_month(
+    hosted: float, cheaper_by: float, one_time: float, ops: float, growth: float, month: int
+) -> None:
+    """Break-even at exactly month k: Δ/1000 · R · Σ_{i<k} (1+g)^i = C + k·O, so
+    R* = 1000 · (C + k·O) / (Δ · Σ_{i<k} (1+g)^i), whenever R* is an allowed traffic and
+    every month up to k saves money (else, with shrinking traffic, S peaks before month k
+    and the break-even jumps from never to an earlier month: a step, not this crossing)."""
+    delta = hosted * cheaper_by
+    expected = (
+        1000 * (one_time + month * ops) / (delta * sum((1 + growth) ** i for i in range(month)))
+    )
+    assume(expected <= 1e12)
+    assume(delta / 1000 * expected * (1 + growth) ** (month - 1) > ops * (1 + 1e-6))
+    data = per_request_dict(hosted, hosted - delta, 1e5, horizon=12, data_usd=one_time)
+    data["alternatives"][0]["ops_usd_per_month"] = ops
+    data["traffic"]["growth_monthly"] = growth
+    solution = solve(
+        build(data), "traffic.requests_per_month", Target("break_even_month", float(month))
+    )
+    assert solution.reached
+    assert solution.value == pytest.approx(expected, rel=1e-7)
+    assert solution.met_above is True
