@@ -143,7 +143,8 @@ def test_defaults_follow_the_contract() -> None:
         (
             "alternatives.0.replica_requests_per_s",
             ...,
-            "alternatives.0: replica_requests_per_s is required unless model and gpu are given (it is then estimated)",
+            "alternatives.0: replica_requests_per_s is required unless model and gpu are given (it is then "
+            "estimated) or a calibration measured it",
         ),
         (
             "baseline.output_usd_per_mtok",

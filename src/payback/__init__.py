@@ -8,11 +8,21 @@ The public API:
 """
 
 from payback.analysis import AlternativeResult, Analysis, OptionResult, analyze, usd
+from payback.calibration import (
+    Calibration,
+    calibration_toml,
+    engine_for,
+    load_calibration,
+    read_benchmark,
+    read_benchmark_with_warnings,
+)
 from payback.catalog import Catalog, default_catalog, load_catalog
 from payback.catalog.apis import ApiPrice, api_price, search_api_models
 from payback.engine import Evaluation, evaluate, numeric_paths, value_at
 from payback.estimate import ServingEstimate, TrainingEstimate, estimate_serving, estimate_training
+from payback.model.serving import VLLM, ServingEngine
 from payback.quick import QuickAnswer, quick_break_even
+from payback.recommend import Candidate, Recommendation, recommend
 from payback.resolve import Resolved, Source, resolve
 from payback.scenario import (
     Scenario,
@@ -32,17 +42,22 @@ from payback.usage import UsageProfile, profile_usage, usage_sql
 __version__ = "0.1.0"
 
 __all__ = [
+    "VLLM",
     "AlternativeResult",
     "Analysis",
     "ApiPrice",
+    "Calibration",
+    "Candidate",
     "Catalog",
     "Evaluation",
     "MonteCarlo",
     "OptionResult",
     "QuickAnswer",
+    "Recommendation",
     "Resolved",
     "Scenario",
     "ScenarioError",
+    "ServingEngine",
     "ServingEstimate",
     "Sobol",
     "Solution",
@@ -53,11 +68,14 @@ __all__ = [
     "__version__",
     "analyze",
     "api_price",
+    "calibration_toml",
     "default_catalog",
     "dump_scenario",
+    "engine_for",
     "estimate_serving",
     "estimate_training",
     "evaluate",
+    "load_calibration",
     "load_catalog",
     "load_scenario",
     "monte_carlo",
@@ -66,7 +84,10 @@ __all__ = [
     "parse_target",
     "profile_usage",
     "quick_break_even",
+    "read_benchmark",
+    "read_benchmark_with_warnings",
     "read_scenario_data",
+    "recommend",
     "resolve",
     "scenario_data_from_text",
     "search_api_models",

@@ -14,7 +14,7 @@ from payback.engine import COMPONENTS, AlternativeOutcome, OptionCosts, evaluate
 from payback.model import share_paid_back_within
 from payback.model._types import FloatArray
 from payback.resolve import Resolved, resolve
-from payback.scenario import Scenario, has_value_terms, without_value_terms
+from payback.scenario import Scenario, SelfHostedOption, has_value_terms, without_value_terms
 from payback.uncertainty import MonteCarlo, Progress, monte_carlo, tornado
 
 __all__ = ["AlternativeResult", "Analysis", "OptionResult", "analyze", "months_text", "usd"]
@@ -63,6 +63,9 @@ class OptionResult:
     usd_per_1k_requests: list[float]
     """Effective cost of 1,000 requests in each month (escalation included)."""
     gpus: list[float] | None
+    configuration: dict[str, Any] | None = None
+    """The serving configuration behind a self-hosted option's numbers (see
+    :func:`configuration`); ``None`` for other kinds."""
 
     @classmethod
     def _from(cls, name: str, kind: str, costs: OptionCosts, requests: FloatArray) -> OptionResult:
@@ -89,6 +92,8 @@ class OptionResult:
         }
         if self.gpus is not None:
             out["gpus"] = self.gpus
+        if self.configuration is not None:
+            out["configuration"] = self.configuration
         return out
 
 
@@ -237,10 +242,52 @@ def _alternative_verdict(alt: AlternativeResult, horizon: int, rate: float) -> s
     )
 
 
+def configuration(option: Any, costs: OptionCosts) -> dict[str, Any] | None:
+    """What a self-hosted option runs: model, GPU, precision, GPUs per replica, capacity,
+    replicas in month 1 and at the most, and how the GPUs are paid for."""
+    if not isinstance(option, SelfHostedOption):
+        return None
+    gpus = np.atleast_1d(costs.gpus) if costs.gpus is not None else np.zeros(1)
+    per = option.gpus_per_replica or 1
+    owned = option.owned
+    out: dict[str, Any] = {
+        "model": option.model,
+        "gpu": option.gpu,
+        "precision": option.precision if option.model and option.gpu else None,
+        "gpus_per_replica": per,
+        "replica_requests_per_s": option.replica_requests_per_s,
+        "target_utilization": option.target_utilization,
+        "always_on": option.always_on,
+        "replicas_month_1": float(gpus[0]) / per,
+        "replicas_max": float(np.max(gpus)) / per,
+        "pricing": (
+            f"owned ({owned.financing})"
+            if owned
+            else "on-demand"
+            if option.commitment == "none"
+            else f"{option.commitment} commitment"
+        ),
+        "usd_per_gpu_hour": None if owned else option.usd_per_gpu_hour,
+        "gpu_price_change_annual": option.gpu_price_change_annual,
+    }
+    if owned is not None and costs.servers is not None:
+        out["servers_month_1"] = float(np.atleast_1d(costs.servers)[0])
+        out["servers_max"] = float(np.max(costs.servers))
+    return out
+
+
 def _alternative_result(
-    name: str, kind: str, outcome: AlternativeOutcome, base: OptionCosts, requests: FloatArray
+    name: str,
+    kind: str,
+    outcome: AlternativeOutcome,
+    base: OptionCosts,
+    requests: FloatArray,
+    option: Any = None,
 ) -> AlternativeResult:
-    plain = OptionResult._from(name, kind, outcome.costs, requests)
+    plain = dataclasses.replace(
+        OptionResult._from(name, kind, outcome.costs, requests),
+        configuration=configuration(option, outcome.costs),
+    )
     month = _maybe(outcome.break_even_month)
     saved = base.monthly_usd - outcome.costs.monthly_usd
     horizon = requests.shape[-1]
@@ -287,11 +334,14 @@ def analyze(
     resolved = scenario if isinstance(scenario, Resolved) else resolve(scenario, catalog)
     scenario = resolved.scenario
     ev = evaluate(resolved)
-    baseline = OptionResult._from(
-        scenario.baseline.name, scenario.baseline.kind, ev.baseline, ev.requests
+    baseline = dataclasses.replace(
+        OptionResult._from(
+            scenario.baseline.name, scenario.baseline.kind, ev.baseline, ev.requests
+        ),
+        configuration=configuration(scenario.baseline, ev.baseline),
     )
     alternatives = [
-        _alternative_result(option.name, option.kind, outcome, ev.baseline, ev.requests)
+        _alternative_result(option.name, option.kind, outcome, ev.baseline, ev.requests, option)
         for option, outcome in zip(scenario.alternatives, ev.alternatives, strict=True)
     ]
     if has_value_terms(scenario):

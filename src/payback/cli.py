@@ -270,6 +270,15 @@ ModelOption = Annotated[
     ),
 ]
 GpuOption = Annotated[str, typer.Option("--gpu", help="GPU id (see `payback catalog gpus`).")]
+CalibrationOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--calibration",
+        help="A `payback calibrate` file: use its measured utilisation factors.",
+        show_default=False,
+    ),
+]
+ForceFlag = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 
 
 @estimate_app.command("serving")
@@ -303,6 +312,7 @@ def estimate_serving(
             "--gpus-per-replica", help="Tensor-parallel GPUs (default: the fewest that fit)."
         ),
     ] = None,
+    calibration: CalibrationOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """What one replica serves: batch, latency, decode and prefill speed, requests/s.
@@ -310,8 +320,15 @@ def estimate_serving(
     A roofline model of a vLLM-class engine: prefill is compute-bound, each decode step
     streams the weights once plus every sequence's KV cache; the batch is capped by the
     memory left for the KV cache, 256 sequences and the **--tpot-ms** target.
+    **--calibration** uses the utilisation factors `payback calibrate` measured.
     """
     catalog = payback.default_catalog()
+    cal = payback.load_calibration(calibration) if calibration else None
+    if cal is not None and cal.factors is None:
+        raise payback.ScenarioError(
+            f"--calibration {calibration}: holds a serving benchmark, not utilisation factors; "
+            "compare it with `payback import-benchmark FILE --model ... --gpu ...`"
+        )
     result = payback.estimate_serving(
         catalog.model(model),
         catalog.gpu(gpu),
@@ -322,6 +339,7 @@ def estimate_serving(
         batch=batch,
         tpot_ms=tpot_ms,
         gpus_per_replica=gpus_per_replica,
+        engine=payback.engine_for(cal.factors if cal else None),
     )
     if as_json:
         _print_json(result.to_dict())
@@ -345,6 +363,8 @@ def estimate_serving(
         rows["cost per 1k requests at full load"] = (
             f"${per_hour / (result.replica_requests_per_s * 3.6):,.4f}"
         )
+    if cal is not None:
+        rows["calibrated by"] = f"{calibration} ({cal.tool} on {cal.device}, {cal.created})"
     _console().print(tables.key_values(f"Serving {result.model} on {result.gpu}", rows))
 
 
@@ -373,6 +393,7 @@ def estimate_training(
         float | None,
         typer.Option("--usd-per-gpu-hour", help="GPU rent (default: the catalog's typical price)."),
     ] = None,
+    calibration: CalibrationOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Fine-tuning compute, memory, GPUs, time and cost.
@@ -380,8 +401,21 @@ def estimate_training(
     FLOPs = k · N · tokens · epochs (k = 6 full, 4 LoRA/QLoRA, which skip weight
     gradients); time from the GPU's dense peak × a utilization for the method, model
     size and stack; GPUs from memory (weights, gradients, optimizer, activations).
+    **--calibration** scales the utilization by what `payback calibrate` measured.
     """
     catalog = payback.default_catalog()
+    scale = 1.0
+    if calibration is not None:
+        factors = payback.load_calibration(calibration).factors
+        if factors is None or factors.training_mfu_ratio is None:
+            raise payback.ScenarioError(
+                f"--calibration {calibration}: holds no training measurement (make one with `payback calibrate`)"
+            )
+        if factors.training_method != method:
+            raise payback.ScenarioError(
+                f"--calibration {calibration}: measured {factors.training_method} training, not {method}"
+            )
+        scale = factors.training_mfu_ratio
     result = payback.estimate_training(
         catalog.model(model),
         catalog.gpu(gpu),
@@ -393,6 +427,7 @@ def estimate_training(
         stack=stack,
         gpus=gpus,
         usd_per_gpu_hour=usd_per_gpu_hour,
+        mfu_scale=scale,
     )
     if as_json:
         _print_json(result.to_dict())
@@ -411,6 +446,325 @@ def estimate_training(
         ),
     }
     _console().print(tables.key_values(f"Fine-tuning {result.model} on {result.gpu}", rows))
+
+
+@app.command()
+@user_errors
+def recommend(
+    file: Annotated[
+        Path, typer.Argument(help="Scenario file (TOML, or YAML by extension).", show_default=False)
+    ],
+    alternative: Annotated[
+        int | None,
+        typer.Option(
+            "--alternative",
+            help="Index of the self_hosted alternative to configure (default: the first one).",
+        ),
+    ] = None,
+    models: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            help="Model to serve (repeat to compare sizes); default: the alternative's model or models.",
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Configurations to show.")] = 10,
+    max_replicas: Annotated[
+        int,
+        typer.Option(
+            "--max-replicas", help="Leave out configurations needing more replicas than this."
+        ),
+    ] = 1000,
+    apply: Annotated[
+        bool,
+        typer.Option("--apply", help="Write the scenario with the winner filled in (needs -o)."),
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where --apply writes the scenario.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let -o replace a file.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Choose the GPU, precision, GPUs per replica and replicas of a self-hosted alternative.
+
+    Searches every catalog GPU × precision (bf16, fp8, int8, int4) × tensor-parallel
+    degree (1, 2, 4, 8) that fits the model in memory, sizes each for the scenario's
+    traffic at its busiest hour (peak_to_average, growth over the horizon), and ranks
+    them by average monthly cost: rent at the alternative's `commitment` and
+    `gpu_price_change_annual`, or its `[owned]` servers. Configurations that miss
+    `tpot_ms` (time per output token) or `ttft_ms` (time to first token) come after
+    those that meet them. Shows the top **--top** and the cost-vs-latency Pareto
+    front, and says why the others were left out.
+
+    Give the model as `model = "qwen2.5-7b"`, `models = ["qwen2.5-1.5b", "qwen2.5-7b"]`
+    or **--model**. **--apply -o new.toml** writes the scenario with the winner in it;
+    `payback analyze new.toml` then shows the same monthly GPU cost.
+    """
+    if top < 1:
+        raise payback.ScenarioError(f"--top {top}: must be ≥ 1")
+    if apply and output is None:
+        raise payback.ScenarioError("--apply needs -o FILE: where to write the new scenario")
+    if output is not None and not apply:
+        raise payback.ScenarioError("-o is for --apply: add --apply to write the winner")
+    scenario = payback.load_scenario(file)
+    result = payback.recommend(
+        scenario, alternative, models=models or None, max_replicas=max_replicas
+    )
+    written: str | None = None
+    if apply and output is not None:
+        if result.best is None:
+            raise payback.ScenarioError(
+                f"alternatives.{result.alternative}: no configuration meets the targets; nothing to apply"
+            )
+        _write_new(output, _applied_text(file, scenario, result), force)
+        written = str(output)
+    if as_json:
+        _print_json(result.to_dict(top) | ({"written": written} if written else {}))
+        return
+    _console().print(renderers.recommendation_renderables(result, top))
+    if written:
+        typer.echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
+
+
+def _applied_text(file: Path, scenario: payback.Scenario, result: payback.Recommendation) -> str:
+    """The scenario file's text with the winner filled in (TOML keeps its comments)."""
+    from payback.recommend import apply_winner
+    from payback.scenario import SelfHostedOption
+
+    best = result.best
+    assert best is not None
+    option = scenario.alternatives[result.alternative]
+    assert isinstance(option, SelfHostedOption)
+    if file.suffix.lower() in {".yaml", ".yml"}:
+        data = payback.read_scenario_data(file)
+        apply_winner(data, result.alternative, best, option)
+        return payback.dump_scenario(payback.parse_scenario(data, source=str(file)), "yaml")
+    import tomlkit
+
+    document = tomlkit.parse(file.read_text(encoding="utf-8-sig"))
+    apply_winner(document, result.alternative, best, option)
+    text = tomlkit.dumps(document)
+    payback.parse_scenario(_toml_loads(text), source=str(file))  # still valid
+    return text
+
+
+@app.command("import-benchmark")
+@user_errors
+def import_benchmark(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Result of a serving benchmark: vLLM --save-result JSON, GenAI-Perf or AIPerf profile export.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write a calibration file (TOML) for scenarios."),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="Catalog model served (default: the benchmark's, if the catalog knows it).",
+        ),
+    ] = None,
+    gpu: Annotated[
+        str | None, typer.Option("--gpu", help="Catalog GPU it ran on: compares with the estimate.")
+    ] = None,
+    precision: Annotated[
+        str, typer.Option("--precision", help="Weights served: bf16, fp8, int8 or int4.")
+    ] = "bf16",
+    gpus_per_replica: Annotated[
+        int | None, typer.Option("--gpus-per-replica", help="GPUs the served replica used.")
+    ] = None,
+    run: Annotated[
+        int | None,
+        typer.Option(
+            "--run",
+            help="Which run of a file holding several (vLLM --append-result); default the last.",
+        ),
+    ] = None,
+    force: ForceFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Read a serving benchmark: requests/s, output tokens/s, token lengths, latencies.
+
+    Run the benchmark at the load you would plan for (a concurrency whose latency you
+    accept), then point a scenario's self-hosted option at the result
+    (`calibration = "bench.json"` or the **-o** file): its capacity replaces the
+    estimate, scaled to the scenario's token lengths when the option names its model
+    and GPU. With **--gpu** (and **--model** when the benchmark's model is not in the
+    catalog) it also shows the estimate of the same run and how far it was.
+    """
+    cal, warnings = payback.read_benchmark_with_warnings(file, run=run)
+    catalog = payback.default_catalog()
+    model_id = model
+    if model_id is None and cal.served_model:
+        try:
+            model_id = catalog.model(cal.served_model).id
+        except payback.ScenarioError:
+            model_id = None
+    serving = cal.serving
+    assert serving is not None
+    update: dict[str, Any] = {"model": model_id, "precision": precision if gpu or model else None}
+    if gpus_per_replica is not None:
+        update["serving"] = serving.model_copy(update={"gpus_per_replica": gpus_per_replica})
+    estimate = None
+    if gpu is not None:
+        gpu_record = catalog.gpu(gpu)
+        update["gpu"] = gpu_record.id
+        if model_id is None:
+            raise payback.ScenarioError(
+                f"--gpu {gpu}: the benchmark's model {cal.served_model!r} is not in the catalog; name it with --model"
+            )
+        served = catalog.model(model_id)
+
+        def estimated(batch: int | None = None) -> payback.ServingEstimate:
+            return payback.estimate_serving(
+                served,
+                gpu_record,
+                precision,
+                input_tokens=serving.input_tokens,
+                output_tokens=serving.output_tokens,
+                gpus_per_replica=gpus_per_replica,
+                batch=batch,
+            )
+
+        estimate = estimated()
+        if serving.concurrency is not None and serving.concurrency < estimate.batch:
+            # the benchmark kept this many requests in flight: estimate that batch
+            estimate = estimated(serving.concurrency)
+    cal = cal.model_copy(update=update)
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if output is not None:
+        _write_new(output, payback.calibration_toml(cal), force)
+    if as_json:
+        data = {
+            "replica_requests_per_s": serving.replica_requests_per_s,
+            "output_tokens_per_s": serving.output_tokens_per_s,
+            "input_tokens": serving.input_tokens,
+            "output_tokens": serving.output_tokens,
+            "latency_ms": {
+                name: getattr(serving, name).model_dump(exclude_none=True)
+                for name in ("ttft_ms", "tpot_ms", "itl_ms", "e2el_ms")
+                if getattr(serving, name) is not None
+            },
+            "calibration": cal.model_dump(exclude_none=True),
+            "estimate": estimate.to_dict() if estimate else None,
+            "written": str(output) if output else None,
+        }
+        _print_json(data)
+        return
+    _console().print(tables.benchmark_table(cal, estimate))
+    if output is not None:
+        typer.echo(f'Wrote {output}. Use it with calibration = "{output}" on a self_hosted option.')
+
+
+@app.command()
+@user_errors
+def calibrate(
+    model: ModelOption,
+    method: Annotated[
+        str, typer.Option("--method", help="Fine-tuning method timed: lora or full.")
+    ] = "lora",
+    precision: Annotated[str, typer.Option("--precision", help="Precision timed (bf16).")] = "bf16",
+    device: Annotated[
+        str | None,
+        typer.Option("--device", help="cuda or cpu (default: cuda when PyTorch sees a GPU)."),
+    ] = None,
+    gpu: Annotated[
+        str | None,
+        typer.Option("--gpu", help="Catalog GPU this device is (default: found from its name)."),
+    ] = None,
+    context: Annotated[
+        int,
+        typer.Option(
+            "--context", help="Prompt length prefilled and KV cache per decode sequence [tokens]."
+        ),
+    ] = 1024,
+    seconds: Annotated[
+        float,
+        typer.Option("--seconds", help="Time for the timing loops (model building comes on top)."),
+    ] = 150.0,
+    checkpointing: Annotated[
+        bool,
+        typer.Option(
+            "--checkpointing/--no-checkpointing",
+            help="Recompute activations in training (as common fine-tuning stacks do).",
+        ),
+    ] = True,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write the calibration file (TOML) for estimates and scenarios."
+        ),
+    ] = None,
+    force: ForceFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Measure this machine: training, prefill and decode speed of a model's shape.
+
+    Builds the catalog model's shape in PyTorch with random weights (nothing is
+    downloaded; weights do not change speed), times a training step of **--method**,
+    a prefill and decode steps at several batch sizes (CUDA graphs on a GPU), prints
+    each next to the estimate with the ratio, and with **-o** saves the utilisation
+    factors: `payback estimate ... --calibration FILE`, or `calibration = "FILE"` on a
+    scenario's self-hosted option or training job, then use them. Needs PyTorch:
+    `pip install 'payback[calibrate]'`.
+    """
+    from payback.calibrate import run_calibration
+
+    catalog = payback.default_catalog()
+    record = catalog.model(model)
+    gpu_record = catalog.gpu(gpu) if gpu else None
+    if output is not None and output.exists() and not force:
+        raise payback.ScenarioError(f"{output}: already exists; use --force to overwrite it")
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("calibrating: {task.description}"),
+        BarColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("starting", total=1.0)
+
+        def progress(phase: str, share: float) -> None:
+            bar.update(task, description=phase, completed=share)
+
+        cal = run_calibration(
+            record,
+            catalog=catalog,
+            gpu=gpu_record,
+            method=method,
+            precision=precision,
+            device=device,
+            context=context,
+            seconds=seconds,
+            checkpointing=checkpointing,
+            progress=progress,
+        )
+    if output is not None:
+        _write_new(output, payback.calibration_toml(cal), force)
+    if as_json:
+        _print_json(
+            {**cal.model_dump(exclude_none=True), "written": str(output) if output else None}
+        )
+        return
+    out = _console()
+    out.print(tables.calibration_table(cal))
+    out.print(
+        tables.key_values("Factors for later estimates", tables.factors_rows(cal, payback.VLLM))
+    )
+    for note in cal.measured.notes if cal.measured else []:
+        out.print(f"note: {note}")
+    if output is not None:
+        out.print(
+            f'Wrote {output}. Use it with --calibration {output}, or calibration = "{output}" in a scenario.'
+        )
 
 
 @contextlib.contextmanager

@@ -39,7 +39,17 @@ __all__ = [
 
 Overrides = Mapping[str, ArrayLike]
 
-COMPONENTS = ("api", "gpus", "escalation", "ops", "retraining", "errors", "latency")
+COMPONENTS = (
+    "api",
+    "gpus",
+    "hardware",
+    "facility",
+    "escalation",
+    "ops",
+    "retraining",
+    "errors",
+    "latency",
+)
 """Names of the monthly cost components, in display order: ``errors`` and ``latency``
 price quality and waiting (only for options that give ``quality`` / ``latency``)."""
 
@@ -53,7 +63,21 @@ class OptionCosts:
     components: dict[str, FloatArray]
     """The total split by :data:`COMPONENTS` (only those that apply)."""
     gpus: FloatArray | None = None
-    """GPUs rented each month (always-on) or busy GPU-hours / 730 (scale to zero)."""
+    """GPUs rented or owned each month (always-on) or busy GPU-hours / 730 (scale to zero)."""
+    hardware_at_start_usd: FloatArray | None = None
+    """Owned servers bought at t = 0 (cash financing of the month-1 fleet) [USD]."""
+    servers: FloatArray | None = None
+    """Owned servers in use each month."""
+
+    @property
+    def usage_usd(self) -> FloatArray:
+        """The usage-driven part of the monthly cost: API fees, or GPUs and owned servers."""
+        parts = [
+            self.components[k]
+            for k in ("api", "gpus", "hardware", "facility")
+            if k in self.components
+        ]
+        return np.asarray(np.sum(parts, axis=0), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -126,19 +150,58 @@ class _Inputs:
             )
 
 
-def _running_cost(
-    get: _Inputs, path: str, option: Any, requests: FloatArray
-) -> tuple[str, FloatArray, FloatArray | None]:
-    """The usage-driven cost of serving ``requests`` with ``option``.
+Usage = tuple[dict[str, FloatArray], FloatArray | None, dict[str, FloatArray]]
+"""Usage-driven monthly costs by component, GPUs in use, and owned-hardware extras
+(``at_start``: paid at t = 0; ``servers``: servers in use)."""
 
-    Returns the component it belongs to (``api`` or ``gpus``), the cost [USD/month] and,
-    for GPUs, the GPUs in use each month.
-    """
+
+def _gpu_trend(get: _Inputs, path: str, option: SelfHostedOption, horizon: int) -> FloatArray:
+    """(1 + a)^((m − 1)/12) for the GPU rent; read only when set (or varied), so scenarios
+    without a GPU price trend list no such input."""
+    trend_path = f"{path}.gpu_price_change_annual"
+    if option.gpu_price_change_annual == 0.0 and trend_path not in get.overrides:
+        return np.ones(horizon)
+    return model.price_trend(get(trend_path), horizon)
+
+
+def _owned_cost(get: _Inputs, path: str, option: SelfHostedOption, gpus: FloatArray) -> Usage:
+    """Owned servers: ceil(GPUs / gpus_per_server) servers, their power, cooling and
+    colocation each month, and their price paid in cash when first needed or depreciated."""
+    assert option.owned is not None
+    p = f"{path}.owned"
+    servers = model.servers_needed(gpus, get(f"{p}.gpus_per_server"))
+    facility = model.server_running_cost(
+        servers,
+        kw_per_server=get(f"{p}.kw_per_server"),
+        usd_per_kwh=get(f"{p}.usd_per_kwh"),
+        pue=get(f"{p}.pue"),
+        colocation_usd_per_server_month=get(f"{p}.colocation_usd_per_server_month"),
+    )
+    cash = option.owned.financing == "cash"
+    at_start, hardware = model.owned_server_cost(
+        servers,
+        usd_per_server=get(f"{p}.usd_per_server"),
+        depreciation_months=get(f"{p}.depreciation_months") if not cash else 1.0,
+        cash=cash,
+    )
+    if path == "baseline":  # what you do today already owns its month-1 fleet
+        at_start = np.zeros_like(at_start)
+    return (
+        {"hardware": hardware, "facility": facility},
+        gpus,
+        {"at_start": at_start, "servers": servers},
+    )
+
+
+def _running_cost(get: _Inputs, path: str, option: Any, requests: FloatArray) -> Usage:
+    """The usage-driven costs of serving ``requests`` with ``option`` [USD/month], by
+    component (``api``; ``gpus``; owned ``hardware`` and ``facility``), the GPUs in use
+    each month, and owned-hardware extras."""
     if isinstance(option, PerRequestOption):
         cost = model.per_request_cost(
             requests, get(f"{path}.usd_per_1k_requests"), get(f"{path}.price_change_annual")
         )
-        return "api", cost, None
+        return {"api": cost}, None, {}
     if isinstance(option, HostedApiOption):
         cached_path = f"{path}.cached_input_usd_per_mtok"
         has_cached = option.cached_input_usd_per_mtok is not None or cached_path in get.overrides
@@ -158,14 +221,13 @@ def _running_cost(
             if option.batch_discount is not None
             else 0.0,
         )
-        return "api", cost, None
+        return {"api": cost}, None, {}
     if isinstance(option, SelfHostedOption):
         capacity = {
             "replica_requests_per_s": get(f"{path}.replica_requests_per_s"),
             "target_utilization": get(f"{path}.target_utilization"),
             "gpus_per_replica": get(f"{path}.gpus_per_replica"),
         }
-        price = get(f"{path}.usd_per_gpu_hour")
         if option.always_on:
             gpus = model.fleet_gpus(
                 requests,
@@ -173,9 +235,19 @@ def _running_cost(
                 min_replicas=get(f"{path}.min_replicas"),
                 **capacity,
             )
-            return "gpus", model.always_on_gpu_cost(gpus, price), gpus
+            if option.owned is not None:
+                return _owned_cost(get, path, option, gpus)
+            price = get(f"{path}.usd_per_gpu_hour")
+            trend = _gpu_trend(get, path, option, requests.shape[-1])
+            return {"gpus": model.always_on_gpu_cost(gpus, price) * trend}, gpus, {}
+        price = get(f"{path}.usd_per_gpu_hour")
+        trend = _gpu_trend(get, path, option, requests.shape[-1])
         gpu_hours = model.scale_to_zero_gpu_hours(requests, **capacity)
-        return "gpus", gpu_hours * per_sample(price), gpu_hours / model.HOURS_PER_MONTH
+        return (
+            {"gpus": gpu_hours * per_sample(price) * trend},
+            gpu_hours / model.HOURS_PER_MONTH,
+            {},
+        )
     raise TypeError(f"unknown option type {type(option).__name__}")  # pragma: no cover
 
 
@@ -212,8 +284,8 @@ def _option_costs(
     escalation = get(f"{path}.escalation_share")
     escalated = model.escalated_requests(requests, escalation)
     served = requests - escalated
-    component, running, gpus = _running_cost(get, path, option, served)
-    components = {component: running}
+    usage, gpus, owned = _running_cost(get, path, option, served)
+    components = dict(usage)
     if baseline_running is not None:
         components["escalation"] = baseline_running * per_sample(escalation)
     components["ops"] = model.recurring_monthly(get(f"{path}.ops_usd_per_month"), horizon)
@@ -228,7 +300,13 @@ def _option_costs(
     shape = np.broadcast_shapes(requests.shape, *(v.shape for v in components.values()))
     components = {k: np.broadcast_to(v, shape) for k, v in components.items()}
     total = np.sum(list(components.values()), axis=0)
-    return OptionCosts(monthly_usd=total, components=components, gpus=gpus)
+    return OptionCosts(
+        monthly_usd=total,
+        components=components,
+        gpus=gpus,
+        hardware_at_start_usd=owned.get("at_start"),
+        servers=owned.get("servers"),
+    )
 
 
 def _one_time_items(get: _Inputs, path: str) -> dict[str, FloatArray]:
@@ -263,13 +341,16 @@ def _evaluate(get: _Inputs) -> Evaluation:
         get("traffic.requests_per_month"), get("traffic.growth_monthly"), horizon
     )
     baseline = _option_costs(get, "baseline", scenario.baseline, requests, None)
-    baseline_usage = baseline.components["api" if "api" in baseline.components else "gpus"]
+    baseline_usage = baseline.usage_usd
     rate = get("scenario.discount_rate_annual")
     outcomes = []
     for i, option in enumerate(scenario.alternatives):
         path = f"alternatives.{i}"
         costs = _option_costs(get, path, option, requests, baseline_usage)
         items = _one_time_items(get, path)
+        owned = option.owned if isinstance(option, SelfHostedOption) else None
+        if costs.hardware_at_start_usd is not None and owned and owned.financing == "cash":
+            items["hardware"] = costs.hardware_at_start_usd
         one_time = np.asarray(sum(items.values(), np.zeros(())), dtype=np.float64)
         base_monthly, alt_monthly = np.broadcast_arrays(baseline.monthly_usd, costs.monthly_usd)
         cum = model.cumulative_savings(base_monthly, alt_monthly, one_time)

@@ -25,6 +25,7 @@ __all__ = [
     "estimate_serving",
     "estimate_training",
     "peak_flops",
+    "serving_shape",
 ]
 
 PCIE_GEN4_BYTES_S = 32e9
@@ -112,7 +113,7 @@ def _kv_replication(model: OpenModel, tp: int) -> float:
     return max(1.0, tp / model.kv_heads)
 
 
-def _shape_args(model: OpenModel, gpu: Gpu, precision: str, tp: int) -> dict[str, Any]:
+def serving_shape(model: OpenModel, gpu: Gpu, precision: str, tp: int) -> dict[str, Any]:
     """The per-replica numbers :mod:`payback.model.serving` needs.
 
     The input embedding of an untied model is a table lookup, not a matrix multiply: it
@@ -251,7 +252,7 @@ def estimate_serving(
                 f"splits over {', '.join(map(str, valid))} GPUs in one node"
             )
         tp = gpus_per_replica
-    args = _shape_args(model, gpu, precision, tp)
+    args = serving_shape(model, gpu, precision, tp)
     capacity = _kv_tokens(model, gpu, precision, tp, engine)
     if capacity <= 0:
         raise ScenarioError(_does_not_fit(model, gpu, precision, tp, engine))
@@ -389,8 +390,12 @@ def estimate_training(
     gpus: int | None = None,
     tokens_per_micro_batch: float = 4096.0,
     usd_per_gpu_hour: float | None = None,
+    mfu_scale: float = 1.0,
 ) -> TrainingEstimate:
-    """FLOPs = k · N · tokens · epochs; GPUs from memory; time from peak × MFU; cost × runs."""
+    """FLOPs = k · N · tokens · epochs; GPUs from memory; time from peak × MFU; cost × runs.
+
+    ``mfu_scale`` multiplies the utilization: a calibration's measured throughput over
+    the estimate's (``training_mfu_ratio``)."""
     if method not in tr.METHODS:
         raise ScenarioError(f"method {method!r}: unknown; allowed: {', '.join(tr.METHODS)}")
     if stack not in tr.STACKS:
@@ -448,7 +453,8 @@ def estimate_training(
     )
     processed = tokens * epochs
     flops = tr.training_flops(n, processed, method)
-    mfu = tr.training_mfu(method, n, needed, stack)
+    _finite("mfu_scale", mfu_scale, 0.0, inclusive=False)
+    mfu = min(1.0, tr.training_mfu(method, n, needed, stack) * mfu_scale)
     seconds = tr.training_seconds(flops, needed, peak, mfu)
     price_record = typical_gpu_price(gpu)
     price = (

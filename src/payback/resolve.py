@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from payback.catalog import Catalog, Gpu, default_catalog, gpu_offer, is_stale
 from payback.scenario import (
+    COMMITMENT_KINDS,
     HostedApiOption,
     OneTime,
     Scenario,
@@ -22,6 +24,9 @@ from payback.scenario import (
     SelfHostedOption,
     value_term_warnings,
 )
+
+if TYPE_CHECKING:
+    from payback.calibration import Calibration
 
 __all__ = ["Resolved", "Source", "as_resolved", "resolve"]
 
@@ -72,6 +77,7 @@ class _Resolver:
         self.sources: dict[str, Source] = {}
         self.warnings: list[str] = []
         self.details: dict[str, Any] = {}
+        self.calibrations: dict[Path, Calibration] = {}
 
     def note(
         self,
@@ -97,8 +103,19 @@ class _Resolver:
         except ScenarioError as exc:
             raise ScenarioError([f"{path}: {m}" for m in exc.messages]) from None
 
-    def gpu_price(self, path: str, gpu: Gpu, provider: str | None) -> float:
-        offer = self.lookup(f"{path}.gpu_provider", gpu_offer, gpu, provider)
+    def gpu_price(
+        self, path: str, gpu: Gpu, provider: str | None, commitment: str = "none"
+    ) -> float:
+        kind = COMMITMENT_KINDS[commitment]
+        offer = self.lookup(f"{path}.gpu_provider", gpu_offer, gpu, provider, kind)
+        if offer is None and commitment != "none":
+            kinds = sorted({p.kind for p in gpu.prices if provider in (None, p.provider)})
+            raise ScenarioError(
+                f"{path}.commitment = {commitment!r}: the catalog has no {kind} price for {gpu.id}"
+                + (f" from {provider}" if provider else "")
+                + f" (it has: {', '.join(kinds) or 'no prices'}); give usd_per_gpu_hour, "
+                "the committed price you were quoted"
+            )
         if offer is None:
             raise ScenarioError(
                 f"{path}.usd_per_gpu_hour: the catalog has no on-demand price for {gpu.id}; give one"
@@ -106,7 +123,7 @@ class _Resolver:
         how = (
             f"{provider}'s {offer.kind} price"
             if provider
-            else f"median of {sum(p.kind == 'on_demand' for p in gpu.prices)} on-demand offers"
+            else f"median of {sum(p.kind == kind for p in gpu.prices)} {kind.replace('_', '-')} offers"
         )
         return self.note(
             f"{path}.usd_per_gpu_hour",
@@ -178,19 +195,64 @@ class _Resolver:
             )
         return option.model_copy(update=update)
 
+    def calibration(self, path: str, file: str) -> Calibration:
+        """The calibration a scenario field names, read once (relative to the scenario)."""
+        from payback.calibration import load_calibration, read_benchmark_with_warnings
+
+        location = Path(file)
+        if not location.is_absolute() and self.scenario.base_dir is not None:
+            location = self.scenario.base_dir / location
+        if location not in self.calibrations:
+            try:
+                if location.suffix.lower() == ".json":
+                    cal, warnings = read_benchmark_with_warnings(location)
+                    self.warnings.extend(warnings)
+                else:
+                    cal = load_calibration(location)
+            except ScenarioError as exc:
+                raise ScenarioError([f"{path} = {file!r}: {m}" for m in exc.messages]) from None
+            self.calibrations[location] = cal
+        return self.calibrations[location]
+
     def self_hosted(self, path: str, option: SelfHostedOption) -> SelfHostedOption:
         update: dict[str, Any] = {}
         gpu = self.lookup(f"{path}.gpu", self.catalog.gpu, option.gpu) if option.gpu else None
-        if option.usd_per_gpu_hour is None and gpu is not None:
-            update["usd_per_gpu_hour"] = self.gpu_price(path, gpu, option.gpu_provider)
-        if option.replica_requests_per_s is None:
+        if option.usd_per_gpu_hour is None and gpu is not None and option.owned is None:
+            update["usd_per_gpu_hour"] = self.gpu_price(
+                path, gpu, option.gpu_provider, option.commitment
+            )
+        term = {"1y": 12, "3y": 36}.get(option.commitment)
+        if term and self.scenario.scenario.horizon_months < term:
+            self.warnings.append(
+                f"{path}.commitment = {option.commitment!r}: the term runs {term} months, past the "
+                f"{self.scenario.scenario.horizon_months}-month horizon; the months after it are "
+                "paid but not counted"
+            )
+        cal = (
+            self.calibration(f"{path}.calibration", option.calibration)
+            if option.calibration
+            else None
+        )
+        if cal is not None and option.replica_requests_per_s is not None:
+            self.warnings.append(
+                f"{path}.calibration is not used: replica_requests_per_s is given and wins"
+            )
+        elif cal is not None and cal.serving is not None:
+            update.update(self.benchmarked(path, option, cal, gpu))
+        elif option.replica_requests_per_s is None:
+            from payback.calibration import engine_for
             from payback.estimate import estimate_serving
 
-            assert option.model is not None  # the schema requires model and gpu here
-            assert gpu is not None
+            if option.model is None or gpu is None:
+                raise ScenarioError(
+                    f"{path}: model and gpu are required to apply the calibration's factors "
+                    f"({option.calibration} holds no serving benchmark)"
+                )
             model = self.lookup(
                 f"{path}.model", self.catalog.model, option.model, self.scenario.base_dir
             )
+            if cal is not None:
+                self.check_calibrated(path, cal, model.id, gpu.id, benchmark=False)
             traffic = self.scenario.traffic
             estimate = self.lookup(
                 path,
@@ -203,11 +265,13 @@ class _Resolver:
                 cached_input_share=min(traffic.cached_input_share, 0.99),
                 gpus_per_replica=option.gpus_per_replica,
                 tpot_ms=option.tpot_ms,
+                engine=engine_for(cal.factors if cal else None),
             )
             self.details[path] = {"serving": estimate.to_dict()}
             source = (
                 f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id}, "
                 f"batch {estimate.batch} ({estimate.limited_by}), {estimate.tpot_ms:.0f} ms/token"
+                + (f", factors calibrated by {option.calibration}" if cal else "")
             )
             update["replica_requests_per_s"] = self.note(
                 f"{path}.replica_requests_per_s", estimate.replica_requests_per_s, source
@@ -220,6 +284,91 @@ class _Resolver:
             update["gpus_per_replica"] = 1
         return option.model_copy(update=update)
 
+    def check_calibrated(
+        self, path: str, cal: Calibration, model: str | None, gpu: str | None, benchmark: bool
+    ) -> None:
+        """A benchmark of another model or GPU does not stand for this option's; a
+        calibration's factors describe a GPU, so another model is fine and another GPU
+        is worth a warning."""
+        what = "benchmark" if benchmark else "calibration"
+        for name, measured, used in (("model", cal.model, model), ("gpu", cal.gpu, gpu)):
+            if measured is None or used is None or measured == used:
+                continue
+            message = f"{path}.calibration: the {what} measured {name} {measured}; this option uses {used}"
+            if benchmark:
+                raise ScenarioError(message)
+            if name == "gpu":
+                self.warnings.append(f"{message} (its utilisation factors may not carry over)")
+
+    def benchmarked(
+        self, path: str, option: SelfHostedOption, cal: Calibration, gpu: Gpu | None
+    ) -> dict[str, Any]:
+        """Capacity from a serving benchmark, scaled to the scenario's token lengths."""
+        from payback.estimate import estimate_serving
+
+        serving = cal.serving
+        assert serving is not None
+        self.check_calibrated(path, cal, option.model, option.gpu, benchmark=True)
+        traffic = self.scenario.traffic
+        lengths = (traffic.input_tokens, traffic.output_tokens)
+        measured = (serving.input_tokens, serving.output_tokens)
+        tp = option.gpus_per_replica or serving.gpus_per_replica or 1
+        what = (
+            f"benchmark: {cal.tool} ({option.calibration}), {serving.replica_requests_per_s:.3g} req/s "
+            f"at {serving.input_tokens:,.0f}/{serving.output_tokens:,.0f} tokens"
+            + (f", concurrency {serving.concurrency}" if serving.concurrency else "")
+        )
+        rps = serving.replica_requests_per_s
+        close = all(
+            wanted is None or abs(wanted - got) <= 0.05 * max(got, 1.0)
+            for wanted, got in zip(lengths, measured, strict=True)
+        )
+        if not close and option.model is not None and gpu is not None:
+            model = self.lookup(
+                f"{path}.model", self.catalog.model, option.model, self.scenario.base_dir
+            )
+
+            def capacity(input_tokens: float, output_tokens: float) -> float:
+                return float(
+                    self.lookup(
+                        path,
+                        estimate_serving,
+                        model,
+                        gpu,
+                        option.precision,
+                        input_tokens=input_tokens,
+                        output_tokens=output_tokens,
+                        gpus_per_replica=tp,
+                        tpot_ms=option.tpot_ms,
+                    ).replica_requests_per_s
+                )
+
+            scale = capacity(lengths[0] or 0.0, lengths[1] or 0.0) / capacity(*measured)
+            rps *= scale
+            what += (
+                f", scaled ×{scale:.3g} to {lengths[0] or 0:,.0f}/{lengths[1] or 0:,.0f} tokens "
+                f"by the estimate of {model.id} on {gpu.id}"
+            )
+        elif not close:
+            self.warnings.append(
+                f"{path}.calibration: the benchmark ran {measured[0]:,.0f}/{measured[1]:,.0f} tokens a request, "
+                f"the scenario {lengths[0] or 0:,.0f}/{lengths[1] or 0:,.0f}; its capacity is used unscaled "
+                "(give model and gpu to scale it)"
+            )
+        median_tpot = serving.tpot_ms.p50 if serving.tpot_ms else None
+        if option.tpot_ms is not None and median_tpot is not None and median_tpot > option.tpot_ms:
+            self.warnings.append(
+                f"{path}: the benchmark's median time per output token, {median_tpot:.1f} ms, "
+                f"misses tpot_ms = {option.tpot_ms:g}"
+            )
+        self.details[path] = {"benchmark": cal.model_dump(exclude_none=True)}
+        update: dict[str, Any] = {
+            "replica_requests_per_s": self.note(f"{path}.replica_requests_per_s", rps, what)
+        }
+        if option.gpus_per_replica is None:
+            update["gpus_per_replica"] = int(self.note(f"{path}.gpus_per_replica", tp, what))
+        return update
+
     def one_time(self, path: str, one_time: OneTime) -> OneTime:
         job = one_time.training
         if job is None:
@@ -231,6 +380,10 @@ class _Resolver:
         if one_time.training_usd is not None:
             self.warnings.append(f"{path}.training is not used: training_usd is given and wins")
             return one_time
+        if job.hosted is not None and job.calibration is not None:
+            self.warnings.append(
+                f"{path}.training.calibration is not used: a hosted job is priced per token"
+            )
         if job.hosted is not None:
             offer = self.lookup(f"{path}.training.hosted", self.catalog.finetune, job.hosted)
             if job.model is not None and (
@@ -259,6 +412,27 @@ class _Resolver:
             price = job.usd_per_gpu_hour
             if price is None:
                 price = self.gpu_price(f"{path}.training", gpu, job.gpu_provider)
+            scale, calibrated = 1.0, ""
+            if job.calibration is not None:
+                cal = self.calibration(f"{path}.training.calibration", job.calibration)
+                factors = cal.factors
+                if factors is None or factors.training_mfu_ratio is None:
+                    raise ScenarioError(
+                        f"{path}.training.calibration = {job.calibration!r}: holds no training "
+                        "measurement (make one with `payback calibrate`)"
+                    )
+                if factors.training_method != job.method:
+                    raise ScenarioError(
+                        f"{path}.training.calibration = {job.calibration!r}: measured "
+                        f"{factors.training_method} training; this job is {job.method} "
+                        f"(calibrate with --method {job.method})"
+                    )
+                if cal.gpu is not None and cal.gpu != gpu.id:
+                    self.warnings.append(
+                        f"{path}.training.calibration: measured on {cal.gpu}; this job trains on {gpu.id}"
+                    )
+                scale = factors.training_mfu_ratio
+                calibrated = f", utilization ×{scale:.3g} calibrated by {job.calibration}"
             estimate = self.lookup(
                 f"{path}.training",
                 estimate_training,
@@ -270,11 +444,13 @@ class _Resolver:
                 precision=job.precision,
                 stack=job.stack,
                 usd_per_gpu_hour=price,
+                mfu_scale=scale,
             )
             self.details[f"{path}.training"] = estimate.to_dict()
             source = (
                 f"estimate: {job.method} of {model.id} on {estimate.gpus} × {gpu.id}, "
                 f"{estimate.tokens / 1e6:,.1f}M tokens, {estimate.gpu_hours:,.2f} GPU-h at ${price:g}/h"
+                + calibrated
             )
             value = self.note(f"{path}.training_usd", float(estimate.usd or 0.0), source)
         return one_time.model_copy(update={"training_usd": value})

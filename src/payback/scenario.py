@@ -36,11 +36,13 @@ from payback.model.serving import Precision
 from payback.model.training import Method, Stack, TrainingPrecision
 
 __all__ = [
+    "COMMITMENT_KINDS",
     "KINDS",
     "HostedApiOption",
     "Latency",
     "OneTime",
     "Option",
+    "OwnedHardware",
     "PerRequestOption",
     "Quality",
     "Recurring",
@@ -158,6 +160,9 @@ class TrainingJob(_Model):
     """Passes over the dataset (3 is a common default)."""
     usd_per_gpu_hour: float | None = Field(None, ge=0.0, le=1000.0)
     """GPU rent for the run [USD/h]; default: the catalog's typical price for ``gpu``."""
+    calibration: str | None = None
+    """A ``payback calibrate`` file (path relative to the scenario): its measured training
+    throughput over the estimate's scales the utilization of ``method``."""
 
     @model_validator(mode="after")
     def _one_way(self) -> TrainingJob:
@@ -289,12 +294,43 @@ class HostedApiOption(_OptionBase):
         return self
 
 
+Commitment = Literal["none", "1y", "3y"]
+"""Rental terms: on-demand, or a 1- or 3-year committed-use / reserved price."""
+COMMITMENT_KINDS = {"none": "on_demand", "1y": "reserved_1y", "3y": "reserved_3y"}
+"""The catalog price kind of each commitment."""
+
+
+class OwnedHardware(_Model):
+    """Servers you buy instead of renting GPUs: bought when first needed, then powered,
+    cooled and racked every month they are in use."""
+
+    usd_per_server: float = Field(ge=0.0, le=1e9)
+    """Price of one server, GPUs included [USD]."""
+    gpus_per_server: Whole = Field(ge=1, le=1024)
+    """GPUs in one server; servers needed = ceil(GPUs / gpus_per_server)."""
+    kw_per_server: float = Field(0.0, ge=0.0, le=1e4)
+    """Power one server draws in service [kW]."""
+    usd_per_kwh: float = Field(0.0, ge=0.0, le=100.0)
+    """Price of electricity [USD/kWh]."""
+    pue: float = Field(1.0, ge=1.0, le=5.0)
+    """Power usage effectiveness: facility power / IT power (cooling, losses), ≥ 1."""
+    colocation_usd_per_server_month: Usd = 0.0
+    """Rack space, network and remote hands for one server [USD/month]."""
+    depreciation_months: Whole = Field(36, ge=1, le=600)
+    """Months over which a server's price is spread with ``financing = "depreciation"``."""
+    financing: Literal["cash", "depreciation"] = "cash"
+    """cash: pay each server when first needed (the initial fleet at t = 0, with the
+    one-time cost); depreciation: usd_per_server / depreciation_months per server-month."""
+
+
 class SelfHostedOption(_OptionBase):
-    """A model served on rented GPUs: GPUs, not tokens, cost money."""
+    """A model served on GPUs you rent (or own, with ``owned``): GPUs, not tokens, cost money."""
 
     kind: Literal["self_hosted"]
     model: str | None = None
     """Open model served (catalog id or config.json path); with ``gpu``, capacity is estimated."""
+    models: list[str] | None = Field(None, min_length=1, max_length=64)
+    """Open models to compare in ``payback recommend`` (e.g. sizes of one family)."""
     gpu: str | None = None
     """GPU id from the catalog; gives ``usd_per_gpu_hour`` and, with ``model``, the capacity."""
     gpu_provider: str | None = None
@@ -303,8 +339,19 @@ class SelfHostedOption(_OptionBase):
     """Serving precision of the weights."""
     tpot_ms: float | None = Field(None, gt=0.0, le=10_000.0)
     """Latency target: most milliseconds per output token; caps the batch."""
+    ttft_ms: float | None = Field(None, gt=0.0, le=600_000.0)
+    """Latency target: most milliseconds to the first token of a request on an unloaded
+    replica; ``payback recommend`` leaves out configurations that miss it."""
     usd_per_gpu_hour: float | None = Field(None, ge=0.0, le=1000.0)
-    """Rent of one GPU for one hour [USD]; default: the catalog's typical price for ``gpu``."""
+    """Rent of one GPU for one hour [USD]; default: the catalog's typical price for ``gpu``
+    (at the ``commitment`` term)."""
+    commitment: Commitment = "none"
+    """Rental term: none (on-demand), 1y or 3y (committed-use / reserved price from the
+    catalog, or the ``usd_per_gpu_hour`` given)."""
+    gpu_price_change_annual: PriceChange = 0.0
+    """Yearly trend of the GPU rent, a fraction: month m pays price · (1 + a)^((m − 1)/12)."""
+    owned: OwnedHardware | None = None
+    """Buy servers instead of renting GPUs (``[alternatives.owned]``); rent is then unused."""
     gpus_per_replica: Whole | None = Field(None, ge=1, le=1024)
     """GPUs one serving replica uses (tensor parallel degree); default 1, or the estimate's."""
     replica_requests_per_s: float | None = Field(None, gt=0.0, le=1e6)
@@ -316,16 +363,49 @@ class SelfHostedOption(_OptionBase):
     """Share of a replica's capacity planned for at the peak hour (0, 1]."""
     always_on: bool = True
     """true: rent the fleet all month; false: pay busy GPU-hours only (scale to zero)."""
+    calibration: str | None = None
+    """A measurement instead of the estimate (path relative to the scenario): a
+    ``payback import-benchmark`` or ``payback calibrate`` file, or a serving benchmark's
+    result (vLLM ``--save-result``, GenAI-Perf, AIPerf JSON). A benchmark gives the
+    capacity (scaled to the scenario's token lengths when ``model`` and ``gpu`` are
+    given); a calibration gives the utilisation factors the estimate uses."""
 
     @model_validator(mode="after")
     def _sized(self) -> SelfHostedOption:
         problems = []
-        if self.replica_requests_per_s is None and (self.model is None or self.gpu is None):
+        if (
+            self.replica_requests_per_s is None
+            and self.calibration is None
+            and (self.model is None or self.gpu is None)
+        ):
             problems.append(
-                "replica_requests_per_s is required unless model and gpu are given (it is then estimated)"
+                "replica_requests_per_s is required unless model and gpu are given (it is then "
+                "estimated) or a calibration measured it"
             )
-        if self.usd_per_gpu_hour is None and self.gpu is None:
-            problems.append("usd_per_gpu_hour is required unless gpu names a catalog GPU")
+        if self.usd_per_gpu_hour is None and self.gpu is None and self.owned is None:
+            problems.append(
+                "usd_per_gpu_hour is required unless gpu names a catalog GPU or owned hardware is given"
+            )
+        if self.owned is not None:
+            if not self.always_on:
+                problems.append(
+                    "owned hardware runs all month: always_on must be true with [owned]"
+                )
+            if self.commitment != "none":
+                problems.append(
+                    f"commitment = {self.commitment!r}: a rental term, not used with owned hardware "
+                    "(remove one of them)"
+                )
+            if self.gpu_price_change_annual != 0.0:
+                problems.append(
+                    "gpu_price_change_annual: a trend of the rent, not used with owned hardware "
+                    "(remove one of them)"
+                )
+        if self.commitment != "none" and not self.always_on:
+            problems.append(
+                f"commitment = {self.commitment!r}: a committed fleet is paid all month; "
+                "it needs always_on = true"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -928,6 +1008,8 @@ _HINTS = {
     "discount_rate_annual": "a fraction per year: 0.10 means 10%",
     "growth_monthly": "a fraction per month: 0.05 means 5%",
     "price_change_annual": "a fraction per year: -0.3 means prices fall 30% a year",
+    "gpu_price_change_annual": "a fraction per year: -0.2 means GPU rent falls 20% a year",
+    "pue": "facility power / IT power; 1.0 is a perfect data centre",
     "cached_input_share": "a fraction: 0.4 means 40% of input tokens",
     "escalation_share": "a fraction: 0.05 means 5% of requests",
     "error_rate": "a fraction: 0.04 means 4% of the requests answered",

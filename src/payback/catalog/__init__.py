@@ -169,12 +169,13 @@ def typical_gpu_price(gpu: Gpu, kind: str = "on_demand") -> GpuPrice | None:
     return offers[(len(offers) - 1) // 2]
 
 
-def gpu_offer(gpu: Gpu, provider: str | None = None) -> GpuPrice | None:
+def gpu_offer(gpu: Gpu, provider: str | None = None, kind: str = "on_demand") -> GpuPrice | None:
     """A provider's offer for ``gpu`` (its on-demand one when it has several kinds), or the
-    typical on-demand offer when no provider is named; :class:`ScenarioError` for a
-    provider the catalog does not list for this GPU."""
+    typical offer of ``kind`` when no provider is named; :class:`ScenarioError` for a
+    provider the catalog does not list for this GPU. With a ``kind`` other than on-demand
+    (a 1- or 3-year commitment), the provider's offer of that kind, ``None`` if it has none."""
     if provider is None:
-        return typical_gpu_price(gpu)
+        return typical_gpu_price(gpu, kind)
     offers = sorted(
         (p for p in gpu.prices if p.provider == provider), key=lambda p: p.kind != "on_demand"
     )
@@ -183,6 +184,8 @@ def gpu_offer(gpu: Gpu, provider: str | None = None) -> GpuPrice | None:
         raise ScenarioError(
             f"no {gpu.id} price from {provider!r}{_near(provider, known)} (listed: {', '.join(known) or 'none'})"
         )
+    if kind != "on_demand":
+        return next((p for p in offers if p.kind == kind), None)
     return offers[0]
 
 

@@ -243,3 +243,80 @@ def latency_cost(
     """
     seconds = per_sample(p50_ms) / 1000.0
     return as_float(requests) / 1000.0 * seconds * per_sample(usd_per_second_per_1k_requests)
+
+
+def servers_needed(gpus: ArrayLike, gpus_per_server: ArrayLike) -> FloatArray:
+    """Servers that hold ``gpus`` GPUs: ceil(GPUs / gpus_per_server).
+
+    >>> servers_needed([8.0, 9.0, 16.0], 8)
+    array([1., 2., 2.])
+    """
+    per = per_sample(gpus_per_server)
+    return np.ceil(as_float(gpus) / per * (1.0 - _CEIL_TOLERANCE))
+
+
+def server_running_cost(
+    servers: ArrayLike,
+    *,
+    kw_per_server: ArrayLike,
+    usd_per_kwh: ArrayLike,
+    pue: ArrayLike,
+    colocation_usd_per_server_month: ArrayLike,
+) -> FloatArray:
+    """Power, cooling and colocation of owned servers in use [USD/month].
+
+    cost_m = servers_m · (kW · 730 h · usd_per_kwh · PUE + colocation)
+
+    >>> server_running_cost([2.0], kw_per_server=10.0, usd_per_kwh=0.12, pue=1.3,
+    ...                     colocation_usd_per_server_month=1500.0)
+    array([5277.6])
+    """
+    power = per_sample(kw_per_server) * HOURS_PER_MONTH * per_sample(usd_per_kwh) * per_sample(pue)
+    return as_float(servers) * (power + per_sample(colocation_usd_per_server_month))
+
+
+def servers_bought(servers: ArrayLike) -> FloatArray:
+    """Servers bought for each month when each is paid when first needed [servers].
+
+    bought_m = max_{i ≤ m} servers_i − max_{i < m} servers_i: the first entry is the
+    month-1 fleet (paid at t = 0, with the one-time cost), the others the servers month m
+    needs beyond the most ever needed before (paid in month m). A fleet that shrinks keeps
+    its servers, so growing back buys nothing.
+
+    >>> servers_bought([1.0, 1.0, 2.0, 1.0, 3.0])
+    array([1., 0., 1., 0., 1.])
+    """
+    most = np.maximum.accumulate(as_float(servers), axis=-1)
+    return np.diff(most, axis=-1, prepend=0.0)
+
+
+def owned_server_cost(
+    servers: ArrayLike,
+    *,
+    usd_per_server: ArrayLike,
+    depreciation_months: ArrayLike,
+    cash: bool,
+) -> tuple[FloatArray, FloatArray]:
+    """What buying the servers costs: (paid at t = 0 [USD], paid in each month [USD/month]).
+
+    cash: the month-1 fleet's price at t = 0; month m ≥ 2 pays for the servers it adds
+    (:func:`servers_bought`). depreciation: nothing at t = 0; month m pays servers_m ·
+    usd_per_server / depreciation_months (a server kept past its depreciation period is
+    replaced, so the charge goes on while it is in use).
+
+    >>> owned_server_cost([1.0, 2.0, 2.0], usd_per_server=100.0, depreciation_months=10,
+    ...                   cash=True)
+    (array(100.), array([  0., 100.,   0.]))
+    >>> owned_server_cost([1.0, 2.0, 2.0], usd_per_server=100.0, depreciation_months=10,
+    ...                   cash=False)
+    (array(0.), array([10., 20., 20.]))
+    """
+    s = as_float(servers)
+    price = per_sample(usd_per_server)
+    if cash:
+        bought = servers_bought(s) * price
+        monthly = bought.copy()
+        monthly[..., 0] = 0.0
+        return as_float(bought[..., 0]), monthly
+    per_month = s * price / per_sample(depreciation_months)
+    return np.zeros(per_month.shape[:-1]), per_month

@@ -11,6 +11,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from payback.report.explain import explain
+from payback.report.recommend import recommendation_renderables
 from payback.report.text import analysis_renderables, sobol_table, tornado_table
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ __all__ = [
     "explain",
     "markdown_files",
     "png_bytes",
+    "recommendation_renderables",
     "render_html",
     "sobol_table",
     "tornado_table",

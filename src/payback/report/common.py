@@ -21,6 +21,8 @@ from payback.uncertainty import Driver
 COMPONENT_LABELS = {
     "api": "API / usage fees",
     "gpus": "GPUs",
+    "hardware": "owned servers",
+    "facility": "power & colocation",
     "escalation": "escalation to baseline",
     "ops": "ops",
     "retraining": "retraining",
@@ -34,12 +36,15 @@ ONE_TIME_LABELS = {
     "engineering": "engineering time",
     "eval": "eval harness",
     "training": "training runs",
+    "hardware": "servers bought (cash)",
 }
 """One-time cost items, by the engine's names."""
 
 COMPONENT_COLOURS = {
     "api": "#4c9be8",
     "gpus": "#0b3d6b",
+    "hardware": "#3a5f7d",
+    "facility": "#76b7b2",
     "escalation": "#f28e2b",
     "ops": "#9c7fc7",
     "retraining": "#59a14f",
@@ -228,6 +233,40 @@ def driver_range(analysis: Analysis, driver: Driver) -> str:
     if "assumed for a rate left at 0" in how:
         return f"{low} to {high}, assumed for a rate left at 0"
     return f"{low} to {high}, {how}"
+
+
+def configuration_text(config: dict[str, object] | None) -> str | None:
+    """The serving configuration of a self-hosted option in a few words, e.g. "qwen2.5-7b
+    fp8 on 1 × l40 per replica, 5.51 requests/s each (planned at 70%); 11 replicas in
+    month 1, 19 at the most; l40 on-demand at $0.69/GPU-h"."""
+    if config is None:
+        return None
+    per = int(config["gpus_per_replica"])  # type: ignore[call-overload]
+    gpu = config["gpu"] or "GPU"
+    what = f"{per} × {gpu}"
+    if config["model"]:
+        what = f"{config['model']} {config['precision'] or ''} on {what}".replace("  ", " ")
+    rps = float(config["replica_requests_per_s"])  # type: ignore[arg-type]
+    util = float(config["target_utilization"])  # type: ignore[arg-type]
+    text = f"{what} per replica, {rps:,.2f} requests/s each (planned at {util:.0%})"
+    if config["always_on"]:
+        first, most = float(config["replicas_month_1"]), float(config["replicas_max"])  # type: ignore[arg-type]
+        text += f"; {first:,.0f} replica{'s' if first != 1 else ''} in month 1"
+        if most != first:
+            text += f", {most:,.0f} at the most"
+    else:
+        text += "; scaled to zero, busy GPU-hours paid"
+    pricing = str(config["pricing"])
+    if config.get("servers_max") is not None:
+        first, most = float(config["servers_month_1"]), float(config["servers_max"])  # type: ignore[arg-type]
+        servers = f"{first:,.0f}" + (f" to {most:,.0f}" if most != first else "")
+        return f"{text}; {servers} {pricing} server{'s' if most != 1 else ''}"
+    price = config["usd_per_gpu_hour"]
+    text += f"; {pricing} at ${float(price):,.2f}/GPU-h" if price is not None else f"; {pricing}"  # type: ignore[arg-type]
+    trend = float(config.get("gpu_price_change_annual") or 0.0)  # type: ignore[arg-type]
+    if trend:
+        text += f", {trend:+.0%} a year"
+    return text
 
 
 def given_in_file(scenario: BaseModel, path: str) -> bool:

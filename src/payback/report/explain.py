@@ -6,7 +6,13 @@ import math
 
 from payback.analysis import AlternativeResult, Analysis, months_text
 from payback.analysis import usd as _usd
-from payback.report.common import COMPONENT_LABELS, ONE_TIME_LABELS, driver_range, quarter_text
+from payback.report.common import (
+    COMPONENT_LABELS,
+    ONE_TIME_LABELS,
+    configuration_text,
+    driver_range,
+    quarter_text,
+)
 from payback.solve import Target, solve
 from payback.uncertainty import Driver, tornado
 
@@ -91,6 +97,9 @@ def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         f"one-time {usd(total)}, against {usd(sum(analysis.baseline.monthly_cost_usd))} for staying on "
         f"'{analysis.baseline.name}'."
     )
+    config = configuration_text(alt.configuration)
+    if config:
+        sentence += f" It serves with {config}."
     paragraphs.append(sentence)
     return paragraphs
 

@@ -134,3 +134,129 @@ def key_values(title: str, rows: Mapping[str, str]) -> Table:
     for key, value in rows.items():
         table.add_row(key, value)
     return table
+
+
+def _ms(p: Any) -> str:
+    if p is None:
+        return "—"
+    parts = [
+        f"{name} {getattr(p, name):,.1f}"
+        for name in ("p50", "p90", "p99")
+        if getattr(p, name) is not None
+    ]
+    if not parts and p.mean is not None:
+        parts = [f"mean {p.mean:,.1f}"]
+    return ", ".join(parts) + " ms"
+
+
+def benchmark_table(cal: Any, estimate: Any | None = None) -> Table:
+    """An imported serving benchmark (a :class:`payback.calibration.Calibration`), and the
+    estimate of the same run next to it when one was made."""
+    s = cal.serving
+    rows = {
+        "from": f"{cal.tool}: {cal.file}" + (f" ({cal.created})" if cal.created else ""),
+        "model served": cal.served_model or "not named",
+        "requests/s": f"{s.replica_requests_per_s:,.3f}",
+        "output tokens/s": f"{s.output_tokens_per_s:,.0f}",
+        "tokens per request": f"{s.input_tokens:,.0f} in, {s.output_tokens:,.0f} out (mean)",
+        "load": (
+            f"concurrency {s.concurrency}"
+            if s.concurrency
+            else f"{s.request_rate:g} requests/s offered"
+            if s.request_rate
+            else "all requests at once"
+        )
+        + (
+            f"; {s.completed:,} requests in {s.duration_s:,.1f} s"
+            if s.completed and s.duration_s
+            else ""
+        ),
+        "time to first token": _ms(s.ttft_ms),
+        "time per output token": _ms(s.tpot_ms),
+        "inter-token latency": _ms(s.itl_ms),
+        "end-to-end latency": _ms(s.e2el_ms),
+    }
+    if estimate is not None:
+        ratio = s.replica_requests_per_s / estimate.replica_requests_per_s
+        load = "the benchmark's concurrency" if estimate.limited_by == "given" else "full load"
+        rows[
+            f"estimate ({estimate.model}, {estimate.gpus_per_replica} × {estimate.gpu}, {estimate.precision})"
+        ] = (
+            f"{estimate.replica_requests_per_s:,.3f} requests/s at batch {estimate.batch} "
+            f"({load}), "
+            f"{estimate.tpot_ms:,.1f} ms/token"
+        )
+        rows["measured / estimated"] = f"{ratio:.2f}"
+    return key_values("Serving benchmark", rows)
+
+
+def calibration_table(cal: Any) -> Table:
+    """What ``payback calibrate`` measured next to the default estimate, with the ratio."""
+    m = cal.measured
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=f"Calibration of {cal.model} ({cal.precision}) on {cal.device}"
+        + (f" (catalog {cal.gpu})" if cal.gpu else ""),
+        title_justify="left",
+    )
+    for name, justify in [
+        ("", "left"),
+        ("measured", "right"),
+        ("estimated", "right"),
+        ("measured / estimated", "right"),
+    ]:
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+
+    def row(label: str, measured: float | None, estimated: float | None, fmt: str) -> None:
+        if measured is None:
+            return
+        ratio = f"{measured / estimated:.2f}" if estimated else "—"
+        table.add_row(label, format(measured, fmt), _num(estimated, fmt), ratio)
+
+    if m is not None:
+        row(
+            f"training ({m.training_method}), tokens/s",
+            m.training_tokens_per_s,
+            m.training_estimated_tokens_per_s,
+            ",.0f",
+        )
+        row(
+            f"prefill of {m.prefill_tokens} tokens, tokens/s",
+            m.prefill_tokens_per_s,
+            m.prefill_estimated_tokens_per_s,
+            ",.0f",
+        )
+        for point in m.decode:
+            row(
+                f"decode step, batch {point.batch}, context {point.context_tokens:,.0f}, ms",
+                point.measured_ms,
+                point.estimated_ms,
+                ",.2f",
+            )
+    return table
+
+
+def factors_rows(cal: Any, defaults: Any) -> dict[str, str]:
+    """The calibration's factors next to the defaults they replace."""
+    f = cal.factors
+    rows: dict[str, str] = {}
+    if f is None:
+        return rows
+    if f.bandwidth_efficiency is not None:
+        rows["bandwidth efficiency (decode)"] = (
+            f"{f.bandwidth_efficiency:.2f} (default {defaults.bandwidth_efficiency:.2f})"
+        )
+    if f.step_overhead_s is not None:
+        rows["overhead per decode step"] = (
+            f"{f.step_overhead_s * 1e3:.3f} ms + {f.layer_overhead_s * 1e6:.1f} µs per layer "
+            f"(default {defaults.step_overhead_s * 1e3:.3f} ms + {defaults.layer_overhead_s * 1e6:.1f} µs)"
+        )
+    if f.prefill_mfu is not None:
+        rows["prefill utilization (MFU)"] = (
+            f"{f.prefill_mfu:.2f} (default {defaults.prefill_mfu:.2f})"
+        )
+    if f.training_mfu_ratio is not None:
+        rows[f"training ({f.training_method}) utilization"] = (
+            f"× {f.training_mfu_ratio:.2f} of the estimate's"
+        )
+    return rows

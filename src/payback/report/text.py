@@ -14,6 +14,7 @@ from payback.report.common import (
     ONE_TIME_LABELS,
     RATE_FIELDS,
     compact,
+    configuration_text,
     format_input,
 )
 from payback.uncertainty import Driver, SobolIndex
@@ -114,6 +115,9 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
+    config = configuration_text(alt.configuration)
+    if config:
+        grid.add_row("Configuration", config)
     grid.add_row("One-time cost", money(alt.one_time_usd))
     items = [
         f"{ONE_TIME_LABELS.get(k, k)} {money(v)}"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# On a GPU machine: `payback calibrate` for a small and a mid-size model (LoRA), each
+# checked against the estimate, then the calibrated estimates. Run from the repository
+# root; results (TOML and logs) go to ${OUT:-./calibration-out}.
+#
+# Where payback's dependencies are not installed (a bare image with PyTorch), carry
+# wheels in .whl/ (see benchmarks/README.md); they are installed into /tmp/site.
+set -uo pipefail
+out="${OUT:-./calibration-out}"
+mkdir -p "$out"
+if [ -d .whl ]; then
+    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
+        --target /tmp/site .whl/*.whl || exit 1
+    export PYTHONPATH="/tmp/site:$PWD/src"
+else
+    export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
+fi
+export PYTHONUNBUFFERED=1 COLUMNS=120
+seconds="${SECONDS_PER_MODEL:-90}"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+python3 -c "import torch; print('torch', torch.__version__, torch.cuda.get_device_name())"
+for model in qwen2.5-0.5b llama-3.1-8b; do
+    echo "== payback calibrate --model $model --method lora"
+    start=$(date +%s)
+    python3 -m payback calibrate --model "$model" --method lora --seconds "$seconds" \
+        -o "$out/$model.toml" --force 2>&1 | tee "$out/$model.log"
+    echo "   took $(( $(date +%s) - start )) s"
+done
+gpu=$(python3 -c "import tomllib,sys; print(tomllib.load(open(sys.argv[1],'rb'))['calibration'].get('gpu','h100-sxm'))" "$out/qwen2.5-0.5b.toml" 2>/dev/null || echo h100-sxm)
+for model in qwen2.5-0.5b llama-3.1-8b; do
+    for cal in "" "--calibration $out/$model.toml"; do
+        echo "== payback estimate serving --model $model --gpu $gpu $cal"
+        python3 -m payback estimate serving --model "$model" --gpu "$gpu" $cal 2>&1 | tee -a "$out/estimates.log"
+    done
+done

@@ -1,0 +1,665 @@
+"""Measurements that replace estimates: serving benchmarks and local calibrations.
+
+A *calibration* file (TOML) holds what was measured and, where the measurement was a
+``payback calibrate`` run, the utilisation factors the estimators should use on that
+device. It comes from two places:
+
+- :func:`read_benchmark` reads the result of a serving benchmark: vLLM's
+  ``vllm bench serve --save-result`` (and the older ``benchmark_serving.py``), NVIDIA
+  GenAI-Perf's ``profile_export_genai_perf.json`` and AIPerf's
+  ``profile_export_aiperf.json`` (the field-by-field mapping is in
+  ``docs/benchmark-formats.md``);
+- :mod:`payback.calibrate` times a randomly initialised model of the catalog shape on a
+  local GPU (or CPU) with PyTorch.
+
+A scenario's ``self_hosted`` option (``calibration = "file"``) and a training job use it
+instead of the first-principles defaults; ``payback estimate ... --calibration FILE``
+does the same for one estimate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import tomlkit
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from payback.model import serving as sv
+from payback.model.serving import Precision
+from payback.model.training import Method
+from payback.scenario import ScenarioError
+
+__all__ = [
+    "Calibration",
+    "DecodePoint",
+    "Factors",
+    "Measured",
+    "Percentiles",
+    "ServingMeasurement",
+    "calibration_toml",
+    "engine_for",
+    "fit_decode",
+    "load_calibration",
+    "read_benchmark",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
+    )
+
+
+class Percentiles(_Model):
+    """A latency's distribution over the benchmark's requests [ms]."""
+
+    mean: float | None = Field(None, ge=0.0)
+    p50: float | None = Field(None, ge=0.0)
+    p90: float | None = Field(None, ge=0.0)
+    p99: float | None = Field(None, ge=0.0)
+
+
+class ServingMeasurement(_Model):
+    """What one replica served in a benchmark run."""
+
+    replica_requests_per_s: float = Field(gt=0.0)
+    """Completed requests per second."""
+    output_tokens_per_s: float = Field(ge=0.0)
+    """Output tokens per second."""
+    input_tokens: float = Field(ge=0.0)
+    """Mean prompt tokens per request."""
+    output_tokens: float = Field(gt=0.0)
+    """Mean output tokens per request."""
+    completed: int | None = Field(None, ge=1)
+    """Requests that completed."""
+    duration_s: float | None = Field(None, gt=0.0)
+    """Length of the run [s]."""
+    concurrency: int | None = Field(None, ge=1)
+    """Requests kept in flight (closed loop); none for an open-loop run at a request rate."""
+    request_rate: float | None = Field(None, gt=0.0)
+    """Requests per second offered (open loop); none when unlimited."""
+    gpus_per_replica: int | None = Field(None, ge=1, le=1024)
+    """GPUs the served replica used (tensor parallel degree), when known."""
+    ttft_ms: Percentiles | None = None
+    """Time to first token."""
+    tpot_ms: Percentiles | None = None
+    """Time per output token after the first, per request (vLLM TPOT, GenAI-Perf/AIPerf
+    inter-token latency)."""
+    itl_ms: Percentiles | None = None
+    """Gaps between streamed chunks over all requests (vLLM ITL, AIPerf inter-chunk latency)."""
+    e2el_ms: Percentiles | None = None
+    """End-to-end request latency."""
+
+
+class DecodePoint(_Model):
+    """One decode-step timing of ``payback calibrate``."""
+
+    batch: int = Field(ge=1)
+    context_tokens: float = Field(gt=0.0)
+    measured_ms: float = Field(gt=0.0)
+    estimated_ms: float = Field(gt=0.0)
+    """The default estimate of the same step."""
+
+
+class Measured(_Model):
+    """What ``payback calibrate`` timed, next to the default estimates."""
+
+    matmul_tflops: float | None = Field(None, gt=0.0)
+    """A large matrix product's speed at the calibration precision [TFLOP/s]."""
+    copy_gb_s: float | None = Field(None, gt=0.0)
+    """A large device-to-device copy, bytes read plus written per second [GB/s]."""
+    training_method: Method | None = None
+    training_tokens: int | None = Field(None, ge=1)
+    """Tokens per training step (micro-batch)."""
+    training_tokens_per_s: float | None = Field(None, gt=0.0)
+    training_estimated_tokens_per_s: float | None = Field(None, gt=0.0)
+    prefill_tokens: int | None = Field(None, ge=1)
+    """Prompt length prefilled [tokens]."""
+    prefill_tokens_per_s: float | None = Field(None, gt=0.0)
+    prefill_estimated_tokens_per_s: float | None = Field(None, gt=0.0)
+    decode: list[DecodePoint] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    """What the measurement left out or could not do."""
+
+
+class Factors(_Model):
+    """Utilisation factors measured on a device, replacing the estimators' defaults.
+
+    The serving factors replace those of :class:`payback.model.serving.ServingEngine`;
+    a field left out keeps the default.
+    """
+
+    bandwidth_efficiency: float | None = Field(None, gt=0.0, le=1.0)
+    """Share of the device's peak memory bandwidth decode steps reach."""
+    prefill_mfu: float | None = Field(None, gt=0.0, le=1.0)
+    """Share of the dense tensor peak prefill reaches."""
+    step_overhead_s: float | None = Field(None, ge=0.0, le=1.0)
+    """Fixed time per decode step [s]."""
+    layer_overhead_s: float | None = Field(None, ge=0.0, le=1.0)
+    """Time per layer per decode step [s]."""
+    training_method: Method | None = None
+    """The method ``training_mfu_ratio`` was measured for."""
+    training_mfu_ratio: float | None = Field(None, gt=0.0, le=100.0)
+    """Measured training throughput over the estimate's (the estimate's MFU is scaled by it)."""
+
+
+class Calibration(_Model):
+    """A calibration file: a measurement and where it came from."""
+
+    kind: Literal["benchmark", "calibration"]
+    """``benchmark``: an imported serving benchmark; ``calibration``: ``payback calibrate``."""
+    tool: str
+    """What measured it: ``vllm bench serve``, ``GenAI-Perf``, ``AIPerf``, ``payback calibrate``."""
+    created: str
+    """When the measurement ran or the file was made (ISO 8601)."""
+    file: str | None = None
+    """The benchmark result it was imported from."""
+    model: str | None = None
+    """The catalog model (or config.json path) measured, when known."""
+    served_model: str | None = None
+    """The model name the benchmark reports."""
+    gpu: str | None = None
+    """The catalog GPU measured, when known."""
+    device: str | None = None
+    """The device as the machine names it."""
+    precision: Precision | None = None
+    serving: ServingMeasurement | None = None
+    measured: Measured | None = None
+    factors: Factors | None = None
+
+
+# -- calibration files -----------------------------------------------------------
+
+
+def _problems(exc: ValidationError, where: str) -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        value = err.get("input")
+        shown = "" if isinstance(value, dict | list) or value is None else f" = {value!r}"
+        message = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
+        out.append(f"{where}: {loc}{shown}: {message}")
+    return out
+
+
+def calibration_from_data(data: Mapping[str, Any], where: str) -> Calibration:
+    """Validate a calibration's table; :class:`ScenarioError` names each bad field."""
+    try:
+        return Calibration.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError(_problems(exc, where)) from None
+
+
+def load_calibration(path: str | Path, run: int | None = None) -> Calibration:
+    """Read a calibration file (TOML), or import a benchmark result (JSON) directly."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(f"{p}: no such file") from None
+    except OSError as exc:
+        raise ScenarioError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    start = raw.lstrip()[:1]
+    if start == b"{" or p.suffix.lower() == ".json":
+        return read_benchmark(p, run=run)
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        if start == b"[":  # a JSON list of runs, perhaps
+            with contextlib.suppress(ScenarioError):
+                return read_benchmark(p, run=run)
+        raise ScenarioError(
+            f"{p}: not a calibration file (TOML from `payback calibrate` or `payback import-benchmark`) "
+            f"nor a benchmark result (JSON): {exc}"
+        ) from None
+    if "calibration" not in data:
+        raise ScenarioError(
+            f"{p}: not a calibration file: it has no [calibration] table "
+            "(make one with `payback calibrate` or `payback import-benchmark`)"
+        )
+    top = dict(data.pop("calibration"))
+    return calibration_from_data({**top, **data}, str(p))
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None and v != []}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    if isinstance(value, float):
+        return float(f"{value:.6g}")
+    return value
+
+
+def calibration_toml(cal: Calibration) -> str:
+    """The calibration as a TOML file: ``[calibration]`` (what and where), then
+    ``[serving]``, ``[measured]`` and ``[factors]`` as present."""
+    data = _drop_none(cal.model_dump())
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment('payback calibration: use it with `calibration = "<this file>"` on a'))
+    doc.add(
+        tomlkit.comment(
+            "self_hosted option or training job, or `payback estimate ... --calibration`."
+        )
+    )
+    head = tomlkit.table()
+    for key in (
+        "kind",
+        "tool",
+        "created",
+        "file",
+        "model",
+        "served_model",
+        "gpu",
+        "device",
+        "precision",
+    ):
+        if key in data:
+            head.add(key, data[key])
+    doc.add("calibration", head)
+    for key in ("serving", "measured", "factors"):
+        if key not in data:
+            continue
+        section = tomlkit.table()
+        for name, value in data[key].items():
+            if isinstance(value, dict):
+                section.add(name, _inline(value))
+            elif name == "decode":
+                points = tomlkit.array()
+                points.multiline(True)
+                for point in value:
+                    points.append(_inline(point))
+                section.add(name, points)
+            else:
+                section.add(name, value)
+        doc.add(key, section)
+    return tomlkit.dumps(doc)
+
+
+def _inline(value: Mapping[str, Any]) -> Any:
+    table = tomlkit.inline_table()
+    table.update(value)
+    return table
+
+
+def engine_for(factors: Factors | None, base: sv.ServingEngine = sv.VLLM) -> sv.ServingEngine:
+    """``base`` with the measured factors in place of its defaults."""
+    if factors is None:
+        return base
+    changes = {
+        name: getattr(factors, name)
+        for name in ("bandwidth_efficiency", "prefill_mfu", "step_overhead_s", "layer_overhead_s")
+        if getattr(factors, name) is not None
+    }
+    return dataclasses.replace(base, **changes)
+
+
+def fit_decode(
+    *,
+    step_s: Sequence[float],
+    bytes_per_step: Sequence[float],
+    bandwidth: float,
+    layers: int,
+    base: sv.ServingEngine = sv.VLLM,
+) -> tuple[float, float, float]:
+    """Fit measured decode steps to ``step = overhead + bytes / (bandwidth · efficiency)``.
+
+    Returns ``(bandwidth_efficiency, step_overhead_s, layer_overhead_s)``: a least-squares
+    line through the memory-bound points (both terms kept non-negative); the fitted
+    overhead is split between the per-step and per-layer parts in the default ratio.
+    With one point, or a fit without slope, the default overhead is kept and the
+    efficiency is read from the largest step.
+
+    >>> eff, step, layer = fit_decode(step_s=[0.003, 0.005], bytes_per_step=[2e9, 6e9],
+    ...                               bandwidth=2e12, layers=10)
+    >>> round(eff, 3), round(step + 10 * layer, 4)
+    (1.0, 0.002)
+    """
+    t = np.asarray(step_s, dtype=np.float64)
+    m = np.asarray(bytes_per_step, dtype=np.float64)
+    default = base.step_overhead_s + layers * base.layer_overhead_s
+    overhead, slope = default, 0.0
+    if t.size >= 2 and np.ptp(m) > 0:
+        from scipy.optimize import nnls
+
+        solution, _ = nnls(np.column_stack([np.ones_like(m), m]), t)
+        overhead, slope = float(solution[0]), float(solution[1])
+    if slope <= 0.0:
+        i = int(np.argmax(m))
+        overhead = min(default, 0.5 * float(t[i]))
+        slope = (float(t[i]) - overhead) / float(m[i])
+    efficiency = min(1.0, 1.0 / (slope * bandwidth))
+    share = overhead / default if default > 0 else 0.0
+    return efficiency, base.step_overhead_s * share, base.layer_overhead_s * share
+
+
+# -- benchmark results -------------------------------------------------------------
+
+
+def _json_objects(path: Path) -> list[dict[str, Any]]:
+    """The JSON object(s) of a result file: one object, or one per line (vLLM's
+    ``--append-result``)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a directory; give a benchmark result file") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(
+            f"{path}: not a text file; expected a benchmark result (JSON)"
+        ) from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not text.strip():
+        raise ScenarioError(f"{path}: is empty; expected a benchmark result (JSON)")
+    try:
+        data = json.loads(text)
+        objects = data if isinstance(data, list) else [data]
+    except json.JSONDecodeError as first:
+        objects = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                objects.append(json.loads(line))
+            except json.JSONDecodeError:
+                raise ScenarioError(
+                    f"{path}: not valid JSON (line {first.lineno}, column {first.colno}: {first.msg})"
+                    if number == 1
+                    else f"{path}: line {number} is not valid JSON"
+                ) from None
+    if not objects or not all(isinstance(o, dict) for o in objects):
+        raise ScenarioError(
+            f"{path}: expected a JSON object (a benchmark result), found {type(objects[0]).__name__ if objects else 'nothing'}"
+        )
+    return objects
+
+
+def _number(data: Mapping[str, Any], key: str, where: str) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ScenarioError(f"{where}: {key} = {value!r}: expected a finite number")
+    return float(value)
+
+
+def _percentiles(values: Mapping[str, float | None]) -> Percentiles | None:
+    kept = {k: v for k, v in values.items() if v is not None}
+    return Percentiles(**kept) if kept else None
+
+
+def _is_vllm(data: Mapping[str, Any]) -> bool:
+    return (
+        "request_throughput" in data
+        and not isinstance(data["request_throughput"], dict)
+        and ("completed" in data)
+    )
+
+
+def _from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[str]]:
+    warnings: list[str] = []
+    completed = _number(data, "completed", where)
+    if not completed:
+        raise ScenarioError(f"{where}: completed = {data.get('completed')!r}: no request completed")
+    rps = _number(data, "request_throughput", where)
+    if not rps or rps <= 0:
+        raise ScenarioError(
+            f"{where}: request_throughput = {data.get('request_throughput')!r}: must be > 0"
+        )
+    total_in = _number(data, "total_input_tokens", where)
+    total_out = _number(data, "total_output_tokens", where)
+    if total_out is None or total_in is None:
+        raise ScenarioError(
+            f"{where}: total_input_tokens and total_output_tokens are required (a pooling or embedding run has no output tokens)"
+        )
+    failed = _number(data, "failed", where) or 0.0
+    if failed:
+        warnings.append(
+            f"{where}: {failed:.0f} of {completed + failed:.0f} requests failed; capacity counts completed ones"
+        )
+
+    def stats(metric: str) -> Percentiles | None:
+        found = {
+            "mean": _number(data, f"mean_{metric}_ms", where),
+            "p50": _number(data, f"p50_{metric}_ms", where)
+            or _number(data, f"median_{metric}_ms", where),
+            "p90": _number(data, f"p90_{metric}_ms", where),
+            "p99": _number(data, f"p99_{metric}_ms", where),
+        }
+        return _percentiles(found)
+
+    e2el = stats("e2el")
+    latencies = data.get("latencies")
+    if e2el is None and isinstance(latencies, list) and latencies:
+        ms = (
+            np.asarray([x for x in latencies if isinstance(x, int | float)], dtype=np.float64) * 1e3
+        )
+        if ms.size:
+            e2el = Percentiles(
+                mean=float(ms.mean()),
+                p50=float(np.percentile(ms, 50)),
+                p90=float(np.percentile(ms, 90)),
+                p99=float(np.percentile(ms, 99)),
+            )
+    rate = data.get("request_rate")
+    concurrency = data.get("max_concurrency")
+    tool = (
+        "vllm bench serve"
+        if any(k in data for k in ("failed", "endpoint_type", "label"))
+        else "vllm benchmark_serving.py"
+    )
+    serving = ServingMeasurement(
+        replica_requests_per_s=rps,
+        output_tokens_per_s=_number(data, "output_throughput", where)
+        or total_out / completed * rps,
+        input_tokens=total_in / completed,
+        output_tokens=total_out / completed,
+        completed=int(completed),
+        duration_s=_number(data, "duration", where),
+        concurrency=int(concurrency) if isinstance(concurrency, int) and concurrency > 0 else None,
+        request_rate=float(rate)
+        if isinstance(rate, int | float) and math.isfinite(rate) and rate > 0
+        else None,
+        ttft_ms=stats("ttft"),
+        tpot_ms=stats("tpot"),
+        itl_ms=stats("itl"),
+        e2el_ms=e2el,
+    )
+    created = str(data.get("date") or "")
+    with contextlib.suppress(ValueError):
+        created = dt.datetime.strptime(created, "%Y%m%d-%H%M%S").isoformat()
+    model = data.get("model_id")
+    return (
+        Calibration(
+            kind="benchmark",
+            tool=tool,
+            created=created or dt.datetime.now().isoformat(timespec="seconds"),
+            served_model=str(model) if model else None,
+            serving=serving,
+        ),
+        warnings,
+    )
+
+
+_TIME_SCALE = {"ms": 1.0, "s": 1e3, "sec": 1e3, "us": 1e-3, "ns": 1e-6}
+
+
+def _block(metrics: Mapping[str, Any], *names: str) -> Mapping[str, Any] | None:
+    for name in names:
+        value = metrics.get(name)
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+def _from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[str]]:
+    """GenAI-Perf and AIPerf profile exports: ``{metric: {unit, avg, p50, ...}}``."""
+    warnings: list[str] = []
+    metrics: Mapping[str, Any] = data
+    aiperf = any(
+        k in data for k in ("schema_version", "aiperf_version", "was_cancelled", "error_summary")
+    )
+    if isinstance(data.get("records"), dict):
+        metrics, aiperf = data["records"], True
+
+    def avg(*names: str) -> float | None:
+        block = _block(metrics, *names)
+        return None if block is None else _number(block, "avg", f"{where}: {names[0]}")
+
+    def stats(*names: str) -> Percentiles | None:
+        block = _block(metrics, *names)
+        if block is None:
+            return None
+        scale = _TIME_SCALE.get(str(block.get("unit", "ms")).lower())
+        if scale is None:
+            raise ScenarioError(
+                f"{where}: {names[0]}.unit = {block.get('unit')!r}: expected ms, s or sec"
+            )
+        got = {
+            k: _number(block, k if k != "mean" else "avg", f"{where}: {names[0]}")
+            for k in ("mean", "p50", "p90", "p99")
+        }
+        return _percentiles({k: None if v is None else v * scale for k, v in got.items()})
+
+    rps = avg("request_throughput")
+    if rps is None or rps <= 0:
+        raise ScenarioError(f"{where}: request_throughput.avg = {rps!r}: must be > 0")
+    out_tps = avg("output_token_throughput")
+    osl = avg("output_sequence_length")
+    if osl is None and out_tps is not None:
+        osl = out_tps / rps
+    isl = avg("input_sequence_length")
+    count = avg("request_count")
+    if isl is None and count:
+        total_isl = avg("total_isl")
+        isl = None if total_isl is None else total_isl / count
+    if osl is None or osl <= 0 or isl is None:
+        raise ScenarioError(
+            f"{where}: input_sequence_length and output_sequence_length (or output_token_throughput) are required"
+        )
+    errors = avg("error_request_count")
+    if errors:
+        warnings.append(f"{where}: {errors:.0f} requests failed; capacity counts completed ones")
+    if data.get("was_cancelled"):
+        warnings.append(f"{where}: the run was cancelled before it finished")
+    duration = avg("benchmark_duration")
+    config = data.get("input_config")
+    model, concurrency = _nvidia_config(config if isinstance(config, dict) else {})
+    count_block = _block(metrics, "request_count") or {}
+    tool = "AIPerf" if aiperf or count_block.get("unit") == "requests" else "GenAI-Perf"
+    created = data.get("start_time") or data.get("end_time")
+    serving = ServingMeasurement(
+        replica_requests_per_s=rps,
+        output_tokens_per_s=out_tps if out_tps is not None else osl * rps,
+        input_tokens=isl,
+        output_tokens=osl,
+        completed=int(count) if count else None,
+        duration_s=duration if duration else (count / rps if count else None),
+        concurrency=concurrency,
+        ttft_ms=stats("time_to_first_token", "ttft"),
+        tpot_ms=stats("inter_token_latency"),
+        itl_ms=stats("inter_chunk_latency"),
+        e2el_ms=stats("request_latency"),
+    )
+    return (
+        Calibration(
+            kind="benchmark",
+            tool=tool,
+            created=str(created) if created else dt.datetime.now().isoformat(timespec="seconds"),
+            served_model=model,
+            serving=serving,
+        ),
+        warnings,
+    )
+
+
+def _nvidia_config(config: Mapping[str, Any]) -> tuple[str | None, int | None]:
+    """The model name and concurrency from GenAI-Perf's (flat or nested) or AIPerf's
+    (legacy ``UserConfig`` or v2 ``phases``) ``input_config``."""
+
+    def get(*path: str) -> Any:
+        node: Any = config
+        for key in path:
+            if not isinstance(node, dict):
+                return None
+            node = node.get(key)
+        return node
+
+    names = (
+        get("model")
+        or get("model_names")
+        or get("endpoint", "model_names")
+        or [m.get("name") for m in (get("models", "items") or []) if isinstance(m, dict)]
+    )
+    model = (
+        names[0] if isinstance(names, list) and names else names if isinstance(names, str) else None
+    )
+    concurrency = (
+        get("concurrency")
+        or get("perf_analyzer", "stimulus", "concurrency")
+        or get("loadgen", "concurrency")
+        or next(
+            (
+                p.get("concurrency")
+                for p in get("phases") or []
+                if isinstance(p, dict) and p.get("name") == "profiling"
+            ),
+            None,
+        )
+    )
+    return (
+        str(model) if model else None,
+        int(concurrency)
+        if isinstance(concurrency, int) and not isinstance(concurrency, bool) and concurrency > 0
+        else None,
+    )
+
+
+def read_benchmark(path: str | Path, run: int | None = None) -> Calibration:
+    """Import a serving benchmark's result file as a calibration.
+
+    ``run`` picks one run (1-based) of a file holding several (vLLM's
+    ``--append-result``); the default is the last. What to double-check (failed
+    requests, a run picked among several) comes from :func:`read_benchmark_with_warnings`.
+    """
+    return read_benchmark_with_warnings(path, run)[0]
+
+
+def read_benchmark_with_warnings(
+    path: str | Path, run: int | None = None
+) -> tuple[Calibration, list[str]]:
+    """:func:`read_benchmark`, and what to double-check about the result."""
+    p = Path(path)
+    objects = _json_objects(p)
+    warnings: list[str] = []
+    if run is not None and not 1 <= run <= len(objects):
+        raise ScenarioError(
+            f"--run {run}: {p} holds {len(objects)} run(s); pick 1 to {len(objects)}"
+        )
+    index = (run or len(objects)) - 1
+    if len(objects) > 1 and run is None:
+        warnings.append(f"{p}: holds {len(objects)} runs; using the last (pick another with --run)")
+    data = objects[index]
+    where = str(p) if len(objects) == 1 else f"{p} (run {index + 1})"
+    if _is_vllm(data):
+        cal, more = _from_vllm(data, where)
+    elif isinstance(data.get("request_throughput"), dict) or isinstance(data.get("records"), dict):
+        cal, more = _from_nvidia(data, where)
+    else:
+        keys = ", ".join(sorted(data)[:8])
+        raise ScenarioError(
+            f"{where}: not a vLLM --save-result, GenAI-Perf or AIPerf profile export "
+            f"(no request_throughput; keys: {keys or 'none'})"
+        )
+    return cal.model_copy(update={"file": p.name}), warnings + more

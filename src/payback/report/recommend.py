@@ -1,0 +1,119 @@
+"""The terminal rendering of a configuration search (Rich renderables, no printing here)."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from payback.analysis import usd as money
+from payback.recommend import Candidate, Recommendation
+
+__all__ = ["recommendation_renderables"]
+
+
+def _table(title: str, candidates: list[Candidate], numbered: bool, models: int) -> Table:
+    table = Table(
+        box=box.SIMPLE_HEAD, title=title, title_justify="left", padding=(0, 1, 0, 0), pad_edge=False
+    )
+    columns = [
+        ("#", "right"),
+        ("model", "left"),
+        ("GPU", "left"),
+        ("prec.", "left"),
+        ("TP", "right"),
+        ("repl.", "right"),
+        ("req/s", "right"),
+        ("tpot", "right"),
+        ("ttft", "right"),
+        ("$/month", "right"),
+        ("targets", "left"),
+    ]
+    keep = [
+        name
+        for name, _ in columns
+        if (numbered or name not in ("#", "targets")) and (models > 1 or name != "model")
+    ]
+    for name, justify in columns:
+        if name in keep:
+            table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for rank, c in enumerate(candidates, 1):
+        replicas = str(c.replicas) + (f"→{c.replicas_max}" if c.replicas_max != c.replicas else "")
+        missed = [t for t in ("tpot", "ttft") if c.misses and t in c.misses]
+        cells = {
+            "#": str(rank),
+            "model": c.model,
+            "GPU": c.gpu,
+            "prec.": c.precision,
+            "TP": str(c.gpus_per_replica),
+            "repl.": replicas,
+            "req/s": f"{c.replica_requests_per_s:,.2f}",
+            "tpot": f"{c.tpot_ms:,.1f}",
+            "ttft": f"{c.ttft_ms:,.0f}",
+            "$/month": money(c.monthly_cost_usd, 0),
+            "targets": "met" if c.meets_targets else "misses " + "+".join(missed),
+        }
+        table.add_row(*(cells[name] for name in keep))
+    return table
+
+
+def recommendation_renderables(result: Recommendation, top: int = 10) -> RenderableType:
+    """What was searched, the top configurations, the Pareto front, what was left out and
+    the winner."""
+    targets = ", ".join(f"{k} ≤ {v:g}" for k, v in result.targets.items()) or "none"
+    pricing = (
+        "owned servers"
+        if result.owned
+        else "on-demand rent"
+        if result.commitment == "none"
+        else f"{result.commitment} committed rent"
+    )
+    header = Text(
+        f"alternatives.{result.alternative} '{result.name}': {', '.join(result.models)}; "
+        f"latency targets: {targets}; priced as {pricing}\n"
+        f"Evaluated {result.evaluated:,} configurations (model × GPU × precision × TP, the "
+        f"GPUs per replica) in {result.seconds * 1000:,.1f} ms, each with the replicas its "
+        f"busiest month needs; {len(result.candidates):,} fit. Costs are monthly averages "
+        "over the horizon.",
+    )
+    parts: list[RenderableType] = [header]
+    if result.candidates:
+        parts += [
+            Text(),
+            _table(
+                "Cheapest configurations (tpot, ttft in ms; TP = GPUs per replica)",
+                result.candidates[:top],
+                numbered=True,
+                models=len(result.models),
+            ),
+        ]
+    if result.pareto:
+        parts.append(
+            _table(
+                "Pareto front: no cheaper configuration has a lower tpot",
+                result.pareto,
+                numbered=False,
+                models=len(result.models),
+            )
+        )
+    if result.excluded:
+        lines = Text("Left out:")
+        for reason, count in sorted(result.excluded.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"\n  {count:>4} {reason} (e.g. {result.examples[reason]})")
+        parts.append(lines)
+    best = result.best
+    line = Text("\nBest: ", style="bold")
+    if best is None:
+        line.append("no configuration meets the latency targets; relax tpot_ms/ttft_ms")
+    else:
+        line.append(
+            f"{best.label()}, {best.replicas} replica{'s' if best.replicas != 1 else ''}"
+            + (f" (up to {best.replicas_max})" if best.replicas_max != best.replicas else "")
+            + f", {money(best.monthly_cost_usd)}/month"
+            + (f" at ${best.usd_per_gpu_hour:g}/GPU-h" if best.usd_per_gpu_hour else "")
+            + f"; tpot {best.tpot_ms:.1f} ms, ttft {best.ttft_ms:.0f} ms. "
+            "Write it into the scenario with --apply -o FILE."
+        )
+    parts.append(line)
+    return Group(*parts)

@@ -1,0 +1,725 @@
+"""Measurements instead of estimates: benchmark importers, calibration files, their use in
+scenarios and estimates, and ``payback calibrate`` on the CPU with a tiny model shape."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import fleet_dict
+from payback import (
+    VLLM,
+    ScenarioError,
+    calibration_toml,
+    default_catalog,
+    engine_for,
+    estimate_serving,
+    estimate_training,
+    load_calibration,
+    parse_scenario,
+    read_benchmark,
+    read_benchmark_with_warnings,
+    resolve,
+)
+from payback.calibration import Calibration, Factors, fit_decode
+from test_cli import assert_user_error, check_golden, run
+
+DATA = Path(__file__).resolve().parent / "data" / "benchmarks"
+VLLM_FILE = DATA / "vllm_save_result.json"
+NVIDIA_FILES = {
+    "genai_perf_profile_export_genai_perf.json": "GenAI-Perf",
+    "genai_perf_legacy_flat_profile_export_genai_perf.json": "GenAI-Perf",
+    "aiperf_profile_export_aiperf.json": "AIPerf",
+    "aiperf_legacy_records_profile_export_aiperf.json": "AIPerf",
+}
+
+
+def raw(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA / name).read_text())
+    return data
+
+
+def write_json(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data))
+    return path
+
+
+# ------------------------------------------------------------------ importers
+
+
+def test_vllm_save_result_fields() -> None:
+    data = raw("vllm_save_result.json")
+    cal = read_benchmark(VLLM_FILE)
+    s = cal.serving
+    assert s is not None
+    assert cal.kind == "benchmark"
+    assert cal.tool == "vllm bench serve"
+    assert cal.served_model == "meta-llama/Llama-3.1-8B-Instruct"
+    assert cal.file == "vllm_save_result.json"
+    assert cal.created == "2025-11-18T14:22:03"
+    assert s.replica_requests_per_s == data["request_throughput"]
+    assert s.output_tokens_per_s == data["output_throughput"]
+    assert s.input_tokens == data["total_input_tokens"] / data["completed"]
+    assert s.output_tokens == data["total_output_tokens"] / data["completed"]
+    assert s.completed == 1000
+    assert s.duration_s == data["duration"]
+    assert s.concurrency == 64
+    assert s.request_rate is None  # "inf"
+    assert s.ttft_ms is not None
+    assert s.ttft_ms.p99 == data["p99_ttft_ms"]
+    assert s.ttft_ms.p50 == data["p50_ttft_ms"]
+    assert s.ttft_ms.mean == data["mean_ttft_ms"]
+    assert s.tpot_ms is not None
+    assert s.tpot_ms.p90 == data["p90_tpot_ms"]
+    assert s.itl_ms is not None
+    assert s.itl_ms.p50 == data["median_itl_ms"]
+    assert s.e2el_ms is not None
+    assert s.e2el_ms.p99 == data["p99_e2el_ms"]
+    # the identities of the format hold in the file
+    assert math.isclose(s.replica_requests_per_s, s.completed / data["duration"])
+
+
+def old_vllm(tmp_path: Path) -> Path:
+    """The same run as written by benchmark_serving.py (≈ v0.8): the misspelt goodput key,
+    no failed/endpoint_type/label, only the default p99, and per-request arrays."""
+    data = raw("vllm_save_result.json")
+    for key in ("failed", "endpoint_type", "label", "request_goodput", "latencies"):
+        data.pop(key, None)
+    data = {k: v for k, v in data.items() if not ("e2el" in k or k.startswith(("p50_", "p90_")))}
+    data["request_goodput:"] = None
+    data["latencies"] = [1.0, 2.0, 3.0, 4.0]  # seconds
+    return write_json(tmp_path / "old.json", data)
+
+
+def test_old_vllm_format_and_latencies_from_the_arrays(tmp_path: Path) -> None:
+    cal = read_benchmark(old_vllm(tmp_path))
+    s = cal.serving
+    assert s is not None
+    assert cal.tool == "vllm benchmark_serving.py"
+    assert s.ttft_ms is not None
+    assert s.ttft_ms.p50 == raw("vllm_save_result.json")["median_ttft_ms"]
+    assert s.ttft_ms.p90 is None
+    # no e2el statistics: computed from the latencies in seconds (numpy's linear percentiles)
+    assert s.e2el_ms is not None
+    assert s.e2el_ms.mean == pytest.approx(2500.0)
+    assert s.e2el_ms.p50 == pytest.approx(2500.0)
+    assert s.e2el_ms.p90 == pytest.approx(3700.0)
+
+
+@pytest.mark.parametrize(("name", "tool"), NVIDIA_FILES.items())
+def test_nvidia_exports(name: str, tool: str) -> None:
+    data = raw(name)
+    metrics = data.get("records", data)
+    cal = read_benchmark(DATA / name)
+    s = cal.serving
+    assert s is not None
+    assert cal.tool == tool
+    assert cal.served_model == "meta-llama/Llama-3.1-8B-Instruct"
+    assert s.replica_requests_per_s == metrics["request_throughput"]["avg"]
+    assert s.output_tokens_per_s == metrics["output_token_throughput"]["avg"]
+    assert s.input_tokens == metrics["input_sequence_length"]["avg"]
+    assert s.output_tokens == metrics["output_sequence_length"]["avg"]
+    assert s.concurrency == 64
+    ttft = metrics.get("time_to_first_token") or metrics["ttft"]
+    assert s.ttft_ms is not None
+    assert s.ttft_ms.p99 == ttft["p99"]
+    assert s.ttft_ms.mean == ttft["avg"]
+    assert s.tpot_ms is not None
+    assert s.tpot_ms.p50 == metrics["inter_token_latency"]["p50"]
+    assert s.e2el_ms is not None
+    assert s.e2el_ms.p90 == metrics["request_latency"]["p90"]
+    if "request_count" in metrics:
+        assert s.completed == metrics["request_count"]["avg"]
+
+
+def test_all_formats_describe_the_same_run() -> None:
+    """Every sample simulates one Llama-3.1-8B run at concurrency 64: within 2%."""
+    rates = [read_benchmark(p).serving.replica_requests_per_s for p in DATA.glob("*.json")]  # type: ignore[union-attr]
+    assert len(rates) == 5
+    assert max(rates) / min(rates) < 1.02
+
+
+def test_latency_in_seconds_is_converted(tmp_path: Path) -> None:
+    data = raw("aiperf_profile_export_aiperf.json")
+    data["request_latency"] = {"unit": "sec", "avg": 3.5, "p50": 3.25}
+    s = read_benchmark(write_json(tmp_path / "a.json", data)).serving
+    assert s is not None
+    assert s.e2el_ms is not None
+    assert (s.e2el_ms.mean, s.e2el_ms.p50) == (3500.0, 3250.0)
+
+
+def test_nested_aiperf_v2_config(tmp_path: Path) -> None:
+    data = raw("aiperf_profile_export_aiperf.json")
+    data["input_config"] = {
+        "models": {"items": [{"name": "qwen/Qwen2.5-7B"}]},
+        "phases": [{"name": "warmup", "concurrency": 1}, {"name": "profiling", "concurrency": 8}],
+    }
+    cal = read_benchmark(write_json(tmp_path / "a.json", data))
+    assert cal.served_model == "qwen/Qwen2.5-7B"
+    assert cal.serving is not None
+    assert cal.serving.concurrency == 8
+
+
+def test_append_result_runs(tmp_path: Path) -> None:
+    first = raw("vllm_save_result.json")
+    second = {**first, "request_throughput": 9.0, "max_concurrency": 8}
+    path = tmp_path / "runs.json"
+    path.write_text(json.dumps(first) + "\n" + json.dumps(second))
+    cal, warnings = read_benchmark_with_warnings(path)
+    assert cal.serving is not None
+    assert cal.serving.replica_requests_per_s == 9.0
+    assert warnings == [f"{path}: holds 2 runs; using the last (pick another with --run)"]
+    cal, warnings = read_benchmark_with_warnings(path, run=1)
+    assert cal.serving is not None
+    assert cal.serving.concurrency == 64
+    assert warnings == []
+    with pytest.raises(ScenarioError, match=r"--run 3: .* holds 2 run"):
+        read_benchmark(path, run=3)
+
+
+def test_failed_requests_warn(tmp_path: Path) -> None:
+    data = {**raw("vllm_save_result.json"), "failed": 12}
+    _, warnings = read_benchmark_with_warnings(write_json(tmp_path / "f.json", data))
+    assert warnings == [
+        f"{tmp_path / 'f.json'}: 12 of 1012 requests failed; capacity counts completed ones"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("", "is empty"),
+        ("{nope", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        ('{"a": 1}', "not a vLLM --save-result, GenAI-Perf or AIPerf profile export"),
+        ('{"completed": 0, "request_throughput": 0, "duration": 1}', "no request completed"),
+        (
+            '{"completed": 5, "request_throughput": NaN, "duration": 1}',
+            "request_throughput = nan: expected a finite number",
+        ),
+        (
+            '{"completed": 5, "request_throughput": 1.0, "duration": 5}',
+            "total_input_tokens and total_output_tokens are required",
+        ),
+        ('{"request_throughput": {"unit": "requests/sec", "avg": -1}}', "must be > 0"),
+        (
+            '{"request_throughput": {"unit": "requests/sec", "avg": 2}, "request_latency": {"unit": "h", "avg": 1},'
+            ' "input_sequence_length": {"avg": 5}, "output_sequence_length": {"avg": 5}}',
+            "request_latency.unit = 'h'",
+        ),
+    ],
+)
+def test_bad_benchmark_files(tmp_path: Path, content: str, fragment: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(ScenarioError) as info:
+        read_benchmark(path)
+    assert len(info.value.messages) == 1
+    assert fragment in info.value.messages[0]
+    assert str(path) in info.value.messages[0]
+
+
+def test_binary_and_missing_files(tmp_path: Path) -> None:
+    binary = tmp_path / "b.json"
+    binary.write_bytes(b"\xff\xfe\x00\x01")
+    with pytest.raises(ScenarioError, match="not a text file"):
+        read_benchmark(binary)
+    with pytest.raises(ScenarioError, match="no such file"):
+        read_benchmark(tmp_path / "none.json")
+
+
+# ------------------------------------------------------------------ calibration files
+
+
+def test_calibration_toml_round_trip(tmp_path: Path) -> None:
+    cal = read_benchmark(VLLM_FILE).model_copy(update={"model": "llama-3.1-8b", "gpu": "h100-sxm"})
+    path = tmp_path / "cal.toml"
+    path.write_text(calibration_toml(cal))
+    back = load_calibration(path)
+    assert back.model == "llama-3.1-8b"
+    assert back.gpu == "h100-sxm"
+    assert back.tool == cal.tool
+    assert back.serving is not None
+    assert cal.serving is not None
+    for name in ("replica_requests_per_s", "output_tokens_per_s", "input_tokens", "output_tokens"):
+        assert getattr(back.serving, name) == pytest.approx(getattr(cal.serving, name), rel=1e-5)
+    assert back.serving.tpot_ms is not None
+    assert cal.serving.tpot_ms is not None
+    assert back.serving.tpot_ms.p99 == pytest.approx(cal.serving.tpot_ms.p99, rel=1e-5)
+    # a JSON benchmark result is read directly too
+    assert load_calibration(VLLM_FILE) == read_benchmark(VLLM_FILE)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('kind = "calibration"', "has no [calibration] table"),
+        (
+            '[calibration]\nkind = "benchmark"\ntool = "x"\ncreated = "now"\ncolour = 1',
+            "colour = 1: unknown field",
+        ),
+        (
+            '[calibration]\nkind = "calibration"\ntool = "x"\ncreated = "now"\n[factors]\nbandwidth_efficiency = 1.5',
+            "factors.bandwidth_efficiency = 1.5: Input should be less than or equal to 1",
+        ),
+        ("[calibration\n", "not a calibration file"),
+    ],
+)
+def test_bad_calibration_files(tmp_path: Path, text: str, fragment: str) -> None:
+    path = tmp_path / "cal.toml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_calibration(path)
+    assert any(fragment in m for m in info.value.messages), info.value.messages
+
+
+def test_engine_for_replaces_only_the_measured_factors() -> None:
+    engine = engine_for(Factors(bandwidth_efficiency=0.6, prefill_mfu=0.4))
+    assert engine == dataclasses.replace(VLLM, bandwidth_efficiency=0.6, prefill_mfu=0.4)
+    assert engine_for(None) is VLLM
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    efficiency=st.floats(0.05, 1.0),
+    overhead=st.floats(1e-5, 5e-3),
+    weights=st.floats(1e8, 1e11),
+    kv=st.floats(1e6, 1e9),
+)
+def test_fit_decode_recovers_the_line(
+    efficiency: float, overhead: float, weights: float, kv: float
+) -> None:
+    """Steps made by step = overhead + bytes / (BW · efficiency) give both back."""
+    bandwidth = 3.35e12
+    streamed = np.array([weights + b * kv for b in (1, 4, 16, 64)])
+    steps = overhead + streamed / (bandwidth * efficiency)
+    eff, step, layer = fit_decode(
+        step_s=steps.tolist(), bytes_per_step=streamed.tolist(), bandwidth=bandwidth, layers=32
+    )
+    assert eff == pytest.approx(efficiency, rel=1e-4)
+    assert step + 32 * layer == pytest.approx(overhead, rel=1e-3, abs=1e-9)
+    # the split keeps the default ratio of per-step to per-layer overhead
+    assert step / layer == pytest.approx(VLLM.step_overhead_s / VLLM.layer_overhead_s)
+
+
+def test_fit_decode_with_one_point_keeps_the_default_overhead() -> None:
+    default = VLLM.step_overhead_s + 10 * VLLM.layer_overhead_s  # 1.3 ms
+    eff, step, layer = fit_decode(step_s=[0.0113], bytes_per_step=[1e10], bandwidth=1e12, layers=10)
+    assert step + 10 * layer == pytest.approx(default)
+    assert eff == pytest.approx(1e10 / (1e12 * (0.0113 - default)))
+
+
+# ------------------------------------------------------------------ scenarios
+
+
+def calibrated(tmp_path: Path, calibration: str, **alternative: Any) -> dict[str, Any]:
+    data = fleet_dict(calibration=calibration, **alternative)
+    data["alternatives"][0].pop("replica_requests_per_s")
+    return data
+
+
+def resolved(tmp_path: Path, data: dict[str, Any]) -> Any:
+    scenario = parse_scenario(data)
+    scenario.base_dir = tmp_path
+    return resolve(scenario)
+
+
+def test_benchmark_at_the_scenario_lengths_is_used_as_measured(tmp_path: Path) -> None:
+    s = read_benchmark(VLLM_FILE).serving
+    assert s is not None
+    data = calibrated(tmp_path, str(VLLM_FILE))
+    data["traffic"].update(input_tokens=s.input_tokens * 1.04, output_tokens=s.output_tokens)
+    res = resolved(tmp_path, data)
+    alt = res.scenario.alternatives[0]
+    assert alt.replica_requests_per_s == s.replica_requests_per_s
+    assert alt.gpus_per_replica == 1
+    source = res.sources["alternatives.0.replica_requests_per_s"].source
+    assert source.startswith("benchmark: vllm bench serve")
+    assert "concurrency 64" in source
+    assert res.warnings == []
+
+
+def test_benchmark_scaled_to_other_lengths_by_the_estimate(tmp_path: Path) -> None:
+    s = read_benchmark(VLLM_FILE).serving
+    assert s is not None
+    data = calibrated(tmp_path, "bench.json", model="llama-3.1-8b", gpu="h100-sxm")
+    (tmp_path / "bench.json").write_bytes(VLLM_FILE.read_bytes())
+    data["traffic"].update(input_tokens=500, output_tokens=400)
+    res = resolved(tmp_path, data)
+    catalog = default_catalog()
+    model, gpu = catalog.model("llama-3.1-8b"), catalog.gpu("h100-sxm")
+
+    def rps(i: float, o: float) -> float:
+        return estimate_serving(
+            model, gpu, input_tokens=i, output_tokens=o, gpus_per_replica=1
+        ).replica_requests_per_s
+
+    expected = s.replica_requests_per_s * rps(500, 400) / rps(s.input_tokens, s.output_tokens)
+    assert res.scenario.alternatives[0].replica_requests_per_s == pytest.approx(expected, rel=1e-12)
+    assert "scaled ×" in res.sources["alternatives.0.replica_requests_per_s"].source
+
+
+def test_benchmark_unscaled_without_model_warns(tmp_path: Path) -> None:
+    data = calibrated(tmp_path, str(VLLM_FILE))
+    data["traffic"].update(input_tokens=500, output_tokens=400)
+    res = resolved(tmp_path, data)
+    s = read_benchmark(VLLM_FILE).serving
+    assert s is not None
+    assert res.scenario.alternatives[0].replica_requests_per_s == s.replica_requests_per_s
+    assert len(res.warnings) == 1
+    assert "its capacity is used unscaled (give model and gpu to scale it)" in res.warnings[0]
+
+
+def test_benchmark_of_another_model_is_refused(tmp_path: Path) -> None:
+    cal = read_benchmark(VLLM_FILE).model_copy(update={"model": "llama-3.1-8b", "gpu": "h100-sxm"})
+    (tmp_path / "cal.toml").write_text(calibration_toml(cal))
+    data = calibrated(tmp_path, "cal.toml", model="qwen2.5-7b", gpu="h100-sxm")
+    with pytest.raises(ScenarioError) as info:
+        resolved(tmp_path, data)
+    assert info.value.messages == [
+        "alternatives.0.calibration: the benchmark measured model llama-3.1-8b; this option uses qwen2.5-7b"
+    ]
+
+
+def test_benchmark_that_misses_the_latency_target_warns(tmp_path: Path) -> None:
+    data = calibrated(tmp_path, str(VLLM_FILE), tpot_ms=15.0)
+    res = resolved(tmp_path, data)
+    assert any("misses tpot_ms = 15" in w for w in res.warnings)
+
+
+def factors_file(tmp_path: Path, **factors: Any) -> Path:
+    cal = Calibration(
+        kind="calibration",
+        tool="payback calibrate",
+        created="2026-11-28T00:00:00",
+        model="qwen2.5-0.5b",
+        gpu="h100-sxm",
+        precision="bf16",
+        factors=Factors(**factors),
+    )
+    path = tmp_path / "factors.toml"
+    path.write_text(calibration_toml(cal))
+    return path
+
+
+def test_factors_calibrate_the_serving_estimate(tmp_path: Path) -> None:
+    factors = {
+        "bandwidth_efficiency": 0.6,
+        "prefill_mfu": 0.7,
+        "step_overhead_s": 5e-4,
+        "layer_overhead_s": 1e-5,
+    }
+    path = factors_file(tmp_path, **factors)
+    data = calibrated(tmp_path, path.name, model="llama-3.1-8b", gpu="h100-sxm")
+    res = resolved(tmp_path, data)
+    catalog = default_catalog()
+    engine = dataclasses.replace(VLLM, **factors)
+    expected = estimate_serving(
+        catalog.model("llama-3.1-8b"),
+        catalog.gpu("h100-sxm"),
+        input_tokens=1000,
+        output_tokens=200,
+        engine=engine,
+    )
+    default = estimate_serving(
+        catalog.model("llama-3.1-8b"), catalog.gpu("h100-sxm"), input_tokens=1000, output_tokens=200
+    )
+    got = res.scenario.alternatives[0].replica_requests_per_s
+    assert got == pytest.approx(expected.replica_requests_per_s, rel=1e-12)
+    assert got != pytest.approx(default.replica_requests_per_s, rel=1e-3)
+    assert (
+        "factors calibrated by factors.toml"
+        in res.sources["alternatives.0.replica_requests_per_s"].source
+    )
+    assert res.warnings == []  # another model on the same GPU: the factors carry over
+
+
+def test_factors_from_another_gpu_warn_and_need_model_and_gpu(tmp_path: Path) -> None:
+    path = factors_file(tmp_path, bandwidth_efficiency=0.6)
+    res = resolved(tmp_path, calibrated(tmp_path, path.name, model="llama-3.1-8b", gpu="l40s"))
+    assert res.warnings == [
+        "alternatives.0.calibration: the calibration measured gpu h100-sxm; this option uses l40s "
+        "(its utilisation factors may not carry over)"
+    ]
+    with pytest.raises(
+        ScenarioError, match="model and gpu are required to apply the calibration's factors"
+    ):
+        resolved(tmp_path, calibrated(tmp_path, path.name))
+
+
+def test_given_capacity_wins_over_a_calibration(tmp_path: Path) -> None:
+    data = fleet_dict(calibration=str(VLLM_FILE))
+    res = resolved(tmp_path, data)
+    assert res.scenario.alternatives[0].replica_requests_per_s == 1.0
+    assert res.warnings == [
+        "alternatives.0.calibration is not used: replica_requests_per_s is given and wins"
+    ]
+
+
+def test_missing_calibration_file_names_the_field(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as info:
+        resolved(tmp_path, calibrated(tmp_path, "nope.toml"))
+    assert info.value.messages == [
+        f"alternatives.0.calibration = 'nope.toml': {tmp_path / 'nope.toml'}: no such file"
+    ]
+
+
+def training_scenario(calibration: str, method: str = "lora") -> dict[str, Any]:
+    data = fleet_dict()
+    data["alternatives"][0]["one_time"] = {
+        "training": {
+            "model": "llama-3.1-8b",
+            "gpu": "h100-sxm",
+            "method": method,
+            "examples": 10_000,
+            "tokens_per_example": 1000,
+            "usd_per_gpu_hour": 3.0,
+            "calibration": calibration,
+        }
+    }
+    return data
+
+
+def test_training_calibration_scales_the_utilization(tmp_path: Path) -> None:
+    path = factors_file(tmp_path, training_method="lora", training_mfu_ratio=1.6)
+    res = resolved(tmp_path, training_scenario(path.name))
+    catalog = default_catalog()
+    args = {"tokens": 1e7, "epochs": 3.0, "usd_per_gpu_hour": 3.0}
+    model, gpu = catalog.model("llama-3.1-8b"), catalog.gpu("h100-sxm")
+    scaled = estimate_training(model, gpu, "lora", mfu_scale=1.6, **args)
+    plain = estimate_training(model, gpu, "lora", **args)
+    got = res.scenario.alternatives[0].one_time.training_usd
+    assert got == pytest.approx(scaled.usd)
+    assert got == pytest.approx(plain.usd / 1.6)  # GPU-hours ∝ 1 / MFU
+    assert (
+        "calibrated by factors.toml" in res.sources["alternatives.0.one_time.training_usd"].source
+    )
+
+
+def test_training_calibration_of_another_method_or_without_training(tmp_path: Path) -> None:
+    path = factors_file(tmp_path, training_method="lora", training_mfu_ratio=1.6)
+    with pytest.raises(ScenarioError, match="measured lora training; this job is full"):
+        resolved(tmp_path, training_scenario(path.name, method="full"))
+    path = factors_file(tmp_path, bandwidth_efficiency=0.5)
+    with pytest.raises(ScenarioError, match="holds no training measurement"):
+        resolved(tmp_path, training_scenario(path.name))
+
+
+# ------------------------------------------------------------------ CLI: import-benchmark, estimate
+
+
+def test_import_benchmark_golden_with_the_estimate() -> None:
+    code, out, err = run("import-benchmark", VLLM_FILE, "--gpu", "h100-sxm")
+    assert code == 0, err
+    assert err == ""
+    check_golden("import_benchmark_vllm.txt", out)
+
+
+def test_import_benchmark_json_and_output(tmp_path: Path) -> None:
+    target = tmp_path / "cal.toml"
+    name = "genai_perf_profile_export_genai_perf.json"
+    code, out, err = run("import-benchmark", DATA / name, "--json", "-o", target)
+    assert code == 0, err
+    data = json.loads(out)
+    metrics = raw(name)
+    assert data["replica_requests_per_s"] == metrics["request_throughput"]["avg"]
+    assert data["output_tokens_per_s"] == metrics["output_token_throughput"]["avg"]
+    assert data["input_tokens"] == metrics["input_sequence_length"]["avg"]
+    assert data["latency_ms"]["ttft_ms"]["p99"] == metrics["time_to_first_token"]["p99"]
+    assert data["calibration"]["model"] == "llama-3.1-8b"  # the catalog knows the served name
+    assert data["estimate"] is None
+    written = load_calibration(target)
+    assert written.tool == "GenAI-Perf"
+    assert written.model == "llama-3.1-8b"
+    # never overwritten without --force; the file stays as it was
+    before = target.read_bytes()
+    assert_user_error(
+        *run("import-benchmark", VLLM_FILE, "-o", target), "already exists; use --force"
+    )
+    assert target.read_bytes() == before
+    code, _, _ = run("import-benchmark", VLLM_FILE, "-o", target, "--force", "--json")
+    assert code == 0
+    assert load_calibration(target).tool == "vllm bench serve"
+
+
+def test_import_benchmark_bad_input(tmp_path: Path) -> None:
+    assert_user_error(*run("import-benchmark", tmp_path / "none.json"), "no such file")
+    assert_user_error(*run("import-benchmark", VLLM_FILE, "--gpu", "h1000"), "h1000")
+    data = {**raw("vllm_save_result.json"), "model_id": "acme/secret-13b"}
+    path = write_json(tmp_path / "x.json", data)
+    assert_user_error(
+        *run("import-benchmark", path, "--gpu", "h100-sxm"),
+        "is not in the catalog; name it with --model",
+    )
+
+
+def test_estimate_serving_with_a_calibration(tmp_path: Path) -> None:
+    path = factors_file(tmp_path, bandwidth_efficiency=0.5, prefill_mfu=0.6)
+    args = ("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--json")
+    code, out, _ = run(*args, "--calibration", path)
+    assert code == 0
+    catalog = default_catalog()
+    expected = estimate_serving(
+        catalog.model("llama-3.1-8b"),
+        catalog.gpu("h100-sxm"),
+        engine=dataclasses.replace(VLLM, bandwidth_efficiency=0.5, prefill_mfu=0.6),
+    )
+    assert json.loads(out)["replica_requests_per_s"] == pytest.approx(
+        expected.replica_requests_per_s
+    )
+    assert_user_error(
+        *run(*args, "--calibration", VLLM_FILE),
+        "holds a serving benchmark, not utilisation factors",
+    )
+
+
+def test_estimate_training_with_a_calibration(tmp_path: Path) -> None:
+    path = factors_file(tmp_path, training_method="lora", training_mfu_ratio=2.0)
+    args = (
+        "estimate",
+        "training",
+        "--model",
+        "qwen2.5-7b",
+        "--gpu",
+        "h100-sxm",
+        "--tokens",
+        "1e7",
+        "--json",
+    )
+    plain = json.loads(run(*args)[1])
+    code, out, _ = run(*args, "--calibration", path)
+    assert code == 0
+    assert json.loads(out)["mfu"] == pytest.approx(2 * plain["mfu"])
+    assert json.loads(out)["hours"] == pytest.approx(plain["hours"] / 2)
+    assert_user_error(
+        *run(*args, "--method", "full", "--calibration", path), "measured lora training, not full"
+    )
+
+
+# ------------------------------------------------------------------ payback calibrate (CPU)
+
+TINY = {
+    "architectures": ["LlamaForCausalLM"],
+    "hidden_size": 64,
+    "intermediate_size": 128,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "head_dim": 16,
+    "vocab_size": 512,
+    "tie_word_embeddings": False,
+    "max_position_embeddings": 2048,
+}
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    pytest.importorskip("torch")
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    path = folder / "config.json"
+    path.write_text(json.dumps(TINY))
+    return path
+
+
+def test_calibrate_on_the_cpu(tiny: Path) -> None:
+    from payback.calibrate import run_calibration
+
+    catalog = default_catalog()
+    phases: list[str] = []
+    cal = run_calibration(
+        catalog.model(str(tiny)),
+        catalog=catalog,
+        device="cpu",
+        context=64,
+        batches=(1, 8),
+        seconds=4.0,
+        progress=lambda phase, share: phases.append(phase),
+    )
+    assert cal.kind == "calibration"
+    assert cal.tool == "payback calibrate"
+    assert cal.gpu is None
+    assert cal.device is not None
+    assert cal.device.startswith("CPU")
+    m, f = cal.measured, cal.factors
+    assert m is not None
+    assert f is not None
+    assert [p.batch for p in m.decode] == [1, 8]
+    assert all(p.measured_ms > 0 and p.estimated_ms > 0 for p in m.decode)
+    assert m.training_tokens == 4096 // 64 * 64
+    assert m.training_tokens_per_s
+    assert m.training_estimated_tokens_per_s
+    assert f.training_method == "lora"
+    assert f.training_mfu_ratio == pytest.approx(
+        m.training_tokens_per_s / m.training_estimated_tokens_per_s
+    )
+    assert m.prefill_tokens == 64
+    assert m.prefill_tokens_per_s
+    assert m.prefill_estimated_tokens_per_s
+    assert f.prefill_mfu == pytest.approx(
+        min(1.0, VLLM.prefill_mfu * m.prefill_tokens_per_s / m.prefill_estimated_tokens_per_s)
+    )
+    assert f.bandwidth_efficiency is not None
+    assert 0 < f.bandwidth_efficiency <= 1
+    assert phases[0] == "device"
+    assert "decode batch 8" in phases
+    assert phases[-1] == "decode"
+    assert any("CPU" in note for note in m.notes)
+
+
+def test_calibrate_cli_writes_a_file_estimates_use(tiny: Path, tmp_path: Path) -> None:
+    target = tmp_path / "cpu.toml"
+    code, out, err = run(
+        "calibrate", "--model", tiny, "--device", "cpu", "--context", "64", "--seconds", "1",
+        "--method", "full", "-o", target,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "measured / estimated" in out
+    assert "training (full), tokens/s" in out
+    assert "decode step, batch 1, context 64, ms" in out
+    assert f"Wrote {target}" in out
+    cal = load_calibration(target)
+    assert cal.factors is not None
+    assert cal.factors.training_method == "full"
+    code, out, _ = run(
+        "estimate", "serving", "--model", tiny, "--gpu", "l4", "--calibration", target, "--json"
+    )
+    assert code == 0
+    assert json.loads(out)["replica_requests_per_s"] > 0
+    assert_user_error(
+        *run("calibrate", "--model", tiny, "--device", "cpu", "-o", target),
+        "already exists; use --force",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("--precision", "fp8"), "--precision fp8: calibrate measures bf16"),
+        (("--method", "qlora"), "--method qlora: calibrate measures lora or full"),
+        (("--device", "tpu"), "--device tpu: must be cuda or cpu"),
+        (("--context", "4"), "--context 4: must be at least 16"),
+        (("--seconds", "-1"), "--seconds -1.0: must be > 0"),
+    ],
+)
+def test_calibrate_bad_options(tiny: Path, args: tuple[str, ...], fragment: str) -> None:
+    assert_user_error(*run("calibrate", "--model", tiny, *args), fragment)
+
+
+def test_calibrate_without_cuda_or_torch(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    if not torch.cuda.is_available():
+        assert_user_error(
+            *run("calibrate", "--model", tiny, "--device", "cuda"), "sees no CUDA GPU"
+        )
+    monkeypatch.setitem(__import__("sys").modules, "torch", None)
+    assert_user_error(*run("calibrate", "--model", tiny), "pip install 'payback[calibrate]'")

@@ -1,0 +1,502 @@
+"""payback recommend: the search against brute force, its limits, and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import tomlkit
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import payback
+from helpers import EXAMPLES, build, edited
+from payback.catalog import Catalog, Gpu, GpuPrice, default_catalog
+from payback.cli import app
+from payback.engine import evaluate
+from payback.estimate import estimate_serving, valid_tensor_parallel
+from payback.model.serving import PRECISIONS
+from payback.recommend import recommend
+from test_cli import check_golden
+
+runner = CliRunner()
+CHECKED = dt.date(2026, 11, 1)
+QUARTER = EXAMPLES / "quarter-200k.toml"
+
+
+def _gpu(
+    gpu_id: str, memory_gb: float, bandwidth: float, bf16: float, price: float, **kw: Any
+) -> Gpu:
+    return Gpu(
+        id=gpu_id,
+        name=gpu_id.upper(),
+        memory_gb=memory_gb,
+        memory_bandwidth_gb_s=bandwidth,
+        bf16_tflops=bf16,
+        source="https://example.com/datasheet",
+        checked=CHECKED,
+        prices=[
+            GpuPrice(
+                provider="pp",
+                usd_per_gpu_hour=price,
+                source="https://example.com/prices",
+                checked=CHECKED,
+            )
+        ],
+        **kw,
+    )
+
+
+def tiny_catalog() -> Catalog:
+    """Three GPUs: a small cheap one without FP8 (7B bf16 does not fit on one), a mid one
+    with FP8, a big fast dear one; one model."""
+    return Catalog.of(
+        [
+            _gpu("small", 16, 300, 60, 0.40, int8_tops=120),
+            _gpu("mid", 48, 860, 180, 0.90, fp8_tflops=360, int8_tops=360),
+            _gpu(
+                "big", 80, 3350, 989, 3.00, fp8_tflops=1979, int8_tops=1979, interconnect_gb_s=450
+            ),
+        ],
+        [default_catalog().model("qwen2.5-7b")],
+    )
+
+
+def tiny_scenario(requests: float = 3e6, **alternative: Any) -> payback.Scenario:
+    data = build_data(requests, **alternative)
+    return build(data)
+
+
+def build_data(requests: float = 3e6, **alternative: Any) -> dict[str, Any]:
+    alt: dict[str, Any] = {
+        "name": "self-hosted",
+        "kind": "self_hosted",
+        "model": "qwen2.5-7b",
+        "usd_per_gpu_hour": 1.0,
+        "replica_requests_per_s": 1.0,
+    }
+    alt.update(alternative)
+    return {
+        "scenario": {"name": "search", "horizon_months": 12},
+        "traffic": {
+            "requests_per_month": requests,
+            "growth_monthly": 0.05,
+            "input_tokens": 1500,
+            "output_tokens": 300,
+            "cached_input_share": 0.3,
+            "peak_to_average": 3.0,
+        },
+        "baseline": {
+            "name": "api",
+            "kind": "hosted_api",
+            "input_usd_per_mtok": 3.0,
+            "output_usd_per_mtok": 15.0,
+        },
+        "alternatives": [alt],
+    }
+
+
+def brute_force(scenario: payback.Scenario, catalog: Catalog) -> dict[tuple[str, str, int], float]:
+    """Every configuration one at a time through estimate_serving and the cost engine."""
+    option = scenario.alternatives[0]
+    traffic = scenario.traffic
+    model = catalog.model("qwen2.5-7b")
+    out = {}
+    for gpu in catalog.gpus.values():
+        for precision in PRECISIONS:
+            for tp in valid_tensor_parallel(model):
+                try:
+                    est = estimate_serving(
+                        model,
+                        gpu,
+                        precision,
+                        input_tokens=traffic.input_tokens or 0.0,
+                        output_tokens=traffic.output_tokens or 0.0,
+                        cached_input_share=traffic.cached_input_share,
+                        gpus_per_replica=tp,
+                        tpot_ms=option.tpot_ms,  # type: ignore[union-attr]
+                    )
+                except payback.ScenarioError:
+                    continue  # does not fit, lacks the precision or misses the target
+                explicit = scenario.model_copy(
+                    update={
+                        "alternatives": [
+                            option.model_copy(
+                                update={
+                                    "replica_requests_per_s": est.replica_requests_per_s,
+                                    "gpus_per_replica": tp,
+                                    "usd_per_gpu_hour": gpu.prices[0].usd_per_gpu_hour,
+                                }
+                            )
+                        ]
+                    }
+                )
+                gpus = evaluate(explicit).alternatives[0].costs.components["gpus"]
+                out[(gpu.id, precision, tp)] = float(np.mean(gpus))
+    return out
+
+
+@pytest.mark.parametrize("tpot_ms", [None, 40.0, 25.0])
+def test_search_finds_the_brute_force_minimum(tpot_ms: float | None) -> None:
+    scenario = tiny_scenario(tpot_ms=tpot_ms) if tpot_ms else tiny_scenario()
+    catalog = tiny_catalog()
+    costs = brute_force(scenario, catalog)
+    result = recommend(scenario, catalog=catalog)
+    best = result.best
+    assert best is not None
+    cheapest = min(costs.values())
+    assert best.monthly_cost_usd == pytest.approx(cheapest, rel=1e-12)
+    assert costs[(best.gpu, best.precision, best.gpus_per_replica)] == pytest.approx(cheapest)
+    # every configuration brute force can run is a candidate meeting the target, same cost
+    meeting = {
+        (c.gpu, c.precision, c.gpus_per_replica): c.monthly_cost_usd
+        for c in result.candidates
+        if c.meets_targets
+    }
+    assert meeting.keys() == costs.keys()
+    for key, cost in costs.items():
+        assert meeting[key] == pytest.approx(cost, rel=1e-12)
+
+
+def test_memory_limits_are_respected() -> None:
+    catalog = tiny_catalog()
+    result = recommend(tiny_scenario(), catalog=catalog)
+    keys = {(c.gpu, c.precision, c.gpus_per_replica) for c in result.candidates}
+    assert ("small", "bf16", 1) not in keys  # 15 GB of weights in 16 GB
+    assert ("small", "bf16", 2) in keys
+    assert ("small", "fp8", 1) not in keys  # no FP8 tensor cores
+    assert result.excluded["does not fit in memory"] >= 1
+    assert "the GPU lacks the precision's tensor cores" in result.excluded
+    model = catalog.model("qwen2.5-7b")
+    with pytest.raises(payback.ScenarioError):
+        estimate_serving(model, catalog.gpu("small"), "bf16", gpus_per_replica=1)
+
+
+def test_latency_targets_are_respected() -> None:
+    catalog = tiny_catalog()
+    result = recommend(tiny_scenario(tpot_ms=25.0, ttft_ms=400.0), catalog=catalog)
+    met = [c for c in result.candidates if c.meets_targets]
+    missed = [c for c in result.candidates if not c.meets_targets]
+    assert met
+    assert missed
+    assert all(c.tpot_ms <= 25.0 and c.ttft_ms <= 400.0 for c in met)
+    assert all(c.tpot_ms > 25.0 or c.ttft_ms > 400.0 for c in missed)
+    # those meeting the targets come first, each group by cost
+    assert result.candidates[: len(met)] == met
+    assert [c.monthly_cost_usd for c in met] == sorted(c.monthly_cost_usd for c in met)
+    assert result.excluded["misses the latency targets"] == len(missed)
+    # the Pareto front: cheaper means slower
+    front = result.pareto
+    assert front[0] == result.best
+    assert all(a.monthly_cost_usd <= b.monthly_cost_usd for a, b in itertools.pairwise(front))
+    assert all(a.tpot_ms > b.tpot_ms for a, b in itertools.pairwise(front))
+    # nothing on the front is beaten on both counts; everything off it is
+    for c in met:
+        beaten = any(
+            o.monthly_cost_usd <= c.monthly_cost_usd
+            and o.tpot_ms <= c.tpot_ms
+            and (o.monthly_cost_usd, o.tpot_ms) != (c.monthly_cost_usd, c.tpot_ms)
+            for o in met
+        )
+        if c in front:
+            assert not beaten
+        elif not beaten:  # a tie with one on the front
+            assert any(
+                (o.monthly_cost_usd, o.tpot_ms) == (c.monthly_cost_usd, c.tpot_ms) for o in front
+            )
+
+
+def test_too_many_replicas_are_left_out() -> None:
+    catalog = tiny_catalog()
+    result = recommend(tiny_scenario(requests=3e8), catalog=catalog, max_replicas=20)
+    assert all(c.replicas_max <= 20 for c in result.candidates)
+    assert result.excluded["needs more than 20 replicas"] >= 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    low=st.floats(1e4, 1e8, allow_nan=False),
+    factor=st.floats(1.0, 50.0, allow_nan=False),
+)
+def test_more_traffic_never_lowers_the_chosen_cost(low: float, factor: float) -> None:
+    catalog = tiny_catalog()
+    small = recommend(tiny_scenario(requests=low), catalog=catalog).best
+    large = recommend(tiny_scenario(requests=low * factor), catalog=catalog).best
+    assert small is not None
+    assert large is not None
+    assert large.monthly_cost_usd >= small.monthly_cost_usd * (1 - 1e-12)
+
+
+def test_owned_search_costs_what_analyze_charges() -> None:
+    owned = {
+        "usd_per_server": 40_000.0,
+        "gpus_per_server": 4,
+        "kw_per_server": 3.0,
+        "usd_per_kwh": 0.15,
+        "pue": 1.4,
+        "colocation_usd_per_server_month": 800.0,
+        "financing": "cash",
+    }
+    data = build_data(requests=2e7, gpu="mid", owned=owned)
+    del data["alternatives"][0]["usd_per_gpu_hour"]
+    catalog = tiny_catalog()
+    result = recommend(build(data), catalog=catalog)
+    assert {c.gpu for c in result.candidates} == {"mid"}
+    best = result.best
+    assert best is not None
+    assert best.usd_per_gpu_hour is None
+    for financing in ("cash", "depreciation"):
+        data["alternatives"][0]["owned"]["financing"] = financing
+        best = recommend(build(data), catalog=catalog).best
+        assert best is not None
+        applied = edited(data, "alternatives.0.precision", best.precision)
+        applied = edited(applied, "alternatives.0.gpus_per_replica", best.gpus_per_replica)
+        del applied["alternatives"][0]["replica_requests_per_s"]
+        resolved = payback.resolve(build(applied), catalog, CHECKED)
+        alt = evaluate(resolved).alternatives[0]
+        spent = float(alt.one_time_items_usd.get("hardware", 0.0)) + float(
+            np.sum(alt.costs.components["hardware"] + alt.costs.components["facility"])
+        )
+        assert spent / 12 == pytest.approx(best.monthly_cost_usd, rel=1e-12)
+
+
+def test_commitment_and_trend_price_the_search() -> None:
+    catalog = tiny_catalog()
+    plain = recommend(tiny_scenario(), catalog=catalog).best
+    falling = recommend(tiny_scenario(gpu_price_change_annual=-0.5), catalog=catalog).best
+    assert plain is not None
+    assert falling is not None
+    trend = np.mean(0.5 ** (np.arange(12) / 12))
+    assert falling.monthly_cost_usd == pytest.approx(plain.monthly_cost_usd * trend)
+    none = recommend(tiny_scenario(commitment="1y"), catalog=catalog)
+    assert none.candidates == []
+    assert sum(none.excluded.values()) > 0
+    assert "no reserved-1y price in the catalog" in none.excluded
+
+
+def test_search_is_vectorized_and_fast() -> None:
+    catalog = default_catalog()
+    scenario = tiny_scenario(models=list(catalog.models))
+    result = recommend(scenario)
+    assert result.evaluated > 1000
+    assert result.seconds < 1.0
+    assert len(result.models) == len(catalog.models)
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _quarter_with(tmp_path: Path, **edits: Any) -> Path:
+    document = tomlkit.parse(QUARTER.read_text())
+    for key, value in edits.items():
+        if key == "requests_per_month":
+            document["traffic"][key] = value  # type: ignore[index]
+        else:
+            document["alternatives"][0][key] = value  # type: ignore[index]
+    path = tmp_path / "scenario.toml"
+    path.write_text(tomlkit.dumps(document))
+    return path
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        {"model": "qwen2.5-7b"},
+        {"model": "qwen2.5-7b", "requests_per_month": 30_000_000, "tpot_ms": 30.0},
+        {"models": ["qwen2.5-1.5b", "qwen2.5-7b"], "ttft_ms": 200.0},
+    ],
+)
+def test_applied_winner_costs_the_same_in_analyze(tmp_path: Path, edits: dict[str, Any]) -> None:
+    path = _quarter_with(tmp_path, **edits)
+    out = tmp_path / "new.toml"
+    result = runner.invoke(app, ["recommend", str(path), "--json", "--apply", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    best = answer["best"]
+    assert answer["written"] == str(out)
+    text = out.read_text()
+    assert "# in month 1" in text  # comments kept
+    analysis = json.loads(runner.invoke(app, ["analyze", str(out), "--json"]).stdout)
+    gpus = analysis["alternatives"][0]["components_usd"]["gpus"]
+    assert sum(gpus) / len(gpus) == pytest.approx(best["monthly_cost_usd"], rel=1e-9)
+    assert analysis["alternatives"][0]["gpus"][0] == best["replicas"] * best["gpus_per_replica"]
+    written = payback.load_scenario(out).alternatives[0]
+    assert (written.gpu, written.precision, written.gpus_per_replica) == (  # type: ignore[union-attr]
+        best["gpu"],
+        best["precision"],
+        best["gpus_per_replica"],
+    )
+
+
+def test_recommend_json_shape_and_order(tmp_path: Path) -> None:
+    path = _quarter_with(tmp_path, model="qwen2.5-7b", tpot_ms=20.0)
+    result = runner.invoke(app, ["recommend", str(path), "--json", "--top", "200"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["alternative"] == 0
+    keys = {
+        "gpu",
+        "precision",
+        "gpus_per_replica",
+        "replicas",
+        "replica_requests_per_s",
+        "tpot_ms",
+        "ttft_ms",
+        "monthly_cost_usd",
+        "meets_targets",
+    }
+    candidates = data["candidates"]
+    assert all(keys <= set(c) for c in candidates)
+    order = [(not c["meets_targets"], c["monthly_cost_usd"]) for c in candidates]
+    assert order == sorted(order)
+    assert data["best"] == candidates[0]
+    assert data["best"]["meets_targets"] is True
+    assert data["evaluated"] > 100
+    assert len(candidates) == data["candidates_total"]
+    top3 = json.loads(runner.invoke(app, ["recommend", str(path), "--json", "--top", "3"]).stdout)
+    assert top3["candidates"] == candidates[:3]
+
+
+def test_recommend_text_golden(tmp_path: Path) -> None:
+    path = _quarter_with(tmp_path, model="qwen2.5-7b", tpot_ms=40.0)
+    result = runner.invoke(app, ["recommend", str(path), "--top", "5"])
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"in [\d,.]+ ms", "in <time> ms", result.stdout)
+    check_golden("recommend_quarter-200k.txt", text)
+
+
+@pytest.mark.parametrize(
+    ("edits", "args", "fragment"),
+    [
+        ({}, [], "alternatives.0.model: recommend needs the model to serve"),
+        (
+            {"models": ["qwen2.5-7b", "qwen9-7b"]},
+            [],
+            "alternatives.0.models: unknown model 'qwen9-7b'",
+        ),
+        ({"models": []}, [], "alternatives.0.models"),
+        (
+            {"model": "qwen2.5-7b"},
+            ["--model", "llama-9"],
+            "alternatives.0.model: unknown model 'llama-9'",
+        ),
+        (
+            {"model": "qwen2.5-7b"},
+            ["--alternative", "3"],
+            "--alternative 3: the scenario has alternatives 0 to 0",
+        ),
+        ({"model": "qwen2.5-7b"}, ["--top", "0"], "--top 0: must be ≥ 1"),
+        ({"model": "qwen2.5-7b"}, ["--apply"], "--apply needs -o FILE"),
+        ({"model": "qwen2.5-7b"}, ["-o", "x.toml"], "-o is for --apply"),
+        ({"model": "qwen2.5-7b"}, ["--max-replicas", "0"], "max_replicas = 0: must be ≥ 1"),
+        (
+            {"model": "qwen2.5-7b", "tpot_ms": float("nan")},
+            [],
+            "tpot_ms = nan: must be a finite number",
+        ),
+        (
+            {"model": "qwen2.5-7b", "ttft_ms": -5.0},
+            [],
+            "alternatives.0.ttft_ms = -5.0: must be > 0",
+        ),
+        (
+            {"model": "qwen2.5-7b", "commitment": "5y"},
+            [],
+            "alternatives.0.commitment = \"5y\": allowed: 'none', '1y' or '3y'",
+        ),
+        ({"model": "qwen2.5-7b", "gpu": "h1OO"}, [], "unknown GPU 'h1OO'"),
+    ],
+)
+def test_recommend_bad_input_one_line_exit_2(
+    tmp_path: Path, edits: dict[str, Any], args: list[str], fragment: str
+) -> None:
+    path = _quarter_with(tmp_path, **edits)
+    result = runner.invoke(app, ["recommend", str(path), *args])
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert "Traceback" not in result.output
+
+
+def test_recommend_on_a_hosted_alternative_says_which_are_self_hosted(tmp_path: Path) -> None:
+    data = build_data()
+    data["alternatives"].insert(
+        0,
+        {
+            "name": "mini",
+            "kind": "hosted_api",
+            "input_usd_per_mtok": 0.1,
+            "output_usd_per_mtok": 0.4,
+        },
+    )
+    path = tmp_path / "s.toml"
+    path.write_text(tomlkit.dumps(data))
+    result = runner.invoke(app, ["recommend", str(path), "--alternative", "0"])
+    assert result.exit_code == 2
+    assert (
+        "alternatives.0 ('mini') is hosted_api; recommend needs a self_hosted one (self_hosted: 1)"
+        in result.output
+    )
+    ok = runner.invoke(app, ["recommend", str(path), "--json"])
+    assert json.loads(ok.stdout)["alternative"] == 1
+
+
+def test_apply_refuses_to_overwrite_and_yaml_works(tmp_path: Path) -> None:
+    path = _quarter_with(tmp_path, model="qwen2.5-7b")
+    out = tmp_path / "exists.toml"
+    out.write_text("keep me")
+    result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "already exists; use --force" in result.output
+    assert out.read_text() == "keep me"
+    yaml_in = tmp_path / "s.yaml"
+    yaml_in.write_text(payback.dump_scenario(payback.load_scenario(path), "yaml"))
+    yaml_out = tmp_path / "new.yaml"
+    result = runner.invoke(app, ["recommend", str(yaml_in), "--apply", "-o", str(yaml_out)])
+    assert result.exit_code == 0, result.output
+    assert payback.load_scenario(yaml_out).alternatives[0].gpu == "l40"  # type: ignore[union-attr]
+
+
+def test_recommend_help_teaches() -> None:
+    result = runner.invoke(app, ["recommend", "--help"])
+    assert result.exit_code == 0
+    for word in ("--apply", "tpot_ms", "ttft_ms", "models", "Pareto", "commitment"):
+        assert word in result.output
+
+
+def test_calibrated_factors_apply_to_every_configuration(tmp_path: Path) -> None:
+    from payback.calibration import Calibration, Factors, calibration_toml, engine_for
+
+    cal = Calibration(
+        kind="calibration",
+        tool="payback calibrate",
+        created="2026-11-28T00:00:00",
+        factors=Factors(bandwidth_efficiency=0.5, step_overhead_s=0.004),
+    )
+    (tmp_path / "cal.toml").write_text(calibration_toml(cal))
+    data = build_data(calibration="cal.toml")
+    path = tmp_path / "s.toml"
+    path.write_text(tomlkit.dumps(data))
+    scenario = payback.load_scenario(path)
+    catalog = tiny_catalog()
+    calibrated = recommend(scenario, catalog=catalog)
+    assert calibrated.candidates
+    assert (
+        calibrated.candidates
+        == recommend(scenario, catalog=catalog, engine=engine_for(cal.factors)).candidates
+    )
+    default = recommend(build(build_data()), catalog=catalog)
+    slower = {(c.gpu, c.precision, c.gpus_per_replica): c.tpot_ms for c in calibrated.candidates}
+    for c in default.candidates:
+        assert slower[(c.gpu, c.precision, c.gpus_per_replica)] > c.tpot_ms
+    broken = tmp_path / "s2.toml"
+    broken.write_text(tomlkit.dumps(build_data(calibration="missing.toml")))
+    result = runner.invoke(app, ["recommend", str(broken)])
+    assert result.exit_code == 2
+    assert "alternatives.0.calibration = 'missing.toml'" in result.output
