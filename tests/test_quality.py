@@ -259,3 +259,23 @@ def test_cli_no_quality_is_the_infrastructure_view_shown_beside() -> None:
     code, out, _ = run("explain", path, "--no-quality")
     assert code == 0
     assert "errors (quality)" not in out
+
+
+def test_reports_show_the_infrastructure_view_beside() -> None:
+    """The hand-computed case: priced, month 10,000/4,800 = 2.1 and NPV 12 · 4,800 − 10,000
+    = $47,600; on infrastructure alone never, NPV −12 · 200 − 10,000 = −$12,400."""
+    from payback.report import explain
+    from payback.report.common import summary_table
+
+    analysis = analyze(build(quality_dict()))
+    table = summary_table(analysis)
+    assert table.header[-1] == "infrastructure only: pays back, NPV"
+    assert table.rows[0][3] == "month 2.1"
+    assert table.rows[0][-1] == "never, -$12,400"
+    verdict = next(p for t, p in explain(analysis) if t == "the verdict")
+    assert verdict[-1] == (
+        "These numbers price errors and waiting (quality and latency). On infrastructure "
+        "alone it would not pay back within 12 months, with an NPV of -$12,400."
+    )
+    plain = analyze(build(per_request_dict()))
+    assert len(summary_table(plain).header) == 6

@@ -299,7 +299,8 @@ class Table:
 
 
 def summary_table(analysis: Analysis) -> Table:
-    """One row per alternative: one-time cost, month-1 cost, break-even, NPV, within a quarter."""
+    """One row per alternative: one-time cost, month-1 cost, break-even, NPV, within a
+    quarter; and, when quality or latency are priced, the infrastructure-only answer."""
     horizon = analysis.horizon_months
     rows = [
         [
@@ -313,18 +314,26 @@ def summary_table(analysis: Analysis) -> Table:
         for alt in analysis.alternatives
     ]
     rate = analysis.scenario.scenario.discount_rate_annual
-    return Table(
-        [
-            "alternative",
-            "one-time cost",
-            "cost in month 1",
-            "pays back",
-            f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""),
-            "within a quarter?",
-        ],
-        rows,
-        frozenset({1, 2, 4}),
-    )
+    header = [
+        "alternative",
+        "one-time cost",
+        "cost in month 1",
+        "pays back",
+        f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""),
+        "within a quarter?",
+    ]
+    if any(alt.infrastructure_only is not None for alt in analysis.alternatives):
+        header.append("infrastructure only: pays back, NPV")
+        for row, alt in zip(rows, analysis.alternatives, strict=True):
+            plain = alt.infrastructure_only or {}
+            month = plain.get("break_even_month")
+            row.append(
+                ("never" if month is None else f"month {month:.1f}")
+                + f", {usd(plain.get('npv_usd') or 0.0)}"
+                if plain
+                else ""
+            )
+    return Table(header, rows, frozenset({1, 2, 4}))
 
 
 def input_rows(analysis: Analysis) -> list[dict[str, object]]:

@@ -195,6 +195,19 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     take = _what_it_takes(analysis, alt, index)
     if take:
         paragraphs[0] += " " + take
+    plain = alt.infrastructure_only
+    if plain is not None:
+        month = plain["break_even_month"]
+        paragraphs.append(
+            "These numbers price errors and waiting (quality and latency). On infrastructure "
+            "alone it "
+            + (
+                f"would not pay back within {months_text(horizon)}"
+                if month is None
+                else f"would pay back in month {month:.1f}"
+            )
+            + f", with an NPV of {usd(plain['npv_usd'] or 0.0)}."
+        )
     if analysis.uncertainty is not None:
         u = analysis.uncertainty.alternatives[index]
         w = u.p_break_even_within
