@@ -279,3 +279,34 @@ def test_reports_show_the_infrastructure_view_beside() -> None:
     )
     plain = analyze(build(per_request_dict()))
     assert len(summary_table(plain).header) == 6
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        (
+            "quality = { error_rate = nan, usd_per_error = 2.5 }",
+            "error_rate = nan: must be a finite number",
+        ),
+        (
+            "quality = { error_rate = -0.01, usd_per_error = 2.5 }",
+            "error_rate = -0.01: must be ≥ 0",
+        ),
+        ("quality = { error_rate = 0.01, usd_per_error = -1 }", "usd_per_error = -1: must be ≥ 0"),
+        ("quality = { error_rate = 0.01 }", "usd_per_error: required field is missing"),
+        ("latency = { p50_ms = 100 }", "usd_per_second_per_1k_requests: required field is missing"),
+    ],
+)
+def test_cli_bad_quality_is_one_line_exit_2(tmp_path: Any, line: str, fragment: str) -> None:
+    from test_cli import assert_user_error, run
+
+    text = (
+        (EXAMPLES / "seed.toml")
+        .read_text()
+        .replace("usd_per_1k_requests = 2.0", f"usd_per_1k_requests = 2.0\n{line}")
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err, "alternatives.0.", fragment)
+    assert len(err.strip().splitlines()) == 1

@@ -224,8 +224,8 @@ class Latency(_Model):
     p50_ms: float = Field(ge=0.0, le=600_000.0)
     """Median time to a full answer [ms]."""
     usd_per_second_per_1k_requests: Usd
-    """What one second of waiting costs across 1,000 requests [USD]: users' or agents' time,
-    conversion lost. A faster option is credited the difference."""
+    """Value of one second of waiting across 1,000 requests [USD]; users' or agents' time,
+    conversion lost: a faster option is credited the difference."""
 
 
 class _OptionBase(_Model):
