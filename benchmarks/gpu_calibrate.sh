@@ -3,8 +3,9 @@
 # checked against the estimate, then the calibrated estimates. Run from the repository
 # root; results (TOML and logs) go to ${OUT:-./calibration-out}.
 #
-# Where payback's dependencies are not installed (a bare image with PyTorch), carry
-# wheels in .whl/ (see benchmarks/README.md); they are installed into /tmp/site.
+# Where payback's dependencies are not installed (an image with PyTorch only), put their
+# wheels in .whl/ (`pip download --no-deps --only-binary=:all: -d .whl pydantic ...` for
+# the machine's Python); they are installed into /tmp/site and used from there.
 set -uo pipefail
 out="${OUT:-./calibration-out}"
 mkdir -p "$out"
@@ -19,17 +20,22 @@ export PYTHONUNBUFFERED=1 COLUMNS=120
 seconds="${SECONDS_PER_MODEL:-90}"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 python3 -c "import torch; print('torch', torch.__version__, torch.cuda.get_device_name())"
-for model in qwen2.5-0.5b llama-3.1-8b; do
-    echo "== payback calibrate --model $model --method lora"
+for run in qwen2.5-0.5b:lora llama-3.1-8b:lora qwen2.5-0.5b:full; do
+    model="${run%%:*}" method="${run##*:}"
+    echo "== payback calibrate --model $model --method $method"
     start=$(date +%s)
-    python3 -m payback calibrate --model "$model" --method lora --seconds "$seconds" \
-        -o "$out/$model.toml" --force 2>&1 | tee "$out/$model.log"
+    python3 -m payback calibrate --model "$model" --method "$method" --seconds "$seconds" \
+        -o "$out/$model-$method.toml" --force 2>&1 | tee "$out/$model-$method.log"
     echo "   took $(( $(date +%s) - start )) s"
 done
-gpu=$(python3 -c "import tomllib,sys; print(tomllib.load(open(sys.argv[1],'rb'))['calibration'].get('gpu','h100-sxm'))" "$out/qwen2.5-0.5b.toml" 2>/dev/null || echo h100-sxm)
+gpu=$(python3 -c "import tomllib,sys; print(tomllib.load(open(sys.argv[1],'rb'))['calibration'].get('gpu','h100-sxm'))" "$out/qwen2.5-0.5b-lora.toml" 2>/dev/null || echo h100-sxm)
 for model in qwen2.5-0.5b llama-3.1-8b; do
-    for cal in "" "--calibration $out/$model.toml"; do
+    for cal in "" "--calibration $out/$model-lora.toml"; do
         echo "== payback estimate serving --model $model --gpu $gpu $cal"
         python3 -m payback estimate serving --model "$model" --gpu "$gpu" $cal 2>&1 | tee -a "$out/estimates.log"
     done
+done
+for cal in "" "--calibration $out/llama-3.1-8b-lora.toml"; do
+    echo "== payback estimate training --model llama-3.1-8b --gpu $gpu --tokens 3e7 $cal"
+    python3 -m payback estimate training --model llama-3.1-8b --gpu "$gpu" --tokens 3e7 $cal 2>&1 | tee -a "$out/estimates.log"
 done

@@ -723,3 +723,29 @@ def test_calibrate_without_cuda_or_torch(tiny: Path, monkeypatch: pytest.MonkeyP
         )
     monkeypatch.setitem(__import__("sys").modules, "torch", None)
     assert_user_error(*run("calibrate", "--model", tiny), "pip install 'payback[calibrate]'")
+
+
+def test_readme_h200_figures_are_the_bundled_calibrations() -> None:
+    """The README's H200 table quotes examples/calibrations, so it cannot drift."""
+    from helpers import EXAMPLES, ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    rows = {
+        line.split("|")[1].strip(): line for line in readme.splitlines() if line.startswith("| ")
+    }
+    for name in ("qwen2.5-0.5b", "llama-3.1-8b"):
+        cal = load_calibration(EXAMPLES / "calibrations" / f"h200-{name}-lora.toml")
+        assert cal.measured is not None
+        assert cal.factors is not None
+        assert cal.gpu == "h200"
+        assert cal.model == name
+        steps = {p.batch: p.measured_ms for p in cal.measured.decode}
+        for batch in (1, 64, 256):
+            assert f"{steps[batch]:.2f} ms" in rows[f"decode step, batch {batch}"]
+        assert f"{cal.measured.prefill_tokens_per_s:,.0f}" in rows["prefill, tokens/s"]
+        assert (
+            f"{cal.measured.training_tokens_per_s:,.0f}"
+            in rows["LoRA training (checkpointed), tokens/s"]
+        )
+        fitted = f"{cal.factors.bandwidth_efficiency:.2f} / {cal.factors.prefill_mfu:.2f}"
+        assert fitted in rows["fitted: bandwidth efficiency / prefill MFU"]
