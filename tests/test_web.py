@@ -19,6 +19,7 @@ import payback
 from helpers import EXAMPLES, per_request_dict
 from payback.cli import app as cli_app
 from payback.report import charts
+from payback.report.common import solution_lines
 from payback.web.state import (
     apply_edits,
     central,
@@ -90,6 +91,8 @@ def test_an_untouched_range_stays_a_range_and_a_changed_one_becomes_a_number() -
         ("alternatives.0.one_time.data_usd = -1: must be >= 0", "one_time"),
         ("alternatives.1.recurring.retrain_usd = -1: must be >= 0", "recurring"),
         ("alternatives.0.usd_per_gpu_hour = -1: must be >= 0", "alternative"),
+        ("alternatives.0.quality.error_rate = 2: must be ≤ 1", "quality"),
+        ("baseline.latency.p50_ms = -1: must be ≥ 0", "quality"),
         ("something else entirely", "general"),
     ],
 )
@@ -203,7 +206,7 @@ def test_a_short_horizon_says_the_quarter_is_unknown_unless_it_already_paid_back
     assert _metrics(at)["Pays back within a quarter?"] == "unknown (horizon too short)"
 
 
-@pytest.mark.parametrize("name", ["seed", "quarter-200k", "growth", "catalog-ids"])
+@pytest.mark.parametrize("name", ["seed", "quarter-200k", "growth", "catalog-ids", "quality"])
 def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     path = EXAMPLES / f"{name}.toml"
     at = _app(payback.read_scenario_data(path), path.name)
@@ -284,6 +287,57 @@ def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: 
     assert shown["Break-even"] == (
         "never" if expected.break_even_month is None else f"month {expected.break_even_month:.1f}"
     )
+
+
+def test_quality_inputs_price_errors_and_switch_off() -> None:
+    """tests/test_quality.py's case: $10 vs $12 per 1k, 4% vs 2% errors at $2.50, $10,000 up
+    front: saving $4,800/month, month 2.1. An alternative error rate of 3% makes its errors
+    $7,500 and the saving 11,000 − 8,700 = $2,300: month 10,000 / 2,300 = 4.3. Without
+    errors priced it costs $200 more a month: never."""
+    from test_quality import quality_dict
+
+    at = _app(quality_dict())
+    assert not at.exception
+    assert at.checkbox(key="in:quality.on").value is True
+    assert _metrics(at)["Break-even"] == "month 2.1"
+    assert any(c.value.startswith("Infrastructure only") for c in at.caption)
+    at = _set(at, "alternatives.0.quality.error_rate", 3.0)  # percent
+    assert _metrics(at)["Break-even"] == f"month {10_000 / 2_300:.1f}"
+    at = at.checkbox(key="in:quality.on").uncheck().run()
+    assert _metrics(at)["Break-even"] == "never"
+    assert not any(c.value.startswith("Infrastructure only") for c in at.caption)
+    at = at.checkbox(key="in:latency.on").check().run()
+    at = _set(at, "baseline.latency.p50_ms", 3000.0)
+    at = _set(at, "alternatives.0.latency.p50_ms", 800.0)
+    at = _set(at, "baseline.latency.usd_per_second_per_1k_requests", 2.0)
+    # waiting: 100 × 3 × 2 = $600 against 100 × 0.8 × 2 = $160, a $440 credit; net $240 a
+    # month, 10,000 / 240 = 41.7 months: past the 12-month horizon
+    assert _metrics(at)["Break-even"] == "never"
+    assert _metrics(at)["NPV over 12 months"] == payback.usd(12 * 240 - 10_000, 0)
+
+
+def test_what_would_it_take_box_gives_the_solve_answer() -> None:
+    """By the closed form in tests/test_solve.py, the alternative error rate at which
+    quality_dict pays back in exactly 3 months is (9,800 − 10,000/3) / 250,000 = 2.5867%."""
+    from test_quality import quality_dict
+
+    at = _app(quality_dict())
+    assert at.selectbox(key="take:vary").value == "traffic.requests_per_month"
+    scenario = payback.parse_scenario(quality_dict())
+    expected = solution_lines(
+        payback.solve(
+            scenario, "traffic.requests_per_month", payback.parse_target("break_even_month=3")
+        )
+    )
+    shown = [m.value for m in at.markdown]
+    assert all(line in shown for line in expected)
+    at = at.selectbox(key="take:vary").set_value("alternatives.0.quality.error_rate").run()
+    shown = [m.value for m in at.markdown]
+    assert any("alternatives.0.quality.error_rate = 2.5867%" in line for line in shown)
+    at = at.selectbox(key="take:metric").set_value("npv_usd").run()
+    at = at.number_input(key="take:npv_usd").set_value(1e12).run()
+    shown = [m.value for m in at.markdown]
+    assert any(line.startswith("No value of alternatives.0.quality.error_rate") for line in shown)
 
 
 def test_the_edited_scenario_round_trips_through_the_schema() -> None:

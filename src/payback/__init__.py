@@ -33,7 +33,9 @@ from payback.scenario import (
     read_scenario_data,
     scenario_data_from_text,
     with_traffic,
+    without_value_terms,
 )
+from payback.solve import Solution, Target, parse_target, solve
 from payback.uncertainty import MonteCarlo, Sobol, monte_carlo, sobol, tornado
 from payback.usage import UsageProfile, profile_usage, usage_sql
 
@@ -58,7 +60,9 @@ __all__ = [
     "ServingEngine",
     "ServingEstimate",
     "Sobol",
+    "Solution",
     "Source",
+    "Target",
     "TrainingEstimate",
     "UsageProfile",
     "__version__",
@@ -77,6 +81,7 @@ __all__ = [
     "monte_carlo",
     "numeric_paths",
     "parse_scenario",
+    "parse_target",
     "profile_usage",
     "quick_break_even",
     "read_benchmark",
@@ -87,9 +92,11 @@ __all__ = [
     "scenario_data_from_text",
     "search_api_models",
     "sobol",
+    "solve",
     "tornado",
     "usage_sql",
     "usd",
     "value_at",
     "with_traffic",
+    "without_value_terms",
 ]

@@ -14,7 +14,7 @@ from payback.engine import COMPONENTS, AlternativeOutcome, OptionCosts, evaluate
 from payback.model import share_paid_back_within
 from payback.model._types import FloatArray
 from payback.resolve import Resolved, resolve
-from payback.scenario import Scenario, SelfHostedOption
+from payback.scenario import Scenario, SelfHostedOption, has_value_terms, without_value_terms
 from payback.uncertainty import MonteCarlo, Progress, monte_carlo, tornado
 
 __all__ = ["AlternativeResult", "Analysis", "OptionResult", "analyze", "months_text", "usd"]
@@ -112,18 +112,30 @@ class AlternativeResult(OptionResult):
     """Keys "3", "6", "12" and "horizon"; ``None`` where the horizon is too short to tell."""
     reason: str | None = None
     """Why it never pays back within the horizon; ``None`` when it does."""
+    infrastructure_only: dict[str, float | None] | None = None
+    """When the scenario prices quality or latency: ``break_even_month``, ``break_even_requests``
+    and ``npv_usd`` with them left out (the pure infrastructure view)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return super().to_dict() | {
-            "one_time_usd": self.one_time_usd,
-            "one_time_items_usd": self.one_time_items_usd,
-            "cumulative_savings_usd": self.cumulative_savings_usd,
-            "break_even_month": self.break_even_month,
-            "break_even_requests": self.break_even_requests,
-            "npv_usd": self.npv_usd,
-            "pays_back_within": self.pays_back_within,
-            "reason": self.reason,
-        }
+        extra = (
+            {}
+            if self.infrastructure_only is None
+            else {"infrastructure_only": self.infrastructure_only}
+        )
+        return (
+            super().to_dict()
+            | extra
+            | {
+                "one_time_usd": self.one_time_usd,
+                "one_time_items_usd": self.one_time_items_usd,
+                "cumulative_savings_usd": self.cumulative_savings_usd,
+                "break_even_month": self.break_even_month,
+                "break_even_requests": self.break_even_requests,
+                "npv_usd": self.npv_usd,
+                "pays_back_within": self.pays_back_within,
+                "reason": self.reason,
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -299,13 +311,26 @@ def analyze(
     samples: int | None = None,
     seed: int = 0,
     progress: Progress | None = None,
+    value_terms: bool = True,
 ) -> Analysis:
     """The analysis of a scenario (see DESIGN.md, the accounting model).
 
     Catalog ids are resolved first (``catalog`` defaults to the packaged one). The answer
     uses each distribution's central value; with ``samples``, a Monte Carlo over the
-    distributions and the ranked drivers are added per alternative.
+    distributions and the ranked drivers are added per alternative. ``value_terms=False``
+    leaves every option's ``quality`` and ``latency`` out (the infrastructure view); with
+    them in, each alternative also carries that view's break-even and NPV.
     """
+    if not value_terms:
+        if isinstance(scenario, Resolved):
+            scenario = dataclasses.replace(
+                scenario,
+                scenario=without_value_terms(scenario.scenario),
+                original=without_value_terms(scenario.original),
+                warnings=[w for w in scenario.warnings if "count as costing nothing" not in w],
+            )
+        else:
+            scenario = without_value_terms(scenario)
     resolved = scenario if isinstance(scenario, Resolved) else resolve(scenario, catalog)
     scenario = resolved.scenario
     ev = evaluate(resolved)
@@ -319,6 +344,19 @@ def analyze(
         _alternative_result(option.name, option.kind, outcome, ev.baseline, ev.requests, option)
         for option, outcome in zip(scenario.alternatives, ev.alternatives, strict=True)
     ]
+    if has_value_terms(scenario):
+        plain = evaluate(Resolved(without_value_terms(scenario), resolved.original))
+        alternatives = [
+            dataclasses.replace(
+                alt,
+                infrastructure_only={
+                    "break_even_month": _maybe(outcome.break_even_month),
+                    "break_even_requests": _maybe(outcome.break_even_requests),
+                    "npv_usd": float(outcome.npv_usd),
+                },
+            )
+            for alt, outcome in zip(alternatives, plain.alternatives, strict=True)
+        ]
     uncertainty = None
     if samples is not None:
         mc = monte_carlo(resolved, samples, seed, progress)

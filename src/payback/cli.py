@@ -38,6 +38,7 @@ from payback import report as renderers
 from payback.analysis import usd as money
 from payback.report import analysis_renderables, charts, sobol_table, tables, tornado_table
 from payback.report import explain as explain_analysis
+from payback.report.common import solution_lines
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -62,6 +63,13 @@ SeedOption = Annotated[
 ]
 JsonFlag = Annotated[
     bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")
+]
+NoQualityFlag = Annotated[
+    bool,
+    typer.Option(
+        "--no-quality",
+        help="Leave every option's quality (error cost) and latency out: the pure infrastructure view.",
+    ),
 ]
 
 
@@ -158,6 +166,7 @@ def analyze(
         ),
     ] = None,
     seed: SeedOption = None,
+    no_quality: NoQualityFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Break-even month and requests, NPV and monthly costs of each alternative.
@@ -168,9 +177,11 @@ def analyze(
     whether it pays back within a quarter. Numbers may be distributions
     (`{ dist = "triangular", low = 1, mode = 2, high = 4 }`); the answer uses their
     central values, and **--samples N** adds how likely each outcome is and which
-    inputs drive it.
+    inputs drive it. An option's `quality = { error_rate, usd_per_error }` and
+    `latency = { p50_ms, usd_per_second_per_1k_requests }` are priced as their own cost
+    components; **--no-quality** leaves them out (the infrastructure view).
     """
-    analysis = _analysis(file, samples, seed)
+    analysis = _analysis(file, samples, seed, no_quality)
     if as_json:
         _print_json(analysis.to_dict())
     else:
@@ -897,6 +908,65 @@ def sensitivity(
         )
 
 
+@app.command()
+@user_errors
+def solve(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Scenario file (TOML, or YAML by extension).", show_default=False),
+    ],
+    vary: Annotated[
+        str,
+        typer.Option(
+            "--vary",
+            help="The input to solve for, as a dotted path: traffic.requests_per_month, "
+            "alternatives.0.usd_per_gpu_hour, alternatives.0.quality.error_rate, ...",
+            show_default=False,
+        ),
+    ],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            help="METRIC=VALUE that must hold: break_even_month=3, npv_usd=0 or "
+            "break_even_requests=1e6.",
+            show_default=False,
+        ),
+    ],
+    alternative: Annotated[
+        int, typer.Option("--alternative", help="Which alternative, by index (0 is the first).")
+    ] = 0,
+    no_quality: NoQualityFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """What would it take: the value of one input at which a target holds exactly.
+
+    `payback solve scenario.toml --vary traffic.requests_per_month --target break_even_month=3`
+    gives the monthly traffic at which the alternative pays back in exactly a quarter, and
+    whether more or less traffic is needed. Every other number stays as in the file
+    (distributions at their central values). The whole allowed range of the input is
+    searched (the crossing nearest today's value wins), then narrowed by bisection; where
+    the answer jumps (fleet replicas, whole-number fields) it says the target is met only
+    within a step. Exit code 1 when no allowed value reaches the target. **--json**:
+    `{"parameter", "value", "target", "achieved", "iterations", ...}`.
+    """
+    wanted = payback.parse_target(target)
+    scenario = payback.load_scenario(file)
+    if no_quality:
+        scenario = payback.without_value_terms(scenario)
+    resolved = payback.resolve(scenario)
+    for warning in resolved.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    solution = payback.solve(resolved, vary, wanted, alternative)
+    if as_json:
+        _print_json(solution.to_dict())
+    else:
+        for line in solution_lines(solution):
+            typer.echo(line)
+    if solution.value is None:
+        raise typer.Exit(code=1)
+
+
 SamplesOption = Annotated[
     int | None,
     typer.Option(
@@ -905,14 +975,20 @@ SamplesOption = Annotated[
 ]
 
 
-def _analysis(file: Path, samples: int | None, seed: int | None) -> payback.Analysis:
+def _analysis(
+    file: Path, samples: int | None, seed: int | None, no_quality: bool = False
+) -> payback.Analysis:
     if seed is not None and samples is None:
         raise payback.ScenarioError(
             "--seed needs --samples: without sampling there is nothing to seed"
         )
     with _progress("sampling") as progress:
         analysis = payback.analyze(
-            payback.load_scenario(file), samples=samples, seed=seed or 0, progress=progress
+            payback.load_scenario(file),
+            samples=samples,
+            seed=seed or 0,
+            progress=progress,
+            value_terms=not no_quality,
         )
     for warning in analysis.resolved.warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -958,6 +1034,7 @@ def report(
     ],
     samples: SamplesOption = None,
     seed: SeedOption = None,
+    no_quality: NoQualityFlag = False,
     force: Annotated[
         bool, typer.Option("--force", help="Replace files payback did not write.")
     ] = False,
@@ -976,7 +1053,7 @@ def report(
         raise payback.ScenarioError(
             f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
         )
-    analysis = _analysis(file, samples, seed)
+    analysis = _analysis(file, samples, seed, no_quality)
     if suffix in (".html", ".htm"):
         files = {output: renderers.render_html(analysis).encode("utf-8")}
     elif suffix == ".md":
@@ -997,12 +1074,13 @@ def explain(
     ],
     samples: SamplesOption = None,
     seed: SeedOption = None,
+    no_quality: NoQualityFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
     """In plain words, with this scenario's numbers: what the project really costs, how the
     break-even is computed, the verdict for a quarter and the horizon, and what to measure first.
     """
-    sections = explain_analysis(_analysis(file, samples, seed))
+    sections = explain_analysis(_analysis(file, samples, seed, no_quality))
     if as_json:
         _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})
         return

@@ -39,8 +39,19 @@ __all__ = [
 
 Overrides = Mapping[str, ArrayLike]
 
-COMPONENTS = ("api", "gpus", "hardware", "facility", "escalation", "ops", "retraining")
-"""Names of the monthly cost components, in display order."""
+COMPONENTS = (
+    "api",
+    "gpus",
+    "hardware",
+    "facility",
+    "escalation",
+    "ops",
+    "retraining",
+    "errors",
+    "latency",
+)
+"""Names of the monthly cost components, in display order: ``errors`` and ``latency``
+price quality and waiting (only for options that give ``quality`` / ``latency``)."""
 
 
 @dataclass(frozen=True)
@@ -240,6 +251,25 @@ def _running_cost(get: _Inputs, path: str, option: Any, requests: FloatArray) ->
     raise TypeError(f"unknown option type {type(option).__name__}")  # pragma: no cover
 
 
+def _value_costs(
+    get: _Inputs, path: str, option: Any, requests: FloatArray
+) -> dict[str, FloatArray]:
+    """What the errors and the waiting of ``requests`` answered by ``option`` cost; an
+    option without ``quality`` (``latency``) has no error (waiting) cost."""
+    out = {}
+    if option.quality is not None:
+        out["errors"] = model.error_cost(
+            requests, get(f"{path}.quality.error_rate"), get(f"{path}.quality.usd_per_error")
+        )
+    if option.latency is not None:
+        out["latency"] = model.latency_cost(
+            requests,
+            get(f"{path}.latency.p50_ms"),
+            get(f"{path}.latency.usd_per_second_per_1k_requests"),
+        )
+    return out
+
+
 def _option_costs(
     get: _Inputs,
     path: str,
@@ -248,10 +278,12 @@ def _option_costs(
     baseline_running: FloatArray | None,
 ) -> OptionCosts:
     """Monthly costs of an option; an alternative's escalated share of the requests is paid
-    at the baseline's average price of that month: e · (baseline's usage cost)."""
+    at the baseline's average price of that month: e · (baseline's usage cost), and carries
+    the baseline's error rate and latency."""
     horizon = requests.shape[-1]
     escalation = get(f"{path}.escalation_share")
-    served = requests - model.escalated_requests(requests, escalation)
+    escalated = model.escalated_requests(requests, escalation)
+    served = requests - escalated
     usage, gpus, owned = _running_cost(get, path, option, served)
     components = dict(usage)
     if baseline_running is not None:
@@ -260,6 +292,11 @@ def _option_costs(
     components["retraining"] = model.retraining_cost(
         get(f"{path}.recurring.retrain_every_months"), get(f"{path}.recurring.retrain_usd"), horizon
     )
+    value = _value_costs(get, path, option, served)
+    if baseline_running is not None:
+        for name, cost in _value_costs(get, "baseline", get.scenario.baseline, escalated).items():
+            value[name] = value[name] + cost if name in value else cost
+    components.update(value)
     shape = np.broadcast_shapes(requests.shape, *(v.shape for v in components.values()))
     components = {k: np.broadcast_to(v, shape) for k, v in components.items()}
     total = np.sum(list(components.values()), axis=0)

@@ -22,6 +22,7 @@ from payback.scenario import (
     Scenario,
     ScenarioError,
     SelfHostedOption,
+    value_term_warnings,
 )
 
 if TYPE_CHECKING:
@@ -474,6 +475,7 @@ class _Resolver:
                 f"{', '.join(varied_lengths)} vary, but estimated replica capacity uses their central "
                 "values (give replica_requests_per_s a distribution to sample it)"
             )
+        self.warnings.extend(value_term_warnings(self.scenario))
         explicit = self.scenario.model_copy(
             update={
                 "baseline": options["baseline"],

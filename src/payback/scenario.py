@@ -39,10 +39,12 @@ __all__ = [
     "COMMITMENT_KINDS",
     "KINDS",
     "HostedApiOption",
+    "Latency",
     "OneTime",
     "Option",
     "OwnedHardware",
     "PerRequestOption",
+    "Quality",
     "Recurring",
     "Scenario",
     "ScenarioError",
@@ -50,12 +52,15 @@ __all__ = [
     "SelfHostedOption",
     "Traffic",
     "dump_scenario",
+    "has_value_terms",
     "load_scenario",
     "parse_scenario",
     "read_scenario_data",
     "scenario_data_from_text",
     "value_at",
+    "value_term_warnings",
     "with_traffic",
+    "without_value_terms",
 ]
 
 DEFAULT_TARGET_UTILIZATION = 0.7
@@ -203,6 +208,26 @@ class Recurring(_Model):
     """Cost of one retraining (data refresh, runs, evals) [USD]."""
 
 
+class Quality(_Model):
+    """Quality as money: what this option's mistakes cost. An error is a request whose answer
+    needs human rework, a refund or a retry; the rate comes from your own eval."""
+
+    error_rate: Share
+    """Share of the requests this option answers that are errors (0..1), from an eval."""
+    usd_per_error: Usd
+    """What one error costs: rework time, a refund, a retry [USD]."""
+
+
+class Latency(_Model):
+    """Latency as money: what waiting for this option's answers costs."""
+
+    p50_ms: float = Field(ge=0.0, le=600_000.0)
+    """Median time to a full answer [ms]."""
+    usd_per_second_per_1k_requests: Usd
+    """Value of one second of waiting across 1,000 requests [USD]; users' or agents' time,
+    conversion lost: a faster option is credited the difference."""
+
+
 class _OptionBase(_Model):
     name: str = Field(min_length=1)
     """What this option is, in a few words."""
@@ -214,6 +239,12 @@ class _OptionBase(_Model):
     """One-time costs, paid at t = 0."""
     recurring: Recurring = Field(default_factory=Recurring)
     """Retraining and other scheduled costs."""
+    quality: Quality | None = None
+    """Error rate and cost of one error; monthly error cost = requests × error_rate ×
+    usd_per_error. Without it the option's errors cost nothing in the comparison."""
+    latency: Latency | None = None
+    """Median latency and the value of a second; monthly cost = requests / 1000 × p50 [s]
+    × usd_per_second_per_1k_requests. Without it latency costs nothing."""
 
 
 class PerRequestOption(_OptionBase):
@@ -587,6 +618,54 @@ def value_at(scenario: BaseModel, path: str) -> Any:
     return node
 
 
+VALUE_TERMS = ("quality", "latency")
+"""Option fields that put a price on something other than infrastructure."""
+
+
+def without_value_terms(scenario: Scenario) -> Scenario:
+    """The scenario with every option's ``quality`` and ``latency`` left out (and their
+    distributions): the pure infrastructure comparison."""
+    out = scenario.model_copy(deep=True)
+    for _, option in out.options():
+        for name in VALUE_TERMS:
+            if getattr(option, name) is not None:
+                setattr(option, name, None)
+                option.model_fields_set.discard(name)
+    out._distributions = {
+        path: dist
+        for path, dist in scenario.distributions.items()
+        if not any(f".{name}." in path for name in VALUE_TERMS)
+    }
+    out.base_dir = scenario.base_dir
+    return out
+
+
+def has_value_terms(scenario: Scenario) -> bool:
+    """Whether any option gives ``quality`` or ``latency``."""
+    return any(
+        getattr(option, name) is not None
+        for _, option in scenario.options()
+        for name in VALUE_TERMS
+    )
+
+
+def value_term_warnings(scenario: Scenario) -> list[str]:
+    """A comparison where some options price quality (latency) and others do not: those
+    others count as making no costly errors (no waiting), which flatters them."""
+    out = []
+    for name, what in (("quality", "errors"), ("latency", "waiting")):
+        given = [path for path, option in scenario.options() if getattr(option, name) is not None]
+        missing = [path for path, option in scenario.options() if getattr(option, name) is None]
+        if given and missing:
+            out.append(
+                f"{', '.join(given)} give{'s' if len(given) == 1 else ''} {name} but "
+                f"{', '.join(missing)} do{'es' if len(missing) == 1 else ''} not: "
+                f"{what} on {' and '.join(missing)} count{'s' if len(missing) == 1 else ''} as costing nothing "
+                f"(give every option {name}, or none)"
+            )
+    return out
+
+
 @dataclass(frozen=True)
 class FieldRange:
     """What a numeric field allows."""
@@ -933,6 +1012,7 @@ _HINTS = {
     "pue": "facility power / IT power; 1.0 is a perfect data centre",
     "cached_input_share": "a fraction: 0.4 means 40% of input tokens",
     "escalation_share": "a fraction: 0.05 means 5% of requests",
+    "error_rate": "a fraction: 0.04 means 4% of the requests answered",
     "target_utilization": "a fraction of capacity: 0.7 means 70%",
     "peak_to_average": "busiest hour / average hour; 730 would be a whole month in one hour",
     "min_replicas": "use always_on = false for a fleet that scales to zero",

@@ -13,6 +13,9 @@ Glossary (units in brackets):
 - ``price_change_annual`` [1/year]: month m pays ``price * (1 + a) ** ((m - 1) / 12)``.
 - ``replica_requests_per_s`` [requests/s one replica sustains at the scenario's lengths].
 - ``usd_per_gpu_hour`` [USD per GPU-hour].
+- ``error_rate`` [errors per request answered], ``usd_per_error`` [USD per error].
+- ``p50_ms`` [ms, median time to an answer], ``usd_per_second_per_1k_requests`` [USD
+  per second of waiting across 1,000 requests].
 """
 
 from payback.model.cashflow import (
@@ -27,10 +30,12 @@ from payback.model.cashflow import (
 )
 from payback.model.costs import (
     always_on_gpu_cost,
+    error_cost,
     escalated_requests,
     fleet_gpus,
     fleet_replicas,
     hosted_api_cost,
+    latency_cost,
     owned_server_cost,
     per_request_cost,
     price_trend,
@@ -51,10 +56,12 @@ __all__ = [
     "break_even_month",
     "break_even_requests",
     "cumulative_savings",
+    "error_cost",
     "escalated_requests",
     "fleet_gpus",
     "fleet_replicas",
     "hosted_api_cost",
+    "latency_cost",
     "monthly_discount_rate",
     "months",
     "net_present_value",

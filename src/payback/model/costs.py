@@ -218,6 +218,33 @@ def recurring_monthly(usd_per_month: ArrayLike, horizon_months: int) -> FloatArr
     return per_sample(usd_per_month) * np.ones(horizon_months)
 
 
+def error_cost(requests: ArrayLike, error_rate: ArrayLike, usd_per_error: ArrayLike) -> FloatArray:
+    """What the errors among ``requests`` cost: R_m · error_rate · usd_per_error [USD/month].
+
+    An error is a request whose answer needs human rework, a refund or a retry.
+
+    >>> error_cost([100_000.0, 200_000.0], 0.04, 2.5)
+    array([10000., 20000.])
+    """
+    return as_float(requests) * per_sample(error_rate) * per_sample(usd_per_error)
+
+
+def latency_cost(
+    requests: ArrayLike, p50_ms: ArrayLike, usd_per_second_per_1k_requests: ArrayLike
+) -> FloatArray:
+    """What waiting for the answers to ``requests`` costs [USD/month].
+
+    cost_m = R_m / 1000 · p50_ms / 1000 · v, with v the value of one second of waiting
+    across 1,000 requests. Only differences between options matter: a faster option is
+    credited (p50_baseline − p50_alternative) / 1000 · v per 1,000 requests.
+
+    >>> latency_cost([200_000.0], 1500.0, 0.4)
+    array([120.])
+    """
+    seconds = per_sample(p50_ms) / 1000.0
+    return as_float(requests) / 1000.0 * seconds * per_sample(usd_per_second_per_1k_requests)
+
+
 def servers_needed(gpus: ArrayLike, gpus_per_server: ArrayLike) -> FloatArray:
     """Servers that hold ``gpus`` GPUs: ceil(GPUs / gpus_per_server).
 

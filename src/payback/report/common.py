@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from payback.analysis import AlternativeResult, Analysis, months_text, usd
 from payback.engine import numeric_paths
 from payback.scenario import value_at
+from payback.solve import Solution
 from payback.uncertainty import Driver
 
 COMPONENT_LABELS = {
@@ -25,6 +26,8 @@ COMPONENT_LABELS = {
     "escalation": "escalation to baseline",
     "ops": "ops",
     "retraining": "retraining",
+    "errors": "errors (quality)",
+    "latency": "waiting (latency)",
 }
 """Monthly cost components, by the engine's names."""
 
@@ -45,6 +48,8 @@ COMPONENT_COLOURS = {
     "escalation": "#f28e2b",
     "ops": "#9c7fc7",
     "retraining": "#59a14f",
+    "errors": "#b07aa1",
+    "latency": "#edc948",
 }
 """A component has the same colour in every chart and both renderers."""
 
@@ -64,6 +69,7 @@ RATE_FIELDS = (
     "_share",
     "target_utilization",
     "batch_discount",
+    "error_rate",
 )
 """Fields that hold fractions, shown as percentages."""
 
@@ -293,7 +299,8 @@ class Table:
 
 
 def summary_table(analysis: Analysis) -> Table:
-    """One row per alternative: one-time cost, month-1 cost, break-even, NPV, within a quarter."""
+    """One row per alternative: one-time cost, month-1 cost, break-even, NPV, within a
+    quarter; and, when quality or latency are priced, the infrastructure-only answer."""
     horizon = analysis.horizon_months
     rows = [
         [
@@ -307,18 +314,26 @@ def summary_table(analysis: Analysis) -> Table:
         for alt in analysis.alternatives
     ]
     rate = analysis.scenario.scenario.discount_rate_annual
-    return Table(
-        [
-            "alternative",
-            "one-time cost",
-            "cost in month 1",
-            "pays back",
-            f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""),
-            "within a quarter?",
-        ],
-        rows,
-        frozenset({1, 2, 4}),
-    )
+    header = [
+        "alternative",
+        "one-time cost",
+        "cost in month 1",
+        "pays back",
+        f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""),
+        "within a quarter?",
+    ]
+    if any(alt.infrastructure_only is not None for alt in analysis.alternatives):
+        header.append("infrastructure only: pays back, NPV")
+        for row, alt in zip(rows, analysis.alternatives, strict=True):
+            plain = alt.infrastructure_only or {}
+            month = plain.get("break_even_month")
+            row.append(
+                ("never" if month is None else f"month {month:.1f}")
+                + f", {usd(plain.get('npv_usd') or 0.0)}"
+                if plain
+                else ""
+            )
+    return Table(header, rows, frozenset({1, 2, 4}))
 
 
 def input_rows(analysis: Analysis) -> list[dict[str, object]]:
@@ -376,3 +391,83 @@ def inputs_table(analysis: Analysis) -> Table:
         f"baseline is '{analysis.baseline.name}'; {names}. \"default\": not in the scenario "
         "file, the field's default value.",
     )
+
+
+def metric_text(metric: str, value: float | None) -> str:
+    """A solve metric's value in words: ``month 3.00``, ``$1,200``, ``1,000,000 requests``.
+
+    >>> metric_text("break_even_month", 2.5), metric_text("npv_usd", -1234.6), metric_text("break_even_month", None)
+    ('month 2.50', '-$1,235', 'never (within the horizon)')
+    """
+    if value is None:
+        return "never (within the horizon)"
+    if metric == "npv_usd":
+        return usd(value)
+    if metric == "break_even_requests":
+        return f"{value:,.0f} requests"
+    return f"month {value:.2f}"
+
+
+def _two_values(path: str, a: float, b: float) -> tuple[str, str]:
+    """Two nearby values as text, with enough digits to tell them apart."""
+    one, two = input_value(path, a), input_value(path, b)
+    if one == two and a != b:
+        one, two = f"{a:,.12g}", f"{b:,.12g}"
+    if one == two and a != b:
+        one, two = repr(a), repr(b)
+    return one, two
+
+
+def solution_lines(solution: Solution) -> list[str]:
+    """What ``payback solve`` prints: the value, what it achieves, today's, and how found."""
+    p, metric = solution.parameter, solution.target.metric
+    name = f"'{solution.alternative_name}'"
+    today = (
+        f"Today {p} = {input_value(p, solution.current)} gives "
+        f"{metric_text(metric, solution.current_achieved)}."
+    )
+    calls = solution.iterations
+    found = (
+        f"Found in {calls} engine call{'' if calls == 1 else 's'} "
+        f"({solution.evaluations:,} values tried)."
+    )
+    if solution.value is None:
+        allowed = solution.allowed
+        if solution.holds_everywhere:
+            return [
+                f"Every allowed value of {p} ({allowed.describe_low()} and "
+                f"{allowed.describe_high()}) already meets {solution.target} for {name}: "
+                "there is no threshold to find.",
+                today,
+            ]
+        closest = solution.closest or (math.nan, None)
+        return [
+            f"No value of {p} in its allowed range ({allowed.describe_low()} and "
+            f"{allowed.describe_high()}) gives {solution.target} for {name}; the closest is "
+            f"{metric_text(metric, closest[1])} at {p} = {input_value(p, closest[0])}.",
+            today,
+            found,
+        ]
+    side = "at least" if solution.met_above else "at most"
+    if solution.step and solution.other_side is not None:
+        other_value, other_metric = solution.other_side
+        there, value = _two_values(p, other_value, solution.value)
+        cause = (
+            "only whole numbers are allowed"
+            if solution.whole
+            else "a whole number such as the fleet's replicas changes there, "
+            "or it stops paying back within the horizon"
+        )
+        lines = [
+            f"{name}: {solution.target} is met only within a step: the answer jumps from "
+            f"{metric_text(metric, other_metric)} at {p} = {there} to "
+            f"{metric_text(metric, solution.achieved)} at {value} ({cause}).",
+            f"The target holds for {p} {side} {value}.",
+        ]
+    else:
+        value = input_value(p, solution.value)
+        lines = [
+            f"{name}: {p} = {value} gives {metric_text(metric, solution.achieved)}, the target "
+            f"({solution.target}); it holds for {p} {side} {value}.",
+        ]
+    return [*lines, today, found]

@@ -13,6 +13,7 @@ from payback.report.common import (
     driver_range,
     quarter_text,
 )
+from payback.solve import Target, solve
 from payback.uncertainty import Driver, tornado
 
 
@@ -44,6 +45,10 @@ MEASURE_FIRST = {
     "retrain_usd": "what one refresh of data, training and evals takes",
     "discount_rate_annual": "your finance team's discount rate",
     "usd_per_1k_requests": "the real price per 1,000 requests",
+    "error_rate": "the error rate of each model on the same eval set of real requests",
+    "usd_per_error": "what one rework, refund or retry really costs (support tickets, refunds)",
+    "p50_ms": "the median latency of each option under real load",
+    "usd_per_second_per_1k_requests": "what a second of waiting costs you (conversion, agent time)",
 }
 
 
@@ -187,6 +192,22 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
         f"; the NPV of switching{f' at {rate:.0%} a year' if rate else ''} is {usd(alt.npv_usd)}."
     )
     paragraphs = [text + " " + over]
+    take = _what_it_takes(analysis, alt, index)
+    if take:
+        paragraphs[0] += " " + take
+    plain = alt.infrastructure_only
+    if plain is not None:
+        month = plain["break_even_month"]
+        paragraphs.append(
+            "These numbers price errors and waiting (quality and latency). On infrastructure "
+            "alone it "
+            + (
+                f"would not pay back within {months_text(horizon)}"
+                if month is None
+                else f"would pay back in month {month:.1f}"
+            )
+            + f", with an NPV of {usd(plain['npv_usd'] or 0.0)}."
+        )
     if analysis.uncertainty is not None:
         u = analysis.uncertainty.alternatives[index]
         w = u.p_break_even_within
@@ -200,6 +221,34 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
             + f", and the NPV is positive in {u.p_npv_positive:.0%} of samples."
         )
     return paragraphs
+
+
+def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> str:
+    """The monthly traffic at which the break-even is exactly a quarter (``payback solve``)."""
+    if analysis.horizon_months < 3:
+        return ""
+    solution = solve(
+        analysis.resolved,
+        "traffic.requests_per_month",
+        Target("break_even_month", 3.0),
+        index,
+        over_distribution=True,
+    )
+    today = f"(today {analysis.scenario.traffic.requests_per_month:,.0f})"
+    within = quarter_text(alt.pays_back_within) == "yes"
+    if solution.value is None:
+        if solution.holds_everywhere:
+            return "It pays back within a quarter at any traffic."
+        return "No traffic level makes it pay back within a quarter."
+    at_least = bool(solution.met_above)
+    bound = math.ceil(solution.value) if at_least else math.floor(solution.value)
+    words = "at least" if at_least else "at most"
+    if within:
+        return (
+            f"It still pays back within a quarter as long as traffic is {words} {bound:,} "
+            f"requests/month {today}."
+        )
+    return f"It pays back within a quarter if traffic is {words} {bound:,} requests/month {today}."
 
 
 def _drivers(analysis: Analysis, index: int) -> list[str]:

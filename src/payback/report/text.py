@@ -147,6 +147,17 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
         f"3 months: {_yes_no(within.get('3'))}; 6: {_yes_no(within.get('6'))}; "
         f"12: {_yes_no(within.get('12'))}",
     )
+    plain = alt.infrastructure_only
+    if plain is not None:
+        month = plain["break_even_month"]
+        grid.add_row(
+            "Infrastructure only",
+            Text(
+                ("never within the horizon" if month is None else f"break-even month {month:.2f}")
+                + f"; NPV {money(plain['npv_usd'] or 0.0)} (quality and latency left out, as --no-quality)",
+                style="dim",
+            ),
+        )
     return grid
 
 

@@ -20,7 +20,15 @@ import payback
 from payback import Analysis, default_catalog, usd
 from payback.report import charts, render_html
 from payback.report.html import figure
-from payback.web.state import central, evaluate_inputs, get_path, read_upload
+from payback.solve import METRICS
+from payback.web.state import (
+    central,
+    evaluate_inputs,
+    get_path,
+    read_upload,
+    solvable_inputs,
+    what_it_takes,
+)
 
 started = time.perf_counter()
 st.set_page_config(page_title="payback: does fine-tuning pay back?", layout="wide")
@@ -415,6 +423,69 @@ with inputs:
         )
         number("One retraining [$]", f"{a}.recurring.retrain_usd", 0.0, step=100.0, fmt="%.0f")
 
+    priced = {
+        name: any(get_path(raw, f"{o}.{name}") is not None for o in ("baseline", a))
+        for name in ("quality", "latency")
+    }
+    with st.expander("Quality and latency as money", expanded=any(priced.values())):
+        boxes["quality"] = st.container()
+        st.caption(
+            "An error is a request whose answer needs rework, a refund or a retry; rates come "
+            "from your eval. Escalated requests carry the baseline's rate and latency."
+        )
+        if st.checkbox("Price errors (quality)", value=priced["quality"], key="in:quality.on"):
+            c1, c2 = st.columns(2)
+            with c1:
+                number(
+                    "Baseline error rate [%]",
+                    "baseline.quality.error_rate",
+                    0.0,
+                    step=0.5,
+                    fmt="%.2f",
+                    scale=100,
+                    maximum=100.0,
+                )
+            with c2:
+                number(
+                    "Alternative error rate [%]",
+                    f"{a}.quality.error_rate",
+                    0.0,
+                    step=0.5,
+                    fmt="%.2f",
+                    scale=100,
+                    maximum=100.0,
+                )
+            cost = float(_value("baseline.quality.usd_per_error", 0.0))
+            number(
+                "Cost of one error, baseline [$]", "baseline.quality.usd_per_error", 0.0, step=0.5
+            )
+            number(
+                "Cost of one error, alternative [$]", f"{a}.quality.usd_per_error", cost, step=0.5
+            )
+        else:
+            edits["baseline.quality"] = None
+            edits[f"{a}.quality"] = None
+        if st.checkbox("Price waiting (latency)", value=priced["latency"], key="in:latency.on"):
+            c1, c2 = st.columns(2)
+            with c1:
+                number("Baseline p50 [ms]", "baseline.latency.p50_ms", 0.0, step=100.0, fmt="%.0f")
+            with c2:
+                number("Alternative p50 [ms]", f"{a}.latency.p50_ms", 0.0, step=100.0, fmt="%.0f")
+            number(
+                "A second of waiting, per 1,000 requests [$]",
+                "baseline.latency.usd_per_second_per_1k_requests",
+                0.0,
+                step=0.01,
+                fmt="%.3f",
+                help="Users' or agents' time, conversion lost; used for every option.",
+            )
+            edits[f"{a}.latency.usd_per_second_per_1k_requests"] = edits[
+                "baseline.latency.usd_per_second_per_1k_requests"
+            ]
+        else:
+            edits["baseline.latency"] = None
+            edits[f"{a}.latency"] = None
+
 # ---------------------------------------------------------------- results
 
 outcome = evaluate_inputs(raw, edits, st.session_state.get("base"))
@@ -453,6 +524,14 @@ with results:
         m4.metric(f"NPV over {analysis.horizon_months} months", usd(alt.npv_usd, 0))
         if alt.reason:
             st.caption(f"Why not: {alt.reason}")
+        if alt.infrastructure_only is not None:
+            plain = alt.infrastructure_only
+            month = plain["break_even_month"]
+            st.caption(
+                "Infrastructure only (errors and waiting left out): "
+                + ("never pays back" if month is None else f"break-even month {month:.1f}")
+                + f", NPV {usd(plain['npv_usd'] or 0.0, 0)}."
+            )
         st.caption(
             f"One-time cost {usd(alt.one_time_usd, 0)}; month 1 costs {usd(alt.monthly_cost_usd[0], 0)} against "
             f"{usd(analysis.baseline.monthly_cost_usd[0], 0)} for the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
@@ -474,6 +553,22 @@ with results:
             st.info("No input moves the NPV.")
         else:
             show(chart)
+
+        with st.expander("What would it take?", expanded=False):
+            choices = solvable_inputs(analysis)
+            c1, c2, c3 = st.columns([3, 2, 1])
+            with c1:
+                parameter = st.selectbox("Input to solve for", choices, key="take:vary")
+            with c2:
+                metric = st.selectbox("Target", list(METRICS), key="take:metric")
+            with c3:
+                goal = st.number_input(
+                    "equals",
+                    value=3.0 if metric == "break_even_month" else 0.0,
+                    key=f"take:{metric}",
+                )
+            for line in what_it_takes(analysis, index, str(parameter), str(metric), float(goal)):
+                st.write(line)
 
         with st.expander("How sure is this? (Monte Carlo over the file's ranges)", expanded=False):
             if not outcome.scenario or not outcome.scenario.distributions:

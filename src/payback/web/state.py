@@ -14,9 +14,21 @@ from pydantic import ValidationError
 
 from payback.analysis import Analysis, analyze
 from payback.distributions import DISTS
+from payback.engine import numeric_paths
+from payback.report.common import solution_lines
 from payback.scenario import Scenario, ScenarioError, parse_scenario, scenario_data_from_text
+from payback.solve import METRICS, parse_target, solve
 
-SECTIONS = ("scenario", "traffic", "baseline", "alternative", "one_time", "recurring", "general")
+SECTIONS = (
+    "scenario",
+    "traffic",
+    "baseline",
+    "alternative",
+    "one_time",
+    "recurring",
+    "quality",
+    "general",
+)
 
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> None:
@@ -72,6 +84,8 @@ def apply_edits(raw: Mapping[str, Any], edits: Mapping[str, Any]) -> dict[str, A
 def section_of(message: str) -> str:
     """Which input section a one-line message is about, from the path it names."""
     head = message.split(" ", 1)[0].split("=")[0].rstrip(":")
+    if ".quality" in head or ".latency" in head:
+        return "quality"
     if head.startswith("traffic"):
         return "traffic"
     if head.startswith("baseline"):
@@ -133,3 +147,29 @@ def evaluate_inputs(
             text = message.removeprefix("page: ")
             problems.setdefault(section_of(text), []).append(text)
     return Outcome(data, scenario, analysis, problems, time.perf_counter() - start)
+
+
+def solvable_inputs(analysis: Analysis) -> list[str]:
+    """The inputs "what would it take" can solve for: every engine input without a
+    distribution, traffic first."""
+    scenario = analysis.scenario
+    paths = [p for p in numeric_paths(analysis.resolved) if p not in scenario.distributions]
+    paths = [p for p in paths if p != "baseline.escalation_share"]  # the baseline never escalates
+    first = "traffic.requests_per_month"
+    return ([first] if first in paths else []) + [p for p in paths if p != first]
+
+
+def what_it_takes(
+    analysis: Analysis, index: int, parameter: str, metric: str, value: float
+) -> list[str]:
+    """``payback solve``'s lines for the page: the value of ``parameter`` at which
+    alternative ``index`` meets ``metric = value``, or the one-line problem."""
+    if metric not in METRICS:
+        return [f"unknown target {metric!r}; allowed: {', '.join(METRICS)}"]
+    try:
+        solution = solve(analysis.resolved, parameter, parse_target(f"{metric}={value!r}"), index)
+    except ScenarioError as exc:
+        return [
+            message.removeprefix("--target ").removeprefix("--vary ") for message in exc.messages
+        ]
+    return solution_lines(solution)

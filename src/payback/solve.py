@@ -1,0 +1,404 @@
+"""What would it take: the value of one input at which a target holds with equality.
+
+``solve(scenario, "traffic.requests_per_month", parse_target("break_even_month=3"))``
+finds the traffic at which the first alternative pays back in exactly three months. The
+engine is vectorized over samples, so each step evaluates many candidate values in one
+call: a grid over the field's whole allowed range (linear and logarithmic) brackets the
+crossing nearest to today's value, then each round splits the bracket into
+:data:`POINTS_PER_ROUND` parts (bisection with many points at once) until it is as
+narrow as a float allows. Break-even can jump (fleet replicas and retraining months are
+whole numbers; "never" is a jump too): when the bracket cannot shrink further and the
+metric still jumps across the target, the answer says so and gives the value on the
+side where the target is met. A round cap keeps every call finite.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from payback.engine import evaluate, numeric_paths
+from payback.model._types import FloatArray
+from payback.resolve import Resolved, as_resolved
+from payback.scenario import FieldRange, Scenario, ScenarioError, field_range, value_at
+
+__all__ = ["METRICS", "Solution", "Target", "parse_target", "solve"]
+
+Metric = Literal["break_even_month", "npv_usd", "break_even_requests"]
+
+METRICS: dict[str, str] = {
+    "break_even_month": "the month the alternative pays back (≤ target is better)",
+    "npv_usd": "the NPV of switching over the horizon, USD (≥ target is better)",
+    "break_even_requests": "cumulative requests until it pays back (≤ target is better)",
+}
+"""The targets :func:`solve` can reach, with what each means."""
+GRID_POINTS = 257
+"""Points of each grid (linear and logarithmic) laid over the allowed range to bracket."""
+POINTS_PER_ROUND = 32
+"""Candidate values evaluated in one engine call per refining round."""
+MAX_ROUNDS = 60
+"""Refining rounds at most; a float bracket is exhausted long before (about 10 rounds)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """``metric = value``: what must hold with equality."""
+
+    metric: Metric
+    value: float
+
+    def __str__(self) -> str:
+        whole = self.value.is_integer() and abs(self.value) < 1e15
+        text = f"{int(self.value) if whole else self.value:g}"
+        return f"{self.metric}={re.sub(r'e([+-])0*', lambda m: 'e' + m[1].strip('+'), text)}"
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.metric != "npv_usd"
+
+
+def parse_target(text: str) -> Target:
+    """A target from text such as ``break_even_month=3``, ``npv_usd = 0`` or
+    ``break_even_requests=1e6``. Raises :class:`ScenarioError` with one line.
+
+    >>> parse_target("break_even_month=3")
+    Target(metric='break_even_month', value=3.0)
+    """
+    allowed = ", ".join(METRICS)
+    match = re.fullmatch(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S+)\s*", text)
+    if match is None:
+        raise ScenarioError(
+            f"--target {text!r}: expected METRIC=VALUE such as break_even_month=3; metrics: {allowed}"
+        )
+    metric, number = match.groups()
+    if metric not in METRICS:
+        close = difflib.get_close_matches(metric, list(METRICS), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ScenarioError(
+            f"--target {text!r}: unknown metric {metric!r}; {hint}allowed: {allowed}"
+        )
+    try:
+        value = float(number.replace("_", ""))
+    except ValueError:
+        raise ScenarioError(
+            f"--target {text!r}: {number!r} is not a number (e.g. {metric}=3)"
+        ) from None
+    if not math.isfinite(value):
+        raise ScenarioError(f"--target {text!r}: the value must be a finite number")
+    if metric != "npv_usd" and value < 0:
+        raise ScenarioError(f"--target {text!r}: {metric} must be ≥ 0")
+    return Target(metric, value)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The value of one input at which one alternative meets a target, or why none does."""
+
+    parameter: str
+    alternative: int
+    alternative_name: str
+    target: Target
+    current: float
+    """The input's value in the scenario."""
+    current_achieved: float | None
+    """The metric with the input at that value (``None``: never pays back)."""
+    value: float | None
+    """The solution; ``None`` when no value in the allowed range reaches the target."""
+    achieved: float | None
+    """The metric at :attr:`value` (``None``: never pays back)."""
+    reached: bool
+    """Whether the target holds at :attr:`value` (within float precision)."""
+    step: bool
+    """The metric jumps across the target at :attr:`value`: the target is met on one
+    side and missed on the other, never hit exactly."""
+    other_side: tuple[float, float | None] | None
+    """For a step: the value just across it and the metric there."""
+    met_above: bool | None
+    """Whether values just above :attr:`value` meet the target (``at least``), or just
+    below (``at most``); ``None`` without a solution."""
+    closest: tuple[float, float | None] | None
+    """Without a solution: the allowed value whose metric comes closest, and that metric."""
+    holds_everywhere: bool
+    """Without a solution: whether every allowed value already meets the target."""
+    allowed: FieldRange
+    whole: bool
+    """The input is a whole-number count: only whole values were tried."""
+    horizon_months: int
+    iterations: int
+    """Engine calls: one for the bracketing grid, one per refining round."""
+    evaluations: int
+    """Candidate values evaluated in all."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "parameter": self.parameter,
+            "value": self.value,
+            "target": {"metric": self.target.metric, "value": self.target.value},
+            "achieved": self.achieved,
+            "iterations": self.iterations,
+            "reached": self.reached,
+            "step": self.step,
+            "other_side": None
+            if self.other_side is None
+            else {"value": self.other_side[0], "achieved": self.other_side[1]},
+            "met": None
+            if self.met_above is None
+            else ("at_least" if self.met_above else "at_most"),
+            "closest": None
+            if self.closest is None
+            else {"value": self.closest[0], "achieved": self.closest[1]},
+            "holds_everywhere": self.holds_everywhere,
+            "current": {"value": self.current, "achieved": self.current_achieved},
+            "alternative": {"index": self.alternative, "name": self.alternative_name},
+            "allowed": {
+                "lowest": self.allowed.lowest,
+                "highest": self.allowed.highest,
+                "lowest_included": self.allowed.lowest_included,
+                "highest_included": self.allowed.highest_included,
+                "whole": self.whole,
+            },
+            "evaluations": self.evaluations,
+        }
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (the field is not given)"
+    return "a table"
+
+
+def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> None:
+    scenario = resolved.scenario
+    paths = numeric_paths(resolved)
+    if path in paths:
+        if path in scenario.distributions and not over_distribution:
+            raise ScenarioError(
+                f"--vary {path}: holds a distribution ({scenario.distributions[path].dist}); "
+                "solve needs one number: give it a single value, or vary another input"
+            )
+        return
+    close = difflib.get_close_matches(path, paths, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    try:
+        current = value_at(scenario, path)
+    except ScenarioError:
+        examples = hint or "inputs include " + ", ".join(paths[:4]) + ", ..."
+        raise ScenarioError(f"--vary {path}: no such field in the scenario; {examples}") from None
+    if isinstance(current, bool) or not isinstance(current, int | float):
+        raise ScenarioError(
+            f"--vary {path}: not a number (it holds {_what(current)}); {hint}vary a numeric input"
+        )
+    raise ScenarioError(
+        f"--vary {path}: not an input of the cost engine (it fixes the horizon, or is used once "
+        "to estimate a catalog number: vary that number instead)"
+    )
+
+
+def _grid(allowed: FieldRange, current: float, whole: bool) -> FloatArray:
+    """Candidate values over the allowed range: linear, logarithmic near zero, today's."""
+    scale = max(1.0, abs(current))
+    low = allowed.lowest if math.isfinite(allowed.lowest) else current - 1e3 * scale
+    high = allowed.highest if math.isfinite(allowed.highest) else current + 1e3 * scale
+    parts = [np.linspace(low, high, GRID_POINTS), np.array([current])]
+    if high > 0:
+        start = low if low > 0 else high * 1e-12
+        parts.append(np.geomspace(start, high, GRID_POINTS))
+    if low < 0:
+        end = -high if high < 0 else low * 1e-12
+        parts.append(-np.geomspace(-end, -low, GRID_POINTS))
+    points = np.concatenate(parts)
+    if whole:
+        points = np.clip(np.round(points), math.ceil(low), math.floor(high))
+    points = points[(points >= low) & (points <= high)]
+    if not allowed.lowest_included:
+        points = points[points > low]
+    if not allowed.highest_included:
+        points = points[points < high]
+    return np.unique(points)
+
+
+def solve(
+    scenario: Scenario | Resolved,
+    parameter: str,
+    target: Target,
+    alternative: int = 0,
+    *,
+    over_distribution: bool = False,
+) -> Solution:
+    """The value of ``parameter`` (a dotted path, as in sensitivity) at which alternative
+    ``alternative`` meets ``target`` with equality, everything else as in the scenario.
+
+    Of several crossings in the allowed range, the one nearest today's value is given.
+    An input that holds a distribution is refused unless ``over_distribution`` (the
+    others stay at their central values either way). Raises :class:`ScenarioError` for
+    an unknown or non-numeric path or a missing alternative.
+    """
+    resolved = as_resolved(scenario)
+    explicit = resolved.scenario
+    count = len(explicit.alternatives)
+    if not (isinstance(alternative, int) and 0 <= alternative < count):
+        raise ScenarioError(
+            f"--alternative {alternative}: the scenario has alternatives 0 to {count - 1}"
+        )
+    _check_parameter(resolved, parameter, over_distribution)
+    allowed = field_range(explicit, parameter)
+    whole = not allowed.is_real
+    current = float(value_at(explicit, parameter))
+    sign = 1.0 if target.lower_is_better else -1.0
+    calls = evaluations = 0
+
+    def metric(xs: FloatArray) -> FloatArray:
+        nonlocal calls, evaluations
+        calls += 1
+        evaluations += xs.size
+        outcome = evaluate(resolved, {parameter: xs}).alternatives[alternative]
+        return np.array(np.broadcast_to(getattr(outcome, target.metric), xs.shape), dtype=float)
+
+    def gap(values: FloatArray) -> FloatArray:
+        """Signed distance to the target, ≤ 0 where it is met; "never" is +∞."""
+        missed = np.where(np.isnan(values), np.inf * sign, values)
+        return sign * (missed - target.value)
+
+    def maybe(x: float) -> float | None:
+        return None if math.isnan(x) else float(x)
+
+    horizon = explicit.scenario.horizon_months
+    if target.metric == "break_even_month" and target.value > horizon:
+        raise ScenarioError(
+            f"--target {target}: the scenario's horizon is {horizon} months and no break-even "
+            f"after it is computed; set scenario.horizon_months ≥ {math.ceil(target.value)}"
+        )
+    xs = _grid(allowed, current, whole)
+    ms = metric(xs)
+    gs = gap(ms)
+    current_achieved = maybe(float(ms[min(int(np.searchsorted(xs, current)), xs.size - 1)]))
+    base: dict[str, Any] = {
+        "parameter": parameter,
+        "alternative": alternative,
+        "alternative_name": explicit.alternatives[alternative].name,
+        "target": target,
+        "current": current,
+        "current_achieved": current_achieved,
+        "allowed": allowed,
+        "whole": whole,
+        "horizon_months": horizon,
+    }
+    exact = np.flatnonzero(np.abs(gs) <= 1e-9 * max(1.0, abs(target.value)))
+    met = gs <= 0
+    changes = np.flatnonzero(met[:-1] != met[1:])
+    if changes.size == 0 and exact.size == 0:
+        distance = np.abs(gs)
+        # the closest metric; of equals (a flat stretch), the value nearest today's
+        best = int(np.lexsort((np.abs(xs - current), distance))[0])
+        return Solution(
+            **base,
+            value=None,
+            achieved=None,
+            reached=False,
+            step=False,
+            other_side=None,
+            met_above=None,
+            closest=(float(xs[best]), maybe(float(ms[best]))),
+            holds_everywhere=bool(met.all()),
+            iterations=calls,
+            evaluations=evaluations,
+        )
+
+    def distance_to_current(i: int) -> float:
+        return (
+            0.0
+            if xs[i] <= current <= xs[i + 1]
+            else float(min(abs(xs[i] - current), abs(xs[i + 1] - current)))
+        )
+
+    candidates = [(distance_to_current(int(i)), 0, int(i)) for i in changes]
+    candidates += [(abs(float(xs[i]) - current), 1, int(i)) for i in exact]
+    _, kind, i = min(candidates)
+    if kind == 1:
+        above = int(i) + 1 < xs.size and bool(met[i + 1])
+        return Solution(
+            **base,
+            value=float(xs[i]),
+            achieved=maybe(float(ms[i])),
+            reached=True,
+            step=False,
+            other_side=None,
+            met_above=above,
+            closest=None,
+            holds_everywhere=False,
+            iterations=calls,
+            evaluations=evaluations,
+        )
+    a, b = float(xs[i]), float(xs[i + 1])
+    ma, mb = float(ms[i]), float(ms[i + 1])
+    ga, gb = float(gs[i]), float(gs[i + 1])
+    met_above = gb <= 0
+    finite = [abs(m) for m in (ma, mb) if math.isfinite(m)]
+    scale = max(1.0, abs(target.value), *finite)
+    tolerance = 1e-6 * scale
+    """A metric this close to the target meets it; a larger jump across it is a step."""
+    for _ in range(MAX_ROUNDS):
+        if min(abs(ga), abs(gb)) <= 1e-13 * scale:
+            break
+        if whole:
+            if b - a <= 1:
+                break
+            inner = np.unique(np.round(np.linspace(a, b, POINTS_PER_ROUND + 2)[1:-1]))
+            inner = inner[(inner > a) & (inner < b)]
+        else:
+            inner = (
+                np.geomspace(a, b, POINTS_PER_ROUND + 2)[1:-1]
+                if a > 0 and b / a > 10
+                else np.linspace(a, b, POINTS_PER_ROUND + 2)[1:-1]
+            )
+            inner = inner[(inner > a) & (inner < b)]
+            if inner.size == 0:  # no float between a and b: as narrow as it gets
+                break
+        mi = metric(inner)
+        gi = gap(mi)
+        pts = np.concatenate([[a], inner, [b]])
+        mss = np.concatenate([[ma], mi, [mb]])
+        gss = np.concatenate([[ga], gi, [gb]])
+        flags = gss <= 0
+        j = int(np.flatnonzero(flags[:-1] != flags[1:])[0])
+        a, b, ma, mb, ga, gb = (
+            float(pts[j]),
+            float(pts[j + 1]),
+            float(mss[j]),
+            float(mss[j + 1]),
+            float(gss[j]),
+            float(gss[j + 1]),
+        )
+    # the side where the target is met; the closer one when both are within tolerance
+    if abs(ga) <= tolerance or abs(gb) <= tolerance:
+        use_a = abs(ga) <= abs(gb)
+        reached = True
+    else:
+        use_a = ga <= 0
+        reached = False
+    value, achieved = (a, ma) if use_a else (b, mb)
+    other = (b, mb) if use_a else (a, ma)
+    return Solution(
+        **base,
+        value=value,
+        achieved=maybe(achieved),
+        reached=reached,
+        step=not reached,
+        other_side=None if reached else (other[0], maybe(other[1])),
+        met_above=met_above,
+        closest=None,
+        holds_everywhere=False,
+        iterations=calls,
+        evaluations=evaluations,
+    )

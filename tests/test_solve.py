@@ -1,0 +1,354 @@
+"""``solve``: the value of one input at which a target holds, against closed forms."""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from helpers import EXAMPLES, build, edited, fleet_dict, per_request_dict
+from payback import ScenarioError, analyze, parse_target, solve
+from payback.solve import MAX_ROUNDS, Target
+from test_cli import assert_user_error, check_golden, run
+from test_quality import quality_dict
+
+
+def seed_with(ops: float = 0.0, growth: float = 0.0, horizon: int = 12) -> dict[str, Any]:
+    """The seed: $15 against $2 per 1k (Δ = $13), a $400 project, 20,000 requests."""
+    data = per_request_dict(15.0, 2.0, 20_000.0, horizon=horizon, data_usd=400.0)
+    data["alternatives"][0]["ops_usd_per_month"] = ops
+    data["traffic"]["growth_monthly"] = growth
+    return data
+
+
+@pytest.mark.parametrize(("ops", "growth"), [(0.0, 0.0), (100.0, 0.0), (0.0, 0.05), (250.0, -0.03)])
+def test_traffic_at_which_a_per_request_alternative_pays_back_in_exactly_3_months(
+    ops: float, growth: float
+) -> None:
+    """Savings in month m are R·(1+g)^(m−1)·Δ/1000 − O; break-even at exactly month 3 is
+    S(3) = 0 (the interpolation then gives 2 + S(2)/(S(2) − S(3))·... = 3):
+    Δ/1000 · R · (1 + (1+g) + (1+g)²) = C + 3·O  ⇒  R* = 1000 · (C + 3·O) / (Δ · (3 + 3g + g²)).
+    The seed (O = 0, g = 0): R* = 1000 · 400 / 39 = 10,256.41 requests/month."""
+    expected = 1000 * (400 + 3 * ops) / (13 * (3 + 3 * growth + growth**2))
+    solution = solve(
+        build(seed_with(ops, growth)), "traffic.requests_per_month", Target("break_even_month", 3.0)
+    )
+    assert solution.value == pytest.approx(expected, rel=1e-9)
+    assert solution.achieved == pytest.approx(3.0, abs=1e-9)
+    assert solution.reached
+    assert not solution.step
+    assert solution.met_above is True  # more traffic pays back sooner
+    assert solution.current == 20_000.0
+    assert solution.iterations <= MAX_ROUNDS + 1
+    check = analyze(
+        build(edited(seed_with(ops, growth), "traffic.requests_per_month", solution.value))
+    )
+    assert check.alternatives[0].break_even_month == pytest.approx(3.0, abs=1e-9)
+
+
+def test_price_at_which_npv_is_zero() -> None:
+    """No discounting, H = 12: NPV = 12 · (R · (15 − p)/1000 − O) − C = 0
+    ⇒ p* = 15 − 1000 · (C/12 + O) / R = 15 − 1000 · (400/12 + 100) / 20,000 = 8.3333."""
+    solution = solve(
+        build(seed_with(ops=100.0)), "alternatives.0.usd_per_1k_requests", parse_target("npv_usd=0")
+    )
+    assert solution.value == pytest.approx(15 - 1000 * (400 / 12 + 100) / 20_000, rel=1e-9)
+    assert solution.achieved == pytest.approx(0.0, abs=1e-6)
+    assert solution.met_above is False  # a lower price keeps the NPV positive
+
+
+def test_break_even_requests_target() -> None:
+    """With ops O the break-even is t = C / (R·Δ/1000 − O) months, so N = R · t requests;
+    N = 100,000 ⇒ R = N·O / (N·Δ/1000 − C) = 1e7 / 900 = 11,111.1 (t = 9 months)."""
+    solution = solve(
+        build(seed_with(ops=100.0)),
+        "traffic.requests_per_month",
+        parse_target("break_even_requests=1e5"),
+    )
+    assert solution.value == pytest.approx(1e7 / 900, rel=1e-9)
+    assert solution.achieved == pytest.approx(1e5, rel=1e-9)
+
+
+def test_error_rate_at_which_it_pays_back_within_a_quarter() -> None:
+    """quality_dict: baseline $11,000/month; alternative $1,200 + 100,000 · r · $2.50.
+    3 · (9,800 − 250,000 · r) = 10,000 ⇒ r* = (9,800 − 10,000/3) / 250,000 = 2.5867%."""
+    solution = solve(
+        build(quality_dict()),
+        "alternatives.0.quality.error_rate",
+        parse_target("break_even_month=3"),
+    )
+    assert solution.value == pytest.approx((9_800 - 10_000 / 3) / 250_000, rel=1e-9)
+    assert solution.met_above is False  # fewer errors pay back sooner
+
+
+def test_unreachable_target_says_so_with_the_closest_value() -> None:
+    """An alternative dearer per request ($16 against $15) never pays back, at any traffic."""
+    data = per_request_dict(15.0, 16.0, 20_000.0, horizon=12)
+    solution = solve(build(data), "traffic.requests_per_month", parse_target("break_even_month=3"))
+    assert solution.value is None
+    assert solution.achieved is None
+    assert not solution.reached
+    assert solution.holds_everywhere is False
+    assert solution.closest is not None
+    assert solution.closest[1] is None
+    assert solution.to_dict()["value"] is None
+
+
+def test_a_target_met_whatever_the_input_is_not_a_threshold() -> None:
+    """The discount rate moves the NPV, never the (undiscounted) break-even of month 1.54."""
+    solution = solve(
+        build(seed_with()), "scenario.discount_rate_annual", parse_target("break_even_month=3")
+    )
+    assert solution.value is None
+    assert solution.holds_everywhere
+
+
+def test_a_target_beyond_the_horizon_is_refused() -> None:
+    with pytest.raises(ScenarioError, match="horizon is 12 months"):
+        solve(build(seed_with()), "traffic.requests_per_month", parse_target("break_even_month=13"))
+
+
+def test_fleet_replicas_step_is_reported_not_looped_on() -> None:
+    """fleet_dict: the API costs (1000 · 2.5 + 200 · 10) / 1e6 = $0.0045 a request, on
+    2,628,000 requests (1 request/s): $11,826/month. A replica serving c requests/s at full
+    use: replicas = ceil(1 / c), $730 each. With c ≥ 1 one replica: saving $11,096/month;
+    just below c = 1 two: $10,366. The cost is a step function of c. With C = $32,193 the
+    break-even is 32,193/11,096 = 2.901 months for c ≥ 1 and 32,193/10,366 = 3.106 just
+    below: month 3 is met only within the step, for c at least 1 (horizon 12 months)."""
+    data = edited(fleet_dict(one_time={"data_usd": 32_193.0}), "scenario.horizon_months", 12)
+    solution = solve(
+        build(data), "alternatives.0.replica_requests_per_s", parse_target("break_even_month=3")
+    )
+    assert solution.step
+    assert not solution.reached
+    assert solution.value == pytest.approx(1.0, rel=1e-8)
+    assert solution.achieved == pytest.approx(32_193 / 11_096, rel=1e-12)
+    assert solution.other_side is not None
+    assert solution.other_side[0] < solution.value
+    assert solution.other_side[1] == pytest.approx(32_193 / 10_366, rel=1e-12)
+    assert solution.met_above is True
+    assert solution.iterations <= MAX_ROUNDS + 1
+
+
+def test_traffic_gives_the_exact_crossing_nearest_today() -> None:
+    """The same fleet varied by traffic: inside the one-replica step the break-even falls
+    continuously to 2.901 months, so month 3 is hit exactly where the saving is
+    32,193 / 3 = $10,731: 0.0045 · R − 730 = 10,731 ⇒ R = 11,461 / 0.0045 = 2,546,889."""
+    data = fleet_dict(one_time={"data_usd": 32_193.0})
+    solution = solve(build(data), "traffic.requests_per_month", parse_target("break_even_month=3"))
+    assert solution.reached
+    assert not solution.step
+    assert solution.value == pytest.approx(11_461 / 0.0045, rel=1e-9)
+
+
+def test_whole_number_input_steps_between_integers() -> None:
+    """min_replicas k ≥ 1 on fleet_dict: NPV = 3 · (11,826 − 730·k) − 30,000, zero at k = 2.5:
+    k = 2 gives $1,098, k = 3 gives −$1,092."""
+    data = fleet_dict(one_time={"data_usd": 30_000.0})
+    solution = solve(build(data), "alternatives.0.min_replicas", parse_target("npv_usd=0"))
+    assert solution.whole
+    assert solution.step
+    assert solution.value == 2.0
+    assert solution.achieved == pytest.approx(3 * (11_826 - 1_460) - 30_000)
+    assert solution.other_side == (3.0, pytest.approx(3 * (11_826 - 2_190) - 30_000))
+
+
+def test_distribution_is_refused_unless_asked() -> None:
+    scenario = build(
+        edited(
+            seed_with(), "traffic.requests_per_month", {"dist": "uniform", "low": 1e4, "high": 3e4}
+        )
+    )
+    with pytest.raises(ScenarioError, match="holds a distribution"):
+        solve(scenario, "traffic.requests_per_month", parse_target("break_even_month=3"))
+    central = solve(
+        scenario,
+        "traffic.requests_per_month",
+        parse_target("break_even_month=3"),
+        over_distribution=True,
+    )
+    assert central.value == pytest.approx(400_000 / 39, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("break_even_month", "expected METRIC=VALUE"),
+        ("payback_month=3", "did you mean 'break_even_month'?"),
+        ("npv_usd=lots", "'lots' is not a number"),
+        ("npv_usd=inf", "finite number"),
+        ("break_even_month=-1", "must be ≥ 0"),
+    ],
+)
+def test_bad_targets(text: str, fragment: str) -> None:
+    with pytest.raises(ScenarioError, match=fragment.replace("?", r"\?")):
+        parse_target(text)
+
+
+# ------------------------------------------------------------------ CLI
+
+QUARTER = EXAMPLES / "quarter-200k.toml"
+
+
+def test_cli_solve_golden() -> None:
+    code, out, _ = run(
+        "solve", QUARTER, "--vary", "traffic.requests_per_month", "--target", "break_even_month=3"
+    )
+    assert code == 0
+    check_golden("solve_quarter-200k.txt", out)
+
+
+def test_cli_solve_json_matches_analyze_at_the_value() -> None:
+    code, out, _ = run(
+        "solve",
+        QUARTER,
+        "--vary",
+        "traffic.requests_per_month",
+        "--target",
+        "break_even_month=3",
+        "--json",
+    )
+    assert code == 0
+    answer = json.loads(out)
+    assert {"parameter", "value", "target", "achieved", "iterations"} <= set(answer)
+    assert answer["parameter"] == "traffic.requests_per_month"
+    assert answer["target"] == {"metric": "break_even_month", "value": 3.0}
+    assert answer["met"] == "at_least"
+    text = QUARTER.read_text().replace(
+        "requests_per_month = 200000", f"requests_per_month = {answer['value']!r}"
+    )
+    assert text != QUARTER.read_text()
+    month = analyze(build(tomllib.loads(text))).alternatives[0].break_even_month
+    assert month == pytest.approx(3.0, abs=1e-9)
+    assert answer["achieved"] == pytest.approx(3.0, abs=1e-9)
+
+
+def test_cli_solve_unreachable_exit_1(tmp_path: Path) -> None:
+    path = tmp_path / "dear.toml"
+    path.write_text(
+        QUARTER.read_text().replace("usd_per_gpu_hour = 0.80", "usd_per_gpu_hour = 900")
+    )
+    code, out, err = run(
+        "solve", path, "--vary", "alternatives.0.escalation_share", "--target", "break_even_month=3"
+    )
+    assert code == 1, err
+    assert out.startswith("No value of alternatives.0.escalation_share in its allowed range")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (
+            ("--vary", "traffic.requests", "--target", "npv_usd=0"),
+            "did you mean 'traffic.requests_per_month'?",
+        ),
+        (("--vary", "baseline.name", "--target", "npv_usd=0"), "not a number (it holds text)"),
+        (
+            ("--vary", "scenario.horizon_months", "--target", "npv_usd=0"),
+            "not an input of the cost engine",
+        ),
+        (("--vary", "alternatives.0.quality.error_rate", "--target", "npv_usd=0"), "no such field"),
+        (("--vary", "traffic.requests_per_month", "--target", "npv=0"), "unknown metric 'npv'"),
+        (("--vary", "traffic.requests_per_month", "--target", "3"), "expected METRIC=VALUE"),
+        (
+            ("--vary", "traffic.requests_per_month", "--target", "npv_usd=0", "--alternative", "2"),
+            "alternatives 0 to 0",
+        ),
+    ],
+)
+def test_cli_solve_bad_input_one_line_exit_2(args: tuple[str, ...], fragment: str) -> None:
+    code, out, err = run("solve", QUARTER, *args)
+    assert_user_error(code, out, err, fragment)
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_solve_distribution_refused() -> None:
+    code, out, err = run(
+        "solve",
+        EXAMPLES / "quarter-uncertain.toml",
+        "--vary",
+        "traffic.requests_per_month",
+        "--target",
+        "break_even_month=3",
+    )
+    assert_user_error(code, out, err, "holds a distribution")
+
+
+def test_cli_solve_help_teaches() -> None:
+    code, out, _ = run("solve", "--help")
+    assert code == 0
+    for word in ("--vary", "--target", "break_even_month=3", "step", "--json"):
+        assert word in out
+
+
+def test_explain_says_what_traffic_it_takes() -> None:
+    """The seed pays back in month 1.54; by the closed form it does within a quarter down
+    to 1000 · 400 / 39 = 10,256.4 requests/month, i.e. at least 10,257 whole requests."""
+    from payback.report import explain
+
+    seed = explain(analyze(build(seed_with())))
+    verdict = " ".join(next(p for t, p in seed if t == "the verdict"))
+    assert (
+        "It still pays back within a quarter as long as traffic is at least 10,257 "
+        "requests/month (today 20,000)." in verdict
+    )
+    dear = explain(analyze(build(per_request_dict(15.0, 16.0, 20_000.0, horizon=12))))
+    assert "No traffic level makes it pay back within a quarter." in " ".join(
+        next(p for t, p in dear if t == "the verdict")
+    )
+
+
+def test_explain_cli_uses_solve_on_the_quarter_example() -> None:
+    code, out, _ = run(
+        "solve",
+        QUARTER,
+        "--vary",
+        "traffic.requests_per_month",
+        "--target",
+        "break_even_month=3",
+        "--json",
+    )
+    needed = math.ceil(json.loads(out)["value"])
+    code, out, _ = run("explain", QUARTER, "--json")
+    assert code == 0
+    text = " ".join(p for s in json.loads(out)["sections"] for p in s["paragraphs"])
+    assert f"if traffic is at least {needed:,} requests/month (today 200,000)" in text
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hosted=st.floats(1.0, 100.0),
+    cheaper_by=st.floats(0.05, 0.95),
+    one_time=st.floats(10.0, 1e6),
+    ops=st.floats(0.0, 1e4),
+    growth=st.floats(-0.05, 0.1),
+    month=st.integers(1, 12),
+)
+def test_solve_recovers_the_closed_form_traffic_for_any_whole_month(
+    hosted: float, cheaper_by: float, one_time: float, ops: float, growth: float, month: int
+) -> None:
+    """Break-even at exactly month k: Δ/1000 · R · Σ_{i<k} (1+g)^i = C + k·O, so
+    R* = 1000 · (C + k·O) / (Δ · Σ_{i<k} (1+g)^i), whenever R* is an allowed traffic and
+    every month up to k saves money (else, with shrinking traffic, S peaks before month k
+    and the break-even jumps from never to an earlier month: a step, not this crossing)."""
+    delta = hosted * cheaper_by
+    expected = (
+        1000 * (one_time + month * ops) / (delta * sum((1 + growth) ** i for i in range(month)))
+    )
+    assume(expected <= 1e12)
+    assume(delta / 1000 * expected * (1 + growth) ** (month - 1) > ops * (1 + 1e-6))
+    data = per_request_dict(hosted, hosted - delta, 1e5, horizon=12, data_usd=one_time)
+    data["alternatives"][0]["ops_usd_per_month"] = ops
+    data["traffic"]["growth_monthly"] = growth
+    solution = solve(
+        build(data), "traffic.requests_per_month", Target("break_even_month", float(month))
+    )
+    assert solution.reached
+    assert solution.value == pytest.approx(expected, rel=1e-7)
+    assert solution.met_above is True
