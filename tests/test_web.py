@@ -316,6 +316,49 @@ def test_quality_inputs_price_errors_and_switch_off() -> None:
     assert _metrics(at)["NPV over 12 months"] == payback.usd(12 * 240 - 10_000, 0)
 
 
+def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
+    """quality_dict with waiting at 3 s and $1 a second per 1k on the baseline, 0.8 s and
+    $3 on the alternative: $300 and $240 a month, so $11,300 against $6,440, a $4,860
+    saving: NPV 12 × 4,860 − 10,000 = $48,320, month 10,000 / 4,860 = 2.06. Tying the
+    alternative's $3 to the baseline's $1 (as the page once did) would give $50,240."""
+    from test_quality import quality_dict
+
+    raw = quality_dict()
+    raw["baseline"]["latency"] = {"p50_ms": 3000.0, "usd_per_second_per_1k_requests": 1.0}
+    raw["alternatives"][0]["latency"] = {"p50_ms": 800.0, "usd_per_second_per_1k_requests": 3.0}
+    at = _app(raw)
+    assert not at.exception
+    assert _metrics(at)["NPV over 12 months"] == "$48,320"
+    assert _metrics(at)["Break-even"] == f"month {10_000 / 4_860:.1f}"
+    at = _set(at, "alternatives.0.latency.usd_per_second_per_1k_requests", 0.0)
+    assert _metrics(at)["NPV over 12 months"] == payback.usd(12 * 5_100 - 10_000, 0)
+    # equal values (or none for the alternative): one input, used for every option
+    raw["alternatives"][0]["latency"]["usd_per_second_per_1k_requests"] = 1.0
+    at = _app(raw)
+    keys = {n.key for n in at.number_input}
+    assert "in:alternatives.0.latency.usd_per_second_per_1k_requests" not in keys
+    at = _set(at, "baseline.latency.usd_per_second_per_1k_requests", 2.0)
+    # $600 against 1,200 + 5,000 + 160: saving 11,600 − 6,360 = 5,240
+    assert _metrics(at)["NPV over 12 months"] == payback.usd(12 * 5_240 - 10_000, 0)
+
+
+@pytest.mark.parametrize("baseline_latency", [False, True])
+def test_the_page_agrees_with_the_cli_on_the_value_of_waiting(baseline_latency: bool) -> None:
+    """examples/quality.toml with the alternative's second of waiting worth $2 per 1k,
+    unlike the baseline's (or the baseline not pricing waiting at all)."""
+    raw = payback.read_scenario_data(EXAMPLES / "quality.toml")
+    if not baseline_latency:
+        del raw["baseline"]["latency"]
+    raw["alternatives"][0]["latency"] = {"p50_ms": 4000, "usd_per_second_per_1k_requests": 2.0}
+    at = _app(raw)
+    assert not at.exception
+    alt = payback.analyze(payback.parse_scenario(raw)).alternatives[0]
+    shown = _metrics(at)
+    assert shown["NPV over 12 months"] == payback.usd(alt.npv_usd, 0)
+    assert alt.break_even_month is not None
+    assert shown["Break-even"] == f"month {alt.break_even_month:.1f}"
+
+
 def test_what_would_it_take_box_gives_the_solve_answer() -> None:
     """By the closed form in tests/test_solve.py, the alternative error rate at which
     quality_dict pays back in exactly 3 months is (9,800 − 10,000/3) / 250,000 = 2.5867%."""

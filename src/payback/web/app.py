@@ -471,17 +471,32 @@ with inputs:
                 number("Baseline p50 [ms]", "baseline.latency.p50_ms", 0.0, step=100.0, fmt="%.0f")
             with c2:
                 number("Alternative p50 [ms]", f"{a}.latency.p50_ms", 0.0, step=100.0, fmt="%.0f")
-            number(
-                "A second of waiting, per 1,000 requests [$]",
-                "baseline.latency.usd_per_second_per_1k_requests",
-                0.0,
-                step=0.01,
-                fmt="%.3f",
-                help="Users' or agents' time, conversion lost; used for every option.",
-            )
-            edits[f"{a}.latency.usd_per_second_per_1k_requests"] = edits[
-                "baseline.latency.usd_per_second_per_1k_requests"
-            ]
+            worth = "latency.usd_per_second_per_1k_requests"
+            given = {o: central(get_path(raw, f"{o}.{worth}")) for o in ("baseline", a)}
+            # one input for every option unless the file gives the alternative its own
+            if given[a] is None or given[a] == given["baseline"]:
+                number(
+                    "A second of waiting, per 1,000 requests [$]",
+                    f"baseline.{worth}",
+                    0.0,
+                    step=0.01,
+                    fmt="%.3f",
+                    help="Users' or agents' time, conversion lost; used for every option.",
+                )
+                edits[f"{a}.{worth}"] = edits[f"baseline.{worth}"]
+            else:
+                c1, c2 = st.columns(2)
+                for column, option, who in ((c1, "baseline", "baseline"), (c2, a, "alternative")):
+                    with column:
+                        number(
+                            f"A second of waiting per 1,000 requests, {who} [$]",
+                            f"{option}.{worth}",
+                            0.0,
+                            step=0.01,
+                            fmt="%.3f",
+                            help="Users' or agents' time, conversion lost, as the file gives it "
+                            "for this option.",
+                        )
         else:
             edits["baseline.latency"] = None
             edits[f"{a}.latency"] = None
