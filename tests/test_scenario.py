@@ -333,3 +333,55 @@ def test_a_dumped_scenario_gives_the_same_answer(tmp_path: Path, example: Path) 
     assert not re.search(
         r"= -?\d+\.0$", path.read_text(), re.M
     )  # whole numbers are written as such
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.stem)
+def test_field_range_is_what_the_schema_accepts(example: Path) -> None:
+    """For every number the engine reads in every example: the range field_range gives is
+    the schema's (its low and high bounds validate, just beyond them fails), and a field
+    it calls real takes a fraction while a whole-number count refuses one. ``Usd | None``
+    (training_usd) once read as an unbounded whole number."""
+    from payback import numeric_paths, read_scenario_data
+    from payback.scenario import field_range
+
+    raw = read_scenario_data(example)
+    scenario = parse_scenario(raw)
+    checked = []
+
+    def accepts(path: str, value: float) -> bool:
+        try:
+            parse_scenario(edited(raw, path, value))
+        except ScenarioError as exc:
+            message = str(exc)
+        else:
+            return True
+        assert path in message
+        return False
+
+    for path in numeric_paths(resolve(load_scenario(example))):
+        allowed = field_range(scenario, path)
+        low, high = allowed.lowest, allowed.highest
+        if allowed.is_real:
+            inside, outside = math.nextafter, math.nextafter
+            below, above = outside(low, -math.inf), outside(high, math.inf)
+            just_in_low, just_in_high = inside(low, math.inf), inside(high, -math.inf)
+        else:
+            below, above, just_in_low, just_in_high = low - 1, high + 1, low + 1, high - 1
+        if math.isfinite(low):
+            assert accepts(path, low) == allowed.lowest_included, (path, low)
+            assert accepts(path, just_in_low), (path, just_in_low)
+            assert not accepts(path, below), (path, below)
+        if math.isfinite(high):
+            assert accepts(path, high) == allowed.highest_included, (path, high)
+            assert accepts(path, just_in_high), (path, just_in_high)
+            assert not accepts(path, above), (path, above)
+        start = low if math.isfinite(low) else 0.0
+        fraction = start + (
+            0.5 if not math.isfinite(high) or high - start > 1 else (high - start) / 2
+        )
+        assert accepts(path, fraction) == allowed.is_real, (path, fraction)
+        checked.append(path)
+    assert "baseline.escalation_share" not in checked  # the schema holds it at 0
+    if example.stem == "quarter-200k":
+        training = field_range(scenario, "alternatives.0.one_time.training_usd")
+        assert (training.lowest, training.highest, training.is_real) == (0.0, 1e12, True)

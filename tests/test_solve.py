@@ -159,6 +159,42 @@ def test_whole_number_input_steps_between_integers() -> None:
     assert solution.other_side == (3.0, pytest.approx(3 * (11_826 - 2_190) - 30_000))
 
 
+def test_a_training_run_is_a_dollar_amount_from_0_not_a_count() -> None:
+    """quarter-200k pays for 4 runs at $40 each at t = 0: the NPV falls by $4 for each
+    dollar more a run, so NPV = 0 at 40 + NPV_today / 4. NPV $20,000 is more than even
+    free runs give (NPV_today + 160): no dollar amount reaches it, and none below $0 is
+    tried (training_usd is ``Usd | None``, once read as an unbounded whole number)."""
+    scenario = build(tomllib.loads(QUARTER.read_text()))
+    today = analyze(scenario).alternatives[0].npv_usd
+    path = "alternatives.0.one_time.training_usd"
+    zero = solve(scenario, path, parse_target("npv_usd=0"))
+    assert not zero.whole
+    assert zero.reached
+    assert zero.value == pytest.approx(40 + today / 4, rel=1e-9)
+    assert zero.met_above is False
+    high = solve(scenario, path, parse_target("npv_usd=20000"))
+    assert high.value is None
+    assert high.closest is not None
+    assert high.closest[0] == 0.0
+    assert high.closest[1] == pytest.approx(today + 160, rel=1e-9)
+    uncertain = edited(
+        tomllib.loads(QUARTER.read_text()), path, {"dist": "uniform", "low": 20.0, "high": 80.0}
+    )
+    assert build(uncertain).distributions[path].dist == "uniform"
+
+
+def test_the_baseline_escalation_share_is_no_input() -> None:
+    """The schema holds it at 0: solve, sensitivity and the page do not offer it."""
+    from payback import numeric_paths
+
+    scenario = build(tomllib.loads(QUARTER.read_text()))
+    paths = numeric_paths(scenario)
+    assert "baseline.escalation_share" not in paths
+    assert "alternatives.0.escalation_share" in paths
+    with pytest.raises(ScenarioError, match="the baseline escalates to nothing"):
+        solve(scenario, "baseline.escalation_share", parse_target("break_even_month=3"))
+
+
 def test_distribution_is_refused_unless_asked() -> None:
     scenario = build(
         edited(
@@ -254,6 +290,10 @@ def test_cli_solve_unreachable_exit_1(tmp_path: Path) -> None:
             "not an input of the cost engine",
         ),
         (("--vary", "alternatives.0.quality.error_rate", "--target", "npv_usd=0"), "no such field"),
+        (
+            ("--vary", "baseline.escalation_share", "--target", "break_even_month=3"),
+            "the baseline escalates to nothing (the field must be 0)",
+        ),
         (("--vary", "traffic.requests_per_month", "--target", "npv=0"), "unknown metric 'npv'"),
         (("--vary", "traffic.requests_per_month", "--target", "3"), "expected METRIC=VALUE"),
         (

@@ -281,7 +281,8 @@ def _option_costs(
     at the baseline's average price of that month: e · (baseline's usage cost), and carries
     the baseline's error rate and latency."""
     horizon = requests.shape[-1]
-    escalation = get(f"{path}.escalation_share")
+    # the baseline escalates to nothing (the schema holds it at 0): not an input to vary
+    escalation = get(f"{path}.escalation_share") if baseline_running is not None else as_float(0.0)
     escalated = model.escalated_requests(requests, escalation)
     served = requests - escalated
     usage, gpus, owned = _running_cost(get, path, option, served)

@@ -16,7 +16,8 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeAlias, get_args, get_origin
+from types import UnionType
+from typing import Annotated, Any, Literal, TypeAlias, Union, get_args, get_origin
 
 import tomlkit
 import yaml
@@ -684,16 +685,45 @@ class FieldRange:
         return f"{'≤' if self.highest_included else '<'} {self.highest:g}"
 
 
+def _annotation_parts(annotation: Any) -> tuple[list[Any], list[Any]]:
+    """The types a field's annotation allows (``None`` left out) and the constraints on
+    them: unions are flattened and ``Annotated[...]`` members give their metadata, so
+    ``Usd | None`` reads as a float between 0 and 10¹²."""
+    if annotation is type(None):
+        return [], []
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        types, rules = _annotation_parts(annotation.__origin__)
+        return types, [*annotation.__metadata__, *rules]
+    if origin is Union or origin is UnionType:
+        types, rules = [], []
+        for member in get_args(annotation):
+            more_types, more_rules = _annotation_parts(member)
+            types += more_types
+            rules += more_rules
+        return types, rules
+    return [origin or annotation], []
+
+
+def _constraints(rules: Sequence[Any]) -> list[Any]:
+    """Each rule, with a pydantic ``Field(...)``'s own constraints spread out."""
+    out = []
+    for rule in rules:
+        out.append(rule)
+        out.extend(_constraints(getattr(rule, "metadata", None) or []))
+    return out
+
+
 def field_range(scenario: Scenario, path: str) -> FieldRange:
     """The allowed range of the field at a dotted path, from its schema constraints."""
     parent_path, _, name = path.rpartition(".")
     parent = value_at(scenario, parent_path) if parent_path else scenario
     info = type(parent).model_fields[name]
-    args = get_args(info.annotation) or (info.annotation,)
+    types, rules = _annotation_parts(info.annotation)
     bounds: dict[str, float | None] = {"ge": None, "gt": None, "le": None, "lt": None}
-    for rule in info.metadata:
+    for rule in _constraints([*info.metadata, *rules]):
         for attr in bounds:
-            if getattr(rule, attr, None) is not None:
+            if isinstance(getattr(rule, attr, None), int | float):
                 bounds[attr] = float(getattr(rule, attr))
     low = bounds["ge"] if bounds["ge"] is not None else bounds["gt"]
     high = bounds["le"] if bounds["le"] is not None else bounds["lt"]
@@ -702,7 +732,7 @@ def field_range(scenario: Scenario, path: str) -> FieldRange:
         highest=math.inf if high is None else high,
         lowest_included=bounds["gt"] is None,
         highest_included=bounds["lt"] is None,
-        is_real=float in args and not any(a in (int, bool, str) for a in args),
+        is_real=float in types and not any(t in (int, bool, str) for t in types),
     )
 
 

@@ -188,6 +188,11 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
                 "solve needs one number: give it a single value, or vary another input"
             )
         return
+    if re.fullmatch(r"baseline\.escalation_share", path):
+        raise ScenarioError(
+            f"--vary {path}: the baseline escalates to nothing (the field must be 0); "
+            "vary an alternative's escalation_share instead"
+        )
     close = difflib.get_close_matches(path, paths, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}? " if close else ""
     try:

@@ -121,9 +121,7 @@ def uncertain_inputs(
         allowed = field_range(scenario, path)
         central = float(value_at(scenario, path))
         name = path.rsplit(".", 1)[-1]
-        if (
-            not allowed.is_real or path == "baseline.escalation_share"
-        ):  # the baseline never escalates
+        if not allowed.is_real:
             continue
         if central == 0 and name in ZERO_RANGES:
             low, high = ZERO_RANGES[name]

@@ -154,7 +154,6 @@ def solvable_inputs(analysis: Analysis) -> list[str]:
     distribution, traffic first."""
     scenario = analysis.scenario
     paths = [p for p in numeric_paths(analysis.resolved) if p not in scenario.distributions]
-    paths = [p for p in paths if p != "baseline.escalation_share"]  # the baseline never escalates
     first = "traffic.requests_per_month"
     return ([first] if first in paths else []) + [p for p in paths if p != first]
 
