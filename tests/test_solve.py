@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from helpers import EXAMPLES, build, edited, fleet_dict, per_request_dict
 from payback import ScenarioError, analyze, parse_target, solve
+from payback.report.common import metric_text, solution_lines
 from payback.solve import MAX_ROUNDS, Target
 from test_cli import assert_user_error, check_golden, run
 from test_quality import quality_dict
@@ -139,12 +141,36 @@ def test_fleet_replicas_step_is_reported_not_looped_on() -> None:
 def test_traffic_gives_the_exact_crossing_nearest_today() -> None:
     """The same fleet varied by traffic: inside the one-replica step the break-even falls
     continuously to 2.901 months, so month 3 is hit exactly where the saving is
-    32,193 / 3 = $10,731: 0.0045 · R − 730 = 10,731 ⇒ R = 11,461 / 0.0045 = 2,546,889."""
-    data = fleet_dict(one_time={"data_usd": 32_193.0})
+    32,193 / 3 = $10,731: 0.0045 · R − 730 = 10,731 ⇒ R = 11,461 / 0.0045 = 2,546,889.
+    Today's 2,560,000 is nearer that than the second replica's step at 2,628,000 (1
+    request/s), where it stops paying back within the 3-month horizon: the target holds
+    for traffic at least 2,546,889, but only up to the step."""
+    data = edited(
+        fleet_dict(one_time={"data_usd": 32_193.0}), "traffic.requests_per_month", 2_560_000.0
+    )
     solution = solve(build(data), "traffic.requests_per_month", parse_target("break_even_month=3"))
     assert solution.reached
     assert not solution.step
     assert solution.value == pytest.approx(11_461 / 0.0045, rel=1e-9)
+    assert solution.met_above is True
+    assert solution.current_met
+    assert not solution.single_crossing
+
+
+def test_today_on_a_step_the_step_is_the_nearest_crossing() -> None:
+    """fleet_dict's 2,628,000 requests are exactly one replica's 1 request/s: a request
+    more needs a second replica, $1,460 a month, and it no longer pays back within the
+    3-month horizon. That step is nearer today's value than the exact crossing at
+    2,546,889 below, so it is the answer: met at most at today's value, only within a step."""
+    data = fleet_dict(one_time={"data_usd": 32_193.0})
+    solution = solve(build(data), "traffic.requests_per_month", parse_target("break_even_month=3"))
+    assert solution.step
+    assert solution.value == pytest.approx(2_628_000, rel=1e-8)
+    assert solution.achieved == pytest.approx(32_193 / (0.0045 * 2_628_000 - 730), rel=1e-6)
+    assert solution.other_side is not None
+    assert solution.other_side[1] is None
+    assert solution.met_above is False
+    assert not solution.single_crossing
 
 
 def test_whole_number_input_steps_between_integers() -> None:
@@ -392,3 +418,124 @@ def test_solve_recovers_the_closed_form_traffic_for_any_whole_month(
     assert solution.reached
     assert solution.value == pytest.approx(expected, rel=1e-7)
     assert solution.met_above is True
+
+
+def sawtooth(data_usd: float) -> dict[str, Any]:
+    """fleet_dict over 12 months with 1,000,000 requests today: each replica serves
+    2,628,000 requests a month ($730), so the saving 0.0045 · R − 730 · k is a sawtooth in
+    R, dropping by $730 where the k-th replica starts (R = 2,628,000 · (k − 1))."""
+    data = edited(fleet_dict(one_time={"data_usd": data_usd}), "scenario.horizon_months", 12)
+    return edited(data, "traffic.requests_per_month", 1_000_000.0)
+
+
+def test_the_crossing_nearest_today_on_a_sawtooth_and_only_a_local_claim() -> None:
+    """Month 3 for $66,000 needs a $22,000 saving. With 2 replicas it is reached at
+    R = 23,460 / 0.0045 = 5,213,333, lost at 5,256,000 where the third replica makes the
+    saving 23,652 − 2,190 = $21,462, and reached again at 24,190 / 0.0045 = 5,375,556.
+    From today's 1,000,000 the nearest crossing is 5,213,333; "at least" would be false."""
+    solution = solve(
+        build(sawtooth(66_000.0)), "traffic.requests_per_month", parse_target("break_even_month=3")
+    )
+    assert solution.reached
+    assert solution.value == pytest.approx(23_460 / 0.0045, rel=1e-9)
+    assert solution.met_above is True
+    assert not solution.single_crossing
+    line = solution_lines(solution)[0]
+    assert "it holds just above 5,213,333.3 (the crossing nearest today's value)" in line
+    assert "not for every value above it" in line
+    assert "at least" not in line
+    assert solution.to_dict()["single_crossing"] is False
+
+
+def test_a_single_crossing_keeps_the_at_least_claim() -> None:
+    """A $21,000 saving ($66,000 in 66/21 months): reached with 2 replicas at
+    22,460 / 0.0045 = 4,991,111 and never lost again (the third replica's tooth starts at
+    $21,462, and every later one higher)."""
+    solution = solve(
+        build(sawtooth(66_000.0)),
+        "traffic.requests_per_month",
+        Target("break_even_month", 66 / 21),
+    )
+    assert solution.value == pytest.approx(22_460 / 0.0045, rel=1e-9)
+    assert solution.single_crossing
+    assert (
+        "it holds for traffic.requests_per_month at least 4,991,111.1."
+        in (solution_lines(solution)[0])
+    )
+
+
+def test_quarter_example_at_month_1_45_is_the_nearest_tooth() -> None:
+    """quarter-200k at month 1.45: below the answer (from today's 200,000 up) every value
+    misses the target; a value just above meets it; and the replica step a little higher
+    (about 1,022,500) misses it again, so the claim is local. The old answer, 1,051,787,
+    was a later tooth's crossing."""
+    import numpy as np
+
+    from payback import evaluate
+
+    scenario = build(tomllib.loads(QUARTER.read_text()))
+    solution = solve(scenario, "traffic.requests_per_month", parse_target("break_even_month=1.45"))
+    assert solution.reached
+    assert solution.value is not None
+    assert 990_000 < solution.value < 1_022_000
+    assert not solution.single_crossing
+    below = np.linspace(200_000, solution.value, 20_001)[:-1]
+    months = evaluate(scenario, {"traffic.requests_per_month": below}).alternatives[0]
+    assert np.all(np.nan_to_num(months.break_even_month, nan=np.inf) > 1.45)
+    after = evaluate(
+        scenario, {"traffic.requests_per_month": np.array([solution.value * (1 + 1e-6), 1.023e6])}
+    ).alternatives[0]
+    assert after.break_even_month[0] <= 1.45 < after.break_even_month[1]
+
+
+def test_a_flat_metric_is_not_a_threshold_and_today_already_meets_it() -> None:
+    """Same price per request both sides ($10 per 1k), nothing up front: escalating any
+    share costs e · R · $10 + (1 − e) · R · $10 = R · $10, so the NPV is 0 up to
+    floating-point noise whatever the share: every share meets npv_usd=0, none is a
+    threshold (noise once flipped "met" and gave an arbitrary one)."""
+    data = per_request_dict(10.0, 10.0, 123_457.0, horizon=12, data_usd=0.0)
+    data = edited(data, "alternatives.0.escalation_share", 0.3)
+    solution = solve(build(data), "alternatives.0.escalation_share", parse_target("npv_usd=0"))
+    assert solution.value is None
+    assert solution.holds_everywhere
+    assert solution.current_met
+    assert "already meets the target" in solution_lines(solution)[1]
+
+
+def test_step_lines_format_values_and_months_apart() -> None:
+    """The replica step of test_fleet_replicas_step_is_reported_not_looped_on: the two
+    sides are one float apart, written with the digits that tell them apart (no raw
+    float), and the months are 3.106 and 2.901 (two decimals would do here; a step from
+    2.999 to 3.001 would need three)."""
+    data = edited(fleet_dict(one_time={"data_usd": 32_193.0}), "scenario.horizon_months", 12)
+    solution = solve(
+        build(data), "alternatives.0.replica_requests_per_s", parse_target("break_even_month=3")
+    )
+    first, second = solution_lines(solution)[:2]
+    assert "from month 3.11 at alternatives.0.replica_requests_per_s = 0.99999999" in first
+    assert "to month 2.90 at 0.99999999" in first
+    shown = re.findall(r"0\.9{8}\d+", first)
+    assert len(shown) == 2
+    assert shown[0] != shown[1]
+    assert (
+        second == f"The target holds for alternatives.0.replica_requests_per_s at least {shown[1]}."
+    )
+    assert "e-" not in first
+    assert metric_text("break_even_month", 2.999) == metric_text("break_even_month", 3.001)
+    from payback.report.common import _metrics_apart
+
+    assert _metrics_apart("break_even_month", 2.999, 3.001) == ("month 2.999", "month 3.001")
+
+
+def test_npv_and_month_0_wording() -> None:
+    """An NPV solved to zero reads "$0", never "-$0.00"; month 0 is explained (it needs
+    nothing paid up front) and the closest month is written apart from 0."""
+    scenario = build(tomllib.loads(QUARTER.read_text()))
+    zero = solve(scenario, "alternatives.0.one_time.engineer_hours", parse_target("npv_usd=0"))
+    assert " gives $0, the target (npv_usd=0)" in solution_lines(zero)[0]
+    assert metric_text("npv_usd", -1e-9) == "$0"
+    never = solve(scenario, "traffic.requests_per_month", parse_target("break_even_month=0"))
+    lines = solution_lines(never)
+    assert "the closest is month 0.0" in lines[0]
+    assert "the closest is month 0.00 " not in lines[0]
+    assert lines[1].startswith("Month 0 means paying back at once")

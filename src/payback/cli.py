@@ -947,8 +947,10 @@ def solve(
     (distributions at their central values). The whole allowed range of the input is
     searched (the crossing nearest today's value wins), then narrowed by bisection; where
     the answer jumps (fleet replicas, whole-number fields) it says the target is met only
-    within a step. Exit code 1 when no allowed value reaches the target. **--json**:
-    `{"parameter", "value", "target", "achieved", "iterations", ...}`.
+    within a step, and where the answer is not monotone in the input it says the target
+    holds near the value, not for every value beyond it. Exit code 1 when no allowed value
+    reaches the target. **--json**: `{"parameter", "value", "target", "achieved",
+    "iterations", "single_crossing", ...}`.
     """
     wanted = payback.parse_target(target)
     scenario = payback.load_scenario(file)

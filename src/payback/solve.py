@@ -3,13 +3,19 @@
 ``solve(scenario, "traffic.requests_per_month", parse_target("break_even_month=3"))``
 finds the traffic at which the first alternative pays back in exactly three months. The
 engine is vectorized over samples, so each step evaluates many candidate values in one
-call: a grid over the field's whole allowed range (linear and logarithmic) brackets the
-crossing nearest to today's value, then each round splits the bracket into
-:data:`POINTS_PER_ROUND` parts (bisection with many points at once) until it is as
-narrow as a float allows. Break-even can jump (fleet replicas and retraining months are
-whole numbers; "never" is a jump too): when the bracket cannot shrink further and the
-metric still jumps across the target, the answer says so and gives the value on the
-side where the target is met. A round cap keeps every call finite.
+call: a grid over the field's whole allowed range (linear and logarithmic) brackets a
+crossing; a dense scan of the stretch between today's value and that bracket (on both
+sides of today) finds any crossing the grid stepped over, and the crossing nearest
+today's value is kept; then each round splits its bracket into :data:`POINTS_PER_ROUND`
+parts (bisection with many points at once) until it is as narrow as a float allows.
+A metric within 10⁻⁹ (relative) of the target meets it, so float noise on a flat metric
+is no crossing. Break-even can jump (fleet replicas and retraining months are whole
+numbers; "never" is a jump too): when the bracket cannot shrink further and the metric
+still jumps across the target, the answer says so and gives the value on the side where
+the target is met. It is a sawtooth in traffic, too: "the target holds for every value
+above" is claimed only when no other value tried crosses the target
+(:attr:`Solution.single_crossing`); otherwise the claim is local, near the crossing.
+A round cap keeps every call finite.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from payback.engine import evaluate, numeric_paths
 from payback.model._types import FloatArray
@@ -37,10 +44,13 @@ METRICS: dict[str, str] = {
     "break_even_requests": "cumulative requests until it pays back (≤ target is better)",
 }
 """The targets :func:`solve` can reach, with what each means."""
-GRID_POINTS = 257
+GRID_POINTS = 4097
 """Points of each grid (linear and logarithmic) laid over the allowed range to bracket."""
 POINTS_PER_ROUND = 32
 """Candidate values evaluated in one engine call per refining round."""
+DENSE_POINTS = 4096
+"""Values scanned, in one engine call, between today's value and the crossing the grid
+found (and as far on the other side): a crossing and back that the grid stepped over."""
 MAX_ROUNDS = 60
 """Refining rounds at most; a float bracket is exhausted long before (about 10 rounds)."""
 
@@ -107,6 +117,8 @@ class Solution:
     """The input's value in the scenario."""
     current_achieved: float | None
     """The metric with the input at that value (``None``: never pays back)."""
+    current_met: bool
+    """Whether today's value already meets the target."""
     value: float | None
     """The solution; ``None`` when no value in the allowed range reaches the target."""
     achieved: float | None
@@ -121,6 +133,12 @@ class Solution:
     met_above: bool | None
     """Whether values just above :attr:`value` meet the target (``at least``), or just
     below (``at most``); ``None`` without a solution."""
+    single_crossing: bool
+    """Of all the values tried, only those on the :attr:`met_above` side of
+    :attr:`value` meet the target: "at least" / "at most" holds over the range checked.
+    Otherwise the metric crosses the target elsewhere too (it is not monotone in the
+    input: fleet replicas, retraining months) and the claim holds only near the value,
+    the crossing nearest today's."""
     closest: tuple[float, float | None] | None
     """Without a solution: the allowed value whose metric comes closest, and that metric."""
     holds_everywhere: bool
@@ -149,11 +167,16 @@ class Solution:
             "met": None
             if self.met_above is None
             else ("at_least" if self.met_above else "at_most"),
+            "single_crossing": self.single_crossing,
             "closest": None
             if self.closest is None
             else {"value": self.closest[0], "achieved": self.closest[1]},
             "holds_everywhere": self.holds_everywhere,
-            "current": {"value": self.current, "achieved": self.current_achieved},
+            "current": {
+                "value": self.current,
+                "achieved": self.current_achieved,
+                "met": self.current_met,
+            },
             "alternative": {"index": self.alternative, "name": self.alternative_name},
             "allowed": {
                 "lowest": self.allowed.lowest,
@@ -233,6 +256,30 @@ def _grid(allowed: FieldRange, current: float, whole: bool) -> FloatArray:
     return np.unique(points)
 
 
+def _dense(allowed: FieldRange, current: float, reach: float, whole: bool) -> FloatArray:
+    """:data:`DENSE_POINTS` values within ``reach`` of today's on either side (linear, and
+    logarithmic where the stretch spans decades), inside the allowed range."""
+    low = max(current - reach, allowed.lowest)
+    high = min(current + reach, allowed.highest)
+    half = DENSE_POINTS // 2
+    parts = [np.linspace(low, current, half), np.linspace(current, high, half)]
+    if low > 0 and current / low > 10:
+        parts.append(np.geomspace(low, current, half))
+    elif low <= 0 < current:
+        parts.append(np.geomspace(current * 1e-6, current, half))
+    if current > 0 and high / current > 10:
+        parts.append(np.geomspace(current, high, half))
+    points = np.concatenate(parts)
+    if whole:
+        points = np.round(points)
+    keep = (points >= allowed.lowest) & (points <= allowed.highest)
+    if not allowed.lowest_included:
+        keep &= points > allowed.lowest
+    if not allowed.highest_included:
+        keep &= points < allowed.highest
+    return np.unique(points[keep])
+
+
 def solve(
     scenario: Scenario | Resolved,
     parameter: str,
@@ -284,26 +331,51 @@ def solve(
             f"--target {target}: the scenario's horizon is {horizon} months and no break-even "
             f"after it is computed; set scenario.horizon_months ≥ {math.ceil(target.value)}"
         )
+    # a metric this close to the target meets it: float noise on a flat metric must not
+    # flip "met" back and forth
+    near = 1e-9 * max(1.0, abs(target.value))
+    seen_x: list[FloatArray] = []
+    seen_m: list[FloatArray] = []
+
+    def tried(xs: FloatArray) -> FloatArray:
+        ms = metric(xs)
+        seen_x.append(xs)
+        seen_m.append(ms)
+        return ms
+
+    def seen() -> tuple[FloatArray, FloatArray]:
+        xs, first = np.unique(np.concatenate(seen_x), return_index=True)
+        return xs, np.concatenate(seen_m)[first]
+
+    def nearest_change(xs: FloatArray, met: NDArray[np.bool_]) -> int | None:
+        """The bracket [xs[i], xs[i+1]] across which "met" flips, nearest today's value."""
+        changes = np.flatnonzero(met[:-1] != met[1:])
+        if changes.size == 0:
+            return None
+        a, b = xs[changes], xs[changes + 1]
+        inside = (a <= current) & (current <= b)
+        distance = np.where(inside, 0.0, np.minimum(np.abs(a - current), np.abs(b - current)))
+        return int(changes[int(np.argmin(distance))])
+
     xs = _grid(allowed, current, whole)
-    ms = metric(xs)
-    gs = gap(ms)
-    current_achieved = maybe(float(ms[min(int(np.searchsorted(xs, current)), xs.size - 1)]))
+    ms = tried(xs)
+    met = gap(ms) <= near
+    current_met = bool(met[int(np.searchsorted(xs, current))])
     base: dict[str, Any] = {
         "parameter": parameter,
         "alternative": alternative,
         "alternative_name": explicit.alternatives[alternative].name,
         "target": target,
         "current": current,
-        "current_achieved": current_achieved,
+        "current_achieved": maybe(float(ms[int(np.searchsorted(xs, current))])),
+        "current_met": current_met,
         "allowed": allowed,
         "whole": whole,
         "horizon_months": horizon,
     }
-    exact = np.flatnonzero(np.abs(gs) <= 1e-9 * max(1.0, abs(target.value)))
-    met = gs <= 0
-    changes = np.flatnonzero(met[:-1] != met[1:])
-    if changes.size == 0 and exact.size == 0:
-        distance = np.abs(gs)
+    i = nearest_change(xs, met)
+    if i is None:
+        distance = np.abs(gap(ms))
         # the closest metric; of equals (a flat stretch), the value nearest today's
         best = int(np.lexsort((np.abs(xs - current), distance))[0])
         return Solution(
@@ -314,46 +386,34 @@ def solve(
             step=False,
             other_side=None,
             met_above=None,
+            single_crossing=False,
             closest=(float(xs[best]), maybe(float(ms[best]))),
             holds_everywhere=bool(met.all()),
             iterations=calls,
             evaluations=evaluations,
         )
-
-    def distance_to_current(i: int) -> float:
-        return (
-            0.0
-            if xs[i] <= current <= xs[i + 1]
-            else float(min(abs(xs[i] - current), abs(xs[i + 1] - current)))
-        )
-
-    candidates = [(distance_to_current(int(i)), 0, int(i)) for i in changes]
-    candidates += [(abs(float(xs[i]) - current), 1, int(i)) for i in exact]
-    _, kind, i = min(candidates)
-    if kind == 1:
-        above = int(i) + 1 < xs.size and bool(met[i + 1])
-        return Solution(
-            **base,
-            value=float(xs[i]),
-            achieved=maybe(float(ms[i])),
-            reached=True,
-            step=False,
-            other_side=None,
-            met_above=above,
-            closest=None,
-            holds_everywhere=False,
-            iterations=calls,
-            evaluations=evaluations,
-        )
+    # The grid is coarse: between today's value and that bracket the metric may cross
+    # the target and back (fleet replicas make break-even a sawtooth). Scan that stretch,
+    # on both sides of today, densely; then take the crossing nearest today again.
+    reach = max(abs(float(xs[i]) - current), abs(float(xs[i + 1]) - current))
+    dense = _dense(allowed, current, reach, whole)
+    dense = dense[~np.isin(dense, xs)]
+    if dense.size:
+        tried(dense)
+        xs, ms = seen()
+        met = gap(ms) <= near
+        i = nearest_change(xs, met) or 0
     a, b = float(xs[i]), float(xs[i + 1])
     ma, mb = float(ms[i]), float(ms[i + 1])
-    ga, gb = float(gs[i]), float(gs[i + 1])
-    met_above = gb <= 0
+    ga, gb = float(gap(ms[i : i + 1])[0]), float(gap(ms[i + 1 : i + 2])[0])
     finite = [abs(m) for m in (ma, mb) if math.isfinite(m)]
     scale = max(1.0, abs(target.value), *finite)
     tolerance = 1e-6 * scale
     """A metric this close to the target meets it; a larger jump across it is a step."""
-    for _ in range(MAX_ROUNDS):
+    # met only within ``near``: that end is the answer as it stands; otherwise the bracket
+    # holds a strict sign change, narrowed by its strict sign
+    exact = min(ga, gb) > 0
+    for _ in range(0 if exact else MAX_ROUNDS):
         if min(abs(ga), abs(gb)) <= 1e-13 * scale:
             break
         if whole:
@@ -370,13 +430,11 @@ def solve(
             inner = inner[(inner > a) & (inner < b)]
             if inner.size == 0:  # no float between a and b: as narrow as it gets
                 break
-        mi = metric(inner)
-        gi = gap(mi)
+        mi = tried(inner)
         pts = np.concatenate([[a], inner, [b]])
         mss = np.concatenate([[ma], mi, [mb]])
-        gss = np.concatenate([[ga], gi, [gb]])
-        flags = gss <= 0
-        j = int(np.flatnonzero(flags[:-1] != flags[1:])[0])
+        gss = gap(mss)
+        j = nearest_change(pts, gss <= 0) or 0
         a, b, ma, mb, ga, gb = (
             float(pts[j]),
             float(pts[j + 1]),
@@ -385,6 +443,11 @@ def solve(
             float(gss[j]),
             float(gss[j + 1]),
         )
+    met_above = gb <= near if exact else gb <= 0
+    # "at least" / "at most" holds over the range only when no other value tried flips
+    xs, ms = seen()
+    met = gap(ms) <= near
+    single = int(np.count_nonzero(met[:-1] != met[1:])) == 1
     # the side where the target is met; the closer one when both are within tolerance
     if abs(ga) <= tolerance or abs(gb) <= tolerance:
         use_a = abs(ga) <= abs(gb)
@@ -402,6 +465,7 @@ def solve(
         step=not reached,
         other_side=None if reached else (other[0], maybe(other[1])),
         met_above=met_above,
+        single_crossing=single,
         closest=None,
         holds_everywhere=False,
         iterations=calls,

@@ -243,6 +243,13 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
     at_least = bool(solution.met_above)
     bound = math.ceil(solution.value) if at_least else math.floor(solution.value)
     words = "at least" if at_least else "at most"
+    if not solution.single_crossing:  # the claim holds near the crossing only
+        way = "above" if at_least else "below"
+        return (
+            f"It pays back within a quarter with traffic just {way} {bound:,} requests/month "
+            f"{today}, the nearest such traffic to today's, but not at every traffic {way} it: "
+            "the break-even is not monotone in traffic (the fleet's replicas step)."
+        )
     if within:
         return (
             f"It still pays back within a quarter as long as traffic is {words} {bound:,} "
