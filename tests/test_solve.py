@@ -539,3 +539,39 @@ def test_npv_and_month_0_wording() -> None:
     assert "the closest is month 0.0" in lines[0]
     assert "the closest is month 0.00 " not in lines[0]
     assert lines[1].startswith("Month 0 means paying back at once")
+
+
+def test_no_quality_names_the_flag_for_a_quality_path() -> None:
+    code, out, err = run(
+        "solve",
+        EXAMPLES / "quality.toml",
+        "--vary",
+        "alternatives.0.quality.error_rate",
+        "--target",
+        "npv_usd=0",
+        "--no-quality",
+    )
+    assert_user_error(code, out, err, "a quality field, left out by --no-quality")
+    assert "did you mean" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_did_you_mean_hint_ends_the_line() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        solve(build(seed_with()), "traffic.requests", parse_target("break_even_month=3"))
+    assert str(caught.value).endswith("did you mean 'traffic.requests_per_month'?")
+
+
+def test_explain_words_a_sawtooth_claim_as_local() -> None:
+    """sawtooth($66,000): month 3 is first met at 5,213,333.3 requests, lost again at the
+    third replica (5,256,000): explain must not say "at least"."""
+    from payback.report import explain
+
+    sections = explain(analyze(build(sawtooth(66_000.0))))
+    verdict = " ".join(next(p for t, p in sections if t == "the verdict"))
+    assert (
+        "It pays back within a quarter with traffic just above 5,213,334 requests/month "
+        "(today 1,000,000), the nearest such traffic to today's, but not at every traffic "
+        "above it" in verdict
+    )
+    assert "at least 5,213,334" not in verdict

@@ -383,6 +383,27 @@ def test_what_would_it_take_box_gives_the_solve_answer() -> None:
     assert any(line.startswith("No value of alternatives.0.quality.error_rate") for line in shown)
 
 
+def test_what_would_it_take_box_errors_and_default_goals() -> None:
+    """A bad goal reads as the target with its problem, no flag and no stray quote; the
+    break-even-requests goal starts at today's, rounded up (quality_dict: 10,000 / 4,800
+    months of 100,000 requests = 208,333.3, the same at any traffic since the saving per
+    request is flat), not at 0 (never met). It is met wherever it pays back within the
+    12-month horizon: 10,000 / (0.048 · R) ≤ 12 ⇒ R ≥ 17,361.1."""
+    from payback.web.state import what_it_takes
+    from test_quality import quality_dict
+
+    analysis = payback.analyze(payback.parse_scenario(quality_dict()))
+    lines = what_it_takes(analysis, 0, "traffic.requests_per_month", "break_even_month", -1.0)
+    assert lines == ["break_even_month=-1: break_even_month must be ≥ 0"]
+    at = _app(quality_dict())
+    at = at.selectbox(key="take:metric").set_value("break_even_requests").run()
+    assert at.number_input(key="take:break_even_requests").value == 208_334
+    shown = [m.value for m in at.markdown]
+    assert not any(line.startswith("No value") for line in shown)
+    assert any("traffic.requests_per_month at least 17,361.11" in line for line in shown)
+    assert any("already meets the target" in line for line in shown)
+
+
 def test_the_edited_scenario_round_trips_through_the_schema() -> None:
     raw = payback.read_scenario_data(EXAMPLES / "quarter-uncertain.toml")
     edits = {"traffic.requests_per_month": 321_000.0, "alternatives.0.ops_usd_per_month": 450.0}

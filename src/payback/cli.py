@@ -39,6 +39,7 @@ from payback.analysis import usd as money
 from payback.report import analysis_renderables, charts, sobol_table, tables, tornado_table
 from payback.report import explain as explain_analysis
 from payback.report.common import solution_lines
+from payback.scenario import VALUE_TERMS
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -955,6 +956,12 @@ def solve(
     wanted = payback.parse_target(target)
     scenario = payback.load_scenario(file)
     if no_quality:
+        priced = [name for name in VALUE_TERMS if f".{name}." in f".{vary}."]
+        if priced:
+            raise payback.ScenarioError(
+                f"--vary {vary}: a {priced[0]} field, left out by --no-quality (which drops "
+                "every option's quality and latency); leave --no-quality off to vary it"
+            )
         scenario = payback.without_value_terms(scenario)
     resolved = payback.resolve(scenario)
     for warning in resolved.warnings:

@@ -211,13 +211,13 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
                 "solve needs one number: give it a single value, or vary another input"
             )
         return
-    if re.fullmatch(r"baseline\.escalation_share", path):
+    if path == "baseline.escalation_share":
         raise ScenarioError(
             f"--vary {path}: the baseline escalates to nothing (the field must be 0); "
             "vary an alternative's escalation_share instead"
         )
     close = difflib.get_close_matches(path, paths, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = f"did you mean {close[0]!r}?" if close else ""
     try:
         current = value_at(scenario, path)
     except ScenarioError:
@@ -225,7 +225,9 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
         raise ScenarioError(f"--vary {path}: no such field in the scenario; {examples}") from None
     if isinstance(current, bool) or not isinstance(current, int | float):
         raise ScenarioError(
-            f"--vary {path}: not a number (it holds {_what(current)}); {hint}vary a numeric input"
+            f"--vary {path}: not a number (it holds {_what(current)}); "
+            + (f"{hint} " if hint else "")
+            + "vary a numeric input"
         )
     raise ScenarioError(
         f"--vary {path}: not an input of the cost engine (it fixes the horizon, or is used once "

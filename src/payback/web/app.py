@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -576,11 +577,20 @@ with results:
                 parameter = st.selectbox("Input to solve for", choices, key="take:vary")
             with c2:
                 metric = st.selectbox("Target", list(METRICS), key="take:metric")
+            # goals that can be met: a quarter; an NPV of 0; today's break-even requests,
+            # rounded up so today meets it (a quarter's traffic when it never pays back)
+            start = {
+                "break_even_month": 3.0,
+                "npv_usd": 0.0,
+                "break_even_requests": float(
+                    math.ceil(alt.break_even_requests)
+                    if alt.break_even_requests is not None
+                    else 3 * analysis.scenario.traffic.requests_per_month
+                ),
+            }
             with c3:
                 goal = st.number_input(
-                    "equals",
-                    value=3.0 if metric == "break_even_month" else 0.0,
-                    key=f"take:{metric}",
+                    "equals", value=start.get(str(metric), 0.0), key=f"take:{metric}"
                 )
             for line in what_it_takes(analysis, index, str(parameter), str(metric), float(goal)):
                 st.write(line)

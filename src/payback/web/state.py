@@ -4,6 +4,7 @@ to the inputs they are about, and time one change. No Streamlit here, so it is t
 from __future__ import annotations
 
 import copy
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -165,10 +166,10 @@ def what_it_takes(
     alternative ``index`` meets ``metric = value``, or the one-line problem."""
     if metric not in METRICS:
         return [f"unknown target {metric!r}; allowed: {', '.join(METRICS)}"]
+    number = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else repr(value)
     try:
-        solution = solve(analysis.resolved, parameter, parse_target(f"{metric}={value!r}"), index)
+        solution = solve(analysis.resolved, parameter, parse_target(f"{metric}={number}"), index)
     except ScenarioError as exc:
-        return [
-            message.removeprefix("--target ").removeprefix("--vary ") for message in exc.messages
-        ]
+        # the page has no flags: "--target 'npv_usd=-1': ..." reads "npv_usd=-1: ..."
+        return [re.sub(r"^--(?:target|vary) '?([^':]*)'?:", r"\1:", m) for m in exc.messages]
     return solution_lines(solution)
