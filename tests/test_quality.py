@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import EXAMPLES, build, edited, per_request_dict
-from payback import ScenarioError, analyze, evaluate, numeric_paths, parse_scenario
+from payback import ScenarioError, analyze, evaluate, numeric_paths, parse_scenario, resolve
 from payback.model import error_cost, latency_cost
 from payback.scenario import has_value_terms, without_value_terms
 
@@ -98,10 +98,20 @@ def test_an_option_without_quality_has_no_error_cost_but_escalation_keeps_the_ba
     data = edited(quality_dict(escalation=0.1), "alternatives.0.quality", ...)
     analysis = analyze(build(data))
     assert analysis.alternatives[0].components_usd["errors"][0] == pytest.approx(1_000.0)
-    assert any(
-        "baseline gives quality but alternatives.0 does not" in w
-        for w in analysis.resolved.warnings
-    )
+    assert (
+        "baseline gives quality but alternatives.0 does not: the requests alternatives.0 "
+        "answers itself count as making no costly errors; the requests it escalates to the "
+        "baseline carry the baseline's quality (give every option quality, or none)"
+    ) in analysis.resolved.warnings
+
+
+@pytest.mark.parametrize("missing", ["baseline", "alternatives.0"])
+def test_no_quality_drops_the_warning_whichever_option_lacks_quality(missing: str) -> None:
+    data = edited(quality_dict(), f"{missing}.quality", ...)
+    assert any("quality but" in w for w in analyze(build(data)).resolved.warnings)
+    for scenario in (build(data), resolve(build(data))):  # a Resolved keeps its warnings
+        plain = analyze(scenario, value_terms=False)
+        assert not any("quality but" in w for w in plain.resolved.warnings)
 
 
 def test_latency_credits_the_faster_option() -> None:

@@ -14,7 +14,13 @@ from payback.engine import COMPONENTS, AlternativeOutcome, OptionCosts, evaluate
 from payback.model import share_paid_back_within
 from payback.model._types import FloatArray
 from payback.resolve import Resolved, resolve
-from payback.scenario import Scenario, SelfHostedOption, has_value_terms, without_value_terms
+from payback.scenario import (
+    VALUE_TERMS_ADVICE,
+    Scenario,
+    SelfHostedOption,
+    has_value_terms,
+    without_value_terms,
+)
 from payback.uncertainty import MonteCarlo, Progress, monte_carlo, tornado
 
 __all__ = ["AlternativeResult", "Analysis", "OptionResult", "analyze", "months_text", "usd"]
@@ -327,7 +333,7 @@ def analyze(
                 scenario,
                 scenario=without_value_terms(scenario.scenario),
                 original=without_value_terms(scenario.original),
-                warnings=[w for w in scenario.warnings if "count as costing nothing" not in w],
+                warnings=[w for w in scenario.warnings if VALUE_TERMS_ADVICE not in w],
             )
         else:
             scenario = without_value_terms(scenario)

@@ -279,7 +279,8 @@ def _option_costs(
 ) -> OptionCosts:
     """Monthly costs of an option; an alternative's escalated share of the requests is paid
     at the baseline's average price of that month: e · (baseline's usage cost), and carries
-    the baseline's error rate and latency."""
+    the baseline's error rate and latency. Only the baseline's latency, by design: the
+    alternative's first attempt before escalating is not added (one figure per option)."""
     horizon = requests.shape[-1]
     # the baseline escalates to nothing (the schema holds it at 0): not an input to vary
     escalation = get(f"{path}.escalation_share") if baseline_running is not None else as_float(0.0)

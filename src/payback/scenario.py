@@ -650,19 +650,33 @@ def has_value_terms(scenario: Scenario) -> bool:
     )
 
 
+VALUE_TERMS_ADVICE = "give every option"
+"""Words every :func:`value_term_warnings` line holds (``--no-quality`` drops those lines)."""
+
+
 def value_term_warnings(scenario: Scenario) -> list[str]:
-    """A comparison where some options price quality (latency) and others do not: those
-    others count as making no costly errors (no waiting), which flatters them."""
+    """A comparison where some options price quality (latency) and others do not: the
+    requests those others answer themselves count as making no costly errors (no
+    waiting), which flatters them. Requests an alternative escalates still carry the
+    baseline's, when the baseline gives them."""
     out = []
-    for name, what in (("quality", "errors"), ("latency", "waiting")):
+    for name, what in (("quality", "no costly errors"), ("latency", "no waiting")):
         given = [path for path, option in scenario.options() if getattr(option, name) is not None]
         missing = [path for path, option in scenario.options() if getattr(option, name) is None]
         if given and missing:
+            one = len(missing) == 1
+            escalated = (
+                f"; the requests {'it escalates' if one else 'they escalate'} to the baseline "
+                f"carry the baseline's {name}"
+                if "baseline" in given
+                else ""
+            )
             out.append(
                 f"{', '.join(given)} give{'s' if len(given) == 1 else ''} {name} but "
-                f"{', '.join(missing)} do{'es' if len(missing) == 1 else ''} not: "
-                f"{what} on {' and '.join(missing)} count{'s' if len(missing) == 1 else ''} as costing nothing "
-                f"(give every option {name}, or none)"
+                f"{', '.join(missing)} do{'es' if one else ''} not: the requests "
+                f"{' and '.join(missing)} answer{'s' if one else ''} "
+                f"{'itself' if one else 'themselves'} count as making {what}{escalated} "
+                f"({VALUE_TERMS_ADVICE} {name}, or none)"
             )
     return out
 
