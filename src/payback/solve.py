@@ -44,11 +44,11 @@ METRICS: dict[str, str] = {
     "break_even_requests": "cumulative requests until it pays back (≤ target is better)",
 }
 """The targets :func:`solve` can reach, with what each means."""
-GRID_POINTS = 4097
+GRID_POINTS = 2049
 """Points of each grid (linear and logarithmic) laid over the allowed range to bracket."""
 POINTS_PER_ROUND = 32
 """Candidate values evaluated in one engine call per refining round."""
-DENSE_POINTS = 4096
+DENSE_POINTS = 2048
 """Values scanned, in one engine call, between today's value and the crossing the grid
 found (and as far on the other side): a crossing and back that the grid stepped over."""
 MAX_ROUNDS = 60
