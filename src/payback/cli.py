@@ -510,24 +510,33 @@ def recommend(
     result = payback.recommend(
         scenario, alternative, models=models or None, max_replicas=max_replicas
     )
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     written: str | None = None
-    if apply and output is not None:
-        if result.best is None:
-            raise payback.ScenarioError(
-                f"alternatives.{result.alternative}: no configuration meets the targets; nothing to apply"
-            )
-        _write_new(output, _applied_text(file, scenario, result), force)
+    if apply and output is not None and result.best is not None:
+        text, notes = _applied_text(file, scenario, result)
+        _write_new(output, text, force)
+        for note in notes:
+            typer.echo(f"note: {note}", err=True)
         written = str(output)
     if as_json:
         _print_json(result.to_dict(top) | ({"written": written} if written else {}))
-        return
-    _console().print(renderers.recommendation_renderables(result, top))
-    if written:
+    else:
+        _console().print(renderers.recommendation_renderables(result, top))
+    if result.best is None:
+        raise payback.ScenarioError(
+            f"alternatives.{result.alternative}: {result.no_best_reason}"
+            + ("; nothing to apply" if apply else "")
+        )
+    if written and not as_json:
         typer.echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
 
 
-def _applied_text(file: Path, scenario: payback.Scenario, result: payback.Recommendation) -> str:
-    """The scenario file's text with the winner filled in (TOML keeps its comments)."""
+def _applied_text(
+    file: Path, scenario: payback.Scenario, result: payback.Recommendation
+) -> tuple[str, list[str]]:
+    """The scenario file's text with the winner filled in (TOML keeps its comments, and
+    the lines the winner replaces as comments), and what to tell about it."""
     from payback.recommend import apply_winner
     from payback.scenario import SelfHostedOption
 
@@ -535,17 +544,40 @@ def _applied_text(file: Path, scenario: payback.Scenario, result: payback.Recomm
     assert best is not None
     option = scenario.alternatives[result.alternative]
     assert isinstance(option, SelfHostedOption)
-    if file.suffix.lower() in {".yaml", ".yml"}:
+    path = f"alternatives.{result.alternative}"
+    notes: list[str] = []
+    drop = result.benchmark is not None and not result.benchmark_matches(best)
+    if drop:
+        b = result.benchmark or {}
+        measured = " ".join(
+            str(b[k]) if b.get(k) is not None else f"unknown {k}"
+            for k in ("model", "precision", "gpu")
+        )
+        notes.append(
+            f"{path}.calibration = {option.calibration!r} removed: its serving benchmark measured "
+            f"{measured}, not the winner {best.label()}; analyze estimates the winner's capacity"
+        )
+    elif result.benchmark is not None:
+        notes.append(
+            f"{path}.calibration = {option.calibration!r} kept: it measured the winner; analyze "
+            "prices it with the benchmark's capacity"
+        )
+    yaml = file.suffix.lower() in {".yaml", ".yml"}
+    if yaml:
         data = payback.read_scenario_data(file)
-        apply_winner(data, result.alternative, best, option)
-        return payback.dump_scenario(payback.parse_scenario(data, source=str(file)), "yaml")
-    import tomlkit
+        replaced = apply_winner(data, result.alternative, best, option, drop_calibration=drop)
+        text = payback.dump_scenario(payback.parse_scenario(data, source=str(file)), "yaml")
+    else:
+        import tomlkit
 
-    document = tomlkit.parse(file.read_text(encoding="utf-8-sig"))
-    apply_winner(document, result.alternative, best, option)
-    text = tomlkit.dumps(document)
-    payback.parse_scenario(_toml_loads(text), source=str(file))  # still valid
-    return text
+        document = tomlkit.parse(file.read_text(encoding="utf-8-sig"))
+        replaced = apply_winner(document, result.alternative, best, option, drop_calibration=drop)
+        text = tomlkit.dumps(document)
+        payback.parse_scenario(_toml_loads(text), source=str(file))  # still valid
+    if replaced:
+        kept = "" if yaml else " (kept as comments in the file)"
+        notes.append(f"{path}: replaced by the winner{kept}: " + "; ".join(replaced))
+    return text, notes
 
 
 @app.command("import-benchmark")

@@ -20,6 +20,7 @@ from payback import model
 from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
 from payback.resolve import Resolved, as_resolved
 from payback.scenario import (
+    COMMITMENT_TERM_MONTHS,
     HostedApiOption,
     PerRequestOption,
     Scenario,
@@ -156,20 +157,28 @@ Usage = tuple[dict[str, FloatArray], FloatArray | None, dict[str, FloatArray]]
 
 
 def _gpu_trend(get: _Inputs, path: str, option: SelfHostedOption, horizon: int) -> FloatArray:
-    """(1 + a)^((m − 1)/12) for the GPU rent; read only when set (or varied), so scenarios
-    without a GPU price trend list no such input."""
+    """The GPU rent's trend: (1 + a)^((m − 1)/12) on demand; a committed (1y/3y) price is
+    held for its term and renewed at the trended price (:func:`model.committed_price_trend`).
+    Read only when set (or varied), so scenarios without a GPU price trend list no such
+    input."""
     trend_path = f"{path}.gpu_price_change_annual"
     if option.gpu_price_change_annual == 0.0 and trend_path not in get.overrides:
         return np.ones(horizon)
-    return model.price_trend(get(trend_path), horizon)
+    return model.committed_price_trend(
+        get(trend_path), horizon, COMMITMENT_TERM_MONTHS[option.commitment]
+    )
 
 
-def _owned_cost(get: _Inputs, path: str, option: SelfHostedOption, gpus: FloatArray) -> Usage:
-    """Owned servers: ceil(GPUs / gpus_per_server) servers, their power, cooling and
-    colocation each month, and their price paid in cash when first needed or depreciated."""
+def _owned_cost(
+    get: _Inputs, path: str, option: SelfHostedOption, replicas: FloatArray, gpus_per_replica: Any
+) -> Usage:
+    """Owned servers: ceil(replicas / floor(gpus_per_server / gpus_per_replica)) servers
+    (whole replicas in each), their power, cooling and colocation each month, and their
+    price paid in cash when first needed or depreciated."""
     assert option.owned is not None
     p = f"{path}.owned"
-    servers = model.servers_needed(gpus, get(f"{p}.gpus_per_server"))
+    servers = model.servers_needed(replicas, gpus_per_replica, get(f"{p}.gpus_per_server"))
+    gpus = replicas * per_sample(gpus_per_replica)
     facility = model.server_running_cost(
         servers,
         kw_per_server=get(f"{p}.kw_per_server"),
@@ -229,14 +238,21 @@ def _running_cost(get: _Inputs, path: str, option: Any, requests: FloatArray) ->
             "gpus_per_replica": get(f"{path}.gpus_per_replica"),
         }
         if option.always_on:
+            if option.owned is not None:
+                replicas = model.fleet_replicas(
+                    requests,
+                    peak_to_average=get("traffic.peak_to_average"),
+                    min_replicas=get(f"{path}.min_replicas"),
+                    replica_requests_per_s=capacity["replica_requests_per_s"],
+                    target_utilization=capacity["target_utilization"],
+                )
+                return _owned_cost(get, path, option, replicas, capacity["gpus_per_replica"])
             gpus = model.fleet_gpus(
                 requests,
                 peak_to_average=get("traffic.peak_to_average"),
                 min_replicas=get(f"{path}.min_replicas"),
                 **capacity,
             )
-            if option.owned is not None:
-                return _owned_cost(get, path, option, gpus)
             price = get(f"{path}.usd_per_gpu_hour")
             trend = _gpu_trend(get, path, option, requests.shape[-1])
             return {"gpus": model.always_on_gpu_cost(gpus, price) * trend}, gpus, {}

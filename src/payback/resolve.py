@@ -216,6 +216,14 @@ class _Resolver:
 
     def self_hosted(self, path: str, option: SelfHostedOption) -> SelfHostedOption:
         update: dict[str, Any] = {}
+        if option.gpu is None and (
+            (option.usd_per_gpu_hour is None and option.owned is None)
+            or (option.replica_requests_per_s is None and option.calibration is None)
+        ):
+            raise ScenarioError(
+                f"{path}: gpu is required to price and size it; run `payback recommend FILE` "
+                "to choose one"
+            )
         gpu = self.lookup(f"{path}.gpu", self.catalog.gpu, option.gpu) if option.gpu else None
         if option.usd_per_gpu_hour is None and gpu is not None and option.owned is None:
             update["usd_per_gpu_hour"] = self.gpu_price(
@@ -243,6 +251,16 @@ class _Resolver:
             from payback.calibration import engine_for
             from payback.estimate import estimate_serving
 
+            if option.model is None and gpu is not None:
+                raise ScenarioError(
+                    f"{path}.model: required to estimate the capacity (or give "
+                    "replica_requests_per_s)"
+                    + (
+                        "; models lists several for `payback recommend FILE` to choose one"
+                        if option.models
+                        else ""
+                    )
+                )
             if option.model is None or gpu is None:
                 raise ScenarioError(
                     f"{path}: model and gpu are required to apply the calibration's factors "
@@ -282,6 +300,14 @@ class _Resolver:
                 )
         if option.gpus_per_replica is None and "gpus_per_replica" not in update:
             update["gpus_per_replica"] = 1
+        tp = int(update.get("gpus_per_replica", option.gpus_per_replica or 1))
+        if option.owned is not None and tp > option.owned.gpus_per_server:
+            raise ScenarioError(
+                f"{path}.gpus_per_replica = {tp}"
+                + (" (estimated)" if option.gpus_per_replica is None else "")
+                + ": a replica larger than a server (owned.gpus_per_server = "
+                f"{option.owned.gpus_per_server}); a replica runs inside one server"
+            )
         return option.model_copy(update=update)
 
     def check_calibrated(

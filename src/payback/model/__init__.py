@@ -30,6 +30,7 @@ from payback.model.cashflow import (
 )
 from payback.model.costs import (
     always_on_gpu_cost,
+    committed_price_trend,
     error_cost,
     escalated_requests,
     fleet_gpus,
@@ -55,6 +56,7 @@ __all__ = [
     "always_on_gpu_cost",
     "break_even_month",
     "break_even_requests",
+    "committed_price_trend",
     "cumulative_savings",
     "error_cost",
     "escalated_requests",

@@ -26,6 +26,25 @@ def price_trend(price_change_annual: ArrayLike, horizon_months: int) -> FloatArr
     return (1.0 + per_sample(price_change_annual)) ** ((m - 1.0) / 12.0)
 
 
+def committed_price_trend(
+    price_change_annual: ArrayLike, horizon_months: int, term_months: int
+) -> FloatArray:
+    """The trend of a price fixed for a term of ``term_months`` and renewed at the trended
+    price: (1 + a) ** (floor((m − 1) / term) · term / 12).
+
+    A 1-year reservation (term 12) pays the scenario's price in months 1–12 and
+    price · (1 + a) in months 13–24; a term of 1 month is :func:`price_trend`.
+
+    >>> committed_price_trend(-0.19, 25, 12)[[0, 11, 12, 23, 24]].round(4)
+    array([1.    , 1.    , 0.81  , 0.81  , 0.6561])
+    """
+    if term_months < 1:
+        raise ValueError(f"term_months = {term_months}: must be ≥ 1")
+    m = months(horizon_months)
+    start = np.floor((m - 1.0) / term_months) * term_months
+    return (1.0 + per_sample(price_change_annual)) ** (start / 12.0)
+
+
 def per_request_cost(
     requests: ArrayLike, usd_per_1k_requests: ArrayLike, price_change_annual: ArrayLike = 0.0
 ) -> FloatArray:
@@ -245,14 +264,24 @@ def latency_cost(
     return as_float(requests) / 1000.0 * seconds * per_sample(usd_per_second_per_1k_requests)
 
 
-def servers_needed(gpus: ArrayLike, gpus_per_server: ArrayLike) -> FloatArray:
-    """Servers that hold ``gpus`` GPUs: ceil(GPUs / gpus_per_server).
+def servers_needed(
+    replicas: ArrayLike, gpus_per_replica: ArrayLike, gpus_per_server: ArrayLike
+) -> FloatArray:
+    """Servers that hold ``replicas`` whole replicas of ``gpus_per_replica`` GPUs each:
+    ceil(replicas / floor(gpus_per_server / gpus_per_replica)). A replica does not span
+    servers; one larger than a server cannot be placed (``inf`` servers).
 
-    >>> servers_needed([8.0, 9.0, 16.0], 8)
-    array([1., 2., 2.])
+    >>> servers_needed([1.0, 2.0, 3.0], 1, 8)
+    array([1., 1., 1.])
+    >>> servers_needed([3.0], 4, 6)
+    array([3.])
+    >>> servers_needed([1.0], 8, 4)
+    array([inf])
     """
-    per = per_sample(gpus_per_server)
-    return np.ceil(as_float(gpus) / per * (1.0 - _CEIL_TOLERANCE))
+    per_server = np.floor(per_sample(gpus_per_server) / per_sample(gpus_per_replica))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        servers = np.ceil(as_float(replicas) / per_server * (1.0 - _CEIL_TOLERANCE))
+    return np.where(per_server >= 1.0, servers, np.inf)
 
 
 def server_running_cost(
