@@ -342,8 +342,9 @@ def test_apply_drops_a_benchmark_of_another_configuration(tmp_path: Path) -> Non
     assert sum(gpus) / len(gpus) == pytest.approx(best["monthly_cost_usd"], rel=1e-9)
 
 
-def test_a_benchmark_of_the_winner_is_kept_and_said(tmp_path: Path) -> None:
-    _benchmark(tmp_path, model="qwen2.5-7b", gpu="l40", precision="fp8")
+@pytest.mark.parametrize("measured", ["qwen2.5-7b", "Qwen/Qwen2.5-7B-Instruct"])
+def test_a_benchmark_of_the_winner_is_kept_and_said(tmp_path: Path, measured: str) -> None:
+    _benchmark(tmp_path, model=measured, gpu="l40", precision="fp8")
     path = _scenario_file(tmp_path, model="qwen2.5-7b", calibration="bench.toml")
     out = tmp_path / "new.toml"
     result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
@@ -351,6 +352,7 @@ def test_a_benchmark_of_the_winner_is_kept_and_said(tmp_path: Path) -> None:
     assert "serving benchmark of qwen2.5-7b fp8 on 1 × l40" in result.stderr
     assert "calibration = 'bench.toml' kept" in result.stderr
     assert payback.load_scenario(out).alternatives[0].calibration == "bench.toml"  # type: ignore[union-attr]
+    assert runner.invoke(app, ["analyze", str(out)]).exit_code == 0
 
 
 def test_an_unknown_benchmark_configuration_counts_as_differing(tmp_path: Path) -> None:

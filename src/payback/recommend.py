@@ -308,22 +308,24 @@ def recommend(
     index, option = _alternative(scenario, alternative)
     path = f"alternatives.{index}"
     warnings: list[str] = []
-    cal = _calibration(scenario, option, path)
+    cal = _calibration(scenario, option, path, warnings)
     if engine is None:
         from payback.calibration import engine_for
 
         engine = engine_for(cal.factors if cal is not None else None)
     benchmark: dict[str, Any] | None = None
     if cal is not None and cal.serving is not None:
+        from payback.calibration import catalog_model_id
+
         benchmark = {
-            "model": cal.model,
+            "model": catalog_model_id(cal.model) or cal.model,
             "gpu": cal.gpu,
             "precision": cal.precision,
             "gpus_per_replica": cal.serving.gpus_per_replica,
             "replica_requests_per_s": cal.serving.replica_requests_per_s,
         }
     elif cal is not None and cal.factors is not None:
-        measured_on = cal.gpu or "an unnamed GPU"
+        measured_on = cal.gpu or cal.device or "a device the catalog lacks"
         warnings.append(
             f"{path}.calibration: its utilisation factors were measured on {measured_on}; "
             "recommend applies them to every GPU it compares (they may not carry over)"
@@ -485,21 +487,26 @@ def _rank(c: Candidate) -> tuple[Any, ...]:
     )
 
 
-def _calibration(scenario: Scenario, option: SelfHostedOption, path: str) -> Calibration | None:
-    """The calibration (or serving benchmark) the alternative names, if any."""
+def _calibration(
+    scenario: Scenario, option: SelfHostedOption, path: str, warnings: list[str]
+) -> Calibration | None:
+    """The calibration (or serving benchmark) the alternative names, if any; what to
+    double-check about it goes to ``warnings``."""
     if not option.calibration:
         return None
-    from payback.calibration import load_calibration
+    from payback.calibration import load_calibration_with_warnings
 
     location = Path(option.calibration)
     if not location.is_absolute() and scenario.base_dir is not None:
         location = scenario.base_dir / location
     try:
-        return load_calibration(location)
+        cal, more = load_calibration_with_warnings(location)
     except ScenarioError as exc:
         raise ScenarioError(
             [f"{path}.calibration = {option.calibration!r}: {m}" for m in exc.messages]
         ) from None
+    warnings.extend(more)
+    return cal
 
 
 def _evaluate(
