@@ -315,10 +315,8 @@ def recommend(
         engine = engine_for(cal.factors if cal is not None else None)
     benchmark: dict[str, Any] | None = None
     if cal is not None and cal.serving is not None:
-        from payback.calibration import catalog_model_id
-
-        benchmark = {
-            "model": catalog_model_id(cal.model) or cal.model,
+        benchmark = {  # compared as analyze compares them (a catalog id)
+            "model": cal.model,
             "gpu": cal.gpu,
             "precision": cal.precision,
             "gpus_per_replica": cal.serving.gpus_per_replica,
