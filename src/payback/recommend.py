@@ -619,55 +619,45 @@ def _fleet_cost(
     price: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Average monthly fleet cost over the horizon, replicas per month, and owned servers
-    paid in cash at t = 0 (else ``None``), one row per configuration; the same formulas
-    the cost engine applies to one configuration."""
+    paid in cash at t = 0 (else ``None``), one row per configuration, from the function
+    the cost engine prices one configuration with (:func:`model.self_hosted_cost`)."""
     traffic = scenario.traffic
     horizon = scenario.scenario.horizon_months
     requests = cm.requests_per_month(traffic.requests_per_month, traffic.growth_monthly, horizon)
     served = requests - cm.escalated_requests(requests, option.escalation_share)
+    owned = option.owned
+    cash = owned is not None and owned.financing == "cash"
     with np.errstate(divide="ignore", invalid="ignore"):
-        replicas = cm.fleet_replicas(
-            served,
-            peak_to_average=traffic.peak_to_average,
-            replica_requests_per_s=rps,
-            target_utilization=option.target_utilization,
-            min_replicas=option.min_replicas,
-        )
-    replicas = np.where(np.isfinite(replicas), replicas, np.inf)
-    gpus = replicas * tp[:, np.newaxis]
-    trend = cm.committed_price_trend(
-        option.gpu_price_change_annual, horizon, COMMITMENT_TERM_MONTHS[option.commitment]
-    )
-    if option.owned is not None:
-        owned = option.owned
-        servers = cm.servers_needed(replicas, tp, owned.gpus_per_server)
-        facility = cm.server_running_cost(
-            servers,
-            kw_per_server=owned.kw_per_server,
-            usd_per_kwh=owned.usd_per_kwh,
-            pue=owned.pue,
-            colocation_usd_per_server_month=owned.colocation_usd_per_server_month,
-        )
-        at_start, hardware = cm.owned_server_cost(
-            servers,
-            usd_per_server=owned.usd_per_server,
-            depreciation_months=owned.depreciation_months,
-            cash=owned.financing == "cash",
-        )
-        total = at_start + np.sum(facility + hardware, axis=-1)
-        cash = owned.financing == "cash"
-        return total / horizon, replicas, at_start if cash else None
-    if option.always_on:
-        monthly = cm.always_on_gpu_cost(gpus, price) * trend
-    else:
-        hours = cm.scale_to_zero_gpu_hours(
-            served,
+        components, _, extras = cm.self_hosted_cost(
+            np.broadcast_to(served, (len(rps), horizon)),
             replica_requests_per_s=rps,
             target_utilization=option.target_utilization,
             gpus_per_replica=tp,
+            always_on=option.always_on,
+            peak_to_average=traffic.peak_to_average,
+            min_replicas=option.min_replicas,
+            usd_per_gpu_hour=price,
+            trend=cm.committed_price_trend(
+                option.gpu_price_change_annual, horizon, COMMITMENT_TERM_MONTHS[option.commitment]
+            ),
+            owned=None if owned is None else {k: getattr(owned, k) for k in cm.OWNED_PARAMETERS},
+            cash=cash,
         )
-        monthly = hours * price[:, np.newaxis] * trend
-    return np.mean(monthly, axis=-1), replicas, None
+    monthly = np.sum(list(components.values()), axis=0)
+    at_start = extras.get("at_start")
+    total = np.sum(monthly, axis=-1) + (0.0 if at_start is None else at_start)
+    replicas = extras.get("replicas")
+    if replicas is None:  # scaled to zero: the replicas its busiest hour would run
+        with np.errstate(divide="ignore", invalid="ignore"):
+            replicas = cm.fleet_replicas(
+                served,
+                peak_to_average=traffic.peak_to_average,
+                replica_requests_per_s=rps,
+                target_utilization=option.target_utilization,
+                min_replicas=option.min_replicas,
+            )
+    replicas = np.where(np.isfinite(replicas), replicas, np.inf)
+    return total / horizon, replicas, at_start if cash else None
 
 
 def _pareto(candidates: list[Candidate]) -> list[Candidate]:

@@ -29,6 +29,7 @@ from payback.model.cashflow import (
     share_paid_back_within,
 )
 from payback.model.costs import (
+    OWNED_PARAMETERS,
     always_on_gpu_cost,
     committed_price_trend,
     error_cost,
@@ -43,6 +44,7 @@ from payback.model.costs import (
     recurring_monthly,
     retraining_cost,
     scale_to_zero_gpu_hours,
+    self_hosted_cost,
     server_running_cost,
     servers_bought,
     servers_needed,
@@ -51,6 +53,7 @@ from payback.model.traffic import HOURS_PER_MONTH, SECONDS_PER_MONTH, months, re
 
 __all__ = [
     "HOURS_PER_MONTH",
+    "OWNED_PARAMETERS",
     "PAYBACK_WINDOWS",
     "SECONDS_PER_MONTH",
     "always_on_gpu_cost",
@@ -75,6 +78,7 @@ __all__ = [
     "retraining_cost",
     "scale_to_zero_gpu_hours",
     "seed_break_even_requests",
+    "self_hosted_cost",
     "server_running_cost",
     "servers_bought",
     "servers_needed",

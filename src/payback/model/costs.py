@@ -4,6 +4,8 @@ All functions are pure and broadcast: monthly arrays have the month on the last 
 per-option parameters are scalars or arrays of samples (see :mod:`payback.model`).
 """
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
@@ -349,3 +351,89 @@ def owned_server_cost(
         return as_float(bought[..., 0]), monthly
     per_month = s * price / per_sample(depreciation_months)
     return np.zeros(per_month.shape[:-1]), per_month
+
+
+OWNED_PARAMETERS = (
+    "usd_per_server",
+    "gpus_per_server",
+    "kw_per_server",
+    "usd_per_kwh",
+    "pue",
+    "colocation_usd_per_server_month",
+    "depreciation_months",
+)
+"""The numbers of owned servers :func:`self_hosted_cost` takes (``owned``)."""
+
+
+def self_hosted_cost(
+    requests: ArrayLike,
+    *,
+    replica_requests_per_s: ArrayLike,
+    target_utilization: ArrayLike,
+    gpus_per_replica: ArrayLike,
+    always_on: bool,
+    peak_to_average: ArrayLike = 1.0,
+    min_replicas: ArrayLike = 1.0,
+    usd_per_gpu_hour: ArrayLike = 0.0,
+    trend: ArrayLike = 1.0,
+    owned: Mapping[str, ArrayLike] | None = None,
+    cash: bool = False,
+) -> tuple[dict[str, FloatArray], FloatArray, dict[str, FloatArray]]:
+    """The monthly cost of a self-hosted fleet serving ``requests``, by component; the
+    GPUs in use each month (busy GPU-hours / 730 when scaled to zero); and extras
+    (``replicas`` of an always-on fleet; owned ``servers`` and ``at_start``, paid at t = 0).
+
+    One implementation for the cost engine (parameters per sample) and for ``payback
+    recommend`` (parameters per configuration): each parameter is a scalar or has the
+    leading shape of ``requests`` without its month axis.
+
+    - rented, always on: GPUs · 730 h · usd_per_gpu_hour · trend (``gpus``)
+    - rented, scaled to zero: busy GPU-hours · usd_per_gpu_hour · trend (``gpus``)
+    - owned (always on; ``owned`` holds :data:`OWNED_PARAMETERS`): whole replicas in each
+      server (:func:`servers_needed`), their facility each month (``facility``) and their
+      price in cash or depreciated (``hardware``; ``at_start``)
+
+    >>> parts, gpus, extra = self_hosted_cost([2_628_000.0], replica_requests_per_s=1.0,
+    ...     target_utilization=1.0, gpus_per_replica=2, always_on=True, usd_per_gpu_hour=1.0)
+    >>> parts["gpus"], gpus
+    (array([1460.]), array([2.]))
+    """
+    if not always_on:
+        hours = scale_to_zero_gpu_hours(
+            requests,
+            replica_requests_per_s=replica_requests_per_s,
+            target_utilization=target_utilization,
+            gpus_per_replica=gpus_per_replica,
+        )
+        cost = hours * per_sample(usd_per_gpu_hour) * as_float(trend)
+        return {"gpus": cost}, hours / HOURS_PER_MONTH, {}
+    replicas = fleet_replicas(
+        requests,
+        peak_to_average=peak_to_average,
+        replica_requests_per_s=replica_requests_per_s,
+        target_utilization=target_utilization,
+        min_replicas=min_replicas,
+    )
+    gpus = replicas * per_sample(gpus_per_replica)
+    if owned is None:
+        cost = always_on_gpu_cost(gpus, usd_per_gpu_hour) * as_float(trend)
+        return {"gpus": cost}, gpus, {"replicas": replicas}
+    servers = servers_needed(replicas, gpus_per_replica, owned["gpus_per_server"])
+    facility = server_running_cost(
+        servers,
+        kw_per_server=owned["kw_per_server"],
+        usd_per_kwh=owned["usd_per_kwh"],
+        pue=owned["pue"],
+        colocation_usd_per_server_month=owned["colocation_usd_per_server_month"],
+    )
+    at_start, hardware = owned_server_cost(
+        servers,
+        usd_per_server=owned["usd_per_server"],
+        depreciation_months=owned["depreciation_months"] if not cash else 1.0,
+        cash=cash,
+    )
+    return (
+        {"hardware": hardware, "facility": facility},
+        gpus,
+        {"replicas": replicas, "servers": servers, "at_start": at_start},
+    )
