@@ -176,7 +176,10 @@ def test_append_result_runs(tmp_path: Path) -> None:
     cal, warnings = read_benchmark_with_warnings(path)
     assert cal.serving is not None
     assert cal.serving.replica_requests_per_s == 9.0
-    assert warnings == [f"{path}: holds 2 runs; using the last (pick another with --run)"]
+    assert warnings == [
+        f"{path}: holds 2 runs; using the last (pick another with "
+        "`payback import-benchmark runs.json --run K -o calibration.toml`)"
+    ]
     cal, warnings = read_benchmark_with_warnings(path, run=1)
     assert cal.serving is not None
     assert cal.serving.concurrency == 64
@@ -344,10 +347,15 @@ def test_benchmark_at_the_scenario_lengths_is_used_as_measured(tmp_path: Path) -
     source = res.sources["alternatives.0.replica_requests_per_s"].source
     assert source.startswith("benchmark: vllm bench serve")
     assert "concurrency 64" in source
-    assert res.warnings == []
+    assert res.warnings == [
+        "alternatives.0: the benchmark does not say how many GPUs its replica used; 1 assumed "
+        "(give model and gpu for a better guess); set gpus_per_replica"
+    ]
 
 
-def test_benchmark_scaled_to_other_lengths_by_the_estimate(tmp_path: Path) -> None:
+def test_benchmark_scaled_to_other_lengths_by_the_estimate_at_its_load(tmp_path: Path) -> None:
+    """The benchmark kept 64 requests in flight: the ratio of the estimates at batch 64,
+    at the scenario's lengths (500/400) over the benchmark's, scales its requests/s."""
     s = read_benchmark(VLLM_FILE).serving
     assert s is not None
     data = calibrated(tmp_path, "bench.json", model="llama-3.1-8b", gpu="h100-sxm")
@@ -357,14 +365,22 @@ def test_benchmark_scaled_to_other_lengths_by_the_estimate(tmp_path: Path) -> No
     catalog = default_catalog()
     model, gpu = catalog.model("llama-3.1-8b"), catalog.gpu("h100-sxm")
 
-    def rps(i: float, o: float) -> float:
+    def rps(i: float, o: float, batch: int | None = 64) -> float:
         return estimate_serving(
-            model, gpu, input_tokens=i, output_tokens=o, gpus_per_replica=1
+            model, gpu, input_tokens=i, output_tokens=o, gpus_per_replica=1, batch=batch
         ).replica_requests_per_s
 
     expected = s.replica_requests_per_s * rps(500, 400) / rps(s.input_tokens, s.output_tokens)
     assert res.scenario.alternatives[0].replica_requests_per_s == pytest.approx(expected, rel=1e-12)
+    # not the ratio at full load (batch 256), which the benchmark never ran
+    full = (
+        s.replica_requests_per_s * rps(500, 400, None) / rps(s.input_tokens, s.output_tokens, None)
+    )
+    assert abs(full / expected - 1) > 0.1
     assert "scaled ×" in res.sources["alternatives.0.replica_requests_per_s"].source
+    # llama-3.1-8b fits one H100: the assumed tensor-parallel degree is 1, and said
+    assert res.scenario.alternatives[0].gpus_per_replica == 1
+    assert "1 assumed (the fewest that hold llama-3.1-8b)" in res.warnings[0]
 
 
 def test_benchmark_unscaled_without_model_warns(tmp_path: Path) -> None:
@@ -374,8 +390,8 @@ def test_benchmark_unscaled_without_model_warns(tmp_path: Path) -> None:
     s = read_benchmark(VLLM_FILE).serving
     assert s is not None
     assert res.scenario.alternatives[0].replica_requests_per_s == s.replica_requests_per_s
-    assert len(res.warnings) == 1
-    assert "its capacity is used unscaled (give model and gpu to scale it)" in res.warnings[0]
+    assert len(res.warnings) == 2
+    assert "its capacity is used unscaled (give model and gpu to scale it)" in res.warnings[1]
 
 
 def test_benchmark_of_another_model_is_refused(tmp_path: Path) -> None:
@@ -385,7 +401,7 @@ def test_benchmark_of_another_model_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as info:
         resolved(tmp_path, data)
     assert info.value.messages == [
-        "alternatives.0.calibration: the benchmark measured model llama-3.1-8b; this option uses qwen2.5-7b"
+        "alternatives.0.calibration: the benchmark measured model llama-3.1-8b; this uses qwen2.5-7b"
     ]
 
 
@@ -446,7 +462,7 @@ def test_factors_from_another_gpu_warn_and_need_model_and_gpu(tmp_path: Path) ->
     path = factors_file(tmp_path, bandwidth_efficiency=0.6)
     res = resolved(tmp_path, calibrated(tmp_path, path.name, model="llama-3.1-8b", gpu="l40s"))
     assert res.warnings == [
-        "alternatives.0.calibration: the calibration measured gpu h100-sxm; this option uses l40s "
+        "alternatives.0.calibration: the calibration measured gpu h100-sxm; this uses l40s "
         "(its utilisation factors may not carry over)"
     ]
     with pytest.raises(
@@ -577,7 +593,7 @@ def test_estimate_serving_with_a_calibration(tmp_path: Path) -> None:
     )
     assert_user_error(
         *run(*args, "--calibration", VLLM_FILE),
-        "holds a serving benchmark, not utilisation factors",
+        "holds no utilisation factors but a serving benchmark",
     )
 
 
@@ -600,7 +616,8 @@ def test_estimate_training_with_a_calibration(tmp_path: Path) -> None:
     assert json.loads(out)["mfu"] == pytest.approx(2 * plain["mfu"])
     assert json.loads(out)["hours"] == pytest.approx(plain["hours"] / 2)
     assert_user_error(
-        *run(*args, "--method", "full", "--calibration", path), "measured lora training, not full"
+        *run(*args, "--method", "full", "--calibration", path),
+        "measured lora training; this job is full (calibrate with --method full)",
     )
 
 
@@ -641,7 +658,7 @@ def test_calibrate_on_the_cpu(tiny: Path) -> None:
         device="cpu",
         context=64,
         batches=(1, 8),
-        seconds=4.0,
+        seconds=10.0,
         progress=lambda phase, share: phases.append(phase),
     )
     assert cal.kind == "calibration"
@@ -706,7 +723,12 @@ def test_calibrate_cli_writes_a_file_estimates_use(tiny: Path, tmp_path: Path) -
         (("--precision", "fp8"), "--precision fp8: calibrate measures bf16"),
         (("--method", "qlora"), "--method qlora: calibrate measures lora or full"),
         (("--device", "tpu"), "--device tpu: must be cuda or cpu"),
-        (("--context", "4"), "--context 4: must be at least 16"),
+        (("--context", "4"), "--context 4: must be 16 to 2,048 tokens (tiny's longest context)"),
+        (("--context", "4096"), "--context 4096: must be 16 to 2,048"),
+        (
+            ("--device", "cpu", "--gpu", "h100-sxm"),
+            "--gpu h100-sxm: names the catalog GPU a CUDA device is",
+        ),
         (("--seconds", "-1"), "--seconds -1.0: must be > 0"),
     ],
 )
@@ -749,3 +771,211 @@ def test_readme_h200_figures_are_the_bundled_calibrations() -> None:
         )
         fitted = f"{cal.factors.bandwidth_efficiency:.2f} / {cal.factors.prefill_mfu:.2f}"
         assert fitted in rows["fitted: bandwidth efficiency / prefill MFU"]
+
+
+# ------------------------------------------------------------------ review: odd files and uses
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragment"),
+    [
+        ({"total_output_tokens": 0}, "total_output_tokens = 0: must be > 0"),
+        ({"total_input_tokens": -5}, "total_input_tokens = -5: must be ≥ 0"),
+        ({"output_throughput": -3}, "output_throughput = -3: must be ≥ 0"),
+        ({"p99_ttft_ms": -1}, "p99_ttft_ms = -1: must be ≥ 0"),
+        ({"completed": 0.5}, "completed = 0.5: must be a whole number"),
+        ({"completed": -3}, "completed = -3: must be ≥ 0"),
+        ({"completed": "many"}, "completed = 'many': expected a finite number"),
+        ({"request_throughput": 1e308}, "request_throughput = 1e+308: must be ≤ 1e+06"),
+        ({"total_output_tokens": 1e308}, "total_output_tokens = 1e+308: must be ≤ 1e+09"),
+        ({"duration": 0}, "duration = 0: must be > 0"),
+        ({"completed": None}, "completed = None: no request completed"),
+    ],
+)
+def test_bad_numbers_in_a_vllm_file_are_one_line(
+    tmp_path: Path, edit: dict[str, Any], fragment: str
+) -> None:
+    path = write_json(tmp_path / "b.json", {**raw("vllm_save_result.json"), **edit})
+    code, out, err = run("import-benchmark", path)
+    assert_user_error(code, out, err, fragment)
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "fragment"),
+    [
+        ("request_count", 0.4, "request_count: avg = 0.4: must be a whole number"),
+        ("request_count", -4, "request_count: avg = -4: must be > 0"),
+        ("benchmark_duration", -4, "benchmark_duration: avg = -4: must be > 0"),
+        ("input_sequence_length", -4, "input_sequence_length: avg = -4: must be ≥ 0"),
+        ("output_token_throughput", -4, "output_token_throughput: avg = -4: must be ≥ 0"),
+        (
+            "request_throughput",
+            5e6,
+            "replica_requests_per_s = 5000000.0: Input should be less than or equal to 1000000",
+        ),
+    ],
+)
+def test_bad_numbers_in_an_aiperf_file_are_one_line(
+    tmp_path: Path, metric: str, value: float, fragment: str
+) -> None:
+    data = raw("aiperf_profile_export_aiperf.json")
+    data[metric] = {**data[metric], "avg": value}
+    code, out, err = run("import-benchmark", write_json(tmp_path / "a.json", data))
+    assert_user_error(code, out, err, fragment)
+
+
+def test_odd_but_readable_values(tmp_path: Path) -> None:
+    data = {
+        **raw("vllm_save_result.json"),
+        "max_concurrency": 64.0,
+        "p50_tpot_ms": 0.0,
+        "latencies": [1, "a", None, True, 1e400, 3],
+    }
+    data = {k: v for k, v in data.items() if "e2el" not in k}
+    s = read_benchmark(write_json(tmp_path / "o.json", data)).serving
+    assert s is not None
+    assert s.concurrency == 64
+    assert s.tpot_ms is not None
+    assert s.tpot_ms.p50 == 0.0
+    assert s.e2el_ms is not None
+    assert s.e2el_ms.mean == pytest.approx(2000.0)
+    data["max_concurrency"] = True
+    s = read_benchmark(write_json(tmp_path / "o.json", data)).serving
+    assert s is not None
+    assert s.concurrency is None
+
+
+def test_a_vllm_file_without_completed_says_so(tmp_path: Path) -> None:
+    data = {k: v for k, v in raw("vllm_save_result.json").items() if k != "completed"}
+    with pytest.raises(ScenarioError, match="completed is required"):
+        read_benchmark(write_json(tmp_path / "c.json", data))
+
+
+@pytest.mark.parametrize("value", ['"x"', "5", "[1]"])
+def test_a_calibration_table_that_is_not_a_table(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(f"calibration = {value}\n")
+    with pytest.raises(ScenarioError, match="must be a table"):
+        load_calibration(path)
+
+
+def test_a_toml_datetime_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[calibration]\nkind = "calibration"\ntool = "x"\ncreated = 2026-11-28T06:26:51\n'
+    )
+    assert load_calibration(path).created == "2026-11-28T06:26:51"
+
+
+def test_a_raw_benchmark_of_another_model_is_refused(tmp_path: Path) -> None:
+    data = {**raw("vllm_save_result.json"), "model_id": "meta-llama/Llama-3.1-70B-Instruct"}
+    write_json(tmp_path / "b.json", data)
+    with pytest.raises(
+        ScenarioError, match=r"the benchmark measured model llama-3\.1-70b; this uses llama-3\.1-8b"
+    ):
+        resolved(tmp_path, calibrated(tmp_path, "b.json", model="llama-3.1-8b", gpu="h100-sxm"))
+
+
+def test_models_are_compared_by_catalog_id(tmp_path: Path) -> None:
+    """The option may name the Hugging Face repository the benchmark file named by id."""
+    cal = read_benchmark(VLLM_FILE)
+    assert cal.model == "llama-3.1-8b"
+    (tmp_path / "c.toml").write_text(calibration_toml(cal))
+    data = calibrated(tmp_path, "c.toml", model="meta-llama/Llama-3.1-8B-Instruct", gpu="h100-sxm")
+    assert resolved(tmp_path, data).scenario.alternatives[0].replica_requests_per_s > 0
+
+
+def test_benchmark_gpus_and_precision_must_match(tmp_path: Path) -> None:
+    cal = read_benchmark(VLLM_FILE)
+    assert cal.serving is not None
+    cal = cal.model_copy(
+        update={
+            "precision": "fp8",
+            "serving": cal.serving.model_copy(update={"gpus_per_replica": 2}),
+        }
+    )
+    (tmp_path / "c.toml").write_text(calibration_toml(cal))
+    with pytest.raises(ScenarioError, match="the benchmark measured precision fp8; this uses bf16"):
+        resolved(tmp_path, calibrated(tmp_path, "c.toml"))
+    data = calibrated(tmp_path, "c.toml", precision="fp8", gpus_per_replica=4)
+    with pytest.raises(
+        ScenarioError, match="gpus_per_replica = 4: the benchmark's replica ran on 2 GPUs"
+    ):
+        resolved(tmp_path, data)
+    res = resolved(tmp_path, calibrated(tmp_path, "c.toml", precision="fp8"))
+    assert res.scenario.alternatives[0].gpus_per_replica == 2
+    assert res.warnings == []
+
+
+def test_cpu_factors_on_a_gpu_are_warned_about(tmp_path: Path) -> None:
+    cal = Calibration(
+        kind="calibration",
+        tool="payback calibrate",
+        created="2026-11-28T00:00:00",
+        device="CPU x86_64",
+        factors=Factors(bandwidth_efficiency=0.1),
+    )
+    path = tmp_path / "cpu.toml"
+    path.write_text(calibration_toml(cal))
+    code, _, err = run(
+        "estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--calibration", path
+    )
+    assert code == 0
+    assert "warning: --calibration" in err
+    assert (
+        "measured on CPU x86_64, not a catalog GPU; its utilisation factors may not carry over to h100-sxm"
+        in err
+    )
+
+
+def test_import_benchmark_checks_its_options_before_writing(tmp_path: Path) -> None:
+    target = tmp_path / "c.toml"
+    for args, fragment in [
+        (("--gpus-per-replica", "0"), "--gpus-per-replica 0: must be 1 to 1024"),
+        (("--precision", "fp9"), "--precision fp9: unknown; allowed: bf16, fp8, int8, int4"),
+        (("--model", "nosuch"), "nosuch"),
+    ]:
+        assert_user_error(*run("import-benchmark", VLLM_FILE, *args, "-o", target), fragment)
+        assert not target.exists()
+    assert_user_error(*run("import-benchmark", VLLM_FILE, "-o", tmp_path), "is a directory")
+    assert_user_error(
+        *run("import-benchmark", VLLM_FILE, "-o", tmp_path / "no" / "c.toml"), "does not exist"
+    )
+    code, _, _ = run(
+        "import-benchmark", VLLM_FILE, "--gpu", "h100-sxm", "--gpus-per-replica", "1", "-o", target
+    )
+    assert code == 0
+    written = load_calibration(target)
+    assert (written.model, written.gpu, written.precision) == ("llama-3.1-8b", "h100-sxm", "bf16")
+    assert written.serving is not None
+    assert written.serving.gpus_per_replica == 1
+
+
+def test_estimate_training_says_it_is_calibrated(tmp_path: Path) -> None:
+    path = factors_file(tmp_path, training_method="lora", training_mfu_ratio=2.0)
+    code, out, err = run(
+        "estimate",
+        "training",
+        "--model",
+        "qwen2.5-7b",
+        "--gpu",
+        "l4",
+        "--tokens",
+        "1e7",
+        "--calibration",
+        path,
+    )
+    assert code == 0
+    assert "calibrated by" in out
+    assert "utilization ×2.00" in out
+    assert "the calibration measured gpu h100-sxm; this uses l4" in err
+
+
+def test_calibrate_output_is_checked_before_measuring(tiny: Path, tmp_path: Path) -> None:
+    assert_user_error(
+        *run("calibrate", "--model", tiny, "-o", tmp_path, "--force"), "is a directory"
+    )
+    assert_user_error(
+        *run("calibrate", "--model", tiny, "-o", tmp_path / "no" / "c.toml"), "does not exist"
+    )

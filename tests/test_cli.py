@@ -341,7 +341,18 @@ def test_init_bad_targets(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ help
 
 
-@pytest.mark.parametrize("command", [[], ["quick"], ["analyze"], ["init"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["quick"],
+        ["analyze"],
+        ["init"],
+        ["import-benchmark"],
+        ["calibrate"],
+        ["estimate", "serving"],
+    ],
+)
 def test_help_teaches(command: list[str]) -> None:
     code, out, _ = run(*command, "--help")
     assert code == 0

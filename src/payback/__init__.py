@@ -8,13 +8,18 @@ The public API:
 """
 
 from payback.analysis import AlternativeResult, Analysis, OptionResult, analyze, usd
+from payback.calibrate import run_calibration
 from payback.calibration import (
     Calibration,
     calibration_toml,
+    check_use,
     engine_for,
+    estimate_at_load,
     load_calibration,
     read_benchmark,
     read_benchmark_with_warnings,
+    serving_factors,
+    training_scale,
 )
 from payback.catalog import Catalog, default_catalog, load_catalog
 from payback.catalog.apis import ApiPrice, api_price, search_api_models
@@ -69,9 +74,11 @@ __all__ = [
     "analyze",
     "api_price",
     "calibration_toml",
+    "check_use",
     "default_catalog",
     "dump_scenario",
     "engine_for",
+    "estimate_at_load",
     "estimate_serving",
     "estimate_training",
     "evaluate",
@@ -89,11 +96,14 @@ __all__ = [
     "read_scenario_data",
     "recommend",
     "resolve",
+    "run_calibration",
     "scenario_data_from_text",
     "search_api_models",
+    "serving_factors",
     "sobol",
     "solve",
     "tornado",
+    "training_scale",
     "usage_sql",
     "usd",
     "value_at",

@@ -112,18 +112,19 @@ class _Timer:
             self.torch.cuda.synchronize()
 
     def median(
-        self, fn: Callable[[], Any], seconds: float, reps: int = 20, warmup: int = 2
+        self, fn: Callable[[], Any], seconds: float, reps: int = 20, warmup: int | None = None
     ) -> float:
-        """Median time of ``fn`` over up to ``reps`` runs within about ``seconds``."""
-        for _ in range(warmup):
+        """Median time of ``fn`` over up to ``reps`` runs within about ``seconds``, after
+        ``warmup`` untimed runs (default: 2 on a GPU, 1 on a CPU)."""
+        for _ in range(warmup if warmup is not None else (2 if self.device == "cuda" else 1)):
             fn()
         self.sync()
         times: list[float] = []
         deadline = time.perf_counter() + seconds
         while len(times) < reps:
             now = time.perf_counter()
-            # past the time: stop, after at least 3 runs unless they overrun it twice
-            if times and now >= deadline and (len(times) >= 3 or now >= deadline + seconds):
+            # past the time: stop, after at least 3 runs unless they overrun it by half
+            if times and now >= deadline and (len(times) >= 3 or now >= deadline + seconds / 2):
                 break
             start = time.perf_counter()
             fn()
@@ -255,7 +256,7 @@ def run_calibration(
     device: str | None = None,
     context: int = 1024,
     batches: Sequence[int] = DEFAULT_BATCHES,
-    seconds: float = 150.0,
+    seconds: float = 120.0,
     checkpointing: bool = True,
     progress: Progress | None = None,
 ) -> Calibration:
@@ -263,8 +264,9 @@ def run_calibration(
 
     ``gpu`` is the catalog GPU the device is (found from its name when not given); on a
     CPU, or a GPU the catalog lacks, the measured matrix-product and copy speeds stand
-    in for its datasheet. ``seconds`` bounds the timing loops (building the model and
-    the first CUDA graph capture come on top). ``checkpointing`` recomputes activations
+    in for its datasheet. ``seconds`` is the time for the whole measurement: the steps
+    timed are sized from the device's measured speed to fit it, and a step that has
+    started finishes. ``checkpointing`` recomputes activations
     in training, as the estimate's memory model and common fine-tuning stacks do; the
     recomputation is not counted as useful work.
     """
@@ -276,8 +278,10 @@ def run_calibration(
         )
     if method not in ("lora", "full"):
         raise ScenarioError(f"--method {method}: calibrate measures lora or full fine-tuning")
-    if context < 16:
-        raise ScenarioError(f"--context {context}: must be at least 16 tokens")
+    if not 16 <= context <= model.max_context:
+        raise ScenarioError(
+            f"--context {context}: must be 16 to {model.max_context:,} tokens ({model.id}'s longest context)"
+        )
     if not math.isfinite(seconds) or seconds <= 0:
         raise ScenarioError(f"--seconds {seconds}: must be > 0")
     if device is None:
@@ -288,6 +292,15 @@ def run_calibration(
         raise ScenarioError(
             f"--device cuda: PyTorch {torch.__version__} sees no CUDA GPU; use --device cpu, or a torch build with CUDA"
         )
+    if device == "cpu" and gpu is not None:
+        raise ScenarioError(
+            f"--gpu {gpu.id}: names the catalog GPU a CUDA device is; not used with --device cpu"
+        )
+    end = time.perf_counter() + seconds
+
+    def left() -> float:
+        return max(end - time.perf_counter(), 0.0)
+
     report = progress or (lambda phase, share: None)
     dtype = torch.bfloat16
     timer = _Timer(torch, device)
@@ -298,7 +311,10 @@ def run_calibration(
     if device == "cuda":
         name = torch.cuda.get_device_name()
         free_bytes = float(torch.cuda.mem_get_info()[0])
-        spec = gpu or gpu_for_device(name, catalog)
+        found = gpu_for_device(name, catalog)
+        if gpu is not None and found is not None and found.id != gpu.id:
+            raise ScenarioError(f"--gpu {gpu.id}: this device is {name} (catalog {found.id})")
+        spec = gpu or found
         if spec is None:
             spec = _cpu_spec(torch, dtype, matmul, copy).model_copy(
                 update={
@@ -322,7 +338,8 @@ def run_calibration(
             f"{model.id}: {weights_total / 1e9:.1f} GB of bf16 weights do not fit in the {free_bytes / 1e9:.1f} GB "
             f"free on {name}; calibrate a smaller model of the same family"
         )
-    budget = {"training": 0.35 * seconds, "prefill": 0.15 * seconds, "decode": 0.5 * seconds}
+    # a third of the measured peak on a GPU, a tenth on a CPU (small kernels, bf16 emulation)
+    achievable = matmul * 1e12 / (3.0 if device == "cuda" else 10.0)
 
     # -- training --------------------------------------------------------------------
     measured: dict[str, Any] = {
@@ -334,8 +351,9 @@ def run_calibration(
     # a step of k·N FLOPs per token (+2N recomputed) at a third of the measured peak, and
     # about five steps (warm-up included) within the training time
     k = tr.FLOPS_PER_PARAM_TOKEN[method] + (2.0 if checkpointing else 0.0)
-    per_token_s = k * model.params_b * 1e9 / (matmul * 1e12 / 3.0)
-    tokens_per_step = _affordable(4096, per_token_s, budget["training"] / 5.0)
+    per_token_s = k * model.params_b * 1e9 / achievable
+    training_s = 0.3 * left()
+    tokens_per_step = _affordable(4096, per_token_s, training_s / 5.0)
     seq = min(2048, max(context, 16), tokens_per_step)
     micro = max(1, tokens_per_step // seq)
     tokens_per_step = micro * seq
@@ -352,9 +370,7 @@ def run_calibration(
         estimated = None
         notes.append(f"training not estimated on one {spec.id}: {exc}")
     try:
-        step = _training_step_seconds(
-            torch, net, model, micro, seq, device, budget["training"], timer
-        )
+        step = _training_step_seconds(torch, net, model, micro, seq, device, training_s, timer)
         measured.update(
             training_tokens=tokens_per_step, training_tokens_per_s=tokens_per_step / step
         )
@@ -374,14 +390,15 @@ def run_calibration(
     # -- prefill ---------------------------------------------------------------------
     report("prefill", 0.0)
     net = _build(torch, model, device, dtype, None)
-    prompt_s = 2.0 * model.params_b * 1e9 * context / (matmul * 1e12 / 3.0)
-    prompts = max(1, min(8192 // context, int(budget["prefill"] / 5.0 / prompt_s)))
-    if prompt_s * 5.0 > budget["prefill"]:
+    prompt_s = 2.0 * model.params_b * 1e9 * context / achievable
+    prefill_s = 0.2 * left()
+    prompts = max(1, min(8192 // context, int(prefill_s / 5.0 / prompt_s)))
+    if prompt_s * 5.0 > prefill_s:
         notes.append(
             f"prefill of {context} tokens takes about {prompt_s:.1f} s here: timed fewer times "
             "than usual (raise --seconds, or lower --context)"
         )
-    took = _prefill_seconds(torch, net, model, prompts, context, device, budget["prefill"], timer)
+    took = _prefill_seconds(torch, net, model, prompts, context, device, prefill_s, timer)
     per_prompt = float(
         sv.prefill_seconds(
             input_tokens=context,
@@ -412,11 +429,10 @@ def run_calibration(
     points: list[DecodePoint] = []
     memory_bound_t: list[float] = []
     memory_bound_bytes: list[float] = []
-    deadline = time.perf_counter() + budget["decode"]
-    share = min(2.0, budget["decode"] / max(len(fits), 1))
     graphs = device == "cuda"
     for i, b in enumerate(fits):
-        if points and time.perf_counter() > deadline:
+        share = max(min(2.0, left() / (len(fits) - i)), 0.2)
+        if len(points) >= 2 and left() <= 0.0:  # two points make the fit
             notes.append(f"decode batches from {b} on skipped: the time budget ran out")
             break
         report(f"decode batch {b}", i / len(fits))
@@ -561,8 +577,8 @@ def _decode_step(
     shape = (batch, model.kv_heads, context, model.head_dim)
     caches = [
         (
-            torch.randn(shape, device=device, dtype=dtype),
-            torch.randn(shape, device=device, dtype=dtype),
+            torch.zeros(shape, device=device, dtype=dtype),
+            torch.zeros(shape, device=device, dtype=dtype),
         )
         for _ in range(model.layers)
     ]
@@ -591,5 +607,5 @@ def _decode_step(
                     f"CUDA graphs failed ({str(exc).splitlines()[0][:120]}); decode timed without them"
                 )
                 graphs = False
-        took = timer.median(run, seconds, reps=50, warmup=3)
+        took = timer.median(run, seconds, reps=50, warmup=3 if graphs else 1)
     return took, graphs

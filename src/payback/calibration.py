@@ -62,30 +62,30 @@ class _Model(BaseModel):
 class Percentiles(_Model):
     """A latency's distribution over the benchmark's requests [ms]."""
 
-    mean: float | None = Field(None, ge=0.0)
-    p50: float | None = Field(None, ge=0.0)
-    p90: float | None = Field(None, ge=0.0)
-    p99: float | None = Field(None, ge=0.0)
+    mean: float | None = Field(None, ge=0.0, le=1e9)
+    p50: float | None = Field(None, ge=0.0, le=1e9)
+    p90: float | None = Field(None, ge=0.0, le=1e9)
+    p99: float | None = Field(None, ge=0.0, le=1e9)
 
 
 class ServingMeasurement(_Model):
     """What one replica served in a benchmark run."""
 
-    replica_requests_per_s: float = Field(gt=0.0)
+    replica_requests_per_s: float = Field(gt=0.0, le=1e6)
     """Completed requests per second."""
-    output_tokens_per_s: float = Field(ge=0.0)
+    output_tokens_per_s: float = Field(ge=0.0, le=1e9)
     """Output tokens per second."""
-    input_tokens: float = Field(ge=0.0)
+    input_tokens: float = Field(ge=0.0, le=1e7)
     """Mean prompt tokens per request."""
-    output_tokens: float = Field(gt=0.0)
+    output_tokens: float = Field(gt=0.0, le=1e6)
     """Mean output tokens per request."""
     completed: int | None = Field(None, ge=1)
     """Requests that completed."""
     duration_s: float | None = Field(None, gt=0.0)
     """Length of the run [s]."""
-    concurrency: int | None = Field(None, ge=1)
+    concurrency: int | None = Field(None, ge=1, le=1_000_000)
     """Requests kept in flight (closed loop); none for an open-loop run at a request rate."""
-    request_rate: float | None = Field(None, gt=0.0)
+    request_rate: float | None = Field(None, gt=0.0, le=1e6)
     """Requests per second offered (open loop); none when unlimited."""
     gpus_per_replica: int | None = Field(None, ge=1, le=1024)
     """GPUs the served replica used (tensor parallel degree), when known."""
@@ -201,7 +201,16 @@ def calibration_from_data(data: Mapping[str, Any], where: str) -> Calibration:
 
 def load_calibration(path: str | Path, run: int | None = None) -> Calibration:
     """Read a calibration file (TOML), or import a benchmark result (JSON) directly."""
+    return load_calibration_with_warnings(path, run)[0]
+
+
+def load_calibration_with_warnings(
+    path: str | Path, run: int | None = None
+) -> tuple[Calibration, list[str]]:
+    """:func:`load_calibration`, and what to double-check about a benchmark it imported."""
     p = Path(path)
+    if p.is_dir():
+        raise ScenarioError(f"{p}: is a directory; give a calibration file")
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
@@ -210,13 +219,13 @@ def load_calibration(path: str | Path, run: int | None = None) -> Calibration:
         raise ScenarioError(f"{p}: cannot read ({exc.strerror or exc})") from None
     start = raw.lstrip()[:1]
     if start == b"{" or p.suffix.lower() == ".json":
-        return read_benchmark(p, run=run)
+        return read_benchmark_with_warnings(p, run=run)
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         if start == b"[":  # a JSON list of runs, perhaps
             with contextlib.suppress(ScenarioError):
-                return read_benchmark(p, run=run)
+                return read_benchmark_with_warnings(p, run=run)
         raise ScenarioError(
             f"{p}: not a calibration file (TOML from `payback calibrate` or `payback import-benchmark`) "
             f"nor a benchmark result (JSON): {exc}"
@@ -226,8 +235,14 @@ def load_calibration(path: str | Path, run: int | None = None) -> Calibration:
             f"{p}: not a calibration file: it has no [calibration] table "
             "(make one with `payback calibrate` or `payback import-benchmark`)"
         )
-    top = dict(data.pop("calibration"))
-    return calibration_from_data({**top, **data}, str(p))
+    top = data.pop("calibration")
+    if not isinstance(top, dict):
+        raise ScenarioError(
+            f"{p}: calibration = {top!r}: must be a table ([calibration] with kind, tool and created)"
+        )
+    if isinstance(top.get("created"), dt.date | dt.datetime):
+        top["created"] = top["created"].isoformat()
+    return calibration_from_data({**top, **data}, str(p)), []
 
 
 def _drop_none(value: Any) -> Any:
@@ -385,13 +400,48 @@ def _json_objects(path: Path) -> list[dict[str, Any]]:
     return objects
 
 
-def _number(data: Mapping[str, Any], key: str, where: str) -> float | None:
+def _number(
+    data: Mapping[str, Any],
+    key: str,
+    where: str,
+    *,
+    positive: bool = False,
+    whole: bool = False,
+    at_most: float | None = None,
+) -> float | None:
+    """``data[key]`` as a float, or None when absent; one line naming it when it is not a
+    finite number (≥ 0; > 0 with ``positive``; a whole number with ``whole``; ≤ ``at_most``)."""
     value = data.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ScenarioError(f"{where}: {key} = {value!r}: expected a finite number")
+    problem = None
+    if positive and value <= 0:
+        problem = "must be > 0"
+    elif value < 0:
+        problem = "must be ≥ 0"
+    elif whole and not float(value).is_integer():
+        problem = "must be a whole number"
+    elif at_most is not None and value > at_most:
+        problem = f"must be ≤ {at_most:g}"
+    if problem:
+        raise ScenarioError(f"{where}: {key} = {value!r}: {problem}")
     return float(value)
+
+
+def _whole_or_none(value: Any) -> int | None:
+    """A positive whole number (64 or 64.0), else None (null, "inf", true, 0)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return int(value) if value >= 1 and float(value).is_integer() else None
+
+
+def _measured(where: str, **fields: Any) -> ServingMeasurement:
+    try:
+        return ServingMeasurement(**fields)
+    except ValidationError as exc:
+        raise ScenarioError(_problems(exc, where)) from None
 
 
 def _percentiles(values: Mapping[str, float | None]) -> Percentiles | None:
@@ -400,40 +450,37 @@ def _percentiles(values: Mapping[str, float | None]) -> Percentiles | None:
 
 
 def _is_vllm(data: Mapping[str, Any]) -> bool:
-    return (
-        "request_throughput" in data
-        and not isinstance(data["request_throughput"], dict)
-        and ("completed" in data)
-    )
+    return "request_throughput" in data and not isinstance(data["request_throughput"], dict)
 
 
 def _from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[str]]:
     warnings: list[str] = []
-    completed = _number(data, "completed", where)
+    if "completed" not in data:
+        raise ScenarioError(
+            f"{where}: completed is required (the requests a vLLM benchmark run completed)"
+        )
+    completed = _number(data, "completed", where, whole=True)
     if not completed:
         raise ScenarioError(f"{where}: completed = {data.get('completed')!r}: no request completed")
-    rps = _number(data, "request_throughput", where)
-    if not rps or rps <= 0:
-        raise ScenarioError(
-            f"{where}: request_throughput = {data.get('request_throughput')!r}: must be > 0"
-        )
-    total_in = _number(data, "total_input_tokens", where)
-    total_out = _number(data, "total_output_tokens", where)
+    rps = _number(data, "request_throughput", where, positive=True, at_most=1e6)
+    assert rps is not None  # the format's detection requires it
+    total_in = _number(data, "total_input_tokens", where, at_most=1e7 * completed)
+    total_out = _number(data, "total_output_tokens", where, positive=True, at_most=1e6 * completed)
     if total_out is None or total_in is None:
         raise ScenarioError(
             f"{where}: total_input_tokens and total_output_tokens are required (a pooling or embedding run has no output tokens)"
         )
-    failed = _number(data, "failed", where) or 0.0
+    failed = _number(data, "failed", where, whole=True) or 0.0
     if failed:
         warnings.append(
             f"{where}: {failed:.0f} of {completed + failed:.0f} requests failed; capacity counts completed ones"
         )
 
     def stats(metric: str) -> Percentiles | None:
+        median = _number(data, f"p50_{metric}_ms", where)
         found = {
             "mean": _number(data, f"mean_{metric}_ms", where),
-            "p50": _number(data, f"p50_{metric}_ms", where)
-            or _number(data, f"median_{metric}_ms", where),
+            "p50": median if median is not None else _number(data, f"median_{metric}_ms", where),
             "p90": _number(data, f"p90_{metric}_ms", where),
             "p99": _number(data, f"p99_{metric}_ms", where),
         }
@@ -443,7 +490,15 @@ def _from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[s
     latencies = data.get("latencies")
     if e2el is None and isinstance(latencies, list) and latencies:
         ms = (
-            np.asarray([x for x in latencies if isinstance(x, int | float)], dtype=np.float64) * 1e3
+            np.asarray(
+                [
+                    x
+                    for x in latencies
+                    if isinstance(x, int | float) and not isinstance(x, bool) and 0 <= x < 1e6
+                ],
+                dtype=np.float64,
+            )
+            * 1e3
         )
         if ms.size:
             e2el = Percentiles(
@@ -459,17 +514,21 @@ def _from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[s
         if any(k in data for k in ("failed", "endpoint_type", "label"))
         else "vllm benchmark_serving.py"
     )
-    serving = ServingMeasurement(
+    output_rate = _number(data, "output_throughput", where)
+    serving = _measured(
+        where,
         replica_requests_per_s=rps,
-        output_tokens_per_s=_number(data, "output_throughput", where)
-        or total_out / completed * rps,
+        output_tokens_per_s=output_rate if output_rate is not None else total_out / completed * rps,
         input_tokens=total_in / completed,
         output_tokens=total_out / completed,
         completed=int(completed),
-        duration_s=_number(data, "duration", where),
-        concurrency=int(concurrency) if isinstance(concurrency, int) and concurrency > 0 else None,
+        duration_s=_number(data, "duration", where, positive=True),
+        concurrency=_whole_or_none(concurrency),
         request_rate=float(rate)
-        if isinstance(rate, int | float) and math.isfinite(rate) and rate > 0
+        if isinstance(rate, int | float)
+        and not isinstance(rate, bool)
+        and math.isfinite(rate)
+        and rate > 0
         else None,
         ttft_ms=stats("ttft"),
         tpot_ms=stats("tpot"),
@@ -513,9 +572,11 @@ def _from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list
     if isinstance(data.get("records"), dict):
         metrics, aiperf = data["records"], True
 
-    def avg(*names: str) -> float | None:
+    def avg(*names: str, positive: bool = False, whole: bool = False) -> float | None:
         block = _block(metrics, *names)
-        return None if block is None else _number(block, "avg", f"{where}: {names[0]}")
+        if block is None:
+            return None
+        return _number(block, "avg", f"{where}: {names[0]}", positive=positive, whole=whole)
 
     def stats(*names: str) -> Percentiles | None:
         block = _block(metrics, *names)
@@ -524,7 +585,8 @@ def _from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list
         scale = _TIME_SCALE.get(str(block.get("unit", "ms")).lower())
         if scale is None:
             raise ScenarioError(
-                f"{where}: {names[0]}.unit = {block.get('unit')!r}: expected ms, s or sec"
+                f"{where}: {names[0]}.unit = {block.get('unit')!r}: expected one of "
+                f"{', '.join(_TIME_SCALE)}"
             )
         got = {
             k: _number(block, k if k != "mean" else "avg", f"{where}: {names[0]}")
@@ -532,15 +594,15 @@ def _from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list
         }
         return _percentiles({k: None if v is None else v * scale for k, v in got.items()})
 
-    rps = avg("request_throughput")
-    if rps is None or rps <= 0:
-        raise ScenarioError(f"{where}: request_throughput.avg = {rps!r}: must be > 0")
+    rps = avg("request_throughput", positive=True)
+    if rps is None:
+        raise ScenarioError(f"{where}: request_throughput.avg is required")
     out_tps = avg("output_token_throughput")
-    osl = avg("output_sequence_length")
+    osl = avg("output_sequence_length", positive=True)
     if osl is None and out_tps is not None:
         osl = out_tps / rps
     isl = avg("input_sequence_length")
-    count = avg("request_count")
+    count = avg("request_count", positive=True, whole=True)
     if isl is None and count:
         total_isl = avg("total_isl")
         isl = None if total_isl is None else total_isl / count
@@ -553,13 +615,14 @@ def _from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list
         warnings.append(f"{where}: {errors:.0f} requests failed; capacity counts completed ones")
     if data.get("was_cancelled"):
         warnings.append(f"{where}: the run was cancelled before it finished")
-    duration = avg("benchmark_duration")
+    duration = avg("benchmark_duration", positive=True)
     config = data.get("input_config")
     model, concurrency = _nvidia_config(config if isinstance(config, dict) else {})
     count_block = _block(metrics, "request_count") or {}
     tool = "AIPerf" if aiperf or count_block.get("unit") == "requests" else "GenAI-Perf"
     created = data.get("start_time") or data.get("end_time")
-    serving = ServingMeasurement(
+    serving = _measured(
+        where,
         replica_requests_per_s=rps,
         output_tokens_per_s=out_tps if out_tps is not None else osl * rps,
         input_tokens=isl,
@@ -649,7 +712,10 @@ def read_benchmark_with_warnings(
         )
     index = (run or len(objects)) - 1
     if len(objects) > 1 and run is None:
-        warnings.append(f"{p}: holds {len(objects)} runs; using the last (pick another with --run)")
+        warnings.append(
+            f"{p}: holds {len(objects)} runs; using the last (pick another with "
+            f"`payback import-benchmark {p.name} --run K -o calibration.toml`)"
+        )
     data = objects[index]
     where = str(p) if len(objects) == 1 else f"{p} (run {index + 1})"
     if _is_vllm(data):
@@ -662,4 +728,130 @@ def read_benchmark_with_warnings(
             f"{where}: not a vLLM --save-result, GenAI-Perf or AIPerf profile export "
             f"(no request_throughput; keys: {keys or 'none'})"
         )
-    return cal.model_copy(update={"file": p.name}), warnings + more
+    return cal.model_copy(update={"file": p.name, "model": catalog_model_id(cal.served_model)}), (
+        warnings + more
+    )
+
+
+def catalog_model_id(name: str | None) -> str | None:
+    """The catalog id of a model named by id, Hugging Face repository or config.json path
+    (``meta-llama/Llama-3.1-8B-Instruct`` is ``llama-3.1-8b``); None when unknown."""
+    if not name:
+        return None
+    from payback.catalog import default_catalog
+
+    try:
+        return default_catalog().model(name).id
+    except ScenarioError:
+        return None
+
+
+# -- using a calibration -----------------------------------------------------------
+
+
+def check_use(
+    cal: Calibration,
+    *,
+    model: str | None,
+    gpu: str | None,
+    precision: str | None = None,
+    where: str = "calibration",
+) -> list[str]:
+    """What stands between a calibration and its use for ``model`` on ``gpu``.
+
+    A serving benchmark measured one model at one precision on one GPU: another of any
+    of them is refused (:class:`ScenarioError`). Utilisation factors describe a device:
+    another model is fine, another GPU (or a CPU, or a GPU the catalog lacks) is worth a
+    warning, which is returned.
+    """
+    benchmark = cal.serving is not None
+    what = "benchmark" if benchmark else "calibration"
+    used_model = catalog_model_id(model) or model
+    warnings = []
+    for name, measured, used in (
+        ("model", cal.model, used_model),
+        ("gpu", cal.gpu, gpu),
+        ("precision", cal.precision, precision),
+    ):
+        if measured is None or used is None or measured == used:
+            continue
+        message = f"{where}: the {what} measured {name} {measured}; this uses {used}"
+        if benchmark:
+            raise ScenarioError(message)
+        if name == "gpu":
+            warnings.append(f"{message} (its utilisation factors may not carry over)")
+    if not benchmark and cal.gpu is None and gpu is not None:
+        warnings.append(
+            f"{where}: measured on {cal.device or 'a device the catalog lacks'}, not a catalog GPU; "
+            f"its utilisation factors may not carry over to {gpu}"
+        )
+    return warnings
+
+
+def serving_factors(cal: Calibration, where: str = "calibration") -> Factors:
+    """The calibration's serving factors; one line when it holds a benchmark instead."""
+    if cal.factors is None or all(
+        getattr(cal.factors, name) is None
+        for name in ("bandwidth_efficiency", "prefill_mfu", "step_overhead_s", "layer_overhead_s")
+    ):
+        raise ScenarioError(
+            f"{where}: holds no utilisation factors"
+            + (
+                " but a serving benchmark; use it on a scenario's self_hosted option, or compare "
+                "it with `payback import-benchmark FILE --gpu ID`"
+                if cal.serving is not None
+                else " (make them with `payback calibrate`)"
+            )
+        )
+    return cal.factors
+
+
+def training_scale(cal: Calibration, method: str, where: str = "calibration") -> float:
+    """The factor a calibration puts on the training estimate's utilization of ``method``."""
+    factors = cal.factors
+    if factors is None or factors.training_mfu_ratio is None:
+        raise ScenarioError(
+            f"{where}: holds no training measurement (make one with `payback calibrate`)"
+        )
+    if factors.training_method != method:
+        raise ScenarioError(
+            f"{where}: measured {factors.training_method} training; this job is {method} "
+            f"(calibrate with --method {method})"
+        )
+    return factors.training_mfu_ratio
+
+
+def estimate_at_load(
+    model: Any,
+    gpu: Any,
+    precision: str,
+    serving: ServingMeasurement,
+    *,
+    input_tokens: float | None = None,
+    output_tokens: float | None = None,
+    gpus_per_replica: int | None = None,
+    tpot_ms: float | None = None,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> Any:
+    """The estimate of a replica under the benchmark's load: at its concurrency when that
+    is below the batch the replica would run at full load (a closed-loop benchmark never
+    batches more), at the benchmark's token lengths unless others are given."""
+    from payback.estimate import estimate_serving
+
+    def estimated(batch: int | None = None) -> Any:
+        return estimate_serving(
+            model,
+            gpu,
+            precision,
+            input_tokens=serving.input_tokens if input_tokens is None else input_tokens,
+            output_tokens=serving.output_tokens if output_tokens is None else output_tokens,
+            gpus_per_replica=gpus_per_replica,
+            tpot_ms=tpot_ms,
+            batch=batch,
+            engine=engine,
+        )
+
+    full = estimated()
+    if serving.concurrency is not None and serving.concurrency < full.batch:
+        return estimated(serving.concurrency)
+    return full

@@ -36,6 +36,7 @@ from rich.text import Text
 import payback
 from payback import report as renderers
 from payback.analysis import usd as money
+from payback.model.serving import PRECISIONS
 from payback.report import analysis_renderables, charts, sobol_table, tables, tornado_table
 from payback.report import explain as explain_analysis
 from payback.report.common import solution_lines
@@ -95,6 +96,11 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise _fail(exc.messages) from None
 
     return wrapper
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(f"warning: {line}", err=True)
 
 
 def _print_json(data: Any) -> None:
@@ -324,15 +330,19 @@ def estimate_serving(
     **--calibration** uses the utilisation factors `payback calibrate` measured.
     """
     catalog = payback.default_catalog()
+    served, gpu_record = catalog.model(model), catalog.gpu(gpu)
     cal = payback.load_calibration(calibration) if calibration else None
-    if cal is not None and cal.factors is None:
-        raise payback.ScenarioError(
-            f"--calibration {calibration}: holds a serving benchmark, not utilisation factors; "
-            "compare it with `payback import-benchmark FILE --model ... --gpu ...`"
+    factors = None
+    if cal is not None:
+        factors = payback.serving_factors(cal, f"--calibration {calibration}")
+        _warn(
+            payback.check_use(
+                cal, model=served.id, gpu=gpu_record.id, where=f"--calibration {calibration}"
+            )
         )
     result = payback.estimate_serving(
-        catalog.model(model),
-        catalog.gpu(gpu),
+        served,
+        gpu_record,
         precision,
         input_tokens=input_tokens,
         output_tokens=output_tokens,
@@ -340,7 +350,7 @@ def estimate_serving(
         batch=batch,
         tpot_ms=tpot_ms,
         gpus_per_replica=gpus_per_replica,
-        engine=payback.engine_for(cal.factors if cal else None),
+        engine=payback.engine_for(factors),
     )
     if as_json:
         _print_json(result.to_dict())
@@ -405,21 +415,16 @@ def estimate_training(
     **--calibration** scales the utilization by what `payback calibrate` measured.
     """
     catalog = payback.default_catalog()
-    scale = 1.0
+    trained, gpu_record = catalog.model(model), catalog.gpu(gpu)
+    scale, cal = 1.0, None
     if calibration is not None:
-        factors = payback.load_calibration(calibration).factors
-        if factors is None or factors.training_mfu_ratio is None:
-            raise payback.ScenarioError(
-                f"--calibration {calibration}: holds no training measurement (make one with `payback calibrate`)"
-            )
-        if factors.training_method != method:
-            raise payback.ScenarioError(
-                f"--calibration {calibration}: measured {factors.training_method} training, not {method}"
-            )
-        scale = factors.training_mfu_ratio
+        where = f"--calibration {calibration}"
+        cal = payback.load_calibration(calibration)
+        scale = payback.training_scale(cal, method, where)
+        _warn(payback.check_use(cal, model=trained.id, gpu=gpu_record.id, where=where))
     result = payback.estimate_training(
-        catalog.model(model),
-        catalog.gpu(gpu),
+        trained,
+        gpu_record,
         method,
         tokens=tokens,
         epochs=epochs,
@@ -446,6 +451,10 @@ def estimate_training(
             else "no price in the catalog: give --usd-per-gpu-hour"
         ),
     }
+    if cal is not None:
+        rows["calibrated by"] = (
+            f"{calibration}: utilization ×{scale:.2f} ({cal.tool} on {cal.device}, {cal.created})"
+        )
     _console().print(tables.key_values(f"Fine-tuning {result.model} on {result.gpu}", rows))
 
 
@@ -511,24 +520,33 @@ def recommend(
     result = payback.recommend(
         scenario, alternative, models=models or None, max_replicas=max_replicas
     )
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     written: str | None = None
-    if apply and output is not None:
-        if result.best is None:
-            raise payback.ScenarioError(
-                f"alternatives.{result.alternative}: no configuration meets the targets; nothing to apply"
-            )
-        _write_new(output, _applied_text(file, scenario, result), force)
+    if apply and output is not None and result.best is not None:
+        text, notes = _applied_text(file, scenario, result)
+        _write_new(output, text, force)
+        for note in notes:
+            typer.echo(f"note: {note}", err=True)
         written = str(output)
     if as_json:
         _print_json(result.to_dict(top) | ({"written": written} if written else {}))
-        return
-    _console().print(renderers.recommendation_renderables(result, top))
-    if written:
+    else:
+        _console().print(renderers.recommendation_renderables(result, top))
+    if result.best is None:
+        raise payback.ScenarioError(
+            f"alternatives.{result.alternative}: {result.no_best_reason}"
+            + ("; nothing to apply" if apply else "")
+        )
+    if written and not as_json:
         typer.echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
 
 
-def _applied_text(file: Path, scenario: payback.Scenario, result: payback.Recommendation) -> str:
-    """The scenario file's text with the winner filled in (TOML keeps its comments)."""
+def _applied_text(
+    file: Path, scenario: payback.Scenario, result: payback.Recommendation
+) -> tuple[str, list[str]]:
+    """The scenario file's text with the winner filled in (TOML keeps its comments, and
+    the lines the winner replaces as comments), and what to tell about it."""
     from payback.recommend import apply_winner
     from payback.scenario import SelfHostedOption
 
@@ -536,17 +554,40 @@ def _applied_text(file: Path, scenario: payback.Scenario, result: payback.Recomm
     assert best is not None
     option = scenario.alternatives[result.alternative]
     assert isinstance(option, SelfHostedOption)
-    if file.suffix.lower() in {".yaml", ".yml"}:
+    path = f"alternatives.{result.alternative}"
+    notes: list[str] = []
+    drop = result.benchmark is not None and not result.benchmark_matches(best)
+    if drop:
+        b = result.benchmark or {}
+        measured = " ".join(
+            str(b[k]) if b.get(k) is not None else f"unknown {k}"
+            for k in ("model", "precision", "gpu")
+        )
+        notes.append(
+            f"{path}.calibration = {option.calibration!r} removed: its serving benchmark measured "
+            f"{measured}, not the winner {best.label()}; analyze estimates the winner's capacity"
+        )
+    elif result.benchmark is not None:
+        notes.append(
+            f"{path}.calibration = {option.calibration!r} kept: it measured the winner; analyze "
+            "prices it with the benchmark's capacity"
+        )
+    yaml = file.suffix.lower() in {".yaml", ".yml"}
+    if yaml:
         data = payback.read_scenario_data(file)
-        apply_winner(data, result.alternative, best, option)
-        return payback.dump_scenario(payback.parse_scenario(data, source=str(file)), "yaml")
-    import tomlkit
+        replaced = apply_winner(data, result.alternative, best, option, drop_calibration=drop)
+        text = payback.dump_scenario(payback.parse_scenario(data, source=str(file)), "yaml")
+    else:
+        import tomlkit
 
-    document = tomlkit.parse(file.read_text(encoding="utf-8-sig"))
-    apply_winner(document, result.alternative, best, option)
-    text = tomlkit.dumps(document)
-    payback.parse_scenario(_toml_loads(text), source=str(file))  # still valid
-    return text
+        document = tomlkit.parse(file.read_text(encoding="utf-8-sig"))
+        replaced = apply_winner(document, result.alternative, best, option, drop_calibration=drop)
+        text = tomlkit.dumps(document)
+        payback.parse_scenario(_toml_loads(text), source=str(file))  # still valid
+    if replaced:
+        kept = "" if yaml else " (kept as comments in the file)"
+        notes.append(f"{path}: replaced by the winner{kept}: " + "; ".join(replaced))
+    return text, notes
 
 
 @app.command("import-benchmark")
@@ -598,47 +639,42 @@ def import_benchmark(
     and GPU. With **--gpu** (and **--model** when the benchmark's model is not in the
     catalog) it also shows the estimate of the same run and how far it was.
     """
-    cal, warnings = payback.read_benchmark_with_warnings(file, run=run)
     catalog = payback.default_catalog()
-    model_id = model
-    if model_id is None and cal.served_model:
-        try:
-            model_id = catalog.model(cal.served_model).id
-        except payback.ScenarioError:
-            model_id = None
+    served = catalog.model(model) if model is not None else None
+    gpu_record = catalog.gpu(gpu) if gpu is not None else None
+    if precision not in PRECISIONS:
+        raise payback.ScenarioError(
+            f"--precision {precision}: unknown; allowed: {', '.join(PRECISIONS)}"
+        )
+    if gpus_per_replica is not None and not 1 <= gpus_per_replica <= 1024:
+        raise payback.ScenarioError(f"--gpus-per-replica {gpus_per_replica}: must be 1 to 1024")
+    if output is not None:
+        _check_writable(output, force, "calibration.toml")
+    cal, warnings = payback.read_benchmark_with_warnings(file, run=run)
     serving = cal.serving
     assert serving is not None
-    update: dict[str, Any] = {"model": model_id, "precision": precision if gpu or model else None}
+    if served is None and cal.model is not None:
+        served = catalog.model(cal.model)
+    if gpu_record is not None and served is None:
+        raise payback.ScenarioError(
+            f"--gpu {gpu}: the benchmark's model {cal.served_model!r} is not in the catalog; name it with --model"
+        )
     if gpus_per_replica is not None:
-        update["serving"] = serving.model_copy(update={"gpus_per_replica": gpus_per_replica})
+        serving = serving.model_copy(update={"gpus_per_replica": gpus_per_replica})
+    data = cal.model_dump()
+    data.update(
+        model=served.id if served else None,
+        gpu=gpu_record.id if gpu_record else None,
+        precision=precision if served or gpu_record else None,
+        serving=serving.model_dump(),
+    )
+    cal = payback.Calibration.model_validate(data)
     estimate = None
-    if gpu is not None:
-        gpu_record = catalog.gpu(gpu)
-        update["gpu"] = gpu_record.id
-        if model_id is None:
-            raise payback.ScenarioError(
-                f"--gpu {gpu}: the benchmark's model {cal.served_model!r} is not in the catalog; name it with --model"
-            )
-        served = catalog.model(model_id)
-
-        def estimated(batch: int | None = None) -> payback.ServingEstimate:
-            return payback.estimate_serving(
-                served,
-                gpu_record,
-                precision,
-                input_tokens=serving.input_tokens,
-                output_tokens=serving.output_tokens,
-                gpus_per_replica=gpus_per_replica,
-                batch=batch,
-            )
-
-        estimate = estimated()
-        if serving.concurrency is not None and serving.concurrency < estimate.batch:
-            # the benchmark kept this many requests in flight: estimate that batch
-            estimate = estimated(serving.concurrency)
-    cal = cal.model_copy(update=update)
-    for warning in warnings:
-        typer.echo(f"warning: {warning}", err=True)
+    if served is not None and gpu_record is not None:
+        estimate = payback.estimate_at_load(
+            served, gpu_record, precision, serving, gpus_per_replica=gpus_per_replica
+        )
+    _warn(warnings)
     if output is not None:
         _write_new(output, payback.calibration_toml(cal), force)
     if as_json:
@@ -687,8 +723,11 @@ def calibrate(
     ] = 1024,
     seconds: Annotated[
         float,
-        typer.Option("--seconds", help="Time for the timing loops (model building comes on top)."),
-    ] = 150.0,
+        typer.Option(
+            "--seconds",
+            help="Time for the whole measurement; steps are sized to fit it (about 20 s on a GPU).",
+        ),
+    ] = 120.0,
     checkpointing: Annotated[
         bool,
         typer.Option(
@@ -715,13 +754,11 @@ def calibrate(
     scenario's self-hosted option or training job, then use them. Needs PyTorch:
     `pip install 'payback[calibrate]'`.
     """
-    from payback.calibrate import run_calibration
-
     catalog = payback.default_catalog()
     record = catalog.model(model)
     gpu_record = catalog.gpu(gpu) if gpu else None
-    if output is not None and output.exists() and not force:
-        raise payback.ScenarioError(f"{output}: already exists; use --force to overwrite it")
+    if output is not None:
+        _check_writable(output, force, "calibration.toml")
     console = Console(stderr=True)
     with Progress(
         TextColumn("calibrating: {task.description}"),
@@ -736,7 +773,7 @@ def calibrate(
         def progress(phase: str, share: float) -> None:
             bar.update(task, description=phase, completed=share)
 
-        cal = run_calibration(
+        cal = payback.run_calibration(
             record,
             catalog=catalog,
             gpu=gpu_record,
@@ -748,14 +785,14 @@ def calibrate(
             checkpointing=checkpointing,
             progress=progress,
         )
-    if output is not None:
-        _write_new(output, payback.calibration_toml(cal), force)
     if as_json:
+        if output is not None:
+            _write_new(output, payback.calibration_toml(cal), force)
         _print_json(
             {**cal.model_dump(exclude_none=True), "written": str(output) if output else None}
         )
         return
-    out = _console()
+    out = _console()  # the results first: a failed write loses nothing measured
     out.print(tables.calibration_table(cal))
     out.print(
         tables.key_values("Factors for later estimates", tables.factors_rows(cal, payback.VLLM))
@@ -763,6 +800,7 @@ def calibrate(
     for note in cal.measured.notes if cal.measured else []:
         out.print(f"note: {note}")
     if output is not None:
+        _write_new(output, payback.calibration_toml(cal), force)
         out.print(
             f'Wrote {output}. Use it with --calibration {output}, or calibration = "{output}" in a scenario.'
         )
@@ -1335,21 +1373,28 @@ def _starter_text() -> str:
     return resources.files("payback").joinpath("data/starter.toml").read_text(encoding="utf-8")
 
 
-def _write_new(path: Path, text: str | bytes, force: bool) -> None:
-    """Write ``text`` to ``path`` atomically; refuse to replace a file without ``force``.
-
-    The new file gets the permissions a plain write would give (the umask's), or the
-    replaced file's own.
-    """
+def _check_writable(path: Path, force: bool, example: str = "scenario.toml") -> Path:
+    """Refuse, before any work, a path that is a folder, is in a missing folder, or exists
+    (without ``force``); the folder it goes in."""
     if path.is_dir():
         raise payback.ScenarioError(
-            f"{path}: is a directory; give a file name such as {path / 'scenario.toml'}"
+            f"{path}: is a directory; give a file name such as {path / example}"
         )
     if path.exists() and not force:
         raise payback.ScenarioError(f"{path}: already exists; use --force to overwrite it")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise payback.ScenarioError(f"{path}: folder {parent} does not exist")
+    return parent
+
+
+def _write_new(path: Path, text: str | bytes, force: bool) -> None:
+    """Write ``text`` to ``path`` atomically; refuse to replace a file without ``force``.
+
+    The new file gets the permissions a plain write would give (the umask's), or the
+    replaced file's own.
+    """
+    parent = _check_writable(path, force)
     if path.exists():
         mode = path.stat().st_mode & 0o777
     else:

@@ -20,6 +20,7 @@ from payback import model
 from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
 from payback.resolve import Resolved, as_resolved
 from payback.scenario import (
+    COMMITMENT_TERM_MONTHS,
     HostedApiOption,
     PerRequestOption,
     Scenario,
@@ -156,40 +157,15 @@ Usage = tuple[dict[str, FloatArray], FloatArray | None, dict[str, FloatArray]]
 
 
 def _gpu_trend(get: _Inputs, path: str, option: SelfHostedOption, horizon: int) -> FloatArray:
-    """(1 + a)^((m − 1)/12) for the GPU rent; read only when set (or varied), so scenarios
-    without a GPU price trend list no such input."""
+    """The GPU rent's trend: (1 + a)^((m − 1)/12) on demand; a committed (1y/3y) price is
+    held for its term and renewed at the trended price (:func:`model.committed_price_trend`).
+    Read only when set (or varied), so scenarios without a GPU price trend list no such
+    input."""
     trend_path = f"{path}.gpu_price_change_annual"
     if option.gpu_price_change_annual == 0.0 and trend_path not in get.overrides:
         return np.ones(horizon)
-    return model.price_trend(get(trend_path), horizon)
-
-
-def _owned_cost(get: _Inputs, path: str, option: SelfHostedOption, gpus: FloatArray) -> Usage:
-    """Owned servers: ceil(GPUs / gpus_per_server) servers, their power, cooling and
-    colocation each month, and their price paid in cash when first needed or depreciated."""
-    assert option.owned is not None
-    p = f"{path}.owned"
-    servers = model.servers_needed(gpus, get(f"{p}.gpus_per_server"))
-    facility = model.server_running_cost(
-        servers,
-        kw_per_server=get(f"{p}.kw_per_server"),
-        usd_per_kwh=get(f"{p}.usd_per_kwh"),
-        pue=get(f"{p}.pue"),
-        colocation_usd_per_server_month=get(f"{p}.colocation_usd_per_server_month"),
-    )
-    cash = option.owned.financing == "cash"
-    at_start, hardware = model.owned_server_cost(
-        servers,
-        usd_per_server=get(f"{p}.usd_per_server"),
-        depreciation_months=get(f"{p}.depreciation_months") if not cash else 1.0,
-        cash=cash,
-    )
-    if path == "baseline":  # what you do today already owns its month-1 fleet
-        at_start = np.zeros_like(at_start)
-    return (
-        {"hardware": hardware, "facility": facility},
-        gpus,
-        {"at_start": at_start, "servers": servers},
+    return model.committed_price_trend(
+        get(trend_path), horizon, COMMITMENT_TERM_MONTHS[option.commitment]
     )
 
 
@@ -223,31 +199,51 @@ def _running_cost(get: _Inputs, path: str, option: Any, requests: FloatArray) ->
         )
         return {"api": cost}, None, {}
     if isinstance(option, SelfHostedOption):
+        # read in this order: sampled inputs are drawn as they are first read
         capacity = {
             "replica_requests_per_s": get(f"{path}.replica_requests_per_s"),
             "target_utilization": get(f"{path}.target_utilization"),
             "gpus_per_replica": get(f"{path}.gpus_per_replica"),
         }
+        fleet: dict[str, Any] = {}  # only what this option uses is read
         if option.always_on:
-            gpus = model.fleet_gpus(
-                requests,
-                peak_to_average=get("traffic.peak_to_average"),
-                min_replicas=get(f"{path}.min_replicas"),
-                **capacity,
-            )
-            if option.owned is not None:
-                return _owned_cost(get, path, option, gpus)
-            price = get(f"{path}.usd_per_gpu_hour")
-            trend = _gpu_trend(get, path, option, requests.shape[-1])
-            return {"gpus": model.always_on_gpu_cost(gpus, price) * trend}, gpus, {}
-        price = get(f"{path}.usd_per_gpu_hour")
-        trend = _gpu_trend(get, path, option, requests.shape[-1])
-        gpu_hours = model.scale_to_zero_gpu_hours(requests, **capacity)
-        return (
-            {"gpus": gpu_hours * per_sample(price) * trend},
-            gpu_hours / model.HOURS_PER_MONTH,
-            {},
+            fleet["peak_to_average"] = get("traffic.peak_to_average")
+            fleet["min_replicas"] = get(f"{path}.min_replicas")
+        owned = None
+        cash = False
+        if option.owned is not None:
+            cash = option.owned.financing == "cash"
+            p = f"{path}.owned"
+            owned = {
+                k: get(f"{p}.{k}")
+                for k in (
+                    "gpus_per_server",
+                    "kw_per_server",
+                    "usd_per_kwh",
+                    "pue",
+                    "colocation_usd_per_server_month",
+                    "usd_per_server",
+                    "depreciation_months",
+                )
+                if not (cash and k == "depreciation_months")
+            }
+        if owned is None:
+            fleet["usd_per_gpu_hour"] = get(f"{path}.usd_per_gpu_hour")
+            fleet["trend"] = _gpu_trend(get, path, option, requests.shape[-1])
+        components, gpus, extras = model.self_hosted_cost(
+            requests,
+            **capacity,
+            always_on=option.always_on,
+            owned=owned,
+            cash=cash,
+            **fleet,
         )
+        if owned is None:
+            return components, gpus, {}
+        at_start = extras["at_start"]
+        if path == "baseline":  # what you do today already owns its month-1 fleet
+            at_start = np.zeros_like(at_start)
+        return components, gpus, {"at_start": at_start, "servers": extras["servers"]}
     raise TypeError(f"unknown option type {type(option).__name__}")  # pragma: no cover
 
 

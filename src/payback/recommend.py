@@ -20,7 +20,7 @@ import math
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,10 +31,14 @@ from payback.model import serving as sv
 from payback.model.shapes import kv_bytes_per_token
 from payback.scenario import (
     COMMITMENT_KINDS,
+    COMMITMENT_TERM_MONTHS,
     Scenario,
     ScenarioError,
     SelfHostedOption,
 )
+
+if TYPE_CHECKING:
+    from payback.calibration import Calibration
 
 __all__ = ["Candidate", "Recommendation", "apply_winner", "recommend"]
 
@@ -82,6 +86,9 @@ class Candidate:
     meets_targets: bool
     misses: str | None = None
     """Which latency target it misses, when it does."""
+    bought_at_start_usd: float | None = None
+    """Owned servers paid in cash: the month-1 fleet's price, paid at t = 0 and included
+    in ``monthly_cost_usd`` (the average over the horizon) [USD]."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,9 +110,16 @@ class Recommendation:
     """Configurations meeting the targets that no other beats on both cost and time per
     output token, cheapest first."""
     excluded: dict[str, int]
-    """Configurations left out, by reason."""
+    """Configurations left out, by reason (those missing the latency targets are ranked,
+    not left out: see ``missing_targets``)."""
     examples: dict[str, str] = field(default_factory=dict)
     """One example of each reason for leaving out."""
+    missing_targets: int = 0
+    """Ranked configurations that miss the latency targets (ranked after the others)."""
+    missing_example: str | None = None
+    """One of them, with what it misses."""
+    warnings: list[str] = field(default_factory=list)
+    """What to double-check (a calibration measured on another GPU or configuration)."""
     evaluated: int = 0
     """Configurations evaluated (model × GPU × precision × GPUs per replica); those whose
     GPU lacks the precision or a price are left out before."""
@@ -114,12 +128,53 @@ class Recommendation:
     targets: dict[str, float] = field(default_factory=dict)
     commitment: str = "none"
     owned: bool = False
+    benchmark: dict[str, Any] | None = None
+    """The serving benchmark the alternative's calibration holds (model, gpu, precision,
+    gpus_per_replica, replica_requests_per_s; ``None`` fields unknown), if it holds one."""
+    cash: bool = False
+    """Owned servers bought in cash (their price is paid at t = 0)."""
+    unpriced: dict[str, str] = field(default_factory=dict)
+    """GPUs searched that have no rent for this alternative, with why."""
+    gpus_searched: int = 0
 
     @property
     def best(self) -> Candidate | None:
         """The cheapest configuration meeting the targets, if any does."""
         first = self.candidates[0] if self.candidates else None
         return first if first is not None and first.meets_targets else None
+
+    def benchmark_matches(self, candidate: Candidate) -> bool:
+        """Whether the calibration's serving benchmark measured ``candidate``'s model, GPU,
+        precision (and GPUs per replica, when it says); unknown counts as differing."""
+        return self.benchmark is not None and _matches(self.benchmark, candidate)
+
+    @property
+    def no_best_reason(self) -> str | None:
+        """Why no configuration qualifies, and what to change (``None`` when one does)."""
+        if self.best is not None:
+            return None
+        targets = ", ".join(f"{k} ≤ {v:g}" for k, v in self.targets.items())
+        if self.candidates:
+            first = self.candidates[0]
+            return (
+                f"no configuration meets the latency targets ({targets}): all "
+                f"{len(self.candidates):,} that fit miss them (the cheapest, {first.label()}, "
+                f"misses {first.misses}); relax tpot_ms/ttft_ms"
+            )
+        if not self.excluded:
+            return "no configuration to evaluate"
+        why = set(self.unpriced.values())
+        if self.gpus_searched and len(self.unpriced) == self.gpus_searched and len(why) == 1:
+            reason = why.pop()
+            return f"no configuration qualifies: {reason} for any GPU; {_hint(reason, self.commitment)}"
+        total = sum(self.excluded.values())
+        reason, count = max(self.excluded.items(), key=lambda kv: (kv[1], kv[0]))
+        scope = (
+            f"for any of the {total:,} configurations"
+            if count == total
+            else f"for {count:,} of the {total:,} configurations left out"
+        )
+        return f"no configuration qualifies: {reason} {scope}; {_hint(reason, self.commitment)}"
 
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
         shown = self.candidates if top is None else self.candidates[:top]
@@ -130,15 +185,48 @@ class Recommendation:
             "targets": self.targets,
             "commitment": self.commitment,
             "owned_hardware": self.owned,
+            "owned_cash": self.cash,
+            "calibration_benchmark": self.benchmark,
             "candidates": [c.to_dict() for c in shown],
             "candidates_total": len(self.candidates),
             "best": self.best.to_dict() if self.best else None,
             "pareto": [c.to_dict() for c in self.pareto],
+            "no_best_reason": self.no_best_reason,
             "excluded": self.excluded,
             "excluded_examples": self.examples,
+            "missing_targets": self.missing_targets,
+            "missing_targets_example": self.missing_example,
+            "warnings": self.warnings,
             "evaluated": self.evaluated,
             "search_seconds": self.seconds,
         }
+
+
+def _matches(benchmark: dict[str, Any], candidate: Candidate) -> bool:
+    same = (
+        benchmark["model"] == candidate.model
+        and benchmark["gpu"] == candidate.gpu
+        and benchmark["precision"] == candidate.precision
+    )
+    tp = benchmark.get("gpus_per_replica")
+    return same and (tp is None or tp == candidate.gpus_per_replica)
+
+
+def _hint(reason: str, commitment: str) -> str:
+    """What to change when ``reason`` left every configuration out."""
+    if "price in the catalog" in reason:
+        return 'give usd_per_gpu_hour with gpu = "…" (the rent you were quoted)' + (
+            ", or another commitment" if commitment != "none" else ""
+        )
+    if reason.startswith("not offered by"):
+        return "give another gpu_provider, or usd_per_gpu_hour with gpu"
+    if reason.startswith("needs more than"):
+        return "raise --max-replicas"
+    if reason.startswith("does not fit"):
+        return "compare a smaller model (--model)"
+    if reason.startswith("replica larger than a server"):
+        return "give owned.gpus_per_server for a larger server"
+    return "compare other models (--model) or GPUs"
 
 
 def _alternative(scenario: Scenario, index: int | None) -> tuple[int, SelfHostedOption]:
@@ -219,8 +307,27 @@ def recommend(
     catalog = catalog or default_catalog()
     index, option = _alternative(scenario, alternative)
     path = f"alternatives.{index}"
+    warnings: list[str] = []
+    cal = _calibration(scenario, option, path, warnings)
     if engine is None:
-        engine = _calibrated_engine(scenario, option, path)
+        from payback.calibration import engine_for
+
+        engine = engine_for(cal.factors if cal is not None else None)
+    benchmark: dict[str, Any] | None = None
+    if cal is not None and cal.serving is not None:
+        benchmark = {  # compared as analyze compares them (a catalog id)
+            "model": cal.model,
+            "gpu": cal.gpu,
+            "precision": cal.precision,
+            "gpus_per_replica": cal.serving.gpus_per_replica,
+            "replica_requests_per_s": cal.serving.replica_requests_per_s,
+        }
+    elif cal is not None and cal.factors is not None:
+        measured_on = cal.gpu or cal.device or "a device the catalog lacks"
+        warnings.append(
+            f"{path}.calibration: its utilisation factors were measured on {measured_on}; "
+            "recommend applies them to every GPU it compares (they may not carry over)"
+        )
     traffic = scenario.traffic
     if traffic.input_tokens is None or traffic.output_tokens is None:
         raise ScenarioError(
@@ -228,7 +335,7 @@ def recommend(
             "(capacity is estimated from token lengths)"
         )
     if max_replicas < 1:
-        raise ScenarioError(f"max_replicas = {max_replicas}: must be ≥ 1")
+        raise ScenarioError(f"--max-replicas {max_replicas}: must be ≥ 1")
     names = models or option.models or ([option.model] if option.model else [])
     if not names:
         raise ScenarioError(
@@ -241,7 +348,8 @@ def recommend(
         try:
             open_models.append(catalog.model(name, scenario.base_dir))
         except ScenarioError as exc:
-            raise ScenarioError([f"{where}: {m}" for m in exc.messages]) from None
+            flag = f"--model {name}" if models else where
+            raise ScenarioError([f"{flag}: {m}" for m in exc.messages]) from None
     if option.gpu is not None:
         try:
             catalog.gpu(option.gpu)
@@ -266,10 +374,13 @@ def recommend(
 
     excluded: dict[str, int] = {}
     examples: dict[str, str] = {}
+    unpriced: dict[str, str] = {}
     rows = _Rows()
     for open_model in open_models:
         for gpu in gpus:
             price, why = (None, None) if option.owned is not None else _price(option, gpu, kind)
+            if why is not None:
+                unpriced[gpu.id] = why
             for precision in sv.PRECISIONS:
                 try:
                     peak_flops(gpu, precision)
@@ -278,6 +389,14 @@ def recommend(
                     lacks = True
                 for tp in valid_tensor_parallel(open_model):
                     label = f"{open_model.id} {precision} on {tp} × {gpu.id}"
+                    if option.owned is not None and tp > option.owned.gpus_per_server:
+                        _note(
+                            excluded,
+                            examples,
+                            "replica larger than a server",
+                            f"{label}: {option.owned.gpus_per_server} GPUs per server",
+                        )
+                        continue
                     if lacks:
                         _note(
                             excluded, examples, "the GPU lacks the precision's tensor cores", label
@@ -303,7 +422,7 @@ def recommend(
                     args["price"] = math.nan if price is None else price
                     rows.add((open_model.id, gpu.id, precision, tp), args)
     start = time.perf_counter()
-    candidates = _evaluate(
+    candidates, missing = _evaluate(
         scenario,
         option,
         rows,
@@ -316,9 +435,16 @@ def recommend(
         examples,
     )
     seconds = time.perf_counter() - start
-    candidates.sort(
-        key=lambda c: (not c.meets_targets, c.monthly_cost_usd, c.tpot_ms, c.gpu, c.precision)
-    )
+    candidates.sort(key=_rank)
+    measured = [c for c in candidates if benchmark is not None and _matches(benchmark, c)]
+    if measured and benchmark is not None:
+        c = measured[0]
+        warnings.append(
+            f"{path}.calibration is a serving benchmark of {c.label()}: analyze prices that "
+            f"configuration with the measured {benchmark['replica_requests_per_s']:.3g} req/s "
+            "(scaled to the scenario's token lengths), not the estimate ranked here "
+            f"({c.replica_requests_per_s:.3g} req/s)"
+        )
     targets = {k: v for k, v in (("tpot_ms", option.tpot_ms), ("ttft_ms", option.ttft_ms)) if v}
     return Recommendation(
         alternative=index,
@@ -333,29 +459,52 @@ def recommend(
         targets=targets,
         commitment=option.commitment,
         owned=option.owned is not None,
+        cash=option.owned is not None and option.owned.financing == "cash",
+        missing_targets=len(missing),
+        missing_example=missing[0] if missing else None,
+        warnings=warnings,
+        benchmark=benchmark,
+        unpriced=unpriced,
+        gpus_searched=len(gpus),
     )
 
 
-def _calibrated_engine(scenario: Scenario, option: SelfHostedOption, path: str) -> sv.ServingEngine:
-    """The default engine, with the alternative's calibrated factors when it names a file."""
+def _rank(c: Candidate) -> tuple[Any, ...]:
+    """Those meeting the targets first, then cheaper, then more spare capacity
+    (replicas × requests/s), then faster to the first token, then per output token."""
+    return (
+        not c.meets_targets,
+        c.monthly_cost_usd,
+        -c.replicas * c.replica_requests_per_s,
+        c.ttft_ms,
+        c.tpot_ms,
+        c.model,
+        c.gpu,
+        c.precision,
+        c.gpus_per_replica,
+    )
+
+
+def _calibration(
+    scenario: Scenario, option: SelfHostedOption, path: str, warnings: list[str]
+) -> Calibration | None:
+    """The calibration (or serving benchmark) the alternative names, if any; what to
+    double-check about it goes to ``warnings``."""
     if not option.calibration:
-        return sv.VLLM
-    from payback.calibration import engine_for, load_calibration, read_benchmark
+        return None
+    from payback.calibration import load_calibration_with_warnings
 
     location = Path(option.calibration)
     if not location.is_absolute() and scenario.base_dir is not None:
         location = scenario.base_dir / location
     try:
-        cal = (
-            read_benchmark(location)
-            if location.suffix.lower() == ".json"
-            else load_calibration(location)
-        )
+        cal, more = load_calibration_with_warnings(location)
     except ScenarioError as exc:
         raise ScenarioError(
             [f"{path}.calibration = {option.calibration!r}: {m}" for m in exc.messages]
         ) from None
-    return engine_for(cal.factors)
+    warnings.extend(more)
+    return cal
 
 
 def _evaluate(
@@ -369,10 +518,11 @@ def _evaluate(
     engine: sv.ServingEngine,
     excluded: dict[str, int],
     examples: dict[str, str],
-) -> list[Candidate]:
-    """Capacity, latency, fleet and cost of every configuration, as arrays."""
+) -> tuple[list[Candidate], list[str]]:
+    """Capacity, latency, fleet and cost of every configuration, as arrays; and those
+    missing the latency targets (still ranked, after the others)."""
     if not rows.keys:
-        return []
+        return [], []
     a = rows.arrays()
     args = {k: a[k] for k in _ROW_FIELDS}
     col = {k: v[:, np.newaxis] for k, v in args.items()}
@@ -413,9 +563,12 @@ def _evaluate(
     ttft_ok = np.ones_like(fits) if option.ttft_ms is None else ttft_ms <= option.ttft_ms
 
     # the fleet each month, and its cost, for every configuration at once
-    cost, replicas = _fleet_cost(scenario, option, rps, args["tensor_parallel"], a["price"])
+    cost, replicas, at_start = _fleet_cost(
+        scenario, option, rps, args["tensor_parallel"], a["price"]
+    )
     too_many = replicas.max(axis=1) > max_replicas
     out: list[Candidate] = []
+    missing: list[str] = []
     for i, (model_id, gpu_id, precision, tp) in enumerate(rows.keys):
         label = f"{model_id} {precision} on {tp} × {gpu_id}"
         if not fits[i]:
@@ -435,7 +588,7 @@ def _evaluate(
         ]
         missed = "; ".join(m for m in misses if m) or None
         if missed:
-            _note(excluded, examples, "misses the latency targets", f"{label}: {missed}")
+            missing.append(f"{label}: {missed}")
         out.append(
             Candidate(
                 model=model_id,
@@ -452,9 +605,10 @@ def _evaluate(
                 monthly_cost_usd=float(cost[i]),
                 meets_targets=missed is None,
                 misses=missed,
+                bought_at_start_usd=None if at_start is None else float(at_start[i]),
             )
         )
-    return out
+    return out, missing
 
 
 def _fleet_cost(
@@ -463,53 +617,47 @@ def _fleet_cost(
     rps: np.ndarray,
     tp: np.ndarray,
     price: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Average monthly fleet cost over the horizon and replicas per month, one row per
-    configuration; the same formulas the cost engine applies to one configuration."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Average monthly fleet cost over the horizon, replicas per month, and owned servers
+    paid in cash at t = 0 (else ``None``), one row per configuration, from the function
+    the cost engine prices one configuration with (:func:`model.self_hosted_cost`)."""
     traffic = scenario.traffic
     horizon = scenario.scenario.horizon_months
     requests = cm.requests_per_month(traffic.requests_per_month, traffic.growth_monthly, horizon)
     served = requests - cm.escalated_requests(requests, option.escalation_share)
+    owned = option.owned
+    cash = owned is not None and owned.financing == "cash"
     with np.errstate(divide="ignore", invalid="ignore"):
-        replicas = cm.fleet_replicas(
-            served,
-            peak_to_average=traffic.peak_to_average,
-            replica_requests_per_s=rps,
-            target_utilization=option.target_utilization,
-            min_replicas=option.min_replicas,
-        )
-    replicas = np.where(np.isfinite(replicas), replicas, np.inf)
-    gpus = replicas * tp[:, np.newaxis]
-    trend = cm.price_trend(option.gpu_price_change_annual, horizon)
-    if option.owned is not None:
-        owned = option.owned
-        servers = cm.servers_needed(gpus, owned.gpus_per_server)
-        facility = cm.server_running_cost(
-            servers,
-            kw_per_server=owned.kw_per_server,
-            usd_per_kwh=owned.usd_per_kwh,
-            pue=owned.pue,
-            colocation_usd_per_server_month=owned.colocation_usd_per_server_month,
-        )
-        at_start, hardware = cm.owned_server_cost(
-            servers,
-            usd_per_server=owned.usd_per_server,
-            depreciation_months=owned.depreciation_months,
-            cash=owned.financing == "cash",
-        )
-        total = at_start + np.sum(facility + hardware, axis=-1)
-        return total / horizon, replicas
-    if option.always_on:
-        monthly = cm.always_on_gpu_cost(gpus, price) * trend
-    else:
-        hours = cm.scale_to_zero_gpu_hours(
-            served,
+        components, _, extras = cm.self_hosted_cost(
+            np.broadcast_to(served, (len(rps), horizon)),
             replica_requests_per_s=rps,
             target_utilization=option.target_utilization,
             gpus_per_replica=tp,
+            always_on=option.always_on,
+            peak_to_average=traffic.peak_to_average,
+            min_replicas=option.min_replicas,
+            usd_per_gpu_hour=price,
+            trend=cm.committed_price_trend(
+                option.gpu_price_change_annual, horizon, COMMITMENT_TERM_MONTHS[option.commitment]
+            ),
+            owned=None if owned is None else {k: getattr(owned, k) for k in cm.OWNED_PARAMETERS},
+            cash=cash,
         )
-        monthly = hours * price[:, np.newaxis] * trend
-    return np.mean(monthly, axis=-1), replicas
+    monthly = np.sum(list(components.values()), axis=0)
+    at_start = extras.get("at_start")
+    total = np.sum(monthly, axis=-1) + (0.0 if at_start is None else at_start)
+    replicas = extras.get("replicas")
+    if replicas is None:  # scaled to zero: the replicas its busiest hour would run
+        with np.errstate(divide="ignore", invalid="ignore"):
+            replicas = cm.fleet_replicas(
+                served,
+                peak_to_average=traffic.peak_to_average,
+                replica_requests_per_s=rps,
+                target_utilization=option.target_utilization,
+                min_replicas=option.min_replicas,
+            )
+    replicas = np.where(np.isfinite(replicas), replicas, np.inf)
+    return total / horizon, replicas, at_start if cash else None
 
 
 def _pareto(candidates: list[Candidate]) -> list[Candidate]:
@@ -525,17 +673,107 @@ def _pareto(candidates: list[Candidate]) -> list[Candidate]:
     return front
 
 
-def apply_winner(data: Any, index: int, winner: Candidate, option: SelfHostedOption) -> None:
+REPLACED = "# replaced by payback recommend: "
+"""How ``--apply`` keeps a line it replaces, as a comment under the new one."""
+
+
+def apply_winner(
+    data: Any,
+    index: int,
+    winner: Candidate,
+    option: SelfHostedOption,
+    *,
+    drop_calibration: bool = False,
+) -> list[str]:
     """Write ``winner`` into the ``index``-th alternative of a scenario's data (a tomlkit
-    document or a plain dict): model, GPU, precision and GPUs per replica; the capacity
-    and rent it replaces are removed so that they are estimated and looked up again."""
+    document or a plain dict): model, GPU, precision and GPUs per replica. The capacity
+    (``replica_requests_per_s``), a rent given for another GPU and, with
+    ``drop_calibration``, the calibration are removed so that ``analyze`` estimates and
+    looks them up again; ``models`` stays (``analyze`` does not read it).
+
+    In a tomlkit document each line replaced or removed stays as a comment
+    (``# replaced by payback recommend: usd_per_gpu_hour = 0.8``) under the line that
+    replaces it, or where it was. Returns those lines as the user wrote them."""
     table = data["alternatives"][index]
-    table["model"] = winner.model
-    table["gpu"] = winner.gpu
-    table["precision"] = winner.precision
-    table["gpus_per_replica"] = winner.gpus_per_replica
-    for stale in ("replica_requests_per_s", "models"):
-        if stale in table:
-            del table[stale]
-    if "usd_per_gpu_hour" in table and option.gpu != winner.gpu:
-        del table["usd_per_gpu_hour"]
+    new: dict[str, Any] = {
+        "model": winner.model,
+        "gpu": winner.gpu,
+        "precision": winner.precision,
+        "gpus_per_replica": winner.gpus_per_replica,
+    }
+    removed = ["replica_requests_per_s"]
+    if option.gpu != winner.gpu:
+        removed.append("usd_per_gpu_hour")
+    if drop_calibration:
+        removed.append("calibration")
+    replaced: list[str] = []
+    for key, value in new.items():
+        if key in table and table[key] == value:
+            continue
+        if key in table:
+            replaced.append(_replace_line(table, key, value))
+        else:
+            table[key] = value
+    for key in removed:
+        if key in table:
+            replaced.append(_replace_line(table, key, None))
+    return replaced
+
+
+def _written(table: Any, key: str) -> str:
+    """The line ``key = value`` as the user wrote it (with its comment), when known."""
+    item = table[key]
+    trivia = getattr(item, "trivia", None)
+    if trivia is None or not hasattr(item, "as_string"):
+        return f"{key} = {item!r}"
+    comment = f"{trivia.comment_ws or ' '}{trivia.comment}" if trivia.comment else ""
+    return f"{key} = {item.as_string()}{comment}"
+
+
+def _replace_line(table: Any, key: str, value: Any) -> str:
+    """Set (or, for ``None``, remove) ``table[key]``, keeping the old line as a comment
+    where a tomlkit layout allows; returns the old line."""
+    old = _written(table, key)
+    import tomlkit
+
+    container = getattr(table, "value", None)
+    body = getattr(container, "body", None)
+    if body is None or isinstance(table, tomlkit.items.InlineTable):
+        # a plain dict (YAML) or an inline table (one line): no comments to keep
+        if value is None:
+            del table[key]
+        else:
+            table[key] = value
+        return old
+    keys = [k.key if k is not None else None for k, _ in body]
+    position = keys.index(key)
+    lines = [  # the other key = value lines (a removal leaves a Null in the body)
+        (i, item)
+        for i, (k, item) in enumerate(body)
+        if k is not None and i != position and not isinstance(item, tomlkit.items.Null)
+    ]
+    before = [item for i, item in lines if i < position]
+    after = [item for i, item in lines if i > position]
+    trivia = table[key].trivia
+    trail = trivia.trail  # the notes an earlier removal left after this line stay too
+    carried = trail[trail.index("\n") + 1 :] if "\n" in trail else ""
+    note = f"{trivia.indent}{REPLACED}{old}\n{carried}"
+    if value is not None:
+        item = tomlkit.item(value)
+        item.trivia.indent = trivia.indent
+        table[key] = item
+        item = table[key]
+        item.trivia.comment_ws = ""
+        item.trivia.comment = ""
+        item.trivia.trail = "\n" + note
+        return old
+    del table[key]
+    previous = getattr(before[-1], "trivia", None) if before else None
+    following = getattr(after[0], "trivia", None) if after else None
+    if previous is not None and previous.trail.endswith("\n"):
+        previous.trail += note
+    elif following is not None:
+        following.indent = note + following.indent
+    else:
+        table.add(tomlkit.comment(f"{REPLACED.removeprefix('# ')}{old}"))
+    return old

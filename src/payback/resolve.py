@@ -197,25 +197,41 @@ class _Resolver:
 
     def calibration(self, path: str, file: str) -> Calibration:
         """The calibration a scenario field names, read once (relative to the scenario)."""
-        from payback.calibration import load_calibration, read_benchmark_with_warnings
+        from payback.calibration import load_calibration_with_warnings
 
         location = Path(file)
         if not location.is_absolute() and self.scenario.base_dir is not None:
             location = self.scenario.base_dir / location
         if location not in self.calibrations:
             try:
-                if location.suffix.lower() == ".json":
-                    cal, warnings = read_benchmark_with_warnings(location)
-                    self.warnings.extend(warnings)
-                else:
-                    cal = load_calibration(location)
+                cal, warnings = load_calibration_with_warnings(location)
             except ScenarioError as exc:
                 raise ScenarioError([f"{path} = {file!r}: {m}" for m in exc.messages]) from None
+            self.warnings.extend(warnings)
             self.calibrations[location] = cal
         return self.calibrations[location]
 
+    def check_use(
+        self, path: str, cal: Calibration, model: str | None, gpu: str | None, precision: str | None
+    ) -> None:
+        """Refuse a benchmark of another model, GPU or precision; warn about factors measured
+        on another device."""
+        from payback.calibration import check_use
+
+        self.warnings.extend(
+            check_use(cal, model=model, gpu=gpu, precision=precision, where=f"{path}.calibration")
+        )
+
     def self_hosted(self, path: str, option: SelfHostedOption) -> SelfHostedOption:
         update: dict[str, Any] = {}
+        if option.gpu is None and (
+            (option.usd_per_gpu_hour is None and option.owned is None)
+            or (option.replica_requests_per_s is None and option.calibration is None)
+        ):
+            raise ScenarioError(
+                f"{path}: gpu is required to price and size it; run `payback recommend FILE` "
+                "to choose one"
+            )
         gpu = self.lookup(f"{path}.gpu", self.catalog.gpu, option.gpu) if option.gpu else None
         if option.usd_per_gpu_hour is None and gpu is not None and option.owned is None:
             update["usd_per_gpu_hour"] = self.gpu_price(
@@ -243,6 +259,16 @@ class _Resolver:
             from payback.calibration import engine_for
             from payback.estimate import estimate_serving
 
+            if option.model is None and gpu is not None:
+                raise ScenarioError(
+                    f"{path}.model: required to estimate the capacity (or give "
+                    "replica_requests_per_s)"
+                    + (
+                        "; models lists several for `payback recommend FILE` to choose one"
+                        if option.models
+                        else ""
+                    )
+                )
             if option.model is None or gpu is None:
                 raise ScenarioError(
                     f"{path}: model and gpu are required to apply the calibration's factors "
@@ -252,7 +278,10 @@ class _Resolver:
                 f"{path}.model", self.catalog.model, option.model, self.scenario.base_dir
             )
             if cal is not None:
-                self.check_calibrated(path, cal, model.id, gpu.id, benchmark=False)
+                from payback.calibration import serving_factors
+
+                self.check_use(path, cal, model.id, gpu.id, None)
+                factors = serving_factors(cal, f"{path}.calibration = {option.calibration!r}")
             traffic = self.scenario.traffic
             estimate = self.lookup(
                 path,
@@ -265,7 +294,7 @@ class _Resolver:
                 cached_input_share=min(traffic.cached_input_share, 0.99),
                 gpus_per_replica=option.gpus_per_replica,
                 tpot_ms=option.tpot_ms,
-                engine=engine_for(cal.factors if cal else None),
+                engine=engine_for(factors if cal else None),
             )
             self.details[path] = {"serving": estimate.to_dict()}
             source = (
@@ -282,37 +311,54 @@ class _Resolver:
                 )
         if option.gpus_per_replica is None and "gpus_per_replica" not in update:
             update["gpus_per_replica"] = 1
+        tp = int(update.get("gpus_per_replica", option.gpus_per_replica or 1))
+        if option.owned is not None and tp > option.owned.gpus_per_server:
+            raise ScenarioError(
+                f"{path}.gpus_per_replica = {tp}"
+                + (" (estimated)" if option.gpus_per_replica is None else "")
+                + ": a replica larger than a server (owned.gpus_per_server = "
+                f"{option.owned.gpus_per_server}); a replica runs inside one server"
+            )
         return option.model_copy(update=update)
-
-    def check_calibrated(
-        self, path: str, cal: Calibration, model: str | None, gpu: str | None, benchmark: bool
-    ) -> None:
-        """A benchmark of another model or GPU does not stand for this option's; a
-        calibration's factors describe a GPU, so another model is fine and another GPU
-        is worth a warning."""
-        what = "benchmark" if benchmark else "calibration"
-        for name, measured, used in (("model", cal.model, model), ("gpu", cal.gpu, gpu)):
-            if measured is None or used is None or measured == used:
-                continue
-            message = f"{path}.calibration: the {what} measured {name} {measured}; this option uses {used}"
-            if benchmark:
-                raise ScenarioError(message)
-            if name == "gpu":
-                self.warnings.append(f"{message} (its utilisation factors may not carry over)")
 
     def benchmarked(
         self, path: str, option: SelfHostedOption, cal: Calibration, gpu: Gpu | None
     ) -> dict[str, Any]:
         """Capacity from a serving benchmark, scaled to the scenario's token lengths."""
-        from payback.estimate import estimate_serving
+        from payback.calibration import estimate_at_load
+        from payback.estimate import choose_tensor_parallel
 
         serving = cal.serving
         assert serving is not None
-        self.check_calibrated(path, cal, option.model, option.gpu, benchmark=True)
+        self.check_use(path, cal, option.model, option.gpu, option.precision)
         traffic = self.scenario.traffic
         lengths = (traffic.input_tokens, traffic.output_tokens)
         measured = (serving.input_tokens, serving.output_tokens)
-        tp = option.gpus_per_replica or serving.gpus_per_replica or 1
+        model = (
+            self.lookup(f"{path}.model", self.catalog.model, option.model, self.scenario.base_dir)
+            if option.model is not None
+            else None
+        )
+        tp = serving.gpus_per_replica
+        if option.gpus_per_replica is not None and tp is not None and option.gpus_per_replica != tp:
+            raise ScenarioError(
+                f"{path}.gpus_per_replica = {option.gpus_per_replica}: the benchmark's replica ran on "
+                f"{tp} GPUs; its capacity is for {tp}"
+            )
+        tp = option.gpus_per_replica or tp
+        if tp is None:
+            if model is not None and gpu is not None:
+                mean_context = serving.input_tokens + serving.output_tokens / 2.0
+                tp = self.lookup(
+                    path, choose_tensor_parallel, model, gpu, option.precision, mean_context
+                )
+            else:
+                tp = 1
+            self.warnings.append(
+                f"{path}: the benchmark does not say how many GPUs its replica used; {tp} assumed "
+                f"({'the fewest that hold ' + model.id if model is not None and gpu is not None else 'give model and gpu for a better guess'}); "
+                "set gpus_per_replica"
+            )
         what = (
             f"benchmark: {cal.tool} ({option.calibration}), {serving.replica_requests_per_s:.3g} req/s "
             f"at {serving.input_tokens:,.0f}/{serving.output_tokens:,.0f} tokens"
@@ -323,19 +369,17 @@ class _Resolver:
             wanted is None or abs(wanted - got) <= 0.05 * max(got, 1.0)
             for wanted, got in zip(lengths, measured, strict=True)
         )
-        if not close and option.model is not None and gpu is not None:
-            model = self.lookup(
-                f"{path}.model", self.catalog.model, option.model, self.scenario.base_dir
-            )
+        if not close and model is not None and gpu is not None:
 
             def capacity(input_tokens: float, output_tokens: float) -> float:
                 return float(
                     self.lookup(
                         path,
-                        estimate_serving,
+                        estimate_at_load,
                         model,
                         gpu,
                         option.precision,
+                        serving,
                         input_tokens=input_tokens,
                         output_tokens=output_tokens,
                         gpus_per_replica=tp,
@@ -347,7 +391,7 @@ class _Resolver:
             rps *= scale
             what += (
                 f", scaled ×{scale:.3g} to {lengths[0] or 0:,.0f}/{lengths[1] or 0:,.0f} tokens "
-                f"by the estimate of {model.id} on {gpu.id}"
+                f"by the estimate of {model.id} on {gpu.id} at that load"
             )
         elif not close:
             self.warnings.append(
@@ -414,24 +458,12 @@ class _Resolver:
                 price = self.gpu_price(f"{path}.training", gpu, job.gpu_provider)
             scale, calibrated = 1.0, ""
             if job.calibration is not None:
-                cal = self.calibration(f"{path}.training.calibration", job.calibration)
-                factors = cal.factors
-                if factors is None or factors.training_mfu_ratio is None:
-                    raise ScenarioError(
-                        f"{path}.training.calibration = {job.calibration!r}: holds no training "
-                        "measurement (make one with `payback calibrate`)"
-                    )
-                if factors.training_method != job.method:
-                    raise ScenarioError(
-                        f"{path}.training.calibration = {job.calibration!r}: measured "
-                        f"{factors.training_method} training; this job is {job.method} "
-                        f"(calibrate with --method {job.method})"
-                    )
-                if cal.gpu is not None and cal.gpu != gpu.id:
-                    self.warnings.append(
-                        f"{path}.training.calibration: measured on {cal.gpu}; this job trains on {gpu.id}"
-                    )
-                scale = factors.training_mfu_ratio
+                from payback.calibration import training_scale
+
+                where = f"{path}.training.calibration"
+                cal = self.calibration(where, job.calibration)
+                scale = training_scale(cal, job.method, f"{where} = {job.calibration!r}")
+                self.check_use(f"{path}.training", cal, job.model, gpu.id, None)
                 calibrated = f", utilization ×{scale:.3g} calibrated by {job.calibration}"
             estimate = self.lookup(
                 f"{path}.training",

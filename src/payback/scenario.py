@@ -38,6 +38,7 @@ from payback.model.training import Method, Stack, TrainingPrecision
 
 __all__ = [
     "COMMITMENT_KINDS",
+    "COMMITMENT_TERM_MONTHS",
     "KINDS",
     "HostedApiOption",
     "Latency",
@@ -299,6 +300,9 @@ Commitment = Literal["none", "1y", "3y"]
 """Rental terms: on-demand, or a 1- or 3-year committed-use / reserved price."""
 COMMITMENT_KINDS = {"none": "on_demand", "1y": "reserved_1y", "3y": "reserved_3y"}
 """The catalog price kind of each commitment."""
+COMMITMENT_TERM_MONTHS = {"none": 1, "1y": 12, "3y": 36}
+"""Months a price is fixed for under each commitment (on demand: it follows the trend
+month by month)."""
 
 
 class OwnedHardware(_Model):
@@ -308,7 +312,8 @@ class OwnedHardware(_Model):
     usd_per_server: float = Field(ge=0.0, le=1e9)
     """Price of one server, GPUs included [USD]."""
     gpus_per_server: Whole = Field(ge=1, le=1024)
-    """GPUs in one server; servers needed = ceil(GPUs / gpus_per_server)."""
+    """GPUs in one server. A replica does not span servers: servers needed =
+    ceil(replicas / floor(gpus_per_server / gpus_per_replica))."""
     kw_per_server: float = Field(0.0, ge=0.0, le=1e4)
     """Power one server draws in service [kW]."""
     usd_per_kwh: float = Field(0.0, ge=0.0, le=100.0)
@@ -350,7 +355,10 @@ class SelfHostedOption(_OptionBase):
     """Rental term: none (on-demand), 1y or 3y (committed-use / reserved price from the
     catalog, or the ``usd_per_gpu_hour`` given)."""
     gpu_price_change_annual: PriceChange = 0.0
-    """Yearly trend of the GPU rent, a fraction: month m pays price · (1 + a)^((m − 1)/12)."""
+    """Yearly trend of the GPU rent, a fraction. On demand, month m pays
+    price · (1 + a)^((m − 1)/12). A committed price (1y, 3y) is fixed for its term and the
+    commitment renewed at the trended price: month m pays
+    price · (1 + a)^(floor((m − 1)/T) · T/12), T = 12 or 36 months."""
     owned: OwnedHardware | None = None
     """Buy servers instead of renting GPUs (``[alternatives.owned]``); rent is then unused."""
     gpus_per_replica: Whole | None = Field(None, ge=1, le=1024)
@@ -374,16 +382,24 @@ class SelfHostedOption(_OptionBase):
     @model_validator(mode="after")
     def _sized(self) -> SelfHostedOption:
         problems = []
+        # a model without a GPU is for `payback recommend` to choose one (analyze refuses it)
+        to_choose = self.gpu is None and (self.model is not None or self.models is not None)
         if (
             self.replica_requests_per_s is None
             and self.calibration is None
             and (self.model is None or self.gpu is None)
+            and not to_choose
         ):
             problems.append(
                 "replica_requests_per_s is required unless model and gpu are given (it is then "
                 "estimated) or a calibration measured it"
             )
-        if self.usd_per_gpu_hour is None and self.gpu is None and self.owned is None:
+        if (
+            self.usd_per_gpu_hour is None
+            and self.gpu is None
+            and self.owned is None
+            and not to_choose
+        ):
             problems.append(
                 "usd_per_gpu_hour is required unless gpu names a catalog GPU or owned hardware is given"
             )
@@ -401,6 +417,15 @@ class SelfHostedOption(_OptionBase):
                 problems.append(
                     "gpu_price_change_annual: a trend of the rent, not used with owned hardware "
                     "(remove one of them)"
+                )
+            if (
+                self.gpus_per_replica is not None
+                and self.gpus_per_replica > self.owned.gpus_per_server
+            ):
+                problems.append(
+                    f"gpus_per_replica = {self.gpus_per_replica}: a replica larger than a server "
+                    f"(owned.gpus_per_server = {self.owned.gpus_per_server}); a replica runs "
+                    "inside one server"
                 )
         if self.commitment != "none" and not self.always_on:
             problems.append(

@@ -29,7 +29,9 @@ from payback.model.cashflow import (
     share_paid_back_within,
 )
 from payback.model.costs import (
+    OWNED_PARAMETERS,
     always_on_gpu_cost,
+    committed_price_trend,
     error_cost,
     escalated_requests,
     fleet_gpus,
@@ -42,6 +44,7 @@ from payback.model.costs import (
     recurring_monthly,
     retraining_cost,
     scale_to_zero_gpu_hours,
+    self_hosted_cost,
     server_running_cost,
     servers_bought,
     servers_needed,
@@ -50,11 +53,13 @@ from payback.model.traffic import HOURS_PER_MONTH, SECONDS_PER_MONTH, months, re
 
 __all__ = [
     "HOURS_PER_MONTH",
+    "OWNED_PARAMETERS",
     "PAYBACK_WINDOWS",
     "SECONDS_PER_MONTH",
     "always_on_gpu_cost",
     "break_even_month",
     "break_even_requests",
+    "committed_price_trend",
     "cumulative_savings",
     "error_cost",
     "escalated_requests",
@@ -73,6 +78,7 @@ __all__ = [
     "retraining_cost",
     "scale_to_zero_gpu_hours",
     "seed_break_even_requests",
+    "self_hosted_cost",
     "server_running_cost",
     "servers_bought",
     "servers_needed",

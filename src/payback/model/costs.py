@@ -4,6 +4,8 @@ All functions are pure and broadcast: monthly arrays have the month on the last 
 per-option parameters are scalars or arrays of samples (see :mod:`payback.model`).
 """
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
@@ -24,6 +26,25 @@ def price_trend(price_change_annual: ArrayLike, horizon_months: int) -> FloatArr
     """
     m = months(horizon_months)
     return (1.0 + per_sample(price_change_annual)) ** ((m - 1.0) / 12.0)
+
+
+def committed_price_trend(
+    price_change_annual: ArrayLike, horizon_months: int, term_months: int
+) -> FloatArray:
+    """The trend of a price fixed for a term of ``term_months`` and renewed at the trended
+    price: (1 + a) ** (floor((m − 1) / term) · term / 12).
+
+    A 1-year reservation (term 12) pays the scenario's price in months 1–12 and
+    price · (1 + a) in months 13–24; a term of 1 month is :func:`price_trend`.
+
+    >>> committed_price_trend(-0.19, 25, 12)[[0, 11, 12, 23, 24]].round(4)
+    array([1.    , 1.    , 0.81  , 0.81  , 0.6561])
+    """
+    if term_months < 1:
+        raise ValueError(f"term_months = {term_months}: must be ≥ 1")
+    m = months(horizon_months)
+    start = np.floor((m - 1.0) / term_months) * term_months
+    return (1.0 + per_sample(price_change_annual)) ** (start / 12.0)
 
 
 def per_request_cost(
@@ -245,14 +266,24 @@ def latency_cost(
     return as_float(requests) / 1000.0 * seconds * per_sample(usd_per_second_per_1k_requests)
 
 
-def servers_needed(gpus: ArrayLike, gpus_per_server: ArrayLike) -> FloatArray:
-    """Servers that hold ``gpus`` GPUs: ceil(GPUs / gpus_per_server).
+def servers_needed(
+    replicas: ArrayLike, gpus_per_replica: ArrayLike, gpus_per_server: ArrayLike
+) -> FloatArray:
+    """Servers that hold ``replicas`` whole replicas of ``gpus_per_replica`` GPUs each:
+    ceil(replicas / floor(gpus_per_server / gpus_per_replica)). A replica does not span
+    servers; one larger than a server cannot be placed (``inf`` servers).
 
-    >>> servers_needed([8.0, 9.0, 16.0], 8)
-    array([1., 2., 2.])
+    >>> servers_needed([1.0, 2.0, 3.0], 1, 8)
+    array([1., 1., 1.])
+    >>> servers_needed([3.0], 4, 6)
+    array([3.])
+    >>> servers_needed([1.0], 8, 4)
+    array([inf])
     """
-    per = per_sample(gpus_per_server)
-    return np.ceil(as_float(gpus) / per * (1.0 - _CEIL_TOLERANCE))
+    per_server = np.floor(per_sample(gpus_per_server) / per_sample(gpus_per_replica))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        servers = np.ceil(as_float(replicas) / per_server * (1.0 - _CEIL_TOLERANCE))
+    return np.where(per_server >= 1.0, servers, np.inf)
 
 
 def server_running_cost(
@@ -320,3 +351,89 @@ def owned_server_cost(
         return as_float(bought[..., 0]), monthly
     per_month = s * price / per_sample(depreciation_months)
     return np.zeros(per_month.shape[:-1]), per_month
+
+
+OWNED_PARAMETERS = (
+    "usd_per_server",
+    "gpus_per_server",
+    "kw_per_server",
+    "usd_per_kwh",
+    "pue",
+    "colocation_usd_per_server_month",
+    "depreciation_months",
+)
+"""The numbers of owned servers :func:`self_hosted_cost` takes (``owned``)."""
+
+
+def self_hosted_cost(
+    requests: ArrayLike,
+    *,
+    replica_requests_per_s: ArrayLike,
+    target_utilization: ArrayLike,
+    gpus_per_replica: ArrayLike,
+    always_on: bool,
+    peak_to_average: ArrayLike = 1.0,
+    min_replicas: ArrayLike = 1.0,
+    usd_per_gpu_hour: ArrayLike = 0.0,
+    trend: ArrayLike = 1.0,
+    owned: Mapping[str, ArrayLike] | None = None,
+    cash: bool = False,
+) -> tuple[dict[str, FloatArray], FloatArray, dict[str, FloatArray]]:
+    """The monthly cost of a self-hosted fleet serving ``requests``, by component; the
+    GPUs in use each month (busy GPU-hours / 730 when scaled to zero); and extras
+    (``replicas`` of an always-on fleet; owned ``servers`` and ``at_start``, paid at t = 0).
+
+    One implementation for the cost engine (parameters per sample) and for ``payback
+    recommend`` (parameters per configuration): each parameter is a scalar or has the
+    leading shape of ``requests`` without its month axis.
+
+    - rented, always on: GPUs · 730 h · usd_per_gpu_hour · trend (``gpus``)
+    - rented, scaled to zero: busy GPU-hours · usd_per_gpu_hour · trend (``gpus``)
+    - owned (always on; ``owned`` holds :data:`OWNED_PARAMETERS`): whole replicas in each
+      server (:func:`servers_needed`), their facility each month (``facility``) and their
+      price in cash or depreciated (``hardware``; ``at_start``)
+
+    >>> parts, gpus, extra = self_hosted_cost([2_628_000.0], replica_requests_per_s=1.0,
+    ...     target_utilization=1.0, gpus_per_replica=2, always_on=True, usd_per_gpu_hour=1.0)
+    >>> parts["gpus"], gpus
+    (array([1460.]), array([2.]))
+    """
+    if not always_on:
+        hours = scale_to_zero_gpu_hours(
+            requests,
+            replica_requests_per_s=replica_requests_per_s,
+            target_utilization=target_utilization,
+            gpus_per_replica=gpus_per_replica,
+        )
+        cost = hours * per_sample(usd_per_gpu_hour) * as_float(trend)
+        return {"gpus": cost}, hours / HOURS_PER_MONTH, {}
+    replicas = fleet_replicas(
+        requests,
+        peak_to_average=peak_to_average,
+        replica_requests_per_s=replica_requests_per_s,
+        target_utilization=target_utilization,
+        min_replicas=min_replicas,
+    )
+    gpus = replicas * per_sample(gpus_per_replica)
+    if owned is None:
+        cost = always_on_gpu_cost(gpus, usd_per_gpu_hour) * as_float(trend)
+        return {"gpus": cost}, gpus, {"replicas": replicas}
+    servers = servers_needed(replicas, gpus_per_replica, owned["gpus_per_server"])
+    facility = server_running_cost(
+        servers,
+        kw_per_server=owned["kw_per_server"],
+        usd_per_kwh=owned["usd_per_kwh"],
+        pue=owned["pue"],
+        colocation_usd_per_server_month=owned["colocation_usd_per_server_month"],
+    )
+    at_start, hardware = owned_server_cost(
+        servers,
+        usd_per_server=owned["usd_per_server"],
+        depreciation_months=owned["depreciation_months"] if not cash else 1.0,
+        cash=cash,
+    )
+    return (
+        {"hardware": hardware, "facility": facility},
+        gpus,
+        {"replicas": replicas, "servers": servers, "at_start": at_start},
+    )

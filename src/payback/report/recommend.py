@@ -63,7 +63,9 @@ def recommendation_renderables(result: Recommendation, top: int = 10) -> Rendera
     the winner."""
     targets = ", ".join(f"{k} ≤ {v:g}" for k, v in result.targets.items()) or "none"
     pricing = (
-        "owned servers"
+        "owned servers bought in cash"
+        if result.cash
+        else "owned servers (depreciated)"
         if result.owned
         else "on-demand rent"
         if result.commitment == "none"
@@ -75,7 +77,10 @@ def recommendation_renderables(result: Recommendation, top: int = 10) -> Rendera
         f"Evaluated {result.evaluated:,} configurations (model × GPU × precision × TP, the "
         f"GPUs per replica) in {result.seconds * 1000:,.1f} ms, each with the replicas its "
         f"busiest month needs; {len(result.candidates):,} fit. Costs are monthly averages "
-        "over the horizon.",
+        "over the horizon"
+        + (
+            " (incl. the servers bought at t = 0, spread over the horizon)." if result.cash else "."
+        ),
     )
     parts: list[RenderableType] = [header]
     if result.candidates:
@@ -97,6 +102,13 @@ def recommendation_renderables(result: Recommendation, top: int = 10) -> Rendera
                 models=len(result.models),
             )
         )
+    if result.missing_targets:
+        parts.append(
+            Text(
+                f"Ranked after the others: {result.missing_targets:,} miss the latency targets "
+                f"(e.g. {result.missing_example})"
+            )
+        )
     if result.excluded:
         lines = Text("Left out:")
         for reason, count in sorted(result.excluded.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -105,12 +117,17 @@ def recommendation_renderables(result: Recommendation, top: int = 10) -> Rendera
     best = result.best
     line = Text("\nBest: ", style="bold")
     if best is None:
-        line.append("no configuration meets the latency targets; relax tpot_ms/ttft_ms")
+        line.append(result.no_best_reason or "none")
     else:
+        average = (
+            f" (average over the horizon, incl. {money(best.bought_at_start_usd)} bought at t=0)"
+            if best.bought_at_start_usd is not None
+            else ""
+        )
         line.append(
             f"{best.label()}, {best.replicas} replica{'s' if best.replicas != 1 else ''}"
             + (f" (up to {best.replicas_max})" if best.replicas_max != best.replicas else "")
-            + f", {money(best.monthly_cost_usd)}/month"
+            + f", {money(best.monthly_cost_usd)}/month{average}"
             + (f" at ${best.usd_per_gpu_hour:g}/GPU-h" if best.usd_per_gpu_hour else "")
             + f"; tpot {best.tpot_ms:.1f} ms, ttft {best.ttft_ms:.0f} ms. "
             "Write it into the scenario with --apply -o FILE."

@@ -173,7 +173,7 @@ def benchmark_table(cal: Any, estimate: Any | None = None) -> Table:
         ),
         "time to first token": _ms(s.ttft_ms),
         "time per output token": _ms(s.tpot_ms),
-        "inter-token latency": _ms(s.itl_ms),
+        "gaps between streamed chunks (vLLM ITL)": _ms(s.itl_ms),
         "end-to-end latency": _ms(s.e2el_ms),
     }
     if estimate is not None:
