@@ -366,6 +366,9 @@ def test_what_would_it_take_box_gives_the_solve_answer() -> None:
 
     at = _app(quality_dict())
     assert at.selectbox(key="take:vary").value == "traffic.requests_per_month"
+    # nothing is solved until asked: the page stays quick on every other change
+    assert not any("traffic.requests_per_month" in m.value for m in at.markdown)
+    at = at.toggle(key="take:on").set_value(True).run()
     scenario = payback.parse_scenario(quality_dict())
     expected = solution_lines(
         payback.solve(
@@ -396,6 +399,7 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
     lines = what_it_takes(analysis, 0, "traffic.requests_per_month", "break_even_month", -1.0)
     assert lines == ["break_even_month=-1: break_even_month must be ≥ 0"]
     at = _app(quality_dict())
+    at = at.toggle(key="take:on").set_value(True).run()
     at = at.selectbox(key="take:metric").set_value("break_even_requests").run()
     assert at.number_input(key="take:break_even_requests").value == 208_334
     shown = [m.value for m in at.markdown]

@@ -592,8 +592,12 @@ with results:
                 goal = st.number_input(
                     "equals", value=start.get(str(metric), 0.0), key=f"take:{metric}"
                 )
-            for line in what_it_takes(analysis, index, str(parameter), str(metric), float(goal)):
-                st.write(line)
+            # solving tries thousands of values: only while asked, so other changes stay quick
+            if st.toggle("Work it out (again on every change)", key="take:on"):
+                for line in what_it_takes(
+                    analysis, index, str(parameter), str(metric), float(goal)
+                ):
+                    st.write(line)
 
         with st.expander("How sure is this? (Monte Carlo over the file's ranges)", expanded=False):
             if not outcome.scenario or not outcome.scenario.distributions:
