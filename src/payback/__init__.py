@@ -11,6 +11,7 @@ from payback.analysis import AlternativeResult, Analysis, OptionResult, analyze,
 from payback.calibrate import run_calibration
 from payback.calibration import (
     Calibration,
+    benchmark_gpus_per_replica,
     calibration_toml,
     check_use,
     engine_for,
@@ -73,6 +74,7 @@ __all__ = [
     "__version__",
     "analyze",
     "api_price",
+    "benchmark_gpus_per_replica",
     "calibration_toml",
     "check_use",
     "default_catalog",

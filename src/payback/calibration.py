@@ -855,3 +855,23 @@ def estimate_at_load(
     if serving.concurrency is not None and serving.concurrency < full.batch:
         return estimated(serving.concurrency)
     return full
+
+
+def benchmark_gpus_per_replica(
+    serving: ServingMeasurement,
+    model: Any | None,
+    gpu: Any | None,
+    precision: str,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> tuple[int, bool]:
+    """GPUs the benchmark's replica used, and whether that is assumed: the recorded count,
+    else the fewest GPUs that hold ``model`` on ``gpu`` (the estimate's choice, as a
+    deployment would pick), else 1."""
+    if serving.gpus_per_replica is not None:
+        return serving.gpus_per_replica, False
+    if model is None or gpu is None:
+        return 1, True
+    from payback.estimate import choose_tensor_parallel
+
+    mean_context = serving.input_tokens + serving.output_tokens / 2.0
+    return choose_tensor_parallel(model, gpu, precision, mean_context, engine), True

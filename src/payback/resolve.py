@@ -325,8 +325,7 @@ class _Resolver:
         self, path: str, option: SelfHostedOption, cal: Calibration, gpu: Gpu | None
     ) -> dict[str, Any]:
         """Capacity from a serving benchmark, scaled to the scenario's token lengths."""
-        from payback.calibration import estimate_at_load
-        from payback.estimate import choose_tensor_parallel
+        from payback.calibration import benchmark_gpus_per_replica, estimate_at_load
 
         serving = cal.serving
         assert serving is not None
@@ -345,20 +344,22 @@ class _Resolver:
                 f"{path}.gpus_per_replica = {option.gpus_per_replica}: the benchmark's replica ran on "
                 f"{tp} GPUs; its capacity is for {tp}"
             )
-        tp = option.gpus_per_replica or tp
         if tp is None:
-            if model is not None and gpu is not None:
-                mean_context = serving.input_tokens + serving.output_tokens / 2.0
-                tp = self.lookup(
-                    path, choose_tensor_parallel, model, gpu, option.precision, mean_context
+            if option.gpus_per_replica is not None:
+                tp = option.gpus_per_replica
+                self.warnings.append(
+                    f"{path}: the benchmark does not say how many GPUs its replica used; "
+                    f"gpus_per_replica = {tp} is taken as its"
                 )
             else:
-                tp = 1
-            self.warnings.append(
-                f"{path}: the benchmark does not say how many GPUs its replica used; {tp} assumed "
-                f"({'the fewest that hold ' + model.id if model is not None and gpu is not None else 'give model and gpu for a better guess'}); "
-                "set gpus_per_replica"
-            )
+                tp, _ = self.lookup(
+                    path, benchmark_gpus_per_replica, serving, model, gpu, option.precision
+                )
+                self.warnings.append(
+                    f"{path}: the benchmark does not say how many GPUs its replica used; {tp} assumed "
+                    f"({'the fewest that hold ' + model.id if model is not None and gpu is not None else 'give model and gpu for a better guess'}); "
+                    "set gpus_per_replica"
+                )
         what = (
             f"benchmark: {cal.tool} ({option.calibration}), {serving.replica_requests_per_s:.3g} req/s "
             f"at {serving.input_tokens:,.0f}/{serving.output_tokens:,.0f} tokens"
