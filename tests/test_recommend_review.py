@@ -360,7 +360,7 @@ def test_an_unknown_benchmark_configuration_counts_as_differing(tmp_path: Path) 
     out = tmp_path / "new.toml"
     result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "unknown model unknown precision unknown gpu" in result.stderr
+    assert "unknown model unknown precision on 1 × unknown gpu" in result.stderr
     assert payback.load_scenario(out).alternatives[0].calibration is None  # type: ignore[union-attr]
 
 
@@ -400,3 +400,89 @@ def test_flag_errors_name_the_flag(tmp_path: Path, args: list[str], fragment: st
     assert result.stderr.strip().splitlines()[0].startswith(fragment)
     assert "alternatives.0.model" not in result.stderr
     assert "max_replicas =" not in result.stderr
+
+
+def _unsized_benchmark(tmp_path: Path, **kw: Any) -> None:
+    """A serving benchmark that does not say how many GPUs its replica used."""
+    from payback.calibration import Calibration, ServingMeasurement, calibration_toml
+
+    cal = Calibration(
+        kind="benchmark",
+        tool="vllm bench serve",
+        created="2026-11-28T00:00:00",
+        serving=ServingMeasurement(
+            replica_requests_per_s=17.5,
+            output_tokens_per_s=3500.0,
+            input_tokens=1000.0,
+            output_tokens=200.0,
+        ),
+        **kw,
+    )
+    (tmp_path / "bench.toml").write_text(calibration_toml(cal))
+
+
+OWNED_8 = """
+[scenario]
+name = "owned"
+horizon_months = 36
+
+[traffic]
+requests_per_month = 3000000
+input_tokens = 1000
+output_tokens = 200
+peak_to_average = 3.0
+
+[baseline]
+name = "api"
+kind = "hosted_api"
+input_usd_per_mtok = 2.5
+output_usd_per_mtok = 10.0
+
+[[alternatives]]
+name = "owned"
+kind = "self_hosted"
+model = "llama-3.1-8b"
+gpu = "h100-sxm"
+calibration = "bench.toml"
+
+[alternatives.owned]
+usd_per_server = 250000
+gpus_per_server = 8
+kw_per_server = 10.0
+usd_per_kwh = 0.12
+depreciation_months = 36
+financing = "cash"
+"""
+
+
+def test_a_benchmark_without_a_gpu_count_does_not_match_an_8_gpu_winner(tmp_path: Path) -> None:
+    # the benchmark ran llama-3.1-8b fp8 on h100-sxm without saying on how many GPUs:
+    # analyze assumes the fewest that hold it (1), so an 8-GPU winner is another
+    # configuration and the calibration must go (it was kept and priced as 8 GPUs)
+    _unsized_benchmark(tmp_path, model="llama-3.1-8b", gpu="h100-sxm", precision="fp8")
+    path = tmp_path / "s.toml"
+    path.write_text(OWNED_8)
+    out = tmp_path / "new.toml"
+    result = runner.invoke(app, ["recommend", str(path), "--json", "--apply", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    best = json.loads(result.stdout)["best"]
+    assert (best["gpu"], best["precision"], best["gpus_per_replica"]) == ("h100-sxm", "fp8", 8)
+    assert "calibration = 'bench.toml' removed" in result.stderr
+    assert "1 assumed" in result.stderr
+    assert payback.load_scenario(out).alternatives[0].calibration is None  # type: ignore[union-attr]
+    assert runner.invoke(app, ["analyze", str(out)]).exit_code == 0
+
+
+def test_a_benchmark_without_a_gpu_count_kept_for_the_count_analyze_assumes(
+    tmp_path: Path,
+) -> None:
+    _unsized_benchmark(tmp_path, model="qwen2.5-7b", gpu="l40", precision="fp8")
+    path = _scenario_file(tmp_path, model="qwen2.5-7b", calibration="bench.toml")
+    out = tmp_path / "new.toml"
+    result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    stderr = " ".join(result.stderr.split())
+    assert "calibration = 'bench.toml' kept" in stderr
+    assert "1 GPUs per replica assumed" in stderr
+    assert payback.load_scenario(out).alternatives[0].gpus_per_replica == 1  # type: ignore[union-attr]
+    assert runner.invoke(app, ["analyze", str(out)]).exit_code == 0

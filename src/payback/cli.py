@@ -547,7 +547,7 @@ def _applied_text(
 ) -> tuple[str, list[str]]:
     """The scenario file's text with the winner filled in (TOML keeps its comments, and
     the lines the winner replaces as comments), and what to tell about it."""
-    from payback.recommend import apply_winner
+    from payback.recommend import apply_winner, benchmark_text
     from payback.scenario import SelfHostedOption
 
     best = result.best
@@ -558,19 +558,21 @@ def _applied_text(
     notes: list[str] = []
     drop = result.benchmark is not None and not result.benchmark_matches(best)
     if drop:
-        b = result.benchmark or {}
-        measured = " ".join(
-            str(b[k]) if b.get(k) is not None else f"unknown {k}"
-            for k in ("model", "precision", "gpu")
-        )
         notes.append(
             f"{path}.calibration = {option.calibration!r} removed: its serving benchmark measured "
-            f"{measured}, not the winner {best.label()}; analyze estimates the winner's capacity"
+            f"{benchmark_text(result.benchmark or {})}, not the winner {best.label()}; analyze "
+            "estimates the winner's capacity"
         )
     elif result.benchmark is not None:
+        assumed = (
+            f" ({best.gpus_per_replica} GPUs per replica assumed, as analyze assumes: the "
+            "benchmark does not say; set gpus_per_replica in the calibration if it differs)"
+            if result.benchmark.get("gpus_per_replica_assumed")
+            else ""
+        )
         notes.append(
-            f"{path}.calibration = {option.calibration!r} kept: it measured the winner; analyze "
-            "prices it with the benchmark's capacity"
+            f"{path}.calibration = {option.calibration!r} kept: it measured the winner{assumed}; "
+            "analyze prices it with the benchmark's capacity"
         )
     yaml = file.suffix.lower() in {".yaml", ".yml"}
     if yaml:

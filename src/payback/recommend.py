@@ -130,7 +130,9 @@ class Recommendation:
     owned: bool = False
     benchmark: dict[str, Any] | None = None
     """The serving benchmark the alternative's calibration holds (model, gpu, precision,
-    gpus_per_replica, replica_requests_per_s; ``None`` fields unknown), if it holds one."""
+    gpus_per_replica, replica_requests_per_s; ``None`` fields unknown), if it holds one.
+    ``gpus_per_replica`` is the recorded count, else the one ``analyze`` assumes
+    (``gpus_per_replica_assumed`` true)."""
     cash: bool = False
     """Owned servers bought in cash (their price is paid at t = 0)."""
     unpriced: dict[str, str] = field(default_factory=dict)
@@ -145,7 +147,8 @@ class Recommendation:
 
     def benchmark_matches(self, candidate: Candidate) -> bool:
         """Whether the calibration's serving benchmark measured ``candidate``'s model, GPU,
-        precision (and GPUs per replica, when it says); unknown counts as differing."""
+        precision and GPUs per replica (when it does not say, the count ``analyze`` assumes
+        for it); an unknown model, GPU or precision counts as differing."""
         return self.benchmark is not None and _matches(self.benchmark, candidate)
 
     @property
@@ -203,13 +206,51 @@ class Recommendation:
 
 
 def _matches(benchmark: dict[str, Any], candidate: Candidate) -> bool:
-    same = (
+    """Same model, GPU, precision and GPUs per replica (the count the benchmark recorded,
+    else the one ``analyze`` assumes for it: :func:`payback.benchmark_gpus_per_replica`)."""
+    return (
         benchmark["model"] == candidate.model
         and benchmark["gpu"] == candidate.gpu
         and benchmark["precision"] == candidate.precision
+        and benchmark.get("gpus_per_replica") == candidate.gpus_per_replica
+    )
+
+
+def _benchmark_count(scenario: Scenario, catalog: Catalog, cal: Calibration) -> tuple[int, bool]:
+    """GPUs per replica of the calibration's serving benchmark, and whether assumed,
+    decided as ``analyze`` decides it for an alternative serving the benchmark's model
+    on its GPU (the only configuration it can match)."""
+    from payback.calibration import benchmark_gpus_per_replica
+
+    assert cal.serving is not None
+    model: OpenModel | None = None
+    gpu: Gpu | None = None
+    try:
+        model = catalog.model(cal.model, scenario.base_dir) if cal.model else None
+        gpu = catalog.gpu(cal.gpu) if cal.gpu else None
+    except ScenarioError:
+        pass
+    if model is None or gpu is None or cal.precision is None:
+        return benchmark_gpus_per_replica(cal.serving, None, None, cal.precision or "bf16")
+    return benchmark_gpus_per_replica(cal.serving, model, gpu, cal.precision)
+
+
+def benchmark_text(benchmark: dict[str, Any]) -> str:
+    """The benchmark's configuration in words, unknown parts said so, and whether its
+    GPUs per replica is assumed."""
+    words = " ".join(
+        str(benchmark[k]) if benchmark.get(k) is not None else f"unknown {k}"
+        for k in ("model", "precision")
     )
     tp = benchmark.get("gpus_per_replica")
-    return same and (tp is None or tp == candidate.gpus_per_replica)
+    gpu = benchmark.get("gpu") or "unknown gpu"
+    text = f"{words} on {tp} × {gpu}"
+    if benchmark.get("gpus_per_replica_assumed"):
+        text += (
+            f" (it does not say how many GPUs its replica used; {tp} assumed, as analyze "
+            "assumes: set gpus_per_replica in the calibration if it differs)"
+        )
+    return text
 
 
 def _hint(reason: str, commitment: str) -> str:
@@ -315,11 +356,13 @@ def recommend(
         engine = engine_for(cal.factors if cal is not None else None)
     benchmark: dict[str, Any] | None = None
     if cal is not None and cal.serving is not None:
+        count, assumed = _benchmark_count(scenario, catalog, cal)
         benchmark = {  # compared as analyze compares them (a catalog id)
             "model": cal.model,
             "gpu": cal.gpu,
             "precision": cal.precision,
-            "gpus_per_replica": cal.serving.gpus_per_replica,
+            "gpus_per_replica": count,
+            "gpus_per_replica_assumed": assumed,
             "replica_requests_per_s": cal.serving.replica_requests_per_s,
         }
     elif cal is not None and cal.factors is not None:
@@ -439,8 +482,13 @@ def recommend(
     measured = [c for c in candidates if benchmark is not None and _matches(benchmark, c)]
     if measured and benchmark is not None:
         c = measured[0]
+        assumed = (
+            f" ({c.gpus_per_replica} GPUs per replica assumed: the benchmark does not say)"
+            if benchmark.get("gpus_per_replica_assumed")
+            else ""
+        )
         warnings.append(
-            f"{path}.calibration is a serving benchmark of {c.label()}: analyze prices that "
+            f"{path}.calibration is a serving benchmark of {c.label()}{assumed}: analyze prices that "
             f"configuration with the measured {benchmark['replica_requests_per_s']:.3g} req/s "
             "(scaled to the scenario's token lengths), not the estimate ranked here "
             f"({c.replica_requests_per_s:.3g} req/s)"
