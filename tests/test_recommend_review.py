@@ -486,3 +486,84 @@ def test_a_benchmark_without_a_gpu_count_kept_for_the_count_analyze_assumes(
     assert "1 GPUs per replica assumed" in stderr
     assert payback.load_scenario(out).alternatives[0].gpus_per_replica == 1  # type: ignore[union-attr]
     assert runner.invoke(app, ["analyze", str(out)]).exit_code == 0
+
+
+def test_apply_into_another_folder_keeps_relative_paths_pointing_at_the_same_files(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from helpers import EXAMPLES
+    from test_catalog import LLAMA_8B_CONFIG
+
+    shutil.copytree(EXAMPLES / "calibrations", tmp_path / "calibrations")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "config.json").write_text(json.dumps(LLAMA_8B_CONFIG))
+    document = tomlkit.parse((EXAMPLES / "calibrated-h200.toml").read_text())
+    other = tomlkit.table()
+    other.update(
+        {
+            "name": "local llama",
+            "kind": "self_hosted",
+            "model": "models/config.json",
+            "gpu": "h100-sxm",
+            "usd_per_gpu_hour": 2.0,
+        }
+    )
+    document["alternatives"].append(other)  # type: ignore[union-attr]
+    path = tmp_path / "s.toml"
+    path.write_text(tomlkit.dumps(document))
+    out = tmp_path / "sub" / "deeper" / "new.toml"
+    out.parent.mkdir(parents=True)
+    result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    stderr = " ".join(result.stderr.split())
+    assert "relative paths rewritten" in stderr
+    assert (
+        "alternatives.0.one_time.training.calibration: 'calibrations/h200-llama-3.1-8b-lora.toml'"
+        " → '../../calibrations/h200-llama-3.1-8b-lora.toml'" in stderr
+    )
+    assert "alternatives.1.model: 'models/config.json' → '../../models/config.json'" in stderr
+    scenario = payback.load_scenario(out)
+    job = scenario.alternatives[0].one_time.training  # type: ignore[union-attr]
+    assert job is not None
+    assert job.calibration == "../../calibrations/h200-llama-3.1-8b-lora.toml"
+    analyzed = runner.invoke(app, ["analyze", str(out), "--json"])
+    assert analyzed.exit_code == 0, analyzed.output
+    # the same numbers as the scenario analysed from its own folder with the winner
+    same = tmp_path / "same.toml"
+    assert runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(same)]).exit_code == 0
+    assert (
+        "relative paths rewritten"
+        not in runner.invoke(
+            app, ["recommend", str(path), "--apply", "-o", str(tmp_path / "again.toml")]
+        ).stderr
+    )
+    here = json.loads(runner.invoke(app, ["analyze", str(same), "--json"]).stdout)
+    there = json.loads(analyzed.stdout)
+    for i in (0, 1):
+        for key in ("monthly_cost_usd", "one_time_usd", "npv_usd"):
+            assert there["alternatives"][i][key] == pytest.approx(here["alternatives"][i][key])
+
+
+def test_relocate_paths_on_plain_data_keeps_catalog_ids_and_absolute_paths(tmp_path: Path) -> None:
+    from payback.recommend import relocate_paths
+
+    data: dict[str, Any] = {
+        "baseline": {"kind": "self_hosted", "calibration": "c.toml", "model": "qwen2.5-7b"},
+        "alternatives": [
+            {"models": ["llama-3.1-8b", "m/config.json"], "calibration": "/abs/c.toml"},
+        ],
+    }
+    changes = relocate_paths(data, tmp_path, tmp_path / "out")
+    assert data["baseline"] == {
+        "kind": "self_hosted",
+        "calibration": "../c.toml",
+        "model": "qwen2.5-7b",
+    }
+    assert data["alternatives"][0] == {
+        "models": ["llama-3.1-8b", "../m/config.json"],
+        "calibration": "/abs/c.toml",
+    }
+    assert len(changes) == 2
+    assert relocate_paths(data, tmp_path, tmp_path) == []

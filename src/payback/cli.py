@@ -524,7 +524,7 @@ def recommend(
         typer.echo(f"warning: {warning}", err=True)
     written: str | None = None
     if apply and output is not None and result.best is not None:
-        text, notes = _applied_text(file, scenario, result)
+        text, notes = _applied_text(file, scenario, result, output)
         _write_new(output, text, force)
         for note in notes:
             typer.echo(f"note: {note}", err=True)
@@ -543,11 +543,12 @@ def recommend(
 
 
 def _applied_text(
-    file: Path, scenario: payback.Scenario, result: payback.Recommendation
+    file: Path, scenario: payback.Scenario, result: payback.Recommendation, output: Path
 ) -> tuple[str, list[str]]:
     """The scenario file's text with the winner filled in (TOML keeps its comments, and
-    the lines the winner replaces as comments), and what to tell about it."""
-    from payback.recommend import apply_winner, benchmark_text
+    the lines the winner replaces as comments) and its relative paths rewritten to point
+    at the same files from ``output``'s folder, and what to tell about it."""
+    from payback.recommend import apply_winner, benchmark_text, relocate_paths
     from payback.scenario import SelfHostedOption
 
     best = result.best
@@ -578,17 +579,24 @@ def _applied_text(
     if yaml:
         data = payback.read_scenario_data(file)
         replaced = apply_winner(data, result.alternative, best, option, drop_calibration=drop)
+        relocated = relocate_paths(data, file.parent, output.parent)
         text = payback.dump_scenario(payback.parse_scenario(data, source=str(file)), "yaml")
     else:
         import tomlkit
 
         document = tomlkit.parse(file.read_text(encoding="utf-8-sig"))
         replaced = apply_winner(document, result.alternative, best, option, drop_calibration=drop)
+        relocated = relocate_paths(document, file.parent, output.parent)
         text = tomlkit.dumps(document)
         payback.parse_scenario(_toml_loads(text), source=str(file))  # still valid
     if replaced:
         kept = "" if yaml else " (kept as comments in the file)"
         notes.append(f"{path}: replaced by the winner{kept}: " + "; ".join(replaced))
+    if relocated:
+        notes.append(
+            f"relative paths rewritten to point at the same files from {output.parent}: "
+            + "; ".join(relocated)
+        )
     return text, notes
 
 

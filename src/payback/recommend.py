@@ -482,13 +482,13 @@ def recommend(
     measured = [c for c in candidates if benchmark is not None and _matches(benchmark, c)]
     if measured and benchmark is not None:
         c = measured[0]
-        assumed = (
+        assumed_text = (
             f" ({c.gpus_per_replica} GPUs per replica assumed: the benchmark does not say)"
             if benchmark.get("gpus_per_replica_assumed")
             else ""
         )
         warnings.append(
-            f"{path}.calibration is a serving benchmark of {c.label()}{assumed}: analyze prices that "
+            f"{path}.calibration is a serving benchmark of {c.label()}{assumed_text}: analyze prices that "
             f"configuration with the measured {benchmark['replica_requests_per_s']:.3g} req/s "
             "(scaled to the scenario's token lengths), not the estimate ranked here "
             f"({c.replica_requests_per_s:.3g} req/s)"
@@ -825,3 +825,69 @@ def _replace_line(table: Any, key: str, value: Any) -> str:
     else:
         table.add(tomlkit.comment(f"{REPLACED.removeprefix('# ')}{old}"))
     return old
+
+
+def relocate_paths(
+    data: Any, source: Path, target: Path, catalog: Catalog | None = None
+) -> list[str]:
+    """Rewrite the relative file paths a scenario's data holds (a tomlkit document or a
+    plain dict: each option's ``calibration`` and ``model``/``models`` given as a local
+    ``config.json``, and its training job's ``calibration`` and ``model``) from the folder
+    ``source`` to the folder ``target``, so that a copy written in ``target`` points at the
+    same files: relative where possible, else absolute. Returns what changed, as
+    ``field: 'old' → 'new'``."""
+    import os
+
+    catalog = catalog or default_catalog()
+    source, target = source.resolve(), target.resolve()
+    if source == target:
+        return []
+    repos = {m.hf_repo.lower() for m in catalog.models.values()}
+
+    def is_path(value: Any, model: bool) -> bool:
+        if not isinstance(value, str) or not value or Path(value).is_absolute():
+            return False
+        if not model:
+            return True
+        if value in catalog.models or value.lower() in repos:
+            return False
+        return value.endswith(".json") or (source / value).is_file()
+
+    def moved(value: str) -> str:
+        where = source / value
+        try:
+            return Path(os.path.relpath(where, target)).as_posix()
+        except ValueError:  # another drive: no relative path
+            return str(where)
+
+    changes: list[str] = []
+
+    def rewrite(container: Any, key: Any, field_path: str, model: bool) -> None:
+        value = container[key]
+        if not is_path(value, model):
+            return
+        new = moved(str(value))
+        if new != str(value):
+            container[key] = new
+            changes.append(f"{field_path}: {str(value)!r} → {new!r}")
+
+    options: list[tuple[str, Any]] = [("baseline", data.get("baseline"))]
+    options += [(f"alternatives.{i}", a) for i, a in enumerate(data.get("alternatives") or [])]
+    for where, table in options:
+        if not hasattr(table, "get"):
+            continue
+        jobs = [(where, table)]
+        one_time = table.get("one_time")
+        training = one_time.get("training") if hasattr(one_time, "get") else None
+        if hasattr(training, "get"):
+            jobs.append((f"{where}.one_time.training", training))
+        for prefix, part in jobs:
+            if "calibration" in part:
+                rewrite(part, "calibration", f"{prefix}.calibration", model=False)
+            if "model" in part:
+                rewrite(part, "model", f"{prefix}.model", model=True)
+        names = table.get("models")
+        if isinstance(names, list):
+            for j in range(len(names)):
+                rewrite(names, j, f"{where}.models.{j}", model=True)
+    return changes
