@@ -104,6 +104,11 @@ def test_owned_costs_are_vectorized_over_samples() -> None:
         ("alternatives.0.always_on", False, "always_on must be true with [owned]"),
         ("alternatives.0.commitment", "1y", "not used with owned hardware"),
         ("alternatives.0.gpu_price_change_annual", -0.2, "not used with owned hardware"),
+        (
+            "alternatives.0.usd_per_gpu_hour",
+            2.0,
+            "usd_per_gpu_hour: rent, not used with owned hardware (remove one of them)",
+        ),
         ("alternatives.0.owned.pue", 0.9, "alternatives.0.owned.pue = 0.9: must be ≥ 1"),
         ("alternatives.0.owned.gpus_per_server", 0, "owned.gpus_per_server = 0: must be ≥ 1"),
         ("alternatives.0.owned.usd_per_server", -1.0, "owned.usd_per_server = -1.0: must be ≥ 0"),

@@ -418,6 +418,10 @@ class SelfHostedOption(_OptionBase):
                     "gpu_price_change_annual: a trend of the rent, not used with owned hardware "
                     "(remove one of them)"
                 )
+            if self.usd_per_gpu_hour is not None:
+                problems.append(
+                    "usd_per_gpu_hour: rent, not used with owned hardware (remove one of them)"
+                )
             if (
                 self.gpus_per_replica is not None
                 and self.gpus_per_replica > self.owned.gpus_per_server
