@@ -575,3 +575,58 @@ def test_explain_words_a_sawtooth_claim_as_local() -> None:
         "above it" in verdict
     )
     assert "at least 5,213,334" not in verdict
+
+
+# ------------------------------------------------ why a field cannot be varied
+
+
+def _owned_fleet(financing: str) -> dict[str, Any]:
+    data = fleet_dict(
+        gpus_per_replica=4,
+        owned={"usd_per_server": 100_000.0, "gpus_per_server": 8, "financing": financing},
+    )
+    del data["alternatives"][0]["usd_per_gpu_hour"]
+    return data
+
+
+def test_depreciation_months_with_cash_is_said_unused_with_cash() -> None:
+    from payback.engine import evaluate
+
+    scenario = build(_owned_fleet("cash"))
+    path = "alternatives.0.owned.depreciation_months"
+    with pytest.raises(ScenarioError) as err:
+        solve(scenario, path, parse_target("npv_usd=0"))
+    assert str(err.value) == (
+        f"--vary {path}: not an input of the cost engine: unused with financing = "
+        '"cash" (servers are paid when first needed, not depreciated); set financing = '
+        '"depreciation" to vary it'
+    )
+    with pytest.raises(ScenarioError) as again:  # the engine says the same
+        evaluate(scenario, {path: 24.0})
+    assert str(again.value) == str(err.value).removeprefix("--vary ")
+    # with depreciation it is an input
+    assert solve(build(_owned_fleet("depreciation")), path, parse_target("npv_usd=0")) is not None
+
+
+def test_a_non_numeric_field_is_said_not_a_number_without_an_unrelated_guess() -> None:
+    with pytest.raises(ScenarioError) as err:
+        solve(analyze_ready(), "alternatives.0.commitment", parse_target("npv_usd=0"))
+    text = str(err.value)
+    assert (
+        text
+        == "--vary alternatives.0.commitment: not a number (it holds text); vary a numeric input"
+    )
+
+
+def test_a_latency_target_with_a_given_capacity_is_said_unused() -> None:
+    scenario = build(fleet_dict(tpot_ms=40.0))
+    with pytest.raises(
+        ScenarioError, match=r"unused: alternatives\.0\.replica_requests_per_s is given"
+    ):
+        solve(scenario, "alternatives.0.tpot_ms", parse_target("npv_usd=0"))
+
+
+def analyze_ready() -> Any:
+    from payback import load_scenario
+
+    return load_scenario(QUARTER)

@@ -114,23 +114,85 @@ def numeric_paths(scenario: Scenario | Resolved) -> list[str]:
     the numbers :func:`evaluate` can vary. Numbers used only to resolve catalog ids
     (a training job's size, a latency target) and the horizon are not among them."""
     resolved = as_resolved(scenario)
-    get = _Inputs(resolved.scenario, {})
+    get = _Inputs(resolved, {})
     _evaluate(get)
     return list(get.read)
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (the field is not given)"
+    return "a table"
+
+
+def not_an_input(scenario: Scenario | Resolved, path: str) -> str:
+    """Why the field at ``path`` (which names a field of ``scenario``) is not a number the
+    cost engine reads, as the rest of the line after ``path:``; the one wording a refusal to
+    vary or override it uses (``solve --vary``, :func:`evaluate`)."""
+    explicit = scenario.scenario if isinstance(scenario, Resolved) else scenario
+    written = scenario.original if isinstance(scenario, Resolved) else scenario
+    current = value_at(explicit, path)
+    if isinstance(current, bool) or not isinstance(current, int | float):
+        return f"not a number (it holds {_what(current)}); vary a numeric input"
+    return f"not an input of the cost engine: {_why_unused(explicit, written, path)}"
+
+
+def _why_unused(explicit: Scenario, written: Scenario, path: str) -> str:
+    parts = path.split(".")
+    if path == "scenario.horizon_months":
+        return "it fixes the horizon (how many months are compared); run again with another value"
+    if parts[-2:] == ["owned", "depreciation_months"]:
+        owned = value_at(explicit, ".".join(parts[:-1]))
+        if owned.financing == "cash":
+            return (
+                'unused with financing = "cash" (servers are paid when first needed, not '
+                'depreciated); set financing = "depreciation" to vary it'
+            )
+    if "training" in parts:
+        one_time = ".".join(parts[: parts.index("training")])
+        try:
+            given = value_at(written, f"{one_time}.training_usd") is not None
+        except ScenarioError:
+            given = False
+        if given:
+            return f"unused: {one_time}.training_usd is given and wins over the training job"
+        return (
+            f"used once to estimate {one_time}.training_usd from the catalog; vary "
+            f"{one_time}.training_usd instead"
+        )
+    if parts[-1] in ("tpot_ms", "ttft_ms"):
+        option = ".".join(parts[:-1])
+        if getattr(value_at(written, option), "replica_requests_per_s", None) is not None:
+            return (
+                f"unused: {option}.replica_requests_per_s is given (a latency target only caps "
+                "the batch of an estimated capacity)"
+            )
+        return (
+            f"used once to estimate {option}.replica_requests_per_s from the catalog; vary "
+            f"{option}.replica_requests_per_s instead"
+        )
+    return "used once to estimate a catalog number (vary that number instead)"
 
 
 class _Inputs:
     """Numbers of a scenario by path, with overrides taking precedence; remembers the
     paths it was asked for."""
 
-    def __init__(self, scenario: Scenario, overrides: Overrides) -> None:
-        self.scenario = scenario
+    def __init__(self, resolved: Resolved, overrides: Overrides) -> None:
+        self.resolved = resolved
+        self.scenario = scenario = resolved.scenario
         self.overrides = {k: as_float(v) for k, v in overrides.items()}
         self.read: dict[str, None] = {}
         for path in self.overrides:
             current = value_at(scenario, path)
             if isinstance(current, bool) or not isinstance(current, int | float | None):
-                raise ScenarioError(f"{path}: not a numeric field, cannot be varied")
+                raise ScenarioError(f"{path}: {not_an_input(resolved, path)}")
 
     def __call__(self, path: str) -> FloatArray:
         self.read[path] = None
@@ -145,10 +207,7 @@ class _Inputs:
         """Every override must have been used: varying anything else would silently do nothing."""
         unused = [p for p in self.overrides if p not in self.read]
         if unused:
-            raise ScenarioError(
-                f"{unused[0]}: not an input of the cost engine, so it cannot be varied here "
-                "(it fixes the horizon, or is used once to estimate a catalog number: vary that number instead)"
-            )
+            raise ScenarioError(f"{unused[0]}: {not_an_input(self.resolved, unused[0])}")
 
 
 Usage = tuple[dict[str, FloatArray], FloatArray | None, dict[str, FloatArray]]
@@ -326,7 +385,7 @@ def evaluate(scenario: Scenario | Resolved, overrides: Overrides | None = None) 
     one shape, or broadcastable); without it the result holds monthly arrays of shape (H,).
     """
     resolved = as_resolved(scenario)
-    get = _Inputs(resolved.scenario, overrides or {})
+    get = _Inputs(resolved, overrides or {})
     result = _evaluate(get)
     get.check_all_read()
     return result

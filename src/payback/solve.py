@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from payback.engine import evaluate, numeric_paths
+from payback.engine import evaluate, not_an_input, numeric_paths
 from payback.model._types import FloatArray
 from payback.resolve import Resolved, as_resolved
 from payback.scenario import FieldRange, Scenario, ScenarioError, field_range, value_at
@@ -189,18 +189,6 @@ class Solution:
         }
 
 
-def _what(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing (the field is not given)"
-    return "a table"
-
-
 def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> None:
     scenario = resolved.scenario
     paths = numeric_paths(resolved)
@@ -216,23 +204,17 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
             f"--vary {path}: the baseline escalates to nothing (the field must be 0); "
             "vary an alternative's escalation_share instead"
         )
-    close = difflib.get_close_matches(path, paths, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}?" if close else ""
     try:
-        current = value_at(scenario, path)
+        value_at(scenario, path)
     except ScenarioError:
-        examples = hint or "inputs include " + ", ".join(paths[:4]) + ", ..."
-        raise ScenarioError(f"--vary {path}: no such field in the scenario; {examples}") from None
-    if isinstance(current, bool) or not isinstance(current, int | float):
-        raise ScenarioError(
-            f"--vary {path}: not a number (it holds {_what(current)}); "
-            + (f"{hint} " if hint else "")
-            + "vary a numeric input"
+        close = difflib.get_close_matches(path, paths, n=1, cutoff=0.6)
+        examples = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else "inputs include " + ", ".join(paths[:4]) + ", ..."
         )
-    raise ScenarioError(
-        f"--vary {path}: not an input of the cost engine (it fixes the horizon, or is used once "
-        "to estimate a catalog number: vary that number instead)"
-    )
+        raise ScenarioError(f"--vary {path}: no such field in the scenario; {examples}") from None
+    raise ScenarioError(f"--vary {path}: {not_an_input(resolved, path)}")
 
 
 def _grid(allowed: FieldRange, current: float, whole: bool) -> FloatArray:
