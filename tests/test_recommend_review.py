@@ -567,3 +567,32 @@ def test_relocate_paths_on_plain_data_keeps_catalog_ids_and_absolute_paths(tmp_p
     }
     assert len(changes) == 2
     assert relocate_paths(data, tmp_path, tmp_path) == []
+
+
+def test_recommend_uses_only_public_names_of_the_estimate() -> None:
+    import ast
+    import inspect
+
+    import payback.recommend as module
+    import payback.resolve as resolve
+
+    tree = ast.parse(inspect.getsource(module))
+    private = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "payback.estimate"
+        for alias in node.names
+        if alias.name.startswith("_")
+    ]
+    assert private == []
+    assert '"1y": 12' not in inspect.getsource(resolve)  # one table of terms (scenario.py)
+
+
+def test_kv_cache_tokens_is_the_estimates_memory_limit() -> None:
+    from payback.estimate import estimate_serving, kv_cache_tokens
+
+    catalog = payback.default_catalog()
+    model, gpu = catalog.model("qwen2.5-7b"), catalog.gpu("l40")
+    estimate = estimate_serving(model, gpu, "fp8", input_tokens=1000, output_tokens=200)
+    tokens = kv_cache_tokens(model, gpu, "fp8", estimate.gpus_per_replica)
+    assert estimate.batch <= tokens / 1100.0

@@ -24,6 +24,7 @@ __all__ = [
     "TrainingEstimate",
     "estimate_serving",
     "estimate_training",
+    "kv_cache_tokens",
     "peak_flops",
     "serving_shape",
 ]
@@ -141,10 +142,11 @@ def serving_shape(model: OpenModel, gpu: Gpu, precision: str, tp: int) -> dict[s
     }
 
 
-def _kv_tokens(
-    model: OpenModel, gpu: Gpu, precision: str, tp: int, engine: sv.ServingEngine
+def kv_cache_tokens(
+    model: OpenModel, gpu: Gpu, precision: str, tp: int, engine: sv.ServingEngine = sv.VLLM
 ) -> float:
-    """Tokens of KV cache that fit beside all the weights on ``tp`` GPUs."""
+    """Tokens of KV cache a replica of ``tp`` GPUs holds beside all the weights (KV heads
+    copied when ``tp`` exceeds them): the estimate's and recommend's memory limit."""
     per_token = kv_bytes_per_token(
         layers=model.layers,
         kv_heads=model.kv_heads,
@@ -205,7 +207,7 @@ def choose_tensor_parallel(
     target = min(MIN_AUTO_BATCH, engine.max_num_seqs)
     for wanted in (target, 1):
         for tp in candidates:
-            if _kv_tokens(model, gpu, precision, tp, engine) >= wanted * mean_context:
+            if kv_cache_tokens(model, gpu, precision, tp, engine) >= wanted * mean_context:
                 return tp
     raise ScenarioError(_does_not_fit(model, gpu, precision, max(candidates), engine))
 
@@ -253,7 +255,7 @@ def estimate_serving(
             )
         tp = gpus_per_replica
     args = serving_shape(model, gpu, precision, tp)
-    capacity = _kv_tokens(model, gpu, precision, tp, engine)
+    capacity = kv_cache_tokens(model, gpu, precision, tp, engine)
     if capacity <= 0:
         raise ScenarioError(_does_not_fit(model, gpu, precision, tp, engine))
     by_memory = int(capacity // mean_context)

@@ -26,9 +26,8 @@ import numpy as np
 
 from payback import model as cm
 from payback.catalog import Catalog, Gpu, OpenModel, default_catalog, gpu_offer
-from payback.estimate import _kv_replication, peak_flops, serving_shape, valid_tensor_parallel
+from payback.estimate import kv_cache_tokens, peak_flops, serving_shape, valid_tensor_parallel
 from payback.model import serving as sv
-from payback.model.shapes import kv_bytes_per_token
 from payback.scenario import (
     COMMITMENT_KINDS,
     COMMITMENT_TERM_MONTHS,
@@ -449,19 +448,7 @@ def recommend(
                         _note(excluded, examples, why, label)
                         continue
                     args = serving_shape(open_model, gpu, precision, tp)
-                    args["capacity"] = sv.kv_capacity_tokens(
-                        gpu_memory_bytes=gpu.memory_bytes,
-                        tensor_parallel=tp,
-                        weights=sv.weights_bytes(open_model.params_b * 1e9, precision),
-                        kv_bytes_per_token=kv_bytes_per_token(
-                            layers=open_model.layers,
-                            kv_heads=open_model.kv_heads,
-                            head_dim=open_model.head_dim,
-                            kv_bytes=sv.KV_BYTES[precision],
-                        )
-                        * _kv_replication(open_model, tp),
-                        engine=engine,
-                    )
+                    args["capacity"] = kv_cache_tokens(open_model, gpu, precision, tp, engine)
                     args["price"] = math.nan if price is None else price
                     rows.add((open_model.id, gpu.id, precision, tp), args)
     start = time.perf_counter()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from payback.catalog import Catalog, Gpu, default_catalog, gpu_offer, is_stale
 from payback.scenario import (
     COMMITMENT_KINDS,
+    COMMITMENT_TERM_MONTHS,
     HostedApiOption,
     OneTime,
     Scenario,
@@ -237,8 +238,8 @@ class _Resolver:
             update["usd_per_gpu_hour"] = self.gpu_price(
                 path, gpu, option.gpu_provider, option.commitment
             )
-        term = {"1y": 12, "3y": 36}.get(option.commitment)
-        if term and self.scenario.scenario.horizon_months < term:
+        term = COMMITMENT_TERM_MONTHS[option.commitment]
+        if option.commitment != "none" and self.scenario.scenario.horizon_months < term:
             self.warnings.append(
                 f"{path}.commitment = {option.commitment!r}: the term runs {term} months, past the "
                 f"{self.scenario.scenario.horizon_months}-month horizon; the months after it are "
