@@ -13,7 +13,7 @@ import tomlkit
 from typer.testing import CliRunner
 
 import payback
-from helpers import build, fleet_dict
+from helpers import EXAMPLES, build, fleet_dict
 from payback import model
 from payback.cli import app
 from payback.engine import evaluate
@@ -596,3 +596,14 @@ def test_kv_cache_tokens_is_the_estimates_memory_limit() -> None:
     estimate = estimate_serving(model, gpu, "fp8", input_tokens=1000, output_tokens=200)
     tokens = kv_cache_tokens(model, gpu, "fp8", estimate.gpus_per_replica)
     assert estimate.batch <= tokens / 1100.0
+
+
+def test_recommend_says_once_that_distributions_are_taken_at_their_central_values() -> None:
+    uncertain = EXAMPLES / "quarter-uncertain.toml"
+    result = runner.invoke(app, ["recommend", str(uncertain), "--model", "qwen2.5-7b"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if "central values" in line]
+    assert len(lines) == 1
+    assert "the scenario holds distributions (traffic.cached_input_share" in lines[0]
+    plain = runner.invoke(app, ["recommend", str(QUARTER), "--model", "qwen2.5-7b"])
+    assert "central values" not in plain.stderr

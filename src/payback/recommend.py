@@ -370,6 +370,13 @@ def recommend(
             f"{path}.calibration: its utilisation factors were measured on {measured_on}; "
             "recommend applies them to every GPU it compares (they may not carry over)"
         )
+    if scenario.distributions:
+        names = sorted(scenario.distributions, key=lambda p: (not p.startswith("traffic."), p))
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        warnings.append(
+            f"the scenario holds distributions ({shown}): recommend sizes and prices the fleet "
+            "at their central values (analyze --samples N shows the spread for the winner)"
+        )
     traffic = scenario.traffic
     if traffic.input_tokens is None or traffic.output_tokens is None:
         raise ScenarioError(
