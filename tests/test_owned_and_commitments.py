@@ -264,3 +264,21 @@ def test_analyze_shows_the_configuration_behind_self_hosted_numbers() -> None:
         "1 × GPU per replica, 1.00 requests/s each (planned at 100%); 1 replica in month 1; "
         "1y commitment at $2.00/GPU-h, -20% a year"
     )
+
+
+def test_owned_refusals_name_the_whole_path_and_the_range_knows_the_server() -> None:
+    from payback.scenario import field_range
+
+    with pytest.raises(payback.ScenarioError) as err:
+        build(edited(growing_fleet("cash"), "alternatives.0.usd_per_gpu_hour", 2.0))
+    assert err.value.messages == [
+        "scenario: alternatives.0.usd_per_gpu_hour: rent, not used with owned hardware "
+        "(remove one of them)"
+    ]
+    with pytest.raises(
+        payback.ScenarioError, match=r"alternatives\.0\.gpus_per_replica = 12: a replica larger"
+    ):
+        build(edited(growing_fleet("cash"), "alternatives.0.gpus_per_replica", 12))
+    scenario = build(growing_fleet("cash"))  # 4 GPUs a replica, 8 a server
+    assert field_range(scenario, "alternatives.0.gpus_per_replica").highest == 8
+    assert field_range(scenario, "alternatives.0.owned.gpus_per_server").lowest == 4

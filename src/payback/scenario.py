@@ -437,7 +437,7 @@ class SelfHostedOption(_OptionBase):
                 "it needs always_on = true"
             )
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
 
@@ -770,6 +770,14 @@ def field_range(scenario: Scenario, path: str) -> FieldRange:
                 bounds[attr] = float(getattr(rule, attr))
     low = bounds["ge"] if bounds["ge"] is not None else bounds["gt"]
     high = bounds["le"] if bounds["le"] is not None else bounds["lt"]
+    # a replica runs inside one owned server
+    owned = getattr(parent, "owned", None)
+    if name == "gpus_per_replica" and owned is not None:
+        high = min(high if high is not None else math.inf, float(owned.gpus_per_server))
+    if name == "gpus_per_server" and parent_path.endswith(".owned"):
+        option = value_at(scenario, parent_path.rpartition(".")[0])
+        if option.gpus_per_replica is not None:
+            low = max(low if low is not None else -math.inf, float(option.gpus_per_replica))
     return FieldRange(
         lowest=-math.inf if low is None else low,
         highest=math.inf if high is None else high,
@@ -1181,7 +1189,14 @@ def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list
     hint = f" ({_HINTS[field]})" if field in _HINTS else ""
     if kind == "value_error":
         text = str(ctx.get("error", err["msg"]))
-        lines.extend(f"{path}: {line}" if path else line for line in text.splitlines())
+        model = _model_at([*raw_loc, ""]) if raw_loc else None
+        for line in text.splitlines():
+            # a problem naming one of the table's fields names its whole path
+            named = re.match(r"([a-z_]+)( = |: )", line)
+            if path and named and model is not None and named.group(1) in model.model_fields:
+                lines.append(f"{path}.{line}")
+            else:
+                lines.append(f"{path}: {line}" if path else line)
         return lines
     if kind == "missing":
         what = "section" if field in Scenario.model_fields else "field"
