@@ -607,3 +607,26 @@ def test_recommend_says_once_that_distributions_are_taken_at_their_central_value
     assert "the scenario holds distributions (traffic.cached_input_share" in lines[0]
     plain = runner.invoke(app, ["recommend", str(QUARTER), "--model", "qwen2.5-7b"])
     assert "central values" not in plain.stderr
+
+
+def test_recommend_and_estimate_serving_price_capacity_with_one_core() -> None:
+    from payback.estimate import estimate_serving
+
+    scenario = payback.load_scenario(QUARTER)
+    result = recommend(scenario, models=["qwen2.5-7b"])
+    catalog = payback.default_catalog()
+    traffic = scenario.traffic
+    for c in result.candidates[:5]:
+        e = estimate_serving(
+            catalog.model(c.model),
+            catalog.gpu(c.gpu),
+            c.precision,
+            input_tokens=traffic.input_tokens or 0.0,
+            output_tokens=traffic.output_tokens or 0.0,
+            cached_input_share=traffic.cached_input_share,
+            gpus_per_replica=c.gpus_per_replica,
+            batch=c.batch,
+        )
+        assert e.replica_requests_per_s == pytest.approx(c.replica_requests_per_s, rel=1e-12)
+        assert e.tpot_ms == pytest.approx(c.tpot_ms, rel=1e-12)
+        assert e.ttft_ms == pytest.approx(c.ttft_ms, rel=1e-12)

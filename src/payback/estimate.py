@@ -26,6 +26,7 @@ __all__ = [
     "estimate_training",
     "kv_cache_tokens",
     "peak_flops",
+    "replica_rates",
     "serving_shape",
 ]
 
@@ -212,6 +213,59 @@ def choose_tensor_parallel(
     raise ScenarioError(_does_not_fit(model, gpu, precision, max(candidates), engine))
 
 
+@dataclass(frozen=True)
+class ReplicaRates:
+    """A replica's rates at a batch (arrays, one element per configuration, or floats)."""
+
+    load_step_s: Any
+    """Seconds per decode step at the batch and the mean context."""
+    prefill_s: Any
+    """Seconds to prefill one prompt (its uncached part)."""
+    requests_per_s: Any
+    ttft_s: Any
+    """Time to the first token of a request arriving alone: its prefill (or one read of
+    the weights, whichever is longer) and one decode step."""
+
+
+def replica_rates(
+    args: dict[str, Any],
+    batch: Any,
+    *,
+    mean_context: float,
+    input_tokens: float,
+    output_tokens: float,
+    cached_share: float,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> ReplicaRates:
+    """Throughput and latency of replicas of :func:`serving_shape` ``args`` (numbers, or
+    arrays for many configurations at once) running ``batch`` sequences: the one core
+    :func:`estimate_serving` and ``recommend``'s search both price capacity with."""
+    load_step = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
+    prefill_args = {
+        k: v for k, v in args.items() if k not in ("kv_bytes_per_token", "weights", "bandwidth")
+    }
+    prompt = max(input_tokens, 1.0)
+    prefill = sv.prefill_seconds(
+        input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
+    )
+    rps = sv.replica_requests_per_s(
+        prefill_s=prefill, output_tokens=output_tokens, step_s=load_step, batch=batch
+    )
+    alone = np.maximum(
+        prefill,
+        sv.weight_read_seconds(
+            weights=args["weights"],
+            tensor_parallel=args["tensor_parallel"],
+            bandwidth=args["bandwidth"],
+            engine=engine,
+        ),
+    )
+    first_step = sv.decode_step_seconds(batch=1.0, context=prompt, engine=engine, **args)
+    return ReplicaRates(
+        load_step_s=load_step, prefill_s=prefill, requests_per_s=rps, ttft_s=alone + first_step
+    )
+
+
 def estimate_serving(
     model: OpenModel,
     gpu: Gpu,
@@ -290,35 +344,18 @@ def estimate_serving(
             )
         chosen, limited_by = batch, "given"
     step = float(sv.decode_step_seconds(batch=chosen, context=at_context, engine=engine, **args))
-    load_step = float(
-        sv.decode_step_seconds(batch=chosen, context=mean_context, engine=engine, **args)
+    rates = replica_rates(
+        args,
+        chosen,
+        mean_context=mean_context,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_share=cached_input_share,
+        engine=engine,
     )
-    prefill_args = {
-        k: v for k, v in args.items() if k not in ("kv_bytes_per_token", "weights", "bandwidth")
-    }
     prompt = max(input_tokens, 1.0)
-    prefill = float(
-        sv.prefill_seconds(
-            input_tokens=prompt, cached_share=cached_input_share, engine=engine, **prefill_args
-        )
-    )
-    rps = float(
-        sv.replica_requests_per_s(
-            prefill_s=prefill, output_tokens=output_tokens, step_s=load_step, batch=chosen
-        )
-    )
-    alone = max(
-        prefill,
-        float(
-            sv.weight_read_seconds(
-                weights=args["weights"],
-                tensor_parallel=tp,
-                bandwidth=args["bandwidth"],
-                engine=engine,
-            )
-        ),
-    )
-    first_step = float(sv.decode_step_seconds(batch=1, context=prompt, engine=engine, **args))
+    load_step, prefill = float(rates.load_step_s), float(rates.prefill_s)
+    rps = float(rates.requests_per_s)
     price = typical_gpu_price(gpu)
     return ServingEstimate(
         model=model.id,
@@ -334,7 +371,7 @@ def estimate_serving(
         decode_output_tokens_per_s=chosen / step,
         prefill_tokens_per_s=prompt / prefill,
         tpot_ms=load_step * 1000.0,
-        ttft_ms=(alone + first_step) * 1000.0,
+        ttft_ms=float(rates.ttft_s) * 1000.0,
         input_tokens=input_tokens,
         output_tokens=output_tokens,
         replica_requests_per_s=rps,

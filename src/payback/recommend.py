@@ -26,7 +26,13 @@ import numpy as np
 
 from payback import model as cm
 from payback.catalog import Catalog, Gpu, OpenModel, default_catalog, gpu_offer
-from payback.estimate import kv_cache_tokens, peak_flops, serving_shape, valid_tensor_parallel
+from payback.estimate import (
+    kv_cache_tokens,
+    peak_flops,
+    replica_rates,
+    serving_shape,
+    valid_tensor_parallel,
+)
 from payback.model import serving as sv
 from payback.scenario import (
     COMMITMENT_KINDS,
@@ -577,29 +583,18 @@ def _evaluate(
     if option.tpot_ms is not None:
         allowed &= steps * 1000.0 <= option.tpot_ms
     batch = np.where(allowed.any(axis=1), np.max(np.where(allowed, grid, 0.0), axis=1), 1.0)
-    load_step = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
-    prefill_args = {
-        k: v for k, v in args.items() if k not in ("kv_bytes_per_token", "weights", "bandwidth")
-    }
-    prefill = sv.prefill_seconds(
-        input_tokens=prompt, cached_share=cached, engine=engine, **prefill_args
+    rates = replica_rates(
+        args,
+        batch,
+        mean_context=mean_context,
+        input_tokens=prompt,
+        output_tokens=float(scenario.traffic.output_tokens or 0.0),
+        cached_share=cached,
+        engine=engine,
     )
-    output_tokens = float(scenario.traffic.output_tokens or 0.0)
-    rps = sv.replica_requests_per_s(
-        prefill_s=prefill, output_tokens=output_tokens, step_s=load_step, batch=batch
-    )
-    alone = np.maximum(
-        prefill,
-        sv.weight_read_seconds(
-            weights=args["weights"],
-            tensor_parallel=args["tensor_parallel"],
-            bandwidth=args["bandwidth"],
-            engine=engine,
-        ),
-    )
-    first_step = sv.decode_step_seconds(batch=1.0, context=prompt, engine=engine, **args)
-    ttft_ms = (alone + first_step) * 1000.0
-    tpot_ms = load_step * 1000.0
+    rps = rates.requests_per_s
+    ttft_ms = rates.ttft_s * 1000.0
+    tpot_ms = rates.load_step_s * 1000.0
     fits = by_memory >= 1.0
     tpot_ok = np.ones_like(fits) if option.tpot_ms is None else tpot_ms <= option.tpot_ms
     ttft_ok = np.ones_like(fits) if option.ttft_ms is None else ttft_ms <= option.ttft_ms
