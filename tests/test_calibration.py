@@ -348,8 +348,11 @@ def test_benchmark_at_the_scenario_lengths_is_used_as_measured(tmp_path: Path) -
     assert source.startswith("benchmark: vllm bench serve")
     assert "concurrency 64" in source
     assert res.warnings == [
+        "alternatives.0.calibration: the benchmark does not record its precision; its capacity is "
+        "taken as measured with this option's (bf16). Record them with `payback import-benchmark "
+        "FILE --gpu ID --precision P -o calibration.toml`",
         "alternatives.0: the benchmark does not say how many GPUs its replica used; 1 assumed "
-        "(give model and gpu for a better guess); set gpus_per_replica"
+        "(give model and gpu for a better guess); set gpus_per_replica",
     ]
 
 
@@ -380,7 +383,9 @@ def test_benchmark_scaled_to_other_lengths_by_the_estimate_at_its_load(tmp_path:
     assert "scaled ×" in res.sources["alternatives.0.replica_requests_per_s"].source
     # llama-3.1-8b fits one H100: the assumed tensor-parallel degree is 1, and said
     assert res.scenario.alternatives[0].gpus_per_replica == 1
-    assert "1 assumed (the fewest that hold llama-3.1-8b)" in res.warnings[0]
+    assert "does not record its GPU or precision" in res.warnings[0]
+    assert "taken as measured with this option's (h100-sxm, bf16)" in res.warnings[0]
+    assert "1 assumed (the fewest that hold llama-3.1-8b)" in res.warnings[1]
 
 
 def test_benchmark_unscaled_without_model_warns(tmp_path: Path) -> None:
@@ -390,8 +395,8 @@ def test_benchmark_unscaled_without_model_warns(tmp_path: Path) -> None:
     s = read_benchmark(VLLM_FILE).serving
     assert s is not None
     assert res.scenario.alternatives[0].replica_requests_per_s == s.replica_requests_per_s
-    assert len(res.warnings) == 2
-    assert "its capacity is used unscaled (give model and gpu to scale it)" in res.warnings[1]
+    assert len(res.warnings) == 3
+    assert "its capacity is used unscaled (give model and gpu to scale it)" in res.warnings[2]
 
 
 def test_benchmark_of_another_model_is_refused(tmp_path: Path) -> None:
@@ -573,7 +578,7 @@ def test_import_benchmark_bad_input(tmp_path: Path) -> None:
     path = write_json(tmp_path / "x.json", data)
     assert_user_error(
         *run("import-benchmark", path, "--gpu", "h100-sxm"),
-        "is not in the catalog; name it with --model",
+        "is not in the catalog; name it (--model) to compare it with the estimate",
     )
 
 
@@ -942,12 +947,14 @@ def test_import_benchmark_checks_its_options_before_writing(tmp_path: Path) -> N
     assert_user_error(
         *run("import-benchmark", VLLM_FILE, "-o", tmp_path / "no" / "c.toml"), "does not exist"
     )
-    code, _, _ = run(
+    code, _, err = run(
         "import-benchmark", VLLM_FILE, "--gpu", "h100-sxm", "--gpus-per-replica", "1", "-o", target
     )
     assert code == 0
+    # the precision is recorded only when given, and the file says it will not know it
+    assert "will not record the benchmark's precision (--precision)" in err
     written = load_calibration(target)
-    assert (written.model, written.gpu, written.precision) == ("llama-3.1-8b", "h100-sxm", "bf16")
+    assert (written.model, written.gpu, written.precision) == ("llama-3.1-8b", "h100-sxm", None)
     assert written.serving is not None
     assert written.serving.gpus_per_replica == 1
 
@@ -979,3 +986,59 @@ def test_calibrate_output_is_checked_before_measuring(tiny: Path, tmp_path: Path
     assert_user_error(
         *run("calibrate", "--model", tiny, "-o", tmp_path / "no" / "c.toml"), "does not exist"
     )
+
+
+def test_a_benchmark_without_its_gpu_is_taken_for_the_option_with_a_warning(tmp_path: Path) -> None:
+    """vLLM files never record the GPU: used on an L4 option, the H100 run's 17.5 req/s
+    would be 14 times the L4's estimate, so the warning says how to record it."""
+    res = resolved(tmp_path, calibrated(tmp_path, str(VLLM_FILE), model="llama-3.1-8b", gpu="l4"))
+    assert "the benchmark does not record its GPU or precision" in res.warnings[0]
+    assert "payback import-benchmark FILE --gpu ID --precision P" in res.warnings[0]
+    # recorded, the same run is refused on an L4
+    code, _, _ = run(
+        "import-benchmark",
+        VLLM_FILE,
+        "--gpu",
+        "h100-sxm",
+        "--precision",
+        "bf16",
+        "-o",
+        tmp_path / "c.toml",
+    )
+    assert code == 0
+    with pytest.raises(ScenarioError, match="the benchmark measured gpu h100-sxm; this uses l4"):
+        resolved(tmp_path, calibrated(tmp_path, "c.toml", model="llama-3.1-8b", gpu="l4"))
+
+
+def test_import_benchmark_as_a_library_call_records_only_what_is_known() -> None:
+    catalog = default_catalog()
+    cal, estimate, warnings = __import__("payback").import_benchmark(
+        VLLM_FILE, model=catalog.model("qwen2.5-7b"), gpu=catalog.gpu("h100-sxm")
+    )
+    assert (cal.model, cal.gpu, cal.precision) == ("qwen2.5-7b", "h100-sxm", None)
+    assert warnings == [
+        f"{VLLM_FILE}: the benchmark reports serving meta-llama/Llama-3.1-8B-Instruct "
+        "(llama-3.1-8b); recorded as qwen2.5-7b, as asked"
+    ]
+    assert estimate is not None
+    assert estimate.model == "qwen2.5-7b"
+    assert estimate.batch == 64
+    cal, estimate, warnings = __import__("payback").import_benchmark(VLLM_FILE)
+    assert (cal.model, cal.gpu, estimate, warnings) == ("llama-3.1-8b", None, None, [])
+
+
+def test_a_file_without_a_date_has_none(tmp_path: Path) -> None:
+    data = raw("genai_perf_profile_export_genai_perf.json")
+    assert read_benchmark(write_json(tmp_path / "g.json", data)).created is None
+    code, out, _ = run(
+        "estimate",
+        "serving",
+        "--model",
+        "llama-3.1-8b",
+        "--gpu",
+        "l4",
+        "--calibration",
+        tmp_path / "none.toml",
+    )
+    assert code == 2
+    assert out == ""

@@ -395,8 +395,8 @@ def run_calibration(
     prompts = max(1, min(8192 // context, int(prefill_s / 5.0 / prompt_s)))
     if prompt_s * 5.0 > prefill_s:
         notes.append(
-            f"prefill of {context} tokens takes about {prompt_s:.1f} s here: timed fewer times "
-            "than usual (raise --seconds, or lower --context)"
+            f"prefill timed fewer times than usual: the time left ({prefill_s:.1f} s) is short for "
+            f"prompts of {context} tokens (raise --seconds, or lower --context)"
         )
     took = _prefill_seconds(torch, net, model, prompts, context, device, prefill_s, timer)
     per_prompt = float(

@@ -159,7 +159,7 @@ class Calibration(_Model):
     """``benchmark``: an imported serving benchmark; ``calibration``: ``payback calibrate``."""
     tool: str
     """What measured it: ``vllm bench serve``, ``GenAI-Perf``, ``AIPerf``, ``payback calibrate``."""
-    created: str
+    created: str | None = None
     """When the measurement ran or the file was made (ISO 8601)."""
     file: str | None = None
     """The benchmark result it was imported from."""
@@ -238,7 +238,7 @@ def load_calibration_with_warnings(
     top = data.pop("calibration")
     if not isinstance(top, dict):
         raise ScenarioError(
-            f"{p}: calibration = {top!r}: must be a table ([calibration] with kind, tool and created)"
+            f"{p}: calibration = {top!r}: must be a table ([calibration] with kind and tool)"
         )
     if isinstance(top.get("created"), dt.date | dt.datetime):
         top["created"] = top["created"].isoformat()
@@ -395,7 +395,8 @@ def _json_objects(path: Path) -> list[dict[str, Any]]:
                 ) from None
     if not objects or not all(isinstance(o, dict) for o in objects):
         raise ScenarioError(
-            f"{path}: expected a JSON object (a benchmark result), found {type(objects[0]).__name__ if objects else 'nothing'}"
+            f"{path}: expected a JSON object (a benchmark result), found "
+            + (f"a list holding {type(objects[0]).__name__}" if objects else "nothing")
         )
     return objects
 
@@ -543,7 +544,7 @@ def _from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[s
         Calibration(
             kind="benchmark",
             tool=tool,
-            created=created or dt.datetime.now().isoformat(timespec="seconds"),
+            created=created or None,
             served_model=str(model) if model else None,
             serving=serving,
         ),
@@ -639,7 +640,7 @@ def _from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list
         Calibration(
             kind="benchmark",
             tool=tool,
-            created=str(created) if created else dt.datetime.now().isoformat(timespec="seconds"),
+            created=str(created) if created else None,
             served_model=model,
             serving=serving,
         ),
@@ -780,6 +781,17 @@ def check_use(
             raise ScenarioError(message)
         if name == "gpu":
             warnings.append(f"{message} (its utilisation factors may not carry over)")
+    unknown = [
+        name
+        for name, measured, used in (("GPU", cal.gpu, gpu), ("precision", cal.precision, precision))
+        if measured is None and used is not None
+    ]
+    if benchmark and unknown:
+        warnings.append(
+            f"{where}: the benchmark does not record its {' or '.join(unknown)}; its capacity is "
+            f"taken as measured with this option's ({', '.join(str(u) for u in (gpu, precision) if u)}). "
+            "Record them with `payback import-benchmark FILE --gpu ID --precision P -o calibration.toml`"
+        )
     if not benchmark and cal.gpu is None and gpu is not None:
         warnings.append(
             f"{where}: measured on {cal.device or 'a device the catalog lacks'}, not a catalog GPU; "
@@ -875,3 +887,58 @@ def benchmark_gpus_per_replica(
 
     mean_context = serving.input_tokens + serving.output_tokens / 2.0
     return choose_tensor_parallel(model, gpu, precision, mean_context, engine), True
+
+
+def import_benchmark(
+    path: str | Path,
+    *,
+    model: Any | None = None,
+    gpu: Any | None = None,
+    precision: str | None = None,
+    gpus_per_replica: int | None = None,
+    run: int | None = None,
+) -> tuple[Calibration, Any | None, list[str]]:
+    """A benchmark result as a calibration, with what the caller knows about the run.
+
+    ``model`` and ``gpu`` are catalog records (the model defaults to the one the
+    benchmark names, when the catalog knows it); ``precision`` and ``gpus_per_replica``
+    are recorded only when given, never guessed. Returns the calibration, the estimate
+    of the same run (at the benchmark's load; bf16 unless ``precision``) when the model
+    and GPU are known, and what to double-check.
+    """
+    from payback.catalog import default_catalog
+
+    cal, warnings = read_benchmark_with_warnings(path, run=run)
+    serving = cal.serving
+    assert serving is not None
+    if model is None and cal.model is not None:
+        model = default_catalog().model(cal.model)
+    elif model is not None and cal.model is not None and model.id != cal.model:
+        warnings.append(
+            f"{path}: the benchmark reports serving {cal.served_model} ({cal.model}); "
+            f"recorded as {model.id}, as asked"
+        )
+    if gpu is not None and model is None:
+        raise ScenarioError(
+            f"{path}: the benchmark's model {cal.served_model!r} is not in the catalog; name it "
+            "(--model) to compare it with the estimate"
+        )
+    if gpus_per_replica is not None:
+        serving = serving.model_copy(update={"gpus_per_replica": gpus_per_replica})
+    data = cal.model_dump()
+    data.update(
+        model=model.id if model is not None else None,
+        gpu=gpu.id if gpu is not None else None,
+        precision=precision,
+        serving=serving.model_dump(),
+    )
+    try:
+        cal = Calibration.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_problems(exc, str(path))) from None
+    estimate = None
+    if model is not None and gpu is not None:
+        estimate = estimate_at_load(
+            model, gpu, precision or "bf16", serving, gpus_per_replica=gpus_per_replica
+        )
+    return cal, estimate, warnings

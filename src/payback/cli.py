@@ -98,6 +98,14 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _load_calibration(path: Path) -> payback.Calibration:
+    """A --calibration file; its problems name the flag."""
+    try:
+        return payback.load_calibration(path)
+    except payback.ScenarioError as exc:
+        raise payback.ScenarioError([f"--calibration {m}" for m in exc.messages]) from None
+
+
 def _warn(lines: list[str]) -> None:
     for line in lines:
         typer.echo(f"warning: {line}", err=True)
@@ -331,7 +339,7 @@ def estimate_serving(
     """
     catalog = payback.default_catalog()
     served, gpu_record = catalog.model(model), catalog.gpu(gpu)
-    cal = payback.load_calibration(calibration) if calibration else None
+    cal = _load_calibration(calibration) if calibration else None
     factors = None
     if cal is not None:
         factors = payback.serving_factors(cal, f"--calibration {calibration}")
@@ -419,7 +427,7 @@ def estimate_training(
     scale, cal = 1.0, None
     if calibration is not None:
         where = f"--calibration {calibration}"
-        cal = payback.load_calibration(calibration)
+        cal = _load_calibration(calibration)
         scale = payback.training_scale(cal, method, where)
         _warn(payback.check_use(cal, model=trained.id, gpu=gpu_record.id, where=where))
     result = payback.estimate_training(
@@ -625,8 +633,11 @@ def import_benchmark(
         str | None, typer.Option("--gpu", help="Catalog GPU it ran on: compares with the estimate.")
     ] = None,
     precision: Annotated[
-        str, typer.Option("--precision", help="Weights served: bf16, fp8, int8 or int4.")
-    ] = "bf16",
+        str | None,
+        typer.Option(
+            "--precision", help="Weights served: bf16, fp8, int8 or int4 (recorded only if given)."
+        ),
+    ] = None,
     gpus_per_replica: Annotated[
         int | None, typer.Option("--gpus-per-replica", help="GPUs the served replica used.")
     ] = None,
@@ -652,7 +663,7 @@ def import_benchmark(
     catalog = payback.default_catalog()
     served = catalog.model(model) if model is not None else None
     gpu_record = catalog.gpu(gpu) if gpu is not None else None
-    if precision not in PRECISIONS:
+    if precision is not None and precision not in PRECISIONS:
         raise payback.ScenarioError(
             f"--precision {precision}: unknown; allowed: {', '.join(PRECISIONS)}"
         )
@@ -660,29 +671,25 @@ def import_benchmark(
         raise payback.ScenarioError(f"--gpus-per-replica {gpus_per_replica}: must be 1 to 1024")
     if output is not None:
         _check_writable(output, force, "calibration.toml")
-    cal, warnings = payback.read_benchmark_with_warnings(file, run=run)
+    cal, estimate, warnings = payback.import_benchmark(
+        file,
+        model=served,
+        gpu=gpu_record,
+        precision=precision,
+        gpus_per_replica=gpus_per_replica,
+        run=run,
+    )
     serving = cal.serving
     assert serving is not None
-    if served is None and cal.model is not None:
-        served = catalog.model(cal.model)
-    if gpu_record is not None and served is None:
-        raise payback.ScenarioError(
-            f"--gpu {gpu}: the benchmark's model {cal.served_model!r} is not in the catalog; name it with --model"
-        )
-    if gpus_per_replica is not None:
-        serving = serving.model_copy(update={"gpus_per_replica": gpus_per_replica})
-    data = cal.model_dump()
-    data.update(
-        model=served.id if served else None,
-        gpu=gpu_record.id if gpu_record else None,
-        precision=precision if served or gpu_record else None,
-        serving=serving.model_dump(),
-    )
-    cal = payback.Calibration.model_validate(data)
-    estimate = None
-    if served is not None and gpu_record is not None:
-        estimate = payback.estimate_at_load(
-            served, gpu_record, precision, serving, gpus_per_replica=gpus_per_replica
+    if output is not None and (gpu_record is None or precision is None):
+        warnings.append(
+            f"{output} will not record the benchmark's "
+            + " or ".join(
+                n
+                for n, v in (("GPU (--gpu)", gpu_record), ("precision (--precision)", precision))
+                if v is None
+            )
+            + "; scenarios then take this option's, with a warning"
         )
     _warn(warnings)
     if output is not None:
