@@ -630,3 +630,42 @@ def test_recommend_and_estimate_serving_price_capacity_with_one_core() -> None:
         assert e.replica_requests_per_s == pytest.approx(c.replica_requests_per_s, rel=1e-12)
         assert e.tpot_ms == pytest.approx(c.tpot_ms, rel=1e-12)
         assert e.ttft_ms == pytest.approx(c.ttft_ms, rel=1e-12)
+
+
+def test_a_winning_model_named_by_its_config_json_keeps_its_path(tmp_path: Path) -> None:
+    """The scenario names its model by a local config.json; the winner written back must
+    name the same file (relative to the output), not the id payback gave it, which no
+    catalog knows."""
+    folder = tmp_path / "m7"
+    folder.mkdir()
+    qwen = payback.default_catalog().model("qwen2.5-7b")
+    (folder / "config.json").write_text(
+        json.dumps(
+            {
+                "architectures": ["Qwen2ForCausalLM"],
+                "hidden_size": qwen.hidden_size,
+                "intermediate_size": qwen.intermediate_size,
+                "num_hidden_layers": qwen.layers,
+                "num_attention_heads": qwen.heads,
+                "num_key_value_heads": qwen.kv_heads,
+                "vocab_size": qwen.vocab_size,
+                "tie_word_embeddings": qwen.tied_embeddings,
+                "max_position_embeddings": qwen.max_context,
+            }
+        )
+    )
+    text = (EXAMPLES / "quarter-200k.toml").read_text()
+    source = tmp_path / "s.toml"
+    source.write_text(
+        text.replace('kind = "self_hosted"', 'kind = "self_hosted"\nmodel = "m7/config.json"', 1)
+    )
+    (tmp_path / "sub").mkdir()
+    for target, written in (
+        (tmp_path / "out.toml", "m7/config.json"),
+        (tmp_path / "sub" / "out.toml", "../m7/config.json"),
+    ):
+        result = runner.invoke(app, ["recommend", str(source), "--apply", "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        applied = tomlkit.parse(target.read_text())
+        assert applied["alternatives"][0]["model"] == written
+        assert payback.analyze(payback.load_scenario(target)).alternatives[0].npv_usd is not None

@@ -586,14 +586,28 @@ def _applied_text(
     yaml = file.suffix.lower() in {".yaml", ".yml"}
     if yaml:
         data = payback.read_scenario_data(file)
-        replaced = apply_winner(data, result.alternative, best, option, drop_calibration=drop)
+        replaced = apply_winner(
+            data,
+            result.alternative,
+            best,
+            option,
+            drop_calibration=drop,
+            model_ref=result.model_refs.get(best.model),
+        )
         relocated = relocate_paths(data, file.parent, output.parent)
         text = payback.dump_scenario(payback.parse_scenario(data, source=str(file)), "yaml")
     else:
         import tomlkit
 
         document = tomlkit.parse(file.read_text(encoding="utf-8-sig"))
-        replaced = apply_winner(document, result.alternative, best, option, drop_calibration=drop)
+        replaced = apply_winner(
+            document,
+            result.alternative,
+            best,
+            option,
+            drop_calibration=drop,
+            model_ref=result.model_refs.get(best.model),
+        )
         relocated = relocate_paths(document, file.parent, output.parent)
         text = tomlkit.dumps(document)
         payback.parse_scenario(_toml_loads(text), source=str(file))  # still valid

@@ -134,6 +134,9 @@ class Recommendation:
     commitment: str = "none"
     owned: bool = False
     benchmark: dict[str, Any] | None = None
+    model_refs: dict[str, str] = field(default_factory=dict)
+    """How the scenario (or --model) named each model searched, by model id: a local
+    config.json path stays a path when the winner is written back."""
     """The serving benchmark the alternative's calibration holds (model, gpu, precision,
     gpus_per_replica, replica_requests_per_s; ``None`` fields unknown), if it holds one.
     ``gpus_per_replica`` is the recorded count, else the one ``analyze`` assumes
@@ -399,9 +402,11 @@ def recommend(
         )
     where = f"{path}.models" if (not models and option.models) else f"{path}.model"
     open_models: list[OpenModel] = []
+    model_refs: dict[str, str] = {}
     for name in dict.fromkeys(names):
         try:
             open_models.append(catalog.model(name, scenario.base_dir))
+            model_refs.setdefault(open_models[-1].id, name)
         except ScenarioError as exc:
             flag = f"--model {name}" if models else where
             raise ScenarioError([f"{flag}: {m}" for m in exc.messages]) from None
@@ -512,6 +517,7 @@ def recommend(
         missing_example=missing[0] if missing else None,
         warnings=warnings,
         benchmark=benchmark,
+        model_refs=model_refs,
         unpriced=unpriced,
         gpus_searched=len(gpus),
     )
@@ -721,19 +727,21 @@ def apply_winner(
     option: SelfHostedOption,
     *,
     drop_calibration: bool = False,
+    model_ref: str | None = None,
 ) -> list[str]:
     """Write ``winner`` into the ``index``-th alternative of a scenario's data (a tomlkit
     document or a plain dict): model, GPU, precision and GPUs per replica. The capacity
     (``replica_requests_per_s``), a rent given for another GPU and, with
     ``drop_calibration``, the calibration are removed so that ``analyze`` estimates and
-    looks them up again; ``models`` stays (``analyze`` does not read it).
+    looks them up again; ``models`` stays (``analyze`` does not read it). ``model_ref``
+    is how the scenario named the winning model (a config.json path), if not by its id.
 
     In a tomlkit document each line replaced or removed stays as a comment
     (``# replaced by payback recommend: usd_per_gpu_hour = 0.8``) under the line that
     replaces it, or where it was. Returns those lines as the user wrote them."""
     table = data["alternatives"][index]
     new: dict[str, Any] = {
-        "model": winner.model,
+        "model": model_ref or winner.model,
         "gpu": winner.gpu,
         "precision": winner.precision,
         "gpus_per_replica": winner.gpus_per_replica,
