@@ -448,11 +448,24 @@ def run_calibration(
                 estimated_ms=estimated_s * 1e3,
             )
         )
-        streamed = float(shape["weights"]) + b * context * kv_per_token
-        compute = (
-            2.0 * float(shape["params"])
-            + 4.0 * model.layers * float(shape["attention_width"]) * context
-        ) * b
+        streamed = float(
+            sv.decode_bytes(
+                batch=b,
+                context=context,
+                weights=shape["weights"],
+                kv_bytes_per_token=kv_per_token,
+            )
+        )
+        compute = float(
+            sv.decode_flops(
+                batch=b,
+                context=context,
+                params=shape["params"],
+                layers=model.layers,
+                attention_width=shape["attention_width"],
+            )
+        )
+        # memory-bound even at the full bandwidth: these points fit the bandwidth line
         if compute / (float(shape["peak_flops"]) * sv.VLLM.decode_mfu) < streamed / float(
             shape["bandwidth"]
         ):

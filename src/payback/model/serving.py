@@ -90,6 +90,37 @@ def kv_capacity_tokens(
     return np.maximum(free - as_float(weights), 0.0) / as_float(kv_bytes_per_token)
 
 
+def decode_bytes(
+    *, batch: ArrayLike, context: ArrayLike, weights: ArrayLike, kv_bytes_per_token: ArrayLike
+) -> FloatArray:
+    """Bytes one decode step streams: the weights once, and every sequence's KV cache,
+    W + B · C · kv [bytes].
+
+    >>> float(decode_bytes(batch=2, context=100, weights=1e9, kv_bytes_per_token=1e5)) / 1e9
+    1.02
+    """
+    return as_float(weights) + as_float(batch) * as_float(context) * as_float(kv_bytes_per_token)
+
+
+def decode_flops(
+    *,
+    batch: ArrayLike,
+    context: ArrayLike,
+    params: ArrayLike,
+    layers: ArrayLike,
+    attention_width: ArrayLike,
+) -> FloatArray:
+    """FLOPs of one decode step: (2 N + 4 · L · H·d · C) per sequence, times B.
+
+    >>> float(decode_flops(batch=2, context=100, params=1e9, layers=10, attention_width=1000))
+    4008000000.0
+    """
+    per_token = 2.0 * as_float(params) + 4.0 * as_float(layers) * as_float(
+        attention_width
+    ) * as_float(context)
+    return per_token * as_float(batch)
+
+
 def decode_step_seconds(
     *,
     batch: ArrayLike,
@@ -120,14 +151,14 @@ def decode_step_seconds(
     ``attention_width`` is heads × head_dim; ``bandwidth`` [bytes/s] and ``peak_flops``
     [FLOP/s] are per GPU.
     """
-    b, c, tp = as_float(batch), as_float(context), as_float(tensor_parallel)
-    memory = (as_float(weights) + b * c * as_float(kv_bytes_per_token)) / (
-        tp * as_float(bandwidth) * engine.bandwidth_efficiency
+    b, tp = as_float(batch), as_float(tensor_parallel)
+    memory = decode_bytes(
+        batch=b, context=context, weights=weights, kv_bytes_per_token=kv_bytes_per_token
+    ) / (tp * as_float(bandwidth) * engine.bandwidth_efficiency)
+    flops = decode_flops(
+        batch=b, context=context, params=params, layers=layers, attention_width=attention_width
     )
-    flops_per_token = (
-        2.0 * as_float(params) + 4.0 * as_float(layers) * as_float(attention_width) * c
-    )
-    compute = flops_per_token * b / (tp * as_float(peak_flops) * engine.decode_mfu)
+    compute = flops / (tp * as_float(peak_flops) * engine.decode_mfu)
     comm = _allreduce_seconds(b, hidden_size, layers, tp, interconnect, engine)
     return (
         np.maximum(memory, compute)
