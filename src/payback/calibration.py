@@ -245,6 +245,20 @@ def load_calibration_with_warnings(
     return calibration_from_data({**top, **data}, str(p)), []
 
 
+def scenario_calibration(
+    file: str, base_dir: Path | None, where: str
+) -> tuple[Calibration, list[str]]:
+    """The calibration a scenario field (``where``) names, relative to the scenario's
+    folder, with what to double-check; its problems name the field and the value."""
+    location = Path(file)
+    if not location.is_absolute() and base_dir is not None:
+        location = base_dir / location
+    try:
+        return load_calibration_with_warnings(location)
+    except ScenarioError as exc:
+        raise ScenarioError([f"{where} = {file!r}: {m}" for m in exc.messages]) from None
+
+
 def _drop_none(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _drop_none(v) for k, v in value.items() if v is not None and v != []}

@@ -546,17 +546,9 @@ def _calibration(
     double-check about it goes to ``warnings``."""
     if not option.calibration:
         return None
-    from payback.calibration import load_calibration_with_warnings
+    from payback.calibration import scenario_calibration
 
-    location = Path(option.calibration)
-    if not location.is_absolute() and scenario.base_dir is not None:
-        location = scenario.base_dir / location
-    try:
-        cal, more = load_calibration_with_warnings(location)
-    except ScenarioError as exc:
-        raise ScenarioError(
-            [f"{path}.calibration = {option.calibration!r}: {m}" for m in exc.messages]
-        ) from None
+    cal, more = scenario_calibration(option.calibration, scenario.base_dir, f"{path}.calibration")
     warnings.extend(more)
     return cal
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from payback.catalog import Catalog, Gpu, default_catalog, gpu_offer, is_stale
@@ -78,7 +77,7 @@ class _Resolver:
         self.sources: dict[str, Source] = {}
         self.warnings: list[str] = []
         self.details: dict[str, Any] = {}
-        self.calibrations: dict[Path, Calibration] = {}
+        self.calibrations: dict[str, Calibration] = {}
 
     def note(
         self,
@@ -198,19 +197,13 @@ class _Resolver:
 
     def calibration(self, path: str, file: str) -> Calibration:
         """The calibration a scenario field names, read once (relative to the scenario)."""
-        from payback.calibration import load_calibration_with_warnings
+        from payback.calibration import scenario_calibration
 
-        location = Path(file)
-        if not location.is_absolute() and self.scenario.base_dir is not None:
-            location = self.scenario.base_dir / location
-        if location not in self.calibrations:
-            try:
-                cal, warnings = load_calibration_with_warnings(location)
-            except ScenarioError as exc:
-                raise ScenarioError([f"{path} = {file!r}: {m}" for m in exc.messages]) from None
+        if file not in self.calibrations:  # one folder: the same name is the same file
+            cal, warnings = scenario_calibration(file, self.scenario.base_dir, path)
             self.warnings.extend(warnings)
-            self.calibrations[location] = cal
-        return self.calibrations[location]
+            self.calibrations[file] = cal
+        return self.calibrations[file]
 
     def check_use(
         self, path: str, cal: Calibration, model: str | None, gpu: str | None, precision: str | None
