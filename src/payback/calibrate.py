@@ -86,21 +86,27 @@ def gpu_for_device(name: str, catalog: Catalog) -> Gpu | None:
     return found[0] if len(found) == 1 else None
 
 
-def _cpu_spec(torch: Any, dtype: Any, matmul_tflops: float, copy_gb_s: float) -> Gpu:
-    """This CPU as a device record: the peak and bandwidth just measured."""
-    try:
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        memory = 16 * 2**30
+def _measured_spec(
+    device_id: str, name: str, memory_bytes: float, matmul_tflops: float, copy_gb_s: float
+) -> Gpu:
+    """A device the catalog lacks (a CPU, an unknown GPU) as a record: the peak and the
+    bandwidth just measured stand in for its datasheet."""
     return Gpu(
-        id="cpu",
-        name=f"CPU {platform.processor() or platform.machine()} ({torch.get_num_threads()} threads)",
-        memory_gb=memory / 1e9,
+        id=device_id,
+        name=name,
+        memory_gb=memory_bytes / 1e9,
         memory_bandwidth_gb_s=copy_gb_s,
         bf16_tflops=matmul_tflops,
         source="measured by payback calibrate on this machine",
         checked=dt.date.today(),
     )
+
+
+def _cpu_memory_bytes() -> float:
+    try:
+        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 16.0 * 2**30
 
 
 class _Timer:
@@ -316,19 +322,15 @@ def run_calibration(
             raise ScenarioError(f"--gpu {gpu.id}: this device is {name} (catalog {found.id})")
         spec = gpu or found
         if spec is None:
-            spec = _cpu_spec(torch, dtype, matmul, copy).model_copy(
-                update={
-                    "id": "measured",
-                    "name": name,
-                    "memory_gb": torch.cuda.get_device_properties(0).total_memory / 1e9,
-                }
-            )
+            memory = torch.cuda.get_device_properties(0).total_memory
+            spec = _measured_spec("measured", name, memory, matmul, copy)
             notes.append(
                 f"{name} is not in the catalog: the measured matrix product and copy stand in for its datasheet"
             )
     else:
         name = f"CPU {platform.processor() or platform.machine()}"
-        spec = _cpu_spec(torch, dtype, matmul, copy)
+        threads = f"{name} ({torch.get_num_threads()} threads)"
+        spec = _measured_spec("cpu", threads, _cpu_memory_bytes(), matmul, copy)
         free_bytes = spec.memory_gb * 1e9 * 0.5
     report("device", 1.0)
     shape = serving_shape(model, spec, "bf16", 1)

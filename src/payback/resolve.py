@@ -271,6 +271,7 @@ class _Resolver:
             model = self.lookup(
                 f"{path}.model", self.catalog.model, option.model, self.scenario.base_dir
             )
+            factors = None
             if cal is not None:
                 from payback.calibration import serving_factors
 
@@ -288,7 +289,7 @@ class _Resolver:
                 cached_input_share=min(traffic.cached_input_share, 0.99),
                 gpus_per_replica=option.gpus_per_replica,
                 tpot_ms=option.tpot_ms,
-                engine=engine_for(factors if cal else None),
+                engine=engine_for(factors),
             )
             self.details[path] = {"serving": estimate.to_dict()}
             source = (
