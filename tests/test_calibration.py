@@ -29,7 +29,7 @@ from payback import (
     read_benchmark_with_warnings,
     resolve,
 )
-from payback.calibration import Calibration, Factors, fit_decode
+from payback.measure.calibration import Calibration, Factors, fit_decode
 from test_cli import assert_user_error, check_golden, run
 
 DATA = Path(__file__).resolve().parent / "data" / "benchmarks"
@@ -653,7 +653,7 @@ def tiny(tmp_path: Path) -> Path:
 
 
 def test_calibrate_on_the_cpu(tiny: Path) -> None:
-    from payback.calibrate import run_calibration
+    from payback.measure.calibrate import run_calibration
 
     catalog = default_catalog()
     phases: list[str] = []

@@ -19,7 +19,7 @@ from payback.catalog import (
     model_from_hf_config,
     typical_gpu_price,
 )
-from payback.model.shapes import parameter_count
+from payback.hardware.shapes import parameter_count
 
 REQUIRED_GPUS = [
     "h100-sxm",

@@ -6,8 +6,8 @@ import pytest
 
 from payback import ScenarioError, estimate_serving, estimate_training
 from payback.catalog import default_catalog
-from payback.model import serving as sv
-from payback.model import training as tr
+from payback.hardware import serving as sv
+from payback.hardware import training as tr
 
 CAT = default_catalog()
 LLAMA8 = CAT.model("llama-3.1-8b")

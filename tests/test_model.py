@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from payback import model
-from payback.model import cashflow, costs
+from payback import finance as model
+from payback.finance import cashflow, costs
 
 
 def test_requests_grow_compound() -> None:

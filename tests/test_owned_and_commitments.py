@@ -13,13 +13,13 @@ from typer.testing import CliRunner
 
 import payback
 from helpers import build, edited, fleet_dict
-from payback import model
+from payback import finance as model
+from payback.analysis.cashflows import evaluate, numeric_paths
+from payback.analysis.resolve import resolve
 from payback.catalog import Catalog, Gpu, GpuPrice
 from payback.cli import app
-from payback.engine import evaluate, numeric_paths
 from payback.report import explain
 from payback.report.common import configuration_text
-from payback.resolve import resolve
 
 OWNED = {
     "usd_per_server": 100_000.0,

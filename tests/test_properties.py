@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from helpers import build, fleet_dict, per_request_dict
 from payback import analyze, evaluate, quick_break_even
-from payback.model import cashflow
+from payback.finance import cashflow
 
 money = st.floats(min_value=0.0, max_value=1e6, allow_nan=False, allow_infinity=False)
 price = st.floats(min_value=0.01, max_value=100.0)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from helpers import EXAMPLES, build, edited, per_request_dict
 from payback import ScenarioError, analyze, evaluate, numeric_paths, parse_scenario, resolve
-from payback.model import error_cost, latency_cost
+from payback.finance import error_cost, latency_cost
 from payback.scenario import has_value_terms, without_value_terms
 
 

@@ -18,12 +18,12 @@ from typer.testing import CliRunner
 
 import payback
 from helpers import EXAMPLES, build, edited
+from payback.analysis.cashflows import evaluate
 from payback.catalog import Catalog, Gpu, GpuPrice, default_catalog
 from payback.cli import app
-from payback.engine import evaluate
-from payback.estimate import estimate_serving, valid_tensor_parallel
-from payback.model.serving import PRECISIONS
-from payback.recommend import recommend
+from payback.hardware.estimate import estimate_serving, valid_tensor_parallel
+from payback.hardware.serving import PRECISIONS
+from payback.studies.recommend import recommend
 from test_cli import check_golden
 
 runner = CliRunner()
@@ -472,7 +472,7 @@ def test_recommend_help_teaches() -> None:
 
 
 def test_calibrated_factors_apply_to_every_configuration(tmp_path: Path) -> None:
-    from payback.calibration import Calibration, Factors, calibration_toml, engine_for
+    from payback.measure.calibration import Calibration, Factors, calibration_toml, engine_for
 
     cal = Calibration(
         kind="calibration",

@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 import payback
 from helpers import EXAMPLES, build, fleet_dict
-from payback import model
+from payback import finance as model
+from payback.analysis.cashflows import evaluate
 from payback.cli import app
-from payback.engine import evaluate
-from payback.recommend import Candidate, _rank, recommend
+from payback.studies.recommend import Candidate, _rank, recommend
 from test_recommend import QUARTER, build_data, tiny_catalog, tiny_scenario
 
 runner = CliRunner()
@@ -309,7 +309,7 @@ def test_apply_keeps_models_and_replaced_lines_as_comments(tmp_path: Path) -> No
 
 
 def _benchmark(tmp_path: Path, **kw: Any) -> None:
-    from payback.calibration import Calibration, ServingMeasurement, calibration_toml
+    from payback.measure.calibration import Calibration, ServingMeasurement, calibration_toml
 
     cal = Calibration(
         kind="benchmark",
@@ -365,7 +365,7 @@ def test_an_unknown_benchmark_configuration_counts_as_differing(tmp_path: Path) 
 
 
 def test_factors_from_another_gpu_are_warned_once(tmp_path: Path) -> None:
-    from payback.calibration import Calibration, Factors, calibration_toml
+    from payback.measure.calibration import Calibration, Factors, calibration_toml
 
     cal = Calibration(
         kind="calibration",
@@ -404,7 +404,7 @@ def test_flag_errors_name_the_flag(tmp_path: Path, args: list[str], fragment: st
 
 def _unsized_benchmark(tmp_path: Path, **kw: Any) -> None:
     """A serving benchmark that does not say how many GPUs its replica used."""
-    from payback.calibration import Calibration, ServingMeasurement, calibration_toml
+    from payback.measure.calibration import Calibration, ServingMeasurement, calibration_toml
 
     cal = Calibration(
         kind="benchmark",
@@ -547,7 +547,7 @@ def test_apply_into_another_folder_keeps_relative_paths_pointing_at_the_same_fil
 
 
 def test_relocate_paths_on_plain_data_keeps_catalog_ids_and_absolute_paths(tmp_path: Path) -> None:
-    from payback.recommend import relocate_paths
+    from payback.studies.recommend import relocate_paths
 
     data: dict[str, Any] = {
         "baseline": {"kind": "self_hosted", "calibration": "c.toml", "model": "qwen2.5-7b"},
@@ -573,14 +573,14 @@ def test_recommend_uses_only_public_names_of_the_estimate() -> None:
     import ast
     import inspect
 
-    import payback.recommend as module
-    import payback.resolve as resolve
+    import payback.analysis.resolve as resolve
+    import payback.studies.recommend as module
 
     tree = ast.parse(inspect.getsource(module))
     private = [
         alias.name
         for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module == "payback.estimate"
+        if isinstance(node, ast.ImportFrom) and node.module == "payback.hardware.estimate"
         for alias in node.names
         if alias.name.startswith("_")
     ]
@@ -589,7 +589,7 @@ def test_recommend_uses_only_public_names_of_the_estimate() -> None:
 
 
 def test_kv_cache_tokens_is_the_estimates_memory_limit() -> None:
-    from payback.estimate import estimate_serving, kv_cache_tokens
+    from payback.hardware.estimate import estimate_serving, kv_cache_tokens
 
     catalog = payback.default_catalog()
     model, gpu = catalog.model("qwen2.5-7b"), catalog.gpu("l40")
@@ -610,7 +610,7 @@ def test_recommend_says_once_that_distributions_are_taken_at_their_central_value
 
 
 def test_recommend_and_estimate_serving_price_capacity_with_one_core() -> None:
-    from payback.estimate import estimate_serving
+    from payback.hardware.estimate import estimate_serving
 
     scenario = payback.load_scenario(QUARTER)
     result = recommend(scenario, models=["qwen2.5-7b"])

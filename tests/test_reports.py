@@ -20,7 +20,7 @@ from matplotlib.colors import to_hex
 
 from helpers import EXAMPLES
 from payback import analyze, load_scenario
-from payback.analysis import Analysis
+from payback.analysis.result import Analysis
 from payback.report import charts as ch
 from payback.report import explain, markdown_files, render_html
 from payback.report.common import (
@@ -33,7 +33,7 @@ from payback.report.common import (
 from payback.report.html import figure
 from payback.report.markdown import draw
 from payback.report.text import sparkline
-from payback.uncertainty import tornado
+from payback.studies.uncertainty import tornado
 from test_cli import assert_user_error, run
 
 SEED = (EXAMPLES / "seed.toml").read_text()

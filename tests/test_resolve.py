@@ -10,7 +10,7 @@ import pytest
 from helpers import EXAMPLES, build, fleet_dict
 from payback import ScenarioError, analyze, api_price, load_scenario, resolve
 from payback.catalog import Catalog, Gpu, GpuPrice, default_catalog, gpu_offer
-from payback.estimate import estimate_serving
+from payback.hardware.estimate import estimate_serving
 
 CAT = default_catalog()
 

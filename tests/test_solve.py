@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from helpers import EXAMPLES, build, edited, fleet_dict, per_request_dict
 from payback import ScenarioError, analyze, parse_target, solve
 from payback.report.common import metric_text, solution_lines
-from payback.solve import MAX_ROUNDS, Target
+from payback.studies.solve import MAX_ROUNDS, Target
 from test_cli import assert_user_error, check_golden, run
 from test_quality import quality_dict
 
@@ -590,7 +590,7 @@ def _owned_fleet(financing: str) -> dict[str, Any]:
 
 
 def test_depreciation_months_with_cash_is_said_unused_with_cash() -> None:
-    from payback.engine import evaluate
+    from payback.analysis.cashflows import evaluate
 
     scenario = build(_owned_fleet("cash"))
     path = "alternatives.0.owned.depreciation_months"

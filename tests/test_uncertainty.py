@@ -25,8 +25,8 @@ from payback import (
     sobol,
     tornado,
 )
-from payback import uncertainty as un
-from payback.distributions import LogNormal, Normal, Triangular, Uniform
+from payback.scenario.distributions import LogNormal, Normal, Triangular, Uniform
+from payback.studies import uncertainty as un
 from test_cli import assert_user_error, run
 
 RNG = np.random.default_rng(12345)

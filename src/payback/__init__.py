@@ -7,9 +7,21 @@ The public API:
 'Break even after ~30,769 requests'
 """
 
-from payback.analysis import AlternativeResult, Analysis, OptionResult, analyze, usd
-from payback.calibrate import run_calibration
-from payback.calibration import (
+from payback.analysis.cashflows import Evaluation, evaluate, numeric_paths, value_at
+from payback.analysis.resolve import Resolved, Source, resolve
+from payback.analysis.result import AlternativeResult, Analysis, OptionResult, analyze, usd
+from payback.catalog import Catalog, default_catalog, load_catalog
+from payback.catalog.apis import ApiPrice, api_price, search_api_models
+from payback.finance.quick import QuickAnswer, quick_break_even
+from payback.hardware.estimate import (
+    ServingEstimate,
+    TrainingEstimate,
+    estimate_serving,
+    estimate_training,
+)
+from payback.hardware.serving import VLLM, ServingEngine
+from payback.measure.calibrate import run_calibration
+from payback.measure.calibration import (
     Calibration,
     benchmark_gpus_per_replica,
     calibration_toml,
@@ -23,14 +35,7 @@ from payback.calibration import (
     serving_factors,
     training_scale,
 )
-from payback.catalog import Catalog, default_catalog, load_catalog
-from payback.catalog.apis import ApiPrice, api_price, search_api_models
-from payback.engine import Evaluation, evaluate, numeric_paths, value_at
-from payback.estimate import ServingEstimate, TrainingEstimate, estimate_serving, estimate_training
-from payback.model.serving import VLLM, ServingEngine
-from payback.quick import QuickAnswer, quick_break_even
-from payback.recommend import Candidate, Recommendation, recommend
-from payback.resolve import Resolved, Source, resolve
+from payback.measure.usage import UsageProfile, profile_usage, usage_sql
 from payback.scenario import (
     Scenario,
     ScenarioError,
@@ -42,9 +47,9 @@ from payback.scenario import (
     with_traffic,
     without_value_terms,
 )
-from payback.solve import Solution, Target, parse_target, solve
-from payback.uncertainty import MonteCarlo, Sobol, monte_carlo, sobol, tornado
-from payback.usage import UsageProfile, profile_usage, usage_sql
+from payback.studies.recommend import Candidate, Recommendation, recommend
+from payback.studies.solve import Solution, Target, parse_target, solve
+from payback.studies.uncertainty import MonteCarlo, Sobol, monte_carlo, sobol, tornado
 
 __version__ = "0.1.0"
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from payback.catalog.records import STALE_AFTER_DAYS, Gpu, GpuPrice, HostedFineTune, OpenModel
-from payback.model.shapes import parameter_count
+from payback.hardware.shapes import parameter_count
 from payback.scenario import ScenarioError
 
 __all__ = [

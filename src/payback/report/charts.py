@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from payback.analysis import Analysis
-from payback.engine import evaluate
+from payback.analysis.cashflows import evaluate
+from payback.analysis.result import Analysis
 from payback.report.common import (
     BAND_COLOUR,
     BASELINE_COLOUR,
@@ -28,7 +28,7 @@ from payback.report.common import (
     round_figures,
 )
 from payback.scenario import SelfHostedOption, value_at
-from payback.uncertainty import tornado
+from payback.studies.uncertainty import tornado
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel
 
-from payback.analysis import AlternativeResult, Analysis, months_text, usd
-from payback.engine import numeric_paths
+from payback.analysis.cashflows import numeric_paths
+from payback.analysis.result import AlternativeResult, Analysis, months_text, usd
 from payback.scenario import value_at
-from payback.solve import Solution
-from payback.uncertainty import Driver
+from payback.studies.solve import Solution
+from payback.studies.uncertainty import Driver
 
 COMPONENT_LABELS = {
     "api": "API / usage fees",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from payback.analysis import AlternativeResult, Analysis, months_text
-from payback.analysis import usd as _usd
+from payback.analysis.result import AlternativeResult, Analysis, months_text
+from payback.analysis.result import usd as _usd
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -13,8 +13,8 @@ from payback.report.common import (
     driver_range,
     quarter_text,
 )
-from payback.solve import Target, solve
-from payback.uncertainty import Driver, tornado
+from payback.studies.solve import Target, solve
+from payback.studies.uncertainty import Driver, tornado
 
 
 def usd(value: float) -> str:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 import payback
-from payback.analysis import Analysis, usd
+from payback.analysis.result import Analysis, usd
 from payback.report import charts as ch
 from payback.report.common import (
     ZERO_COLOUR,

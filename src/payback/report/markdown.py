@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 import payback
-from payback.analysis import Analysis, usd
+from payback.analysis.result import Analysis, usd
 from payback.report import charts as ch
 from payback.report.common import (
     ZERO_COLOUR,

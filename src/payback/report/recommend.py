@@ -7,8 +7,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from payback.analysis import usd as money
-from payback.recommend import Candidate, Recommendation
+from payback.analysis.result import usd as money
+from payback.studies.recommend import Candidate, Recommendation
 
 __all__ = ["recommendation_renderables"]
 

@@ -150,7 +150,7 @@ def _ms(p: Any) -> str:
 
 
 def benchmark_table(cal: Any, estimate: Any | None = None) -> Table:
-    """An imported serving benchmark (a :class:`payback.calibration.Calibration`), and the
+    """An imported serving benchmark (a :class:`payback.measure.calibration.Calibration`), and the
     estimate of the same run next to it when one was made."""
     s = cal.serving
     rows = {

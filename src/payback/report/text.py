@@ -7,8 +7,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from payback.analysis import AlternativeResult, Analysis, months_text
-from payback.analysis import usd as money
+from payback.analysis.result import AlternativeResult, Analysis, months_text
+from payback.analysis.result import usd as money
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -17,7 +17,7 @@ from payback.report.common import (
     configuration_text,
     format_input,
 )
-from payback.uncertainty import Driver, SobolIndex
+from payback.studies.uncertainty import Driver, SobolIndex
 
 __all__ = [
     "COMPONENT_LABELS",

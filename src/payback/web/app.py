@@ -21,7 +21,7 @@ import payback
 from payback import Analysis, default_catalog, usd
 from payback.report import charts, render_html
 from payback.report.html import figure
-from payback.solve import METRICS
+from payback.studies.solve import METRICS
 from payback.web.state import (
     central,
     evaluate_inputs,

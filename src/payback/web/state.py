@@ -13,12 +13,12 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from payback.analysis import Analysis, analyze
-from payback.distributions import DISTS
-from payback.engine import numeric_paths
+from payback.analysis.cashflows import numeric_paths
+from payback.analysis.result import Analysis, analyze
 from payback.report.common import solution_lines
 from payback.scenario import Scenario, ScenarioError, parse_scenario, scenario_data_from_text
-from payback.solve import METRICS, parse_target, solve
+from payback.scenario.distributions import DISTS
+from payback.studies.solve import METRICS, parse_target, solve
 
 SECTIONS = (
     "scenario",
@@ -61,7 +61,7 @@ def get_path(data: Mapping[str, Any], path: str, default: Any = None) -> Any:
 
 def central(value: Any) -> Any:
     """A field's number: itself, or a distribution table's central value (the one the
-    analysis uses, from :mod:`payback.distributions`); ``None`` for a malformed table."""
+    analysis uses, from :mod:`payback.scenario.distributions`); ``None`` for a malformed table."""
     if isinstance(value, Mapping) and value.get("dist") in DISTS:
         try:
             return DISTS[value["dist"]].model_validate(dict(value)).central()

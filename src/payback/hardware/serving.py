@@ -18,7 +18,7 @@ from typing import Literal, get_args
 
 import numpy as np
 
-from payback.model._types import ArrayLike, FloatArray, as_float
+from payback.finance._types import ArrayLike, FloatArray, as_float
 
 Precision = Literal["bf16", "fp8", "int8", "int4"]
 """Serving precisions of the weights."""

@@ -9,7 +9,7 @@ device. It comes from two places:
   GenAI-Perf's ``profile_export_genai_perf.json`` and AIPerf's
   ``profile_export_aiperf.json`` (the field-by-field mapping is in
   ``docs/benchmark-formats.md``);
-- :mod:`payback.calibrate` times a randomly initialised model of the catalog shape on a
+- :mod:`payback.measure.calibrate` times a randomly initialised model of the catalog shape on a
   local GPU (or CPU) with PyTorch.
 
 A scenario's ``self_hosted`` option (``calibration = "file"``) and a training job use it
@@ -33,9 +33,9 @@ import numpy as np
 import tomlkit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from payback.model import serving as sv
-from payback.model.serving import Precision
-from payback.model.training import Method
+from payback.hardware import serving as sv
+from payback.hardware.serving import Precision
+from payback.hardware.training import Method
 from payback.scenario import ScenarioError
 
 __all__ = [
@@ -134,7 +134,7 @@ class Measured(_Model):
 class Factors(_Model):
     """Utilisation factors measured on a device, replacing the estimators' defaults.
 
-    The serving factors replace those of :class:`payback.model.serving.ServingEngine`;
+    The serving factors replace those of :class:`payback.hardware.serving.ServingEngine`;
     a field left out keeps the default.
     """
 
@@ -862,7 +862,7 @@ def estimate_at_load(
     """The estimate of a replica under the benchmark's load: at its concurrency when that
     is below the batch the replica would run at full load (a closed-loop benchmark never
     batches more), at the benchmark's token lengths unless others are given."""
-    from payback.estimate import estimate_serving
+    from payback.hardware.estimate import estimate_serving
 
     def estimated(batch: int | None = None) -> Any:
         return estimate_serving(
@@ -897,7 +897,7 @@ def benchmark_gpus_per_replica(
         return serving.gpus_per_replica, False
     if model is None or gpu is None:
         return 1, True
-    from payback.estimate import choose_tensor_parallel
+    from payback.hardware.estimate import choose_tensor_parallel
 
     mean_context = serving.input_tokens + serving.output_tokens / 2.0
     return choose_tensor_parallel(model, gpu, precision, mean_context, engine), True

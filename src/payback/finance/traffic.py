@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from payback.model._types import ArrayLike, FloatArray, per_sample
+from payback.finance._types import ArrayLike, FloatArray, per_sample
 
 HOURS_PER_MONTH = 730.0
 """Hours in a month [h]: 8,760 h / 12."""

@@ -29,9 +29,9 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from payback.engine import evaluate, not_an_input, numeric_paths
-from payback.model._types import FloatArray
-from payback.resolve import Resolved, as_resolved
+from payback.analysis.cashflows import evaluate, not_an_input, numeric_paths
+from payback.analysis.resolve import Resolved, as_resolved
+from payback.finance._types import FloatArray
 from payback.scenario import FieldRange, Scenario, ScenarioError, field_range, value_at
 
 __all__ = ["METRICS", "Solution", "Target", "parse_target", "solve"]

@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from payback.distributions import Distribution, Uniform
-from payback.engine import evaluate, numeric_paths
-from payback.model import share_paid_back_within
-from payback.model._types import FloatArray
-from payback.resolve import Resolved, as_resolved
+from payback.analysis.cashflows import evaluate, numeric_paths
+from payback.analysis.resolve import Resolved, as_resolved
+from payback.finance import share_paid_back_within
+from payback.finance._types import FloatArray
 from payback.scenario import FieldRange, Scenario, ScenarioError, field_range, value_at
+from payback.scenario.distributions import Distribution, Uniform
 
 __all__ = [
     "AlternativeUncertainty",

@@ -1,13 +1,13 @@
 """Cumulative savings, break-even and net present value of switching.
 
-Arrays follow :mod:`payback.model`: monthly arrays have the month on the last axis;
+Arrays follow :mod:`payback.finance`: monthly arrays have the month on the last axis;
 "never" is ``nan`` in arrays (interfaces turn it into ``null``/"never").
 """
 
 import numpy as np
 
-from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
-from payback.model.traffic import months
+from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
+from payback.finance.traffic import months
 
 
 def cumulative_savings(

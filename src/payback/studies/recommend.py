@@ -2,8 +2,8 @@
 
 Every catalog GPU × serving precision × tensor-parallel degree (× model, when several
 are compared) that fits in memory is one configuration. Its capacity comes from the
-roofline in :mod:`payback.model.serving` and its fleet and cost from
-:mod:`payback.model.costs`, evaluated for all configurations at once (numpy arrays with
+roofline in :mod:`payback.hardware.serving` and its fleet and cost from
+:mod:`payback.finance.costs`, evaluated for all configurations at once (numpy arrays with
 one row per configuration; the only Python loop builds those rows from the catalog).
 Each configuration runs the fewest replicas that serve the busiest hour of every month
 (the replica count the cost engine would size), at the batch the latency target allows.
@@ -24,16 +24,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from payback import model as cm
+from payback import finance as cm
 from payback.catalog import Catalog, Gpu, OpenModel, default_catalog, gpu_offer
-from payback.estimate import (
+from payback.hardware import serving as sv
+from payback.hardware.estimate import (
     kv_cache_tokens,
     peak_flops,
     replica_rates,
     serving_shape,
     valid_tensor_parallel,
 )
-from payback.model import serving as sv
 from payback.scenario import (
     COMMITMENT_KINDS,
     COMMITMENT_TERM_MONTHS,
@@ -43,7 +43,7 @@ from payback.scenario import (
 )
 
 if TYPE_CHECKING:
-    from payback.calibration import Calibration
+    from payback.measure.calibration import Calibration
 
 __all__ = ["Candidate", "Recommendation", "apply_winner", "recommend"]
 
@@ -228,7 +228,7 @@ def _benchmark_count(scenario: Scenario, catalog: Catalog, cal: Calibration) -> 
     """GPUs per replica of the calibration's serving benchmark, and whether assumed,
     decided as ``analyze`` decides it for an alternative serving the benchmark's model
     on its GPU (the only configuration it can match)."""
-    from payback.calibration import benchmark_gpus_per_replica
+    from payback.measure.calibration import benchmark_gpus_per_replica
 
     assert cal.serving is not None
     model: OpenModel | None = None
@@ -359,7 +359,7 @@ def recommend(
     warnings: list[str] = []
     cal = _calibration(scenario, option, path, warnings)
     if engine is None:
-        from payback.calibration import engine_for
+        from payback.measure.calibration import engine_for
 
         engine = engine_for(cal.factors if cal is not None else None)
     benchmark: dict[str, Any] | None = None
@@ -546,7 +546,7 @@ def _calibration(
     double-check about it goes to ``warnings``."""
     if not option.calibration:
         return None
-    from payback.calibration import scenario_calibration
+    from payback.measure.calibration import scenario_calibration
 
     cal, more = scenario_calibration(option.calibration, scenario.base_dir, f"{path}.calibration")
     warnings.extend(more)

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from payback import model
-from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
-from payback.resolve import Resolved, as_resolved
+from payback import finance as model
+from payback.analysis.resolve import Resolved, as_resolved
+from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
 from payback.scenario import (
     COMMITMENT_TERM_MONTHS,
     HostedApiOption,
@@ -379,7 +379,7 @@ def _one_time_items(get: _Inputs, path: str) -> dict[str, FloatArray]:
 def evaluate(scenario: Scenario | Resolved, overrides: Overrides | None = None) -> Evaluation:
     """Monthly costs, cumulative savings, break-even and NPV of every alternative.
 
-    A scenario that names catalog ids is resolved first (see :func:`payback.resolve`);
+    A scenario that names catalog ids is resolved first (see :func:`payback.analysis.resolve`);
     pass a :class:`Resolved` to evaluate many times without resolving again.
     ``overrides`` maps dotted paths (see :func:`numeric_paths`) to arrays of samples (all of
     one shape, or broadcastable); without it the result holds monthly arrays of shape (H,).

@@ -11,9 +11,9 @@ is built with random weights in PyTorch, and three things are timed:
   as CUDA graphs on a GPU (the way serving engines run them).
 
 The measured decode steps are fitted to the roofline's ``overhead + bytes / (bandwidth
-· efficiency)`` (:func:`payback.calibration.fit_decode`), prefill gives its utilisation
+· efficiency)`` (:func:`payback.measure.calibration.fit_decode`), prefill gives its utilisation
 of the tensor peak, and training its throughput over the estimate's; together these
-are the :class:`payback.calibration.Factors` later estimates on this device use.
+are the :class:`payback.measure.calibration.Factors` later estimates on this device use.
 Rotary position embeddings and biases are left out (element-wise work under 1% of the
 FLOPs). PyTorch is an optional dependency: ``pip install 'payback[calibrate]'``.
 """
@@ -31,11 +31,11 @@ from typing import Any
 
 import numpy as np
 
-from payback.calibration import Calibration, DecodePoint, Factors, Measured, fit_decode
 from payback.catalog import Catalog, Gpu, OpenModel
-from payback.estimate import estimate_training, serving_shape
-from payback.model import serving as sv
-from payback.model import training as tr
+from payback.hardware import serving as sv
+from payback.hardware import training as tr
+from payback.hardware.estimate import estimate_training, serving_shape
+from payback.measure.calibration import Calibration, DecodePoint, Factors, Measured, fit_decode
 from payback.scenario import ScenarioError
 
 __all__ = ["DEFAULT_BATCHES", "gpu_for_device", "run_calibration"]

@@ -32,9 +32,9 @@ from pydantic import (
     model_validator,
 )
 
-from payback.distributions import DISTS, Distribution
-from payback.model.serving import Precision
-from payback.model.training import Method, Stack, TrainingPrecision
+from payback.hardware.serving import Precision
+from payback.hardware.training import Method, Stack, TrainingPrecision
+from payback.scenario.distributions import DISTS, Distribution
 
 __all__ = [
     "COMMITMENT_KINDS",

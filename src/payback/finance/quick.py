@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from payback.model import seed_break_even_requests
+from payback.finance import seed_break_even_requests
 from payback.scenario import ScenarioError
 
 NOT_CHEAPER = "Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost"

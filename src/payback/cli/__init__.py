@@ -35,8 +35,8 @@ from rich.text import Text
 
 import payback
 from payback import report as renderers
-from payback.analysis import usd as money
-from payback.model.serving import PRECISIONS
+from payback.analysis.result import usd as money
+from payback.hardware.serving import PRECISIONS
 from payback.report import analysis_renderables, charts, sobol_table, tables, tornado_table
 from payback.report import explain as explain_analysis
 from payback.report.common import solution_lines
@@ -556,8 +556,8 @@ def _applied_text(
     """The scenario file's text with the winner filled in (TOML keeps its comments, and
     the lines the winner replaces as comments) and its relative paths rewritten to point
     at the same files from ``output``'s folder, and what to tell about it."""
-    from payback.recommend import apply_winner, benchmark_text, relocate_paths
     from payback.scenario import SelfHostedOption
+    from payback.studies.recommend import apply_winner, benchmark_text, relocate_paths
 
     best = result.best
     assert best is not None
@@ -1271,7 +1271,9 @@ def usage(
         )
         return
     console = _console()
-    console.print(payback.usage.render_profile(profile))
+    from payback.measure.usage import render_profile
+
+    console.print(render_profile(profile))
     for note in profile.notes:
         typer.echo(f"note: {note}", err=True)
     if output is not None:

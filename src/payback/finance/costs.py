@@ -1,15 +1,15 @@
 """Monthly running costs of each kind of option, and the recurring items.
 
 All functions are pure and broadcast: monthly arrays have the month on the last axis,
-per-option parameters are scalars or arrays of samples (see :mod:`payback.model`).
+per-option parameters are scalars or arrays of samples (see :mod:`payback.finance`).
 """
 
 from collections.abc import Mapping
 
 import numpy as np
 
-from payback.model._types import ArrayLike, FloatArray, as_float, per_sample
-from payback.model.traffic import HOURS_PER_MONTH, months
+from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
+from payback.finance.traffic import HOURS_PER_MONTH, months
 
 _CEIL_TOLERANCE = 1e-9
 """Relative slack so that 2.0000000000001 replicas (float noise) is 2 replicas, not 3."""

@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from payback.analysis.cashflows import COMPONENTS, AlternativeOutcome, OptionCosts, evaluate
+from payback.analysis.resolve import Resolved, resolve
 from payback.catalog import Catalog
-from payback.engine import COMPONENTS, AlternativeOutcome, OptionCosts, evaluate
-from payback.model import share_paid_back_within
-from payback.model._types import FloatArray
-from payback.resolve import Resolved, resolve
+from payback.finance import share_paid_back_within
+from payback.finance._types import FloatArray
 from payback.scenario import (
     VALUE_TERMS_ADVICE,
     Scenario,
@@ -21,7 +21,7 @@ from payback.scenario import (
     has_value_terms,
     without_value_terms,
 )
-from payback.uncertainty import MonteCarlo, Progress, monte_carlo, tornado
+from payback.studies.uncertainty import MonteCarlo, Progress, monte_carlo, tornado
 
 __all__ = ["AlternativeResult", "Analysis", "OptionResult", "analyze", "months_text", "usd"]
 

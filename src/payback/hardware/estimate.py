@@ -1,7 +1,7 @@
 """Estimates for catalog models on catalog GPUs: serving capacity and fine-tuning cost.
 
-These bind catalog records to the pure formulas in :mod:`payback.model.serving` and
-:mod:`payback.model.training`, pick sensible defaults (tensor parallel degree, batch),
+These bind catalog records to the pure formulas in :mod:`payback.hardware.serving` and
+:mod:`payback.hardware.training`, pick sensible defaults (tensor parallel degree, batch),
 and say why a configuration cannot work.
 """
 
@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 
 from payback.catalog import Gpu, OpenModel, typical_gpu_price
-from payback.model import serving as sv
-from payback.model import training as tr
-from payback.model.serving import PRECISIONS
-from payback.model.shapes import kv_bytes_per_token
+from payback.hardware import serving as sv
+from payback.hardware import training as tr
+from payback.hardware.serving import PRECISIONS
+from payback.hardware.shapes import kv_bytes_per_token
 from payback.scenario import ScenarioError
 
 __all__ = [
@@ -116,7 +116,7 @@ def _kv_replication(model: OpenModel, tp: int) -> float:
 
 
 def serving_shape(model: OpenModel, gpu: Gpu, precision: str, tp: int) -> dict[str, Any]:
-    """The per-replica numbers :mod:`payback.model.serving` needs.
+    """The per-replica numbers :mod:`payback.hardware.serving` needs.
 
     The input embedding of an untied model is a table lookup, not a matrix multiply: it
     is neither streamed at each decode step nor counted in the 2N FLOPs per token.

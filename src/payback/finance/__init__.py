@@ -18,7 +18,7 @@ Glossary (units in brackets):
   per second of waiting across 1,000 requests].
 """
 
-from payback.model.cashflow import (
+from payback.finance.cashflow import (
     PAYBACK_WINDOWS,
     break_even_month,
     break_even_requests,
@@ -28,7 +28,7 @@ from payback.model.cashflow import (
     seed_break_even_requests,
     share_paid_back_within,
 )
-from payback.model.costs import (
+from payback.finance.costs import (
     OWNED_PARAMETERS,
     always_on_gpu_cost,
     committed_price_trend,
@@ -49,7 +49,7 @@ from payback.model.costs import (
     servers_bought,
     servers_needed,
 )
-from payback.model.traffic import HOURS_PER_MONTH, SECONDS_PER_MONTH, months, requests_per_month
+from payback.finance.traffic import HOURS_PER_MONTH, SECONDS_PER_MONTH, months, requests_per_month
 
 __all__ = [
     "HOURS_PER_MONTH",

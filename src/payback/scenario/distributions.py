@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy import special
 
-from payback.model._types import ArrayLike, FloatArray, as_float
+from payback.finance._types import ArrayLike, FloatArray, as_float
 
 __all__ = ["DISTS", "Distribution", "LogNormal", "Normal", "Triangular", "Uniform"]
 
