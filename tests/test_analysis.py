@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from helpers import build, edited, fleet_dict, per_request_dict
-from payback import ScenarioError, analyze, evaluate, numeric_paths, value_at
+from payback import PaybackError, analyze, evaluate, numeric_paths, value_at
 
 
 def test_seed_scenario_breaks_even_after_seed_requests() -> None:
@@ -224,9 +224,9 @@ def test_overrides_vectorize_over_samples() -> None:
 
 def test_overrides_of_unknown_or_non_numeric_paths_are_refused() -> None:
     scenario = build(per_request_dict())
-    with pytest.raises(ScenarioError, match=r"traffic\.nope: no such field"):
+    with pytest.raises(PaybackError, match=r"traffic\.nope: no such field"):
         evaluate(scenario, {"traffic.nope": np.array([1.0])})
-    with pytest.raises(ScenarioError, match=r"baseline\.name: not a number \(it holds text\)"):
+    with pytest.raises(PaybackError, match=r"baseline\.name: not a number \(it holds text\)"):
         evaluate(scenario, {"baseline.name": np.array([1.0])})
 
 
@@ -256,11 +256,11 @@ def test_numbers_used_only_at_resolution_cannot_be_varied() -> None:
     assert "alternatives.0.one_time.training.epochs" not in paths
     assert "scenario.horizon_months" not in paths
     with pytest.raises(
-        ScenarioError,
+        PaybackError,
         match=r"alternatives\.0\.one_time\.training\.epochs: not an input of the cost engine",
     ):
         evaluate(scenario, {"alternatives.0.one_time.training.epochs": np.array([1.0, 100.0])})
     with pytest.raises(
-        ScenarioError, match=r"scenario\.horizon_months: not an input of the cost engine"
+        PaybackError, match=r"scenario\.horizon_months: not an input of the cost engine"
     ):
         evaluate(scenario, {"scenario.horizon_months": np.array([6.0])})

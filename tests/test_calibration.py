@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from helpers import fleet_dict
 from payback import (
     VLLM,
-    ScenarioError,
+    PaybackError,
     calibration_toml,
     default_catalog,
     engine_for,
@@ -184,7 +184,7 @@ def test_append_result_runs(tmp_path: Path) -> None:
     assert cal.serving is not None
     assert cal.serving.concurrency == 64
     assert warnings == []
-    with pytest.raises(ScenarioError, match=r"--run 3: .* holds 2 run"):
+    with pytest.raises(PaybackError, match=r"--run 3: .* holds 2 run"):
         read_benchmark(path, run=3)
 
 
@@ -223,7 +223,7 @@ def test_failed_requests_warn(tmp_path: Path) -> None:
 def test_bad_benchmark_files(tmp_path: Path, content: str, fragment: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(content)
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(PaybackError) as info:
         read_benchmark(path)
     assert len(info.value.messages) == 1
     assert fragment in info.value.messages[0]
@@ -233,9 +233,9 @@ def test_bad_benchmark_files(tmp_path: Path, content: str, fragment: str) -> Non
 def test_binary_and_missing_files(tmp_path: Path) -> None:
     binary = tmp_path / "b.json"
     binary.write_bytes(b"\xff\xfe\x00\x01")
-    with pytest.raises(ScenarioError, match="not a text file"):
+    with pytest.raises(PaybackError, match="not a text file"):
         read_benchmark(binary)
-    with pytest.raises(ScenarioError, match="no such file"):
+    with pytest.raises(PaybackError, match="no such file"):
         read_benchmark(tmp_path / "none.json")
 
 
@@ -279,7 +279,7 @@ def test_calibration_toml_round_trip(tmp_path: Path) -> None:
 def test_bad_calibration_files(tmp_path: Path, text: str, fragment: str) -> None:
     path = tmp_path / "cal.toml"
     path.write_text(text)
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(PaybackError) as info:
         load_calibration(path)
     assert any(fragment in m for m in info.value.messages), info.value.messages
 
@@ -403,7 +403,7 @@ def test_benchmark_of_another_model_is_refused(tmp_path: Path) -> None:
     cal = read_benchmark(VLLM_FILE).model_copy(update={"model": "llama-3.1-8b", "gpu": "h100-sxm"})
     (tmp_path / "cal.toml").write_text(calibration_toml(cal))
     data = calibrated(tmp_path, "cal.toml", model="qwen2.5-7b", gpu="h100-sxm")
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(PaybackError) as info:
         resolved(tmp_path, data)
     assert info.value.messages == [
         "alternatives.0.calibration: the benchmark measured model llama-3.1-8b; this uses qwen2.5-7b"
@@ -471,7 +471,7 @@ def test_factors_from_another_gpu_warn_and_need_model_and_gpu(tmp_path: Path) ->
         "(its utilisation factors may not carry over)"
     ]
     with pytest.raises(
-        ScenarioError, match="model and gpu are required to apply the calibration's factors"
+        PaybackError, match="model and gpu are required to apply the calibration's factors"
     ):
         resolved(tmp_path, calibrated(tmp_path, path.name))
 
@@ -486,7 +486,7 @@ def test_given_capacity_wins_over_a_calibration(tmp_path: Path) -> None:
 
 
 def test_missing_calibration_file_names_the_field(tmp_path: Path) -> None:
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(PaybackError) as info:
         resolved(tmp_path, calibrated(tmp_path, "nope.toml"))
     assert info.value.messages == [
         f"alternatives.0.calibration = 'nope.toml': {tmp_path / 'nope.toml'}: no such file"
@@ -527,10 +527,10 @@ def test_training_calibration_scales_the_utilization(tmp_path: Path) -> None:
 
 def test_training_calibration_of_another_method_or_without_training(tmp_path: Path) -> None:
     path = factors_file(tmp_path, training_method="lora", training_mfu_ratio=1.6)
-    with pytest.raises(ScenarioError, match="measured lora training; this job is full"):
+    with pytest.raises(PaybackError, match="measured lora training; this job is full"):
         resolved(tmp_path, training_scenario(path.name, method="full"))
     path = factors_file(tmp_path, bandwidth_efficiency=0.5)
-    with pytest.raises(ScenarioError, match="holds no training measurement"):
+    with pytest.raises(PaybackError, match="holds no training measurement"):
         resolved(tmp_path, training_scenario(path.name))
 
 
@@ -853,7 +853,7 @@ def test_odd_but_readable_values(tmp_path: Path) -> None:
 
 def test_a_vllm_file_without_completed_says_so(tmp_path: Path) -> None:
     data = {k: v for k, v in raw("vllm_save_result.json").items() if k != "completed"}
-    with pytest.raises(ScenarioError, match="completed is required"):
+    with pytest.raises(PaybackError, match="completed is required"):
         read_benchmark(write_json(tmp_path / "c.json", data))
 
 
@@ -861,7 +861,7 @@ def test_a_vllm_file_without_completed_says_so(tmp_path: Path) -> None:
 def test_a_calibration_table_that_is_not_a_table(tmp_path: Path, value: str) -> None:
     path = tmp_path / "c.toml"
     path.write_text(f"calibration = {value}\n")
-    with pytest.raises(ScenarioError, match="must be a table"):
+    with pytest.raises(PaybackError, match="must be a table"):
         load_calibration(path)
 
 
@@ -877,7 +877,7 @@ def test_a_raw_benchmark_of_another_model_is_refused(tmp_path: Path) -> None:
     data = {**raw("vllm_save_result.json"), "model_id": "meta-llama/Llama-3.1-70B-Instruct"}
     write_json(tmp_path / "b.json", data)
     with pytest.raises(
-        ScenarioError, match=r"the benchmark measured model llama-3\.1-70b; this uses llama-3\.1-8b"
+        PaybackError, match=r"the benchmark measured model llama-3\.1-70b; this uses llama-3\.1-8b"
     ):
         resolved(tmp_path, calibrated(tmp_path, "b.json", model="llama-3.1-8b", gpu="h100-sxm"))
 
@@ -901,11 +901,11 @@ def test_benchmark_gpus_and_precision_must_match(tmp_path: Path) -> None:
         }
     )
     (tmp_path / "c.toml").write_text(calibration_toml(cal))
-    with pytest.raises(ScenarioError, match="the benchmark measured precision fp8; this uses bf16"):
+    with pytest.raises(PaybackError, match="the benchmark measured precision fp8; this uses bf16"):
         resolved(tmp_path, calibrated(tmp_path, "c.toml"))
     data = calibrated(tmp_path, "c.toml", precision="fp8", gpus_per_replica=4)
     with pytest.raises(
-        ScenarioError, match="gpus_per_replica = 4: the benchmark's replica ran on 2 GPUs"
+        PaybackError, match="gpus_per_replica = 4: the benchmark's replica ran on 2 GPUs"
     ):
         resolved(tmp_path, data)
     res = resolved(tmp_path, calibrated(tmp_path, "c.toml", precision="fp8"))
@@ -1006,7 +1006,7 @@ def test_a_benchmark_without_its_gpu_is_taken_for_the_option_with_a_warning(tmp_
         tmp_path / "c.toml",
     )
     assert code == 0
-    with pytest.raises(ScenarioError, match="the benchmark measured gpu h100-sxm; this uses l4"):
+    with pytest.raises(PaybackError, match="the benchmark measured gpu h100-sxm; this uses l4"):
         resolved(tmp_path, calibrated(tmp_path, "c.toml", model="llama-3.1-8b", gpu="l4"))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from payback import ScenarioError
+from payback import PaybackError
 from payback.catalog import (
     Catalog,
     Gpu,
@@ -120,17 +120,15 @@ def test_parameters_follow_from_the_shape(model_id: str) -> None:
 
 def test_unknown_ids_suggest_near_ones() -> None:
     catalog = default_catalog()
-    with pytest.raises(
-        ScenarioError, match=r"unknown GPU 'h100'; did you mean h100-sxm, h100-pcie"
-    ):
+    with pytest.raises(PaybackError, match=r"unknown GPU 'h100'; did you mean h100-sxm, h100-pcie"):
         catalog.gpu("h100")
     with pytest.raises(
-        ScenarioError,
+        PaybackError,
         match=r"unknown model 'llama-3.1-7b'; did you mean llama-3.1-70b, llama-3.1-8b",
     ):
         catalog.model("llama-3.1-7b")
     with pytest.raises(
-        ScenarioError,
+        PaybackError,
         match=r"unknown hosted fine-tuning offer 'openai.gpt4o-mini'; did you mean openai.gpt-4o-mini",
     ):
         catalog.finetune("openai.gpt4o-mini")
@@ -219,13 +217,13 @@ def test_hf_config_json_is_a_model(tmp_path: Path) -> None:
 
 
 def test_hf_config_errors(tmp_path: Path) -> None:
-    with pytest.raises(ScenarioError, match="no such model config file"):
+    with pytest.raises(PaybackError, match="no such model config file"):
         model_from_hf_config(tmp_path / "missing.json")
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
-    with pytest.raises(ScenarioError, match=r"not a readable config\.json"):
+    with pytest.raises(PaybackError, match=r"not a readable config\.json"):
         model_from_hf_config(bad)
     vision = tmp_path / "vision.json"
     vision.write_text(json.dumps({"model_type": "clip"}))
-    with pytest.raises(ScenarioError, match="lacks num_hidden_layers, hidden_size"):
+    with pytest.raises(PaybackError, match="lacks num_hidden_layers, hidden_size"):
         model_from_hf_config(vision)

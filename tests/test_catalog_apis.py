@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from payback.catalog.apis import GENAI_PRICES_VERSION, ApiPrice, api_price, search_api_models
-from payback.scenario import ScenarioError
+from payback.errors import PaybackError
 
 AFTER_BATCH = dt.date(2026, 11, 1)
 """A date after 2026-10-14, from which the snapshot carries batch rates."""
@@ -24,7 +24,7 @@ HINT = "(payback catalog apis --search TEXT lists them)"
 
 
 def error(ref: str, **kwargs: object) -> str:
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(PaybackError) as info:
         api_price(ref, **kwargs)  # type: ignore[arg-type]
     message = str(info.value)
     assert "\n" not in message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from payback import ScenarioError, estimate_serving, estimate_training
+from payback import PaybackError, estimate_serving, estimate_training
 from payback.catalog import default_catalog
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
@@ -103,7 +103,7 @@ def test_latency_target_caps_the_batch() -> None:
 
 def test_unreachable_latency_target() -> None:
     with pytest.raises(
-        ScenarioError, match=r"cannot meet tpot_ms = 2: one sequence alone takes \d+\.\d ms"
+        PaybackError, match=r"cannot meet tpot_ms = 2: one sequence alone takes \d+\.\d ms"
     ):
         estimate_serving(LLAMA8, CAT.gpu("l4"), "fp8", tpot_ms=2.0)
 
@@ -147,7 +147,7 @@ def test_tensor_parallel_is_the_fewest_gpus_with_room_for_a_kv_cache(
 
 
 def test_70b_in_bf16_on_one_l4_says_what_it_needs() -> None:
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(PaybackError) as info:
         estimate_serving(CAT.model("llama-3.1-70b"), CAT.gpu("l4"), "bf16", gpus_per_replica=1)
     message = str(info.value)
     assert "llama-3.1-70b at bf16 has 141 GB of weights; 1 × l4 hold 20 GB usable" in message
@@ -157,17 +157,17 @@ def test_70b_in_bf16_on_one_l4_says_what_it_needs() -> None:
 def test_405b_class_model_does_not_fit_one_node_of_l4() -> None:
     big = CAT.model("qwen2.5-72b").model_copy(update={"id": "huge", "params_b": 405.0})
     with pytest.raises(
-        ScenarioError, match=r"needs at least \d+ × l4 at bf16 \(more than one node\)"
+        PaybackError, match=r"needs at least \d+ × l4 at bf16 \(more than one node\)"
     ):
         estimate_serving(big, CAT.gpu("l4"), "bf16")
 
 
 def test_missing_tensor_cores() -> None:
     with pytest.raises(
-        ScenarioError, match="a100-80gb has no FP8 tensor cores; use bf16, int8, int4"
+        PaybackError, match="a100-80gb has no FP8 tensor cores; use bf16, int8, int4"
     ):
         estimate_serving(LLAMA8, CAT.gpu("a100-80gb"), "fp8")
-    with pytest.raises(ScenarioError, match="precision 'fp4': unknown"):
+    with pytest.raises(PaybackError, match="precision 'fp4': unknown"):
         estimate_serving(LLAMA8, CAT.gpu("h100-sxm"), "fp4")
 
 
@@ -360,18 +360,18 @@ def test_full_fine_tuning_memory_needs_sharding() -> None:
     assert estimate_training(LLAMA8, h100, "full", tokens=1e6).gpus == 2
     assert estimate_training(LLAMA8, h100, "lora", tokens=1e6).gpus == 1
     assert estimate_training(CAT.model("llama-3.1-70b"), h100, "qlora", tokens=1e6).gpus == 1
-    with pytest.raises(ScenarioError, match=r"needs at least 2 GPUs"):
+    with pytest.raises(PaybackError, match=r"needs at least 2 GPUs"):
         estimate_training(LLAMA8, h100, "full", tokens=1e6, gpus=1)
 
 
 def test_impossible_training_says_so() -> None:
     with pytest.raises(
-        ScenarioError, match=r"full fine-tuning of llama-3\.1-70b does not fit on 64 × l4"
+        PaybackError, match=r"full fine-tuning of llama-3\.1-70b does not fit on 64 × l4"
     ):
         estimate_training(CAT.model("llama-3.1-70b"), CAT.gpu("l4"), "full", tokens=1e6)
-    with pytest.raises(ScenarioError, match="method 'dpo': unknown"):
+    with pytest.raises(PaybackError, match="method 'dpo': unknown"):
         estimate_training(LLAMA8, CAT.gpu("l4"), "dpo", tokens=1e6)
-    with pytest.raises(ScenarioError, match="tokens = -1"):
+    with pytest.raises(PaybackError, match="tokens = -1"):
         estimate_training(LLAMA8, CAT.gpu("l4"), "lora", tokens=-1)
 
 

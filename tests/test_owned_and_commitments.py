@@ -118,7 +118,7 @@ def test_owned_costs_are_vectorized_over_samples() -> None:
     ],
 )
 def test_owned_bad_input_names_the_field(path: str, value: Any, fragment: str) -> None:
-    with pytest.raises(payback.ScenarioError) as err:
+    with pytest.raises(payback.PaybackError) as err:
         build(edited(growing_fleet("cash"), path, value))
     assert fragment in str(err.value)
 
@@ -177,7 +177,7 @@ def test_commitment_picks_the_catalog_price_of_its_term(
 def test_commitment_the_provider_lacks_is_one_clear_error() -> None:
     data = fleet_dict(gpu="g1", commitment="1y", gpu_provider="qq")
     del data["alternatives"][0]["usd_per_gpu_hour"]
-    with pytest.raises(payback.ScenarioError) as err:
+    with pytest.raises(payback.PaybackError) as err:
         resolve(build(data), _tiny_catalog(), dt.date(2026, 11, 28))
     message = str(err.value)
     assert message.startswith("alternatives.0.commitment = '1y': the catalog has no reserved_1y")
@@ -269,14 +269,14 @@ def test_analyze_shows_the_configuration_behind_self_hosted_numbers() -> None:
 def test_owned_refusals_name_the_whole_path_and_the_range_knows_the_server() -> None:
     from payback.scenario import field_range
 
-    with pytest.raises(payback.ScenarioError) as err:
+    with pytest.raises(payback.PaybackError) as err:
         build(edited(growing_fleet("cash"), "alternatives.0.usd_per_gpu_hour", 2.0))
     assert err.value.messages == [
         "scenario: alternatives.0.usd_per_gpu_hour: rent, not used with owned hardware "
         "(remove one of them)"
     ]
     with pytest.raises(
-        payback.ScenarioError, match=r"alternatives\.0\.gpus_per_replica = 12: a replica larger"
+        payback.PaybackError, match=r"alternatives\.0\.gpus_per_replica = 12: a replica larger"
     ):
         build(edited(growing_fleet("cash"), "alternatives.0.gpus_per_replica", 12))
     scenario = build(growing_fleet("cash"))  # 4 GPUs a replica, 8 a server

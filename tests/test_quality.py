@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import EXAMPLES, build, edited, per_request_dict
-from payback import ScenarioError, analyze, evaluate, numeric_paths, parse_scenario, resolve
+from payback import PaybackError, analyze, evaluate, numeric_paths, parse_scenario, resolve
 from payback.finance import error_cost, latency_cost
 from payback.scenario import has_value_terms, without_value_terms
 
@@ -137,7 +137,7 @@ def test_quality_numbers_are_engine_inputs_that_can_be_varied() -> None:
         ev.alternatives[0].costs.components["errors"][:, 0], [2_500.0, 5_000.0, 7_500.0]
     )
     plain = build(per_request_dict())
-    with pytest.raises(ScenarioError, match=r"alternatives\.0\.quality\.error_rate: no such field"):
+    with pytest.raises(PaybackError, match=r"alternatives\.0\.quality\.error_rate: no such field"):
         evaluate(plain, {"alternatives.0.quality.error_rate": np.array([0.01])})
 
 
@@ -158,7 +158,7 @@ def test_quality_numbers_are_engine_inputs_that_can_be_varied() -> None:
     ],
 )
 def test_bad_quality_values_name_the_field(path: str, value: Any, message: str) -> None:
-    with pytest.raises(ScenarioError) as err:
+    with pytest.raises(PaybackError) as err:
         parse_scenario(edited(quality_dict(), path, value))
     assert len(err.value.messages) == 1
     assert path in err.value.messages[0]

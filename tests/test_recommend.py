@@ -123,7 +123,7 @@ def brute_force(scenario: payback.Scenario, catalog: Catalog) -> dict[tuple[str,
                         gpus_per_replica=tp,
                         tpot_ms=option.tpot_ms,  # type: ignore[union-attr]
                     )
-                except payback.ScenarioError:
+                except payback.PaybackError:
                     continue  # does not fit, lacks the precision or misses the target
                 explicit = scenario.model_copy(
                     update={
@@ -175,7 +175,7 @@ def test_memory_limits_are_respected() -> None:
     assert result.excluded["does not fit in memory"] >= 1
     assert "the GPU lacks the precision's tensor cores" in result.excluded
     model = catalog.model("qwen2.5-7b")
-    with pytest.raises(payback.ScenarioError):
+    with pytest.raises(payback.PaybackError):
         estimate_serving(model, catalog.gpu("small"), "bf16", gpus_per_replica=1)
 
 

@@ -104,7 +104,7 @@ def test_engine_packs_whole_replicas_into_owned_servers() -> None:
 def test_a_replica_larger_than_a_server_is_refused() -> None:
     data = fleet_dict(gpus_per_replica=8, owned=OWNED)
     del data["alternatives"][0]["usd_per_gpu_hour"]
-    with pytest.raises(payback.ScenarioError, match="replica larger than a server"):
+    with pytest.raises(payback.PaybackError, match="replica larger than a server"):
         build(data)
 
 
@@ -246,7 +246,7 @@ def test_a_model_without_gpu_is_for_recommend(tmp_path: Path) -> None:
     for key in ("usd_per_gpu_hour", "replica_requests_per_s"):
         del data["alternatives"][0][key]
     scenario = build(data)  # the schema accepts it
-    with pytest.raises(payback.ScenarioError) as err:
+    with pytest.raises(payback.PaybackError) as err:
         payback.resolve(scenario)
     assert str(err.value) == (
         "alternatives.0: gpu is required to price and size it; "

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from helpers import EXAMPLES, build, fleet_dict
-from payback import ScenarioError, analyze, api_price, load_scenario, resolve
+from payback import PaybackError, analyze, api_price, load_scenario, resolve
 from payback.catalog import Catalog, Gpu, GpuPrice, default_catalog, gpu_offer
 from payback.hardware.estimate import estimate_serving
 
@@ -100,7 +100,7 @@ def test_gpu_provider_picks_that_price() -> None:
     assert resolved.scenario.alternatives[0].usd_per_gpu_hour == runpod.usd_per_gpu_hour  # type: ignore[union-attr]
     data["alternatives"][0]["gpu_provider"] = "lambdaa"
     with pytest.raises(
-        ScenarioError, match=r"alternatives.0.gpu_provider: no l40s price from 'lambdaa'"
+        PaybackError, match=r"alternatives.0.gpu_provider: no l40s price from 'lambdaa'"
     ):
         resolve(build(data))
 
@@ -136,7 +136,7 @@ def test_size_banded_offer_checks_the_model_size() -> None:
         }
     }
     with pytest.raises(
-        ScenarioError, match=rf"alternatives.0.one_time.training: {band.id} prices models of"
+        PaybackError, match=rf"alternatives.0.one_time.training: {band.id} prices models of"
     ):
         resolve(build(data))
 
@@ -167,7 +167,7 @@ def test_batch_share_without_a_known_discount_asks_for_one() -> None:
     data = fleet_dict()
     data["baseline"]["batch_share"] = 0.5
     with pytest.raises(
-        ScenarioError, match=r"baseline\.batch_discount: required with batch_share > 0"
+        PaybackError, match=r"baseline\.batch_discount: required with batch_share > 0"
     ):
         resolve(build(data))
     data["baseline"]["batch_discount"] = 0.5
@@ -200,7 +200,7 @@ def test_unknown_ids_name_the_field(path: str, value: str, message: str) -> None
     for part in owner.split("."):
         node = node[int(part)] if part.isdigit() else node[part]
     node[field] = value
-    with pytest.raises(ScenarioError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(PaybackError, match=message.replace("(", r"\(").replace(")", r"\)")):
         analyze(build(data))
 
 
@@ -210,7 +210,7 @@ def test_impossible_serving_configuration_names_the_option() -> None:
         model="llama-3.1-70b", gpu="l4", precision="bf16", gpus_per_replica=1
     )
     with pytest.raises(
-        ScenarioError, match=r"alternatives.0: llama-3.1-70b at bf16 has 141 GB of weights"
+        PaybackError, match=r"alternatives.0: llama-3.1-70b at bf16 has 141 GB of weights"
     ):
         analyze(build(data))
 

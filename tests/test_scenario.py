@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from helpers import EXAMPLES, build, edited, fleet_dict, per_request_dict
-from payback import Scenario, ScenarioError, dump_scenario, load_scenario, parse_scenario, resolve
+from payback import PaybackError, Scenario, dump_scenario, load_scenario, parse_scenario, resolve
 from payback.scenario import DEFAULT_TARGET_UTILIZATION
 
 
 def message(data: dict[str, object]) -> str:
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(PaybackError) as info:
         parse_scenario(data, source="s.toml")
     return str(info.value)
 
@@ -214,25 +214,25 @@ def test_baseline_cannot_escalate_or_carry_one_time_costs() -> None:
 
 
 def test_missing_and_malformed_files(tmp_path: Path) -> None:
-    with pytest.raises(ScenarioError, match=r"nope\.toml: no such file"):
+    with pytest.raises(PaybackError, match=r"nope\.toml: no such file"):
         load_scenario(tmp_path / "nope.toml")
-    with pytest.raises(ScenarioError, match="is a directory"):
+    with pytest.raises(PaybackError, match="is a directory"):
         load_scenario(tmp_path)
     bad = tmp_path / "bad.toml"
     bad.write_text("[scenario\nname = 1\n")
-    with pytest.raises(ScenarioError, match=r"bad.toml: not valid TOML: .*line 1"):
+    with pytest.raises(PaybackError, match=r"bad.toml: not valid TOML: .*line 1"):
         load_scenario(bad)
     bad_yaml = tmp_path / "bad.yaml"
     bad_yaml.write_text("scenario: [a, b\n  name: x\n")
-    with pytest.raises(ScenarioError, match=r"bad.yaml: not valid YAML \(line \d+, column \d+\)"):
+    with pytest.raises(PaybackError, match=r"bad.yaml: not valid YAML \(line \d+, column \d+\)"):
         load_scenario(bad_yaml)
     scalar = tmp_path / "scalar.yaml"
     scalar.write_text("just text\n")
-    with pytest.raises(ScenarioError, match="expected a table of sections"):
+    with pytest.raises(PaybackError, match="expected a table of sections"):
         load_scenario(scalar)
     binary = tmp_path / "bin.toml"
     binary.write_bytes(b"\xff\xfe\x00\x81")
-    with pytest.raises(ScenarioError, match="not a text file"):
+    with pytest.raises(PaybackError, match="not a text file"):
         load_scenario(binary)
 
 
@@ -307,7 +307,7 @@ def test_yaml_numbers_follow_yaml_1_2(tmp_path: Path) -> None:
     assert load_scenario(path).scenario.horizon_months == 10  # not octal 8
     path.write_text(text.replace("horizon_months: 6", "horizon_months: 1:30"))
     with pytest.raises(
-        ScenarioError, match=r'scenario\.horizon_months = "1:30": must be a whole number'
+        PaybackError, match=r'scenario\.horizon_months = "1:30": must be a whole number'
     ):
         load_scenario(path)
 
@@ -351,7 +351,7 @@ def test_field_range_is_what_the_schema_accepts(example: Path) -> None:
     def accepts(path: str, value: float) -> bool:
         try:
             parse_scenario(edited(raw, path, value))
-        except ScenarioError as exc:
+        except PaybackError as exc:
             message = str(exc)
         else:
             return True

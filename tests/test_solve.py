@@ -14,7 +14,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from helpers import EXAMPLES, build, edited, fleet_dict, per_request_dict
-from payback import ScenarioError, analyze, parse_target, solve
+from payback import PaybackError, analyze, parse_target, solve
 from payback.report.common import metric_text, solution_lines
 from payback.studies.solve import MAX_ROUNDS, Target
 from test_cli import assert_user_error, check_golden, run
@@ -112,7 +112,7 @@ def test_a_target_met_whatever_the_input_is_not_a_threshold() -> None:
 
 
 def test_a_target_beyond_the_horizon_is_refused() -> None:
-    with pytest.raises(ScenarioError, match="horizon is 12 months"):
+    with pytest.raises(PaybackError, match="horizon is 12 months"):
         solve(build(seed_with()), "traffic.requests_per_month", parse_target("break_even_month=13"))
 
 
@@ -217,7 +217,7 @@ def test_the_baseline_escalation_share_is_no_input() -> None:
     paths = numeric_paths(scenario)
     assert "baseline.escalation_share" not in paths
     assert "alternatives.0.escalation_share" in paths
-    with pytest.raises(ScenarioError, match="the baseline escalates to nothing"):
+    with pytest.raises(PaybackError, match="the baseline escalates to nothing"):
         solve(scenario, "baseline.escalation_share", parse_target("break_even_month=3"))
 
 
@@ -227,7 +227,7 @@ def test_distribution_is_refused_unless_asked() -> None:
             seed_with(), "traffic.requests_per_month", {"dist": "uniform", "low": 1e4, "high": 3e4}
         )
     )
-    with pytest.raises(ScenarioError, match="holds a distribution"):
+    with pytest.raises(PaybackError, match="holds a distribution"):
         solve(scenario, "traffic.requests_per_month", parse_target("break_even_month=3"))
     central = solve(
         scenario,
@@ -249,7 +249,7 @@ def test_distribution_is_refused_unless_asked() -> None:
     ],
 )
 def test_bad_targets(text: str, fragment: str) -> None:
-    with pytest.raises(ScenarioError, match=fragment.replace("?", r"\?")):
+    with pytest.raises(PaybackError, match=fragment.replace("?", r"\?")):
         parse_target(text)
 
 
@@ -557,7 +557,7 @@ def test_no_quality_names_the_flag_for_a_quality_path() -> None:
 
 
 def test_a_did_you_mean_hint_ends_the_line() -> None:
-    with pytest.raises(ScenarioError) as caught:
+    with pytest.raises(PaybackError) as caught:
         solve(build(seed_with()), "traffic.requests", parse_target("break_even_month=3"))
     assert str(caught.value).endswith("did you mean 'traffic.requests_per_month'?")
 
@@ -594,14 +594,14 @@ def test_depreciation_months_with_cash_is_said_unused_with_cash() -> None:
 
     scenario = build(_owned_fleet("cash"))
     path = "alternatives.0.owned.depreciation_months"
-    with pytest.raises(ScenarioError) as err:
+    with pytest.raises(PaybackError) as err:
         solve(scenario, path, parse_target("npv_usd=0"))
     assert str(err.value) == (
         f"--vary {path}: not an input of the cost engine: unused with financing = "
         '"cash" (servers are paid when first needed, not depreciated); set financing = '
         '"depreciation" to vary it'
     )
-    with pytest.raises(ScenarioError) as again:  # the engine says the same
+    with pytest.raises(PaybackError) as again:  # the engine says the same
         evaluate(scenario, {path: 24.0})
     assert str(again.value) == str(err.value).removeprefix("--vary ")
     # with depreciation it is an input
@@ -609,7 +609,7 @@ def test_depreciation_months_with_cash_is_said_unused_with_cash() -> None:
 
 
 def test_a_non_numeric_field_is_said_not_a_number_without_an_unrelated_guess() -> None:
-    with pytest.raises(ScenarioError) as err:
+    with pytest.raises(PaybackError) as err:
         solve(analyze_ready(), "alternatives.0.commitment", parse_target("npv_usd=0"))
     text = str(err.value)
     assert (
@@ -621,7 +621,7 @@ def test_a_non_numeric_field_is_said_not_a_number_without_an_unrelated_guess() -
 def test_a_latency_target_with_a_given_capacity_is_said_unused() -> None:
     scenario = build(fleet_dict(tpot_ms=40.0))
     with pytest.raises(
-        ScenarioError, match=r"unused: alternatives\.0\.replica_requests_per_s is given"
+        PaybackError, match=r"unused: alternatives\.0\.replica_requests_per_s is given"
     ):
         solve(scenario, "alternatives.0.tpot_ms", parse_target("npv_usd=0"))
 

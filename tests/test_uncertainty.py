@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from helpers import EXAMPLES, build, fleet_dict, per_request_dict
 from payback import (
-    ScenarioError,
+    PaybackError,
     analyze,
     evaluate,
     monte_carlo,
@@ -244,7 +244,7 @@ def test_without_distributions_every_number_swings_25_percent() -> None:
     assert ops.npv_low_usd - ops.npv_high_usd == pytest.approx(250.0 * 3)  # 3 months, no discount
     assert drivers["alternatives.0.target_utilization"].high == 1.0  # 1.25 clipped to the allowed 1
     assert "alternatives.0.min_replicas" not in drivers  # whole-number counts do not swing
-    with pytest.raises(ScenarioError, match=r"swing = 1\.5: must be between 0 and 1"):
+    with pytest.raises(PaybackError, match=r"swing = 1\.5: must be between 0 and 1"):
         tornado(scenario, swing=1.5)
 
 
@@ -267,7 +267,7 @@ def test_a_distribution_the_engine_does_not_read_is_refused() -> None:
         in resolve(scenario).warnings[0]
     )
     with pytest.raises(
-        ScenarioError, match=r"traffic\.input_tokens: its distribution cannot be sampled"
+        PaybackError, match=r"traffic\.input_tokens: its distribution cannot be sampled"
     ):
         monte_carlo(scenario, samples=10)
 
@@ -276,10 +276,10 @@ def test_samples_and_seed_must_be_sensible() -> None:
     scenario = build(uncertain_seed())
     for bad in (0, -5, 10**9):
         with pytest.raises(
-            ScenarioError, match=f"samples = {bad}: must be a whole number from 1 to 2,000,000"
+            PaybackError, match=f"samples = {bad}: must be a whole number from 1 to 2,000,000"
         ):
             monte_carlo(scenario, samples=bad)
-    with pytest.raises(ScenarioError, match="seed = -1: must be a whole number ≥ 0"):
+    with pytest.raises(PaybackError, match="seed = -1: must be a whole number ≥ 0"):
         monte_carlo(scenario, samples=10, seed=-1)
 
 
@@ -510,7 +510,7 @@ def test_long_horizons_keep_memory_bounded() -> None:
 
 
 def test_sobol_refuses_matrices_that_would_not_fit() -> None:
-    with pytest.raises(ScenarioError, match="Sobol indices need n · inputs² numbers"):
+    with pytest.raises(PaybackError, match="Sobol indices need n · inputs² numbers"):
         sobol(build(fleet_dict()), samples=2**20)
 
 
@@ -541,7 +541,7 @@ def test_distributions_on_estimator_inputs_are_refused_when_read(path: str, frag
     for part in parents:
         node = node[int(part)] if part.isdigit() else node[part]
     node[last] = {"dist": "uniform", "low": 50, "high": 150}
-    with pytest.raises(ScenarioError, match=fragment):
+    with pytest.raises(PaybackError, match=fragment):
         parse_scenario(data)
 
 
@@ -556,7 +556,7 @@ def test_yaml_distribution_errors_name_the_field(tmp_path: Path) -> None:
         "alternatives: [{name: b, kind: per_request, usd_per_1k_requests: 2}]\n"
     )
     with pytest.raises(
-        ScenarioError,
+        PaybackError,
         match=r"s\.yaml: traffic\.requests_per_month: uniform distribution needs low ≤ high",
     ):
         load_scenario(path)

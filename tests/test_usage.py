@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from helpers import EXAMPLES, ROOT
-from payback import ScenarioError, load_scenario, profile_usage
+from payback import PaybackError, load_scenario, profile_usage
 from test_cli import assert_user_error, run
 
 UTC = dt.UTC
@@ -361,21 +361,21 @@ def test_impossible_values_are_unreadable(tmp_path: Path) -> None:
 
 def test_empty_and_unreadable_inputs(tmp_path: Path) -> None:
     (tmp_path / "empty.jsonl").write_text("")
-    with pytest.raises(ScenarioError, match=r"empty.jsonl: empty \(no records\); no rows"):
+    with pytest.raises(PaybackError, match=r"empty.jsonl: empty \(no records\); no rows"):
         profile_usage([tmp_path / "empty.jsonl"])
     (tmp_path / "header.csv").write_text("timestamp,input_tokens,output_tokens\n")
-    with pytest.raises(ScenarioError, match=r"header\.csv: no rows"):
+    with pytest.raises(PaybackError, match=r"header\.csv: no rows"):
         profile_usage([tmp_path / "header.csv"])
     (tmp_path / "junk.csv").write_text("timestamp,input_tokens,output_tokens\nx,y,z\n")
-    with pytest.raises(ScenarioError, match="none of the 1 rows could be read"):
+    with pytest.raises(PaybackError, match="none of the 1 rows could be read"):
         profile_usage([tmp_path / "junk.csv"])
     (tmp_path / "broken.json").write_text("[{")
-    with pytest.raises(ScenarioError, match=r"broken\.json: not valid JSON"):
+    with pytest.raises(PaybackError, match=r"broken\.json: not valid JSON"):
         profile_usage([tmp_path / "broken.json"])
-    with pytest.raises(ScenarioError, match="no file matches"):
+    with pytest.raises(PaybackError, match="no file matches"):
         profile_usage([tmp_path / "nothing-*.csv"])
     (tmp_path / "logs.xlsx").write_text("x")
-    with pytest.raises(ScenarioError, match="unknown file type"):
+    with pytest.raises(PaybackError, match="unknown file type"):
         profile_usage([tmp_path / "logs.xlsx"])
     # an empty file next to a good one is skipped and said so
     good = write_rows(
@@ -504,9 +504,9 @@ def test_filters(tmp_path: Path) -> None:
     assert small.traffic["requests_per_month"] == pytest.approx(august / 31 * MONTH_DAYS, rel=1e-12)
     assert small.traffic["input_tokens"] == pytest.approx(mean_in, rel=1e-12)
     assert small.traffic["output_tokens"] == pytest.approx(mean_out, rel=1e-12)
-    with pytest.raises(ScenarioError, match="no requests left after"):
+    with pytest.raises(PaybackError, match="no requests left after"):
         profile_usage([path], model="nope")
-    with pytest.raises(ScenarioError, match="--since 2026-08-01 is after --until 2026-07-01"):
+    with pytest.raises(PaybackError, match="--since 2026-08-01 is after --until 2026-07-01"):
         profile_usage([path], since=dt.date(2026, 8, 1), until=dt.date(2026, 7, 1))
 
 

@@ -12,6 +12,7 @@ from payback.analysis.resolve import Resolved, Source, resolve
 from payback.analysis.result import AlternativeResult, Analysis, OptionResult, analyze, usd
 from payback.catalog import Catalog, default_catalog, load_catalog
 from payback.catalog.apis import ApiPrice, api_price, search_api_models
+from payback.errors import PaybackError
 from payback.finance.quick import QuickAnswer, quick_break_even
 from payback.hardware.estimate import (
     ServingEstimate,
@@ -38,7 +39,6 @@ from payback.measure.calibration import (
 from payback.measure.usage import UsageProfile, profile_usage, usage_sql
 from payback.scenario import (
     Scenario,
-    ScenarioError,
     dump_scenario,
     load_scenario,
     parse_scenario,
@@ -64,11 +64,11 @@ __all__ = [
     "Evaluation",
     "MonteCarlo",
     "OptionResult",
+    "PaybackError",
     "QuickAnswer",
     "Recommendation",
     "Resolved",
     "Scenario",
-    "ScenarioError",
     "ServingEngine",
     "ServingEstimate",
     "Sobol",

@@ -18,13 +18,13 @@ import numpy as np
 
 from payback import finance as model
 from payback.analysis.resolve import Resolved, as_resolved
+from payback.errors import PaybackError
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
 from payback.scenario import (
     COMMITMENT_TERM_MONTHS,
     HostedApiOption,
     PerRequestOption,
     Scenario,
-    ScenarioError,
     SelfHostedOption,
     value_at,
 )
@@ -158,7 +158,7 @@ def _why_unused(explicit: Scenario, written: Scenario, path: str) -> str:
         one_time = ".".join(parts[: parts.index("training")])
         try:
             given = value_at(written, f"{one_time}.training_usd") is not None
-        except ScenarioError:
+        except PaybackError:
             given = False
         if given:
             return f"unused: {one_time}.training_usd is given and wins over the training job"
@@ -192,7 +192,7 @@ class _Inputs:
         for path in self.overrides:
             current = value_at(scenario, path)
             if isinstance(current, bool) or not isinstance(current, int | float | None):
-                raise ScenarioError(f"{path}: {not_an_input(resolved, path)}")
+                raise PaybackError(f"{path}: {not_an_input(resolved, path)}")
 
     def __call__(self, path: str) -> FloatArray:
         self.read[path] = None
@@ -200,14 +200,14 @@ class _Inputs:
             return self.overrides[path]
         value = value_at(self.scenario, path)
         if value is None:
-            raise ScenarioError(f"{path}: required here but not given")
+            raise PaybackError(f"{path}: required here but not given")
         return as_float(value)
 
     def check_all_read(self) -> None:
         """Every override must have been used: varying anything else would silently do nothing."""
         unused = [p for p in self.overrides if p not in self.read]
         if unused:
-            raise ScenarioError(f"{unused[0]}: {not_an_input(self.resolved, unused[0])}")
+            raise PaybackError(f"{unused[0]}: {not_an_input(self.resolved, unused[0])}")
 
 
 Usage = tuple[dict[str, FloatArray], FloatArray | None, dict[str, FloatArray]]

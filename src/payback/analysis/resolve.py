@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from payback.catalog import Catalog, Gpu, default_catalog, gpu_offer, is_stale
+from payback.errors import PaybackError
 from payback.scenario import (
     COMMITMENT_KINDS,
     COMMITMENT_TERM_MONTHS,
     HostedApiOption,
     OneTime,
     Scenario,
-    ScenarioError,
     SelfHostedOption,
     value_term_warnings,
 )
@@ -100,8 +100,8 @@ class _Resolver:
         """Call a catalog lookup or estimator, naming the scenario field when it fails."""
         try:
             return func(*args, **kwargs)
-        except ScenarioError as exc:
-            raise ScenarioError([f"{path}: {m}" for m in exc.messages]) from None
+        except PaybackError as exc:
+            raise PaybackError([f"{path}: {m}" for m in exc.messages]) from None
 
     def gpu_price(
         self, path: str, gpu: Gpu, provider: str | None, commitment: str = "none"
@@ -110,14 +110,14 @@ class _Resolver:
         offer = self.lookup(f"{path}.gpu_provider", gpu_offer, gpu, provider, kind)
         if offer is None and commitment != "none":
             kinds = sorted({p.kind for p in gpu.prices if provider in (None, p.provider)})
-            raise ScenarioError(
+            raise PaybackError(
                 f"{path}.commitment = {commitment!r}: the catalog has no {kind} price for {gpu.id}"
                 + (f" from {provider}" if provider else "")
                 + f" (it has: {', '.join(kinds) or 'no prices'}); give usd_per_gpu_hour, "
                 "the committed price you were quoted"
             )
         if offer is None:
-            raise ScenarioError(
+            raise PaybackError(
                 f"{path}.usd_per_gpu_hour: the catalog has no on-demand price for {gpu.id}; give one"
             )
         how = (
@@ -181,12 +181,12 @@ class _Resolver:
             if getattr(option, n) is None and n not in update
         ]
         if missing:
-            raise ScenarioError(
+            raise PaybackError(
                 f"{path}: {source} has no {' or '.join(missing)}; give it in the scenario"
             )
         if option.batch_share > 0 and option.batch_discount is None:
             if discount is None:
-                raise ScenarioError(
+                raise PaybackError(
                     f"{path}.batch_discount: required with batch_share > 0 "
                     f"(no batch discount is known for {option.model or option.fine_tuned or 'explicit prices'})"
                 )
@@ -222,7 +222,7 @@ class _Resolver:
             (option.usd_per_gpu_hour is None and option.owned is None)
             or (option.replica_requests_per_s is None and option.calibration is None)
         ):
-            raise ScenarioError(
+            raise PaybackError(
                 f"{path}: gpu is required to price and size it; run `payback recommend FILE` "
                 "to choose one"
             )
@@ -254,7 +254,7 @@ class _Resolver:
             from payback.measure.calibration import engine_for
 
             if option.model is None and gpu is not None:
-                raise ScenarioError(
+                raise PaybackError(
                     f"{path}.model: required to estimate the capacity (or give "
                     "replica_requests_per_s)"
                     + (
@@ -264,7 +264,7 @@ class _Resolver:
                     )
                 )
             if option.model is None or gpu is None:
-                raise ScenarioError(
+                raise PaybackError(
                     f"{path}: model and gpu are required to apply the calibration's factors "
                     f"({option.calibration} holds no serving benchmark)"
                 )
@@ -308,7 +308,7 @@ class _Resolver:
             update["gpus_per_replica"] = 1
         tp = int(update.get("gpus_per_replica", option.gpus_per_replica or 1))
         if option.owned is not None and tp > option.owned.gpus_per_server:
-            raise ScenarioError(
+            raise PaybackError(
                 f"{path}.gpus_per_replica = {tp}"
                 + (" (estimated)" if option.gpus_per_replica is None else "")
                 + ": a replica larger than a server (owned.gpus_per_server = "
@@ -335,7 +335,7 @@ class _Resolver:
         )
         tp = serving.gpus_per_replica
         if option.gpus_per_replica is not None and tp is not None and option.gpus_per_replica != tp:
-            raise ScenarioError(
+            raise PaybackError(
                 f"{path}.gpus_per_replica = {option.gpus_per_replica}: the benchmark's replica ran on "
                 f"{tp} GPUs; its capacity is for {tp}"
             )
@@ -434,7 +434,7 @@ class _Resolver:
                 )
                 low, high = offer.min_params_b or 0.0, offer.max_params_b or float("inf")
                 if not low <= model.params_b <= high:
-                    raise ScenarioError(
+                    raise PaybackError(
                         f"{path}.training: {offer.id} prices models of {low:g}-{high:g}B parameters; {model.id} has {model.params_b:g}B"
                     )
             cost = max(offer.training_usd_per_mtok * job.tokens / 1e6, offer.min_job_usd)
@@ -518,7 +518,7 @@ class _Resolver:
 def resolve(
     scenario: Scenario, catalog: Catalog | None = None, today: dt.date | None = None
 ) -> Resolved:
-    """Fill every catalog-derived number of ``scenario``; :class:`ScenarioError` names the field."""
+    """Fill every catalog-derived number of ``scenario``; :class:`PaybackError` names the field."""
     return _Resolver(scenario, catalog or default_catalog(), today or dt.date.today()).run()
 
 

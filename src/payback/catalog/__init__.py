@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from payback.catalog.records import STALE_AFTER_DAYS, Gpu, GpuPrice, HostedFineTune, OpenModel
+from payback.errors import PaybackError
 from payback.hardware.shapes import parameter_count
-from payback.scenario import ScenarioError
 
 __all__ = [
     "STALE_AFTER_DAYS",
@@ -76,11 +76,11 @@ class Catalog:
         return cls(_by_id(gpus, "gpu"), _by_id(models, "model"), _by_id(finetunes, "finetune"))
 
     def gpu(self, gpu_id: str) -> Gpu:
-        """The GPU with this id; :class:`ScenarioError` naming the nearest ids otherwise."""
+        """The GPU with this id; :class:`PaybackError` naming the nearest ids otherwise."""
         try:
             return self.gpus[gpu_id]
         except KeyError:
-            raise ScenarioError(
+            raise PaybackError(
                 f"unknown GPU {gpu_id!r}{_near(gpu_id, self.gpus)} (known: {', '.join(self.gpus)})"
             ) from None
 
@@ -97,7 +97,7 @@ class Catalog:
             path = base / path
         if model_id.endswith(".json") or path.is_file():
             return model_from_hf_config(path)
-        raise ScenarioError(
+        raise PaybackError(
             f"unknown model {model_id!r}{_near(model_id, self.models)} "
             f"(known: {', '.join(self.models)}; a catalog model's Hugging Face repository or a local config.json path works too)"
         )
@@ -107,7 +107,7 @@ class Catalog:
         try:
             return self.finetunes[offer_id]
         except KeyError:
-            raise ScenarioError(
+            raise PaybackError(
                 f"unknown hosted fine-tuning offer {offer_id!r}{_near(offer_id, self.finetunes)} "
                 f"(known: {', '.join(self.finetunes)})"
             ) from None
@@ -171,7 +171,7 @@ def typical_gpu_price(gpu: Gpu, kind: str = "on_demand") -> GpuPrice | None:
 
 def gpu_offer(gpu: Gpu, provider: str | None = None, kind: str = "on_demand") -> GpuPrice | None:
     """A provider's offer for ``gpu`` (its on-demand one when it has several kinds), or the
-    typical offer of ``kind`` when no provider is named; :class:`ScenarioError` for a
+    typical offer of ``kind`` when no provider is named; :class:`PaybackError` for a
     provider the catalog does not list for this GPU. With a ``kind`` other than on-demand
     (a 1- or 3-year commitment), the provider's offer of that kind, ``None`` if it has none."""
     if provider is None:
@@ -181,7 +181,7 @@ def gpu_offer(gpu: Gpu, provider: str | None = None, kind: str = "on_demand") ->
     )
     if not offers:
         known = sorted({p.provider for p in gpu.prices})
-        raise ScenarioError(
+        raise PaybackError(
             f"no {gpu.id} price from {provider!r}{_near(provider, known)} (listed: {', '.join(known) or 'none'})"
         )
     if kind != "on_demand":
@@ -210,7 +210,7 @@ def _config_int(cfg: Mapping[str, Any], key: str, default: int | None, p: Path) 
         or value != int(value)
         or value < 1
     ):
-        raise ScenarioError(f"{p}: {key} = {value!r}: must be a whole number ≥ 1")
+        raise PaybackError(f"{p}: {key} = {value!r}: must be a whole number ≥ 1")
     return int(value)
 
 
@@ -224,21 +224,21 @@ def model_from_hf_config(path: str | Path) -> OpenModel:
     try:
         cfg = json.loads(p.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise ScenarioError(f"{p}: no such model config file") from None
+        raise PaybackError(f"{p}: no such model config file") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ScenarioError(f"{p}: not a readable config.json ({exc})") from None
+        raise PaybackError(f"{p}: not a readable config.json ({exc})") from None
     if not isinstance(cfg, dict):
-        raise ScenarioError(f"{p}: expected a JSON object with the model's configuration")
+        raise PaybackError(f"{p}: expected a JSON object with the model's configuration")
     if isinstance(cfg.get("text_config"), dict):  # multimodal configs nest the language model
         cfg = cfg["text_config"]
     missing = [k for k in _CONFIG_FIELDS if k not in cfg]
     if missing:
-        raise ScenarioError(
+        raise PaybackError(
             f"{p}: config.json lacks {', '.join(missing)}; is it a decoder-only LLM?"
         )
     experts = cfg.get("num_local_experts") or cfg.get("num_experts") or cfg.get("n_routed_experts")
     if experts and experts != 1:
-        raise ScenarioError(
+        raise PaybackError(
             f"{p}: a mixture-of-experts model ({experts} experts) is not supported yet: "
             "its memory and compute per token differ; give replica_requests_per_s instead"
         )
@@ -264,7 +264,7 @@ def model_from_hf_config(path: str | Path) -> OpenModel:
         )
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise ScenarioError(f"{p}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        raise PaybackError(f"{p}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
 
 
 def _local_id(name: str) -> str:

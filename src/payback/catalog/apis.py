@@ -51,7 +51,7 @@ from genai_prices.types import (
     TimeOfDateConstraint,
 )
 
-from payback.scenario import ScenarioError
+from payback.errors import PaybackError
 
 __all__ = ["GENAI_PRICES_VERSION", "ApiPrice", "api_price", "search_api_models"]
 
@@ -102,7 +102,7 @@ def api_price(
 
     ``at`` picks among dated prices (default: today, UTC); ``input_tokens`` is the input
     token count of one request, which picks a long-context tier (default: the base tier).
-    Raises :class:`ScenarioError` (one line) for an unknown, ambiguous or unpriced model.
+    Raises :class:`PaybackError` (one line) for an unknown, ambiguous or unpriced model.
 
     >>> p = api_price("openai:gpt-4o-2024-08-06", at=dt.date(2026, 11, 1))
     >>> p.ref, p.input_usd_per_mtok, p.cached_input_usd_per_mtok, p.output_usd_per_mtok
@@ -111,7 +111,7 @@ def api_price(
     0.5
     """
     if input_tokens is not None and not (math.isfinite(input_tokens) and input_tokens >= 0):
-        raise ScenarioError(
+        raise PaybackError(
             f"input_tokens for API model '{ref}' must be a finite number >= 0, got {input_tokens!r}"
         )
     day = at if at is not None else _today()
@@ -199,14 +199,12 @@ def _resolve(ref: str) -> _Resolved:
     snap = _snapshot()
     text = ref.strip()
     if not text:
-        raise ScenarioError(
-            f"empty API model reference; name one as provider:model ({SEARCH_HINT})"
-        )
+        raise PaybackError(f"empty API model reference; name one as provider:model ({SEARCH_HINT})")
     provider_part, colon, model_part = text.partition(":")
     if not colon:
         found = _resolve_bare(ref, text)
         if found is None:
-            raise ScenarioError(_unknown_model(ref, _suggest(text, None)))
+            raise PaybackError(_unknown_model(ref, _suggest(text, None)))
         return found
     provider = find_provider_by_id(snap.providers, provider_part) if provider_part.strip() else None
     if provider is not None:
@@ -218,7 +216,7 @@ def _resolve(ref: str) -> _Resolved:
     if found is not None:
         return found
     if provider is not None:
-        raise ScenarioError(_unknown_model(ref, _suggest(model_part.strip(), provider)))
+        raise PaybackError(_unknown_model(ref, _suggest(model_part.strip(), provider)))
     near = difflib.get_close_matches(
         provider_part.strip().lower(), sorted(p.id for p in snap.providers), n=3, cutoff=0.5
     )
@@ -226,9 +224,7 @@ def _resolve(ref: str) -> _Resolved:
         hint = f"did you mean {', '.join(near)}?"
     else:
         hint = f"known providers: {', '.join(sorted(p.id for p in snap.providers))}"
-    raise ScenarioError(
-        f"unknown API provider '{provider_part}' in '{ref}'; {hint} ({SEARCH_HINT})"
-    )
+    raise PaybackError(f"unknown API provider '{provider_part}' in '{ref}'; {hint} ({SEARCH_HINT})")
 
 
 def _in_provider(provider: Provider, model_ref: str, *, fallback: bool = True) -> _Resolved | None:
@@ -273,7 +269,7 @@ def _resolve_bare(ref: str, model_ref: str) -> _Resolved | None:
     names = sorted(_ref_of(found) for found in candidates)
     shown = ", ".join(names[:_MAX_LISTED])
     more = f" and {len(names) - _MAX_LISTED} more" if len(names) > _MAX_LISTED else ""
-    raise ScenarioError(
+    raise PaybackError(
         f"API model '{ref}' is ambiguous: {len(names)} providers list it ({shown}{more}); "
         "name one as provider:model"
     )
@@ -307,7 +303,7 @@ def _price(found: _Resolved, day: dt.date, input_tokens: float | None) -> ApiPri
     input_price, output_price = standard.input_mtok, standard.output_mtok
     if input_price is None or output_price is None:
         listed = str(standard) or "no prices at all"
-        raise ScenarioError(
+        raise PaybackError(
             f"API model '{ref}' has no per-token input and output price in genai-prices "
             f"{GENAI_PRICES_VERSION} on {day} (it lists: {listed})"
         )
@@ -518,6 +514,6 @@ def _all_prices(day: dt.date) -> tuple[ApiPrice, ...]:
                 continue
             try:
                 prices.append(_price(_Resolved(provider, model, provider), day, None))
-            except ScenarioError:
+            except PaybackError:
                 continue  # no token price on this day
     return tuple(sorted(prices, key=lambda p: (p.ref.casefold(), p.ref)))

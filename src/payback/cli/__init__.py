@@ -86,13 +86,13 @@ def _fail(lines: list[str]) -> typer.Exit:
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn :class:`payback.ScenarioError` into one line per problem and exit code 2."""
+    """Turn :class:`payback.PaybackError` into one line per problem and exit code 2."""
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except payback.ScenarioError as exc:
+        except payback.PaybackError as exc:
             raise _fail(exc.messages) from None
 
     return wrapper
@@ -102,8 +102,8 @@ def _load_calibration(path: Path) -> payback.Calibration:
     """A --calibration file; its problems name the flag."""
     try:
         return payback.load_calibration(path)
-    except payback.ScenarioError as exc:
-        raise payback.ScenarioError([f"--calibration {m}" for m in exc.messages]) from None
+    except payback.PaybackError as exc:
+        raise payback.PaybackError([f"--calibration {m}" for m in exc.messages]) from None
 
 
 def _warn(lines: list[str]) -> None:
@@ -519,11 +519,11 @@ def recommend(
     `payback analyze new.toml` then shows the same monthly GPU cost.
     """
     if top < 1:
-        raise payback.ScenarioError(f"--top {top}: must be ≥ 1")
+        raise payback.PaybackError(f"--top {top}: must be ≥ 1")
     if apply and output is None:
-        raise payback.ScenarioError("--apply needs -o FILE: where to write the new scenario")
+        raise payback.PaybackError("--apply needs -o FILE: where to write the new scenario")
     if output is not None and not apply:
-        raise payback.ScenarioError("-o is for --apply: add --apply to write the winner")
+        raise payback.PaybackError("-o is for --apply: add --apply to write the winner")
     scenario = payback.load_scenario(file)
     result = payback.recommend(
         scenario, alternative, models=models or None, max_replicas=max_replicas
@@ -542,7 +542,7 @@ def recommend(
     else:
         _console().print(renderers.recommendation_renderables(result, top))
     if result.best is None:
-        raise payback.ScenarioError(
+        raise payback.PaybackError(
             f"alternatives.{result.alternative}: {result.no_best_reason}"
             + ("; nothing to apply" if apply else "")
         )
@@ -678,11 +678,11 @@ def import_benchmark(
     served = catalog.model(model) if model is not None else None
     gpu_record = catalog.gpu(gpu) if gpu is not None else None
     if precision is not None and precision not in PRECISIONS:
-        raise payback.ScenarioError(
+        raise payback.PaybackError(
             f"--precision {precision}: unknown; allowed: {', '.join(PRECISIONS)}"
         )
     if gpus_per_replica is not None and not 1 <= gpus_per_replica <= 1024:
-        raise payback.ScenarioError(f"--gpus-per-replica {gpus_per_replica}: must be 1 to 1024")
+        raise payback.PaybackError(f"--gpus-per-replica {gpus_per_replica}: must be 1 to 1024")
     if output is not None:
         _check_writable(output, force, "calibration.toml")
     cal, estimate, warnings = payback.import_benchmark(
@@ -871,7 +871,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 def _top(value: int | None) -> int | None:
     if value is not None and value < 1:
-        raise payback.ScenarioError(f"top = {value}: must be ≥ 1")
+        raise payback.PaybackError(f"top = {value}: must be ≥ 1")
     return value
 
 
@@ -918,9 +918,9 @@ def sensitivity(
     """
     top = _top(top)
     if method not in ("tornado", "sobol"):
-        raise payback.ScenarioError(f"method {method!r}: unknown; allowed: tornado, sobol")
+        raise payback.PaybackError(f"method {method!r}: unknown; allowed: tornado, sobol")
     if method == "tornado" and (samples is not None or seed is not None):
-        raise payback.ScenarioError(
+        raise payback.PaybackError(
             "--samples and --seed apply to --method sobol; a tornado does not sample"
         )
     resolved = payback.resolve(payback.load_scenario(file))
@@ -1027,7 +1027,7 @@ def solve(
     if no_quality:
         priced = [name for name in VALUE_TERMS if f".{name}." in f".{vary}."]
         if priced:
-            raise payback.ScenarioError(
+            raise payback.PaybackError(
                 f"--vary {vary}: a {priced[0]} field, left out by --no-quality (which drops "
                 "every option's quality and latency); leave --no-quality off to vary it"
             )
@@ -1057,7 +1057,7 @@ def _analysis(
     file: Path, samples: int | None, seed: int | None, no_quality: bool = False
 ) -> payback.Analysis:
     if seed is not None and samples is None:
-        raise payback.ScenarioError(
+        raise payback.PaybackError(
             "--seed needs --samples: without sampling there is nothing to seed"
         )
     with _progress("sampling") as progress:
@@ -1089,7 +1089,7 @@ def _write_outputs(files: dict[Path, bytes], force: bool) -> None:
     """Write generated files atomically; never replace a file payback did not make unless forced."""
     for path in files:
         if path.exists() and not force and not _made_by_payback(path):
-            raise payback.ScenarioError(
+            raise payback.PaybackError(
                 f"{path}: exists and was not written by payback; use --force to replace it"
             )
     for path, content in files.items():
@@ -1128,7 +1128,7 @@ def report(
     """
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".png"):
-        raise payback.ScenarioError(
+        raise payback.PaybackError(
             f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
         )
     analysis = _analysis(file, samples, seed, no_quality)
@@ -1176,9 +1176,7 @@ def _date(name: str, text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise payback.ScenarioError(
-            f"{name} {text!r}: expected a date such as 2026-11-01"
-        ) from None
+        raise payback.PaybackError(f"{name} {text!r}: expected a date such as 2026-11-01") from None
 
 
 @app.command()
@@ -1255,7 +1253,7 @@ def usage(
         typer.echo(payback.usage_sql(fmt, paths or None, **options), nl=False)
         return
     if not paths:
-        raise payback.ScenarioError(
+        raise payback.PaybackError(
             "usage: give log files or globs (or --sql to print the queries it runs)"
         )
     profile = payback.profile_usage(paths, fmt, **options)
@@ -1298,7 +1296,7 @@ def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
     in a warning before being replaced."""
     fmt: Literal["toml", "yaml"] = "yaml" if path.suffix.lower() in (".yaml", ".yml") else "toml"
     if path.is_dir():
-        raise payback.ScenarioError(f"{path}: is a directory")
+        raise payback.PaybackError(f"{path}: is a directory")
     text, bom = "", False
     if path.exists():
         try:
@@ -1306,29 +1304,29 @@ def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
             bom = raw.startswith(b"\xef\xbb\xbf")
             text = raw.decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise payback.ScenarioError(f"{path}: cannot read ({exc}); left as it is") from None
+            raise payback.PaybackError(f"{path}: cannot read ({exc}); left as it is") from None
     if text.strip():  # an empty file gets the starter, as a new one would
         try:
             data = payback.scenario_data_from_text(text, fmt, str(path))
-        except payback.ScenarioError as exc:
-            raise payback.ScenarioError(f"{exc.messages[0]}; left as it is") from None
+        except payback.PaybackError as exc:
+            raise payback.PaybackError(f"{exc.messages[0]}; left as it is") from None
         if not any(key in data for key in SCENARIO_SECTIONS):
-            raise payback.ScenarioError(
+            raise payback.PaybackError(
                 f"{path}: does not look like a payback scenario (no [scenario], [traffic], "
                 "[baseline] or [alternatives]); left as it is"
             )
         replaced: list[str] = []
         try:
             updated = payback.with_traffic(text, fmt, traffic, replaced)
-        except payback.ScenarioError as exc:
-            raise payback.ScenarioError(f"{path}: {exc}") from None
+        except payback.PaybackError as exc:
+            raise payback.PaybackError(f"{path}: {exc}") from None
         try:
             payback.parse_scenario(
                 payback.scenario_data_from_text(updated, fmt, str(path)), source=str(path)
             )
-        except payback.ScenarioError as exc:
+        except payback.PaybackError as exc:
             problem = exc.messages[0].removeprefix(f"{path}: ")
-            raise payback.ScenarioError(
+            raise payback.PaybackError(
                 f"{path}: with the measured [traffic] it would not be a valid scenario "
                 f"({problem}); left as it is"
             ) from None
@@ -1367,11 +1365,11 @@ def serve(
     import importlib.util
 
     if importlib.util.find_spec("streamlit") is None:
-        raise payback.ScenarioError("the page needs Streamlit: pip install 'payback[web]'")
+        raise payback.PaybackError("the page needs Streamlit: pip install 'payback[web]'")
     if file is not None:
         payback.load_scenario(file)  # one clear line now rather than an error page later
     if not 1 <= port <= 65535:
-        raise payback.ScenarioError(f"--port {port}: must be between 1 and 65535")
+        raise payback.PaybackError(f"--port {port}: must be between 1 and 65535")
     app_path = Path(__file__).parent / "web" / "app.py"
     command = [
         sys.executable,
@@ -1410,14 +1408,14 @@ def _check_writable(path: Path, force: bool, example: str = "scenario.toml") -> 
     """Refuse, before any work, a path that is a folder, is in a missing folder, or exists
     (without ``force``); the folder it goes in."""
     if path.is_dir():
-        raise payback.ScenarioError(
+        raise payback.PaybackError(
             f"{path}: is a directory; give a file name such as {path / example}"
         )
     if path.exists() and not force:
-        raise payback.ScenarioError(f"{path}: already exists; use --force to overwrite it")
+        raise payback.PaybackError(f"{path}: already exists; use --force to overwrite it")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise payback.ScenarioError(f"{path}: folder {parent} does not exist")
+        raise payback.PaybackError(f"{path}: folder {parent} does not exist")
     return parent
 
 
@@ -1442,7 +1440,7 @@ def _write_new(path: Path, text: str | bytes, force: bool) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
-        raise payback.ScenarioError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise payback.PaybackError(f"{path}: cannot write: {exc.strerror or exc}") from None
     finally:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)

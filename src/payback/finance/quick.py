@@ -6,8 +6,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from payback.errors import PaybackError
 from payback.finance import seed_break_even_requests
-from payback.scenario import ScenarioError
 
 NOT_CHEAPER = "Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost"
 
@@ -26,7 +26,7 @@ class QuickAnswer:
 
 def _check(name: str, value: float) -> None:
     if not math.isfinite(value) or value < 0:
-        raise ScenarioError(f"{name} = {value}: must be a finite number ≥ 0 (USD)")
+        raise PaybackError(f"{name} = {value}: must be a finite number ≥ 0 (USD)")
 
 
 def quick_break_even(

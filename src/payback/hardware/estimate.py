@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 
 from payback.catalog import Gpu, OpenModel, typical_gpu_price
+from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
 from payback.hardware.serving import PRECISIONS
 from payback.hardware.shapes import kv_bytes_per_token
-from payback.scenario import ScenarioError
 
 __all__ = [
     "ServingEstimate",
@@ -42,7 +42,7 @@ def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) 
     """Dense tensor peak used at a precision [FLOP/s]. int4 is weight-only (AWQ/GPTQ
     kernels dequantize to 16 bits), so it computes at the BF16 peak."""
     if precision not in allowed:
-        raise ScenarioError(f"precision {precision!r}: unknown; allowed: {', '.join(allowed)}")
+        raise PaybackError(f"precision {precision!r}: unknown; allowed: {', '.join(allowed)}")
     peaks = {
         "bf16": gpu.bf16_tflops,
         "fp8": gpu.fp8_tflops,
@@ -52,7 +52,7 @@ def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) 
     value = peaks[precision]
     if value is None:
         supported = [p for p in allowed if peaks[p] is not None]
-        raise ScenarioError(
+        raise PaybackError(
             f"{gpu.id} has no {precision.upper()} tensor cores; use {', '.join(supported)} on it, "
             "or a GPU that has them"
         )
@@ -100,7 +100,7 @@ class ServingEstimate:
 def _finite(name: str, value: float, low: float, inclusive: bool = True) -> None:
     ok = np.isfinite(value) and (value >= low if inclusive else value > low)
     if not ok:
-        raise ScenarioError(
+        raise PaybackError(
             f"{name} = {value}: must be a finite number {'≥' if inclusive else '>'} {low:g}"
         )
 
@@ -210,7 +210,7 @@ def choose_tensor_parallel(
         for tp in candidates:
             if kv_cache_tokens(model, gpu, precision, tp, engine) >= wanted * mean_context:
                 return tp
-    raise ScenarioError(_does_not_fit(model, gpu, precision, max(candidates), engine))
+    raise PaybackError(_does_not_fit(model, gpu, precision, max(candidates), engine))
 
 
 @dataclass(frozen=True)
@@ -292,7 +292,7 @@ def estimate_serving(
     _finite("input_tokens", input_tokens, 0.0)
     _finite("output_tokens", output_tokens, 1.0)
     if not (np.isfinite(cached_input_share) and 0.0 <= cached_input_share < 1.0):
-        raise ScenarioError(f"cached_input_share = {cached_input_share}: must be in [0, 1)")
+        raise PaybackError(f"cached_input_share = {cached_input_share}: must be in [0, 1)")
     if context is not None:
         _finite("context", context, 1.0)
     if tpot_ms is not None:
@@ -303,7 +303,7 @@ def estimate_serving(
     else:
         valid = valid_tensor_parallel(model)
         if gpus_per_replica not in valid:
-            raise ScenarioError(
+            raise PaybackError(
                 f"gpus_per_replica = {gpus_per_replica}: {model.id} ({model.heads} heads, {model.kv_heads} KV heads) "
                 f"splits over {', '.join(map(str, valid))} GPUs in one node"
             )
@@ -311,10 +311,10 @@ def estimate_serving(
     args = serving_shape(model, gpu, precision, tp)
     capacity = kv_cache_tokens(model, gpu, precision, tp, engine)
     if capacity <= 0:
-        raise ScenarioError(_does_not_fit(model, gpu, precision, tp, engine))
+        raise PaybackError(_does_not_fit(model, gpu, precision, tp, engine))
     by_memory = int(capacity // mean_context)
     if by_memory < 1:
-        raise ScenarioError(
+        raise PaybackError(
             f"{model.id} at {precision} on {tp} × {gpu.id}: no room for one sequence of "
             f"{mean_context:,.0f} tokens in the KV cache ({capacity:,.0f} tokens fit)"
         )
@@ -325,7 +325,7 @@ def estimate_serving(
         steps = sv.decode_step_seconds(batch=grid, context=mean_context, engine=engine, **args)
         ok = np.nonzero(steps * 1000.0 <= tpot_ms)[0]
         if ok.size == 0:
-            raise ScenarioError(
+            raise PaybackError(
                 f"{model.id} at {precision} on {tp} × {gpu.id} cannot meet tpot_ms = {tpot_ms:g}: "
                 f"one sequence alone takes {steps[0] * 1000:.1f} ms per token"
             )
@@ -334,10 +334,10 @@ def estimate_serving(
     at_context = mean_context if context is None else context
     if batch is not None:
         if batch < 1:
-            raise ScenarioError(f"batch = {batch}: must be ≥ 1")
+            raise PaybackError(f"batch = {batch}: must be ≥ 1")
         fits = int(capacity // max(at_context, mean_context))
         if batch > fits:
-            raise ScenarioError(
+            raise PaybackError(
                 f"batch = {batch}: {batch} sequences of {max(at_context, mean_context):,.0f} tokens need "
                 f"{batch * max(at_context, mean_context):,.0f} tokens of KV cache; {tp} × {gpu.id} hold "
                 f"{capacity:,.0f} ({fits} sequences)"
@@ -436,18 +436,18 @@ def estimate_training(
     ``mfu_scale`` multiplies the utilization: a calibration's measured throughput over
     the estimate's (``training_mfu_ratio``)."""
     if method not in tr.METHODS:
-        raise ScenarioError(f"method {method!r}: unknown; allowed: {', '.join(tr.METHODS)}")
+        raise PaybackError(f"method {method!r}: unknown; allowed: {', '.join(tr.METHODS)}")
     if stack not in tr.STACKS:
-        raise ScenarioError(f"stack {stack!r}: unknown; allowed: {', '.join(tr.STACKS)}")
+        raise PaybackError(f"stack {stack!r}: unknown; allowed: {', '.join(tr.STACKS)}")
     if gpus is not None and gpus < 1:
-        raise ScenarioError(f"gpus = {gpus}: must be ≥ 1")
+        raise PaybackError(f"gpus = {gpus}: must be ≥ 1")
     if usd_per_gpu_hour is not None:
         _finite("usd_per_gpu_hour", usd_per_gpu_hour, 0.0)
     for name, value in (("tokens", tokens), ("epochs", epochs)):
         if not np.isfinite(value) or value <= 0:
-            raise ScenarioError(f"{name} = {value}: must be a finite number > 0")
+            raise PaybackError(f"{name} = {value}: must be a finite number > 0")
     if runs < 1:
-        raise ScenarioError(f"runs = {runs}: must be ≥ 1")
+        raise PaybackError(f"runs = {runs}: must be ≥ 1")
     peak = peak_flops(gpu, precision, tr.TRAINING_PRECISIONS)
     n = model.params_b * 1e9
     adapters = tr.lora_parameters(
@@ -473,7 +473,7 @@ def estimate_training(
         activations=activations,
     )
     if needed is None:
-        raise ScenarioError(
+        raise PaybackError(
             f"{method} fine-tuning of {model.id} does not fit on 64 × {gpu.id}; "
             "use LoRA/QLoRA or GPUs with more memory"
         )
@@ -482,7 +482,7 @@ def estimate_training(
             per_gpu = tr.training_memory_per_gpu(
                 params=n, method=method, gpus=gpus, adapter_params=adapters, activations=activations
             )
-            raise ScenarioError(
+            raise PaybackError(
                 f"{method} fine-tuning of {model.id} needs {per_gpu / 2**30:.0f} GiB per GPU on {gpus} × {gpu.id} "
                 f"({gpu.memory_bytes / 2**30:,.0f} GiB each); it needs at least {needed} GPUs"
             )

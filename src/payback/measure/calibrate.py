@@ -32,11 +32,11 @@ from typing import Any
 import numpy as np
 
 from payback.catalog import Catalog, Gpu, OpenModel
+from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
 from payback.hardware.estimate import estimate_training, serving_shape
 from payback.measure.calibration import Calibration, DecodePoint, Factors, Measured, fit_decode
-from payback.scenario import ScenarioError
 
 __all__ = ["DEFAULT_BATCHES", "gpu_for_device", "run_calibration"]
 
@@ -51,7 +51,7 @@ def _torch() -> Any:
     try:
         import torch
     except ImportError:
-        raise ScenarioError(
+        raise PaybackError(
             "payback calibrate needs PyTorch, an optional dependency: pip install 'payback[calibrate]' "
             "(or a torch build for your GPU from pytorch.org)"
         ) from None
@@ -278,28 +278,28 @@ def run_calibration(
     """
     torch = _torch()
     if precision != "bf16":
-        raise ScenarioError(
+        raise PaybackError(
             f"--precision {precision}: calibrate measures bf16 (fp8 and int4 need a serving engine's kernels); "
             "its factors serve estimates at every precision"
         )
     if method not in ("lora", "full"):
-        raise ScenarioError(f"--method {method}: calibrate measures lora or full fine-tuning")
+        raise PaybackError(f"--method {method}: calibrate measures lora or full fine-tuning")
     if not 16 <= context <= model.max_context:
-        raise ScenarioError(
+        raise PaybackError(
             f"--context {context}: must be 16 to {model.max_context:,} tokens ({model.id}'s longest context)"
         )
     if not math.isfinite(seconds) or seconds <= 0:
-        raise ScenarioError(f"--seconds {seconds}: must be > 0")
+        raise PaybackError(f"--seconds {seconds}: must be > 0")
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
     if device not in ("cuda", "cpu"):
-        raise ScenarioError(f"--device {device}: must be cuda or cpu")
+        raise PaybackError(f"--device {device}: must be cuda or cpu")
     if device == "cuda" and not torch.cuda.is_available():
-        raise ScenarioError(
+        raise PaybackError(
             f"--device cuda: PyTorch {torch.__version__} sees no CUDA GPU; use --device cpu, or a torch build with CUDA"
         )
     if device == "cpu" and gpu is not None:
-        raise ScenarioError(
+        raise PaybackError(
             f"--gpu {gpu.id}: names the catalog GPU a CUDA device is; not used with --device cpu"
         )
     end = time.perf_counter() + seconds
@@ -319,7 +319,7 @@ def run_calibration(
         free_bytes = float(torch.cuda.mem_get_info()[0])
         found = gpu_for_device(name, catalog)
         if gpu is not None and found is not None and found.id != gpu.id:
-            raise ScenarioError(f"--gpu {gpu.id}: this device is {name} (catalog {found.id})")
+            raise PaybackError(f"--gpu {gpu.id}: this device is {name} (catalog {found.id})")
         spec = gpu or found
         if spec is None:
             memory = torch.cuda.get_device_properties(0).total_memory
@@ -336,7 +336,7 @@ def run_calibration(
     shape = serving_shape(model, spec, "bf16", 1)
     weights_total = float(sv.weights_bytes(model.params_b * 1e9, "bf16"))
     if weights_total > 0.8 * free_bytes:
-        raise ScenarioError(
+        raise PaybackError(
             f"{model.id}: {weights_total / 1e9:.1f} GB of bf16 weights do not fit in the {free_bytes / 1e9:.1f} GB "
             f"free on {name}; calibrate a smaller model of the same family"
         )
@@ -368,7 +368,7 @@ def run_calibration(
     net = _build(torch, model, device, dtype, method, checkpointing)
     try:
         estimated = estimate_training(model, spec, method, tokens=1e9, gpus=1).tokens_per_s_per_gpu
-    except ScenarioError as exc:
+    except PaybackError as exc:
         estimated = None
         notes.append(f"training not estimated on one {spec.id}: {exc}")
     try:

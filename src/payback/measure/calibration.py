@@ -33,10 +33,10 @@ import numpy as np
 import tomlkit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method
-from payback.scenario import ScenarioError
 
 __all__ = [
     "Calibration",
@@ -192,11 +192,11 @@ def _problems(exc: ValidationError, where: str) -> list[str]:
 
 
 def calibration_from_data(data: Mapping[str, Any], where: str) -> Calibration:
-    """Validate a calibration's table; :class:`ScenarioError` names each bad field."""
+    """Validate a calibration's table; :class:`PaybackError` names each bad field."""
     try:
         return Calibration.model_validate(dict(data))
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, where)) from None
+        raise PaybackError(_problems(exc, where)) from None
 
 
 def load_calibration(path: str | Path, run: int | None = None) -> Calibration:
@@ -210,13 +210,13 @@ def load_calibration_with_warnings(
     """:func:`load_calibration`, and what to double-check about a benchmark it imported."""
     p = Path(path)
     if p.is_dir():
-        raise ScenarioError(f"{p}: is a directory; give a calibration file")
+        raise PaybackError(f"{p}: is a directory; give a calibration file")
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(f"{p}: no such file") from None
+        raise PaybackError(f"{p}: no such file") from None
     except OSError as exc:
-        raise ScenarioError(f"{p}: cannot read ({exc.strerror or exc})") from None
+        raise PaybackError(f"{p}: cannot read ({exc.strerror or exc})") from None
     start = raw.lstrip()[:1]
     if start == b"{" or p.suffix.lower() == ".json":
         return read_benchmark_with_warnings(p, run=run)
@@ -224,20 +224,20 @@ def load_calibration_with_warnings(
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         if start == b"[":  # a JSON list of runs, perhaps
-            with contextlib.suppress(ScenarioError):
+            with contextlib.suppress(PaybackError):
                 return read_benchmark_with_warnings(p, run=run)
-        raise ScenarioError(
+        raise PaybackError(
             f"{p}: not a calibration file (TOML from `payback calibrate` or `payback import-benchmark`) "
             f"nor a benchmark result (JSON): {exc}"
         ) from None
     if "calibration" not in data:
-        raise ScenarioError(
+        raise PaybackError(
             f"{p}: not a calibration file: it has no [calibration] table "
             "(make one with `payback calibrate` or `payback import-benchmark`)"
         )
     top = data.pop("calibration")
     if not isinstance(top, dict):
-        raise ScenarioError(
+        raise PaybackError(
             f"{p}: calibration = {top!r}: must be a table ([calibration] with kind and tool)"
         )
     if isinstance(top.get("created"), dt.date | dt.datetime):
@@ -255,8 +255,8 @@ def scenario_calibration(
         location = base_dir / location
     try:
         return load_calibration_with_warnings(location)
-    except ScenarioError as exc:
-        raise ScenarioError([f"{where} = {file!r}: {m}" for m in exc.messages]) from None
+    except PaybackError as exc:
+        raise PaybackError([f"{where} = {file!r}: {m}" for m in exc.messages]) from None
 
 
 def _drop_none(value: Any) -> Any:
@@ -380,17 +380,15 @@ def _json_objects(path: Path) -> list[dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
+        raise PaybackError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise ScenarioError(f"{path}: is a directory; give a benchmark result file") from None
+        raise PaybackError(f"{path}: is a directory; give a benchmark result file") from None
     except UnicodeDecodeError:
-        raise ScenarioError(
-            f"{path}: not a text file; expected a benchmark result (JSON)"
-        ) from None
+        raise PaybackError(f"{path}: not a text file; expected a benchmark result (JSON)") from None
     except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise PaybackError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if not text.strip():
-        raise ScenarioError(f"{path}: is empty; expected a benchmark result (JSON)")
+        raise PaybackError(f"{path}: is empty; expected a benchmark result (JSON)")
     try:
         data = json.loads(text)
         objects = data if isinstance(data, list) else [data]
@@ -402,13 +400,13 @@ def _json_objects(path: Path) -> list[dict[str, Any]]:
             try:
                 objects.append(json.loads(line))
             except json.JSONDecodeError:
-                raise ScenarioError(
+                raise PaybackError(
                     f"{path}: not valid JSON (line {first.lineno}, column {first.colno}: {first.msg})"
                     if number == 1
                     else f"{path}: line {number} is not valid JSON"
                 ) from None
     if not objects or not all(isinstance(o, dict) for o in objects):
-        raise ScenarioError(
+        raise PaybackError(
             f"{path}: expected a JSON object (a benchmark result), found "
             + (f"a list holding {type(objects[0]).__name__}" if objects else "nothing")
         )
@@ -430,7 +428,7 @@ def _number(
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ScenarioError(f"{where}: {key} = {value!r}: expected a finite number")
+        raise PaybackError(f"{where}: {key} = {value!r}: expected a finite number")
     problem = None
     if positive and value <= 0:
         problem = "must be > 0"
@@ -441,7 +439,7 @@ def _number(
     elif at_most is not None and value > at_most:
         problem = f"must be ≤ {at_most:g}"
     if problem:
-        raise ScenarioError(f"{where}: {key} = {value!r}: {problem}")
+        raise PaybackError(f"{where}: {key} = {value!r}: {problem}")
     return float(value)
 
 
@@ -456,7 +454,7 @@ def _measured(where: str, **fields: Any) -> ServingMeasurement:
     try:
         return ServingMeasurement(**fields)
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, where)) from None
+        raise PaybackError(_problems(exc, where)) from None
 
 
 def _percentiles(values: Mapping[str, float | None]) -> Percentiles | None:
@@ -471,18 +469,18 @@ def _is_vllm(data: Mapping[str, Any]) -> bool:
 def _from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[str]]:
     warnings: list[str] = []
     if "completed" not in data:
-        raise ScenarioError(
+        raise PaybackError(
             f"{where}: completed is required (the requests a vLLM benchmark run completed)"
         )
     completed = _number(data, "completed", where, whole=True)
     if not completed:
-        raise ScenarioError(f"{where}: completed = {data.get('completed')!r}: no request completed")
+        raise PaybackError(f"{where}: completed = {data.get('completed')!r}: no request completed")
     rps = _number(data, "request_throughput", where, positive=True, at_most=1e6)
     assert rps is not None  # the format's detection requires it
     total_in = _number(data, "total_input_tokens", where, at_most=1e7 * completed)
     total_out = _number(data, "total_output_tokens", where, positive=True, at_most=1e6 * completed)
     if total_out is None or total_in is None:
-        raise ScenarioError(
+        raise PaybackError(
             f"{where}: total_input_tokens and total_output_tokens are required (a pooling or embedding run has no output tokens)"
         )
     failed = _number(data, "failed", where, whole=True) or 0.0
@@ -599,7 +597,7 @@ def _from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list
             return None
         scale = _TIME_SCALE.get(str(block.get("unit", "ms")).lower())
         if scale is None:
-            raise ScenarioError(
+            raise PaybackError(
                 f"{where}: {names[0]}.unit = {block.get('unit')!r}: expected one of "
                 f"{', '.join(_TIME_SCALE)}"
             )
@@ -611,7 +609,7 @@ def _from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list
 
     rps = avg("request_throughput", positive=True)
     if rps is None:
-        raise ScenarioError(f"{where}: request_throughput.avg is required")
+        raise PaybackError(f"{where}: request_throughput.avg is required")
     out_tps = avg("output_token_throughput")
     osl = avg("output_sequence_length", positive=True)
     if osl is None and out_tps is not None:
@@ -622,7 +620,7 @@ def _from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list
         total_isl = avg("total_isl")
         isl = None if total_isl is None else total_isl / count
     if osl is None or osl <= 0 or isl is None:
-        raise ScenarioError(
+        raise PaybackError(
             f"{where}: input_sequence_length and output_sequence_length (or output_token_throughput) are required"
         )
     errors = avg("error_request_count")
@@ -722,7 +720,7 @@ def read_benchmark_with_warnings(
     objects = _json_objects(p)
     warnings: list[str] = []
     if run is not None and not 1 <= run <= len(objects):
-        raise ScenarioError(
+        raise PaybackError(
             f"--run {run}: {p} holds {len(objects)} run(s); pick 1 to {len(objects)}"
         )
     index = (run or len(objects)) - 1
@@ -739,7 +737,7 @@ def read_benchmark_with_warnings(
         cal, more = _from_nvidia(data, where)
     else:
         keys = ", ".join(sorted(data)[:8])
-        raise ScenarioError(
+        raise PaybackError(
             f"{where}: not a vLLM --save-result, GenAI-Perf or AIPerf profile export "
             f"(no request_throughput; keys: {keys or 'none'})"
         )
@@ -757,7 +755,7 @@ def catalog_model_id(name: str | None) -> str | None:
 
     try:
         return default_catalog().model(name).id
-    except ScenarioError:
+    except PaybackError:
         return None
 
 
@@ -775,7 +773,7 @@ def check_use(
     """What stands between a calibration and its use for ``model`` on ``gpu``.
 
     A serving benchmark measured one model at one precision on one GPU: another of any
-    of them is refused (:class:`ScenarioError`). Utilisation factors describe a device:
+    of them is refused (:class:`PaybackError`). Utilisation factors describe a device:
     another model is fine, another GPU (or a CPU, or a GPU the catalog lacks) is worth a
     warning, which is returned.
     """
@@ -792,7 +790,7 @@ def check_use(
             continue
         message = f"{where}: the {what} measured {name} {measured}; this uses {used}"
         if benchmark:
-            raise ScenarioError(message)
+            raise PaybackError(message)
         if name == "gpu":
             warnings.append(f"{message} (its utilisation factors may not carry over)")
     unknown = [
@@ -820,7 +818,7 @@ def serving_factors(cal: Calibration, where: str = "calibration") -> Factors:
         getattr(cal.factors, name) is None
         for name in ("bandwidth_efficiency", "prefill_mfu", "step_overhead_s", "layer_overhead_s")
     ):
-        raise ScenarioError(
+        raise PaybackError(
             f"{where}: holds no utilisation factors"
             + (
                 " but a serving benchmark; use it on a scenario's self_hosted option, or compare "
@@ -836,11 +834,11 @@ def training_scale(cal: Calibration, method: str, where: str = "calibration") ->
     """The factor a calibration puts on the training estimate's utilization of ``method``."""
     factors = cal.factors
     if factors is None or factors.training_mfu_ratio is None:
-        raise ScenarioError(
+        raise PaybackError(
             f"{where}: holds no training measurement (make one with `payback calibrate`)"
         )
     if factors.training_method != method:
-        raise ScenarioError(
+        raise PaybackError(
             f"{where}: measured {factors.training_method} training; this job is {method} "
             f"(calibrate with --method {method})"
         )
@@ -933,7 +931,7 @@ def import_benchmark(
             f"recorded as {model.id}, as asked"
         )
     if gpu is not None and model is None:
-        raise ScenarioError(
+        raise PaybackError(
             f"{path}: the benchmark's model {cal.served_model!r} is not in the catalog; name it "
             "(--model) to compare it with the estimate"
         )
@@ -949,7 +947,7 @@ def import_benchmark(
     try:
         cal = Calibration.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, str(path))) from None
+        raise PaybackError(_problems(exc, str(path))) from None
     estimate = None
     if model is not None and gpu is not None:
         estimate = estimate_at_load(

@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from payback.errors import PaybackError
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method, Stack, TrainingPrecision
 from payback.scenario.distributions import DISTS, Distribution
@@ -45,11 +46,11 @@ __all__ = [
     "OneTime",
     "Option",
     "OwnedHardware",
+    "PaybackError",
     "PerRequestOption",
     "Quality",
     "Recurring",
     "Scenario",
-    "ScenarioError",
     "ScenarioInfo",
     "SelfHostedOption",
     "Traffic",
@@ -70,14 +71,6 @@ DEFAULT_TARGET_UTILIZATION = 0.7
 hour. The peak hour is already in ``peak_to_average``; the remaining 30% is headroom
 for bursts inside that hour, a replica restarting, and keeping latency flat (queueing
 delay grows fast above ~70-80% load)."""
-
-
-class ScenarioError(Exception):
-    """A scenario (or other user input) that cannot be used, with one line per problem."""
-
-    def __init__(self, messages: str | Sequence[str]) -> None:
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        super().__init__("\n".join(self.messages))
 
 
 class _Model(BaseModel):
@@ -582,19 +575,19 @@ def _format_of(path: Path) -> Literal["toml", "yaml"]:
 def read_scenario_data(path: str | Path) -> dict[str, Any]:
     """The raw table in a TOML or YAML file (by extension; TOML otherwise).
 
-    Raises :class:`ScenarioError` with one line for a missing, unreadable or malformed file.
+    Raises :class:`PaybackError` with one line for a missing, unreadable or malformed file.
     """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8-sig")  # a byte-order mark (Notepad) is not content
     except FileNotFoundError:
-        raise ScenarioError(f"{p}: no such file") from None
+        raise PaybackError(f"{p}: no such file") from None
     except IsADirectoryError:
-        raise ScenarioError(f"{p}: is a directory, expected a scenario file") from None
+        raise PaybackError(f"{p}: is a directory, expected a scenario file") from None
     except UnicodeDecodeError:
-        raise ScenarioError(f"{p}: not a text file (expected UTF-8 TOML or YAML)") from None
+        raise PaybackError(f"{p}: not a text file (expected UTF-8 TOML or YAML)") from None
     except OSError as exc:
-        raise ScenarioError(f"{p}: cannot read: {exc.strerror}") from None
+        raise PaybackError(f"{p}: cannot read: {exc.strerror}") from None
     return scenario_data_from_text(text, _format_of(p), str(p))
 
 
@@ -609,19 +602,19 @@ def scenario_data_from_text(
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise ScenarioError(f"{source}: not valid YAML{where}: {problem}") from None
+            raise PaybackError(f"{source}: not valid YAML{where}: {problem}") from None
     else:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ScenarioError(f"{source}: not valid TOML: {exc}") from None
+            raise PaybackError(f"{source}: not valid TOML: {exc}") from None
     if not isinstance(data, dict):
-        raise ScenarioError(f"{source}: expected a table of sections ([scenario], [traffic], …)")
+        raise PaybackError(f"{source}: expected a table of sections ([scenario], [traffic], …)")
     return data
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file. Raises :class:`ScenarioError`.
+    """Read and validate a scenario file. Raises :class:`PaybackError`.
 
     Paths inside it (a model's ``config.json``) are read relative to the file's folder.
     """
@@ -633,18 +626,18 @@ def load_scenario(path: str | Path) -> Scenario:
 def value_at(scenario: BaseModel, path: str) -> Any:
     """The value at a dotted path of the scenario, e.g. ``alternatives.0.usd_per_gpu_hour``.
 
-    Raises :class:`ScenarioError` when the path names nothing.
+    Raises :class:`PaybackError` when the path names nothing.
     """
     node: Any = scenario
     for part in path.split("."):
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
-                raise ScenarioError(f"{path}: no such field ({part!r} is not an index)")
+                raise PaybackError(f"{path}: no such field ({part!r} is not an index)")
             node = node[int(part)]
         elif isinstance(node, BaseModel) and part in type(node).model_fields:
             node = getattr(node, part)
         else:
-            raise ScenarioError(f"{path}: no such field in the scenario")
+            raise PaybackError(f"{path}: no such field in the scenario")
     return node
 
 
@@ -888,7 +881,7 @@ def _check_distributions(scenario: Scenario, found: Mapping[str, Distribution]) 
 
 
 def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenario:
-    """Validate a raw table as a scenario. Raises :class:`ScenarioError`, one line per problem.
+    """Validate a raw table as a scenario. Raises :class:`PaybackError`, one line per problem.
 
     A number may be a distribution table (``{ dist = "triangular", low, mode, high }``,
     ``uniform`` low/high, ``normal`` mean/sd, ``lognormal`` median/p90): the field then
@@ -915,11 +908,11 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
                 problems.append(
                     f"{path}: a distribution needs a field that holds any number; this one holds {holds}"
                 )
-        raise ScenarioError([f"{source}: {line}" for line in dict.fromkeys(problems)]) from None
+        raise PaybackError([f"{source}: {line}" for line in dict.fromkeys(problems)]) from None
     valid = {path: dist for path, dist in found.items() if dist is not None}
     problems += _check_distributions(scenario, valid)
     if problems:
-        raise ScenarioError([f"{source}: {line}" for line in problems])
+        raise PaybackError([f"{source}: {line}" for line in problems])
     scenario._distributions = valid
     return scenario
 
@@ -1002,7 +995,7 @@ def _yaml_indents(text: str) -> tuple[int, int, int]:
 def _traffic_table(section: Any, key_kind: str) -> None:
     if not isinstance(section, Mapping):
         kind = "a list" if isinstance(section, list) else f"the value {section!r}"
-        raise ScenarioError(f"{key_kind} is {kind}, not a table of numbers; left as it is")
+        raise PaybackError(f"{key_kind} is {kind}, not a table of numbers; left as it is")
 
 
 def _replacing(
@@ -1028,7 +1021,7 @@ def with_traffic(
     replaced: list[str] | None = None,
 ) -> str:
     """``text`` (a scenario file) with only ``[traffic]``'s numbers replaced, comments,
-    layout (YAML indents, long lines) and line endings kept. Raises :class:`ScenarioError`
+    layout (YAML indents, long lines) and line endings kept. Raises :class:`PaybackError`
     if ``text`` is not valid TOML/YAML or its ``traffic`` is not a table. A value that was a
     distribution is named in ``replaced`` (when given) before being replaced."""
     values = {k: round(float(v), TRAFFIC_DIGITS.get(k, 6)) for k, v in traffic.items()}
@@ -1050,11 +1043,11 @@ def with_traffic(
         try:
             data = handler.load(body) if body.strip() else CommentedMap()
         except YAMLError as exc:
-            raise ScenarioError(
+            raise PaybackError(
                 f"not valid YAML, left as it is: {str(exc).splitlines()[0]}"
             ) from None
         if not isinstance(data, dict):
-            raise ScenarioError("not a YAML table of sections, left as it is")
+            raise PaybackError("not a YAML table of sections, left as it is")
         if data.get("traffic") is None:  # absent, or `traffic:` with nothing under it
             data["traffic"] = CommentedMap()
         section = data["traffic"]
@@ -1069,12 +1062,12 @@ def with_traffic(
         try:
             document = tomlkit.parse(body)
         except tomlkit.exceptions.ParseError as exc:
-            raise ScenarioError(f"not valid TOML, left as it is: {exc}") from None
+            raise PaybackError(f"not valid TOML, left as it is: {exc}") from None
         if "traffic" not in document:
             document["traffic"] = tomlkit.table()
         section = document["traffic"]
         if isinstance(section, tomlkit.items.AoT):
-            raise ScenarioError("[[traffic]] is a list of tables, not one table; left as it is")
+            raise PaybackError("[[traffic]] is a list of tables, not one table; left as it is")
         _traffic_table(section, "traffic")
         _replacing(section, values, replaced)
         for key, value in values.items():

@@ -26,6 +26,7 @@ import numpy as np
 
 from payback import finance as cm
 from payback.catalog import Catalog, Gpu, OpenModel, default_catalog, gpu_offer
+from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.estimate import (
     kv_cache_tokens,
@@ -38,7 +39,6 @@ from payback.scenario import (
     COMMITMENT_KINDS,
     COMMITMENT_TERM_MONTHS,
     Scenario,
-    ScenarioError,
     SelfHostedOption,
 )
 
@@ -236,7 +236,7 @@ def _benchmark_count(scenario: Scenario, catalog: Catalog, cal: Calibration) -> 
     try:
         model = catalog.model(cal.model, scenario.base_dir) if cal.model else None
         gpu = catalog.gpu(cal.gpu) if cal.gpu else None
-    except ScenarioError:
+    except PaybackError:
         pass
     if model is None or gpu is None or cal.precision is None:
         return benchmark_gpus_per_replica(cal.serving, None, None, cal.precision or "bf16")
@@ -282,19 +282,19 @@ def _alternative(scenario: Scenario, index: int | None) -> tuple[int, SelfHosted
     hosted = [i for i, a in enumerate(scenario.alternatives) if isinstance(a, SelfHostedOption)]
     if index is None:
         if not hosted:
-            raise ScenarioError(
+            raise PaybackError(
                 "alternatives: none is self_hosted; recommend chooses the GPUs of a self_hosted alternative"
             )
         index = hosted[0]
     count = len(scenario.alternatives)
     if not 0 <= index < count:
-        raise ScenarioError(
+        raise PaybackError(
             f"--alternative {index}: the scenario has alternatives 0 to {count - 1}"
             + (f" (self_hosted: {', '.join(map(str, hosted))})" if hosted else "")
         )
     option = scenario.alternatives[index]
     if not isinstance(option, SelfHostedOption):
-        raise ScenarioError(
+        raise PaybackError(
             f"alternatives.{index} ({option.name!r}) is {option.kind}; recommend needs a self_hosted one"
             + (f" (self_hosted: {', '.join(map(str, hosted))})" if hosted else "")
         )
@@ -323,7 +323,7 @@ def _price(option: SelfHostedOption, gpu: Gpu, kind: str) -> tuple[float | None,
         return option.usd_per_gpu_hour, None
     try:
         offer = gpu_offer(gpu, option.gpu_provider, kind)
-    except ScenarioError:
+    except PaybackError:
         return None, f"not offered by {option.gpu_provider}"
     if offer is None:
         return None, f"no {kind.replace('_', '-')} price in the catalog"
@@ -388,15 +388,15 @@ def recommend(
         )
     traffic = scenario.traffic
     if traffic.input_tokens is None or traffic.output_tokens is None:
-        raise ScenarioError(
+        raise PaybackError(
             "traffic.input_tokens and traffic.output_tokens: required by recommend "
             "(capacity is estimated from token lengths)"
         )
     if max_replicas < 1:
-        raise ScenarioError(f"--max-replicas {max_replicas}: must be ≥ 1")
+        raise PaybackError(f"--max-replicas {max_replicas}: must be ≥ 1")
     names = models or option.models or ([option.model] if option.model else [])
     if not names:
-        raise ScenarioError(
+        raise PaybackError(
             f'{path}.model: recommend needs the model to serve; give model = "qwen2.5-7b" '
             "(or models = [...] to compare several) in the scenario, or --model"
         )
@@ -407,17 +407,17 @@ def recommend(
         try:
             open_models.append(catalog.model(name, scenario.base_dir))
             model_refs.setdefault(open_models[-1].id, name)
-        except ScenarioError as exc:
+        except PaybackError as exc:
             flag = f"--model {name}" if models else where
-            raise ScenarioError([f"{flag}: {m}" for m in exc.messages]) from None
+            raise PaybackError([f"{flag}: {m}" for m in exc.messages]) from None
     if option.gpu is not None:
         try:
             catalog.gpu(option.gpu)
-        except ScenarioError as exc:
-            raise ScenarioError([f"{path}.gpu: {m}" for m in exc.messages]) from None
+        except PaybackError as exc:
+            raise PaybackError([f"{path}.gpu: {m}" for m in exc.messages]) from None
     if option.owned is not None:
         if option.gpu is None:
-            raise ScenarioError(
+            raise PaybackError(
                 f'{path}.gpu: owned servers hold one GPU type; name it (gpu = "h100-sxm") to search '
                 "precisions, GPUs per replica and replicas on it"
             )
@@ -427,7 +427,7 @@ def recommend(
     kind = COMMITMENT_KINDS[option.commitment]
     input_tokens, output_tokens = traffic.input_tokens, traffic.output_tokens
     if output_tokens < 1:
-        raise ScenarioError("traffic.output_tokens: recommend needs at least 1 output token")
+        raise PaybackError("traffic.output_tokens: recommend needs at least 1 output token")
     mean_context = input_tokens + output_tokens / 2.0
     prompt = max(input_tokens, 1.0)
     cached = min(traffic.cached_input_share, 0.99)
@@ -445,7 +445,7 @@ def recommend(
                 try:
                     peak_flops(gpu, precision)
                     lacks = False
-                except ScenarioError:
+                except PaybackError:
                     lacks = True
                 for tp in valid_tensor_parallel(open_model):
                     label = f"{open_model.id} {precision} on {tp} × {gpu.id}"

@@ -31,8 +31,14 @@ from numpy.typing import NDArray
 
 from payback.analysis.cashflows import evaluate, not_an_input, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
+from payback.errors import PaybackError
 from payback.finance._types import FloatArray
-from payback.scenario import FieldRange, Scenario, ScenarioError, field_range, value_at
+from payback.scenario import (
+    FieldRange,
+    Scenario,
+    field_range,
+    value_at,
+)
 
 __all__ = ["METRICS", "Solution", "Target", "parse_target", "solve"]
 
@@ -74,7 +80,7 @@ class Target:
 
 def parse_target(text: str) -> Target:
     """A target from text such as ``break_even_month=3``, ``npv_usd = 0`` or
-    ``break_even_requests=1e6``. Raises :class:`ScenarioError` with one line.
+    ``break_even_requests=1e6``. Raises :class:`PaybackError` with one line.
 
     >>> parse_target("break_even_month=3")
     Target(metric='break_even_month', value=3.0)
@@ -82,26 +88,26 @@ def parse_target(text: str) -> Target:
     allowed = ", ".join(METRICS)
     match = re.fullmatch(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S+)\s*", text)
     if match is None:
-        raise ScenarioError(
+        raise PaybackError(
             f"--target {text!r}: expected METRIC=VALUE such as break_even_month=3; metrics: {allowed}"
         )
     metric, number = match.groups()
     if metric not in METRICS:
         close = difflib.get_close_matches(metric, list(METRICS), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise ScenarioError(
+        raise PaybackError(
             f"--target {text!r}: unknown metric {metric!r}; {hint}allowed: {allowed}"
         )
     try:
         value = float(number.replace("_", ""))
     except ValueError:
-        raise ScenarioError(
+        raise PaybackError(
             f"--target {text!r}: {number!r} is not a number (e.g. {metric}=3)"
         ) from None
     if not math.isfinite(value):
-        raise ScenarioError(f"--target {text!r}: the value must be a finite number")
+        raise PaybackError(f"--target {text!r}: the value must be a finite number")
     if metric != "npv_usd" and value < 0:
-        raise ScenarioError(f"--target {text!r}: {metric} must be ≥ 0")
+        raise PaybackError(f"--target {text!r}: {metric} must be ≥ 0")
     return Target(metric, value)  # type: ignore[arg-type]
 
 
@@ -194,27 +200,27 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
     paths = numeric_paths(resolved)
     if path in paths:
         if path in scenario.distributions and not over_distribution:
-            raise ScenarioError(
+            raise PaybackError(
                 f"--vary {path}: holds a distribution ({scenario.distributions[path].dist}); "
                 "solve needs one number: give it a single value, or vary another input"
             )
         return
     if path == "baseline.escalation_share":
-        raise ScenarioError(
+        raise PaybackError(
             f"--vary {path}: the baseline escalates to nothing (the field must be 0); "
             "vary an alternative's escalation_share instead"
         )
     try:
         value_at(scenario, path)
-    except ScenarioError:
+    except PaybackError:
         close = difflib.get_close_matches(path, paths, n=1, cutoff=0.6)
         examples = (
             f"did you mean {close[0]!r}?"
             if close
             else "inputs include " + ", ".join(paths[:4]) + ", ..."
         )
-        raise ScenarioError(f"--vary {path}: no such field in the scenario; {examples}") from None
-    raise ScenarioError(f"--vary {path}: {not_an_input(resolved, path)}")
+        raise PaybackError(f"--vary {path}: no such field in the scenario; {examples}") from None
+    raise PaybackError(f"--vary {path}: {not_an_input(resolved, path)}")
 
 
 def _grid(allowed: FieldRange, current: float, whole: bool) -> FloatArray:
@@ -277,14 +283,14 @@ def solve(
 
     Of several crossings in the allowed range, the one nearest today's value is given.
     An input that holds a distribution is refused unless ``over_distribution`` (the
-    others stay at their central values either way). Raises :class:`ScenarioError` for
+    others stay at their central values either way). Raises :class:`PaybackError` for
     an unknown or non-numeric path or a missing alternative.
     """
     resolved = as_resolved(scenario)
     explicit = resolved.scenario
     count = len(explicit.alternatives)
     if not (isinstance(alternative, int) and 0 <= alternative < count):
-        raise ScenarioError(
+        raise PaybackError(
             f"--alternative {alternative}: the scenario has alternatives 0 to {count - 1}"
         )
     _check_parameter(resolved, parameter, over_distribution)
@@ -311,7 +317,7 @@ def solve(
 
     horizon = explicit.scenario.horizon_months
     if target.metric == "break_even_month" and target.value > horizon:
-        raise ScenarioError(
+        raise PaybackError(
             f"--target {target}: the scenario's horizon is {horizon} months and no break-even "
             f"after it is computed; set scenario.horizon_months ≥ {math.ceil(target.value)}"
         )

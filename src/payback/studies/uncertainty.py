@@ -18,9 +18,15 @@ import numpy as np
 
 from payback.analysis.cashflows import evaluate, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
+from payback.errors import PaybackError
 from payback.finance import share_paid_back_within
 from payback.finance._types import FloatArray
-from payback.scenario import FieldRange, Scenario, ScenarioError, field_range, value_at
+from payback.scenario import (
+    FieldRange,
+    Scenario,
+    field_range,
+    value_at,
+)
 from payback.scenario.distributions import Distribution, Uniform
 
 __all__ = [
@@ -84,7 +90,7 @@ class UncertainInput:
 
 def _check_seed(seed: int) -> None:
     if not (isinstance(seed, int) and 0 <= seed < 2**63):
-        raise ScenarioError(f"seed = {seed}: must be a whole number ≥ 0")
+        raise PaybackError(f"seed = {seed}: must be a whole number ≥ 0")
 
 
 def uncertain_inputs(
@@ -101,7 +107,7 @@ def uncertain_inputs(
     dists = scenario.distributions
     for path in dists:
         if path not in engine_paths:
-            raise ScenarioError(
+            raise PaybackError(
                 f"{path}: its distribution cannot be sampled: this number is only used to estimate "
                 "a catalog figure; give that figure (e.g. replica_requests_per_s) the distribution instead"
             )
@@ -115,7 +121,7 @@ def uncertain_inputs(
         return []
     share = DEFAULT_SWING if swing is None else swing
     if not (math.isfinite(share) and 0 < share < 1):
-        raise ScenarioError(f"swing = {share}: must be between 0 and 1 (0.25 means ±25%)")
+        raise PaybackError(f"swing = {share}: must be between 0 and 1 (0.25 means ±25%)")
     out = []
     for path in engine_paths:
         allowed = field_range(scenario, path)
@@ -225,9 +231,7 @@ def monte_carlo(
     size keeps memory bounded whatever the horizon.
     """
     if not (isinstance(samples, int) and 1 <= samples <= MAX_SAMPLES):
-        raise ScenarioError(
-            f"samples = {samples}: must be a whole number from 1 to {MAX_SAMPLES:,}"
-        )
+        raise PaybackError(f"samples = {samples}: must be a whole number from 1 to {MAX_SAMPLES:,}")
     _check_seed(seed)
     resolved = as_resolved(scenario)
     inputs = uncertain_inputs(resolved, assume_when_none=False)
@@ -374,7 +378,7 @@ def sobol(
     from scipy.stats import sobol_indices
 
     if not (isinstance(samples, int) and 8 <= samples <= 2**20):
-        raise ScenarioError(
+        raise PaybackError(
             f"samples = {samples}: must be a whole number from 8 to {2**20:,} for Sobol indices"
         )
     _check_seed(seed)
@@ -385,7 +389,7 @@ def sobol(
     if d == 0:
         return Sobol(n, seed, [[] for _ in range(count)])
     if n * d * d > SOBOL_CELLS:
-        raise ScenarioError(
+        raise PaybackError(
             f"samples = {samples}: with {d} uncertain inputs Sobol indices need n · inputs² numbers; "
             f"use at most {SOBOL_CELLS // (d * d):,} samples"
         )

@@ -46,7 +46,7 @@ def _load_initial() -> tuple[dict[str, Any], str]:
     path = Path(args[0]) if args else STARTER
     try:
         return payback.read_scenario_data(path), path.name
-    except payback.ScenarioError as exc:
+    except payback.PaybackError as exc:
         st.error(" ".join(exc.messages))
         return payback.read_scenario_data(STARTER), STARTER.name
 

@@ -15,8 +15,13 @@ from pydantic import ValidationError
 
 from payback.analysis.cashflows import numeric_paths
 from payback.analysis.result import Analysis, analyze
+from payback.errors import PaybackError
 from payback.report.common import solution_lines
-from payback.scenario import Scenario, ScenarioError, parse_scenario, scenario_data_from_text
+from payback.scenario import (
+    Scenario,
+    parse_scenario,
+    scenario_data_from_text,
+)
 from payback.scenario.distributions import DISTS
 from payback.studies.solve import METRICS, parse_target, solve
 
@@ -111,7 +116,7 @@ def read_upload(name: str, content: bytes) -> tuple[dict[str, Any] | None, list[
         parse_scenario(data, name)
     except UnicodeDecodeError:
         return None, [f"{name}: not a text file (expected UTF-8 TOML or YAML)"]
-    except ScenarioError as exc:
+    except PaybackError as exc:
         return None, list(exc.messages)
     return data, []
 
@@ -143,7 +148,7 @@ def evaluate_inputs(
         scenario = parse_scenario(data, source="page")
         scenario.base_dir = base_dir
         analysis = analyze(scenario)
-    except ScenarioError as exc:
+    except PaybackError as exc:
         for message in exc.messages:
             text = message.removeprefix("page: ")
             problems.setdefault(section_of(text), []).append(text)
@@ -169,7 +174,7 @@ def what_it_takes(
     number = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else repr(value)
     try:
         solution = solve(analysis.resolved, parameter, parse_target(f"{metric}={number}"), index)
-    except ScenarioError as exc:
+    except PaybackError as exc:
         # the page has no flags: "--target 'npv_usd=-1': ..." reads "npv_usd=-1: ..."
         return [re.sub(r"^--(?:target|vary) '?([^':]*)'?:", r"\1:", m) for m in exc.messages]
     return solution_lines(solution)

@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from payback.scenario import ScenarioError
+from payback.errors import PaybackError
 
 __all__ = ["FORMATS", "UsageProfile", "profile_usage", "render_profile", "usage_sql"]
 
@@ -289,15 +289,15 @@ def _expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str
             sorted(glob.glob(text, recursive=True)) if any(c in text for c in "*?[") else [text]
         )
         if not matched:
-            raise ScenarioError(f"{text}: no file matches")
+            raise PaybackError(f"{text}: no file matches")
         for name in matched:
             p = Path(name)
             if p.is_dir():
-                raise ScenarioError(
+                raise PaybackError(
                     f"{p}: is a folder; give files or a glob such as {p / '*.jsonl'}"
                 )
             if not p.exists():
-                raise ScenarioError(f"{p}: no such file")
+                raise PaybackError(f"{p}: no such file")
             real = os.path.realpath(name)
             if real in seen:
                 repeated.append(name)
@@ -305,7 +305,7 @@ def _expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str
             seen[real] = name
             files.append(name)
     if not files:
-        raise ScenarioError("no log files given")
+        raise PaybackError("no log files given")
     notes, warnings = [], []
     if repeated:
         notes.append(
@@ -341,7 +341,7 @@ def _kind(path: str) -> str:
         return "json"
     if name.endswith((".csv", ".tsv", ".txt")):
         return "csv"
-    raise ScenarioError(
+    raise PaybackError(
         f"{path}: unknown file type; expected .csv, .tsv, .json, .jsonl, .ndjson or .parquet (optionally .gz)"
     )
 
@@ -373,7 +373,7 @@ def _head(con: Any, path: str, count: int) -> list[str]:
                 f"SELECT line FROM {_lines_sql([path], rejects=False)} WHERE trim(line) <> '' LIMIT {count}"
             ).fetchall()
         except Exception as exc:
-            raise ScenarioError(f"{path}: cannot be read ({_first_line(exc)})") from None
+            raise PaybackError(f"{path}: cannot be read ({_first_line(exc)})") from None
         return [str(r[0]).removeprefix("\ufeff") for r in rows]
     import zlib
 
@@ -390,11 +390,11 @@ def _head(con: Any, path: str, count: int) -> list[str]:
                 if line.strip():
                     lines.append(line.decode("utf-8", "replace").rstrip("\r\n"))
     except gzip.BadGzipFile:
-        raise ScenarioError(
+        raise PaybackError(
             f"{path}: not gzip-compressed, though its name ends in {Path(path).suffix}"
         ) from None
     except (OSError, EOFError, zlib.error) as exc:
-        raise ScenarioError(f"{path}: cannot be read ({_first_line(exc)})") from None
+        raise PaybackError(f"{path}: cannot be read ({_first_line(exc)})") from None
     return lines
 
 
@@ -446,7 +446,7 @@ def _first_record(values: list[Any], path: str) -> dict[str, Any] | None:
                 return item
             others.append(item)
     if others:
-        raise ScenarioError(
+        raise PaybackError(
             f"{path}: expected JSON objects, one log record each; found {_json_kind(others[0])}"
         )
     return None
@@ -502,7 +502,7 @@ def _sources(con: Any, files: list[str], fmt: str) -> tuple[list[_Source], list[
                     f"DESCRIBE SELECT * FROM read_parquet({_sql_list([path])})"
                 ).fetchall()
             except Exception as exc:
-                raise ScenarioError(
+                raise PaybackError(
                     f"{path}: cannot be read as Parquet ({_first_line(exc)})"
                 ) from None
             names = tuple(str(r[0]) for r in described)
@@ -521,7 +521,7 @@ def _sources(con: Any, files: list[str], fmt: str) -> tuple[list[_Source], list[
             if not values:
                 start = head[0][:40]
                 shown = repr(start) if start.isprintable() else "binary data?"
-                raise ScenarioError(
+                raise PaybackError(
                     f"{path}: not JSON lines (its first {len(head)} line(s) are not JSON: {shown})"
                 )
             key, detected = (kind,), _detect_record(_first_record(values, path))
@@ -532,7 +532,7 @@ def _sources(con: Any, files: list[str], fmt: str) -> tuple[list[_Source], list[
                     f"maximum_object_size = {MAX_JSON_OBJECT}) LIMIT {PEEK_RECORDS}"
                 ).fetchall()
             except Exception as exc:
-                raise ScenarioError(f"{path}: not valid JSON ({_first_line(exc)})") from None
+                raise PaybackError(f"{path}: not valid JSON ({_first_line(exc)})") from None
             if not rows:
                 empty.append(path)
                 continue
@@ -540,7 +540,7 @@ def _sources(con: Any, files: list[str], fmt: str) -> tuple[list[_Source], list[
             key, detected = (kind,), _detect_record(record)
         groups.setdefault((fmt if fmt != "auto" else detected, *key), []).append(path)
     if not groups:
-        raise ScenarioError(f"{_names(empty)}: empty (no records); no rows to read")
+        raise PaybackError(f"{_names(empty)}: empty (no records); no rows to read")
     notes = [f"{_names(empty)}: empty (no records), skipped"] if empty else []
     sources = []
     for (chosen, kind, *rest), group in groups.items():
@@ -570,7 +570,7 @@ def _sources(con: Any, files: list[str], fmt: str) -> tuple[list[_Source], list[
         try:
             described = con.execute(f"DESCRIBE SELECT * FROM {sql}").fetchall()
         except Exception as exc:
-            raise ScenarioError(f"{_names(group)}: cannot be read ({_first_line(exc)})") from None
+            raise PaybackError(f"{_names(group)}: cannot be read ({_first_line(exc)})") from None
         sources.append(
             _Source(
                 sql,
@@ -660,7 +660,7 @@ def _field(source: _Source, candidates: list[str], explicit: str | None = None) 
         found = _accessor(source, explicit)
         if found is None:
             shown = ", ".join(sorted(source.columns.values()))
-            raise ScenarioError(
+            raise PaybackError(
                 f"--columns: {explicit!r} is not a column of {_names(source.files)} (columns: {shown[:300]})"
             )
         return found
@@ -748,7 +748,7 @@ def _normalized(source: _Source, explicit: dict[str, str], index: int = 0) -> st
             if not source.json
             else "the JSON records' keys"
         )
-        raise ScenarioError(
+        raise PaybackError(
             f"{source.label}: no {' / '.join(missing)} column found in {have[:300]}; name them with "
             "--columns ts=...,input=...,output=...[,cached=...,model=...] (or pick --format)"
         )
@@ -799,7 +799,7 @@ def _parse_columns(text: str | None) -> dict[str, str]:
         key, sep, value = part.partition("=")
         key, value = key.strip(), value.strip()
         if not sep or key not in FIELDS or not value:
-            raise ScenarioError(
+            raise PaybackError(
                 f"--columns {text!r}: expected name=column pairs with names from {', '.join(FIELDS)}, "
                 "e.g. ts=created,input=prompt_tokens,output=completion_tokens"
             )
@@ -924,9 +924,9 @@ def _pipeline(
 
 def _check_options(fmt: str, since: dt.date | None, until: dt.date | None) -> None:
     if fmt not in FORMATS:
-        raise ScenarioError(f"--format {fmt!r}: unknown; allowed: {', '.join(FORMATS)}")
+        raise PaybackError(f"--format {fmt!r}: unknown; allowed: {', '.join(FORMATS)}")
     if since and until and since > until:
-        raise ScenarioError(f"--since {since} is after --until {until}")
+        raise PaybackError(f"--since {since} is after --until {until}")
 
 
 def usage_sql(
@@ -1037,7 +1037,7 @@ class _Month:
 
 def _utc(value: Any) -> dt.datetime:
     if not isinstance(value, dt.datetime):
-        raise ScenarioError(f"a timestamp DuckDB returned cannot be used: {value!r}")
+        raise PaybackError(f"a timestamp DuckDB returned cannot be used: {value!r}")
     return value.astimezone(dt.UTC)
 
 
@@ -1075,10 +1075,10 @@ def profile_usage(
     for statement in _pipeline(sources, explicit, model, since, until):
         try:
             con.execute(statement)
-        except ScenarioError:
+        except PaybackError:
             raise
         except Exception as exc:  # a file DuckDB cannot parse at all
-            raise ScenarioError(
+            raise PaybackError(
                 f"{names}: cannot be read as {chosen} logs ({_first_line(exc)})"
             ) from None
     read, skipped_rows, unreadable, bad = _one(con, COUNTS)
@@ -1102,13 +1102,13 @@ def profile_usage(
     ) = _one(con, TOTALS)
     if not count:
         if read + rejected == 0:
-            raise ScenarioError(f"{names}: no rows; expected {chosen} request logs")
+            raise PaybackError(f"{names}: no rows; expected {chosen} request logs")
         if usable == 0:
-            raise ScenarioError(
+            raise PaybackError(
                 f"{names}: none of the {read + rejected:,} rows could be read as {chosen} logs "
                 f"(first: {examples[0] if examples else '?'})"
             )
-        raise ScenarioError(
+        raise PaybackError(
             f"no requests left after --since/--until/--model ({usable:,} usable rows before filtering)"
         )
     # rows without a bucket length stand for an instant, or for the day or hour their
