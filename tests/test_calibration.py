@@ -676,7 +676,13 @@ def test_calibrate_on_the_cpu(tiny: Path) -> None:
     assert f is not None
     assert [p.batch for p in m.decode] == [1, 8]
     assert all(p.measured_ms > 0 and p.estimated_ms > 0 for p in m.decode)
-    assert m.training_tokens == 4096 // 64 * 64
+    # 4,096 tokens a step (64 sequences of 64), fewer on a CPU too slow for that in the
+    # time, which the notes then say
+    assert m.training_tokens is not None
+    assert m.training_tokens % 64 == 0
+    assert 64 <= m.training_tokens <= 4096
+    if m.training_tokens < 4096:
+        assert any(f"training timed on {m.training_tokens} tokens a step" in n for n in m.notes)
     assert m.training_tokens_per_s
     assert m.training_estimated_tokens_per_s
     assert f.training_method == "lora"
