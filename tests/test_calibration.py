@@ -695,8 +695,12 @@ def test_calibrate_on_the_cpu(tiny: Path) -> None:
     assert f.prefill_mfu == pytest.approx(
         min(1.0, VLLM.prefill_mfu * m.prefill_tokens_per_s / m.prefill_estimated_tokens_per_s)
     )
-    assert f.bandwidth_efficiency is not None
-    assert 0 < f.bandwidth_efficiency <= 1
+    # a CPU whose matrix products are slow against its copies is compute-bound at every
+    # batch: nothing to fit the bandwidth line to, and the notes say so
+    if f.bandwidth_efficiency is None:
+        assert any("compute-bound at every batch" in n for n in m.notes)
+    else:
+        assert 0 < f.bandwidth_efficiency <= 1
     assert phases[0] == "device"
     assert "decode batch 8" in phases
     assert phases[-1] == "decode"

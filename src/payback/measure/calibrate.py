@@ -489,6 +489,11 @@ def run_calibration(
             notes.append(
                 "decode ran at or above the bandwidth bound (caches hold the model): bandwidth_efficiency capped at 1"
             )
+    else:
+        notes.append(
+            "decode was compute-bound at every batch on this device (its measured matrix-product "
+            "speed is low against its copy speed): no bandwidth_efficiency or step overhead fitted"
+        )
     if device == "cpu":
         notes.append(
             "measured on a CPU: the factors describe this CPU, with its measured matrix-product and copy speeds as the peak"
