@@ -85,14 +85,30 @@ def _fail(lines: list[str]) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+def as_flag(param: str) -> str | None:
+    """The command line's name for a library parameter: ``max_replicas`` is ``--max-replicas``.
+
+    Dotted scenario paths (``alternatives.0.gpu``) and names with other characters are not
+    flags: ``None``.
+
+    >>> as_flag("max_replicas"), as_flag("alternatives.0.gpu")
+    ('--max-replicas', None)
+    """
+    return "--" + param.replace("_", "-") if param.isidentifier() else None
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn :class:`payback.PaybackError` into one line per problem and exit code 2."""
+    """Turn :class:`payback.PaybackError` into one line per problem and exit code 2; an
+    error about one library parameter names the command's flag for it."""
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except payback.PaybackError as exc:
+            flag = as_flag(exc.param) if exc.param else None
+            if flag is not None and exc.param is not None:
+                exc = exc.renamed({exc.param: flag})
             raise _fail(exc.messages) from None
 
     return wrapper
