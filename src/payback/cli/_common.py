@@ -1,0 +1,203 @@
+"""What every command shares: the Typer app, the common options, errors as one line and
+exit code 2, warnings, JSON output and the progress bar.
+
+Start-up time matters here: ``payback --help`` imports every command module, so this
+module and the command modules import only the standard library, Typer and
+:mod:`payback.errors` at the top. A command imports the library (numpy, pydantic, rich
+tables, ...) inside its function, when it runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+from collections.abc import Callable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+from payback.errors import PaybackError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="payback",
+    help=(
+        "Does fine-tuning and self-hosting a model pay back against a hosted LLM API?\n\n"
+        "Start with **payback init** to write a commented scenario, then "
+        "**payback analyze scenario.toml**. For the seed's back-of-the-envelope "
+        "answer, **payback quick --hosted-per-1k 15 --self-hosted-per-1k 2 --one-time 400**."
+    ),
+    rich_markup_mode="markdown",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from payback import __version__
+
+        typer.echo(f"payback {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Does fine-tuning and self-hosting a model pay back against a hosted LLM API?"""
+
+
+# ------------------------------------------------------------------ options several commands take
+
+ScenarioFile = Annotated[
+    Path, typer.Argument(help="Scenario file (TOML, or YAML by extension).", show_default=False)
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option("--seed", help="Random seed (default 0): the same seed gives the same samples."),
+]
+SamplesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--samples", help="Also sample the scenario's distributions (Monte Carlo) this many times."
+    ),
+]
+JsonFlag = Annotated[
+    bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")
+]
+NoQualityFlag = Annotated[
+    bool,
+    typer.Option(
+        "--no-quality",
+        help="Leave every option's quality (error cost) and latency out: the pure infrastructure view.",
+    ),
+]
+ForceFlag = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+ModelOption = Annotated[
+    str,
+    typer.Option(
+        "--model", help="Open model id (see `payback catalog models`) or a config.json path."
+    ),
+]
+
+
+# ------------------------------------------------------------------ errors
+
+
+def _fail(lines: list[str]) -> typer.Exit:
+    for line in lines:
+        typer.echo(f"error: {line}", err=True)
+    return typer.Exit(code=2)
+
+
+def as_flag(param: str) -> str | None:
+    """The command line's name for a library parameter: ``max_replicas`` is ``--max-replicas``.
+
+    Dotted scenario paths (``alternatives.0.gpu``) and names with other characters are not
+    flags: ``None``.
+
+    >>> as_flag("max_replicas"), as_flag("alternatives.0.gpu")
+    ('--max-replicas', None)
+    """
+    return "--" + param.replace("_", "-") if param.isidentifier() else None
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn :class:`payback.PaybackError` into one line per problem and exit code 2; an
+    error about one library parameter names the command's flag for it."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except PaybackError as exc:
+            flag = as_flag(exc.param) if exc.param else None
+            if flag is not None and exc.param is not None:
+                exc = exc.renamed({exc.param: flag})
+            raise _fail(exc.messages) from None
+
+    return wrapper
+
+
+# ------------------------------------------------------------------ output
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(f"warning: {line}", err=True)
+
+
+def _print_json(data: Any) -> None:
+    def clean(x: Any) -> Any:
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [clean(v) for v in x]
+        return x
+
+    typer.echo(json.dumps(clean(data), indent=2, ensure_ascii=False, allow_nan=False))
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback that shows a bar on a terminal once sampling will take over a second."""
+    import time
+
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    start = time.monotonic()
+    bar: Progress | None = None
+    task: TaskID | None = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar, task
+        elapsed = time.monotonic() - start
+        if bar is None and console.is_terminal and done < total and elapsed / done * total > 1.0:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            bar = Progress(
+                TextColumn(label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            )
+            bar.start()
+            task = bar.add_task("sampling", total=total)
+        if bar is not None and task is not None:
+            bar.update(task, completed=done)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.stop()

@@ -1,0 +1,163 @@
+"""``payback analyze``, ``report`` and ``explain``: one scenario's answer as tables, as a
+file to share, and in plain words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from payback.cli._common import (
+    JsonFlag,
+    NoQualityFlag,
+    SamplesOption,
+    ScenarioFile,
+    SeedOption,
+    _console,
+    _print_json,
+    _progress,
+    _warn,
+    user_errors,
+)
+from payback.cli._files import _write_outputs
+from payback.errors import PaybackError
+
+if TYPE_CHECKING:
+    from payback.analysis.result import Analysis
+
+
+def _analysis(
+    file: Path, samples: int | None, seed: int | None, no_quality: bool = False
+) -> Analysis:
+    from payback.analysis.result import analyze
+    from payback.scenario import load_scenario
+
+    if seed is not None and samples is None:
+        raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
+    with _progress("sampling") as progress:
+        analysis = analyze(
+            load_scenario(file),
+            samples=samples,
+            seed=seed or 0,
+            progress=progress,
+            value_terms=not no_quality,
+        )
+    _warn(analysis.resolved.warnings)
+    return analysis
+
+
+@user_errors
+def analyze(
+    file: ScenarioFile,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            help="Monte Carlo over the scenario's distributions: the chance of paying back within 3/6/12 months, percentiles, drivers.",
+        ),
+    ] = None,
+    seed: SeedOption = None,
+    no_quality: NoQualityFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Break-even month and requests, NPV and monthly costs of each alternative.
+
+    Reads a scenario (see **payback init** for a commented one) and compares
+    every `[[alternatives]]` entry with the `[baseline]`: one-time cost by item, monthly
+    cost now and at the horizon, break-even (interpolated inside the month), NPV and
+    whether it pays back within a quarter. Numbers may be distributions
+    (`{ dist = "triangular", low = 1, mode = 2, high = 4 }`); the answer uses their
+    central values, and **--samples N** adds how likely each outcome is and which
+    inputs drive it. An option's `quality = { error_rate, usd_per_error }` and
+    `latency = { p50_ms, usd_per_second_per_1k_requests }` are priced as their own cost
+    components; **--no-quality** leaves them out (the infrastructure view).
+    """
+    analysis = _analysis(file, samples, seed, no_quality)
+    if as_json:
+        _print_json(analysis.to_dict())
+    else:
+        from payback.report import analysis_renderables
+
+        _console().print(analysis_renderables(analysis))
+
+
+REPORT_TYPES = (".html", ".htm", ".md", ".png")
+
+
+@user_errors
+def report(
+    file: ScenarioFile,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="report.html (interactive, one offline file), report.md (+ PNG charts beside it) or chart.png.",
+        ),
+    ],
+    samples: SamplesOption = None,
+    seed: SeedOption = None,
+    no_quality: NoQualityFlag = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files payback did not write.")
+    ] = False,
+) -> None:
+    """A report to attach to a design review: charts, the explanation and every input's source.
+
+    **.html**: one self-contained file (plotly.js inlined, no network requests) with
+    interactive charts: cumulative cost with the break-even marked, monthly cost by
+    component, one-time cost by item, cost per 1k requests as traffic varies, the drivers,
+    and with **--samples** the fan of cumulative savings and the break-even histogram.
+    **.md**: the same as Markdown with PNG charts written beside it. **.png**: the
+    cumulative-cost chart alone. Files payback wrote before are replaced; others need **--force**.
+    """
+    suffix = output.suffix.lower()
+    if suffix not in REPORT_TYPES:
+        raise PaybackError(
+            f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
+        )
+    analysis = _analysis(file, samples, seed, no_quality)
+    if suffix in (".html", ".htm"):
+        from payback.report import render_html
+
+        files = {output: render_html(analysis).encode("utf-8")}
+    elif suffix == ".md":
+        from payback.report import markdown_files
+
+        files = markdown_files(analysis, output)
+    else:
+        from payback.report import charts, png_bytes
+
+        files = {output: png_bytes(charts.cumulative_costs(analysis))}
+    _write_outputs(files, force)
+    typer.echo(
+        f"Wrote {output}" + (f" and {len(files) - 1} charts beside it" if len(files) > 1 else "")
+    )
+
+
+@user_errors
+def explain(
+    file: ScenarioFile,
+    samples: SamplesOption = None,
+    seed: SeedOption = None,
+    no_quality: NoQualityFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """In plain words, with this scenario's numbers: what the project really costs, how the
+    break-even is computed, the verdict for a quarter and the horizon, and what to measure first.
+    """
+    from payback.report import explain as explain_analysis
+
+    sections = explain_analysis(_analysis(file, samples, seed, no_quality))
+    if as_json:
+        _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})
+        return
+    from rich.text import Text
+
+    console = _console()
+    for title, paragraphs in sections:
+        console.print(Text(title[0].upper() + title[1:], style="bold underline"))
+        for paragraph in paragraphs:
+            console.print(paragraph, soft_wrap=False)
+            console.print()

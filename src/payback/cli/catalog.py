@@ -1,0 +1,95 @@
+"""``payback catalog ...``: the GPUs, open models, API prices and hosted fine-tuning offers
+the estimates and scenarios draw on."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from payback.cli._common import JsonFlag, _console, _print_json, user_errors
+
+app = typer.Typer(
+    help="List the catalogs: GPUs, open models, API prices, hosted fine-tuning.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+
+SearchOption = Annotated[
+    str, typer.Option("--search", help="Show only entries whose id or name contains this text.")
+]
+
+
+def _matches(text: str, *fields: str | None) -> bool:
+    needle = text.lower()
+    return any(needle in (f or "").lower() for f in fields)
+
+
+@app.command("gpus")
+@user_errors
+def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
+    """GPUs: memory, bandwidth, dense tensor peaks and hourly rents with their sources."""
+    import datetime as dt
+
+    from payback.catalog import default_catalog
+
+    gpus = [g for g in default_catalog().gpus.values() if _matches(search, g.id, g.name)]
+    if as_json:
+        _print_json([g.model_dump(mode="json") for g in gpus])
+    else:
+        from payback.report import tables
+
+        _console().print(tables.gpus_table(gpus, dt.date.today()))
+
+
+@app.command("models")
+@user_errors
+def catalog_models(search: SearchOption = "", as_json: JsonFlag = False) -> None:
+    """Open models: parameters and the shape the estimators use."""
+    from payback.catalog import default_catalog
+
+    models = [
+        m for m in default_catalog().models.values() if _matches(search, m.id, m.name, m.hf_repo)
+    ]
+    if as_json:
+        _print_json([m.model_dump(mode="json") for m in models])
+    else:
+        from payback.report import tables
+
+        _console().print(tables.models_table(models))
+
+
+@app.command("apis")
+@user_errors
+def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
+    """Hosted API token prices from the pinned genai-prices snapshot."""
+    import dataclasses
+
+    from payback.catalog.apis import search_api_models
+
+    prices = search_api_models(search)
+    if as_json:
+        _print_json([dataclasses.asdict(p) for p in prices])
+    else:
+        from payback.report import tables
+
+        _console().print(tables.apis_table(prices))
+
+
+@app.command("finetuning")
+@user_errors
+def catalog_finetuning(search: SearchOption = "", as_json: JsonFlag = False) -> None:
+    """Hosted fine-tuning: price per million training tokens and the tuned model's prices."""
+    from payback.catalog import default_catalog
+
+    offers = [
+        o
+        for o in default_catalog().finetunes.values()
+        if _matches(search, o.id, o.provider, o.base_model)
+    ]
+    if as_json:
+        _print_json([o.model_dump(mode="json") for o in offers])
+    else:
+        from payback.report import tables
+
+        _console().print(tables.finetunes_table(offers))

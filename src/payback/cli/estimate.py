@@ -1,0 +1,240 @@
+"""``payback estimate serving`` and ``estimate training``: first-principles capacity and
+cost of one model on one GPU, optionally scaled by a calibration file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from payback.cli._common import (
+    JsonFlag,
+    ModelOption,
+    _console,
+    _print_json,
+    _warn,
+    user_errors,
+)
+from payback.errors import PaybackError
+
+if TYPE_CHECKING:
+    from payback.hardware.estimate import ServingEstimate, TrainingEstimate
+    from payback.measure.calibration import Calibration
+
+app = typer.Typer(
+    help="First-principles estimates: serving capacity and fine-tuning cost.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+
+GpuOption = Annotated[str, typer.Option("--gpu", help="GPU id (see `payback catalog gpus`).")]
+CalibrationOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--calibration",
+        help="A `payback calibrate` file: use its measured utilisation factors.",
+        show_default=False,
+    ),
+]
+
+
+def _load_calibration(path: Path) -> Calibration:
+    """A --calibration file; its problems name the flag."""
+    from payback.measure.calibration import load_calibration
+
+    try:
+        return load_calibration(path)
+    except PaybackError as exc:
+        raise PaybackError([f"--calibration {m}" for m in exc.messages]) from None
+
+
+@app.command("serving")
+@user_errors
+def estimate_serving(
+    model: ModelOption,
+    gpu: GpuOption,
+    precision: Annotated[
+        str, typer.Option("--precision", help="Weights: bf16, fp8, int8 or int4.")
+    ] = "bf16",
+    input_tokens: Annotated[
+        float, typer.Option("--input-tokens", help="Mean prompt tokens per request.")
+    ] = 1000.0,
+    output_tokens: Annotated[
+        float, typer.Option("--output-tokens", help="Mean output tokens per request.")
+    ] = 200.0,
+    context: Annotated[
+        float | None,
+        typer.Option("--context", help="Context at which to report decode speed [tokens]."),
+    ] = None,
+    batch: Annotated[
+        int | None,
+        typer.Option("--batch", help="Batch to report (default: the largest that fits)."),
+    ] = None,
+    tpot_ms: Annotated[
+        float | None, typer.Option("--tpot-ms", help="Latency target: most ms per output token.")
+    ] = None,
+    gpus_per_replica: Annotated[
+        int | None,
+        typer.Option(
+            "--gpus-per-replica", help="Tensor-parallel GPUs (default: the fewest that fit)."
+        ),
+    ] = None,
+    calibration: CalibrationOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """What one replica serves: batch, latency, decode and prefill speed, requests/s.
+
+    A roofline model of a vLLM-class engine: prefill is compute-bound, each decode step
+    streams the weights once plus every sequence's KV cache; the batch is capped by the
+    memory left for the KV cache, 256 sequences and the **--tpot-ms** target.
+    **--calibration** uses the utilisation factors `payback calibrate` measured.
+    """
+    from payback.catalog import default_catalog
+    from payback.hardware.estimate import estimate_serving
+    from payback.measure.calibration import check_use, engine_for, serving_factors
+
+    catalog = default_catalog()
+    served, gpu_record = catalog.model(model), catalog.gpu(gpu)
+    cal = _load_calibration(calibration) if calibration else None
+    factors = None
+    if cal is not None:
+        factors = serving_factors(cal, f"--calibration {calibration}")
+        _warn(
+            check_use(cal, model=served.id, gpu=gpu_record.id, where=f"--calibration {calibration}")
+        )
+    result = estimate_serving(
+        served,
+        gpu_record,
+        precision,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        context=context,
+        batch=batch,
+        tpot_ms=tpot_ms,
+        gpus_per_replica=gpus_per_replica,
+        engine=engine_for(factors),
+    )
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    from payback.report import tables
+
+    rows = _serving_rows(result)
+    if cal is not None:
+        rows["calibrated by"] = f"{calibration} ({cal.tool} on {cal.device}, {cal.created})"
+    _console().print(tables.key_values(f"Serving {result.model} on {result.gpu}", rows))
+
+
+def _serving_rows(result: ServingEstimate) -> dict[str, str]:
+    """The lines of ``estimate serving``'s table."""
+    rows = {
+        "GPUs per replica": f"{result.gpus_per_replica} × {result.gpu} ({result.precision})",
+        "weights / KV cache": f"{result.weights_gb:,.1f} GB / {result.kv_cache_gb:,.1f} GB",
+        "max batch": f"{result.max_batch} sequences at {result.input_tokens + result.output_tokens / 2:,.0f} tokens",
+        "batch at full load": f"{result.batch} (limited by {result.limited_by})",
+        f"decode at batch {result.batch}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s",
+        "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s",
+        "time per output token": f"{result.tpot_ms:,.1f} ms",
+        "time to first token (unloaded)": f"{result.ttft_ms:,.0f} ms",
+        f"requests/s at {result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
+        "GPU price": f"${result.usd_per_gpu_hour:.2f}/h ({result.price_source})"
+        if result.usd_per_gpu_hour
+        else "not in the catalog",
+    }
+    if result.usd_per_gpu_hour:
+        per_hour = result.usd_per_gpu_hour * result.gpus_per_replica
+        rows["cost per 1k requests at full load"] = (
+            f"${per_hour / (result.replica_requests_per_s * 3.6):,.4f}"
+        )
+    return rows
+
+
+@app.command("training")
+@user_errors
+def estimate_training(
+    model: ModelOption,
+    gpu: GpuOption,
+    tokens: Annotated[
+        float, typer.Option("--tokens", help="Dataset tokens (examples × tokens per example).")
+    ],
+    method: Annotated[str, typer.Option("--method", help="full, lora or qlora.")] = "lora",
+    epochs: Annotated[float, typer.Option("--epochs", help="Passes over the dataset.")] = 1.0,
+    runs: Annotated[
+        int, typer.Option("--runs", help="Runs paid, sweeps and failed runs included.")
+    ] = 1,
+    precision: Annotated[str, typer.Option("--precision", help="bf16 or fp8.")] = "bf16",
+    stack: Annotated[
+        str,
+        typer.Option("--stack", help="standard (HF/PEFT, torchtune) or optimized (NeMo/Megatron)."),
+    ] = "standard",
+    gpus: Annotated[
+        int | None, typer.Option("--gpus", help="GPUs to use (default: the fewest that fit).")
+    ] = None,
+    usd_per_gpu_hour: Annotated[
+        float | None,
+        typer.Option("--usd-per-gpu-hour", help="GPU rent (default: the catalog's typical price)."),
+    ] = None,
+    calibration: CalibrationOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Fine-tuning compute, memory, GPUs, time and cost.
+
+    FLOPs = k · N · tokens · epochs (k = 6 full, 4 LoRA/QLoRA, which skip weight
+    gradients); time from the GPU's dense peak × a utilization for the method, model
+    size and stack; GPUs from memory (weights, gradients, optimizer, activations).
+    **--calibration** scales the utilization by what `payback calibrate` measured.
+    """
+    from payback.catalog import default_catalog
+    from payback.hardware.estimate import estimate_training
+    from payback.measure.calibration import check_use, training_scale
+
+    catalog = default_catalog()
+    trained, gpu_record = catalog.model(model), catalog.gpu(gpu)
+    scale, cal = 1.0, None
+    if calibration is not None:
+        where = f"--calibration {calibration}"
+        cal = _load_calibration(calibration)
+        scale = training_scale(cal, method, where)
+        _warn(check_use(cal, model=trained.id, gpu=gpu_record.id, where=where))
+    result = estimate_training(
+        trained,
+        gpu_record,
+        method,
+        tokens=tokens,
+        epochs=epochs,
+        runs=runs,
+        precision=precision,
+        stack=stack,
+        gpus=gpus,
+        usd_per_gpu_hour=usd_per_gpu_hour,
+        mfu_scale=scale,
+    )
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    from payback.report import tables
+
+    rows = _training_rows(result)
+    if cal is not None:
+        rows["calibrated by"] = (
+            f"{calibration}: utilization ×{scale:.2f} ({cal.tool} on {cal.device}, {cal.created})"
+        )
+    _console().print(tables.key_values(f"Fine-tuning {result.model} on {result.gpu}", rows))
+
+
+def _training_rows(result: TrainingEstimate) -> dict[str, str]:
+    """The lines of ``estimate training``'s table."""
+    return {
+        "method": f"{result.method} ({result.precision}, {result.stack} stack)",
+        "GPUs": f"{result.gpus} × {result.gpu}, {result.memory_gib:,.1f} GiB each",
+        "compute": f"{result.flops:.3g} FLOPs for {result.tokens:,.0f} tokens",
+        "utilization (MFU)": f"{result.mfu:.0%}",
+        "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",
+        "time per run": f"{result.hours:,.2f} h ({result.gpu_hours:,.2f} GPU-hours)",
+        "cost": (
+            f"${result.usd:,.2f} for {result.runs} run(s) at ${result.usd_per_gpu_hour:.2f}/GPU-h ({result.price_source})"
+            if result.usd is not None
+            else "no price in the catalog: give --usd-per-gpu-hour"
+        ),
+    }

@@ -1,0 +1,37 @@
+"""``payback init``: write the commented starter scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from payback.cli._common import JsonFlag, _print_json, user_errors
+from payback.cli._files import _starter_text, _toml_loads, _write_new
+
+
+@user_errors
+def init(
+    path: Annotated[
+        Path, typer.Argument(help="Where to write the scenario (.toml, or .yaml for YAML).")
+    ] = Path("scenario.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Write a commented starter scenario to edit.
+
+    200k requests a month on a hosted big model against a fine-tuned small open model
+    on one rented GPU, with every cost item filled in. Never overwrites a file unless
+    **--force** is given.
+    """
+    text = _starter_text()
+    if path.suffix.lower() in {".yaml", ".yml"}:
+        from payback.scenario import dump_scenario, parse_scenario
+
+        text = dump_scenario(parse_scenario(_toml_loads(text)), "yaml")
+    _write_new(path, text, force)
+    if as_json:
+        _print_json({"written": str(path)})
+    else:
+        typer.echo(f"Wrote {path}. Edit the numbers, then: payback analyze {path}")

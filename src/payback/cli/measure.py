@@ -1,0 +1,457 @@
+"""``payback import-benchmark``, ``calibrate`` and ``usage``: measurements that replace
+assumptions (a serving benchmark, this machine's speed, the traffic in request logs)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+
+# payback.cli is inside payback, so the package is loaded already: this binds the name
+# that _write_traffic (kept as it was) uses, and imports nothing.
+import payback
+from payback.cli._common import (
+    ForceFlag,
+    JsonFlag,
+    ModelOption,
+    _console,
+    _print_json,
+    _warn,
+    user_errors,
+)
+from payback.cli._files import _check_writable, _starter_text, _toml_loads, _write_new
+from payback.errors import PaybackError
+
+if TYPE_CHECKING:
+    from payback.measure.calibration import Calibration
+    from payback.measure.usage import UsageProfile
+
+
+# ------------------------------------------------------------------ import-benchmark
+
+
+@user_errors
+def import_benchmark(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Result of a serving benchmark: vLLM --save-result JSON, GenAI-Perf or AIPerf profile export.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write a calibration file (TOML) for scenarios."),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="Catalog model served (default: the benchmark's, if the catalog knows it).",
+        ),
+    ] = None,
+    gpu: Annotated[
+        str | None, typer.Option("--gpu", help="Catalog GPU it ran on: compares with the estimate.")
+    ] = None,
+    precision: Annotated[
+        str | None,
+        typer.Option(
+            "--precision", help="Weights served: bf16, fp8, int8 or int4 (recorded only if given)."
+        ),
+    ] = None,
+    gpus_per_replica: Annotated[
+        int | None, typer.Option("--gpus-per-replica", help="GPUs the served replica used.")
+    ] = None,
+    run: Annotated[
+        int | None,
+        typer.Option(
+            "--run",
+            help="Which run of a file holding several (vLLM --append-result); default the last.",
+        ),
+    ] = None,
+    force: ForceFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Read a serving benchmark: requests/s, output tokens/s, token lengths, latencies.
+
+    Run the benchmark at the load you would plan for (a concurrency whose latency you
+    accept), then point a scenario's self-hosted option at the result
+    (`calibration = "bench.json"` or the **-o** file): its capacity replaces the
+    estimate, scaled to the scenario's token lengths when the option names its model
+    and GPU. With **--gpu** (and **--model** when the benchmark's model is not in the
+    catalog) it also shows the estimate of the same run and how far it was.
+    """
+    from payback.catalog import default_catalog
+    from payback.hardware.serving import PRECISIONS
+    from payback.measure.calibration import calibration_toml
+    from payback.measure.calibration import import_benchmark as read_benchmark
+
+    catalog = default_catalog()
+    served = catalog.model(model) if model is not None else None
+    gpu_record = catalog.gpu(gpu) if gpu is not None else None
+    if precision is not None and precision not in PRECISIONS:
+        raise PaybackError(f"--precision {precision}: unknown; allowed: {', '.join(PRECISIONS)}")
+    if gpus_per_replica is not None and not 1 <= gpus_per_replica <= 1024:
+        raise PaybackError(f"--gpus-per-replica {gpus_per_replica}: must be 1 to 1024")
+    if output is not None:
+        _check_writable(output, force, "calibration.toml")
+    cal, estimate, warnings = read_benchmark(
+        file,
+        model=served,
+        gpu=gpu_record,
+        precision=precision,
+        gpus_per_replica=gpus_per_replica,
+        run=run,
+    )
+    if output is not None and (gpu_record is None or precision is None):
+        unknown = [
+            name
+            for name, value in (("GPU (--gpu)", gpu_record), ("precision (--precision)", precision))
+            if value is None
+        ]
+        warnings.append(
+            f"{output} will not record the benchmark's {' or '.join(unknown)}"
+            "; scenarios then take this option's, with a warning"
+        )
+    _warn(warnings)
+    if output is not None:
+        _write_new(output, calibration_toml(cal), force)
+    if as_json:
+        _print_json(_benchmark_json(cal, estimate, output))
+        return
+    from payback.report import tables
+
+    _console().print(tables.benchmark_table(cal, estimate))
+    if output is not None:
+        typer.echo(f'Wrote {output}. Use it with calibration = "{output}" on a self_hosted option.')
+
+
+def _benchmark_json(cal: Calibration, estimate: Any | None, output: Path | None) -> dict[str, Any]:
+    """``import-benchmark --json``: the measured serving, the calibration and the estimate."""
+    serving = cal.serving
+    assert serving is not None
+    return {
+        "replica_requests_per_s": serving.replica_requests_per_s,
+        "output_tokens_per_s": serving.output_tokens_per_s,
+        "input_tokens": serving.input_tokens,
+        "output_tokens": serving.output_tokens,
+        "latency_ms": {
+            name: getattr(serving, name).model_dump(exclude_none=True)
+            for name in ("ttft_ms", "tpot_ms", "itl_ms", "e2el_ms")
+            if getattr(serving, name) is not None
+        },
+        "calibration": cal.model_dump(exclude_none=True),
+        "estimate": estimate.to_dict() if estimate else None,
+        "written": str(output) if output else None,
+    }
+
+
+# ------------------------------------------------------------------ calibrate
+
+
+@user_errors
+def calibrate(
+    model: ModelOption,
+    method: Annotated[
+        str, typer.Option("--method", help="Fine-tuning method timed: lora or full.")
+    ] = "lora",
+    precision: Annotated[str, typer.Option("--precision", help="Precision timed (bf16).")] = "bf16",
+    device: Annotated[
+        str | None,
+        typer.Option("--device", help="cuda or cpu (default: cuda when PyTorch sees a GPU)."),
+    ] = None,
+    gpu: Annotated[
+        str | None,
+        typer.Option("--gpu", help="Catalog GPU this device is (default: found from its name)."),
+    ] = None,
+    context: Annotated[
+        int,
+        typer.Option(
+            "--context", help="Prompt length prefilled and KV cache per decode sequence [tokens]."
+        ),
+    ] = 1024,
+    seconds: Annotated[
+        float,
+        typer.Option(
+            "--seconds",
+            help="Time for the whole measurement; steps are sized to fit it (about 20 s on a GPU).",
+        ),
+    ] = 120.0,
+    checkpointing: Annotated[
+        bool,
+        typer.Option(
+            "--checkpointing/--no-checkpointing",
+            help="Recompute activations in training (as common fine-tuning stacks do).",
+        ),
+    ] = True,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Write the calibration file (TOML) for estimates and scenarios."
+        ),
+    ] = None,
+    force: ForceFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Measure this machine: training, prefill and decode speed of a model's shape.
+
+    Builds the catalog model's shape in PyTorch with random weights (nothing is
+    downloaded; weights do not change speed), times a training step of **--method**,
+    a prefill and decode steps at several batch sizes (CUDA graphs on a GPU), prints
+    each next to the estimate with the ratio, and with **-o** saves the utilisation
+    factors: `payback estimate ... --calibration FILE`, or `calibration = "FILE"` on a
+    scenario's self-hosted option or training job, then use them. Needs PyTorch:
+    `pip install 'payback[calibrate]'`.
+    """
+    from payback.catalog import default_catalog
+    from payback.measure.calibrate import run_calibration
+    from payback.measure.calibration import calibration_toml
+
+    catalog = default_catalog()
+    record = catalog.model(model)
+    gpu_record = catalog.gpu(gpu) if gpu else None
+    if output is not None:
+        _check_writable(output, force, "calibration.toml")
+    with _phase_bar() as progress:
+        cal = run_calibration(
+            record,
+            catalog=catalog,
+            gpu=gpu_record,
+            method=method,
+            precision=precision,
+            device=device,
+            context=context,
+            seconds=seconds,
+            checkpointing=checkpointing,
+            progress=progress,
+        )
+    if as_json:
+        if output is not None:
+            _write_new(output, calibration_toml(cal), force)
+        _print_json(
+            {**cal.model_dump(exclude_none=True), "written": str(output) if output else None}
+        )
+        return
+    _show_calibration(cal)  # the results first: a failed write loses nothing measured
+    if output is not None:
+        _write_new(output, calibration_toml(cal), force)
+        _console().print(
+            f'Wrote {output}. Use it with --calibration {output}, or calibration = "{output}" in a scenario.'
+        )
+
+
+@contextlib.contextmanager
+def _phase_bar() -> Iterator[Callable[[str, float], None]]:
+    """A progress callback ``(phase, share done)`` drawing a bar on a terminal's stderr."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("calibrating: {task.description}"),
+        BarColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("starting", total=1.0)
+
+        def progress(phase: str, share: float) -> None:
+            bar.update(task, description=phase, completed=share)
+
+        yield progress
+
+
+def _show_calibration(cal: Calibration) -> None:
+    """The measurements next to the estimates, the factors they give, and notes."""
+    from payback.hardware.serving import VLLM
+    from payback.report import tables
+
+    out = _console()
+    out.print(tables.calibration_table(cal))
+    out.print(tables.key_values("Factors for later estimates", tables.factors_rows(cal, VLLM)))
+    for note in cal.measured.notes if cal.measured else []:
+        out.print(f"note: {note}")
+
+
+# ------------------------------------------------------------------ usage
+
+
+def _date(name: str, text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PaybackError(f"{name} {text!r}: expected a date such as 2026-11-01") from None
+
+
+@user_errors
+def usage(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Log files or globs: CSV, TSV, JSON, JSONL or Parquet, gzip too "
+            "(optional with --sql).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="auto (told file by file), generic, openai-usage, litellm, langfuse or helicone.",
+        ),
+    ] = "auto",
+    model: Annotated[
+        str | None, typer.Option("--model", help="Only requests to this model.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="First day to count (UTC), e.g. 2026-08-01.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day to count (UTC), inclusive.")
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Generic logs: ts=...,input=...,output=...[,cached=...,model=...,requests=...].",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write [traffic] into this scenario (other sections untouched), or a new one.",
+        ),
+    ] = None,
+    sql: Annotated[
+        bool,
+        typer.Option(
+            "--sql",
+            help="Print the DuckDB SQL payback runs (for these files, or for a table of JSON "
+            "records in --format), to run where the logs live.",
+        ),
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """The workload from real request logs: the `[traffic]` of a scenario, measured.
+
+    **requests_per_month**: requests per day in the last complete calendar month (UTC)
+    × 30.44 (365.25/12); **growth_monthly**: compound rate of a log-linear fit of requests
+    per day over complete months; **input_tokens** / **output_tokens**: means per request
+    (p50/p90/p99 shown); **cached_input_share**: cached / input tokens;
+    **peak_to_average**: the busiest clock hour over the mean hour (not measured from
+    daily buckets). Unreadable rows are counted and shown. With **-o**, an existing
+    scenario gets only its `[traffic]` numbers replaced (layout and comments kept; a file
+    that is not a scenario is refused); a new path gets the starter scenario with this
+    traffic. DuckDB reads files larger than memory.
+    """
+    # Long for its eight options and its help; the work is in payback.measure.usage.
+    from payback.measure.usage import profile_usage, usage_sql
+
+    options: dict[str, Any] = {
+        "model": model,
+        "since": _date("--since", since),
+        "until": _date("--until", until),
+        "columns": columns,
+    }
+    if sql:
+        typer.echo(usage_sql(fmt, paths or None, **options), nl=False)
+        return
+    if not paths:
+        raise PaybackError("usage: give log files or globs (or --sql to print the queries it runs)")
+    profile = profile_usage(paths, fmt, **options)
+    _warn(profile.warnings)
+    written = None
+    if output is not None:
+        written = _write_traffic(output, profile.traffic)
+    if as_json:
+        _print_json(
+            profile.to_dict()
+            | ({"written": str(output), "created": written == "created"} if output else {})
+        )
+        return
+    _show_profile(profile, output, written)
+
+
+def _show_profile(profile: UsageProfile, output: Path | None, written: str | None) -> None:
+    """The measured traffic as tables, its notes, and what ``-o`` wrote."""
+    from payback.measure.usage import render_profile
+
+    _console().print(render_profile(profile))
+    for note in profile.notes:
+        typer.echo(f"note: {note}", err=True)
+    if output is not None:
+        typer.echo(
+            f"Wrote {output}: "
+            + (
+                "a new scenario from the starter with this traffic"
+                if written == "created"
+                else "its [traffic] numbers, everything else kept"
+            )
+        )
+
+
+SCENARIO_SECTIONS = ("scenario", "traffic", "baseline", "alternatives")
+
+
+def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
+    """Put measured traffic into ``path``: update an existing scenario, or create one.
+
+    An existing file is replaced only when it is a scenario and stays a valid one; its
+    byte-order mark and line endings are kept. Values it held as distributions are named
+    in a warning before being replaced."""
+    fmt: Literal["toml", "yaml"] = "yaml" if path.suffix.lower() in (".yaml", ".yml") else "toml"
+    if path.is_dir():
+        raise payback.PaybackError(f"{path}: is a directory")
+    text, bom = "", False
+    if path.exists():
+        try:
+            raw = path.read_bytes()
+            bom = raw.startswith(b"\xef\xbb\xbf")
+            text = raw.decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise payback.PaybackError(f"{path}: cannot read ({exc}); left as it is") from None
+    if text.strip():  # an empty file gets the starter, as a new one would
+        try:
+            data = payback.scenario_data_from_text(text, fmt, str(path))
+        except payback.PaybackError as exc:
+            raise payback.PaybackError(f"{exc.messages[0]}; left as it is") from None
+        if not any(key in data for key in SCENARIO_SECTIONS):
+            raise payback.PaybackError(
+                f"{path}: does not look like a payback scenario (no [scenario], [traffic], "
+                "[baseline] or [alternatives]); left as it is"
+            )
+        replaced: list[str] = []
+        try:
+            updated = payback.with_traffic(text, fmt, traffic, replaced)
+        except payback.PaybackError as exc:
+            raise payback.PaybackError(f"{path}: {exc}") from None
+        try:
+            payback.parse_scenario(
+                payback.scenario_data_from_text(updated, fmt, str(path)), source=str(path)
+            )
+        except payback.PaybackError as exc:
+            problem = exc.messages[0].removeprefix(f"{path}: ")
+            raise payback.PaybackError(
+                f"{path}: with the measured [traffic] it would not be a valid scenario "
+                f"({problem}); left as it is"
+            ) from None
+        for line in replaced:
+            typer.echo(f"warning: {path}: {line}", err=True)
+        _write_new(path, ("\ufeff" if bom else "") + updated, force=True)
+        return "updated"
+    starter = _starter_text()
+    text = payback.with_traffic(starter, "toml", traffic)
+    if fmt == "yaml":
+        text = payback.dump_scenario(payback.parse_scenario(_toml_loads(text)), "yaml")
+    _write_new(path, text, force=path.exists())
+    return "created"

@@ -1,0 +1,76 @@
+"""``payback serve``: the interactive page (Streamlit), started in this process."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from payback.cli._common import user_errors
+from payback.errors import PaybackError
+
+
+def page_script() -> Path:
+    """The Streamlit script of the page."""
+    return Path(__file__).parent / "web" / "app.py"
+
+
+@user_errors
+def serve(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Scenario to open (default: the starter scenario).", show_default=False
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; 127.0.0.1 keeps it on this machine.")
+    ] = "127.0.0.1",
+) -> None:
+    """An interactive page: the main assumptions as inputs, the verdict and charts updating
+    as they change, uploads and downloads of scenarios and the HTML report.
+
+    Needs the web extra (`pip install 'payback[web]'`). Uploaded files are read in
+    memory; the server writes nothing to disk.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("streamlit") is None:
+        raise PaybackError("the page needs Streamlit: pip install 'payback[web]'")
+    if file is not None:
+        from payback.scenario import load_scenario
+
+        load_scenario(file)  # one clear line now rather than an error page later
+    if not 1 <= port <= 65535:
+        raise PaybackError(f"--port {port}: must be between 1 and 65535")
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(page_script()),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "minimal",
+        "--theme.primaryColor",
+        "#1f5f9f",  # blue: the page keeps red for problems
+        "--",
+        *([str(file.resolve())] if file else []),
+    ]
+    typer.echo(f"payback page on http://{host}:{port} (Ctrl+C stops it)", err=True)
+    sys.stderr.flush()
+    # Streamlit takes this process over, so a signal that stops `payback serve` stops the page.
+    os.execv(sys.executable, command)

@@ -1,0 +1,378 @@
+"""``payback sensitivity``, ``solve`` and ``recommend``: studies of one scenario (which
+inputs decide it, what an input must be for a target, which GPU setup to serve on)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+# payback.cli is inside payback, so the package is loaded already: this binds the name
+# that _applied_text (kept as it was) uses, and imports nothing.
+import payback
+from payback.cli._common import (
+    JsonFlag,
+    NoQualityFlag,
+    ScenarioFile,
+    SeedOption,
+    _console,
+    _print_json,
+    _progress,
+    _warn,
+    user_errors,
+)
+from payback.cli._files import _toml_loads, _write_new
+from payback.errors import PaybackError
+
+if TYPE_CHECKING:
+    from payback.studies.uncertainty import Driver, Sobol
+
+
+def _top(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise PaybackError(f"top = {value}: must be ≥ 1")
+    return value
+
+
+@user_errors
+def sensitivity(
+    file: ScenarioFile,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method", help="tornado (one input at a time) or sobol (variance-based, global)."
+        ),
+    ] = "tornado",
+    swing: Annotated[
+        float | None,
+        typer.Option(
+            "--swing",
+            help="Move every input ±this share instead of using distributions (0.25 when the scenario has none).",
+        ),
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            help="Sobol only: base samples, rounded up to a power of two (default 1024).",
+        ),
+    ] = None,
+    seed: SeedOption = None,
+    top: Annotated[
+        int | None, typer.Option("--top", help="Show only the K most influential inputs.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Which assumptions decide the answer, ranked.
+
+    **tornado**: each uncertain input at its p10 and p90 (the rest at their central
+    values), ranked by how far the NPV moves; also the break-even month at each end.
+    **sobol**: the share of the NPV's variance due to each input (first order) and with
+    its interactions (total). Inputs are the scenario's distributions; a scenario without
+    any gets every number moved ±25% (rates left at 0 over stated ranges).
+    """
+    from payback.analysis.cashflows import evaluate
+    from payback.analysis.resolve import resolve
+    from payback.scenario import load_scenario
+    from payback.studies.uncertainty import sobol, tornado
+
+    top = _top(top)
+    if method not in ("tornado", "sobol"):
+        raise PaybackError(f"method {method!r}: unknown; allowed: tornado, sobol")
+    if method == "tornado" and (samples is not None or seed is not None):
+        raise PaybackError(
+            "--samples and --seed apply to --method sobol; a tornado does not sample"
+        )
+    resolved = resolve(load_scenario(file))
+    _warn(resolved.warnings)
+    names = [alt.name for alt in resolved.scenario.alternatives]
+    central = [float(alt.npv_usd) for alt in evaluate(resolved).alternatives]
+    if method == "tornado":
+        _show_tornado(names, central, tornado(resolved, swing), top, as_json)
+        return
+    with _progress("Sobol") as progress:
+        result = sobol(resolved, samples or 1024, seed or 0, swing, progress)
+    _show_sobol(names, result, top, as_json)
+
+
+def _show_tornado(
+    names: list[str],
+    central: list[float],
+    ranked: list[list[Driver]],
+    top: int | None,
+    as_json: bool,
+) -> None:
+    """Each alternative's drivers, most influential first, as JSON or one table each."""
+    rows = list(zip(names, central, ranked, strict=True))
+    if as_json:
+        alternatives: list[dict[str, Any]] = [
+            {"name": name, "npv_usd": npv, "drivers": [d.to_dict() for d in drivers[:top]]}
+            for name, npv, drivers in rows
+        ]
+        _print_json({"method": "tornado", "alternatives": alternatives})
+        return
+    from payback.analysis.result import usd as money
+    from payback.report import tornado_table
+
+    for name, npv, drivers in rows:
+        _console().print(
+            tornado_table(
+                drivers,
+                top,
+                title=f"{name}: NPV {money(npv)} with every input central; each input moved alone",
+            )
+        )
+
+
+def _show_sobol(names: list[str], result: Sobol, top: int | None, as_json: bool) -> None:
+    """Each alternative's Sobol indices, as JSON or one table each."""
+    rows = list(zip(names, result.alternatives, strict=True))
+    if as_json:
+        _print_json(
+            {
+                "method": "sobol",
+                "base_samples": result.base_samples,
+                "seed": result.seed,
+                "alternatives": [
+                    {"name": name, "indices": [s.to_dict() for s in indices[:top]]}
+                    for name, indices in rows
+                ],
+            }
+        )
+        return
+    from payback.report import sobol_table
+
+    for name, indices in rows:
+        _console().print(
+            sobol_table(
+                indices[:top],
+                title=f"{name}: shares of the NPV's variance ({result.base_samples:,} base samples)",
+            )
+        )
+
+
+@user_errors
+def solve(
+    file: ScenarioFile,
+    vary: Annotated[
+        str,
+        typer.Option(
+            "--vary",
+            help="The input to solve for, as a dotted path: traffic.requests_per_month, "
+            "alternatives.0.usd_per_gpu_hour, alternatives.0.quality.error_rate, ...",
+            show_default=False,
+        ),
+    ],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            help="METRIC=VALUE that must hold: break_even_month=3, npv_usd=0 or "
+            "break_even_requests=1e6.",
+            show_default=False,
+        ),
+    ],
+    alternative: Annotated[
+        int, typer.Option("--alternative", help="Which alternative, by index (0 is the first).")
+    ] = 0,
+    no_quality: NoQualityFlag = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """What would it take: the value of one input at which a target holds exactly.
+
+    `payback solve scenario.toml --vary traffic.requests_per_month --target break_even_month=3`
+    gives the monthly traffic at which the alternative pays back in exactly a quarter, and
+    whether more or less traffic is needed. Every other number stays as in the file
+    (distributions at their central values). The whole allowed range of the input is
+    searched (the crossing nearest today's value wins), then narrowed by bisection; where
+    the answer jumps (fleet replicas, whole-number fields) it says the target is met only
+    within a step, and where the answer is not monotone in the input it says the target
+    holds near the value, not for every value beyond it. Exit code 1 when no allowed value
+    reaches the target. **--json**: `{"parameter", "value", "target", "achieved",
+    "iterations", "single_crossing", ...}`.
+    """
+    from payback.analysis.resolve import resolve
+    from payback.scenario import VALUE_TERMS, load_scenario, without_value_terms
+    from payback.studies.solve import parse_target
+    from payback.studies.solve import solve as solve_for
+
+    wanted = parse_target(target)
+    scenario = load_scenario(file)
+    if no_quality:
+        priced = [name for name in VALUE_TERMS if f".{name}." in f".{vary}."]
+        if priced:
+            raise PaybackError(
+                f"--vary {vary}: a {priced[0]} field, left out by --no-quality (which drops "
+                "every option's quality and latency); leave --no-quality off to vary it"
+            )
+        scenario = without_value_terms(scenario)
+    resolved = resolve(scenario)
+    _warn(resolved.warnings)
+    solution = solve_for(resolved, vary, wanted, alternative)
+    if as_json:
+        _print_json(solution.to_dict())
+    else:
+        from payback.report.common import solution_lines
+
+        for line in solution_lines(solution):
+            typer.echo(line)
+    if solution.value is None:
+        raise typer.Exit(code=1)
+
+
+@user_errors
+def recommend(
+    file: ScenarioFile,
+    alternative: Annotated[
+        int | None,
+        typer.Option(
+            "--alternative",
+            help="Index of the self_hosted alternative to configure (default: the first one).",
+        ),
+    ] = None,
+    models: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            help="Model to serve (repeat to compare sizes); default: the alternative's model or models.",
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Configurations to show.")] = 10,
+    max_replicas: Annotated[
+        int,
+        typer.Option(
+            "--max-replicas", help="Leave out configurations needing more replicas than this."
+        ),
+    ] = 1000,
+    apply: Annotated[
+        bool,
+        typer.Option("--apply", help="Write the scenario with the winner filled in (needs -o)."),
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where --apply writes the scenario.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Let -o replace a file.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Choose the GPU, precision, GPUs per replica and replicas of a self-hosted alternative.
+
+    Searches every catalog GPU × precision (bf16, fp8, int8, int4) × tensor-parallel
+    degree (1, 2, 4, 8) that fits the model in memory, sizes each for the scenario's
+    traffic at its busiest hour (peak_to_average, growth over the horizon), and ranks
+    them by average monthly cost: rent at the alternative's `commitment` and
+    `gpu_price_change_annual`, or its `[owned]` servers. Configurations that miss
+    `tpot_ms` (time per output token) or `ttft_ms` (time to first token) come after
+    those that meet them. Shows the top **--top** and the cost-vs-latency Pareto
+    front, and says why the others were left out.
+
+    Give the model as `model = "qwen2.5-7b"`, `models = ["qwen2.5-1.5b", "qwen2.5-7b"]`
+    or **--model**. **--apply -o new.toml** writes the scenario with the winner in it;
+    `payback analyze new.toml` then shows the same monthly GPU cost.
+    """
+    from payback.scenario import load_scenario
+    from payback.studies.recommend import recommend as recommend_setup
+
+    if top < 1:
+        raise PaybackError(f"--top {top}: must be ≥ 1")
+    if apply and output is None:
+        raise PaybackError("--apply needs -o FILE: where to write the new scenario")
+    if output is not None and not apply:
+        raise PaybackError("-o is for --apply: add --apply to write the winner")
+    scenario = load_scenario(file)
+    result = recommend_setup(
+        scenario, alternative, models=models or None, max_replicas=max_replicas
+    )
+    _warn(result.warnings)
+    written: str | None = None
+    if apply and output is not None and result.best is not None:
+        text, notes = _applied_text(file, scenario, result, output)
+        _write_new(output, text, force)
+        for note in notes:
+            typer.echo(f"note: {note}", err=True)
+        written = str(output)
+    if as_json:
+        _print_json(result.to_dict(top) | ({"written": written} if written else {}))
+    else:
+        from payback.report import recommendation_renderables
+
+        _console().print(recommendation_renderables(result, top))
+    if result.best is None:
+        raise PaybackError(
+            f"alternatives.{result.alternative}: {result.no_best_reason}"
+            + ("; nothing to apply" if apply else "")
+        )
+    if written and not as_json:
+        typer.echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
+
+
+def _applied_text(
+    file: Path, scenario: payback.Scenario, result: payback.Recommendation, output: Path
+) -> tuple[str, list[str]]:
+    """The scenario file's text with the winner filled in (TOML keeps its comments, and
+    the lines the winner replaces as comments) and its relative paths rewritten to point
+    at the same files from ``output``'s folder, and what to tell about it."""
+    from payback.scenario import SelfHostedOption
+    from payback.studies.recommend import apply_winner, benchmark_text, relocate_paths
+
+    best = result.best
+    assert best is not None
+    option = scenario.alternatives[result.alternative]
+    assert isinstance(option, SelfHostedOption)
+    path = f"alternatives.{result.alternative}"
+    notes: list[str] = []
+    drop = result.benchmark is not None and not result.benchmark_matches(best)
+    if drop:
+        notes.append(
+            f"{path}.calibration = {option.calibration!r} removed: its serving benchmark measured "
+            f"{benchmark_text(result.benchmark or {})}, not the winner {best.label()}; analyze "
+            "estimates the winner's capacity"
+        )
+    elif result.benchmark is not None:
+        assumed = (
+            f" ({best.gpus_per_replica} GPUs per replica assumed, as analyze assumes: the "
+            "benchmark does not say; set gpus_per_replica in the calibration if it differs)"
+            if result.benchmark.get("gpus_per_replica_assumed")
+            else ""
+        )
+        notes.append(
+            f"{path}.calibration = {option.calibration!r} kept: it measured the winner{assumed}; "
+            "analyze prices it with the benchmark's capacity"
+        )
+    yaml = file.suffix.lower() in {".yaml", ".yml"}
+    if yaml:
+        data = payback.read_scenario_data(file)
+        replaced = apply_winner(
+            data,
+            result.alternative,
+            best,
+            option,
+            drop_calibration=drop,
+            model_ref=result.model_refs.get(best.model),
+        )
+        relocated = relocate_paths(data, file.parent, output.parent)
+        text = payback.dump_scenario(payback.parse_scenario(data, source=str(file)), "yaml")
+    else:
+        import tomlkit
+
+        document = tomlkit.parse(file.read_text(encoding="utf-8-sig"))
+        replaced = apply_winner(
+            document,
+            result.alternative,
+            best,
+            option,
+            drop_calibration=drop,
+            model_ref=result.model_refs.get(best.model),
+        )
+        relocated = relocate_paths(document, file.parent, output.parent)
+        text = tomlkit.dumps(document)
+        payback.parse_scenario(_toml_loads(text), source=str(file))  # still valid
+    if replaced:
+        kept = "" if yaml else " (kept as comments in the file)"
+        notes.append(f"{path}: replaced by the winner{kept}: " + "; ".join(replaced))
+    if relocated:
+        notes.append(
+            f"relative paths rewritten to point at the same files from {output.parent}: "
+            + "; ".join(relocated)
+        )
+    return text, notes
