@@ -33,7 +33,7 @@ app = typer.Typer(
     help=(
         "Does fine-tuning and self-hosting a model pay back against a hosted LLM API?\n\n"
         "Start with **payback init** to write a commented scenario, then "
-        "**payback analyze scenario.toml**. For the seed's back-of-the-envelope "
+        "**payback analyze scenario.toml**. For a back-of-the-envelope "
         "answer, **payback quick --hosted-per-1k 15 --self-hosted-per-1k 2 --one-time 400**."
     ),
     rich_markup_mode="markdown",

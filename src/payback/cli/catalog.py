@@ -45,7 +45,7 @@ def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
 @app.command("models")
 @user_errors
 def catalog_models(search: SearchOption = "", as_json: JsonFlag = False) -> None:
-    """Open models: parameters and the shape the estimators use."""
+    """Open models: parameters, layers, hidden size, attention heads and context."""
     from payback.catalog import default_catalog
 
     models = [
@@ -62,7 +62,7 @@ def catalog_models(search: SearchOption = "", as_json: JsonFlag = False) -> None
 @app.command("apis")
 @user_errors
 def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
-    """Hosted API token prices from the pinned genai-prices snapshot."""
+    """Hosted API token prices, from the genai-prices snapshot shipped with payback."""
     import dataclasses
 
     from payback.catalog.apis import search_api_models

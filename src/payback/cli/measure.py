@@ -305,7 +305,7 @@ def usage(
         str,
         typer.Option(
             "--format",
-            help="auto (told file by file), generic, openai-usage, litellm, langfuse or helicone.",
+            help="auto (detected file by file), generic, openai-usage, litellm, langfuse or helicone.",
         ),
     ] = "auto",
     model: Annotated[

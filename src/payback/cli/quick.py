@@ -24,10 +24,11 @@ def quick(
     ],
     as_json: JsonFlag = False,
 ) -> None:
-    """The seed's calculator: requests until a one-time cost pays back.
+    """Back-of-the-envelope: requests until a one-time cost pays back.
 
-    break-even requests = one_time / (hosted − self_hosted) × 1000, at constant prices.
-    For growth, token prices, GPU fleets and NPV, write a scenario and use **analyze**.
+    break-even requests = one-time cost / (hosted − self-hosted cost per 1,000) × 1,000,
+    at constant prices. For growth, token prices, GPU fleets and NPV, write a scenario
+    (**payback init**) and use **payback analyze**.
     """
     from payback.finance.quick import quick_break_even
 

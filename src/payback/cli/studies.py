@@ -70,7 +70,7 @@ def sensitivity(
     values), ranked by how far the NPV moves; also the break-even month at each end.
     **sobol**: the share of the NPV's variance due to each input (first order) and with
     its interactions (total). Inputs are the scenario's distributions; a scenario without
-    any gets every number moved ±25% (rates left at 0 over stated ranges).
+    any gets every number moved ±25% (a rate left at 0, such as growth, over a set range).
     """
     from payback.analysis.cashflows import evaluate
     from payback.analysis.resolve import resolve
