@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import payback.cli as payback_cli
 from helpers import CONTRACT, EXAMPLES, ROOT, SHARED_CONTRACT
 from payback.cli import app
 
@@ -363,6 +364,16 @@ def test_version() -> None:
     code, out, _ = run("--version")
     assert code == 0
     assert out.startswith("payback ")
+
+
+# ------------------------------------------------------------------ serve
+
+
+def test_serve_runs_the_page_of_this_package() -> None:
+    from payback.cli.serve import page_script
+
+    assert page_script().is_file()
+    assert page_script().parent.parent == Path(payback_cli.__file__).parent.parent
 
 
 # ------------------------------------------------------------------ docs that cannot drift

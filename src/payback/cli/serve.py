@@ -14,8 +14,8 @@ from payback.errors import PaybackError
 
 
 def page_script() -> Path:
-    """The Streamlit script of the page."""
-    return Path(__file__).parent / "web" / "app.py"
+    """The Streamlit script of the page: ``payback/web/app.py``."""
+    return Path(__file__).parent.parent / "web" / "app.py"
 
 
 @user_errors
