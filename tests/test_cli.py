@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -507,7 +510,84 @@ def test_version() -> None:
     assert out.startswith("payback ")
 
 
-# ------------------------------------------------------------------ serve
+# ------------------------------------------------------------------ start-up and serve
+
+CLI_SOURCES = Path(payback_cli.__file__).parent
+# What `payback --help` must not load: the library's heavy dependencies (a command loads
+# them inside its function, when it runs).
+HEAVY = (
+    "numpy",
+    "pydantic",
+    "scipy",
+    "plotly",
+    "matplotlib",
+    "duckdb",
+    "genai_prices",
+    "tomlkit",
+    "ruamel",
+    "yaml",
+    "streamlit",
+    "torch",
+)
+
+
+def top_level_imports(tree: ast.Module) -> list[str]:
+    """The modules a file imports when it loads (not those under ``if TYPE_CHECKING``)."""
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(CLI_SOURCES.glob("*.py")), ids=lambda p: p.name)
+def test_cli_modules_import_only_light_modules_at_the_top(path: Path) -> None:
+    """Every command module loads for `payback --help`: at the top it imports the standard
+    library, Typer, payback's error type and its own helpers; the rest inside a function."""
+    for name in top_level_imports(ast.parse(path.read_text(encoding="utf-8"))):
+        light = (
+            name.split(".")[0] in sys.stdlib_module_names
+            or name in ("typer", "payback", "payback.errors")  # payback: loaded already
+            or name.startswith("payback.cli")
+        )
+        assert light, f"{path.name} imports {name} at the top"
+
+
+SNOOP = """
+import json, sys
+import payback
+eager = sorted(m for m in sys.modules if m.split(".")[0] in {heavy})
+from payback.cli import main
+sys.argv = ["payback", *{args}]
+try:
+    main()
+except SystemExit:
+    pass
+loaded = sorted({{m.split(".")[0] for m in sys.modules}} & set({heavy}))
+print(json.dumps({{"eager": eager, "loaded": loaded}}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("command", ["--help", "init"])
+def test_help_and_init_load_no_heavy_library(tmp_path: Path, command: str) -> None:
+    args = ["--help"] if command == "--help" else ["init", str(tmp_path / "s.toml")]
+    # Typer 0.29 checks every option's value with pydantic when a command runs.
+    heavy = set(HEAVY) - ({"pydantic"} if command != "--help" else set())
+    src = str(Path(payback_cli.__file__).parents[2])
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run(
+        [sys.executable, "-c", SNOOP.format(heavy=sorted(heavy), args=args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    found = json.loads(proc.stderr.strip().splitlines()[-1])
+    if found["eager"]:
+        pytest.skip(f"import payback itself loads {found['eager'][0]}")
+    assert found["loaded"] == []
 
 
 def test_serve_runs_the_page_of_this_package() -> None:
