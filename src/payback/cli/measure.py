@@ -86,17 +86,13 @@ def import_benchmark(
     catalog) it also shows the estimate of the same run and how far it was.
     """
     from payback.catalog import default_catalog
-    from payback.hardware.serving import PRECISIONS
     from payback.measure.calibration import calibration_toml
     from payback.measure.calibration import import_benchmark as read_benchmark
 
     catalog = default_catalog()
     served = catalog.model(model) if model is not None else None
     gpu_record = catalog.gpu(gpu) if gpu is not None else None
-    if precision is not None and precision not in PRECISIONS:
-        raise PaybackError(f"--precision {precision}: unknown; allowed: {', '.join(PRECISIONS)}")
-    if gpus_per_replica is not None and not 1 <= gpus_per_replica <= 1024:
-        raise PaybackError(f"--gpus-per-replica {gpus_per_replica}: must be 1 to 1024")
+    _check_run(precision, gpus_per_replica)
     if output is not None:
         _check_writable(output, force, "calibration.toml")
     cal, estimate, warnings = read_benchmark(
@@ -107,16 +103,8 @@ def import_benchmark(
         gpus_per_replica=gpus_per_replica,
         run=run,
     )
-    if output is not None and (gpu_record is None or precision is None):
-        unknown = [
-            name
-            for name, value in (("GPU (--gpu)", gpu_record), ("precision (--precision)", precision))
-            if value is None
-        ]
-        warnings.append(
-            f"{output} will not record the benchmark's {' or '.join(unknown)}"
-            "; scenarios then take this option's, with a warning"
-        )
+    if output is not None:
+        warnings += _unrecorded(output, gpu_record is None, precision is None)
     _warn(warnings)
     if output is not None:
         _write_new(output, calibration_toml(cal), force)
@@ -128,6 +116,31 @@ def import_benchmark(
     _console().print(tables.benchmark_table(cal, estimate))
     if output is not None:
         typer.echo(f'Wrote {output}. Use it with calibration = "{output}" on a self_hosted option.')
+
+
+def _check_run(precision: str | None, gpus_per_replica: int | None) -> None:
+    """Refuse a --precision or --gpus-per-replica no run can have."""
+    from payback.hardware.serving import PRECISIONS
+
+    if precision is not None and precision not in PRECISIONS:
+        raise PaybackError(f"--precision {precision}: unknown; allowed: {', '.join(PRECISIONS)}")
+    if gpus_per_replica is not None and not 1 <= gpus_per_replica <= 1024:
+        raise PaybackError(f"--gpus-per-replica {gpus_per_replica}: must be 1 to 1024")
+
+
+def _unrecorded(output: Path, no_gpu: bool, no_precision: bool) -> list[str]:
+    """A warning that the calibration file will lack the GPU or precision of the run."""
+    unknown = [
+        name
+        for name, missing in (("GPU (--gpu)", no_gpu), ("precision (--precision)", no_precision))
+        if missing
+    ]
+    if not unknown:
+        return []
+    return [
+        f"{output} will not record the benchmark's {' or '.join(unknown)}"
+        "; scenarios then take this option's, with a warning"
+    ]
 
 
 def _benchmark_json(cal: Calibration, estimate: Any | None, output: Path | None) -> dict[str, Any]:
@@ -207,6 +220,7 @@ def calibrate(
     scenario's self-hosted option or training job, then use them. Needs PyTorch:
     `pip install 'payback[calibrate]'`.
     """
+    # Long for its ten options and their help; the measuring is in payback.measure.calibrate.
     from payback.catalog import default_catalog
     from payback.measure.calibrate import run_calibration
     from payback.measure.calibration import calibration_toml
@@ -354,7 +368,7 @@ def usage(
     that is not a scenario is refused); a new path gets the starter scenario with this
     traffic. DuckDB reads files larger than memory.
     """
-    # Long for its eight options and its help; the work is in payback.measure.usage.
+    # Long for its eight options and their help; the work is in payback.measure.usage.
     from payback.measure.usage import profile_usage, usage_sql
 
     options: dict[str, Any] = {
