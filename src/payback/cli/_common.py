@@ -10,7 +10,6 @@ tables, ...) inside its function, when it runs.
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 from collections.abc import Callable, Iterator
 from functools import wraps
@@ -147,6 +146,8 @@ def _warn(lines: list[str]) -> None:
 
 
 def _print_json(data: Any) -> None:
+    import json
+
     def clean(x: Any) -> Any:
         if isinstance(x, float) and not math.isfinite(x):
             return None

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +11,8 @@ from payback.errors import PaybackError
 
 
 def _starter_text() -> str:
+    from importlib import resources
+
     return resources.files("payback").joinpath("data/starter.toml").read_text(encoding="utf-8")
 
 
@@ -41,6 +41,8 @@ def _write_new(path: Path, text: str | bytes, force: bool) -> None:
     The new file gets the permissions a plain write would give (the umask's), or the
     replaced file's own.
     """
+    import tempfile
+
     parent = _check_writable(path, force)
     if path.exists():
         mode = path.stat().st_mode & 0o777
