@@ -510,6 +510,16 @@ def test_version() -> None:
     assert out.startswith("payback ")
 
 
+@pytest.mark.parametrize("module", ["payback", "payback.cli"])
+def test_python_m_runs_the_command_line(module: str) -> None:
+    src = str(Path(payback_cli.__file__).parents[2])
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run(
+        [sys.executable, "-m", module, "--version"], capture_output=True, text=True, env=env
+    )
+    assert (proc.returncode, proc.stdout.startswith("payback ")) == (0, True), proc.stderr
+
+
 # ------------------------------------------------------------------ start-up and serve
 
 CLI_SOURCES = Path(payback_cli.__file__).parent

@@ -37,7 +37,3 @@ app.add_typer(estimate.app, name="estimate")
 def main() -> None:
     """Entry point of the ``payback`` command."""
     app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
