@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from functools import wraps
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -569,73 +569,13 @@ def recommend(
 def _applied_text(
     file: Path, scenario: payback.Scenario, result: payback.Recommendation, output: Path
 ) -> tuple[str, list[str]]:
-    """The scenario file's text with the winner filled in (TOML keeps its comments, and
-    the lines the winner replaces as comments) and its relative paths rewritten to point
-    at the same files from ``output``'s folder, and what to tell about it."""
-    from payback.scenario import SelfHostedOption
-    from payback.studies.recommend import apply_winner, benchmark_text, relocate_paths
+    """The scenario file's text with the winner filled in (comments kept, and the lines
+    the winner replaces as comments) and its relative paths rewritten to point at the same
+    files from ``output``'s folder, and what to tell about it."""
+    from payback.scenario.edit import with_winner
 
-    best = result.best
-    assert best is not None
-    option = scenario.alternatives[result.alternative]
-    assert isinstance(option, SelfHostedOption)
-    path = f"alternatives.{result.alternative}"
-    notes: list[str] = []
-    drop = result.benchmark is not None and not result.benchmark_matches(best)
-    if drop:
-        notes.append(
-            f"{path}.calibration = {option.calibration!r} removed: its serving benchmark measured "
-            f"{benchmark_text(result.benchmark or {})}, not the winner {best.label()}; analyze "
-            "estimates the winner's capacity"
-        )
-    elif result.benchmark is not None:
-        assumed = (
-            f" ({best.gpus_per_replica} GPUs per replica assumed, as analyze assumes: the "
-            "benchmark does not say; set gpus_per_replica in the calibration if it differs)"
-            if result.benchmark.get("gpus_per_replica_assumed")
-            else ""
-        )
-        notes.append(
-            f"{path}.calibration = {option.calibration!r} kept: it measured the winner{assumed}; "
-            "analyze prices it with the benchmark's capacity"
-        )
-    yaml = file.suffix.lower() in {".yaml", ".yml"}
-    if yaml:
-        data = payback.read_scenario_data(file)
-        replaced = apply_winner(
-            data,
-            result.alternative,
-            best,
-            option,
-            drop_calibration=drop,
-            model_ref=result.model_refs.get(best.model),
-        )
-        relocated = relocate_paths(data, file.parent, output.parent)
-        text = payback.dump_scenario(payback.parse_scenario(data, source=str(file)), "yaml")
-    else:
-        import tomlkit
-
-        document = tomlkit.parse(file.read_text(encoding="utf-8-sig"))
-        replaced = apply_winner(
-            document,
-            result.alternative,
-            best,
-            option,
-            drop_calibration=drop,
-            model_ref=result.model_refs.get(best.model),
-        )
-        relocated = relocate_paths(document, file.parent, output.parent)
-        text = tomlkit.dumps(document)
-        payback.parse_scenario(_toml_loads(text), source=str(file))  # still valid
-    if replaced:
-        kept = "" if yaml else " (kept as comments in the file)"
-        notes.append(f"{path}: replaced by the winner{kept}: " + "; ".join(replaced))
-    if relocated:
-        notes.append(
-            f"relative paths rewritten to point at the same files from {output.parent}: "
-            + "; ".join(relocated)
-        )
-    return text, notes
+    edit = with_winner(file, scenario, result, output)
+    return edit.text, edit.notes
 
 
 @app.command("import-benchmark")
@@ -1301,61 +1241,19 @@ def usage(
         )
 
 
-SCENARIO_SECTIONS = ("scenario", "traffic", "baseline", "alternatives")
-
-
 def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
     """Put measured traffic into ``path``: update an existing scenario, or create one.
 
     An existing file is replaced only when it is a scenario and stays a valid one; its
     byte-order mark and line endings are kept. Values it held as distributions are named
     in a warning before being replaced."""
-    fmt: Literal["toml", "yaml"] = "yaml" if path.suffix.lower() in (".yaml", ".yml") else "toml"
-    if path.is_dir():
-        raise payback.PaybackError(f"{path}: is a directory")
-    text, bom = "", False
-    if path.exists():
-        try:
-            raw = path.read_bytes()
-            bom = raw.startswith(b"\xef\xbb\xbf")
-            text = raw.decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise payback.PaybackError(f"{path}: cannot read ({exc}); left as it is") from None
-    if text.strip():  # an empty file gets the starter, as a new one would
-        try:
-            data = payback.scenario_data_from_text(text, fmt, str(path))
-        except payback.PaybackError as exc:
-            raise payback.PaybackError(f"{exc.messages[0]}; left as it is") from None
-        if not any(key in data for key in SCENARIO_SECTIONS):
-            raise payback.PaybackError(
-                f"{path}: does not look like a payback scenario (no [scenario], [traffic], "
-                "[baseline] or [alternatives]); left as it is"
-            )
-        replaced: list[str] = []
-        try:
-            updated = payback.with_traffic(text, fmt, traffic, replaced)
-        except payback.PaybackError as exc:
-            raise payback.PaybackError(f"{path}: {exc}") from None
-        try:
-            payback.parse_scenario(
-                payback.scenario_data_from_text(updated, fmt, str(path)), source=str(path)
-            )
-        except payback.PaybackError as exc:
-            problem = exc.messages[0].removeprefix(f"{path}: ")
-            raise payback.PaybackError(
-                f"{path}: with the measured [traffic] it would not be a valid scenario "
-                f"({problem}); left as it is"
-            ) from None
-        for line in replaced:
-            typer.echo(f"warning: {path}: {line}", err=True)
-        _write_new(path, ("\ufeff" if bom else "") + updated, force=True)
-        return "updated"
-    starter = _starter_text()
-    text = payback.with_traffic(starter, "toml", traffic)
-    if fmt == "yaml":
-        text = payback.dump_scenario(payback.parse_scenario(_toml_loads(text)), "yaml")
-    _write_new(path, text, force=path.exists())
-    return "created"
+    from payback.scenario.edit import file_with_traffic
+
+    edit = file_with_traffic(path, traffic)
+    for line in edit.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    _write_new(path, edit.text, force=path.exists())
+    return "created" if edit.created else "updated"
 
 
 @app.command()

@@ -11,7 +11,7 @@
 """
 
 from payback.errors import PaybackError
-from payback.scenario.edit import TRAFFIC_DIGITS, with_traffic
+from payback.scenario.edit import TRAFFIC_DIGITS, Edit, file_with_traffic, with_traffic, with_winner
 from payback.scenario.io import (
     dump_scenario,
     load_scenario,
@@ -55,6 +55,7 @@ __all__ = [
     "TRAFFIC_DIGITS",
     "VALUE_TERMS",
     "VALUE_TERMS_ADVICE",
+    "Edit",
     "FieldRange",
     "HostedApiOption",
     "Latency",
@@ -72,6 +73,7 @@ __all__ = [
     "TrainingJob",
     "dump_scenario",
     "field_range",
+    "file_with_traffic",
     "has_value_terms",
     "load_scenario",
     "parse_scenario",
@@ -82,5 +84,6 @@ __all__ = [
     "value_at",
     "value_term_warnings",
     "with_traffic",
+    "with_winner",
     "without_value_terms",
 ]
