@@ -361,6 +361,8 @@ def _yaml_replace(
         pieces[-1] = (pieces[-1][0], pieces[-1][1] + following)
     if not plain:
         pieces += [(added, "\n") for added in new]
+    if len(pieces) == 1:  # nothing left in the table to hang the notes on
+        return [written[key] for key in changed]
     (_, orphan), (first, head) = pieces.pop(0), pieces[0]  # notes before the first kept key
     pieces[0] = (first, head + orphan)
     for position, (key, _) in enumerate(pieces):
