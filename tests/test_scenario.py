@@ -385,3 +385,92 @@ def test_field_range_is_what_the_schema_accepts(example: Path) -> None:
     if example.stem == "quarter-200k":
         training = field_range(scenario, "alternatives.0.one_time.training_usd")
         assert (training.lowest, training.highest, training.is_real) == (0.0, 1e12, True)
+
+
+# ---------------------------------------------------------------- YAML files
+
+
+def yaml_text(**replace: str) -> str:
+    text = dump_scenario(build(fleet_dict()), "yaml")
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new, 1)
+    return text
+
+
+def test_a_yaml_key_given_twice_is_one_line_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    text = yaml_text(**{"traffic:\n": "traffic:\n  output_tokens: 100\n"})
+    path.write_text(text)
+    second = text.splitlines().index("  output_tokens: 200") + 1
+    with pytest.raises(PaybackError) as info:
+        load_scenario(path)
+    assert info.value.messages == [
+        f"{path}: not valid YAML (line {second}, column 3): 'output_tokens' given twice "
+        f"(first on line {text.splitlines().index('traffic:') + 2})"
+    ]
+
+
+def test_yaml_takes_yes_and_off_as_true_and_false(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    for word, value in (("off", False), ("yes", True), ("No", False), ("ON", True)):
+        path.write_text(
+            yaml_text(**{"  kind: self_hosted\n": f"  kind: self_hosted\n  always_on: {word}\n"})
+        )
+        assert load_scenario(path).alternatives[0].always_on is value  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "1e6",
+        "0o17",
+        "09",
+        "2e4",
+        "yes",
+        "1:30",
+        "2026-01-01",
+        "null",
+        "it's mine",
+        "'quoted'",
+        "tab\tand a long name " + "that goes on " * 8,
+        "two\nlines",
+    ],
+)
+def test_yaml_writes_text_that_reads_back_as_text(tmp_path: Path, name: str) -> None:
+    data = fleet_dict()
+    data["alternatives"][0]["name"] = name
+    path = tmp_path / "s.yaml"
+    path.write_text(dump_scenario(build(data), "yaml"))
+    assert load_scenario(path).alternatives[0].name == name
+
+
+def test_yaml_folds_a_long_name_where_it_always_did() -> None:
+    text = dump_scenario(load_scenario(EXAMPLES / "quarter-uncertain.toml"), "yaml")
+    assert text.startswith(
+        "scenario:\n  name: '200k requests/month with ranges: hosted big model vs fine-tuned 7B"
+        " on one\n    L4'\n"
+    )
+    assert "traffic:\n  requests_per_month:\n    dist: triangular\n    low: 150000\n" in text
+    tiny = dump_scenario(build(edited(fleet_dict(), "traffic.input_tokens", 1e-5)), "yaml")
+    assert "  input_tokens: 1.0e-05\n" in tiny  # a number to YAML 1.1 readers too
+
+
+def test_the_scenario_modules_import_tomlkit_and_ruamel_only_when_used() -> None:
+    import ast
+
+    import payback.scenario
+
+    for module in Path(payback.scenario.__file__).parent.glob("*.py"):
+        for node in ast.parse(module.read_text()).body:
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            assert not any(n.split(".")[0] in ("tomlkit", "ruamel", "yaml") for n in names), (
+                module.name,
+                names,
+            )

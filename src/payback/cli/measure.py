@@ -7,13 +7,10 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-# payback.cli is inside payback, so the package is loaded already: this binds the name
-# that _write_traffic (kept as it was) uses, and imports nothing.
-import payback
 from payback.cli._common import (
     ForceFlag,
     JsonFlag,
@@ -23,7 +20,7 @@ from payback.cli._common import (
     _warn,
     user_errors,
 )
-from payback.cli._files import _check_writable, _starter_text, _toml_loads, _write_new
+from payback.cli._files import _check_writable, _write_new
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -414,58 +411,16 @@ def _show_profile(profile: UsageProfile, output: Path | None, written: str | Non
         )
 
 
-SCENARIO_SECTIONS = ("scenario", "traffic", "baseline", "alternatives")
-
-
 def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
     """Put measured traffic into ``path``: update an existing scenario, or create one.
 
     An existing file is replaced only when it is a scenario and stays a valid one; its
     byte-order mark and line endings are kept. Values it held as distributions are named
     in a warning before being replaced."""
-    fmt: Literal["toml", "yaml"] = "yaml" if path.suffix.lower() in (".yaml", ".yml") else "toml"
-    if path.is_dir():
-        raise payback.PaybackError(f"{path}: is a directory")
-    text, bom = "", False
-    if path.exists():
-        try:
-            raw = path.read_bytes()
-            bom = raw.startswith(b"\xef\xbb\xbf")
-            text = raw.decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise payback.PaybackError(f"{path}: cannot read ({exc}); left as it is") from None
-    if text.strip():  # an empty file gets the starter, as a new one would
-        try:
-            data = payback.scenario_data_from_text(text, fmt, str(path))
-        except payback.PaybackError as exc:
-            raise payback.PaybackError(f"{exc.messages[0]}; left as it is") from None
-        if not any(key in data for key in SCENARIO_SECTIONS):
-            raise payback.PaybackError(
-                f"{path}: does not look like a payback scenario (no [scenario], [traffic], "
-                "[baseline] or [alternatives]); left as it is"
-            )
-        replaced: list[str] = []
-        try:
-            updated = payback.with_traffic(text, fmt, traffic, replaced)
-        except payback.PaybackError as exc:
-            raise payback.PaybackError(f"{path}: {exc}") from None
-        try:
-            payback.parse_scenario(
-                payback.scenario_data_from_text(updated, fmt, str(path)), source=str(path)
-            )
-        except payback.PaybackError as exc:
-            problem = exc.messages[0].removeprefix(f"{path}: ")
-            raise payback.PaybackError(
-                f"{path}: with the measured [traffic] it would not be a valid scenario "
-                f"({problem}); left as it is"
-            ) from None
-        for line in replaced:
-            typer.echo(f"warning: {path}: {line}", err=True)
-        _write_new(path, ("\ufeff" if bom else "") + updated, force=True)
-        return "updated"
-    starter = _starter_text()
-    text = payback.with_traffic(starter, "toml", traffic)
-    if fmt == "yaml":
-        text = payback.dump_scenario(payback.parse_scenario(_toml_loads(text)), "yaml")
-    _write_new(path, text, force=path.exists())
-    return "created"
+    from payback.scenario.edit import file_with_traffic
+
+    edit = file_with_traffic(path, traffic)
+    for line in edit.warnings:
+        typer.echo(f"warning: {line}", err=True)
+    _write_new(path, edit.text, force=path.exists())
+    return "created" if edit.created else "updated"

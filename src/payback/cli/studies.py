@@ -8,9 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-# payback.cli is inside payback, so the package is loaded already: this binds the name
-# that _applied_text (kept as it was) uses, and imports nothing.
-import payback
 from payback.cli._common import (
     JsonFlag,
     NoQualityFlag,
@@ -22,10 +19,12 @@ from payback.cli._common import (
     _warn,
     user_errors,
 )
-from payback.cli._files import _toml_loads, _write_new
+from payback.cli._files import _write_new
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
+    from payback.scenario import Scenario
+    from payback.studies.recommend import Recommendation
     from payback.studies.uncertainty import Driver, Sobol
 
 
@@ -307,72 +306,12 @@ def recommend(
 
 
 def _applied_text(
-    file: Path, scenario: payback.Scenario, result: payback.Recommendation, output: Path
+    file: Path, scenario: Scenario, result: Recommendation, output: Path
 ) -> tuple[str, list[str]]:
-    """The scenario file's text with the winner filled in (TOML keeps its comments, and
-    the lines the winner replaces as comments) and its relative paths rewritten to point
-    at the same files from ``output``'s folder, and what to tell about it."""
-    from payback.scenario import SelfHostedOption
-    from payback.studies.recommend import apply_winner, benchmark_text, relocate_paths
+    """The scenario file's text with the winner filled in (comments kept, and the lines
+    the winner replaces as comments) and its relative paths rewritten to point at the same
+    files from ``output``'s folder, and what to tell about it."""
+    from payback.scenario.edit import with_winner
 
-    best = result.best
-    assert best is not None
-    option = scenario.alternatives[result.alternative]
-    assert isinstance(option, SelfHostedOption)
-    path = f"alternatives.{result.alternative}"
-    notes: list[str] = []
-    drop = result.benchmark is not None and not result.benchmark_matches(best)
-    if drop:
-        notes.append(
-            f"{path}.calibration = {option.calibration!r} removed: its serving benchmark measured "
-            f"{benchmark_text(result.benchmark or {})}, not the winner {best.label()}; analyze "
-            "estimates the winner's capacity"
-        )
-    elif result.benchmark is not None:
-        assumed = (
-            f" ({best.gpus_per_replica} GPUs per replica assumed, as analyze assumes: the "
-            "benchmark does not say; set gpus_per_replica in the calibration if it differs)"
-            if result.benchmark.get("gpus_per_replica_assumed")
-            else ""
-        )
-        notes.append(
-            f"{path}.calibration = {option.calibration!r} kept: it measured the winner{assumed}; "
-            "analyze prices it with the benchmark's capacity"
-        )
-    yaml = file.suffix.lower() in {".yaml", ".yml"}
-    if yaml:
-        data = payback.read_scenario_data(file)
-        replaced = apply_winner(
-            data,
-            result.alternative,
-            best,
-            option,
-            drop_calibration=drop,
-            model_ref=result.model_refs.get(best.model),
-        )
-        relocated = relocate_paths(data, file.parent, output.parent)
-        text = payback.dump_scenario(payback.parse_scenario(data, source=str(file)), "yaml")
-    else:
-        import tomlkit
-
-        document = tomlkit.parse(file.read_text(encoding="utf-8-sig"))
-        replaced = apply_winner(
-            document,
-            result.alternative,
-            best,
-            option,
-            drop_calibration=drop,
-            model_ref=result.model_refs.get(best.model),
-        )
-        relocated = relocate_paths(document, file.parent, output.parent)
-        text = tomlkit.dumps(document)
-        payback.parse_scenario(_toml_loads(text), source=str(file))  # still valid
-    if replaced:
-        kept = "" if yaml else " (kept as comments in the file)"
-        notes.append(f"{path}: replaced by the winner{kept}: " + "; ".join(replaced))
-    if relocated:
-        notes.append(
-            f"relative paths rewritten to point at the same files from {output.parent}: "
-            + "; ".join(relocated)
-        )
-    return text, notes
+    edit = with_winner(file, scenario, result, output)
+    return edit.text, edit.notes

@@ -1,0 +1,440 @@
+"""Changes to a scenario file's text that keep what the user wrote: comments, layout (YAML
+indents, long lines, quotes) and line endings. TOML is edited with tomlkit, YAML with
+ruamel.yaml's round trip; both are imported only here, when a change is made.
+
+- :func:`with_traffic`: only ``[traffic]``'s numbers replaced (``payback usage -o``);
+- :func:`file_with_traffic`: that, for a file, or a new scenario from the starter;
+- :func:`with_winner`: a recommended configuration written into a self-hosted
+  alternative (``payback recommend --apply -o``), each line it replaces kept as a comment.
+
+Nothing here writes a file: each returns the new text and what to tell about it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from payback.errors import PaybackError
+from payback.scenario.io import (
+    Format,
+    dump_scenario,
+    parse_scenario,
+    read_scenario_text,
+    scenario_data_from_text,
+    scenario_format,
+)
+from payback.scenario.schema import Scenario, SelfHostedOption
+
+if TYPE_CHECKING:
+    from payback.studies.recommend import Recommendation
+
+__all__ = [
+    "SCENARIO_SECTIONS",
+    "TRAFFIC_DIGITS",
+    "Edit",
+    "file_with_traffic",
+    "with_traffic",
+    "with_winner",
+]
+
+SCENARIO_SECTIONS = ("scenario", "traffic", "baseline", "alternatives")
+"""The top-level tables of a scenario; a file with none of them is not one."""
+
+TRAFFIC_DIGITS = {
+    "requests_per_month": 0,
+    "growth_monthly": 4,
+    "input_tokens": 1,
+    "output_tokens": 1,
+    "cached_input_share": 4,
+    "peak_to_average": 2,
+}
+"""Decimals kept when measured traffic is written into a scenario file."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A scenario file's new text, and what to tell about the change."""
+
+    text: str
+    notes: list[str] = field(default_factory=list)
+    """What changed besides the obvious, one line each."""
+    warnings: list[str] = field(default_factory=list)
+    """Something the file gave that the change dropped, one line each."""
+    created: bool = False
+    """A new scenario (the starter's) rather than the file's own text changed."""
+
+
+# ---------------------------------------------------------------- measured traffic
+
+
+def with_traffic(
+    text: str,
+    fmt: Format,
+    traffic: Mapping[str, float],
+    replaced: list[str] | None = None,
+) -> str:
+    """``text`` (a scenario file) with only ``[traffic]``'s numbers replaced, comments,
+    layout (YAML indents, long lines) and line endings kept. Raises :class:`PaybackError`
+    if ``text`` is not valid TOML/YAML or its ``traffic`` is not a table. A value that was a
+    distribution is named in ``replaced`` (when given) before being replaced."""
+    values = {k: round(float(v), TRAFFIC_DIGITS.get(k, 6)) for k, v in traffic.items()}
+    values = {k: int(v) if TRAFFIC_DIGITS.get(k) == 0 else v for k, v in values.items()}
+
+    def change(document: Any) -> None:
+        if fmt == "yaml":
+            from ruamel.yaml.comments import CommentedMap
+
+            if document.get("traffic") is None:  # absent, or `traffic:` with nothing under it
+                document["traffic"] = CommentedMap()
+        else:
+            import tomlkit
+
+            if "traffic" not in document:
+                document["traffic"] = tomlkit.table()
+            if isinstance(document["traffic"], tomlkit.items.AoT):
+                raise PaybackError("[[traffic]] is a list of tables, not one table; left as it is")
+        section = document["traffic"]
+        _traffic_table(section, "traffic")
+        _replacing(section, values, replaced)
+        for key, value in values.items():
+            section[key] = value
+
+    return _edited(text, fmt, change)
+
+
+def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
+    """What ``payback usage -o path`` writes: the scenario at ``path`` with measured traffic
+    (:func:`with_traffic`), or the starter scenario with it where ``path`` is new or empty.
+
+    An existing file is changed only when it is a scenario and stays a valid one; its
+    byte-order mark and line endings are kept. Values it held as distributions are named
+    in :attr:`Edit.warnings`. Raises :class:`PaybackError` ending "left as it is" otherwise.
+    """
+    path = Path(path)
+    fmt = scenario_format(path)
+    if path.is_dir():
+        raise PaybackError(f"{path}: is a directory")
+    text, bom = "", False
+    if path.exists():
+        try:
+            raw = path.read_bytes()
+            bom = raw.startswith(b"\xef\xbb\xbf")
+            text = raw.decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PaybackError(f"{path}: cannot read ({exc}); left as it is") from None
+    if not text.strip():  # an empty file gets the starter, as a new one would
+        starter = resources.files("payback").joinpath("data/starter.toml")
+        new = with_traffic(starter.read_text(encoding="utf-8"), "toml", traffic)
+        if fmt == "yaml":
+            new = dump_scenario(parse_scenario(tomllib.loads(new)), "yaml")
+        return Edit(new, created=True)
+    try:
+        data = scenario_data_from_text(text, fmt, str(path))
+    except PaybackError as exc:
+        raise PaybackError(f"{exc.messages[0]}; left as it is") from None
+    if not any(key in data for key in SCENARIO_SECTIONS):
+        raise PaybackError(
+            f"{path}: does not look like a payback scenario (no [scenario], [traffic], "
+            "[baseline] or [alternatives]); left as it is"
+        )
+    replaced: list[str] = []
+    try:
+        updated = with_traffic(text, fmt, traffic, replaced)
+    except PaybackError as exc:
+        raise PaybackError(f"{path}: {exc}") from None
+    try:
+        parse_scenario(scenario_data_from_text(updated, fmt, str(path)), source=str(path))
+    except PaybackError as exc:
+        problem = exc.messages[0].removeprefix(f"{path}: ")
+        raise PaybackError(
+            f"{path}: with the measured [traffic] it would not be a valid scenario "
+            f"({problem}); left as it is"
+        ) from None
+    return Edit(
+        ("\ufeff" if bom else "") + updated, warnings=[f"{path}: {line}" for line in replaced]
+    )
+
+
+def _traffic_table(section: Any, key_kind: str) -> None:
+    if not isinstance(section, Mapping):
+        kind = "a list" if isinstance(section, list) else f"the value {section!r}"
+        raise PaybackError(f"{key_kind} is {kind}, not a table of numbers; left as it is")
+
+
+def _replacing(
+    section: Mapping[str, Any], values: Mapping[str, Any], out: list[str] | None
+) -> None:
+    """Say which of ``values`` replace a distribution (a range the user gave)."""
+    if out is None:
+        return
+    for key, value in values.items():
+        old = section.get(key)
+        if isinstance(old, Mapping):
+            out.append(
+                f"traffic.{key} was a {old.get('dist', 'distribution')} range "
+                f"({', '.join(f'{k} = {v}' for k, v in old.items() if k != 'dist')}); "
+                f"replaced by the measured {value}"
+            )
+
+
+# ---------------------------------------------------------------- the recommended configuration
+
+
+def with_winner(
+    path: str | Path, scenario: Scenario, result: Recommendation, output: str | Path
+) -> Edit:
+    """What ``payback recommend --apply -o output`` writes: the scenario file at ``path``
+    (read as ``scenario``) with ``result``'s best configuration in its alternative (see
+    :func:`payback.studies.recommend.apply_winner`). Each line the winner replaces stays
+    as a comment under the new one (``# replaced by payback recommend: ...``), the other
+    comments and the layout stay, and relative file paths are rewritten to point at the
+    same files from ``output``'s folder. The notes say what was replaced and moved."""
+    from payback.studies.recommend import apply_winner, benchmark_text, relocate_paths
+
+    path, output = Path(path), Path(output)
+    best, index = result.best, result.alternative
+    where = f"alternatives.{index}"
+    if best is None:
+        raise PaybackError(f"{where}: {result.no_best_reason}; nothing to apply")
+    option = scenario.alternatives[index]
+    if not isinstance(option, SelfHostedOption):
+        raise PaybackError(f"{where}: not a self_hosted alternative; nothing to apply")
+    notes: list[str] = []
+    drop = result.benchmark is not None and not result.benchmark_matches(best)
+    if drop:
+        notes.append(
+            f"{where}.calibration = {option.calibration!r} removed: its serving benchmark measured "
+            f"{benchmark_text(result.benchmark or {})}, not the winner {best.label()}; analyze "
+            "estimates the winner's capacity"
+        )
+    elif result.benchmark is not None:
+        assumed = (
+            f" ({best.gpus_per_replica} GPUs per replica assumed, as analyze assumes: the "
+            "benchmark does not say; set gpus_per_replica in the calibration if it differs)"
+            if result.benchmark.get("gpus_per_replica_assumed")
+            else ""
+        )
+        notes.append(
+            f"{where}.calibration = {option.calibration!r} kept: it measured the winner{assumed}; "
+            "analyze prices it with the benchmark's capacity"
+        )
+    fmt = scenario_format(path)
+    replaced: list[str] = []
+    relocated: list[str] = []
+
+    def change(document: Any) -> None:
+        def apply(data: Any) -> list[str]:
+            model_ref = result.model_refs.get(best.model)
+            return apply_winner(
+                data, index, best, option, drop_calibration=drop, model_ref=model_ref
+            )
+
+        if fmt == "yaml":
+            table = document["alternatives"][index]
+            lines = original.replace("\r\n", "\n").splitlines()
+            replaced.extend(_yaml_replace(table, apply, document, lines))
+        else:
+            replaced.extend(apply(document))
+        relocated.extend(relocate_paths(document, path.parent, output.parent))
+
+    original = read_scenario_text(path)
+    text = _edited(original, fmt, change)
+    parse_scenario(scenario_data_from_text(text, fmt, str(path)), source=str(path))  # still valid
+    if replaced:
+        notes.append(
+            f"{where}: replaced by the winner (kept as comments in the file): "
+            + "; ".join(replaced)
+        )
+    if relocated:
+        notes.append(
+            f"relative paths rewritten to point at the same files from {output.parent}: "
+            + "; ".join(relocated)
+        )
+    return Edit(text, notes=notes)
+
+
+# ---------------------------------------------------------------- round trips
+
+
+def _edited(text: str, fmt: Format, change: Callable[[Any], None]) -> str:
+    """``text`` read as a tomlkit document or a ruamel.yaml round-trip table, changed in
+    place by ``change`` and written back in its own layout and line endings."""
+    crlf = "\r\n" in text
+    body = text.replace("\r\n", "\n") if crlf else text
+    if fmt == "yaml":
+        import io
+
+        from ruamel.yaml import YAML
+        from ruamel.yaml.comments import CommentedMap
+        from ruamel.yaml.error import YAMLError
+
+        handler = YAML()
+        handler.preserve_quotes = True
+        handler.width = 1 << 16  # never fold a long line the file has
+        mapping, sequence, offset = _yaml_indents(body)
+        handler.indent(mapping=mapping, sequence=sequence, offset=offset)
+        try:
+            data = handler.load(body) if body.strip() else CommentedMap()
+        except YAMLError as exc:
+            raise PaybackError(
+                f"not valid YAML, left as it is: {str(exc).splitlines()[0]}"
+            ) from None
+        if not isinstance(data, dict):
+            raise PaybackError("not a YAML table of sections, left as it is")
+        change(data)
+        out = io.StringIO()
+        handler.dump(data, out)
+        result = out.getvalue()
+    else:
+        import tomlkit
+
+        try:
+            document = tomlkit.parse(body)
+        except tomlkit.exceptions.ParseError as exc:
+            raise PaybackError(f"not valid TOML, left as it is: {exc}") from None
+        change(document)
+        result = tomlkit.dumps(document)
+    return result.replace("\n", "\r\n") if crlf else result
+
+
+def _yaml_indents(text: str) -> tuple[int, int, int]:
+    """The indents a YAML file uses: mapping, sequence and the dash's offset (ruamel's terms)."""
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    mapping = next(
+        (
+            len(line) - len(line.lstrip(" "))
+            for line in text.splitlines()
+            if line.startswith(" ") and not line.lstrip(" ").startswith(("-", "#"))
+        ),
+        2,
+    )
+    try:
+        _, sequence, offset = load_yaml_guess_indent(text)
+    except Exception:  # the real load below reports what is wrong
+        return mapping, mapping, 0
+    sequence, offset = sequence or mapping, offset or 0
+    return mapping, max(sequence, offset + 2), offset
+
+
+def _yaml_replace(
+    table: Any, apply: Callable[[Any], object], document: Any, lines: list[str]
+) -> list[str]:
+    """``apply(document)`` (which changes ``table``, a ruamel.yaml mapping read from
+    ``lines``), with each line it replaces or removes kept as a comment where the line was
+    (``# replaced by payback recommend: ...``), every other comment kept in its place, and
+    the keys it adds placed after the table's last plain line (as tomlkit places them),
+    before the comment lines that followed that line. Returns the lines replaced, as
+    written."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from payback.studies.recommend import REPLACED
+
+    block = isinstance(table, CommentedMap) and not table.fa.flow_style()
+    order = list(table)
+    old = {key: table[key] for key in order}
+    written = {key: _yaml_line(table, key, lines) for key in order}
+    after = {key: _yaml_after(table, key) for key in order} if block else {}
+    apply(document)
+    changed = [key for key in order if key not in table or table[key] is not old[key]]
+    if not block:  # a one-line {flow} table has no room for comments
+        return [written[key] for key in changed]
+    new = [key for key in table if key not in old]
+    plain = [key for key in order if key in table and not _yaml_block(table[key])]
+    # what is written after each line, in order: each key with the text after its line
+    pieces: list[tuple[Any, str]] = [(None, "")]
+    for key in order:
+        eol, _, following = after[key][0].partition("\n")
+        note = f"{' ' * table.lc.key(key)[1]}{REPLACED}{written[key]}\n" if key in changed else ""
+        if key in table:
+            pieces.append((key, "\n" + note if note else eol + "\n"))
+            if plain and key == plain[-1]:
+                pieces += [(added, "\n") for added in new]
+        else:
+            table.ca.items.pop(key, None)
+            pieces[-1] = (pieces[-1][0], pieces[-1][1] + note)
+        pieces[-1] = (pieces[-1][0], pieces[-1][1] + following)
+    if not plain:
+        pieces += [(added, "\n") for added in new]
+    if len(pieces) == 1:  # nothing left in the table to hang the notes on
+        return [written[key] for key in changed]
+    (_, orphan), (first, head) = pieces.pop(0), pieces[0]  # notes before the first kept key
+    pieces[0] = (first, head + orphan)
+    for position, (key, _) in enumerate(pieces):
+        if list(table)[position] != key:  # an added key, moved up
+            value = table[key]
+            del table[key]
+            table.insert(position, key, value)
+    for key, text in pieces:
+        eol = after[key][0].partition("\n")[0] if key in after else ""
+        mark = after[key][1] if eol and text.startswith(eol) else None
+        _yaml_set_after(table, key, "" if text == "\n" else text, mark)
+    return [written[key] for key in changed]
+
+
+def _yaml_block(value: Any) -> bool:
+    """Whether ``value`` is a table or list written over lines of its own."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    return (
+        isinstance(value, CommentedMap | CommentedSeq) and bool(value) and not value.fa.flow_style()
+    )
+
+
+def _yaml_slot(table: Any, key: Any) -> tuple[Any, Any, int]:
+    """Where ruamel.yaml keeps the comment after ``key``'s value: the comments of the
+    mapping or list that holds its last line, the key there, and the place in the entry."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    holder, at = table, key
+    while _yaml_block(holder[at]):
+        holder = holder[at]
+        at = len(holder) - 1 if isinstance(holder, CommentedSeq) else list(holder)[-1]
+    return holder.ca.items, at, 0 if isinstance(holder, CommentedSeq) else 2
+
+
+def _yaml_after(table: Any, key: Any) -> tuple[str, Any]:
+    """The text after ``key``'s value (its end-of-line comment, then whole comment lines
+    and blank lines up to the next key; '' when none) and where its comment starts."""
+    items, at, place = _yaml_slot(table, key)
+    token = (items.get(at) or [None] * 4)[place]
+    return (str(token.value), token.start_mark) if token is not None else ("", None)
+
+
+def _yaml_set_after(table: Any, key: Any, text: str, mark: Any = None) -> None:
+    """Set the text after ``key``'s value; ``mark`` places an end-of-line comment."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    items, at, place = _yaml_slot(table, key)
+    entry = items.setdefault(at, [None] * 4)
+    entry[place] = CommentToken(text, mark or CommentMark(0)) if text else None
+
+
+def _yaml_line(table: Any, key: Any, lines: list[str]) -> str:
+    """The line ``key: value`` as the file has it (with its comment), when known; a value
+    written over several lines as one (``key: {dist: uniform, low: 1, high: 2}``)."""
+    value = table[key]
+    try:
+        line, column = table.lc.key(key)
+        same_line = table.lc.value(key)[0] == line
+    except (KeyError, TypeError):
+        line, column, same_line = -1, 0, False
+    if not _yaml_block(value) and same_line and 0 <= line < len(lines):
+        return str(lines[line][column:]).rstrip()
+    token = (table.ca.items.get(key) or [None] * 4)[2]  # a comment on the key's own line
+    comment = str(token.value).partition("\n")[0] if token is not None else ""
+    return f"{key}: {_yaml_flow(value)}" + (f"  {comment}" if comment else "")
+
+
+def _yaml_flow(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {_yaml_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_flow(v) for v in value) + "]"
+    return str(value)

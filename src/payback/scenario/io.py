@@ -1,0 +1,439 @@
+"""Reading and writing scenario files: TOML (by tomllib and tomlkit) and YAML (by ruamel.yaml).
+
+YAML follows 1.2 for numbers (``1e6`` is a number, ``010`` is ten, ``1:30`` is text) and
+keeps 1.1's ``yes``/``no``/``on``/``off`` as true and false; a key given twice is an error,
+as in TOML. tomlkit and ruamel.yaml are imported only when a file needs them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import TypeAdapter, ValidationError
+
+from payback.errors import PaybackError
+from payback.scenario.distributions import Distribution
+from payback.scenario.messages import explain_distribution, explain_errors
+from payback.scenario.paths import field_range
+from payback.scenario.schema import Scenario
+
+__all__ = [
+    "dump_scenario",
+    "load_scenario",
+    "parse_scenario",
+    "read_scenario_data",
+    "read_scenario_text",
+    "scenario_data_from_text",
+    "scenario_format",
+]
+
+Format = Literal["toml", "yaml"]
+
+
+def scenario_format(path: str | Path) -> Format:
+    """YAML for a ``.yaml`` or ``.yml`` file, TOML otherwise."""
+    return "yaml" if Path(path).suffix.lower() in {".yaml", ".yml"} else "toml"
+
+
+def read_scenario_text(path: str | Path) -> str:
+    """A scenario file's text, a byte-order mark (Notepad's) left out.
+
+    Raises :class:`PaybackError` with one line for a missing or unreadable file.
+    """
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PaybackError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise PaybackError(f"{p}: is a directory, expected a scenario file") from None
+    except UnicodeDecodeError:
+        raise PaybackError(f"{p}: not a text file (expected UTF-8 TOML or YAML)") from None
+    except OSError as exc:
+        raise PaybackError(f"{p}: cannot read: {exc.strerror}") from None
+
+
+def read_scenario_data(path: str | Path) -> dict[str, Any]:
+    """The raw table in a TOML or YAML file (by extension; TOML otherwise).
+
+    Raises :class:`PaybackError` with one line for a missing, unreadable or malformed file.
+    """
+    return scenario_data_from_text(read_scenario_text(path), scenario_format(path), str(path))
+
+
+def scenario_data_from_text(text: str, fmt: Format, source: str = "scenario") -> dict[str, Any]:
+    """The raw table in TOML or YAML text (an upload, a file's contents)."""
+    if fmt == "yaml":
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+        try:
+            data = _yaml_reader().load(text)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            problem = exc.problem or str(exc).splitlines()[0]
+            raise PaybackError(f"{source}: not valid YAML{where}: {problem}") from None
+        except YAMLError as exc:
+            raise PaybackError(f"{source}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise PaybackError(f"{source}: not valid TOML: {exc}") from None
+    if not isinstance(data, dict):
+        raise PaybackError(f"{source}: expected a table of sections ([scenario], [traffic], …)")
+    return data
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file. Raises :class:`PaybackError`.
+
+    Paths inside it (a model's ``config.json``) are read relative to the file's folder.
+    """
+    scenario = parse_scenario(read_scenario_data(path), source=str(path))
+    scenario.base_dir = Path(path).resolve().parent
+    return scenario
+
+
+def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenario:
+    """Validate a raw table as a scenario. Raises :class:`PaybackError`, one line per problem.
+
+    A number may be a distribution table (``{ dist = "triangular", low, mode, high }``,
+    ``uniform`` low/high, ``normal`` mean/sd, ``lognormal`` median/p90): the field then
+    holds its central value and :attr:`Scenario.distributions` keeps the table.
+    """
+    found: dict[str, Distribution | None] = {}
+    problems: list[str] = []
+    central = _take_distributions(dict(data), "", found, problems)
+    try:
+        scenario = Scenario.model_validate(central)
+    except ValidationError as exc:
+        problems += explain_errors(exc, found)
+        raise PaybackError([f"{source}: {line}" for line in dict.fromkeys(problems)]) from None
+    valid = {path: dist for path, dist in found.items() if dist is not None}
+    problems += _check_distributions(scenario, valid)
+    if problems:
+        raise PaybackError([f"{source}: {line}" for line in problems])
+    scenario._distributions = valid
+    return scenario
+
+
+def dump_scenario(scenario: Scenario, fmt: Format = "toml") -> str:
+    """The scenario as TOML or YAML text that :func:`parse_scenario` reads back equal."""
+    data = scenario.model_dump(mode="python", exclude_none=True, exclude_unset=True)
+    for path, dist in scenario.distributions.items():
+        node: Any = data
+        *parents, last = path.split(".")
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[last] = dist.model_dump()
+    data = _tidy(data)
+    if fmt == "yaml":
+        import io
+
+        out = io.StringIO()
+        _yaml_writer().dump(data, out)
+        return out.getvalue()
+    import tomlkit
+
+    document = tomlkit.document()
+    for key, value in data.items():
+        document[key] = _toml_item(value)
+    return tomlkit.dumps(document)
+
+
+# ---------------------------------------------------------------- distributions
+
+_DIST_ADAPTER: TypeAdapter[Distribution] = TypeAdapter(Distribution)
+
+_NOT_REAL = "a distribution needs a field that holds any number; this one holds a whole-number count, a flag or text"
+
+
+def _take_distributions(
+    node: Any, prefix: str, found: dict[str, Distribution | None], problems: list[str]
+) -> Any:
+    """A copy of the raw table with every ``{dist = ...}`` table replaced by its central
+    value; a table that is not a valid distribution is recorded as ``None``."""
+    if isinstance(node, dict):
+        if "dist" in node:
+            path = prefix[:-1]
+            try:
+                dist = _DIST_ADAPTER.validate_python(node)
+            except ValidationError as exc:
+                problems.extend(explain_distribution(path, node, exc))
+                found[path] = None
+                return 1.0  # a placeholder number, so that only the distribution is reported
+            found[path] = dist
+            return dist.central()
+        return {
+            k: _take_distributions(v, f"{prefix}{k}.", found, problems) for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [
+            _take_distributions(v, f"{prefix}{i}.", found, problems) for i, v in enumerate(node)
+        ]
+    return node
+
+
+def _check_distributions(scenario: Scenario, found: Mapping[str, Distribution]) -> list[str]:
+    """Distributions must sit on real-valued fields; bounded ones inside the field's range
+    (normal and lognormal are sampled truncated to it)."""
+    problems = []
+    for path, dist in found.items():
+        if path.endswith(".tpot_ms") or ".one_time.training." in path:
+            problems.append(
+                f"{path}: a distribution here cannot be sampled: the number is used only to estimate "
+                "a catalog figure once; give that figure a distribution instead (replica_requests_per_s, training_usd)"
+            )
+            continue
+        allowed = field_range(scenario, path)
+        if not allowed.is_real:
+            problems.append(f"{path}: {_NOT_REAL}")
+            continue
+        if dist.dist in ("normal", "lognormal"):
+            continue
+        low, high = dist.support()
+        if low < allowed.lowest or (low == allowed.lowest and not allowed.lowest_included):
+            problems.append(
+                f"{path}: the {dist.dist} distribution reaches {low:g}; the field must be {allowed.describe_low()}"
+            )
+        if high > allowed.highest or (high == allowed.highest and not allowed.highest_included):
+            problems.append(
+                f"{path}: the {dist.dist} distribution reaches {high:g}; the field must be {allowed.describe_high()}"
+            )
+    return problems
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _tidy(value: Any) -> Any:
+    """Whole floats as integers (200000, not 200000.0), recursively."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _tidy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tidy(v) for v in value]
+    return value
+
+
+def _toml_item(value: Any, inline: bool = False) -> Any:
+    """tomlkit items: distributions and training jobs as inline tables, the rest as tables."""
+    import tomlkit
+
+    if isinstance(value, dict):
+        table: Any = tomlkit.inline_table() if inline or "dist" in value else tomlkit.table()
+        for key, item in value.items():
+            table[key] = _toml_item(item, inline=inline or key == "training" or "dist" in value)
+        return table
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        array = tomlkit.aot()
+        for item in value:
+            array.append(_toml_item(item))
+        return array
+    return value
+
+
+# ---------------------------------------------------------------- YAML
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_Rules = list[tuple[str, re.Pattern[str], Sequence[str]]]
+
+_READ_RULES: _Rules = [
+    # YAML 1.1's words for true and false (PyYAML's), not its numbers
+    (
+        "tag:yaml.org,2002:bool",
+        re.compile(
+            r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"
+        ),
+        list("yYnNtTfFoO"),
+    ),
+    # YAML 1.2's numbers: 010 is ten, 0o10 eight; 1:30 is text
+    (_INT, re.compile(r"^[-+]?[0-9]+$|^0x[0-9a-fA-F]+$|^0o[0-7]+$"), list("-+0123456789")),
+    (
+        _FLOAT,
+        re.compile(
+            r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+            |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+            |\.[0-9_]+(?:[eE][-+][0-9]+)?
+            |[-+]?\.(?:inf|Inf|INF)
+            |\.(?:nan|NaN|NAN))$""",
+            re.X,
+        ),
+        list("-+0123456789."),
+    ),
+    ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"]),
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
+    (
+        "tag:yaml.org,2002:timestamp",
+        re.compile(
+            r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+            |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+             (?:[Tt]|[ \t]+)[0-9][0-9]?
+             :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
+             (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
+            re.X,
+        ),
+        list("0123456789"),
+    ),
+]
+"""The plain scalars that are not text, and what they are."""
+
+_WRITE_RULES: _Rules = [
+    *_READ_RULES,
+    # text that a YAML 1.1 reader takes for a number is quoted too (PyYAML writes so)
+    (
+        _INT,
+        re.compile(
+            r"""^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+
+            |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$""",
+            re.X,
+        ),
+        list("-+0123456789"),
+    ),
+    (
+        _FLOAT,
+        re.compile(
+            r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+            |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+            |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)$""",
+            re.X,
+        ),
+        list("-+0123456789."),
+    ),
+    ("tag:yaml.org,2002:value", re.compile(r"^(?:=)$"), ["="]),
+]
+"""What a written file quotes: text any common reader would take for something else."""
+
+
+def _by_first_character(rules: _Rules) -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """ruamel.yaml's table of rules: by a scalar's first character ('' for an empty one)."""
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, first in rules:
+        for character in first:
+            table.setdefault(character, []).append((tag, pattern))
+    return table
+
+
+def _resolver(rules: _Rules) -> type:
+    """A ruamel.yaml resolver that tells plain scalars apart by ``rules`` (any YAML version)."""
+    from ruamel.yaml.resolver import VersionedResolver
+
+    table = _by_first_character(rules)
+
+    class Resolver(VersionedResolver):
+        @property
+        def versioned_resolver(self) -> Any:
+            return table
+
+    return Resolver
+
+
+@functools.cache
+def _reading_classes() -> tuple[type, type]:
+    """ruamel.yaml's resolver and constructor for reading: :data:`_READ_RULES`, integers
+    as YAML 1.2 writes them, and a key given twice refused with the line of each."""
+    from ruamel.yaml.constructor import ConstructorError, SafeConstructor
+
+    class Constructor(SafeConstructor):
+        def check_mapping_key(
+            self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
+        ) -> bool:
+            if key not in mapping:
+                return True
+            first = next(
+                (
+                    f" (first on line {k.start_mark.line + 1})"
+                    for k, _ in node.value
+                    if isinstance(k.value, str) and k.value == key_node.value and k is not key_node
+                ),
+                "",
+            )
+            raise ConstructorError(
+                problem=f"{key!r} given twice{first}", problem_mark=key_node.start_mark
+            )
+
+        def construct_yaml_int(self, node: Any) -> int:
+            text = str(self.construct_scalar(node)).replace("_", "")
+            return int(text, 0) if text.startswith(("0x", "0o")) else int(text, 10)
+
+    Constructor.add_constructor(_INT, Constructor.construct_yaml_int)
+    return _resolver(_READ_RULES), Constructor
+
+
+@functools.cache
+def _writing_classes() -> tuple[type, type, type]:
+    """ruamel.yaml's resolver, representer and emitter for writing: text quoted by
+    :data:`_WRITE_RULES`, floats as YAML 1.1 readers read them, and the layout PyYAML gave
+    (so that files written before and now are the same)."""
+    from ruamel.yaml.emitter import Emitter as RuamelEmitter
+    from ruamel.yaml.representer import SafeRepresenter
+
+    class Representer(SafeRepresenter):
+        def represent_float(self, data: Any) -> Any:
+            node = super().represent_float(data)
+            if "." not in node.value and "e" in node.value:  # 1e-05 reads as text in 1.1
+                node.value = node.value.replace("e", ".0e", 1)
+            return node
+
+    Representer.add_representer(float, Representer.represent_float)
+
+    class Emitter(RuamelEmitter):
+        def write_plain(self, text: Any, split: Any = True) -> None:
+            """Unquoted text breaks at the first single space past the width (PyYAML's
+            rule), not before a word that would pass it."""
+            if self.root_context or self.encoding or not text:
+                super().write_plain(text, split)
+                return
+            if not self.whitespace:
+                self.stream.write(" ")
+                self.column += 1
+            self.whitespace = self.indention = False
+            for i, part in enumerate(re.split("( +)", text)):  # words, then runs of spaces
+                if i % 2 and part == " " and split and self.column > self.best_width:
+                    self.write_indent()
+                    self.whitespace = self.indention = False
+                else:
+                    self.stream.write(part)
+                    self.column += len(part)
+
+        def choose_scalar_style(self) -> Any:
+            """Single quotes wherever they may go, as PyYAML (ruamel.yaml prefers double
+            quotes for text with a quote or a line break)."""
+            style = super().choose_scalar_style()
+            single = self.analysis.allow_single_quoted and not (
+                self.simple_key_context and self.analysis.multiline
+            )
+            return "'" if style == '"' and single and not self.event.style else style
+
+        def write_double_quoted(self, text: Any, split: Any = True) -> None:
+            # unfolded: ruamel.yaml can fold where a reader then adds a space
+            super().write_double_quoted(text, split=False)
+
+    return _resolver(_WRITE_RULES), Representer, Emitter
+
+
+def _yaml_reader() -> Any:
+    from ruamel.yaml import YAML
+
+    reader = YAML(typ="safe", pure=True)  # the pure-Python parser takes our rules
+    reader.Resolver, reader.Constructor = _reading_classes()
+    return reader
+
+
+def _yaml_writer() -> Any:
+    from ruamel.yaml import YAML
+
+    writer: Any = YAML(typ="safe", pure=True)  # its settings are typed loosely
+    writer.Resolver, writer.Representer, writer.Emitter = _writing_classes()
+    writer.default_flow_style = False
+    writer.allow_unicode = True
+    writer.sort_base_mapping_type_on_output = False
+    return writer

@@ -1,0 +1,257 @@
+"""The wording of scenario errors: each pydantic validation error as one line that names
+the field's dotted path, the value found and what is allowed, with a hint for fractions
+and a "did you mean" for a misspelt name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from payback.scenario.distributions import DISTS, Distribution
+from payback.scenario.schema import KINDS, Scenario
+
+__all__ = ["explain_distribution", "explain_errors"]
+
+_HINTS = {
+    "discount_rate_annual": "a fraction per year: 0.10 means 10%",
+    "growth_monthly": "a fraction per month: 0.05 means 5%",
+    "price_change_annual": "a fraction per year: -0.3 means prices fall 30% a year",
+    "gpu_price_change_annual": "a fraction per year: -0.2 means GPU rent falls 20% a year",
+    "pue": "facility power / IT power; 1.0 is a perfect data centre",
+    "cached_input_share": "a fraction: 0.4 means 40% of input tokens",
+    "escalation_share": "a fraction: 0.05 means 5% of requests",
+    "error_rate": "a fraction: 0.04 means 4% of the requests answered",
+    "target_utilization": "a fraction of capacity: 0.7 means 70%",
+    "peak_to_average": "busiest hour / average hour; 730 would be a whole month in one hour",
+    "min_replicas": "use always_on = false for a fleet that scales to zero",
+    "replica_requests_per_s": "requests per second one replica sustains",
+}
+
+_TYPE_WORDS = {
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "bool_type": "must be true or false",
+    "string_type": "must be text in quotes",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "dict_type": "must be a table",
+    "list_type": "must be a list of tables ([[alternatives]] in TOML)",
+    "finite_number": "must be a finite number, not NaN or infinity",
+    "date_type": "must be a date such as 2026-12-01 (unquoted in TOML)",
+    "date_parsing": "must be a date such as 2026-12-01 (unquoted in TOML)",
+    "date_from_datetime_inexact": "must be a date such as 2026-12-01, without a time",
+    "date_from_datetime_parsing": "must be a date such as 2026-12-01",
+}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    text = json.dumps(value, default=str) if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model an annotation holds (inside list/Optional/Annotated), if one."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = get_origin(annotation)
+    if origin is not None or get_args(annotation):
+        for arg in get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _model_at(raw_loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class that holds the field at ``raw_loc`` (pydantic's loc, tags included)."""
+    model: type[BaseModel] | None = Scenario
+    for part in raw_loc[:-1]:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        if part in KINDS:
+            model = KINDS[part]
+            continue
+        field = model.model_fields.get(part)
+        model = _model_in(field.annotation) if field is not None else None
+    return model
+
+
+def _clean_loc(raw_loc: Sequence[str | int]) -> list[str | int]:
+    """Pydantic's loc without the discriminator tags it inserts for option unions."""
+    out: list[str | int] = []
+    for i, part in enumerate(raw_loc):
+        after_option = i > 0 and (raw_loc[i - 1] == "baseline" or isinstance(raw_loc[i - 1], int))
+        if part in KINDS and after_option:
+            continue
+        out.append(part)
+    return out
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list[str]:
+    """One error as lines: the path, the value and what is allowed."""
+    lines: list[str] = []
+    loc = _clean_loc(raw_loc) if raw_loc else path.split(".")
+    field = str(loc[-1]) if loc else ""
+    kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
+    hint = f" ({_HINTS[field]})" if field in _HINTS else ""
+    if kind == "value_error":
+        text = str(ctx.get("error", err["msg"]))
+        model = _model_at([*raw_loc, ""]) if raw_loc else None
+        for line in text.splitlines():
+            # a problem naming one of the table's fields names its whole path
+            named = re.match(r"([a-z_]+)( = |: )", line)
+            if path and named and model is not None and named.group(1) in model.model_fields:
+                lines.append(f"{path}.{line}")
+            else:
+                lines.append(f"{path}: {line}" if path else line)
+        return lines
+    if kind == "missing":
+        what = "section" if field in Scenario.model_fields else "field"
+        doc = _field_doc(raw_loc)
+        lines.append(f"{path}: required {what} is missing" + (f" ({doc})" if doc else ""))
+    elif kind == "extra_forbidden":
+        model = _model_at(raw_loc)
+        allowed = list(model.model_fields) if model else []
+        owner = ".".join(str(p) for p in loc[:-1]) or "the top level"
+        kind_note = ""
+        if model is not None and "kind" in model.model_fields:
+            kind_note = f" of kind {_show(_kind_of(raw_loc))}"
+        lines.append(
+            f"{path}: unknown field in {owner}{kind_note}; {_suggest(field, allowed)}"
+            f"allowed: {', '.join(allowed)}"
+        )
+    elif kind == "union_tag_invalid":
+        tag = str(ctx.get("tag"))
+        lines.append(
+            f"{path}.kind = {_show(tag)}: unknown kind; {_suggest(tag, list(KINDS))}"
+            f"allowed: {', '.join(KINDS)}"
+        )
+    elif kind == "union_tag_not_found":
+        lines.append(f"{path}.kind: required field is missing (allowed: {', '.join(KINDS)})")
+    elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        sign = {
+            "greater_than": ">",
+            "greater_than_equal": "≥",
+            "less_than": "<",
+            "less_than_equal": "≤",
+        }[kind]
+        bound = next(iter(ctx.values()))
+        lines.append(f"{path} = {_show(value)}: must be {sign} {bound:g}{hint}")
+    elif kind == "literal_error":
+        lines.append(f"{path} = {_show(value)}: allowed: {ctx.get('expected', '')}")
+    elif kind == "too_short" and field == "alternatives":
+        lines.append(f"{path}: needs at least one [[alternatives]] entry")
+    elif kind == "string_too_short":
+        lines.append(f"{path}: must not be empty")
+    elif kind in _TYPE_WORDS:
+        lines.append(f"{path} = {_show(value)}: {_TYPE_WORDS[kind]}{hint}")
+    else:
+        lines.append(f"{path} = {_show(value)}: {err['msg']}")
+    return lines
+
+
+def _kind_of(raw_loc: Sequence[str | int]) -> str | None:
+    for part in raw_loc:
+        if isinstance(part, str) and part in KINDS:
+            return part
+    return None
+
+
+def _field_doc(raw_loc: Sequence[str | int]) -> str:
+    model = _model_at(raw_loc)
+    if model is None or not isinstance(raw_loc[-1], str):
+        return ""
+    info = model.model_fields.get(raw_loc[-1])
+    return (info.description or "").split(";")[0].rstrip(".") if info else ""
+
+
+_RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+_HOLDS = {
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "literal_error": "one of a few names",
+    "union_tag_invalid": "a kind name",
+    "date_type": "a date",
+    "date_from_datetime_parsing": "a date",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "dict_type": "a table",
+}
+
+
+def explain_errors(exc: ValidationError, found: Mapping[str, Distribution | None]) -> list[str]:
+    """The lines for a scenario's validation errors, each once. ``found`` holds the
+    distributions the file gave, by path (``None`` for a malformed one, already reported):
+    an error about such a field speaks of the distribution."""
+    problems: list[str] = []
+    for err in exc.errors(include_url=False):
+        path = ".".join(str(p) for p in _clean_loc(list(err["loc"])))
+        dist = found.get(path)
+        if path not in found:
+            problems.extend(_explain_one(err, path, list(err["loc"])))
+        elif dist is not None and err["type"] in _RANGE_ERRORS:
+            rule = _explain_one(err, path, list(err["loc"]))[0].split(": ", 1)[1]
+            problems.append(
+                f"{path}: the {dist.dist} distribution's central value {dist.central():g} {rule}"
+            )
+        elif dist is not None:
+            holds = _HOLDS.get(err["type"], "something other than a number")
+            problems.append(
+                f"{path}: a distribution needs a field that holds any number; this one holds {holds}"
+            )
+    return list(dict.fromkeys(problems))
+
+
+def explain_distribution(path: str, raw: Mapping[str, Any], exc: ValidationError) -> list[str]:
+    """The lines for a distribution table at ``path`` that is not a valid distribution."""
+    kind = raw.get("dist")
+    lines = []
+    for err in exc.errors(include_url=False):
+        loc = [p for p in err["loc"] if p not in DISTS]
+        where = ".".join([path, *map(str, loc)])
+        t = err["type"]
+        if t == "union_tag_invalid":
+            lines.append(
+                f"{path}.dist = {_show(kind)}: unknown distribution; {_suggest(str(kind), list(DISTS))}allowed: {', '.join(DISTS)}"
+            )
+        elif t == "missing":
+            lines.append(f"{where}: required by a {kind} distribution")
+        elif t == "extra_forbidden":
+            allowed = [f for f in DISTS[str(kind)].model_fields if f != "dist"]
+            lines.append(
+                f"{where}: not a parameter of a {kind} distribution; allowed: {', '.join(allowed)}"
+            )
+        elif t == "value_error":
+            lines.append(f"{path}: {kind} distribution {err['ctx']['error']}")
+        else:
+            lines.extend(f"{line}" for line in _explain_one(err, where))
+    return lines
