@@ -35,8 +35,9 @@ from payback.catalog import Catalog, Gpu, OpenModel
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
+from payback.hardware.calibration import DecodePoint, Factors, fit_decode
 from payback.hardware.estimate import estimate_training, serving_shape
-from payback.measure.calibration import Calibration, DecodePoint, Factors, Measured, fit_decode
+from payback.measure.calibration import Calibration, Measured
 
 __all__ = ["DEFAULT_BATCHES", "gpu_for_device", "run_calibration"]
 
