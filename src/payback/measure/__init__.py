@@ -5,6 +5,7 @@
 - ``benchmarks``: serving benchmarks' result files read as calibrations, one module per
   format;
 - ``apply``: whether a calibration fits an estimate, and the factors it puts on it;
-- ``calibrate``: timing a model of the catalog's shape on this machine;
+- ``calibrate``: timing a model of the catalog's shape on this machine (``timing`` holds
+  its PyTorch parts);
 - ``usage``: the traffic of request logs.
 """
