@@ -1285,7 +1285,7 @@ def usage(
         )
         return
     console = _console()
-    from payback.measure.usage import render_profile
+    from payback.report.usage import render_profile
 
     console.print(render_profile(profile))
     for note in profile.notes:
