@@ -625,7 +625,7 @@ def test_estimate_training_with_a_calibration(tmp_path: Path) -> None:
     assert json.loads(out)["hours"] == pytest.approx(plain["hours"] / 2)
     assert_user_error(
         *run(*args, "--method", "full", "--calibration", path),
-        "measured lora training; this job is full (calibrate full training)",
+        "measured lora training; this job is full (calibrate full fine-tuning)",
     )
 
 

@@ -82,7 +82,7 @@ def serving_factors(cal: Calibration, where: str = "calibration") -> Factors:
             f"{where}: holds no utilisation factors"
             + (
                 " but a serving benchmark; use it on a scenario's self_hosted option, or compare "
-                "it with the estimate of its GPU in `payback import-benchmark`"
+                "it with the estimate in `payback import-benchmark`, naming the GPU"
                 if cal.serving is not None
                 else " (make them with `payback calibrate`)"
             )
@@ -100,7 +100,7 @@ def training_scale(cal: Calibration, method: str, where: str = "calibration") ->
     if factors.training_method != method:
         raise PaybackError(
             f"{where}: measured {factors.training_method} training; this job is {method} "
-            f"(calibrate {method} training)"
+            f"(calibrate {method} fine-tuning)"
         )
     return factors.training_mfu_ratio
 
