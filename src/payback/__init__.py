@@ -15,12 +15,8 @@ from payback.catalog.apis import ApiPrice, api_price, search_api_models
 from payback.errors import PaybackError
 from payback.finance.quick import QuickAnswer, quick_break_even
 from payback.hardware.calibration import engine_for
-from payback.hardware.estimate import (
-    ServingEstimate,
-    TrainingEstimate,
-    estimate_serving,
-    estimate_training,
-)
+from payback.hardware.estimate import ServingEstimate, estimate_serving
+from payback.hardware.fine_tuning import TrainingEstimate, estimate_training
 from payback.hardware.serving import VLLM, ServingEngine
 from payback.measure.apply import (
     benchmark_gpus_per_replica,

@@ -441,7 +441,7 @@ class _Resolver:
             source = f"catalog: {offer.id} fine-tuning, {job.tokens / 1e6:,.1f}M tokens at ${offer.training_usd_per_mtok:g}/M"
             value = self.note(f"{path}.training_usd", cost, source, offer.source, offer.checked)
         else:
-            from payback.hardware.estimate import estimate_training
+            from payback.hardware.fine_tuning import estimate_training
 
             assert job.model is not None  # the schema requires model with gpu
             assert job.gpu is not None

@@ -36,7 +36,8 @@ from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
 from payback.hardware.calibration import DecodePoint, Factors, fit_decode
-from payback.hardware.estimate import estimate_training, serving_shape
+from payback.hardware.estimate import serving_shape
+from payback.hardware.fine_tuning import estimate_training
 from payback.measure import timing
 from payback.measure.calibration import Calibration, Measured
 
