@@ -247,7 +247,7 @@ def calibration_toml(cal: Calibration) -> str:
     doc.add(tomlkit.comment('payback calibration: use it with `calibration = "<this file>"` on a'))
     doc.add(
         tomlkit.comment(
-            "self_hosted option or training job, or `payback estimate ... --calibration`."
+            "self_hosted option or training job, or as the calibration of `payback estimate`."
         )
     )
     head = tomlkit.table()

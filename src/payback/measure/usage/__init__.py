@@ -196,7 +196,9 @@ def usage_sql(
             "--   CREATE TABLE raw_logs AS SELECT json FROM read_json_objects('logs/*.json');"
         )
         if fmt == "auto":
-            where += "\n-- (--format auto tells formats apart from the files; without them, generic is shown)"
+            where += (
+                "\n-- (auto tells formats apart from the files; without them, generic is shown)"
+            )
     statements = [
         *pipeline(sources, explicit, model, since, until),
         sql.COUNTS,
