@@ -29,7 +29,8 @@ from payback import (
     read_benchmark_with_warnings,
     resolve,
 )
-from payback.measure.calibration import Calibration, Factors, fit_decode
+from payback.hardware.calibration import Factors, fit_decode
+from payback.measure.calibration import Calibration
 from test_cli import assert_user_error, check_golden, run
 
 DATA = Path(__file__).resolve().parent / "data" / "benchmarks"
@@ -177,15 +178,17 @@ def test_append_result_runs(tmp_path: Path) -> None:
     assert cal.serving is not None
     assert cal.serving.replica_requests_per_s == 9.0
     assert warnings == [
-        f"{path}: holds 2 runs; using the last (pick another with "
-        "`payback import-benchmark runs.json --run K -o calibration.toml`)"
+        f"{path}: holds 2 runs; using the last (import another with "
+        "`payback import-benchmark runs.json` and its run number, 1 to 2)"
     ]
     cal, warnings = read_benchmark_with_warnings(path, run=1)
     assert cal.serving is not None
     assert cal.serving.concurrency == 64
     assert warnings == []
-    with pytest.raises(PaybackError, match=r"--run 3: .* holds 2 run"):
+    with pytest.raises(PaybackError, match=r"^run 3: .* holds 2 run"):
         read_benchmark(path, run=3)
+    # the command names its flag
+    assert_user_error(*run("import-benchmark", path, "--run", "3"), f"--run 3: {path} holds 2 run")
 
 
 def test_failed_requests_warn(tmp_path: Path) -> None:
@@ -349,8 +352,8 @@ def test_benchmark_at_the_scenario_lengths_is_used_as_measured(tmp_path: Path) -
     assert "concurrency 64" in source
     assert res.warnings == [
         "alternatives.0.calibration: the benchmark does not record its precision; its capacity is "
-        "taken as measured with this option's (bf16). Record them with `payback import-benchmark "
-        "FILE --gpu ID --precision P -o calibration.toml`",
+        "taken as measured with this option's (bf16). Record them by importing the result "
+        "with `payback import-benchmark`, naming the GPU and precision",
         "alternatives.0: the benchmark does not say how many GPUs its replica used; 1 assumed "
         "(give model and gpu for a better guess); set gpus_per_replica",
     ]
@@ -578,7 +581,7 @@ def test_import_benchmark_bad_input(tmp_path: Path) -> None:
     path = write_json(tmp_path / "x.json", data)
     assert_user_error(
         *run("import-benchmark", path, "--gpu", "h100-sxm"),
-        "is not in the catalog; name it (--model) to compare it with the estimate",
+        "is not in the catalog; name the model to compare it with the estimate",
     )
 
 
@@ -622,7 +625,7 @@ def test_estimate_training_with_a_calibration(tmp_path: Path) -> None:
     assert json.loads(out)["hours"] == pytest.approx(plain["hours"] / 2)
     assert_user_error(
         *run(*args, "--method", "full", "--calibration", path),
-        "measured lora training; this job is full (calibrate with --method full)",
+        "measured lora training; this job is full (calibrate full fine-tuning)",
     )
 
 
@@ -1003,7 +1006,7 @@ def test_a_benchmark_without_its_gpu_is_taken_for_the_option_with_a_warning(tmp_
     would be 14 times the L4's estimate, so the warning says how to record it."""
     res = resolved(tmp_path, calibrated(tmp_path, str(VLLM_FILE), model="llama-3.1-8b", gpu="l4"))
     assert "the benchmark does not record its GPU or precision" in res.warnings[0]
-    assert "payback import-benchmark FILE --gpu ID --precision P" in res.warnings[0]
+    assert "`payback import-benchmark`, naming the GPU and precision" in res.warnings[0]
     # recorded, the same run is refused on an L4
     code, _, _ = run(
         "import-benchmark",

@@ -472,7 +472,8 @@ def test_recommend_help_teaches() -> None:
 
 
 def test_calibrated_factors_apply_to_every_configuration(tmp_path: Path) -> None:
-    from payback.measure.calibration import Calibration, Factors, calibration_toml, engine_for
+    from payback.hardware.calibration import Factors, engine_for
+    from payback.measure.calibration import Calibration, calibration_toml
 
     cal = Calibration(
         kind="calibration",

@@ -365,7 +365,8 @@ def test_an_unknown_benchmark_configuration_counts_as_differing(tmp_path: Path) 
 
 
 def test_factors_from_another_gpu_are_warned_once(tmp_path: Path) -> None:
-    from payback.measure.calibration import Calibration, Factors, calibration_toml
+    from payback.hardware.calibration import Factors
+    from payback.measure.calibration import Calibration, calibration_toml
 
     cal = Calibration(
         kind="calibration",

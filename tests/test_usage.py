@@ -506,7 +506,9 @@ def test_filters(tmp_path: Path) -> None:
     assert small.traffic["output_tokens"] == pytest.approx(mean_out, rel=1e-12)
     with pytest.raises(PaybackError, match="no requests left after"):
         profile_usage([path], model="nope")
-    with pytest.raises(PaybackError, match="--since 2026-08-01 is after --until 2026-07-01"):
+    with pytest.raises(
+        PaybackError, match=r"^since 2026-08-01: must not be after the until date \(2026-07-01\)"
+    ):
         profile_usage([path], since=dt.date(2026, 8, 1), until=dt.date(2026, 7, 1))
 
 
@@ -1089,10 +1091,14 @@ def test_o_fills_an_empty_yaml_traffic_and_dotted_toml_keys(tmp_path: Path) -> N
     [
         (("--format", "splunk"), "--format 'splunk': unknown; allowed: auto, generic"),
         (("--since", "last week"), "--since 'last week': expected a date such as 2026-11-01"),
+        (
+            ("--since", "2026-08-01", "--until", "2026-07-01"),
+            "--since 2026-08-01: must not be after the until date (2026-07-01)",
+        ),
         (("--columns", "time"), "--columns 'time': expected name=column pairs"),
         (
             ("--columns", "ts=nope,input=input_tokens,output=output_tokens"),
-            "--columns: 'nope' is not a column of",
+            "--columns 'nope': not a column of",
         ),
     ],
 )
@@ -1105,3 +1111,138 @@ def test_usage_missing_file_and_folder(tmp_path: Path) -> None:
     assert_user_error(*run("usage", tmp_path / "nope.csv"), "nope.csv: no such file")
     (tmp_path / "dir.csv").mkdir()
     assert_user_error(*run("usage", tmp_path / "dir.csv"), "dir.csv: is a folder")
+
+
+# -- the monthly arithmetic on hand-made rows, without DuckDB --------------------------
+
+
+def t(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=UTC)
+
+
+def month_row(
+    start: dt.date, requests: float, first: dt.datetime, busiest: float
+) -> tuple[Any, ...]:
+    """A row of the MONTHS query: 1,000 input, 200 output and 100 cached tokens a request."""
+    return (start, requests, 1000.0 * requests, 200.0 * requests, 100.0 * requests, first, busiest)
+
+
+PER_REQUEST = [(0, False, False, None)]
+"""A SOURCES row: one source of single requests at any instant (no bucket)."""
+
+
+def test_monthly_three_complete_months_of_ten_percent_growth() -> None:
+    from payback.measure.usage.profile import monthly
+
+    months = [
+        month_row(dt.date(2026, 1, 1), 3100, t(2026, 1, 1, 0, 20), 23),  # 100 a day
+        month_row(dt.date(2026, 2, 1), 3080, t(2026, 2, 1, 0, 5), 20),  # 110 a day
+        month_row(dt.date(2026, 3, 1), 3751, t(2026, 3, 1, 0, 1), 21),  # 121 a day
+    ]
+    ends = [
+        (dt.date(2026, 1, 1), 0, t(2026, 1, 31, 23, 40), None),
+        (dt.date(2026, 2, 1), 0, t(2026, 2, 28, 23, 59), None),
+        (dt.date(2026, 3, 1), 0, t(2026, 3, 31, 23, 50), None),
+    ]
+    got = monthly(months, ends, PER_REQUEST)
+    assert [m.complete for m in got.months] == [True, True, True]
+    assert got.empty == []
+    assert got.notes == []
+    assert got.warnings == []
+    assert got.hours == (31 + 28 + 31) * 24
+    assert got.requests_per_month == pytest.approx(121 * 30.4375)  # March's 121 a day
+    assert got.growth_monthly == pytest.approx(0.10)  # 100, 110, 121 a day
+    # the busiest hour (23) over the mean hour: 9,931 requests in 2,160 hours
+    assert got.peak_to_average == pytest.approx(23 / (9931 / 2160))
+    assert got.bucket_seconds == 0.0
+
+
+def test_monthly_partial_edges_leave_one_complete_month() -> None:
+    from payback.measure.usage.profile import monthly
+
+    months = [
+        month_row(dt.date(2026, 1, 1), 1700, t(2026, 1, 15, 10, 30), 9),  # starts mid-month
+        month_row(dt.date(2026, 2, 1), 2800, t(2026, 2, 1, 0, 0), 12),
+        month_row(dt.date(2026, 3, 1), 900, t(2026, 3, 1, 0, 0), 8),  # ends on the 10th
+    ]
+    ends = [
+        (dt.date(2026, 1, 1), 0, t(2026, 1, 31, 23, 59), None),
+        (dt.date(2026, 2, 1), 0, t(2026, 2, 28, 23, 59), None),
+        (dt.date(2026, 3, 1), 0, t(2026, 3, 10, 0, 0), None),
+    ]
+    got = monthly(months, ends, PER_REQUEST)
+    # January lacks its start, March its end; February's edges are its neighbours'
+    assert [m.complete for m in got.months] == [False, True, False]
+    assert [m.start.month for m in got.complete] == [2]
+    assert got.requests_per_month == pytest.approx(2800 / 28 * 30.4375)
+    assert got.growth_monthly == 0.0
+    assert got.notes == ["fewer than two complete months: growth_monthly is 0"]
+    assert got.hours == 28 * 24
+    assert got.peak_to_average == pytest.approx(12 / (2800 / 672))
+
+
+def test_monthly_without_a_complete_month_scales_the_covered_hours() -> None:
+    from payback.measure.usage.profile import monthly
+
+    months = [
+        month_row(dt.date(2026, 1, 1), 510, t(2026, 1, 10, 5, 30), 30),
+        month_row(dt.date(2026, 4, 1), 2, t(2026, 4, 5, 12, 0), 2),  # a stray timestamp
+    ]
+    ends = [
+        (dt.date(2026, 1, 1), 0, t(2026, 1, 12, 7, 15), None),
+        (dt.date(2026, 4, 1), 0, t(2026, 4, 5, 12, 0), None),
+    ]
+    got = monthly(months, ends, PER_REQUEST)
+    assert not any(m.complete for m in got.months)
+    # Jan 10 05:00 to Jan 12 08:00 (51 hours), and the hour from Apr 5 12:00
+    assert got.hours == 52.0
+    assert got.requests_per_month == pytest.approx(512 / 52 * 730.5)
+    assert got.empty == [12 * 2026 + 1, 12 * 2026 + 2]  # February and March
+    assert got.warnings == [
+        "no requests in 2 month(s) inside the logs' span (2026-02, 2026-03): a stray timestamp "
+        "or a gap in the logs; those months are left out of every figure"
+    ]
+    assert got.notes[0].startswith("no complete calendar month in the logs: requests_per_month ")
+    assert got.notes[1] == "fewer than two complete months: growth_monthly is 0"
+    assert got.peak_to_average == pytest.approx(30 / (512 / 52))
+
+
+def test_monthly_dates_without_times_measure_no_peak() -> None:
+    from payback.measure.usage.profile import monthly
+
+    months = [
+        month_row(dt.date(2026, 1, 1), 3100, t(2026, 1, 1), 100),
+        month_row(dt.date(2026, 2, 1), 2800, t(2026, 2, 1), 100),
+    ]
+    # the last row of each month is its last day, which it stands for whole
+    ends = [
+        (dt.date(2026, 1, 1), 0, t(2026, 1, 31), None),
+        (dt.date(2026, 2, 1), 0, t(2026, 2, 28), None),
+    ]
+    got = monthly(months, ends, [(0, True, True, None)])
+    assert [m.complete for m in got.months] == [True, True]
+    assert got.bucket_seconds == 86400.0
+    assert got.peak_to_average is None
+    assert got.notes[-1].startswith("the timestamps are whole days (dates without a time), so the")
+    assert got.growth_monthly == pytest.approx(0.0)  # 100 a day both months
+
+
+def test_monthly_caps_the_peak_at_a_month_in_one_hour() -> None:
+    from payback.measure.usage.profile import monthly
+
+    months = [month_row(dt.date(2026, 1, 1), 1000, t(2026, 1, 1), 999)]
+    ends = [(dt.date(2026, 1, 1), 0, t(2026, 1, 31, 23, 59), None)]
+    got = monthly(months, ends, PER_REQUEST)
+    assert got.peak_to_average == 730.0  # 999 / (1000 / 744) would be 743
+    assert got.notes[-1] == "the busiest hour is 743 mean hours; peak_to_average is capped at 730"
+
+
+def test_the_monthly_arithmetic_needs_no_duckdb() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, payback.measure.usage.profile, payback.measure.usage;"
+        "assert 'duckdb' not in sys.modules and 'rich' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": str(ROOT / "src")})

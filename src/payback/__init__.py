@@ -14,28 +14,21 @@ from payback.catalog import Catalog, default_catalog, load_catalog
 from payback.catalog.apis import ApiPrice, api_price, search_api_models
 from payback.errors import PaybackError
 from payback.finance.quick import QuickAnswer, quick_break_even
-from payback.hardware.estimate import (
-    ServingEstimate,
-    TrainingEstimate,
-    estimate_serving,
-    estimate_training,
-)
+from payback.hardware.calibration import engine_for
+from payback.hardware.estimate import ServingEstimate, estimate_serving
+from payback.hardware.fine_tuning import TrainingEstimate, estimate_training
 from payback.hardware.serving import VLLM, ServingEngine
-from payback.measure.calibrate import run_calibration
-from payback.measure.calibration import (
-    Calibration,
+from payback.measure.apply import (
     benchmark_gpus_per_replica,
-    calibration_toml,
     check_use,
-    engine_for,
     estimate_at_load,
     import_benchmark,
-    load_calibration,
-    read_benchmark,
-    read_benchmark_with_warnings,
     serving_factors,
     training_scale,
 )
+from payback.measure.benchmarks import read_benchmark, read_benchmark_with_warnings
+from payback.measure.calibrate import run_calibration
+from payback.measure.calibration import Calibration, calibration_toml, load_calibration
 from payback.measure.usage import UsageProfile, profile_usage, usage_sql
 from payback.scenario import (
     Scenario,

@@ -210,7 +210,7 @@ class _Resolver:
     ) -> None:
         """Refuse a benchmark of another model, GPU or precision; warn about factors measured
         on another device."""
-        from payback.measure.calibration import check_use
+        from payback.measure.apply import check_use
 
         self.warnings.extend(
             check_use(cal, model=model, gpu=gpu, precision=precision, where=f"{path}.calibration")
@@ -250,8 +250,8 @@ class _Resolver:
         elif cal is not None and cal.serving is not None:
             update.update(self.benchmarked(path, option, cal, gpu))
         elif option.replica_requests_per_s is None:
+            from payback.hardware.calibration import engine_for
             from payback.hardware.estimate import estimate_serving
-            from payback.measure.calibration import engine_for
 
             if option.model is None and gpu is not None:
                 raise PaybackError(
@@ -273,7 +273,7 @@ class _Resolver:
             )
             factors = None
             if cal is not None:
-                from payback.measure.calibration import serving_factors
+                from payback.measure.apply import serving_factors
 
                 self.check_use(path, cal, model.id, gpu.id, None)
                 factors = serving_factors(cal, f"{path}.calibration = {option.calibration!r}")
@@ -320,7 +320,7 @@ class _Resolver:
         self, path: str, option: SelfHostedOption, cal: Calibration, gpu: Gpu | None
     ) -> dict[str, Any]:
         """Capacity from a serving benchmark, scaled to the scenario's token lengths."""
-        from payback.measure.calibration import benchmark_gpus_per_replica, estimate_at_load
+        from payback.measure.apply import benchmark_gpus_per_replica, estimate_at_load
 
         serving = cal.serving
         assert serving is not None
@@ -441,7 +441,7 @@ class _Resolver:
             source = f"catalog: {offer.id} fine-tuning, {job.tokens / 1e6:,.1f}M tokens at ${offer.training_usd_per_mtok:g}/M"
             value = self.note(f"{path}.training_usd", cost, source, offer.source, offer.checked)
         else:
-            from payback.hardware.estimate import estimate_training
+            from payback.hardware.fine_tuning import estimate_training
 
             assert job.model is not None  # the schema requires model with gpu
             assert job.gpu is not None
@@ -454,7 +454,7 @@ class _Resolver:
                 price = self.gpu_price(f"{path}.training", gpu, job.gpu_provider)
             scale, calibrated = 1.0, ""
             if job.calibration is not None:
-                from payback.measure.calibration import training_scale
+                from payback.measure.apply import training_scale
 
                 where = f"{path}.training.calibration"
                 cal = self.calibration(where, job.calibration)

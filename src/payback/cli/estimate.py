@@ -19,7 +19,8 @@ from payback.cli._common import (
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
-    from payback.hardware.estimate import ServingEstimate, TrainingEstimate
+    from payback.hardware.estimate import ServingEstimate
+    from payback.hardware.fine_tuning import TrainingEstimate
     from payback.measure.calibration import Calibration
 
 app = typer.Typer(
@@ -91,8 +92,9 @@ def estimate_serving(
     **--calibration** uses the utilisation factors `payback calibrate` measured.
     """
     from payback.catalog import default_catalog
+    from payback.hardware.calibration import engine_for
     from payback.hardware.estimate import estimate_serving
-    from payback.measure.calibration import check_use, engine_for, serving_factors
+    from payback.measure.apply import check_use, serving_factors
 
     catalog = default_catalog()
     served, gpu_record = catalog.model(model), catalog.gpu(gpu)
@@ -186,8 +188,8 @@ def estimate_training(
     **--calibration** scales the utilization by what `payback calibrate` measured.
     """
     from payback.catalog import default_catalog
-    from payback.hardware.estimate import estimate_training
-    from payback.measure.calibration import check_use, training_scale
+    from payback.hardware.fine_tuning import estimate_training
+    from payback.measure.apply import check_use, training_scale
 
     catalog = default_catalog()
     trained, gpu_record = catalog.model(model), catalog.gpu(gpu)

@@ -83,8 +83,8 @@ def import_benchmark(
     catalog) it also shows the estimate of the same run and how far it was.
     """
     from payback.catalog import default_catalog
+    from payback.measure.apply import import_benchmark as read_benchmark
     from payback.measure.calibration import calibration_toml
-    from payback.measure.calibration import import_benchmark as read_benchmark
 
     catalog = default_catalog()
     served = catalog.model(model) if model is not None else None
@@ -395,7 +395,7 @@ def usage(
 
 def _show_profile(profile: UsageProfile, output: Path | None, written: str | None) -> None:
     """The measured traffic as tables, its notes, and what ``-o`` wrote."""
-    from payback.measure.usage import render_profile
+    from payback.report.usage import render_profile
 
     _console().print(render_profile(profile))
     for note in profile.notes:

@@ -1,8 +1,8 @@
-"""Estimates for catalog models on catalog GPUs: serving capacity and fine-tuning cost.
+"""The serving estimate for catalog models on catalog GPUs: a replica's capacity.
 
-These bind catalog records to the pure formulas in :mod:`payback.hardware.serving` and
-:mod:`payback.hardware.training`, pick sensible defaults (tensor parallel degree, batch),
-and say why a configuration cannot work.
+It binds catalog records to the pure formulas in :mod:`payback.hardware.serving`, picks
+sensible defaults (tensor parallel degree, batch), and says why a configuration cannot
+work. The fine-tuning estimate is :mod:`payback.hardware.fine_tuning`.
 """
 
 from __future__ import annotations
@@ -15,19 +15,19 @@ import numpy as np
 from payback.catalog import Gpu, OpenModel, typical_gpu_price
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware import training as tr
 from payback.hardware.serving import PRECISIONS
 from payback.hardware.shapes import kv_bytes_per_token
 
 __all__ = [
     "ServingEstimate",
-    "TrainingEstimate",
+    "choose_tensor_parallel",
     "estimate_serving",
-    "estimate_training",
     "kv_cache_tokens",
     "peak_flops",
     "replica_rates",
+    "require_finite",
     "serving_shape",
+    "valid_tensor_parallel",
 ]
 
 PCIE_GEN4_BYTES_S = 32e9
@@ -97,7 +97,8 @@ class ServingEstimate:
         return asdict(self)
 
 
-def _finite(name: str, value: float, low: float, inclusive: bool = True) -> None:
+def require_finite(name: str, value: float, low: float, inclusive: bool = True) -> None:
+    """One line when ``value`` is not a finite number ≥ ``low`` (> with ``inclusive`` off)."""
     ok = np.isfinite(value) and (value >= low if inclusive else value > low)
     if not ok:
         raise PaybackError(
@@ -288,60 +289,24 @@ def estimate_serving(
     which ``decode_output_tokens_per_s`` is reported. ``cached_input_share`` of each prompt
     is a shared prefix the engine's prefix cache holds, so prefill computes only the rest.
     """
-    peak_flops(gpu, precision)  # fails early for a precision the GPU lacks
-    _finite("input_tokens", input_tokens, 0.0)
-    _finite("output_tokens", output_tokens, 1.0)
-    if not (np.isfinite(cached_input_share) and 0.0 <= cached_input_share < 1.0):
-        raise PaybackError(f"cached_input_share = {cached_input_share}: must be in [0, 1)")
-    if context is not None:
-        _finite("context", context, 1.0)
-    if tpot_ms is not None:
-        _finite("tpot_ms", tpot_ms, 0.0, inclusive=False)
+    _check_serving_inputs(
+        gpu, precision, input_tokens, output_tokens, cached_input_share, context, tpot_ms
+    )
     mean_context = input_tokens + output_tokens / 2.0
-    if gpus_per_replica is None:
-        tp = choose_tensor_parallel(model, gpu, precision, mean_context, engine)
-    else:
-        valid = valid_tensor_parallel(model)
-        if gpus_per_replica not in valid:
-            raise PaybackError(
-                f"gpus_per_replica = {gpus_per_replica}: {model.id} ({model.heads} heads, {model.kv_heads} KV heads) "
-                f"splits over {', '.join(map(str, valid))} GPUs in one node"
-            )
-        tp = gpus_per_replica
+    tp = _replica_gpus(model, gpu, precision, gpus_per_replica, mean_context, engine)
     args = serving_shape(model, gpu, precision, tp)
-    capacity = kv_cache_tokens(model, gpu, precision, tp, engine)
-    if capacity <= 0:
-        raise PaybackError(_does_not_fit(model, gpu, precision, tp, engine))
-    by_memory = int(capacity // mean_context)
-    if by_memory < 1:
-        raise PaybackError(
-            f"{model.id} at {precision} on {tp} × {gpu.id}: no room for one sequence of "
-            f"{mean_context:,.0f} tokens in the KV cache ({capacity:,.0f} tokens fit)"
-        )
+    capacity, by_memory = _kv_room(model, gpu, precision, tp, mean_context, engine)
     max_batch = min(by_memory, engine.max_num_seqs)
     chosen, limited_by = max_batch, "memory" if by_memory <= engine.max_num_seqs else "engine"
     if tpot_ms is not None:
-        grid = np.arange(1, max_batch + 1, dtype=np.float64)
-        steps = sv.decode_step_seconds(batch=grid, context=mean_context, engine=engine, **args)
-        ok = np.nonzero(steps * 1000.0 <= tpot_ms)[0]
-        if ok.size == 0:
-            raise PaybackError(
-                f"{model.id} at {precision} on {tp} × {gpu.id} cannot meet tpot_ms = {tpot_ms:g}: "
-                f"one sequence alone takes {steps[0] * 1000:.1f} ms per token"
-            )
-        if ok[-1] + 1 < chosen:
-            chosen, limited_by = int(ok[-1] + 1), "latency target"
+        fastest = _latency_batch(
+            model, gpu, precision, tp, args, max_batch, mean_context, tpot_ms, engine
+        )
+        if fastest < chosen:
+            chosen, limited_by = fastest, "latency target"
     at_context = mean_context if context is None else context
     if batch is not None:
-        if batch < 1:
-            raise PaybackError(f"batch = {batch}: must be ≥ 1")
-        fits = int(capacity // max(at_context, mean_context))
-        if batch > fits:
-            raise PaybackError(
-                f"batch = {batch}: {batch} sequences of {max(at_context, mean_context):,.0f} tokens need "
-                f"{batch * max(at_context, mean_context):,.0f} tokens of KV cache; {tp} × {gpu.id} hold "
-                f"{capacity:,.0f} ({fits} sequences)"
-            )
+        _check_batch(batch, capacity, max(at_context, mean_context), tp, gpu)
         chosen, limited_by = batch, "given"
     step = float(sv.decode_step_seconds(batch=chosen, context=at_context, engine=engine, **args))
     rates = replica_rates(
@@ -353,8 +318,6 @@ def estimate_serving(
         cached_share=cached_input_share,
         engine=engine,
     )
-    prompt = max(input_tokens, 1.0)
-    load_step, prefill = float(rates.load_step_s), float(rates.prefill_s)
     rps = float(rates.requests_per_s)
     price = typical_gpu_price(gpu)
     return ServingEstimate(
@@ -369,8 +332,8 @@ def estimate_serving(
         limited_by=limited_by,
         context_tokens=at_context,
         decode_output_tokens_per_s=chosen / step,
-        prefill_tokens_per_s=prompt / prefill,
-        tpot_ms=load_step * 1000.0,
+        prefill_tokens_per_s=max(input_tokens, 1.0) / float(rates.prefill_s),
+        tpot_ms=float(rates.load_step_s) * 1000.0,
         ttft_ms=float(rates.ttft_s) * 1000.0,
         input_tokens=input_tokens,
         output_tokens=output_tokens,
@@ -383,148 +346,102 @@ def estimate_serving(
     )
 
 
-@dataclass(frozen=True)
-class TrainingEstimate:
-    """Compute, memory, time and cost of fine-tuning a model on a GPU type."""
-
-    model: str
-    gpu: str
-    method: str
-    precision: str
-    stack: str
-    tokens: float
-    """Tokens processed per run: dataset tokens × epochs."""
-    flops: float
-    gpus: int
-    memory_gib: float
-    """Memory each GPU needs [GiB]."""
-    mfu: float
-    tokens_per_s: float
-    """Training tokens per second across all GPUs."""
-    tokens_per_s_per_gpu: float
-    hours: float
-    """Wall time of one run [h]."""
-    gpu_hours: float
-    """GPU-hours of one run."""
-    runs: int
-    usd_per_gpu_hour: float | None
-    usd: float | None
-    """GPU cost of all runs [USD]: GPU-hours × price × runs."""
-    price_source: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+def _check_serving_inputs(
+    gpu: Gpu,
+    precision: str,
+    input_tokens: float,
+    output_tokens: float,
+    cached_input_share: float,
+    context: float | None,
+    tpot_ms: float | None,
+) -> None:
+    """One line for the first input :func:`estimate_serving` cannot use."""
+    peak_flops(gpu, precision)  # fails early for a precision the GPU lacks
+    require_finite("input_tokens", input_tokens, 0.0)
+    require_finite("output_tokens", output_tokens, 1.0)
+    if not (np.isfinite(cached_input_share) and 0.0 <= cached_input_share < 1.0):
+        raise PaybackError(f"cached_input_share = {cached_input_share}: must be in [0, 1)")
+    if context is not None:
+        require_finite("context", context, 1.0)
+    if tpot_ms is not None:
+        require_finite("tpot_ms", tpot_ms, 0.0, inclusive=False)
 
 
-def estimate_training(
+def _replica_gpus(
     model: OpenModel,
     gpu: Gpu,
-    method: str = "lora",
-    *,
-    tokens: float,
-    epochs: float = 1.0,
-    runs: int = 1,
-    precision: str = "bf16",
-    stack: str = "standard",
-    gpus: int | None = None,
-    tokens_per_micro_batch: float = 4096.0,
-    usd_per_gpu_hour: float | None = None,
-    mfu_scale: float = 1.0,
-) -> TrainingEstimate:
-    """FLOPs = k · N · tokens · epochs; GPUs from memory; time from peak × MFU; cost × runs.
-
-    ``mfu_scale`` multiplies the utilization: a calibration's measured throughput over
-    the estimate's (``training_mfu_ratio``)."""
-    if method not in tr.METHODS:
-        raise PaybackError(f"method {method!r}: unknown; allowed: {', '.join(tr.METHODS)}")
-    if stack not in tr.STACKS:
-        raise PaybackError(f"stack {stack!r}: unknown; allowed: {', '.join(tr.STACKS)}")
-    if gpus is not None and gpus < 1:
-        raise PaybackError(f"gpus = {gpus}: must be ≥ 1")
-    if usd_per_gpu_hour is not None:
-        _finite("usd_per_gpu_hour", usd_per_gpu_hour, 0.0)
-    for name, value in (("tokens", tokens), ("epochs", epochs)):
-        if not np.isfinite(value) or value <= 0:
-            raise PaybackError(f"{name} = {value}: must be a finite number > 0")
-    if runs < 1:
-        raise PaybackError(f"runs = {runs}: must be ≥ 1")
-    peak = peak_flops(gpu, precision, tr.TRAINING_PRECISIONS)
-    n = model.params_b * 1e9
-    adapters = tr.lora_parameters(
-        layers=model.layers,
-        hidden_size=model.hidden_size,
-        intermediate_size=model.intermediate_size,
-        heads=model.heads,
-        kv_heads=model.kv_heads,
-        head_dim=model.head_dim,
-    )
-    activations = tr.activation_bytes(
-        tokens_per_micro_batch=tokens_per_micro_batch,
-        layers=model.layers,
-        hidden_size=model.hidden_size,
-        intermediate_size=model.intermediate_size,
-        vocab_size=model.vocab_size,
-    )
-    needed = tr.gpus_needed(
-        params=n,
-        method=method,
-        gpu_memory_bytes=gpu.memory_bytes,
-        adapter_params=adapters,
-        activations=activations,
-    )
-    if needed is None:
+    precision: str,
+    gpus_per_replica: int | None,
+    mean_context: float,
+    engine: sv.ServingEngine,
+) -> int:
+    """The replica's tensor parallel degree: the one given, if the heads split over it, else
+    :func:`choose_tensor_parallel`'s."""
+    if gpus_per_replica is None:
+        return choose_tensor_parallel(model, gpu, precision, mean_context, engine)
+    valid = valid_tensor_parallel(model)
+    if gpus_per_replica not in valid:
         raise PaybackError(
-            f"{method} fine-tuning of {model.id} does not fit on 64 × {gpu.id}; "
-            "use LoRA/QLoRA or GPUs with more memory"
+            f"gpus_per_replica = {gpus_per_replica}: {model.id} ({model.heads} heads, {model.kv_heads} KV heads) "
+            f"splits over {', '.join(map(str, valid))} GPUs in one node"
         )
-    if gpus is not None:
-        if gpus < needed:
-            per_gpu = tr.training_memory_per_gpu(
-                params=n, method=method, gpus=gpus, adapter_params=adapters, activations=activations
-            )
-            raise PaybackError(
-                f"{method} fine-tuning of {model.id} needs {per_gpu / 2**30:.0f} GiB per GPU on {gpus} × {gpu.id} "
-                f"({gpu.memory_bytes / 2**30:,.0f} GiB each); it needs at least {needed} GPUs"
-            )
-        needed = gpus
-    per_gpu_memory = tr.training_memory_per_gpu(
-        params=n, method=method, gpus=needed, adapter_params=adapters, activations=activations
-    )
-    processed = tokens * epochs
-    flops = tr.training_flops(n, processed, method)
-    _finite("mfu_scale", mfu_scale, 0.0, inclusive=False)
-    mfu = min(1.0, tr.training_mfu(method, n, needed, stack) * mfu_scale)
-    seconds = tr.training_seconds(flops, needed, peak, mfu)
-    price_record = typical_gpu_price(gpu)
-    price = (
-        usd_per_gpu_hour
-        if usd_per_gpu_hour is not None
-        else (price_record.usd_per_gpu_hour if price_record else None)
-    )
-    gpu_hours = seconds / 3600.0 * needed
-    return TrainingEstimate(
-        model=model.id,
-        gpu=gpu.id,
-        method=method,
-        precision=precision,
-        stack=stack,
-        tokens=processed,
-        flops=flops,
-        gpus=needed,
-        memory_gib=per_gpu_memory / 2**30,
-        mfu=mfu,
-        tokens_per_s=processed / seconds,
-        tokens_per_s_per_gpu=processed / seconds / needed,
-        hours=seconds / 3600.0,
-        gpu_hours=gpu_hours,
-        runs=runs,
-        usd_per_gpu_hour=price,
-        usd=None if price is None else gpu_hours * price * runs,
-        price_source=(
-            "given"
-            if usd_per_gpu_hour is not None
-            else f"{price_record.provider}, checked {price_record.checked} ({price_record.source})"
-            if price_record
-            else None
-        ),
-    )
+    return gpus_per_replica
+
+
+def _kv_room(
+    model: OpenModel,
+    gpu: Gpu,
+    precision: str,
+    tp: int,
+    mean_context: float,
+    engine: sv.ServingEngine,
+) -> tuple[float, int]:
+    """Tokens of KV cache the replica holds, and the sequences of ``mean_context`` tokens
+    that fit in it; one line when not even one does."""
+    capacity = kv_cache_tokens(model, gpu, precision, tp, engine)
+    if capacity <= 0:
+        raise PaybackError(_does_not_fit(model, gpu, precision, tp, engine))
+    by_memory = int(capacity // mean_context)
+    if by_memory < 1:
+        raise PaybackError(
+            f"{model.id} at {precision} on {tp} × {gpu.id}: no room for one sequence of "
+            f"{mean_context:,.0f} tokens in the KV cache ({capacity:,.0f} tokens fit)"
+        )
+    return capacity, by_memory
+
+
+def _latency_batch(
+    model: OpenModel,
+    gpu: Gpu,
+    precision: str,
+    tp: int,
+    args: dict[str, Any],
+    max_batch: int,
+    mean_context: float,
+    tpot_ms: float,
+    engine: sv.ServingEngine,
+) -> int:
+    """The largest batch, up to ``max_batch``, whose decode step meets ``tpot_ms``."""
+    grid = np.arange(1, max_batch + 1, dtype=np.float64)
+    steps = sv.decode_step_seconds(batch=grid, context=mean_context, engine=engine, **args)
+    ok = np.nonzero(steps * 1000.0 <= tpot_ms)[0]
+    if ok.size == 0:
+        raise PaybackError(
+            f"{model.id} at {precision} on {tp} × {gpu.id} cannot meet tpot_ms = {tpot_ms:g}: "
+            f"one sequence alone takes {steps[0] * 1000:.1f} ms per token"
+        )
+    return int(ok[-1] + 1)
+
+
+def _check_batch(batch: int, capacity: float, context: float, tp: int, gpu: Gpu) -> None:
+    """One line when a given batch is below 1 or its KV cache of ``context`` tokens a
+    sequence does not fit the replica's."""
+    if batch < 1:
+        raise PaybackError(f"batch = {batch}: must be ≥ 1")
+    fits = int(capacity // context)
+    if batch > fits:
+        raise PaybackError(
+            f"batch = {batch}: {batch} sequences of {context:,.0f} tokens need "
+            f"{batch * context:,.0f} tokens of KV cache; {tp} × {gpu.id} hold "
+            f"{capacity:,.0f} ({fits} sequences)"
+        )

@@ -1,3 +1,11 @@
-"""Measurements that replace estimates: serving benchmarks and calibrations
-(``calibration``), timing this machine (``calibrate``) and traffic from request logs
-(``usage``)."""
+"""Measurements that replace estimates.
+
+- ``calibration``: the calibration file (a measurement and where it came from), read and
+  written;
+- ``benchmarks``: serving benchmarks' result files read as calibrations, one module per
+  format;
+- ``apply``: whether a calibration fits an estimate, and the factors it puts on it;
+- ``calibrate``: timing a model of the catalog's shape on this machine (``timing`` holds
+  its PyTorch parts);
+- ``usage``: the traffic of request logs.
+"""

@@ -228,7 +228,7 @@ def _benchmark_count(scenario: Scenario, catalog: Catalog, cal: Calibration) -> 
     """GPUs per replica of the calibration's serving benchmark, and whether assumed,
     decided as ``analyze`` decides it for an alternative serving the benchmark's model
     on its GPU (the only configuration it can match)."""
-    from payback.measure.calibration import benchmark_gpus_per_replica
+    from payback.measure.apply import benchmark_gpus_per_replica
 
     assert cal.serving is not None
     model: OpenModel | None = None
@@ -359,7 +359,7 @@ def recommend(
     warnings: list[str] = []
     cal = _calibration(scenario, option, path, warnings)
     if engine is None:
-        from payback.measure.calibration import engine_for
+        from payback.hardware.calibration import engine_for
 
         engine = engine_for(cal.factors if cal is not None else None)
     benchmark: dict[str, Any] | None = None

@@ -1,0 +1,114 @@
+"""Calibration factors: what a measurement on a device puts in place of the estimators'
+defaults.
+
+A ``payback calibrate`` run times decode steps, a prefill and a training step on one
+device; :func:`fit_decode` turns the decode timings into the roofline's bandwidth
+efficiency and per-step overhead, and :class:`Factors` holds those with the prefill
+utilisation and the training throughput over the estimate's. :func:`engine_for` makes
+the serving engine the estimators price a replica with out of them. Where the factors
+come from (a calibration file) is :mod:`payback.measure.calibration`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from payback.hardware import serving as sv
+from payback.hardware.training import Method
+
+__all__ = ["SERVING_FACTORS", "DecodePoint", "Factors", "engine_for", "fit_decode"]
+
+SERVING_FACTORS = ("bandwidth_efficiency", "prefill_mfu", "step_overhead_s", "layer_overhead_s")
+"""The :class:`Factors` that replace a :class:`payback.hardware.serving.ServingEngine`'s."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
+    )
+
+
+class DecodePoint(_Model):
+    """One decode-step timing of ``payback calibrate``."""
+
+    batch: int = Field(ge=1)
+    context_tokens: float = Field(gt=0.0)
+    measured_ms: float = Field(gt=0.0)
+    estimated_ms: float = Field(gt=0.0)
+    """The default estimate of the same step."""
+
+
+class Factors(_Model):
+    """Utilisation factors measured on a device, replacing the estimators' defaults.
+
+    The serving factors replace those of :class:`payback.hardware.serving.ServingEngine`;
+    a field left out keeps the default.
+    """
+
+    bandwidth_efficiency: float | None = Field(None, gt=0.0, le=1.0)
+    """Share of the device's peak memory bandwidth decode steps reach."""
+    prefill_mfu: float | None = Field(None, gt=0.0, le=1.0)
+    """Share of the dense tensor peak prefill reaches."""
+    step_overhead_s: float | None = Field(None, ge=0.0, le=1.0)
+    """Fixed time per decode step [s]."""
+    layer_overhead_s: float | None = Field(None, ge=0.0, le=1.0)
+    """Time per layer per decode step [s]."""
+    training_method: Method | None = None
+    """The method ``training_mfu_ratio`` was measured for."""
+    training_mfu_ratio: float | None = Field(None, gt=0.0, le=100.0)
+    """Measured training throughput over the estimate's (the estimate's MFU is scaled by it)."""
+
+
+def engine_for(factors: Factors | None, base: sv.ServingEngine = sv.VLLM) -> sv.ServingEngine:
+    """``base`` with the measured factors in place of its defaults."""
+    if factors is None:
+        return base
+    changes = {
+        name: getattr(factors, name)
+        for name in SERVING_FACTORS
+        if getattr(factors, name) is not None
+    }
+    return dataclasses.replace(base, **changes)
+
+
+def fit_decode(
+    *,
+    step_s: Sequence[float],
+    bytes_per_step: Sequence[float],
+    bandwidth: float,
+    layers: int,
+    base: sv.ServingEngine = sv.VLLM,
+) -> tuple[float, float, float]:
+    """Fit measured decode steps to ``step = overhead + bytes / (bandwidth · efficiency)``.
+
+    Returns ``(bandwidth_efficiency, step_overhead_s, layer_overhead_s)``: a least-squares
+    line through the memory-bound points (both terms kept non-negative); the fitted
+    overhead is split between the per-step and per-layer parts in the default ratio.
+    With one point, or a fit without slope, the default overhead is kept and the
+    efficiency is read from the largest step.
+
+    >>> eff, step, layer = fit_decode(step_s=[0.003, 0.005], bytes_per_step=[2e9, 6e9],
+    ...                               bandwidth=2e12, layers=10)
+    >>> round(eff, 3), round(step + 10 * layer, 4)
+    (1.0, 0.002)
+    """
+    t = np.asarray(step_s, dtype=np.float64)
+    m = np.asarray(bytes_per_step, dtype=np.float64)
+    default = base.step_overhead_s + layers * base.layer_overhead_s
+    overhead, slope = default, 0.0
+    if t.size >= 2 and np.ptp(m) > 0:
+        from scipy.optimize import nnls
+
+        solution, _ = nnls(np.column_stack([np.ones_like(m), m]), t)
+        overhead, slope = float(solution[0]), float(solution[1])
+    if slope <= 0.0:
+        i = int(np.argmax(m))
+        overhead = min(default, 0.5 * float(t[i]))
+        slope = (float(t[i]) - overhead) / float(m[i])
+    efficiency = min(1.0, 1.0 / (slope * bandwidth))
+    share = overhead / default if default > 0 else 0.0
+    return efficiency, base.step_overhead_s * share, base.layer_overhead_s * share

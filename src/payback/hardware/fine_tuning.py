@@ -1,0 +1,190 @@
+"""The fine-tuning estimate for catalog models on catalog GPUs: compute, memory, time and
+cost.
+
+It binds catalog records to the pure formulas in :mod:`payback.hardware.training`: the
+GPUs a run needs from memory, its time from the peak × MFU, its cost × runs; and says why
+a configuration cannot work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from payback.catalog import Gpu, OpenModel, typical_gpu_price
+from payback.errors import PaybackError
+from payback.hardware import training as tr
+from payback.hardware.estimate import peak_flops, require_finite
+
+__all__ = ["TrainingEstimate", "estimate_training"]
+
+
+@dataclass(frozen=True)
+class TrainingEstimate:
+    """Compute, memory, time and cost of fine-tuning a model on a GPU type."""
+
+    model: str
+    gpu: str
+    method: str
+    precision: str
+    stack: str
+    tokens: float
+    """Tokens processed per run: dataset tokens × epochs."""
+    flops: float
+    gpus: int
+    memory_gib: float
+    """Memory each GPU needs [GiB]."""
+    mfu: float
+    tokens_per_s: float
+    """Training tokens per second across all GPUs."""
+    tokens_per_s_per_gpu: float
+    hours: float
+    """Wall time of one run [h]."""
+    gpu_hours: float
+    """GPU-hours of one run."""
+    runs: int
+    usd_per_gpu_hour: float | None
+    usd: float | None
+    """GPU cost of all runs [USD]: GPU-hours × price × runs."""
+    price_source: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def estimate_training(
+    model: OpenModel,
+    gpu: Gpu,
+    method: str = "lora",
+    *,
+    tokens: float,
+    epochs: float = 1.0,
+    runs: int = 1,
+    precision: str = "bf16",
+    stack: str = "standard",
+    gpus: int | None = None,
+    tokens_per_micro_batch: float = 4096.0,
+    usd_per_gpu_hour: float | None = None,
+    mfu_scale: float = 1.0,
+) -> TrainingEstimate:
+    """FLOPs = k · N · tokens · epochs; GPUs from memory; time from peak × MFU; cost × runs.
+
+    ``mfu_scale`` multiplies the utilization: a calibration's measured throughput over
+    the estimate's (``training_mfu_ratio``)."""
+    _check_training_inputs(method, stack, gpus, usd_per_gpu_hour, tokens, epochs, runs)
+    peak = peak_flops(gpu, precision, tr.TRAINING_PRECISIONS)
+    n = model.params_b * 1e9
+    needed, per_gpu_memory = _training_gpus(model, gpu, method, gpus, tokens_per_micro_batch)
+    processed = tokens * epochs
+    flops = tr.training_flops(n, processed, method)
+    require_finite("mfu_scale", mfu_scale, 0.0, inclusive=False)
+    mfu = min(1.0, tr.training_mfu(method, n, needed, stack) * mfu_scale)
+    seconds = tr.training_seconds(flops, needed, peak, mfu)
+    price, price_source = _training_price(gpu, usd_per_gpu_hour)
+    gpu_hours = seconds / 3600.0 * needed
+    return TrainingEstimate(
+        model=model.id,
+        gpu=gpu.id,
+        method=method,
+        precision=precision,
+        stack=stack,
+        tokens=processed,
+        flops=flops,
+        gpus=needed,
+        memory_gib=per_gpu_memory / 2**30,
+        mfu=mfu,
+        tokens_per_s=processed / seconds,
+        tokens_per_s_per_gpu=processed / seconds / needed,
+        hours=seconds / 3600.0,
+        gpu_hours=gpu_hours,
+        runs=runs,
+        usd_per_gpu_hour=price,
+        usd=None if price is None else gpu_hours * price * runs,
+        price_source=price_source,
+    )
+
+
+def _check_training_inputs(
+    method: str,
+    stack: str,
+    gpus: int | None,
+    usd_per_gpu_hour: float | None,
+    tokens: float,
+    epochs: float,
+    runs: int,
+) -> None:
+    """One line for the first input :func:`estimate_training` cannot use."""
+    if method not in tr.METHODS:
+        raise PaybackError(f"method {method!r}: unknown; allowed: {', '.join(tr.METHODS)}")
+    if stack not in tr.STACKS:
+        raise PaybackError(f"stack {stack!r}: unknown; allowed: {', '.join(tr.STACKS)}")
+    if gpus is not None and gpus < 1:
+        raise PaybackError(f"gpus = {gpus}: must be ≥ 1")
+    if usd_per_gpu_hour is not None:
+        require_finite("usd_per_gpu_hour", usd_per_gpu_hour, 0.0)
+    for name, value in (("tokens", tokens), ("epochs", epochs)):
+        if not np.isfinite(value) or value <= 0:
+            raise PaybackError(f"{name} = {value}: must be a finite number > 0")
+    if runs < 1:
+        raise PaybackError(f"runs = {runs}: must be ≥ 1")
+
+
+def _training_gpus(
+    model: OpenModel, gpu: Gpu, method: str, gpus: int | None, tokens_per_micro_batch: float
+) -> tuple[int, float]:
+    """The GPUs a run uses (the fewest that hold it, or ``gpus`` when they do) and the
+    memory each needs [bytes]; one line when they cannot hold it."""
+    n = model.params_b * 1e9
+    adapters = tr.lora_parameters(
+        layers=model.layers,
+        hidden_size=model.hidden_size,
+        intermediate_size=model.intermediate_size,
+        heads=model.heads,
+        kv_heads=model.kv_heads,
+        head_dim=model.head_dim,
+    )
+    activations = tr.activation_bytes(
+        tokens_per_micro_batch=tokens_per_micro_batch,
+        layers=model.layers,
+        hidden_size=model.hidden_size,
+        intermediate_size=model.intermediate_size,
+        vocab_size=model.vocab_size,
+    )
+    needed = tr.gpus_needed(
+        params=n,
+        method=method,
+        gpu_memory_bytes=gpu.memory_bytes,
+        adapter_params=adapters,
+        activations=activations,
+    )
+    if needed is None:
+        raise PaybackError(
+            f"{method} fine-tuning of {model.id} does not fit on 64 × {gpu.id}; "
+            "use LoRA/QLoRA or GPUs with more memory"
+        )
+    if gpus is not None:
+        if gpus < needed:
+            per_gpu = tr.training_memory_per_gpu(
+                params=n, method=method, gpus=gpus, adapter_params=adapters, activations=activations
+            )
+            raise PaybackError(
+                f"{method} fine-tuning of {model.id} needs {per_gpu / 2**30:.0f} GiB per GPU on {gpus} × {gpu.id} "
+                f"({gpu.memory_bytes / 2**30:,.0f} GiB each); it needs at least {needed} GPUs"
+            )
+        needed = gpus
+    per_gpu_memory = tr.training_memory_per_gpu(
+        params=n, method=method, gpus=needed, adapter_params=adapters, activations=activations
+    )
+    return needed, per_gpu_memory
+
+
+def _training_price(gpu: Gpu, usd_per_gpu_hour: float | None) -> tuple[float | None, str | None]:
+    """The price of a GPU-hour (the one given, else the catalog's typical one) and its source."""
+    if usd_per_gpu_hour is not None:
+        return usd_per_gpu_hour, "given"
+    record = typical_gpu_price(gpu)
+    if record is None:
+        return None, None
+    return record.usd_per_gpu_hour, f"{record.provider}, checked {record.checked} ({record.source})"

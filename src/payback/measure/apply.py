@@ -1,0 +1,216 @@
+"""Using a measurement: whether a calibration fits an estimate, the factors it puts on
+the estimators, and a serving benchmark next to the estimate of the same run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from payback.errors import PaybackError
+from payback.hardware import serving as sv
+from payback.hardware.calibration import SERVING_FACTORS, Factors
+from payback.measure.benchmarks import catalog_model_id, read_benchmark_with_warnings
+from payback.measure.calibration import Calibration, ServingMeasurement, problems
+
+__all__ = [
+    "benchmark_gpus_per_replica",
+    "check_use",
+    "estimate_at_load",
+    "import_benchmark",
+    "serving_factors",
+    "training_scale",
+]
+
+
+def check_use(
+    cal: Calibration,
+    *,
+    model: str | None,
+    gpu: str | None,
+    precision: str | None = None,
+    where: str = "calibration",
+) -> list[str]:
+    """What stands between a calibration and its use for ``model`` on ``gpu``.
+
+    A serving benchmark measured one model at one precision on one GPU: another of any
+    of them is refused (:class:`PaybackError`). Utilisation factors describe a device:
+    another model is fine, another GPU (or a CPU, or a GPU the catalog lacks) is worth a
+    warning, which is returned.
+    """
+    benchmark = cal.serving is not None
+    what = "benchmark" if benchmark else "calibration"
+    used_model = catalog_model_id(model) or model
+    warnings = []
+    for name, measured, used in (
+        ("model", cal.model, used_model),
+        ("gpu", cal.gpu, gpu),
+        ("precision", cal.precision, precision),
+    ):
+        if measured is None or used is None or measured == used:
+            continue
+        message = f"{where}: the {what} measured {name} {measured}; this uses {used}"
+        if benchmark:
+            raise PaybackError(message)
+        if name == "gpu":
+            warnings.append(f"{message} (its utilisation factors may not carry over)")
+    unknown = [
+        name
+        for name, measured, used in (("GPU", cal.gpu, gpu), ("precision", cal.precision, precision))
+        if measured is None and used is not None
+    ]
+    if benchmark and unknown:
+        warnings.append(
+            f"{where}: the benchmark does not record its {' or '.join(unknown)}; its capacity is "
+            f"taken as measured with this option's ({', '.join(str(u) for u in (gpu, precision) if u)}). "
+            "Record them by importing the result with `payback import-benchmark`, naming the GPU "
+            "and precision"
+        )
+    if not benchmark and cal.gpu is None and gpu is not None:
+        warnings.append(
+            f"{where}: measured on {cal.device or 'a device the catalog lacks'}, not a catalog GPU; "
+            f"its utilisation factors may not carry over to {gpu}"
+        )
+    return warnings
+
+
+def serving_factors(cal: Calibration, where: str = "calibration") -> Factors:
+    """The calibration's serving factors; one line when it holds a benchmark instead."""
+    if cal.factors is None or all(getattr(cal.factors, name) is None for name in SERVING_FACTORS):
+        raise PaybackError(
+            f"{where}: holds no utilisation factors"
+            + (
+                " but a serving benchmark; use it on a scenario's self_hosted option, or compare "
+                "it with the estimate in `payback import-benchmark`, naming the GPU"
+                if cal.serving is not None
+                else " (make them with `payback calibrate`)"
+            )
+        )
+    return cal.factors
+
+
+def training_scale(cal: Calibration, method: str, where: str = "calibration") -> float:
+    """The factor a calibration puts on the training estimate's utilization of ``method``."""
+    factors = cal.factors
+    if factors is None or factors.training_mfu_ratio is None:
+        raise PaybackError(
+            f"{where}: holds no training measurement (make one with `payback calibrate`)"
+        )
+    if factors.training_method != method:
+        raise PaybackError(
+            f"{where}: measured {factors.training_method} training; this job is {method} "
+            f"(calibrate {method} fine-tuning)"
+        )
+    return factors.training_mfu_ratio
+
+
+def estimate_at_load(
+    model: Any,
+    gpu: Any,
+    precision: str,
+    serving: ServingMeasurement,
+    *,
+    input_tokens: float | None = None,
+    output_tokens: float | None = None,
+    gpus_per_replica: int | None = None,
+    tpot_ms: float | None = None,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> Any:
+    """The estimate of a replica under the benchmark's load: at its concurrency when that
+    is below the batch the replica would run at full load (a closed-loop benchmark never
+    batches more), at the benchmark's token lengths unless others are given."""
+    from payback.hardware.estimate import estimate_serving
+
+    def estimated(batch: int | None = None) -> Any:
+        return estimate_serving(
+            model,
+            gpu,
+            precision,
+            input_tokens=serving.input_tokens if input_tokens is None else input_tokens,
+            output_tokens=serving.output_tokens if output_tokens is None else output_tokens,
+            gpus_per_replica=gpus_per_replica,
+            tpot_ms=tpot_ms,
+            batch=batch,
+            engine=engine,
+        )
+
+    full = estimated()
+    if serving.concurrency is not None and serving.concurrency < full.batch:
+        return estimated(serving.concurrency)
+    return full
+
+
+def benchmark_gpus_per_replica(
+    serving: ServingMeasurement,
+    model: Any | None,
+    gpu: Any | None,
+    precision: str,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> tuple[int, bool]:
+    """GPUs the benchmark's replica used, and whether that is assumed: the recorded count,
+    else the fewest GPUs that hold ``model`` on ``gpu`` (the estimate's choice, as a
+    deployment would pick), else 1."""
+    if serving.gpus_per_replica is not None:
+        return serving.gpus_per_replica, False
+    if model is None or gpu is None:
+        return 1, True
+    from payback.hardware.estimate import choose_tensor_parallel
+
+    mean_context = serving.input_tokens + serving.output_tokens / 2.0
+    return choose_tensor_parallel(model, gpu, precision, mean_context, engine), True
+
+
+def import_benchmark(
+    path: str | Path,
+    *,
+    model: Any | None = None,
+    gpu: Any | None = None,
+    precision: str | None = None,
+    gpus_per_replica: int | None = None,
+    run: int | None = None,
+) -> tuple[Calibration, Any | None, list[str]]:
+    """A benchmark result as a calibration, with what the caller knows about the run.
+
+    ``model`` and ``gpu`` are catalog records (the model defaults to the one the
+    benchmark names, when the catalog knows it); ``precision`` and ``gpus_per_replica``
+    are recorded only when given, never guessed. Returns the calibration, the estimate
+    of the same run (at the benchmark's load; bf16 unless ``precision``) when the model
+    and GPU are known, and what to double-check.
+    """
+    from payback.catalog import default_catalog
+
+    cal, warnings = read_benchmark_with_warnings(path, run=run)
+    serving = cal.serving
+    assert serving is not None
+    if model is None and cal.model is not None:
+        model = default_catalog().model(cal.model)
+    elif model is not None and cal.model is not None and model.id != cal.model:
+        warnings.append(
+            f"{path}: the benchmark reports serving {cal.served_model} ({cal.model}); "
+            f"recorded as {model.id}, as asked"
+        )
+    if gpu is not None and model is None:
+        raise PaybackError(
+            f"{path}: the benchmark's model {cal.served_model!r} is not in the catalog; name the "
+            "model to compare it with the estimate"
+        )
+    if gpus_per_replica is not None:
+        serving = serving.model_copy(update={"gpus_per_replica": gpus_per_replica})
+    data = cal.model_dump()
+    data.update(
+        model=model.id if model is not None else None,
+        gpu=gpu.id if gpu is not None else None,
+        precision=precision,
+        serving=serving.model_dump(),
+    )
+    try:
+        cal = Calibration.model_validate(data)
+    except ValidationError as exc:
+        raise PaybackError(problems(exc, str(path))) from None
+    estimate = None
+    if model is not None and gpu is not None:
+        estimate = estimate_at_load(
+            model, gpu, precision or "bf16", serving, gpus_per_replica=gpus_per_replica
+        )
+    return cal, estimate, warnings

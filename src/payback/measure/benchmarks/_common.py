@@ -1,0 +1,119 @@
+"""What every benchmark reader shares: reading the JSON, checking a number, building the
+measurement."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from payback.errors import PaybackError
+from payback.measure.calibration import Percentiles, ServingMeasurement, problems
+
+__all__ = ["json_objects", "measured", "number", "percentiles", "whole_or_none"]
+
+
+def json_objects(path: Path) -> list[dict[str, Any]]:
+    """The JSON object(s) of a result file: one object, or one per line (vLLM's
+    ``--append-result``)."""
+    text = _text(path)
+    try:
+        data = json.loads(text)
+        objects = data if isinstance(data, list) else [data]
+    except json.JSONDecodeError as first:
+        objects = _json_lines(path, text, first)
+    if not objects or not all(isinstance(o, dict) for o in objects):
+        raise PaybackError(
+            f"{path}: expected a JSON object (a benchmark result), found "
+            + (f"a list holding {type(objects[0]).__name__}" if objects else "nothing")
+        )
+    return objects
+
+
+def _text(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PaybackError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise PaybackError(f"{path}: is a directory; give a benchmark result file") from None
+    except UnicodeDecodeError:
+        raise PaybackError(f"{path}: not a text file; expected a benchmark result (JSON)") from None
+    except OSError as exc:
+        raise PaybackError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if not text.strip():
+        raise PaybackError(f"{path}: is empty; expected a benchmark result (JSON)")
+    return text
+
+
+def _json_lines(path: Path, text: str, first: json.JSONDecodeError) -> list[Any]:
+    """One JSON value per non-blank line; ``first`` (the whole text's error) names a first
+    line that is not JSON."""
+    objects = []
+    for count, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            objects.append(json.loads(line))
+        except json.JSONDecodeError:
+            raise PaybackError(
+                f"{path}: not valid JSON (line {first.lineno}, column {first.colno}: {first.msg})"
+                if count == 1
+                else f"{path}: line {count} is not valid JSON"
+            ) from None
+    return objects
+
+
+def number(
+    data: Mapping[str, Any],
+    key: str,
+    where: str,
+    *,
+    positive: bool = False,
+    whole: bool = False,
+    at_most: float | None = None,
+) -> float | None:
+    """``data[key]`` as a float, or None when absent; one line naming it when it is not a
+    finite number (≥ 0; > 0 with ``positive``; a whole number with ``whole``; ≤ ``at_most``)."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise PaybackError(f"{where}: {key} = {value!r}: expected a finite number")
+    problem = None
+    if positive and value <= 0:
+        problem = "must be > 0"
+    elif value < 0:
+        problem = "must be ≥ 0"
+    elif whole and not float(value).is_integer():
+        problem = "must be a whole number"
+    elif at_most is not None and value > at_most:
+        problem = f"must be ≤ {at_most:g}"
+    if problem:
+        raise PaybackError(f"{where}: {key} = {value!r}: {problem}")
+    return float(value)
+
+
+def whole_or_none(value: Any) -> int | None:
+    """A positive whole number (64 or 64.0), else None (null, "inf", true, 0)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return int(value) if value >= 1 and float(value).is_integer() else None
+
+
+def measured(where: str, **fields: Any) -> ServingMeasurement:
+    """The serving measurement; one line per field out of range, naming ``where``."""
+    try:
+        return ServingMeasurement(**fields)
+    except ValidationError as exc:
+        raise PaybackError(problems(exc, where)) from None
+
+
+def percentiles(values: Mapping[str, float | None]) -> Percentiles | None:
+    """The latency percentiles present, or None when there are none."""
+    kept = {k: v for k, v in values.items() if v is not None}
+    return Percentiles(**kept) if kept else None

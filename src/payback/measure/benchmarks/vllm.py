@@ -1,0 +1,139 @@
+"""vLLM's benchmark results: ``vllm bench serve --save-result`` and the older
+``benchmarks/benchmark_serving.py`` (the fields are in ``docs/benchmark-formats.md``)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from payback.errors import PaybackError
+from payback.measure.benchmarks._common import measured, number, percentiles, whole_or_none
+from payback.measure.calibration import Calibration, Percentiles
+
+__all__ = ["from_vllm", "is_vllm"]
+
+
+def is_vllm(data: Mapping[str, Any]) -> bool:
+    """A vLLM result: ``request_throughput`` is a number (NVIDIA's tools give a table)."""
+    return "request_throughput" in data and not isinstance(data["request_throughput"], dict)
+
+
+def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[str]]:
+    """The calibration a vLLM result holds, and what to double-check about it."""
+    completed, rps, total_in, total_out, warnings = _totals(data, where)
+    e2el = _stats(data, where, "e2el")
+    if e2el is None:
+        e2el = _from_latencies(data.get("latencies"))
+    output_rate = number(data, "output_throughput", where)
+    serving = measured(
+        where,
+        replica_requests_per_s=rps,
+        output_tokens_per_s=output_rate if output_rate is not None else total_out / completed * rps,
+        input_tokens=total_in / completed,
+        output_tokens=total_out / completed,
+        completed=int(completed),
+        duration_s=number(data, "duration", where, positive=True),
+        concurrency=whole_or_none(data.get("max_concurrency")),
+        request_rate=_request_rate(data.get("request_rate")),
+        ttft_ms=_stats(data, where, "ttft"),
+        tpot_ms=_stats(data, where, "tpot"),
+        itl_ms=_stats(data, where, "itl"),
+        e2el_ms=e2el,
+    )
+    model = data.get("model_id")
+    return (
+        Calibration(
+            kind="benchmark",
+            tool=_tool(data),
+            created=_created(data),
+            served_model=str(model) if model else None,
+            serving=serving,
+        ),
+        warnings,
+    )
+
+
+def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, float, list[str]]:
+    """Requests completed, requests/s, input and output tokens of the run, and a warning
+    when requests failed."""
+    if "completed" not in data:
+        raise PaybackError(
+            f"{where}: completed is required (the requests a vLLM benchmark run completed)"
+        )
+    completed = number(data, "completed", where, whole=True)
+    if not completed:
+        raise PaybackError(f"{where}: completed = {data.get('completed')!r}: no request completed")
+    rps = number(data, "request_throughput", where, positive=True, at_most=1e6)
+    assert rps is not None  # the format's detection requires it
+    total_in = number(data, "total_input_tokens", where, at_most=1e7 * completed)
+    total_out = number(data, "total_output_tokens", where, positive=True, at_most=1e6 * completed)
+    if total_out is None or total_in is None:
+        raise PaybackError(
+            f"{where}: total_input_tokens and total_output_tokens are required (a pooling or embedding run has no output tokens)"
+        )
+    failed = number(data, "failed", where, whole=True) or 0.0
+    warnings = []
+    if failed:
+        warnings.append(
+            f"{where}: {failed:.0f} of {completed + failed:.0f} requests failed; capacity counts completed ones"
+        )
+    return completed, rps, total_in, total_out, warnings
+
+
+def _stats(data: Mapping[str, Any], where: str, metric: str) -> Percentiles | None:
+    """``mean_{metric}_ms``, the median (``p50_`` or ``median_``), ``p90_`` and ``p99_``."""
+    median = number(data, f"p50_{metric}_ms", where)
+    found = {
+        "mean": number(data, f"mean_{metric}_ms", where),
+        "p50": median if median is not None else number(data, f"median_{metric}_ms", where),
+        "p90": number(data, f"p90_{metric}_ms", where),
+        "p99": number(data, f"p99_{metric}_ms", where),
+    }
+    return percentiles(found)
+
+
+def _from_latencies(latencies: Any) -> Percentiles | None:
+    """End-to-end latency from the per-request ``latencies`` [s] old results carry."""
+    if not isinstance(latencies, list) or not latencies:
+        return None
+    seconds = [
+        x
+        for x in latencies
+        if isinstance(x, int | float) and not isinstance(x, bool) and 0 <= x < 1e6
+    ]
+    ms = np.asarray(seconds, dtype=np.float64) * 1e3
+    if not ms.size:
+        return None
+    return Percentiles(
+        mean=float(ms.mean()),
+        p50=float(np.percentile(ms, 50)),
+        p90=float(np.percentile(ms, 90)),
+        p99=float(np.percentile(ms, 99)),
+    )
+
+
+def _request_rate(rate: Any) -> float | None:
+    """The offered request rate; None for ``inf`` (unlimited) or anything not a rate."""
+    if isinstance(rate, int | float) and not isinstance(rate, bool) and math.isfinite(rate):
+        return float(rate) if rate > 0 else None
+    return None
+
+
+def _tool(data: Mapping[str, Any]) -> str:
+    """``vllm bench serve`` writes fields the old script lacks."""
+    if any(k in data for k in ("failed", "endpoint_type", "label")):
+        return "vllm bench serve"
+    return "vllm benchmark_serving.py"
+
+
+def _created(data: Mapping[str, Any]) -> str | None:
+    """When the run was (``date``, ``20250101-120000``) in ISO 8601."""
+    created = str(data.get("date") or "")
+    with contextlib.suppress(ValueError):
+        created = dt.datetime.strptime(created, "%Y%m%d-%H%M%S").isoformat()
+    return created or None

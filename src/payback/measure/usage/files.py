@@ -1,0 +1,267 @@
+"""Finding the log files, peeking at each to tell its kind and format, and grouping them
+into one DuckDB relation per kind, layout and format."""
+
+from __future__ import annotations
+
+import csv
+import glob
+import gzip
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from payback.errors import PaybackError
+from payback.measure.usage.formats import detect_keys, detect_record, first_record
+from payback.measure.usage.sql import Source, first_line, shown_files, sql_list
+
+__all__ = ["expand", "find_sources"]
+
+MAX_LINE_BYTES = 1 << 28
+"""The longest CSV or JSON line read (256 MiB; DuckDB's default is 2 MiB)."""
+MAX_JSON_OBJECT = 1 << 30
+PEEK_RECORDS = 20
+"""Records read from the head of each file to tell its format."""
+PEEK_LINE_BYTES = 1 << 26
+COMPRESSED = (".gz", ".gzip", ".zst")
+"""Suffixes of compressed files (the kind is the suffix before)."""
+
+
+def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]]:
+    """The files the paths and globs name, each once; plus notes and warnings about repeats."""
+    files: list[str] = []
+    seen: dict[str, str] = {}
+    repeated: list[str] = []
+    for raw in paths:
+        text = str(raw)
+        matched = (
+            sorted(glob.glob(text, recursive=True)) if any(c in text for c in "*?[") else [text]
+        )
+        if not matched:
+            raise PaybackError(f"{text}: no file matches")
+        for name in matched:
+            p = Path(name)
+            if p.is_dir():
+                raise PaybackError(
+                    f"{p}: is a folder; give files or a glob such as {p / '*.jsonl'}"
+                )
+            if not p.exists():
+                raise PaybackError(f"{p}: no such file")
+            real = os.path.realpath(name)
+            if real in seen:
+                repeated.append(name)
+                continue
+            seen[real] = name
+            files.append(name)
+    if not files:
+        raise PaybackError("no log files given")
+    notes, warnings = [], []
+    if repeated:
+        notes.append(
+            f"{shown_files(sorted(set(repeated)))}: named more than once (the same path twice or "
+            "overlapping globs); each file is read once"
+        )
+    by_stem: dict[str, list[str]] = {}
+    for real, name in seen.items():
+        stem = real
+        for suffix in COMPRESSED:
+            if stem.lower().endswith(suffix):
+                stem = stem[: -len(suffix)]
+                break
+        by_stem.setdefault(stem, []).append(name)
+    for names in by_stem.values():
+        if len(names) > 1:
+            warnings.append(
+                f"{' and '.join(names)} look like the same log, compressed and not: both are "
+                "read, so its requests may count twice; give only one of them"
+            )
+    return files, notes, warnings
+
+
+def _kind(path: str) -> str:
+    name = path.lower()
+    for suffix in COMPRESSED:
+        name = name.removesuffix(suffix)
+    if name.endswith(".parquet"):
+        return "parquet"
+    if name.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith((".csv", ".tsv", ".txt")):
+        return "csv"
+    raise PaybackError(
+        f"{path}: unknown file type; expected .csv, .tsv, .json, .jsonl, .ndjson or .parquet (optionally .gz)"
+    )
+
+
+def _delimiter(path: str) -> str:
+    name = path.lower()
+    for suffix in COMPRESSED:
+        name = name.removesuffix(suffix)
+    return "\t" if name.endswith(".tsv") else ","
+
+
+def lines_sql(files: Sequence[str], *, rejects: bool) -> str:
+    """A relation of the files' lines (one VARCHAR column ``line``); lines that are not
+    UTF-8 go to DuckDB's reject tables (``rejects``) or are skipped (a peek)."""
+    errors = "store_rejects = true" if rejects else "ignore_errors = true"
+    return (
+        f"read_csv({sql_list(files)}, columns = {{'line': 'VARCHAR'}}, header = false, "
+        "delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false, "
+        f"{errors}, max_line_size = {MAX_LINE_BYTES})"
+    )
+
+
+def _head(con: Any, path: str, count: int) -> list[str]:
+    """The first ``count`` non-blank lines of a file, decompressed (byte-order mark dropped)."""
+    lower = path.lower()
+    if lower.endswith(".zst"):  # Python cannot decompress it: DuckDB can
+        try:
+            rows = con.execute(
+                f"SELECT line FROM {lines_sql([path], rejects=False)} WHERE trim(line) <> '' LIMIT {count}"
+            ).fetchall()
+        except Exception as exc:
+            raise PaybackError(f"{path}: cannot be read ({first_line(exc)})") from None
+        return [str(r[0]).removeprefix("\ufeff") for r in rows]
+    import zlib
+
+    lines: list[str] = []
+    compressed = lower.endswith((".gz", ".gzip"))
+    try:
+        with gzip.open(path, "rb") if compressed else open(path, "rb") as fh:
+            while len(lines) < count:
+                line = fh.readline(PEEK_LINE_BYTES)
+                if not line:
+                    break
+                if not lines:
+                    line = line.removeprefix(b"\xef\xbb\xbf")
+                if line.strip():
+                    lines.append(line.decode("utf-8", "replace").rstrip("\r\n"))
+    except gzip.BadGzipFile:
+        raise PaybackError(
+            f"{path}: not gzip-compressed, though its name ends in {Path(path).suffix}"
+        ) from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise PaybackError(f"{path}: cannot be read ({first_line(exc)})") from None
+    return lines
+
+
+def find_sources(con: Any, files: list[str], fmt: str) -> tuple[list[Source], list[str]]:
+    """One relation per group of files of the same kind, layout and format (detected file by
+    file for ``auto``), in the order given; plus notes on empty files skipped."""
+    groups: dict[tuple[Any, ...], list[str]] = {}
+    empty: list[str] = []
+    for path in files:
+        peeked = _peek(con, path)
+        if peeked is None:
+            empty.append(path)
+            continue
+        key, detected = peeked
+        groups.setdefault((fmt if fmt != "auto" else detected, *key), []).append(path)
+    if not groups:
+        raise PaybackError(f"{shown_files(empty)}: empty (no records); no rows to read")
+    notes = [f"{shown_files(empty)}: empty (no records), skipped"] if empty else []
+    sources = [
+        _relation(con, group, chosen, kind, rest) for (chosen, kind, *rest), group in groups.items()
+    ]
+    return sources, notes
+
+
+def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
+    """What groups a file with others (its kind, and a table's layout) and the format its
+    first records or columns show; None when it holds no records."""
+    kind = _kind(path)
+    if kind == "csv":
+        head = _head(con, path, 1)
+        if not head:
+            return None
+        delim = _delimiter(path)
+        header = next(csv.reader([head[0]], delimiter=delim), [])
+        return (kind, delim, tuple(header)), detect_keys({h.strip().lower() for h in header})
+    if kind == "parquet":
+        try:
+            described = con.execute(
+                f"DESCRIBE SELECT * FROM read_parquet({sql_list([path])})"
+            ).fetchall()
+        except Exception as exc:
+            raise PaybackError(f"{path}: cannot be read as Parquet ({first_line(exc)})") from None
+        columns = tuple(str(r[0]) for r in described)
+        return (kind, columns), detect_keys({n.lower() for n in columns})
+    values = _peek_jsonl(con, path) if kind == "jsonl" else _peek_json(con, path)
+    if values is None:
+        return None
+    return (kind,), detect_record(first_record(values, path))
+
+
+def _peek_jsonl(con: Any, path: str) -> list[Any] | None:
+    """The JSON values of a JSON-lines file's first lines; None when it has none."""
+    head = _head(con, path, PEEK_RECORDS)
+    if not head:
+        return None
+    values = []
+    for line in head:
+        try:
+            values.append(json.loads(line))
+        except ValueError:
+            continue
+    if not values:
+        start = head[0][:40]
+        shown = repr(start) if start.isprintable() else "binary data?"
+        raise PaybackError(
+            f"{path}: not JSON lines (its first {len(head)} line(s) are not JSON: {shown})"
+        )
+    return values
+
+
+def _peek_json(con: Any, path: str) -> list[Any] | None:
+    """The first JSON values of a JSON file, read by DuckDB; None when it has none."""
+    try:
+        rows = con.execute(
+            f"SELECT json::VARCHAR FROM read_json_objects({sql_list([path])}, format = 'auto', "
+            f"maximum_object_size = {MAX_JSON_OBJECT}) LIMIT {PEEK_RECORDS}"
+        ).fetchall()
+    except Exception as exc:
+        raise PaybackError(f"{path}: not valid JSON ({first_line(exc)})") from None
+    if not rows:
+        return None
+    return [json.loads(r[0]) for r in rows]
+
+
+def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]) -> Source:
+    """The relation over a group of files of one kind (``layout``: a CSV's delimiter and
+    header) read as ``fmt``; a table's columns are described."""
+    listed = sql_list(group)
+    if kind == "jsonl":
+        sql = (
+            "(SELECT j AS json, CASE WHEN j IS NULL THEN line END AS line FROM "
+            f"(SELECT TRY_CAST(line AS JSON) AS j, line FROM {lines_sql(group, rejects=True)} WHERE trim(line) <> ''))"
+        )
+        return Source(sql, True, group, fmt)
+    if kind == "json":
+        sql = (
+            f"(SELECT json, NULL::VARCHAR AS line FROM read_json_objects({listed}, format = 'auto', "
+            f"maximum_object_size = {MAX_JSON_OBJECT}))"
+        )
+        return Source(sql, True, group, fmt)
+    if kind == "parquet":
+        sql = f"read_parquet({listed}, union_by_name = true)"
+    else:
+        delim = "\\t" if layout[0] == "\t" else layout[0]
+        sql = (
+            f"read_csv({listed}, header = true, all_varchar = true, delim = '{delim}', quote = '\"', "
+            f"escape = '\"', strict_mode = false, store_rejects = true, max_line_size = {MAX_LINE_BYTES})"
+        )
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {sql}").fetchall()
+    except Exception as exc:
+        raise PaybackError(f"{shown_files(group)}: cannot be read ({first_line(exc)})") from None
+    return Source(
+        sql,
+        False,
+        group,
+        fmt,
+        {str(row[0]).lower(): str(row[0]) for row in described},
+        {str(row[0]): str(row[1]) for row in described},
+    )

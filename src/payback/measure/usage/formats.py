@@ -1,0 +1,245 @@
+"""The log formats ``payback usage`` reads, where each keeps each field, and how a file's
+format is told from its first records or its columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from payback.errors import PaybackError
+
+__all__ = [
+    "FIELDS",
+    "FORMATS",
+    "GENERIC",
+    "SPECS",
+    "FormatSpec",
+    "detect_keys",
+    "detect_record",
+    "first_record",
+    "parse_columns",
+]
+
+FORMATS = ("auto", "generic", "openai-usage", "litellm", "langfuse", "helicone")
+FIELDS = ("ts", "input", "output", "cached", "model", "requests", "seconds")
+"""Normalized columns: time (UTC), tokens, model, requests the row stands for (1 for a
+request, the count for a bucket) and the bucket's length in seconds (none for a request)."""
+
+GENERIC: dict[str, list[str]] = {
+    "ts": [
+        "timestamp",
+        "time",
+        "created_at",
+        "createdAt",
+        "created",
+        "start_time",
+        "startTime",
+        "request_time",
+        "request_created_at",
+        "datetime",
+        "date",
+        "ts",
+    ],
+    "input": [
+        "input_tokens",
+        "prompt_tokens",
+        "tokens_in",
+        "inputTokens",
+        "promptTokens",
+        "usage.prompt_tokens",
+        "usage.input_tokens",
+        "usage.input",
+    ],
+    "output": [
+        "output_tokens",
+        "completion_tokens",
+        "tokens_out",
+        "outputTokens",
+        "completionTokens",
+        "usage.completion_tokens",
+        "usage.output_tokens",
+        "usage.output",
+    ],
+    "cached": [
+        "cached_input_tokens",
+        "cached_tokens",
+        "input_cached_tokens",
+        "cache_read_input_tokens",
+        "prompt_cache_read_tokens",
+        "usage.prompt_tokens_details.cached_tokens",
+        "usage.cache_read_input_tokens",
+    ],
+    "model": ["model", "model_name", "request_model", "response_model"],
+    "requests": ["requests", "num_requests", "num_model_requests", "request_count", "count"],
+}
+"""Common spellings of each field (case-insensitive; dots walk into nested JSON)."""
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """Where a log format keeps each field.
+
+    Each field lists candidate paths (dots walk into nested JSON, which may also be JSON
+    text); the first that is present wins. ``a+b`` adds the paths that are present (none
+    present: absent); ``a-b`` subtracts (both must be present).
+    ``keep`` is a SQL condition with ``{path}`` placeholders that keeps LLM calls that
+    succeeded; ``marker`` keys identify the format when it is ``auto``.
+    """
+
+    name: str
+    fields: dict[str, list[str]]
+    keep: str | None = None
+    marker: tuple[str, ...] = ()
+
+
+SPECS: dict[str, FormatSpec] = {
+    "generic": FormatSpec("generic", GENERIC),
+    "openai-usage": FormatSpec(
+        "openai-usage",
+        {
+            "ts": ["bucket.start_time"],
+            "seconds": ["bucket.end_time-bucket.start_time"],
+            "input": ["result.input_tokens"],
+            "output": ["result.output_tokens"],
+            "cached": ["result.input_cached_tokens"],
+            "model": ["result.model"],
+            "requests": ["result.num_model_requests"],
+        },
+        keep="{result.object} IS NULL OR {result.object} LIKE '%completions.result'",
+    ),
+    "litellm": FormatSpec(
+        "litellm",
+        {
+            "ts": ["startTime"],
+            "input": ["prompt_tokens"],
+            "output": ["completion_tokens"],
+            "cached": [
+                "metadata.usage_object.prompt_tokens_details.cached_tokens",
+                "metadata.usage_object.cache_read_input_tokens",
+                "metadata.additional_usage_values.prompt_tokens_details.cached_tokens",
+                "metadata.additional_usage_values.cache_read_input_tokens",
+            ],
+            "model": ["model", "model_group"],
+        },
+        keep=(
+            "({call_type} IS NULL OR {call_type} IN ('completion', 'acompletion', 'text_completion', "
+            "'atext_completion', 'anthropic_messages', 'aresponses', 'responses')) "
+            "AND coalesce({status}, {metadata.status}, 'success') <> 'failure'"
+        ),
+        marker=("call_type", "spend", "model_group"),
+    ),
+    "langfuse": FormatSpec(
+        "langfuse",
+        {
+            "ts": ["startTime"],
+            "input": [
+                "usageDetails.input+usageDetails.input_cached_tokens+usageDetails.cache_read_input_tokens"
+                "+usageDetails.input_cache_read+usageDetails.cache_creation_input_tokens"
+                "+usageDetails.input_cache_creation",
+                "promptTokens",
+                "usage.input",
+                "inputUsage",
+            ],
+            "output": [
+                "usageDetails.output+usageDetails.output_reasoning_tokens",
+                "completionTokens",
+                "usage.output",
+                "outputUsage",
+            ],
+            # every cache-read key counts as cached and, with cache writes, as input too
+            "cached": [
+                "usageDetails.input_cached_tokens+usageDetails.cache_read_input_tokens"
+                "+usageDetails.input_cache_read",
+            ],
+            "model": ["model", "providedModelName"],
+        },
+        keep="coalesce({type}, 'GENERATION') = 'GENERATION' AND coalesce({level}, 'DEFAULT') <> 'ERROR'",
+        marker=("traceId", "usageDetails", "parentObservationId"),
+    ),
+    "helicone": FormatSpec(
+        "helicone",
+        {
+            "ts": ["request_created_at", "heliconeMetadata.createdAt"],
+            "input": ["prompt_tokens", "heliconeMetadata.promptTokens"],
+            "output": ["completion_tokens", "heliconeMetadata.completionTokens"],
+            "cached": ["prompt_cache_read_tokens", "heliconeMetadata.promptCacheReadTokens"],
+            "model": ["model_override", "response_model", "request_model", "model"],
+        },
+        keep=(
+            "coalesce(TRY_CAST({response_status} AS INTEGER), TRY_CAST({heliconeMetadata.status.code} AS INTEGER), 200) = 200 "
+            "AND {response_body.error.message} IS NULL"
+        ),
+        marker=("request_created_at", "response_status", "heliconeMetadata"),
+    ),
+}
+
+
+def detect_keys(keys: set[str]) -> str:
+    """A format from a record's keys or a table's columns (lower case)."""
+    for spec in SPECS.values():
+        if spec.marker and keys & {k.lower() for k in spec.marker}:
+            return spec.name
+    return "generic"
+
+
+def detect_record(record: dict[str, Any] | None) -> str:
+    """A format from a file's first log record (``generic`` without one)."""
+    if record is None:
+        return "generic"
+    results = record.get("results", record.get("result"))
+    if record.get("object") == "bucket" or (
+        "start_time" in record and "end_time" in record and isinstance(results, list)
+    ):
+        return "openai-usage"
+    return detect_keys({k.lower() for k in record})
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array"
+
+
+def first_record(values: list[Any], path: str) -> dict[str, Any] | None:
+    """The first log record (an object; pages' ``data`` arrays opened) among parsed values."""
+    others = []
+    for value in values:
+        items = (
+            value["data"]
+            if isinstance(value, dict) and isinstance(value.get("data"), list)
+            else [value]
+        )
+        for item in items:
+            if isinstance(item, dict):
+                return item
+            others.append(item)
+    if others:
+        raise PaybackError(
+            f"{path}: expected JSON objects, one log record each; found {_json_kind(others[0])}"
+        )
+    return None
+
+
+def parse_columns(text: str | None) -> dict[str, str]:
+    """Columns named for fields, ``ts=created,input=prompt_tokens``: field → column."""
+    if not text:
+        return {}
+    out = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or key not in FIELDS or not value:
+            raise PaybackError.bad(
+                "columns",
+                repr(text),
+                f"expected name=column pairs with names from {', '.join(FIELDS)}, "
+                "e.g. ts=created,input=prompt_tokens,output=completion_tokens",
+            )
+        out[key] = value
+    return out

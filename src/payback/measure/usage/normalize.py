@@ -1,0 +1,268 @@
+"""The SQL that turns each format's records into the normalized rows (time, tokens,
+model, requests, bucket length), marks the rows a profile can use, and builds the
+``hourly`` table every query reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from payback.errors import PaybackError
+from payback.measure.usage.formats import FIELDS, SPECS
+from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
+
+__all__ = ["GOOD", "normalized", "pipeline", "unwrap"]
+
+MAX_TOKENS_PER_REQUEST = 1e8
+"""More tokens than this in one request (ten times the longest context offered) is a
+broken row, not a request."""
+MAX_REQUESTS_PER_ROW = 1e12
+MAX_BUCKET_SECONDS = 366 * 86400
+
+GOOD = (
+    "ts >= TIMESTAMPTZ '1970-01-01 00:00:00+00' AND ts < TIMESTAMPTZ '2200-01-01 00:00:00+00' "
+    "AND isfinite(input) AND isfinite(output) AND isfinite(cached) AND isfinite(requests) "
+    f"AND requests > 0 AND requests <= {MAX_REQUESTS_PER_ROW:.0e} "
+    "AND input >= 0 AND output >= 0 AND cached >= 0 AND cached <= input "
+    f"AND input <= {MAX_TOKENS_PER_REQUEST:.0e} * requests AND output <= {MAX_TOKENS_PER_REQUEST:.0e} * requests "
+    f"AND (seconds IS NULL OR (seconds > 0 AND seconds <= {MAX_BUCKET_SECONDS}))"
+)
+"""A row the profile can use: a time between 1970 and 2200, finite token counts that make
+sense (cached ≤ input, at most 10⁸ tokens a request) and a positive request count."""
+
+
+def unwrap(source: Source) -> Source:
+    """JSON records inside ``{"data": [...]}`` pages; for the OpenAI usage API, one record per
+    result with its bucket (``{"bucket": ..., "result": ...}``). One pass over the files."""
+    if not source.json:
+        return source
+    rows = (
+        "(SELECT unnest(CASE WHEN json_type(json, '$.data') = 'ARRAY' THEN json_extract(json, '$.data[*]') "
+        f"ELSE [json] END) AS json, line FROM {source.sql})"
+    )
+    if source.fmt == "openai-usage":
+        rows = (
+            "(SELECT CASE WHEN b IS NOT NULL THEN json_object('bucket', b, 'result', r) END AS json, line FROM "
+            "(SELECT json AS b, line, unnest(CASE "
+            "WHEN json_type(json, '$.results') = 'ARRAY' THEN json_extract(json, '$.results[*]') "
+            "WHEN json_type(json, '$.result') = 'ARRAY' THEN json_extract(json, '$.result[*]') "
+            f"ELSE [NULL::JSON] END) AS r FROM {rows}))"
+        )
+    return Source(rows, True, source.files, source.fmt)
+
+
+# -- normalizing -----------------------------------------------------------------
+
+
+def _accessor(source: Source, path: str) -> str | None:
+    """SQL text of a dotted field path in a source; None when a table has no such column.
+
+    An object along the path may itself be JSON text (LiteLLM's ``metadata``)."""
+    parts = path.split(".")
+    if source.json:
+
+        def direct(keys: Sequence[str]) -> str:
+            literal = json_path(keys)
+            if source.paths is None:
+                return f"(json ->> {literal})"
+            return f"v[{source.paths.setdefault(literal, len(source.paths)) + 1}]"
+
+        options = [direct(parts)]
+        for cut in range(1, len(parts)):
+            options.append(
+                f"json_extract_string(TRY_CAST({direct(parts[:cut])} AS JSON), {json_path(parts[cut:])})"
+            )
+        return options[0] if len(options) == 1 else "COALESCE(" + ", ".join(options) + ")"
+    column = source.columns.get(parts[0].lower())
+    if column is None:
+        return None
+    quoted = '"' + column.replace('"', '""') + '"'
+    if len(parts) == 1:
+        return quoted
+    return f"json_extract_string(TRY_CAST({quoted} AS JSON), {json_path(parts[1:])})"
+
+
+def _candidate(source: Source, candidate: str) -> str | None:
+    """One candidate: a path, ``a+b+…`` (the sum of the terms present) or ``a-b``."""
+    if "-" in candidate:
+        terms = [_accessor(source, p) for p in candidate.split("-")]
+        if any(t is None for t in terms):
+            return None
+        return "CAST((" + " - ".join(f"TRY_CAST({t} AS DOUBLE)" for t in terms) + ") AS VARCHAR)"
+    if "+" in candidate:
+        present = [t for t in (_accessor(source, p) for p in candidate.split("+")) if t is not None]
+        if not present:
+            return None
+        values = [f"TRY_CAST({t} AS DOUBLE)" for t in present]
+        total = " + ".join(f"coalesce({v}, 0)" for v in values)
+        none = " AND ".join(f"{v} IS NULL" for v in values)
+        return f"CASE WHEN {none} THEN NULL ELSE CAST(({total}) AS VARCHAR) END"
+    return _accessor(source, candidate)
+
+
+def _field(source: Source, candidates: list[str], explicit: str | None = None) -> str | None:
+    """SQL for a field: the first candidate present (a typed column stays typed; several
+    candidates are compared as text). A column named in ``columns`` is taken as it is."""
+    if explicit:
+        found = _accessor(source, explicit)
+        if found is None:
+            shown = ", ".join(sorted(source.columns.values()))
+            raise PaybackError.bad(
+                "columns",
+                repr(explicit),
+                f"not a column of {shown_files(source.files)} (columns: {shown[:300]})",
+            )
+        return found
+    options = list(
+        dict.fromkeys(a for a in (_candidate(source, c) for c in candidates) if a is not None)
+    )
+    if not options:
+        return None
+    if len(options) == 1:
+        return options[0]
+    return "COALESCE(" + ", ".join(f"CAST({f} AS VARCHAR)" for f in options) + ")"
+
+
+NUMERIC = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "FLOAT",
+    "DOUBLE",
+    "DECIMAL",
+}
+
+
+def _type_of(source: Source, expr: str) -> str:
+    """``timestamp``, ``number`` or ``text``: what a field's SQL yields."""
+    if source.json:
+        return "text"
+    kind = next(
+        (t for name, t in source.types.items() if expr == '"' + name.replace('"', '""') + '"'),
+        "VARCHAR",
+    )
+    if kind.startswith(("TIMESTAMP", "DATE")):
+        return "timestamp"
+    return "number" if kind.split("(")[0] in NUMERIC else "text"
+
+
+def _keep(source: Source, template: str | None) -> str:
+    """The format's keep-condition with its ``{path}`` placeholders filled (absent: NULL)."""
+    if not template:
+        return "TRUE"
+    return re.sub(r"\{([^}]+)\}", lambda m: _accessor(source, m.group(1)) or "NULL", template)
+
+
+def _epoch(x: str) -> str:
+    """A UTC time from a unix number in seconds, milliseconds, microseconds or nanoseconds
+    (told apart by size: today is 1.7e9 s, 1.7e12 ms, 1.7e15 µs, 1.7e18 ns)."""
+    return (
+        f"TRY(to_timestamp(CASE WHEN abs({x}) >= 1e17 THEN {x} / 1e9 WHEN abs({x}) >= 1e14 THEN {x} / 1e6 "
+        f"WHEN abs({x}) >= 1e11 THEN {x} / 1e3 ELSE {x} END))"
+    )
+
+
+def _timestamp(kind: str) -> str:
+    """SQL for ``ts`` from ``ts_raw``: a typed time, a unix number, or ISO text (any offset,
+    converted to UTC; naive means UTC) or a unix number as text."""
+    if kind == "timestamp":
+        return "CAST(ts_raw AS TIMESTAMPTZ)"
+    if kind == "number":
+        return "CAST(" + _epoch("CAST(ts_raw AS DOUBLE)") + " AS TIMESTAMPTZ)"
+    return (
+        "CAST(COALESCE(TRY_CAST(ts_raw AS TIMESTAMPTZ), "
+        + _epoch("TRY_CAST(ts_raw AS DOUBLE)")
+        + ") AS TIMESTAMPTZ)"
+    )
+
+
+def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
+    """SELECT of the normalized columns (NULL where unreadable), ``keep`` (an LLM call that
+    succeeded), ``good`` (usable, see :data:`GOOD`) and ``bad`` (the text of a row that is
+    kept but not usable, computed only for those); ``src`` is ``index``, the source's number."""
+    spec = SPECS[source.fmt]
+    if source.json:
+        source = Source(source.sql, True, source.files, source.fmt, paths={})
+    exprs = {name: _field(source, spec.fields.get(name, []), explicit.get(name)) for name in FIELDS}
+    missing = [n for n in ("ts", "input", "output") if exprs[n] is None]
+    if missing:
+        have = (
+            ", ".join(sorted(source.columns.values()))
+            if not source.json
+            else "the JSON records' keys"
+        )
+        raise PaybackError(
+            f"{source.label}: no {' / '.join(missing)} column found in {have[:300]}; name the "
+            "columns (ts=...,input=...,output=...[,cached=...,model=...]) or pick the format"
+        )
+    keep = _keep(source, spec.keep)
+    relation = source.sql
+    if source.json:
+        carried = ["json AS raw_json", "line AS raw_line"]
+        raw = "coalesce(raw_line, CAST(raw_json AS VARCHAR))"
+        listed = ", ".join(source.paths or {})
+        relation = f"(SELECT json_extract_string(json, [{listed}]) AS v, json, line\n      FROM {relation})"
+    else:
+        shown = list(source.columns.values())[:12]
+        carried = [f'"{c.replace(chr(34), chr(34) * 2)}" AS raw_{i}' for i, c in enumerate(shown)]
+        raw = (
+            "concat_ws(',', "
+            + ", ".join(f"CAST(raw_{i} AS VARCHAR)" for i in range(len(shown)))
+            + ")"
+        )
+    inner = ",\n         ".join(
+        [
+            *(f"{exprs[n] or 'NULL'} AS {n}_raw" for n in FIELDS),
+            *carried,
+            f"coalesce(({keep}), TRUE) AS keep",
+        ]
+    )
+    ts = _timestamp(_type_of(source, exprs["ts"] or ""))
+    typed = (
+        f"SELECT {ts} AS ts,\n"
+        "       model_raw::VARCHAR AS model,\n"
+        "       CASE WHEN requests_raw IS NULL THEN 1.0 ELSE TRY_CAST(requests_raw AS DOUBLE) END AS requests,\n"
+        "       TRY_CAST(input_raw AS DOUBLE) AS input, TRY_CAST(output_raw AS DOUBLE) AS output,\n"
+        "       CASE WHEN cached_raw IS NULL THEN 0.0 ELSE TRY_CAST(cached_raw AS DOUBLE) END AS cached,\n"
+        "       TRY_CAST(seconds_raw AS DOUBLE) AS seconds, keep, * EXCLUDE (keep)\n"
+        f"FROM (SELECT {inner}\n      FROM {relation})"
+    )
+    return (
+        f"SELECT {index} AS src, ts, model, requests, input, output, cached, seconds, keep, good,\n"
+        f"       CASE WHEN keep AND NOT good THEN left(regexp_replace({raw}, '\\s+', ' ', 'g'), 200) END AS bad\n"
+        f"FROM (SELECT *, coalesce({GOOD}, FALSE) AS good\n      FROM ({typed}))"
+    )
+
+
+def pipeline(
+    sources: list[Source],
+    explicit: dict[str, str],
+    model: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+) -> list[str]:
+    """The statements that build ``logs`` and ``hourly``: the only ones that read the files."""
+    body = "\nUNION ALL BY NAME\n".join(
+        f"({normalized(unwrap(s), explicit, k)})" for k, s in enumerate(sources)
+    )
+    conditions = ["TRUE"]
+    if since:
+        conditions.append(f"ts >= TIMESTAMPTZ '{since.isoformat()} 00:00:00+00'")
+    if until:
+        conditions.append(
+            f"ts < TIMESTAMPTZ '{(until + dt.timedelta(days=1)).isoformat()} 00:00:00+00'"
+        )
+    if model:
+        conditions.append("model = " + sql_str(model))
+    return [
+        "SET TimeZone = 'UTC'",
+        f"CREATE TEMP VIEW logs AS\n{body}",
+        HOURLY.replace("{inside}", " AND ".join(conditions)),
+    ]

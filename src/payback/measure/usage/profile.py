@@ -1,0 +1,341 @@
+"""The traffic figures from the logs' monthly rows: pure arithmetic, no DuckDB.
+
+The queries (:mod:`payback.measure.usage.sql`) sum the logs by calendar month; this module
+finds the complete months, the requests per month, the growth fitted over the complete
+months and the busiest hour over the mean hour, as the package's docstring defines them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from payback.errors import PaybackError
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "HOURS_PER_MONTH",
+    "Month",
+    "Monthly",
+    "UsageProfile",
+    "by_model",
+    "monthly",
+    "span",
+    "utc",
+]
+
+DAYS_PER_MONTH = 365.25 / 12
+"""Days in the average month: ``requests_per_month`` is requests per day × this."""
+HOURS_PER_MONTH = DAYS_PER_MONTH * 24
+PEAK_CAP = 730.0
+"""The most ``peak_to_average`` can be: a month's requests all in one hour."""
+
+
+@dataclass(frozen=True)
+class UsageProfile:
+    """What the logs say about the workload, in the scenario's ``[traffic]`` terms."""
+
+    traffic: dict[str, float]
+    """``requests_per_month``, ``growth_monthly``, ``input_tokens``, ``output_tokens``,
+    ``cached_input_share`` and ``peak_to_average`` (absent when not measured: buckets longer
+    than an hour), ready for a scenario's ``[traffic]``."""
+    token_percentiles: dict[str, dict[str, float] | None]
+    """p50/p90/p99 of input and output tokens per request (``None`` for pre-aggregated logs)."""
+    by_month: list[dict[str, Any]]
+    by_model: list[dict[str, Any]]
+    """The :data:`MODELS_SHOWN` models with the most requests (``models`` says how many)."""
+    rows: dict[str, Any]
+    """``read``, ``used``, ``unreadable`` (with ``examples``), ``not_llm_calls_or_failed``
+    (other kinds of rows, failed requests) and ``filtered_out`` (by the dates or the model asked)."""
+    span: dict[str, Any]
+    """First and last timestamp (UTC), the end of the data covered, the hours the mean hour
+    is taken over, the complete and the empty months, and the bucket length in seconds."""
+    format: str
+    files: list[str]
+    formats: dict[str, str]
+    """Each file's format (detected file by file with ``auto``)."""
+    models: int
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Month:
+    """A calendar month of the logs (UTC): its sums, its first request, where its data end
+    and its busiest clock hour."""
+
+    start: dt.datetime
+    following: dt.datetime
+    requests: float
+    input: float
+    output: float
+    cached: float
+    first: dt.datetime
+    end: dt.datetime
+    busiest: float
+    complete: bool = False
+
+    @property
+    def index(self) -> int:
+        return 12 * self.start.year + self.start.month - 1
+
+    @property
+    def days(self) -> int:
+        return (self.following - self.start).days
+
+
+def utc(value: Any) -> dt.datetime:
+    """A timestamp DuckDB returned, in UTC."""
+    if not isinstance(value, dt.datetime):
+        raise PaybackError(f"a timestamp DuckDB returned cannot be used: {value!r}")
+    return value.astimezone(dt.UTC)
+
+
+def _floor_hour(t: dt.datetime) -> dt.datetime:
+    return t.replace(minute=0, second=0, microsecond=0)
+
+
+def _ceil_hour(t: dt.datetime) -> dt.datetime:
+    return _floor_hour(t - dt.timedelta(microseconds=1)) + dt.timedelta(hours=1)
+
+
+def _month_label(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class Monthly:
+    """What the monthly rows say (:func:`monthly`)."""
+
+    months: list[Month]
+    """The months with requests, in order (``complete`` set)."""
+    empty: list[int]
+    """Months inside the span without a request (``12 · year + month - 1``)."""
+    hours: float
+    """The hours the mean hour is taken over: the complete months', else the covered hours."""
+    bucket_seconds: float
+    """The longest time a row stands for: a bucket, or the day or hour timestamps resolve."""
+    requests_per_month: float
+    growth_monthly: float
+    peak_to_average: float | None
+    """None when the rows stand for more than an hour: the busiest hour is unknown."""
+    notes: list[str]
+    warnings: list[str]
+
+    @property
+    def complete(self) -> list[Month]:
+        return [m for m in self.months if m.complete]
+
+
+def monthly(
+    month_rows: Iterable[Sequence[Any]],
+    end_rows: Iterable[Sequence[Any]],
+    source_rows: Iterable[Sequence[Any]],
+) -> Monthly:
+    """The figures from the rows of the ``MONTHS``, ``ENDS`` and ``SOURCES`` queries.
+
+    ``month_rows``: ``(month, requests, input, output, cached, first, busiest_hour)`` by
+    month (the first day, a date), in order; ``end_rows``: ``(month, source, last_instant,
+    last_end)``, where each source's data end in each month (the last timestamp of a row
+    without a bucket length, the end of the last bucket); ``source_rows``: ``(source,
+    dates_only, whole_hours, bucket_seconds)``, each source's timestamp resolution.
+    """
+    grains, bucket = _grains(source_rows)
+    months = _months(month_rows, end_rows, grains)
+    _mark_complete(months, max(3600.0, bucket))
+    empty, warnings = _empty(months)
+    full = [m for m in months if m.complete]
+    window, hours, rate, notes = _rate(months, full)
+    growth = _growth(full, notes)
+    day_grain = bucket == 86400 and 86400 in grains.values()
+    peak = _peak(window, hours, bucket, day_grain, notes)
+    return Monthly(months, empty, hours, bucket, rate, growth, peak, notes, warnings)
+
+
+def _grains(source_rows: Iterable[Sequence[Any]]) -> tuple[dict[int, float], float]:
+    """What a row without a bucket length stands for, source by source: an instant (0), or
+    the day or hour its timestamps resolve (dates only, or whole hours) [s]; and the
+    longest time any row stands for."""
+    grains: dict[int, float] = {}
+    bucket = 0.0
+    for src, dates_only, whole_hours, seconds in source_rows:
+        grains[src] = 86400.0 if dates_only else 3600.0 if whole_hours else 0.0
+        bucket = max(bucket, grains[src], float(seconds or 0.0))
+    return grains, bucket
+
+
+def _months(
+    month_rows: Iterable[Sequence[Any]],
+    end_rows: Iterable[Sequence[Any]],
+    grains: dict[int, float],
+) -> list[Month]:
+    """The months, each ending where its data end (a row's end: its timestamp plus what it
+    stands for)."""
+    data_ends: dict[dt.date, list[dt.datetime]] = {}
+    for month, src, last_instant, last_end in end_rows:
+        grain = grains[src]
+        step = dt.timedelta(seconds=grain) if grain else dt.timedelta(microseconds=1)
+        ends = data_ends.setdefault(month, [])
+        ends += [utc(last_instant) + step] if last_instant is not None else []
+        ends += [utc(last_end)] if last_end is not None else []
+    months: list[Month] = []
+    for start, r, i, o, c, m_first, busiest in month_rows:
+        begin = dt.datetime(start.year, start.month, 1, tzinfo=dt.UTC)
+        months.append(
+            Month(
+                begin,
+                dt.datetime(begin.year + begin.month // 12, begin.month % 12 + 1, 1, tzinfo=dt.UTC),
+                float(r),
+                float(i),
+                float(o),
+                float(c),
+                utc(m_first),
+                max(data_ends[start]),
+                float(busiest),
+            )
+        )
+    return months
+
+
+def _mark_complete(months: list[Month], slack: float) -> None:
+    """A month is complete when covered from its first hour to its last: its first request
+    within ``slack`` seconds of its start and its data within ``slack`` of its end, where a
+    month with requests next to it covers the edge they share."""
+    present = {m.index for m in months}
+    for m in months:
+        starts = m.index - 1 in present or (m.first - m.start).total_seconds() <= slack
+        reaches_end = m.index + 1 in present or (m.following - m.end).total_seconds() <= slack
+        m.complete = starts and reaches_end
+
+
+def _empty(months: list[Month]) -> tuple[list[int], list[str]]:
+    """The months inside the span without a request, and a warning naming them."""
+    present = {m.index for m in months}
+    empty = sorted(set(range(months[0].index, months[-1].index + 1)) - present)
+    if not empty:
+        return empty, []
+    shown = (
+        ", ".join(_month_label(i) for i in empty)
+        if len(empty) <= 4
+        else f"{_month_label(empty[0])} … {_month_label(empty[-1])}"
+    )
+    return empty, [
+        f"no requests in {len(empty):,} month(s) inside the logs' span ({shown}): a stray "
+        "timestamp or a gap in the logs; those months are left out of every figure"
+    ]
+
+
+def _rate(months: list[Month], full: list[Month]) -> tuple[list[Month], float, float, list[str]]:
+    """The months the mean hour is taken over and their hours, the requests per month,
+    and a note when no month is complete: the last complete month's requests per day ×
+    :data:`DAYS_PER_MONTH`, else the requests per covered hour × :data:`HOURS_PER_MONTH`."""
+    if full:
+        hours = sum(m.days * 24.0 for m in full)
+        return full, hours, full[-1].requests / full[-1].days * DAYS_PER_MONTH, []
+    present = {m.index for m in months}
+    hours = 0.0
+    for m in months:
+        lo = m.start if m.index - 1 in present else _floor_hour(m.first)
+        hi = m.following if m.index + 1 in present else _ceil_hour(m.end)
+        hours += (hi - lo).total_seconds() / 3600
+    rate = sum(m.requests for m in months) / hours * HOURS_PER_MONTH
+    note = (
+        f"no complete calendar month in the logs: requests_per_month scales {hours:,.0f} "
+        f"covered hours to a {HOURS_PER_MONTH:g}-hour month (365.25 / 12 days)"
+    )
+    return months, hours, rate, [note]
+
+
+def _growth(full: list[Month], notes: list[str]) -> float:
+    """The compound monthly rate of a least-squares fit of ln(requests per day) on the
+    month number over the complete months; 0, noted, with fewer than two."""
+    if len(full) < 2:
+        notes.append("fewer than two complete months: growth_monthly is 0")
+        return 0.0
+    xs = [float(m.index) for m in full]
+    ys = [math.log(m.requests / m.days) for m in full]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+    return math.exp(slope) - 1.0
+
+
+def _peak(
+    window: list[Month], hours: float, bucket: float, day_grain: bool, notes: list[str]
+) -> float | None:
+    """The busiest clock hour's requests over the mean hour's in ``window`` (at least 1, at
+    most :data:`PEAK_CAP`); None, noted, when rows stand for more than an hour
+    (``day_grain``: timestamps that are dates)."""
+    if bucket > 3600:
+        why = (
+            "the timestamps are whole days (dates without a time)"
+            if day_grain
+            else f"the logs count requests in buckets of {bucket / 3600:g} hours"
+        )
+        notes.append(
+            f"{why}, so the busiest hour is unknown: peak_to_average is not measured (a scenario "
+            "written from these logs keeps its own); logs per request or in hourly buckets (the "
+            "OpenAI usage API's bucket_width=1h) measure it"
+        )
+        return None
+    mean_hour = sum(m.requests for m in window) / hours
+    peak = max(1.0, max(m.busiest for m in window) / mean_hour)
+    if peak > PEAK_CAP:
+        notes.append(
+            f"the busiest hour is {peak:,.0f} mean hours; peak_to_average is capped at 730"
+        )
+        return PEAK_CAP
+    return peak
+
+
+def by_month(months: list[Month]) -> list[dict[str, Any]]:
+    """Each month's requests, requests per day (complete months), mean tokens and cached share."""
+    return [
+        {
+            "month": m.start.strftime("%Y-%m"),
+            "requests": m.requests,
+            "requests_per_day": m.requests / m.days if m.complete else None,
+            "input_tokens": m.input / m.requests,
+            "output_tokens": m.output / m.requests,
+            "cached_input_share": m.cached / m.input if m.input else 0.0,
+            "complete": m.complete,
+        }
+        for m in months
+    ]
+
+
+def by_model(model_rows: Iterable[Sequence[Any]], requests: float) -> list[dict[str, Any]]:
+    """Each model's share of ``requests``, mean tokens and cached share, from rows of
+    ``(model, requests, input, output, cached)``."""
+    return [
+        {
+            "model": name,
+            "requests": float(r),
+            "share": float(r) / float(requests),
+            "input_tokens": float(i) / float(r),
+            "output_tokens": float(o) / float(r),
+            "cached_input_share": float(c) / float(i) if i else 0.0,
+        }
+        for name, r, i, o, c in model_rows
+    ]
+
+
+def span(first: Any, last: Any, months: Monthly) -> dict[str, Any]:
+    """The first and last timestamps (UTC), the end of the data covered, the hours the mean
+    hour is taken over, the complete and the empty months, and the bucket length."""
+    return {
+        "first": utc(first).isoformat(),
+        "last": utc(last).isoformat(),
+        "end": max(m.end for m in months.months).isoformat(),
+        "hours": months.hours,
+        "complete_months": [m.start.strftime("%Y-%m") for m in months.complete],
+        "empty_months": [_month_label(i) for i in months.empty],
+        "bucket_seconds": months.bucket_seconds,
+    }

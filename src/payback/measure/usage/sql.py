@@ -1,0 +1,277 @@
+"""The DuckDB side of ``payback usage``: quoting, the relation over a group of log files,
+the queries over the normalized rows (``hourly``, built by
+:func:`payback.measure.usage.normalize.pipeline`) and running them.
+
+DuckDB is imported where a connection is made, never at the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from payback.errors import PaybackError
+
+__all__ = [
+    "AFTER",
+    "COUNTS",
+    "ENDS",
+    "HOURLY",
+    "MODELS",
+    "MODELS_SHOWN",
+    "MONTHS",
+    "PERCENTILES",
+    "REJECTED",
+    "SOURCES",
+    "TOTALS",
+    "USED",
+    "RowCounts",
+    "Source",
+    "Totals",
+    "connect",
+    "first_line",
+    "json_path",
+    "one",
+    "row_counts",
+    "run",
+    "shown_files",
+    "sql_list",
+    "sql_str",
+    "token_percentiles",
+    "totals",
+]
+
+MODELS_SHOWN = 50
+"""``by_model`` lists this many models with the most requests (a note says when more)."""
+
+
+def one(con: Any, sql: str) -> tuple[Any, ...]:
+    """The single row a query returns."""
+    row = con.execute(sql).fetchone()
+    assert row is not None, sql
+    return tuple(row)
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message on one line (DuckDB's span several)."""
+    text = " ".join(str(exc).split("\n")[:1]).strip()
+    return text[:300] if text else type(exc).__name__
+
+
+def shown_files(files: Sequence[str]) -> str:
+    """Files for a message: all of a few, the first three of many."""
+    if len(files) <= 3:
+        return ", ".join(files)
+    return f"{', '.join(files[:3])} and {len(files) - 3:,} more"
+
+
+def sql_str(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_list(files: Sequence[str]) -> str:
+    """A SQL list of string literals."""
+    return "[" + ", ".join(sql_str(f) for f in files) + "]"
+
+
+def json_path(parts: Sequence[str]) -> str:
+    """A DuckDB JSON path literal for object keys (quotes in keys escaped)."""
+    keys = ".".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in parts)
+    return sql_str("$." + keys)
+
+
+def connect() -> Any:
+    """A DuckDB connection in UTC that may reorder rows (faster, and nothing needs the order)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+@dataclass
+class Source:
+    """A relation over log files of one kind, layout and format."""
+
+    sql: str
+    """A table function or a parenthesized query."""
+    json: bool
+    """One JSON record per row in column ``json`` (with ``line``: the text of a line that is
+    not JSON), or columns (``table``)."""
+    files: list[str]
+    fmt: str
+    columns: dict[str, str] = field(default_factory=dict)
+    """Lower-cased column name → its real name (tables only)."""
+    types: dict[str, str] = field(default_factory=dict)
+    """Real column name → its DuckDB type (tables only)."""
+    paths: dict[str, int] | None = None
+    """JSON paths read from each record, in the order of the list ``v`` that one
+    ``json_extract_string`` call returns (JSON sources while they are normalized: each
+    record is then parsed once, not once a path)."""
+
+    @property
+    def label(self) -> str:
+        return f"{shown_files(self.files)} (read as {self.fmt})"
+
+
+# -- the queries over the normalized rows ----------------------------------------
+
+HOURLY = """CREATE TEMP TABLE hourly AS
+SELECT grouping(qin) + 2 * grouping(qout) AS part, src, hour, model, keep, good, inside, qin, qout,
+       count(*) AS n, sum(requests) AS requests, sum(input) AS input, sum(output) AS output,
+       sum(cached) AS cached, min(ts) AS first, max(ts) AS last,
+       max(ts) FILTER (WHERE seconds IS NULL) AS last_instant,
+       max(CASE WHEN good AND seconds IS NOT NULL
+                THEN ts + to_microseconds(CAST(seconds * 1e6 AS BIGINT)) END) AS last_end,
+       max(seconds) AS seconds,
+       bool_and(requests = 1 AND seconds IS NULL) AS per_request,
+       bool_and(us % 86400000000 = 0) FILTER (WHERE seconds IS NULL) AS on_days,
+       bool_and(us % 3600000000 = 0) FILTER (WHERE seconds IS NULL) AS on_hours,
+       min(bad, 3) AS bad
+FROM (SELECT *,
+             CASE WHEN keep AND good AND inside AND requests = 1 AND seconds IS NULL THEN input END AS qin,
+             CASE WHEN keep AND good AND inside AND requests = 1 AND seconds IS NULL THEN output END AS qout
+      FROM (SELECT *, epoch_us(ts) AS us, epoch_us(ts) // 3600000000 AS hour,
+                   coalesce({inside}, FALSE) AS inside FROM logs))
+GROUP BY GROUPING SETS ((src, hour, model, keep, good, inside), (qin), (qout))"""
+"""The one pass over the logs: rows grouped by source and clock hour (``hour``: hours since
+1970, UTC; part 3) and the counts of each input (part 2) and output (part 1) token value of single
+requests, for exact percentiles. Times are split with integer arithmetic on microseconds
+(date_trunc on a TIMESTAMPTZ goes through ICU's calendar and is several times slower)."""
+
+COUNTS = """SELECT coalesce(sum(n), 0) AS rows_read,
+       coalesce(sum(n) FILTER (WHERE NOT keep), 0) AS not_llm_calls_or_failed,
+       coalesce(sum(n) FILTER (WHERE keep AND NOT good), 0) AS unreadable,
+       list_sort(flatten(list(bad) FILTER (WHERE bad IS NOT NULL)))[1:3] AS examples
+FROM hourly WHERE part = 3"""
+
+REJECTED = """SELECT count(DISTINCT (scan_id, file_id, line)) AS lines, list(DISTINCT left(csv_line, 200))[1:3]
+FROM reject_errors  -- CSV or JSON lines DuckDB could not split into the header's columns or decode"""
+
+USED = "CREATE TEMP VIEW used AS SELECT * FROM hourly WHERE part = 3 AND keep AND good AND inside"
+
+TOTALS = """SELECT coalesce(sum(n), 0), sum(requests), sum(input), sum(output), sum(cached),
+       min(first), max(last), bool_and(per_request), count(DISTINCT coalesce(model, '(none)'))
+FROM used"""
+
+SOURCES = """SELECT src, bool_and(on_days) AS dates_only, bool_and(on_hours) AS whole_hours,
+       max(seconds) AS bucket_seconds
+FROM used GROUP BY src ORDER BY src  -- each source's timestamp resolution and bucket length"""
+
+ENDS = """SELECT date_trunc('month', to_timestamp(hour * 3600))::DATE AS month, src,
+       max(last_instant), max(last_end)
+FROM used GROUP BY ALL  -- where each source's data ends in each month"""
+
+MONTHS = """SELECT date_trunc('month', to_timestamp(hour * 3600))::DATE AS month, sum(requests),
+       sum(input), sum(output), sum(cached), min(first), max(requests) AS busiest_hour
+FROM (SELECT hour, sum(requests) AS requests, sum(input) AS input, sum(output) AS output,
+             sum(cached) AS cached, min(first) AS first
+      FROM used GROUP BY hour)
+GROUP BY 1 ORDER BY 1"""
+
+MODELS = f"""SELECT coalesce(model, '(none)') AS model, sum(requests), sum(input), sum(output), sum(cached)
+FROM used GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {MODELS_SHOWN}"""
+
+PERCENTILES = """WITH counts AS (
+    SELECT 'input' AS field, qin AS v, sum(n) AS c FROM hourly WHERE part = 2 AND qin IS NOT NULL GROUP BY ALL
+    UNION ALL
+    SELECT 'output', qout, sum(n) FROM hourly WHERE part = 1 AND qout IS NOT NULL GROUP BY ALL),
+cumulative AS (
+    SELECT field, v, sum(c) OVER (PARTITION BY field ORDER BY v) AS upto,
+           sum(c) OVER (PARTITION BY field) AS total FROM counts),
+ranks AS (  -- quantile_cont's position: (n - 1) p, interpolated
+    SELECT DISTINCT field, p, (total - 1) * p AS h FROM cumulative, (SELECT unnest([0.5, 0.9, 0.99]) AS p))
+SELECT r.field, r.p,
+       min(c.v) FILTER (WHERE c.upto > floor(r.h)) + (r.h - floor(r.h))
+       * (min(c.v) FILTER (WHERE c.upto > ceil(r.h)) - min(c.v) FILTER (WHERE c.upto > floor(r.h)))
+FROM ranks r JOIN cumulative c USING (field)
+GROUP BY r.field, r.p, r.h ORDER BY 1, 2"""
+
+AFTER = """-- Then, over the months above (a few rows, in Python):
+--   timestamps' resolution: whole days when every row without a bucket length is at 00:00 UTC,
+--     whole hours when every one is at :00; a row then stands for that day or hour;
+--   a month is complete when the logs cover it from its start to its end: the first request
+--     within max(1 h, bucket length) of its start, or requests in the month before; likewise
+--     at its end; months without requests inside the span are left out (and warned about);
+--   requests_per_month = the last complete month's requests / its days * 30.4375 (365.25 / 12);
+--     with no complete month: requests / covered clock hours * 730.5;
+--   growth_monthly = exp(slope) - 1 of a least-squares fit of ln(requests per day) on the
+--     month number over the complete months (0 with fewer than two);
+--   peak_to_average = the busiest clock hour's requests / (requests / hours) over the
+--     complete months (else the covered hours); not measured for buckets over an hour;
+--   input_tokens, output_tokens = sum / requests; cached_input_share = cached / input."""
+
+
+# -- running them ------------------------------------------------------------------
+
+
+def run(con: Any, statements: Sequence[str], failure: str) -> None:
+    """Run the statements that read the files; DuckDB's error, on one line, follows
+    ``failure`` (what could not be read)."""
+    for statement in statements:
+        try:
+            con.execute(statement)
+        except Exception as exc:  # a file DuckDB cannot parse at all
+            raise PaybackError(f"{failure} ({first_line(exc)})") from None
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """The rows read, and why those not used were left out (:data:`COUNTS`, :data:`REJECTED`)."""
+
+    read: int
+    not_llm_calls_or_failed: int
+    unreadable: int
+    """Kept rows (LLM calls that succeeded) that cannot be used."""
+    rejected: int
+    """CSV or JSON lines DuckDB could not split into the header's columns or decode."""
+    examples: list[str]
+    """A few unreadable rows, then a few rejected lines."""
+
+
+def row_counts(con: Any) -> RowCounts:
+    """:class:`RowCounts` of the ``hourly`` table and DuckDB's reject tables."""
+    read, skipped_rows, unreadable, bad = one(con, COUNTS)
+    try:
+        rejected, rejected_examples = one(con, REJECTED)
+    except Exception:  # nothing was read as CSV or JSON lines: DuckDB has no reject tables then
+        rejected, rejected_examples = 0, []
+    examples = [str(x) for x in (bad or [])] + [str(x) for x in (rejected_examples or [])]
+    return RowCounts(read, skipped_rows, unreadable, rejected, examples)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums over the rows used (:data:`TOTALS`)."""
+
+    rows: int
+    requests: float
+    input: float
+    output: float
+    cached: float
+    first: Any
+    """The first timestamp (a datetime)."""
+    last: Any
+    per_request: bool
+    """Whether every row is one request (not a bucket)."""
+    models: int
+
+
+def totals(con: Any) -> Totals:
+    """Make the ``used`` view, and :class:`Totals` over it."""
+    con.execute(USED)
+    return Totals(*one(con, TOTALS))
+
+
+def token_percentiles(con: Any) -> dict[str, dict[str, float] | None]:
+    """p50, p90 and p99 of the input and output tokens of single requests
+    (:data:`PERCENTILES`)."""
+    percentiles: dict[str, dict[str, float] | None] = {"input_tokens": None, "output_tokens": None}
+    for name, p, value in con.execute(PERCENTILES).fetchall():
+        entry = percentiles.setdefault(f"{name}_tokens", None) or {}
+        entry[f"p{round(float(p) * 100)}"] = float(value)
+        percentiles[f"{name}_tokens"] = entry
+    return percentiles

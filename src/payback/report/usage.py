@@ -1,0 +1,121 @@
+"""``payback usage``'s tables: the traffic measured from request logs, the months and
+models behind it, and what could not be read (Rich renderables; the library never imports
+Rich)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from payback.measure.usage import DAYS_PER_MONTH, HOURS_PER_MONTH, UsageProfile
+
+__all__ = ["render_profile"]
+
+
+def render_profile(profile: UsageProfile) -> Any:
+    """The measured traffic, the months and models behind it, and what could not be read
+    (a Rich renderable)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[Any] = [_summary(profile), _months(profile)]
+    if len(profile.by_model) > 1 or profile.by_model[0]["model"] != "(none)":
+        parts.append(_models(profile))
+    r = profile.rows
+    parts.append(
+        Text(
+            f"Rows: {r['read']:,} read, {r['used']:,} used, {r['unreadable']:,} unreadable, "
+            f"{r['not_llm_calls_or_failed']:,} not LLM calls or failed, {r['filtered_out']:,} outside the filters.",
+            style="dim",
+        )
+    )
+    for example in r["examples"]:
+        parts.append(Text(f"  unreadable: {example}", style="dim"))
+    return Group(*parts)
+
+
+def _summary(profile: UsageProfile) -> Any:
+    """The ``[traffic]`` numbers, each with how it was measured."""
+    from rich import box
+    from rich.table import Table
+
+    traffic, p = profile.traffic, profile.token_percentiles
+
+    def spread(name: str) -> str:
+        q = p[name]
+        return f"; p50 {q['p50']:,.0f}, p90 {q['p90']:,.0f}, p99 {q['p99']:,.0f}" if q else ""
+
+    full = profile.span["complete_months"]
+    rows = {
+        "requests_per_month": f"{traffic['requests_per_month']:,.0f}  "
+        + (
+            f"(requests per day in {full[-1]} × {DAYS_PER_MONTH:g})"
+            if full
+            else f"(requests per covered hour × {HOURS_PER_MONTH:g})"
+        ),
+        "growth_monthly": f"{traffic['growth_monthly']:+.2%}  (log-linear fit of requests per day over complete months)",
+        "input_tokens": f"{traffic['input_tokens']:,.1f} mean" + spread("input_tokens"),
+        "output_tokens": f"{traffic['output_tokens']:,.1f} mean" + spread("output_tokens"),
+        "cached_input_share": f"{traffic['cached_input_share']:.1%}  (cached / input tokens)",
+        "peak_to_average": (
+            f"{traffic['peak_to_average']:.2f}  (busiest hour / mean hour)"
+            if "peak_to_average" in traffic
+            else "not measured  (no hourly detail in the logs)"
+        ),
+    }
+    summary = Table(
+        box=box.SIMPLE_HEAD,
+        title=f"Traffic from {len(profile.files)} file(s), {profile.format} format",
+        title_justify="left",
+        show_header=False,
+    )
+    summary.add_column(style="bold")
+    summary.add_column()
+    for key, value in rows.items():
+        summary.add_row(key, value)
+    return summary
+
+
+def _months(profile: UsageProfile) -> Any:
+    """Each calendar month's requests, tokens and whether the logs cover it whole."""
+    from rich import box
+    from rich.table import Table
+
+    months = Table(box=box.SIMPLE_HEAD, title="By month (UTC)", title_justify="left")
+    for name in ("month", "requests", "per day", "input tok", "output tok", "cached", "complete"):
+        months.add_column(name, justify="left" if name == "month" else "right")
+    for row in profile.by_month:
+        per_day = row["requests_per_day"]
+        months.add_row(
+            row["month"],
+            f"{row['requests']:,.0f}",
+            "" if per_day is None else f"{per_day:,.1f}",
+            f"{row['input_tokens']:,.0f}",
+            f"{row['output_tokens']:,.0f}",
+            f"{row['cached_input_share']:.0%}",
+            "yes" if row["complete"] else "partial",
+        )
+    return months
+
+
+def _models(profile: UsageProfile) -> Any:
+    """The ten models with the most requests: their share and mean tokens."""
+    from rich import box
+    from rich.table import Table
+
+    shown = min(10, len(profile.by_model))
+    title = (
+        "By model"
+        if profile.models <= shown
+        else f"By model (the {shown} largest of {profile.models:,})"
+    )
+    models = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
+    for name in ("model", "share", "input tok", "output tok"):
+        models.add_column(name, justify="left" if name == "model" else "right")
+    for row in profile.by_model[:shown]:
+        models.add_row(
+            row["model"],
+            f"{row['share']:.1%}",
+            f"{row['input_tokens']:,.0f}",
+            f"{row['output_tokens']:,.0f}",
+        )
+    return models
