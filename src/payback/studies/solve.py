@@ -86,28 +86,31 @@ def parse_target(text: str) -> Target:
     Target(metric='break_even_month', value=3.0)
     """
     allowed = ", ".join(METRICS)
+    quoted = repr(text)  # the value as the error shows it: target 'npv=0': ...
     match = re.fullmatch(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S+)\s*", text)
     if match is None:
-        raise PaybackError(
-            f"--target {text!r}: expected METRIC=VALUE such as break_even_month=3; metrics: {allowed}"
+        raise PaybackError.bad(
+            "target",
+            quoted,
+            f"expected METRIC=VALUE such as break_even_month=3; metrics: {allowed}",
         )
     metric, number = match.groups()
     if metric not in METRICS:
         close = difflib.get_close_matches(metric, list(METRICS), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise PaybackError(
-            f"--target {text!r}: unknown metric {metric!r}; {hint}allowed: {allowed}"
+        raise PaybackError.bad(
+            "target", quoted, f"unknown metric {metric!r}; {hint}allowed: {allowed}"
         )
     try:
         value = float(number.replace("_", ""))
     except ValueError:
-        raise PaybackError(
-            f"--target {text!r}: {number!r} is not a number (e.g. {metric}=3)"
+        raise PaybackError.bad(
+            "target", quoted, f"{number!r} is not a number (e.g. {metric}=3)"
         ) from None
     if not math.isfinite(value):
-        raise PaybackError(f"--target {text!r}: the value must be a finite number")
+        raise PaybackError.bad("target", quoted, "the value must be a finite number")
     if metric != "npv_usd" and value < 0:
-        raise PaybackError(f"--target {text!r}: {metric} must be ≥ 0")
+        raise PaybackError.bad("target", quoted, f"{metric} must be ≥ 0")
     return Target(metric, value)  # type: ignore[arg-type]
 
 
@@ -200,15 +203,19 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
     paths = numeric_paths(resolved)
     if path in paths:
         if path in scenario.distributions and not over_distribution:
-            raise PaybackError(
-                f"--vary {path}: holds a distribution ({scenario.distributions[path].dist}); "
-                "solve needs one number: give it a single value, or vary another input"
+            raise PaybackError.bad(
+                "vary",
+                path,
+                f"holds a distribution ({scenario.distributions[path].dist}); "
+                "solve needs one number: give it a single value, or vary another input",
             )
         return
     if path == "baseline.escalation_share":
-        raise PaybackError(
-            f"--vary {path}: the baseline escalates to nothing (the field must be 0); "
-            "vary an alternative's escalation_share instead"
+        raise PaybackError.bad(
+            "vary",
+            path,
+            "the baseline escalates to nothing (the field must be 0); "
+            "vary an alternative's escalation_share instead",
         )
     try:
         value_at(scenario, path)
@@ -219,8 +226,8 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
             if close
             else "inputs include " + ", ".join(paths[:4]) + ", ..."
         )
-        raise PaybackError(f"--vary {path}: no such field in the scenario; {examples}") from None
-    raise PaybackError(f"--vary {path}: {not_an_input(resolved, path)}")
+        raise PaybackError.bad("vary", path, f"no such field in the scenario; {examples}") from None
+    raise PaybackError.bad("vary", path, not_an_input(resolved, path))
 
 
 def _grid(allowed: FieldRange, current: float, whole: bool) -> FloatArray:
@@ -284,14 +291,15 @@ def solve(
     Of several crossings in the allowed range, the one nearest today's value is given.
     An input that holds a distribution is refused unless ``over_distribution`` (the
     others stay at their central values either way). Raises :class:`PaybackError` for
-    an unknown or non-numeric path or a missing alternative.
+    an unknown or non-numeric path (its ``param`` is ``vary``), a missing alternative
+    (``alternative``) or a break-even target past the horizon (``target``).
     """
     resolved = as_resolved(scenario)
     explicit = resolved.scenario
     count = len(explicit.alternatives)
     if not (isinstance(alternative, int) and 0 <= alternative < count):
-        raise PaybackError(
-            f"--alternative {alternative}: the scenario has alternatives 0 to {count - 1}"
+        raise PaybackError.bad(
+            "alternative", alternative, f"the scenario has alternatives 0 to {count - 1}"
         )
     _check_parameter(resolved, parameter, over_distribution)
     allowed = field_range(explicit, parameter)
@@ -317,9 +325,11 @@ def solve(
 
     horizon = explicit.scenario.horizon_months
     if target.metric == "break_even_month" and target.value > horizon:
-        raise PaybackError(
-            f"--target {target}: the scenario's horizon is {horizon} months and no break-even "
-            f"after it is computed; set scenario.horizon_months ≥ {math.ceil(target.value)}"
+        raise PaybackError.bad(
+            "target",
+            str(target),
+            f"the scenario's horizon is {horizon} months and no break-even after it is "
+            f"computed; set scenario.horizon_months ≥ {math.ceil(target.value)}",
         )
     # a metric this close to the target meets it: float noise on a flat metric must not
     # flip "met" back and forth
