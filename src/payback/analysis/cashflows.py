@@ -134,7 +134,7 @@ def _what(value: Any) -> str:
 def not_an_input(scenario: Scenario | Resolved, path: str) -> str:
     """Why the field at ``path`` (which names a field of ``scenario``) is not a number the
     cost engine reads, as the rest of the line after ``path:``; the one wording a refusal to
-    vary or override it uses (``solve --vary``, :func:`evaluate`)."""
+    vary or override it uses (:func:`~payback.studies.solve.solve`, :func:`evaluate`)."""
     explicit = scenario.scenario if isinstance(scenario, Resolved) else scenario
     written = scenario.original if isinstance(scenario, Resolved) else scenario
     current = value_at(explicit, path)
