@@ -588,7 +588,10 @@ def test_recommend_uses_only_public_names_of_the_estimate() -> None:
         if alias.name.startswith("_")
     ]
     assert private == []
-    assert '"1y": 12' not in inspect.getsource(resolve)  # one table of terms (scenario.py)
+    import payback.analysis.resolve_self_hosted as self_hosted
+
+    for part in (resolve, self_hosted):
+        assert '"1y": 12' not in inspect.getsource(part)  # one table of terms (scenario.py)
 
 
 def test_kv_cache_tokens_is_the_estimates_memory_limit() -> None:
