@@ -255,6 +255,80 @@ def alternative_choice(form: Form) -> int:
     return int(index)
 
 
+def _self_hosted_inputs(form: Form, a: str) -> None:
+    """A self-hosted alternative: GPU, model and precision from the catalog (capacity
+    estimated) or typed capacity and rent; its fleet."""
+    import streamlit as st
+
+    catalog = default_catalog()
+    modes = [
+        "GPU and model from the catalog (capacity estimated)",
+        "Capacity and price I type",
+    ]
+    estimated = (
+        get_path(form.raw, f"{a}.model") is not None and get_path(form.raw, f"{a}.gpu") is not None
+    )
+    mode = st.radio("Serving", modes, index=0 if estimated else 1, key=f"in:{a}.mode")
+    if mode == modes[0]:
+        gpus, models = list(catalog.gpus), list(catalog.models)
+        gpu = get_path(form.raw, f"{a}.gpu") or "l4"
+        model = get_path(form.raw, f"{a}.model") or "qwen2.5-7b"
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            form.edits[f"{a}.gpu"] = st.selectbox(
+                "GPU", gpus, index=gpus.index(gpu) if gpu in gpus else 0, key=f"in:{a}.gpu"
+            )
+        with c2:
+            form.edits[f"{a}.model"] = st.selectbox(
+                "Model",
+                models,
+                index=models.index(model) if model in models else 0,
+                key=f"in:{a}.model",
+            )
+        with c3:
+            precision = get_path(form.raw, f"{a}.precision", "bf16")
+            form.edits[f"{a}.precision"] = st.selectbox(
+                "Precision",
+                PRECISIONS,
+                index=PRECISIONS.index(precision),
+                key=f"in:{a}.precision",
+            )
+        form.edits[f"{a}.replica_requests_per_s"] = None
+        form.edits[f"{a}.usd_per_gpu_hour"] = None
+        form.edits[f"{a}.gpus_per_replica"] = None
+    else:
+        form.edits[f"{a}.model"] = None
+        form.number("GPU rent [$ per GPU-hour]", f"{a}.usd_per_gpu_hour", 1.0, step=0.1)
+        form.number(
+            "Requests/s one replica serves",
+            f"{a}.replica_requests_per_s",
+            5.0,
+            step=0.5,
+            minimum=None,
+            help="At your token lengths: measure it with a load test.",
+        )
+        form.whole("GPUs per replica", f"{a}.gpus_per_replica", 1, minimum=1, maximum=64)
+    c1, c2 = st.columns(2)
+    with c1:
+        form.whole("Replicas always on (minimum)", f"{a}.min_replicas", 1, minimum=1)
+    with c2:
+        form.number(
+            "Planned load at the peak [%]",
+            f"{a}.target_utilization",
+            0.7,
+            step=5.0,
+            fmt="%.0f",
+            scale=100,
+            minimum=None,
+            maximum=100.0,
+        )
+    form.edits[f"{a}.always_on"] = st.checkbox(
+        "Always on (off: scale to zero, pay busy GPU-hours)",
+        value=bool(get_path(form.raw, f"{a}.always_on", True)),
+        key=f"in:{a}.always_on",
+    )
+
+
 def alternative_inputs(form: Form, boxes: dict[str, Any], index: int) -> None:
     """The chosen alternative, by its kind: GPU and model from the catalog or typed
     capacity and rent, or a price per request; its escalation and ops."""
@@ -269,74 +343,7 @@ def alternative_inputs(form: Form, boxes: dict[str, Any], index: int) -> None:
         boxes["alternative"] = st.container()
         kind = get_path(form.raw, f"{a}.kind")
         if kind == "self_hosted":
-            catalog = default_catalog()
-            modes = [
-                "GPU and model from the catalog (capacity estimated)",
-                "Capacity and price I type",
-            ]
-            estimated = (
-                get_path(form.raw, f"{a}.model") is not None
-                and get_path(form.raw, f"{a}.gpu") is not None
-            )
-            mode = st.radio("Serving", modes, index=0 if estimated else 1, key=f"in:{a}.mode")
-            if mode == modes[0]:
-                gpus, models = list(catalog.gpus), list(catalog.models)
-                gpu = get_path(form.raw, f"{a}.gpu") or "l4"
-                model = get_path(form.raw, f"{a}.model") or "qwen2.5-7b"
-                c1, c2, c3 = st.columns(3)
-                with c1:
-                    form.edits[f"{a}.gpu"] = st.selectbox(
-                        "GPU", gpus, index=gpus.index(gpu) if gpu in gpus else 0, key=f"in:{a}.gpu"
-                    )
-                with c2:
-                    form.edits[f"{a}.model"] = st.selectbox(
-                        "Model",
-                        models,
-                        index=models.index(model) if model in models else 0,
-                        key=f"in:{a}.model",
-                    )
-                with c3:
-                    precision = get_path(form.raw, f"{a}.precision", "bf16")
-                    form.edits[f"{a}.precision"] = st.selectbox(
-                        "Precision",
-                        PRECISIONS,
-                        index=PRECISIONS.index(precision),
-                        key=f"in:{a}.precision",
-                    )
-                form.edits[f"{a}.replica_requests_per_s"] = None
-                form.edits[f"{a}.usd_per_gpu_hour"] = None
-                form.edits[f"{a}.gpus_per_replica"] = None
-            else:
-                form.edits[f"{a}.model"] = None
-                form.number("GPU rent [$ per GPU-hour]", f"{a}.usd_per_gpu_hour", 1.0, step=0.1)
-                form.number(
-                    "Requests/s one replica serves",
-                    f"{a}.replica_requests_per_s",
-                    5.0,
-                    step=0.5,
-                    minimum=None,
-                    help="At your token lengths: measure it with a load test.",
-                )
-                form.whole("GPUs per replica", f"{a}.gpus_per_replica", 1, minimum=1, maximum=64)
-            c1, c2 = st.columns(2)
-            with c1:
-                form.whole("Replicas always on (minimum)", f"{a}.min_replicas", 1, minimum=1)
-            with c2:
-                form.number(
-                    "Planned load at the peak [%]",
-                    f"{a}.target_utilization",
-                    0.7,
-                    step=5.0,
-                    fmt="%.0f",
-                    scale=100,
-                    minimum=None,
-                    maximum=100.0,
-                )
-            form.edits[f"{a}.always_on"] = st.checkbox(
-                "Always on (off: scale to zero, pay busy GPU-hours)",
-                value=bool(get_path(form.raw, f"{a}.always_on", True)),
-                key=f"in:{a}.always_on",
-            )
+            _self_hosted_inputs(form, a)
         elif kind == "per_request":
             form.number("Price [$ per 1,000 requests]", f"{a}.usd_per_1k_requests", 2.0, step=0.25)
         elif kind == "hosted_api":
@@ -401,6 +408,43 @@ def recurring_inputs(form: Form, boxes: dict[str, Any], a: str) -> None:
         form.number("One retraining [$]", f"{a}.recurring.retrain_usd", 0.0, step=100.0, fmt="%.0f")
 
 
+def _latency_inputs(form: Form, a: str) -> None:
+    """Waiting priced as money: each option's median latency and what a second costs."""
+    import streamlit as st
+
+    c1, c2 = st.columns(2)
+    with c1:
+        form.number("Baseline p50 [ms]", "baseline.latency.p50_ms", 0.0, step=100.0, fmt="%.0f")
+    with c2:
+        form.number("Alternative p50 [ms]", f"{a}.latency.p50_ms", 0.0, step=100.0, fmt="%.0f")
+    worth = "latency.usd_per_second_per_1k_requests"
+    given = {o: central(get_path(form.raw, f"{o}.{worth}")) for o in ("baseline", a)}
+    # one input for every option unless the file gives the alternative its own
+    if given[a] is None or given[a] == given["baseline"]:
+        form.number(
+            "A second of waiting, per 1,000 requests [$]",
+            f"baseline.{worth}",
+            0.0,
+            step=0.01,
+            fmt="%.3f",
+            help="Users' or agents' time, conversion lost; used for every option.",
+        )
+        form.edits[f"{a}.{worth}"] = form.edits[f"baseline.{worth}"]
+    else:
+        c1, c2 = st.columns(2)
+        for column, option, who in ((c1, "baseline", "baseline"), (c2, a, "alternative")):
+            with column:
+                form.number(
+                    f"A second of waiting per 1,000 requests, {who} [$]",
+                    f"{option}.{worth}",
+                    0.0,
+                    step=0.01,
+                    fmt="%.3f",
+                    help="Users' or agents' time, conversion lost, as the file gives it "
+                    "for this option.",
+                )
+
+
 def quality_inputs(form: Form, boxes: dict[str, Any], a: str) -> None:
     """Errors and waiting priced as money, for the baseline and the alternative."""
     import streamlit as st
@@ -448,41 +492,7 @@ def quality_inputs(form: Form, boxes: dict[str, Any], a: str) -> None:
             form.edits["baseline.quality"] = None
             form.edits[f"{a}.quality"] = None
         if st.checkbox("Price waiting (latency)", value=priced["latency"], key="in:latency.on"):
-            c1, c2 = st.columns(2)
-            with c1:
-                form.number(
-                    "Baseline p50 [ms]", "baseline.latency.p50_ms", 0.0, step=100.0, fmt="%.0f"
-                )
-            with c2:
-                form.number(
-                    "Alternative p50 [ms]", f"{a}.latency.p50_ms", 0.0, step=100.0, fmt="%.0f"
-                )
-            worth = "latency.usd_per_second_per_1k_requests"
-            given = {o: central(get_path(form.raw, f"{o}.{worth}")) for o in ("baseline", a)}
-            # one input for every option unless the file gives the alternative its own
-            if given[a] is None or given[a] == given["baseline"]:
-                form.number(
-                    "A second of waiting, per 1,000 requests [$]",
-                    f"baseline.{worth}",
-                    0.0,
-                    step=0.01,
-                    fmt="%.3f",
-                    help="Users' or agents' time, conversion lost; used for every option.",
-                )
-                form.edits[f"{a}.{worth}"] = form.edits[f"baseline.{worth}"]
-            else:
-                c1, c2 = st.columns(2)
-                for column, option, who in ((c1, "baseline", "baseline"), (c2, a, "alternative")):
-                    with column:
-                        form.number(
-                            f"A second of waiting per 1,000 requests, {who} [$]",
-                            f"{option}.{worth}",
-                            0.0,
-                            step=0.01,
-                            fmt="%.3f",
-                            help="Users' or agents' time, conversion lost, as the file gives it "
-                            "for this option.",
-                        )
+            _latency_inputs(form, a)
         else:
             form.edits["baseline.latency"] = None
             form.edits[f"{a}.latency"] = None
