@@ -630,3 +630,41 @@ def analyze_ready() -> Any:
     from payback import load_scenario
 
     return load_scenario(QUARTER)
+
+
+# ------------------------------------------------ errors name the parameter, not a flag
+
+
+def test_errors_name_the_library_parameter_the_command_line_calls_by_its_flag() -> None:
+    cases = [
+        (lambda: parse_target("npv=0"), "target", "'npv=0'"),
+        (lambda: solve(QUARTER_SCENARIO, "traffic.nope", parse_target("npv_usd=0")), "vary", None),
+        (
+            lambda: solve(
+                QUARTER_SCENARIO, "traffic.requests_per_month", Target("npv_usd", 0.0), 9
+            ),
+            "alternative",
+            9,
+        ),
+        (
+            lambda: solve(
+                QUARTER_SCENARIO, "traffic.requests_per_month", Target("break_even_month", 99.0)
+            ),
+            "target",
+            "break_even_month=99",
+        ),
+    ]
+    for call, param, value in cases:
+        with pytest.raises(PaybackError) as err:
+            call()
+        assert err.value.param == param
+        if value is not None:
+            assert err.value.value == value
+        (line,) = err.value.messages
+        assert line.startswith(f"{param} ")
+        assert "--" not in line
+        flagged = err.value.renamed({param: f"--{param}"}).messages[0]
+        assert flagged == f"--{line}"  # what the command line prints
+
+
+QUARTER_SCENARIO = build(tomllib.loads(QUARTER.read_text()))

@@ -174,7 +174,7 @@ def what_it_takes(
     text = f"{metric}={number}"
     try:
         target = parse_target(text)
-        quarter = Target("break_even_month", QUARTER_MONTHS)
+        quarter = Target("break_even_month", float(QUARTER_MONTHS))
         if (parameter, target) == (QUARTER_PARAMETER, quarter) and (
             parameter not in analysis.scenario.distributions  # else solve refuses it below
         ):
