@@ -678,6 +678,6 @@ def test_the_renderers_call_no_engine_and_no_study() -> None:
     folders = [Path(report.__file__).parent, Path(web.__file__).parent]
     for path in sorted(p for folder in folders for p in folder.glob("*.py")):
         text = path.read_text()
-        calls = re.findall(r"\b(evaluate|tornado|monte_carlo|sobol|solve)\(", text)
+        calls = re.findall(r"\b(evaluate|numeric_paths|tornado|monte_carlo|sobol|solve)\(", text)
         allowed = ["solve"] if path.name == "state.py" else []
         assert calls == allowed, path.name

@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from payback.analysis.cashflows import COMPONENTS, AlternativeOutcome, OptionCosts, evaluate
+from payback.analysis.cashflows import (
+    COMPONENTS,
+    AlternativeOutcome,
+    OptionCosts,
+    evaluate,
+    numeric_paths,
+)
 from payback.analysis.curve import PerThousandCurve, per_1k_curve
 from payback.analysis.resolve import Resolved, resolve
 from payback.catalog import Catalog
@@ -197,6 +203,12 @@ class Analysis:
     @property
     def horizon_months(self) -> int:
         return self.scenario.scenario.horizon_months
+
+    @cached_property
+    def input_paths(self) -> list[str]:
+        """Dotted paths of every number the engine reads, in the order it reads them (see
+        :func:`~payback.analysis.cashflows.numeric_paths`)."""
+        return numeric_paths(self.resolved)
 
     @cached_property
     def drivers(self) -> list[list[Driver]]:

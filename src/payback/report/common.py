@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from pydantic import BaseModel
 
-from payback.analysis.cashflows import numeric_paths
 from payback.analysis.result import AlternativeResult, Analysis, months_text, usd
 from payback.scenario import value_at
 from payback.studies.solve import Solution
@@ -345,7 +344,7 @@ def input_rows(analysis: Analysis) -> list[dict[str, object]]:
     default, a catalog, an estimate), the reference and date behind it, and its range."""
     resolved = analysis.resolved
     rows: list[dict[str, object]] = []
-    for path in numeric_paths(resolved):
+    for path in analysis.input_paths:
         source = resolved.sources.get(path)
         dist = resolved.scenario.distributions.get(path)
         if source:

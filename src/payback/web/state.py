@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from payback.analysis.cashflows import numeric_paths
 from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, analyze
 from payback.errors import PaybackError
 from payback.report.common import solution_lines
@@ -158,7 +157,7 @@ def solvable_inputs(analysis: Analysis) -> list[str]:
     """The inputs "what would it take" can solve for: every engine input without a
     distribution, traffic first."""
     scenario = analysis.scenario
-    paths = [p for p in numeric_paths(analysis.resolved) if p not in scenario.distributions]
+    paths = [p for p in analysis.input_paths if p not in scenario.distributions]
     first = "traffic.requests_per_month"
     return ([first] if first in paths else []) + [p for p in paths if p != first]
 
