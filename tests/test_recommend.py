@@ -502,3 +502,30 @@ def test_calibrated_factors_apply_to_every_configuration(tmp_path: Path) -> None
     result = runner.invoke(app, ["recommend", str(broken)])
     assert result.exit_code == 2
     assert "alternatives.0.calibration = 'missing.toml'" in result.output
+
+
+def test_recommend_names_its_parameters_and_an_interface_renames_them() -> None:
+    from payback.report.recommend import COMMAND_NAMES
+
+    with pytest.raises(payback.PaybackError) as err:
+        recommend(tiny_scenario(), catalog=tiny_catalog(), max_replicas=0)
+    assert (err.value.param, err.value.messages) == (
+        "max_replicas",
+        ["max_replicas 0: must be ≥ 1"],
+    )
+    with pytest.raises(payback.PaybackError) as err:
+        recommend(tiny_scenario(), 4, catalog=tiny_catalog())
+    assert err.value.param == "alternative"
+    assert err.value.messages[0].startswith("alternative 4: the scenario has alternatives 0 to 0")
+    with pytest.raises(payback.PaybackError) as err:
+        recommend(tiny_scenario(), models=["nope-7b"], catalog=tiny_catalog())
+    assert (err.value.param, err.value.value) == ("model", "nope-7b")
+    # every configuration needs too many replicas: the advice names the parameter
+    result = recommend(tiny_scenario(requests=3e9), catalog=tiny_catalog(), max_replicas=1)
+    assert result.best is None
+    assert result.no_best_reason is not None
+    assert result.no_best_reason.endswith("; raise max_replicas")
+    assert "--" not in result.no_best_reason
+    assert result.why_no_best(COMMAND_NAMES) == result.no_best_reason.replace(
+        "max_replicas", "--max-replicas"
+    )

@@ -17,7 +17,8 @@ from helpers import EXAMPLES, build, fleet_dict
 from payback import finance as model
 from payback.analysis.cashflows import evaluate
 from payback.cli import app
-from payback.studies.recommend import Candidate, _rank, recommend
+from payback.studies.configurations import rank as _rank
+from payback.studies.recommend import Candidate, recommend
 from test_recommend import QUARTER, build_data, tiny_catalog, tiny_scenario
 
 runner = CliRunner()
@@ -575,18 +576,23 @@ def test_recommend_uses_only_public_names_of_the_estimate() -> None:
     import inspect
 
     import payback.analysis.resolve as resolve
+    import payback.studies.configurations as configurations
     import payback.studies.recommend as module
 
-    tree = ast.parse(inspect.getsource(module))
+    trees = [ast.parse(inspect.getsource(m)) for m in (module, configurations)]
     private = [
         alias.name
+        for tree in trees
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.module == "payback.hardware.estimate"
         for alias in node.names
         if alias.name.startswith("_")
     ]
     assert private == []
-    assert '"1y": 12' not in inspect.getsource(resolve)  # one table of terms (scenario.py)
+    import payback.analysis.resolve_self_hosted as self_hosted
+
+    for part in (resolve, self_hosted):
+        assert '"1y": 12' not in inspect.getsource(part)  # one table of terms (scenario.py)
 
 
 def test_kv_cache_tokens_is_the_estimates_memory_limit() -> None:

@@ -631,3 +631,53 @@ def test_explain_command() -> None:
     code, out, _ = run("explain", EXAMPLES / "quarter-200k.toml")
     assert code == 0
     assert "What the project really costs" in out
+
+
+# ------------------------------------------------ renderers read, never recompute
+
+
+def test_renderers_read_what_the_analysis_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The drivers, the per-1k curve and the quarter's traffic are computed once per
+    analysis, however many renderings read them."""
+    import payback.analysis.curve as curve
+    import payback.studies.solve as solving
+    import payback.studies.uncertainty as uncertainty
+
+    calls = {"tornado": 0, "solve": 0, "evaluate": 0}
+
+    def counted(name: str, func: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(uncertainty, "tornado", counted("tornado", uncertainty.tornado))
+    monkeypatch.setattr(solving, "solve", counted("solve", solving.solve))
+    monkeypatch.setattr(curve, "evaluate", counted("evaluate", curve.evaluate))
+    analysis = analyze(load_scenario(EXAMPLES / "growth.toml"))
+    assert calls == {"tornado": 0, "solve": 0, "evaluate": 0}  # nothing until read
+    for _ in range(2):
+        ch.all_charts(analysis)
+        explain(analysis)
+    count = len(analysis.alternatives)
+    assert calls == {"tornado": 1, "solve": count, "evaluate": 1}
+    assert (
+        ch.drivers(analysis, 0).markers[0]["labels"]
+        == [  # type: ignore[union-attr]
+            d.parameter for d in tornado(analysis.resolved)[0][:10]
+        ]
+    )
+
+
+def test_the_renderers_call_no_engine_and_no_study() -> None:
+    """Charts, the explanation, the shared tables and the page's drawing read the analysis;
+    only the page's "what would it take" box solves (a question the user asks there)."""
+    from payback import report, web
+
+    folders = [Path(report.__file__).parent, Path(web.__file__).parent]
+    for path in sorted(p for folder in folders for p in folder.glob("*.py")):
+        text = path.read_text()
+        calls = re.findall(r"\b(evaluate|numeric_paths|tornado|monte_carlo|sobol|solve)\(", text)
+        allowed = ["solve"] if path.name == "state.py" else []
+        assert calls == allowed, path.name

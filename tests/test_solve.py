@@ -597,13 +597,14 @@ def test_depreciation_months_with_cash_is_said_unused_with_cash() -> None:
     with pytest.raises(PaybackError) as err:
         solve(scenario, path, parse_target("npv_usd=0"))
     assert str(err.value) == (
-        f"--vary {path}: not an input of the cost engine: unused with financing = "
+        f"vary {path}: not an input of the cost engine: unused with financing = "
         '"cash" (servers are paid when first needed, not depreciated); set financing = '
         '"depreciation" to vary it'
     )
+    assert (err.value.param, err.value.value) == ("vary", path)  # the CLI says --vary
     with pytest.raises(PaybackError) as again:  # the engine says the same
         evaluate(scenario, {path: 24.0})
-    assert str(again.value) == str(err.value).removeprefix("--vary ")
+    assert str(again.value) == str(err.value).removeprefix("vary ")
     # with depreciation it is an input
     assert solve(build(_owned_fleet("depreciation")), path, parse_target("npv_usd=0")) is not None
 
@@ -613,8 +614,7 @@ def test_a_non_numeric_field_is_said_not_a_number_without_an_unrelated_guess() -
         solve(analyze_ready(), "alternatives.0.commitment", parse_target("npv_usd=0"))
     text = str(err.value)
     assert (
-        text
-        == "--vary alternatives.0.commitment: not a number (it holds text); vary a numeric input"
+        text == "vary alternatives.0.commitment: not a number (it holds text); vary a numeric input"
     )
 
 
@@ -630,3 +630,41 @@ def analyze_ready() -> Any:
     from payback import load_scenario
 
     return load_scenario(QUARTER)
+
+
+# ------------------------------------------------ errors name the parameter, not a flag
+
+
+def test_errors_name_the_library_parameter_the_command_line_calls_by_its_flag() -> None:
+    cases = [
+        (lambda: parse_target("npv=0"), "target", "'npv=0'"),
+        (lambda: solve(QUARTER_SCENARIO, "traffic.nope", parse_target("npv_usd=0")), "vary", None),
+        (
+            lambda: solve(
+                QUARTER_SCENARIO, "traffic.requests_per_month", Target("npv_usd", 0.0), 9
+            ),
+            "alternative",
+            9,
+        ),
+        (
+            lambda: solve(
+                QUARTER_SCENARIO, "traffic.requests_per_month", Target("break_even_month", 99.0)
+            ),
+            "target",
+            "break_even_month=99",
+        ),
+    ]
+    for call, param, value in cases:
+        with pytest.raises(PaybackError) as err:
+            call()
+        assert err.value.param == param
+        if value is not None:
+            assert err.value.value == value
+        (line,) = err.value.messages
+        assert line.startswith(f"{param} ")
+        assert "--" not in line
+        flagged = err.value.renamed({param: f"--{param}"}).messages[0]
+        assert flagged == f"--{line}"  # what the command line prints
+
+
+QUARTER_SCENARIO = build(tomllib.loads(QUARTER.read_text()))

@@ -653,3 +653,23 @@ def test_a_file_with_a_calibration_is_read_from_its_own_folder() -> None:
     outcome = evaluate_inputs(payback.read_scenario_data(path), {})
     assert outcome.analysis is None
     assert any("calibration" in line for lines in outcome.problems.values() for line in lines)
+
+
+def test_what_would_it_take_speaks_the_pages_words_and_reuses_the_quarter() -> None:
+    from payback.web.state import what_it_takes
+
+    analysis = payback.analyze(payback.load_scenario(EXAMPLES / "quarter-200k.toml"))
+    for lines in (
+        what_it_takes(analysis, 3, "traffic.requests_per_month", "npv_usd", 0.0),
+        what_it_takes(analysis, 0, "traffic.nope", "npv_usd", 0.0),
+    ):
+        assert not any("--" in line for line in lines), lines
+    (line,) = what_it_takes(analysis, 0, "traffic.nope", "npv_usd", 0.0)
+    assert line.startswith("traffic.nope: no such field in the scenario")
+    quarter = what_it_takes(analysis, 0, "traffic.requests_per_month", "break_even_month", 3.0)
+    assert quarter == solution_lines(analysis.quarter_threshold(0))  # type: ignore[arg-type]
+    assert quarter == solution_lines(
+        payback.solve(
+            analysis.resolved, "traffic.requests_per_month", payback.Target("break_even_month", 3.0)
+        )
+    )

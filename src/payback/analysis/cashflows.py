@@ -10,7 +10,7 @@ go through this one function.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,7 +134,7 @@ def _what(value: Any) -> str:
 def not_an_input(scenario: Scenario | Resolved, path: str) -> str:
     """Why the field at ``path`` (which names a field of ``scenario``) is not a number the
     cost engine reads, as the rest of the line after ``path:``; the one wording a refusal to
-    vary or override it uses (``solve --vary``, :func:`evaluate`)."""
+    vary or override it uses (:func:`~payback.studies.solve.solve`, :func:`evaluate`)."""
     explicit = scenario.scenario if isinstance(scenario, Resolved) else scenario
     written = scenario.original if isinstance(scenario, Resolved) else scenario
     current = value_at(explicit, path)
@@ -228,82 +228,99 @@ def _gpu_trend(get: _Inputs, path: str, option: SelfHostedOption, horizon: int) 
     )
 
 
+def _per_request_usage(
+    get: _Inputs, path: str, option: PerRequestOption, requests: FloatArray
+) -> Usage:
+    cost = model.per_request_cost(
+        requests, get(f"{path}.usd_per_1k_requests"), get(f"{path}.price_change_annual")
+    )
+    return {"api": cost}, None, {}
+
+
+def _hosted_api_usage(
+    get: _Inputs, path: str, option: HostedApiOption, requests: FloatArray
+) -> Usage:
+    cached_path = f"{path}.cached_input_usd_per_mtok"
+    has_cached = option.cached_input_usd_per_mtok is not None or cached_path in get.overrides
+    cost = model.hosted_api_cost(
+        requests,
+        input_tokens=get("traffic.input_tokens"),
+        output_tokens=get("traffic.output_tokens"),
+        cached_input_share=get("traffic.cached_input_share"),
+        input_usd_per_mtok=get(f"{path}.input_usd_per_mtok"),
+        cached_input_usd_per_mtok=get(cached_path if has_cached else f"{path}.input_usd_per_mtok"),
+        output_usd_per_mtok=get(f"{path}.output_usd_per_mtok"),
+        price_change_annual=get(f"{path}.price_change_annual"),
+        batch_share=get(f"{path}.batch_share"),
+        batch_discount=get(f"{path}.batch_discount") if option.batch_discount is not None else 0.0,
+    )
+    return {"api": cost}, None, {}
+
+
+OWNED_FIELDS = (
+    "gpus_per_server",
+    "kw_per_server",
+    "usd_per_kwh",
+    "pue",
+    "colocation_usd_per_server_month",
+    "usd_per_server",
+    "depreciation_months",
+)
+"""An owned fleet's numbers, in the order the engine reads them."""
+
+
+def _self_hosted_usage(
+    get: _Inputs, path: str, option: SelfHostedOption, requests: FloatArray
+) -> Usage:
+    # read in this order: sampled inputs are drawn as they are first read
+    capacity = {
+        "replica_requests_per_s": get(f"{path}.replica_requests_per_s"),
+        "target_utilization": get(f"{path}.target_utilization"),
+        "gpus_per_replica": get(f"{path}.gpus_per_replica"),
+    }
+    fleet: dict[str, Any] = {}  # only what this option uses is read
+    if option.always_on:
+        fleet["peak_to_average"] = get("traffic.peak_to_average")
+        fleet["min_replicas"] = get(f"{path}.min_replicas")
+    owned = None
+    cash = False
+    if option.owned is not None:
+        cash = option.owned.financing == "cash"
+        owned = {
+            k: get(f"{path}.owned.{k}")
+            for k in OWNED_FIELDS
+            if not (cash and k == "depreciation_months")
+        }
+    if owned is None:
+        fleet["usd_per_gpu_hour"] = get(f"{path}.usd_per_gpu_hour")
+        fleet["trend"] = _gpu_trend(get, path, option, requests.shape[-1])
+    components, gpus, extras = model.self_hosted_cost(
+        requests, **capacity, always_on=option.always_on, owned=owned, cash=cash, **fleet
+    )
+    if owned is None:
+        return components, gpus, {}
+    at_start = extras["at_start"]
+    if path == "baseline":  # what you do today already owns its month-1 fleet
+        at_start = np.zeros_like(at_start)
+    return components, gpus, {"at_start": at_start, "servers": extras["servers"]}
+
+
+_USAGE: dict[type, Callable[[_Inputs, str, Any, FloatArray], Usage]] = {
+    PerRequestOption: _per_request_usage,
+    HostedApiOption: _hosted_api_usage,
+    SelfHostedOption: _self_hosted_usage,
+}
+"""The usage-driven costs of each option kind."""
+
+
 def _running_cost(get: _Inputs, path: str, option: Any, requests: FloatArray) -> Usage:
     """The usage-driven costs of serving ``requests`` with ``option`` [USD/month], by
     component (``api``; ``gpus``; owned ``hardware`` and ``facility``), the GPUs in use
     each month, and owned-hardware extras."""
-    if isinstance(option, PerRequestOption):
-        cost = model.per_request_cost(
-            requests, get(f"{path}.usd_per_1k_requests"), get(f"{path}.price_change_annual")
-        )
-        return {"api": cost}, None, {}
-    if isinstance(option, HostedApiOption):
-        cached_path = f"{path}.cached_input_usd_per_mtok"
-        has_cached = option.cached_input_usd_per_mtok is not None or cached_path in get.overrides
-        cost = model.hosted_api_cost(
-            requests,
-            input_tokens=get("traffic.input_tokens"),
-            output_tokens=get("traffic.output_tokens"),
-            cached_input_share=get("traffic.cached_input_share"),
-            input_usd_per_mtok=get(f"{path}.input_usd_per_mtok"),
-            cached_input_usd_per_mtok=get(
-                cached_path if has_cached else f"{path}.input_usd_per_mtok"
-            ),
-            output_usd_per_mtok=get(f"{path}.output_usd_per_mtok"),
-            price_change_annual=get(f"{path}.price_change_annual"),
-            batch_share=get(f"{path}.batch_share"),
-            batch_discount=get(f"{path}.batch_discount")
-            if option.batch_discount is not None
-            else 0.0,
-        )
-        return {"api": cost}, None, {}
-    if isinstance(option, SelfHostedOption):
-        # read in this order: sampled inputs are drawn as they are first read
-        capacity = {
-            "replica_requests_per_s": get(f"{path}.replica_requests_per_s"),
-            "target_utilization": get(f"{path}.target_utilization"),
-            "gpus_per_replica": get(f"{path}.gpus_per_replica"),
-        }
-        fleet: dict[str, Any] = {}  # only what this option uses is read
-        if option.always_on:
-            fleet["peak_to_average"] = get("traffic.peak_to_average")
-            fleet["min_replicas"] = get(f"{path}.min_replicas")
-        owned = None
-        cash = False
-        if option.owned is not None:
-            cash = option.owned.financing == "cash"
-            p = f"{path}.owned"
-            owned = {
-                k: get(f"{p}.{k}")
-                for k in (
-                    "gpus_per_server",
-                    "kw_per_server",
-                    "usd_per_kwh",
-                    "pue",
-                    "colocation_usd_per_server_month",
-                    "usd_per_server",
-                    "depreciation_months",
-                )
-                if not (cash and k == "depreciation_months")
-            }
-        if owned is None:
-            fleet["usd_per_gpu_hour"] = get(f"{path}.usd_per_gpu_hour")
-            fleet["trend"] = _gpu_trend(get, path, option, requests.shape[-1])
-        components, gpus, extras = model.self_hosted_cost(
-            requests,
-            **capacity,
-            always_on=option.always_on,
-            owned=owned,
-            cash=cash,
-            **fleet,
-        )
-        if owned is None:
-            return components, gpus, {}
-        at_start = extras["at_start"]
-        if path == "baseline":  # what you do today already owns its month-1 fleet
-            at_start = np.zeros_like(at_start)
-        return components, gpus, {"at_start": at_start, "servers": extras["servers"]}
-    raise TypeError(f"unknown option type {type(option).__name__}")  # pragma: no cover
+    usage = _USAGE.get(type(option))
+    if usage is None:  # pragma: no cover
+        raise TypeError(f"unknown option type {type(option).__name__}")
+    return usage(get, path, option, requests)
 
 
 def _value_costs(

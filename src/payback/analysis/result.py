@@ -1,15 +1,34 @@
-"""The answer for one scenario: plain numbers, reasons and verdicts, ready for any interface."""
+"""The answer for one scenario: plain numbers, reasons and verdicts, ready for any interface.
+
+An :class:`Analysis` also carries what the renderers draw beyond the monthly numbers (the
+drivers, the cost of 1,000 requests across traffic, the traffic that pays back within a
+quarter), each computed once, the first time it is read, so that no renderer evaluates
+the scenario again.
+
+The studies (:mod:`payback.studies`: tornado, solve, Monte Carlo) evaluate a scenario many
+times through :mod:`payback.analysis.cashflows`, so they sit above this package. The few
+answers here that come from a study import it inside the function that needs it: the
+package never imports :mod:`payback.studies` at load time, and there is no import cycle.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from payback.analysis.cashflows import COMPONENTS, AlternativeOutcome, OptionCosts, evaluate
+from payback.analysis.cashflows import (
+    COMPONENTS,
+    AlternativeOutcome,
+    OptionCosts,
+    evaluate,
+    numeric_paths,
+)
+from payback.analysis.curve import PerThousandCurve, per_1k_curve
 from payback.analysis.resolve import Resolved, resolve
 from payback.catalog import Catalog
 from payback.finance import share_paid_back_within
@@ -21,9 +40,26 @@ from payback.scenario import (
     has_value_terms,
     without_value_terms,
 )
-from payback.studies.uncertainty import MonteCarlo, Progress, monte_carlo, tornado
 
-__all__ = ["AlternativeResult", "Analysis", "OptionResult", "analyze", "months_text", "usd"]
+if TYPE_CHECKING:
+    from payback.studies.solve import Solution
+    from payback.studies.uncertainty import Driver, MonteCarlo, Progress
+
+__all__ = [
+    "QUARTER_MONTHS",
+    "QUARTER_PARAMETER",
+    "AlternativeResult",
+    "Analysis",
+    "OptionResult",
+    "analyze",
+    "months_text",
+    "usd",
+]
+
+QUARTER_MONTHS = 3
+"""The payback time the tool asks about first: a quarter."""
+QUARTER_PARAMETER = "traffic.requests_per_month"
+"""What :meth:`Analysis.quarter_threshold` solves for."""
 
 
 def usd(value: float, decimals: int | None = None) -> str:
@@ -167,6 +203,55 @@ class Analysis:
     @property
     def horizon_months(self) -> int:
         return self.scenario.scenario.horizon_months
+
+    @cached_property
+    def input_paths(self) -> list[str]:
+        """Dotted paths of every number the engine reads, in the order it reads them (see
+        :func:`~payback.analysis.cashflows.numeric_paths`)."""
+        return numeric_paths(self.resolved)
+
+    @cached_property
+    def drivers(self) -> list[list[Driver]]:
+        """Per alternative, the inputs that move its answer, most first: each input alone at
+        its p10 and p90 (or an assumed ±25% without distributions), the rest central (the
+        tornado). The same lists as :attr:`uncertainty`'s when the analysis sampled."""
+        if self.uncertainty is not None:
+            return [u.drivers for u in self.uncertainty.alternatives]
+        from payback.studies.uncertainty import tornado  # a study: see the module's docstring
+
+        return tornado(self.resolved)
+
+    @cached_property
+    def cost_per_1k_curve(self) -> PerThousandCurve:
+        """The cost of 1,000 requests of every option as monthly traffic varies from 1/30x
+        to 30x today's (month-1 prices, retraining spread over its schedule)."""
+        return per_1k_curve(self.resolved)
+
+    @cached_property
+    def _quarter_thresholds(self) -> dict[int, Solution | None]:
+        return {}
+
+    def quarter_threshold(self, index: int) -> Solution | None:
+        """The monthly traffic at which alternative ``index`` pays back in exactly
+        :data:`QUARTER_MONTHS` months (:func:`payback.solve` of ``traffic.requests_per_month``
+        for ``break_even_month=3``, distributions at their central values), solved the first
+        time it is asked for; ``None`` when the horizon is shorter than a quarter."""
+        if index not in self._quarter_thresholds:
+            self._quarter_thresholds[index] = self._solve_quarter(index)
+        return self._quarter_thresholds[index]
+
+    def _solve_quarter(self, index: int) -> Solution | None:
+        if self.horizon_months < QUARTER_MONTHS:
+            return None
+        from payback.studies.solve import Target, solve  # a study: see the module's docstring
+
+        return solve(
+            self.resolved,
+            QUARTER_PARAMETER,
+            Target("break_even_month", float(QUARTER_MONTHS)),
+            index,
+            over_distribution=True,
+        )
 
     def verdict(self) -> str:
         """One line: the best alternative by NPV and when (or why not) it pays back."""
@@ -365,6 +450,9 @@ def analyze(
         ]
     uncertainty = None
     if samples is not None:
+        # studies sit above analysis (see the module's docstring): imported when asked for
+        from payback.studies.uncertainty import monte_carlo, tornado
+
         mc = monte_carlo(resolved, samples, seed, progress)
         drivers = tornado(resolved)
         uncertainty = dataclasses.replace(

@@ -297,8 +297,10 @@ def recommend(
 
         _console().print(recommendation_renderables(result, top))
     if result.best is None:
+        from payback.report.recommend import COMMAND_NAMES
+
         raise PaybackError(
-            f"alternatives.{result.alternative}: {result.no_best_reason}"
+            f"alternatives.{result.alternative}: {result.why_no_best(COMMAND_NAMES)}"
             + ("; nothing to apply" if apply else "")
         )
     if written and not as_json:

@@ -10,17 +10,17 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from payback.report.common import MARKER
 from payback.report.explain import explain
 from payback.report.recommend import recommendation_renderables
 from payback.report.text import analysis_renderables, sobol_table, tornado_table
 
 if TYPE_CHECKING:
     from payback.report.html import render_html
-    from payback.report.markdown import MARKER, markdown_files, png_bytes
+    from payback.report.markdown import markdown_files, png_bytes
 
 _LAZY = {
     "render_html": "payback.report.html",
-    "MARKER": "payback.report.markdown",
     "markdown_files": "payback.report.markdown",
     "png_bytes": "payback.report.markdown",
 }

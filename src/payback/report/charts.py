@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from payback.analysis.cashflows import evaluate
 from payback.analysis.result import Analysis
+from payback.finance._types import FloatArray
 from payback.report.common import (
     BAND_COLOUR,
     BASELINE_COLOUR,
@@ -27,8 +27,7 @@ from payback.report.common import (
     input_rows,
     round_figures,
 )
-from payback.scenario import SelfHostedOption, value_at
-from payback.studies.uncertainty import tornado
+from payback.scenario import SelfHostedOption
 
 
 @dataclass(frozen=True)
@@ -161,43 +160,67 @@ def one_time_items(analysis: Analysis) -> Chart:
     )
 
 
-def _retraining_spread(analysis: Analysis, path: str, monthly: Any, retraining: Any) -> Any:
-    """Month-1 cost with retraining spread over its schedule: retrain_usd / every, not the
-    lump in the months it falls in (month 1 usually has none)."""
-    scenario = analysis.resolved.scenario
-    every = round(float(value_at(scenario, f"{path}.recurring.retrain_every_months")))
-    cost = float(value_at(scenario, f"{path}.recurring.retrain_usd"))
-    spread = cost / every if every > 0 else 0.0
-    first = monthly[:, 0] - (retraining[:, 0] if retraining is not None else 0.0)
-    return first + spread
-
-
 def _steps(analysis: Analysis) -> bool:
     options = [analysis.scenario.baseline, *analysis.scenario.alternatives]
     return any(isinstance(o, SelfHostedOption) and o.always_on for o in options)
 
 
-def cost_per_1k_vs_traffic(analysis: Analysis, points: int = 241) -> Chart:
-    """Cost of 1,000 requests as monthly traffic varies from 1/30x to 30x today's, at month-1
-    prices with retraining spread over its schedule: fleets step up as replicas are added;
-    the crossovers are where an alternative starts (or stops) being cheaper per request
-    than the baseline, stated to two significant figures (the grid is ~3% apart)."""
-    today = float(analysis.scenario.traffic.requests_per_month)
-    volumes = np.geomspace(today / 30.0, today * 30.0, points)
-    ev = evaluate(analysis.resolved, {"traffic.requests_per_month": volumes})
-    base_costs = ev.baseline
-    per_1k_base = (
-        _retraining_spread(
-            analysis, "baseline", base_costs.monthly_usd, base_costs.components.get("retraining")
+def _crossings(
+    name: str,
+    index: int,
+    volumes: FloatArray,
+    per_1k: FloatArray,
+    per_1k_base: FloatArray,
+    markers: list[dict[str, Any]],
+) -> str:
+    """Where alternative ``index`` becomes cheaper (or dearer) per request than the
+    baseline: a marker for each crossover, and the sentence that states them."""
+    cheaper = per_1k <= per_1k_base
+    changes = []
+    for j in np.nonzero(np.diff(cheaper.astype(int)))[0]:
+        around = round_figures(float(np.sqrt(volumes[j] * volumes[j + 1])), 2)
+        becomes = "cheaper" if cheaper[j + 1] else "dearer"
+        changes.append(f"{becomes} from about {compact(around)}")
+        markers.append(
+            {
+                "name": name,
+                "x": float(volumes[j + 1]),
+                "y": float(per_1k[j + 1]),
+                "volume": around,
+                "text": f"{name}: {becomes} per request than the baseline from about "
+                f"{compact(around)} requests/month",
+                "label": f"{becomes} from ~{compact(around)}/month",
+                "color": alternative_colour(index),
+            }
         )
-        / volumes
-        * 1000.0
+    if not changes:
+        return (
+            f"'{name}' is {'cheaper' if cheaper.all() else 'dearer'} per request than "
+            "the baseline over the whole range shown."
+        )
+    first, *more = changes
+    becomes, _, where = first.partition(" from ")
+    return (
+        f"'{name}' is {becomes} per request than the baseline from {where} requests "
+        "a month" + "".join(f", {c}" for c in more) + "."
     )
+
+
+def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
+    """Cost of 1,000 requests as monthly traffic varies from 1/30x to 30x today's, at month-1
+    prices with retraining spread over its schedule (the analysis's
+    :attr:`~payback.analysis.result.Analysis.cost_per_1k_curve`): fleets step up as replicas
+    are added; the crossovers are where an alternative starts (or stops) being cheaper per
+    request than the baseline, stated to two significant figures (the grid is ~3% apart)."""
+    curve = analysis.cost_per_1k_curve
+    today = float(analysis.scenario.traffic.requests_per_month)
+    volumes = np.asarray(curve.requests_per_month, dtype=np.float64)
+    per_1k_base = np.asarray(curve.baseline_usd, dtype=np.float64)
     series = [
         Series(
             f"baseline: {analysis.baseline.name}",
-            volumes.tolist(),
-            per_1k_base.tolist(),
+            list(curve.requests_per_month),  # copies: a chart's lists are its own
+            list(curve.baseline_usd),
             BASELINE_COLOUR,
         )
     ]
@@ -205,49 +228,14 @@ def cost_per_1k_vs_traffic(analysis: Analysis, points: int = 241) -> Chart:
     sentences = []
     if _steps(analysis):
         sentences.append("Lines of always-on fleets step up where another replica is needed.")
-    for i, (alt, outcome) in enumerate(zip(analysis.alternatives, ev.alternatives, strict=True)):
-        costs = outcome.costs
-        per_1k = (
-            _retraining_spread(
-                analysis,
-                f"alternatives.{i}",
-                costs.monthly_usd,
-                costs.components.get("retraining"),
-            )
-            / volumes
-            * 1000.0
+    for i, (alt, values) in enumerate(
+        zip(analysis.alternatives, curve.alternatives_usd, strict=True)
+    ):
+        series.append(
+            Series(alt.name, list(curve.requests_per_month), list(values), alternative_colour(i))
         )
-        series.append(Series(alt.name, volumes.tolist(), per_1k.tolist(), alternative_colour(i)))
-        cheaper = per_1k <= per_1k_base
-        changes = []
-        for j in np.nonzero(np.diff(cheaper.astype(int)))[0]:
-            around = round_figures(float(np.sqrt(volumes[j] * volumes[j + 1])), 2)
-            becomes = "cheaper" if cheaper[j + 1] else "dearer"
-            changes.append(f"{becomes} from about {compact(around)}")
-            markers.append(
-                {
-                    "name": alt.name,
-                    "x": float(volumes[j + 1]),
-                    "y": float(per_1k[j + 1]),
-                    "volume": around,
-                    "text": f"{alt.name}: {becomes} per request than the baseline from about "
-                    f"{compact(around)} requests/month",
-                    "label": f"{becomes} from ~{compact(around)}/month",
-                    "color": alternative_colour(i),
-                }
-            )
-        if changes:
-            first, *more = changes
-            becomes, _, where = first.partition(" from ")
-            sentences.append(
-                f"'{alt.name}' is {becomes} per request than the baseline from {where} requests "
-                "a month" + "".join(f", {c}" for c in more) + "."
-            )
-        else:
-            sentences.append(
-                f"'{alt.name}' is {'cheaper' if cheaper.all() else 'dearer'} per request than "
-                "the baseline over the whole range shown."
-            )
+        per_1k = np.asarray(values, dtype=np.float64)
+        sentences.append(_crossings(alt.name, i, volumes, per_1k, per_1k_base, markers))
     markers.append(
         {
             "name": "today",
@@ -317,10 +305,7 @@ def _ranges_note(assumed: list[str | None]) -> str:
 def drivers(analysis: Analysis, index: int, top: int = 10) -> Chart | None:
     """The tornado: NPV at each driver's low and high end, around the central NPV; each
     input's own range under its name."""
-    if analysis.uncertainty is not None:
-        ranked = analysis.uncertainty.alternatives[index].drivers[:top]
-    else:
-        ranked = tornado(analysis.resolved)[index][:top]
+    ranked = analysis.drivers[index][:top]
     if not ranked:
         return None
     rows = [float(i) for i in range(len(ranked))]

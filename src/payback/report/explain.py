@@ -13,8 +13,6 @@ from payback.report.common import (
     driver_range,
     quarter_text,
 )
-from payback.studies.solve import Target, solve
-from payback.studies.uncertainty import Driver, tornado
 
 
 def usd(value: float) -> str:
@@ -225,15 +223,9 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
 
 def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> str:
     """The monthly traffic at which the break-even is exactly a quarter (``payback solve``)."""
-    if analysis.horizon_months < 3:
+    solution = analysis.quarter_threshold(index)
+    if solution is None:  # a horizon shorter than a quarter
         return ""
-    solution = solve(
-        analysis.resolved,
-        "traffic.requests_per_month",
-        Target("break_even_month", 3.0),
-        index,
-        over_distribution=True,
-    )
     today = f"(today {analysis.scenario.traffic.requests_per_month:,.0f})"
     within = quarter_text(alt.pays_back_within) == "yes"
     if solution.value is None:
@@ -259,11 +251,7 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
 
 
 def _drivers(analysis: Analysis, index: int) -> list[str]:
-    drivers: list[Driver]
-    if analysis.uncertainty is not None:
-        drivers = analysis.uncertainty.alternatives[index].drivers
-    else:
-        drivers = tornado(analysis.resolved)[index]
+    drivers = analysis.drivers[index]
     if not drivers:
         return ["No input moves the answer: it holds whatever the assumptions."]
     lines = []

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-from typing import Any
-
-import plotly.graph_objects as go
-import plotly.io as pio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import payback
 from payback.analysis.result import Analysis, usd
 from payback.report import charts as ch
 from payback.report.common import (
+    MARKER,
     ZERO_COLOUR,
     Table,
     compact,
@@ -22,7 +21,11 @@ from payback.report.common import (
     summary_table,
 )
 from payback.report.explain import explain
-from payback.report.markdown import MARKER
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+# plotly takes a few tenths of a second to import: each function that draws imports it
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
@@ -68,6 +71,8 @@ def _layout(chart: ch.Chart, **extra: Any) -> dict[str, Any]:
 
 
 def _line(series: ch.Series, **kwargs: Any) -> go.Scatter:
+    import plotly.graph_objects as go
+
     style = {"color": series.color} if series.color else {}
     return go.Scatter(
         x=series.x,
@@ -80,6 +85,8 @@ def _line(series: ch.Series, **kwargs: Any) -> go.Scatter:
 def _break_even_labels(fig: go.Figure, chart: ch.Chart) -> None:
     """Each break-even: a diamond in the alternative's colour, and its
     label where the chart data places it, with a thin line to the diamond."""
+    import plotly.graph_objects as go
+
     horizon = chart.series[0].x[-1]
     low, high = _value_range(chart)
     for m in chart.markers:
@@ -126,6 +133,8 @@ def _value_range(chart: ch.Chart) -> tuple[float, float]:
 
 
 def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
+    import plotly.graph_objects as go
+
     for s in chart.series:
         fig.add_trace(
             _line(
@@ -194,177 +203,213 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
     fig.update_yaxes(type="log", tickvals=y_ticks, ticktext=[per_1k_tick(v) for v in y_ticks])
 
 
-def figure(chart: ch.Chart) -> go.Figure:
-    """The plotly figure for a chart."""
-    kind = chart.key.split("-")[0]
-    fig = go.Figure()
-    if kind == "cumulative":
-        for s in chart.series:
-            fig.add_trace(
-                _line(s, hovertemplate="month %{x}: %{y:$,.0f}<extra>%{fullData.name}</extra>")
-            )
-        _break_even_labels(fig, chart)
-        fig.update_layout(
-            _layout(chart, xaxis={"title": {"text": "month"}, "dtick": _month_tick(chart)})
-        )
-    elif kind == "components":
-        *parts, baseline = chart.series
-        for s in parts:
-            fig.add_trace(
-                go.Bar(
-                    x=s.x,
-                    y=s.y,
-                    name=s.name,
-                    marker_color=s.color,
-                    hovertemplate="%{y:$,.0f}",
-                )
-            )
+def _cumulative(fig: go.Figure, chart: ch.Chart) -> None:
+    for s in chart.series:
         fig.add_trace(
-            _line(
-                baseline,
-                line={"color": baseline.color or "#111", "width": 2, "dash": "dot"},
-                hovertemplate="%{y:$,.0f}",
-            )
+            _line(s, hovertemplate="month %{x}: %{y:$,.0f}<extra>%{fullData.name}</extra>")
         )
-        fig.update_layout(
-            _layout(
-                chart,
-                barmode="stack",
-                xaxis={"title": {"text": "month"}, "dtick": _month_tick(chart)},
-            )
-        )
-    elif kind == "one":
-        labels = chart.markers[0]["labels"]
-        for s in chart.series:
-            fig.add_trace(
-                go.Bar(
-                    x=labels,
-                    y=s.y,
-                    name=s.name,
-                    marker_color=s.color,
-                    hovertemplate="%{x}: %{y:$,.0f}<extra>%{fullData.name}</extra>",
-                )
-            )
-        fig.update_layout(_layout(chart, barmode="group", hovermode="closest"))
-        if not any(y for s in chart.series for y in s.y):
-            fig.update_yaxes(range=[0, 1000])  # all $0: an axis from $0, not −$1 to $1
-    elif kind == "per":
-        _per_1k(fig, chart)
-    elif kind == "fan":
-        p10, p50, p90 = (s for s in chart.series)
-        colour = p50.color or "#1f4e79"
-        fig.add_trace(
-            go.Scatter(
-                x=p90.x,
-                y=p90.y,
-                name="p90",
-                mode="lines",
-                line={"width": 0, "color": colour},
-                showlegend=False,
-                hovertemplate="p90 %{y:$,.0f}",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=p10.x,
-                y=p10.y,
-                name="p10 to p90",
-                mode="lines",
-                line={"width": 0, "color": colour},
-                fill="tonexty",
-                fillcolor=_rgba(colour, 0.22),
-                hovertemplate="p10 %{y:$,.0f}",
-            )
-        )
-        fig.add_trace(
-            _line(
-                p50,
-                name="median (p50)",
-                line={"color": colour, "width": 2},
-                hovertemplate="p50 %{y:$,.0f}",
-            )
-        )
-        # the zero line in the legend, not a label on the chart that the median would cross
-        fig.add_trace(
-            go.Scatter(
-                x=[p50.x[0], p50.x[-1]],
-                y=[0, 0],
-                mode="lines",
-                name="zero: paid back above this line",
-                line={"color": ZERO_COLOUR, "dash": "dash", "width": 1},
-                hoverinfo="skip",
-            )
-        )
-        fig.update_layout(
-            _layout(chart, xaxis={"title": {"text": "month"}, "dtick": _month_tick(chart)})
-        )
-    elif kind == "histogram":
-        (s,) = chart.series
+    _break_even_labels(fig, chart)
+    fig.update_layout(
+        _layout(chart, xaxis={"title": {"text": "month"}, "dtick": _month_tick(chart)})
+    )
+
+
+def _components(fig: go.Figure, chart: ch.Chart) -> None:
+    import plotly.graph_objects as go
+
+    *parts, baseline = chart.series
+    for s in parts:
         fig.add_trace(
             go.Bar(
                 x=s.x,
                 y=s.y,
-                name="paid back in that month",
-                width=0.9,
+                name=s.name,
                 marker_color=s.color,
-                hovertemplate="month %{x:.0f}: %{y:.1%}<extra></extra>",
+                hovertemplate="%{y:$,.0f}",
             )
         )
-        never = chart.markers[0]["never"]
-        fig.update_layout(
-            _layout(
-                chart,
-                hovermode="closest",
-                xaxis={"title": {"text": "break-even month"}, "dtick": _month_tick(chart)},
+    fig.add_trace(
+        _line(
+            baseline,
+            line={"color": baseline.color or "#111", "width": 2, "dash": "dot"},
+            hovertemplate="%{y:$,.0f}",
+        )
+    )
+    fig.update_layout(
+        _layout(
+            chart,
+            barmode="stack",
+            xaxis={"title": {"text": "month"}, "dtick": _month_tick(chart)},
+        )
+    )
+
+
+def _one_time(fig: go.Figure, chart: ch.Chart) -> None:
+    import plotly.graph_objects as go
+
+    labels = chart.markers[0]["labels"]
+    for s in chart.series:
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=s.y,
+                name=s.name,
+                marker_color=s.color,
+                hovertemplate="%{x}: %{y:$,.0f}<extra>%{fullData.name}</extra>",
             )
         )
-        fig.update_yaxes(tickformat=".0%")
-        fig.add_annotation(
-            text=f"never within the horizon: {never:.0%}",
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=1.02,
-            showarrow=False,
-            xanchor="right",
+    fig.update_layout(_layout(chart, barmode="group", hovermode="closest"))
+    if not any(y for s in chart.series for y in s.y):
+        fig.update_yaxes(range=[0, 1000])  # all $0: an axis from $0, not −$1 to $1
+
+
+def _fan(fig: go.Figure, chart: ch.Chart) -> None:
+    import plotly.graph_objects as go
+
+    p10, p50, p90 = (s for s in chart.series)
+    colour = p50.color or "#1f4e79"
+    fig.add_trace(
+        go.Scatter(
+            x=p90.x,
+            y=p90.y,
+            name="p90",
+            mode="lines",
+            line={"width": 0, "color": colour},
+            showlegend=False,
+            hovertemplate="p90 %{y:$,.0f}",
         )
-    elif kind == "tornado":
-        marker = chart.markers[0]
-        center = marker["center"]
-        labels = [
-            f"{html.escape(name)}<br><span style='font-size:11px;color:#666'>{html.escape(span)}</span>"
-            for name, span in zip(marker["labels"], marker["ranges"], strict=True)
-        ]
-        for s in chart.series:
-            fig.add_trace(
-                go.Bar(
-                    y=labels,
-                    x=[v - center for v in s.y],
-                    base=center,
-                    orientation="h",
-                    name=s.name,
-                    marker_color=s.color,
-                    customdata=s.y,
-                    hovertemplate="NPV %{customdata:$,.0f}<extra>%{fullData.name}</extra>",
-                )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=p10.x,
+            y=p10.y,
+            name="p10 to p90",
+            mode="lines",
+            line={"width": 0, "color": colour},
+            fill="tonexty",
+            fillcolor=_rgba(colour, 0.22),
+            hovertemplate="p10 %{y:$,.0f}",
+        )
+    )
+    fig.add_trace(
+        _line(
+            p50,
+            name="median (p50)",
+            line={"color": colour, "width": 2},
+            hovertemplate="p50 %{y:$,.0f}",
+        )
+    )
+    # the zero line in the legend, not a label on the chart that the median would cross
+    fig.add_trace(
+        go.Scatter(
+            x=[p50.x[0], p50.x[-1]],
+            y=[0, 0],
+            mode="lines",
+            name="zero: paid back above this line",
+            line={"color": ZERO_COLOUR, "dash": "dash", "width": 1},
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        _layout(chart, xaxis={"title": {"text": "month"}, "dtick": _month_tick(chart)})
+    )
+
+
+def _histogram(fig: go.Figure, chart: ch.Chart) -> None:
+    import plotly.graph_objects as go
+
+    (s,) = chart.series
+    fig.add_trace(
+        go.Bar(
+            x=s.x,
+            y=s.y,
+            name="paid back in that month",
+            width=0.9,
+            marker_color=s.color,
+            hovertemplate="month %{x:.0f}: %{y:.1%}<extra></extra>",
+        )
+    )
+    never = chart.markers[0]["never"]
+    fig.update_layout(
+        _layout(
+            chart,
+            hovermode="closest",
+            xaxis={"title": {"text": "break-even month"}, "dtick": _month_tick(chart)},
+        )
+    )
+    fig.update_yaxes(tickformat=".0%")
+    fig.add_annotation(
+        text=f"never within the horizon: {never:.0%}",
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=1.02,
+        showarrow=False,
+        xanchor="right",
+    )
+
+
+def _tornado(fig: go.Figure, chart: ch.Chart) -> None:
+    import plotly.graph_objects as go
+
+    marker = chart.markers[0]
+    center = marker["center"]
+    labels = [
+        f"{html.escape(name)}<br><span style='font-size:11px;color:#666'>{html.escape(span)}</span>"
+        for name, span in zip(marker["labels"], marker["ranges"], strict=True)
+    ]
+    for s in chart.series:
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=[v - center for v in s.y],
+                base=center,
+                orientation="h",
+                name=s.name,
+                marker_color=s.color,
+                customdata=s.y,
+                hovertemplate="NPV %{customdata:$,.0f}<extra>%{fullData.name}</extra>",
             )
-        fig.add_vline(
-            x=center,
-            line={"color": "#111"},
-            annotation_text=f"central NPV {usd(center)}",
-            annotation_position="top",
         )
-        fig.update_layout(
-            _layout(
-                chart,
-                barmode="overlay",
-                hovermode="closest",
-                height=max(320, 80 + 46 * len(labels)),
-                xaxis={"title": {"text": chart.x_label}, "tickformat": MONEY},
-                yaxis={"autorange": "reversed", "automargin": True},
-                margin={"l": 20, "r": 20, "t": 60, "b": 80},
-            )
+    fig.add_vline(
+        x=center,
+        line={"color": "#111"},
+        annotation_text=f"central NPV {usd(center)}",
+        annotation_position="top",
+    )
+    fig.update_layout(
+        _layout(
+            chart,
+            barmode="overlay",
+            hovermode="closest",
+            height=max(320, 80 + 46 * len(labels)),
+            xaxis={"title": {"text": chart.x_label}, "tickformat": MONEY},
+            yaxis={"autorange": "reversed", "automargin": True},
+            margin={"l": 20, "r": 20, "t": 60, "b": 80},
         )
+    )
+
+
+_DRAW: dict[str, Callable[[go.Figure, ch.Chart], None]] = {
+    "cumulative": _cumulative,
+    "components": _components,
+    "one": _one_time,
+    "per": _per_1k,
+    "fan": _fan,
+    "histogram": _histogram,
+    "tornado": _tornado,
+}
+"""How each kind of chart (the first word of its key) is drawn."""
+
+
+def figure(chart: ch.Chart) -> go.Figure:
+    """The plotly figure for a chart."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    draw = _DRAW.get(chart.key.split("-")[0])
+    if draw is not None:
+        draw(fig, chart)
     return fig
 
 
@@ -417,6 +462,8 @@ def _table(table: Table, code: int | None = None, small: str | None = None) -> s
 
 def render_html(analysis: Analysis) -> str:
     """The whole report as one HTML document."""
+    import plotly.io as pio
+
     sections = []
     first = True
     for chart in ch.all_charts(analysis):

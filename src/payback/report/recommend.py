@@ -10,7 +10,10 @@ from rich.text import Text
 from payback.analysis.result import usd as money
 from payback.studies.recommend import Candidate, Recommendation
 
-__all__ = ["recommendation_renderables"]
+__all__ = ["COMMAND_NAMES", "recommendation_renderables"]
+
+COMMAND_NAMES = {"max_replicas": "--max-replicas", "models": "--model"}
+"""``recommend``'s parameters by the command line's flags: its advice names them so."""
 
 
 def _table(title: str, candidates: list[Candidate], numbered: bool, models: int) -> Table:
@@ -117,7 +120,7 @@ def recommendation_renderables(result: Recommendation, top: int = 10) -> Rendera
     best = result.best
     line = Text("\nBest: ", style="bold")
     if best is None:
-        line.append(result.no_best_reason or "none")
+        line.append(result.why_no_best(COMMAND_NAMES) or "none")
     else:
         average = (
             f" (average over the horizon, incl. {money(best.bought_at_start_usd)} bought at t=0)"

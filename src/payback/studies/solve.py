@@ -86,28 +86,31 @@ def parse_target(text: str) -> Target:
     Target(metric='break_even_month', value=3.0)
     """
     allowed = ", ".join(METRICS)
+    quoted = repr(text)  # the value as the error shows it: target 'npv=0': ...
     match = re.fullmatch(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S+)\s*", text)
     if match is None:
-        raise PaybackError(
-            f"--target {text!r}: expected METRIC=VALUE such as break_even_month=3; metrics: {allowed}"
+        raise PaybackError.bad(
+            "target",
+            quoted,
+            f"expected METRIC=VALUE such as break_even_month=3; metrics: {allowed}",
         )
     metric, number = match.groups()
     if metric not in METRICS:
         close = difflib.get_close_matches(metric, list(METRICS), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise PaybackError(
-            f"--target {text!r}: unknown metric {metric!r}; {hint}allowed: {allowed}"
+        raise PaybackError.bad(
+            "target", quoted, f"unknown metric {metric!r}; {hint}allowed: {allowed}"
         )
     try:
         value = float(number.replace("_", ""))
     except ValueError:
-        raise PaybackError(
-            f"--target {text!r}: {number!r} is not a number (e.g. {metric}=3)"
+        raise PaybackError.bad(
+            "target", quoted, f"{number!r} is not a number (e.g. {metric}=3)"
         ) from None
     if not math.isfinite(value):
-        raise PaybackError(f"--target {text!r}: the value must be a finite number")
+        raise PaybackError.bad("target", quoted, "the value must be a finite number")
     if metric != "npv_usd" and value < 0:
-        raise PaybackError(f"--target {text!r}: {metric} must be ≥ 0")
+        raise PaybackError.bad("target", quoted, f"{metric} must be ≥ 0")
     return Target(metric, value)  # type: ignore[arg-type]
 
 
@@ -200,15 +203,19 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
     paths = numeric_paths(resolved)
     if path in paths:
         if path in scenario.distributions and not over_distribution:
-            raise PaybackError(
-                f"--vary {path}: holds a distribution ({scenario.distributions[path].dist}); "
-                "solve needs one number: give it a single value, or vary another input"
+            raise PaybackError.bad(
+                "vary",
+                path,
+                f"holds a distribution ({scenario.distributions[path].dist}); "
+                "solve needs one number: give it a single value, or vary another input",
             )
         return
     if path == "baseline.escalation_share":
-        raise PaybackError(
-            f"--vary {path}: the baseline escalates to nothing (the field must be 0); "
-            "vary an alternative's escalation_share instead"
+        raise PaybackError.bad(
+            "vary",
+            path,
+            "the baseline escalates to nothing (the field must be 0); "
+            "vary an alternative's escalation_share instead",
         )
     try:
         value_at(scenario, path)
@@ -219,8 +226,8 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
             if close
             else "inputs include " + ", ".join(paths[:4]) + ", ..."
         )
-        raise PaybackError(f"--vary {path}: no such field in the scenario; {examples}") from None
-    raise PaybackError(f"--vary {path}: {not_an_input(resolved, path)}")
+        raise PaybackError.bad("vary", path, f"no such field in the scenario; {examples}") from None
+    raise PaybackError.bad("vary", path, not_an_input(resolved, path))
 
 
 def _grid(allowed: FieldRange, current: float, whole: bool) -> FloatArray:
@@ -270,6 +277,88 @@ def _dense(allowed: FieldRange, current: float, reach: float, whole: bool) -> Fl
     return np.unique(points[keep])
 
 
+def _maybe(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+class _Search:
+    """One solve's state: the values tried, the metric at each, and the engine calls."""
+
+    def __init__(
+        self, resolved: Resolved, parameter: str, target: Target, alternative: int, current: float
+    ) -> None:
+        self.resolved = resolved
+        self.parameter = parameter
+        self.target = target
+        self.alternative = alternative
+        self.current = current
+        self.sign = 1.0 if target.lower_is_better else -1.0
+        # a metric this close to the target meets it: float noise on a flat metric must not
+        # flip "met" back and forth
+        self.near = 1e-9 * max(1.0, abs(target.value))
+        self.calls = self.evaluations = 0
+        self._xs: list[FloatArray] = []
+        self._ms: list[FloatArray] = []
+
+    def metric(self, xs: FloatArray) -> FloatArray:
+        """The target's metric with the input at each of ``xs`` (one engine call)."""
+        self.calls += 1
+        self.evaluations += xs.size
+        outcome = evaluate(self.resolved, {self.parameter: xs}).alternatives[self.alternative]
+        values = getattr(outcome, self.target.metric)
+        return np.array(np.broadcast_to(values, xs.shape), dtype=float)
+
+    def gap(self, values: FloatArray) -> FloatArray:
+        """Signed distance to the target, ≤ 0 where it is met; "never" is +∞."""
+        missed = np.where(np.isnan(values), np.inf * self.sign, values)
+        return self.sign * (missed - self.target.value)
+
+    def tried(self, xs: FloatArray) -> FloatArray:
+        """:meth:`metric`, remembering the values and what they gave."""
+        ms = self.metric(xs)
+        self._xs.append(xs)
+        self._ms.append(ms)
+        return ms
+
+    def seen(self) -> tuple[FloatArray, FloatArray]:
+        """Every value tried, sorted, and the metric at each."""
+        xs, first = np.unique(np.concatenate(self._xs), return_index=True)
+        return xs, np.concatenate(self._ms)[first]
+
+    def nearest_change(self, xs: FloatArray, met: NDArray[np.bool_]) -> int | None:
+        """The bracket [xs[i], xs[i+1]] across which "met" flips, nearest today's value."""
+        changes = np.flatnonzero(met[:-1] != met[1:])
+        if changes.size == 0:
+            return None
+        a, b = xs[changes], xs[changes + 1]
+        current = self.current
+        inside = (a <= current) & (current <= b)
+        distance = np.where(inside, 0.0, np.minimum(np.abs(a - current), np.abs(b - current)))
+        return int(changes[int(np.argmin(distance))])
+
+
+_Bracket = tuple[float, float, float, float, float, float]
+"""``a, b``, the metric at each and the gap to the target at each."""
+
+
+def _check_alternative(scenario: Scenario, alternative: int) -> None:
+    count = len(scenario.alternatives)
+    if not (isinstance(alternative, int) and 0 <= alternative < count):
+        raise PaybackError.bad(
+            "alternative", alternative, f"the scenario has alternatives 0 to {count - 1}"
+        )
+
+
+def _check_horizon(target: Target, horizon: int) -> None:
+    if target.metric == "break_even_month" and target.value > horizon:
+        raise PaybackError.bad(
+            "target",
+            str(target),
+            f"the scenario's horizon is {horizon} months and no break-even after it is "
+            f"computed; set scenario.horizon_months ≥ {math.ceil(target.value)}",
+        )
+
+
 def solve(
     scenario: Scenario | Resolved,
     parameter: str,
@@ -284,159 +373,151 @@ def solve(
     Of several crossings in the allowed range, the one nearest today's value is given.
     An input that holds a distribution is refused unless ``over_distribution`` (the
     others stay at their central values either way). Raises :class:`PaybackError` for
-    an unknown or non-numeric path or a missing alternative.
+    an unknown or non-numeric path (its ``param`` is ``vary``), a missing alternative
+    (``alternative``) or a break-even target past the horizon (``target``).
     """
     resolved = as_resolved(scenario)
     explicit = resolved.scenario
-    count = len(explicit.alternatives)
-    if not (isinstance(alternative, int) and 0 <= alternative < count):
-        raise PaybackError(
-            f"--alternative {alternative}: the scenario has alternatives 0 to {count - 1}"
-        )
+    _check_alternative(explicit, alternative)
     _check_parameter(resolved, parameter, over_distribution)
     allowed = field_range(explicit, parameter)
     whole = not allowed.is_real
     current = float(value_at(explicit, parameter))
-    sign = 1.0 if target.lower_is_better else -1.0
-    calls = evaluations = 0
-
-    def metric(xs: FloatArray) -> FloatArray:
-        nonlocal calls, evaluations
-        calls += 1
-        evaluations += xs.size
-        outcome = evaluate(resolved, {parameter: xs}).alternatives[alternative]
-        return np.array(np.broadcast_to(getattr(outcome, target.metric), xs.shape), dtype=float)
-
-    def gap(values: FloatArray) -> FloatArray:
-        """Signed distance to the target, ≤ 0 where it is met; "never" is +∞."""
-        missed = np.where(np.isnan(values), np.inf * sign, values)
-        return sign * (missed - target.value)
-
-    def maybe(x: float) -> float | None:
-        return None if math.isnan(x) else float(x)
-
     horizon = explicit.scenario.horizon_months
-    if target.metric == "break_even_month" and target.value > horizon:
-        raise PaybackError(
-            f"--target {target}: the scenario's horizon is {horizon} months and no break-even "
-            f"after it is computed; set scenario.horizon_months ≥ {math.ceil(target.value)}"
-        )
-    # a metric this close to the target meets it: float noise on a flat metric must not
-    # flip "met" back and forth
-    near = 1e-9 * max(1.0, abs(target.value))
-    seen_x: list[FloatArray] = []
-    seen_m: list[FloatArray] = []
-
-    def tried(xs: FloatArray) -> FloatArray:
-        ms = metric(xs)
-        seen_x.append(xs)
-        seen_m.append(ms)
-        return ms
-
-    def seen() -> tuple[FloatArray, FloatArray]:
-        xs, first = np.unique(np.concatenate(seen_x), return_index=True)
-        return xs, np.concatenate(seen_m)[first]
-
-    def nearest_change(xs: FloatArray, met: NDArray[np.bool_]) -> int | None:
-        """The bracket [xs[i], xs[i+1]] across which "met" flips, nearest today's value."""
-        changes = np.flatnonzero(met[:-1] != met[1:])
-        if changes.size == 0:
-            return None
-        a, b = xs[changes], xs[changes + 1]
-        inside = (a <= current) & (current <= b)
-        distance = np.where(inside, 0.0, np.minimum(np.abs(a - current), np.abs(b - current)))
-        return int(changes[int(np.argmin(distance))])
-
+    _check_horizon(target, horizon)
+    search = _Search(resolved, parameter, target, alternative, current)
     xs = _grid(allowed, current, whole)
-    ms = tried(xs)
-    met = gap(ms) <= near
-    current_met = bool(met[int(np.searchsorted(xs, current))])
+    ms = search.tried(xs)
+    met = search.gap(ms) <= search.near
+    today = int(np.searchsorted(xs, current))
     base: dict[str, Any] = {
         "parameter": parameter,
         "alternative": alternative,
         "alternative_name": explicit.alternatives[alternative].name,
         "target": target,
         "current": current,
-        "current_achieved": maybe(float(ms[int(np.searchsorted(xs, current))])),
-        "current_met": current_met,
+        "current_achieved": _maybe(float(ms[today])),
+        "current_met": bool(met[today]),
         "allowed": allowed,
         "whole": whole,
         "horizon_months": horizon,
     }
-    i = nearest_change(xs, met)
+    i = search.nearest_change(xs, met)
     if i is None:
-        distance = np.abs(gap(ms))
-        # the closest metric; of equals (a flat stretch), the value nearest today's
-        best = int(np.lexsort((np.abs(xs - current), distance))[0])
-        return Solution(
-            **base,
-            value=None,
-            achieved=None,
-            reached=False,
-            step=False,
-            other_side=None,
-            met_above=None,
-            single_crossing=False,
-            closest=(float(xs[best]), maybe(float(ms[best]))),
-            holds_everywhere=bool(met.all()),
-            iterations=calls,
-            evaluations=evaluations,
-        )
-    # The grid is coarse: between today's value and that bracket the metric may cross
-    # the target and back (fleet replicas make break-even a sawtooth). Scan that stretch,
-    # on both sides of today, densely; then take the crossing nearest today again.
+        return _no_crossing(search, base, xs, ms, met)
+    bracket = _bracket(search, allowed, whole, xs, ms, i)
+    _, _, ma, mb, ga, gb = bracket
+    finite = [abs(m) for m in (ma, mb) if math.isfinite(m)]
+    scale = max(1.0, abs(target.value), *finite)
+    """The size the metric's tolerances are relative to (the first bracket's)."""
+    # met only within ``near``: that end is the answer as it stands; otherwise the bracket
+    # holds a strict sign change, narrowed by its strict sign
+    exact = min(ga, gb) > 0
+    if not exact:
+        bracket = _refine(search, whole, bracket, scale)
+    return _crossing(search, base, bracket, scale, exact)
+
+
+def _no_crossing(
+    search: _Search,
+    base: dict[str, Any],
+    xs: FloatArray,
+    ms: FloatArray,
+    met: NDArray[np.bool_],
+) -> Solution:
+    """No value tried crosses the target: the closest one, and whether all meet it."""
+    distance = np.abs(search.gap(ms))
+    # the closest metric; of equals (a flat stretch), the value nearest today's
+    best = int(np.lexsort((np.abs(xs - search.current), distance))[0])
+    return Solution(
+        **base,
+        value=None,
+        achieved=None,
+        reached=False,
+        step=False,
+        other_side=None,
+        met_above=None,
+        single_crossing=False,
+        closest=(float(xs[best]), _maybe(float(ms[best]))),
+        holds_everywhere=bool(met.all()),
+        iterations=search.calls,
+        evaluations=search.evaluations,
+    )
+
+
+def _bracket(
+    search: _Search, allowed: FieldRange, whole: bool, xs: FloatArray, ms: FloatArray, i: int
+) -> _Bracket:
+    """The crossing nearest today's value, after a dense scan between today's value and
+    the grid's bracket ``xs[i], xs[i+1]``.
+
+    The grid is coarse: between today's value and that bracket the metric may cross the
+    target and back (fleet replicas make break-even a sawtooth). That stretch is scanned
+    densely, on both sides of today, and the crossing nearest today taken again."""
+    current = search.current
     reach = max(abs(float(xs[i]) - current), abs(float(xs[i + 1]) - current))
     dense = _dense(allowed, current, reach, whole)
     dense = dense[~np.isin(dense, xs)]
     if dense.size:
-        tried(dense)
-        xs, ms = seen()
-        met = gap(ms) <= near
-        i = nearest_change(xs, met) or 0
-    a, b = float(xs[i]), float(xs[i + 1])
-    ma, mb = float(ms[i]), float(ms[i + 1])
-    ga, gb = float(gap(ms[i : i + 1])[0]), float(gap(ms[i + 1 : i + 2])[0])
-    finite = [abs(m) for m in (ma, mb) if math.isfinite(m)]
-    scale = max(1.0, abs(target.value), *finite)
-    tolerance = 1e-6 * scale
-    """A metric this close to the target meets it; a larger jump across it is a step."""
-    # met only within ``near``: that end is the answer as it stands; otherwise the bracket
-    # holds a strict sign change, narrowed by its strict sign
-    exact = min(ga, gb) > 0
-    for _ in range(0 if exact else MAX_ROUNDS):
+        search.tried(dense)
+        xs, ms = search.seen()
+        met = search.gap(ms) <= search.near
+        i = search.nearest_change(xs, met) or 0
+    gaps = search.gap(ms[i : i + 2])
+    return (
+        float(xs[i]),
+        float(xs[i + 1]),
+        float(ms[i]),
+        float(ms[i + 1]),
+        float(gaps[0]),
+        float(gaps[1]),
+    )
+
+
+def _refine(search: _Search, whole: bool, bracket: _Bracket, scale: float) -> _Bracket:
+    """Split a bracket with a strict sign change into :data:`POINTS_PER_ROUND` parts a
+    round, keeping the part where the sign flips nearest today's value, until no float (or
+    whole number) lies between its ends, the metric meets the target at an end, or
+    :data:`MAX_ROUNDS`."""
+    a, b, ma, mb, ga, gb = bracket
+    for _ in range(MAX_ROUNDS):
         if min(abs(ga), abs(gb)) <= 1e-13 * scale:
             break
         if whole:
             if b - a <= 1:
                 break
             inner = np.unique(np.round(np.linspace(a, b, POINTS_PER_ROUND + 2)[1:-1]))
-            inner = inner[(inner > a) & (inner < b)]
         else:
             inner = (
                 np.geomspace(a, b, POINTS_PER_ROUND + 2)[1:-1]
                 if a > 0 and b / a > 10
                 else np.linspace(a, b, POINTS_PER_ROUND + 2)[1:-1]
             )
-            inner = inner[(inner > a) & (inner < b)]
-            if inner.size == 0:  # no float between a and b: as narrow as it gets
-                break
-        mi = tried(inner)
+        inner = inner[(inner > a) & (inner < b)]
+        if not whole and inner.size == 0:  # no float between a and b: as narrow as it gets
+            break
+        mi = search.tried(inner)
         pts = np.concatenate([[a], inner, [b]])
         mss = np.concatenate([[ma], mi, [mb]])
-        gss = gap(mss)
-        j = nearest_change(pts, gss <= 0) or 0
-        a, b, ma, mb, ga, gb = (
-            float(pts[j]),
-            float(pts[j + 1]),
-            float(mss[j]),
-            float(mss[j + 1]),
-            float(gss[j]),
-            float(gss[j + 1]),
-        )
-    met_above = gb <= near if exact else gb <= 0
+        gss = search.gap(mss)
+        j = search.nearest_change(pts, gss <= 0) or 0
+        a, b = float(pts[j]), float(pts[j + 1])
+        ma, mb, ga, gb = float(mss[j]), float(mss[j + 1]), float(gss[j]), float(gss[j + 1])
+    return a, b, ma, mb, ga, gb
+
+
+def _crossing(
+    search: _Search, base: dict[str, Any], bracket: _Bracket, scale: float, exact: bool
+) -> Solution:
+    """The answer at a narrowed bracket: the end where the target is met (the closer one
+    when both are within tolerance of it), or a step across it."""
+    a, b, ma, mb, ga, gb = bracket
+    tolerance = 1e-6 * scale
+    """A metric this close to the target meets it; a larger jump across it is a step."""
+    met_above = gb <= search.near if exact else gb <= 0
     # "at least" / "at most" holds over the range only when no other value tried flips
-    xs, ms = seen()
-    met = gap(ms) <= near
+    _, ms = search.seen()
+    met = search.gap(ms) <= search.near
     single = int(np.count_nonzero(met[:-1] != met[1:])) == 1
     # the side where the target is met; the closer one when both are within tolerance
     if abs(ga) <= tolerance or abs(gb) <= tolerance:
@@ -450,14 +531,14 @@ def solve(
     return Solution(
         **base,
         value=value,
-        achieved=maybe(achieved),
+        achieved=_maybe(achieved),
         reached=reached,
         step=not reached,
-        other_side=None if reached else (other[0], maybe(other[1])),
+        other_side=None if reached else (other[0], _maybe(other[1])),
         met_above=met_above,
         single_crossing=single,
         closest=None,
         holds_everywhere=False,
-        iterations=calls,
-        evaluations=evaluations,
+        iterations=search.calls,
+        evaluations=search.evaluations,
     )

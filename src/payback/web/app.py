@@ -15,27 +15,31 @@ import time
 from pathlib import Path
 from typing import Any
 
-import streamlit as st
+import streamlit as st  # this module is the page Streamlit runs: it draws as it runs
 
 import payback
-from payback import Analysis, default_catalog, usd
+from payback import Analysis, usd
 from payback.report import charts, render_html
+from payback.report.common import quarter_text
 from payback.report.html import figure
 from payback.studies.solve import METRICS
-from payback.web.state import (
-    central,
-    evaluate_inputs,
-    get_path,
-    read_upload,
-    solvable_inputs,
-    what_it_takes,
+from payback.web.inputs import (
+    Form,
+    alternative_choice,
+    alternative_inputs,
+    baseline_inputs,
+    horizon_inputs,
+    one_time_inputs,
+    quality_inputs,
+    recurring_inputs,
+    traffic_inputs,
 )
+from payback.web.state import evaluate_inputs, read_upload, solvable_inputs, what_it_takes
 
 started = time.perf_counter()
 st.set_page_config(page_title="payback: does fine-tuning pay back?", layout="wide")
 
 STARTER = Path(payback.__file__).parent / "data" / "starter.toml"
-PRECISIONS = ["bf16", "fp8", "int8", "int4"]
 
 
 # ---------------------------------------------------------------- loading
@@ -81,68 +85,8 @@ with st.sidebar:
         f"Showing **{st.session_state.source}**. Nothing you upload is stored on the server."
     )
 
-raw: dict[str, Any] = st.session_state.raw
-edits: dict[str, Any] = {}
-
-
-def _value(path: str, default: Any) -> Any:
-    value = central(get_path(raw, path, default))
-    return default if value is None else value
-
-
-def number(
-    label: str,
-    path: str,
-    default: float,
-    *,
-    step: float,
-    fmt: str = "%.2f",
-    minimum: float | None = 0.0,
-    maximum: float | None = None,
-    help: str | None = None,
-    scale: float = 1.0,
-) -> None:
-    """A number input bound to a scenario path (``scale`` shows fractions as percents)."""
-    start = float(_value(path, default)) * scale
-    shown = st.number_input(
-        label,
-        value=start,
-        step=float(step),
-        format=fmt,
-        min_value=None if minimum is None else float(minimum),
-        max_value=None if maximum is None else float(maximum),
-        key=f"in:{path}",
-        help=help,
-    )
-    edits[path] = float(shown) / scale
-
-
-def whole(
-    label: str,
-    path: str,
-    default: int,
-    *,
-    minimum: int = 0,
-    maximum: int | None = None,
-    help: str | None = None,
-) -> None:
-    start = int(_value(path, default))
-    edits[path] = int(
-        st.number_input(
-            label,
-            value=start,
-            step=1,
-            min_value=minimum,
-            max_value=maximum,
-            key=f"in:{path}",
-            help=help,
-        )
-    )
-
-
-def quarter_text(within: dict[str, bool | None] | None) -> str:
-    answer = (within or {}).get("3")
-    return "unknown (horizon too short)" if answer is None else ("yes" if answer else "no")
+form = Form(st.session_state.raw)
+raw, edits = form.raw, form.edits
 
 
 def show(chart: charts.Chart, where: str = "tab") -> None:
@@ -171,336 +115,15 @@ inputs, results = st.columns([2, 3], gap="large")
 boxes: dict[str, Any] = {}
 
 with inputs:
-    with st.expander("Horizon and money", expanded=False):
-        boxes["scenario"] = st.container()
-        whole("Horizon [months]", "scenario.horizon_months", 24, minimum=1, maximum=600)
-        number(
-            "Discount rate [% a year]",
-            "scenario.discount_rate_annual",
-            0.0,
-            step=1.0,
-            fmt="%.1f",
-            scale=100,
-            maximum=100.0,
-            help="For the NPV; 10 means 10% a year.",
-        )
-    with st.expander("Traffic", expanded=True):
-        boxes["traffic"] = st.container()
-        number(
-            "Requests per month (month 1)",
-            "traffic.requests_per_month",
-            200_000,
-            step=10_000,
-            fmt="%.0f",
-            minimum=None,
-        )
-        number(
-            "Growth [% a month]",
-            "traffic.growth_monthly",
-            0.0,
-            step=1.0,
-            fmt="%.1f",
-            scale=100,
-            minimum=-99.0,
-            maximum=100.0,
-        )
-        c1, c2 = st.columns(2)
-        with c1:
-            number("Input tokens per request", "traffic.input_tokens", 1000, step=100, fmt="%.0f")
-        with c2:
-            number("Output tokens per request", "traffic.output_tokens", 200, step=50, fmt="%.0f")
-        number(
-            "Cached input tokens [%]",
-            "traffic.cached_input_share",
-            0.0,
-            step=5.0,
-            fmt="%.0f",
-            scale=100,
-            maximum=100.0,
-        )
-        number(
-            "Busiest hour / average hour",
-            "traffic.peak_to_average",
-            1.0,
-            step=0.5,
-            fmt="%.1f",
-            minimum=1.0,
-            help="Sizes an always-on fleet for the peak.",
-        )
-
-    with st.expander("Baseline: what you do today", expanded=True):
-        boxes["baseline"] = st.container()
-        kind = get_path(raw, "baseline.kind")
-        st.caption(f"**{get_path(raw, 'baseline.name', 'baseline')}** ({kind})")
-        if kind == "hosted_api":
-            modes = ["API model from the catalog", "Prices I type"]
-            mode = st.radio(
-                "Prices",
-                modes,
-                index=0 if get_path(raw, "baseline.model") else 1,
-                horizontal=True,
-                key="in:baseline.mode",
-            )
-            if mode == modes[0]:
-                refs = [p.ref for p in payback.search_api_models("")]
-                current = get_path(raw, "baseline.model") or "openai:gpt-4o"
-                resolved_current = (
-                    payback.api_price(current).ref if current not in refs else current
-                )
-                edits["baseline.model"] = st.selectbox(
-                    "API model",
-                    refs,
-                    index=refs.index(resolved_current) if resolved_current in refs else 0,
-                    key="in:baseline.model",
-                )
-                for field in (
-                    "input_usd_per_mtok",
-                    "cached_input_usd_per_mtok",
-                    "output_usd_per_mtok",
-                ):
-                    edits[f"baseline.{field}"] = None
-            else:
-                edits["baseline.model"] = None
-                number("Input [$ per 1M tokens]", "baseline.input_usd_per_mtok", 2.5, step=0.25)
-                number(
-                    "Cached input [$ per 1M tokens]",
-                    "baseline.cached_input_usd_per_mtok",
-                    float(_value("baseline.input_usd_per_mtok", 2.5)),
-                    step=0.25,
-                )
-                number("Output [$ per 1M tokens]", "baseline.output_usd_per_mtok", 10.0, step=0.5)
-            number(
-                "Price trend [% a year]",
-                "baseline.price_change_annual",
-                0.0,
-                step=5.0,
-                fmt="%.0f",
-                scale=100,
-                minimum=-99.0,
-                maximum=100.0,
-                help="-30 means prices fall 30% a year.",
-            )
-        elif kind == "per_request":
-            number("Price [$ per 1,000 requests]", "baseline.usd_per_1k_requests", 15.0, step=0.5)
-        else:
-            st.info(
-                "A self-hosted baseline is edited in the scenario file; its numbers are used as they are."
-            )
-
-    alternatives = get_path(raw, "alternatives", [])
-    names = [a.get("name", f"alternative {i}") for i, a in enumerate(alternatives)]
-    index = (
-        st.selectbox(
-            "Alternative (shown on the right, edited below)",
-            range(len(names)),
-            format_func=lambda i: names[i],
-            key="in:alternative",
-        )
-        if len(names) > 1
-        else 0
-    )
+    horizon_inputs(form, boxes)
+    traffic_inputs(form, boxes)
+    baseline_inputs(form, boxes)
+    index = alternative_choice(form)
     a = f"alternatives.{index}"
-    with st.expander(f"Alternative: {names[index] if names else '?'}", expanded=True):
-        boxes["alternative"] = st.container()
-        kind = get_path(raw, f"{a}.kind")
-        if kind == "self_hosted":
-            catalog = default_catalog()
-            modes = [
-                "GPU and model from the catalog (capacity estimated)",
-                "Capacity and price I type",
-            ]
-            estimated = (
-                get_path(raw, f"{a}.model") is not None and get_path(raw, f"{a}.gpu") is not None
-            )
-            mode = st.radio("Serving", modes, index=0 if estimated else 1, key=f"in:{a}.mode")
-            if mode == modes[0]:
-                gpus, models = list(catalog.gpus), list(catalog.models)
-                gpu = get_path(raw, f"{a}.gpu") or "l4"
-                model = get_path(raw, f"{a}.model") or "qwen2.5-7b"
-                c1, c2, c3 = st.columns(3)
-                with c1:
-                    edits[f"{a}.gpu"] = st.selectbox(
-                        "GPU", gpus, index=gpus.index(gpu) if gpu in gpus else 0, key=f"in:{a}.gpu"
-                    )
-                with c2:
-                    edits[f"{a}.model"] = st.selectbox(
-                        "Model",
-                        models,
-                        index=models.index(model) if model in models else 0,
-                        key=f"in:{a}.model",
-                    )
-                with c3:
-                    precision = get_path(raw, f"{a}.precision", "bf16")
-                    edits[f"{a}.precision"] = st.selectbox(
-                        "Precision",
-                        PRECISIONS,
-                        index=PRECISIONS.index(precision),
-                        key=f"in:{a}.precision",
-                    )
-                edits[f"{a}.replica_requests_per_s"] = None
-                edits[f"{a}.usd_per_gpu_hour"] = None
-                edits[f"{a}.gpus_per_replica"] = None
-            else:
-                edits[f"{a}.model"] = None
-                number("GPU rent [$ per GPU-hour]", f"{a}.usd_per_gpu_hour", 1.0, step=0.1)
-                number(
-                    "Requests/s one replica serves",
-                    f"{a}.replica_requests_per_s",
-                    5.0,
-                    step=0.5,
-                    minimum=None,
-                    help="At your token lengths: measure it with a load test.",
-                )
-                whole("GPUs per replica", f"{a}.gpus_per_replica", 1, minimum=1, maximum=64)
-            c1, c2 = st.columns(2)
-            with c1:
-                whole("Replicas always on (minimum)", f"{a}.min_replicas", 1, minimum=1)
-            with c2:
-                number(
-                    "Planned load at the peak [%]",
-                    f"{a}.target_utilization",
-                    0.7,
-                    step=5.0,
-                    fmt="%.0f",
-                    scale=100,
-                    minimum=None,
-                    maximum=100.0,
-                )
-            edits[f"{a}.always_on"] = st.checkbox(
-                "Always on (off: scale to zero, pay busy GPU-hours)",
-                value=bool(get_path(raw, f"{a}.always_on", True)),
-                key=f"in:{a}.always_on",
-            )
-        elif kind == "per_request":
-            number("Price [$ per 1,000 requests]", f"{a}.usd_per_1k_requests", 2.0, step=0.25)
-        elif kind == "hosted_api":
-            st.info("A hosted-API alternative keeps the prices in its file.")
-        number(
-            "Requests still sent to the baseline [%]",
-            f"{a}.escalation_share",
-            0.0,
-            step=1.0,
-            fmt="%.0f",
-            scale=100,
-            maximum=99.0,
-        )
-        number(
-            "Ops, monitoring, on-call [$ per month]",
-            f"{a}.ops_usd_per_month",
-            0.0,
-            step=100.0,
-            fmt="%.0f",
-        )
-
-    with st.expander("One-time costs", expanded=True):
-        boxes["one_time"] = st.container()
-        p = f"{a}.one_time"
-        number("Data: collect, label, clean [$]", f"{p}.data_usd", 0.0, step=500.0, fmt="%.0f")
-        c1, c2 = st.columns(2)
-        with c1:
-            number("Engineering [hours]", f"{p}.engineer_hours", 0.0, step=10.0, fmt="%.0f")
-        with c2:
-            number(
-                "Engineering [$ per hour]", f"{p}.engineer_usd_per_hour", 0.0, step=10.0, fmt="%.0f"
-            )
-        number("Eval harness [$]", f"{p}.eval_usd", 0.0, step=500.0, fmt="%.0f")
-        if (
-            get_path(raw, f"{p}.training") is not None
-            and get_path(raw, f"{p}.training_usd") is None
-        ):
-            st.caption("One training run's cost is estimated from the file's training job.")
-        else:
-            number("One training run [$]", f"{p}.training_usd", 0.0, step=10.0, fmt="%.0f")
-        whole("Training runs (sweeps and failures count)", f"{p}.training_runs", 1, minimum=0)
-
-    with st.expander("Recurring costs", expanded=False):
-        boxes["recurring"] = st.container()
-        whole(
-            "Retrain every [months] (0: never)",
-            f"{a}.recurring.retrain_every_months",
-            0,
-            minimum=0,
-            maximum=600,
-        )
-        number("One retraining [$]", f"{a}.recurring.retrain_usd", 0.0, step=100.0, fmt="%.0f")
-
-    priced = {
-        name: any(get_path(raw, f"{o}.{name}") is not None for o in ("baseline", a))
-        for name in ("quality", "latency")
-    }
-    with st.expander("Quality and latency as money", expanded=any(priced.values())):
-        boxes["quality"] = st.container()
-        st.caption(
-            "An error is a request whose answer needs rework, a refund or a retry; rates come "
-            "from your eval. Escalated requests carry the baseline's rate and latency."
-        )
-        if st.checkbox("Price errors (quality)", value=priced["quality"], key="in:quality.on"):
-            c1, c2 = st.columns(2)
-            with c1:
-                number(
-                    "Baseline error rate [%]",
-                    "baseline.quality.error_rate",
-                    0.0,
-                    step=0.5,
-                    fmt="%.2f",
-                    scale=100,
-                    maximum=100.0,
-                )
-            with c2:
-                number(
-                    "Alternative error rate [%]",
-                    f"{a}.quality.error_rate",
-                    0.0,
-                    step=0.5,
-                    fmt="%.2f",
-                    scale=100,
-                    maximum=100.0,
-                )
-            cost = float(_value("baseline.quality.usd_per_error", 0.0))
-            number(
-                "Cost of one error, baseline [$]", "baseline.quality.usd_per_error", 0.0, step=0.5
-            )
-            number(
-                "Cost of one error, alternative [$]", f"{a}.quality.usd_per_error", cost, step=0.5
-            )
-        else:
-            edits["baseline.quality"] = None
-            edits[f"{a}.quality"] = None
-        if st.checkbox("Price waiting (latency)", value=priced["latency"], key="in:latency.on"):
-            c1, c2 = st.columns(2)
-            with c1:
-                number("Baseline p50 [ms]", "baseline.latency.p50_ms", 0.0, step=100.0, fmt="%.0f")
-            with c2:
-                number("Alternative p50 [ms]", f"{a}.latency.p50_ms", 0.0, step=100.0, fmt="%.0f")
-            worth = "latency.usd_per_second_per_1k_requests"
-            given = {o: central(get_path(raw, f"{o}.{worth}")) for o in ("baseline", a)}
-            # one input for every option unless the file gives the alternative its own
-            if given[a] is None or given[a] == given["baseline"]:
-                number(
-                    "A second of waiting, per 1,000 requests [$]",
-                    f"baseline.{worth}",
-                    0.0,
-                    step=0.01,
-                    fmt="%.3f",
-                    help="Users' or agents' time, conversion lost; used for every option.",
-                )
-                edits[f"{a}.{worth}"] = edits[f"baseline.{worth}"]
-            else:
-                c1, c2 = st.columns(2)
-                for column, option, who in ((c1, "baseline", "baseline"), (c2, a, "alternative")):
-                    with column:
-                        number(
-                            f"A second of waiting per 1,000 requests, {who} [$]",
-                            f"{option}.{worth}",
-                            0.0,
-                            step=0.01,
-                            fmt="%.3f",
-                            help="Users' or agents' time, conversion lost, as the file gives it "
-                            "for this option.",
-                        )
-        else:
-            edits["baseline.latency"] = None
-            edits[f"{a}.latency"] = None
+    alternative_inputs(form, boxes, index)
+    one_time_inputs(form, boxes, a)
+    recurring_inputs(form, boxes, a)
+    quality_inputs(form, boxes, a)
 
 # ---------------------------------------------------------------- results
 

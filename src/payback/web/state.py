@@ -4,7 +4,6 @@ to the inputs they are about, and time one change. No Streamlit here, so it is t
 from __future__ import annotations
 
 import copy
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,8 +12,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from payback.analysis.cashflows import numeric_paths
-from payback.analysis.result import Analysis, analyze
+from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, analyze
 from payback.errors import PaybackError
 from payback.report.common import solution_lines
 from payback.scenario import (
@@ -23,7 +21,7 @@ from payback.scenario import (
     scenario_data_from_text,
 )
 from payback.scenario.distributions import DISTS
-from payback.studies.solve import METRICS, parse_target, solve
+from payback.studies.solve import METRICS, Target, parse_target, solve
 
 SECTIONS = (
     "scenario",
@@ -159,7 +157,7 @@ def solvable_inputs(analysis: Analysis) -> list[str]:
     """The inputs "what would it take" can solve for: every engine input without a
     distribution, traffic first."""
     scenario = analysis.scenario
-    paths = [p for p in numeric_paths(analysis.resolved) if p not in scenario.distributions]
+    paths = [p for p in analysis.input_paths if p not in scenario.distributions]
     first = "traffic.requests_per_month"
     return ([first] if first in paths else []) + [p for p in paths if p != first]
 
@@ -172,9 +170,22 @@ def what_it_takes(
     if metric not in METRICS:
         return [f"unknown target {metric!r}; allowed: {', '.join(METRICS)}"]
     number = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else repr(value)
+    text = f"{metric}={number}"
     try:
-        solution = solve(analysis.resolved, parameter, parse_target(f"{metric}={number}"), index)
+        target = parse_target(text)
+        quarter = Target("break_even_month", float(QUARTER_MONTHS))
+        if (parameter, target) == (QUARTER_PARAMETER, quarter) and (
+            parameter not in analysis.scenario.distributions  # else solve refuses it below
+        ):
+            # the question the analysis answers for its explanation: solved once
+            known = analysis.quarter_threshold(index)
+            if known is not None:
+                return solution_lines(known)
+        solution = solve(analysis.resolved, parameter, target, index)
     except PaybackError as exc:
-        # the page has no flags: "--target 'npv_usd=-1': ..." reads "npv_usd=-1: ..."
-        return [re.sub(r"^--(?:target|vary) '?([^':]*)'?:", r"\1:", m) for m in exc.messages]
+        # the page's own words: the target or input it was given, then what is wrong
+        words = {"target": text, "vary": parameter}
+        if exc.param in words and exc.allowed is not None:
+            return [f"{words[exc.param]}: {exc.allowed}"]
+        return list(exc.messages)
     return solution_lines(solution)

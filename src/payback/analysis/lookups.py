@@ -1,0 +1,144 @@
+"""What resolving a scenario shares: where each derived number came from, and the lookups
+that record it (:class:`Lookups`), used by the resolvers of each option kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from payback.catalog import Catalog, Gpu, gpu_offer, is_stale
+from payback.errors import PaybackError
+from payback.scenario import COMMITMENT_KINDS, Scenario
+
+if TYPE_CHECKING:
+    from payback.measure.calibration import Calibration
+
+__all__ = ["Lookups", "Resolved", "Source"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a derived number came from."""
+
+    value: float
+    source: str
+    """What produced it, in a few words: a catalog entry, genai-prices, an estimate."""
+    reference: str | None = None
+    """The document behind it: a URL or a citation."""
+    checked: dt.date | None = None
+    """When the reference was last read, where known."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "source": self.source,
+            "reference": self.reference,
+            "checked": self.checked.isoformat() if self.checked else None,
+        }
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A scenario with every number explicit, and the provenance of the derived ones."""
+
+    scenario: Scenario
+    """The explicit scenario the engine evaluates."""
+    original: Scenario
+    """The scenario as written."""
+    sources: dict[str, Source] = field(default_factory=dict)
+    """Derived numbers by dotted path."""
+    warnings: list[str] = field(default_factory=list)
+    """Stale prices and other things to double-check."""
+    details: dict[str, Any] = field(default_factory=dict)
+    """Estimates behind derived numbers (serving and training), by dotted path."""
+
+
+class Lookups:
+    """One scenario's resolution in progress: the catalog, the day prices are read on, and
+    what has been derived so far (sources, warnings, estimates, calibrations read)."""
+
+    def __init__(self, scenario: Scenario, catalog: Catalog, today: dt.date) -> None:
+        self.scenario = scenario
+        self.catalog = catalog
+        self.today = today
+        self.start = scenario.scenario.start_date or today
+        self.sources: dict[str, Source] = {}
+        self.warnings: list[str] = []
+        self.details: dict[str, Any] = {}
+        self.calibrations: dict[str, Calibration] = {}
+
+    def note(
+        self,
+        path: str,
+        value: float,
+        source: str,
+        reference: str | None = None,
+        checked: dt.date | None = None,
+    ) -> float:
+        """Record where ``value`` at ``path`` came from; warn when it is stale."""
+        self.sources[path] = Source(value, source, reference, checked)
+        if checked is not None and is_stale(checked, self.today):
+            age = (self.today - checked).days
+            self.warnings.append(
+                f"{path} = {value:g} ({source}) was checked {checked}, {age} days ago"
+            )
+        return value
+
+    def lookup(self, path: str, func: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call a catalog lookup or estimator, naming the scenario field when it fails."""
+        try:
+            return func(*args, **kwargs)
+        except PaybackError as exc:
+            raise PaybackError([f"{path}: {m}" for m in exc.messages]) from None
+
+    def gpu_price(
+        self, path: str, gpu: Gpu, provider: str | None, commitment: str = "none"
+    ) -> float:
+        kind = COMMITMENT_KINDS[commitment]
+        offer = self.lookup(f"{path}.gpu_provider", gpu_offer, gpu, provider, kind)
+        if offer is None and commitment != "none":
+            kinds = sorted({p.kind for p in gpu.prices if provider in (None, p.provider)})
+            raise PaybackError(
+                f"{path}.commitment = {commitment!r}: the catalog has no {kind} price for {gpu.id}"
+                + (f" from {provider}" if provider else "")
+                + f" (it has: {', '.join(kinds) or 'no prices'}); give usd_per_gpu_hour, "
+                "the committed price you were quoted"
+            )
+        if offer is None:
+            raise PaybackError(
+                f"{path}.usd_per_gpu_hour: the catalog has no on-demand price for {gpu.id}; give one"
+            )
+        how = (
+            f"{provider}'s {offer.kind} price"
+            if provider
+            else f"median of {sum(p.kind == kind for p in gpu.prices)} {kind.replace('_', '-')} offers"
+        )
+        return self.note(
+            f"{path}.usd_per_gpu_hour",
+            offer.usd_per_gpu_hour,
+            f"catalog: {gpu.id} at {offer.provider} ({how})",
+            offer.source,
+            offer.checked,
+        )
+
+    def calibration(self, path: str, file: str) -> Calibration:
+        """The calibration a scenario field names, read once (relative to the scenario)."""
+        from payback.measure.calibration import scenario_calibration
+
+        if file not in self.calibrations:  # one folder: the same name is the same file
+            cal, warnings = scenario_calibration(file, self.scenario.base_dir, path)
+            self.warnings.extend(warnings)
+            self.calibrations[file] = cal
+        return self.calibrations[file]
+
+    def check_use(
+        self, path: str, cal: Calibration, model: str | None, gpu: str | None, precision: str | None
+    ) -> None:
+        """Refuse a benchmark of another model, GPU or precision; warn about factors measured
+        on another device."""
+        from payback.measure.apply import check_use
+
+        self.warnings.extend(
+            check_use(cal, model=model, gpu=gpu, precision=precision, where=f"{path}.calibration")
+        )

@@ -1,0 +1,75 @@
+"""Resolve a ``hosted_api`` option: its token prices (and batch discount) from the catalog's
+fine-tuned offers or genai-prices, unless the scenario gives them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from payback.analysis.lookups import Lookups
+from payback.errors import PaybackError
+from payback.scenario import HostedApiOption
+
+__all__ = ["resolve_hosted"]
+
+
+def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedApiOption:
+    """Prices of a hosted API option from the catalog's fine-tuned offers or genai-prices,
+    where the scenario does not give them."""
+    traffic = ctx.scenario.traffic
+    prices: dict[str, float | None] = {}
+    source, reference, checked, discount = "", None, None, None
+    if option.fine_tuned is not None:
+        offer = ctx.lookup(f"{path}.fine_tuned", ctx.catalog.finetune, option.fine_tuned)
+        prices = {
+            "input_usd_per_mtok": offer.input_usd_per_mtok,
+            "cached_input_usd_per_mtok": offer.cached_input_usd_per_mtok,
+            "output_usd_per_mtok": offer.output_usd_per_mtok,
+        }
+        source, reference, checked = (
+            f"catalog: fine-tuned {offer.id}",
+            offer.source,
+            offer.checked,
+        )
+    elif option.model is not None:
+        from payback.catalog.apis import api_price
+
+        price = ctx.lookup(
+            f"{path}.model",
+            api_price,
+            option.model,
+            at=ctx.start,
+            input_tokens=traffic.input_tokens,
+        )
+        prices = {
+            "input_usd_per_mtok": price.input_usd_per_mtok,
+            "cached_input_usd_per_mtok": price.cached_input_usd_per_mtok,
+            "output_usd_per_mtok": price.output_usd_per_mtok,
+        }
+        source = f"genai-prices: {price.ref} on {ctx.start}" + (
+            f" ({price.note})" if price.note else ""
+        )
+        reference, checked, discount = price.source, price.checked, price.batch_discount
+    update: dict[str, Any] = {
+        name: ctx.note(f"{path}.{name}", float(value), source, reference, checked)
+        for name, value in prices.items()
+        if getattr(option, name) is None and value is not None
+    }
+    missing = [
+        n
+        for n in ("input_usd_per_mtok", "output_usd_per_mtok")
+        if getattr(option, n) is None and n not in update
+    ]
+    if missing:
+        raise PaybackError(
+            f"{path}: {source} has no {' or '.join(missing)}; give it in the scenario"
+        )
+    if option.batch_share > 0 and option.batch_discount is None:
+        if discount is None:
+            raise PaybackError(
+                f"{path}.batch_discount: required with batch_share > 0 "
+                f"(no batch discount is known for {option.model or option.fine_tuned or 'explicit prices'})"
+            )
+        update["batch_discount"] = ctx.note(
+            f"{path}.batch_discount", discount, source, reference, checked
+        )
+    return option.model_copy(update=update)

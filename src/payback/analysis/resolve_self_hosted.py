@@ -1,0 +1,252 @@
+"""Resolve a ``self_hosted`` option: the GPU's rent from the catalog, and a replica's
+capacity from a serving benchmark (scaled to the scenario's token lengths) or from the
+serving estimate, unless the scenario gives them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from payback.analysis.lookups import Lookups
+from payback.catalog import Gpu, OpenModel
+from payback.errors import PaybackError
+from payback.scenario import COMMITMENT_TERM_MONTHS, SelfHostedOption
+
+if TYPE_CHECKING:
+    from payback.measure.calibration import Calibration, ServingMeasurement
+
+__all__ = ["resolve_self_hosted"]
+
+
+def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> SelfHostedOption:
+    """The GPU's rent and a replica's capacity (and GPUs per replica) where not given."""
+    update: dict[str, Any] = {}
+    if option.gpu is None and (
+        (option.usd_per_gpu_hour is None and option.owned is None)
+        or (option.replica_requests_per_s is None and option.calibration is None)
+    ):
+        raise PaybackError(
+            f"{path}: gpu is required to price and size it; run `payback recommend FILE` "
+            "to choose one"
+        )
+    gpu = ctx.lookup(f"{path}.gpu", ctx.catalog.gpu, option.gpu) if option.gpu else None
+    if option.usd_per_gpu_hour is None and gpu is not None and option.owned is None:
+        update["usd_per_gpu_hour"] = ctx.gpu_price(
+            path, gpu, option.gpu_provider, option.commitment
+        )
+    term = COMMITMENT_TERM_MONTHS[option.commitment]
+    horizon = ctx.scenario.scenario.horizon_months
+    if option.commitment != "none" and horizon < term:
+        ctx.warnings.append(
+            f"{path}.commitment = {option.commitment!r}: the term runs {term} months, past the "
+            f"{horizon}-month horizon; the months after it are paid but not counted"
+        )
+    cal = ctx.calibration(f"{path}.calibration", option.calibration) if option.calibration else None
+    if cal is not None and option.replica_requests_per_s is not None:
+        ctx.warnings.append(
+            f"{path}.calibration is not used: replica_requests_per_s is given and wins"
+        )
+    elif cal is not None and cal.serving is not None:
+        update.update(_benchmarked(ctx, path, option, cal, gpu))
+    elif option.replica_requests_per_s is None:
+        update.update(_estimated(ctx, path, option, cal, gpu))
+    if option.gpus_per_replica is None and "gpus_per_replica" not in update:
+        update["gpus_per_replica"] = 1
+    tp = int(update.get("gpus_per_replica", option.gpus_per_replica or 1))
+    if option.owned is not None and tp > option.owned.gpus_per_server:
+        raise PaybackError(
+            f"{path}.gpus_per_replica = {tp}"
+            + (" (estimated)" if option.gpus_per_replica is None else "")
+            + ": a replica larger than a server (owned.gpus_per_server = "
+            f"{option.owned.gpus_per_server}); a replica runs inside one server"
+        )
+    return option.model_copy(update=update)
+
+
+def _estimated(
+    ctx: Lookups,
+    path: str,
+    option: SelfHostedOption,
+    cal: Calibration | None,
+    gpu: Gpu | None,
+) -> dict[str, Any]:
+    """A replica's capacity (and GPUs per replica) from the serving estimate of the model
+    on the GPU, with a calibration's utilisation factors when it holds them."""
+    from payback.hardware.calibration import engine_for
+    from payback.hardware.estimate import estimate_serving
+
+    if option.model is None and gpu is not None:
+        raise PaybackError(
+            f"{path}.model: required to estimate the capacity (or give replica_requests_per_s)"
+            + (
+                "; models lists several for `payback recommend FILE` to choose one"
+                if option.models
+                else ""
+            )
+        )
+    if option.model is None or gpu is None:
+        raise PaybackError(
+            f"{path}: model and gpu are required to apply the calibration's factors "
+            f"({option.calibration} holds no serving benchmark)"
+        )
+    model = ctx.lookup(f"{path}.model", ctx.catalog.model, option.model, ctx.scenario.base_dir)
+    factors = None
+    if cal is not None:
+        from payback.measure.apply import serving_factors
+
+        ctx.check_use(path, cal, model.id, gpu.id, None)
+        factors = serving_factors(cal, f"{path}.calibration = {option.calibration!r}")
+    traffic = ctx.scenario.traffic
+    estimate = ctx.lookup(
+        path,
+        estimate_serving,
+        model,
+        gpu,
+        option.precision,
+        input_tokens=traffic.input_tokens or 0.0,
+        output_tokens=traffic.output_tokens or 0.0,
+        cached_input_share=min(traffic.cached_input_share, 0.99),
+        gpus_per_replica=option.gpus_per_replica,
+        tpot_ms=option.tpot_ms,
+        engine=engine_for(factors),
+    )
+    ctx.details[path] = {"serving": estimate.to_dict()}
+    source = (
+        f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id}, "
+        f"batch {estimate.batch} ({estimate.limited_by}), {estimate.tpot_ms:.0f} ms/token"
+        + (f", factors calibrated by {option.calibration}" if cal else "")
+    )
+    update: dict[str, Any] = {
+        "replica_requests_per_s": ctx.note(
+            f"{path}.replica_requests_per_s", estimate.replica_requests_per_s, source
+        )
+    }
+    if option.gpus_per_replica is None:
+        update["gpus_per_replica"] = int(
+            ctx.note(f"{path}.gpus_per_replica", estimate.gpus_per_replica, source)
+        )
+    return update
+
+
+def _benchmarked(
+    ctx: Lookups, path: str, option: SelfHostedOption, cal: Calibration, gpu: Gpu | None
+) -> dict[str, Any]:
+    """Capacity from a serving benchmark, scaled to the scenario's token lengths."""
+    serving = cal.serving
+    assert serving is not None
+    ctx.check_use(path, cal, option.model, option.gpu, option.precision)
+    model = (
+        ctx.lookup(f"{path}.model", ctx.catalog.model, option.model, ctx.scenario.base_dir)
+        if option.model is not None
+        else None
+    )
+    tp = _benchmark_gpus(ctx, path, option, serving, model, gpu)
+    what = (
+        f"benchmark: {cal.tool} ({option.calibration}), {serving.replica_requests_per_s:.3g} req/s "
+        f"at {serving.input_tokens:,.0f}/{serving.output_tokens:,.0f} tokens"
+        + (f", concurrency {serving.concurrency}" if serving.concurrency else "")
+    )
+    rps, scaled = _at_scenario_lengths(ctx, path, option, serving, model, gpu, tp)
+    what += scaled
+    median_tpot = serving.tpot_ms.p50 if serving.tpot_ms else None
+    if option.tpot_ms is not None and median_tpot is not None and median_tpot > option.tpot_ms:
+        ctx.warnings.append(
+            f"{path}: the benchmark's median time per output token, {median_tpot:.1f} ms, "
+            f"misses tpot_ms = {option.tpot_ms:g}"
+        )
+    ctx.details[path] = {"benchmark": cal.model_dump(exclude_none=True)}
+    update: dict[str, Any] = {
+        "replica_requests_per_s": ctx.note(f"{path}.replica_requests_per_s", rps, what)
+    }
+    if option.gpus_per_replica is None:
+        update["gpus_per_replica"] = int(ctx.note(f"{path}.gpus_per_replica", tp, what))
+    return update
+
+
+def _benchmark_gpus(
+    ctx: Lookups,
+    path: str,
+    option: SelfHostedOption,
+    serving: ServingMeasurement,
+    model: OpenModel | None,
+    gpu: Gpu | None,
+) -> int:
+    """The GPUs the benchmark's replica ran on: recorded, else the scenario's
+    ``gpus_per_replica``, else the fewest that hold the model (each assumption warned of)."""
+    from payback.measure.apply import benchmark_gpus_per_replica
+
+    tp = serving.gpus_per_replica
+    if option.gpus_per_replica is not None and tp is not None and option.gpus_per_replica != tp:
+        raise PaybackError(
+            f"{path}.gpus_per_replica = {option.gpus_per_replica}: the benchmark's replica ran on "
+            f"{tp} GPUs; its capacity is for {tp}"
+        )
+    if tp is not None:
+        return tp
+    if option.gpus_per_replica is not None:
+        tp = option.gpus_per_replica
+        ctx.warnings.append(
+            f"{path}: the benchmark does not say how many GPUs its replica used; "
+            f"gpus_per_replica = {tp} is taken as its"
+        )
+        return tp
+    tp, _ = ctx.lookup(path, benchmark_gpus_per_replica, serving, model, gpu, option.precision)
+    ctx.warnings.append(
+        f"{path}: the benchmark does not say how many GPUs its replica used; {tp} assumed "
+        f"({'the fewest that hold ' + model.id if model is not None and gpu is not None else 'give model and gpu for a better guess'}); "
+        "set gpus_per_replica"
+    )
+    return int(tp)
+
+
+def _at_scenario_lengths(
+    ctx: Lookups,
+    path: str,
+    option: SelfHostedOption,
+    serving: ServingMeasurement,
+    model: OpenModel | None,
+    gpu: Gpu | None,
+    tp: int,
+) -> tuple[float, str]:
+    """The benchmark's requests per second at the scenario's token lengths, and how it was
+    scaled (``""`` when the lengths match within 5%, or when it cannot be scaled)."""
+    from payback.measure.apply import estimate_at_load
+
+    traffic = ctx.scenario.traffic
+    lengths = (traffic.input_tokens, traffic.output_tokens)
+    measured = (serving.input_tokens, serving.output_tokens)
+    rps = serving.replica_requests_per_s
+    close = all(
+        wanted is None or abs(wanted - got) <= 0.05 * max(got, 1.0)
+        for wanted, got in zip(lengths, measured, strict=True)
+    )
+    if close:
+        return rps, ""
+    if model is None or gpu is None:
+        ctx.warnings.append(
+            f"{path}.calibration: the benchmark ran {measured[0]:,.0f}/{measured[1]:,.0f} tokens a request, "
+            f"the scenario {lengths[0] or 0:,.0f}/{lengths[1] or 0:,.0f}; its capacity is used unscaled "
+            "(give model and gpu to scale it)"
+        )
+        return rps, ""
+
+    def capacity(input_tokens: float, output_tokens: float) -> float:
+        return float(
+            ctx.lookup(
+                path,
+                estimate_at_load,
+                model,
+                gpu,
+                option.precision,
+                serving,
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                gpus_per_replica=tp,
+                tpot_ms=option.tpot_ms,
+            ).replica_requests_per_s
+        )
+
+    scale = capacity(lengths[0] or 0.0, lengths[1] or 0.0) / capacity(*measured)
+    return rps * scale, (
+        f", scaled ×{scale:.3g} to {lengths[0] or 0:,.0f}/{lengths[1] or 0:,.0f} tokens "
+        f"by the estimate of {model.id} on {gpu.id} at that load"
+    )

@@ -1,0 +1,94 @@
+"""Resolve an option's one-time training cost: a hosted fine-tuning job priced per token
+from the catalog, or a job on rented GPUs from the training estimate, unless the
+scenario gives ``training_usd``."""
+
+from __future__ import annotations
+
+from payback.analysis.lookups import Lookups
+from payback.errors import PaybackError
+from payback.scenario import OneTime, TrainingJob
+
+__all__ = ["resolve_one_time"]
+
+
+def resolve_one_time(ctx: Lookups, path: str, one_time: OneTime) -> OneTime:
+    """``one_time`` with ``training_usd`` filled in (0 without a training job)."""
+    job = one_time.training
+    if job is None:
+        return (
+            one_time
+            if one_time.training_usd is not None
+            else one_time.model_copy(update={"training_usd": 0.0})
+        )
+    if one_time.training_usd is not None:
+        ctx.warnings.append(f"{path}.training is not used: training_usd is given and wins")
+        return one_time
+    if job.hosted is not None and job.calibration is not None:
+        ctx.warnings.append(
+            f"{path}.training.calibration is not used: a hosted job is priced per token"
+        )
+    value = _hosted(ctx, path, job) if job.hosted is not None else _estimated(ctx, path, job)
+    return one_time.model_copy(update={"training_usd": value})
+
+
+def _hosted(ctx: Lookups, path: str, job: TrainingJob) -> float:
+    """A hosted fine-tuning job: its tokens at the offer's price, at least its minimum."""
+    assert job.hosted is not None
+    offer = ctx.lookup(f"{path}.training.hosted", ctx.catalog.finetune, job.hosted)
+    if job.model is not None and (offer.min_params_b is not None or offer.max_params_b is not None):
+        model = ctx.lookup(
+            f"{path}.training.model", ctx.catalog.model, job.model, ctx.scenario.base_dir
+        )
+        low, high = offer.min_params_b or 0.0, offer.max_params_b or float("inf")
+        if not low <= model.params_b <= high:
+            raise PaybackError(
+                f"{path}.training: {offer.id} prices models of {low:g}-{high:g}B parameters; {model.id} has {model.params_b:g}B"
+            )
+    cost = max(offer.training_usd_per_mtok * job.tokens / 1e6, offer.min_job_usd)
+    source = f"catalog: {offer.id} fine-tuning, {job.tokens / 1e6:,.1f}M tokens at ${offer.training_usd_per_mtok:g}/M"
+    return ctx.note(f"{path}.training_usd", cost, source, offer.source, offer.checked)
+
+
+def _estimated(ctx: Lookups, path: str, job: TrainingJob) -> float:
+    """A job on rented GPUs: the training estimate's GPU-hours at the GPU's rent, its
+    utilisation scaled by a calibration when the job names one."""
+    from payback.hardware.fine_tuning import estimate_training
+
+    assert job.model is not None  # the schema requires model with gpu
+    assert job.gpu is not None
+    model = ctx.lookup(
+        f"{path}.training.model", ctx.catalog.model, job.model, ctx.scenario.base_dir
+    )
+    gpu = ctx.lookup(f"{path}.training.gpu", ctx.catalog.gpu, job.gpu)
+    price = job.usd_per_gpu_hour
+    if price is None:
+        price = ctx.gpu_price(f"{path}.training", gpu, job.gpu_provider)
+    scale, calibrated = 1.0, ""
+    if job.calibration is not None:
+        from payback.measure.apply import training_scale
+
+        where = f"{path}.training.calibration"
+        cal = ctx.calibration(where, job.calibration)
+        scale = training_scale(cal, job.method, f"{where} = {job.calibration!r}")
+        ctx.check_use(f"{path}.training", cal, job.model, gpu.id, None)
+        calibrated = f", utilization ×{scale:.3g} calibrated by {job.calibration}"
+    estimate = ctx.lookup(
+        f"{path}.training",
+        estimate_training,
+        model,
+        gpu,
+        job.method,
+        tokens=job.examples * job.tokens_per_example,
+        epochs=job.epochs,
+        precision=job.precision,
+        stack=job.stack,
+        usd_per_gpu_hour=price,
+        mfu_scale=scale,
+    )
+    ctx.details[f"{path}.training"] = estimate.to_dict()
+    source = (
+        f"estimate: {job.method} of {model.id} on {estimate.gpus} × {gpu.id}, "
+        f"{estimate.tokens / 1e6:,.1f}M tokens, {estimate.gpu_hours:,.2f} GPU-h at ${price:g}/h"
+        + calibrated
+    )
+    return ctx.note(f"{path}.training_usd", float(estimate.usd or 0.0), source)

@@ -1,0 +1,383 @@
+"""The configurations :func:`payback.studies.recommend.recommend` compares, evaluated at once.
+
+Every model × GPU × serving precision × tensor-parallel degree that can run is one row of
+numbers (:class:`Rows`; the only Python loop builds those rows from the catalog); the
+capacity, latency, fleet and cost of all rows are then computed with numpy arrays, one row
+per configuration. What cannot run, or needs too many replicas, is left out with a reason
+(:class:`LeftOut`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from payback import finance as cm
+from payback.catalog import Gpu, OpenModel, gpu_offer
+from payback.errors import PaybackError
+from payback.hardware import serving as sv
+from payback.hardware.estimate import (
+    kv_cache_tokens,
+    peak_flops,
+    replica_rates,
+    serving_shape,
+    valid_tensor_parallel,
+)
+from payback.scenario import COMMITMENT_TERM_MONTHS, Scenario, SelfHostedOption
+
+__all__ = ["Candidate", "LeftOut", "Load", "Rows", "evaluate_rows", "gather", "pareto", "rank"]
+
+_ROW_FIELDS = (
+    "params",
+    "weights",
+    "kv_bytes_per_token",
+    "layers",
+    "attention_width",
+    "hidden_size",
+    "tensor_parallel",
+    "bandwidth",
+    "peak_flops",
+    "interconnect",
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One configuration that fits, with its capacity, latency and cost."""
+
+    model: str
+    gpu: str
+    precision: str
+    gpus_per_replica: int
+    replicas: int
+    """Replicas in month 1 (the fleet grows with traffic; see ``replicas_max``)."""
+    replicas_max: int
+    """Replicas in the busiest month of the horizon."""
+    batch: int
+    """Sequences decoded together at full load."""
+    replica_requests_per_s: float
+    tpot_ms: float
+    """Time per output token at full load [ms]."""
+    ttft_ms: float
+    """Time to first token on an unloaded replica [ms]."""
+    usd_per_gpu_hour: float | None
+    """Rent of one GPU (``None`` for owned hardware)."""
+    monthly_cost_usd: float
+    """Average monthly cost of the fleet over the horizon [USD/month]: rent (with its
+    trend), or owned servers (purchases or depreciation, power, colocation)."""
+    meets_targets: bool
+    misses: str | None = None
+    """Which latency target it misses, when it does."""
+    bought_at_start_usd: float | None = None
+    """Owned servers paid in cash: the month-1 fleet's price, paid at t = 0 and included
+    in ``monthly_cost_usd`` (the average over the horizon) [USD]."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def label(self) -> str:
+        return f"{self.model} {self.precision} on {self.gpus_per_replica} × {self.gpu}"
+
+
+@dataclass
+class LeftOut:
+    """Configurations left out, by reason, with one example of each; and GPUs without rent."""
+
+    excluded: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, str] = field(default_factory=dict)
+    unpriced: dict[str, str] = field(default_factory=dict)
+    """GPUs searched that have no rent for this alternative, with why."""
+
+    def note(self, reason: str, example: str) -> None:
+        self.excluded[reason] = self.excluded.get(reason, 0) + 1
+        self.examples.setdefault(reason, example)
+
+
+class Rows:
+    """Per-configuration numbers, gathered in Python lists, then turned into arrays."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[str, str, str, int]] = []
+        self.values: dict[str, list[float]] = {k: [] for k in (*_ROW_FIELDS, "capacity", "price")}
+
+    def add(self, key: tuple[str, str, str, int], values: dict[str, float]) -> None:
+        self.keys.append(key)
+        for name, column in self.values.items():
+            column.append(float(values[name]))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {k: np.asarray(v, dtype=np.float64) for k, v in self.values.items()}
+
+
+@dataclass(frozen=True)
+class Load:
+    """The token lengths every configuration serves."""
+
+    mean_context: float
+    """Tokens in a sequence's context on average while it decodes."""
+    prompt: float
+    """Input tokens (at least 1) to prefill."""
+    cached: float
+    """Share of the input tokens served from the prefix cache (at most 0.99)."""
+    output_tokens: float
+
+    @classmethod
+    def of(cls, input_tokens: float, output_tokens: float, cached_input_share: float) -> Load:
+        return cls(
+            mean_context=input_tokens + output_tokens / 2.0,
+            prompt=max(input_tokens, 1.0),
+            cached=min(cached_input_share, 0.99),
+            output_tokens=float(output_tokens),
+        )
+
+
+def _price(option: SelfHostedOption, gpu: Gpu, kind: str) -> tuple[float | None, str | None]:
+    """The GPU's hourly rent for this alternative, or why there is none."""
+    if option.usd_per_gpu_hour is not None and option.gpu == gpu.id:
+        return option.usd_per_gpu_hour, None
+    try:
+        offer = gpu_offer(gpu, option.gpu_provider, kind)
+    except PaybackError:
+        return None, f"not offered by {option.gpu_provider}"
+    if offer is None:
+        return None, f"no {kind.replace('_', '-')} price in the catalog"
+    return offer.usd_per_gpu_hour, None
+
+
+def _lacks(gpu: Gpu, precision: str) -> bool:
+    """Whether the GPU has no tensor cores for the precision."""
+    try:
+        peak_flops(gpu, precision)
+    except PaybackError:
+        return True
+    return False
+
+
+def gather(
+    models: list[OpenModel],
+    gpus: list[Gpu],
+    option: SelfHostedOption,
+    kind: str,
+    engine: sv.ServingEngine,
+    left_out: LeftOut,
+) -> Rows:
+    """The row of every configuration that can run: each model × GPU × precision ×
+    tensor-parallel degree, unless a replica is larger than an owned server, the GPU lacks
+    the precision, or it has no rent (``kind``: the commitment's price kind)."""
+    owned = option.owned
+    rows = Rows()
+    for model in models:
+        for gpu in gpus:
+            price, why = (None, None) if owned is not None else _price(option, gpu, kind)
+            if why is not None:
+                left_out.unpriced[gpu.id] = why
+            for precision in sv.PRECISIONS:
+                lacks = _lacks(gpu, precision)
+                for tp in valid_tensor_parallel(model):
+                    label = f"{model.id} {precision} on {tp} × {gpu.id}"
+                    if owned is not None and tp > owned.gpus_per_server:
+                        left_out.note(
+                            "replica larger than a server",
+                            f"{label}: {owned.gpus_per_server} GPUs per server",
+                        )
+                    elif lacks:
+                        left_out.note("the GPU lacks the precision's tensor cores", label)
+                    elif why is not None:
+                        left_out.note(why, label)
+                    else:
+                        args = serving_shape(model, gpu, precision, tp)
+                        args["capacity"] = kv_cache_tokens(model, gpu, precision, tp, engine)
+                        args["price"] = math.nan if price is None else price
+                        rows.add((model.id, gpu.id, precision, tp), args)
+    return rows
+
+
+@dataclass(frozen=True)
+class _Serving:
+    """Each configuration's batch, capacity and latency at full load, as arrays."""
+
+    batch: np.ndarray
+    requests_per_s: np.ndarray
+    ttft_ms: np.ndarray
+    tpot_ms: np.ndarray
+    fits: np.ndarray
+    """Whether one sequence's context fits in the KV cache."""
+
+
+def _serving(
+    option: SelfHostedOption, a: dict[str, np.ndarray], load: Load, engine: sv.ServingEngine
+) -> _Serving:
+    """The batch: the largest that fits the KV cache, the engine and the latency target;
+    the capacity and latency at that batch."""
+    args = {k: a[k] for k in _ROW_FIELDS}
+    col = {k: v[:, np.newaxis] for k, v in args.items()}
+    by_memory = np.floor(a["capacity"] / load.mean_context)
+    max_batch = np.minimum(by_memory, engine.max_num_seqs)
+    grid = np.arange(1, engine.max_num_seqs + 1, dtype=np.float64)[np.newaxis, :]
+    steps = sv.decode_step_seconds(batch=grid, context=load.mean_context, engine=engine, **col)
+    allowed = grid <= max_batch[:, np.newaxis]
+    if option.tpot_ms is not None:
+        allowed &= steps * 1000.0 <= option.tpot_ms
+    batch = np.where(allowed.any(axis=1), np.max(np.where(allowed, grid, 0.0), axis=1), 1.0)
+    rates = replica_rates(
+        args,
+        batch,
+        mean_context=load.mean_context,
+        input_tokens=load.prompt,
+        output_tokens=load.output_tokens,
+        cached_share=load.cached,
+        engine=engine,
+    )
+    return _Serving(
+        batch=batch,
+        requests_per_s=rates.requests_per_s,
+        ttft_ms=rates.ttft_s * 1000.0,
+        tpot_ms=rates.load_step_s * 1000.0,
+        fits=by_memory >= 1.0,
+    )
+
+
+def evaluate_rows(
+    scenario: Scenario,
+    option: SelfHostedOption,
+    rows: Rows,
+    load: Load,
+    max_replicas: int,
+    engine: sv.ServingEngine,
+    left_out: LeftOut,
+) -> tuple[list[Candidate], list[str]]:
+    """Capacity, latency, fleet and cost of every configuration, as arrays; and those
+    missing the latency targets (still ranked, after the others)."""
+    if not rows.keys:
+        return [], []
+    a = rows.arrays()
+    served = _serving(option, a, load, engine)
+    tpot_ms, ttft_ms = served.tpot_ms, served.ttft_ms
+    tpot_ok = np.ones_like(served.fits) if option.tpot_ms is None else tpot_ms <= option.tpot_ms
+    ttft_ok = np.ones_like(served.fits) if option.ttft_ms is None else ttft_ms <= option.ttft_ms
+    # the fleet each month, and its cost, for every configuration at once
+    cost, replicas, at_start = _fleet_cost(
+        scenario, option, served.requests_per_s, a["tensor_parallel"], a["price"]
+    )
+    too_many = replicas.max(axis=1) > max_replicas
+    out: list[Candidate] = []
+    missing: list[str] = []
+    for i, (model_id, gpu_id, precision, tp) in enumerate(rows.keys):
+        label = f"{model_id} {precision} on {tp} × {gpu_id}"
+        if not served.fits[i]:
+            left_out.note("does not fit in memory", label)
+            continue
+        if too_many[i]:
+            left_out.note(
+                f"needs more than {max_replicas} replicas",
+                f"{label}: {int(replicas[i].max()):,} replicas",
+            )
+            continue
+        misses = [
+            f"tpot {tpot_ms[i]:.1f} > {option.tpot_ms:g} ms" if not tpot_ok[i] else "",
+            f"ttft {ttft_ms[i]:.0f} > {option.ttft_ms:g} ms" if not ttft_ok[i] else "",
+        ]
+        missed = "; ".join(m for m in misses if m) or None
+        if missed:
+            missing.append(f"{label}: {missed}")
+        out.append(
+            Candidate(
+                model=model_id,
+                gpu=gpu_id,
+                precision=precision,
+                gpus_per_replica=tp,
+                replicas=int(replicas[i, 0]),
+                replicas_max=int(replicas[i].max()),
+                batch=int(served.batch[i]),
+                replica_requests_per_s=float(served.requests_per_s[i]),
+                tpot_ms=float(tpot_ms[i]),
+                ttft_ms=float(ttft_ms[i]),
+                usd_per_gpu_hour=None if math.isnan(a["price"][i]) else float(a["price"][i]),
+                monthly_cost_usd=float(cost[i]),
+                meets_targets=missed is None,
+                misses=missed,
+                bought_at_start_usd=None if at_start is None else float(at_start[i]),
+            )
+        )
+    return out, missing
+
+
+def _fleet_cost(
+    scenario: Scenario,
+    option: SelfHostedOption,
+    rps: np.ndarray,
+    tp: np.ndarray,
+    price: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Average monthly fleet cost over the horizon, replicas per month, and owned servers
+    paid in cash at t = 0 (else ``None``), one row per configuration, from the function
+    the cost engine prices one configuration with (:func:`model.self_hosted_cost`)."""
+    traffic = scenario.traffic
+    horizon = scenario.scenario.horizon_months
+    requests = cm.requests_per_month(traffic.requests_per_month, traffic.growth_monthly, horizon)
+    served = requests - cm.escalated_requests(requests, option.escalation_share)
+    owned = option.owned
+    cash = owned is not None and owned.financing == "cash"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        components, _, extras = cm.self_hosted_cost(
+            np.broadcast_to(served, (len(rps), horizon)),
+            replica_requests_per_s=rps,
+            target_utilization=option.target_utilization,
+            gpus_per_replica=tp,
+            always_on=option.always_on,
+            peak_to_average=traffic.peak_to_average,
+            min_replicas=option.min_replicas,
+            usd_per_gpu_hour=price,
+            trend=cm.committed_price_trend(
+                option.gpu_price_change_annual, horizon, COMMITMENT_TERM_MONTHS[option.commitment]
+            ),
+            owned=None if owned is None else {k: getattr(owned, k) for k in cm.OWNED_PARAMETERS},
+            cash=cash,
+        )
+    monthly = np.sum(list(components.values()), axis=0)
+    at_start = extras.get("at_start")
+    total = np.sum(monthly, axis=-1) + (0.0 if at_start is None else at_start)
+    replicas = extras.get("replicas")
+    if replicas is None:  # scaled to zero: the replicas its busiest hour would run
+        with np.errstate(divide="ignore", invalid="ignore"):
+            replicas = cm.fleet_replicas(
+                served,
+                peak_to_average=traffic.peak_to_average,
+                replica_requests_per_s=rps,
+                target_utilization=option.target_utilization,
+                min_replicas=option.min_replicas,
+            )
+    replicas = np.where(np.isfinite(replicas), replicas, np.inf)
+    return total / horizon, replicas, at_start if cash else None
+
+
+def rank(c: Candidate) -> tuple[Any, ...]:
+    """Those meeting the targets first, then cheaper, then more spare capacity
+    (replicas × requests/s), then faster to the first token, then per output token."""
+    return (
+        not c.meets_targets,
+        c.monthly_cost_usd,
+        -c.replicas * c.replica_requests_per_s,
+        c.ttft_ms,
+        c.tpot_ms,
+        c.model,
+        c.gpu,
+        c.precision,
+        c.gpus_per_replica,
+    )
+
+
+def pareto(candidates: list[Candidate]) -> list[Candidate]:
+    """Configurations meeting the targets not beaten on both cost and time per token."""
+    front: list[Candidate] = []
+    best_tpot = math.inf
+    for c in sorted(
+        (c for c in candidates if c.meets_targets), key=lambda c: (c.monthly_cost_usd, c.tpot_ms)
+    ):
+        if c.tpot_ms < best_tpot:
+            front.append(c)
+            best_tpot = c.tpot_ms
+    return front

@@ -1,0 +1,193 @@
+"""Write a recommendation back into a scenario's data, and keep its file paths right.
+
+:func:`apply_winner` fills a self-hosted alternative's serving configuration with the
+winner of :func:`payback.studies.recommend.recommend`, keeping each line it replaces as a
+comment in a TOML document; :func:`relocate_paths` rewrites the relative paths a scenario
+holds so that a copy written in another folder points at the same files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from payback.catalog import Catalog, default_catalog
+
+if TYPE_CHECKING:
+    from payback.scenario import SelfHostedOption
+    from payback.studies.recommend import Candidate
+
+__all__ = ["REPLACED", "apply_winner", "relocate_paths"]
+
+REPLACED = "# replaced by payback recommend: "
+"""How :func:`apply_winner` keeps a line it replaces, as a comment under the new one."""
+
+
+def apply_winner(
+    data: Any,
+    index: int,
+    winner: Candidate,
+    option: SelfHostedOption,
+    *,
+    drop_calibration: bool = False,
+    model_ref: str | None = None,
+) -> list[str]:
+    """Write ``winner`` into the ``index``-th alternative of a scenario's data (a tomlkit
+    document or a plain dict): model, GPU, precision and GPUs per replica. The capacity
+    (``replica_requests_per_s``), a rent given for another GPU and, with
+    ``drop_calibration``, the calibration are removed so that ``analyze`` estimates and
+    looks them up again; ``models`` stays (``analyze`` does not read it). ``model_ref``
+    is how the scenario named the winning model (a config.json path), if not by its id.
+
+    In a tomlkit document each line replaced or removed stays as a comment
+    (``# replaced by payback recommend: usd_per_gpu_hour = 0.8``) under the line that
+    replaces it, or where it was. Returns those lines as the user wrote them."""
+    table = data["alternatives"][index]
+    new: dict[str, Any] = {
+        "model": model_ref or winner.model,
+        "gpu": winner.gpu,
+        "precision": winner.precision,
+        "gpus_per_replica": winner.gpus_per_replica,
+    }
+    removed = ["replica_requests_per_s"]
+    if option.gpu != winner.gpu:
+        removed.append("usd_per_gpu_hour")
+    if drop_calibration:
+        removed.append("calibration")
+    replaced: list[str] = []
+    for key, value in new.items():
+        if key in table and table[key] == value:
+            continue
+        if key in table:
+            replaced.append(_replace_line(table, key, value))
+        else:
+            table[key] = value
+    for key in removed:
+        if key in table:
+            replaced.append(_replace_line(table, key, None))
+    return replaced
+
+
+def _written(table: Any, key: str) -> str:
+    """The line ``key = value`` as the user wrote it (with its comment), when known."""
+    item = table[key]
+    trivia = getattr(item, "trivia", None)
+    if trivia is None or not hasattr(item, "as_string"):
+        return f"{key} = {item!r}"
+    comment = f"{trivia.comment_ws or ' '}{trivia.comment}" if trivia.comment else ""
+    return f"{key} = {item.as_string()}{comment}"
+
+
+def _replace_line(table: Any, key: str, value: Any) -> str:
+    """Set (or, for ``None``, remove) ``table[key]``, keeping the old line as a comment
+    where a tomlkit layout allows; returns the old line."""
+    old = _written(table, key)
+    import tomlkit
+
+    container = getattr(table, "value", None)
+    body = getattr(container, "body", None)
+    if body is None or isinstance(table, tomlkit.items.InlineTable):
+        # a plain dict (YAML) or an inline table (one line): no comments to keep
+        if value is None:
+            del table[key]
+        else:
+            table[key] = value
+        return old
+    keys = [k.key if k is not None else None for k, _ in body]
+    position = keys.index(key)
+    lines = [  # the other key = value lines (a removal leaves a Null in the body)
+        (i, item)
+        for i, (k, item) in enumerate(body)
+        if k is not None and i != position and not isinstance(item, tomlkit.items.Null)
+    ]
+    before = [item for i, item in lines if i < position]
+    after = [item for i, item in lines if i > position]
+    trivia = table[key].trivia
+    trail = trivia.trail  # the notes an earlier removal left after this line stay too
+    carried = trail[trail.index("\n") + 1 :] if "\n" in trail else ""
+    note = f"{trivia.indent}{REPLACED}{old}\n{carried}"
+    if value is not None:
+        item = tomlkit.item(value)
+        item.trivia.indent = trivia.indent
+        table[key] = item
+        item = table[key]
+        item.trivia.comment_ws = ""
+        item.trivia.comment = ""
+        item.trivia.trail = "\n" + note
+        return old
+    del table[key]
+    previous = getattr(before[-1], "trivia", None) if before else None
+    following = getattr(after[0], "trivia", None) if after else None
+    if previous is not None and previous.trail.endswith("\n"):
+        previous.trail += note
+    elif following is not None:
+        following.indent = note + following.indent
+    else:
+        table.add(tomlkit.comment(f"{REPLACED.removeprefix('# ')}{old}"))
+    return old
+
+
+def relocate_paths(
+    data: Any, source: Path, target: Path, catalog: Catalog | None = None
+) -> list[str]:
+    """Rewrite the relative file paths a scenario's data holds (a tomlkit document or a
+    plain dict: each option's ``calibration`` and ``model``/``models`` given as a local
+    ``config.json``, and its training job's ``calibration`` and ``model``) from the folder
+    ``source`` to the folder ``target``, so that a copy written in ``target`` points at the
+    same files: relative where possible, else absolute. Returns what changed, as
+    ``field: 'old' → 'new'``."""
+    import os
+
+    catalog = catalog or default_catalog()
+    source, target = source.resolve(), target.resolve()
+    if source == target:
+        return []
+    repos = {m.hf_repo.lower() for m in catalog.models.values()}
+
+    def is_path(value: Any, model: bool) -> bool:
+        if not isinstance(value, str) or not value or Path(value).is_absolute():
+            return False
+        if not model:
+            return True
+        if value in catalog.models or value.lower() in repos:
+            return False
+        return value.endswith(".json") or (source / value).is_file()
+
+    def moved(value: str) -> str:
+        where = source / value
+        try:
+            return Path(os.path.relpath(where, target)).as_posix()
+        except ValueError:  # another drive: no relative path
+            return str(where)
+
+    changes: list[str] = []
+
+    def rewrite(container: Any, key: Any, field_path: str, model: bool) -> None:
+        value = container[key]
+        if not is_path(value, model):
+            return
+        new = moved(str(value))
+        if new != str(value):
+            container[key] = new
+            changes.append(f"{field_path}: {str(value)!r} → {new!r}")
+
+    options: list[tuple[str, Any]] = [("baseline", data.get("baseline"))]
+    options += [(f"alternatives.{i}", a) for i, a in enumerate(data.get("alternatives") or [])]
+    for where, table in options:
+        if not hasattr(table, "get"):
+            continue
+        jobs = [(where, table)]
+        one_time = table.get("one_time")
+        training = one_time.get("training") if hasattr(one_time, "get") else None
+        if hasattr(training, "get"):
+            jobs.append((f"{where}.one_time.training", training))
+        for prefix, part in jobs:
+            if "calibration" in part:
+                rewrite(part, "calibration", f"{prefix}.calibration", model=False)
+            if "model" in part:
+                rewrite(part, "model", f"{prefix}.model", model=True)
+        names = table.get("models")
+        if isinstance(names, list):
+            for j in range(len(names)):
+                rewrite(names, j, f"{where}.models.{j}", model=True)
+    return changes
