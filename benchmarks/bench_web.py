@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import payback
+from payback.scenario import read_scenario_data
 from payback.web.state import evaluate_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +72,7 @@ def main() -> int:
     print(f"{'example':<20}{'analysis p50':>14}{'p95':>8}{'page p50':>12}{'p95':>8}   [ms]")
     worst = 0.0
     for name in EXAMPLES:
-        raw = payback.read_scenario_data(ROOT / "examples" / f"{name}.toml")
+        raw = read_scenario_data(ROOT / "examples" / f"{name}.toml")
         a50, a95 = analysis_path(raw)
         p50, p95 = page_path(raw)
         worst = max(worst, a95)

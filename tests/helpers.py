@@ -6,7 +6,8 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from payback import Scenario, parse_scenario
+from payback import Scenario
+from payback.scenario import parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

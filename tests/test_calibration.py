@@ -15,22 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import fleet_dict
-from payback import (
-    VLLM,
-    PaybackError,
-    calibration_toml,
-    default_catalog,
-    engine_for,
-    estimate_serving,
-    estimate_training,
-    load_calibration,
-    parse_scenario,
-    read_benchmark,
-    read_benchmark_with_warnings,
-    resolve,
-)
-from payback.hardware.calibration import Factors, fit_decode
-from payback.measure.calibration import Calibration
+from payback import PaybackError, estimate_serving, estimate_training
+from payback.analysis.resolve import resolve
+from payback.catalog import default_catalog
+from payback.hardware.calibration import Factors, engine_for, fit_decode
+from payback.hardware.serving import VLLM
+from payback.measure.apply import import_benchmark
+from payback.measure.benchmarks import read_benchmark, read_benchmark_with_warnings
+from payback.measure.calibration import Calibration, calibration_toml, load_calibration
+from payback.scenario import parse_scenario
 from test_cli import assert_user_error, check_golden, run
 
 DATA = Path(__file__).resolve().parent / "data" / "benchmarks"
@@ -1025,7 +1018,7 @@ def test_a_benchmark_without_its_gpu_is_taken_for_the_option_with_a_warning(tmp_
 
 def test_import_benchmark_as_a_library_call_records_only_what_is_known() -> None:
     catalog = default_catalog()
-    cal, estimate, warnings = __import__("payback").import_benchmark(
+    cal, estimate, warnings = import_benchmark(
         VLLM_FILE, model=catalog.model("qwen2.5-7b"), gpu=catalog.gpu("h100-sxm")
     )
     assert (cal.model, cal.gpu, cal.precision) == ("qwen2.5-7b", "h100-sxm", None)
@@ -1036,7 +1029,7 @@ def test_import_benchmark_as_a_library_call_records_only_what_is_known() -> None
     assert estimate is not None
     assert estimate.model == "qwen2.5-7b"
     assert estimate.batch == 64
-    cal, estimate, warnings = __import__("payback").import_benchmark(VLLM_FILE)
+    cal, estimate, warnings = import_benchmark(VLLM_FILE)
     assert (cal.model, cal.gpu, estimate, warnings) == ("llama-3.1-8b", None, None, [])
 
 

@@ -655,15 +655,6 @@ def test_readme_output_is_real(monkeypatch: pytest.MonkeyPatch, block: str) -> N
     assert readme[start:stop] == shown
 
 
-def test_readme_python_runs(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(ROOT)
-    for block in readme_blocks("python"):
-        exec(compile(block, "README.md", "exec"), {})
-    assert "pays back" in capsys.readouterr().out
-
-
 # ------------------------------------------------------------------ catalog and estimate
 
 

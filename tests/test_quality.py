@@ -11,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import EXAMPLES, build, edited, per_request_dict
-from payback import PaybackError, analyze, evaluate, numeric_paths, parse_scenario, resolve
+from payback import PaybackError, analyze
+from payback.analysis.cashflows import evaluate, numeric_paths
+from payback.analysis.resolve import resolve
 from payback.finance import error_cost, latency_cost
-from payback.scenario import has_value_terms, without_value_terms
+from payback.scenario import has_value_terms, parse_scenario, without_value_terms
 
 
 def quality_dict(
@@ -274,8 +276,8 @@ def test_cli_no_quality_is_the_infrastructure_view_shown_beside() -> None:
 def test_reports_show_the_infrastructure_view_beside() -> None:
     """The hand-computed case: priced, month 10,000/4,800 = 2.1 and NPV 12 · 4,800 − 10,000
     = $47,600; on infrastructure alone never, NPV −12 · 200 − 10,000 = −$12,400."""
-    from payback.report import explain
     from payback.report.common import summary_table
+    from payback.report.explain import explain
 
     analysis = analyze(build(quality_dict()))
     table = summary_table(analysis)

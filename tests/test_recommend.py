@@ -19,10 +19,12 @@ from typer.testing import CliRunner
 import payback
 from helpers import EXAMPLES, build, edited
 from payback.analysis.cashflows import evaluate
+from payback.analysis.resolve import resolve
 from payback.catalog import Catalog, Gpu, GpuPrice, default_catalog
 from payback.cli import app
 from payback.hardware.estimate import estimate_serving, valid_tensor_parallel
 from payback.hardware.serving import PRECISIONS
+from payback.scenario import dump_scenario
 from payback.studies.recommend import recommend
 from test_cli import check_golden
 
@@ -260,7 +262,7 @@ def test_owned_search_costs_what_analyze_charges() -> None:
         applied = edited(data, "alternatives.0.precision", best.precision)
         applied = edited(applied, "alternatives.0.gpus_per_replica", best.gpus_per_replica)
         del applied["alternatives"][0]["replica_requests_per_s"]
-        resolved = payback.resolve(build(applied), catalog, CHECKED)
+        resolved = resolve(build(applied), catalog, CHECKED)
         alt = evaluate(resolved).alternatives[0]
         spent = float(alt.one_time_items_usd.get("hardware", 0.0)) + float(
             np.sum(alt.costs.components["hardware"] + alt.costs.components["facility"])
@@ -457,7 +459,7 @@ def test_apply_refuses_to_overwrite_and_yaml_works(tmp_path: Path) -> None:
     assert "already exists; use --force" in result.output
     assert out.read_text() == "keep me"
     yaml_in = tmp_path / "s.yaml"
-    yaml_in.write_text(payback.dump_scenario(payback.load_scenario(path), "yaml"))
+    yaml_in.write_text(dump_scenario(payback.load_scenario(path), "yaml"))
     yaml_out = tmp_path / "new.yaml"
     result = runner.invoke(app, ["recommend", str(yaml_in), "--apply", "-o", str(yaml_out)])
     assert result.exit_code == 0, result.output

@@ -16,6 +16,8 @@ import payback
 from helpers import EXAMPLES, build, fleet_dict
 from payback import finance as model
 from payback.analysis.cashflows import evaluate
+from payback.analysis.resolve import resolve
+from payback.catalog import default_catalog
 from payback.cli import app
 from payback.studies.configurations import rank as _rank
 from payback.studies.recommend import Candidate, recommend
@@ -248,7 +250,7 @@ def test_a_model_without_gpu_is_for_recommend(tmp_path: Path) -> None:
         del data["alternatives"][0][key]
     scenario = build(data)  # the schema accepts it
     with pytest.raises(payback.PaybackError) as err:
-        payback.resolve(scenario)
+        resolve(scenario)
     assert str(err.value) == (
         "alternatives.0: gpu is required to price and size it; "
         "run `payback recommend FILE` to choose one"
@@ -296,7 +298,7 @@ def test_apply_keeps_models_and_replaced_lines_as_comments(tmp_path: Path) -> No
         assert f"# replaced by payback recommend: {original}" in written
         assert key in result.stderr
     assert "replaced by the winner" in result.stderr
-    payback.resolve(payback.load_scenario(out))  # analyze reads it
+    resolve(payback.load_scenario(out))  # analyze reads it
     # onto the input itself: only with --force, and the same text
     refused = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(path)])
     assert refused.exit_code == 2
@@ -598,7 +600,7 @@ def test_recommend_uses_only_public_names_of_the_estimate() -> None:
 def test_kv_cache_tokens_is_the_estimates_memory_limit() -> None:
     from payback.hardware.estimate import estimate_serving, kv_cache_tokens
 
-    catalog = payback.default_catalog()
+    catalog = default_catalog()
     model, gpu = catalog.model("qwen2.5-7b"), catalog.gpu("l40")
     estimate = estimate_serving(model, gpu, "fp8", input_tokens=1000, output_tokens=200)
     tokens = kv_cache_tokens(model, gpu, "fp8", estimate.gpus_per_replica)
@@ -621,7 +623,7 @@ def test_recommend_and_estimate_serving_price_capacity_with_one_core() -> None:
 
     scenario = payback.load_scenario(QUARTER)
     result = recommend(scenario, models=["qwen2.5-7b"])
-    catalog = payback.default_catalog()
+    catalog = default_catalog()
     traffic = scenario.traffic
     for c in result.candidates[:5]:
         e = estimate_serving(
@@ -645,7 +647,7 @@ def test_a_winning_model_named_by_its_config_json_keeps_its_path(tmp_path: Path)
     catalog knows."""
     folder = tmp_path / "m7"
     folder.mkdir()
-    qwen = payback.default_catalog().model("qwen2.5-7b")
+    qwen = default_catalog().model("qwen2.5-7b")
     (folder / "config.json").write_text(
         json.dumps(
             {

@@ -22,7 +22,7 @@ from helpers import EXAMPLES
 from payback import analyze, load_scenario
 from payback.analysis.result import Analysis
 from payback.report import charts as ch
-from payback.report import explain, markdown_files, render_html
+from payback.report import markdown_files, render_html
 from payback.report.common import (
     COMPONENT_COLOURS,
     alternative_colour,
@@ -30,6 +30,7 @@ from payback.report.common import (
     inputs_table,
     summary_table,
 )
+from payback.report.explain import explain
 from payback.report.html import figure
 from payback.report.markdown import draw
 from payback.report.text import sparkline

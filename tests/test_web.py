@@ -33,6 +33,15 @@ from payback.web.state import (
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
+from payback.analysis.result import usd
+from payback.scenario import (
+    dump_scenario,
+    parse_scenario,
+    read_scenario_data,
+    scenario_data_from_text,
+)
+from payback.studies.solve import Target, parse_target
+
 APP = Path(payback.__file__).parent / "web" / "app.py"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WAIT_MS = 90_000  # generous: a loaded 2-core CI machine renders the first page slowly
@@ -104,12 +113,12 @@ def test_an_upload_is_read_in_memory_with_the_cli_messages(tmp_path: Path) -> No
     text = (EXAMPLES / "seed.toml").read_text()
     data, problems = read_upload("seed.toml", text.encode())
     assert problems == []
-    assert data == payback.read_scenario_data(EXAMPLES / "seed.toml")
+    assert data == read_scenario_data(EXAMPLES / "seed.toml")
     yaml_data, _ = read_upload(
         "Seed.YML",
-        payback.dump_scenario(payback.load_scenario(EXAMPLES / "seed.toml"), "yaml").encode(),
+        dump_scenario(payback.load_scenario(EXAMPLES / "seed.toml"), "yaml").encode(),
     )
-    assert payback.parse_scenario(yaml_data, "y") == payback.load_scenario(EXAMPLES / "seed.toml")  # type: ignore[arg-type]
+    assert parse_scenario(yaml_data, "y") == payback.load_scenario(EXAMPLES / "seed.toml")  # type: ignore[arg-type]
     # with a byte-order mark, as some editors save
     assert read_upload("bom.toml", b"\xef\xbb\xbf" + text.encode())[1] == []
     # what the command line says about the same bad file, the same words
@@ -131,7 +140,7 @@ def test_an_upload_is_read_in_memory_with_the_cli_messages(tmp_path: Path) -> No
 
 
 def test_evaluate_inputs_gives_the_cli_answer_or_sorted_problems() -> None:
-    raw = payback.read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
     good = evaluate_inputs(raw, {})
     expected = payback.analyze(payback.load_scenario(EXAMPLES / "quarter-200k.toml"))
     assert good.analysis is not None
@@ -209,7 +218,7 @@ def test_a_short_horizon_says_the_quarter_is_unknown_unless_it_already_paid_back
 @pytest.mark.parametrize("name", ["seed", "quarter-200k", "growth", "catalog-ids", "quality"])
 def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     path = EXAMPLES / f"{name}.toml"
-    at = _app(payback.read_scenario_data(path), path.name)
+    at = _app(read_scenario_data(path), path.name)
     assert not at.exception
     assert [e.value for e in at.error] == []
     expected = payback.analyze(payback.load_scenario(path))
@@ -218,14 +227,14 @@ def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     assert shown["Break-even"] == (
         "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}"
     )
-    assert shown[f"NPV over {expected.horizon_months} months"] == payback.usd(alt.npv_usd, 0)
+    assert shown[f"NPV over {expected.horizon_months} months"] == usd(alt.npv_usd, 0)
     assert any(m.value == f"**Verdict:** {expected.verdict()}" for m in at.markdown)
 
 
 def test_invalid_values_show_the_cli_message_at_the_input_and_the_page_recovers(
     tmp_path: Path,
 ) -> None:
-    raw = payback.read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
     at = _app(raw)
     before = _metrics(at)
     at = _set(at, "traffic.requests_per_month", -5.0)
@@ -253,7 +262,7 @@ def test_invalid_values_show_the_cli_message_at_the_input_and_the_page_recovers(
 
 
 def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: Path) -> None:
-    raw = payback.read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
     at = _app(raw)
     at = at.radio(key="in:baseline.mode").set_value("API model from the catalog").run()
     at = at.selectbox(key="in:baseline.model").set_value("openai:gpt-4.1-mini").run()
@@ -283,7 +292,7 @@ def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: 
     path.write_text(text)
     expected = payback.analyze(payback.load_scenario(path)).alternatives[0]
     shown = _metrics(at)
-    assert shown["NPV over 24 months"] == payback.usd(expected.npv_usd, 0)
+    assert shown["NPV over 24 months"] == usd(expected.npv_usd, 0)
     assert shown["Break-even"] == (
         "never" if expected.break_even_month is None else f"month {expected.break_even_month:.1f}"
     )
@@ -313,7 +322,7 @@ def test_quality_inputs_price_errors_and_switch_off() -> None:
     # waiting: 100 × 3 × 2 = $600 against 100 × 0.8 × 2 = $160, a $440 credit; net $240 a
     # month, 10,000 / 240 = 41.7 months: past the 12-month horizon
     assert _metrics(at)["Break-even"] == "never"
-    assert _metrics(at)["NPV over 12 months"] == payback.usd(12 * 240 - 10_000, 0)
+    assert _metrics(at)["NPV over 12 months"] == usd(12 * 240 - 10_000, 0)
 
 
 def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
@@ -331,7 +340,7 @@ def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
     assert _metrics(at)["NPV over 12 months"] == "$48,320"
     assert _metrics(at)["Break-even"] == f"month {10_000 / 4_860:.1f}"
     at = _set(at, "alternatives.0.latency.usd_per_second_per_1k_requests", 0.0)
-    assert _metrics(at)["NPV over 12 months"] == payback.usd(12 * 5_100 - 10_000, 0)
+    assert _metrics(at)["NPV over 12 months"] == usd(12 * 5_100 - 10_000, 0)
     # equal values (or none for the alternative): one input, used for every option
     raw["alternatives"][0]["latency"]["usd_per_second_per_1k_requests"] = 1.0
     at = _app(raw)
@@ -339,22 +348,22 @@ def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
     assert "in:alternatives.0.latency.usd_per_second_per_1k_requests" not in keys
     at = _set(at, "baseline.latency.usd_per_second_per_1k_requests", 2.0)
     # $600 against 1,200 + 5,000 + 160: saving 11,600 − 6,360 = 5,240
-    assert _metrics(at)["NPV over 12 months"] == payback.usd(12 * 5_240 - 10_000, 0)
+    assert _metrics(at)["NPV over 12 months"] == usd(12 * 5_240 - 10_000, 0)
 
 
 @pytest.mark.parametrize("baseline_latency", [False, True])
 def test_the_page_agrees_with_the_cli_on_the_value_of_waiting(baseline_latency: bool) -> None:
     """examples/quality.toml with the alternative's second of waiting worth $2 per 1k,
     unlike the baseline's (or the baseline not pricing waiting at all)."""
-    raw = payback.read_scenario_data(EXAMPLES / "quality.toml")
+    raw = read_scenario_data(EXAMPLES / "quality.toml")
     if not baseline_latency:
         del raw["baseline"]["latency"]
     raw["alternatives"][0]["latency"] = {"p50_ms": 4000, "usd_per_second_per_1k_requests": 2.0}
     at = _app(raw)
     assert not at.exception
-    alt = payback.analyze(payback.parse_scenario(raw)).alternatives[0]
+    alt = payback.analyze(parse_scenario(raw)).alternatives[0]
     shown = _metrics(at)
-    assert shown["NPV over 12 months"] == payback.usd(alt.npv_usd, 0)
+    assert shown["NPV over 12 months"] == usd(alt.npv_usd, 0)
     assert alt.break_even_month is not None
     assert shown["Break-even"] == f"month {alt.break_even_month:.1f}"
 
@@ -369,11 +378,9 @@ def test_what_would_it_take_box_gives_the_solve_answer() -> None:
     # nothing is solved until asked: the page stays quick on every other change
     assert not any("traffic.requests_per_month" in m.value for m in at.markdown)
     at = at.toggle(key="take:on").set_value(True).run()
-    scenario = payback.parse_scenario(quality_dict())
+    scenario = parse_scenario(quality_dict())
     expected = solution_lines(
-        payback.solve(
-            scenario, "traffic.requests_per_month", payback.parse_target("break_even_month=3")
-        )
+        payback.solve(scenario, "traffic.requests_per_month", parse_target("break_even_month=3"))
     )
     shown = [m.value for m in at.markdown]
     assert all(line in shown for line in expected)
@@ -395,7 +402,7 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
     from payback.web.state import what_it_takes
     from test_quality import quality_dict
 
-    analysis = payback.analyze(payback.parse_scenario(quality_dict()))
+    analysis = payback.analyze(parse_scenario(quality_dict()))
     lines = what_it_takes(analysis, 0, "traffic.requests_per_month", "break_even_month", -1.0)
     assert lines == ["break_even_month=-1: break_even_month must be ≥ 0"]
     at = _app(quality_dict())
@@ -409,13 +416,13 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
 
 
 def test_the_edited_scenario_round_trips_through_the_schema() -> None:
-    raw = payback.read_scenario_data(EXAMPLES / "quarter-uncertain.toml")
+    raw = read_scenario_data(EXAMPLES / "quarter-uncertain.toml")
     edits = {"traffic.requests_per_month": 321_000.0, "alternatives.0.ops_usd_per_month": 450.0}
     outcome = evaluate_inputs(raw, edits)
     assert outcome.scenario is not None
     assert outcome.analysis is not None
-    text = payback.dump_scenario(outcome.scenario)
-    again = payback.parse_scenario(payback.scenario_data_from_text(text, "toml"), "download")
+    text = dump_scenario(outcome.scenario)
+    again = parse_scenario(scenario_data_from_text(text, "toml"), "download")
     assert again == outcome.scenario
     assert payback.analyze(again).to_dict() == outcome.analysis.to_dict()
     # the ranges the page did not touch are still ranges in the download
@@ -427,7 +434,7 @@ def test_the_edited_scenario_round_trips_through_the_schema() -> None:
 
 def test_each_chart_is_drawn_on_request_with_its_title_and_note() -> None:
     path = EXAMPLES / "growth.toml"
-    at = _app(payback.read_scenario_data(path), path.name)
+    at = _app(read_scenario_data(path), path.name)
     analysis = payback.analyze(payback.load_scenario(path))
     titles = {
         "Cumulative cost": charts.cumulative_costs(analysis).title,
@@ -445,7 +452,7 @@ def test_each_chart_is_drawn_on_request_with_its_title_and_note() -> None:
 
 
 def test_the_html_report_is_offered_for_the_inputs_it_was_made_from() -> None:
-    at = _app(payback.read_scenario_data(EXAMPLES / "seed.toml"), "seed.toml")
+    at = _app(read_scenario_data(EXAMPLES / "seed.toml"), "seed.toml")
     keys = lambda: [b.key for b in at.get("download_button")]  # noqa: E731
     assert keys() == ["dl:scenario"]
     at = at.button(key="dl:prepare").click().run()
@@ -456,7 +463,7 @@ def test_the_html_report_is_offered_for_the_inputs_it_was_made_from() -> None:
 
 def test_monte_carlo_runs_only_when_asked_and_agrees_with_analyze() -> None:
     path = EXAMPLES / "quarter-uncertain.toml"
-    at = _app(payback.read_scenario_data(path), path.name)
+    at = _app(read_scenario_data(path), path.name)
     assert "mc" not in at.session_state
     at = at.select_slider(key="mc:samples").set_value(5_000).run()
     assert "mc" not in at.session_state
@@ -473,7 +480,7 @@ def test_monte_carlo_runs_only_when_asked_and_agrees_with_analyze() -> None:
 
 
 def test_a_scenario_without_ranges_explains_why_there_is_no_sampling() -> None:
-    at = _app(payback.read_scenario_data(EXAMPLES / "quarter-200k.toml"))
+    at = _app(read_scenario_data(EXAMPLES / "quarter-200k.toml"))
     assert any("no ranges" in i.value for i in at.info)
     assert not at.get("button") or all(b.key != "mc:run" for b in at.button)
 
@@ -550,8 +557,8 @@ def test_in_headless_chromium_an_edit_updates_the_verdict(tmp_path: Path) -> Non
     upload = tmp_path / "upload" / "mine.toml"
     upload.parent.mkdir()
     upload.write_text(
-        payback.dump_scenario(
-            payback.parse_scenario(
+        dump_scenario(
+            parse_scenario(
                 per_request_dict(10.0, 2.0, 100_000.0, horizon=24, data_usd=8_000.0)
                 | {"scenario": {"name": marker, "horizon_months": 24}},
                 "upload",
@@ -641,7 +648,7 @@ def test_a_file_with_a_calibration_is_read_from_its_own_folder() -> None:
     path = EXAMPLES / "calibrated-h200.toml"
     expected = payback.analyze(payback.load_scenario(path)).alternatives[0]
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["raw"] = payback.read_scenario_data(path)
+    at.session_state["raw"] = read_scenario_data(path)
     at.session_state["source"] = path.name
     at.session_state["base"] = path.parent
     at.run()
@@ -650,7 +657,7 @@ def test_a_file_with_a_calibration_is_read_from_its_own_folder() -> None:
     assert expected.break_even_month is not None
     assert _metrics(at)["Break-even"] == f"month {expected.break_even_month:.1f}"
     # without its folder the relative path cannot be read: said at the input, not a crash
-    outcome = evaluate_inputs(payback.read_scenario_data(path), {})
+    outcome = evaluate_inputs(read_scenario_data(path), {})
     assert outcome.analysis is None
     assert any("calibration" in line for lines in outcome.problems.values() for line in lines)
 
@@ -670,6 +677,6 @@ def test_what_would_it_take_speaks_the_pages_words_and_reuses_the_quarter() -> N
     assert quarter == solution_lines(analysis.quarter_threshold(0))  # type: ignore[arg-type]
     assert quarter == solution_lines(
         payback.solve(
-            analysis.resolved, "traffic.requests_per_month", payback.Target("break_even_month", 3.0)
+            analysis.resolved, "traffic.requests_per_month", Target("break_even_month", 3.0)
         )
     )

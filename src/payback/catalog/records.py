@@ -23,7 +23,6 @@ class Record(BaseModel):
         extra="forbid",
         strict=False,
         frozen=True,
-        use_attribute_docstrings=True,
         allow_inf_nan=False,
     )
 

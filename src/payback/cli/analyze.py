@@ -147,7 +147,7 @@ def explain(
     """In plain words, with this scenario's numbers: what the project really costs, how the
     break-even is computed, the verdict for a quarter and the horizon, and what to measure first.
     """
-    from payback.report import explain as explain_analysis
+    from payback.report.explain import explain as explain_analysis
 
     sections = explain_analysis(_analysis(file, samples, seed, no_quality))
     if as_json:

@@ -362,7 +362,7 @@ def _check_horizon(target: Target, horizon: int) -> None:
 def solve(
     scenario: Scenario | Resolved,
     parameter: str,
-    target: Target,
+    target: Target | str,
     alternative: int = 0,
     *,
     over_distribution: bool = False,
@@ -374,8 +374,11 @@ def solve(
     An input that holds a distribution is refused unless ``over_distribution`` (the
     others stay at their central values either way). Raises :class:`PaybackError` for
     an unknown or non-numeric path (its ``param`` is ``vary``), a missing alternative
-    (``alternative``) or a break-even target past the horizon (``target``).
+    (``alternative``) or a break-even target past the horizon (``target``). ``target``
+    is a :class:`Target` or its text, ``"break_even_month=3"`` (:func:`parse_target`).
     """
+    if isinstance(target, str):
+        target = parse_target(target)
     resolved = as_resolved(scenario)
     explicit = resolved.scenario
     _check_alternative(explicit, alternative)

@@ -1,7 +1,7 @@
 """Uncertainty: Monte Carlo, one-at-a-time swings (tornado) and Sobol indices.
 
 All three push arrays of samples through the one vectorized engine
-(:func:`payback.evaluate` with overrides by dotted path): no per-sample Python loop.
+(:func:`payback.analysis.cashflows.evaluate` with overrides by dotted path): no per-sample Python loop.
 The uncertain inputs are the scenario's distributions. A scenario without any still
 gets a sensitivity answer: every real-valued engine input moves ±25%, and rates that are
 zero in the file move over a stated range (see :data:`ZERO_RANGES`).
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -429,3 +429,22 @@ def sobol(
         ]
         ranked.append(sorted(indices, key=lambda s: -s.total_order))
     return Sobol(n, seed, ranked)
+
+
+def sensitivity(
+    scenario: Scenario | Resolved,
+    method: Literal["tornado", "sobol"] = "tornado",
+    *,
+    swing: float | None = None,
+    samples: int = 1024,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> list[list[Driver]] | Sobol:
+    """Which inputs decide the answer: :func:`tornado` (each input at its p10 and p90, one
+    list of drivers per alternative) or :func:`sobol` (each input's share of the NPV's
+    variance); ``swing`` is the range assumed for inputs without a distribution (±25%)."""
+    if method == "tornado":
+        return tornado(scenario, swing)
+    if method == "sobol":
+        return sobol(scenario, samples, seed, swing, progress)
+    raise PaybackError.bad("method", method, "must be tornado or sobol")

@@ -18,10 +18,12 @@ from typing import Any
 import streamlit as st  # this module is the page Streamlit runs: it draws as it runs
 
 import payback
-from payback import Analysis, usd
+from payback import Analysis
+from payback.analysis.result import usd
 from payback.report import charts, render_html
 from payback.report.common import quarter_text
 from payback.report.html import figure
+from payback.scenario import dump_scenario, read_scenario_data
 from payback.studies.solve import METRICS
 from payback.web.inputs import (
     Form,
@@ -49,10 +51,10 @@ def _load_initial() -> tuple[dict[str, Any], str]:
     args = [a for a in sys.argv[1:] if a]
     path = Path(args[0]) if args else STARTER
     try:
-        return payback.read_scenario_data(path), path.name
+        return read_scenario_data(path), path.name
     except payback.PaybackError as exc:
         st.error(" ".join(exc.messages))
-        return payback.read_scenario_data(STARTER), STARTER.name
+        return read_scenario_data(STARTER), STARTER.name
 
 
 def _reset_inputs() -> None:
@@ -264,7 +266,7 @@ with st.sidebar:
         name = Path(st.session_state.source).stem or "scenario"
         st.download_button(
             "Edited scenario (TOML)",
-            payback.dump_scenario(outcome.scenario),
+            dump_scenario(outcome.scenario),
             file_name=f"{name}.toml",
             mime="application/toml",
             key="dl:scenario",

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import payback
 from payback.catalog import default_catalog
+from payback.catalog.apis import api_price, search_api_models
 from payback.web.state import central, get_path
 
 __all__ = [
@@ -184,11 +184,9 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
                 key="in:baseline.mode",
             )
             if mode == modes[0]:
-                refs = [p.ref for p in payback.search_api_models("")]
+                refs = [p.ref for p in search_api_models("")]
                 current = get_path(form.raw, "baseline.model") or "openai:gpt-4o"
-                resolved_current = (
-                    payback.api_price(current).ref if current not in refs else current
-                )
+                resolved_current = api_price(current).ref if current not in refs else current
                 form.edits["baseline.model"] = st.selectbox(
                     "API model",
                     refs,
