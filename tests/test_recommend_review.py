@@ -551,7 +551,7 @@ def test_apply_into_another_folder_keeps_relative_paths_pointing_at_the_same_fil
 
 
 def test_relocate_paths_on_plain_data_keeps_catalog_ids_and_absolute_paths(tmp_path: Path) -> None:
-    from payback.studies.recommend import relocate_paths
+    from payback.studies.rewrite import relocate_paths
 
     data: dict[str, Any] = {
         "baseline": {"kind": "self_hosted", "calibration": "c.toml", "model": "qwen2.5-7b"},

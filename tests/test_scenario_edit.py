@@ -16,7 +16,8 @@ import payback
 from helpers import EXAMPLES
 from payback import PaybackError, load_scenario
 from payback.cli import app
-from payback.scenario.edit import Edit, file_with_traffic, with_winner
+from payback.scenario.edit import Edit, file_with_traffic
+from payback.studies.rewrite import with_winner
 
 runner = CliRunner()
 

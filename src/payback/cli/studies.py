@@ -313,7 +313,7 @@ def _applied_text(
     """The scenario file's text with the winner filled in (comments kept, and the lines
     the winner replaces as comments) and its relative paths rewritten to point at the same
     files from ``output``'s folder, and what to tell about it."""
-    from payback.scenario.edit import with_winner
+    from payback.studies.rewrite import with_winner
 
     edit = with_winner(file, scenario, result, output)
     return edit.text, edit.notes

@@ -34,24 +34,16 @@ from payback.studies.configurations import (
     pareto,
     rank,
 )
-from payback.studies.rewrite import (  # where the command line and older code look for them
-    REPLACED,
-    apply_winner,
-    relocate_paths,
-)
 
 if TYPE_CHECKING:
     from payback.measure.calibration import Calibration
 
 __all__ = [
     "DEFAULT_MAX_REPLICAS",
-    "REPLACED",
     "Candidate",
     "Recommendation",
-    "apply_winner",
     "benchmark_text",
     "recommend",
-    "relocate_paths",
 ]
 
 DEFAULT_MAX_REPLICAS = 1000
