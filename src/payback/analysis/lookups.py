@@ -54,7 +54,7 @@ class Resolved:
     """Estimates behind derived numbers (serving and training), by dotted path."""
 
 
-class Lookups:
+class Lookups:  # long: the small lookups every option kind's resolver shares
     """One scenario's resolution in progress: the catalog, the day prices are read on, and
     what has been derived so far (sources, warnings, estimates, calibrations read)."""
 

@@ -181,7 +181,7 @@ class AlternativeResult(OptionResult):
 
 
 @dataclass(frozen=True)
-class Analysis:
+class Analysis:  # long: the documented result fields, then short answers renderers read
     """The deterministic answer for a scenario."""
 
     resolved: Resolved

@@ -164,7 +164,7 @@ def _benchmark_json(cal: Calibration, estimate: Any | None, output: Path | None)
 
 
 @user_errors
-def calibrate(
+def calibrate(  # long: most of it is its options and their help text
     model: ModelOption,
     method: Annotated[
         str, typer.Option("--method", help="Fine-tuning method timed: lora or full.")
@@ -303,7 +303,7 @@ def _date(name: str, text: str | None) -> dt.date | None:
 
 
 @user_errors
-def usage(
+def usage(  # long: most of it is its options and their help text
     paths: Annotated[
         list[str] | None,
         typer.Argument(

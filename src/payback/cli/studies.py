@@ -221,7 +221,7 @@ def solve(
 
 
 @user_errors
-def recommend(
+def recommend(  # long: most of it is its options and their help text
     file: ScenarioFile,
     alternative: Annotated[
         int | None,

@@ -51,7 +51,7 @@ DEFAULT_MAX_REPLICAS = 1000
 
 
 @dataclass(frozen=True)
-class Recommendation:
+class Recommendation:  # long: the documented result fields, then short answers renderers read
     """The search's answer for one self-hosted alternative."""
 
     alternative: int
