@@ -13,13 +13,21 @@ import tomlkit
 from typer.testing import CliRunner
 
 import payback
-from helpers import EXAMPLES, build, fleet_dict
+from helpers import (
+    EXAMPLES,
+    LLAMA_8B_CONFIG,
+    QUARTER,
+    build,
+    build_data,
+    fleet_dict,
+    tiny_catalog,
+    tiny_scenario,
+)
 from payback import finance as model
 from payback.analysis.cashflows import evaluate
 from payback.cli import app
 from payback.studies.configurations import rank as _rank
 from payback.studies.recommend import Candidate, recommend
-from test_recommend import QUARTER, build_data, tiny_catalog, tiny_scenario
 
 runner = CliRunner()
 
@@ -494,9 +502,6 @@ def test_apply_into_another_folder_keeps_relative_paths_pointing_at_the_same_fil
     tmp_path: Path,
 ) -> None:
     import shutil
-
-    from helpers import EXAMPLES
-    from test_catalog import LLAMA_8B_CONFIG
 
     shutil.copytree(EXAMPLES / "calibrations", tmp_path / "calibrations")
     (tmp_path / "models").mkdir()

@@ -11,43 +11,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import payback.cli as payback_cli
-from helpers import CONTRACT, EXAMPLES, ROOT, SHARED_CONTRACT
+from helpers import (
+    CONTRACT,
+    EXAMPLES,
+    ROOT,
+    SHARED_CONTRACT,
+    UPDATE,
+    assert_user_error,
+    check_golden,
+    run,
+)
 from payback.cli import app
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE = os.environ.get("PAYBACK_UPDATE_GOLDEN") == "1"
-ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 SEED = (CONTRACT / "seed_as_scenario.toml").read_text()
 FLEET = (CONTRACT / "tokens_and_fleet.toml").read_text()
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner(env=ENV).invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def assert_user_error(code: int, out: str, err: str, *fragments: str) -> None:
-    assert code == 2, (out, err)
-    assert out == ""
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert lines, "no message"
-    assert all(line.startswith("error: ") for line in lines)
-    for fragment in fragments:
-        assert fragment in err
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden {name}: PAYBACK_UPDATE_GOLDEN=1 writes it"
-    assert text == path.read_text(encoding="utf-8"), (
-        f"golden {name} differs (PAYBACK_UPDATE_GOLDEN=1 rewrites it)"
-    )
 
 
 # ------------------------------------------------------------------ quick

@@ -16,9 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from helpers import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT, assert_user_error, run
 from payback import PaybackError, load_scenario, profile_usage
-from test_cli import assert_user_error, run
 
 UTC = dt.UTC
 MONTH_DAYS = 365.25 / 12  # 30.4375: requests_per_month is requests per day × this
