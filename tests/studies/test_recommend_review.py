@@ -580,7 +580,6 @@ def test_recommend_uses_only_public_names_of_the_estimate() -> None:
     import ast
     import inspect
 
-    import payback.analysis.resolve as resolve
     import payback.studies.configurations as configurations
     import payback.studies.recommend as module
 
@@ -594,10 +593,39 @@ def test_recommend_uses_only_public_names_of_the_estimate() -> None:
         if alias.name.startswith("_")
     ]
     assert private == []
-    import payback.analysis.resolve_self_hosted as self_hosted
 
-    for part in (resolve, self_hosted):
-        assert '"1y": 12' not in inspect.getsource(part)  # one table of terms (scenario.py)
+
+def test_every_reader_of_a_commitment_term_reads_the_one_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One table of terms (payback.scenario.COMMITMENT_TERM_MONTHS): a 1y term changed to
+    6 months there changes resolve's warning, the engine's renewals and recommend's costs."""
+    from payback.scenario import COMMITMENT_TERM_MONTHS
+
+    monkeypatch.setitem(COMMITMENT_TERM_MONTHS, "1y", 6)
+    data = fleet_dict(usd_per_gpu_hour=2.0, commitment="1y", gpu_price_change_annual=-0.2)
+    data["scenario"]["horizon_months"] = 3
+    warnings = payback.resolve(build(data)).warnings
+    assert any("the term runs 6 months, past the 3-month horizon" in w for w in warnings)
+    data["scenario"]["horizon_months"] = 13
+    alt = evaluate(build(data)).alternatives[0]
+    factors = [1.0] * 6 + [0.8**0.5] * 6 + [0.8]  # renewed every 6 months
+    np.testing.assert_allclose(alt.costs.components["gpus"], 1460.0 * np.array(factors))
+
+    def mid(**kw: Any) -> Candidate:
+        data = build_data(gpu="mid", usd_per_gpu_hour=1.0, **kw)
+        data["scenario"]["horizon_months"] = 24
+        data["traffic"]["growth_monthly"] = 0.0
+        best = recommend(build(data), catalog=tiny_catalog()).best
+        assert best is not None
+        assert best.gpu == "mid"
+        return best
+
+    flat = mid(commitment="1y")
+    halving = mid(commitment="1y", gpu_price_change_annual=-0.5)
+    # four 6-month terms at 1, 0.5^0.5, 0.5 and 0.5^1.5 of the price
+    share = (1.0 + 0.5**0.5 + 0.5 + 0.5**1.5) / 4
+    assert halving.monthly_cost_usd == pytest.approx(share * flat.monthly_cost_usd, rel=1e-12)
 
 
 def test_kv_cache_tokens_is_the_estimates_memory_limit() -> None:
