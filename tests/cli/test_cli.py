@@ -304,6 +304,7 @@ def test_init_writes_the_starter_that_matches_the_example(tmp_path: Path) -> Non
     assert code == 0, err
     alt = json.loads(out)["alternatives"][0]
     assert alt["kind"] == "self_hosted"
+    assert alt["one_time_items_usd"]
     assert all(v > 0 for v in alt["one_time_items_usd"].values())  # every cost item filled in
 
 
@@ -663,6 +664,7 @@ def test_catalog_gpus_json_and_search() -> None:
     assert code == 0
     gpus = {g["id"]: g for g in json.loads(out)}
     assert gpus["h100-sxm"]["bf16_tflops"] == 989
+    assert gpus["l40s"]["prices"]
     assert all(p["source"] and p["checked"] for p in gpus["l40s"]["prices"])
     code, out, _ = run("catalog", "gpus", "--search", "h100")
     assert code == 0

@@ -124,6 +124,7 @@ def test_recommend_leaves_out_replicas_larger_than_a_server() -> None:
     data["traffic"]["growth_monthly"] = 0.0
     result = recommend(build(data), catalog=tiny_catalog())
     assert result.excluded["replica larger than a server"] > 0
+    assert result.candidates
     assert all(c.gpus_per_replica <= 2 for c in result.candidates)
     for c in result.candidates:  # $1,000 a server-month only; 2 TP-1 or 1 TP-2 a server
         servers = {1: -(-c.replicas // 2), 2: c.replicas}[c.gpus_per_replica]
