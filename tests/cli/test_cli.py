@@ -500,6 +500,7 @@ def test_version() -> None:
     assert out.startswith("payback ")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", ["payback", "payback.cli"])
 def test_python_m_runs_the_command_line(module: str) -> None:
     src = str(Path(payback_cli.__file__).parents[2])
@@ -570,6 +571,7 @@ print(json.dumps({{"eager": eager, "loaded": loaded}}), file=sys.stderr)
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["--help", "init"])
 def test_help_and_init_load_no_heavy_library(tmp_path: Path, command: str) -> None:
     args = ["--help"] if command == "--help" else ["init", str(tmp_path / "s.toml")]

@@ -630,6 +630,7 @@ def test_estimate_training_with_a_calibration(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ payback calibrate (CPU)
 
 
+@pytest.mark.slow  # times a tiny model on the CPU
 def test_calibrate_on_the_cpu(tiny_model: Path) -> None:
     from payback.measure.calibrate import run_calibration
 
@@ -685,6 +686,7 @@ def test_calibrate_on_the_cpu(tiny_model: Path) -> None:
     assert any("CPU" in note for note in m.notes)
 
 
+@pytest.mark.slow  # times a tiny model on the CPU
 def test_calibrate_cli_writes_a_file_estimates_use(tiny_model: Path, tmp_path: Path) -> None:
     target = tmp_path / "cpu.toml"
     code, out, err = run(
@@ -711,6 +713,7 @@ def test_calibrate_cli_writes_a_file_estimates_use(tiny_model: Path, tmp_path: P
     )
 
 
+@pytest.mark.slow  # needs torch, which takes seconds to import
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
@@ -730,6 +733,7 @@ def test_calibrate_bad_options(tiny_model: Path, args: tuple[str, ...], fragment
     assert_user_error(*run("calibrate", "--model", tiny_model, *args), fragment)
 
 
+@pytest.mark.slow  # needs torch, which takes seconds to import
 def test_calibrate_without_cuda_or_torch(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 
@@ -968,6 +972,7 @@ def test_estimate_training_says_it_is_calibrated(tmp_path: Path) -> None:
     assert "the calibration measured gpu h100-sxm; this uses l4" in err
 
 
+@pytest.mark.slow  # needs torch, which takes seconds to import
 def test_calibrate_output_is_checked_before_measuring(tiny_model: Path, tmp_path: Path) -> None:
     assert_user_error(
         *run("calibrate", "--model", tiny_model, "-o", tmp_path, "--force"), "is a directory"

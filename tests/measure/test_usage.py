@@ -19,6 +19,9 @@ import pytest
 from helpers import EXAMPLES, ROOT, assert_user_error, run
 from payback import PaybackError, load_scenario, profile_usage
 
+# request logs read through DuckDB, one file format after another: seconds in all
+pytestmark = pytest.mark.slow
+
 UTC = dt.UTC
 MONTH_DAYS = 365.25 / 12  # 30.4375: requests_per_month is requests per day × this
 

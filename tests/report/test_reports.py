@@ -35,6 +35,8 @@ from payback.report.markdown import draw
 from payback.report.text import sparkline
 from payback.studies.uncertainty import tornado
 
+pytestmark = pytest.mark.slow  # charts drawn with plotly and matplotlib: seconds a test
+
 SEED = (EXAMPLES / "seed.toml").read_text()
 
 

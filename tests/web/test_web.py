@@ -32,6 +32,8 @@ from payback.web.state import (
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
+pytestmark = pytest.mark.slow  # Streamlit's AppTest and a real browser: seconds a test
+
 APP = Path(payback.__file__).parent / "web" / "app.py"
 WAIT_MS = 90_000  # generous: a loaded 2-core CI machine renders the first page slowly
 
