@@ -13,7 +13,16 @@ import tomlkit
 from typer.testing import CliRunner
 
 import payback
-from helpers import EXAMPLES, build, fleet_dict
+from helpers import (
+    EXAMPLES,
+    LLAMA_8B_CONFIG,
+    QUARTER,
+    build,
+    build_data,
+    fleet_dict,
+    tiny_catalog,
+    tiny_scenario,
+)
 from payback import finance as model
 from payback.analysis.cashflows import evaluate
 from payback.analysis.resolve import resolve
@@ -21,7 +30,6 @@ from payback.catalog import default_catalog
 from payback.cli import app
 from payback.studies.configurations import rank as _rank
 from payback.studies.recommend import Candidate, recommend
-from test_recommend import QUARTER, build_data, tiny_catalog, tiny_scenario
 
 runner = CliRunner()
 
@@ -118,6 +126,7 @@ def test_recommend_leaves_out_replicas_larger_than_a_server() -> None:
     data["traffic"]["growth_monthly"] = 0.0
     result = recommend(build(data), catalog=tiny_catalog())
     assert result.excluded["replica larger than a server"] > 0
+    assert result.candidates
     assert all(c.gpus_per_replica <= 2 for c in result.candidates)
     for c in result.candidates:  # $1,000 a server-month only; 2 TP-1 or 1 TP-2 a server
         servers = {1: -(-c.replicas // 2), 2: c.replicas}[c.gpus_per_replica]
@@ -497,9 +506,6 @@ def test_apply_into_another_folder_keeps_relative_paths_pointing_at_the_same_fil
 ) -> None:
     import shutil
 
-    from helpers import EXAMPLES
-    from test_catalog import LLAMA_8B_CONFIG
-
     shutil.copytree(EXAMPLES / "calibrations", tmp_path / "calibrations")
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "config.json").write_text(json.dumps(LLAMA_8B_CONFIG))
@@ -577,7 +583,6 @@ def test_recommend_uses_only_public_names_of_the_estimate() -> None:
     import ast
     import inspect
 
-    import payback.analysis.resolve as resolve
     import payback.studies.configurations as configurations
     import payback.studies.recommend as module
 
@@ -591,10 +596,39 @@ def test_recommend_uses_only_public_names_of_the_estimate() -> None:
         if alias.name.startswith("_")
     ]
     assert private == []
-    import payback.analysis.resolve_self_hosted as self_hosted
 
-    for part in (resolve, self_hosted):
-        assert '"1y": 12' not in inspect.getsource(part)  # one table of terms (scenario.py)
+
+def test_every_reader_of_a_commitment_term_reads_the_one_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One table of terms (payback.scenario.COMMITMENT_TERM_MONTHS): a 1y term changed to
+    6 months there changes resolve's warning, the engine's renewals and recommend's costs."""
+    from payback.scenario import COMMITMENT_TERM_MONTHS
+
+    monkeypatch.setitem(COMMITMENT_TERM_MONTHS, "1y", 6)
+    data = fleet_dict(usd_per_gpu_hour=2.0, commitment="1y", gpu_price_change_annual=-0.2)
+    data["scenario"]["horizon_months"] = 3
+    warnings = resolve(build(data)).warnings
+    assert any("the term runs 6 months, past the 3-month horizon" in w for w in warnings)
+    data["scenario"]["horizon_months"] = 13
+    alt = evaluate(build(data)).alternatives[0]
+    factors = [1.0] * 6 + [0.8**0.5] * 6 + [0.8]  # renewed every 6 months
+    np.testing.assert_allclose(alt.costs.components["gpus"], 1460.0 * np.array(factors))
+
+    def mid(**kw: Any) -> Candidate:
+        data = build_data(gpu="mid", usd_per_gpu_hour=1.0, **kw)
+        data["scenario"]["horizon_months"] = 24
+        data["traffic"]["growth_monthly"] = 0.0
+        best = recommend(build(data), catalog=tiny_catalog()).best
+        assert best is not None
+        assert best.gpu == "mid"
+        return best
+
+    flat = mid(commitment="1y")
+    halving = mid(commitment="1y", gpu_price_change_annual=-0.5)
+    # four 6-month terms at 1, 0.5^0.5, 0.5 and 0.5^1.5 of the price
+    share = (1.0 + 0.5**0.5 + 0.5 + 0.5**1.5) / 4
+    assert halving.monthly_cost_usd == pytest.approx(share * flat.monthly_cost_usd, rel=1e-12)
 
 
 def test_kv_cache_tokens_is_the_estimates_memory_limit() -> None:

@@ -4,7 +4,6 @@ AppTest, the serve command's checks, and one end-to-end run in headless Chromium
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import payback
-from helpers import EXAMPLES, per_request_dict
+from helpers import EXAMPLES, Browser, per_request_dict, quality_dict
 from payback.cli import app as cli_app
 from payback.report import charts
 from payback.report.common import solution_lines
@@ -42,8 +41,9 @@ from payback.scenario import (
 )
 from payback.studies.solve import Target, parse_target
 
+pytestmark = pytest.mark.slow  # Streamlit's AppTest and a real browser: seconds a test
+
 APP = Path(payback.__file__).parent / "web" / "app.py"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WAIT_MS = 90_000  # generous: a loaded 2-core CI machine renders the first page slowly
 
 
@@ -299,12 +299,10 @@ def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: 
 
 
 def test_quality_inputs_price_errors_and_switch_off() -> None:
-    """tests/test_quality.py's case: $10 vs $12 per 1k, 4% vs 2% errors at $2.50, $10,000 up
-    front: saving $4,800/month, month 2.1. An alternative error rate of 3% makes its errors
-    $7,500 and the saving 11,000 − 8,700 = $2,300: month 10,000 / 2,300 = 4.3. Without
-    errors priced it costs $200 more a month: never."""
-    from test_quality import quality_dict
-
+    """quality_dict's case (tests/helpers.py): $10 vs $12 per 1k, 4% vs 2% errors at $2.50,
+    $10,000 up front: saving $4,800/month, month 2.1. An alternative error rate of 3% makes
+    its errors $7,500 and the saving 11,000 − 8,700 = $2,300: month 10,000 / 2,300 = 4.3.
+    Without errors priced it costs $200 more a month: never."""
     at = _app(quality_dict())
     assert not at.exception
     assert at.checkbox(key="in:quality.on").value is True
@@ -330,8 +328,6 @@ def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
     $3 on the alternative: $300 and $240 a month, so $11,300 against $6,440, a $4,860
     saving: NPV 12 × 4,860 − 10,000 = $48,320, month 10,000 / 4,860 = 2.06. Tying the
     alternative's $3 to the baseline's $1 (as the page once did) would give $50,240."""
-    from test_quality import quality_dict
-
     raw = quality_dict()
     raw["baseline"]["latency"] = {"p50_ms": 3000.0, "usd_per_second_per_1k_requests": 1.0}
     raw["alternatives"][0]["latency"] = {"p50_ms": 800.0, "usd_per_second_per_1k_requests": 3.0}
@@ -369,10 +365,8 @@ def test_the_page_agrees_with_the_cli_on_the_value_of_waiting(baseline_latency: 
 
 
 def test_what_would_it_take_box_gives_the_solve_answer() -> None:
-    """By the closed form in tests/test_solve.py, the alternative error rate at which
+    """By the closed form in tests/studies/test_solve.py, the alternative error rate at which
     quality_dict pays back in exactly 3 months is (9,800 − 10,000/3) / 250,000 = 2.5867%."""
-    from test_quality import quality_dict
-
     at = _app(quality_dict())
     assert at.selectbox(key="take:vary").value == "traffic.requests_per_month"
     # nothing is solved until asked: the page stays quick on every other change
@@ -400,7 +394,6 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
     request is flat), not at 0 (never met). It is met wherever it pays back within the
     12-month horizon: 10,000 / (0.048 · R) ≤ 12 ⇒ R ≥ 17,361.1."""
     from payback.web.state import what_it_takes
-    from test_quality import quality_dict
 
     analysis = payback.analyze(parse_scenario(quality_dict()))
     lines = what_it_takes(analysis, 0, "traffic.requests_per_month", "break_even_month", -1.0)
@@ -521,17 +514,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_in_headless_chromium_an_edit_updates_the_verdict(tmp_path: Path) -> None:
+def test_in_headless_chromium_an_edit_updates_the_verdict(
+    tmp_path: Path, chromium: Browser
+) -> None:
     """`payback serve` in a subprocess, a real browser: the verdict updates after an edit,
     an uploaded scenario replaces the shown one without touching the disk, the downloaded
     scenario loads, and a screenshot is saved (PAYBACK_SCREENSHOTS names a folder to keep it).
-    Skipped without Debian's chromium package, unless PAYBACK_REQUIRE_BROWSER=1 (CI)."""
-    if CHROMIUM is None:
-        if os.environ.get("PAYBACK_REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium is not installed (apt-get install chromium)")
-        pytest.skip("needs Debian's chromium package")
-    import playwright.sync_api as playwright
-
+    Skipped without playwright or Debian's chromium package, unless PAYBACK_REQUIRE_BROWSER=1
+    (CI), where that fails (the chromium fixture)."""
     home = tmp_path / "home"
     scratch = tmp_path / "tmp"
     home.mkdir()
@@ -577,9 +567,9 @@ def test_in_headless_chromium_an_edit_updates_the_verdict(tmp_path: Path) -> Non
                 assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
                 assert time.monotonic() < deadline, "the page did not start in 60 s"
                 time.sleep(0.2)
-        with playwright.sync_playwright() as pw:
+        with chromium.sync_playwright() as pw:
             browser = pw.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+                executable_path=chromium.executable, args=["--no-sandbox", "--disable-gpu"]
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
             page.set_default_timeout(WAIT_MS)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import EXAMPLES, build, fleet_dict, per_request_dict
+from helpers import EXAMPLES, assert_user_error, build, fleet_dict, per_request_dict, run
 from payback import PaybackError, analyze, monte_carlo
 from payback.analysis.cashflows import evaluate
 from payback.analysis.resolve import resolve
@@ -22,7 +22,6 @@ from payback.scenario import parse_scenario
 from payback.scenario.distributions import LogNormal, Normal, Triangular, Uniform
 from payback.studies import uncertainty as un
 from payback.studies.uncertainty import sobol, tornado
-from test_cli import assert_user_error, run
 
 RNG = np.random.default_rng(12345)
 U = RNG.random(200_000)

@@ -14,7 +14,7 @@ import pytest
 
 import payback
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 LEAN = {
     "Analysis",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import LLAMA_8B_CONFIG
 from payback import PaybackError
 from payback.catalog import (
     Catalog,
@@ -190,19 +191,6 @@ def test_loader_rejects_bad_records(tmp_path: Path) -> None:
     (tmp_path / "gpus.toml").write_text('[[gpus]]\nid = "x"\n')
     with pytest.raises(ValueError, match="unexpected top-level keys"):
         load_catalog(tmp_path)
-
-
-LLAMA_8B_CONFIG = {
-    "architectures": ["LlamaForCausalLM"],
-    "hidden_size": 4096,
-    "intermediate_size": 14336,
-    "max_position_embeddings": 131072,
-    "num_attention_heads": 32,
-    "num_hidden_layers": 32,
-    "num_key_value_heads": 8,
-    "tie_word_embeddings": False,
-    "vocab_size": 128256,
-}
 
 
 def test_hf_config_json_is_a_model(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 from markdown_it import MarkdownIt
 from matplotlib.colors import to_hex
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, assert_user_error, run
 from payback import analyze, load_scenario
 from payback.analysis.result import Analysis
 from payback.report import charts as ch
@@ -35,7 +35,8 @@ from payback.report.html import figure
 from payback.report.markdown import draw
 from payback.report.text import sparkline
 from payback.studies.uncertainty import tornado
-from test_cli import assert_user_error, run
+
+pytestmark = pytest.mark.slow  # charts drawn with plotly and matplotlib: seconds a test
 
 SEED = (EXAMPLES / "seed.toml").read_text()
 

@@ -13,12 +13,20 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from helpers import EXAMPLES, build, edited, fleet_dict, per_request_dict
+from helpers import (
+    EXAMPLES,
+    assert_user_error,
+    build,
+    check_golden,
+    edited,
+    fleet_dict,
+    per_request_dict,
+    quality_dict,
+    run,
+)
 from payback import PaybackError, analyze, solve
 from payback.report.common import metric_text, solution_lines
 from payback.studies.solve import MAX_ROUNDS, Target, parse_target
-from test_cli import assert_user_error, check_golden, run
-from test_quality import quality_dict
 
 
 def seed_with(ops: float = 0.0, growth: float = 0.0, horizon: int = 12) -> dict[str, Any]:

@@ -16,9 +16,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from helpers import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT, assert_user_error, run
 from payback import PaybackError, load_scenario, profile_usage
-from test_cli import assert_user_error, run
+
+# request logs read through DuckDB, one file format after another: seconds in all
+pytestmark = pytest.mark.slow
 
 UTC = dt.UTC
 MONTH_DAYS = 365.25 / 12  # 30.4375: requests_per_month is requests per day × this

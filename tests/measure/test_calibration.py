@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import fleet_dict
+from helpers import DATA, assert_user_error, check_golden, fleet_dict, run
 from payback import PaybackError, estimate_serving, estimate_training
 from payback.analysis.resolve import resolve
 from payback.catalog import default_catalog
@@ -24,9 +24,7 @@ from payback.measure.apply import import_benchmark
 from payback.measure.benchmarks import read_benchmark, read_benchmark_with_warnings
 from payback.measure.calibration import Calibration, calibration_toml, load_calibration
 from payback.scenario import parse_scenario
-from test_cli import assert_user_error, check_golden, run
 
-DATA = Path(__file__).resolve().parent / "data" / "benchmarks"
 VLLM_FILE = DATA / "vllm_save_result.json"
 NVIDIA_FILES = {
     "genai_perf_profile_export_genai_perf.json": "GenAI-Perf",
@@ -624,37 +622,15 @@ def test_estimate_training_with_a_calibration(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ payback calibrate (CPU)
 
-TINY = {
-    "architectures": ["LlamaForCausalLM"],
-    "hidden_size": 64,
-    "intermediate_size": 128,
-    "num_hidden_layers": 2,
-    "num_attention_heads": 4,
-    "num_key_value_heads": 2,
-    "head_dim": 16,
-    "vocab_size": 512,
-    "tie_word_embeddings": False,
-    "max_position_embeddings": 2048,
-}
 
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> Path:
-    pytest.importorskip("torch")
-    folder = tmp_path / "tiny"
-    folder.mkdir()
-    path = folder / "config.json"
-    path.write_text(json.dumps(TINY))
-    return path
-
-
-def test_calibrate_on_the_cpu(tiny: Path) -> None:
+@pytest.mark.slow  # times a tiny model on the CPU
+def test_calibrate_on_the_cpu(tiny_model: Path) -> None:
     from payback.measure.calibrate import run_calibration
 
     catalog = default_catalog()
     phases: list[str] = []
     cal = run_calibration(
-        catalog.model(str(tiny)),
+        catalog.model(str(tiny_model)),
         catalog=catalog,
         device="cpu",
         context=64,
@@ -703,10 +679,11 @@ def test_calibrate_on_the_cpu(tiny: Path) -> None:
     assert any("CPU" in note for note in m.notes)
 
 
-def test_calibrate_cli_writes_a_file_estimates_use(tiny: Path, tmp_path: Path) -> None:
+@pytest.mark.slow  # times a tiny model on the CPU
+def test_calibrate_cli_writes_a_file_estimates_use(tiny_model: Path, tmp_path: Path) -> None:
     target = tmp_path / "cpu.toml"
     code, out, err = run(
-        "calibrate", "--model", tiny, "--device", "cpu", "--context", "64", "--seconds", "1",
+        "calibrate", "--model", tiny_model, "--device", "cpu", "--context", "64", "--seconds", "1",
         "--method", "full", "-o", target,
     )  # fmt: skip
     assert code == 0, err
@@ -718,16 +695,18 @@ def test_calibrate_cli_writes_a_file_estimates_use(tiny: Path, tmp_path: Path) -
     assert cal.factors is not None
     assert cal.factors.training_method == "full"
     code, out, _ = run(
-        "estimate", "serving", "--model", tiny, "--gpu", "l4", "--calibration", target, "--json"
-    )
+        "estimate", "serving", "--model", tiny_model, "--gpu", "l4", "--calibration", target,
+        "--json",
+    )  # fmt: skip
     assert code == 0
     assert json.loads(out)["replica_requests_per_s"] > 0
     assert_user_error(
-        *run("calibrate", "--model", tiny, "--device", "cpu", "-o", target),
+        *run("calibrate", "--model", tiny_model, "--device", "cpu", "-o", target),
         "already exists; use --force",
     )
 
 
+@pytest.mark.slow  # needs torch, which takes seconds to import
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
@@ -743,19 +722,20 @@ def test_calibrate_cli_writes_a_file_estimates_use(tiny: Path, tmp_path: Path) -
         (("--seconds", "-1"), "--seconds -1.0: must be > 0"),
     ],
 )
-def test_calibrate_bad_options(tiny: Path, args: tuple[str, ...], fragment: str) -> None:
-    assert_user_error(*run("calibrate", "--model", tiny, *args), fragment)
+def test_calibrate_bad_options(tiny_model: Path, args: tuple[str, ...], fragment: str) -> None:
+    assert_user_error(*run("calibrate", "--model", tiny_model, *args), fragment)
 
 
-def test_calibrate_without_cuda_or_torch(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.slow  # needs torch, which takes seconds to import
+def test_calibrate_without_cuda_or_torch(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 
     if not torch.cuda.is_available():
         assert_user_error(
-            *run("calibrate", "--model", tiny, "--device", "cuda"), "sees no CUDA GPU"
+            *run("calibrate", "--model", tiny_model, "--device", "cuda"), "sees no CUDA GPU"
         )
     monkeypatch.setitem(__import__("sys").modules, "torch", None)
-    assert_user_error(*run("calibrate", "--model", tiny), "pip install 'payback[calibrate]'")
+    assert_user_error(*run("calibrate", "--model", tiny_model), "pip install 'payback[calibrate]'")
 
 
 def test_readme_h200_figures_are_the_bundled_calibrations() -> None:
@@ -985,12 +965,13 @@ def test_estimate_training_says_it_is_calibrated(tmp_path: Path) -> None:
     assert "the calibration measured gpu h100-sxm; this uses l4" in err
 
 
-def test_calibrate_output_is_checked_before_measuring(tiny: Path, tmp_path: Path) -> None:
+@pytest.mark.slow  # needs torch, which takes seconds to import
+def test_calibrate_output_is_checked_before_measuring(tiny_model: Path, tmp_path: Path) -> None:
     assert_user_error(
-        *run("calibrate", "--model", tiny, "-o", tmp_path, "--force"), "is a directory"
+        *run("calibrate", "--model", tiny_model, "-o", tmp_path, "--force"), "is a directory"
     )
     assert_user_error(
-        *run("calibrate", "--model", tiny, "-o", tmp_path / "no" / "c.toml"), "does not exist"
+        *run("calibrate", "--model", tiny_model, "-o", tmp_path / "no" / "c.toml"), "does not exist"
     )
 
 
