@@ -71,8 +71,17 @@ def run_calibration(
     timed are sized from the device's measured speed to fit it, and a step that has
     started finishes. ``checkpointing`` recomputes activations
     in training, as the estimate's memory model and common fine-tuning stacks do; the
-    recomputation is not counted as useful work.
+    recomputation is not counted as useful work. Dense decoders with grouped-query
+    attention only: a mixture of experts or latent attention is measured by a serving
+    benchmark (``payback import-benchmark``).
     """
+    if model.is_moe or model.is_mla:
+        raise PaybackError.bad(
+            "model",
+            model.id,
+            "calibrate times a dense decoder with grouped-query attention; measure a mixture "
+            "of experts or latent attention with a serving benchmark (payback import-benchmark)",
+        )
     torch = timing.torch_module()
     device = _checked_device(torch, model, gpu, method, precision, device, context, seconds)
     run = _Run(
