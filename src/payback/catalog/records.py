@@ -63,12 +63,18 @@ class Gpu(Record):
     """Dense FP8 tensor peak [TFLOP/s]; none when the GPU has no FP8 tensor cores."""
     int8_tops: Positive | None = None
     """Dense INT8 tensor peak [TOP/s]; none when not supported."""
+    fp4_tflops: Positive | None = None
+    """Dense FP4 tensor peak [TFLOP/s] (Blackwell); recorded, not yet used by the estimates
+    (MXFP4 weights are dequantized and multiplied at the BF16 peak)."""
     interconnect_gb_s: Positive | None = None
     """GPU-to-GPU bandwidth per GPU, one direction [GB/s] (NVLink, else PCIe)."""
     tdp_w: Positive | None = None
     """Board power [W]."""
     prices: list[GpuPrice] = Field(default_factory=list)
     """Hourly rents at named providers."""
+    caveat: str | None = None
+    """What a renter should know before choosing it (a licence, a service tier), said when
+    ``recommend`` picks it."""
 
     @property
     def memory_bytes(self) -> float:
