@@ -20,7 +20,7 @@ from payback.catalog import (
     model_from_hf_config,
     typical_gpu_price,
 )
-from payback.hardware.shapes import parameter_count
+from payback.hardware.shapes import SHAPE_FIELDS, parameter_count
 
 REQUIRED_GPUS = [
     "h100-sxm",
@@ -115,7 +115,7 @@ def test_gpus_match_the_reference_datasheets(
 @pytest.mark.parametrize("model_id", sorted(default_catalog().models))
 def test_parameters_follow_from_the_shape(model_id: str) -> None:
     model = default_catalog().model(model_id)
-    counted = parameter_count(**{k: getattr(model, k) for k in SHAPE})
+    counted = parameter_count(**{k: getattr(model, k) for k in SHAPE_FIELDS})
     assert counted / 1e9 == pytest.approx(model.params_b, rel=0.03)
 
 

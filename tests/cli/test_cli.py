@@ -849,7 +849,7 @@ CONFIGS = {
             "vocab_size": 32000,
             "num_local_experts": 8,
         },
-        "a mixture-of-experts model (8 experts) is not supported yet",
+        "num_local_experts = 8 without num_experts_per_tok",
     ),
 }
 

@@ -297,7 +297,7 @@ def test_choices_list_what_is_allowed() -> None:
     text = message(edited(fleet_dict(), "alternatives.0.precision", "fp4"))
     assert (
         text
-        == "s.toml: alternatives.0.precision = \"fp4\": allowed: 'bf16', 'fp8', 'int8' or 'int4'"
+        == "s.toml: alternatives.0.precision = \"fp4\": allowed: 'bf16', 'fp8', 'int8', 'int4' or 'mxfp4'"
     )
 
 

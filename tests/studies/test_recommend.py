@@ -274,7 +274,7 @@ def test_applied_winner_costs_the_same_in_analyze(tmp_path: Path, edits: dict[st
 
 def test_recommend_json_shape_and_order(tmp_path: Path) -> None:
     path = _quarter_with(tmp_path, model="qwen2.5-7b", tpot_ms=20.0)
-    result = runner.invoke(app, ["recommend", str(path), "--json", "--top", "200"])
+    result = runner.invoke(app, ["recommend", str(path), "--json", "--top", "1000"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["alternative"] == 0
@@ -398,7 +398,7 @@ def test_apply_refuses_to_overwrite_and_yaml_works(tmp_path: Path) -> None:
     yaml_out = tmp_path / "new.yaml"
     result = runner.invoke(app, ["recommend", str(yaml_in), "--apply", "-o", str(yaml_out)])
     assert result.exit_code == 0, result.output
-    assert payback.load_scenario(yaml_out).alternatives[0].gpu == "l40"  # type: ignore[union-attr]
+    assert payback.load_scenario(yaml_out).alternatives[0].gpu == "rtx-4090"  # type: ignore[union-attr]
 
 
 def test_recommend_help_teaches() -> None:

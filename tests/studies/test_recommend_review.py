@@ -206,7 +206,8 @@ def test_missing_targets_are_ranked_not_left_out(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert "Ranked after the others: 1 miss the latency targets" in text
-    assert "Left out: 18 the GPU lacks" in text
+    assert "Left out: 24 no on-demand price in the catalog" in text
+    assert "24 the GPU lacks" in text
     assert "misses the latency targets (e.g." not in text
 
 
@@ -246,8 +247,13 @@ def test_quarter_ties_rank_spare_capacity_first(tmp_path: Path) -> None:
     path = _scenario_file(tmp_path, model="qwen2.5-7b", tpot_ms=40.0)
     result = recommend(payback.load_scenario(path))
     top = [(c.gpu, c.precision) for c in result.candidates[:4]]
-    # four L40 configurations at $503.70: 5.51, 4.43, 2.93 and 2.48 req/s
-    assert top == [("l40", "fp8"), ("l40", "int8"), ("l40", "int4"), ("l40", "bf16")]
+    # four RTX 4090 configurations at $248.20: 6.02, 5.29, 2.77 and 2.06 req/s
+    assert top == [
+        ("rtx-4090", "int8"),
+        ("rtx-4090", "fp8"),
+        ("rtx-4090", "int4"),
+        ("rtx-4090", "bf16"),
+    ]
 
 
 # ------------------------------------------------ 5. a model without a GPU
@@ -346,7 +352,7 @@ def test_apply_drops_a_benchmark_of_another_configuration(tmp_path: Path) -> Non
     result = runner.invoke(app, ["recommend", str(path), "--json", "--apply", "-o", str(out)])
     assert result.exit_code == 0, result.output
     best = json.loads(result.stdout)["best"]
-    assert best["gpu"] == "l40"
+    assert best["gpu"] == "rtx-4090"
     assert "calibration = 'bench.toml' removed" in result.stderr
     assert '# replaced by payback recommend: calibration = "bench.toml"' in out.read_text()
     analysis = json.loads(runner.invoke(app, ["analyze", str(out), "--json"]).stdout)
@@ -355,12 +361,12 @@ def test_apply_drops_a_benchmark_of_another_configuration(tmp_path: Path) -> Non
 
 
 def test_a_benchmark_of_the_winner_is_kept_and_said(tmp_path: Path) -> None:
-    _benchmark(tmp_path, model="qwen2.5-7b", gpu="l40", precision="fp8")
+    _benchmark(tmp_path, model="qwen2.5-7b", gpu="rtx-4090", precision="int8")
     path = _scenario_file(tmp_path, model="qwen2.5-7b", calibration="bench.toml")
     out = tmp_path / "new.toml"
     result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "serving benchmark of qwen2.5-7b fp8 on 1 × l40" in result.stderr
+    assert "serving benchmark of qwen2.5-7b int8 on 1 × rtx-4090" in result.stderr
     assert "calibration = 'bench.toml' kept" in result.stderr
     assert payback.load_scenario(out).alternatives[0].calibration == "bench.toml"  # type: ignore[union-attr]
     assert runner.invoke(app, ["analyze", str(out)]).exit_code == 0
@@ -391,7 +397,11 @@ def test_factors_from_another_gpu_are_warned_once(tmp_path: Path) -> None:
     path = _scenario_file(tmp_path, model="qwen2.5-7b", calibration="cal.toml")
     result = runner.invoke(app, ["recommend", str(path)])
     assert result.exit_code == 0, result.output
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    warnings = [
+        line
+        for line in result.stderr.splitlines()
+        if line.startswith("warning: alternatives.0.calibration")
+    ]
     assert len(warnings) == 1
     assert "measured on h100-sxm; recommend applies them to every GPU" in warnings[0]
 
@@ -489,7 +499,7 @@ def test_a_benchmark_without_a_gpu_count_does_not_match_an_8_gpu_winner(tmp_path
 def test_a_benchmark_without_a_gpu_count_kept_for_the_count_analyze_assumes(
     tmp_path: Path,
 ) -> None:
-    _unsized_benchmark(tmp_path, model="qwen2.5-7b", gpu="l40", precision="fp8")
+    _unsized_benchmark(tmp_path, model="qwen2.5-7b", gpu="rtx-4090", precision="int8")
     path = _scenario_file(tmp_path, model="qwen2.5-7b", calibration="bench.toml")
     out = tmp_path / "new.toml"
     result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])

@@ -56,7 +56,11 @@ def estimate_serving(
     model: ModelOption,
     gpu: GpuOption,
     precision: Annotated[
-        str, typer.Option("--precision", help="Weights: bf16, fp8, int8 or int4.")
+        str,
+        typer.Option(
+            "--precision",
+            help="Weights: bf16, fp8, int8, int4, or mxfp4 (a mixture of experts' experts).",
+        ),
     ] = "bf16",
     input_tokens: Annotated[
         float, typer.Option("--input-tokens", help="Mean prompt tokens per request.")
@@ -226,8 +230,9 @@ def estimate_training(
 
 
 def _training_rows(result: TrainingEstimate) -> dict[str, str]:
-    """The lines of ``estimate training``'s table."""
-    return {
+    """The lines of ``estimate training``'s table (a mixture of experts adds its active
+    parameters and where the LoRA adapters go)."""
+    rows = {
         "method": f"{result.method} ({result.precision}, {result.stack} stack)",
         "GPUs": f"{result.gpus} × {result.gpu}, {result.memory_gib:,.1f} GiB each",
         "compute": f"{result.flops:.3g} FLOPs for {result.tokens:,.0f} tokens",
@@ -240,3 +245,10 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
             else "no price in the catalog: give --usd-per-gpu-hour"
         ),
     }
+    if result.active_params_b is not None:
+        rows["parameters"] = (
+            f"{result.active_params_b:,.1f}B active a token (the FLOPs); all held in memory"
+        )
+        if result.adapters:
+            rows["LoRA adapters"] = result.adapters
+    return rows

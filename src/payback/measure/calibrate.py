@@ -36,7 +36,7 @@ from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
 from payback.hardware.calibration import DecodePoint, Factors, fit_decode
-from payback.hardware.estimate import serving_shape
+from payback.hardware.estimate import DECODE_ONLY, serving_shape
 from payback.hardware.fine_tuning import estimate_training
 from payback.measure import timing
 from payback.measure.calibration import Calibration, Measured
@@ -71,8 +71,17 @@ def run_calibration(
     timed are sized from the device's measured speed to fit it, and a step that has
     started finishes. ``checkpointing`` recomputes activations
     in training, as the estimate's memory model and common fine-tuning stacks do; the
-    recomputation is not counted as useful work.
+    recomputation is not counted as useful work. Dense decoders with grouped-query
+    attention only: a mixture of experts or latent attention is measured by a serving
+    benchmark (``payback import-benchmark``).
     """
+    if model.is_moe or model.is_mla:
+        raise PaybackError.bad(
+            "model",
+            model.id,
+            "calibrate times a dense decoder with grouped-query attention; measure a mixture "
+            "of experts or latent attention with a serving benchmark (payback import-benchmark)",
+        )
     torch = timing.torch_module()
     device = _checked_device(torch, model, gpu, method, precision, device, context, seconds)
     run = _Run(
@@ -328,11 +337,7 @@ def _time_prefill(
     per_prompt = float(
         sv.prefill_seconds(
             input_tokens=context,
-            **{
-                k: v
-                for k, v in shape.items()
-                if k not in ("kv_bytes_per_token", "weights", "bandwidth")
-            },
+            **{k: v for k, v in shape.items() if k not in DECODE_ONLY},
         )
     )
     measured = {
@@ -495,8 +500,8 @@ def gpu_for_device(name: str, catalog: Catalog) -> Gpu | None:
     >>> from payback.catalog import default_catalog
     >>> [gpu_for_device(n, default_catalog()).id for n in
     ...  ("NVIDIA H100 80GB HBM3", "NVIDIA H100 PCIe", "NVIDIA H200", "NVIDIA A100-SXM4-40GB",
-    ...   "NVIDIA L40S", "NVIDIA L4", "NVIDIA A10G")]
-    ['h100-sxm', 'h100-pcie', 'h200', 'a100-40gb', 'l40s', 'l4', 'a10g']
+    ...   "NVIDIA L40S", "NVIDIA L4", "NVIDIA A10G", "NVIDIA H100 NVL", "NVIDIA A100 80GB PCIe")]
+    ['h100-sxm', 'h100-pcie', 'h200', 'a100-40gb', 'l40s', 'l4', 'a10g', 'h100-nvl', 'a100-pcie']
     """
     words = set(re.findall(r"[a-z0-9]+", name.lower()))
     found = []
@@ -507,13 +512,19 @@ def gpu_for_device(name: str, catalog: Catalog) -> Gpu | None:
         if head not in words and not (parts[0] == "rtx" and head in joined):
             continue
         variant = parts[-1] if len(parts) > 1 and parts[0] != "rtx" else None
-        if variant == "pcie" and "pcie" not in words:
+        if variant in ("pcie", "nvl") and variant not in words:
             continue
-        if variant == "sxm" and "pcie" in words:
+        if variant == "sxm" and words & {"pcie", "nvl"}:
             continue
         if variant and variant.endswith("gb") and variant not in words:
             continue
         found.append(gpu)
+    sizes = {int(w[:-2]) for w in words if re.fullmatch(r"\d+gb", w)}
+    if sizes and len(found) > 1:  # "A100-PCIE-40GB": the 40 GB record
+        found = [g for g in found if round(g.memory_gb) in sizes] or found
+    for form in ("pcie", "nvl"):  # "A100 80GB PCIe": the PCIe record, not the SXM one
+        if form in words and len(found) > 1:
+            found = [g for g in found if g.id.endswith(form)] or found
     return found[0] if len(found) == 1 else None
 
 

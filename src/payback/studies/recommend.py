@@ -309,6 +309,7 @@ def recommend(
     seconds = time.perf_counter() - start
     candidates.sort(key=rank)
     warnings += _measured_warning(path, benchmark, candidates)
+    warnings += _caveat_warning(path, catalog, candidates)
     targets = {k: v for k, v in (("tpot_ms", option.tpot_ms), ("ttft_ms", option.ttft_ms)) if v}
     return Recommendation(
         alternative=index,
@@ -452,6 +453,16 @@ def _load(input_tokens: float, output_tokens: float, cached_input_share: float) 
     if output_tokens < 1:
         raise PaybackError("traffic.output_tokens: recommend needs at least 1 output token")
     return Load.of(input_tokens, output_tokens, cached_input_share)
+
+
+def _caveat_warning(path: str, catalog: Catalog, candidates: list[Candidate]) -> list[str]:
+    """What to know about the GPU of the cheapest configuration (its catalog caveat)."""
+    if not candidates or not candidates[0].meets_targets:
+        return []
+    gpu = catalog.gpus.get(candidates[0].gpu)
+    if gpu is None or not gpu.caveat:
+        return []
+    return [f"{path}: the cheapest configuration runs on {gpu.id}, {gpu.caveat}"]
 
 
 def _measured_warning(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from payback.catalog import default_catalog
+from payback.catalog import OpenModel, default_catalog
 from payback.catalog.apis import api_price, search_api_models
 from payback.web.state import central, get_path
 
@@ -23,7 +23,7 @@ __all__ = [
     "traffic_inputs",
 ]
 
-PRECISIONS = ["bf16", "fp8", "int8", "int4"]
+PRECISIONS = ["bf16", "fp8", "int8", "int4", "mxfp4"]
 
 
 class Form:
@@ -253,6 +253,14 @@ def alternative_choice(form: Form) -> int:
     return int(index)
 
 
+def _model_label(model: OpenModel) -> str:
+    """A model in the picker: its id, and for a mixture of experts its active and total
+    parameters (mxfp4 applies to its experts)."""
+    if model.active_params_b is None:
+        return model.id
+    return f"{model.id} (MoE: {model.active_params_b:g}B of {model.params_b:g}B active)"
+
+
 def _self_hosted_inputs(form: Form, a: str) -> None:
     """A self-hosted alternative: GPU, model and precision from the catalog (capacity
     estimated) or typed capacity and rent; its fleet."""
@@ -282,6 +290,7 @@ def _self_hosted_inputs(form: Form, a: str) -> None:
                 models,
                 index=models.index(model) if model in models else 0,
                 key=f"in:{a}.model",
+                format_func=lambda m: _model_label(catalog.models[m]) if m in catalog.models else m,
             )
         with c3:
             precision = get_path(form.raw, f"{a}.precision", "bf16")
