@@ -18,6 +18,7 @@ from payback.cli._common import (
     _print_json,
     _progress,
     _warn,
+    echo,
     user_errors,
 )
 from payback.cli._files import _write_outputs
@@ -131,9 +132,7 @@ def report(
 
         files = {output: png_bytes(charts.cumulative_costs(analysis))}
     _write_outputs(files, force)
-    typer.echo(
-        f"Wrote {output}" + (f" and {len(files) - 1} charts beside it" if len(files) > 1 else "")
-    )
+    echo(f"Wrote {output}" + (f" and {len(files) - 1} charts beside it" if len(files) > 1 else ""))
 
 
 @user_errors

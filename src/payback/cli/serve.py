@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from payback.cli._common import user_errors
+from payback.cli._common import echo, user_errors
 from payback.errors import PaybackError
 
 
@@ -70,7 +70,7 @@ def serve(
         "--",
         *([str(file.resolve())] if file else []),
     ]
-    typer.echo(f"payback page on http://{host}:{port} (Ctrl+C stops it)", err=True)
+    echo(f"payback page on http://{host}:{port} (Ctrl+C stops it)", err=True)
     sys.stderr.flush()
     # Streamlit takes this process over, so a signal that stops `payback serve` stops the page.
     os.execv(sys.executable, command)

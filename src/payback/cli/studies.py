@@ -17,6 +17,7 @@ from payback.cli._common import (
     _print_json,
     _progress,
     _warn,
+    echo,
     user_errors,
 )
 from payback.cli._files import _write_new
@@ -215,7 +216,7 @@ def solve(
         from payback.report.common import solution_lines
 
         for line in solution_lines(solution):
-            typer.echo(line)
+            echo(line)
     if solution.value is None:
         raise typer.Exit(code=1)
 
@@ -288,7 +289,7 @@ def recommend(
         text, notes = _applied_text(file, scenario, result, output)
         _write_new(output, text, force)
         for note in notes:
-            typer.echo(f"note: {note}", err=True)
+            echo(f"note: {note}", err=True)
         written = str(output)
     if as_json:
         _print_json(result.to_dict(top) | ({"written": written} if written else {}))
@@ -304,7 +305,7 @@ def recommend(
             + ("; nothing to apply" if apply else "")
         )
     if written and not as_json:
-        typer.echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
+        echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
 
 
 def _applied_text(
