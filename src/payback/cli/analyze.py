@@ -21,7 +21,7 @@ from payback.cli._common import (
     echo,
     user_errors,
 )
-from payback.cli._files import _write_outputs
+from payback.cli._files import _check_replaceable, _write_outputs
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -101,7 +101,10 @@ def report(
     seed: SeedOption = None,
     no_quality: NoQualityFlag = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace files payback did not write.")
+        bool,
+        typer.Option(
+            "--force", help="Replace files payback did not write, or that were changed since."
+        ),
     ] = False,
 ) -> None:
     """A report to attach to a design review: charts, the explanation and every input's source.
@@ -111,13 +114,15 @@ def report(
     component, one-time cost by item, cost per 1k requests as traffic varies, the drivers,
     and with **--samples** the fan of cumulative savings and the break-even histogram.
     **.md**: the same as Markdown with PNG charts written beside it. **.png**: the
-    cumulative-cost chart alone. Files payback wrote before are replaced; others need **--force**.
+    cumulative-cost chart alone. A file payback wrote and nobody changed since is replaced
+    (each carries the hash of its content); others, edited reports too, need **--force**.
     """
     suffix = output.suffix.lower()
     if suffix not in REPORT_TYPES:
         raise PaybackError(
             f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
         )
+    _check_replaceable(output, force)  # before the work: the charts beside it are checked after
     analysis = _analysis(file, samples, seed, no_quality)
     if suffix in (".html", ".htm"):
         from payback.report import render_html

@@ -380,6 +380,8 @@ def usage(
         return
     if not paths:
         raise PaybackError("usage: give log files or globs (or --sql to print the queries it runs)")
+    if output is not None:
+        _check_writable(output, True)  # a folder, a missing folder, a FIFO: before the work
     profile = profile_usage(paths, fmt, **options)
     _warn(profile.warnings)
     written = None

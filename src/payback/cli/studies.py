@@ -20,7 +20,7 @@ from payback.cli._common import (
     echo,
     user_errors,
 )
-from payback.cli._files import _write_new
+from payback.cli._files import _check_writable, _write_new
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -279,6 +279,8 @@ def recommend(
         raise PaybackError("--apply needs -o FILE: where to write the new scenario")
     if output is not None and not apply:
         raise PaybackError("-o is for --apply: add --apply to write the winner")
+    if output is not None:
+        _check_writable(output, force)
     scenario = load_scenario(file)
     result = recommend_setup(
         scenario, alternative, models=models or None, max_replicas=max_replicas

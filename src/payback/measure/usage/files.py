@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from payback.errors import PaybackError
+from payback.limits import check_path, check_regular
 from payback.measure.usage.formats import detect_keys, detect_record, first_record
 from payback.measure.usage.sql import Source, first_line, shown_files, sql_list
 
@@ -41,13 +42,12 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
         if not matched:
             raise PaybackError(f"{text}: no file matches")
         for name in matched:
-            p = Path(name)
+            p = check_path(name)
             if p.is_dir():
                 raise PaybackError(
                     f"{p}: is a folder; give files or a glob such as {p / '*.jsonl'}"
                 )
-            if not p.exists():
-                raise PaybackError(f"{p}: no such file")
+            check_regular(p, "a log file")  # missing, a FIFO (it would block), a device
             real = os.path.realpath(name)
             if real in seen:
                 repeated.append(name)
