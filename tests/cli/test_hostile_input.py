@@ -176,7 +176,7 @@ def test_library_warnings_become_notes_and_numpy_ones_are_dropped(
     code, out, err = run(*QUICK)
     assert code == 0
     assert out == "Break even after ~30,769 requests\n"
-    assert err == "note: payback: Glyph 128512 missing from font(s) DejaVu Sans.\n"
+    assert err == "note: Glyph 128512 missing from font(s) DejaVu Sans.\n"
 
 
 def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
@@ -194,3 +194,63 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     code, out, err = run("explain", path)
     assert code == 0
     assert "\x1b" not in out
+
+
+# ------------------------------------------------------------------ serve
+
+
+@pytest.fixture
+def no_page(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """``payback serve`` without starting Streamlit: the commands it would run."""
+    import payback.cli.serve as serve
+
+    started: list[list[str]] = []
+
+    def execv(path: str, argv: list[str]) -> None:
+        started.append(argv)
+
+    monkeypatch.setattr(serve.os, "execv", execv)
+    return started
+
+
+@pytest.mark.parametrize(
+    ("host", "fragment"),
+    [
+        ("", "error: --host '': must be an address, such as 127.0.0.1"),
+        ("   ", "error: --host '   ': must be an address"),
+        ("999.1.1.1", "error: --host 999.1.1.1: not an address this machine has"),
+    ],
+)
+def test_serve_refuses_an_address_it_cannot_listen_on(
+    no_page: list[list[str]], host: str, fragment: str
+) -> None:
+    line = one_error(*run("serve", "--host", host, "--port", "8599"))
+    assert line.startswith(fragment)
+    assert no_page == []
+
+
+def test_serve_with_its_port_in_use_is_one_line_and_exit_2(no_page: list[list[str]]) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        line = one_error(*run("serve", "--port", str(port)))
+    assert (
+        line
+        == f"error: --port {port}: in use by another program on 127.0.0.1; give another with --port"
+    )
+    assert no_page == []
+
+
+def test_serve_starts_the_page_on_a_free_port(no_page: list[list[str]]) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, _, err = run("serve", "--port", str(port))
+    assert code == 0, err
+    assert len(no_page) == 1
+    assert "--server.port" in no_page[0]
