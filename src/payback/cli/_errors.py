@@ -208,19 +208,21 @@ def _library_warnings() -> Iterator[None]:
                 text = _one_line(str(warning.message))
                 if _NUMPY_FLOATING.search(text) or not text:
                     continue
-                line = f"note: {_origin(warning.filename)}: {text}"
+                origin = _origin(warning.filename)
+                line = f"note: {origin}: {text}" if origin else f"note: {text}"
                 if line not in shown:
                     shown.add(line)
                     echo(line[:500], err=True)
 
 
 def _origin(filename: str) -> str:
-    """The package a warning came from, by its file (``matplotlib``), else ``payback``."""
+    """The package a warning came from, by its file (``scipy``); empty when it points at
+    payback's own code (matplotlib, for one, names the line that called it)."""
     parts = PurePath(filename).parts
     for marker in ("site-packages", "dist-packages"):
         if marker in parts and parts.index(marker) + 1 < len(parts):
             return parts[parts.index(marker) + 1].removesuffix(".py")
-    return "payback"
+    return ""
 
 
 # ------------------------------------------------------------------ parse errors
