@@ -92,7 +92,7 @@ def sensitivity(
         _show_tornado(names, central, tornado(resolved, swing), top, as_json)
         return
     with _progress("Sobol") as progress:
-        result = sobol(resolved, samples or 1024, seed or 0, swing, progress)
+        result = sobol(resolved, 1024 if samples is None else samples, seed or 0, swing, progress)
     _show_sobol(names, result, top, as_json)
 
 

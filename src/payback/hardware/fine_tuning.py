@@ -8,6 +8,7 @@ a configuration cannot work.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -49,6 +50,10 @@ class TrainingEstimate:
     usd: float | None
     """GPU cost of all runs [USD]: GPU-hours × price × runs."""
     price_source: str | None
+    max_gpus: int = 0
+    """The most GPUs the run can use: data parallelism gives each GPU at least one sequence
+    (micro-batch) a step, so no more GPUs than the run has sequences (or than its memory
+    needs)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,8 +81,10 @@ def estimate_training(
     _check_training_inputs(method, stack, gpus, usd_per_gpu_hour, tokens, epochs, runs)
     peak = peak_flops(gpu, precision, tr.TRAINING_PRECISIONS)
     n = model.params_b * 1e9
-    needed, per_gpu_memory = _training_gpus(model, gpu, method, gpus, tokens_per_micro_batch)
     processed = tokens * epochs
+    needed, per_gpu_memory, most = _training_gpus(
+        model, gpu, method, gpus, tokens_per_micro_batch, processed
+    )
     flops = tr.training_flops(n, processed, method)
     require_finite("mfu_scale", mfu_scale, 0.0, inclusive=False)
     mfu = min(1.0, tr.training_mfu(method, n, needed, stack) * mfu_scale)
@@ -103,6 +110,7 @@ def estimate_training(
         usd_per_gpu_hour=price,
         usd=None if price is None else gpu_hours * price * runs,
         price_source=price_source,
+        max_gpus=most,
     )
 
 
@@ -132,10 +140,18 @@ def _check_training_inputs(
 
 
 def _training_gpus(
-    model: OpenModel, gpu: Gpu, method: str, gpus: int | None, tokens_per_micro_batch: float
-) -> tuple[int, float]:
-    """The GPUs a run uses (the fewest that hold it, or ``gpus`` when they do) and the
-    memory each needs [bytes]; one line when they cannot hold it."""
+    model: OpenModel,
+    gpu: Gpu,
+    method: str,
+    gpus: int | None,
+    tokens_per_micro_batch: float,
+    processed: float,
+) -> tuple[int, float, int]:
+    """The GPUs a run uses (the fewest that hold it, or ``gpus`` when they do), the memory
+    each needs [bytes] and the most it can use; one line when they cannot hold it, or when
+    ``gpus`` is more than the run can keep busy: data parallelism gives each GPU at least
+    one sequence of ``tokens_per_micro_batch`` a step, so a run of ``processed`` tokens uses
+    at most processed / tokens_per_micro_batch GPUs (or the fewest its memory needs)."""
     n = model.params_b * 1e9
     adapters = tr.lora_parameters(
         layers=model.layers,
@@ -164,7 +180,17 @@ def _training_gpus(
             f"{method} fine-tuning of {model.id} does not fit on 64 × {gpu.id}; "
             "use LoRA/QLoRA or GPUs with more memory"
         )
+    sequences = math.floor(processed / tokens_per_micro_batch)
+    most = max(needed, sequences)
     if gpus is not None:
+        if gpus > most:
+            raise PaybackError.bad(
+                "gpus",
+                gpus,
+                f"at most {most:,} for this run: data parallelism gives each GPU at least one "
+                f"sequence of {tokens_per_micro_batch:,.0f} tokens a step, and the run has "
+                f"{sequences:,} ({processed:,.0f} tokens)",
+            )
         if gpus < needed:
             per_gpu = tr.training_memory_per_gpu(
                 params=n, method=method, gpus=gpus, adapter_params=adapters, activations=activations
@@ -177,7 +203,7 @@ def _training_gpus(
     per_gpu_memory = tr.training_memory_per_gpu(
         params=n, method=method, gpus=needed, adapter_params=adapters, activations=activations
     )
-    return needed, per_gpu_memory
+    return needed, per_gpu_memory, most
 
 
 def _training_price(gpu: Gpu, usd_per_gpu_hour: float | None) -> tuple[float | None, str | None]:
