@@ -12,7 +12,7 @@ all the memory or blocking.
   (100) alternatives;
 - a file read whole (a benchmark result, a calibration, a model's config.json): at most
   :data:`MAX_INPUT_BYTES` (256 MiB);
-- a line of a CSV or JSON-lines log: at most :data:`MAX_LOG_LINE_BYTES` (1 MiB);
+- a line of a CSV or JSON-lines log: at most :data:`MAX_LOG_LINE_BYTES` (16 MiB);
 - a path: at most :data:`MAX_PATH_BYTES` (4,096) bytes, each name in it at most
   :data:`MAX_NAME_BYTES` (255);
 - only regular files are read or written: a FIFO, a device or a socket is refused, even
@@ -63,9 +63,10 @@ MAX_ALTERNATIVES = 100
 """Alternatives in one scenario: sensitivity, explain and the reports study each one."""
 MAX_INPUT_BYTES = 256 * 2**20
 """A file read whole into memory: a benchmark result, a calibration, a config.json."""
-MAX_LOG_LINE_BYTES = 2**20
-"""A line of a CSV, TSV or JSON-lines log: 1 MiB (a request's log line is a few KiB). A
-longer line is counted as unreadable, not read."""
+MAX_LOG_LINE_BYTES = 16 * 2**20
+"""A line of a CSV, TSV or JSON-lines log: 16 MiB (a request's log line is a few KiB, one
+that holds a long prompt and its answer a few MiB). A longer line is counted as
+unreadable, not read; the rest of the file is read as usual."""
 MAX_PATH_BYTES = 4096
 """A path's length in bytes (Linux's PATH_MAX)."""
 MAX_NAME_BYTES = 255
