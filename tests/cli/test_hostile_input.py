@@ -109,7 +109,7 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(quick, "quick_break_even", interrupted)
     line = one_error(*run(*QUICK), expected_code=130)
-    assert line == "error: interrupted (Ctrl-C); nothing was written"
+    assert line == "error: interrupted (Ctrl-C); no file was left half-written"
 
 
 def test_a_bug_is_one_line_asking_for_a_report(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,7 @@ try:  # Ctrl-C while the command line loads (its first tenth of a second) is Ctr
     from payback.cli._common import app, as_flag, user_errors
     from payback.cli._errors import INTERRUPTED
 except KeyboardInterrupt:
-    sys.stderr.write("error: interrupted (Ctrl-C); nothing was written\n")
+    sys.stderr.write("error: interrupted (Ctrl-C); no file was left half-written\n")
     sys.exit(130)
 
 __all__ = ["app", "as_flag", "main", "user_errors"]

@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 DEBUG_ENV = "PAYBACK_DEBUG"
-INTERRUPTED = "interrupted (Ctrl-C); nothing was written"
+INTERRUPTED = "interrupted (Ctrl-C); no file was left half-written"
 """The line Ctrl-C gives, with exit code 130 (128 + SIGINT)."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -161,6 +161,9 @@ def _run(
         )
         return 2
     except Exception as exc:
+        if type(exc).__name__ == "InterruptException":  # DuckDB's Ctrl-C
+            echo(f"error: {INTERRUPTED}", err=True)
+            return 130
         if debug:
             _traceback()
         hint = "" if debug else f" (--debug or {DEBUG_ENV}=1 shows the traceback)"

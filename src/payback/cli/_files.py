@@ -12,11 +12,13 @@ report stays payback's when copied or moved, and stops being so once edited.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +54,37 @@ def _check_writable(path: Path, force: bool, example: str = "scenario.toml") -> 
     return parent
 
 
+@contextlib.contextmanager
+def _ctrl_c_after() -> Iterator[None]:
+    """Ctrl-C while files are written takes effect once they are: the files are all written
+    or none is (a Ctrl-C before is at once). Never swallowed: it is raised on the way out."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            raise KeyboardInterrupt
+
+
 def _write_new(path: Path, text: str | bytes, force: bool) -> None:
     """Write ``text`` to ``path`` atomically; refuse to replace a file without ``force``.
 
     The new file gets the permissions a plain write would give (the umask's), or the
-    replaced file's own.
+    replaced file's own. A Ctrl-C during the write takes effect after it.
     """
+    with _ctrl_c_after():
+        _write_one(path, text, force)
+
+
+def _write_one(path: Path, text: str | bytes, force: bool) -> None:
     import tempfile
 
     parent = _check_writable(path, force)
@@ -194,5 +221,6 @@ def _write_outputs(files: dict[Path, bytes], force: bool) -> None:
     payback did not write exactly so (see the module) unless forced."""
     for path in files:
         _check_replaceable(path, force)
-    for path, content in files.items():
-        _write_new(path, stamped(path, content), force=True)
+    with _ctrl_c_after():  # a report and its charts: all written, or (Ctrl-C before) none
+        for path, content in files.items():
+            _write_one(path, stamped(path, content), force=True)
