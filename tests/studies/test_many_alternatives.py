@@ -92,3 +92,19 @@ def test_solving_one_alternative_evaluates_it_alone(monkeypatch: pytest.MonkeyPa
     # another alternative's number cannot move this one: the whole scenario, as before
     solve(scenario, "alternatives.3.usd_per_gpu_hour", "npv_usd=0", 7)
     assert set(counts) == {30}
+
+
+def test_an_input_only_other_alternatives_read_still_works() -> None:
+    """traffic.peak_to_average moves a fleet, not a per-request price: on a mix, each
+    alternative's drivers hold only what moves it, and solving for the per-request one over
+    the peak finds no crossing (as before), rather than refusing the input."""
+    from helpers import per_request_dict
+
+    data = many(1)
+    data["alternatives"].append(per_request_dict()["alternatives"][0])
+    scenario = build(data)
+    fleet, price = tornado(scenario)
+    assert "traffic.peak_to_average" in [d.parameter for d in fleet]
+    assert "traffic.peak_to_average" not in [d.parameter for d in price]
+    answer = solve(scenario, "traffic.peak_to_average", "npv_usd=0", 1)
+    assert answer.value is None

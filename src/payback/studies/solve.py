@@ -302,9 +302,10 @@ class _Search:
         # the engine runs on this alternative alone (the others cannot change its outcome):
         # a study of every alternative stays linear in their number
         local = local_path(parameter, alternative)
+        single = alone(resolved, alternative)
         self._engine = (
-            (alone(resolved, alternative), local, 0)
-            if local is not None
+            (single, local, 0)
+            if local is not None and local in numeric_paths(single)
             else (resolved, parameter, alternative)
         )
 

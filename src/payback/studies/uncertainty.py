@@ -303,8 +303,15 @@ def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[l
     never = resolved.scenario.scenario.horizon_months + 1.0
     result: list[list[Driver]] = []
     for a in range(len(resolved.scenario.alternatives)):
-        # the inputs that can move this alternative, on it alone: linear in alternatives
-        mine = [(item, path) for item in inputs if (path := local_path(item.path, a)) is not None]
+        # the inputs that can move this alternative (those the engine reads for it), on it
+        # alone: linear in alternatives
+        single = alone(resolved, a)
+        read = set(numeric_paths(single))
+        mine = [
+            (item, path)
+            for item in inputs
+            if (path := local_path(item.path, a)) is not None and path in read
+        ]
         if not mine:
             result.append([])
             continue
@@ -315,7 +322,7 @@ def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[l
             column = np.full(2 * k, item.central)
             column[2 * j], column[2 * j + 1] = ends[j]
             overrides[path] = column
-        outcome = evaluate(alone(resolved, a), overrides).alternatives[0]
+        outcome = evaluate(single, overrides).alternatives[0]
         npv, month = np.asarray(outcome.npv_usd), np.asarray(outcome.break_even_month)
         ranked = []
         for j, (item, _) in enumerate(mine):
