@@ -254,3 +254,74 @@ def test_serve_starts_the_page_on_a_free_port(no_page: list[list[str]]) -> None:
     assert code == 0, err
     assert len(no_page) == 1
     assert "--server.port" in no_page[0]
+
+
+# ------------------------------------------------------------------ odd inputs, one line each
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("--method", "dpo"), "error: --method dpo: calibrate measures lora or full fine-tuning"),
+        (("--context", "5"), "error: --context 5: must be 16 to"),
+        (("--seconds", "-1"), "error: --seconds -1.0: must be > 0"),
+        (("--device", "tpu"), "error: --device tpu: must be cuda or cpu"),
+    ],
+)
+def test_calibrate_says_a_bad_option_before_it_needs_pytorch(
+    monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], line: str
+) -> None:
+    import payback.measure.timing as timing
+    from payback import PaybackError
+
+    def missing() -> None:
+        raise PaybackError("payback calibrate needs PyTorch, an optional dependency")
+
+    monkeypatch.setattr(timing, "torch_module", missing)
+    assert one_error(*run("calibrate", "--model", "qwen2.5-0.5b", *args)).startswith(line)
+    # with good options, the missing PyTorch is what it says
+    assert "needs PyTorch" in one_error(*run("calibrate", "--model", "qwen2.5-0.5b"))
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1e400", "1e30"])
+def test_a_nan_or_huge_size_in_a_config_json_is_one_line(tmp_path: Path, value: str) -> None:
+    config = tmp_path / "config.json"
+    config.write_text(
+        '{"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4, '
+        f'"vocab_size": 1000, "intermediate_size": {value}}}'
+    )
+    line = one_error(*run("estimate", "serving", "--model", config, "--gpu", "l4"))
+    assert "intermediate_size" in line
+    assert "Traceback" not in line
+
+
+def test_names_are_escaped_in_the_markdown_report(tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    name = "<script>alert(1)</script> *bold* [link](http://example.com) | pipe"
+    text = SEED.read_text().replace('name = "fine-tuned small model"', f'name = "{name}"')
+    scenario = tmp_path / "xss.toml"
+    scenario.write_text(text)
+    report = tmp_path / "r.md"
+    code, _, err = run("report", scenario, "-o", report)
+    assert code == 0, err
+    markdown = report.read_text()
+    assert "<script>" not in markdown
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    assert "<script>" not in html
+    assert "<a href" not in html  # the name's link is text
+    assert "<em>" not in html.split("<h2>")[0]  # nor its emphasis
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; *bold* [link](http://example.com) | pipe" in html
+
+
+def test_a_matplotlib_warning_is_a_note_not_a_leak(tmp_path: Path) -> None:
+    text = SEED.read_text().replace("fine-tuned small model", "fine-tuned \U0001f680 model")
+    scenario = tmp_path / "emoji.toml"
+    scenario.write_text(text)
+    code, out, err = run("report", scenario, "-o", tmp_path / "chart.png")
+    assert code == 0, err
+    assert out.startswith("Wrote ")
+    assert "UserWarning" not in err
+    assert "fig.savefig" not in err
+    for line in err.strip().splitlines():
+        assert line.startswith("note: "), line
