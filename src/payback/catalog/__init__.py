@@ -7,9 +7,11 @@ token prices come from ``genai-prices`` (its offline snapshot) behind
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import json
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from payback.catalog.records import STALE_AFTER_DAYS, Gpu, GpuPrice, HostedFineTune, OpenModel
 from payback.errors import PaybackError
 from payback.hardware.shapes import SHAPE_FIELDS, parameter_split
+from payback.limits import check_path, read_input
 
 __all__ = [
     "STALE_AFTER_DAYS",
@@ -46,6 +49,11 @@ _FILES = {
     "model": ("models.toml", OpenModel),
     "finetune": ("finetuning.toml", HostedFineTune),
 }
+
+
+def _shown_id(text: str, width: int = 80) -> str:
+    """An id for a message, quoted, cut to ``width`` characters when longer."""
+    return repr(text) if len(text) <= width else repr(text[:width]) + "…"
 
 
 def _near(word: str, choices: Iterable[str]) -> str:
@@ -81,7 +89,7 @@ class Catalog:
             return self.gpus[gpu_id]
         except KeyError:
             raise PaybackError(
-                f"unknown GPU {gpu_id!r}{_near(gpu_id, self.gpus)} (known: {', '.join(self.gpus)})"
+                f"unknown GPU {_shown_id(gpu_id)}{_near(gpu_id, self.gpus)} (known: {', '.join(self.gpus)})"
             ) from None
 
     def model(self, model_id: str, base: Path | None = None) -> OpenModel:
@@ -95,10 +103,14 @@ class Catalog:
         path = Path(model_id)
         if base is not None and not path.is_absolute():
             path = base / path
-        if model_id.endswith(".json") or path.is_file():
+        try:
+            is_file = path.is_file()
+        except (OSError, ValueError):  # a name longer than the file system allows, a NUL
+            is_file = False
+        if model_id.endswith(".json") or is_file:
             return model_from_hf_config(path)
         raise PaybackError(
-            f"unknown model {model_id!r}{_near(model_id, self.models)} "
+            f"unknown model {_shown_id(model_id)}{_near(model_id, self.models)} "
             f"(known: {', '.join(self.models)}; a catalog model's Hugging Face repository or a local config.json path works too)"
         )
 
@@ -218,15 +230,22 @@ _LAYER_TYPES = {"full_attention": False, "sliding_attention": True, "chunked_att
 """``layer_types`` values payback models, and whether the layer holds a window."""
 
 
+_CONFIG_MAX = 2**31 - 1
+"""The largest size a config.json may give (layers, hidden size, heads, vocabulary, context)."""
+
+
 def _config_int(cfg: Mapping[str, Any], key: str, default: int | None, p: Path) -> int:
     value = cfg.get(key, default) if cfg.get(key) is not None else default
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
+        or not math.isfinite(value)
         or value != int(value)
         or value < 1
     ):
         raise PaybackError(f"{p}: {key} = {value!r}: must be a whole number ≥ 1")
+    if value > _CONFIG_MAX:
+        raise PaybackError(f"{p}: {key} = {value!r}: must be at most {_CONFIG_MAX:,}")
     return int(value)
 
 
@@ -244,12 +263,16 @@ def _optional_int(cfg: Mapping[str, Any], key: str, p: Path, low: int = 1) -> in
 
 def _read_config(p: Path) -> dict[str, Any]:
     """The language model's part of a config.json (``text_config`` for multimodal ones)."""
+    with contextlib.suppress(OSError):
+        if not p.exists():
+            raise PaybackError(f"{p}: no such model config file")
+    raw = read_input(p, "a model's config.json")
     try:
-        cfg = json.loads(p.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise PaybackError(f"{p}: no such model config file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        cfg = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PaybackError(f"{p}: not a readable config.json ({exc})") from None
+    except RecursionError:
+        raise PaybackError(f"{p}: not a readable config.json (nested too deeply)") from None
     if not isinstance(cfg, dict):
         raise PaybackError(f"{p}: expected a JSON object with the model's configuration")
     if isinstance(cfg.get("text_config"), dict):  # multimodal configs nest the language model
@@ -434,7 +457,7 @@ def model_from_hf_config(path: str | Path) -> OpenModel:
     ``attention_chunk_size``) and latent attention (``kv_lora_rank``). A field the reader
     cannot use, or fields that disagree, give one line naming them.
     """
-    p = Path(path)
+    p = check_path(path)
     cfg = _read_config(p)
     shape: dict[str, Any] = {
         field: _config_int(cfg, key, None, p) for key, field in _CONFIG_FIELDS.items()

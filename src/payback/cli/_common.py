@@ -1,5 +1,6 @@
 """What every command shares: the Typer app, the common options, errors as one line and
-exit code 2, warnings, JSON output and the progress bar.
+exit code 2, warnings, JSON output and the progress bar. The app's group
+(:class:`payback.cli._errors.PaybackGroup`) is the one error path every failure ends in.
 
 Start-up time matters here: ``payback --help`` imports every command module, so this
 module and the command modules import only the standard library, Typer and
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
+from payback.cli._errors import PaybackGroup, clean
+from payback.cli._errors import echo as echo
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -39,6 +42,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PaybackGroup,
 )
 
 
@@ -54,6 +58,14 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="Show the traceback of an internal error (anywhere on the command line; "
+            "or PAYBACK_DEBUG=1).",
+        ),
     ] = False,
 ) -> None:
     """Does fine-tuning and self-hosting a model pay back against a hosted LLM API?"""
@@ -98,7 +110,7 @@ ModelOption = Annotated[
 
 def _fail(lines: list[str]) -> typer.Exit:
     for line in lines:
-        typer.echo(f"error: {line}", err=True)
+        echo(f"error: {line}", err=True)
     return typer.Exit(code=2)
 
 
@@ -134,30 +146,61 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
 # ------------------------------------------------------------------ output
 
 
-def _console() -> Console:
+def _console(stderr: bool = False) -> Console:
+    """A Rich console that strips control characters from what it prints (not from its own
+    styles): a name with an escape sequence cannot rewrite the terminal."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    console = Console(highlight=False, stderr=stderr)
+    console.push_render_hook(_clean_hook())
+    return console
+
+
+def _clean_hook() -> Any:
+    from rich.console import RenderHook
+    from rich.segment import Segment
+
+    class Cleaned:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def __rich_console__(self, console: Any, options: Any) -> Iterator[Segment]:
+            for segment in console.render(self.inner, options):
+                if segment.control:
+                    yield segment
+                else:
+                    yield Segment(clean(segment.text), segment.style)
+
+    class Hook(RenderHook):
+        def process_renderables(self, renderables: list[Any]) -> list[Any]:
+            return [Cleaned(r) for r in renderables]
+
+    return Hook()
 
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        typer.echo(f"warning: {line}", err=True)
+        echo(f"warning: {line}", err=True)
+
+
+def _note(lines: list[str]) -> None:
+    for line in lines:
+        echo(f"note: {line}", err=True)
 
 
 def _print_json(data: Any) -> None:
     import json
 
-    def clean(x: Any) -> Any:
+    def finite(x: Any) -> Any:
         if isinstance(x, float) and not math.isfinite(x):
             return None
         if isinstance(x, dict):
-            return {k: clean(v) for k, v in x.items()}
+            return {k: finite(v) for k, v in x.items()}
         if isinstance(x, list):
-            return [clean(v) for v in x]
+            return [finite(v) for v in x]
         return x
 
-    typer.echo(json.dumps(clean(data), indent=2, ensure_ascii=False, allow_nan=False))
+    typer.echo(json.dumps(finite(data), indent=2, ensure_ascii=False, allow_nan=False))
 
 
 @contextlib.contextmanager
@@ -165,9 +208,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     """A progress callback that shows a bar on a terminal once sampling will take over a second."""
     import time
 
-    from rich.console import Console
-
-    console = Console(stderr=True)
+    console = _console(stderr=True)
     start = time.monotonic()
     bar: Progress | None = None
     task: TaskID | None = None

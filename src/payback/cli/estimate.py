@@ -175,7 +175,12 @@ def estimate_training(
         typer.Option("--stack", help="standard (HF/PEFT, torchtune) or optimized (NeMo/Megatron)."),
     ] = "standard",
     gpus: Annotated[
-        int | None, typer.Option("--gpus", help="GPUs to use (default: the fewest that fit).")
+        int | None,
+        typer.Option(
+            "--gpus",
+            help="GPUs to use (default: the fewest that fit; at most one per 4,096-token "
+            "sequence of the run).",
+        ),
     ] = None,
     usd_per_gpu_hour: Annotated[
         float | None,
@@ -234,7 +239,8 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
     parameters and where the LoRA adapters go)."""
     rows = {
         "method": f"{result.method} ({result.precision}, {result.stack} stack)",
-        "GPUs": f"{result.gpus} × {result.gpu}, {result.memory_gib:,.1f} GiB each",
+        "GPUs": f"{result.gpus} × {result.gpu}, {result.memory_gib:,.1f} GiB each "
+        f"(at most {result.max_gpus:,}: one sequence per GPU a step)",
         "compute": f"{result.flops:.3g} FLOPs for {result.tokens:,.0f} tokens",
         "utilization (MFU)": f"{result.mfu:.0%}",
         "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",

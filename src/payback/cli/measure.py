@@ -18,6 +18,7 @@ from payback.cli._common import (
     _console,
     _print_json,
     _warn,
+    echo,
     user_errors,
 )
 from payback.cli._files import _check_writable, _write_new
@@ -112,7 +113,7 @@ def import_benchmark(
 
     _console().print(tables.benchmark_table(cal, estimate))
     if output is not None:
-        typer.echo(f'Wrote {output}. Use it with calibration = "{output}" on a self_hosted option.')
+        echo(f'Wrote {output}. Use it with calibration = "{output}" on a self_hosted option.')
 
 
 def _check_run(precision: str | None, gpus_per_replica: int | None) -> None:
@@ -375,10 +376,12 @@ def usage(  # long: most of it is its options and their help text
         "columns": columns,
     }
     if sql:
-        typer.echo(usage_sql(fmt, paths or None, **options), nl=False)
+        echo(usage_sql(fmt, paths or None, **options), nl=False)
         return
     if not paths:
         raise PaybackError("usage: give log files or globs (or --sql to print the queries it runs)")
+    if output is not None:
+        _check_writable(output, True)  # a folder, a missing folder, a FIFO: before the work
     profile = profile_usage(paths, fmt, **options)
     _warn(profile.warnings)
     written = None
@@ -399,9 +402,9 @@ def _show_profile(profile: UsageProfile, output: Path | None, written: str | Non
 
     _console().print(render_profile(profile))
     for note in profile.notes:
-        typer.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     if output is not None:
-        typer.echo(
+        echo(
             f"Wrote {output}: "
             + (
                 "a new scenario from the starter with this traffic"
@@ -421,6 +424,6 @@ def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
 
     edit = file_with_traffic(path, traffic)
     for line in edit.warnings:
-        typer.echo(f"warning: {line}", err=True)
+        echo(f"warning: {line}", err=True)
     _write_new(path, edit.text, force=path.exists())
     return "created" if edit.created else "updated"

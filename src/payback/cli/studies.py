@@ -17,9 +17,10 @@ from payback.cli._common import (
     _print_json,
     _progress,
     _warn,
+    echo,
     user_errors,
 )
-from payback.cli._files import _write_new
+from payback.cli._files import _check_writable, _write_new
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def sensitivity(
         _show_tornado(names, central, tornado(resolved, swing), top, as_json)
         return
     with _progress("Sobol") as progress:
-        result = sobol(resolved, samples or 1024, seed or 0, swing, progress)
+        result = sobol(resolved, 1024 if samples is None else samples, seed or 0, swing, progress)
     _show_sobol(names, result, top, as_json)
 
 
@@ -215,7 +216,7 @@ def solve(
         from payback.report.common import solution_lines
 
         for line in solution_lines(solution):
-            typer.echo(line)
+            echo(line)
     if solution.value is None:
         raise typer.Exit(code=1)
 
@@ -278,6 +279,8 @@ def recommend(  # long: most of it is its options and their help text
         raise PaybackError("--apply needs -o FILE: where to write the new scenario")
     if output is not None and not apply:
         raise PaybackError("-o is for --apply: add --apply to write the winner")
+    if output is not None:
+        _check_writable(output, force)
     scenario = load_scenario(file)
     result = recommend_setup(
         scenario, alternative, models=models or None, max_replicas=max_replicas
@@ -288,7 +291,7 @@ def recommend(  # long: most of it is its options and their help text
         text, notes = _applied_text(file, scenario, result, output)
         _write_new(output, text, force)
         for note in notes:
-            typer.echo(f"note: {note}", err=True)
+            echo(f"note: {note}", err=True)
         written = str(output)
     if as_json:
         _print_json(result.to_dict(top) | ({"written": written} if written else {}))
@@ -304,7 +307,7 @@ def recommend(  # long: most of it is its options and their help text
             + ("; nothing to apply" if apply else "")
         )
     if written and not as_json:
-        typer.echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
+        echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
 
 
 def _applied_text(

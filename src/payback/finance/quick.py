@@ -49,6 +49,25 @@ def _check(name: str, value: float) -> None:
         raise PaybackError(f"{name} = {value}: must be a finite number ≥ 0 (USD)")
 
 
+def _overflow(hosted: float, self_hosted: float, one_time: float, saved: float) -> PaybackError:
+    """The error for a break-even too large for a float, naming what makes it so: a one-time
+    cost that overflows with any saving, or a saving too small for it.
+
+    >>> _overflow(15, 2, 1e308, 13).messages
+    ['one_time_usd = 1e+308: the break-even (one_time_usd / (hosted − self-hosted) × 1,000) overflows; give a realistic cost']
+    """
+    if one_time * 1000.0 == math.inf or saved >= 1.0:
+        return PaybackError(
+            f"one_time_usd = {one_time!r}: the break-even (one_time_usd / (hosted − self-hosted) "
+            "× 1,000) overflows; give a realistic cost"
+        )
+    return PaybackError(
+        f"self_hosted_usd_per_1k = {self_hosted!r}: only {saved!r} below hosted_usd_per_1k = "
+        f"{hosted!r}, so the break-even (one_time_usd / (hosted − self-hosted) × 1,000) "
+        "overflows; give prices that differ by a realistic amount"
+    )
+
+
 def quick_break_even(
     hosted_usd_per_1k: float, self_hosted_usd_per_1k: float, one_time_usd: float
 ) -> QuickAnswer:
@@ -70,4 +89,6 @@ def quick_break_even(
     if saved <= 0:
         return QuickAnswer(None, float(saved), NOT_CHEAPER)
     requests = seed_break_even_requests(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd)
+    if not math.isfinite(requests):
+        raise _overflow(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd, saved)
     return QuickAnswer(requests, float(saved), f"Break even after ~{requests:,.0f} requests")

@@ -8,6 +8,7 @@ a configuration cannot work.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -54,6 +55,10 @@ class TrainingEstimate:
     memory holds all ``params``."""
     adapters: str | None = None
     """Where the LoRA/QLoRA adapters go, and their trainable parameters."""
+    max_gpus: int = 0
+    """The most GPUs the run can use: data parallelism gives each GPU at least one sequence
+    (micro-batch) a step, so no more GPUs than the run has sequences (or than its memory
+    needs)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -84,8 +89,10 @@ def estimate_training(
     _check_training_inputs(method, stack, gpus, usd_per_gpu_hour, tokens, epochs, runs)
     peak = peak_flops(gpu, precision, tr.TRAINING_PRECISIONS)
     active = _active_parameters(model)
-    needed, per_gpu_memory = _training_gpus(model, gpu, method, gpus, tokens_per_micro_batch)
     processed = tokens * epochs
+    needed, per_gpu_memory, most = _training_gpus(
+        model, gpu, method, gpus, tokens_per_micro_batch, processed
+    )
     flops = tr.training_flops(active, processed, method)
     require_finite("mfu_scale", mfu_scale, 0.0, inclusive=False)
     mfu = min(1.0, tr.training_mfu(method, active, needed, stack) * mfu_scale)
@@ -113,6 +120,7 @@ def estimate_training(
         price_source=price_source,
         active_params_b=active / 1e9 if model.is_moe else None,
         adapters=None if method == "full" else adapter_placement(model),
+        max_gpus=most,
     )
 
 
@@ -201,10 +209,18 @@ def _check_training_inputs(
 
 
 def _training_gpus(
-    model: OpenModel, gpu: Gpu, method: str, gpus: int | None, tokens_per_micro_batch: float
-) -> tuple[int, float]:
-    """The GPUs a run uses (the fewest that hold it, or ``gpus`` when they do) and the
-    memory each needs [bytes]; one line when they cannot hold it."""
+    model: OpenModel,
+    gpu: Gpu,
+    method: str,
+    gpus: int | None,
+    tokens_per_micro_batch: float,
+    processed: float,
+) -> tuple[int, float, int]:
+    """The GPUs a run uses (the fewest that hold it, or ``gpus`` when they do), the memory
+    each needs [bytes] and the most it can use; one line when they cannot hold it, or when
+    ``gpus`` is more than the run can keep busy: data parallelism gives each GPU at least
+    one sequence of ``tokens_per_micro_batch`` a step, so a run of ``processed`` tokens uses
+    at most processed / tokens_per_micro_batch GPUs (or the fewest its memory needs)."""
     n = model.params_b * 1e9
     adapters = _adapter_parameters(model)
     width = model.intermediate_size
@@ -231,7 +247,17 @@ def _training_gpus(
             f"{method} fine-tuning of {model.id} does not fit on 64 × {gpu.id}; "
             "use LoRA/QLoRA or GPUs with more memory"
         )
+    sequences = math.floor(processed / tokens_per_micro_batch)
+    most = max(needed, sequences)
     if gpus is not None:
+        if gpus > most:
+            raise PaybackError.bad(
+                "gpus",
+                gpus,
+                f"at most {most:,} for this run: data parallelism gives each GPU at least one "
+                f"sequence of {tokens_per_micro_batch:,.0f} tokens a step, and the run has "
+                f"{sequences:,} ({processed:,.0f} tokens)",
+            )
         if gpus < needed:
             per_gpu = tr.training_memory_per_gpu(
                 params=n, method=method, gpus=gpus, adapter_params=adapters, activations=activations
@@ -244,7 +270,7 @@ def _training_gpus(
     per_gpu_memory = tr.training_memory_per_gpu(
         params=n, method=method, gpus=needed, adapter_params=adapters, activations=activations
     )
-    return needed, per_gpu_memory
+    return needed, per_gpu_memory, most
 
 
 def _training_price(gpu: Gpu, usd_per_gpu_hour: float | None) -> tuple[float | None, str | None]:

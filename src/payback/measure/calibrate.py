@@ -75,15 +75,9 @@ def run_calibration(
     attention only: a mixture of experts or latent attention is measured by a serving
     benchmark (``payback import-benchmark``).
     """
-    if model.is_moe or model.is_mla:
-        raise PaybackError.bad(
-            "model",
-            model.id,
-            "calibrate times a dense decoder with grouped-query attention; measure a mixture "
-            "of experts or latent attention with a serving benchmark (payback import-benchmark)",
-        )
+    _check_options(model, gpu, method, precision, device, context, seconds)  # before torch
     torch = timing.torch_module()
-    device = _checked_device(torch, model, gpu, method, precision, device, context, seconds)
+    device = _checked_device(torch, gpu, device)
     run = _Run(
         torch,
         device,
@@ -159,8 +153,7 @@ class _Device:
     tenth on a CPU (small kernels, bf16 emulation) [FLOP/s]."""
 
 
-def _checked_device(
-    torch: Any,
+def _check_options(
     model: OpenModel,
     gpu: Gpu | None,
     method: str,
@@ -168,9 +161,16 @@ def _checked_device(
     device: str | None,
     context: int,
     seconds: float,
-) -> str:
-    """The device to measure (``cuda`` when PyTorch sees one, else ``cpu``), after checking
-    the options; one line naming the parameter that cannot be used."""
+) -> None:
+    """One line naming the first option that cannot be used; checked before PyTorch is
+    loaded, so that a bad option is said as such where PyTorch is missing too."""
+    if model.is_moe or model.is_mla:
+        raise PaybackError.bad(
+            "model",
+            model.id,
+            "calibrate times a dense decoder with grouped-query attention; measure a mixture "
+            "of experts or latent attention with a serving benchmark (payback import-benchmark)",
+        )
     if precision != "bf16":
         raise PaybackError.bad(
             "precision",
@@ -188,10 +188,19 @@ def _checked_device(
         )
     if not math.isfinite(seconds) or seconds <= 0:
         raise PaybackError.bad("seconds", seconds, "must be > 0")
+    if device is not None and device not in ("cuda", "cpu"):
+        raise PaybackError.bad("device", device, "must be cuda or cpu")
+    if device == "cpu" and gpu is not None:
+        raise PaybackError.bad(
+            "gpu", gpu.id, "names the catalog GPU a CUDA device is; not used on a CPU"
+        )
+
+
+def _checked_device(torch: Any, gpu: Gpu | None, device: str | None) -> str:
+    """The device to measure (``cuda`` when PyTorch sees one, else ``cpu``); one line when
+    PyTorch sees no GPU where one is asked for."""
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
-    if device not in ("cuda", "cpu"):
-        raise PaybackError.bad("device", device, "must be cuda or cpu")
     if device == "cuda" and not torch.cuda.is_available():
         raise PaybackError.bad(
             "device",

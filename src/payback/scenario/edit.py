@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from payback.errors import PaybackError
+from payback.limits import MAX_SCENARIO_BYTES, check_output, read_input
 from payback.scenario.io import (
     Format,
     dump_scenario,
@@ -115,17 +116,19 @@ def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
     byte-order mark and line endings are kept. Values it held as distributions are named
     in :attr:`Edit.warnings`. Raises :class:`PaybackError` ending "left as it is" otherwise.
     """
-    path = Path(path)
+    path = check_output(path)
     fmt = scenario_format(path)
     if path.is_dir():
         raise PaybackError(f"{path}: is a directory")
     text, bom = "", False
     if path.exists():
         try:
-            raw = path.read_bytes()
+            raw = read_input(path, "a scenario file", MAX_SCENARIO_BYTES)
             bom = raw.startswith(b"\xef\xbb\xbf")
             text = raw.decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+        except PaybackError as exc:
+            raise PaybackError(f"{exc.messages[0]}; left as it is") from None
+        except UnicodeDecodeError as exc:
             raise PaybackError(f"{path}: cannot read ({exc}); left as it is") from None
     if not text.strip():  # an empty file gets the starter, as a new one would
         starter = resources.files("payback").joinpath("data/starter.toml")

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from payback.analysis.cashflows import evaluate, not_an_input, numeric_paths
+from payback.analysis.cashflows import alone, evaluate, local_path, not_an_input, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
 from payback.errors import PaybackError
 from payback.finance._types import FloatArray
@@ -299,12 +299,22 @@ class _Search:
         self.calls = self.evaluations = 0
         self._xs: list[FloatArray] = []
         self._ms: list[FloatArray] = []
+        # the engine runs on this alternative alone (the others cannot change its outcome):
+        # a study of every alternative stays linear in their number
+        local = local_path(parameter, alternative)
+        single = alone(resolved, alternative)
+        self._engine = (
+            (single, local, 0)
+            if local is not None and local in numeric_paths(single)
+            else (resolved, parameter, alternative)
+        )
 
     def metric(self, xs: FloatArray) -> FloatArray:
         """The target's metric with the input at each of ``xs`` (one engine call)."""
         self.calls += 1
         self.evaluations += xs.size
-        outcome = evaluate(self.resolved, {self.parameter: xs}).alternatives[self.alternative]
+        resolved, parameter, alternative = self._engine
+        outcome = evaluate(resolved, {parameter: xs}).alternatives[alternative]
         values = getattr(outcome, self.target.metric)
         return np.array(np.broadcast_to(values, xs.shape), dtype=float)
 

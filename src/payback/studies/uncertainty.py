@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from payback.analysis.cashflows import evaluate, numeric_paths
+from payback.analysis.cashflows import alone, evaluate, local_path, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
 from payback.errors import PaybackError
 from payback.finance import share_paid_back_within
@@ -295,25 +295,37 @@ class Driver:
 def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[list[Driver]]:
     """For each alternative, every uncertain input at its p10 and p90 (or an assumed range's
     ends), the rest central, ranked by the NPV swing (then the break-even swing). Inputs
-    that change nothing for an alternative are left out of its list. One engine call."""
+    that change nothing for an alternative are left out of its list. One engine call an
+    alternative, on that alternative alone with the inputs that can move it: time and
+    memory linear in the number of alternatives."""
     resolved = as_resolved(scenario)
     inputs = uncertain_inputs(resolved, swing)
-    if not inputs:
-        return [[] for _ in resolved.scenario.alternatives]
-    k = len(inputs)
-    ends = [i.ends() for i in inputs]
-    overrides = {}
-    for j, item in enumerate(inputs):
-        column = np.full(2 * k, item.central)
-        column[2 * j], column[2 * j + 1] = ends[j]
-        overrides[item.path] = column
-    ev = evaluate(resolved, overrides)
     never = resolved.scenario.scenario.horizon_months + 1.0
-    result = []
-    for outcome in ev.alternatives:
+    result: list[list[Driver]] = []
+    for a in range(len(resolved.scenario.alternatives)):
+        # the inputs that can move this alternative (those the engine reads for it), on it
+        # alone: linear in alternatives
+        single = alone(resolved, a)
+        read = set(numeric_paths(single))
+        mine = [
+            (item, path)
+            for item in inputs
+            if (path := local_path(item.path, a)) is not None and path in read
+        ]
+        if not mine:
+            result.append([])
+            continue
+        k = len(mine)
+        ends = [item.ends() for item, _ in mine]
+        overrides = {}
+        for j, (item, path) in enumerate(mine):
+            column = np.full(2 * k, item.central)
+            column[2 * j], column[2 * j + 1] = ends[j]
+            overrides[path] = column
+        outcome = evaluate(single, overrides).alternatives[0]
         npv, month = np.asarray(outcome.npv_usd), np.asarray(outcome.break_even_month)
         ranked = []
-        for j, item in enumerate(inputs):
+        for j, (item, _) in enumerate(mine):
             m_low, m_high = month[2 * j], month[2 * j + 1]
             month_swing = abs(np.nan_to_num(m_high, nan=never) - np.nan_to_num(m_low, nan=never))
             npv_swing = abs(float(npv[2 * j + 1] - npv[2 * j]))
