@@ -3,11 +3,14 @@ AppTest, the serve command's checks, and one end-to-end run in headless Chromium
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 import payback
-from helpers import EXAMPLES, Browser, per_request_dict, quality_dict
+from helpers import EXAMPLES, Browser, find_browser, per_request_dict, quality_dict
 from payback.cli import app as cli_app
 from payback.report import charts
 from payback.report.common import solution_lines
@@ -670,3 +673,159 @@ def test_what_would_it_take_speaks_the_pages_words_and_reuses_the_quarter() -> N
             analysis.resolved, "traffic.requests_per_month", Target("break_even_month", 3.0)
         )
     )
+
+
+# ---------------------------------------------------------------- the page agrees with the CLI
+
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _need_chromium() -> str:
+    """Debian's Chromium for playwright, or the skip (a failure in CI) that find_browser gives."""
+    return find_browser().executable
+
+
+@contextlib.contextmanager
+def _served(path: Path, folder: Path) -> Iterator[str]:
+    """`payback serve path` in a subprocess (its home and temp folders under ``folder``);
+    the page's address."""
+    for name in ("home", "tmp"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    env = os.environ | {"HOME": str(folder / "home"), "TMPDIR": str(folder / "tmp")}
+    command = [sys.executable, "-m", "payback", "serve", str(path), "--port", str(port)]
+    server = subprocess.Popen(
+        command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.5).close()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                assert time.monotonic() < deadline, "the page did not start in 60 s"
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+class Visitor:
+    """One browser tab on the page: what a visitor does, and what the page then shows."""
+
+    def __init__(self, page: Any, folder: Path) -> None:
+        self.page = page
+        self.folder = folder
+        self.downloads = 0
+
+    def idle(self) -> None:
+        """Wait until the page's script has run to its end (a second without its
+        running sign): an answer drawn at the top comes before the sidebar's downloads."""
+        quiet_since = time.monotonic()
+        deadline = quiet_since + WAIT_MS / 1000
+        while time.monotonic() - quiet_since < 1.0:
+            assert time.monotonic() < deadline, "the page kept running"
+            if self.page.locator('[data-testid="stStatusWidget"]').count():
+                quiet_since = time.monotonic()
+            time.sleep(0.1)
+
+    def metrics(self) -> dict[str, str]:
+        boxes = self.page.locator('[data-testid="stMetric"]')
+        return {
+            box.locator('[data-testid="stMetricLabel"]').inner_text().strip(): box.locator(
+                '[data-testid="stMetricValue"]'
+            ).inner_text()
+            for box in boxes.all()
+        }
+
+    def shown_alternative(self) -> str:
+        return str(self.page.locator("h3").first.inner_text()).strip()
+
+    def upload(self, path: Path) -> None:
+        self.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+        self.idle()
+
+    def chart(self, name: str) -> None:
+        self.page.locator('[data-testid="stRadio"]', has_text="Cumulative cost").get_by_text(
+            name, exact=True
+        ).click()
+        self.idle()
+
+    def download(self) -> Path:
+        """The scenario the page holds, downloaded as a visitor would."""
+        self.downloads += 1
+        with self.page.expect_download(timeout=WAIT_MS) as info:
+            self.page.get_by_role("button", name="Edited scenario (TOML)").click()
+        saved = self.folder / f"held-{self.downloads}.toml"
+        info.value.save_as(saved)
+        return saved
+
+    def agrees_with_cli(self) -> None:
+        """What the page shows is what `payback analyze --json` says for the scenario
+        the page would download."""
+        held = self.download()
+        result = CliRunner().invoke(cli_app, ["analyze", str(held), "--json"])
+        assert result.exit_code == 0, result.stderr
+        expected = json.loads(result.stdout)
+        shown = self.metrics()
+        name = self.shown_alternative()
+        (alt,) = [a for a in expected["alternatives"] if a["name"] == name]
+        month = alt["break_even_month"]
+        assert shown["Break-even"] == ("never" if month is None else f"month {month:.1f}")
+        assert shown[f"NPV over {expected['horizon_months']} months"] == usd(
+            alt["npv_usd"], 0
+        )
+        verdict = self.page.locator(
+            '[data-testid="stMarkdownContainer"]', has_text="Verdict:"
+        ).first.inner_text()
+        assert verdict.removeprefix("Verdict:").strip() == expected["verdict"]
+
+
+@contextlib.contextmanager
+def _visit(url: str, folder: Path, width: int = 1400) -> Iterator[Visitor]:
+    import playwright.sync_api as playwright
+
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=_need_chromium(), args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(
+                viewport={"width": width, "height": 1000}, accept_downloads=True
+            )
+            page.set_default_timeout(WAIT_MS)
+            page.goto(url, wait_until="domcontentloaded")
+            page.locator('[data-testid="stMetricValue"]').first.wait_for()
+            visitor = Visitor(page, folder)
+            visitor.idle()
+            yield visitor
+        finally:
+            browser.close()
+
+
+def test_after_an_upload_every_box_holds_the_new_files_numbers(tmp_path: Path) -> None:
+    """Serve quarter-200k, upload growth: the answer is growth's, and a click elsewhere (a
+    chart tab) re-runs the page with growth's numbers, not with the boxes of the first file
+    (which once gave "month 8.3, NPV $23,429" for growth's best alternative)."""
+    _need_chromium()
+    with (
+        _served(EXAMPLES / "quarter-200k.toml", tmp_path) as url,
+        _visit(url, tmp_path) as visitor,
+    ):
+        visitor.agrees_with_cli()
+        visitor.upload(EXAMPLES / "growth.toml")
+        visitor.agrees_with_cli()
+        visitor.chart("One-time cost")
+        visitor.agrees_with_cli()
+        assert payback.load_scenario(visitor.download()) == payback.load_scenario(
+            EXAMPLES / "growth.toml"
+        )

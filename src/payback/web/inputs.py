@@ -26,6 +26,20 @@ __all__ = [
 PRECISIONS = ["bf16", "fp8", "int8", "int4", "mxfp4"]
 
 
+def start(key: str, value: Any) -> None:
+    """Give the widget ``key`` its starting value through session state, once.
+
+    A widget's value set this way reaches the browser with the page (Streamlit sends it
+    as a new value); a ``value=`` or ``index=`` argument does not when the browser already
+    holds a widget of that key, and the browser would send its old value back on the next
+    change. So after a new file resets the inputs (their keys deleted), every box shows,
+    and sends, the new file's value."""
+    import streamlit as st
+
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
 class Form:
     """The scenario as opened (``raw``) and the values the inputs hold, by dotted path
     (``edits``; ``None`` removes the field)."""
@@ -54,10 +68,9 @@ class Form:
         """A number input bound to a scenario path (``scale`` shows fractions as percents)."""
         import streamlit as st
 
-        start = float(self.value(path, default)) * scale
+        start(f"in:{path}", float(self.value(path, default)) * scale)
         shown = st.number_input(
             label,
-            value=start,
             step=float(step),
             format=fmt,
             min_value=None if minimum is None else float(minimum),
@@ -80,11 +93,10 @@ class Form:
         """A whole-number input bound to a scenario path."""
         import streamlit as st
 
-        start = int(self.value(path, default))
+        start(f"in:{path}", int(self.value(path, default)))
         self.edits[path] = int(
             st.number_input(
                 label,
-                value=start,
                 step=1,
                 min_value=minimum,
                 max_value=maximum,
@@ -176,10 +188,10 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
         st.caption(f"**{get_path(form.raw, 'baseline.name', 'baseline')}** ({kind})")
         if kind == "hosted_api":
             modes = ["API model from the catalog", "Prices I type"]
+            start("in:baseline.mode", modes[0 if get_path(form.raw, "baseline.model") else 1])
             mode = st.radio(
                 "Prices",
                 modes,
-                index=0 if get_path(form.raw, "baseline.model") else 1,
                 horizontal=True,
                 key="in:baseline.mode",
             )
@@ -187,10 +199,12 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
                 refs = [p.ref for p in search_api_models("")]
                 current = get_path(form.raw, "baseline.model") or "openai:gpt-4o"
                 resolved_current = api_price(current).ref if current not in refs else current
+                start(
+                    "in:baseline.model", resolved_current if resolved_current in refs else refs[0]
+                )
                 form.edits["baseline.model"] = st.selectbox(
                     "API model",
                     refs,
-                    index=refs.index(resolved_current) if resolved_current in refs else 0,
                     key="in:baseline.model",
                 )
                 for field in (
@@ -240,6 +254,8 @@ def alternative_choice(form: Form) -> int:
 
     alternatives = get_path(form.raw, "alternatives", [])
     names = [a.get("name", f"alternative {i}") for i, a in enumerate(alternatives)]
+    if len(names) > 1:
+        start("in:alternative", 0)
     index = (
         st.selectbox(
             "Alternative (shown on the right, edited below)",
@@ -274,31 +290,28 @@ def _self_hosted_inputs(form: Form, a: str) -> None:
     estimated = (
         get_path(form.raw, f"{a}.model") is not None and get_path(form.raw, f"{a}.gpu") is not None
     )
-    mode = st.radio("Serving", modes, index=0 if estimated else 1, key=f"in:{a}.mode")
+    start(f"in:{a}.mode", modes[0 if estimated else 1])
+    mode = st.radio("Serving", modes, key=f"in:{a}.mode")
     if mode == modes[0]:
         gpus, models = list(catalog.gpus), list(catalog.models)
         gpu = get_path(form.raw, f"{a}.gpu") or "l4"
         model = get_path(form.raw, f"{a}.model") or "qwen2.5-7b"
         c1, c2, c3 = st.columns(3)
+        start(f"in:{a}.gpu", gpu if gpu in gpus else gpus[0])
+        start(f"in:{a}.model", model if model in models else models[0])
+        start(f"in:{a}.precision", get_path(form.raw, f"{a}.precision", "bf16"))
         with c1:
-            form.edits[f"{a}.gpu"] = st.selectbox(
-                "GPU", gpus, index=gpus.index(gpu) if gpu in gpus else 0, key=f"in:{a}.gpu"
-            )
+            form.edits[f"{a}.gpu"] = st.selectbox("GPU", gpus, key=f"in:{a}.gpu")
         with c2:
             form.edits[f"{a}.model"] = st.selectbox(
                 "Model",
                 models,
-                index=models.index(model) if model in models else 0,
                 key=f"in:{a}.model",
                 format_func=lambda m: _model_label(catalog.models[m]) if m in catalog.models else m,
             )
         with c3:
-            precision = get_path(form.raw, f"{a}.precision", "bf16")
             form.edits[f"{a}.precision"] = st.selectbox(
-                "Precision",
-                PRECISIONS,
-                index=PRECISIONS.index(precision),
-                key=f"in:{a}.precision",
+                "Precision", PRECISIONS, key=f"in:{a}.precision"
             )
         form.edits[f"{a}.replica_requests_per_s"] = None
         form.edits[f"{a}.usd_per_gpu_hour"] = None
@@ -329,9 +342,9 @@ def _self_hosted_inputs(form: Form, a: str) -> None:
             minimum=None,
             maximum=100.0,
         )
+    start(f"in:{a}.always_on", bool(get_path(form.raw, f"{a}.always_on", True)))
     form.edits[f"{a}.always_on"] = st.checkbox(
         "Always on (off: scale to zero, pay busy GPU-hours)",
-        value=bool(get_path(form.raw, f"{a}.always_on", True)),
         key=f"in:{a}.always_on",
     )
 
@@ -466,7 +479,9 @@ def quality_inputs(form: Form, boxes: dict[str, Any], a: str) -> None:
             "An error is a request whose answer needs rework, a refund or a retry; rates come "
             "from your eval. Escalated requests carry the baseline's rate and latency."
         )
-        if st.checkbox("Price errors (quality)", value=priced["quality"], key="in:quality.on"):
+        start("in:quality.on", priced["quality"])
+        start("in:latency.on", priced["latency"])
+        if st.checkbox("Price errors (quality)", key="in:quality.on"):
             c1, c2 = st.columns(2)
             with c1:
                 form.number(
@@ -498,7 +513,7 @@ def quality_inputs(form: Form, boxes: dict[str, Any], a: str) -> None:
         else:
             form.edits["baseline.quality"] = None
             form.edits[f"{a}.quality"] = None
-        if st.checkbox("Price waiting (latency)", value=priced["latency"], key="in:latency.on"):
+        if st.checkbox("Price waiting (latency)", key="in:latency.on"):
             _latency_inputs(form, a)
         else:
             form.edits["baseline.latency"] = None
