@@ -110,7 +110,7 @@ ModelOption = Annotated[
 
 def _fail(lines: list[str]) -> typer.Exit:
     for line in lines:
-        echo(f"error: {line}", err=True)
+        echo(f"error: {' '.join(line.splitlines())}", err=True)  # one line each, always
     return typer.Exit(code=2)
 
 
@@ -180,12 +180,12 @@ def _clean_hook() -> Any:
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        echo(f"warning: {line}", err=True)
+        echo(f"warning: {' '.join(line.splitlines())}", err=True)
 
 
 def _note(lines: list[str]) -> None:
     for line in lines:
-        echo(f"note: {line}", err=True)
+        echo(f"note: {' '.join(line.splitlines())}", err=True)
 
 
 def _print_json(data: Any) -> None:

@@ -135,6 +135,8 @@ def _run(
             result = TyperGroup.main(
                 group, argv, prog_name, complete_var, standalone_mode=False, **extra
             )
+        if result == 130:  # Typer's own silent exit for a Ctrl-C while it parsed
+            echo(f"error: {INTERRUPTED}", err=True)
         return result if isinstance(result, int) else 0
     except click.NoArgsIsHelpError:
         return 2  # Typer printed the help when the error was made
@@ -146,7 +148,7 @@ def _run(
         return exc.exit_code
     except PaybackError as exc:
         for line in exc.messages:
-            echo(f"error: {line}", err=True)
+            echo(f"error: {' '.join(line.splitlines())}", err=True)
         return 2
     except (KeyboardInterrupt, _Interrupted, typer.exceptions.Abort):
         echo(f"error: {INTERRUPTED}", err=True)

@@ -16,6 +16,7 @@ from payback.cli._common import (
     JsonFlag,
     ModelOption,
     _console,
+    _note,
     _print_json,
     _warn,
     echo,
@@ -401,8 +402,7 @@ def _show_profile(profile: UsageProfile, output: Path | None, written: str | Non
     from payback.report.usage import render_profile
 
     _console().print(render_profile(profile))
-    for note in profile.notes:
-        echo(f"note: {note}", err=True)
+    _note(profile.notes)
     if output is not None:
         echo(
             f"Wrote {output}: "
@@ -423,7 +423,6 @@ def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
     from payback.scenario.edit import file_with_traffic
 
     edit = file_with_traffic(path, traffic)
-    for line in edit.warnings:
-        echo(f"warning: {line}", err=True)
+    _warn(edit.warnings)
     _write_new(path, edit.text, force=path.exists())
     return "created" if edit.created else "updated"
