@@ -299,3 +299,27 @@ def test_a_device_is_refused_as_input_and_as_output() -> None:
     line = one_error(*run("init", "/dev/null", "--force"))
     assert "is a device, not a regular file; payback writes only regular files" in line
     assert Path("/dev/null").is_char_device()
+
+
+def test_the_readme_states_the_limits_payback_checks() -> None:
+    from helpers import ROOT
+    from payback import limits
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Limits", 1)[1].split("\n## ", 1)[0]
+    for stated in (
+        f"{limits.MAX_SCENARIO_BYTES // 2**20} MiB",
+        f"nested at most {limits.MAX_NESTING} deep",
+        f"at most {limits.MAX_SCENARIO_VALUES:,} values",
+        f"at most {limits.MAX_ALTERNATIVES} alternatives",
+        f"{limits.MAX_INPUT_BYTES // 2**20} MiB",
+        f"{limits.MAX_LOG_LINE_BYTES // 2**20} MiB",
+        f"{limits.MAX_PATH_BYTES:,} bytes, {limits.MAX_NAME_BYTES} for one name",
+        "regular files only",
+    ):
+        assert stated in section, stated
+    code, out, _ = run("analyze", "--help")
+    assert code == 0
+    assert "at most 10 MiB, nested 32 deep, 100 alternatives" in " ".join(
+        out.replace("│", " ").split()
+    )

@@ -310,7 +310,7 @@ def usage(
         list[str] | None,
         typer.Argument(
             help="Log files or globs: CSV, TSV, JSON, JSONL or Parquet, gzip too "
-            "(optional with --sql).",
+            "(optional with --sql); regular files only.",
             show_default=False,
         ),
     ] = None,
@@ -334,7 +334,7 @@ def usage(
         str | None,
         typer.Option(
             "--columns",
-            help="Generic logs: ts=...,input=...,output=...[,cached=...,model=...,requests=...].",
+            help="Generic logs: ts=...,input=...,output=...[,cached=...,model=...,requests=...,id=...].",
         ),
     ] = None,
     output: Annotated[
@@ -362,7 +362,9 @@ def usage(
     per day over complete months; **input_tokens** / **output_tokens**: means per request
     (p50/p90/p99 shown); **cached_input_share**: cached / input tokens;
     **peak_to_average**: the busiest clock hour over the mean hour (not measured from
-    daily buckets). Unreadable rows are counted and shown. With **-o**, an existing
+    daily buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines
+    line over 16 MiB is one); a row whose request id came before (the same request logged
+    twice) is dropped and counted. With **-o**, an existing
     scenario gets only its `[traffic]` numbers replaced (layout and comments kept; a file
     that is not a scenario is refused); a new path gets the starter scenario with this
     traffic. DuckDB reads files larger than memory.
