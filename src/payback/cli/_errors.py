@@ -28,7 +28,6 @@ from pathlib import PurePath
 from typing import Any, get_args
 
 import typer
-import typer.core
 import typer.exceptions
 from typer._click import Context, Parameter
 from typer._click import exceptions as click
@@ -43,7 +42,6 @@ __all__ = [
     "clean",
     "debug_requested",
     "echo",
-    "interrupted",
 ]
 
 DEBUG_ENV = "PAYBACK_DEBUG"
@@ -88,12 +86,6 @@ def _without_debug(args: Sequence[str]) -> list[str]:
 class _Interrupted(Exception):
     """Ctrl-C inside a command, carried past Typer (which turns KeyboardInterrupt into a
     silent exit code 130)."""
-
-
-def interrupted() -> _Interrupted:
-    """The exception to raise where a library turned Ctrl-C into its own error (DuckDB's
-    InterruptException): the command line shows it as Ctrl-C."""
-    return _Interrupted()
 
 
 class PaybackGroup(TyperGroup):
