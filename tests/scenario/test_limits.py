@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -299,3 +300,91 @@ def test_a_device_is_refused_as_input_and_as_output() -> None:
     line = one_error(*run("init", "/dev/null", "--force"))
     assert "is a device, not a regular file; payback writes only regular files" in line
     assert Path("/dev/null").is_char_device()
+
+
+def test_the_readme_states_the_limits_payback_checks() -> None:
+    from helpers import ROOT
+    from payback import limits
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Limits", 1)[1].split("\n## ", 1)[0]
+    for stated in (
+        f"{limits.MAX_SCENARIO_BYTES // 2**20} MiB",
+        f"nested at most {limits.MAX_NESTING} deep",
+        f"at most {limits.MAX_SCENARIO_VALUES:,} values",
+        f"at most {limits.MAX_ALTERNATIVES} alternatives",
+        f"{limits.MAX_INPUT_BYTES // 2**20} MiB",
+        f"{limits.MAX_LOG_LINE_BYTES // 2**20} MiB",
+        f"{limits.MAX_PATH_BYTES:,} bytes, {limits.MAX_NAME_BYTES} for one name",
+        "regular files only",
+    ):
+        assert stated in section, stated
+    code, out, _ = run("analyze", "--help")
+    assert code == 0
+    assert "at most 10 MiB, nested 32 deep, 100 alternatives" in " ".join(
+        out.replace("│", " ").split()
+    )
+
+
+def test_recommend_with_a_model_id_longer_than_a_file_name_is_one_line() -> None:
+    line = one_error(*run("recommend", EXAMPLES / "quarter-200k.toml", "--model", LONG))
+    assert "unknown model 'xxxxxxxx" in line
+    assert "…" in line  # the id is cut in the message
+
+
+UNREADABLE = [
+    ("s.toml", ("analyze", "{f}")),
+    ("s.toml", ("explain", "{f}")),
+    ("s.toml", ("sensitivity", "{f}")),
+    ("s.toml", ("solve", "{f}", "--vary", "traffic.requests_per_month", "--target", "npv_usd=0")),
+    ("s.toml", ("recommend", "{f}")),
+    ("s.toml", ("report", "{f}", "-o", "{tmp}/r.html")),
+    ("b.json", ("import-benchmark", "{f}")),
+    (
+        "c.toml",
+        ("estimate", "serving", "--model", "qwen2.5-7b", "--gpu", "l4", "--calibration", "{f}"),
+    ),
+    ("config.json", ("estimate", "training", "--model", "{f}", "--gpu", "l4", "--tokens", "1e6")),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "args"), UNREADABLE, ids=lambda x: x if isinstance(x, str) else x[0]
+)
+def test_a_file_payback_may_not_read_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, args: tuple[str, ...]
+) -> None:
+    import payback.limits as limits
+
+    path = tmp_path / name
+    path.write_text("{}")
+    real_open = os.open
+
+    def denied(file: Any, flags: int, *rest: Any) -> int:
+        if Path(file).name == name:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, flags, *rest)
+
+    monkeypatch.setattr(limits.os, "open", denied)
+    line = one_error(*run(*(a.format(f=path, tmp=tmp_path) for a in args)))
+    assert f"{path}: cannot read: Permission denied" in line
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads anything")
+def test_an_unreadable_log_file_is_one_line(tmp_path: Path) -> None:
+    logs = tmp_path / "logs.csv"
+    logs.write_text("timestamp,input_tokens,output_tokens\n2026-01-01T00:00:00Z,1,1\n")
+    logs.chmod(0)
+    try:
+        line = one_error(*run("usage", logs))
+    finally:
+        logs.chmod(0o644)
+    assert "Permission denied" in line
+
+
+def test_serve_refuses_an_address_of_another_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    import payback.cli.serve as serve
+
+    monkeypatch.setattr(serve.os, "execv", lambda *a: pytest.fail("the page started"))
+    line = one_error(*run("serve", "--host", "192.0.2.1", "--port", "8599"))  # TEST-NET-1
+    assert line.startswith("error: --host 192.0.2.1: cannot listen there (")

@@ -44,8 +44,12 @@ app.add_typer(estimate.app, name="estimate")
 def main() -> None:
     """Entry point of the ``payback`` command: exit code 0, 1 (a target no value reaches,
     or an internal error), 2 (bad input, one line per problem) or 130 (Ctrl-C)."""
+    import signal
+
     try:
         app()
-    except KeyboardInterrupt:  # between the command's end and the exit
+    except KeyboardInterrupt:  # before the command started (Typer builds it) or after it ended
         sys.stderr.write(f"error: {INTERRUPTED}\n")
         sys.exit(130)
+    finally:  # the command is over: a Ctrl-C now has nothing to stop (Python would print one)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -36,7 +36,9 @@ app = typer.Typer(
         "Does fine-tuning and self-hosting a model pay back against a hosted LLM API?\n\n"
         "Start with **payback init** to write a commented scenario, then "
         "**payback analyze scenario.toml**. For a back-of-the-envelope "
-        "answer, **payback quick --hosted-per-1k 15 --self-hosted-per-1k 2 --one-time 400**."
+        "answer, **payback quick --hosted-per-1k 15 --self-hosted-per-1k 2 --one-time 400**.\n\n"
+        "Exit codes: 0 done, 1 a target no value reaches (solve) or a bug, 2 bad input (one "
+        "line per problem), 130 Ctrl-C. The README lists the limits on inputs."
     ),
     rich_markup_mode="markdown",
     no_args_is_help=True,
@@ -74,7 +76,12 @@ def _root(
 # ------------------------------------------------------------------ options several commands take
 
 ScenarioFile = Annotated[
-    Path, typer.Argument(help="Scenario file (TOML, or YAML by extension).", show_default=False)
+    Path,
+    typer.Argument(
+        help="Scenario file (TOML, or YAML by extension): at most 10 MiB, nested 32 deep, "
+        "100 alternatives.",
+        show_default=False,
+    ),
 ]
 SeedOption = Annotated[
     int | None,
@@ -110,7 +117,7 @@ ModelOption = Annotated[
 
 def _fail(lines: list[str]) -> typer.Exit:
     for line in lines:
-        echo(f"error: {line}", err=True)
+        echo(f"error: {' '.join(line.splitlines())}", err=True)  # one line each, always
     return typer.Exit(code=2)
 
 
@@ -180,12 +187,12 @@ def _clean_hook() -> Any:
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        echo(f"warning: {line}", err=True)
+        echo(f"warning: {' '.join(line.splitlines())}", err=True)
 
 
 def _note(lines: list[str]) -> None:
     for line in lines:
-        echo(f"note: {line}", err=True)
+        echo(f"note: {' '.join(line.splitlines())}", err=True)
 
 
 def _print_json(data: Any) -> None:

@@ -28,7 +28,6 @@ from pathlib import PurePath
 from typing import Any, get_args
 
 import typer
-import typer.core
 import typer.exceptions
 from typer._click import Context, Parameter
 from typer._click import exceptions as click
@@ -43,7 +42,6 @@ __all__ = [
     "clean",
     "debug_requested",
     "echo",
-    "interrupted",
 ]
 
 DEBUG_ENV = "PAYBACK_DEBUG"
@@ -90,12 +88,6 @@ class _Interrupted(Exception):
     silent exit code 130)."""
 
 
-def interrupted() -> _Interrupted:
-    """The exception to raise where a library turned Ctrl-C into its own error (DuckDB's
-    InterruptException): the command line shows it as Ctrl-C."""
-    return _Interrupted()
-
-
 class PaybackGroup(TyperGroup):
     """payback's command group: the command line's one error path (see the module)."""
 
@@ -135,6 +127,8 @@ def _run(
             result = TyperGroup.main(
                 group, argv, prog_name, complete_var, standalone_mode=False, **extra
             )
+        if result == 130:  # Typer's own silent exit for a Ctrl-C while it parsed
+            echo(f"error: {INTERRUPTED}", err=True)
         return result if isinstance(result, int) else 0
     except click.NoArgsIsHelpError:
         return 2  # Typer printed the help when the error was made
@@ -146,7 +140,7 @@ def _run(
         return exc.exit_code
     except PaybackError as exc:
         for line in exc.messages:
-            echo(f"error: {line}", err=True)
+            echo(f"error: {' '.join(line.splitlines())}", err=True)
         return 2
     except (KeyboardInterrupt, _Interrupted, typer.exceptions.Abort):
         echo(f"error: {INTERRUPTED}", err=True)

@@ -16,6 +16,7 @@ from payback.cli._common import (
     JsonFlag,
     ModelOption,
     _console,
+    _note,
     _print_json,
     _warn,
     echo,
@@ -309,7 +310,7 @@ def usage(  # long: most of it is its options and their help text
         list[str] | None,
         typer.Argument(
             help="Log files or globs: CSV, TSV, JSON, JSONL or Parquet, gzip too "
-            "(optional with --sql).",
+            "(optional with --sql); regular files only.",
             show_default=False,
         ),
     ] = None,
@@ -333,7 +334,7 @@ def usage(  # long: most of it is its options and their help text
         str | None,
         typer.Option(
             "--columns",
-            help="Generic logs: ts=...,input=...,output=...[,cached=...,model=...,requests=...].",
+            help="Generic logs: ts=...,input=...,output=...[,cached=...,model=...,requests=...,id=...].",
         ),
     ] = None,
     output: Annotated[
@@ -361,7 +362,9 @@ def usage(  # long: most of it is its options and their help text
     per day over complete months; **input_tokens** / **output_tokens**: means per request
     (p50/p90/p99 shown); **cached_input_share**: cached / input tokens;
     **peak_to_average**: the busiest clock hour over the mean hour (not measured from
-    daily buckets). Unreadable rows are counted and shown. With **-o**, an existing
+    daily buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines
+    line over 16 MiB is one); a row whose request id came before (the same request logged
+    twice) is dropped and counted. With **-o**, an existing
     scenario gets only its `[traffic]` numbers replaced (layout and comments kept; a file
     that is not a scenario is refused); a new path gets the starter scenario with this
     traffic. DuckDB reads files larger than memory.
@@ -401,8 +404,7 @@ def _show_profile(profile: UsageProfile, output: Path | None, written: str | Non
     from payback.report.usage import render_profile
 
     _console().print(render_profile(profile))
-    for note in profile.notes:
-        echo(f"note: {note}", err=True)
+    _note(profile.notes)
     if output is not None:
         echo(
             f"Wrote {output}: "
@@ -423,7 +425,6 @@ def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
     from payback.scenario.edit import file_with_traffic
 
     edit = file_with_traffic(path, traffic)
-    for line in edit.warnings:
-        echo(f"warning: {line}", err=True)
+    _warn(edit.warnings)
     _write_new(path, edit.text, force=path.exists())
     return "created" if edit.created else "updated"

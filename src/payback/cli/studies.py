@@ -14,6 +14,7 @@ from payback.cli._common import (
     ScenarioFile,
     SeedOption,
     _console,
+    _note,
     _print_json,
     _progress,
     _warn,
@@ -290,8 +291,7 @@ def recommend(  # long: most of it is its options and their help text
     if apply and output is not None and result.best is not None:
         text, notes = _applied_text(file, scenario, result, output)
         _write_new(output, text, force)
-        for note in notes:
-            echo(f"note: {note}", err=True)
+        _note(notes)
         written = str(output)
     if as_json:
         _print_json(result.to_dict(top) | ({"written": written} if written else {}))

@@ -265,7 +265,7 @@ def row_counts(con: Any) -> RowCounts:
     except Exception as exc:  # nothing was read as CSV or JSON lines: no reject tables then
         interrupted(exc)
         rejected, rejected_examples = 0, []
-    examples = [str(x) for x in (bad or [])] + [str(x) for x in (rejected_examples or [])]
+    examples = [" ".join(str(x).split()) for x in [*(bad or []), *(rejected_examples or [])]]
     reasons = {str(why): int(rows) for why, rows in con.execute(REASONS).fetchall()}
     if rejected:
         reasons[REJECTED_WHY] = int(rejected)
