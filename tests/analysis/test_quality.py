@@ -279,7 +279,7 @@ def test_reports_show_the_infrastructure_view_beside() -> None:
         "alone it would not pay back within 12 months, with an NPV of -$12,400."
     )
     plain = analyze(build(per_request_dict()))
-    assert len(summary_table(plain).header) == 6
+    assert len(summary_table(plain).header) == 7
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import itertools
 import json
 import math
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 from markdown_it import MarkdownIt
 from matplotlib.colors import to_hex
+from matplotlib.text import Text
 
 from helpers import EXAMPLES, assert_user_error, run
 from payback import analyze, load_scenario
@@ -27,13 +29,15 @@ from payback.report.common import (
     COMPONENT_COLOURS,
     alternative_colour,
     driver_range,
+    headline,
     inputs_table,
     summary_table,
 )
 from payback.report.explain import explain
 from payback.report.html import figure
-from payback.report.markdown import draw
+from payback.report.markdown import draw, md_escape
 from payback.report.text import sparkline
+from payback.scenario import parse_scenario
 from payback.studies.uncertainty import tornado
 
 pytestmark = pytest.mark.slow  # charts drawn with plotly and matplotlib: seconds a test
@@ -220,9 +224,12 @@ def test_break_even_labels_name_the_alternative(growth: object) -> None:
         "smaller hosted model, prompt-tuned: break-even month 2.8",
     }
     assert {m["text"] for m in chart.markers} == labels
-    assert labels <= set(png_texts(chart))
+    # as drawn: the same words, on two lines where one would cross a line
+    drawn = {m["label"] for m in chart.markers}
+    assert {d.replace(":\n", ": ") for d in drawn} == labels
+    assert drawn <= set(png_texts(chart))
     fig = figure(chart)
-    assert labels == {a.text for a in fig.layout.annotations}
+    assert {d.replace("\n", "<br>") for d in drawn} == {a.text for a in fig.layout.annotations}
     for a in fig.layout.annotations:  # off the lines: each label is offset from its point
         assert a.showarrow
         assert (a.ax, a.ay) != (0, 0)
@@ -441,6 +448,7 @@ def test_markdown_summary_matches_html_and_analyze(
         "one-time cost",
         "cost in month 1",
         "pays back",
+        "requests until then",
         "NPV, 24 months at 10%",
         "within a quarter?",
     ]
@@ -451,7 +459,8 @@ def test_markdown_summary_matches_html_and_analyze(
     assert code == 0
     alts = json.loads(out)["alternatives"]
     assert [a["pays_back_within"]["3"] for a in alts] == [False, False, True]
-    assert [row[4] for row in summary[1:]] == [f"${a['npv_usd']:,.0f}" for a in alts]
+    assert [row[5] for row in summary[1:]] == [f"${a['npv_usd']:,.0f}" for a in alts]
+    assert [row[4] for row in summary[1:]] == [f"{a['break_even_requests']:,.0f}" for a in alts]
     page = growth_page
     first = page[page.index("<table>") : page.index("</table>")]
     cells = [html.unescape(c) for c in re.findall(r"<t[hd] class=\"[^\"]*\">(.*?)</t[hd]>", first)]
@@ -484,7 +493,7 @@ def test_explain_with_samples_states_the_probabilities(uncertain: object) -> Non
     assert f"Across {u.samples:,} samples" in text
     assert f"within {24} months in {u.p_break_even_within['horizon']:.0%}" in text
     # growth ~ normal(2%, 2%): p10 and p90 at 2% ∓ 1.2816 · 2% = -0.56% and 4.56%
-    assert "traffic.growth_monthly (p10 -0.6% to p90 4.6%): NPV" in text
+    assert "traffic growth (traffic.growth_monthly; p10 -0.6% to p90 4.6% a month): NPV" in text
 
 
 def test_explain_a_scenario_that_never_pays_back(tmp_path: Path) -> None:
@@ -506,10 +515,13 @@ def test_explain_a_scenario_that_never_pays_back(tmp_path: Path) -> None:
     )
     assert "recovered -" not in text
     # each driver with its own range: 16 ± 25% = 12 to 20; a trend left at 0 over -30%..0
-    assert "alternatives.0.usd_per_1k_requests (12 to 20, ±25%): NPV" in text
     assert (
-        "alternatives.0.price_change_annual (-30.0% to 0.0%, assumed for a rate left at 0): NPV"
+        "alternative's price (alternatives.0.usd_per_1k_requests; $12 to $20/1k requests, ±25%): NPV"
         in text
+    )
+    assert (
+        "alternative's price trend (alternatives.0.price_change_annual; -30.0% to 0.0% a year, "
+        "assumed for a rate left at 0): NPV" in text
     )
     assert "each input moved ±25%" not in text.lower()
 
@@ -543,13 +555,24 @@ def test_explain_with_a_horizon_shorter_than_a_quarter(tmp_path: Path) -> None:
 def test_each_driver_states_its_own_range(tmp_path: Path) -> None:
     seed = analyze(load_scenario(EXAMPLES / "seed.toml"))
     text = words(seed)
-    assert "baseline.usd_per_1k_requests (11.25 to 18.75, ±25%): NPV" in text
-    assert "traffic.growth_monthly (-2.0% to 2.0%, assumed for a rate left at 0): NPV" in text
+    assert (
+        "baseline price (baseline.usd_per_1k_requests; $11.25 to $18.75/1k requests, ±25%): NPV"
+        in text
+    )
+    assert (
+        "traffic growth (traffic.growth_monthly; -2.0% to 2.0% a month, assumed for a rate left "
+        "at 0): NPV" in text
+    )
     chart = ch.drivers(seed, 0)
     assert chart is not None
-    ranges = dict(zip(chart.markers[0]["labels"], chart.markers[0]["ranges"], strict=True))
-    assert ranges["baseline.usd_per_1k_requests"] == "11.25 to 18.75, ±25%"
-    assert ranges["traffic.growth_monthly"] == "-2.0% to 2.0%, assumed for a rate left at 0"
+    ranges = dict(zip(chart.markers[0]["paths"], chart.markers[0]["ranges"], strict=True))
+    assert ranges["baseline.usd_per_1k_requests"] == "$11.25 to $18.75/1k requests, ±25%"
+    assert ranges["traffic.growth_monthly"] == "-2.0% to 2.0% a month, assumed for a rate left at 0"
+    # the bars' labels: plain words with their unit, no dotted path
+    labels = dict(zip(chart.markers[0]["paths"], chart.markers[0]["labels"], strict=True))
+    assert labels["baseline.usd_per_1k_requests"] == "baseline price [$ per 1,000 requests]"
+    assert labels["traffic.growth_monthly"] == "traffic growth [% a month]"
+    assert all("." not in label.replace("1,000", "") for label in labels.values()), labels
     assert "±25%" not in chart.title
     assert "by ±25% of its value; over an assumed range when it is a rate left at 0" in chart.note
     # 0.9 ± 25% would pass 100%: clipped, and said so
@@ -566,7 +589,9 @@ def test_each_driver_states_its_own_range(tmp_path: Path) -> None:
     )
     (cached,) = [d for d in tornado(hot.resolved)[0] if d.parameter == "traffic.cached_input_share"]
     assert (cached.low, cached.high) == (pytest.approx(0.675), 1.0)
-    assert driver_range(hot, cached) == "67.5% to 100.0%, ±25% clipped to what the field allows"
+    assert driver_range(hot, cached) == (
+        "67.5% to 100.0% of input, ±25% clipped to what the field allows"
+    )
 
 
 def test_sparkline_shape_and_colors() -> None:
@@ -665,7 +690,7 @@ def test_renderers_read_what_the_analysis_computed_once(monkeypatch: pytest.Monk
     count = len(analysis.alternatives)
     assert calls == {"tornado": 1, "solve": count, "evaluate": 1}
     assert (
-        ch.drivers(analysis, 0).markers[0]["labels"]
+        ch.drivers(analysis, 0).markers[0]["paths"]
         == [  # type: ignore[union-attr]
             d.parameter for d in tornado(analysis.resolved)[0][:10]
         ]
@@ -683,3 +708,126 @@ def test_the_renderers_call_no_engine_and_no_study() -> None:
         calls = re.findall(r"\b(evaluate|numeric_paths|tornado|monte_carlo|sobol|solve)\(", text)
         allowed = ["solve"] if path.name == "state.py" else []
         assert calls == allowed, path.name
+
+
+# ------------------------------------------------ a report a team can put on the screen
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.toml")))
+def test_break_even_labels_cross_no_line_and_no_other_label(name: str) -> None:
+    """In the drawn PNG: each label's text box holds no point of any cost line, and no two
+    labels overlap (the HTML places them at the same data coordinates)."""
+    analysis = analyze(load_scenario(EXAMPLES / f"{name}.toml"))
+    chart = ch.cumulative_costs(analysis)
+    fig = draw(chart)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    labels = {m["label"] for m in chart.markers}
+    # the text's own box (with its white background), not the leader line to the point
+    boxes = [Text.get_window_extent(t, renderer) for t in ax.texts if t.get_text() in labels]
+    assert len(boxes) == len(chart.markers)
+    for s in chart.series:
+        xs = np.linspace(s.x[0], s.x[-1], 2000)
+        points = ax.transData.transform(np.column_stack([xs, np.interp(xs, s.x, s.y)]))
+        for box in boxes:
+            inside = (
+                (points[:, 0] > box.x0)
+                & (points[:, 0] < box.x1)
+                & (points[:, 1] > box.y0)
+                & (points[:, 1] < box.y1)
+            )
+            assert not inside.any(), (s.name, box)
+    for one, other in itertools.combinations(boxes, 2):
+        assert not one.overlaps(other)
+    plt.close(fig)
+    # the HTML's labels stand where the PNG's do, in data units
+    annotations = {a.text.replace("<br>", "\n"): a for a in figure(chart).layout.annotations}
+    for m in chart.markers:
+        a = annotations[html.escape(m["label"])]
+        assert (a.ax, a.ay, a.axref, a.ayref) == (m["label_x"], m["label_y"], "x", "y")
+
+
+def test_with_samples_the_headline_gives_the_median_and_the_share_that_never_pays_back(
+    tmp_path: Path,
+) -> None:
+    """quarter-uncertain.toml: with every input central it pays back in month 14.3, but
+    the samples' median is later and a share never pays back within 24 months: the
+    headline leads with those, then the central answer."""
+    analysis = analyze(load_scenario(EXAMPLES / "quarter-uncertain.toml"), samples=20_000)
+    assert analysis.uncertainty is not None
+    u = analysis.uncertainty.alternatives[0]
+    median = u.break_even_month_percentiles["p50"]
+    never = u.break_even_month_histogram[-1] / u.samples
+    assert median is not None
+    assert median > 14.3
+    assert never > 0.3
+    line = headline(analysis)
+    assert line == (
+        f"'fine-tuned 7B on one rented L4' pays back in month {median:.1f} at the median of "
+        f"20,000 samples; {never:.0%} of samples never pay back within 24 months. With every "
+        "input at its central value it pays back in month 14.3 (after ~3.27M requests), not "
+        "within a quarter; NPV $6,844 over 24 months at 10%."
+    )
+    page = render_html(analysis)
+    assert f'<p class="verdict">{html.escape(line)}</p>' in page
+    md = markdown_files(analysis, tmp_path / "r.md")[tmp_path / "r.md"].decode()
+    assert f"**{md_escape(line)}**" in md  # names and ~ escaped for Markdown
+    # without samples: the central answer alone
+    central = analyze(load_scenario(EXAMPLES / "quarter-uncertain.toml"))
+    assert headline(central).startswith("'fine-tuned 7B on one rented L4' pays back in month 14.3")
+
+
+def test_headlines_round_request_counts_and_tables_keep_them(growth: Analysis) -> None:
+    line = headline(growth)
+    assert "(after ~2.99M requests)" in line
+    assert "2,986,122" not in line
+    assert "2,986,122" in render_html(growth)  # the summary table: every digit
+    table = summary_table(growth)
+    assert [row[4] for row in table.rows] == ["39,429,894", "10,822,436", "2,986,122"]
+
+
+def _tick_formats(texts: list[str]) -> set[str]:
+    """The shape of each tick label: digits as 9, so $5.00 and $100.00 read alike."""
+    return {re.sub(r"\d+", "9", t.replace(",", "")) for t in texts}
+
+
+@pytest.mark.parametrize("name", ["growth", "quarter-200k", "seed", "owned-h100"])
+def test_each_axis_has_one_tick_format(name: str) -> None:
+    """$100 beside $5.00 on one axis once: the per-1k chart's price axis, in both
+    renderers, writes every tick alike."""
+    analysis = analyze(load_scenario(EXAMPLES / f"{name}.toml"))
+    chart = ch.cost_per_1k_vs_traffic(analysis)
+    fig = figure(chart)
+    assert len(_tick_formats(list(fig.layout.yaxis.ticktext))) == 1, fig.layout.yaxis.ticktext
+    assert len(_tick_formats(list(fig.layout.xaxis.ticktext))) <= 2  # 50k and 1M
+    drawn = draw(chart)
+    ticks = [t.get_text() for t in drawn.axes[0].get_yticklabels() if t.get_text()]
+    plt.close(drawn)
+    assert len(_tick_formats(ticks)) == 1, ticks
+
+
+def test_no_empty_category_in_the_one_time_chart(growth: Analysis) -> None:
+    chart = ch.one_time_items(growth)
+    labels = chart.markers[0]["labels"]
+    assert "servers bought (cash)" not in labels
+    assert all(any(s.y[i] for s in chart.series) for i in range(len(labels)))
+    # servers bought for cash are a one-time item, shown when some alternative buys them
+    text = (EXAMPLES / "owned-h100.toml").read_text()
+    bought = text.replace('financing = "depreciation"', 'financing = "cash"')
+    assert bought != text
+    owned = analyze(parse_scenario(tomllib.loads(bought)))
+    assert "servers bought (cash)" in ch.one_time_items(owned).markers[0]["labels"]
+
+
+def test_a_markdown_report_into_a_missing_folder_makes_it(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "reports" / "r.md"
+    assert run("report", EXAMPLES / "seed.toml", "-o", target)[0] == 0
+    assert target.read_text().startswith("<!-- generated by payback")
+    assert any(p.suffix == ".png" for p in target.parent.iterdir())
+    # a path through a file cannot be a folder: one line saying so
+    (tmp_path / "plain").write_text("x")
+    assert_user_error(
+        *run("report", EXAMPLES / "seed.toml", "-o", tmp_path / "plain" / "r.md"),
+        "cannot make the folder",
+    )

@@ -3,6 +3,7 @@ layout stay, in TOML and in YAML."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -276,3 +277,79 @@ def test_file_with_traffic_updates_and_warns_of_ranges(tmp_path: Path) -> None:
     assert edit.warnings[0].startswith(f"{path}: traffic.requests_per_month was a triangular range")
     with pytest.raises(PaybackError, match="is a directory"):
         file_with_traffic(tmp_path, TRAFFIC)
+
+
+# ------------------------------------------------ values set by path (the page's download)
+
+
+def _numbers(data: Any, prefix: str = "") -> list[str]:
+    """Every dotted path to a plain number in a scenario table."""
+    out: list[str] = []
+    items = enumerate(data) if isinstance(data, list) else data.items()
+    for key, value in items:
+        path = f"{prefix}{key}"
+        if (isinstance(value, dict) and "dist" not in value) or (
+            isinstance(value, list) and value and isinstance(value[0], dict)
+        ):
+            out += _numbers(value, f"{path}.")
+        elif isinstance(value, int | float | dict) and not isinstance(value, bool):
+            out.append(path)
+    return out
+
+
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set a value by path, making tables on the way; ``None`` removes, making nothing."""
+    node: Any = data
+    *parents, last = path.split(".")
+    for part in parents:
+        if value is None and not isinstance(node, list) and part not in node:
+            return
+        node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
+    if value is None:
+        node.pop(last, None)
+    else:
+        node[last] = value
+
+
+@pytest.mark.parametrize("name", ["quarter-uncertain", "growth", "owned-h100"])
+def test_with_values_writes_what_the_table_would_hold_and_keeps_the_rest(name: str) -> None:
+    """Any values by path, a range replaced by a number, a field removed, a table made:
+    the text reads back as the table with those values set, and every comment line of the
+    file is still there."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from payback.scenario.edit import with_values
+
+    text = (EXAMPLES / f"{name}.toml").read_text()
+    data = payback.read_scenario_data(EXAMPLES / f"{name}.toml")
+    paths = [*_numbers(data), "alternatives.0.quality.error_rate", "baseline.latency.p50_ms"]
+    value = st.one_of(st.none(), st.integers(0, 10**7), st.floats(0, 1e6, allow_nan=False))
+
+    @settings(max_examples=40, deadline=None, derandomize=True)
+    @given(st.dictionaries(st.sampled_from(paths), value, max_size=6))
+    def check(values: dict[str, Any]) -> None:
+        edited = with_values(text, "toml", values)
+        expected = copy.deepcopy(data)
+        for path, v in values.items():
+            _set(expected, path, v)
+        assert payback.scenario_data_from_text(edited, "toml") == expected
+        comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+        kept = edited.splitlines()
+        assert all(line in kept for line in comments)
+
+    check()
+
+
+def test_with_values_keeps_yaml_layout_and_comments() -> None:
+    from payback.scenario.edit import with_values
+
+    text = (
+        "# my scenario\nscenario:\n  name: mine   # the name\n  horizon_months: 12\n"
+        "traffic:\n  requests_per_month: 1000  # month 1\n"
+    )
+    out = with_values(text, "yaml", {"traffic.requests_per_month": 2500, "traffic.x.y": 1})
+    assert out.startswith("# my scenario\nscenario:\n  name: mine   # the name\n")
+    assert "  requests_per_month: 2500  # month 1\n" in out
+    with pytest.raises(PaybackError, match=r"scenario\.name is not a table"):
+        with_values(text, "yaml", {"scenario.name.first": 1})

@@ -783,9 +783,7 @@ class Visitor:
         (alt,) = [a for a in expected["alternatives"] if a["name"] == name]
         month = alt["break_even_month"]
         assert shown["Break-even"] == ("never" if month is None else f"month {month:.1f}")
-        assert shown[f"NPV over {expected['horizon_months']} months"] == usd(
-            alt["npv_usd"], 0
-        )
+        assert shown[f"NPV over {expected['horizon_months']} months"] == usd(alt["npv_usd"], 0)
         verdict = self.page.locator(
             '[data-testid="stMarkdownContainer"]', has_text="Verdict:"
         ).first.inner_text()

@@ -113,9 +113,10 @@ def report(
     interactive charts: cumulative cost with the break-even marked, monthly cost by
     component, one-time cost by item, cost per 1k requests as traffic varies, the drivers,
     and with **--samples** the fan of cumulative savings and the break-even histogram.
-    **.md**: the same as Markdown with PNG charts written beside it. **.png**: the
-    cumulative-cost chart alone. A file payback wrote and nobody changed since is replaced
-    (each carries the hash of its content); others, edited reports too, need **--force**.
+    **.md**: the same as Markdown with PNG charts written beside it (its folder is made
+    when missing). **.png**: the cumulative-cost chart alone. A file payback wrote and nobody
+    changed since is replaced (each carries the hash of its content); others, edited reports
+    too, need **--force**.
     """
     suffix = output.suffix.lower()
     if suffix not in REPORT_TYPES:
@@ -132,12 +133,20 @@ def report(
         from payback.report import markdown_files
 
         files = markdown_files(analysis, output)
+        _make_folder(output.parent)  # a report and its charts: a folder of their own
     else:
         from payback.report import charts, png_bytes
 
         files = {output: png_bytes(charts.cumulative_costs(analysis))}
     _write_outputs(files, force)
     echo(f"Wrote {output}" + (f" and {len(files) - 1} charts beside it" if len(files) > 1 else ""))
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PaybackError(f"{folder}: cannot make the folder: {exc.strerror or exc}") from None
 
 
 @user_errors

@@ -27,6 +27,7 @@ from payback.report.common import (
     input_rows,
     round_figures,
 )
+from payback.report.labels import input_label
 from payback.scenario import SelfHostedOption
 
 
@@ -78,8 +79,7 @@ def cumulative_costs(analysis: Analysis) -> Chart:
                     "color": alternative_colour(i),
                 }
             )
-    _place_labels(markers, horizon, [y for s in series for y in s.y])
-    return Chart(
+    chart = Chart(
         "cumulative",
         "Cumulative cost: where an alternative's line crosses the baseline's, it has paid back",
         "month",
@@ -88,24 +88,95 @@ def cumulative_costs(analysis: Analysis) -> Chart:
         markers,
         "Alternatives start at their one-time cost; the baseline starts at $0.",
     )
+    _place_labels(markers, chart)
+    return chart
 
 
-def _place_labels(markers: list[dict[str, Any]], horizon: float, values: list[float]) -> None:
-    """Where each break-even label goes, in points from its marker (``offset``: right, up;
-    ``align``: the side the text hangs from), the same in both renderers: up-left of a late
-    crossing (the lines there rise to the right, so up-left is empty), up-right of an early
-    one (no room on the left), staggered so that labels do not overlap."""
+CHAR_WIDTH = 0.0105
+"""A label character's width as a share of the plot's width (9-point text on the PNG's
+~560-point plot, 12-pixel text on the HTML's ~900-pixel one), rounded up."""
+OFFSETS_UP = [0.08, -0.08, 0.15, -0.15, 0.24, -0.24, 0.34, -0.34, 0.45, -0.45, 0.0]
+OFFSETS_UP += [0.55, -0.55, 0.65, -0.65, 0.75, -0.75]
+"""How far above (or below) its point a label is tried, nearest first, as a share of
+the plot's height."""
+LINE_HEIGHT = 0.075
+"""A label's height as a share of the plot's height, with room around it."""
+
+
+def value_range(chart: Chart) -> tuple[float, float]:
+    """The y range both renderers give a chart: its series, $0, and a margin."""
+    values = [y for s in chart.series for y in s.y]
     low, high = min(0.0, *values), max(0.0, *values)
-    counts = {"left": 0, "right": 0}
-    for m in sorted(markers, key=lambda m: -m["y"]):
-        late = m["x"] >= 0.45 * horizon
-        side = "right" if late else "left"
-        k = counts[side]
-        counts[side] += 1
-        near_top = (m["y"] - low) / ((high - low) or 1.0) > 0.8
-        up = (24 if late else 44) + 22 * k
-        m["offset"] = [-24 if late else 24, -up if near_top and not late else up]
-        m["align"] = side
+    span = (high - low) or 1.0
+    return low - 0.04 * span, high + 0.08 * span
+
+
+def _place_labels(markers: list[dict[str, Any]], chart: Chart) -> None:
+    """Where each break-even label goes (``label_x``, ``label_y`` in data units; ``align``:
+    the side the text hangs from), the same in both renderers: the place near its point
+    where its text crosses no line and no other label, found among a few dozen tried, in
+    the plot's own proportions (text sizes are estimated generously)."""
+    horizon = chart.series[0].x[-1] or 1.0
+    x_low, x_high = -0.015 * horizon, 1.015 * horizon
+    y_low, y_high = value_range(chart)
+
+    def fx(x: Any) -> Any:
+        return (x - x_low) / (x_high - x_low)
+
+    def fy(y: Any) -> Any:
+        return (y - y_low) / (y_high - y_low)
+
+    points: list[FloatArray] = []  # each line, many points along it, in the plot's proportions
+    for s in chart.series:
+        xs, ys = np.asarray(s.x, dtype=float), np.asarray(s.y, dtype=float)
+        dense = np.linspace(xs[0], xs[-1], 40 * len(xs))
+        points.append(np.column_stack([fx(dense), fy(np.interp(dense, xs, ys))]))
+    cloud = np.concatenate(points)
+    placed: list[tuple[float, float, float, float]] = []
+    for m in sorted(markers, key=lambda m: m["x"]):
+        px, py = fx(m["x"]), fy(m["y"])
+        name, _, when = m["text"].rpartition(": ")
+        texts = [m["text"]] + ([f"{name}:\n{when}"] if name else [])
+        best: tuple[float, tuple[float, float, float, float], str, str] | None = None
+        for text in texts:
+            lines = text.split("\n")
+            width = CHAR_WIDTH * max(len(line) for line in lines)
+            height = LINE_HEIGHT * len(lines)
+            for dy in OFFSETS_UP:
+                for dx in (0.03, -0.03, 0.1, -0.1, 0.2, -0.2):
+                    left = px + dx if dx > 0 else px + dx - width
+                    box = (left, py + dy - height / 2, left + width, py + dy + height / 2)
+                    outside = max(
+                        0.0, 0.005 - box[0], box[2] - 0.995, 0.005 - box[1], box[3] - 0.995
+                    )
+                    inside = np.sum(
+                        (cloud[:, 0] >= box[0] - 0.005)
+                        & (cloud[:, 0] <= box[2] + 0.005)
+                        & (cloud[:, 1] >= box[1])
+                        & (cloud[:, 1] <= box[3])
+                    )
+                    clash = sum(
+                        1
+                        for o in placed
+                        if box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
+                    )
+                    score = (
+                        1000.0 * float(inside)
+                        + 1_000_000.0 * clash
+                        + 100_000.0 * outside
+                        + abs(dx)
+                        + abs(dy)
+                        + 0.3 * (len(lines) - 1)  # one line where it fits as well
+                    )
+                    if best is None or score < best[0]:
+                        best = (score, box, "left" if dx > 0 else "right", text)
+        assert best is not None
+        _, box, align, text = best
+        placed.append(box)
+        m["label"] = text
+        m["label_x"] = x_low + (box[0] if align == "left" else box[2]) * (x_high - x_low)
+        m["label_y"] = y_low + (box[1] + box[3]) / 2 * (y_high - y_low)
+        m["align"] = align
 
 
 def monthly_components(analysis: Analysis, index: int) -> Chart:
@@ -135,8 +206,10 @@ def monthly_components(analysis: Analysis, index: int) -> Chart:
 
 
 def one_time_items(analysis: Analysis) -> Chart:
-    """One-time cost by item, per alternative (x: item, one series per alternative)."""
-    items = list(ONE_TIME_LABELS)
+    """One-time cost by item, per alternative (x: item, one series per alternative); an
+    item no alternative pays for (servers bought, in most scenarios) is left out."""
+    paid = [alt.one_time_items_usd or {} for alt in analysis.alternatives]
+    items = [k for k in ONE_TIME_LABELS if any(float(p.get(k, 0.0)) for p in paid)]
     series = [
         Series(
             alt.name,
@@ -322,7 +395,8 @@ def drivers(analysis: Analysis, index: int, top: int = 10) -> Chart | None:
         ],
         [
             {
-                "labels": [d.parameter for d in ranked],
+                "labels": [input_label(d.parameter) for d in ranked],
+                "paths": [d.parameter for d in ranked],
                 "ranges": [driver_range(analysis, d) for d in ranked],
                 "center": analysis.alternatives[index].npv_usd,
             }

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import BaseModel
 
-from payback.analysis.result import AlternativeResult, Analysis, months_text, usd
+from payback.analysis.result import (
+    QUARTER_MONTHS,
+    AlternativeResult,
+    Analysis,
+    months_text,
+    usd,
+)
+from payback.report.labels import unit_suffix
 from payback.scenario import value_at
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
@@ -186,13 +193,15 @@ def money_tick(value: float) -> str:
     return ("−" if value < 0 else "") + f"${abs(value):,.0f}"
 
 
-def per_1k_tick(value: float) -> str:
-    """A price per 1,000 requests on a tick: cents below $10.
+def per_1k_ticks(values: list[float]) -> list[str]:
+    """Prices per 1,000 requests on one axis, in one format: whole dollars where every
+    tick is whole, cents on every tick otherwise (never $100 beside $5.00).
 
-    >>> per_1k_tick(0.5), per_1k_tick(20.0)
-    ('$0.50', '$20')
+    >>> per_1k_ticks([2.0, 5.0, 10.0, 100.0]), per_1k_ticks([0.5, 1.0, 10.0])
+    (['$2', '$5', '$10', '$100'], ['$0.50', '$1.00', '$10.00'])
     """
-    return f"${value:,.2f}" if value < 10 else f"${value:,.0f}"
+    cents = any(v != int(v) for v in values)
+    return [f"${v:,.2f}" if cents else f"${v:,.0f}" for v in values]
 
 
 def round_figures(value: float, figures: int = 2) -> float:
@@ -220,13 +229,114 @@ def pays_back_text(alt: AlternativeResult, horizon: int) -> str:
     return f"month {alt.break_even_month:.1f}"
 
 
+def requests_text(value: float) -> str:
+    """A request count in a headline: three significant figures (tables keep every digit).
+
+    >>> requests_text(2_986_121.94), requests_text(30_769.2), requests_text(1_234.0)
+    ('2.99M', '30.8k', '1,230')
+    """
+    return compact(round_figures(value, 3))
+
+
+def _pays_back(alt: AlternativeResult, horizon: int, rate: float) -> str:
+    """One alternative's answer with every input central: when it pays back, the NPV."""
+    npv = f"NPV {usd(alt.npv_usd, 0)} over {months_text(horizon)}" + (
+        f" at {rate:.0%}" if rate else ""
+    )
+    month = alt.break_even_month
+    if month is None:
+        return f"does not pay back within {months_text(horizon)}: {alt.reason}"
+    if month == 0:
+        if alt.npv_usd < 0:
+            return f"has no one-time cost but costs more to run: {npv}"
+        return f"pays back at once (no one-time cost); {npv}"
+    quarter = "within a quarter" if month <= QUARTER_MONTHS else "not within a quarter"
+    after = (
+        f" (after ~{requests_text(alt.break_even_requests)} requests)"
+        if alt.break_even_requests
+        else ""
+    )
+    return f"pays back in month {month:.1f}{after}, {quarter}; {npv}"
+
+
+def sampled_text(analysis: Analysis, index: int) -> str | None:
+    """What the samples say about alternative ``index``: its median break-even and the
+    share that never pays back within the horizon; ``None`` without samples."""
+    if analysis.uncertainty is None:
+        return None
+    u = analysis.uncertainty.alternatives[index]
+    horizon = analysis.horizon_months
+    never = u.break_even_month_histogram[-1] / u.samples
+    median = u.break_even_month_percentiles.get("p50")
+    middle = (
+        f"pays back in month {median:.1f} at the median of {u.samples:,} samples"
+        if median is not None
+        else f"does not pay back within {months_text(horizon)} in half or more of "
+        f"{u.samples:,} samples"
+    )
+    return f"{middle}; {never:.0%} of samples never pay back within {months_text(horizon)}"
+
+
+def headline(analysis: Analysis, shown: int | None = None) -> str:
+    """The answer in one or two sentences: the best alternative by NPV and when it pays
+    back, request counts to three figures. With samples it leads with the median
+    break-even and the share that never pays back, then the answer with every input at
+    its central value. ``shown``: the alternative a page shows, named when it is not the
+    best."""
+    alts = analysis.alternatives
+    best = max(range(len(alts)), key=lambda i: alts[i].npv_usd)
+    horizon, rate = analysis.horizon_months, analysis.scenario.scenario.discount_rate_annual
+    central_text = _pays_back(alts[best], horizon, rate)
+    sampled = sampled_text(analysis, best)
+    if sampled is None:
+        line = f"{alts[best].name!r} {central_text}"
+    else:
+        line = (
+            f"{alts[best].name!r} {sampled}. With every input at its central value it "
+            f"{central_text}"
+        )
+    if len(alts) > 1:
+        line = f"Best of {len(alts)} by NPV: {line}"
+    line += "."
+    if shown is not None and shown != best:
+        alt = alts[shown]
+        month = alt.break_even_month
+        when = (
+            f"does not pay back within {months_text(horizon)}"
+            if month is None
+            else f"pays back in month {month:.1f}"
+        )
+        line += f" Shown below: {alt.name!r}, which {when}; NPV {usd(alt.npv_usd, 0)}."
+    return line
+
+
+def unit_value(path: str, value: float) -> str:
+    """An input's value in a few characters with its unit: ``$0.80/GPU-hour``,
+    ``150k requests/month``, ``2.0% a month``.
+
+    >>> unit_value("alternatives.0.usd_per_gpu_hour", 0.8), unit_value("traffic.requests_per_month", 15e4)
+    ('$0.80/GPU-hour', '150k requests/month')
+    >>> unit_value("alternatives.0.one_time.data_usd", 9000.0), unit_value("traffic.growth_monthly", 0.02)
+    ('$9.0k', '2.0% a month')
+    """
+    return _short(path, value) + unit_suffix(path)
+
+
+def _short(path: str, value: float) -> str:
+    if is_money(path):
+        return compact(value, True) if abs(value) >= 1000 else input_value(path, value)
+    return format_input(path, value)
+
+
 def driver_range(analysis: Analysis, driver: Driver) -> str:
-    """The range one tornado input was moved over, in its own words:
-    ``150k to 250k, ±25%``, ``-2.0% to 2.0%, assumed for a rate left at 0``, ``p10 … to p90 …``."""
-    low, high = (format_input(driver.parameter, v) for v in (driver.low, driver.high))
+    """The range one tornado input was moved over, in its own words and unit:
+    ``150k to 250k requests/month, ±25%``, ``-2.0% to 2.0% a month, assumed for a rate
+    left at 0``, ``p10 $0.65 to p90 $1.00/GPU-hour``."""
+    low, high = (_short(driver.parameter, v) for v in (driver.low, driver.high))
+    unit = unit_suffix(driver.parameter)
     how = driver.assumed
     if how is None:
-        return f"p10 {low} to p90 {high}"
+        return f"p10 {low} to p90 {high}{unit}"
     if how.startswith("±"):
         share = float(how.strip("±%")) / 100
         central = float(value_at(analysis.resolved.scenario, driver.parameter))
@@ -235,10 +345,12 @@ def driver_range(analysis: Analysis, driver: Driver) -> str:
             math.isclose(driver.low, full[0], rel_tol=1e-9, abs_tol=1e-12)
             and math.isclose(driver.high, full[1], rel_tol=1e-9, abs_tol=1e-12)
         )
-        return f"{low} to {high}, {how}" + (" clipped to what the field allows" if clipped else "")
+        return f"{low} to {high}{unit}, {how}" + (
+            " clipped to what the field allows" if clipped else ""
+        )
     if "assumed for a rate left at 0" in how:
-        return f"{low} to {high}, assumed for a rate left at 0"
-    return f"{low} to {high}, {how}"
+        return f"{low} to {high}{unit}, assumed for a rate left at 0"
+    return f"{low} to {high}{unit}, {how}"
 
 
 def configuration_text(config: dict[str, object] | None) -> str | None:
@@ -305,8 +417,9 @@ class Table:
 
 
 def summary_table(analysis: Analysis) -> Table:
-    """One row per alternative: one-time cost, month-1 cost, break-even, NPV, within a
-    quarter; and, when quality or latency are priced, the infrastructure-only answer."""
+    """One row per alternative: one-time cost, month-1 cost, break-even, the requests
+    until then (every digit: the headline rounds them), NPV, within a quarter; and, when
+    quality or latency are priced, the infrastructure-only answer."""
     horizon = analysis.horizon_months
     rows = [
         [
@@ -314,6 +427,7 @@ def summary_table(analysis: Analysis) -> Table:
             usd(alt.one_time_usd),
             usd(alt.monthly_cost_usd[0]),
             pays_back_text(alt, horizon),
+            "" if alt.break_even_requests is None else f"{alt.break_even_requests:,.0f}",
             usd(alt.npv_usd),
             quarter_text(alt.pays_back_within),
         ]
@@ -325,6 +439,7 @@ def summary_table(analysis: Analysis) -> Table:
         "one-time cost",
         "cost in month 1",
         "pays back",
+        "requests until then",
         f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""),
         "within a quarter?",
     ]
@@ -339,7 +454,7 @@ def summary_table(analysis: Analysis) -> Table:
                 if plain
                 else ""
             )
-    return Table(header, rows, frozenset({1, 2, 4}))
+    return Table(header, rows, frozenset({1, 2, 4, 5}))
 
 
 def input_rows(analysis: Analysis) -> list[dict[str, object]]:

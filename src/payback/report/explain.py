@@ -13,6 +13,7 @@ from payback.report.common import (
     driver_range,
     quarter_text,
 )
+from payback.report.labels import input_label
 
 
 def usd(value: float) -> str:
@@ -261,7 +262,7 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
             "never" if d.break_even_month_high is None else f"month {d.break_even_month_high:.1f}"
         )
         lines.append(
-            f"{d.parameter} ({driver_range(analysis, d)}): "
+            f"{input_label(d.parameter, units=False)} ({d.parameter}; {driver_range(analysis, d)}): "
             f"NPV {usd(d.npv_low_usd)} to {usd(d.npv_high_usd)}, "
             f"break-even {low} to {high}"
         )
@@ -270,7 +271,8 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
     return [
         "With each input moved alone over the range in brackets and the others central, the "
         "answer moves most with: " + "; ".join(lines) + ".",
-        f"Measure first: {advice}. Narrowing {drivers[0].parameter} narrows the answer more than anything else.",
+        f"Measure first: {advice}. Narrowing the {input_label(drivers[0].parameter, units=False)} "
+        "narrows the answer more than anything else.",
     ]
 
 

@@ -16,8 +16,9 @@ from payback.report.common import (
     ZERO_COLOUR,
     Table,
     compact,
+    headline,
     inputs_table,
-    per_1k_tick,
+    per_1k_ticks,
     summary_table,
 )
 from payback.report.explain import explain
@@ -46,8 +47,6 @@ td.small { color: #666; font-size: 0.85em; max-width: 22em; overflow-wrap: anywh
 section.explain p { max-width: 60em; line-height: 1.45; }
 """
 
-PIXELS_PER_POINT = 1.33
-"""Label offsets in the chart data are in points (matplotlib's unit); plotly's are pixels."""
 MONEY = "$,.0f"
 """d3 format for money: the sign before the dollar (−$20,000), as the PNGs write it."""
 
@@ -88,7 +87,7 @@ def _break_even_labels(fig: go.Figure, chart: ch.Chart) -> None:
     import plotly.graph_objects as go
 
     horizon = chart.series[0].x[-1]
-    low, high = _value_range(chart)
+    low, high = ch.value_range(chart)
     for m in chart.markers:
         fig.add_trace(
             go.Scatter(
@@ -106,30 +105,25 @@ def _break_even_labels(fig: go.Figure, chart: ch.Chart) -> None:
                 hovertemplate=m["text"] + "<extra></extra>",
             )
         )
-        dx, dy = m["offset"]
         fig.add_annotation(
             x=m["x"],
             y=m["y"],
-            ax=dx * PIXELS_PER_POINT,
-            ay=-dy * PIXELS_PER_POINT,
-            text=html.escape(m["text"]),
+            ax=m["label_x"],
+            ay=m["label_y"],
+            axref="x",
+            ayref="y",
+            text=html.escape(m["label"]).replace("\n", "<br>"),
             showarrow=True,
             arrowhead=0,
             arrowcolor="#777",
             xanchor=m["align"],
+            align=m["align"],
+            yanchor="middle",
             bgcolor="rgba(255,255,255,0.85)",
             font={"color": m.get("color", "#111")},
         )
     fig.update_xaxes(range=[-0.015 * horizon, 1.015 * horizon])  # a marker at 0 shows whole
     fig.update_yaxes(range=[low, high])
-
-
-def _value_range(chart: ch.Chart) -> tuple[float, float]:
-    """The y range of a chart's series, with a margin (room for labels at the top)."""
-    values = [y for s in chart.series for y in s.y]
-    low, high = min(0.0, *values), max(0.0, *values)
-    span = (high - low) or 1.0
-    return low - 0.04 * span, high + 0.08 * span
 
 
 def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
@@ -200,7 +194,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
             },
         )
     )
-    fig.update_yaxes(type="log", tickvals=y_ticks, ticktext=[per_1k_tick(v) for v in y_ticks])
+    fig.update_yaxes(type="log", tickvals=y_ticks, ticktext=per_1k_ticks(y_ticks))
 
 
 def _cumulative(fig: go.Figure, chart: ch.Chart) -> None:
@@ -502,7 +496,7 @@ def render_html(analysis: Analysis) -> str:
 <body>
 <h1>{html.escape(info.name)}</h1>
 <p class="lede">{analysis.horizon_months} months from {(info.start_date or dt.date.today()).isoformat()}; baseline: {html.escape(analysis.baseline.name)}.</p>
-<p class="verdict">{html.escape(analysis.verdict())}</p>
+<p class="verdict">{html.escape(headline(analysis))}</p>
 {_table(summary_table(analysis))}
 <h2>Charts</h2>
 {"".join(sections)}

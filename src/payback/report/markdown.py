@@ -20,9 +20,10 @@ from payback.report.common import (
     ZERO_COLOUR,
     Table,
     compact,
+    headline,
     inputs_table,
     money_tick,
-    per_1k_tick,
+    per_1k_ticks,
     summary_table,
 )
 from payback.report.explain import explain
@@ -50,6 +51,7 @@ def _pyplot() -> ModuleType:
     import matplotlib
 
     matplotlib.use("Agg")
+    matplotlib.rcParams["text.parse_math"] = False  # "$7.50 to $12.50" is money, not maths
     import matplotlib.pyplot as plt
 
     return plt
@@ -98,10 +100,10 @@ def _cumulative(ax: Axes, chart: ch.Chart) -> None:
         colour = m.get("color", "k")
         ax.plot([m["x"]], [m["y"]], "D", color=colour, mec="k", ms=7)
         ax.annotate(
-            m["text"],
+            m["label"],
             (m["x"], m["y"]),
-            xytext=m["offset"],
-            textcoords="offset points",
+            xytext=(m["label_x"], m["label_y"]),
+            textcoords="data",
             ha=m["align"],
             va="center",
             fontsize=9,
@@ -111,11 +113,12 @@ def _cumulative(ax: Axes, chart: ch.Chart) -> None:
                 "arrowstyle": "-",
                 "color": "#777",
                 "lw": 0.8,
-                "relpos": (1.0 if m["align"] == "right" else 0.0, 0.5),
+                "relpos": (0.0 if m["align"] == "left" else 1.0, 0.5),
             },
         )
     horizon = chart.series[0].x[-1]
     ax.set_xlim(-0.015 * horizon, 1.015 * horizon)  # a marker at 0 shows whole
+    ax.set_ylim(*ch.value_range(chart))  # the range the labels were placed in
 
 
 def _components(ax: Axes, chart: ch.Chart) -> None:
@@ -152,7 +155,7 @@ def _per_1k(ax: Axes, chart: ch.Chart) -> None:
     ys = [y for s in chart.series for y in s.y if y > 0]
     x_ticks, y_ticks = ch.log_ticks(min(xs), max(xs)), ch.log_ticks(min(ys), max(ys))
     ax.set_xticks(x_ticks, [compact(v) for v in x_ticks])
-    ax.set_yticks(y_ticks, [per_1k_tick(v) for v in y_ticks])
+    ax.set_yticks(y_ticks, per_1k_ticks(y_ticks))
     ax.minorticks_off()
     crossings = [m for m in chart.markers if m["name"] != "today"]
     for k, m in enumerate(crossings):
@@ -300,7 +303,7 @@ def markdown_files(analysis: Analysis, path: Path) -> dict[Path, bytes]:
         f"<!-- {MARKER} {payback.__version__} -->",
         f"# {md_escape(analysis.scenario.scenario.name)}",
         "",
-        f"**{md_escape(analysis.verdict())}**",
+        f"**{md_escape(headline(analysis))}**",
         "",
         md_table(summary_table(analysis)),
         "",

@@ -4,8 +4,10 @@ ruamel.yaml's round trip; both are imported only here, when a change is made.
 
 - :func:`with_traffic`: only ``[traffic]``'s numbers replaced (``payback usage -o``);
 - :func:`file_with_traffic`: that, for a file, or a new scenario from the starter;
-- :func:`with_winner`: a recommended configuration written into a self-hosted
-  alternative (``payback recommend --apply -o``), each line it replaces kept as a comment.
+- :func:`edited_text` and :func:`yaml_replace_lines`: the round trip other changes use
+  (:func:`payback.studies.rewrite.with_winner` writes a recommended configuration with them,
+  each line it replaces kept as a comment);
+- :func:`with_values`: fields set or removed by dotted path (the page's download).
 
 Nothing here writes a file: each returns the new text and what to tell about it.
 """
@@ -13,7 +15,7 @@ Nothing here writes a file: each returns the new text and what to tell about it.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -37,6 +39,7 @@ __all__ = [
     "edited_text",
     "file_with_traffic",
     "with_traffic",
+    "with_values",
     "yaml_replace_lines",
 ]
 
@@ -183,6 +186,61 @@ def _replacing(
                 f"({', '.join(f'{k} = {v}' for k, v in old.items() if k != 'dist')}); "
                 f"replaced by the measured {value}"
             )
+
+
+# ---------------------------------------------------------------- values by path
+
+
+def with_values(text: str, fmt: Format, values: Mapping[str, Any]) -> str:
+    """``text`` (a scenario file) with the field at each dotted path set to its value
+    (``alternatives.0.one_time.data_usd``; ``None`` removes the field), tables that are
+    missing made, and the comments, layout and line endings kept. Raises
+    :class:`PaybackError` if ``text`` is not valid TOML/YAML or a path runs through a
+    value that is not a table."""
+
+    def change(document: Any) -> None:
+        made: list[Any] = []
+        for path, value in values.items():
+            *parents, last = path.split(".")
+            node = document
+            for depth, part in enumerate(parents):
+                if isinstance(node, list):
+                    node = node[int(part)]
+                    continue
+                if not isinstance(node, MutableMapping):
+                    raise PaybackError(f"{'.'.join(parents[:depth])} is not a table")
+                if part not in node or node[part] is None:
+                    if value is None:
+                        break
+                    node[part] = _new_table(fmt)
+                    made.append(node[part])
+                node = node[part]
+            else:
+                if not isinstance(node, MutableMapping):
+                    raise PaybackError(f"{'.'.join(parents)} is not a table")
+                if value is None:
+                    if last in node:
+                        del node[last]
+                else:
+                    node[last] = value
+        if fmt == "toml":
+            import tomlkit
+
+            for table in made:  # a blank line after a new table, as before the others
+                if len(table):
+                    table.add(tomlkit.nl())
+
+    return edited_text(text, fmt, change)
+
+
+def _new_table(fmt: Format) -> Any:
+    if fmt == "yaml":
+        from ruamel.yaml.comments import CommentedMap
+
+        return CommentedMap()
+    import tomlkit
+
+    return tomlkit.table()
 
 
 # ---------------------------------------------------------------- round trips

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from payback.errors import PaybackError
 from payback.scenario.schema import Scenario
 
-__all__ = ["FieldRange", "field_range", "value_at"]
+__all__ = ["FieldRange", "field_range", "schema_range", "value_at"]
 
 
 def value_at(scenario: BaseModel, path: str) -> Any:
@@ -86,11 +86,23 @@ def _constraints(rules: Sequence[Any]) -> list[Any]:
     return out
 
 
-def field_range(scenario: Scenario, path: str) -> FieldRange:
-    """The allowed range of the field at a dotted path, from its schema constraints."""
-    parent_path, _, name = path.rpartition(".")
-    parent = value_at(scenario, parent_path) if parent_path else scenario
-    info = type(parent).model_fields[name]
+def schema_range(model: type[BaseModel], name: str) -> FieldRange:
+    """The range field ``name`` of ``model`` allows, from its schema constraints alone
+    (no other field's value narrows it)."""
+    low, high, bounds, types = _bounds(model, name)
+    return FieldRange(
+        lowest=-math.inf if low is None else low,
+        highest=math.inf if high is None else high,
+        lowest_included=bounds["gt"] is None,
+        highest_included=bounds["lt"] is None,
+        is_real=float in types and not any(t in (int, bool, str) for t in types),
+    )
+
+
+def _bounds(
+    model: type[BaseModel], name: str
+) -> tuple[float | None, float | None, dict[str, float | None], list[Any]]:
+    info = model.model_fields[name]
     types, rules = _annotation_parts(info.annotation)
     bounds: dict[str, float | None] = {"ge": None, "gt": None, "le": None, "lt": None}
     for rule in _constraints([*info.metadata, *rules]):
@@ -99,6 +111,14 @@ def field_range(scenario: Scenario, path: str) -> FieldRange:
                 bounds[attr] = float(getattr(rule, attr))
     low = bounds["ge"] if bounds["ge"] is not None else bounds["gt"]
     high = bounds["le"] if bounds["le"] is not None else bounds["lt"]
+    return low, high, bounds, types
+
+
+def field_range(scenario: Scenario, path: str) -> FieldRange:
+    """The allowed range of the field at a dotted path, from its schema constraints."""
+    parent_path, _, name = path.rpartition(".")
+    parent = value_at(scenario, parent_path) if parent_path else scenario
+    low, high, bounds, types = _bounds(type(parent), name)
     # a replica runs inside one owned server
     owned = getattr(parent, "owned", None)
     if name == "gpus_per_replica" and owned is not None:
