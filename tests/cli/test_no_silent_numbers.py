@@ -182,3 +182,5 @@ def test_training_tokens_that_overflow_are_one_line() -> None:
         line
         == "error: tokens × epochs = inf: at most 1e+15 tokens a run (far beyond any pre-training run)"
     )
+    line = one_error(*run(*args[:-1], "5e-324"))
+    assert line == "error: tokens × epochs = 4.94e-324: a run processes at least one token"

@@ -139,6 +139,10 @@ def _check_training_inputs(
     for name, value in (("tokens", tokens), ("epochs", epochs)):
         if not np.isfinite(value) or value <= 0:
             raise PaybackError(f"{name} = {value}: must be a finite number > 0")
+    if tokens * epochs < 1:
+        raise PaybackError(
+            f"tokens × epochs = {tokens * epochs:.3g}: a run processes at least one token"
+        )
     if tokens * epochs > MAX_TRAINING_TOKENS:
         raise PaybackError(
             f"tokens × epochs = {tokens * epochs:.3g}: at most {MAX_TRAINING_TOKENS:.0e} "
