@@ -325,3 +325,25 @@ def test_a_matplotlib_warning_is_a_note_not_a_leak(tmp_path: Path) -> None:
     assert "fig.savefig" not in err
     for line in err.strip().splitlines():
         assert line.startswith("note: "), line
+
+
+@pytest.mark.parametrize("command", ["analyze", "explain", "sensitivity", "recommend"])
+def test_a_name_that_looks_like_rich_markup_is_shown_as_it_is(tmp_path: Path, command: str) -> None:
+    """Found by hand after the fuzz test: "[/]" in a name was an internal error (MarkupError)."""
+    name = "a [/] b [bold red]x"
+    source = EXAMPLES / ("quarter-200k.toml" if command == "recommend" else "seed.toml")
+    old = (
+        'name = "fine-tuned 7B on one rented L4"'
+        if command == "recommend"
+        else 'name = "fine-tuned small model"'
+    )
+    text = source.read_text()
+    assert old in text
+    path = tmp_path / "markup.toml"
+    path.write_text(text.replace(old, f'name = "{name}"'))
+    args: list[str | Path] = [command, path]
+    if command == "recommend":
+        args += ["--model", "qwen2.5-7b"]
+    code, out, err = run(*args)
+    assert code == 0, err
+    assert name in " ".join(out.split()) or name in out

@@ -172,3 +172,15 @@ def test_quick_never_prints_inf_requests(args: tuple[str, str, str], fragment: s
     )
     assert fragment in one_error(code, out, err)
     assert "inf" not in out
+
+
+def test_training_tokens_that_overflow_are_one_line() -> None:
+    """Found by the fuzz test: 1e7 tokens × 1e308 epochs crashed the GPU cap."""
+    args = ("estimate", "training", "--model", "qwen2.5-7b", "--gpu", "l4", "--tokens", "1e7")
+    line = one_error(*run(*args, "--epochs", "1e308"))
+    assert (
+        line
+        == "error: tokens × epochs = inf: at most 1e+15 tokens a run (far beyond any pre-training run)"
+    )
+    line = one_error(*run(*args[:-1], "5e-324"))
+    assert line == "error: tokens × epochs = 4.94e-324: a run processes at least one token"

@@ -74,7 +74,7 @@ TOKENS = st.sampled_from(
         "99999999999999999999", "\"x\"", "''", "true", "[]", "{}", "[[", "]]", "{", "}", "=",
         "\n", " ", "#", "dist = \"triangular\"", "{ dist = \"uniform\", low = 1, high = 0 }",
         "{ dist = \"normal\", mean = 1, sd = -1 }", "kind = \"self_hosted\"", "\\u001b[2J",
-        "<script>", "*a*", "[[alternatives]]", "name = \"n\"", "horizon_months = 0",
+        "<script>", "*a*", "[/]", "[bold red]", "[[alternatives]]", "name = \"n\"", "horizon_months = 0",
         "requests_per_month = ", "&a", "*a", "<<: *a", ": ", "- ", "\t", "\x00", "é", "🚀",
     ]
 )  # fmt: skip

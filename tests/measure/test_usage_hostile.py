@@ -229,3 +229,15 @@ def test_ctrl_c_during_the_read_is_ctrl_c_not_an_unreadable_file(
     assert err == "error: interrupted (Ctrl-C); no file was left half-written\n"
     assert "cannot be read" not in err
     assert not out_file.exists()
+
+
+@pytest.mark.parametrize("name", ["deep.jsonl", "deep.json"])
+def test_a_record_nested_5000_deep_is_read_not_a_recursion_error(tmp_path: Path, name: str) -> None:
+    row = {"timestamp": "2026-01-01T00:00:00Z", "input_tokens": 1, "output_tokens": 1}
+    lines = [json.dumps(row)] * 3
+    lines.append(json.dumps(row)[:-1] + ', "x": ' + "[" * 5000 + "]" * 5000 + "}")
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n" if name.endswith("l") else "[" + ",".join(lines) + "]")
+    code, out, err = run("usage", path, "--json")
+    assert code == 0, err
+    assert json.loads(out)["rows"]["used"] == 4

@@ -158,7 +158,7 @@ def _console(stderr: bool = False) -> Console:
     styles): a name with an escape sequence cannot rewrite the terminal."""
     from rich.console import Console
 
-    console = Console(highlight=False, stderr=stderr)
+    console = Console(highlight=False, markup=False, stderr=stderr)
     console.push_render_hook(_clean_hook())
     return console
 

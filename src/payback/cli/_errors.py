@@ -196,7 +196,8 @@ def _library_warnings() -> Iterator[None]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         warnings.filterwarnings("ignore", category=DeprecationWarning)
-        warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+        for quiet in (PendingDeprecationWarning, ResourceWarning, ImportWarning):
+            warnings.filterwarnings("ignore", category=quiet)
         try:
             yield
         finally:

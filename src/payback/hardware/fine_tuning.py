@@ -19,7 +19,11 @@ from payback.errors import PaybackError
 from payback.hardware import training as tr
 from payback.hardware.estimate import model_parameters, peak_flops, require_finite
 
-__all__ = ["TrainingEstimate", "estimate_training"]
+__all__ = ["MAX_TRAINING_TOKENS", "TrainingEstimate", "estimate_training"]
+
+MAX_TRAINING_TOKENS = 1e15
+"""Tokens a run processes (dataset × epochs), at most: beyond it a number is a typo, and
+its time and cost would overflow."""
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,15 @@ def _check_training_inputs(
     for name, value in (("tokens", tokens), ("epochs", epochs)):
         if not np.isfinite(value) or value <= 0:
             raise PaybackError(f"{name} = {value}: must be a finite number > 0")
+    if tokens * epochs < 1:
+        raise PaybackError(
+            f"tokens × epochs = {tokens * epochs:.3g}: a run processes at least one token"
+        )
+    if tokens * epochs > MAX_TRAINING_TOKENS:
+        raise PaybackError(
+            f"tokens × epochs = {tokens * epochs:.3g}: at most {MAX_TRAINING_TOKENS:.0e} "
+            "tokens a run (far beyond any pre-training run)"
+        )
     if runs < 1:
         raise PaybackError(f"runs = {runs}: must be ≥ 1")
 

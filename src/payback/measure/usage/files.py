@@ -3,6 +3,7 @@ into one DuckDB relation per kind, layout and format."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import glob
 import gzip
@@ -213,7 +214,7 @@ def _peek_jsonl(con: Any, path: str) -> list[Any] | None:
     for line in head:
         try:
             values.append(json.loads(line))
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to peek at
             continue
     if not values:
         start = head[0][:40]
@@ -236,7 +237,11 @@ def _peek_json(con: Any, path: str) -> list[Any] | None:
         raise PaybackError(f"{path}: not valid JSON ({first_line(exc)})") from None
     if not rows:
         return None
-    return [json.loads(r[0]) for r in rows]
+    values = []
+    for (text,) in rows:
+        with contextlib.suppress(ValueError, RecursionError):  # nested too deep to peek at
+            values.append(json.loads(text))
+    return values
 
 
 def _varchar_columns(header: Sequence[str]) -> str:
