@@ -1043,7 +1043,8 @@ class Visitor:
 
     # ------------------------------------------------ what a visitor does
 
-    def upload(self, path: Path) -> None:
+    def upload(self, path: Path, accepted: bool = True) -> None:
+        """Drop a file on the uploader (one the page refuses keeps what it had)."""
         self.steps.append(f"upload {path.name}")
         # a copy in a folder of its own: the browser picks the same file again only so
         self.downloads += 1
@@ -1052,7 +1053,8 @@ class Visitor:
         shutil.copy(path, copy)
         dropzone = self.page.locator('[data-testid="stFileUploaderDropzoneInput"]')
         self.after(lambda: dropzone.set_input_files(str(copy)))
-        self.sampled = None
+        if accepted:
+            self.sampled = None
 
     def box(self, label: str) -> Any:
         return self.page.get_by_label(label, exact=True)
@@ -1068,8 +1070,9 @@ class Visitor:
     def chart(self, name: str) -> None:
         self.steps.append(f"chart {name}")
         radio = self.page.locator('[data-testid="stRadio"]', has_text="Cumulative cost")
-        if radio.get_by_role("radio", name=name, exact=True).is_checked():
-            return
+        option = radio.get_by_role("radio", name=name, exact=True)
+        if not option.count() or option.is_checked():
+            return  # not offered (a sampled chart before sampling), or shown already
         self.after(lambda: radio.get_by_text(name, exact=True).click())
 
     def show(self, name: str) -> None:
@@ -1216,8 +1219,12 @@ def test_the_issues_sequence_shows_only_what_the_cli_says(
         visitor.check()
         assert visitor.metrics()["Chance within a quarter"] == "0%"
         assert visitor.metrics()["Chance within 24 months"] == "60%"
+        visitor.chart("Sampled break-even")
         visitor.type("Ops, monitoring, on-call [$ a month]", "450")
         visitor.check()  # kept, marked out of date
+        text = visitor.download().read_text()  # the file's own text, its comments kept
+        assert text.startswith("# The 200k-requests-a-month quarter question with the guesses")
+        assert "ops_usd_per_month = 450\n" in text
         assert visitor.page.locator(".st-key-monte-carlo").get_by_text("Out of date").count()
         visitor.sample()
         visitor.check()
@@ -1227,6 +1234,16 @@ def test_the_issues_sequence_shows_only_what_the_cli_says(
         visitor.type("Engineering time [hours]", "80")
         visitor.check()
         visitor.chart("Drivers")
+        visitor.check()
+        # a file that is no scenario: said where it was dropped, the page keeps its own
+        broken = tmp_path / "broken.toml"
+        broken.write_text("[traffic\nrequests = 1\n")
+        before = visitor.check()
+        visitor.upload(broken, accepted=False)
+        sidebar = visitor.page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_by_text("broken.toml: ", exact=False).count()
+        assert visitor.check() == before
+        visitor.upload(EXAMPLES / "seed.toml")  # after a sampled chart: the page's first
         visitor.check()
 
 
@@ -1283,7 +1300,9 @@ STEPS = hypothesis_st.one_of(
     ),
     hypothesis_st.tuples(
         hypothesis_st.just("chart"),
-        hypothesis_st.sampled_from(["Monthly by component", "One-time cost", "Drivers"]),
+        hypothesis_st.sampled_from(
+            ["Monthly by component", "One-time cost", "Drivers", "Sampled break-even"]
+        ),
     ),
     hypothesis_st.tuples(hypothesis_st.just("show"), hypothesis_st.integers(0, 2)),
     hypothesis_st.tuples(hypothesis_st.just("sample"), hypothesis_st.none()),

@@ -396,6 +396,8 @@ with rest:
         if stored is not None:
             views["Sampled savings"] = lambda: charts.savings_fan(stored[2], index)
             views["Sampled break-even"] = lambda: charts.break_even_histogram(stored[2], index)
+        if st.session_state.get("view") not in views:  # a sampled chart, sampling gone
+            st.session_state["view"] = "Cumulative cost"
         view = st.radio(
             "Chart", list(views), horizontal=True, key="view", label_visibility="collapsed"
         )
