@@ -139,8 +139,9 @@ def show(chart: charts.Chart, where: str = "tab") -> None:
     fig = figure(chart)
     fig.update_layout(title_text=None, margin={"t": 30})
     for note in fig.layout.annotations:  # the column is narrow: the label's colour names the line
-        if note.text and ": break-even" in note.text:
-            note.text = note.text.split(": ", 1)[1]
+        text = (note.text or "").replace(":<br>", ": ")
+        if ": break-even" in text:
+            note.text = text.split(": ", 1)[1]
     st.markdown(f"**{chart.title}**")
     st.plotly_chart(
         fig, width="stretch", config={"displaylogo": False}, key=f"chart:{where}:{chart.key}"
