@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 import payback
+from payback.analysis.cashflows import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "growth.toml"
@@ -49,11 +50,11 @@ def main() -> None:
         "alternatives.0.usd_per_gpu_hour": rng.uniform(1.5, 4.0, n),
         "alternatives.0.replica_requests_per_s": rng.uniform(4.0, 20.0, n),
     }
-    vectorized = best_of(5, lambda: payback.evaluate(scenario, overrides))
+    vectorized = best_of(5, lambda: evaluate(scenario, overrides))
 
     def loop() -> None:
         for i in range(n):
-            payback.evaluate(scenario, {k: v[i] for k, v in overrides.items()})
+            evaluate(scenario, {k: v[i] for k, v in overrides.items()})
 
     looped = best_of(1, loop)
     print(

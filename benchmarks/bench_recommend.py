@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import payback
+from payback.catalog import default_catalog
 from payback.scenario import SelfHostedOption
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ def with_requests(scenario: payback.Scenario, requests: float) -> payback.Scenar
 
 def main() -> None:
     scenario = payback.load_scenario(EXAMPLE)
-    catalog = payback.default_catalog()
+    catalog = default_catalog()
     cases = [
         ("200k requests/month, qwen2.5-7b", scenario, ["qwen2.5-7b"]),
         ("30M requests/month, qwen2.5-7b", with_requests(scenario, 30e6), ["qwen2.5-7b"]),

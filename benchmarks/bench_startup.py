@@ -33,7 +33,9 @@ GOALS = {
 def cpu_seconds(argv: list[str], cwd: Path) -> float:
     """User + system CPU seconds of one run of ``argv`` (its children included)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(argv, cwd=cwd, check=True, capture_output=True, env=os.environ | {"COLUMNS": "100"})
+    subprocess.run(
+        argv, cwd=cwd, check=True, capture_output=True, env=os.environ | {"COLUMNS": "100"}
+    )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 

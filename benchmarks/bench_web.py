@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 
 import payback
+from payback.scenario import read_scenario_data
 from payback.web.state import evaluate_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,7 +190,7 @@ def main() -> int:
     worst = 0.0
     for name in EXAMPLES:
         path = ROOT / "examples" / f"{name}.toml"
-        a50, a95 = analysis_path(payback.read_scenario_data(path))
+        a50, a95 = analysis_path(read_scenario_data(path))
         p50, p95 = page_path(path)
         worst = max(worst, a95)
         print(f"{name:<20}{a50:>14.1f}{a95:>8.1f}{p50:>12.0f}{p95:>8.0f}")

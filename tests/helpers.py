@@ -1,17 +1,39 @@
-"""Test helpers: small scenarios built inline (importable: tests/ is on pytest's path)."""
+"""Plain helpers and constants the test folders share: paths, small scenarios and catalogs
+built inline, and the command line run in-process (importable: tests/ is on pytest's path).
+
+Fixtures live in conftest.py; a test file imports from here, never from another test file.
+"""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import os
+import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from payback import Scenario, parse_scenario
+import pytest
+from typer.testing import CliRunner
+
+from payback import Scenario
+from payback.catalog import Catalog, Gpu, GpuPrice, default_catalog
+from payback.cli import app
+from payback.scenario import parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-CONTRACT = Path(__file__).resolve().parent / "contract"
+TESTS = Path(__file__).resolve().parent
+CONTRACT = TESTS / "contract"
+GOLDEN = TESTS / "golden"
+DATA = TESTS / "data" / "benchmarks"
 SHARED_CONTRACT = ROOT.parent / "shared" / "contract"
+QUARTER = EXAMPLES / "quarter-200k.toml"
+CHECKED = dt.date(2026, 11, 1)
+
+# PAYBACK_UPDATE_GOLDEN=1 rewrites the golden files (and the README's output blocks)
+UPDATE = os.environ.get("PAYBACK_UPDATE_GOLDEN") == "1"
+ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 
 
 def per_request_dict(
@@ -85,3 +107,186 @@ def edited(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
 def build(data: dict[str, Any]) -> Scenario:
     return parse_scenario(data)
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    """``payback ARGS`` in-process: exit code, stdout, stderr."""
+    result = CliRunner(env=ENV).invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def assert_user_error(code: int, out: str, err: str, *fragments: str) -> None:
+    assert code == 2, (out, err)
+    assert out == ""
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert lines, "no message"
+    assert all(line.startswith("error: ") for line in lines)
+    for fragment in fragments:
+        assert fragment in err
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden {name}: PAYBACK_UPDATE_GOLDEN=1 writes it"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"golden {name} differs (PAYBACK_UPDATE_GOLDEN=1 rewrites it)"
+    )
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def quality_dict(
+    *,
+    escalation: float = 0.0,
+    base_rate: float = 0.04,
+    alt_rate: float = 0.02,
+    usd_per_error: float = 2.5,
+    horizon: int = 12,
+) -> dict[str, Any]:
+    """Baseline $10/1k at a 4% error rate, alternative $12/1k at 2%, $2.50 an error,
+    100,000 requests a month, a $10,000 project."""
+    data = per_request_dict(10.0, 12.0, 100_000.0, horizon=horizon, data_usd=10_000.0)
+    data["baseline"]["quality"] = {"error_rate": base_rate, "usd_per_error": usd_per_error}
+    data["alternatives"][0]["quality"] = {"error_rate": alt_rate, "usd_per_error": usd_per_error}
+    data["alternatives"][0]["escalation_share"] = escalation
+    return data
+
+
+def _gpu(
+    gpu_id: str, memory_gb: float, bandwidth: float, bf16: float, price: float, **kw: Any
+) -> Gpu:
+    return Gpu(
+        id=gpu_id,
+        name=gpu_id.upper(),
+        memory_gb=memory_gb,
+        memory_bandwidth_gb_s=bandwidth,
+        bf16_tflops=bf16,
+        source="https://example.com/datasheet",
+        checked=CHECKED,
+        prices=[
+            GpuPrice(
+                provider="pp",
+                usd_per_gpu_hour=price,
+                source="https://example.com/prices",
+                checked=CHECKED,
+            )
+        ],
+        **kw,
+    )
+
+
+def tiny_catalog() -> Catalog:
+    """Three GPUs: a small cheap one without FP8 (7B bf16 does not fit on one), a mid one
+    with FP8, a big fast dear one; one model."""
+    return Catalog.of(
+        [
+            _gpu("small", 16, 300, 60, 0.40, int8_tops=120),
+            _gpu("mid", 48, 860, 180, 0.90, fp8_tflops=360, int8_tops=360),
+            _gpu(
+                "big", 80, 3350, 989, 3.00, fp8_tflops=1979, int8_tops=1979, interconnect_gb_s=450
+            ),
+        ],
+        [default_catalog().model("qwen2.5-7b")],
+    )
+
+
+def tiny_scenario(requests: float = 3e6, **alternative: Any) -> Scenario:
+    data = build_data(requests, **alternative)
+    return build(data)
+
+
+def build_data(requests: float = 3e6, **alternative: Any) -> dict[str, Any]:
+    alt: dict[str, Any] = {
+        "name": "self-hosted",
+        "kind": "self_hosted",
+        "model": "qwen2.5-7b",
+        "usd_per_gpu_hour": 1.0,
+        "replica_requests_per_s": 1.0,
+    }
+    alt.update(alternative)
+    return {
+        "scenario": {"name": "search", "horizon_months": 12},
+        "traffic": {
+            "requests_per_month": requests,
+            "growth_monthly": 0.05,
+            "input_tokens": 1500,
+            "output_tokens": 300,
+            "cached_input_share": 0.3,
+            "peak_to_average": 3.0,
+        },
+        "baseline": {
+            "name": "api",
+            "kind": "hosted_api",
+            "input_usd_per_mtok": 3.0,
+            "output_usd_per_mtok": 15.0,
+        },
+        "alternatives": [alt],
+    }
+
+
+# ---------------------------------------------------------------- model shapes (config.json)
+
+LLAMA_8B_CONFIG = {
+    "architectures": ["LlamaForCausalLM"],
+    "hidden_size": 4096,
+    "intermediate_size": 14336,
+    "max_position_embeddings": 131072,
+    "num_attention_heads": 32,
+    "num_hidden_layers": 32,
+    "num_key_value_heads": 8,
+    "tie_word_embeddings": False,
+    "vocab_size": 128256,
+}
+
+# a two-layer Llama shape `payback calibrate` times on the CPU in seconds
+TINY_MODEL_CONFIG = {
+    "architectures": ["LlamaForCausalLM"],
+    "hidden_size": 64,
+    "intermediate_size": 128,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "head_dim": 16,
+    "vocab_size": 512,
+    "tie_word_embeddings": False,
+    "max_position_embeddings": 2048,
+}
+
+
+# ---------------------------------------------------------------- a real browser
+
+
+class Browser(NamedTuple):
+    """Playwright's ``sync_playwright`` and the Chromium executable it launches."""
+
+    sync_playwright: Any
+    executable: str
+
+
+def find_browser() -> Browser:
+    """Playwright and Debian's headless Chromium, or a skip naming what is missing; a
+    failure instead where PAYBACK_REQUIRE_BROWSER=1 (CI), so a missing browser there can
+    never pass for a tested page."""
+    missing = []
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        missing.append("Debian's chromium package (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+        missing.append("playwright (pip install -e '.[test]')")
+    if missing:
+        message = "needs " + " and ".join(missing)
+        if os.environ.get("PAYBACK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{message}; PAYBACK_REQUIRE_BROWSER=1 requires the browser test")
+        pytest.skip(message)
+    assert executable is not None
+    return Browser(sync_playwright, executable)

@@ -33,7 +33,9 @@ __all__ = [
     "AlternativeOutcome",
     "Evaluation",
     "OptionCosts",
+    "alone",
     "evaluate",
+    "local_path",
     "numeric_paths",
     "value_at",
 ]
@@ -403,9 +405,109 @@ def evaluate(scenario: Scenario | Resolved, overrides: Overrides | None = None) 
     """
     resolved = as_resolved(scenario)
     get = _Inputs(resolved, overrides or {})
-    result = _evaluate(get)
+    with np.errstate(all="ignore"):  # a result that overflows is refused below, by name
+        result = _evaluate(get)
     get.check_all_read()
+    if not overrides:
+        problem = _overflowing(resolved.scenario, result)
+        if problem is not None:
+            raise _overflow_error(resolved, list(get.read), problem)
     return result
+
+
+def _overflowing(scenario: Scenario, ev: Evaluation) -> str | None:
+    """The first result of an evaluation that is not a finite number, named for a reader
+    (break-evens are left out: ``nan`` there means never); None when all are finite."""
+
+    def option(name: str, costs: OptionCosts) -> list[tuple[str, Any]]:
+        with np.errstate(all="ignore"):
+            per_1k = costs.monthly_usd / ev.requests * 1000.0
+        return [
+            (f"{name}: monthly cost", costs.monthly_usd),
+            *((f"{name}: {part} cost", value) for part, value in costs.components.items()),
+            (f"{name}: cost per 1k requests", per_1k),
+            (f"{name}: GPUs", costs.gpus if costs.gpus is not None else 0.0),
+        ]
+
+    checks: list[tuple[str, Any]] = [("requests per month", ev.requests)]
+    checks += option(f"baseline '{scenario.baseline.name}'", ev.baseline)
+    for i, (alt, outcome) in enumerate(zip(scenario.alternatives, ev.alternatives, strict=True)):
+        name = f"alternatives.{i} '{alt.name}'"
+        checks += option(name, outcome.costs)
+        checks += [
+            (f"{name}: one-time cost", outcome.one_time_usd),
+            (f"{name}: cumulative savings", outcome.cumulative_savings_usd),
+            (f"{name}: NPV", outcome.npv_usd),
+        ]
+    for name, values in checks:
+        if not np.all(np.isfinite(values)):
+            return name
+    return None
+
+
+_USUAL = (1e-6, 1e6)
+"""Numbers outside this range (but 0) are suspects when a result overflows."""
+
+
+def _overflow_error(resolved: Resolved, paths: list[str], problem: str) -> PaybackError:
+    """The error for a result that overflows, naming the input that causes it: of the
+    inputs far from the usual sizes, the one which, set to 1 alone, makes every result
+    finite (one engine call each, only on this error's path)."""
+    scenario = resolved.scenario
+    for path in paths:
+        value = value_at(scenario, path)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value == 0:
+            continue
+        if _USUAL[0] <= abs(value) <= _USUAL[1]:
+            continue
+        get = _Inputs(resolved, {path: np.float64(1.0)})
+        with np.errstate(all="ignore"):
+            tamed = _evaluate(get)
+        if _overflowing(scenario, tamed) is None:
+            return PaybackError(
+                f"{path} = {value!r}: the results overflow with it ({problem} is not a "
+                "finite number); give it a realistic value",
+                param=path,
+                value=value,
+                allowed="a value whose results are finite numbers",
+            )
+    return PaybackError(
+        f"the results overflow ({problem} is not a finite number); check the scenario's "
+        "largest and smallest numbers"
+    )
+
+
+def alone(resolved: Resolved, index: int) -> Resolved:
+    """``resolved`` with the baseline and alternative ``index`` only, as alternative 0.
+
+    The engine computes each alternative from the traffic, the baseline and its own numbers,
+    so that alternative's outcome is the same here, for 1/A of the work: the studies that
+    look at one alternative at a time (its drivers, a threshold) stay linear in the number
+    of alternatives. Paths of its numbers move with it (:func:`local_path`).
+    """
+
+    def only(scenario: Scenario) -> Scenario:
+        kept = scenario.alternatives[index : index + 1]
+        return scenario.model_copy(update={"alternatives": kept})
+
+    return Resolved(only(resolved.scenario), only(resolved.original))
+
+
+def local_path(path: str, index: int) -> str | None:
+    """``path`` in :func:`alone`'s scenario for alternative ``index``: the same for the
+    scenario's, traffic's and baseline's numbers, ``alternatives.0.…`` for the alternative's
+    own, None for another alternative's (which cannot change this one's outcome).
+
+    >>> local_path("traffic.requests_per_month", 3), local_path("alternatives.3.ops_usd_per_month", 3)
+    ('traffic.requests_per_month', 'alternatives.0.ops_usd_per_month')
+    >>> local_path("alternatives.1.ops_usd_per_month", 3) is None
+    True
+    """
+    head, _, rest = path.partition(".")
+    if head != "alternatives":
+        return path
+    number, _, inside = rest.partition(".")
+    return f"alternatives.0.{inside}" if number == str(index) else None
 
 
 def _evaluate(get: _Inputs) -> Evaluation:

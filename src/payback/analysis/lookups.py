@@ -7,11 +7,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from payback.catalog import Catalog, Gpu, gpu_offer, is_stale
 from payback.errors import PaybackError
 from payback.scenario import COMMITMENT_KINDS, Scenario
 
 if TYPE_CHECKING:
+    from payback.catalog import Catalog, Gpu
     from payback.measure.calibration import Calibration
 
 __all__ = ["Lookups", "Resolved", "Source"]
@@ -54,19 +54,29 @@ class Resolved:
     """Estimates behind derived numbers (serving and training), by dotted path."""
 
 
-class Lookups:
+class Lookups:  # long: the small lookups every option kind's resolver shares
     """One scenario's resolution in progress: the catalog, the day prices are read on, and
     what has been derived so far (sources, warnings, estimates, calibrations read)."""
 
-    def __init__(self, scenario: Scenario, catalog: Catalog, today: dt.date) -> None:
+    def __init__(self, scenario: Scenario, catalog: Catalog | None, today: dt.date) -> None:
         self.scenario = scenario
-        self.catalog = catalog
+        self._catalog = catalog
         self.today = today
         self.start = scenario.scenario.start_date or today
         self.sources: dict[str, Source] = {}
         self.warnings: list[str] = []
         self.details: dict[str, Any] = {}
         self.calibrations: dict[str, Calibration] = {}
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog given, or the packaged one, loaded when a lookup first needs it: a
+        scenario that names no catalog id reads no catalog file."""
+        if self._catalog is None:
+            from payback.catalog import default_catalog
+
+            self._catalog = default_catalog()
+        return self._catalog
 
     def note(
         self,
@@ -78,6 +88,8 @@ class Lookups:
     ) -> float:
         """Record where ``value`` at ``path`` came from; warn when it is stale."""
         self.sources[path] = Source(value, source, reference, checked)
+        from payback.catalog import is_stale
+
         if checked is not None and is_stale(checked, self.today):
             age = (self.today - checked).days
             self.warnings.append(
@@ -96,6 +108,8 @@ class Lookups:
         self, path: str, gpu: Gpu, provider: str | None, commitment: str = "none"
     ) -> float:
         kind = COMMITMENT_KINDS[commitment]
+        from payback.catalog import gpu_offer
+
         offer = self.lookup(f"{path}.gpu_provider", gpu_offer, gpu, provider, kind)
         if offer is None and commitment != "none":
             kinds = sorted({p.kind for p in gpu.prices if provider in (None, p.provider)})

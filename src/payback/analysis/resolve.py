@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import Lookups, Resolved, Source
 from payback.analysis.resolve_hosted import resolve_hosted
 from payback.analysis.resolve_self_hosted import resolve_self_hosted
 from payback.analysis.resolve_training import resolve_one_time
-from payback.catalog import Catalog, default_catalog
 from payback.scenario import HostedApiOption, Scenario, SelfHostedOption, value_term_warnings
+
+if TYPE_CHECKING:
+    from payback.catalog import Catalog
 
 __all__ = ["Resolved", "Source", "as_resolved", "resolve"]
 
@@ -70,7 +72,7 @@ def resolve(
     scenario: Scenario, catalog: Catalog | None = None, today: dt.date | None = None
 ) -> Resolved:
     """Fill every catalog-derived number of ``scenario``; :class:`PaybackError` names the field."""
-    return _run(Lookups(scenario, catalog or default_catalog(), today or dt.date.today()))
+    return _run(Lookups(scenario, catalog, today or dt.date.today()))
 
 
 def as_resolved(scenario: Scenario | Resolved) -> Resolved:

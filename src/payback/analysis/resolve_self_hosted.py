@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import Lookups
-from payback.catalog import Gpu, OpenModel
 from payback.errors import PaybackError
 from payback.scenario import COMMITMENT_TERM_MONTHS, SelfHostedOption
 
 if TYPE_CHECKING:
+    from payback.catalog import Gpu, OpenModel
     from payback.measure.calibration import Calibration, ServingMeasurement
 
 __all__ = ["resolve_self_hosted"]

@@ -30,7 +30,6 @@ from payback.analysis.cashflows import (
 )
 from payback.analysis.curve import PerThousandCurve, per_1k_curve
 from payback.analysis.resolve import Resolved, resolve
-from payback.catalog import Catalog
 from payback.finance import share_paid_back_within
 from payback.finance._types import FloatArray
 from payback.scenario import (
@@ -42,6 +41,7 @@ from payback.scenario import (
 )
 
 if TYPE_CHECKING:
+    from payback.catalog import Catalog
     from payback.studies.solve import Solution
     from payback.studies.uncertainty import Driver, MonteCarlo, Progress
 
@@ -181,7 +181,7 @@ class AlternativeResult(OptionResult):
 
 
 @dataclass(frozen=True)
-class Analysis:
+class Analysis:  # long: the documented result fields, then short answers renderers read
     """The deterministic answer for a scenario."""
 
     resolved: Resolved

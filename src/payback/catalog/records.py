@@ -23,7 +23,6 @@ class Record(BaseModel):
         extra="forbid",
         strict=False,
         frozen=True,
-        use_attribute_docstrings=True,
         allow_inf_nan=False,
     )
 
@@ -64,12 +63,18 @@ class Gpu(Record):
     """Dense FP8 tensor peak [TFLOP/s]; none when the GPU has no FP8 tensor cores."""
     int8_tops: Positive | None = None
     """Dense INT8 tensor peak [TOP/s]; none when not supported."""
+    fp4_tflops: Positive | None = None
+    """Dense FP4 tensor peak [TFLOP/s] (Blackwell); recorded, not yet used by the estimates
+    (MXFP4 weights are dequantized and multiplied at the BF16 peak)."""
     interconnect_gb_s: Positive | None = None
     """GPU-to-GPU bandwidth per GPU, one direction [GB/s] (NVLink, else PCIe)."""
     tdp_w: Positive | None = None
     """Board power [W]."""
     prices: list[GpuPrice] = Field(default_factory=list)
     """Hourly rents at named providers."""
+    caveat: str | None = None
+    """What a renter should know before choosing it (a licence, a service tier), said when
+    ``recommend`` picks it."""
 
     @property
     def memory_bytes(self) -> float:
@@ -78,7 +83,16 @@ class Gpu(Record):
 
 
 class OpenModel(Record):
-    """The shape of an open-weights decoder-only transformer (from its config.json)."""
+    """The shape of an open-weights decoder-only transformer (from its config.json).
+
+    Dense models give the shape of every layer. A mixture of experts adds its routed
+    ``experts`` (``experts_per_token`` of them chosen per token), its ``shared_experts``
+    and their width ``moe_intermediate_size``; its first ``layers - moe_layers`` layers
+    keep a dense MLP of ``intermediate_size``. Sliding-window (or chunked local)
+    attention holds at most ``sliding_window`` tokens in ``sliding_layers`` of the layers;
+    multi-head latent attention (MLA) caches a ``kv_lora_rank`` latent and a
+    ``qk_rope_head_dim`` rope key per token and layer instead of keys and values.
+    """
 
     id: Id
     name: str
@@ -89,25 +103,95 @@ class OpenModel(Record):
     layers: int = Field(ge=1)
     hidden_size: int = Field(ge=1)
     intermediate_size: int = Field(ge=1)
-    """Width of the MLP (per expert for mixtures of experts)."""
+    """Width of the dense MLP (of the dense layers of a mixture of experts)."""
     heads: int = Field(ge=1)
     """Attention (query) heads."""
     kv_heads: int = Field(ge=1)
     """Key/value heads (fewer than ``heads`` with grouped-query attention)."""
     head_dim: int = Field(ge=1)
+    """Width of a query/key head (nope + rope parts under MLA)."""
     vocab_size: int = Field(ge=1)
     tied_embeddings: bool
     """Whether the output projection shares the input embedding's weights."""
     max_context: int = Field(ge=1)
     """Longest context the model supports [tokens]."""
+    license: str | None = Field(None, min_length=2)
+    """The licence the weights are published under, with what limits commercial use."""
+    active_params_b: Positive | None = None
+    """Parameters a token uses [billions], as the model card states (mixtures of experts)."""
+    experts: int | None = Field(None, ge=2)
+    """Routed experts in each MoE layer; none for a dense model."""
+    experts_per_token: int | None = Field(None, ge=1)
+    """Routed experts each token is sent to (top-k)."""
+    shared_experts: int = Field(0, ge=0)
+    """Experts every token goes through besides the routed ones."""
+    moe_intermediate_size: int | None = Field(None, ge=1)
+    """Width of one expert's gated MLP (routed and shared experts)."""
+    moe_layers: int | None = Field(None, ge=1)
+    """Layers with experts (the rest have a dense MLP); all layers when not given."""
+    sliding_window: int | None = Field(None, ge=1)
+    """Tokens a sliding-window (or chunked local) attention layer holds at most."""
+    sliding_layers: int = Field(0, ge=0)
+    """Layers with sliding-window attention (the rest attend to the whole context)."""
+    q_lora_rank: int | None = Field(None, ge=1)
+    """MLA: rank of the compressed query (none: a full query projection)."""
+    kv_lora_rank: int | None = Field(None, ge=1)
+    """MLA: rank of the compressed key/value latent cached per token and layer."""
+    qk_rope_head_dim: int | None = Field(None, ge=1)
+    """MLA: width of the rope part of a key, cached beside the latent."""
+    v_head_dim: int | None = Field(None, ge=1)
+    """MLA: width of a value head (``head_dim`` when not given)."""
 
     @model_validator(mode="after")
-    def _heads_divide(self) -> OpenModel:
+    def _consistent(self) -> OpenModel:
         if self.heads % self.kv_heads:
             raise ValueError(
                 f"heads ({self.heads}) must be a multiple of kv_heads ({self.kv_heads})"
             )
+        moe = (self.experts, self.experts_per_token, self.moe_intermediate_size)
+        if any(v is not None for v in moe) and any(v is None for v in moe):
+            raise ValueError(
+                "experts, experts_per_token and moe_intermediate_size go together "
+                "(a mixture of experts gives all three)"
+            )
+        if self.experts is not None and self.experts_per_token is not None:
+            if self.experts_per_token > self.experts:
+                raise ValueError(
+                    f"experts_per_token ({self.experts_per_token}) exceeds experts ({self.experts})"
+                )
+        elif self.shared_experts or self.moe_layers is not None or self.active_params_b:
+            raise ValueError(
+                "shared_experts, moe_layers and active_params_b describe a mixture of experts; "
+                "give experts, experts_per_token and moe_intermediate_size too"
+            )
+        if self.moe_layers is not None and self.moe_layers > self.layers:
+            raise ValueError(f"moe_layers ({self.moe_layers}) exceeds layers ({self.layers})")
+        if self.active_params_b is not None and self.active_params_b > self.params_b:
+            raise ValueError(
+                f"active_params_b ({self.active_params_b}) exceeds params_b ({self.params_b})"
+            )
+        if self.sliding_layers > self.layers:
+            raise ValueError(
+                f"sliding_layers ({self.sliding_layers}) exceeds layers ({self.layers})"
+            )
+        if (self.sliding_window is None) != (self.sliding_layers == 0):
+            raise ValueError("sliding_window and sliding_layers go together")
+        mla = (self.kv_lora_rank, self.qk_rope_head_dim)
+        if (mla[0] is None) != (mla[1] is None):
+            raise ValueError("kv_lora_rank and qk_rope_head_dim go together (MLA)")
+        if self.kv_lora_rank is None and (self.q_lora_rank or self.v_head_dim):
+            raise ValueError("q_lora_rank and v_head_dim describe MLA; give kv_lora_rank too")
         return self
+
+    @property
+    def is_moe(self) -> bool:
+        """Whether the model is a mixture of experts."""
+        return self.experts is not None
+
+    @property
+    def is_mla(self) -> bool:
+        """Whether attention is multi-head latent attention (a compressed KV cache)."""
+        return self.kv_lora_rank is not None
 
 
 class HostedFineTune(Record):

@@ -11,8 +11,15 @@ its function, so that ``payback --help`` and the light commands start fast.
 
 from __future__ import annotations
 
-from payback.cli import analyze, catalog, estimate, init, measure, quick, serve, studies
-from payback.cli._common import app, as_flag, user_errors
+import sys
+
+try:  # Ctrl-C while the command line loads (its first tenth of a second) is Ctrl-C too
+    from payback.cli import analyze, catalog, estimate, init, measure, quick, serve, studies
+    from payback.cli._common import app, as_flag, user_errors
+    from payback.cli._errors import INTERRUPTED
+except KeyboardInterrupt:
+    sys.stderr.write("error: interrupted (Ctrl-C); no file was left half-written\n")
+    sys.exit(130)
 
 __all__ = ["app", "as_flag", "main", "user_errors"]
 
@@ -35,5 +42,14 @@ app.add_typer(estimate.app, name="estimate")
 
 
 def main() -> None:
-    """Entry point of the ``payback`` command."""
-    app()
+    """Entry point of the ``payback`` command: exit code 0, 1 (a target no value reaches,
+    or an internal error), 2 (bad input, one line per problem) or 130 (Ctrl-C)."""
+    import signal
+
+    try:
+        app()
+    except KeyboardInterrupt:  # before the command started (Typer builds it) or after it ended
+        sys.stderr.write(f"error: {INTERRUPTED}\n")
+        sys.exit(130)
+    finally:  # the command is over: a Ctrl-C now has nothing to stop (Python would print one)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

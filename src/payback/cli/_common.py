@@ -1,5 +1,6 @@
 """What every command shares: the Typer app, the common options, errors as one line and
-exit code 2, warnings, JSON output and the progress bar.
+exit code 2, warnings, JSON output and the progress bar. The app's group
+(:class:`payback.cli._errors.PaybackGroup`) is the one error path every failure ends in.
 
 Start-up time matters here: ``payback --help`` imports every command module, so this
 module and the command modules import only the standard library, Typer and
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
+from payback.cli._errors import PaybackGroup, clean
+from payback.cli._errors import echo as echo
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -33,12 +36,15 @@ app = typer.Typer(
         "Does fine-tuning and self-hosting a model pay back against a hosted LLM API?\n\n"
         "Start with **payback init** to write a commented scenario, then "
         "**payback analyze scenario.toml**. For a back-of-the-envelope "
-        "answer, **payback quick --hosted-per-1k 15 --self-hosted-per-1k 2 --one-time 400**."
+        "answer, **payback quick --hosted-per-1k 15 --self-hosted-per-1k 2 --one-time 400**.\n\n"
+        "Exit codes: 0 done, 1 a target no value reaches (solve) or a bug, 2 bad input (one "
+        "line per problem), 130 Ctrl-C. The README lists the limits on inputs."
     ),
     rich_markup_mode="markdown",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=PaybackGroup,
 )
 
 
@@ -55,6 +61,14 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="Show the traceback of an internal error (anywhere on the command line; "
+            "or PAYBACK_DEBUG=1).",
+        ),
+    ] = False,
 ) -> None:
     """Does fine-tuning and self-hosting a model pay back against a hosted LLM API?"""
 
@@ -62,7 +76,12 @@ def _root(
 # ------------------------------------------------------------------ options several commands take
 
 ScenarioFile = Annotated[
-    Path, typer.Argument(help="Scenario file (TOML, or YAML by extension).", show_default=False)
+    Path,
+    typer.Argument(
+        help="Scenario file (TOML, or YAML by extension): at most 10 MiB, nested 32 deep, "
+        "100 alternatives.",
+        show_default=False,
+    ),
 ]
 SeedOption = Annotated[
     int | None,
@@ -98,7 +117,7 @@ ModelOption = Annotated[
 
 def _fail(lines: list[str]) -> typer.Exit:
     for line in lines:
-        typer.echo(f"error: {line}", err=True)
+        echo(f"error: {' '.join(line.splitlines())}", err=True)  # one line each, always
     return typer.Exit(code=2)
 
 
@@ -134,30 +153,61 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
 # ------------------------------------------------------------------ output
 
 
-def _console() -> Console:
+def _console(stderr: bool = False) -> Console:
+    """A Rich console that strips control characters from what it prints (not from its own
+    styles): a name with an escape sequence cannot rewrite the terminal."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    console = Console(highlight=False, markup=False, stderr=stderr)
+    console.push_render_hook(_clean_hook())
+    return console
+
+
+def _clean_hook() -> Any:
+    from rich.console import RenderHook
+    from rich.segment import Segment
+
+    class Cleaned:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def __rich_console__(self, console: Any, options: Any) -> Iterator[Segment]:
+            for segment in console.render(self.inner, options):
+                if segment.control:
+                    yield segment
+                else:
+                    yield Segment(clean(segment.text), segment.style)
+
+    class Hook(RenderHook):
+        def process_renderables(self, renderables: list[Any]) -> list[Any]:
+            return [Cleaned(r) for r in renderables]
+
+    return Hook()
 
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        typer.echo(f"warning: {line}", err=True)
+        echo(f"warning: {' '.join(line.splitlines())}", err=True)
+
+
+def _note(lines: list[str]) -> None:
+    for line in lines:
+        echo(f"note: {' '.join(line.splitlines())}", err=True)
 
 
 def _print_json(data: Any) -> None:
     import json
 
-    def clean(x: Any) -> Any:
+    def finite(x: Any) -> Any:
         if isinstance(x, float) and not math.isfinite(x):
             return None
         if isinstance(x, dict):
-            return {k: clean(v) for k, v in x.items()}
+            return {k: finite(v) for k, v in x.items()}
         if isinstance(x, list):
-            return [clean(v) for v in x]
+            return [finite(v) for v in x]
         return x
 
-    typer.echo(json.dumps(clean(data), indent=2, ensure_ascii=False, allow_nan=False))
+    typer.echo(json.dumps(finite(data), indent=2, ensure_ascii=False, allow_nan=False))
 
 
 @contextlib.contextmanager
@@ -165,9 +215,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     """A progress callback that shows a bar on a terminal once sampling will take over a second."""
     import time
 
-    from rich.console import Console
-
-    console = Console(stderr=True)
+    console = _console(stderr=True)
     start = time.monotonic()
     bar: Progress | None = None
     task: TaskID | None = None

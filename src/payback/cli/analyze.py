@@ -18,9 +18,10 @@ from payback.cli._common import (
     _print_json,
     _progress,
     _warn,
+    echo,
     user_errors,
 )
-from payback.cli._files import _write_outputs
+from payback.cli._files import _check_replaceable, _write_outputs
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -100,7 +101,10 @@ def report(
     seed: SeedOption = None,
     no_quality: NoQualityFlag = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace files payback did not write.")
+        bool,
+        typer.Option(
+            "--force", help="Replace files payback did not write, or that were changed since."
+        ),
     ] = False,
 ) -> None:
     """A report to attach to a design review: charts, the explanation and every input's source.
@@ -110,14 +114,16 @@ def report(
     component, one-time cost by item, cost per 1k requests as traffic varies, the drivers,
     and with **--samples** the fan of cumulative savings and the break-even histogram.
     **.md**: the same as Markdown with PNG charts written beside it (its folder is made
-    when missing). **.png**: the cumulative-cost chart alone. Files payback wrote before
-    are replaced; others need **--force**.
+    when missing). **.png**: the cumulative-cost chart alone. A file payback wrote and nobody
+    changed since is replaced (each carries the hash of its content); others, edited reports
+    too, need **--force**.
     """
     suffix = output.suffix.lower()
     if suffix not in REPORT_TYPES:
         raise PaybackError(
             f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
         )
+    _check_replaceable(output, force)  # before the work: the charts beside it are checked after
     analysis = _analysis(file, samples, seed, no_quality)
     if suffix in (".html", ".htm"):
         from payback.report import render_html
@@ -133,9 +139,7 @@ def report(
 
         files = {output: png_bytes(charts.cumulative_costs(analysis))}
     _write_outputs(files, force)
-    typer.echo(
-        f"Wrote {output}" + (f" and {len(files) - 1} charts beside it" if len(files) > 1 else "")
-    )
+    echo(f"Wrote {output}" + (f" and {len(files) - 1} charts beside it" if len(files) > 1 else ""))
 
 
 def _make_folder(folder: Path) -> None:
@@ -156,7 +160,7 @@ def explain(
     """In plain words, with this scenario's numbers: what the project really costs, how the
     break-even is computed, the verdict for a quarter and the horizon, and what to measure first.
     """
-    from payback.report import explain as explain_analysis
+    from payback.report.explain import explain as explain_analysis
 
     sections = explain_analysis(_analysis(file, samples, seed, no_quality))
     if as_json:

@@ -56,7 +56,11 @@ def estimate_serving(
     model: ModelOption,
     gpu: GpuOption,
     precision: Annotated[
-        str, typer.Option("--precision", help="Weights: bf16, fp8, int8 or int4.")
+        str,
+        typer.Option(
+            "--precision",
+            help="Weights: bf16, fp8, int8, int4, or mxfp4 (a mixture of experts' experts).",
+        ),
     ] = "bf16",
     input_tokens: Annotated[
         float, typer.Option("--input-tokens", help="Mean prompt tokens per request.")
@@ -171,7 +175,12 @@ def estimate_training(
         typer.Option("--stack", help="standard (HF/PEFT, torchtune) or optimized (NeMo/Megatron)."),
     ] = "standard",
     gpus: Annotated[
-        int | None, typer.Option("--gpus", help="GPUs to use (default: the fewest that fit).")
+        int | None,
+        typer.Option(
+            "--gpus",
+            help="GPUs to use (default: the fewest that fit; at most one per 4,096-token "
+            "sequence of the run).",
+        ),
     ] = None,
     usd_per_gpu_hour: Annotated[
         float | None,
@@ -226,10 +235,12 @@ def estimate_training(
 
 
 def _training_rows(result: TrainingEstimate) -> dict[str, str]:
-    """The lines of ``estimate training``'s table."""
-    return {
+    """The lines of ``estimate training``'s table (a mixture of experts adds its active
+    parameters and where the LoRA adapters go)."""
+    rows = {
         "method": f"{result.method} ({result.precision}, {result.stack} stack)",
-        "GPUs": f"{result.gpus} × {result.gpu}, {result.memory_gib:,.1f} GiB each",
+        "GPUs": f"{result.gpus} × {result.gpu}, {result.memory_gib:,.1f} GiB each "
+        f"(at most {result.max_gpus:,}: one sequence per GPU a step)",
         "compute": f"{result.flops:.3g} FLOPs for {result.tokens:,.0f} tokens",
         "utilization (MFU)": f"{result.mfu:.0%}",
         "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",
@@ -240,3 +251,10 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
             else "no price in the catalog: give --usd-per-gpu-hour"
         ),
     }
+    if result.active_params_b is not None:
+        rows["parameters"] = (
+            f"{result.active_params_b:,.1f}B active a token (the FLOPs); all held in memory"
+        )
+        if result.adapters:
+            rows["LoRA adapters"] = result.adapters
+    return rows

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from payback.cli._common import JsonFlag, _print_json, user_errors
+from payback.cli._common import JsonFlag, _print_json, echo, user_errors
 from payback.cli._files import _starter_text, _toml_loads, _write_new
 
 
@@ -34,4 +34,4 @@ def init(
     if as_json:
         _print_json({"written": str(path)})
     else:
-        typer.echo(f"Wrote {path}. Edit the numbers, then: payback analyze {path}")
+        echo(f"Wrote {path}. Edit the numbers, then: payback analyze {path}")

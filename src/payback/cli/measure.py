@@ -16,8 +16,10 @@ from payback.cli._common import (
     JsonFlag,
     ModelOption,
     _console,
+    _note,
     _print_json,
     _warn,
+    echo,
     user_errors,
 )
 from payback.cli._files import _check_writable, _write_new
@@ -112,7 +114,7 @@ def import_benchmark(
 
     _console().print(tables.benchmark_table(cal, estimate))
     if output is not None:
-        typer.echo(f'Wrote {output}. Use it with calibration = "{output}" on a self_hosted option.')
+        echo(f'Wrote {output}. Use it with calibration = "{output}" on a self_hosted option.')
 
 
 def _check_run(precision: str | None, gpus_per_replica: int | None) -> None:
@@ -164,7 +166,7 @@ def _benchmark_json(cal: Calibration, estimate: Any | None, output: Path | None)
 
 
 @user_errors
-def calibrate(
+def calibrate(  # long: most of it is its options and their help text
     model: ModelOption,
     method: Annotated[
         str, typer.Option("--method", help="Fine-tuning method timed: lora or full.")
@@ -303,12 +305,12 @@ def _date(name: str, text: str | None) -> dt.date | None:
 
 
 @user_errors
-def usage(
+def usage(  # long: most of it is its options and their help text
     paths: Annotated[
         list[str] | None,
         typer.Argument(
             help="Log files or globs: CSV, TSV, JSON, JSONL or Parquet, gzip too "
-            "(optional with --sql).",
+            "(optional with --sql); regular files only.",
             show_default=False,
         ),
     ] = None,
@@ -332,7 +334,7 @@ def usage(
         str | None,
         typer.Option(
             "--columns",
-            help="Generic logs: ts=...,input=...,output=...[,cached=...,model=...,requests=...].",
+            help="Generic logs: ts=...,input=...,output=...[,cached=...,model=...,requests=...,id=...].",
         ),
     ] = None,
     output: Annotated[
@@ -360,7 +362,9 @@ def usage(
     per day over complete months; **input_tokens** / **output_tokens**: means per request
     (p50/p90/p99 shown); **cached_input_share**: cached / input tokens;
     **peak_to_average**: the busiest clock hour over the mean hour (not measured from
-    daily buckets). Unreadable rows are counted and shown. With **-o**, an existing
+    daily buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines
+    line over 16 MiB is one); a row whose request id came before (the same request logged
+    twice) is dropped and counted. With **-o**, an existing
     scenario gets only its `[traffic]` numbers replaced (layout and comments kept; a file
     that is not a scenario is refused); a new path gets the starter scenario with this
     traffic. DuckDB reads files larger than memory.
@@ -375,10 +379,12 @@ def usage(
         "columns": columns,
     }
     if sql:
-        typer.echo(usage_sql(fmt, paths or None, **options), nl=False)
+        echo(usage_sql(fmt, paths or None, **options), nl=False)
         return
     if not paths:
         raise PaybackError("usage: give log files or globs (or --sql to print the queries it runs)")
+    if output is not None:
+        _check_writable(output, True)  # a folder, a missing folder, a FIFO: before the work
     profile = profile_usage(paths, fmt, **options)
     _warn(profile.warnings)
     written = None
@@ -398,10 +404,9 @@ def _show_profile(profile: UsageProfile, output: Path | None, written: str | Non
     from payback.report.usage import render_profile
 
     _console().print(render_profile(profile))
-    for note in profile.notes:
-        typer.echo(f"note: {note}", err=True)
+    _note(profile.notes)
     if output is not None:
-        typer.echo(
+        echo(
             f"Wrote {output}: "
             + (
                 "a new scenario from the starter with this traffic"
@@ -420,7 +425,6 @@ def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
     from payback.scenario.edit import file_with_traffic
 
     edit = file_with_traffic(path, traffic)
-    for line in edit.warnings:
-        typer.echo(f"warning: {line}", err=True)
+    _warn(edit.warnings)
     _write_new(path, edit.text, force=path.exists())
     return "created" if edit.created else "updated"

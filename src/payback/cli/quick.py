@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from payback.cli._common import JsonFlag, _print_json, user_errors
+from payback.cli._common import JsonFlag, _print_json, echo, user_errors
 
 
 @user_errors
@@ -36,4 +36,4 @@ def quick(
     if as_json:
         _print_json(answer.to_dict())
     else:
-        typer.echo(answer.message)
+        echo(answer.message)

@@ -9,8 +9,48 @@ from typing import Annotated
 
 import typer
 
-from payback.cli._common import user_errors
+from payback.cli._common import echo, user_errors
 from payback.errors import PaybackError
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse, before Streamlit starts, an address the page could not listen on: an empty
+    host (Streamlit would listen on every interface), one that is not this machine's, a
+    port in use or one that needs privileges. A socket is bound and closed again."""
+    import errno
+    import socket
+
+    if not host.strip():
+        raise PaybackError(
+            f"--host {host!r}: must be an address, such as 127.0.0.1 (this machine only) or "
+            "0.0.0.0 (every interface)"
+        )
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise PaybackError(
+            f"--host {host}: not an address this machine has ({reason}); use 127.0.0.1 or 0.0.0.0"
+        ) from None
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise PaybackError(
+                        f"--port {port}: in use by another program on {host}; give another "
+                        "with --port"
+                    ) from None
+                if exc.errno in (errno.EACCES, errno.EPERM):
+                    raise PaybackError(
+                        f"--port {port}: needs privileges on this machine; give one above 1023"
+                    ) from None
+                raise PaybackError(
+                    f"--host {host}: cannot listen there ({exc.strerror or exc}); use 127.0.0.1 "
+                    "or 0.0.0.0"
+                ) from None
 
 
 def page_script() -> Path:
@@ -28,7 +68,11 @@ def serve(
     ] = None,
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
     host: Annotated[
-        str, typer.Option("--host", help="Address to bind; 127.0.0.1 keeps it on this machine.")
+        str,
+        typer.Option(
+            "--host",
+            help="Address to bind; 127.0.0.1 keeps it on this machine, 0.0.0.0 shares it.",
+        ),
     ] = "127.0.0.1",
 ) -> None:
     """An interactive page: the main assumptions as inputs, the verdict and charts updating
@@ -47,6 +91,7 @@ def serve(
         load_scenario(file)  # one clear line now rather than an error page later
     if not 1 <= port <= 65535:
         raise PaybackError(f"--port {port}: must be between 1 and 65535")
+    _check_address(host, port)
     command = [
         sys.executable,
         "-m",
@@ -70,7 +115,7 @@ def serve(
         "--",
         *([str(file.resolve())] if file else []),
     ]
-    typer.echo(f"payback page on http://{host}:{port} (Ctrl+C stops it)", err=True)
+    echo(f"payback page on http://{host}:{port} (Ctrl+C stops it)", err=True)
     sys.stderr.flush()
     # Streamlit takes this process over, so a signal that stops `payback serve` stops the page.
     os.execv(sys.executable, command)

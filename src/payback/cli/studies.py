@@ -14,12 +14,14 @@ from payback.cli._common import (
     ScenarioFile,
     SeedOption,
     _console,
+    _note,
     _print_json,
     _progress,
     _warn,
+    echo,
     user_errors,
 )
-from payback.cli._files import _write_new
+from payback.cli._files import _check_writable, _write_new
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -91,7 +93,7 @@ def sensitivity(
         _show_tornado(names, central, tornado(resolved, swing), top, as_json)
         return
     with _progress("Sobol") as progress:
-        result = sobol(resolved, samples or 1024, seed or 0, swing, progress)
+        result = sobol(resolved, 1024 if samples is None else samples, seed or 0, swing, progress)
     _show_sobol(names, result, top, as_json)
 
 
@@ -215,13 +217,13 @@ def solve(
         from payback.report.common import solution_lines
 
         for line in solution_lines(solution):
-            typer.echo(line)
+            echo(line)
     if solution.value is None:
         raise typer.Exit(code=1)
 
 
 @user_errors
-def recommend(
+def recommend(  # long: most of it is its options and their help text
     file: ScenarioFile,
     alternative: Annotated[
         int | None,
@@ -256,8 +258,8 @@ def recommend(
 ) -> None:
     """Choose the GPU, precision, GPUs per replica and replicas of a self-hosted alternative.
 
-    Searches every catalog GPU × precision (bf16, fp8, int8, int4) × tensor-parallel
-    degree (1, 2, 4, 8) that fits the model in memory, sizes each for the scenario's
+    Searches every catalog GPU × precision (bf16, fp8, int8, int4; mxfp4 experts on a
+    mixture of experts) × tensor-parallel degree (1, 2, 4, 8) that fits the model in memory, sizes each for the scenario's
     traffic at its busiest hour (peak_to_average, growth over the horizon), and ranks
     them by average monthly cost: rent at the alternative's `commitment` and
     `gpu_price_change_annual`, or its `[owned]` servers. Configurations that miss
@@ -278,6 +280,8 @@ def recommend(
         raise PaybackError("--apply needs -o FILE: where to write the new scenario")
     if output is not None and not apply:
         raise PaybackError("-o is for --apply: add --apply to write the winner")
+    if output is not None:
+        _check_writable(output, force)
     scenario = load_scenario(file)
     result = recommend_setup(
         scenario, alternative, models=models or None, max_replicas=max_replicas
@@ -287,8 +291,7 @@ def recommend(
     if apply and output is not None and result.best is not None:
         text, notes = _applied_text(file, scenario, result, output)
         _write_new(output, text, force)
-        for note in notes:
-            typer.echo(f"note: {note}", err=True)
+        _note(notes)
         written = str(output)
     if as_json:
         _print_json(result.to_dict(top) | ({"written": written} if written else {}))
@@ -304,7 +307,7 @@ def recommend(
             + ("; nothing to apply" if apply else "")
         )
     if written and not as_json:
-        typer.echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
+        echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
 
 
 def _applied_text(
@@ -313,7 +316,7 @@ def _applied_text(
     """The scenario file's text with the winner filled in (comments kept, and the lines
     the winner replaces as comments) and its relative paths rewritten to point at the same
     files from ``output``'s folder, and what to tell about it."""
-    from payback.scenario.edit import with_winner
+    from payback.studies.rewrite import with_winner
 
     edit = with_winner(file, scenario, result, output)
     return edit.text, edit.notes

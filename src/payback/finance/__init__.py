@@ -16,71 +16,148 @@ Glossary (units in brackets):
 - ``error_rate`` [errors per request answered], ``usd_per_error`` [USD per error].
 - ``p50_ms`` [ms, median time to an answer], ``usd_per_second_per_1k_requests`` [USD
   per second of waiting across 1,000 requests].
+
+The names below load from their module on first use (PEP 562), so that
+:mod:`payback.finance.quick` (pure Python) starts without numpy.
 """
 
-from payback.finance.cashflow import (
-    PAYBACK_WINDOWS,
-    break_even_month,
-    break_even_requests,
-    cumulative_savings,
-    monthly_discount_rate,
-    net_present_value,
-    seed_break_even_requests,
-    share_paid_back_within,
-)
-from payback.finance.costs import (
-    OWNED_PARAMETERS,
-    always_on_gpu_cost,
-    committed_price_trend,
-    error_cost,
-    escalated_requests,
-    fleet_gpus,
-    fleet_replicas,
-    hosted_api_cost,
-    latency_cost,
-    owned_server_cost,
-    per_request_cost,
-    price_trend,
-    recurring_monthly,
-    retraining_cost,
-    scale_to_zero_gpu_hours,
-    self_hosted_cost,
-    server_running_cost,
-    servers_bought,
-    servers_needed,
-)
-from payback.finance.traffic import HOURS_PER_MONTH, SECONDS_PER_MONTH, months, requests_per_month
+from __future__ import annotations
 
-__all__ = [
-    "HOURS_PER_MONTH",
-    "OWNED_PARAMETERS",
-    "PAYBACK_WINDOWS",
-    "SECONDS_PER_MONTH",
-    "always_on_gpu_cost",
-    "break_even_month",
-    "break_even_requests",
-    "committed_price_trend",
-    "cumulative_savings",
-    "error_cost",
-    "escalated_requests",
-    "fleet_gpus",
-    "fleet_replicas",
-    "hosted_api_cost",
-    "latency_cost",
-    "monthly_discount_rate",
-    "months",
-    "net_present_value",
-    "owned_server_cost",
-    "per_request_cost",
-    "price_trend",
-    "recurring_monthly",
-    "requests_per_month",
-    "retraining_cost",
-    "scale_to_zero_gpu_hours",
-    "seed_break_even_requests",
-    "self_hosted_cost",
-    "server_running_cost",
-    "servers_bought",
-    "servers_needed",
-    "share_paid_back_within",
-]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names for type checkers; at run time __getattr__ loads them
+    from payback.finance.cashflow import (
+        PAYBACK_WINDOWS as PAYBACK_WINDOWS,
+    )
+    from payback.finance.cashflow import (
+        break_even_month as break_even_month,
+    )
+    from payback.finance.cashflow import (
+        break_even_requests as break_even_requests,
+    )
+    from payback.finance.cashflow import (
+        cumulative_savings as cumulative_savings,
+    )
+    from payback.finance.cashflow import (
+        monthly_discount_rate as monthly_discount_rate,
+    )
+    from payback.finance.cashflow import (
+        net_present_value as net_present_value,
+    )
+    from payback.finance.cashflow import (
+        share_paid_back_within as share_paid_back_within,
+    )
+    from payback.finance.costs import (
+        OWNED_PARAMETERS as OWNED_PARAMETERS,
+    )
+    from payback.finance.costs import (
+        always_on_gpu_cost as always_on_gpu_cost,
+    )
+    from payback.finance.costs import (
+        committed_price_trend as committed_price_trend,
+    )
+    from payback.finance.costs import (
+        error_cost as error_cost,
+    )
+    from payback.finance.costs import (
+        escalated_requests as escalated_requests,
+    )
+    from payback.finance.costs import (
+        fleet_gpus as fleet_gpus,
+    )
+    from payback.finance.costs import (
+        fleet_replicas as fleet_replicas,
+    )
+    from payback.finance.costs import (
+        hosted_api_cost as hosted_api_cost,
+    )
+    from payback.finance.costs import (
+        latency_cost as latency_cost,
+    )
+    from payback.finance.costs import (
+        owned_server_cost as owned_server_cost,
+    )
+    from payback.finance.costs import (
+        per_request_cost as per_request_cost,
+    )
+    from payback.finance.costs import (
+        price_trend as price_trend,
+    )
+    from payback.finance.costs import (
+        recurring_monthly as recurring_monthly,
+    )
+    from payback.finance.costs import (
+        retraining_cost as retraining_cost,
+    )
+    from payback.finance.costs import (
+        scale_to_zero_gpu_hours as scale_to_zero_gpu_hours,
+    )
+    from payback.finance.costs import (
+        self_hosted_cost as self_hosted_cost,
+    )
+    from payback.finance.costs import (
+        server_running_cost as server_running_cost,
+    )
+    from payback.finance.costs import (
+        servers_bought as servers_bought,
+    )
+    from payback.finance.costs import (
+        servers_needed as servers_needed,
+    )
+    from payback.finance.traffic import (
+        HOURS_PER_MONTH as HOURS_PER_MONTH,
+    )
+    from payback.finance.traffic import (
+        SECONDS_PER_MONTH as SECONDS_PER_MONTH,
+    )
+    from payback.finance.traffic import (
+        months as months,
+    )
+    from payback.finance.traffic import (
+        requests_per_month as requests_per_month,
+    )
+
+_WHERE = {
+    "HOURS_PER_MONTH": "payback.finance.traffic",
+    "OWNED_PARAMETERS": "payback.finance.costs",
+    "PAYBACK_WINDOWS": "payback.finance.cashflow",
+    "SECONDS_PER_MONTH": "payback.finance.traffic",
+    "always_on_gpu_cost": "payback.finance.costs",
+    "break_even_month": "payback.finance.cashflow",
+    "break_even_requests": "payback.finance.cashflow",
+    "committed_price_trend": "payback.finance.costs",
+    "cumulative_savings": "payback.finance.cashflow",
+    "error_cost": "payback.finance.costs",
+    "escalated_requests": "payback.finance.costs",
+    "fleet_gpus": "payback.finance.costs",
+    "fleet_replicas": "payback.finance.costs",
+    "hosted_api_cost": "payback.finance.costs",
+    "latency_cost": "payback.finance.costs",
+    "monthly_discount_rate": "payback.finance.cashflow",
+    "months": "payback.finance.traffic",
+    "net_present_value": "payback.finance.cashflow",
+    "owned_server_cost": "payback.finance.costs",
+    "per_request_cost": "payback.finance.costs",
+    "price_trend": "payback.finance.costs",
+    "recurring_monthly": "payback.finance.costs",
+    "requests_per_month": "payback.finance.traffic",
+    "retraining_cost": "payback.finance.costs",
+    "scale_to_zero_gpu_hours": "payback.finance.costs",
+    "self_hosted_cost": "payback.finance.costs",
+    "server_running_cost": "payback.finance.costs",
+    "servers_bought": "payback.finance.costs",
+    "servers_needed": "payback.finance.costs",
+    "share_paid_back_within": "payback.finance.cashflow",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'payback.finance' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

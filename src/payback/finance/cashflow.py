@@ -105,23 +105,6 @@ def net_present_value(
     return as_float(np.sum(saved * factor, axis=-1)) - as_float(one_time_usd)
 
 
-def seed_break_even_requests(
-    hosted_usd_per_1k: ArrayLike, self_hosted_usd_per_1k: ArrayLike, one_time_usd: ArrayLike
-) -> FloatArray:
-    """The seed's closed form: one_time / (hosted − self_hosted) · 1000 [requests].
-
-    ``nan`` when self-hosting is not cheaper per request. The general engine gives the
-    same number for constant prices, no growth and no recurring costs.
-
-    >>> float(seed_break_even_requests(15, 2, 400)).__round__(2)
-    30769.23
-    """
-    saved_per_1k = as_float(hosted_usd_per_1k) - as_float(self_hosted_usd_per_1k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        requests = as_float(one_time_usd) / saved_per_1k * 1000.0
-    return np.where(saved_per_1k > 0, requests, np.nan)
-
-
 PAYBACK_WINDOWS = (3, 6, 12)
 """Months the "pays back within" questions ask about; a quarter is 3."""
 

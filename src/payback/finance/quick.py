@@ -1,4 +1,7 @@
-"""The seed's calculator: two prices per 1,000 requests and a one-time cost."""
+"""The back-of-the-envelope answer: two prices per 1,000 requests and a one-time cost.
+
+Pure Python (no numpy), so that ``payback quick`` starts at once.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from payback.errors import PaybackError
-from payback.finance import seed_break_even_requests
 
 NOT_CHEAPER = "Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost"
 
@@ -24,9 +26,46 @@ class QuickAnswer:
         return asdict(self)
 
 
+def seed_break_even_requests(
+    hosted_usd_per_1k: float, self_hosted_usd_per_1k: float, one_time_usd: float
+) -> float:
+    """The closed form: one_time / (hosted − self_hosted) · 1000 [requests].
+
+    ``nan`` when self-hosting is not cheaper per request. The cash-flow engine gives the
+    same number for constant prices, no growth and no recurring costs (a property test
+    holds them equal).
+
+    >>> round(seed_break_even_requests(15, 2, 400), 2)
+    30769.23
+    >>> seed_break_even_requests(2, 3, 400)
+    nan
+    """
+    saved_per_1k = hosted_usd_per_1k - self_hosted_usd_per_1k
+    return one_time_usd / saved_per_1k * 1000.0 if saved_per_1k > 0 else math.nan
+
+
 def _check(name: str, value: float) -> None:
     if not math.isfinite(value) or value < 0:
         raise PaybackError(f"{name} = {value}: must be a finite number ≥ 0 (USD)")
+
+
+def _overflow(hosted: float, self_hosted: float, one_time: float, saved: float) -> PaybackError:
+    """The error for a break-even too large for a float, naming what makes it so: a one-time
+    cost that overflows with any saving, or a saving too small for it.
+
+    >>> _overflow(15, 2, 1e308, 13).messages
+    ['one_time_usd = 1e+308: the break-even (one_time_usd / (hosted − self-hosted) × 1,000) overflows; give a realistic cost']
+    """
+    if one_time * 1000.0 == math.inf or saved >= 1.0:
+        return PaybackError(
+            f"one_time_usd = {one_time!r}: the break-even (one_time_usd / (hosted − self-hosted) "
+            "× 1,000) overflows; give a realistic cost"
+        )
+    return PaybackError(
+        f"self_hosted_usd_per_1k = {self_hosted!r}: only {saved!r} below hosted_usd_per_1k = "
+        f"{hosted!r}, so the break-even (one_time_usd / (hosted − self-hosted) × 1,000) "
+        "overflows; give prices that differ by a realistic amount"
+    )
 
 
 def quick_break_even(
@@ -49,7 +88,7 @@ def quick_break_even(
     saved = hosted_usd_per_1k - self_hosted_usd_per_1k
     if saved <= 0:
         return QuickAnswer(None, float(saved), NOT_CHEAPER)
-    requests = float(
-        seed_break_even_requests(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd)
-    )
+    requests = seed_break_even_requests(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd)
+    if not math.isfinite(requests):
+        raise _overflow(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd, saved)
     return QuickAnswer(requests, float(saved), f"Break even after ~{requests:,.0f} requests")

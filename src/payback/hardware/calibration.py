@@ -27,9 +27,7 @@ SERVING_FACTORS = ("bandwidth_efficiency", "prefill_mfu", "step_overhead_s", "la
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class DecodePoint(_Model):

@@ -15,20 +15,34 @@ import numpy as np
 from payback.catalog import Gpu, OpenModel, typical_gpu_price
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.serving import PRECISIONS
-from payback.hardware.shapes import kv_bytes_per_token
+from payback.hardware.serving import EXPERT_ONLY_PRECISIONS, PRECISIONS
+from payback.hardware.shapes import (
+    SHAPE_FIELDS,
+    ParameterSplit,
+    kv_bytes_per_token,
+    parameter_split,
+)
 
 __all__ = [
+    "DECODE_ONLY",
     "ServingEstimate",
+    "attended_tokens",
+    "check_precision",
     "choose_tensor_parallel",
     "estimate_serving",
     "kv_cache_tokens",
+    "model_kv_bytes_per_token",
+    "model_parameters",
     "peak_flops",
     "replica_rates",
     "require_finite",
     "serving_shape",
     "valid_tensor_parallel",
+    "weight_bytes",
 ]
+
+DECODE_ONLY = ("kv_bytes_per_token", "weights", "bandwidth", "expert_weights", "expert_share")
+"""Keys of :func:`serving_shape` that decode steps use and prefill does not."""
 
 PCIE_GEN4_BYTES_S = 32e9
 TP_DEGREES = (1, 2, 4, 8)
@@ -39,8 +53,9 @@ many sequences at the workload's mean context (fewer GPUs leave too little room 
 
 
 def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) -> float:
-    """Dense tensor peak used at a precision [FLOP/s]. int4 is weight-only (AWQ/GPTQ
-    kernels dequantize to 16 bits), so it computes at the BF16 peak."""
+    """Dense tensor peak used at a precision [FLOP/s]. int4 and mxfp4 are weight-only
+    (AWQ/GPTQ and MXFP4 MoE kernels dequantize to 16 bits), so they compute at the BF16
+    peak."""
     if precision not in allowed:
         raise PaybackError(f"precision {precision!r}: unknown; allowed: {', '.join(allowed)}")
     peaks = {
@@ -48,10 +63,11 @@ def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) 
         "fp8": gpu.fp8_tflops,
         "int8": gpu.int8_tops,
         "int4": gpu.bf16_tflops,
+        "mxfp4": gpu.bf16_tflops,
     }
     value = peaks[precision]
     if value is None:
-        supported = [p for p in allowed if peaks[p] is not None]
+        supported = [p for p in allowed if peaks[p] is not None and p not in EXPERT_ONLY_PRECISIONS]
         raise PaybackError(
             f"{gpu.id} has no {precision.upper()} tensor cores; use {', '.join(supported)} on it, "
             "or a GPU that has them"
@@ -112,35 +128,118 @@ def _usable_bytes(gpu: Gpu, engine: sv.ServingEngine) -> float:
 
 
 def _kv_replication(model: OpenModel, tp: int) -> float:
-    """KV heads are split across GPUs up to ``kv_heads`` ways; beyond that they are copied."""
+    """KV heads are split across GPUs up to ``kv_heads`` ways; beyond that they are copied.
+    MLA's latent is one per token, shared by all heads: every GPU keeps all of it."""
+    if model.is_mla:
+        return float(tp)
     return max(1.0, tp / model.kv_heads)
+
+
+def model_parameters(model: OpenModel) -> ParameterSplit:
+    """The model's parameters by part, counted from its shape."""
+    return parameter_split(**{k: getattr(model, k) for k in SHAPE_FIELDS})
+
+
+def check_precision(model: OpenModel, precision: str) -> None:
+    """One line when a weight format does not apply to the model (an expert-only format
+    on a dense model)."""
+    if precision in EXPERT_ONLY_PRECISIONS and not model.is_moe:
+        raise PaybackError(
+            f"{model.id} at {precision}: {precision} quantizes a mixture of experts' expert "
+            f"weights (as gpt-oss ships them) and {model.id} is dense; use int4 for 4-bit weights"
+        )
+
+
+def _routed(model: OpenModel) -> tuple[float, float]:
+    """The routed experts' parameters [count] and k/E (0 and 0 for a dense model)."""
+    if not model.is_moe:
+        return 0.0, 0.0
+    split = model_parameters(model)
+    return float(split.routed_experts), split.expert_share
+
+
+def _rest_precision(precision: str) -> str:
+    """The precision of the weights other than the routed experts."""
+    return "bf16" if precision in EXPERT_ONLY_PRECISIONS else precision
+
+
+def weight_bytes(model: OpenModel, precision: str) -> float:
+    """All the weights a replica holds [bytes]: total parameters × bytes per weight; with
+    an expert-only format (MXFP4), the routed experts in it and the rest in BF16."""
+    if not model.is_moe:
+        return float(sv.weights_bytes(model.params_b * 1e9, precision))
+    routed, _ = _routed(model)
+    rest = model.params_b * 1e9 - routed
+    return float(
+        sv.weights_bytes(rest, _rest_precision(precision)) + sv.weights_bytes(routed, precision)
+    )
+
+
+def model_kv_bytes_per_token(model: OpenModel, precision: str) -> float:
+    """KV cache of one token across all layers of one copy, as if every layer held the
+    whole context [bytes] (GQA keys and values, or MLA's latent and rope key)."""
+    return kv_bytes_per_token(
+        layers=model.layers,
+        kv_heads=model.kv_heads,
+        head_dim=model.head_dim,
+        kv_bytes=sv.KV_BYTES[precision],
+        kv_lora_rank=model.kv_lora_rank,
+        qk_rope_head_dim=model.qk_rope_head_dim,
+    )
+
+
+def attended_tokens(model: OpenModel, context: float) -> float:
+    """Tokens of KV cache one sequence of ``context`` tokens holds, in full-layer
+    equivalents (sliding-window layers hold at most their window)."""
+    return float(
+        sv.attended_context(
+            context=context,
+            window_layers=model.sliding_layers,
+            layers=model.layers,
+            window=model.sliding_window or 0,
+        )
+    )
 
 
 def serving_shape(model: OpenModel, gpu: Gpu, precision: str, tp: int) -> dict[str, Any]:
     """The per-replica numbers :mod:`payback.hardware.serving` needs.
 
     The input embedding of an untied model is a table lookup, not a matrix multiply: it
-    is neither streamed at each decode step nor counted in the 2N FLOPs per token.
+    is neither streamed at each decode step nor counted in the 2N FLOPs per token. A
+    mixture of experts computes with its active parameters (its router included) and
+    streams the routed experts a step touches (``expert_weights``, k/E of them per token:
+    ``expert_share``); its weights are its total parameters. Tensor parallelism splits
+    every weight, experts included, over the ``tp`` GPUs.
     """
     embedding = 0.0 if model.tied_embeddings else float(model.vocab_size * model.hidden_size)
     matmul_params = model.params_b * 1e9 - embedding
+    if model.is_moe:
+        routed, share = _routed(model)
+        params = matmul_params - routed * (1.0 - share)
+        weights = sv.weights_bytes(matmul_params - routed, _rest_precision(precision))
+        expert_weights: Any = sv.weights_bytes(routed, precision)
+    else:
+        params, share = matmul_params, 0.0
+        weights, expert_weights = sv.weights_bytes(matmul_params, precision), 0.0
+    width = model.heads * model.head_dim
+    if model.is_mla:  # queries and keys of head_dim, values of v_head_dim
+        width = model.heads * (model.head_dim + (model.v_head_dim or model.head_dim)) // 2
     return {
-        "params": matmul_params,
-        "weights": sv.weights_bytes(matmul_params, precision),
-        "kv_bytes_per_token": kv_bytes_per_token(
-            layers=model.layers,
-            kv_heads=model.kv_heads,
-            head_dim=model.head_dim,
-            kv_bytes=sv.KV_BYTES[precision],
-        )
+        "params": params,
+        "weights": weights,
+        "kv_bytes_per_token": model_kv_bytes_per_token(model, precision)
         * _kv_replication(model, tp),
         "layers": model.layers,
-        "attention_width": model.heads * model.head_dim,
+        "attention_width": width,
         "hidden_size": model.hidden_size,
         "tensor_parallel": tp,
         "bandwidth": gpu.memory_bandwidth_gb_s * 1e9,
         "peak_flops": peak_flops(gpu, precision),
         "interconnect": (gpu.interconnect_gb_s or PCIE_GEN4_BYTES_S / 1e9) * 1e9,
+        "expert_weights": expert_weights,
+        "expert_share": share,
+        "window_layers": float(model.sliding_layers),
+        "window": float(model.sliding_window or 0),
     }
 
 
@@ -148,18 +247,14 @@ def kv_cache_tokens(
     model: OpenModel, gpu: Gpu, precision: str, tp: int, engine: sv.ServingEngine = sv.VLLM
 ) -> float:
     """Tokens of KV cache a replica of ``tp`` GPUs holds beside all the weights (KV heads
-    copied when ``tp`` exceeds them): the estimate's and recommend's memory limit."""
-    per_token = kv_bytes_per_token(
-        layers=model.layers,
-        kv_heads=model.kv_heads,
-        head_dim=model.head_dim,
-        kv_bytes=sv.KV_BYTES[precision],
-    ) * _kv_replication(model, tp)
+    copied when ``tp`` exceeds them), counted as tokens of every layer (a sequence holds
+    :func:`attended_tokens` of them): the estimate's and recommend's memory limit."""
+    per_token = model_kv_bytes_per_token(model, precision) * _kv_replication(model, tp)
     return float(
         sv.kv_capacity_tokens(
             gpu_memory_bytes=gpu.memory_bytes,
             tensor_parallel=tp,
-            weights=sv.weights_bytes(model.params_b * 1e9, precision),
+            weights=weight_bytes(model, precision),
             kv_bytes_per_token=per_token,
             engine=engine,
         )
@@ -171,10 +266,10 @@ def _does_not_fit(
 ) -> str:
     def need(p: str) -> int:
         usable = _usable_bytes(gpu, engine)
-        weights = float(sv.weights_bytes(model.params_b * 1e9, p))
+        weights = weight_bytes(model, p)
         return int(np.ceil(weights / usable)) if usable > 0 else 10**6
 
-    weights = float(sv.weights_bytes(model.params_b * 1e9, precision))
+    weights = weight_bytes(model, precision)
     parts = [
         f"{model.id} at {precision} has {weights / 1e9:.0f} GB of weights; "
         f"{tp} × {gpu.id} hold {tp * _usable_bytes(gpu, engine) / 1e9:.0f} GB usable",
@@ -182,7 +277,9 @@ def _does_not_fit(
         + (" (more than one node)" if need(precision) > 8 else ""),
     ]
     parts += [
-        f"{need(p)} at {p}" for p in PRECISIONS if sv.WEIGHT_BYTES[p] < sv.WEIGHT_BYTES[precision]
+        f"{need(p)} at {p}"
+        for p in PRECISIONS
+        if weight_bytes(model, p) < weights and (model.is_moe or p not in EXPERT_ONLY_PRECISIONS)
     ]
     return "; ".join(parts)
 
@@ -207,9 +304,10 @@ def choose_tensor_parallel(
     ``mean_context`` tokens (or the engine's limit if lower); else the fewest that fit one."""
     candidates = valid_tensor_parallel(model)
     target = min(MIN_AUTO_BATCH, engine.max_num_seqs)
+    attended = attended_tokens(model, mean_context)
     for wanted in (target, 1):
         for tp in candidates:
-            if kv_cache_tokens(model, gpu, precision, tp, engine) >= wanted * mean_context:
+            if kv_cache_tokens(model, gpu, precision, tp, engine) >= wanted * attended:
                 return tp
     raise PaybackError(_does_not_fit(model, gpu, precision, max(candidates), engine))
 
@@ -242,9 +340,7 @@ def replica_rates(
     arrays for many configurations at once) running ``batch`` sequences: the one core
     :func:`estimate_serving` and ``recommend``'s search both price capacity with."""
     load_step = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
-    prefill_args = {
-        k: v for k, v in args.items() if k not in ("kv_bytes_per_token", "weights", "bandwidth")
-    }
+    prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
     prompt = max(input_tokens, 1.0)
     prefill = sv.prefill_seconds(
         input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
@@ -258,6 +354,9 @@ def replica_rates(
             weights=args["weights"],
             tensor_parallel=args["tensor_parallel"],
             bandwidth=args["bandwidth"],
+            expert_weights=args.get("expert_weights", 0.0),
+            expert_share=args.get("expert_share", 0.0),
+            tokens=prompt,
             engine=engine,
         ),
     )
@@ -289,6 +388,7 @@ def estimate_serving(
     which ``decode_output_tokens_per_s`` is reported. ``cached_input_share`` of each prompt
     is a shared prefix the engine's prefix cache holds, so prefill computes only the rest.
     """
+    check_precision(model, precision)
     _check_serving_inputs(
         gpu, precision, input_tokens, output_tokens, cached_input_share, context, tpot_ms
     )
@@ -306,7 +406,7 @@ def estimate_serving(
             chosen, limited_by = fastest, "latency target"
     at_context = mean_context if context is None else context
     if batch is not None:
-        _check_batch(batch, capacity, max(at_context, mean_context), tp, gpu)
+        _check_batch(batch, capacity, max(at_context, mean_context), tp, gpu, model)
         chosen, limited_by = batch, "given"
     step = float(sv.decode_step_seconds(batch=chosen, context=at_context, engine=engine, **args))
     rates = replica_rates(
@@ -325,7 +425,7 @@ def estimate_serving(
         gpu=gpu.id,
         precision=precision,
         gpus_per_replica=tp,
-        weights_gb=float(sv.weights_bytes(model.params_b * 1e9, precision)) / 1e9,
+        weights_gb=weight_bytes(model, precision) / 1e9,
         kv_cache_gb=capacity * float(args["kv_bytes_per_token"]) / 1e9,
         max_batch=max_batch,
         batch=chosen,
@@ -401,7 +501,7 @@ def _kv_room(
     capacity = kv_cache_tokens(model, gpu, precision, tp, engine)
     if capacity <= 0:
         raise PaybackError(_does_not_fit(model, gpu, precision, tp, engine))
-    by_memory = int(capacity // mean_context)
+    by_memory = int(capacity // attended_tokens(model, mean_context))
     if by_memory < 1:
         raise PaybackError(
             f"{model.id} at {precision} on {tp} × {gpu.id}: no room for one sequence of "
@@ -433,15 +533,18 @@ def _latency_batch(
     return int(ok[-1] + 1)
 
 
-def _check_batch(batch: int, capacity: float, context: float, tp: int, gpu: Gpu) -> None:
+def _check_batch(
+    batch: int, capacity: float, context: float, tp: int, gpu: Gpu, model: OpenModel
+) -> None:
     """One line when a given batch is below 1 or its KV cache of ``context`` tokens a
     sequence does not fit the replica's."""
     if batch < 1:
         raise PaybackError(f"batch = {batch}: must be ≥ 1")
-    fits = int(capacity // context)
+    held = attended_tokens(model, context)
+    fits = int(capacity // held)
     if batch > fits:
         raise PaybackError(
             f"batch = {batch}: {batch} sequences of {context:,.0f} tokens need "
-            f"{batch * context:,.0f} tokens of KV cache; {tp} × {gpu.id} hold "
+            f"{batch * held:,.0f} tokens of KV cache; {tp} × {gpu.id} hold "
             f"{capacity:,.0f} ({fits} sequences)"
         )

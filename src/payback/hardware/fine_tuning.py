@@ -8,6 +8,7 @@ a configuration cannot work.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -16,9 +17,13 @@ import numpy as np
 from payback.catalog import Gpu, OpenModel, typical_gpu_price
 from payback.errors import PaybackError
 from payback.hardware import training as tr
-from payback.hardware.estimate import peak_flops, require_finite
+from payback.hardware.estimate import model_parameters, peak_flops, require_finite
 
-__all__ = ["TrainingEstimate", "estimate_training"]
+__all__ = ["MAX_TRAINING_TOKENS", "TrainingEstimate", "estimate_training"]
+
+MAX_TRAINING_TOKENS = 1e15
+"""Tokens a run processes (dataset × epochs), at most: beyond it a number is a typo, and
+its time and cost would overflow."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,15 @@ class TrainingEstimate:
     usd: float | None
     """GPU cost of all runs [USD]: GPU-hours × price × runs."""
     price_source: str | None
+    active_params_b: float | None = None
+    """Parameters a token uses [billions] (a mixture of experts'): the FLOPs count them;
+    memory holds all ``params``."""
+    adapters: str | None = None
+    """Where the LoRA/QLoRA adapters go, and their trainable parameters."""
+    max_gpus: int = 0
+    """The most GPUs the run can use: data parallelism gives each GPU at least one sequence
+    (micro-batch) a step, so no more GPUs than the run has sequences (or than its memory
+    needs)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,16 +85,21 @@ def estimate_training(
 ) -> TrainingEstimate:
     """FLOPs = k · N · tokens · epochs; GPUs from memory; time from peak × MFU; cost × runs.
 
-    ``mfu_scale`` multiplies the utilization: a calibration's measured throughput over
-    the estimate's (``training_mfu_ratio``)."""
+    A mixture of experts holds all its parameters (weights, and with full fine-tuning
+    their gradients and optimizer states) but computes with its active ones: N is the
+    active count (the router included), and the utilization is that of a model of that
+    size. ``mfu_scale`` multiplies the utilization: a calibration's measured throughput
+    over the estimate's (``training_mfu_ratio``)."""
     _check_training_inputs(method, stack, gpus, usd_per_gpu_hour, tokens, epochs, runs)
     peak = peak_flops(gpu, precision, tr.TRAINING_PRECISIONS)
-    n = model.params_b * 1e9
-    needed, per_gpu_memory = _training_gpus(model, gpu, method, gpus, tokens_per_micro_batch)
+    active = _active_parameters(model)
     processed = tokens * epochs
-    flops = tr.training_flops(n, processed, method)
+    needed, per_gpu_memory, most = _training_gpus(
+        model, gpu, method, gpus, tokens_per_micro_batch, processed
+    )
+    flops = tr.training_flops(active, processed, method)
     require_finite("mfu_scale", mfu_scale, 0.0, inclusive=False)
-    mfu = min(1.0, tr.training_mfu(method, n, needed, stack) * mfu_scale)
+    mfu = min(1.0, tr.training_mfu(method, active, needed, stack) * mfu_scale)
     seconds = tr.training_seconds(flops, needed, peak, mfu)
     price, price_source = _training_price(gpu, usd_per_gpu_hour)
     gpu_hours = seconds / 3600.0 * needed
@@ -103,6 +122,68 @@ def estimate_training(
         usd_per_gpu_hour=price,
         usd=None if price is None else gpu_hours * price * runs,
         price_source=price_source,
+        active_params_b=active / 1e9 if model.is_moe else None,
+        adapters=None if method == "full" else adapter_placement(model),
+        max_gpus=most,
+    )
+
+
+def _active_parameters(model: OpenModel) -> float:
+    """Parameters a token uses [count]: all of a dense model's; a mixture of experts'
+    total less the routed experts a token skips, (1 − k/E) of them."""
+    n = model.params_b * 1e9
+    if not model.is_moe:
+        return n
+    split = model_parameters(model)
+    return n - split.routed_experts * (1.0 - split.expert_share)
+
+
+def _adapter_parameters(model: OpenModel) -> float:
+    """Trainable LoRA parameters (rank 16) where :func:`adapter_placement` puts them."""
+    moe_layers = (model.moe_layers or model.layers) if model.is_moe else 0
+    attention = None
+    if model.is_mla:
+        h, heads, d = model.hidden_size, model.heads, model.head_dim
+        rope, v = model.qk_rope_head_dim or 0, model.v_head_dim or d
+        kv_lora = model.kv_lora_rank or 0
+        query = (
+            ((h, heads * d),)
+            if model.q_lora_rank is None
+            else ((h, model.q_lora_rank), (model.q_lora_rank, heads * d))
+        )
+        attention = (
+            *query,
+            (h, kv_lora + rope),
+            (kv_lora, heads * (d - rope + v)),
+            (heads * v, h),
+        )
+    return tr.lora_parameters(
+        layers=model.layers,
+        hidden_size=model.hidden_size,
+        intermediate_size=model.intermediate_size,
+        heads=model.heads,
+        kv_heads=model.kv_heads,
+        head_dim=model.head_dim,
+        experts=model.experts or 0,
+        shared_experts=model.shared_experts,
+        moe_intermediate_size=model.moe_intermediate_size or 0,
+        moe_layers=moe_layers,
+        attention_matrices=attention,
+    )
+
+
+def adapter_placement(model: OpenModel) -> str:
+    """Where LoRA adapters (rank 16) go on this model, and how many parameters they train."""
+    count = f"{_adapter_parameters(model) / 1e6:,.0f}M trainable parameters"
+    if not model.is_moe:
+        return f"rank 16 on every attention and MLP projection: {count}"
+    experts = f"{model.experts} routed" + (
+        f" and {model.shared_experts} shared" if model.shared_experts else ""
+    )
+    return (
+        f"rank 16 on every attention projection and on the gate, up and down projections of "
+        f"all {experts} experts in each MoE layer (not the router): {count}, all held in "
+        "memory although a token trains only its experts'"
     )
 
 
@@ -127,29 +208,44 @@ def _check_training_inputs(
     for name, value in (("tokens", tokens), ("epochs", epochs)):
         if not np.isfinite(value) or value <= 0:
             raise PaybackError(f"{name} = {value}: must be a finite number > 0")
+    if tokens * epochs < 1:
+        raise PaybackError(
+            f"tokens × epochs = {tokens * epochs:.3g}: a run processes at least one token"
+        )
+    if tokens * epochs > MAX_TRAINING_TOKENS:
+        raise PaybackError(
+            f"tokens × epochs = {tokens * epochs:.3g}: at most {MAX_TRAINING_TOKENS:.0e} "
+            "tokens a run (far beyond any pre-training run)"
+        )
     if runs < 1:
         raise PaybackError(f"runs = {runs}: must be ≥ 1")
 
 
 def _training_gpus(
-    model: OpenModel, gpu: Gpu, method: str, gpus: int | None, tokens_per_micro_batch: float
-) -> tuple[int, float]:
-    """The GPUs a run uses (the fewest that hold it, or ``gpus`` when they do) and the
-    memory each needs [bytes]; one line when they cannot hold it."""
+    model: OpenModel,
+    gpu: Gpu,
+    method: str,
+    gpus: int | None,
+    tokens_per_micro_batch: float,
+    processed: float,
+) -> tuple[int, float, int]:
+    """The GPUs a run uses (the fewest that hold it, or ``gpus`` when they do), the memory
+    each needs [bytes] and the most it can use; one line when they cannot hold it, or when
+    ``gpus`` is more than the run can keep busy: data parallelism gives each GPU at least
+    one sequence of ``tokens_per_micro_batch`` a step, so a run of ``processed`` tokens uses
+    at most processed / tokens_per_micro_batch GPUs (or the fewest its memory needs)."""
     n = model.params_b * 1e9
-    adapters = tr.lora_parameters(
-        layers=model.layers,
-        hidden_size=model.hidden_size,
-        intermediate_size=model.intermediate_size,
-        heads=model.heads,
-        kv_heads=model.kv_heads,
-        head_dim=model.head_dim,
-    )
+    adapters = _adapter_parameters(model)
+    width = model.intermediate_size
+    if model.is_moe:  # the MLP width a token passes through in an MoE layer
+        moe_width = (model.experts_per_token or 0) + model.shared_experts
+        moe_width *= model.moe_intermediate_size or 0
+        width = moe_width if model.moe_layers in (None, model.layers) else max(width, moe_width)
     activations = tr.activation_bytes(
         tokens_per_micro_batch=tokens_per_micro_batch,
         layers=model.layers,
         hidden_size=model.hidden_size,
-        intermediate_size=model.intermediate_size,
+        intermediate_size=width,
         vocab_size=model.vocab_size,
     )
     needed = tr.gpus_needed(
@@ -164,7 +260,17 @@ def _training_gpus(
             f"{method} fine-tuning of {model.id} does not fit on 64 × {gpu.id}; "
             "use LoRA/QLoRA or GPUs with more memory"
         )
+    sequences = math.floor(processed / tokens_per_micro_batch)
+    most = max(needed, sequences)
     if gpus is not None:
+        if gpus > most:
+            raise PaybackError.bad(
+                "gpus",
+                gpus,
+                f"at most {most:,} for this run: data parallelism gives each GPU at least one "
+                f"sequence of {tokens_per_micro_batch:,.0f} tokens a step, and the run has "
+                f"{sequences:,} ({processed:,.0f} tokens)",
+            )
         if gpus < needed:
             per_gpu = tr.training_memory_per_gpu(
                 params=n, method=method, gpus=gpus, adapter_params=adapters, activations=activations
@@ -177,7 +283,7 @@ def _training_gpus(
     per_gpu_memory = tr.training_memory_per_gpu(
         params=n, method=method, gpus=needed, adapter_params=adapters, activations=activations
     )
-    return needed, per_gpu_memory
+    return needed, per_gpu_memory, most
 
 
 def _training_price(gpu: Gpu, usd_per_gpu_hour: float | None) -> tuple[float | None, str | None]:

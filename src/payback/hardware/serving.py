@@ -20,16 +20,31 @@ import numpy as np
 
 from payback.finance._types import ArrayLike, FloatArray, as_float
 
-Precision = Literal["bf16", "fp8", "int8", "int4"]
+Precision = Literal["bf16", "fp8", "int8", "int4", "mxfp4"]
 """Serving precisions of the weights."""
 PRECISIONS: tuple[str, ...] = get_args(Precision)
 
-KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 2.0, "int4": 2.0}
+EXPERT_ONLY_PRECISIONS: tuple[str, ...] = ("mxfp4",)
+"""Formats that quantize a mixture of experts' expert weights only, the rest kept in
+BF16: gpt-oss ships its experts in MXFP4, and vLLM's MXFP4 method quantizes the fused MoE
+layers alone. A dense model has no weights they apply to."""
+
+KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 2.0, "int4": 2.0, "mxfp4": 2.0}
 """KV-cache bytes per element by weight precision: FP8 deployments keep an FP8 cache
 (TensorRT-LLM and vLLM's ``kv_cache_dtype=fp8``); the others keep BF16."""
 
-WEIGHT_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5 + 2.0 / 128}
-"""Bytes per weight; int4 (AWQ/GPTQ) adds an FP16 scale per group of 128."""
+WEIGHT_BYTES = {
+    "bf16": 2.0,
+    "fp16": 2.0,
+    "fp8": 1.0,
+    "int8": 1.0,
+    "int4": 0.5 + 2.0 / 128,
+    "mxfp4": 0.5 + 1.0 / 32,
+}
+"""Bytes per weight; int4 (AWQ/GPTQ) adds an FP16 scale per group of 128, MXFP4 (the OCP
+microscaling format) an 8-bit power-of-two scale per block of 32: 4.25 bits. Both are
+weight-only here: the kernels dequantize to 16 bits, at the BF16 peak (the cost of
+dequantizing is the calibration factors' to carry)."""
 
 
 @dataclass(frozen=True)
@@ -90,16 +105,67 @@ def kv_capacity_tokens(
     return np.maximum(free - as_float(weights), 0.0) / as_float(kv_bytes_per_token)
 
 
-def decode_bytes(
-    *, batch: ArrayLike, context: ArrayLike, weights: ArrayLike, kv_bytes_per_token: ArrayLike
+def experts_touched(*, tokens: ArrayLike, expert_share: ArrayLike) -> FloatArray:
+    """Expected share of a layer's routed experts that ``tokens`` tokens use together.
+
+    Each token picks k of the E experts; with routing spread evenly, an expert is missed
+    by one token with probability 1 − k/E and by all b tokens with (1 − k/E)^b, so the
+    expected number of distinct experts is E · (1 − (1 − k/E)^b) and their share
+    1 − (1 − k/E)^b: k/E for one token, nearly 1 for a large batch. ``expert_share`` is k/E.
+
+    >>> float(experts_touched(tokens=1, expert_share=4 / 32))
+    0.125
+    >>> round(float(experts_touched(tokens=64, expert_share=4 / 32)), 6)
+    0.999806
+    """
+    share = as_float(expert_share)
+    return 1.0 - (1.0 - share) ** as_float(tokens)
+
+
+def attended_context(
+    *, context: ArrayLike, window_layers: ArrayLike, layers: ArrayLike, window: ArrayLike
 ) -> FloatArray:
-    """Bytes one decode step streams: the weights once, and every sequence's KV cache,
-    W + B · C · kv [bytes].
+    """Tokens of context a sequence's KV cache holds, in full-attention-layer equivalents:
+    C − (L_w / L) · max(C − W, 0), where ``window_layers`` L_w of the L layers hold at most
+    ``window`` W tokens (sliding-window or chunked local attention; 0 and 0 for none).
+
+    >>> float(attended_context(context=32768, window_layers=52, layers=62, window=1024))
+    6144.0
+    """
+    c = as_float(context)
+    share = as_float(window_layers) / as_float(layers)
+    return c - share * np.maximum(c - as_float(window), 0.0)
+
+
+def decode_bytes(
+    *,
+    batch: ArrayLike,
+    context: ArrayLike,
+    weights: ArrayLike,
+    kv_bytes_per_token: ArrayLike,
+    expert_weights: ArrayLike = 0.0,
+    expert_share: ArrayLike = 0.0,
+) -> FloatArray:
+    """Bytes one decode step streams: the weights, and every sequence's KV cache,
+    W + X · (1 − (1 − k/E)^B) + B · C · kv [bytes].
+
+    ``weights`` W are those every token uses (all of a dense model's; a mixture of
+    experts' attention, shared experts, router, dense layers and output projection);
+    ``expert_weights`` X are the routed experts', of which the B sequences' tokens touch
+    the share :func:`experts_touched` gives, ``expert_share`` being k/E. ``context`` is
+    the attended context (:func:`attended_context`).
 
     >>> float(decode_bytes(batch=2, context=100, weights=1e9, kv_bytes_per_token=1e5)) / 1e9
     1.02
+    >>> float(decode_bytes(batch=1, context=0, weights=1e9, kv_bytes_per_token=1e5,
+    ...     expert_weights=8e9, expert_share=0.125)) / 1e9
+    2.0
     """
-    return as_float(weights) + as_float(batch) * as_float(context) * as_float(kv_bytes_per_token)
+    b = as_float(batch)
+    streamed = as_float(weights) + as_float(expert_weights) * experts_touched(
+        tokens=b, expert_share=expert_share
+    )
+    return streamed + b * as_float(context) * as_float(kv_bytes_per_token)
 
 
 def decode_flops(
@@ -110,7 +176,8 @@ def decode_flops(
     layers: ArrayLike,
     attention_width: ArrayLike,
 ) -> FloatArray:
-    """FLOPs of one decode step: (2 N + 4 · L · H·d · C) per sequence, times B.
+    """FLOPs of one decode step: (2 N + 4 · L · H·d · C) per sequence, times B; N the
+    parameters a token uses (a mixture of experts' active ones), C the attended context.
 
     >>> float(decode_flops(batch=2, context=100, params=1e9, layers=10, attention_width=1000))
     4008000000.0
@@ -135,28 +202,44 @@ def decode_step_seconds(
     bandwidth: ArrayLike,
     peak_flops: ArrayLike,
     interconnect: ArrayLike,
+    expert_weights: ArrayLike = 0.0,
+    expert_share: ArrayLike = 0.0,
+    window_layers: ArrayLike = 0.0,
+    window: ArrayLike = 0.0,
     engine: ServingEngine = VLLM,
 ) -> FloatArray:
     """Time of one decode step of ``batch`` sequences with ``context`` tokens each [s].
 
-    ``params`` are the parameters in matrix multiplies and ``weights`` their bytes (both
-    without an untied input embedding, which is looked up, not streamed);
+    ``params`` are the parameters in matrix multiplies a token uses and ``weights`` the
+    bytes of those every token uses (both without an untied input embedding, which is
+    looked up, not streamed); a mixture of experts adds its routed experts'
+    ``expert_weights`` X, k/E of them per token (``expert_share``);
     ``kv_bytes_per_token`` is the whole replica's KV cache per token (copies included).
 
-    memory  = (W + B · C · kv) / (tp · BW · efficiency)
-    compute = (2 N + 4 · L · H·d · C) · B / (tp · peak · decode_mfu)
+    C'      = C − (L_w / L) · max(C − W, 0)        (sliding-window layers hold ≤ W tokens)
+    memory  = (W + X · (1 − (1 − k/E)^B) + B · C' · kv) / (tp · BW · efficiency)
+    compute = (2 N + 4 · L · H·d · C') · B / (tp · peak · decode_mfu)
     step    = max(memory, compute) + overhead + L · layer_overhead
               + (tp > 1) · 2 L · (latency + 2 (tp−1)/tp · B · h · 2 bytes / interconnect)
 
-    ``attention_width`` is heads × head_dim; ``bandwidth`` [bytes/s] and ``peak_flops``
-    [FLOP/s] are per GPU.
+    At B = 1 the step reads the weights a token uses (k/E of the experts); a large batch
+    reads nearly all of them. ``attention_width`` is heads × head_dim; ``bandwidth``
+    [bytes/s] and ``peak_flops`` [FLOP/s] are per GPU.
     """
     b, tp = as_float(batch), as_float(tensor_parallel)
+    attended = attended_context(
+        context=context, window_layers=window_layers, layers=layers, window=window
+    )
     memory = decode_bytes(
-        batch=b, context=context, weights=weights, kv_bytes_per_token=kv_bytes_per_token
+        batch=b,
+        context=attended,
+        weights=weights,
+        kv_bytes_per_token=kv_bytes_per_token,
+        expert_weights=expert_weights,
+        expert_share=expert_share,
     ) / (tp * as_float(bandwidth) * engine.bandwidth_efficiency)
     flops = decode_flops(
-        batch=b, context=context, params=params, layers=layers, attention_width=attention_width
+        batch=b, context=attended, params=params, layers=layers, attention_width=attention_width
     )
     compute = flops / (tp * as_float(peak_flops) * engine.decode_mfu)
     comm = _allreduce_seconds(b, hidden_size, layers, tp, interconnect, engine)
@@ -179,6 +262,8 @@ def prefill_seconds(
     tensor_parallel: ArrayLike,
     peak_flops: ArrayLike,
     interconnect: ArrayLike,
+    window_layers: ArrayLike = 0.0,
+    window: ArrayLike = 0.0,
     engine: ServingEngine = VLLM,
 ) -> FloatArray:
     """GPU compute time to prefill one prompt of ``input_tokens`` tokens [s].
@@ -187,19 +272,38 @@ def prefill_seconds(
     only n = (1 − c) · I new tokens are computed, each attending to the whole prompt:
     compute = (2 N · n + 2 · L · H·d · n · (I + c · I)) / (tp · peak · prefill_mfu),
     which is 2 N I + 2 L H·d I² (causal attention) without caching; plus the
-    tensor-parallel all-reduces. Under load, prompts are prefilled in batches that share
-    one read of the weights, so that read is not charged per request here (see
-    :func:`weight_read_seconds` for a prompt alone).
+    tensor-parallel all-reduces. N is the parameters a token uses (a mixture of experts'
+    active ones, its router included). In the ``window_layers`` sliding-window layers a
+    token at position p attends to min(p, W) tokens, not p: their share of the attention
+    term is the mean of min(p, W) over the new positions. Under load, prompts are
+    prefilled in batches that share one read of the weights, so that read is not charged
+    per request here (see :func:`weight_read_seconds` for a prompt alone).
     """
     i, tp = as_float(input_tokens), as_float(tensor_parallel)
     new = (1.0 - as_float(cached_share)) * i
     attention = (
         2.0 * as_float(layers) * as_float(attention_width) * new * (i + as_float(cached_share) * i)
     )
+    attention = attention - 4.0 * as_float(window_layers) * as_float(
+        attention_width
+    ) * new * _beyond_window(as_float(cached_share) * i, i, as_float(window))
     flops = 2.0 * as_float(params) * new + attention
     compute = flops / (tp * as_float(peak_flops) * engine.prefill_mfu)
     comm = _allreduce_seconds(new, hidden_size, layers, tp, interconnect, engine)
     return compute + comm
+
+
+def _beyond_window(start: FloatArray, end: FloatArray, window: FloatArray) -> FloatArray:
+    """Mean over positions p in [start, end] of p − min(p, W): what a sliding window of W
+    tokens saves per query position (W = 0: no window, nothing saved)."""
+    w = np.minimum(window, end)
+
+    def held(x: FloatArray) -> FloatArray:  # the integral of min(p, W) from 0 to x
+        return np.where(x <= w, x * x / 2.0, w * x - w * w / 2.0)
+
+    span = np.maximum(end - start, 1e-12)
+    mean_held = (held(end) - held(start)) / span
+    return np.where(window > 0, (start + end) / 2.0 - mean_held, 0.0)
 
 
 def weight_read_seconds(
@@ -207,17 +311,22 @@ def weight_read_seconds(
     weights: ArrayLike,
     tensor_parallel: ArrayLike,
     bandwidth: ArrayLike,
+    expert_weights: ArrayLike = 0.0,
+    expert_share: ArrayLike = 0.0,
+    tokens: ArrayLike = 1.0,
     engine: ServingEngine = VLLM,
 ) -> FloatArray:
     """One read of the streamed weights from memory, each GPU its share [s]: the least
-    time any forward pass takes, a lone short prompt's included.
+    time any forward pass takes, a lone short prompt's included. A pass over ``tokens``
+    tokens reads the routed experts they touch (:func:`experts_touched`).
 
     >>> round(float(weight_read_seconds(weights=16e9, tensor_parallel=1, bandwidth=2e12)) * 1e3, 2)
     9.41
     """
-    return as_float(weights) / (
-        as_float(tensor_parallel) * as_float(bandwidth) * engine.bandwidth_efficiency
+    read = as_float(weights) + as_float(expert_weights) * experts_touched(
+        tokens=tokens, expert_share=expert_share
     )
+    return read / (as_float(tensor_parallel) * as_float(bandwidth) * engine.bandwidth_efficiency)
 
 
 def _allreduce_seconds(

@@ -101,18 +101,36 @@ def lora_parameters(
     kv_heads: int,
     head_dim: int,
     rank: int = 16,
+    experts: int = 0,
+    shared_experts: int = 0,
+    moe_intermediate_size: int = 0,
+    moe_layers: int = 0,
+    attention_matrices: tuple[tuple[int, int], ...] | None = None,
 ) -> float:
     """Trainable parameters of LoRA adapters of rank r on every linear layer.
 
     Each adapted matrix of shape (in, out) adds r · (in + out): q, k, v, o, gate, up, down.
+    In a mixture of experts' ``moe_layers`` MoE layers, the gate, up and down projections
+    of every routed and shared expert are adapted (what PEFT's ``all-linear`` reaches);
+    the router is not. ``attention_matrices`` replaces q, k, v, o by other (in, out)
+    shapes (MLA's down- and up-projections).
 
     >>> lora_parameters(layers=32, hidden_size=4096, intermediate_size=14336, heads=32,
     ...                 kv_heads=8, head_dim=128, rank=16) / 1e6
     41.943040
     """
     h, q, kv, f = hidden_size, heads * head_dim, kv_heads * head_dim, intermediate_size
-    per_layer = (h + q) + 2 * (h + kv) + (q + h) + 2 * (h + f) + (f + h)
-    return float(layers * rank * per_layer)
+    if attention_matrices is None:
+        attention = (h + q) + 2 * (h + kv) + (q + h)
+    else:
+        attention = sum(a + b for a, b in attention_matrices)
+    per_layer = attention + 2 * (h + f) + (f + h)
+    dense = float(layers * rank * per_layer)
+    if not moe_layers:
+        return dense
+    mlp = 2 * (h + f) + (f + h)
+    expert = 3 * (h + moe_intermediate_size)
+    return dense + float(moe_layers * rank * ((experts + shared_experts) * expert - mlp))
 
 
 def activation_bytes(
@@ -127,7 +145,8 @@ def activation_bytes(
 
     Each layer keeps its BF16 input (T · h · 2); one layer at a time is recomputed with
     its working set (~T · (10 h + 3 f) · 2 with flash attention); the logits and the loss
-    take T · V · (2 + 4) (BF16 logits, FP32 for the softmax).
+    take T · V · (2 + 4) (BF16 logits, FP32 for the softmax). For a mixture of experts,
+    f is the MLP width a token passes through: (k + shared) × the expert width.
     """
     t = tokens_per_micro_batch
     kept = t * hidden_size * 2.0 * layers

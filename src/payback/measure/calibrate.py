@@ -36,7 +36,7 @@ from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
 from payback.hardware.calibration import DecodePoint, Factors, fit_decode
-from payback.hardware.estimate import serving_shape
+from payback.hardware.estimate import DECODE_ONLY, serving_shape
 from payback.hardware.fine_tuning import estimate_training
 from payback.measure import timing
 from payback.measure.calibration import Calibration, Measured
@@ -71,10 +71,13 @@ def run_calibration(
     timed are sized from the device's measured speed to fit it, and a step that has
     started finishes. ``checkpointing`` recomputes activations
     in training, as the estimate's memory model and common fine-tuning stacks do; the
-    recomputation is not counted as useful work.
+    recomputation is not counted as useful work. Dense decoders with grouped-query
+    attention only: a mixture of experts or latent attention is measured by a serving
+    benchmark (``payback import-benchmark``).
     """
+    _check_options(model, gpu, method, precision, device, context, seconds)  # before torch
     torch = timing.torch_module()
-    device = _checked_device(torch, model, gpu, method, precision, device, context, seconds)
+    device = _checked_device(torch, gpu, device)
     run = _Run(
         torch,
         device,
@@ -150,8 +153,7 @@ class _Device:
     tenth on a CPU (small kernels, bf16 emulation) [FLOP/s]."""
 
 
-def _checked_device(
-    torch: Any,
+def _check_options(
     model: OpenModel,
     gpu: Gpu | None,
     method: str,
@@ -159,9 +161,16 @@ def _checked_device(
     device: str | None,
     context: int,
     seconds: float,
-) -> str:
-    """The device to measure (``cuda`` when PyTorch sees one, else ``cpu``), after checking
-    the options; one line naming the parameter that cannot be used."""
+) -> None:
+    """One line naming the first option that cannot be used; checked before PyTorch is
+    loaded, so that a bad option is said as such where PyTorch is missing too."""
+    if model.is_moe or model.is_mla:
+        raise PaybackError.bad(
+            "model",
+            model.id,
+            "calibrate times a dense decoder with grouped-query attention; measure a mixture "
+            "of experts or latent attention with a serving benchmark (payback import-benchmark)",
+        )
     if precision != "bf16":
         raise PaybackError.bad(
             "precision",
@@ -179,10 +188,19 @@ def _checked_device(
         )
     if not math.isfinite(seconds) or seconds <= 0:
         raise PaybackError.bad("seconds", seconds, "must be > 0")
+    if device is not None and device not in ("cuda", "cpu"):
+        raise PaybackError.bad("device", device, "must be cuda or cpu")
+    if device == "cpu" and gpu is not None:
+        raise PaybackError.bad(
+            "gpu", gpu.id, "names the catalog GPU a CUDA device is; not used on a CPU"
+        )
+
+
+def _checked_device(torch: Any, gpu: Gpu | None, device: str | None) -> str:
+    """The device to measure (``cuda`` when PyTorch sees one, else ``cpu``); one line when
+    PyTorch sees no GPU where one is asked for."""
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
-    if device not in ("cuda", "cpu"):
-        raise PaybackError.bad("device", device, "must be cuda or cpu")
     if device == "cuda" and not torch.cuda.is_available():
         raise PaybackError.bad(
             "device",
@@ -328,11 +346,7 @@ def _time_prefill(
     per_prompt = float(
         sv.prefill_seconds(
             input_tokens=context,
-            **{
-                k: v
-                for k, v in shape.items()
-                if k not in ("kv_bytes_per_token", "weights", "bandwidth")
-            },
+            **{k: v for k, v in shape.items() if k not in DECODE_ONLY},
         )
     )
     measured = {
@@ -495,8 +509,8 @@ def gpu_for_device(name: str, catalog: Catalog) -> Gpu | None:
     >>> from payback.catalog import default_catalog
     >>> [gpu_for_device(n, default_catalog()).id for n in
     ...  ("NVIDIA H100 80GB HBM3", "NVIDIA H100 PCIe", "NVIDIA H200", "NVIDIA A100-SXM4-40GB",
-    ...   "NVIDIA L40S", "NVIDIA L4", "NVIDIA A10G")]
-    ['h100-sxm', 'h100-pcie', 'h200', 'a100-40gb', 'l40s', 'l4', 'a10g']
+    ...   "NVIDIA L40S", "NVIDIA L4", "NVIDIA A10G", "NVIDIA H100 NVL", "NVIDIA A100 80GB PCIe")]
+    ['h100-sxm', 'h100-pcie', 'h200', 'a100-40gb', 'l40s', 'l4', 'a10g', 'h100-nvl', 'a100-pcie']
     """
     words = set(re.findall(r"[a-z0-9]+", name.lower()))
     found = []
@@ -507,13 +521,19 @@ def gpu_for_device(name: str, catalog: Catalog) -> Gpu | None:
         if head not in words and not (parts[0] == "rtx" and head in joined):
             continue
         variant = parts[-1] if len(parts) > 1 and parts[0] != "rtx" else None
-        if variant == "pcie" and "pcie" not in words:
+        if variant in ("pcie", "nvl") and variant not in words:
             continue
-        if variant == "sxm" and "pcie" in words:
+        if variant == "sxm" and words & {"pcie", "nvl"}:
             continue
         if variant and variant.endswith("gb") and variant not in words:
             continue
         found.append(gpu)
+    sizes = {int(w[:-2]) for w in words if re.fullmatch(r"\d+gb", w)}
+    if sizes and len(found) > 1:  # "A100-PCIE-40GB": the 40 GB record
+        found = [g for g in found if round(g.memory_gb) in sizes] or found
+    for form in ("pcie", "nvl"):  # "A100 80GB PCIe": the PCIe record, not the SXM one
+        if form in words and len(found) > 1:
+            found = [g for g in found if g.id.endswith(form)] or found
     return found[0] if len(found) == 1 else None
 
 

@@ -33,6 +33,7 @@ from payback.errors import PaybackError
 from payback.hardware.calibration import DecodePoint, Factors
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method
+from payback.limits import read_input
 
 __all__ = [
     "Calibration",
@@ -49,9 +50,7 @@ __all__ = [
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Percentiles(_Model):
@@ -177,19 +176,14 @@ def load_calibration_with_warnings(
     from payback.measure.benchmarks import read_benchmark_with_warnings
 
     p = Path(path)
-    if p.is_dir():
-        raise PaybackError(f"{p}: is a directory; give a calibration file")
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise PaybackError(f"{p}: no such file") from None
-    except OSError as exc:
-        raise PaybackError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    raw = read_input(p, "a calibration file")
     start = raw.lstrip()[:1]
     if start == b"{" or p.suffix.lower() == ".json":
         return read_benchmark_with_warnings(p, run=run)
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
+    except RecursionError:
+        raise PaybackError(f"{p}: TOML nested too deeply to be a calibration file") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         if start == b"[":  # a JSON list of runs, perhaps
             with contextlib.suppress(PaybackError):

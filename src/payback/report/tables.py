@@ -52,32 +52,50 @@ def gpus_table(gpus: Iterable[Gpu], today: dt.date) -> Table:
     return table
 
 
+def _attention(m: OpenModel) -> str:
+    """The model's attention in a few characters: GQA, MLA's latent + rope widths, or the
+    sliding window and how many layers use it."""
+    if m.is_mla:
+        return f"MLA {m.kv_lora_rank}+{m.qk_rope_head_dim}"
+    if m.sliding_window:
+        return f"SWA {m.sliding_window}×{m.sliding_layers}"
+    return "MHA" if m.kv_heads == m.heads else "GQA"
+
+
 def models_table(models: Iterable[OpenModel]) -> Table:
     table = Table(
-        box=box.SIMPLE_HEAD, title="Open models (shapes from config.json)", title_justify="left"
+        box=box.SIMPLE_HEAD,
+        title="Open models (shapes from config.json; active = parameters a token uses; "
+        "experts = routed per token/routed+shared; SWA = sliding window × its layers)",
+        title_justify="left",
     )
     for name in (
         "id",
-        "params B",
+        "total B",
+        "active B",
+        "experts",
         "layers",
-        "hidden",
         "heads/kv",
-        "head dim",
-        "vocab",
-        "tied",
+        "attention",
         "context",
     ):
-        table.add_column(name, justify="left" if name == "id" else "right")
+        table.add_column(
+            name, justify="left" if name in ("id", "attention") else "right", no_wrap=True
+        )
     for m in models:
+        experts = "—"
+        if m.is_moe:
+            experts = f"{m.experts_per_token}/{m.experts}" + (
+                f"+{m.shared_experts}" if m.shared_experts else ""
+            )
         table.add_row(
             m.id,
             f"{m.params_b:g}",
+            f"{m.active_params_b:g}" if m.active_params_b else "—",
+            experts,
             str(m.layers),
-            str(m.hidden_size),
             f"{m.heads}/{m.kv_heads}",
-            str(m.head_dim),
-            f"{m.vocab_size:,}",
-            "yes" if m.tied_embeddings else "no",
+            _attention(m),
             f"{m.max_context:,}",
         )
     return table

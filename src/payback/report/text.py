@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -17,7 +19,9 @@ from payback.report.common import (
     configuration_text,
     format_input,
 )
-from payback.studies.uncertainty import Driver, SobolIndex
+
+if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
+    from payback.studies.uncertainty import Driver, SobolIndex
 
 __all__ = [
     "COMPONENT_LABELS",

@@ -28,6 +28,15 @@ def render_profile(profile: UsageProfile) -> Any:
             style="dim",
         )
     )
+    if r.get("duplicates"):
+        parts.append(
+            Text(
+                f"  {r['duplicates']:,} duplicated request ids dropped (each counted once)",
+                style="dim",
+            )
+        )
+    for reason, count in (r.get("unreadable_why") or {}).items():
+        parts.append(Text(f"  unreadable: {count:,} with {reason}", style="dim"))
     for example in r["examples"]:
         parts.append(Text(f"  unreadable: {example}", style="dim"))
     return Group(*parts)

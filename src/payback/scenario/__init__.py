@@ -11,7 +11,7 @@
 """
 
 from payback.errors import PaybackError
-from payback.scenario.edit import TRAFFIC_DIGITS, Edit, file_with_traffic, with_traffic, with_winner
+from payback.scenario.edit import TRAFFIC_DIGITS, Edit, file_with_traffic, with_traffic
 from payback.scenario.io import (
     dump_scenario,
     load_scenario,
@@ -84,6 +84,5 @@ __all__ = [
     "value_at",
     "value_term_warnings",
     "with_traffic",
-    "with_winner",
     "without_value_terms",
 ]

@@ -12,14 +12,14 @@ from typing import Annotated, Literal, TypeAlias
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import special
 
 from payback.finance._types import ArrayLike, FloatArray, as_float
 
 __all__ = ["DISTS", "Distribution", "LogNormal", "Normal", "Triangular", "Uniform"]
 
-Z90 = float(special.ndtri(0.9))
-"""The standard normal's 90th percentile, 1.2816."""
+Z90 = 1.2815515655446004
+"""The standard normal's 90th percentile (``scipy.special.ndtri(0.9)``; a test keeps them
+equal), written out so that reading a scenario does not load SciPy."""
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
@@ -108,6 +108,8 @@ class Uniform(_Dist):
 
 def _truncated_normal(z_lo: float, z_hi: float, u: FloatArray) -> FloatArray:
     """Standard-normal quantiles of u rescaled into [Φ(z_lo), Φ(z_hi)]."""
+    from scipy import special  # only when sampling: reading a scenario does not need it
+
     p_lo, p_hi = float(special.ndtr(z_lo)), float(special.ndtr(z_hi))
     return as_float(special.ndtri(p_lo + np.clip(u, 0, 1) * (p_hi - p_lo)))
 

@@ -4,8 +4,9 @@ ruamel.yaml's round trip; both are imported only here, when a change is made.
 
 - :func:`with_traffic`: only ``[traffic]``'s numbers replaced (``payback usage -o``);
 - :func:`file_with_traffic`: that, for a file, or a new scenario from the starter;
-- :func:`with_winner`: a recommended configuration written into a self-hosted
-  alternative (``payback recommend --apply -o``), each line it replaces kept as a comment;
+- :func:`edited_text` and :func:`yaml_replace_lines`: the round trip other changes use
+  (:func:`payback.studies.rewrite.with_winner` writes a recommended configuration with them,
+  each line it replaces kept as a comment);
 - :func:`with_values`: fields set or removed by dotted path (the page's download).
 
 Nothing here writes a file: each returns the new text and what to tell about it.
@@ -18,31 +19,32 @@ from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from payback.errors import PaybackError
+from payback.limits import MAX_SCENARIO_BYTES, check_output, read_input
 from payback.scenario.io import (
     Format,
     dump_scenario,
     parse_scenario,
-    read_scenario_text,
     scenario_data_from_text,
     scenario_format,
 )
-from payback.scenario.schema import Scenario, SelfHostedOption
-
-if TYPE_CHECKING:
-    from payback.studies.recommend import Recommendation
 
 __all__ = [
+    "REPLACED",
     "SCENARIO_SECTIONS",
     "TRAFFIC_DIGITS",
     "Edit",
+    "edited_text",
     "file_with_traffic",
     "with_traffic",
     "with_values",
-    "with_winner",
+    "yaml_replace_lines",
 ]
+
+REPLACED = "# replaced by payback recommend: "
+"""How a line a change replaces stays in the file: as a comment under the new one."""
 
 SCENARIO_SECTIONS = ("scenario", "traffic", "baseline", "alternatives")
 """The top-level tables of a scenario; a file with none of them is not one."""
@@ -106,7 +108,7 @@ def with_traffic(
         for key, value in values.items():
             section[key] = value
 
-    return _edited(text, fmt, change)
+    return edited_text(text, fmt, change)
 
 
 def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
@@ -117,17 +119,19 @@ def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
     byte-order mark and line endings are kept. Values it held as distributions are named
     in :attr:`Edit.warnings`. Raises :class:`PaybackError` ending "left as it is" otherwise.
     """
-    path = Path(path)
+    path = check_output(path)
     fmt = scenario_format(path)
     if path.is_dir():
         raise PaybackError(f"{path}: is a directory")
     text, bom = "", False
     if path.exists():
         try:
-            raw = path.read_bytes()
+            raw = read_input(path, "a scenario file", MAX_SCENARIO_BYTES)
             bom = raw.startswith(b"\xef\xbb\xbf")
             text = raw.decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+        except PaybackError as exc:
+            raise PaybackError(f"{exc.messages[0]}; left as it is") from None
+        except UnicodeDecodeError as exc:
             raise PaybackError(f"{path}: cannot read ({exc}); left as it is") from None
     if not text.strip():  # an empty file gets the starter, as a new one would
         starter = resources.files("payback").joinpath("data/starter.toml")
@@ -226,7 +230,7 @@ def with_values(text: str, fmt: Format, values: Mapping[str, Any]) -> str:
                 if len(table):
                     table.add(tomlkit.nl())
 
-    return _edited(text, fmt, change)
+    return edited_text(text, fmt, change)
 
 
 def _new_table(fmt: Format) -> Any:
@@ -239,86 +243,10 @@ def _new_table(fmt: Format) -> Any:
     return tomlkit.table()
 
 
-# ---------------------------------------------------------------- the recommended configuration
-
-
-def with_winner(
-    path: str | Path, scenario: Scenario, result: Recommendation, output: str | Path
-) -> Edit:
-    """What ``payback recommend --apply -o output`` writes: the scenario file at ``path``
-    (read as ``scenario``) with ``result``'s best configuration in its alternative (see
-    :func:`payback.studies.recommend.apply_winner`). Each line the winner replaces stays
-    as a comment under the new one (``# replaced by payback recommend: ...``), the other
-    comments and the layout stay, and relative file paths are rewritten to point at the
-    same files from ``output``'s folder. The notes say what was replaced and moved."""
-    from payback.studies.recommend import apply_winner, benchmark_text, relocate_paths
-
-    path, output = Path(path), Path(output)
-    best, index = result.best, result.alternative
-    where = f"alternatives.{index}"
-    if best is None:
-        raise PaybackError(f"{where}: {result.no_best_reason}; nothing to apply")
-    option = scenario.alternatives[index]
-    if not isinstance(option, SelfHostedOption):
-        raise PaybackError(f"{where}: not a self_hosted alternative; nothing to apply")
-    notes: list[str] = []
-    drop = result.benchmark is not None and not result.benchmark_matches(best)
-    if drop:
-        notes.append(
-            f"{where}.calibration = {option.calibration!r} removed: its serving benchmark measured "
-            f"{benchmark_text(result.benchmark or {})}, not the winner {best.label()}; analyze "
-            "estimates the winner's capacity"
-        )
-    elif result.benchmark is not None:
-        assumed = (
-            f" ({best.gpus_per_replica} GPUs per replica assumed, as analyze assumes: the "
-            "benchmark does not say; set gpus_per_replica in the calibration if it differs)"
-            if result.benchmark.get("gpus_per_replica_assumed")
-            else ""
-        )
-        notes.append(
-            f"{where}.calibration = {option.calibration!r} kept: it measured the winner{assumed}; "
-            "analyze prices it with the benchmark's capacity"
-        )
-    fmt = scenario_format(path)
-    replaced: list[str] = []
-    relocated: list[str] = []
-
-    def change(document: Any) -> None:
-        def apply(data: Any) -> list[str]:
-            model_ref = result.model_refs.get(best.model)
-            return apply_winner(
-                data, index, best, option, drop_calibration=drop, model_ref=model_ref
-            )
-
-        if fmt == "yaml":
-            table = document["alternatives"][index]
-            lines = original.replace("\r\n", "\n").splitlines()
-            replaced.extend(_yaml_replace(table, apply, document, lines))
-        else:
-            replaced.extend(apply(document))
-        relocated.extend(relocate_paths(document, path.parent, output.parent))
-
-    original = read_scenario_text(path)
-    text = _edited(original, fmt, change)
-    parse_scenario(scenario_data_from_text(text, fmt, str(path)), source=str(path))  # still valid
-    if replaced:
-        notes.append(
-            f"{where}: replaced by the winner (kept as comments in the file): "
-            + "; ".join(replaced)
-        )
-    if relocated:
-        notes.append(
-            f"relative paths rewritten to point at the same files from {output.parent}: "
-            + "; ".join(relocated)
-        )
-    return Edit(text, notes=notes)
-
-
 # ---------------------------------------------------------------- round trips
 
 
-def _edited(text: str, fmt: Format, change: Callable[[Any], None]) -> str:
+def edited_text(text: str, fmt: Format, change: Callable[[Any], None]) -> str:
     """``text`` read as a tomlkit document or a ruamel.yaml round-trip table, changed in
     place by ``change`` and written back in its own layout and line endings."""
     crlf = "\r\n" in text
@@ -379,7 +307,7 @@ def _yaml_indents(text: str) -> tuple[int, int, int]:
     return mapping, max(sequence, offset + 2), offset
 
 
-def _yaml_replace(
+def yaml_replace_lines(
     table: Any, apply: Callable[[Any], object], document: Any, lines: list[str]
 ) -> list[str]:
     """``apply(document)`` (which changes ``table``, a ruamel.yaml mapping read from
@@ -389,8 +317,6 @@ def _yaml_replace(
     before the comment lines that followed that line. Returns the lines replaced, as
     written."""
     from ruamel.yaml.comments import CommentedMap
-
-    from payback.studies.recommend import REPLACED
 
     block = isinstance(table, CommentedMap) and not table.fa.flow_style()
     order = list(table)

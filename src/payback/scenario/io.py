@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter, ValidationError
 
 from payback.errors import PaybackError
+from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, read_input
 from payback.scenario.distributions import Distribution
 from payback.scenario.messages import explain_distribution, explain_errors
 from payback.scenario.paths import field_range
@@ -43,19 +44,15 @@ def scenario_format(path: str | Path) -> Format:
 def read_scenario_text(path: str | Path) -> str:
     """A scenario file's text, a byte-order mark (Notepad's) left out.
 
-    Raises :class:`PaybackError` with one line for a missing or unreadable file.
+    Raises :class:`PaybackError` with one line for a missing or unreadable file, one that is
+    not a regular file (a FIFO would block) or is over the size limit
+    (:data:`payback.limits.MAX_SCENARIO_BYTES`), and a path too long.
     """
-    p = Path(path)
+    raw = read_input(path, "a scenario file", MAX_SCENARIO_BYTES)
     try:
-        return p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise PaybackError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise PaybackError(f"{p}: is a directory, expected a scenario file") from None
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PaybackError(f"{p}: not a text file (expected UTF-8 TOML or YAML)") from None
-    except OSError as exc:
-        raise PaybackError(f"{p}: cannot read: {exc.strerror}") from None
+        raise PaybackError(f"{path}: not a text file (expected UTF-8 TOML or YAML)") from None
 
 
 def read_scenario_data(path: str | Path) -> dict[str, Any]:
@@ -67,7 +64,53 @@ def read_scenario_data(path: str | Path) -> dict[str, Any]:
 
 
 def scenario_data_from_text(text: str, fmt: Format, source: str = "scenario") -> dict[str, Any]:
-    """The raw table in TOML or YAML text (an upload, a file's contents)."""
+    """The raw table in TOML or YAML text (an upload, a file's contents).
+
+    The limits of :mod:`payback.limits` hold: the text's size, the nesting depth, the values
+    once YAML's aliases are expanded and the number of alternatives.
+    """
+    if len(text) > MAX_SCENARIO_BYTES:
+        raise PaybackError(
+            f"{source}: {len(text):,} characters, over the {MAX_SCENARIO_BYTES // 2**20} MiB "
+            "limit for a scenario"
+        )
+    try:
+        if _bracket_depth(text) > 2 * MAX_NESTING:  # refused before the parser recurses
+            raise RecursionError
+        data = _parsed(text, fmt, source)
+    except RecursionError:
+        raise PaybackError(
+            f"{source}: tables and lists nested over {MAX_NESTING} deep; the limit is "
+            f"{MAX_NESTING} (a scenario nests about 5)"
+        ) from None
+    if not isinstance(data, dict):
+        raise PaybackError(f"{source}: expected a table of sections ([scenario], [traffic], …)")
+    check_tree(data, source)
+    return data
+
+
+_QUOTED_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _bracket_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest in TOML or YAML text outside quotes and comments: a
+    bound found in one pass, before a parser recurses that deep (a few seconds for 2,000
+    levels). Text in multi-line strings counts too, so only a far deeper count is refused.
+
+    >>> _bracket_depth('x = [[1, 2], {a = "[[["}]  # [[[')
+    2
+    """
+    brackets = _NOT_BRACKET.sub("", _QUOTED_OR_COMMENT.sub("", text))
+    depth = deepest = 0
+    for c in brackets:
+        depth = depth + 1 if c in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _parsed(text: str, fmt: Format, source: str) -> Any:
+    """TOML or YAML text parsed; one line for a syntax error."""
     if fmt == "yaml":
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -85,8 +128,6 @@ def scenario_data_from_text(text: str, fmt: Format, source: str = "scenario") ->
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise PaybackError(f"{source}: not valid TOML: {exc}") from None
-    if not isinstance(data, dict):
-        raise PaybackError(f"{source}: expected a table of sections ([scenario], [traffic], …)")
     return data
 
 
@@ -107,6 +148,7 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
     ``uniform`` low/high, ``normal`` mean/sd, ``lognormal`` median/p90): the field then
     holds its central value and :attr:`Scenario.distributions` keeps the table.
     """
+    check_tree(dict(data), source)
     found: dict[str, Distribution | None] = {}
     problems: list[str] = []
     central = _take_distributions(dict(data), "", found, problems)

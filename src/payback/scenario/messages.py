@@ -15,7 +15,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from payback.scenario.distributions import DISTS, Distribution
-from payback.scenario.schema import KINDS, Scenario
+from payback.scenario.schema import KINDS, Scenario, field_docstring
 
 __all__ = ["explain_distribution", "explain_errors"]
 
@@ -188,8 +188,7 @@ def _field_doc(raw_loc: Sequence[str | int]) -> str:
     model = _model_at(raw_loc)
     if model is None or not isinstance(raw_loc[-1], str):
         return ""
-    info = model.model_fields.get(raw_loc[-1])
-    return (info.description or "").split(";")[0].rstrip(".") if info else ""
+    return field_docstring(model, raw_loc[-1]).split(";")[0].rstrip(".")
 
 
 _RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}

@@ -50,12 +50,20 @@ for bursts inside that hour, a replica restarting, and keeping latency flat (que
 delay grows fast above ~70-80% load)."""
 
 
+def _documented(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """JSON schemas describe each field with the docstring written under it."""
+    for name, prop in schema.get("properties", {}).items():
+        doc = field_docstring(model, name)
+        if doc and isinstance(prop, dict):
+            prop.setdefault("description", doc)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
+        json_schema_extra=_documented,
         extra="forbid",
         strict=True,
         allow_inf_nan=False,
-        use_attribute_docstrings=True,
         validate_assignment=True,
     )
 
@@ -222,7 +230,7 @@ class _OptionBase(_Model):
 class PerRequestOption(_OptionBase):
     """A fixed price per 1,000 requests (the seed's level of detail)."""
 
-    kind: Literal["per_request"]
+    kind: Literal["per_request"] = "per_request"
     usd_per_1k_requests: float = Field(ge=0.0, le=1e6)
     """Price of 1,000 requests [USD]."""
     price_change_annual: PriceChange = 0.0
@@ -232,7 +240,7 @@ class PerRequestOption(_OptionBase):
 class HostedApiOption(_OptionBase):
     """A hosted API billed per token."""
 
-    kind: Literal["hosted_api"]
+    kind: Literal["hosted_api"] = "hosted_api"
     model: str | None = None
     """API model whose catalog prices apply, ``provider:model`` (e.g. ``openai:gpt-4o``)."""
     fine_tuned: str | None = None
@@ -302,7 +310,7 @@ class OwnedHardware(_Model):
 class SelfHostedOption(_OptionBase):  # long: a documented field per setting, then their checks
     """A model served on GPUs you rent (or own, with ``owned``): GPUs, not tokens, cost money."""
 
-    kind: Literal["self_hosted"]
+    kind: Literal["self_hosted"] = "self_hosted"
     model: str | None = None
     """Open model served (catalog id or config.json path); with ``gpu``, capacity is estimated."""
     models: list[str] | None = Field(None, min_length=1, max_length=64)
@@ -563,3 +571,38 @@ def value_term_warnings(scenario: Scenario) -> list[str]:
                 f"({VALUE_TERMS_ADVICE} {name}, or none)"
             )
     return out
+
+
+def field_docstring(model: type[BaseModel], name: str) -> str:
+    """The docstring written under a field of ``model`` (or of a base class), ``""`` if none.
+
+    Read from the source only when an error needs it: pydantic's
+    ``use_attribute_docstrings`` would parse every model's source at import, a third of
+    the schema's start-up time.
+
+    >>> field_docstring(Traffic, "requests_per_month")
+    'Requests in month 1.'
+    """
+    import ast
+    import inspect
+    import textwrap
+
+    for cls in model.__mro__:
+        if cls is BaseModel or not issubclass(cls, BaseModel):
+            continue
+        try:
+            body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+        except (OSError, TypeError, SyntaxError):
+            continue
+        assert isinstance(body, ast.ClassDef)
+        for node, after in zip(body.body, body.body[1:], strict=False):
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and node.target.id == name
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                return inspect.cleandoc(after.value.value)
+    return ""

@@ -41,6 +41,10 @@ _ROW_FIELDS = (
     "bandwidth",
     "peak_flops",
     "interconnect",
+    "expert_weights",
+    "expert_share",
+    "window_layers",
+    "window",
 )
 
 
@@ -166,7 +170,8 @@ def gather(
 ) -> Rows:
     """The row of every configuration that can run: each model × GPU × precision ×
     tensor-parallel degree, unless a replica is larger than an owned server, the GPU lacks
-    the precision, or it has no rent (``kind``: the commitment's price kind)."""
+    the precision, or it has no rent (``kind``: the commitment's price kind). Expert-only
+    formats (MXFP4) are tried on mixtures of experts only."""
     owned = option.owned
     rows = Rows()
     for model in models:
@@ -175,6 +180,8 @@ def gather(
             if why is not None:
                 left_out.unpriced[gpu.id] = why
             for precision in sv.PRECISIONS:
+                if precision in sv.EXPERT_ONLY_PRECISIONS and not model.is_moe:
+                    continue  # a format for expert weights; a dense model has none
                 lacks = _lacks(gpu, precision)
                 for tp in valid_tensor_parallel(model):
                     label = f"{model.id} {precision} on {tp} × {gpu.id}"
@@ -214,7 +221,13 @@ def _serving(
     the capacity and latency at that batch."""
     args = {k: a[k] for k in _ROW_FIELDS}
     col = {k: v[:, np.newaxis] for k, v in args.items()}
-    by_memory = np.floor(a["capacity"] / load.mean_context)
+    attended = sv.attended_context(
+        context=load.mean_context,
+        window_layers=a["window_layers"],
+        layers=a["layers"],
+        window=a["window"],
+    )
+    by_memory = np.floor(a["capacity"] / attended)
     max_batch = np.minimum(by_memory, engine.max_num_seqs)
     grid = np.arange(1, engine.max_num_seqs + 1, dtype=np.float64)[np.newaxis, :]
     steps = sv.decode_step_seconds(batch=grid, context=load.mean_context, engine=engine, **col)

@@ -34,24 +34,16 @@ from payback.studies.configurations import (
     pareto,
     rank,
 )
-from payback.studies.rewrite import (  # where the command line and older code look for them
-    REPLACED,
-    apply_winner,
-    relocate_paths,
-)
 
 if TYPE_CHECKING:
     from payback.measure.calibration import Calibration
 
 __all__ = [
     "DEFAULT_MAX_REPLICAS",
-    "REPLACED",
     "Candidate",
     "Recommendation",
-    "apply_winner",
     "benchmark_text",
     "recommend",
-    "relocate_paths",
 ]
 
 DEFAULT_MAX_REPLICAS = 1000
@@ -59,7 +51,7 @@ DEFAULT_MAX_REPLICAS = 1000
 
 
 @dataclass(frozen=True)
-class Recommendation:
+class Recommendation:  # long: the documented result fields, then short answers renderers read
     """The search's answer for one self-hosted alternative."""
 
     alternative: int
@@ -181,7 +173,7 @@ class Recommendation:
 
 def _matches(benchmark: dict[str, Any], candidate: Candidate) -> bool:
     """Same model, GPU, precision and GPUs per replica (the count the benchmark recorded,
-    else the one ``analyze`` assumes for it: :func:`payback.benchmark_gpus_per_replica`)."""
+    else the one ``analyze`` assumes for it: :func:`payback.measure.apply.benchmark_gpus_per_replica`)."""
     return (
         benchmark["model"] == candidate.model
         and benchmark["gpu"] == candidate.gpu
@@ -317,6 +309,7 @@ def recommend(
     seconds = time.perf_counter() - start
     candidates.sort(key=rank)
     warnings += _measured_warning(path, benchmark, candidates)
+    warnings += _caveat_warning(path, catalog, candidates)
     targets = {k: v for k, v in (("tpot_ms", option.tpot_ms), ("ttft_ms", option.ttft_ms)) if v}
     return Recommendation(
         alternative=index,
@@ -460,6 +453,16 @@ def _load(input_tokens: float, output_tokens: float, cached_input_share: float) 
     if output_tokens < 1:
         raise PaybackError("traffic.output_tokens: recommend needs at least 1 output token")
     return Load.of(input_tokens, output_tokens, cached_input_share)
+
+
+def _caveat_warning(path: str, catalog: Catalog, candidates: list[Candidate]) -> list[str]:
+    """What to know about the GPU of the cheapest configuration (its catalog caveat)."""
+    if not candidates or not candidates[0].meets_targets:
+        return []
+    gpu = catalog.gpus.get(candidates[0].gpu)
+    if gpu is None or not gpu.caveat:
+        return []
+    return [f"{path}: the cheapest configuration runs on {gpu.id}, {gpu.caveat}"]
 
 
 def _measured_warning(

@@ -1,4 +1,4 @@
-"""Write a recommendation back into a scenario's data, and keep its file paths right.
+"""Write a recommendation back into a scenario file, and keep its file paths right.
 
 :func:`apply_winner` fills a self-hosted alternative's serving configuration with the
 winner of :func:`payback.studies.recommend.recommend`, keeping each line it replaces as a
@@ -12,15 +12,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from payback.catalog import Catalog, default_catalog
+from payback.errors import PaybackError
+from payback.scenario.edit import REPLACED, Edit, edited_text, yaml_replace_lines
+from payback.scenario.io import (
+    parse_scenario,
+    read_scenario_text,
+    scenario_data_from_text,
+    scenario_format,
+)
+from payback.scenario.schema import Scenario, SelfHostedOption
 
 if TYPE_CHECKING:
-    from payback.scenario import SelfHostedOption
-    from payback.studies.recommend import Candidate
+    from payback.studies.recommend import Candidate, Recommendation
 
-__all__ = ["REPLACED", "apply_winner", "relocate_paths"]
-
-REPLACED = "# replaced by payback recommend: "
-"""How :func:`apply_winner` keeps a line it replaces, as a comment under the new one."""
+__all__ = ["apply_winner", "relocate_paths", "with_winner"]
 
 
 def apply_winner(
@@ -191,3 +196,76 @@ def relocate_paths(
             for j in range(len(names)):
                 rewrite(names, j, f"{where}.models.{j}", model=True)
     return changes
+
+
+def with_winner(
+    path: str | Path, scenario: Scenario, result: Recommendation, output: str | Path
+) -> Edit:
+    """What ``payback recommend --apply -o output`` writes: the scenario file at ``path``
+    (read as ``scenario``) with ``result``'s best configuration in its alternative (see
+    :func:`apply_winner`). Each line the winner replaces stays
+    as a comment under the new one (``# replaced by payback recommend: ...``), the other
+    comments and the layout stay, and relative file paths are rewritten to point at the
+    same files from ``output``'s folder. The notes say what was replaced and moved."""
+    from payback.studies.recommend import benchmark_text
+
+    path, output = Path(path), Path(output)
+    best, index = result.best, result.alternative
+    where = f"alternatives.{index}"
+    if best is None:
+        raise PaybackError(f"{where}: {result.no_best_reason}; nothing to apply")
+    option = scenario.alternatives[index]
+    if not isinstance(option, SelfHostedOption):
+        raise PaybackError(f"{where}: not a self_hosted alternative; nothing to apply")
+    notes: list[str] = []
+    drop = result.benchmark is not None and not result.benchmark_matches(best)
+    if drop:
+        notes.append(
+            f"{where}.calibration = {option.calibration!r} removed: its serving benchmark measured "
+            f"{benchmark_text(result.benchmark or {})}, not the winner {best.label()}; analyze "
+            "estimates the winner's capacity"
+        )
+    elif result.benchmark is not None:
+        assumed = (
+            f" ({best.gpus_per_replica} GPUs per replica assumed, as analyze assumes: the "
+            "benchmark does not say; set gpus_per_replica in the calibration if it differs)"
+            if result.benchmark.get("gpus_per_replica_assumed")
+            else ""
+        )
+        notes.append(
+            f"{where}.calibration = {option.calibration!r} kept: it measured the winner{assumed}; "
+            "analyze prices it with the benchmark's capacity"
+        )
+    fmt = scenario_format(path)
+    replaced: list[str] = []
+    relocated: list[str] = []
+
+    def change(document: Any) -> None:
+        def apply(data: Any) -> list[str]:
+            model_ref = result.model_refs.get(best.model)
+            return apply_winner(
+                data, index, best, option, drop_calibration=drop, model_ref=model_ref
+            )
+
+        if fmt == "yaml":
+            table = document["alternatives"][index]
+            lines = original.replace("\r\n", "\n").splitlines()
+            replaced.extend(yaml_replace_lines(table, apply, document, lines))
+        else:
+            replaced.extend(apply(document))
+        relocated.extend(relocate_paths(document, path.parent, output.parent))
+
+    original = read_scenario_text(path)
+    text = edited_text(original, fmt, change)
+    parse_scenario(scenario_data_from_text(text, fmt, str(path)), source=str(path))  # still valid
+    if replaced:
+        notes.append(
+            f"{where}: replaced by the winner (kept as comments in the file): "
+            + "; ".join(replaced)
+        )
+    if relocated:
+        notes.append(
+            f"relative paths rewritten to point at the same files from {output.parent}: "
+            + "; ".join(relocated)
+        )
+    return Edit(text, notes=notes)

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from payback.analysis.cashflows import evaluate, not_an_input, numeric_paths
+from payback.analysis.cashflows import alone, evaluate, local_path, not_an_input, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
 from payback.errors import PaybackError
 from payback.finance._types import FloatArray
@@ -299,12 +299,22 @@ class _Search:
         self.calls = self.evaluations = 0
         self._xs: list[FloatArray] = []
         self._ms: list[FloatArray] = []
+        # the engine runs on this alternative alone (the others cannot change its outcome):
+        # a study of every alternative stays linear in their number
+        local = local_path(parameter, alternative)
+        single = alone(resolved, alternative)
+        self._engine = (
+            (single, local, 0)
+            if local is not None and local in numeric_paths(single)
+            else (resolved, parameter, alternative)
+        )
 
     def metric(self, xs: FloatArray) -> FloatArray:
         """The target's metric with the input at each of ``xs`` (one engine call)."""
         self.calls += 1
         self.evaluations += xs.size
-        outcome = evaluate(self.resolved, {self.parameter: xs}).alternatives[self.alternative]
+        resolved, parameter, alternative = self._engine
+        outcome = evaluate(resolved, {parameter: xs}).alternatives[alternative]
         values = getattr(outcome, self.target.metric)
         return np.array(np.broadcast_to(values, xs.shape), dtype=float)
 
@@ -362,7 +372,7 @@ def _check_horizon(target: Target, horizon: int) -> None:
 def solve(
     scenario: Scenario | Resolved,
     parameter: str,
-    target: Target,
+    target: Target | str,
     alternative: int = 0,
     *,
     over_distribution: bool = False,
@@ -374,8 +384,11 @@ def solve(
     An input that holds a distribution is refused unless ``over_distribution`` (the
     others stay at their central values either way). Raises :class:`PaybackError` for
     an unknown or non-numeric path (its ``param`` is ``vary``), a missing alternative
-    (``alternative``) or a break-even target past the horizon (``target``).
+    (``alternative``) or a break-even target past the horizon (``target``). ``target``
+    is a :class:`Target` or its text, ``"break_even_month=3"`` (:func:`parse_target`).
     """
+    if isinstance(target, str):
+        target = parse_target(target)
     resolved = as_resolved(scenario)
     explicit = resolved.scenario
     _check_alternative(explicit, alternative)

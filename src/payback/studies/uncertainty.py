@@ -1,7 +1,7 @@
 """Uncertainty: Monte Carlo, one-at-a-time swings (tornado) and Sobol indices.
 
 All three push arrays of samples through the one vectorized engine
-(:func:`payback.evaluate` with overrides by dotted path): no per-sample Python loop.
+(:func:`payback.analysis.cashflows.evaluate` with overrides by dotted path): no per-sample Python loop.
 The uncertain inputs are the scenario's distributions. A scenario without any still
 gets a sensitivity answer: every real-valued engine input moves ±25%, and rates that are
 zero in the file move over a stated range (see :data:`ZERO_RANGES`).
@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
-from payback.analysis.cashflows import evaluate, numeric_paths
+from payback.analysis.cashflows import alone, evaluate, local_path, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
 from payback.errors import PaybackError
 from payback.finance import share_paid_back_within
@@ -295,25 +295,37 @@ class Driver:
 def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[list[Driver]]:
     """For each alternative, every uncertain input at its p10 and p90 (or an assumed range's
     ends), the rest central, ranked by the NPV swing (then the break-even swing). Inputs
-    that change nothing for an alternative are left out of its list. One engine call."""
+    that change nothing for an alternative are left out of its list. One engine call an
+    alternative, on that alternative alone with the inputs that can move it: time and
+    memory linear in the number of alternatives."""
     resolved = as_resolved(scenario)
     inputs = uncertain_inputs(resolved, swing)
-    if not inputs:
-        return [[] for _ in resolved.scenario.alternatives]
-    k = len(inputs)
-    ends = [i.ends() for i in inputs]
-    overrides = {}
-    for j, item in enumerate(inputs):
-        column = np.full(2 * k, item.central)
-        column[2 * j], column[2 * j + 1] = ends[j]
-        overrides[item.path] = column
-    ev = evaluate(resolved, overrides)
     never = resolved.scenario.scenario.horizon_months + 1.0
-    result = []
-    for outcome in ev.alternatives:
+    result: list[list[Driver]] = []
+    for a in range(len(resolved.scenario.alternatives)):
+        # the inputs that can move this alternative (those the engine reads for it), on it
+        # alone: linear in alternatives
+        single = alone(resolved, a)
+        read = set(numeric_paths(single))
+        mine = [
+            (item, path)
+            for item in inputs
+            if (path := local_path(item.path, a)) is not None and path in read
+        ]
+        if not mine:
+            result.append([])
+            continue
+        k = len(mine)
+        ends = [item.ends() for item, _ in mine]
+        overrides = {}
+        for j, (item, path) in enumerate(mine):
+            column = np.full(2 * k, item.central)
+            column[2 * j], column[2 * j + 1] = ends[j]
+            overrides[path] = column
+        outcome = evaluate(single, overrides).alternatives[0]
         npv, month = np.asarray(outcome.npv_usd), np.asarray(outcome.break_even_month)
         ranked = []
-        for j, item in enumerate(inputs):
+        for j, (item, _) in enumerate(mine):
             m_low, m_high = month[2 * j], month[2 * j + 1]
             month_swing = abs(np.nan_to_num(m_high, nan=never) - np.nan_to_num(m_low, nan=never))
             npv_swing = abs(float(npv[2 * j + 1] - npv[2 * j]))
@@ -429,3 +441,22 @@ def sobol(
         ]
         ranked.append(sorted(indices, key=lambda s: -s.total_order))
     return Sobol(n, seed, ranked)
+
+
+def sensitivity(
+    scenario: Scenario | Resolved,
+    method: Literal["tornado", "sobol"] = "tornado",
+    *,
+    swing: float | None = None,
+    samples: int = 1024,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> list[list[Driver]] | Sobol:
+    """Which inputs decide the answer: :func:`tornado` (each input at its p10 and p90, one
+    list of drivers per alternative) or :func:`sobol` (each input's share of the NPV's
+    variance); ``swing`` is the range assumed for inputs without a distribution (±25%)."""
+    if method == "tornado":
+        return tornado(scenario, swing)
+    if method == "sobol":
+        return sobol(scenario, samples, seed, swing, progress)
+    raise PaybackError.bad("method", method, "must be tornado or sobol")

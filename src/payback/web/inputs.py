@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from payback.catalog import default_catalog
+from payback.catalog import OpenModel, default_catalog
 from payback.catalog.apis import api_price, search_api_models
 from payback.web.state import Held, central, get_path, number_field, read_number, show_number
 
@@ -30,7 +30,7 @@ __all__ = [
     "traffic_inputs",
 ]
 
-PRECISIONS = ["bf16", "fp8", "int8", "int4"]
+PRECISIONS = ["bf16", "fp8", "int8", "int4", "mxfp4"]
 
 
 def start(key: str, value: Any) -> None:
@@ -281,6 +281,14 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
             )
 
 
+def _model_label(model: OpenModel) -> str:
+    """A model in the picker: its id, and for a mixture of experts its active and total
+    parameters (mxfp4 applies to its experts)."""
+    if model.active_params_b is None:
+        return model.id
+    return f"{model.id} (MoE: {model.active_params_b:g}B of {model.params_b:g}B active)"
+
+
 def _self_hosted_inputs(form: Form, a: str) -> None:
     """A self-hosted alternative: GPU, model and precision from the catalog (capacity
     estimated) or typed capacity and rent; its fleet."""
@@ -308,7 +316,17 @@ def _self_hosted_inputs(form: Form, a: str) -> None:
         with c1:
             form.set(f"{a}.gpu", st.selectbox("GPU", gpus, key=f"in:{a}.gpu"))
         with c2:
-            form.set(f"{a}.model", st.selectbox("Model", models, key=f"in:{a}.model"))
+            form.set(
+                f"{a}.model",
+                st.selectbox(
+                    "Model",
+                    models,
+                    key=f"in:{a}.model",
+                    format_func=lambda m: (
+                        _model_label(catalog.models[m]) if m in catalog.models else m
+                    ),
+                ),
+            )
         with c3:
             chosen = st.selectbox("Precision", PRECISIONS, key=f"in:{a}.precision")
             # the file's bf16 left out stays left out

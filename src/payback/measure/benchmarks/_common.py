@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from payback.errors import PaybackError
+from payback.limits import read_input
 from payback.measure.calibration import Percentiles, ServingMeasurement, problems
 
 __all__ = ["json_objects", "measured", "number", "percentiles", "whole_or_none"]
@@ -22,10 +23,9 @@ def json_objects(path: Path) -> list[dict[str, Any]]:
     ``--append-result``)."""
     text = _text(path)
     try:
-        data = json.loads(text)
-        objects = data if isinstance(data, list) else [data]
-    except json.JSONDecodeError as first:
-        objects = _json_lines(path, text, first)
+        objects = _json_values(path, text)
+    except RecursionError:
+        raise PaybackError(f"{path}: JSON nested too deeply to be a benchmark result") from None
     if not objects or not all(isinstance(o, dict) for o in objects):
         raise PaybackError(
             f"{path}: expected a JSON object (a benchmark result), found "
@@ -34,17 +34,21 @@ def json_objects(path: Path) -> list[dict[str, Any]]:
     return objects
 
 
-def _text(path: Path) -> str:
+def _json_values(path: Path, text: str) -> list[Any]:
+    """The JSON value of a file (a list's items), or one value per line."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise PaybackError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise PaybackError(f"{path}: is a directory; give a benchmark result file") from None
+        data = json.loads(text)
+    except json.JSONDecodeError as first:
+        return _json_lines(path, text, first)
+    return data if isinstance(data, list) else [data]
+
+
+def _text(path: Path) -> str:
+    raw = read_input(path, "a benchmark result file (JSON)")
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PaybackError(f"{path}: not a text file; expected a benchmark result (JSON)") from None
-    except OSError as exc:
-        raise PaybackError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if not text.strip():
         raise PaybackError(f"{path}: is empty; expected a benchmark result (JSON)")
     return text

@@ -32,6 +32,12 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
         metrics, aiperf = data["records"], True
     rps, out_tps, isl, osl, count = _throughput(metrics, where)
     warnings = []
+    if out_tps == 0:  # measured nothing, as null: from the mean output length
+        out_tps = None
+        warnings.append(
+            f"{where}: output_token_throughput.avg = 0: recomputed as output_sequence_length × "
+            f"requests/s = {osl * rps:,.0f} tokens/s"
+        )
     errors = _avg(metrics, where, "error_request_count")
     if errors:
         warnings.append(f"{where}: {errors:.0f} requests failed; capacity counts completed ones")

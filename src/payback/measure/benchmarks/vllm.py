@@ -30,10 +30,18 @@ def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[st
     if e2el is None:
         e2el = _from_latencies(data.get("latencies"))
     output_rate = number(data, "output_throughput", where)
+    if not output_rate:  # absent, null or 0 (no output measured): from the totals
+        if "output_throughput" in data:
+            warnings.append(
+                f"{where}: output_throughput = {_json(data['output_throughput'])}: recomputed as "
+                f"total_output_tokens / completed × requests/s = {total_out / completed * rps:,.0f} "
+                "tokens/s"
+            )
+        output_rate = total_out / completed * rps
     serving = measured(
         where,
         replica_requests_per_s=rps,
-        output_tokens_per_s=output_rate if output_rate is not None else total_out / completed * rps,
+        output_tokens_per_s=output_rate,
         input_tokens=total_in / completed,
         output_tokens=total_out / completed,
         completed=int(completed),
@@ -68,8 +76,14 @@ def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, f
     completed = number(data, "completed", where, whole=True)
     if not completed:
         raise PaybackError(f"{where}: completed = {data.get('completed')!r}: no request completed")
-    rps = number(data, "request_throughput", where, positive=True, at_most=1e6)
-    assert rps is not None  # the format's detection requires it
+    rps = number(data, "request_throughput", where, at_most=1e6)
+    warnings = []
+    if not rps:  # null or 0: from the requests completed and the run's duration
+        rps = _requests_per_s(data, where, completed)
+        warnings.append(
+            f"{where}: request_throughput = {_json(data.get('request_throughput'))}: recomputed "
+            f"as completed / duration = {rps:,.4g} requests/s"
+        )
     total_in = number(data, "total_input_tokens", where, at_most=1e7 * completed)
     total_out = number(data, "total_output_tokens", where, positive=True, at_most=1e6 * completed)
     if total_out is None or total_in is None:
@@ -77,12 +91,27 @@ def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, f
             f"{where}: total_input_tokens and total_output_tokens are required (a pooling or embedding run has no output tokens)"
         )
     failed = number(data, "failed", where, whole=True) or 0.0
-    warnings = []
     if failed:
         warnings.append(
             f"{where}: {failed:.0f} of {completed + failed:.0f} requests failed; capacity counts completed ones"
         )
     return completed, rps, total_in, total_out, warnings
+
+
+def _json(value: Any) -> str:
+    """A value as the result file spells it (``null``, ``0``)."""
+    return "null" if value is None else repr(value)
+
+
+def _requests_per_s(data: Mapping[str, Any], where: str, completed: float) -> float:
+    """Requests/s of a run whose result gives none (null or 0): completed / duration."""
+    duration = number(data, "duration", where)
+    if not duration:
+        raise PaybackError(
+            f"{where}: request_throughput = {_json(data.get('request_throughput'))} and no "
+            "duration to recompute it from (completed / duration): the run measured no requests/s"
+        )
+    return completed / duration
 
 
 def _stats(data: Mapping[str, Any], where: str, metric: str) -> Percentiles | None:

@@ -79,6 +79,11 @@ def profile_usage(
     counts = sql.row_counts(con)
     totals = sql.totals(con)
     _check_rows(counts, totals, names, chosen)
+    if counts.duplicates:
+        notes.append(
+            f"{counts.duplicates:,} rows repeat a request id seen before (the same request "
+            "logged twice, or overlapping exports): each request is counted once"
+        )
     months = monthly(
         con.execute(sql.MONTHS).fetchall(),
         con.execute(sql.ENDS).fetchall(),
@@ -136,32 +141,44 @@ def _check_options(fmt: str, since: dt.date | None, until: dt.date | None) -> No
 
 
 def _check_rows(counts: sql.RowCounts, totals: sql.Totals, names: str, chosen: str) -> None:
-    """One line when no request is left: no rows, none readable, or none after the filters."""
+    """One line when no request is left: no rows, none readable (and why), or none after
+    the filters."""
     if totals.rows:
         return
     if counts.read + counts.rejected == 0:
         raise PaybackError(f"{names}: no rows; expected {chosen} request logs")
-    usable = counts.read - counts.not_llm_calls_or_failed - counts.unreadable
+    usable = _usable(counts)
     if usable == 0:
+        why = "; ".join(f"{rows:,} with {reason}" for reason, rows in counts.reasons.items())
+        skipped = counts.not_llm_calls_or_failed
+        if skipped:
+            why = "; ".join(filter(None, [why, f"{skipped:,} not LLM calls or failed"]))
         raise PaybackError(
-            f"{names}: none of the {counts.read + counts.rejected:,} rows could be read as {chosen} logs "
-            f"(first: {counts.examples[0] if counts.examples else '?'})"
+            f"{names}: none of the {counts.read + counts.rejected:,} rows could be read as {chosen} logs"
+            + (f": {why}" if why else "")
+            + f" (first: {counts.examples[0] if counts.examples else '?'})"
         )
     raise PaybackError(
         f"no requests left after filtering by date and model ({usable:,} usable rows before filtering)"
     )
 
 
+def _usable(counts: sql.RowCounts) -> int:
+    """Rows that are LLM calls which succeeded, can be read and are not duplicates."""
+    return int(counts.read - counts.not_llm_calls_or_failed - counts.unreadable - counts.duplicates)
+
+
 def _rows(counts: sql.RowCounts, totals: sql.Totals) -> dict[str, Any]:
     """The rows read, used and left out, and why."""
-    usable = counts.read - counts.not_llm_calls_or_failed - counts.unreadable
     return {
         "read": int(counts.read + counts.rejected),
         "used": int(totals.rows),
         "unreadable": int(counts.unreadable + counts.rejected),
         "examples": counts.examples[:5],
         "not_llm_calls_or_failed": int(counts.not_llm_calls_or_failed),
-        "filtered_out": int(usable - totals.rows),
+        "filtered_out": int(_usable(counts) - totals.rows),
+        "duplicates": int(counts.duplicates),
+        "unreadable_why": counts.reasons,
     }
 
 
@@ -202,6 +219,7 @@ def usage_sql(
     statements = [
         *pipeline(sources, explicit, model, since, until),
         sql.COUNTS,
+        sql.REASONS,
         sql.USED,
         sql.TOTALS,
         sql.SOURCES,

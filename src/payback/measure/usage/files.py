@@ -3,6 +3,7 @@ into one DuckDB relation per kind, layout and format."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import glob
 import gzip
@@ -13,13 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from payback.errors import PaybackError
+from payback.limits import MAX_LOG_LINE_BYTES, check_path, check_regular
 from payback.measure.usage.formats import detect_keys, detect_record, first_record
-from payback.measure.usage.sql import Source, first_line, shown_files, sql_list
+from payback.measure.usage.sql import (
+    Source,
+    first_line,
+    interrupted,
+    shown_files,
+    sql_list,
+    sql_str,
+)
 
 __all__ = ["expand", "find_sources"]
 
-MAX_LINE_BYTES = 1 << 28
-"""The longest CSV or JSON line read (256 MiB; DuckDB's default is 2 MiB)."""
+MAX_LINE_BYTES = MAX_LOG_LINE_BYTES
+"""The longest CSV or JSON line read (16 MiB; DuckDB's default is 2 MiB)."""
 MAX_JSON_OBJECT = 1 << 30
 PEEK_RECORDS = 20
 """Records read from the head of each file to tell its format."""
@@ -41,13 +50,12 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
         if not matched:
             raise PaybackError(f"{text}: no file matches")
         for name in matched:
-            p = Path(name)
+            p = check_path(name)
             if p.is_dir():
                 raise PaybackError(
                     f"{p}: is a folder; give files or a glob such as {p / '*.jsonl'}"
                 )
-            if not p.exists():
-                raise PaybackError(f"{p}: no such file")
+            check_regular(p, "a log file")  # missing, a FIFO (it would block), a device
             real = os.path.realpath(name)
             if real in seen:
                 repeated.append(name)
@@ -123,6 +131,7 @@ def _head(con: Any, path: str, count: int) -> list[str]:
                 f"SELECT line FROM {lines_sql([path], rejects=False)} WHERE trim(line) <> '' LIMIT {count}"
             ).fetchall()
         except Exception as exc:
+            interrupted(exc)
             raise PaybackError(f"{path}: cannot be read ({first_line(exc)})") from None
         return [str(r[0]).removeprefix("\ufeff") for r in rows]
     import zlib
@@ -186,6 +195,7 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
                 f"DESCRIBE SELECT * FROM read_parquet({sql_list([path])})"
             ).fetchall()
         except Exception as exc:
+            interrupted(exc)
             raise PaybackError(f"{path}: cannot be read as Parquet ({first_line(exc)})") from None
         columns = tuple(str(r[0]) for r in described)
         return (kind, columns), detect_keys({n.lower() for n in columns})
@@ -204,7 +214,7 @@ def _peek_jsonl(con: Any, path: str) -> list[Any] | None:
     for line in head:
         try:
             values.append(json.loads(line))
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to peek at
             continue
     if not values:
         start = head[0][:40]
@@ -223,10 +233,29 @@ def _peek_json(con: Any, path: str) -> list[Any] | None:
             f"maximum_object_size = {MAX_JSON_OBJECT}) LIMIT {PEEK_RECORDS}"
         ).fetchall()
     except Exception as exc:
+        interrupted(exc)
         raise PaybackError(f"{path}: not valid JSON ({first_line(exc)})") from None
     if not rows:
         return None
-    return [json.loads(r[0]) for r in rows]
+    values = []
+    for (text,) in rows:
+        with contextlib.suppress(ValueError, RecursionError):  # nested too deep to peek at
+            values.append(json.loads(text))
+    return values
+
+
+def _varchar_columns(header: Sequence[str]) -> str:
+    """A DuckDB struct of the header's column names, each VARCHAR: empty names as DuckDB
+    names them (``column0``), repeated ones numbered (``model_1``)."""
+    names: list[str] = []
+    for i, raw in enumerate(header):
+        name = raw.strip() or f"column{i}"
+        base, k = name, 0
+        while name.lower() in (n.lower() for n in names):
+            k += 1
+            name = f"{base}_{k}"
+        names.append(name)
+    return "{" + ", ".join(f"{sql_str(n)}: 'VARCHAR'" for n in names) + "}"
 
 
 def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]) -> Source:
@@ -249,13 +278,17 @@ def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]
         sql = f"read_parquet({listed}, union_by_name = true)"
     else:
         delim = "\\t" if layout[0] == "\t" else layout[0]
+        # the columns from the header read in Python: DuckDB's sniffer takes time
+        # quadratic in a field's length (14 s for a 1 MB number), and every column is text
         sql = (
-            f"read_csv({listed}, header = true, all_varchar = true, delim = '{delim}', quote = '\"', "
-            f"escape = '\"', strict_mode = false, store_rejects = true, max_line_size = {MAX_LINE_BYTES})"
+            f"read_csv({listed}, header = true, columns = {_varchar_columns(layout[1])}, "
+            f"auto_detect = false, delim = '{delim}', quote = '\"', escape = '\"', "
+            f"strict_mode = false, store_rejects = true, max_line_size = {MAX_LINE_BYTES})"
         )
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {sql}").fetchall()
     except Exception as exc:
+        interrupted(exc)
         raise PaybackError(f"{shown_files(group)}: cannot be read ({first_line(exc)})") from None
     return Source(
         sql,

@@ -21,9 +21,11 @@ __all__ = [
 ]
 
 FORMATS = ("auto", "generic", "openai-usage", "litellm", "langfuse", "helicone")
-FIELDS = ("ts", "input", "output", "cached", "model", "requests", "seconds")
+FIELDS = ("ts", "input", "output", "cached", "model", "requests", "seconds", "id")
 """Normalized columns: time (UTC), tokens, model, requests the row stands for (1 for a
-request, the count for a bucket) and the bucket's length in seconds (none for a request)."""
+request, the count for a bucket), the bucket's length in seconds (none for a request) and
+the request's id, where the format has one (a row whose id came before is a duplicate:
+dropped and counted)."""
 
 GENERIC: dict[str, list[str]] = {
     "ts": [
@@ -71,6 +73,7 @@ GENERIC: dict[str, list[str]] = {
     ],
     "model": ["model", "model_name", "request_model", "response_model"],
     "requests": ["requests", "num_requests", "num_model_requests", "request_count", "count"],
+    "id": ["request_id", "requestId", "id", "call_id"],
 }
 """Common spellings of each field (case-insensitive; dots walk into nested JSON)."""
 
@@ -120,6 +123,7 @@ SPECS: dict[str, FormatSpec] = {
                 "metadata.additional_usage_values.cache_read_input_tokens",
             ],
             "model": ["model", "model_group"],
+            "id": ["request_id"],
         },
         keep=(
             "({call_type} IS NULL OR {call_type} IN ('completion', 'acompletion', 'text_completion', "
@@ -152,6 +156,7 @@ SPECS: dict[str, FormatSpec] = {
                 "+usageDetails.input_cache_read",
             ],
             "model": ["model", "providedModelName"],
+            "id": ["id"],
         },
         keep="coalesce({type}, 'GENERATION') = 'GENERATION' AND coalesce({level}, 'DEFAULT') <> 'ERROR'",
         marker=("traceId", "usageDetails", "parentObservationId"),
@@ -164,6 +169,7 @@ SPECS: dict[str, FormatSpec] = {
             "output": ["completion_tokens", "heliconeMetadata.completionTokens"],
             "cached": ["prompt_cache_read_tokens", "heliconeMetadata.promptCacheReadTokens"],
             "model": ["model_override", "response_model", "request_model", "model"],
+            "id": ["request_id", "heliconeMetadata.requestId"],
         },
         keep=(
             "coalesce(TRY_CAST({response_status} AS INTEGER), TRY_CAST({heliconeMetadata.status.code} AS INTEGER), 200) = 200 "

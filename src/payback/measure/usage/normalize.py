@@ -32,6 +32,24 @@ GOOD = (
 sense (cached ≤ input, at most 10⁸ tokens a request) and a positive request count."""
 
 
+WHY = (
+    "CASE WHEN ts IS NULL THEN 'no time that reads as a date' "
+    "WHEN NOT (ts >= TIMESTAMPTZ '1970-01-01 00:00:00+00' AND ts < TIMESTAMPTZ '2200-01-01 00:00:00+00') "
+    "THEN 'a time before 1970 or after 2199' "
+    "WHEN input IS NULL OR output IS NULL OR cached IS NULL THEN 'token counts missing or not numbers' "
+    "WHEN NOT (isfinite(input) AND isfinite(output) AND isfinite(cached)) "
+    "THEN 'token counts that are not finite numbers' "
+    "WHEN requests IS NULL OR NOT isfinite(requests) OR requests <= 0 "
+    f"OR requests > {MAX_REQUESTS_PER_ROW:.0e} THEN 'a request count that is not a positive number' "
+    "WHEN input < 0 OR output < 0 OR cached < 0 THEN 'negative token counts' "
+    "WHEN cached > input THEN 'more cached tokens than input tokens' "
+    f"WHEN input > {MAX_TOKENS_PER_REQUEST:.0e} * requests OR output > {MAX_TOKENS_PER_REQUEST:.0e} * requests "
+    "THEN 'over 10^8 tokens a request' "
+    "ELSE 'a bucket length that is not between 0 and 366 days' END"
+)
+"""Why a row that is kept is not usable (:data:`GOOD` fails), the first reason that holds."""
+
+
 def unwrap(source: Source) -> Source:
     """JSON records inside ``{"data": [...]}`` pages; for the OpenAI usage API, one record per
     result with its bucket (``{"bucket": ..., "result": ...}``). One pass over the files."""
@@ -231,12 +249,14 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
         "       CASE WHEN requests_raw IS NULL THEN 1.0 ELSE TRY_CAST(requests_raw AS DOUBLE) END AS requests,\n"
         "       TRY_CAST(input_raw AS DOUBLE) AS input, TRY_CAST(output_raw AS DOUBLE) AS output,\n"
         "       CASE WHEN cached_raw IS NULL THEN 0.0 ELSE TRY_CAST(cached_raw AS DOUBLE) END AS cached,\n"
-        "       TRY_CAST(seconds_raw AS DOUBLE) AS seconds, keep, * EXCLUDE (keep)\n"
+        "       TRY_CAST(seconds_raw AS DOUBLE) AS seconds, nullif(id_raw::VARCHAR, '') AS rid,\n"
+        "       keep, * EXCLUDE (keep)\n"
         f"FROM (SELECT {inner}\n      FROM {relation})"
     )
     return (
-        f"SELECT {index} AS src, ts, model, requests, input, output, cached, seconds, keep, good,\n"
-        f"       CASE WHEN keep AND NOT good THEN left(regexp_replace({raw}, '\\s+', ' ', 'g'), 200) END AS bad\n"
+        f"SELECT {index} AS src, ts, model, requests, input, output, cached, seconds, rid, keep, good,\n"
+        f"       CASE WHEN keep AND NOT good THEN left(regexp_replace({raw}, '\\s+', ' ', 'g'), 200) END AS bad,\n"
+        f"       CASE WHEN keep AND NOT good THEN {WHY} END AS why\n"
         f"FROM (SELECT *, coalesce({GOOD}, FALSE) AS good\n      FROM ({typed}))"
     )
 
@@ -261,8 +281,31 @@ def pipeline(
         )
     if model:
         conditions.append("model = " + sql_str(model))
+    if any(_has_id(s, explicit) for s in sources):
+        # a request id seen before is the same request logged twice (overlapping exports):
+        # every row after the first of an id is a duplicate, dropped and counted
+        logs = (
+            "SELECT * EXCLUDE (rank), coalesce(rank > 1, FALSE) AS dup FROM (\n"
+            "SELECT *, CASE WHEN rid IS NOT NULL THEN row_number() OVER "
+            "(PARTITION BY rid ORDER BY keep DESC, good DESC) END AS rank FROM (\n"
+            f"{body}))"
+        )
+    else:
+        logs = f"SELECT *, FALSE AS dup FROM (\n{body})"
     return [
         "SET TimeZone = 'UTC'",
-        f"CREATE TEMP VIEW logs AS\n{body}",
+        f"CREATE TEMP VIEW logs AS\n{logs}",
         HOURLY.replace("{inside}", " AND ".join(conditions)),
     ]
+
+
+def _has_id(source: Source, explicit: dict[str, str]) -> bool:
+    """Whether a source's rows carry a request id (its format has one and, for a table,
+    the column is there)."""
+    spec = SPECS[source.fmt]
+    if explicit.get("id"):
+        return True
+    candidates = spec.fields.get("id", [])
+    if source.json:
+        return bool(candidates)
+    return _field(source, candidates) is not None

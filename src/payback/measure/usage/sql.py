@@ -22,6 +22,7 @@ __all__ = [
     "MODELS_SHOWN",
     "MONTHS",
     "PERCENTILES",
+    "REASONS",
     "REJECTED",
     "SOURCES",
     "TOTALS",
@@ -31,6 +32,7 @@ __all__ = [
     "Totals",
     "connect",
     "first_line",
+    "interrupted",
     "json_path",
     "one",
     "row_counts",
@@ -51,6 +53,13 @@ def one(con: Any, sql: str) -> tuple[Any, ...]:
     row = con.execute(sql).fetchone()
     assert row is not None, sql
     return tuple(row)
+
+
+def interrupted(exc: BaseException) -> None:
+    """Ctrl-C again where DuckDB turned it into its own error (``InterruptException``,
+    "Query interrupted"): an interrupted read is Ctrl-C, never a file that cannot be read."""
+    if type(exc).__name__ == "InterruptException" or "Query interrupted" in str(exc)[:200]:
+        raise KeyboardInterrupt from None
 
 
 def first_line(exc: BaseException) -> str:
@@ -120,7 +129,8 @@ class Source:
 # -- the queries over the normalized rows ----------------------------------------
 
 HOURLY = """CREATE TEMP TABLE hourly AS
-SELECT grouping(qin) + 2 * grouping(qout) AS part, src, hour, model, keep, good, inside, qin, qout,
+SELECT grouping(qin) + 2 * grouping(qout) AS part, src, hour, model, keep, good, inside, dup, why,
+       qin, qout,
        count(*) AS n, sum(requests) AS requests, sum(input) AS input, sum(output) AS output,
        sum(cached) AS cached, min(ts) AS first, max(ts) AS last,
        max(ts) FILTER (WHERE seconds IS NULL) AS last_instant,
@@ -132,26 +142,33 @@ SELECT grouping(qin) + 2 * grouping(qout) AS part, src, hour, model, keep, good,
        bool_and(us % 3600000000 = 0) FILTER (WHERE seconds IS NULL) AS on_hours,
        min(bad, 3) AS bad
 FROM (SELECT *,
-             CASE WHEN keep AND good AND inside AND requests = 1 AND seconds IS NULL THEN input END AS qin,
-             CASE WHEN keep AND good AND inside AND requests = 1 AND seconds IS NULL THEN output END AS qout
+             CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN input END AS qin,
+             CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN output END AS qout
       FROM (SELECT *, epoch_us(ts) AS us, epoch_us(ts) // 3600000000 AS hour,
                    coalesce({inside}, FALSE) AS inside FROM logs))
-GROUP BY GROUPING SETS ((src, hour, model, keep, good, inside), (qin), (qout))"""
+GROUP BY GROUPING SETS ((src, hour, model, keep, good, inside, dup, why), (qin), (qout))"""
 """The one pass over the logs: rows grouped by source and clock hour (``hour``: hours since
 1970, UTC; part 3) and the counts of each input (part 2) and output (part 1) token value of single
 requests, for exact percentiles. Times are split with integer arithmetic on microseconds
 (date_trunc on a TIMESTAMPTZ goes through ICU's calendar and is several times slower)."""
 
 COUNTS = """SELECT coalesce(sum(n), 0) AS rows_read,
-       coalesce(sum(n) FILTER (WHERE NOT keep), 0) AS not_llm_calls_or_failed,
-       coalesce(sum(n) FILTER (WHERE keep AND NOT good), 0) AS unreadable,
-       list_sort(flatten(list(bad) FILTER (WHERE bad IS NOT NULL)))[1:3] AS examples
+       coalesce(sum(n) FILTER (WHERE NOT keep AND NOT dup), 0) AS not_llm_calls_or_failed,
+       coalesce(sum(n) FILTER (WHERE keep AND NOT good AND NOT dup), 0) AS unreadable,
+       list_sort(flatten(list(bad) FILTER (WHERE bad IS NOT NULL AND NOT dup)))[1:3] AS examples,
+       coalesce(sum(n) FILTER (WHERE dup), 0) AS duplicates
 FROM hourly WHERE part = 3"""
+
+REASONS = """SELECT why, sum(n) AS rows FROM hourly WHERE part = 3 AND why IS NOT NULL AND NOT dup
+GROUP BY why ORDER BY rows DESC, why  -- why rows that are LLM calls could not be used"""
 
 REJECTED = """SELECT count(DISTINCT (scan_id, file_id, line)) AS lines, list(DISTINCT left(csv_line, 200))[1:3]
 FROM reject_errors  -- CSV or JSON lines DuckDB could not split into the header's columns or decode"""
 
-USED = "CREATE TEMP VIEW used AS SELECT * FROM hourly WHERE part = 3 AND keep AND good AND inside"
+USED = (
+    "CREATE TEMP VIEW used AS SELECT * FROM hourly WHERE part = 3 AND keep AND good AND inside "
+    "AND NOT dup"
+)
 
 TOTALS = """SELECT coalesce(sum(n), 0), sum(requests), sum(input), sum(output), sum(cached),
        min(first), max(last), bool_and(per_request), count(DISTINCT coalesce(model, '(none)'))
@@ -215,6 +232,7 @@ def run(con: Any, statements: Sequence[str], failure: str) -> None:
         try:
             con.execute(statement)
         except Exception as exc:  # a file DuckDB cannot parse at all
+            interrupted(exc)
             raise PaybackError(f"{failure} ({first_line(exc)})") from None
 
 
@@ -230,17 +248,29 @@ class RowCounts:
     """CSV or JSON lines DuckDB could not split into the header's columns or decode."""
     examples: list[str]
     """A few unreadable rows, then a few rejected lines."""
+    duplicates: int = 0
+    """Rows whose request id came before (dropped: the same request logged twice)."""
+    reasons: dict[str, int] = field(default_factory=dict)
+    """Why the unreadable rows (and rejected lines) could not be used, most rows first."""
+
+
+REJECTED_WHY = "lines that do not split into the header's columns, or are not UTF-8"
 
 
 def row_counts(con: Any) -> RowCounts:
     """:class:`RowCounts` of the ``hourly`` table and DuckDB's reject tables."""
-    read, skipped_rows, unreadable, bad = one(con, COUNTS)
+    read, skipped_rows, unreadable, bad, duplicates = one(con, COUNTS)
     try:
         rejected, rejected_examples = one(con, REJECTED)
-    except Exception:  # nothing was read as CSV or JSON lines: DuckDB has no reject tables then
+    except Exception as exc:  # nothing was read as CSV or JSON lines: no reject tables then
+        interrupted(exc)
         rejected, rejected_examples = 0, []
-    examples = [str(x) for x in (bad or [])] + [str(x) for x in (rejected_examples or [])]
-    return RowCounts(read, skipped_rows, unreadable, rejected, examples)
+    examples = [" ".join(str(x).split()) for x in [*(bad or []), *(rejected_examples or [])]]
+    reasons = {str(why): int(rows) for why, rows in con.execute(REASONS).fetchall()}
+    if rejected:
+        reasons[REJECTED_WHY] = int(rejected)
+    reasons = dict(sorted(reasons.items(), key=lambda item: -item[1]))
+    return RowCounts(read, skipped_rows, unreadable, rejected, examples, int(duplicates), reasons)
 
 
 @dataclass(frozen=True)

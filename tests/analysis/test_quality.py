@@ -10,27 +10,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import EXAMPLES, build, edited, per_request_dict
-from payback import PaybackError, analyze, evaluate, numeric_paths, parse_scenario, resolve
+from helpers import (
+    EXAMPLES,
+    assert_user_error,
+    build,
+    edited,
+    per_request_dict,
+    quality_dict,
+    run,
+)
+from payback import PaybackError, analyze
+from payback.analysis.cashflows import evaluate, numeric_paths
+from payback.analysis.resolve import resolve
 from payback.finance import error_cost, latency_cost
-from payback.scenario import has_value_terms, without_value_terms
-
-
-def quality_dict(
-    *,
-    escalation: float = 0.0,
-    base_rate: float = 0.04,
-    alt_rate: float = 0.02,
-    usd_per_error: float = 2.5,
-    horizon: int = 12,
-) -> dict[str, Any]:
-    """Baseline $10/1k at a 4% error rate, alternative $12/1k at 2%, $2.50 an error,
-    100,000 requests a month, a $10,000 project."""
-    data = per_request_dict(10.0, 12.0, 100_000.0, horizon=horizon, data_usd=10_000.0)
-    data["baseline"]["quality"] = {"error_rate": base_rate, "usd_per_error": usd_per_error}
-    data["alternatives"][0]["quality"] = {"error_rate": alt_rate, "usd_per_error": usd_per_error}
-    data["alternatives"][0]["escalation_share"] = escalation
-    return data
+from payback.scenario import has_value_terms, parse_scenario, without_value_terms
 
 
 def test_error_cost_formula() -> None:
@@ -242,8 +235,6 @@ def test_cli_no_quality_is_the_infrastructure_view_shown_beside() -> None:
     the infrastructure view's break-even and NPV, equal to --no-quality's."""
     import json
 
-    from test_cli import run
-
     path = EXAMPLES / "quality.toml"
     code, out, _ = run("analyze", path, "--json")
     assert code == 0
@@ -274,8 +265,8 @@ def test_cli_no_quality_is_the_infrastructure_view_shown_beside() -> None:
 def test_reports_show_the_infrastructure_view_beside() -> None:
     """The hand-computed case: priced, month 10,000/4,800 = 2.1 and NPV 12 · 4,800 − 10,000
     = $47,600; on infrastructure alone never, NPV −12 · 200 − 10,000 = −$12,400."""
-    from payback.report import explain
     from payback.report.common import summary_table
+    from payback.report.explain import explain
 
     analysis = analyze(build(quality_dict()))
     table = summary_table(analysis)
@@ -308,8 +299,6 @@ def test_reports_show_the_infrastructure_view_beside() -> None:
     ],
 )
 def test_cli_bad_quality_is_one_line_exit_2(tmp_path: Any, line: str, fragment: str) -> None:
-    from test_cli import assert_user_error, run
-
     text = (
         (EXAMPLES / "seed.toml")
         .read_text()

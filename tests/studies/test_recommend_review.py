@@ -13,13 +13,23 @@ import tomlkit
 from typer.testing import CliRunner
 
 import payback
-from helpers import EXAMPLES, build, fleet_dict
+from helpers import (
+    EXAMPLES,
+    LLAMA_8B_CONFIG,
+    QUARTER,
+    build,
+    build_data,
+    fleet_dict,
+    tiny_catalog,
+    tiny_scenario,
+)
 from payback import finance as model
 from payback.analysis.cashflows import evaluate
+from payback.analysis.resolve import resolve
+from payback.catalog import default_catalog
 from payback.cli import app
 from payback.studies.configurations import rank as _rank
 from payback.studies.recommend import Candidate, recommend
-from test_recommend import QUARTER, build_data, tiny_catalog, tiny_scenario
 
 runner = CliRunner()
 
@@ -116,6 +126,7 @@ def test_recommend_leaves_out_replicas_larger_than_a_server() -> None:
     data["traffic"]["growth_monthly"] = 0.0
     result = recommend(build(data), catalog=tiny_catalog())
     assert result.excluded["replica larger than a server"] > 0
+    assert result.candidates
     assert all(c.gpus_per_replica <= 2 for c in result.candidates)
     for c in result.candidates:  # $1,000 a server-month only; 2 TP-1 or 1 TP-2 a server
         servers = {1: -(-c.replicas // 2), 2: c.replicas}[c.gpus_per_replica]
@@ -195,7 +206,8 @@ def test_missing_targets_are_ranked_not_left_out(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert "Ranked after the others: 1 miss the latency targets" in text
-    assert "Left out: 18 the GPU lacks" in text
+    assert "Left out: 24 no on-demand price in the catalog" in text
+    assert "24 the GPU lacks" in text
     assert "misses the latency targets (e.g." not in text
 
 
@@ -235,8 +247,13 @@ def test_quarter_ties_rank_spare_capacity_first(tmp_path: Path) -> None:
     path = _scenario_file(tmp_path, model="qwen2.5-7b", tpot_ms=40.0)
     result = recommend(payback.load_scenario(path))
     top = [(c.gpu, c.precision) for c in result.candidates[:4]]
-    # four L40 configurations at $503.70: 5.51, 4.43, 2.93 and 2.48 req/s
-    assert top == [("l40", "fp8"), ("l40", "int8"), ("l40", "int4"), ("l40", "bf16")]
+    # four RTX 4090 configurations at $248.20: 6.02, 5.29, 2.77 and 2.06 req/s
+    assert top == [
+        ("rtx-4090", "int8"),
+        ("rtx-4090", "fp8"),
+        ("rtx-4090", "int4"),
+        ("rtx-4090", "bf16"),
+    ]
 
 
 # ------------------------------------------------ 5. a model without a GPU
@@ -248,7 +265,7 @@ def test_a_model_without_gpu_is_for_recommend(tmp_path: Path) -> None:
         del data["alternatives"][0][key]
     scenario = build(data)  # the schema accepts it
     with pytest.raises(payback.PaybackError) as err:
-        payback.resolve(scenario)
+        resolve(scenario)
     assert str(err.value) == (
         "alternatives.0: gpu is required to price and size it; "
         "run `payback recommend FILE` to choose one"
@@ -296,7 +313,7 @@ def test_apply_keeps_models_and_replaced_lines_as_comments(tmp_path: Path) -> No
         assert f"# replaced by payback recommend: {original}" in written
         assert key in result.stderr
     assert "replaced by the winner" in result.stderr
-    payback.resolve(payback.load_scenario(out))  # analyze reads it
+    resolve(payback.load_scenario(out))  # analyze reads it
     # onto the input itself: only with --force, and the same text
     refused = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(path)])
     assert refused.exit_code == 2
@@ -335,7 +352,7 @@ def test_apply_drops_a_benchmark_of_another_configuration(tmp_path: Path) -> Non
     result = runner.invoke(app, ["recommend", str(path), "--json", "--apply", "-o", str(out)])
     assert result.exit_code == 0, result.output
     best = json.loads(result.stdout)["best"]
-    assert best["gpu"] == "l40"
+    assert best["gpu"] == "rtx-4090"
     assert "calibration = 'bench.toml' removed" in result.stderr
     assert '# replaced by payback recommend: calibration = "bench.toml"' in out.read_text()
     analysis = json.loads(runner.invoke(app, ["analyze", str(out), "--json"]).stdout)
@@ -344,12 +361,12 @@ def test_apply_drops_a_benchmark_of_another_configuration(tmp_path: Path) -> Non
 
 
 def test_a_benchmark_of_the_winner_is_kept_and_said(tmp_path: Path) -> None:
-    _benchmark(tmp_path, model="qwen2.5-7b", gpu="l40", precision="fp8")
+    _benchmark(tmp_path, model="qwen2.5-7b", gpu="rtx-4090", precision="int8")
     path = _scenario_file(tmp_path, model="qwen2.5-7b", calibration="bench.toml")
     out = tmp_path / "new.toml"
     result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "serving benchmark of qwen2.5-7b fp8 on 1 × l40" in result.stderr
+    assert "serving benchmark of qwen2.5-7b int8 on 1 × rtx-4090" in result.stderr
     assert "calibration = 'bench.toml' kept" in result.stderr
     assert payback.load_scenario(out).alternatives[0].calibration == "bench.toml"  # type: ignore[union-attr]
     assert runner.invoke(app, ["analyze", str(out)]).exit_code == 0
@@ -380,7 +397,11 @@ def test_factors_from_another_gpu_are_warned_once(tmp_path: Path) -> None:
     path = _scenario_file(tmp_path, model="qwen2.5-7b", calibration="cal.toml")
     result = runner.invoke(app, ["recommend", str(path)])
     assert result.exit_code == 0, result.output
-    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    warnings = [
+        line
+        for line in result.stderr.splitlines()
+        if line.startswith("warning: alternatives.0.calibration")
+    ]
     assert len(warnings) == 1
     assert "measured on h100-sxm; recommend applies them to every GPU" in warnings[0]
 
@@ -478,7 +499,7 @@ def test_a_benchmark_without_a_gpu_count_does_not_match_an_8_gpu_winner(tmp_path
 def test_a_benchmark_without_a_gpu_count_kept_for_the_count_analyze_assumes(
     tmp_path: Path,
 ) -> None:
-    _unsized_benchmark(tmp_path, model="qwen2.5-7b", gpu="l40", precision="fp8")
+    _unsized_benchmark(tmp_path, model="qwen2.5-7b", gpu="rtx-4090", precision="int8")
     path = _scenario_file(tmp_path, model="qwen2.5-7b", calibration="bench.toml")
     out = tmp_path / "new.toml"
     result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
@@ -494,9 +515,6 @@ def test_apply_into_another_folder_keeps_relative_paths_pointing_at_the_same_fil
     tmp_path: Path,
 ) -> None:
     import shutil
-
-    from helpers import EXAMPLES
-    from test_catalog import LLAMA_8B_CONFIG
 
     shutil.copytree(EXAMPLES / "calibrations", tmp_path / "calibrations")
     (tmp_path / "models").mkdir()
@@ -549,7 +567,7 @@ def test_apply_into_another_folder_keeps_relative_paths_pointing_at_the_same_fil
 
 
 def test_relocate_paths_on_plain_data_keeps_catalog_ids_and_absolute_paths(tmp_path: Path) -> None:
-    from payback.studies.recommend import relocate_paths
+    from payback.studies.rewrite import relocate_paths
 
     data: dict[str, Any] = {
         "baseline": {"kind": "self_hosted", "calibration": "c.toml", "model": "qwen2.5-7b"},
@@ -575,7 +593,6 @@ def test_recommend_uses_only_public_names_of_the_estimate() -> None:
     import ast
     import inspect
 
-    import payback.analysis.resolve as resolve
     import payback.studies.configurations as configurations
     import payback.studies.recommend as module
 
@@ -589,16 +606,45 @@ def test_recommend_uses_only_public_names_of_the_estimate() -> None:
         if alias.name.startswith("_")
     ]
     assert private == []
-    import payback.analysis.resolve_self_hosted as self_hosted
 
-    for part in (resolve, self_hosted):
-        assert '"1y": 12' not in inspect.getsource(part)  # one table of terms (scenario.py)
+
+def test_every_reader_of_a_commitment_term_reads_the_one_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One table of terms (payback.scenario.COMMITMENT_TERM_MONTHS): a 1y term changed to
+    6 months there changes resolve's warning, the engine's renewals and recommend's costs."""
+    from payback.scenario import COMMITMENT_TERM_MONTHS
+
+    monkeypatch.setitem(COMMITMENT_TERM_MONTHS, "1y", 6)
+    data = fleet_dict(usd_per_gpu_hour=2.0, commitment="1y", gpu_price_change_annual=-0.2)
+    data["scenario"]["horizon_months"] = 3
+    warnings = resolve(build(data)).warnings
+    assert any("the term runs 6 months, past the 3-month horizon" in w for w in warnings)
+    data["scenario"]["horizon_months"] = 13
+    alt = evaluate(build(data)).alternatives[0]
+    factors = [1.0] * 6 + [0.8**0.5] * 6 + [0.8]  # renewed every 6 months
+    np.testing.assert_allclose(alt.costs.components["gpus"], 1460.0 * np.array(factors))
+
+    def mid(**kw: Any) -> Candidate:
+        data = build_data(gpu="mid", usd_per_gpu_hour=1.0, **kw)
+        data["scenario"]["horizon_months"] = 24
+        data["traffic"]["growth_monthly"] = 0.0
+        best = recommend(build(data), catalog=tiny_catalog()).best
+        assert best is not None
+        assert best.gpu == "mid"
+        return best
+
+    flat = mid(commitment="1y")
+    halving = mid(commitment="1y", gpu_price_change_annual=-0.5)
+    # four 6-month terms at 1, 0.5^0.5, 0.5 and 0.5^1.5 of the price
+    share = (1.0 + 0.5**0.5 + 0.5 + 0.5**1.5) / 4
+    assert halving.monthly_cost_usd == pytest.approx(share * flat.monthly_cost_usd, rel=1e-12)
 
 
 def test_kv_cache_tokens_is_the_estimates_memory_limit() -> None:
     from payback.hardware.estimate import estimate_serving, kv_cache_tokens
 
-    catalog = payback.default_catalog()
+    catalog = default_catalog()
     model, gpu = catalog.model("qwen2.5-7b"), catalog.gpu("l40")
     estimate = estimate_serving(model, gpu, "fp8", input_tokens=1000, output_tokens=200)
     tokens = kv_cache_tokens(model, gpu, "fp8", estimate.gpus_per_replica)
@@ -621,7 +667,7 @@ def test_recommend_and_estimate_serving_price_capacity_with_one_core() -> None:
 
     scenario = payback.load_scenario(QUARTER)
     result = recommend(scenario, models=["qwen2.5-7b"])
-    catalog = payback.default_catalog()
+    catalog = default_catalog()
     traffic = scenario.traffic
     for c in result.candidates[:5]:
         e = estimate_serving(
@@ -645,7 +691,7 @@ def test_a_winning_model_named_by_its_config_json_keeps_its_path(tmp_path: Path)
     catalog knows."""
     folder = tmp_path / "m7"
     folder.mkdir()
-    qwen = payback.default_catalog().model("qwen2.5-7b")
+    qwen = default_catalog().model("qwen2.5-7b")
     (folder / "config.json").write_text(
         json.dumps(
             {

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from helpers import EXAMPLES, build, fleet_dict
-from payback import PaybackError, analyze, api_price, load_scenario, resolve
+from payback import PaybackError, analyze, load_scenario
+from payback.analysis.resolve import resolve
 from payback.catalog import Catalog, Gpu, GpuPrice, default_catalog, gpu_offer
+from payback.catalog.apis import api_price
 from payback.hardware.estimate import estimate_serving
 
 CAT = default_catalog()

@@ -20,11 +20,11 @@ from markdown_it import MarkdownIt
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
-from helpers import EXAMPLES
-from payback import analyze, load_scenario, parse_scenario
+from helpers import EXAMPLES, assert_user_error, run
+from payback import analyze, load_scenario
 from payback.analysis.result import Analysis
 from payback.report import charts as ch
-from payback.report import explain, markdown_files, render_html
+from payback.report import markdown_files, render_html
 from payback.report.common import (
     COMPONENT_COLOURS,
     alternative_colour,
@@ -33,11 +33,14 @@ from payback.report.common import (
     inputs_table,
     summary_table,
 )
+from payback.report.explain import explain
 from payback.report.html import figure
-from payback.report.markdown import draw
+from payback.report.markdown import draw, md_escape
 from payback.report.text import sparkline
+from payback.scenario import parse_scenario
 from payback.studies.uncertainty import tornado
-from test_cli import assert_user_error, run
+
+pytestmark = pytest.mark.slow  # charts drawn with plotly and matplotlib: seconds a test
 
 SEED = (EXAMPLES / "seed.toml").read_text()
 
@@ -778,7 +781,7 @@ def test_with_samples_the_headline_gives_the_median_and_the_share_that_never_pay
     page = render_html(analysis)
     assert f'<p class="verdict">{html.escape(line)}</p>' in page
     md = markdown_files(analysis, tmp_path / "r.md")[tmp_path / "r.md"].decode()
-    assert f"**{line}**" in md
+    assert f"**{md_escape(line)}**" in md  # names and ~ escaped for Markdown
     # without samples: the central answer alone
     central = analyze(load_scenario(EXAMPLES / "quarter-uncertain.toml"))
     assert headline(central).startswith("'fine-tuned 7B on one rented L4' pays back in month 14.3")

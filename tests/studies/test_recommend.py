@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import re
@@ -17,90 +16,26 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import payback
-from helpers import EXAMPLES, build, edited
+from helpers import (
+    CHECKED,
+    QUARTER,
+    build,
+    build_data,
+    check_golden,
+    edited,
+    tiny_catalog,
+    tiny_scenario,
+)
 from payback.analysis.cashflows import evaluate
-from payback.catalog import Catalog, Gpu, GpuPrice, default_catalog
+from payback.analysis.resolve import resolve
+from payback.catalog import Catalog, default_catalog
 from payback.cli import app
 from payback.hardware.estimate import estimate_serving, valid_tensor_parallel
 from payback.hardware.serving import PRECISIONS
+from payback.scenario import dump_scenario
 from payback.studies.recommend import recommend
-from test_cli import check_golden
 
 runner = CliRunner()
-CHECKED = dt.date(2026, 11, 1)
-QUARTER = EXAMPLES / "quarter-200k.toml"
-
-
-def _gpu(
-    gpu_id: str, memory_gb: float, bandwidth: float, bf16: float, price: float, **kw: Any
-) -> Gpu:
-    return Gpu(
-        id=gpu_id,
-        name=gpu_id.upper(),
-        memory_gb=memory_gb,
-        memory_bandwidth_gb_s=bandwidth,
-        bf16_tflops=bf16,
-        source="https://example.com/datasheet",
-        checked=CHECKED,
-        prices=[
-            GpuPrice(
-                provider="pp",
-                usd_per_gpu_hour=price,
-                source="https://example.com/prices",
-                checked=CHECKED,
-            )
-        ],
-        **kw,
-    )
-
-
-def tiny_catalog() -> Catalog:
-    """Three GPUs: a small cheap one without FP8 (7B bf16 does not fit on one), a mid one
-    with FP8, a big fast dear one; one model."""
-    return Catalog.of(
-        [
-            _gpu("small", 16, 300, 60, 0.40, int8_tops=120),
-            _gpu("mid", 48, 860, 180, 0.90, fp8_tflops=360, int8_tops=360),
-            _gpu(
-                "big", 80, 3350, 989, 3.00, fp8_tflops=1979, int8_tops=1979, interconnect_gb_s=450
-            ),
-        ],
-        [default_catalog().model("qwen2.5-7b")],
-    )
-
-
-def tiny_scenario(requests: float = 3e6, **alternative: Any) -> payback.Scenario:
-    data = build_data(requests, **alternative)
-    return build(data)
-
-
-def build_data(requests: float = 3e6, **alternative: Any) -> dict[str, Any]:
-    alt: dict[str, Any] = {
-        "name": "self-hosted",
-        "kind": "self_hosted",
-        "model": "qwen2.5-7b",
-        "usd_per_gpu_hour": 1.0,
-        "replica_requests_per_s": 1.0,
-    }
-    alt.update(alternative)
-    return {
-        "scenario": {"name": "search", "horizon_months": 12},
-        "traffic": {
-            "requests_per_month": requests,
-            "growth_monthly": 0.05,
-            "input_tokens": 1500,
-            "output_tokens": 300,
-            "cached_input_share": 0.3,
-            "peak_to_average": 3.0,
-        },
-        "baseline": {
-            "name": "api",
-            "kind": "hosted_api",
-            "input_usd_per_mtok": 3.0,
-            "output_usd_per_mtok": 15.0,
-        },
-        "alternatives": [alt],
-    }
 
 
 def brute_force(scenario: payback.Scenario, catalog: Catalog) -> dict[tuple[str, str, int], float]:
@@ -217,6 +152,7 @@ def test_latency_targets_are_respected() -> None:
 def test_too_many_replicas_are_left_out() -> None:
     catalog = tiny_catalog()
     result = recommend(tiny_scenario(requests=3e8), catalog=catalog, max_replicas=20)
+    assert result.candidates
     assert all(c.replicas_max <= 20 for c in result.candidates)
     assert result.excluded["needs more than 20 replicas"] >= 1
 
@@ -260,7 +196,7 @@ def test_owned_search_costs_what_analyze_charges() -> None:
         applied = edited(data, "alternatives.0.precision", best.precision)
         applied = edited(applied, "alternatives.0.gpus_per_replica", best.gpus_per_replica)
         del applied["alternatives"][0]["replica_requests_per_s"]
-        resolved = payback.resolve(build(applied), catalog, CHECKED)
+        resolved = resolve(build(applied), catalog, CHECKED)
         alt = evaluate(resolved).alternatives[0]
         spent = float(alt.one_time_items_usd.get("hardware", 0.0)) + float(
             np.sum(alt.costs.components["hardware"] + alt.costs.components["facility"])
@@ -338,7 +274,7 @@ def test_applied_winner_costs_the_same_in_analyze(tmp_path: Path, edits: dict[st
 
 def test_recommend_json_shape_and_order(tmp_path: Path) -> None:
     path = _quarter_with(tmp_path, model="qwen2.5-7b", tpot_ms=20.0)
-    result = runner.invoke(app, ["recommend", str(path), "--json", "--top", "200"])
+    result = runner.invoke(app, ["recommend", str(path), "--json", "--top", "1000"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["alternative"] == 0
@@ -354,6 +290,7 @@ def test_recommend_json_shape_and_order(tmp_path: Path) -> None:
         "meets_targets",
     }
     candidates = data["candidates"]
+    assert len(candidates) > 1
     assert all(keys <= set(c) for c in candidates)
     order = [(not c["meets_targets"], c["monthly_cost_usd"]) for c in candidates]
     assert order == sorted(order)
@@ -457,11 +394,11 @@ def test_apply_refuses_to_overwrite_and_yaml_works(tmp_path: Path) -> None:
     assert "already exists; use --force" in result.output
     assert out.read_text() == "keep me"
     yaml_in = tmp_path / "s.yaml"
-    yaml_in.write_text(payback.dump_scenario(payback.load_scenario(path), "yaml"))
+    yaml_in.write_text(dump_scenario(payback.load_scenario(path), "yaml"))
     yaml_out = tmp_path / "new.yaml"
     result = runner.invoke(app, ["recommend", str(yaml_in), "--apply", "-o", str(yaml_out)])
     assert result.exit_code == 0, result.output
-    assert payback.load_scenario(yaml_out).alternatives[0].gpu == "l40"  # type: ignore[union-attr]
+    assert payback.load_scenario(yaml_out).alternatives[0].gpu == "rtx-4090"  # type: ignore[union-attr]
 
 
 def test_recommend_help_teaches() -> None:

@@ -14,20 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import EXAMPLES, build, fleet_dict, per_request_dict
-from payback import (
-    PaybackError,
-    analyze,
-    evaluate,
-    monte_carlo,
-    parse_scenario,
-    resolve,
-    sobol,
-    tornado,
-)
+from helpers import EXAMPLES, assert_user_error, build, fleet_dict, per_request_dict, run
+from payback import PaybackError, analyze, monte_carlo
+from payback.analysis.cashflows import evaluate
+from payback.analysis.resolve import resolve
+from payback.scenario import parse_scenario
 from payback.scenario.distributions import LogNormal, Normal, Triangular, Uniform
 from payback.studies import uncertainty as un
-from test_cli import assert_user_error, run
+from payback.studies.uncertainty import sobol, tornado
 
 RNG = np.random.default_rng(12345)
 U = RNG.random(200_000)
@@ -296,7 +290,8 @@ def test_sampled_overrides_stay_inside_allowed_ranges() -> None:
 
 def test_distributions_round_trip_through_files(tmp_path: Path) -> None:
     scenario = parse_scenario(uncertain_seed())
-    from payback import dump_scenario, load_scenario
+    from payback import load_scenario
+    from payback.scenario import dump_scenario
 
     for fmt in ("toml", "yaml"):
         path = tmp_path / f"s.{fmt}"

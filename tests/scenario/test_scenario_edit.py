@@ -17,7 +17,9 @@ import payback
 from helpers import EXAMPLES
 from payback import PaybackError, load_scenario
 from payback.cli import app
-from payback.scenario.edit import Edit, file_with_traffic, with_winner
+from payback.scenario import read_scenario_data, scenario_data_from_text
+from payback.scenario.edit import Edit, file_with_traffic
+from payback.studies.rewrite import with_winner
 
 runner = CliRunner()
 
@@ -321,7 +323,7 @@ def test_with_values_writes_what_the_table_would_hold_and_keeps_the_rest(name: s
     from payback.scenario.edit import with_values
 
     text = (EXAMPLES / f"{name}.toml").read_text()
-    data = payback.read_scenario_data(EXAMPLES / f"{name}.toml")
+    data = read_scenario_data(EXAMPLES / f"{name}.toml")
     paths = [*_numbers(data), "alternatives.0.quality.error_rate", "baseline.latency.p50_ms"]
     value = st.one_of(st.none(), st.integers(0, 10**7), st.floats(0, 1e6, allow_nan=False))
 
@@ -332,7 +334,7 @@ def test_with_values_writes_what_the_table_would_hold_and_keeps_the_rest(name: s
         expected = copy.deepcopy(data)
         for path, v in values.items():
             _set(expected, path, v)
-        assert payback.scenario_data_from_text(edited, "toml") == expected
+        assert scenario_data_from_text(edited, "toml") == expected
         comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
         kept = edited.splitlines()
         assert all(line in kept for line in comments)

@@ -24,7 +24,7 @@ from hypothesis import strategies as hypothesis_st
 from typer.testing import CliRunner
 
 import payback
-from helpers import EXAMPLES, per_request_dict
+from helpers import EXAMPLES, Browser, find_browser, per_request_dict, quality_dict
 from payback.cli import app as cli_app
 from payback.report import charts
 from payback.report.common import headline, quarter_text, requests_text, solution_lines
@@ -44,8 +44,18 @@ from payback.web.state import (
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
+from payback.analysis.result import usd
+from payback.scenario import (
+    dump_scenario,
+    parse_scenario,
+    read_scenario_data,
+    scenario_data_from_text,
+)
+from payback.studies.solve import Target, parse_target
+
+pytestmark = pytest.mark.slow  # Streamlit's AppTest and a real browser: seconds a test
+
 APP = Path(payback.__file__).parent / "web" / "app.py"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WAIT_MS = 90_000  # generous: a loaded 2-core CI machine renders the first page slowly
 
 
@@ -115,12 +125,12 @@ def test_an_upload_is_read_in_memory_with_the_cli_messages(tmp_path: Path) -> No
     text = (EXAMPLES / "seed.toml").read_text()
     data, problems = read_upload("seed.toml", text.encode())
     assert problems == []
-    assert data == payback.read_scenario_data(EXAMPLES / "seed.toml")
+    assert data == read_scenario_data(EXAMPLES / "seed.toml")
     yaml_data, _ = read_upload(
         "Seed.YML",
-        payback.dump_scenario(payback.load_scenario(EXAMPLES / "seed.toml"), "yaml").encode(),
+        dump_scenario(payback.load_scenario(EXAMPLES / "seed.toml"), "yaml").encode(),
     )
-    assert payback.parse_scenario(yaml_data, "y") == payback.load_scenario(EXAMPLES / "seed.toml")  # type: ignore[arg-type]
+    assert parse_scenario(yaml_data, "y") == payback.load_scenario(EXAMPLES / "seed.toml")  # type: ignore[arg-type]
     # with a byte-order mark, as some editors save
     assert read_upload("bom.toml", b"\xef\xbb\xbf" + text.encode())[1] == []
     # what the command line says about the same bad file, the same words
@@ -142,7 +152,7 @@ def test_an_upload_is_read_in_memory_with_the_cli_messages(tmp_path: Path) -> No
 
 
 def test_evaluate_inputs_gives_the_cli_answer_or_sorted_problems() -> None:
-    raw = payback.read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
     good = evaluate_inputs(raw, {})
     expected = payback.analyze(payback.load_scenario(EXAMPLES / "quarter-200k.toml"))
     assert good.analysis is not None
@@ -278,7 +288,7 @@ def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     assert shown["Break-even"] == (
         "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}"
     )
-    assert shown[f"NPV over {expected.horizon_months} months"] == payback.usd(alt.npv_usd, 0)
+    assert shown[f"NPV over {expected.horizon_months} months"] == usd(alt.npv_usd, 0)
     several = len(expected.alternatives) > 1
     assert _headline(at) == headline(expected, 0 if several else None)
     # looking changes nothing: no edit, and the download is the file as it is
@@ -292,7 +302,7 @@ def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
 
 
 def test_a_value_the_schema_refuses_is_said_at_its_box_and_the_answer_goes(tmp_path: Path) -> None:
-    raw = payback.read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
     at = _app(raw)
     before = _metrics(at)
     at = _set(at, "traffic.requests_per_month", "-5")
@@ -398,14 +408,14 @@ def test_numbers_show_thousands_and_are_read_strictly() -> None:
         assert _metrics(at) == {}, text
     at = _set(at, "traffic.requests_per_month", " 2,000,000 ")
     expected = payback.analyze(
-        payback.parse_scenario(
+        parse_scenario(
             apply_edits(
-                payback.read_scenario_data(EXAMPLES / "growth.toml"),
+                read_scenario_data(EXAMPLES / "growth.toml"),
                 {"traffic.requests_per_month": 2_000_000},
             )
         )
     )
-    assert _metrics(at)["NPV over 24 months"] == payback.usd(expected.alternatives[0].npv_usd, 0)
+    assert _metrics(at)["NPV over 24 months"] == usd(expected.alternatives[0].npv_usd, 0)
 
 
 def test_one_showing_choice_drives_the_headline_and_the_figures() -> None:
@@ -422,7 +432,7 @@ def test_one_showing_choice_drives_the_headline_and_the_figures() -> None:
     for index, alt in enumerate(expected.alternatives):
         at = at.selectbox(key="in:show").set_value(index).run()
         assert _headline(at) == headline(expected, index)
-        assert _metrics(at)["NPV over 24 months"] == payback.usd(alt.npv_usd, 0)
+        assert _metrics(at)["NPV over 24 months"] == usd(alt.npv_usd, 0)
         assert at.expander[3].label == f"Alternative: {alt.name}"
     assert "Shown below" not in headline(expected, 2)
     assert headline(expected, 0).endswith(
@@ -437,7 +447,7 @@ def test_one_showing_choice_drives_the_headline_and_the_figures() -> None:
 
 
 def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: Path) -> None:
-    raw = payback.read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
     at = _app(raw)
     at = at.radio(key="in:baseline.mode").set_value("API model from the catalog").run()
     at = at.selectbox(key="in:baseline.model").set_value("openai:gpt-4.1-mini").run()
@@ -467,19 +477,17 @@ def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: 
     path.write_text(text)
     expected = payback.analyze(payback.load_scenario(path)).alternatives[0]
     shown = _metrics(at)
-    assert shown["NPV over 24 months"] == payback.usd(expected.npv_usd, 0)
+    assert shown["NPV over 24 months"] == usd(expected.npv_usd, 0)
     assert shown["Break-even"] == (
         "never" if expected.break_even_month is None else f"month {expected.break_even_month:.1f}"
     )
 
 
 def test_quality_inputs_price_errors_and_switch_off() -> None:
-    """tests/test_quality.py's case: $10 vs $12 per 1k, 4% vs 2% errors at $2.50, $10,000 up
-    front: saving $4,800/month, month 2.1. An alternative error rate of 3% makes its errors
-    $7,500 and the saving 11,000 − 8,700 = $2,300: month 10,000 / 2,300 = 4.3. Without
-    errors priced it costs $200 more a month: never."""
-    from test_quality import quality_dict
-
+    """quality_dict's case (tests/helpers.py): $10 vs $12 per 1k, 4% vs 2% errors at $2.50,
+    $10,000 up front: saving $4,800/month, month 2.1. An alternative error rate of 3% makes
+    its errors $7,500 and the saving 11,000 − 8,700 = $2,300: month 10,000 / 2,300 = 4.3.
+    Without errors priced it costs $200 more a month: never."""
     at = _app(quality_dict())
     assert not at.exception
     assert at.checkbox(key="in:quality.on").value is True
@@ -497,7 +505,7 @@ def test_quality_inputs_price_errors_and_switch_off() -> None:
     # waiting: 100 × 3 × 2 = $600 against 100 × 0.8 × 2 = $160, a $440 credit; net $240 a
     # month, 10,000 / 240 = 41.7 months: past the 12-month horizon
     assert _metrics(at)["Break-even"] == "never"
-    assert _metrics(at)["NPV over 12 months"] == payback.usd(12 * 240 - 10_000, 0)
+    assert _metrics(at)["NPV over 12 months"] == usd(12 * 240 - 10_000, 0)
 
 
 def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
@@ -505,8 +513,6 @@ def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
     $3 on the alternative: $300 and $240 a month, so $11,300 against $6,440, a $4,860
     saving: NPV 12 × 4,860 − 10,000 = $48,320, month 10,000 / 4,860 = 2.06. Tying the
     alternative's $3 to the baseline's $1 (as the page once did) would give $50,240."""
-    from test_quality import quality_dict
-
     raw = quality_dict()
     raw["baseline"]["latency"] = {"p50_ms": 3000.0, "usd_per_second_per_1k_requests": 1.0}
     raw["alternatives"][0]["latency"] = {"p50_ms": 800.0, "usd_per_second_per_1k_requests": 3.0}
@@ -515,7 +521,7 @@ def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
     assert _metrics(at)["NPV over 12 months"] == "$48,320"
     assert _metrics(at)["Break-even"] == f"month {10_000 / 4_860:.1f}"
     at = _set(at, "alternatives.0.latency.usd_per_second_per_1k_requests", 0.0)
-    assert _metrics(at)["NPV over 12 months"] == payback.usd(12 * 5_100 - 10_000, 0)
+    assert _metrics(at)["NPV over 12 months"] == usd(12 * 5_100 - 10_000, 0)
     # equal values (or none for the alternative): one input, used for every option
     raw["alternatives"][0]["latency"]["usd_per_second_per_1k_requests"] = 1.0
     at = _app(raw)
@@ -523,22 +529,22 @@ def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
     assert "in:alternatives.0.latency.usd_per_second_per_1k_requests" not in keys
     at = _set(at, "baseline.latency.usd_per_second_per_1k_requests", 2.0)
     # $600 against 1,200 + 5,000 + 160: saving 11,600 − 6,360 = 5,240
-    assert _metrics(at)["NPV over 12 months"] == payback.usd(12 * 5_240 - 10_000, 0)
+    assert _metrics(at)["NPV over 12 months"] == usd(12 * 5_240 - 10_000, 0)
 
 
 @pytest.mark.parametrize("baseline_latency", [False, True])
 def test_the_page_agrees_with_the_cli_on_the_value_of_waiting(baseline_latency: bool) -> None:
     """examples/quality.toml with the alternative's second of waiting worth $2 per 1k,
     unlike the baseline's (or the baseline not pricing waiting at all)."""
-    raw = payback.read_scenario_data(EXAMPLES / "quality.toml")
+    raw = read_scenario_data(EXAMPLES / "quality.toml")
     if not baseline_latency:
         del raw["baseline"]["latency"]
     raw["alternatives"][0]["latency"] = {"p50_ms": 4000, "usd_per_second_per_1k_requests": 2.0}
     at = _app(raw)
     assert not at.exception
-    alt = payback.analyze(payback.parse_scenario(raw)).alternatives[0]
+    alt = payback.analyze(parse_scenario(raw)).alternatives[0]
     shown = _metrics(at)
-    assert shown["NPV over 12 months"] == payback.usd(alt.npv_usd, 0)
+    assert shown["NPV over 12 months"] == usd(alt.npv_usd, 0)
     assert alt.break_even_month is not None
     assert shown["Break-even"] == f"month {alt.break_even_month:.1f}"
 
@@ -549,10 +555,8 @@ def _plain(lines: list[str], path: str) -> list[str]:
 
 
 def test_what_would_it_take_box_gives_the_solve_answer() -> None:
-    """By the closed form in tests/test_solve.py, the alternative error rate at which
+    """By the closed form in tests/studies/test_solve.py, the alternative error rate at which
     quality_dict pays back in exactly 3 months is (9,800 − 10,000/3) / 250,000 = 2.5867%."""
-    from test_quality import quality_dict
-
     at = _app(quality_dict())
     vary = at.selectbox(key="take:vary")
     assert vary.value == "traffic.requests_per_month"
@@ -568,11 +572,9 @@ def test_what_would_it_take_box_gives_the_solve_answer() -> None:
     # nothing is solved until asked: the page stays quick on every other change
     assert not any(m.value.startswith("Today") for m in at.markdown)
     at = at.toggle(key="take:on").set_value(True).run()
-    scenario = payback.parse_scenario(quality_dict())
+    scenario = parse_scenario(quality_dict())
     expected = solution_lines(
-        payback.solve(
-            scenario, "traffic.requests_per_month", payback.parse_target("break_even_month=3")
-        )
+        payback.solve(scenario, "traffic.requests_per_month", parse_target("break_even_month=3"))
     )
     shown = [m.value for m in at.markdown]
     assert all(line in shown for line in _plain(expected, "traffic.requests_per_month"))
@@ -592,9 +594,8 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
     request is flat), not at 0 (never met). It is met wherever it pays back within the
     12-month horizon: 10,000 / (0.048 · R) ≤ 12 ⇒ R ≥ 17,361.1."""
     from payback.web.state import what_it_takes
-    from test_quality import quality_dict
 
-    analysis = payback.analyze(payback.parse_scenario(quality_dict()))
+    analysis = payback.analyze(parse_scenario(quality_dict()))
     lines = what_it_takes(analysis, 0, "traffic.requests_per_month", "break_even_month", -1.0)
     assert lines == ["break_even_month=-1: break_even_month must be ≥ 0"]
     at = _app(quality_dict())
@@ -638,7 +639,7 @@ def test_the_edited_scenario_keeps_the_files_comments_and_round_trips() -> None:
             "ops_usd_per_month = 450",
         ),
     ]
-    again = payback.parse_scenario(payback.scenario_data_from_text(text, "toml"), "download")
+    again = parse_scenario(scenario_data_from_text(text, "toml"), "download")
     assert again == outcome.scenario
     assert payback.analyze(again).to_dict() == outcome.analysis.to_dict()
     # the ranges the page did not touch are still ranges in the download
@@ -685,29 +686,25 @@ def test_the_download_holds_the_scenario_the_page_analyzes(name: str) -> None:
         held = Held.from_text(path.name, path.read_text())
         for where, v in changes:
             held.set(where, None if where in tables else v)
-        read = payback.scenario_data_from_text(held.file_text(), "toml")
+        read = scenario_data_from_text(held.file_text(), "toml")
         assert read == held.data()
 
     check()
 
 
 def test_a_yaml_file_downloads_as_yaml_with_its_comments() -> None:
-    text = "# my notes\n" + payback.dump_scenario(
-        payback.load_scenario(EXAMPLES / "seed.toml"), "yaml"
-    )
+    text = "# my notes\n" + dump_scenario(payback.load_scenario(EXAMPLES / "seed.toml"), "yaml")
     held = Held.from_text("mine.yaml", text)
     held.set("traffic.requests_per_month", 12_345)
     assert held.download_name() == "mine.yaml"
     out = held.file_text()
     assert out.startswith("# my notes\n")
-    assert payback.parse_scenario(payback.scenario_data_from_text(out, "yaml")) == (
-        payback.parse_scenario(held.data())
-    )
+    assert parse_scenario(scenario_data_from_text(out, "yaml")) == (parse_scenario(held.data()))
 
 
 def test_each_chart_is_drawn_on_request_with_its_title_and_note() -> None:
     path = EXAMPLES / "growth.toml"
-    at = _app(payback.read_scenario_data(path), path.name)
+    at = _app(read_scenario_data(path), path.name)
     analysis = payback.analyze(payback.load_scenario(path))
     titles = {
         "Cumulative cost": charts.cumulative_costs(analysis).title,
@@ -850,8 +847,8 @@ def test_in_headless_chromium_an_edit_updates_the_verdict(browser: Any, tmp_path
     upload = tmp_path / "upload" / "mine.toml"
     upload.parent.mkdir()
     upload.write_text(
-        payback.dump_scenario(
-            payback.parse_scenario(
+        dump_scenario(
+            parse_scenario(
                 per_request_dict(10.0, 2.0, 100_000.0, horizon=24, data_usd=8_000.0)
                 | {"scenario": {"name": marker, "horizon_months": 24}},
                 "upload",
@@ -895,7 +892,7 @@ def test_a_file_with_a_calibration_is_read_from_its_own_folder() -> None:
     assert expected.break_even_month is not None
     assert _metrics(at)["Break-even"] == f"month {expected.break_even_month:.1f}"
     # without its folder the relative path cannot be read: said at the input, not a crash
-    outcome = evaluate_inputs(payback.read_scenario_data(path), {})
+    outcome = evaluate_inputs(read_scenario_data(path), {})
     assert outcome.analysis is None
     assert any("calibration" in line for lines in outcome.problems.values() for line in lines)
 
@@ -915,7 +912,7 @@ def test_what_would_it_take_speaks_the_pages_words_and_reuses_the_quarter() -> N
     assert quarter == solution_lines(analysis.quarter_threshold(0))  # type: ignore[arg-type]
     assert quarter == solution_lines(
         payback.solve(
-            analysis.resolved, "traffic.requests_per_month", payback.Target("break_even_month", 3.0)
+            analysis.resolved, "traffic.requests_per_month", Target("break_even_month", 3.0)
         )
     )
 
@@ -945,11 +942,8 @@ RUNS = """() => {
 
 
 def _need_chromium() -> str:
-    if CHROMIUM is None:
-        if os.environ.get("PAYBACK_REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium is not installed (apt-get install chromium)")
-        pytest.skip("needs Debian's chromium package")
-    return CHROMIUM
+    """Debian's Chromium for playwright, or the skip (a failure in CI) that find_browser gives."""
+    return find_browser().executable
 
 
 @contextlib.contextmanager
@@ -991,10 +985,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    import playwright.sync_api as playwright
-
-    with playwright.sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=_need_chromium(), args=BROWSER_ARGS)
+    found: Browser = find_browser()
+    with found.sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=found.executable, args=BROWSER_ARGS)
         yield launched
         launched.close()
 
@@ -1140,7 +1133,7 @@ class Visitor:
             "Break-even": "never" if month is None else f"month {month:.1f}",
             "Requests until then": "—" if requests is None else f"~{requests_text(requests)}",
             "Within a quarter?": quarter_text(alt["pays_back_within"]),
-            f"NPV over {expected['horizon_months']} months": payback.usd(alt["npv_usd"], 0),
+            f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"], 0),
         }
         figures = self.metrics()
         answer = {k: v for k, v in figures.items() if not k.startswith(("Chance", "Median"))}
@@ -1155,7 +1148,7 @@ class Visitor:
             analysis, index if len(analysis.alternatives) > 1 else None
         ), steps
         best = max(expected["alternatives"], key=lambda a: a["npv_usd"])
-        assert payback.usd(best["npv_usd"], 0) in self.headline()
+        assert usd(best["npv_usd"], 0) in self.headline()
         chances = {k: v for k, v in figures.items() if k.startswith(("Chance", "Median"))}
         stale = self.page.locator(
             ".st-key-monte-carlo [data-testid='stAlert']", has_text="Out of date"

@@ -18,8 +18,8 @@ from payback.analysis.cashflows import evaluate, numeric_paths
 from payback.analysis.resolve import resolve
 from payback.catalog import Catalog, Gpu, GpuPrice
 from payback.cli import app
-from payback.report import explain
 from payback.report.common import configuration_text
+from payback.report.explain import explain
 
 OWNED = {
     "usd_per_server": 100_000.0,

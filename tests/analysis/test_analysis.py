@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from helpers import build, edited, fleet_dict, per_request_dict
-from payback import PaybackError, analyze, evaluate, numeric_paths, value_at
+from payback import PaybackError, analyze
+from payback.analysis.cashflows import evaluate, numeric_paths, value_at
 
 
 def test_seed_scenario_breaks_even_after_seed_requests() -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from helpers import EXAMPLES, build, edited, fleet_dict, per_request_dict
-from payback import PaybackError, Scenario, dump_scenario, load_scenario, parse_scenario, resolve
-from payback.scenario import DEFAULT_TARGET_UTILIZATION
+from payback import PaybackError, Scenario, load_scenario
+from payback.analysis.resolve import resolve
+from payback.scenario import DEFAULT_TARGET_UTILIZATION, dump_scenario, parse_scenario
 
 
 def message(data: dict[str, object]) -> str:
@@ -296,7 +297,7 @@ def test_choices_list_what_is_allowed() -> None:
     text = message(edited(fleet_dict(), "alternatives.0.precision", "fp4"))
     assert (
         text
-        == "s.toml: alternatives.0.precision = \"fp4\": allowed: 'bf16', 'fp8', 'int8' or 'int4'"
+        == "s.toml: alternatives.0.precision = \"fp4\": allowed: 'bf16', 'fp8', 'int8', 'int4' or 'mxfp4'"
     )
 
 
@@ -341,8 +342,8 @@ def test_field_range_is_what_the_schema_accepts(example: Path) -> None:
     the schema's (its low and high bounds validate, just beyond them fails), and a field
     it calls real takes a fraction while a whole-number count refuses one. ``Usd | None``
     (training_usd) once read as an unbounded whole number."""
-    from payback import numeric_paths, read_scenario_data
-    from payback.scenario import field_range
+    from payback.analysis.cashflows import numeric_paths
+    from payback.scenario import field_range, read_scenario_data
 
     raw = read_scenario_data(example)
     scenario = parse_scenario(raw)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
+import itertools
 import json
 import math
 from collections import Counter
@@ -16,9 +17,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from helpers import EXAMPLES, ROOT
+from helpers import EXAMPLES, ROOT, assert_user_error, run
 from payback import PaybackError, load_scenario, profile_usage
-from test_cli import assert_user_error, run
+
+# request logs read through DuckDB, one file format after another: seconds in all
+pytestmark = pytest.mark.slow
 
 UTC = dt.UTC
 MONTH_DAYS = 365.25 / 12  # 30.4375: requests_per_month is requests per day × this
@@ -112,6 +115,8 @@ def test_generic_csv_profile_by_hand(tmp_path: Path) -> None:
         "examples": [],
         "not_llm_calls_or_failed": 0,
         "filtered_out": 0,
+        "duplicates": 0,
+        "unreadable_why": {},
     }
     # the busiest clock hour over the mean hour of the three complete months
     busiest = max(
@@ -418,7 +423,8 @@ BINARY = bytes((i * 151 + 7) % 256 for i in range(3000))
         (
             "pretty.json",
             b'{\n  "traffic": {\n    "requests_per_month": 5\n  }\n}\n',
-            'pretty.json: none of the 1 rows could be read as generic logs (first: { "traffic": { "requests_per_month": 5 } })',
+            "pretty.json: none of the 1 rows could be read as generic logs: 1 with no time that "
+            'reads as a date (first: { "traffic": { "requests_per_month": 5 } })',
         ),
         ("notgz.csv.gz", b"timestamp,input_tokens,output_tokens\n", "not gzip-compressed"),
     ],
@@ -607,6 +613,9 @@ def test_openai_usage_api_hourly_buckets_measure_the_peak(tmp_path: Path) -> Non
     assert profile.traffic["peak_to_average"] == pytest.approx(500 / (total / (61 * 24)), rel=1e-12)
 
 
+REQUEST_IDS = itertools.count()
+
+
 def litellm_row(r: dict[str, Any], **extra: Any) -> dict[str, Any]:
     usage = {
         "prompt_tokens": r["input"],
@@ -614,7 +623,7 @@ def litellm_row(r: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "prompt_tokens_details": {"cached_tokens": r["cached"]},
     }
     return {
-        "request_id": "x",
+        "request_id": f"x{next(REQUEST_IDS)}",  # each request its own id: repeats are dropped
         "call_type": "acompletion",
         "spend": 0.001,
         "startTime": r["ts"].isoformat().replace("+00:00", "Z"),
@@ -652,7 +661,7 @@ def test_litellm_spend_logs_json_and_csv(tmp_path: Path) -> None:
         ],
         [
             [
-                "x",
+                f"x{next(REQUEST_IDS)}",
                 "completion",
                 0.0,
                 r["ts"].strftime("%Y-%m-%d %H:%M:%S.%f"),
@@ -747,10 +756,10 @@ def test_langfuse_cache_reads_count_as_cached_and_input(tmp_path: Path) -> None:
 
 def test_helicone_requests_jsonl(tmp_path: Path) -> None:
     lines = []
-    for r in ROWS:
+    for i, r in enumerate(ROWS):
         lines.append(
             {
-                "request_id": "r",
+                "request_id": f"r{i}",
                 "request_created_at": r["ts"].isoformat().replace("+00:00", "Z"),
                 "response_status": 200,
                 "request_model": r["model"],

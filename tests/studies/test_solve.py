@@ -13,12 +13,20 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from helpers import EXAMPLES, build, edited, fleet_dict, per_request_dict
-from payback import PaybackError, analyze, parse_target, solve
+from helpers import (
+    EXAMPLES,
+    assert_user_error,
+    build,
+    check_golden,
+    edited,
+    fleet_dict,
+    per_request_dict,
+    quality_dict,
+    run,
+)
+from payback import PaybackError, analyze, solve
 from payback.report.common import metric_text, solution_lines
-from payback.studies.solve import MAX_ROUNDS, Target
-from test_cli import assert_user_error, check_golden, run
-from test_quality import quality_dict
+from payback.studies.solve import MAX_ROUNDS, Target, parse_target
 
 
 def seed_with(ops: float = 0.0, growth: float = 0.0, horizon: int = 12) -> dict[str, Any]:
@@ -211,7 +219,7 @@ def test_a_training_run_is_a_dollar_amount_from_0_not_a_count() -> None:
 
 def test_the_baseline_escalation_share_is_no_input() -> None:
     """The schema holds it at 0: solve, sensitivity and the page do not offer it."""
-    from payback import numeric_paths
+    from payback.analysis.cashflows import numeric_paths
 
     scenario = build(tomllib.loads(QUARTER.read_text()))
     paths = numeric_paths(scenario)
@@ -356,7 +364,7 @@ def test_cli_solve_help_teaches() -> None:
 def test_explain_says_what_traffic_it_takes() -> None:
     """The seed pays back in month 1.54; by the closed form it does within a quarter down
     to 1000 · 400 / 39 = 10,256.4 requests/month, i.e. at least 10,257 whole requests."""
-    from payback.report import explain
+    from payback.report.explain import explain
 
     seed = explain(analyze(build(seed_with())))
     verdict = " ".join(next(p for t, p in seed if t == "the verdict"))
@@ -471,7 +479,7 @@ def test_quarter_example_at_month_1_45_is_the_nearest_tooth() -> None:
     was a later tooth's crossing."""
     import numpy as np
 
-    from payback import evaluate
+    from payback.analysis.cashflows import evaluate
 
     scenario = build(tomllib.loads(QUARTER.read_text()))
     solution = solve(scenario, "traffic.requests_per_month", parse_target("break_even_month=1.45"))
@@ -565,7 +573,7 @@ def test_a_did_you_mean_hint_ends_the_line() -> None:
 def test_explain_words_a_sawtooth_claim_as_local() -> None:
     """sawtooth($66,000): month 3 is first met at 5,213,333.3 requests, lost again at the
     third replica (5,256,000): explain must not say "at least"."""
-    from payback.report import explain
+    from payback.report.explain import explain
 
     sections = explain(analyze(build(sawtooth(66_000.0))))
     verdict = " ".join(next(p for t, p in sections if t == "the verdict"))

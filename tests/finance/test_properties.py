@@ -7,8 +7,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from helpers import build, fleet_dict, per_request_dict
-from payback import analyze, evaluate, quick_break_even
-from payback.finance import cashflow
+from payback import analyze, quick_break_even
+from payback.analysis.cashflows import evaluate
+from payback.finance import quick
 
 money = st.floats(min_value=0.0, max_value=1e6, allow_nan=False, allow_infinity=False)
 price = st.floats(min_value=0.01, max_value=100.0)
@@ -26,12 +27,12 @@ def test_seed_formula_is_the_constant_price_limit(
     assume(0 < months_needed < 100)
     data = per_request_dict(hosted, self_hosted, requests, horizon=100, data_usd=one_time)
     alt = analyze(build(data)).alternatives[0]
-    expected = float(cashflow.seed_break_even_requests(hosted, self_hosted, one_time))
+    expected = float(quick.seed_break_even_requests(hosted, self_hosted, one_time))
     assert alt.break_even_requests is not None
     assert math.isclose(alt.break_even_requests, expected, rel_tol=1e-9)
-    quick = quick_break_even(hosted, self_hosted, one_time).break_even_requests
-    assert quick is not None
-    assert math.isclose(quick, expected, rel_tol=1e-12)
+    answer = quick_break_even(hosted, self_hosted, one_time).break_even_requests
+    assert answer is not None
+    assert math.isclose(answer, expected, rel_tol=1e-12)
 
 
 @given(

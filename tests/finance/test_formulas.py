@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from payback import finance as model
-from payback.finance import cashflow, costs
+from payback.finance import costs, quick
 
 
 def test_requests_grow_compound() -> None:
@@ -189,6 +189,6 @@ def test_npv_at_zero_rate_is_final_cumulative_savings() -> None:
 
 
 def test_seed_formula() -> None:
-    assert float(cashflow.seed_break_even_requests(15, 2, 400)) == pytest.approx(400 / 13 * 1000)
-    assert np.isnan(cashflow.seed_break_even_requests(2, 2, 400))
-    assert np.isnan(cashflow.seed_break_even_requests(2, 3, 400))
+    assert float(quick.seed_break_even_requests(15, 2, 400)) == pytest.approx(400 / 13 * 1000)
+    assert np.isnan(quick.seed_break_even_requests(2, 2, 400))
+    assert np.isnan(quick.seed_break_even_requests(2, 3, 400))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import LLAMA_8B_CONFIG
 from payback import PaybackError
 from payback.catalog import (
     Catalog,
@@ -19,7 +20,7 @@ from payback.catalog import (
     model_from_hf_config,
     typical_gpu_price,
 )
-from payback.hardware.shapes import parameter_count
+from payback.hardware.shapes import SHAPE_FIELDS, parameter_count
 
 REQUIRED_GPUS = [
     "h100-sxm",
@@ -114,7 +115,7 @@ def test_gpus_match_the_reference_datasheets(
 @pytest.mark.parametrize("model_id", sorted(default_catalog().models))
 def test_parameters_follow_from_the_shape(model_id: str) -> None:
     model = default_catalog().model(model_id)
-    counted = parameter_count(**{k: getattr(model, k) for k in SHAPE})
+    counted = parameter_count(**{k: getattr(model, k) for k in SHAPE_FIELDS})
     assert counted / 1e9 == pytest.approx(model.params_b, rel=0.03)
 
 
@@ -190,19 +191,6 @@ def test_loader_rejects_bad_records(tmp_path: Path) -> None:
     (tmp_path / "gpus.toml").write_text('[[gpus]]\nid = "x"\n')
     with pytest.raises(ValueError, match="unexpected top-level keys"):
         load_catalog(tmp_path)
-
-
-LLAMA_8B_CONFIG = {
-    "architectures": ["LlamaForCausalLM"],
-    "hidden_size": 4096,
-    "intermediate_size": 14336,
-    "max_position_embeddings": 131072,
-    "num_attention_heads": 32,
-    "num_hidden_layers": 32,
-    "num_key_value_heads": 8,
-    "tie_word_embeddings": False,
-    "vocab_size": 128256,
-}
 
 
 def test_hf_config_json_is_a_model(tmp_path: Path) -> None:

@@ -14,26 +14,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import fleet_dict
-from payback import (
-    VLLM,
-    PaybackError,
-    calibration_toml,
-    default_catalog,
-    engine_for,
-    estimate_serving,
-    estimate_training,
-    load_calibration,
-    parse_scenario,
-    read_benchmark,
-    read_benchmark_with_warnings,
-    resolve,
-)
-from payback.hardware.calibration import Factors, fit_decode
-from payback.measure.calibration import Calibration
-from test_cli import assert_user_error, check_golden, run
+from helpers import DATA, assert_user_error, check_golden, fleet_dict, run
+from payback import PaybackError, estimate_serving, estimate_training
+from payback.analysis.resolve import resolve
+from payback.catalog import default_catalog
+from payback.hardware.calibration import Factors, engine_for, fit_decode
+from payback.hardware.serving import VLLM
+from payback.measure.apply import import_benchmark
+from payback.measure.benchmarks import read_benchmark, read_benchmark_with_warnings
+from payback.measure.calibration import Calibration, calibration_toml, load_calibration
+from payback.scenario import parse_scenario
 
-DATA = Path(__file__).resolve().parent / "data" / "benchmarks"
 VLLM_FILE = DATA / "vllm_save_result.json"
 NVIDIA_FILES = {
     "genai_perf_profile_export_genai_perf.json": "GenAI-Perf",
@@ -631,37 +622,15 @@ def test_estimate_training_with_a_calibration(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ payback calibrate (CPU)
 
-TINY = {
-    "architectures": ["LlamaForCausalLM"],
-    "hidden_size": 64,
-    "intermediate_size": 128,
-    "num_hidden_layers": 2,
-    "num_attention_heads": 4,
-    "num_key_value_heads": 2,
-    "head_dim": 16,
-    "vocab_size": 512,
-    "tie_word_embeddings": False,
-    "max_position_embeddings": 2048,
-}
 
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> Path:
-    pytest.importorskip("torch")
-    folder = tmp_path / "tiny"
-    folder.mkdir()
-    path = folder / "config.json"
-    path.write_text(json.dumps(TINY))
-    return path
-
-
-def test_calibrate_on_the_cpu(tiny: Path) -> None:
+@pytest.mark.slow  # times a tiny model on the CPU
+def test_calibrate_on_the_cpu(tiny_model: Path) -> None:
     from payback.measure.calibrate import run_calibration
 
     catalog = default_catalog()
     phases: list[str] = []
     cal = run_calibration(
-        catalog.model(str(tiny)),
+        catalog.model(str(tiny_model)),
         catalog=catalog,
         device="cpu",
         context=64,
@@ -710,10 +679,11 @@ def test_calibrate_on_the_cpu(tiny: Path) -> None:
     assert any("CPU" in note for note in m.notes)
 
 
-def test_calibrate_cli_writes_a_file_estimates_use(tiny: Path, tmp_path: Path) -> None:
+@pytest.mark.slow  # times a tiny model on the CPU
+def test_calibrate_cli_writes_a_file_estimates_use(tiny_model: Path, tmp_path: Path) -> None:
     target = tmp_path / "cpu.toml"
     code, out, err = run(
-        "calibrate", "--model", tiny, "--device", "cpu", "--context", "64", "--seconds", "1",
+        "calibrate", "--model", tiny_model, "--device", "cpu", "--context", "64", "--seconds", "1",
         "--method", "full", "-o", target,
     )  # fmt: skip
     assert code == 0, err
@@ -725,16 +695,18 @@ def test_calibrate_cli_writes_a_file_estimates_use(tiny: Path, tmp_path: Path) -
     assert cal.factors is not None
     assert cal.factors.training_method == "full"
     code, out, _ = run(
-        "estimate", "serving", "--model", tiny, "--gpu", "l4", "--calibration", target, "--json"
-    )
+        "estimate", "serving", "--model", tiny_model, "--gpu", "l4", "--calibration", target,
+        "--json",
+    )  # fmt: skip
     assert code == 0
     assert json.loads(out)["replica_requests_per_s"] > 0
     assert_user_error(
-        *run("calibrate", "--model", tiny, "--device", "cpu", "-o", target),
+        *run("calibrate", "--model", tiny_model, "--device", "cpu", "-o", target),
         "already exists; use --force",
     )
 
 
+@pytest.mark.slow  # needs torch, which takes seconds to import
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
@@ -750,19 +722,20 @@ def test_calibrate_cli_writes_a_file_estimates_use(tiny: Path, tmp_path: Path) -
         (("--seconds", "-1"), "--seconds -1.0: must be > 0"),
     ],
 )
-def test_calibrate_bad_options(tiny: Path, args: tuple[str, ...], fragment: str) -> None:
-    assert_user_error(*run("calibrate", "--model", tiny, *args), fragment)
+def test_calibrate_bad_options(tiny_model: Path, args: tuple[str, ...], fragment: str) -> None:
+    assert_user_error(*run("calibrate", "--model", tiny_model, *args), fragment)
 
 
-def test_calibrate_without_cuda_or_torch(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.slow  # needs torch, which takes seconds to import
+def test_calibrate_without_cuda_or_torch(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 
     if not torch.cuda.is_available():
         assert_user_error(
-            *run("calibrate", "--model", tiny, "--device", "cuda"), "sees no CUDA GPU"
+            *run("calibrate", "--model", tiny_model, "--device", "cuda"), "sees no CUDA GPU"
         )
     monkeypatch.setitem(__import__("sys").modules, "torch", None)
-    assert_user_error(*run("calibrate", "--model", tiny), "pip install 'payback[calibrate]'")
+    assert_user_error(*run("calibrate", "--model", tiny_model), "pip install 'payback[calibrate]'")
 
 
 def test_readme_h200_figures_are_the_bundled_calibrations() -> None:
@@ -992,12 +965,13 @@ def test_estimate_training_says_it_is_calibrated(tmp_path: Path) -> None:
     assert "the calibration measured gpu h100-sxm; this uses l4" in err
 
 
-def test_calibrate_output_is_checked_before_measuring(tiny: Path, tmp_path: Path) -> None:
+@pytest.mark.slow  # needs torch, which takes seconds to import
+def test_calibrate_output_is_checked_before_measuring(tiny_model: Path, tmp_path: Path) -> None:
     assert_user_error(
-        *run("calibrate", "--model", tiny, "-o", tmp_path, "--force"), "is a directory"
+        *run("calibrate", "--model", tiny_model, "-o", tmp_path, "--force"), "is a directory"
     )
     assert_user_error(
-        *run("calibrate", "--model", tiny, "-o", tmp_path / "no" / "c.toml"), "does not exist"
+        *run("calibrate", "--model", tiny_model, "-o", tmp_path / "no" / "c.toml"), "does not exist"
     )
 
 
@@ -1025,7 +999,7 @@ def test_a_benchmark_without_its_gpu_is_taken_for_the_option_with_a_warning(tmp_
 
 def test_import_benchmark_as_a_library_call_records_only_what_is_known() -> None:
     catalog = default_catalog()
-    cal, estimate, warnings = __import__("payback").import_benchmark(
+    cal, estimate, warnings = import_benchmark(
         VLLM_FILE, model=catalog.model("qwen2.5-7b"), gpu=catalog.gpu("h100-sxm")
     )
     assert (cal.model, cal.gpu, cal.precision) == ("qwen2.5-7b", "h100-sxm", None)
@@ -1036,7 +1010,7 @@ def test_import_benchmark_as_a_library_call_records_only_what_is_known() -> None
     assert estimate is not None
     assert estimate.model == "qwen2.5-7b"
     assert estimate.batch == 64
-    cal, estimate, warnings = __import__("payback").import_benchmark(VLLM_FILE)
+    cal, estimate, warnings = import_benchmark(VLLM_FILE)
     assert (cal.model, cal.gpu, estimate, warnings) == ("llama-3.1-8b", None, None, [])
 
 

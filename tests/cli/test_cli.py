@@ -11,43 +11,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import payback.cli as payback_cli
-from helpers import CONTRACT, EXAMPLES, ROOT, SHARED_CONTRACT
+from helpers import (
+    CONTRACT,
+    EXAMPLES,
+    ROOT,
+    SHARED_CONTRACT,
+    UPDATE,
+    assert_user_error,
+    check_golden,
+    run,
+)
 from payback.cli import app
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE = os.environ.get("PAYBACK_UPDATE_GOLDEN") == "1"
-ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 SEED = (CONTRACT / "seed_as_scenario.toml").read_text()
 FLEET = (CONTRACT / "tokens_and_fleet.toml").read_text()
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner(env=ENV).invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def assert_user_error(code: int, out: str, err: str, *fragments: str) -> None:
-    assert code == 2, (out, err)
-    assert out == ""
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert lines, "no message"
-    assert all(line.startswith("error: ") for line in lines)
-    for fragment in fragments:
-        assert fragment in err
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden {name}: PAYBACK_UPDATE_GOLDEN=1 writes it"
-    assert text == path.read_text(encoding="utf-8"), (
-        f"golden {name} differs (PAYBACK_UPDATE_GOLDEN=1 rewrites it)"
-    )
 
 
 # ------------------------------------------------------------------ quick
@@ -128,11 +107,16 @@ def test_quick_non_number_and_missing_option_exit_2() -> None:
 # ------------------------------------------------------------------ analyze
 
 
-def contract_cases() -> list[Path]:
-    cases = {p.name: p for p in sorted(CONTRACT.glob("*.toml"))}
-    if SHARED_CONTRACT.is_dir():
-        cases.update({f"shared/{p.name}": p for p in sorted(SHARED_CONTRACT.glob("*.toml"))})
-    return list(cases.values())
+# The contract's cases are always the copies in tests/contract, with or without ../shared
+# beside this checkout (there, the copies must equal it: the test after the next).
+CONTRACT_CASES = sorted(CONTRACT.glob("*.toml"))
+
+
+def test_the_contract_cases_are_the_copies_in_tests_contract() -> None:
+    names = [p.name for p in CONTRACT_CASES]
+    assert {"seed_as_scenario.toml", "tokens_and_fleet.toml"} <= set(names), names
+    for path in CONTRACT_CASES:
+        assert path.with_name(path.stem + ".expected.json").is_file(), path.name
 
 
 def close(actual: object, expected: object, path: str = "") -> None:
@@ -153,7 +137,7 @@ def close(actual: object, expected: object, path: str = "") -> None:
         assert actual == expected, path
 
 
-@pytest.mark.parametrize("scenario", contract_cases(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("scenario", CONTRACT_CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_analyze_json_agrees_with_the_contract(scenario: Path) -> None:
     code, out, err = run("analyze", scenario, "--json")
     assert code == 0, err
@@ -162,11 +146,16 @@ def test_analyze_json_agrees_with_the_contract(scenario: Path) -> None:
 
 
 def test_contract_copies_match_the_shared_contract() -> None:
+    """Only this check needs ../shared/contract; the cases above run on the copies."""
     if not SHARED_CONTRACT.is_dir():
         pytest.skip("../shared/contract is not beside this checkout")
-    for path in SHARED_CONTRACT.iterdir():
-        if path.suffix in {".toml", ".json"}:
-            assert (CONTRACT / path.name).read_text() == path.read_text(), path.name
+
+    def files(folder: Path) -> list[str]:
+        return sorted(p.name for p in folder.iterdir() if p.suffix in {".toml", ".json"})
+
+    assert files(CONTRACT) == files(SHARED_CONTRACT)
+    for name in files(SHARED_CONTRACT):
+        assert (CONTRACT / name).read_text() == (SHARED_CONTRACT / name).read_text(), name
 
 
 def test_analyze_json_shape() -> None:
@@ -315,6 +304,7 @@ def test_init_writes_the_starter_that_matches_the_example(tmp_path: Path) -> Non
     assert code == 0, err
     alt = json.loads(out)["alternatives"][0]
     assert alt["kind"] == "self_hosted"
+    assert alt["one_time_items_usd"]
     assert all(v > 0 for v in alt["one_time_items_usd"].values())  # every cost item filled in
 
 
@@ -510,6 +500,7 @@ def test_version() -> None:
     assert out.startswith("payback ")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", ["payback", "payback.cli"])
 def test_python_m_runs_the_command_line(module: str) -> None:
     src = str(Path(payback_cli.__file__).parents[2])
@@ -559,7 +550,8 @@ def test_cli_modules_import_only_light_modules_at_the_top(path: Path) -> None:
     for name in top_level_imports(ast.parse(path.read_text(encoding="utf-8"))):
         light = (
             name.split(".")[0] in sys.stdlib_module_names
-            or name in ("typer", "payback", "payback.errors")  # payback: loaded already
+            or name in ("payback", "payback.errors")  # payback: loaded already
+            or name.split(".")[0] == "typer"
             or name.startswith("payback.cli")
         )
         assert light, f"{path.name} imports {name} at the top"
@@ -580,6 +572,7 @@ print(json.dumps({{"eager": eager, "loaded": loaded}}), file=sys.stderr)
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["--help", "init"])
 def test_help_and_init_load_no_heavy_library(tmp_path: Path, command: str) -> None:
     args = ["--help"] if command == "--help" else ["init", str(tmp_path / "s.toml")]
@@ -595,9 +588,11 @@ def test_help_and_init_load_no_heavy_library(tmp_path: Path, command: str) -> No
         check=True,
     )
     found = json.loads(proc.stderr.strip().splitlines()[-1])
-    if found["eager"]:
-        pytest.skip(f"import payback itself loads {found['eager'][0]}")
-    assert found["loaded"] == []
+    # The command line adds no heavy library to those `import payback` loads (the package's
+    # public API, imported first by any `payback.cli`); where that import loads none, the
+    # command loads none at all.
+    eager = {m.split(".")[0] for m in found["eager"]}
+    assert set(found["loaded"]) <= eager, f"{command} loads {set(found['loaded']) - eager}"
 
 
 def test_serve_runs_the_page_of_this_package() -> None:
@@ -655,15 +650,6 @@ def test_readme_output_is_real(monkeypatch: pytest.MonkeyPatch, block: str) -> N
     assert readme[start:stop] == shown
 
 
-def test_readme_python_runs(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(ROOT)
-    for block in readme_blocks("python"):
-        exec(compile(block, "README.md", "exec"), {})
-    assert "pays back" in capsys.readouterr().out
-
-
 # ------------------------------------------------------------------ catalog and estimate
 
 
@@ -672,6 +658,7 @@ def test_catalog_gpus_json_and_search() -> None:
     assert code == 0
     gpus = {g["id"]: g for g in json.loads(out)}
     assert gpus["h100-sxm"]["bf16_tflops"] == 989
+    assert gpus["l40s"]["prices"]
     assert all(p["source"] and p["checked"] for p in gpus["l40s"]["prices"])
     code, out, _ = run("catalog", "gpus", "--search", "h100")
     assert code == 0
@@ -863,7 +850,7 @@ CONFIGS = {
             "vocab_size": 32000,
             "num_local_experts": 8,
         },
-        "a mixture-of-experts model (8 experts) is not supported yet",
+        "num_local_experts = 8 without num_experts_per_tok",
     ),
 }
 

@@ -1,0 +1,379 @@
+"""The one error path of the command line: whatever goes wrong ends in one line per problem
+on stderr and an exit code, never a traceback.
+
+- Typer's and Click's own parse errors (a value that is not a number, an unknown option,
+  a missing argument) name the option, the value and what is allowed, exit code 2;
+- :class:`payback.PaybackError` (bad input) is one line per problem, exit code 2;
+- Ctrl-C is one line, exit code 130;
+- anything else is a bug: one line that asks for a report, exit code 1, and the traceback
+  only with ``--debug`` (anywhere on the command line) or ``PAYBACK_DEBUG=1``.
+
+Warnings that libraries raise while a command runs (matplotlib's, for one) are caught and
+shown as payback's own ``note:`` lines; numpy's floating-point warnings are dropped (a
+result that overflows is refused by the command, naming the field). Control characters
+are stripped from every line shown.
+
+Imported by ``payback --help``: the standard library and Typer only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+from pathlib import PurePath
+from typing import Any, get_args
+
+import typer
+import typer.exceptions
+from typer._click import Context, Parameter
+from typer._click import exceptions as click
+from typer.core import TyperArgument, TyperGroup, TyperOption
+
+from payback.errors import PaybackError
+
+__all__ = [
+    "DEBUG_ENV",
+    "INTERRUPTED",
+    "PaybackGroup",
+    "clean",
+    "debug_requested",
+    "echo",
+]
+
+DEBUG_ENV = "PAYBACK_DEBUG"
+INTERRUPTED = "interrupted (Ctrl-C); no file was left half-written"
+"""The line Ctrl-C gives, with exit code 130 (128 + SIGINT)."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters but line feed and tab: escape sequences, bells,
+carriage returns and backspaces that would rewrite the terminal."""
+
+
+def clean(text: str) -> str:
+    """``text`` without control characters (line feeds and tabs kept).
+
+    >>> clean("fine-tuned \\x1b[31mred\\x1b[0m\\r model\\x07")
+    'fine-tuned [31mred[0m model'
+    """
+    return _CONTROL.sub("", text)
+
+
+def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """``typer.echo`` of ``text`` without control characters."""
+    typer.echo(clean(text), err=err, nl=nl)
+
+
+def debug_requested(args: Sequence[str] = ()) -> bool:
+    """Whether ``--debug`` is on the command line (before a ``--``) or PAYBACK_DEBUG is set."""
+    flag = os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no")
+    return flag or "--debug" in _before_separator(args)
+
+
+def _before_separator(args: Sequence[str]) -> list[str]:
+    args = list(args)
+    return args[: args.index("--")] if "--" in args else args
+
+
+def _without_debug(args: Sequence[str]) -> list[str]:
+    head = _before_separator(args)
+    return [a for a in head if a != "--debug"] + list(args)[len(head) :]
+
+
+class _Interrupted(Exception):
+    """Ctrl-C inside a command, carried past Typer (which turns KeyboardInterrupt into a
+    silent exit code 130)."""
+
+
+class PaybackGroup(TyperGroup):
+    """payback's command group: the command line's one error path (see the module)."""
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = debug_requested(argv)
+        code = _run(self, _without_debug(argv), prog_name, complete_var, debug, extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _run(
+    group: PaybackGroup,
+    argv: list[str],
+    prog_name: str | None,
+    complete_var: str | None,
+    debug: bool,
+    extra: dict[str, Any],
+) -> int:
+    """Run the command line; the exit code, every failure shown as one line per problem."""
+    try:
+        with _library_warnings():
+            result = TyperGroup.main(
+                group, argv, prog_name, complete_var, standalone_mode=False, **extra
+            )
+        if result == 130:  # Typer's own silent exit for a Ctrl-C while it parsed
+            echo(f"error: {INTERRUPTED}", err=True)
+        return result if isinstance(result, int) else 0
+    except click.NoArgsIsHelpError:
+        return 2  # Typer printed the help when the error was made
+    except click.UsageError as exc:
+        echo(f"error: {usage_line(exc, argv, group)}", err=True)
+        return 2
+    except click.ClickException as exc:
+        echo(f"error: {_one_line(exc.format_message())}", err=True)
+        return exc.exit_code
+    except PaybackError as exc:
+        for line in exc.messages:
+            echo(f"error: {' '.join(line.splitlines())}", err=True)
+        return 2
+    except (KeyboardInterrupt, _Interrupted, typer.exceptions.Abort):
+        echo(f"error: {INTERRUPTED}", err=True)
+        return 130
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except MemoryError:
+        echo(
+            "error: out of memory: the input is too large for this machine (see Limits in the "
+            "README)",
+            err=True,
+        )
+        return 2
+    except Exception as exc:
+        if type(exc).__name__ == "InterruptException":  # DuckDB's Ctrl-C
+            echo(f"error: {INTERRUPTED}", err=True)
+            return 130
+        if debug:
+            _traceback()
+        hint = "" if debug else f" (--debug or {DEBUG_ENV}=1 shows the traceback)"
+        echo(
+            f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))[:300]}; "
+            f"please report it with the command and its input{hint}",
+            err=True,
+        )
+        return 1
+
+
+def _traceback() -> None:
+    import traceback
+
+    sys.stderr.write(clean(traceback.format_exc()))
+    sys.stderr.flush()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(clean(text).split())
+
+
+# ------------------------------------------------------------------ library warnings
+
+_NUMPY_FLOATING = re.compile(
+    r"(overflow|underflow|divide by zero|invalid value) encountered"
+    r"|Mean of empty slice|Degrees of freedom|All-NaN"
+)
+"""numpy's floating-point warnings: payback checks its results itself."""
+
+
+@contextlib.contextmanager
+def _library_warnings() -> Iterator[None]:
+    """Catch the warnings raised while a command runs and show them as ``note:`` lines
+    (once each, after the command), numpy's floating-point ones dropped."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        for quiet in (PendingDeprecationWarning, ResourceWarning, ImportWarning):
+            warnings.filterwarnings("ignore", category=quiet)
+        try:
+            yield
+        finally:
+            shown: set[str] = set()
+            for warning in caught:
+                text = _one_line(str(warning.message))
+                if _NUMPY_FLOATING.search(text) or not text:
+                    continue
+                origin = _origin(warning.filename)
+                line = f"note: {origin}: {text}" if origin else f"note: {text}"
+                if line not in shown:
+                    shown.add(line)
+                    echo(line[:500], err=True)
+
+
+def _origin(filename: str) -> str:
+    """The package a warning came from, by its file (``scipy``); empty when it points at
+    payback's own code (matplotlib, for one, names the line that called it)."""
+    parts = PurePath(filename).parts
+    for marker in ("site-packages", "dist-packages"):
+        if marker in parts and parts.index(marker) + 1 < len(parts):
+            return parts[parts.index(marker) + 1].removesuffix(".py")
+    return ""
+
+
+# ------------------------------------------------------------------ parse errors
+
+
+def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) -> str:
+    """A parse error on one line: the option or argument, the value and what is allowed."""
+    ctx = exc.ctx
+    command, where = _command_for(group, argv)
+    if ctx is not None:
+        command, where = ctx.command, ctx.command_path
+    message = _one_line(exc.message)
+    if isinstance(exc, click.NoSuchOption):
+        known = _option_names(command)
+        return (
+            f"{_shown(exc.option_name)}: no such option of {where}"
+            f"{_near(exc.option_name, known)}; allowed: {', '.join(known)}"
+        )
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        param = exc.param
+        return f"{_param_name(param)}: missing; {where} needs {_kind(param)}{_help(param)}"
+    if isinstance(exc, click.BadParameter) and exc.param is not None:
+        param = exc.param
+        value = _bad_value(exc, param, argv)
+        shown = f" {_shown(value)}" if value is not None else ""
+        return f"{_param_name(param)}{shown}: must be {_kind(param)}"
+    if isinstance(exc, click.BadOptionUsage):
+        option = _param_by_option(command, exc.option_name)
+        needs = f" ({_kind(option)})" if option is not None else ""
+        if "requires" in message:
+            return f"{exc.option_name}: needs a value{needs}"
+        return f"{exc.option_name}: {message}"
+    found = re.match(r"No such command '(.*?)'\.", exc.message)
+    if found and isinstance(command, TyperGroup):
+        commands = [n for n, c in command.commands.items() if not c.hidden]
+        near = _near(found.group(1), commands)
+        return f"{_shown(found.group(1))}: no such command{near}; allowed: {', '.join(commands)}"
+    extra_args = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", exc.message)
+    if extra_args:
+        takes = [_param_name(p) for p in command.params if isinstance(p, TyperArgument)]
+        return (
+            f"{_shown(extra_args.group(1))}: unexpected argument; {where} takes "
+            f"{' '.join(takes) or 'no argument'} and options"
+        )
+    return message
+
+
+def _command_for(group: TyperGroup, argv: Sequence[str]) -> tuple[Any, str]:
+    """The command the command line names (the group itself when none), and its path."""
+    command: Any = group
+    path = ["payback"]
+    for arg in _before_separator(argv):
+        if not isinstance(command, TyperGroup) or arg.startswith("-"):
+            continue
+        sub = command.commands.get(arg)
+        if sub is None:
+            break
+        command, path = sub, [*path, arg]
+    return command, " ".join(path)
+
+
+def _help(param: Parameter) -> str:
+    """The first sentence of a parameter's help, as ': ...', if it has one."""
+    text = _one_line(getattr(param, "help", None) or "")
+    return f" ({text.split('. ')[0].rstrip('.')})" if text else ""
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: as typed, or quoted when it has spaces or odd characters."""
+    text = str(value)
+    if text and text.isprintable() and " " not in text and len(text) <= 80:
+        return text
+    return repr(text[:80] + ("…" if len(text) > 80 else ""))
+
+
+def _near(word: str, choices: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=2, cutoff=0.6)
+    return f" (did you mean {' or '.join(close)}?)" if close else ""
+
+
+def _option_names(command: Any) -> list[str]:
+    names: list[str] = []
+    for param in [*getattr(command, "params", []), *_help_option(command)]:
+        if isinstance(param, TyperOption) and not param.hidden:
+            names += [o for o in (*param.opts, *param.secondary_opts) if o.startswith("--")]
+    return names or ["--help"]
+
+
+def _help_option(command: Any) -> list[Parameter]:
+    with contextlib.suppress(Exception):
+        option = command.get_help_option(Context(command))
+        if option is not None:
+            return [option]
+    return []
+
+
+def _param_by_option(command: Any, option: str) -> Parameter | None:
+    for param in getattr(command, "params", []):
+        if option in (*param.opts, *getattr(param, "secondary_opts", [])):
+            return param  # type: ignore[no-any-return]
+    return None
+
+
+def _param_name(param: Parameter) -> str:
+    if isinstance(param, TyperOption):
+        longs = [o for o in param.opts if o.startswith("--")]
+        return (longs or param.opts)[0]
+    return (param.name or "argument").upper()
+
+
+def _annotation(param: Parameter) -> Any:
+    descriptor = getattr(param, "type_descriptor", None)
+    annotation = getattr(descriptor, "annotation", None)
+    kinds = [a for a in get_args(annotation) if a is not type(None)] if annotation else []
+    if len(kinds) == 1:  # X | None
+        annotation = kinds[0]
+    if getattr(annotation, "__origin__", None) is list:
+        annotation = get_args(annotation)[0] if get_args(annotation) else str
+    return annotation
+
+
+def _kind(param: Parameter) -> str:
+    """What a parameter takes, in words: 'a number', 'a whole number', 'a file path'."""
+    annotation = _annotation(param)
+    if annotation is bool:
+        return "true or false"
+    if annotation is int:
+        return "a whole number"
+    if annotation is float:
+        return "a number"
+    if isinstance(annotation, type) and issubclass(annotation, PurePath):
+        return "a file path"
+    if annotation is str:
+        return "text"
+    return "a value" if isinstance(param, TyperOption) else "an argument"
+
+
+def _bad_value(exc: click.BadParameter, param: Parameter, argv: Sequence[str]) -> Any:
+    """The value a parameter was given: from the validation error, else from the command line."""
+    cause = exc.__cause__
+    errors = getattr(cause, "errors", None)
+    if callable(errors):
+        with contextlib.suppress(Exception):
+            found = errors()
+            if found and "input" in found[0]:
+                return found[0]["input"]
+    args = _before_separator(argv)
+    for i, arg in enumerate(args):
+        for opt in param.opts:
+            if arg == opt and i + 1 < len(args):
+                return args[i + 1]
+            if arg.startswith(opt + "="):
+                return arg[len(opt) + 1 :]
+    return None

@@ -1,0 +1,234 @@
+"""The limits on what payback reads, each checked before any work and refused with one line
+naming it (the README lists them under "Limits").
+
+They are far above any real scenario, log or benchmark, and low enough that a hostile or
+broken input (a 2,000-level nesting, a YAML alias bomb, a 1,000-alternative scenario, a
+FIFO given as a file) is refused in milliseconds instead of running for minutes, taking
+all the memory or blocking.
+
+- a scenario file: at most :data:`MAX_SCENARIO_BYTES` (10 MiB), nested at most
+  :data:`MAX_NESTING` (32) tables and lists deep, holding at most :data:`MAX_SCENARIO_VALUES`
+  (100,000) values once YAML's aliases are expanded, with at most :data:`MAX_ALTERNATIVES`
+  (100) alternatives;
+- a file read whole (a benchmark result, a calibration, a model's config.json): at most
+  :data:`MAX_INPUT_BYTES` (256 MiB);
+- a line of a CSV or JSON-lines log: at most :data:`MAX_LOG_LINE_BYTES` (16 MiB);
+- a path: at most :data:`MAX_PATH_BYTES` (4,096) bytes, each name in it at most
+  :data:`MAX_NAME_BYTES` (255);
+- only regular files are read or written: a FIFO, a device or a socket is refused, even
+  with ``--force``.
+
+>>> check_path("a" * 300 + ".toml")
+Traceback (most recent call last):
+...
+payback.errors.PaybackError: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…: a name in this path is 305 bytes long; the limit is 255 bytes a name (4,096 for the whole path)
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from payback.errors import PaybackError
+
+__all__ = [
+    "MAX_ALTERNATIVES",
+    "MAX_INPUT_BYTES",
+    "MAX_LOG_LINE_BYTES",
+    "MAX_NAME_BYTES",
+    "MAX_NESTING",
+    "MAX_PATH_BYTES",
+    "MAX_SCENARIO_BYTES",
+    "MAX_SCENARIO_VALUES",
+    "check_output",
+    "check_path",
+    "check_regular",
+    "check_tree",
+    "read_input",
+    "shown_path",
+]
+
+MAX_SCENARIO_BYTES = 10 * 2**20
+"""A scenario file's size: 10 MiB (the examples are 1 to 4 KiB)."""
+MAX_NESTING = 32
+"""Tables and lists inside each other in a scenario (a real one nests 5 deep)."""
+MAX_SCENARIO_VALUES = 100_000
+"""Values in a scenario once YAML's aliases are expanded (a 100-alternative scenario holds
+about 5,000): an alias bomb expands to billions."""
+MAX_ALTERNATIVES = 100
+"""Alternatives in one scenario: sensitivity, explain and the reports study each one."""
+MAX_INPUT_BYTES = 256 * 2**20
+"""A file read whole into memory: a benchmark result, a calibration, a config.json."""
+MAX_LOG_LINE_BYTES = 16 * 2**20
+"""A line of a CSV, TSV or JSON-lines log: 16 MiB (a request's log line is a few KiB, one
+that holds a long prompt and its answer a few MiB). A longer line is counted as
+unreadable, not read; the rest of the file is read as usual."""
+MAX_PATH_BYTES = 4096
+"""A path's length in bytes (Linux's PATH_MAX)."""
+MAX_NAME_BYTES = 255
+"""One file or folder name's length in bytes (NAME_MAX of common file systems)."""
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:,.0f} MiB" if size >= 2**20 else f"{size:,} bytes"
+
+
+def shown_path(path: str | Path, width: int = 48) -> str:
+    """A path for a message, cut to ``width`` characters with an ellipsis when longer."""
+    text = str(path)
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def check_path(path: str | Path) -> Path:
+    """``path`` as a :class:`Path`; :class:`PaybackError` when it is longer than a file
+    system allows (:data:`MAX_PATH_BYTES` in all, :data:`MAX_NAME_BYTES` a name) or holds a
+    NUL character."""
+    text = os.fspath(path)
+    if "\x00" in text:
+        raise PaybackError(f"{shown_path(repr(text))}: a path cannot hold a NUL character")
+    raw = os.fsencode(text)
+    longest = max((len(part) for part in raw.split(b"/")), default=0)
+    if longest > MAX_NAME_BYTES:
+        raise PaybackError(
+            f"{shown_path(text)}: a name in this path is {longest:,} bytes long; the limit is "
+            f"{MAX_NAME_BYTES} bytes a name ({MAX_PATH_BYTES:,} for the whole path)"
+        )
+    if len(raw) > MAX_PATH_BYTES:
+        raise PaybackError(
+            f"{shown_path(text)}: the path is {len(raw):,} bytes long; the limit is "
+            f"{MAX_PATH_BYTES:,} bytes"
+        )
+    return Path(text)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def check_regular(path: str | Path, kind: str = "a file") -> Path:
+    """``path`` when it names a regular file (symbolic links followed); :class:`PaybackError`
+    for a missing file, a folder, a FIFO, a device or a socket, without opening it (opening
+    a FIFO blocks until someone writes to it)."""
+    p = check_path(path)
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise PaybackError(f"{p}: no such file") from None
+    except OSError as exc:
+        raise PaybackError(f"{p}: cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise PaybackError(f"{p}: is a directory, expected {kind}")
+    if not stat.S_ISREG(mode):
+        raise PaybackError(
+            f"{p}: is {_kind_of(mode)}, not a regular file; payback reads only regular files"
+        )
+    return p
+
+
+def read_input(path: str | Path, kind: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; :class:`PaybackError` with one
+    line otherwise (missing, a folder, a FIFO or device, too large, unreadable, a path too
+    long). ``kind`` says what was expected: "a scenario file".
+
+    The file is opened without blocking and checked before it is read, so a FIFO that
+    appears between a check and the open cannot block either.
+    """
+    p = check_path(path)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise PaybackError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise PaybackError(f"{p}: is a directory, expected {kind}") from None
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a FIFO without a writer, opened without blocking
+            raise PaybackError(
+                f"{p}: is a FIFO (named pipe), not a regular file; payback reads only regular files"
+            ) from None
+        raise PaybackError(f"{p}: cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise PaybackError(f"{p}: is a directory, expected {kind}")
+        if not stat.S_ISREG(info.st_mode):
+            raise PaybackError(
+                f"{p}: is {_kind_of(info.st_mode)}, not a regular file; payback reads only "
+                "regular files"
+            )
+        if info.st_size > limit:
+            raise PaybackError(
+                f"{p}: {_mib(info.st_size)}, over the {_mib(limit)} limit for {kind}"
+            )
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise PaybackError(f"{p}: cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew while read
+        raise PaybackError(f"{p}: over the {_mib(limit)} limit for {kind}")
+    return data
+
+
+def check_output(path: str | Path) -> Path:
+    """``path`` when payback may write a file there: not a FIFO, device or socket, whatever
+    ``--force`` says (replacing one would replace the device's node, or block)."""
+    p = check_path(path)
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        return p  # missing (or unreadable: the write says why)
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise PaybackError(
+            f"{p}: is {_kind_of(mode)}, not a regular file; payback writes only regular files "
+            "(even with --force)"
+        )
+    return p
+
+
+def check_tree(data: Any, source: str) -> None:
+    """Refuse a scenario's parsed data nested deeper than :data:`MAX_NESTING` or holding more
+    than :data:`MAX_SCENARIO_VALUES` values (YAML aliases count each time they are used),
+    walking it without recursion and stopping at the limit; and more than
+    :data:`MAX_ALTERNATIVES` alternatives."""
+    for count, depth in enumerate(_depths(data), 1):
+        if depth > MAX_NESTING:
+            raise PaybackError(
+                f"{source}: tables and lists nested over {MAX_NESTING} deep; the limit is "
+                f"{MAX_NESTING} (a scenario nests about 5)"
+            )
+        if count > MAX_SCENARIO_VALUES:
+            raise PaybackError(
+                f"{source}: over {MAX_SCENARIO_VALUES:,} values (YAML aliases counted each time "
+                f"they are used); the limit is {MAX_SCENARIO_VALUES:,}"
+            )
+    alternatives = data.get("alternatives") if isinstance(data, dict) else None
+    if isinstance(alternatives, list) and len(alternatives) > MAX_ALTERNATIVES:
+        raise PaybackError(
+            f"{source}: alternatives: {len(alternatives):,} of them; the limit is "
+            f"{MAX_ALTERNATIVES} in one scenario (split it into several files)"
+        )
+
+
+def _depths(data: Any) -> Iterator[int]:
+    """The depth of every value in ``data`` (dicts and lists), depth first, iteratively."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        yield depth
+        if isinstance(node, dict):
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1) for value in node)

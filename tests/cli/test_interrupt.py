@@ -1,0 +1,148 @@
+"""Ctrl-C at random moments: exit code 130, one line, no traceback, and no file left half
+written: each output is its old self, absent, or whole (issue: hostile and odd input).
+
+A few subprocesses, each interrupted at a seeded random moment after payback's package is
+loaded (before that, the interpreter is starting and Python's own Ctrl-C applies): while
+the command line loads, reads, computes, draws charts or writes.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import EXAMPLES
+from payback.cli._files import owned
+from payback.scenario import load_scenario
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child needs POSIX")
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+LINE = "error: interrupted (Ctrl-C); no file was left half-written"
+# payback's package first, then a line to say so, then the command line as `payback` runs it
+CHILD = (
+    "import sys, payback; print('up', flush=True); "
+    "from payback.cli import main; sys.argv = ['payback', *sys.argv[1:]]; main()"
+)
+DELAYS = random.Random(20).sample([i / 20 for i in range(0, 30)], 6)
+"""When to press Ctrl-C after payback is up, seconds: one per case, seeded."""
+
+
+def interrupted(args: list[str | Path], delay: float, cwd: Path) -> tuple[int, str]:
+    """Run ``payback ARGS``, press Ctrl-C ``delay`` seconds after it is up; exit code, stderr."""
+    env = os.environ | {
+        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+        "COLUMNS": "100",
+        "NO_COLOR": "1",
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=cwd,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline() == "up\n"
+    time.sleep(delay)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=120)
+    return child.returncode, err
+
+
+def check_interrupted(code: int, err: str) -> None:
+    assert code == 130, err[-2000:]  # never swallowed: the work takes longer than the delay
+    assert "Traceback" not in err, err[-2000:]
+    lines = err.strip().splitlines()
+    assert lines[-1] == LINE, err[-2000:]
+    assert all(line.startswith(("warning: ", "note: ")) for line in lines[:-1]), err[-2000:]
+
+
+def no_leftovers(folder: Path) -> None:
+    """No temporary file of an atomic write is left behind."""
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_ctrl_c_while_a_report_and_its_charts_are_made(tmp_path: Path) -> None:
+    for delay in DELAYS[:2]:
+        folder = tmp_path / f"at-{delay}"
+        folder.mkdir()
+        args = ["report", EXAMPLES / "quarter-uncertain.toml", "--samples", "20000", "-o", "r.md"]
+        check_interrupted(*interrupted(args, delay, folder))
+        no_leftovers(folder)
+        written = sorted(folder.iterdir())
+        # all of the report (written once Ctrl-C came during the writing) or none of it
+        assert all(owned(p) for p in written)
+        assert not written or (folder / "r.md").exists()
+
+
+def test_ctrl_c_while_usage_updates_a_scenario(tmp_path: Path) -> None:
+    import duckdb
+
+    logs = tmp_path / "logs.csv"  # 3 million requests: seconds to read
+    duckdb.execute(
+        "COPY (SELECT TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_minutes(i // 2) AS timestamp, "
+        "i % 900 AS input_tokens, i % 90 AS output_tokens, 'r' || i AS request_id "
+        f"FROM range(3000000) t(i)) TO '{logs}' (HEADER)"
+    )
+    scenario = tmp_path / "scenario.toml"
+    shutil.copy(EXAMPLES / "quarter-200k.toml", scenario)
+    before = scenario.read_bytes()
+    for delay in DELAYS[2:4]:  # while DuckDB reads (the imports take half a second)
+        check_interrupted(*interrupted(["usage", logs, "-o", scenario], 0.6 * delay, tmp_path))
+        no_leftovers(tmp_path)
+        if scenario.read_bytes() != before:  # Ctrl-C during the write: the whole update
+            load_scenario(scenario)
+            before = scenario.read_bytes()
+
+
+def test_ctrl_c_while_sampling_and_while_starting(tmp_path: Path) -> None:
+    args = ["analyze", EXAMPLES / "quarter-uncertain.toml", "--samples", "2000000"]
+    check_interrupted(*interrupted(args, DELAYS[4], tmp_path))
+    # in its first tenth of a second: loading the command line
+    code, err = interrupted(["init", "s.toml"], min(DELAYS[5], 0.05), tmp_path)
+    if code == 0:  # it finished first: the file is whole
+        load_scenario(tmp_path / "s.toml")
+    else:
+        check_interrupted(code, err)
+    no_leftovers(tmp_path)
+
+
+def test_ctrl_c_during_the_writes_takes_effect_once_all_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pressed while a Markdown report's first file is written: every file is written
+    whole, then the command stops with 130 (deferred, never swallowed)."""
+    from typer.testing import CliRunner
+
+    import payback.cli._files as files
+    from payback.cli import app
+
+    real = files._write_one
+    pressed: list[int] = []
+
+    def write(path: Path, content: bytes | str, force: bool) -> None:
+        if not pressed:
+            pressed.append(1)
+            os.kill(os.getpid(), signal.SIGINT)  # the handler runs before this returns
+        real(path, content, force)
+
+    monkeypatch.setattr(files, "_write_one", write)
+    result = CliRunner().invoke(
+        app, ["report", str(EXAMPLES / "seed.toml"), "-o", str(tmp_path / "r.md")]
+    )
+    assert result.exit_code == 130
+    assert result.stderr == LINE + "\n"
+    written = sorted(tmp_path.iterdir())
+    assert len(written) > 1
+    assert all(owned(p) for p in written)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored

@@ -1,0 +1,243 @@
+"""``payback usage`` on hostile and odd logs: repeated request ids, unreadable rows and why,
+a huge field, Ctrl-C (issue: hostile and odd input)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from payback import PaybackError, profile_usage
+from payback.cli import app
+
+ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+UTC = dt.UTC
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner(env=ENV).invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def hourly(start: dt.datetime, end: dt.datetime, per_hour: int = 1) -> list[dt.datetime]:
+    out, t = [], start
+    while t < end:
+        out += [t + dt.timedelta(minutes=k) for k in range(per_hour)]
+        t += dt.timedelta(hours=1)
+    return out
+
+
+THREE_MONTHS = hourly(dt.datetime(2026, 3, 1, tzinfo=UTC), dt.datetime(2026, 6, 1, tzinfo=UTC))
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+# ------------------------------------------------------------------ repeated request ids
+
+
+def test_duplicated_rows_no_longer_move_growth(tmp_path: Path) -> None:
+    """2,000 rows of March logged twice read as a fall of traffic afterwards."""
+    rows = [[t.isoformat(), f"req-{i}", 100, 10] for i, t in enumerate(THREE_MONTHS)]
+    clean = write_csv(
+        tmp_path / "clean.csv", ["timestamp", "request_id", "input_tokens", "output_tokens"], rows
+    )
+    doubled = write_csv(
+        tmp_path / "doubled.csv",
+        ["timestamp", "request_id", "input_tokens", "output_tokens"],
+        rows + rows[:2000],
+    )
+    expected = profile_usage([clean])
+    profile = profile_usage([doubled])
+    assert profile.traffic == expected.traffic
+    assert abs(profile.traffic["growth_monthly"]) < 0.01
+    assert profile.rows["duplicates"] == 2000
+    assert profile.rows["used"] == len(rows)
+    assert any("2,000 rows repeat a request id seen before" in n for n in profile.notes)
+    code, out, err = run("usage", doubled)
+    assert code == 0
+    assert "2,000 duplicated request ids dropped" in out
+    assert "note: 2,000 rows repeat a request id seen before" in err
+
+
+def litellm(i: int, t: dt.datetime) -> dict[str, Any]:
+    return {
+        "request_id": f"chatcmpl-{i}",
+        "call_type": "acompletion",
+        "spend": 0.001,
+        "startTime": t.isoformat(),
+        "model": "m",
+        "prompt_tokens": 100,
+        "completion_tokens": 10,
+        "status": "success",
+    }
+
+
+def langfuse(i: int, t: dt.datetime) -> dict[str, Any]:
+    return {
+        "id": f"obs-{i}",
+        "traceId": "t",
+        "type": "GENERATION",
+        "startTime": t.isoformat(),
+        "model": "m",
+        "usageDetails": {"input": 100, "output": 10},
+    }
+
+
+def helicone(i: int, t: dt.datetime) -> dict[str, Any]:
+    return {
+        "request_id": f"h-{i}",
+        "request_created_at": t.isoformat(),
+        "response_status": 200,
+        "request_model": "m",
+        "prompt_tokens": 100,
+        "completion_tokens": 10,
+    }
+
+
+@pytest.mark.parametrize(
+    ("fmt", "record"), [("litellm", litellm), ("langfuse", langfuse), ("helicone", helicone)]
+)
+def test_each_format_drops_repeated_request_ids(tmp_path: Path, fmt: str, record: Any) -> None:
+    times = hourly(dt.datetime(2026, 5, 1, tzinfo=UTC), dt.datetime(2026, 5, 3, tzinfo=UTC))
+    records = [record(i, t) for i, t in enumerate(times)]
+    path = tmp_path / "logs.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records + records[:10]) + "\n")
+    profile = profile_usage([path])
+    assert profile.format == fmt
+    assert profile.rows["used"] == len(times)
+    assert profile.rows["duplicates"] == 10
+
+
+def test_rows_without_an_id_and_buckets_are_never_deduplicated(tmp_path: Path) -> None:
+    rows = [[t.isoformat(), 100, 10] for t in THREE_MONTHS[:48]]
+    path = write_csv(
+        tmp_path / "noid.csv", ["timestamp", "input_tokens", "output_tokens"], rows + rows
+    )
+    profile = profile_usage([path])
+    assert profile.rows["used"] == 96
+    assert profile.rows["duplicates"] == 0
+    # a column can be named as the id
+    with_id = write_csv(
+        tmp_path / "named.csv",
+        ["timestamp", "call", "input_tokens", "output_tokens"],
+        [[t.isoformat(), f"c{i % 10}", 1, 1] for i, t in enumerate(THREE_MONTHS[:48])],
+    )
+    named = profile_usage(
+        [with_id], columns="ts=timestamp,input=input_tokens,output=output_tokens,id=call"
+    )
+    assert (named.rows["used"], named.rows["duplicates"]) == (10, 38)
+
+
+# ------------------------------------------------------------------ unreadable rows say why
+
+
+def test_none_readable_says_why(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "bad.csv",
+        ["timestamp", "input_tokens", "output_tokens"],
+        [["yesterday", 100, 10]] * 5 + [["2026-01-01T00:00:00Z", "many", 10]] * 2,
+    )
+    with pytest.raises(PaybackError) as caught:
+        profile_usage([path])
+    assert (
+        "none of the 7 rows could be read as generic logs: 5 with no time that reads as a date; "
+        "2 with token counts missing or not numbers (first: " in str(caught.value)
+    )
+
+
+def test_unreadable_rows_are_counted_by_reason(tmp_path: Path) -> None:
+    good = [[t.isoformat(), 100, 10, 0] for t in THREE_MONTHS[:24]]
+    bad = [["2026-03-02T00:00:00Z", 5, 1, 9], ["2026-03-02T01:00:00Z", -1, 1, 0]]
+    path = write_csv(
+        tmp_path / "some.csv",
+        ["timestamp", "input_tokens", "output_tokens", "cached_tokens"],
+        good + bad,
+    )
+    profile = profile_usage([path])
+    assert profile.rows["unreadable_why"] == {
+        "more cached tokens than input tokens": 1,
+        "negative token counts": 1,
+    }
+    code, out, _ = run("usage", path)
+    assert code == 0
+    assert "unreadable: 1 with negative token counts" in out
+
+
+# ------------------------------------------------------------------ a huge field, Ctrl-C
+
+
+@pytest.mark.parametrize("size", [1_000_000, 4_000_000])
+def test_a_megabyte_number_in_a_csv_is_read_in_a_moment(tmp_path: Path, size: int) -> None:
+    rows = [[t.isoformat(), 100, 10] for t in THREE_MONTHS[:24]]
+    rows.append(["2026-03-02T00:00:00Z", "9" * size, 10])
+    path = write_csv(tmp_path / "big.csv", ["timestamp", "input_tokens", "output_tokens"], rows)
+    start = time.monotonic()
+    profile = profile_usage([path])
+    assert time.monotonic() - start < 10  # 14 s and 150 s before
+    assert (profile.rows["used"], profile.rows["unreadable"]) == (24, 1)
+
+
+def test_a_line_over_the_limit_is_counted_unreadable(tmp_path: Path) -> None:
+    from payback.limits import MAX_LOG_LINE_BYTES
+
+    rows = [[t.isoformat(), 100, 10] for t in THREE_MONTHS[:24]]
+    rows.append(["2026-03-02T00:00:00Z", "x" * (MAX_LOG_LINE_BYTES + 10), 10])
+    path = write_csv(tmp_path / "long.csv", ["timestamp", "input_tokens", "output_tokens"], rows)
+    profile = profile_usage([path])
+    assert (profile.rows["used"], profile.rows["unreadable"]) == (24, 1)
+
+
+def test_ctrl_c_during_the_read_is_ctrl_c_not_an_unreadable_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    import payback.measure.usage.sql as sql
+
+    real = sql.connect
+
+    class Interrupting:
+        def __init__(self) -> None:
+            self.con = real()
+
+        def execute(self, statement: str) -> Any:
+            if statement.startswith("CREATE TEMP TABLE hourly"):
+                raise duckdb.InterruptException("INTERRUPT Error: Query interrupted")
+            return self.con.execute(statement)
+
+    monkeypatch.setattr(sql, "connect", Interrupting)
+    path = write_csv(
+        tmp_path / "logs.csv",
+        ["timestamp", "input_tokens", "output_tokens"],
+        [[t.isoformat(), 1, 1] for t in THREE_MONTHS[:5]],
+    )
+    out_file = tmp_path / "scenario.toml"
+    code, _, err = run("usage", path, "-o", out_file)
+    assert code == 130
+    assert err == "error: interrupted (Ctrl-C); no file was left half-written\n"
+    assert "cannot be read" not in err
+    assert not out_file.exists()
+
+
+@pytest.mark.parametrize("name", ["deep.jsonl", "deep.json"])
+def test_a_record_nested_5000_deep_is_read_not_a_recursion_error(tmp_path: Path, name: str) -> None:
+    row = {"timestamp": "2026-01-01T00:00:00Z", "input_tokens": 1, "output_tokens": 1}
+    lines = [json.dumps(row)] * 3
+    lines.append(json.dumps(row)[:-1] + ', "x": ' + "[" * 5000 + "]" * 5000 + "}")
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n" if name.endswith("l") else "[" + ",".join(lines) + "]")
+    code, out, err = run("usage", path, "--json")
+    assert code == 0, err
+    assert json.loads(out)["rows"]["used"] == 4

@@ -1,0 +1,82 @@
+"""recommend searches mixtures of experts and the new GPUs: sensible configurations for
+gpt-oss-20b and Qwen3-30B-A3B on the quarter example, and analyze prices the winner by id."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import payback
+from helpers import EXAMPLES
+from payback.catalog import Catalog, default_catalog
+from payback.cli import app
+from payback.hardware.estimate import weight_bytes
+from payback.studies.recommend import recommend
+
+CAT = default_catalog()
+QUARTER = EXAMPLES / "quarter-200k.toml"
+# the catalog without the GPUs whose rent carries a caveat (GeForce, community tier)
+DATACENTRE = Catalog(
+    gpus={k: g for k, g in CAT.gpus.items() if not g.caveat},
+    models=CAT.models,
+    finetunes=CAT.finetunes,
+)
+
+
+@pytest.mark.parametrize("model_id", ["gpt-oss-20b", "qwen3-30b-a3b"])
+def test_recommend_finds_one_cheap_gpu_for_an_moe_on_the_quarter(model_id: str) -> None:
+    scenario = payback.load_scenario(QUARTER)
+    result = recommend(scenario, models=[model_id])
+    best = result.best
+    assert best is not None
+    # 200k requests a month peak at ~0.3 req/s: one replica of one 24 GB card, 4-bit weights
+    assert (best.gpu, best.gpus_per_replica, best.replicas) == ("rtx-4090", 1, 1)
+    assert best.precision == "int4"
+    weights = weight_bytes(CAT.model(model_id), best.precision)
+    assert weights < 0.9 * CAT.gpu("rtx-4090").memory_bytes
+    assert best.monthly_cost_usd == pytest.approx(0.34 * 730, rel=1e-3)
+    assert best.tpot_ms < 30
+    assert best.ttft_ms < 200
+    assert any("GeForce" in w for w in result.warnings)
+    # mxfp4 is searched for a mixture of experts
+    assert any(c.precision == "mxfp4" for c in result.candidates)
+
+
+@pytest.mark.parametrize("model_id", ["gpt-oss-20b", "qwen3-30b-a3b"])
+def test_among_datacentre_gpus_an_moe_serves_on_one_l40(model_id: str) -> None:
+    result = recommend(payback.load_scenario(QUARTER), models=[model_id], catalog=DATACENTRE)
+    best = result.best
+    assert best is not None
+    assert (best.gpu, best.precision, best.gpus_per_replica, best.replicas) == ("l40", "fp8", 1, 1)
+    assert not result.warnings
+    # the bigger memories are on the Pareto front: MI300X and MI325X in FP8
+    assert {"mi300x", "mi325x"} <= {c.gpu for c in result.pareto}
+
+
+def test_mxfp4_is_not_tried_on_a_dense_model() -> None:
+    result = recommend(payback.load_scenario(QUARTER), models=["qwen3-8b"])
+    assert result.candidates
+    assert all(c.precision != "mxfp4" for c in result.candidates)
+
+
+def test_the_winner_is_analyzed_by_id_at_the_same_cost(tmp_path: Path) -> None:
+    runner = CliRunner(env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+    out = tmp_path / "gpt-oss.toml"
+    result = runner.invoke(
+        app,
+        ["recommend", str(QUARTER), "--model", "gpt-oss-20b", "--json", "--apply", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    best = json.loads(result.stdout)["best"]
+    written = payback.load_scenario(out).alternatives[0]
+    assert (written.model, written.gpu, written.precision) == (  # type: ignore[union-attr]
+        "gpt-oss-20b",
+        best["gpu"],
+        best["precision"],
+    )
+    analysis = json.loads(runner.invoke(app, ["analyze", str(out), "--json"]).stdout)
+    gpus = analysis["alternatives"][0]["components_usd"]["gpus"]
+    assert sum(gpus) / len(gpus) == pytest.approx(best["monthly_cost_usd"], rel=1e-9)
