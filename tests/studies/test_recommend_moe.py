@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 import payback
-from payback import estimate_serving
 from helpers import EXAMPLES
+from payback import estimate_serving
 from payback.catalog import Catalog, default_catalog
 from payback.cli import app
 from payback.hardware.estimate import weight_bytes
