@@ -1,0 +1,105 @@
+"""What a newcomer reads in the terminal: why an alternative wins or loses (fleet
+utilisation, idle cost, levers), drivers that change nothing in one line, the summary
+table across alternatives and scenarios, quick's break-even month, plain verdicts; each
+with goldens at 80 and 120 columns."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from helpers import ENV, EXAMPLES, QUARTER, check_golden
+from payback.cli import app
+
+WIDTHS = (80, 120)
+
+
+def run_at(columns: int, *args: str | Path) -> tuple[int, str, str]:
+    """``payback ARGS`` in-process on a terminal ``columns`` wide."""
+    result = CliRunner(env=ENV | {"COLUMNS": str(columns)}).invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def quarter_at(tmp_path: Path, requests: int) -> Path:
+    path = tmp_path / f"quarter-{requests}.toml"
+    path.write_text(
+        QUARTER.read_text().replace(
+            "requests_per_month = 200000 ", f"requests_per_month = {requests} "
+        )
+    )
+    return path
+
+
+# ------------------------------------------------------------------ why it wins or loses
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_explain_names_the_cause_and_the_levers(columns: int) -> None:
+    code, out, err = run_at(columns, "explain", QUARTER)
+    assert code == 0, err
+    check_golden(f"explain_quarter-200k_{columns}.txt", out)
+    words = " ".join(out.split())
+    # 180,000 served requests / (730 h · 3600 s) / 2 requests/s = 3.4% busy; ×4 at the peak
+    assert "One always-on GPU is 3.4% busy on average and 14% in the busiest hour" in words
+    assert "97% of its $584/month pays for idle time ($13,536 over 24 months)" in words
+    # the levers, with the numbers the analysis solved
+    assert (
+        "scaled to zero (busy GPU-hours only: $29 of GPU time in month 1 instead of $584)" in words
+    )
+    assert "it would pay back in month 8.3" in words
+    assert "not even a free GPU would pay back within a quarter" in words
+    assert "526k requests/month (today 200k) would pay back within a quarter" in words
+
+
+def test_explain_says_idle_time_is_why_when_scaling_to_zero_would_pay_back(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cheap.toml"
+    path.write_text(
+        QUARTER.read_text()
+        .replace("engineer_hours = 60", "engineer_hours = 0")
+        .replace("eval_usd = 1500.0", "eval_usd = 0.0")
+        .replace("training_usd = 40.0", "training_usd = 0.0")
+    )  # $4,000 up front: 3 × $1,082 saved always-on is less, 3 × $1,637 scaled to zero more
+    code, out, err = run_at(120, "explain", path)
+    assert code == 0, err
+    assert "Idle GPU time is why it does not pay back within a quarter" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_analyze_shows_fleet_utilisation_and_idle_cost(columns: int) -> None:
+    code, out, err = run_at(columns, "analyze", EXAMPLES / "growth.toml")
+    assert code == 0, err
+    check_golden(f"analyze_growth_{columns}.txt", out)
+    words = " ".join(out.split())
+    assert "Fleet utilisation average 3.4%, busiest hour 14% (month 1)" in " ".join(
+        run_at(columns, "analyze", QUARTER)[1].split()
+    )
+    assert "Idle capacity cost" in words
+    assert "scaled to zero: the GPU-hours paid are 50% busy" in words
+
+
+def test_analyze_json_carries_utilisation() -> None:
+    code, out, _ = run_at(100, "analyze", QUARTER, "--json")
+    assert code == 0
+    u = json.loads(out)["alternatives"][0]["utilisation"]
+    assert u["average"][0] == pytest.approx(180_000 / (730 * 3600) / 2.0)
+    assert u["idle_total_usd"] == pytest.approx(sum(u["idle_usd"]))
+    assert len(u["peak"]) == 24
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_drivers_that_change_nothing_take_one_line(tmp_path: Path, columns: int) -> None:
+    code, out, err = run_at(columns, "sensitivity", quarter_at(tmp_path, 20000))
+    assert code == 0, err
+    check_golden(f"sensitivity_quarter-20k_{columns}.txt", out)
+    words = " ".join(out.split())
+    assert words.count("break-even never → never") == 3  # the top three, listed in full
+    assert "16 more inputs leave the break-even never and move the NPV by at most $3,265:" in words
+    code, out, _ = run_at(columns, "explain", quarter_at(tmp_path, 20000))
+    words = " ".join(out.split())
+    assert "None of them changes the break-even or the sign of the NPV." in words
+    assert "16 other inputs leave the break-even never and move the NPV by at most $3,265." in words
