@@ -103,3 +103,57 @@ def test_drivers_that_change_nothing_take_one_line(tmp_path: Path, columns: int)
     words = " ".join(out.split())
     assert "None of them changes the break-even or the sign of the NPV." in words
     assert "16 other inputs leave the break-even never and move the NPV by at most $3,265." in words
+
+
+# ------------------------------------------------------------------ comparing
+
+
+def test_several_alternatives_start_with_the_summary_table() -> None:
+    code, out, _ = run_at(120, "analyze", EXAMPLES / "growth.toml")
+    assert code == 0
+    data = json.loads(run_at(100, "analyze", EXAMPLES / "growth.toml", "--json")[1])
+    lines = [line.rstrip() for line in out.splitlines()]
+    table = lines.index("3 alternatives compared (NPV over 24 months at 10%/year)")
+    assert table < next(i for i, line in enumerate(lines) if line.startswith("fine-tuned 8B"))
+    base = data["baseline"]["monthly_cost_usd"][0]
+    for alt in data["alternatives"]:
+        row = next(line for line in lines[table:] if line.startswith(" " + alt["name"]))
+        saving = base - alt["monthly_cost_usd"][0]
+        assert f"${alt['one_time_usd']:,.0f}" in row
+        assert f"${saving:,.0f}" in row
+        assert f"${alt['npv_usd']:,.0f}" in row
+    # a single alternative has no table to compare
+    assert "compared" not in run_at(120, "analyze", QUARTER)[1]
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_several_scenarios_in_one_table(columns: int) -> None:
+    files = [QUARTER, EXAMPLES / "seed.toml", EXAMPLES / "growth.toml"]
+    code, out, err = run_at(columns, "analyze", *files)
+    assert code == 0, err
+    check_golden(f"analyze_three_scenarios_{columns}.txt", out)
+    assert out.startswith("3 scenarios compared")
+    for stem in ("quarter-200k", "seed", "growth"):
+        assert f"\n {stem}" in out  # each scenario heads its rows
+        assert f"\n{stem} (" in out  # and its verdict follows the table
+
+
+def test_several_scenarios_json_is_a_list_of_the_single_answers() -> None:
+    files = [QUARTER, EXAMPLES / "seed.toml"]
+    code, out, _ = run_at(100, "analyze", *files, "--json")
+    assert code == 0
+    both = json.loads(out)
+    assert isinstance(both, list)
+    assert both == [json.loads(run_at(100, "analyze", f, "--json")[1]) for f in files]
+    # one file keeps its answer an object, as the contract has it
+    assert isinstance(json.loads(run_at(100, "analyze", QUARTER, "--json")[1]), dict)
+
+
+def test_a_bad_file_among_several_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[scenario\n")
+    code, out, err = run_at(100, "analyze", QUARTER, bad)
+    assert (code, out) == (2, "")
+    assert err.startswith("error: ")
+    assert "bad.toml" in err
+    assert len(err.strip().splitlines()) == 1

@@ -48,9 +48,18 @@ def _analysis(
     return analysis
 
 
+ScenarioFiles = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Scenario files (TOML, or YAML by extension); several are compared in one table.",
+        show_default=False,
+    ),
+]
+
+
 @user_errors
 def analyze(
-    file: ScenarioFile,
+    files: ScenarioFiles,
     samples: Annotated[
         int | None,
         typer.Option(
@@ -73,14 +82,31 @@ def analyze(
     inputs drive it. An option's `quality = { error_rate, usd_per_error }` and
     `latency = { p50_ms, usd_per_second_per_1k_requests }` are priced as their own cost
     components; **--no-quality** leaves them out (the infrastructure view).
+
+    Several files (`payback analyze a.toml b.toml`) give one table across the scenarios
+    (one-time cost, month-1 saving, break-even, NPV, within a quarter) and each verdict;
+    with **--json**, a list of their answers.
     """
-    analysis = _analysis(file, samples, seed, no_quality)
+    analyses = [_analysis(file, samples, seed, no_quality) for file in files]
     if as_json:
-        _print_json(analysis.to_dict())
-    else:
+        _print_json(
+            analyses[0].to_dict() if len(analyses) == 1 else [a.to_dict() for a in analyses]
+        )
+    elif len(analyses) == 1:
         from payback.report import analysis_renderables
 
-        _console().print(analysis_renderables(analysis))
+        _console().print(analysis_renderables(analyses[0]))
+    else:
+        from payback.report.compare import comparison_renderables
+
+        _console().print(comparison_renderables(analyses, _labels(files)))
+
+
+def _labels(files: list[Path]) -> list[str]:
+    """Short names for scenario files in a table: the file's stem, or its path when two
+    files share a stem."""
+    stems = [f.stem for f in files]
+    return [s if stems.count(s) == 1 else str(f) for s, f in zip(stems, files, strict=True)]
 
 
 REPORT_TYPES = (".html", ".htm", ".md", ".png")

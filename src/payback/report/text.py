@@ -340,8 +340,13 @@ def sobol_table(indices: list[SobolIndex], title: str | None = None) -> Renderab
 
 
 def analysis_renderables(analysis: Analysis) -> RenderableType:
-    """Header, per alternative a monthly-costs table and a payback summary, then the verdict."""
+    """Header, with several alternatives a table comparing them, per alternative a
+    monthly-costs table and a payback summary, then the verdict."""
     parts: list[RenderableType] = [_header(analysis)]
+    if len(analysis.alternatives) > 1:
+        from payback.report.compare import comparison_renderables
+
+        parts += [Text(), comparison_renderables([analysis])]
     if analysis.resolved.sources:
         parts += [Text(), _sources(analysis)]
     for index, alt in enumerate(analysis.alternatives):
