@@ -74,8 +74,8 @@ QUICK = ("quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-t
         (("quick", "--hosted-per-1k"), "error: --hosted-per-1k: needs a value (a number)"),
         (("catalog", "gpus", "--search"), "error: --search: needs a value (text)"),
         (
-            ("analyze", SEED, "extra"),
-            "error: extra: unexpected argument; payback analyze takes FILE and options",
+            ("explain", SEED, "extra"),  # analyze takes several files: extra is one
+            "error: extra: unexpected argument; payback explain takes FILE and options",
         ),
         (
             ("analyze", SEED, "--seed", "\x1b[2Jx"),

@@ -51,7 +51,9 @@ def _analysis(
 ScenarioFiles = Annotated[
     list[Path],
     typer.Argument(
-        help="Scenario files (TOML, or YAML by extension); several are compared in one table.",
+        help="Scenario file (TOML, or YAML by extension): at most 10 MiB, nested 32 deep, "
+        "100 alternatives; several files are compared in one table.",
+        metavar="FILE",
         show_default=False,
     ),
 ]
@@ -59,7 +61,7 @@ ScenarioFiles = Annotated[
 
 @user_errors
 def analyze(
-    files: ScenarioFiles,
+    file: ScenarioFiles,
     samples: Annotated[
         int | None,
         typer.Option(
@@ -87,7 +89,8 @@ def analyze(
     (one-time cost, month-1 saving, break-even, NPV, within a quarter) and each verdict;
     with **--json**, a list of their answers.
     """
-    analyses = [_analysis(file, samples, seed, no_quality) for file in files]
+    files = file
+    analyses = [_analysis(path, samples, seed, no_quality) for path in files]
     if as_json:
         _print_json(
             analyses[0].to_dict() if len(analyses) == 1 else [a.to_dict() for a in analyses]
