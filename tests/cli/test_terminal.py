@@ -157,3 +157,66 @@ def test_a_bad_file_among_several_is_one_line(tmp_path: Path) -> None:
     assert err.startswith("error: ")
     assert "bad.toml" in err
     assert len(err.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ quick
+
+QUICK = ("quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "400")
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_quick_names_what_it_leaves_out_and_the_full_command(columns: int) -> None:
+    code, out, _ = run_at(columns, *QUICK)
+    assert code == 0
+    check_golden(f"quick_seed_{columns}.txt", out)
+    first, second = out.splitlines()  # one line each, whatever the width
+    assert first == "Break even after ~30,769 requests"
+    for left_out in ("--requests-per-month", "growth", "idle time", "retraining", "NPV"):
+        assert left_out in second
+    assert "payback init scenario.toml, then payback analyze scenario.toml" in second
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_quick_with_traffic_gives_the_break_even_month(columns: int) -> None:
+    code, out, _ = run_at(columns, *QUICK, "--requests-per-month", "20000")
+    assert code == 0
+    check_golden(f"quick_seed_20k_{columns}.txt", out)
+    # 30,769.23 requests at 20,000 a month: month 1 + 10,769.23 / 20,000
+    assert out.splitlines() == [
+        "Break even after ~30,769 requests",
+        "At 20,000 requests a month, that is month 1.54: within a quarter.",
+    ]
+    code, out, _ = run_at(columns, *QUICK, "--requests-per-month", "5000", "--growth", "0.05")
+    # 5,000 + 5,250 + 5,512.5 + 5,788.1 + 6,077.5 = 27,628.2; then 3,141.0 of month 6's 6,381.4
+    assert out.splitlines()[1] == (
+        "At 5,000 requests a month growing +5.0% a month, that is month 5.49: not within a quarter."
+    )
+
+
+def test_quick_json_with_traffic() -> None:
+    code, out, _ = run_at(
+        100, *QUICK, "--requests-per-month", "20000", "--growth", "0.05", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["message"] == "Break even after ~30,769 requests"
+    assert data["break_even_month"] == pytest.approx(1 + (400 / 13 * 1000 - 20_000) / 21_000)
+    assert (data["requests_per_month"], data["growth_monthly"]) == (20_000, 0.05)
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("--requests-per-month", "0"), "error: --requests-per-month 0.0: must be > 0"),
+        (
+            ("--requests-per-month", "10", "--growth", "-1"),
+            "error: --growth -1.0: must be > -1",
+        ),
+        (("--growth", "0.1"), "error: --growth needs --requests-per-month"),
+    ],
+)
+def test_quick_bad_traffic_is_one_line(args: tuple[str, ...], line: str) -> None:
+    code, out, err = run_at(100, *QUICK, *args)
+    assert (code, out) == (2, "")
+    assert err.startswith(line)
+    assert len(err.splitlines()) == 1
