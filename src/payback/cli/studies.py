@@ -319,4 +319,40 @@ def _applied_text(
     from payback.studies.rewrite import with_winner
 
     edit = with_winner(file, scenario, result, output)
-    return edit.text, edit.notes
+    text, notes = _renamed(edit.text, file, scenario, result)
+    return text, edit.notes + notes
+
+
+def _renamed(
+    text: str, file: Path, scenario: Scenario, result: Recommendation
+) -> tuple[str, list[str]]:
+    """The written scenario with the alternative's name updated where it names a GPU or a
+    model the winner replaces ("... on one rented L4" when the winner runs on an L40), so
+    that no name contradicts the configuration; and the note that says so."""
+    import re
+
+    from payback.catalog import default_catalog
+    from payback.scenario import scenario_format
+    from payback.scenario.edit import with_values
+
+    best = result.best
+    if best is None:
+        return text, []
+    index = result.alternative
+    name = scenario.alternatives[index].name
+    catalog = default_catalog()
+    replaced: list[str] = []
+    new = name
+    for ids, winner in ((catalog.gpus, best.gpu), (catalog.models, best.model)):
+        for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z0-9]", name):
+            if word.lower() in ids and word.lower() != winner.lower():
+                shown = winner.upper() if word.isupper() else winner
+                new = re.sub(rf"(?<![\w.-]){re.escape(word)}(?![\w.-])", shown, new)
+                replaced.append(f"{word} by {shown}")
+    if new == name:
+        return text, []
+    text = with_values(text, scenario_format(file), {f"alternatives.{index}.name": new})
+    return text, [
+        f"alternatives.{index}.name = {name!r} is now {new!r}: it named what the winner "
+        f"replaces ({', '.join(replaced)})"
+    ]

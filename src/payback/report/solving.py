@@ -78,6 +78,24 @@ def _values_apart(path: str, a: float, b: float) -> tuple[str, str]:
     return _apart(lambda d: (style(a, d), style(b, d)), a, b)
 
 
+COUNTS = ("requests_per_month",)
+"""Inputs that count whole things: a solution is shown as a whole number of them."""
+
+
+def whole_count(path: str, value: float, at_least: bool) -> float:
+    """A threshold on a count shown whole, on the side where the target holds: at least
+    1,565,102.9 requests is at least 1,565,103; at most 10.4 is at most 10.
+
+    >>> whole_count("traffic.requests_per_month", 1_565_102.9, True)
+    1565103
+    >>> whole_count("traffic.requests_per_month", 10.4, False), whole_count("x.usd", 1.5, True)
+    (10, 1.5)
+    """
+    if not path.endswith(COUNTS):
+        return value
+    return math.ceil(value) if at_least else math.floor(value)
+
+
 def solution_lines(solution: Solution) -> list[str]:
     """What ``payback solve`` prints: the value, what it achieves, today's, and how found."""
     p, metric = solution.parameter, solution.target.metric
@@ -87,11 +105,7 @@ def solution_lines(solution: Solution) -> list[str]:
         f"{metric_text(metric, solution.current_achieved)}"
         + (", which already meets the target." if solution.current_met else ".")
     )
-    calls = solution.iterations
-    found = (
-        f"Found in {calls} engine call{'' if calls == 1 else 's'} "
-        f"({solution.evaluations:,} values tried)."
-    )
+    found = f"Found by trying {solution.evaluations:,} values of {p}."
     at_once = (
         [
             "Month 0 means paying back at once, before any month's saving: only an alternative "
@@ -111,10 +125,22 @@ def solution_lines(solution: Solution) -> list[str]:
             ]
         closest = solution.closest or (math.nan, None)
         near, _ = _metrics_apart(metric, closest[1], solution.target.value)
+        nearest = f"the closest is {near} at {p} = {input_value(p, closest[0])}"
+        if solution.closest_savings_usd is not None:
+            saved = solution.closest_savings_usd
+            horizon = solution.horizon_months
+            nearest = (
+                f"at every value it never pays back within {horizon} months; it comes "
+                f"nearest at {p} = {input_value(p, closest[0])}, "
+                + (
+                    f"still {usd(-saved, 0)} short at month {horizon}"
+                    if saved < 0
+                    else f"{usd(saved, 0)} ahead at month {horizon}"
+                )
+            )
         return [
             f"No value of {p} in its allowed range ({allowed.describe_low()} and "
-            f"{allowed.describe_high()}) gives {solution.target} for {name}; the closest is "
-            f"{near} at {p} = {input_value(p, closest[0])}.",
+            f"{allowed.describe_high()}) gives {solution.target} for {name}; {nearest}.",
             *at_once,
             today,
             found,
@@ -147,7 +173,7 @@ def solution_lines(solution: Solution) -> list[str]:
             "The target " + holds(value).removeprefix("it "),
         ]
     else:
-        value = input_value(p, solution.value)
+        value = input_value(p, whole_count(p, solution.value, above))
         lines = [
             f"{name}: {p} = {value} gives {metric_text(metric, solution.achieved)}, the target "
             f"({solution.target}); {holds(value)}",
