@@ -342,3 +342,81 @@ def test_solve_unreachable_names_the_value_that_comes_nearest(tmp_path: Path, co
     analysis = json.loads(run_at(100, "analyze", path, "--json")[1])["alternatives"][0]
     gpus = sum(analysis["components_usd"]["gpus"])
     assert saved == pytest.approx(analysis["cumulative_savings_usd"][-1] + gpus)
+
+
+# ------------------------------------------------------------------ verdicts, shape by shape
+
+SEED_TEXT = (EXAMPLES / "seed.toml").read_text()
+FALLING = SEED_TEXT.replace("horizon_months = 6", "horizon_months = 24").replace(
+    "usd_per_1k_requests = 15.0", "usd_per_1k_requests = 15.0\nprice_change_annual = -0.99"
+)
+SHAPES = {
+    # $400 up front, $13 saved per 1,000 on 20,000 requests: $260 a month
+    "pays back": (
+        SEED_TEXT,
+        "'fine-tuned small model' pays back in month 1.5 (after ~30,769 requests), within a "
+        "quarter; NPV $1,160 over 6 months",
+    ),
+    "never, costs more every month": (
+        SEED_TEXT.replace("usd_per_1k_requests = 2.0", "usd_per_1k_requests = 16.0"),
+        "'fine-tuned small model' does not pay back within 6 months: it costs more than the "
+        "baseline every month ($20.00 more in month 1), so the $400.00 up front is never "
+        "recovered; NPV -$520.00 over 6 months",
+    ),
+    "never, saves too slowly": (
+        SEED_TEXT.replace("data_usd = 150.0", "data_usd = 3000.0"),
+        # 6 × $260 = $1,560 of $3,250; the $1,690 left takes 7 more months at $260
+        "'fine-tuned small model' does not pay back within 6 months: by month 6 it has "
+        "recovered $1,560 of the $3,250 up front, and at $260.00 a month (month 6) the rest "
+        "takes until about month 13; NPV -$1,690 over 6 months",
+    ),
+    "never, savings end": (
+        FALLING.replace("data_usd = 150.0", "data_usd = 1500.0"),
+        "'fine-tuned small model' does not pay back within 24 months: it saves from month 1 "
+        "to month 6, then costs more than the baseline from month 7 on ($39.96 more in month "
+        "24); by month 24 it is $1,769 behind, and the $1,750 up front is never recovered; "
+        "NPV -$1,769 over 24 months",
+    ),
+    "pays back then falls behind": (
+        FALLING,
+        "'fine-tuned small model' pays back in month 1.9 (after ~37,033 requests), within a "
+        "quarter, but from month 7 it costs more than the baseline each month and by month "
+        "24 it is $418.79 behind; NPV -$418.79 over 24 months",
+    ),
+    "saves from month 0": (
+        SEED_TEXT.replace("data_usd = 150.0", "data_usd = 0.0")
+        .replace("training_usd = 50.0", "training_usd = 0.0")
+        .replace("engineer_hours = 2", "engineer_hours = 0"),
+        "'fine-tuned small model' saves from month 0: nothing to pay up front and cheaper "
+        "from the first month; NPV $1,560 over 6 months",
+    ),
+    "no one-time cost, costs more": (
+        SEED_TEXT.replace("data_usd = 150.0", "data_usd = 0.0")
+        .replace("training_usd = 50.0", "training_usd = 0.0")
+        .replace("engineer_hours = 2", "engineer_hours = 0")
+        .replace("usd_per_1k_requests = 2.0", "usd_per_1k_requests = 16.0"),
+        "'fine-tuned small model' does not pay back within 6 months: it costs more than the "
+        "baseline every month ($20.00 more in month 1); NPV -$120.00 over 6 months",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_the_verdict_is_a_plain_sentence_for_every_shape(tmp_path: Path, shape: str) -> None:
+    text, verdict = SHAPES[shape]
+    path = tmp_path / "shape.toml"
+    path.write_text(text)
+    code, out, err = run_at(120, "analyze", path)
+    assert code == 0, err
+    assert " ".join(out[out.index("Verdict: ") :].split()) == "Verdict: " + verdict
+    data = json.loads(run_at(120, "analyze", path, "--json")[1])
+    assert data["verdict"] == verdict
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_the_falling_behind_verdict_golden(tmp_path: Path, columns: int) -> None:
+    path = tmp_path / "falling.toml"
+    path.write_text(FALLING)
+    code, out, _ = run_at(columns, "analyze", path)
+    assert code == 0
+    check_golden(f"analyze_falls_behind_{columns}.txt", out.replace(str(tmp_path), "<tmp>"))

@@ -14,6 +14,7 @@ package never imports :mod:`payback.studies` at load time, and there is no impor
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -367,22 +368,73 @@ def _reason(saved: FloatArray, cumulative: FloatArray) -> str:
     )
 
 
-def _alternative_verdict(alt: AlternativeResult, horizon: int, rate: float) -> str:
-    npv = f"NPV {usd(alt.npv_usd)} over {months_text(horizon)}" + (
+def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
+    """Why the cumulative savings never reach zero, as a plain sentence (after a colon)."""
+    owed = -cum[0]
+    up_front = f"the {usd(owed)} up front is never recovered"
+    if all(m == 0 for m in monthly):
+        return f"it saves nothing per month, so {up_front}"
+    if all(m <= 0 for m in monthly):
+        more = f"it costs more than the baseline every month ({usd(-monthly[0])} more in month 1)"
+        return f"{more}, so {up_front}" if owed > 0 else more
+    last, short = monthly[-1], -cum[-1]
+    if last > 0:
+        needed = horizon + math.ceil(short / last)
+        return (
+            f"by month {horizon} it has recovered {usd(owed - short)} of the {usd(owed)} up "
+            f"front, and at {usd(last)} a month (month {horizon}) the rest takes until about "
+            f"month {needed}"
+        )
+    saving = next(i for i, m in enumerate(monthly) if m > 0)
+    worse = saving + next(i for i, m in enumerate(monthly[saving:]) if m <= 0) + 1
+    return (
+        f"it saves from month {saving + 1} to month {worse - 1}, then costs more than the "
+        f"baseline from month {worse} on ({usd(-last)} more in month {horizon}); by month "
+        f"{horizon} it is {usd(short)} behind, and {up_front}"
+    )
+
+
+def outcome_text(
+    alt: AlternativeResult,
+    horizon: int,
+    rate: float,
+    requests: Any = None,
+    npv_decimals: int | None = None,
+) -> str:
+    """What happens to one alternative, in a plain sentence that follows its name, for
+    every shape of cash flow: pays back (within a quarter or not), pays back and then falls
+    behind, saves from month 0, never pays back (costs more every month, saves nothing,
+    saves too slowly, or stops saving). ``requests`` formats the break-even's request count
+    (every digit by default); ``npv_decimals`` the NPV's cents."""
+    npv = f"NPV {usd(alt.npv_usd, npv_decimals)} over {months_text(horizon)}" + (
         f" at {rate:.0%}" if rate else ""
     )
-    if alt.break_even_month is None:
-        return f"{alt.name!r} does not pay back within {months_text(horizon)}: {alt.reason}"
-    if alt.break_even_month == 0:
+    cum = alt.cumulative_savings_usd or [0.0]
+    monthly = [b - a for a, b in itertools.pairwise(cum)]
+    month = alt.break_even_month
+    if month is None:
+        return f"does not pay back within {months_text(horizon)}: {_never_text(cum, monthly, horizon)}; {npv}"
+    if month == 0:
         if alt.npv_usd < 0:
-            return f"{alt.name!r} has no one-time cost but costs more to run: {npv}"
-        return f"{alt.name!r} pays back at once (no one-time cost); {npv}"
-    quarter = "within a quarter" if alt.break_even_month <= 3 else "not within a quarter"
-    requests = alt.break_even_requests or 0.0
-    return (
-        f"{alt.name!r} pays back in month {alt.break_even_month:.1f} "
-        f"(after ~{requests:,.0f} requests), {quarter}; {npv}"
-    )
+            return f"has no one-time cost but costs more to run: {npv}"
+        return (
+            f"saves from month 0: nothing to pay up front and cheaper from the first month; {npv}"
+        )
+    quarter = "within a quarter" if month <= QUARTER_MONTHS else "not within a quarter"
+    shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
+    text = f"pays back in month {month:.1f} (after ~{shown} requests), {quarter}"
+    if cum[-1] < 0:
+        paid = math.ceil(month)
+        worse = next((i + 1 for i, m in enumerate(monthly) if i >= paid and m < 0), horizon)
+        text += (
+            f", but from month {worse} it costs more than the baseline each month and by "
+            f"month {horizon} it is {usd(-cum[-1])} behind"
+        )
+    return f"{text}; {npv}"
+
+
+def _alternative_verdict(alt: AlternativeResult, horizon: int, rate: float) -> str:
+    return f"{alt.name!r} {outcome_text(alt, horizon, rate)}"
 
 
 def configuration(option: Any, costs: OptionCosts) -> dict[str, Any] | None:

@@ -14,10 +14,10 @@ import numpy as np
 from pydantic import BaseModel
 
 from payback.analysis.result import (
-    QUARTER_MONTHS,
     AlternativeResult,
     Analysis,
     months_text,
+    outcome_text,
     usd,
 )
 from payback.report.labels import unit_suffix
@@ -237,24 +237,9 @@ def requests_text(value: float) -> str:
 
 
 def _pays_back(alt: AlternativeResult, horizon: int, rate: float) -> str:
-    """One alternative's answer with every input central: when it pays back, the NPV."""
-    npv = f"NPV {usd(alt.npv_usd, 0)} over {months_text(horizon)}" + (
-        f" at {rate:.0%}" if rate else ""
-    )
-    month = alt.break_even_month
-    if month is None:
-        return f"does not pay back within {months_text(horizon)}: {alt.reason}"
-    if month == 0:
-        if alt.npv_usd < 0:
-            return f"has no one-time cost but costs more to run: {npv}"
-        return f"pays back at once (no one-time cost); {npv}"
-    quarter = "within a quarter" if month <= QUARTER_MONTHS else "not within a quarter"
-    after = (
-        f" (after ~{requests_text(alt.break_even_requests)} requests)"
-        if alt.break_even_requests
-        else ""
-    )
-    return f"pays back in month {month:.1f}{after}, {quarter}; {npv}"
+    """One alternative's answer with every input central, as the verdict says it
+    (:func:`~payback.analysis.result.outcome_text`), request counts to three figures."""
+    return outcome_text(alt, horizon, rate, requests=requests_text, npv_decimals=0)
 
 
 def sampled_text(analysis: Analysis, index: int) -> str | None:
