@@ -420,3 +420,51 @@ def test_the_falling_behind_verdict_golden(tmp_path: Path, columns: int) -> None
     code, out, _ = run_at(columns, "analyze", path)
     assert code == 0
     check_golden(f"analyze_falls_behind_{columns}.txt", out.replace(str(tmp_path), "<tmp>"))
+
+
+# ------------------------------------------------------------------ progress
+
+
+def bar_shown(
+    monkeypatch: pytest.MonkeyPatch, terminal: bool, *args: str | Path
+) -> tuple[int, str, str]:
+    """Run with every piece of work counted as long; ``terminal``: stderr is a terminal."""
+    import payback.cli._common as common
+
+    monkeypatch.setattr(common, "PROGRESS_AFTER_S", 0.0)
+    env = ENV | {"COLUMNS": "100", "TERM": "xterm"} | ({"FORCE_COLOR": "1"} if terminal else {})
+    result = CliRunner(env=env).invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+LONG_WORK = {
+    "sampling": ("analyze", EXAMPLES / "quarter-uncertain.toml", "--samples", "5000"),
+    "Sobol": ("sensitivity", QUARTER, "--method", "sobol", "--samples", "256"),
+    "moving each input": ("sensitivity", EXAMPLES / "growth.toml"),
+    "searching configurations": RECOMMEND,
+}
+
+
+@pytest.mark.parametrize("label", sorted(LONG_WORK))
+def test_long_work_shows_a_progress_bar_on_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch, label: str
+) -> None:
+    args = LONG_WORK[label]
+    code, out, err = bar_shown(monkeypatch, True, *args)
+    assert code == 0, err
+    assert label in err  # the bar, on stderr
+    assert label not in out
+    code, _, err = bar_shown(monkeypatch, False, *args)  # not a terminal
+    assert code == 0
+    assert label not in err
+    code, out, err = bar_shown(monkeypatch, True, *args, "--json")  # scripts get no bar
+    assert code == 0
+    assert label not in err
+    json.loads(out)
+
+
+def test_short_work_shows_no_bar_even_on_a_terminal() -> None:
+    env = ENV | {"COLUMNS": "100", "TERM": "xterm", "FORCE_COLOR": "1"}
+    result = CliRunner(env=env).invoke(app, ["analyze", str(QUARTER), "--samples", "100"])
+    assert result.exit_code == 0
+    assert "sampling" not in result.stderr

@@ -16,6 +16,7 @@ from payback.cli._common import (
     SeedOption,
     _console,
     _print_json,
+    _busy,
     _progress,
     _warn,
     echo,
@@ -29,14 +30,20 @@ if TYPE_CHECKING:
 
 
 def _analysis(
-    file: Path, samples: int | None, seed: int | None, no_quality: bool = False
+    file: Path,
+    samples: int | None,
+    seed: int | None,
+    no_quality: bool = False,
+    quiet: bool = False,
 ) -> Analysis:
+    """The analysis of one file, with a progress bar on a terminal for long sampling
+    (none when ``quiet``: ``--json``)."""
     from payback.analysis.result import analyze
     from payback.scenario import load_scenario
 
     if seed is not None and samples is None:
         raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
-    with _progress("sampling") as progress:
+    with _progress("sampling", enabled=not quiet) as progress:
         analysis = analyze(
             load_scenario(file),
             samples=samples,
@@ -90,7 +97,7 @@ def analyze(
     with **--json**, a list of their answers.
     """
     files = file
-    analyses = [_analysis(path, samples, seed, no_quality) for path in files]
+    analyses = [_analysis(path, samples, seed, no_quality, quiet=as_json) for path in files]
     if as_json:
         _print_json(
             analyses[0].to_dict() if len(analyses) == 1 else [a.to_dict() for a in analyses]
@@ -191,7 +198,9 @@ def explain(
     """
     from payback.report.explain import explain as explain_analysis
 
-    sections = explain_analysis(_analysis(file, samples, seed, no_quality))
+    analysis = _analysis(file, samples, seed, no_quality, quiet=as_json)
+    with _busy("explaining", enabled=not as_json):  # the drivers and the levers are solved
+        sections = explain_analysis(analysis)
     if as_json:
         _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})
         return

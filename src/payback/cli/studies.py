@@ -16,6 +16,7 @@ from payback.cli._common import (
     _console,
     _note,
     _print_json,
+    _busy,
     _progress,
     _warn,
     echo,
@@ -90,9 +91,11 @@ def sensitivity(
     names = [alt.name for alt in resolved.scenario.alternatives]
     central = [float(alt.npv_usd) for alt in evaluate(resolved).alternatives]
     if method == "tornado":
-        _show_tornado(names, central, tornado(resolved, swing), top, as_json)
+        with _busy("moving each input", enabled=not as_json):
+            ranked = tornado(resolved, swing)
+        _show_tornado(names, central, ranked, top, as_json)
         return
-    with _progress("Sobol") as progress:
+    with _progress("Sobol", enabled=not as_json) as progress:
         result = sobol(resolved, 1024 if samples is None else samples, seed or 0, swing, progress)
     _show_sobol(names, result, top, as_json)
 
@@ -210,7 +213,8 @@ def solve(
         scenario = without_value_terms(scenario)
     resolved = resolve(scenario)
     _warn(resolved.warnings)
-    solution = solve_for(resolved, vary, wanted, alternative)
+    with _busy("solving", enabled=not as_json):
+        solution = solve_for(resolved, vary, wanted, alternative)
     if as_json:
         _print_json(solution.to_dict())
     else:
@@ -283,9 +287,10 @@ def recommend(  # long: most of it is its options and their help text
     if output is not None:
         _check_writable(output, force)
     scenario = load_scenario(file)
-    result = recommend_setup(
-        scenario, alternative, models=models or None, max_replicas=max_replicas
-    )
+    with _busy("searching configurations", enabled=not as_json):
+        result = recommend_setup(
+            scenario, alternative, models=models or None, max_replicas=max_replicas
+        )
     _warn(result.warnings)
     written: str | None = None
     if apply and output is not None and result.best is not None:
