@@ -468,3 +468,14 @@ def test_short_work_shows_no_bar_even_on_a_terminal() -> None:
     result = CliRunner(env=env).invoke(app, ["analyze", str(QUARTER), "--samples", "100"])
     assert result.exit_code == 0
     assert "sampling" not in result.stderr
+
+
+def test_several_scenarios_with_samples_add_the_sampled_answer() -> None:
+    uncertain = EXAMPLES / "quarter-uncertain.toml"
+    code, out, _ = run_at(120, "analyze", QUARTER, uncertain, "--samples", "500")
+    assert code == 0
+    single = json.loads(run_at(100, "analyze", uncertain, "--samples", "500", "--json")[1])
+    u = single["alternatives"][0]["uncertainty"]
+    median = u["break_even_month_percentiles"]["p50"]
+    words = " ".join(out.split())
+    assert f"Sampled: it pays back in month {median:.1f} at the median of 500 samples" in words

@@ -9,7 +9,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text, usd
-from payback.report.common import Table, quarter_text
+from payback.report.common import Table, quarter_text, sampled_text
 
 __all__ = ["comparison_renderables", "comparison_table", "month_1_saving"]
 
@@ -96,5 +96,11 @@ def comparison_renderables(
     for label, analysis in zip(names, analyses, strict=True):
         line = Text(f"{label}", style="bold")
         line.append(f" ({analysis.name}): {analysis.verdict()}")
+        best = max(
+            range(len(analysis.alternatives)), key=lambda i: analysis.alternatives[i].npv_usd
+        )
+        sampled = sampled_text(analysis, best)
+        if sampled is not None:
+            line.append(f". Sampled: it {sampled}")
         parts.append(line)
     return Group(*parts)
