@@ -1,0 +1,163 @@
+-- clickhouse SQL: the one query `payback usage` runs on table LiteLLM_SpendLogs (the litellm schema).
+-- It scans the table once and returns hourly aggregates, the rows of each model
+-- and the count of each token value; the months, growth, peak and percentiles are
+-- then computed from those rows (see `payback usage --sql` for that DuckDB SQL).
+SELECT
+  GROUPING(hour) AS g_hour,
+  GROUPING(qin) AS g_in,
+  GROUPING(qout) AS g_out,
+  GROUPING(qmodel) AS g_model,
+  hour,
+  keep,
+  good,
+  inside,
+  why,
+  qin,
+  qout,
+  qmodel,
+  COUNT(*) AS n,
+  SUM(input) AS input,
+  SUM(output) AS output,
+  SUM(cached) AS cached,
+  MIN(us) AS first_us,
+  MAX(us) AS last_us,
+  MIN(CASE WHEN us % 86400000000 = 0 THEN 1 ELSE 0 END) AS on_days,
+  MIN(CASE WHEN us % 3600000000 = 0 THEN 1 ELSE 0 END) AS on_hours
+FROM (
+  SELECT
+    *,
+    CASE WHEN used = 1 THEN input END AS qin,
+    CASE WHEN used = 1 THEN output END AS qout,
+    CASE WHEN used = 1 THEN COALESCE(model, '(none)') END AS qmodel
+  FROM (
+    SELECT
+      *,
+      CASE WHEN keep = 1 AND good = 1 AND inside = 1 THEN 1 ELSE 0 END AS used
+    FROM (
+      SELECT
+        *,
+        intDiv(us, 3600000000) AS hour,
+        CASE
+          WHEN NOT (
+            us IS NULL
+          )
+          AND us >= 0
+          AND us < 7258118400000000
+          AND NOT (
+            input IS NULL
+          )
+          AND NOT (
+            output IS NULL
+          )
+          AND NOT (
+            cached IS NULL
+          )
+          AND input >= 0
+          AND output >= 0
+          AND cached >= 0
+          AND cached <= input
+          AND input <= 100000000
+          AND output <= 100000000
+          THEN 1
+          ELSE 0
+        END AS good,
+        CASE
+          WHEN keep = 1
+          AND NOT (
+            NOT (
+              us IS NULL
+            )
+            AND us >= 0
+            AND us < 7258118400000000
+            AND NOT (
+              input IS NULL
+            )
+            AND NOT (
+              output IS NULL
+            )
+            AND NOT (
+              cached IS NULL
+            )
+            AND input >= 0
+            AND output >= 0
+            AND cached >= 0
+            AND cached <= input
+            AND input <= 100000000
+            AND output <= 100000000
+          )
+          THEN CASE
+            WHEN us IS NULL
+            THEN 'no time that reads as a date'
+            WHEN us < 0 OR us >= 7258118400000000
+            THEN 'a time before 1970 or after 2199'
+            WHEN input IS NULL OR output IS NULL OR cached IS NULL
+            THEN 'token counts missing or not numbers'
+            WHEN input < 0 OR output < 0 OR cached < 0
+            THEN 'negative token counts'
+            WHEN cached > input
+            THEN 'more cached tokens than input tokens'
+            ELSE 'over 10^8 tokens a request'
+          END
+        END AS why,
+        CASE WHEN TRUE THEN 1 ELSE 0 END AS inside
+      FROM (
+        SELECT
+          toUnixTimestamp64Micro(toDateTime64("startTime", 6, 'UTC')) AS us,
+          CAST("prompt_tokens" AS Nullable(Float64)) AS input,
+          CAST("completion_tokens" AS Nullable(Float64)) AS output,
+          COALESCE(
+            COALESCE(
+              toFloat64OrNull(
+                toString(
+                  JSONExtractString(toString("metadata"), 'usage_object', 'prompt_tokens_details', 'cached_tokens')
+                )
+              ),
+              toFloat64OrNull(
+                toString(
+                  JSONExtractString(toString("metadata"), 'usage_object', 'cache_read_input_tokens')
+                )
+              )
+            ),
+            0.0
+          ) AS cached,
+          CAST("model" AS Nullable(String)) AS model,
+          CASE
+            WHEN COALESCE(
+              (
+                "call_type" IS NULL
+                OR "call_type" IN (
+                  'completion',
+                  'acompletion',
+                  'text_completion',
+                  'atext_completion',
+                  'anthropic_messages',
+                  'aresponses',
+                  'responses'
+                )
+              ),
+              TRUE
+            )
+            AND COALESCE((
+              COALESCE("status", 'success') <> 'failure'
+            ), TRUE)
+            THEN 1
+            ELSE 0
+          END AS keep
+        FROM "LiteLLM_SpendLogs"
+      ) AS normalized
+    ) AS marked
+  ) AS used
+) AS split
+GROUP BY
+  GROUPING SETS (
+    (hour, keep, good, inside, why),
+    (
+      qin
+    ),
+    (
+      qout
+    ),
+    (
+      qmodel
+    )
+  );
