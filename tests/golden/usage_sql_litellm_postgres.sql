@@ -36,7 +36,7 @@ FROM (
     FROM (
       SELECT
         *,
-        DIV(us, 3600000000) AS hour,
+        us / 3600000000 AS hour,
         CASE
           WHEN NOT us IS NULL
           AND us >= 0
@@ -86,7 +86,7 @@ FROM (
         CASE WHEN TRUE THEN 1 ELSE 0 END AS inside
       FROM (
         SELECT
-          CAST(FLOOR(EXTRACT(EPOCH FROM "startTime") * 1000000) AS BIGINT) AS us,
+          CAST(ROUND(DATE_PART('epoch', "startTime") * 1000000) AS BIGINT) AS us,
           CAST("prompt_tokens" AS DOUBLE PRECISION) AS input,
           CAST("completion_tokens" AS DOUBLE PRECISION) AS output,
           COALESCE(
@@ -126,9 +126,13 @@ FROM (
             ELSE 0
           END AS keep
         FROM "LiteLLM_SpendLogs"
+        OFFSET 0
       ) AS normalized
+      OFFSET 0
     ) AS marked
+    OFFSET 0
   ) AS used
+  OFFSET 0
 ) AS split
 GROUP BY
   GROUPING SETS (

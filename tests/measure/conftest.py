@@ -14,7 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,15 +57,13 @@ def _as_server_user(args: list[str], root: bool) -> list[str]:
     return ["runuser", "-u", "nobody", "--", *args] if root else args
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[Postgres]:
-    """A PostgreSQL server for this test session (see the module docstring)."""
-    pytest.importorskip("psycopg")
+def start_postgres() -> tuple[Postgres, Callable[[], None]]:
+    """Start a server in a new temporary folder: it and the function that stops it and
+    removes the folder. Raises FileNotFoundError without the binaries and RuntimeError
+    when the server does not start."""
     bindir = _bin_dir()
     if bindir is None or not (bindir / "pg_ctl").exists():
-        if os.environ.get("PAYBACK_REQUIRE_POSTGRES") == "1":
-            pytest.fail("PostgreSQL binaries (initdb, pg_ctl) not found")
-        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not found")
+        raise FileNotFoundError("PostgreSQL binaries (initdb, pg_ctl) not found")
     root = os.geteuid() == 0
     base = Path(tempfile.mkdtemp(prefix="payback-pg-"))
     data, pwfile, log = base / "data", base / "pw", base / "log"
@@ -78,59 +76,59 @@ def postgres() -> Iterator[Postgres]:
         os.chown(base, nobody.pw_uid, nobody.pw_gid)
         os.chown(pwfile, nobody.pw_uid, nobody.pw_gid)
     port = _free_port()
-    run = {"check": True, "capture_output": True, "text": True, "cwd": base}
+    initdb = [
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        USER,
+        f"--pwfile={pwfile}",
+        "--auth-host=scram-sha-256",
+        "--auth-local=trust",
+        "--encoding=UTF8",
+        "--no-sync",
+    ]
+    options = (
+        f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base} "
+        "-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+    )
+    start = [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"]
     try:
-        subprocess.run(
-            _as_server_user(
-                [
-                    str(bindir / "initdb"),
-                    "-D",
-                    str(data),
-                    "-U",
-                    USER,
-                    f"--pwfile={pwfile}",
-                    "--auth-host=scram-sha-256",
-                    "--auth-local=trust",
-                    "--encoding=UTF8",
-                    "--no-sync",
-                ],
-                root,
-            ),
-            **run,  # type: ignore[call-overload]
-        )
-        options = (
-            f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base} "
-            "-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
-        )
-        subprocess.run(
-            _as_server_user(
-                [
-                    str(bindir / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-l",
-                    str(log),
-                    "-o",
-                    options,
-                    "-w",
-                    "start",
-                ],
-                root,
-            ),
-            **run,  # type: ignore[call-overload]
-        )
+        for args in (initdb, start):
+            subprocess.run(
+                _as_server_user(args, root), check=True, capture_output=True, text=True, cwd=base
+            )
     except subprocess.CalledProcessError as exc:
         text = log.read_text() if log.exists() else ""
         shutil.rmtree(base, ignore_errors=True)
-        pytest.fail(f"PostgreSQL did not start: {exc.stderr or exc.stdout} {text[-2000:]}")
-    try:
-        yield Postgres("127.0.0.1", port, bindir)
-    finally:
+        raise RuntimeError(
+            f"PostgreSQL did not start: {exc.stderr or exc.stdout} {text[-2000:]}"
+        ) from None
+
+    def stop() -> None:
         subprocess.run(
-            _as_server_user(
-                [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], root
-            ),
+            _as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], root),
             capture_output=True,
             check=False,
         )
         shutil.rmtree(base, ignore_errors=True)
+
+    return Postgres("127.0.0.1", port, bindir), stop
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A PostgreSQL server for this test session (see the module docstring)."""
+    pytest.importorskip("psycopg")
+    try:
+        server, stop = start_postgres()
+    except FileNotFoundError as exc:
+        if os.environ.get("PAYBACK_REQUIRE_POSTGRES") == "1":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        stop()

@@ -545,7 +545,8 @@ def render(duckdb_sql: str, dialect: str) -> str:
     - ``PAYBACK_NUMBER(x)``: a DOUBLE, NULL when ``x`` does not read as a number;
     - ``PAYBACK_JSON_TEXT(j, k1, k2, …)``: the text at keys of JSON (or JSON text);
     - and ``a // b`` is integer division (``intDiv`` on ClickHouse, where SQLGlot casts a
-      float)."""
+      float; ``/`` of two bigints on PostgreSQL, where SQLGlot writes ``DIV``, a numeric);
+    - on PostgreSQL each subquery gets ``OFFSET 0`` (see below)."""
     import sqlglot
     from sqlglot import exp
 
@@ -560,9 +561,19 @@ def render(duckdb_sql: str, dialect: str) -> str:
         return sqlglot.parse_one(text, read=dialect)
 
     def rewrite(node: Any) -> Any:
-        if isinstance(node, exp.IntDiv) and dialect == "clickhouse":
+        if dialect == "postgres" and isinstance(node, exp.Subquery):
+            # OFFSET 0 keeps PostgreSQL from pulling the subquery up into the one above,
+            # which would repeat its expressions wherever a column of it is used (the
+            # usable-row test in six places, the time in twenty): each is computed once
+            inner = node.this.transform(rewrite)
+            inner.set("offset", exp.Offset(expression=exp.Literal.number(0)))
+            return exp.Subquery(this=inner, alias=node.args.get("alias"))
+        if isinstance(node, exp.IntDiv) and dialect in ("clickhouse", "postgres"):
             a, b = node.this.transform(rewrite), node.expression.transform(rewrite)
-            return parse(f"intDiv({sql_of(a)}, {sql_of(b)})")
+            if dialect == "clickhouse":
+                return parse(f"intDiv({sql_of(a)}, {sql_of(b)})")
+            # bigint / bigint divides whole numbers (DIV is numeric: several times slower)
+            return exp.Div(this=a, expression=b, typed=True)
         if not isinstance(node, exp.Anonymous) or not str(node.this).upper().startswith("PAYBACK_"):
             return node
         name = str(node.this).upper()
@@ -572,7 +583,13 @@ def render(duckdb_sql: str, dialect: str) -> str:
             if dialect == "duckdb":
                 return parse(f"epoch_us({x})")
             if dialect == "postgres":
-                return parse(f"CAST(FLOOR(EXTRACT(EPOCH FROM {x}) * 1000000) AS BIGINT)")
+                # date_part is a double (EXTRACT is numeric since PostgreSQL 14: twice as
+                # slow); µs since 1970 stay below 2^53, so rounding gives them exactly
+                part = exp.Anonymous(
+                    this="date_part", expressions=[exp.Literal.string("epoch"), args[0]]
+                )
+                micro = exp.Mul(this=part, expression=exp.Literal.number(1000000))
+                return exp.Cast(this=exp.Round(this=micro), to=exp.DataType.build("BIGINT"))
             if dialect == "clickhouse":
                 return parse(f"toUnixTimestamp64Micro(toDateTime64({x}, 6, 'UTC'))")
             if dialect in ("bigquery", "spark", "databricks"):
@@ -621,4 +638,3 @@ def render(duckdb_sql: str, dialect: str) -> str:
         return node
 
     return str(tree.transform(rewrite).sql(dialect, pretty=True))
-
