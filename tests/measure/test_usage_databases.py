@@ -200,8 +200,32 @@ def pg_logs(postgres: Any, logs_csv: Path) -> str:
                     "failure",
                 ]
             )
+        con.execute(
+            'CREATE TABLE spans ("Timestamp" timestamptz, "SpanName" text, "StatusCode" text, '
+            '"SpanAttributes" jsonb)'
+        )
+        with con.cursor().copy("COPY spans FROM STDIN") as copy:
+            for r in ROWS:
+                attributes = {
+                    "gen_ai.request.model": r["model"],
+                    "gen_ai.usage.prompt_tokens": r["input"],  # the older names
+                    "gen_ai.usage.completion_tokens": str(r["output"]),
+                    "gen_ai.usage.cache_read_input_tokens": r["cached"],
+                }
+                copy.write_row([r["ts"], "chat", "STATUS_CODE_UNSET", json.dumps(attributes)])
+            copy.write_row([ROWS[0]["ts"], "GET", "STATUS_CODE_UNSET", "{}"])
+            failed = {"gen_ai.usage.input_tokens": 5, "gen_ai.usage.output_tokens": 1}
+            copy.write_row([ROWS[0]["ts"], "chat", "STATUS_CODE_ERROR", json.dumps(failed)])
         con.execute("CREATE TABLE notes (body text)")
     return url
+
+
+def test_postgres_otel_spans_with_json_attributes(pg_logs: str, expected: Any) -> None:
+    got = profile_database(pg_logs, table="spans")
+    assert got.format == "otel"
+    assert got.rows["not_llm_calls_or_failed"] == 2
+    got.rows["read"] -= 2
+    same_profile(got, expected)
 
 
 def test_postgres_generic_table_gives_the_csv_profile(pg_logs: str, expected: Any) -> None:
@@ -432,7 +456,9 @@ def test_password_never_printed(postgres: Any, pg_logs: str) -> None:
     assert postgres.password not in out
     assert "payback:***@" in out
     code, out, err = run("usage", pg_logs, "--table", "missing")
-    assert_user_error(code, out, err, "tables that look like logs: LiteLLM_SpendLogs, generic")
+    assert_user_error(
+        code, out, err, "tables that look like logs: LiteLLM_SpendLogs, generic, spans"
+    )
     assert postgres.password not in err
     assert "notes" not in err  # a table that does not look like logs
 
