@@ -3,14 +3,9 @@
 -- and the count of each token value; the months, growth, peak and percentiles are
 -- then computed from those rows (see `payback usage --sql` for that DuckDB SQL).
 SELECT
-  GROUPING(hour) AS g_hour,
-  GROUPING(qin) AS g_in,
-  GROUPING(qout) AS g_out,
-  GROUPING(qmodel) AS g_model,
+  GROUPING(hour, qin, qout, qmodel) AS g,
   hour,
-  keep,
-  good,
-  inside,
+  status,
   why,
   qin,
   qout,
@@ -21,54 +16,29 @@ SELECT
   SUM(cached) AS cached,
   MIN(us) AS first_us,
   MAX(us) AS last_us,
-  MIN(CASE WHEN us % 86400000000 = 0 THEN 1 ELSE 0 END) AS on_days,
-  MIN(CASE WHEN us % 3600000000 = 0 THEN 1 ELSE 0 END) AS on_hours
+  MAX(us % 86400000000) AS off_days,
+  MAX(us % 3600000000) AS off_hours
 FROM (
   SELECT
-    *,
-    CASE WHEN used = 1 THEN input END AS qin,
-    CASE WHEN used = 1 THEN output END AS qout,
-    CASE WHEN used = 1 THEN COALESCE(model, '(none)') END AS qmodel
+    us,
+    us DIV 3600000000 AS hour,
+    input,
+    output,
+    cached,
+    why,
+    status,
+    CASE WHEN status = 3 THEN input END AS qin,
+    CASE WHEN status = 3 THEN output END AS qout,
+    CASE WHEN status = 3 THEN COALESCE(model, '(none)') END AS qmodel
   FROM (
     SELECT
       *,
-      CASE WHEN keep = 1 AND good = 1 AND inside = 1 THEN 1 ELSE 0 END AS used
+      CASE WHEN keep = 0 THEN 0 WHEN NOT why IS NULL THEN 1 WHEN TRUE THEN 3 ELSE 2 END AS status
     FROM (
       SELECT
         *,
-        us DIV 3600000000 AS hour,
-        CASE
-          WHEN NOT us IS NULL
-          AND us >= 0
-          AND us < 7258118400000000
-          AND NOT input IS NULL
-          AND NOT output IS NULL
-          AND NOT cached IS NULL
-          AND input >= 0
-          AND output >= 0
-          AND cached >= 0
-          AND cached <= input
-          AND input <= 100000000
-          AND output <= 100000000
-          THEN 1
-          ELSE 0
-        END AS good,
         CASE
           WHEN keep = 1
-          AND NOT (
-            NOT us IS NULL
-            AND us >= 0
-            AND us < 7258118400000000
-            AND NOT input IS NULL
-            AND NOT output IS NULL
-            AND NOT cached IS NULL
-            AND input >= 0
-            AND output >= 0
-            AND cached >= 0
-            AND cached <= input
-            AND input <= 100000000
-            AND output <= 100000000
-          )
           THEN CASE
             WHEN us IS NULL
             THEN 'no time that reads as a date'
@@ -80,10 +50,10 @@ FROM (
             THEN 'negative token counts'
             WHEN cached > input
             THEN 'more cached tokens than input tokens'
-            ELSE 'over 10^8 tokens a request'
+            WHEN input > 100000000 OR output > 100000000
+            THEN 'over 10^8 tokens a request'
           END
-        END AS why,
-        CASE WHEN TRUE THEN 1 ELSE 0 END AS inside
+        END AS why
       FROM (
         SELECT
           UNIX_MICROS(`startTime`) AS us,
@@ -121,12 +91,12 @@ FROM (
           END AS keep
         FROM `LiteLLM_SpendLogs`
       ) AS normalized
-    ) AS marked
-  ) AS used
+    ) AS checked
+  ) AS marked
 ) AS split
 GROUP BY
   GROUPING SETS (
-    (hour, keep, good, inside, why),
+    (hour, status, why),
     (
       qin
     ),

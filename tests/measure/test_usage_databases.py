@@ -439,7 +439,7 @@ def test_printed_sql_runs_on_duckdb(tmp_path: Path, logs_csv: Path) -> None:
     )
     con = duckdb.connect(str(db), read_only=True)
     rows = con.execute(text.rstrip().rstrip(";")).fetchall()
-    assert sum(r[12] for r in rows if r[0] == 0) == len(ROWS)  # every row in an hour group
+    assert sum(r[7] for r in rows if r[0] == 7) == len(ROWS)  # every row in an hour group
 
 
 # -- safety ------------------------------------------------------------------------------

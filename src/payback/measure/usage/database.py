@@ -15,14 +15,9 @@ from payback.measure.usage.tables import Table, profile_query
 __all__ = ["FETCHED", "MODELS", "Fetched", "fetch"]
 
 FETCHED = (
-    "g_hour",
-    "g_in",
-    "g_out",
-    "g_model",
+    "g",
     "hour",
-    "keep",
-    "good",
-    "inside",
+    "status",
     "why",
     "qin",
     "qout",
@@ -33,10 +28,14 @@ FETCHED = (
     "cached",
     "first_us",
     "last_us",
-    "on_days",
-    "on_hours",
+    "off_days",
+    "off_hours",
 )
-"""The columns :func:`payback.measure.usage.tables.profile_query` returns, in order."""
+"""The columns :func:`payback.measure.usage.tables.profile_query` returns, in order: ``g``
+says the grouping set (``GROUPING(hour, qin, qout, qmodel)``: 7 by hour, 11 by input
+tokens, 13 by output tokens, 14 by model); ``status`` 0 for rows that are not LLM calls
+that succeeded, 1 for those that cannot be used (``why``), 2 for those outside the filters,
+3 for those used."""
 
 _TYPES = {
     "why": "VARCHAR",
@@ -49,17 +48,17 @@ _TYPES = {
 }
 
 HOURLY = """CREATE TEMP TABLE hourly AS
-SELECT CASE WHEN g_hour = 0 THEN 3 WHEN g_in = 0 THEN 2 WHEN g_out = 0 THEN 1 ELSE 4 END AS part,
-       0 AS src, CASE WHEN g_hour = 0 THEN hour END AS hour, NULL::VARCHAR AS model,
-       keep = 1 AS keep, good = 1 AS good, inside = 1 AS inside, FALSE AS dup,
-       CASE WHEN g_hour = 0 THEN why END AS why,
-       CASE WHEN g_in = 0 THEN qin END AS qin, CASE WHEN g_out = 0 THEN qout END AS qout,
-       CASE WHEN g_model = 0 THEN qmodel END AS qmodel,
+SELECT CASE g WHEN 7 THEN 3 WHEN 11 THEN 2 WHEN 13 THEN 1 WHEN 14 THEN 4 END AS part,
+       0 AS src, CASE WHEN g = 7 THEN hour END AS hour, NULL::VARCHAR AS model,
+       status >= 1 AS keep, status >= 2 AS good, status = 3 AS inside, FALSE AS dup,
+       CASE WHEN g = 7 THEN why END AS why,
+       CASE WHEN g = 11 THEN qin END AS qin, CASE WHEN g = 13 THEN qout END AS qout,
+       CASE WHEN g = 14 THEN qmodel END AS qmodel,
        n, n::DOUBLE AS requests, input, output, cached,
        make_timestamptz(first_us) AS first, make_timestamptz(last_us) AS last,
        make_timestamptz(last_us) AS last_instant, NULL::TIMESTAMPTZ AS last_end,
        NULL::DOUBLE AS seconds, TRUE AS per_request,
-       on_days = 1 AS on_days, on_hours = 1 AS on_hours, NULL::VARCHAR[] AS bad
+       off_days = 0 AS on_days, off_hours = 0 AS on_hours, NULL::VARCHAR[] AS bad
 FROM fetched"""
 """The fetched rows as the file path's ``hourly`` (part 4: by model, over the rows used)."""
 

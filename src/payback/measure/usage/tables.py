@@ -11,10 +11,13 @@ translation does not hold (microseconds since 1970, integer division on ClickHou
 yields NULL instead of failing, reading a key of a map or of JSON) are named functions below,
 each written per dialect by :func:`render`.
 
-The query scans the table once and returns only aggregates, in four grouping sets:
+The query scans the table once and returns only aggregates, in four grouping sets (each
+aggregate is computed for every set, so there are few of them, and the row's flags are one
+``status`` number):
 
-- by clock hour (and whether the row is an LLM call that succeeded, usable, inside the
-  filters, and why it is not usable): requests, token sums, first and last time;
+- by clock hour and the row's status (not an LLM call that succeeded; not usable, and
+  why; outside the filters; used): requests, token sums, first and last time, and whether
+  every time is on the hour or at midnight;
 - by model, over the rows used: requests and token sums;
 - the count of each input and of each output token value of the rows used (for exact
   percentiles, as the file path computes them).
@@ -462,46 +465,37 @@ def profile_query(
         inside.append(f"us < {_day_us(until + dt.timedelta(days=1))}")
     if model:
         inside.append(f"model = {_literal(model)}")
-    good = (
-        f"us IS NOT NULL AND us >= 0 AND us < {_day_us(dt.date(2200, 1, 1))} "
-        "AND input IS NOT NULL AND output IS NOT NULL AND cached IS NOT NULL "
-        "AND input >= 0 AND output >= 0 AND cached >= 0 AND cached <= input "
-        f"AND input <= {MAX_TOKENS:.0f} AND output <= {MAX_TOKENS:.0f}"
-    )
+    end = _day_us(dt.date(2200, 1, 1))
     why = (
         "CASE WHEN us IS NULL THEN 'no time that reads as a date' "
-        f"WHEN us < 0 OR us >= {_day_us(dt.date(2200, 1, 1))} THEN 'a time before 1970 or after 2199' "
+        f"WHEN us < 0 OR us >= {end} THEN 'a time before 1970 or after 2199' "
         "WHEN input IS NULL OR output IS NULL OR cached IS NULL THEN 'token counts missing or not numbers' "
         "WHEN input < 0 OR output < 0 OR cached < 0 THEN 'negative token counts' "
         "WHEN cached > input THEN 'more cached tokens than input tokens' "
-        "ELSE 'over 10^8 tokens a request' END"
+        f"WHEN input > {MAX_TOKENS:.0f} OR output > {MAX_TOKENS:.0f} THEN 'over 10^8 tokens a request' END"
     )
     source = (
         _quote(table.name) if not table.schema else f"{_quote(table.schema)}.{_quote(table.name)}"
     )
-    text = f"""SELECT GROUPING(hour) AS g_hour, GROUPING(qin) AS g_in, GROUPING(qout) AS g_out,
-       GROUPING(qmodel) AS g_model, hour, keep, good, inside, why, qin, qout, qmodel,
+    text = f"""SELECT GROUPING(hour, qin, qout, qmodel) AS g, hour, status, why, qin, qout, qmodel,
        count(*) AS n, sum(input) AS input, sum(output) AS output, sum(cached) AS cached,
        min(us) AS first_us, max(us) AS last_us,
-       min(CASE WHEN us % 86400000000 = 0 THEN 1 ELSE 0 END) AS on_days,
-       min(CASE WHEN us % 3600000000 = 0 THEN 1 ELSE 0 END) AS on_hours
-FROM (SELECT *,
-             CASE WHEN used = 1 THEN input END AS qin,
-             CASE WHEN used = 1 THEN output END AS qout,
-             CASE WHEN used = 1 THEN coalesce(model, '(none)') END AS qmodel
-      FROM (SELECT *, CASE WHEN keep = 1 AND good = 1 AND inside = 1 THEN 1 ELSE 0 END AS used
-            FROM (SELECT *, us // 3600000000 AS hour,
-                         CASE WHEN {good} THEN 1 ELSE 0 END AS good,
-                         CASE WHEN keep = 1 AND NOT ({good}) THEN {why} END AS why,
-                         CASE WHEN {" AND ".join(inside)} THEN 1 ELSE 0 END AS inside
+       max(us % 86400000000) AS off_days, max(us % 3600000000) AS off_hours
+FROM (SELECT us, us // 3600000000 AS hour, input, output, cached, why, status,
+             CASE WHEN status = 3 THEN input END AS qin,
+             CASE WHEN status = 3 THEN output END AS qout,
+             CASE WHEN status = 3 THEN coalesce(model, '(none)') END AS qmodel
+      FROM (SELECT *, CASE WHEN keep = 0 THEN 0 WHEN why IS NOT NULL THEN 1
+                           WHEN {" AND ".join(inside)} THEN 3 ELSE 2 END AS status
+            FROM (SELECT *, CASE WHEN keep = 1 THEN {why} END AS why
                   FROM (SELECT {_us(ts_sql, ts_kind)} AS us,
                                {exprs["input"][0]} AS input,
                                {exprs["output"][0]} AS output,
                                coalesce({cached}, 0.0) AS cached,
                                {model_sql} AS model,
                                CASE WHEN {keep} THEN 1 ELSE 0 END AS keep
-                        FROM {source}) AS normalized) AS marked) AS used) AS split
-GROUP BY GROUPING SETS ((hour, keep, good, inside, why), (qin), (qout), (qmodel))"""
+                        FROM {source}) AS normalized) AS checked) AS marked) AS split
+GROUP BY GROUPING SETS ((hour, status, why), (qin), (qout), (qmodel))"""
     return render(text, dialect)
 
 
