@@ -23,8 +23,9 @@ def test_the_quarter_example_by_hand() -> None:
     u = analysis.alternatives[0].utilisation
     assert u is not None
     assert u.always_on
-    # 200,000 requests, 10% escalated: 180,000 served by one replica of 2 requests/s
-    average = 180_000 / SECONDS_PER_MONTH / 2.0
+    # 200,000 requests, 10% escalated: 180,000 served by one replica of 1.1 requests/s
+    # (the example's estimated capacity of a 7B on one L4)
+    average = 180_000 / SECONDS_PER_MONTH / 1.1
     assert u.average[0] == pytest.approx(average)
     assert u.peak[0] == pytest.approx(average * 4.0)  # peak_to_average = 4
     assert u.fleet_usd[0] == pytest.approx(0.80 * 730)
