@@ -7,7 +7,7 @@ Every record names its ``source`` (a URL or a precise citation) and the date it 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -15,7 +15,18 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=64)]
 Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
 STALE_AFTER_DAYS = 180
-"""A price checked longer ago than this is flagged as stale."""
+"""A price (GPU rent, hosted fine-tuning, API token price) checked longer ago than this is
+flagged as stale, in every catalog and every command: :func:`payback.catalog.is_stale`."""
+
+ProviderKind = Literal["gpu_cloud", "hyperscaler", "marketplace", "serverless"]
+"""Who rents a GPU: a GPU cloud (Lambda, RunPod Secure Cloud, Nebius, CoreWeave: GPUs are
+their business, list prices near cost), a hyperscaler (AWS, Azure, Google Cloud, Oracle:
+GPU instances beside a general cloud, list prices well above), a marketplace (third-party
+hosts rented through a broker, e.g. RunPod Community Cloud, Vast.ai: cheaper, no datacentre
+SLA) or a serverless platform (per-second billing of busy time, e.g. Modal)."""
+
+PROVIDER_KINDS: tuple[str, ...] = get_args(ProviderKind)
+"""The provider kinds, the default rent's (``gpu_cloud``) first."""
 
 
 class Record(BaseModel):
@@ -41,8 +52,30 @@ class GpuPrice(Record):
     """Price of one GPU for one hour [USD]; for multi-GPU instances, divided by GPUs."""
     kind: Literal["on_demand", "serverless", "spot", "reserved_1y", "reserved_3y"] = "on_demand"
     """On-demand rent, per-second serverless, spot, or a 1/3-year commitment."""
+    provider_kind: ProviderKind = "gpu_cloud"
+    """Who rents it (:data:`ProviderKind`); a ``serverless`` price is a serverless
+    platform's (the default for one), every other price a GPU cloud's unless given."""
     note: str | None = None
     """Anything a reader needs: the instance type, the region, a second-hand figure."""
+    recheck: str | None = None
+    """What comparing the figure with the provider's own published page found, and when;
+    or why no such comparison could be made (the figure is then kept as it was read)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _serverless_platform(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kind") == "serverless":
+            data = {"provider_kind": "serverless", **data}
+        return data
+
+    @model_validator(mode="after")
+    def _kinds_agree(self) -> GpuPrice:
+        if (self.kind == "serverless") != (self.provider_kind == "serverless"):
+            raise ValueError(
+                f"kind = {self.kind!r} with provider_kind = {self.provider_kind!r}: a serverless "
+                "price is a serverless platform's, and a serverless platform's price is serverless"
+            )
+        return self
 
 
 class Gpu(Record):
@@ -216,3 +249,6 @@ class HostedFineTune(Record):
     cached_input_usd_per_mtok: float | None = Field(None, ge=0.0)
     output_usd_per_mtok: float | None = Field(None, ge=0.0)
     note: str | None = None
+    recheck: str | None = None
+    """What comparing the prices with the provider's own published page found, and when;
+    or why no such comparison could be made (the figures are then kept as they were read)."""
