@@ -72,7 +72,9 @@ def test_which_new_gpus_have_an_on_demand_rent() -> None:
 
 def test_gpus_ids_stay_unique_and_near_matches_still_work() -> None:
     assert len(CAT.gpus) == len(set(CAT.gpus))
-    with pytest.raises(PaybackError, match=r"unknown GPU 'h100'; did you mean h100-sxm, h100-nvl, h100-pcie"):
+    with pytest.raises(
+        PaybackError, match=r"unknown GPU 'h100'; did you mean h100-sxm, h100-nvl, h100-pcie"
+    ):
         CAT.gpu("h100")
 
 

@@ -27,6 +27,7 @@ from payback.catalog import (
     gpu_offers,
     gpu_rent,
     is_stale,
+    marketplace_only,
     near_ids,
     typical_gpu_price,
 )
@@ -96,34 +97,64 @@ def test_another_kind_of_provider_by_name_or_by_kind() -> None:
     assert (hyperscaler.offer.provider, hyperscaler.offer.usd_per_gpu_hour) == ("gcp", 10.98)
     assert hyperscaler.describe().startswith("median of 3 hyperscaler on-demand offers; 7 ")
     aws = gpu_offer(H100_LIKE, "AWS")  # a provider matches in any case
-    assert aws is not None and aws.usd_per_gpu_hour == 6.88
-    with pytest.raises(PaybackError, match=r"no marketplace on-demand price for x \(its on-demand offers are from: gpu_cloud, hyperscaler\)"):
+    assert aws is not None
+    assert aws.usd_per_gpu_hour == 6.88
+    with pytest.raises(
+        PaybackError,
+        match=r"no marketplace on-demand price for x \(its on-demand offers are from: gpu_cloud, hyperscaler\)",
+    ):
         gpu_rent(H100_LIKE, price="marketplace")
     with pytest.raises(PaybackError, match=r"gpu_price"):
         gpu_rent(H100_LIKE, price="cheap")
     serverless = gpu_rent(H100_LIKE, "serverless")
-    assert serverless is not None and serverless.offer.provider == "modal"
+    assert serverless is not None
+    assert serverless.offer.provider == "modal"
     assert serverless.describe() == "the only serverless offer"
     reserved = gpu_rent(H100_LIKE, "reserved_1y")
-    assert reserved is not None and reserved.describe() == "the only GPU-cloud reserved-1y offer"
+    assert reserved is not None
+    assert reserved.describe() == "the only GPU-cloud reserved-1y offer"
 
 
-def test_without_a_gpu_cloud_offer_hyperscalers_then_marketplaces() -> None:
-    only_aws = gpu_rent(_gpu(_price("aws", 0.80, "hyperscaler"), _price("modal", 0.8, "serverless", kind="serverless")))
-    assert only_aws is not None and only_aws.fallback
-    assert only_aws.describe() == "the only hyperscaler on-demand offer (no GPU-cloud on-demand offer)"
-    market = gpu_rent(_gpu(_price("runpod", 0.34, "marketplace"), _price("vast", 0.30, "marketplace")))
-    assert market is not None and market.provider_kind == "marketplace"
+def test_without_a_gpu_cloud_offer_hyperscalers_never_marketplaces() -> None:
+    only_aws = gpu_rent(
+        _gpu(
+            _price("aws", 0.80, "hyperscaler"),
+            _price("modal", 0.8, "serverless", kind="serverless"),
+        )
+    )
+    assert only_aws is not None
+    assert only_aws.fallback
+    assert (
+        only_aws.describe() == "the only hyperscaler on-demand offer (no GPU-cloud on-demand offer)"
+    )
+    only_market = _gpu(_price("runpod", 0.34, "marketplace"), _price("vast", 0.30, "marketplace"))
+    assert gpu_rent(only_market) is None  # a marketplace rent is asked for, never the default
+    assert marketplace_only(only_market)
+    assert not marketplace_only(H100_LIKE)
+    market = gpu_rent(only_market, price="marketplace")
+    assert market is not None
+    assert market.provider_kind == "marketplace"
     assert market.offer.usd_per_gpu_hour == 0.30
     # a marketplace rent is never mixed into the default when a GPU cloud rents the card
-    mixed = gpu_rent(_gpu(_price("vast", 0.10, "marketplace"), _price("lambda", 1.0), _price("runpod", 2.0)))
-    assert mixed is not None and mixed.offer.usd_per_gpu_hour == 1.0
+    mixed = gpu_rent(
+        _gpu(_price("vast", 0.10, "marketplace"), _price("lambda", 1.0), _price("runpod", 2.0))
+    )
+    assert mixed is not None
+    assert mixed.offer.usd_per_gpu_hour == 1.0
     assert gpu_rent(_gpu()) is None
 
 
 def test_a_serverless_price_belongs_to_a_serverless_platform() -> None:
-    assert _price("modal", 1.0, kind="serverless", provider_kind="serverless").provider_kind == "serverless"
-    assert GpuPrice(provider="mm", usd_per_gpu_hour=1, kind="serverless", source="inline test", checked=DAY).provider_kind == "serverless"
+    assert (
+        _price("modal", 1.0, kind="serverless", provider_kind="serverless").provider_kind
+        == "serverless"
+    )
+    assert (
+        GpuPrice(
+            provider="mm", usd_per_gpu_hour=1, kind="serverless", source="inline test", checked=DAY
+        ).provider_kind
+        == "serverless"
+    )
     with pytest.raises(ValueError, match="a serverless price is a serverless platform's"):
         _price("modal", 1.0, "gpu_cloud", kind="serverless")
     with pytest.raises(ValueError, match="a serverless price is a serverless platform's"):
@@ -142,7 +173,8 @@ def test_every_packaged_price_states_its_provider_kind() -> None:
         assert price.get("provider_kind") in PROVIDER_KINDS, (gpu_id, price["provider"])
     kinds = {(p["provider"], p["provider_kind"]) for _, p in raw}
     assert {("aws", "hyperscaler"), ("azure", "hyperscaler"), ("gcp", "hyperscaler")} <= kinds
-    assert ("modal", "serverless") in kinds and ("lambda", "gpu_cloud") in kinds
+    assert ("modal", "serverless") in kinds
+    assert ("lambda", "gpu_cloud") in kinds
     # RunPod's Community Cloud (third-party hosts) is a marketplace, its Secure Cloud a GPU cloud
     for gpu_id, price in raw:
         if price["provider"] == "runpod" and price.get("kind", "on_demand") == "on_demand":
@@ -154,7 +186,11 @@ def test_packaged_h100_default_is_a_gpu_cloud_price_not_a_hyperscaler_list_price
     gpu = default_catalog().gpu("h100-sxm")
     rent = gpu_rent(gpu)
     assert rent is not None
-    clouds = sorted(p.usd_per_gpu_hour for p in gpu.prices if p.kind == "on_demand" and p.provider_kind == "gpu_cloud")
+    clouds = sorted(
+        p.usd_per_gpu_hour
+        for p in gpu.prices
+        if p.kind == "on_demand" and p.provider_kind == "gpu_cloud"
+    )
     assert rent.offer.usd_per_gpu_hour == clouds[(len(clouds) - 1) // 2]
     assert rent.offer.usd_per_gpu_hour < 5.0  # the hyperscalers' $6.88-12.29 are not in it
     hyperscalers = [p.usd_per_gpu_hour for p in gpu.prices if p.provider_kind == "hyperscaler"]
@@ -178,26 +214,47 @@ def test_counts_agree_everywhere() -> None:
         if rent is None:
             continue
         row = next(line for line in table.splitlines() if line.split()[:1] == [gpu.id])
-        shown = f"{len(rent.offers)}: ${rent.low:.2f}-{rent.high:.2f}" if len(rent.offers) > 1 else f" {len(rent.offers)} "
+        shown = (
+            f"{len(rent.offers)}: ${rent.low:.2f}-{rent.high:.2f}"
+            if len(rent.offers) > 1
+            else f" {len(rent.offers)} "
+        )
         assert shown in row, row
     # analyze names the same counts for the same GPU
     res = resolve(load_scenario(Path(__file__).parents[2] / "examples" / "catalog-ids.toml"))
     source = res.sources["alternatives.0.one_time.training.usd_per_gpu_hour"].source
     rent = gpu_rent(default_catalog().gpu("h100-sxm"))
     assert rent is not None
-    assert f"median of {len(rent.basis)} GPU-cloud on-demand offers; {len(rent.offers)} on-demand offers in all" in source
+    assert (
+        f"median of {len(rent.basis)} GPU-cloud on-demand offers; {len(rent.offers)} on-demand offers in all"
+        in source
+    )
     detail = res.details["alternatives.0.one_time.training.usd_per_gpu_hour"]
     assert detail["offers_count"] == len(rent.offers)
     assert detail["basis_count"] == len(rent.basis)
-    assert (detail["offers_low_usd_per_gpu_hour"], detail["offers_high_usd_per_gpu_hour"]) == (rent.low, rent.high)
+    assert (detail["offers_low_usd_per_gpu_hour"], detail["offers_high_usd_per_gpu_hour"]) == (
+        rent.low,
+        rent.high,
+    )
 
 
 def _fleet(**fields: Any) -> dict[str, Any]:
-    alternative = {"name": "fleet", "kind": "self_hosted", "gpu": "h100-sxm", "replica_requests_per_s": 5.0, **fields}
+    alternative = {
+        "name": "fleet",
+        "kind": "self_hosted",
+        "gpu": "h100-sxm",
+        "replica_requests_per_s": 5.0,
+        **fields,
+    }
     return {
         "scenario": {"name": "t", "horizon_months": 3, "start_date": dt.date(2026, 12, 1)},
         "traffic": {"requests_per_month": 1e6, "input_tokens": 500, "output_tokens": 100},
-        "baseline": {"name": "api", "kind": "hosted_api", "input_usd_per_mtok": 2.5, "output_usd_per_mtok": 10.0},
+        "baseline": {
+            "name": "api",
+            "kind": "hosted_api",
+            "input_usd_per_mtok": 2.5,
+            "output_usd_per_mtok": 10.0,
+        },
         "alternatives": [alternative],
     }
 
@@ -211,25 +268,32 @@ def _rent_of(data: dict[str, Any]) -> float:
 def test_scenarios_choose_the_rent_by_provider_or_by_kind() -> None:
     gpu = default_catalog().gpu("h100-sxm")
     default, hyper = gpu_rent(gpu), gpu_rent(gpu, price="hyperscaler")
-    assert default is not None and hyper is not None
+    assert default is not None
+    assert hyper is not None
     assert _rent_of(_fleet()) == default.offer.usd_per_gpu_hour
     assert _rent_of(_fleet(gpu_price="hyperscaler")) == hyper.offer.usd_per_gpu_hour
     assert _rent_of(_fleet(gpu_provider="aws")) == 6.88
     assert _rent_of(_fleet(gpu_price="serverless", always_on=False)) == 3.95
     res = resolve(parse_scenario(_fleet(gpu_provider="aws")), today=dt.date(2026, 12, 2))
     source = res.sources["alternatives.0.usd_per_gpu_hour"].source
-    assert "aws's on-demand price; " in source and " on-demand offers in all, $" in source
+    assert "aws's on-demand price; " in source
+    assert " on-demand offers in all, $" in source
 
 
 @pytest.mark.parametrize(
     ("fields", "fragment"),
     [
-        ({"gpu_price": "hyperscaler", "gpu_provider": "aws"}, "both choose the rent: give one of them"),
+        (
+            {"gpu_price": "hyperscaler", "gpu_provider": "aws"},
+            "both choose the rent: give one of them",
+        ),
         ({"gpu_price": "cheapest"}, "gpu_price"),
         ({"gpu_price": "serverless", "commitment": "1y"}, "a serverless rent is paid per second"),
     ],
 )
-def test_contradicting_rent_choices_are_one_line(tmp_path: Path, fields: dict[str, Any], fragment: str) -> None:
+def test_contradicting_rent_choices_are_one_line(
+    tmp_path: Path, fields: dict[str, Any], fragment: str
+) -> None:
     path = tmp_path / "s.toml"
     path.write_text(tomlkit.dumps(_fleet(**fields)))
     code, out, err = run("analyze", path)
@@ -241,7 +305,9 @@ def test_a_kind_without_offers_names_the_field(tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
     path.write_text(tomlkit.dumps(data))
     code, out, err = run("analyze", path)
-    assert_user_error(code, out, err, "alternatives.0.gpu_price", "no marketplace on-demand price for h100-sxm")
+    assert_user_error(
+        code, out, err, "alternatives.0.gpu_price", "no marketplace on-demand price for h100-sxm"
+    )
 
 
 # ------------------------------------------------------------------ ids, any case
@@ -254,14 +320,24 @@ def test_ids_match_in_any_case_everywhere() -> None:
     assert catalog.model("Llama-3.1-8B").id == "llama-3.1-8b"
     assert catalog.finetune("OpenAI.GPT-4o-mini").id == "openai.gpt-4o-mini"
     assert _rent_of(_fleet(gpu="L4")) == 0.8048
-    code, out, err = run("estimate", "serving", "--model", "Llama-3.1-8B", "--gpu", "L40S", "--json")
+    code, out, err = run(
+        "estimate", "serving", "--model", "Llama-3.1-8B", "--gpu", "L40S", "--json"
+    )
     assert code == 0, err
     assert json.loads(out)["gpu"] == "l40s"
 
 
 def test_the_best_match_is_suggested_first() -> None:
-    assert near_ids("l4", ["a10", "l40s", "l40", "l4x"]) == ["l40", "l4x", "l40s"]  # ties: listed order
-    assert near_ids("h100", ["b200", "h100-sxm", "h100-pcie", "h100-nvl"]) == ["h100-sxm", "h100-nvl", "h100-pcie"]
+    assert near_ids("l4", ["a10", "l40s", "l40", "l4x"]) == [
+        "l40",
+        "l4x",
+        "l40s",
+    ]  # ties: listed order
+    assert near_ids("h100", ["b200", "h100-sxm", "h100-pcie", "h100-nvl"]) == [
+        "h100-sxm",
+        "h100-nvl",
+        "h100-pcie",
+    ]
     assert near_ids("h10-sxm", ["h100-sxm", "h200", "l4"])[0] == "h100-sxm"
     assert near_ids("qwen3-8", default_catalog().models)[0] == "qwen3-8b"
     catalog = Catalog.of(gpus=[_gpu(gpu_id="l40s"), _gpu(gpu_id="l4"), _gpu(gpu_id="l40")])
@@ -277,22 +353,26 @@ def test_the_best_match_is_suggested_first() -> None:
 def test_one_stale_rule_for_every_catalog() -> None:
     today = dt.date(2026, 12, 2)
     old = today - dt.timedelta(days=STALE_AFTER_DAYS + 1)
-    assert is_stale(old, today) and not is_stale(old + dt.timedelta(days=1), today)
-    from payback.report.tables import finetunes_table, gpus_table
+    assert is_stale(old, today)
+    assert not is_stale(old + dt.timedelta(days=1), today)
     from rich.console import Console
+
+    from payback.report.tables import finetunes_table, gpus_table
 
     console = Console(width=200, record=True, color_system=None)
     offers = [o for o in default_catalog().finetunes.values() if o.checked < old]
-    gpus = [g for g in default_catalog().gpus.values() if (r := gpu_rent(g)) and r.offer.checked < old]
+    gpus = [
+        g for g in default_catalog().gpus.values() if (r := gpu_rent(g)) and r.offer.checked < old
+    ]
     console.print(finetunes_table(default_catalog().finetunes.values(), today))
     console.print(gpus_table(default_catalog().gpus.values(), today))
     text = console.export_text()
     for record in [*offers, *gpus]:
-        line = next(l for l in text.splitlines() if l.split()[:1] == [record.id])
+        line = next(row for row in text.splitlines() if row.split()[:1] == [record.id])
         assert "(stale)" in line, line
     fresh = [o for o in default_catalog().finetunes.values() if not is_stale(o.checked, today)]
     for record in fresh:
-        line = next(l for l in text.splitlines() if l.split()[:1] == [record.id])
+        line = next(row for row in text.splitlines() if row.split()[:1] == [record.id])
         assert "(stale)" not in line
 
 
@@ -304,7 +384,9 @@ def test_one_stale_rule_for_every_catalog() -> None:
     "command",
     [("gpus",), ("models",), ("finetuning",), ("apis",), ("apis", "--search", "nemotron-3-ultra")],
 )
-def test_catalog_ids_are_never_cut(monkeypatch: pytest.MonkeyPatch, columns: int, command: tuple[str, ...]) -> None:
+def test_catalog_ids_are_never_cut(
+    monkeypatch: pytest.MonkeyPatch, columns: int, command: tuple[str, ...]
+) -> None:
     from typer.testing import CliRunner
 
     from payback.cli import app
@@ -317,7 +399,7 @@ def test_catalog_ids_are_never_cut(monkeypatch: pytest.MonkeyPatch, columns: int
     out = result.stdout
     assert "…" not in out
     assert max(len(line) for line in out.splitlines()) <= columns
-    code, js, _ = run("catalog", *command, "--json")
+    _code, js, _ = run("catalog", *command, "--json")
     ids = [e.get("id") or e.get("ref") for e in json.loads(js)]
     if command == ("apis",):
         ids = sorted({e["provider"] for e in json.loads(js)})
@@ -341,5 +423,48 @@ def test_catalog_apis_without_search_is_a_summary_and_a_hint() -> None:
     count = sum(p["provider"] == "openai" for p in prices)
     assert openai.split()[1] == f"{count:,}"
     code, out, _ = run("catalog", "apis", "--search", "no-such-model-anywhere")
-    assert code == 0 and "No API model's ref or name contains" in out
+    assert code == 0
+    assert "No API model's ref or name contains" in out
     assert QUARTER.exists()
+
+
+def _quarter(tmp_path: Path, **fields: Any) -> Path:
+    document = tomlkit.parse(QUARTER.read_text())
+    alternative = document["alternatives"][0]  # type: ignore[index]
+    for key in ("usd_per_gpu_hour", "replica_requests_per_s"):
+        del alternative[key]  # type: ignore[union-attr]
+    for key, value in fields.items():
+        alternative[key] = value  # type: ignore[index]
+    path = tmp_path / "quarter.toml"
+    path.write_text(tomlkit.dumps(document))
+    return path
+
+
+def test_marketplace_rents_are_asked_for_in_analyze_and_recommend(tmp_path: Path) -> None:
+    code, out, err = run("analyze", _quarter(tmp_path, model="qwen2.5-7b", gpu="rtx-4090"))
+    assert_user_error(
+        code,
+        out,
+        err,
+        "alternatives.0.gpu_price: every on-demand offer for rtx-4090 is a marketplace's",
+        'gpu_price = "marketplace"',
+    )
+    code, out, err = run(
+        "analyze",
+        _quarter(tmp_path, model="qwen2.5-7b", gpu="RTX-4090", gpu_price="marketplace"),
+        "--json",
+    )
+    assert code == 0, err
+    assert "rtx-4090 at runpod (the only marketplace on-demand offer)" in out
+    code, out, _ = run("recommend", _quarter(tmp_path, model="qwen2.5-7b", tpot_ms=40.0), "--json")
+    assert code == 0
+    default = json.loads(out)
+    code, out, _ = run(
+        "recommend",
+        _quarter(tmp_path, model="qwen2.5-7b", tpot_ms=40.0, gpu_price="marketplace"),
+        "--json",
+    )
+    assert code == 0
+    market = json.loads(out)
+    assert "rtx-4090" not in json.dumps(default["best"])
+    assert market["best"]["gpu"] in {"rtx-4090", "rtx-5090", "rtx-pro-6000"}

@@ -125,9 +125,7 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         field = f"{path}.gpu_price" if price is not None else f"{path}.gpu_provider"
         offer = self.lookup(field, gpu_offer, gpu, provider, kind, price)
         if offer is None and commitment != "none":
-            kinds = sorted(
-                {p.kind for p in gpu.prices if provider in (None, p.provider)}
-            )
+            kinds = sorted({p.kind for p in gpu.prices if provider in (None, p.provider)})
             raise PaybackError(
                 f"{path}.commitment = {commitment!r}: the catalog has no {kind} price for {gpu.id}"
                 + (f" from {provider}" if provider else "")
@@ -135,6 +133,14 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
                 "the committed price you were quoted"
             )
         if offer is None:
+            from payback.catalog import marketplace_only
+
+            if marketplace_only(gpu, kind):
+                raise PaybackError(
+                    f"{path}.gpu_price: every on-demand offer for {gpu.id} is a marketplace's "
+                    "(third-party hosts, no datacentre SLA), never the default; set "
+                    'gpu_price = "marketplace" to pay one, or give usd_per_gpu_hour'
+                )
             raise PaybackError(
                 f"{path}.usd_per_gpu_hour: the catalog has no on-demand price for {gpu.id}; give one"
             )

@@ -51,6 +51,7 @@ __all__ = [
     "gpu_rent",
     "is_stale",
     "load_catalog",
+    "marketplace_only",
     "model_from_hf_config",
     "near_ids",
     "typical_gpu_price",
@@ -87,7 +88,7 @@ def near_ids(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
         ratio = difflib.SequenceMatcher(None, key, low).ratio()
         starts, contains = low.startswith(key), key in low
         if key and (starts or contains or ratio >= 0.5):
-            scored.append((not (low == key), not starts, not contains, -ratio, i, choice))
+            scored.append((low != key, not starts, not contains, -ratio, i, choice))
     return [entry[-1] for entry in sorted(scored)[:n]]
 
 
@@ -217,11 +218,15 @@ _KIND_WORDS = {
 }
 """Provider kinds in a sentence."""
 
-_FALLBACK = ("gpu_cloud", "hyperscaler", "marketplace")
-"""Where the default rent is taken from, in order: the first provider kind with offers."""
+_FALLBACK = ("gpu_cloud", "hyperscaler")
+"""Where the default rent is taken from, in order: the first provider kind with offers.
+Marketplace rents (third-party hosts, no datacentre SLA) are never the default: a scenario
+asks for them with ``gpu_price = "marketplace"``."""
 
 
-def gpu_offers(gpu: Gpu, kind: str = "on_demand", provider_kind: str | None = None) -> list[GpuPrice]:
+def gpu_offers(
+    gpu: Gpu, kind: str = "on_demand", provider_kind: str | None = None
+) -> list[GpuPrice]:
     """The offers of a pricing ``kind`` (and ``provider_kind``, any when none), cheapest
     first: every count of offers payback shows is the length of this list."""
     return sorted(
@@ -283,10 +288,7 @@ class GpuRent:
             head += f" (no GPU-cloud {kind} offer)"
         if len(self.offers) == len(self.basis):
             return head
-        return (
-            f"{head}; {len(self.offers)} {kind} offers in all, "
-            f"${self.low:.2f}-{self.high:.2f}"
-        )
+        return f"{head}; {len(self.offers)} {kind} offers in all, ${self.low:.2f}-{self.high:.2f}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -306,9 +308,9 @@ class GpuRent:
 
 def gpu_rent(gpu: Gpu, kind: str = "on_demand", price: str | None = None) -> GpuRent | None:
     """The rent of ``gpu`` at a pricing ``kind``: the median of the offers of provider kind
-    ``price``; by default (``None``) of GPU clouds', else hyperscalers', else marketplaces'.
-    ``None`` when there is no offer of ``kind`` at all; :class:`PaybackError` when ``price``
-    names a provider kind with no such offer (or is not a provider kind)."""
+    ``price``; by default (``None``) of GPU clouds', else hyperscalers' (never
+    marketplaces'). ``None`` when there is no such offer of ``kind``; :class:`PaybackError`
+    when ``price`` names a provider kind with no such offer (or is not a provider kind)."""
     if price is not None and price not in PROVIDER_KINDS:
         raise PaybackError.bad("gpu_price", price, f"one of {', '.join(PROVIDER_KINDS)}")
     offers = gpu_offers(gpu, kind)
@@ -331,12 +333,19 @@ def gpu_rent(gpu: Gpu, kind: str = "on_demand", price: str | None = None) -> Gpu
             return GpuRent(
                 gpu.id, _median(basis), provider_kind, tuple(basis), tuple(offers), i > 0
             )
-    return None  # pragma: no cover - every non-serverless offer has one of those kinds
+    return None  # marketplace offers only
+
+
+def marketplace_only(gpu: Gpu, kind: str = "on_demand") -> bool:
+    """Whether every offer of ``kind`` for ``gpu`` is a marketplace's (so there is no
+    default rent, and ``gpu_price = "marketplace"`` would find one)."""
+    offers = gpu_offers(gpu, kind)
+    return bool(offers) and all(p.provider_kind == "marketplace" for p in offers)
 
 
 def typical_gpu_price(gpu: Gpu, kind: str = "on_demand") -> GpuPrice | None:
     """The default offer of a kind (:func:`gpu_rent`): the median (lower middle) of GPU
-    clouds' offers, else hyperscalers', else marketplaces'."""
+    clouds' offers, else hyperscalers'; ``None`` when neither rents the GPU."""
     rent = gpu_rent(gpu, kind)
     return rent.offer if rent else None
 

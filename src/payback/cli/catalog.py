@@ -89,7 +89,7 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
     console.print(
         f"{len(prices):,} models from {len(summary)} providers. List a provider's or a "
         "model's prices with --search, e.g. `payback catalog apis --search anthropic:` or "
-        "`--search gpt-4o`; analyze takes a ref as `model = \"provider:model\"`."
+        '`--search gpt-4o`; analyze takes a ref as `model = "provider:model"`.'
     )
 
 

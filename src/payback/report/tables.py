@@ -13,7 +13,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from payback.catalog import Gpu, HostedFineTune, OpenModel, gpu_rent, is_stale
+from payback.catalog import Gpu, HostedFineTune, OpenModel, gpu_offers, gpu_rent, is_stale
 
 
 def _num(value: float | None, fmt: str = ",.0f") -> str:
@@ -24,9 +24,7 @@ class _Fitting:
     """A catalog listing that never cuts an id: a table where every column fits at its
     full width, else each entry as its id on a line of its own and its figures below."""
 
-    def __init__(
-        self, title: str, columns: list[tuple[str, str]], rows: list[list[str]]
-    ) -> None:
+    def __init__(self, title: str, columns: list[tuple[str, str]], rows: list[list[str]]) -> None:
         self.title, self.columns, self.rows = title, columns, rows
 
     def _table(self) -> Table:
@@ -42,7 +40,9 @@ class _Fitting:
         names = [name for name, _ in self.columns[1:]]
         for row in self.rows:
             parts.append(Text(row[0], style="bold", overflow="fold"))
-            figures = "; ".join(f"{name} {value}" for name, value in zip(names, row[1:], strict=True))
+            figures = "; ".join(
+                f"{name} {value}" for name, value in zip(names, row[1:], strict=True)
+            )
             parts.append(Padding(Text(figures), (0, 0, 0, 4)))
         return Group(*parts)
 
@@ -55,11 +55,18 @@ class _Fitting:
             yield self._stacked()
 
 
+_KIND_MARK = {"hyperscaler": " (hyper)", "marketplace": " (market)"}
+"""How a typical rent that is not a GPU cloud's is marked."""
+
+
 def gpus_table(gpus: Iterable[Gpu], today: dt.date) -> _Fitting:
     rows = []
     for gpu in gpus:
-        rent = gpu_rent(gpu)
+        rent, offers = gpu_rent(gpu), gpu_offers(gpu)
         offer = rent.offer if rent else None
+        if offer is None and offers:  # marketplace offers only: shown, never the default
+            market = gpu_rent(gpu, price="marketplace")
+            offer = market.offer if market else None
         checked = offer.checked if offer else gpu.checked
         stale = " (stale)" if offer and is_stale(offer.checked, today) else ""
         rows.append(
@@ -72,26 +79,27 @@ def gpus_table(gpus: Iterable[Gpu], today: dt.date) -> _Fitting:
                 _num(gpu.int8_tops),
                 (
                     f"${offer.usd_per_gpu_hour:.2f} {offer.provider}"
-                    + (f" ({offer.provider_kind})" if offer.provider_kind != "gpu_cloud" else "")
+                    + _KIND_MARK.get(offer.provider_kind, "")
                     if offer
                     else "—"
                 ),
-                (
-                    f"{len(rent.offers)}"
-                    + (f": ${rent.low:.2f}-{rent.high:.2f}" if len(rent.offers) > 1 else "")
-                    if rent
-                    else "0"
+                f"{len(offers)}"
+                + (
+                    f": ${offers[0].usd_per_gpu_hour:.2f}-{offers[-1].usd_per_gpu_hour:.2f}"
+                    if len(offers) > 1
+                    else ""
                 ),
                 f"{checked}{stale}",
             ]
         )
     return _Fitting(
-        "GPUs (dense peaks [TFLOP/s, TOP/s]; typical rent = median of GPU clouds' on-demand "
-        "offers, lower middle for an even count, else hyperscalers' or marketplaces'; on-demand "
-        "= every on-demand offer)",
+        "GPUs (GB of memory, GB/s, dense peaks [TFLOP/s, TOP/s]; typical rent = median of GPU "
+        "clouds' on-demand offers, lower middle for an even count, else hyperscalers' (hyper); "
+        "a marketplace's (market) is shown when no one else rents the GPU, never used by "
+        "default; on-demand = count and range of every on-demand offer)",
         [
             ("id", "left"),
-            ("memory GB", "right"),
+            ("GB", "right"),
             ("GB/s", "right"),
             ("BF16", "right"),
             ("FP8", "right"),

@@ -123,7 +123,7 @@ class TrainingJob(_Model):
     gpu: str | None = None
     """GPU id to train on (rented at the catalog's price unless ``usd_per_gpu_hour``)."""
     gpu_provider: str | None = None
-    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median offer."""
+    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median of GPU clouds' on-demand offers."""
     hosted: str | None = None
     """Hosted fine-tuning offer id instead of own GPUs, e.g. ``openai.gpt-4o-mini``."""
     method: Method = "lora"
