@@ -178,8 +178,8 @@ def test_every_packaged_price_states_its_provider_kind() -> None:
     # RunPod's Community Cloud (third-party hosts) is a marketplace, its Secure Cloud a GPU cloud
     for gpu_id, price in raw:
         if price["provider"] == "runpod" and price.get("kind", "on_demand") == "on_demand":
-            community = price["note"].startswith("Community Cloud")
-            assert (price["provider_kind"] == "marketplace") == community, gpu_id
+            secure = price["note"].startswith("Secure Cloud")
+            assert (price["provider_kind"] == "gpu_cloud") == secure, gpu_id
 
 
 def test_packaged_h100_default_is_a_gpu_cloud_price_not_a_hyperscaler_list_price() -> None:
@@ -392,7 +392,10 @@ def test_catalog_ids_are_never_cut(
     from payback.cli import app
     from payback.cli import catalog as catalog_cli
 
+    from payback.catalog import apis
+
     monkeypatch.setattr(catalog_cli, "_today", lambda: dt.date(2026, 12, 2))
+    monkeypatch.setattr(apis, "_today", lambda: dt.date(2026, 12, 2))  # dated API prices
     env = {**ENV, "COLUMNS": str(columns)}
     result = CliRunner(env=env).invoke(app, ["catalog", *command])
     assert result.exit_code == 0, result.stderr
@@ -468,3 +471,49 @@ def test_marketplace_rents_are_asked_for_in_analyze_and_recommend(tmp_path: Path
     market = json.loads(out)
     assert "rtx-4090" not in json.dumps(default["best"])
     assert market["best"]["gpu"] in {"rtx-4090", "rtx-5090", "rtx-pro-6000"}
+
+
+RECHECKED = dt.date(2026, 12, 2)
+"""The day the packaged prices older than 90 days were compared with their providers' pages."""
+
+
+def test_every_price_older_than_90_days_says_how_it_was_rechecked() -> None:
+    catalog = default_catalog()
+    records: list[Any] = [p for g in catalog.gpus.values() for p in g.prices]
+    records += list(catalog.finetunes.values())
+    old = [r for r in records if (RECHECKED - r.checked).days > 90]
+    assert len(old) >= 20
+    for record in old:
+        assert record.recheck is not None, record
+        assert record.recheck.startswith(f"{RECHECKED}: "), record.recheck
+        # a figure that could not be compared keeps its own date: no date is invented
+        if "could not be re-checked" in record.recheck:
+            assert record.checked < RECHECKED - dt.timedelta(days=90)
+
+
+OLDER_MODELS = [
+    "qwen2.5-0.5b",
+    "qwen2.5-1.5b",
+    "qwen2.5-7b",
+    "qwen2.5-72b",
+    "llama-3.1-8b",
+    "llama-3.1-70b",
+    "llama-3.2-1b",
+    "llama-3.2-3b",
+    "llama-2-7b",
+    "llama-2-70b",
+    "mistral-7b",
+    "gemma-2-9b",
+    "phi-3.5-mini",
+]
+
+
+@pytest.mark.parametrize("model_id", OLDER_MODELS)
+def test_older_models_licences_name_their_source(model_id: str) -> None:
+    model = default_catalog().model(model_id)
+    assert model.license and model.license_source
+    assert model.license_source.startswith("https://")
+    # the source names the same licence the record states
+    family = model.license.split(" (")[0].split(":")[0]
+    words = {"Apache-2.0": "Apache License 2.0", "MIT": "MIT License"}
+    assert words.get(family, family.split(" License")[0]) in model.license_source, model_id

@@ -150,6 +150,8 @@ class OpenModel(Record):
     """Longest context the model supports [tokens]."""
     license: str | None = Field(None, min_length=2)
     """The licence the weights are published under, with what limits commercial use."""
+    license_source: str | None = Field(None, min_length=8)
+    """Where the licence was read: the licence text's URL, and what confirmed it."""
     active_params_b: Positive | None = None
     """Parameters a token uses [billions], as the model card states (mixtures of experts)."""
     experts: int | None = Field(None, ge=2)
