@@ -389,10 +389,9 @@ def test_catalog_ids_are_never_cut(
 ) -> None:
     from typer.testing import CliRunner
 
+    from payback.catalog import apis
     from payback.cli import app
     from payback.cli import catalog as catalog_cli
-
-    from payback.catalog import apis
 
     monkeypatch.setattr(catalog_cli, "_today", lambda: dt.date(2026, 12, 2))
     monkeypatch.setattr(apis, "_today", lambda: dt.date(2026, 12, 2))  # dated API prices
@@ -511,7 +510,8 @@ OLDER_MODELS = [
 @pytest.mark.parametrize("model_id", OLDER_MODELS)
 def test_older_models_licences_name_their_source(model_id: str) -> None:
     model = default_catalog().model(model_id)
-    assert model.license and model.license_source
+    assert model.license
+    assert model.license_source
     assert model.license_source.startswith("https://")
     # the source names the same licence the record states
     family = model.license.split(" (")[0].split(":")[0]
