@@ -517,3 +517,92 @@ def test_older_models_licences_name_their_source(model_id: str) -> None:
     family = model.license.split(" (")[0].split(":")[0]
     words = {"Apache-2.0": "Apache License 2.0", "MIT": "MIT License"}
     assert words.get(family, family.split(" License")[0]) in model.license_source, model_id
+
+
+# ------------------------------------------------------------------ tuned models on dedicated GPUs
+
+
+def _tuned(**alternative: Any) -> dict[str, Any]:
+    return {
+        "scenario": {"name": "t", "horizon_months": 12, "start_date": dt.date(2026, 12, 1)},
+        "traffic": {"requests_per_month": 1e6, "input_tokens": 500, "output_tokens": 100},
+        "baseline": {
+            "name": "api",
+            "kind": "hosted_api",
+            "input_usd_per_mtok": 2.5,
+            "output_usd_per_mtok": 10.0,
+        },
+        "alternatives": [{"name": "tuned", **alternative}],
+    }
+
+
+TRAINING = {
+    "hosted": "together.lora-up-to-16b",
+    "model": "llama-3.1-8b",
+    "examples": 10_000,
+    "tokens_per_example": 1_000,
+    "epochs": 2,
+}
+
+
+def test_a_tuned_model_on_a_dedicated_deployment_is_not_priced_per_token(tmp_path: Path) -> None:
+    offer = default_catalog().finetune("together.lora-up-to-16b")
+    assert offer.tuned_serving == "dedicated"
+    assert offer.input_usd_per_mtok is None and offer.output_usd_per_mtok is None
+    path = tmp_path / "s.toml"
+    path.write_text(tomlkit.dumps(_tuned(kind="hosted_api", fine_tuned="together.lora-up-to-16b")))
+    code, out, err = run("analyze", path)
+    assert_user_error(
+        code,
+        out,
+        err,
+        "alternatives.0.fine_tuned = 'together.lora-up-to-16b': together serves the tuned model "
+        "on a dedicated deployment billed per GPU-hour, not per token",
+        "self_hosted alternative",
+    )
+
+
+def test_a_dedicated_deployment_is_a_fleet_billed_per_gpu_hour() -> None:
+    # the way to model it: GPUs paid by the hour, trained by the hosted offer
+    data = _tuned(
+        kind="self_hosted",
+        gpu="h100-sxm",
+        usd_per_gpu_hour=4.0,
+        replica_requests_per_s=10.0,
+        one_time={"training": TRAINING},
+    )
+    res = resolve(parse_scenario(data), today=dt.date(2026, 12, 2))
+    # 10,000 examples x 1,000 tokens x 2 epochs = 20M tokens at $0.48/M = $9.60
+    assert res.scenario.alternatives[0].one_time.training_usd == pytest.approx(9.60)  # type: ignore[union-attr]
+    # one always-on GPU at $4/h: 730 h = $2,920 a month, whatever the traffic
+    from payback.analysis.result import analyze
+
+    analysis = analyze(parse_scenario(data))
+    assert analysis.alternatives[0].components_usd["gpus"][0] == pytest.approx(2920.0)
+
+
+def test_dedicated_serving_fields_are_checked() -> None:
+    from payback.catalog import HostedFineTune
+
+    base = {
+        "id": "x.y",
+        "provider": "x",
+        "training_usd_per_mtok": 1.0,
+        "source": "inline test",
+        "checked": DAY,
+    }
+    with pytest.raises(ValueError, match="billed per GPU-hour: no per-token prices"):
+        HostedFineTune(
+            **base,
+            tuned_serving="dedicated",
+            dedicated_source="inline test",
+            input_usd_per_mtok=1.0,
+        )
+    with pytest.raises(ValueError, match="needs dedicated_source"):
+        HostedFineTune(**base, tuned_serving="dedicated")
+    with pytest.raises(ValueError, match='describe tuned_serving = "dedicated"'):
+        HostedFineTune(**base, dedicated_usd_per_gpu_hour=3.0)
+    ok = HostedFineTune(
+        **base, tuned_serving="dedicated", dedicated_usd_per_gpu_hour=3.89, dedicated_source="x y z"
+    )
+    assert ok.tuned_serving == "dedicated"

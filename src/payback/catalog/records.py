@@ -250,7 +250,35 @@ class HostedFineTune(Record):
     """Inference price of the tuned model per million input tokens [USD]."""
     cached_input_usd_per_mtok: float | None = Field(None, ge=0.0)
     output_usd_per_mtok: float | None = Field(None, ge=0.0)
+    tuned_serving: Literal["per_token", "dedicated"] = "per_token"
+    """How the tuned model is billed: ``per_token`` (served on shared, serverless capacity
+    at the prices above) or ``dedicated`` (a deployment of its own, billed per GPU-time
+    whether it serves or not: a ``self_hosted`` alternative's arithmetic, not tokens')."""
+    dedicated_gpu: Id | None = None
+    """The catalog GPU a dedicated deployment runs on, where the provider names it."""
+    dedicated_usd_per_gpu_hour: Positive | None = None
+    """The provider's rent of one GPU of a dedicated deployment for one hour [USD], where a
+    source gives it."""
+    dedicated_source: str | None = None
+    """Where the dedicated deployment's billing was read."""
     note: str | None = None
     recheck: str | None = None
     """What comparing the prices with the provider's own published page found, and when;
     or why no such comparison could be made (the figures are then kept as they were read)."""
+
+    @model_validator(mode="after")
+    def _serving(self) -> HostedFineTune:
+        dedicated = (self.dedicated_gpu, self.dedicated_usd_per_gpu_hour, self.dedicated_source)
+        if self.tuned_serving == "per_token" and any(v is not None for v in dedicated):
+            raise ValueError(
+                "dedicated_gpu, dedicated_usd_per_gpu_hour and dedicated_source describe "
+                'tuned_serving = "dedicated"'
+            )
+        if self.tuned_serving == "dedicated":
+            if self.input_usd_per_mtok is not None or self.output_usd_per_mtok is not None:
+                raise ValueError(
+                    'tuned_serving = "dedicated" is billed per GPU-hour: no per-token prices'
+                )
+            if self.dedicated_source is None:
+                raise ValueError('tuned_serving = "dedicated" needs dedicated_source')
+        return self

@@ -165,14 +165,15 @@ def finetunes_table(offers: Iterable[HostedFineTune], today: dt.date | None = No
                 o.id,
                 f"{band} ({o.method})",
                 f"{o.training_usd_per_mtok:g}",
-                _num(o.input_usd_per_mtok, "g"),
-                _num(o.output_usd_per_mtok, "g"),
+                "GPU-h" if o.tuned_serving == "dedicated" else _num(o.input_usd_per_mtok, "g"),
+                "GPU-h" if o.tuned_serving == "dedicated" else _num(o.output_usd_per_mtok, "g"),
                 f"{o.checked}{stale}",
             ]
         )
     names = ["id", "applies to", "train", "tuned in", "tuned out", "checked"]
     return _Fitting(
-        "Hosted fine-tuning ($ per 1M tokens)",
+        "Hosted fine-tuning ($ per 1M tokens; GPU-h = the tuned model runs on a dedicated "
+        "deployment billed per GPU-hour)",
         [(n, "left" if n in ("id", "applies to", "checked") else "right") for n in names],
         rows,
     )
