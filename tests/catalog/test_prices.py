@@ -548,7 +548,8 @@ TRAINING = {
 def test_a_tuned_model_on_a_dedicated_deployment_is_not_priced_per_token(tmp_path: Path) -> None:
     offer = default_catalog().finetune("together.lora-up-to-16b")
     assert offer.tuned_serving == "dedicated"
-    assert offer.input_usd_per_mtok is None and offer.output_usd_per_mtok is None
+    assert offer.input_usd_per_mtok is None
+    assert offer.output_usd_per_mtok is None
     path = tmp_path / "s.toml"
     path.write_text(tomlkit.dumps(_tuned(kind="hosted_api", fine_tuned="together.lora-up-to-16b")))
     code, out, err = run("analyze", path)
