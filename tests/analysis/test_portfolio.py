@@ -411,3 +411,32 @@ def test_migration_order_matches_brute_force(n: int) -> None:
         greedy_names = tuple(names[k] for k in greedy)
         assert study.greedy_is_best == (scores[greedy_names] >= best - 1e-9 * abs(best))
         assert sum(marginals) == pytest.approx(npv[frozenset(names)], rel=1e-9, abs=1e-6)
+
+
+def test_the_quarter_sentence_names_the_first_k_that_do_not() -> None:
+    from payback.studies.portfolio import MigrationStep, _quarter_sentence
+
+    def step(name: str, month: float | None) -> MigrationStep:
+        return MigrationStep(name, 0.0, 0.0, month, month is not None and month <= 3)
+
+    steps = [step("a", None), step("b", 4.2), step("c", 2.5)]
+    assert _quarter_sentence(steps, ["a", "b", "c"]) == (
+        "With these 3 workloads it pays back within a quarter (month 2.5); "
+        "with the first 2 (a, b) it does not"
+    )
+    assert _quarter_sentence([step("a", 1.0)], ["a"]) == (
+        "With this 1 workload it pays back within a quarter (month 1.0)"
+    )
+
+
+def test_no_quality_leaves_the_workloads_value_terms_out() -> None:
+    data = two_workloads()
+    data["baseline"]["quality"] = {"error_rate": 0.05, "usd_per_error": 1.0}
+    data["alternatives"][0]["quality"] = {"error_rate": 0.02, "usd_per_error": 1.0}
+    data["workloads"][1]["alternatives"][ALT]["quality"] = {"error_rate": 0.5, "usd_per_error": 1.0}
+    with_terms = analyze_portfolio(parse_scenario(data)).alternatives[0]
+    # support: 1e6 · (0.05 − 0.02) = $30,000 a month less; tagging 2e5 · (0.05 − 0.5) more
+    saved = with_terms.baseline_usd[0] - with_terms.monthly_cost_usd[0]
+    assert saved == pytest.approx(1520 + 30_000 - 90_000)
+    plain = analyze_portfolio(parse_scenario(data), value_terms=False).alternatives[0]
+    assert plain.npv_usd == pytest.approx(3220.0)

@@ -72,8 +72,13 @@ def analyze(
     central values, and **--samples N** adds how likely each outcome is and which
     inputs drive it. An option's `quality = { error_rate, usd_per_error }` and
     `latency = { p50_ms, usd_per_second_per_1k_requests }` are priced as their own cost
-    components; **--no-quality** leaves them out (the infrastructure view).
+    components; **--no-quality** leaves them out (the infrastructure view). A scenario
+    with `[[workloads]]` gets the portfolio: every workload moved together.
     """
+    from payback.cli.portfolio import show_portfolio
+
+    if show_portfolio(file, samples, seed, no_quality, as_json):
+        return
     analysis = _analysis(file, samples, seed, no_quality)
     if as_json:
         _print_json(analysis.to_dict())

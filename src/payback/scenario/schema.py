@@ -450,7 +450,8 @@ class Scenario(_Model):
     """What you could do instead; each is compared with the baseline."""
     workloads: list[Workload] | None = Field(None, min_length=1, max_length=1000)
     """Several tasks served together (the portfolio view); without them the scenario is one
-    workload, ``[traffic]`` (which defaults to the first workload's when not given)."""
+    workload, ``[traffic]`` (with workloads, it defaults field by field to the first
+    workload's: the one-workload views read it)."""
 
     @model_validator(mode="before")
     @classmethod

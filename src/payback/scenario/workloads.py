@@ -155,13 +155,17 @@ escalation, which every kind has)."""
 
 
 def workload_defaults(data: Any) -> Any:
-    """A scenario's raw data with ``[traffic]`` taken from the first workload when the file
-    lists workloads and gives no ``[traffic]`` of its own (the one-workload views read it)."""
-    if isinstance(data, dict) and "traffic" not in data:
-        workloads = data.get("workloads")
-        first = workloads[0] if isinstance(workloads, list) and workloads else None
-        if isinstance(first, dict) and "traffic" in first:
-            return {**data, "traffic": first["traffic"]}
+    """A scenario's raw data with ``[traffic]`` completed from the first workload's, field by
+    field, when the file lists workloads (the one-workload views read ``[traffic]``; a
+    portfolio file need not repeat it)."""
+    if not isinstance(data, dict):
+        return data
+    workloads = data.get("workloads")
+    first = workloads[0] if isinstance(workloads, list) and workloads else None
+    if isinstance(first, dict) and isinstance(first.get("traffic"), dict):
+        given = data.get("traffic", {})
+        if isinstance(given, dict):
+            return {**data, "traffic": {**first["traffic"], **given}}
     return data
 
 

@@ -332,6 +332,7 @@ def _contributions(
 
 def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str]) -> str:
     n = len(steps)
+    these = f"{n} workload" + ("" if n == 1 else "s")
     full = steps[-1]
     if not full.pays_back_within_quarter:
         when = (
@@ -343,16 +344,19 @@ def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str]) -> 
         if paying:
             k = steps.index(paying[0]) + 1
             return (
-                f"With all {n} workloads it does not pay back within a quarter ({when}); "
+                f"With all {these} it does not pay back within a quarter ({when}); "
                 f"with the first {k} ({', '.join(names_in_order[:k])}) it does"
             )
-        return f"Even with all {n} workloads it does not pay back within a quarter ({when})"
+        return f"Even with all {these} it does not pay back within a quarter ({when})"
     missing = [k + 1 for k, s in enumerate(steps) if not s.pays_back_within_quarter]
     if not missing:
-        return f"With these {n} workloads it pays back within a quarter (month {full.break_even_month:.1f}); so does the first alone"
+        return (
+            f"With {'this' if n == 1 else 'these'} {these} it pays back within a quarter (month {full.break_even_month:.1f})"
+            + ("" if n == 1 else "; so does the first alone")
+        )
     k = max(missing)
     return (
-        f"With these {n} workloads it pays back within a quarter (month "
+        f"With these {these} it pays back within a quarter (month "
         f"{full.break_even_month:.1f}); with the first {k} ({', '.join(names_in_order[:k])}) it does not"
     )
 
@@ -427,9 +431,14 @@ def analyze_portfolio(
     *,
     samples: int | None = None,
     seed: int = 0,
+    value_terms: bool = True,
 ) -> PortfolioAnalysis:
     """The portfolio answer for a scenario with ``[[workloads]]`` (central values); with
-    ``samples``, a Monte Carlo over its distributions as well."""
+    ``samples``, a Monte Carlo over its distributions as well. ``value_terms=False``
+    leaves every quality and latency out (the options', the workloads' baselines' and
+    their terms')."""
+    if isinstance(scenario, Scenario) and not value_terms:
+        scenario = without_workload_value_terms(scenario)
     p = scenario if isinstance(scenario, Portfolio) else prepare(scenario, catalog)
     ev = evaluate_portfolio(p)
     alternatives = [_alternative(p, i, ev) for i in range(len(p.scenario.alternatives))]
@@ -437,6 +446,20 @@ def analyze_portfolio(
     if samples is not None:
         uncertainty = portfolio_monte_carlo(p, samples, seed)
     return PortfolioAnalysis(p, ev, alternatives, uncertainty)
+
+
+def without_workload_value_terms(scenario: Scenario) -> Scenario:
+    """``scenario`` with no quality or latency anywhere, workloads included."""
+    from payback.scenario import VALUE_TERMS, without_value_terms
+
+    out = without_value_terms(scenario)
+    for workload in out.workloads or []:
+        holders: list[Any] = [workload.baseline, *workload.alternatives.values()]
+        for holder in holders:
+            for name in VALUE_TERMS:
+                if holder is not None and getattr(holder, name) is not None:
+                    setattr(holder, name, None)
+    return out
 
 
 def _inputs(p: Portfolio) -> list[Any]:

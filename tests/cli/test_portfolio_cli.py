@@ -1,0 +1,95 @@
+"""``payback analyze`` of a scenario with workloads: the portfolio in the terminal (a
+golden and the README's block), in ``--json``, and its bad input in one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import EXAMPLES, ROOT, UPDATE, assert_user_error, run
+
+PORTFOLIO = EXAMPLES / "portfolio.toml"
+
+
+def test_readme_portfolio_block_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run("analyze", "examples/portfolio.toml")
+    assert code == 0
+    shown = "\n".join(line.rstrip() for line in out.splitlines()).strip("\n") + "\n"
+    begin, end = (
+        "<!-- analyze-portfolio:begin -->\n```text\n",
+        "```\n<!-- analyze-portfolio:end -->",
+    )
+    readme = (ROOT / "README.md").read_text()
+    start, stop = readme.index(begin) + len(begin), readme.index(end)
+    if UPDATE:
+        (ROOT / "README.md").write_text(readme[:start] + shown + readme[stop:])
+        readme = (ROOT / "README.md").read_text()
+        start, stop = readme.index(begin) + len(begin), readme.index(end)
+    assert readme[start:stop] == shown
+
+
+def test_analyze_json_has_the_portfolio() -> None:
+    code, out, _ = run("analyze", PORTFOLIO, "--json")
+    assert code == 0
+    portfolio = json.loads(out)["portfolio"]
+    assert [w["name"] for w in portfolio["workloads"]][:2] == ["support triage", "ticket summaries"]
+    shared, separate = portfolio["alternatives"]
+    assert shared["fleet"] == "shared"
+    assert separate["fleet"] == "separate"
+    assert shared["gpus"][0] == 2.0
+    assert shared["npv_usd"] > 0 > separate["npv_usd"]
+    assert shared["ride_on_it"] == ["SQL helper"]
+    net = sum(c["net_usd"] for c in shared["contributions"]) - shared["shared_usd"]
+    assert net == pytest.approx(shared["npv_usd"], rel=1e-9)
+    order = shared["migration_order"]
+    assert order[-1]["npv_usd"] == pytest.approx(shared["npv_usd"], rel=1e-9)
+    assert sum(step["marginal_npv_usd"] for step in order) == pytest.approx(shared["npv_usd"])
+    assert portfolio["verdict"].startswith("best of 2 by NPV: 'Llama 3.1 8B")
+
+
+def test_a_scenario_without_workloads_is_unchanged() -> None:
+    code, out, _ = run("analyze", EXAMPLES / "seed.toml", "--json")
+    assert code == 0
+    assert "portfolio" not in json.loads(out)
+
+
+def test_unknown_workload_is_one_line(tmp_path: Path) -> None:
+    text = PORTFOLIO.read_text().replace(
+        'portfolio = { fleet = "shared", adapter_rank = 16 }',
+        'portfolio = { fleet = "shared", workloads = ["support triage", "billing"] }',
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    assert_user_error(
+        *run("analyze", path),
+        "alternatives.0.portfolio.workloads: unknown workload 'billing'",
+    )
+
+
+def test_workload_served_twice_is_one_line(tmp_path: Path) -> None:
+    text = PORTFOLIO.read_text().replace(
+        'portfolio = { fleet = "shared", adapter_rank = 16 }',
+        'portfolio = { workloads = ["SQL helper", "SQL helper"] }',
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    assert_user_error(*run("analyze", path), "'SQL helper' is served twice")
+
+
+def test_adapters_that_do_not_fit_are_one_line(tmp_path: Path) -> None:
+    text = (
+        PORTFOLIO.read_text()
+        .replace(
+            'portfolio = { fleet = "shared", adapter_rank = 16 }',
+            'portfolio = { fleet = "shared", adapter_rank = 4096 }',
+        )
+        .replace('gpu = "l40s"', 'gpu = "l4"', 1)
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err, "adapters of", "do not fit beside llama-3.1-8b")
+    assert len(err.strip().splitlines()) == 1
