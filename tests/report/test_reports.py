@@ -713,22 +713,25 @@ def test_the_renderers_call_no_engine_and_no_study() -> None:
 # ------------------------------------------------ a report a team can put on the screen
 
 
+@pytest.mark.parametrize("kind", ["cumulative", "per-1k"])
 @pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.toml")))
-def test_break_even_labels_cross_no_line_and_no_other_label(name: str) -> None:
-    """In the drawn PNG: each label's text box holds no point of any cost line, and no two
-    labels overlap (the HTML places them at the same data coordinates)."""
+def test_labels_cross_no_line_and_no_other_label(name: str, kind: str) -> None:
+    """In the drawn PNG: each label's text box (break-evens; crossovers on the log-log
+    per-1k chart) holds no point of any line, and no two labels overlap (the HTML places
+    them at the same data coordinates)."""
     analysis = analyze(load_scenario(EXAMPLES / f"{name}.toml"))
-    chart = ch.cumulative_costs(analysis)
+    chart = (ch.cumulative_costs if kind == "cumulative" else ch.cost_per_1k_vs_traffic)(analysis)
     fig = draw(chart)
     fig.canvas.draw()
     ax = fig.axes[0]
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    labels = {m["label"] for m in chart.markers}
+    marked = [m for m in chart.markers if "label" in m]
+    labels = {m["label"] for m in marked}
     # the text's own box (with its white background), not the leader line to the point
     boxes = [Text.get_window_extent(t, renderer) for t in ax.texts if t.get_text() in labels]
-    assert len(boxes) == len(chart.markers)
+    assert len(boxes) == len(marked)
     for s in chart.series:
-        xs = np.linspace(s.x[0], s.x[-1], 2000)
+        xs = (np.geomspace if kind == "per-1k" else np.linspace)(s.x[0], s.x[-1], 2000)
         points = ax.transData.transform(np.column_stack([xs, np.interp(xs, s.x, s.y)]))
         for box in boxes:
             inside = (
@@ -743,9 +746,15 @@ def test_break_even_labels_cross_no_line_and_no_other_label(name: str) -> None:
     plt.close(fig)
     # the HTML's labels stand where the PNG's do, in data units
     annotations = {a.text.replace("<br>", "\n"): a for a in figure(chart).layout.annotations}
-    for m in chart.markers:
+    log = math.log10 if kind == "per-1k" else float  # plotly's log axes place by log10
+    for m in marked:
         a = annotations[html.escape(m["label"])]
-        assert (a.ax, a.ay, a.axref, a.ayref) == (m["label_x"], m["label_y"], "x", "y")
+        assert (a.ax, a.ay, a.axref, a.ayref) == (
+            pytest.approx(log(m["label_x"])),
+            pytest.approx(log(m["label_y"])),
+            "x",
+            "y",
+        )
 
 
 def test_with_samples_the_headline_gives_the_median_and_the_share_that_never_pays_back(

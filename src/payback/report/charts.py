@@ -88,7 +88,7 @@ def cumulative_costs(analysis: Analysis) -> Chart:
         markers,
         "Alternatives start at their one-time cost; the baseline starts at $0.",
     )
-    _place_labels(markers, chart)
+    _place_labels(markers, series, (-0.015 * horizon, 1.015 * horizon), value_range(chart))
     return chart
 
 
@@ -111,35 +111,62 @@ def value_range(chart: Chart) -> tuple[float, float]:
     return low - 0.04 * span, high + 0.08 * span
 
 
-def _place_labels(markers: list[dict[str, Any]], chart: Chart) -> None:
-    """Where each break-even label goes (``label_x``, ``label_y`` in data units; ``align``:
-    the side the text hangs from), the same in both renderers: the place near its point
-    where its text crosses no line and no other label, found among a few dozen tried, in
-    the plot's own proportions (text sizes are estimated generously)."""
-    horizon = chart.series[0].x[-1] or 1.0
-    x_low, x_high = -0.015 * horizon, 1.015 * horizon
-    y_low, y_high = value_range(chart)
+def per_1k_ranges(chart: Chart) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The (log) x and y ranges both renderers give the per-1k chart."""
+    xs = chart.series[0].x
+    ys = [y for s in chart.series for y in s.y if y > 0]
+    return (min(xs), max(xs)), (min(ys) / 1.25, max(ys) * 1.25)
+
+
+def _place_labels(
+    markers: list[dict[str, Any]],
+    series: list[Series],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    log: bool = False,
+    text: str = "text",
+) -> None:
+    """Where each marker's label goes (``label``: its text, on two lines where one would
+    not fit; ``label_x``, ``label_y`` in data units; ``align``: the side the text hangs
+    from), the same in both renderers: the place near its point where the text crosses no
+    line and no other label, found among a hundred or so tried, in the plot's own
+    proportions (``log``: both axes logarithmic; text sizes are estimated generously)."""
+    scale = np.log10 if log else (lambda v: v)
+    x_low, x_high = (float(scale(v)) for v in x_range)
+    y_low, y_high = (float(scale(v)) for v in y_range)
 
     def fx(x: Any) -> Any:
-        return (x - x_low) / (x_high - x_low)
+        return (scale(x) - x_low) / (x_high - x_low)
 
     def fy(y: Any) -> Any:
-        return (y - y_low) / (y_high - y_low)
+        return (scale(y) - y_low) / (y_high - y_low)
+
+    def back(fraction: float, low: float, high: float) -> float:
+        value = low + fraction * (high - low)
+        return float(10**value) if log else value
 
     points: list[FloatArray] = []  # each line, many points along it, in the plot's proportions
-    for s in chart.series:
+    for s in series:
         xs, ys = np.asarray(s.x, dtype=float), np.asarray(s.y, dtype=float)
-        dense = np.linspace(xs[0], xs[-1], 40 * len(xs))
+        keep = (xs > 0) & (ys > 0) if log else np.ones(len(xs), dtype=bool)
+        xs, ys = xs[keep], ys[keep]
+        if len(xs) == 0:
+            continue
+        dense = (
+            np.geomspace(xs[0], xs[-1], 40 * len(xs))
+            if log
+            else np.linspace(xs[0], xs[-1], 40 * len(xs))
+        )
         points.append(np.column_stack([fx(dense), fy(np.interp(dense, xs, ys))]))
-    cloud = np.concatenate(points)
+    cloud = np.concatenate(points) if points else np.zeros((0, 2))
     placed: list[tuple[float, float, float, float]] = []
     for m in sorted(markers, key=lambda m: m["x"]):
-        px, py = fx(m["x"]), fy(m["y"])
-        name, _, when = m["text"].rpartition(": ")
-        texts = [m["text"]] + ([f"{name}:\n{when}"] if name else [])
+        px, py = float(fx(m["x"])), float(fy(m["y"]))
+        name, _, when = m[text].rpartition(": ")
+        texts = [m[text]] + ([f"{name}:\n{when}"] if name else [])
         best: tuple[float, tuple[float, float, float, float], str, str] | None = None
-        for text in texts:
-            lines = text.split("\n")
+        for option in texts:
+            lines = option.split("\n")
             width = CHAR_WIDTH * max(len(line) for line in lines)
             height = LINE_HEIGHT * len(lines)
             for dy in OFFSETS_UP:
@@ -169,13 +196,13 @@ def _place_labels(markers: list[dict[str, Any]], chart: Chart) -> None:
                         + 0.3 * (len(lines) - 1)  # one line where it fits as well
                     )
                     if best is None or score < best[0]:
-                        best = (score, box, "left" if dx > 0 else "right", text)
+                        best = (score, box, "left" if dx > 0 else "right", option)
         assert best is not None
-        _, box, align, text = best
+        _, box, align, option = best
         placed.append(box)
-        m["label"] = text
-        m["label_x"] = x_low + (box[0] if align == "left" else box[2]) * (x_high - x_low)
-        m["label_y"] = y_low + (box[1] + box[3]) / 2 * (y_high - y_low)
+        m["label"] = option
+        m["label_x"] = back(box[0] if align == "left" else box[2], x_low, x_high)
+        m["label_y"] = back((box[1] + box[3]) / 2, y_low, y_high)
         m["align"] = align
 
 
@@ -262,7 +289,7 @@ def _crossings(
                 "volume": around,
                 "text": f"{name}: {becomes} per request than the baseline from about "
                 f"{compact(around)} requests/month",
-                "label": f"{becomes} from ~{compact(around)}/month",
+                "short": f"{becomes} from ~{compact(around)}/month",
                 "color": alternative_colour(index),
             }
         )
@@ -317,7 +344,7 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
             "text": f"today's traffic: {compact(today)} requests/month",
         }
     )
-    return Chart(
+    chart = Chart(
         "per-1k",
         "Cost of 1,000 requests as traffic varies (month-1 prices, retraining spread per month)",
         "requests per month",
@@ -326,6 +353,10 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
         markers,
         " ".join(sentences),
     )
+    x_range, y_range = per_1k_ranges(chart)
+    crossings = [m for m in markers if m["name"] != "today"]
+    _place_labels(crossings, series, x_range, y_range, log=True, text="short")
+    return chart
 
 
 def savings_fan(analysis: Analysis, index: int) -> Chart | None:

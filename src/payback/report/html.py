@@ -139,7 +139,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
             )
         )
     crossings = [m for m in chart.markers if m["name"] != "today"]
-    for k, m in enumerate(crossings):
+    for m in crossings:
         fig.add_trace(
             go.Scatter(
                 x=[m["x"]],
@@ -150,17 +150,21 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 hovertemplate=m["text"] + "<extra></extra>",
             )
         )
-        # log axes place annotations at log10 of the value
+        # log axes place annotations at log10 of the value, the label where the chart
+        # data placed it, off the lines
         fig.add_annotation(
             x=math.log10(m["x"]),
             y=math.log10(m["y"]),
-            text=html.escape(m["label"]),
+            ax=math.log10(m["label_x"]),
+            ay=math.log10(m["label_y"]),
+            axref="x",
+            ayref="y",
+            text=html.escape(m["label"]).replace("\n", "<br>"),
             showarrow=True,
             arrowhead=0,
             arrowcolor="#555",
-            ax=30,
-            ay=-30 - 22 * k,
-            xanchor="left",
+            xanchor=m["align"],
+            yanchor="middle",
             bgcolor="rgba(255,255,255,0.85)",
             font={"color": m.get("color", "#111")},
         )
@@ -179,9 +183,8 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 xshift=4,
                 font={"color": "#555"},
             )
-    xs = chart.series[0].x
-    ys = [y for s in chart.series for y in s.y if y > 0]
-    x_ticks, y_ticks = ch.log_ticks(min(xs), max(xs)), ch.log_ticks(min(ys), max(ys))
+    (x_low, x_high), (y_low, y_high) = ch.per_1k_ranges(chart)
+    x_ticks, y_ticks = ch.log_ticks(x_low, x_high), ch.log_ticks(y_low, y_high)
     fig.update_layout(
         _layout(
             chart,
@@ -191,10 +194,16 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 "type": "log",
                 "tickvals": x_ticks,
                 "ticktext": [compact(v) for v in x_ticks],
+                "range": [math.log10(x_low), math.log10(x_high)],
             },
         )
     )
-    fig.update_yaxes(type="log", tickvals=y_ticks, ticktext=per_1k_ticks(y_ticks))
+    fig.update_yaxes(
+        type="log",
+        tickvals=y_ticks,
+        ticktext=per_1k_ticks(y_ticks),
+        range=[math.log10(y_low), math.log10(y_high)],  # the range the labels were placed in
+    )
 
 
 def _cumulative(fig: go.Figure, chart: ch.Chart) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import payback
@@ -75,21 +75,25 @@ def _axes(chart: ch.Chart, wide: bool = False, tall: float = 5.0) -> tuple[Figur
     return fig, ax
 
 
-def _label(
-    ax: Axes, text: str, xy: tuple[float, float], offset: tuple[float, float], colour: str
-) -> None:
-    """A label with a thin arrow to its point, on a white box so lines do not cross it."""
+def _label(ax: Axes, m: dict[str, Any], colour: str) -> None:
+    """A marker's label where the chart data placed it, with a thin line to its point,
+    on a white box so lines do not cross it."""
     ax.annotate(
-        text,
-        xy,
-        textcoords="offset points",
-        xytext=offset,
-        ha="right" if offset[0] < 0 else "left",
-        va="bottom" if offset[1] > 0 else "top",
+        m["label"],
+        (m["x"], m["y"]),
+        xytext=(m["label_x"], m["label_y"]),
+        textcoords="data",
+        ha=m["align"],
+        va="center",
         fontsize=9,
         color=colour,
         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
-        arrowprops={"arrowstyle": "-", "color": "#555", "lw": 0.8},
+        arrowprops={
+            "arrowstyle": "-",
+            "color": "#777",
+            "lw": 0.8,
+            "relpos": (0.0 if m["align"] == "left" else 1.0, 0.5),
+        },
     )
 
 
@@ -99,23 +103,7 @@ def _cumulative(ax: Axes, chart: ch.Chart) -> None:
     for m in chart.markers:
         colour = m.get("color", "k")
         ax.plot([m["x"]], [m["y"]], "D", color=colour, mec="k", ms=7)
-        ax.annotate(
-            m["label"],
-            (m["x"], m["y"]),
-            xytext=(m["label_x"], m["label_y"]),
-            textcoords="data",
-            ha=m["align"],
-            va="center",
-            fontsize=9,
-            color=colour,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
-            arrowprops={
-                "arrowstyle": "-",
-                "color": "#777",
-                "lw": 0.8,
-                "relpos": (0.0 if m["align"] == "left" else 1.0, 0.5),
-            },
-        )
+        _label(ax, m, colour)
     horizon = chart.series[0].x[-1]
     ax.set_xlim(-0.015 * horizon, 1.015 * horizon)  # a marker at 0 shows whole
     ax.set_ylim(*ch.value_range(chart))  # the range the labels were placed in
@@ -151,17 +139,18 @@ def _per_1k(ax: Axes, chart: ch.Chart) -> None:
         ax.step(s.x, s.y, where="post", color=s.color, label=s.name, lw=2)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    xs = chart.series[0].x
-    ys = [y for s in chart.series for y in s.y if y > 0]
-    x_ticks, y_ticks = ch.log_ticks(min(xs), max(xs)), ch.log_ticks(min(ys), max(ys))
+    (x_low, x_high), (y_low, y_high) = ch.per_1k_ranges(chart)
+    x_ticks, y_ticks = ch.log_ticks(x_low, x_high), ch.log_ticks(y_low, y_high)
     ax.set_xticks(x_ticks, [compact(v) for v in x_ticks])
     ax.set_yticks(y_ticks, per_1k_ticks(y_ticks))
     ax.minorticks_off()
+    ax.set_xlim(x_low, x_high)
+    ax.set_ylim(y_low, y_high)  # the range the labels were placed in
     crossings = [m for m in chart.markers if m["name"] != "today"]
-    for k, m in enumerate(crossings):
+    for m in crossings:
         colour = m.get("color", "k")
         ax.plot([m["x"]], [m["y"]], "x", color=colour, mew=2, ms=9)
-        _label(ax, m["label"], (m["x"], m["y"]), (18, 22 + 16 * k), colour)
+        _label(ax, m, colour)
     for m in chart.markers:
         if m["name"] == "today":
             ax.axvline(m["x"], color="#999", ls="--")

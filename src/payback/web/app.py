@@ -1,8 +1,9 @@
 """The payback page: `payback serve [FILE]` runs this with Streamlit.
 
-Every input maps to one dotted path of the scenario; each change rebuilds the scenario,
-validates it with the same schema as the command line, and re-runs the analysis.
-Uploads are read in memory; the server writes nothing to disk.
+The page holds one scenario (:class:`payback.web.state.Held`): the file as opened and the
+changes typed into its inputs. Every number it shows is computed from that scenario with
+the command line's schema and analysis, and the download writes the same scenario into
+the file's own text. Uploads are read in memory; the server writes nothing to disk.
 """
 
 from __future__ import annotations
@@ -18,56 +19,98 @@ from typing import Any
 import streamlit as st  # this module is the page Streamlit runs: it draws as it runs
 
 import payback
-from payback import Analysis
-from payback.analysis.result import usd
-from payback.report import charts, render_html
-from payback.report.common import quarter_text
-from payback.report.html import figure
-from payback.scenario import dump_scenario, read_scenario_data
+from payback.analysis.result import Analysis, usd
+from payback.report import charts
+from payback.report.common import headline, quarter_text, requests_text
+from payback.report.labels import input_label
+from payback.scenario import read_scenario_text
 from payback.studies.solve import METRICS
 from payback.web.inputs import (
     Form,
-    alternative_choice,
     alternative_inputs,
     baseline_inputs,
     horizon_inputs,
     one_time_inputs,
     quality_inputs,
     recurring_inputs,
+    start,
     traffic_inputs,
 )
-from payback.web.state import evaluate_inputs, read_upload, solvable_inputs, what_it_takes
+from payback.web.state import (
+    Held,
+    Outcome,
+    evaluate_inputs,
+    message_path,
+    read_number,
+    read_upload,
+    section_of,
+    show_number,
+    solvable_inputs,
+    what_it_takes,
+)
 
 started = time.perf_counter()
 st.set_page_config(page_title="payback: does fine-tuning pay back?", layout="wide")
 
 STARTER = Path(payback.__file__).parent / "data" / "starter.toml"
 
+# The answer stays in view: on a wide screen its column stays put while the inputs
+# scroll; on a narrow one (where Streamlit stacks the columns) it comes first.
+st.html(
+    """<style>
+@media (min-width: 992px) {
+  [data-testid="stColumn"]:has(.st-key-answer) {
+    position: sticky; top: 3.75rem; align-self: flex-start;
+    max-height: calc(100vh - 4.5rem); overflow-y: auto; overscroll-behavior: contain;
+  }
+}
+@media (max-width: 991.98px) {
+  [data-testid="stHorizontalBlock"]:has(.st-key-answer) { flex-direction: column; }
+  [data-testid="stColumn"]:has(.st-key-answer) { order: -1; width: 100%; flex: 1 1 100%; }
+  [data-testid="stColumn"]:has(.st-key-inputs) { width: 100%; flex: 1 1 100%; }
+}
+[class*="st-key-box-"] [data-testid="stMarkdownContainer"] p { font-size: 0.875rem; }
+[class*="st-key-box-"] { gap: 0.25rem; }
+[class*="st-key-box-"] [data-testid="stAlert"] { margin-top: 0.25rem; }
+.st-key-monte-carlo [data-testid="stMetricValue"] { font-size: 1.6rem; }
+.st-key-monte-carlo [data-testid="stMetricLabel"] * { white-space: normal !important; }
+.st-key-verdict p { font-size: 1.12rem; line-height: 1.45; }
+@media (max-width: 640px) {  /* two figures a row on a phone, not one; a smaller title */
+  h1 { font-size: 1.75rem !important; padding-top: 0 !important; }
+  .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.75rem; }
+  .st-key-headline [data-testid="stColumn"] { min-width: 0; }
+}
+</style>"""
+)
+
 
 # ---------------------------------------------------------------- loading
 
 
-def _load_initial() -> tuple[dict[str, Any], str]:
+def _opened() -> Held:
+    """The file `payback serve` was given (its folder for the relative paths it names),
+    or the starter scenario."""
     args = [a for a in sys.argv[1:] if a]
-    path = Path(args[0]) if args else STARTER
-    try:
-        return read_scenario_data(path), path.name
-    except payback.PaybackError as exc:
-        st.error(" ".join(exc.messages))
-        return read_scenario_data(STARTER), STARTER.name
+    if args:
+        path = Path(args[0])
+        try:
+            return Held.from_text(path.name, read_scenario_text(path), path.resolve().parent)
+        except payback.PaybackError as exc:
+            st.error(" ".join(exc.messages))
+    return Held.from_text(STARTER.name, STARTER.read_text(encoding="utf-8"))
 
 
 def _reset_inputs() -> None:
-    for key in [k for k in st.session_state if str(k).startswith("in:")]:
+    """A new file: every input starts again from it (see :func:`start`), and what was
+    computed for the old one goes."""
+    for key in [k for k in st.session_state if str(k).startswith(("in:", "take:"))]:
         del st.session_state[key]
-    st.session_state.pop("mc", None)
+    for key in ("mc", "outcome"):
+        st.session_state.pop(key, None)
 
 
-if "raw" not in st.session_state:
-    st.session_state.raw, st.session_state.source = _load_initial()
-    # the opened file's folder, where its relative paths (a calibration) are read from
-    opened = [a for a in sys.argv[1:] if a]
-    st.session_state.base = Path(opened[0]).resolve().parent if opened else None
+if "held" not in st.session_state:
+    st.session_state.held = _opened()
 
 with st.sidebar:
     st.header("Scenario")
@@ -75,29 +118,30 @@ with st.sidebar:
         "Open a scenario file (TOML or YAML)", type=["toml", "yaml", "yml"], key="upload"
     )
     if upload is not None and st.session_state.get("uploaded") != upload.file_id:
-        data, problems = read_upload(upload.name, upload.getvalue())
-        for line in problems:
+        content = upload.getvalue()
+        table, refused = read_upload(upload.name, content)
+        for line in refused:
             st.error(line)
-        if data is not None:
-            st.session_state.raw, st.session_state.source = data, upload.name
-            st.session_state.base = None
+        if table is not None:
+            st.session_state.held = Held(upload.name, content.decode("utf-8-sig"), table)
             st.session_state.uploaded = upload.file_id
             _reset_inputs()
-    st.caption(
-        f"Showing **{st.session_state.source}**. Nothing you upload is stored on the server."
-    )
-
-form = Form(st.session_state.raw)
-raw, edits = form.raw, form.edits
+    held: Held = st.session_state.held
+    st.caption(f"Showing **{held.name}**. Nothing you upload is stored on the server.")
+    st.header("Download")
+    downloads = st.container()
 
 
 def show(chart: charts.Chart, where: str = "tab") -> None:
     """A report chart, its title above it (plotly would cut a long one) and its note below."""
+    from payback.report.html import figure
+
     fig = figure(chart)
     fig.update_layout(title_text=None, margin={"t": 30})
     for note in fig.layout.annotations:  # the column is narrow: the label's colour names the line
-        if note.text and ": break-even" in note.text:
-            note.text = note.text.split(": ", 1)[1]
+        text = (note.text or "").replace(":<br>", ": ")
+        if ": break-even" in text:
+            note.text = text.split(": ", 1)[1]
     st.markdown(f"**{chart.title}**")
     st.plotly_chart(
         fig, width="stretch", config={"displaylogo": False}, key=f"chart:{where}:{chart.key}"
@@ -106,65 +150,228 @@ def show(chart: charts.Chart, where: str = "tab") -> None:
         st.caption(chart.note)
 
 
-# ---------------------------------------------------------------- inputs
+# ---------------------------------------------------------------- the layout
 
 st.title("Does fine-tuning and self-hosting pay back?")
 st.caption(
-    "Change any number on the left and the answer on the right follows. "
-    "Open your own scenario file in the sidebar; download the edited one there too."
+    "Change any number and the answer follows. Open your own scenario file in the sidebar "
+    "(› at the top left on a phone); download the edited one and the report there too."
 )
-inputs, results = st.columns([2, 3], gap="large")
-boxes: dict[str, Any] = {}
+left, right = st.columns([5, 4], gap="large")
+with right:
+    answer = st.container(key="answer")
+names = [a.get("name", f"alternative {i}") for i, a in enumerate(held.raw["alternatives"])]
+with answer:
+    if len(names) > 1:
+        start("in:show", 0)
+        index = int(
+            st.selectbox(
+                "Showing",
+                range(len(names)),
+                format_func=lambda i: f"alternative: {names[i]}",
+                key="in:show",
+                help="The alternative the answer and the inputs are about.",
+            )
+        )
+    else:
+        index = 0
+    top = st.container(key="headline")
+    rest = st.container()
 
-with inputs:
+# ---------------------------------------------------------------- the answer, worked out
+
+
+def _inputs(form: Form, boxes: dict[str, Any]) -> None:
+    """Every section of inputs, for the alternative shown."""
+    a = f"alternatives.{index}"
     horizon_inputs(form, boxes)
     traffic_inputs(form, boxes)
     baseline_inputs(form, boxes)
-    index = alternative_choice(form)
-    a = f"alternatives.{index}"
     alternative_inputs(form, boxes, index)
     one_time_inputs(form, boxes, a)
     recurring_inputs(form, boxes, a)
     quality_inputs(form, boxes, a)
 
-# ---------------------------------------------------------------- results
 
-outcome = evaluate_inputs(raw, edits, st.session_state.get("base"))
-inputs_key = hashlib.sha256(
-    json.dumps(outcome.data, sort_keys=True, default=str).encode()
+def _problems(rejected: dict[str, str], outcome: Outcome | None) -> dict[str, list[str]]:
+    """Each message by the path it is about: boxes' own first, then the schema's."""
+    found: dict[str, list[str]] = {path: [line] for path, line in rejected.items()}
+    if outcome is not None:
+        for lines in outcome.problems.values():
+            for line in lines:
+                found.setdefault(message_path(line), []).append(line)
+    return found
+
+
+# What the inputs hold, read without drawing them: the answer is worked out and sent to
+# the browser first, the inputs after it (they are most of the page).
+dry = Form(held, draw=False)
+_inputs(dry, {})
+edits_seen = dict(held.edits)
+data = held.data()
+data_key = hashlib.sha256(
+    json.dumps([data, str(held.base)], sort_keys=True, default=str).encode()
 ).hexdigest()
-for section, lines in outcome.problems.items():
-    target = boxes.get(section)
-    for line in lines:
-        (target.error(line) if target is not None else st.error(line))
-
-with results:
-    analysis: Analysis | None = outcome.analysis
-    if analysis is None:
-        st.warning(
-            "Fix the inputs marked in red; the answer appears as soon as the scenario is valid."
-        )
-        if "general" in outcome.problems:
-            for line in outcome.problems["general"]:
-                st.error(line)
+outcome: Outcome | None = None
+if not dry.rejected:
+    cached = st.session_state.get("outcome")
+    if cached is not None and cached[0] == data_key:
+        outcome = cached[1]
     else:
+        outcome = evaluate_inputs(held.raw, held.edits, held.base)
+        st.session_state.outcome = (data_key, outcome)
+problems = _problems(dry.rejected, outcome)
+
+analysis: Analysis | None = outcome.analysis if outcome is not None else None
+
+
+def _goal(name: str, metric: str, text: str, example: str) -> tuple[float | None, str | None]:
+    """The goal typed for "what would it take", or the line saying what is wrong with it."""
+    allowed = "any number" if metric == "npv_usd" else "at least 0"
+    try:
+        number = read_number(text)
+    except ValueError:
+        return None, (
+            f"{name}: “{text.strip()}” is not a number; allowed: {allowed}, in digits with or "
+            f"without commas between thousands, such as {example}"
+        )
+    if number is None:
+        return None, f"{name}: empty; type a number, such as {example} (allowed: {allowed})"
+    if metric != "npv_usd" and number < 0:
+        return None, f"{name}: {text.strip()} is out of range; allowed: {allowed}"
+    return float(number), None
+
+
+def _metrics(analysis: Analysis, index: int) -> None:
+    alt = analysis.alternatives[index]
+    m1, m2 = st.columns(2)
+    m1.metric(
+        "Break-even",
+        "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}",
+        help=None if alt.reason is None else f"Why not: {alt.reason}",
+    )
+    m2.metric(
+        "Requests until then",
+        "—" if alt.break_even_requests is None else f"~{requests_text(alt.break_even_requests)}",
+        help=None
+        if alt.break_even_requests is None
+        else f"Exactly {alt.break_even_requests:,.0f} requests from month 1.",
+    )
+    m3, m4 = st.columns(2)
+    m3.metric("Within a quarter?", quarter_text(alt.pays_back_within))
+    m4.metric(f"NPV over {analysis.horizon_months} months", usd(alt.npv_usd, 0))
+
+
+def _ranges_in_plain_words(analysis: Analysis) -> str:
+    """How to give a number as a range, with this scenario's monthly requests."""
+    requests = analysis.scenario.traffic.requests_per_month
+    low, mid, high = (show_number(round(requests * f, -3) or requests * f) for f in (0.75, 1, 1.6))
+    return (
+        "When you are unsure of a number, give it as a range instead of one value: "
+        f'"at least {low}, most likely {mid}, at most {high} requests a month". In the '
+        "scenario file that is written\n\n"
+        f'`requests_per_month = {{ dist = "triangular", low = {low.replace(",", "")}, '
+        f"mode = {mid.replace(',', '')}, high = {high.replace(',', '')} }}`\n\n"
+        "Open the file again here and the page can try thousands of combinations of the "
+        "ranges and say how often the alternative pays back within a quarter and within "
+        "the horizon. Until then, the Drivers chart shows which numbers move the answer most."
+    )
+
+
+def _monte_carlo(outcome: Outcome, analysis: Analysis, index: int) -> None:
+    """The chances it pays back, from sampling the file's ranges, beside the headline:
+    kept after a change, marked out of date, with a button to run it again."""
+    scenario = outcome.scenario
+    assert scenario is not None
+    box = st.container(border=True, key="monte-carlo")
+    with box:
+        st.markdown("**How sure is it?**")
+        if not scenario.distributions:
+            st.caption(
+                "Every number in this file is one value, so there is one answer and no "
+                "chance to work out."
+            )
+            with st.expander("Give a number as a range"):
+                st.markdown(_ranges_in_plain_words(analysis))
+            return
+        stored = st.session_state.get("mc")
+        fresh = stored is not None and stored[0] == data_key
+        if stored is not None:
+            sampled: Analysis = stored[2]
+            assert sampled.uncertainty is not None
+            u = sampled.uncertainty.alternatives[index]
+            w = u.p_break_even_within
+            median = u.break_even_month_percentiles.get("p50")
+            horizon = sampled.horizon_months
+            if not fresh:
+                st.warning(
+                    "Out of date: an input changed since these chances were worked out. "
+                    "Run it again for the numbers now on the page.",
+                    icon=":material/history:",
+                )
+            c1, c2, c3 = st.columns(3)
+            c1.metric("Chance within a quarter", f"{w['3']:.0%}")
+            c2.metric(f"Chance within {horizon} months", f"{w['horizon']:.0%}")
+            c3.metric(
+                "Median break-even month",
+                "never" if median is None else f"{median:.1f}",
+                help="Half of the samples pay back by then; 'never': half or more do not "
+                f"within {horizon} months.",
+            )
+            st.caption(
+                f"{u.samples:,} samples of the {len(sampled.uncertainty.inputs)} numbers the "
+                "file gives as ranges, each drawn from its range; everything else as typed."
+            )
+        else:
+            ranged = sorted(scenario.distributions, key=lambda p: p != "traffic.requests_per_month")
+            st.caption(
+                f"The file gives {len(ranged)} numbers as ranges rather than one value "
+                f"(such as {input_label(ranged[0], units=False)}). Sampling draws each from "
+                "its range thousands of times and counts how often it pays back."
+            )
+        c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+        with c1:
+            samples = st.select_slider(
+                "Samples",
+                options=[1_000, 5_000, 20_000, 50_000, 200_000],
+                value=20_000,
+                format_func=lambda n: f"{n:,}",
+                key="mc:samples",
+            )
+        with c2:
+            label = "Run again" if stored is not None and not fresh else "Work it out"
+            run = st.button(label, key="mc:run", type="primary" if not fresh else "secondary")
+        if run:
+            bar = st.progress(0.0, text="sampling")
+
+            def advance(done: int, total: int) -> None:
+                bar.progress(done / total, text=f"sampling {done:,} of {total:,}")
+
+            result = payback.analyze(scenario, samples=int(samples), progress=advance)
+            bar.empty()
+            st.session_state.mc = (data_key, int(samples), result)
+            st.rerun()
+
+
+with top:
+    if analysis is None or outcome is None:
+        count = sum(len(lines) for lines in problems.values()) or 1
+        st.warning(
+            f"No answer while {count} input{'s are' if count > 1 else ' is'} not allowed: "
+            "fix the values marked in red and the answer comes back.",
+            icon=":material/block:",
+        )
+        for lines in problems.values():
+            for line in lines:
+                st.markdown(f"- {line}")
+    else:
+        st.container(key="verdict").markdown(headline(analysis, index if len(names) > 1 else None))
+        _metrics(analysis, index)
+        _monte_carlo(outcome, analysis, index)
+
+with rest:
+    if analysis is not None and outcome is not None:
         alt = analysis.alternatives[index]
-        st.subheader(alt.name)
-        st.markdown(f"**Verdict:** {analysis.verdict()}", help="The alternative with the best NPV.")
-        m1, m2 = st.columns(2)
-        m1.metric(
-            "Break-even",
-            "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}",
-        )
-        m2.metric(
-            "Requests until then",
-            "—" if alt.break_even_requests is None else f"{alt.break_even_requests:,.0f}",
-        )
-        m3, m4 = st.columns(2)
-        m3.metric("Pays back within a quarter?", quarter_text(alt.pays_back_within))
-        m4.metric(f"NPV over {analysis.horizon_months} months", usd(alt.npv_usd, 0))
-        if alt.reason:
-            st.caption(f"Why not: {alt.reason}")
         if alt.infrastructure_only is not None:
             plain = alt.infrastructure_only
             month = plain["break_even_month"]
@@ -186,25 +393,57 @@ with results:
             "Cost per 1k requests": lambda: charts.cost_per_1k_vs_traffic(analysis),
             "Drivers": lambda: charts.drivers(analysis, index),
         }
+        stored = st.session_state.get("mc")
+        if stored is not None:
+            views["Sampled savings"] = lambda: charts.savings_fan(stored[2], index)
+            views["Sampled break-even"] = lambda: charts.break_even_histogram(stored[2], index)
+        if st.session_state.get("view") not in views:  # a sampled chart, sampling gone
+            st.session_state["view"] = "Cumulative cost"
         view = st.radio(
             "Chart", list(views), horizontal=True, key="view", label_visibility="collapsed"
         )
-        chart = views[view]()
+        chart = views.get(str(view), views["Cumulative cost"])()
+        if stored is not None and str(view).startswith("Sampled") and stored[0] != data_key:
+            st.caption("Out of date: sampled before the last change.")
         if chart is None:
             st.info("No input moves the NPV.")
         else:
             show(chart)
 
         with st.expander("What would it take?", expanded=False):
-            choices = solvable_inputs(analysis)
-            c1, c2, c3 = st.columns([3, 2, 1])
+            mine = f"alternatives.{index}."
+            choices = [
+                p
+                for p in solvable_inputs(analysis)
+                if not p.startswith("alternatives.") or p.startswith(mine)
+            ]
+            parameter = str(
+                st.selectbox(
+                    "Input to solve for",
+                    choices,
+                    key="take:vary",
+                    format_func=lambda p: input_label(p)[0].upper() + input_label(p)[1:],
+                )
+            )
+            st.caption(f"In the file: `{parameter}`")
+            targets = {
+                "break_even_month": "Break-even month",
+                "npv_usd": f"NPV over {analysis.horizon_months} months [$]",
+                "break_even_requests": "Requests until break-even",
+            }
+            c1, c2 = st.columns([3, 2])
             with c1:
-                parameter = st.selectbox("Input to solve for", choices, key="take:vary")
-            with c2:
-                metric = st.selectbox("Target", list(METRICS), key="take:metric")
+                metric = str(
+                    st.selectbox(
+                        "Target",
+                        list(METRICS),
+                        key="take:metric",
+                        format_func=lambda m: targets[str(m)],
+                    )
+                )
             # goals that can be met: a quarter; an NPV of 0; today's break-even requests,
             # rounded up so today meets it (a quarter's traffic when it never pays back)
-            start = {
+            goals = {
                 "break_even_month": 3.0,
                 "npv_usd": 0.0,
                 "break_even_requests": float(
@@ -213,80 +452,66 @@ with results:
                     else 3 * analysis.scenario.traffic.requests_per_month
                 ),
             }
-            with c3:
-                goal = st.number_input(
-                    "equals", value=start.get(str(metric), 0.0), key=f"take:{metric}"
-                )
+            with c2:
+                start(f"take:{metric}", show_number(goals[metric]))
+                typed = st.text_input("equals", key=f"take:{metric}")
+            goal, problem = _goal(targets[metric], metric, str(typed), show_number(goals[metric]))
+            if problem is not None:
+                st.error(problem, icon=":material/error:")
             # solving tries thousands of values: only while asked, so other changes stay quick
-            if st.toggle("Work it out (again on every change)", key="take:on"):
-                for line in what_it_takes(
-                    analysis, index, str(parameter), str(metric), float(goal)
-                ):
-                    st.write(line)
+            asked = st.toggle("Work it out (again on every change)", key="take:on")
+            if asked and goal is not None:
+                for line in what_it_takes(analysis, index, parameter, metric, goal):
+                    st.write(line.replace(parameter, input_label(parameter, units=False)))
 
-        with st.expander("How sure is this? (Monte Carlo over the file's ranges)", expanded=False):
-            if not outcome.scenario or not outcome.scenario.distributions:
-                st.info(
-                    "The scenario has no ranges ({ dist = ... } tables), so sampling would repeat one answer. "
-                    "The Drivers chart moves each number over an assumed range instead."
-                )
-            else:
-                samples = st.select_slider(
-                    "Samples",
-                    options=[1_000, 5_000, 20_000, 50_000, 200_000],
-                    value=20_000,
-                    key="mc:samples",
-                )
-                if st.button("Run Monte Carlo", key="mc:run"):
-                    bar = st.progress(0.0, text="sampling")
-
-                    def advance(done: int, total: int) -> None:
-                        bar.progress(done / total, text=f"sampling {done:,} of {total:,}")
-
-                    result = payback.analyze(outcome.scenario, samples=samples, progress=advance)
-                    bar.empty()
-                    st.session_state.mc = (inputs_key, result)
-                stored = st.session_state.get("mc")
-                if stored and stored[0] == inputs_key:
-                    sampled = stored[1]
-                    u = sampled.uncertainty.alternatives[index]
-                    w = u.p_break_even_within
-                    st.write(
-                        f"Pays back within a quarter in **{w['3']:.0%}** of samples, within a year in "
-                        f"**{'?' if w['12'] is None else format(w['12'], '.0%')}**, within the horizon in **{w['horizon']:.0%}**."
-                    )
-                    for build in (charts.savings_fan, charts.break_even_histogram):
-                        made = build(sampled, index)
-                        if made is not None:
-                            show(made, "sampled")
-
-with st.sidebar:
-    st.header("Download")
-    if outcome.scenario is not None:
-        name = Path(st.session_state.source).stem or "scenario"
+with downloads:
+    if outcome is not None and outcome.scenario is not None and analysis is not None:
+        shown_file = Held(held.name, held.text, held.raw, held.base, dict(held.edits))
         st.download_button(
-            "Edited scenario (TOML)",
-            dump_scenario(outcome.scenario),
-            file_name=f"{name}.toml",
-            mime="application/toml",
+            f"Edited scenario ({held.fmt.upper()})",
+            shown_file.file_text,  # written when clicked, with the values now on the page
+            file_name=held.download_name(),
+            mime="application/toml" if held.fmt == "toml" else "application/yaml",
             key="dl:scenario",
+            on_click="ignore",
+            help="The file you opened, its comments kept, with the numbers now on the page.",
         )
-        if st.button(
-            "Prepare the HTML report",
-            key="dl:prepare",
-            help="One self-contained page with every chart (plotly inlined, a few MB); opens offline.",
-        ):
-            st.session_state.report = (inputs_key, render_html(outcome.analysis))  # type: ignore[arg-type]
-        report = st.session_state.get("report")
-        if report and report[0] == inputs_key:
-            st.download_button(
-                "HTML report",
-                report[1],
-                file_name=f"{name}-report.html",
-                mime="text/html",
-                key="dl:report",
-            )
+        made_from = analysis
+
+        def _report() -> str:
+            from payback.report.html import render_html
+
+            return render_html(made_from)
+
+        st.download_button(
+            "HTML report",
+            _report,
+            file_name=f"{Path(held.name).stem or 'scenario'}-report.html",
+            mime="text/html",
+            key="dl:report",
+            on_click="ignore",
+            help="One self-contained page with every chart (plotly inlined, a few MB); "
+            "opens offline. Made when you click.",
+        )
     else:
-        st.caption("Downloads appear when the scenario is valid.")
+        st.caption("Downloads come back when every input is allowed.")
+
+# ---------------------------------------------------------------- the inputs, drawn
+
+form = Form(held)
+boxes: dict[str, Any] = {}
+with left, st.container(key="inputs"):
+    general = st.container()
+    _inputs(form, boxes)
+for line in form.show_problems(_problems(form.rejected, outcome)):
+    with boxes.get(section_of(line), general):
+        st.error(line, icon=":material/error:")
+if (held.edits, form.rejected) == (edits_seen, dry.rejected):
+    st.session_state.pop("redrawing", None)
+else:  # the drawn inputs hold other values than the answer was worked out from: again
+    st.session_state["redrawn"] = st.session_state.get("redrawn", 0) + 1  # read by tests
+    st.session_state["redrawing"] = st.session_state.get("redrawing", 0) + 1
+    if st.session_state["redrawing"] < 3:
+        st.rerun()
 
 st.session_state.render_seconds = time.perf_counter() - started  # read by benchmarks/bench_web.py

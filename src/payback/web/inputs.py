@@ -1,25 +1,32 @@
 """The page's inputs, one function per section of the form: each draws its widgets and
-records what they hold, by scenario path, in :attr:`Form.edits`. Streamlit is imported
-inside the functions (it is the page's, and slow to import)."""
+records what they hold, by scenario path, in the held scenario's changes
+(:class:`payback.web.state.Held`). Streamlit is imported inside the functions (it is the
+page's, and slow to import).
+
+Numbers are typed into text boxes that show thousands separators and are read strictly
+(:meth:`payback.web.state.NumberField.read`): a box whose text is not an allowed value
+says so under it, and the page shows no answer until it is fixed.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from payback.catalog import OpenModel, default_catalog
 from payback.catalog.apis import api_price, search_api_models
-from payback.web.state import central, get_path
+from payback.web.state import Held, central, get_path, number_field, read_number, show_number
 
 __all__ = [
     "PRECISIONS",
     "Form",
-    "alternative_choice",
     "alternative_inputs",
     "baseline_inputs",
     "horizon_inputs",
     "one_time_inputs",
     "quality_inputs",
     "recurring_inputs",
+    "start",
     "traffic_inputs",
 ]
 
@@ -40,147 +47,198 @@ def start(key: str, value: Any) -> None:
         st.session_state[key] = value
 
 
+def _tidy(key: str, percent: bool) -> None:
+    """After a box changes: write a number it holds the way the page shows numbers
+    (``400000`` becomes ``400,000``); text that is not a number stays as typed."""
+    import streamlit as st
+
+    try:
+        number = read_number(str(st.session_state.get(key, "")), percent)
+    except ValueError:
+        return
+    if number is not None:
+        st.session_state[key] = show_number(number)
+
+
+def _label(words: str, path: str | None = None) -> str:
+    """A box's label: plain words with the unit, the file's dotted path small after it."""
+    text = words[0].upper() + words[1:]
+    return f"{text} :small[:gray[`{path}`]]" if path else text
+
+
+class Dry:
+    """The Streamlit calls the form makes, drawing nothing: each widget gives the value it
+    holds (its session state). The page works out its answer with a dry form first, so the
+    answer reaches the browser before the inputs, then draws the inputs, which give the
+    same values."""
+
+    def __init__(self) -> None:
+        import streamlit as st
+
+        self.state = st.session_state
+
+    def __getattr__(self, name: str) -> Any:
+        return self._nothing  # caption, info, markdown, expander, container, empty...
+
+    def _nothing(self, *args: Any, **kwargs: Any) -> Dry:
+        return self
+
+    def __enter__(self) -> Dry:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+    def columns(self, spec: int | list[float], **kwargs: Any) -> list[Dry]:
+        return [self] * (spec if isinstance(spec, int) else len(spec))
+
+    def text_input(self, label: str, key: str, **kwargs: Any) -> Any:
+        return self.state.get(key, "")
+
+    def radio(self, label: str, options: list[Any], key: str, **kwargs: Any) -> Any:
+        return self.state.get(key, options[0])
+
+    def selectbox(self, label: str, options: list[Any], key: str, **kwargs: Any) -> Any:
+        return self.state.get(key, options[0])
+
+    def checkbox(self, label: str, key: str, **kwargs: Any) -> bool:
+        return bool(self.state.get(key, False))
+
+
 class Form:
-    """The scenario as opened (``raw``) and the values the inputs hold, by dotted path
-    (``edits``; ``None`` removes the field)."""
+    """The inputs drawn on this run: the values they give go into ``held``'s changes;
+    boxes whose text is not an allowed value are in ``rejected``, with their message.
+    ``draw=False``: the same, with nothing drawn (:class:`Dry`)."""
 
-    def __init__(self, raw: dict[str, Any]) -> None:
-        self.raw = raw
-        self.edits: dict[str, Any] = {}
+    def __init__(self, held: Held, draw: bool = True) -> None:
+        import streamlit as st
 
-    def value(self, path: str, default: Any) -> Any:
-        value = central(get_path(self.raw, path, default))
+        self.ui: Any = st if draw else Dry()
+        self.held = held
+        self.raw = held.raw
+        self.rejected: dict[str, str] = {}
+        """Dotted path → the one line saying what is wrong with its box."""
+        self.slots: dict[str, Any] = {}
+        """Dotted path → the place under its box for messages about it."""
+
+    def value(self, path: str, default: Any = None) -> Any:
+        """The value at ``path`` as the page holds it (``default`` where not set)."""
+        value = self.held.value(path)
         return default if value is None else value
+
+    def set(self, path: str, value: Any) -> None:
+        self.held.set(path, value)
 
     def number(
         self,
-        label: str,
         path: str,
-        default: float,
         *,
-        step: float,
-        fmt: str = "%.2f",
-        minimum: float | None = 0.0,
-        maximum: float | None = None,
+        label: str | None = None,
+        default: float | None = None,
         help: str | None = None,
-        scale: float = 1.0,
+        placeholder: str | None = None,
     ) -> None:
-        """A number input bound to a scenario path (``scale`` shows fractions as percents)."""
-        import streamlit as st
+        """A text box for the number at ``path``: its plain label and unit, the path
+        small; thousands separated; a percentage for a fraction. ``default`` is shown
+        where the page holds no value (and then counts as a change)."""
+        st = self.ui
 
-        start(f"in:{path}", float(self.value(path, default)) * scale)
-        shown = st.number_input(
-            label,
-            step=float(step),
-            format=fmt,
-            min_value=None if minimum is None else float(minimum),
-            max_value=None if maximum is None else float(maximum),
-            key=f"in:{path}",
-            help=help,
+        spec = number_field(self.raw, path, label)
+        parent = path.rpartition(".")[0]
+        if default is None and parent.count(".") >= 1 and not self.held.has(parent):
+            # a table the scenario leaves out (an option's quality, its one-time costs):
+            # empty boxes leave it out; a number typed makes it
+            spec = dataclasses.replace(spec, optional=True)
+        key = f"in:{path}"
+        held = self.held.value(path)
+        shown = held if held is not None else default if default is not None else spec.default
+        example = show_number(shown, spec.percent) if shown is not None else ""
+        start(key, example)
+        unit = f"{'%' if spec.percent else ''}"
+        ranged = get_path(self.raw, path)
+        note = (
+            f"The file gives a range ({ranged.get('dist')}); this is its central value. "
+            "Typing another number replaces the range with it."
+            if isinstance(ranged, dict) and "dist" in ranged
+            else None
         )
-        self.edits[path] = float(shown) / scale
-
-    def whole(
-        self,
-        label: str,
-        path: str,
-        default: int,
-        *,
-        minimum: int = 0,
-        maximum: int | None = None,
-        help: str | None = None,
-    ) -> None:
-        """A whole-number input bound to a scenario path."""
-        import streamlit as st
-
-        start(f"in:{path}", int(self.value(path, default)))
-        self.edits[path] = int(
-            st.number_input(
-                label,
-                step=1,
-                min_value=minimum,
-                max_value=maximum,
-                key=f"in:{path}",
-                help=help,
+        with st.container(gap="small", key=f"box-{path}"):
+            # the label read aloud is the plain words; the path is shown, small, after them
+            st.markdown(
+                _label(spec.label, path), help=" ".join(h for h in (help, note) if h) or None
             )
-        )
+            text = st.text_input(
+                _label(spec.label),
+                key=key,
+                label_visibility="collapsed",
+                placeholder=placeholder or ("not set" if spec.optional else unit or None),
+                on_change=_tidy,
+                args=(key, spec.percent),
+            )
+            self.slots[path] = st.empty()
+        value, problem = spec.read(str(text), example or show_number(spec.default, spec.percent))
+        if problem is not None:
+            self.rejected[path] = problem
+            return
+        in_file = central(get_path(self.raw, path))
+        if in_file is None and get_path(self.raw, path) is None:
+            in_file = spec.default  # a field the file leaves out has the schema's value
+        if value == in_file or (value is None and get_path(self.raw, path) is None):
+            self.held.edits.pop(path, None)
+        else:
+            self.held.edits[path] = value
+
+    def show_problems(self, problems: dict[str, list[str]]) -> list[str]:
+        """Each message under the box it is about; the messages of no box on the page
+        are returned."""
+        rest = []
+        for path, lines in problems.items():
+            slot = self.slots.get(path)
+            if slot is None:
+                rest += lines
+            else:
+                with slot.container():
+                    for line in lines:
+                        slot_error(line)
+        return rest
+
+
+def slot_error(line: str) -> None:
+    import streamlit as st
+
+    st.error(line, icon=":material/error:")
 
 
 def horizon_inputs(form: Form, boxes: dict[str, Any]) -> None:
     """The horizon and the discount rate."""
-    import streamlit as st
+    st = form.ui
 
     with st.expander("Horizon and money", expanded=False):
         boxes["scenario"] = st.container()
-        form.whole("Horizon [months]", "scenario.horizon_months", 24, minimum=1, maximum=600)
+        form.number("scenario.horizon_months")
         form.number(
-            "Discount rate [% a year]",
             "scenario.discount_rate_annual",
-            0.0,
-            step=1.0,
-            fmt="%.1f",
-            scale=100,
-            maximum=100.0,
             help="For the NPV; 10 means 10% a year.",
         )
 
 
 def traffic_inputs(form: Form, boxes: dict[str, Any]) -> None:
     """Traffic: requests, growth, token lengths, the busiest hour."""
-    import streamlit as st
+    st = form.ui
 
     with st.expander("Traffic", expanded=True):
         boxes["traffic"] = st.container()
-        form.number(
-            "Requests per month (month 1)",
-            "traffic.requests_per_month",
-            200_000,
-            step=10_000,
-            fmt="%.0f",
-            minimum=None,
-        )
-        form.number(
-            "Growth [% a month]",
-            "traffic.growth_monthly",
-            0.0,
-            step=1.0,
-            fmt="%.1f",
-            scale=100,
-            minimum=-99.0,
-            maximum=100.0,
-        )
-        c1, c2 = st.columns(2)
-        with c1:
-            form.number(
-                "Input tokens per request", "traffic.input_tokens", 1000, step=100, fmt="%.0f"
-            )
-        with c2:
-            form.number(
-                "Output tokens per request", "traffic.output_tokens", 200, step=50, fmt="%.0f"
-            )
-        form.number(
-            "Cached input tokens [%]",
-            "traffic.cached_input_share",
-            0.0,
-            step=5.0,
-            fmt="%.0f",
-            scale=100,
-            maximum=100.0,
-        )
-        form.number(
-            "Busiest hour / average hour",
-            "traffic.peak_to_average",
-            1.0,
-            step=0.5,
-            fmt="%.1f",
-            minimum=1.0,
-            help="Sizes an always-on fleet for the peak.",
-        )
+        form.number("traffic.requests_per_month")
+        form.number("traffic.growth_monthly", help="Compound: 5 means +5% every month.")
+        form.number("traffic.input_tokens")
+        form.number("traffic.output_tokens")
+        form.number("traffic.cached_input_share")
+        form.number("traffic.peak_to_average", help="Sizes an always-on fleet for the peak.")
 
 
 def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
     """The baseline, by its kind: an API model or typed prices, or a price per request."""
-    import streamlit as st
+    st = form.ui
 
     with st.expander("Baseline: what you do today", expanded=True):
         boxes["baseline"] = st.container()
@@ -189,84 +247,38 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
         if kind == "hosted_api":
             modes = ["API model from the catalog", "Prices I type"]
             start("in:baseline.mode", modes[0 if get_path(form.raw, "baseline.model") else 1])
-            mode = st.radio(
-                "Prices",
-                modes,
-                horizontal=True,
-                key="in:baseline.mode",
-            )
+            mode = st.radio("Prices", modes, horizontal=True, key="in:baseline.mode")
             if mode == modes[0]:
                 refs = [p.ref for p in search_api_models("")]
-                current = get_path(form.raw, "baseline.model") or "openai:gpt-4o"
+                current = form.value("baseline.model") or "openai:gpt-4o"
                 resolved_current = api_price(current).ref if current not in refs else current
                 start(
                     "in:baseline.model", resolved_current if resolved_current in refs else refs[0]
                 )
-                form.edits["baseline.model"] = st.selectbox(
-                    "API model",
-                    refs,
-                    key="in:baseline.model",
-                )
-                for field in (
+                model = st.selectbox("API model", refs, key="in:baseline.model")
+                form.set("baseline.model", current if model == resolved_current else model)
+                for name in (
                     "input_usd_per_mtok",
                     "cached_input_usd_per_mtok",
                     "output_usd_per_mtok",
                 ):
-                    form.edits[f"baseline.{field}"] = None
+                    form.set(f"baseline.{name}", None)
             else:
-                form.edits["baseline.model"] = None
+                switched = get_path(form.raw, "baseline.model") is not None
+                form.set("baseline.model", None)
+                form.number("baseline.input_usd_per_mtok", default=2.5 if switched else None)
                 form.number(
-                    "Input [$ per 1M tokens]", "baseline.input_usd_per_mtok", 2.5, step=0.25
-                )
-                form.number(
-                    "Cached input [$ per 1M tokens]",
                     "baseline.cached_input_usd_per_mtok",
-                    float(form.value("baseline.input_usd_per_mtok", 2.5)),
-                    step=0.25,
+                    placeholder="not set: the input price",
                 )
-                form.number(
-                    "Output [$ per 1M tokens]", "baseline.output_usd_per_mtok", 10.0, step=0.5
-                )
-            form.number(
-                "Price trend [% a year]",
-                "baseline.price_change_annual",
-                0.0,
-                step=5.0,
-                fmt="%.0f",
-                scale=100,
-                minimum=-99.0,
-                maximum=100.0,
-                help="-30 means prices fall 30% a year.",
-            )
+                form.number("baseline.output_usd_per_mtok", default=10.0 if switched else None)
+            form.number("baseline.price_change_annual", help="-30 means prices fall 30% a year.")
         elif kind == "per_request":
-            form.number(
-                "Price [$ per 1,000 requests]", "baseline.usd_per_1k_requests", 15.0, step=0.5
-            )
+            form.number("baseline.usd_per_1k_requests")
         else:
             st.info(
                 "A self-hosted baseline is edited in the scenario file; its numbers are used as they are."
             )
-
-
-def alternative_choice(form: Form) -> int:
-    """Which alternative the page shows and edits (a choice only when there are several)."""
-    import streamlit as st
-
-    alternatives = get_path(form.raw, "alternatives", [])
-    names = [a.get("name", f"alternative {i}") for i, a in enumerate(alternatives)]
-    if len(names) > 1:
-        start("in:alternative", 0)
-    index = (
-        st.selectbox(
-            "Alternative (shown on the right, edited below)",
-            range(len(names)),
-            format_func=lambda i: names[i],
-            key="in:alternative",
-        )
-        if len(names) > 1
-        else 0
-    )
-    return int(index)
 
 
 def _model_label(model: OpenModel) -> str:
@@ -280,7 +292,7 @@ def _model_label(model: OpenModel) -> str:
 def _self_hosted_inputs(form: Form, a: str) -> None:
     """A self-hosted alternative: GPU, model and precision from the catalog (capacity
     estimated) or typed capacity and rent; its fleet."""
-    import streamlit as st
+    st = form.ui
 
     catalog = default_catalog()
     modes = [
@@ -294,65 +306,64 @@ def _self_hosted_inputs(form: Form, a: str) -> None:
     mode = st.radio("Serving", modes, key=f"in:{a}.mode")
     if mode == modes[0]:
         gpus, models = list(catalog.gpus), list(catalog.models)
-        gpu = get_path(form.raw, f"{a}.gpu") or "l4"
-        model = get_path(form.raw, f"{a}.model") or "qwen2.5-7b"
-        c1, c2, c3 = st.columns(3)
+        gpu = form.value(f"{a}.gpu") or "l4"
+        model = form.value(f"{a}.model") or "qwen2.5-7b"
+        precision = form.value(f"{a}.precision", "bf16")
         start(f"in:{a}.gpu", gpu if gpu in gpus else gpus[0])
         start(f"in:{a}.model", model if model in models else models[0])
-        start(f"in:{a}.precision", get_path(form.raw, f"{a}.precision", "bf16"))
+        start(f"in:{a}.precision", precision if precision in PRECISIONS else PRECISIONS[0])
+        c1, c2, c3 = st.columns(3)
         with c1:
-            form.edits[f"{a}.gpu"] = st.selectbox("GPU", gpus, key=f"in:{a}.gpu")
+            form.set(f"{a}.gpu", st.selectbox("GPU", gpus, key=f"in:{a}.gpu"))
         with c2:
-            form.edits[f"{a}.model"] = st.selectbox(
-                "Model",
-                models,
-                key=f"in:{a}.model",
-                format_func=lambda m: _model_label(catalog.models[m]) if m in catalog.models else m,
+            form.set(
+                f"{a}.model",
+                st.selectbox(
+                    "Model",
+                    models,
+                    key=f"in:{a}.model",
+                    format_func=lambda m: (
+                        _model_label(catalog.models[m]) if m in catalog.models else m
+                    ),
+                ),
             )
         with c3:
-            form.edits[f"{a}.precision"] = st.selectbox(
-                "Precision", PRECISIONS, key=f"in:{a}.precision"
+            chosen = st.selectbox("Precision", PRECISIONS, key=f"in:{a}.precision")
+            # the file's bf16 left out stays left out
+            form.set(
+                f"{a}.precision",
+                None
+                if chosen == "bf16" and get_path(form.raw, f"{a}.precision") is None
+                else chosen,
             )
-        form.edits[f"{a}.replica_requests_per_s"] = None
-        form.edits[f"{a}.usd_per_gpu_hour"] = None
-        form.edits[f"{a}.gpus_per_replica"] = None
+        form.set(f"{a}.replica_requests_per_s", None)
+        form.set(f"{a}.usd_per_gpu_hour", None)
+        form.set(f"{a}.gpus_per_replica", None)
     else:
-        form.edits[f"{a}.model"] = None
-        form.number("GPU rent [$ per GPU-hour]", f"{a}.usd_per_gpu_hour", 1.0, step=0.1)
+        # switched from the catalog: numbers to start from, as the starter's
+        form.set(f"{a}.model", None)
+        form.number(f"{a}.usd_per_gpu_hour", default=1.0 if estimated else None)
         form.number(
-            "Requests/s one replica serves",
             f"{a}.replica_requests_per_s",
-            5.0,
-            step=0.5,
-            minimum=None,
+            default=5.0 if estimated else None,
             help="At your token lengths: measure it with a load test.",
         )
-        form.whole("GPUs per replica", f"{a}.gpus_per_replica", 1, minimum=1, maximum=64)
-    c1, c2 = st.columns(2)
-    with c1:
-        form.whole("Replicas always on (minimum)", f"{a}.min_replicas", 1, minimum=1)
-    with c2:
-        form.number(
-            "Planned load at the peak [%]",
-            f"{a}.target_utilization",
-            0.7,
-            step=5.0,
-            fmt="%.0f",
-            scale=100,
-            minimum=None,
-            maximum=100.0,
-        )
-    start(f"in:{a}.always_on", bool(get_path(form.raw, f"{a}.always_on", True)))
-    form.edits[f"{a}.always_on"] = st.checkbox(
+        form.number(f"{a}.gpus_per_replica", placeholder="not set: 1")
+    form.number(f"{a}.min_replicas")
+    form.number(f"{a}.target_utilization")
+    always = get_path(form.raw, f"{a}.always_on")
+    start(f"in:{a}.always_on", bool(form.value(f"{a}.always_on", True)))
+    on = st.checkbox(
         "Always on (off: scale to zero, pay busy GPU-hours)",
         key=f"in:{a}.always_on",
     )
+    form.set(f"{a}.always_on", None if on and always is None else on)
 
 
 def alternative_inputs(form: Form, boxes: dict[str, Any], index: int) -> None:
-    """The chosen alternative, by its kind: GPU and model from the catalog or typed
+    """The alternative shown, by its kind: GPU and model from the catalog or typed
     capacity and rent, or a price per request; its escalation and ops."""
-    import streamlit as st
+    st = form.ui
 
     names = [
         a.get("name", f"alternative {i}")
@@ -365,109 +376,74 @@ def alternative_inputs(form: Form, boxes: dict[str, Any], index: int) -> None:
         if kind == "self_hosted":
             _self_hosted_inputs(form, a)
         elif kind == "per_request":
-            form.number("Price [$ per 1,000 requests]", f"{a}.usd_per_1k_requests", 2.0, step=0.25)
+            form.number(f"{a}.usd_per_1k_requests")
         elif kind == "hosted_api":
             st.info("A hosted-API alternative keeps the prices in its file.")
-        form.number(
-            "Requests still sent to the baseline [%]",
-            f"{a}.escalation_share",
-            0.0,
-            step=1.0,
-            fmt="%.0f",
-            scale=100,
-            maximum=99.0,
-        )
-        form.number(
-            "Ops, monitoring, on-call [$ per month]",
-            f"{a}.ops_usd_per_month",
-            0.0,
-            step=100.0,
-            fmt="%.0f",
-        )
+        form.number(f"{a}.escalation_share")
+        form.number(f"{a}.ops_usd_per_month")
 
 
 def one_time_inputs(form: Form, boxes: dict[str, Any], a: str) -> None:
     """The alternative's one-time costs."""
-    import streamlit as st
+    st = form.ui
 
     with st.expander("One-time costs", expanded=True):
         boxes["one_time"] = st.container()
         p = f"{a}.one_time"
-        form.number("Data: collect, label, clean [$]", f"{p}.data_usd", 0.0, step=500.0, fmt="%.0f")
-        c1, c2 = st.columns(2)
-        with c1:
-            form.number("Engineering [hours]", f"{p}.engineer_hours", 0.0, step=10.0, fmt="%.0f")
-        with c2:
-            form.number(
-                "Engineering [$ per hour]", f"{p}.engineer_usd_per_hour", 0.0, step=10.0, fmt="%.0f"
-            )
-        form.number("Eval harness [$]", f"{p}.eval_usd", 0.0, step=500.0, fmt="%.0f")
+        form.number(f"{p}.data_usd")
+        form.number(f"{p}.engineer_hours")
+        form.number(f"{p}.engineer_usd_per_hour")
+        form.number(f"{p}.eval_usd")
         if (
             get_path(form.raw, f"{p}.training") is not None
             and get_path(form.raw, f"{p}.training_usd") is None
         ):
             st.caption("One training run's cost is estimated from the file's training job.")
         else:
-            form.number("One training run [$]", f"{p}.training_usd", 0.0, step=10.0, fmt="%.0f")
-        form.whole("Training runs (sweeps and failures count)", f"{p}.training_runs", 1, minimum=0)
+            form.number(f"{p}.training_usd", placeholder="not set: $0")
+        form.number(f"{p}.training_runs", help="Sweeps and failed runs count.")
 
 
 def recurring_inputs(form: Form, boxes: dict[str, Any], a: str) -> None:
     """The alternative's retraining."""
-    import streamlit as st
+    st = form.ui
 
     with st.expander("Recurring costs", expanded=False):
         boxes["recurring"] = st.container()
-        form.whole(
-            "Retrain every [months] (0: never)",
-            f"{a}.recurring.retrain_every_months",
-            0,
-            minimum=0,
-            maximum=600,
-        )
-        form.number("One retraining [$]", f"{a}.recurring.retrain_usd", 0.0, step=100.0, fmt="%.0f")
+        form.number(f"{a}.recurring.retrain_every_months")
+        form.number(f"{a}.recurring.retrain_usd")
 
 
-def _latency_inputs(form: Form, a: str) -> None:
-    """Waiting priced as money: each option's median latency and what a second costs."""
-    import streamlit as st
-
-    c1, c2 = st.columns(2)
-    with c1:
-        form.number("Baseline p50 [ms]", "baseline.latency.p50_ms", 0.0, step=100.0, fmt="%.0f")
-    with c2:
-        form.number("Alternative p50 [ms]", f"{a}.latency.p50_ms", 0.0, step=100.0, fmt="%.0f")
+def _latency_inputs(form: Form, a: str, fresh: bool) -> None:
+    """Waiting priced as money: each option's median latency and what a second costs
+    (``fresh``: just switched on, every box starts at 0)."""
+    zero = 0.0 if fresh else None
+    form.number("baseline.latency.p50_ms", default=zero)
+    form.number(f"{a}.latency.p50_ms", default=zero)
     worth = "latency.usd_per_second_per_1k_requests"
     given = {o: central(get_path(form.raw, f"{o}.{worth}")) for o in ("baseline", a)}
     # one input for every option unless the file gives the alternative its own
     if given[a] is None or given[a] == given["baseline"]:
         form.number(
-            "A second of waiting, per 1,000 requests [$]",
             f"baseline.{worth}",
-            0.0,
-            step=0.01,
-            fmt="%.3f",
+            label="a second of waiting, per 1,000 requests [$]",
+            default=zero,
             help="Users' or agents' time, conversion lost; used for every option.",
         )
-        form.edits[f"{a}.{worth}"] = form.edits[f"baseline.{worth}"]
+        form.set(f"{a}.{worth}", form.held.value(f"baseline.{worth}"))
     else:
-        c1, c2 = st.columns(2)
-        for column, option, who in ((c1, "baseline", "baseline"), (c2, a, "alternative")):
-            with column:
-                form.number(
-                    f"A second of waiting per 1,000 requests, {who} [$]",
-                    f"{option}.{worth}",
-                    0.0,
-                    step=0.01,
-                    fmt="%.3f",
-                    help="Users' or agents' time, conversion lost, as the file gives it "
-                    "for this option.",
-                )
+        for option in ("baseline", a):
+            form.number(
+                f"{option}.{worth}",
+                default=zero,
+                help="Users' or agents' time, conversion lost, as the file gives it "
+                "for this option.",
+            )
 
 
 def quality_inputs(form: Form, boxes: dict[str, Any], a: str) -> None:
     """Errors and waiting priced as money, for the baseline and the alternative."""
-    import streamlit as st
+    st = form.ui
 
     priced = {
         name: any(get_path(form.raw, f"{o}.{name}") is not None for o in ("baseline", a))
@@ -482,39 +458,23 @@ def quality_inputs(form: Form, boxes: dict[str, Any], a: str) -> None:
         start("in:quality.on", priced["quality"])
         start("in:latency.on", priced["latency"])
         if st.checkbox("Price errors (quality)", key="in:quality.on"):
-            c1, c2 = st.columns(2)
-            with c1:
-                form.number(
-                    "Baseline error rate [%]",
-                    "baseline.quality.error_rate",
-                    0.0,
-                    step=0.5,
-                    fmt="%.2f",
-                    scale=100,
-                    maximum=100.0,
-                )
-            with c2:
-                form.number(
-                    "Alternative error rate [%]",
-                    f"{a}.quality.error_rate",
-                    0.0,
-                    step=0.5,
-                    fmt="%.2f",
-                    scale=100,
-                    maximum=100.0,
-                )
-            cost = float(form.value("baseline.quality.usd_per_error", 0.0))
-            form.number(
-                "Cost of one error, baseline [$]", "baseline.quality.usd_per_error", 0.0, step=0.5
-            )
-            form.number(
-                "Cost of one error, alternative [$]", f"{a}.quality.usd_per_error", cost, step=0.5
-            )
+            for option in ("baseline", a):
+                if form.held.edits.get(f"{option}.quality", 0) is None:
+                    form.held.edits.pop(f"{option}.quality")
+            fresh = not priced["quality"]  # just switched on: every box starts at 0
+            zero = 0.0 if fresh else None
+            form.number("baseline.quality.error_rate", default=zero)
+            form.number(f"{a}.quality.error_rate", default=zero)
+            form.number("baseline.quality.usd_per_error", default=zero)
+            form.number(f"{a}.quality.usd_per_error", default=zero)
         else:
-            form.edits["baseline.quality"] = None
-            form.edits[f"{a}.quality"] = None
+            form.set("baseline.quality", None)
+            form.set(f"{a}.quality", None)
         if st.checkbox("Price waiting (latency)", key="in:latency.on"):
-            _latency_inputs(form, a)
+            for option in ("baseline", a):
+                if form.held.edits.get(f"{option}.latency", 0) is None:
+                    form.held.edits.pop(f"{option}.latency")
+            _latency_inputs(form, a, fresh=not priced["latency"])
         else:
-            form.edits["baseline.latency"] = None
-            form.edits[f"{a}.latency"] = None
+            form.set("baseline.latency", None)
+            form.set(f"{a}.latency", None)

@@ -1,26 +1,37 @@
-"""What the page does besides drawing: turn widget values into a scenario, sort messages
-to the inputs they are about, and time one change. No Streamlit here, so it is testable."""
+"""What the page does besides drawing: hold the scenario and the changes made to it,
+read what is typed into a box, sort messages to the inputs they are about, and time one
+change. No Streamlit here, so it is testable."""
 
 from __future__ import annotations
 
 import copy
+import math
+import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticUndefined
 
 from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, analyze
 from payback.errors import PaybackError
-from payback.report.common import solution_lines
+from payback.report.common import is_rate, solution_lines
+from payback.report.labels import input_label
 from payback.scenario import (
     Scenario,
     parse_scenario,
     scenario_data_from_text,
 )
 from payback.scenario.distributions import DISTS
+from payback.scenario.edit import with_values
+from payback.scenario.io import Format
+from payback.scenario.paths import FieldRange, schema_range
+from payback.scenario.schema import KINDS
 from payback.studies.solve import METRICS, Target, parse_target, solve
 
 SECTIONS = (
@@ -37,10 +48,13 @@ SECTIONS = (
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     """Set a dotted path in a raw scenario table (creating tables on the way);
-    ``None`` removes the key."""
+    ``None`` removes the key (and makes no table), as :func:`payback.scenario.edit.with_values`
+    does to the file's text."""
     node: Any = data
     *parents, last = path.split(".")
     for part in parents:
+        if value is None and not isinstance(node, list) and node.get(part) is None:
+            return  # nothing to remove: no table is made for it
         node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
     if value is None:
         node.pop(last, None)
@@ -85,9 +99,14 @@ def apply_edits(raw: Mapping[str, Any], edits: Mapping[str, Any]) -> dict[str, A
     return data
 
 
+def message_path(message: str) -> str:
+    """The dotted path a one-line message names first (``traffic.requests_per_month``)."""
+    return message.split(" ", 1)[0].split("=")[0].rstrip(":")
+
+
 def section_of(message: str) -> str:
     """Which input section a one-line message is about, from the path it names."""
-    head = message.split(" ", 1)[0].split("=")[0].rstrip(":")
+    head = message_path(message)
     if ".quality" in head or ".latency" in head:
         return "quality"
     if head.startswith("traffic"):
@@ -189,3 +208,254 @@ def what_it_takes(
             return [f"{words[exc.param]}: {exc.allowed}"]
         return list(exc.messages)
     return solution_lines(solution)
+
+
+# ---------------------------------------------------------------- the scenario the page holds
+
+
+def file_format(name: str) -> Format:
+    return "yaml" if name.lower().endswith((".yaml", ".yml")) else "toml"
+
+
+@dataclass
+class Held:
+    """The scenario the page holds: the file as opened (its text and its table) and the
+    changes made on the page, by dotted path (``None`` removes a field). What the page
+    shows is computed from :meth:`data`; the download, :meth:`file_text`, writes the same
+    values into the file's own text, its comments and layout kept."""
+
+    name: str
+    text: str
+    raw: dict[str, Any]
+    base: Path | None = None
+    """The opened file's folder, where its relative paths (a calibration) are read from."""
+    edits: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_text(cls, name: str, text: str, base: Path | None = None) -> Held:
+        """A file's text, read (raises :class:`PaybackError` naming ``name``)."""
+        return cls(name, text, scenario_data_from_text(text, file_format(name), name), base)
+
+    @classmethod
+    def from_data(cls, name: str, data: Mapping[str, Any], base: Path | None = None) -> Held:
+        """A scenario table, held as if opened from a TOML file that says just that."""
+        import tomlkit
+
+        return cls(name, tomlkit.dumps(copy.deepcopy(dict(data))), copy.deepcopy(dict(data)), base)
+
+    @property
+    def fmt(self) -> Format:
+        return file_format(self.name)
+
+    def data(self) -> dict[str, Any]:
+        """The scenario's table with the page's changes."""
+        return apply_edits(self.raw, self.edits)
+
+    def value(self, path: str) -> Any:
+        """The number (a range's central value) or setting at ``path`` with the page's
+        changes; ``None`` where the file leaves it out."""
+        if path in self.edits:
+            return self.edits[path]
+        return central(get_path(self.raw, path))
+
+    def has(self, path: str) -> bool:
+        """Whether the scenario the page holds has a table (or value) at ``path``."""
+        if path in self.edits:
+            return self.edits[path] is not None
+        if any(p.startswith(f"{path}.") and v is not None for p, v in self.edits.items()):
+            return True
+        return get_path(self.raw, path) is not None
+
+    def set(self, path: str, value: Any) -> None:
+        """Record a value; the file's own value (a range's central value) is no change.
+        A table removed (``None``) takes the changes inside it along."""
+        if value is None:
+            for inside in [p for p in self.edits if p.startswith(f"{path}.")]:
+                del self.edits[inside]
+        if value == central(get_path(self.raw, path)):
+            self.edits.pop(path, None)
+        else:
+            self.edits[path] = value
+
+    def file_text(self) -> str:
+        """The file's text with the page's changes, as the download gives it."""
+        return with_values(self.text, self.fmt, self.edits) if self.edits else self.text
+
+    def download_name(self) -> str:
+        stem = Path(self.name).stem or "scenario"
+        return f"{stem}.{'yaml' if self.fmt == 'yaml' else 'toml'}"
+
+
+# ---------------------------------------------------------------- numbers typed into a box
+
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?")
+"""Digits, with or without commas between thousands, an optional decimal part and sign."""
+
+
+def show_number(value: float | Decimal | None, percent: bool = False) -> str:
+    """A number as a box shows it: thousands separated, every digit the file gives (a
+    fraction shown as a percentage), never an exponent; ``""`` for none.
+
+    >>> show_number(200000), show_number(0.07, percent=True), show_number(2.5e-5)
+    ('200,000', '7', '0.000025')
+    >>> show_number(-0.4, percent=True), show_number(1234.5), show_number(None)
+    ('-40', '1,234.5', '')
+    """
+    if value is None:
+        return ""
+    number = value if isinstance(value, Decimal) else Decimal(repr(value))
+    if percent:
+        number *= 100
+    text = format(number.normalize(), ",f")
+    return "0" if text in ("-0", "+0") else text
+
+
+def read_number(text: str, percent: bool = False) -> Decimal | None:
+    """What a box holds, read strictly: digits with or without commas between thousands
+    (``200,000``, ``200000``, ``-1.5``; a ``%`` after a percentage); ``None`` when empty.
+    Raises ``ValueError`` for anything else (``12abc``, ``1,00``, ``1e6``).
+
+    >>> read_number("200,000"), read_number(" 7% ", percent=True), read_number("")
+    (Decimal('200000'), Decimal('7'), None)
+    """
+    cleaned = text.strip().replace("\u2212", "-")  # a typographic minus reads as one
+    if percent and cleaned.endswith("%"):
+        cleaned = cleaned[:-1].rstrip()
+    if not cleaned:
+        return None
+    if not _NUMBER.fullmatch(cleaned) or not any(c.isdigit() for c in cleaned):
+        raise ValueError(text)
+    try:
+        return Decimal(cleaned.replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(text) from None
+
+
+@dataclass(frozen=True)
+class NumberField:
+    """A number the page asks for: its words, unit and what the schema allows."""
+
+    path: str
+    label: str
+    percent: bool
+    whole: bool
+    allowed: FieldRange
+    default: float | None
+    """The schema's value when the file leaves the field out (``None``: not set)."""
+    optional: bool
+    """May be left empty: the field is then not set."""
+
+    def allowed_text(self) -> str:
+        """What the field allows, as the box shows it: ``0% to 100%``, ``more than 0``."""
+        scale = 100 if self.percent else 1
+        mark = "%" if self.percent else ""
+        r = self.allowed
+        low, high = r.lowest * scale, r.highest * scale
+        words = "whole numbers " if self.whole else ""
+
+        def num(value: float) -> str:
+            return show_number(int(value) if value.is_integer() else value) + mark
+
+        if math.isfinite(low) and math.isfinite(high) and r.lowest_included and r.highest_included:
+            return f"{words}{num(low)} to {num(high)}"
+        parts = []
+        if math.isfinite(low):
+            parts.append(("at least " if r.lowest_included else "more than ") + num(low))
+        if math.isfinite(high):
+            parts.append(("at most " if r.highest_included else "less than ") + num(high))
+        return words + (" and ".join(parts) or "any number")
+
+    def read(self, text: str, example: str = "") -> tuple[Any, str | None]:
+        """The value a box's text gives (a percentage as its fraction; ``None`` for an
+        empty optional box), or ``None`` and one line naming the field, the text and what
+        is allowed."""
+        name = self.label[0].upper() + self.label[1:]
+        hint = f", such as {example}" if example else ""
+        try:
+            number = read_number(text, self.percent)
+        except ValueError:
+            return None, (
+                f"{name}: “{text.strip()}” is not a number; allowed: {self.allowed_text()}, "
+                f"in digits with or without commas between thousands{hint}"
+            )
+        if number is None:
+            if self.optional:
+                return None, None
+            return None, f"{name}: empty; type a number{hint} (allowed: {self.allowed_text()})"
+        if self.whole and number != number.to_integral_value():
+            return (
+                None,
+                f"{name}: {text.strip()} is not a whole number; allowed: {self.allowed_text()}",
+            )
+        value = number / 100 if self.percent else number
+        r = self.allowed
+        low_ok = value > r.lowest or (r.lowest_included and value == r.lowest)
+        high_ok = value < r.highest or (r.highest_included and value == r.highest)
+        if not (low_ok and high_ok):
+            return None, f"{name}: {text.strip()} is out of range; allowed: {self.allowed_text()}"
+        if self.whole:
+            return int(value), None
+        return (int(value) if value == value.to_integral_value() else float(value)), None
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model a field holds (``Quality | None`` holds ``Quality``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) in (Union, UnionType) or get_args(annotation):
+        for member in get_args(annotation):
+            found = _model_in(member)
+            if found is not None:
+                return found
+    return None
+
+
+def _schema_field(data: Mapping[str, Any], path: str) -> tuple[type[BaseModel], str] | None:
+    """The model holding the field at ``path`` of the scenario table ``data`` and the
+    field's name; an option's model by the kind ``data`` gives it."""
+    parts = path.split(".")
+    model: type[BaseModel] = Scenario
+    node: Any = data
+    i = 0
+    while i < len(parts) - 1:
+        part = parts[i]
+        if part not in model.model_fields:
+            return None
+        node = node.get(part) if isinstance(node, Mapping) else None
+        if part in ("baseline", "alternatives"):
+            if part == "alternatives":
+                i += 1
+                index = int(parts[i]) if parts[i].isdigit() else -1
+                node = node[index] if isinstance(node, list) and 0 <= index < len(node) else None
+            kind = node.get("kind") if isinstance(node, Mapping) else None
+            if kind not in KINDS:
+                return None
+            model = KINDS[kind]
+        else:
+            inner = _model_in(model.model_fields[part].annotation)
+            if inner is None:
+                return None
+            model = inner
+        i += 1
+    return (model, parts[-1]) if parts[-1] in model.model_fields else None
+
+
+def number_field(data: Mapping[str, Any], path: str, label: str | None = None) -> NumberField:
+    """What the schema says about the number at ``path`` (of an option of the kind
+    ``data`` gives it). Raises ``KeyError`` for a path that names no number."""
+    found = _schema_field(data, path)
+    if found is None:
+        raise KeyError(path)
+    model, name = found
+    default = model.model_fields[name].get_default(call_default_factory=True)
+    known = None if default is PydanticUndefined else default
+    allowed = schema_range(model, name)
+    return NumberField(
+        path=path,
+        label=label or input_label(path),
+        percent=is_rate(path),
+        whole=not allowed.is_real,
+        allowed=allowed,
+        default=known if isinstance(known, int | float) and not isinstance(known, bool) else None,
+        optional=default is None,
+    )
