@@ -440,3 +440,100 @@ def test_no_quality_leaves_the_workloads_value_terms_out() -> None:
     assert saved == pytest.approx(1520 + 30_000 - 90_000)
     plain = analyze_portfolio(parse_scenario(data), value_terms=False).alternatives[0]
     assert plain.npv_usd == pytest.approx(3220.0)
+
+
+# ---------------------------------------------------------------- samples: one vectorized call
+
+
+VARIED = {
+    "workloads.1.traffic.requests_per_month": [5e4, 2e5, 9e5, 3e6],
+    "baseline.output_usd_per_mtok": [4.0, 8.0, 12.0, 30.0],
+    "alternatives.0.usd_per_gpu_hour": [0.5, 1.0, 2.5, 6.0],
+    "alternatives.0.portfolio.coincidence_factor": [1.0, 0.6, 0.3, 0.9],
+    "workloads.0.one_time.data_usd": [0.0, 1000.0, 8000.0, 100.0],
+}
+
+
+def edited_copy(data: dict[str, Any], path: str, value: float) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    node: Any = out
+    *parents, last = path.split(".")
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    node[last] = value
+    return out
+
+
+@pytest.mark.parametrize("path", sorted(VARIED))
+def test_samples_of_a_workload_path_equal_the_scenario_with_that_value(path: str) -> None:
+    data = two_workloads()
+    values = np.array(VARIED[path])
+    together = evaluate_portfolio(prepare(parse_scenario(data)), {path: values}).alternatives[0]
+    for k, value in enumerate(values):
+        alone = evaluate_portfolio(prepare(parse_scenario(edited_copy(data, path, float(value)))))
+        one = alone.alternatives[0]
+        assert together.npv_usd[k] == pytest.approx(float(one.npv_usd), rel=1e-12)
+        assert np.allclose(together.alternative_usd[k], one.alternative_usd, rtol=1e-12)
+        assert together.gpus is not None
+        assert one.gpus is not None
+        gpus = np.broadcast_to(together.gpus, (len(values), *one.gpus.shape))
+        assert np.array_equal(gpus[k], one.gpus)
+
+
+def _inputs_of(p: Any) -> Any:
+    from payback.studies.portfolio import _inputs
+
+    return _inputs(p)
+
+
+def test_monte_carlo_over_workload_paths() -> None:
+    from payback.studies.portfolio import portfolio_monte_carlo
+
+    data = two_workloads()
+    data["workloads"][1]["traffic"]["requests_per_month"] = {
+        "dist": "uniform",
+        "low": 1e5,
+        "high": 3e6,
+    }
+    p = prepare(parse_scenario(data))
+    mc = portfolio_monte_carlo(p, 4000, seed=1)
+    assert mc["inputs"] == ["workloads.1.traffic.requests_per_month"]
+    summary = mc["alternatives"][0]
+    # the same draws, evaluated here: the summary is theirs (one chunk: 4,000 samples)
+    (item,) = _inputs_of(p)
+    drawn = item.ppf(np.random.default_rng(1).random((4000, 1))[:, 0])
+    npv = evaluate_portfolio(p, {item.path: drawn}).alternatives[0].npv_usd
+    expected = np.quantile(npv, (0.1, 0.5, 0.9), method="inverted_cdf")
+    assert [summary["npv_usd_percentiles"][k] for k in ("p10", "p50", "p90")] == list(expected)
+    assert summary["npv_usd_mean"] == pytest.approx(float(np.mean(npv)), rel=1e-12)
+    assert summary["samples"] == 4000
+    assert portfolio_monte_carlo(p, 4000, seed=1) == mc
+
+
+def test_tornado_and_solve_take_workload_paths() -> None:
+    from payback.studies.portfolio import portfolio_tornado, solve_portfolio
+    from payback.studies.solve import parse_target
+
+    data = two_workloads()
+    p = prepare(parse_scenario(data))
+    drivers = {d.parameter: d for d in portfolio_tornado(p)[0]}
+    driver = drivers["workloads.0.traffic.requests_per_month"]
+    assert (driver.low, driver.high) == (750_000.0, 1_250_000.0)
+    at_low = evaluate_portfolio(prepare(parse_scenario(edited_copy(data, driver.parameter, 7.5e5))))
+    assert driver.npv_low_usd == pytest.approx(float(at_low.alternatives[0].npv_usd), rel=1e-12)
+    # more tagging traffic pays back sooner (3.88 months today): the traffic for a quarter
+    solution = solve_portfolio(
+        p, "workloads.1.traffic.requests_per_month", parse_target("break_even_month=3"), 0
+    )
+    assert solution.value is not None
+    assert solution.value > 200_000
+    again = evaluate_portfolio(
+        prepare(parse_scenario(edited_copy(data, solution.parameter, solution.value)))
+    )
+    month = float(again.alternatives[0].break_even_month)
+    assert month == pytest.approx(solution.achieved, rel=1e-12)
+    assert month <= 3.0 * (1 + 1e-9)  # met within 10⁻⁹, as solve meets a target
+    if not solution.step:
+        assert month == pytest.approx(3.0, rel=1e-9)
+    with pytest.raises(PaybackError, match=r"vary workloads\.N\.traffic\.requests_per_month"):
+        evaluate_portfolio(p, {"traffic.requests_per_month": np.array([1.0])})

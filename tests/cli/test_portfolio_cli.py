@@ -93,3 +93,59 @@ def test_adapters_that_do_not_fit_are_one_line(tmp_path: Path) -> None:
     code, out, err = run("analyze", path)
     assert_user_error(code, out, err, "adapters of", "do not fit beside llama-3.1-8b")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_solve_takes_a_workload_path() -> None:
+    code, out, _ = run(
+        "solve",
+        PORTFOLIO,
+        "--vary",
+        "workloads.2.traffic.requests_per_month",
+        "--target",
+        "break_even_month=12",
+        "--json",
+    )
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["parameter"] == "workloads.2.traffic.requests_per_month"
+    assert answer["current"] == 60_000.0
+    assert answer["value"] > 60_000.0
+    assert answer["achieved"] == pytest.approx(12.0, rel=1e-9)
+
+
+def test_solve_says_when_no_value_reaches_the_target() -> None:
+    code, out, _ = run(
+        "solve", PORTFOLIO, "--vary", "alternatives.1.usd_per_gpu_hour", "--target",
+        "break_even_month=3", "--alternative", "1",
+    )  # fmt: skip
+    assert code == 1
+    assert "no value of alternatives.1.usd_per_gpu_hour" in out
+
+
+def test_sensitivity_ranks_workload_inputs() -> None:
+    code, out, _ = run("sensitivity", PORTFOLIO, "--json", "--top", "3")
+    assert code == 0
+    first = json.loads(out)["alternatives"][0]
+    assert len(first["drivers"]) == 3
+    assert any(d["parameter"].startswith("workloads.0.") for d in first["drivers"])
+    assert_user_error(
+        *run("sensitivity", PORTFOLIO, "--method", "sobol"),
+        "--method sobol: a scenario with [[workloads]] has the tornado only",
+    )
+
+
+def test_analyze_samples_adds_the_monte_carlo(tmp_path: Path) -> None:
+    path = tmp_path / "uncertain.toml"
+    path.write_text(
+        PORTFOLIO.read_text().replace(
+            "requests_per_month = 400000,",
+            'requests_per_month = { dist = "triangular", low = 200000, mode = 400000, high = 600000 },',
+        )
+    )
+    code, out, _ = run("analyze", path, "--samples", "500", "--json")
+    assert code == 0
+    portfolio = json.loads(out)["portfolio"]
+    assert portfolio["uncertainty"]["inputs"] == ["workloads.0.traffic.requests_per_month"]
+    summary = portfolio["uncertainty"]["alternatives"][0]
+    assert summary["samples"] == 500
+    assert summary["npv_usd_percentiles"]["p10"] < summary["npv_usd_percentiles"]["p90"]

@@ -65,6 +65,7 @@ __all__ = [
     "PortfolioEvaluation",
     "adapter_bytes",
     "adapter_efficiency",
+    "central_value",
     "evaluate_portfolio",
     "prepare",
     "subset_flows",
@@ -271,6 +272,23 @@ def _check_adapter_memory(p: Portfolio, index: int, catalog: Catalog | None) -> 
 # ---------------------------------------------------------------- evaluation
 
 
+def central_value(p: Portfolio, path: str) -> Any:
+    """The value the portfolio reads at ``path`` (a portfolio path) with nothing varied:
+    catalog-derived numbers (an estimated capacity, a catalog price) as resolved."""
+    parts = path.split(".")
+    if parts[0] == "workloads" and len(parts) > 2 and parts[1].isdigit():
+        j = int(parts[1])
+        if parts[2] in ("traffic", "baseline") and j < len(p.parts):
+            return value_at(p.parts[j].scenario, ".".join(parts[2:]))
+    elif parts[0] in ("baseline", "alternatives") and "portfolio" not in parts:
+        users = [j for j, w in enumerate(p.scenario.workloads or []) if w.baseline is None]
+        j = users[0] if parts[0] == "baseline" and users else 0
+        if parts[0] == "alternatives" and parts[1].isdigit() and int(parts[1]) < len(p.served):
+            j = p.served[int(parts[1])][0]
+        return value_at(p.parts[j].scenario, path)
+    return value_at(p.scenario, path)
+
+
 class _Reader:
     """Numbers of one workload's scenario, by its own paths, with overrides first."""
 
@@ -295,7 +313,8 @@ def _split_overrides(
     for path, value in overrides.items():
         values = as_float(value)
         parts = path.split(".")
-        current = value_at(p.scenario, path)  # names a field, or PaybackError
+        value_at(p.scenario, path)  # names a field, or PaybackError
+        current = central_value(p, path)
         if isinstance(current, bool) or not isinstance(current, int | float):
             raise PaybackError(f"{path}: not a number; vary a numeric input")
         if parts[0] == "workloads":
@@ -533,15 +552,35 @@ def shared_fleet_costs(
     cost by component (K, …, H), its GPUs (K, …, H), what it buys at t = 0 (K, …) and each
     workload's share of its GPU time (K, W, …, H)."""
     m = as_float(masks)
-    extra = fleet.peak.ndim - 1
+    # every sample axis on the loads, so the parameters' samples meet theirs (not the subsets')
+    scalars = [fleet.coincidence, fleet.overhead, fleet.decade_loss]
+    for value in fleet.params.values():
+        scalars += list(value.values()) if isinstance(value, dict) else [value]
+    samples = np.broadcast_shapes(
+        fleet.peak.shape[1:-1],
+        *(np.shape(v) for v in scalars if np.ndim(v) and np.shape(v)[-1:] != fleet.peak.shape[-1:]),
+        *(
+            np.shape(v)[:-1]
+            for v in scalars
+            if np.ndim(v) and np.shape(v)[-1:] == fleet.peak.shape[-1:]
+        ),
+    )
+    shape = (fleet.peak.shape[0], *samples, fleet.peak.shape[-1])
+    pad = (1,) * (len(samples) - (fleet.peak.ndim - 2))
+
+    def spread(a: FloatArray) -> FloatArray:
+        return np.broadcast_to(a.reshape(a.shape[:1] + pad + a.shape[1:]), shape)
+
+    peak, mean = spread(fleet.peak), spread(fleet.mean)
+    extra = len(shape) - 1
     weights = m.reshape(m.shape + (1,) * extra)  # (K, W, …, 1s)
-    active = (fleet.mean > 0.0).astype(np.float64)
+    active = (mean > 0.0).astype(np.float64)
     count = np.sum(weights * active, axis=1)
     efficiency = adapter_efficiency(
         count, per_sample(fleet.overhead), per_sample(fleet.decade_loss)
     )
-    peaks = weights * fleet.peak
-    means = weights * fleet.mean
+    peaks = weights * peak
+    means = weights * mean
     coincident = per_sample(fleet.coincidence) * np.sum(peaks, axis=1)
     busiest = np.maximum(np.maximum(coincident, np.max(peaks, axis=1)), np.sum(means, axis=1))
     extra_args: dict[str, Any] = {}

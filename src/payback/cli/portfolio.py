@@ -33,3 +33,81 @@ def show_portfolio(
 
         _console().print(portfolio_renderables(analysis))
     return True
+
+
+def portfolio_sensitivity(
+    file: Path, method: str, swing: float | None, top: int | None, as_json: bool
+) -> bool:
+    """``payback sensitivity`` of a scenario with workloads (a tornado over the portfolio's
+    inputs, workload paths included); False when the file lists none."""
+    from payback.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    if not scenario.workloads:
+        return False
+    if method != "tornado":
+        raise PaybackError(
+            f"--method {method}: a scenario with [[workloads]] has the tornado only (--method tornado)"
+        )
+    from payback.analysis.portfolio import evaluate_portfolio, prepare
+    from payback.studies.portfolio import portfolio_tornado
+
+    p = prepare(scenario)
+    _warn(p.warnings)
+    drivers = portfolio_tornado(p, swing)
+    central = [float(o.npv_usd) for o in evaluate_portfolio(p).alternatives]
+    names = [f"{alt.name} (portfolio)" for alt in scenario.alternatives]
+    if as_json:
+        _print_json(
+            {
+                "method": "tornado",
+                "portfolio": True,
+                "alternatives": [
+                    {"name": n, "npv_usd": v, "drivers": [d.to_dict() for d in ds[:top]]}
+                    for n, v, ds in zip(names, central, drivers, strict=True)
+                ],
+            }
+        )
+        return True
+    from payback.analysis.result import usd as money
+    from payback.report import tornado_table
+
+    for name, npv, ds in zip(names, central, drivers, strict=True):
+        _console().print(
+            tornado_table(
+                ds,
+                top,
+                title=f"{name}: NPV {money(npv)} with every input central; each input moved alone",
+            )
+        )
+    return True
+
+
+def portfolio_solve(
+    file: Path, vary: str, target: str, alternative: int, no_quality: bool, as_json: bool
+) -> bool | None:
+    """``payback solve`` of a scenario with workloads: None when the file lists none, else
+    whether a value meets the target (the answer printed)."""
+    from payback.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    if not scenario.workloads:
+        return None
+    from payback.analysis.portfolio import prepare
+    from payback.studies.portfolio import solve_portfolio, without_workload_value_terms
+    from payback.studies.solve import parse_target
+
+    wanted = parse_target(target)
+    if no_quality:
+        scenario = without_workload_value_terms(scenario)
+    p = prepare(scenario)
+    _warn(p.warnings)
+    solution = solve_portfolio(p, vary, wanted, alternative)
+    if as_json:
+        _print_json(solution.to_dict())
+    else:
+        from payback.cli._common import echo
+
+        for line in solution.lines():
+            echo(line)
+    return solution.value is not None

@@ -515,3 +515,254 @@ def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str
             _summary(months[a], npvs[a], fans[a], horizon).to_dict() for a in range(count)
         ],
     }
+
+
+# ---------------------------------------------------------------- sensitivity and solve
+
+
+def portfolio_paths(p: Portfolio) -> list[str]:
+    """Dotted paths of the numbers the portfolio reads, in the scenario's own terms: each
+    workload's (``workloads.2.traffic.requests_per_month``, its own baseline's and one-time
+    items'), the scenario baseline's, every alternative's and a shared fleet's
+    ``portfolio`` numbers."""
+    from payback.analysis.cashflows import numeric_paths
+    from payback.analysis.portfolio import PORTFOLIO_FIELDS
+
+    workloads = p.scenario.workloads or []
+    out: dict[str, None] = {}
+    for j, part in enumerate(p.parts):
+        for path in numeric_paths(part):
+            head = path.split(".")[0]
+            if head == "traffic" or (head == "baseline" and workloads[j].baseline is not None):
+                out[f"workloads.{j}.{path}"] = None
+            elif head == "alternatives" and path.split(".")[2] == "replica_requests_per_s":
+                terms = workloads[j].alternatives.get(
+                    p.scenario.alternatives[int(path.split(".")[1])].name
+                )
+                if terms is None or terms.replica_requests_per_s is None:
+                    out[path] = None
+            else:
+                out[path] = None
+        for name, value in workloads[j].one_time:
+            if isinstance(value, float) and value != 0.0 and not isinstance(value, bool):
+                out[f"workloads.{j}.one_time.{name}"] = None
+    for i in range(len(p.scenario.alternatives)):
+        if p.shares_fleet(i):
+            for name in PORTFOLIO_FIELDS:
+                out[f"alternatives.{i}.portfolio.{name}"] = None
+    return list(out)
+
+
+def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Any]]:
+    """Per alternative, every uncertain input of the portfolio at its p10 and p90 (or ±25%
+    without distributions, a rate left at 0 over its assumed range), the rest central,
+    ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call."""
+    from payback.analysis.portfolio import central_value
+    from payback.scenario import field_range
+    from payback.scenario.distributions import Uniform
+    from payback.studies.uncertainty import DEFAULT_SWING, ZERO_RANGES, Driver, UncertainInput
+
+    scenario = p.scenario
+    inputs = _inputs(p)
+    if not inputs or swing is not None:
+        share = DEFAULT_SWING if swing is None else swing
+        inputs = []
+        for path in portfolio_paths(p):
+            allowed = field_range(scenario, path)
+            central = float(central_value(p, path))
+            name = path.rsplit(".", 1)[-1]
+            if not allowed.is_real:
+                continue
+            if central == 0 and name in ZERO_RANGES:
+                low, high = ZERO_RANGES[name]
+                how = f"{low:g} to {high:g} (assumed for a rate left at 0)"
+            elif central != 0:
+                low, high = sorted((central * (1 - share), central * (1 + share)))
+                how = f"±{share:.0%}"
+            else:
+                continue
+            low, high = max(low, allowed.lowest), min(high, allowed.highest)
+            if high > low:
+                dist = Uniform(dist="uniform", low=low, high=high)
+                inputs.append(UncertainInput(path, central, dist, allowed, how))
+    k = len(inputs)
+    if k == 0:
+        return [[] for _ in scenario.alternatives]
+    ends = [item.ends() for item in inputs]
+    overrides = {}
+    for j, item in enumerate(inputs):
+        column = np.full(2 * k, item.central)
+        column[2 * j], column[2 * j + 1] = ends[j]
+        overrides[item.path] = column
+    ev = evaluate_portfolio(p, overrides)
+    never = p.scenario.scenario.horizon_months + 1.0
+    result = []
+    for outcome in ev.alternatives:
+        npv = np.broadcast_to(outcome.npv_usd, (2 * k,))
+        month = np.broadcast_to(outcome.break_even_month, (2 * k,))
+        drivers = []
+        for j, item in enumerate(inputs):
+            low, high = 2 * j, 2 * j + 1
+            swing_usd = abs(float(npv[high] - npv[low]))
+            month_swing = abs(
+                float(np.nan_to_num(month[high], nan=never) - np.nan_to_num(month[low], nan=never))
+            )
+            if swing_usd == 0 and month_swing == 0:
+                continue
+            drivers.append(
+                (
+                    swing_usd,
+                    month_swing,
+                    Driver(
+                        parameter=item.path,
+                        low=ends[j][0],
+                        high=ends[j][1],
+                        npv_low_usd=float(npv[low]),
+                        npv_high_usd=float(npv[high]),
+                        break_even_month_low=_maybe(month[low]),
+                        break_even_month_high=_maybe(month[high]),
+                        npv_swing_usd=swing_usd,
+                        assumed=item.assumed,
+                    ),
+                )
+            )
+        drivers.sort(key=lambda d: (-d[0], -d[1]))
+        result.append([d[2] for d in drivers])
+    return result
+
+
+@dataclass(frozen=True)
+class PortfolioSolution:
+    """The value of one portfolio input at which one alternative meets a target."""
+
+    parameter: str
+    alternative: int
+    alternative_name: str
+    target: Any
+    current: float
+    current_achieved: float | None
+    value: float | None
+    achieved: float | None
+    reached: bool
+    step: bool
+    """The metric jumps across the target at :attr:`value` (met on one side only)."""
+    iterations: int
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.__dict__.copy()
+        out["target"] = str(self.target)
+        out["portfolio"] = True
+        return out
+
+    def lines(self) -> list[str]:
+        met = f"{self.target}"
+        today = f"{self.current:,.6g}"
+        if self.value is None:
+            return [
+                f"{self.alternative_name!r}: no value of {self.parameter} in its allowed range "
+                f"meets {met} (today {today})"
+            ]
+        how = "exactly" if not self.step else "within a step (the answer jumps there)"
+        return [
+            f"{self.alternative_name!r} meets {met} {how} at {self.parameter} = {self.value:,.6g} "
+            f"(today {today})",
+            "achieved: "
+            + ("never pays back" if self.achieved is None else f"{self.achieved:,.6g}"),
+        ]
+
+
+def solve_portfolio(
+    p: Portfolio, path: str, target: Any, alternative: int = 0
+) -> PortfolioSolution:
+    """The value of the portfolio input at ``path`` (``workloads.2.traffic.requests_per_month``)
+    at which alternative ``alternative``'s portfolio meets ``target``
+    (:class:`~payback.studies.solve.Target`): a grid of 2,049 values over the field's
+    allowed range (linear and logarithmic) in one call brackets the crossing nearest
+    today's value, then each round splits the bracket 32 ways (one call each) until it is
+    as narrow as floats allow."""
+    from payback.analysis.portfolio import central_value
+    from payback.errors import PaybackError
+    from payback.scenario import field_range, value_at
+
+    scenario = p.scenario
+    if not 0 <= alternative < len(scenario.alternatives):
+        raise PaybackError.bad(
+            "alternative", alternative, f"must be 0..{len(scenario.alternatives) - 1}"
+        )
+    if path in scenario.distributions:
+        raise PaybackError(f"{path}: holds a distribution; give it one value to solve for it")
+    value_at(scenario, path)  # names a field, or PaybackError
+    current = central_value(p, path)
+    if isinstance(current, bool) or not isinstance(current, int | float):
+        raise PaybackError(f"{path}: not a number; vary a numeric input")
+    allowed = field_range(scenario, path)
+    never = math.inf if target.lower_is_better else -math.inf
+
+    def metric(values: FloatArray) -> FloatArray:
+        outcome = evaluate_portfolio(p, {path: values}).alternatives[alternative]
+        value = {
+            "break_even_month": outcome.break_even_month,
+            "npv_usd": outcome.npv_usd,
+            "break_even_requests": outcome.break_even_requests,
+        }[target.metric]
+        out = np.broadcast_to(np.asarray(value, dtype=np.float64), values.shape)
+        return np.where(np.isnan(out), never, out)
+
+    def good(m: FloatArray) -> Any:
+        tolerance = 1e-9 * max(1.0, abs(target.value))
+        if target.lower_is_better:
+            return m <= target.value + tolerance
+        return m >= target.value - tolerance
+
+    low = allowed.lowest if math.isfinite(allowed.lowest) else -1e12
+    high = allowed.highest if math.isfinite(allowed.highest) else 1e12
+    if not allowed.lowest_included:
+        low = math.nextafter(low, math.inf)
+    if not allowed.highest_included:
+        high = math.nextafter(high, -math.inf)
+    grid = np.linspace(low, high, 1025)
+    if low > 0:
+        grid = np.concatenate([grid, np.geomspace(low, high, 1024)])
+    grid = np.unique(np.concatenate([grid, [float(current)]]))
+    met = good(metric(grid))
+    calls = 1
+    now = float(current)
+    now_achieved = float(metric(np.array([now]))[0])
+    flips = np.nonzero(met[1:] != met[:-1])[0]
+    if len(flips) == 0:
+        return PortfolioSolution(
+            path, alternative, scenario.alternatives[alternative].name, target, now,
+            None if math.isinf(now_achieved) else now_achieved,
+            None, None, False, False, calls,
+        )  # fmt: skip
+    nearest = flips[np.argmin(np.abs(grid[flips] - now))]
+    a, b = float(grid[nearest]), float(grid[nearest + 1])
+    a_good = bool(met[nearest])
+    for _ in range(60):
+        points = np.linspace(a, b, 34)[1:-1]
+        points = points[(points > a) & (points < b)]
+        if len(points) == 0:
+            break
+        inner = good(metric(points))
+        calls += 1
+        changed = np.nonzero(inner != a_good)[0]
+        if len(changed) == 0:
+            a = float(points[-1])
+        else:
+            k = int(changed[0])
+            b = float(points[k])
+            if k > 0:
+                a = float(points[k - 1])
+    value = b if not a_good else a
+    achieved = float(metric(np.array([value]))[0])
+    calls += 1
+    other = float(metric(np.array([a if value == b else b]))[0])
+    finite = [x for x in (achieved, other) if math.isfinite(x)]
+    step = not finite or abs(achieved - other) > 1e-6 * max(
+        1.0, abs(target.value), *map(abs, finite)
+    )
+    return PortfolioSolution(
+        path, alternative, scenario.alternatives[alternative].name, target, now,
+        None if math.isinf(now_achieved) else now_achieved,
+        value, None if math.isinf(achieved) else achieved, True, step, calls,
+    )  # fmt: skip
