@@ -229,7 +229,7 @@ def _check_adapter_memory(p: Portfolio, index: int, catalog: Catalog | None) -> 
     cat = catalog or default_catalog()
     shape = cat.model(alt.model, p.scenario.base_dir)
     gpu = cat.gpu(alt.gpu)
-    serving = alt.portfolio or p.scenario.alternatives[index].portfolio
+    serving = p.scenario.alternatives[index].portfolio
     rank = serving.adapter_rank if serving is not None else 16
     one = adapter_bytes(
         rank=rank,
@@ -498,7 +498,7 @@ def _shared_fleet(
     numbers = {}
     for name in PORTFOLIO_FIELDS:
         full = f"{path}.portfolio.{name}"
-        default = getattr(serving, name) if serving is not None else value_at_default(name)
+        default = getattr(serving, name) if serving is not None else _serving_default(name)
         numbers[name] = own.get(full, as_float(default))
     params: dict[str, Any] = {
         "target_utilization": first(f"{path}.target_utilization"),
@@ -538,7 +538,7 @@ def _shared_fleet(
     )
 
 
-def value_at_default(name: str) -> float:
+def _serving_default(name: str) -> float:
     """The default of a ``portfolio`` table's number."""
     from payback.scenario.workloads import Serving
 

@@ -43,6 +43,7 @@ __all__ = [
     "Workload",
     "WorkloadTerms",
     "served_workloads",
+    "single_view_warnings",
     "workload_defaults",
     "workload_problems",
 ]
@@ -239,3 +240,15 @@ def workload_problems(scenario: Scenario) -> list[str]:
                         f"{where}.{field}: not used by a {alt.kind} alternative (it is for {' or '.join(kinds)})"
                     )
     return list(dict.fromkeys(problems))
+
+
+def single_view_warnings(scenario: Scenario) -> list[str]:
+    """What a one-workload view (report, explain, the page) of a scenario with workloads
+    should say: it shows ``[traffic]`` (the first workload's by default) alone."""
+    if not scenario.workloads or len(scenario.workloads) < 2:
+        return []
+    return [
+        f"the scenario lists {len(scenario.workloads)} workloads; this view compares the options "
+        f"on [traffic] alone (the first workload's, {scenario.workloads[0].name!r}, unless given): "
+        "payback analyze, sensitivity and solve show the portfolio"
+    ]
