@@ -80,13 +80,9 @@ def test_workload_served_twice_is_one_line(tmp_path: Path) -> None:
 
 
 def test_adapters_that_do_not_fit_are_one_line(tmp_path: Path) -> None:
-    text = (
-        PORTFOLIO.read_text()
-        .replace(
-            'portfolio = { fleet = "shared", adapter_rank = 16 }',
-            'portfolio = { fleet = "shared", adapter_rank = 4096 }',
-        )
-        .replace('gpu = "l40s"', 'gpu = "l4"', 1)
+    text = PORTFOLIO.read_text().replace(
+        'portfolio = { fleet = "shared", adapter_rank = 16 }',
+        'portfolio = { fleet = "shared", adapter_rank = 4096 }\nmodel = "llama-3.1-8b"\ngpu = "l4"',
     )
     path = tmp_path / "bad.toml"
     path.write_text(text)

@@ -129,6 +129,13 @@ def report(
             f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
         )
     _check_replaceable(output, force)  # before the work: the charts beside it are checked after
+    from payback.cli.portfolio import portfolio_report
+
+    portfolio = portfolio_report(file, output, samples, seed, no_quality)
+    if portfolio is not None:
+        _write_outputs(portfolio, force)
+        echo(f"Wrote {output}")
+        return
     analysis = _analysis(file, samples, seed, no_quality)
     if suffix in (".html", ".htm"):
         from payback.report import render_html
@@ -165,8 +172,11 @@ def explain(
     """In plain words, with this scenario's numbers: what the project really costs, how the
     break-even is computed, the verdict for a quarter and the horizon, and what to measure first.
     """
+    from payback.cli.portfolio import portfolio_explain
     from payback.report.explain import explain as explain_analysis
 
+    if portfolio_explain(file, samples, seed, no_quality, as_json):
+        return
     sections = explain_analysis(_analysis(file, samples, seed, no_quality))
     if as_json:
         _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})

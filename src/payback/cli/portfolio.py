@@ -111,3 +111,71 @@ def portfolio_solve(
         for line in solution.lines():
             echo(line)
     return solution.value is not None
+
+
+def _portfolio_analysis(
+    file: Path, samples: int | None, seed: int | None, no_quality: bool
+) -> object | None:
+    from payback.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    if not scenario.workloads:
+        return None
+    if seed is not None and samples is None:
+        raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
+    from payback.studies.portfolio import analyze_portfolio
+
+    analysis = analyze_portfolio(
+        scenario, samples=samples, seed=seed or 0, value_terms=not no_quality
+    )
+    _warn(analysis.portfolio.warnings)
+    return analysis
+
+
+def portfolio_report(
+    file: Path, output: Path, samples: int | None, seed: int | None, no_quality: bool
+) -> dict[Path, bytes] | None:
+    """The files of ``payback report`` for a scenario with workloads (None without them):
+    the portfolio as one HTML page or one Markdown file."""
+    suffix = output.suffix.lower()
+    from payback.scenario import load_scenario
+
+    if not load_scenario(file).workloads:
+        return None
+    if suffix == ".png":
+        raise PaybackError(
+            f"-o {output}: a scenario with [[workloads]] has no single chart; write .html or .md"
+        )
+    from payback.report.portfolio_document import portfolio_html, portfolio_markdown
+    from payback.studies.portfolio import PortfolioAnalysis
+
+    analysis = _portfolio_analysis(file, samples, seed, no_quality)
+    assert isinstance(analysis, PortfolioAnalysis)
+    text = portfolio_markdown(analysis) if suffix == ".md" else portfolio_html(analysis)
+    return {output: text.encode("utf-8")}
+
+
+def portfolio_explain(
+    file: Path, samples: int | None, seed: int | None, no_quality: bool, as_json: bool
+) -> bool:
+    """``payback explain`` of a scenario with workloads, in plain words; False without them."""
+    from payback.report.portfolio_document import portfolio_explanation
+    from payback.studies.portfolio import PortfolioAnalysis
+
+    analysis = _portfolio_analysis(file, samples, seed, no_quality)
+    if analysis is None:
+        return False
+    assert isinstance(analysis, PortfolioAnalysis)
+    sections = portfolio_explanation(analysis)
+    if as_json:
+        _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})
+        return True
+    from rich.text import Text
+
+    console = _console()
+    for title, paragraphs in sections:
+        console.print(Text(title[0].upper() + title[1:], style="bold underline"))
+        for paragraph in paragraphs:
+            console.print(paragraph, soft_wrap=False)
+            console.print()
+    return True
