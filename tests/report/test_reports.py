@@ -796,24 +796,65 @@ def test_headlines_round_request_counts_and_tables_keep_them(growth: Analysis) -
     assert [row[4] for row in table.rows] == ["39,429,894", "10,822,436", "2,986,122"]
 
 
+NUMBER_TICK = re.compile(r"[−-]?\$?[\d,]+(\.\d+)?[kMB%]?")
+
+
 def _tick_formats(texts: list[str]) -> set[str]:
-    """The shape of each tick label: digits as 9, so $5.00 and $100.00 read alike."""
-    return {re.sub(r"\d+", "9", t.replace(",", "")) for t in texts}
+    """The shape of each tick label: digits as 9 with the sign left out, so $5.00 and
+    $100.00 read alike, $5.00 and $100 do not. Thousands grouped with commas ($250 beside
+    $1,000) are one format, a metric suffix (500 beside 1k and 2.5M) another: 1,000
+    beside 10k makes two."""
+    shapes, families = set(), set()
+    for text in texts:
+        text = text.lstrip("−-")
+        if re.search(r"\d[kMB]$", text):
+            families.add("metric")
+            shapes.add(re.sub(r"\d+(\.\d+)?[kMB]$", "9", text))
+        elif "," in text:
+            families.add("grouped")
+            shapes.add(re.sub(r"\d[\d,]*", "9", text))
+        else:
+            shapes.add(re.sub(r"\d+", "9", text))
+    return shapes | ({"grouped beside metric"} if len(families) > 1 else set())
 
 
-@pytest.mark.parametrize("name", ["growth", "quarter-200k", "seed", "owned-h100"])
+def test_the_tick_shapes_tell_formats_apart() -> None:
+    assert len(_tick_formats(["$5.00", "$100"])) == 2
+    assert len(_tick_formats(["1,000", "10k"])) == 2
+    assert len(_tick_formats(["$5.00", "$100.00", "−$1.50"])) == 1
+    assert len(_tick_formats(["500", "1k", "2.5M", "10k"])) == 1
+    assert len(_tick_formats(["−$250", "$0", "$1,000", "$12,500"])) == 1
+
+
+def _numeric_ticks(labels: list[Any]) -> list[str]:
+    texts = [t.get_text() for t in labels if t.get_text()]
+    return texts if texts and all(NUMBER_TICK.fullmatch(t) for t in texts) else []
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.toml")))
 def test_each_axis_has_one_tick_format(name: str) -> None:
-    """$100 beside $5.00 on one axis once: the per-1k chart's price axis, in both
-    renderers, writes every tick alike."""
-    analysis = analyze(load_scenario(EXAMPLES / f"{name}.toml"))
-    chart = ch.cost_per_1k_vs_traffic(analysis)
-    fig = figure(chart)
-    assert len(_tick_formats(list(fig.layout.yaxis.ticktext))) == 1, fig.layout.yaxis.ticktext
-    assert len(_tick_formats(list(fig.layout.xaxis.ticktext))) <= 2  # 50k and 1M
-    drawn = draw(chart)
-    ticks = [t.get_text() for t in drawn.axes[0].get_yticklabels() if t.get_text()]
-    plt.close(drawn)
-    assert len(_tick_formats(ticks)) == 1, ticks
+    """$100 beside $5.00, or 1,000 beside 10k, on one axis once: every number axis of every
+    chart (the sampled ones where the file has ranges), as the PNG draws it and as the HTML
+    writes the ticks it sets itself (plotly formats its own with one format an axis)."""
+    scenario = load_scenario(EXAMPLES / f"{name}.toml")
+    analysis = (
+        analyze(scenario, samples=500, seed=1) if scenario.distributions else analyze(scenario)
+    )
+    numeric = 0
+    for chart in ch.all_charts(analysis):
+        drawn = draw(chart)
+        drawn.canvas.draw()
+        for ax in drawn.axes:
+            for labels in (ax.get_xticklabels(), ax.get_yticklabels()):
+                ticks = _numeric_ticks(labels)
+                numeric += bool(ticks)
+                assert len(_tick_formats(ticks)) <= 1, (chart.key, ticks)
+        plt.close(drawn)
+        layout = figure(chart).layout
+        for axis in (layout.xaxis, layout.yaxis):
+            if axis.ticktext:
+                assert len(_tick_formats(list(axis.ticktext))) == 1, (chart.key, axis.ticktext)
+    assert numeric >= 4
 
 
 def test_no_empty_category_in_the_one_time_chart(growth: Analysis) -> None:
@@ -827,6 +868,22 @@ def test_no_empty_category_in_the_one_time_chart(growth: Analysis) -> None:
     assert bought != text
     owned = analyze(parse_scenario(tomllib.loads(bought)))
     assert "servers bought (cash)" in ch.one_time_items(owned).markers[0]["labels"]
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.toml")))
+def test_no_chart_has_an_empty_category_or_series(name: str) -> None:
+    """Every chart of every example (sampled where the file has ranges): no series that is
+    zero throughout (a legend entry for nothing), no one-time bar group of zeros."""
+    scenario = load_scenario(EXAMPLES / f"{name}.toml")
+    analysis = (
+        analyze(scenario, samples=500, seed=1) if scenario.distributions else analyze(scenario)
+    )
+    for chart in ch.all_charts(analysis):
+        for s in chart.series:
+            assert np.any(np.nan_to_num(np.asarray(s.y, dtype=float)) != 0), (chart.key, s.name)
+        if chart.key == "one-time":
+            labels = chart.markers[0]["labels"]
+            assert all(any(s.y[i] for s in chart.series) for i in range(len(labels))), labels
 
 
 def test_a_markdown_report_into_a_missing_folder_makes_it(tmp_path: Path) -> None:

@@ -349,7 +349,7 @@ def _bad_texts(at: AppTest) -> dict[str, tuple[str, str]]:
     return out
 
 
-@pytest.mark.parametrize("name", ["quarter-200k", "quality", "growth", "owned-h100"])
+@pytest.mark.parametrize("name", ["quarter-200k", "quality", "growth", "owned-h100", "seed"])
 def test_bad_values_at_every_input_give_their_message_in_place(name: str) -> None:
     """Every box on the page, at once: text that is no number, a value below what the
     field allows, an empty box. Each says so under itself in one line naming the field,
@@ -481,6 +481,38 @@ def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: 
     assert shown["Break-even"] == (
         "never" if expected.break_even_month is None else f"month {expected.break_even_month:.1f}"
     )
+
+
+def test_the_model_picker_names_mixtures_of_experts_and_offers_mxfp4(tmp_path: Path) -> None:
+    """The catalog's gpt-oss-20b is a mixture of experts, 3.61B of its 20.91B parameters
+    active a token: the picker says so (a dense model keeps its bare id), mxfp4 is offered,
+    and the page's answer for it is the command line's for the file it would download."""
+    at = _open(EXAMPLES / "quarter-200k.toml")
+    at = (
+        at.radio(key="in:alternatives.0.mode")
+        .set_value("GPU and model from the catalog (capacity estimated)")
+        .run()
+    )
+    picker = at.selectbox(key="in:alternatives.0.model")
+    assert "gpt-oss-20b (MoE: 3.61B of 20.91B active)" in picker.options
+    assert "llama-3.1-8b" in picker.options
+    assert "mxfp4" in at.selectbox(key="in:alternatives.0.precision").options
+    at = picker.set_value("gpt-oss-20b").run()
+    at = at.selectbox(key="in:alternatives.0.precision").set_value("mxfp4").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    path = tmp_path / "picked.toml"
+    path.write_text(at.session_state["held"].file_text())
+    text = path.read_text()
+    assert 'model = "gpt-oss-20b"' in text
+    assert 'precision = "mxfp4"' in text
+    result = CliRunner().invoke(cli_app, ["analyze", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    alt = json.loads(result.stdout)["alternatives"][0]
+    shown = _metrics(at)
+    assert shown["NPV over 24 months"] == usd(alt["npv_usd"], 0)
+    month = alt["break_even_month"]
+    assert shown["Break-even"] == ("never" if month is None else f"month {month:.1f}")
 
 
 def test_quality_inputs_price_errors_and_switch_off() -> None:

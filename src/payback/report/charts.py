@@ -459,6 +459,22 @@ def all_charts(analysis: Analysis) -> list[Chart]:
     return charts
 
 
+def count_ticks(values: list[float]) -> list[str]:
+    """Counts on a log axis in one format, a metric suffix from a thousand up (never
+    1,000 beside 10k).
+
+    >>> count_ticks([500.0, 1000.0, 2000.0, 10000.0, 2500000.0])
+    ['500', '1k', '2k', '10k', '2.5M']
+    """
+    out = []
+    for v in values:
+        for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, "")):
+            if abs(v) >= size or size == 1.0:
+                out.append(f"{v / size:.3g}{suffix}")
+                break
+    return out
+
+
 def log_ticks(low: float, high: float) -> list[float]:
     """1-2-5 ticks between low and high, for log axes that stay readable.
 

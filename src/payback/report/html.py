@@ -15,7 +15,6 @@ from payback.report.common import (
     MARKER,
     ZERO_COLOUR,
     Table,
-    compact,
     headline,
     inputs_table,
     per_1k_ticks,
@@ -193,7 +192,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 "title": {"text": chart.x_label},
                 "type": "log",
                 "tickvals": x_ticks,
-                "ticktext": [compact(v) for v in x_ticks],
+                "ticktext": ch.count_ticks(x_ticks),
                 "range": [math.log10(x_low), math.log10(x_high)],
             },
         )

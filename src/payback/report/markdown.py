@@ -19,7 +19,6 @@ from payback.report.common import (
     MARKER,
     ZERO_COLOUR,
     Table,
-    compact,
     headline,
     inputs_table,
     money_tick,
@@ -141,7 +140,7 @@ def _per_1k(ax: Axes, chart: ch.Chart) -> None:
     ax.set_yscale("log")
     (x_low, x_high), (y_low, y_high) = ch.per_1k_ranges(chart)
     x_ticks, y_ticks = ch.log_ticks(x_low, x_high), ch.log_ticks(y_low, y_high)
-    ax.set_xticks(x_ticks, [compact(v) for v in x_ticks])
+    ax.set_xticks(x_ticks, ch.count_ticks(x_ticks))
     ax.set_yticks(y_ticks, per_1k_ticks(y_ticks))
     ax.minorticks_off()
     ax.set_xlim(x_low, x_high)
