@@ -537,3 +537,12 @@ def test_tornado_and_solve_take_workload_paths() -> None:
         assert month == pytest.approx(3.0, rel=1e-9)
     with pytest.raises(PaybackError, match=r"vary workloads\.N\.traffic\.requests_per_month"):
         evaluate_portfolio(p, {"traffic.requests_per_month": np.array([1.0])})
+
+
+def test_a_workload_one_time_item_left_out_can_still_be_varied() -> None:
+    data = two_workloads()
+    del data["workloads"][0]["one_time"]
+    p = prepare(parse_scenario(data))
+    npv = evaluate_portfolio(p, {"workloads.0.one_time.data_usd": np.array([0.0, 2500.0])})
+    low, high = npv.alternatives[0].npv_usd
+    assert low - high == pytest.approx(2500.0)

@@ -91,7 +91,7 @@ def adapter_efficiency(
     (1 − o) · (1 − d · log10 n).
 
     >>> adapter_efficiency([1, 2, 5, 2000], 0.336, 0.021).round(4)
-    array([1.    , 0.6598, 0.6542, 0.6176])
+    array([1.    , 0.6598, 0.6543, 0.618 ])
     """
     n = as_float(adapters)
     with np.errstate(divide="ignore"):
@@ -408,15 +408,15 @@ def _workload_one_time(p: Portfolio, j: int, own: Mapping[str, FloatArray]) -> F
     from payback.analysis.resolve_training import resolve_one_time
 
     workload = (p.scenario.workloads or [])[j]
-    if workload.one_time == OneTime():
+    prefix = f"workloads.{j}.one_time"
+    if workload.one_time == OneTime() and not any(path.startswith(f"{prefix}.") for path in own):
         return as_float(0.0)
     one_time = workload.one_time
     if one_time.training_usd is None:
         import datetime as dt
 
         ctx = Lookups(p.parts[j].scenario, None, p.scenario.scenario.start_date or dt.date.today())
-        one_time = resolve_one_time(ctx, f"workloads.{j}.one_time", one_time)
-    prefix = f"workloads.{j}.one_time"
+        one_time = resolve_one_time(ctx, prefix, one_time)
 
     def read(path: str) -> FloatArray:
         if path in own:
