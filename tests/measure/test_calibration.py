@@ -280,7 +280,13 @@ def test_bad_calibration_files(tmp_path: Path, text: str, fragment: str) -> None
 
 def test_engine_for_replaces_only_the_measured_factors() -> None:
     engine = engine_for(Factors(bandwidth_efficiency=0.6, prefill_mfu=0.4))
-    assert engine == dataclasses.replace(VLLM, bandwidth_efficiency=0.6, prefill_mfu=0.4)
+    assert engine == dataclasses.replace(
+        VLLM,
+        bandwidth_efficiency=0.6,
+        kv_bandwidth_efficiency=0.6,  # fitted through weights and KV bytes together
+        prefill_mfu=0.4,
+        measured=("bandwidth_efficiency", "prefill_mfu"),
+    )
     assert engine_for(None) is VLLM
 
 

@@ -72,7 +72,7 @@ def _estimated(
     """A replica's capacity (and GPUs per replica) from the serving estimate of the model
     on the GPU, with a calibration's utilisation factors when it holds them."""
     from payback.hardware.calibration import engine_for
-    from payback.hardware.estimate import estimate_serving
+    from payback.hardware.estimate import engine_named, estimate_serving
 
     if option.model is None and gpu is not None:
         raise PaybackError(
@@ -107,11 +107,12 @@ def _estimated(
         cached_input_share=min(traffic.cached_input_share, 0.99),
         gpus_per_replica=option.gpus_per_replica,
         tpot_ms=option.tpot_ms,
-        engine=engine_for(factors),
+        engine=engine_for(factors, engine_named(option.engine)),
     )
     ctx.details[path] = {"serving": estimate.to_dict()}
     source = (
-        f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id}, "
+        f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id} "
+        f"({estimate.engine}), "
         f"batch {estimate.batch} ({estimate.limited_by}), {estimate.tpot_ms:.0f} ms/token"
         + (f", factors calibrated by {option.calibration}" if cal else "")
     )

@@ -85,21 +85,31 @@ def estimate_serving(
             "--gpus-per-replica", help="Tensor-parallel GPUs (default: the fewest that fit)."
         ),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="Serving engine: vllm, sglang, trtllm, or lean (a compiled static-batch loop).",
+        ),
+    ] = "vllm",
     calibration: CalibrationOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """What one replica serves: batch, latency, decode and prefill speed, requests/s.
 
-    A roofline model of a vLLM-class engine: prefill is compute-bound, each decode step
-    streams the weights once plus every sequence's KV cache; the batch is capped by the
-    memory left for the KV cache, 256 sequences and the **--tpot-ms** target.
-    **--calibration** uses the utilisation factors `payback calibrate` measured.
+    A roofline model of a serving engine (**--engine**, vLLM by default): prefill is
+    compute-bound, each decode step streams the weights once plus every sequence's KV
+    cache, and prompt chunks share the steps under the engine's token budget; the batch
+    is capped by the memory left for the KV cache, the engine's sequence limit and the
+    **--tpot-ms** target. **--calibration** uses the utilisation factors `payback
+    calibrate` measured.
     """
     from payback.catalog import default_catalog
     from payback.hardware.calibration import engine_for
-    from payback.hardware.estimate import estimate_serving
+    from payback.hardware.estimate import engine_named, estimate_serving
     from payback.measure.apply import check_use, serving_factors
 
+    base = engine_named(engine)
     catalog = default_catalog()
     served, gpu_record = catalog.model(model), catalog.gpu(gpu)
     cal = _load_calibration(calibration) if calibration else None
@@ -119,7 +129,7 @@ def estimate_serving(
         batch=batch,
         tpot_ms=tpot_ms,
         gpus_per_replica=gpus_per_replica,
-        engine=engine_for(factors),
+        engine=engine_for(factors, base),
     )
     if as_json:
         _print_json(result.to_dict())
@@ -136,12 +146,18 @@ def _serving_rows(result: ServingEstimate) -> dict[str, str]:
     """The lines of ``estimate serving``'s table."""
     rows = {
         "GPUs per replica": f"{result.gpus_per_replica} × {result.gpu} ({result.precision})",
+        "engine": result.engine
+        + (
+            f" ({result.max_num_batched_tokens:,.0f} tokens a step, prompts chunked)"
+            if result.max_num_batched_tokens
+            else " (prompts prefilled apart)"
+        ),
         "weights / KV cache": f"{result.weights_gb:,.1f} GB / {result.kv_cache_gb:,.1f} GB",
         "max batch": f"{result.max_batch} sequences at {result.input_tokens + result.output_tokens / 2:,.0f} tokens",
         "batch at full load": f"{result.batch} (limited by {result.limited_by})",
         f"decode at batch {result.batch}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s",
         "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s",
-        "time per output token": f"{result.tpot_ms:,.1f} ms",
+        "time per output token (full load)": f"{result.tpot_ms:,.1f} ms",
         "time to first token (unloaded)": f"{result.ttft_ms:,.0f} ms",
         f"requests/s at {result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
         "GPU price": f"${result.usd_per_gpu_hour:.2f}/h ({result.price_source})"

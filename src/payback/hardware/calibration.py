@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -62,15 +63,21 @@ class Factors(_Model):
 
 
 def engine_for(factors: Factors | None, base: sv.ServingEngine = sv.VLLM) -> sv.ServingEngine:
-    """``base`` with the measured factors in place of its defaults."""
+    """``base`` with the measured factors in place of its defaults (marked ``measured``:
+    they are the device's own, not scaled by its GPU family). A measured bandwidth
+    efficiency is :func:`fit_decode`'s line through the weights and the KV cache together,
+    so it sets the KV reads' efficiency too."""
     if factors is None:
         return base
-    changes = {
+    changes: dict[str, Any] = {
         name: getattr(factors, name)
         for name in SERVING_FACTORS
         if getattr(factors, name) is not None
     }
-    return dataclasses.replace(base, **changes)
+    measured = tuple(changes)
+    if "bandwidth_efficiency" in changes:  # the fit is one line through weights and KV bytes
+        changes["kv_bandwidth_efficiency"] = changes["bandwidth_efficiency"]
+    return dataclasses.replace(base, **changes, measured=measured)
 
 
 def fit_decode(

@@ -7,6 +7,8 @@ work. The fine-tuning estimate is :mod:`payback.hardware.fine_tuning`.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -25,11 +27,16 @@ from payback.hardware.shapes import (
 
 __all__ = [
     "DECODE_ONLY",
+    "FAMILY_EFFICIENCY",
     "ServingEstimate",
     "attended_tokens",
+    "check_engine",
     "check_precision",
     "choose_tensor_parallel",
+    "engine_limits",
+    "engine_named",
     "estimate_serving",
+    "gpu_family",
     "kv_cache_tokens",
     "model_kv_bytes_per_token",
     "model_parameters",
@@ -50,6 +57,105 @@ TP_DEGREES = (1, 2, 4, 8)
 MIN_AUTO_BATCH = 16
 """Automatic tensor parallelism picks the fewest GPUs whose KV cache holds at least this
 many sequences at the workload's mean context (fewer GPUs leave too little room to batch)."""
+
+
+_FAMILIES: tuple[tuple[str, str], ...] = (
+    (r"\bGH200\b|\bH100\b|\bH200\b", "hopper"),
+    (r"\bB200\b|\bB100\b|\bGB200\b|RTX 50\d0|Blackwell", "blackwell"),
+    (r"\bA100\b|\bA10G?\b|\bA30\b|\bA40\b|RTX A\d+|RTX 30\d0", "ampere"),
+    (r"\bL4\b|\bL40S?\b|RTX 40\d0|\bAda\b", "ada"),
+    (r"\bMI3\d\dX?\b|Instinct", "cdna3"),
+)
+"""GPU architectures, recognised by the catalog record's name."""
+
+
+def gpu_family(gpu: Gpu) -> str:
+    """The GPU's architecture: hopper, blackwell, ampere, ada or cdna3 (AMD); a name
+    that matches none is taken as hopper, the reference the engine factors are set on.
+
+    >>> from payback.catalog import default_catalog
+    >>> [gpu_family(default_catalog().gpu(g)) for g in ("h200", "a100-80gb", "l40s", "mi300x")]
+    ['hopper', 'ampere', 'ada', 'cdna3']
+    """
+    for pattern, family in _FAMILIES:
+        if re.search(pattern, gpu.name):
+            return family
+    return "hopper"
+
+
+@dataclass(frozen=True)
+class FamilyEfficiency:
+    """What a GPU architecture's kernels reach, relative to Hopper's (where the engine
+    factors are set)."""
+
+    bandwidth: float
+    """Decode's share of peak bandwidth over Hopper's."""
+    compute: float
+    """The tensor cores' sustained share of peak over Hopper's."""
+
+
+FAMILY_EFFICIENCY: dict[str, FamilyEfficiency] = {
+    "hopper": FamilyEfficiency(1.0, 1.0),
+    "blackwell": FamilyEfficiency(1.0, 1.0),
+    "ampere": FamilyEfficiency(1.0, 1.0),
+    "ada": FamilyEfficiency(0.95, 1.0),
+    "cdna3": FamilyEfficiency(1.0, 1.0),
+}
+"""Per-architecture factors. Hopper: the reference (an H200 copies at 87% of peak and
+multiplies BF16 at 78%, ``examples/calibrations/h200-llama-3.1-8b-lora.toml``). Ampere:
+as Hopper; a batch-1 Llama-3.1-8B decode on an A100 reaches 77% of the bandwidth bound
+overheads included, as the Hopper factors predict, and TensorRT-LLM's A100 prefill
+reaches 67% of the FP16 peak (NVIDIA/TensorRT-LLM docs/source/performance.md, v0.5
+first-token latency), no less than Hopper's. Ada (L4, L40S, RTX 40 and RTX 6000 Ada):
+GDDR6 copies reach 83% of peak where Hopper's HBM3 reach 87% (0.95×; L40S validation
+targets, ai-hpc.github.io "Benchmarks for L40S x12"). Blackwell and CDNA 3: no published
+microbenchmark read for this table; as Hopper."""
+
+
+def engine_named(name: str) -> sv.ServingEngine:
+    """The engine called ``name``; one line naming the allowed ones otherwise."""
+    engine = sv.ENGINES.get(name)
+    if engine is None:
+        raise PaybackError.bad("engine", name, f"unknown; allowed: {', '.join(sv.ENGINE_NAMES)}")
+    return engine
+
+
+def check_engine(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> None:
+    """One line when the engine does not run on the GPU's maker or at the precision."""
+    vendor = "amd" if gpu_family(gpu) == "cdna3" else "nvidia"
+    if vendor not in engine.vendors:
+        others = [n for n, e in sv.ENGINES.items() if vendor in e.vendors]
+        raise PaybackError(
+            f"engine {engine.name!r} runs on {', '.join(v.upper() for v in engine.vendors)} "
+            f"GPUs only and {gpu.id} is {vendor.upper()}; use {' or '.join(others)} on it"
+        )
+    if precision not in engine.precisions:
+        others = [n for n, e in sv.ENGINES.items() if precision in e.precisions]
+        raise PaybackError(
+            f"engine {engine.name!r} at {precision}: it serves {', '.join(engine.precisions)}; "
+            f"use {' or '.join(others)} for {precision}"
+        )
+
+
+def engine_limits(engine: sv.ServingEngine, gpu: Gpu) -> tuple[int, float]:
+    """The engine's most running sequences and tokens a step on this GPU (∞ tokens for an
+    engine without mixed steps): vLLM raises both on GPUs of 70 GiB or more other than the
+    A100 (:attr:`ServingEngine.large_gpu_limits`)."""
+    seqs, budget = engine.max_num_seqs, engine.max_num_batched_tokens
+    large = gpu.memory_bytes >= 70 * 2**30 and "A100" not in gpu.name
+    if engine.large_gpu_limits is not None and large:
+        seqs, budget = engine.large_gpu_limits
+    return seqs, np.inf if budget is None else float(budget)
+
+
+def on_gpu(engine: sv.ServingEngine, gpu: Gpu) -> sv.ServingEngine:
+    """The engine with its limits on this GPU (:func:`engine_limits`)."""
+    seqs, budget = engine_limits(engine, gpu)
+    return dataclasses.replace(
+        engine,
+        max_num_seqs=seqs,
+        max_num_batched_tokens=None if not np.isfinite(budget) else budget,
+    )
 
 
 def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) -> float:
@@ -89,9 +195,11 @@ class ServingEstimate:
     max_batch: int
     """Sequences that fit in the KV cache at the workload's mean context (engine-capped)."""
     batch: int
-    """Sequences decoded together at full load (after the latency target)."""
+    """Sequences decoded together at full load (after the latency target and the token
+    budget)."""
     limited_by: str
-    """What caps the batch: ``memory``, ``engine`` (max sequences), ``latency target`` or ``given``."""
+    """What caps the batch: ``memory``, ``engine`` (max sequences), ``token budget``
+    (prompt chunks fill the step), ``latency target`` or ``given``."""
     context_tokens: float
     decode_output_tokens_per_s: float
     """Output tokens per second of decoding at ``batch`` and ``context_tokens``."""
@@ -108,6 +216,10 @@ class ServingEstimate:
     """Output tokens per second at full load (``replica_requests_per_s`` × output tokens)."""
     usd_per_gpu_hour: float | None
     price_source: str | None
+    engine: str = "vllm"
+    """The serving engine modelled (:data:`payback.hardware.serving.ENGINES`)."""
+    max_num_batched_tokens: float | None = None
+    """Its token budget a step on this GPU (``None``: prompts prefilled in steps of their own)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -163,15 +275,30 @@ def _rest_precision(precision: str) -> str:
     return "bf16" if precision in EXPERT_ONLY_PRECISIONS else precision
 
 
+def sixteen_bit_parameters(model: OpenModel, precision: str) -> tuple[float, float]:
+    """Parameters a quantized checkpoint keeps in 16 bits, held and streamed [count]: the
+    embedding and the output projection (``lm_head``), which AWQ/GPTQ (AutoAWQ,
+    llm-compressor's ``ignore=["lm_head"]`` recipes) and FP8 checkpoints (ModelOpt,
+    llm-compressor) leave unquantized. Held: V·h, twice when untied; streamed each step:
+    the output projection, V·h. (0, 0) in BF16 and for an expert-only format, whose
+    non-expert weights are all BF16 already."""
+    if precision == "bf16" or precision in EXPERT_ONLY_PRECISIONS:
+        return 0.0, 0.0
+    head = float(model.vocab_size * model.hidden_size)
+    return head * (1.0 if model.tied_embeddings else 2.0), head
+
+
 def weight_bytes(model: OpenModel, precision: str) -> float:
-    """All the weights a replica holds [bytes]: total parameters × bytes per weight; with
-    an expert-only format (MXFP4), the routed experts in it and the rest in BF16."""
-    if not model.is_moe:
-        return float(sv.weights_bytes(model.params_b * 1e9, precision))
+    """All the weights a replica holds [bytes]: total parameters × bytes per weight, the
+    embedding and output projection in BF16 (:func:`sixteen_bit_parameters`); with an
+    expert-only format (MXFP4), the routed experts in it and the rest in BF16."""
+    held, _ = sixteen_bit_parameters(model, precision)
     routed, _ = _routed(model)
-    rest = model.params_b * 1e9 - routed
+    rest = model.params_b * 1e9 - routed - held
     return float(
-        sv.weights_bytes(rest, _rest_precision(precision)) + sv.weights_bytes(routed, precision)
+        sv.weights_bytes(rest, _rest_precision(precision))
+        + sv.weights_bytes(routed, precision)
+        + sv.weights_bytes(held, "bf16")
     )
 
 
@@ -201,7 +328,9 @@ def attended_tokens(model: OpenModel, context: float) -> float:
     )
 
 
-def serving_shape(model: OpenModel, gpu: Gpu, precision: str, tp: int) -> dict[str, Any]:
+def serving_shape(
+    model: OpenModel, gpu: Gpu, precision: str, tp: int, engine: sv.ServingEngine = sv.VLLM
+) -> dict[str, Any]:
     """The per-replica numbers :mod:`payback.hardware.serving` needs.
 
     The input embedding of an untied model is a table lookup, not a matrix multiply: it
@@ -210,31 +339,66 @@ def serving_shape(model: OpenModel, gpu: Gpu, precision: str, tp: int) -> dict[s
     streams the routed experts a step touches (``expert_weights``, k/E of them per token:
     ``expert_share``); its weights are its total parameters. Tensor parallelism splits
     every weight, experts included, over the ``tp`` GPUs.
+
+    The mechanisms beyond the roofline fold into these numbers:
+
+    - a quantized checkpoint streams its output projection in BF16
+      (:func:`sixteen_bit_parameters`);
+    - weight-only formats (:data:`~payback.hardware.serving.WEIGHT_ONLY`) stream their
+      bytes at :data:`~payback.hardware.serving.DEQUANT_BANDWIDTH` of the 16-bit rate
+      (``weights`` / 0.95) and multiply at
+      :data:`~payback.hardware.serving.DEQUANT_COMPUTE` of the BF16 peak, except on
+      Blackwell, whose tensor cores take 4-bit blocks; 8-bit formats (FP8, INT8 W8A8)
+      multiply at :data:`~payback.hardware.serving.FP8_COMPUTE` of their peak's share;
+    - an engine without grouped KV reuse reads a grouped-query cache once per query head
+      (``kv_bytes_per_token`` × heads / KV heads);
+    - ``bandwidth`` and ``peak_flops`` are scaled by the GPU family's
+      :data:`FAMILY_EFFICIENCY`, unless the engine's factor was measured on the device.
     """
     embedding = 0.0 if model.tied_embeddings else float(model.vocab_size * model.hidden_size)
     matmul_params = model.params_b * 1e9 - embedding
+    _, head = sixteen_bit_parameters(model, precision)
+    dequant = precision in sv.WEIGHT_ONLY and gpu_family(gpu) != "blackwell"
+    read = sv.DEQUANT_BANDWIDTH if precision in sv.WEIGHT_ONLY else 1.0
     if model.is_moe:
         routed, share = _routed(model)
         params = matmul_params - routed * (1.0 - share)
-        weights = sv.weights_bytes(matmul_params - routed, _rest_precision(precision))
-        expert_weights: Any = sv.weights_bytes(routed, precision)
+        rest = sv.weights_bytes(matmul_params - routed - head, _rest_precision(precision))
+        weights: Any = rest + sv.weights_bytes(head, "bf16")
+        expert_weights: Any = sv.weights_bytes(routed, precision) / read
+        if precision not in EXPERT_ONLY_PRECISIONS:
+            weights = rest / read + sv.weights_bytes(head, "bf16")
     else:
         params, share = matmul_params, 0.0
-        weights, expert_weights = sv.weights_bytes(matmul_params, precision), 0.0
+        weights = sv.weights_bytes(matmul_params - head, precision) / read + sv.weights_bytes(
+            head, "bf16"
+        )
+        expert_weights = 0.0
     width = model.heads * model.head_dim
     if model.is_mla:  # queries and keys of head_dim, values of v_head_dim
         width = model.heads * (model.head_dim + (model.v_head_dim or model.head_dim)) // 2
+    kv_reads = 1.0
+    if not engine.grouped_kv_reuse and not model.is_mla:
+        kv_reads = model.heads / model.kv_heads
+    family = FAMILY_EFFICIENCY[gpu_family(gpu)]
+    bandwidth_scale = 1.0 if "bandwidth_efficiency" in engine.measured else family.bandwidth
+    compute_scale = 1.0 if "prefill_mfu" in engine.measured else family.compute
+    if dequant:
+        compute_scale *= sv.DEQUANT_COMPUTE[precision]
+    if precision in ("fp8", "int8"):
+        compute_scale *= sv.FP8_COMPUTE
     return {
         "params": params,
         "weights": weights,
         "kv_bytes_per_token": model_kv_bytes_per_token(model, precision)
-        * _kv_replication(model, tp),
+        * _kv_replication(model, tp)
+        * kv_reads,
         "layers": model.layers,
         "attention_width": width,
         "hidden_size": model.hidden_size,
         "tensor_parallel": tp,
-        "bandwidth": gpu.memory_bandwidth_gb_s * 1e9,
-        "peak_flops": peak_flops(gpu, precision),
+        "bandwidth": gpu.memory_bandwidth_gb_s * 1e9 * bandwidth_scale,
+        "peak_flops": peak_flops(gpu, precision) * compute_scale,
         "interconnect": (gpu.interconnect_gb_s or PCIE_GEN4_BYTES_S / 1e9) * 1e9,
         "expert_weights": expert_weights,
         "expert_share": share,
@@ -317,13 +481,74 @@ class ReplicaRates:
     """A replica's rates at a batch (arrays, one element per configuration, or floats)."""
 
     load_step_s: Any
-    """Seconds per decode step at the batch and the mean context."""
+    """Seconds per step at full load: a decode step at the mean context, with its share of
+    prompt chunks when the engine mixes them in (the time per output token under load)."""
     prefill_s: Any
     """Seconds to prefill one prompt (its uncached part)."""
     requests_per_s: Any
     ttft_s: Any
     """Time to the first token of a request arriving alone: its prefill (or one read of
     the weights, whichever is longer) and one decode step."""
+    running: Any
+    """Sequences running together at full load: the batch, or fewer when the token
+    budget of a step holds no more (:func:`payback.hardware.serving.mixed_batch`)."""
+
+
+def loaded_steps(
+    args: dict[str, Any],
+    batch: Any,
+    *,
+    mean_context: float,
+    input_tokens: float,
+    output_tokens: float,
+    cached_share: float,
+    budget: Any,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> tuple[Any, Any, Any]:
+    """Sequences running, seconds per step and the prefill of one prompt [s] at full load.
+
+    With a finite token ``budget`` (an engine that chunks prompts into decode steps) the
+    running batch is :func:`~payback.hardware.serving.mixed_batch`'s and each step carries
+    B/O prompts' worth of new tokens, B · n / O, whose matrix multiplications share the
+    step with decoding (they overlap its memory reads); without one (∞), steps decode only
+    and prompts are prefilled apart. ``batch`` may be an array broadcasting against
+    ``args``' (a grid of batches for every configuration)."""
+    prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
+    prompt = max(input_tokens, 1.0)
+    prefill = sv.prefill_seconds(
+        input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
+    )
+    budget = np.asarray(budget, dtype=np.float64)
+    if not np.any(np.isfinite(budget)):
+        step = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
+        return np.asarray(batch, dtype=np.float64), step, prefill
+    new = (1.0 - cached_share) * prompt
+    running = sv.mixed_batch(
+        batch=batch, new_input_tokens=new, output_tokens=output_tokens, budget=budget
+    )
+    compute = sv.prefill_seconds(
+        input_tokens=prompt,
+        cached_share=cached_share,
+        engine=engine,
+        with_allreduce=False,
+        **prefill_args,
+    )
+    per_step = running / max(output_tokens, 1.0)
+    mixed = sv.decode_step_seconds(
+        batch=running,
+        context=mean_context,
+        engine=engine,
+        prefill_compute_s=per_step * compute,
+        prefill_tokens=per_step * new,
+        **args,
+    )
+    alone = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
+    finite = np.isfinite(budget)
+    return (
+        np.where(finite, running, np.asarray(batch, dtype=np.float64)),
+        np.where(finite, mixed, alone),
+        prefill,
+    )
 
 
 def replica_rates(
@@ -334,20 +559,32 @@ def replica_rates(
     input_tokens: float,
     output_tokens: float,
     cached_share: float,
+    budget: Any = np.inf,
     engine: sv.ServingEngine = sv.VLLM,
 ) -> ReplicaRates:
     """Throughput and latency of replicas of :func:`serving_shape` ``args`` (numbers, or
     arrays for many configurations at once) running ``batch`` sequences: the one core
-    :func:`estimate_serving` and ``recommend``'s search both price capacity with."""
-    load_step = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
-    prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
+    :func:`estimate_serving` and ``recommend``'s search both price capacity with.
+
+    Mixed steps (a finite ``budget``): B sequences finish one token a step,
+    requests/s = B / (O · step) (:func:`~payback.hardware.serving.mixed_requests_per_s`).
+    Separate prefills (∞): requests/s = 1 / (prefill + O · step / B)."""
+    running, step, prefill = loaded_steps(
+        args,
+        batch,
+        mean_context=mean_context,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_share=cached_share,
+        budget=budget,
+        engine=engine,
+    )
+    mixed = sv.mixed_requests_per_s(batch=running, output_tokens=output_tokens, step_s=step)
+    serial = sv.replica_requests_per_s(
+        prefill_s=prefill, output_tokens=output_tokens, step_s=step, batch=running
+    )
+    rps = np.where(np.isfinite(np.asarray(budget, dtype=np.float64)), mixed, serial)
     prompt = max(input_tokens, 1.0)
-    prefill = sv.prefill_seconds(
-        input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
-    )
-    rps = sv.replica_requests_per_s(
-        prefill_s=prefill, output_tokens=output_tokens, step_s=load_step, batch=batch
-    )
     alone = np.maximum(
         prefill,
         sv.weight_read_seconds(
@@ -362,7 +599,11 @@ def replica_rates(
     )
     first_step = sv.decode_step_seconds(batch=1.0, context=prompt, engine=engine, **args)
     return ReplicaRates(
-        load_step_s=load_step, prefill_s=prefill, requests_per_s=rps, ttft_s=alone + first_step
+        load_step_s=step,
+        prefill_s=prefill,
+        requests_per_s=rps,
+        ttft_s=alone + first_step,
+        running=running,
     )
 
 
@@ -378,30 +619,45 @@ def estimate_serving(
     batch: int | None = None,
     context: float | None = None,
     tpot_ms: float | None = None,
-    engine: sv.ServingEngine = sv.VLLM,
+    engine: sv.ServingEngine | str = sv.VLLM,
 ) -> ServingEstimate:
     """Capacity of one replica: batch, latency, decode and prefill rates, requests/s.
 
     Without ``batch``, the replica runs the largest batch that fits the KV cache at the
-    workload's mean context (input + output / 2), the engine's sequence limit and the
-    ``tpot_ms`` target. ``batch`` sets the load instead; ``context`` sets the context at
-    which ``decode_output_tokens_per_s`` is reported. ``cached_input_share`` of each prompt
-    is a shared prefix the engine's prefix cache holds, so prefill computes only the rest.
+    workload's mean context (input + output / 2), the engine's sequence limit on this GPU
+    (:func:`engine_limits`), its token budget a step and the ``tpot_ms`` target (checked
+    on the loaded step, prompt chunks included). ``batch`` sets the load instead;
+    ``context`` sets the context at which ``decode_output_tokens_per_s`` is reported.
+    ``cached_input_share`` of each prompt is a shared prefix the engine's prefix cache
+    holds, so prefill computes only the rest. ``engine`` is a
+    :class:`~payback.hardware.serving.ServingEngine` or one of
+    :data:`~payback.hardware.serving.ENGINES`' names.
     """
+    if isinstance(engine, str):
+        engine = engine_named(engine)
     check_precision(model, precision)
     _check_serving_inputs(
         gpu, precision, input_tokens, output_tokens, cached_input_share, context, tpot_ms
     )
+    check_engine(engine, gpu, precision)
+    engine = on_gpu(engine, gpu)
+    budget = np.inf if engine.max_num_batched_tokens is None else engine.max_num_batched_tokens
     mean_context = input_tokens + output_tokens / 2.0
     tp = _replica_gpus(model, gpu, precision, gpus_per_replica, mean_context, engine)
-    args = serving_shape(model, gpu, precision, tp)
+    args = serving_shape(model, gpu, precision, tp, engine)
     capacity, by_memory = _kv_room(model, gpu, precision, tp, mean_context, engine)
     max_batch = min(by_memory, engine.max_num_seqs)
     chosen, limited_by = max_batch, "memory" if by_memory <= engine.max_num_seqs else "engine"
+    load: dict[str, Any] = {
+        "mean_context": mean_context,
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cached_share": cached_input_share,
+        "budget": budget,
+        "engine": engine,
+    }
     if tpot_ms is not None:
-        fastest = _latency_batch(
-            model, gpu, precision, tp, args, max_batch, mean_context, tpot_ms, engine
-        )
+        fastest = _latency_batch(model, gpu, precision, tp, args, max_batch, tpot_ms, load)
         if fastest < chosen:
             chosen, limited_by = fastest, "latency target"
     at_context = mean_context if context is None else context
@@ -409,15 +665,10 @@ def estimate_serving(
         _check_batch(batch, capacity, max(at_context, mean_context), tp, gpu, model)
         chosen, limited_by = batch, "given"
     step = float(sv.decode_step_seconds(batch=chosen, context=at_context, engine=engine, **args))
-    rates = replica_rates(
-        args,
-        chosen,
-        mean_context=mean_context,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        cached_share=cached_input_share,
-        engine=engine,
-    )
+    rates = replica_rates(args, chosen, **load)
+    running = float(rates.running)
+    if running < chosen and limited_by != "given":
+        limited_by = "token budget"
     rps = float(rates.requests_per_s)
     price = typical_gpu_price(gpu)
     return ServingEstimate(
@@ -426,9 +677,12 @@ def estimate_serving(
         precision=precision,
         gpus_per_replica=tp,
         weights_gb=weight_bytes(model, precision) / 1e9,
-        kv_cache_gb=capacity * float(args["kv_bytes_per_token"]) / 1e9,
+        kv_cache_gb=capacity
+        * model_kv_bytes_per_token(model, precision)
+        * _kv_replication(model, tp)
+        / 1e9,
         max_batch=max_batch,
-        batch=chosen,
+        batch=max(1, int(running)) if running < chosen else chosen,
         limited_by=limited_by,
         context_tokens=at_context,
         decode_output_tokens_per_s=chosen / step,
@@ -443,6 +697,8 @@ def estimate_serving(
         price_source=f"{price.provider}, checked {price.checked} ({price.source})"
         if price
         else None,
+        engine=engine.name,
+        max_num_batched_tokens=engine.max_num_batched_tokens,
     )
 
 
@@ -517,13 +773,14 @@ def _latency_batch(
     tp: int,
     args: dict[str, Any],
     max_batch: int,
-    mean_context: float,
     tpot_ms: float,
-    engine: sv.ServingEngine,
+    load: dict[str, Any],
 ) -> int:
-    """The largest batch, up to ``max_batch``, whose decode step meets ``tpot_ms``."""
+    """The largest batch, up to ``max_batch``, whose loaded step (prompt chunks included)
+    meets ``tpot_ms``."""
     grid = np.arange(1, max_batch + 1, dtype=np.float64)
-    steps = sv.decode_step_seconds(batch=grid, context=mean_context, engine=engine, **args)
+    _, steps, _ = loaded_steps(args, grid, **load)
+    steps = np.broadcast_to(steps, grid.shape)
     ok = np.nonzero(steps * 1000.0 <= tpot_ms)[0]
     if ok.size == 0:
         raise PaybackError(

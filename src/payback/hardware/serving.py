@@ -43,22 +43,75 @@ WEIGHT_BYTES = {
 }
 """Bytes per weight; int4 (AWQ/GPTQ) adds an FP16 scale per group of 128, MXFP4 (the OCP
 microscaling format) an 8-bit power-of-two scale per block of 32: 4.25 bits. Both are
-weight-only here: the kernels dequantize to 16 bits, at the BF16 peak (the cost of
-dequantizing is the calibration factors' to carry)."""
+weight-only: the kernels dequantize them to 16 bits (:data:`DEQUANT`)."""
+
+FP8_COMPUTE = 0.75
+"""Share of the 8-bit tensor peak (FP8, or INT8 for W8A8) an 8-bit matrix multiply
+reaches relative to a BF16 one of the BF16 peak: attention stays in 16 bits and 8-bit
+GEMMs need scaling and conversions, so prefill in 8 bits is well under twice BF16's. TensorRT-LLM's first-token
+latencies of Llama-2-7B and 70B on H100 in FP8 (36 and 109 ms at 2,048 tokens,
+NVIDIA/TensorRT-LLM docs/source/performance.md) are 0.75× what twice the BF16 rate gives
+(docs/accuracy.md marks them as the rows this factor was set from)."""
+
+WEIGHT_ONLY: tuple[str, ...] = ("int4", "mxfp4")
+"""Formats whose weights are dequantized to 16 bits inside the matrix multiplications
+(W4A16): their arithmetic runs at the BF16 peak."""
+
+DEQUANT_BANDWIDTH = 0.95
+"""Share of the 16-bit kernels' bandwidth a weight-only kernel keeps when memory-bound:
+Marlin's W4A16 GEMM reaches about 3.87× FP16's speed at batch 1-16 of the ideal 4×
+(Frantar et al., "MARLIN: Mixed-Precision Auto-Regressive Parallel Inference on Large
+Language Models", arXiv:2408.11743, fig. 1): unpacking and scaling in registers hides
+behind the memory reads almost entirely."""
+
+DEQUANT_COMPUTE: dict[str, float] = {"int4": 1.0, "mxfp4": 0.3}
+"""Share of the BF16 tensor rate a weight-only matrix multiply keeps when compute-bound
+on a GPU without tensor cores for the format. int4 (dense, Marlin): 1.0, no slower than
+FP16 at large batches (arXiv:2408.11743, fig. 1). MXFP4 experts on Hopper (gpt-oss):
+the grouped expert GEMMs upcast every 4-bit block to BF16 in the main loop for the few
+tokens each expert gets, 0.3 of the BF16 rate: what the TensorRT-LLM perf overview's
+gpt-oss rows on H100/H200 imply (docs/accuracy.md marks them as the rows this factor was
+set from). Blackwell multiplies 4-bit blocks natively: no cost there."""
+
+
+Engine = Literal["vllm", "sglang", "trtllm", "lean"]
+"""Serving engines modelled (:data:`ENGINES`)."""
 
 
 @dataclass(frozen=True)
 class ServingEngine:
-    """What a good serving engine achieves (vLLM-class: CUDA graphs, continuous batching,
-    paged KV cache, chunked prefill). Every figure is replaceable by a measurement."""
+    """What a serving engine achieves on a Hopper GPU (other GPUs scale the bandwidth and
+    tensor shares by what their own copy and GEMM benchmarks reach:
+    :func:`payback.hardware.estimate.gpu_family`). Every figure is replaceable by a
+    measurement (``payback calibrate``); ``measured`` names those that were, which are
+    then the device's own and not scaled again."""
 
+    name: str = "vllm"
+    """The engine's name (a key of :data:`ENGINES`)."""
     bandwidth_efficiency: float = 0.85
     """Share of peak memory bandwidth decode steps reach (a 1,024/128 batch-1 Llama-3.1-8B
-    on an A100-40GB reaches 77% of the bandwidth bound, overheads included)."""
-    prefill_mfu: float = 0.5
-    """Share of the dense tensor peak prefill reaches."""
+    on an A100-40GB reaches 77% of the bandwidth bound, overheads included; copies on an
+    H200 reach 87%, ``examples/calibrations/h200-llama-3.1-8b-lora.toml``)."""
+    kv_bandwidth_efficiency: float = 0.6
+    """Share of peak bandwidth the decode attention kernels reach reading the KV cache:
+    paged blocks gathered per sequence, FP8 caches dequantized, softmax between reads.
+    Plain PyTorch attention on an H200 read a contiguous BF16 cache at 71% (batch 64 to
+    256 at 1,024 tokens, ``examples/calibrations/h200-llama-3.1-8b-lora.toml``);
+    TensorRT-LLM's trtllm-bench runs of Llama-3.1-8B in FP8 on an H200, whose steps are
+    mostly KV reads at 2,048/2,048 and 20,000/2,000 tokens, imply 0.55-0.6
+    (docs/accuracy.md marks those rows as the ones this factor was set from)."""
+    grouped_kv_reuse: bool = True
+    """Whether the decode attention kernel reads each KV head once for its group of query
+    heads (FlashInfer, FlashAttention, TensorRT-LLM's XQA); without it (TensorRT-LLM
+    before XQA was on by default, 2023) a grouped-query model's cache is read once per
+    query head."""
+    prefill_mfu: float = 0.67
+    """Share of the dense tensor peak prefill reaches: 0.67 measured by ``payback
+    calibrate`` on an H200 (1,024-token Llama-3.1-8B prompt, BF16;
+    ``examples/calibrations/h200-llama-3.1-8b-lora.toml``), where plain GEMMs reach 0.78."""
     decode_mfu: float = 0.5
-    """Share of the dense tensor peak decode matrix multiplications reach when compute-bound."""
+    """Share of the dense tensor peak decode matrix multiplications reach when
+    compute-bound (skinny GEMMs of one token per sequence reach less than prefill's)."""
     step_overhead_s: float = 1.0e-3
     """Fixed time per decode step: scheduling, sampling, output processing [s]."""
     layer_overhead_s: float = 3.0e-5
@@ -69,12 +122,72 @@ class ServingEngine:
     """Per-GPU memory for activations, CUDA graphs and buffers [bytes]."""
     max_num_seqs: int = 256
     """Most sequences decoded together (vLLM's default ``max_num_seqs``)."""
+    max_num_batched_tokens: float | None = 2048.0
+    """Tokens one step may process, prompt chunks and decode tokens together (vLLM's
+    ``max_num_batched_tokens`` with chunked prefill); ``None``: no mixed steps, each prompt
+    is prefilled in a step of its own while decoding waits (static batching)."""
+    large_gpu_limits: tuple[int, float] | None = (1024, 8192.0)
+    """``(max_num_seqs, max_num_batched_tokens)`` on GPUs of at least 70 GiB other than
+    the A100 (vLLM raises both there; ``None``: the same limits on every GPU)."""
     allreduce_latency_s: float = 8.0e-6
     """Latency of one all-reduce between tensor-parallel GPUs [s]."""
+    precisions: tuple[str, ...] = ("bf16", "fp8", "int8", "int4", "mxfp4")
+    """Weight formats the engine serves."""
+    vendors: tuple[str, ...] = ("nvidia", "amd")
+    """GPU makers the engine runs on."""
+    measured: tuple[str, ...] = ()
+    """Factors a calibration measured on the device (not scaled by the GPU family)."""
 
 
 VLLM = ServingEngine()
-"""The default engine."""
+"""vLLM (V1): continuous batching with chunked prefill. ``vllm serve`` runs at most 256
+sequences and 2,048 tokens a step, and 1,024 sequences and 8,192 tokens on GPUs of 70 GiB
+or more other than the A100 (``EngineArgs.get_batch_defaults`` in
+vllm/engine/arg_utils.py; larger budgets lowered A100 throughput, vLLM PR #17885). Its
+per-step cost, 1.0 ms plus 30 µs a layer, covers the Python scheduler, sampling and
+output processing."""
+
+SGLANG = ServingEngine(
+    name="sglang",
+    step_overhead_s=0.5e-3,
+    max_num_seqs=1024,
+    max_num_batched_tokens=8192.0,
+    large_gpu_limits=None,
+)
+"""SGLang: its scheduler prepares the next batch while the GPU runs the current one
+("zero-overhead batch scheduler", SGLang v0.4 release notes), so the fixed cost a step is
+half vLLM's; it admits as many sequences as the KV cache holds (``max_running_requests``
+sized from memory; 1,024 here bounds the search) and chunks prompts at 8,192 tokens
+(``chunked_prefill_size``)."""
+
+TRTLLM = ServingEngine(
+    name="trtllm",
+    step_overhead_s=0.5e-3,
+    max_num_seqs=2048,
+    max_num_batched_tokens=8192.0,
+    large_gpu_limits=None,
+    vendors=("nvidia",),
+)
+"""TensorRT-LLM: a C++ in-flight batching runtime (``max_batch_size`` 2,048 and
+``max_num_tokens`` 8,192 by default in the LLM API, NVIDIA/TensorRT-LLM
+docs/source/performance/perf-best-practices.md), on NVIDIA GPUs only."""
+
+LEAN = ServingEngine(
+    name="lean",
+    step_overhead_s=0.70e-3,
+    layer_overhead_s=2.1e-5,
+    max_num_batched_tokens=None,
+    large_gpu_limits=None,
+    precisions=("bf16",),
+)
+"""A lean compiled baseline: one model's decode loop captured as a CUDA graph (what
+``payback calibrate`` times, and gpt-fast-style servers run), static batches, BF16 only.
+Its overheads, 0.70 ms a step and 21 µs a layer, are the ones ``payback calibrate``
+fitted on an H200 (``examples/calibrations/h200-llama-3.1-8b-lora.toml``)."""
+
+ENGINES: dict[str, ServingEngine] = {e.name: e for e in (VLLM, SGLANG, TRTLLM, LEAN)}
+"""The engines by name; vLLM, the most common, is the default."""
+ENGINE_NAMES: tuple[str, ...] = get_args(Engine)
 
 
 def weights_bytes(params: ArrayLike, precision: str) -> FloatArray:
@@ -206,9 +319,16 @@ def decode_step_seconds(
     expert_share: ArrayLike = 0.0,
     window_layers: ArrayLike = 0.0,
     window: ArrayLike = 0.0,
+    prefill_compute_s: ArrayLike = 0.0,
+    prefill_tokens: ArrayLike = 0.0,
     engine: ServingEngine = VLLM,
 ) -> FloatArray:
     """Time of one decode step of ``batch`` sequences with ``context`` tokens each [s].
+
+    A mixed step (chunked prefill) also computes ``prefill_tokens`` prompt tokens, whose
+    matrix multiplications take ``prefill_compute_s`` at the prefill utilisation: they
+    add to the step's compute, which overlaps the step's memory reads, and to its
+    all-reduces.
 
     ``params`` are the parameters in matrix multiplies a token uses and ``weights`` the
     bytes of those every token uses (both without an untied input embedding, which is
@@ -217,10 +337,11 @@ def decode_step_seconds(
     ``kv_bytes_per_token`` is the whole replica's KV cache per token (copies included).
 
     C'      = C − (L_w / L) · max(C − W, 0)        (sliding-window layers hold ≤ W tokens)
-    memory  = (W + X · (1 − (1 − k/E)^B) + B · C' · kv) / (tp · BW · efficiency)
+    memory  = ((W + X · (1 − (1 − k/E)^B)) / efficiency + B · C' · kv / kv_efficiency)
+              / (tp · BW)
     compute = (2 N + 4 · L · H·d · C') · B / (tp · peak · decode_mfu)
-    step    = max(memory, compute) + overhead + L · layer_overhead
-              + (tp > 1) · 2 L · (latency + 2 (tp−1)/tp · B · h · 2 bytes / interconnect)
+    step    = max(memory, compute + prefill) + overhead + L · layer_overhead
+              + (tp > 1) · 2 L · (latency + 2 (tp−1)/tp · (B + P) · h · 2 bytes / interconnect)
 
     At B = 1 the step reads the weights a token uses (k/E of the experts); a large batch
     reads nearly all of them. ``attention_width`` is heads × head_dim; ``bandwidth``
@@ -230,19 +351,25 @@ def decode_step_seconds(
     attended = attended_context(
         context=context, window_layers=window_layers, layers=layers, window=window
     )
-    memory = decode_bytes(
+    streamed = decode_bytes(
         batch=b,
-        context=attended,
+        context=0.0,
         weights=weights,
         kv_bytes_per_token=kv_bytes_per_token,
         expert_weights=expert_weights,
         expert_share=expert_share,
-    ) / (tp * as_float(bandwidth) * engine.bandwidth_efficiency)
+    )
+    cache = b * attended * as_float(kv_bytes_per_token)
+    memory = (streamed / engine.bandwidth_efficiency + cache / engine.kv_bandwidth_efficiency) / (
+        tp * as_float(bandwidth)
+    )
     flops = decode_flops(
         batch=b, context=attended, params=params, layers=layers, attention_width=attention_width
     )
-    compute = flops / (tp * as_float(peak_flops) * engine.decode_mfu)
-    comm = _allreduce_seconds(b, hidden_size, layers, tp, interconnect, engine)
+    compute = flops / (tp * as_float(peak_flops) * engine.decode_mfu) + as_float(prefill_compute_s)
+    comm = _allreduce_seconds(
+        b + as_float(prefill_tokens), hidden_size, layers, tp, interconnect, engine
+    )
     return (
         np.maximum(memory, compute)
         + engine.step_overhead_s
@@ -265,8 +392,10 @@ def prefill_seconds(
     window_layers: ArrayLike = 0.0,
     window: ArrayLike = 0.0,
     engine: ServingEngine = VLLM,
+    with_allreduce: bool = True,
 ) -> FloatArray:
-    """GPU compute time to prefill one prompt of ``input_tokens`` tokens [s].
+    """GPU compute time to prefill one prompt of ``input_tokens`` tokens [s] (its
+    matrix multiplications alone with ``with_allreduce`` off).
 
     With a share c of the prompt already in the prefix cache (a shared system prompt),
     only n = (1 − c) · I new tokens are computed, each attending to the whole prompt:
@@ -289,6 +418,8 @@ def prefill_seconds(
     ) * new * _beyond_window(as_float(cached_share) * i, i, as_float(window))
     flops = 2.0 * as_float(params) * new + attention
     compute = flops / (tp * as_float(peak_flops) * engine.prefill_mfu)
+    if not with_allreduce:
+        return compute
     comm = _allreduce_seconds(new, hidden_size, layers, tp, interconnect, engine)
     return compute + comm
 
@@ -359,3 +490,32 @@ def replica_requests_per_s(
         b, 1e-12
     )
     return np.where(b >= 1, 1.0 / per_request, 0.0)
+
+
+def mixed_batch(
+    *, batch: ArrayLike, new_input_tokens: ArrayLike, output_tokens: ArrayLike, budget: ArrayLike
+) -> FloatArray:
+    """Sequences running together when prompts are chunked into decode steps under a token
+    budget (chunked prefill): in steady state each request brings n new prompt tokens over
+    its O steps, so a step of B sequences carries B · (1 + n/O) tokens; at most the
+    budget, B ≤ budget / (1 + n/O). ``budget`` ∞ leaves ``batch`` as it is.
+
+    >>> float(mixed_batch(batch=256, new_input_tokens=2048, output_tokens=128, budget=2048))
+    120.47058823529412
+    """
+    per_sequence = 1.0 + as_float(new_input_tokens) / np.maximum(as_float(output_tokens), 1.0)
+    return np.minimum(as_float(batch), as_float(budget) / per_sequence)
+
+
+def mixed_requests_per_s(
+    *, batch: ArrayLike, output_tokens: ArrayLike, step_s: ArrayLike
+) -> FloatArray:
+    """Requests per second of a replica whose steps carry both prompt chunks and decode
+    tokens: B sequences finish one output token a step, a request needs O of them,
+    B / (O · step).
+
+    >>> float(mixed_requests_per_s(batch=100, output_tokens=100, step_s=0.02))
+    50.0
+    """
+    b = as_float(batch)
+    return np.where(b > 0, b / (as_float(output_tokens) * as_float(step_s)), 0.0)

@@ -324,6 +324,9 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median on-demand offer."""
     precision: Precision = "bf16"
     """Serving precision of the weights."""
+    engine: Literal["vllm", "sglang", "trtllm", "lean"] = "vllm"
+    """Serving engine whose overheads, sequence limit and prompt scheduling the capacity
+    estimate models: vllm, sglang, trtllm, or lean (a compiled static-batch loop)."""
     tpot_ms: float | None = Field(None, gt=0.0, le=10_000.0)
     """Latency target: most milliseconds per output token; caps the batch."""
     ttft_ms: float | None = Field(None, gt=0.0, le=600_000.0)

@@ -20,7 +20,10 @@ from payback.catalog import Gpu, OpenModel, gpu_offer
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.estimate import (
+    check_engine,
+    engine_limits,
     kv_cache_tokens,
+    loaded_steps,
     peak_flops,
     replica_rates,
     serving_shape,
@@ -105,7 +108,9 @@ class Rows:
 
     def __init__(self) -> None:
         self.keys: list[tuple[str, str, str, int]] = []
-        self.values: dict[str, list[float]] = {k: [] for k in (*_ROW_FIELDS, "capacity", "price")}
+        self.values: dict[str, list[float]] = {
+            k: [] for k in (*_ROW_FIELDS, "capacity", "price", "max_num_seqs", "budget")
+        }
 
     def add(self, key: tuple[str, str, str, int], values: dict[str, float]) -> None:
         self.keys.append(key)
@@ -160,6 +165,15 @@ def _lacks(gpu: Gpu, precision: str) -> bool:
     return False
 
 
+def _engine_refuses(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> bool:
+    """Whether the engine does not run on the GPU or at the precision."""
+    try:
+        check_engine(engine, gpu, precision)
+    except PaybackError:
+        return True
+    return False
+
+
 def gather(
     models: list[OpenModel],
     gpus: list[Gpu],
@@ -183,6 +197,7 @@ def gather(
                 if precision in sv.EXPERT_ONLY_PRECISIONS and not model.is_moe:
                     continue  # a format for expert weights; a dense model has none
                 lacks = _lacks(gpu, precision)
+                refuses = _engine_refuses(engine, gpu, precision)
                 for tp in valid_tensor_parallel(model):
                     label = f"{model.id} {precision} on {tp} × {gpu.id}"
                     if owned is not None and tp > owned.gpus_per_server:
@@ -192,12 +207,18 @@ def gather(
                         )
                     elif lacks:
                         left_out.note("the GPU lacks the precision's tensor cores", label)
+                    elif refuses:
+                        left_out.note(
+                            f"{engine.name} does not run on the GPU or at the precision", label
+                        )
                     elif why is not None:
                         left_out.note(why, label)
                     else:
-                        args = serving_shape(model, gpu, precision, tp)
+                        args = serving_shape(model, gpu, precision, tp, engine)
                         args["capacity"] = kv_cache_tokens(model, gpu, precision, tp, engine)
                         args["price"] = math.nan if price is None else price
+                        seqs, budget = engine_limits(engine, gpu)
+                        args["max_num_seqs"], args["budget"] = seqs, budget
                         rows.add((model.id, gpu.id, precision, tp), args)
     return rows
 
@@ -228,22 +249,21 @@ def _serving(
         window=a["window"],
     )
     by_memory = np.floor(a["capacity"] / attended)
-    max_batch = np.minimum(by_memory, engine.max_num_seqs)
-    grid = np.arange(1, engine.max_num_seqs + 1, dtype=np.float64)[np.newaxis, :]
-    steps = sv.decode_step_seconds(batch=grid, context=load.mean_context, engine=engine, **col)
+    max_batch = np.minimum(by_memory, a["max_num_seqs"])
+    grid = np.arange(1, int(a["max_num_seqs"].max()) + 1, dtype=np.float64)[np.newaxis, :]
+    load_args: dict[str, Any] = {
+        "mean_context": load.mean_context,
+        "input_tokens": load.prompt,
+        "output_tokens": load.output_tokens,
+        "cached_share": load.cached,
+        "engine": engine,
+    }
     allowed = grid <= max_batch[:, np.newaxis]
     if option.tpot_ms is not None:
+        _, steps, _ = loaded_steps(col, grid, budget=a["budget"][:, np.newaxis], **load_args)
         allowed &= steps * 1000.0 <= option.tpot_ms
     batch = np.where(allowed.any(axis=1), np.max(np.where(allowed, grid, 0.0), axis=1), 1.0)
-    rates = replica_rates(
-        args,
-        batch,
-        mean_context=load.mean_context,
-        input_tokens=load.prompt,
-        output_tokens=load.output_tokens,
-        cached_share=load.cached,
-        engine=engine,
-    )
+    rates = replica_rates(args, batch, budget=a["budget"], **load_args)
     return _Serving(
         batch=batch,
         requests_per_s=rates.requests_per_s,

@@ -292,7 +292,7 @@ def recommend(
     if engine is None:
         from payback.hardware.calibration import engine_for
 
-        engine = engine_for(cal.factors if cal is not None else None)
+        engine = engine_for(cal.factors if cal is not None else None, sv.ENGINES[option.engine])
     benchmark = _benchmark(scenario, catalog, cal, path, warnings)
     warnings += _distributions_warning(scenario)
     tokens = _check_traffic(scenario.traffic, max_replicas)
