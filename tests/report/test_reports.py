@@ -653,6 +653,7 @@ def test_explain_command() -> None:
         "what the project really costs",
         "how the break-even is computed here",
         "the verdict",
+        "why it wins or loses",
         "what decides it",
     ]
     code, out, _ = run("explain", EXAMPLES / "quarter-200k.toml")
@@ -688,7 +689,8 @@ def test_renderers_read_what_the_analysis_computed_once(monkeypatch: pytest.Monk
         ch.all_charts(analysis)
         explain(analysis)
     count = len(analysis.alternatives)
-    assert calls == {"tornado": 1, "solve": count, "evaluate": 1}
+    # the quarter's traffic for each, and the GPU price of the two fleets that miss a quarter
+    assert calls == {"tornado": 1, "solve": count + 2, "evaluate": 1}
     assert (
         ch.drivers(analysis, 0).markers[0]["paths"]
         == [  # type: ignore[union-attr]

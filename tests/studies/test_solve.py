@@ -449,7 +449,7 @@ def test_the_crossing_nearest_today_on_a_sawtooth_and_only_a_local_claim() -> No
     assert solution.met_above is True
     assert not solution.single_crossing
     line = solution_lines(solution)[0]
-    assert "it holds just above 5,213,333.3 (the crossing nearest today's value)" in line
+    assert "it holds just above 5,213,334 (the crossing nearest today's value)" in line
     assert "not for every value above it" in line
     assert "at least" not in line
     assert solution.to_dict()["single_crossing"] is False
@@ -467,7 +467,7 @@ def test_a_single_crossing_keeps_the_at_least_claim() -> None:
     assert solution.value == pytest.approx(22_460 / 0.0045, rel=1e-9)
     assert solution.single_crossing
     assert (
-        "it holds for traffic.requests_per_month at least 4,991,111.1."
+        "it holds for traffic.requests_per_month at least 4,991,112."
         in (solution_lines(solution)[0])
     )
 

@@ -510,9 +510,41 @@ def test_the_model_picker_names_mixtures_of_experts_and_offers_mxfp4(tmp_path: P
     assert result.exit_code == 0, result.stderr
     alt = json.loads(result.stdout)["alternatives"][0]
     shown = _metrics(at)
-    assert shown["NPV over 24 months"] == usd(alt["npv_usd"], 0)
+    assert shown["NPV over 36 months"] == usd(alt["npv_usd"], 0)
     month = alt["break_even_month"]
     assert shown["Break-even"] == ("never" if month is None else f"month {month:.1f}")
+
+
+def test_a_files_serving_engine_is_kept_and_its_refusal_said_on_the_page(
+    tmp_path: Path,
+) -> None:
+    """A self-hosted option's engine (no input of its own on the page yet) is the file's.
+    The lean engine serves bf16 only: at the file's fp8 the page says what the command
+    line says and shows no answer; picking bf16 brings the command line's answer for
+    the file it would download, its engine line kept."""
+    text = (EXAMPLES / "catalog-ids.toml").read_text()
+    text = text.replace('precision = "fp8"\n', 'precision = "fp8"\nengine = "lean"\n', 1)
+    path = tmp_path / "lean.toml"
+    path.write_text(text)
+    refused = CliRunner().invoke(cli_app, ["analyze", str(path)])
+    assert refused.exit_code == 2
+    line = refused.stderr.strip().removeprefix("error: ").removeprefix(f"{path}: ")
+    assert "engine 'lean' at fp8" in line
+    at = _open(path)
+    assert not at.exception
+    assert _metrics(at) == {}
+    assert any(line in e.value for e in at.error), [e.value for e in at.error]
+    at = at.selectbox(key="in:alternatives.0.precision").set_value("bf16").run()
+    assert [e.value for e in at.error] == []
+    saved = tmp_path / "saved.toml"
+    saved.write_text(at.session_state["held"].file_text())
+    assert 'engine = "lean"\n' in saved.read_text()
+    assert 'precision = "bf16"' in saved.read_text()
+    result = CliRunner().invoke(cli_app, ["analyze", str(saved), "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    alt = data["alternatives"][0]
+    assert _metrics(at)[f"NPV over {data['horizon_months']} months"] == usd(alt["npv_usd"], 0)
 
 
 def test_quality_inputs_price_errors_and_switch_off() -> None:

@@ -14,6 +14,7 @@ package never imports :mod:`payback.studies` at load time, and there is no impor
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,6 +31,7 @@ from payback.analysis.cashflows import (
 )
 from payback.analysis.curve import PerThousandCurve, per_1k_curve
 from payback.analysis.resolve import Resolved, resolve
+from payback.analysis.utilisation import FLEET_COMPONENTS, FleetUtilisation, fleet_utilisation
 from payback.finance import share_paid_back_within
 from payback.finance._types import FloatArray
 from payback.scenario import (
@@ -108,6 +110,9 @@ class OptionResult:
     configuration: dict[str, Any] | None = None
     """The serving configuration behind a self-hosted option's numbers (see
     :func:`configuration`); ``None`` for other kinds."""
+    utilisation: FleetUtilisation | None = None
+    """How busy a self-hosted option's fleet is and what its idle capacity costs (see
+    :mod:`payback.analysis.utilisation`); ``None`` for other kinds."""
 
     @classmethod
     def _from(cls, name: str, kind: str, costs: OptionCosts, requests: FloatArray) -> OptionResult:
@@ -136,6 +141,8 @@ class OptionResult:
             out["gpus"] = self.gpus
         if self.configuration is not None:
             out["configuration"] = self.configuration
+        if self.utilisation is not None:
+            out["utilisation"] = self.utilisation.to_dict()
         return out
 
 
@@ -228,7 +235,7 @@ class Analysis:  # long: the documented result fields, then short answers render
         return per_1k_curve(self.resolved)
 
     @cached_property
-    def _quarter_thresholds(self) -> dict[int, Solution | None]:
+    def _quarter_levers(self) -> dict[tuple[int, str], Solution | None]:
         return {}
 
     def quarter_threshold(self, index: int) -> Solution | None:
@@ -236,22 +243,68 @@ class Analysis:  # long: the documented result fields, then short answers render
         :data:`QUARTER_MONTHS` months (:func:`payback.solve` of ``traffic.requests_per_month``
         for ``break_even_month=3``, distributions at their central values), solved the first
         time it is asked for; ``None`` when the horizon is shorter than a quarter."""
-        if index not in self._quarter_thresholds:
-            self._quarter_thresholds[index] = self._solve_quarter(index)
-        return self._quarter_thresholds[index]
+        return self.quarter_lever(index, QUARTER_PARAMETER)
 
-    def _solve_quarter(self, index: int) -> Solution | None:
+    def quarter_lever(self, index: int, parameter: str) -> Solution | None:
+        """The value of ``parameter`` (a dotted path) at which alternative ``index`` pays back
+        in exactly :data:`QUARTER_MONTHS` months, as :meth:`quarter_threshold` for traffic;
+        solved the first time it is asked for; ``None`` when the horizon is shorter than a
+        quarter."""
+        key = (index, parameter)
+        if key not in self._quarter_levers:
+            self._quarter_levers[key] = self._solve_quarter(index, parameter)
+        return self._quarter_levers[key]
+
+    def _solve_quarter(self, index: int, parameter: str) -> Solution | None:
         if self.horizon_months < QUARTER_MONTHS:
             return None
         from payback.studies.solve import Target, solve  # a study: see the module's docstring
 
         return solve(
             self.resolved,
-            QUARTER_PARAMETER,
+            parameter,
             Target("break_even_month", float(QUARTER_MONTHS)),
             index,
             over_distribution=True,
         )
+
+    @cached_property
+    def _scaled_to_zero(self) -> dict[int, dict[str, float | None] | None]:
+        return {}
+
+    def scaled_to_zero(self, index: int) -> dict[str, float | None] | None:
+        """What alternative ``index`` would give with its rented always-on fleet scaled to
+        zero (busy GPU-hours paid only), everything else as it is: ``monthly_cost_usd``
+        (month 1), ``break_even_month`` and ``npv_usd``; ``None`` for an alternative that is
+        not a rented always-on fleet."""
+        if index not in self._scaled_to_zero:
+            self._scaled_to_zero[index] = self._evaluate_scaled_to_zero(index)
+        return self._scaled_to_zero[index]
+
+    def _evaluate_scaled_to_zero(self, index: int) -> dict[str, float | None] | None:
+        option = self.scenario.alternatives[index]
+        if (
+            not isinstance(option, SelfHostedOption)
+            or not option.always_on
+            or option.owned is not None
+            or option.commitment != "none"
+        ):
+            return None
+        changed = self.scenario.model_copy(
+            update={
+                "alternatives": [
+                    alt.model_copy(update={"always_on": False}) if i == index else alt
+                    for i, alt in enumerate(self.scenario.alternatives)
+                ]
+            }
+        )
+        outcome = evaluate(dataclasses.replace(self.resolved, scenario=changed)).alternatives[index]
+        return {
+            "monthly_cost_usd": float(np.atleast_1d(outcome.costs.monthly_usd)[0]),
+            "fleet_usd": float(np.atleast_1d(outcome.costs.components["gpus"])[0]),
+            "break_even_month": _maybe(outcome.break_even_month),
+            "npv_usd": float(outcome.npv_usd),
+        }
 
     def verdict(self) -> str:
         """One line: the best alternative by NPV and when (or why not) it pays back."""
@@ -315,22 +368,73 @@ def _reason(saved: FloatArray, cumulative: FloatArray) -> str:
     )
 
 
-def _alternative_verdict(alt: AlternativeResult, horizon: int, rate: float) -> str:
-    npv = f"NPV {usd(alt.npv_usd)} over {months_text(horizon)}" + (
+def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
+    """Why the cumulative savings never reach zero, as a plain sentence (after a colon)."""
+    owed = -cum[0]
+    up_front = f"the {usd(owed)} up front is never recovered"
+    if all(m == 0 for m in monthly):
+        return f"it saves nothing per month, so {up_front}"
+    if all(m <= 0 for m in monthly):
+        more = f"it costs more than the baseline every month ({usd(-monthly[0])} more in month 1)"
+        return f"{more}, so {up_front}" if owed > 0 else more
+    last, short = monthly[-1], -cum[-1]
+    if last > 0:
+        needed = horizon + math.ceil(short / last)
+        return (
+            f"by month {horizon} it has recovered {usd(owed - short)} of the {usd(owed)} up "
+            f"front, and at {usd(last)} a month (month {horizon}) the rest takes until about "
+            f"month {needed}"
+        )
+    saving = next(i for i, m in enumerate(monthly) if m > 0)
+    worse = saving + next(i for i, m in enumerate(monthly[saving:]) if m <= 0) + 1
+    return (
+        f"it saves from month {saving + 1} to month {worse - 1}, then costs more than the "
+        f"baseline from month {worse} on ({usd(-last)} more in month {horizon}); by month "
+        f"{horizon} it is {usd(short)} behind, and {up_front}"
+    )
+
+
+def outcome_text(
+    alt: AlternativeResult,
+    horizon: int,
+    rate: float,
+    requests: Any = None,
+    npv_decimals: int | None = None,
+) -> str:
+    """What happens to one alternative, in a plain sentence that follows its name, for
+    every shape of cash flow: pays back (within a quarter or not), pays back and then falls
+    behind, saves from month 0, never pays back (costs more every month, saves nothing,
+    saves too slowly, or stops saving). ``requests`` formats the break-even's request count
+    (every digit by default); ``npv_decimals`` the NPV's cents."""
+    npv = f"NPV {usd(alt.npv_usd, npv_decimals)} over {months_text(horizon)}" + (
         f" at {rate:.0%}" if rate else ""
     )
-    if alt.break_even_month is None:
-        return f"{alt.name!r} does not pay back within {months_text(horizon)}: {alt.reason}"
-    if alt.break_even_month == 0:
+    cum = alt.cumulative_savings_usd or [0.0]
+    monthly = [b - a for a, b in itertools.pairwise(cum)]
+    month = alt.break_even_month
+    if month is None:
+        return f"does not pay back within {months_text(horizon)}: {_never_text(cum, monthly, horizon)}; {npv}"
+    if month == 0:
         if alt.npv_usd < 0:
-            return f"{alt.name!r} has no one-time cost but costs more to run: {npv}"
-        return f"{alt.name!r} pays back at once (no one-time cost); {npv}"
-    quarter = "within a quarter" if alt.break_even_month <= 3 else "not within a quarter"
-    requests = alt.break_even_requests or 0.0
-    return (
-        f"{alt.name!r} pays back in month {alt.break_even_month:.1f} "
-        f"(after ~{requests:,.0f} requests), {quarter}; {npv}"
-    )
+            return f"has no one-time cost but costs more to run: {npv}"
+        return (
+            f"saves from month 0: nothing to pay up front and cheaper from the first month; {npv}"
+        )
+    quarter = "within a quarter" if month <= QUARTER_MONTHS else "not within a quarter"
+    shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
+    text = f"pays back in month {month:.1f} (after ~{shown} requests), {quarter}"
+    if cum[-1] < 0:
+        paid = math.ceil(month)
+        worse = next((i + 1 for i, m in enumerate(monthly) if i >= paid and m < 0), horizon)
+        text += (
+            f", but from month {worse} it costs more than the baseline each month and by "
+            f"month {horizon} it is {usd(-cum[-1])} behind"
+        )
+    return f"{text}; {npv}"
+
+
+def _alternative_verdict(alt: AlternativeResult, horizon: int, rate: float) -> str:
+    return f"{alt.name!r} {outcome_text(alt, horizon, rate)}"
 
 
 def configuration(option: Any, costs: OptionCosts) -> dict[str, Any] | None:
@@ -367,6 +471,35 @@ def configuration(option: Any, costs: OptionCosts) -> dict[str, Any] | None:
     return out
 
 
+def utilisation(
+    option: Any, costs: OptionCosts, requests: FloatArray, peak_to_average: float
+) -> FleetUtilisation | None:
+    """How busy a self-hosted option's fleet is each month (its central values), from the
+    requests it serves itself (those not escalated); ``None`` for other kinds."""
+    if not isinstance(option, SelfHostedOption) or costs.gpus is None:
+        return None
+    escalation = float(getattr(option, "escalation_share", 0.0) or 0.0)
+    fleet = np.sum([costs.components[k] for k in FLEET_COMPONENTS if k in costs.components], axis=0)
+    average, peak, idle = fleet_utilisation(
+        requests * (1.0 - escalation),
+        gpus=costs.gpus,
+        gpus_per_replica=float(option.gpus_per_replica or 1),
+        replica_requests_per_s=float(option.replica_requests_per_s or 0.0),
+        peak_to_average=peak_to_average,
+        target_utilization=float(option.target_utilization),
+        always_on=option.always_on,
+        fleet_usd=fleet,
+    )
+    return FleetUtilisation(
+        average=_floats(average),
+        peak=_floats(peak),
+        fleet_usd=_floats(np.broadcast_to(fleet, np.shape(average))),
+        idle_usd=_floats(idle),
+        always_on=option.always_on,
+        gpus=_floats(costs.gpus),
+    )
+
+
 def _alternative_result(
     name: str,
     kind: str,
@@ -374,10 +507,12 @@ def _alternative_result(
     base: OptionCosts,
     requests: FloatArray,
     option: Any = None,
+    peak_to_average: float = 1.0,
 ) -> AlternativeResult:
     plain = dataclasses.replace(
         OptionResult._from(name, kind, outcome.costs, requests),
         configuration=configuration(option, outcome.costs),
+        utilisation=utilisation(option, outcome.costs, requests, peak_to_average),
     )
     month = _maybe(outcome.break_even_month)
     saved = base.monthly_usd - outcome.costs.monthly_usd
@@ -425,14 +560,18 @@ def analyze(
     resolved = scenario if isinstance(scenario, Resolved) else resolve(scenario, catalog)
     scenario = resolved.scenario
     ev = evaluate(resolved)
+    peak = float(scenario.traffic.peak_to_average)
     baseline = dataclasses.replace(
         OptionResult._from(
             scenario.baseline.name, scenario.baseline.kind, ev.baseline, ev.requests
         ),
         configuration=configuration(scenario.baseline, ev.baseline),
+        utilisation=utilisation(scenario.baseline, ev.baseline, ev.requests, peak),
     )
     alternatives = [
-        _alternative_result(option.name, option.kind, outcome, ev.baseline, ev.requests, option)
+        _alternative_result(
+            option.name, option.kind, outcome, ev.baseline, ev.requests, option, peak
+        )
         for option, outcome in zip(scenario.alternatives, ev.alternatives, strict=True)
     ]
     if has_value_terms(scenario):

@@ -210,20 +210,31 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(finite(data), indent=2, ensure_ascii=False, allow_nan=False))
 
 
+PROGRESS_AFTER_S = 1.0
+"""Work expected to take longer than this shows a progress bar (on a terminal only)."""
+
+
 @contextlib.contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback that shows a bar on a terminal once sampling will take over a second."""
+def _progress(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback that shows a bar on stderr, when it is a terminal, once the work
+    will take over :data:`PROGRESS_AFTER_S`; ``enabled=False`` (``--json``) shows none."""
     import time
 
     console = _console(stderr=True)
     start = time.monotonic()
     bar: Progress | None = None
     task: TaskID | None = None
+    show = enabled and console.is_terminal
 
     def update(done: int, total: int) -> None:
         nonlocal bar, task
         elapsed = time.monotonic() - start
-        if bar is None and console.is_terminal and done < total and elapsed / done * total > 1.0:
+        if (
+            bar is None
+            and show
+            and done < total
+            and (elapsed / max(done, 1) * total > PROGRESS_AFTER_S or PROGRESS_AFTER_S <= 0)
+        ):
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
@@ -241,7 +252,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
                 transient=True,
             )
             bar.start()
-            task = bar.add_task("sampling", total=total)
+            task = bar.add_task(label, total=total)
         if bar is not None and task is not None:
             bar.update(task, completed=done)
 
@@ -250,3 +261,47 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     finally:
         if bar is not None:
             bar.stop()
+
+
+@contextlib.contextmanager
+def _busy(label: str, enabled: bool = True) -> Iterator[None]:
+    """For work with no steps to count (a configuration search, a tornado, a solve): after
+    :data:`PROGRESS_AFTER_S`, a moving bar on stderr when it is a terminal, with the time
+    taken; ``enabled=False`` (``--json``) shows none."""
+    console = _console(stderr=True)
+    if not (enabled and console.is_terminal):
+        yield
+        return
+    import threading
+
+    lock = threading.Lock()
+    state: dict[str, Any] = {"bar": None, "done": False}
+
+    def begin() -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with lock:
+            if state["done"]:
+                return
+            bar = Progress(
+                TextColumn(label),
+                BarColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            )
+            bar.add_task(label, total=None)
+            bar.start()
+            state["bar"] = bar
+
+    timer = threading.Timer(max(PROGRESS_AFTER_S, 0.0), begin)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["bar"] is not None:
+                state["bar"].stop()

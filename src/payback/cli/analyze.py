@@ -14,6 +14,7 @@ from payback.cli._common import (
     SamplesOption,
     ScenarioFile,
     SeedOption,
+    _busy,
     _console,
     _print_json,
     _progress,
@@ -29,14 +30,20 @@ if TYPE_CHECKING:
 
 
 def _analysis(
-    file: Path, samples: int | None, seed: int | None, no_quality: bool = False
+    file: Path,
+    samples: int | None,
+    seed: int | None,
+    no_quality: bool = False,
+    quiet: bool = False,
 ) -> Analysis:
+    """The analysis of one file, with a progress bar on a terminal for long sampling
+    (none when ``quiet``: ``--json``)."""
     from payback.analysis.result import analyze
     from payback.scenario import load_scenario
 
     if seed is not None and samples is None:
         raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
-    with _progress("sampling") as progress:
+    with _progress("sampling", enabled=not quiet) as progress:
         analysis = analyze(
             load_scenario(file),
             samples=samples,
@@ -48,9 +55,20 @@ def _analysis(
     return analysis
 
 
+ScenarioFiles = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Scenario file (TOML, or YAML by extension): at most 10 MiB, nested 32 deep, "
+        "100 alternatives; several files are compared in one table.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+
+
 @user_errors
 def analyze(
-    file: ScenarioFile,
+    file: ScenarioFiles,
     samples: Annotated[
         int | None,
         typer.Option(
@@ -74,18 +92,37 @@ def analyze(
     `latency = { p50_ms, usd_per_second_per_1k_requests }` are priced as their own cost
     components; **--no-quality** leaves them out (the infrastructure view). A scenario
     with `[[workloads]]` gets the portfolio: every workload moved together.
-    """
-    from payback.cli.portfolio import show_portfolio
 
-    if show_portfolio(file, samples, seed, no_quality, as_json):
-        return
-    analysis = _analysis(file, samples, seed, no_quality)
+    Several files (`payback analyze a.toml b.toml`) give one table across the scenarios
+    (one-time cost, month-1 saving, break-even, NPV, within a quarter) and each verdict;
+    with **--json**, a list of their answers.
+    """
+    files = file
+    if len(files) == 1:
+        from payback.cli.portfolio import show_portfolio
+
+        if show_portfolio(files[0], samples, seed, no_quality, as_json):
+            return
+    analyses = [_analysis(path, samples, seed, no_quality, quiet=as_json) for path in files]
     if as_json:
-        _print_json(analysis.to_dict())
-    else:
+        _print_json(
+            analyses[0].to_dict() if len(analyses) == 1 else [a.to_dict() for a in analyses]
+        )
+    elif len(analyses) == 1:
         from payback.report import analysis_renderables
 
-        _console().print(analysis_renderables(analysis))
+        _console().print(analysis_renderables(analyses[0]))
+    else:
+        from payback.report.compare import comparison_renderables
+
+        _console().print(comparison_renderables(analyses, _labels(files)))
+
+
+def _labels(files: list[Path]) -> list[str]:
+    """Short names for scenario files in a table: the file's stem, or its path when two
+    files share a stem."""
+    stems = [f.stem for f in files]
+    return [s if stems.count(s) == 1 else str(f) for s, f in zip(stems, files, strict=True)]
 
 
 REPORT_TYPES = (".html", ".htm", ".md", ".png")
@@ -177,7 +214,9 @@ def explain(
 
     if portfolio_explain(file, samples, seed, no_quality, as_json):
         return
-    sections = explain_analysis(_analysis(file, samples, seed, no_quality))
+    analysis = _analysis(file, samples, seed, no_quality, quiet=as_json)
+    with _busy("explaining", enabled=not as_json):  # the drivers and the levers are solved
+        sections = explain_analysis(analysis)
     if as_json:
         _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})
         return

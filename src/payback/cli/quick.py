@@ -8,6 +8,24 @@ import typer
 
 from payback.cli._common import JsonFlag, _print_json, echo, user_errors
 
+LEAVES_OUT = (
+    "This leaves out when (--requests-per-month N), growth, GPU fleet sizing and idle time, "
+    "retraining, ops and NPV; for those: payback init scenario.toml, then payback analyze "
+    "scenario.toml"
+)
+"""What the quick answer does not count, and the commands for the full one (one line)."""
+
+
+def month_line(month: float | None, requests: float, growth: float) -> str:
+    """The break-even month in a sentence, for ``--requests-per-month``."""
+    traffic = f"At {requests:,.0f} requests a month" + (
+        f" growing {growth:+.1%} a month" if growth else ""
+    )
+    if month is None:
+        return f"{traffic}, traffic shrinks before it gets there: it never pays back."
+    quarter = "within a quarter" if month <= 3 else "not within a quarter"
+    return f"{traffic}, that is month {month:.2f}: {quarter}."
+
 
 @user_errors
 def quick(
@@ -22,18 +40,60 @@ def quick(
         float,
         typer.Option("--one-time", help="One-time project cost: data, training, your time [USD]."),
     ],
+    requests_per_month: Annotated[
+        float | None,
+        typer.Option(
+            "--requests-per-month",
+            help="Requests in month 1: adds the month it breaks even in.",
+        ),
+    ] = None,
+    growth: Annotated[
+        float,
+        typer.Option(
+            "--growth",
+            help="Monthly traffic growth, compound (0.05: +5% a month); with --requests-per-month.",
+        ),
+    ] = 0.0,
     as_json: JsonFlag = False,
 ) -> None:
     """Back-of-the-envelope: requests until a one-time cost pays back.
 
     break-even requests = one-time cost / (hosted − self-hosted cost per 1,000) × 1,000,
-    at constant prices. For growth, token prices, GPU fleets and NPV, write a scenario
+    at constant prices. **--requests-per-month N** (and **--growth G**) adds the month it
+    breaks even in. For token prices, GPU fleets, retraining and NPV, write a scenario
     (**payback init**) and use **payback analyze**.
     """
-    from payback.finance.quick import quick_break_even
+    from payback.errors import PaybackError
+    from payback.finance.quick import quick_break_even, quick_break_even_month
 
+    if growth and requests_per_month is None:
+        raise PaybackError("--growth needs --requests-per-month: growth of what traffic?")
     answer = quick_break_even(hosted_per_1k, self_hosted_per_1k, one_time)
+    month = None
+    if requests_per_month is not None:
+        requests = answer.break_even_requests
+        try:
+            month = (
+                None
+                if requests is None
+                else quick_break_even_month(requests, requests_per_month, growth)
+            )
+        except PaybackError as exc:  # the library's growth_monthly is this command's --growth
+            raise exc.renamed({"growth_monthly": "--growth"}) from None
     if as_json:
-        _print_json(answer.to_dict())
+        data = answer.to_dict()
+        if requests_per_month is not None:
+            data |= {
+                "requests_per_month": requests_per_month,
+                "growth_monthly": growth,
+                "break_even_month": month,
+            }
+        _print_json(data)
+        return
+    echo(answer.message)
+    if answer.break_even_requests is None:
+        return
+    if requests_per_month is None:
+        echo(LEAVES_OUT)
     else:
-        echo(answer.message)
+        echo(month_line(month, requests_per_month, growth))

@@ -13,6 +13,7 @@ from payback.cli._common import (
     NoQualityFlag,
     ScenarioFile,
     SeedOption,
+    _busy,
     _console,
     _note,
     _print_json,
@@ -94,9 +95,11 @@ def sensitivity(
     names = [alt.name for alt in resolved.scenario.alternatives]
     central = [float(alt.npv_usd) for alt in evaluate(resolved).alternatives]
     if method == "tornado":
-        _show_tornado(names, central, tornado(resolved, swing), top, as_json)
+        with _busy("moving each input", enabled=not as_json):
+            ranked = tornado(resolved, swing)
+        _show_tornado(names, central, ranked, top, as_json)
         return
-    with _progress("Sobol") as progress:
+    with _progress("Sobol", enabled=not as_json) as progress:
         result = sobol(resolved, 1024 if samples is None else samples, seed or 0, swing, progress)
     _show_sobol(names, result, top, as_json)
 
@@ -220,7 +223,8 @@ def solve(
         scenario = without_value_terms(scenario)
     resolved = resolve(scenario)
     _warn(resolved.warnings)
-    solution = solve_for(resolved, vary, wanted, alternative)
+    with _busy("solving", enabled=not as_json):
+        solution = solve_for(resolved, vary, wanted, alternative)
     if as_json:
         _print_json(solution.to_dict())
     else:
@@ -293,9 +297,10 @@ def recommend(  # long: most of it is its options and their help text
     if output is not None:
         _check_writable(output, force)
     scenario = load_scenario(file)
-    result = recommend_setup(
-        scenario, alternative, models=models or None, max_replicas=max_replicas
-    )
+    with _busy("searching configurations", enabled=not as_json):
+        result = recommend_setup(
+            scenario, alternative, models=models or None, max_replicas=max_replicas
+        )
     _warn(result.warnings)
     written: str | None = None
     if apply and output is not None and result.best is not None:
@@ -329,4 +334,40 @@ def _applied_text(
     from payback.studies.rewrite import with_winner
 
     edit = with_winner(file, scenario, result, output)
-    return edit.text, edit.notes
+    text, notes = _renamed(edit.text, file, scenario, result)
+    return text, edit.notes + notes
+
+
+def _renamed(
+    text: str, file: Path, scenario: Scenario, result: Recommendation
+) -> tuple[str, list[str]]:
+    """The written scenario with the alternative's name updated where it names a GPU or a
+    model the winner replaces ("... on one rented L4" when the winner runs on an L40), so
+    that no name contradicts the configuration; and the note that says so."""
+    import re
+
+    from payback.catalog import default_catalog
+    from payback.scenario import scenario_format
+    from payback.scenario.edit import with_values
+
+    best = result.best
+    if best is None:
+        return text, []
+    index = result.alternative
+    name = scenario.alternatives[index].name
+    catalog = default_catalog()
+    replaced: list[str] = []
+    new = name
+    for ids, winner in ((catalog.gpus, best.gpu), (catalog.models, best.model)):
+        for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z0-9]", name):
+            if word.lower() in ids and word.lower() != winner.lower():
+                shown = winner.upper() if word.isupper() else winner
+                new = re.sub(rf"(?<![\w.-]){re.escape(word)}(?![\w.-])", shown, new)
+                replaced.append(f"{word} by {shown}")
+    if new == name:
+        return text, []
+    text = with_values(text, scenario_format(file), {f"alternatives.{index}.name": new})
+    return text, [
+        f"alternatives.{index}.name = {name!r} is now {new!r}: it named what the winner "
+        f"replaces ({', '.join(replaced)})"
+    ]

@@ -92,3 +92,48 @@ def quick_break_even(
     if not math.isfinite(requests):
         raise _overflow(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd, saved)
     return QuickAnswer(requests, float(saved), f"Break even after ~{requests:,.0f} requests")
+
+
+MAX_QUICK_MONTHS = 1200
+"""The break-even month :func:`quick_break_even_month` looks for at most (100 years)."""
+
+
+def quick_break_even_month(
+    break_even_requests: float, requests_per_month: float, growth_monthly: float = 0.0
+) -> float | None:
+    """The month in which ``break_even_requests`` have been served, with
+    ``requests_per_month`` in month 1 growing ``growth_monthly`` a month (compound), linear
+    inside the month as the cash-flow engine counts it: with C(m) the requests of months
+    1..m and m the first month with C(m) ≥ the break-even requests,
+    t = (m − 1) + (break-even requests − C(m − 1)) / R_m.
+
+    At constant per-1k prices the savings are proportional to the requests, so this is the
+    engine's break-even month for that traffic (a property test holds them equal).
+    ``None`` when traffic shrinks before it gets there, or after :data:`MAX_QUICK_MONTHS`.
+
+    >>> round(quick_break_even_month(30_769.23, 20_000), 4)
+    1.5385
+    >>> round(quick_break_even_month(30_769.23, 20_000, 0.05), 4)
+    1.5128
+    >>> quick_break_even_month(1e9, 1_000, -0.5) is None
+    True
+    """
+    if not (math.isfinite(requests_per_month) and requests_per_month > 0):
+        raise PaybackError.bad(
+            "requests_per_month", requests_per_month, "must be > 0 (requests in month 1)"
+        )
+    if not (math.isfinite(growth_monthly) and growth_monthly > -1):
+        raise PaybackError.bad(
+            "growth_monthly", growth_monthly, "must be > -1 (a fraction: 0.05 means +5% a month)"
+        )
+    if break_even_requests <= 0:
+        return 0.0
+    served = 0.0
+    for month in range(1, MAX_QUICK_MONTHS + 1):
+        this_month = requests_per_month * (1.0 + growth_monthly) ** (month - 1)
+        if served + this_month >= break_even_requests:
+            return (month - 1) + (break_even_requests - served) / this_month
+        served += this_month
+        if this_month < 1e-9 * break_even_requests:  # shrinking traffic stops short
+            return None
+    return None

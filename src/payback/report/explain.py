@@ -13,6 +13,7 @@ from payback.report.common import (
     driver_range,
     quarter_text,
 )
+from payback.report.fleet import changes_the_answer, quiet_line, why_paragraphs
 from payback.report.labels import input_label
 
 
@@ -268,9 +269,15 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
         )
     field = drivers[0].parameter.rsplit(".", 1)[-1]
     advice = MEASURE_FIRST.get(field, "this number")
+    rest = ""
+    if not any(changes_the_answer(d) for d in drivers[:3]):
+        rest = " None of them changes the break-even or the sign of the NPV."
+    quiet = [d for d in drivers[3:] if not changes_the_answer(d)]
+    if quiet:
+        rest += " " + quiet_line(quiet, names=False, word="other")
     return [
         "With each input moved alone over the range in brackets and the others central, the "
-        "answer moves most with: " + "; ".join(lines) + ".",
+        "answer moves most with: " + "; ".join(lines) + "." + rest,
         f"Measure first: {advice}. Narrowing the {input_label(drivers[0].parameter, units=False)} "
         "narrows the answer more than anything else.",
     ]
@@ -287,6 +294,11 @@ def explain(analysis: Analysis) -> list[tuple[str, list[str]]]:
             (f"{prefix}what the project really costs", _costs(analysis, alt)),
             (f"{prefix}how the break-even is computed here", _how(analysis, alt)),
             (f"{prefix}the verdict", _verdict(analysis, alt, i)),
+            *(
+                [(f"{prefix}why it wins or loses", why)]
+                if (why := why_paragraphs(analysis, i))
+                else []
+            ),
             (f"{prefix}what decides it", _drivers(analysis, i)),
         ]
     return sections

@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import math
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import payback
@@ -55,7 +56,6 @@ def _layout(chart: ch.Chart, **extra: Any) -> dict[str, Any]:
         "title": {"text": chart.title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         "xaxis": {"title": {"text": chart.x_label}, "zeroline": False},
         "yaxis": {"title": {"text": chart.y_label}},
-        "template": "plotly_white",
         "font": {"family": FONT, "size": 12},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         "margin": {"l": 80, "r": 20, "t": 50, "b": 110},
@@ -404,11 +404,23 @@ _DRAW: dict[str, Callable[[go.Figure, ch.Chart], None]] = {
 """How each kind of chart (the first word of its key) is drawn."""
 
 
+@cache
+def _template() -> dict[str, Any]:
+    """plotly's "plotly_white" for the traces these charts draw (scatter and bar): the
+    whole template, with its defaults for thirty other kinds of trace, took half the time
+    of building each figure (plotly checks and copies it property by property)."""
+    import plotly.io as pio
+
+    whole = pio.templates["plotly_white"].to_plotly_json()
+    return {"layout": whole["layout"], "data": {k: whole["data"][k] for k in ("scatter", "bar")}}
+
+
 def figure(chart: ch.Chart) -> go.Figure:
     """The plotly figure for a chart."""
     import plotly.graph_objects as go
 
-    fig = go.Figure()
+    # the template given at the start, not after plotly's default: each is copied whole
+    fig = go.Figure(layout={"template": _template()})
     draw = _DRAW.get(chart.key.split("-")[0])
     if draw is not None:
         draw(fig, chart)

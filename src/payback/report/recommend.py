@@ -16,7 +16,10 @@ COMMAND_NAMES = {"max_replicas": "--max-replicas", "models": "--model"}
 """``recommend``'s parameters by the command line's flags: its advice names them so."""
 
 
-def _table(title: str, candidates: list[Candidate], numbered: bool, models: int) -> Table:
+def _table(
+    title: str, candidates: list[Candidate], numbered: bool, models: int, targets: bool = True
+) -> Table:
+    """Configurations as rows; the ``targets`` column only when there are latency targets."""
     table = Table(
         box=box.SIMPLE_HEAD, title=title, title_justify="left", padding=(0, 1, 0, 0), pad_edge=False
     )
@@ -36,7 +39,9 @@ def _table(title: str, candidates: list[Candidate], numbered: bool, models: int)
     keep = [
         name
         for name, _ in columns
-        if (numbered or name not in ("#", "targets")) and (models > 1 or name != "model")
+        if (numbered or name not in ("#", "targets"))
+        and (models > 1 or name != "model")
+        and (targets or name != "targets")
     ]
     for name, justify in columns:
         if name in keep:
@@ -64,7 +69,11 @@ def _table(title: str, candidates: list[Candidate], numbered: bool, models: int)
 def recommendation_renderables(result: Recommendation, top: int = 10) -> RenderableType:
     """What was searched, the top configurations, the Pareto front, what was left out and
     the winner."""
-    targets = ", ".join(f"{k} ≤ {v:g}" for k, v in result.targets.items()) or "none"
+    targets = (
+        "latency targets: " + ", ".join(f"{k} ≤ {v:g}" for k, v in result.targets.items())
+        if result.targets
+        else "no latency targets (tpot_ms or ttft_ms in the alternative rank by them)"
+    )
     pricing = (
         "owned servers bought in cash"
         if result.cash
@@ -76,7 +85,7 @@ def recommendation_renderables(result: Recommendation, top: int = 10) -> Rendera
     )
     header = Text(
         f"alternatives.{result.alternative} '{result.name}': {', '.join(result.models)}; "
-        f"latency targets: {targets}; priced as {pricing}\n"
+        f"{targets}; priced as {pricing}\n"
         f"Evaluated {result.evaluated:,} configurations (model × GPU × precision × TP, the "
         f"GPUs per replica) in {result.seconds * 1000:,.1f} ms, each with the replicas its "
         f"busiest month needs; {len(result.candidates):,} fit. Costs are monthly averages "
@@ -94,6 +103,7 @@ def recommendation_renderables(result: Recommendation, top: int = 10) -> Rendera
                 result.candidates[:top],
                 numbered=True,
                 models=len(result.models),
+                targets=bool(result.targets),
             ),
         ]
     if result.pareto:

@@ -19,6 +19,7 @@ from payback.report.common import (
     configuration_text,
     format_input,
 )
+from payback.report.fleet import fleet_rows, quiet_line, split_drivers
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
     from payback.studies.uncertainty import Driver, SobolIndex
@@ -122,6 +123,9 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     config = configuration_text(alt.configuration)
     if config:
         grid.add_row("Configuration", config)
+    if alt.utilisation is not None:
+        for label, value in fleet_rows(alt.utilisation, horizon):
+            grid.add_row(label, value)
     grid.add_row("One-time cost", money(alt.one_time_usd))
     items = [
         f"{ONE_TIME_LABELS.get(k, k)} {money(v)}"
@@ -277,7 +281,8 @@ def tornado_table(
     grid.add_column(justify="right", style="dim")
     grid.add_column()
     largest = max((d.npv_swing_usd for d in shown), default=0.0) or 1.0
-    for rank, d in enumerate(shown, 1):
+    listed, quiet = split_drivers(shown)
+    for rank, d in enumerate(listed, 1):
         bar = "█" * max(1, round(10 * d.npv_swing_usd / largest)) if d.npv_swing_usd else ""
         detail = (
             f"{format_input(d.parameter, d.low)} → {format_input(d.parameter, d.high)}: "
@@ -297,6 +302,8 @@ def tornado_table(
             )
         )
     parts.append(grid if shown else Text("No input changes the NPV.", style="dim"))
+    if quiet:
+        parts.append(Text(quiet_line(quiet), style="dim"))
     note = _assumption_note([d.assumed for d in shown])
     if note is not None:
         parts.append(note)
@@ -333,8 +340,13 @@ def sobol_table(indices: list[SobolIndex], title: str | None = None) -> Renderab
 
 
 def analysis_renderables(analysis: Analysis) -> RenderableType:
-    """Header, per alternative a monthly-costs table and a payback summary, then the verdict."""
+    """Header, with several alternatives a table comparing them, per alternative a
+    monthly-costs table and a payback summary, then the verdict."""
     parts: list[RenderableType] = [_header(analysis)]
+    if len(analysis.alternatives) > 1:
+        from payback.report.compare import comparison_renderables
+
+        parts += [Text(), comparison_renderables([analysis])]
     if analysis.resolved.sources:
         parts += [Text(), _sources(analysis)]
     for index, alt in enumerate(analysis.alternatives):

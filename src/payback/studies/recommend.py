@@ -16,6 +16,7 @@ same monthly cost in ``payback analyze``.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -310,6 +311,7 @@ def recommend(
     candidates.sort(key=rank)
     warnings += _measured_warning(path, benchmark, candidates)
     warnings += _caveat_warning(path, catalog, candidates)
+    warnings += _stale_warning(path, catalog, option, kind, candidates)
     targets = {k: v for k, v in (("tpot_ms", option.tpot_ms), ("ttft_ms", option.ttft_ms)) if v}
     return Recommendation(
         alternative=index,
@@ -453,6 +455,32 @@ def _load(input_tokens: float, output_tokens: float, cached_input_share: float) 
     if output_tokens < 1:
         raise PaybackError("traffic.output_tokens: recommend needs at least 1 output token")
     return Load.of(input_tokens, output_tokens, cached_input_share)
+
+
+def _stale_warning(
+    path: str, catalog: Catalog, option: SelfHostedOption, kind: str, candidates: list[Candidate]
+) -> list[str]:
+    """The winner's rent, when it comes from the catalog and was checked too long ago (the
+    catalog's own rule, :func:`payback.catalog.is_stale`, as ``analyze`` applies it)."""
+    from payback.catalog import gpu_offer, is_stale
+
+    best = candidates[0] if candidates else None
+    if best is None or best.usd_per_gpu_hour is None or option.owned is not None:
+        return []
+    if option.usd_per_gpu_hour is not None and option.gpu == best.gpu:
+        return []  # the scenario's own price
+    try:
+        offer = gpu_offer(catalog.gpu(best.gpu), option.gpu_provider, kind)
+    except PaybackError:
+        return []
+    if offer is None or not is_stale(offer.checked):
+        return []
+    age = (dt.date.today() - offer.checked).days
+    return [
+        f"{path}: the winner's rent, {best.gpu} at ${offer.usd_per_gpu_hour:g}/GPU-hour "
+        f"({offer.provider}), was checked {offer.checked}, {age} days ago; check it before "
+        "deciding"
+    ]
 
 
 def _caveat_warning(path: str, catalog: Catalog, candidates: list[Candidate]) -> list[str]:

@@ -160,6 +160,10 @@ class Solution:
     """Engine calls: one for the bracketing grid, one per refining round."""
     evaluations: int
     """Candidate values evaluated in all."""
+    closest_savings_usd: float | None = None
+    """Without a solution, for a break-even target no allowed value reaches within the
+    horizon ("never" everywhere): the cumulative savings at the horizon at :attr:`closest`,
+    the value that comes nearest to paying back (the most saved, or the least still owed)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -179,7 +183,12 @@ class Solution:
             "single_crossing": self.single_crossing,
             "closest": None
             if self.closest is None
-            else {"value": self.closest[0], "achieved": self.closest[1]},
+            else {"value": self.closest[0], "achieved": self.closest[1]}
+            | (
+                {"savings_at_horizon_usd": self.closest_savings_usd}
+                if self.closest_savings_usd is not None
+                else {}
+            ),
             "holds_everywhere": self.holds_everywhere,
             "current": {
                 "value": self.current,
@@ -318,6 +327,16 @@ class _Search:
         values = getattr(outcome, self.target.metric)
         return np.array(np.broadcast_to(values, xs.shape), dtype=float)
 
+    def savings_at_horizon(self, xs: FloatArray) -> FloatArray:
+        """The cumulative savings at the horizon with the input at each of ``xs`` (one
+        engine call): how near to paying back a value comes when none does."""
+        self.calls += 1
+        self.evaluations += xs.size
+        resolved, parameter, alternative = self._engine
+        outcome = evaluate(resolved, {parameter: xs}).alternatives[alternative]
+        last = np.asarray(outcome.cumulative_savings_usd)[..., -1]
+        return np.array(np.broadcast_to(last, xs.shape), dtype=float)
+
     def gap(self, values: FloatArray) -> FloatArray:
         """Signed distance to the target, ≤ 0 where it is met; "never" is +∞."""
         missed = np.where(np.isnan(values), np.inf * self.sign, values)
@@ -440,8 +459,15 @@ def _no_crossing(
 ) -> Solution:
     """No value tried crosses the target: the closest one, and whether all meet it."""
     distance = np.abs(search.gap(ms))
+    savings = None
+    if np.all(np.isnan(ms)) and search.target.metric != "npv_usd":
+        # "never" at every value: the nearest is the value that comes nearest to paying
+        # back, the most cumulative savings at the horizon (not today's value by default)
+        distance = -search.savings_at_horizon(xs)
     # the closest metric; of equals (a flat stretch), the value nearest today's
     best = int(np.lexsort((np.abs(xs - search.current), distance))[0])
+    if np.all(np.isnan(ms)) and search.target.metric != "npv_usd":
+        savings = float(-distance[best])
     return Solution(
         **base,
         value=None,
@@ -455,6 +481,7 @@ def _no_crossing(
         holds_everywhere=bool(met.all()),
         iterations=search.calls,
         evaluations=search.evaluations,
+        closest_savings_usd=savings,
     )
 
 

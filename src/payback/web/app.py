@@ -111,6 +111,9 @@ def _reset_inputs() -> None:
 
 if "held" not in st.session_state:
     st.session_state.held = _opened()
+# A visit's first run draws no chart: plotly's code (megabytes) would hold up the browser
+# before it draws the figures under the verdict; the chart comes in the run right after.
+FIRST_RUN = "charted" not in st.session_state
 
 with st.sidebar:
     st.header("Scenario")
@@ -411,6 +414,8 @@ with rest:
             st.caption("Out of date: sampled before the last change.")
         if chart is None:
             st.info("No input moves the NPV.")
+        elif FIRST_RUN:
+            st.caption("Drawing the chart…")
         else:
             show(chart)
 
@@ -519,3 +524,6 @@ else:  # the drawn inputs hold other values than the answer was worked out from:
         st.rerun()
 
 st.session_state.render_seconds = time.perf_counter() - started  # read by benchmarks/bench_web.py
+if FIRST_RUN:  # the chart, now that the browser has the answer and its figures
+    st.session_state["charted"] = True
+    st.rerun()

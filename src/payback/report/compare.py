@@ -1,0 +1,106 @@
+"""One table that compares alternatives, within one scenario or across several: one-time
+cost, month-1 saving, break-even month, NPV, and whether it pays back within a quarter."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from payback.analysis.result import AlternativeResult, Analysis, months_text, usd
+from payback.report.common import Table, quarter_text, sampled_text
+
+__all__ = ["comparison_renderables", "comparison_table", "month_1_saving"]
+
+HEADER = ["one-time cost", "month-1 saving", "break-even", "NPV", "in a quarter?"]
+TERMINAL_HEADER = ["one-time\ncost", "saves in\nmonth 1", "break-even", "NPV", "in a\nquarter?"]
+"""The same columns in two short lines each, so that the numbers never wrap at 80 columns."""
+
+
+def month_1_saving(analysis: Analysis, alt: AlternativeResult) -> float:
+    """What switching saves in month 1 (negative: it costs more) [USD]."""
+    return analysis.baseline.monthly_cost_usd[0] - alt.monthly_cost_usd[0]
+
+
+def _break_even(alt: AlternativeResult) -> str:
+    month = alt.break_even_month
+    if month is None:
+        return "never"
+    return "at once" if month == 0 else f"month {month:.1f}"
+
+
+def _cells(analysis: Analysis, alt: AlternativeResult) -> list[str]:
+    return [
+        usd(alt.one_time_usd, 0),
+        usd(month_1_saving(analysis, alt), 0),
+        _break_even(alt),
+        usd(alt.npv_usd, 0),
+        quarter_text(alt.pays_back_within).replace(" (horizon too short)", ""),
+    ]
+
+
+def npv_terms(analysis: Analysis) -> str:
+    """Over what and at what rate the NPV is counted: ``24 months at 10%/year``."""
+    rate = analysis.scenario.scenario.discount_rate_annual
+    return months_text(analysis.horizon_months) + (f" at {rate:.0%}/year" if rate else "")
+
+
+def comparison_table(analyses: list[Analysis], labels: list[str] | None = None) -> Table:
+    """A row per alternative of every analysis (a first ``scenario`` column, by ``labels``
+    or the scenario's name, when there are several): one-time cost, month-1 saving,
+    break-even month, NPV over the scenario's horizon at its discount rate, and whether it
+    pays back within a quarter."""
+    several = len(analyses) > 1
+    names = labels or [a.name for a in analyses]
+    rows = [
+        ([label] if several else []) + [alt.name, *_cells(analysis, alt)]
+        for label, analysis in zip(names, analyses, strict=True)
+        for alt in analysis.alternatives
+    ]
+    first = 2 if several else 1
+    return Table(
+        (["scenario"] if several else []) + ["alternative", *HEADER],
+        rows,
+        frozenset({first, first + 1, first + 3}),
+    )
+
+
+def comparison_renderables(
+    analyses: list[Analysis], labels: list[str] | None = None
+) -> RenderableType:
+    """The comparison as a terminal table: the numbers never wrap, names take the rest of
+    the width; with several scenarios, each scenario heads its alternatives with its label,
+    and each verdict, with the scenario's name, follows the table."""
+    several = len(analyses) > 1
+    names = labels or [a.name for a in analyses]
+    if several:
+        title = f"{len(analyses)} scenarios compared"
+    else:
+        only = analyses[0]
+        title = f"{len(only.alternatives)} alternatives compared (NPV over {npv_terms(only)})"
+    table = RichTable(
+        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False
+    )
+    table.add_column("alternative")
+    for name in TERMINAL_HEADER:
+        table.add_column(name, justify="left" if "quarter" in name else "right", no_wrap=True)
+    for label, analysis in zip(names, analyses, strict=True):
+        if several:
+            table.add_row(Text(label, style="bold"), *[""] * len(HEADER))
+        for alt in analysis.alternatives:
+            table.add_row(("  " if several else "") + alt.name, *_cells(analysis, alt))
+    if not several:
+        return table
+    parts: list[RenderableType] = [table]
+    for label, analysis in zip(names, analyses, strict=True):
+        line = Text(f"{label}", style="bold")
+        line.append(f" ({analysis.name}): {analysis.verdict()}")
+        best = max(
+            range(len(analysis.alternatives)), key=lambda i: analysis.alternatives[i].npv_usd
+        )
+        sampled = sampled_text(analysis, best)
+        if sampled is not None:
+            line.append(f". Sampled: it {sampled}")
+        parts.append(line)
+    return Group(*parts)

@@ -1,0 +1,239 @@
+"""Why a self-hosted alternative wins or loses, in words: how busy its fleet is, what the
+idle capacity costs, and the levers that would change the answer (with the numbers the
+analysis already holds: :meth:`~payback.analysis.result.Analysis.scaled_to_zero` and the
+values :func:`payback.solve` finds for a payback within a quarter)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text, usd
+from payback.analysis.utilisation import FleetUtilisation
+
+if TYPE_CHECKING:
+    from payback.studies.solve import Solution
+    from payback.studies.uncertainty import Driver
+
+__all__ = ["fleet_rows", "quiet_line", "share_text", "split_drivers", "why_paragraphs"]
+
+
+def share_text(share: float) -> str:
+    """A utilisation as people read it: one decimal below 10%, whole percents above.
+
+    >>> share_text(0.0342), share_text(0.137), share_text(0.0004), share_text(0.9975)
+    ('3.4%', '14%', '0.04%', '99.8%')
+    """
+    if share <= 0 or share >= 1:
+        return f"{share:.0%}"
+    if share < 0.001:
+        return f"{share:.2%}"
+    return f"{share:.1%}" if share < 0.1 or share > 0.99 else f"{share:.0%}"
+
+
+def _money(value: float) -> str:
+    return usd(value, 0 if abs(value) >= 10 or value == 0 else 2)
+
+
+def fleet_rows(u: FleetUtilisation, horizon: int) -> list[tuple[str, str]]:
+    """The two rows ``analyze`` shows for a self-hosted fleet: its utilisation (average and
+    busiest hour, month 1 and the last month when they differ) and its idle cost."""
+    last = horizon - 1
+    if u.always_on:
+        used = f"average {share_text(u.average[0])}, busiest hour {share_text(u.peak[0])} (month 1)"
+        if horizon > 1 and (
+            share_text(u.average[last]) != share_text(u.average[0])
+            or share_text(u.peak[last]) != share_text(u.peak[0])
+        ):
+            used += (
+                f"; {share_text(u.average[last])} and {share_text(u.peak[last])} in month {horizon}"
+            )
+    else:
+        used = (
+            f"scaled to zero: the GPU-hours paid are {share_text(u.average[0])} busy "
+            "(the planned utilisation)"
+        )
+    fleet, idle = u.fleet_usd[0], u.idle_usd[0]
+    idle_share = idle / fleet if fleet > 0 else 0.0
+    cost = f"{_money(idle)} of {_money(fleet)} in month 1 ({share_text(idle_share)})"
+    if horizon > 1:
+        cost += f"; {_money(u.idle_total_usd)} over {months_text(horizon)}"
+    return [("Fleet utilisation", used), ("Idle capacity cost", cost)]
+
+
+def _fleet_words(analysis: Analysis, index: int, u: FleetUtilisation) -> str:
+    """``one always-on L4``, ``the 4 always-on GPUs (h100-sxm)``, ``the owned fleet``."""
+    config = analysis.alternatives[index].configuration or {}
+    gpu = config.get("gpu")
+    count = u.gpus[0]
+    owned = str(config.get("pricing", "")).startswith("owned")
+    kind = "owned" if owned else "always-on"
+    if count == 1:
+        return f"one {kind} {gpu or 'GPU'}"
+    return f"the {count:,.0f} {kind} GPUs" + (f" ({gpu})" if gpu else "")
+
+
+def _usage_sentence(analysis: Analysis, index: int, u: FleetUtilisation) -> str:
+    horizon = analysis.horizon_months
+    fleet, idle = u.fleet_usd[0], u.idle_usd[0]
+    idle_share = idle / fleet if fleet > 0 else 0.0
+    if not u.always_on:
+        return (
+            f"Scaled to zero, it pays only for busy GPU-hours, planned at "
+            f"{share_text(u.average[0])} busy: {share_text(idle_share)} of its "
+            f"{_money(fleet)} of GPU time in month 1 pays for idle capacity."
+        )
+    fleet_words = _fleet_words(analysis, index, u)
+    verb = "is" if u.gpus[0] == 1 else "are"
+    return (
+        f"{fleet_words[0].upper()}{fleet_words[1:]} {verb} {share_text(u.average[0])} busy on "
+        f"average and {share_text(u.peak[0])} in the busiest hour of month 1, so "
+        f"{share_text(idle_share)} of {'its' if u.gpus[0] == 1 else 'their'} "
+        f"{_money(fleet)}/month pays for idle time ({_money(u.idle_total_usd)} over "
+        f"{months_text(horizon)})."
+    )
+
+
+def _traffic_lever(analysis: Analysis, index: int) -> str | None:
+    solution = analysis.quarter_threshold(index)
+    if solution is None or solution.value is None or not solution.met_above:
+        return None
+    today = analysis.scenario.traffic.requests_per_month
+    return (
+        f"{_count(math.ceil(solution.value))} requests/month (today {_count(today)}) would "
+        "pay back within a quarter"
+    )
+
+
+def _count(value: float) -> str:
+    """A request count in prose: 1.57M, 526k, 20,000.
+
+    >>> _count(1_565_102.9), _count(526_116), _count(20_000)
+    ('1.57M', '526k', '20,000')
+    """
+    if value >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if value >= 1e5:
+        return f"{value / 1e3:.3g}k"
+    return f"{value:,.0f}"
+
+
+def _price_lever(analysis: Analysis, index: int) -> str | None:
+    path = f"alternatives.{index}.usd_per_gpu_hour"
+    if path not in analysis.input_paths:
+        return None
+    solution: Solution | None = analysis.quarter_lever(index, path)
+    if solution is None:
+        return None
+    if solution.value is not None and solution.met_above is False:
+        return f"a GPU at {usd(solution.value, 2)}/hour or less would pay back within a quarter"
+    closest = solution.closest
+    if solution.value is None and closest is not None and closest[0] == 0:
+        best = closest[1]
+        at_best = "never" if best is None else f"month {best:.1f}"
+        return (
+            f"not even a free GPU would pay back within a quarter (break-even {at_best}): "
+            "the one-time cost and the other running costs decide it"
+        )
+    return None
+
+
+def _scale_lever(analysis: Analysis, index: int, alt: AlternativeResult) -> str | None:
+    zero = analysis.scaled_to_zero(index)
+    if zero is None:
+        return None
+    month = zero["break_even_month"]
+    u = alt.utilisation
+    now = _money(u.fleet_usd[0]) if u is not None else "the fleet's rent"
+    gpu_cost = _money(zero["fleet_usd"] or 0.0)
+    pays = (
+        f"would not pay back within {months_text(analysis.horizon_months)}"
+        if month is None
+        else f"would pay back in month {month:.1f}"
+    )
+    return (
+        f"scaled to zero (busy GPU-hours only: {gpu_cost} of GPU time in month 1 instead of "
+        f"{now}) it {pays}, NPV {_money(zero['npv_usd'] or 0.0)}"
+    )
+
+
+def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
+    """Why self-hosted alternative ``index`` wins or loses: how busy its fleet is and what
+    idle capacity costs; when it does not pay back within a quarter, the levers that would
+    change that, with numbers. Empty for an alternative that is not self-hosted."""
+    alt = analysis.alternatives[index]
+    u = alt.utilisation
+    if u is None:
+        return []
+    paragraphs = [_usage_sentence(analysis, index, u)]
+    month = alt.break_even_month
+    if month is not None and month <= QUARTER_MONTHS:
+        return paragraphs
+    levers = [
+        lever
+        for lever in (
+            _scale_lever(analysis, index, alt) if u.always_on else None,
+            _price_lever(analysis, index),
+            _traffic_lever(analysis, index),
+        )
+        if lever
+    ]
+    cause = "It does not pay back within a quarter"
+    zero = analysis.scaled_to_zero(index) if u.always_on else None
+    zero_month = None if zero is None else zero["break_even_month"]
+    if zero_month is not None and zero_month <= QUARTER_MONTHS:
+        cause = "Idle GPU time is why it does not pay back within a quarter"
+    elif zero_month is not None and month is None:
+        cause = (
+            f"Idle GPU time is why it never pays back within {months_text(analysis.horizon_months)}"
+        )
+    if f"alternatives.{index}.usd_per_gpu_hour" in analysis.input_paths:
+        levers.append("`payback recommend` ranks smaller and cheaper GPUs for this traffic")
+    if levers:
+        listed = levers[0] if len(levers) == 1 else "; ".join(levers[:-1]) + "; " + levers[-1]
+        cause += ". What would change it: " + listed + "."
+    else:
+        cause += "."
+    paragraphs.append(cause)
+    return paragraphs
+
+
+ALWAYS_LISTED = 3
+"""The drivers listed in full however little they change: the top of the ranking."""
+
+
+def _month_or_never(month: float | None) -> str:
+    return "never" if month is None else f"month {month:.1f}"
+
+
+def changes_the_answer(driver: Driver) -> bool:
+    """Whether moving this input over its range changes the answer a reader acts on: the
+    break-even (by a tenth of a month or more, or to or from never) or the sign of the NPV."""
+    low, high = driver.break_even_month_low, driver.break_even_month_high
+    if (low is None) != (high is None):
+        return True
+    if low is not None and high is not None and abs(low - high) >= 0.05:
+        return True
+    return (driver.npv_low_usd >= 0) != (driver.npv_high_usd >= 0)
+
+
+def split_drivers(drivers: list[Driver]) -> tuple[list[Driver], list[Driver]]:
+    """The drivers to list in full (the top :data:`ALWAYS_LISTED`, and any other that
+    changes the answer) and those that change nothing a reader acts on, summarised in one
+    line (:func:`quiet_line`)."""
+    listed = [d for i, d in enumerate(drivers) if i < ALWAYS_LISTED or changes_the_answer(d)]
+    quiet = [d for d in drivers if d not in listed]
+    return listed, quiet
+
+
+def quiet_line(quiet: list[Driver], names: bool = True, word: str = "more") -> str:
+    """One line for the drivers that change nothing a reader acts on (their paths listed
+    with ``names``)."""
+    swing = max(d.npv_swing_usd for d in quiet)
+    months = {_month_or_never(d.break_even_month_low) for d in quiet}
+    where = f"the break-even {months.pop()}" if len(months) == 1 else "the break-even as it is"
+    listed = ": " + ", ".join(d.parameter for d in quiet) if names else ""
+    count = f"{len(quiet)} {word} input{'s' if len(quiet) != 1 else ''}"
+    if swing == 0:
+        return f"{count} change nothing{listed}."
+    return f"{count} leave {where} and move the NPV by at most {_money(swing)}{listed}."

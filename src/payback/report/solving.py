@@ -1,0 +1,181 @@
+"""What ``payback solve`` says: the value found, what it achieves, today's value, and how
+it was found, with enough digits that two values never read the same."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from payback.analysis.result import usd
+from payback.report.common import input_value, is_money, is_rate
+
+if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
+    from payback.studies.solve import Solution
+
+__all__ = ["metric_text", "solution_lines"]
+
+
+def metric_text(metric: str, value: float | None, decimals: int | None = None) -> str:
+    """A solve metric's value in words: ``month 3.00``, ``$1,200``, ``1,000,000 requests``
+    (``decimals`` more where two values must read apart).
+
+    >>> metric_text("break_even_month", 2.5), metric_text("npv_usd", -1234.6), metric_text("break_even_month", None)
+    ('month 2.50', '-$1,235', 'never (within the horizon)')
+    >>> metric_text("npv_usd", -1e-9), metric_text("break_even_month", 3.0001, 4)
+    ('$0', 'month 3.0001')
+    """
+    if value is None:
+        return "never (within the horizon)"
+    if metric == "npv_usd":
+        if decimals is None and abs(value) < 0.005:
+            return "$0"
+        return usd(value, decimals)
+    if metric == "break_even_requests":
+        return f"{value:,.{decimals or 0}f} requests"
+    return f"month {value:.{2 if decimals is None else decimals}f}"
+
+
+def _apart(
+    texts: Callable[[int | None], tuple[str, str]], a: float | None, b: float | None
+) -> tuple[str, str]:
+    """``texts(decimals)`` gives two values as text; the fewest decimals that read apart."""
+    one, two = texts(None)
+    shown = one.rstrip("%").rpartition(".")[2] if "." in one else ""
+    start = len(shown) + 1 if shown.isdigit() else 1  # never fewer digits than at first
+    for decimals in range(start, 21):
+        if one != two or a == b or a is None or b is None:
+            break
+        one, two = texts(decimals)
+    return one, two
+
+
+def _metrics_apart(metric: str, a: float | None, b: float | None) -> tuple[str, str]:
+    """Two values of a metric as text, with enough digits to tell them apart."""
+    return _apart(lambda d: (metric_text(metric, a, d), metric_text(metric, b, d)), a, b)
+
+
+def _values_apart(path: str, a: float, b: float) -> tuple[str, str]:
+    """Two nearby values of an input as text, in its style, with enough digits to tell
+    them apart: ``157,456.07`` and ``157,456.08``, never a raw float.
+
+    >>> _values_apart("traffic.requests_per_month", 157456.07049954878, 157456.0704995488)
+    ('157,456.07049954878', '157,456.07049954880')
+    >>> _values_apart("alternatives.0.usd_per_gpu_hour", 1.25, 1.2500001)
+    ('$1.2500000', '$1.2500001')
+    >>> _metrics_apart("break_even_month", 2.999, 3.001)
+    ('month 2.999', 'month 3.001')
+    """
+
+    def style(value: float, decimals: int | None) -> str:
+        if decimals is None:
+            return input_value(path, value)
+        if is_rate(path):
+            return f"{value * 100:,.{decimals}f}%"
+        sign = "-" if value < 0 else ""
+        return sign + ("$" if is_money(path) else "") + f"{abs(value):,.{decimals}f}"
+
+    return _apart(lambda d: (style(a, d), style(b, d)), a, b)
+
+
+COUNTS = ("requests_per_month",)
+"""Inputs that count whole things: a solution is shown as a whole number of them."""
+
+
+def whole_count(path: str, value: float, at_least: bool) -> float:
+    """A threshold on a count shown whole, on the side where the target holds: at least
+    1,565,102.9 requests is at least 1,565,103; at most 10.4 is at most 10.
+
+    >>> whole_count("traffic.requests_per_month", 1_565_102.9, True)
+    1565103
+    >>> whole_count("traffic.requests_per_month", 10.4, False), whole_count("x.usd", 1.5, True)
+    (10, 1.5)
+    """
+    if not path.endswith(COUNTS):
+        return value
+    return math.ceil(value) if at_least else math.floor(value)
+
+
+def solution_lines(solution: Solution) -> list[str]:
+    """What ``payback solve`` prints: the value, what it achieves, today's, and how found."""
+    p, metric = solution.parameter, solution.target.metric
+    name = f"'{solution.alternative_name}'"
+    today = (
+        f"Today {p} = {input_value(p, solution.current)} gives "
+        f"{metric_text(metric, solution.current_achieved)}"
+        + (", which already meets the target." if solution.current_met else ".")
+    )
+    found = f"Found by trying {solution.evaluations:,} values of {p}."
+    at_once = (
+        [
+            "Month 0 means paying back at once, before any month's saving: only an alternative "
+            "with nothing to pay up front does."
+        ]
+        if metric == "break_even_month" and solution.target.value == 0
+        else []
+    )
+    if solution.value is None:
+        allowed = solution.allowed
+        if solution.holds_everywhere:
+            return [
+                f"Every allowed value of {p} ({allowed.describe_low()} and "
+                f"{allowed.describe_high()}) already meets {solution.target} for {name}: "
+                "there is no threshold to find.",
+                today,
+            ]
+        closest = solution.closest or (math.nan, None)
+        near, _ = _metrics_apart(metric, closest[1], solution.target.value)
+        nearest = f"the closest is {near} at {p} = {input_value(p, closest[0])}"
+        if solution.closest_savings_usd is not None:
+            saved = solution.closest_savings_usd
+            horizon = solution.horizon_months
+            nearest = (
+                f"at every value it never pays back within {horizon} months; it comes "
+                f"nearest at {p} = {input_value(p, closest[0])}, "
+                + (
+                    f"still {usd(-saved, 0)} short at month {horizon}"
+                    if saved < 0
+                    else f"{usd(saved, 0)} ahead at month {horizon}"
+                )
+            )
+        return [
+            f"No value of {p} in its allowed range ({allowed.describe_low()} and "
+            f"{allowed.describe_high()}) gives {solution.target} for {name}; {nearest}.",
+            *at_once,
+            today,
+            found,
+        ]
+    above = bool(solution.met_above)
+    side, way = ("at least", "above") if above else ("at most", "below")
+
+    def holds(value: str) -> str:
+        if solution.single_crossing:
+            return f"it holds for {p} {side} {value}."
+        return (
+            f"it holds just {way} {value} (the crossing nearest today's value), but not for "
+            f"every value {way} it: the answer is not monotone in {p} (a whole number such as "
+            "the fleet's replicas steps, or the payback leaves the horizon)."
+        )
+
+    if solution.step and solution.other_side is not None:
+        other_value, other_metric = solution.other_side
+        there, value = _values_apart(p, other_value, solution.value)
+        was, now = _metrics_apart(metric, other_metric, solution.achieved)
+        cause = (
+            "only whole numbers are allowed"
+            if solution.whole
+            else "a whole number such as the fleet's replicas changes there, "
+            "or it stops paying back within the horizon"
+        )
+        lines = [
+            f"{name}: {solution.target} is met only within a step: the answer jumps from "
+            f"{was} at {p} = {there} to {now} at {value} ({cause}).",
+            "The target " + holds(value).removeprefix("it "),
+        ]
+    else:
+        value = input_value(p, whole_count(p, solution.value, above))
+        lines = [
+            f"{name}: {p} = {value} gives {metric_text(metric, solution.achieved)}, the target "
+            f"({solution.target}); {holds(value)}",
+        ]
+    return [*lines, today, found]
