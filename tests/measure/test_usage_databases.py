@@ -527,6 +527,8 @@ def test_usage_url_writes_the_scenario(pg_logs: str, tmp_path: Path, expected: A
     code, out, err = run("usage", pg_logs, "--table", "generic", "-o", str(out_path))
     assert code == 0, err
     assert "Wrote" in out
+    assert "Traffic from postgresql://payback:***@" in out
+    assert ", table generic, generic format" in out
     traffic = load_scenario(out_path).traffic
     # the scenario keeps whole requests and tokens
     assert traffic.requests_per_month == round(expected.traffic["requests_per_month"])
