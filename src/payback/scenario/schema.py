@@ -123,7 +123,7 @@ class TrainingJob(_Model):
     gpu: str | None = None
     """GPU id to train on (rented at the catalog's price unless ``usd_per_gpu_hour``)."""
     gpu_provider: str | None = None
-    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median offer."""
+    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median of GPU clouds' on-demand offers."""
     hosted: str | None = None
     """Hosted fine-tuning offer id instead of own GPUs, e.g. ``openai.gpt-4o-mini``."""
     method: Method = "lora"
@@ -321,7 +321,12 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     gpu: str | None = None
     """GPU id from the catalog; gives ``usd_per_gpu_hour`` and, with ``model``, the capacity."""
     gpu_provider: str | None = None
-    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median on-demand offer."""
+    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median of GPU
+    clouds' on-demand offers."""
+    gpu_price: Literal["gpu_cloud", "hyperscaler", "marketplace", "serverless"] | None = None
+    """Which kind of provider's rent to pay for ``gpu`` when no ``gpu_provider`` is named:
+    the median of ``gpu_cloud`` (the default), ``hyperscaler`` (AWS, Azure, Google Cloud,
+    Oracle), ``marketplace`` (third-party hosts) or ``serverless`` offers."""
     precision: Precision = "bf16"
     """Serving precision of the weights."""
     engine: Literal["vllm", "sglang", "trtllm", "lean"] = "vllm"
@@ -415,6 +420,16 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
                     f"(owned.gpus_per_server = {self.owned.gpus_per_server}); a replica runs "
                     "inside one server"
                 )
+        if self.gpu_price is not None and self.gpu_provider is not None:
+            problems.append(
+                f"gpu_price = {self.gpu_price!r} and gpu_provider = {self.gpu_provider!r} both "
+                "choose the rent: give one of them"
+            )
+        if self.gpu_price == "serverless" and self.commitment != "none":
+            problems.append(
+                f"gpu_price = 'serverless' with commitment = {self.commitment!r}: a serverless "
+                "rent is paid per second, not committed (remove one of them)"
+            )
         if self.commitment != "none" and not self.always_on:
             problems.append(
                 f"commitment = {self.commitment!r}: a committed fleet is paid all month; "
