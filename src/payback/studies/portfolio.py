@@ -479,7 +479,7 @@ def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str
     chunks that bound memory): per alternative, the same summary as
     :func:`payback.studies.uncertainty.monte_carlo`'s."""
     from payback.errors import PaybackError
-    from payback.studies.uncertainty import CELLS_PER_CHUNK, MAX_SAMPLES, _summary
+    from payback.studies.uncertainty import CELLS_PER_CHUNK, FAN_SAMPLES, MAX_SAMPLES, _summary
 
     if not (isinstance(samples, int) and 1 <= samples <= MAX_SAMPLES):
         raise PaybackError(f"samples = {samples}: must be a whole number from 1 to {MAX_SAMPLES:,}")
@@ -493,7 +493,8 @@ def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str
     chunk = max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * workloads))
     months = np.empty((count, samples))
     npvs = np.empty((count, samples))
-    fans = np.empty((count, samples, horizon + 1))
+    fan_rows = min(samples, FAN_SAMPLES)  # the fan chart's percentiles: the first samples
+    fans = np.empty((count, fan_rows, horizon + 1))
     done = 0
     while done < samples:
         n = min(chunk, samples - done)
@@ -503,9 +504,11 @@ def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str
         for a, outcome in enumerate(ev.alternatives):
             months[a, done : done + n] = np.broadcast_to(outcome.break_even_month, (n,))
             npvs[a, done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
-            fans[a, done : done + n] = np.broadcast_to(
-                outcome.cumulative_savings_usd, (n, horizon + 1)
-            )
+            if done < fan_rows:
+                rows = min(n, fan_rows - done)
+                fans[a, done : done + rows] = np.broadcast_to(
+                    outcome.cumulative_savings_usd, (n, horizon + 1)
+                )[:rows]
         done += n
     return {
         "samples": samples,
