@@ -225,6 +225,9 @@ class _OptionBase(_Model):
     latency: Latency | None = None
     """Median latency and the value of a second; monthly cost = requests / 1000 × p50 [s]
     × usd_per_second_per_1k_requests. Without it latency costs nothing."""
+    portfolio: Serving | None = None
+    """With ``[[workloads]]``: which workloads this alternative serves and how (one base
+    model and an adapter per workload on a shared fleet, or a fleet each)."""
 
 
 class PerRequestOption(_OptionBase):
@@ -448,10 +451,19 @@ class Scenario(_Model):
     """What you do today."""
     alternatives: list[Option] = Field(min_length=1)
     """What you could do instead; each is compared with the baseline."""
+    workloads: list[Workload] | None = Field(None, min_length=1, max_length=1000)
+    """Several tasks served together (the portfolio view); without them the scenario is one
+    workload, ``[traffic]`` (with workloads, it defaults field by field to the first
+    workload's: the one-workload views read it)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _first_workload_traffic(cls, data: Any) -> Any:
+        return workload_defaults(data)
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Scenario:
-        problems: list[str] = []
+        problems: list[str] = workload_problems(self)
         for path, option in self.options():
             needs_lengths = isinstance(option, HostedApiOption) or (
                 isinstance(option, SelfHostedOption) and option.replica_requests_per_s is None
@@ -609,3 +621,14 @@ def field_docstring(model: type[BaseModel], name: str) -> str:
             ):
                 return inspect.cleandoc(after.value.value)
     return ""
+
+
+from payback.scenario.workloads import (  # noqa: E402  (they build on the models above)
+    Serving,
+    Workload,
+    workload_defaults,
+    workload_problems,
+)
+
+for _model in (PerRequestOption, HostedApiOption, SelfHostedOption, Workload, Scenario):
+    _model.model_rebuild()
