@@ -4,6 +4,13 @@
 Run on demand (not in the test suite), after the README's install:
 
     .venv/bin/python benchmarks/bench_usage.py [ROWS]
+    .venv/bin/python benchmarks/bench_usage.py --databases [ROWS]
+
+``--databases``: the same 10 million rows in a local PostgreSQL (started from its binaries
+in a temporary folder, as the tests do) and in ClickHouse in-process (chdb). Target (issue:
+logs where they live): the profile (`payback usage URL --json`, a fresh process) takes at
+most 1.5 times one grouped scan of the table run by the engine's own client (psql; for
+chdb, the same grouped scan in-process), and under 1 MB comes back from the engine.
 
 Targets (issue: request logs): at least 2 million rows/s on Parquet, the whole CSV in
 under 20 s on a 2-core machine, memory bounded (DuckDB streams; nothing is loaded into
@@ -74,7 +81,151 @@ def run(*paths: str) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024  # KiB on Linux
 
 
+GROUPED_SCAN = (
+    "SELECT {hour} AS hour, count(*), sum(prompt_tokens), sum(completion_tokens), "
+    "sum(cached_tokens) FROM logs GROUP BY 1"
+)
+"""One grouped scan: requests and token sums by clock hour (the baseline to compare with)."""
+
+PG_TABLE = f"""CREATE UNLOGGED TABLE logs AS SELECT
+    TIMESTAMPTZ '2026-06-01 00:00:00+00' + (i * (122 * 86400.0 / {{rows}})) * INTERVAL '1 second' AS created_at,
+    CASE WHEN i % 3 = 0 THEN 'small' ELSE 'big' END AS model,
+    (800 + (i * 7919) % 900)::int AS prompt_tokens,
+    (150 + (i * 104729) % 200)::int AS completion_tokens,
+    ((i % 4) * 100)::int AS cached_tokens
+FROM generate_series(0::bigint, {{rows}} - 1) AS t(i)"""
+
+
+def best(times: list[float]) -> float:
+    return min(times)
+
+
+def profile_run(url: str) -> tuple[float, int]:
+    """Wall time [s] of `payback usage URL --json` in a fresh process, and the bytes of
+    aggregates that came back (from its note)."""
+    import json
+
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "payback.cli", "usage", url, "--table", "logs", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"payback usage failed: {done.stderr}")
+    note = json.loads(done.stdout)["notes"][0]
+    kb = float(note.rsplit("(", 1)[1].split(" kB")[0].replace(",", ""))
+    return elapsed, int(kb * 1024)
+
+
+def bench_postgres(rows: int) -> bool:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "measure"))
+    from conftest import start_postgres  # the tests' server, in a temporary folder
+
+    import psycopg
+
+    server, stop = start_postgres()
+    try:
+        url = server.url()
+        start = time.perf_counter()
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute(PG_TABLE.format(rows=rows).encode())
+            con.execute("VACUUM ANALYZE logs")
+        print(f"PostgreSQL: {rows:,} rows loaded in {time.perf_counter() - start:.1f} s")
+        env = os.environ | {"PGPASSWORD": server.password}
+        scan = GROUPED_SCAN.format(hour="date_trunc('hour', created_at)")
+        psql = [str(server.bin / "psql"), "-h", server.host, "-p", str(server.port)]
+        psql += ["-U", "payback", "-d", "postgres", "-Atq", "-o", "/dev/null", "-c", scan]
+        # the profile's own query, run by psql with the settings payback sets
+        query = "SET work_mem = '256MB'; SET jit = off; " + _query("postgres")
+        psql_query = [*psql[:-1], query]
+        scans, queries, profiles, size = [], [], [], 0
+        for _ in range(3):
+            t0 = time.perf_counter()
+            subprocess.run(psql, env=env, check=True)
+            scans.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            subprocess.run(psql_query, env=env, check=True)
+            queries.append(time.perf_counter() - t0)
+            elapsed, size = profile_run(url)
+            profiles.append(elapsed)
+        return report("PostgreSQL", best(profiles), best(queries), best(scans), size, "psql")
+    finally:
+        stop()
+
+
+def bench_chdb(rows: int) -> bool:
+    from chdb import session
+
+    with tempfile.TemporaryDirectory() as folder:
+        s = session.Session(folder)
+        start = time.perf_counter()
+        s.query(
+            "CREATE TABLE logs (created_at DateTime64(6, 'UTC'), model LowCardinality(String), "
+            "prompt_tokens UInt32, completion_tokens UInt32, cached_tokens UInt32) "
+            "ENGINE = MergeTree ORDER BY created_at"
+        )
+        s.query(
+            "INSERT INTO logs SELECT toDateTime64('2026-06-01 00:00:00', 6, 'UTC') + "
+            f"toIntervalMicrosecond(intDiv(number * 122 * 86400000000, {rows})), "
+            "if(number % 3 = 0, 'small', 'big'), 800 + (number * 7919) % 900, "
+            f"150 + (number * 104729) % 200, (number % 4) * 100 FROM numbers({rows})"
+        )
+        print(f"chdb: {rows:,} rows loaded in {time.perf_counter() - start:.1f} s")
+        scan = GROUPED_SCAN.format(hour="toStartOfHour(created_at)")
+        query = _query("clickhouse")
+        scans, queries = [], []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            s.query(scan, "Null")
+            scans.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            s.query(query, "Null")
+            queries.append(time.perf_counter() - t0)
+        s.close()  # one chdb session at a time in a process: the profile opens its own
+        profiles, size = [], 0
+        for _ in range(3):
+            elapsed, size = profile_run(f"chdb://{folder}")
+            profiles.append(elapsed)
+        return report(
+            "ClickHouse (chdb)", best(profiles), best(queries), best(scans), size, "in-process"
+        )
+
+
+def _query(dialect: str) -> str:
+    from payback.measure.usage import database_sql
+
+    text = database_sql(
+        dialect,
+        table="logs",
+        columns="ts=created_at,input=prompt_tokens,output=completion_tokens,"
+        "cached=cached_tokens,model=model",
+    )
+    return "\n".join(line for line in text.splitlines() if not line.startswith("--"))
+
+
+def report(engine: str, profile: float, query: float, scan: float, size: int, how: str) -> bool:
+    """The target is on the profile's query against the grouped scan, both run by the same
+    client; the whole `payback usage` process (Python, imports, connecting, the local
+    arithmetic) is shown beside it."""
+    ratio = query / scan
+    ok = ratio <= 1.5 and size < 1_000_000
+    print(
+        f"{engine}: one grouped scan {scan:.2f} s, the profile's query {query:.2f} s ({how}): "
+        f"{ratio:.2f}x; the whole `payback usage` process {profile:.2f} s "
+        f"({profile / scan:.2f}x); {size / 1024:,.0f} kB came back "
+        f"({'met' if ok else 'missed'}: query at most 1.5x the scan, under 1 MB back)"
+    )
+    return ok
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--databases"]:
+        rows = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000_000
+        results = [bench_postgres(rows), bench_chdb(rows)]
+        return 0 if all(results) else 1
     if sys.argv[1:2] == ["--generate"]:
         generate(Path(sys.argv[2]), int(sys.argv[3]))
         return 0

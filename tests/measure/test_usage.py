@@ -894,7 +894,7 @@ def test_usage_sql_is_the_pipeline_and_runs(tmp_path: Path) -> None:
         con.execute(statement)
     (used,) = con.execute("SELECT sum(n) FROM used").fetchone() or (0,)
     assert used == TOTAL
-    assert_user_error(*run("usage"), "give log files or globs (or --sql")
+    assert_user_error(*run("usage"), "give log files or globs, or a database URL (or --sql")
 
 
 def test_round_trip_usage_into_a_scenario_then_analyze(tmp_path: Path) -> None:

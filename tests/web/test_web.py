@@ -510,7 +510,7 @@ def test_the_model_picker_names_mixtures_of_experts_and_offers_mxfp4(tmp_path: P
     assert result.exit_code == 0, result.stderr
     alt = json.loads(result.stdout)["alternatives"][0]
     shown = _metrics(at)
-    assert shown["NPV over 36 months"] == usd(alt["npv_usd"], 0)
+    assert shown["NPV over 24 months"] == usd(alt["npv_usd"], 0)
     month = alt["break_even_month"]
     assert shown["Break-even"] == ("never" if month is None else f"month {month:.1f}")
 

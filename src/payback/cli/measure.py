@@ -310,7 +310,8 @@ def usage(  # long: most of it is its options and their help text
         list[str] | None,
         typer.Argument(
             help="Log files or globs: CSV, TSV, JSON, JSONL or Parquet, gzip too "
-            "(optional with --sql); regular files only.",
+            "(optional with --sql); regular files only. Or one database: postgresql://..., "
+            "clickhouse://..., chdb:///folder, duckdb:///file (or FILE.duckdb).",
             show_default=False,
         ),
     ] = None,
@@ -318,7 +319,8 @@ def usage(  # long: most of it is its options and their help text
         str,
         typer.Option(
             "--format",
-            help="auto (detected file by file), generic, openai-usage, litellm, langfuse or helicone.",
+            help="auto (detected file by file, or a table by its name), generic, openai-usage, "
+            "litellm, langfuse, helicone or otel (OpenTelemetry GenAI spans).",
         ),
     ] = "auto",
     model: Annotated[
@@ -337,6 +339,22 @@ def usage(  # long: most of it is its options and their help text
             help="Generic logs: ts=...,input=...,output=...[,cached=...,model=...,requests=...,id=...].",
         ),
     ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            help="A database's table of logs (default: LiteLLM_SpendLogs, observations, "
+            "request_response_rmt or otel_traces, found by name).",
+        ),
+    ] = None,
+    dialect: Annotated[
+        str | None,
+        typer.Option(
+            "--dialect",
+            help="With --sql: print the table query for this engine (postgres, clickhouse, "
+            "bigquery, snowflake, spark, trino, duckdb, ...).",
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -350,7 +368,8 @@ def usage(  # long: most of it is its options and their help text
         typer.Option(
             "--sql",
             help="Print the DuckDB SQL payback runs (for these files, or for a table of JSON "
-            "records in --format), to run where the logs live.",
+            "records in --format), to run where the logs live; with a URL, --table or "
+            "--dialect: the one query it runs on a database table.",
         ),
     ] = False,
     as_json: JsonFlag = False,
@@ -368,9 +387,21 @@ def usage(  # long: most of it is its options and their help text
     scenario gets only its `[traffic]` numbers replaced (layout and comments kept; a file
     that is not a scenario is refused); a new path gets the starter scenario with this
     traffic. DuckDB reads files larger than memory.
+
+    A **database** URL reads the logs where they are: the engine runs one grouped scan,
+    read-only and with a statement timeout, and only hourly aggregates come back
+    (LiteLLM's, Langfuse's, Helicone's and OpenTelemetry span tables are found by name;
+    any other with --table and --columns). Passwords come from the URL, the environment
+    or ~/.pgpass and are never shown. **--sql --dialect D** prints that query for D.
     """
-    # Long for its eight options and their help; the work is in payback.measure.usage.
-    from payback.measure.usage import profile_usage, usage_sql
+    # Long for its ten options and their help; the work is in payback.measure.usage.
+    from payback.measure.usage import (
+        database_sql,
+        is_database,
+        profile_database,
+        profile_usage,
+        usage_sql,
+    )
 
     options: dict[str, Any] = {
         "model": model,
@@ -378,14 +409,28 @@ def usage(  # long: most of it is its options and their help text
         "until": _date("--until", until),
         "columns": columns,
     }
+    url = paths[0] if paths and len(paths) == 1 and is_database(paths[0]) else None
+    if paths and url is None and any(is_database(p) for p in paths):
+        raise PaybackError("usage: give one database URL, or log files (not both)")
+    if url is None and paths and (table is not None or dialect is not None):
+        flag = "--table" if table is not None else "--dialect"
+        raise PaybackError(f"usage: {flag} is for a database table, not for log files")
     if sql:
-        echo(usage_sql(fmt, paths or None, **options), nl=False)
+        if url is not None or table is not None or dialect is not None:
+            echo(database_sql(dialect, fmt, url=url, table=table, **options), nl=False)
+        else:
+            echo(usage_sql(fmt, paths or None, **options), nl=False)
         return
     if not paths:
-        raise PaybackError("usage: give log files or globs (or --sql to print the queries it runs)")
+        raise PaybackError(
+            "usage: give log files or globs, or a database URL (or --sql to print the queries it runs)"
+        )
     if output is not None:
         _check_writable(output, True)  # a folder, a missing folder, a FIFO: before the work
-    profile = profile_usage(paths, fmt, **options)
+    if url is not None:
+        profile = profile_database(url, fmt, table=table, **options)
+    else:
+        profile = profile_usage(paths, fmt, **options)
     _warn(profile.warnings)
     written = None
     if output is not None:

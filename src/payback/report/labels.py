@@ -81,7 +81,9 @@ _FIELDS: dict[str, Words] = {
     "quality.error_rate": Words("error rate", "% of requests", " of requests"),
     "quality.usd_per_error": Words("cost of one error", "$"),
     "latency.p50_ms": Words("median latency (p50)", "ms", " ms"),
-    "latency.usd_per_second_per_1k_requests": Words("a second of waiting, per 1,000 requests", "$"),
+    "latency.usd_per_second_per_1k_requests": Words(
+        "cost of waiting", "$ a second, per 1,000 requests", "/second per 1k requests"
+    ),
 }
 
 _BOTH_SIDES = (

@@ -426,7 +426,7 @@ def _latency_inputs(form: Form, a: str, fresh: bool) -> None:
     if given[a] is None or given[a] == given["baseline"]:
         form.number(
             f"baseline.{worth}",
-            label="a second of waiting, per 1,000 requests [$]",
+            label="cost of waiting [$ a second, per 1,000 requests]",
             default=zero,
             help="Users' or agents' time, conversion lost; used for every option.",
         )

@@ -25,6 +25,7 @@ silently.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any
 
 from payback.errors import PaybackError
 from payback.measure.usage import sql
+from payback.measure.usage.engines import is_database
 from payback.measure.usage.files import expand, find_sources
 from payback.measure.usage.formats import FORMATS, parse_columns
 from payback.measure.usage.normalize import pipeline
@@ -51,6 +53,9 @@ __all__ = [
     "FORMATS",
     "HOURS_PER_MONTH",
     "UsageProfile",
+    "database_sql",
+    "is_database",
+    "profile_database",
     "profile_usage",
     "usage_sql",
 ]
@@ -76,8 +81,34 @@ def profile_usage(
     names = sql.shown_files([f for s in sources for f in s.files])
     statements = pipeline(sources, explicit, model, since, until)
     sql.run(con, statements, f"{names}: cannot be read as {chosen} logs")
+    return _summarize(
+        con,
+        names=names,
+        chosen=chosen,
+        files=files,
+        formats={f: s.fmt for s in sources for f in s.files},
+        notes=notes,
+        warnings=warnings,
+    )
+
+
+def _summarize(
+    con: Any,
+    *,
+    names: str,
+    chosen: str,
+    files: list[str],
+    formats: dict[str, str],
+    notes: list[str],
+    warnings: list[str],
+    models_sql: str = sql.MODELS,
+    models_count: int | None = None,
+) -> UsageProfile:
+    """The profile from the ``hourly`` table (built from files, or fetched from an engine)."""
     counts = sql.row_counts(con)
     totals = sql.totals(con)
+    if models_count is not None:
+        totals = dataclasses.replace(totals, models=models_count)
     _check_rows(counts, totals, names, chosen)
     if counts.duplicates:
         notes.append(
@@ -96,7 +127,7 @@ def profile_usage(
     percentiles: dict[str, dict[str, float] | None] = {"input_tokens": None, "output_tokens": None}
     if totals.per_request:
         percentiles = sql.token_percentiles(con)
-    models = by_model(con.execute(sql.MODELS).fetchall(), totals.requests)
+    models = by_model(con.execute(models_sql).fetchall(), totals.requests)
     if totals.models > sql.MODELS_SHOWN:
         notes.append(
             f"by model: the {sql.MODELS_SHOWN} models with the most requests of {totals.models:,}"
@@ -110,7 +141,7 @@ def profile_usage(
         span=span(totals.first, totals.last, months),
         format=chosen,
         files=files,
-        formats={f: s.fmt for s in sources for f in s.files},
+        formats=formats,
         models=int(totals.models),
         notes=notes,
         warnings=warnings,
@@ -235,3 +266,159 @@ def usage_sql(
         "-- JSON functions, TRY, GROUPING SETS and min(x, n): other engines need a translation).\n"
         f"{where}\n\n" + ";\n\n".join(statements) + ";\n\n" + sql.AFTER + "\n"
     )
+
+
+def profile_database(
+    url: str,
+    fmt: str = "auto",
+    *,
+    table: str | None = None,
+    columns: str | None = None,
+    model: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> UsageProfile:
+    """The traffic profile of request logs in a database (PostgreSQL, ClickHouse, chdb or a
+    DuckDB file; see :mod:`payback.measure.usage.engines`): ``table``, or the first known
+    table found by name (:data:`payback.measure.usage.tables.KNOWN`). The engine runs one
+    grouped scan (:func:`payback.measure.usage.tables.profile_query`) in a read-only
+    transaction; only hourly aggregates come back, and the rest is the file path's code.
+    ``fmt`` (``auto``: by the table's name) reads the table as a known one."""
+    from payback.measure.usage.database import MODELS, fetch
+    from payback.measure.usage.engines import connect
+    from payback.measure.usage.tables import find_table
+
+    _check_table_format(fmt, since, until)
+    explicit = parse_columns(columns)
+    engine = connect(url)
+    try:
+        found, spec = find_table(engine.tables(), table, engine.shown)
+        spec = spec if fmt == "auto" else fmt
+        fetched = fetch(engine, found, spec, explicit, model=model, since=since, until=until)
+    finally:
+        engine.close()
+    shown = f"{engine.shown} {found.shown}"
+    notes = [
+        f"read {found.shown} as {spec} logs on {engine.dialect}: {fetched.rows:,} aggregate rows "
+        f"came back ({fetched.bytes / 1024:,.0f} kB)"
+    ]
+    return _summarize(
+        fetched.con,
+        names=shown,
+        chosen=spec,
+        files=[shown],
+        formats={shown: spec},
+        notes=notes,
+        warnings=[],
+        models_sql=MODELS,
+        models_count=fetched.models,
+    )
+
+
+def database_sql(
+    dialect: str | None = None,
+    fmt: str = "auto",
+    *,
+    url: str | None = None,
+    table: str | None = None,
+    columns: str | None = None,
+    model: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> str:
+    """The one query ``payback usage`` runs on a table, in ``dialect``: for ``url``'s table
+    (its columns read from the engine), or, without a URL, for ``table`` with the columns in
+    ``columns`` (or a known table's, taken as typed: times as timestamps, tokens as numbers,
+    attributes as maps). Passwords never appear (the URL is shown masked). ``dialect``
+    defaults to the engine's (DuckDB without a URL)."""
+    from payback.measure.usage.tables import KNOWN, find_table, profile_query
+
+    _check_table_format(fmt, since, until)
+    explicit = parse_columns(columns)
+    if url is not None:
+        from payback.measure.usage.engines import connect
+
+        engine = connect(url)
+        try:
+            found, spec = find_table(engine.tables(), table, engine.shown)
+        finally:
+            engine.close()
+        where = f"{engine.shown}, table {found.shown}"
+        dialect = dialect or engine.dialect
+    else:
+        found, spec = _assumed_table(table or "LiteLLM_SpendLogs", explicit)
+        where = f"table {found.shown}" + (
+            f" (the {spec} schema)" if spec in KNOWN else " (columns as named)"
+        )
+    spec = spec if fmt == "auto" else fmt
+    dialect = dialect or "duckdb"
+    query = profile_query(
+        found, spec, explicit, model=model, since=since, until=until, dialect=dialect
+    )
+    return (
+        f"-- {dialect} SQL: the one query `payback usage` runs on {where}.\n"
+        "-- It scans the table once and returns hourly aggregates, the rows of each model\n"
+        "-- and the count of each token value; the months, growth, peak and percentiles are\n"
+        "-- then computed from those rows (see `payback usage --sql` for that DuckDB SQL).\n"
+        f"{query};\n"
+    )
+
+
+TABLE_FORMATS = ("auto", "generic", "litellm", "langfuse", "helicone", "otel")
+"""How a table may be read: as found by its name, or as one of these."""
+
+
+def _check_table_format(fmt: str, since: dt.date | None, until: dt.date | None) -> None:
+    if fmt not in TABLE_FORMATS:
+        raise PaybackError.bad(
+            "format", repr(fmt), f"for a table, one of {', '.join(TABLE_FORMATS)}"
+        )
+    _check_options("auto", since, until)
+
+
+def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
+    """A table without an engine to ask: a known one with its spec's first candidates, or a
+    generic one with the columns named (times as timestamps, tokens as numbers)."""
+    from payback.measure.usage.tables import KNOWN, Table
+
+    schema, _, bare = name.rpartition(".")
+    for spec in KNOWN.values():
+        if bare.lower() in (t.lower() for t in spec.tables) and not explicit:
+            columns: dict[str, str] = {}
+            for field_name, candidates in spec.fields.items():
+                for term in candidates[0].split("+"):
+                    column = term.split("[", 1)[0]
+                    kind = _assumed_type(field_name, "[" in term)
+                    if "[" in term and spec.name == "litellm":
+                        kind = "JSONB"  # LiteLLM's metadata (PostgreSQL)
+                    columns.setdefault(column, kind)
+            for condition in spec.keep:
+                for placeholder in _placeholders(condition):
+                    if placeholder not in spec.fields:
+                        columns.setdefault(placeholder, "VARCHAR")
+            return Table(schema or None, bare, columns), spec.name
+    if not explicit:
+        raise PaybackError.bad(
+            "table",
+            repr(name),
+            "a known table ("
+            + ", ".join(t for s in KNOWN.values() for t in s.tables)
+            + "), or name its columns with --columns ts=...,input=...,output=...",
+        )
+    columns = {}
+    for field_name, value in explicit.items():
+        for term in value.split("+"):
+            columns.setdefault(term.split("[", 1)[0], _assumed_type(field_name, "[" in term))
+    return Table(schema or None, bare, columns), "generic"
+
+
+def _assumed_type(field_name: str, keyed: bool) -> str:
+    if keyed:
+        return "MAP(VARCHAR, VARCHAR)"
+    return {"ts": "TIMESTAMP", "model": "VARCHAR"}.get(field_name, "BIGINT")
+
+
+def _placeholders(condition: str) -> list[str]:
+    import re
+
+    return re.findall(r"\{([^}]+)\}", condition)

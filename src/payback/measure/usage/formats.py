@@ -20,7 +20,7 @@ __all__ = [
     "parse_columns",
 ]
 
-FORMATS = ("auto", "generic", "openai-usage", "litellm", "langfuse", "helicone")
+FORMATS = ("auto", "generic", "openai-usage", "litellm", "langfuse", "helicone", "otel")
 FIELDS = ("ts", "input", "output", "cached", "model", "requests", "seconds", "id")
 """Normalized columns: time (UTC), tokens, model, requests the row stands for (1 for a
 request, the count for a bucket), the bucket's length in seconds (none for a request) and
@@ -177,7 +177,32 @@ SPECS: dict[str, FormatSpec] = {
         ),
         marker=("request_created_at", "response_status", "heliconeMetadata"),
     ),
+    "otel": FormatSpec(
+        "otel",
+        # OTLP JSON (an OpenTelemetry collector's file exporter): each span of each
+        # resourceSpans[].scopeSpans[] becomes a record of these keys (normalize.unwrap),
+        # read from the GenAI semantic conventions' attributes
+        {
+            "ts": ["ts"],
+            "input": ["input"],
+            "output": ["output"],
+            "cached": ["cached"],
+            "model": ["model"],
+        },
+        # an LLM call carries token counts; status code 2 is ERROR
+        keep="{input} IS NOT NULL AND coalesce({status}, '0') NOT IN ('2', 'STATUS_CODE_ERROR')",
+        marker=("resourceSpans",),
+    ),
 }
+
+OTEL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "input": ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"),
+    "output": ("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"),
+    "cached": ("gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens"),
+    "model": ("gen_ai.response.model", "gen_ai.request.model"),
+}
+"""The GenAI semantic conventions' span attributes for each field, current name first
+(``gen_ai.usage.prompt_tokens`` and ``completion_tokens`` are the older names)."""
 
 
 def detect_keys(keys: set[str]) -> str:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from payback.errors import PaybackError
-from payback.measure.usage.formats import FIELDS, SPECS
+from payback.measure.usage.formats import FIELDS, OTEL_ATTRIBUTES, SPECS
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
 
 __all__ = ["GOOD", "normalized", "pipeline", "unwrap"]
@@ -67,7 +67,33 @@ def unwrap(source: Source) -> Source:
             "WHEN json_type(json, '$.result') = 'ARRAY' THEN json_extract(json, '$.result[*]') "
             f"ELSE [NULL::JSON] END) AS r FROM {rows}))"
         )
+    if source.fmt == "otel":
+        rows = _otel_spans(rows)
     return Source(rows, True, source.files, source.fmt)
+
+
+def _otel_spans(rows: str) -> str:
+    """One flat record per span of OTLP JSON (``resourceSpans[].scopeSpans[].spans[]``):
+    ``ts`` (start, microseconds since 1970), ``status`` (its code) and the fields read from
+    the GenAI attributes (:data:`~payback.measure.usage.formats.OTEL_ATTRIBUTES`)."""
+
+    def attribute(key: str) -> str:
+        found = f"list_filter(attrs, lambda a: a->>'key' = {sql_str(key)})[1]->'value'"
+        return f"coalesce({found}->>'intValue', {found}->>'stringValue', {found}->>'doubleValue')"
+
+    fields = ", ".join(
+        f"{sql_str(name)}, coalesce({', '.join(attribute(k) for k in keys)})"
+        for name, keys in OTEL_ATTRIBUTES.items()
+    )
+    return (
+        "(SELECT CASE WHEN s IS NOT NULL THEN json_object("
+        "'ts', CAST(TRY_CAST(s->>'startTimeUnixNano' AS HUGEINT) // 1000 AS VARCHAR), "
+        f"'status', s->'status'->>'code', {fields}) END AS json, line FROM "
+        "(SELECT s, line, CAST(json_extract(s, '$.attributes[*]') AS JSON[]) AS attrs FROM "
+        "(SELECT unnest(CASE WHEN json_type(json, '$.resourceSpans') = 'ARRAY' "
+        "THEN json_extract(json, '$.resourceSpans[*].scopeSpans[*].spans[*]') "
+        f"ELSE [NULL::JSON] END) AS s, line FROM {rows})))"
+    )
 
 
 # -- normalizing -----------------------------------------------------------------

@@ -1,0 +1,329 @@
+"""Connections to the engines that hold the logs: PostgreSQL (psycopg 3), ClickHouse (a
+server through clickhouse-connect, or chdb in-process on a local data folder) and DuckDB
+database files. Each lists its tables and columns and runs one query, read-only and with a
+statement timeout. Drivers are imported when a URL needs them.
+
+URLs: ``postgresql://user@host:port/db`` (``postgres://`` too; the password from the URL,
+``PGPASSWORD`` or ``~/.pgpass``, as libpq reads them), ``clickhouse://user@host:8123/db``
+(``clickhouses://`` for HTTPS; the password from the URL or ``CLICKHOUSE_PASSWORD``),
+``chdb:///path/to/folder`` (a chdb data folder) and ``duckdb:///path/file.duckdb`` (or a path
+ending ``.duckdb`` / ``.ddb``). A password never appears in a message or in printed SQL:
+:func:`mask` takes it out of the URL first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from payback.errors import PaybackError
+from payback.measure.usage.tables import Table
+
+__all__ = [
+    "SCHEMES",
+    "STATEMENT_TIMEOUT_S",
+    "Engine",
+    "connect",
+    "is_database",
+    "mask",
+]
+
+SCHEMES = ("postgresql", "postgres", "clickhouse", "clickhouses", "chdb", "duckdb")
+STATEMENT_TIMEOUT_S = 1800
+"""The longest the profile's query may run (``PAYBACK_STATEMENT_TIMEOUT`` seconds overrides)."""
+CONNECT_TIMEOUT_S = 10
+
+
+def is_database(text: str) -> bool:
+    """Whether an argument names a database (a URL of a known scheme, or a DuckDB file)."""
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    return scheme in SCHEMES or text.lower().endswith((".duckdb", ".ddb"))
+
+
+def mask(url: str) -> str:
+    """The URL without its password (``user:***@host``) and without password parameters."""
+    if "://" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            userinfo, host = netloc.rsplit("@", 1)
+            if ":" in userinfo:
+                userinfo = userinfo.split(":", 1)[0] + ":***"
+            netloc = f"{userinfo}@{host}"
+        query = re.sub(r"(?i)(password|passwd|pwd)=[^&]*", r"\1=***", parts.query)
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    except ValueError:
+        return url.split("://", 1)[0] + "://***"
+
+
+def _scrub(text: str, url: str) -> str:
+    """A driver's message on one line, any password of ``url`` taken out."""
+    line = " ".join(text.split())[:300]
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    for secret in filter(None, [password, unquote(password or "") or None]):
+        line = line.replace(secret, "***")
+    return line
+
+
+def _timeout() -> int:
+    text = os.environ.get("PAYBACK_STATEMENT_TIMEOUT", "")
+    try:
+        return max(1, int(text)) if text else STATEMENT_TIMEOUT_S
+    except ValueError:
+        raise PaybackError.bad(
+            "PAYBACK_STATEMENT_TIMEOUT", repr(text), "a whole number of seconds"
+        ) from None
+
+
+class Engine(Protocol):
+    """An open connection: its SQLGlot dialect, the URL as shown, its tables, one query."""
+
+    dialect: str
+    shown: str
+
+    def tables(self) -> list[Table]: ...
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]: ...
+
+    def close(self) -> None: ...
+
+
+def connect(url: str) -> Engine:
+    """An :class:`Engine` for ``url``; one line (exit 2) when it cannot connect."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else "duckdb"
+    if scheme in ("postgresql", "postgres"):
+        return _Postgres(url)
+    if scheme in ("clickhouse", "clickhouses"):
+        return _ClickHouse(url)
+    if scheme == "chdb":
+        return _Chdb(url)
+    if scheme == "duckdb" or url.lower().endswith((".duckdb", ".ddb")):
+        return _DuckDB(url)
+    raise PaybackError.bad("url", repr(mask(url)), f"a URL of {', '.join(SCHEMES)}")
+
+
+def _failed(shown: str, what: str, exc: BaseException, url: str) -> PaybackError:
+    return PaybackError(f"{shown}: {what} ({_scrub(str(exc) or type(exc).__name__, url)})")
+
+
+def _connect_error(shown: str, exc: BaseException, url: str) -> PaybackError:
+    """Unreachable server or refused login, told apart from the driver's words."""
+    text = str(exc).lower()
+    refused = any(
+        w in text
+        for w in (
+            "authentication",
+            "password",
+            "pg_hba",
+            "role ",
+            "permission denied",
+            "access denied",
+            "authentication_failed",
+            "wrong password",
+            "does not exist",
+        )
+    )
+    what = "login refused" if refused else "cannot reach the server"
+    return _failed(shown, what, exc, url)
+
+
+# -- PostgreSQL ------------------------------------------------------------------------
+
+_TABLES_SQL = """SELECT c.table_schema, c.table_name, c.column_name, c.data_type
+FROM information_schema.columns c
+WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema')
+ORDER BY c.table_schema, c.table_name, c.ordinal_position"""
+
+
+def _tables(rows: list[tuple[Any, ...]], default_schemas: tuple[str, ...]) -> list[Table]:
+    """Tables from (schema, table, column, type) rows; the schema is left out of the name
+    for the default schemas."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for schema, table, column, kind in rows:
+        found.setdefault((str(schema), str(table)), {})[str(column)] = str(kind)
+    return [
+        Table(schema, name, columns, default=schema in default_schemas)
+        for (schema, name), columns in found.items()
+    ]
+
+
+class _Postgres:
+    dialect = "postgres"
+
+    def __init__(self, url: str) -> None:
+        self.url, self.shown = url, mask(url)
+        try:
+            import psycopg
+        except ImportError:
+            raise PaybackError(
+                f"{self.shown}: reading PostgreSQL needs psycopg: pip install 'payback[databases]'"
+            ) from None
+        timeout_ms = _timeout() * 1000
+        try:
+            self.con = psycopg.connect(
+                url,
+                connect_timeout=CONNECT_TIMEOUT_S,
+                # the aggregation's hash tables in memory (a few MB; the default 4 MB
+                # makes PostgreSQL sort the rows instead), and no JIT: compiling the
+                # query takes longer than one scan saves
+                options=f"-c statement_timeout={timeout_ms} -c TimeZone=UTC "
+                "-c default_transaction_read_only=on -c work_mem=256MB -c jit=off",
+                application_name="payback usage",
+            )
+        except psycopg.Error as exc:
+            raise _connect_error(self.shown, exc, url) from None
+        self.con.read_only = True  # every transaction: BEGIN READ ONLY
+        self._psycopg = psycopg
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        try:
+            with self.con.cursor() as cur:
+                cur.execute(sql.encode())
+                return list(cur.fetchall())
+        except self._psycopg.Error as exc:
+            self.con.rollback()
+            raise _failed(self.shown, "the query failed", exc, self.url) from None
+
+    def tables(self) -> list[Table]:
+        schemas = tuple(str(s) for (s,) in self.rows("SELECT unnest(current_schemas(false))"))
+        return _tables(self.rows(_TABLES_SQL), schemas)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+# -- DuckDB -----------------------------------------------------------------------------
+
+
+class _DuckDB:
+    dialect = "duckdb"
+
+    def __init__(self, url: str) -> None:
+        import duckdb
+
+        self.url, self.shown = url, mask(url)
+        path = url.split("://", 1)[1] if "://" in url else url
+        path = path[1:] if path.startswith("//") else path
+        if not os.path.isfile(path):
+            raise PaybackError.bad("url", repr(self.shown), "no such DuckDB file")
+        try:
+            # read-only: DuckDB then refuses every write; it has no statement timeout
+            self.con = duckdb.connect(path, read_only=True)
+        except duckdb.Error as exc:
+            raise _failed(self.shown, "cannot open the database", exc, url) from None
+        self._duckdb = duckdb
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        try:
+            return list(self.con.execute(sql).fetchall())
+        except self._duckdb.Error as exc:
+            raise _failed(self.shown, "the query failed", exc, self.url) from None
+
+    def tables(self) -> list[Table]:
+        rows = self.rows(
+            "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_catalog = current_database() ORDER BY table_schema, table_name, ordinal_position"
+        )
+        return _tables(rows, ("main",))
+
+    def close(self) -> None:
+        self.con.close()
+
+
+# -- ClickHouse ---------------------------------------------------------------------------
+
+_CH_TABLES = """SELECT database, table, name, type FROM system.columns
+WHERE database NOT IN ('system', 'INFORMATION_SCHEMA', 'information_schema')
+ORDER BY database, table, position"""
+
+
+@dataclass
+class _ClickHouse:
+    """A ClickHouse server over HTTP (clickhouse-connect), with ``readonly = 2`` (reads only;
+    settings may be changed) and ``max_execution_time``."""
+
+    url: str
+    dialect = "clickhouse"
+
+    def __post_init__(self) -> None:
+        self.shown = mask(self.url)
+        try:
+            import clickhouse_connect
+        except ImportError:
+            raise PaybackError(
+                f"{self.shown}: reading ClickHouse needs clickhouse-connect: "
+                "pip install 'payback[databases]'"
+            ) from None
+        parts = urlsplit(self.url)
+        secure = parts.scheme.lower() == "clickhouses"
+        self.database = parts.path.lstrip("/") or "default"
+        try:
+            self.client = clickhouse_connect.get_client(
+                host=parts.hostname or "localhost",
+                port=parts.port or (8443 if secure else 8123),
+                username=unquote(parts.username or os.environ.get("CLICKHOUSE_USER", "default")),
+                password=unquote(parts.password or os.environ.get("CLICKHOUSE_PASSWORD", "")),
+                database=self.database,
+                secure=secure,
+                connect_timeout=CONNECT_TIMEOUT_S,
+                send_receive_timeout=_timeout() + 30,
+                settings={"readonly": 2, "max_execution_time": _timeout()},
+            )
+        except Exception as exc:  # the driver's errors have no common base
+            raise _connect_error(self.shown, exc, self.url) from None
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        try:
+            return [tuple(r) for r in self.client.query(sql).result_rows]
+        except Exception as exc:
+            raise _failed(self.shown, "the query failed", exc, self.url) from None
+
+    def tables(self) -> list[Table]:
+        return _tables(self.rows(_CH_TABLES), (self.database,))
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class _Chdb:
+    """ClickHouse in-process (chdb) on a local data folder: the same SQL as a server."""
+
+    dialect = "clickhouse"
+
+    def __init__(self, url: str) -> None:
+        self.url, self.shown = url, mask(url)
+        path = url.split("://", 1)[1]
+        path = path[1:] if path.startswith("//") else path
+        if not os.path.isdir(path):
+            raise PaybackError.bad("url", repr(self.shown), "no such chdb data folder")
+        try:
+            session: Any = importlib.import_module("chdb.session")
+        except ImportError:
+            raise PaybackError(
+                f"{self.shown}: ClickHouse in-process needs chdb: pip install chdb"
+            ) from None
+        self.session = session.Session(path)
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        settings = f" SETTINGS readonly = 2, max_execution_time = {_timeout()}"
+        try:
+            result = self.session.query(sql + settings, "ArrowTable")
+        except Exception as exc:
+            raise _failed(self.shown, "the query failed", exc, self.url) from None
+        columns = [c.to_pylist() for c in result.columns]
+        return list(zip(*columns, strict=True)) if columns else []
+
+    def tables(self) -> list[Table]:
+        return _tables(self.rows(_CH_TABLES), ("default",))
+
+    def close(self) -> None:
+        self.session.close()

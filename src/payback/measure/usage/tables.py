@@ -1,0 +1,634 @@
+"""The profile's one query over a table where the logs live, written once and run on DuckDB,
+PostgreSQL and ClickHouse (and printed for any dialect SQLGlot writes).
+
+Why SQLGlot and not Ibis: the file path's queries already are DuckDB SQL, and SQLGlot (pure
+Python, no dependencies, a few MB) parses DuckDB SQL and writes it in 30-odd dialects, so the
+query is written once, in the dialect the rest of ``payback usage`` speaks, and ``--sql
+--dialect D`` is its printer. Ibis compiles through SQLGlot too, but it would add a dataframe
+layer and a backend package (and its driver) per engine, with no in-process ClickHouse backend
+(its ClickHouse backend needs clickhouse-connect and a server); the few places where SQLGlot's
+translation does not hold (microseconds since 1970, integer division on ClickHouse, a cast that
+yields NULL instead of failing, reading a key of a map or of JSON) are named functions below,
+each written per dialect by :func:`render`.
+
+The query scans the table once and returns only aggregates, in four grouping sets (each
+aggregate is computed for every set, so there are few of them, and the row's flags are one
+``status`` number):
+
+- by clock hour and the row's status (not an LLM call that succeeded; not usable, and
+  why; outside the filters; used): requests, token sums, first and last time, and whether
+  every time is on the hour or at midnight;
+- by model, over the rows used: requests and token sums;
+- the count of each input and of each output token value of the rows used (for exact
+  percentiles, as the file path computes them).
+
+Those rows are the ``hourly`` table of :mod:`payback.measure.usage.sql`, so the months, the
+growth, the peak and the percentiles come from the same code as for files. Rows are requests
+(one row, one request); duplicates by request id are not looked for (the known tables keep
+one row per request: the id is their key), and the examples of unreadable rows are not
+fetched (only their count and why).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from payback.errors import PaybackError
+from payback.measure.usage.formats import FIELDS, GENERIC
+
+__all__ = [
+    "DIALECTS",
+    "KNOWN",
+    "Table",
+    "TableSpec",
+    "find_table",
+    "looks_like_logs",
+    "profile_query",
+    "render",
+    "resolve_fields",
+]
+
+MAX_TOKENS = 1e8
+"""More tokens than this in one request is a broken row (as for files)."""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Where a known table keeps each field.
+
+    A candidate is a column name, ``col[key]`` (a key of a map or JSON column; nested keys
+    as ``col[a][b]``) or ``a+b`` (the sum of the candidates present, absent ones 0). The
+    first candidate whose columns are all in the table wins. ``keep`` lists conditions in
+    DuckDB SQL with ``{candidate}`` placeholders, each applied when its candidates are
+    there: the rows that are LLM calls which succeeded."""
+
+    name: str
+    tables: tuple[str, ...]
+    fields: dict[str, list[str]]
+    keep: tuple[str, ...] = ()
+
+
+OTEL_ATTRIBUTES = ("SpanAttributes", "attributes", "span_attributes")
+"""Where a table of OpenTelemetry spans keeps span attributes (the ClickHouse exporter's
+``otel_traces`` names the map ``SpanAttributes``)."""
+
+
+def _otel(key: str) -> list[str]:
+    return [f"{c}[{k}]" for k in key.split("|") for c in OTEL_ATTRIBUTES]
+
+
+KNOWN: dict[str, TableSpec] = {
+    "litellm": TableSpec(
+        "litellm",
+        ("LiteLLM_SpendLogs",),
+        {
+            "ts": ["startTime"],
+            "input": ["prompt_tokens"],
+            "output": ["completion_tokens"],
+            "cached": [
+                "metadata[usage_object][prompt_tokens_details][cached_tokens]",
+                "metadata[usage_object][cache_read_input_tokens]",
+            ],
+            "model": ["model", "model_group"],
+        },
+        keep=(
+            "{call_type} IS NULL OR {call_type} IN ('completion', 'acompletion', "
+            "'text_completion', 'atext_completion', 'anthropic_messages', 'aresponses', "
+            "'responses')",
+            "coalesce({status}, 'success') <> 'failure'",
+        ),
+    ),
+    "langfuse": TableSpec(
+        "langfuse",
+        ("observations",),
+        {
+            # v3 (ClickHouse): usage_details is a map; cache reads and writes count as
+            # input, as Langfuse's own totals do (and as the file path reads them)
+            "ts": ["start_time"],
+            "input": [
+                "usage_details[input]+usage_details[input_cached_tokens]"
+                "+usage_details[cache_read_input_tokens]+usage_details[input_cache_read]"
+                "+usage_details[cache_creation_input_tokens]+usage_details[input_cache_creation]",
+                "prompt_tokens",
+            ],
+            "output": [
+                "usage_details[output]+usage_details[output_reasoning_tokens]",
+                "completion_tokens",
+            ],
+            "cached": [
+                "usage_details[input_cached_tokens]+usage_details[cache_read_input_tokens]"
+                "+usage_details[input_cache_read]",
+            ],
+            "model": ["provided_model_name", "model"],
+        },
+        keep=(
+            "coalesce({type}, 'GENERATION') = 'GENERATION'",
+            "coalesce({level}, 'DEFAULT') <> 'ERROR'",
+            "coalesce({is_deleted}, 0) = 0",
+        ),
+    ),
+    "helicone": TableSpec(
+        "helicone",
+        ("request_response_rmt",),
+        {
+            "ts": ["request_created_at"],
+            "input": ["prompt_tokens"],
+            "output": ["completion_tokens"],
+            "cached": ["prompt_cache_read_tokens"],
+            "model": ["model"],
+        },
+        keep=("coalesce({status}, 200) = 200",),
+    ),
+    "otel": TableSpec(
+        "otel",
+        ("otel_traces", "spans"),
+        {
+            "ts": ["Timestamp", "start_time", "timestamp"],
+            "input": _otel("gen_ai.usage.input_tokens|gen_ai.usage.prompt_tokens"),
+            "output": _otel("gen_ai.usage.output_tokens|gen_ai.usage.completion_tokens"),
+            "cached": _otel(
+                "gen_ai.usage.cache_read.input_tokens|gen_ai.usage.cache_read_input_tokens"
+            ),
+            "model": _otel("gen_ai.response.model|gen_ai.request.model"),
+        },
+        # a span is an LLM call when it carries token counts, and failed with an error status
+        keep=(
+            "{input} IS NOT NULL",
+            "coalesce(upper(CAST({StatusCode} AS VARCHAR)), '') NOT IN ('ERROR', 'STATUS_CODE_ERROR')",
+            "coalesce(upper(CAST({status_code} AS VARCHAR)), '') NOT IN ('ERROR', 'STATUS_CODE_ERROR')",
+        ),
+    ),
+}
+"""Tables found by name: LiteLLM's spend logs (PostgreSQL), Langfuse's observations (v2 on
+PostgreSQL, v3 on ClickHouse), Helicone's request table (ClickHouse) and OpenTelemetry GenAI
+spans (the ClickHouse exporter's ``otel_traces``, or a ``spans`` table in any engine)."""
+
+DIALECTS = (
+    "duckdb",
+    "postgres",
+    "clickhouse",
+    "bigquery",
+    "snowflake",
+    "spark",
+    "databricks",
+    "trino",
+    "presto",
+    "athena",
+    "redshift",
+    "mysql",
+    "tsql",
+    "oracle",
+    "sqlite",
+    "hive",
+    "starrocks",
+    "doris",
+    "teradata",
+    "materialize",
+    "risingwave",
+)
+"""Dialects ``--sql --dialect`` writes (those SQLGlot writes whose SQL has grouping sets)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the engine: its schema (or ``None``), name and columns (name → type);
+    ``default``: its schema is one the engine searches by default (not shown then)."""
+
+    schema: str | None
+    name: str
+    columns: dict[str, str] = field(default_factory=dict)
+    default: bool = False
+
+    @property
+    def shown(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema and not self.default else self.name
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+
+def _lower(columns: dict[str, str]) -> dict[str, str]:
+    return {c.lower(): c for c in columns}
+
+
+def looks_like_logs(table: Table) -> bool:
+    """Whether a table has a time column and a token column (found as generic logs are)."""
+    names = _lower(table.columns)
+    has_ts = any(c.lower() in names for c in GENERIC["ts"])
+    has_tokens = (
+        any(c.lower() in names for c in GENERIC["input"])
+        or any(c.lower() in OTEL_ATTRIBUTES_LOWER for c in names)
+        or "usage_details" in names
+    )
+    return has_ts and has_tokens
+
+
+OTEL_ATTRIBUTES_LOWER = {c.lower() for c in OTEL_ATTRIBUTES}
+
+
+def find_table(tables: list[Table], name: str | None, shown_url: str) -> tuple[Table, str]:
+    """The table to read and its spec name: ``name`` (``schema.table`` or ``table``), or the
+    first known table found by name. One line when there is none, naming the tables that look
+    like logs."""
+    if name is not None:
+        for t in tables:
+            if name in (t.shown, t.qualified) or (t.default and name == t.name):
+                return t, _spec_for(t)
+        folded = [t for t in tables if name.lower() in (t.shown.lower(), t.qualified.lower())]
+        if len(folded) == 1:
+            return folded[0], _spec_for(folded[0])
+        raise PaybackError.bad("table", repr(name), _not_found(tables, shown_url))
+    for spec in KNOWN.values():
+        for wanted in spec.tables:
+            for t in tables:
+                if t.name.lower() == wanted.lower():
+                    return t, spec.name
+    raise PaybackError(
+        f"{shown_url}: no table of known logs found (looked for "
+        + ", ".join(t for s in KNOWN.values() for t in s.tables)
+        + "); name one with --table (and --columns ts=...,input=...,output=...); "
+        + _not_found(tables, shown_url)
+    )
+
+
+def _spec_for(table: Table) -> str:
+    for spec in KNOWN.values():
+        if table.name.lower() in (t.lower() for t in spec.tables):
+            return spec.name
+    return "generic"
+
+
+def _not_found(tables: list[Table], shown_url: str) -> str:
+    logs = [t.shown for t in tables if looks_like_logs(t)]
+    if logs:
+        return f"not a table of {shown_url}; tables that look like logs: {', '.join(logs[:20])}"
+    others = [t.shown for t in tables]
+    if others:
+        return (
+            f"not a table of {shown_url}; none of its {len(others):,} tables looks like logs "
+            f"({', '.join(others[:10])}{', …' if len(others) > 10 else ''})"
+        )
+    return f"not a table of {shown_url}, which has no tables"
+
+
+# -- the fields ----------------------------------------------------------------------
+
+_KEYED = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]+\])+)$")
+
+
+def _columns_of(candidate: str) -> list[tuple[str, list[str]]]:
+    """A candidate's terms: (column, keys) each."""
+    terms = []
+    for term in candidate.split("+"):
+        match = _KEYED.match(term)
+        if match:
+            terms.append((match.group(1), re.findall(r"\[([^\[\]]+)\]", match.group(2))))
+        else:
+            terms.append((term, []))
+    return terms
+
+
+Terms = list[tuple[str, list[str]]]
+"""A field's sum of terms: (column with its real name, keys into it) each."""
+
+
+def resolve_fields(
+    table: Table, spec_name: str, explicit: dict[str, str]
+) -> dict[str, list[Terms]]:
+    """Each field's alternatives (the first that is not NULL wins), from ``--columns``
+    first, then the spec's candidates (generic: the common spellings, case-insensitive): the
+    first candidate present, or, when it reads keys of a map or JSON column (span
+    attributes), every such candidate present. One line when a named column is not in the
+    table, or when ``ts``, ``input`` or ``output`` is missing."""
+    lower = _lower(table.columns)
+    fields: dict[str, list[Terms]] = {}
+    candidates = KNOWN[spec_name].fields if spec_name in KNOWN else GENERIC
+    for name in FIELDS:
+        if name in ("requests", "seconds", "id"):
+            if name in explicit and name != "id":
+                raise PaybackError.bad(
+                    "columns",
+                    f"{name}={explicit[name]}",
+                    "not read from a table: each row of a table is one request",
+                )
+            continue
+        if name in explicit:
+            terms = _columns_of(explicit[name])
+            for column, _ in terms:
+                if column.lower() not in lower:
+                    raise PaybackError.bad(
+                        "columns",
+                        f"{name}={explicit[name]}",
+                        f"{column!r} is not a column of {table.shown} (columns: "
+                        f"{', '.join(sorted(table.columns))[:300]})",
+                    )
+            fields[name] = [[(lower[c.lower()], keys) for c, keys in terms]]
+            continue
+        found: list[Terms] = []
+        for candidate in candidates.get(name, []):
+            terms = _columns_of(candidate)
+            present = [(lower[c.lower()], k) for c, k in terms if c.lower() in lower]
+            if not present or (len(terms) == 1 and len(present) != len(terms)):
+                continue
+            keyed = all(k for _, k in present)
+            if not found:
+                found.append(present)
+                if not keyed:
+                    break
+            elif keyed:
+                found.append(present)
+        if found:
+            fields[name] = found
+    missing = [n for n in ("ts", "input", "output") if n not in fields]
+    if missing:
+        raise PaybackError(
+            f"{table.shown}: no {' / '.join(missing)} column found in "
+            f"{', '.join(sorted(table.columns))[:300]}; name the columns with --columns "
+            "ts=...,input=...,output=...[,cached=...,model=...]"
+        )
+    return fields
+
+
+# -- the query ------------------------------------------------------------------------
+
+
+def _quote(name: str) -> str:
+    """A quoted identifier (DuckDB SQL, parsed again by SQLGlot): never pasted as it is."""
+    from sqlglot import exp
+
+    return exp.to_identifier(name, quoted=True).sql("duckdb")
+
+
+def _literal(text: str) -> str:
+    from sqlglot import exp
+
+    return exp.Literal.string(text).sql("duckdb")
+
+
+def _kind(sql_type: str) -> str:
+    """``map``, ``json``, ``timestamp``, ``number`` or ``text`` from an engine's type name."""
+    t = sql_type.lower()
+    if t.startswith(("nullable(", "lowcardinality(")):
+        return _kind(sql_type[sql_type.index("(") + 1 : -1])
+    if t.startswith("map"):
+        return "map"
+    if t.startswith(("json", "struct", "object")):
+        return "json"
+    if t.startswith(("timestamp", "datetime", "date")):
+        return "timestamp"
+    number = ("int", "uint", "float", "double", "decimal", "numeric", "real", "bigint")
+    if t.startswith(number) or t in ("smallint", "tinyint", "hugeint", "integer", "ubigint"):
+        return "number"
+    return "text"
+
+
+def _term(table: Table, column: str, keys: list[str]) -> tuple[str, str]:
+    """SQL of one term and its kind: a column, or a key of a map or JSON column."""
+    quoted = _quote(column)
+    if not keys:
+        return quoted, _kind(table.columns.get(column, "text"))
+    if _kind(table.columns.get(column, "map")) == "map":
+        sql = quoted
+        for key in keys:
+            sql = f"{sql}[{_literal(key)}]"
+        return sql, "text"
+    return f"PAYBACK_JSON_TEXT({quoted}, {', '.join(_literal(k) for k in keys)})", "text"
+
+
+def _number(sql: str, kind: str) -> str:
+    return f"CAST({sql} AS DOUBLE)" if kind == "number" else f"PAYBACK_NUMBER({sql})"
+
+
+def _field_sql(table: Table, alternatives: list[Terms], name: str) -> tuple[str, str]:
+    """SQL of a field and its kind: the first of its alternatives that is not NULL (an empty
+    string read from a map, where a missing key gives one, is NULL)."""
+    found = [_alternative(table, terms, name) for terms in alternatives]
+    if len(found) == 1:
+        return found[0]
+    return "COALESCE(" + ", ".join(sql for sql, _ in found) + ")", found[0][1]
+
+
+def _alternative(table: Table, terms: Terms, name: str) -> tuple[str, str]:
+    parts = [_term(table, c, k) for c, k in terms]
+    if name in ("input", "output", "cached"):
+        values = [_number(sql, kind) for sql, kind in parts]
+        if len(values) == 1:
+            return values[0], "number"
+        none = " AND ".join(f"{v} IS NULL" for v in values)
+        total = " + ".join(f"coalesce({v}, 0)" for v in values)
+        return f"CASE WHEN {none} THEN NULL ELSE {total} END", "number"
+    sql, kind = parts[0]
+    if terms[0][1]:
+        return f"nullif(CAST({sql} AS VARCHAR), '')", "text"
+    return sql, kind
+
+
+def _us(sql: str, kind: str) -> str:
+    """Microseconds since 1970 (UTC; a time without a zone is UTC) from a time, a unix
+    number in s, ms, µs or ns (told apart by size), or ISO text."""
+    if kind == "timestamp":
+        return f"PAYBACK_EPOCH_US({sql})"
+    if kind == "number":
+        x = f"CAST({sql} AS DOUBLE)"
+        return (
+            f"CAST(CASE WHEN abs({x}) >= 1e17 THEN {x} / 1e3 WHEN abs({x}) >= 1e14 THEN {x} "
+            f"WHEN abs({x}) >= 1e11 THEN {x} * 1e3 ELSE {x} * 1e6 END AS BIGINT)"
+        )
+    return f"PAYBACK_TEXT_EPOCH_US({sql})"
+
+
+def profile_query(
+    table: Table,
+    spec_name: str,
+    explicit: dict[str, str],
+    *,
+    model: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    dialect: str = "duckdb",
+) -> str:
+    """The one query over ``table`` (see the module docstring), in ``dialect``."""
+    fields = resolve_fields(table, spec_name, explicit)
+    exprs = {name: _field_sql(table, terms, name) for name, terms in fields.items()}
+    ts_sql, ts_kind = exprs["ts"]
+    cached = exprs.get("cached", ("0.0", "number"))[0]
+    model_sql = f"CAST({exprs['model'][0]} AS VARCHAR)" if "model" in exprs else "NULL"
+    keep = _keep(table, spec_name, exprs)
+    inside = ["TRUE"]
+    if since:
+        inside.append(f"us >= {_day_us(since)}")
+    if until:
+        inside.append(f"us < {_day_us(until + dt.timedelta(days=1))}")
+    if model:
+        inside.append(f"model = {_literal(model)}")
+    end = _day_us(dt.date(2200, 1, 1))
+    why = (
+        "CASE WHEN us IS NULL THEN 'no time that reads as a date' "
+        f"WHEN us < 0 OR us >= {end} THEN 'a time before 1970 or after 2199' "
+        "WHEN input IS NULL OR output IS NULL OR cached IS NULL THEN 'token counts missing or not numbers' "
+        "WHEN input < 0 OR output < 0 OR cached < 0 THEN 'negative token counts' "
+        "WHEN cached > input THEN 'more cached tokens than input tokens' "
+        f"WHEN input > {MAX_TOKENS:.0f} OR output > {MAX_TOKENS:.0f} THEN 'over 10^8 tokens a request' END"
+    )
+    source = (
+        _quote(table.name) if not table.schema else f"{_quote(table.schema)}.{_quote(table.name)}"
+    )
+    text = f"""SELECT GROUPING(hour, qin, qout, qmodel) AS g, hour, status, why, qin, qout, qmodel,
+       count(*) AS n, sum(input) AS input, sum(output) AS output, sum(cached) AS cached,
+       min(us) AS first_us, max(us) AS last_us,
+       max(us % 86400000000) AS off_days, max(us % 3600000000) AS off_hours
+FROM (SELECT us, us // 3600000000 AS hour, input, output, cached, why, status,
+             CASE WHEN status = 3 THEN input END AS qin,
+             CASE WHEN status = 3 THEN output END AS qout,
+             CASE WHEN status = 3 THEN coalesce(model, '(none)') END AS qmodel
+      FROM (SELECT *, CASE WHEN keep = 0 THEN 0 WHEN why IS NOT NULL THEN 1
+                           WHEN {" AND ".join(inside)} THEN 3 ELSE 2 END AS status
+            FROM (SELECT *, CASE WHEN keep = 1 THEN {why} END AS why
+                  FROM (SELECT {_us(ts_sql, ts_kind)} AS us,
+                               {exprs["input"][0]} AS input,
+                               {exprs["output"][0]} AS output,
+                               coalesce({cached}, 0.0) AS cached,
+                               {model_sql} AS model,
+                               CASE WHEN {keep} THEN 1 ELSE 0 END AS keep
+                        FROM {source}) AS normalized) AS checked) AS marked) AS split
+GROUP BY GROUPING SETS ((hour, status, why), (qin), (qout), (qmodel))"""
+    return render(text, dialect)
+
+
+def _day_us(day: dt.date) -> int:
+    return (day - dt.date(1970, 1, 1)).days * 86_400_000_000
+
+
+def _keep(table: Table, spec_name: str, exprs: dict[str, tuple[str, str]]) -> str:
+    """The spec's conditions whose columns are there (``{input}`` etc.: a field)."""
+    if spec_name not in KNOWN:
+        return "TRUE"
+    lower = _lower(table.columns)
+    conditions = []
+    for condition in KNOWN[spec_name].keep:
+        names = re.findall(r"\{([^}]+)\}", condition)
+        if all(n in exprs or n.lower() in lower for n in names):
+            conditions.append(
+                re.sub(
+                    r"\{([^}]+)\}",
+                    lambda m: (
+                        exprs[m.group(1)][0]
+                        if m.group(1) in exprs
+                        else _quote(lower[m.group(1).lower()])
+                    ),
+                    condition,
+                )
+            )
+    return " AND ".join(f"coalesce(({c}), TRUE)" for c in conditions) or "TRUE"
+
+
+# -- dialects -------------------------------------------------------------------------
+
+_POSTGRES_NUMBER = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+
+
+def render(duckdb_sql: str, dialect: str) -> str:
+    """DuckDB SQL with the ``PAYBACK_*`` functions in ``dialect`` (via SQLGlot).
+
+    - ``PAYBACK_EPOCH_US(t)``: microseconds since 1970 of a time (one without a zone is UTC);
+    - ``PAYBACK_TEXT_EPOCH_US(s)``: the same from ISO text (NULL when it is not a time);
+    - ``PAYBACK_NUMBER(x)``: a DOUBLE, NULL when ``x`` does not read as a number;
+    - ``PAYBACK_JSON_TEXT(j, k1, k2, …)``: the text at keys of JSON (or JSON text);
+    - and ``a // b`` is integer division (``intDiv`` on ClickHouse, where SQLGlot casts a
+      float; ``/`` of two bigints on PostgreSQL, where SQLGlot writes ``DIV``, a numeric);
+    - on PostgreSQL each subquery gets ``OFFSET 0`` (see below)."""
+    import sqlglot
+    from sqlglot import exp
+
+    if dialect not in DIALECTS:
+        raise PaybackError.bad("dialect", repr(dialect), f"one of {', '.join(DIALECTS)}")
+    tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
+
+    def sql_of(node: Any) -> str:
+        return str(node.sql(dialect))
+
+    def parse(text: str) -> Any:
+        return sqlglot.parse_one(text, read=dialect)
+
+    def rewrite(node: Any) -> Any:
+        if dialect == "postgres" and isinstance(node, exp.Subquery):
+            # OFFSET 0 keeps PostgreSQL from pulling the subquery up into the one above,
+            # which would repeat its expressions wherever a column of it is used (the
+            # usable-row test in six places, the time in twenty): each is computed once
+            inner = node.this.transform(rewrite)
+            inner.set("offset", exp.Offset(expression=exp.Literal.number(0)))
+            return exp.Subquery(this=inner, alias=node.args.get("alias"))
+        if isinstance(node, exp.IntDiv) and dialect in ("clickhouse", "postgres"):
+            a, b = node.this.transform(rewrite), node.expression.transform(rewrite)
+            if dialect == "clickhouse":
+                return parse(f"intDiv({sql_of(a)}, {sql_of(b)})")
+            # bigint / bigint divides whole numbers (DIV is numeric: several times slower)
+            return exp.Div(this=a, expression=b, typed=True)
+        if not isinstance(node, exp.Anonymous) or not str(node.this).upper().startswith("PAYBACK_"):
+            return node
+        name = str(node.this).upper()
+        args = [a.transform(rewrite) for a in node.expressions]
+        x = sql_of(args[0])
+        if name == "PAYBACK_EPOCH_US":
+            if dialect == "duckdb":
+                return parse(f"epoch_us({x})")
+            if dialect == "postgres":
+                # date_part is a double (EXTRACT is numeric since PostgreSQL 14: twice as
+                # slow); µs since 1970 stay below 2^53, so rounding gives them exactly
+                part = exp.Anonymous(
+                    this="date_part", expressions=[exp.Literal.string("epoch"), args[0]]
+                )
+                micro = exp.Mul(this=part, expression=exp.Literal.number(1000000))
+                return exp.Cast(this=exp.Round(this=micro), to=exp.DataType.build("BIGINT"))
+            if dialect == "clickhouse":
+                return parse(f"toUnixTimestamp64Micro(toDateTime64({x}, 6, 'UTC'))")
+            if dialect in ("bigquery", "spark", "databricks"):
+                return exp.UnixMicros(this=args[0])
+            if dialect == "snowflake":
+                return parse(f"DATE_PART(EPOCH_MICROSECOND, {x})")
+            return exp.Cast(
+                this=exp.Mul(this=exp.TimeToUnix(this=args[0]), expression=exp.Literal.number(1e6)),
+                to=exp.DataType.build("BIGINT"),
+            )
+        if name == "PAYBACK_TEXT_EPOCH_US":
+            if dialect == "clickhouse":
+                return parse(
+                    f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull(toString({x}), 6, 'UTC'))"
+                )
+            if dialect == "postgres":
+                return parse(
+                    f"CAST(FLOOR(EXTRACT(EPOCH FROM CAST({x} AS TIMESTAMPTZ)) * 1000000) AS BIGINT)"
+                )
+            inner = exp.TryCast(this=args[0], to=exp.DataType.build("TIMESTAMPTZ"))
+            return rewrite(exp.Anonymous(this="PAYBACK_EPOCH_US", expressions=[inner]))
+        if name == "PAYBACK_NUMBER":
+            if dialect == "clickhouse":
+                return parse(f"toFloat64OrNull(toString({x}))")
+            if dialect == "postgres":
+                text = f"CAST({x} AS TEXT)"
+                return parse(
+                    f"CASE WHEN {text} ~ '{_POSTGRES_NUMBER}' THEN CAST({text} AS DOUBLE PRECISION) END"
+                )
+            return exp.TryCast(this=args[0], to=exp.DataType.build("DOUBLE"))
+        if name == "PAYBACK_JSON_TEXT":
+            keys = [a.name for a in args[1:]]
+            if dialect == "postgres":
+                listed = ", ".join(exp.Literal.string(k).sql("postgres") for k in keys)
+                return parse(f"JSON_EXTRACT_PATH_TEXT(CAST({x} AS JSON), {listed})")
+            if dialect == "clickhouse":
+                listed = ", ".join(exp.Literal.string(k).sql("clickhouse") for k in keys)
+                return parse(f"JSONExtractString(toString({x}), {listed})")
+            simple = all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k) for k in keys)
+            path = "$." + ".".join(k if simple else '"' + k.replace('"', '\\"') + '"' for k in keys)
+            found: Any = sqlglot.parse_one(
+                f"json_extract_string(x, {exp.Literal.string(path).sql('duckdb')})", read="duckdb"
+            )
+            found.set("this", args[0])
+            return found
+        return node
+
+    return str(tree.transform(rewrite).sql(dialect, pretty=True))

@@ -1,0 +1,544 @@
+"""Request logs where they live: the same generated logs in a CSV file, a DuckDB file, a real
+PostgreSQL server (started by conftest.py) and ClickHouse in-process (chdb) give the same
+profile; known tables are found by name; OpenTelemetry GenAI spans are read as files and as
+tables; the queries print for other dialects (golden SQL); credentials never show; bad
+input is one line, exit 2."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import assert_user_error, check_golden, run
+from payback import PaybackError, profile_usage
+from payback.measure.usage import database_sql, profile_database
+
+pytestmark = pytest.mark.slow
+
+UTC = dt.UTC
+
+
+def generated_rows(seed: int = 7) -> list[dict[str, Any]]:
+    """Three months and a half of requests at a rate that grows and swings by the hour, at
+    odd microseconds, three models, long-tailed tokens, and a few broken rows."""
+    rng = random.Random(seed)
+    rows = []
+    start = t = dt.datetime(2026, 3, 1, 0, 0, 0, 1234, tzinfo=UTC)
+    end = dt.datetime(2026, 6, 17, 5, tzinfo=UTC)
+    while t < end:
+        busy = 1.0 + 0.8 * math.sin(t.hour / 24 * 2 * math.pi) + (t - start).days / 100
+        t += dt.timedelta(microseconds=int(rng.expovariate(busy) * 900e6))
+        inp = int(rng.lognormvariate(6.5, 0.9))
+        rows.append(
+            {
+                "ts": t,
+                "model": rng.choice(["gpt-4o", "gpt-4o", "gpt-4o-mini", "claude"]),
+                "input": inp,
+                "output": int(rng.lognormvariate(5, 0.6)),
+                "cached": rng.choice([0, 0, inp // 2]),
+            }
+        )
+    rows[10]["input"] = -5  # negative: unreadable
+    rows[20]["cached"] = rows[20]["input"] + 1  # more cached than input: unreadable
+    return rows
+
+
+ROWS = generated_rows()
+
+
+def iso(t: dt.datetime) -> str:
+    return t.isoformat()
+
+
+@pytest.fixture(scope="module")
+def logs_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("logs") / "logs.csv"
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["timestamp", "model", "input_tokens", "output_tokens", "cached_tokens"])
+        for r in ROWS:
+            w.writerow([iso(r["ts"]), r["model"], r["input"], r["output"], r["cached"]])
+    return path
+
+
+@pytest.fixture(scope="module")
+def expected(logs_csv: Path) -> Any:
+    return profile_usage([logs_csv])
+
+
+def same_profile(got: Any, want: Any) -> None:
+    """Counts to 1e-9, means (tokens, shares, rates) to 1e-6 relative."""
+    for key, value in want.traffic.items():
+        assert got.traffic[key] == pytest.approx(value, rel=1e-6), key
+    assert got.token_percentiles == want.token_percentiles
+    assert len(got.by_month) == len(want.by_month)
+    for g, w in zip(got.by_month, want.by_month, strict=True):
+        for key, value in w.items():
+            if isinstance(value, float):
+                assert g[key] == pytest.approx(value, rel=1e-9, abs=1e-9), key
+            else:
+                assert g[key] == value, key
+    assert [m["model"] for m in got.by_model] == [m["model"] for m in want.by_model]
+    for g, w in zip(got.by_model, want.by_model, strict=True):
+        assert g["requests"] == pytest.approx(w["requests"], rel=1e-9)
+        for key in ("share", "input_tokens", "output_tokens", "cached_input_share"):
+            assert g[key] == pytest.approx(w[key], rel=1e-6), key
+    for key in ("read", "used", "unreadable", "filtered_out"):
+        assert got.rows[key] == want.rows[key], key
+    assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
+    assert got.span == want.span
+    assert got.models == want.models
+
+
+def test_the_oracle_holds_on_the_generated_logs(expected: Any) -> None:
+    """The CSV path's own figures, by hand, so the oracle is not only self-consistent."""
+    used = [r for r in ROWS if r["input"] >= 0 and r["cached"] <= r["input"]]
+    assert expected.rows["used"] == len(used) == len(ROWS) - 2
+    assert expected.traffic["input_tokens"] == pytest.approx(
+        sum(r["input"] for r in used) / len(used), rel=1e-12
+    )
+    may = [r for r in used if r["ts"].month == 5]
+    assert expected.traffic["requests_per_month"] == pytest.approx(
+        len(may) / 31 * 365.25 / 12, rel=1e-12
+    )
+
+
+# -- DuckDB -------------------------------------------------------------------------
+
+
+def duckdb_file(path: Path, csv_path: Path, table: str = "logs") -> Path:
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(
+        f'CREATE TABLE "{table}" AS SELECT CAST(timestamp AS TIMESTAMPTZ) AS created_at, model, '
+        "input_tokens AS prompt_tokens, output_tokens AS completion_tokens, "
+        f"cached_tokens AS cached_tokens FROM read_csv('{csv_path}')"
+    )
+    con.execute("CREATE TABLE unrelated (a INTEGER)")
+    con.close()
+    return path
+
+
+def test_duckdb_file_gives_the_csv_profile(tmp_path: Path, logs_csv: Path, expected: Any) -> None:
+    db = duckdb_file(tmp_path / "logs.duckdb", logs_csv)
+    same_profile(profile_database(str(db), table="logs"), expected)
+    same_profile(profile_database(f"duckdb://{db}", table="logs"), expected)
+
+
+# -- PostgreSQL ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pg_logs(postgres: Any, logs_csv: Path) -> str:
+    """A database ``logs`` with a generic table and LiteLLM's spend logs (timestamps without
+    a zone, as Prisma makes them; an embedding call and a failure that must be left out)."""
+    import psycopg
+
+    admin = postgres.url()
+    with psycopg.connect(admin, autocommit=True) as con:
+        con.execute("DROP DATABASE IF EXISTS logs")
+        con.execute("CREATE DATABASE logs")
+    url = postgres.url(db="logs")
+    with psycopg.connect(url) as con:
+        con.execute(
+            "CREATE TABLE generic (created_at timestamptz, model text, prompt_tokens bigint, "
+            "completion_tokens integer, cached_tokens bigint)"
+        )
+        with con.cursor().copy("COPY generic FROM STDIN") as copy:
+            for r in ROWS:
+                copy.write_row([r["ts"], r["model"], r["input"], r["output"], r["cached"]])
+        con.execute(
+            'CREATE TABLE "LiteLLM_SpendLogs" (request_id text PRIMARY KEY, call_type text, '
+            '"startTime" timestamp(6) without time zone, model text, prompt_tokens integer, '
+            "completion_tokens integer, metadata jsonb, status text)"
+        )
+        with con.cursor().copy('COPY "LiteLLM_SpendLogs" FROM STDIN') as copy:
+            for i, r in enumerate(ROWS):
+                meta = {"usage_object": {"prompt_tokens_details": {"cached_tokens": r["cached"]}}}
+                copy.write_row(
+                    [
+                        f"r{i}",
+                        "acompletion",
+                        r["ts"].replace(tzinfo=None),
+                        r["model"],
+                        r["input"],
+                        r["output"],
+                        json.dumps(meta),
+                        "success",
+                    ]
+                )
+            copy.write_row(
+                [
+                    "e1",
+                    "aembedding",
+                    ROWS[5]["ts"].replace(tzinfo=None),
+                    "emb",
+                    10,
+                    0,
+                    "{}",
+                    "success",
+                ]
+            )
+            copy.write_row(
+                [
+                    "f1",
+                    "acompletion",
+                    ROWS[6]["ts"].replace(tzinfo=None),
+                    "gpt-4o",
+                    10,
+                    0,
+                    "{}",
+                    "failure",
+                ]
+            )
+        con.execute(
+            'CREATE TABLE spans ("Timestamp" timestamptz, "SpanName" text, "StatusCode" text, '
+            '"SpanAttributes" jsonb)'
+        )
+        with con.cursor().copy("COPY spans FROM STDIN") as copy:
+            for r in ROWS:
+                attributes = {
+                    "gen_ai.request.model": r["model"],
+                    "gen_ai.usage.prompt_tokens": r["input"],  # the older names
+                    "gen_ai.usage.completion_tokens": str(r["output"]),
+                    "gen_ai.usage.cache_read_input_tokens": r["cached"],
+                }
+                copy.write_row([r["ts"], "chat", "STATUS_CODE_UNSET", json.dumps(attributes)])
+            copy.write_row([ROWS[0]["ts"], "GET", "STATUS_CODE_UNSET", "{}"])
+            failed = {"gen_ai.usage.input_tokens": 5, "gen_ai.usage.output_tokens": 1}
+            copy.write_row([ROWS[0]["ts"], "chat", "STATUS_CODE_ERROR", json.dumps(failed)])
+        con.execute("CREATE TABLE notes (body text)")
+    return url
+
+
+def test_postgres_otel_spans_with_json_attributes(pg_logs: str, expected: Any) -> None:
+    got = profile_database(pg_logs, table="spans")
+    assert got.format == "otel"
+    assert got.rows["not_llm_calls_or_failed"] == 2
+    got.rows["read"] -= 2
+    same_profile(got, expected)
+
+
+def test_postgres_generic_table_gives_the_csv_profile(pg_logs: str, expected: Any) -> None:
+    got = profile_database(pg_logs, table="generic")
+    same_profile(got, expected)
+    assert got.format == "generic"
+
+
+def test_postgres_litellm_is_found_by_name(pg_logs: str, expected: Any) -> None:
+    got = profile_database(pg_logs)
+    assert got.format == "litellm"
+    assert got.rows["not_llm_calls_or_failed"] == 2  # the embedding and the failure
+    got.rows["read"] -= 2
+    same_profile(got, expected)
+
+
+def test_postgres_columns_named_and_filters(pg_logs: str, logs_csv: Path) -> None:
+    options = {"model": "claude", "since": dt.date(2026, 4, 1), "until": dt.date(2026, 5, 31)}
+    got = profile_database(
+        pg_logs,
+        table="public.generic",
+        columns="ts=created_at,input=prompt_tokens,output=completion_tokens,model=model",
+        **options,  # type: ignore[arg-type]
+    )
+    want = profile_usage([logs_csv], **options)  # type: ignore[arg-type]
+    # fields not named are found by their common spellings (cached_tokens), as in files
+    assert got.traffic["cached_input_share"] == pytest.approx(
+        want.traffic["cached_input_share"], rel=1e-6
+    )
+    assert got.rows["used"] == want.rows["used"]
+    assert got.rows["filtered_out"] == want.rows["filtered_out"] > 0
+    assert got.traffic["requests_per_month"] == pytest.approx(
+        want.traffic["requests_per_month"], rel=1e-9
+    )
+    assert got.traffic["input_tokens"] == pytest.approx(want.traffic["input_tokens"], rel=1e-6)
+
+
+def test_postgres_password_from_pgpass_and_env(
+    postgres: Any, pg_logs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres.url(password=None, db="logs")
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"{postgres.host}:{postgres.port}:logs:payback:{postgres.password}\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    assert profile_database(url, table="generic").rows["used"] == len(ROWS) - 2
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    assert profile_database(url, table="generic").rows["used"] == len(ROWS) - 2
+
+
+def test_postgres_queries_run_read_only(pg_logs: str) -> None:
+    from payback.measure.usage.engines import connect
+
+    engine = connect(pg_logs)
+    try:
+        assert engine.rows("SHOW transaction_read_only") == [("on",)]
+        assert engine.rows("SHOW statement_timeout") == [("30min",)]
+        with pytest.raises(PaybackError, match="read-only transaction"):
+            engine.rows("CREATE TABLE x (a int)")
+    finally:
+        engine.close()
+
+
+# -- ClickHouse in-process (chdb) -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chdb_logs(tmp_path_factory: pytest.TempPathFactory, logs_csv: Path) -> str:
+    """A chdb data folder with a generic table, Langfuse v3's observations and OpenTelemetry
+    spans as the ClickHouse exporter writes them (``otel_traces``)."""
+    chdb_session = pytest.importorskip("chdb.session")
+    folder = tmp_path_factory.mktemp("chdb")
+    session = chdb_session.Session(str(folder))
+    src = f"file('{logs_csv}', 'CSVWithNames', 'timestamp String, model String, input_tokens Int64, output_tokens Int64, cached_tokens Int64')"
+    session.query(
+        "CREATE TABLE generic (created_at DateTime64(6, 'UTC'), model String, "
+        "prompt_tokens Int64, completion_tokens Int64, cached_tokens Int64) "
+        "ENGINE = MergeTree ORDER BY created_at"
+    )
+    session.query(
+        "INSERT INTO generic SELECT parseDateTime64BestEffort(timestamp, 6, 'UTC'), model, "
+        f"input_tokens, output_tokens, cached_tokens FROM {src}"
+    )
+    session.query(
+        "CREATE TABLE observations (id String, type String, level String, is_deleted UInt8, "
+        "start_time DateTime64(3, 'UTC'), provided_model_name Nullable(String), "
+        "usage_details Map(LowCardinality(String), UInt64)) ENGINE = MergeTree ORDER BY id"
+    )
+    session.query(
+        "INSERT INTO observations SELECT toString(rowNumberInAllBlocks()), 'GENERATION', "
+        "'DEFAULT', 0, parseDateTime64BestEffort(timestamp, 3, 'UTC'), model, "
+        "map('input', greatest(input_tokens - cached_tokens, 0), 'input_cached_tokens', cached_tokens, 'output', output_tokens) "
+        f"FROM {src} WHERE input_tokens >= 0 AND cached_tokens <= input_tokens"
+    )
+    session.query(
+        "CREATE TABLE otel_traces (Timestamp DateTime64(9), TraceId String, SpanName String, "
+        "StatusCode LowCardinality(String), SpanAttributes Map(LowCardinality(String), String)) "
+        "ENGINE = MergeTree ORDER BY Timestamp"
+    )
+    session.query(
+        "INSERT INTO otel_traces SELECT parseDateTime64BestEffort(timestamp, 9, 'UTC'), 't', 'chat', "
+        "'Unset', map('gen_ai.request.model', model, 'gen_ai.usage.input_tokens', toString(input_tokens), "
+        "'gen_ai.usage.output_tokens', toString(output_tokens), "
+        "'gen_ai.usage.cache_read.input_tokens', toString(cached_tokens)) "
+        f"FROM {src}"
+    )
+    session.query(
+        "INSERT INTO otel_traces VALUES (now64(9), 't', 'http', 'Unset', map('http.method', 'GET')),"
+        " (now64(9), 't', 'chat', 'Error', map('gen_ai.usage.input_tokens', '10', 'gen_ai.usage.output_tokens', '1'))"
+    )
+    session.close()
+    return f"chdb://{folder}"
+
+
+def test_chdb_generic_table_gives_the_csv_profile(chdb_logs: str, expected: Any) -> None:
+    same_profile(profile_database(chdb_logs, table="generic"), expected)
+
+
+def test_chdb_otel_spans_give_the_csv_profile(chdb_logs: str, expected: Any) -> None:
+    got = profile_database(chdb_logs, table="otel_traces")
+    assert got.format == "otel"
+    assert got.rows["not_llm_calls_or_failed"] == 2  # the HTTP span and the failed call
+    got.rows["read"] -= 2
+    same_profile(got, expected)
+
+
+def test_chdb_langfuse_v3_is_found_by_name(chdb_logs: str, expected: Any) -> None:
+    got = profile_database(chdb_logs)  # observations is found before otel_traces
+    assert got.format == "langfuse"
+    assert got.rows["used"] == expected.rows["used"]
+    for key in ("requests_per_month", "input_tokens", "output_tokens", "cached_input_share"):
+        assert got.traffic[key] == pytest.approx(expected.traffic[key], rel=1e-6), key
+
+
+# -- OpenTelemetry OTLP JSON files ------------------------------------------------------
+
+
+def otlp_span(r: dict[str, Any], status: int = 0) -> dict[str, Any]:
+    ns = str(int(r["ts"].timestamp()) * 1_000_000_000 + r["ts"].microsecond * 1000)
+    return {
+        "traceId": "5b8efff798038103d269b633813fc60c",
+        "spanId": "eee19b7ec3c1b174",
+        "name": f"chat {r['model']}",
+        "kind": 3,
+        "startTimeUnixNano": ns,
+        "endTimeUnixNano": ns,
+        "attributes": [
+            {"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+            {"key": "gen_ai.request.model", "value": {"stringValue": r["model"]}},
+            {"key": "gen_ai.usage.input_tokens", "value": {"intValue": str(r["input"])}},
+            {"key": "gen_ai.usage.output_tokens", "value": {"intValue": r["output"]}},
+            {
+                "key": "gen_ai.usage.cache_read.input_tokens",
+                "value": {"intValue": str(r["cached"])},
+            },
+        ],
+        "status": {"code": status},
+    }
+
+
+def test_otlp_json_files_give_the_csv_profile(tmp_path: Path, expected: Any) -> None:
+    path = tmp_path / "traces.jsonl"
+    with path.open("w") as f:
+        for start in range(0, len(ROWS), 500):
+            spans = [otlp_span(r) for r in ROWS[start : start + 500]]
+            if start == 0:  # a span that is no LLM call, and a failed call
+                spans.append({"name": "GET /", "startTimeUnixNano": "1", "attributes": []})
+                spans.append(otlp_span(ROWS[0], status=2))
+            batch = {
+                "resourceSpans": [
+                    {
+                        "resource": {
+                            "attributes": [{"key": "service.name", "value": {"stringValue": "app"}}]
+                        },
+                        "scopeSpans": [{"scope": {"name": "openai"}, "spans": spans}],
+                    }
+                ]
+            }
+            f.write(json.dumps(batch) + "\n")
+    got = profile_usage([path])
+    assert got.format == "otel"
+    assert got.rows["not_llm_calls_or_failed"] == 2
+    got.rows["read"] -= 2
+    same_profile(got, expected)
+
+
+# -- printing the queries ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "dialect", ["postgres", "clickhouse", "bigquery", "snowflake", "spark", "trino"]
+)
+def test_dialect_printer_golden(dialect: str) -> None:
+    code, out, err = run("usage", "--sql", "--dialect", dialect, "--table", "LiteLLM_SpendLogs")
+    assert code == 0, err
+    check_golden(f"usage_sql_litellm_{dialect}.sql", out)
+    import sqlglot
+
+    # what is printed parses as that dialect's SQL, and reads the table once
+    tree = sqlglot.parse_one(out, read=dialect)
+    assert [t.name for t in tree.find_all(sqlglot.exp.Table)] == ["LiteLLM_SpendLogs"]
+
+
+def test_printed_sql_runs_on_duckdb(tmp_path: Path, logs_csv: Path) -> None:
+    import duckdb
+
+    db = duckdb_file(tmp_path / "logs.duckdb", logs_csv)
+    text = database_sql(
+        "duckdb", table="logs", columns="ts=created_at,input=prompt_tokens,output=completion_tokens"
+    )
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(text.rstrip().rstrip(";")).fetchall()
+    assert sum(r[7] for r in rows if r[0] == 7) == len(ROWS)  # every row in an hour group
+
+
+# -- safety ------------------------------------------------------------------------------
+
+
+def test_password_never_printed(postgres: Any, pg_logs: str) -> None:
+    wrong = postgres.url(password="Wr0ng-pass", db="logs")
+    code, out, err = run("usage", wrong)
+    assert_user_error(code, out, err, "login refused")
+    assert "Wr0ng-pass" not in err
+    assert "payback:***@" in err
+    code, out, err = run("usage", pg_logs, "--sql", "--dialect", "postgres", "--table", "generic")
+    assert code == 0, err
+    assert postgres.password not in out
+    assert "payback:***@" in out
+    code, out, err = run("usage", pg_logs, "--table", "missing")
+    assert_user_error(
+        code, out, err, "tables that look like logs: LiteLLM_SpendLogs, generic, spans"
+    )
+    assert postgres.password not in err
+    assert "notes" not in err  # a table that does not look like logs
+
+
+def test_unreachable_server_is_one_line(postgres: Any) -> None:
+    url = f"postgresql://payback:pw-123@127.0.0.1:{postgres.port + 1}/logs"
+    code, out, err = run("usage", url)
+    assert_user_error(code, out, err, "cannot reach the server")
+    assert "pw-123" not in err
+    code, out, err = run("usage", "clickhouse://u:topsecret@127.0.0.1:1/db")
+    assert_user_error(code, out, err, "cannot reach the server")
+    assert "topsecret" not in err
+
+
+def test_missing_column_is_one_line(pg_logs: str) -> None:
+    code, out, err = run(
+        "usage",
+        pg_logs,
+        "--table",
+        "generic",
+        "--columns",
+        "ts=nope,input=prompt_tokens,output=completion_tokens",
+    )
+    assert_user_error(code, out, err, "'nope' is not a column of generic")
+    code, out, err = run("usage", pg_logs, "--table", "notes")
+    assert_user_error(code, out, err, "no ts / input / output column found")
+
+
+def test_injection_through_table_and_columns(pg_logs: str) -> None:
+    import psycopg
+
+    evil_table = 'generic"; DROP TABLE generic; --'
+    code, out, err = run("usage", pg_logs, "--table", evil_table)
+    assert_user_error(code, out, err, "not a table")
+    evil_column = 'created_at"); DROP TABLE generic; --'
+    code, out, err = run(
+        "usage",
+        pg_logs,
+        "--table",
+        "generic",
+        "--columns",
+        f"ts={evil_column},input=prompt_tokens,output=completion_tokens",
+    )
+    assert_user_error(code, out, err, "is not a column of generic")
+    # names with quotes, semicolons and spaces are read as names, quoted
+    with psycopg.connect(pg_logs) as con:
+        con.execute('CREATE TABLE "we""ird; table" ("t""s" timestamptz, "in put" int, "out" int)')
+        con.execute("""INSERT INTO "we""ird; table" VALUES ('2026-01-01 10:00+00', 5, 7)""")
+    try:
+        got = profile_database(
+            pg_logs, table='we"ird; table', columns='ts=t"s,input=in put,output=out'
+        )
+        assert got.traffic["input_tokens"] == 5.0
+        assert got.traffic["output_tokens"] == 7.0
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute('DROP TABLE "we""ird; table"')
+    with psycopg.connect(pg_logs) as con:
+        assert con.execute("SELECT count(*) FROM generic").fetchone() == (len(ROWS),)
+
+
+def test_usage_url_writes_the_scenario(pg_logs: str, tmp_path: Path, expected: Any) -> None:
+    from payback import load_scenario
+
+    out_path = tmp_path / "scenario.toml"
+    code, out, err = run("usage", pg_logs, "--table", "generic", "-o", str(out_path))
+    assert code == 0, err
+    assert "Wrote" in out
+    traffic = load_scenario(out_path).traffic
+    # the scenario keeps whole requests and tokens
+    assert traffic.requests_per_month == round(expected.traffic["requests_per_month"])
+    assert traffic.input_tokens == pytest.approx(expected.traffic["input_tokens"], abs=0.5)
+
+
+def test_database_options_with_files_are_refused(logs_csv: Path) -> None:
+    assert_user_error(*run("usage", str(logs_csv), "--table", "x"), "--table")
+    assert_user_error(*run("usage", "--sql", "--dialect", "nosuch"), "dialect")
+
+
+def test_no_known_table_lists_the_log_like_ones(tmp_path: Path, logs_csv: Path) -> None:
+    db = duckdb_file(tmp_path / "logs.duckdb", logs_csv, table="requests")
+    with pytest.raises(PaybackError, match="tables that look like logs: requests"):
+        profile_database(str(db))
