@@ -235,7 +235,7 @@ def test_stale_prices_are_flagged() -> None:
     resolved = resolve(build(data), catalog, today=dt.date(2026, 11, 28))
     assert resolved.scenario.alternatives[0].usd_per_gpu_hour == 2.0  # type: ignore[union-attr]
     assert resolved.warnings == [
-        "alternatives.0.usd_per_gpu_hour = 2 (catalog: old at xy (median of 1 on-demand offers)) was checked 2025-01-01, 696 days ago"
+        "alternatives.0.usd_per_gpu_hour = 2 (catalog: old at xy (the only GPU-cloud on-demand offer)) was checked 2025-01-01, 696 days ago"
     ]
     fresh = resolve(build(data), catalog, today=dt.date(2025, 3, 1))
     assert fresh.warnings == []

@@ -121,7 +121,9 @@ def test_parameters_follow_from_the_shape(model_id: str) -> None:
 
 def test_unknown_ids_suggest_near_ones() -> None:
     catalog = default_catalog()
-    with pytest.raises(PaybackError, match=r"unknown GPU 'h100'; did you mean h100-sxm, h100-pcie"):
+    with pytest.raises(
+        PaybackError, match=r"unknown GPU 'h100'; did you mean h100-sxm, h100-nvl, h100-pcie"
+    ):
         catalog.gpu("h100")
     with pytest.raises(
         PaybackError,

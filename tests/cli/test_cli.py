@@ -741,7 +741,7 @@ def test_estimate_training_json() -> None:
     [
         (
             ("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "h100"),
-            ["unknown GPU 'h100'; did you mean h100-sxm, h100-pcie"],
+            ["unknown GPU 'h100'; did you mean h100-sxm, h100-nvl, h100-pcie"],
         ),
         (
             ("estimate", "serving", "--model", "llama-8b", "--gpu", "l4"),

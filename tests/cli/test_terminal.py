@@ -274,10 +274,19 @@ def test_recommend_warns_when_the_winners_price_is_stale() -> None:
 
 
 def test_recommend_apply_renames_what_the_winner_replaces(tmp_path: Path) -> None:
+    # at marketplace rents the winner is not the L4 the alternative's name says
+    source = tmp_path / "market.toml"
+    source.write_text(
+        QUARTER.read_text().replace(
+            'kind = "self_hosted"', 'kind = "self_hosted"\ngpu_price = "marketplace"'
+        )
+    )
     output = tmp_path / "applied.toml"
-    code, out, err = run_at(120, *RECOMMEND, "--apply", "-o", output)
+    market = ("recommend", source, *RECOMMEND[2:])
+    code, out, err = run_at(120, *market, "--apply", "-o", output)
     assert code == 0, err
-    best = json.loads(run_at(120, *RECOMMEND, "--json")[1])["best"]
+    best = json.loads(run_at(120, *market, "--json")[1])["best"]
+    assert best["gpu"] != "l4"
     new_name = f"fine-tuned 7B on one rented {best['gpu'].upper()}"
     assert f'name = "{new_name}"' in output.read_text()
     assert "note: alternatives.0.name = 'fine-tuned 7B on one rented L4' is now" in err

@@ -216,8 +216,43 @@ def pg_logs(postgres: Any, logs_csv: Path) -> str:
             copy.write_row([ROWS[0]["ts"], "GET", "STATUS_CODE_UNSET", "{}"])
             failed = {"gen_ai.usage.input_tokens": 5, "gen_ai.usage.output_tokens": 1}
             copy.write_row([ROWS[0]["ts"], "chat", "STATUS_CODE_ERROR", json.dumps(failed)])
+        # Langfuse v2 keeps observations in PostgreSQL (snake_case columns)
+        con.execute(
+            "CREATE TABLE observations (id text, type text, level text, start_time timestamp(3), "
+            "model text, prompt_tokens integer, completion_tokens integer)"
+        )
+        with con.cursor().copy("COPY observations FROM STDIN") as copy:
+            for i, r in enumerate(ROWS[:300]):
+                copy.write_row(
+                    [
+                        f"o{i}",
+                        "GENERATION",
+                        "DEFAULT",
+                        r["ts"].replace(tzinfo=None),
+                        r["model"],
+                        r["input"],
+                        r["output"],
+                    ]
+                )
+            copy.write_row(
+                ["s1", "SPAN", "DEFAULT", ROWS[0]["ts"].replace(tzinfo=None), None, 0, 0]
+            )
+            copy.write_row(
+                ["e1", "GENERATION", "ERROR", ROWS[0]["ts"].replace(tzinfo=None), "x", 1, 1]
+            )
         con.execute("CREATE TABLE notes (body text)")
     return url
+
+
+def test_postgres_langfuse_v2_observations(pg_logs: str) -> None:
+    got = profile_database(pg_logs, table="observations")
+    assert got.format == "langfuse"
+    assert got.rows["not_llm_calls_or_failed"] == 2  # a span and an error
+    assert got.rows["used"] == 300 - 1  # ROWS[10] has negative input tokens (no cached column)
+    used = [r for r in ROWS[:300] if r["input"] >= 0]
+    assert got.traffic["output_tokens"] == pytest.approx(
+        sum(r["output"] for r in used) / len(used), rel=1e-12
+    )
 
 
 def test_postgres_otel_spans_with_json_attributes(pg_logs: str, expected: Any) -> None:
@@ -334,6 +369,19 @@ def chdb_logs(tmp_path_factory: pytest.TempPathFactory, logs_csv: Path) -> str:
         f"FROM {src}"
     )
     session.query(
+        "CREATE TABLE request_response_rmt (request_id UUID, request_created_at DateTime64(3), "
+        "status Int32, model String, prompt_tokens Int64, completion_tokens Int64, "
+        "prompt_cache_read_tokens Int64) ENGINE = ReplacingMergeTree ORDER BY request_id"
+    )
+    session.query(
+        "INSERT INTO request_response_rmt SELECT generateUUIDv4(), "
+        "parseDateTime64BestEffort(timestamp, 3, 'UTC'), 200, model, input_tokens, output_tokens, "
+        f"cached_tokens FROM {src}"
+    )
+    session.query(
+        "INSERT INTO request_response_rmt VALUES (generateUUIDv4(), now64(3), 500, 'x', 1, 1, 0)"
+    )
+    session.query(
         "INSERT INTO otel_traces VALUES (now64(9), 't', 'http', 'Unset', map('http.method', 'GET')),"
         " (now64(9), 't', 'chat', 'Error', map('gen_ai.usage.input_tokens', '10', 'gen_ai.usage.output_tokens', '1'))"
     )
@@ -357,6 +405,16 @@ def test_chdb_langfuse_v3_is_found_by_name(chdb_logs: str, expected: Any) -> Non
     got = profile_database(chdb_logs)  # observations is found before otel_traces
     assert got.format == "langfuse"
     assert got.rows["used"] == expected.rows["used"]
+    for key in ("requests_per_month", "input_tokens", "output_tokens", "cached_input_share"):
+        assert got.traffic[key] == pytest.approx(expected.traffic[key], rel=1e-6), key
+
+
+def test_chdb_helicone_requests(chdb_logs: str, expected: Any) -> None:
+    got = profile_database(chdb_logs, table="request_response_rmt")
+    assert got.format == "helicone"
+    assert got.rows["not_llm_calls_or_failed"] == 1  # the failed request
+    assert got.rows["used"] == expected.rows["used"]
+    # times kept to the millisecond: the same months and means
     for key in ("requests_per_month", "input_tokens", "output_tokens", "cached_input_share"):
         assert got.traffic[key] == pytest.approx(expected.traffic[key], rel=1e-6), key
 
@@ -457,7 +515,10 @@ def test_password_never_printed(postgres: Any, pg_logs: str) -> None:
     assert "payback:***@" in out
     code, out, err = run("usage", pg_logs, "--table", "missing")
     assert_user_error(
-        code, out, err, "tables that look like logs: LiteLLM_SpendLogs, generic, spans"
+        code,
+        out,
+        err,
+        "tables that look like logs: LiteLLM_SpendLogs, generic, observations, spans",
     )
     assert postgres.password not in err
     assert "notes" not in err  # a table that does not look like logs
@@ -527,6 +588,8 @@ def test_usage_url_writes_the_scenario(pg_logs: str, tmp_path: Path, expected: A
     code, out, err = run("usage", pg_logs, "--table", "generic", "-o", str(out_path))
     assert code == 0, err
     assert "Wrote" in out
+    assert "Traffic from postgresql://payback:***@" in out
+    assert ", table generic, generic format" in out
     traffic = load_scenario(out_path).traffic
     # the scenario keeps whole requests and tokens
     assert traffic.requests_per_month == round(expected.traffic["requests_per_month"])

@@ -398,7 +398,7 @@ def test_apply_refuses_to_overwrite_and_yaml_works(tmp_path: Path) -> None:
     yaml_out = tmp_path / "new.yaml"
     result = runner.invoke(app, ["recommend", str(yaml_in), "--apply", "-o", str(yaml_out)])
     assert result.exit_code == 0, result.output
-    assert payback.load_scenario(yaml_out).alternatives[0].gpu == "rtx-4090"  # type: ignore[union-attr]
+    assert payback.load_scenario(yaml_out).alternatives[0].gpu == "l4"  # type: ignore[union-attr]
 
 
 def test_recommend_help_teaches() -> None:

@@ -27,9 +27,15 @@ DATACENTRE = Catalog(
 )
 
 
+def _marketplace(scenario: payback.Scenario) -> payback.Scenario:
+    """The scenario with its alternative priced at marketplace rents (gpu_price)."""
+    alternative = scenario.alternatives[0].model_copy(update={"gpu_price": "marketplace"})
+    return scenario.model_copy(update={"alternatives": [alternative]})
+
+
 @pytest.mark.parametrize("model_id", ["gpt-oss-20b", "qwen3-30b-a3b"])
 def test_recommend_finds_one_cheap_gpu_for_an_moe_on_the_quarter(model_id: str) -> None:
-    scenario = payback.load_scenario(QUARTER)
+    scenario = _marketplace(payback.load_scenario(QUARTER))
     result = recommend(scenario, models=[model_id])
     best = result.best
     assert best is not None
@@ -57,13 +63,20 @@ def test_recommend_finds_one_cheap_gpu_for_an_moe_on_the_quarter(model_id: str) 
 
 
 @pytest.mark.parametrize("model_id", ["gpt-oss-20b", "qwen3-30b-a3b"])
-def test_among_datacentre_gpus_an_moe_serves_on_one_l40(model_id: str) -> None:
-    result = recommend(payback.load_scenario(QUARTER), models=[model_id], catalog=DATACENTRE)
-    best = result.best
-    assert best is not None
-    assert (best.gpu, best.gpus_per_replica, best.replicas) == ("l40", 1, 1)
-    # 8-bit or 4-bit weights cost the same there; spare capacity breaks the tie
-    assert best.precision in ("fp8", "int4")
+def test_at_default_rents_an_moe_serves_on_one_l4(model_id: str) -> None:
+    # the default rent is never a marketplace's: the L40's only rent (RunPod Community Cloud)
+    # and the GeForce cards' are left out, and one L4 at AWS's list price serves the quarter
+    for catalog in (None, DATACENTRE):
+        result = recommend(payback.load_scenario(QUARTER), models=[model_id], catalog=catalog)
+        best = result.best
+        assert best is not None
+        assert (best.gpu, best.precision, best.gpus_per_replica, best.replicas) == (
+            "l4",
+            "int4",
+            1,
+            1,
+        )
+        assert best.monthly_cost_usd == pytest.approx(0.8048 * 730, rel=1e-3)
     assert not [w for w in result.warnings if "days ago" not in w]  # only a stale price
     # the bigger memories are on the Pareto front: the MI300X in FP8
     assert "mi300x" in {c.gpu for c in result.pareto}

@@ -206,7 +206,8 @@ def test_missing_targets_are_ranked_not_left_out(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert "Ranked after the others: 1 miss the latency targets" in text
-    assert "Left out: 24 no on-demand price in the catalog" in text
+    assert "Left out: 45 marketplace rents only" in text
+    assert "24 no on-demand price in the catalog" in text
     assert "24 the GPU lacks" in text
     assert "misses the latency targets (e.g." not in text
 
@@ -244,7 +245,7 @@ def test_ties_break_on_spare_capacity_then_ttft_then_tpot() -> None:
 
 
 def test_quarter_ties_rank_spare_capacity_first(tmp_path: Path) -> None:
-    path = _scenario_file(tmp_path, model="qwen2.5-7b", tpot_ms=40.0)
+    path = _scenario_file(tmp_path, model="qwen2.5-7b", tpot_ms=40.0, gpu_price="marketplace")
     result = recommend(payback.load_scenario(path))
     top = [(c.gpu, c.precision) for c in result.candidates[:4]]
     # four RTX 4090 configurations at $248.20: 6.02, 5.29, 2.77 and 2.06 req/s
@@ -347,7 +348,9 @@ def _benchmark(tmp_path: Path, **kw: Any) -> None:
 
 def test_apply_drops_a_benchmark_of_another_configuration(tmp_path: Path) -> None:
     _benchmark(tmp_path, model="qwen2.5-7b", gpu="l4", precision="bf16")
-    path = _scenario_file(tmp_path, model="qwen2.5-7b", calibration="bench.toml")
+    path = _scenario_file(
+        tmp_path, model="qwen2.5-7b", calibration="bench.toml", gpu_price="marketplace"
+    )
     out = tmp_path / "new.toml"
     result = runner.invoke(app, ["recommend", str(path), "--json", "--apply", "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -362,7 +365,9 @@ def test_apply_drops_a_benchmark_of_another_configuration(tmp_path: Path) -> Non
 
 def test_a_benchmark_of_the_winner_is_kept_and_said(tmp_path: Path) -> None:
     _benchmark(tmp_path, model="qwen2.5-7b", gpu="rtx-4090", precision="int8")
-    path = _scenario_file(tmp_path, model="qwen2.5-7b", calibration="bench.toml")
+    path = _scenario_file(
+        tmp_path, model="qwen2.5-7b", calibration="bench.toml", gpu_price="marketplace"
+    )
     out = tmp_path / "new.toml"
     result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -500,7 +505,9 @@ def test_a_benchmark_without_a_gpu_count_kept_for_the_count_analyze_assumes(
     tmp_path: Path,
 ) -> None:
     _unsized_benchmark(tmp_path, model="qwen2.5-7b", gpu="rtx-4090", precision="int8")
-    path = _scenario_file(tmp_path, model="qwen2.5-7b", calibration="bench.toml")
+    path = _scenario_file(
+        tmp_path, model="qwen2.5-7b", calibration="bench.toml", gpu_price="marketplace"
+    )
     out = tmp_path / "new.toml"
     result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
     assert result.exit_code == 0, result.output

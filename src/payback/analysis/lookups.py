@@ -51,7 +51,8 @@ class Resolved:
     warnings: list[str] = field(default_factory=list)
     """Stale prices and other things to double-check."""
     details: dict[str, Any] = field(default_factory=dict)
-    """Estimates behind derived numbers (serving and training), by dotted path."""
+    """Estimates behind derived numbers (serving and training) and the GPU rents chosen
+    (the offers each was chosen from), by dotted path."""
 
 
 class Lookups:  # long: the small lookups every option kind's resolver shares
@@ -105,12 +106,24 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
             raise PaybackError([f"{path}: {m}" for m in exc.messages]) from None
 
     def gpu_price(
-        self, path: str, gpu: Gpu, provider: str | None, commitment: str = "none"
+        self,
+        path: str,
+        gpu: Gpu,
+        provider: str | None,
+        commitment: str = "none",
+        price: str | None = None,
     ) -> float:
+        """The rent of ``gpu``: ``provider``'s offer, else the median of the offers of
+        provider kind ``price`` (GPU clouds' by default), at the ``commitment``'s pricing
+        kind. Records the choice, with the count and range of every offer of that kind, in
+        :attr:`details` under ``{path}.usd_per_gpu_hour``."""
         kind = COMMITMENT_KINDS[commitment]
-        from payback.catalog import gpu_offer
+        if price == "serverless":  # a serverless platform bills busy seconds at its own rate
+            kind = "serverless"
+        from payback.catalog import gpu_offer, gpu_rent
 
-        offer = self.lookup(f"{path}.gpu_provider", gpu_offer, gpu, provider, kind)
+        field = f"{path}.gpu_price" if price is not None else f"{path}.gpu_provider"
+        offer = self.lookup(field, gpu_offer, gpu, provider, kind, price)
         if offer is None and commitment != "none":
             kinds = sorted({p.kind for p in gpu.prices if provider in (None, p.provider)})
             raise PaybackError(
@@ -120,14 +133,36 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
                 "the committed price you were quoted"
             )
         if offer is None:
+            from payback.catalog import marketplace_only
+
+            if marketplace_only(gpu, kind):
+                raise PaybackError(
+                    f"{path}.gpu_price: every on-demand offer for {gpu.id} is a marketplace's "
+                    "(third-party hosts, no datacentre SLA), never the default; set "
+                    'gpu_price = "marketplace" to pay one, or give usd_per_gpu_hour'
+                )
             raise PaybackError(
                 f"{path}.usd_per_gpu_hour: the catalog has no on-demand price for {gpu.id}; give one"
             )
-        how = (
-            f"{provider}'s {offer.kind} price"
-            if provider
-            else f"median of {sum(p.kind == kind for p in gpu.prices)} {kind.replace('_', '-')} offers"
-        )
+        rent = gpu_rent(gpu, offer.kind)
+        if provider:
+            how = f"{offer.provider}'s {offer.kind.replace('_', '-')} price"
+            if rent is not None and len(rent.offers) > 1:
+                how += (
+                    f"; {len(rent.offers)} {offer.kind.replace('_', '-')} offers in all, "
+                    f"${rent.low:.2f}-{rent.high:.2f}"
+                )
+        else:
+            rent = self.lookup(field, gpu_rent, gpu, kind, price)
+            how = rent.describe()
+        if rent is not None:
+            self.details[f"{path}.usd_per_gpu_hour"] = {
+                **rent.to_dict(),
+                "usd_per_gpu_hour": offer.usd_per_gpu_hour,
+                "provider": offer.provider,
+                "provider_kind": offer.provider_kind,
+                "chosen_by": "gpu_provider" if provider else "gpu_price" if price else "default",
+            }
         return self.note(
             f"{path}.usd_per_gpu_hour",
             offer.usd_per_gpu_hour,

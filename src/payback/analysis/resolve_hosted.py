@@ -20,6 +20,23 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
     source, reference, checked, discount = "", None, None, None
     if option.fine_tuned is not None:
         offer = ctx.lookup(f"{path}.fine_tuned", ctx.catalog.finetune, option.fine_tuned)
+        if offer.tuned_serving == "dedicated" and (
+            option.input_usd_per_mtok is None or option.output_usd_per_mtok is None
+        ):
+            rate = (
+                f" (${offer.dedicated_usd_per_gpu_hour:g}/GPU-h"
+                + (f" on {offer.dedicated_gpu}" if offer.dedicated_gpu else "")
+                + ")"
+                if offer.dedicated_usd_per_gpu_hour
+                else ""
+            )
+            raise PaybackError(
+                f"{path}.fine_tuned = {offer.id!r}: {offer.provider} serves the tuned model on "
+                f"a dedicated deployment billed per GPU-hour{rate}, not per token; model it as "
+                f"a self_hosted alternative (gpu, usd_per_gpu_hour) with training.hosted = "
+                f"{offer.id!r}, or give input_usd_per_mtok and output_usd_per_mtok (the base "
+                "model's serverless rate where the provider serves the adapter that way)"
+            )
         prices = {
             "input_usd_per_mtok": offer.input_usd_per_mtok,
             "cached_input_usd_per_mtok": offer.cached_input_usd_per_mtok,

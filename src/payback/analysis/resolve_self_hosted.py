@@ -31,7 +31,7 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
     gpu = ctx.lookup(f"{path}.gpu", ctx.catalog.gpu, option.gpu) if option.gpu else None
     if option.usd_per_gpu_hour is None and gpu is not None and option.owned is None:
         update["usd_per_gpu_hour"] = ctx.gpu_price(
-            path, gpu, option.gpu_provider, option.commitment
+            path, gpu, option.gpu_provider, option.commitment, option.gpu_price
         )
     term = COMMITMENT_TERM_MONTHS[option.commitment]
     horizon = ctx.scenario.scenario.horizon_months

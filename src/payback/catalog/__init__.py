@@ -22,23 +22,38 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from payback.catalog.records import STALE_AFTER_DAYS, Gpu, GpuPrice, HostedFineTune, OpenModel
+from payback.catalog.records import (
+    PROVIDER_KINDS,
+    STALE_AFTER_DAYS,
+    Gpu,
+    GpuPrice,
+    HostedFineTune,
+    OpenModel,
+    ProviderKind,
+)
 from payback.errors import PaybackError
 from payback.hardware.shapes import SHAPE_FIELDS, parameter_split
 from payback.limits import check_path, read_input
 
 __all__ = [
+    "PROVIDER_KINDS",
     "STALE_AFTER_DAYS",
     "Catalog",
     "Gpu",
     "GpuPrice",
+    "GpuRent",
     "HostedFineTune",
     "OpenModel",
+    "ProviderKind",
     "default_catalog",
     "gpu_offer",
+    "gpu_offers",
+    "gpu_rent",
     "is_stale",
     "load_catalog",
+    "marketplace_only",
     "model_from_hf_config",
+    "near_ids",
     "typical_gpu_price",
 ]
 
@@ -56,12 +71,30 @@ def _shown_id(text: str, width: int = 80) -> str:
     return repr(text) if len(text) <= width else repr(text[:width]) + "…"
 
 
+def near_ids(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """The ``n`` ids closest to ``word`` (any case), best first: ids that start with it, then
+    ids that contain it, then the rest, each group by difflib's similarity ratio; ids less
+    than half similar that neither start with nor contain it are left out.
+
+    >>> near_ids("L4", ["a10", "l40s", "l4", "l40"])
+    ['l4', 'l40', 'l40s']
+    >>> near_ids("h100", ["a100-80gb", "h100-pcie", "h100-sxm"])
+    ['h100-sxm', 'h100-pcie']
+    """
+    key = word.lower()
+    scored = []
+    for i, choice in enumerate(dict.fromkeys(choices)):
+        low = choice.lower()
+        ratio = difflib.SequenceMatcher(None, key, low).ratio()
+        starts, contains = low.startswith(key), key in low
+        if key and (starts or contains or ratio >= 0.5):
+            scored.append((low != key, not starts, not contains, -ratio, i, choice))
+    return [entry[-1] for entry in sorted(scored)[:n]]
+
+
 def _near(word: str, choices: Iterable[str]) -> str:
-    """'; did you mean a, b?': ids that contain ``word`` first, then the closest spellings."""
-    options = list(choices)
-    containing = [c for c in options if word.lower() in c]
-    close = containing + difflib.get_close_matches(word.lower(), options, n=3, cutoff=0.5)
-    picked = list(dict.fromkeys(close))[:3]
+    """'; did you mean a, b?': the closest ids, best first (:func:`near_ids`)."""
+    picked = near_ids(word, choices)
     return f"; did you mean {', '.join(picked)}?" if picked else ""
 
 
@@ -86,7 +119,7 @@ class Catalog:
     def gpu(self, gpu_id: str) -> Gpu:
         """The GPU with this id; :class:`PaybackError` naming the nearest ids otherwise."""
         try:
-            return self.gpus[gpu_id]
+            return self.gpus[gpu_id] if gpu_id in self.gpus else self.gpus[gpu_id.lower()]
         except KeyError:
             raise PaybackError(
                 f"unknown GPU {_shown_id(gpu_id)}{_near(gpu_id, self.gpus)} (known: {', '.join(self.gpus)})"
@@ -97,6 +130,8 @@ class Catalog:
         or read from a local ``config.json`` path (relative paths from ``base``)."""
         if model_id in self.models:
             return self.models[model_id]
+        if model_id.lower() in self.models:
+            return self.models[model_id.lower()]
         by_repo = {m.hf_repo.lower(): m for m in self.models.values()}
         if model_id.lower() in by_repo:
             return by_repo[model_id.lower()]
@@ -117,7 +152,9 @@ class Catalog:
     def finetune(self, offer_id: str) -> HostedFineTune:
         """The hosted fine-tuning offer with this id."""
         try:
-            return self.finetunes[offer_id]
+            if offer_id in self.finetunes:
+                return self.finetunes[offer_id]
+            return self.finetunes[offer_id.lower()]
         except KeyError:
             raise PaybackError(
                 f"unknown hosted fine-tuning offer {offer_id!r}{_near(offer_id, self.finetunes)} "
@@ -173,23 +210,160 @@ def default_catalog() -> Catalog:
     return load_catalog()
 
 
-def typical_gpu_price(gpu: Gpu, kind: str = "on_demand") -> GpuPrice | None:
-    """The median-priced offer of a kind (the lower middle one for an even count)."""
-    offers = sorted((p for p in gpu.prices if p.kind == kind), key=lambda p: p.usd_per_gpu_hour)
-    if not offers:
-        return None
+_KIND_WORDS = {
+    "gpu_cloud": "GPU-cloud",
+    "hyperscaler": "hyperscaler",
+    "marketplace": "marketplace",
+    "serverless": "serverless",
+}
+"""Provider kinds in a sentence."""
+
+_FALLBACK = ("gpu_cloud", "hyperscaler")
+"""Where the default rent is taken from, in order: the first provider kind with offers.
+Marketplace rents (third-party hosts, no datacentre SLA) are never the default: a scenario
+asks for them with ``gpu_price = "marketplace"``."""
+
+
+def gpu_offers(
+    gpu: Gpu, kind: str = "on_demand", provider_kind: str | None = None
+) -> list[GpuPrice]:
+    """The offers of a pricing ``kind`` (and ``provider_kind``, any when none), cheapest
+    first: every count of offers payback shows is the length of this list."""
+    return sorted(
+        (
+            p
+            for p in gpu.prices
+            if p.kind == kind and (provider_kind is None or p.provider_kind == provider_kind)
+        ),
+        key=lambda p: p.usd_per_gpu_hour,
+    )
+
+
+def _median(offers: list[GpuPrice]) -> GpuPrice:
+    """The median offer, the lower middle one for an even count (a real offer, never
+    inflated): its provider, source and date go with the figure."""
     return offers[(len(offers) - 1) // 2]
 
 
-def gpu_offer(gpu: Gpu, provider: str | None = None, kind: str = "on_demand") -> GpuPrice | None:
+@dataclass(frozen=True)
+class GpuRent:
+    """The rent payback uses for a GPU, and the offers it was chosen from.
+
+    ``offer`` is the median (lower middle) of ``basis``: the offers of one provider kind
+    (GPU clouds by default) at one pricing kind (on demand unless a commitment is given).
+    ``offers`` are all offers of that pricing kind, whoever rents them: their count and
+    range are shown beside the figure, so a hyperscaler's user sees theirs.
+    """
+
+    gpu: str
+    offer: GpuPrice
+    provider_kind: str
+    """Whose offers the median was taken over (:data:`ProviderKind`)."""
+    basis: tuple[GpuPrice, ...]
+    offers: tuple[GpuPrice, ...]
+    fallback: bool = False
+    """Whether no offer of the provider kind asked for exists, so the next one was used."""
+
+    @property
+    def low(self) -> float:
+        return self.offers[0].usd_per_gpu_hour
+
+    @property
+    def high(self) -> float:
+        return self.offers[-1].usd_per_gpu_hour
+
+    def describe(self) -> str:
+        """The choice in words, e.g. 'median of 4 GPU-cloud on-demand offers; 7 on-demand
+        offers in all, $3.99-12.29'."""
+        kind = self.offer.kind.replace("_", "-")
+        who = _KIND_WORDS[self.provider_kind]
+        if self.provider_kind == "serverless":
+            who = ""
+        head = (
+            f"the only {who} {kind} offer".replace("  ", " ")
+            if len(self.basis) == 1
+            else f"median of {len(self.basis)} {who} {kind} offers".replace("  ", " ")
+        )
+        if self.fallback:
+            head += f" (no GPU-cloud {kind} offer)"
+        if len(self.offers) == len(self.basis):
+            return head
+        return f"{head}; {len(self.offers)} {kind} offers in all, ${self.low:.2f}-{self.high:.2f}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "gpu": self.gpu,
+            "usd_per_gpu_hour": self.offer.usd_per_gpu_hour,
+            "provider": self.offer.provider,
+            "kind": self.offer.kind,
+            "provider_kind": self.provider_kind,
+            "basis_count": len(self.basis),
+            "offers_count": len(self.offers),
+            "offers_low_usd_per_gpu_hour": self.low,
+            "offers_high_usd_per_gpu_hour": self.high,
+            "fallback": self.fallback,
+            "description": self.describe(),
+        }
+
+
+def gpu_rent(gpu: Gpu, kind: str = "on_demand", price: str | None = None) -> GpuRent | None:
+    """The rent of ``gpu`` at a pricing ``kind``: the median of the offers of provider kind
+    ``price``; by default (``None``) of GPU clouds', else hyperscalers' (never
+    marketplaces'). ``None`` when there is no such offer of ``kind``; :class:`PaybackError`
+    when ``price`` names a provider kind with no such offer (or is not a provider kind)."""
+    if price is not None and price not in PROVIDER_KINDS:
+        raise PaybackError.bad("gpu_price", price, f"one of {', '.join(PROVIDER_KINDS)}")
+    offers = gpu_offers(gpu, kind)
+    if not offers:
+        return None
+    if kind == "serverless":  # a serverless price is a serverless platform's
+        return GpuRent(gpu.id, _median(offers), "serverless", tuple(offers), tuple(offers))
+    if price is not None:
+        basis = gpu_offers(gpu, kind, price)
+        if not basis:
+            have = sorted({p.provider_kind for p in offers})
+            raise PaybackError(
+                f"no {_KIND_WORDS[price]} {kind.replace('_', '-')} price for {gpu.id} "
+                f"(its {kind.replace('_', '-')} offers are from: {', '.join(have)})"
+            )
+        return GpuRent(gpu.id, _median(basis), price, tuple(basis), tuple(offers))
+    for i, provider_kind in enumerate(_FALLBACK):
+        basis = gpu_offers(gpu, kind, provider_kind)
+        if basis:
+            return GpuRent(
+                gpu.id, _median(basis), provider_kind, tuple(basis), tuple(offers), i > 0
+            )
+    return None  # marketplace offers only
+
+
+def marketplace_only(gpu: Gpu, kind: str = "on_demand") -> bool:
+    """Whether every offer of ``kind`` for ``gpu`` is a marketplace's (so there is no
+    default rent, and ``gpu_price = "marketplace"`` would find one)."""
+    offers = gpu_offers(gpu, kind)
+    return bool(offers) and all(p.provider_kind == "marketplace" for p in offers)
+
+
+def typical_gpu_price(gpu: Gpu, kind: str = "on_demand") -> GpuPrice | None:
+    """The default offer of a kind (:func:`gpu_rent`): the median (lower middle) of GPU
+    clouds' offers, else hyperscalers'; ``None`` when neither rents the GPU."""
+    rent = gpu_rent(gpu, kind)
+    return rent.offer if rent else None
+
+
+def gpu_offer(
+    gpu: Gpu, provider: str | None = None, kind: str = "on_demand", price: str | None = None
+) -> GpuPrice | None:
     """A provider's offer for ``gpu`` (its on-demand one when it has several kinds), or the
-    typical offer of ``kind`` when no provider is named; :class:`PaybackError` for a
-    provider the catalog does not list for this GPU. With a ``kind`` other than on-demand
-    (a 1- or 3-year commitment), the provider's offer of that kind, ``None`` if it has none."""
+    default offer of ``kind`` (of provider kind ``price``: :func:`gpu_rent`) when no
+    provider is named; :class:`PaybackError` for a provider the catalog does not list for
+    this GPU (any case). With a ``kind`` other than on-demand (a 1- or 3-year commitment),
+    the provider's offer of that kind, ``None`` if it has none."""
     if provider is None:
-        return typical_gpu_price(gpu, kind)
+        rent = gpu_rent(gpu, kind, price)
+        return rent.offer if rent else None
     offers = sorted(
-        (p for p in gpu.prices if p.provider == provider), key=lambda p: p.kind != "on_demand"
+        (p for p in gpu.prices if p.provider == provider.lower()),
+        key=lambda p: p.kind != "on_demand",
     )
     if not offers:
         known = sorted({p.provider for p in gpu.prices})
@@ -202,7 +376,8 @@ def gpu_offer(gpu: Gpu, provider: str | None = None, kind: str = "on_demand") ->
 
 
 def is_stale(checked: dt.date, today: dt.date | None = None, days: int = STALE_AFTER_DAYS) -> bool:
-    """Whether a figure checked on ``checked`` is older than ``days`` days."""
+    """Whether a figure checked on ``checked`` is older than ``days`` days: the one rule for
+    GPU rents, hosted fine-tuning prices and API prices, wherever they are shown or used."""
     return ((today or dt.date.today()) - checked).days > days
 
 

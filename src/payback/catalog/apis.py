@@ -53,7 +53,14 @@ from genai_prices.types import (
 
 from payback.errors import PaybackError
 
-__all__ = ["GENAI_PRICES_VERSION", "ApiPrice", "api_price", "search_api_models"]
+__all__ = [
+    "GENAI_PRICES_VERSION",
+    "ApiPrice",
+    "ApiProviderSummary",
+    "api_price",
+    "search_api_models",
+    "summarize_api_providers",
+]
 
 SEARCH_HINT = "payback catalog apis --search TEXT lists them"
 """Where an error message sends the reader to find a valid reference."""
@@ -130,6 +137,39 @@ def search_api_models(text: str = "") -> list[ApiPrice]:
         for price in _all_prices(_today())
         if needle in price.ref.casefold() or (price.name and needle in price.name.casefold())
     ]
+
+
+@dataclass(frozen=True)
+class ApiProviderSummary:
+    """One provider of the genai-prices snapshot: how many models it prices per token, and
+    the range of their base-tier prices [USD per million tokens]."""
+
+    provider: str
+    models: int
+    input_low: float
+    input_high: float
+    output_low: float
+    output_high: float
+
+
+def summarize_api_providers(prices: list[ApiPrice] | None = None) -> list[ApiProviderSummary]:
+    """Per provider (by models priced, most first, then by id): the count and price ranges
+    of ``prices`` (default: every token-priced model, today's prices)."""
+    by_provider: dict[str, list[ApiPrice]] = {}
+    for price in search_api_models() if prices is None else prices:
+        by_provider.setdefault(price.provider, []).append(price)
+    summary = [
+        ApiProviderSummary(
+            provider,
+            len(group),
+            min(p.input_usd_per_mtok for p in group),
+            max(p.input_usd_per_mtok for p in group),
+            min(p.output_usd_per_mtok for p in group),
+            max(p.output_usd_per_mtok for p in group),
+        )
+        for provider, group in by_provider.items()
+    ]
+    return sorted(summary, key=lambda s: (-s.models, s.provider))
 
 
 # --- the snapshot ------------------------------------------------------------------------

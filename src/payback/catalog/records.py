@@ -7,7 +7,7 @@ Every record names its ``source`` (a URL or a precise citation) and the date it 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -15,7 +15,18 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=64)]
 Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
 STALE_AFTER_DAYS = 180
-"""A price checked longer ago than this is flagged as stale."""
+"""A price (GPU rent, hosted fine-tuning, API token price) checked longer ago than this is
+flagged as stale, in every catalog and every command: :func:`payback.catalog.is_stale`."""
+
+ProviderKind = Literal["gpu_cloud", "hyperscaler", "marketplace", "serverless"]
+"""Who rents a GPU: a GPU cloud (Lambda, RunPod Secure Cloud, Nebius, CoreWeave: GPUs are
+their business, list prices near cost), a hyperscaler (AWS, Azure, Google Cloud, Oracle:
+GPU instances beside a general cloud, list prices well above), a marketplace (third-party
+hosts rented through a broker, e.g. RunPod Community Cloud, Vast.ai: cheaper, no datacentre
+SLA) or a serverless platform (per-second billing of busy time, e.g. Modal)."""
+
+PROVIDER_KINDS: tuple[str, ...] = get_args(ProviderKind)
+"""The provider kinds, the default rent's (``gpu_cloud``) first."""
 
 
 class Record(BaseModel):
@@ -41,8 +52,30 @@ class GpuPrice(Record):
     """Price of one GPU for one hour [USD]; for multi-GPU instances, divided by GPUs."""
     kind: Literal["on_demand", "serverless", "spot", "reserved_1y", "reserved_3y"] = "on_demand"
     """On-demand rent, per-second serverless, spot, or a 1/3-year commitment."""
+    provider_kind: ProviderKind = "gpu_cloud"
+    """Who rents it (:data:`ProviderKind`); a ``serverless`` price is a serverless
+    platform's (the default for one), every other price a GPU cloud's unless given."""
     note: str | None = None
     """Anything a reader needs: the instance type, the region, a second-hand figure."""
+    recheck: str | None = None
+    """What comparing the figure with the provider's own published page found, and when;
+    or why no such comparison could be made (the figure is then kept as it was read)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _serverless_platform(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kind") == "serverless":
+            data = {"provider_kind": "serverless", **data}
+        return data
+
+    @model_validator(mode="after")
+    def _kinds_agree(self) -> GpuPrice:
+        if (self.kind == "serverless") != (self.provider_kind == "serverless"):
+            raise ValueError(
+                f"kind = {self.kind!r} with provider_kind = {self.provider_kind!r}: a serverless "
+                "price is a serverless platform's, and a serverless platform's price is serverless"
+            )
+        return self
 
 
 class Gpu(Record):
@@ -117,6 +150,8 @@ class OpenModel(Record):
     """Longest context the model supports [tokens]."""
     license: str | None = Field(None, min_length=2)
     """The licence the weights are published under, with what limits commercial use."""
+    license_source: str | None = Field(None, min_length=8)
+    """Where the licence was read: the licence text's URL, and what confirmed it."""
     active_params_b: Positive | None = None
     """Parameters a token uses [billions], as the model card states (mixtures of experts)."""
     experts: int | None = Field(None, ge=2)
@@ -215,4 +250,35 @@ class HostedFineTune(Record):
     """Inference price of the tuned model per million input tokens [USD]."""
     cached_input_usd_per_mtok: float | None = Field(None, ge=0.0)
     output_usd_per_mtok: float | None = Field(None, ge=0.0)
+    tuned_serving: Literal["per_token", "dedicated"] = "per_token"
+    """How the tuned model is billed: ``per_token`` (served on shared, serverless capacity
+    at the prices above) or ``dedicated`` (a deployment of its own, billed per GPU-time
+    whether it serves or not: a ``self_hosted`` alternative's arithmetic, not tokens')."""
+    dedicated_gpu: Id | None = None
+    """The catalog GPU a dedicated deployment runs on, where the provider names it."""
+    dedicated_usd_per_gpu_hour: Positive | None = None
+    """The provider's rent of one GPU of a dedicated deployment for one hour [USD], where a
+    source gives it."""
+    dedicated_source: str | None = None
+    """Where the dedicated deployment's billing was read."""
     note: str | None = None
+    recheck: str | None = None
+    """What comparing the prices with the provider's own published page found, and when;
+    or why no such comparison could be made (the figures are then kept as they were read)."""
+
+    @model_validator(mode="after")
+    def _serving(self) -> HostedFineTune:
+        dedicated = (self.dedicated_gpu, self.dedicated_usd_per_gpu_hour, self.dedicated_source)
+        if self.tuned_serving == "per_token" and any(v is not None for v in dedicated):
+            raise ValueError(
+                "dedicated_gpu, dedicated_usd_per_gpu_hour and dedicated_source describe "
+                'tuned_serving = "dedicated"'
+            )
+        if self.tuned_serving == "dedicated":
+            if self.input_usd_per_mtok is not None or self.output_usd_per_mtok is not None:
+                raise ValueError(
+                    'tuned_serving = "dedicated" is billed per GPU-hour: no per-token prices'
+                )
+            if self.dedicated_source is None:
+                raise ValueError('tuned_serving = "dedicated" needs dedicated_source')
+        return self

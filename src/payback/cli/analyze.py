@@ -90,13 +90,19 @@ def analyze(
     central values, and **--samples N** adds how likely each outcome is and which
     inputs drive it. An option's `quality = { error_rate, usd_per_error }` and
     `latency = { p50_ms, usd_per_second_per_1k_requests }` are priced as their own cost
-    components; **--no-quality** leaves them out (the infrastructure view).
+    components; **--no-quality** leaves them out (the infrastructure view). A scenario
+    with `[[workloads]]` gets the portfolio: every workload moved together.
 
     Several files (`payback analyze a.toml b.toml`) give one table across the scenarios
     (one-time cost, month-1 saving, break-even, NPV, within a quarter) and each verdict;
     with **--json**, a list of their answers.
     """
     files = file
+    if len(files) == 1:
+        from payback.cli.portfolio import show_portfolio
+
+        if show_portfolio(files[0], samples, seed, no_quality, as_json):
+            return
     analyses = [_analysis(path, samples, seed, no_quality, quiet=as_json) for path in files]
     if as_json:
         _print_json(
@@ -160,6 +166,13 @@ def report(
             f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
         )
     _check_replaceable(output, force)  # before the work: the charts beside it are checked after
+    from payback.cli.portfolio import portfolio_report
+
+    portfolio = portfolio_report(file, output, samples, seed, no_quality)
+    if portfolio is not None:
+        _write_outputs(portfolio, force)
+        echo(f"Wrote {output}")
+        return
     analysis = _analysis(file, samples, seed, no_quality)
     if suffix in (".html", ".htm"):
         from payback.report import render_html
@@ -196,8 +209,11 @@ def explain(
     """In plain words, with this scenario's numbers: what the project really costs, how the
     break-even is computed, the verdict for a quarter and the horizon, and what to measure first.
     """
+    from payback.cli.portfolio import portfolio_explain
     from payback.report.explain import explain as explain_analysis
 
+    if portfolio_explain(file, samples, seed, no_quality, as_json):
+        return
     analysis = _analysis(file, samples, seed, no_quality, quiet=as_json)
     with _busy("explaining", enabled=not as_json):  # the drivers and the levers are solved
         sections = explain_analysis(analysis)

@@ -3,6 +3,7 @@ the estimates and scenarios draw on."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
@@ -20,6 +21,11 @@ SearchOption = Annotated[
 ]
 
 
+def _today() -> dt.date:
+    """The day prices are judged stale on (a function, so tests can fix it)."""
+    return dt.date.today()
+
+
 def _matches(text: str, *fields: str | None) -> bool:
     needle = text.lower()
     return any(needle in (f or "").lower() for f in fields)
@@ -29,8 +35,6 @@ def _matches(text: str, *fields: str | None) -> bool:
 @user_errors
 def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
     """GPUs: memory, bandwidth, dense tensor peaks and hourly rents with their sources."""
-    import datetime as dt
-
     from payback.catalog import default_catalog
 
     gpus = [g for g in default_catalog().gpus.values() if _matches(search, g.id, g.name)]
@@ -39,7 +43,7 @@ def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
     else:
         from payback.report import tables
 
-        _console().print(tables.gpus_table(gpus, dt.date.today()))
+        _console().print(tables.gpus_table(gpus, _today()))
 
 
 @app.command("models")
@@ -62,18 +66,31 @@ def catalog_models(search: SearchOption = "", as_json: JsonFlag = False) -> None
 @app.command("apis")
 @user_errors
 def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
-    """Hosted API token prices, from the genai-prices snapshot shipped with payback."""
+    """Hosted API token prices, from the genai-prices snapshot shipped with payback. Without
+    `--search`, one line per provider (`--json` still lists every model)."""
     import dataclasses
 
-    from payback.catalog.apis import search_api_models
+    from payback.catalog.apis import search_api_models, summarize_api_providers
 
     prices = search_api_models(search)
     if as_json:
         _print_json([dataclasses.asdict(p) for p in prices])
-    else:
-        from payback.report import tables
+        return
+    from payback.report import tables
 
-        _console().print(tables.apis_table(prices))
+    console = _console()
+    if search.strip():
+        console.print(tables.apis_table(prices))
+        if not prices:
+            console.print(f"No API model's ref or name contains {search!r}.")
+        return
+    summary = summarize_api_providers(prices)
+    console.print(tables.api_providers_table(summary))
+    console.print(
+        f"{len(prices):,} models from {len(summary)} providers. List a provider's or a "
+        "model's prices with --search, e.g. `payback catalog apis --search anthropic:` or "
+        '`--search gpt-4o`; analyze takes a ref as `model = "provider:model"`.'
+    )
 
 
 @app.command("finetuning")
@@ -92,4 +109,4 @@ def catalog_finetuning(search: SearchOption = "", as_json: JsonFlag = False) -> 
     else:
         from payback.report import tables
 
-        _console().print(tables.finetunes_table(offers))
+        _console().print(tables.finetunes_table(offers, _today()))

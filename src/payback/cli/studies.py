@@ -86,6 +86,10 @@ def sensitivity(
         raise PaybackError(
             "--samples and --seed apply to --method sobol; a tornado does not sample"
         )
+    from payback.cli.portfolio import portfolio_sensitivity
+
+    if portfolio_sensitivity(file, method, swing, top, as_json):
+        return
     resolved = resolve(load_scenario(file))
     _warn(resolved.warnings)
     names = [alt.name for alt in resolved.scenario.alternatives]
@@ -197,10 +201,16 @@ def solve(
     "iterations", "single_crossing", ...}`.
     """
     from payback.analysis.resolve import resolve
+    from payback.cli.portfolio import portfolio_solve
     from payback.scenario import VALUE_TERMS, load_scenario, without_value_terms
     from payback.studies.solve import parse_target
     from payback.studies.solve import solve as solve_for
 
+    met = portfolio_solve(file, vary, target, alternative, no_quality, as_json)
+    if met is not None:
+        if not met:
+            raise typer.Exit(code=1)
+        return
     wanted = parse_target(target)
     scenario = load_scenario(file)
     if no_quality:

@@ -7,49 +7,109 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
-from payback.catalog import Gpu, HostedFineTune, OpenModel, is_stale, typical_gpu_price
+from payback.catalog import Gpu, HostedFineTune, OpenModel, gpu_offers, gpu_rent, is_stale
 
 
 def _num(value: float | None, fmt: str = ",.0f") -> str:
     return "—" if value is None else format(value, fmt)
 
 
-def gpus_table(gpus: Iterable[Gpu], today: dt.date) -> Table:
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title="GPUs (dense peaks; typical = median on-demand rent, lower middle for an even count)",
-        title_justify="left",
-    )
-    for name, justify in [
-        ("id", "left"),
-        ("memory GB", "right"),
-        ("GB/s", "right"),
-        ("BF16 TF", "right"),
-        ("FP8 TF", "right"),
-        ("INT8 TOPS", "right"),
-        ("typical $/GPU-h", "right"),
-        ("offers", "right"),
-        ("checked", "left"),
-    ]:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+class _Fitting:
+    """A catalog listing that never cuts an id: a table where every column fits at its
+    full width, else each entry as its id on a line of its own and its figures below."""
+
+    def __init__(self, title: str, columns: list[tuple[str, str]], rows: list[list[str]]) -> None:
+        self.title, self.columns, self.rows = title, columns, rows
+
+    def _table(self) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, title=self.title, title_justify="left")
+        for name, justify in self.columns:
+            table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+        for row in self.rows:
+            table.add_row(*row)
+        return table
+
+    def _stacked(self) -> Group:
+        parts: list[Any] = [Text(self.title), Text("")]
+        names = [name for name, _ in self.columns[1:]]
+        for row in self.rows:
+            parts.append(Text(row[0], style="bold", overflow="fold"))
+            figures = "; ".join(
+                f"{name} {value}" for name, value in zip(names, row[1:], strict=True)
+            )
+            parts.append(Padding(Text(figures), (0, 0, 0, 4)))
+        return Group(*parts)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        table = self._table()
+        wide = options.update_width(1_000_000)  # the width it needs, unclamped
+        if Measurement.get(console, wide, table).maximum <= options.max_width:
+            yield table
+        else:
+            yield self._stacked()
+
+
+_KIND_MARK = {"hyperscaler": " (hyper)", "marketplace": " (market)"}
+"""How a typical rent that is not a GPU cloud's is marked."""
+
+
+def gpus_table(gpus: Iterable[Gpu], today: dt.date) -> _Fitting:
+    rows = []
     for gpu in gpus:
-        offer = typical_gpu_price(gpu)
+        rent, offers = gpu_rent(gpu), gpu_offers(gpu)
+        offer = rent.offer if rent else None
+        if offer is None and offers:  # marketplace offers only: shown, never the default
+            market = gpu_rent(gpu, price="marketplace")
+            offer = market.offer if market else None
         checked = offer.checked if offer else gpu.checked
         stale = " (stale)" if offer and is_stale(offer.checked, today) else ""
-        table.add_row(
-            gpu.id,
-            _num(gpu.memory_gb),
-            _num(gpu.memory_bandwidth_gb_s),
-            _num(gpu.bf16_tflops),
-            _num(gpu.fp8_tflops),
-            _num(gpu.int8_tops),
-            f"${offer.usd_per_gpu_hour:.2f} {offer.provider}" if offer else "—",
-            str(len(gpu.prices)),
-            f"{checked}{stale}",
+        rows.append(
+            [
+                gpu.id,
+                _num(gpu.memory_gb),
+                _num(gpu.memory_bandwidth_gb_s),
+                _num(gpu.bf16_tflops),
+                _num(gpu.fp8_tflops),
+                _num(gpu.int8_tops),
+                (
+                    f"${offer.usd_per_gpu_hour:.2f} {offer.provider}"
+                    + _KIND_MARK.get(offer.provider_kind, "")
+                    if offer
+                    else "—"
+                ),
+                f"{len(offers)}"
+                + (
+                    f": ${offers[0].usd_per_gpu_hour:.2f}-{offers[-1].usd_per_gpu_hour:.2f}"
+                    if len(offers) > 1
+                    else ""
+                ),
+                f"{checked}{stale}",
+            ]
         )
-    return table
+    return _Fitting(
+        "GPUs (GB of memory, GB/s, dense peaks [TFLOP/s, TOP/s]; typical rent = median of GPU "
+        "clouds' on-demand offers, lower middle for an even count, else hyperscalers' (hyper); "
+        "a marketplace's (market) is shown when no one else rents the GPU, never used by "
+        "default; on-demand = count and range of every on-demand offer)",
+        [
+            ("id", "left"),
+            ("GB", "right"),
+            ("GB/s", "right"),
+            ("BF16", "right"),
+            ("FP8", "right"),
+            ("INT8", "right"),
+            ("typical $/GPU-h", "right"),
+            ("on-demand", "right"),
+            ("checked", "left"),
+        ],
+        rows,
+    )
 
 
 def _attention(m: OpenModel) -> str:
@@ -62,87 +122,102 @@ def _attention(m: OpenModel) -> str:
     return "MHA" if m.kv_heads == m.heads else "GQA"
 
 
-def models_table(models: Iterable[OpenModel]) -> Table:
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title="Open models (shapes from config.json; active = parameters a token uses; "
-        "experts = routed per token/routed+shared; SWA = sliding window × its layers)",
-        title_justify="left",
-    )
-    for name in (
-        "id",
-        "total B",
-        "active B",
-        "experts",
-        "layers",
-        "heads/kv",
-        "attention",
-        "context",
-    ):
-        table.add_column(
-            name, justify="left" if name in ("id", "attention") else "right", no_wrap=True
-        )
+def models_table(models: Iterable[OpenModel]) -> _Fitting:
+    rows = []
     for m in models:
         experts = "—"
         if m.is_moe:
             experts = f"{m.experts_per_token}/{m.experts}" + (
                 f"+{m.shared_experts}" if m.shared_experts else ""
             )
-        table.add_row(
-            m.id,
-            f"{m.params_b:g}",
-            f"{m.active_params_b:g}" if m.active_params_b else "—",
-            experts,
-            str(m.layers),
-            f"{m.heads}/{m.kv_heads}",
-            _attention(m),
-            f"{m.max_context:,}",
+        rows.append(
+            [
+                m.id,
+                f"{m.params_b:g}",
+                f"{m.active_params_b:g}" if m.active_params_b else "—",
+                experts,
+                str(m.layers),
+                f"{m.heads}/{m.kv_heads}",
+                _attention(m),
+                f"{m.max_context:,}",
+            ]
         )
-    return table
-
-
-def finetunes_table(offers: Iterable[HostedFineTune]) -> Table:
-    table = Table(
-        box=box.SIMPLE_HEAD, title="Hosted fine-tuning ($ per 1M tokens)", title_justify="left"
+    names = ["id", "total B", "active B", "experts", "layers", "heads/kv", "attention", "context"]
+    return _Fitting(
+        "Open models (shapes from config.json; active = parameters a token uses; "
+        "experts = routed per token/routed+shared; SWA = sliding window × its layers)",
+        [(n, "left" if n in ("id", "attention") else "right") for n in names],
+        rows,
     )
-    for name in ("id", "applies to", "train", "tuned in", "tuned out", "checked"):
-        table.add_column(
-            name, justify="left" if name in ("id", "applies to", "checked") else "right"
-        )
+
+
+def finetunes_table(offers: Iterable[HostedFineTune], today: dt.date | None = None) -> _Fitting:
+    rows = []
     for o in offers:
         band = (
             o.base_model or f"{o.min_params_b or 0:g}-{o.max_params_b:g}B"
             if o.max_params_b
             else (o.base_model or "—")
         )
-        table.add_row(
-            o.id,
-            f"{band} ({o.method})",
-            f"{o.training_usd_per_mtok:g}",
-            _num(o.input_usd_per_mtok, "g"),
-            _num(o.output_usd_per_mtok, "g"),
-            str(o.checked),
+        stale = " (stale)" if is_stale(o.checked, today) else ""
+        rows.append(
+            [
+                o.id,
+                f"{band} ({o.method})",
+                f"{o.training_usd_per_mtok:g}",
+                "GPU-h" if o.tuned_serving == "dedicated" else _num(o.input_usd_per_mtok, "g"),
+                "GPU-h" if o.tuned_serving == "dedicated" else _num(o.output_usd_per_mtok, "g"),
+                f"{o.checked}{stale}",
+            ]
         )
-    return table
-
-
-def apis_table(prices: Iterable[Any]) -> Table:
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title="API prices ($ per 1M tokens, genai-prices snapshot)",
-        title_justify="left",
+    names = ["id", "applies to", "train", "tuned in", "tuned out", "checked"]
+    return _Fitting(
+        "Hosted fine-tuning ($ per 1M tokens; GPU-h = the tuned model runs on a dedicated "
+        "deployment billed per GPU-hour)",
+        [(n, "left" if n in ("id", "applies to", "checked") else "right") for n in names],
+        rows,
     )
-    for name in ("ref", "input", "cached input", "output", "batch off"):
-        table.add_column(name, justify="left" if name == "ref" else "right")
-    for p in prices:
-        table.add_row(
+
+
+def apis_table(prices: Iterable[Any]) -> _Fitting:
+    rows = [
+        [
             p.ref,
             f"{p.input_usd_per_mtok:g}",
             _num(p.cached_input_usd_per_mtok, "g"),
             f"{p.output_usd_per_mtok:g}",
             "—" if p.batch_discount is None else f"{p.batch_discount:.0%}",
-        )
-    return table
+        ]
+        for p in prices
+    ]
+    names = ["ref", "input", "cached input", "output", "batch off"]
+    return _Fitting(
+        "API prices ($ per 1M tokens, genai-prices snapshot)",
+        [(n, "left" if n == "ref" else "right") for n in names],
+        rows,
+    )
+
+
+def api_providers_table(summary: Iterable[Any]) -> _Fitting:
+    """Hosted API providers: how many models each prices, and their price ranges."""
+
+    def span(low: float, high: float) -> str:
+        return f"{low:g}" if low == high else f"{low:g}-{high:g}"
+
+    rows = [
+        [
+            s.provider,
+            f"{s.models:,}",
+            span(s.input_low, s.input_high),
+            span(s.output_low, s.output_high),
+        ]
+        for s in summary
+    ]
+    return _Fitting(
+        "API providers ($ per 1M tokens, genai-prices snapshot)",
+        [("provider", "left"), ("models", "right"), ("input", "right"), ("output", "right")],
+        rows,
+    )
 
 
 def key_values(title: str, rows: Mapping[str, str]) -> Table:

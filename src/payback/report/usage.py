@@ -73,7 +73,11 @@ def _summary(profile: UsageProfile) -> Any:
     }
     summary = Table(
         box=box.SIMPLE_HEAD,
-        title=f"Traffic from {len(profile.files)} file(s), {profile.format} format",
+        title=(
+            f"Traffic from {profile.table}, {profile.format} format"
+            if profile.table
+            else f"Traffic from {len(profile.files)} file(s), {profile.format} format"
+        ),
         title_justify="left",
         show_header=False,
     )

@@ -123,7 +123,7 @@ class TrainingJob(_Model):
     gpu: str | None = None
     """GPU id to train on (rented at the catalog's price unless ``usd_per_gpu_hour``)."""
     gpu_provider: str | None = None
-    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median offer."""
+    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median of GPU clouds' on-demand offers."""
     hosted: str | None = None
     """Hosted fine-tuning offer id instead of own GPUs, e.g. ``openai.gpt-4o-mini``."""
     method: Method = "lora"
@@ -225,6 +225,9 @@ class _OptionBase(_Model):
     latency: Latency | None = None
     """Median latency and the value of a second; monthly cost = requests / 1000 × p50 [s]
     × usd_per_second_per_1k_requests. Without it latency costs nothing."""
+    portfolio: Serving | None = None
+    """With ``[[workloads]]``: which workloads this alternative serves and how (one base
+    model and an adapter per workload on a shared fleet, or a fleet each)."""
 
 
 class PerRequestOption(_OptionBase):
@@ -318,7 +321,12 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     gpu: str | None = None
     """GPU id from the catalog; gives ``usd_per_gpu_hour`` and, with ``model``, the capacity."""
     gpu_provider: str | None = None
-    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median on-demand offer."""
+    """Whose catalog price to pay for ``gpu`` (e.g. ``lambda``); default: the median of GPU
+    clouds' on-demand offers."""
+    gpu_price: Literal["gpu_cloud", "hyperscaler", "marketplace", "serverless"] | None = None
+    """Which kind of provider's rent to pay for ``gpu`` when no ``gpu_provider`` is named:
+    the median of ``gpu_cloud`` (the default), ``hyperscaler`` (AWS, Azure, Google Cloud,
+    Oracle), ``marketplace`` (third-party hosts) or ``serverless`` offers."""
     precision: Precision = "bf16"
     """Serving precision of the weights."""
     engine: Literal["vllm", "sglang", "trtllm", "lean"] = "vllm"
@@ -412,6 +420,16 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
                     f"(owned.gpus_per_server = {self.owned.gpus_per_server}); a replica runs "
                     "inside one server"
                 )
+        if self.gpu_price is not None and self.gpu_provider is not None:
+            problems.append(
+                f"gpu_price = {self.gpu_price!r} and gpu_provider = {self.gpu_provider!r} both "
+                "choose the rent: give one of them"
+            )
+        if self.gpu_price == "serverless" and self.commitment != "none":
+            problems.append(
+                f"gpu_price = 'serverless' with commitment = {self.commitment!r}: a serverless "
+                "rent is paid per second, not committed (remove one of them)"
+            )
         if self.commitment != "none" and not self.always_on:
             problems.append(
                 f"commitment = {self.commitment!r}: a committed fleet is paid all month; "
@@ -448,10 +466,19 @@ class Scenario(_Model):
     """What you do today."""
     alternatives: list[Option] = Field(min_length=1)
     """What you could do instead; each is compared with the baseline."""
+    workloads: list[Workload] | None = Field(None, min_length=1, max_length=1000)
+    """Several tasks served together (the portfolio view); without them the scenario is one
+    workload, ``[traffic]`` (with workloads, it defaults field by field to the first
+    workload's: the one-workload views read it)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _first_workload_traffic(cls, data: Any) -> Any:
+        return workload_defaults(data)
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Scenario:
-        problems: list[str] = []
+        problems: list[str] = workload_problems(self)
         for path, option in self.options():
             needs_lengths = isinstance(option, HostedApiOption) or (
                 isinstance(option, SelfHostedOption) and option.replica_requests_per_s is None
@@ -609,3 +636,14 @@ def field_docstring(model: type[BaseModel], name: str) -> str:
             ):
                 return inspect.cleandoc(after.value.value)
     return ""
+
+
+from payback.scenario.workloads import (  # noqa: E402  (they build on the models above)
+    Serving,
+    Workload,
+    workload_defaults,
+    workload_problems,
+)
+
+for _model in (PerRequestOption, HostedApiOption, SelfHostedOption, Workload, Scenario):
+    _model.model_rebuild()

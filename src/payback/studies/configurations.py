@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from payback import finance as cm
-from payback.catalog import Gpu, OpenModel, gpu_offer
+from payback.catalog import Gpu, OpenModel, gpu_offer, marketplace_only
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.estimate import (
@@ -148,10 +148,14 @@ def _price(option: SelfHostedOption, gpu: Gpu, kind: str) -> tuple[float | None,
     if option.usd_per_gpu_hour is not None and option.gpu == gpu.id:
         return option.usd_per_gpu_hour, None
     try:
-        offer = gpu_offer(gpu, option.gpu_provider, kind)
+        offer = gpu_offer(gpu, option.gpu_provider, kind, option.gpu_price)
     except PaybackError:
+        if option.gpu_provider is None:
+            return None, f"no {option.gpu_price} {kind.replace('_', '-')} price in the catalog"
         return None, f"not offered by {option.gpu_provider}"
     if offer is None:
+        if marketplace_only(gpu, kind):
+            return None, 'marketplace rents only (gpu_price = "marketplace" uses them)'
         return None, f"no {kind.replace('_', '-')} price in the catalog"
     return offer.usd_per_gpu_hour, None
 

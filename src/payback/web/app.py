@@ -387,6 +387,10 @@ with rest:
             f"One-time cost {usd(alt.one_time_usd, 0)}; month 1 costs {usd(alt.monthly_cost_usd[0], 0)} against "
             f"{usd(analysis.baseline.monthly_cost_usd[0], 0)} for the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
         )
+        if outcome.scenario is not None and outcome.scenario.workloads:
+            from payback.web.portfolio import workloads_section
+
+            workloads_section(outcome.scenario)
         # One chart at a time: building a plotly figure takes ~25 ms, five would triple
         # the time each change takes to show.
         views: dict[str, Any] = {

@@ -233,8 +233,12 @@ class Held:
 
     @classmethod
     def from_text(cls, name: str, text: str, base: Path | None = None) -> Held:
-        """A file's text, read (raises :class:`PaybackError` naming ``name``)."""
-        return cls(name, text, scenario_data_from_text(text, file_format(name), name), base)
+        """A file's text, read (raises :class:`PaybackError` naming ``name``); a file with
+        workloads and no ``[traffic]`` shows the first workload's in the traffic boxes."""
+        from payback.scenario.workloads import workload_defaults
+
+        raw = workload_defaults(scenario_data_from_text(text, file_format(name), name))
+        return cls(name, text, raw, base)
 
     @classmethod
     def from_data(cls, name: str, data: Mapping[str, Any], base: Path | None = None) -> Held:

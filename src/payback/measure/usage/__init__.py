@@ -103,6 +103,7 @@ def _summarize(
     warnings: list[str],
     models_sql: str = sql.MODELS,
     models_count: int | None = None,
+    table: str | None = None,
 ) -> UsageProfile:
     """The profile from the ``hourly`` table (built from files, or fetched from an engine)."""
     counts = sql.row_counts(con)
@@ -145,6 +146,7 @@ def _summarize(
         models=int(totals.models),
         notes=notes,
         warnings=warnings,
+        table=table,
     )
 
 
@@ -297,13 +299,14 @@ def profile_database(
         fetched = fetch(engine, found, spec, explicit, model=model, since=since, until=until)
     finally:
         engine.close()
-    shown = f"{engine.shown} {found.shown}"
+    shown = f"{engine.shown}, table {found.shown}"
     notes = [
         f"read {found.shown} as {spec} logs on {engine.dialect}: {fetched.rows:,} aggregate rows "
         f"came back ({fetched.bytes / 1024:,.0f} kB)"
     ]
     return _summarize(
         fetched.con,
+        table=shown,
         names=shown,
         chosen=spec,
         files=[shown],

@@ -60,6 +60,8 @@ class UsageProfile:
     models: int
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    table: str | None = None
+    """The database table read (its URL, password masked, and its name); ``None`` for files."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,739 @@
+"""The portfolio view: several workloads moved off the hosted API together.
+
+Each workload is a scenario of its own (its traffic, its baseline, every alternative with
+that workload's terms), resolved and evaluated by the one engine
+(:func:`payback.analysis.cashflows.evaluate`). The portfolio adds what they share:
+
+- **shared items, once**: an alternative's own one-time items, ops and retraining are
+  paid once for the portfolio (they ride with the first workload it serves); each
+  workload's own one-time items (its data, its eval) are added;
+- **one shared fleet** (a self-hosted alternative with ``fleet = "shared"`` serving two
+  or more workloads): one base model with a LoRA adapter per workload. Each workload
+  needs replica-time at its own lengths, r_w = served_w / (730 · 3600) / rps_w replica
+  per second on average and r_w · peak_w at its busiest hour. The fleet is sized on the
+  busiest hour of the combined load,
+
+      L = max(c · Σ_w r_w · peak_w, max_w r_w · peak_w, Σ_w r_w) / η(n),
+
+  c the coincidence factor (1: every peak falls in the same hour), and sized and priced
+  by the one fleet formula (:func:`payback.finance.costs.self_hosted_cost`) for L
+  replicas' worth of requests at one request per second. η(n) is the throughput a
+  replica keeps serving n adapters unmerged: 1 for one adapter (merged into the weights,
+  as a single fine-tuned model is served), else (1 − o) · (1 − d · log10 n), o the
+  overhead of unmerged LoRA kernels (vLLM, Llama-2-7B on an A100: 11.45 requests/s
+  without LoRA, 7.60 with, vllm-project/vllm pull request 11267) and d the further loss
+  per tenfold more adapters (S-LoRA, arXiv 2311.03285, Table 3: 8.05 requests/s with 5
+  adapters, 7.61 with 2,000; Punica, arXiv 2310.18547, reports about 2 ms more per token
+  for batched multi-adapter decoding). n counts the workloads with requests that month:
+  an idle adapter slows no batch.
+- **adapter memory**: an adapter of rank r on every linear layer holds
+  r · Σ_layers Σ_projections (d_in + d_out) weights (bf16, 2 bytes each); the replica
+  must hold the base weights, every adapter and at least one request's KV cache.
+
+A scenario with one workload gives the engine's answer exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from payback import finance as model
+from payback.analysis.cashflows import Evaluation, evaluate
+from payback.analysis.resolve import Resolved, resolve
+from payback.errors import PaybackError
+from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
+from payback.finance.traffic import SECONDS_PER_MONTH
+from payback.scenario import COMMITMENT_TERM_MONTHS, OneTime, Scenario, SelfHostedOption, value_at
+from payback.scenario.messages import explain_errors
+from payback.scenario.workloads import served_workloads
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from payback.catalog import Catalog
+
+__all__ = [
+    "FLEET_COMPONENTS",
+    "AlternativePieces",
+    "Portfolio",
+    "PortfolioEvaluation",
+    "adapter_bytes",
+    "adapter_efficiency",
+    "central_value",
+    "evaluate_portfolio",
+    "prepare",
+    "subset_flows",
+]
+
+FLEET_COMPONENTS = ("gpus", "hardware", "facility")
+"""The components of a self-hosted option's monthly cost that its fleet makes up."""
+SHARED_COMPONENTS = ("ops", "retraining")
+"""The components an alternative pays once, however many workloads it serves."""
+PORTFOLIO_FIELDS = ("coincidence_factor", "adapter_overhead", "adapter_decade_loss")
+"""Numbers of an alternative's ``portfolio`` table the shared fleet reads."""
+
+
+# ---------------------------------------------------------------- adapters
+
+
+def adapter_efficiency(
+    adapters: ArrayLike, overhead: ArrayLike, decade_loss: ArrayLike
+) -> FloatArray:
+    """Share of a replica's throughput kept while serving ``adapters`` LoRA adapters at once.
+
+    η(n) = 1 for n ≤ 1 (one adapter is merged into the weights), else
+    (1 − o) · (1 − d · log10 n).
+
+    >>> adapter_efficiency([1, 2, 5, 2000], 0.336, 0.021).round(4)
+    array([1.    , 0.6598, 0.6543, 0.618 ])
+    """
+    n = as_float(adapters)
+    with np.errstate(divide="ignore"):
+        many = (1.0 - as_float(overhead)) * (
+            1.0 - as_float(decade_loss) * np.log10(np.maximum(n, 1.0))
+        )
+    return np.where(n <= 1.0, 1.0, many)
+
+
+def adapter_bytes(
+    *,
+    rank: int,
+    layers: int,
+    hidden_size: int,
+    intermediate_size: int,
+    heads: int,
+    kv_heads: int,
+    head_dim: int,
+    bytes_per_weight: float = 2.0,
+) -> float:
+    """Memory of one LoRA adapter on every linear layer (q, k, v, o, gate, up, down) [bytes]:
+    rank · layers · Σ (d_in + d_out) · bytes; A is d_in × r and B is r × d_out.
+
+    Llama-3.1-8B at rank 16 (bf16): about 84 MB.
+
+    >>> round(adapter_bytes(rank=16, layers=32, hidden_size=4096, intermediate_size=14336,
+    ...     heads=32, kv_heads=8, head_dim=128) / 1e6, 1)
+    83.9
+    """
+    h, q, kv, i = hidden_size, heads * head_dim, kv_heads * head_dim, intermediate_size
+    widths = (h + q) + 2 * (h + kv) + (q + h) + 2 * (h + i) + (i + h)
+    return float(rank * layers * widths) * bytes_per_weight
+
+
+# ---------------------------------------------------------------- setup
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """A scenario with workloads, each resolved as a scenario of its own."""
+
+    scenario: Scenario
+    """The scenario as written, with its workloads."""
+    parts: list[Resolved]
+    """Per workload: its traffic and baseline, every alternative with its terms."""
+    served: list[list[int]]
+    """Per alternative, the workloads it serves (indices)."""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [w.name for w in self.scenario.workloads or []]
+
+    def shares_fleet(self, index: int) -> bool:
+        """Whether alternative ``index`` serves two or more workloads from one shared fleet."""
+        alt = self.scenario.alternatives[index]
+        serving = alt.portfolio
+        fleet = "shared" if serving is None else serving.fleet
+        return (
+            isinstance(alt, SelfHostedOption) and fleet == "shared" and len(self.served[index]) > 1
+        )
+
+
+def _part_data(scenario: Scenario, j: int) -> dict[str, Any]:
+    """Workload ``j`` as a plain scenario's data."""
+    workloads = scenario.workloads or []
+    workload = workloads[j]
+    data = scenario.model_dump(exclude_unset=True, exclude={"workloads"})
+    data["traffic"] = workload.traffic.model_dump(exclude_unset=True)
+    baseline = workload.baseline or scenario.baseline
+    data["baseline"] = baseline.model_dump(exclude_unset=True) | {"kind": baseline.kind}
+    alternatives = []
+    for i, alt in enumerate(scenario.alternatives):
+        raw = alt.model_dump(exclude_unset=True, exclude={"portfolio"}) | {"kind": alt.kind}
+        terms = workload.alternatives.get(alt.name)
+        if terms is not None and j in served_workloads(scenario, i):
+            given = terms.model_dump(include=terms.model_fields_set)
+            if given.keys() & {"fine_tuned", "input_usd_per_mtok", "output_usd_per_mtok"}:
+                for key in ("model", "fine_tuned", "input_usd_per_mtok", "output_usd_per_mtok",
+                            "cached_input_usd_per_mtok"):  # fmt: skip
+                    raw.pop(key, None)
+            raw |= given
+        alternatives.append(raw)
+    data["alternatives"] = alternatives
+    return data
+
+
+def prepare(
+    scenario: Scenario, catalog: Catalog | None = None, today: dt.date | None = None
+) -> Portfolio:
+    """Each workload of ``scenario`` as a resolved scenario of its own, the adapters' memory
+    checked. Raises :class:`PaybackError` (one line per problem) naming the workload."""
+    workloads = scenario.workloads
+    if not workloads:
+        raise PaybackError("the scenario lists no [[workloads]]: it is one workload (analyze it)")
+    parts: list[Resolved] = []
+    warnings: list[str] = []
+    problems: list[str] = []
+    for j, workload in enumerate(workloads):
+        where = f"workloads.{j} ({workload.name!r})"
+        try:
+            part = Scenario.model_validate(_part_data(scenario, j))
+        except ValidationError as exc:
+            problems += [f"{where}: {line}" for line in explain_errors(exc, {})]
+            continue
+        part.base_dir = scenario.base_dir
+        try:
+            resolved = resolve(part, catalog, today)
+        except PaybackError as exc:
+            problems += [f"{where}: {line}" for line in exc.messages]
+            continue
+        parts.append(resolved)
+        warnings += [f"{where}: {w}" for w in resolved.warnings]
+    if problems:
+        raise PaybackError(list(dict.fromkeys(problems)))
+    served = [served_workloads(scenario, i) for i in range(len(scenario.alternatives))]
+    out = Portfolio(scenario, parts, served, list(dict.fromkeys(warnings)))
+    for i in range(len(scenario.alternatives)):
+        if out.shares_fleet(i):
+            _check_adapter_memory(out, i, catalog)
+    return out
+
+
+def _check_adapter_memory(p: Portfolio, index: int, catalog: Catalog | None) -> None:
+    """The base weights, one adapter per workload and one request's KV cache must fit in a
+    replica's memory (checked when the alternative names a catalog model and GPU)."""
+    from payback.catalog import default_catalog
+    from payback.hardware.serving import VLLM, weights_bytes
+    from payback.hardware.shapes import kv_bytes_per_token
+
+    alt = p.parts[p.served[index][0]].scenario.alternatives[index]
+    assert isinstance(alt, SelfHostedOption)
+    if alt.model is None or alt.gpu is None:
+        return
+    cat = catalog or default_catalog()
+    shape = cat.model(alt.model, p.scenario.base_dir)
+    gpu = cat.gpu(alt.gpu)
+    serving = p.scenario.alternatives[index].portfolio
+    rank = serving.adapter_rank if serving is not None else 16
+    one = adapter_bytes(
+        rank=rank,
+        layers=shape.layers,
+        hidden_size=shape.hidden_size,
+        intermediate_size=shape.intermediate_size,
+        heads=shape.heads,
+        kv_heads=shape.kv_heads,
+        head_dim=shape.head_dim,
+    )
+    tp = alt.gpus_per_replica or 1
+    free = tp * (gpu.memory_bytes * VLLM.memory_utilization - VLLM.runtime_overhead_bytes)
+    weights = float(weights_bytes(shape.params_b * 1e9, alt.precision))
+    longest = max(
+        (part.scenario.traffic.input_tokens or 0.0) + (part.scenario.traffic.output_tokens or 0.0)
+        for part in p.parts
+    )
+    kv = kv_bytes_per_token(
+        layers=shape.layers,
+        kv_heads=shape.kv_heads,
+        head_dim=shape.head_dim,
+        kv_bytes=2.0,
+        kv_lora_rank=shape.kv_lora_rank,
+        qk_rope_head_dim=shape.qk_rope_head_dim,
+    )
+    room = free - weights - kv * max(longest, 1.0)
+    n = len(p.served[index])
+    fits = max(int(room // one), 0) if room > 0 else 0
+    if n > fits:
+        raise PaybackError.bad(
+            f"alternatives.{index}.portfolio.workloads",
+            f"({n} adapters)",
+            f"{n} rank-{rank} adapters of {one / 1e6:,.0f} MB each do not fit beside "
+            f"{alt.model}'s {weights / 1e9:,.1f} GB of {alt.precision} weights on {tp} × {gpu.id} "
+            f"(room for {fits}); serve fewer workloads, a lower adapter_rank, more "
+            "gpus_per_replica or a larger GPU",
+        )
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def central_value(p: Portfolio, path: str) -> Any:
+    """The value the portfolio reads at ``path`` (a portfolio path) with nothing varied:
+    catalog-derived numbers (an estimated capacity, a catalog price) as resolved."""
+    parts = path.split(".")
+    if parts[0] == "workloads" and len(parts) > 2 and parts[1].isdigit():
+        j = int(parts[1])
+        if parts[2] in ("traffic", "baseline") and j < len(p.parts):
+            return value_at(p.parts[j].scenario, ".".join(parts[2:]))
+    elif parts[0] in ("baseline", "alternatives") and "portfolio" not in parts:
+        users = [j for j, w in enumerate(p.scenario.workloads or []) if w.baseline is None]
+        j = users[0] if parts[0] == "baseline" and users else 0
+        if parts[0] == "alternatives" and parts[1].isdigit() and int(parts[1]) < len(p.served):
+            j = p.served[int(parts[1])][0]
+        return value_at(p.parts[j].scenario, path)
+    return value_at(p.scenario, path)
+
+
+class _Reader:
+    """Numbers of one workload's scenario, by its own paths, with overrides first."""
+
+    def __init__(self, part: Resolved, overrides: Mapping[str, FloatArray]) -> None:
+        self.scenario = part.scenario
+        self.overrides = overrides
+
+    def __call__(self, path: str) -> FloatArray:
+        if path in self.overrides:
+            return self.overrides[path]
+        return as_float(value_at(self.scenario, path))
+
+
+def _split_overrides(
+    p: Portfolio, overrides: Mapping[str, ArrayLike]
+) -> tuple[list[dict[str, FloatArray]], dict[str, FloatArray]]:
+    """Overrides by portfolio path, as each workload's scenario reads them, and those the
+    portfolio reads itself (``workloads.N.one_time.*``, ``alternatives.N.portfolio.*``)."""
+    workloads = p.scenario.workloads or []
+    per_part: list[dict[str, FloatArray]] = [{} for _ in p.parts]
+    own: dict[str, FloatArray] = {}
+    for path, value in overrides.items():
+        values = as_float(value)
+        parts = path.split(".")
+        value_at(p.scenario, path)  # names a field, or PaybackError
+        current = central_value(p, path)
+        if isinstance(current, bool) or not isinstance(current, int | float):
+            raise PaybackError(f"{path}: not a number; vary a numeric input")
+        if parts[0] == "workloads":
+            j, rest = int(parts[1]), parts[2:]
+            if rest[0] in ("traffic", "baseline"):
+                per_part[j][".".join(rest)] = values
+            elif rest[0] == "one_time":
+                own[path] = values
+            else:
+                raise PaybackError(f"{path}: not an input the portfolio varies")
+        elif parts[0] == "alternatives" and len(parts) > 3 and parts[2] == "portfolio":
+            own[path] = values
+        elif parts[0] == "traffic":
+            raise PaybackError(
+                f"{path}: with [[workloads]] each workload's traffic is read; vary "
+                f"workloads.N.{'.'.join(parts)} (N = 0..{len(workloads) - 1})"
+            )
+        elif parts[0] == "baseline":
+            users = [j for j, w in enumerate(workloads) if w.baseline is None]
+            if not users:
+                raise PaybackError(
+                    f"{path}: every workload gives its own baseline; vary workloads.N.{path}"
+                )
+            for j in users:
+                per_part[j][path] = values
+        else:
+            for part in per_part:
+                part[path] = values
+    return per_part, own
+
+
+@dataclass(frozen=True)
+class AlternativePieces:
+    """One alternative's cash flows, by workload and shared, before they are summed."""
+
+    served: list[int]
+    """The workloads it serves (indices into the scenario's workloads)."""
+    baseline_usd: FloatArray
+    """(W, …, H): each served workload's baseline cost [USD/month]."""
+    own_usd: FloatArray
+    """(W, …, H): each served workload's own running cost on the alternative (its API fees,
+    escalation, errors, waiting, and its own fleet unless the fleet is shared) [USD/month]."""
+    own_fleet_usd: FloatArray
+    """(W, …, H): the part of ``own_usd`` that is its own fleet (0 on a shared fleet)."""
+    requests: FloatArray
+    """(W, …, H): each served workload's requests [requests/month]."""
+    one_time_usd: FloatArray
+    """(W, …): each served workload's own one-time items (and the servers its own fleet buys)."""
+    shared_monthly_usd: FloatArray
+    """(…, H): ops and retraining, paid once [USD/month]."""
+    shared_one_time_usd: FloatArray
+    """(…): the alternative's own one-time items, paid once [USD]."""
+    fleet: _SharedFleet | None
+    """The shared fleet's inputs, or None (separate fleets, a hosted option, one workload)."""
+    discount_rate_annual: FloatArray
+
+
+@dataclass(frozen=True)
+class _SharedFleet:
+    peak: FloatArray
+    """(W, …, H): replicas busy at each workload's busiest hour, merged weights."""
+    mean: FloatArray
+    """(W, …, H): replicas busy in its average hour."""
+    coincidence: FloatArray
+    overhead: FloatArray
+    decade_loss: FloatArray
+    always_on: bool
+    cash: bool
+    params: dict[str, Any]
+
+
+def _sum(arrays: Sequence[FloatArray]) -> FloatArray:
+    return reduce(lambda a, b: np.asarray(a + b, dtype=np.float64), arrays)
+
+
+def _stack(arrays: Sequence[FloatArray]) -> FloatArray:
+    return np.stack(np.broadcast_arrays(*arrays))
+
+
+def _one_time_items(read: Any, prefix: str) -> FloatArray:
+    return as_float(
+        read(f"{prefix}.data_usd")
+        + read(f"{prefix}.engineer_hours") * read(f"{prefix}.engineer_usd_per_hour")
+        + read(f"{prefix}.eval_usd")
+        + read(f"{prefix}.training_usd") * read(f"{prefix}.training_runs")
+    )
+
+
+def _workload_one_time(p: Portfolio, j: int, own: Mapping[str, FloatArray]) -> FloatArray:
+    from payback.analysis.lookups import Lookups
+    from payback.analysis.resolve_training import resolve_one_time
+
+    workload = (p.scenario.workloads or [])[j]
+    prefix = f"workloads.{j}.one_time"
+    if workload.one_time == OneTime() and not any(path.startswith(f"{prefix}.") for path in own):
+        return as_float(0.0)
+    one_time = workload.one_time
+    if one_time.training_usd is None:
+        import datetime as dt
+
+        ctx = Lookups(p.parts[j].scenario, None, p.scenario.scenario.start_date or dt.date.today())
+        one_time = resolve_one_time(ctx, prefix, one_time)
+
+    def read(path: str) -> FloatArray:
+        if path in own:
+            return own[path]
+        value = getattr(one_time, path.rsplit(".", 1)[-1])
+        return as_float(0.0 if value is None else value)
+
+    return _one_time_items(read, prefix)
+
+
+def _fleet_parts(costs: Any) -> FloatArray:
+    parts = [costs.components[k] for k in FLEET_COMPONENTS if k in costs.components]
+    return _sum(parts) if parts else np.zeros_like(costs.monthly_usd)
+
+
+def _pieces(
+    p: Portfolio,
+    index: int,
+    evs: list[Evaluation],
+    readers: list[_Reader],
+    own: Mapping[str, FloatArray],
+    workload_one_time: list[FloatArray],
+) -> AlternativePieces:
+    served = p.served[index]
+    shared = p.shares_fleet(index)
+    first = evs[served[0]].alternatives[index]
+    baseline, own_usd, own_fleet, requests, one_time = [], [], [], [], []
+    for j in served:
+        outcome = evs[j].alternatives[index]
+        comps = outcome.costs.components
+        fleet = _fleet_parts(outcome.costs)
+        running = outcome.costs.monthly_usd - _sum([comps[k] for k in SHARED_COMPONENTS])
+        baseline.append(evs[j].baseline.monthly_usd)
+        own_usd.append(running - fleet if shared else running)
+        own_fleet.append(np.zeros_like(fleet) if shared else fleet)
+        requests.append(evs[j].requests)
+        hardware = outcome.one_time_items_usd.get("hardware")
+        bought = as_float(0.0) if hardware is None or shared else hardware
+        one_time.append(workload_one_time[j] + bought)
+    hardware = first.one_time_items_usd.get("hardware")
+    shared_one_time = first.one_time_usd - (0.0 if hardware is None else hardware)
+    fleet_inputs = _shared_fleet(p, index, evs, readers, own) if shared else None
+    return AlternativePieces(
+        served=served,
+        baseline_usd=_stack(baseline),
+        own_usd=_stack(own_usd),
+        own_fleet_usd=_stack(own_fleet),
+        requests=_stack(requests),
+        one_time_usd=_stack(one_time),
+        shared_monthly_usd=_sum([first.costs.components[k] for k in SHARED_COMPONENTS]),
+        shared_one_time_usd=as_float(shared_one_time),
+        fleet=fleet_inputs,
+        discount_rate_annual=readers[served[0]]("scenario.discount_rate_annual"),
+    )
+
+
+def _shared_fleet(
+    p: Portfolio,
+    index: int,
+    evs: list[Evaluation],
+    readers: list[_Reader],
+    own: Mapping[str, FloatArray],
+) -> _SharedFleet:
+    path = f"alternatives.{index}"
+    served = p.served[index]
+    first = readers[served[0]]
+    option = first.scenario.alternatives[index]
+    assert isinstance(option, SelfHostedOption)
+    peak, mean = [], []
+    for j in served:
+        read = readers[j]
+        served_requests = evs[j].requests * (1.0 - per_sample(read(f"{path}.escalation_share")))
+        busy = (
+            served_requests / SECONDS_PER_MONTH / per_sample(read(f"{path}.replica_requests_per_s"))
+        )
+        mean.append(busy)
+        peak.append(busy * per_sample(read("traffic.peak_to_average")))
+    serving = p.scenario.alternatives[index].portfolio
+    numbers = {}
+    for name in PORTFOLIO_FIELDS:
+        full = f"{path}.portfolio.{name}"
+        default = getattr(serving, name) if serving is not None else _serving_default(name)
+        numbers[name] = own.get(full, as_float(default))
+    params: dict[str, Any] = {
+        "target_utilization": first(f"{path}.target_utilization"),
+        "gpus_per_replica": first(f"{path}.gpus_per_replica"),
+    }
+    if option.always_on:
+        params["min_replicas"] = first(f"{path}.min_replicas")
+    cash = False
+    if option.owned is not None:
+        from payback.analysis.cashflows import OWNED_FIELDS
+
+        cash = option.owned.financing == "cash"
+        params["owned"] = {
+            k: first(f"{path}.owned.{k}")
+            for k in OWNED_FIELDS
+            if not (cash and k == "depreciation_months")
+        }
+    else:
+        params["usd_per_gpu_hour"] = first(f"{path}.usd_per_gpu_hour")
+        trend_path = f"{path}.gpu_price_change_annual"
+        horizon = p.scenario.scenario.horizon_months
+        if option.gpu_price_change_annual == 0.0 and trend_path not in first.overrides:
+            params["trend"] = np.ones(horizon)
+        else:
+            params["trend"] = model.committed_price_trend(
+                first(trend_path), horizon, COMMITMENT_TERM_MONTHS[option.commitment]
+            )
+    return _SharedFleet(
+        peak=_stack(peak),
+        mean=_stack(mean),
+        coincidence=numbers["coincidence_factor"],
+        overhead=numbers["adapter_overhead"],
+        decade_loss=numbers["adapter_decade_loss"],
+        always_on=option.always_on,
+        cash=cash,
+        params=params,
+    )
+
+
+def _serving_default(name: str) -> float:
+    """The default of a ``portfolio`` table's number."""
+    from payback.scenario.workloads import Serving
+
+    return float(getattr(Serving(), name))
+
+
+def shared_fleet_costs(
+    fleet: _SharedFleet, masks: FloatArray
+) -> tuple[dict[str, FloatArray], FloatArray, FloatArray, FloatArray]:
+    """The shared fleet of each subset of workloads (``masks``: (K, W) of 0/1): its monthly
+    cost by component (K, …, H), its GPUs (K, …, H), what it buys at t = 0 (K, …) and each
+    workload's share of its GPU time (K, W, …, H)."""
+    m = as_float(masks)
+    # every sample axis on the loads, so the parameters' samples meet theirs (not the subsets')
+    scalars = [fleet.coincidence, fleet.overhead, fleet.decade_loss]
+    for value in fleet.params.values():
+        scalars += list(value.values()) if isinstance(value, dict) else [value]
+    samples = np.broadcast_shapes(
+        fleet.peak.shape[1:-1],
+        *(np.shape(v) for v in scalars if np.ndim(v) and np.shape(v)[-1:] != fleet.peak.shape[-1:]),
+        *(
+            np.shape(v)[:-1]
+            for v in scalars
+            if np.ndim(v) and np.shape(v)[-1:] == fleet.peak.shape[-1:]
+        ),
+    )
+    shape = (fleet.peak.shape[0], *samples, fleet.peak.shape[-1])
+    pad = (1,) * (len(samples) - (fleet.peak.ndim - 2))
+
+    def spread(a: FloatArray) -> FloatArray:
+        return np.broadcast_to(a.reshape(a.shape[:1] + pad + a.shape[1:]), shape)
+
+    peak, mean = spread(fleet.peak), spread(fleet.mean)
+    extra = len(shape) - 1
+    weights = m.reshape(m.shape + (1,) * extra)  # (K, W, …, 1s)
+    active = (mean > 0.0).astype(np.float64)
+    count = np.sum(weights * active, axis=1)
+    efficiency = adapter_efficiency(
+        count, per_sample(fleet.overhead), per_sample(fleet.decade_loss)
+    )
+    peaks = weights * peak
+    means = weights * mean
+    coincident = per_sample(fleet.coincidence) * np.sum(peaks, axis=1)
+    busiest = np.maximum(np.maximum(coincident, np.max(peaks, axis=1)), np.sum(means, axis=1))
+    extra_args: dict[str, Any] = {}
+    if fleet.always_on:
+        load = busiest / efficiency
+        extra_args["peak_to_average"] = 1.0
+    else:
+        load = np.sum(means, axis=1) / efficiency
+    params = dict(fleet.params)
+    components, gpus, extras = model.self_hosted_cost(
+        load * SECONDS_PER_MONTH,
+        replica_requests_per_s=1.0,
+        always_on=fleet.always_on,
+        cash=fleet.cash,
+        **params,
+        **extra_args,
+    )
+    total = np.sum(means, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total[:, np.newaxis] > 0, means / total[:, np.newaxis], 0.0)
+    at_start = extras.get("at_start", np.zeros(load.shape[:-1]))
+    if not fleet.cash:
+        at_start = np.zeros(load.shape[:-1])
+    return components, gpus, as_float(at_start), share
+
+
+def subset_flows(
+    pieces: AlternativePieces, masks: ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Baseline and alternative monthly costs (K, …, H), one-time costs (K, …) and requests
+    (K, …, H) of moving each subset of the served workloads (``masks``: (K, W) of 0/1); an
+    empty subset moves nothing and pays nothing."""
+    m = as_float(masks)
+    extra = pieces.baseline_usd.ndim - 1
+    w = m.reshape(m.shape + (1,) * extra)
+    any_moved = (np.sum(m, axis=1) > 0).astype(np.float64)
+    moved = any_moved.reshape(any_moved.shape + (1,) * extra)
+    baseline = np.sum(w * pieces.baseline_usd, axis=1)
+    alternative = np.sum(w * pieces.own_usd, axis=1) + moved * pieces.shared_monthly_usd
+    requests = np.sum(w * pieces.requests, axis=1)
+    w1 = m.reshape(m.shape + (1,) * (pieces.one_time_usd.ndim - 1))
+    one_time = np.sum(w1 * pieces.one_time_usd, axis=1) + moved[..., 0] * pieces.shared_one_time_usd
+    if pieces.fleet is not None:
+        components, _, at_start, _ = shared_fleet_costs(pieces.fleet, m)
+        alternative = alternative + moved * _sum(list(components.values()))
+        one_time = one_time + moved[..., 0] * at_start
+    return baseline, alternative, one_time, requests
+
+
+@dataclass(frozen=True)
+class PortfolioOutcome:
+    """Moving every workload an alternative serves, as arrays (sample axes, month last)."""
+
+    pieces: AlternativePieces
+    baseline_usd: FloatArray
+    alternative_usd: FloatArray
+    requests: FloatArray
+    one_time_usd: FloatArray
+    cumulative_savings_usd: FloatArray
+    break_even_month: FloatArray
+    break_even_requests: FloatArray
+    npv_usd: FloatArray
+    gpus: FloatArray | None
+    """GPUs of the shared fleet each month (None without one)."""
+    fleet_usd: FloatArray | None
+    """The shared fleet's monthly cost (None without one)."""
+    fleet_share: FloatArray | None
+    """(W, …, H): each served workload's share of the shared fleet's GPU time."""
+
+
+@dataclass(frozen=True)
+class PortfolioEvaluation:
+    portfolio: Portfolio
+    parts: list[Evaluation]
+    alternatives: list[PortfolioOutcome]
+
+
+def evaluate_portfolio(
+    p: Portfolio, overrides: Mapping[str, ArrayLike] | None = None
+) -> PortfolioEvaluation:
+    """Every alternative's portfolio cash flows, break-even and NPV.
+
+    ``overrides`` maps portfolio paths (``workloads.2.traffic.requests_per_month``,
+    ``baseline.output_usd_per_mtok``, ``alternatives.0.usd_per_gpu_hour``,
+    ``alternatives.0.portfolio.coincidence_factor``) to arrays of samples.
+    """
+    per_part, own = _split_overrides(p, overrides or {})
+    evs = [
+        evaluate(part, ov) if ov else evaluate(part)
+        for part, ov in zip(p.parts, per_part, strict=True)
+    ]
+    readers = [_Reader(part, ov) for part, ov in zip(p.parts, per_part, strict=True)]
+    workload_one_time = [_workload_one_time(p, j, own) for j in range(len(p.parts))]
+    unused = [
+        path
+        for path in own
+        if path.startswith("alternatives.") and not p.shares_fleet(int(path.split(".")[1]))
+    ]
+    if unused:
+        raise PaybackError(f"{unused[0]}: not read: that alternative has no shared fleet")
+    outcomes = []
+    for i in range(len(p.scenario.alternatives)):
+        pieces = _pieces(p, i, evs, readers, own, workload_one_time)
+        outcomes.append(_outcome(i, pieces, evs, workload_one_time))
+    return PortfolioEvaluation(p, evs, outcomes)
+
+
+def _outcome(
+    index: int,
+    pieces: AlternativePieces,
+    evs: list[Evaluation],
+    own_one_time: list[FloatArray],
+) -> PortfolioOutcome:
+    served = pieces.served
+    first = evs[served[0]].alternatives[index]
+    baseline = _sum([evs[j].baseline.monthly_usd for j in served])
+    requests = _sum([evs[j].requests for j in served])
+    gpus = fleet_usd = share = None
+    if pieces.fleet is None:
+        # the engine's own sums when there is one workload: its answer exactly
+        rest = [pieces.own_usd[k] for k in range(1, len(served))]
+        alternative = _sum([first.costs.monthly_usd, *rest])
+        bought = [evs[j].alternatives[index].one_time_items_usd.get("hardware") for j in served[1:]]
+        one_time = _sum(
+            [
+                first.one_time_usd,
+                *(own_one_time[j] for j in served),
+                *(b for b in bought if b is not None),
+            ]
+        )
+    else:
+        components, gpus_k, at_start, share_k = shared_fleet_costs(
+            pieces.fleet, np.ones((1, len(served)))
+        )
+        fleet_usd = _sum(list(components.values()))[0]
+        gpus = gpus_k[0]
+        share = share_k[0]
+        alternative = np.sum(pieces.own_usd, axis=0) + pieces.shared_monthly_usd + fleet_usd
+        one_time = np.sum(pieces.one_time_usd, axis=0) + pieces.shared_one_time_usd + at_start[0]
+    base, alt = np.broadcast_arrays(baseline, alternative)
+    cum = model.cumulative_savings(base, alt, one_time)
+    month = model.break_even_month(cum)
+    return PortfolioOutcome(
+        pieces=pieces,
+        baseline_usd=base,
+        alternative_usd=alt,
+        requests=requests,
+        one_time_usd=as_float(one_time),
+        cumulative_savings_usd=cum,
+        break_even_month=month,
+        break_even_requests=model.break_even_requests(month, requests),
+        npv_usd=model.net_present_value(base, alt, one_time, pieces.discount_rate_annual),
+        gpus=gpus,
+        fleet_usd=fleet_usd,
+        fleet_share=share,
+    )

@@ -1,0 +1,181 @@
+"""``payback analyze`` of a scenario with ``[[workloads]]``: the portfolio view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from payback.cli._common import _console, _print_json, _warn
+from payback.errors import PaybackError
+
+
+def show_portfolio(
+    file: Path, samples: int | None, seed: int | None, no_quality: bool, as_json: bool
+) -> bool:
+    """Print the portfolio answer when ``file`` lists workloads; False (nothing printed)
+    when it does not, for the one-workload analysis to run instead."""
+    from payback.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    if not scenario.workloads:
+        return False
+    if seed is not None and samples is None:
+        raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
+    from payback.studies.portfolio import analyze_portfolio
+
+    analysis = analyze_portfolio(
+        scenario, samples=samples, seed=seed or 0, value_terms=not no_quality
+    )
+    _warn(analysis.portfolio.warnings)
+    if as_json:
+        _print_json({"portfolio": analysis.to_dict()})
+    else:
+        from payback.report.portfolio import portfolio_renderables
+
+        _console().print(portfolio_renderables(analysis))
+    return True
+
+
+def portfolio_sensitivity(
+    file: Path, method: str, swing: float | None, top: int | None, as_json: bool
+) -> bool:
+    """``payback sensitivity`` of a scenario with workloads (a tornado over the portfolio's
+    inputs, workload paths included); False when the file lists none."""
+    from payback.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    if not scenario.workloads:
+        return False
+    if method != "tornado":
+        raise PaybackError(
+            f"--method {method}: a scenario with [[workloads]] has the tornado only (--method tornado)"
+        )
+    from payback.analysis.portfolio import evaluate_portfolio, prepare
+    from payback.studies.portfolio import portfolio_tornado
+
+    p = prepare(scenario)
+    _warn(p.warnings)
+    drivers = portfolio_tornado(p, swing)
+    central = [float(o.npv_usd) for o in evaluate_portfolio(p).alternatives]
+    names = [f"{alt.name} (portfolio)" for alt in scenario.alternatives]
+    if as_json:
+        _print_json(
+            {
+                "method": "tornado",
+                "portfolio": True,
+                "alternatives": [
+                    {"name": n, "npv_usd": v, "drivers": [d.to_dict() for d in ds[:top]]}
+                    for n, v, ds in zip(names, central, drivers, strict=True)
+                ],
+            }
+        )
+        return True
+    from payback.analysis.result import usd as money
+    from payback.report import tornado_table
+
+    for name, npv, ds in zip(names, central, drivers, strict=True):
+        _console().print(
+            tornado_table(
+                ds,
+                top,
+                title=f"{name}: NPV {money(npv)} with every input central; each input moved alone",
+            )
+        )
+    return True
+
+
+def portfolio_solve(
+    file: Path, vary: str, target: str, alternative: int, no_quality: bool, as_json: bool
+) -> bool | None:
+    """``payback solve`` of a scenario with workloads: None when the file lists none, else
+    whether a value meets the target (the answer printed)."""
+    from payback.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    if not scenario.workloads:
+        return None
+    from payback.analysis.portfolio import prepare
+    from payback.studies.portfolio import solve_portfolio, without_workload_value_terms
+    from payback.studies.solve import parse_target
+
+    wanted = parse_target(target)
+    if no_quality:
+        scenario = without_workload_value_terms(scenario)
+    p = prepare(scenario)
+    _warn(p.warnings)
+    solution = solve_portfolio(p, vary, wanted, alternative)
+    if as_json:
+        _print_json(solution.to_dict())
+    else:
+        from payback.cli._common import echo
+
+        for line in solution.lines():
+            echo(line)
+    return solution.value is not None
+
+
+def _portfolio_analysis(
+    file: Path, samples: int | None, seed: int | None, no_quality: bool
+) -> object | None:
+    from payback.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    if not scenario.workloads:
+        return None
+    if seed is not None and samples is None:
+        raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
+    from payback.studies.portfolio import analyze_portfolio
+
+    analysis = analyze_portfolio(
+        scenario, samples=samples, seed=seed or 0, value_terms=not no_quality
+    )
+    _warn(analysis.portfolio.warnings)
+    return analysis
+
+
+def portfolio_report(
+    file: Path, output: Path, samples: int | None, seed: int | None, no_quality: bool
+) -> dict[Path, bytes] | None:
+    """The files of ``payback report`` for a scenario with workloads (None without them):
+    the portfolio as one HTML page or one Markdown file."""
+    suffix = output.suffix.lower()
+    from payback.scenario import load_scenario
+
+    if not load_scenario(file).workloads:
+        return None
+    if suffix == ".png":
+        raise PaybackError(
+            f"-o {output}: a scenario with [[workloads]] has no single chart; write .html or .md"
+        )
+    from payback.report.portfolio_document import portfolio_html, portfolio_markdown
+    from payback.studies.portfolio import PortfolioAnalysis
+
+    analysis = _portfolio_analysis(file, samples, seed, no_quality)
+    assert isinstance(analysis, PortfolioAnalysis)
+    text = portfolio_markdown(analysis) if suffix == ".md" else portfolio_html(analysis)
+    return {output: text.encode("utf-8")}
+
+
+def portfolio_explain(
+    file: Path, samples: int | None, seed: int | None, no_quality: bool, as_json: bool
+) -> bool:
+    """``payback explain`` of a scenario with workloads, in plain words; False without them."""
+    from payback.report.portfolio_document import portfolio_explanation
+    from payback.studies.portfolio import PortfolioAnalysis
+
+    analysis = _portfolio_analysis(file, samples, seed, no_quality)
+    if analysis is None:
+        return False
+    assert isinstance(analysis, PortfolioAnalysis)
+    sections = portfolio_explanation(analysis)
+    if as_json:
+        _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})
+        return True
+    from rich.text import Text
+
+    console = _console()
+    for title, paragraphs in sections:
+        console.print(Text(title[0].upper() + title[1:], style="bold underline"))
+        for paragraph in paragraphs:
+            console.print(paragraph, soft_wrap=False)
+            console.print()
+    return True

@@ -1,0 +1,215 @@
+"""The terminal rendering of a portfolio analysis (Rich renderables, no printing here):
+per alternative, the portfolio's costs, break-even and NPV, each workload's contribution
+(which carry the fleet, which ride on it), the migration order and the quarter sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from payback.analysis.result import months_text
+from payback.analysis.result import usd as money
+from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
+
+__all__ = ["portfolio_renderables", "workloads_table"]
+
+
+def _header(analysis: PortfolioAnalysis) -> Text:
+    info = analysis.scenario.scenario
+    workloads = analysis.scenario.workloads or []
+    text = Text(info.name, style="bold")
+    total = sum(w.traffic.requests_per_month for w in workloads)
+    text.append(
+        f"\n{months_text(info.horizon_months)}; {len(workloads)} workloads, "
+        f"{total:,.0f} requests in month 1"
+    )
+    if info.discount_rate_annual:
+        text.append(f"; discount {info.discount_rate_annual:.0%}/year")
+    return text
+
+
+def workloads_table(analysis: PortfolioAnalysis) -> Table:
+    """The workloads: requests, token lengths, busiest hour and baseline."""
+    table = Table(
+        title="Workloads",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for name, justify in (
+        ("workload", "left"),
+        ("requests/month", "right"),
+        ("growth", "right"),
+        ("tokens in/out", "right"),
+        ("peak/avg", "right"),
+        ("baseline", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    scenario = analysis.scenario
+    for w in scenario.workloads or []:
+        t = w.traffic
+        lengths = (
+            f"{t.input_tokens:,.0f} / {t.output_tokens:,.0f}"
+            if t.input_tokens is not None and t.output_tokens is not None
+            else "-"
+        )
+        table.add_row(
+            w.name,
+            f"{t.requests_per_month:,.0f}",
+            f"{t.growth_monthly:+.1%}" if t.growth_monthly else "-",
+            lengths,
+            f"{t.peak_to_average:g}",
+            (w.baseline or scenario.baseline).name,
+        )
+    return table
+
+
+def _fleet_text(alt: PortfolioAlternative) -> str:
+    if alt.fleet == "shared" and alt.gpus is not None:
+        first, most = alt.gpus[0], max(alt.gpus)
+        gpus = f"{first:g} GPUs" + (f", up to {most:g}" if most != first else "")
+        return f"one shared fleet, an adapter per workload: {gpus}"
+    if alt.fleet == "shared":
+        return "one fleet (one workload)"
+    if alt.fleet == "separate":
+        return "a fine-tuned model and fleet per workload"
+    return f"{alt.kind}, priced per workload"
+
+
+def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
+    table = Table.grid(padding=(0, 3))
+    table.add_column(style="bold")
+    table.add_column()
+    last = horizon - 1
+    table.add_row("Serves", ", ".join(alt.workloads))
+    table.add_row("Fleet", _fleet_text(alt))
+    table.add_row(
+        "USD per month",
+        f"{money(alt.monthly_cost_usd[0])} against {money(alt.baseline_usd[0])} today"
+        + (
+            f" (month {horizon}: {money(alt.monthly_cost_usd[last])} against {money(alt.baseline_usd[last])})"
+            if horizon > 1
+            else ""
+        ),
+    )
+    table.add_row(
+        "One-time cost",
+        f"{money(alt.one_time_usd)} ({money(alt.shared_one_time_usd)} shared, the rest per workload)",
+    )
+    if alt.break_even_month is None:
+        table.add_row("Break-even", f"not within {months_text(horizon)}")
+    else:
+        table.add_row(
+            "Break-even",
+            f"month {alt.break_even_month:.2f}, after {alt.break_even_requests or 0:,.0f} requests",
+        )
+    table.add_row(
+        f"NPV, {horizon} months" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
+    )
+    within = alt.pays_back_within
+    table.add_row(
+        "Pays back within",
+        "; ".join(
+            f"{k} months: {'unknown' if within[k] is None else 'yes' if within[k] else 'no'}"
+            for k in ("3", "6", "12")
+        ),
+    )
+    return table
+
+
+def _contributions(alt: PortfolioAlternative, horizon: int) -> Table:
+    shared = alt.fleet == "shared" and alt.gpus is not None
+    table = Table(
+        title=f"What each workload brings (present values over {months_text(horizon)})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("workload")
+    table.add_column("saves", justify="right")
+    table.add_column("GPU time" if shared else "", justify="right")
+    table.add_column("fleet share" if shared else "own fleet", justify="right")
+    table.add_column("net", justify="right")
+    table.add_column("")
+    for c in alt.contributions:
+        role = (
+            ("carries the fleet" if c.role == "carries" else "rides on it")
+            if shared
+            else ("pays its way" if c.role == "carries" else "does not pay its way")
+        )
+        table.add_row(
+            c.workload,
+            money(c.savings_usd),
+            f"{c.gpu_time_share:.1%}" if c.gpu_time_share is not None else "",
+            money(c.fleet_usd),
+            money(c.net_usd),
+            role,
+        )
+    table.add_row("paid once (ops, shared items)", "", "", "", money(-alt.shared_usd), "")
+    return table
+
+
+def _order(alt: PortfolioAlternative) -> Table:
+    checked = (
+        ""
+        if alt.greedy_is_best is None
+        else " (greedy; the best of every order)"
+        if alt.greedy_is_best
+        else " (the best of every order; greedy was not)"
+    )
+    table = Table(
+        title=f"Migration order{checked}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("#", justify="right")
+    table.add_column("move")
+    table.add_column("marginal NPV", justify="right")
+    table.add_column("NPV so far", justify="right")
+    table.add_column("break-even so far", justify="right")
+    for k, step in enumerate(alt.order, 1):
+        table.add_row(
+            str(k),
+            step.workload,
+            money(step.marginal_npv_usd),
+            money(step.npv_usd),
+            "never" if step.break_even_month is None else f"month {step.break_even_month:.1f}",
+        )
+    return table
+
+
+def _uncertainty(summary: dict[str, Any]) -> Text:
+    p = summary["p_break_even_within"]
+    npv = summary["npv_usd_percentiles"]
+    return Text(
+        f"Monte Carlo ({summary['samples']:,} samples): pays back within 3 months "
+        f"{p['3']:.0%}, within the horizon {p['horizon']:.0%}; NPV p10 {money(npv['p10'])}, "
+        f"p50 {money(npv['p50'])}, p90 {money(npv['p90'])}"
+    )
+
+
+def portfolio_renderables(analysis: PortfolioAnalysis) -> Group:
+    """Everything ``payback analyze`` prints for a scenario with workloads."""
+    horizon = analysis.horizon_months
+    rate = analysis.scenario.scenario.discount_rate_annual
+    parts: list[RenderableType] = [_header(analysis), Text(""), workloads_table(analysis)]
+    for i, alt in enumerate(analysis.alternatives):
+        parts += [
+            Text(f"{alt.name} ({alt.kind})", style="bold"),
+            _summary(alt, horizon, rate),
+            Text(""),
+            _contributions(alt, horizon),
+            _order(alt),
+            Text(alt.quarter + "."),
+        ]
+        if analysis.uncertainty is not None:
+            parts.append(_uncertainty(analysis.uncertainty["alternatives"][i]))
+        parts.append(Text(""))
+    parts.append(Text(f"Verdict: {analysis.verdict()}", style="bold"))
+    return Group(*parts)

@@ -1,0 +1,254 @@
+"""Several workloads in one scenario: the portfolio view (many tasks, one base model).
+
+A scenario may list ``[[workloads]]``: each task the team sends to the hosted API today,
+with its own traffic, its own baseline (default: the scenario's ``[baseline]``), its own
+one-time items (its data, its eval) and, per alternative, its own terms (the fine-tuned
+model's error rate on this task, a hosted fine-tuned model's prices for it, a measured
+capacity at its lengths). An alternative says which workloads it serves and how in its
+``portfolio`` table: all of them or a named subset; from one base model with a LoRA
+adapter per workload on one shared fleet, or one model and fleet per workload.
+
+A scenario without workloads is one workload: nothing here changes its answer.
+
+>>> w = Workload.model_validate({"name": "triage", "traffic": {"requests_per_month": 1e5}})
+>>> w.name, w.baseline is None, w.one_time.data_usd
+('triage', True, 0.0)
+>>> Serving().fleet, Serving().coincidence_factor
+('shared', 1.0)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field, model_validator
+
+from payback.scenario.schema import (
+    Latency,
+    OneTime,
+    Option,
+    Quality,
+    Traffic,
+    Whole,
+    _Model,
+)
+
+if TYPE_CHECKING:
+    from payback.scenario.schema import Scenario
+
+__all__ = [
+    "ADAPTER_DECADE_LOSS",
+    "ADAPTER_OVERHEAD",
+    "Serving",
+    "Workload",
+    "WorkloadTerms",
+    "served_workloads",
+    "single_view_warnings",
+    "workload_defaults",
+    "workload_problems",
+]
+
+ADAPTER_OVERHEAD = 0.336
+"""Share of a replica's throughput lost by serving LoRA adapters unmerged (batched
+per-request adapter kernels) instead of one merged model: vLLM's own throughput benchmark
+of Llama-2-7B on one A100 (ShareGPT, 1,000 prompts) gives 11.45 requests/s without LoRA
+and 7.60 with a rank-8 adapter (``--enable-lora --max-loras 1``; 7.61 with
+``--max-loras 4``): 1 − 7.60/11.45 = 0.336 (vllm-project/vllm pull request 11267,
+December 2024). Newer engines report less; give the figure you measure."""
+
+ADAPTER_DECADE_LOSS = 0.021
+"""Further share of throughput lost per tenfold more adapters active in the batches:
+S-LoRA (Sheng et al., 2023, arXiv 2311.03285, Table 3, setting S1: Llama-7B, rank-8
+adapters) serves 8.05 requests/s with 5 adapters and 7.61 with 2,000:
+(1 − 7.61/8.05) / log10(2000/5) = 0.021 per decade."""
+
+
+class WorkloadTerms(_Model):
+    """What one alternative gives for one workload when it differs from the alternative's
+    own numbers (``[workloads.alternatives."name"]``): the fine-tuned model's quality on
+    this task, a hosted fine-tuned model's prices, a capacity measured at its lengths."""
+
+    quality: Quality | None = None
+    """Error rate and cost of an error of this alternative on this workload."""
+    latency: Latency | None = None
+    """Median latency and the value of a second of this alternative on this workload."""
+    replica_requests_per_s: float | None = Field(None, gt=0.0, le=1e6)
+    """Requests per second one replica sustains at this workload's token lengths
+    (self-hosted); default: the alternative's, or estimated at this workload's lengths."""
+    fine_tuned: str | None = None
+    """Hosted fine-tuning offer whose tuned-model prices this workload pays (hosted API)."""
+    input_usd_per_mtok: float | None = Field(None, ge=0.0, le=1e4)
+    """Price of a million input tokens for this workload [USD] (hosted API)."""
+    cached_input_usd_per_mtok: float | None = Field(None, ge=0.0, le=1e4)
+    """Price of a million cached input tokens for this workload [USD] (hosted API)."""
+    output_usd_per_mtok: float | None = Field(None, ge=0.0, le=1e4)
+    """Price of a million output tokens for this workload [USD] (hosted API)."""
+    usd_per_1k_requests: float | None = Field(None, ge=0.0, le=1e6)
+    """Price of 1,000 of this workload's requests [USD] (per-request option)."""
+    escalation_share: float | None = Field(None, ge=0.0, lt=1.0)
+    """Share of this workload's requests still sent to the baseline [0, 1)."""
+
+
+class Workload(_Model):
+    """One ``[[workloads]]`` entry: a task with its own traffic, baseline and one-time items."""
+
+    name: str = Field(min_length=1)
+    """The task, in a few words; alternatives name it in ``portfolio.workloads``."""
+    traffic: Traffic
+    """This workload's requests, growth, token lengths and busiest hour."""
+    baseline: Option | None = None
+    """What this workload uses today; default: the scenario's ``[baseline]``."""
+    one_time: OneTime = Field(default_factory=OneTime)
+    """This workload's own one-time items (its data, its eval, its adapter's training runs),
+    paid by every alternative that serves it; items every workload shares (engineering on
+    the serving stack) belong to the alternative's own ``one_time``."""
+    alternatives: dict[str, WorkloadTerms] = Field(default_factory=dict)
+    """Per alternative (by name), this workload's own terms on it."""
+
+    @model_validator(mode="after")
+    def _plain_baseline(self) -> Workload:
+        if self.baseline is not None:
+            if self.baseline.escalation_share != 0.0:
+                raise ValueError(
+                    "baseline.escalation_share: must be 0 (the baseline escalates to nothing)"
+                )
+            if self.baseline.one_time != OneTime():
+                raise ValueError(
+                    "baseline.one_time: must be empty (the baseline is what you do today)"
+                )
+            if getattr(self.baseline, "portfolio", None) is not None:
+                raise ValueError("baseline.portfolio: a baseline serves only its own workload")
+        return self
+
+
+class Serving(_Model):
+    """An alternative's ``portfolio`` table: which workloads it serves, and how."""
+
+    workloads: list[str] | None = Field(None, min_length=1, max_length=1000)
+    """Names of the workloads it serves; default: all of them."""
+    fleet: Literal["shared", "separate"] = "shared"
+    """Self-hosted: ``shared``, one base model with a LoRA adapter per workload on one fleet
+    sized for the busiest hour of the combined load; ``separate``, one fine-tuned model and
+    fleet per workload."""
+    coincidence_factor: float = Field(1.0, gt=0.0, le=1.0)
+    """How far the workloads' busiest hours coincide (0, 1]: the shared fleet plans for
+    max(c · Σ peaks, the largest peak, Σ averages); 1 means they all fall in the same hour."""
+    adapter_rank: Whole = Field(16, ge=1, le=4096)
+    """LoRA rank of each adapter (memory: rank × the widths of every linear layer)."""
+    adapter_overhead: float = Field(ADAPTER_OVERHEAD, ge=0.0, lt=1.0)
+    """Share of throughput lost serving adapters unmerged (see ``ADAPTER_OVERHEAD``)."""
+    adapter_decade_loss: float = Field(ADAPTER_DECADE_LOSS, ge=0.0, lt=0.5)
+    """Further share lost per tenfold more active adapters (see ``ADAPTER_DECADE_LOSS``)."""
+
+
+_TERMS_BY_KIND = {
+    "hosted_api": {
+        "fine_tuned",
+        "input_usd_per_mtok",
+        "cached_input_usd_per_mtok",
+        "output_usd_per_mtok",
+    },
+    "per_request": {"usd_per_1k_requests"},
+    "self_hosted": {"replica_requests_per_s"},
+}
+"""Terms a workload may give an alternative of each kind (besides quality, latency and
+escalation, which every kind has)."""
+
+
+def workload_defaults(data: Any) -> Any:
+    """A scenario's raw data with ``[traffic]`` completed from the first workload's, field by
+    field, when the file lists workloads (the one-workload views read ``[traffic]``; a
+    portfolio file need not repeat it)."""
+    if not isinstance(data, dict):
+        return data
+    workloads = data.get("workloads")
+    first = workloads[0] if isinstance(workloads, list) and workloads else None
+    if isinstance(first, dict) and isinstance(first.get("traffic"), dict):
+        given = data.get("traffic", {})
+        if isinstance(given, dict):
+            return {**data, "traffic": {**first["traffic"], **given}}
+    return data
+
+
+def served_workloads(scenario: Scenario, index: int) -> list[int]:
+    """Indices of the workloads alternative ``index`` serves (all without a subset)."""
+    workloads = scenario.workloads or []
+    serving = scenario.alternatives[index].portfolio
+    if serving is None or serving.workloads is None:
+        return list(range(len(workloads)))
+    position = {w.name: j for j, w in enumerate(workloads)}
+    return [position[name] for name in serving.workloads]
+
+
+def workload_problems(scenario: Scenario) -> list[str]:
+    """What is wrong with a scenario's workloads and the alternatives' ``portfolio``
+    tables, one line each: unknown or repeated names, terms for an alternative that does
+    not serve the workload or that its kind does not use."""
+    problems: list[str] = []
+    if scenario.baseline.portfolio is not None:
+        problems.append(
+            "baseline.portfolio: the baseline serves every workload as it does today; remove it"
+        )
+    workloads = scenario.workloads
+    if workloads is None:
+        problems += [
+            f"alternatives.{i}.portfolio: needs [[workloads]] to serve (a scenario without "
+            "them is one workload)"
+            for i, alt in enumerate(scenario.alternatives)
+            if alt.portfolio is not None
+        ]
+        return problems
+    names = [w.name for w in workloads]
+    for j, name in enumerate(names):
+        if name in names[:j]:
+            problems.append(
+                f"workloads.{j}.name = {name!r}: used by workloads.{names.index(name)} too; give each workload its own name"
+            )
+    alternatives = {alt.name: (i, alt) for i, alt in enumerate(scenario.alternatives)}
+    for i, alt in enumerate(scenario.alternatives):
+        subset = alt.portfolio.workloads if alt.portfolio is not None else None
+        for name in subset or []:
+            if name not in names:
+                problems.append(
+                    f"alternatives.{i}.portfolio.workloads: unknown workload {name!r} "
+                    f"(known: {', '.join(map(repr, names))})"
+                )
+            elif subset is not None and subset.count(name) > 1:
+                problems.append(
+                    f"alternatives.{i}.portfolio.workloads: {name!r} is served twice by "
+                    f"{alt.name!r}; list each workload once"
+                )
+    for j, workload in enumerate(workloads):
+        for alt_name, terms in workload.alternatives.items():
+            where = f"workloads.{j}.alternatives.{alt_name}"
+            if alt_name not in alternatives:
+                problems.append(
+                    f"{where}: unknown alternative {alt_name!r} (known: "
+                    f"{', '.join(map(repr, alternatives))})"
+                )
+                continue
+            i, alt = alternatives[alt_name]
+            subset = alt.portfolio.workloads if alt.portfolio is not None else None
+            if subset is not None and workload.name not in subset:
+                problems.append(
+                    f"{where}: {alt_name!r} does not serve {workload.name!r} (its portfolio.workloads leaves it out)"
+                )
+            for field in sorted(terms.model_fields_set):
+                kinds = [k for k, fields in _TERMS_BY_KIND.items() if field in fields]
+                if kinds and alt.kind not in kinds:
+                    problems.append(
+                        f"{where}.{field}: not used by a {alt.kind} alternative (it is for {' or '.join(kinds)})"
+                    )
+    return list(dict.fromkeys(problems))
+
+
+def single_view_warnings(scenario: Scenario) -> list[str]:
+    """What a one-workload view (report, explain, the page) of a scenario with workloads
+    should say: it shows ``[traffic]`` (the first workload's by default) alone."""
+    if not scenario.workloads or len(scenario.workloads) < 2:
+        return []
+    return [
+        f"the scenario lists {len(scenario.workloads)} workloads; this view compares the options "
+        f"on [traffic] alone (the first workload's, {scenario.workloads[0].name!r}, unless given): "
+        "payback analyze, sensitivity and solve show the portfolio"
+    ]

@@ -1,0 +1,771 @@
+"""Studies over a portfolio of workloads: who carries the fleet, the order to move them in,
+and how many it takes to pay back within a quarter.
+
+- **Contribution** of a workload to an alternative: the present value of what it saves
+  (its baseline cost less its own running cost on the alternative, less its own one-time
+  items) against its share of the fleet (by GPU time on a shared fleet: its busy
+  replica-hours over all workloads'; its own fleet otherwise). A workload whose savings
+  exceed its fleet share *carries* the fleet; the others *ride* on it. What the
+  alternative pays once (ops, retraining, shared one-time items, a fleet with no load)
+  is *shared*; contributions and the shared part add up to the portfolio's NPV.
+- **Migration order**, greedy: move first the workload with the highest NPV alone, then
+  each time the one whose move adds the most NPV given those already moved (its marginal
+  NPV). Every candidate set of a step is one vectorized call
+  (:func:`~payback.analysis.portfolio.subset_flows`, subsets on a leading axis). On
+  portfolios of up to :data:`BRUTE_FORCE_LIMIT` workloads the order is checked against
+  every order: the best order is the one whose prefixes add up to the most NPV
+  (Σ_k NPV(first k)), found exactly over all 2^W subsets by dynamic programming.
+- **Solve over the set**: break-even and NPV of the first k workloads of the order, for
+  every k at once: "with these N it pays back within a quarter; with the first k it does not".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from payback import finance as model
+from payback.analysis.portfolio import (
+    AlternativePieces,
+    Portfolio,
+    PortfolioEvaluation,
+    evaluate_portfolio,
+    prepare,
+    shared_fleet_costs,
+    subset_flows,
+)
+from payback.analysis.result import QUARTER_MONTHS, months_text, usd
+from payback.finance._types import FloatArray
+from payback.scenario import Scenario
+
+if TYPE_CHECKING:
+    from payback.catalog import Catalog
+
+__all__ = [
+    "BRUTE_FORCE_LIMIT",
+    "Contribution",
+    "MigrationStep",
+    "PortfolioAlternative",
+    "PortfolioAnalysis",
+    "analyze_portfolio",
+    "best_order",
+    "greedy_order",
+    "subset_npv",
+]
+
+BRUTE_FORCE_LIMIT = 12
+"""Portfolios up to this many workloads have their greedy order checked against every
+order (2^W subsets: 4,096 at 12)."""
+
+
+def _maybe(x: Any) -> float | None:
+    value = float(x)
+    return None if math.isnan(value) else value
+
+
+def subset_npv(pieces: AlternativePieces, masks: FloatArray) -> FloatArray:
+    """NPV of moving each subset (``masks``: (K, W) of 0/1) of an alternative's workloads."""
+    base, alt, one_time, _ = subset_flows(pieces, masks)
+    return model.net_present_value(base, alt, one_time, pieces.discount_rate_annual)
+
+
+def _subset_break_even(
+    pieces: AlternativePieces, masks: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    base, alt, one_time, _ = subset_flows(pieces, masks)
+    cum = model.cumulative_savings(base, alt, one_time)
+    npv = model.net_present_value(base, alt, one_time, pieces.discount_rate_annual)
+    return model.break_even_month(cum), npv
+
+
+def greedy_order(pieces: AlternativePieces) -> tuple[list[int], list[float]]:
+    """Positions (into ``pieces.served``) in the greedy order, and each one's marginal NPV
+    given those before it; ties go to the workload listed first."""
+    n = len(pieces.served)
+    moved = np.zeros(n)
+    order: list[int] = []
+    marginals: list[float] = []
+    current = 0.0
+    for _ in range(n):
+        left = [k for k in range(n) if moved[k] == 0]
+        masks = np.repeat(moved[np.newaxis, :], len(left), axis=0)
+        masks[np.arange(len(left)), left] = 1.0
+        npv = subset_npv(pieces, masks)
+        pick = int(np.argmax(npv))
+        order.append(left[pick])
+        marginals.append(float(npv[pick]) - current)
+        current = float(npv[pick])
+        moved[left[pick]] = 1.0
+    return order, marginals
+
+
+def _all_masks(n: int) -> FloatArray:
+    codes = np.arange(2**n)
+    return ((codes[:, np.newaxis] >> np.arange(n)) & 1).astype(np.float64)
+
+
+def best_order(pieces: AlternativePieces) -> tuple[list[int], float]:
+    """The order whose prefixes add up to the most NPV, Σ_k NPV(first k), and that sum:
+    dynamic programming over all 2^W subsets, f(S) = NPV(S) + max_{c ∈ S} f(S − {c})."""
+    n = len(pieces.served)
+    npv = subset_npv(pieces, _all_masks(n))
+    best = np.full(2**n, -np.inf)
+    last = np.zeros(2**n, dtype=np.int64)
+    best[0] = 0.0
+    for s in range(1, 2**n):
+        for c in range(n):
+            if s >> c & 1:
+                value = best[s ^ (1 << c)]
+                if value > best[s]:
+                    best[s], last[s] = value, c
+        best[s] += npv[s]
+    order: list[int] = []
+    s = 2**n - 1
+    while s:
+        order.append(int(last[s]))
+        s ^= 1 << int(last[s])
+    return order[::-1], float(best[2**n - 1])
+
+
+def _prefix_total(pieces: AlternativePieces, order: list[int]) -> float:
+    masks = np.zeros((len(order), len(pieces.served)))
+    for k in range(len(order)):
+        masks[k:, order[k]] = 1.0
+    return float(np.sum(subset_npv(pieces, masks)))
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One workload's part in an alternative's portfolio NPV [USD, present values]."""
+
+    workload: str
+    savings_usd: float
+    """Its baseline cost less its own running cost on the alternative (fleet aside) and its
+    own one-time items."""
+    fleet_usd: float
+    """Its share of the fleet: by GPU time on a shared fleet, its own fleet otherwise."""
+    gpu_time_share: float | None
+    """Its share of the shared fleet's busy GPU time over the horizon (None: own fleet)."""
+
+    @property
+    def net_usd(self) -> float:
+        return self.savings_usd - self.fleet_usd
+
+    @property
+    def role(self) -> str:
+        """``carries`` the fleet (saves more than its share costs) or ``rides`` on it."""
+        return "carries" if self.net_usd > 0 else "rides"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "workload": self.workload,
+            "savings_usd": self.savings_usd,
+            "fleet_usd": self.fleet_usd,
+            "net_usd": self.net_usd,
+            "gpu_time_share": self.gpu_time_share,
+            "role": self.role,
+        }
+
+
+@dataclass(frozen=True)
+class MigrationStep:
+    """The k-th workload to move, and the portfolio of the first k."""
+
+    workload: str
+    marginal_npv_usd: float
+    npv_usd: float
+    break_even_month: float | None
+    pays_back_within_quarter: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass(frozen=True)
+class PortfolioAlternative:
+    """One alternative serving its workloads together."""
+
+    name: str
+    kind: str
+    fleet: str | None
+    """``shared``, ``separate`` or None (not self-hosted)."""
+    workloads: list[str]
+    requests_per_month: list[float]
+    baseline_usd: list[float]
+    monthly_cost_usd: list[float]
+    one_time_usd: float
+    shared_one_time_usd: float
+    cumulative_savings_usd: list[float]
+    break_even_month: float | None
+    break_even_requests: float | None
+    npv_usd: float
+    pays_back_within: dict[str, bool | None]
+    gpus: list[float] | None
+    """GPUs of the shared fleet each month."""
+    contributions: list[Contribution]
+    shared_usd: float
+    """What the portfolio pays once, in present value: ops, retraining, shared one-time
+    items and any fleet cost no workload's load accounts for."""
+    order: list[MigrationStep]
+    greedy_is_best: bool | None
+    """Whether the greedy order is the best order (None: too many workloads to check)."""
+    quarter: str
+    """The solve over the set, in one sentence."""
+
+    @property
+    def carriers(self) -> list[str]:
+        return [c.workload for c in self.contributions if c.role == "carries"]
+
+    @property
+    def riders(self) -> list[str]:
+        return [c.workload for c in self.contributions if c.role == "rides"]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: v for k, v in self.__dict__.items() if k not in ("contributions", "order")}
+        out["contributions"] = [c.to_dict() for c in self.contributions]
+        out["carry_the_fleet"] = self.carriers
+        out["ride_on_it"] = self.riders
+        out["migration_order"] = [s.to_dict() for s in self.order]
+        return out
+
+
+@dataclass(frozen=True)
+class PortfolioAnalysis:
+    """The portfolio answer: every alternative serving its workloads together."""
+
+    portfolio: Portfolio
+    evaluation: PortfolioEvaluation
+    alternatives: list[PortfolioAlternative]
+    uncertainty: Any = None
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.portfolio.scenario
+
+    @property
+    def name(self) -> str:
+        return self.scenario.scenario.name
+
+    @property
+    def horizon_months(self) -> int:
+        return self.scenario.scenario.horizon_months
+
+    def verdict(self) -> str:
+        best = max(self.alternatives, key=lambda a: a.npv_usd)
+        npv = f"NPV {usd(best.npv_usd)} over {months_text(self.horizon_months)}"
+        n = len(best.workloads)
+        if best.break_even_month is None:
+            line = f"{best.name!r} serving {n} workloads does not pay back within {months_text(self.horizon_months)}; {npv}"
+        else:
+            quarter = (
+                "within a quarter"
+                if best.break_even_month <= QUARTER_MONTHS
+                else "not within a quarter"
+            )
+            line = f"{best.name!r} serving {n} workloads pays back in month {best.break_even_month:.1f}, {quarter}; {npv}"
+        if len(self.alternatives) > 1:
+            line = f"best of {len(self.alternatives)} by NPV: {line}"
+        return line
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "scenario": self.name,
+            "horizon_months": self.horizon_months,
+            "discount_rate_annual": self.scenario.scenario.discount_rate_annual,
+            "workloads": [
+                {
+                    "name": w.name,
+                    "requests_per_month": float(w.traffic.requests_per_month),
+                    "baseline": (w.baseline or self.scenario.baseline).name,
+                }
+                for w in self.scenario.workloads or []
+            ],
+            "alternatives": [a.to_dict() for a in self.alternatives],
+            "verdict": self.verdict(),
+            "warnings": self.portfolio.warnings,
+        }
+        if self.uncertainty is not None:
+            out["uncertainty"] = self.uncertainty
+        return out
+
+
+def _floats(a: Any) -> list[float]:
+    return [float(x) for x in np.asarray(a, dtype=np.float64).ravel()]
+
+
+def _present_value(monthly: FloatArray, rate: FloatArray) -> float:
+    return float(model.net_present_value(monthly, 0.0, 0.0, rate))
+
+
+def _contributions(
+    pieces: AlternativePieces, names: list[str], npv: float
+) -> tuple[list[Contribution], float]:
+    rate = pieces.discount_rate_annual
+    out = []
+    share = None
+    fleet_monthly = None
+    if pieces.fleet is not None:
+        components, _, _, shares = shared_fleet_costs(
+            pieces.fleet, np.ones((1, len(pieces.served)))
+        )
+        fleet_monthly = np.sum(list(components.values()), axis=0)[0]
+        share = shares[0]
+        busy = np.sum(pieces.fleet.mean, axis=-1)
+        total_busy = float(np.sum(busy))
+    for k, j in enumerate(pieces.served):
+        own_fleet = pieces.own_fleet_usd[k]
+        savings = _present_value(pieces.baseline_usd[k] - (pieces.own_usd[k] - own_fleet), rate)
+        savings -= float(pieces.one_time_usd[k])
+        if fleet_monthly is not None and share is not None:
+            fleet = _present_value(fleet_monthly * share[k], rate)
+            gpu_share: float | None = float(busy[k]) / total_busy if total_busy > 0 else 0.0
+        else:
+            fleet = _present_value(own_fleet, rate)
+            gpu_share = None
+        out.append(Contribution(names[j], savings, fleet, gpu_share))
+    shared = sum(c.net_usd for c in out) - npv
+    return out, shared
+
+
+def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str]) -> str:
+    n = len(steps)
+    these = f"{n} workload" + ("" if n == 1 else "s")
+    full = steps[-1]
+    if not full.pays_back_within_quarter:
+        when = (
+            f"month {full.break_even_month:.1f}"
+            if full.break_even_month is not None
+            else "never within the horizon"
+        )
+        paying = [s for s in steps if s.pays_back_within_quarter]
+        if paying:
+            k = steps.index(paying[0]) + 1
+            return (
+                f"With all {these} it does not pay back within a quarter ({when}); "
+                f"with the first {k} ({', '.join(names_in_order[:k])}) it does"
+            )
+        return f"Even with all {these} it does not pay back within a quarter ({when})"
+    missing = [k + 1 for k, s in enumerate(steps) if not s.pays_back_within_quarter]
+    if not missing:
+        return (
+            f"With {'this' if n == 1 else 'these'} {these} it pays back within a quarter (month {full.break_even_month:.1f})"
+            + ("" if n == 1 else "; so does the first alone")
+        )
+    k = max(missing)
+    return (
+        f"With these {these} it pays back within a quarter (month "
+        f"{full.break_even_month:.1f}); with the first {k} ({', '.join(names_in_order[:k])}) it does not"
+    )
+
+
+def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> PortfolioAlternative:
+    alt = p.scenario.alternatives[index]
+    outcome = ev.alternatives[index]
+    pieces = outcome.pieces
+    names = p.names
+    month = _maybe(outcome.break_even_month)
+    npv = float(outcome.npv_usd)
+    contributions, shared = _contributions(pieces, names, npv)
+    order, marginals = greedy_order(pieces)
+    greedy_is_best: bool | None = None
+    if len(order) <= BRUTE_FORCE_LIMIT:
+        best, total = best_order(pieces)
+        greedy_total = _prefix_total(pieces, order)
+        greedy_is_best = greedy_total >= total - 1e-9 * max(1.0, abs(total))
+        if not greedy_is_best:
+            order = best
+            masks = np.zeros((len(order), len(order)))
+            for k in range(len(order)):
+                masks[k:, order[k]] = 1.0
+            prefix = subset_npv(pieces, masks)
+            marginals = list(np.diff(np.concatenate([[0.0], prefix])))
+    masks = np.zeros((len(order), len(order)))
+    for k in range(len(order)):
+        masks[k:, order[k]] = 1.0
+    months, npvs = _subset_break_even(pieces, masks)
+    steps = [
+        MigrationStep(
+            workload=names[pieces.served[pos]],
+            marginal_npv_usd=float(marginals[k]),
+            npv_usd=float(npvs[k]),
+            break_even_month=_maybe(months[k]),
+            pays_back_within_quarter=bool(np.isfinite(months[k]) and months[k] <= QUARTER_MONTHS),
+        )
+        for k, pos in enumerate(order)
+    ]
+    horizon = p.scenario.scenario.horizon_months
+    shares = model.share_paid_back_within(math.nan if month is None else month, horizon)
+    serving = alt.portfolio
+    return PortfolioAlternative(
+        name=alt.name,
+        kind=alt.kind,
+        fleet=(serving.fleet if serving is not None else "shared")
+        if alt.kind == "self_hosted"
+        else None,
+        workloads=[names[j] for j in pieces.served],
+        requests_per_month=_floats(outcome.requests),
+        baseline_usd=_floats(outcome.baseline_usd),
+        monthly_cost_usd=_floats(outcome.alternative_usd),
+        one_time_usd=float(outcome.one_time_usd),
+        shared_one_time_usd=float(pieces.shared_one_time_usd),
+        cumulative_savings_usd=_floats(outcome.cumulative_savings_usd),
+        break_even_month=month,
+        break_even_requests=_maybe(outcome.break_even_requests),
+        npv_usd=npv,
+        pays_back_within={k: None if v is None else v == 1.0 for k, v in shares.items()},
+        gpus=None if outcome.gpus is None else _floats(outcome.gpus),
+        contributions=contributions,
+        shared_usd=shared,
+        order=steps,
+        greedy_is_best=greedy_is_best,
+        quarter=_quarter_sentence(steps, [s.workload for s in steps]),
+    )
+
+
+def analyze_portfolio(
+    scenario: Scenario | Portfolio,
+    catalog: Catalog | None = None,
+    *,
+    samples: int | None = None,
+    seed: int = 0,
+    value_terms: bool = True,
+) -> PortfolioAnalysis:
+    """The portfolio answer for a scenario with ``[[workloads]]`` (central values); with
+    ``samples``, a Monte Carlo over its distributions as well. ``value_terms=False``
+    leaves every quality and latency out (the options', the workloads' baselines' and
+    their terms')."""
+    if isinstance(scenario, Scenario) and not value_terms:
+        scenario = without_workload_value_terms(scenario)
+    p = scenario if isinstance(scenario, Portfolio) else prepare(scenario, catalog)
+    ev = evaluate_portfolio(p)
+    alternatives = [_alternative(p, i, ev) for i in range(len(p.scenario.alternatives))]
+    uncertainty = None
+    if samples is not None:
+        uncertainty = portfolio_monte_carlo(p, samples, seed)
+    return PortfolioAnalysis(p, ev, alternatives, uncertainty)
+
+
+def without_workload_value_terms(scenario: Scenario) -> Scenario:
+    """``scenario`` with no quality or latency anywhere, workloads included."""
+    from payback.scenario import VALUE_TERMS, without_value_terms
+
+    out = without_value_terms(scenario)
+    for workload in out.workloads or []:
+        holders: list[Any] = [workload.baseline, *workload.alternatives.values()]
+        for holder in holders:
+            for name in VALUE_TERMS:
+                if holder is not None and getattr(holder, name) is not None:
+                    setattr(holder, name, None)
+    return out
+
+
+def _inputs(p: Portfolio) -> list[Any]:
+    from payback.scenario import field_range, value_at
+    from payback.studies.uncertainty import UncertainInput
+
+    scenario = p.scenario
+    return [
+        UncertainInput(path, float(value_at(scenario, path)), dist, field_range(scenario, path))
+        for path, dist in scenario.distributions.items()
+    ]
+
+
+def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str, Any]:
+    """Every distribution of the scenario (``workloads.2.traffic.requests_per_month`` too)
+    sampled ``samples`` times, all samples through :func:`evaluate_portfolio` at once (in
+    chunks that bound memory): per alternative, the same summary as
+    :func:`payback.studies.uncertainty.monte_carlo`'s."""
+    from payback.errors import PaybackError
+    from payback.studies.uncertainty import CELLS_PER_CHUNK, FAN_SAMPLES, MAX_SAMPLES, _summary
+
+    if not (isinstance(samples, int) and 1 <= samples <= MAX_SAMPLES):
+        raise PaybackError(f"samples = {samples}: must be a whole number from 1 to {MAX_SAMPLES:,}")
+    if not (isinstance(seed, int) and 0 <= seed < 2**63):
+        raise PaybackError(f"seed = {seed}: must be a whole number ≥ 0")
+    inputs = _inputs(p)
+    rng = np.random.default_rng(seed)
+    horizon = p.scenario.scenario.horizon_months
+    count = len(p.scenario.alternatives)
+    workloads = len(p.parts)
+    chunk = max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * workloads))
+    months = np.empty((count, samples))
+    npvs = np.empty((count, samples))
+    fan_rows = min(samples, FAN_SAMPLES)  # the fan chart's percentiles: the first samples
+    fans = np.empty((count, fan_rows, horizon + 1))
+    done = 0
+    while done < samples:
+        n = min(chunk, samples - done)
+        u = rng.random((n, len(inputs)))
+        overrides = {item.path: item.ppf(u[:, k]) for k, item in enumerate(inputs)}
+        ev = evaluate_portfolio(p, overrides) if overrides else evaluate_portfolio(p)
+        for a, outcome in enumerate(ev.alternatives):
+            months[a, done : done + n] = np.broadcast_to(outcome.break_even_month, (n,))
+            npvs[a, done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
+            if done < fan_rows:
+                rows = min(n, fan_rows - done)
+                fans[a, done : done + rows] = np.broadcast_to(
+                    outcome.cumulative_savings_usd, (n, horizon + 1)
+                )[:rows]
+        done += n
+    return {
+        "samples": samples,
+        "seed": seed,
+        "inputs": [i.path for i in inputs],
+        "alternatives": [
+            _summary(months[a], npvs[a], fans[a], horizon).to_dict() for a in range(count)
+        ],
+    }
+
+
+# ---------------------------------------------------------------- sensitivity and solve
+
+
+def portfolio_paths(p: Portfolio) -> list[str]:
+    """Dotted paths of the numbers the portfolio reads, in the scenario's own terms: each
+    workload's (``workloads.2.traffic.requests_per_month``, its own baseline's and one-time
+    items'), the scenario baseline's, every alternative's and a shared fleet's
+    ``portfolio`` numbers."""
+    from payback.analysis.cashflows import numeric_paths
+    from payback.analysis.portfolio import PORTFOLIO_FIELDS
+
+    workloads = p.scenario.workloads or []
+    out: dict[str, None] = {}
+    for j, part in enumerate(p.parts):
+        for path in numeric_paths(part):
+            head = path.split(".")[0]
+            if head == "traffic" or (head == "baseline" and workloads[j].baseline is not None):
+                out[f"workloads.{j}.{path}"] = None
+            elif head == "alternatives" and path.split(".")[2] == "replica_requests_per_s":
+                terms = workloads[j].alternatives.get(
+                    p.scenario.alternatives[int(path.split(".")[1])].name
+                )
+                if terms is None or terms.replica_requests_per_s is None:
+                    out[path] = None
+            else:
+                out[path] = None
+        for name, value in workloads[j].one_time:
+            if isinstance(value, float) and value != 0.0 and not isinstance(value, bool):
+                out[f"workloads.{j}.one_time.{name}"] = None
+    for i in range(len(p.scenario.alternatives)):
+        if p.shares_fleet(i):
+            for name in PORTFOLIO_FIELDS:
+                out[f"alternatives.{i}.portfolio.{name}"] = None
+    return list(out)
+
+
+def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Any]]:
+    """Per alternative, every uncertain input of the portfolio at its p10 and p90 (or ±25%
+    without distributions, a rate left at 0 over its assumed range), the rest central,
+    ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call."""
+    from payback.analysis.portfolio import central_value
+    from payback.scenario import field_range
+    from payback.scenario.distributions import Uniform
+    from payback.studies.uncertainty import DEFAULT_SWING, ZERO_RANGES, Driver, UncertainInput
+
+    scenario = p.scenario
+    inputs = _inputs(p)
+    if not inputs or swing is not None:
+        share = DEFAULT_SWING if swing is None else swing
+        inputs = []
+        for path in portfolio_paths(p):
+            allowed = field_range(scenario, path)
+            central = float(central_value(p, path))
+            name = path.rsplit(".", 1)[-1]
+            if not allowed.is_real:
+                continue
+            if central == 0 and name in ZERO_RANGES:
+                low, high = ZERO_RANGES[name]
+                how = f"{low:g} to {high:g} (assumed for a rate left at 0)"
+            elif central != 0:
+                low, high = sorted((central * (1 - share), central * (1 + share)))
+                how = f"±{share:.0%}"
+            else:
+                continue
+            low, high = max(low, allowed.lowest), min(high, allowed.highest)
+            if high > low:
+                dist = Uniform(dist="uniform", low=low, high=high)
+                inputs.append(UncertainInput(path, central, dist, allowed, how))
+    k = len(inputs)
+    if k == 0:
+        return [[] for _ in scenario.alternatives]
+    ends = [item.ends() for item in inputs]
+    overrides = {}
+    for j, item in enumerate(inputs):
+        column = np.full(2 * k, item.central)
+        column[2 * j], column[2 * j + 1] = ends[j]
+        overrides[item.path] = column
+    ev = evaluate_portfolio(p, overrides)
+    never = p.scenario.scenario.horizon_months + 1.0
+    result = []
+    for outcome in ev.alternatives:
+        npv = np.broadcast_to(outcome.npv_usd, (2 * k,))
+        month = np.broadcast_to(outcome.break_even_month, (2 * k,))
+        drivers = []
+        for j, item in enumerate(inputs):
+            low, high = 2 * j, 2 * j + 1
+            swing_usd = abs(float(npv[high] - npv[low]))
+            month_swing = abs(
+                float(np.nan_to_num(month[high], nan=never) - np.nan_to_num(month[low], nan=never))
+            )
+            if swing_usd == 0 and month_swing == 0:
+                continue
+            drivers.append(
+                (
+                    swing_usd,
+                    month_swing,
+                    Driver(
+                        parameter=item.path,
+                        low=ends[j][0],
+                        high=ends[j][1],
+                        npv_low_usd=float(npv[low]),
+                        npv_high_usd=float(npv[high]),
+                        break_even_month_low=_maybe(month[low]),
+                        break_even_month_high=_maybe(month[high]),
+                        npv_swing_usd=swing_usd,
+                        assumed=item.assumed,
+                    ),
+                )
+            )
+        drivers.sort(key=lambda d: (-d[0], -d[1]))
+        result.append([d[2] for d in drivers])
+    return result
+
+
+@dataclass(frozen=True)
+class PortfolioSolution:
+    """The value of one portfolio input at which one alternative meets a target."""
+
+    parameter: str
+    alternative: int
+    alternative_name: str
+    target: Any
+    current: float
+    current_achieved: float | None
+    value: float | None
+    achieved: float | None
+    reached: bool
+    step: bool
+    """The metric jumps across the target at :attr:`value` (met on one side only)."""
+    iterations: int
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.__dict__.copy()
+        out["target"] = str(self.target)
+        out["portfolio"] = True
+        return out
+
+    def lines(self) -> list[str]:
+        met = f"{self.target}"
+        today = f"{self.current:,.6g}"
+        if self.value is None:
+            return [
+                f"{self.alternative_name!r}: no value of {self.parameter} in its allowed range "
+                f"meets {met} (today {today})"
+            ]
+        how = "exactly" if not self.step else "within a step (the answer jumps there)"
+        return [
+            f"{self.alternative_name!r} meets {met} {how} at {self.parameter} = {self.value:,.6g} "
+            f"(today {today})",
+            "achieved: "
+            + ("never pays back" if self.achieved is None else f"{self.achieved:,.6g}"),
+        ]
+
+
+def solve_portfolio(
+    p: Portfolio, path: str, target: Any, alternative: int = 0
+) -> PortfolioSolution:
+    """The value of the portfolio input at ``path`` (``workloads.2.traffic.requests_per_month``)
+    at which alternative ``alternative``'s portfolio meets ``target``
+    (:class:`~payback.studies.solve.Target`): a grid of 2,049 values over the field's
+    allowed range (linear and logarithmic) in one call brackets the crossing nearest
+    today's value, then each round splits the bracket 32 ways (one call each) until it is
+    as narrow as floats allow."""
+    from payback.analysis.portfolio import central_value
+    from payback.errors import PaybackError
+    from payback.scenario import field_range, value_at
+
+    scenario = p.scenario
+    if not 0 <= alternative < len(scenario.alternatives):
+        raise PaybackError.bad(
+            "alternative", alternative, f"must be 0..{len(scenario.alternatives) - 1}"
+        )
+    if path in scenario.distributions:
+        raise PaybackError(f"{path}: holds a distribution; give it one value to solve for it")
+    value_at(scenario, path)  # names a field, or PaybackError
+    current = central_value(p, path)
+    if isinstance(current, bool) or not isinstance(current, int | float):
+        raise PaybackError(f"{path}: not a number; vary a numeric input")
+    allowed = field_range(scenario, path)
+    never = math.inf if target.lower_is_better else -math.inf
+
+    def metric(values: FloatArray) -> FloatArray:
+        outcome = evaluate_portfolio(p, {path: values}).alternatives[alternative]
+        value = {
+            "break_even_month": outcome.break_even_month,
+            "npv_usd": outcome.npv_usd,
+            "break_even_requests": outcome.break_even_requests,
+        }[target.metric]
+        out = np.broadcast_to(np.asarray(value, dtype=np.float64), values.shape)
+        return np.where(np.isnan(out), never, out)
+
+    def good(m: FloatArray) -> Any:
+        tolerance = 1e-9 * max(1.0, abs(target.value))
+        if target.lower_is_better:
+            return m <= target.value + tolerance
+        return m >= target.value - tolerance
+
+    low = allowed.lowest if math.isfinite(allowed.lowest) else -1e12
+    high = allowed.highest if math.isfinite(allowed.highest) else 1e12
+    if not allowed.lowest_included:
+        low = math.nextafter(low, math.inf)
+    if not allowed.highest_included:
+        high = math.nextafter(high, -math.inf)
+    grid = np.linspace(low, high, 1025)
+    if low > 0:
+        grid = np.concatenate([grid, np.geomspace(low, high, 1024)])
+    grid = np.unique(np.concatenate([grid, [float(current)]]))
+    met = good(metric(grid))
+    calls = 1
+    now = float(current)
+    now_achieved = float(metric(np.array([now]))[0])
+    flips = np.nonzero(met[1:] != met[:-1])[0]
+    if len(flips) == 0:
+        return PortfolioSolution(
+            path, alternative, scenario.alternatives[alternative].name, target, now,
+            None if math.isinf(now_achieved) else now_achieved,
+            None, None, False, False, calls,
+        )  # fmt: skip
+    nearest = flips[np.argmin(np.abs(grid[flips] - now))]
+    a, b = float(grid[nearest]), float(grid[nearest + 1])
+    a_good = bool(met[nearest])
+    for _ in range(60):
+        points = np.linspace(a, b, 34)[1:-1]
+        points = points[(points > a) & (points < b)]
+        if len(points) == 0:
+            break
+        inner = good(metric(points))
+        calls += 1
+        changed = np.nonzero(inner != a_good)[0]
+        if len(changed) == 0:
+            a = float(points[-1])
+        else:
+            k = int(changed[0])
+            b = float(points[k])
+            if k > 0:
+                a = float(points[k - 1])
+    value = b if not a_good else a
+    achieved = float(metric(np.array([value]))[0])
+    calls += 1
+    other = float(metric(np.array([a if value == b else b]))[0])
+    finite = [x for x in (achieved, other) if math.isfinite(x)]
+    step = not finite or abs(achieved - other) > 1e-6 * max(
+        1.0, abs(target.value), *map(abs, finite)
+    )
+    return PortfolioSolution(
+        path, alternative, scenario.alternatives[alternative].name, target, now,
+        None if math.isinf(now_achieved) else now_achieved,
+        value, None if math.isinf(achieved) else achieved, True, step, calls,
+    )  # fmt: skip

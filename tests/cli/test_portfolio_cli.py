@@ -1,0 +1,147 @@
+"""``payback analyze`` of a scenario with workloads: the portfolio in the terminal (a
+golden and the README's block), in ``--json``, and its bad input in one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import EXAMPLES, ROOT, UPDATE, assert_user_error, run
+
+PORTFOLIO = EXAMPLES / "portfolio.toml"
+
+
+def test_readme_portfolio_block_is_real(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run("analyze", "examples/portfolio.toml")
+    assert code == 0
+    shown = "\n".join(line.rstrip() for line in out.splitlines()).strip("\n") + "\n"
+    begin, end = (
+        "<!-- analyze-portfolio:begin -->\n```text\n",
+        "```\n<!-- analyze-portfolio:end -->",
+    )
+    readme = (ROOT / "README.md").read_text()
+    start, stop = readme.index(begin) + len(begin), readme.index(end)
+    if UPDATE:
+        (ROOT / "README.md").write_text(readme[:start] + shown + readme[stop:])
+        readme = (ROOT / "README.md").read_text()
+        start, stop = readme.index(begin) + len(begin), readme.index(end)
+    assert readme[start:stop] == shown
+
+
+def test_analyze_json_has_the_portfolio() -> None:
+    code, out, _ = run("analyze", PORTFOLIO, "--json")
+    assert code == 0
+    portfolio = json.loads(out)["portfolio"]
+    assert [w["name"] for w in portfolio["workloads"]][:2] == ["support triage", "ticket summaries"]
+    shared, separate = portfolio["alternatives"]
+    assert shared["fleet"] == "shared"
+    assert separate["fleet"] == "separate"
+    assert shared["gpus"][0] == 2.0
+    assert shared["npv_usd"] > 0 > separate["npv_usd"]
+    assert shared["ride_on_it"] == ["SQL helper"]
+    net = sum(c["net_usd"] for c in shared["contributions"]) - shared["shared_usd"]
+    assert net == pytest.approx(shared["npv_usd"], rel=1e-9)
+    order = shared["migration_order"]
+    assert order[-1]["npv_usd"] == pytest.approx(shared["npv_usd"], rel=1e-9)
+    assert sum(step["marginal_npv_usd"] for step in order) == pytest.approx(shared["npv_usd"])
+    assert portfolio["verdict"].startswith("best of 2 by NPV: 'Llama 3.1 8B")
+
+
+def test_a_scenario_without_workloads_is_unchanged() -> None:
+    code, out, _ = run("analyze", EXAMPLES / "seed.toml", "--json")
+    assert code == 0
+    assert "portfolio" not in json.loads(out)
+
+
+def test_unknown_workload_is_one_line(tmp_path: Path) -> None:
+    text = PORTFOLIO.read_text().replace(
+        'portfolio = { fleet = "shared", adapter_rank = 16 }',
+        'portfolio = { fleet = "shared", workloads = ["support triage", "billing"] }',
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    assert_user_error(
+        *run("analyze", path),
+        "alternatives.0.portfolio.workloads: unknown workload 'billing'",
+    )
+
+
+def test_workload_served_twice_is_one_line(tmp_path: Path) -> None:
+    text = PORTFOLIO.read_text().replace(
+        'portfolio = { fleet = "shared", adapter_rank = 16 }',
+        'portfolio = { workloads = ["SQL helper", "SQL helper"] }',
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    assert_user_error(*run("analyze", path), "'SQL helper' is served twice")
+
+
+def test_adapters_that_do_not_fit_are_one_line(tmp_path: Path) -> None:
+    text = PORTFOLIO.read_text().replace(
+        'portfolio = { fleet = "shared", adapter_rank = 16 }',
+        'portfolio = { fleet = "shared", adapter_rank = 4096 }\nmodel = "llama-3.1-8b"\ngpu = "l4"',
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err, "adapters of", "do not fit beside llama-3.1-8b")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_solve_takes_a_workload_path() -> None:
+    code, out, _ = run(
+        "solve",
+        PORTFOLIO,
+        "--vary",
+        "workloads.2.traffic.requests_per_month",
+        "--target",
+        "break_even_month=12",
+        "--json",
+    )
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["parameter"] == "workloads.2.traffic.requests_per_month"
+    assert answer["current"] == 60_000.0
+    assert answer["value"] > 60_000.0
+    assert answer["achieved"] == pytest.approx(12.0, rel=1e-9)
+
+
+def test_solve_says_when_no_value_reaches_the_target() -> None:
+    code, out, _ = run(
+        "solve", PORTFOLIO, "--vary", "alternatives.1.usd_per_gpu_hour", "--target",
+        "break_even_month=3", "--alternative", "1",
+    )  # fmt: skip
+    assert code == 1
+    assert "no value of alternatives.1.usd_per_gpu_hour" in out
+
+
+def test_sensitivity_ranks_workload_inputs() -> None:
+    code, out, _ = run("sensitivity", PORTFOLIO, "--json", "--top", "3")
+    assert code == 0
+    first = json.loads(out)["alternatives"][0]
+    assert len(first["drivers"]) == 3
+    assert any(d["parameter"].startswith("workloads.0.") for d in first["drivers"])
+    assert_user_error(
+        *run("sensitivity", PORTFOLIO, "--method", "sobol"),
+        "--method sobol: a scenario with [[workloads]] has the tornado only",
+    )
+
+
+def test_analyze_samples_adds_the_monte_carlo(tmp_path: Path) -> None:
+    path = tmp_path / "uncertain.toml"
+    path.write_text(
+        PORTFOLIO.read_text().replace(
+            "requests_per_month = 400000,",
+            'requests_per_month = { dist = "triangular", low = 200000, mode = 400000, high = 600000 },',
+        )
+    )
+    code, out, _ = run("analyze", path, "--samples", "500", "--json")
+    assert code == 0
+    portfolio = json.loads(out)["portfolio"]
+    assert portfolio["uncertainty"]["inputs"] == ["workloads.0.traffic.requests_per_month"]
+    summary = portfolio["uncertainty"]["alternatives"][0]
+    assert summary["samples"] == 500
+    assert summary["npv_usd_percentiles"]["p10"] < summary["npv_usd_percentiles"]["p90"]

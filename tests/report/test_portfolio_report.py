@@ -1,0 +1,66 @@
+"""``payback report`` and ``payback explain`` of a scenario with workloads: the portfolio as
+HTML, Markdown and plain words, read from the analysis."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from helpers import EXAMPLES, assert_user_error, run
+from payback.report.portfolio_document import (
+    portfolio_explanation,
+    portfolio_html,
+    portfolio_markdown,
+)
+from payback.scenario import load_scenario
+from payback.studies.portfolio import analyze_portfolio
+
+PORTFOLIO = EXAMPLES / "portfolio.toml"
+
+
+def test_html_and_markdown_hold_every_table() -> None:
+    analysis = analyze_portfolio(load_scenario(PORTFOLIO))
+    page = portfolio_html(analysis)
+    md = portfolio_markdown(analysis)
+    for alt in analysis.alternatives:
+        assert f"<h2>{html.escape(f'{alt.name} ({alt.kind})')}</h2>" in page
+        assert html.escape(alt.quarter) in page
+        for step in alt.order:
+            assert f"<td>{html.escape(step.workload)}</td>" in page
+    assert html.escape(analysis.verdict()) in page
+    assert "| support triage | 400,000 | - | 1,500 / 150 | 3 | hosted GPT-4o-class API |" in md
+    assert md.count("## Migration order") == len(analysis.alternatives)
+    assert "| SQL helper | $406.09 | 2.2% | $613.34 | -$207.25 | rides on it |" in md
+
+
+def test_report_writes_the_portfolio_and_refuses_a_png(tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    code, stdout, _ = run("report", PORTFOLIO, "-o", out)
+    assert code == 0
+    assert stdout.strip() == f"Wrote {out}"
+    text = out.read_text()
+    assert text.startswith("# five tasks, one 8B base model\n")
+    assert "payback sha256:" in text.splitlines()[-1]  # payback's own file: replaced
+    assert run("report", PORTFOLIO, "-o", out)[0] == 0
+    assert_user_error(
+        *run("report", PORTFOLIO, "-o", tmp_path / "c.png"),
+        "a scenario with [[workloads]] has no single chart; write .html or .md",
+    )
+
+
+def test_explain_says_who_carries_the_fleet() -> None:
+    analysis = analyze_portfolio(load_scenario(PORTFOLIO))
+    (shared_title, shared), _ = portfolio_explanation(analysis)
+    assert shared_title == "Llama 3.1 8B, an adapter per task, one fleet: the portfolio"
+    assert (
+        "Each workload pays for the shared fleet by its share of GPU time. support triage, "
+        "ticket summaries, product tagging, email drafts save more than their share: they "
+        "carry the fleet. SQL helper saves less: it rides on it."
+    ) in shared
+    assert (
+        shared[-1]
+        == "Even with all 5 workloads it does not pay back within a quarter (month 12.8)."
+    )
+    code, out, _ = run("explain", PORTFOLIO, "--json")
+    assert code == 0
+    assert '"Llama 3.1 8B, an adapter per task, one fleet: the portfolio"' in out
