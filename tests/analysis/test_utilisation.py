@@ -134,3 +134,19 @@ def test_the_traffic_and_price_levers_are_solved_for_a_quarter() -> None:
     assert price.value is None
     assert price.closest is not None
     assert price.closest[0] == 0.0
+
+
+def test_an_owned_fleet_counts_every_replica_its_servers_hold() -> None:
+    """One 8-GPU server bought for 2 one-GPU replicas: the 6 idle slots are paid for too."""
+    from helpers import EXAMPLES
+
+    analysis = analyze(load_scenario(EXAMPLES / "owned-h100.toml"))
+    alt = analysis.alternatives[0]
+    u = alt.utilisation
+    assert u is not None
+    assert alt.configuration is not None
+    rps = alt.configuration["replica_requests_per_s"]
+    servers = alt.configuration["servers_month_1"]
+    served = 3_000_000 * (1 - 0.05)
+    assert u.average[0] == pytest.approx(served / SECONDS_PER_MONTH / (servers * 8 * rps))
+    assert u.gpus[0] == 2  # in use: the fleet's words say two GPUs

@@ -489,3 +489,12 @@ def test_several_scenarios_with_samples_add_the_sampled_answer() -> None:
     median = u["break_even_month_percentiles"]["p50"]
     words = " ".join(out.split())
     assert f"Sampled: it pays back in month {median:.1f} at the median of 500 samples" in words
+
+
+def test_explain_speaks_of_an_owned_fleet_as_its_servers() -> None:
+    code, out, _ = run_at(120, "explain", EXAMPLES / "owned-h100.toml")
+    assert code == 0
+    words = " ".join(out.split())
+    # 2.85M served requests a month on one 8-GPU server of 63.38-requests/s replicas
+    assert "One owned server (h100-sxm) is 0.2% busy on average" in words
+    assert "The 2 always-on GPUs (h100-sxm) are 0.9% busy on average" in words

@@ -475,15 +475,22 @@ def utilisation(
     option: Any, costs: OptionCosts, requests: FloatArray, peak_to_average: float
 ) -> FleetUtilisation | None:
     """How busy a self-hosted option's fleet is each month (its central values), from the
-    requests it serves itself (those not escalated); ``None`` for other kinds."""
+    requests it serves itself (those not escalated); an owned fleet's capacity counts every
+    replica its servers hold, used or not. ``None`` for other kinds."""
     if not isinstance(option, SelfHostedOption) or costs.gpus is None:
         return None
     escalation = float(getattr(option, "escalation_share", 0.0) or 0.0)
     fleet = np.sum([costs.components[k] for k in FLEET_COMPONENTS if k in costs.components], axis=0)
+    gpus = costs.gpus
+    per_replica = float(option.gpus_per_replica or 1)
+    if option.owned is not None and costs.servers is not None:
+        # owned servers: every GPU slot bought is capacity paid for, in use or not
+        per_server = math.floor(option.owned.gpus_per_server / per_replica) * per_replica
+        gpus = np.asarray(costs.servers, dtype=np.float64) * per_server
     average, peak, idle = fleet_utilisation(
         requests * (1.0 - escalation),
-        gpus=costs.gpus,
-        gpus_per_replica=float(option.gpus_per_replica or 1),
+        gpus=gpus,
+        gpus_per_replica=per_replica,
         replica_requests_per_s=float(option.replica_requests_per_s or 0.0),
         peak_to_average=peak_to_average,
         target_utilization=float(option.target_utilization),

@@ -67,7 +67,11 @@ def _fleet_words(analysis: Analysis, index: int, u: FleetUtilisation) -> str:
     gpu = config.get("gpu")
     count = u.gpus[0]
     owned = str(config.get("pricing", "")).startswith("owned")
-    kind = "owned" if owned else "always-on"
+    servers = config.get("servers_month_1")
+    if owned and servers is not None:
+        many = "one owned server" if servers == 1 else f"the {servers:,.0f} owned servers"
+        return many + (f" ({gpu})" if gpu else "")
+    kind = "always-on"
     if count == 1:
         return f"one {kind} {gpu or 'GPU'}"
     return f"the {count:,.0f} {kind} GPUs" + (f" ({gpu})" if gpu else "")
@@ -84,11 +88,12 @@ def _usage_sentence(analysis: Analysis, index: int, u: FleetUtilisation) -> str:
             f"{_money(fleet)} of GPU time in month 1 pays for idle capacity."
         )
     fleet_words = _fleet_words(analysis, index, u)
-    verb = "is" if u.gpus[0] == 1 else "are"
+    single = fleet_words.startswith("one ")
+    verb = "is" if single else "are"
     return (
         f"{fleet_words[0].upper()}{fleet_words[1:]} {verb} {share_text(u.average[0])} busy on "
         f"average and {share_text(u.peak[0])} in the busiest hour of month 1, so "
-        f"{share_text(idle_share)} of {'its' if u.gpus[0] == 1 else 'their'} "
+        f"{share_text(idle_share)} of {'its' if single else 'their'} "
         f"{_money(fleet)}/month pays for idle time ({_money(u.idle_total_usd)} over "
         f"{months_text(horizon)})."
     )
