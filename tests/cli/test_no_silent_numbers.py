@@ -4,6 +4,7 @@ did or is refused (issue: hostile and odd input)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +82,12 @@ def test_a_scenario_calibrated_by_such_a_result_is_recomputed_and_said(tmp_path:
     vllm(tmp_path, request_throughput=None)
     scenario = tmp_path / "s.toml"
     scenario.write_text(
-        (EXAMPLES / "quarter-200k.toml")
-        .read_text()
-        .replace("replica_requests_per_s = 2.0", 'calibration = "bench.json"')
+        re.sub(
+            r"^replica_requests_per_s = .*$",
+            'calibration = "bench.json"',
+            (EXAMPLES / "quarter-200k.toml").read_text(),
+            flags=re.M,
+        )
     )
     code, _, err = run("analyze", scenario)
     assert code == 0, err

@@ -518,7 +518,7 @@ def test_the_model_picker_names_mixtures_of_experts_and_offers_mxfp4(tmp_path: P
 def test_a_files_serving_engine_is_kept_and_its_refusal_said_on_the_page(
     tmp_path: Path,
 ) -> None:
-    """A self-hosted option's engine (no input of its own on the page yet) is the file's.
+    """A self-hosted option's engine is the file's (the Engine picker starts on it).
     The lean engine serves bf16 only: at the file's fp8 the page says what the command
     line says and shows no answer; picking bf16 brings the command line's answer for
     the file it would download, its engine line kept."""
@@ -1438,3 +1438,36 @@ def test_the_html_report_downloads_in_one_click(served: str, browser: Any, tmp_p
     analysis = payback.analyze(payback.load_scenario(held))
     assert html.escape(headline(analysis)) in report
     assert "month 4.2" in report
+
+
+def test_the_engine_picker_beside_precision_gives_the_cli_answer(tmp_path: Path) -> None:
+    """The serving engine is chosen beside the precision; the page's answer for it is the
+    command line's for the file it would download, and an engine that does not run on the
+    GPU says so in one line."""
+    at = _open(EXAMPLES / "quarter-200k.toml")
+    at = (
+        at.radio(key="in:alternatives.0.mode")
+        .set_value("GPU and model from the catalog (capacity estimated)")
+        .run()
+    )
+    picker = at.selectbox(key="in:alternatives.0.engine")
+    assert picker.options == ["vllm", "sglang", "trtllm", "lean"]
+    assert picker.value == "vllm"
+    at = at.selectbox(key="in:alternatives.0.gpu").set_value("h100-sxm").run()
+    at = at.selectbox(key="in:alternatives.0.model").set_value("llama-3.1-8b").run()
+    at = at.selectbox(key="in:alternatives.0.engine").set_value("sglang").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    path = tmp_path / "engine.toml"
+    path.write_text(at.session_state["held"].file_text())
+    assert 'engine = "sglang"' in path.read_text()
+    result = CliRunner().invoke(cli_app, ["analyze", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    alt = json.loads(result.stdout)["alternatives"][0]
+    shown = _metrics(at)
+    (npv,) = [v for k, v in shown.items() if k.startswith("NPV over")]
+    assert npv == usd(alt["npv_usd"], 0)
+    at = at.selectbox(key="in:alternatives.0.gpu").set_value("mi300x").run()
+    at = at.selectbox(key="in:alternatives.0.engine").set_value("trtllm").run()
+    assert not at.exception
+    assert any("engine 'trtllm' runs on NVIDIA GPUs only" in str(e.value) for e in at.error)

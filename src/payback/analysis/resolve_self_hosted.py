@@ -108,6 +108,7 @@ def _estimated(
         gpus_per_replica=option.gpus_per_replica,
         tpot_ms=option.tpot_ms,
         engine=engine_for(factors, engine_named(option.engine)),
+        utilization=option.target_utilization,
     )
     ctx.details[path] = {"serving": estimate.to_dict()}
     source = (

@@ -92,6 +92,14 @@ def estimate_serving(
             help="Serving engine: vllm, sglang, trtllm, or lean (a compiled static-batch loop).",
         ),
     ] = "vllm",
+    utilization: Annotated[
+        float | None,
+        typer.Option(
+            "--utilization",
+            help="Share of capacity the fleet runs at (e.g. 0.7): also report the time per "
+            "output token and to the first token at that load, queueing included.",
+        ),
+    ] = None,
     calibration: CalibrationOption = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -130,6 +138,7 @@ def estimate_serving(
         tpot_ms=tpot_ms,
         gpus_per_replica=gpus_per_replica,
         engine=engine_for(factors, base),
+        utilization=utilization,
     )
     if as_json:
         _print_json(result.to_dict())
@@ -159,6 +168,18 @@ def _serving_rows(result: ServingEstimate) -> dict[str, str]:
         "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s",
         "time per output token (full load)": f"{result.tpot_ms:,.1f} ms",
         "time to first token (unloaded)": f"{result.ttft_ms:,.0f} ms",
+        **(
+            {
+                f"at {result.utilization:.0%} of capacity": (
+                    f"{result.tpot_at_utilization_ms:,.1f} ms per output token, first token "
+                    f"after {result.ttft_at_utilization_ms:,.0f} ms (queueing included)"
+                )
+            }
+            if result.utilization is not None
+            and result.tpot_at_utilization_ms is not None
+            and result.ttft_at_utilization_ms is not None
+            else {}
+        ),
         f"requests/s at {result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
         "GPU price": f"${result.usd_per_gpu_hour:.2f}/h ({result.price_source})"
         if result.usd_per_gpu_hour

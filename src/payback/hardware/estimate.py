@@ -38,6 +38,7 @@ __all__ = [
     "estimate_serving",
     "gpu_family",
     "kv_cache_tokens",
+    "latency_at_utilization",
     "model_kv_bytes_per_token",
     "model_parameters",
     "peak_flops",
@@ -220,6 +221,12 @@ class ServingEstimate:
     """The serving engine modelled (:data:`payback.hardware.serving.ENGINES`)."""
     max_num_batched_tokens: float | None = None
     """Its token budget a step on this GPU (``None``: prompts prefilled in steps of their own)."""
+    utilization: float | None = None
+    """The share of capacity the latencies below are at (``None``: not asked)."""
+    tpot_at_utilization_ms: float | None = None
+    """Time per output token when requests arrive at ``utilization`` × capacity [ms]."""
+    ttft_at_utilization_ms: float | None = None
+    """Mean time to the first token at that load, queueing included [ms]."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -607,6 +614,76 @@ def replica_rates(
     )
 
 
+@dataclass(frozen=True)
+class LoadedLatency:
+    """Latency of a replica serving a share of its capacity."""
+
+    utilization: float
+    running: float
+    """Sequences decoding together at that load."""
+    tpot_s: float
+    """Time per output token: a step at that batch, prompt chunks included [s]."""
+    ttft_s: float
+    """Mean time to the first token, queueing included [s]."""
+
+
+def latency_at_utilization(
+    args: dict[str, Any],
+    *,
+    utilization: float,
+    batch_cap: int,
+    mean_context: float,
+    input_tokens: float,
+    output_tokens: float,
+    cached_share: float,
+    budget: float,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> LoadedLatency:
+    """Time per output token and to the first token when requests arrive at
+    ``utilization`` × the replica's capacity (a Poisson stream), the capacity being that
+    of ``batch_cap`` sequences.
+
+    - Sequences decoding together (Little's law): B = λ · O · step(B), λ = u · capacity;
+      the smallest whole batch up to the cap whose rate covers λ, and its loaded step.
+    - Time to first token with mixed steps: the n new prompt tokens go through in chunks
+      of what the step's budget leaves, budget − B tokens: k = ⌈n / (budget − B)⌉ steps,
+      after half a step on average for the one under way, and after the prompts queued
+      before them on that chunk stream, an M/D/1 queue busy ρ = λ · k · step:
+      ttft = step / 2 + ρ / (2 (1 − ρ)) · k · step + k · step.
+    - Without mixed steps a prompt is prefilled alone: the queue's service is its prefill,
+      ρ = λ · prefill, and ttft = wait + prefill + one step.
+    """
+    load: dict[str, Any] = {
+        "mean_context": mean_context,
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cached_share": cached_share,
+        "budget": budget,
+        "engine": engine,
+    }
+    grid = np.arange(1, max(batch_cap, 1) + 1, dtype=np.float64)
+    rates = replica_rates(args, grid, **load)
+    rps = np.broadcast_to(rates.requests_per_s, grid.shape)
+    steps = np.broadcast_to(rates.load_step_s, grid.shape)
+    running = np.broadcast_to(rates.running, grid.shape)
+    arrival = utilization * float(rps[-1])
+    i = int(np.argmax(rps >= arrival * (1.0 - 1e-12)))
+    step = float(steps[i])
+    if np.isfinite(budget):
+        new = (1.0 - cached_share) * max(input_tokens, 1.0)
+        room = max(budget - float(running[i]), 1.0)
+        service = np.ceil(new / room) * step
+        wait = float(sv.queue_wait(busy=arrival * service, service_s=service))
+        ttft = step / 2.0 + wait + service
+    else:
+        prefill = float(rates.prefill_s)
+        wait = float(sv.queue_wait(busy=arrival * prefill, service_s=prefill))
+        ttft = wait + prefill + step
+    return LoadedLatency(
+        utilization=utilization, running=float(running[i]), tpot_s=step, ttft_s=ttft
+    )
+
+
 def estimate_serving(
     model: OpenModel,
     gpu: Gpu,
@@ -620,6 +697,7 @@ def estimate_serving(
     context: float | None = None,
     tpot_ms: float | None = None,
     engine: sv.ServingEngine | str = sv.VLLM,
+    utilization: float | None = None,
 ) -> ServingEstimate:
     """Capacity of one replica: batch, latency, decode and prefill rates, requests/s.
 
@@ -629,7 +707,9 @@ def estimate_serving(
     on the loaded step, prompt chunks included). ``batch`` sets the load instead;
     ``context`` sets the context at which ``decode_output_tokens_per_s`` is reported.
     ``cached_input_share`` of each prompt is a shared prefix the engine's prefix cache
-    holds, so prefill computes only the rest. ``engine`` is a
+    holds, so prefill computes only the rest. With ``utilization`` (the share of capacity
+    the fleet is planned to run at), the latencies at that load are reported too
+    (:func:`latency_at_utilization`). ``engine`` is a
     :class:`~payback.hardware.serving.ServingEngine` or one of
     :data:`~payback.hardware.serving.ENGINES`' names.
     """
@@ -670,6 +750,13 @@ def estimate_serving(
     if running < chosen and limited_by != "given":
         limited_by = "token budget"
     rps = float(rates.requests_per_s)
+    loaded = None
+    if utilization is not None:
+        if not (np.isfinite(utilization) and 0.0 < utilization <= 1.0):
+            raise PaybackError.bad("utilization", utilization, "a share of capacity in (0, 1]")
+        loaded = latency_at_utilization(
+            args, utilization=utilization, batch_cap=int(chosen), **load
+        )
     price = typical_gpu_price(gpu)
     return ServingEstimate(
         model=model.id,
@@ -699,6 +786,9 @@ def estimate_serving(
         else None,
         engine=engine.name,
         max_num_batched_tokens=engine.max_num_batched_tokens,
+        utilization=utilization,
+        tpot_at_utilization_ms=None if loaded is None else loaded.tpot_s * 1000.0,
+        ttft_at_utilization_ms=None if loaded is None else loaded.ttft_s * 1000.0,
     )
 
 

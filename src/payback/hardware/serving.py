@@ -519,3 +519,15 @@ def mixed_requests_per_s(
     """
     b = as_float(batch)
     return np.where(b > 0, b / (as_float(output_tokens) * as_float(step_s)), 0.0)
+
+
+def queue_wait(*, busy: ArrayLike, service_s: ArrayLike) -> FloatArray:
+    """Mean wait before service in an M/D/1 queue (Poisson arrivals, a fixed service
+    time): ρ / (2 (1 − ρ)) · service (Pollaczek–Khinchine), ρ the share of time the server
+    is busy, held below 0.99.
+
+    >>> float(queue_wait(busy=0.5, service_s=0.1))
+    0.05
+    """
+    rho = np.clip(as_float(busy), 0.0, 0.99)
+    return rho / (2.0 * (1.0 - rho)) * as_float(service_s)

@@ -15,9 +15,11 @@ from typing import Any
 
 from payback.catalog import OpenModel, default_catalog
 from payback.catalog.apis import api_price, search_api_models
+from payback.hardware.serving import ENGINE_NAMES
 from payback.web.state import Held, central, get_path, number_field, read_number, show_number
 
 __all__ = [
+    "ENGINES",
     "PRECISIONS",
     "Form",
     "alternative_inputs",
@@ -31,6 +33,8 @@ __all__ = [
 ]
 
 PRECISIONS = ["bf16", "fp8", "int8", "int4", "mxfp4"]
+ENGINES = list(ENGINE_NAMES)
+"""Serving engines the estimate models, vLLM (the default) first."""
 
 
 def start(key: str, value: Any) -> None:
@@ -312,7 +316,9 @@ def _self_hosted_inputs(form: Form, a: str) -> None:
         start(f"in:{a}.gpu", gpu if gpu in gpus else gpus[0])
         start(f"in:{a}.model", model if model in models else models[0])
         start(f"in:{a}.precision", precision if precision in PRECISIONS else PRECISIONS[0])
-        c1, c2, c3 = st.columns(3)
+        engine = form.value(f"{a}.engine", "vllm")
+        start(f"in:{a}.engine", engine if engine in ENGINES else ENGINES[0])
+        c1, c2, c3, c4 = st.columns(4)
         with c1:
             form.set(f"{a}.gpu", st.selectbox("GPU", gpus, key=f"in:{a}.gpu"))
         with c2:
@@ -335,6 +341,13 @@ def _self_hosted_inputs(form: Form, a: str) -> None:
                 None
                 if chosen == "bf16" and get_path(form.raw, f"{a}.precision") is None
                 else chosen,
+            )
+        with c4:
+            served = st.selectbox("Engine", ENGINES, key=f"in:{a}.engine")
+            # the file's vllm left out stays left out
+            form.set(
+                f"{a}.engine",
+                None if served == "vllm" and get_path(form.raw, f"{a}.engine") is None else served,
             )
         form.set(f"{a}.replica_requests_per_s", None)
         form.set(f"{a}.usd_per_gpu_hour", None)

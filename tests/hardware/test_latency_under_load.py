@@ -1,0 +1,135 @@
+"""Latency under load: the batch a replica runs at a share of its capacity (Little's law)
+and the time to the first token with queueing (an M/D/1 queue on the prompt stream)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from payback import PaybackError, estimate_serving
+from payback.catalog import default_catalog
+from payback.cli import app
+from payback.hardware import serving as sv
+from payback.hardware.estimate import on_gpu, replica_rates, serving_shape
+
+CAT = default_catalog()
+LLAMA8 = CAT.model("llama-3.1-8b")
+H100 = CAT.gpu("h100-sxm")
+LOAD = {"mean_context": 1100.0, "input_tokens": 1000.0, "output_tokens": 200.0, "cached_share": 0.0}
+
+
+def test_queue_wait_by_hand() -> None:
+    # M/D/1: busy 80% of the time, 10 ms of service: 0.8 / (2 x 0.2) x 10 = 20 ms
+    assert float(sv.queue_wait(busy=0.8, service_s=0.01)) == pytest.approx(0.02)
+    assert float(sv.queue_wait(busy=0.0, service_s=0.01)) == 0.0
+    assert float(sv.queue_wait(busy=5.0, service_s=0.01)) == pytest.approx(0.99 / 0.02 * 0.01)
+
+
+def test_half_load_by_hand_vllm_on_an_h100() -> None:
+    # vLLM on an H100 (8,192 tokens a step), 1,000/200 tokens, capacity at batch 64. At half
+    # of it the batch B is the smallest whose B / (200 x step(B)) covers the arrivals; a
+    # prompt's 1,000 tokens fit in one step's spare budget (8,192 - B), so k = 1:
+    # ttft = step / 2 + rho / (2 (1 - rho)) x step + step, rho = arrivals x step.
+    engine = on_gpu(sv.VLLM, H100)
+    args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
+    grid = np.arange(1, 65, dtype=np.float64)
+    rates = replica_rates(args, grid, budget=8192.0, engine=engine, **LOAD)
+    arrivals = 0.5 * float(rates.requests_per_s[-1])
+    b = int(np.argmax(rates.requests_per_s >= arrivals))
+    step = float(rates.load_step_s[b])
+    rho = arrivals * step
+    ttft = step / 2 + rho / (2 * (1 - rho)) * step + step
+    result = estimate_serving(
+        LLAMA8, H100, "bf16", input_tokens=1000, output_tokens=200, batch=64, utilization=0.5
+    )
+    assert 1 < b + 1 < 64
+    assert result.tpot_at_utilization_ms == pytest.approx(step * 1e3, rel=1e-9)
+    assert result.ttft_at_utilization_ms == pytest.approx(ttft * 1e3, rel=1e-9)
+    assert result.tpot_at_utilization_ms < result.tpot_ms
+
+
+def test_static_batches_queue_on_the_prefill() -> None:
+    # the lean engine prefills a prompt alone: rho = arrivals x prefill
+    result = estimate_serving(
+        LLAMA8,
+        H100,
+        "bf16",
+        input_tokens=1000,
+        output_tokens=200,
+        batch=32,
+        utilization=0.9,
+        engine="lean",
+    )
+    args = serving_shape(LLAMA8, H100, "bf16", 1, sv.LEAN)
+    grid = np.arange(1, 33, dtype=np.float64)
+    rates = replica_rates(args, grid, budget=math.inf, engine=sv.LEAN, **LOAD)
+    arrivals = 0.9 * float(rates.requests_per_s[-1])
+    b = int(np.argmax(rates.requests_per_s >= arrivals))
+    prefill = float(rates.prefill_s)
+    rho = arrivals * prefill
+    expected = rho / (2 * (1 - rho)) * prefill + prefill + float(rates.load_step_s[b])
+    assert result.ttft_at_utilization_ms == pytest.approx(expected * 1e3, rel=1e-9)
+
+
+@settings(max_examples=15, deadline=None)
+@given(low=st.floats(0.05, 0.9), extra=st.floats(0.01, 0.1))
+def test_latency_grows_with_load(low: float, extra: float) -> None:
+    def at(u: float) -> tuple[float, float]:
+        r = estimate_serving(
+            LLAMA8, H100, "bf16", input_tokens=1000, output_tokens=200, utilization=u
+        )
+        assert r.tpot_at_utilization_ms is not None
+        assert r.ttft_at_utilization_ms is not None
+        return r.tpot_at_utilization_ms, r.ttft_at_utilization_ms
+
+    a, b = at(low), at(min(low + extra, 1.0))
+    assert b[0] >= a[0] * (1 - 1e-12)
+    assert b[1] >= a[1] * (1 - 1e-12)
+
+
+def test_full_load_is_the_loaded_step_and_bad_shares_are_refused() -> None:
+    full = estimate_serving(
+        LLAMA8, H100, "bf16", input_tokens=1000, output_tokens=200, utilization=1.0
+    )
+    assert full.tpot_at_utilization_ms == pytest.approx(full.tpot_ms, rel=1e-9)
+    with pytest.raises(PaybackError, match=r"utilization 1\.5: a share of capacity in \(0, 1\]"):
+        estimate_serving(LLAMA8, H100, utilization=1.5)
+
+
+def test_cli_reports_latency_at_the_planned_load() -> None:
+    env = {"COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"}
+    result = CliRunner(env=env).invoke(
+        app,
+        [
+            "estimate",
+            "serving",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--utilization",
+            "0.7",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "at 70% of capacity" in result.stdout
+    bad = CliRunner(env=env).invoke(
+        app,
+        [
+            "estimate",
+            "serving",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm",
+            "--utilization",
+            "0",
+        ],
+    )
+    assert bad.exit_code == 2
+    assert len(bad.stderr.strip().splitlines()) == 1
