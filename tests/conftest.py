@@ -6,6 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Speed lives in benchmarks/: a property test is never failed for being slow on a busy machine
+settings.register_profile("payback", deadline=None)
+settings.load_profile("payback")
 
 # helpers.py asserts (assert_user_error, check_golden): show their values when they fail
 pytest.register_assert_rewrite("helpers")

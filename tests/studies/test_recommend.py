@@ -218,12 +218,12 @@ def test_commitment_and_trend_price_the_search() -> None:
     assert "no reserved-1y price in the catalog" in none.excluded
 
 
-def test_search_is_vectorized_and_fast() -> None:
+def test_search_covers_every_model() -> None:
+    # its speed is measured by benchmarks/bench_recommend.py, not timed here
     catalog = default_catalog()
     scenario = tiny_scenario(models=list(catalog.models))
     result = recommend(scenario)
     assert result.evaluated > 1000
-    assert result.seconds < 1.0
     assert len(result.models) == len(catalog.models)
 
 
