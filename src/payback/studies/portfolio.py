@@ -561,33 +561,14 @@ def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Any
     without distributions, a rate left at 0 over its assumed range), the rest central,
     ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call."""
     from payback.analysis.portfolio import central_value
-    from payback.scenario import field_range
-    from payback.scenario.distributions import Uniform
-    from payback.studies.uncertainty import DEFAULT_SWING, ZERO_RANGES, Driver, UncertainInput
+    from payback.studies.uncertainty import Driver, swing_inputs
 
     scenario = p.scenario
     inputs = _inputs(p)
     if not inputs or swing is not None:
-        share = DEFAULT_SWING if swing is None else swing
-        inputs = []
-        for path in portfolio_paths(p):
-            allowed = field_range(scenario, path)
-            central = float(central_value(p, path))
-            name = path.rsplit(".", 1)[-1]
-            if not allowed.is_real:
-                continue
-            if central == 0 and name in ZERO_RANGES:
-                low, high = ZERO_RANGES[name]
-                how = f"{low:g} to {high:g} (assumed for a rate left at 0)"
-            elif central != 0:
-                low, high = sorted((central * (1 - share), central * (1 + share)))
-                how = f"±{share:.0%}"
-            else:
-                continue
-            low, high = max(low, allowed.lowest), min(high, allowed.highest)
-            if high > low:
-                dist = Uniform(dist="uniform", low=low, high=high)
-                inputs.append(UncertainInput(path, central, dist, allowed, how))
+        inputs = swing_inputs(
+            scenario, portfolio_paths(p), lambda path: central_value(p, path), swing
+        )
     k = len(inputs)
     if k == 0:
         return [[] for _ in scenario.alternatives]

@@ -10,7 +10,7 @@ zero in the file move over a stated range (see :data:`ZERO_RANGES`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -119,13 +119,25 @@ def uncertain_inputs(
         ]
     if not assume_when_none:
         return []
+    return swing_inputs(scenario, engine_paths, lambda path: value_at(scenario, path), swing)
+
+
+def swing_inputs(
+    scenario: Scenario,
+    paths: Iterable[str],
+    central_of: Callable[[str], Any],
+    swing: float | None = None,
+) -> list[UncertainInput]:
+    """Every real-valued input among ``paths`` over ±``swing`` of its central value
+    (``central_of(path)``), a rate left at 0 over its assumed range, clipped to what the
+    field allows; inputs with no range left are skipped."""
     share = DEFAULT_SWING if swing is None else swing
     if not (math.isfinite(share) and 0 < share < 1):
         raise PaybackError(f"swing = {share}: must be between 0 and 1 (0.25 means ±25%)")
     out = []
-    for path in engine_paths:
+    for path in paths:
         allowed = field_range(scenario, path)
-        central = float(value_at(scenario, path))
+        central = float(central_of(path))
         name = path.rsplit(".", 1)[-1]
         if not allowed.is_real:
             continue
