@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -92,10 +93,22 @@ class PaybackGroup(TyperGroup):
     """payback's command group: the command line's one error path (see the module)."""
 
     def invoke(self, ctx: Context) -> Any:
+        pressed: list[int] = []
+
+        def on_ctrl_c(signum: int, frame: Any) -> None:
+            pressed.append(signum)
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGINT, on_ctrl_c)
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except KeyboardInterrupt:
             raise _Interrupted() from None
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if pressed:  # a Ctrl-C that Python dropped: raised inside a garbage-collector
+            raise _Interrupted()  # callback ("Exception ignored in ..."), the work went on
+        return result
 
     def main(  # type: ignore[override]
         self,
