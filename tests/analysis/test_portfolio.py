@@ -13,9 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from payback.analysis.cashflows import evaluate
-from payback.analysis.portfolio import adapter_efficiency, evaluate_portfolio, prepare
+from payback.analysis.portfolio import (
+    adapter_efficiency,
+    evaluate_portfolio,
+    place_adapters,
+    prepare,
+)
 from payback.errors import PaybackError
 from payback.scenario import parse_scenario
+from payback.scenario.workloads import ADAPTER_DECADE_LOSS, ADAPTER_OVERHEAD
 from payback.studies.portfolio import analyze_portfolio, best_order, greedy_order, subset_npv
 
 ALT = "one 8B, an adapter each"
@@ -311,13 +317,17 @@ def test_a_zero_traffic_workload_changes_nothing(
         max_size=6,
     ),
     min_replicas=st.integers(1, 3),
+    overhead=st.sampled_from([ADAPTER_OVERHEAD, 0.0, 0.6]),
 )
 def test_a_shared_fleet_never_needs_more_gpus_at_coincidence_one(
-    loads: list[tuple[float, float, float]], min_replicas: int
+    loads: list[tuple[float, float, float]], min_replicas: int, overhead: float
 ) -> None:
-    # the fleet sizing alone (no adapter penalty): ceil(Σ x) ≤ Σ ceil(x)
+    # with the measured adapter penalty: a workload that fills whole replicas is pinned to
+    # its own (merged, no penalty), so the shared fleet is at worst one fleet per workload
     def scenario(fleet: str) -> dict[str, Any]:
-        data = two_workloads(fleet=fleet, adapter_overhead=0.0)
+        data = two_workloads(
+            fleet=fleet, adapter_overhead=overhead, adapter_decade_loss=ADAPTER_DECADE_LOSS
+        )
         data["alternatives"][0]["min_replicas"] = min_replicas
         data["workloads"] = [
             {
@@ -341,7 +351,68 @@ def test_a_shared_fleet_never_needs_more_gpus_at_coincidence_one(
         for part in separate.parts  # type: ignore[misc]
     )
     assert shared.gpus is not None
+    assert shared.pinned_gpus is not None
     assert np.all(shared.gpus <= separate_gpus)
+    assert np.all((shared.pinned_gpus >= 0) & (shared.pinned_gpus <= shared.gpus))
+
+
+def brute_force_placement(x: list[float], overhead: float, decade_loss: float) -> float:
+    """The fewest replicas over every placement at coincidence 1: d_w whole replicas pinned
+    to workload w (0 … ⌈x_w⌉), the rest of every workload mixed on one pool."""
+    best = np.inf
+    for pinned in itertools.product(*(range(int(np.ceil(v)) + 1) for v in x)):
+        left = [max(v - d, 0.0) for v, d in zip(x, pinned, strict=True)]
+        n = sum(r > 0 for r in left)
+        eta = 1.0 if n <= 1 else (1 - overhead) * (1 - decade_loss * np.log10(n))
+        best = min(best, sum(pinned) + np.ceil(sum(left) / eta * (1 - 1e-9)))
+    return float(best)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    x=st.lists(st.floats(0.0, 3.5), min_size=1, max_size=5),
+    overhead=st.floats(0.0, 0.6),
+    decade_loss=st.sampled_from([0.0, ADAPTER_DECADE_LOSS, 0.2]),
+)
+def test_placement_is_the_best_of_every_placement_at_coincidence_one(
+    x: list[float], overhead: float, decade_loss: float
+) -> None:
+    loads = np.array(x)[:, np.newaxis]
+    replicas, pinned = place_adapters(loads, loads / 2, 1.0, overhead, decade_loss)
+    assert float(replicas[0]) == brute_force_placement(x, overhead, decade_loss)
+    assert 0.0 <= float(pinned[0]) <= float(replicas[0])
+
+
+def test_pinning_whole_replicas_beats_one_pool_and_a_fleet_each() -> None:
+    # support needs 1.2 replicas at its peak, two small tasks 0.2 each (η = 0.664, vLLM):
+    # a fleet each 2 + 1 + 1 = 4 replicas; one pool ⌈1.6 / 0.664⌉ = ⌈2.41⌉ = 3; support's
+    # whole replica pinned and 0.2 + 0.2 + 0.2 mixed, ⌈0.6 / 0.664⌉ = 1: 2 replicas, $1,460
+    # a month at $1/GPU-h. Loads: 1.2 · 0.5 (utilisation) / 2 (peak) · 2 rps · 2,628,000 s
+    # = 1,576,800 requests; 0.2 · 0.5 / 2 · 4 rps · 2,628,000 = 525,600 each.
+    data = two_workloads(adapter_overhead=ADAPTER_OVERHEAD, adapter_decade_loss=0.0)
+    data["workloads"][0]["traffic"]["requests_per_month"] = 1_576_800.0
+    data["workloads"][1]["traffic"] |= {"requests_per_month": 525_600.0, "peak_to_average": 2.0}
+    third = copy.deepcopy(data["workloads"][1]) | {"name": "faq"}
+    data["workloads"].append(third)
+    analysis = analyze_portfolio(parse_scenario(data))
+    alt = analysis.alternatives[0]
+    assert alt.gpus == [2.0] * 6
+    assert alt.pinned_gpus == [1.0] * 6
+    assert alt.monthly_cost_usd[0] == pytest.approx(2 * 730 + 100, abs=0.005)
+    separate = analyze_portfolio(parse_scenario(two_workloads_like(data, fleet="separate")))
+    assert separate.alternatives[0].monthly_cost_usd[0] == pytest.approx(4 * 730 + 100)
+    pooled, _ = place_adapters([[1.2], [0.2], [0.2]], [[0.6], [0.1], [0.1]], 1.0, 0.336, 0.0)
+    assert float(pooled[0]) == 2.0
+    one_pool = analyze_portfolio(parse_scenario(two_workloads_like(data, adapter_overhead=0.0)))
+    assert one_pool.alternatives[0].pinned_gpus == [0.0] * 6  # no penalty: one pool of 2
+    out = analysis.to_dict()["alternatives"][0]
+    assert (out["gpus"], out["pinned_gpus"], out["mixed_gpus"]) == ([2.0] * 6, [1.0] * 6, [1.0] * 6)
+
+
+def two_workloads_like(data: dict[str, Any], **serving: Any) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    out["alternatives"][0]["portfolio"] |= serving
+    return out
 
 
 # ---------------------------------------------------------------- the migration order

@@ -48,10 +48,11 @@ from payback.analysis.cashflows import Evaluation, evaluate
 from payback.analysis.resolve import Resolved, resolve
 from payback.errors import PaybackError
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
+from payback.finance.costs import _CEIL_TOLERANCE
 from payback.finance.traffic import SECONDS_PER_MONTH
 from payback.scenario import COMMITMENT_TERM_MONTHS, OneTime, Scenario, SelfHostedOption, value_at
 from payback.scenario.messages import explain_errors
-from payback.scenario.workloads import served_workloads
+from payback.scenario.workloads import ADAPTER_DECADE_LOSS, ADAPTER_OVERHEAD, served_workloads
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -61,12 +62,14 @@ if TYPE_CHECKING:
 __all__ = [
     "FLEET_COMPONENTS",
     "AlternativePieces",
+    "FleetCosts",
     "Portfolio",
     "PortfolioEvaluation",
     "adapter_bytes",
     "adapter_efficiency",
     "central_value",
     "evaluate_portfolio",
+    "place_adapters",
     "prepare",
     "subset_flows",
 ]
@@ -124,6 +127,86 @@ def adapter_bytes(
     h, q, kv, i = hidden_size, heads * head_dim, kv_heads * head_dim, intermediate_size
     widths = (h + q) + 2 * (h + kv) + (q + h) + 2 * (h + i) + (i + h)
     return float(rank * layers * widths) * bytes_per_weight
+
+
+def _whole(x: FloatArray) -> FloatArray:
+    """Whole replicas for ``x`` replicas' worth of load (the fleet formula's rounding)."""
+    return as_float(np.ceil(x * (1.0 - _CEIL_TOLERANCE)))
+
+
+def place_adapters(
+    peak: ArrayLike,
+    mean: ArrayLike,
+    coincidence: ArrayLike = 1.0,
+    overhead: ArrayLike = ADAPTER_OVERHEAD,
+    decade_loss: ArrayLike = ADAPTER_DECADE_LOSS,
+) -> tuple[FloatArray, FloatArray]:
+    """Whole replicas of an always-on multi-adapter fleet for its cheapest placement, and
+    how many of them are pinned to one workload each (workloads on the first axis, then
+    the sample axes, the month last; loads in replicas at the planned utilisation, at the
+    throughput of merged weights; the parameters per sample).
+
+    ``peak`` x_w is what workload w needs in its busiest hour, ``mean`` in its average
+    hour. A replica that serves one workload's adapter alone runs it merged into the
+    weights and keeps its full throughput; a replica mixing n adapters keeps η(n)
+    (:func:`adapter_efficiency`). So the operator of a multi-adapter fleet pins a workload
+    that fills whole replicas to replicas of its own (an adapter-aware router sends an
+    adapter's requests to the replicas that hold it: LoRAX and vLLM's production stack
+    route by adapter) and mixes only the leftovers. The placements priced, the cheapest
+    kept (ties go to the first):
+
+    1. every workload mixed on one pool: ⌈max(c · Σ x, max x, Σ mean) / η(n)⌉;
+    2. for k = 0 … W: the k workloads with the smallest leftovers mixed, each after its
+       ⌈x_w⌉ − 1 whole replicas are pinned (leftover r_w = x_w − ⌈x_w⌉ + 1 ∈ (0, 1],
+       its traffic split in proportion), the other workloads pinned whole:
+       Σ ⌈x_w⌉ − k + ⌈max(c · Σ r, max r, Σ mean_w · r_w / x_w) / η(k)⌉.
+       k = 0 is one fleet per workload, Σ ⌈x_w⌉: the shared fleet never needs more.
+
+    At c = 1 placement 2 is the best of every placement: a pinned replica carries a whole
+    replica of load and a mixed one η ≤ 1 of it, so a mixed workload keeps only its
+    leftover in the pool, and of k mixed workloads the smallest leftovers need the fewest
+    mixed replicas. n and k count workloads with load that month (an idle adapter slows
+    no batch).
+
+    One fleet each needs 2 + 1 + 1 replicas, one pool ⌈1.6 / 0.664⌉ = 3; one replica pinned
+    to the first workload and 0.2 + 0.2 + 0.2 mixed, ⌈0.6 / 0.664⌉ = 1, make 2:
+
+    >>> replicas, pinned = place_adapters([[1.2], [0.2], [0.2]], [[0.6], [0.1], [0.1]],
+    ...                                   1.0, 0.336, 0.0)
+    >>> float(replicas[0]), float(pinned[0])
+    (2.0, 1.0)
+    """
+    x, m = np.broadcast_arrays(as_float(peak), as_float(mean))
+    c = per_sample(coincidence)
+    o, d = per_sample(overhead), per_sample(decade_loss)
+    # 1. every workload mixed
+    n = np.sum(x > 0.0, axis=0)
+    busiest = np.maximum(np.maximum(c * np.sum(x, axis=0), np.max(x, axis=0)), np.sum(m, axis=0))
+    all_mixed = _whole(busiest / adapter_efficiency(n, o, d))
+    # 2. whole replicas pinned, the k smallest leftovers mixed
+    whole = _whole(x)
+    pinned_whole = np.maximum(whole - 1.0, 0.0)
+    left = x - pinned_whole
+    with np.errstate(divide="ignore", invalid="ignore"):
+        left_mean = np.where(x > 0.0, m * left / x, 0.0)
+    order = np.argsort(left, axis=0, kind="stable")
+    left = np.take_along_axis(left, order, axis=0)
+    left_mean = np.take_along_axis(left_mean, order, axis=0)
+    k = np.cumsum(left > 0.0, axis=0).astype(np.float64)
+    pool = np.maximum(
+        np.maximum(c * np.cumsum(left, axis=0), np.maximum.accumulate(left, axis=0)),
+        np.cumsum(left_mean, axis=0),
+    )
+    pool = np.where(k > 0.0, _whole(pool / adapter_efficiency(k, o, d)), 0.0)
+    gain = pool - k
+    at = np.argmin(gain, axis=0)
+    best = np.take_along_axis(gain, at[np.newaxis], axis=0)[0]
+    mixed = np.where(best < 0.0, np.take_along_axis(pool, at[np.newaxis], axis=0)[0], 0.0)
+    placed = np.sum(whole, axis=0) + np.minimum(best, 0.0)
+    one_pool = all_mixed <= placed
+    replicas = np.where(one_pool, all_mixed, placed)
+    pinned = np.where(one_pool, 0.0, placed - mixed)
+    return as_float(replicas), as_float(pinned)
 
 
 # ---------------------------------------------------------------- setup
@@ -545,12 +628,27 @@ def _serving_default(name: str) -> float:
     return float(getattr(Serving(), name))
 
 
-def shared_fleet_costs(
-    fleet: _SharedFleet, masks: FloatArray
-) -> tuple[dict[str, FloatArray], FloatArray, FloatArray, FloatArray]:
-    """The shared fleet of each subset of workloads (``masks``: (K, W) of 0/1): its monthly
-    cost by component (K, …, H), its GPUs (K, …, H), what it buys at t = 0 (K, …) and each
-    workload's share of its GPU time (K, W, …, H)."""
+@dataclass(frozen=True)
+class FleetCosts:
+    """The shared fleet of each subset of workloads (subsets first, the month last)."""
+
+    components: dict[str, FloatArray]
+    """Its monthly cost by component [USD/month]."""
+    gpus: FloatArray
+    """GPUs each month (busy GPU-hours / 730 when scaled to zero)."""
+    pinned_gpus: FloatArray
+    """Of those, the GPUs of replicas pinned to one workload's adapter (:func:`place_adapters`)."""
+    at_start: FloatArray
+    """What it buys at t = 0 [USD]."""
+    share: FloatArray
+    """(K, W, …, H): each workload's share of its GPU time."""
+
+
+def shared_fleet_costs(fleet: _SharedFleet, masks: FloatArray) -> FleetCosts:
+    """The shared fleet of each subset of workloads (``masks``: (K, W) of 0/1), placed as
+    :func:`place_adapters` finds cheapest (always on) or each workload on its own merged
+    deployment (scaled to zero: billed by the second, a fleet gains nothing from mixing
+    adapters and would lose η(n) of its throughput), priced by the one fleet formula."""
     m = as_float(masks)
     # every sample axis on the loads, so the parameters' samples meet theirs (not the subsets')
     scalars = [fleet.coincidence, fleet.overhead, fleet.decade_loss]
@@ -572,39 +670,45 @@ def shared_fleet_costs(
         return np.broadcast_to(a.reshape(a.shape[:1] + pad + a.shape[1:]), shape)
 
     peak, mean = spread(fleet.peak), spread(fleet.mean)
-    extra = len(shape) - 1
-    weights = m.reshape(m.shape + (1,) * extra)  # (K, W, …, 1s)
-    active = (mean > 0.0).astype(np.float64)
-    count = np.sum(weights * active, axis=1)
-    efficiency = adapter_efficiency(
-        count, per_sample(fleet.overhead), per_sample(fleet.decade_loss)
-    )
-    peaks = weights * peak
+    weights = m.reshape(m.shape + (1,) * (len(shape) - 1))  # (K, W, …, 1s)
     means = weights * mean
-    coincident = per_sample(fleet.coincidence) * np.sum(peaks, axis=1)
-    busiest = np.maximum(np.maximum(coincident, np.max(peaks, axis=1)), np.sum(means, axis=1))
-    extra_args: dict[str, Any] = {}
-    if fleet.always_on:
-        load = busiest / efficiency
-        extra_args["peak_to_average"] = 1.0
-    else:
-        load = np.sum(means, axis=1) / efficiency
-    params = dict(fleet.params)
-    components, gpus, extras = model.self_hosted_cost(
-        load * SECONDS_PER_MONTH,
-        replica_requests_per_s=1.0,
-        always_on=fleet.always_on,
-        cash=fleet.cash,
-        **params,
-        **extra_args,
-    )
     total = np.sum(means, axis=1)
+    params = dict(fleet.params)
+    gpus_per_replica = per_sample(params["gpus_per_replica"])
+    if fleet.always_on:
+        utilization = per_sample(params.pop("target_utilization"))
+        replicas, pinned = place_adapters(
+            np.moveaxis(weights * peak, 1, 0) / utilization,
+            np.moveaxis(means, 1, 0) / utilization,
+            fleet.coincidence,
+            fleet.overhead,
+            fleet.decade_loss,
+        )
+        components, gpus, extras = model.self_hosted_cost(
+            replicas * SECONDS_PER_MONTH,
+            replica_requests_per_s=1.0,
+            target_utilization=1.0,
+            peak_to_average=1.0,
+            always_on=True,
+            cash=fleet.cash,
+            **params,
+        )
+        pinned_gpus = as_float(pinned * gpus_per_replica)
+    else:
+        components, gpus, extras = model.self_hosted_cost(
+            total * SECONDS_PER_MONTH,
+            replica_requests_per_s=1.0,
+            always_on=False,
+            cash=fleet.cash,
+            **params,
+        )
+        pinned_gpus = gpus
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(total[:, np.newaxis] > 0, means / total[:, np.newaxis], 0.0)
-    at_start = extras.get("at_start", np.zeros(load.shape[:-1]))
+    at_start = extras.get("at_start", np.zeros(total.shape[:-1]))
     if not fleet.cash:
-        at_start = np.zeros(load.shape[:-1])
-    return components, gpus, as_float(at_start), share
+        at_start = np.zeros(total.shape[:-1])
+    return FleetCosts(components, gpus, pinned_gpus, as_float(at_start), share)
 
 
 def subset_flows(
@@ -624,9 +728,9 @@ def subset_flows(
     w1 = m.reshape(m.shape + (1,) * (pieces.one_time_usd.ndim - 1))
     one_time = np.sum(w1 * pieces.one_time_usd, axis=1) + moved[..., 0] * pieces.shared_one_time_usd
     if pieces.fleet is not None:
-        components, _, at_start, _ = shared_fleet_costs(pieces.fleet, m)
-        alternative = alternative + moved * _sum(list(components.values()))
-        one_time = one_time + moved[..., 0] * at_start
+        costs = shared_fleet_costs(pieces.fleet, m)
+        alternative = alternative + moved * _sum(list(costs.components.values()))
+        one_time = one_time + moved[..., 0] * costs.at_start
     return baseline, alternative, one_time, requests
 
 
@@ -645,6 +749,8 @@ class PortfolioOutcome:
     npv_usd: FloatArray
     gpus: FloatArray | None
     """GPUs of the shared fleet each month (None without one)."""
+    pinned_gpus: FloatArray | None
+    """Of those, the GPUs pinned to one workload's adapter (:func:`place_adapters`)."""
     fleet_usd: FloatArray | None
     """The shared fleet's monthly cost (None without one)."""
     fleet_share: FloatArray | None
@@ -698,7 +804,7 @@ def _outcome(
     first = evs[served[0]].alternatives[index]
     baseline = _sum([evs[j].baseline.monthly_usd for j in served])
     requests = _sum([evs[j].requests for j in served])
-    gpus = fleet_usd = share = None
+    gpus = pinned_gpus = fleet_usd = share = None
     if pieces.fleet is None:
         # the engine's own sums when there is one workload: its answer exactly
         rest = [pieces.own_usd[k] for k in range(1, len(served))]
@@ -712,14 +818,13 @@ def _outcome(
             ]
         )
     else:
-        components, gpus_k, at_start, share_k = shared_fleet_costs(
-            pieces.fleet, np.ones((1, len(served)))
-        )
-        fleet_usd = _sum(list(components.values()))[0]
-        gpus = gpus_k[0]
-        share = share_k[0]
+        costs = shared_fleet_costs(pieces.fleet, np.ones((1, len(served))))
+        fleet_usd = _sum(list(costs.components.values()))[0]
+        gpus, pinned_gpus, share = costs.gpus[0], costs.pinned_gpus[0], costs.share[0]
         alternative = np.sum(pieces.own_usd, axis=0) + pieces.shared_monthly_usd + fleet_usd
-        one_time = np.sum(pieces.one_time_usd, axis=0) + pieces.shared_one_time_usd + at_start[0]
+        one_time = (
+            np.sum(pieces.one_time_usd, axis=0) + pieces.shared_one_time_usd + costs.at_start[0]
+        )
     base, alt = np.broadcast_arrays(baseline, alternative)
     cum = model.cumulative_savings(base, alt, one_time)
     month = model.break_even_month(cum)
@@ -734,6 +839,7 @@ def _outcome(
         break_even_requests=model.break_even_requests(month, requests),
         npv_usd=model.net_present_value(base, alt, one_time, pieces.discount_rate_annual),
         gpus=gpus,
+        pinned_gpus=pinned_gpus,
         fleet_usd=fleet_usd,
         fleet_share=share,
     )

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from payback.cli._common import _console, _print_json, _warn
 from payback.errors import PaybackError
+
+if TYPE_CHECKING:
+    from payback.studies.portfolio import PortfolioAnalysis
 
 
 def show_portfolio(
@@ -13,19 +17,9 @@ def show_portfolio(
 ) -> bool:
     """Print the portfolio answer when ``file`` lists workloads; False (nothing printed)
     when it does not, for the one-workload analysis to run instead."""
-    from payback.scenario import load_scenario
-
-    scenario = load_scenario(file)
-    if not scenario.workloads:
+    analysis = _portfolio_analysis(file, samples, seed, no_quality)
+    if analysis is None:
         return False
-    if seed is not None and samples is None:
-        raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
-    from payback.studies.portfolio import analyze_portfolio
-
-    analysis = analyze_portfolio(
-        scenario, samples=samples, seed=seed or 0, value_terms=not no_quality
-    )
-    _warn(analysis.portfolio.warnings)
     if as_json:
         _print_json({"portfolio": analysis.to_dict()})
     else:
@@ -115,7 +109,7 @@ def portfolio_solve(
 
 def _portfolio_analysis(
     file: Path, samples: int | None, seed: int | None, no_quality: bool
-) -> object | None:
+) -> PortfolioAnalysis | None:
     from payback.scenario import load_scenario
 
     scenario = load_scenario(file)
@@ -147,10 +141,9 @@ def portfolio_report(
             f"-o {output}: a scenario with [[workloads]] has no single chart; write .html or .md"
         )
     from payback.report.portfolio_document import portfolio_html, portfolio_markdown
-    from payback.studies.portfolio import PortfolioAnalysis
 
     analysis = _portfolio_analysis(file, samples, seed, no_quality)
-    assert isinstance(analysis, PortfolioAnalysis)
+    assert analysis is not None
     text = portfolio_markdown(analysis) if suffix == ".md" else portfolio_html(analysis)
     return {output: text.encode("utf-8")}
 
@@ -160,12 +153,10 @@ def portfolio_explain(
 ) -> bool:
     """``payback explain`` of a scenario with workloads, in plain words; False without them."""
     from payback.report.portfolio_document import portfolio_explanation
-    from payback.studies.portfolio import PortfolioAnalysis
 
     analysis = _portfolio_analysis(file, samples, seed, no_quality)
     if analysis is None:
         return False
-    assert isinstance(analysis, PortfolioAnalysis)
     sections = portfolio_explanation(analysis)
     if as_json:
         _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})

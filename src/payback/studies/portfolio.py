@@ -37,7 +37,7 @@ from payback.analysis.portfolio import (
     shared_fleet_costs,
     subset_flows,
 )
-from payback.analysis.result import QUARTER_MONTHS, months_text, usd
+from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, months_text, usd
 from payback.finance._types import FloatArray
 from payback.scenario import Scenario
 
@@ -205,6 +205,9 @@ class PortfolioAlternative:
     pays_back_within: dict[str, bool | None]
     gpus: list[float] | None
     """GPUs of the shared fleet each month."""
+    pinned_gpus: list[float] | None
+    """Of those, the GPUs pinned to one workload's adapter each month (merged weights, no
+    multi-adapter penalty); the rest mix adapters (:func:`~payback.analysis.portfolio.place_adapters`)."""
     contributions: list[Contribution]
     shared_usd: float
     """What the portfolio pays once, in present value: ops, retraining, shared one-time
@@ -223,9 +226,17 @@ class PortfolioAlternative:
     def riders(self) -> list[str]:
         return [c.workload for c in self.contributions if c.role == "rides"]
 
+    @property
+    def mixed_gpus(self) -> list[float] | None:
+        """The shared fleet's GPUs that mix adapters, each month."""
+        if self.gpus is None or self.pinned_gpus is None:
+            return None
+        return [g - p for g, p in zip(self.gpus, self.pinned_gpus, strict=True)]
+
     def to_dict(self) -> dict[str, Any]:
         out = {k: v for k, v in self.__dict__.items() if k not in ("contributions", "order")}
         out["contributions"] = [c.to_dict() for c in self.contributions]
+        out["mixed_gpus"] = self.mixed_gpus
         out["carry_the_fleet"] = self.carriers
         out["ride_on_it"] = self.riders
         out["migration_order"] = [s.to_dict() for s in self.order]
@@ -233,7 +244,7 @@ class PortfolioAlternative:
 
 
 @dataclass(frozen=True)
-class PortfolioAnalysis:
+class PortfolioAnalysis(ScenarioFacts):
     """The portfolio answer: every alternative serving its workloads together."""
 
     portfolio: Portfolio
@@ -244,14 +255,6 @@ class PortfolioAnalysis:
     @property
     def scenario(self) -> Scenario:
         return self.portfolio.scenario
-
-    @property
-    def name(self) -> str:
-        return self.scenario.scenario.name
-
-    @property
-    def horizon_months(self) -> int:
-        return self.scenario.scenario.horizon_months
 
     def verdict(self) -> str:
         best = max(self.alternatives, key=lambda a: a.npv_usd)
@@ -308,11 +311,9 @@ def _contributions(
     share = None
     fleet_monthly = None
     if pieces.fleet is not None:
-        components, _, _, shares = shared_fleet_costs(
-            pieces.fleet, np.ones((1, len(pieces.served)))
-        )
-        fleet_monthly = np.sum(list(components.values()), axis=0)[0]
-        share = shares[0]
+        costs = shared_fleet_costs(pieces.fleet, np.ones((1, len(pieces.served))))
+        fleet_monthly = np.sum(list(costs.components.values()), axis=0)[0]
+        share = costs.share[0]
         busy = np.sum(pieces.fleet.mean, axis=-1)
         total_busy = float(np.sum(busy))
     for k, j in enumerate(pieces.served):
@@ -417,6 +418,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         npv_usd=npv,
         pays_back_within={k: None if v is None else v == 1.0 for k, v in shares.items()},
         gpus=None if outcome.gpus is None else _floats(outcome.gpus),
+        pinned_gpus=None if outcome.pinned_gpus is None else _floats(outcome.pinned_gpus),
         contributions=contributions,
         shared_usd=shared,
         order=steps,
