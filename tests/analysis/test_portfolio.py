@@ -617,3 +617,18 @@ def test_a_workload_one_time_item_left_out_can_still_be_varied() -> None:
     npv = evaluate_portfolio(p, {"workloads.0.one_time.data_usd": np.array([0.0, 2500.0])})
     low, high = npv.alternatives[0].npv_usd
     assert low - high == pytest.approx(2500.0)
+
+
+def test_a_scaled_to_zero_shared_fleet_runs_each_workload_merged() -> None:
+    # billed by the second there is nothing to pack: mixing adapters would only lose η;
+    # busy GPU-hours support 1e6 / 3,600 / (2 rps · 0.5) = 277.78, tagging 2e5 / 3,600 /
+    # (4 · 0.5) = 27.78: $305.56 a month at $1/GPU-h, as a fleet each
+    data = two_workloads(adapter_overhead=ADAPTER_OVERHEAD)
+    data["alternatives"][0]["always_on"] = False
+    shared = analyze_portfolio(parse_scenario(data)).alternatives[0]
+    separate = analyze_portfolio(parse_scenario(two_workloads_like(data, fleet="separate")))
+    assert shared.monthly_cost_usd[0] == pytest.approx(1e6 / 3600 + 2e5 / 7200 + 100, abs=0.005)
+    assert separate.alternatives[0].monthly_cost_usd[0] == pytest.approx(
+        shared.monthly_cost_usd[0], rel=1e-12
+    )
+    assert shared.pinned_gpus == shared.gpus

@@ -10,22 +10,25 @@ that workload's terms), resolved and evaluated by the one engine
 - **one shared fleet** (a self-hosted alternative with ``fleet = "shared"`` serving two
   or more workloads): one base model with a LoRA adapter per workload. Each workload
   needs replica-time at its own lengths, r_w = served_w / (730 · 3600) / rps_w replica
-  per second on average and r_w · peak_w at its busiest hour. The fleet is sized on the
-  busiest hour of the combined load,
+  per second on average and r_w · peak_w at its busiest hour. Mixed on one pool, the
+  fleet is sized on the busiest hour of the combined load,
 
       L = max(c · Σ_w r_w · peak_w, max_w r_w · peak_w, Σ_w r_w) / η(n),
 
-  c the coincidence factor (1: every peak falls in the same hour), and sized and priced
-  by the one fleet formula (:func:`payback.finance.costs.self_hosted_cost`) for L
-  replicas' worth of requests at one request per second. η(n) is the throughput a
-  replica keeps serving n adapters unmerged: 1 for one adapter (merged into the weights,
-  as a single fine-tuned model is served), else (1 − o) · (1 − d · log10 n), o the
-  overhead of unmerged LoRA kernels (vLLM, Llama-2-7B on an A100: 11.45 requests/s
+  c the coincidence factor (1: every peak falls in the same hour). η(n) is the
+  throughput a replica keeps serving n adapters unmerged: 1 for one adapter (merged into
+  the weights, as a single fine-tuned model is served), else (1 − o) · (1 − d · log10 n),
+  o the overhead of unmerged LoRA kernels (vLLM, Llama-2-7B on an A100: 11.45 requests/s
   without LoRA, 7.60 with, vllm-project/vllm pull request 11267) and d the further loss
   per tenfold more adapters (S-LoRA, arXiv 2311.03285, Table 3: 8.05 requests/s with 5
   adapters, 7.61 with 2,000; Punica, arXiv 2310.18547, reports about 2 ms more per token
   for batched multi-adapter decoding). n counts the workloads with requests that month:
-  an idle adapter slows no batch.
+  an idle adapter slows no batch. An always-on fleet pins a workload that fills whole
+  replicas to replicas of its own (merged, no penalty) and mixes only the leftovers when
+  that needs fewer replicas (:func:`place_adapters`: at worst one fleet per workload); a
+  scaled-to-zero fleet, billed by the second, runs each workload merged (mixing would
+  only lose η(n)). The replicas are priced by the one fleet formula
+  (:func:`payback.finance.costs.self_hosted_cost`).
 - **adapter memory**: an adapter of rank r on every linear layer holds
   r · Σ_layers Σ_projections (d_in + d_out) weights (bf16, 2 bytes each); the replica
   must hold the base weights, every adapter and at least one request's KV cache.
