@@ -632,3 +632,152 @@ def test_a_scaled_to_zero_shared_fleet_runs_each_workload_merged() -> None:
         shared.monthly_cost_usd[0], rel=1e-12
     )
     assert shared.pinned_gpus == shared.gpus
+
+
+# ---------------------------------------------------------------- a workload's own terms as paths
+
+
+def test_a_workload_term_is_a_path_by_index_or_by_name() -> None:
+    # tagging's own capacity on the alternative (4 requests/s): at 1 request/s its busy
+    # replicas at the peak are 2e5 / 2,628,000 / 1 · 3 = 0.228311, with support's 0.380518
+    # 0.608828 / 0.8 / 0.5 = 1.522 → 2 replicas still; at 0.2 requests/s 1.141553 + 0.380518
+    # = 1.522070 / 0.8 / 0.5 = 3.805 → 4 replicas (pinning: support ⌈0.761⌉ = 1 and tagging
+    # ⌈2.283⌉ = 3 on their own make 4 too)
+    data = two_workloads()
+    p = prepare(parse_scenario(data))
+    values = np.array([4.0, 1.0, 0.2])
+    by_index = evaluate_portfolio(p, {"workloads.1.alternatives.0.replica_requests_per_s": values})
+    by_name = evaluate_portfolio(
+        p, {f"workloads.1.alternatives.{ALT}.replica_requests_per_s": values}
+    )
+    assert by_index.alternatives[0].gpus is not None
+    assert by_index.alternatives[0].gpus[:, 0].tolist() == [2.0, 2.0, 4.0]
+    assert np.array_equal(by_index.alternatives[0].npv_usd, by_name.alternatives[0].npv_usd)
+    for k, value in enumerate(values):
+        edited = copy.deepcopy(data)
+        edited["workloads"][1]["alternatives"][ALT]["replica_requests_per_s"] = float(value)
+        alone = evaluate_portfolio(prepare(parse_scenario(edited))).alternatives[0]
+        assert by_index.alternatives[0].npv_usd[k] == pytest.approx(float(alone.npv_usd), rel=1e-12)
+
+
+def test_an_alternative_number_does_not_move_a_workload_that_gives_its_own() -> None:
+    # tagging gives its own capacity: alternatives.0.replica_requests_per_s is support's only
+    data = two_workloads()
+    p = prepare(parse_scenario(data))
+    varied = evaluate_portfolio(p, {"alternatives.0.replica_requests_per_s": np.array([0.5])})
+    edited = copy.deepcopy(data)
+    edited["alternatives"][0]["replica_requests_per_s"] = 0.5
+    alone = evaluate_portfolio(prepare(parse_scenario(edited))).alternatives[0]
+    assert float(varied.alternatives[0].npv_usd[0]) == pytest.approx(
+        float(alone.npv_usd), rel=1e-12
+    )
+    both = copy.deepcopy(data)
+    both["workloads"][0]["alternatives"] = {ALT: {"replica_requests_per_s": 2.0}}
+    with pytest.raises(
+        PaybackError, match=r"every workload .* gives its own replica_requests_per_s"
+    ):
+        evaluate_portfolio(
+            prepare(parse_scenario(both)), {"alternatives.0.replica_requests_per_s": np.ones(1)}
+        )
+
+
+def test_a_workload_price_and_error_rate_are_paths() -> None:
+    # tagging's copy of the shared baseline: output at $20 instead of $8 makes its baseline
+    # 2e5 · (500 · 2 + 50 · 20) / 1e6 = $400 (support's stays $2,800)
+    data = two_workloads()
+    data["baseline"]["quality"] = {"error_rate": 0.05, "usd_per_error": 1.0}
+    data["alternatives"][0]["quality"] = {"error_rate": 0.05, "usd_per_error": 1.0}
+    data["workloads"][1]["alternatives"][ALT]["quality"] = {
+        "error_rate": 0.05,
+        "usd_per_error": 1.0,
+    }
+    p = prepare(parse_scenario(data))
+    price = evaluate_portfolio(p, {"workloads.1.baseline.output_usd_per_mtok": np.array([20.0])})
+    assert price.alternatives[0].baseline_usd[0, 0] == pytest.approx(
+        2800 + 400 + 1e6 * 0.05 + 2e5 * 0.05
+    )
+    # tagging's error rate on the alternative at 0.02: 2e5 · 0.03 · $1 = $6,000 a month saved
+    error = evaluate_portfolio(
+        p, {"workloads.1.alternatives.0.quality.error_rate": np.array([0.02])}
+    )
+    central = evaluate_portfolio(p).alternatives[0]
+    saved = central.alternative_usd[0] - error.alternatives[0].alternative_usd[0, 0]
+    assert saved == pytest.approx(6000.0)
+    # the alternative's own error rate is support's alone now (tagging gives its own quality)
+    own = evaluate_portfolio(p, {"alternatives.0.quality.error_rate": np.array([0.02])})
+    assert central.alternative_usd[0] - own.alternatives[0].alternative_usd[0, 0] == pytest.approx(
+        1e6 * 0.03
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (
+            "workloads.1.alternatives.3.replica_requests_per_s",
+            "workloads.1.alternatives.3.replica_requests_per_s: no such alternative",
+        ),
+        (
+            "workloads.7.traffic.requests_per_month",
+            "workloads.7.traffic.requests_per_month: no such workload",
+        ),
+        ("workloads.1.name", "workloads.1.name: not an input the portfolio varies"),
+    ],
+)
+def test_bad_workload_paths_are_one_line(path: str, message: str) -> None:
+    p = prepare(parse_scenario(two_workloads()))
+    with pytest.raises(PaybackError) as err:
+        evaluate_portfolio(p, {path: np.ones(1)})
+    assert err.value.messages[0].startswith(message)
+
+
+def test_an_alternative_that_does_not_serve_a_workload_has_no_terms_path() -> None:
+    data = two_workloads(workloads=["support"])
+    del data["workloads"][1]["alternatives"]
+    p = prepare(parse_scenario(data))
+    with pytest.raises(PaybackError, match="does not serve 'tagging'"):
+        evaluate_portfolio(p, {"workloads.1.alternatives.0.escalation_share": np.ones(1) * 0.1})
+
+
+def test_workload_terms_in_monte_carlo_tornado_and_solve() -> None:
+    from payback.studies.portfolio import portfolio_monte_carlo, portfolio_tornado, solve_portfolio
+    from payback.studies.solve import parse_target
+
+    data = two_workloads()
+    data["workloads"][1]["alternatives"][ALT]["replica_requests_per_s"] = {
+        "dist": "uniform",
+        "low": 0.02,
+        "high": 1.0,
+    }
+    p = prepare(parse_scenario(data))
+    path = f"workloads.1.alternatives.{ALT}.replica_requests_per_s"
+    mc = portfolio_monte_carlo(p, 2000, seed=3)
+    assert mc["inputs"] == [path]
+    drawn = _inputs_of(p)[0].ppf(np.random.default_rng(3).random((2000, 1))[:, 0])
+    npv = evaluate_portfolio(p, {path: drawn}).alternatives[0].npv_usd
+    assert mc["alternatives"][0]["npv_usd_mean"] == pytest.approx(float(np.mean(npv)), rel=1e-12)
+    (driver,) = portfolio_tornado(p)[0]
+    assert (driver.parameter, driver.low, driver.high) == (
+        path,
+        pytest.approx(0.118),
+        pytest.approx(0.902),
+    )
+    # without distributions the ±25% tornado moves tagging's own capacity by its index path
+    from payback.studies.portfolio import portfolio_paths
+
+    plain = prepare(parse_scenario(two_workloads()))
+    paths = portfolio_paths(plain)
+    assert "workloads.1.alternatives.0.replica_requests_per_s" in paths
+    assert "alternatives.0.replica_requests_per_s" in paths  # support's
+    assert {d.parameter for d in portfolio_tornado(plain, 0.25)[0]} <= set(paths)
+    solved = solve_portfolio(
+        prepare(parse_scenario(two_workloads())),
+        "workloads.1.alternatives.0.replica_requests_per_s",
+        parse_target("npv_usd=0"),
+    )
+    assert solved.value is not None
+    at = evaluate_portfolio(
+        prepare(parse_scenario(two_workloads())),
+        {"workloads.1.alternatives.0.replica_requests_per_s": np.array([solved.value])},
+    )
+    assert float(at.alternatives[0].npv_usd[0]) == pytest.approx(solved.achieved)

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from payback.catalog import Catalog
+    from payback.scenario.paths import FieldRange
 
 __all__ = [
     "FLEET_COMPONENTS",
@@ -68,12 +69,16 @@ __all__ = [
     "FleetCosts",
     "Portfolio",
     "PortfolioEvaluation",
+    "Route",
     "adapter_bytes",
     "adapter_efficiency",
     "central_value",
     "evaluate_portfolio",
     "place_adapters",
+    "portfolio_field_range",
     "prepare",
+    "replaced_terms",
+    "route",
     "subset_flows",
 ]
 
@@ -358,21 +363,136 @@ def _check_adapter_memory(p: Portfolio, index: int, catalog: Catalog | None) -> 
 # ---------------------------------------------------------------- evaluation
 
 
+@dataclass(frozen=True)
+class Route:
+    """Where a portfolio path is read: by the workloads' own scenarios (``parts``, at
+    ``local``), or by the portfolio itself (``parts`` empty: a workload's one-time items,
+    an alternative's ``portfolio`` numbers)."""
+
+    parts: list[int]
+    local: str
+
+
+def _alternative_key(p: Portfolio, key_and_rest: str) -> tuple[int, str] | None:
+    """``0.quality.error_rate`` or ``<alternative name>.quality.error_rate`` (names may hold
+    dots: the longest name that fits) as (index, ``quality.error_rate``)."""
+    head, _, rest = key_and_rest.partition(".")
+    alternatives = p.scenario.alternatives
+    if head.isdigit() and int(head) < len(alternatives) and rest:
+        return int(head), rest
+    named = [
+        (len(alt.name), i)
+        for i, alt in enumerate(alternatives)
+        if key_and_rest.startswith(alt.name + ".")
+    ]
+    if not named:
+        return None
+    size, i = max(named)
+    return i, key_and_rest[size + 1 :]
+
+
+def replaced_terms(p: Portfolio, j: int, i: int) -> set[str]:
+    """The fields of alternative ``i`` that workload ``j``'s own terms replace."""
+    terms = (p.scenario.workloads or [])[j].alternatives.get(p.scenario.alternatives[i].name)
+    if terms is None:
+        return set()
+    given = set(terms.model_fields_set)
+    if given & {"fine_tuned", "input_usd_per_mtok", "output_usd_per_mtok"}:
+        given |= {"model", "fine_tuned", "input_usd_per_mtok", "output_usd_per_mtok",
+                  "cached_input_usd_per_mtok"}  # fmt: skip
+    return given
+
+
+def route(p: Portfolio, path: str) -> Route:
+    """Where the portfolio reads ``path``; :class:`PaybackError` (one line) when it does not.
+
+    - ``workloads.N.traffic.…``, ``workloads.N.baseline.…``: workload N's (its own
+      baseline's, or its copy of the scenario's);
+    - ``workloads.N.alternatives.I.…`` (I an index or the alternative's name): workload
+      N's terms on alternative I (``quality.error_rate``, ``input_usd_per_mtok``,
+      ``replica_requests_per_s``, …), or the alternative's own number as workload N reads it;
+    - ``workloads.N.one_time.…``, ``alternatives.I.portfolio.…``: the portfolio's own;
+    - ``baseline.…``: every workload without a baseline of its own;
+    - ``alternatives.I.…``: every workload alternative I serves that gives no term of its
+      own for it; ``scenario.…``: every workload.
+    """
+    parts = path.split(".")
+    workloads = p.scenario.workloads or []
+    everyone = list(range(len(p.parts)))
+    if parts[0] == "workloads":
+        if len(parts) < 3 or not parts[1].isdigit() or int(parts[1]) >= len(workloads):
+            raise PaybackError(
+                f"{path}: no such workload (workloads.0 … workloads.{len(workloads) - 1})"
+            )
+        j, rest = int(parts[1]), ".".join(parts[2:])
+        if parts[2] in ("traffic", "baseline") and len(parts) > 3:
+            return Route([j], rest)
+        if parts[2] == "one_time":
+            return Route([], path)
+        if parts[2] == "alternatives" and len(parts) > 4:
+            found = _alternative_key(p, ".".join(parts[3:]))
+            if found is None:
+                raise PaybackError(
+                    f"{path}: no such alternative (by index 0 … {len(p.served) - 1} or by name)"
+                )
+            i, field = found
+            if j not in p.served[i]:
+                raise PaybackError(
+                    f"{path}: {p.scenario.alternatives[i].name!r} does not serve "
+                    f"{workloads[j].name!r}"
+                )
+            return Route([j], f"alternatives.{i}.{field}")
+        raise PaybackError(
+            f"{path}: not an input the portfolio varies (workloads.{j}.traffic…, .baseline…, "
+            ".alternatives.I…, .one_time…)"
+        )
+    if parts[0] == "alternatives" and len(parts) > 3 and parts[2] == "portfolio":
+        return Route([], path)
+    if parts[0] == "traffic":
+        raise PaybackError(
+            f"{path}: with [[workloads]] each workload's traffic is read; vary "
+            f"workloads.N.{path} (N = 0..{len(workloads) - 1})"
+        )
+    if parts[0] == "baseline":
+        users = [j for j, w in enumerate(workloads) if w.baseline is None]
+        if not users:
+            raise PaybackError(
+                f"{path}: every workload gives its own baseline; vary workloads.N.{path}"
+            )
+        return Route(users, path)
+    if parts[0] == "alternatives" and len(parts) > 2 and parts[1].isdigit():
+        i = int(parts[1])
+        if i < len(p.served):
+            readers = [j for j in p.served[i] if parts[2] not in replaced_terms(p, j, i)]
+            if not readers:
+                raise PaybackError(
+                    f"{path}: not read: every workload {p.scenario.alternatives[i].name!r} "
+                    f"serves gives its own {parts[2]}; vary workloads.N.alternatives.{i}."
+                    + ".".join(parts[2:])
+                )
+            return Route(readers, path)
+    return Route(everyone, path)
+
+
 def central_value(p: Portfolio, path: str) -> Any:
     """The value the portfolio reads at ``path`` (a portfolio path) with nothing varied:
-    catalog-derived numbers (an estimated capacity, a catalog price) as resolved."""
-    parts = path.split(".")
-    if parts[0] == "workloads" and len(parts) > 2 and parts[1].isdigit():
-        j = int(parts[1])
-        if parts[2] in ("traffic", "baseline") and j < len(p.parts):
-            return value_at(p.parts[j].scenario, ".".join(parts[2:]))
-    elif parts[0] in ("baseline", "alternatives") and "portfolio" not in parts:
-        users = [j for j, w in enumerate(p.scenario.workloads or []) if w.baseline is None]
-        j = users[0] if parts[0] == "baseline" and users else 0
-        if parts[0] == "alternatives" and parts[1].isdigit() and int(parts[1]) < len(p.served):
-            j = p.served[int(parts[1])][0]
-        return value_at(p.parts[j].scenario, path)
+    catalog-derived numbers (an estimated capacity, a catalog price) as resolved; where
+    several workloads read it, the first's."""
+    where = route(p, path)
+    if where.parts:
+        return value_at(p.parts[where.parts[0]].scenario, where.local)
     return value_at(p.scenario, path)
+
+
+def portfolio_field_range(p: Portfolio, path: str) -> FieldRange:
+    """What the field at a portfolio path allows (a workload's term: what the
+    alternative's own field allows)."""
+    from payback.scenario import field_range
+
+    where = route(p, path)
+    if where.parts:
+        return field_range(p.parts[where.parts[0]].scenario, where.local)
+    return field_range(p.scenario, path)
 
 
 class _Reader:
@@ -392,43 +512,20 @@ def _split_overrides(
     p: Portfolio, overrides: Mapping[str, ArrayLike]
 ) -> tuple[list[dict[str, FloatArray]], dict[str, FloatArray]]:
     """Overrides by portfolio path, as each workload's scenario reads them, and those the
-    portfolio reads itself (``workloads.N.one_time.*``, ``alternatives.N.portfolio.*``)."""
-    workloads = p.scenario.workloads or []
+    portfolio reads itself (``workloads.N.one_time.*``, ``alternatives.N.portfolio.*``):
+    see :func:`route`."""
     per_part: list[dict[str, FloatArray]] = [{} for _ in p.parts]
     own: dict[str, FloatArray] = {}
     for path, value in overrides.items():
         values = as_float(value)
-        parts = path.split(".")
-        value_at(p.scenario, path)  # names a field, or PaybackError
+        where = route(p, path)
         current = central_value(p, path)
         if isinstance(current, bool) or not isinstance(current, int | float):
             raise PaybackError(f"{path}: not a number; vary a numeric input")
-        if parts[0] == "workloads":
-            j, rest = int(parts[1]), parts[2:]
-            if rest[0] in ("traffic", "baseline"):
-                per_part[j][".".join(rest)] = values
-            elif rest[0] == "one_time":
-                own[path] = values
-            else:
-                raise PaybackError(f"{path}: not an input the portfolio varies")
-        elif parts[0] == "alternatives" and len(parts) > 3 and parts[2] == "portfolio":
+        if not where.parts:
             own[path] = values
-        elif parts[0] == "traffic":
-            raise PaybackError(
-                f"{path}: with [[workloads]] each workload's traffic is read; vary "
-                f"workloads.N.{'.'.join(parts)} (N = 0..{len(workloads) - 1})"
-            )
-        elif parts[0] == "baseline":
-            users = [j for j, w in enumerate(workloads) if w.baseline is None]
-            if not users:
-                raise PaybackError(
-                    f"{path}: every workload gives its own baseline; vary workloads.N.{path}"
-                )
-            for j in users:
-                per_part[j][path] = values
-        else:
-            for part in per_part:
-                part[path] = values
+        for j in where.parts:
+            per_part[j][where.local] = values
     return per_part, own
 
 
@@ -791,9 +888,10 @@ def evaluate_portfolio(
     if unused:
         raise PaybackError(f"{unused[0]}: not read: that alternative has no shared fleet")
     outcomes = []
-    for i in range(len(p.scenario.alternatives)):
-        pieces = _pieces(p, i, evs, readers, own, workload_one_time)
-        outcomes.append(_outcome(i, pieces, evs, workload_one_time))
+    with np.errstate(all="ignore"):  # as the engine's: an extreme sample gives inf or nan
+        for i in range(len(p.scenario.alternatives)):
+            pieces = _pieces(p, i, evs, readers, own, workload_one_time)
+            outcomes.append(_outcome(i, pieces, evs, workload_one_time))
     return PortfolioEvaluation(p, evs, outcomes)
 
 

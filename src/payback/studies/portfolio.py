@@ -465,13 +465,12 @@ def without_workload_value_terms(scenario: Scenario) -> Scenario:
 
 
 def _inputs(p: Portfolio) -> list[Any]:
-    from payback.scenario import field_range, value_at
+    from payback.analysis.portfolio import central_value, portfolio_field_range
     from payback.studies.uncertainty import UncertainInput
 
-    scenario = p.scenario
     return [
-        UncertainInput(path, float(value_at(scenario, path)), dist, field_range(scenario, path))
-        for path, dist in scenario.distributions.items()
+        UncertainInput(path, float(central_value(p, path)), dist, portfolio_field_range(p, path))
+        for path, dist in p.scenario.distributions.items()
     ]
 
 
@@ -527,25 +526,28 @@ def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str
 
 def portfolio_paths(p: Portfolio) -> list[str]:
     """Dotted paths of the numbers the portfolio reads, in the scenario's own terms: each
-    workload's (``workloads.2.traffic.requests_per_month``, its own baseline's and one-time
-    items'), the scenario baseline's, every alternative's and a shared fleet's
-    ``portfolio`` numbers."""
+    workload's (``workloads.2.traffic.requests_per_month``, its own baseline's, its terms on
+    an alternative, ``workloads.2.alternatives.0.quality.error_rate``, and its one-time
+    items), the scenario baseline's, every alternative's (where a workload it serves reads
+    them) and a shared fleet's ``portfolio`` numbers."""
     from payback.analysis.cashflows import numeric_paths
-    from payback.analysis.portfolio import PORTFOLIO_FIELDS
+    from payback.analysis.portfolio import PORTFOLIO_FIELDS, replaced_terms
 
     workloads = p.scenario.workloads or []
     out: dict[str, None] = {}
     for j, part in enumerate(p.parts):
         for path in numeric_paths(part):
-            head = path.split(".")[0]
-            if head == "traffic" or (head == "baseline" and workloads[j].baseline is not None):
+            bits = path.split(".")
+            if bits[0] == "traffic" or (
+                bits[0] == "baseline" and workloads[j].baseline is not None
+            ):
                 out[f"workloads.{j}.{path}"] = None
-            elif head == "alternatives" and path.split(".")[2] == "replica_requests_per_s":
-                terms = workloads[j].alternatives.get(
-                    p.scenario.alternatives[int(path.split(".")[1])].name
-                )
-                if terms is None or terms.replica_requests_per_s is None:
-                    out[path] = None
+            elif bits[0] == "alternatives":
+                i = int(bits[1])
+                if j not in p.served[i]:
+                    continue
+                own = bits[2] in replaced_terms(p, j, i)
+                out[f"workloads.{j}.{path}" if own else path] = None
             else:
                 out[path] = None
         for name, value in workloads[j].one_time:
@@ -562,14 +564,18 @@ def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Any
     """Per alternative, every uncertain input of the portfolio at its p10 and p90 (or ±25%
     without distributions, a rate left at 0 over its assumed range), the rest central,
     ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call."""
-    from payback.analysis.portfolio import central_value
+    from payback.analysis.portfolio import central_value, portfolio_field_range
     from payback.studies.uncertainty import Driver, swing_inputs
 
     scenario = p.scenario
     inputs = _inputs(p)
     if not inputs or swing is not None:
         inputs = swing_inputs(
-            scenario, portfolio_paths(p), lambda path: central_value(p, path), swing
+            scenario,
+            portfolio_paths(p),
+            lambda path: central_value(p, path),
+            swing,
+            lambda path: portfolio_field_range(p, path),
         )
     k = len(inputs)
     if k == 0:
@@ -666,9 +672,8 @@ def solve_portfolio(
     allowed range (linear and logarithmic) in one call brackets the crossing nearest
     today's value, then each round splits the bracket 32 ways (one call each) until it is
     as narrow as floats allow."""
-    from payback.analysis.portfolio import central_value
+    from payback.analysis.portfolio import central_value, portfolio_field_range, route
     from payback.errors import PaybackError
-    from payback.scenario import field_range, value_at
 
     scenario = p.scenario
     if not 0 <= alternative < len(scenario.alternatives):
@@ -677,11 +682,11 @@ def solve_portfolio(
         )
     if path in scenario.distributions:
         raise PaybackError(f"{path}: holds a distribution; give it one value to solve for it")
-    value_at(scenario, path)  # names a field, or PaybackError
+    route(p, path)  # names an input, or PaybackError
     current = central_value(p, path)
     if isinstance(current, bool) or not isinstance(current, int | float):
         raise PaybackError(f"{path}: not a number; vary a numeric input")
-    allowed = field_range(scenario, path)
+    allowed = portfolio_field_range(p, path)
     never = math.inf if target.lower_is_better else -math.inf
 
     def metric(values: FloatArray) -> FloatArray:

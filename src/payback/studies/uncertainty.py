@@ -127,16 +127,18 @@ def swing_inputs(
     paths: Iterable[str],
     central_of: Callable[[str], Any],
     swing: float | None = None,
+    range_of: Callable[[str], FieldRange] | None = None,
 ) -> list[UncertainInput]:
     """Every real-valued input among ``paths`` over ±``swing`` of its central value
     (``central_of(path)``), a rate left at 0 over its assumed range, clipped to what the
-    field allows; inputs with no range left are skipped."""
+    field allows (``range_of(path)``, default the scenario's field at that path); inputs
+    with no range left are skipped."""
     share = DEFAULT_SWING if swing is None else swing
     if not (math.isfinite(share) and 0 < share < 1):
         raise PaybackError(f"swing = {share}: must be between 0 and 1 (0.25 means ±25%)")
     out = []
     for path in paths:
-        allowed = field_range(scenario, path)
+        allowed = field_range(scenario, path) if range_of is None else range_of(path)
         central = float(central_of(path))
         name = path.rsplit(".", 1)[-1]
         if not allowed.is_real:
