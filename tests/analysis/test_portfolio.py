@@ -781,3 +781,59 @@ def test_workload_terms_in_monte_carlo_tornado_and_solve() -> None:
         {"workloads.1.alternatives.0.replica_requests_per_s": np.array([solved.value])},
     )
     assert float(at.alternatives[0].npv_usd[0]) == pytest.approx(solved.achieved)
+
+
+# ---------------------------------------------------------------- Sobol indices
+
+
+def test_portfolio_sobol_splits_the_variance_by_hand() -> None:
+    # a hosted option: the NPV is the rest less support's data (uniform on 0 … 3,000, variance
+    # 3,000² / 12) less tagging's eval (0 … 1,000, 1,000² / 12): first-order shares 9/10, 1/10
+    from payback.studies.portfolio import portfolio_sobol
+
+    data = two_workloads()
+    data["alternatives"] = [
+        {
+            "name": "tuned",
+            "kind": "hosted_api",
+            "input_usd_per_mtok": 0.5,
+            "output_usd_per_mtok": 2.0,
+        }
+    ]
+    data["workloads"][1]["alternatives"] = {}
+    data["workloads"][0]["one_time"]["data_usd"] = {"dist": "uniform", "low": 0.0, "high": 3000.0}
+    data["workloads"][1]["one_time"]["eval_usd"] = {"dist": "uniform", "low": 0.0, "high": 1000.0}
+    result = portfolio_sobol(prepare(parse_scenario(data)), 4096, seed=5)
+    indices = {s.parameter: s for s in result.alternatives[0]}
+    data_usd, eval_usd = (
+        indices["workloads.0.one_time.data_usd"],
+        indices["workloads.1.one_time.eval_usd"],
+    )
+    assert data_usd.first_order == pytest.approx(0.9, abs=0.03)
+    assert eval_usd.first_order == pytest.approx(0.1, abs=0.03)
+    assert data_usd.total_order == pytest.approx(0.9, abs=0.03)
+    assert result.base_samples == 4096
+
+
+def test_portfolio_sobol_of_one_workload_is_the_engines() -> None:
+    from payback.studies.portfolio import portfolio_sobol
+    from payback.studies.uncertainty import sobol
+
+    data = plain(2e5, 0.02, 3.0, 2.0, "self_hosted")
+    data["traffic"]["requests_per_month"] = {"dist": "uniform", "low": 5e4, "high": 8e5}
+    data["alternatives"][0]["usd_per_gpu_hour"] = {"dist": "uniform", "low": 0.8, "high": 4.0}
+    engine = sobol(parse_scenario(data), 256, seed=7)
+    # the portfolio samples its inputs in the file's order: the traffic first, as the engine
+    first = one_workload(data)
+    first = {"workloads": first.pop("workloads"), **first}
+    portfolio = portfolio_sobol(prepare(parse_scenario(first)), 256, seed=7)
+    assert [s.parameter for s in portfolio.alternatives[0]] == [
+        "workloads.0.traffic.requests_per_month"
+        if s.parameter.startswith("traffic")
+        else s.parameter
+        for s in engine.alternatives[0]
+    ]
+    for mine, theirs in zip(portfolio.alternatives[0], engine.alternatives[0], strict=True):
+        assert (mine.first_order, mine.total_order) == pytest.approx(
+            (theirs.first_order, theirs.total_order), rel=1e-9, abs=1e-12
+        )

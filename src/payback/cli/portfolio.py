@@ -30,27 +30,41 @@ def show_portfolio(
 
 
 def portfolio_sensitivity(
-    file: Path, method: str, swing: float | None, top: int | None, as_json: bool
+    file: Path,
+    method: str,
+    swing: float | None,
+    top: int | None,
+    as_json: bool,
+    samples: int | None = None,
+    seed: int | None = None,
 ) -> bool:
-    """``payback sensitivity`` of a scenario with workloads (a tornado over the portfolio's
-    inputs, workload paths included); False when the file lists none."""
+    """``payback sensitivity`` of a scenario with workloads (a tornado or Sobol indices
+    over the portfolio's inputs, workload paths included); False when the file lists none."""
     from payback.scenario import load_scenario
 
     scenario = load_scenario(file)
     if not scenario.workloads:
         return False
-    if method != "tornado":
-        raise PaybackError(
-            f"--method {method}: a scenario with [[workloads]] has the tornado only (--method tornado)"
-        )
     from payback.analysis.portfolio import evaluate_portfolio, prepare
-    from payback.studies.portfolio import portfolio_tornado
 
     p = prepare(scenario)
     _warn(p.warnings)
+    names = [f"{alt.name} (portfolio)" for alt in scenario.alternatives]
+    if method == "sobol":
+        from payback.cli._common import _progress
+        from payback.cli.studies import _show_sobol
+        from payback.studies.portfolio import portfolio_sobol
+
+        with _progress("Sobol", enabled=not as_json) as progress:
+            result = portfolio_sobol(
+                p, 1024 if samples is None else samples, seed or 0, swing, progress
+            )
+        _show_sobol(names, result, top, as_json, portfolio=True)
+        return True
+    from payback.studies.portfolio import portfolio_tornado
+
     drivers = portfolio_tornado(p, swing)
     central = [float(o.npv_usd) for o in evaluate_portfolio(p).alternatives]
-    names = [f"{alt.name} (portfolio)" for alt in scenario.alternatives]
     if as_json:
         _print_json(
             {

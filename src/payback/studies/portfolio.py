@@ -43,6 +43,7 @@ from payback.scenario import Scenario
 
 if TYPE_CHECKING:
     from payback.catalog import Catalog
+    from payback.studies.uncertainty import Progress, Sobol
 
 __all__ = [
     "BRUTE_FORCE_LIMIT",
@@ -53,6 +54,7 @@ __all__ = [
     "analyze_portfolio",
     "best_order",
     "greedy_order",
+    "portfolio_sobol",
     "subset_npv",
 ]
 
@@ -560,23 +562,55 @@ def portfolio_paths(p: Portfolio) -> list[str]:
     return list(out)
 
 
-def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Any]]:
-    """Per alternative, every uncertain input of the portfolio at its p10 and p90 (or ±25%
-    without distributions, a rate left at 0 over its assumed range), the rest central,
-    ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call."""
+def _sensitivity_inputs(p: Portfolio, swing: float | None) -> list[Any]:
+    """The scenario's distributions, or with ``swing`` (or without any) every number the
+    portfolio reads over ±``swing`` (25%)."""
     from payback.analysis.portfolio import central_value, portfolio_field_range
-    from payback.studies.uncertainty import Driver, swing_inputs
+    from payback.studies.uncertainty import swing_inputs
 
-    scenario = p.scenario
     inputs = _inputs(p)
     if not inputs or swing is not None:
         inputs = swing_inputs(
-            scenario,
+            p.scenario,
             portfolio_paths(p),
             lambda path: central_value(p, path),
             swing,
             lambda path: portfolio_field_range(p, path),
         )
+    return inputs
+
+
+def portfolio_sobol(
+    p: Portfolio,
+    samples: int = 1024,
+    seed: int = 0,
+    swing: float | None = None,
+    progress: Progress | None = None,
+) -> Sobol:
+    """Sobol first- and total-order indices of each alternative's portfolio NPV over the
+    portfolio's inputs (workload paths included), as
+    :func:`payback.studies.uncertainty.sobol`: every batch of samples through one
+    :func:`evaluate_portfolio` call (in chunks that bound memory)."""
+    from payback.studies.uncertainty import CELLS_PER_CHUNK, sobol_over
+
+    inputs = _sensitivity_inputs(p, swing)
+    horizon = p.scenario.scenario.horizon_months
+    chunk = max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * len(p.parts)))
+
+    def npvs(overrides: dict[str, FloatArray]) -> list[FloatArray]:
+        return [o.npv_usd for o in evaluate_portfolio(p, overrides).alternatives]
+
+    return sobol_over(inputs, len(p.scenario.alternatives), npvs, chunk, samples, seed, progress)
+
+
+def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Any]]:
+    """Per alternative, every uncertain input of the portfolio at its p10 and p90 (or ±25%
+    without distributions, a rate left at 0 over its assumed range), the rest central,
+    ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call."""
+    from payback.studies.uncertainty import Driver
+
+    scenario = p.scenario
+    inputs = _sensitivity_inputs(p, swing)
     k = len(inputs)
     if k == 0:
         return [[] for _ in scenario.alternatives]
