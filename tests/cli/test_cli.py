@@ -928,3 +928,17 @@ def test_init_keeps_the_umask_and_an_existing_files_mode(tmp_path: Path) -> None
         "new.toml",
         "shared.toml",
     ]  # no temp files left
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "1"), ("4", "4")])
+def test_the_command_line_asks_openblas_for_one_thread_unless_the_user_chose(
+    given: str | None, seen: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = "import os, payback.cli; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip() == seen
