@@ -942,3 +942,12 @@ def test_the_command_line_asks_openblas_for_one_thread_unless_the_user_chose(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == seen
+
+
+def test_an_unknown_api_model_in_a_scenario_points_to_the_catalog_command(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    text = (EXAMPLES / "catalog-ids.toml").read_text(encoding="utf-8")
+    path.write_text(text.replace('model = "openai:gpt-4o"', 'model = "openai:zzzzqqq"', 1))
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err, "openai:zzzzqqq", "no close match")
+    assert err.rstrip().endswith("(payback catalog apis --search TEXT lists them)")
