@@ -76,7 +76,7 @@ AUTOMODEL = (
 LMSYS_GPT_OSS = (
     "LMSYS blog 'SGLang for gpt-oss: From Day 0 Support to Enhanced Performance' "
     "(https://lmsys.org/blog/2025-08-27-gpt-oss), 'Low-Latency Performance (Batch Size = 1)'; "
-    "commands in sgl-project/sglang benchmark/gpt_oss/README.md (SGLang v0.5.1.post3, "
+    "commands in sgl-project/sglang benchmark/gpt_oss/README.md (commit 5d2c83e; SGLang v0.5.1.post3, "
     "bench_one_batch_server --batch-size 1 --input-len 1024 --output-len 512), decode tok/s"
 )
 TRT_DSR1_B200 = (
