@@ -268,8 +268,7 @@ def test_a_model_without_gpu_is_for_recommend(tmp_path: Path) -> None:
     with pytest.raises(payback.PaybackError) as err:
         resolve(scenario)
     assert str(err.value) == (
-        "alternatives.0: gpu is required to price and size it; "
-        "run `payback recommend FILE` to choose one"
+        "alternatives.0: gpu is required to price and size it; recommend() chooses one"
     )
     assert recommend(scenario, catalog=tiny_catalog()).best is not None
     path = tmp_path / "s.toml"
