@@ -88,7 +88,7 @@ def sensitivity(
         )
     from payback.cli.portfolio import portfolio_sensitivity
 
-    if portfolio_sensitivity(file, method, swing, top, as_json):
+    if portfolio_sensitivity(file, method, swing, top, as_json, samples, seed):
         return
     resolved = resolve(load_scenario(file))
     _warn(resolved.warnings)
@@ -133,13 +133,16 @@ def _show_tornado(
         )
 
 
-def _show_sobol(names: list[str], result: Sobol, top: int | None, as_json: bool) -> None:
+def _show_sobol(
+    names: list[str], result: Sobol, top: int | None, as_json: bool, *, portfolio: bool = False
+) -> None:
     """Each alternative's Sobol indices, as JSON or one table each."""
     rows = list(zip(names, result.alternatives, strict=True))
     if as_json:
         _print_json(
             {
                 "method": "sobol",
+                **({"portfolio": True} if portfolio else {}),
                 "base_samples": result.base_samples,
                 "seed": result.seed,
                 "alternatives": [
