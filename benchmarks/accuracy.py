@@ -24,6 +24,7 @@ from pathlib import Path
 from payback import estimate_serving, estimate_training
 from payback.catalog import default_catalog
 from payback.hardware import serving as sv
+from payback.hardware.estimate import gpu_family, serving_at_concurrency
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "accuracy.md"
 START, END = "<!-- accuracy:start -->", "<!-- accuracy:end -->"
@@ -91,9 +92,24 @@ class ServingRow:
     batch: int | None = None
     engine: sv.ServingEngine = sv.TRTLLM
     fit: bool = False
+    concurrency: int | None = None
+    """Clients of a closed loop (each sends its next request when the last ends): modelled
+    by :func:`~payback.hardware.estimate.latency_at_concurrency`, not as a batch."""
 
     def predicted(self) -> float:
         catalog = default_catalog()
+        if self.concurrency is not None:
+            loop = serving_at_concurrency(
+                catalog.model(self.model),
+                catalog.gpu(self.gpu),
+                self.precision,
+                concurrency=self.concurrency,
+                input_tokens=self.input_tokens,
+                output_tokens=self.output_tokens,
+                gpus_per_replica=self.gpus,
+                engine=self.engine,
+            )
+            return loop.requests_per_s * self.output_tokens
         result = estimate_serving(
             catalog.model(self.model),
             catalog.gpu(self.gpu),
@@ -188,6 +204,142 @@ def _trt_ttft(
         engine=TRT_STATIC,
         fit=fit,
     )
+
+
+NIM_70B = (
+    "NVIDIA NIM benchmarking guide, Performance (docs.nvidia.com/nim/benchmarking/llm/1.0.0/"
+    "performance): Llama-3.3-70B-Instruct NIM 1.8.0 on 2 × H100 80GB, FP8, TP2, AIPerf at a "
+    "fixed concurrency; TTFT, ITL and output tokens/s"
+)
+RTX4090_LOAD = (
+    "mushfiqrahman.dev 'Benchmarking Mistral-7B on RTX 4090: vLLM Concurrency, Latency, and "
+    "Capacity Planning', part 1: 300 prompts, vllm bench serve --max-concurrency; req/s, "
+    "output tok/s, mean TTFT"
+)
+
+LOAD_GOAL = {"tpot": 0.06, "e2e": 0.06, "ttft": 0.15, "capacity": 0.10}
+"""Under load: time per output token and end-to-end latency within 6% mean absolute
+error on every GPU family, time to the first token within 15%, capacity within 10% of the
+highest load served."""
+
+
+@dataclass(frozen=True)
+class LoadRow:
+    """A closed-loop run at a fixed concurrency: what was measured, and what
+    :func:`~payback.hardware.estimate.serving_at_concurrency` predicts at the same clients.
+    Latencies the source does not print are derived from what it does (``derived``):
+    e2e = TTFT + (O − 1) · ITL, or, for a closed loop, e2e = clients / requests per second
+    (Little's law) and TPOT = (e2e − TTFT) / (O − 1)."""
+
+    model: str
+    gpu: str
+    gpus: int
+    precision: str
+    engine: sv.ServingEngine
+    input_tokens: int
+    output_tokens: int
+    concurrency: int
+    ttft_ms: float
+    tpot_ms: float
+    e2e_ms: float
+    output_tokens_per_s: float
+    conditions: str
+    source: str
+
+    def predicted(self) -> tuple[float, float, float, float]:
+        """TTFT, TPOT and e2e [ms] and output tokens/s at this concurrency."""
+        catalog = default_catalog()
+        loop = serving_at_concurrency(
+            catalog.model(self.model),
+            catalog.gpu(self.gpu),
+            self.precision,
+            concurrency=self.concurrency,
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            gpus_per_replica=self.gpus,
+            engine=self.engine,
+        )
+        return (
+            loop.ttft_s * 1e3,
+            loop.tpot_s * 1e3,
+            loop.e2e_s * 1e3,
+            loop.requests_per_s * self.output_tokens,
+        )
+
+    def capacity(self) -> float:
+        """The estimate's output tokens/s at full load for these lengths."""
+        catalog = default_catalog()
+        return estimate_serving(
+            catalog.model(self.model),
+            catalog.gpu(self.gpu),
+            self.precision,
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            gpus_per_replica=self.gpus,
+            engine=self.engine,
+        ).output_tokens_per_s
+
+    def family(self) -> str:
+        return gpu_family(default_catalog().gpu(self.gpu))
+
+
+def _nim(concurrency: int, ttft: float, itl: float, tokens_s: float) -> LoadRow:
+    return LoadRow(
+        "llama-3.3-70b",
+        "h100-sxm",
+        2,
+        "fp8",
+        sv.TRTLLM,
+        5000,
+        500,
+        concurrency,
+        ttft,
+        itl,
+        ttft + 499 * itl,
+        tokens_s,
+        "NIM 1.8.0 (TensorRT-LLM), e2e = TTFT + 499 · ITL",
+        NIM_70B,
+    )
+
+
+def _rtx(concurrency: int, requests_s: float, tokens_s: float, ttft: float) -> LoadRow:
+    out = round(tokens_s / requests_s)
+    e2e = concurrency / requests_s * 1e3
+    return LoadRow(
+        "mistral-7b",
+        "rtx-4090",
+        1,
+        "bf16",
+        sv.VLLM,
+        256,
+        out,
+        concurrency,
+        ttft,
+        (e2e - ttft) / (out - 1),
+        e2e,
+        tokens_s,
+        f"{out} tokens out on average (tok/s ÷ req/s); e2e = clients ÷ req/s, "
+        "TPOT = (e2e − TTFT) / (O − 1)",
+        RTX4090_LOAD,
+    )
+
+
+LOAD = [
+    _nim(1, 406.77, 18.58, 51.67),
+    _nim(5, 546.7, 21.83, 218.48),
+    _nim(25, 688.69, 38.75, 623.4),
+    _nim(50, 834.51, 59.73, 814.37),
+    _nim(100, 7996.25, 92.91, 917.26),
+    _nim(150, 34794.22, 92.86, 920.9),
+    _nim(200, 61680.22, 93.06, 920.54),
+    _nim(250, 88605.32, 93.2, 920.12),
+    _rtx(4, 2.09, 210, 63),
+    _rtx(8, 3.78, 377, 79),
+    _rtx(16, 6.44, 644, 155),
+    _rtx(32, 9.73, 975, 362),
+    _rtx(48, 11.87, 1190, 667),
+]
+"""Latency under load, closed loops held against published sweeps."""
 
 
 SERVING = [
@@ -374,13 +526,13 @@ SERVING = [
         1,
         "bf16",
         256,
-        128,
+        100,
         210,
         "out",
-        "Mistral-7B-Instruct-v0.3, max concurrency 4",
+        "Mistral-7B-Instruct-v0.3, 4 clients in a closed loop, 100 tokens out on average",
         RTX4090_VLLM,
-        batch=4,
         engine=sv.VLLM,
+        concurrency=4,
     ),
     ServingRow(
         "mistral-7b",
@@ -388,13 +540,13 @@ SERVING = [
         1,
         "bf16",
         256,
-        128,
+        100,
         644,
         "out",
-        "Mistral-7B-Instruct-v0.3, max concurrency 16",
+        "Mistral-7B-Instruct-v0.3, 16 clients in a closed loop, 100 tokens out on average",
         RTX4090_VLLM,
-        batch=16,
         engine=sv.VLLM,
+        concurrency=16,
     ),
     ServingRow(
         "mistral-7b",
@@ -402,13 +554,13 @@ SERVING = [
         1,
         "bf16",
         256,
-        128,
+        100,
         1_190,
         "out",
-        "Mistral-7B-Instruct-v0.3, max concurrency 48",
+        "Mistral-7B-Instruct-v0.3, 48 clients in a closed loop, 100 tokens out on average",
         RTX4090_VLLM,
-        batch=48,
         engine=sv.VLLM,
+        concurrency=48,
     ),
 ]
 
@@ -517,6 +669,8 @@ def main_table() -> list[str]:
             row.metric
         ]
         batch = "max load" if row.batch is None else str(row.batch)
+        if row.concurrency is not None:
+            batch = f"{row.concurrency} clients"
         static = " (static)" if row.engine.max_num_batched_tokens is None else ""
         fit = " (fit)" if row.fit else ""
         lines.append(
@@ -562,9 +716,95 @@ def summary_lines() -> list[str]:
     return out
 
 
+def load_table() -> list[str]:
+    """Latency under load: each closed-loop row, measured against predicted, then the
+    mean absolute error by GPU family and the capacity against the highest load served."""
+    lines = [
+        "",
+        "### Latency under load (closed loops at a fixed concurrency)",
+        "",
+        "Each metric reads measured → predicted (ratio predicted ÷ measured; below 1 a "
+        "latency is optimistic, a throughput pessimistic).",
+        "",
+        "| # | model | hardware | engine | precision | in/out | clients | TTFT ms | TPOT ms "
+        "| e2e ms | output tok/s | conditions | source |",
+        "|---|---|---|---|---|---|---:|---|---|---|---|---|---|",
+    ]
+    sources: dict[str, str] = {}
+    for i, row in enumerate(LOAD, 1):
+        ref = sources.setdefault(row.source, chr(ord("a") + len(sources)))
+        ttft, tpot, e2e, tokens = row.predicted()
+        cells = [
+            f"{m:,.0f} → {p:,.0f} ({p / m:.2f})"
+            for m, p in (
+                (row.ttft_ms, ttft),
+                (row.tpot_ms, tpot),
+                (row.e2e_ms, e2e),
+                (row.output_tokens_per_s, tokens),
+            )
+        ]
+        cells[1] = f"{row.tpot_ms:,.1f} → {tpot:,.1f} ({tpot / row.tpot_ms:.2f})"
+        lines.append(
+            f"| L{i} | {row.model} | {row.gpus} × {row.gpu} | {row.engine.name} | "
+            f"{row.precision} | {row.input_tokens:,}/{row.output_tokens:,} | {row.concurrency} | "
+            + " | ".join(cells)
+            + f" | {row.conditions} | [{ref}] |"
+        )
+    lines += ["", "Sources:", ""]
+    lines += [f"{ref}. {source}" for source, ref in sources.items()]
+    lines += [
+        "",
+        "| GPU family | rows | TPOT MAE | e2e MAE | TTFT MAE | capacity: highest served → "
+        "estimate | goal |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for family, error in load_errors().items():
+        served, capacity = error["served"], error["capacity"]
+        held = (
+            f"{served:,.0f} → {capacity:,.0f} tok/s ({capacity / served - 1:+.0%})"
+            if error["plateau"]
+            else f"not reached: {served:,.0f} tok/s at the most clients run, still rising "
+            f"(estimate {capacity:,.0f})"
+        )
+        lines.append(
+            f"| {family} | {error['rows']:.0f} | {error['tpot']:.0%} | {error['e2e']:.0%} | "
+            f"{error['ttft']:.0%} | {held} | TPOT, e2e ≤ {LOAD_GOAL['tpot']:.0%}; TTFT ≤ "
+            f"{LOAD_GOAL['ttft']:.0%}; capacity ±{LOAD_GOAL['capacity']:.0%} |"
+        )
+    return lines
+
+
+def load_errors() -> dict[str, dict[str, float]]:
+    """By GPU family: the rows, mean absolute errors of TTFT, TPOT and e2e, the highest
+    output tokens/s served, whether the sweep reached a plateau (more clients served no
+    more: the replica's capacity) and the estimate's capacity for those lengths."""
+    out: dict[str, dict[str, float]] = {}
+    for family in dict.fromkeys(row.family() for row in LOAD):
+        rows = [row for row in LOAD if row.family() == family]
+        predicted = [row.predicted() for row in rows]
+
+        def mae(k: int, measured: list[float], predicted: list[tuple[float, ...]]) -> float:
+            return statistics.mean(abs(p[k] / m - 1.0) for p, m in zip(predicted, measured, strict=True))
+
+        top = max(rows, key=lambda r: r.output_tokens_per_s)
+        most = max(rows, key=lambda r: r.concurrency)
+        below = [r.output_tokens_per_s for r in rows if r.concurrency < most.concurrency]
+        plateau = bool(below) and max(below) >= 0.98 * most.output_tokens_per_s
+        out[family] = {
+            "plateau": float(plateau),
+            "rows": float(len(rows)),
+            "ttft": mae(0, [r.ttft_ms for r in rows], predicted),
+            "tpot": mae(1, [r.tpot_ms for r in rows], predicted),
+            "e2e": mae(2, [r.e2e_ms for r in rows], predicted),
+            "served": top.output_tokens_per_s,
+            "capacity": top.capacity(),
+        }
+    return out
+
+
 def section() -> str:
     """The text between the markers of docs/accuracy.md."""
-    return "\n".join([START, *main_table(), *summary_lines(), END])
+    return "\n".join([START, *main_table(), *summary_lines(), *load_table(), END])
 
 
 def write(doc: Path = DOC) -> None:
