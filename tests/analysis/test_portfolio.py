@@ -830,3 +830,23 @@ def test_portfolio_sobol_of_one_workload_is_the_engines() -> None:
         assert (mine.first_order, mine.total_order) == pytest.approx(
             (theirs.first_order, theirs.total_order), rel=1e-9, abs=1e-12
         )
+
+
+def test_a_distribution_on_a_dotted_alternative_name_round_trips() -> None:
+    # "Llama 3.1 8B" holds a dot: the term's path reads and writes by the longest name
+    import tomllib
+
+    from payback.scenario import dump_scenario, value_at
+
+    data = two_workloads()
+    name = "Llama 3.1 8B, an adapter each"
+    data["alternatives"][0]["name"] = name
+    data["workloads"][1]["alternatives"] = {
+        name: {"replica_requests_per_s": {"dist": "uniform", "low": 2.0, "high": 6.0}}
+    }
+    scenario = parse_scenario(data)
+    path = f"workloads.1.alternatives.{name}.replica_requests_per_s"
+    assert list(scenario.distributions) == [path]
+    assert value_at(scenario, path) == 4.0
+    back = parse_scenario(tomllib.loads(dump_scenario(scenario)))
+    assert back.distributions == scenario.distributions
