@@ -41,6 +41,7 @@ __all__ = [
     "kv_cache_tokens",
     "latency_at_concurrency",
     "latency_at_utilization",
+    "loaded_latency_arrays",
     "model_kv_bytes_per_token",
     "model_parameters",
     "peak_flops",
@@ -625,25 +626,24 @@ def prompt_service_seconds(
     mean_context: float,
     input_tokens: float,
     cached_share: float,
-    budget: float,
+    budget: Any,
     engine: sv.ServingEngine = sv.VLLM,
 ) -> Any:
     """Seconds one prompt takes to go through a replica decoding ``running`` sequences:
-    with mixed steps, its n new tokens in k = ⌈n / (budget − B)⌉ chunks, each riding on a
-    decode step, so k steps whose compute grows by n/k tokens' (a whole 5,000-token prompt
-    makes its step compute-bound); without, its prefill alone and one decode step."""
+    with mixed steps (a finite ``budget``), its n new tokens in k = ⌈n / (budget − B)⌉
+    chunks, each riding on a decode step, so k steps whose compute grows by n/k tokens' (a
+    whole 5,000-token prompt makes its step compute-bound); without (∞), its prefill alone
+    and one decode step. ``budget`` may be an array, one per configuration."""
     prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
     prompt = max(input_tokens, 1.0)
     b = np.asarray(running, dtype=np.float64)
-    if not np.isfinite(budget):
-        prefill = sv.prefill_seconds(
-            input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
-        )
-        return prefill + sv.decode_step_seconds(
-            batch=b, context=mean_context, engine=engine, **args
-        )
+    limit = np.asarray(budget, dtype=np.float64)
+    mixed = np.isfinite(limit)
+    alone = sv.prefill_seconds(
+        input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
+    ) + sv.decode_step_seconds(batch=b, context=mean_context, engine=engine, **args)
     new = (1.0 - cached_share) * prompt
-    chunks = np.ceil(new / np.maximum(budget - b, 1.0))
+    chunks = np.ceil(new / np.maximum(np.where(mixed, limit, new + b) - b, 1.0))
     compute = sv.prefill_seconds(
         input_tokens=prompt,
         cached_share=cached_share,
@@ -659,7 +659,66 @@ def prompt_service_seconds(
         prefill_tokens=new / chunks,
         **args,
     )
-    return chunks * carrying
+    return np.where(mixed, chunks * carrying, alone)
+
+
+def loaded_latency_arrays(
+    args: dict[str, Any],
+    batch: Any,
+    *,
+    utilization: Any,
+    mean_context: float,
+    input_tokens: float,
+    output_tokens: float,
+    cached_share: float,
+    budget: Any,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> tuple[Any, Any, Any]:
+    """:func:`latency_at_utilization` for many configurations at once: ``args`` as
+    :func:`serving_shape` gives them (numbers, or arrays of one value per configuration),
+    ``batch`` the sequences each runs at full load (its capacity), ``budget`` its token
+    budget a step (∞ without mixed steps), ``utilization`` the share of that capacity the
+    requests arrive at. Returns the sequences running, the time per output token and the
+    mean time to the first token [s], one per configuration."""
+    cap = np.atleast_1d(np.asarray(batch, dtype=np.float64))
+    col = {k: np.asarray(v)[..., np.newaxis] if np.ndim(v) else v for k, v in args.items()}
+    limit = np.broadcast_to(np.asarray(budget, dtype=np.float64), cap.shape)[:, np.newaxis]
+    grid = np.arange(1, int(max(cap.max(), 1.0)) + 1, dtype=np.float64)[np.newaxis, :]
+    load: dict[str, Any] = {
+        "mean_context": mean_context,
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cached_share": cached_share,
+        "engine": engine,
+    }
+    shape = (cap.size, grid.shape[1])
+    rates = replica_rates(col, grid, budget=limit, **load)
+    rps = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), shape)
+    steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), shape)
+    running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), shape)
+    rows = np.arange(cap.size)
+    top = np.clip(cap.astype(int), 1, shape[1]) - 1
+    arrival = np.asarray(utilization, dtype=np.float64) * rps[rows, top]
+    within = grid <= np.maximum(cap, 1.0)[:, np.newaxis]
+    covers = within & (rps >= (arrival * (1.0 - 1e-12))[:, np.newaxis])
+    i = np.where(covers.any(axis=1), np.argmax(covers, axis=1), top)
+    step, busy_batch = steps[rows, i], running[rows, i]
+    flat = {k: np.asarray(v).reshape(-1) if np.ndim(v) else v for k, v in args.items()}
+    service = prompt_service_seconds(
+        flat,
+        busy_batch,
+        mean_context=mean_context,
+        input_tokens=input_tokens,
+        cached_share=cached_share,
+        budget=limit[:, 0],
+        engine=engine,
+    )
+    prefill = np.broadcast_to(np.asarray(rates.prefill_s, dtype=np.float64), shape)[:, 0]
+    mixed = np.isfinite(limit[:, 0])
+    queued = np.where(mixed, service, prefill)
+    wait = sv.queue_wait(busy=arrival * queued, service_s=queued)
+    ttft = np.where(mixed, step / 2.0, 0.0) + wait + service
+    return busy_batch, step, ttft
 
 
 @dataclass(frozen=True)
@@ -707,32 +766,22 @@ def latency_at_utilization(
     - Without mixed steps a prompt is prefilled alone: the queue's service is its prefill,
       ρ = λ · prefill, and ttft = wait + prefill + one step.
     """
-    load: dict[str, Any] = {
-        "mean_context": mean_context,
-        "input_tokens": input_tokens,
-        "output_tokens": output_tokens,
-        "cached_share": cached_share,
-        "budget": budget,
-        "engine": engine,
-    }
-    grid = np.arange(1, max(batch_cap, 1) + 1, dtype=np.float64)
-    rates = replica_rates(args, grid, **load)
-    rps = np.broadcast_to(rates.requests_per_s, grid.shape)
-    steps = np.broadcast_to(rates.load_step_s, grid.shape)
-    running = np.broadcast_to(rates.running, grid.shape)
-    arrival = utilization * float(rps[-1])
-    i = int(np.argmax(rps >= arrival * (1.0 - 1e-12)))
-    step = float(steps[i])
-    service = float(prompt_service_seconds(args, float(running[i]), **_prompt_load(load)))
-    if np.isfinite(budget):
-        wait = float(sv.queue_wait(busy=arrival * service, service_s=service))
-        ttft = step / 2.0 + wait + service
-    else:
-        prefill = float(rates.prefill_s)
-        wait = float(sv.queue_wait(busy=arrival * prefill, service_s=prefill))
-        ttft = wait + service
+    running, step, ttft = loaded_latency_arrays(
+        args,
+        max(batch_cap, 1),
+        utilization=utilization,
+        mean_context=mean_context,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_share=cached_share,
+        budget=budget,
+        engine=engine,
+    )
     return LoadedLatency(
-        utilization=utilization, running=float(running[i]), tpot_s=step, ttft_s=ttft
+        utilization=utilization,
+        running=float(running[0]),
+        tpot_s=float(step[0]),
+        ttft_s=float(ttft[0]),
     )
 
 

@@ -333,10 +333,13 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     """Serving engine whose overheads, sequence limit and prompt scheduling the capacity
     estimate models: vllm, sglang, trtllm, or lean (a compiled static-batch loop)."""
     tpot_ms: float | None = Field(None, gt=0.0, le=10_000.0)
-    """Latency target: most milliseconds per output token; caps the batch."""
+    """Latency target: most milliseconds per output token; caps the batch so that even a
+    replica at full load meets it, and ``payback recommend`` checks it where the fleet
+    runs, at ``target_utilization`` of a replica's capacity."""
     ttft_ms: float | None = Field(None, gt=0.0, le=600_000.0)
-    """Latency target: most milliseconds to the first token of a request on an unloaded
-    replica; ``payback recommend`` leaves out configurations that miss it."""
+    """Latency target: most milliseconds to the first token, on average, where the fleet
+    runs: requests arriving at ``target_utilization`` of a replica's capacity, queueing
+    included; ``payback recommend`` ranks configurations that miss it after the others."""
     usd_per_gpu_hour: float | None = Field(None, ge=0.0, le=1000.0)
     """Rent of one GPU for one hour [USD]; default: the catalog's typical price for ``gpu``
     (at the ``commitment`` term)."""

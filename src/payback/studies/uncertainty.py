@@ -37,6 +37,7 @@ __all__ = [
     "UncertainInput",
     "monte_carlo",
     "sobol",
+    "sobol_over",
     "tornado",
     "uncertain_inputs",
 ]
@@ -127,16 +128,18 @@ def swing_inputs(
     paths: Iterable[str],
     central_of: Callable[[str], Any],
     swing: float | None = None,
+    range_of: Callable[[str], FieldRange] | None = None,
 ) -> list[UncertainInput]:
     """Every real-valued input among ``paths`` over ±``swing`` of its central value
     (``central_of(path)``), a rate left at 0 over its assumed range, clipped to what the
-    field allows; inputs with no range left are skipped."""
+    field allows (``range_of(path)``, default the scenario's field at that path); inputs
+    with no range left are skipped."""
     share = DEFAULT_SWING if swing is None else swing
     if not (math.isfinite(share) and 0 < share < 1):
         raise PaybackError(f"swing = {share}: must be between 0 and 1 (0.25 means ±25%)")
     out = []
     for path in paths:
-        allowed = field_range(scenario, path)
+        allowed = field_range(scenario, path) if range_of is None else range_of(path)
         central = float(central_of(path))
         name = path.rsplit(".", 1)[-1]
         if not allowed.is_real:
@@ -399,16 +402,44 @@ def sobol(
     ``sobol_indices``, Saltelli 2010), ranked by total order. ``samples`` is rounded up to
     a power of two; inputs whose indices are both below 0.005 (sampling noise at this size)
     are left out."""
-    from scipy.stats import sobol_indices
+    _check_sobol_samples(samples)
+    _check_seed(seed)
+    resolved = as_resolved(scenario)
+    inputs = uncertain_inputs(resolved, swing)
 
+    def npvs(overrides: dict[str, FloatArray]) -> list[FloatArray]:
+        return [outcome.npv_usd for outcome in evaluate(resolved, overrides).alternatives]
+
+    scenario_info = resolved.scenario.scenario
+    chunk = max(1_000, CELLS_PER_CHUNK // (scenario_info.horizon_months + 1))
+    count = len(resolved.scenario.alternatives)
+    return sobol_over(inputs, count, npvs, chunk, samples, seed, progress)
+
+
+def _check_sobol_samples(samples: int) -> None:
     if not (isinstance(samples, int) and 8 <= samples <= 2**20):
         raise PaybackError(
             f"samples = {samples}: must be a whole number from 8 to {2**20:,} for Sobol indices"
         )
+
+
+def sobol_over(
+    inputs: list[UncertainInput],
+    count: int,
+    npvs: Callable[[dict[str, FloatArray]], list[FloatArray]],
+    chunk: int,
+    samples: int,
+    seed: int,
+    progress: Progress | None = None,
+) -> Sobol:
+    """:func:`sobol`'s indices for ``count`` alternatives whose NPVs ``npvs`` gives for
+    samples of ``inputs`` (a dict of arrays by path), at most ``chunk`` samples a call:
+    the scenario's engine, or the portfolio's."""
+    from scipy.stats import sobol_indices
+
+    _check_sobol_samples(samples)
     _check_seed(seed)
-    resolved = as_resolved(scenario)
-    inputs = uncertain_inputs(resolved, swing)
-    count, d = len(resolved.scenario.alternatives), len(inputs)
+    d = len(inputs)
     n = 1 << math.ceil(math.log2(samples))
     if d == 0:
         return Sobol(n, seed, [[] for _ in range(count)])
@@ -417,10 +448,7 @@ def sobol(
             f"samples = {samples}: with {d} uncertain inputs Sobol indices need n · inputs² numbers; "
             f"use at most {SOBOL_CELLS // (d * d):,} samples"
         )
-    total_runs, chunk = (
-        n * (d + 2),
-        max(1_000, CELLS_PER_CHUNK // (resolved.scenario.scenario.horizon_months + 1)),
-    )
+    total_runs = n * (d + 2)
     done = 0
 
     def npv(x: FloatArray) -> FloatArray:
@@ -428,9 +456,9 @@ def sobol(
         out = np.empty((count, x.shape[1]))
         for start in range(0, x.shape[1], chunk):
             part = x[:, start : start + chunk]
-            ev = evaluate(resolved, {i.path: part[j] for j, i in enumerate(inputs)})
-            for a, outcome in enumerate(ev.alternatives):
-                out[a, start : start + part.shape[1]] = outcome.npv_usd
+            values = npvs({i.path: part[j] for j, i in enumerate(inputs)})
+            for a, value in enumerate(values):
+                out[a, start : start + part.shape[1]] = value
             done += part.shape[1]
             if progress is not None:
                 progress(min(done, total_runs), total_runs)
