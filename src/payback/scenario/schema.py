@@ -132,7 +132,8 @@ class TrainingJob(_Model):
     precision: TrainingPrecision = "bf16"
     """Training precision on own GPUs."""
     stack: Stack = "standard"
-    """standard: HF TRL/PEFT, torchtune, axolotl; optimized: NeMo/Megatron-class."""
+    """standard: HF TRL/PEFT, torchtune, axolotl; optimized: NeMo/Megatron-class;
+    unsloth: a single-GPU trainer with fused kernels (LoRA/QLoRA in BF16)."""
     examples: float = Field(gt=0.0, le=1e10)
     """Training examples in the dataset."""
     tokens_per_example: float = Field(gt=0.0, le=1e7)
