@@ -24,6 +24,7 @@ from pathlib import Path
 from payback import estimate_serving, estimate_training
 from payback.catalog import default_catalog
 from payback.hardware import serving as sv
+from payback.hardware.estimate import gpu_family, serving_at_concurrency
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "accuracy.md"
 START, END = "<!-- accuracy:start -->", "<!-- accuracy:end -->"
@@ -73,6 +74,38 @@ AUTOMODEL = (
     "NVIDIA-NeMo/Automodel docs/performance-summary.md (2025-10-02, DGX-H100, BF16, "
     "seq 4096), tokens/s per GPU"
 )
+LMSYS_GPT_OSS = (
+    "LMSYS blog 'SGLang for gpt-oss: From Day 0 Support to Enhanced Performance' "
+    "(https://lmsys.org/blog/2025-08-27-gpt-oss), 'Low-Latency Performance (Batch Size = 1)'; "
+    "commands in sgl-project/sglang benchmark/gpt_oss/README.md (commit 5d2c83e; SGLang v0.5.1.post3, "
+    "bench_one_batch_server --batch-size 1 --input-len 1024 --output-len 512), decode tok/s"
+)
+TRT_DSR1_B200 = (
+    "NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/blog1_Pushing_Latency_Boundaries_"
+    "Optimizing_DeepSeek-R1_Performance_on_NVIDIA_B200_GPUs.md (commit 01c4ece), "
+    "'Autoregressive MTP Layers' table, 'Without MTP' row, TPS/user"
+)
+WMX_L4 = (
+    "https://ai.wmx.dev/benchmarks (serving/raw-vllm baseline, commit 8e78aaa: vLLM v0.23.0 V1, "
+    "1 × L4 on GKE g2-standard-4, --gpu-memory-utilization 0.6 --max-model-len 8192, "
+    "vllm bench serve closed loop at fixed max-concurrency, --ignore-eos, seed 42)"
+)
+SUROGATE = (
+    "invergent-ai/surogate benchmarks/speed.md (commit 1097702), 'Unsloth BF16' (LoRA) and "
+    "'Unsloth NF4' (QLoRA) columns: LoRA rank 16 on q/k/v/o/gate/up/down, seq 2048 packed, "
+    "batch 2 × 4 accumulation, tokens/s on one GPU"
+)
+
+
+LATENCIES = ("ttft", "itl")
+"""Metrics that are times (their ratio is inverted so that above 1 is optimistic)."""
+METRIC_NAMES = {
+    "out/gpu": "output tok/s per GPU",
+    "out": "output tok/s",
+    "ttft": "TTFT ms",
+    "user": "decode tok/s per sequence",
+    "itl": "inter-token ms",
+}
 
 
 @dataclass(frozen=True)
@@ -85,15 +118,32 @@ class ServingRow:
     output_tokens: int
     published: float
     metric: str
-    """``out/gpu`` output tok/s per GPU, ``out`` per replica, ``ttft`` first-token ms."""
+    """``out/gpu`` output tok/s per GPU, ``out`` per replica, ``ttft`` first-token ms,
+    ``user`` decode tok/s of one sequence (first token excluded), ``itl`` the time between
+    its output tokens [ms]."""
     conditions: str
     source: str
     batch: int | None = None
     engine: sv.ServingEngine = sv.TRTLLM
     fit: bool = False
+    concurrency: int | None = None
+    """Clients of a closed loop (each sends its next request when the last ends): modelled
+    by :func:`~payback.hardware.estimate.latency_at_concurrency`, not as a batch."""
 
     def predicted(self) -> float:
         catalog = default_catalog()
+        if self.concurrency is not None:
+            loop = serving_at_concurrency(
+                catalog.model(self.model),
+                catalog.gpu(self.gpu),
+                self.precision,
+                concurrency=self.concurrency,
+                input_tokens=self.input_tokens,
+                output_tokens=self.output_tokens,
+                gpus_per_replica=self.gpus,
+                engine=self.engine,
+            )
+            return loop.requests_per_s * self.output_tokens
         result = estimate_serving(
             catalog.model(self.model),
             catalog.gpu(self.gpu),
@@ -106,13 +156,18 @@ class ServingRow:
         )
         if self.metric == "ttft":
             return result.ttft_ms
+        per_sequence = result.decode_output_tokens_per_s / (self.batch or result.batch)
+        if self.metric == "user":
+            return per_sequence
+        if self.metric == "itl":
+            return 1000.0 / per_sequence
         total = result.output_tokens_per_s
         return total / self.gpus if self.metric == "out/gpu" else total
 
     def ratio(self) -> float:
         """Predicted speed over published speed (latencies inverted)."""
         p = self.predicted()
-        return self.published / p if self.metric == "ttft" else p / self.published
+        return self.published / p if self.metric in LATENCIES else p / self.published
 
 
 @dataclass(frozen=True)
@@ -188,6 +243,142 @@ def _trt_ttft(
         engine=TRT_STATIC,
         fit=fit,
     )
+
+
+NIM_70B = (
+    "NVIDIA NIM benchmarking guide, Performance (docs.nvidia.com/nim/benchmarking/llm/1.0.0/"
+    "performance): Llama-3.3-70B-Instruct NIM 1.8.0 on 2 × H100 80GB, FP8, TP2, AIPerf at a "
+    "fixed concurrency; TTFT, ITL and output tokens/s"
+)
+RTX4090_LOAD = (
+    "mushfiqrahman.dev 'Benchmarking Mistral-7B on RTX 4090: vLLM Concurrency, Latency, and "
+    "Capacity Planning', part 1: 300 prompts, vllm bench serve --max-concurrency; req/s, "
+    "output tok/s, mean TTFT"
+)
+
+LOAD_GOAL = {"tpot": 0.06, "e2e": 0.06, "ttft": 0.15, "capacity": 0.10}
+"""Under load: time per output token and end-to-end latency within 6% mean absolute
+error on every GPU family, time to the first token within 15%, capacity within 10% of the
+highest load served."""
+
+
+@dataclass(frozen=True)
+class LoadRow:
+    """A closed-loop run at a fixed concurrency: what was measured, and what
+    :func:`~payback.hardware.estimate.serving_at_concurrency` predicts at the same clients.
+    Latencies the source does not print are derived from what it does (``derived``):
+    e2e = TTFT + (O − 1) · ITL, or, for a closed loop, e2e = clients / requests per second
+    (Little's law) and TPOT = (e2e − TTFT) / (O − 1)."""
+
+    model: str
+    gpu: str
+    gpus: int
+    precision: str
+    engine: sv.ServingEngine
+    input_tokens: int
+    output_tokens: int
+    concurrency: int
+    ttft_ms: float
+    tpot_ms: float
+    e2e_ms: float
+    output_tokens_per_s: float
+    conditions: str
+    source: str
+
+    def predicted(self) -> tuple[float, float, float, float]:
+        """TTFT, TPOT and e2e [ms] and output tokens/s at this concurrency."""
+        catalog = default_catalog()
+        loop = serving_at_concurrency(
+            catalog.model(self.model),
+            catalog.gpu(self.gpu),
+            self.precision,
+            concurrency=self.concurrency,
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            gpus_per_replica=self.gpus,
+            engine=self.engine,
+        )
+        return (
+            loop.ttft_s * 1e3,
+            loop.tpot_s * 1e3,
+            loop.e2e_s * 1e3,
+            loop.requests_per_s * self.output_tokens,
+        )
+
+    def capacity(self) -> float:
+        """The estimate's output tokens/s at full load for these lengths."""
+        catalog = default_catalog()
+        return estimate_serving(
+            catalog.model(self.model),
+            catalog.gpu(self.gpu),
+            self.precision,
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            gpus_per_replica=self.gpus,
+            engine=self.engine,
+        ).output_tokens_per_s
+
+    def family(self) -> str:
+        return gpu_family(default_catalog().gpu(self.gpu))
+
+
+def _nim(concurrency: int, ttft: float, itl: float, tokens_s: float) -> LoadRow:
+    return LoadRow(
+        "llama-3.3-70b",
+        "h100-sxm",
+        2,
+        "fp8",
+        sv.TRTLLM,
+        5000,
+        500,
+        concurrency,
+        ttft,
+        itl,
+        ttft + 499 * itl,
+        tokens_s,
+        "NIM 1.8.0 (TensorRT-LLM), e2e = TTFT + 499 · ITL",
+        NIM_70B,
+    )
+
+
+def _rtx(concurrency: int, requests_s: float, tokens_s: float, ttft: float) -> LoadRow:
+    out = round(tokens_s / requests_s)
+    e2e = concurrency / requests_s * 1e3
+    return LoadRow(
+        "mistral-7b",
+        "rtx-4090",
+        1,
+        "bf16",
+        sv.VLLM,
+        256,
+        out,
+        concurrency,
+        ttft,
+        (e2e - ttft) / (out - 1),
+        e2e,
+        tokens_s,
+        f"{out} tokens out on average (tok/s ÷ req/s); e2e = clients ÷ req/s, "
+        "TPOT = (e2e − TTFT) / (O − 1)",
+        RTX4090_LOAD,
+    )
+
+
+LOAD = [
+    _nim(1, 406.77, 18.58, 51.67),
+    _nim(5, 546.7, 21.83, 218.48),
+    _nim(25, 688.69, 38.75, 623.4),
+    _nim(50, 834.51, 59.73, 814.37),
+    _nim(100, 7996.25, 92.91, 917.26),
+    _nim(150, 34794.22, 92.86, 920.9),
+    _nim(200, 61680.22, 93.06, 920.54),
+    _nim(250, 88605.32, 93.2, 920.12),
+    _rtx(4, 2.09, 210, 63),
+    _rtx(8, 3.78, 377, 79),
+    _rtx(16, 6.44, 644, 155),
+    _rtx(32, 9.73, 975, 362),
+    _rtx(48, 11.87, 1190, 667),
+]
+"""Latency under load, closed loops held against published sweeps."""
 
 
 SERVING = [
@@ -374,13 +565,13 @@ SERVING = [
         1,
         "bf16",
         256,
-        128,
+        100,
         210,
         "out",
-        "Mistral-7B-Instruct-v0.3, max concurrency 4",
+        "Mistral-7B-Instruct-v0.3, 4 clients in a closed loop, 100 tokens out on average",
         RTX4090_VLLM,
-        batch=4,
         engine=sv.VLLM,
+        concurrency=4,
     ),
     ServingRow(
         "mistral-7b",
@@ -388,13 +579,13 @@ SERVING = [
         1,
         "bf16",
         256,
-        128,
+        100,
         644,
         "out",
-        "Mistral-7B-Instruct-v0.3, max concurrency 16",
+        "Mistral-7B-Instruct-v0.3, 16 clients in a closed loop, 100 tokens out on average",
         RTX4090_VLLM,
-        batch=16,
         engine=sv.VLLM,
+        concurrency=16,
     ),
     ServingRow(
         "mistral-7b",
@@ -402,15 +593,201 @@ SERVING = [
         1,
         "bf16",
         256,
-        128,
+        100,
         1_190,
         "out",
-        "Mistral-7B-Instruct-v0.3, max concurrency 48",
+        "Mistral-7B-Instruct-v0.3, 48 clients in a closed loop, 100 tokens out on average",
         RTX4090_VLLM,
-        batch=48,
+        engine=sv.VLLM,
+        concurrency=48,
+    ),
+    ServingRow(
+        "gpt-oss-120b",
+        "h100-sxm",
+        8,
+        "mxfp4",
+        1024,
+        512,
+        318.53,
+        "user",
+        "TP8, MXFP4 experts, triton attention backend",
+        LMSYS_GPT_OSS,
+        batch=1,
+        engine=sv.SGLANG,
+    ),
+    ServingRow(
+        "gpt-oss-120b",
+        "h100-sxm",
+        8,
+        "bf16",
+        1024,
+        512,
+        293.12,
+        "user",
+        "TP8, lmsys/gpt-oss-120b-bf16, triton attention backend",
+        LMSYS_GPT_OSS,
+        batch=1,
+        engine=sv.SGLANG,
+    ),
+    ServingRow(
+        "gpt-oss-120b",
+        "b200",
+        4,
+        "mxfp4",
+        1024,
+        512,
+        416.02,
+        "user",
+        "TP4, MXFP4 experts",
+        LMSYS_GPT_OSS,
+        batch=1,
+        engine=sv.SGLANG,
+    ),
+    ServingRow(
+        "gpt-oss-120b",
+        "b200",
+        4,
+        "bf16",
+        1024,
+        512,
+        315.63,
+        "user",
+        "TP4, lmsys/gpt-oss-120b-bf16",
+        LMSYS_GPT_OSS,
+        batch=1,
+        engine=sv.SGLANG,
+    ),
+    ServingRow(
+        "deepseek-v3",
+        "b200",
+        8,
+        "mxfp4",
+        1024,
+        2048,
+        111,
+        "user",
+        "DeepSeek-R1 (V3's shape), TP8 attention, experts TP4 × EP2, NVFP4 experts and dense "
+        "FFN (modelled as 4-bit expert weights), BF16 attention, CUDA graphs, no MTP",
+        TRT_DSR1_B200,
+        batch=1,
+    ),
+    ServingRow(
+        "qwen2.5-0.5b",
+        "l4",
+        1,
+        "bf16",
+        256,
+        128,
+        5.1,
+        "itl",
+        "Qwen2.5-0.5B-Instruct, concurrency 1, ITL p50",
+        WMX_L4,
+        batch=1,
         engine=sv.VLLM,
     ),
+    ServingRow(
+        "qwen2.5-0.5b",
+        "l4",
+        1,
+        "bf16",
+        256,
+        128,
+        168,
+        "out",
+        "Qwen2.5-0.5B-Instruct, 1 client in a closed loop",
+        WMX_L4,
+        engine=sv.VLLM,
+        concurrency=1,
+    ),
+    ServingRow(
+        "qwen2.5-0.5b",
+        "l4",
+        1,
+        "bf16",
+        256,
+        128,
+        1_312,
+        "out",
+        "Qwen2.5-0.5B-Instruct, 8 clients in a closed loop",
+        WMX_L4,
+        engine=sv.VLLM,
+        concurrency=8,
+    ),
+    ServingRow(
+        "qwen2.5-0.5b",
+        "l4",
+        1,
+        "bf16",
+        256,
+        128,
+        3_773,
+        "out",
+        "Qwen2.5-0.5B-Instruct, 32 clients in a closed loop",
+        WMX_L4,
+        engine=sv.VLLM,
+        concurrency=32,
+    ),
 ]
+
+UNSLOTH: list[tuple[str, str, dict[str, dict[str, float]]]] = [
+    (
+        "h100-sxm",
+        "H100 SXM",
+        {
+            "qwen3-0.6b": {"lora": 24_500, "qlora": 21_000},
+            "qwen3-1.7b": {"lora": 23_000, "qlora": 20_000},
+            "qwen3-4b": {"lora": 13_100, "qlora": 12_600},
+            "qwen3-8b": {"lora": 9_100, "qlora": 8_600},
+            "qwen3-14b": {"lora": 5_600, "qlora": 5_200},
+        },
+    ),
+    (
+        "h200",
+        "H200",
+        {
+            "qwen3-0.6b": {"lora": 21_700, "qlora": 18_300},
+            "qwen3-1.7b": {"lora": 21_400, "qlora": 18_300},
+            "qwen3-4b": {"lora": 12_800, "qlora": 12_100},
+            "qwen3-8b": {"lora": 9_100, "qlora": 8_400},
+        },
+    ),
+    (
+        "b200",
+        "B200, CUDA 13",
+        {
+            "qwen3-0.6b": {"lora": 19_100, "qlora": 17_000},
+            "qwen3-1.7b": {"lora": 20_300, "qlora": 16_700},
+            "qwen3-4b": {"lora": 14_800, "qlora": 13_100},
+            "qwen3-8b": {"lora": 12_400, "qlora": 11_300},
+            "qwen3-14b": {"lora": 8_600},
+            "qwen3-32b": {"lora": 4_200},
+        },
+    ),
+    (
+        "rtx-5090",
+        "RTX 5090, CUDA 13.1",
+        {
+            "qwen3-0.6b": {"lora": 21_700, "qlora": 19_100},
+            "qwen3-1.7b": {"lora": 12_600, "qlora": 12_000},
+            "qwen3-4b": {"lora": 6_100, "qlora": 6_000},
+            "qwen3-8b": {"lora": 3_500, "qlora": 3_400},
+        },
+    ),
+]
+"""The Unsloth columns of the Surogate speed table (:data:`SUROGATE`): tokens/s on one
+GPU by model and method ("Unsloth BF16" is LoRA on BF16 weights, "Unsloth NF4" QLoRA;
+the B200 table has no NF4 figure for 14B and 32B)."""
+
+UNSLOTH_FIT = {("h100-sxm", "*"), ("h200", "*"), ("rtx-5090", "qwen3-8b/lora")}
+"""The Unsloth rows the ``unsloth`` stack's factors were set from
+(:data:`payback.hardware.training.UNSLOTH_MFU`, ``UNSLOTH_HOST_SECONDS_PER_LAYER`` and the
+RTX 5090's kernel attainment): every H100 and H200 row, and Qwen3-8B LoRA on the RTX 5090.
+The B200's attainment comes from the table's Surogate columns, not from these rows."""
+
+
+def _unsloth_fit(gpu: str, model: str, method: str) -> bool:
+    return (gpu, "*") in UNSLOTH_FIT or (gpu, f"{model}/{method}") in UNSLOTH_FIT
+
 
 TRAINING = [
     TrainingRow(
@@ -490,6 +867,59 @@ TRAINING = [
         "pre-training, FSDP64, TE + DeepEP + FlexAttention",
         AUTOMODEL,
     ),
+    TrainingRow(
+        "llama-2-7b",
+        "h100-sxm",
+        8,
+        "full",
+        "fp8",
+        "optimized",
+        17_120,
+        "SFT on SQuAD packed to 4096, GBS 32, TP1",
+        NEMO,
+        fit=True,
+    ),
+    TrainingRow(
+        "llama-2-7b",
+        "h100-sxm",
+        8,
+        "lora",
+        "fp8",
+        "optimized",
+        25_206,
+        "LoRA on SQuAD packed to 4096, GBS 32, TP1",
+        NEMO,
+        fit=True,
+    ),
+    TrainingRow(
+        "llama-2-70b",
+        "h100-sxm",
+        8,
+        "lora",
+        "fp8",
+        "optimized",
+        2_557,
+        "LoRA on SQuAD packed to 4096, GBS 32, TP2 PP4",
+        NEMO,
+        fit=True,
+    ),
+    *(
+        TrainingRow(
+            model,
+            gpu,
+            1,
+            method,
+            "bf16",
+            "unsloth",
+            published,
+            f"Unsloth, {label}",
+            SUROGATE,
+            fit=_unsloth_fit(gpu, model, method),
+        )
+        for gpu, label, figures in UNSLOTH
+        for model, by_method in figures.items()
+        for method, published in by_method.items()
+    ),
 ]
 
 
@@ -504,6 +934,11 @@ def summary(rows: list[ServingRow] | list[TrainingRow]) -> tuple[float, float, i
     return statistics.median(abs(e) for e in errors), worst, len(errors)
 
 
+def _fig(x: float) -> str:
+    """A figure as the table prints it: whole numbers, one decimal below 10."""
+    return f"{x:,.1f}" if x < 10 else f"{x:,.0f}"
+
+
 def main_table() -> list[str]:
     lines = [
         "| # | model | hardware | engine | precision | in/out | batch | conditions | metric "
@@ -513,16 +948,16 @@ def main_table() -> list[str]:
     sources: dict[str, int] = {}
     for i, row in enumerate(SERVING, 1):
         ref = sources.setdefault(row.source, len(sources) + 1)
-        metric = {"out/gpu": "output tok/s per GPU", "out": "output tok/s", "ttft": "TTFT ms"}[
-            row.metric
-        ]
+        metric = METRIC_NAMES[row.metric]
         batch = "max load" if row.batch is None else str(row.batch)
+        if row.concurrency is not None:
+            batch = f"{row.concurrency} client{'s' if row.concurrency > 1 else ''}"
         static = " (static)" if row.engine.max_num_batched_tokens is None else ""
         fit = " (fit)" if row.fit else ""
         lines.append(
             f"| S{i} | {row.model} | {row.gpus} × {row.gpu} | {row.engine.name}{static} | "
             f"{row.precision} | {row.input_tokens:,}/{row.output_tokens:,} | {batch} | "
-            f"{row.conditions}{fit} | {metric} | {row.published:,.0f} | {row.predicted():,.0f} | "
+            f"{row.conditions}{fit} | {metric} | {_fig(row.published)} | {_fig(row.predicted())} | "
             f"{row.ratio():.2f} | [{ref}] |"
         )
     lines += [
@@ -535,7 +970,7 @@ def main_table() -> list[str]:
         ref = sources.setdefault(t.source, len(sources) + 1)
         lines.append(
             f"| T{i} | {t.model} | {t.gpus} × {t.gpu} | {t.method} | {t.precision} | {t.stack} | "
-            f"{t.conditions} | {t.published:,.0f} | {t.predicted():,.0f} | {t.ratio():.2f} | [{ref}] |"
+            f"{t.conditions}{' (fit)' if t.fit else ''} | {t.published:,.0f} | {t.predicted():,.0f} | {t.ratio():.2f} | [{ref}] |"
         )
     lines += ["", "Sources:", ""]
     lines += [f"{n}. {s}" for s, n in sources.items()]
@@ -551,7 +986,23 @@ def summary_lines() -> list[str]:
     groups: list[tuple[str, list[ServingRow] | list[TrainingRow], tuple[float, float]]] = [
         ("serving, all", SERVING, SERVING_GOAL),
         ("serving, not used to set a factor", [r for r in SERVING if not r.fit], SERVING_GOAL),
-        ("training", TRAINING, TRAINING_GOAL),
+        ("training, all", TRAINING, TRAINING_GOAL),
+        ("training, not used to set a factor", [t for t in TRAINING if not t.fit], TRAINING_GOAL),
+        (
+            "training, multi-GPU stacks (NeMo, AutoModel)",
+            [t for t in TRAINING if t.source != SUROGATE],
+            TRAINING_GOAL,
+        ),
+        (
+            "training, Unsloth on one GPU, all",
+            [t for t in TRAINING if t.source == SUROGATE],
+            TRAINING_GOAL,
+        ),
+        (
+            "training, Unsloth on one GPU, not used to set a factor",
+            [t for t in TRAINING if t.source == SUROGATE and not t.fit],
+            TRAINING_GOAL,
+        ),
     ]
     for name, rows, goal in groups:
         median, worst, n = summary(rows)
@@ -562,9 +1013,97 @@ def summary_lines() -> list[str]:
     return out
 
 
+def load_table() -> list[str]:
+    """Latency under load: each closed-loop row, measured against predicted, then the
+    mean absolute error by GPU family and the capacity against the highest load served."""
+    lines = [
+        "",
+        "### Latency under load (closed loops at a fixed concurrency)",
+        "",
+        "Each metric reads measured → predicted (ratio predicted ÷ measured; below 1 a "
+        "latency is optimistic, a throughput pessimistic).",
+        "",
+        "| # | model | hardware | engine | precision | in/out | clients | TTFT ms | TPOT ms "
+        "| e2e ms | output tok/s | conditions | source |",
+        "|---|---|---|---|---|---|---:|---|---|---|---|---|---|",
+    ]
+    sources: dict[str, str] = {}
+    for i, row in enumerate(LOAD, 1):
+        ref = sources.setdefault(row.source, chr(ord("a") + len(sources)))
+        ttft, tpot, e2e, tokens = row.predicted()
+        cells = [
+            f"{m:,.0f} → {p:,.0f} ({p / m:.2f})"
+            for m, p in (
+                (row.ttft_ms, ttft),
+                (row.tpot_ms, tpot),
+                (row.e2e_ms, e2e),
+                (row.output_tokens_per_s, tokens),
+            )
+        ]
+        cells[1] = f"{row.tpot_ms:,.1f} → {tpot:,.1f} ({tpot / row.tpot_ms:.2f})"
+        lines.append(
+            f"| L{i} | {row.model} | {row.gpus} × {row.gpu} | {row.engine.name} | "
+            f"{row.precision} | {row.input_tokens:,}/{row.output_tokens:,} | {row.concurrency} | "
+            + " | ".join(cells)
+            + f" | {row.conditions} | [{ref}] |"
+        )
+    lines += ["", "Sources:", ""]
+    lines += [f"{ref}. {source}" for source, ref in sources.items()]
+    lines += [
+        "",
+        "| GPU family | rows | TPOT MAE | e2e MAE | TTFT MAE | capacity: highest served → "
+        "estimate | goal |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for family, error in load_errors().items():
+        served, capacity = error["served"], error["capacity"]
+        held = (
+            f"{served:,.0f} → {capacity:,.0f} tok/s ({capacity / served - 1:+.0%})"
+            if error["plateau"]
+            else f"not reached: {served:,.0f} tok/s at the most clients run, still rising "
+            f"(estimate {capacity:,.0f})"
+        )
+        lines.append(
+            f"| {family} | {error['rows']:.0f} | {error['tpot']:.0%} | {error['e2e']:.0%} | "
+            f"{error['ttft']:.0%} | {held} | TPOT, e2e ≤ {LOAD_GOAL['tpot']:.0%}; TTFT ≤ "
+            f"{LOAD_GOAL['ttft']:.0%}; capacity ±{LOAD_GOAL['capacity']:.0%} |"
+        )
+    return lines
+
+
+def load_errors() -> dict[str, dict[str, float]]:
+    """By GPU family: the rows, mean absolute errors of TTFT, TPOT and e2e, the highest
+    output tokens/s served, whether the sweep reached a plateau (more clients served no
+    more: the replica's capacity) and the estimate's capacity for those lengths."""
+    out: dict[str, dict[str, float]] = {}
+    for family in dict.fromkeys(row.family() for row in LOAD):
+        rows = [row for row in LOAD if row.family() == family]
+        predicted = [row.predicted() for row in rows]
+
+        def mae(k: int, measured: list[float], predicted: list[tuple[float, ...]]) -> float:
+            return statistics.mean(
+                abs(p[k] / m - 1.0) for p, m in zip(predicted, measured, strict=True)
+            )
+
+        top = max(rows, key=lambda r: r.output_tokens_per_s)
+        most = max(rows, key=lambda r: r.concurrency)
+        below = [r.output_tokens_per_s for r in rows if r.concurrency < most.concurrency]
+        plateau = bool(below) and max(below) >= 0.98 * most.output_tokens_per_s
+        out[family] = {
+            "plateau": float(plateau),
+            "rows": float(len(rows)),
+            "ttft": mae(0, [r.ttft_ms for r in rows], predicted),
+            "tpot": mae(1, [r.tpot_ms for r in rows], predicted),
+            "e2e": mae(2, [r.e2e_ms for r in rows], predicted),
+            "served": top.output_tokens_per_s,
+            "capacity": top.capacity(),
+        }
+    return out
+
+
 def section() -> str:
     """The text between the markers of docs/accuracy.md."""
-    return "\n".join([START, *main_table(), *summary_lines(), END])
+    return "\n".join([START, *main_table(), *summary_lines(), *load_table(), END])
 
 
 def write(doc: Path = DOC) -> None:

@@ -193,7 +193,7 @@ def check_output(path: str | Path) -> Path:
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         raise PaybackError(
             f"{p}: is {_kind_of(mode)}, not a regular file; payback writes only regular files "
-            "(even with --force)"
+            "(even when forced)"
         )
     return p
 

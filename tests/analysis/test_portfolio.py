@@ -13,9 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from payback.analysis.cashflows import evaluate
-from payback.analysis.portfolio import adapter_efficiency, evaluate_portfolio, prepare
+from payback.analysis.portfolio import (
+    adapter_efficiency,
+    evaluate_portfolio,
+    place_adapters,
+    prepare,
+)
 from payback.errors import PaybackError
 from payback.scenario import parse_scenario
+from payback.scenario.workloads import ADAPTER_DECADE_LOSS, ADAPTER_OVERHEAD
 from payback.studies.portfolio import analyze_portfolio, best_order, greedy_order, subset_npv
 
 ALT = "one 8B, an adapter each"
@@ -187,17 +193,18 @@ def test_adapters_that_do_not_fit_are_refused() -> None:
     assert "do not fit beside llama-3.1-70b" in line
 
 
-def test_workload_one_time_and_hosted_terms() -> None:
-    # a hosted fine-tuned option priced per workload: support at $0.5/$2, tagging at $1/$4
+def hosted_two_workloads(name: str) -> dict[str, Any]:
+    """The two workloads against a hosted fine-tuned option at $0.5 / $2 per Mtok."""
     data = two_workloads()
     data["alternatives"] = [
-        {
-            "name": "tuned mini",
-            "kind": "hosted_api",
-            "input_usd_per_mtok": 0.5,
-            "output_usd_per_mtok": 2.0,
-        }
+        {"name": name, "kind": "hosted_api", "input_usd_per_mtok": 0.5, "output_usd_per_mtok": 2.0}
     ]
+    return data
+
+
+def test_workload_one_time_and_hosted_terms() -> None:
+    # a hosted fine-tuned option priced per workload: support at $0.5/$2, tagging at $1/$4
+    data = hosted_two_workloads("tuned mini")
     data["workloads"][1]["alternatives"] = {
         "tuned mini": {"input_usd_per_mtok": 1.0, "output_usd_per_mtok": 4.0}
     }
@@ -311,13 +318,22 @@ def test_a_zero_traffic_workload_changes_nothing(
         max_size=6,
     ),
     min_replicas=st.integers(1, 3),
+    overhead=st.sampled_from([ADAPTER_OVERHEAD, 0.0, 0.6]),
+    coincidence=st.sampled_from([1.0, 0.5]),
 )
 def test_a_shared_fleet_never_needs_more_gpus_at_coincidence_one(
-    loads: list[tuple[float, float, float]], min_replicas: int
+    loads: list[tuple[float, float, float]], min_replicas: int, overhead: float, coincidence: float
 ) -> None:
-    # the fleet sizing alone (no adapter penalty): ceil(Σ x) ≤ Σ ceil(x)
+    # with the measured adapter penalty: a workload that fills whole replicas is pinned to
+    # its own (merged, no penalty), so the shared fleet is at worst one fleet per workload
+    # (at coincidence 1, and below it too: the peaks that fall apart only help)
     def scenario(fleet: str) -> dict[str, Any]:
-        data = two_workloads(fleet=fleet, adapter_overhead=0.0)
+        data = two_workloads(
+            fleet=fleet,
+            adapter_overhead=overhead,
+            adapter_decade_loss=ADAPTER_DECADE_LOSS,
+            coincidence_factor=coincidence,
+        )
         data["alternatives"][0]["min_replicas"] = min_replicas
         data["workloads"] = [
             {
@@ -341,7 +357,68 @@ def test_a_shared_fleet_never_needs_more_gpus_at_coincidence_one(
         for part in separate.parts  # type: ignore[misc]
     )
     assert shared.gpus is not None
+    assert shared.pinned_gpus is not None
     assert np.all(shared.gpus <= separate_gpus)
+    assert np.all((shared.pinned_gpus >= 0) & (shared.pinned_gpus <= shared.gpus))
+
+
+def brute_force_placement(x: list[float], overhead: float, decade_loss: float) -> float:
+    """The fewest replicas over every placement at coincidence 1: d_w whole replicas pinned
+    to workload w (0 … ⌈x_w⌉), the rest of every workload mixed on one pool."""
+    best = np.inf
+    for pinned in itertools.product(*(range(int(np.ceil(v)) + 1) for v in x)):
+        left = [max(v - d, 0.0) for v, d in zip(x, pinned, strict=True)]
+        n = sum(r > 0 for r in left)
+        eta = 1.0 if n <= 1 else (1 - overhead) * (1 - decade_loss * np.log10(n))
+        best = min(best, sum(pinned) + np.ceil(sum(left) / eta * (1 - 1e-9)))
+    return float(best)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    x=st.lists(st.floats(0.0, 3.5), min_size=1, max_size=5),
+    overhead=st.floats(0.0, 0.6),
+    decade_loss=st.sampled_from([0.0, ADAPTER_DECADE_LOSS, 0.2]),
+)
+def test_placement_is_the_best_of_every_placement_at_coincidence_one(
+    x: list[float], overhead: float, decade_loss: float
+) -> None:
+    loads = np.array(x)[:, np.newaxis]
+    replicas, pinned = place_adapters(loads, loads / 2, 1.0, overhead, decade_loss)
+    assert float(replicas[0]) == brute_force_placement(x, overhead, decade_loss)
+    assert 0.0 <= float(pinned[0]) <= float(replicas[0])
+
+
+def test_pinning_whole_replicas_beats_one_pool_and_a_fleet_each() -> None:
+    # support needs 1.2 replicas at its peak, two small tasks 0.2 each (η = 0.664, vLLM):
+    # a fleet each 2 + 1 + 1 = 4 replicas; one pool ⌈1.6 / 0.664⌉ = ⌈2.41⌉ = 3; support's
+    # whole replica pinned and 0.2 + 0.2 + 0.2 mixed, ⌈0.6 / 0.664⌉ = 1: 2 replicas, $1,460
+    # a month at $1/GPU-h. Loads: 1.2 · 0.5 (utilisation) / 2 (peak) · 2 rps · 2,628,000 s
+    # = 1,576,800 requests; 0.2 · 0.5 / 2 · 4 rps · 2,628,000 = 525,600 each.
+    data = two_workloads(adapter_overhead=ADAPTER_OVERHEAD, adapter_decade_loss=0.0)
+    data["workloads"][0]["traffic"]["requests_per_month"] = 1_576_800.0
+    data["workloads"][1]["traffic"] |= {"requests_per_month": 525_600.0, "peak_to_average": 2.0}
+    third = copy.deepcopy(data["workloads"][1]) | {"name": "faq"}
+    data["workloads"].append(third)
+    analysis = analyze_portfolio(parse_scenario(data))
+    alt = analysis.alternatives[0]
+    assert alt.gpus == [2.0] * 6
+    assert alt.pinned_gpus == [1.0] * 6
+    assert alt.monthly_cost_usd[0] == pytest.approx(2 * 730 + 100, abs=0.005)
+    separate = analyze_portfolio(parse_scenario(two_workloads_like(data, fleet="separate")))
+    assert separate.alternatives[0].monthly_cost_usd[0] == pytest.approx(4 * 730 + 100)
+    pooled, _ = place_adapters([[1.2], [0.2], [0.2]], [[0.6], [0.1], [0.1]], 1.0, 0.336, 0.0)
+    assert float(pooled[0]) == 2.0
+    one_pool = analyze_portfolio(parse_scenario(two_workloads_like(data, adapter_overhead=0.0)))
+    assert one_pool.alternatives[0].pinned_gpus == [0.0] * 6  # no penalty: one pool of 2
+    out = analysis.to_dict()["alternatives"][0]
+    assert (out["gpus"], out["pinned_gpus"], out["mixed_gpus"]) == ([2.0] * 6, [1.0] * 6, [1.0] * 6)
+
+
+def two_workloads_like(data: dict[str, Any], **serving: Any) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    out["alternatives"][0]["portfolio"] |= serving
+    return out
 
 
 # ---------------------------------------------------------------- the migration order
@@ -546,3 +623,235 @@ def test_a_workload_one_time_item_left_out_can_still_be_varied() -> None:
     npv = evaluate_portfolio(p, {"workloads.0.one_time.data_usd": np.array([0.0, 2500.0])})
     low, high = npv.alternatives[0].npv_usd
     assert low - high == pytest.approx(2500.0)
+
+
+def test_a_scaled_to_zero_shared_fleet_runs_each_workload_merged() -> None:
+    # billed by the second there is nothing to pack: mixing adapters would only lose η;
+    # busy GPU-hours support 1e6 / 3,600 / (2 rps · 0.5) = 277.78, tagging 2e5 / 3,600 /
+    # (4 · 0.5) = 27.78: $305.56 a month at $1/GPU-h, as a fleet each
+    data = two_workloads(adapter_overhead=ADAPTER_OVERHEAD)
+    data["alternatives"][0]["always_on"] = False
+    shared = analyze_portfolio(parse_scenario(data)).alternatives[0]
+    separate = analyze_portfolio(parse_scenario(two_workloads_like(data, fleet="separate")))
+    assert shared.monthly_cost_usd[0] == pytest.approx(1e6 / 3600 + 2e5 / 7200 + 100, abs=0.005)
+    assert separate.alternatives[0].monthly_cost_usd[0] == pytest.approx(
+        shared.monthly_cost_usd[0], rel=1e-12
+    )
+    assert shared.pinned_gpus == shared.gpus
+
+
+# ---------------------------------------------------------------- a workload's own terms as paths
+
+
+def test_a_workload_term_is_a_path_by_index_or_by_name() -> None:
+    # tagging's own capacity on the alternative (4 requests/s): at 1 request/s its busy
+    # replicas at the peak are 2e5 / 2,628,000 / 1 · 3 = 0.228311, with support's 0.380518
+    # 0.608828 / 0.8 / 0.5 = 1.522 → 2 replicas still; at 0.2 requests/s 1.141553 + 0.380518
+    # = 1.522070 / 0.8 / 0.5 = 3.805 → 4 replicas (pinning: support ⌈0.761⌉ = 1 and tagging
+    # ⌈2.283⌉ = 3 on their own make 4 too)
+    data = two_workloads()
+    p = prepare(parse_scenario(data))
+    values = np.array([4.0, 1.0, 0.2])
+    by_index = evaluate_portfolio(p, {"workloads.1.alternatives.0.replica_requests_per_s": values})
+    by_name = evaluate_portfolio(
+        p, {f"workloads.1.alternatives.{ALT}.replica_requests_per_s": values}
+    )
+    assert by_index.alternatives[0].gpus is not None
+    assert by_index.alternatives[0].gpus[:, 0].tolist() == [2.0, 2.0, 4.0]
+    assert np.array_equal(by_index.alternatives[0].npv_usd, by_name.alternatives[0].npv_usd)
+    for k, value in enumerate(values):
+        edited = copy.deepcopy(data)
+        edited["workloads"][1]["alternatives"][ALT]["replica_requests_per_s"] = float(value)
+        alone = evaluate_portfolio(prepare(parse_scenario(edited))).alternatives[0]
+        assert by_index.alternatives[0].npv_usd[k] == pytest.approx(float(alone.npv_usd), rel=1e-12)
+
+
+def test_an_alternative_number_does_not_move_a_workload_that_gives_its_own() -> None:
+    # tagging gives its own capacity: alternatives.0.replica_requests_per_s is support's only
+    data = two_workloads()
+    p = prepare(parse_scenario(data))
+    varied = evaluate_portfolio(p, {"alternatives.0.replica_requests_per_s": np.array([0.5])})
+    edited = copy.deepcopy(data)
+    edited["alternatives"][0]["replica_requests_per_s"] = 0.5
+    alone = evaluate_portfolio(prepare(parse_scenario(edited))).alternatives[0]
+    assert float(varied.alternatives[0].npv_usd[0]) == pytest.approx(
+        float(alone.npv_usd), rel=1e-12
+    )
+    both = copy.deepcopy(data)
+    both["workloads"][0]["alternatives"] = {ALT: {"replica_requests_per_s": 2.0}}
+    with pytest.raises(
+        PaybackError, match=r"every workload .* gives its own replica_requests_per_s"
+    ):
+        evaluate_portfolio(
+            prepare(parse_scenario(both)), {"alternatives.0.replica_requests_per_s": np.ones(1)}
+        )
+
+
+def test_a_workload_price_and_error_rate_are_paths() -> None:
+    # tagging's copy of the shared baseline: output at $20 instead of $8 makes its baseline
+    # 2e5 · (500 · 2 + 50 · 20) / 1e6 = $400 (support's stays $2,800)
+    data = two_workloads()
+    data["baseline"]["quality"] = {"error_rate": 0.05, "usd_per_error": 1.0}
+    data["alternatives"][0]["quality"] = {"error_rate": 0.05, "usd_per_error": 1.0}
+    data["workloads"][1]["alternatives"][ALT]["quality"] = {
+        "error_rate": 0.05,
+        "usd_per_error": 1.0,
+    }
+    p = prepare(parse_scenario(data))
+    price = evaluate_portfolio(p, {"workloads.1.baseline.output_usd_per_mtok": np.array([20.0])})
+    assert price.alternatives[0].baseline_usd[0, 0] == pytest.approx(
+        2800 + 400 + 1e6 * 0.05 + 2e5 * 0.05
+    )
+    # tagging's error rate on the alternative at 0.02: 2e5 · 0.03 · $1 = $6,000 a month saved
+    error = evaluate_portfolio(
+        p, {"workloads.1.alternatives.0.quality.error_rate": np.array([0.02])}
+    )
+    central = evaluate_portfolio(p).alternatives[0]
+    saved = central.alternative_usd[0] - error.alternatives[0].alternative_usd[0, 0]
+    assert saved == pytest.approx(6000.0)
+    # the alternative's own error rate is support's alone now (tagging gives its own quality)
+    own = evaluate_portfolio(p, {"alternatives.0.quality.error_rate": np.array([0.02])})
+    assert central.alternative_usd[0] - own.alternatives[0].alternative_usd[0, 0] == pytest.approx(
+        1e6 * 0.03
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (
+            "workloads.1.alternatives.3.replica_requests_per_s",
+            "workloads.1.alternatives.3.replica_requests_per_s: no such alternative",
+        ),
+        (
+            "workloads.7.traffic.requests_per_month",
+            "workloads.7.traffic.requests_per_month: no such workload",
+        ),
+        ("workloads.1.name", "workloads.1.name: not an input the portfolio varies"),
+    ],
+)
+def test_bad_workload_paths_are_one_line(path: str, message: str) -> None:
+    p = prepare(parse_scenario(two_workloads()))
+    with pytest.raises(PaybackError) as err:
+        evaluate_portfolio(p, {path: np.ones(1)})
+    assert err.value.messages[0].startswith(message)
+
+
+def test_an_alternative_that_does_not_serve_a_workload_has_no_terms_path() -> None:
+    data = two_workloads(workloads=["support"])
+    del data["workloads"][1]["alternatives"]
+    p = prepare(parse_scenario(data))
+    with pytest.raises(PaybackError, match="does not serve 'tagging'"):
+        evaluate_portfolio(p, {"workloads.1.alternatives.0.escalation_share": np.ones(1) * 0.1})
+
+
+def test_workload_terms_in_monte_carlo_tornado_and_solve() -> None:
+    from payback.studies.portfolio import portfolio_monte_carlo, portfolio_tornado, solve_portfolio
+    from payback.studies.solve import parse_target
+
+    data = two_workloads()
+    data["workloads"][1]["alternatives"][ALT]["replica_requests_per_s"] = {
+        "dist": "uniform",
+        "low": 0.02,
+        "high": 1.0,
+    }
+    p = prepare(parse_scenario(data))
+    path = f"workloads.1.alternatives.{ALT}.replica_requests_per_s"
+    mc = portfolio_monte_carlo(p, 2000, seed=3)
+    assert mc["inputs"] == [path]
+    drawn = _inputs_of(p)[0].ppf(np.random.default_rng(3).random((2000, 1))[:, 0])
+    npv = evaluate_portfolio(p, {path: drawn}).alternatives[0].npv_usd
+    assert mc["alternatives"][0]["npv_usd_mean"] == pytest.approx(float(np.mean(npv)), rel=1e-12)
+    (driver,) = portfolio_tornado(p)[0]
+    assert (driver.parameter, driver.low, driver.high) == (
+        path,
+        pytest.approx(0.118),
+        pytest.approx(0.902),
+    )
+    # without distributions the ±25% tornado moves tagging's own capacity by its index path
+    from payback.studies.portfolio import portfolio_paths
+
+    plain = prepare(parse_scenario(two_workloads()))
+    paths = portfolio_paths(plain)
+    assert "workloads.1.alternatives.0.replica_requests_per_s" in paths
+    assert "alternatives.0.replica_requests_per_s" in paths  # support's
+    assert {d.parameter for d in portfolio_tornado(plain, 0.25)[0]} <= set(paths)
+    solved = solve_portfolio(
+        prepare(parse_scenario(two_workloads())),
+        "workloads.1.alternatives.0.replica_requests_per_s",
+        parse_target("npv_usd=0"),
+    )
+    assert solved.value is not None
+    at = evaluate_portfolio(
+        prepare(parse_scenario(two_workloads())),
+        {"workloads.1.alternatives.0.replica_requests_per_s": np.array([solved.value])},
+    )
+    assert float(at.alternatives[0].npv_usd[0]) == pytest.approx(solved.achieved)
+
+
+# ---------------------------------------------------------------- Sobol indices
+
+
+def test_portfolio_sobol_splits_the_variance_by_hand() -> None:
+    # a hosted option: the NPV is the rest less support's data (uniform on 0 … 3,000, variance
+    # 3,000² / 12) less tagging's eval (0 … 1,000, 1,000² / 12): first-order shares 9/10, 1/10
+    from payback.studies.portfolio import portfolio_sobol
+
+    data = hosted_two_workloads("tuned")
+    data["workloads"][1]["alternatives"] = {}
+    data["workloads"][0]["one_time"]["data_usd"] = {"dist": "uniform", "low": 0.0, "high": 3000.0}
+    data["workloads"][1]["one_time"]["eval_usd"] = {"dist": "uniform", "low": 0.0, "high": 1000.0}
+    result = portfolio_sobol(prepare(parse_scenario(data)), 4096, seed=5)
+    indices = {s.parameter: s for s in result.alternatives[0]}
+    data_usd, eval_usd = (
+        indices["workloads.0.one_time.data_usd"],
+        indices["workloads.1.one_time.eval_usd"],
+    )
+    assert data_usd.first_order == pytest.approx(0.9, abs=0.03)
+    assert eval_usd.first_order == pytest.approx(0.1, abs=0.03)
+    assert data_usd.total_order == pytest.approx(0.9, abs=0.03)
+    assert result.base_samples == 4096
+
+
+def test_portfolio_sobol_of_one_workload_is_the_engines() -> None:
+    from payback.studies.portfolio import portfolio_sobol
+    from payback.studies.uncertainty import sobol
+
+    data = plain(2e5, 0.02, 3.0, 2.0, "self_hosted")
+    data["traffic"]["requests_per_month"] = {"dist": "uniform", "low": 5e4, "high": 8e5}
+    data["alternatives"][0]["usd_per_gpu_hour"] = {"dist": "uniform", "low": 0.8, "high": 4.0}
+    engine = sobol(parse_scenario(data), 256, seed=7)
+    # the portfolio samples its inputs in the file's order: the traffic first, as the engine
+    first = one_workload(data)
+    first = {"workloads": first.pop("workloads"), **first}
+    portfolio = portfolio_sobol(prepare(parse_scenario(first)), 256, seed=7)
+    assert [s.parameter for s in portfolio.alternatives[0]] == [
+        "workloads.0.traffic.requests_per_month"
+        if s.parameter.startswith("traffic")
+        else s.parameter
+        for s in engine.alternatives[0]
+    ]
+    for mine, theirs in zip(portfolio.alternatives[0], engine.alternatives[0], strict=True):
+        assert (mine.first_order, mine.total_order) == pytest.approx(
+            (theirs.first_order, theirs.total_order), rel=1e-9, abs=1e-12
+        )
+
+
+def test_a_distribution_on_a_dotted_alternative_name_round_trips() -> None:
+    # "Llama 3.1 8B" holds a dot: the term's path reads and writes by the longest name
+    import tomllib
+
+    from payback.scenario import dump_scenario, value_at
+
+    data = two_workloads()
+    name = "Llama 3.1 8B, an adapter each"
+    data["alternatives"][0]["name"] = name
+    data["workloads"][1]["alternatives"] = {
+        name: {"replica_requests_per_s": {"dist": "uniform", "low": 2.0, "high": 6.0}}
+    }
+    scenario = parse_scenario(data)
+    path = f"workloads.1.alternatives.{name}.replica_requests_per_s"
+    assert list(scenario.distributions) == [path]
+    assert value_at(scenario, path) == 4.0
+    back = parse_scenario(tomllib.loads(dump_scenario(scenario)))
+    assert back.distributions == scenario.distributions

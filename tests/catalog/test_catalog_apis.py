@@ -20,7 +20,7 @@ from payback.errors import PaybackError
 AFTER_BATCH = dt.date(2026, 11, 1)
 """A date after 2026-10-14, from which the snapshot carries batch rates."""
 
-HINT = "(payback catalog apis --search TEXT lists them)"
+HINT = "(search_api_models(text) lists them)"
 
 
 def error(ref: str, **kwargs: object) -> str:

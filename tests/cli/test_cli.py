@@ -33,13 +33,14 @@ FLEET = (CONTRACT / "tokens_and_fleet.toml").read_text()
 
 
 def test_quick_prints_the_seed_answer_exactly() -> None:
-    """The seed's line, exactly, then one line on what it leaves out (test_terminal.py)."""
+    """The seed's line, exactly, then what it leaves out (test_terminal.py), wrapped."""
     code, out, err = run(
         "quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "400"
     )
     assert (code, err) == (0, "")
-    assert out.splitlines()[0] == "Break even after ~30,769 requests"
-    assert len(out.splitlines()) == 2
+    first, *rest = out.splitlines()
+    assert first == "Break even after ~30,769 requests"
+    assert " ".join(rest).startswith("This leaves out when")
 
 
 @pytest.mark.parametrize("self_hosted", ["15", "20"])
@@ -928,3 +929,26 @@ def test_init_keeps_the_umask_and_an_existing_files_mode(tmp_path: Path) -> None
         "new.toml",
         "shared.toml",
     ]  # no temp files left
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "1"), ("4", "4")])
+def test_the_command_line_asks_openblas_for_one_thread_unless_the_user_chose(
+    given: str | None, seen: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = "import os, payback.cli; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip() == seen
+
+
+def test_an_unknown_api_model_in_a_scenario_points_to_the_catalog_command(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    text = (EXAMPLES / "catalog-ids.toml").read_text(encoding="utf-8")
+    path.write_text(text.replace('model = "openai:gpt-4o"', 'model = "openai:zzzzqqq"', 1))
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err, "openai:zzzzqqq", "no close match")
+    assert err.rstrip().endswith("(payback catalog apis --search TEXT lists them)")

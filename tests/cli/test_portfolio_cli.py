@@ -124,10 +124,23 @@ def test_sensitivity_ranks_workload_inputs() -> None:
     first = json.loads(out)["alternatives"][0]
     assert len(first["drivers"]) == 3
     assert any(d["parameter"].startswith("workloads.0.") for d in first["drivers"])
-    assert_user_error(
-        *run("sensitivity", PORTFOLIO, "--method", "sobol"),
-        "--method sobol: a scenario with [[workloads]] has the tornado only",
+
+
+def test_sensitivity_sobol_over_workload_inputs() -> None:
+    code, out, _ = run(
+        "sensitivity", PORTFOLIO, "--method", "sobol", "--samples", "64", "--seed", "2", "--json"
     )
+    assert code == 0
+    answer = json.loads(out)
+    assert (answer["method"], answer["portfolio"], answer["base_samples"]) == ("sobol", True, 64)
+    shared = answer["alternatives"][0]
+    assert shared["name"] == "Llama 3.1 8B, an adapter per task, one fleet (portfolio)"
+    assert any(s["parameter"].startswith("workloads.") for s in shared["indices"])
+    totals = [s["total_order"] for s in shared["indices"]]
+    assert totals == sorted(totals, reverse=True)
+    code, text, _ = run("sensitivity", PORTFOLIO, "--method", "sobol", "--samples", "16")
+    assert code == 0
+    assert "shares of the NPV's variance (16 base" in text
 
 
 def test_analyze_samples_adds_the_monte_carlo(tmp_path: Path) -> None:

@@ -15,7 +15,13 @@ from payback import PaybackError, estimate_serving
 from payback.catalog import default_catalog
 from payback.cli import app
 from payback.hardware import serving as sv
-from payback.hardware.estimate import on_gpu, replica_rates, serving_shape
+from payback.hardware.estimate import (
+    latency_at_concurrency,
+    on_gpu,
+    prompt_service_seconds,
+    replica_rates,
+    serving_shape,
+)
 
 CAT = default_catalog()
 LLAMA8 = CAT.model("llama-3.1-8b")
@@ -33,8 +39,9 @@ def test_queue_wait_by_hand() -> None:
 def test_half_load_by_hand_vllm_on_an_h100() -> None:
     # vLLM on an H100 (8,192 tokens a step), 1,000/200 tokens, capacity at batch 64. At half
     # of it the batch B is the smallest whose B / (200 x step(B)) covers the arrivals; a
-    # prompt's 1,000 tokens fit in one step's spare budget (8,192 - B), so k = 1:
-    # ttft = step / 2 + rho / (2 (1 - rho)) x step + step, rho = arrivals x step.
+    # prompt's 1,000 tokens fit in one step's spare budget (8,192 - B), so k = 1 and the
+    # prompt's service s is one decode step of B carrying all 1,000 of its tokens:
+    # ttft = step / 2 + rho / (2 (1 - rho)) x s + s, rho = arrivals x s.
     engine = on_gpu(sv.VLLM, H100)
     args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
     grid = np.arange(1, 65, dtype=np.float64)
@@ -42,8 +49,20 @@ def test_half_load_by_hand_vllm_on_an_h100() -> None:
     arrivals = 0.5 * float(rates.requests_per_s[-1])
     b = int(np.argmax(rates.requests_per_s >= arrivals))
     step = float(rates.load_step_s[b])
-    rho = arrivals * step
-    ttft = step / 2 + rho / (2 * (1 - rho)) * step + step
+    matmul = LLAMA8.params_b * 1e9 - LLAMA8.vocab_size * LLAMA8.hidden_size
+    prompt = (2 * matmul * 1000 + 2 * 32 * 4096 * 1000 * 1000) / (989e12 * 0.67)
+    service = float(
+        sv.decode_step_seconds(
+            batch=b + 1,
+            context=1100.0,
+            engine=engine,
+            prefill_compute_s=prompt,
+            prefill_tokens=1000.0,
+            **args,
+        )
+    )
+    rho = arrivals * service
+    ttft = step / 2 + rho / (2 * (1 - rho)) * service + service
     result = estimate_serving(
         LLAMA8, H100, "bf16", input_tokens=1000, output_tokens=200, batch=64, utilization=0.5
     )
@@ -133,3 +152,75 @@ def test_cli_reports_latency_at_the_planned_load() -> None:
     )
     assert bad.exit_code == 2
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_closed_loop_beyond_the_batch_cap_waits_for_a_slot() -> None:
+    # 40 clients on a replica capped at 8 sequences: all 8 slots decode, the replica ends
+    # X = 8 / (O x step(8)) requests a second, and by Little's law over the loop each
+    # request spends 40 / X in the system, of which (O - 1) steps decode after its first
+    # token: ttft = 40 / X - 199 x step(8).
+    engine = on_gpu(sv.VLLM, H100)
+    args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
+    loop = latency_at_concurrency(
+        args, concurrency=40, batch_cap=8, budget=8192.0, engine=engine, **LOAD
+    )
+    rates = replica_rates(args, 8.0, budget=8192.0, engine=engine, **LOAD)
+    step = float(rates.load_step_s)
+    x = 8 / (200 * step)
+    assert loop.running == 8
+    assert loop.requests_per_s == pytest.approx(x, rel=1e-9)
+    assert loop.e2e_s == pytest.approx(40 / x, rel=1e-9)
+    assert loop.ttft_s == pytest.approx(40 / x - 199 * step, rel=1e-9)
+    assert loop.tpot_s == pytest.approx(step, rel=1e-9)
+
+
+def test_one_client_is_a_lone_request() -> None:
+    # one client: one sequence decodes; its prompt waits half a step, then goes through
+    # in one step carrying all of it (the M/D/1 wait at the loop's own rate X, busy X x s)
+    engine = on_gpu(sv.VLLM, H100)
+    args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
+    loop = latency_at_concurrency(
+        args, concurrency=1, batch_cap=64, budget=8192.0, engine=engine, **LOAD
+    )
+    rates = replica_rates(args, 1.0, budget=8192.0, engine=engine, **LOAD)
+    step = float(rates.load_step_s)
+    service = float(
+        prompt_service_seconds(
+            args,
+            1.0,
+            mean_context=1100.0,
+            input_tokens=1000.0,
+            cached_share=0.0,
+            budget=8192.0,
+            engine=engine,
+        )
+    )
+    x = 1 / (200 * step)
+    rho = x * service
+    phase = step / 2 + rho / (2 * (1 - rho)) * service + service
+    assert loop.running == 1
+    assert loop.ttft_s == pytest.approx(max(phase, 1 / x - 199 * step), rel=1e-9)
+    assert loop.e2e_s == pytest.approx(loop.ttft_s + 199 * step, rel=1e-9)
+
+
+@settings(max_examples=10, deadline=None)
+@given(low=st.integers(1, 200), extra=st.integers(1, 100))
+def test_more_clients_never_serve_fewer_requests_nor_wait_less(low: int, extra: int) -> None:
+    engine = on_gpu(sv.VLLM, H100)
+    args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
+
+    def at(n: int) -> tuple[float, float]:
+        loop = latency_at_concurrency(
+            args, concurrency=n, batch_cap=128, budget=8192.0, engine=engine, **LOAD
+        )
+        return loop.requests_per_s, loop.e2e_s
+
+    a, b = at(low), at(low + extra)
+    assert b[0] >= a[0] * (1 - 1e-9)
+    assert b[1] >= a[1] * (1 - 1e-9)
+
+
+def test_a_closed_loop_needs_a_client() -> None:
+    args = serving_shape(LLAMA8, H100, "bf16", 1, sv.VLLM)
+    with pytest.raises(PaybackError, match="concurrency"):
+        latency_at_concurrency(args, concurrency=0, batch_cap=8, budget=2048.0, **LOAD)

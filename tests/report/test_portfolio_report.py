@@ -4,6 +4,7 @@ HTML, Markdown and plain words, read from the analysis."""
 from __future__ import annotations
 
 import html
+import tomllib
 from pathlib import Path
 
 from helpers import EXAMPLES, assert_user_error, run
@@ -12,7 +13,7 @@ from payback.report.portfolio_document import (
     portfolio_html,
     portfolio_markdown,
 )
-from payback.scenario import load_scenario
+from payback.scenario import load_scenario, parse_scenario
 from payback.studies.portfolio import analyze_portfolio
 
 PORTFOLIO = EXAMPLES / "portfolio.toml"
@@ -64,3 +65,31 @@ def test_explain_says_who_carries_the_fleet() -> None:
     code, out, _ = run("explain", PORTFOLIO, "--json")
     assert code == 0
     assert '"Llama 3.1 8B, an adapter per task, one fleet: the portfolio"' in out
+
+
+def test_report_and_explain_say_which_gpus_are_pinned() -> None:
+    # support triage at 5M requests fills a replica: one pinned to its adapter (merged, no
+    # multi-adapter penalty), the other four workloads' load mixed on the second
+    data = tomllib.loads(PORTFOLIO.read_text())
+    data["workloads"][0]["traffic"]["requests_per_month"] = 5e6
+    analysis = analyze_portfolio(parse_scenario(data))
+    shared = analysis.alternatives[0]
+    assert (shared.gpus or [])[0] == 2.0
+    assert (shared.pinned_gpus or [])[0] == 1.0
+    md = portfolio_markdown(analysis)
+    assert (
+        "| placement, month 1 | 1 pinned to a single workload's adapter, 1 mixing adapters |" in md
+    )
+    (_, paragraphs), _ = portfolio_explanation(analysis)
+    assert (
+        "The shared fleet runs 2 GPUs in month 1: 1 pinned to a single workload's adapter, "
+        "1 mixing adapters."
+    ) in paragraphs[2]
+    from payback.report.portfolio_common import fleet_words
+
+    assert fleet_words(shared) == (
+        "one shared fleet, an adapter per workload: 2 GPUs (1 pinned to a single "
+        "workload's adapter, 1 mixing adapters)"
+    )
+    as_dict = analysis.to_dict()["alternatives"][0]
+    assert (as_dict["pinned_gpus"][0], as_dict["mixed_gpus"][0]) == (1.0, 1.0)

@@ -45,7 +45,8 @@ def test_recommend_finds_one_cheap_gpu_for_an_moe_on_the_quarter(model_id: str) 
     weights = weight_bytes(CAT.model(model_id), best.precision)
     assert weights < 0.9 * CAT.gpu("rtx-4090").memory_bytes
     assert best.monthly_cost_usd == pytest.approx(0.34 * 730, rel=1e-3)
-    # the time per output token at full load (prompt chunks included) is the estimate's
+    # the latencies are the estimate's where the fleet runs: at the alternative's
+    # target_utilization of a replica's capacity (prompt chunks and queueing included)
     alone = estimate_serving(
         CAT.model(model_id),
         CAT.gpu(best.gpu),
@@ -54,8 +55,11 @@ def test_recommend_finds_one_cheap_gpu_for_an_moe_on_the_quarter(model_id: str) 
         output_tokens=scenario.traffic.output_tokens or 0.0,
         cached_input_share=scenario.traffic.cached_input_share,
         gpus_per_replica=best.gpus_per_replica,
+        utilization=scenario.alternatives[0].target_utilization,
     )
-    assert best.tpot_ms == pytest.approx(alone.tpot_ms, rel=1e-6)
+    assert best.tpot_ms == pytest.approx(alone.tpot_at_utilization_ms, rel=1e-6)
+    assert best.ttft_ms == pytest.approx(alone.ttft_at_utilization_ms, rel=1e-6)
+    assert best.tpot_ms < alone.tpot_ms  # below full load
     assert best.ttft_ms < 200
     assert any("GeForce" in w for w in result.warnings)
     # mxfp4 is searched for a mixture of experts

@@ -10,22 +10,25 @@ that workload's terms), resolved and evaluated by the one engine
 - **one shared fleet** (a self-hosted alternative with ``fleet = "shared"`` serving two
   or more workloads): one base model with a LoRA adapter per workload. Each workload
   needs replica-time at its own lengths, r_w = served_w / (730 · 3600) / rps_w replica
-  per second on average and r_w · peak_w at its busiest hour. The fleet is sized on the
-  busiest hour of the combined load,
+  per second on average and r_w · peak_w at its busiest hour. Mixed on one pool, the
+  fleet is sized on the busiest hour of the combined load,
 
       L = max(c · Σ_w r_w · peak_w, max_w r_w · peak_w, Σ_w r_w) / η(n),
 
-  c the coincidence factor (1: every peak falls in the same hour), and sized and priced
-  by the one fleet formula (:func:`payback.finance.costs.self_hosted_cost`) for L
-  replicas' worth of requests at one request per second. η(n) is the throughput a
-  replica keeps serving n adapters unmerged: 1 for one adapter (merged into the weights,
-  as a single fine-tuned model is served), else (1 − o) · (1 − d · log10 n), o the
-  overhead of unmerged LoRA kernels (vLLM, Llama-2-7B on an A100: 11.45 requests/s
+  c the coincidence factor (1: every peak falls in the same hour). η(n) is the
+  throughput a replica keeps serving n adapters unmerged: 1 for one adapter (merged into
+  the weights, as a single fine-tuned model is served), else (1 − o) · (1 − d · log10 n),
+  o the overhead of unmerged LoRA kernels (vLLM, Llama-2-7B on an A100: 11.45 requests/s
   without LoRA, 7.60 with, vllm-project/vllm pull request 11267) and d the further loss
   per tenfold more adapters (S-LoRA, arXiv 2311.03285, Table 3: 8.05 requests/s with 5
   adapters, 7.61 with 2,000; Punica, arXiv 2310.18547, reports about 2 ms more per token
   for batched multi-adapter decoding). n counts the workloads with requests that month:
-  an idle adapter slows no batch.
+  an idle adapter slows no batch. An always-on fleet pins a workload that fills whole
+  replicas to replicas of its own (merged, no penalty) and mixes only the leftovers when
+  that needs fewer replicas (:func:`place_adapters`: at worst one fleet per workload); a
+  scaled-to-zero fleet, billed by the second, runs each workload merged (mixing would
+  only lose η(n)). The replicas are priced by the one fleet formula
+  (:func:`payback.finance.costs.self_hosted_cost`).
 - **adapter memory**: an adapter of rank r on every linear layer holds
   r · Σ_layers Σ_projections (d_in + d_out) weights (bf16, 2 bytes each); the replica
   must hold the base weights, every adapter and at least one request's KV cache.
@@ -48,26 +51,34 @@ from payback.analysis.cashflows import Evaluation, evaluate
 from payback.analysis.resolve import Resolved, resolve
 from payback.errors import PaybackError
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
+from payback.finance.costs import _CEIL_TOLERANCE
 from payback.finance.traffic import SECONDS_PER_MONTH
 from payback.scenario import COMMITMENT_TERM_MONTHS, OneTime, Scenario, SelfHostedOption, value_at
 from payback.scenario.messages import explain_errors
-from payback.scenario.workloads import served_workloads
+from payback.scenario.workloads import ADAPTER_DECADE_LOSS, ADAPTER_OVERHEAD, served_workloads
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from payback.catalog import Catalog
+    from payback.scenario.paths import FieldRange
 
 __all__ = [
     "FLEET_COMPONENTS",
     "AlternativePieces",
+    "FleetCosts",
     "Portfolio",
     "PortfolioEvaluation",
+    "Route",
     "adapter_bytes",
     "adapter_efficiency",
     "central_value",
     "evaluate_portfolio",
+    "place_adapters",
+    "portfolio_field_range",
     "prepare",
+    "replaced_terms",
+    "route",
     "subset_flows",
 ]
 
@@ -124,6 +135,103 @@ def adapter_bytes(
     h, q, kv, i = hidden_size, heads * head_dim, kv_heads * head_dim, intermediate_size
     widths = (h + q) + 2 * (h + kv) + (q + h) + 2 * (h + i) + (i + h)
     return float(rank * layers * widths) * bytes_per_weight
+
+
+def _whole(x: FloatArray) -> FloatArray:
+    """Whole replicas for ``x`` replicas' worth of load (the fleet formula's rounding)."""
+    return as_float(np.ceil(x * (1.0 - _CEIL_TOLERANCE)))
+
+
+def place_adapters(
+    peak: ArrayLike,
+    mean: ArrayLike,
+    coincidence: ArrayLike = 1.0,
+    overhead: ArrayLike = ADAPTER_OVERHEAD,
+    decade_loss: ArrayLike = ADAPTER_DECADE_LOSS,
+) -> tuple[FloatArray, FloatArray]:
+    """Whole replicas of an always-on multi-adapter fleet for its cheapest placement, and
+    how many of them are pinned to one workload each (workloads on the first axis, then
+    the sample axes, the month last; loads in replicas at the planned utilisation, at the
+    throughput of merged weights; the parameters per sample).
+
+    ``peak`` x_w is what workload w needs in its busiest hour, ``mean`` (at most the
+    peak) in its average hour. A replica that serves one workload's adapter alone runs it merged into the
+    weights and keeps its full throughput; a replica mixing n adapters keeps η(n)
+    (:func:`adapter_efficiency`). So the operator of a multi-adapter fleet pins a workload
+    that fills whole replicas to replicas of its own (an adapter-aware router sends an
+    adapter's requests to the replicas that hold it: LoRAX and vLLM's production stack
+    route by adapter) and mixes only the leftovers. The placements priced, the cheapest
+    kept (ties go to the first):
+
+    1. every workload mixed on one pool: ⌈max(c · Σ x, max x, Σ mean) / η(n)⌉;
+    2. for k = 0 … W: the k workloads with the smallest leftovers mixed, each after its
+       ⌈x_w⌉ − 1 whole replicas are pinned (leftover r_w = x_w − ⌈x_w⌉ + 1 ∈ (0, 1],
+       its traffic split in proportion), the other workloads pinned whole:
+       Σ ⌈x_w⌉ − k + ⌈max(c · Σ r, max r, Σ mean_w · r_w / x_w) / η(k)⌉.
+       k = 0 is one fleet per workload, Σ ⌈x_w⌉: the shared fleet never needs more.
+
+    At c = 1 placement 2 is the best of every placement: a pinned replica carries a whole
+    replica of load and a mixed one η ≤ 1 of it, so a mixed workload keeps only its
+    leftover in the pool, and of k mixed workloads the smallest leftovers need the fewest
+    mixed replicas. n and k count workloads with load that month (an idle adapter slows
+    no batch).
+
+    One fleet each needs 2 + 1 + 1 replicas, one pool ⌈1.6 / 0.664⌉ = 3; one replica pinned
+    to the first workload and 0.2 + 0.2 + 0.2 mixed, ⌈0.6 / 0.664⌉ = 1, make 2:
+
+    >>> replicas, pinned = place_adapters([[1.2], [0.2], [0.2]], [[0.6], [0.1], [0.1]],
+    ...                                   1.0, 0.336, 0.0)
+    >>> float(replicas[0]), float(pinned[0])
+    (2.0, 1.0)
+    """
+    x, m = np.broadcast_arrays(as_float(peak), as_float(mean))
+    c, o, d = as_float(coincidence), as_float(overhead), as_float(decade_loss)
+    scalars = c.ndim == 0 and o.ndim == 0 and d.ndim == 0
+    if scalars:  # η of every count once, then looked up (counts are whole numbers 0 … W)
+        table = adapter_efficiency(np.arange(x.shape[0] + 1.0), o, d)
+
+        def efficiency(count: FloatArray) -> FloatArray:
+            return as_float(table[count.astype(np.intp)])
+    else:
+        c, o, d = per_sample(c), per_sample(o), per_sample(d)
+
+        def efficiency(count: FloatArray) -> FloatArray:
+            return adapter_efficiency(count, o, d)
+
+    coincident = scalars and float(c) == 1.0  # then Σ x bounds every other term
+    # 1. every workload mixed
+    n = np.count_nonzero(x > 0.0, axis=0)
+    busiest = np.sum(x, axis=0)
+    if not coincident:
+        busiest = np.maximum(np.maximum(c * busiest, np.max(x, axis=0)), np.sum(m, axis=0))
+    all_mixed = _whole(busiest / efficiency(n))
+    # 2. whole replicas pinned, the k smallest leftovers mixed
+    whole = _whole(x)
+    left = x - np.maximum(whole - 1.0, 0.0)
+    if coincident:
+        left = np.sort(left, axis=0)
+        pool = np.cumsum(left, axis=0)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            left_mean = np.where(x > 0.0, m * left / x, 0.0)
+        order = np.argsort(left, axis=0, kind="stable")
+        left = np.take_along_axis(left, order, axis=0)
+        left_mean = np.take_along_axis(left_mean, order, axis=0)
+        pool = np.maximum(
+            np.maximum(c * np.cumsum(left, axis=0), np.maximum.accumulate(left, axis=0)),
+            np.cumsum(left_mean, axis=0),
+        )
+    k = np.cumsum(left > 0.0, axis=0, dtype=np.float64)
+    pool = _whole(pool / efficiency(k))  # η(0) = 1: no leftovers, no pool
+    gain = pool - k
+    at = np.argmin(gain, axis=0)[np.newaxis]
+    best = np.take_along_axis(gain, at, axis=0)[0]
+    mixed = np.where(best < 0.0, np.take_along_axis(pool, at, axis=0)[0], 0.0)
+    placed = np.sum(whole, axis=0) + np.minimum(best, 0.0)
+    one_pool = all_mixed <= placed
+    replicas = np.where(one_pool, all_mixed, placed)
+    pinned = np.where(one_pool, 0.0, placed - mixed)
+    return as_float(replicas), as_float(pinned)
 
 
 # ---------------------------------------------------------------- setup
@@ -272,21 +380,136 @@ def _check_adapter_memory(p: Portfolio, index: int, catalog: Catalog | None) -> 
 # ---------------------------------------------------------------- evaluation
 
 
+@dataclass(frozen=True)
+class Route:
+    """Where a portfolio path is read: by the workloads' own scenarios (``parts``, at
+    ``local``), or by the portfolio itself (``parts`` empty: a workload's one-time items,
+    an alternative's ``portfolio`` numbers)."""
+
+    parts: list[int]
+    local: str
+
+
+def _alternative_key(p: Portfolio, key_and_rest: str) -> tuple[int, str] | None:
+    """``0.quality.error_rate`` or ``<alternative name>.quality.error_rate`` (names may hold
+    dots: the longest name that fits) as (index, ``quality.error_rate``)."""
+    head, _, rest = key_and_rest.partition(".")
+    alternatives = p.scenario.alternatives
+    if head.isdigit() and int(head) < len(alternatives) and rest:
+        return int(head), rest
+    named = [
+        (len(alt.name), i)
+        for i, alt in enumerate(alternatives)
+        if key_and_rest.startswith(alt.name + ".")
+    ]
+    if not named:
+        return None
+    size, i = max(named)
+    return i, key_and_rest[size + 1 :]
+
+
+def replaced_terms(p: Portfolio, j: int, i: int) -> set[str]:
+    """The fields of alternative ``i`` that workload ``j``'s own terms replace."""
+    terms = (p.scenario.workloads or [])[j].alternatives.get(p.scenario.alternatives[i].name)
+    if terms is None:
+        return set()
+    given = set(terms.model_fields_set)
+    if given & {"fine_tuned", "input_usd_per_mtok", "output_usd_per_mtok"}:
+        given |= {"model", "fine_tuned", "input_usd_per_mtok", "output_usd_per_mtok",
+                  "cached_input_usd_per_mtok"}  # fmt: skip
+    return given
+
+
+def route(p: Portfolio, path: str) -> Route:
+    """Where the portfolio reads ``path``; :class:`PaybackError` (one line) when it does not.
+
+    - ``workloads.N.traffic.…``, ``workloads.N.baseline.…``: workload N's (its own
+      baseline's, or its copy of the scenario's);
+    - ``workloads.N.alternatives.I.…`` (I an index or the alternative's name): workload
+      N's terms on alternative I (``quality.error_rate``, ``input_usd_per_mtok``,
+      ``replica_requests_per_s``, …), or the alternative's own number as workload N reads it;
+    - ``workloads.N.one_time.…``, ``alternatives.I.portfolio.…``: the portfolio's own;
+    - ``baseline.…``: every workload without a baseline of its own;
+    - ``alternatives.I.…``: every workload alternative I serves that gives no term of its
+      own for it; ``scenario.…``: every workload.
+    """
+    parts = path.split(".")
+    workloads = p.scenario.workloads or []
+    everyone = list(range(len(p.parts)))
+    if parts[0] == "workloads":
+        if len(parts) < 3 or not parts[1].isdigit() or int(parts[1]) >= len(workloads):
+            raise PaybackError(
+                f"{path}: no such workload (workloads.0 … workloads.{len(workloads) - 1})"
+            )
+        j, rest = int(parts[1]), ".".join(parts[2:])
+        if parts[2] in ("traffic", "baseline") and len(parts) > 3:
+            return Route([j], rest)
+        if parts[2] == "one_time":
+            return Route([], path)
+        if parts[2] == "alternatives" and len(parts) > 4:
+            found = _alternative_key(p, ".".join(parts[3:]))
+            if found is None:
+                raise PaybackError(
+                    f"{path}: no such alternative (by index 0 … {len(p.served) - 1} or by name)"
+                )
+            i, field = found
+            if j not in p.served[i]:
+                raise PaybackError(
+                    f"{path}: {p.scenario.alternatives[i].name!r} does not serve "
+                    f"{workloads[j].name!r}"
+                )
+            return Route([j], f"alternatives.{i}.{field}")
+        raise PaybackError(
+            f"{path}: not an input the portfolio varies (workloads.{j}.traffic…, .baseline…, "
+            ".alternatives.I…, .one_time…)"
+        )
+    if parts[0] == "alternatives" and len(parts) > 3 and parts[2] == "portfolio":
+        return Route([], path)
+    if parts[0] == "traffic":
+        raise PaybackError(
+            f"{path}: with [[workloads]] each workload's traffic is read; vary "
+            f"workloads.N.{path} (N = 0..{len(workloads) - 1})"
+        )
+    if parts[0] == "baseline":
+        users = [j for j, w in enumerate(workloads) if w.baseline is None]
+        if not users:
+            raise PaybackError(
+                f"{path}: every workload gives its own baseline; vary workloads.N.{path}"
+            )
+        return Route(users, path)
+    if parts[0] == "alternatives" and len(parts) > 2 and parts[1].isdigit():
+        i = int(parts[1])
+        if i < len(p.served):
+            readers = [j for j in p.served[i] if parts[2] not in replaced_terms(p, j, i)]
+            if not readers:
+                raise PaybackError(
+                    f"{path}: not read: every workload {p.scenario.alternatives[i].name!r} "
+                    f"serves gives its own {parts[2]}; vary workloads.N.alternatives.{i}."
+                    + ".".join(parts[2:])
+                )
+            return Route(readers, path)
+    return Route(everyone, path)
+
+
 def central_value(p: Portfolio, path: str) -> Any:
     """The value the portfolio reads at ``path`` (a portfolio path) with nothing varied:
-    catalog-derived numbers (an estimated capacity, a catalog price) as resolved."""
-    parts = path.split(".")
-    if parts[0] == "workloads" and len(parts) > 2 and parts[1].isdigit():
-        j = int(parts[1])
-        if parts[2] in ("traffic", "baseline") and j < len(p.parts):
-            return value_at(p.parts[j].scenario, ".".join(parts[2:]))
-    elif parts[0] in ("baseline", "alternatives") and "portfolio" not in parts:
-        users = [j for j, w in enumerate(p.scenario.workloads or []) if w.baseline is None]
-        j = users[0] if parts[0] == "baseline" and users else 0
-        if parts[0] == "alternatives" and parts[1].isdigit() and int(parts[1]) < len(p.served):
-            j = p.served[int(parts[1])][0]
-        return value_at(p.parts[j].scenario, path)
+    catalog-derived numbers (an estimated capacity, a catalog price) as resolved; where
+    several workloads read it, the first's."""
+    where = route(p, path)
+    if where.parts:
+        return value_at(p.parts[where.parts[0]].scenario, where.local)
     return value_at(p.scenario, path)
+
+
+def portfolio_field_range(p: Portfolio, path: str) -> FieldRange:
+    """What the field at a portfolio path allows (a workload's term: what the
+    alternative's own field allows)."""
+    from payback.scenario import field_range
+
+    where = route(p, path)
+    if where.parts:
+        return field_range(p.parts[where.parts[0]].scenario, where.local)
+    return field_range(p.scenario, path)
 
 
 class _Reader:
@@ -306,43 +529,20 @@ def _split_overrides(
     p: Portfolio, overrides: Mapping[str, ArrayLike]
 ) -> tuple[list[dict[str, FloatArray]], dict[str, FloatArray]]:
     """Overrides by portfolio path, as each workload's scenario reads them, and those the
-    portfolio reads itself (``workloads.N.one_time.*``, ``alternatives.N.portfolio.*``)."""
-    workloads = p.scenario.workloads or []
+    portfolio reads itself (``workloads.N.one_time.*``, ``alternatives.N.portfolio.*``):
+    see :func:`route`."""
     per_part: list[dict[str, FloatArray]] = [{} for _ in p.parts]
     own: dict[str, FloatArray] = {}
     for path, value in overrides.items():
         values = as_float(value)
-        parts = path.split(".")
-        value_at(p.scenario, path)  # names a field, or PaybackError
+        where = route(p, path)
         current = central_value(p, path)
         if isinstance(current, bool) or not isinstance(current, int | float):
             raise PaybackError(f"{path}: not a number; vary a numeric input")
-        if parts[0] == "workloads":
-            j, rest = int(parts[1]), parts[2:]
-            if rest[0] in ("traffic", "baseline"):
-                per_part[j][".".join(rest)] = values
-            elif rest[0] == "one_time":
-                own[path] = values
-            else:
-                raise PaybackError(f"{path}: not an input the portfolio varies")
-        elif parts[0] == "alternatives" and len(parts) > 3 and parts[2] == "portfolio":
+        if not where.parts:
             own[path] = values
-        elif parts[0] == "traffic":
-            raise PaybackError(
-                f"{path}: with [[workloads]] each workload's traffic is read; vary "
-                f"workloads.N.{'.'.join(parts)} (N = 0..{len(workloads) - 1})"
-            )
-        elif parts[0] == "baseline":
-            users = [j for j, w in enumerate(workloads) if w.baseline is None]
-            if not users:
-                raise PaybackError(
-                    f"{path}: every workload gives its own baseline; vary workloads.N.{path}"
-                )
-            for j in users:
-                per_part[j][path] = values
-        else:
-            for part in per_part:
-                part[path] = values
+        for j in where.parts:
+            per_part[j][where.local] = values
     return per_part, own
 
 
@@ -439,32 +639,41 @@ def _pieces(
     readers: list[_Reader],
     own: Mapping[str, FloatArray],
     workload_one_time: list[FloatArray],
+    stacks: dict[tuple[int, ...], tuple[FloatArray, FloatArray]],
 ) -> AlternativePieces:
     served = p.served[index]
     shared = p.shares_fleet(index)
     first = evs[served[0]].alternatives[index]
-    baseline, own_usd, own_fleet, requests, one_time = [], [], [], [], []
+    own_usd, own_fleet, one_time = [], [], []
     for j in served:
         outcome = evs[j].alternatives[index]
         comps = outcome.costs.components
         fleet = _fleet_parts(outcome.costs)
         running = outcome.costs.monthly_usd - _sum([comps[k] for k in SHARED_COMPONENTS])
-        baseline.append(evs[j].baseline.monthly_usd)
         own_usd.append(running - fleet if shared else running)
-        own_fleet.append(np.zeros_like(fleet) if shared else fleet)
-        requests.append(evs[j].requests)
+        own_fleet.append(fleet)
         hardware = outcome.one_time_items_usd.get("hardware")
         bought = as_float(0.0) if hardware is None or shared else hardware
         one_time.append(workload_one_time[j] + bought)
+    key = tuple(served)
+    if key not in stacks:  # the same for every alternative serving the same workloads
+        stacks[key] = (
+            _stack([evs[j].baseline.monthly_usd for j in served]),
+            _stack([evs[j].requests for j in served]),
+        )
+    baseline, requests = stacks[key]
+    own_stack = _stack(own_usd)
     hardware = first.one_time_items_usd.get("hardware")
     shared_one_time = first.one_time_usd - (0.0 if hardware is None else hardware)
     fleet_inputs = _shared_fleet(p, index, evs, readers, own) if shared else None
     return AlternativePieces(
         served=served,
-        baseline_usd=_stack(baseline),
-        own_usd=_stack(own_usd),
-        own_fleet_usd=_stack(own_fleet),
-        requests=_stack(requests),
+        baseline_usd=baseline,
+        own_usd=own_stack,
+        own_fleet_usd=as_float(np.broadcast_to(0.0, own_stack.shape))
+        if shared
+        else _stack(own_fleet),
+        requests=requests,
         one_time_usd=_stack(one_time),
         shared_monthly_usd=_sum([first.costs.components[k] for k in SHARED_COMPONENTS]),
         shared_one_time_usd=as_float(shared_one_time),
@@ -545,12 +754,27 @@ def _serving_default(name: str) -> float:
     return float(getattr(Serving(), name))
 
 
-def shared_fleet_costs(
-    fleet: _SharedFleet, masks: FloatArray
-) -> tuple[dict[str, FloatArray], FloatArray, FloatArray, FloatArray]:
-    """The shared fleet of each subset of workloads (``masks``: (K, W) of 0/1): its monthly
-    cost by component (K, …, H), its GPUs (K, …, H), what it buys at t = 0 (K, …) and each
-    workload's share of its GPU time (K, W, …, H)."""
+@dataclass(frozen=True)
+class FleetCosts:
+    """The shared fleet of each subset of workloads (subsets first, the month last)."""
+
+    components: dict[str, FloatArray]
+    """Its monthly cost by component [USD/month]."""
+    gpus: FloatArray
+    """GPUs each month (busy GPU-hours / 730 when scaled to zero)."""
+    pinned_gpus: FloatArray
+    """Of those, the GPUs of replicas pinned to one workload's adapter (:func:`place_adapters`)."""
+    at_start: FloatArray
+    """What it buys at t = 0 [USD]."""
+    share: FloatArray
+    """(K, W, …, H): each workload's share of its GPU time."""
+
+
+def shared_fleet_costs(fleet: _SharedFleet, masks: FloatArray) -> FleetCosts:
+    """The shared fleet of each subset of workloads (``masks``: (K, W) of 0/1), placed as
+    :func:`place_adapters` finds cheapest (always on) or each workload on its own merged
+    deployment (scaled to zero: billed by the second, a fleet gains nothing from mixing
+    adapters and would lose η(n) of its throughput), priced by the one fleet formula."""
     m = as_float(masks)
     # every sample axis on the loads, so the parameters' samples meet theirs (not the subsets')
     scalars = [fleet.coincidence, fleet.overhead, fleet.decade_loss]
@@ -572,39 +796,45 @@ def shared_fleet_costs(
         return np.broadcast_to(a.reshape(a.shape[:1] + pad + a.shape[1:]), shape)
 
     peak, mean = spread(fleet.peak), spread(fleet.mean)
-    extra = len(shape) - 1
-    weights = m.reshape(m.shape + (1,) * extra)  # (K, W, …, 1s)
-    active = (mean > 0.0).astype(np.float64)
-    count = np.sum(weights * active, axis=1)
-    efficiency = adapter_efficiency(
-        count, per_sample(fleet.overhead), per_sample(fleet.decade_loss)
-    )
-    peaks = weights * peak
+    weights = m.reshape(m.shape + (1,) * (len(shape) - 1))  # (K, W, …, 1s)
     means = weights * mean
-    coincident = per_sample(fleet.coincidence) * np.sum(peaks, axis=1)
-    busiest = np.maximum(np.maximum(coincident, np.max(peaks, axis=1)), np.sum(means, axis=1))
-    extra_args: dict[str, Any] = {}
-    if fleet.always_on:
-        load = busiest / efficiency
-        extra_args["peak_to_average"] = 1.0
-    else:
-        load = np.sum(means, axis=1) / efficiency
-    params = dict(fleet.params)
-    components, gpus, extras = model.self_hosted_cost(
-        load * SECONDS_PER_MONTH,
-        replica_requests_per_s=1.0,
-        always_on=fleet.always_on,
-        cash=fleet.cash,
-        **params,
-        **extra_args,
-    )
     total = np.sum(means, axis=1)
+    params = dict(fleet.params)
+    gpus_per_replica = per_sample(params["gpus_per_replica"])
+    if fleet.always_on:
+        utilization = per_sample(params.pop("target_utilization"))
+        replicas, pinned = place_adapters(
+            np.moveaxis(weights * peak, 1, 0) / utilization,
+            np.moveaxis(means, 1, 0) / utilization,
+            fleet.coincidence,
+            fleet.overhead,
+            fleet.decade_loss,
+        )
+        components, gpus, extras = model.self_hosted_cost(
+            replicas * SECONDS_PER_MONTH,
+            replica_requests_per_s=1.0,
+            target_utilization=1.0,
+            peak_to_average=1.0,
+            always_on=True,
+            cash=fleet.cash,
+            **params,
+        )
+        pinned_gpus = as_float(pinned * gpus_per_replica)
+    else:
+        components, gpus, extras = model.self_hosted_cost(
+            total * SECONDS_PER_MONTH,
+            replica_requests_per_s=1.0,
+            always_on=False,
+            cash=fleet.cash,
+            **params,
+        )
+        pinned_gpus = gpus
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(total[:, np.newaxis] > 0, means / total[:, np.newaxis], 0.0)
-    at_start = extras.get("at_start", np.zeros(load.shape[:-1]))
+    at_start = extras.get("at_start", np.zeros(total.shape[:-1]))
     if not fleet.cash:
-        at_start = np.zeros(load.shape[:-1])
-    return components, gpus, as_float(at_start), share
+        at_start = np.zeros(total.shape[:-1])
+    return FleetCosts(components, gpus, pinned_gpus, as_float(at_start), share)
 
 
 def subset_flows(
@@ -624,9 +854,9 @@ def subset_flows(
     w1 = m.reshape(m.shape + (1,) * (pieces.one_time_usd.ndim - 1))
     one_time = np.sum(w1 * pieces.one_time_usd, axis=1) + moved[..., 0] * pieces.shared_one_time_usd
     if pieces.fleet is not None:
-        components, _, at_start, _ = shared_fleet_costs(pieces.fleet, m)
-        alternative = alternative + moved * _sum(list(components.values()))
-        one_time = one_time + moved[..., 0] * at_start
+        costs = shared_fleet_costs(pieces.fleet, m)
+        alternative = alternative + moved * _sum(list(costs.components.values()))
+        one_time = one_time + moved[..., 0] * costs.at_start
     return baseline, alternative, one_time, requests
 
 
@@ -645,6 +875,8 @@ class PortfolioOutcome:
     npv_usd: FloatArray
     gpus: FloatArray | None
     """GPUs of the shared fleet each month (None without one)."""
+    pinned_gpus: FloatArray | None
+    """Of those, the GPUs pinned to one workload's adapter (:func:`place_adapters`)."""
     fleet_usd: FloatArray | None
     """The shared fleet's monthly cost (None without one)."""
     fleet_share: FloatArray | None
@@ -682,9 +914,11 @@ def evaluate_portfolio(
     if unused:
         raise PaybackError(f"{unused[0]}: not read: that alternative has no shared fleet")
     outcomes = []
-    for i in range(len(p.scenario.alternatives)):
-        pieces = _pieces(p, i, evs, readers, own, workload_one_time)
-        outcomes.append(_outcome(i, pieces, evs, workload_one_time))
+    stacks: dict[tuple[int, ...], tuple[FloatArray, FloatArray]] = {}
+    with np.errstate(all="ignore"):  # as the engine's: an extreme sample gives inf or nan
+        for i in range(len(p.scenario.alternatives)):
+            pieces = _pieces(p, i, evs, readers, own, workload_one_time, stacks)
+            outcomes.append(_outcome(i, pieces, evs, workload_one_time))
     return PortfolioEvaluation(p, evs, outcomes)
 
 
@@ -698,7 +932,7 @@ def _outcome(
     first = evs[served[0]].alternatives[index]
     baseline = _sum([evs[j].baseline.monthly_usd for j in served])
     requests = _sum([evs[j].requests for j in served])
-    gpus = fleet_usd = share = None
+    gpus = pinned_gpus = fleet_usd = share = None
     if pieces.fleet is None:
         # the engine's own sums when there is one workload: its answer exactly
         rest = [pieces.own_usd[k] for k in range(1, len(served))]
@@ -712,14 +946,13 @@ def _outcome(
             ]
         )
     else:
-        components, gpus_k, at_start, share_k = shared_fleet_costs(
-            pieces.fleet, np.ones((1, len(served)))
-        )
-        fleet_usd = _sum(list(components.values()))[0]
-        gpus = gpus_k[0]
-        share = share_k[0]
+        costs = shared_fleet_costs(pieces.fleet, np.ones((1, len(served))))
+        fleet_usd = _sum(list(costs.components.values()))[0]
+        gpus, pinned_gpus, share = costs.gpus[0], costs.pinned_gpus[0], costs.share[0]
         alternative = np.sum(pieces.own_usd, axis=0) + pieces.shared_monthly_usd + fleet_usd
-        one_time = np.sum(pieces.one_time_usd, axis=0) + pieces.shared_one_time_usd + at_start[0]
+        one_time = (
+            np.sum(pieces.one_time_usd, axis=0) + pieces.shared_one_time_usd + costs.at_start[0]
+        )
     base, alt = np.broadcast_arrays(baseline, alternative)
     cum = model.cumulative_savings(base, alt, one_time)
     month = model.break_even_month(cum)
@@ -734,6 +967,7 @@ def _outcome(
         break_even_requests=model.break_even_requests(month, requests),
         npv_usd=model.net_present_value(base, alt, one_time, pieces.discount_rate_annual),
         gpus=gpus,
+        pinned_gpus=pinned_gpus,
         fleet_usd=fleet_usd,
         fleet_share=share,
     )

@@ -187,8 +187,27 @@ class AlternativeResult(OptionResult):
         )
 
 
+class ScenarioFacts:
+    """The scenario's name and horizon, for a result that holds a :attr:`scenario`
+    (:class:`Analysis`, the portfolio's analysis)."""
+
+    @property
+    def scenario(self) -> Scenario:
+        raise NotImplementedError
+
+    @property
+    def name(self) -> str:
+        return self.scenario.scenario.name
+
+    @property
+    def horizon_months(self) -> int:
+        return self.scenario.scenario.horizon_months
+
+
 @dataclass(frozen=True)
-class Analysis:  # long: the documented result fields, then short answers renderers read
+class Analysis(
+    ScenarioFacts
+):  # long: the documented result fields, then short answers renderers read
     """The deterministic answer for a scenario."""
 
     resolved: Resolved
@@ -202,14 +221,6 @@ class Analysis:  # long: the documented result fields, then short answers render
     def scenario(self) -> Scenario:
         """The scenario with every number explicit (catalog ids resolved)."""
         return self.resolved.scenario
-
-    @property
-    def name(self) -> str:
-        return self.scenario.scenario.name
-
-    @property
-    def horizon_months(self) -> int:
-        return self.scenario.scenario.horizon_months
 
     @cached_property
     def input_paths(self) -> list[str]:

@@ -62,8 +62,9 @@ __all__ = [
     "summarize_api_providers",
 ]
 
-SEARCH_HINT = "payback catalog apis --search TEXT lists them"
-"""Where an error message sends the reader to find a valid reference."""
+SEARCH_HINT = "search_api_models(text) lists them"
+"""Where an error message sends the reader to find a valid reference (the command line says
+its own command instead)."""
 
 BATCH_CONTEXT: PriceContext = {"processing": "batch"}
 """The genai-prices request context that selects batch-API prices."""

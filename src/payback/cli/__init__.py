@@ -11,7 +11,14 @@ its function, so that ``payback --help`` and the light commands start fast.
 
 from __future__ import annotations
 
+import os
 import sys
+
+# numpy's bundled OpenBLAS starts one busy-waiting thread per core when numpy is imported,
+# about 0.08 s of CPU on a 2-core machine, at every command. The command line's arrays are
+# elementwise (samples × months) and never reach a BLAS call worth threading, so it asks for
+# one thread unless the user chose otherwise. benchmarks/bench_startup.py measures it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 try:  # Ctrl-C while the command line loads (its first tenth of a second) is Ctrl-C too
     from payback.cli import analyze, catalog, estimate, init, measure, quick, serve, studies

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from payback.cli._errors import PaybackGroup, clean
+from payback.cli._errors import PaybackGroup, clean, in_command_words
 from payback.cli._errors import echo as echo
 from payback.errors import PaybackError
 
@@ -145,7 +145,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             flag = as_flag(exc.param) if exc.param else None
             if flag is not None and exc.param is not None:
                 exc = exc.renamed({exc.param: flag})
-            raise _fail(exc.messages) from None
+            raise _fail([in_command_words(m) for m in exc.messages]) from None
 
     return wrapper
 
@@ -187,7 +187,7 @@ def _clean_hook() -> Any:
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        echo(f"warning: {' '.join(line.splitlines())}", err=True)
+        echo(f"warning: {in_command_words(' '.join(line.splitlines()))}", err=True)
 
 
 def _note(lines: list[str]) -> None:

@@ -153,7 +153,7 @@ def _run(
         return exc.exit_code
     except PaybackError as exc:
         for line in exc.messages:
-            echo(f"error: {' '.join(line.splitlines())}", err=True)
+            echo(f"error: {in_command_words(' '.join(line.splitlines()))}", err=True)
         return 2
     except (KeyboardInterrupt, _Interrupted, typer.exceptions.Abort):
         echo(f"error: {INTERRUPTED}", err=True)
@@ -390,3 +390,25 @@ def _bad_value(exc: click.BadParameter, param: Parameter, argv: Sequence[str]) -
             if arg.startswith(opt + "="):
                 return arg[len(opt) + 1 :]
     return None
+
+
+LIBRARY_ADVICE = {
+    "search_api_models(text) lists them": "payback catalog apis --search TEXT lists them",
+    "recommend() chooses one": "run `payback recommend FILE` to choose one",
+    "for recommend() to choose one": "for `payback recommend FILE` to choose one",
+    "(even when forced)": "(even with --force)",
+    "monte_carlo() shows the spread": "analyze --samples N shows the spread",
+}
+"""The library's advice in its own words (a function to call) and the command line's for
+it (a command to run), so that the library names no command or flag."""
+
+
+def in_command_words(line: str) -> str:
+    """``line`` with the library's advice told as the command line's.
+
+    >>> in_command_words("unknown API model 'x'; no close match (search_api_models(text) lists them)")
+    "unknown API model 'x'; no close match (payback catalog apis --search TEXT lists them)"
+    """
+    for library, command in LIBRARY_ADVICE.items():
+        line = line.replace(library, command)
+    return line

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from payback.cli._common import _console, _print_json, _warn
 from payback.errors import PaybackError
+
+if TYPE_CHECKING:
+    from payback.studies.portfolio import PortfolioAnalysis
 
 
 def show_portfolio(
@@ -13,19 +17,9 @@ def show_portfolio(
 ) -> bool:
     """Print the portfolio answer when ``file`` lists workloads; False (nothing printed)
     when it does not, for the one-workload analysis to run instead."""
-    from payback.scenario import load_scenario
-
-    scenario = load_scenario(file)
-    if not scenario.workloads:
+    analysis = _portfolio_analysis(file, samples, seed, no_quality)
+    if analysis is None:
         return False
-    if seed is not None and samples is None:
-        raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
-    from payback.studies.portfolio import analyze_portfolio
-
-    analysis = analyze_portfolio(
-        scenario, samples=samples, seed=seed or 0, value_terms=not no_quality
-    )
-    _warn(analysis.portfolio.warnings)
     if as_json:
         _print_json({"portfolio": analysis.to_dict()})
     else:
@@ -36,27 +30,41 @@ def show_portfolio(
 
 
 def portfolio_sensitivity(
-    file: Path, method: str, swing: float | None, top: int | None, as_json: bool
+    file: Path,
+    method: str,
+    swing: float | None,
+    top: int | None,
+    as_json: bool,
+    samples: int | None = None,
+    seed: int | None = None,
 ) -> bool:
-    """``payback sensitivity`` of a scenario with workloads (a tornado over the portfolio's
-    inputs, workload paths included); False when the file lists none."""
+    """``payback sensitivity`` of a scenario with workloads (a tornado or Sobol indices
+    over the portfolio's inputs, workload paths included); False when the file lists none."""
     from payback.scenario import load_scenario
 
     scenario = load_scenario(file)
     if not scenario.workloads:
         return False
-    if method != "tornado":
-        raise PaybackError(
-            f"--method {method}: a scenario with [[workloads]] has the tornado only (--method tornado)"
-        )
     from payback.analysis.portfolio import evaluate_portfolio, prepare
-    from payback.studies.portfolio import portfolio_tornado
 
     p = prepare(scenario)
     _warn(p.warnings)
+    names = [f"{alt.name} (portfolio)" for alt in scenario.alternatives]
+    if method == "sobol":
+        from payback.cli._common import _progress
+        from payback.cli.studies import _show_sobol
+        from payback.studies.portfolio import portfolio_sobol
+
+        with _progress("Sobol", enabled=not as_json) as progress:
+            result = portfolio_sobol(
+                p, 1024 if samples is None else samples, seed or 0, swing, progress
+            )
+        _show_sobol(names, result, top, as_json, portfolio=True)
+        return True
+    from payback.studies.portfolio import portfolio_tornado
+
     drivers = portfolio_tornado(p, swing)
     central = [float(o.npv_usd) for o in evaluate_portfolio(p).alternatives]
-    names = [f"{alt.name} (portfolio)" for alt in scenario.alternatives]
     if as_json:
         _print_json(
             {
@@ -115,7 +123,7 @@ def portfolio_solve(
 
 def _portfolio_analysis(
     file: Path, samples: int | None, seed: int | None, no_quality: bool
-) -> object | None:
+) -> PortfolioAnalysis | None:
     from payback.scenario import load_scenario
 
     scenario = load_scenario(file)
@@ -147,10 +155,9 @@ def portfolio_report(
             f"-o {output}: a scenario with [[workloads]] has no single chart; write .html or .md"
         )
     from payback.report.portfolio_document import portfolio_html, portfolio_markdown
-    from payback.studies.portfolio import PortfolioAnalysis
 
     analysis = _portfolio_analysis(file, samples, seed, no_quality)
-    assert isinstance(analysis, PortfolioAnalysis)
+    assert analysis is not None
     text = portfolio_markdown(analysis) if suffix == ".md" else portfolio_html(analysis)
     return {output: text.encode("utf-8")}
 
@@ -160,12 +167,10 @@ def portfolio_explain(
 ) -> bool:
     """``payback explain`` of a scenario with workloads, in plain words; False without them."""
     from payback.report.portfolio_document import portfolio_explanation
-    from payback.studies.portfolio import PortfolioAnalysis
 
     analysis = _portfolio_analysis(file, samples, seed, no_quality)
     if analysis is None:
         return False
-    assert isinstance(analysis, PortfolioAnalysis)
     sections = portfolio_explanation(analysis)
     if as_json:
         _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})

@@ -88,7 +88,7 @@ def sensitivity(
         )
     from payback.cli.portfolio import portfolio_sensitivity
 
-    if portfolio_sensitivity(file, method, swing, top, as_json):
+    if portfolio_sensitivity(file, method, swing, top, as_json, samples, seed):
         return
     resolved = resolve(load_scenario(file))
     _warn(resolved.warnings)
@@ -133,13 +133,16 @@ def _show_tornado(
         )
 
 
-def _show_sobol(names: list[str], result: Sobol, top: int | None, as_json: bool) -> None:
+def _show_sobol(
+    names: list[str], result: Sobol, top: int | None, as_json: bool, *, portfolio: bool = False
+) -> None:
     """Each alternative's Sobol indices, as JSON or one table each."""
     rows = list(zip(names, result.alternatives, strict=True))
     if as_json:
         _print_json(
             {
                 "method": "sobol",
+                **({"portfolio": True} if portfolio else {}),
                 "base_samples": result.base_samples,
                 "seed": result.seed,
                 "alternatives": [
@@ -277,8 +280,10 @@ def recommend(  # long: most of it is its options and their help text
     traffic at its busiest hour (peak_to_average, growth over the horizon), and ranks
     them by average monthly cost: rent at the alternative's `commitment` and
     `gpu_price_change_annual`, or its `[owned]` servers. Configurations that miss
-    `tpot_ms` (time per output token) or `ttft_ms` (time to first token) come after
-    those that meet them. Shows the top **--top** and the cost-vs-latency Pareto
+    `tpot_ms` (time per output token) or `ttft_ms` (mean time to the first token) come
+    after those that meet them; both are checked where the fleet runs, at the
+    alternative's `target_utilization` of a replica's capacity (queueing included), not
+    on an idle replica. Shows the top **--top** and the cost-vs-latency Pareto
     front, and says why the others were left out.
 
     Give the model as `model = "qwen2.5-7b"`, `models = ["qwen2.5-1.5b", "qwen2.5-7b"]`

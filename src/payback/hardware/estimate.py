@@ -28,6 +28,7 @@ from payback.hardware.shapes import (
 __all__ = [
     "DECODE_ONLY",
     "FAMILY_EFFICIENCY",
+    "ClosedLoopLatency",
     "ServingEstimate",
     "attended_tokens",
     "check_engine",
@@ -38,12 +39,16 @@ __all__ = [
     "estimate_serving",
     "gpu_family",
     "kv_cache_tokens",
+    "latency_at_concurrency",
     "latency_at_utilization",
+    "loaded_latency_arrays",
     "model_kv_bytes_per_token",
     "model_parameters",
     "peak_flops",
+    "prompt_service_seconds",
     "replica_rates",
     "require_finite",
+    "serving_at_concurrency",
     "serving_shape",
     "valid_tensor_parallel",
     "weight_bytes",
@@ -614,6 +619,108 @@ def replica_rates(
     )
 
 
+def prompt_service_seconds(
+    args: dict[str, Any],
+    running: Any,
+    *,
+    mean_context: float,
+    input_tokens: float,
+    cached_share: float,
+    budget: Any,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> Any:
+    """Seconds one prompt takes to go through a replica decoding ``running`` sequences:
+    with mixed steps (a finite ``budget``), its n new tokens in k = ⌈n / (budget − B)⌉
+    chunks, each riding on a decode step, so k steps whose compute grows by n/k tokens' (a
+    whole 5,000-token prompt makes its step compute-bound); without (∞), its prefill alone
+    and one decode step. ``budget`` may be an array, one per configuration."""
+    prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
+    prompt = max(input_tokens, 1.0)
+    b = np.asarray(running, dtype=np.float64)
+    limit = np.asarray(budget, dtype=np.float64)
+    mixed = np.isfinite(limit)
+    alone = sv.prefill_seconds(
+        input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
+    ) + sv.decode_step_seconds(batch=b, context=mean_context, engine=engine, **args)
+    new = (1.0 - cached_share) * prompt
+    chunks = np.ceil(new / np.maximum(np.where(mixed, limit, new + b) - b, 1.0))
+    compute = sv.prefill_seconds(
+        input_tokens=prompt,
+        cached_share=cached_share,
+        engine=engine,
+        with_allreduce=False,
+        **prefill_args,
+    )
+    carrying = sv.decode_step_seconds(
+        batch=b,
+        context=mean_context,
+        engine=engine,
+        prefill_compute_s=compute / chunks,
+        prefill_tokens=new / chunks,
+        **args,
+    )
+    return np.where(mixed, chunks * carrying, alone)
+
+
+def loaded_latency_arrays(
+    args: dict[str, Any],
+    batch: Any,
+    *,
+    utilization: Any,
+    mean_context: float,
+    input_tokens: float,
+    output_tokens: float,
+    cached_share: float,
+    budget: Any,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> tuple[Any, Any, Any]:
+    """:func:`latency_at_utilization` for many configurations at once: ``args`` as
+    :func:`serving_shape` gives them (numbers, or arrays of one value per configuration),
+    ``batch`` the sequences each runs at full load (its capacity), ``budget`` its token
+    budget a step (∞ without mixed steps), ``utilization`` the share of that capacity the
+    requests arrive at. Returns the sequences running, the time per output token and the
+    mean time to the first token [s], one per configuration."""
+    cap = np.atleast_1d(np.asarray(batch, dtype=np.float64))
+    col = {k: np.asarray(v)[..., np.newaxis] if np.ndim(v) else v for k, v in args.items()}
+    limit = np.broadcast_to(np.asarray(budget, dtype=np.float64), cap.shape)[:, np.newaxis]
+    grid = np.arange(1, int(max(cap.max(), 1.0)) + 1, dtype=np.float64)[np.newaxis, :]
+    load: dict[str, Any] = {
+        "mean_context": mean_context,
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cached_share": cached_share,
+        "engine": engine,
+    }
+    shape = (cap.size, grid.shape[1])
+    rates = replica_rates(col, grid, budget=limit, **load)
+    rps = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), shape)
+    steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), shape)
+    running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), shape)
+    rows = np.arange(cap.size)
+    top = np.clip(cap.astype(int), 1, shape[1]) - 1
+    arrival = np.asarray(utilization, dtype=np.float64) * rps[rows, top]
+    within = grid <= np.maximum(cap, 1.0)[:, np.newaxis]
+    covers = within & (rps >= (arrival * (1.0 - 1e-12))[:, np.newaxis])
+    i = np.where(covers.any(axis=1), np.argmax(covers, axis=1), top)
+    step, busy_batch = steps[rows, i], running[rows, i]
+    flat = {k: np.asarray(v).reshape(-1) if np.ndim(v) else v for k, v in args.items()}
+    service = prompt_service_seconds(
+        flat,
+        busy_batch,
+        mean_context=mean_context,
+        input_tokens=input_tokens,
+        cached_share=cached_share,
+        budget=limit[:, 0],
+        engine=engine,
+    )
+    prefill = np.broadcast_to(np.asarray(rates.prefill_s, dtype=np.float64), shape)[:, 0]
+    mixed = np.isfinite(limit[:, 0])
+    queued = np.where(mixed, service, prefill)
+    wait = sv.queue_wait(busy=arrival * queued, service_s=queued)
+    ttft = np.where(mixed, step / 2.0, 0.0) + wait + service
+    return busy_batch, step, ttft
+
+
 @dataclass(frozen=True)
 class LoadedLatency:
     """Latency of a replica serving a share of its capacity."""
@@ -625,6 +732,12 @@ class LoadedLatency:
     """Time per output token: a step at that batch, prompt chunks included [s]."""
     ttft_s: float
     """Mean time to the first token, queueing included [s]."""
+
+
+def _prompt_load(load: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: load[k] for k in ("mean_context", "input_tokens", "cached_share", "budget", "engine")
+    }
 
 
 def latency_at_utilization(
@@ -647,11 +760,77 @@ def latency_at_utilization(
       the smallest whole batch up to the cap whose rate covers λ, and its loaded step.
     - Time to first token with mixed steps: the n new prompt tokens go through in chunks
       of what the step's budget leaves, budget − B tokens: k = ⌈n / (budget − B)⌉ steps,
-      after half a step on average for the one under way, and after the prompts queued
-      before them on that chunk stream, an M/D/1 queue busy ρ = λ · k · step:
-      ttft = step / 2 + ρ / (2 (1 − ρ)) · k · step + k · step.
+      each carrying n/k of them (:func:`prompt_service_seconds`, s), after half a step on
+      average for the one under way, and after the prompts queued before them on that
+      chunk stream, an M/D/1 queue busy ρ = λ · s: ttft = step / 2 + ρ / (2 (1 − ρ)) · s + s.
     - Without mixed steps a prompt is prefilled alone: the queue's service is its prefill,
       ρ = λ · prefill, and ttft = wait + prefill + one step.
+    """
+    running, step, ttft = loaded_latency_arrays(
+        args,
+        max(batch_cap, 1),
+        utilization=utilization,
+        mean_context=mean_context,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_share=cached_share,
+        budget=budget,
+        engine=engine,
+    )
+    return LoadedLatency(
+        utilization=utilization,
+        running=float(running[0]),
+        tpot_s=float(step[0]),
+        ttft_s=float(ttft[0]),
+    )
+
+
+@dataclass(frozen=True)
+class ClosedLoopLatency:
+    """Latency of a replica serving a fixed number of clients, each sending its next
+    request as soon as the last one ends (a closed loop: ``vllm bench serve
+    --max-concurrency``, GenAI-Perf/AIPerf ``--concurrency``)."""
+
+    concurrency: int
+    running: float
+    """Sequences decoding together; the rest of the clients' requests wait for a slot or
+    are being prefilled."""
+    requests_per_s: float
+    tpot_s: float
+    """Time per output token: a step at that batch, prompt chunks included [s]."""
+    ttft_s: float
+    """Mean time to the first token, waiting for a slot included [s]."""
+    e2e_s: float
+    """Mean time from sending a request to its last token [s]."""
+
+
+def latency_at_concurrency(
+    args: dict[str, Any],
+    *,
+    concurrency: int,
+    batch_cap: int,
+    mean_context: float,
+    input_tokens: float,
+    output_tokens: float,
+    cached_share: float,
+    budget: float,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> ClosedLoopLatency:
+    """Throughput and latency when ``concurrency`` N clients keep one request each in
+    flight (a closed loop), the replica running at most ``batch_cap`` sequences.
+
+    A fixed concurrency is not a Poisson rate: the N requests are all in the system, each
+    either decoding or before its first token (waiting for a slot, or its prompt going
+    through). With B of them decoding, the replica finishes X(B) = B / (O · step(B))
+    requests a second (:func:`replica_rates`), and a request spends
+    E(B) = p(B) + (O − 1) · step(B) in the system when it is admitted at once, p(B) its
+    prefill phase: half the step under way, the wait behind other prompts on the chunk
+    stream (M/D/1 at the rate X, as :func:`latency_at_utilization`), and its own chunks
+    (:func:`prompt_service_seconds`). Little's law
+    over the loop, N = X · E, gives the batch: the smallest B (in quarters of a sequence)
+    with X(B) · E(B) ≥ N. If even B = min(N, cap) leaves N above that, the others wait
+    for a slot: E = N / X(cap). Then E = N / X, TTFT = max(p, E − (O − 1) · step) and
+    the time per output token is the step.
     """
     load: dict[str, Any] = {
         "mean_context": mean_context,
@@ -661,26 +840,78 @@ def latency_at_utilization(
         "budget": budget,
         "engine": engine,
     }
-    grid = np.arange(1, max(batch_cap, 1) + 1, dtype=np.float64)
+    if concurrency < 1:
+        raise PaybackError.bad("concurrency", concurrency, "a whole number of clients ≥ 1")
+    top = float(max(min(concurrency, batch_cap), 1))
+    grid = np.unique(np.append(np.arange(1.0, top, 0.25), top))
     rates = replica_rates(args, grid, **load)
-    rps = np.broadcast_to(rates.requests_per_s, grid.shape)
-    steps = np.broadcast_to(rates.load_step_s, grid.shape)
-    running = np.broadcast_to(rates.running, grid.shape)
-    arrival = utilization * float(rps[-1])
-    i = int(np.argmax(rps >= arrival * (1.0 - 1e-12)))
-    step = float(steps[i])
+    rps = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), grid.shape)
+    steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), grid.shape)
+    running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), grid.shape)
+    service = prompt_service_seconds(args, running, **_prompt_load(load))
     if np.isfinite(budget):
-        new = (1.0 - cached_share) * max(input_tokens, 1.0)
-        room = max(budget - float(running[i]), 1.0)
-        service = np.ceil(new / room) * step
-        wait = float(sv.queue_wait(busy=arrival * service, service_s=service))
-        ttft = step / 2.0 + wait + service
+        busy = rps * service
+        phase = steps / 2.0 + sv.queue_wait(busy=busy, service_s=service) + service
     else:
-        prefill = float(rates.prefill_s)
-        wait = float(sv.queue_wait(busy=arrival * prefill, service_s=prefill))
-        ttft = wait + prefill + step
-    return LoadedLatency(
-        utilization=utilization, running=float(running[i]), tpot_s=step, ttft_s=ttft
+        prefill = np.asarray(rates.prefill_s, dtype=np.float64)
+        phase = sv.queue_wait(busy=rps * prefill, service_s=prefill) + service
+    decode = (max(output_tokens, 1.0) - 1.0) * steps
+    in_system = rps * (phase + decode)
+    reached = np.nonzero(in_system >= concurrency * (1.0 - 1e-12))[0]
+    i = int(reached[0]) if reached.size else grid.size - 1
+    x = float(rps[i])
+    e2e = concurrency / x
+    ttft = max(float(phase[i]), e2e - float(decode[i]))
+    return ClosedLoopLatency(
+        concurrency=concurrency,
+        running=float(running[i]),
+        requests_per_s=x,
+        tpot_s=float(steps[i]),
+        ttft_s=ttft,
+        e2e_s=ttft + float(decode[i]),
+    )
+
+
+def serving_at_concurrency(
+    model: OpenModel,
+    gpu: Gpu,
+    precision: str = "bf16",
+    *,
+    concurrency: int,
+    input_tokens: float = 1000.0,
+    output_tokens: float = 200.0,
+    cached_input_share: float = 0.0,
+    gpus_per_replica: int | None = None,
+    engine: sv.ServingEngine | str = sv.VLLM,
+) -> ClosedLoopLatency:
+    """:func:`latency_at_concurrency` for a catalog model on a catalog GPU: the replica
+    :func:`estimate_serving` sizes (its tensor parallelism, its most sequences by memory
+    and the engine's limits) serving ``concurrency`` clients in a closed loop."""
+    if isinstance(engine, str):
+        engine = engine_named(engine)
+    sized = estimate_serving(
+        model,
+        gpu,
+        precision,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_input_share=cached_input_share,
+        gpus_per_replica=gpus_per_replica,
+        engine=engine,
+    )
+    engine = on_gpu(engine, gpu)
+    budget = np.inf if engine.max_num_batched_tokens is None else engine.max_num_batched_tokens
+    args = serving_shape(model, gpu, precision, sized.gpus_per_replica, engine)
+    return latency_at_concurrency(
+        args,
+        concurrency=concurrency,
+        batch_cap=sized.max_batch,
+        mean_context=input_tokens + output_tokens / 2.0,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_share=cached_input_share,
+        budget=budget,
+        engine=engine,
     )
 
 

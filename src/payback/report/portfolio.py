@@ -13,6 +13,7 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
+from payback.report.portfolio_common import fleet_words, role_words, workload_rows
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
 __all__ = ["portfolio_renderables", "workloads_table"]
@@ -50,35 +51,9 @@ def workloads_table(analysis: PortfolioAnalysis) -> Table:
         ("baseline", "left"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    scenario = analysis.scenario
-    for w in scenario.workloads or []:
-        t = w.traffic
-        lengths = (
-            f"{t.input_tokens:,.0f} / {t.output_tokens:,.0f}"
-            if t.input_tokens is not None and t.output_tokens is not None
-            else "-"
-        )
-        table.add_row(
-            w.name,
-            f"{t.requests_per_month:,.0f}",
-            f"{t.growth_monthly:+.1%}" if t.growth_monthly else "-",
-            lengths,
-            f"{t.peak_to_average:g}",
-            (w.baseline or scenario.baseline).name,
-        )
+    for row in workload_rows(analysis):
+        table.add_row(*row)
     return table
-
-
-def _fleet_text(alt: PortfolioAlternative) -> str:
-    if alt.fleet == "shared" and alt.gpus is not None:
-        first, most = alt.gpus[0], max(alt.gpus)
-        gpus = f"{first:g} GPUs" + (f", up to {most:g}" if most != first else "")
-        return f"one shared fleet, an adapter per workload: {gpus}"
-    if alt.fleet == "shared":
-        return "one fleet (one workload)"
-    if alt.fleet == "separate":
-        return "a fine-tuned model and fleet per workload"
-    return f"{alt.kind}, priced per workload"
 
 
 def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
@@ -87,7 +62,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     table.add_column()
     last = horizon - 1
     table.add_row("Serves", ", ".join(alt.workloads))
-    table.add_row("Fleet", _fleet_text(alt))
+    table.add_row("Fleet", fleet_words(alt))
     table.add_row(
         "USD per month",
         f"{money(alt.monthly_cost_usd[0])} against {money(alt.baseline_usd[0])} today"
@@ -137,18 +112,13 @@ def _contributions(alt: PortfolioAlternative, horizon: int) -> Table:
     table.add_column("net", justify="right")
     table.add_column("")
     for c in alt.contributions:
-        role = (
-            ("carries the fleet" if c.role == "carries" else "rides on it")
-            if shared
-            else ("pays its way" if c.role == "carries" else "does not pay its way")
-        )
         table.add_row(
             c.workload,
             money(c.savings_usd),
             f"{c.gpu_time_share:.1%}" if c.gpu_time_share is not None else "",
             money(c.fleet_usd),
             money(c.net_usd),
-            role,
+            role_words(c, shared),
         )
     table.add_row("paid once (ops, shared items)", "", "", "", money(-alt.shared_usd), "")
     return table

@@ -10,6 +10,7 @@ import payback
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.report.common import MARKER
+from payback.report.portfolio_common import placement_words, role_words, workload_rows
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
 __all__ = ["portfolio_explanation", "portfolio_html", "portfolio_markdown"]
@@ -27,25 +28,7 @@ def _month(value: float | None) -> str:
 
 
 def _workloads(analysis: PortfolioAnalysis) -> _Table:
-    scenario = analysis.scenario
-    rows = []
-    for w in scenario.workloads or []:
-        t = w.traffic
-        lengths = (
-            f"{t.input_tokens:,.0f} / {t.output_tokens:,.0f}"
-            if t.input_tokens is not None and t.output_tokens is not None
-            else "-"
-        )
-        rows.append(
-            [
-                w.name,
-                f"{t.requests_per_month:,.0f}",
-                f"{t.growth_monthly:+.1%}" if t.growth_monthly else "-",
-                lengths,
-                f"{t.peak_to_average:g}",
-                (w.baseline or scenario.baseline).name,
-            ]
-        )
+    rows = workload_rows(analysis)
     return _Table(
         "Workloads",
         ["workload", "requests/month", "growth", "tokens in / out", "peak / average", "baseline"],
@@ -64,6 +47,10 @@ def _summary(alt: PortfolioAlternative, horizon: int) -> _Table:
                 "separate": "a fleet per workload",
             }.get(alt.fleet or "", f"{alt.kind}, priced per workload")
             + (f" ({alt.gpus[0]:g} GPUs in month 1)" if alt.gpus else ""),
+        ],
+        [
+            "placement, month 1",
+            placement_words(alt) or ("every GPU mixes adapters" if alt.gpus else "-"),
         ],
         [
             "USD per month, month 1",
@@ -94,9 +81,7 @@ def _contributions(alt: PortfolioAlternative) -> _Table:
             "" if c.gpu_time_share is None else f"{c.gpu_time_share:.1%}",
             money(c.fleet_usd),
             money(c.net_usd),
-            ("carries the fleet" if c.role == "carries" else "rides on it")
-            if shared
-            else ("pays its way" if c.role == "carries" else "does not pay its way"),
+            role_words(c, shared),
         ]
         for c in alt.contributions
     ]
@@ -212,6 +197,18 @@ def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[s
             + f"; NPV {money(alt.npv_usd)} over {months_text(horizon)}.",
         ]
         if alt.gpus is not None:
+            placed = placement_words(alt)
+            paragraphs.append(
+                f"The shared fleet runs {alt.gpus[0]:g} GPUs in month 1: "
+                + (
+                    f"{placed}. A replica that serves one workload's adapter alone runs it "
+                    "merged, without the multi-adapter penalty, so workloads that fill whole "
+                    "replicas get their own and only the leftovers mix"
+                    if placed
+                    else "every one mixes adapters"
+                )
+                + "."
+            )
             carriers, riders = alt.carriers, alt.riders
             paragraphs.append(
                 "Each workload pays for the shared fleet by its share of GPU time. "

@@ -70,7 +70,9 @@ def recommendation_renderables(result: Recommendation, top: int = 10) -> Rendera
     """What was searched, the top configurations, the Pareto front, what was left out and
     the winner."""
     targets = (
-        "latency targets: " + ", ".join(f"{k} ≤ {v:g}" for k, v in result.targets.items())
+        "latency targets: "
+        + ", ".join(f"{k} ≤ {v:g}" for k, v in result.targets.items())
+        + " at the target utilisation"
         if result.targets
         else "no latency targets (tpot_ms or ttft_ms in the alternative rank by them)"
     )
@@ -99,7 +101,8 @@ def recommendation_renderables(result: Recommendation, top: int = 10) -> Rendera
         parts += [
             Text(),
             _table(
-                "Cheapest configurations (tpot, ttft in ms; TP = GPUs per replica)",
+                "Cheapest configurations (tpot, ttft in ms at the target utilisation; TP = GPUs "
+                "per replica)",
                 result.candidates[:top],
                 numbered=True,
                 models=len(result.models),

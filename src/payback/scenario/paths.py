@@ -27,13 +27,22 @@ def value_at(scenario: BaseModel, path: str) -> Any:
     Raises :class:`PaybackError` when the path names nothing.
     """
     node: Any = scenario
-    for part in path.split("."):
+    parts = path.split(".")
+    while parts:
+        part = parts.pop(0)
         if isinstance(node, list):
             if not part.isdigit() or int(part) >= len(node):
                 raise PaybackError(f"{path}: no such field ({part!r} is not an index)")
             node = node[int(part)]
         elif isinstance(node, BaseModel) and part in type(node).model_fields:
             node = getattr(node, part)
+        elif isinstance(node, dict):  # a table keyed by name (a name may hold dots)
+            rest = ".".join([part, *parts])
+            keys = [k for k in node if rest == k or rest.startswith(f"{k}.")]
+            if not keys:
+                raise PaybackError(f"{path}: no such field in the scenario")
+            key = max(keys, key=len)
+            node, parts = node[key], rest[len(key) + 1 :].split(".") if rest != key else []
         else:
             raise PaybackError(f"{path}: no such field in the scenario")
     return node

@@ -23,6 +23,7 @@ from payback.hardware.estimate import (
     check_engine,
     engine_limits,
     kv_cache_tokens,
+    loaded_latency_arrays,
     loaded_steps,
     peak_flops,
     replica_rates,
@@ -67,9 +68,11 @@ class Candidate:
     """Sequences decoded together at full load."""
     replica_requests_per_s: float
     tpot_ms: float
-    """Time per output token at full load [ms]."""
+    """Time per output token where the fleet runs: at ``target_utilization`` of a
+    replica's capacity [ms]."""
     ttft_ms: float
-    """Time to first token on an unloaded replica [ms]."""
+    """Mean time to the first token at ``target_utilization`` of a replica's capacity,
+    queueing included [ms]."""
     usd_per_gpu_hour: float | None
     """Rent of one GPU (``None`` for owned hardware)."""
     monthly_cost_usd: float
@@ -229,7 +232,8 @@ def gather(
 
 @dataclass(frozen=True)
 class _Serving:
-    """Each configuration's batch, capacity and latency at full load, as arrays."""
+    """Each configuration's batch and capacity at full load, and latency at the target
+    utilisation, as arrays."""
 
     batch: np.ndarray
     requests_per_s: np.ndarray
@@ -242,8 +246,11 @@ class _Serving:
 def _serving(
     option: SelfHostedOption, a: dict[str, np.ndarray], load: Load, engine: sv.ServingEngine
 ) -> _Serving:
-    """The batch: the largest that fits the KV cache, the engine and the latency target;
-    the capacity and latency at that batch."""
+    """The batch: the largest that fits the KV cache, the engine and the ``tpot_ms``
+    target at full load; the capacity at that batch, and the latency where the fleet runs:
+    requests arriving at the option's ``target_utilization`` of that capacity (the batch
+    Little's law gives, the first token after its queue;
+    :func:`~payback.hardware.estimate.loaded_latency_arrays`)."""
     args = {k: a[k] for k in _ROW_FIELDS}
     col = {k: v[:, np.newaxis] for k, v in args.items()}
     attended = sv.attended_context(
@@ -268,11 +275,18 @@ def _serving(
         allowed &= steps * 1000.0 <= option.tpot_ms
     batch = np.where(allowed.any(axis=1), np.max(np.where(allowed, grid, 0.0), axis=1), 1.0)
     rates = replica_rates(args, batch, budget=a["budget"], **load_args)
+    _, tpot_s, ttft_s = loaded_latency_arrays(
+        args,
+        batch,
+        utilization=option.target_utilization,
+        budget=a["budget"],
+        **load_args,
+    )
     return _Serving(
         batch=batch,
         requests_per_s=rates.requests_per_s,
-        ttft_ms=rates.ttft_s * 1000.0,
-        tpot_ms=rates.load_step_s * 1000.0,
+        ttft_ms=ttft_s * 1000.0,
+        tpot_ms=tpot_s * 1000.0,
         fits=by_memory >= 1.0,
     )
 

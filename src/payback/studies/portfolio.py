@@ -37,12 +37,13 @@ from payback.analysis.portfolio import (
     shared_fleet_costs,
     subset_flows,
 )
-from payback.analysis.result import QUARTER_MONTHS, months_text, usd
+from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, months_text, usd
 from payback.finance._types import FloatArray
 from payback.scenario import Scenario
 
 if TYPE_CHECKING:
     from payback.catalog import Catalog
+    from payback.studies.uncertainty import Driver, Progress, Sobol
 
 __all__ = [
     "BRUTE_FORCE_LIMIT",
@@ -53,6 +54,7 @@ __all__ = [
     "analyze_portfolio",
     "best_order",
     "greedy_order",
+    "portfolio_sobol",
     "subset_npv",
 ]
 
@@ -205,6 +207,9 @@ class PortfolioAlternative:
     pays_back_within: dict[str, bool | None]
     gpus: list[float] | None
     """GPUs of the shared fleet each month."""
+    pinned_gpus: list[float] | None
+    """Of those, the GPUs pinned to one workload's adapter each month (merged weights, no
+    multi-adapter penalty); the rest mix adapters (:func:`~payback.analysis.portfolio.place_adapters`)."""
     contributions: list[Contribution]
     shared_usd: float
     """What the portfolio pays once, in present value: ops, retraining, shared one-time
@@ -223,9 +228,17 @@ class PortfolioAlternative:
     def riders(self) -> list[str]:
         return [c.workload for c in self.contributions if c.role == "rides"]
 
+    @property
+    def mixed_gpus(self) -> list[float] | None:
+        """The shared fleet's GPUs that mix adapters, each month."""
+        if self.gpus is None or self.pinned_gpus is None:
+            return None
+        return [g - p for g, p in zip(self.gpus, self.pinned_gpus, strict=True)]
+
     def to_dict(self) -> dict[str, Any]:
         out = {k: v for k, v in self.__dict__.items() if k not in ("contributions", "order")}
         out["contributions"] = [c.to_dict() for c in self.contributions]
+        out["mixed_gpus"] = self.mixed_gpus
         out["carry_the_fleet"] = self.carriers
         out["ride_on_it"] = self.riders
         out["migration_order"] = [s.to_dict() for s in self.order]
@@ -233,7 +246,7 @@ class PortfolioAlternative:
 
 
 @dataclass(frozen=True)
-class PortfolioAnalysis:
+class PortfolioAnalysis(ScenarioFacts):
     """The portfolio answer: every alternative serving its workloads together."""
 
     portfolio: Portfolio
@@ -244,14 +257,6 @@ class PortfolioAnalysis:
     @property
     def scenario(self) -> Scenario:
         return self.portfolio.scenario
-
-    @property
-    def name(self) -> str:
-        return self.scenario.scenario.name
-
-    @property
-    def horizon_months(self) -> int:
-        return self.scenario.scenario.horizon_months
 
     def verdict(self) -> str:
         best = max(self.alternatives, key=lambda a: a.npv_usd)
@@ -308,11 +313,9 @@ def _contributions(
     share = None
     fleet_monthly = None
     if pieces.fleet is not None:
-        components, _, _, shares = shared_fleet_costs(
-            pieces.fleet, np.ones((1, len(pieces.served)))
-        )
-        fleet_monthly = np.sum(list(components.values()), axis=0)[0]
-        share = shares[0]
+        costs = shared_fleet_costs(pieces.fleet, np.ones((1, len(pieces.served))))
+        fleet_monthly = np.sum(list(costs.components.values()), axis=0)[0]
+        share = costs.share[0]
         busy = np.sum(pieces.fleet.mean, axis=-1)
         total_busy = float(np.sum(busy))
     for k, j in enumerate(pieces.served):
@@ -417,6 +420,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         npv_usd=npv,
         pays_back_within={k: None if v is None else v == 1.0 for k, v in shares.items()},
         gpus=None if outcome.gpus is None else _floats(outcome.gpus),
+        pinned_gpus=None if outcome.pinned_gpus is None else _floats(outcome.pinned_gpus),
         contributions=contributions,
         shared_usd=shared,
         order=steps,
@@ -463,13 +467,12 @@ def without_workload_value_terms(scenario: Scenario) -> Scenario:
 
 
 def _inputs(p: Portfolio) -> list[Any]:
-    from payback.scenario import field_range, value_at
+    from payback.analysis.portfolio import central_value, portfolio_field_range
     from payback.studies.uncertainty import UncertainInput
 
-    scenario = p.scenario
     return [
-        UncertainInput(path, float(value_at(scenario, path)), dist, field_range(scenario, path))
-        for path, dist in scenario.distributions.items()
+        UncertainInput(path, float(central_value(p, path)), dist, portfolio_field_range(p, path))
+        for path, dist in p.scenario.distributions.items()
     ]
 
 
@@ -525,25 +528,28 @@ def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str
 
 def portfolio_paths(p: Portfolio) -> list[str]:
     """Dotted paths of the numbers the portfolio reads, in the scenario's own terms: each
-    workload's (``workloads.2.traffic.requests_per_month``, its own baseline's and one-time
-    items'), the scenario baseline's, every alternative's and a shared fleet's
-    ``portfolio`` numbers."""
+    workload's (``workloads.2.traffic.requests_per_month``, its own baseline's, its terms on
+    an alternative, ``workloads.2.alternatives.0.quality.error_rate``, and its one-time
+    items), the scenario baseline's, every alternative's (where a workload it serves reads
+    them) and a shared fleet's ``portfolio`` numbers."""
     from payback.analysis.cashflows import numeric_paths
-    from payback.analysis.portfolio import PORTFOLIO_FIELDS
+    from payback.analysis.portfolio import PORTFOLIO_FIELDS, replaced_terms
 
     workloads = p.scenario.workloads or []
     out: dict[str, None] = {}
     for j, part in enumerate(p.parts):
         for path in numeric_paths(part):
-            head = path.split(".")[0]
-            if head == "traffic" or (head == "baseline" and workloads[j].baseline is not None):
+            bits = path.split(".")
+            if bits[0] == "traffic" or (
+                bits[0] == "baseline" and workloads[j].baseline is not None
+            ):
                 out[f"workloads.{j}.{path}"] = None
-            elif head == "alternatives" and path.split(".")[2] == "replica_requests_per_s":
-                terms = workloads[j].alternatives.get(
-                    p.scenario.alternatives[int(path.split(".")[1])].name
-                )
-                if terms is None or terms.replica_requests_per_s is None:
-                    out[path] = None
+            elif bits[0] == "alternatives":
+                i = int(bits[1])
+                if j not in p.served[i]:
+                    continue
+                own = bits[2] in replaced_terms(p, j, i)
+                out[f"workloads.{j}.{path}" if own else path] = None
             else:
                 out[path] = None
         for name, value in workloads[j].one_time:
@@ -556,63 +562,62 @@ def portfolio_paths(p: Portfolio) -> list[str]:
     return list(out)
 
 
-def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Any]]:
-    """Per alternative, every uncertain input of the portfolio at its p10 and p90 (or ±25%
-    without distributions, a rate left at 0 over its assumed range), the rest central,
-    ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call."""
-    from payback.analysis.portfolio import central_value
-    from payback.studies.uncertainty import Driver, swing_inputs
+def _sensitivity_inputs(p: Portfolio, swing: float | None) -> list[Any]:
+    """The scenario's distributions, or with ``swing`` (or without any) every number the
+    portfolio reads over ±``swing`` (25%)."""
+    from payback.analysis.portfolio import central_value, portfolio_field_range
+    from payback.studies.uncertainty import swing_inputs
 
-    scenario = p.scenario
     inputs = _inputs(p)
     if not inputs or swing is not None:
         inputs = swing_inputs(
-            scenario, portfolio_paths(p), lambda path: central_value(p, path), swing
+            p.scenario,
+            portfolio_paths(p),
+            lambda path: central_value(p, path),
+            swing,
+            lambda path: portfolio_field_range(p, path),
         )
-    k = len(inputs)
-    if k == 0:
-        return [[] for _ in scenario.alternatives]
-    ends = [item.ends() for item in inputs]
-    overrides = {}
-    for j, item in enumerate(inputs):
-        column = np.full(2 * k, item.central)
-        column[2 * j], column[2 * j + 1] = ends[j]
-        overrides[item.path] = column
-    ev = evaluate_portfolio(p, overrides)
+    return inputs
+
+
+def portfolio_sobol(
+    p: Portfolio,
+    samples: int = 1024,
+    seed: int = 0,
+    swing: float | None = None,
+    progress: Progress | None = None,
+) -> Sobol:
+    """Sobol first- and total-order indices of each alternative's portfolio NPV over the
+    portfolio's inputs (workload paths included), as
+    :func:`payback.studies.uncertainty.sobol`: every batch of samples through one
+    :func:`evaluate_portfolio` call (in chunks that bound memory)."""
+    from payback.studies.uncertainty import CELLS_PER_CHUNK, sobol_over
+
+    inputs = _sensitivity_inputs(p, swing)
+    horizon = p.scenario.scenario.horizon_months
+    chunk = max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * len(p.parts)))
+
+    def npvs(overrides: dict[str, FloatArray]) -> list[FloatArray]:
+        return [o.npv_usd for o in evaluate_portfolio(p, overrides).alternatives]
+
+    return sobol_over(inputs, len(p.scenario.alternatives), npvs, chunk, samples, seed, progress)
+
+
+def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Driver]]:
+    """Per alternative, every uncertain input of the portfolio at its p10 and p90 (or ±25%
+    without distributions, a rate left at 0 over its assumed range), the rest central,
+    ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call."""
+    from payback.studies.uncertainty import rank_drivers, swing_overrides
+
+    inputs = _sensitivity_inputs(p, swing)
+    if not inputs:
+        return [[] for _ in p.scenario.alternatives]
+    ev = evaluate_portfolio(p, swing_overrides(inputs, [item.path for item in inputs]))
     never = p.scenario.scenario.horizon_months + 1.0
-    result = []
-    for outcome in ev.alternatives:
-        npv = np.broadcast_to(outcome.npv_usd, (2 * k,))
-        month = np.broadcast_to(outcome.break_even_month, (2 * k,))
-        drivers = []
-        for j, item in enumerate(inputs):
-            low, high = 2 * j, 2 * j + 1
-            swing_usd = abs(float(npv[high] - npv[low]))
-            month_swing = abs(
-                float(np.nan_to_num(month[high], nan=never) - np.nan_to_num(month[low], nan=never))
-            )
-            if swing_usd == 0 and month_swing == 0:
-                continue
-            drivers.append(
-                (
-                    swing_usd,
-                    month_swing,
-                    Driver(
-                        parameter=item.path,
-                        low=ends[j][0],
-                        high=ends[j][1],
-                        npv_low_usd=float(npv[low]),
-                        npv_high_usd=float(npv[high]),
-                        break_even_month_low=_maybe(month[low]),
-                        break_even_month_high=_maybe(month[high]),
-                        npv_swing_usd=swing_usd,
-                        assumed=item.assumed,
-                    ),
-                )
-            )
-        drivers.sort(key=lambda d: (-d[0], -d[1]))
-        result.append([d[2] for d in drivers])
-    return result
+    return [
+        rank_drivers(inputs, outcome.npv_usd, outcome.break_even_month, never)
+        for outcome in ev.alternatives
+    ]
 
 
 @dataclass(frozen=True)
@@ -664,9 +669,8 @@ def solve_portfolio(
     allowed range (linear and logarithmic) in one call brackets the crossing nearest
     today's value, then each round splits the bracket 32 ways (one call each) until it is
     as narrow as floats allow."""
-    from payback.analysis.portfolio import central_value
+    from payback.analysis.portfolio import central_value, portfolio_field_range, route
     from payback.errors import PaybackError
-    from payback.scenario import field_range, value_at
 
     scenario = p.scenario
     if not 0 <= alternative < len(scenario.alternatives):
@@ -675,11 +679,11 @@ def solve_portfolio(
         )
     if path in scenario.distributions:
         raise PaybackError(f"{path}: holds a distribution; give it one value to solve for it")
-    value_at(scenario, path)  # names a field, or PaybackError
+    route(p, path)  # names an input, or PaybackError
     current = central_value(p, path)
     if isinstance(current, bool) or not isinstance(current, int | float):
         raise PaybackError(f"{path}: not a number; vary a numeric input")
-    allowed = field_range(scenario, path)
+    allowed = portfolio_field_range(p, path)
     never = math.inf if target.lower_is_better else -math.inf
 
     def metric(values: FloatArray) -> FloatArray:

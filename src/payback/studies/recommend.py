@@ -387,7 +387,7 @@ def _distributions_warning(scenario: Scenario) -> list[str]:
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     return [
         f"the scenario holds distributions ({shown}): recommend sizes and prices the fleet "
-        "at their central values (analyze --samples N shows the spread for the winner)"
+        "at their central values (monte_carlo() shows the spread for the winner)"
     ]
 
 

@@ -36,7 +36,10 @@ __all__ = [
     "SobolIndex",
     "UncertainInput",
     "monte_carlo",
+    "rank_drivers",
     "sobol",
+    "sobol_over",
+    "swing_overrides",
     "tornado",
     "uncertain_inputs",
 ]
@@ -127,16 +130,18 @@ def swing_inputs(
     paths: Iterable[str],
     central_of: Callable[[str], Any],
     swing: float | None = None,
+    range_of: Callable[[str], FieldRange] | None = None,
 ) -> list[UncertainInput]:
     """Every real-valued input among ``paths`` over ±``swing`` of its central value
     (``central_of(path)``), a rate left at 0 over its assumed range, clipped to what the
-    field allows; inputs with no range left are skipped."""
+    field allows (``range_of(path)``, default the scenario's field at that path); inputs
+    with no range left are skipped."""
     share = DEFAULT_SWING if swing is None else swing
     if not (math.isfinite(share) and 0 < share < 1):
         raise PaybackError(f"swing = {share}: must be between 0 and 1 (0.25 means ±25%)")
     out = []
     for path in paths:
-        allowed = field_range(scenario, path)
+        allowed = field_range(scenario, path) if range_of is None else range_of(path)
         central = float(central_of(path))
         name = path.rsplit(".", 1)[-1]
         if not allowed.is_real:
@@ -327,37 +332,55 @@ def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[l
         if not mine:
             result.append([])
             continue
-        k = len(mine)
-        ends = [item.ends() for item, _ in mine]
-        overrides = {}
-        for j, (item, path) in enumerate(mine):
-            column = np.full(2 * k, item.central)
-            column[2 * j], column[2 * j + 1] = ends[j]
-            overrides[path] = column
+        items = [item for item, _ in mine]
+        overrides = swing_overrides(items, [path for _, path in mine])
         outcome = evaluate(single, overrides).alternatives[0]
-        npv, month = np.asarray(outcome.npv_usd), np.asarray(outcome.break_even_month)
-        ranked = []
-        for j, (item, _) in enumerate(mine):
-            m_low, m_high = month[2 * j], month[2 * j + 1]
-            month_swing = abs(np.nan_to_num(m_high, nan=never) - np.nan_to_num(m_low, nan=never))
-            npv_swing = abs(float(npv[2 * j + 1] - npv[2 * j]))
-            if npv_swing == 0 and month_swing == 0:
-                continue
-            driver = Driver(
-                parameter=item.path,
-                low=ends[j][0],
-                high=ends[j][1],
-                npv_low_usd=float(npv[2 * j]),
-                npv_high_usd=float(npv[2 * j + 1]),
-                break_even_month_low=None if math.isnan(m_low) else float(m_low),
-                break_even_month_high=None if math.isnan(m_high) else float(m_high),
-                npv_swing_usd=npv_swing,
-                assumed=item.assumed,
-            )
-            ranked.append((npv_swing, month_swing, driver))
-        ranked.sort(key=lambda d: (-d[0], -d[1]))
-        result.append([d[2] for d in ranked])
+        result.append(rank_drivers(items, outcome.npv_usd, outcome.break_even_month, never))
     return result
+
+
+def swing_overrides(items: list[UncertainInput], paths: list[str]) -> dict[str, FloatArray]:
+    """Samples that move each input alone: sample 2j holds input j at its low end, 2j + 1
+    at its high end, every other input central (by ``paths``, one per input)."""
+    k = len(items)
+    overrides = {}
+    for j, (item, path) in enumerate(zip(items, paths, strict=True)):
+        column = np.full(2 * k, item.central)
+        column[2 * j], column[2 * j + 1] = item.ends()
+        overrides[path] = column
+    return overrides
+
+
+def rank_drivers(
+    items: list[UncertainInput], npv_usd: FloatArray, month: FloatArray, never: float
+) -> list[Driver]:
+    """The drivers of one alternative from its NPVs and break-even months at the samples of
+    :func:`swing_overrides`, ranked by the NPV swing (then the break-even swing; ``never``
+    stands for no break-even); inputs that move neither are left out."""
+    npv = np.broadcast_to(npv_usd, (2 * len(items),))
+    months = np.broadcast_to(month, (2 * len(items),))
+    ranked = []
+    for j, item in enumerate(items):
+        low, high = item.ends()
+        m_low, m_high = months[2 * j], months[2 * j + 1]
+        month_swing = abs(np.nan_to_num(m_high, nan=never) - np.nan_to_num(m_low, nan=never))
+        npv_swing = abs(float(npv[2 * j + 1] - npv[2 * j]))
+        if npv_swing == 0 and month_swing == 0:
+            continue
+        driver = Driver(
+            parameter=item.path,
+            low=low,
+            high=high,
+            npv_low_usd=float(npv[2 * j]),
+            npv_high_usd=float(npv[2 * j + 1]),
+            break_even_month_low=None if math.isnan(m_low) else float(m_low),
+            break_even_month_high=None if math.isnan(m_high) else float(m_high),
+            npv_swing_usd=npv_swing,
+            assumed=item.assumed,
+        )
+        ranked.append((npv_swing, month_swing, driver))
+    ranked.sort(key=lambda d: (-d[0], -d[1]))
+    return [d[2] for d in ranked]
 
 
 # ---------------------------------------------------------------- Sobol
@@ -399,16 +422,44 @@ def sobol(
     ``sobol_indices``, Saltelli 2010), ranked by total order. ``samples`` is rounded up to
     a power of two; inputs whose indices are both below 0.005 (sampling noise at this size)
     are left out."""
-    from scipy.stats import sobol_indices
+    _check_sobol_samples(samples)
+    _check_seed(seed)
+    resolved = as_resolved(scenario)
+    inputs = uncertain_inputs(resolved, swing)
 
+    def npvs(overrides: dict[str, FloatArray]) -> list[FloatArray]:
+        return [outcome.npv_usd for outcome in evaluate(resolved, overrides).alternatives]
+
+    scenario_info = resolved.scenario.scenario
+    chunk = max(1_000, CELLS_PER_CHUNK // (scenario_info.horizon_months + 1))
+    count = len(resolved.scenario.alternatives)
+    return sobol_over(inputs, count, npvs, chunk, samples, seed, progress)
+
+
+def _check_sobol_samples(samples: int) -> None:
     if not (isinstance(samples, int) and 8 <= samples <= 2**20):
         raise PaybackError(
             f"samples = {samples}: must be a whole number from 8 to {2**20:,} for Sobol indices"
         )
+
+
+def sobol_over(
+    inputs: list[UncertainInput],
+    count: int,
+    npvs: Callable[[dict[str, FloatArray]], list[FloatArray]],
+    chunk: int,
+    samples: int,
+    seed: int,
+    progress: Progress | None = None,
+) -> Sobol:
+    """:func:`sobol`'s indices for ``count`` alternatives whose NPVs ``npvs`` gives for
+    samples of ``inputs`` (a dict of arrays by path), at most ``chunk`` samples a call:
+    the scenario's engine, or the portfolio's."""
+    from scipy.stats import sobol_indices
+
+    _check_sobol_samples(samples)
     _check_seed(seed)
-    resolved = as_resolved(scenario)
-    inputs = uncertain_inputs(resolved, swing)
-    count, d = len(resolved.scenario.alternatives), len(inputs)
+    d = len(inputs)
     n = 1 << math.ceil(math.log2(samples))
     if d == 0:
         return Sobol(n, seed, [[] for _ in range(count)])
@@ -417,10 +468,7 @@ def sobol(
             f"samples = {samples}: with {d} uncertain inputs Sobol indices need n · inputs² numbers; "
             f"use at most {SOBOL_CELLS // (d * d):,} samples"
         )
-    total_runs, chunk = (
-        n * (d + 2),
-        max(1_000, CELLS_PER_CHUNK // (resolved.scenario.scenario.horizon_months + 1)),
-    )
+    total_runs = n * (d + 2)
     done = 0
 
     def npv(x: FloatArray) -> FloatArray:
@@ -428,9 +476,9 @@ def sobol(
         out = np.empty((count, x.shape[1]))
         for start in range(0, x.shape[1], chunk):
             part = x[:, start : start + chunk]
-            ev = evaluate(resolved, {i.path: part[j] for j, i in enumerate(inputs)})
-            for a, outcome in enumerate(ev.alternatives):
-                out[a, start : start + part.shape[1]] = outcome.npv_usd
+            values = npvs({i.path: part[j] for j, i in enumerate(inputs)})
+            for a, value in enumerate(values):
+                out[a, start : start + part.shape[1]] = value
             done += part.shape[1]
             if progress is not None:
                 progress(min(done, total_runs), total_runs)

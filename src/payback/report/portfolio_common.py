@@ -1,0 +1,69 @@
+"""What the portfolio's terminal view (:mod:`payback.report.portfolio`) and its documents
+(:mod:`payback.report.portfolio_document`) say alike: the workloads' rows, the fleet in
+words and each workload's role. Only reads the analysis."""
+
+from __future__ import annotations
+
+from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
+
+__all__ = ["fleet_words", "placement_words", "role_words", "workload_rows"]
+
+
+def workload_rows(analysis: PortfolioAnalysis) -> list[list[str]]:
+    """Per workload: name, requests a month, growth, token lengths, busiest hour, baseline."""
+    scenario = analysis.scenario
+    rows = []
+    for w in scenario.workloads or []:
+        t = w.traffic
+        lengths = (
+            f"{t.input_tokens:,.0f} / {t.output_tokens:,.0f}"
+            if t.input_tokens is not None and t.output_tokens is not None
+            else "-"
+        )
+        rows.append(
+            [
+                w.name,
+                f"{t.requests_per_month:,.0f}",
+                f"{t.growth_monthly:+.1%}" if t.growth_monthly else "-",
+                lengths,
+                f"{t.peak_to_average:g}",
+                (w.baseline or scenario.baseline).name,
+            ]
+        )
+    return rows
+
+
+def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
+    """How the shared fleet's GPUs are placed in ``month`` (0: the first): ``""`` when they
+    all mix adapters, else how many are pinned to one workload's adapter."""
+    if alt.pinned_gpus is None or alt.gpus is None or alt.pinned_gpus[month] == 0:
+        return ""
+    pinned, gpus = alt.pinned_gpus[month], alt.gpus[month]
+    mixed = gpus - pinned
+    if mixed == 0:
+        return f"each workload on GPUs of its own ({pinned:g}: cheaper than mixing adapters)"
+    return f"{pinned:g} pinned to a single workload's adapter, {mixed:g} mixing adapters"
+
+
+def fleet_words(alt: PortfolioAlternative) -> str:
+    """The alternative's fleet in a few words, with the shared fleet's GPUs."""
+    if alt.fleet == "shared" and alt.gpus is not None:
+        first, most = alt.gpus[0], max(alt.gpus)
+        gpus = f"{first:g} GPUs" + (f", up to {most:g}" if most != first else "")
+        placed = placement_words(alt)
+        return f"one shared fleet, an adapter per workload: {gpus}" + (
+            f" ({placed})" if placed else ""
+        )
+    if alt.fleet == "shared":
+        return "one fleet (one workload)"
+    if alt.fleet == "separate":
+        return "a fine-tuned model and fleet per workload"
+    return f"{alt.kind}, priced per workload"
+
+
+def role_words(c: Contribution, shared: bool) -> str:
+    """``carries the fleet`` or ``rides on it`` (a shared fleet), else whether the workload
+    pays for its own fleet."""
+    if shared:
+        return "carries the fleet" if c.role == "carries" else "rides on it"
+    return "pays its way" if c.role == "carries" else "does not pay its way"
