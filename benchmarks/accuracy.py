@@ -74,6 +74,38 @@ AUTOMODEL = (
     "NVIDIA-NeMo/Automodel docs/performance-summary.md (2025-10-02, DGX-H100, BF16, "
     "seq 4096), tokens/s per GPU"
 )
+LMSYS_GPT_OSS = (
+    "LMSYS blog 'SGLang for gpt-oss: From Day 0 Support to Enhanced Performance' "
+    "(https://lmsys.org/blog/2025-08-27-gpt-oss), 'Low-Latency Performance (Batch Size = 1)'; "
+    "commands in sgl-project/sglang benchmark/gpt_oss/README.md (commit 5d2c83e; SGLang v0.5.1.post3, "
+    "bench_one_batch_server --batch-size 1 --input-len 1024 --output-len 512), decode tok/s"
+)
+TRT_DSR1_B200 = (
+    "NVIDIA/TensorRT-LLM docs/source/blogs/tech_blog/blog1_Pushing_Latency_Boundaries_"
+    "Optimizing_DeepSeek-R1_Performance_on_NVIDIA_B200_GPUs.md (commit 01c4ece), "
+    "'Autoregressive MTP Layers' table, 'Without MTP' row, TPS/user"
+)
+WMX_L4 = (
+    "https://ai.wmx.dev/benchmarks (serving/raw-vllm baseline, commit 8e78aaa: vLLM v0.23.0 V1, "
+    "1 × L4 on GKE g2-standard-4, --gpu-memory-utilization 0.6 --max-model-len 8192, "
+    "vllm bench serve closed loop at fixed max-concurrency, --ignore-eos, seed 42)"
+)
+SUROGATE = (
+    "invergent-ai/surogate benchmarks/speed.md (commit 1097702), 'Unsloth BF16' (LoRA) and "
+    "'Unsloth NF4' (QLoRA) columns: LoRA rank 16 on q/k/v/o/gate/up/down, seq 2048 packed, "
+    "batch 2 × 4 accumulation, tokens/s on one GPU"
+)
+
+
+LATENCIES = ("ttft", "itl")
+"""Metrics that are times (their ratio is inverted so that above 1 is optimistic)."""
+METRIC_NAMES = {
+    "out/gpu": "output tok/s per GPU",
+    "out": "output tok/s",
+    "ttft": "TTFT ms",
+    "user": "decode tok/s per sequence",
+    "itl": "inter-token ms",
+}
 
 
 @dataclass(frozen=True)
@@ -86,7 +118,9 @@ class ServingRow:
     output_tokens: int
     published: float
     metric: str
-    """``out/gpu`` output tok/s per GPU, ``out`` per replica, ``ttft`` first-token ms."""
+    """``out/gpu`` output tok/s per GPU, ``out`` per replica, ``ttft`` first-token ms,
+    ``user`` decode tok/s of one sequence (first token excluded), ``itl`` the time between
+    its output tokens [ms]."""
     conditions: str
     source: str
     batch: int | None = None
@@ -122,13 +156,18 @@ class ServingRow:
         )
         if self.metric == "ttft":
             return result.ttft_ms
+        per_sequence = result.decode_output_tokens_per_s / (self.batch or result.batch)
+        if self.metric == "user":
+            return per_sequence
+        if self.metric == "itl":
+            return 1000.0 / per_sequence
         total = result.output_tokens_per_s
         return total / self.gpus if self.metric == "out/gpu" else total
 
     def ratio(self) -> float:
         """Predicted speed over published speed (latencies inverted)."""
         p = self.predicted()
-        return self.published / p if self.metric == "ttft" else p / self.published
+        return self.published / p if self.metric in LATENCIES else p / self.published
 
 
 @dataclass(frozen=True)
@@ -562,7 +601,180 @@ SERVING = [
         engine=sv.VLLM,
         concurrency=48,
     ),
+    ServingRow(
+        "gpt-oss-120b",
+        "h100-sxm",
+        8,
+        "mxfp4",
+        1024,
+        512,
+        318.53,
+        "user",
+        "TP8, MXFP4 experts, triton attention backend",
+        LMSYS_GPT_OSS,
+        batch=1,
+        engine=sv.SGLANG,
+    ),
+    ServingRow(
+        "gpt-oss-120b",
+        "h100-sxm",
+        8,
+        "bf16",
+        1024,
+        512,
+        293.12,
+        "user",
+        "TP8, lmsys/gpt-oss-120b-bf16, triton attention backend",
+        LMSYS_GPT_OSS,
+        batch=1,
+        engine=sv.SGLANG,
+    ),
+    ServingRow(
+        "gpt-oss-120b",
+        "b200",
+        4,
+        "mxfp4",
+        1024,
+        512,
+        416.02,
+        "user",
+        "TP4, MXFP4 experts",
+        LMSYS_GPT_OSS,
+        batch=1,
+        engine=sv.SGLANG,
+    ),
+    ServingRow(
+        "gpt-oss-120b",
+        "b200",
+        4,
+        "bf16",
+        1024,
+        512,
+        315.63,
+        "user",
+        "TP4, lmsys/gpt-oss-120b-bf16",
+        LMSYS_GPT_OSS,
+        batch=1,
+        engine=sv.SGLANG,
+    ),
+    ServingRow(
+        "deepseek-v3",
+        "b200",
+        8,
+        "mxfp4",
+        1024,
+        2048,
+        111,
+        "user",
+        "DeepSeek-R1 (V3's shape), TP8 attention, experts TP4 × EP2, NVFP4 experts and dense "
+        "FFN (modelled as 4-bit expert weights), BF16 attention, CUDA graphs, no MTP",
+        TRT_DSR1_B200,
+        batch=1,
+    ),
+    ServingRow(
+        "qwen2.5-0.5b",
+        "l4",
+        1,
+        "bf16",
+        256,
+        128,
+        5.1,
+        "itl",
+        "Qwen2.5-0.5B-Instruct, concurrency 1, ITL p50",
+        WMX_L4,
+        batch=1,
+        engine=sv.VLLM,
+    ),
+    ServingRow(
+        "qwen2.5-0.5b",
+        "l4",
+        1,
+        "bf16",
+        256,
+        128,
+        168,
+        "out",
+        "Qwen2.5-0.5B-Instruct, 1 client in a closed loop",
+        WMX_L4,
+        engine=sv.VLLM,
+        concurrency=1,
+    ),
+    ServingRow(
+        "qwen2.5-0.5b",
+        "l4",
+        1,
+        "bf16",
+        256,
+        128,
+        1_312,
+        "out",
+        "Qwen2.5-0.5B-Instruct, 8 clients in a closed loop",
+        WMX_L4,
+        engine=sv.VLLM,
+        concurrency=8,
+    ),
+    ServingRow(
+        "qwen2.5-0.5b",
+        "l4",
+        1,
+        "bf16",
+        256,
+        128,
+        3_773,
+        "out",
+        "Qwen2.5-0.5B-Instruct, 32 clients in a closed loop",
+        WMX_L4,
+        engine=sv.VLLM,
+        concurrency=32,
+    ),
 ]
+
+UNSLOTH: list[tuple[str, str, dict[str, dict[str, float]]]] = [
+    (
+        "h100-sxm",
+        "H100 SXM",
+        {
+            "qwen3-0.6b": {"lora": 24_500, "qlora": 21_000},
+            "qwen3-1.7b": {"lora": 23_000, "qlora": 20_000},
+            "qwen3-4b": {"lora": 13_100, "qlora": 12_600},
+            "qwen3-8b": {"lora": 9_100, "qlora": 8_600},
+            "qwen3-14b": {"lora": 5_600, "qlora": 5_200},
+        },
+    ),
+    (
+        "h200",
+        "H200",
+        {
+            "qwen3-0.6b": {"lora": 21_700, "qlora": 18_300},
+            "qwen3-1.7b": {"lora": 21_400, "qlora": 18_300},
+            "qwen3-4b": {"lora": 12_800, "qlora": 12_100},
+            "qwen3-8b": {"lora": 9_100, "qlora": 8_400},
+        },
+    ),
+    (
+        "b200",
+        "B200, CUDA 13",
+        {
+            "qwen3-0.6b": {"lora": 19_100, "qlora": 17_000},
+            "qwen3-1.7b": {"lora": 20_300, "qlora": 16_700},
+            "qwen3-4b": {"lora": 14_800, "qlora": 13_100},
+            "qwen3-8b": {"lora": 12_400, "qlora": 11_300},
+        },
+    ),
+    (
+        "rtx-5090",
+        "RTX 5090, CUDA 13.1",
+        {
+            "qwen3-0.6b": {"lora": 21_700, "qlora": 19_100},
+            "qwen3-1.7b": {"lora": 12_600, "qlora": 12_000},
+            "qwen3-4b": {"lora": 6_100, "qlora": 6_000},
+            "qwen3-8b": {"lora": 3_500, "qlora": 3_400},
+        },
+    ),
+]
+"""The Unsloth columns of the Surogate speed table (:data:`SUROGATE`): tokens/s on one
+GPU by model and method ("Unsloth BF16" is LoRA on BF16 weights, "Unsloth NF4" QLoRA)."""
+
 
 TRAINING = [
     TrainingRow(
@@ -642,6 +854,58 @@ TRAINING = [
         "pre-training, FSDP64, TE + DeepEP + FlexAttention",
         AUTOMODEL,
     ),
+    TrainingRow(
+        "llama-2-7b",
+        "h100-sxm",
+        8,
+        "full",
+        "fp8",
+        "optimized",
+        17_120,
+        "SFT on SQuAD packed to 4096, GBS 32, TP1",
+        NEMO,
+        fit=True,
+    ),
+    TrainingRow(
+        "llama-2-7b",
+        "h100-sxm",
+        8,
+        "lora",
+        "fp8",
+        "optimized",
+        25_206,
+        "LoRA on SQuAD packed to 4096, GBS 32, TP1",
+        NEMO,
+        fit=True,
+    ),
+    TrainingRow(
+        "llama-2-70b",
+        "h100-sxm",
+        8,
+        "lora",
+        "fp8",
+        "optimized",
+        2_557,
+        "LoRA on SQuAD packed to 4096, GBS 32, TP2 PP4",
+        NEMO,
+        fit=True,
+    ),
+    *(
+        TrainingRow(
+            model,
+            gpu,
+            1,
+            method,
+            "bf16",
+            "standard",
+            published,
+            f"Unsloth, {label}",
+            SUROGATE,
+        )
+        for gpu, label, figures in UNSLOTH
+        for model, by_method in figures.items()
+        for method, published in by_method.items()
+    ),
 ]
 
 
@@ -656,6 +920,11 @@ def summary(rows: list[ServingRow] | list[TrainingRow]) -> tuple[float, float, i
     return statistics.median(abs(e) for e in errors), worst, len(errors)
 
 
+def _fig(x: float) -> str:
+    """A figure as the table prints it: whole numbers, one decimal below 10."""
+    return f"{x:,.1f}" if x < 10 else f"{x:,.0f}"
+
+
 def main_table() -> list[str]:
     lines = [
         "| # | model | hardware | engine | precision | in/out | batch | conditions | metric "
@@ -665,18 +934,16 @@ def main_table() -> list[str]:
     sources: dict[str, int] = {}
     for i, row in enumerate(SERVING, 1):
         ref = sources.setdefault(row.source, len(sources) + 1)
-        metric = {"out/gpu": "output tok/s per GPU", "out": "output tok/s", "ttft": "TTFT ms"}[
-            row.metric
-        ]
+        metric = METRIC_NAMES[row.metric]
         batch = "max load" if row.batch is None else str(row.batch)
         if row.concurrency is not None:
-            batch = f"{row.concurrency} clients"
+            batch = f"{row.concurrency} client{'s' if row.concurrency > 1 else ''}"
         static = " (static)" if row.engine.max_num_batched_tokens is None else ""
         fit = " (fit)" if row.fit else ""
         lines.append(
             f"| S{i} | {row.model} | {row.gpus} × {row.gpu} | {row.engine.name}{static} | "
             f"{row.precision} | {row.input_tokens:,}/{row.output_tokens:,} | {batch} | "
-            f"{row.conditions}{fit} | {metric} | {row.published:,.0f} | {row.predicted():,.0f} | "
+            f"{row.conditions}{fit} | {metric} | {_fig(row.published)} | {_fig(row.predicted())} | "
             f"{row.ratio():.2f} | [{ref}] |"
         )
     lines += [
@@ -705,7 +972,17 @@ def summary_lines() -> list[str]:
     groups: list[tuple[str, list[ServingRow] | list[TrainingRow], tuple[float, float]]] = [
         ("serving, all", SERVING, SERVING_GOAL),
         ("serving, not used to set a factor", [r for r in SERVING if not r.fit], SERVING_GOAL),
-        ("training", TRAINING, TRAINING_GOAL),
+        ("training, all", TRAINING, TRAINING_GOAL),
+        (
+            "training, multi-GPU stacks (NeMo, AutoModel)",
+            [t for t in TRAINING if t.source != SUROGATE],
+            TRAINING_GOAL,
+        ),
+        (
+            "training, Unsloth on one GPU",
+            [t for t in TRAINING if t.source == SUROGATE],
+            TRAINING_GOAL,
+        ),
     ]
     for name, rows, goal in groups:
         median, worst, n = summary(rows)

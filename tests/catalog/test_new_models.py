@@ -4,6 +4,7 @@ licences; mixtures of experts state total and active parameters consistently."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from importlib import resources
 
@@ -138,3 +139,31 @@ def test_licences_that_limit_commercial_use_say_how() -> None:
         assert (CAT.model(open_licence).license or "").startswith("Apache-2.0")
     assert (CAT.model("phi-4").license or "").startswith("MIT")
     assert (CAT.model("deepseek-v3").license or "").startswith("MIT")
+
+
+LICENCE_NAMES = {"Apache-2.0": "Apache License 2.0", "MIT": "MIT License"}
+
+
+@pytest.mark.parametrize("model_id", sorted(CAT.models))
+def test_every_licence_names_where_and_when_it_was_read(model_id: str) -> None:
+    model = CAT.model(model_id)
+    source = model.license_source or ""
+    assert source.startswith("https://"), model_id
+    # the source names the licence the record states ("Llama 3.3 Community License" -> its
+    # family "Llama 3.3 Community"; "Apache-2.0 (...)" -> "Apache License 2.0")
+    family = (model.license or "").split(" (")[0].split(":")[0]
+    assert LICENCE_NAMES.get(family, family.split(" License")[0]) in source, model_id
+    # and the day it was confirmed: a real date, not before the catalog existed nor ahead
+    dates = re.findall(r"confirmed (\d{4}-\d{2}-\d{2})", source)
+    assert dates, f"{model_id}: no 'confirmed YYYY-MM-DD' in its licence source"
+    for day in dates:
+        assert dt.date(2026, 1, 1) <= dt.date.fromisoformat(day) <= dt.date.today(), model_id
+
+
+def test_licences_that_restrict_use_point_at_the_licence_text() -> None:
+    for model_id in ("llama-3.3-70b", "llama-4-scout"):
+        source = CAT.model(model_id).license_source or ""
+        assert "700 million monthly active users" in source
+        assert "LICENSE" in source
+    assert "ai.google.dev/gemma/terms" in (CAT.model("gemma-3-27b").license_source or "")
+    assert "USAGE_POLICY" in (CAT.model("gpt-oss-120b").license_source or "")

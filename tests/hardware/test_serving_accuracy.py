@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from payback.catalog import default_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +51,11 @@ def test_thirty_rows_diverse_in_gpu_engine_precision_batch_and_method() -> None:
     assert min(sizes) < 8
     assert max(sizes) > 60
     assert sum(catalog.model(row.model).is_moe for row in serving) >= 3
-    assert {"full"} <= {row.method for row in training}
+    moe_at_batch_1 = {r.model for r in serving if r.batch == 1 and catalog.model(r.model).is_moe}
+    assert len(moe_at_batch_1) >= 2
+    assert "l4" in gpus
+    assert min(sizes) < 1
+    assert {"full", "lora", "qlora"} <= {row.method for row in training}
     assert {"standard", "optimized"} <= {row.stack for row in training}
     for row in (*serving, *training):
         assert row.published > 0
@@ -65,3 +71,15 @@ def test_every_row_outside_the_goal_is_named_with_its_mechanism() -> None:
     for i, t in enumerate(ACCURACY.TRAINING, 1):
         if abs(t.ratio() - 1.0) > ACCURACY.TRAINING_GOAL[1]:
             assert f"T{i}" in misses_section, f"T{i} ({t.model}) misses ±35% unexplained"
+
+
+def test_per_sequence_metrics_read_the_same_decode_step() -> None:
+    """``user`` (tokens/s of one sequence) and ``itl`` (ms between its tokens) are one
+    figure two ways: their predictions multiply to 1,000 and the latency's ratio is
+    inverted, so both rows give the same ratio for the same measurement."""
+    speed = ACCURACY.ServingRow(
+        "qwen2.5-0.5b", "l4", 1, "bf16", 256, 128, 196.0, "user", "c", "s", batch=1
+    )
+    latency = ACCURACY.dataclasses.replace(speed, metric="itl", published=1000.0 / 196.0)
+    assert speed.predicted() * latency.predicted() == pytest.approx(1000.0)
+    assert speed.ratio() == pytest.approx(latency.ratio())

@@ -1,0 +1,188 @@
+"""Where the packaged prices come from: an old figure carries a re-check record, a re-check
+against the SkyPilot catalog names the commit it read, and the arithmetic it quotes holds
+(per GPU-hour = instance price / GPU count) and agrees, or not, as it says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from payback.catalog import Catalog, Gpu, GpuPrice, HostedFineTune, default_catalog
+
+RECHECK_AFTER_DAYS = 90
+"""A price read longer ago than this, counted back from the catalog's own date, carries a
+``recheck`` record: what comparing it with the provider's data found, or why it could not."""
+
+CAT = default_catalog()
+
+SKYPILOT = re.compile(
+    r"skypilot-org/skypilot-catalog@(?P<commit>\S+) catalogs/v\d+/(?P<cloud>[a-z]+)/vms\.csv"
+)
+# "55.04/h / 8 = 6.88": an instance price, its GPU count and the per-GPU figure
+DIVIDED = re.compile(r"(\d+(?:\.\d+)?)/h / (\d+) = (\d+(?:\.\d+)?)")
+# "4.29/h" not divided further: a one-GPU instance's price
+ALONE = re.compile(r"(?<![\d.])(\d+\.\d+)/h(?! /)")
+
+
+def _offers(catalog: Catalog) -> list[tuple[str, GpuPrice | HostedFineTune]]:
+    gpu_prices: list[tuple[str, GpuPrice | HostedFineTune]] = [
+        (f"{gpu.id} at {price.provider} ({price.kind})", price)
+        for gpu in catalog.gpus.values()
+        for price in gpu.prices
+    ]
+    return gpu_prices + [(offer.id, offer) for offer in catalog.finetunes.values()]
+
+
+def _catalog_date(catalog: Catalog) -> dt.date:
+    """The catalog's own date: the latest date any of its records was checked."""
+    return max(
+        [record.checked for _, record in _offers(catalog)]
+        + [gpu.checked for gpu in catalog.gpus.values()]
+    )
+
+
+def _per_gpu_figures(text: str) -> list[float]:
+    """Every per-GPU-hour figure a re-check quotes, each division redone here."""
+    figures = []
+    for price, count, _ in DIVIDED.findall(text):
+        figures.append(float(price) / int(count))
+    figures += [float(price) for price in ALONE.findall(DIVIDED.sub("", text))]
+    return figures
+
+
+def _skypilot_rechecks() -> list[tuple[str, GpuPrice]]:
+    return [
+        (f"{gpu.id} at {p.provider}", p)
+        for gpu in CAT.gpus.values()
+        for p in gpu.prices
+        if p.recheck is not None and "skypilot-catalog" in p.recheck
+    ]
+
+
+def _head(recheck: str) -> str:
+    """The newest re-check: the text before an earlier one kept after 'Before:'."""
+    return recheck.split(" Before: ", 1)[0]
+
+
+def _never_rechecked(catalog: Catalog) -> list[str]:
+    """Offers read over :data:`RECHECK_AFTER_DAYS` before the catalog's date, never re-checked."""
+    today = _catalog_date(catalog)
+    return [
+        name
+        for name, record in _offers(catalog)
+        if (today - record.checked).days > RECHECK_AFTER_DAYS and record.recheck is None
+    ]
+
+
+def _price(provider: str, checked: dt.date, recheck: str | None = None) -> GpuPrice:
+    return GpuPrice(
+        provider=provider,
+        usd_per_gpu_hour=1.0,
+        source="inline test price",
+        checked=checked,
+        recheck=recheck,
+    )
+
+
+def test_the_rule_on_a_hand_made_catalog() -> None:
+    gpu = Gpu(
+        id="x",
+        name="x",
+        memory_gb=80,
+        memory_bandwidth_gb_s=2000,
+        bf16_tflops=300,
+        source="inline test record",
+        checked=dt.date(2026, 12, 1),  # the catalog's date: its latest reading
+        prices=[
+            _price("fresh", dt.date(2026, 9, 2)),  # 90 days before: fine without a record
+            _price("old", dt.date(2026, 9, 1)),  # 91 days before, never re-checked
+            _price("kept", dt.date(2025, 1, 1), "2026-12-01: could not be re-checked: ..."),
+        ],
+    )
+    catalog = Catalog.of(gpus=[gpu])
+    assert _catalog_date(catalog) == dt.date(2026, 12, 1)
+    assert _never_rechecked(catalog) == ["x at old (on_demand)"]
+
+
+def test_the_packaged_catalog_date_is_its_latest_reading() -> None:
+    assert _catalog_date(CAT) == dt.date(2026, 12, 2)
+
+
+def test_every_price_read_over_90_days_before_the_catalog_date_has_a_recheck() -> None:
+    assert _never_rechecked(CAT) == []
+
+
+def test_a_recheck_is_dated_and_not_before_the_reading_it_checks() -> None:
+    for name, record in _offers(CAT):
+        if record.recheck is None:
+            continue
+        for stamp in re.findall(r"(?:^|Before: )(\d{4}-\d{2}-\d{2}):", record.recheck):
+            assert dt.date.fromisoformat(stamp) >= record.checked, (name, stamp)
+        assert re.match(r"\d{4}-\d{2}-\d{2}: ", record.recheck), name
+
+
+def test_every_skypilot_recheck_names_a_commit_and_a_catalog_file() -> None:
+    found = _skypilot_rechecks()
+    assert len(found) >= 20  # AWS, Lambda, RunPod, Nebius and GCP offers were compared
+    clouds = set()
+    for name, price in found:
+        assert price.recheck is not None
+        cited = list(SKYPILOT.finditer(price.recheck))
+        assert cited, f"{name}: names the SkyPilot catalog without its file and commit"
+        for match in cited:
+            assert re.fullmatch(r"[0-9a-f]{40}", match["commit"]), (name, match["commit"])
+            clouds.add(match["cloud"])
+    assert {"aws", "lambda", "runpod", "nebius"} <= clouds
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("p5.48xlarge 55.04/h / 8 = 6.88 in us-east-1", [6.88]),
+        ("gpu_1x_h100_sxm5 4.29/h; gpu_8x_h100_sxm5 31.92/h / 8 = 3.99", [3.99, 4.29]),
+        ("8x_H100-NVL 31.90/h / 10 = 3.19, 2x 9.18/h", [3.19, 9.18]),
+    ],
+)
+def test_per_gpu_figures_are_read_and_redivided(text: str, figures: list[float]) -> None:
+    assert _per_gpu_figures(text) == pytest.approx(figures)
+
+
+def test_the_quoted_divisions_are_right() -> None:
+    for name, price in _skypilot_rechecks():
+        assert price.recheck is not None
+        for instance, count, per_gpu in DIVIDED.findall(price.recheck):
+            assert float(instance) / int(count) == pytest.approx(float(per_gpu), abs=0.006), (
+                name,
+                instance,
+                count,
+            )
+
+
+def test_agree_means_the_figure_is_the_offer_and_differ_means_it_is_not() -> None:
+    """A re-check that says the SkyPilot catalog agrees quotes the offer's own per-GPU rent
+    (to half a cent or 0.5%); one that says it differs quotes none within 1%."""
+    agreed = differed = 0
+    for name, price in _skypilot_rechecks():
+        assert price.recheck is not None
+        head = _head(price.recheck)
+        figures = _per_gpu_figures(head)
+        rent = price.usd_per_gpu_hour
+        if "agrees with the SkyPilot catalog" in head:
+            agreed += 1
+            assert any(abs(f - rent) <= 0.005 + 0.005 * rent for f in figures), (name, figures)
+        elif "differs from the SkyPilot catalog" in head:
+            differed += 1
+            assert figures, name
+            assert all(abs(f - rent) > 0.01 * rent for f in figures), (name, figures)
+    assert agreed >= 15
+    assert differed >= 3
+
+
+def test_a_skypilot_recheck_never_moves_the_reading_date() -> None:
+    """The stored SkyPilot copy carries no date, so ``checked`` stays a dated reading's, and
+    the source stays the provider's page."""
+    for name, price in _skypilot_rechecks():
+        assert "skypilot" not in price.source.lower(), name
+        assert price.checked < dt.date(2026, 12, 3), name
