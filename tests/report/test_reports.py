@@ -220,7 +220,7 @@ def test_break_even_labels_name_the_alternative(growth: object) -> None:
     chart = ch.cumulative_costs(growth)  # type: ignore[arg-type]
     labels = {
         "fine-tuned 8B on rented H100s: break-even month 18.5",
-        "fine-tuned 8B, serverless (scale to zero): break-even month 8.0",
+        "fine-tuned 8B, serverless (scale to zero): break-even month 8.2",
         "smaller hosted model, prompt-tuned: break-even month 2.8",
     }
     assert {m["text"] for m in chart.markers} == labels
