@@ -759,6 +759,8 @@ UNSLOTH: list[tuple[str, str, dict[str, dict[str, float]]]] = [
             "qwen3-1.7b": {"lora": 20_300, "qlora": 16_700},
             "qwen3-4b": {"lora": 14_800, "qlora": 13_100},
             "qwen3-8b": {"lora": 12_400, "qlora": 11_300},
+            "qwen3-14b": {"lora": 8_600},
+            "qwen3-32b": {"lora": 4_200},
         },
     ),
     (
@@ -773,7 +775,18 @@ UNSLOTH: list[tuple[str, str, dict[str, dict[str, float]]]] = [
     ),
 ]
 """The Unsloth columns of the Surogate speed table (:data:`SUROGATE`): tokens/s on one
-GPU by model and method ("Unsloth BF16" is LoRA on BF16 weights, "Unsloth NF4" QLoRA)."""
+GPU by model and method ("Unsloth BF16" is LoRA on BF16 weights, "Unsloth NF4" QLoRA;
+the B200 table has no NF4 figure for 14B and 32B)."""
+
+UNSLOTH_FIT = {("h100-sxm", "*"), ("h200", "*"), ("rtx-5090", "qwen3-8b/lora")}
+"""The Unsloth rows the ``unsloth`` stack's factors were set from
+(:data:`payback.hardware.training.UNSLOTH_MFU`, ``UNSLOTH_HOST_SECONDS_PER_LAYER`` and the
+RTX 5090's kernel attainment): every H100 and H200 row, and Qwen3-8B LoRA on the RTX 5090.
+The B200's attainment comes from the table's Surogate columns, not from these rows."""
+
+
+def _unsloth_fit(gpu: str, model: str, method: str) -> bool:
+    return (gpu, "*") in UNSLOTH_FIT or (gpu, f"{model}/{method}") in UNSLOTH_FIT
 
 
 TRAINING = [
@@ -897,10 +910,11 @@ TRAINING = [
             1,
             method,
             "bf16",
-            "standard",
+            "unsloth",
             published,
             f"Unsloth, {label}",
             SUROGATE,
+            fit=_unsloth_fit(gpu, model, method),
         )
         for gpu, label, figures in UNSLOTH
         for model, by_method in figures.items()
@@ -956,7 +970,7 @@ def main_table() -> list[str]:
         ref = sources.setdefault(t.source, len(sources) + 1)
         lines.append(
             f"| T{i} | {t.model} | {t.gpus} × {t.gpu} | {t.method} | {t.precision} | {t.stack} | "
-            f"{t.conditions} | {t.published:,.0f} | {t.predicted():,.0f} | {t.ratio():.2f} | [{ref}] |"
+            f"{t.conditions}{' (fit)' if t.fit else ''} | {t.published:,.0f} | {t.predicted():,.0f} | {t.ratio():.2f} | [{ref}] |"
         )
     lines += ["", "Sources:", ""]
     lines += [f"{n}. {s}" for s, n in sources.items()]
@@ -973,14 +987,20 @@ def summary_lines() -> list[str]:
         ("serving, all", SERVING, SERVING_GOAL),
         ("serving, not used to set a factor", [r for r in SERVING if not r.fit], SERVING_GOAL),
         ("training, all", TRAINING, TRAINING_GOAL),
+        ("training, not used to set a factor", [t for t in TRAINING if not t.fit], TRAINING_GOAL),
         (
             "training, multi-GPU stacks (NeMo, AutoModel)",
             [t for t in TRAINING if t.source != SUROGATE],
             TRAINING_GOAL,
         ),
         (
-            "training, Unsloth on one GPU",
+            "training, Unsloth on one GPU, all",
             [t for t in TRAINING if t.source == SUROGATE],
+            TRAINING_GOAL,
+        ),
+        (
+            "training, Unsloth on one GPU, not used to set a factor",
+            [t for t in TRAINING if t.source == SUROGATE and not t.fit],
             TRAINING_GOAL,
         ),
     ]
@@ -1061,7 +1081,9 @@ def load_errors() -> dict[str, dict[str, float]]:
         predicted = [row.predicted() for row in rows]
 
         def mae(k: int, measured: list[float], predicted: list[tuple[float, ...]]) -> float:
-            return statistics.mean(abs(p[k] / m - 1.0) for p, m in zip(predicted, measured, strict=True))
+            return statistics.mean(
+                abs(p[k] / m - 1.0) for p, m in zip(predicted, measured, strict=True)
+            )
 
         top = max(rows, key=lambda r: r.output_tokens_per_s)
         most = max(rows, key=lambda r: r.concurrency)

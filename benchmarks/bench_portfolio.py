@@ -16,6 +16,11 @@ The portfolio evaluates each workload with the one vectorized engine (samples on
 leading axis, no per-sample loop), so its time grows about linearly with the workloads.
 Target: the 10-workload run at most 20 times the single run (twice linear). Exits 1
 when it is missed.
+
+Last measured (100,000 samples, on a 2-core machine shared with other jobs, load average
+7.4 to 8.8): the 10-workload run 5.6x the single run twice (6.8 and 8.3 s against 1.2 and
+1.5 s), the portfolio of 1 1.2x to 1.8x; before the placement looked η up per count and
+the workloads' baselines were stacked once per evaluation, 8.2x twice in the same minutes.
 """
 
 from __future__ import annotations

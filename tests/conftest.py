@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 import pytest
+import typer.main
+import typer.testing
 from hypothesis import settings
 
 # Speed lives in benchmarks/: a property test is never failed for being slow on a busy machine
 settings.register_profile("payback", deadline=None)
+settings.register_profile("inner-loop", deadline=None, max_examples=20)
 settings.load_profile("payback")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``pytest -m "not slow"``, the inner loop, tries 20 examples of each property instead of
+    100; a plain ``pytest`` (and CI) tries them all."""
+    if "not slow" in (config.getoption("markexpr") or ""):
+        settings.load_profile("inner-loop")
+
+
+# Typer's CliRunner builds the click command anew at every invoke: 30 ms, three quarters of a
+# light command's run, over hundreds of runs. A built command is reusable (click's tests
+# reuse theirs), so the suite builds each app's once.
+typer.testing._get_command = functools.cache(typer.main.get_command)  # type: ignore[attr-defined]
 
 # helpers.py asserts (assert_user_error, check_golden): show their values when they fail
 pytest.register_assert_rewrite("helpers")

@@ -16,12 +16,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from helpers import EXAMPLES
 from payback.cli import app
+
+pytestmark = pytest.mark.slow  # hundreds of command runs: CI and a plain `pytest` run them
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 FUZZ = settings(

@@ -193,17 +193,18 @@ def test_adapters_that_do_not_fit_are_refused() -> None:
     assert "do not fit beside llama-3.1-70b" in line
 
 
-def test_workload_one_time_and_hosted_terms() -> None:
-    # a hosted fine-tuned option priced per workload: support at $0.5/$2, tagging at $1/$4
+def hosted_two_workloads(name: str) -> dict[str, Any]:
+    """The two workloads against a hosted fine-tuned option at $0.5 / $2 per Mtok."""
     data = two_workloads()
     data["alternatives"] = [
-        {
-            "name": "tuned mini",
-            "kind": "hosted_api",
-            "input_usd_per_mtok": 0.5,
-            "output_usd_per_mtok": 2.0,
-        }
+        {"name": name, "kind": "hosted_api", "input_usd_per_mtok": 0.5, "output_usd_per_mtok": 2.0}
     ]
+    return data
+
+
+def test_workload_one_time_and_hosted_terms() -> None:
+    # a hosted fine-tuned option priced per workload: support at $0.5/$2, tagging at $1/$4
+    data = hosted_two_workloads("tuned mini")
     data["workloads"][1]["alternatives"] = {
         "tuned mini": {"input_usd_per_mtok": 1.0, "output_usd_per_mtok": 4.0}
     }
@@ -791,15 +792,7 @@ def test_portfolio_sobol_splits_the_variance_by_hand() -> None:
     # 3,000² / 12) less tagging's eval (0 … 1,000, 1,000² / 12): first-order shares 9/10, 1/10
     from payback.studies.portfolio import portfolio_sobol
 
-    data = two_workloads()
-    data["alternatives"] = [
-        {
-            "name": "tuned",
-            "kind": "hosted_api",
-            "input_usd_per_mtok": 0.5,
-            "output_usd_per_mtok": 2.0,
-        }
-    ]
+    data = hosted_two_workloads("tuned")
     data["workloads"][1]["alternatives"] = {}
     data["workloads"][0]["one_time"]["data_usd"] = {"dist": "uniform", "low": 0.0, "high": 3000.0}
     data["workloads"][1]["one_time"]["eval_usd"] = {"dist": "uniform", "low": 0.0, "high": 1000.0}

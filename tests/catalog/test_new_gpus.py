@@ -65,11 +65,12 @@ def test_new_gpu_rents_have_sources_and_past_dates(gpu_id: str) -> None:
 
 def test_which_new_gpus_have_an_on_demand_rent() -> None:
     on_demand = {g for g in NEW_GPUS if typical_gpu_price(CAT.gpu(g)) is not None}
-    # no on-demand rent with a source was found for the RTX 6000 Ada (serverless only) or GH200;
+    # no on-demand rent with a source was found for the RTX 6000 Ada (serverless only); GH200
+    # is Lambda's 1x GH200 instance;
     # the GeForce and RTX PRO cards are rented on RunPod's Community Cloud, a marketplace, which
     # is never the default rent (gpu_price = "marketplace" asks for it)
     marketplace = {"rtx-4090", "rtx-5090", "rtx-pro-6000"}
-    assert on_demand == set(NEW_GPUS) - {"rtx-6000-ada", "gh200"} - marketplace
+    assert on_demand == set(NEW_GPUS) - {"rtx-6000-ada"} - marketplace
     assert all(gpu_rent(CAT.gpu(g), price="marketplace") is not None for g in marketplace)
     assert typical_gpu_price(CAT.gpu("rtx-6000-ada"), "serverless") is not None
 

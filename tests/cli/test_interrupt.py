@@ -23,7 +23,10 @@ from helpers import EXAMPLES
 from payback.cli._files import owned
 from payback.scenario import load_scenario
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child needs POSIX")
+pytestmark = [
+    pytest.mark.skipif(os.name != "posix", reason="SIGINT to a child needs POSIX"),
+    pytest.mark.slow,  # command lines in a subprocess
+]
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 LINE = "error: interrupted (Ctrl-C); no file was left half-written"

@@ -14,6 +14,8 @@ from helpers import EXAMPLES
 from payback.cli import app
 from payback.cli._files import owned, owned_content, stamped
 
+pytestmark = pytest.mark.slow  # reports and charts written and rewritten
+
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 SEED = EXAMPLES / "seed.toml"
 REFUSED = "exists and was not written by payback, or was changed since; use --force to replace it"

@@ -169,11 +169,15 @@ def test_quick_names_what_it_leaves_out_and_the_full_command(columns: int) -> No
     code, out, _ = run_at(columns, *QUICK)
     assert code == 0
     check_golden(f"quick_seed_{columns}.txt", out)
-    first, second = out.splitlines()  # one line each, whatever the width
+    first, *rest = out.splitlines()
     assert first == "Break even after ~30,769 requests"
-    for left_out in ("--requests-per-month", "growth", "idle time", "retraining", "NPV"):
+    assert all(len(line) <= min(columns, 100) for line in rest)  # wrapped to the terminal
+    second = " ".join(rest)
+    for left_out in ("--requests-per-month N", "growth", "idle time", "retraining", "NPV"):
         assert left_out in second
     assert "payback init scenario.toml, then payback analyze scenario.toml" in second
+    for command in ("payback init scenario.toml", "payback analyze scenario.toml"):
+        assert any(command in line for line in rest), f"{command!r} cut across lines"
 
 
 @pytest.mark.parametrize("columns", WIDTHS)

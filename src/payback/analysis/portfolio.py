@@ -154,8 +154,8 @@ def place_adapters(
     the sample axes, the month last; loads in replicas at the planned utilisation, at the
     throughput of merged weights; the parameters per sample).
 
-    ``peak`` x_w is what workload w needs in its busiest hour, ``mean`` in its average
-    hour. A replica that serves one workload's adapter alone runs it merged into the
+    ``peak`` x_w is what workload w needs in its busiest hour, ``mean`` (at most the
+    peak) in its average hour. A replica that serves one workload's adapter alone runs it merged into the
     weights and keeps its full throughput; a replica mixing n adapters keeps η(n)
     (:func:`adapter_efficiency`). So the operator of a multi-adapter fleet pins a workload
     that fills whole replicas to replicas of its own (an adapter-aware router sends an
@@ -185,31 +185,48 @@ def place_adapters(
     (2.0, 1.0)
     """
     x, m = np.broadcast_arrays(as_float(peak), as_float(mean))
-    c = per_sample(coincidence)
-    o, d = per_sample(overhead), per_sample(decade_loss)
+    c, o, d = as_float(coincidence), as_float(overhead), as_float(decade_loss)
+    scalars = c.ndim == 0 and o.ndim == 0 and d.ndim == 0
+    if scalars:  # η of every count once, then looked up (counts are whole numbers 0 … W)
+        table = adapter_efficiency(np.arange(x.shape[0] + 1.0), o, d)
+
+        def efficiency(count: FloatArray) -> FloatArray:
+            return as_float(table[count.astype(np.intp)])
+    else:
+        c, o, d = per_sample(c), per_sample(o), per_sample(d)
+
+        def efficiency(count: FloatArray) -> FloatArray:
+            return adapter_efficiency(count, o, d)
+
+    coincident = scalars and float(c) == 1.0  # then Σ x bounds every other term
     # 1. every workload mixed
-    n = np.sum(x > 0.0, axis=0)
-    busiest = np.maximum(np.maximum(c * np.sum(x, axis=0), np.max(x, axis=0)), np.sum(m, axis=0))
-    all_mixed = _whole(busiest / adapter_efficiency(n, o, d))
+    n = np.count_nonzero(x > 0.0, axis=0)
+    busiest = np.sum(x, axis=0)
+    if not coincident:
+        busiest = np.maximum(np.maximum(c * busiest, np.max(x, axis=0)), np.sum(m, axis=0))
+    all_mixed = _whole(busiest / efficiency(n))
     # 2. whole replicas pinned, the k smallest leftovers mixed
     whole = _whole(x)
-    pinned_whole = np.maximum(whole - 1.0, 0.0)
-    left = x - pinned_whole
-    with np.errstate(divide="ignore", invalid="ignore"):
-        left_mean = np.where(x > 0.0, m * left / x, 0.0)
-    order = np.argsort(left, axis=0, kind="stable")
-    left = np.take_along_axis(left, order, axis=0)
-    left_mean = np.take_along_axis(left_mean, order, axis=0)
-    k = np.cumsum(left > 0.0, axis=0).astype(np.float64)
-    pool = np.maximum(
-        np.maximum(c * np.cumsum(left, axis=0), np.maximum.accumulate(left, axis=0)),
-        np.cumsum(left_mean, axis=0),
-    )
-    pool = np.where(k > 0.0, _whole(pool / adapter_efficiency(k, o, d)), 0.0)
+    left = x - np.maximum(whole - 1.0, 0.0)
+    if coincident:
+        left = np.sort(left, axis=0)
+        pool = np.cumsum(left, axis=0)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            left_mean = np.where(x > 0.0, m * left / x, 0.0)
+        order = np.argsort(left, axis=0, kind="stable")
+        left = np.take_along_axis(left, order, axis=0)
+        left_mean = np.take_along_axis(left_mean, order, axis=0)
+        pool = np.maximum(
+            np.maximum(c * np.cumsum(left, axis=0), np.maximum.accumulate(left, axis=0)),
+            np.cumsum(left_mean, axis=0),
+        )
+    k = np.cumsum(left > 0.0, axis=0, dtype=np.float64)
+    pool = _whole(pool / efficiency(k))  # η(0) = 1: no leftovers, no pool
     gain = pool - k
-    at = np.argmin(gain, axis=0)
-    best = np.take_along_axis(gain, at[np.newaxis], axis=0)[0]
-    mixed = np.where(best < 0.0, np.take_along_axis(pool, at[np.newaxis], axis=0)[0], 0.0)
+    at = np.argmin(gain, axis=0)[np.newaxis]
+    best = np.take_along_axis(gain, at, axis=0)[0]
+    mixed = np.where(best < 0.0, np.take_along_axis(pool, at, axis=0)[0], 0.0)
     placed = np.sum(whole, axis=0) + np.minimum(best, 0.0)
     one_pool = all_mixed <= placed
     replicas = np.where(one_pool, all_mixed, placed)
@@ -622,32 +639,41 @@ def _pieces(
     readers: list[_Reader],
     own: Mapping[str, FloatArray],
     workload_one_time: list[FloatArray],
+    stacks: dict[tuple[int, ...], tuple[FloatArray, FloatArray]],
 ) -> AlternativePieces:
     served = p.served[index]
     shared = p.shares_fleet(index)
     first = evs[served[0]].alternatives[index]
-    baseline, own_usd, own_fleet, requests, one_time = [], [], [], [], []
+    own_usd, own_fleet, one_time = [], [], []
     for j in served:
         outcome = evs[j].alternatives[index]
         comps = outcome.costs.components
         fleet = _fleet_parts(outcome.costs)
         running = outcome.costs.monthly_usd - _sum([comps[k] for k in SHARED_COMPONENTS])
-        baseline.append(evs[j].baseline.monthly_usd)
         own_usd.append(running - fleet if shared else running)
-        own_fleet.append(np.zeros_like(fleet) if shared else fleet)
-        requests.append(evs[j].requests)
+        own_fleet.append(fleet)
         hardware = outcome.one_time_items_usd.get("hardware")
         bought = as_float(0.0) if hardware is None or shared else hardware
         one_time.append(workload_one_time[j] + bought)
+    key = tuple(served)
+    if key not in stacks:  # the same for every alternative serving the same workloads
+        stacks[key] = (
+            _stack([evs[j].baseline.monthly_usd for j in served]),
+            _stack([evs[j].requests for j in served]),
+        )
+    baseline, requests = stacks[key]
+    own_stack = _stack(own_usd)
     hardware = first.one_time_items_usd.get("hardware")
     shared_one_time = first.one_time_usd - (0.0 if hardware is None else hardware)
     fleet_inputs = _shared_fleet(p, index, evs, readers, own) if shared else None
     return AlternativePieces(
         served=served,
-        baseline_usd=_stack(baseline),
-        own_usd=_stack(own_usd),
-        own_fleet_usd=_stack(own_fleet),
-        requests=_stack(requests),
+        baseline_usd=baseline,
+        own_usd=own_stack,
+        own_fleet_usd=as_float(np.broadcast_to(0.0, own_stack.shape))
+        if shared
+        else _stack(own_fleet),
+        requests=requests,
         one_time_usd=_stack(one_time),
         shared_monthly_usd=_sum([first.costs.components[k] for k in SHARED_COMPONENTS]),
         shared_one_time_usd=as_float(shared_one_time),
@@ -888,9 +914,10 @@ def evaluate_portfolio(
     if unused:
         raise PaybackError(f"{unused[0]}: not read: that alternative has no shared fleet")
     outcomes = []
+    stacks: dict[tuple[int, ...], tuple[FloatArray, FloatArray]] = {}
     with np.errstate(all="ignore"):  # as the engine's: an extreme sample gives inf or nan
         for i in range(len(p.scenario.alternatives)):
-            pieces = _pieces(p, i, evs, readers, own, workload_one_time)
+            pieces = _pieces(p, i, evs, readers, own, workload_one_time, stacks)
             outcomes.append(_outcome(i, pieces, evs, workload_one_time))
     return PortfolioEvaluation(p, evs, outcomes)
 

@@ -209,7 +209,11 @@ def estimate_training(
     precision: Annotated[str, typer.Option("--precision", help="bf16 or fp8.")] = "bf16",
     stack: Annotated[
         str,
-        typer.Option("--stack", help="standard (HF/PEFT, torchtune) or optimized (NeMo/Megatron)."),
+        typer.Option(
+            "--stack",
+            help="standard (HF/PEFT, torchtune), optimized (NeMo/Megatron) or unsloth "
+            "(one GPU, fused kernels; LoRA/QLoRA in BF16).",
+        ),
     ] = "standard",
     gpus: Annotated[
         int | None,
@@ -277,7 +281,11 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
     rows = {
         "method": f"{result.method} ({result.precision}, {result.stack} stack)",
         "GPUs": f"{result.gpus} × {result.gpu}, {result.memory_gib:,.1f} GiB each "
-        f"(at most {result.max_gpus:,}: one sequence per GPU a step)",
+        + (
+            "(a single-GPU stack)"
+            if result.stack == "unsloth"
+            else f"(at most {result.max_gpus:,}: one sequence per GPU a step)"
+        ),
         "compute": f"{result.flops:.3g} FLOPs for {result.tokens:,.0f} tokens",
         "utilization (MFU)": f"{result.mfu:.0%}",
         "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",

@@ -13,7 +13,15 @@ LEAVES_OUT = (
     "retraining, ops and NPV; for those: payback init scenario.toml, then payback analyze "
     "scenario.toml"
 )
-"""What the quick answer does not count, and the commands for the full one (one line)."""
+"""What the quick answer does not count, and the commands for the full one (wrapped to the
+terminal, at most 100 columns)."""
+
+
+KEPT_WHOLE = (
+    "(--requests-per-month N)",
+    "payback init scenario.toml,",
+    "payback analyze scenario.toml",
+)
 
 
 def month_line(month: float | None, requests: float, growth: float) -> str:
@@ -94,6 +102,15 @@ def quick(
     if answer.break_even_requests is None:
         return
     if requests_per_month is None:
-        echo(LEAVES_OUT)
+        import shutil
+        import textwrap
+
+        width = min(shutil.get_terminal_size().columns, 100)
+        kept = {c: c.replace(" ", "\N{NO-BREAK SPACE}") for c in KEPT_WHOLE}
+        text = LEAVES_OUT
+        for command, joined in kept.items():  # a command is never cut across lines
+            text = text.replace(command, joined)
+        wrapped = textwrap.fill(text, width, break_on_hyphens=False, break_long_words=False)
+        echo(wrapped.replace("\N{NO-BREAK SPACE}", " "))
     else:
         echo(month_line(month, requests_per_month, growth))

@@ -89,8 +89,14 @@ def estimate_training(
     their gradients and optimizer states) but computes with its active ones: N is the
     active count (the router included), and the utilization is that of a model of that
     size. ``mfu_scale`` multiplies the utilization: a calibration's measured throughput
-    over the estimate's (``training_mfu_ratio``)."""
+    over the estimate's (``training_mfu_ratio``).
+
+    The ``unsloth`` stack trains on one GPU, LoRA or QLoRA in BF16, its utilisation from
+    :func:`~payback.hardware.training.unsloth_mfu` (the host's fixed time a layer, QLoRA's
+    dequantisation and the GPU's kernel attainment); a job that needs more GPUs, full
+    fine-tuning or FP8 is refused in one line."""
     _check_training_inputs(method, stack, gpus, usd_per_gpu_hour, tokens, epochs, runs)
+    _check_stack(stack, method, precision, gpus)
     peak = peak_flops(gpu, precision, tr.TRAINING_PRECISIONS)
     active = _active_parameters(model)
     processed = tokens * epochs
@@ -99,7 +105,25 @@ def estimate_training(
     )
     flops = tr.training_flops(active, processed, method)
     require_finite("mfu_scale", mfu_scale, 0.0, inclusive=False)
-    mfu = min(1.0, tr.training_mfu(method, active, needed, stack) * mfu_scale)
+    if stack == "unsloth":
+        if needed > 1:
+            raise PaybackError(
+                f"stack 'unsloth' trains on one GPU; {method} fine-tuning of {model.id} needs "
+                f"{needed} × {gpu.id}: use a GPU with more memory, QLoRA, or stack standard"
+            )
+        base = tr.unsloth_mfu(
+            params=active,
+            layers=model.layers,
+            method=method,
+            peak_flops=peak,
+            bandwidth=gpu.memory_bandwidth_gb_s * 1e9,
+            attainment=tr.kernel_attainment(gpu.name, stack),
+            tokens_per_micro_batch=tokens_per_micro_batch,
+        )
+        most = 1
+    else:
+        base = tr.training_mfu(method, active, needed, stack)
+    mfu = min(1.0, base * mfu_scale)
     seconds = tr.training_seconds(flops, needed, peak, mfu)
     price, price_source = _training_price(gpu, usd_per_gpu_hour)
     gpu_hours = seconds / 3600.0 * needed
@@ -200,7 +224,7 @@ def _check_training_inputs(
     if method not in tr.METHODS:
         raise PaybackError(f"method {method!r}: unknown; allowed: {', '.join(tr.METHODS)}")
     if stack not in tr.STACKS:
-        raise PaybackError(f"stack {stack!r}: unknown; allowed: {', '.join(tr.STACKS)}")
+        raise PaybackError.bad("stack", stack, f"unknown; allowed: {', '.join(tr.STACKS)}")
     if gpus is not None and gpus < 1:
         raise PaybackError(f"gpus = {gpus}: must be ≥ 1")
     if usd_per_gpu_hour is not None:
@@ -219,6 +243,21 @@ def _check_training_inputs(
         )
     if runs < 1:
         raise PaybackError(f"runs = {runs}: must be ≥ 1")
+
+
+def _check_stack(stack: str, method: str, precision: str, gpus: int | None) -> None:
+    """One line for what the ``unsloth`` stack does not run (its factors are set on
+    single-GPU LoRA and QLoRA in BF16)."""
+    if stack != "unsloth":
+        return
+    if method == "full":
+        raise PaybackError.bad(
+            "method", method, "lora or qlora with stack 'unsloth' (its factors are set on them)"
+        )
+    if precision != "bf16":
+        raise PaybackError.bad("precision", precision, "bf16 with stack 'unsloth'")
+    if gpus is not None and gpus > 1:
+        raise PaybackError.bad("gpus", gpus, "1 with stack 'unsloth' (a single-GPU trainer)")
 
 
 def _training_gpus(

@@ -6,15 +6,23 @@ weights, so their backward pass skips the weight gradients: k = 4 instead of 6 (
 adapters' own FLOPs are well under 1%). Recomputation under activation checkpointing
 is not counted: utilizations below are *model* FLOP utilizations (MFU), as published
 benchmarks report them.
+
+Stacks: ``standard`` (Hugging Face TRL/PEFT, torchtune, axolotl), ``optimized``
+(NeMo/Megatron-class) and ``unsloth`` (a single-GPU trainer with fused kernels,
+Unsloth-like). The first two fold every cost into one utilisation by method and size;
+the ``unsloth`` step adds up three named terms, since its small models are bound by the
+host, not the GPU (:func:`unsloth_mfu`).
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Literal, get_args
 
 Method = Literal["full", "lora", "qlora"]
 METHODS: tuple[str, ...] = get_args(Method)
-Stack = Literal["standard", "optimized"]
+Stack = Literal["standard", "optimized", "unsloth"]
 STACKS: tuple[str, ...] = get_args(Stack)
 TrainingPrecision = Literal["bf16", "fp8"]
 TRAINING_PRECISIONS: tuple[str, ...] = get_args(TrainingPrecision)
@@ -39,6 +47,121 @@ NeMo reports 682 TFLOP/s per H100 for Llama-2-7B full fine-tuning in FP8 (0.34 o
 TRL/PEFT, torchtune or NeMo AutoModel: 176 TFLOP/s per H100 for Llama-3-70B LoRA in
 BF16 (0.18 of 989) at 70B, more for mid-size models on one GPU. QLoRA pays for
 dequantizing the 4-bit weights on every pass."""
+
+UNSLOTH_MFU = 0.533
+"""Share of the dense BF16 peak that the ``unsloth`` stack's matrix multiplications run
+at, once its host cost (:data:`UNSLOTH_HOST_SECONDS_PER_LAYER`) is set apart. Set with
+that cost and the QLoRA terms on the Unsloth H100 and H200 rows of docs/accuracy.md
+(invergent-ai/surogate benchmarks/speed.md, commit 1097702: Qwen3 0.6B-14B, LoRA rank 16
+on every projection, seq 2048 packed, batch 2 × 4 accumulation), marked ``fit`` there."""
+
+UNSLOTH_HOST_SECONDS_PER_LAYER: dict[str, float] = {"lora": 5.33e-3, "qlora": 6.12e-3}
+"""Fixed time a decoder layer adds to each micro-batch on the ``unsloth`` stack [s],
+whatever the GPU: its forward, recomputed forward and backward launch many small kernels
+from Python (LoRA's rank-16 products, norms, rotary embeddings), each at a fixed host
+cost, which keeps a small model's step bound by the host. The Surogate table shows it:
+Qwen3-0.6B (28 layers) trains at 17-25k tokens/s on an H100, H200, B200 and RTX 5090
+alike, and 1.7B at 17-23k on the first three: 0.17-0.24 s a 4,096-token micro-batch,
+where their FLOPs take 0.01-0.05 s. QLoRA adds a dequantisation kernel before each of
+the seven NF4 projections in every pass (0.79 ms a layer). Set on the H100 and H200 rows
+(``fit``); the B200 machine's host is about 25% slower (its 0.6B rows are 1.35× the
+estimate), which no GPU figure can tell."""
+
+NF4_DEQUANT_BYTES_PER_PARAM = 2.5
+"""Bytes QLoRA moves per base parameter and pass to dequantise it: reads 0.5 (4-bit
+weights and their double-quantised scales) and writes 2 (the BF16 copy the matrix
+multiplication reads)."""
+
+NF4_DEQUANT_PASSES = 3
+"""Passes over the weights a QLoRA micro-batch makes: forward, the forward recomputed
+under activation checkpointing, and backward."""
+
+
+@dataclass(frozen=True)
+class KernelAttainment:
+    """How much of a GPU's catalog peak a stack's kernels reach, relative to an H100."""
+
+    pattern: str
+    """Regular expression matched against the catalog GPU's name."""
+    factor: float
+    source: str
+
+
+UNSLOTH_ATTAINMENT: tuple[KernelAttainment, ...] = (
+    KernelAttainment(
+        r"\bB100\b|\bB200\b|\bB300\b|\bGB200\b|\bGB300\b",
+        0.83,
+        "datacenter Blackwell: the same table's Surogate BF16 columns (not the Unsloth rows "
+        "held against the estimate) train Qwen3-14B at 12.9k tokens/s on a B200 and 6.8k on "
+        "an H100, 1.90× for a 2.28× higher BF16 peak: single-GPU LoRA kernels reach 0.83 of "
+        "the H100's share of the peak",
+    ),
+    KernelAttainment(
+        r"GeForce RTX 50\d0",
+        1.23,
+        "GeForce Blackwell: the datasheet halves BF16 with FP32 accumulation (209.5 TFLOP/s "
+        "on an RTX 5090), but the tensor cores do not: mma.sync measures 370.6 TFLOP/s (1.77×) "
+        "and torch.matmul 224 (1.07×) (main-horse.github.io/posts/5090-mm-perf). The factor is "
+        "set on one row, Qwen3-8B LoRA on the RTX 5090 (``fit``), and lies between the two",
+    ),
+)
+"""Per-GPU kernel attainment of the ``unsloth`` stack, × its utilisation: Unsloth's
+kernels (Triton, and cuBLAS through PyTorch) do not reach the B200's higher peak as they
+do the H100's, and a GeForce Blackwell card runs above the BF16 figure its datasheet
+prints. A GPU that matches no pattern is taken as an H100 (1.0)."""
+
+
+def kernel_attainment(gpu_name: str, stack: str) -> float:
+    """The stack's kernel attainment on a GPU (by its catalog name): the factor of the
+    first :data:`UNSLOTH_ATTAINMENT` pattern that matches, 1.0 otherwise and for the
+    other stacks.
+
+    >>> kernel_attainment("NVIDIA B200 (HGX, 1000 W)", "unsloth")
+    0.83
+    >>> kernel_attainment("NVIDIA B200 (HGX, 1000 W)", "standard")
+    1.0
+    """
+    if stack != "unsloth":
+        return 1.0
+    for entry in UNSLOTH_ATTAINMENT:
+        if re.search(entry.pattern, gpu_name):
+            return entry.factor
+    return 1.0
+
+
+def host_seconds_per_token(
+    *, layers: int, method: str, stack: str, tokens_per_micro_batch: float
+) -> float:
+    """The host's share of the time a token takes [s]: layers × the fixed time a layer
+    adds to a micro-batch (:data:`UNSLOTH_HOST_SECONDS_PER_LAYER`) over the micro-batch's
+    tokens; 0 on the stacks whose utilisation already includes it.
+
+    >>> round(host_seconds_per_token(layers=28, method="lora", stack="unsloth",
+    ...                              tokens_per_micro_batch=4096) * 1e6, 1)
+    36.4
+    """
+    if stack != "unsloth":
+        return 0.0
+    return layers * UNSLOTH_HOST_SECONDS_PER_LAYER[method] / tokens_per_micro_batch
+
+
+def dequant_seconds_per_token(
+    *, params: float, method: str, stack: str, bandwidth: float, tokens_per_micro_batch: float
+) -> float:
+    """Memory time of QLoRA's dequantisation per token on the ``unsloth`` stack [s]:
+    :data:`NF4_DEQUANT_PASSES` × N × :data:`NF4_DEQUANT_BYTES_PER_PARAM` at the GPU's
+    bandwidth [bytes/s], once a micro-batch. On the other stacks the QLoRA utilisation
+    (:data:`BASE_MFU`) includes it.
+
+    >>> round(dequant_seconds_per_token(params=8.2e9, method="qlora", stack="unsloth",
+    ...       bandwidth=3.35e12, tokens_per_micro_batch=4096) * 1e6, 2)
+    4.48
+    """
+    if stack != "unsloth" or method != "qlora":
+        return 0.0
+    moved = NF4_DEQUANT_PASSES * params * NF4_DEQUANT_BYTES_PER_PARAM
+    return moved / bandwidth / tokens_per_micro_batch
+
 
 BYTES_PER_PARAM_STATE: dict[str, float] = {"full": 16.0, "lora": 2.0, "qlora": 0.55}
 """Bytes per base-model parameter held during training: full = BF16 weights and
@@ -70,7 +193,12 @@ def training_flops(params: float, tokens: float, method: str) -> float:
 def training_mfu(method: str, params: float, gpus: int = 1, stack: str = "standard") -> float:
     """Model FLOP utilization for a method, model size and GPU count.
 
-    :data:`BASE_MFU` at 7-8B on one node; smaller models keep GPUs less busy (short
+    On the ``unsloth`` stack (one GPU): :data:`UNSLOTH_MFU` for LoRA and QLoRA alike, the
+    rate of its matrix multiplications alone; its host cost and QLoRA's dequantisation
+    are separate terms of the step (:func:`host_seconds_per_token`,
+    :func:`dequant_seconds_per_token`), which give small models their lower utilisation.
+
+    Otherwise :data:`BASE_MFU` at 7-8B on one node; smaller models keep GPUs less busy (short
     matrix multiplications, launch overheads): × (N / 7.5e9) ** 0.15 below 7.5B; a
     standard stack (FSDP/ZeRO data parallelism) loses 10% on more than one GPU to
     gathering sharded weights, and above 7.5B (offloaded states) a further share,
@@ -85,6 +213,8 @@ def training_mfu(method: str, params: float, gpus: int = 1, stack: str = "standa
     >>> round(training_mfu("lora", 70e9, 8, "standard"), 3)
     0.144
     """
+    if stack == "unsloth":
+        return UNSLOTH_MFU
     mfu = BASE_MFU[(stack, method)]
     if params < 7.5e9:
         mfu *= (params / 7.5e9) ** 0.15
@@ -93,6 +223,48 @@ def training_mfu(method: str, params: float, gpus: int = 1, stack: str = "standa
     if gpus > 1 and stack == "standard":
         mfu *= 0.9
     return mfu
+
+
+def unsloth_mfu(
+    *,
+    params: float,
+    layers: int,
+    method: str,
+    peak_flops: float,
+    bandwidth: float,
+    attainment: float = 1.0,
+    tokens_per_micro_batch: float = 4096.0,
+) -> float:
+    """Model FLOP utilisation of the ``unsloth`` stack on one GPU: the time a token takes
+    is its matrix multiplications at :data:`UNSLOTH_MFU` × the GPU's kernel attainment
+    (:func:`kernel_attainment`), plus the host's fixed time a layer
+    (:func:`host_seconds_per_token`), plus QLoRA's dequantisation
+    (:func:`dequant_seconds_per_token`); the utilisation is the matrix multiplications'
+    time at the full peak over that sum. The default micro-batch is the one the fit rows
+    ran: 2 sequences × 2,048 tokens (``per_device_train_batch_size = 2``,
+    ``max_seq_length = 2048``, packed).
+
+    Qwen3-8B LoRA on an H100 (36 layers): 33.2 µs of FLOPs a token at 53.3% of 989
+    TFLOP/s is 62.2 µs, the host 36 × 5.33 ms / 4,096 = 46.8 µs: 9,170 tokens/s, MFU
+    0.304 (9,100 measured).
+
+    >>> round(unsloth_mfu(params=8.2e9, layers=36, method="lora", peak_flops=989e12,
+    ...                   bandwidth=3.35e12), 3)
+    0.304
+    """
+    compute = FLOPS_PER_PARAM_TOKEN[method] * params / peak_flops
+    total = compute / (UNSLOTH_MFU * attainment)
+    total += host_seconds_per_token(
+        layers=layers, method=method, stack="unsloth", tokens_per_micro_batch=tokens_per_micro_batch
+    )
+    total += dequant_seconds_per_token(
+        params=params,
+        method=method,
+        stack="unsloth",
+        bandwidth=bandwidth,
+        tokens_per_micro_batch=tokens_per_micro_batch,
+    )
+    return compute / total
 
 
 def lora_parameters(

@@ -115,36 +115,7 @@ def solution_lines(solution: Solution) -> list[str]:
         else []
     )
     if solution.value is None:
-        allowed = solution.allowed
-        if solution.holds_everywhere:
-            return [
-                f"Every allowed value of {p} ({allowed.describe_low()} and "
-                f"{allowed.describe_high()}) already meets {solution.target} for {name}: "
-                "there is no threshold to find.",
-                today,
-            ]
-        closest = solution.closest or (math.nan, None)
-        near, _ = _metrics_apart(metric, closest[1], solution.target.value)
-        nearest = f"the closest is {near} at {p} = {input_value(p, closest[0])}"
-        if solution.closest_savings_usd is not None:
-            saved = solution.closest_savings_usd
-            horizon = solution.horizon_months
-            nearest = (
-                f"at every value it never pays back within {horizon} months; it comes "
-                f"nearest at {p} = {input_value(p, closest[0])}, "
-                + (
-                    f"still {usd(-saved, 0)} short at month {horizon}"
-                    if saved < 0
-                    else f"{usd(saved, 0)} ahead at month {horizon}"
-                )
-            )
-        return [
-            f"No value of {p} in its allowed range ({allowed.describe_low()} and "
-            f"{allowed.describe_high()}) gives {solution.target} for {name}; {nearest}.",
-            *at_once,
-            today,
-            found,
-        ]
+        return _unmet_lines(solution, today, found, at_once)
     above = bool(solution.met_above)
     side, way = ("at least", "above") if above else ("at most", "below")
 
@@ -179,3 +150,40 @@ def solution_lines(solution: Solution) -> list[str]:
             f"({solution.target}); {holds(value)}",
         ]
     return [*lines, today, found]
+
+
+def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str]) -> list[str]:
+    """:func:`solution_lines` when no allowed value meets the target: every value already
+    does, or none does and which comes nearest."""
+    p, metric = solution.parameter, solution.target.metric
+    name = f"'{solution.alternative_name}'"
+    allowed = solution.allowed
+    if solution.holds_everywhere:
+        return [
+            f"Every allowed value of {p} ({allowed.describe_low()} and "
+            f"{allowed.describe_high()}) already meets {solution.target} for {name}: "
+            "there is no threshold to find.",
+            today,
+        ]
+    closest = solution.closest or (math.nan, None)
+    near, _ = _metrics_apart(metric, closest[1], solution.target.value)
+    nearest = f"the closest is {near} at {p} = {input_value(p, closest[0])}"
+    if solution.closest_savings_usd is not None:
+        saved = solution.closest_savings_usd
+        horizon = solution.horizon_months
+        nearest = (
+            f"at every value it never pays back within {horizon} months; it comes "
+            f"nearest at {p} = {input_value(p, closest[0])}, "
+            + (
+                f"still {usd(-saved, 0)} short at month {horizon}"
+                if saved < 0
+                else f"{usd(saved, 0)} ahead at month {horizon}"
+            )
+        )
+    return [
+        f"No value of {p} in its allowed range ({allowed.describe_low()} and "
+        f"{allowed.describe_high()}) gives {solution.target} for {name}; {nearest}.",
+        *at_once,
+        today,
+        found,
+    ]

@@ -43,7 +43,7 @@ from payback.scenario import Scenario
 
 if TYPE_CHECKING:
     from payback.catalog import Catalog
-    from payback.studies.uncertainty import Progress, Sobol
+    from payback.studies.uncertainty import Driver, Progress, Sobol
 
 __all__ = [
     "BRUTE_FORCE_LIMIT",
@@ -603,58 +603,21 @@ def portfolio_sobol(
     return sobol_over(inputs, len(p.scenario.alternatives), npvs, chunk, samples, seed, progress)
 
 
-def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Any]]:
+def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Driver]]:
     """Per alternative, every uncertain input of the portfolio at its p10 and p90 (or ±25%
     without distributions, a rate left at 0 over its assumed range), the rest central,
     ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call."""
-    from payback.studies.uncertainty import Driver
+    from payback.studies.uncertainty import rank_drivers, swing_overrides
 
-    scenario = p.scenario
     inputs = _sensitivity_inputs(p, swing)
-    k = len(inputs)
-    if k == 0:
-        return [[] for _ in scenario.alternatives]
-    ends = [item.ends() for item in inputs]
-    overrides = {}
-    for j, item in enumerate(inputs):
-        column = np.full(2 * k, item.central)
-        column[2 * j], column[2 * j + 1] = ends[j]
-        overrides[item.path] = column
-    ev = evaluate_portfolio(p, overrides)
+    if not inputs:
+        return [[] for _ in p.scenario.alternatives]
+    ev = evaluate_portfolio(p, swing_overrides(inputs, [item.path for item in inputs]))
     never = p.scenario.scenario.horizon_months + 1.0
-    result = []
-    for outcome in ev.alternatives:
-        npv = np.broadcast_to(outcome.npv_usd, (2 * k,))
-        month = np.broadcast_to(outcome.break_even_month, (2 * k,))
-        drivers = []
-        for j, item in enumerate(inputs):
-            low, high = 2 * j, 2 * j + 1
-            swing_usd = abs(float(npv[high] - npv[low]))
-            month_swing = abs(
-                float(np.nan_to_num(month[high], nan=never) - np.nan_to_num(month[low], nan=never))
-            )
-            if swing_usd == 0 and month_swing == 0:
-                continue
-            drivers.append(
-                (
-                    swing_usd,
-                    month_swing,
-                    Driver(
-                        parameter=item.path,
-                        low=ends[j][0],
-                        high=ends[j][1],
-                        npv_low_usd=float(npv[low]),
-                        npv_high_usd=float(npv[high]),
-                        break_even_month_low=_maybe(month[low]),
-                        break_even_month_high=_maybe(month[high]),
-                        npv_swing_usd=swing_usd,
-                        assumed=item.assumed,
-                    ),
-                )
-            )
-        drivers.sort(key=lambda d: (-d[0], -d[1]))
-        result.append([d[2] for d in drivers])
-    return result
+    return [
+        rank_drivers(inputs, outcome.npv_usd, outcome.break_even_month, never)
+        for outcome in ev.alternatives
+    ]
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,10 @@ __all__ = [
     "SobolIndex",
     "UncertainInput",
     "monte_carlo",
+    "rank_drivers",
     "sobol",
     "sobol_over",
+    "swing_overrides",
     "tornado",
     "uncertain_inputs",
 ]
@@ -330,37 +332,55 @@ def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[l
         if not mine:
             result.append([])
             continue
-        k = len(mine)
-        ends = [item.ends() for item, _ in mine]
-        overrides = {}
-        for j, (item, path) in enumerate(mine):
-            column = np.full(2 * k, item.central)
-            column[2 * j], column[2 * j + 1] = ends[j]
-            overrides[path] = column
+        items = [item for item, _ in mine]
+        overrides = swing_overrides(items, [path for _, path in mine])
         outcome = evaluate(single, overrides).alternatives[0]
-        npv, month = np.asarray(outcome.npv_usd), np.asarray(outcome.break_even_month)
-        ranked = []
-        for j, (item, _) in enumerate(mine):
-            m_low, m_high = month[2 * j], month[2 * j + 1]
-            month_swing = abs(np.nan_to_num(m_high, nan=never) - np.nan_to_num(m_low, nan=never))
-            npv_swing = abs(float(npv[2 * j + 1] - npv[2 * j]))
-            if npv_swing == 0 and month_swing == 0:
-                continue
-            driver = Driver(
-                parameter=item.path,
-                low=ends[j][0],
-                high=ends[j][1],
-                npv_low_usd=float(npv[2 * j]),
-                npv_high_usd=float(npv[2 * j + 1]),
-                break_even_month_low=None if math.isnan(m_low) else float(m_low),
-                break_even_month_high=None if math.isnan(m_high) else float(m_high),
-                npv_swing_usd=npv_swing,
-                assumed=item.assumed,
-            )
-            ranked.append((npv_swing, month_swing, driver))
-        ranked.sort(key=lambda d: (-d[0], -d[1]))
-        result.append([d[2] for d in ranked])
+        result.append(rank_drivers(items, outcome.npv_usd, outcome.break_even_month, never))
     return result
+
+
+def swing_overrides(items: list[UncertainInput], paths: list[str]) -> dict[str, FloatArray]:
+    """Samples that move each input alone: sample 2j holds input j at its low end, 2j + 1
+    at its high end, every other input central (by ``paths``, one per input)."""
+    k = len(items)
+    overrides = {}
+    for j, (item, path) in enumerate(zip(items, paths, strict=True)):
+        column = np.full(2 * k, item.central)
+        column[2 * j], column[2 * j + 1] = item.ends()
+        overrides[path] = column
+    return overrides
+
+
+def rank_drivers(
+    items: list[UncertainInput], npv_usd: FloatArray, month: FloatArray, never: float
+) -> list[Driver]:
+    """The drivers of one alternative from its NPVs and break-even months at the samples of
+    :func:`swing_overrides`, ranked by the NPV swing (then the break-even swing; ``never``
+    stands for no break-even); inputs that move neither are left out."""
+    npv = np.broadcast_to(npv_usd, (2 * len(items),))
+    months = np.broadcast_to(month, (2 * len(items),))
+    ranked = []
+    for j, item in enumerate(items):
+        low, high = item.ends()
+        m_low, m_high = months[2 * j], months[2 * j + 1]
+        month_swing = abs(np.nan_to_num(m_high, nan=never) - np.nan_to_num(m_low, nan=never))
+        npv_swing = abs(float(npv[2 * j + 1] - npv[2 * j]))
+        if npv_swing == 0 and month_swing == 0:
+            continue
+        driver = Driver(
+            parameter=item.path,
+            low=low,
+            high=high,
+            npv_low_usd=float(npv[2 * j]),
+            npv_high_usd=float(npv[2 * j + 1]),
+            break_even_month_low=None if math.isnan(m_low) else float(m_low),
+            break_even_month_high=None if math.isnan(m_high) else float(m_high),
+            npv_swing_usd=npv_swing,
+            assumed=item.assumed,
+        )
+        ranked.append((npv_swing, month_swing, driver))
+    ranked.sort(key=lambda d: (-d[0], -d[1]))
+    return [d[2] for d in ranked]
 
 
 # ---------------------------------------------------------------- Sobol
