@@ -319,15 +319,20 @@ def test_a_zero_traffic_workload_changes_nothing(
     ),
     min_replicas=st.integers(1, 3),
     overhead=st.sampled_from([ADAPTER_OVERHEAD, 0.0, 0.6]),
+    coincidence=st.sampled_from([1.0, 0.5]),
 )
 def test_a_shared_fleet_never_needs_more_gpus_at_coincidence_one(
-    loads: list[tuple[float, float, float]], min_replicas: int, overhead: float
+    loads: list[tuple[float, float, float]], min_replicas: int, overhead: float, coincidence: float
 ) -> None:
     # with the measured adapter penalty: a workload that fills whole replicas is pinned to
     # its own (merged, no penalty), so the shared fleet is at worst one fleet per workload
+    # (at coincidence 1, and below it too: the peaks that fall apart only help)
     def scenario(fleet: str) -> dict[str, Any]:
         data = two_workloads(
-            fleet=fleet, adapter_overhead=overhead, adapter_decade_loss=ADAPTER_DECADE_LOSS
+            fleet=fleet,
+            adapter_overhead=overhead,
+            adapter_decade_loss=ADAPTER_DECADE_LOSS,
+            coincidence_factor=coincidence,
         )
         data["alternatives"][0]["min_replicas"] = min_replicas
         data["workloads"] = [
@@ -830,3 +835,23 @@ def test_portfolio_sobol_of_one_workload_is_the_engines() -> None:
         assert (mine.first_order, mine.total_order) == pytest.approx(
             (theirs.first_order, theirs.total_order), rel=1e-9, abs=1e-12
         )
+
+
+def test_a_distribution_on_a_dotted_alternative_name_round_trips() -> None:
+    # "Llama 3.1 8B" holds a dot: the term's path reads and writes by the longest name
+    import tomllib
+
+    from payback.scenario import dump_scenario, value_at
+
+    data = two_workloads()
+    name = "Llama 3.1 8B, an adapter each"
+    data["alternatives"][0]["name"] = name
+    data["workloads"][1]["alternatives"] = {
+        name: {"replica_requests_per_s": {"dist": "uniform", "low": 2.0, "high": 6.0}}
+    }
+    scenario = parse_scenario(data)
+    path = f"workloads.1.alternatives.{name}.replica_requests_per_s"
+    assert list(scenario.distributions) == [path]
+    assert value_at(scenario, path) == 4.0
+    back = parse_scenario(tomllib.loads(dump_scenario(scenario)))
+    assert back.distributions == scenario.distributions

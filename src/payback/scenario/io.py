@@ -165,14 +165,25 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
     return scenario
 
 
+def _holder(data: Any, path: str) -> tuple[Any, str]:
+    """The raw table that holds the field at ``path``, and the field's name (a table keyed
+    by name, a workload's terms on an alternative, may have keys with dots)."""
+    node, rest = data, path
+    while "." in rest:
+        if isinstance(node, list):
+            head, rest = rest.split(".", 1)
+            node = node[int(head)]
+            continue
+        head = max((k for k in node if rest.startswith(f"{k}.")), key=len)
+        node, rest = node[head], rest[len(head) + 1 :]
+    return node, rest
+
+
 def dump_scenario(scenario: Scenario, fmt: Format = "toml") -> str:
     """The scenario as TOML or YAML text that :func:`parse_scenario` reads back equal."""
     data = scenario.model_dump(mode="python", exclude_none=True, exclude_unset=True)
     for path, dist in scenario.distributions.items():
-        node: Any = data
-        *parents, last = path.split(".")
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
+        node, last = _holder(data, path)
         node[last] = dist.model_dump()
     data = _tidy(data)
     if fmt == "yaml":
