@@ -341,7 +341,8 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     ttft_ms: float | None = Field(None, gt=0.0, le=600_000.0)
     """Latency target: most milliseconds to the first token, on average, where the fleet
     runs: requests arriving at ``target_utilization`` of a replica's capacity, queueing
-    included; ``payback recommend`` ranks configurations that miss it after the others."""
+    included; ``payback recommend`` ranks configurations that miss it after the others,
+    and ``payback analyze`` warns when the estimated configuration misses it."""
     usd_per_gpu_hour: float | None = Field(None, ge=0.0, le=1000.0)
     """Rent of one GPU for one hour [USD]; default: the catalog's typical price for ``gpu``
     (at the ``commitment`` term)."""
