@@ -87,13 +87,13 @@ GROUPED_SCAN = (
 )
 """One grouped scan: requests and token sums by clock hour (the baseline to compare with)."""
 
-PG_TABLE = f"""CREATE UNLOGGED TABLE logs AS SELECT
-    TIMESTAMPTZ '2026-06-01 00:00:00+00' + (i * (122 * 86400.0 / {{rows}})) * INTERVAL '1 second' AS created_at,
+PG_TABLE = """CREATE UNLOGGED TABLE logs AS SELECT
+    TIMESTAMPTZ '2026-06-01 00:00:00+00' + (i * (122 * 86400.0 / {rows})) * INTERVAL '1 second' AS created_at,
     CASE WHEN i % 3 = 0 THEN 'small' ELSE 'big' END AS model,
     (800 + (i * 7919) % 900)::int AS prompt_tokens,
     (150 + (i * 104729) % 200)::int AS completion_tokens,
     ((i % 4) * 100)::int AS cached_tokens
-FROM generate_series(0::bigint, {{rows}} - 1) AS t(i)"""
+FROM generate_series(0::bigint, {rows} - 1) AS t(i)"""
 
 
 def best(times: list[float]) -> float:
@@ -122,9 +122,9 @@ def profile_run(url: str) -> tuple[float, int]:
 
 def bench_postgres(rows: int) -> bool:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "measure"))
-    from conftest import start_postgres  # the tests' server, in a temporary folder
-
     import psycopg
+
+    from conftest import start_postgres  # the tests' server, in a temporary folder
 
     server, stop = start_postgres()
     try:
@@ -139,7 +139,7 @@ def bench_postgres(rows: int) -> bool:
         psql = [str(server.bin / "psql"), "-h", server.host, "-p", str(server.port)]
         psql += ["-U", "payback", "-d", "postgres", "-Atq", "-o", "/dev/null", "-c", scan]
         # the profile's own query, run by psql with the settings payback sets
-        query = "SET work_mem = '256MB'; SET jit = off; " + _query("postgres")
+        query = "SET work_mem = '256MB'; " + _query("postgres")
         psql_query = [*psql[:-1], query]
         scans, queries, profiles, size = [], [], [], 0
         for _ in range(3):
@@ -212,11 +212,13 @@ def report(engine: str, profile: float, query: float, scan: float, size: int, ho
     arithmetic) is shown beside it."""
     ratio = query / scan
     ok = ratio <= 1.5 and size < 1_000_000
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"{engine}: one grouped scan {scan:.2f} s, the profile's query {query:.2f} s ({how}): "
         f"{ratio:.2f}x; the whole `payback usage` process {profile:.2f} s "
         f"({profile / scan:.2f}x); {size / 1024:,.0f} kB came back "
-        f"({'met' if ok else 'missed'}: query at most 1.5x the scan, under 1 MB back)"
+        f"({'met' if ok else 'missed'}: query at most 1.5x the scan, under 1 MB back); "
+        f"load average {load} on {os.cpu_count()} CPUs"
     )
     return ok
 

@@ -1,23 +1,22 @@
 -- postgres SQL: the one query `payback usage` runs on table LiteLLM_SpendLogs (the litellm schema).
 -- It scans the table once and returns hourly aggregates, the rows of each model
--- and the count of each token value; the months, growth, peak and percentiles are
+-- and the count in each bucket of token counts (three digits: 1,000-1,009, ...);
+-- the months, growth, peak and percentiles (within 0.5 %) are
 -- then computed from those rows (see `payback usage --sql` for that DuckDB SQL).
+-- status: 0 not an LLM call that succeeded; 1 no time that reads as a date; 2 a time before 1970 or after 2199; 3 token counts missing or not numbers; 4 negative token counts; 5 more cached tokens than input tokens; 6 over 10^8 tokens a request; 7 outside the filters; 8 used.
 SELECT
-  GROUPING(hour, qin, qout, qmodel) AS g,
+  GROUPING(hour, tin, tout, tmodel) AS g,
   hour,
   status,
-  why,
-  qin,
-  qout,
-  qmodel,
+  tin,
+  tout,
+  tmodel,
   COUNT(*) AS n,
   SUM(input) AS input,
   SUM(output) AS output,
   SUM(cached) AS cached,
   MIN(us) AS first_us,
-  MAX(us) AS last_us,
-  MAX(us % 86400000000) AS off_days,
-  MAX(us % 3600000000) AS off_hours
+  MAX(us) AS last_us
 FROM (
   SELECT
     us,
@@ -25,95 +24,123 @@ FROM (
     input,
     output,
     cached,
-    why,
     status,
-    CASE WHEN status = 3 THEN input END AS qin,
-    CASE WHEN status = 3 THEN output END AS qout,
-    CASE WHEN status = 3 THEN COALESCE(model, '(none)') END AS qmodel
+    CASE
+      WHEN status = 8
+      THEN CASE
+        WHEN input < 1e3
+        THEN input
+        WHEN input < 1e4
+        THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e1) * 1e1
+        WHEN input < 1e5
+        THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e2) * 1e2
+        WHEN input < 1e6
+        THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e3) * 1e3
+        WHEN input < 1e7
+        THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e4) * 1e4
+        WHEN input < 1e8
+        THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e5) * 1e5
+        ELSE FLOOR(CAST(input AS DOUBLE PRECISION) / 1e6) * 1e6
+      END
+    END AS tin,
+    CASE
+      WHEN status = 8
+      THEN CASE
+        WHEN output < 1e3
+        THEN output
+        WHEN output < 1e4
+        THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e1) * 1e1
+        WHEN output < 1e5
+        THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e2) * 1e2
+        WHEN output < 1e6
+        THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e3) * 1e3
+        WHEN output < 1e7
+        THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e4) * 1e4
+        WHEN output < 1e8
+        THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e5) * 1e5
+        ELSE FLOOR(CAST(output AS DOUBLE PRECISION) / 1e6) * 1e6
+      END
+    END AS tout,
+    CASE WHEN status = 8 THEN model END AS tmodel
   FROM (
     SELECT
       *,
-      CASE WHEN keep = 0 THEN 0 WHEN NOT why IS NULL THEN 1 WHEN TRUE THEN 3 ELSE 2 END AS status
+      CASE
+        WHEN keep = 0
+        THEN 0
+        WHEN us IS NULL
+        THEN 1
+        WHEN us < 0 OR us >= 7258118400000000
+        THEN 2
+        WHEN input IS NULL OR output IS NULL OR cached IS NULL
+        THEN 3
+        WHEN input < 0 OR output < 0 OR cached < 0
+        THEN 4
+        WHEN cached > input
+        THEN 5
+        WHEN input > 100000000 OR output > 100000000
+        THEN 6
+        WHEN TRUE
+        THEN 8
+        ELSE 7
+      END AS status
     FROM (
       SELECT
-        *,
-        CASE
-          WHEN keep = 1
-          THEN CASE
-            WHEN us IS NULL
-            THEN 'no time that reads as a date'
-            WHEN us < 0 OR us >= 7258118400000000
-            THEN 'a time before 1970 or after 2199'
-            WHEN input IS NULL OR output IS NULL OR cached IS NULL
-            THEN 'token counts missing or not numbers'
-            WHEN input < 0 OR output < 0 OR cached < 0
-            THEN 'negative token counts'
-            WHEN cached > input
-            THEN 'more cached tokens than input tokens'
-            WHEN input > 100000000 OR output > 100000000
-            THEN 'over 10^8 tokens a request'
-          END
-        END AS why
-      FROM (
-        SELECT
-          CAST(ROUND(DATE_PART('epoch', "startTime") * 1000000) AS BIGINT) AS us,
-          CAST("prompt_tokens" AS DOUBLE PRECISION) AS input,
-          CAST("completion_tokens" AS DOUBLE PRECISION) AS output,
+        CAST(DATE_PART('epoch', "startTime") * 1000000 AS BIGINT) AS us,
+        CAST("prompt_tokens" AS DOUBLE PRECISION) AS input,
+        CAST("completion_tokens" AS DOUBLE PRECISION) AS output,
+        COALESCE(
           COALESCE(
-            COALESCE(
-              CASE
-                WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
-                THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) AS DOUBLE PRECISION)
-              END,
-              CASE
-                WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
-                THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) AS DOUBLE PRECISION)
-              END
+            CASE
+              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
+              THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) AS DOUBLE PRECISION)
+            END,
+            CASE
+              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
+              THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) AS DOUBLE PRECISION)
+            END
+          ),
+          0.0
+        ) AS cached,
+        COALESCE(CAST("model" AS TEXT), '(none)') AS model,
+        CASE
+          WHEN COALESCE(
+            (
+              "call_type" IS NULL
+              OR "call_type" IN (
+                'completion',
+                'acompletion',
+                'text_completion',
+                'atext_completion',
+                'anthropic_messages',
+                'aresponses',
+                'responses'
+              )
             ),
-            0.0
-          ) AS cached,
-          CAST("model" AS TEXT) AS model,
-          CASE
-            WHEN COALESCE(
-              (
-                "call_type" IS NULL
-                OR "call_type" IN (
-                  'completion',
-                  'acompletion',
-                  'text_completion',
-                  'atext_completion',
-                  'anthropic_messages',
-                  'aresponses',
-                  'responses'
-                )
-              ),
-              TRUE
-            )
-            AND COALESCE((
-              COALESCE("status", 'success') <> 'failure'
-            ), TRUE)
-            THEN 1
-            ELSE 0
-          END AS keep
-        FROM "LiteLLM_SpendLogs"
-        OFFSET 0
-      ) AS normalized
+            TRUE
+          )
+          AND COALESCE((
+            COALESCE("status", 'success') <> 'failure'
+          ), TRUE)
+          THEN 1
+          ELSE 0
+        END AS keep
+      FROM "LiteLLM_SpendLogs"
       OFFSET 0
-    ) AS checked
+    ) AS normalized
     OFFSET 0
-  ) AS marked
-  OFFSET 0
+  ) AS checked
 ) AS split
 GROUP BY
   GROUPING SETS (
-    (hour, status, why),
+    (hour, status),
     (
-      qin
+      tin
     ),
     (
-      qout
+      tout
     ),
     (
-      qmodel
+      tmodel
     )
   );

@@ -334,7 +334,7 @@ def database_sql(
     ``columns`` (or a known table's, taken as typed: times as timestamps, tokens as numbers,
     attributes as maps). Passwords never appear (the URL is shown masked). ``dialect``
     defaults to the engine's (DuckDB without a URL)."""
-    from payback.measure.usage.tables import KNOWN, find_table, profile_query
+    from payback.measure.usage.tables import FILTERED, KNOWN, USED, WHY, find_table, profile_query
 
     _check_table_format(fmt, since, until)
     explicit = parse_columns(columns)
@@ -361,8 +361,12 @@ def database_sql(
     return (
         f"-- {dialect} SQL: the one query `payback usage` runs on {where}.\n"
         "-- It scans the table once and returns hourly aggregates, the rows of each model\n"
-        "-- and the count of each token value; the months, growth, peak and percentiles are\n"
+        "-- and the count in each bucket of token counts (three digits: 1,000-1,009, ...);\n"
+        "-- the months, growth, peak and percentiles (within 0.5 %) are\n"
         "-- then computed from those rows (see `payback usage --sql` for that DuckDB SQL).\n"
+        "-- status: 0 not an LLM call that succeeded; "
+        + "; ".join(f"{i + 1} {why}" for i, why in enumerate(WHY))
+        + f"; {FILTERED} outside the filters; {USED} used.\n"
         f"{query};\n"
     )
 
@@ -399,7 +403,9 @@ def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
                 for placeholder in _placeholders(condition):
                     if placeholder not in spec.fields:
                         columns.setdefault(placeholder, "VARCHAR")
-            return Table(schema or None, bare, columns), spec.name
+            # Langfuse v3 and Helicone keep these in a ReplacingMergeTree: FINAL on ClickHouse
+            final = spec.name in ("langfuse", "helicone")
+            return Table(schema or None, bare, columns, final=final), spec.name
     if not explicit:
         raise PaybackError.bad(
             "table",

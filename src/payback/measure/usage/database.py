@@ -10,7 +10,14 @@ from typing import Any
 
 from payback.measure.usage import sql
 from payback.measure.usage.engines import Engine
-from payback.measure.usage.tables import Table, profile_query
+from payback.measure.usage.tables import (
+    FILTERED,
+    USED,
+    WHY,
+    Table,
+    bucket_width,
+    profile_query,
+)
 
 __all__ = ["FETCHED", "MODELS", "Fetched", "fetch"]
 
@@ -18,49 +25,50 @@ FETCHED = (
     "g",
     "hour",
     "status",
-    "why",
-    "qin",
-    "qout",
-    "qmodel",
+    "tin",
+    "tout",
+    "tmodel",
     "n",
     "input",
     "output",
     "cached",
     "first_us",
     "last_us",
-    "off_days",
-    "off_hours",
 )
 """The columns :func:`payback.measure.usage.tables.profile_query` returns, in order: ``g``
-says the grouping set (``GROUPING(hour, qin, qout, qmodel)``: 7 by hour, 11 by input
-tokens, 13 by output tokens, 14 by model); ``status`` 0 for rows that are not LLM calls
-that succeeded, 1 for those that cannot be used (``why``), 2 for those outside the filters,
-3 for those used."""
+says the grouping set (``GROUPING(hour, tin, tout, tmodel)``: 7 by hour, 11 by input
+tokens, 13 by output tokens, 14 by model, the last three over the rows used); ``status``
+0 for rows that are not LLM calls that succeeded, 1-6 for those that cannot be used (why:
+:data:`payback.measure.usage.tables.WHY`), 7 for those outside the filters, 8 for those
+used; ``tin`` and ``tout`` are token buckets
+(:func:`payback.measure.usage.tables.bucket_width`), read here as their midpoints."""
 
 _TYPES = {
-    "why": "VARCHAR",
-    "qmodel": "VARCHAR",
-    "qin": "DOUBLE",
-    "qout": "DOUBLE",
+    "tmodel": "VARCHAR",
+    "tin": "DOUBLE",
+    "tout": "DOUBLE",
     "input": "DOUBLE",
     "output": "DOUBLE",
     "cached": "DOUBLE",
 }
 
-HOURLY = """CREATE TEMP TABLE hourly AS
+HOURLY = f"""CREATE TEMP TABLE hourly AS
 SELECT CASE g WHEN 7 THEN 3 WHEN 11 THEN 2 WHEN 13 THEN 1 WHEN 14 THEN 4 END AS part,
        0 AS src, CASE WHEN g = 7 THEN hour END AS hour, NULL::VARCHAR AS model,
-       status >= 1 AS keep, status >= 2 AS good, status = 3 AS inside, FALSE AS dup,
+       status >= 1 AS keep, status >= {FILTERED} AS good, status = {USED} AS inside, FALSE AS dup,
        CASE WHEN g = 7 THEN why END AS why,
-       CASE WHEN g = 11 THEN qin END AS qin, CASE WHEN g = 13 THEN qout END AS qout,
-       CASE WHEN g = 14 THEN qmodel END AS qmodel,
+       CASE WHEN g = 11 THEN tin END AS qin, CASE WHEN g = 13 THEN tout END AS qout,
+       CASE WHEN g = 14 THEN tmodel END AS qmodel,
        n, n::DOUBLE AS requests, input, output, cached,
        make_timestamptz(first_us) AS first, make_timestamptz(last_us) AS last,
        make_timestamptz(last_us) AS last_instant, NULL::TIMESTAMPTZ AS last_end,
        NULL::DOUBLE AS seconds, TRUE AS per_request,
-       off_days = 0 AS on_days, off_hours = 0 AS on_hours, NULL::VARCHAR[] AS bad
-FROM fetched"""
-"""The fetched rows as the file path's ``hourly`` (part 4: by model, over the rows used)."""
+       last_us = hour * 3600000000 AS on_hours,
+       last_us = hour * 3600000000 AND hour % 24 = 0 AS on_days, NULL::VARCHAR[] AS bad
+FROM fetched LEFT JOIN reasons USING (status)"""
+"""The fetched rows as the file path's ``hourly`` (part 4: by model, over the rows used).
+Every time of an hour's rows is on the hour when the latest is (none is before it), and at
+midnight when that hour is midnight."""
 
 MODELS = f"""SELECT qmodel, sum(n), sum(input), sum(output), sum(cached)
 FROM hourly WHERE part = 4 AND qmodel IS NOT NULL
@@ -81,9 +89,16 @@ class Fetched:
     models: int
 
 
+def _midpoint(low: float) -> float:
+    """A token bucket's midpoint: the middle of the whole numbers in it."""
+    return low + (bucket_width(low) - 1.0) / 2.0
+
+
 def _column(name: str, values: list[Any]) -> list[Any]:
-    if name in ("why", "qmodel"):
+    if name == "tmodel":
         return [None if v is None else str(v) for v in values]
+    if name in ("tin", "tout"):
+        return [None if v is None else _midpoint(float(v)) for v in values]
     if name in _TYPES:
         return [None if v is None else float(v) for v in values]
     return [None if v is None else int(v) for v in values]
@@ -112,6 +127,11 @@ def fetch(
         for i, name in enumerate(FETCHED)
     )
     con.execute(f"CREATE TEMP TABLE fetched AS SELECT {selects}", params)
+    con.execute(
+        "CREATE TEMP TABLE reasons AS SELECT unnest(range(1, $1 + 1)) AS status, "
+        "unnest($2::VARCHAR[]) AS why",
+        [len(WHY), list(WHY)],
+    )
     con.execute(HOURLY)
     (models,) = sql.one(con, MODEL_COUNT)
     size = sum(len(repr(r)) for r in rows)

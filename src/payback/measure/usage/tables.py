@@ -12,15 +12,24 @@ yields NULL instead of failing, reading a key of a map or of JSON) are named fun
 each written per dialect by :func:`render`.
 
 The query scans the table once and returns only aggregates, in four grouping sets (each
-aggregate is computed for every set, so there are few of them, and the row's flags are one
-``status`` number):
+aggregate is computed for every set, so there are few of them: a count, three sums, the
+first and last time; the row's flags and why it cannot be used are one ``status`` number):
 
 - by clock hour and the row's status (not an LLM call that succeeded; not usable, and
-  why; outside the filters; used): requests, token sums, first and last time, and whether
-  every time is on the hour or at midnight;
+  why; outside the filters; used): requests, token sums, first and last time (every time
+  of an hour is on the hour when its last is);
 - by model, over the rows used: requests and token sums;
-- the count of each input and of each output token value of the rows used (for exact
-  percentiles, as the file path computes them).
+- the count of the rows used in each bucket of input and of output tokens: each value
+  below 1,000, then the first three digits (1,000-1,009, ..., 10,000-10,099, ...), so the
+  percentiles are exact below 1,000 and within 0.5 % above, and the buckets stay a few
+  thousand however many distinct counts the logs hold (:data:`BUCKET_DIGITS`).
+
+Where the time goes (10 million rows, ``benchmarks/bench_usage.py --databases``): PostgreSQL
+computes grouping sets on one core (no parallel aggregation for them, and none below an
+``OFFSET 0`` fence), so the query costs the checks once a row (in fenced subqueries) plus
+four hash lookups a row. Rows multiplied four ways for one plain, parallel ``GROUP BY``
+were slower: a set-returning ``unnest`` costs about a microsecond a row, and a join with
+the four kinds repeats every pulled-up expression for each copy.
 
 Those rows are the ``hourly`` table of :mod:`payback.measure.usage.sql`, so the months, the
 growth, the peak and the percentiles come from the same code as for files. Rows are requests
@@ -41,9 +50,13 @@ from payback.measure.usage.formats import FIELDS, GENERIC
 
 __all__ = [
     "DIALECTS",
+    "FILTERED",
     "KNOWN",
+    "USED",
+    "WHY",
     "Table",
     "TableSpec",
+    "bucket_width",
     "find_table",
     "looks_like_logs",
     "profile_query",
@@ -53,6 +66,19 @@ __all__ = [
 
 MAX_TOKENS = 1e8
 """More tokens than this in one request is a broken row (as for files)."""
+
+WHY = (
+    "no time that reads as a date",
+    "a time before 1970 or after 2199",
+    "token counts missing or not numbers",
+    "negative token counts",
+    "more cached tokens than input tokens",
+    "over 10^8 tokens a request",
+)
+"""Why a row that is an LLM call cannot be used: its ``status`` is 1 + the index here (0:
+not an LLM call that succeeded, :data:`FILTERED`: outside the filters, :data:`USED`)."""
+FILTERED = 7
+USED = 8
 
 
 @dataclass(frozen=True)
@@ -201,6 +227,9 @@ class Table:
     name: str
     columns: dict[str, str] = field(default_factory=dict)
     default: bool = False
+    final: bool = False
+    """Read with FINAL on ClickHouse: a (Replacing or Collapsing) MergeTree whose rows are
+    replaced when parts merge, so that a row written twice counts once."""
 
     @property
     def shown(self) -> str:
@@ -466,37 +495,61 @@ def profile_query(
     if model:
         inside.append(f"model = {_literal(model)}")
     end = _day_us(dt.date(2200, 1, 1))
-    why = (
-        "CASE WHEN us IS NULL THEN 'no time that reads as a date' "
-        f"WHEN us < 0 OR us >= {end} THEN 'a time before 1970 or after 2199' "
-        "WHEN input IS NULL OR output IS NULL OR cached IS NULL THEN 'token counts missing or not numbers' "
-        "WHEN input < 0 OR output < 0 OR cached < 0 THEN 'negative token counts' "
-        "WHEN cached > input THEN 'more cached tokens than input tokens' "
-        f"WHEN input > {MAX_TOKENS:.0f} OR output > {MAX_TOKENS:.0f} THEN 'over 10^8 tokens a request' END"
-    )
     source = (
         _quote(table.name) if not table.schema else f"{_quote(table.schema)}.{_quote(table.name)}"
     )
-    text = f"""SELECT GROUPING(hour, qin, qout, qmodel) AS g, hour, status, why, qin, qout, qmodel,
+    text = f"""SELECT GROUPING(hour, tin, tout, tmodel) AS g, hour, status, tin, tout, tmodel,
        count(*) AS n, sum(input) AS input, sum(output) AS output, sum(cached) AS cached,
-       min(us) AS first_us, max(us) AS last_us,
-       max(us % 86400000000) AS off_days, max(us % 3600000000) AS off_hours
-FROM (SELECT us, us // 3600000000 AS hour, input, output, cached, why, status,
-             CASE WHEN status = 3 THEN input END AS qin,
-             CASE WHEN status = 3 THEN output END AS qout,
-             CASE WHEN status = 3 THEN coalesce(model, '(none)') END AS qmodel
-      FROM (SELECT *, CASE WHEN keep = 0 THEN 0 WHEN why IS NOT NULL THEN 1
-                           WHEN {" AND ".join(inside)} THEN 3 ELSE 2 END AS status
-            FROM (SELECT *, CASE WHEN keep = 1 THEN {why} END AS why
-                  FROM (SELECT {_us(ts_sql, ts_kind)} AS us,
-                               {exprs["input"][0]} AS input,
-                               {exprs["output"][0]} AS output,
-                               coalesce({cached}, 0.0) AS cached,
-                               {model_sql} AS model,
-                               CASE WHEN {keep} THEN 1 ELSE 0 END AS keep
-                        FROM {source}) AS normalized) AS checked) AS marked) AS split
-GROUP BY GROUPING SETS ((hour, status, why), (qin), (qout), (qmodel))"""
-    return render(text, dialect)
+       min(us) AS first_us, max(us) AS last_us
+FROM (SELECT us, us // 3600000000 AS hour, input, output, cached, status,
+             CASE WHEN status = {USED} THEN {_bucket("input")} END AS tin,
+             CASE WHEN status = {USED} THEN {_bucket("output")} END AS tout,
+             CASE WHEN status = {USED} THEN model END AS tmodel
+      FROM (SELECT *, CASE WHEN keep = 0 THEN 0
+                           WHEN us IS NULL THEN 1
+                           WHEN us < 0 OR us >= {end} THEN 2
+                           WHEN input IS NULL OR output IS NULL OR cached IS NULL THEN 3
+                           WHEN input < 0 OR output < 0 OR cached < 0 THEN 4
+                           WHEN cached > input THEN 5
+                           WHEN input > {MAX_TOKENS:.0f} OR output > {MAX_TOKENS:.0f} THEN 6
+                           WHEN {" AND ".join(inside)} THEN {USED} ELSE {FILTERED} END AS status
+            FROM (SELECT {_us(ts_sql, ts_kind)} AS us,
+                         {exprs["input"][0]} AS input,
+                         {exprs["output"][0]} AS output,
+                         coalesce({cached}, 0.0) AS cached,
+                         coalesce({model_sql}, '(none)') AS model,
+                         CASE WHEN {keep} THEN 1 ELSE 0 END AS keep
+                  FROM {source}) AS normalized) AS checked) AS split
+GROUP BY GROUPING SETS ((hour, status), (tin), (tout), (tmodel))"""
+    return render(text, dialect, final=table.final)
+
+
+BUCKET_DIGITS = 3
+"""Token counts of 10^3 and more are counted in buckets of their first three digits
+(1,000-1,009, 1,010-1,019, ..., 10,000-10,099, ...): a bucket is at most 1/100 of its
+lowest value wide, so a percentile read from the buckets' midpoints is within 0.5 % of the
+exact one (and exact below 1,000, where each value is counted)."""
+
+
+def _bucket(column: str) -> str:
+    """The bucket of a token count (its lowest value): the count itself below 10^3, else
+    the count with all but its first :data:`BUCKET_DIGITS` digits zeroed."""
+    steps = " ".join(
+        f"WHEN {column} < 1e{d + BUCKET_DIGITS} THEN floor({column} / 1e{d}) * 1e{d}"
+        for d in range(1, 6)
+    )
+    return (
+        f"CASE WHEN {column} < 1e{BUCKET_DIGITS} THEN {column} {steps} "
+        f"ELSE floor({column} / 1e6) * 1e6 END"
+    )
+
+
+def bucket_width(low: float) -> float:
+    """The width of the bucket whose lowest value is ``low`` (1 below 10^3: exact)."""
+    if low < 10**BUCKET_DIGITS:
+        return 1.0
+    digits = len(str(int(low)))
+    return float(10 ** (digits - BUCKET_DIGITS))
 
 
 def _day_us(day: dt.date) -> int:
@@ -528,10 +581,14 @@ def _keep(table: Table, spec_name: str, exprs: dict[str, tuple[str, str]]) -> st
 
 # -- dialects -------------------------------------------------------------------------
 
+FENCED = ("normalized", "checked")
+"""The subqueries PostgreSQL runs as they are written (``OFFSET 0``); the last one (the
+buckets) it pulls up into the grouping, which computes each key once."""
+
 _POSTGRES_NUMBER = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
 
 
-def render(duckdb_sql: str, dialect: str) -> str:
+def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
     """DuckDB SQL with the ``PAYBACK_*`` functions in ``dialect`` (via SQLGlot).
 
     - ``PAYBACK_EPOCH_US(t)``: microseconds since 1970 of a time (one without a zone is UTC);
@@ -540,7 +597,8 @@ def render(duckdb_sql: str, dialect: str) -> str:
     - ``PAYBACK_JSON_TEXT(j, k1, k2, …)``: the text at keys of JSON (or JSON text);
     - and ``a // b`` is integer division (``intDiv`` on ClickHouse, where SQLGlot casts a
       float; ``/`` of two bigints on PostgreSQL, where SQLGlot writes ``DIV``, a numeric);
-    - on PostgreSQL each subquery gets ``OFFSET 0`` (see below)."""
+    - on PostgreSQL the subqueries in :data:`FENCED` get ``OFFSET 0`` (see below);
+    - on ClickHouse, with ``final``, the table is read ``FINAL`` (each row's last version)."""
     import sqlglot
     from sqlglot import exp
 
@@ -555,10 +613,10 @@ def render(duckdb_sql: str, dialect: str) -> str:
         return sqlglot.parse_one(text, read=dialect)
 
     def rewrite(node: Any) -> Any:
-        if dialect == "postgres" and isinstance(node, exp.Subquery):
+        if dialect == "postgres" and isinstance(node, exp.Subquery) and node.alias in FENCED:
             # OFFSET 0 keeps PostgreSQL from pulling the subquery up into the one above,
-            # which would repeat its expressions wherever a column of it is used (the
-            # usable-row test in six places, the time in twenty): each is computed once
+            # which would repeat its expressions wherever a column of it is used (the time
+            # in the checks, the checks in the status): each is computed once
             inner = node.this.transform(rewrite)
             inner.set("offset", exp.Offset(expression=exp.Literal.number(0)))
             return exp.Subquery(this=inner, alias=node.args.get("alias"))
@@ -568,6 +626,19 @@ def render(duckdb_sql: str, dialect: str) -> str:
                 return parse(f"intDiv({sql_of(a)}, {sql_of(b)})")
             # bigint / bigint divides whole numbers (DIV is numeric: several times slower)
             return exp.Div(this=a, expression=b, typed=True)
+        if dialect == "clickhouse" and final and isinstance(node, exp.Table):
+            return exp.Final(this=node.copy())
+        if dialect == "clickhouse" and type(node) is exp.Cast:
+            # toFloat64 / toString keep a column that is never NULL out of Nullable
+            # (SQLGlot's CAST makes every value Nullable: a mask kept beside each column)
+            to = node.to.this
+            function = {
+                exp.DataType.Type.DOUBLE: "toFloat64",
+                exp.DataType.Type.VARCHAR: "toString",
+                exp.DataType.Type.TEXT: "toString",
+            }.get(to)
+            if function:
+                return parse(f"{function}({sql_of(node.this.transform(rewrite))})")
         if not isinstance(node, exp.Anonymous) or not str(node.this).upper().startswith("PAYBACK_"):
             return node
         name = str(node.this).upper()
@@ -583,7 +654,8 @@ def render(duckdb_sql: str, dialect: str) -> str:
                     this="date_part", expressions=[exp.Literal.string("epoch"), args[0]]
                 )
                 micro = exp.Mul(this=part, expression=exp.Literal.number(1000000))
-                return exp.Cast(this=exp.Round(this=micro), to=exp.DataType.build("BIGINT"))
+                # (the cast to bigint rounds to the nearest: no round() call a row)
+                return exp.Cast(this=micro, to=exp.DataType.build("BIGINT"))
             if dialect == "clickhouse":
                 return parse(f"toUnixTimestamp64Micro(toDateTime64({x}, 6, 'UTC'))")
             if dialect in ("bigquery", "spark", "databricks"):
