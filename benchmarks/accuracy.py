@@ -541,9 +541,9 @@ SERVING = [
         800,
         4_176,
         "out",
-        "DeepSeek-R1, TensorRT-LLM, concurrency 128, FP8",
+        "DeepSeek-R1, TensorRT-LLM, 128 clients in a closed loop, FP8",
         DSTACK,
-        batch=128,
+        concurrency=128,
     ),
     ServingRow(
         "deepseek-v3",
@@ -554,9 +554,9 @@ SERVING = [
         800,
         4_574,
         "out",
-        "DeepSeek-R1, vLLM, concurrency 128, FP8",
+        "DeepSeek-R1, vLLM, 128 clients in a closed loop, FP8",
         DSTACK,
-        batch=128,
+        concurrency=128,
         engine=sv.VLLM,
     ),
     ServingRow(

@@ -31,7 +31,7 @@ from typing import Any
 
 from payback.analysis.portfolio import prepare
 from payback.scenario import parse_scenario
-from payback.studies.portfolio import portfolio_monte_carlo
+from payback.studies.portfolio_uncertainty import portfolio_monte_carlo
 from payback.studies.uncertainty import monte_carlo
 
 TARGET_RATIO = 20.0

@@ -558,13 +558,13 @@ def test_samples_of_a_workload_path_equal_the_scenario_with_that_value(path: str
 
 
 def _inputs_of(p: Any) -> Any:
-    from payback.studies.portfolio import _inputs
+    from payback.studies.portfolio_uncertainty import _inputs
 
     return _inputs(p)
 
 
 def test_monte_carlo_over_workload_paths() -> None:
-    from payback.studies.portfolio import portfolio_monte_carlo
+    from payback.studies.portfolio_uncertainty import portfolio_monte_carlo
 
     data = two_workloads()
     data["workloads"][1]["traffic"]["requests_per_month"] = {
@@ -588,7 +588,7 @@ def test_monte_carlo_over_workload_paths() -> None:
 
 
 def test_tornado_and_solve_take_workload_paths() -> None:
-    from payback.studies.portfolio import portfolio_tornado, solve_portfolio
+    from payback.studies.portfolio_uncertainty import portfolio_tornado, solve_portfolio
     from payback.studies.solve import parse_target
 
     data = two_workloads()
@@ -746,7 +746,11 @@ def test_an_alternative_that_does_not_serve_a_workload_has_no_terms_path() -> No
 
 
 def test_workload_terms_in_monte_carlo_tornado_and_solve() -> None:
-    from payback.studies.portfolio import portfolio_monte_carlo, portfolio_tornado, solve_portfolio
+    from payback.studies.portfolio_uncertainty import (
+        portfolio_monte_carlo,
+        portfolio_tornado,
+        solve_portfolio,
+    )
     from payback.studies.solve import parse_target
 
     data = two_workloads()
@@ -769,7 +773,7 @@ def test_workload_terms_in_monte_carlo_tornado_and_solve() -> None:
         pytest.approx(0.902),
     )
     # without distributions the ±25% tornado moves tagging's own capacity by its index path
-    from payback.studies.portfolio import portfolio_paths
+    from payback.studies.portfolio_uncertainty import portfolio_paths
 
     plain = prepare(parse_scenario(two_workloads()))
     paths = portfolio_paths(plain)
@@ -795,7 +799,7 @@ def test_workload_terms_in_monte_carlo_tornado_and_solve() -> None:
 def test_portfolio_sobol_splits_the_variance_by_hand() -> None:
     # a hosted option: the NPV is the rest less support's data (uniform on 0 … 3,000, variance
     # 3,000² / 12) less tagging's eval (0 … 1,000, 1,000² / 12): first-order shares 9/10, 1/10
-    from payback.studies.portfolio import portfolio_sobol
+    from payback.studies.portfolio_uncertainty import portfolio_sobol
 
     data = hosted_two_workloads("tuned")
     data["workloads"][1]["alternatives"] = {}
@@ -814,7 +818,7 @@ def test_portfolio_sobol_splits_the_variance_by_hand() -> None:
 
 
 def test_portfolio_sobol_of_one_workload_is_the_engines() -> None:
-    from payback.studies.portfolio import portfolio_sobol
+    from payback.studies.portfolio_uncertainty import portfolio_sobol
     from payback.studies.uncertainty import sobol
 
     data = plain(2e5, 0.02, 3.0, 2.0, "self_hosted")

@@ -23,9 +23,9 @@ def test_the_quarter_example_by_hand() -> None:
     u = analysis.alternatives[0].utilisation
     assert u is not None
     assert u.always_on
-    # 200,000 requests, 10% escalated: 180,000 served by one replica of 1.1 requests/s
+    # 200,000 requests, 10% escalated: 180,000 served by one replica of 0.85 requests/s
     # (the example's estimated capacity of a 7B on one L4)
-    average = 180_000 / SECONDS_PER_MONTH / 1.1
+    average = 180_000 / SECONDS_PER_MONTH / 0.85
     assert u.average[0] == pytest.approx(average)
     assert u.peak[0] == pytest.approx(average * 4.0)  # peak_to_average = 4
     assert u.fleet_usd[0] == pytest.approx(0.80 * 730)
@@ -120,15 +120,15 @@ def test_scaled_to_zero_is_the_same_scenario_with_always_on_false(tmp_path: Path
     assert zero["break_even_month"] == pytest.approx(direct.break_even_month)
     assert zero["npv_usd"] == pytest.approx(direct.npv_usd)
     assert zero["monthly_cost_usd"] == pytest.approx(direct.monthly_cost_usd[0])
-    # served 180,000 requests at 1.1 requests/s planned at 70%: busy GPU-hours at $0.80
-    assert zero["fleet_usd"] == pytest.approx(180_000 / (1.1 * 0.7 * 3600) * 0.80)
+    # served 180,000 requests at 0.85 requests/s planned at 70%: busy GPU-hours at $0.80
+    assert zero["fleet_usd"] == pytest.approx(180_000 / (0.85 * 0.7 * 3600) * 0.80)
 
 
 def test_the_traffic_and_price_levers_are_solved_for_a_quarter() -> None:
     analysis = analyze(load_scenario(QUARTER))
     traffic = analysis.quarter_threshold(0)
     assert traffic is not None
-    assert traffic.value == pytest.approx(526_116, rel=1e-4)
+    assert traffic.value == pytest.approx(585_538, rel=1e-4)
     price = analysis.quarter_lever(0, "alternatives.0.usd_per_gpu_hour")
     assert price is not None
     assert price.value is None

@@ -42,16 +42,16 @@ def test_explain_names_the_cause_and_the_levers(columns: int) -> None:
     assert code == 0, err
     check_golden(f"explain_quarter-200k_{columns}.txt", out)
     words = " ".join(out.split())
-    # 180,000 served requests / (730 h · 3600 s) / 1.1 requests/s = 6.2% busy; ×4 at the peak
-    assert "One always-on GPU is 6.2% busy on average and 25% in the busiest hour" in words
-    assert "94% of its $584/month pays for idle time ($13,143 over 24 months)" in words
+    # 180,000 served requests / (730 h · 3600 s) / 0.85 requests/s = 8.1% busy; ×4 at the peak
+    assert "One always-on GPU is 8.1% busy on average and 32% in the busiest hour" in words
+    assert "92% of its $584/month pays for idle time ($12,887 over 24 months)" in words
     # the levers, with the numbers the analysis solved
     assert (
-        "scaled to zero (busy GPU-hours only: $52 of GPU time in month 1 instead of $584)" in words
+        "scaled to zero (busy GPU-hours only: $67 of GPU time in month 1 instead of $584)" in words
     )
     assert "it would pay back in month 8.5" in words
     assert "not even a free GPU would pay back within a quarter" in words
-    assert "526k requests/month (today 200k) would pay back within a quarter" in words
+    assert "586k requests/month (today 200k) would pay back within a quarter" in words
 
 
 def test_explain_says_idle_time_is_why_when_scaling_to_zero_would_pay_back(
@@ -75,7 +75,7 @@ def test_analyze_shows_fleet_utilisation_and_idle_cost(columns: int) -> None:
     assert code == 0, err
     check_golden(f"analyze_growth_{columns}.txt", out)
     words = " ".join(out.split())
-    assert "Fleet utilisation average 6.2%, busiest hour 25% (month 1)" in " ".join(
+    assert "Fleet utilisation average 8.1%, busiest hour 32% (month 1)" in " ".join(
         run_at(columns, "analyze", QUARTER)[1].split()
     )
     assert "Idle capacity cost" in words
@@ -86,7 +86,7 @@ def test_analyze_json_carries_utilisation() -> None:
     code, out, _ = run_at(100, "analyze", QUARTER, "--json")
     assert code == 0
     u = json.loads(out)["alternatives"][0]["utilisation"]
-    assert u["average"][0] == pytest.approx(180_000 / (730 * 3600) / 1.1)
+    assert u["average"][0] == pytest.approx(180_000 / (730 * 3600) / 0.85)
     assert u["idle_total_usd"] == pytest.approx(sum(u["idle_usd"]))
     assert len(u["peak"]) == 24
 
@@ -323,10 +323,10 @@ def test_solve_prints_whole_requests_in_plain_words(columns: int) -> None:
     check_golden(f"solve_traffic_{columns}.txt", out)
     words = " ".join(out.split())
     value = json.loads(run_at(100, *SOLVE, "--json")[1])["value"]
-    assert value != round(value)  # the solution is fractional, 526,115.9...
+    assert value != round(value)  # the solution is fractional, 585,537.9...
     assert f"at least {value:,.0f}" not in words or round(value) == -(-value // 1)
-    # rounded up; the fleet's replica steps make the claim local (the quarter's 1.1 req/s)
-    assert f"it holds just above {-(-value // 1):,.0f}" in words
+    # rounded up, whole requests (at the quarter's 0.85 req/s no replica step is near)
+    assert f"it holds for traffic.requests_per_month at least {-(-value // 1):,.0f}" in words
     assert "engine call" not in words
     assert "Found by trying" in words
 

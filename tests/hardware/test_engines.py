@@ -130,16 +130,19 @@ def test_token_budget_caps_the_running_batch_by_hand() -> None:
 
 
 def test_mixed_step_by_hand_llama_8b_h100() -> None:
-    # vLLM on an H100, 1,000/200 tokens, batch 64 (given): each step carries 64/200 of a
-    # prompt, 320 tokens. Memory: 15.009e9 B of weights at 85% and 64 x 1,100 x 131,072 B
-    # of KV at 60% of 3,350 GB/s. Compute: the decode GEMMs at 0.5 of 989 TFLOP/s plus
-    # 64/200 of one prompt's prefill at 0.67. Step = max(memory, compute) + 1 ms + 32 x 30 µs.
+    # vLLM on an H100, 1,000/200 tokens, batch 64 (given): 64/200 of a prompt arrives a
+    # step, and a whole prompt fits in one step's room (8,192 - 64), so 32% of the steps
+    # carry one prompt each and the rest decode only. Memory: 15.009e9 B of weights at 85%
+    # and 64 x 1,100 x 131,072 B of KV at 60% of 3,350 GB/s. Compute: the decode GEMMs at
+    # 0.5 of 989 TFLOP/s, plus, in a carrying step, one prompt's prefill at 0.67.
+    # Step = 0.32 max(memory, decode + prompt) + 0.68 max(memory, decode) + 1 ms + 32 x 30 µs.
     weights = MATMUL * 2
     memory = weights / (3350e9 * 0.85) + 64 * 1100 * 131072 / (3350e9 * 0.6)
     decode = 64 * (2 * MATMUL + 4 * 32 * 4096 * 1100) / (989e12 * 0.5)
     prompt = (2 * MATMUL * 1000 + 2 * 32 * 4096 * 1000 * 1000) / (989e12 * 0.67)
-    compute = decode + 64 / 200 * prompt
-    step = max(memory, compute) + 1e-3 + 32 * 3e-5
+    share = 64 / 200
+    mean = share * max(memory, decode + prompt) + (1 - share) * max(memory, decode)
+    step = mean + 1e-3 + 32 * 3e-5
     result = estimate_serving(LLAMA8, H100, "bf16", input_tokens=1000, output_tokens=200, batch=64)
     assert result.tpot_ms == pytest.approx(step * 1e3, rel=1e-9)
     assert result.replica_requests_per_s == pytest.approx(64 / (200 * step), rel=1e-9)
@@ -272,3 +275,16 @@ def test_training_utilisation_across_gpus_by_stack() -> None:
         gpus=64,
     )
     assert nemo.tokens_per_s_per_gpu == pytest.approx(1979e12 * 0.35 / (6 * 68.98e9))
+
+
+def test_prompts_ride_on_few_steps_by_hand() -> None:
+    # 256-token prompts, 0.16 of one arriving a step, 2,032 tokens of room: each prompt
+    # fits one step, so 16% of the steps carry a prompt; 20,000-token prompts in 7,000
+    # tokens of room take 3 steps each, and half a prompt a step fills every step
+    assert float(
+        sv.chunk_step_share(prompts_per_step=0.16, new_input_tokens=256, room=2032)
+    ) == pytest.approx(0.16)
+    assert float(
+        sv.chunk_step_share(prompts_per_step=0.2, new_input_tokens=20000, room=7000)
+    ) == pytest.approx(0.6)
+    assert float(sv.chunk_step_share(prompts_per_step=0.5, new_input_tokens=20000, room=7000)) == 1

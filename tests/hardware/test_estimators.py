@@ -263,7 +263,6 @@ MISS = "a known miss of docs/accuracy.md, named there"
                 ).output_tokens_per_s
             ),
             id="trt-8b-fp8-h100-5000/500",
-            marks=pytest.mark.xfail(strict=True, reason=MISS),
         ),
         pytest.param(
             "TensorRT-LLM v0.6.1, Llama-2-7B FP16, A100, batch 384, 128/128, tok/s",

@@ -224,3 +224,30 @@ def test_a_closed_loop_needs_a_client() -> None:
     args = serving_shape(LLAMA8, H100, "bf16", 1, sv.VLLM)
     with pytest.raises(PaybackError, match="concurrency"):
         latency_at_concurrency(args, concurrency=0, batch_cap=8, budget=2048.0, **LOAD)
+
+
+def test_analyze_checks_ttft_where_the_fleet_runs() -> None:
+    # a 7B on one L4 at 1,500/300 tokens: the mean first token at the planned 70% of a
+    # replica's capacity (queueing included) is what ttft_ms is held against
+    from helpers import build, build_data
+    from payback import analyze
+
+    def warned(ttft_ms: float) -> list[str]:
+        data = build_data(gpu="l4", ttft_ms=ttft_ms, target_utilization=0.7)
+        del data["alternatives"][0]["replica_requests_per_s"]
+        del data["alternatives"][0]["usd_per_gpu_hour"]
+        return [w for w in analyze(build(data)).resolved.warnings if "first token" in w]
+
+    loaded = estimate_serving(
+        CAT.model("qwen2.5-7b"),
+        CAT.gpu("l4"),
+        input_tokens=1500,
+        output_tokens=300,
+        cached_input_share=0.3,
+        utilization=0.7,
+    ).ttft_at_utilization_ms
+    assert loaded is not None
+    (line,) = warned(loaded * 0.9)
+    assert f"is {loaded:,.0f} ms, above ttft_ms = {loaded * 0.9:g}" in line
+    assert "target_utilization 70%" in line
+    assert warned(loaded * 1.1) == []

@@ -206,10 +206,12 @@ def test_owned_search_costs_what_analyze_charges() -> None:
 
 def test_commitment_and_trend_price_the_search() -> None:
     catalog = tiny_catalog()
-    plain = recommend(tiny_scenario(), catalog=catalog).best
-    falling = recommend(tiny_scenario(gpu_price_change_annual=-0.5), catalog=catalog).best
+    # traffic one replica serves all year, so the fleet is the same every month
+    plain = recommend(tiny_scenario(3e5), catalog=catalog).best
+    falling = recommend(tiny_scenario(3e5, gpu_price_change_annual=-0.5), catalog=catalog).best
     assert plain is not None
     assert falling is not None
+    assert plain.replicas == plain.replicas_max == falling.replicas_max
     trend = np.mean(0.5 ** (np.arange(12) / 12))
     assert falling.monthly_cost_usd == pytest.approx(plain.monthly_cost_usd * trend)
     none = recommend(tiny_scenario(commitment="1y"), catalog=catalog)

@@ -104,6 +104,14 @@ def _estimated(
         utilization=option.target_utilization,
     )
     ctx.details[path] = {"serving": estimate.to_dict()}
+    loaded_ttft = estimate.ttft_at_utilization_ms
+    if option.ttft_ms is not None and loaded_ttft is not None and loaded_ttft > option.ttft_ms:
+        ctx.warnings.append(
+            f"{path}: the estimate's mean time to the first token where the fleet runs "
+            f"(target_utilization {option.target_utilization:.0%} of a replica's capacity, "
+            f"queueing included) is {loaded_ttft:,.0f} ms, above ttft_ms = {option.ttft_ms:g}; "
+            "a lower target_utilization or a faster configuration (payback recommend) meets it"
+        )
     source = (
         f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id} "
         f"({estimate.engine}), "

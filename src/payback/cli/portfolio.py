@@ -53,7 +53,7 @@ def portfolio_sensitivity(
     if method == "sobol":
         from payback.cli._common import _progress
         from payback.cli.studies import _show_sobol
-        from payback.studies.portfolio import portfolio_sobol
+        from payback.studies.portfolio_uncertainty import portfolio_sobol
 
         with _progress("Sobol", enabled=not as_json) as progress:
             result = portfolio_sobol(
@@ -61,7 +61,7 @@ def portfolio_sensitivity(
             )
         _show_sobol(names, result, top, as_json, portfolio=True)
         return True
-    from payback.studies.portfolio import portfolio_tornado
+    from payback.studies.portfolio_uncertainty import portfolio_tornado
 
     drivers = portfolio_tornado(p, swing)
     central = [float(o.npv_usd) for o in evaluate_portfolio(p).alternatives]
@@ -102,7 +102,8 @@ def portfolio_solve(
     if not scenario.workloads:
         return None
     from payback.analysis.portfolio import prepare
-    from payback.studies.portfolio import solve_portfolio, without_workload_value_terms
+    from payback.studies.portfolio import without_workload_value_terms
+    from payback.studies.portfolio_uncertainty import solve_portfolio
     from payback.studies.solve import parse_target
 
     wanted = parse_target(target)

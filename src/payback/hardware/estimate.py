@@ -520,9 +520,12 @@ def loaded_steps(
     """Sequences running, seconds per step and the prefill of one prompt [s] at full load.
 
     With a finite token ``budget`` (an engine that chunks prompts into decode steps) the
-    running batch is :func:`~payback.hardware.serving.mixed_batch`'s and each step carries
-    B/O prompts' worth of new tokens, B · n / O, whose matrix multiplications share the
-    step with decoding (they overlap its memory reads); without one (∞), steps decode only
+    running batch is :func:`~payback.hardware.serving.mixed_batch`'s and B/O prompts
+    arrive a step. They ride on the share f of the steps
+    :func:`~payback.hardware.serving.chunk_step_share` gives (each prompt taken in as few
+    steps as the budget's room allows), each such step carrying B · n / (O · f) new tokens
+    whose matrix multiplications overlap that step's memory reads; the other steps decode
+    only: step = f · carrying + (1 − f) · decode. Without a budget (∞), steps decode only
     and prompts are prefilled apart. ``batch`` may be an array broadcasting against
     ``args``' (a grid of batches for every configuration)."""
     prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
@@ -546,14 +549,20 @@ def loaded_steps(
         **prefill_args,
     )
     per_step = running / max(output_tokens, 1.0)
-    mixed = sv.decode_step_seconds(
+    room = np.where(np.isfinite(budget), budget - running, np.inf)
+    share = np.maximum(
+        sv.chunk_step_share(prompts_per_step=per_step, new_input_tokens=new, room=room), 1e-12
+    )
+    carrying = sv.decode_step_seconds(
         batch=running,
         context=mean_context,
         engine=engine,
-        prefill_compute_s=per_step * compute,
-        prefill_tokens=per_step * new,
+        prefill_compute_s=per_step / share * compute,
+        prefill_tokens=per_step / share * new,
         **args,
     )
+    plain = sv.decode_step_seconds(batch=running, context=mean_context, engine=engine, **args)
+    mixed = share * carrying + (1.0 - share) * plain
     alone = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
     finite = np.isfinite(budget)
     return (

@@ -507,6 +507,31 @@ def mixed_batch(
     return np.minimum(as_float(batch), as_float(budget) / per_sequence)
 
 
+def chunk_step_share(
+    *, prompts_per_step: ArrayLike, new_input_tokens: ArrayLike, room: ArrayLike
+) -> FloatArray:
+    """Share of decode steps that carry prompt tokens when the scheduler takes a waiting
+    prompt in as few steps as the token budget allows (vLLM's and TensorRT-LLM's
+    first-come chunked prefill: the whole prompt when it fits the room the decode tokens
+    leave, else chunks of that room): each prompt rides on k = ⌈n / room⌉ steps, r
+    prompts arrive a step, so f = min(1, r · k) and the other steps decode only.
+
+    At f = 1 every step carries prompt tokens, spread evenly. At small f a few steps carry
+    a whole prompt each and turn compute-bound, their decode reads hidden inside them,
+    while the rest stay memory-bound: the mean step is then about the decode step plus
+    the prompts' whole compute, not the larger of the two. Under load this is what the
+    published closed-loop sweeps show (docs/accuracy.md, latency under load): the time
+    per output token grows with the prompt tokens served by their full compute time.
+
+    >>> round(float(chunk_step_share(prompts_per_step=0.16, new_input_tokens=256, room=2032)), 6)
+    0.16
+    >>> float(chunk_step_share(prompts_per_step=0.5, new_input_tokens=20000, room=7000))
+    1.0
+    """
+    k = np.ceil(as_float(new_input_tokens) / np.maximum(as_float(room), 1.0))
+    return np.clip(as_float(prompts_per_step) * k, 0.0, 1.0)
+
+
 def mixed_requests_per_s(
     *, batch: ArrayLike, output_tokens: ArrayLike, step_s: ArrayLike
 ) -> FloatArray:

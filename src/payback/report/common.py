@@ -13,13 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import BaseModel
 
-from payback.analysis.result import (
-    AlternativeResult,
-    Analysis,
-    months_text,
-    outcome_text,
-    usd,
-)
+from payback.analysis.result import AlternativeResult, Analysis
+from payback.analysis.verdict import months_text, outcome_text, usd
 from payback.report.labels import unit_suffix
 from payback.scenario import value_at
 

@@ -27,8 +27,6 @@ from payback.scenario.schema import (
     COMMITMENT_TERM_MONTHS,
     DEFAULT_TARGET_UTILIZATION,
     KINDS,
-    VALUE_TERMS,
-    VALUE_TERMS_ADVICE,
     HostedApiOption,
     Latency,
     OneTime,
@@ -42,6 +40,10 @@ from payback.scenario.schema import (
     SelfHostedOption,
     Traffic,
     TrainingJob,
+)
+from payback.scenario.value_terms import (
+    VALUE_TERMS,
+    VALUE_TERMS_ADVICE,
     has_value_terms,
     value_term_warnings,
     without_value_terms,

@@ -24,8 +24,6 @@ __all__ = [
     "COMMITMENT_TERM_MONTHS",
     "DEFAULT_TARGET_UTILIZATION",
     "KINDS",
-    "VALUE_TERMS",
-    "VALUE_TERMS_ADVICE",
     "HostedApiOption",
     "Latency",
     "OneTime",
@@ -39,9 +37,6 @@ __all__ = [
     "SelfHostedOption",
     "Traffic",
     "TrainingJob",
-    "has_value_terms",
-    "value_term_warnings",
-    "without_value_terms",
 ]
 
 DEFAULT_TARGET_UTILIZATION = 0.7
@@ -341,7 +336,8 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     ttft_ms: float | None = Field(None, gt=0.0, le=600_000.0)
     """Latency target: most milliseconds to the first token, on average, where the fleet
     runs: requests arriving at ``target_utilization`` of a replica's capacity, queueing
-    included; ``payback recommend`` ranks configurations that miss it after the others."""
+    included; ``payback recommend`` ranks configurations that miss it after the others,
+    and ``payback analyze`` warns when the estimated configuration misses it."""
     usd_per_gpu_hour: float | None = Field(None, ge=0.0, le=1000.0)
     """Rent of one GPU for one hour [USD]; default: the catalog's typical price for ``gpu``
     (at the ``commitment`` term)."""
@@ -544,68 +540,6 @@ class Scenario(_Model):
 
 
 # ---------------------------------------------------------------- quality and latency
-
-
-VALUE_TERMS = ("quality", "latency")
-"""Option fields that put a price on something other than infrastructure."""
-
-
-def without_value_terms(scenario: Scenario) -> Scenario:
-    """The scenario with every option's ``quality`` and ``latency`` left out (and their
-    distributions): the pure infrastructure comparison."""
-    out = scenario.model_copy(deep=True)
-    for _, option in out.options():
-        for name in VALUE_TERMS:
-            if getattr(option, name) is not None:
-                setattr(option, name, None)
-                option.model_fields_set.discard(name)
-    out._distributions = {
-        path: dist
-        for path, dist in scenario.distributions.items()
-        if not any(f".{name}." in path for name in VALUE_TERMS)
-    }
-    out.base_dir = scenario.base_dir
-    return out
-
-
-def has_value_terms(scenario: Scenario) -> bool:
-    """Whether any option gives ``quality`` or ``latency``."""
-    return any(
-        getattr(option, name) is not None
-        for _, option in scenario.options()
-        for name in VALUE_TERMS
-    )
-
-
-VALUE_TERMS_ADVICE = "give every option"
-"""Words every :func:`value_term_warnings` line holds (``--no-quality`` drops those lines)."""
-
-
-def value_term_warnings(scenario: Scenario) -> list[str]:
-    """A comparison where some options price quality (latency) and others do not: the
-    requests those others answer themselves count as making no costly errors (no
-    waiting), which flatters them. Requests an alternative escalates still carry the
-    baseline's, when the baseline gives them."""
-    out = []
-    for name, what in (("quality", "no costly errors"), ("latency", "no waiting")):
-        given = [path for path, option in scenario.options() if getattr(option, name) is not None]
-        missing = [path for path, option in scenario.options() if getattr(option, name) is None]
-        if given and missing:
-            one = len(missing) == 1
-            escalated = (
-                f"; the requests {'it escalates' if one else 'they escalate'} to the baseline "
-                f"carry the baseline's {name}"
-                if "baseline" in given
-                else ""
-            )
-            out.append(
-                f"{', '.join(given)} give{'s' if len(given) == 1 else ''} {name} but "
-                f"{', '.join(missing)} do{'es' if one else ''} not: the requests "
-                f"{' and '.join(missing)} answer{'s' if one else ''} "
-                f"{'itself' if one else 'themselves'} count as making {what}{escalated} "
-                f"({VALUE_TERMS_ADVICE} {name}, or none)"
-            )
-    return out
 
 
 def field_docstring(model: type[BaseModel], name: str) -> str:

@@ -43,7 +43,6 @@ from payback.scenario import Scenario
 
 if TYPE_CHECKING:
     from payback.catalog import Catalog
-    from payback.studies.uncertainty import Driver, Progress, Sobol
 
 __all__ = [
     "BRUTE_FORCE_LIMIT",
@@ -54,8 +53,8 @@ __all__ = [
     "analyze_portfolio",
     "best_order",
     "greedy_order",
-    "portfolio_sobol",
     "subset_npv",
+    "without_workload_value_terms",
 ]
 
 BRUTE_FORCE_LIMIT = 12
@@ -429,6 +428,20 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
     )
 
 
+def without_workload_value_terms(scenario: Scenario) -> Scenario:
+    """``scenario`` with no quality or latency anywhere, workloads included."""
+    from payback.scenario import VALUE_TERMS, without_value_terms
+
+    out = without_value_terms(scenario)
+    for workload in out.workloads or []:
+        holders: list[Any] = [workload.baseline, *workload.alternatives.values()]
+        for holder in holders:
+            for name in VALUE_TERMS:
+                if holder is not None and getattr(holder, name) is not None:
+                    setattr(holder, name, None)
+    return out
+
+
 def analyze_portfolio(
     scenario: Scenario | Portfolio,
     catalog: Catalog | None = None,
@@ -448,309 +461,7 @@ def analyze_portfolio(
     alternatives = [_alternative(p, i, ev) for i in range(len(p.scenario.alternatives))]
     uncertainty = None
     if samples is not None:
+        from payback.studies.portfolio_uncertainty import portfolio_monte_carlo
+
         uncertainty = portfolio_monte_carlo(p, samples, seed)
     return PortfolioAnalysis(p, ev, alternatives, uncertainty)
-
-
-def without_workload_value_terms(scenario: Scenario) -> Scenario:
-    """``scenario`` with no quality or latency anywhere, workloads included."""
-    from payback.scenario import VALUE_TERMS, without_value_terms
-
-    out = without_value_terms(scenario)
-    for workload in out.workloads or []:
-        holders: list[Any] = [workload.baseline, *workload.alternatives.values()]
-        for holder in holders:
-            for name in VALUE_TERMS:
-                if holder is not None and getattr(holder, name) is not None:
-                    setattr(holder, name, None)
-    return out
-
-
-def _inputs(p: Portfolio) -> list[Any]:
-    from payback.analysis.portfolio import central_value, portfolio_field_range
-    from payback.studies.uncertainty import UncertainInput
-
-    return [
-        UncertainInput(path, float(central_value(p, path)), dist, portfolio_field_range(p, path))
-        for path, dist in p.scenario.distributions.items()
-    ]
-
-
-def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str, Any]:
-    """Every distribution of the scenario (``workloads.2.traffic.requests_per_month`` too)
-    sampled ``samples`` times, all samples through :func:`evaluate_portfolio` at once (in
-    chunks that bound memory): per alternative, the same summary as
-    :func:`payback.studies.uncertainty.monte_carlo`'s."""
-    from payback.errors import PaybackError
-    from payback.studies.uncertainty import CELLS_PER_CHUNK, FAN_SAMPLES, MAX_SAMPLES, _summary
-
-    if not (isinstance(samples, int) and 1 <= samples <= MAX_SAMPLES):
-        raise PaybackError(f"samples = {samples}: must be a whole number from 1 to {MAX_SAMPLES:,}")
-    if not (isinstance(seed, int) and 0 <= seed < 2**63):
-        raise PaybackError(f"seed = {seed}: must be a whole number ≥ 0")
-    inputs = _inputs(p)
-    rng = np.random.default_rng(seed)
-    horizon = p.scenario.scenario.horizon_months
-    count = len(p.scenario.alternatives)
-    workloads = len(p.parts)
-    chunk = max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * workloads))
-    months = np.empty((count, samples))
-    npvs = np.empty((count, samples))
-    fan_rows = min(samples, FAN_SAMPLES)  # the fan chart's percentiles: the first samples
-    fans = np.empty((count, fan_rows, horizon + 1))
-    done = 0
-    while done < samples:
-        n = min(chunk, samples - done)
-        u = rng.random((n, len(inputs)))
-        overrides = {item.path: item.ppf(u[:, k]) for k, item in enumerate(inputs)}
-        ev = evaluate_portfolio(p, overrides) if overrides else evaluate_portfolio(p)
-        for a, outcome in enumerate(ev.alternatives):
-            months[a, done : done + n] = np.broadcast_to(outcome.break_even_month, (n,))
-            npvs[a, done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
-            if done < fan_rows:
-                rows = min(n, fan_rows - done)
-                fans[a, done : done + rows] = np.broadcast_to(
-                    outcome.cumulative_savings_usd, (n, horizon + 1)
-                )[:rows]
-        done += n
-    return {
-        "samples": samples,
-        "seed": seed,
-        "inputs": [i.path for i in inputs],
-        "alternatives": [
-            _summary(months[a], npvs[a], fans[a], horizon).to_dict() for a in range(count)
-        ],
-    }
-
-
-# ---------------------------------------------------------------- sensitivity and solve
-
-
-def portfolio_paths(p: Portfolio) -> list[str]:
-    """Dotted paths of the numbers the portfolio reads, in the scenario's own terms: each
-    workload's (``workloads.2.traffic.requests_per_month``, its own baseline's, its terms on
-    an alternative, ``workloads.2.alternatives.0.quality.error_rate``, and its one-time
-    items), the scenario baseline's, every alternative's (where a workload it serves reads
-    them) and a shared fleet's ``portfolio`` numbers."""
-    from payback.analysis.cashflows import numeric_paths
-    from payback.analysis.portfolio import PORTFOLIO_FIELDS, replaced_terms
-
-    workloads = p.scenario.workloads or []
-    out: dict[str, None] = {}
-    for j, part in enumerate(p.parts):
-        for path in numeric_paths(part):
-            bits = path.split(".")
-            if bits[0] == "traffic" or (
-                bits[0] == "baseline" and workloads[j].baseline is not None
-            ):
-                out[f"workloads.{j}.{path}"] = None
-            elif bits[0] == "alternatives":
-                i = int(bits[1])
-                if j not in p.served[i]:
-                    continue
-                own = bits[2] in replaced_terms(p, j, i)
-                out[f"workloads.{j}.{path}" if own else path] = None
-            else:
-                out[path] = None
-        for name, value in workloads[j].one_time:
-            if isinstance(value, float) and value != 0.0 and not isinstance(value, bool):
-                out[f"workloads.{j}.one_time.{name}"] = None
-    for i in range(len(p.scenario.alternatives)):
-        if p.shares_fleet(i):
-            for name in PORTFOLIO_FIELDS:
-                out[f"alternatives.{i}.portfolio.{name}"] = None
-    return list(out)
-
-
-def _sensitivity_inputs(p: Portfolio, swing: float | None) -> list[Any]:
-    """The scenario's distributions, or with ``swing`` (or without any) every number the
-    portfolio reads over ±``swing`` (25%)."""
-    from payback.analysis.portfolio import central_value, portfolio_field_range
-    from payback.studies.uncertainty import swing_inputs
-
-    inputs = _inputs(p)
-    if not inputs or swing is not None:
-        inputs = swing_inputs(
-            p.scenario,
-            portfolio_paths(p),
-            lambda path: central_value(p, path),
-            swing,
-            lambda path: portfolio_field_range(p, path),
-        )
-    return inputs
-
-
-def portfolio_sobol(
-    p: Portfolio,
-    samples: int = 1024,
-    seed: int = 0,
-    swing: float | None = None,
-    progress: Progress | None = None,
-) -> Sobol:
-    """Sobol first- and total-order indices of each alternative's portfolio NPV over the
-    portfolio's inputs (workload paths included), as
-    :func:`payback.studies.uncertainty.sobol`: every batch of samples through one
-    :func:`evaluate_portfolio` call (in chunks that bound memory)."""
-    from payback.studies.uncertainty import CELLS_PER_CHUNK, sobol_over
-
-    inputs = _sensitivity_inputs(p, swing)
-    horizon = p.scenario.scenario.horizon_months
-    chunk = max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * len(p.parts)))
-
-    def npvs(overrides: dict[str, FloatArray]) -> list[FloatArray]:
-        return [o.npv_usd for o in evaluate_portfolio(p, overrides).alternatives]
-
-    return sobol_over(inputs, len(p.scenario.alternatives), npvs, chunk, samples, seed, progress)
-
-
-def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Driver]]:
-    """Per alternative, every uncertain input of the portfolio at its p10 and p90 (or ±25%
-    without distributions, a rate left at 0 over its assumed range), the rest central,
-    ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call."""
-    from payback.studies.uncertainty import rank_drivers, swing_overrides
-
-    inputs = _sensitivity_inputs(p, swing)
-    if not inputs:
-        return [[] for _ in p.scenario.alternatives]
-    ev = evaluate_portfolio(p, swing_overrides(inputs, [item.path for item in inputs]))
-    never = p.scenario.scenario.horizon_months + 1.0
-    return [
-        rank_drivers(inputs, outcome.npv_usd, outcome.break_even_month, never)
-        for outcome in ev.alternatives
-    ]
-
-
-@dataclass(frozen=True)
-class PortfolioSolution:
-    """The value of one portfolio input at which one alternative meets a target."""
-
-    parameter: str
-    alternative: int
-    alternative_name: str
-    target: Any
-    current: float
-    current_achieved: float | None
-    value: float | None
-    achieved: float | None
-    reached: bool
-    step: bool
-    """The metric jumps across the target at :attr:`value` (met on one side only)."""
-    iterations: int
-
-    def to_dict(self) -> dict[str, Any]:
-        out = self.__dict__.copy()
-        out["target"] = str(self.target)
-        out["portfolio"] = True
-        return out
-
-    def lines(self) -> list[str]:
-        met = f"{self.target}"
-        today = f"{self.current:,.6g}"
-        if self.value is None:
-            return [
-                f"{self.alternative_name!r}: no value of {self.parameter} in its allowed range "
-                f"meets {met} (today {today})"
-            ]
-        how = "exactly" if not self.step else "within a step (the answer jumps there)"
-        return [
-            f"{self.alternative_name!r} meets {met} {how} at {self.parameter} = {self.value:,.6g} "
-            f"(today {today})",
-            "achieved: "
-            + ("never pays back" if self.achieved is None else f"{self.achieved:,.6g}"),
-        ]
-
-
-def solve_portfolio(
-    p: Portfolio, path: str, target: Any, alternative: int = 0
-) -> PortfolioSolution:
-    """The value of the portfolio input at ``path`` (``workloads.2.traffic.requests_per_month``)
-    at which alternative ``alternative``'s portfolio meets ``target``
-    (:class:`~payback.studies.solve.Target`): a grid of 2,049 values over the field's
-    allowed range (linear and logarithmic) in one call brackets the crossing nearest
-    today's value, then each round splits the bracket 32 ways (one call each) until it is
-    as narrow as floats allow."""
-    from payback.analysis.portfolio import central_value, portfolio_field_range, route
-    from payback.errors import PaybackError
-
-    scenario = p.scenario
-    if not 0 <= alternative < len(scenario.alternatives):
-        raise PaybackError.bad(
-            "alternative", alternative, f"must be 0..{len(scenario.alternatives) - 1}"
-        )
-    if path in scenario.distributions:
-        raise PaybackError(f"{path}: holds a distribution; give it one value to solve for it")
-    route(p, path)  # names an input, or PaybackError
-    current = central_value(p, path)
-    if isinstance(current, bool) or not isinstance(current, int | float):
-        raise PaybackError(f"{path}: not a number; vary a numeric input")
-    allowed = portfolio_field_range(p, path)
-    never = math.inf if target.lower_is_better else -math.inf
-
-    def metric(values: FloatArray) -> FloatArray:
-        outcome = evaluate_portfolio(p, {path: values}).alternatives[alternative]
-        value = {
-            "break_even_month": outcome.break_even_month,
-            "npv_usd": outcome.npv_usd,
-            "break_even_requests": outcome.break_even_requests,
-        }[target.metric]
-        out = np.broadcast_to(np.asarray(value, dtype=np.float64), values.shape)
-        return np.where(np.isnan(out), never, out)
-
-    def good(m: FloatArray) -> Any:
-        tolerance = 1e-9 * max(1.0, abs(target.value))
-        if target.lower_is_better:
-            return m <= target.value + tolerance
-        return m >= target.value - tolerance
-
-    low = allowed.lowest if math.isfinite(allowed.lowest) else -1e12
-    high = allowed.highest if math.isfinite(allowed.highest) else 1e12
-    if not allowed.lowest_included:
-        low = math.nextafter(low, math.inf)
-    if not allowed.highest_included:
-        high = math.nextafter(high, -math.inf)
-    grid = np.linspace(low, high, 1025)
-    if low > 0:
-        grid = np.concatenate([grid, np.geomspace(low, high, 1024)])
-    grid = np.unique(np.concatenate([grid, [float(current)]]))
-    met = good(metric(grid))
-    calls = 1
-    now = float(current)
-    now_achieved = float(metric(np.array([now]))[0])
-    flips = np.nonzero(met[1:] != met[:-1])[0]
-    if len(flips) == 0:
-        return PortfolioSolution(
-            path, alternative, scenario.alternatives[alternative].name, target, now,
-            None if math.isinf(now_achieved) else now_achieved,
-            None, None, False, False, calls,
-        )  # fmt: skip
-    nearest = flips[np.argmin(np.abs(grid[flips] - now))]
-    a, b = float(grid[nearest]), float(grid[nearest + 1])
-    a_good = bool(met[nearest])
-    for _ in range(60):
-        points = np.linspace(a, b, 34)[1:-1]
-        points = points[(points > a) & (points < b)]
-        if len(points) == 0:
-            break
-        inner = good(metric(points))
-        calls += 1
-        changed = np.nonzero(inner != a_good)[0]
-        if len(changed) == 0:
-            a = float(points[-1])
-        else:
-            k = int(changed[0])
-            b = float(points[k])
-            if k > 0:
-                a = float(points[k - 1])
-    value = b if not a_good else a
-    achieved = float(metric(np.array([value]))[0])
-    calls += 1
-    other = float(metric(np.array([a if value == b else b]))[0])
-    finite = [x for x in (achieved, other) if math.isfinite(x)]
-    step = not finite or abs(achieved - other) > 1e-6 * max(
-        1.0, abs(target.value), *map(abs, finite)
-    )
-    return PortfolioSolution(
-        path, alternative, scenario.alternatives[alternative].name, target, now,
-        None if math.isinf(now_achieved) else now_achieved,
-        value, None if math.isinf(achieved) else achieved, True, step, calls,
-    )  # fmt: skip

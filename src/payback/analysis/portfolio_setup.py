@@ -1,0 +1,298 @@
+"""A portfolio prepared for evaluation: its workloads resolved as scenarios of their own
+(:class:`Portfolio`, :func:`prepare`, the adapter-memory check) and its paths routed to the
+workloads' scenarios or the portfolio's own (:func:`route`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from payback.analysis.resolve import Resolved, resolve
+from payback.errors import PaybackError
+from payback.scenario import Scenario, SelfHostedOption, value_at
+from payback.scenario.messages import explain_errors
+from payback.scenario.workloads import served_workloads
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from payback.catalog import Catalog
+    from payback.scenario.paths import FieldRange
+
+from payback.analysis.adapters import adapter_bytes
+
+# ---------------------------------------------------------------- setup
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """A scenario with workloads, each resolved as a scenario of its own."""
+
+    scenario: Scenario
+    """The scenario as written, with its workloads."""
+    parts: list[Resolved]
+    """Per workload: its traffic and baseline, every alternative with its terms."""
+    served: list[list[int]]
+    """Per alternative, the workloads it serves (indices)."""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [w.name for w in self.scenario.workloads or []]
+
+    def shares_fleet(self, index: int) -> bool:
+        """Whether alternative ``index`` serves two or more workloads from one shared fleet."""
+        alt = self.scenario.alternatives[index]
+        serving = alt.portfolio
+        fleet = "shared" if serving is None else serving.fleet
+        return (
+            isinstance(alt, SelfHostedOption) and fleet == "shared" and len(self.served[index]) > 1
+        )
+
+
+def _part_data(scenario: Scenario, j: int) -> dict[str, Any]:
+    """Workload ``j`` as a plain scenario's data."""
+    workloads = scenario.workloads or []
+    workload = workloads[j]
+    data = scenario.model_dump(exclude_unset=True, exclude={"workloads"})
+    data["traffic"] = workload.traffic.model_dump(exclude_unset=True)
+    baseline = workload.baseline or scenario.baseline
+    data["baseline"] = baseline.model_dump(exclude_unset=True) | {"kind": baseline.kind}
+    alternatives = []
+    for i, alt in enumerate(scenario.alternatives):
+        raw = alt.model_dump(exclude_unset=True, exclude={"portfolio"}) | {"kind": alt.kind}
+        terms = workload.alternatives.get(alt.name)
+        if terms is not None and j in served_workloads(scenario, i):
+            given = terms.model_dump(include=terms.model_fields_set)
+            if given.keys() & {"fine_tuned", "input_usd_per_mtok", "output_usd_per_mtok"}:
+                for key in ("model", "fine_tuned", "input_usd_per_mtok", "output_usd_per_mtok",
+                            "cached_input_usd_per_mtok"):  # fmt: skip
+                    raw.pop(key, None)
+            raw |= given
+        alternatives.append(raw)
+    data["alternatives"] = alternatives
+    return data
+
+
+def prepare(
+    scenario: Scenario, catalog: Catalog | None = None, today: dt.date | None = None
+) -> Portfolio:
+    """Each workload of ``scenario`` as a resolved scenario of its own, the adapters' memory
+    checked. Raises :class:`PaybackError` (one line per problem) naming the workload."""
+    workloads = scenario.workloads
+    if not workloads:
+        raise PaybackError("the scenario lists no [[workloads]]: it is one workload (analyze it)")
+    parts: list[Resolved] = []
+    warnings: list[str] = []
+    problems: list[str] = []
+    for j, workload in enumerate(workloads):
+        where = f"workloads.{j} ({workload.name!r})"
+        try:
+            part = Scenario.model_validate(_part_data(scenario, j))
+        except ValidationError as exc:
+            problems += [f"{where}: {line}" for line in explain_errors(exc, {})]
+            continue
+        part.base_dir = scenario.base_dir
+        try:
+            resolved = resolve(part, catalog, today)
+        except PaybackError as exc:
+            problems += [f"{where}: {line}" for line in exc.messages]
+            continue
+        parts.append(resolved)
+        warnings += [f"{where}: {w}" for w in resolved.warnings]
+    if problems:
+        raise PaybackError(list(dict.fromkeys(problems)))
+    served = [served_workloads(scenario, i) for i in range(len(scenario.alternatives))]
+    out = Portfolio(scenario, parts, served, list(dict.fromkeys(warnings)))
+    for i in range(len(scenario.alternatives)):
+        if out.shares_fleet(i):
+            _check_adapter_memory(out, i, catalog)
+    return out
+
+
+def _check_adapter_memory(p: Portfolio, index: int, catalog: Catalog | None) -> None:
+    """The base weights, one adapter per workload and one request's KV cache must fit in a
+    replica's memory (checked when the alternative names a catalog model and GPU)."""
+    from payback.catalog import default_catalog
+    from payback.hardware.serving import VLLM, weights_bytes
+    from payback.hardware.shapes import kv_bytes_per_token
+
+    alt = p.parts[p.served[index][0]].scenario.alternatives[index]
+    assert isinstance(alt, SelfHostedOption)
+    if alt.model is None or alt.gpu is None:
+        return
+    cat = catalog or default_catalog()
+    shape = cat.model(alt.model, p.scenario.base_dir)
+    gpu = cat.gpu(alt.gpu)
+    serving = p.scenario.alternatives[index].portfolio
+    rank = serving.adapter_rank if serving is not None else 16
+    one = adapter_bytes(
+        rank=rank,
+        layers=shape.layers,
+        hidden_size=shape.hidden_size,
+        intermediate_size=shape.intermediate_size,
+        heads=shape.heads,
+        kv_heads=shape.kv_heads,
+        head_dim=shape.head_dim,
+    )
+    tp = alt.gpus_per_replica or 1
+    free = tp * (gpu.memory_bytes * VLLM.memory_utilization - VLLM.runtime_overhead_bytes)
+    weights = float(weights_bytes(shape.params_b * 1e9, alt.precision))
+    longest = max(
+        (part.scenario.traffic.input_tokens or 0.0) + (part.scenario.traffic.output_tokens or 0.0)
+        for part in p.parts
+    )
+    kv = kv_bytes_per_token(
+        layers=shape.layers,
+        kv_heads=shape.kv_heads,
+        head_dim=shape.head_dim,
+        kv_bytes=2.0,
+        kv_lora_rank=shape.kv_lora_rank,
+        qk_rope_head_dim=shape.qk_rope_head_dim,
+    )
+    room = free - weights - kv * max(longest, 1.0)
+    n = len(p.served[index])
+    fits = max(int(room // one), 0) if room > 0 else 0
+    if n > fits:
+        raise PaybackError.bad(
+            f"alternatives.{index}.portfolio.workloads",
+            f"({n} adapters)",
+            f"{n} rank-{rank} adapters of {one / 1e6:,.0f} MB each do not fit beside "
+            f"{alt.model}'s {weights / 1e9:,.1f} GB of {alt.precision} weights on {tp} × {gpu.id} "
+            f"(room for {fits}); serve fewer workloads, a lower adapter_rank, more "
+            "gpus_per_replica or a larger GPU",
+        )
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a portfolio path is read: by the workloads' own scenarios (``parts``, at
+    ``local``), or by the portfolio itself (``parts`` empty: a workload's one-time items,
+    an alternative's ``portfolio`` numbers)."""
+
+    parts: list[int]
+    local: str
+
+
+def _alternative_key(p: Portfolio, key_and_rest: str) -> tuple[int, str] | None:
+    """``0.quality.error_rate`` or ``<alternative name>.quality.error_rate`` (names may hold
+    dots: the longest name that fits) as (index, ``quality.error_rate``)."""
+    head, _, rest = key_and_rest.partition(".")
+    alternatives = p.scenario.alternatives
+    if head.isdigit() and int(head) < len(alternatives) and rest:
+        return int(head), rest
+    named = [
+        (len(alt.name), i)
+        for i, alt in enumerate(alternatives)
+        if key_and_rest.startswith(alt.name + ".")
+    ]
+    if not named:
+        return None
+    size, i = max(named)
+    return i, key_and_rest[size + 1 :]
+
+
+def replaced_terms(p: Portfolio, j: int, i: int) -> set[str]:
+    """The fields of alternative ``i`` that workload ``j``'s own terms replace."""
+    terms = (p.scenario.workloads or [])[j].alternatives.get(p.scenario.alternatives[i].name)
+    if terms is None:
+        return set()
+    given = set(terms.model_fields_set)
+    if given & {"fine_tuned", "input_usd_per_mtok", "output_usd_per_mtok"}:
+        given |= {"model", "fine_tuned", "input_usd_per_mtok", "output_usd_per_mtok",
+                  "cached_input_usd_per_mtok"}  # fmt: skip
+    return given
+
+
+def route(p: Portfolio, path: str) -> Route:
+    """Where the portfolio reads ``path``; :class:`PaybackError` (one line) when it does not.
+
+    - ``workloads.N.traffic.…``, ``workloads.N.baseline.…``: workload N's (its own
+      baseline's, or its copy of the scenario's);
+    - ``workloads.N.alternatives.I.…`` (I an index or the alternative's name): workload
+      N's terms on alternative I (``quality.error_rate``, ``input_usd_per_mtok``,
+      ``replica_requests_per_s``, …), or the alternative's own number as workload N reads it;
+    - ``workloads.N.one_time.…``, ``alternatives.I.portfolio.…``: the portfolio's own;
+    - ``baseline.…``: every workload without a baseline of its own;
+    - ``alternatives.I.…``: every workload alternative I serves that gives no term of its
+      own for it; ``scenario.…``: every workload.
+    """
+    parts = path.split(".")
+    workloads = p.scenario.workloads or []
+    everyone = list(range(len(p.parts)))
+    if parts[0] == "workloads":
+        if len(parts) < 3 or not parts[1].isdigit() or int(parts[1]) >= len(workloads):
+            raise PaybackError(
+                f"{path}: no such workload (workloads.0 … workloads.{len(workloads) - 1})"
+            )
+        j, rest = int(parts[1]), ".".join(parts[2:])
+        if parts[2] in ("traffic", "baseline") and len(parts) > 3:
+            return Route([j], rest)
+        if parts[2] == "one_time":
+            return Route([], path)
+        if parts[2] == "alternatives" and len(parts) > 4:
+            found = _alternative_key(p, ".".join(parts[3:]))
+            if found is None:
+                raise PaybackError(
+                    f"{path}: no such alternative (by index 0 … {len(p.served) - 1} or by name)"
+                )
+            i, field = found
+            if j not in p.served[i]:
+                raise PaybackError(
+                    f"{path}: {p.scenario.alternatives[i].name!r} does not serve "
+                    f"{workloads[j].name!r}"
+                )
+            return Route([j], f"alternatives.{i}.{field}")
+        raise PaybackError(
+            f"{path}: not an input the portfolio varies (workloads.{j}.traffic…, .baseline…, "
+            ".alternatives.I…, .one_time…)"
+        )
+    if parts[0] == "alternatives" and len(parts) > 3 and parts[2] == "portfolio":
+        return Route([], path)
+    if parts[0] == "traffic":
+        raise PaybackError(
+            f"{path}: with [[workloads]] each workload's traffic is read; vary "
+            f"workloads.N.{path} (N = 0..{len(workloads) - 1})"
+        )
+    if parts[0] == "baseline":
+        users = [j for j, w in enumerate(workloads) if w.baseline is None]
+        if not users:
+            raise PaybackError(
+                f"{path}: every workload gives its own baseline; vary workloads.N.{path}"
+            )
+        return Route(users, path)
+    if parts[0] == "alternatives" and len(parts) > 2 and parts[1].isdigit():
+        i = int(parts[1])
+        if i < len(p.served):
+            readers = [j for j in p.served[i] if parts[2] not in replaced_terms(p, j, i)]
+            if not readers:
+                raise PaybackError(
+                    f"{path}: not read: every workload {p.scenario.alternatives[i].name!r} "
+                    f"serves gives its own {parts[2]}; vary workloads.N.alternatives.{i}."
+                    + ".".join(parts[2:])
+                )
+            return Route(readers, path)
+    return Route(everyone, path)
+
+
+def central_value(p: Portfolio, path: str) -> Any:
+    """The value the portfolio reads at ``path`` (a portfolio path) with nothing varied:
+    catalog-derived numbers (an estimated capacity, a catalog price) as resolved; where
+    several workloads read it, the first's."""
+    where = route(p, path)
+    if where.parts:
+        return value_at(p.parts[where.parts[0]].scenario, where.local)
+    return value_at(p.scenario, path)
+
+
+def portfolio_field_range(p: Portfolio, path: str) -> FieldRange:
+    """What the field at a portfolio path allows (a workload's term: what the
+    alternative's own field allows)."""
+    from payback.scenario import field_range
+
+    where = route(p, path)
+    if where.parts:
+        return field_range(p.parts[where.parts[0]].scenario, where.local)
+    return field_range(p.scenario, path)

@@ -1,0 +1,129 @@
+"""An alternative's outcome in words: money (:func:`usd`), months (:func:`months_text`)
+and the sentence for every shape of cash flow (:func:`outcome_text`): pays back within a
+quarter or not, pays back and then falls behind, saves from month 0, never pays back."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from payback.finance._types import FloatArray
+
+if TYPE_CHECKING:
+    from payback.analysis.result import AlternativeResult
+
+__all__ = ["QUARTER_MONTHS", "months_text", "never_reason", "outcome_text", "usd"]
+
+QUARTER_MONTHS = 3
+"""The payback time the tool asks about first: a quarter."""
+
+
+def usd(value: float, decimals: int | None = None) -> str:
+    """Money as text; by default cents below $1,000 and whole dollars above.
+
+    >>> usd(40.0), usd(20750.0), usd(-1234.567), usd(-1234.5, 2)
+    ('$40.00', '$20,750', '-$1,235', '-$1,234.50')
+    """
+    if decimals is None:
+        decimals = 2 if abs(value) < 1000 else 0
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.{decimals}f}"
+
+
+def months_text(n: float) -> str:
+    """``1 month``, ``6 months``.
+
+    >>> months_text(1), months_text(12)
+    ('1 month', '12 months')
+    """
+    return f"{n:g} month" + ("" if n == 1 else "s")
+
+
+def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
+    """Why the cumulative savings never reach zero, in one phrase."""
+    horizon = saved.shape[-1]
+    if np.all(saved == 0):
+        return f"the alternative saves nothing per month, so the {usd(-float(cumulative[0]))} one-time cost is never recovered"
+    if np.all(saved <= 0):
+        return f"the alternative costs more every month ({usd(-float(saved[0]))} more in month 1)"
+    last = float(saved[-1])
+    shortfall = -float(cumulative[-1])
+    if last > 0:
+        needed = horizon + math.ceil(shortfall / last)
+        return (
+            f"saves {usd(last)}/month (month {horizon}), needs ~{months_text(needed)} to recover "
+            f"the {usd(shortfall)} still owed at month {horizon}"
+        )
+    first_worse = int(np.argmax(saved <= 0)) + 1
+    return (
+        f"savings end in month {first_worse} (costs {usd(-last)} more in month {horizon}), "
+        f"{usd(shortfall)} is never recovered"
+    )
+
+
+def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
+    """Why the cumulative savings never reach zero, as a plain sentence (after a colon)."""
+    owed = -cum[0]
+    up_front = f"the {usd(owed)} up front is never recovered"
+    if all(m == 0 for m in monthly):
+        return f"it saves nothing per month, so {up_front}"
+    if all(m <= 0 for m in monthly):
+        more = f"it costs more than the baseline every month ({usd(-monthly[0])} more in month 1)"
+        return f"{more}, so {up_front}" if owed > 0 else more
+    last, short = monthly[-1], -cum[-1]
+    if last > 0:
+        needed = horizon + math.ceil(short / last)
+        return (
+            f"by month {horizon} it has recovered {usd(owed - short)} of the {usd(owed)} up "
+            f"front, and at {usd(last)} a month (month {horizon}) the rest takes until about "
+            f"month {needed}"
+        )
+    saving = next(i for i, m in enumerate(monthly) if m > 0)
+    worse = saving + next(i for i, m in enumerate(monthly[saving:]) if m <= 0) + 1
+    return (
+        f"it saves from month {saving + 1} to month {worse - 1}, then costs more than the "
+        f"baseline from month {worse} on ({usd(-last)} more in month {horizon}); by month "
+        f"{horizon} it is {usd(short)} behind, and {up_front}"
+    )
+
+
+def outcome_text(
+    alt: AlternativeResult,
+    horizon: int,
+    rate: float,
+    requests: Any = None,
+    npv_decimals: int | None = None,
+) -> str:
+    """What happens to one alternative, in a plain sentence that follows its name, for
+    every shape of cash flow: pays back (within a quarter or not), pays back and then falls
+    behind, saves from month 0, never pays back (costs more every month, saves nothing,
+    saves too slowly, or stops saving). ``requests`` formats the break-even's request count
+    (every digit by default); ``npv_decimals`` the NPV's cents."""
+    npv = f"NPV {usd(alt.npv_usd, npv_decimals)} over {months_text(horizon)}" + (
+        f" at {rate:.0%}" if rate else ""
+    )
+    cum = alt.cumulative_savings_usd or [0.0]
+    monthly = [b - a for a, b in itertools.pairwise(cum)]
+    month = alt.break_even_month
+    if month is None:
+        return f"does not pay back within {months_text(horizon)}: {_never_text(cum, monthly, horizon)}; {npv}"
+    if month == 0:
+        if alt.npv_usd < 0:
+            return f"has no one-time cost but costs more to run: {npv}"
+        return (
+            f"saves from month 0: nothing to pay up front and cheaper from the first month; {npv}"
+        )
+    quarter = "within a quarter" if month <= QUARTER_MONTHS else "not within a quarter"
+    shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
+    text = f"pays back in month {month:.1f} (after ~{shown} requests), {quarter}"
+    if cum[-1] < 0:
+        paid = math.ceil(month)
+        worse = next((i + 1 for i, m in enumerate(monthly) if i >= paid and m < 0), horizon)
+        text += (
+            f", but from month {worse} it costs more than the baseline each month and by "
+            f"month {horizon} it is {usd(-cum[-1])} behind"
+        )
+    return f"{text}; {npv}"
