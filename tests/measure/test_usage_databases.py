@@ -461,6 +461,38 @@ def test_chdb_helicone_requests(chdb_logs: str, expected: Any) -> None:
         assert got.traffic[key] == pytest.approx(expected.traffic[key], rel=1e-6), key
 
 
+@pytest.mark.parametrize(("step", "grain"), [("1 day", 86400.0), ("1 hour", 3600.0)])
+def test_times_on_the_day_or_hour_read_as_files_are(
+    tmp_path: Path, step: str, grain: float
+) -> None:
+    """Times all at midnight (or all on the hour) stand for that day (hour), from a table as
+    from a file: an hour's rows are on the hour when its last time is."""
+    import duckdb
+
+    db = tmp_path / "grain.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(
+        "CREATE TABLE logs AS SELECT t AS created_at, 100 + (i % 7) AS prompt_tokens, "
+        "20 AS completion_tokens FROM (SELECT unnest(generate_series(TIMESTAMPTZ "
+        f"'2026-03-01 00:00:00+00', TIMESTAMPTZ '2026-05-31 23:00:00+00', INTERVAL '{step}')) "
+        "AS t, unnest(range(0, 100000)) AS i) WHERE t IS NOT NULL"
+    )
+    csv_path = tmp_path / "grain.csv"
+    con.execute(
+        f"COPY (SELECT created_at AS timestamp, prompt_tokens AS input_tokens, "
+        f"completion_tokens AS output_tokens FROM logs) TO '{csv_path}' (HEADER)"
+    )
+    con.close()
+    got = profile_database(str(db), table="logs")
+    want = profile_usage([csv_path])
+    assert got.span["bucket_seconds"] == want.span["bucket_seconds"] == grain
+    assert ("peak_to_average" in got.traffic) == ("peak_to_average" in want.traffic)
+    assert got.traffic["requests_per_month"] == pytest.approx(
+        want.traffic["requests_per_month"], rel=1e-9
+    )
+
+
 # -- OpenTelemetry OTLP JSON files ------------------------------------------------------
 
 
