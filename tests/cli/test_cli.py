@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
+from typer.core import TyperGroup
 
 import payback.cli as payback_cli
 from helpers import (
@@ -952,3 +954,50 @@ def test_an_unknown_api_model_in_a_scenario_points_to_the_catalog_command(tmp_pa
     code, out, err = run("analyze", path)
     assert_user_error(code, out, err, "openai:zzzzqqq", "no close match")
     assert err.rstrip().endswith("(payback catalog apis --search TEXT lists them)")
+
+
+LIBRARY = [
+    p
+    for p in (ROOT / "src" / "payback").rglob("*.py")
+    if not {"cli", "web", "report"} & set(p.relative_to(ROOT / "src" / "payback").parts)
+]
+
+
+def _strings(path: Path) -> list[str]:
+    """The string constants of a module, its docstrings (a string as a statement) left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    return [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
+    ]
+
+
+def _flags(group: TyperGroup) -> set[str]:
+    """Every option the command line has, in all its commands."""
+    found: set[str] = set()
+    for command in group.commands.values():
+        if isinstance(command, TyperGroup):
+            found |= _flags(command)
+        for param in command.params:
+            found |= {o for o in param.opts if o.startswith("--")}
+    return found
+
+
+def test_the_library_names_no_flag_and_the_command_line_translates_its_advice() -> None:
+    from payback.cli._errors import LIBRARY_ADVICE
+
+    group = typer.main.get_command(payback_cli.app)
+    assert isinstance(group, TyperGroup)
+    flags = _flags(group) - {"--help"}
+    assert {"--max-replicas", "--samples", "--force", "--json"} <= flags
+    said = {p.relative_to(ROOT).as_posix(): _strings(p) for p in LIBRARY}
+    pattern = re.compile(r"(?<![\w-])(--[a-z][a-z-]*)")
+    named = {
+        p: sorted({f for s in strings for f in pattern.findall(s)} & flags)
+        for p, strings in said.items()
+    }
+    assert {p: f for p, f in named.items() if f} == {}
+    for library_words in LIBRARY_ADVICE:  # each is still said somewhere, or the entry is dead
+        assert any(library_words in s for strings in said.values() for s in strings), library_words

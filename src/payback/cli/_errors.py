@@ -398,6 +398,10 @@ LIBRARY_ADVICE = {
     "for recommend() to choose one": "for `payback recommend FILE` to choose one",
     "(even when forced)": "(even with --force)",
     "monte_carlo() shows the spread": "analyze --samples N shows the spread",
+    "name one with table (and columns ts=": "name one with --table (and --columns ts=",
+    "with columns ts=": "with --columns ts=",
+    "the one query profile_database() runs": "the one query `payback usage` runs",
+    "(usage_sql() gives that DuckDB SQL)": "(see `payback usage --sql` for that DuckDB SQL)",
 }
 """The library's advice in its own words (a function to call) and the command line's for
 it (a command to run), so that the library names no command or flag."""

@@ -22,6 +22,7 @@ from payback.cli._common import (
     echo,
     user_errors,
 )
+from payback.cli._errors import in_command_words
 from payback.cli._files import _check_writable, _write_new
 from payback.errors import PaybackError
 
@@ -417,9 +418,12 @@ def usage(  # long: most of it is its options and their help text
         raise PaybackError(f"usage: {flag} is for a database table, not for log files")
     if sql:
         if url is not None or table is not None or dialect is not None:
-            echo(database_sql(dialect, fmt, url=url, table=table, **options), nl=False)
+            echo(
+                in_command_words(database_sql(dialect, fmt, url=url, table=table, **options)),
+                nl=False,
+            )
         else:
-            echo(usage_sql(fmt, paths or None, **options), nl=False)
+            echo(in_command_words(usage_sql(fmt, paths or None, **options)), nl=False)
         return
     if not paths:
         raise PaybackError(

@@ -359,11 +359,11 @@ def database_sql(
         found, spec, explicit, model=model, since=since, until=until, dialect=dialect
     )
     return (
-        f"-- {dialect} SQL: the one query `payback usage` runs on {where}.\n"
+        f"-- {dialect} SQL: the one query profile_database() runs on {where}.\n"
         "-- It scans the table once and returns hourly aggregates, the rows of each model\n"
         "-- and the count in each bucket of token counts (three digits: 1,000-1,009, ...);\n"
         "-- the months, growth, peak and percentiles (within 0.5 %) are\n"
-        "-- then computed from those rows (see `payback usage --sql` for that DuckDB SQL).\n"
+        "-- then computed from those rows (usage_sql() gives that DuckDB SQL).\n"
         "-- status: 0 not an LLM call that succeeded; "
         + "; ".join(f"{i + 1} {why}" for i, why in enumerate(WHY))
         + f"; {FILTERED} outside the filters; {USED} used.\n"
@@ -412,7 +412,7 @@ def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
             repr(name),
             "a known table ("
             + ", ".join(t for s in KNOWN.values() for t in s.tables)
-            + "), or name its columns with --columns ts=...,input=...,output=...",
+            + "), or name its columns with columns ts=...,input=...,output=...",
         )
     columns = {}
     for field_name, value in explicit.items():

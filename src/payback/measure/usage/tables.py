@@ -279,7 +279,7 @@ def find_table(tables: list[Table], name: str | None, shown_url: str) -> tuple[T
     raise PaybackError(
         f"{shown_url}: no table of known logs found (looked for "
         + ", ".join(t for s in KNOWN.values() for t in s.tables)
-        + "); name one with --table (and --columns ts=...,input=...,output=...); "
+        + "); name one with table (and columns ts=...,input=...,output=...); "
         + _not_found(tables, shown_url)
     )
 
@@ -376,7 +376,7 @@ def resolve_fields(
     if missing:
         raise PaybackError(
             f"{table.shown}: no {' / '.join(missing)} column found in "
-            f"{', '.join(sorted(table.columns))[:300]}; name the columns with --columns "
+            f"{', '.join(sorted(table.columns))[:300]}; name the columns with columns "
             "ts=...,input=...,output=...[,cached=...,model=...]"
         )
     return fields
