@@ -66,7 +66,9 @@ def _table(
     return table
 
 
-def recommendation_renderables(result: Recommendation, top: int = 10) -> RenderableType:
+def recommendation_renderables(
+    result: Recommendation, top: int = 10
+) -> RenderableType:  # long: five sections in the order shown
     """What was searched, the top configurations, the Pareto front, what was left out and
     the winner."""
     targets = (

@@ -289,23 +289,11 @@ def solve_portfolio(
             None, None, False, False, calls,
         )  # fmt: skip
     nearest = flips[np.argmin(np.abs(grid[flips] - now))]
-    a, b = float(grid[nearest]), float(grid[nearest + 1])
     a_good = bool(met[nearest])
-    for _ in range(60):
-        points = np.linspace(a, b, 34)[1:-1]
-        points = points[(points > a) & (points < b)]
-        if len(points) == 0:
-            break
-        inner = good(metric(points))
-        calls += 1
-        changed = np.nonzero(inner != a_good)[0]
-        if len(changed) == 0:
-            a = float(points[-1])
-        else:
-            k = int(changed[0])
-            b = float(points[k])
-            if k > 0:
-                a = float(points[k - 1])
+    a, b, rounds = _narrow(
+        lambda x: good(metric(x)), float(grid[nearest]), float(grid[nearest + 1]), a_good
+    )
+    calls += rounds
     value = b if not a_good else a
     achieved = float(metric(np.array([value]))[0])
     calls += 1
@@ -319,3 +307,28 @@ def solve_portfolio(
         None if math.isinf(now_achieved) else now_achieved,
         value, None if math.isinf(achieved) else achieved, True, step, calls,
     )  # fmt: skip
+
+
+def _narrow(
+    good: Any, a: float, b: float, a_good: bool, rounds: int = 60
+) -> tuple[float, float, int]:
+    """The bracket [a, b] of a crossing (``good(a)`` is ``a_good``, ``good(b)`` is not)
+    narrowed by splitting it 32 ways a round (one vectorized call each) until it is as
+    narrow as floats allow: the new bracket and the calls made."""
+    calls = 0
+    for _ in range(rounds):
+        points = np.linspace(a, b, 34)[1:-1]
+        points = points[(points > a) & (points < b)]
+        if len(points) == 0:
+            break
+        inner = good(points)
+        calls += 1
+        changed = np.nonzero(inner != a_good)[0]
+        if len(changed) == 0:
+            a = float(points[-1])
+        else:
+            k = int(changed[0])
+            b = float(points[k])
+            if k > 0:
+                a = float(points[k - 1])
+    return a, b, calls

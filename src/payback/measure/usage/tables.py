@@ -43,9 +43,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from payback.errors import PaybackError
+from payback.measure.usage.dialects import DIALECTS, render
 from payback.measure.usage.formats import FIELDS, GENERIC
 
 __all__ = [
@@ -191,31 +191,6 @@ KNOWN: dict[str, TableSpec] = {
 """Tables found by name: LiteLLM's spend logs (PostgreSQL), Langfuse's observations (v2 on
 PostgreSQL, v3 on ClickHouse), Helicone's request table (ClickHouse) and OpenTelemetry GenAI
 spans (the ClickHouse exporter's ``otel_traces``, or a ``spans`` table in any engine)."""
-
-DIALECTS = (
-    "duckdb",
-    "postgres",
-    "clickhouse",
-    "bigquery",
-    "snowflake",
-    "spark",
-    "databricks",
-    "trino",
-    "presto",
-    "athena",
-    "redshift",
-    "mysql",
-    "tsql",
-    "oracle",
-    "sqlite",
-    "hive",
-    "starrocks",
-    "doris",
-    "teradata",
-    "materialize",
-    "risingwave",
-)
-"""Dialects ``--sql --dialect`` writes (those SQLGlot writes whose SQL has grouping sets)."""
 
 
 @dataclass(frozen=True)
@@ -580,127 +555,3 @@ def _keep(table: Table, spec_name: str, exprs: dict[str, tuple[str, str]]) -> st
 
 
 # -- dialects -------------------------------------------------------------------------
-
-FENCED = ("normalized", "checked")
-"""The subqueries PostgreSQL runs as they are written (``OFFSET 0``); the last one (the
-buckets) it pulls up into the grouping, which computes each key once."""
-
-_POSTGRES_NUMBER = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
-
-
-def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
-    """DuckDB SQL with the ``PAYBACK_*`` functions in ``dialect`` (via SQLGlot).
-
-    - ``PAYBACK_EPOCH_US(t)``: microseconds since 1970 of a time (one without a zone is UTC);
-    - ``PAYBACK_TEXT_EPOCH_US(s)``: the same from ISO text (NULL when it is not a time);
-    - ``PAYBACK_NUMBER(x)``: a DOUBLE, NULL when ``x`` does not read as a number;
-    - ``PAYBACK_JSON_TEXT(j, k1, k2, …)``: the text at keys of JSON (or JSON text);
-    - and ``a // b`` is integer division (``intDiv`` on ClickHouse, where SQLGlot casts a
-      float; ``/`` of two bigints on PostgreSQL, where SQLGlot writes ``DIV``, a numeric);
-    - on PostgreSQL the subqueries in :data:`FENCED` get ``OFFSET 0`` (see below);
-    - on ClickHouse, with ``final``, the table is read ``FINAL`` (each row's last version)."""
-    import sqlglot
-    from sqlglot import exp
-
-    if dialect not in DIALECTS:
-        raise PaybackError.bad("dialect", repr(dialect), f"one of {', '.join(DIALECTS)}")
-    tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
-
-    def sql_of(node: Any) -> str:
-        return str(node.sql(dialect))
-
-    def parse(text: str) -> Any:
-        return sqlglot.parse_one(text, read=dialect)
-
-    def rewrite(node: Any) -> Any:
-        if dialect == "postgres" and isinstance(node, exp.Subquery) and node.alias in FENCED:
-            # OFFSET 0 keeps PostgreSQL from pulling the subquery up into the one above,
-            # which would repeat its expressions wherever a column of it is used (the time
-            # in the checks, the checks in the status): each is computed once
-            inner = node.this.transform(rewrite)
-            inner.set("offset", exp.Offset(expression=exp.Literal.number(0)))
-            return exp.Subquery(this=inner, alias=node.args.get("alias"))
-        if isinstance(node, exp.IntDiv) and dialect in ("clickhouse", "postgres"):
-            a, b = node.this.transform(rewrite), node.expression.transform(rewrite)
-            if dialect == "clickhouse":
-                return parse(f"intDiv({sql_of(a)}, {sql_of(b)})")
-            # bigint / bigint divides whole numbers (DIV is numeric: several times slower)
-            return exp.Div(this=a, expression=b, typed=True)
-        if dialect == "clickhouse" and final and isinstance(node, exp.Table):
-            return exp.Final(this=node.copy())
-        if dialect == "clickhouse" and type(node) is exp.Cast:
-            # toFloat64 / toString keep a column that is never NULL out of Nullable
-            # (SQLGlot's CAST makes every value Nullable: a mask kept beside each column)
-            to = node.to.this
-            function = {
-                exp.DataType.Type.DOUBLE: "toFloat64",
-                exp.DataType.Type.VARCHAR: "toString",
-                exp.DataType.Type.TEXT: "toString",
-            }.get(to)
-            if function:
-                return parse(f"{function}({sql_of(node.this.transform(rewrite))})")
-        if not isinstance(node, exp.Anonymous) or not str(node.this).upper().startswith("PAYBACK_"):
-            return node
-        name = str(node.this).upper()
-        args = [a.transform(rewrite) for a in node.expressions]
-        x = sql_of(args[0])
-        if name == "PAYBACK_EPOCH_US":
-            if dialect == "duckdb":
-                return parse(f"epoch_us({x})")
-            if dialect == "postgres":
-                # date_part is a double (EXTRACT is numeric since PostgreSQL 14: twice as
-                # slow); µs since 1970 stay below 2^53, so rounding gives them exactly
-                part = exp.Anonymous(
-                    this="date_part", expressions=[exp.Literal.string("epoch"), args[0]]
-                )
-                micro = exp.Mul(this=part, expression=exp.Literal.number(1000000))
-                # (the cast to bigint rounds to the nearest: no round() call a row)
-                return exp.Cast(this=micro, to=exp.DataType.build("BIGINT"))
-            if dialect == "clickhouse":
-                return parse(f"toUnixTimestamp64Micro(toDateTime64({x}, 6, 'UTC'))")
-            if dialect in ("bigquery", "spark", "databricks"):
-                return exp.UnixMicros(this=args[0])
-            if dialect == "snowflake":
-                return parse(f"DATE_PART(EPOCH_MICROSECOND, {x})")
-            return exp.Cast(
-                this=exp.Mul(this=exp.TimeToUnix(this=args[0]), expression=exp.Literal.number(1e6)),
-                to=exp.DataType.build("BIGINT"),
-            )
-        if name == "PAYBACK_TEXT_EPOCH_US":
-            if dialect == "clickhouse":
-                return parse(
-                    f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull(toString({x}), 6, 'UTC'))"
-                )
-            if dialect == "postgres":
-                return parse(
-                    f"CAST(FLOOR(EXTRACT(EPOCH FROM CAST({x} AS TIMESTAMPTZ)) * 1000000) AS BIGINT)"
-                )
-            inner = exp.TryCast(this=args[0], to=exp.DataType.build("TIMESTAMPTZ"))
-            return rewrite(exp.Anonymous(this="PAYBACK_EPOCH_US", expressions=[inner]))
-        if name == "PAYBACK_NUMBER":
-            if dialect == "clickhouse":
-                return parse(f"toFloat64OrNull(toString({x}))")
-            if dialect == "postgres":
-                text = f"CAST({x} AS TEXT)"
-                return parse(
-                    f"CASE WHEN {text} ~ '{_POSTGRES_NUMBER}' THEN CAST({text} AS DOUBLE PRECISION) END"
-                )
-            return exp.TryCast(this=args[0], to=exp.DataType.build("DOUBLE"))
-        if name == "PAYBACK_JSON_TEXT":
-            keys = [a.name for a in args[1:]]
-            if dialect == "postgres":
-                listed = ", ".join(exp.Literal.string(k).sql("postgres") for k in keys)
-                return parse(f"JSON_EXTRACT_PATH_TEXT(CAST({x} AS JSON), {listed})")
-            if dialect == "clickhouse":
-                listed = ", ".join(exp.Literal.string(k).sql("clickhouse") for k in keys)
-                return parse(f"JSONExtractString(toString({x}), {listed})")
-            simple = all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k) for k in keys)
-            path = "$." + ".".join(k if simple else '"' + k.replace('"', '\\"') + '"' for k in keys)
-            found: Any = sqlglot.parse_one(
-                f"json_extract_string(x, {exp.Literal.string(path).sql('duckdb')})", read="duckdb"
-            )
-            found.set("this", args[0])
-            return found
-        return node
-
-    return str(tree.transform(rewrite).sql(dialect, pretty=True))

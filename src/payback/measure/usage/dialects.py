@@ -1,0 +1,194 @@
+"""The profile's query in any SQL dialect: DuckDB SQL with a few ``PAYBACK_*`` functions,
+written for the target by SQLGlot, with the rewrites SQLGlot does not know (integer
+division, PostgreSQL's optimization fences, ClickHouse's ``FINAL`` and non-Nullable
+casts)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from payback.errors import PaybackError
+
+__all__ = ["DIALECTS", "FENCED", "render"]
+
+DIALECTS = (
+    "duckdb",
+    "postgres",
+    "clickhouse",
+    "bigquery",
+    "snowflake",
+    "spark",
+    "databricks",
+    "trino",
+    "presto",
+    "athena",
+    "redshift",
+    "mysql",
+    "tsql",
+    "oracle",
+    "sqlite",
+    "hive",
+    "starrocks",
+    "doris",
+    "teradata",
+    "materialize",
+    "risingwave",
+)
+"""Dialects ``--sql --dialect`` writes (those SQLGlot writes whose SQL has grouping sets)."""
+
+FENCED = ("normalized", "checked")
+"""The subqueries PostgreSQL runs as they are written (``OFFSET 0``); the last one (the
+buckets) it pulls up into the grouping, which computes each key once."""
+
+_POSTGRES_NUMBER = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+
+
+def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
+    """DuckDB SQL with the ``PAYBACK_*`` functions in ``dialect`` (via SQLGlot).
+
+    - ``PAYBACK_EPOCH_US(t)``: microseconds since 1970 of a time (one without a zone is UTC);
+    - ``PAYBACK_TEXT_EPOCH_US(s)``: the same from ISO text (NULL when it is not a time);
+    - ``PAYBACK_NUMBER(x)``: a DOUBLE, NULL when ``x`` does not read as a number;
+    - ``PAYBACK_JSON_TEXT(j, k1, k2, …)``: the text at keys of JSON (or JSON text);
+    - and ``a // b`` is integer division (``intDiv`` on ClickHouse, where SQLGlot casts a
+      float; ``/`` of two bigints on PostgreSQL, where SQLGlot writes ``DIV``, a numeric);
+    - on PostgreSQL the subqueries in :data:`FENCED` get ``OFFSET 0`` (see below);
+    - on ClickHouse, with ``final``, the table is read ``FINAL`` (each row's last version)."""
+    import sqlglot
+
+    if dialect not in DIALECTS:
+        raise PaybackError.bad("dialect", repr(dialect), f"one of {', '.join(DIALECTS)}")
+    tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
+    return str(tree.transform(_Rewrite(dialect, final)).sql(dialect, pretty=True))
+
+
+class _Rewrite:
+    """One node of the DuckDB tree as ``dialect`` needs it (SQLGlot's ``transform``)."""
+
+    def __init__(self, dialect: str, final: bool) -> None:
+        self.dialect = dialect
+        self.final = final
+
+    def sql_of(self, node: Any) -> str:
+        return str(node.sql(self.dialect))
+
+    def parse(self, text: str) -> Any:
+        import sqlglot
+
+        return sqlglot.parse_one(text, read=self.dialect)
+
+    def __call__(self, node: Any) -> Any:
+        from sqlglot import exp
+
+        dialect = self.dialect
+        if dialect == "postgres" and isinstance(node, exp.Subquery) and node.alias in FENCED:
+            # OFFSET 0 keeps PostgreSQL from pulling the subquery up into the one above,
+            # which would repeat its expressions wherever a column of it is used (the time
+            # in the checks, the checks in the status): each is computed once
+            inner = node.this.transform(self)
+            inner.set("offset", exp.Offset(expression=exp.Literal.number(0)))
+            return exp.Subquery(this=inner, alias=node.args.get("alias"))
+        if isinstance(node, exp.IntDiv) and dialect in ("clickhouse", "postgres"):
+            a, b = node.this.transform(self), node.expression.transform(self)
+            if dialect == "clickhouse":
+                return self.parse(f"intDiv({self.sql_of(a)}, {self.sql_of(b)})")
+            # bigint / bigint divides whole numbers (DIV is numeric: several times slower)
+            return exp.Div(this=a, expression=b, typed=True)
+        if dialect == "clickhouse" and self.final and isinstance(node, exp.Table):
+            return exp.Final(this=node.copy())
+        if dialect == "clickhouse" and type(node) is exp.Cast:
+            # toFloat64 / toString keep a column that is never NULL out of Nullable
+            # (SQLGlot's CAST makes every value Nullable: a mask kept beside each column)
+            function = {
+                exp.DataType.Type.DOUBLE: "toFloat64",
+                exp.DataType.Type.VARCHAR: "toString",
+                exp.DataType.Type.TEXT: "toString",
+            }.get(node.to.this)
+            if function:
+                return self.parse(f"{function}({self.sql_of(node.this.transform(self))})")
+        if not isinstance(node, exp.Anonymous) or not str(node.this).upper().startswith("PAYBACK_"):
+            return node
+        args = [a.transform(self) for a in node.expressions]
+        payback_function = {
+            "PAYBACK_EPOCH_US": self.epoch_us,
+            "PAYBACK_TEXT_EPOCH_US": self.text_epoch_us,
+            "PAYBACK_NUMBER": self.number,
+            "PAYBACK_JSON_TEXT": self.json_text,
+        }.get(str(node.this).upper())
+        return node if payback_function is None else payback_function(args)
+
+    def epoch_us(self, args: list[Any]) -> Any:
+        from sqlglot import exp
+
+        dialect, x = self.dialect, self.sql_of(args[0])
+        if dialect == "duckdb":
+            return self.parse(f"epoch_us({x})")
+        if dialect == "postgres":
+            # date_part is a double (EXTRACT is numeric since PostgreSQL 14: twice as
+            # slow); µs since 1970 stay below 2^53, so rounding gives them exactly
+            part = exp.Anonymous(
+                this="date_part", expressions=[exp.Literal.string("epoch"), args[0]]
+            )
+            micro = exp.Mul(this=part, expression=exp.Literal.number(1000000))
+            # (the cast to bigint rounds to the nearest: no round() call a row)
+            return exp.Cast(this=micro, to=exp.DataType.build("BIGINT"))
+        if dialect == "clickhouse":
+            return self.parse(f"toUnixTimestamp64Micro(toDateTime64({x}, 6, 'UTC'))")
+        if dialect in ("bigquery", "spark", "databricks"):
+            return exp.UnixMicros(this=args[0])
+        if dialect == "snowflake":
+            return self.parse(f"DATE_PART(EPOCH_MICROSECOND, {x})")
+        return exp.Cast(
+            this=exp.Mul(this=exp.TimeToUnix(this=args[0]), expression=exp.Literal.number(1e6)),
+            to=exp.DataType.build("BIGINT"),
+        )
+
+    def text_epoch_us(self, args: list[Any]) -> Any:
+        from sqlglot import exp
+
+        x = self.sql_of(args[0])
+        if self.dialect == "clickhouse":
+            return self.parse(
+                f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull(toString({x}), 6, 'UTC'))"
+            )
+        if self.dialect == "postgres":
+            return self.parse(
+                f"CAST(FLOOR(EXTRACT(EPOCH FROM CAST({x} AS TIMESTAMPTZ)) * 1000000) AS BIGINT)"
+            )
+        inner = exp.TryCast(this=args[0], to=exp.DataType.build("TIMESTAMPTZ"))
+        return self.epoch_us([inner])
+
+    def number(self, args: list[Any]) -> Any:
+        from sqlglot import exp
+
+        x = self.sql_of(args[0])
+        if self.dialect == "clickhouse":
+            return self.parse(f"toFloat64OrNull(toString({x}))")
+        if self.dialect == "postgres":
+            text = f"CAST({x} AS TEXT)"
+            return self.parse(
+                f"CASE WHEN {text} ~ '{_POSTGRES_NUMBER}' THEN CAST({text} AS DOUBLE PRECISION) END"
+            )
+        return exp.TryCast(this=args[0], to=exp.DataType.build("DOUBLE"))
+
+    def json_text(self, args: list[Any]) -> Any:
+        import sqlglot
+        from sqlglot import exp
+
+        x, keys = self.sql_of(args[0]), [a.name for a in args[1:]]
+        if self.dialect in ("postgres", "clickhouse"):
+            listed = ", ".join(exp.Literal.string(k).sql(self.dialect) for k in keys)
+            function = (
+                f"JSON_EXTRACT_PATH_TEXT(CAST({x} AS JSON), {listed})"
+                if self.dialect == "postgres"
+                else f"JSONExtractString(toString({x}), {listed})"
+            )
+            return self.parse(function)
+        simple = all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k) for k in keys)
+        path = "$." + ".".join(k if simple else '"' + k.replace('"', '\\"') + '"' for k in keys)
+        found: Any = sqlglot.parse_one(
+            f"json_extract_string(x, {exp.Literal.string(path).sql('duckdb')})", read="duckdb"
+        )
+        found.set("this", args[0])
+        return found
