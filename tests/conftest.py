@@ -13,12 +13,12 @@ from hypothesis import settings
 
 # Speed lives in benchmarks/: a property test is never failed for being slow on a busy machine
 settings.register_profile("payback", deadline=None)
-settings.register_profile("inner-loop", deadline=None, max_examples=20)
+settings.register_profile("inner-loop", deadline=None, max_examples=10)
 settings.load_profile("payback")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """``pytest -m "not slow"``, the inner loop, tries 20 examples of each property instead of
+    """``pytest -m "not slow"``, the inner loop, tries 10 examples of each property instead of
     100; a plain ``pytest`` (and CI) tries them all."""
     if "not slow" in (config.getoption("markexpr") or ""):
         settings.load_profile("inner-loop")

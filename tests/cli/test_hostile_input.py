@@ -295,6 +295,7 @@ def test_a_nan_or_huge_size_in_a_config_json_is_one_line(tmp_path: Path, value: 
     assert "Traceback" not in line
 
 
+@pytest.mark.slow  # a report with its charts
 def test_names_are_escaped_in_the_markdown_report(tmp_path: Path) -> None:
     from markdown_it import MarkdownIt
 

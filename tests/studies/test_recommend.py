@@ -220,6 +220,7 @@ def test_commitment_and_trend_price_the_search() -> None:
     assert "no reserved-1y price in the catalog" in none.excluded
 
 
+@pytest.mark.slow  # every catalog model on every GPU: seconds
 def test_search_covers_every_model() -> None:
     # its speed is measured by benchmarks/bench_recommend.py, not timed here
     catalog = default_catalog()
