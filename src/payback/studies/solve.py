@@ -445,9 +445,12 @@ def solve(
     # met only within ``near``: that end is the answer as it stands; otherwise the bracket
     # holds a strict sign change, narrowed by its strict sign
     exact = min(ga, gb) > 0
+    # which side meets the target, read on the grid's bracket: narrowed to a float's width,
+    # rounding can flip the metric back and forth at the crossing itself
+    met_above = gb <= search.near if exact else gb <= 0
     if not exact:
         bracket = _refine(search, whole, bracket, scale)
-    return _crossing(search, base, bracket, scale, exact)
+    return _crossing(search, base, bracket, scale, met_above)
 
 
 def _no_crossing(
@@ -547,18 +550,20 @@ def _refine(search: _Search, whole: bool, bracket: _Bracket, scale: float) -> _B
 
 
 def _crossing(
-    search: _Search, base: dict[str, Any], bracket: _Bracket, scale: float, exact: bool
+    search: _Search, base: dict[str, Any], bracket: _Bracket, scale: float, met_above: bool
 ) -> Solution:
     """The answer at a narrowed bracket: the end where the target is met (the closer one
     when both are within tolerance of it), or a step across it."""
     a, b, ma, mb, ga, gb = bracket
     tolerance = 1e-6 * scale
     """A metric this close to the target meets it; a larger jump across it is a step."""
-    met_above = gb <= search.near if exact else gb <= 0
-    # "at least" / "at most" holds over the range only when no other value tried flips
-    _, ms = search.seen()
+    # "at least" / "at most" holds over the range only when no other value tried flips;
+    # flips within 1e-9 of the answer are rounding at the crossing itself: one crossing
+    xs, ms = search.seen()
     met = search.gap(ms) <= search.near
-    single = int(np.count_nonzero(met[:-1] != met[1:])) == 1
+    flips = xs[:-1][met[:-1] != met[1:]]
+    noise = np.abs(flips - a) <= 1e-9 * max(1.0, abs(a), abs(b))
+    single = int(np.count_nonzero(~noise)) + int(bool(noise.any())) == 1
     # the side where the target is met; the closer one when both are within tolerance
     if abs(ga) <= tolerance or abs(gb) <= tolerance:
         use_a = abs(ga) <= abs(gb)
