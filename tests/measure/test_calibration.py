@@ -770,6 +770,27 @@ def test_readme_h200_figures_are_the_bundled_calibrations() -> None:
         assert fitted in rows["fitted: bandwidth efficiency / prefill MFU"]
 
 
+def test_readme_calibrated_and_default_capacity_are_todays() -> None:
+    """The README's "27.9 requests/s against 27.0 by default" sentence is what
+    `payback estimate serving --engine lean` gives today, with and without the bundled
+    calibration."""
+    import json
+
+    from helpers import EXAMPLES, ROOT, run
+
+    args = ["estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "h200", "--engine", "lean"]
+    args += ["--input-tokens", "1000", "--output-tokens", "200", "--json"]
+    cal = EXAMPLES / "calibrations" / "h200-llama-3.1-8b-lora.toml"
+    rates = []
+    for extra in ([], ["--calibration", str(cal)]):
+        code, out, err = run(*args, *extra)
+        assert code == 0, err
+        rates.append(json.loads(out)["replica_requests_per_s"])
+    default, calibrated = rates
+    text = " ".join((ROOT / "README.md").read_text().split())
+    assert f"is {calibrated:.1f} requests/s against {default:.1f} by default at 1,000/200" in text
+
+
 # ------------------------------------------------------------------ review: odd files and uses
 
 

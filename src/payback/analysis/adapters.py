@@ -14,7 +14,7 @@ from payback.finance.costs import _CEIL_TOLERANCE
 from payback.scenario.workloads import ADAPTER_DECADE_LOSS, ADAPTER_OVERHEAD
 
 if TYPE_CHECKING:
-    pass
+    from payback.catalog import OpenModel
 
 
 # ---------------------------------------------------------------- adapters
@@ -39,29 +39,20 @@ def adapter_efficiency(
     return np.where(n <= 1.0, 1.0, many)
 
 
-def adapter_bytes(
-    *,
-    rank: int,
-    layers: int,
-    hidden_size: int,
-    intermediate_size: int,
-    heads: int,
-    kv_heads: int,
-    head_dim: int,
-    bytes_per_weight: float = 2.0,
-) -> float:
-    """Memory of one LoRA adapter on every linear layer (q, k, v, o, gate, up, down) [bytes]:
-    rank · layers · Σ (d_in + d_out) · bytes; A is d_in × r and B is r × d_out.
+def adapter_bytes(model: OpenModel, rank: int, bytes_per_weight: float = 2.0) -> float:
+    """Memory of one LoRA adapter of rank ``rank`` on ``model`` [bytes]: its parameters where
+    fine-tuning puts them (:func:`payback.hardware.fine_tuning.adapter_parameters`: every
+    linear layer, the experts of a mixture of experts), in bf16 by default.
 
-    Llama-3.1-8B at rank 16 (bf16): about 84 MB.
+    Llama-3.1-8B at rank 16: about 84 MB.
 
-    >>> round(adapter_bytes(rank=16, layers=32, hidden_size=4096, intermediate_size=14336,
-    ...     heads=32, kv_heads=8, head_dim=128) / 1e6, 1)
+    >>> from payback.catalog import default_catalog
+    >>> round(adapter_bytes(default_catalog().model("llama-3.1-8b"), 16) / 1e6, 1)
     83.9
     """
-    h, q, kv, i = hidden_size, heads * head_dim, kv_heads * head_dim, intermediate_size
-    widths = (h + q) + 2 * (h + kv) + (q + h) + 2 * (h + i) + (i + h)
-    return float(rank * layers * widths) * bytes_per_weight
+    from payback.hardware.fine_tuning import adapter_parameters
+
+    return adapter_parameters(model, rank) * bytes_per_weight
 
 
 def _whole(x: FloatArray) -> FloatArray:

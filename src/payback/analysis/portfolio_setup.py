@@ -128,15 +128,7 @@ def _check_adapter_memory(p: Portfolio, index: int, catalog: Catalog | None) -> 
     gpu = cat.gpu(alt.gpu)
     serving = p.scenario.alternatives[index].portfolio
     rank = serving.adapter_rank if serving is not None else 16
-    one = adapter_bytes(
-        rank=rank,
-        layers=shape.layers,
-        hidden_size=shape.hidden_size,
-        intermediate_size=shape.intermediate_size,
-        heads=shape.heads,
-        kv_heads=shape.kv_heads,
-        head_dim=shape.head_dim,
-    )
+    one = adapter_bytes(shape, rank)
     tp = alt.gpus_per_replica or 1
     free = tp * (gpu.memory_bytes * VLLM.memory_utilization - VLLM.runtime_overhead_bytes)
     weights = float(weights_bytes(shape.params_b * 1e9, alt.precision))

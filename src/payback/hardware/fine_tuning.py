@@ -162,8 +162,10 @@ def _active_parameters(model: OpenModel) -> float:
     return n - split.routed_experts * (1.0 - split.expert_share)
 
 
-def _adapter_parameters(model: OpenModel) -> float:
-    """Trainable LoRA parameters (rank 16) where :func:`adapter_placement` puts them."""
+def adapter_parameters(model: OpenModel, rank: int = 16) -> float:
+    """Parameters of a LoRA adapter of rank ``rank`` where :func:`adapter_placement` puts
+    them (every linear layer; a mixture of experts' experts; latent attention's
+    projections): what a fine-tuning run trains and a multi-adapter server holds."""
     moe_layers = (model.moe_layers or model.layers) if model.is_moe else 0
     attention = None
     if model.is_mla:
@@ -182,6 +184,7 @@ def _adapter_parameters(model: OpenModel) -> float:
             (heads * v, h),
         )
     return tr.lora_parameters(
+        rank=rank,
         layers=model.layers,
         hidden_size=model.hidden_size,
         intermediate_size=model.intermediate_size,
@@ -198,7 +201,7 @@ def _adapter_parameters(model: OpenModel) -> float:
 
 def adapter_placement(model: OpenModel) -> str:
     """Where LoRA adapters (rank 16) go on this model, and how many parameters they train."""
-    count = f"{_adapter_parameters(model) / 1e6:,.0f}M trainable parameters"
+    count = f"{adapter_parameters(model) / 1e6:,.0f}M trainable parameters"
     if not model.is_moe:
         return f"rank 16 on every attention and MLP projection: {count}"
     experts = f"{model.experts} routed" + (
@@ -274,7 +277,7 @@ def _training_gpus(
     one sequence of ``tokens_per_micro_batch`` a step, so a run of ``processed`` tokens uses
     at most processed / tokens_per_micro_batch GPUs (or the fewest its memory needs)."""
     n = model.params_b * 1e9
-    adapters = _adapter_parameters(model)
+    adapters = adapter_parameters(model)
     width = model.intermediate_size
     if model.is_moe:  # the MLP width a token passes through in an MoE layer
         moe_width = (model.experts_per_token or 0) + model.shared_experts

@@ -47,44 +47,28 @@ def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str
     chunks that bound memory): per alternative, the same summary as
     :func:`payback.studies.uncertainty.monte_carlo`'s."""
     from payback.errors import PaybackError
-    from payback.studies.uncertainty import CELLS_PER_CHUNK, FAN_SAMPLES, MAX_SAMPLES, _summary
+    from payback.studies.uncertainty import CELLS_PER_CHUNK, MAX_SAMPLES, sample_outcomes
 
     if not (isinstance(samples, int) and 1 <= samples <= MAX_SAMPLES):
         raise PaybackError(f"samples = {samples}: must be a whole number from 1 to {MAX_SAMPLES:,}")
     if not (isinstance(seed, int) and 0 <= seed < 2**63):
         raise PaybackError(f"seed = {seed}: must be a whole number ≥ 0")
     inputs = _inputs(p)
-    rng = np.random.default_rng(seed)
     horizon = p.scenario.scenario.horizon_months
-    count = len(p.scenario.alternatives)
-    workloads = len(p.parts)
-    chunk = max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * workloads))
-    months = np.empty((count, samples))
-    npvs = np.empty((count, samples))
-    fan_rows = min(samples, FAN_SAMPLES)  # the fan chart's percentiles: the first samples
-    fans = np.empty((count, fan_rows, horizon + 1))
-    done = 0
-    while done < samples:
-        n = min(chunk, samples - done)
-        u = rng.random((n, len(inputs)))
-        overrides = {item.path: item.ppf(u[:, k]) for k, item in enumerate(inputs)}
-        ev = evaluate_portfolio(p, overrides) if overrides else evaluate_portfolio(p)
-        for a, outcome in enumerate(ev.alternatives):
-            months[a, done : done + n] = np.broadcast_to(outcome.break_even_month, (n,))
-            npvs[a, done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
-            if done < fan_rows:
-                rows = min(n, fan_rows - done)
-                fans[a, done : done + rows] = np.broadcast_to(
-                    outcome.cumulative_savings_usd, (n, horizon + 1)
-                )[:rows]
-        done += n
+    summaries = sample_outcomes(
+        lambda overrides: evaluate_portfolio(p, overrides) if overrides else evaluate_portfolio(p),
+        inputs,
+        samples,
+        seed,
+        horizon=horizon,
+        alternatives=len(p.scenario.alternatives),
+        chunk=max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * len(p.parts))),
+    )
     return {
         "samples": samples,
         "seed": seed,
         "inputs": [i.path for i in inputs],
-        "alternatives": [
-            _summary(months[a], npvs[a], fans[a], horizon).to_dict() for a in range(count)
-        ],
+        "alternatives": [summary.to_dict() for summary in summaries],
     }
 
 

@@ -235,6 +235,47 @@ def _summary(
     )
 
 
+def sample_outcomes(
+    evaluate_samples: Callable[[dict[str, FloatArray]], Any],
+    inputs: list[UncertainInput],
+    samples: int,
+    seed: int,
+    *,
+    horizon: int,
+    alternatives: int,
+    chunk: int,
+    first_chunk: int | None = None,
+    progress: Progress | None = None,
+) -> list[AlternativeUncertainty]:
+    """Each alternative's summary over ``samples`` draws of ``inputs``: drawn by the inverse
+    CDF of seeded uniform numbers, sample by sample (so the chunking does not change them),
+    and evaluated ``chunk`` samples at a time (``first_chunk`` first, for an early progress
+    report) by ``evaluate_samples`` (overrides by path -> an evaluation with one outcome per
+    alternative), which keeps memory bounded whatever the horizon."""
+    rng = np.random.default_rng(seed)
+    months = np.empty((alternatives, samples))
+    npvs = np.empty((alternatives, samples))
+    fan_rows = min(samples, FAN_SAMPLES)  # the fan chart's percentiles: the first samples
+    fans = np.empty((alternatives, fan_rows, horizon + 1))
+    done = 0
+    while done < samples:
+        n = min(first_chunk if done == 0 and first_chunk else chunk, samples - done)
+        u = rng.random((n, len(inputs)))
+        ev = evaluate_samples({i.path: i.ppf(u[:, k]) for k, i in enumerate(inputs)})
+        for a, outcome in enumerate(ev.alternatives):
+            months[a, done : done + n] = np.broadcast_to(outcome.break_even_month, (n,))
+            npvs[a, done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
+            if done < fan_rows:
+                rows = min(n, fan_rows - done)
+                fans[a, done : done + rows] = np.broadcast_to(
+                    outcome.cumulative_savings_usd, (n, horizon + 1)
+                )[:rows]
+        done += n
+        if progress is not None:
+            progress(done, samples)
+    return [_summary(months[a], npvs[a], fans[a], horizon) for a in range(alternatives)]
+
+
 def monte_carlo(
     scenario: Scenario | Resolved,
     samples: int = 10_000,
@@ -252,35 +293,23 @@ def monte_carlo(
     _check_seed(seed)
     resolved = as_resolved(scenario)
     inputs = uncertain_inputs(resolved, assume_when_none=False)
-    rng = np.random.default_rng(seed)
     horizon = resolved.scenario.scenario.horizon_months
-    count = len(resolved.scenario.alternatives)
-    chunk = max(1_000, CELLS_PER_CHUNK // (horizon + 1))
-    fan_rows = min(samples, FAN_SAMPLES)
-    months = np.empty((count, samples))
-    npvs = np.empty((count, samples))
-    fans = np.empty((count, fan_rows, horizon + 1))
-    done = 0
-    while done < samples:
-        n = min(FIRST_CHUNK if done == 0 else chunk, samples - done)
-        u = rng.random((n, len(inputs)))
-        ev = evaluate(resolved, {i.path: i.ppf(u[:, k]) for k, i in enumerate(inputs)})
-        for a, outcome in enumerate(ev.alternatives):
-            months[a, done : done + n] = np.broadcast_to(outcome.break_even_month, (n,))
-            npvs[a, done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
-            if done < fan_rows:
-                rows = min(n, fan_rows - done)
-                fans[a, done : done + rows] = np.broadcast_to(
-                    outcome.cumulative_savings_usd, (n, horizon + 1)
-                )[:rows]
-        done += n
-        if progress is not None:
-            progress(done, samples)
+    summaries = sample_outcomes(
+        lambda overrides: evaluate(resolved, overrides),
+        inputs,
+        samples,
+        seed,
+        horizon=horizon,
+        alternatives=len(resolved.scenario.alternatives),
+        chunk=max(1_000, CELLS_PER_CHUNK // (horizon + 1)),
+        first_chunk=FIRST_CHUNK,
+        progress=progress,
+    )
     return MonteCarlo(
         samples=samples,
         seed=seed,
         inputs=[i.path for i in inputs],
-        alternatives=[_summary(months[a], npvs[a], fans[a], horizon) for a in range(count)],
+        alternatives=summaries,
     )
 
 

@@ -1,0 +1,407 @@
+"""A replica under load: the step the engine runs at a batch (prompt chunks riding on
+decode steps), the capacity it gives, and the latency at a planned utilisation (Little's
+law, an M/D/1 wait for the first token) or at a fixed number of clients (a closed loop)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from payback.errors import PaybackError
+from payback.hardware import serving as sv
+from payback.hardware.placement import DECODE_ONLY
+
+
+@dataclass(frozen=True)
+class ReplicaRates:
+    """A replica's rates at a batch (arrays, one element per configuration, or floats)."""
+
+    load_step_s: Any
+    """Seconds per step at full load: a decode step at the mean context, with its share of
+    prompt chunks when the engine mixes them in (the time per output token under load)."""
+    prefill_s: Any
+    """Seconds to prefill one prompt (its uncached part)."""
+    requests_per_s: Any
+    ttft_s: Any
+    """Time to the first token of a request arriving alone: its prefill (or one read of
+    the weights, whichever is longer) and one decode step."""
+    running: Any
+    """Sequences running together at full load: the batch, or fewer when the token
+    budget of a step holds no more (:func:`payback.hardware.serving.mixed_batch`)."""
+
+
+def loaded_steps(
+    args: dict[str, Any],
+    batch: Any,
+    *,
+    mean_context: float,
+    input_tokens: float,
+    output_tokens: float,
+    cached_share: float,
+    budget: Any,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> tuple[Any, Any, Any]:
+    """Sequences running, seconds per step and the prefill of one prompt [s] at full load.
+
+    With a finite token ``budget`` (an engine that chunks prompts into decode steps) the
+    running batch is :func:`~payback.hardware.serving.mixed_batch`'s and B/O prompts
+    arrive a step. They ride on the share f of the steps
+    :func:`~payback.hardware.serving.chunk_step_share` gives (each prompt taken in as few
+    steps as the budget's room allows), each such step carrying B · n / (O · f) new tokens
+    whose matrix multiplications overlap that step's memory reads; the other steps decode
+    only: step = f · carrying + (1 − f) · decode. Without a budget (∞), steps decode only
+    and prompts are prefilled apart. ``batch`` may be an array broadcasting against
+    ``args``' (a grid of batches for every configuration)."""
+    prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
+    prompt = max(input_tokens, 1.0)
+    prefill = sv.prefill_seconds(
+        input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
+    )
+    budget = np.asarray(budget, dtype=np.float64)
+    if not np.any(np.isfinite(budget)):
+        step = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
+        return np.asarray(batch, dtype=np.float64), step, prefill
+    new = (1.0 - cached_share) * prompt
+    running = sv.mixed_batch(
+        batch=batch, new_input_tokens=new, output_tokens=output_tokens, budget=budget
+    )
+    compute = sv.prefill_seconds(
+        input_tokens=prompt,
+        cached_share=cached_share,
+        engine=engine,
+        with_allreduce=False,
+        **prefill_args,
+    )
+    per_step = running / max(output_tokens, 1.0)
+    room = np.where(np.isfinite(budget), budget - running, np.inf)
+    share = np.maximum(
+        sv.chunk_step_share(prompts_per_step=per_step, new_input_tokens=new, room=room), 1e-12
+    )
+    carrying = sv.decode_step_seconds(
+        batch=running,
+        context=mean_context,
+        engine=engine,
+        prefill_compute_s=per_step / share * compute,
+        prefill_tokens=per_step / share * new,
+        **args,
+    )
+    plain = sv.decode_step_seconds(batch=running, context=mean_context, engine=engine, **args)
+    mixed = share * carrying + (1.0 - share) * plain
+    alone = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
+    finite = np.isfinite(budget)
+    return (
+        np.where(finite, running, np.asarray(batch, dtype=np.float64)),
+        np.where(finite, mixed, alone),
+        prefill,
+    )
+
+
+def replica_rates(
+    args: dict[str, Any],
+    batch: Any,
+    *,
+    mean_context: float,
+    input_tokens: float,
+    output_tokens: float,
+    cached_share: float,
+    budget: Any = np.inf,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> ReplicaRates:
+    """Throughput and latency of replicas of :func:`serving_shape` ``args`` (numbers, or
+    arrays for many configurations at once) running ``batch`` sequences: the one core
+    :func:`estimate_serving` and ``recommend``'s search both price capacity with.
+
+    Mixed steps (a finite ``budget``): B sequences finish one token a step,
+    requests/s = B / (O · step) (:func:`~payback.hardware.serving.mixed_requests_per_s`).
+    Separate prefills (∞): requests/s = 1 / (prefill + O · step / B)."""
+    running, step, prefill = loaded_steps(
+        args,
+        batch,
+        mean_context=mean_context,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_share=cached_share,
+        budget=budget,
+        engine=engine,
+    )
+    mixed = sv.mixed_requests_per_s(batch=running, output_tokens=output_tokens, step_s=step)
+    serial = sv.replica_requests_per_s(
+        prefill_s=prefill, output_tokens=output_tokens, step_s=step, batch=running
+    )
+    rps = np.where(np.isfinite(np.asarray(budget, dtype=np.float64)), mixed, serial)
+    prompt = max(input_tokens, 1.0)
+    alone = np.maximum(
+        prefill,
+        sv.weight_read_seconds(
+            weights=args["weights"],
+            tensor_parallel=args["tensor_parallel"],
+            bandwidth=args["bandwidth"],
+            expert_weights=args.get("expert_weights", 0.0),
+            expert_share=args.get("expert_share", 0.0),
+            tokens=prompt,
+            engine=engine,
+        ),
+    )
+    first_step = sv.decode_step_seconds(batch=1.0, context=prompt, engine=engine, **args)
+    return ReplicaRates(
+        load_step_s=step,
+        prefill_s=prefill,
+        requests_per_s=rps,
+        ttft_s=alone + first_step,
+        running=running,
+    )
+
+
+def prompt_service_seconds(
+    args: dict[str, Any],
+    running: Any,
+    *,
+    mean_context: float,
+    input_tokens: float,
+    cached_share: float,
+    budget: Any,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> Any:
+    """Seconds one prompt takes to go through a replica decoding ``running`` sequences:
+    with mixed steps (a finite ``budget``), its n new tokens in k = ⌈n / (budget − B)⌉
+    chunks, each riding on a decode step, so k steps whose compute grows by n/k tokens' (a
+    whole 5,000-token prompt makes its step compute-bound); without (∞), its prefill alone
+    and one decode step. ``budget`` may be an array, one per configuration."""
+    prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
+    prompt = max(input_tokens, 1.0)
+    b = np.asarray(running, dtype=np.float64)
+    limit = np.asarray(budget, dtype=np.float64)
+    mixed = np.isfinite(limit)
+    alone = sv.prefill_seconds(
+        input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
+    ) + sv.decode_step_seconds(batch=b, context=mean_context, engine=engine, **args)
+    new = (1.0 - cached_share) * prompt
+    chunks = np.ceil(new / np.maximum(np.where(mixed, limit, new + b) - b, 1.0))
+    compute = sv.prefill_seconds(
+        input_tokens=prompt,
+        cached_share=cached_share,
+        engine=engine,
+        with_allreduce=False,
+        **prefill_args,
+    )
+    carrying = sv.decode_step_seconds(
+        batch=b,
+        context=mean_context,
+        engine=engine,
+        prefill_compute_s=compute / chunks,
+        prefill_tokens=new / chunks,
+        **args,
+    )
+    return np.where(mixed, chunks * carrying, alone)
+
+
+def loaded_latency_arrays(
+    args: dict[str, Any],
+    batch: Any,
+    *,
+    utilization: Any,
+    mean_context: float,
+    input_tokens: float,
+    output_tokens: float,
+    cached_share: float,
+    budget: Any,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> tuple[Any, Any, Any]:
+    """:func:`latency_at_utilization` for many configurations at once: ``args`` as
+    :func:`serving_shape` gives them (numbers, or arrays of one value per configuration),
+    ``batch`` the sequences each runs at full load (its capacity), ``budget`` its token
+    budget a step (∞ without mixed steps), ``utilization`` the share of that capacity the
+    requests arrive at. Returns the sequences running, the time per output token and the
+    mean time to the first token [s], one per configuration."""
+    cap = np.atleast_1d(np.asarray(batch, dtype=np.float64))
+    col = {k: np.asarray(v)[..., np.newaxis] if np.ndim(v) else v for k, v in args.items()}
+    limit = np.broadcast_to(np.asarray(budget, dtype=np.float64), cap.shape)[:, np.newaxis]
+    grid = np.arange(1, int(max(cap.max(), 1.0)) + 1, dtype=np.float64)[np.newaxis, :]
+    load: dict[str, Any] = {
+        "mean_context": mean_context,
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cached_share": cached_share,
+        "engine": engine,
+    }
+    shape = (cap.size, grid.shape[1])
+    rates = replica_rates(col, grid, budget=limit, **load)
+    rps = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), shape)
+    steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), shape)
+    running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), shape)
+    rows = np.arange(cap.size)
+    top = np.clip(cap.astype(int), 1, shape[1]) - 1
+    arrival = np.asarray(utilization, dtype=np.float64) * rps[rows, top]
+    within = grid <= np.maximum(cap, 1.0)[:, np.newaxis]
+    covers = within & (rps >= (arrival * (1.0 - 1e-12))[:, np.newaxis])
+    i = np.where(covers.any(axis=1), np.argmax(covers, axis=1), top)
+    step, busy_batch = steps[rows, i], running[rows, i]
+    flat = {k: np.asarray(v).reshape(-1) if np.ndim(v) else v for k, v in args.items()}
+    service = prompt_service_seconds(
+        flat,
+        busy_batch,
+        mean_context=mean_context,
+        input_tokens=input_tokens,
+        cached_share=cached_share,
+        budget=limit[:, 0],
+        engine=engine,
+    )
+    prefill = np.broadcast_to(np.asarray(rates.prefill_s, dtype=np.float64), shape)[:, 0]
+    mixed = np.isfinite(limit[:, 0])
+    queued = np.where(mixed, service, prefill)
+    wait = sv.queue_wait(busy=arrival * queued, service_s=queued)
+    ttft = np.where(mixed, step / 2.0, 0.0) + wait + service
+    return busy_batch, step, ttft
+
+
+@dataclass(frozen=True)
+class LoadedLatency:
+    """Latency of a replica serving a share of its capacity."""
+
+    utilization: float
+    running: float
+    """Sequences decoding together at that load."""
+    tpot_s: float
+    """Time per output token: a step at that batch, prompt chunks included [s]."""
+    ttft_s: float
+    """Mean time to the first token, queueing included [s]."""
+
+
+def _prompt_load(load: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: load[k] for k in ("mean_context", "input_tokens", "cached_share", "budget", "engine")
+    }
+
+
+def latency_at_utilization(
+    args: dict[str, Any],
+    *,
+    utilization: float,
+    batch_cap: int,
+    mean_context: float,
+    input_tokens: float,
+    output_tokens: float,
+    cached_share: float,
+    budget: float,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> LoadedLatency:
+    """Time per output token and to the first token when requests arrive at
+    ``utilization`` × the replica's capacity (a Poisson stream), the capacity being that
+    of ``batch_cap`` sequences.
+
+    - Sequences decoding together (Little's law): B = λ · O · step(B), λ = u · capacity;
+      the smallest whole batch up to the cap whose rate covers λ, and its loaded step.
+    - Time to first token with mixed steps: the n new prompt tokens go through in chunks
+      of what the step's budget leaves, budget − B tokens: k = ⌈n / (budget − B)⌉ steps,
+      each carrying n/k of them (:func:`prompt_service_seconds`, s), after half a step on
+      average for the one under way, and after the prompts queued before them on that
+      chunk stream, an M/D/1 queue busy ρ = λ · s: ttft = step / 2 + ρ / (2 (1 − ρ)) · s + s.
+    - Without mixed steps a prompt is prefilled alone: the queue's service is its prefill,
+      ρ = λ · prefill, and ttft = wait + prefill + one step.
+    """
+    running, step, ttft = loaded_latency_arrays(
+        args,
+        max(batch_cap, 1),
+        utilization=utilization,
+        mean_context=mean_context,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        cached_share=cached_share,
+        budget=budget,
+        engine=engine,
+    )
+    return LoadedLatency(
+        utilization=utilization,
+        running=float(running[0]),
+        tpot_s=float(step[0]),
+        ttft_s=float(ttft[0]),
+    )
+
+
+@dataclass(frozen=True)
+class ClosedLoopLatency:
+    """Latency of a replica serving a fixed number of clients, each sending its next
+    request as soon as the last one ends (a closed loop: ``vllm bench serve
+    --max-concurrency``, GenAI-Perf/AIPerf ``--concurrency``)."""
+
+    concurrency: int
+    running: float
+    """Sequences decoding together; the rest of the clients' requests wait for a slot or
+    are being prefilled."""
+    requests_per_s: float
+    tpot_s: float
+    """Time per output token: a step at that batch, prompt chunks included [s]."""
+    ttft_s: float
+    """Mean time to the first token, waiting for a slot included [s]."""
+    e2e_s: float
+    """Mean time from sending a request to its last token [s]."""
+
+
+def latency_at_concurrency(
+    args: dict[str, Any],
+    *,
+    concurrency: int,
+    batch_cap: int,
+    mean_context: float,
+    input_tokens: float,
+    output_tokens: float,
+    cached_share: float,
+    budget: float,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> ClosedLoopLatency:
+    """Throughput and latency when ``concurrency`` N clients keep one request each in
+    flight (a closed loop), the replica running at most ``batch_cap`` sequences.
+
+    A fixed concurrency is not a Poisson rate: the N requests are all in the system, each
+    either decoding or before its first token (waiting for a slot, or its prompt going
+    through). With B of them decoding, the replica finishes X(B) = B / (O · step(B))
+    requests a second (:func:`replica_rates`), and a request spends
+    E(B) = p(B) + (O − 1) · step(B) in the system when it is admitted at once, p(B) its
+    prefill phase: half the step under way, the wait behind other prompts on the chunk
+    stream (M/D/1 at the rate X, as :func:`latency_at_utilization`), and its own chunks
+    (:func:`prompt_service_seconds`). Little's law
+    over the loop, N = X · E, gives the batch: the smallest B (in quarters of a sequence)
+    with X(B) · E(B) ≥ N. If even B = min(N, cap) leaves N above that, the others wait
+    for a slot: E = N / X(cap). Then E = N / X, TTFT = max(p, E − (O − 1) · step) and
+    the time per output token is the step.
+    """
+    load: dict[str, Any] = {
+        "mean_context": mean_context,
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cached_share": cached_share,
+        "budget": budget,
+        "engine": engine,
+    }
+    if concurrency < 1:
+        raise PaybackError.bad("concurrency", concurrency, "a whole number of clients ≥ 1")
+    top = float(max(min(concurrency, batch_cap), 1))
+    grid = np.unique(np.append(np.arange(1.0, top, 0.25), top))
+    rates = replica_rates(args, grid, **load)
+    rps = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), grid.shape)
+    steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), grid.shape)
+    running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), grid.shape)
+    service = prompt_service_seconds(args, running, **_prompt_load(load))
+    if np.isfinite(budget):
+        busy = rps * service
+        phase = steps / 2.0 + sv.queue_wait(busy=busy, service_s=service) + service
+    else:
+        prefill = np.asarray(rates.prefill_s, dtype=np.float64)
+        phase = sv.queue_wait(busy=rps * prefill, service_s=prefill) + service
+    decode = (max(output_tokens, 1.0) - 1.0) * steps
+    in_system = rps * (phase + decode)
+    reached = np.nonzero(in_system >= concurrency * (1.0 - 1e-12))[0]
+    i = int(reached[0]) if reached.size else grid.size - 1
+    x = float(rps[i])
+    e2e = concurrency / x
+    ttft = max(float(phase[i]), e2e - float(decode[i]))
+    return ClosedLoopLatency(
+        concurrency=concurrency,
+        running=float(running[i]),
+        requests_per_s=x,
+        tpot_s=float(steps[i]),
+        ttft_s=ttft,
+        e2e_s=ttft + float(decode[i]),
+    )

@@ -1,0 +1,282 @@
+"""A model on a replica: its weights and KV cache in bytes (mixture-of-experts, sliding
+windows and latent attention included), the batch the memory holds and the tensor
+parallelism that fits it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from payback.catalog import Gpu, OpenModel
+from payback.errors import PaybackError
+from payback.hardware import serving as sv
+from payback.hardware.device import FAMILY_EFFICIENCY, gpu_family, peak_flops
+from payback.hardware.serving import EXPERT_ONLY_PRECISIONS, PRECISIONS
+from payback.hardware.shapes import (
+    SHAPE_FIELDS,
+    ParameterSplit,
+    kv_bytes_per_token,
+    parameter_split,
+)
+
+DECODE_ONLY = ("kv_bytes_per_token", "weights", "bandwidth", "expert_weights", "expert_share")
+"""Keys of :func:`serving_shape` that decode steps use and prefill does not."""
+
+PCIE_GEN4_BYTES_S = 32e9
+TP_DEGREES = (1, 2, 4, 8)
+"""Tensor-parallel degrees modelled: within one 8-GPU node."""
+MIN_AUTO_BATCH = 16
+"""Automatic tensor parallelism picks the fewest GPUs whose KV cache holds at least this
+many sequences at the workload's mean context (fewer GPUs leave too little room to batch)."""
+
+
+def require_finite(name: str, value: float, low: float, inclusive: bool = True) -> None:
+    """One line when ``value`` is not a finite number ≥ ``low`` (> with ``inclusive`` off)."""
+    ok = np.isfinite(value) and (value >= low if inclusive else value > low)
+    if not ok:
+        raise PaybackError(
+            f"{name} = {value}: must be a finite number {'≥' if inclusive else '>'} {low:g}"
+        )
+
+
+def _usable_bytes(gpu: Gpu, engine: sv.ServingEngine) -> float:
+    """Memory one GPU gives the engine for weights and KV cache [bytes]."""
+    return gpu.memory_bytes * engine.memory_utilization - engine.runtime_overhead_bytes
+
+
+def _kv_replication(model: OpenModel, tp: int) -> float:
+    """KV heads are split across GPUs up to ``kv_heads`` ways; beyond that they are copied.
+    MLA's latent is one per token, shared by all heads: every GPU keeps all of it."""
+    if model.is_mla:
+        return float(tp)
+    return max(1.0, tp / model.kv_heads)
+
+
+def model_parameters(model: OpenModel) -> ParameterSplit:
+    """The model's parameters by part, counted from its shape."""
+    return parameter_split(**{k: getattr(model, k) for k in SHAPE_FIELDS})
+
+
+def check_precision(model: OpenModel, precision: str) -> None:
+    """One line when a weight format does not apply to the model (an expert-only format
+    on a dense model)."""
+    if precision in EXPERT_ONLY_PRECISIONS and not model.is_moe:
+        raise PaybackError(
+            f"{model.id} at {precision}: {precision} quantizes a mixture of experts' expert "
+            f"weights (as gpt-oss ships them) and {model.id} is dense; use int4 for 4-bit weights"
+        )
+
+
+def _routed(model: OpenModel) -> tuple[float, float]:
+    """The routed experts' parameters [count] and k/E (0 and 0 for a dense model)."""
+    if not model.is_moe:
+        return 0.0, 0.0
+    split = model_parameters(model)
+    return float(split.routed_experts), split.expert_share
+
+
+def _rest_precision(precision: str) -> str:
+    """The precision of the weights other than the routed experts."""
+    return "bf16" if precision in EXPERT_ONLY_PRECISIONS else precision
+
+
+def sixteen_bit_parameters(model: OpenModel, precision: str) -> tuple[float, float]:
+    """Parameters a quantized checkpoint keeps in 16 bits, held and streamed [count]: the
+    embedding and the output projection (``lm_head``), which AWQ/GPTQ (AutoAWQ,
+    llm-compressor's ``ignore=["lm_head"]`` recipes) and FP8 checkpoints (ModelOpt,
+    llm-compressor) leave unquantized. Held: V·h, twice when untied; streamed each step:
+    the output projection, V·h. (0, 0) in BF16 and for an expert-only format, whose
+    non-expert weights are all BF16 already."""
+    if precision == "bf16" or precision in EXPERT_ONLY_PRECISIONS:
+        return 0.0, 0.0
+    head = float(model.vocab_size * model.hidden_size)
+    return head * (1.0 if model.tied_embeddings else 2.0), head
+
+
+def weight_bytes(model: OpenModel, precision: str) -> float:
+    """All the weights a replica holds [bytes]: total parameters × bytes per weight, the
+    embedding and output projection in BF16 (:func:`sixteen_bit_parameters`); with an
+    expert-only format (MXFP4), the routed experts in it and the rest in BF16."""
+    held, _ = sixteen_bit_parameters(model, precision)
+    routed, _ = _routed(model)
+    rest = model.params_b * 1e9 - routed - held
+    return float(
+        sv.weights_bytes(rest, _rest_precision(precision))
+        + sv.weights_bytes(routed, precision)
+        + sv.weights_bytes(held, "bf16")
+    )
+
+
+def model_kv_bytes_per_token(model: OpenModel, precision: str) -> float:
+    """KV cache of one token across all layers of one copy, as if every layer held the
+    whole context [bytes] (GQA keys and values, or MLA's latent and rope key)."""
+    return kv_bytes_per_token(
+        layers=model.layers,
+        kv_heads=model.kv_heads,
+        head_dim=model.head_dim,
+        kv_bytes=sv.KV_BYTES[precision],
+        kv_lora_rank=model.kv_lora_rank,
+        qk_rope_head_dim=model.qk_rope_head_dim,
+    )
+
+
+def attended_tokens(model: OpenModel, context: float) -> float:
+    """Tokens of KV cache one sequence of ``context`` tokens holds, in full-layer
+    equivalents (sliding-window layers hold at most their window)."""
+    return float(
+        sv.attended_context(
+            context=context,
+            window_layers=model.sliding_layers,
+            layers=model.layers,
+            window=model.sliding_window or 0,
+        )
+    )
+
+
+def serving_shape(
+    model: OpenModel, gpu: Gpu, precision: str, tp: int, engine: sv.ServingEngine = sv.VLLM
+) -> dict[str, Any]:
+    """The per-replica numbers :mod:`payback.hardware.serving` needs.
+
+    The input embedding of an untied model is a table lookup, not a matrix multiply: it
+    is neither streamed at each decode step nor counted in the 2N FLOPs per token. A
+    mixture of experts computes with its active parameters (its router included) and
+    streams the routed experts a step touches (``expert_weights``, k/E of them per token:
+    ``expert_share``); its weights are its total parameters. Tensor parallelism splits
+    every weight, experts included, over the ``tp`` GPUs.
+
+    The mechanisms beyond the roofline fold into these numbers:
+
+    - a quantized checkpoint streams its output projection in BF16
+      (:func:`sixteen_bit_parameters`);
+    - weight-only formats (:data:`~payback.hardware.serving.WEIGHT_ONLY`) stream their
+      bytes at :data:`~payback.hardware.serving.DEQUANT_BANDWIDTH` of the 16-bit rate
+      (``weights`` / 0.95) and multiply at
+      :data:`~payback.hardware.serving.DEQUANT_COMPUTE` of the BF16 peak, except on
+      Blackwell, whose tensor cores take 4-bit blocks; 8-bit formats (FP8, INT8 W8A8)
+      multiply at :data:`~payback.hardware.serving.FP8_COMPUTE` of their peak's share;
+    - an engine without grouped KV reuse reads a grouped-query cache once per query head
+      (``kv_bytes_per_token`` × heads / KV heads);
+    - ``bandwidth`` and ``peak_flops`` are scaled by the GPU family's
+      :data:`FAMILY_EFFICIENCY`, unless the engine's factor was measured on the device.
+    """
+    embedding = 0.0 if model.tied_embeddings else float(model.vocab_size * model.hidden_size)
+    matmul_params = model.params_b * 1e9 - embedding
+    _, head = sixteen_bit_parameters(model, precision)
+    dequant = precision in sv.WEIGHT_ONLY and gpu_family(gpu) != "blackwell"
+    read = sv.DEQUANT_BANDWIDTH if precision in sv.WEIGHT_ONLY else 1.0
+    if model.is_moe:
+        routed, share = _routed(model)
+        params = matmul_params - routed * (1.0 - share)
+        rest = sv.weights_bytes(matmul_params - routed - head, _rest_precision(precision))
+        weights: Any = rest + sv.weights_bytes(head, "bf16")
+        expert_weights: Any = sv.weights_bytes(routed, precision) / read
+        if precision not in EXPERT_ONLY_PRECISIONS:
+            weights = rest / read + sv.weights_bytes(head, "bf16")
+    else:
+        params, share = matmul_params, 0.0
+        weights = sv.weights_bytes(matmul_params - head, precision) / read + sv.weights_bytes(
+            head, "bf16"
+        )
+        expert_weights = 0.0
+    width = model.heads * model.head_dim
+    if model.is_mla:  # queries and keys of head_dim, values of v_head_dim
+        width = model.heads * (model.head_dim + (model.v_head_dim or model.head_dim)) // 2
+    kv_reads = 1.0
+    if not engine.grouped_kv_reuse and not model.is_mla:
+        kv_reads = model.heads / model.kv_heads
+    family = FAMILY_EFFICIENCY[gpu_family(gpu)]
+    bandwidth_scale = 1.0 if "bandwidth_efficiency" in engine.measured else family.bandwidth
+    compute_scale = 1.0 if "prefill_mfu" in engine.measured else family.compute
+    if dequant:
+        compute_scale *= sv.DEQUANT_COMPUTE[precision]
+    if precision in ("fp8", "int8"):
+        compute_scale *= sv.FP8_COMPUTE
+    return {
+        "params": params,
+        "weights": weights,
+        "kv_bytes_per_token": model_kv_bytes_per_token(model, precision)
+        * _kv_replication(model, tp)
+        * kv_reads,
+        "layers": model.layers,
+        "attention_width": width,
+        "hidden_size": model.hidden_size,
+        "tensor_parallel": tp,
+        "bandwidth": gpu.memory_bandwidth_gb_s * 1e9 * bandwidth_scale,
+        "peak_flops": peak_flops(gpu, precision) * compute_scale,
+        "interconnect": (gpu.interconnect_gb_s or PCIE_GEN4_BYTES_S / 1e9) * 1e9,
+        "expert_weights": expert_weights,
+        "expert_share": share,
+        "window_layers": float(model.sliding_layers),
+        "window": float(model.sliding_window or 0),
+    }
+
+
+def kv_cache_tokens(
+    model: OpenModel, gpu: Gpu, precision: str, tp: int, engine: sv.ServingEngine = sv.VLLM
+) -> float:
+    """Tokens of KV cache a replica of ``tp`` GPUs holds beside all the weights (KV heads
+    copied when ``tp`` exceeds them), counted as tokens of every layer (a sequence holds
+    :func:`attended_tokens` of them): the estimate's and recommend's memory limit."""
+    per_token = model_kv_bytes_per_token(model, precision) * _kv_replication(model, tp)
+    return float(
+        sv.kv_capacity_tokens(
+            gpu_memory_bytes=gpu.memory_bytes,
+            tensor_parallel=tp,
+            weights=weight_bytes(model, precision),
+            kv_bytes_per_token=per_token,
+            engine=engine,
+        )
+    )
+
+
+def _does_not_fit(
+    model: OpenModel, gpu: Gpu, precision: str, tp: int, engine: sv.ServingEngine
+) -> str:
+    def need(p: str) -> int:
+        usable = _usable_bytes(gpu, engine)
+        weights = weight_bytes(model, p)
+        return int(np.ceil(weights / usable)) if usable > 0 else 10**6
+
+    weights = weight_bytes(model, precision)
+    parts = [
+        f"{model.id} at {precision} has {weights / 1e9:.0f} GB of weights; "
+        f"{tp} × {gpu.id} hold {tp * _usable_bytes(gpu, engine) / 1e9:.0f} GB usable",
+        f"it needs at least {need(precision)} × {gpu.id} at {precision}"
+        + (" (more than one node)" if need(precision) > 8 else ""),
+    ]
+    parts += [
+        f"{need(p)} at {p}"
+        for p in PRECISIONS
+        if weight_bytes(model, p) < weights and (model.is_moe or p not in EXPERT_ONLY_PRECISIONS)
+    ]
+    return "; ".join(parts)
+
+
+def valid_tensor_parallel(model: OpenModel) -> list[int]:
+    """TP degrees that split the model's attention heads evenly."""
+    return [
+        tp
+        for tp in TP_DEGREES
+        if model.heads % tp == 0 and (model.kv_heads % tp == 0 or tp % model.kv_heads == 0)
+    ]
+
+
+def choose_tensor_parallel(
+    model: OpenModel,
+    gpu: Gpu,
+    precision: str,
+    mean_context: float,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> int:
+    """The fewest GPUs (1, 2, 4, 8) whose KV cache holds :data:`MIN_AUTO_BATCH` sequences of
+    ``mean_context`` tokens (or the engine's limit if lower); else the fewest that fit one."""
+    candidates = valid_tensor_parallel(model)
+    target = min(MIN_AUTO_BATCH, engine.max_num_seqs)
+    attended = attended_tokens(model, mean_context)
+    for wanted in (target, 1):
+        for tp in candidates:
+            if kv_cache_tokens(model, gpu, precision, tp, engine) >= wanted * attended:
+                return tp
+    raise PaybackError(_does_not_fit(model, gpu, precision, max(candidates), engine))
