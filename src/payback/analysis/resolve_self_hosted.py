@@ -110,7 +110,7 @@ def _estimated(
             f"{path}: the estimate's mean time to the first token where the fleet runs "
             f"(target_utilization {option.target_utilization:.0%} of a replica's capacity, "
             f"queueing included) is {loaded_ttft:,.0f} ms, above ttft_ms = {option.ttft_ms:g}; "
-            "a lower target_utilization or a faster configuration (payback recommend) meets it"
+            "a lower target_utilization or a faster configuration (recommend() finds one) meets it"
         )
     source = (
         f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id} "

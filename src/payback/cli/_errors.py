@@ -395,6 +395,7 @@ def _bad_value(exc: click.BadParameter, param: Parameter, argv: Sequence[str]) -
 LIBRARY_ADVICE = {
     "search_api_models(text) lists them": "payback catalog apis --search TEXT lists them",
     "recommend() chooses one": "run `payback recommend FILE` to choose one",
+    "(recommend() finds one)": "(payback recommend FILE finds one)",
     "for recommend() to choose one": "for `payback recommend FILE` to choose one",
     "(even when forced)": "(even with --force)",
     "monte_carlo() shows the spread": "analyze --samples N shows the spread",
