@@ -727,6 +727,41 @@ SERVING = [
         engine=sv.VLLM,
         concurrency=32,
     ),
+    ServingRow(
+        "gpt-oss-120b",
+        "b200",
+        8,
+        "mxfp4",
+        332,
+        213,
+        2.31,
+        "itl",
+        "TP8, MXFP4 experts, ShareGPT prompts at concurrency 1 (means of 100: 33,178 input and "
+        "21,251 output tokens), mean TPOT excluding the first token",
+        "sgl-project/sgl-cookbook docs/autoregressive/OpenAI/GPT-OSS.md (commit 7b5bd9c), "
+        "'Latency-Sensitive Benchmark': SGLang 0.5.6, launch_server --tp 8, bench_serving "
+        "--num-prompt 100 --max-concurrency 1",
+        batch=1,
+        engine=sv.SGLANG,
+    ),
+    ServingRow(
+        "llama-4-scout",
+        "mi300x",
+        8,
+        "bf16",
+        610,
+        422,
+        7.49,
+        "itl",
+        "Llama-4-Scout-17B-16E-Instruct, TP8, BF16, random prompts at concurrency 1 (means of "
+        "10: 6,101 input and 4,220 output tokens), mean TPOT excluding the first token",
+        "sgl-project/sgl-cookbook docs/autoregressive/Llama/Llama4.md (commit 7b5bd9c), "
+        "'Low Concurrency (Latency-Optimized)': SGLang 0.5.9 on 8 × AMD MI300X, sglang serve "
+        "--tp 8, bench_serving --random-input-len 1000 --random-output-len 1000 "
+        "--num-prompts 10 --max-concurrency 1",
+        batch=1,
+        engine=sv.SGLANG,
+    ),
 ]
 
 UNSLOTH: list[tuple[str, str, dict[str, dict[str, float]]]] = [
