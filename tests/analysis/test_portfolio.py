@@ -459,7 +459,9 @@ def npv_of_subset(data: dict[str, Any], names: list[str]) -> float:
     return float(outcome.npv_usd)
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize(
+    "n", [1, 2, 3, 4, *(pytest.param(n, marks=pytest.mark.slow) for n in (5, 6))]
+)
 def test_migration_order_matches_brute_force(n: int) -> None:
     for seed in range(3 if n < 6 else 1):
         data = random_portfolio(100 * n + seed, n)
@@ -796,6 +798,7 @@ def test_workload_terms_in_monte_carlo_tornado_and_solve() -> None:
 # ---------------------------------------------------------------- Sobol indices
 
 
+@pytest.mark.slow  # 4,096 samples a matrix
 def test_portfolio_sobol_splits_the_variance_by_hand() -> None:
     # a hosted option: the NPV is the rest less support's data (uniform on 0 … 3,000, variance
     # 3,000² / 12) less tagging's eval (0 … 1,000, 1,000² / 12): first-order shares 9/10, 1/10

@@ -46,6 +46,7 @@ def test_token_buckets_keep_three_digits() -> None:
     assert _midpoint(999.0) == 999.0
 
 
+@pytest.mark.slow  # DuckDB runs the bucket SQL for each of 40 lists
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(

@@ -32,6 +32,26 @@ class ReplicaRates:
     budget of a step holds no more (:func:`payback.hardware.serving.mixed_batch`)."""
 
 
+def _prompt_parts(
+    args: dict[str, Any], input_tokens: float, cached_share: float, engine: sv.ServingEngine
+) -> tuple[Any, Any, float]:
+    """A prompt's prefill alone (all-reduces included), its matrix work when it rides on
+    decode steps (their all-reduces carry it), and its new (uncached) tokens."""
+    prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
+    prompt = max(input_tokens, 1.0)
+    alone = sv.prefill_seconds(
+        input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
+    )
+    riding = sv.prefill_seconds(
+        input_tokens=prompt,
+        cached_share=cached_share,
+        engine=engine,
+        with_allreduce=False,
+        **prefill_args,
+    )
+    return alone, riding, (1.0 - cached_share) * prompt
+
+
 def loaded_steps(
     args: dict[str, Any],
     batch: Any,
@@ -54,25 +74,13 @@ def loaded_steps(
     only: step = f · carrying + (1 − f) · decode. Without a budget (∞), steps decode only
     and prompts are prefilled apart. ``batch`` may be an array broadcasting against
     ``args``' (a grid of batches for every configuration)."""
-    prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
-    prompt = max(input_tokens, 1.0)
-    prefill = sv.prefill_seconds(
-        input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
-    )
+    prefill, compute, new = _prompt_parts(args, input_tokens, cached_share, engine)
     budget = np.asarray(budget, dtype=np.float64)
     if not np.any(np.isfinite(budget)):
         step = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
         return np.asarray(batch, dtype=np.float64), step, prefill
-    new = (1.0 - cached_share) * prompt
     running = sv.mixed_batch(
         batch=batch, new_input_tokens=new, output_tokens=output_tokens, budget=budget
-    )
-    compute = sv.prefill_seconds(
-        input_tokens=prompt,
-        cached_share=cached_share,
-        engine=engine,
-        with_allreduce=False,
-        **prefill_args,
     )
     per_step = running / max(output_tokens, 1.0)
     room = np.where(np.isfinite(budget), budget - running, np.inf)
@@ -169,23 +177,12 @@ def prompt_service_seconds(
     chunks, each riding on a decode step, so k steps whose compute grows by n/k tokens' (a
     whole 5,000-token prompt makes its step compute-bound); without (∞), its prefill alone
     and one decode step. ``budget`` may be an array, one per configuration."""
-    prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
-    prompt = max(input_tokens, 1.0)
+    prefill, compute, new = _prompt_parts(args, input_tokens, cached_share, engine)
     b = np.asarray(running, dtype=np.float64)
     limit = np.asarray(budget, dtype=np.float64)
     mixed = np.isfinite(limit)
-    alone = sv.prefill_seconds(
-        input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
-    ) + sv.decode_step_seconds(batch=b, context=mean_context, engine=engine, **args)
-    new = (1.0 - cached_share) * prompt
+    alone = prefill + sv.decode_step_seconds(batch=b, context=mean_context, engine=engine, **args)
     chunks = np.ceil(new / np.maximum(np.where(mixed, limit, new + b) - b, 1.0))
-    compute = sv.prefill_seconds(
-        input_tokens=prompt,
-        cached_share=cached_share,
-        engine=engine,
-        with_allreduce=False,
-        **prefill_args,
-    )
     carrying = sv.decode_step_seconds(
         batch=b,
         context=mean_context,
