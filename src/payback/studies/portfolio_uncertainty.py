@@ -46,13 +46,9 @@ def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str
     sampled ``samples`` times, all samples through :func:`evaluate_portfolio` at once (in
     chunks that bound memory): per alternative, the same summary as
     :func:`payback.studies.uncertainty.monte_carlo`'s."""
-    from payback.errors import PaybackError
-    from payback.studies.uncertainty import CELLS_PER_CHUNK, MAX_SAMPLES, sample_outcomes
+    from payback.studies.uncertainty import CELLS_PER_CHUNK, check_sampling, sample_outcomes
 
-    if not (isinstance(samples, int) and 1 <= samples <= MAX_SAMPLES):
-        raise PaybackError(f"samples = {samples}: must be a whole number from 1 to {MAX_SAMPLES:,}")
-    if not (isinstance(seed, int) and 0 <= seed < 2**63):
-        raise PaybackError(f"seed = {seed}: must be a whole number ≥ 0")
+    check_sampling(samples, seed)
     inputs = _inputs(p)
     horizon = p.scenario.scenario.horizon_months
     summaries = sample_outcomes(

@@ -96,6 +96,13 @@ def _check_seed(seed: int) -> None:
         raise PaybackError(f"seed = {seed}: must be a whole number ≥ 0")
 
 
+def check_sampling(samples: int, seed: int) -> None:
+    """A Monte Carlo's ``samples`` (1 to :data:`MAX_SAMPLES`) and ``seed``, or PaybackError."""
+    if not (isinstance(samples, int) and 1 <= samples <= MAX_SAMPLES):
+        raise PaybackError(f"samples = {samples}: must be a whole number from 1 to {MAX_SAMPLES:,}")
+    _check_seed(seed)
+
+
 def uncertain_inputs(
     resolved: Resolved, swing: float | None = None, *, assume_when_none: bool = True
 ) -> list[UncertainInput]:
@@ -288,9 +295,7 @@ def monte_carlo(
     sample by sample so the chunking does not change them) and evaluated in chunks whose
     size keeps memory bounded whatever the horizon.
     """
-    if not (isinstance(samples, int) and 1 <= samples <= MAX_SAMPLES):
-        raise PaybackError(f"samples = {samples}: must be a whole number from 1 to {MAX_SAMPLES:,}")
-    _check_seed(seed)
+    check_sampling(samples, seed)
     resolved = as_resolved(scenario)
     inputs = uncertain_inputs(resolved, assume_when_none=False)
     horizon = resolved.scenario.scenario.horizon_months
