@@ -69,6 +69,18 @@ def test_unknown_workload_is_one_line(tmp_path: Path) -> None:
     )
 
 
+def test_a_bad_first_workload_number_is_told_once_by_its_own_path(tmp_path: Path) -> None:
+    """[traffic] defaults to the first workload's; the copy's error is not told again."""
+    text = PORTFOLIO.read_text().replace(
+        "traffic = { requests_per_month = 400000,", "traffic = { requests_per_month = -100,", 1
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err, "workloads.0.traffic.requests_per_month = -100: must be > 0")
+    assert len(err.strip().splitlines()) == 1, err
+
+
 def test_workload_served_twice_is_one_line(tmp_path: Path) -> None:
     text = PORTFOLIO.read_text().replace(
         'portfolio = { fleet = "shared", adapter_rank = 16 }',

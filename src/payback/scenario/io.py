@@ -22,6 +22,7 @@ from payback.scenario.distributions import Distribution
 from payback.scenario.messages import explain_distribution, explain_errors
 from payback.scenario.paths import field_range
 from payback.scenario.schema import Scenario
+from payback.scenario.workloads import workload_default_paths
 
 __all__ = [
     "dump_scenario",
@@ -155,7 +156,7 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
     try:
         scenario = Scenario.model_validate(central)
     except ValidationError as exc:
-        problems += explain_errors(exc, found)
+        problems += explain_errors(exc, found, workload_default_paths(central))
         raise PaybackError([f"{source}: {line}" for line in dict.fromkeys(problems)]) from None
     valid = {path: dist for path, dist in found.items() if dist is not None}
     problems += _check_distributions(scenario, valid)

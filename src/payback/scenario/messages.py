@@ -207,13 +207,20 @@ _HOLDS = {
 }
 
 
-def explain_errors(exc: ValidationError, found: Mapping[str, Distribution | None]) -> list[str]:
+def explain_errors(
+    exc: ValidationError,
+    found: Mapping[str, Distribution | None],
+    aliases: Mapping[str, str] | None = None,
+) -> list[str]:
     """The lines for a scenario's validation errors, each once. ``found`` holds the
     distributions the file gave, by path (``None`` for a malformed one, already reported):
-    an error about such a field speaks of the distribution."""
+    an error about such a field speaks of the distribution. ``aliases`` names the field a
+    value was copied from (``traffic.F`` from ``workloads.0.traffic.F``): its error is told
+    by that path, once."""
     problems: list[str] = []
     for err in exc.errors(include_url=False):
         path = ".".join(str(p) for p in _clean_loc(list(err["loc"])))
+        path = (aliases or {}).get(path, path)
         dist = found.get(path)
         if path not in found:
             problems.extend(_explain_one(err, path, list(err["loc"])))

@@ -44,6 +44,7 @@ __all__ = [
     "WorkloadTerms",
     "served_workloads",
     "single_view_warnings",
+    "workload_default_paths",
     "workload_defaults",
     "workload_problems",
 ]
@@ -168,6 +169,26 @@ def workload_defaults(data: Any) -> Any:
         if isinstance(given, dict):
             return {**data, "traffic": {**first["traffic"], **given}}
     return data
+
+
+def workload_default_paths(data: Any) -> dict[str, str]:
+    """Which ``[traffic]`` fields :func:`workload_defaults` takes from the first workload, as
+    ``{"traffic.F": "workloads.0.traffic.F"}``: a problem with one of them is that
+    workload's, and is told once, by its own path."""
+    if not isinstance(data, dict):
+        return {}
+    workloads = data.get("workloads")
+    first = workloads[0] if isinstance(workloads, list) and workloads else None
+    given = data.get("traffic", {})
+    if not (isinstance(first, dict) and isinstance(first.get("traffic"), dict)):
+        return {}
+    if not isinstance(given, dict):
+        return {}
+    return {
+        f"traffic.{name}": f"workloads.0.traffic.{name}"
+        for name in first["traffic"]
+        if name not in given
+    }
 
 
 def served_workloads(scenario: Scenario, index: int) -> list[int]:
