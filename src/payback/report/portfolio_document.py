@@ -136,14 +136,18 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
         rows = "".join(
             "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in block.rows
         )
-        body.append(f"<h2>{e(block.title)}</h2>\n<table><tr>{head}</tr>{rows}</table>")
+        # a table wider than a phone scrolls on its own, the page does not
+        body.append(
+            f'<h2>{e(block.title)}</h2>\n<div class="wide"><table><tr>{head}</tr>{rows}</table></div>'
+        )
     style = (
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "table{border-collapse:collapse}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;"
-        "text-align:left}td:not(:first-child){text-align:right}"
+        "text-align:left}td:not(:first-child){text-align:right}.wide{overflow-x:auto}"
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{e(analysis.name)}</title><style>{style}</style></head><body>\n"
         + "\n".join(body)
         + f"\n</body></html>\n<!-- {MARKER} {payback.__version__} -->\n"
