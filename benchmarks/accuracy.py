@@ -284,6 +284,12 @@ class LoadRow:
     output_tokens_per_s: float
     conditions: str
     source: str
+    requests: int | None = None
+    """Requests in the whole run when the figures are the run's averages (a benchmark of
+    that many prompts, every client's first one sent at once); None for a steady state."""
+    derived_tpot: bool = False
+    """The TPOT is derived as (e2e − TTFT) / (O − 1) from the other figures; the
+    prediction is then derived the same way from its own."""
 
     def predicted(self) -> tuple[float, float, float, float]:
         """TTFT, TPOT and e2e [ms] and output tokens/s at this concurrency."""
@@ -297,10 +303,14 @@ class LoadRow:
             output_tokens=self.output_tokens,
             gpus_per_replica=self.gpus,
             engine=self.engine,
+            requests=self.requests,
         )
+        tpot = loop.tpot_s
+        if self.derived_tpot:
+            tpot = (loop.e2e_s - loop.ttft_s) / (self.output_tokens - 1)
         return (
             loop.ttft_s * 1e3,
-            loop.tpot_s * 1e3,
+            tpot * 1e3,
             loop.e2e_s * 1e3,
             loop.requests_per_s * self.output_tokens,
         )
@@ -358,8 +368,10 @@ def _rtx(concurrency: int, requests_s: float, tokens_s: float, ttft: float) -> L
         e2e,
         tokens_s,
         f"{out} tokens out on average (tok/s ÷ req/s); e2e = clients ÷ req/s, "
-        "TPOT = (e2e − TTFT) / (O − 1)",
+        "TPOT = (e2e − TTFT) / (O − 1); averages over a run of 300 requests",
         RTX4090_LOAD,
+        requests=300,
+        derived_tpot=True,
     )
 
 
