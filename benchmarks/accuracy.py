@@ -129,6 +129,9 @@ class ServingRow:
     concurrency: int | None = None
     """Clients of a closed loop (each sends its next request when the last ends): modelled
     by :func:`~payback.hardware.estimate.latency_at_concurrency`, not as a batch."""
+    requests: int | None = None
+    """Requests in the closed loop's whole run, when the figure is the run's average
+    (every client's first request sent at once); None for a steady state."""
 
     def predicted(self) -> float:
         catalog = default_catalog()
@@ -142,6 +145,7 @@ class ServingRow:
                 output_tokens=self.output_tokens,
                 gpus_per_replica=self.gpus,
                 engine=self.engine,
+                requests=self.requests,
             )
             return loop.requests_per_s * self.output_tokens
         result = estimate_serving(
@@ -580,10 +584,12 @@ SERVING = [
         100,
         210,
         "out",
-        "Mistral-7B-Instruct-v0.3, 4 clients in a closed loop, 100 tokens out on average",
+        "Mistral-7B-Instruct-v0.3, 4 clients in a closed loop of 300 requests, 100 tokens "
+        "out on average",
         RTX4090_VLLM,
         engine=sv.VLLM,
         concurrency=4,
+        requests=300,
     ),
     ServingRow(
         "mistral-7b",
@@ -594,10 +600,12 @@ SERVING = [
         100,
         644,
         "out",
-        "Mistral-7B-Instruct-v0.3, 16 clients in a closed loop, 100 tokens out on average",
+        "Mistral-7B-Instruct-v0.3, 16 clients in a closed loop of 300 requests, 100 tokens "
+        "out on average",
         RTX4090_VLLM,
         engine=sv.VLLM,
         concurrency=16,
+        requests=300,
     ),
     ServingRow(
         "mistral-7b",
@@ -608,10 +616,12 @@ SERVING = [
         100,
         1_190,
         "out",
-        "Mistral-7B-Instruct-v0.3, 48 clients in a closed loop, 100 tokens out on average",
+        "Mistral-7B-Instruct-v0.3, 48 clients in a closed loop of 300 requests, 100 tokens "
+        "out on average",
         RTX4090_VLLM,
         engine=sv.VLLM,
         concurrency=48,
+        requests=300,
     ),
     ServingRow(
         "gpt-oss-120b",
