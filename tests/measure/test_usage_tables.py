@@ -141,6 +141,20 @@ def test_a_model_filter_is_a_literal() -> None:
     assert "model = 'o''brien'" in sql
 
 
+def test_a_part_reads_a_range_of_heap_blocks() -> None:
+    table = Table(
+        None, "t", {"ts": "timestamp", "input_tokens": "bigint", "output_tokens": "bigint"}
+    )
+    middle = profile_query(table, "generic", {}, dialect="postgres", blocks=(100, 250))
+    assert "ctid >= CAST('(100,0)' AS TID) AND ctid < CAST('(250,0)' AS TID)" in middle
+    last = profile_query(table, "generic", {}, dialect="postgres", blocks=(250, None))
+    assert "ctid >= CAST('(250,0)' AS TID)" in last
+    assert "ctid <" not in last
+    assert "ctid" not in profile_query(table, "generic", {}, dialect="postgres")
+    with pytest.raises(ValueError, match="PostgreSQL"):
+        profile_query(table, "generic", {}, dialect="clickhouse", blocks=(0, None))
+
+
 @pytest.mark.parametrize(
     ("dialect", "fragment"),
     [
