@@ -183,3 +183,29 @@ def test_ci_installs_postgresql_and_requires_it() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     assert "apt-get install -y -qq postgresql" in ci
     assert "export PAYBACK_REQUIRE_POSTGRES=1" in ci
+
+
+def test_distributed_tables_over_replacing_ones_are_read_final() -> None:
+    """A Distributed table over a ReplacingMergeTree (Langfuse v3 on a cluster) is read
+    with FINAL, which each shard applies; one over a plain MergeTree is not."""
+    from payback.measure.usage.engines import read_final
+
+    rows = [
+        ("default", "observations_local", "ReplicatedReplacingMergeTree", "Replicated..."),
+        ("default", "events_local", "MergeTree", "MergeTree ORDER BY t"),
+        (
+            "default",
+            "observations",
+            "Distributed",
+            "Distributed('langfuse', 'default', 'observations_local', rand())",
+        ),
+        ("other", "obs", "Distributed", "Distributed(langfuse, currentDatabase(), obs_local)"),
+        ("other", "obs_local", "CollapsingMergeTree", "CollapsingMergeTree(sign) ORDER BY id"),
+        ("default", "events", "Distributed", "Distributed(`langfuse`, `default`, `events_local`)"),
+    ]
+    assert read_final(rows) == {
+        ("default", "observations_local"),
+        ("default", "observations"),
+        ("other", "obs"),
+        ("other", "obs_local"),
+    }

@@ -35,6 +35,7 @@ __all__ = [
     "connect",
     "is_database",
     "mask",
+    "read_final",
 ]
 
 SCHEMES = ("postgresql", "postgres", "clickhouse", "clickhouses", "chdb", "duckdb")
@@ -354,17 +355,38 @@ _CH_TABLES = """SELECT database, table, name, type FROM system.columns
 WHERE database NOT IN ('system', 'INFORMATION_SCHEMA', 'information_schema')
 ORDER BY database, table, position"""
 
-_CH_REPLACING = """SELECT database, name FROM system.tables
-WHERE engine LIKE '%ReplacingMergeTree' OR engine LIKE '%CollapsingMergeTree'"""
-"""Tables whose rows are replaced or cancelled when parts merge (Langfuse v3's observations,
-Helicone's request_response_rmt): read with FINAL, as Langfuse reads them, so a row written
-twice before a merge (an observation updated, a request retried) counts once."""
+_CH_ENGINES = """SELECT database, name, engine, engine_full FROM system.tables
+WHERE database NOT IN ('system', 'INFORMATION_SCHEMA', 'information_schema')"""
+
+_MERGED_AWAY = ("ReplacingMergeTree", "CollapsingMergeTree")
+"""Engines whose rows are replaced or cancelled when parts merge (Langfuse v3's
+observations, Helicone's request_response_rmt; their Replicated and Versioned forms too):
+read with FINAL, as Langfuse reads them, so a row written twice before a merge (an
+observation updated, a request retried) counts once."""
+
+_DISTRIBUTED = re.compile(r"^Distributed\(\s*([^,]+?)\s*,\s*([^,]+?)\s*,\s*([^,)]+?)\s*[,)]")
+
+
+def read_final(rows: list[tuple[Any, ...]]) -> set[tuple[str, str]]:
+    """The tables (database, name) to read with FINAL, from ``system.tables`` rows
+    (database, name, engine, engine_full): the Replacing and Collapsing MergeTrees, and
+    the Distributed tables over one of them on this server (FINAL reaches each shard)."""
+    engines = {(str(d), str(n)): (str(e), str(full)) for d, n, e, full in rows}
+    final = {key for key, (engine, _) in engines.items() if engine.endswith(_MERGED_AWAY)}
+    for (database, name), (engine, full) in engines.items():
+        found = _DISTRIBUTED.match(full) if engine == "Distributed" else None
+        if found:
+            target_db, target = (g.strip("'\"` ") for g in found.group(2, 3))
+            target_db = database if target_db.lower() == "currentdatabase()" else target_db
+            if (target_db, target) in final:
+                final.add((database, name))
+    return final
 
 
 def _clickhouse_tables(engine: Engine, default: str) -> list[Table]:
-    replacing = {(str(d), str(t)) for d, t in engine.rows(_CH_REPLACING)}
+    final = read_final(engine.rows(_CH_ENGINES))
     return [
-        dataclasses.replace(t, final=(t.schema, t.name) in replacing)
+        dataclasses.replace(t, final=(t.schema, t.name) in final)
         for t in _tables(engine.rows(_CH_TABLES), (default,))
     ]
 

@@ -203,7 +203,8 @@ class Table:
     columns: dict[str, str] = field(default_factory=dict)
     default: bool = False
     final: bool = False
-    """Read with FINAL on ClickHouse: a (Replacing or Collapsing) MergeTree whose rows are
+    """Read with FINAL on ClickHouse: a (Replacing or Collapsing) MergeTree, or a
+    Distributed table over one, whose rows are
     replaced when parts merge, so that a row written twice counts once."""
 
     @property
