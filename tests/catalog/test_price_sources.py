@@ -52,10 +52,10 @@ def _per_gpu_figures(text: str) -> list[float]:
     return figures
 
 
-def _skypilot_rechecks() -> list[tuple[str, GpuPrice]]:
+def _skypilot_rechecks(catalog: Catalog = CAT) -> list[tuple[str, GpuPrice]]:
     return [
         (f"{gpu.id} at {p.provider}", p)
-        for gpu in CAT.gpus.values()
+        for gpu in catalog.gpus.values()
         for p in gpu.prices
         if p.recheck is not None and "skypilot-catalog" in p.recheck
     ]
@@ -106,8 +106,52 @@ def test_the_rule_on_a_hand_made_catalog() -> None:
     assert _never_rechecked(catalog) == ["x at old (on_demand)"]
 
 
-def test_the_packaged_catalog_date_is_its_latest_reading() -> None:
-    assert _catalog_date(CAT) == dt.date(2026, 12, 2)
+def _stamps(recheck: str) -> list[dt.date]:
+    """The dates of a re-check record: its newest, and those kept after 'Before:'."""
+    found = re.findall(r"(?:^|Before: )(\d{4}-\d{2}-\d{2}):", recheck)
+    return [dt.date.fromisoformat(stamp) for stamp in found]
+
+
+def _read_again(catalog: Catalog, day: dt.date) -> Catalog:
+    """``catalog`` after the next real reading: the first SkyPilot-compared price read
+    again from its provider on ``day``, then compared with the SkyPilot catalog the day
+    after (the earlier re-check kept after 'Before:')."""
+    gpu, price = next(
+        (g, p)
+        for g in catalog.gpus.values()
+        for p in g.prices
+        if p.recheck is not None and "skypilot-catalog" in p.recheck
+    )
+    assert price.recheck is not None
+    later = day + dt.timedelta(days=1)
+    recheck = (
+        f"{later.isoformat()}: {_head(price.recheck).split(': ', 1)[1]} Before: {price.recheck}"
+    )
+    read = price.model_copy(update={"checked": day, "recheck": recheck})
+    prices = [read if p is price else p for p in gpu.prices]
+    gpus = {**catalog.gpus, gpu.id: gpu.model_copy(update={"prices": prices})}
+    return Catalog(gpus, catalog.models, catalog.finetunes)
+
+
+CATALOGS = {
+    "packaged": CAT,
+    # a price read today: what the next real reading does to the catalog these tests read
+    "read again": _read_again(CAT, dt.date.today()),
+}
+
+
+@pytest.mark.parametrize("catalog", CATALOGS.values(), ids=CATALOGS.keys())
+def test_the_catalog_date_is_its_latest_reading(catalog: Catalog) -> None:
+    """The date the re-check rule counts back from is the newest ``checked`` of any GPU
+    record or offer (a reading, never a re-check's date), and no reading is dated after
+    today."""
+    readings = [gpu.checked for gpu in catalog.gpus.values()] + [
+        record.checked for _, record in _offers(catalog)
+    ]
+    date = _catalog_date(catalog)
+    assert date in readings
+    assert all(reading <= date for reading in readings)
+    assert date <= dt.date.today()
 
 
 def test_every_price_read_over_90_days_before_the_catalog_date_has_a_recheck() -> None:
@@ -118,8 +162,8 @@ def test_a_recheck_is_dated_and_not_before_the_reading_it_checks() -> None:
     for name, record in _offers(CAT):
         if record.recheck is None:
             continue
-        for stamp in re.findall(r"(?:^|Before: )(\d{4}-\d{2}-\d{2}):", record.recheck):
-            assert dt.date.fromisoformat(stamp) >= record.checked, (name, stamp)
+        for stamp in _stamps(record.recheck):
+            assert stamp >= record.checked, (name, stamp)
         assert re.match(r"\d{4}-\d{2}-\d{2}: ", record.recheck), name
 
 
@@ -180,9 +224,13 @@ def test_agree_means_the_figure_is_the_offer_and_differ_means_it_is_not() -> Non
     assert differed >= 3
 
 
-def test_a_skypilot_recheck_never_moves_the_reading_date() -> None:
-    """The stored SkyPilot copy carries no date, so ``checked`` stays a dated reading's, and
-    the source stays the provider's page."""
-    for name, price in _skypilot_rechecks():
+@pytest.mark.parametrize("catalog", CATALOGS.values(), ids=CATALOGS.keys())
+def test_a_skypilot_recheck_never_moves_the_reading_date(catalog: Catalog) -> None:
+    """The stored SkyPilot copy carries no date, so ``checked`` stays a dated reading's,
+    before the re-check that compared it, and the source stays the provider's page."""
+    found = _skypilot_rechecks(catalog)
+    assert found
+    for name, price in found:
+        assert price.recheck is not None
         assert "skypilot" not in price.source.lower(), name
-        assert price.checked < dt.date(2026, 12, 3), name
+        assert price.checked < _stamps(_head(price.recheck))[0], name

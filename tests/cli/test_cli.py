@@ -554,10 +554,18 @@ def test_cli_modules_import_only_light_modules_at_the_top(path: Path) -> None:
         light = (
             name.split(".")[0] in sys.stdlib_module_names
             or name in ("payback", "payback.errors")  # payback: loaded already
+            or name == "payback.studies"  # its defaults (SOBOL_SAMPLES) and no import
             or name.split(".")[0] == "typer"
             or name.startswith("payback.cli")
         )
         assert light, f"{path.name} imports {name} at the top"
+
+
+def test_the_studies_package_a_command_module_reads_imports_nothing() -> None:
+    """``payback.studies`` is read for its defaults when the command line loads, so its
+    ``__init__`` imports nothing (numpy, pandas and the engine load with its modules)."""
+    tree = ast.parse((CLI_SOURCES.parent / "studies" / "__init__.py").read_text("utf-8"))
+    assert top_level_imports(tree) == []
 
 
 SNOOP = """

@@ -278,13 +278,18 @@ def estimate_training(
 def _training_rows(result: TrainingEstimate) -> dict[str, str]:
     """The lines of ``estimate training``'s table (a mixture of experts adds its active
     parameters and where the LoRA adapters go)."""
+    from payback.hardware.training import STACK_MAX_GPUS
+
+    limit = STACK_MAX_GPUS.get(result.stack)
     rows = {
         "method": f"{result.method} ({result.precision}, {result.stack} stack)",
         "GPUs": f"{result.gpus} × {result.gpu}, {result.memory_gib:,.1f} GiB each "
         + (
-            "(a single-GPU stack)"
-            if result.stack == "unsloth"
-            else f"(at most {result.max_gpus:,}: one sequence per GPU a step)"
+            f"(at most {result.max_gpus:,}: one sequence per GPU a step)"
+            if limit is None
+            else "(a single-GPU stack)"
+            if limit == 1
+            else f"(the {result.stack} stack trains on at most {limit:,})"
         ),
         "compute": f"{result.flops:.3g} FLOPs for {result.tokens:,.0f} tokens",
         "utilization (MFU)": f"{result.mfu:.0%}",

@@ -52,13 +52,11 @@ def portfolio_sensitivity(
     names = [f"{alt.name} (portfolio)" for alt in scenario.alternatives]
     if method == "sobol":
         from payback.cli._common import _progress
-        from payback.cli.studies import _show_sobol
+        from payback.cli.studies import _show_sobol, _sobol_samples
         from payback.studies.portfolio_uncertainty import portfolio_sobol
 
         with _progress("Sobol", enabled=not as_json) as progress:
-            result = portfolio_sobol(
-                p, 1024 if samples is None else samples, seed or 0, swing, progress
-            )
+            result = portfolio_sobol(p, _sobol_samples(samples), seed or 0, swing, progress)
         _show_sobol(names, result, top, as_json, portfolio=True)
         return True
     from payback.studies.portfolio_uncertainty import portfolio_tornado

@@ -24,11 +24,19 @@ from payback.cli._common import (
 )
 from payback.cli._files import _check_writable, _write_new
 from payback.errors import PaybackError
+from payback.studies import SOBOL_SAMPLES
 
 if TYPE_CHECKING:
     from payback.scenario import Scenario
     from payback.studies.recommend import Recommendation
     from payback.studies.uncertainty import Driver, Sobol
+
+
+def _sobol_samples(samples: int | None) -> int:
+    """The base samples asked for, else the library's default (read when called)."""
+    from payback import studies
+
+    return studies.SOBOL_SAMPLES if samples is None else samples
 
 
 def _top(value: int | None) -> int | None:
@@ -57,7 +65,8 @@ def sensitivity(
         int | None,
         typer.Option(
             "--samples",
-            help="Sobol only: base samples, rounded up to a power of two (default 1024).",
+            help="Sobol only: base samples, rounded up to a power of two "
+            f"(default {SOBOL_SAMPLES:,}).",
         ),
     ] = None,
     seed: SeedOption = None,
@@ -100,7 +109,7 @@ def sensitivity(
         _show_tornado(names, central, ranked, top, as_json)
         return
     with _progress("Sobol", enabled=not as_json) as progress:
-        result = sobol(resolved, 1024 if samples is None else samples, seed or 0, swing, progress)
+        result = sobol(resolved, _sobol_samples(samples), seed or 0, swing, progress)
     _show_sobol(names, result, top, as_json)
 
 

@@ -106,7 +106,8 @@ def estimate_training(
     flops = tr.training_flops(active, processed, method)
     require_finite("mfu_scale", mfu_scale, 0.0, inclusive=False)
     if stack == "unsloth":
-        if needed > 1:
+        most = tr.STACK_MAX_GPUS[stack]
+        if needed > most:
             raise PaybackError(
                 f"stack 'unsloth' trains on one GPU; {method} fine-tuning of {model.id} needs "
                 f"{needed} × {gpu.id}: use a GPU with more memory, QLoRA, or stack standard"
@@ -120,7 +121,6 @@ def estimate_training(
             attainment=tr.kernel_attainment(gpu.name, stack),
             tokens_per_micro_batch=tokens_per_micro_batch,
         )
-        most = 1
     else:
         base = tr.training_mfu(method, active, needed, stack)
     mfu = min(1.0, base * mfu_scale)
@@ -259,7 +259,7 @@ def _check_stack(stack: str, method: str, precision: str, gpus: int | None) -> N
         )
     if precision != "bf16":
         raise PaybackError.bad("precision", precision, "bf16 with stack 'unsloth'")
-    if gpus is not None and gpus > 1:
+    if gpus is not None and gpus > tr.STACK_MAX_GPUS[stack]:
         raise PaybackError.bad("gpus", gpus, "1 with stack 'unsloth' (a single-GPU trainer)")
 
 

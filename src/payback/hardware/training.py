@@ -24,6 +24,9 @@ Method = Literal["full", "lora", "qlora"]
 METHODS: tuple[str, ...] = get_args(Method)
 Stack = Literal["standard", "optimized", "unsloth"]
 STACKS: tuple[str, ...] = get_args(Stack)
+STACK_MAX_GPUS: dict[str, int] = {"unsloth": 1}
+"""The most GPUs a stack trains on, for a stack with a limit of its own: ``unsloth`` is a
+single-GPU trainer. The others use as many GPUs as the run has sequences a step."""
 TrainingPrecision = Literal["bf16", "fp8"]
 TRAINING_PRECISIONS: tuple[str, ...] = get_args(TrainingPrecision)
 

@@ -16,6 +16,7 @@ from payback.analysis.portfolio import (
     evaluate_portfolio,
 )
 from payback.finance._types import FloatArray
+from payback.studies import SOBOL_SAMPLES
 
 if TYPE_CHECKING:
     from payback.studies.uncertainty import Driver, Progress, Sobol
@@ -127,7 +128,7 @@ def _sensitivity_inputs(p: Portfolio, swing: float | None) -> list[Any]:
 
 def portfolio_sobol(
     p: Portfolio,
-    samples: int = 1024,
+    samples: int = SOBOL_SAMPLES,
     seed: int = 0,
     swing: float | None = None,
     progress: Progress | None = None,

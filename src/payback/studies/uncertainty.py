@@ -28,6 +28,7 @@ from payback.scenario import (
     value_at,
 )
 from payback.scenario.distributions import Distribution, Uniform
+from payback.studies import SOBOL_SAMPLES
 
 __all__ = [
     "AlternativeUncertainty",
@@ -447,7 +448,7 @@ class Sobol:
 
 def sobol(
     scenario: Scenario | Resolved,
-    samples: int = 1024,
+    samples: int = SOBOL_SAMPLES,
     seed: int = 0,
     swing: float | None = None,
     progress: Progress | None = None,
@@ -542,7 +543,7 @@ def sensitivity(
     method: Literal["tornado", "sobol"] = "tornado",
     *,
     swing: float | None = None,
-    samples: int = 1024,
+    samples: int = SOBOL_SAMPLES,
     seed: int = 0,
     progress: Progress | None = None,
 ) -> list[list[Driver]] | Sobol:
