@@ -79,15 +79,15 @@ def test_quick_json() -> None:
     [
         (
             ("--hosted-per-1k", "-15", "--self-hosted-per-1k", "2", "--one-time", "400"),
-            "hosted_usd_per_1k = -15.0: must be a finite number ≥ 0",
+            "--hosted-per-1k -15.0: must be a finite number ≥ 0",
         ),
         (
             ("--hosted-per-1k", "15", "--self-hosted-per-1k", "nan", "--one-time", "400"),
-            "self_hosted_usd_per_1k = nan",
+            "--self-hosted-per-1k nan: must be a finite number ≥ 0",
         ),
         (
             ("--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "inf"),
-            "one_time_usd = inf",
+            "--one-time inf: must be a finite number ≥ 0",
         ),
     ],
 )
@@ -797,7 +797,7 @@ def test_estimate_training_json() -> None:
                 "--input-tokens",
                 "-5",
             ),
-            ["input_tokens = -5.0"],
+            ["--input-tokens -5.0: must be a finite number ≥ 0"],
         ),
         (
             (

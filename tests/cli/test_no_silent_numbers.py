@@ -37,7 +37,7 @@ def test_sobol_with_zero_samples_is_refused_not_run_with_1024() -> None:
     line = one_error(
         *run("sensitivity", EXAMPLES / "seed.toml", "--method", "sobol", "--samples", "0")
     )
-    assert "samples = 0: must be a whole number from 8" in line
+    assert "--samples 0: must be a whole number from 8" in line
 
 
 # ------------------------------------------------------------------ benchmark throughputs
@@ -159,8 +159,8 @@ def test_requests_so_small_the_cost_per_1k_overflows_is_refused_naming_the_field
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (("15", "2", "1e308"), "one_time_usd = 1e+308: the break-even"),
-        (("5e-324", "0", "400"), "self_hosted_usd_per_1k = 0.0: only 5e-324 below"),
+        (("15", "2", "1e308"), "--one-time 1e+308: the break-even"),
+        (("5e-324", "0", "400"), "--self-hosted-per-1k 0.0: only 5e-324 below the hosted"),
     ],
 )
 def test_quick_never_prints_inf_requests(args: tuple[str, str, str], fragment: str) -> None:

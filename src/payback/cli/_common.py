@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
+from typer._click.globals import get_current_context
 
 from payback.cli._errors import PaybackGroup, clean, in_command_words
 from payback.cli._errors import echo as echo
@@ -133,6 +134,18 @@ def as_flag(param: str) -> str | None:
     return "--" + param.replace("_", "-") if param.isidentifier() else None
 
 
+def command_flag(param: str) -> str | None:
+    """The running command's flag for a library parameter (:func:`as_flag`), ``None`` when
+    the command has no such flag: ``import-benchmark`` has no ``--output-tokens``, so a
+    benchmark's mean output tokens that the estimate refuses keep the library's name."""
+    flag = as_flag(param)
+    context = get_current_context(silent=True)
+    if flag is None or context is None:
+        return flag
+    flags = {o for p in context.command.params for o in (*p.opts, *p.secondary_opts)}
+    return flag if flag in flags else None
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn :class:`payback.PaybackError` into one line per problem and exit code 2; an
     error about one library parameter names the command's flag for it."""
@@ -142,7 +155,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except PaybackError as exc:
-            flag = as_flag(exc.param) if exc.param else None
+            flag = command_flag(exc.param) if exc.param else None
             if flag is not None and exc.param is not None:
                 exc = exc.renamed({exc.param: flag})
             raise _fail([in_command_words(m) for m in exc.messages]) from None

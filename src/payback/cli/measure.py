@@ -27,6 +27,8 @@ from payback.cli._files import _check_writable, _write_new
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
+    from payback.catalog import Gpu, OpenModel
+    from payback.hardware.estimate import ClosedLoopLatency, ServingEstimate
     from payback.measure.calibration import Calibration
     from payback.measure.usage import UsageProfile
 
@@ -83,7 +85,9 @@ def import_benchmark(
     (`calibration = "bench.json"` or the **-o** file): its capacity replaces the
     estimate, scaled to the scenario's token lengths when the option names its model
     and GPU. With **--gpu** (and **--model** when the benchmark's model is not in the
-    catalog) it also shows the estimate of the same run and how far it was.
+    catalog) it also shows the estimate of the same run and how far it was: for a run at a
+    fixed concurrency, the estimate of that many clients in a closed loop (each sends its
+    next request when the last one ends).
     """
     from payback.catalog import default_catalog
     from payback.measure.apply import import_benchmark as read_benchmark
@@ -108,14 +112,46 @@ def import_benchmark(
     _warn(warnings)
     if output is not None:
         _write_new(output, calibration_toml(cal), force)
+    closed = _closed_loop(cal, estimate, served or _catalog_model(cal), gpu_record)
     if as_json:
-        _print_json(_benchmark_json(cal, estimate, output))
+        _print_json(_benchmark_json(cal, estimate, closed, output))
         return
     from payback.report import tables
 
-    _console().print(tables.benchmark_table(cal, estimate))
+    _console().print(tables.benchmark_table(cal, estimate, closed))
     if output is not None:
         echo(f'Wrote {output}. Use it with calibration = "{output}" on a self_hosted option.')
+
+
+def _catalog_model(cal: Calibration) -> OpenModel | None:
+    """The catalog model a benchmark was recorded as serving, if any."""
+    from payback.catalog import default_catalog
+
+    return default_catalog().model(cal.model) if cal.model is not None else None
+
+
+def _closed_loop(
+    cal: Calibration, estimate: ServingEstimate | None, model: OpenModel | None, gpu: Gpu | None
+) -> ClosedLoopLatency | None:
+    """The estimate like for like with a run at a fixed concurrency: that many clients in a
+    closed loop on the replica the estimate sized (its GPUs and precision, the run's token
+    lengths); ``None`` for a run at a request rate, or without an estimate."""
+    serving = cal.serving
+    if estimate is None or model is None or gpu is None or serving is None:
+        return None
+    if serving.concurrency is None:
+        return None
+    from payback.hardware.estimate import serving_at_concurrency
+
+    return serving_at_concurrency(
+        model,
+        gpu,
+        estimate.precision,
+        concurrency=serving.concurrency,
+        input_tokens=serving.input_tokens,
+        output_tokens=serving.output_tokens,
+        gpus_per_replica=estimate.gpus_per_replica,
+    )
 
 
 def _check_run(precision: str | None, gpus_per_replica: int | None) -> None:
@@ -143,10 +179,26 @@ def _unrecorded(output: Path, no_gpu: bool, no_precision: bool) -> list[str]:
     ]
 
 
-def _benchmark_json(cal: Calibration, estimate: Any | None, output: Path | None) -> dict[str, Any]:
-    """``import-benchmark --json``: the measured serving, the calibration and the estimate."""
+def _benchmark_json(
+    cal: Calibration,
+    estimate: Any | None,
+    closed: ClosedLoopLatency | None,
+    output: Path | None,
+) -> dict[str, Any]:
+    """``import-benchmark --json``: the measured serving, the calibration, the estimate
+    (at full load, or at the batch of the run's concurrency), the closed-loop estimate of a
+    run at a fixed concurrency, and the measured requests/s over the one compared."""
+    from dataclasses import asdict
+
     serving = cal.serving
     assert serving is not None
+    compared = (
+        closed.requests_per_s
+        if closed is not None
+        else estimate.replica_requests_per_s
+        if estimate is not None
+        else None
+    )
     return {
         "replica_requests_per_s": serving.replica_requests_per_s,
         "output_tokens_per_s": serving.output_tokens_per_s,
@@ -159,6 +211,10 @@ def _benchmark_json(cal: Calibration, estimate: Any | None, output: Path | None)
         },
         "calibration": cal.model_dump(exclude_none=True),
         "estimate": estimate.to_dict() if estimate else None,
+        "closed_loop": asdict(closed) if closed is not None else None,
+        "measured_over_estimated": (
+            serving.replica_requests_per_s / compared if compared is not None else None
+        ),
         "written": str(output) if output else None,
     }
 

@@ -17,6 +17,16 @@ LEAVES_OUT = (
 terminal, at most 100 columns)."""
 
 
+FLAGS = {
+    "hosted_usd_per_1k": "--hosted-per-1k",
+    "self_hosted_usd_per_1k": "--self-hosted-per-1k",
+    "one_time_usd": "--one-time",
+    "growth_monthly": "--growth",
+}
+"""The library's names for this command's numbers and the flags they are typed with (the
+others' flag is their own name: ``requests_per_month`` is ``--requests-per-month``)."""
+
+
 KEPT_WHOLE = (
     "(--requests-per-month N)",
     "payback init scenario.toml,",
@@ -76,18 +86,14 @@ def quick(
 
     if growth and requests_per_month is None:
         raise PaybackError("--growth needs --requests-per-month: growth of what traffic?")
-    answer = quick_break_even(hosted_per_1k, self_hosted_per_1k, one_time)
     month = None
-    if requests_per_month is not None:
+    try:  # an error names the flag the number was typed with
+        answer = quick_break_even(hosted_per_1k, self_hosted_per_1k, one_time)
         requests = answer.break_even_requests
-        try:
-            month = (
-                None
-                if requests is None
-                else quick_break_even_month(requests, requests_per_month, growth)
-            )
-        except PaybackError as exc:  # the library's growth_monthly is this command's --growth
-            raise exc.renamed({"growth_monthly": "--growth"}) from None
+        if requests_per_month is not None and requests is not None:
+            month = quick_break_even_month(requests, requests_per_month, growth)
+    except PaybackError as exc:
+        raise exc.renamed(FLAGS) from None
     if as_json:
         data = answer.to_dict()
         if requests_per_month is not None:

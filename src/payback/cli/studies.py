@@ -41,7 +41,7 @@ def _sobol_samples(samples: int | None) -> int:
 
 def _top(value: int | None) -> int | None:
     if value is not None and value < 1:
-        raise PaybackError(f"top = {value}: must be ≥ 1")
+        raise PaybackError.bad("top", value, "must be ≥ 1")
     return value
 
 

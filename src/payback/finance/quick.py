@@ -46,7 +46,7 @@ def seed_break_even_requests(
 
 def _check(name: str, value: float) -> None:
     if not math.isfinite(value) or value < 0:
-        raise PaybackError(f"{name} = {value}: must be a finite number ≥ 0 (USD)")
+        raise PaybackError.bad(name, value, "must be a finite number ≥ 0 (USD)")
 
 
 def _overflow(hosted: float, self_hosted: float, one_time: float, saved: float) -> PaybackError:
@@ -54,17 +54,21 @@ def _overflow(hosted: float, self_hosted: float, one_time: float, saved: float) 
     cost that overflows with any saving, or a saving too small for it.
 
     >>> _overflow(15, 2, 1e308, 13).messages
-    ['one_time_usd = 1e+308: the break-even (one_time_usd / (hosted − self-hosted) × 1,000) overflows; give a realistic cost']
+    ['one_time_usd 1e+308: the break-even (one-time cost / (hosted − self-hosted) × 1,000) overflows; give a realistic cost']
     """
     if one_time * 1000.0 == math.inf or saved >= 1.0:
-        return PaybackError(
-            f"one_time_usd = {one_time!r}: the break-even (one_time_usd / (hosted − self-hosted) "
-            "× 1,000) overflows; give a realistic cost"
+        return PaybackError.bad(
+            "one_time_usd",
+            one_time,
+            "the break-even (one-time cost / (hosted − self-hosted) × 1,000) overflows; give a "
+            "realistic cost",
         )
-    return PaybackError(
-        f"self_hosted_usd_per_1k = {self_hosted!r}: only {saved!r} below hosted_usd_per_1k = "
-        f"{hosted!r}, so the break-even (one_time_usd / (hosted − self-hosted) × 1,000) "
-        "overflows; give prices that differ by a realistic amount"
+    return PaybackError.bad(
+        "self_hosted_usd_per_1k",
+        self_hosted,
+        f"only {saved!r} below the hosted price {hosted!r}, so the break-even (one-time cost / "
+        "(hosted − self-hosted) × 1,000) overflows; give prices that differ by a realistic "
+        "amount",
     )
 
 

@@ -274,9 +274,11 @@ def _replica_gpus(
         return choose_tensor_parallel(model, gpu, precision, mean_context, engine)
     valid = valid_tensor_parallel(model)
     if gpus_per_replica not in valid:
-        raise PaybackError(
-            f"gpus_per_replica = {gpus_per_replica}: {model.id} ({model.heads} heads, {model.kv_heads} KV heads) "
-            f"splits over {', '.join(map(str, valid))} GPUs in one node"
+        raise PaybackError.bad(
+            "gpus_per_replica",
+            gpus_per_replica,
+            f"{model.id} ({model.heads} heads, {model.kv_heads} KV heads) "
+            f"splits over {', '.join(map(str, valid))} GPUs in one node",
         )
     return gpus_per_replica
 
@@ -333,7 +335,7 @@ def _check_batch(
     """One line when a given batch is below 1 or its KV cache of ``context`` tokens a
     sequence does not fit the replica's."""
     if batch < 1:
-        raise PaybackError(f"batch = {batch}: must be ≥ 1")
+        raise PaybackError.bad("batch", batch, "must be ≥ 1")
     held = attended_tokens(model, context)
     fits = int(capacity // held)
     if batch > fits:

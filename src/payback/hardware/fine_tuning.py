@@ -229,12 +229,12 @@ def _check_training_inputs(
     if stack not in tr.STACKS:
         raise PaybackError.bad("stack", stack, f"unknown; allowed: {', '.join(tr.STACKS)}")
     if gpus is not None and gpus < 1:
-        raise PaybackError(f"gpus = {gpus}: must be ≥ 1")
+        raise PaybackError.bad("gpus", gpus, "must be ≥ 1")
     if usd_per_gpu_hour is not None:
         require_finite("usd_per_gpu_hour", usd_per_gpu_hour, 0.0)
     for name, value in (("tokens", tokens), ("epochs", epochs)):
         if not np.isfinite(value) or value <= 0:
-            raise PaybackError(f"{name} = {value}: must be a finite number > 0")
+            raise PaybackError.bad(name, value, "must be a finite number > 0")
     if tokens * epochs < 1:
         raise PaybackError(
             f"tokens × epochs = {tokens * epochs:.3g}: a run processes at least one token"
@@ -245,7 +245,7 @@ def _check_training_inputs(
             "tokens a run (far beyond any pre-training run)"
         )
     if runs < 1:
-        raise PaybackError(f"runs = {runs}: must be ≥ 1")
+        raise PaybackError.bad("runs", runs, "must be ≥ 1")
 
 
 def _check_stack(stack: str, method: str, precision: str, gpus: int | None) -> None:

@@ -35,8 +35,8 @@ def require_finite(name: str, value: float, low: float, inclusive: bool = True) 
     """One line when ``value`` is not a finite number ≥ ``low`` (> with ``inclusive`` off)."""
     ok = np.isfinite(value) and (value >= low if inclusive else value > low)
     if not ok:
-        raise PaybackError(
-            f"{name} = {value}: must be a finite number {'≥' if inclusive else '>'} {low:g}"
+        raise PaybackError.bad(
+            name, value, f"must be a finite number {'≥' if inclusive else '>'} {low:g}"
         )
 
 

@@ -242,9 +242,11 @@ def _ms(p: Any) -> str:
     return ", ".join(parts) + " ms"
 
 
-def benchmark_table(cal: Any, estimate: Any | None = None) -> Table:
+def benchmark_table(cal: Any, estimate: Any | None = None, closed: Any | None = None) -> Table:
     """An imported serving benchmark (a :class:`payback.measure.calibration.Calibration`), and the
-    estimate of the same run next to it when one was made."""
+    estimate of the same run next to it when one was made: ``closed``, the estimate of a run
+    at a fixed concurrency as that many clients in a closed loop
+    (:class:`payback.hardware.estimate.ClosedLoopLatency`), is the one compared when given."""
     s = cal.serving
     rows = {
         "from": f"{cal.tool}: {cal.file}" + (f" ({cal.created})" if cal.created else ""),
@@ -270,16 +272,22 @@ def benchmark_table(cal: Any, estimate: Any | None = None) -> Table:
         "end-to-end latency": _ms(s.e2el_ms),
     }
     if estimate is not None:
-        ratio = s.replica_requests_per_s / estimate.replica_requests_per_s
-        load = "the benchmark's concurrency" if estimate.limited_by == "given" else "full load"
-        rows[
-            f"estimate ({estimate.model}, {estimate.gpus_per_replica} × {estimate.gpu}, {estimate.precision})"
-        ] = (
-            f"{estimate.replica_requests_per_s:,.3f} requests/s at batch {estimate.batch} "
-            f"({load}), "
-            f"{estimate.tpot_ms:,.1f} ms/token"
-        )
-        rows["measured / estimated"] = f"{ratio:.2f}"
+        label = f"estimate ({estimate.model}, {estimate.gpus_per_replica} × {estimate.gpu}, {estimate.precision})"
+        if closed is not None:
+            rps = closed.requests_per_s
+            rows[label] = (
+                f"{rps:,.3f} requests/s with {closed.concurrency} clients in a closed loop "
+                f"({closed.running:,.1f} decoding at once), {closed.tpot_s * 1000:,.1f} ms/token, "
+                f"first token after {closed.ttft_s * 1000:,.0f} ms"
+            )
+        else:
+            rps = estimate.replica_requests_per_s
+            load = "the benchmark's concurrency" if estimate.limited_by == "given" else "full load"
+            rows[label] = (
+                f"{rps:,.3f} requests/s at batch {estimate.batch} ({load}), "
+                f"{estimate.tpot_ms:,.1f} ms/token"
+            )
+        rows["measured / estimated"] = f"{s.replica_requests_per_s / rps:.2f}"
     return key_values("Serving benchmark", rows)
 
 

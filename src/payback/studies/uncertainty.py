@@ -94,13 +94,15 @@ class UncertainInput:
 
 def _check_seed(seed: int) -> None:
     if not (isinstance(seed, int) and 0 <= seed < 2**63):
-        raise PaybackError(f"seed = {seed}: must be a whole number ≥ 0")
+        raise PaybackError.bad("seed", seed, "must be a whole number ≥ 0")
 
 
 def check_sampling(samples: int, seed: int) -> None:
     """A Monte Carlo's ``samples`` (1 to :data:`MAX_SAMPLES`) and ``seed``, or PaybackError."""
     if not (isinstance(samples, int) and 1 <= samples <= MAX_SAMPLES):
-        raise PaybackError(f"samples = {samples}: must be a whole number from 1 to {MAX_SAMPLES:,}")
+        raise PaybackError.bad(
+            "samples", samples, f"must be a whole number from 1 to {MAX_SAMPLES:,}"
+        )
     _check_seed(seed)
 
 
@@ -146,7 +148,7 @@ def swing_inputs(
     with no range left are skipped."""
     share = DEFAULT_SWING if swing is None else swing
     if not (math.isfinite(share) and 0 < share < 1):
-        raise PaybackError(f"swing = {share}: must be between 0 and 1 (0.25 means ±25%)")
+        raise PaybackError.bad("swing", share, "must be between 0 and 1 (0.25 means ±25%)")
     out = []
     for path in paths:
         allowed = field_range(scenario, path) if range_of is None else range_of(path)
@@ -473,8 +475,8 @@ def sobol(
 
 def _check_sobol_samples(samples: int) -> None:
     if not (isinstance(samples, int) and 8 <= samples <= 2**20):
-        raise PaybackError(
-            f"samples = {samples}: must be a whole number from 8 to {2**20:,} for Sobol indices"
+        raise PaybackError.bad(
+            "samples", samples, f"must be a whole number from 8 to {2**20:,} for Sobol indices"
         )
 
 
