@@ -204,8 +204,8 @@ class Table:
     default: bool = False
     final: bool = False
     """Read with FINAL on ClickHouse: a (Replacing or Collapsing) MergeTree, or a
-    Distributed table over one, whose rows are
-    replaced when parts merge, so that a row written twice counts once."""
+    Distributed table over one, whose rows are replaced when parts merge, so that a row
+    written twice counts once."""
 
     @property
     def shown(self) -> str:
