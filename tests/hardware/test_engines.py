@@ -307,3 +307,20 @@ def test_kv_read_efficiency_is_the_h200_calibrations() -> None:
     assert read == pytest.approx(0.708, abs=5e-4)
     assert sv.VLLM.kv_bandwidth_efficiency == round(read, 2)
     assert {e.kv_bandwidth_efficiency for e in sv.ENGINES.values()} == {0.71}
+
+
+def test_blackwell_gpus_record_a_dense_fp4_peak() -> None:
+    # FP4 runs at twice the FP8 rate on Blackwell's tensor cores: B200 9,000 against 4,500
+    # and the RTX PRO 6000 2,000 against 1,000 (dense, half the datasheets' sparse 18,000
+    # and 4,000); the RTX 5090's FP8 figure is GeForce's halved FP32-accumulate rate (419),
+    # its FP4 the whitepaper's 1,676 dense. No GPU of another family records one.
+    from payback.hardware.device import gpu_family
+
+    fp4 = {g.id: g.fp4_tflops for g in CAT.gpus.values() if g.fp4_tflops is not None}
+    assert fp4 == {"b200": 9000, "rtx-pro-6000": 2000, "rtx-5090": 1676}
+    for gpu_id, peak in fp4.items():
+        gpu = CAT.gpu(gpu_id)
+        assert gpu_family(gpu) == "blackwell"
+        assert gpu.fp8_tflops is not None
+        assert peak >= 2 * gpu.fp8_tflops
+    assert {g.id for g in CAT.gpus.values() if gpu_family(g) == "blackwell"} == set(fp4)
