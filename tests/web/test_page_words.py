@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import payback
 from helpers import EXAMPLES
 from payback.catalog.apis import SEARCH_HINT
 from payback.cli._errors import LIBRARY_ADVICE, in_command_words
 from payback.scenario import read_scenario_data
-from payback.web.state import evaluate_inputs
+from payback.web.state import Held, evaluate_inputs
 from payback.web.words import PAGE_ADVICE, in_page_words
 
 CALL = re.compile(r"[A-Za-z_]\w*\(\w*\)")
 """Library call syntax: ``recommend()``, ``search_api_models(text)``."""
+
+APP = Path(payback.__file__).parent / "web" / "app.py"
 
 
 def test_the_page_words_every_advice_the_command_line_words() -> None:
@@ -65,3 +69,24 @@ def test_an_unknown_api_model_points_to_the_pages_list(model: str, start: str) -
     assert line.startswith(start)
     assert line.endswith("(the “API model” list under Baseline holds them)")
     assert not CALL.search(line)
+
+
+@pytest.mark.slow
+def test_a_file_naming_an_unknown_api_model_opens_with_the_error_in_page_words() -> None:
+    """The page once stopped with a traceback on such a file (the model list looked the
+    model up); now the file's model is listed first and the answer says what is wrong,
+    until a model from the list is chosen."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["held"] = Held.from_data("t.toml", _catalog_ids(model="openai:gpt-9"))
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors
+    assert all("“API model” list under Baseline" in e for e in errors), errors
+    assert not any(CALL.search(e) for e in errors)
+    assert at.selectbox(key="in:baseline.model").value == "openai:gpt-9"
+    at = at.selectbox(key="in:baseline.model").set_value("openai:gpt-4o").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []
