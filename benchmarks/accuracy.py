@@ -129,6 +129,9 @@ class ServingRow:
     concurrency: int | None = None
     """Clients of a closed loop (each sends its next request when the last ends): modelled
     by :func:`~payback.hardware.estimate.latency_at_concurrency`, not as a batch."""
+    requests: int | None = None
+    """Requests in the closed loop's whole run, when the figure is the run's average
+    (every client's first request sent at once); None for a steady state."""
 
     def predicted(self) -> float:
         catalog = default_catalog()
@@ -142,6 +145,7 @@ class ServingRow:
                 output_tokens=self.output_tokens,
                 gpus_per_replica=self.gpus,
                 engine=self.engine,
+                requests=self.requests,
             )
             return loop.requests_per_s * self.output_tokens
         result = estimate_serving(
@@ -284,6 +288,12 @@ class LoadRow:
     output_tokens_per_s: float
     conditions: str
     source: str
+    requests: int | None = None
+    """Requests in the whole run when the figures are the run's averages (a benchmark of
+    that many prompts, every client's first one sent at once); None for a steady state."""
+    derived_tpot: bool = False
+    """The TPOT is derived as (e2e − TTFT) / (O − 1) from the other figures; the
+    prediction is then derived the same way from its own."""
 
     def predicted(self) -> tuple[float, float, float, float]:
         """TTFT, TPOT and e2e [ms] and output tokens/s at this concurrency."""
@@ -297,10 +307,14 @@ class LoadRow:
             output_tokens=self.output_tokens,
             gpus_per_replica=self.gpus,
             engine=self.engine,
+            requests=self.requests,
         )
+        tpot = loop.tpot_s
+        if self.derived_tpot:
+            tpot = (loop.e2e_s - loop.ttft_s) / (self.output_tokens - 1)
         return (
             loop.ttft_s * 1e3,
-            loop.tpot_s * 1e3,
+            tpot * 1e3,
             loop.e2e_s * 1e3,
             loop.requests_per_s * self.output_tokens,
         )
@@ -358,8 +372,10 @@ def _rtx(concurrency: int, requests_s: float, tokens_s: float, ttft: float) -> L
         e2e,
         tokens_s,
         f"{out} tokens out on average (tok/s ÷ req/s); e2e = clients ÷ req/s, "
-        "TPOT = (e2e − TTFT) / (O − 1)",
+        "TPOT = (e2e − TTFT) / (O − 1); averages over a run of 300 requests",
         RTX4090_LOAD,
+        requests=300,
+        derived_tpot=True,
     )
 
 
@@ -568,10 +584,12 @@ SERVING = [
         100,
         210,
         "out",
-        "Mistral-7B-Instruct-v0.3, 4 clients in a closed loop, 100 tokens out on average",
+        "Mistral-7B-Instruct-v0.3, 4 clients in a closed loop of 300 requests, 100 tokens "
+        "out on average",
         RTX4090_VLLM,
         engine=sv.VLLM,
         concurrency=4,
+        requests=300,
     ),
     ServingRow(
         "mistral-7b",
@@ -582,10 +600,12 @@ SERVING = [
         100,
         644,
         "out",
-        "Mistral-7B-Instruct-v0.3, 16 clients in a closed loop, 100 tokens out on average",
+        "Mistral-7B-Instruct-v0.3, 16 clients in a closed loop of 300 requests, 100 tokens "
+        "out on average",
         RTX4090_VLLM,
         engine=sv.VLLM,
         concurrency=16,
+        requests=300,
     ),
     ServingRow(
         "mistral-7b",
@@ -596,10 +616,12 @@ SERVING = [
         100,
         1_190,
         "out",
-        "Mistral-7B-Instruct-v0.3, 48 clients in a closed loop, 100 tokens out on average",
+        "Mistral-7B-Instruct-v0.3, 48 clients in a closed loop of 300 requests, 100 tokens "
+        "out on average",
         RTX4090_VLLM,
         engine=sv.VLLM,
         concurrency=48,
+        requests=300,
     ),
     ServingRow(
         "gpt-oss-120b",

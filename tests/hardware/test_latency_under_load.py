@@ -22,6 +22,8 @@ from payback.hardware.estimate import (
     replica_rates,
     serving_shape,
 )
+from payback.hardware.load import startup_burst
+from payback.hardware.placement import DECODE_ONLY
 
 CAT = default_catalog()
 LLAMA8 = CAT.model("llama-3.1-8b")
@@ -251,3 +253,124 @@ def test_analyze_checks_ttft_where_the_fleet_runs() -> None:
     assert f"is {loaded:,.0f} ms, above ttft_ms = {loaded * 0.9:g}" in line
     assert "target_utilization 70%" in line
     assert warned(loaded * 1.1) == []
+
+
+MISTRAL = CAT.model("mistral-7b")
+RTX4090 = CAT.gpu("rtx-4090")
+SHORT = {"mean_context": 306.0, "input_tokens": 256.0, "output_tokens": 100.0, "cached_share": 0.0}
+
+
+def _rtx_shape() -> tuple[dict[str, object], sv.ServingEngine, float]:
+    engine = on_gpu(sv.VLLM, RTX4090)
+    args = serving_shape(MISTRAL, RTX4090, "bf16", 1, engine)
+    # one 256-token prompt's matrix work when it rides on a decode step, per token
+    riding = {k: v for k, v in args.items() if k not in DECODE_ONLY}
+    per_token = float(
+        sv.prefill_seconds(input_tokens=256.0, engine=engine, with_allreduce=False, **riding)
+    )
+    return args, engine, per_token / 256.0
+
+
+def test_a_burst_of_prompts_goes_through_the_budget_first_come_first_served() -> None:
+    # 16 prompts of 256 tokens at once, 2,048 tokens a step (vLLM on a 24 GB card):
+    # step 1: nothing decodes, 8 whole prompts (2,048 tokens);
+    # step 2: 8 decode, 2,040 of room: 7 whole prompts (1,792) and 248 of the 16th;
+    # step 3: 15 decode, the 16th's last 8 tokens.
+    args, engine, per_token = _rtx_shape()
+
+    def step(decoding: float, tokens: float) -> float:
+        return float(
+            sv.decode_step_seconds(
+                batch=decoding,
+                context=256.0,
+                engine=engine,
+                prefill_compute_s=tokens * per_token,
+                prefill_tokens=tokens,
+                **args,
+            )
+        )
+
+    t1 = step(0, 2048)
+    t2 = t1 + step(8, 2040)
+    t3 = t2 + step(15, 8)
+    first, after = startup_burst(
+        args, clients=16, input_tokens=256.0, cached_share=0.0, budget=2048.0, engine=engine
+    )
+    assert first == pytest.approx([t1] * 8 + [t2] * 7 + [t3], rel=1e-9)
+    assert list(after) == [2] * 8 + [1] * 7 + [0]
+    # a step of 2,048 prompt tokens is compute-bound: about 0.27 s on an RTX 4090
+    assert 0.25 < t1 < 0.30
+
+
+def test_without_a_budget_the_burst_is_one_step() -> None:
+    args, engine, per_token = _rtx_shape()
+    first, after = startup_burst(
+        args, clients=5, input_tokens=256.0, cached_share=0.0, budget=math.inf, engine=engine
+    )
+    one = sv.decode_step_seconds(
+        batch=0.0,
+        context=256.0,
+        engine=engine,
+        prefill_compute_s=5 * 256 * per_token,
+        prefill_tokens=5 * 256.0,
+        **args,
+    )
+    assert first == pytest.approx([float(one)] * 5, rel=1e-9)
+    assert list(after) == [0] * 5
+
+
+def test_a_run_of_requests_by_hand() -> None:
+    # 16 clients, 300 requests, all first requests sent at once. The steady loop gives X,
+    # E and its TTFT; the burst's prompts end at t_end + (O - 1 - a_i) x step; the run
+    # lasts R / X + mean(E_first) - E / 2 (Little's law over the run), and its mean first
+    # token mixes the 16 burst first tokens with 284 steady ones.
+    args, engine, _ = _rtx_shape()
+    steady = latency_at_concurrency(
+        args, concurrency=16, batch_cap=179, budget=2048.0, engine=engine, **SHORT
+    )
+    run = latency_at_concurrency(
+        args, concurrency=16, batch_cap=179, budget=2048.0, engine=engine, requests=300, **SHORT
+    )
+    first, after = startup_burst(
+        args, clients=16, input_tokens=256.0, cached_share=0.0, budget=2048.0, engine=engine
+    )
+    ends = first.max() + (99 - after) * steady.tpot_s
+    # E / N, the loop's own time between requests (1 / X up to the batch grid's step)
+    assert steady.e2e_s / 16 == pytest.approx(1 / steady.requests_per_s, rel=0.02)
+    duration = 300 * steady.e2e_s / 16 + ends.mean() - steady.e2e_s / 2
+    assert run.requests_per_s == pytest.approx(300 / duration, rel=1e-9)
+    assert run.e2e_s == pytest.approx(16 * duration / 300, rel=1e-9)
+    assert run.ttft_s == pytest.approx((first.sum() + 284 * steady.ttft_s) / 300, rel=1e-9)
+    assert run.tpot_s == steady.tpot_s
+    assert run.requests_per_s < steady.requests_per_s
+    assert run.ttft_s > steady.ttft_s
+
+
+@settings(max_examples=10, deadline=None)
+@given(clients=st.integers(1, 300))
+def test_a_long_run_is_the_steady_state(clients: int) -> None:
+    args, engine, _ = _rtx_shape()
+    steady = latency_at_concurrency(
+        args, concurrency=clients, batch_cap=179, budget=2048.0, engine=engine, **SHORT
+    )
+    run = latency_at_concurrency(
+        args,
+        concurrency=clients,
+        batch_cap=179,
+        budget=2048.0,
+        engine=engine,
+        requests=10**9,
+        **SHORT,
+    )
+    # the loop's own rate, N / E (Little's law over the loop)
+    assert run.requests_per_s == pytest.approx(clients / steady.e2e_s, rel=1e-5)
+    assert run.ttft_s == pytest.approx(steady.ttft_s, rel=1e-5)
+    assert run.e2e_s == pytest.approx(steady.e2e_s, rel=1e-5)
+
+
+def test_a_run_needs_a_request_per_client() -> None:
+    args, engine, _ = _rtx_shape()
+    with pytest.raises(PaybackError, match="requests"):
+        latency_at_concurrency(
+            args, concurrency=8, batch_cap=64, budget=2048.0, engine=engine, requests=4, **SHORT
+        )

@@ -357,10 +357,12 @@ def serving_at_concurrency(
     cached_input_share: float = 0.0,
     gpus_per_replica: int | None = None,
     engine: sv.ServingEngine | str = sv.VLLM,
+    requests: int | None = None,
 ) -> ClosedLoopLatency:
     """:func:`latency_at_concurrency` for a catalog model on a catalog GPU: the replica
     :func:`estimate_serving` sizes (its tensor parallelism, its most sequences by memory
-    and the engine's limits) serving ``concurrency`` clients in a closed loop."""
+    and the engine's limits) serving ``concurrency`` clients in a closed loop (over a run
+    of ``requests`` in all, or in the steady state)."""
     if isinstance(engine, str):
         engine = engine_named(engine)
     sized = estimate_serving(
@@ -386,4 +388,5 @@ def serving_at_concurrency(
         cached_share=cached_input_share,
         budget=budget,
         engine=engine,
+        requests=requests,
     )

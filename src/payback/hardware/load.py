@@ -328,12 +328,74 @@ class ClosedLoopLatency:
     """Sequences decoding together; the rest of the clients' requests wait for a slot or
     are being prefilled."""
     requests_per_s: float
+    """Requests ended a second (over a run of a given number of requests, that number
+    over the run's duration)."""
     tpot_s: float
     """Time per output token: a step at that batch, prompt chunks included [s]."""
     ttft_s: float
     """Mean time to the first token, waiting for a slot included [s]."""
     e2e_s: float
-    """Mean time from sending a request to its last token [s]."""
+    """Mean time from sending a request to its last token [s] (over a run, the clients
+    over the run's requests a second, as a benchmark derives it)."""
+
+
+def startup_burst(
+    args: dict[str, Any],
+    *,
+    clients: int,
+    input_tokens: float,
+    cached_share: float,
+    budget: float,
+    engine: sv.ServingEngine = sv.VLLM,
+) -> tuple[Any, Any]:
+    """First-token times of ``clients`` prompts that all arrive at once on an idle replica
+    (the start of a benchmark run: ``vllm bench serve --request-rate inf`` sends every
+    client's first request together), and how many steps of that burst each prompt's
+    sequence decodes in after its own.
+
+    First come, first served under the token budget, as vLLM's scheduler takes them
+    (running sequences first, one token each, then waiting prompts in order, the last one
+    cut to the budget's room): step j carries the decode tokens of the D_j prompts already
+    done and up to ``budget`` − D_j prompt tokens, and lasts
+    :func:`~payback.hardware.serving.decode_step_seconds` of D_j sequences carrying them
+    (their matrix work at the prefill utilisation). A prompt finished in step j has its
+    first token when step j ends. With no budget (∞) every prompt goes in the first step.
+    The room is at least one token a step, so the burst always ends.
+
+    Returns two arrays, one element per prompt in arrival order: the first-token time [s]
+    and the burst steps after its own."""
+    _, compute, new = _prompt_parts(args, input_tokens, cached_share, engine)
+    tokens = max(new, 1.0)
+    per_token = float(compute) / tokens
+    left = np.full(clients, tokens)
+    first = np.zeros(clients)
+    step_of = np.zeros(clients, dtype=np.int64)
+    done, elapsed, steps = 0, 0.0, 0
+    while done < clients:
+        steps += 1
+        room = max(budget - done, 1.0)
+        carried, finished, i = 0.0, 0, done
+        while room > 0.0 and i < clients:
+            take = min(float(left[i]), room)
+            left[i] -= take
+            room -= take
+            carried += take
+            finished += int(left[i] <= 0.0)
+            i += 1
+        elapsed += float(
+            sv.decode_step_seconds(
+                batch=float(done),
+                context=input_tokens,
+                engine=engine,
+                prefill_compute_s=carried * per_token,
+                prefill_tokens=carried,
+                **args,
+            )
+        )
+        first[done : done + finished] = elapsed
+        step_of[done : done + finished] = steps
+        done += finished
+    return first, steps - step_of
 
 
 def latency_at_concurrency(
@@ -347,6 +409,7 @@ def latency_at_concurrency(
     cached_share: float,
     budget: float,
     engine: sv.ServingEngine = sv.VLLM,
+    requests: int | None = None,
 ) -> ClosedLoopLatency:
     """Throughput and latency when ``concurrency`` N clients keep one request each in
     flight (a closed loop), the replica running at most ``batch_cap`` sequences.
@@ -363,6 +426,24 @@ def latency_at_concurrency(
     with X(B) · E(B) ≥ N. If even B = min(N, cap) leaves N above that, the others wait
     for a slot: E = N / X(cap). Then E = N / X, TTFT = max(p, E − (O − 1) · step) and
     the time per output token is the step.
+
+    ``requests`` R: a run of R requests in all, its figures averaged over the run as a
+    benchmark reports them (``vllm bench serve --num-prompts R --max-concurrency N``:
+    requests/s = R / the run's duration, the mean TTFT over the R requests). The run
+    starts with every client's request at once, not in the steady state's spread:
+    the first m = min(N, cap) prompts go through the token budget together
+    (:func:`startup_burst`: first tokens t_i, and a_i steps of the burst after prompt i's
+    own, each giving it a token), so their first tokens come later and they end at
+    E_i = t_end + (O − 1 − a_i) · step (the rest of their tokens at the steady step; the
+    N − m beyond the cap count at the steady E). Little's law over the run, N clients
+    busy until the last request is sent, then the last N in flight ending over E:
+    duration = R · E / N + mean E_first − E / 2 (E / N = 1 / X, or a little more where
+    the batch grid's step leaves X · E above N), requests/s = R / duration, e2e = N /
+    (requests/s) and TTFT = (Σ first-burst TTFT + (R − N) · steady TTFT) / R. The time
+    per output token stays the steady step. R = ∞ (None) is the steady state alone.
+    Source: the closed-loop sweep of docs/accuracy.md rows L9-L13 (300 prompts, all sent
+    at once): its P99 first token at 8-48 clients (268, 503, 938 and 1,483 ms) is the
+    burst's last prompt (267, 554, 1,089 and 1,629 ms), no factor set from it.
     """
     load: dict[str, Any] = {
         "mean_context": mean_context,
@@ -394,11 +475,40 @@ def latency_at_concurrency(
     x = float(rps[i])
     e2e = concurrency / x
     ttft = max(float(phase[i]), e2e - float(decode[i]))
+    step = float(steps[i])
+    steady = ttft + float(decode[i])
+    if requests is None:
+        return ClosedLoopLatency(
+            concurrency=concurrency,
+            running=float(running[i]),
+            requests_per_s=x,
+            tpot_s=step,
+            ttft_s=ttft,
+            e2e_s=steady,
+        )
+    if requests < concurrency:
+        raise PaybackError.bad(
+            "requests", requests, f"a whole number of requests ≥ the {concurrency} clients"
+        )
+    wave = int(min(concurrency, max(batch_cap, 1)))
+    first, after = startup_burst(
+        args,
+        clients=wave,
+        input_tokens=input_tokens,
+        cached_share=cached_share,
+        budget=budget,
+        engine=engine,
+    )
+    late = np.maximum(max(output_tokens, 1.0) - 1.0 - after, 0.0) * step
+    ends = float(np.sum(float(first.max()) + late)) + (concurrency - wave) * steady
+    starts = float(np.sum(first)) + (concurrency - wave) * ttft
+    duration = (requests + ends / steady) * steady / concurrency - steady / 2.0
+    rate = requests / duration
     return ClosedLoopLatency(
         concurrency=concurrency,
         running=float(running[i]),
-        requests_per_s=x,
-        tpot_s=float(steps[i]),
-        ttft_s=ttft,
-        e2e_s=ttft + float(decode[i]),
+        requests_per_s=rate,
+        tpot_s=step,
+        ttft_s=(starts + (requests - concurrency) * ttft) / requests,
+        e2e_s=concurrency / rate,
     )
