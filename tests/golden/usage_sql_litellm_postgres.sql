@@ -4,6 +4,9 @@
 -- the months, growth, peak and percentiles (within 0.5 %) are
 -- then computed from those rows (see `payback usage --sql` for that DuckDB SQL).
 -- status: 0 not an LLM call that succeeded; 1 no time that reads as a date; 2 a time before 1970 or after 2199; 3 token counts missing or not numbers; 4 negative token counts; 5 more cached tokens than input tokens; 6 over 10^8 tokens a request; 7 outside the filters; 8 used.
+-- A table of many blocks is read in parts on PostgreSQL 14 and later: this query
+-- with WHERE ctid >= '(first,0)' AND ctid < '(end,0)' on each range of blocks,
+-- each on a connection of its own, in one snapshot; the parts' rows are added.
 SELECT
   GROUPING(hour, tin, tout, tmodel) AS g,
   hour,

@@ -339,6 +339,65 @@ def test_postgres_queries_run_read_only(pg_logs: str) -> None:
         engine.close()
 
 
+@pytest.mark.parametrize("table", ["generic", "LiteLLM_SpendLogs"])
+def test_postgres_table_read_in_parts_gives_the_csv_profile(
+    pg_logs: str, expected: Any, table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table of many blocks is read in max_parallel_workers_per_gather + 1 = 3 ranges of
+    blocks, each on a connection of its own: the parts' aggregates add up to the profile
+    of one query (every row read once, none twice)."""
+    from payback.measure.usage import engines
+
+    monkeypatch.setattr(engines, "PART_MIN_BLOCKS", 1)
+    got = profile_database(pg_logs, table=table)
+    assert "in 3 parts (ranges of blocks), one snapshot" in got.notes[0]
+    if table != "generic":
+        got.rows["read"] -= 2  # the embedding and the failure, not in the CSV
+    same_profile(got, expected)
+
+
+def test_postgres_parts_cover_the_table_once(pg_logs: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from payback.measure.usage import engines
+    from payback.measure.usage.tables import Table
+
+    monkeypatch.setattr(engines, "PART_MIN_BLOCKS", 1)
+    engine = engines.connect(pg_logs)
+    try:
+        ((blocks,),) = engine.rows("SELECT pg_relation_size('generic') / 8192")
+        parts = engine.parts(Table("public", "generic", default=True))
+        assert [p[0] for p in parts if p] == [0, blocks // 3, 2 * blocks // 3]
+        assert [p[1] for p in parts if p] == [blocks // 3, 2 * blocks // 3, None]
+        assert engine.parts(Table("public", "notes", default=True)) == [None]  # one block
+        monkeypatch.setattr(engines, "PART_MIN_BLOCKS", blocks)  # under two parts' worth
+        assert engine.parts(Table("public", "generic", default=True)) == [None]
+    finally:
+        engine.close()
+
+
+def test_postgres_parts_one_after_the_other_without_more_connections(
+    pg_logs: str, expected: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that refuses more connections: the parts run on the one connection, in
+    one repeatable-read transaction, and give the same profile."""
+    from payback.measure.usage import engines
+
+    monkeypatch.setattr(engines, "PART_MIN_BLOCKS", 1)
+    original = engines._Postgres._connect
+    opened: list[int] = []
+
+    def one_only(self: Any) -> Any:
+        opened.append(1)
+        if len(opened) > 1:
+            raise PaybackError("too many clients already")
+        return original(self)
+
+    monkeypatch.setattr(engines._Postgres, "_connect", one_only)
+    got = profile_database(pg_logs, table="generic")
+    assert len(opened) == 2  # the first, and one refused
+    assert "in 3 parts" in got.notes[0]
+    same_profile(got, expected)
+
+
 # -- ClickHouse in-process (chdb) -----------------------------------------------------
 
 

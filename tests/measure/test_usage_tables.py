@@ -141,6 +141,20 @@ def test_a_model_filter_is_a_literal() -> None:
     assert "model = 'o''brien'" in sql
 
 
+def test_a_part_reads_a_range_of_heap_blocks() -> None:
+    table = Table(
+        None, "t", {"ts": "timestamp", "input_tokens": "bigint", "output_tokens": "bigint"}
+    )
+    middle = profile_query(table, "generic", {}, dialect="postgres", blocks=(100, 250))
+    assert "ctid >= CAST('(100,0)' AS TID) AND ctid < CAST('(250,0)' AS TID)" in middle
+    last = profile_query(table, "generic", {}, dialect="postgres", blocks=(250, None))
+    assert "ctid >= CAST('(250,0)' AS TID)" in last
+    assert "ctid <" not in last
+    assert "ctid" not in profile_query(table, "generic", {}, dialect="postgres")
+    with pytest.raises(ValueError, match="PostgreSQL"):
+        profile_query(table, "generic", {}, dialect="clickhouse", blocks=(0, None))
+
+
 @pytest.mark.parametrize(
     ("dialect", "fragment"),
     [
@@ -169,3 +183,29 @@ def test_ci_installs_postgresql_and_requires_it() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     assert "apt-get install -y -qq postgresql" in ci
     assert "export PAYBACK_REQUIRE_POSTGRES=1" in ci
+
+
+def test_distributed_tables_over_replacing_ones_are_read_final() -> None:
+    """A Distributed table over a ReplacingMergeTree (Langfuse v3 on a cluster) is read
+    with FINAL, which each shard applies; one over a plain MergeTree is not."""
+    from payback.measure.usage.engines import read_final
+
+    rows = [
+        ("default", "observations_local", "ReplicatedReplacingMergeTree", "Replicated..."),
+        ("default", "events_local", "MergeTree", "MergeTree ORDER BY t"),
+        (
+            "default",
+            "observations",
+            "Distributed",
+            "Distributed('langfuse', 'default', 'observations_local', rand())",
+        ),
+        ("other", "obs", "Distributed", "Distributed(langfuse, currentDatabase(), obs_local)"),
+        ("other", "obs_local", "CollapsingMergeTree", "CollapsingMergeTree(sign) ORDER BY id"),
+        ("default", "events", "Distributed", "Distributed(`langfuse`, `default`, `events_local`)"),
+    ]
+    assert read_final(rows) == {
+        ("default", "observations_local"),
+        ("default", "observations"),
+        ("other", "obs"),
+        ("other", "obs_local"),
+    }

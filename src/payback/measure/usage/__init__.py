@@ -301,7 +301,13 @@ def profile_database(
         engine.close()
     shown = f"{engine.shown}, table {found.shown}"
     notes = [
-        f"read {found.shown} as {spec} logs on {engine.dialect}: {fetched.rows:,} aggregate rows "
+        f"read {found.shown} as {spec} logs on {engine.dialect}"
+        + (
+            f" in {fetched.parts} parts (ranges of blocks), one snapshot"
+            if fetched.parts > 1
+            else ""
+        )
+        + f": {fetched.rows:,} aggregate rows "
         f"came back ({fetched.bytes / 1024:,.0f} kB)"
     ]
     return _summarize(
@@ -367,7 +373,14 @@ def database_sql(
         "-- status: 0 not an LLM call that succeeded; "
         + "; ".join(f"{i + 1} {why}" for i, why in enumerate(WHY))
         + f"; {FILTERED} outside the filters; {USED} used.\n"
-        f"{query};\n"
+        + (
+            "-- A table of many blocks is read in parts on PostgreSQL 14 and later: this query\n"
+            "-- with WHERE ctid >= '(first,0)' AND ctid < '(end,0)' on each range of blocks,\n"
+            "-- each on a connection of its own, in one snapshot; the parts' rows are added.\n"
+            if dialect == "postgres"
+            else ""
+        )
+        + f"{query};\n"
     )
 
 

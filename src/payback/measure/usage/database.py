@@ -87,6 +87,8 @@ class Fetched:
     bytes: int
     """Their size as text, roughly (what crossed the wire, give or take the encoding)."""
     models: int
+    parts: int
+    """The parts the engine read the table in (each on a connection of its own)."""
 
 
 def _midpoint(low: float) -> float:
@@ -114,11 +116,24 @@ def fetch(
     since: dt.date | None,
     until: dt.date | None,
 ) -> Fetched:
-    """Run the profile's query on the engine; load its rows as ``hourly`` here."""
-    query = profile_query(
-        table, spec_name, explicit, model=model, since=since, until=until, dialect=engine.dialect
-    )
-    rows = engine.rows(query)
+    """Run the profile's query on the engine, in the parts it reads the table in (one but
+    for large PostgreSQL tables: :data:`payback.measure.usage.engines.PARTS_DOC`); load
+    their rows, the parts' aggregates added, as ``hourly`` here."""
+    parts = engine.parts(table)
+    queries = [
+        profile_query(
+            table,
+            spec_name,
+            explicit,
+            model=model,
+            since=since,
+            until=until,
+            dialect=engine.dialect,
+            blocks=part,
+        )
+        for part in parts
+    ]
+    rows = engine.rows_of(queries)
     con = sql.connect()
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in FETCHED]
     params = [_column(name, list(values)) for name, values in zip(FETCHED, columns, strict=True)]
@@ -126,7 +141,13 @@ def fetch(
         f"unnest(${i + 1}::{_TYPES.get(name, 'BIGINT')}[]) AS {name}"
         for i, name in enumerate(FETCHED)
     )
-    con.execute(f"CREATE TEMP TABLE fetched AS SELECT {selects}", params)
+    con.execute(f"CREATE TEMP TABLE parts AS SELECT {selects}", params)
+    con.execute(
+        "CREATE TEMP TABLE fetched AS SELECT g, hour, status, tin, tout, tmodel, "
+        "sum(n)::BIGINT AS n, sum(input) AS input, sum(output) AS output, "
+        "sum(cached) AS cached, min(first_us) AS first_us, max(last_us) AS last_us "
+        "FROM parts GROUP BY ALL"
+    )
     con.execute(
         "CREATE TEMP TABLE reasons AS SELECT unnest(range(1, $1 + 1)) AS status, "
         "unnest($2::VARCHAR[]) AS why",
@@ -135,4 +156,4 @@ def fetch(
     con.execute(HOURLY)
     (models,) = sql.one(con, MODEL_COUNT)
     size = sum(len(repr(r)) for r in rows)
-    return Fetched(con, len(rows), size, int(models))
+    return Fetched(con, len(rows), size, int(models), len(parts))

@@ -17,6 +17,7 @@ import dataclasses
 import importlib
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -25,12 +26,16 @@ from payback.errors import PaybackError
 from payback.measure.usage.tables import Table
 
 __all__ = [
+    "MAX_PARTS",
+    "PART_MIN_BLOCKS",
     "SCHEMES",
     "STATEMENT_TIMEOUT_S",
     "Engine",
+    "Part",
     "connect",
     "is_database",
     "mask",
+    "read_final",
 ]
 
 SCHEMES = ("postgresql", "postgres", "clickhouse", "clickhouses", "chdb", "duckdb")
@@ -85,8 +90,14 @@ def _timeout() -> int:
         ) from None
 
 
+Part = tuple[int, int | None] | None
+"""Where one part of the profile's query reads: heap blocks ``[first, end)`` of a
+PostgreSQL table (no end: to the last), or ``None``: the whole table."""
+
+
 class Engine(Protocol):
-    """An open connection: its SQLGlot dialect, the URL as shown, its tables, one query."""
+    """An open connection: its SQLGlot dialect, the URL as shown, its tables, one query;
+    the parts it reads a table in, and the rows of all of them."""
 
     dialect: str
     shown: str
@@ -95,7 +106,24 @@ class Engine(Protocol):
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]: ...
 
+    def parts(self, table: Table) -> list[Part]: ...
+
+    def rows_of(self, queries: list[str]) -> list[tuple[Any, ...]]: ...
+
     def close(self) -> None: ...
+
+
+class _Whole:
+    """An engine that reads a table in one query (it spreads the scan over its own cores)."""
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def parts(self, table: Table) -> list[Part]:
+        return [None]
+
+    def rows_of(self, queries: list[str]) -> list[tuple[Any, ...]]:
+        return [row for query in queries for row in self.rows(query)]
 
 
 def connect(url: str) -> Engine:
@@ -157,6 +185,28 @@ def _tables(rows: list[tuple[Any, ...]], default_schemas: tuple[str, ...]) -> li
     ]
 
 
+PART_MIN_BLOCKS = 16_384
+"""A table is read in parts only when each part holds at least this many heap blocks
+(128 MiB of 8 kB blocks, about 1.5 million log rows): below that one query is quicker than
+opening connections."""
+MAX_PARTS = 8
+
+PARTS_DOC = """On PostgreSQL 14 and later, a table of at least two parts' blocks is read in
+parts (:data:`PART_MIN_BLOCKS`): PostgreSQL runs grouping sets on one core, so payback
+splits the table's heap into as many ranges of blocks as the server would give one
+parallel query (``max_parallel_workers_per_gather`` + 1, at most :data:`MAX_PARTS`), runs
+the same query on each range (a TID range scan, ``ctid >= '(first,0)'``) on a connection of
+its own, all in one snapshot (``pg_export_snapshot``, each a repeatable-read, read-only
+transaction), and adds the parts' aggregates. DuckDB's PostgreSQL scanner reads tables the
+same way. Views, partitioned and foreign tables, and older servers, are read in one query."""
+
+_PARTS_SQL = """SELECT c.relkind::text,
+       pg_relation_size(c.oid) / current_setting('block_size')::int,
+       current_setting('max_parallel_workers_per_gather')::int,
+       current_setting('server_version_num')::int
+FROM pg_class c WHERE c.oid = to_regclass(%s)"""
+
+
 class _Postgres:
     dialect = "postgres"
 
@@ -168,10 +218,15 @@ class _Postgres:
             raise PaybackError(
                 f"{self.shown}: reading PostgreSQL needs psycopg: pip install 'payback[databases]'"
             ) from None
+        self._psycopg = psycopg
+        self.con = self._connect()
+
+    def _connect(self) -> Any:
+        psycopg = self._psycopg
         timeout_ms = _timeout() * 1000
         try:
-            self.con = psycopg.connect(
-                url,
+            con = psycopg.connect(
+                self.url,
                 connect_timeout=CONNECT_TIMEOUT_S,
                 # the aggregation's hash tables in memory (a few MB; the default 4 MB
                 # makes PostgreSQL sort the rows instead); JIT as the server has it (on
@@ -182,18 +237,71 @@ class _Postgres:
                 application_name="payback usage",
             )
         except psycopg.Error as exc:
-            raise _connect_error(self.shown, exc, url) from None
-        self.con.read_only = True  # every transaction: BEGIN READ ONLY
-        self._psycopg = psycopg
+            raise _connect_error(self.shown, exc, self.url) from None
+        con.read_only = True  # every transaction: BEGIN READ ONLY
+        return con
+
+    def _run(self, con: Any, sql: str, params: tuple[Any, ...] | None = None) -> list[Any]:
+        try:
+            with con.cursor() as cur:
+                cur.execute(sql.encode() if params is None else sql, params)
+                return list(cur.fetchall()) if cur.description else []
+        except self._psycopg.Error as exc:
+            con.rollback()
+            raise _failed(self.shown, "the query failed", exc, self.url) from None
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return self._run(self.con, sql)
+
+    def parts(self, table: Table) -> list[Part]:
+        """The block ranges to read ``table`` in (see :data:`PARTS_DOC`)."""
+        found = self._run(self.con, _PARTS_SQL, (table.quoted,))
+        if not found:
+            return [None]
+        kind, blocks, workers, version = found[0]
+        n = min(int(workers) + 1, MAX_PARTS, int(blocks) // PART_MIN_BLOCKS)
+        if kind not in ("r", "m") or int(version) < 140_000 or n < 2:
+            return [None]
+        edges = [int(blocks) * i // n for i in range(n)]
+        return [(edges[i], edges[i + 1] if i + 1 < n else None) for i in range(n)]
+
+    def rows_of(self, queries: list[str]) -> list[tuple[Any, ...]]:
+        """The rows of every query, each on a connection of its own, in one snapshot; on
+        one connection, one after the other, when the server gives no more connections or
+        cannot share its snapshot."""
+        if len(queries) == 1:
+            return self.rows(queries[0])
+        psycopg = self._psycopg
+        pgsql: Any = importlib.import_module("psycopg.sql")
+        self.con.rollback()
+        self.con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        cons: list[Any] = []
         try:
-            with self.con.cursor() as cur:
-                cur.execute(sql.encode())
-                return list(cur.fetchall())
-        except self._psycopg.Error as exc:
-            self.con.rollback()
-            raise _failed(self.shown, "the query failed", exc, self.url) from None
+            try:
+                (snapshot,) = self._run(self.con, "SELECT pg_export_snapshot()")[0]
+                for _ in queries[1:]:
+                    con = self._connect()
+                    cons.append(con)
+                    con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+                    command = pgsql.SQL("SET TRANSACTION SNAPSHOT {}")
+                    con.execute(command.format(pgsql.Literal(snapshot)))
+            except (PaybackError, psycopg.Error):
+                self.con.rollback()  # a fresh snapshot for the parts, one after the other
+                return [row for query in queries for row in self.rows(query)]
+            everyone = [self.con, *cons]
+            with ThreadPoolExecutor(len(everyone)) as pool:
+                futures = [
+                    pool.submit(self._run, c, q) for c, q in zip(everyone, queries, strict=True)
+                ]
+                try:
+                    return [row for future in futures for row in future.result()]
+                except BaseException:
+                    for con in everyone:
+                        con.cancel()
+                    raise
+        finally:
+            for con in cons:
+                con.close()
 
     def tables(self) -> list[Table]:
         schemas = tuple(str(s) for (s,) in self.rows("SELECT unnest(current_schemas(false))"))
@@ -206,7 +314,7 @@ class _Postgres:
 # -- DuckDB -----------------------------------------------------------------------------
 
 
-class _DuckDB:
+class _DuckDB(_Whole):
     dialect = "duckdb"
 
     def __init__(self, url: str) -> None:
@@ -247,23 +355,44 @@ _CH_TABLES = """SELECT database, table, name, type FROM system.columns
 WHERE database NOT IN ('system', 'INFORMATION_SCHEMA', 'information_schema')
 ORDER BY database, table, position"""
 
-_CH_REPLACING = """SELECT database, name FROM system.tables
-WHERE engine LIKE '%ReplacingMergeTree' OR engine LIKE '%CollapsingMergeTree'"""
-"""Tables whose rows are replaced or cancelled when parts merge (Langfuse v3's observations,
-Helicone's request_response_rmt): read with FINAL, as Langfuse reads them, so a row written
-twice before a merge (an observation updated, a request retried) counts once."""
+_CH_ENGINES = """SELECT database, name, engine, engine_full FROM system.tables
+WHERE database NOT IN ('system', 'INFORMATION_SCHEMA', 'information_schema')"""
+
+_MERGED_AWAY = ("ReplacingMergeTree", "CollapsingMergeTree")
+"""Engines whose rows are replaced or cancelled when parts merge (Langfuse v3's
+observations, Helicone's request_response_rmt; their Replicated and Versioned forms too):
+read with FINAL, as Langfuse reads them, so a row written twice before a merge (an
+observation updated, a request retried) counts once."""
+
+_DISTRIBUTED = re.compile(r"^Distributed\(\s*([^,]+?)\s*,\s*([^,]+?)\s*,\s*([^,)]+?)\s*[,)]")
+
+
+def read_final(rows: list[tuple[Any, ...]]) -> set[tuple[str, str]]:
+    """The tables (database, name) to read with FINAL, from ``system.tables`` rows
+    (database, name, engine, engine_full): the Replacing and Collapsing MergeTrees, and
+    the Distributed tables over one of them on this server (FINAL reaches each shard)."""
+    engines = {(str(d), str(n)): (str(e), str(full)) for d, n, e, full in rows}
+    final = {key for key, (engine, _) in engines.items() if engine.endswith(_MERGED_AWAY)}
+    for (database, name), (engine, full) in engines.items():
+        found = _DISTRIBUTED.match(full) if engine == "Distributed" else None
+        if found:
+            target_db, target = (g.strip("'\"` ") for g in found.group(2, 3))
+            target_db = database if target_db.lower() == "currentdatabase()" else target_db
+            if (target_db, target) in final:
+                final.add((database, name))
+    return final
 
 
 def _clickhouse_tables(engine: Engine, default: str) -> list[Table]:
-    replacing = {(str(d), str(t)) for d, t in engine.rows(_CH_REPLACING)}
+    final = read_final(engine.rows(_CH_ENGINES))
     return [
-        dataclasses.replace(t, final=(t.schema, t.name) in replacing)
+        dataclasses.replace(t, final=(t.schema, t.name) in final)
         for t in _tables(engine.rows(_CH_TABLES), (default,))
     ]
 
 
 @dataclass
-class _ClickHouse:
+class _ClickHouse(_Whole):
     """A ClickHouse server over HTTP (clickhouse-connect), with ``readonly = 2`` (reads only;
     settings may be changed) and ``max_execution_time``."""
 
@@ -310,7 +439,7 @@ class _ClickHouse:
         self.client.close()
 
 
-class _Chdb:
+class _Chdb(_Whole):
     """ClickHouse in-process (chdb) on a local data folder: the same SQL as a server."""
 
     dialect = "clickhouse"

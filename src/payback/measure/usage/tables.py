@@ -203,7 +203,8 @@ class Table:
     columns: dict[str, str] = field(default_factory=dict)
     default: bool = False
     final: bool = False
-    """Read with FINAL on ClickHouse: a (Replacing or Collapsing) MergeTree whose rows are
+    """Read with FINAL on ClickHouse: a (Replacing or Collapsing) MergeTree, or a
+    Distributed table over one, whose rows are
     replaced when parts merge, so that a row written twice counts once."""
 
     @property
@@ -213,6 +214,13 @@ class Table:
     @property
     def qualified(self) -> str:
         return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    @property
+    def quoted(self) -> str:
+        """The name as SQL reads it: each part quoted as an identifier."""
+        return (
+            _quote(self.name) if not self.schema else f"{_quote(self.schema)}.{_quote(self.name)}"
+        )
 
 
 def _lower(columns: dict[str, str]) -> dict[str, str]:
@@ -454,8 +462,12 @@ def profile_query(
     since: dt.date | None = None,
     until: dt.date | None = None,
     dialect: str = "duckdb",
+    blocks: tuple[int, int | None] | None = None,
 ) -> str:
-    """The one query over ``table`` (see the module docstring), in ``dialect``."""
+    """The one query over ``table`` (see the module docstring), in ``dialect``; with
+    ``blocks`` (PostgreSQL only), over the rows stored in heap blocks ``[first, end)`` (no
+    end: to the last), a part the engine reads on a connection of its own
+    (:data:`payback.measure.usage.engines.PARTS_DOC`)."""
     fields = resolve_fields(table, spec_name, explicit)
     exprs = {name: _field_sql(table, terms, name) for name, terms in fields.items()}
     ts_sql, ts_kind = exprs["ts"]
@@ -470,9 +482,14 @@ def profile_query(
     if model:
         inside.append(f"model = {_literal(model)}")
     end = _day_us(dt.date(2200, 1, 1))
-    source = (
-        _quote(table.name) if not table.schema else f"{_quote(table.schema)}.{_quote(table.name)}"
-    )
+    source = table.quoted
+    if blocks is not None:
+        if dialect != "postgres":
+            raise ValueError(f"blocks of a heap are PostgreSQL's, not {dialect}'s")
+        first_block, end_block = blocks
+        source += f" WHERE ctid >= CAST('({int(first_block)},0)' AS TID)"
+        if end_block is not None:
+            source += f" AND ctid < CAST('({int(end_block)},0)' AS TID)"
     text = f"""SELECT GROUPING(hour, tin, tout, tmodel) AS g, hour, status, tin, tout, tmodel,
        count(*) AS n, sum(input) AS input, sum(output) AS output, sum(cached) AS cached,
        min(us) AS first_us, max(us) AS last_us
