@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import payback
-from helpers import EXAMPLES
+from helpers import EXAMPLES, run
 from payback.catalog.apis import SEARCH_HINT
 from payback.cli._errors import LIBRARY_ADVICE, in_command_words
 from payback.scenario import read_scenario_data
@@ -90,3 +90,30 @@ def test_a_file_naming_an_unknown_api_model_opens_with_the_error_in_page_words()
     at = at.selectbox(key="in:baseline.model").set_value("openai:gpt-4o").run()
     assert not at.exception
     assert [e.value for e in at.error] == []
+
+
+@pytest.mark.slow
+def test_the_page_shows_the_command_lines_warnings_in_its_own_words(tmp_path: Path) -> None:
+    """A time-to-first-token target of 1 ms no replica meets: `payback analyze` warns of
+    it, naming `payback recommend`; the page says the same line under the answer (it once
+    said nothing), in its own words."""
+    text = (EXAMPLES / "catalog-ids.toml").read_text()
+    path = tmp_path / "ttft.toml"
+    path.write_text(text.replace("\ntpot_ms = 40", "\nttft_ms = 1\ntpot_ms = 40", 1))
+    code, _, err = run("analyze", path)
+    assert code == 0
+    (said,) = [line.removeprefix("warning: ") for line in err.splitlines()]
+    assert said.endswith("a faster configuration (payback recommend FILE finds one) meets it")
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["held"] = Held.from_text(path.name, path.read_text(), path.parent)
+    at.run()
+    assert not at.exception
+    (shown,) = [w.value for w in at.warning]
+    library = said.replace("(payback recommend FILE finds one)", "(recommend() finds one)")
+    assert shown == in_page_words(library)
+    assert shown.endswith(
+        "a faster configuration (another GPU, precision or engine under Serving: “GPU and "
+        "model from the catalog”) meets it"
+    )

@@ -375,6 +375,8 @@ with top:
 
 with rest:
     if analysis is not None and outcome is not None:
+        for line in analysis.resolved.warnings:  # the command line's warning: lines
+            st.warning(in_page_words(line), icon=":material/warning:")
         alt = analysis.alternatives[index]
         if alt.infrastructure_only is not None:
             plain = alt.infrastructure_only
