@@ -12,7 +12,12 @@ the last one ends, all N at t = 0 (``vllm bench serve --request-rate inf
 What it shows: no schedule of these steps, whatever the output lengths, gives the
 measured first tokens of L11-L13 (the published median at 48 clients, 840 ms, is above
 any median here), while the run's last first tokens (the start's burst) match the
-published P99.
+published P99. With the API server's event loop as one FIFO server in the loop
+(``frontend_s`` a token), no per-token cost gives them either: below the server's
+saturation the first tokens move by about one step (a prompt sent at a step's end misses
+the step already launched), and the cost that reaches the measured mean at 48 clients
+saturates the server, taking the run's request rate below the measured one while leaving
+32 clients' first tokens short.
 
 ``python benchmarks/closed_loop_schedule.py``
 """
@@ -44,6 +49,13 @@ MEASURED_L4 = {  # clients: req/s, median TTFT, P95 TTFT [ms] (S43-S46's source,
     32: (29.5, 135.3, 191.8),
 }
 
+FRONTEND_S = (78e-6, 265e-6, 500e-6, 800e-6)
+"""Per-output-token costs of the API server's event loop tried [s]: 78 µs is the most one
+server can spend a token and still stream the 12,850 tokens/s of vllm-project/vllm
+PR #12287's A100 run (Llama-3.2-1B, 400 clients, before that change); 265 µs the most the
+L4 run's 3,776 tokens/s at 32 clients allows; 500 and 800 µs bracket the server's
+saturation at the RTX 4090's 48-client rate."""
+
 
 def run(
     model: str,
@@ -52,9 +64,18 @@ def run(
     clients: int,
     input_tokens: int,
     outputs: Any,
+    frontend_s: float = 0.0,
+    admit_s: float = 0.0,
 ) -> dict[str, float]:
     """Schedule ``len(outputs)`` requests of ``input_tokens`` and the given output lengths
-    over ``clients`` clients; the run's requests/s and its first tokens [ms]."""
+    over ``clients`` clients; the run's requests/s and its first tokens [ms].
+
+    ``frontend_s`` > 0 puts the API server's event loop in the loop as one FIFO server
+    beside the engine (vLLM V1: the engine core is its own process): every output token
+    costs it ``frontend_s`` (detokenizing, the SSE chunk), every new request ``admit_s``
+    (HTTP, tokenizing), both in arrival order; a prompt reaches the scheduler when its
+    admission is done, a token reaches the client when its output work is, and a client
+    sends its next request when its last token reaches it."""
     catalog = default_catalog()
     engine = on_gpu(sv.VLLM, catalog.gpu(gpu))
     args = serving_shape(catalog.model(model), catalog.gpu(gpu), "bf16", 1, engine)
@@ -73,18 +94,22 @@ def run(
     sent = np.full(total, np.nan)
     first = np.full(total, np.nan)
     ended = np.full(total, np.nan)
-    waiting: list[list[float]] = []  # [request, prompt tokens left]
+    waiting: list[list[float]] = []  # [request, prompt tokens left, ready at]
+    free = 0.0  # when the front end's event loop is next idle
     decoding: dict[int, int] = {}  # request: tokens out so far
     nxt, now = 0, 0.0
     for _ in range(min(clients, total)):
         sent[nxt] = 0.0
-        waiting.append([nxt, float(input_tokens)])
+        free += admit_s
+        waiting.append([nxt, float(input_tokens), free])
         nxt += 1
     while np.isnan(ended).any():
+        if not decoding and all(w[2] > now for w in waiting):
+            now = min(w[2] for w in waiting)
         room = budget - len(decoding)
         chunks: list[tuple[list[float], float]] = []
         for w in waiting:
-            if room <= 0:
+            if room <= 0 or w[2] > now:
                 break
             take = min(w[1], room)
             chunks.append((w, take))
@@ -102,25 +127,29 @@ def run(
             )
         )
         finished = []
+        free = max(free, now)
         for r in list(decoding):
             decoding[r] += 1
+            free += frontend_s
             if decoding[r] >= outs[r]:
-                finished.append(r)
+                finished.append((r, free))
         for w, take in chunks:
             w[1] -= take
             if w[1] <= 0:
                 r = int(w[0])
                 waiting.remove(w)
-                first[r] = now
+                free += frontend_s
+                first[r] = free
                 decoding[r] = 1
                 if outs[r] <= 1:
-                    finished.append(r)
-        for r in finished:
+                    finished.append((r, free))
+        for r, at in finished:
             del decoding[r]
-            ended[r] = now
+            ended[r] = at
             if nxt < total:
-                sent[nxt] = now
-                waiting.append([nxt, float(input_tokens)])
+                sent[nxt] = at
+                free = max(free, at) + admit_s
+                waiting.append([nxt, float(input_tokens), free])
                 nxt += 1
     ttft = (first - sent) * 1e3
     return {
@@ -147,13 +176,37 @@ def main() -> None:
                 f"    {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), TTFT mean {r['mean']:4.0f} "
                 f"({mean}), median {r['median']:4.0f} ({median}), P99 {r['p99']:5.0f} ({p99})"
             )
+    print("  outputs 72-128, the API server's event loop a FIFO server at c a token")
+    for c in FRONTEND_S:
+        for n in (4, 16, 32, 48):
+            rps, mean, median, _ = MEASURED_4090[n]
+            r = run(
+                "mistral-7b",
+                "rtx-4090",
+                clients=n,
+                input_tokens=256,
+                outputs=lengths["72-128 (mean 100)"],
+                frontend_s=c,
+            )
+            print(
+                f"    c = {c * 1e6:3.0f} µs, {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), "
+                f"TTFT mean {r['mean']:4.0f} ({mean}), median {r['median']:4.0f} ({median})"
+            )
     print("Qwen2.5-0.5B, L4, 256 in / 128 out (--ignore-eos), 200 requests")
-    for n, (rps, median, p95) in MEASURED_L4.items():
-        r = run("qwen2.5-0.5b", "l4", clients=n, input_tokens=256, outputs=np.full(200, 128))
-        print(
-            f"    {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), TTFT median "
-            f"{r['median']:5.1f} ({median}), P95 {r['p95']:5.1f} ({p95})"
-        )
+    for c in (0.0, *FRONTEND_S[:2]):
+        for n, (rps, median, p95) in MEASURED_L4.items():
+            r = run(
+                "qwen2.5-0.5b",
+                "l4",
+                clients=n,
+                input_tokens=256,
+                outputs=np.full(200, 128),
+                frontend_s=c,
+            )
+            print(
+                f"    c = {c * 1e6:3.0f} µs, {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), "
+                f"TTFT median {r['median']:5.1f} ({median}), P95 {r['p95']:5.1f} ({p95})"
+            )
 
 
 if __name__ == "__main__":

@@ -133,11 +133,11 @@ def test_mixed_step_by_hand_llama_8b_h100() -> None:
     # vLLM on an H100, 1,000/200 tokens, batch 64 (given): 64/200 of a prompt arrives a
     # step, and a whole prompt fits in one step's room (8,192 - 64), so 32% of the steps
     # carry one prompt each and the rest decode only. Memory: 15.009e9 B of weights at 85%
-    # and 64 x 1,100 x 131,072 B of KV at 60% of 3,350 GB/s. Compute: the decode GEMMs at
+    # and 64 x 1,100 x 131,072 B of KV at 71% of 3,350 GB/s. Compute: the decode GEMMs at
     # 0.5 of 989 TFLOP/s, plus, in a carrying step, one prompt's prefill at 0.67.
     # Step = 0.32 max(memory, decode + prompt) + 0.68 max(memory, decode) + 1 ms + 32 x 30 µs.
     weights = MATMUL * 2
-    memory = weights / (3350e9 * 0.85) + 64 * 1100 * 131072 / (3350e9 * 0.6)
+    memory = weights / (3350e9 * 0.85) + 64 * 1100 * 131072 / (3350e9 * 0.71)
     decode = 64 * (2 * MATMUL + 4 * 32 * 4096 * 1100) / (989e12 * 0.5)
     prompt = (2 * MATMUL * 1000 + 2 * 32 * 4096 * 1000 * 1000) / (989e12 * 0.67)
     share = 64 / 200
@@ -238,7 +238,7 @@ def test_gpu_families_scale_bandwidth_unless_measured() -> None:
 
 def test_long_context_decode_is_bound_by_kv_reads() -> None:
     # at 32k tokens and batch 16 the KV cache (16 x 32,768 x 131,072 B = 68.7 GB) is read at
-    # 60% of the bandwidth: 34 ms, against 5.3 ms for the 15 GB of weights at 85%
+    # 71% of the bandwidth: 20 ms, against 5.3 ms for the 15 GB of weights at 85%
     result = estimate_serving(
         LLAMA8,
         CAT.gpu("h200"),
@@ -248,7 +248,7 @@ def test_long_context_decode_is_bound_by_kv_reads() -> None:
         batch=16,
         context=32768,
     )
-    memory = MATMUL * 2 / (4800e9 * 0.85) + 16 * 32768 * 131072 / (4800e9 * 0.6)
+    memory = MATMUL * 2 / (4800e9 * 0.85) + 16 * 32768 * 131072 / (4800e9 * 0.71)
     step = memory + 1e-3 + 32 * 3e-5
     assert result.decode_output_tokens_per_s == pytest.approx(16 / step, rel=1e-9)
 
@@ -288,3 +288,39 @@ def test_prompts_ride_on_few_steps_by_hand() -> None:
         sv.chunk_step_share(prompts_per_step=0.2, new_input_tokens=20000, room=7000)
     ) == pytest.approx(0.6)
     assert float(sv.chunk_step_share(prompts_per_step=0.5, new_input_tokens=20000, room=7000)) == 1
+
+
+def test_kv_read_efficiency_is_the_h200_calibrations() -> None:
+    # The bundled H200 calibration times decode steps of Llama-3.1-8B (BF16, a contiguous
+    # cache) at 1,024 tokens of context: from batch 64 to 256 the step grows by the reads
+    # of 192 x 1,024 more tokens of 131,072 B (25.8 GB), 7.586 ms: 3.40 TB/s of the
+    # H200's 4.8 TB/s, 0.71 of peak, the engines' KV-read efficiency.
+    import tomllib
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "calibrations"
+    calibration = tomllib.loads((path / "h200-llama-3.1-8b-lora.toml").read_text())
+    steps = {row["batch"]: row["measured_ms"] for row in calibration["measured"]["decode"]}
+    grown_s = (steps[256] - steps[64]) / 1e3
+    assert grown_s == pytest.approx(7.586e-3, abs=1e-6)
+    read = (256 - 64) * 1024 * 131072 / grown_s / (CAT.gpu("h200").memory_bandwidth_gb_s * 1e9)
+    assert read == pytest.approx(0.708, abs=5e-4)
+    assert sv.VLLM.kv_bandwidth_efficiency == round(read, 2)
+    assert {e.kv_bandwidth_efficiency for e in sv.ENGINES.values()} == {0.71}
+
+
+def test_blackwell_gpus_record_a_dense_fp4_peak() -> None:
+    # FP4 runs at twice the FP8 rate on Blackwell's tensor cores: B200 9,000 against 4,500
+    # and the RTX PRO 6000 2,000 against 1,000 (dense, half the datasheets' sparse 18,000
+    # and 4,000); the RTX 5090's FP8 figure is GeForce's halved FP32-accumulate rate (419),
+    # its FP4 the whitepaper's 1,676 dense. No GPU of another family records one.
+    from payback.hardware.device import gpu_family
+
+    fp4 = {g.id: g.fp4_tflops for g in CAT.gpus.values() if g.fp4_tflops is not None}
+    assert fp4 == {"b200": 9000, "rtx-pro-6000": 2000, "rtx-5090": 1676}
+    for gpu_id, peak in fp4.items():
+        gpu = CAT.gpu(gpu_id)
+        assert gpu_family(gpu) == "blackwell"
+        assert gpu.fp8_tflops is not None
+        assert peak >= 2 * gpu.fp8_tflops
+    assert {g.id for g in CAT.gpus.values() if gpu_family(g) == "blackwell"} == set(fp4)

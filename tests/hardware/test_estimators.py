@@ -21,20 +21,20 @@ LLAMA8 = CAT.model("llama-3.1-8b")
 def test_decode_step_by_hand_batch_1_llama_8b_a100_40gb() -> None:
     # Streamed weights: 8.03e9 parameters less the 128,256 x 4,096 input embedding (looked
     # up, not multiplied) = 7.5047e9, x 2 B. KV: 2 x 32 layers x 8 heads x 128 x 2 B = 131,072 B.
-    # memory: 15.009e9 / (1555e9 x 0.85) + 1088 x 131072 / (1555e9 x 0.6) = 11.508 ms
-    # (the weights at 85% of the bandwidth, the KV cache at the attention kernels' 60%)
+    # memory: 15.009e9 / (1555e9 x 0.85) + 1088 x 131072 / (1555e9 x 0.71) = 11.485 ms
+    # (the weights at 85% of the bandwidth, the KV cache at the attention kernels' 71%)
     # compute: (2 x 7.5047e9 + 4 x 32 x 4096 x 1088) / (312e12 x 0.5) = 0.10 ms -> memory-bound
-    # step: 11.508 + 1.0 (step overhead) + 32 x 0.03 (per layer) = 13.468 ms
+    # step: 11.485 + 1.0 (step overhead) + 32 x 0.03 (per layer) = 13.445 ms
     gpu = CAT.gpu("a100-40gb")
     assert gpu.memory_bandwidth_gb_s == 1555
     streamed = (8.03e9 - 128256 * 4096) * 2
-    memory_ms = (streamed / (1555e9 * 0.85) + 1088 * 131072 / (1555e9 * 0.6)) * 1e3
+    memory_ms = (streamed / (1555e9 * 0.85) + 1088 * 131072 / (1555e9 * 0.71)) * 1e3
     expected_ms = memory_ms + 1.0 + 32 * 0.03
     result = estimate_serving(
         LLAMA8, gpu, "bf16", input_tokens=1024, output_tokens=128, batch=1, context=1088
     )
     assert result.decode_output_tokens_per_s == pytest.approx(1000 / expected_ms, rel=1e-6)
-    assert expected_ms == pytest.approx(13.468, abs=0.001)
+    assert expected_ms == pytest.approx(13.445, abs=0.001)
 
 
 def test_kv_capacity_by_hand() -> None:
@@ -233,6 +233,7 @@ MISS = "a known miss of docs/accuracy.md, named there"
                 ).output_tokens_per_s
             ),
             id="trt-8b-fp8-h100-1000/1000",
+            marks=pytest.mark.xfail(strict=True, reason=MISS),
         ),
         pytest.param(
             "same, 2048/128",

@@ -771,7 +771,7 @@ def test_readme_h200_figures_are_the_bundled_calibrations() -> None:
 
 
 def test_readme_calibrated_and_default_capacity_are_todays() -> None:
-    """The README's "27.9 requests/s against 27.0 by default" sentence is what
+    """The README's "27.9 requests/s against 28.2 by default" sentence is what
     `payback estimate serving --engine lean` gives today, with and without the bundled
     calibration."""
     import json

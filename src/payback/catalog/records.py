@@ -97,8 +97,10 @@ class Gpu(Record):
     int8_tops: Positive | None = None
     """Dense INT8 tensor peak [TOP/s]; none when not supported."""
     fp4_tflops: Positive | None = None
-    """Dense FP4 tensor peak [TFLOP/s] (Blackwell); recorded, not yet used by the estimates
-    (MXFP4 weights are dequantized and multiplied at the BF16 peak)."""
+    """Dense FP4 tensor peak [TFLOP/s] (Blackwell: B200, RTX PRO 6000, RTX 5090); recorded,
+    not used by the estimates: there is no NVFP4 (W4A4) precision, and the MXFP4 expert
+    format is multiplied at the BF16 peak, as engines run it W4A16 or W4A8 (the rows it
+    would move are memory-bound: docs/accuracy.md, S31)."""
     interconnect_gb_s: Positive | None = None
     """GPU-to-GPU bandwidth per GPU, one direction [GB/s] (NVLink, else PCIe)."""
     tdp_w: Positive | None = None

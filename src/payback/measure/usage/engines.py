@@ -207,7 +207,7 @@ _PARTS_SQL = """SELECT c.relkind::text,
 FROM pg_class c WHERE c.oid = to_regclass(%s)"""
 
 
-class _Postgres:
+class _Postgres(_Whole):
     dialect = "postgres"
 
     def __init__(self, url: str) -> None:
@@ -287,7 +287,7 @@ class _Postgres:
                     con.execute(command.format(pgsql.Literal(snapshot)))
             except (PaybackError, psycopg.Error):
                 self.con.rollback()  # a fresh snapshot for the parts, one after the other
-                return [row for query in queries for row in self.rows(query)]
+                return super().rows_of(queries)
             everyone = [self.con, *cons]
             with ThreadPoolExecutor(len(everyone)) as pool:
                 futures = [
