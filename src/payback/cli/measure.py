@@ -135,7 +135,9 @@ def _closed_loop(
 ) -> ClosedLoopLatency | None:
     """The estimate like for like with a run at a fixed concurrency: that many clients in a
     closed loop on the replica the estimate sized (its GPUs and precision, the run's token
-    lengths); ``None`` for a run at a request rate, or without an estimate."""
+    lengths), over the run's requests when it counts them (every client starting at once,
+    its figures averaged over the run as the benchmark reports them); ``None`` for a run at
+    a request rate, or without an estimate."""
     serving = cal.serving
     if estimate is None or model is None or gpu is None or serving is None:
         return None
@@ -151,6 +153,7 @@ def _closed_loop(
         input_tokens=serving.input_tokens,
         output_tokens=serving.output_tokens,
         gpus_per_replica=estimate.gpus_per_replica,
+        requests=serving.completed,
     )
 
 

@@ -275,10 +275,11 @@ def benchmark_table(cal: Any, estimate: Any | None = None, closed: Any | None = 
         label = f"estimate ({estimate.model}, {estimate.gpus_per_replica} × {estimate.gpu}, {estimate.precision})"
         if closed is not None:
             rps = closed.requests_per_s
+            run = f" over {s.completed:,} requests" if s.completed else ""
             rows[label] = (
-                f"{rps:,.3f} requests/s with {closed.concurrency} clients in a closed loop "
+                f"{rps:,.3f} requests/s with {closed.concurrency} clients in a closed loop{run} "
                 f"({closed.running:,.1f} decoding at once), {closed.tpot_s * 1000:,.1f} ms/token, "
-                f"first token after {closed.ttft_s * 1000:,.0f} ms"
+                f"first token after {closed.ttft_s * 1000:,.0f} ms (mean)"
             )
         else:
             rps = estimate.replica_requests_per_s

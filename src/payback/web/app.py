@@ -48,6 +48,7 @@ from payback.web.state import (
     solvable_inputs,
     what_it_takes,
 )
+from payback.web.words import in_page_words
 
 started = time.perf_counter()
 st.set_page_config(page_title="payback: does fine-tuning pay back?", layout="wide")
@@ -96,7 +97,7 @@ def _opened() -> Held:
         try:
             return Held.from_text(path.name, read_scenario_text(path), path.resolve().parent)
         except payback.PaybackError as exc:
-            st.error(" ".join(exc.messages))
+            st.error(in_page_words(" ".join(exc.messages)))
     return Held.from_text(STARTER.name, STARTER.read_text(encoding="utf-8"))
 
 
@@ -374,6 +375,8 @@ with top:
 
 with rest:
     if analysis is not None and outcome is not None:
+        for line in analysis.resolved.warnings:  # the command line's warning: lines
+            st.warning(in_page_words(line), icon=":material/warning:")
         alt = analysis.alternatives[index]
         if alt.infrastructure_only is not None:
             plain = alt.infrastructure_only

@@ -15,6 +15,7 @@ from typing import Any
 
 from payback.catalog import OpenModel, default_catalog
 from payback.catalog.apis import api_price, search_api_models
+from payback.errors import PaybackError
 from payback.hardware.serving import ENGINE_NAMES
 from payback.web.state import Held, central, get_path, number_field, read_number, show_number
 
@@ -255,7 +256,11 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
             if mode == modes[0]:
                 refs = [p.ref for p in search_api_models("")]
                 current = form.value("baseline.model") or "openai:gpt-4o"
-                resolved_current = api_price(current).ref if current not in refs else current
+                try:
+                    resolved_current = api_price(current).ref if current not in refs else current
+                except PaybackError:  # unknown: kept, listed first; the answer's error says so
+                    resolved_current = current
+                    refs = [current, *refs]
                 start(
                     "in:baseline.model", resolved_current if resolved_current in refs else refs[0]
                 )

@@ -8,6 +8,7 @@ import streamlit as st
 from payback.analysis.result import usd
 from payback.errors import PaybackError
 from payback.scenario import Scenario
+from payback.web.words import lines_in_page_words
 
 __all__ = ["workloads_rows", "workloads_section"]
 
@@ -44,7 +45,7 @@ def workloads_section(scenario: Scenario) -> None:
         try:
             verdict, rows = workloads_rows(scenario)
         except PaybackError as exc:
-            for line in exc.messages:
+            for line in lines_in_page_words(exc.messages):
                 st.error(line, icon=":material/error:")
             return
         st.info(verdict, icon=":material/stacks:")

@@ -33,6 +33,7 @@ from payback.scenario.io import Format
 from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
 from payback.studies.solve import METRICS, Target, parse_target, solve
+from payback.web.words import in_page_words, lines_in_page_words
 
 SECTIONS = (
     "scenario",
@@ -126,7 +127,7 @@ def section_of(message: str) -> str:
 
 def read_upload(name: str, content: bytes) -> tuple[dict[str, Any] | None, list[str]]:
     """An uploaded scenario's raw table, read in memory and validated, or the problems
-    with it (the command line's messages, naming the file)."""
+    with it (the command line's messages, naming the file, in the page's words)."""
     fmt: Literal["toml", "yaml"] = "yaml" if name.lower().endswith((".yaml", ".yml")) else "toml"
     try:
         data = scenario_data_from_text(content.decode("utf-8-sig"), fmt, name)
@@ -134,7 +135,7 @@ def read_upload(name: str, content: bytes) -> tuple[dict[str, Any] | None, list[
     except UnicodeDecodeError:
         return None, [f"{name}: not a text file (expected UTF-8 TOML or YAML)"]
     except PaybackError as exc:
-        return None, list(exc.messages)
+        return None, lines_in_page_words(exc.messages)
     return data, []
 
 
@@ -153,7 +154,8 @@ class Outcome:
 def evaluate_inputs(
     raw: Mapping[str, Any], edits: Mapping[str, Any], base_dir: Path | None = None
 ) -> Outcome:
-    """Build, validate and analyze the edited scenario; sort any problems by section.
+    """Build, validate and analyze the edited scenario; sort any problems by section (in
+    the page's words: :func:`payback.web.words.in_page_words`).
 
     ``base_dir`` is the folder of the file the page opened: the scenario's relative paths
     (a calibration, a config.json) are read from there."""
@@ -167,7 +169,7 @@ def evaluate_inputs(
         analysis = analyze(scenario)
     except PaybackError as exc:
         for message in exc.messages:
-            text = message.removeprefix("page: ")
+            text = in_page_words(message.removeprefix("page: "))
             problems.setdefault(section_of(text), []).append(text)
     return Outcome(data, scenario, analysis, problems, time.perf_counter() - start)
 
@@ -205,8 +207,8 @@ def what_it_takes(
         # the page's own words: the target or input it was given, then what is wrong
         words = {"target": text, "vary": parameter}
         if exc.param in words and exc.allowed is not None:
-            return [f"{words[exc.param]}: {exc.allowed}"]
-        return list(exc.messages)
+            return [in_page_words(f"{words[exc.param]}: {exc.allowed}")]
+        return lines_in_page_words(exc.messages)
     return solution_lines(solution)
 
 
