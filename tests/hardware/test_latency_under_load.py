@@ -177,8 +177,9 @@ def test_closed_loop_beyond_the_batch_cap_waits_for_a_slot() -> None:
 
 
 def test_one_client_is_a_lone_request() -> None:
-    # one client: one sequence decodes; its prompt waits half a step, then goes through
-    # in one step carrying all of it (the M/D/1 wait at the loop's own rate X, busy X x s)
+    # one client: one sequence decodes; its prompt finds the engine idle (no step under
+    # way), then goes through in one step carrying all of it (the M/D/1 wait at the
+    # loop's own rate X, busy X x s)
     engine = on_gpu(sv.VLLM, H100)
     args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
     loop = latency_at_concurrency(
@@ -199,10 +200,50 @@ def test_one_client_is_a_lone_request() -> None:
     )
     x = 1 / (200 * step)
     rho = x * service
-    phase = step / 2 + rho / (2 * (1 - rho)) * service + service
+    phase = rho / (2 * (1 - rho)) * service + service
     assert loop.running == 1
     assert loop.ttft_s == pytest.approx(max(phase, 1 / x - 199 * step), rel=1e-9)
     assert loop.e2e_s == pytest.approx(loop.ttft_s + 199 * step, rel=1e-9)
+
+
+def test_several_clients_wait_out_the_step_under_way() -> None:
+    # 4 clients of 256/100 tokens on an RTX 4090 (2,048 tokens a step): a client sends
+    # its next request at a step's end, when the next step is already under way for the
+    # others, so the prompt waits a whole step, then the M/D/1 wait and its own chunk:
+    # ttft = step + rho / (2 (1 - rho)) x s + s, rho = X x s, at the batch B the loop
+    # settles on (Little's law: the smallest B, in quarters, with X x (ttft + 99 step) >= 4).
+    args, engine, _ = _rtx_shape()
+    loop = latency_at_concurrency(
+        args, concurrency=4, batch_cap=179, budget=2048.0, engine=engine, **SHORT
+    )
+
+    def at(b: float) -> tuple[float, float, float]:
+        rates = replica_rates(args, b, budget=2048.0, engine=engine, **SHORT)
+        step = float(rates.load_step_s)
+        service = float(
+            prompt_service_seconds(
+                args,
+                b,
+                mean_context=306.0,
+                input_tokens=256.0,
+                cached_share=0.0,
+                budget=2048.0,
+                engine=engine,
+            )
+        )
+        x = float(rates.requests_per_s)
+        rho = x * service
+        return x, step, step + rho / (2 * (1 - rho)) * service + service
+
+    b = loop.running
+    x, step, ttft = at(b)
+    assert 1 < b <= 4
+    assert x * (ttft + 99 * step) >= 4 * (1 - 1e-9)
+    x_less, step_less, ttft_less = at(b - 0.25)
+    assert x_less * (ttft_less + 99 * step_less) < 4
+    assert loop.tpot_s == pytest.approx(step, rel=1e-9)
+    assert loop.ttft_s == pytest.approx(ttft, rel=1e-9)
+    assert ttft - step / 2 > 4 / x - 99 * step  # half a step would change the answer
 
 
 @settings(max_examples=10, deadline=None)

@@ -419,9 +419,18 @@ def latency_at_concurrency(
     through). With B of them decoding, the replica finishes X(B) = B / (O · step(B))
     requests a second (:func:`replica_rates`), and a request spends
     E(B) = p(B) + (O − 1) · step(B) in the system when it is admitted at once, p(B) its
-    prefill phase: half the step under way, the wait behind other prompts on the chunk
+    prefill phase: the step under way, the wait behind other prompts on the chunk
     stream (M/D/1 at the rate X, as :func:`latency_at_utilization`), and its own chunks
-    (:func:`prompt_service_seconds`). Little's law
+    (:func:`prompt_service_seconds`). The step under way is a whole one, not the half a
+    Poisson arrival finds: a client sends its next request when its last token comes,
+    at a step's end, and the engine has by then launched the next step for the
+    sequences still decoding; the prompt reaches the scheduler during that step and
+    waits it out (vLLM V1's ``EngineCore.run_busy_loop`` takes new requests from its
+    input queue only between steps: schedule, execute, update). With one client nothing
+    else decodes and the idle engine takes the prompt at once. Source: the run's
+    schedule (``benchmarks/closed_loop_schedule.py``): with any time at all between a
+    request's end and its successor reaching the engine, the mean first token at 4
+    clients of rows L9-L13 goes from 38 to 58 ms (63 measured); no factor. Little's law
     over the loop, N = X · E, gives the batch: the smallest B (in quarters of a sequence)
     with X(B) · E(B) ≥ N. If even B = min(N, cap) leaves N above that, the others wait
     for a slot: E = N / X(cap). Then E = N / X, TTFT = max(p, E − (O − 1) · step) and
@@ -464,7 +473,8 @@ def latency_at_concurrency(
     service = prompt_service_seconds(args, running, **_prompt_load(load))
     if np.isfinite(budget):
         busy = rps * service
-        phase = steps / 2.0 + sv.queue_wait(busy=busy, service_s=service) + service
+        under_way = steps if concurrency > 1 else 0.0
+        phase = under_way + sv.queue_wait(busy=busy, service_s=service) + service
     else:
         prefill = np.asarray(rates.prefill_s, dtype=np.float64)
         phase = sv.queue_wait(busy=rps * prefill, service_s=prefill) + service
