@@ -187,8 +187,8 @@ def _tables(rows: list[tuple[Any, ...]], default_schemas: tuple[str, ...]) -> li
 
 PART_MIN_BLOCKS = 16_384
 """A table is read in parts only when each part holds at least this many heap blocks
-(128 MiB of 8 kB blocks, about 2.4 million rows of a narrow log table): below that one query is quicker than
-opening connections."""
+(128 MiB of 8 kB blocks, about 2.4 million rows of a narrow log table): below that one
+query is quicker than opening connections."""
 MAX_PARTS = 8
 
 PARTS_DOC = """On PostgreSQL 14 and later, a table of at least two parts' blocks is read in
