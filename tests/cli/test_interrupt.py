@@ -8,6 +8,7 @@ the command line loads, reads, computes, draws charts or writes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -148,4 +149,30 @@ def test_ctrl_c_during_the_writes_takes_effect_once_all_are_written(
     written = sorted(tmp_path.iterdir())
     assert len(written) > 1
     assert all(owned(p) for p in written)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_ctrl_c_that_a_library_turns_into_another_error_is_still_ctrl_c(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while matplotlib draws can leave it half-done, and the error that surfaces is
+    its own (ValueError: Invalid bounding box): the command still stops as interrupted,
+    130 and one line, not as an internal error."""
+    from typer.testing import CliRunner
+
+    from payback.cli import app
+    from payback.report import charts
+
+    def drawn_half(analysis: object) -> None:
+        with contextlib.suppress(KeyboardInterrupt):  # as a library's cleanup might
+            os.kill(os.getpid(), signal.SIGINT)  # the handler runs before this returns
+        raise ValueError("Invalid bounding box")
+
+    monkeypatch.setattr(charts, "cumulative_costs", drawn_half)
+    result = CliRunner().invoke(
+        app, ["report", str(EXAMPLES / "seed.toml"), "-o", str(tmp_path / "chart.png")]
+    )
+    assert result.exit_code == 130
+    assert result.stderr == LINE + "\n"
+    assert not list(tmp_path.iterdir())
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored

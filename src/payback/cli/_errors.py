@@ -104,6 +104,10 @@ class PaybackGroup(TyperGroup):
             result = super().invoke(ctx)
         except KeyboardInterrupt:
             raise _Interrupted() from None
+        except Exception:
+            if pressed:  # Ctrl-C broke a library mid-way and it failed from its half-done
+                raise _Interrupted() from None  # state (matplotlib: "Invalid bounding box")
+            raise
         finally:
             signal.signal(signal.SIGINT, previous)
         if pressed:  # a Ctrl-C that Python dropped: raised inside a garbage-collector
