@@ -398,6 +398,31 @@ def startup_burst(
     return first, steps - step_of
 
 
+LOW_BATCHES = np.geomspace(1.0 / 64.0, 1.0, 13)[:-1]
+"""Batches below one sequence that a closed loop's Little's law is solved over."""
+
+
+def _closed_loop(
+    args: dict[str, Any], grid: Any, concurrency: int, load: dict[str, Any]
+) -> tuple[Any, Any, Any, Any, Any]:
+    """At each batch of ``grid``: requests/s, the step, the sequences running, a
+    request's prefill phase and its decode time (see :func:`latency_at_concurrency`)."""
+    rates = replica_rates(args, grid, **load)
+    rps = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), grid.shape)
+    steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), grid.shape)
+    running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), grid.shape)
+    service = prompt_service_seconds(args, running, **_prompt_load(load))
+    if np.isfinite(load["budget"]):
+        busy = rps * service
+        under_way = steps if concurrency > 1 else 0.0
+        phase = under_way + sv.queue_wait(busy=busy, service_s=service) + service
+    else:
+        prefill = np.asarray(rates.prefill_s, dtype=np.float64)
+        phase = sv.queue_wait(busy=rps * prefill, service_s=prefill) + service
+    decode = (max(load["output_tokens"], 1.0) - 1.0) * steps
+    return rps, steps, running, np.broadcast_to(phase, grid.shape), decode
+
+
 def latency_at_concurrency(
     args: dict[str, Any],
     *,
@@ -431,10 +456,12 @@ def latency_at_concurrency(
     schedule (``benchmarks/closed_loop_schedule.py``): with any time at all between a
     request's end and its successor reaching the engine, the mean first token at 4
     clients of rows L9-L13 goes from 38 to 58 ms (63 measured); no factor. Little's law
-    over the loop, N = X · E, gives the batch: the smallest B (in quarters of a sequence)
-    with X(B) · E(B) ≥ N. If even B = min(N, cap) leaves N above that, the others wait
-    for a slot: E = N / X(cap). Then E = N / X, TTFT = max(p, E − (O − 1) · step) and
-    the time per output token is the step.
+    over the loop, N = X · E, gives the batch: the B with X(B) · E(B) = N, solved on a
+    grid from 1/64 of a sequence (with long prompts and few clients, less than one
+    sequence decodes on average: most of a request's time is its prompt) to min(N, cap)
+    in quarters, then on its bracket. If even B = min(N, cap) leaves N above that, the
+    others wait for a slot: E = N / X(cap). Then E = N / X, TTFT = max(p, E − (O − 1) ·
+    step) and the time per output token is the step.
 
     ``requests`` R: a run of R requests in all, its figures averaged over the run as a
     benchmark reports them (``vllm bench serve --num-prompts R --max-concurrency N``:
@@ -446,9 +473,8 @@ def latency_at_concurrency(
     E_i = t_end + (O − 1 − a_i) · step (the rest of their tokens at the steady step; the
     N − m beyond the cap count at the steady E). Little's law over the run, N clients
     busy until the last request is sent, then the last N in flight ending over E:
-    duration = R · E / N + mean E_first − E / 2 (E / N = 1 / X, or a little more where
-    the batch grid's step leaves X · E above N), requests/s = R / duration, e2e = N /
-    (requests/s) and TTFT = (Σ first-burst TTFT + (R − N) · steady TTFT) / R. The time
+    duration = R · E / N + mean E_first − E / 2 (E / N = 1 / X), requests/s = R /
+    duration, e2e = N / (requests/s) and TTFT = (Σ first-burst TTFT + (R − N) · steady TTFT) / R. The time
     per output token stays the steady step. R = ∞ (None) is the steady state alone.
     Source: the closed-loop sweep of docs/accuracy.md rows L9-L13 (300 prompts, all sent
     at once): its P99 first token at 8-48 clients (268, 503, 938 and 1,483 ms) is the
@@ -465,23 +491,28 @@ def latency_at_concurrency(
     if concurrency < 1:
         raise PaybackError.bad("concurrency", concurrency, "a whole number of clients ≥ 1")
     top = float(max(min(concurrency, batch_cap), 1))
-    grid = np.unique(np.append(np.arange(1.0, top, 0.25), top))
-    rates = replica_rates(args, grid, **load)
-    rps = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), grid.shape)
-    steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), grid.shape)
-    running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), grid.shape)
-    service = prompt_service_seconds(args, running, **_prompt_load(load))
-    if np.isfinite(budget):
-        busy = rps * service
-        under_way = steps if concurrency > 1 else 0.0
-        phase = under_way + sv.queue_wait(busy=busy, service_s=service) + service
-    else:
-        prefill = np.asarray(rates.prefill_s, dtype=np.float64)
-        phase = sv.queue_wait(busy=rps * prefill, service_s=prefill) + service
-    decode = (max(output_tokens, 1.0) - 1.0) * steps
+    # below one sequence too: with long prompts and few clients, most of a request's time
+    # is its prompt, and on average less than one sequence decodes
+    grid = np.unique(np.concatenate([LOW_BATCHES, np.arange(1.0, top, 0.25), [top]]))
+    rps, steps, running, phase, decode = _closed_loop(args, grid, concurrency, load)
     in_system = rps * (phase + decode)
     reached = np.nonzero(in_system >= concurrency * (1.0 - 1e-12))[0]
-    i = int(reached[0]) if reached.size else grid.size - 1
+    if reached.size and reached[0] > 0:  # N = X · E between two batches: solve it there
+        j = int(reached[0])
+        low, high = (float(grid[j - 1]), float(in_system[j - 1])), (grid[j], in_system[j])
+        for _ in range(40):  # regula falsi (Illinois) on the bracket
+            batch = np.array(
+                [low[0] + (concurrency - low[1]) * (high[0] - low[0]) / (high[1] - low[1])]
+            )
+            rps, steps, running, phase, decode = _closed_loop(args, batch, concurrency, load)
+            held = float(rps[0] * (phase[0] + decode[0]))
+            if abs(held - concurrency) <= 1e-12 * concurrency:
+                break
+            if held < concurrency:
+                low, high = (float(batch[0]), held), (high[0], (high[1] + concurrency) / 2)
+            else:
+                high, low = (float(batch[0]), held), (low[0], (low[1] + concurrency) / 2)
+    i = int(reached[0]) if reached.size and reached[0] == 0 else rps.size - 1
     x = float(rps[i])
     e2e = concurrency / x
     ttft = max(float(phase[i]), e2e - float(decode[i]))
