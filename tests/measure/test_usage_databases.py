@@ -374,6 +374,20 @@ def test_postgres_parts_cover_the_table_once(pg_logs: str, monkeypatch: pytest.M
         engine.close()
 
 
+def test_postgres_without_the_table_size_reads_it_whole(
+    pg_logs: str, expected: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that cannot tell the table's size (no pg_class, no heap: a database that
+    only speaks PostgreSQL's protocol) is read in one query."""
+    from payback.measure.usage import engines
+
+    monkeypatch.setattr(engines, "PART_MIN_BLOCKS", 1)
+    monkeypatch.setattr(engines, "_PARTS_SQL", "SELECT * FROM no_such_catalog WHERE %s = ''")
+    got = profile_database(pg_logs, table="generic")
+    assert "parts" not in got.notes[0]
+    same_profile(got, expected)
+
+
 def test_postgres_parts_one_after_the_other_without_more_connections(
     pg_logs: str, expected: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
