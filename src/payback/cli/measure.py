@@ -27,8 +27,7 @@ from payback.cli._files import _check_writable, _write_new
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
-    from payback.catalog import Gpu, OpenModel
-    from payback.hardware.estimate import ClosedLoopLatency, ServingEstimate
+    from payback.hardware.estimate import ClosedLoopLatency
     from payback.measure.calibration import Calibration
     from payback.measure.usage import UsageProfile
 
@@ -90,6 +89,7 @@ def import_benchmark(
     next request when the last one ends).
     """
     from payback.catalog import default_catalog
+    from payback.measure.apply import closed_loop_at_load
     from payback.measure.apply import import_benchmark as read_benchmark
     from payback.measure.calibration import calibration_toml
 
@@ -112,7 +112,7 @@ def import_benchmark(
     _warn(warnings)
     if output is not None:
         _write_new(output, calibration_toml(cal), force)
-    closed = _closed_loop(cal, estimate, served or _catalog_model(cal), gpu_record)
+    closed = closed_loop_at_load(cal, estimate)
     if as_json:
         _print_json(_benchmark_json(cal, estimate, closed, output))
         return
@@ -121,40 +121,6 @@ def import_benchmark(
     _console().print(tables.benchmark_table(cal, estimate, closed))
     if output is not None:
         echo(f'Wrote {output}. Use it with calibration = "{output}" on a self_hosted option.')
-
-
-def _catalog_model(cal: Calibration) -> OpenModel | None:
-    """The catalog model a benchmark was recorded as serving, if any."""
-    from payback.catalog import default_catalog
-
-    return default_catalog().model(cal.model) if cal.model is not None else None
-
-
-def _closed_loop(
-    cal: Calibration, estimate: ServingEstimate | None, model: OpenModel | None, gpu: Gpu | None
-) -> ClosedLoopLatency | None:
-    """The estimate like for like with a run at a fixed concurrency: that many clients in a
-    closed loop on the replica the estimate sized (its GPUs and precision, the run's token
-    lengths), over the run's requests when it counts them (every client starting at once,
-    its figures averaged over the run as the benchmark reports them); ``None`` for a run at
-    a request rate, or without an estimate."""
-    serving = cal.serving
-    if estimate is None or model is None or gpu is None or serving is None:
-        return None
-    if serving.concurrency is None:
-        return None
-    from payback.hardware.estimate import serving_at_concurrency
-
-    return serving_at_concurrency(
-        model,
-        gpu,
-        estimate.precision,
-        concurrency=serving.concurrency,
-        input_tokens=serving.input_tokens,
-        output_tokens=serving.output_tokens,
-        gpus_per_replica=estimate.gpus_per_replica,
-        requests=serving.completed,
-    )
 
 
 def _check_run(precision: str | None, gpus_per_replica: int | None) -> None:

@@ -474,8 +474,9 @@ def latency_at_concurrency(
     N − m beyond the cap count at the steady E). Little's law over the run, N clients
     busy until the last request is sent, then the last N in flight ending over E:
     duration = R · E / N + mean E_first − E / 2 (E / N = 1 / X), requests/s = R /
-    duration, e2e = N / (requests/s) and TTFT = (Σ first-burst TTFT + (R − N) · steady TTFT) / R. The time
-    per output token stays the steady step. R = ∞ (None) is the steady state alone.
+    duration, e2e = N / (requests/s) and TTFT = (Σ first-burst TTFT + (R − N) · steady
+    TTFT) / R. The time per output token stays the steady step. R = ∞ (None) is the
+    steady state alone.
     Source: the closed-loop sweep of docs/accuracy.md rows L9-L13 (300 prompts, all sent
     at once): its P99 first token at 8-48 clients (268, 503, 938 and 1,483 ms) is the
     burst's last prompt (267, 554, 1,089 and 1,629 ms), no factor set from it.
@@ -497,7 +498,10 @@ def latency_at_concurrency(
     rps, steps, running, phase, decode = _closed_loop(args, grid, concurrency, load)
     in_system = rps * (phase + decode)
     reached = np.nonzero(in_system >= concurrency * (1.0 - 1e-12))[0]
-    if reached.size and reached[0] > 0:  # N = X · E between two batches: solve it there
+    i = 0  # the smallest batch holds the N requests already, or the solution below
+    if not reached.size:  # even min(N, cap) decoding leaves N above: the others wait
+        i = grid.size - 1
+    elif reached[0] > 0:  # N = X · E between two batches: solve it there
         j = int(reached[0])
         low, high = (float(grid[j - 1]), float(in_system[j - 1])), (grid[j], in_system[j])
         for _ in range(40):  # regula falsi (Illinois) on the bracket
@@ -512,7 +516,6 @@ def latency_at_concurrency(
                 low, high = (float(batch[0]), held), (high[0], (high[1] + concurrency) / 2)
             else:
                 high, low = (float(batch[0]), held), (low[0], (low[1] + concurrency) / 2)
-    i = int(reached[0]) if reached.size and reached[0] == 0 else rps.size - 1
     x = float(rps[i])
     e2e = concurrency / x
     ttft = max(float(phase[i]), e2e - float(decode[i]))

@@ -17,6 +17,7 @@ from payback.measure.calibration import Calibration, ServingMeasurement, problem
 __all__ = [
     "benchmark_gpus_per_replica",
     "check_use",
+    "closed_loop_at_load",
     "estimate_at_load",
     "import_benchmark",
     "serving_factors",
@@ -139,6 +140,34 @@ def estimate_at_load(
     if serving.concurrency is not None and serving.concurrency < full.batch:
         return estimated(serving.concurrency)
     return full
+
+
+def closed_loop_at_load(cal: Calibration, estimate: Any | None) -> Any | None:
+    """The estimate like for like with a run at a fixed concurrency (of
+    :func:`import_benchmark`'s calibration and estimate): that many clients in a closed
+    loop on the replica the estimate sized (its GPUs and precision, the run's token
+    lengths), over the run's requests when it counts them (every client starting at once,
+    its figures averaged over the run as the benchmark reports them); ``None`` for a run
+    at a request rate, or without an estimate."""
+    from payback.catalog import default_catalog
+    from payback.hardware.estimate import serving_at_concurrency
+
+    serving = cal.serving
+    if estimate is None or serving is None or serving.concurrency is None:
+        return None
+    if cal.model is None or cal.gpu is None:  # an estimate is made with both known
+        return None
+    catalog = default_catalog()
+    return serving_at_concurrency(
+        catalog.model(cal.model),
+        catalog.gpu(cal.gpu),
+        estimate.precision,
+        concurrency=serving.concurrency,
+        input_tokens=serving.input_tokens,
+        output_tokens=serving.output_tokens,
+        gpus_per_replica=estimate.gpus_per_replica,
+        requests=serving.completed,
+    )
 
 
 def benchmark_gpus_per_replica(
