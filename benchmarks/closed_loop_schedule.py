@@ -17,13 +17,19 @@ published P99. With the API server's event loop as one FIFO server in the loop
 saturation the first tokens move by about one step (a prompt sent at a step's end misses
 the step already launched), and the cost that reaches the measured mean at 48 clients
 saturates the server, taking the run's request rate below the measured one while leaving
-32 clients' first tokens short.
+32 clients' first tokens short. Nor does a KV pool smaller than the default one (a
+memory setting the page does not state): the pool that brings 48 clients' mean first
+token to the measured one leaves 32 clients' untouched, one that delays 32 clients'
+takes the 48-client rate far below the measured one, and none reaches 16 clients'. A
+serial cost per request in the API server (``admit_s``), as large as the time a prompt
+served alone spends outside the engine, moves the first tokens by at most 20 ms.
 
 ``python benchmarks/closed_loop_schedule.py``
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -57,6 +63,22 @@ L4 run's 3,776 tokens/s at 32 clients allows; 500 and 800 µs bracket the server
 saturation at the RTX 4090's 48-client rate."""
 
 
+ADMIT_S = (5e-3, 17e-3)
+"""Serial costs of a request in the API server tried [s] (HTTP, validation, the prompt's
+tokenization in one worker thread, vllm-project/vllm issue #25301): at most the 17 ms a
+prompt served alone spends outside the engine on the RTX 4090 (53 ms measured, 36 in the
+step model)."""
+
+KV_POOLS = (10_000, 13_000, 15_000)
+"""KV pools tried [tokens]. At vLLM's default ``--gpu-memory-utilization 0.9`` a 24 GiB
+card keeps about 7 GiB for the pool once Mistral-7B's 13.5 GiB of weights and the
+activations are in: about 54,000 tokens at 128 KiB a token (32 layers, 8 KV heads of 128,
+two bytes, K and V), room for 140 sequences of 384. The page states no memory setting,
+so smaller pools are tried: 13,000 tokens (a setting of about 0.67) is where the
+48-client mean first token reaches the measured one, 10,000 where 32 clients' begins to
+grow."""
+
+
 def run(
     model: str,
     gpu: str,
@@ -66,6 +88,8 @@ def run(
     outputs: Any,
     frontend_s: float = 0.0,
     admit_s: float = 0.0,
+    kv_tokens: float = math.inf,
+    block: int = 16,
 ) -> dict[str, float]:
     """Schedule ``len(outputs)`` requests of ``input_tokens`` and the given output lengths
     over ``clients`` clients; the run's requests/s and its first tokens [ms].
@@ -75,7 +99,15 @@ def run(
     costs it ``frontend_s`` (detokenizing, the SSE chunk), every new request ``admit_s``
     (HTTP, tokenizing), both in arrival order; a prompt reaches the scheduler when its
     admission is done, a token reaches the client when its output work is, and a client
-    sends its next request when its last token reaches it."""
+    sends its next request when its last token reaches it.
+
+    ``kv_tokens`` < ∞ gives the engine a KV pool of that many tokens in blocks of
+    ``block`` (vLLM V1's ``Scheduler.schedule``, vllm/v1/core/sched/scheduler.py): a
+    decoding sequence takes a new block when its tokens fill the last one; when none is
+    free the sequence admitted last is preempted (``self.running.pop()``), its blocks
+    freed, and it goes back to the head of the queue to recompute its prompt and the
+    tokens it has given (its next token comes at the end of that recomputation); a waiting
+    prompt goes in only when the pool holds its blocks, else nothing behind it does."""
     catalog = default_catalog()
     engine = on_gpu(sv.VLLM, catalog.gpu(gpu))
     args = serving_shape(catalog.model(model), catalog.gpu(gpu), "bf16", 1, engine)
@@ -94,9 +126,19 @@ def run(
     sent = np.full(total, np.nan)
     first = np.full(total, np.nan)
     ended = np.full(total, np.nan)
-    waiting: list[list[float]] = []  # [request, prompt tokens left, ready at]
+    waiting: list[list[float]] = []  # [request, tokens left to compute, ready at]
     free = 0.0  # when the front end's event loop is next idle
-    decoding: dict[int, int] = {}  # request: tokens out so far
+    decoding: dict[int, int] = {}  # request: tokens out so far, in order of admission
+    given: dict[int, int] = {}  # request: tokens out so far, preempted ones included
+    blocks: dict[int, int] = {}  # request: KV blocks it holds
+    pool = kv_tokens / block
+    used = 0
+    preempted = 0
+    steps = 0
+
+    def blocks_for(tokens: float) -> int:
+        return math.ceil(tokens / block)
+
     nxt, now = 0, 0.0
     for _ in range(min(clients, total)):
         sent[nxt] = 0.0
@@ -106,19 +148,46 @@ def run(
     while np.isnan(ended).any():
         if not decoding and all(w[2] > now for w in waiting):
             now = min(w[2] for w in waiting)
-        room = budget - len(decoding)
+        stepping = list(decoding)
+        if math.isfinite(pool):  # each sequence's next token needs room in its blocks
+            stepping = []
+            order = list(decoding)
+            while order:
+                r = order[0]
+                need = blocks_for(input_tokens + decoding[r]) - blocks[r]
+                if used + need <= pool:
+                    used += need
+                    blocks[r] += need
+                    stepping.append(order.pop(0))
+                    continue
+                victim = order.pop()
+                used -= blocks.pop(victim)
+                del decoding[victim]
+                preempted += 1
+                waiting.insert(0, [victim, float(input_tokens + given[victim]), now])
+        room = budget - len(stepping)
         chunks: list[tuple[list[float], float]] = []
         for w in waiting:
             if room <= 0 or w[2] > now:
                 break
             take = min(w[1], room)
+            if math.isfinite(pool):
+                r = int(w[0])
+                need = blocks_for(input_tokens + given.get(r, 0) - w[1] + take) - blocks.get(r, 0)
+                if used + need > pool:
+                    break
+                used += need
+                blocks[r] = blocks.get(r, 0) + need
             chunks.append((w, take))
             room -= take
         carried = sum(take for _, take in chunks)
-        context = input_tokens + (np.mean(list(decoding.values())) if decoding else 0.0)
+        if not stepping and not chunks and all(w[2] <= now for w in waiting):
+            raise ValueError(f"a KV pool of {kv_tokens} tokens holds no request")
+        context = input_tokens + (np.mean([decoding[r] for r in stepping]) if stepping else 0.0)
+        steps += 1
         now += float(
             sv.decode_step_seconds(
-                batch=float(len(decoding)),
+                batch=float(len(stepping)),
                 context=context,
                 engine=engine,
                 prefill_compute_s=carried * per_token,
@@ -128,8 +197,9 @@ def run(
         )
         finished = []
         free = max(free, now)
-        for r in list(decoding):
+        for r in stepping:
             decoding[r] += 1
+            given[r] = decoding[r]
             free += frontend_s
             if decoding[r] >= outs[r]:
                 finished.append((r, free))
@@ -139,12 +209,14 @@ def run(
                 r = int(w[0])
                 waiting.remove(w)
                 free += frontend_s
-                first[r] = free
-                decoding[r] = 1
-                if outs[r] <= 1:
+                decoding[r] = given[r] = given.get(r, 0) + 1
+                if given[r] == 1:
+                    first[r] = free
+                if decoding[r] >= outs[r]:
                     finished.append((r, free))
         for r, at in finished:
             del decoding[r]
+            used -= blocks.pop(r, 0)
             ended[r] = at
             if nxt < total:
                 sent[nxt] = at
@@ -158,6 +230,8 @@ def run(
         "median": float(np.median(ttft)),
         "p95": float(np.percentile(ttft, 95)),
         "p99": float(np.percentile(ttft, 99)),
+        "preempted": float(preempted),
+        "steps": float(steps),
     }
 
 
@@ -191,6 +265,40 @@ def main() -> None:
             print(
                 f"    c = {c * 1e6:3.0f} µs, {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), "
                 f"TTFT mean {r['mean']:4.0f} ({mean}), median {r['median']:4.0f} ({median})"
+            )
+    print("  outputs 72-128, the API server's work on each request a serial cost a (c = 0)")
+    for a in ADMIT_S:
+        for n in (4, 16, 32, 48):
+            rps, mean, median, _ = MEASURED_4090[n]
+            r = run(
+                "mistral-7b",
+                "rtx-4090",
+                clients=n,
+                input_tokens=256,
+                outputs=lengths["72-128 (mean 100)"],
+                admit_s=a,
+            )
+            print(
+                f"    a = {a * 1e3:2.0f} ms, {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), "
+                f"TTFT mean {r['mean']:4.0f} ({mean}), median {r['median']:4.0f} ({median})"
+            )
+    print("  outputs 72-128, c = 78 µs, a KV pool of P tokens (the default holds about 54,000)")
+    for pool in KV_POOLS:
+        for n in (16, 32, 48):
+            rps, mean, median, _ = MEASURED_4090[n]
+            r = run(
+                "mistral-7b",
+                "rtx-4090",
+                clients=n,
+                input_tokens=256,
+                outputs=lengths["72-128 (mean 100)"],
+                frontend_s=FRONTEND_S[0],
+                kv_tokens=pool,
+            )
+            print(
+                f"    P = {pool:6,d}, {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), "
+                f"TTFT mean {r['mean']:4.0f} ({mean}), median {r['median']:4.0f} ({median}), "
+                f"{r['preempted']:3.0f} preemptions"
             )
     print("Qwen2.5-0.5B, L4, 256 in / 128 out (--ignore-eos), 200 requests")
     for c in (0.0, *FRONTEND_S[:2]):

@@ -1,0 +1,77 @@
+"""The step-by-step closed-loop schedule behind docs/accuracy.md's L9-L13 bullet: its KV
+pool admits, preempts and recomputes the way vLLM V1's scheduler does, worked by hand on
+two requests."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _schedule() -> ModuleType:
+    path = ROOT / "benchmarks" / "closed_loop_schedule.py"
+    spec = importlib.util.spec_from_file_location("closed_loop_schedule", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["closed_loop_schedule"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+SCHEDULE = _schedule()
+
+
+def _two_requests(kv_tokens: float) -> dict[str, float]:
+    """Two clients, one request each: prompts of 16 tokens (one block), 16 tokens out."""
+    return SCHEDULE.run(
+        "mistral-7b",
+        "rtx-4090",
+        clients=2,
+        input_tokens=16,
+        outputs=[16, 16],
+        kv_tokens=kv_tokens,
+    )
+
+
+def test_without_a_pool_both_requests_run_together() -> None:
+    # step 1 prefills both prompts (the first token of each), steps 2-16 decode both
+    free = _two_requests(float("inf"))
+    assert free["steps"] == 16
+    assert free["preempted"] == 0
+
+
+def test_a_pool_of_two_blocks_preempts_the_request_admitted_last() -> None:
+    # Step 1: each prompt takes one block of the two, both give their first token.
+    # Step 2: the first request's 17th token needs a second block; none is free, so the
+    # one admitted last is preempted (its block freed, back to the head of the queue with
+    # 16 + 1 tokens to recompute), which needs two blocks and waits.
+    # Steps 2-16: the first request decodes alone to its 16th token and ends.
+    # Step 17: the second recomputes its 17 tokens in two blocks and gives its 2nd token.
+    # Steps 18-31: it decodes its 3rd to 16th token.
+    tight = _two_requests(32)
+    free = _two_requests(float("inf"))
+    assert tight["preempted"] == 1
+    assert tight["steps"] == 31
+    # both first tokens came in step 1 either way: preemption does not move them
+    assert tight["mean"] == pytest.approx(free["mean"])
+    assert tight["median"] == pytest.approx(free["median"])
+    assert tight["rps"] < free["rps"]
+
+
+def test_a_pool_that_holds_both_requests_changes_nothing() -> None:
+    # each request ends at 16 + 16 = 32 tokens, two blocks: four blocks hold both
+    roomy = _two_requests(64)
+    free = _two_requests(float("inf"))
+    assert roomy == free
+
+
+def test_a_pool_too_small_for_one_prompt_is_refused() -> None:
+    with pytest.raises(ValueError, match="holds no request"):
+        _two_requests(8)
