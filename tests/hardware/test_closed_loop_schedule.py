@@ -75,3 +75,14 @@ def test_a_pool_that_holds_both_requests_changes_nothing() -> None:
 def test_a_pool_too_small_for_one_prompt_is_refused() -> None:
     with pytest.raises(ValueError, match="holds no request"):
         _two_requests(8)
+
+
+def test_a_hold_before_the_engine_delays_a_lone_request_by_exactly_that_long() -> None:
+    # one client: the engine is idle until the prompt arrives, so the hold adds itself to
+    # the first token and to the request's end, and the run's rate is 1 / (end + hold)
+    args = {"clients": 1, "input_tokens": 256, "outputs": [100]}
+    now = SCHEDULE.run("mistral-7b", "rtx-4090", **args)
+    held = SCHEDULE.run("mistral-7b", "rtx-4090", delay_s=0.25, **args)
+    assert held["mean"] == pytest.approx(now["mean"] + 250.0)
+    assert 1.0 / held["rps"] == pytest.approx(1.0 / now["rps"] + 0.25)
+    assert held["steps"] == now["steps"] == 100
