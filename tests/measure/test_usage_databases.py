@@ -681,6 +681,40 @@ def test_unreachable_server_is_one_line(postgres: Any) -> None:
     assert "topsecret" not in err
 
 
+def test_a_missing_database_is_not_a_refused_login(postgres: Any) -> None:
+    """A database that is not there, or none named (libpq then tries the user's name), is
+    said as such: the login itself was fine."""
+    code, out, err = run("usage", postgres.url(db="nosuchdb"))
+    assert_user_error(code, out, err, "the server has no database 'nosuchdb'")
+    assert "login refused" not in err
+    assert postgres.password not in err
+    code, out, err = run("usage", postgres.url().rsplit("/", 1)[0])
+    assert_user_error(code, out, err, "the URL names no database (postgresql://user@host:port/")
+    assert "login refused" not in err
+    assert postgres.password not in err
+
+
+def test_a_query_past_the_statement_timeout_says_so(
+    pg_logs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_logs) as con:
+        con.execute(
+            "CREATE OR REPLACE VIEW slow AS SELECT now() AS created_at, 1 AS prompt_tokens, "
+            "1 AS completion_tokens FROM (SELECT pg_sleep(3)) AS s"
+        )
+    monkeypatch.setenv("PAYBACK_STATEMENT_TIMEOUT", "1")
+    try:
+        code, out, err = run("usage", pg_logs, "--table", "slow")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP VIEW slow")
+    assert_user_error(
+        code, out, err, "the query ran past the statement timeout of 1 s (PAYBACK_STATEMENT_TIMEOUT"
+    )
+
+
 def test_missing_column_is_one_line(pg_logs: str) -> None:
     code, out, err = run(
         "usage",
