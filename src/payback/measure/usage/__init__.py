@@ -89,7 +89,18 @@ def profile_usage(
         formats={f: s.fmt for s in sources for f in s.files},
         notes=notes,
         warnings=warnings,
+        filters=_filters(model, since, until),
     )
+
+
+def _filters(model: str | None, since: dt.date | None, until: dt.date | None) -> str:
+    """The filters given, as the command line spells them (for a message)."""
+    given = [
+        f"--model {model!r}" if model is not None else "",
+        f"--since {since.isoformat()}" if since else "",
+        f"--until {until.isoformat()}" if until else "",
+    ]
+    return " ".join(filter(None, given))
 
 
 def _summarize(
@@ -104,13 +115,15 @@ def _summarize(
     models_sql: str = sql.MODELS,
     models_count: int | None = None,
     table: str | None = None,
+    filters: str = "",
 ) -> UsageProfile:
-    """The profile from the ``hourly`` table (built from files, or fetched from an engine)."""
+    """The profile from the ``hourly`` table (built from files, or fetched from an engine);
+    ``filters``: those given, for the message when none of the rows is left."""
     counts = sql.row_counts(con)
     totals = sql.totals(con)
     if models_count is not None:
         totals = dataclasses.replace(totals, models=models_count)
-    _check_rows(counts, totals, names, chosen)
+    _check_rows(counts, totals, names, chosen, filters)
     if counts.duplicates:
         notes.append(
             f"{counts.duplicates:,} rows repeat a request id seen before (the same request "
@@ -173,9 +186,11 @@ def _check_options(fmt: str, since: dt.date | None, until: dt.date | None) -> No
         )
 
 
-def _check_rows(counts: sql.RowCounts, totals: sql.Totals, names: str, chosen: str) -> None:
+def _check_rows(
+    counts: sql.RowCounts, totals: sql.Totals, names: str, chosen: str, filters: str = ""
+) -> None:
     """One line when no request is left: no rows, none readable (and why), or none after
-    the filters."""
+    the filters (named, with how a model is matched)."""
     if totals.rows:
         return
     if counts.read + counts.rejected == 0:
@@ -189,10 +204,17 @@ def _check_rows(counts: sql.RowCounts, totals: sql.Totals, names: str, chosen: s
         raise PaybackError(
             f"{names}: none of the {counts.read + counts.rejected:,} rows could be read as {chosen} logs"
             + (f": {why}" if why else "")
-            + f" (first: {counts.examples[0] if counts.examples else '?'})"
+            # a table's unreadable rows come back counted, without examples
+            + (f" (first: {counts.examples[0]})" if counts.examples else "")
         )
     raise PaybackError(
-        f"no requests left after filtering by date and model ({usable:,} usable rows before filtering)"
+        f"no requests left after {filters or 'filtering by date and model'} ({usable:,} usable "
+        "rows before filtering)"
+        + (
+            "; a model is matched exactly as logged (the models are under By model without --model)"
+            if "--model" in filters
+            else ""
+        )
     )
 
 
@@ -321,6 +343,7 @@ def profile_database(
         warnings=[],
         models_sql=MODELS,
         models_count=fetched.models,
+        filters=_filters(model, since, until),
     )
 
 
