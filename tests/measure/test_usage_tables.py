@@ -164,8 +164,15 @@ def test_known_tables_are_found_by_name_and_others_listed() -> None:
         PaybackError, match=r"tables that look like logs: LiteLLM_SpendLogs, requests$"
     ):
         find_table(TABLES, "nope", "pg://h")
-    with pytest.raises(PaybackError, match="no table of known logs found"):
-        find_table(TABLES[1:], None, "pg://h")
+    # no known table: the one that looks like logs is read; with none, or two, none is
+    assert find_table(TABLES[1:], None, "pg://h") == (TABLES[1], "generic")
+    with pytest.raises(PaybackError, match=r"no table of known logs found.*events\)$"):
+        find_table(TABLES[2:], None, "pg://h")
+    twice = [*TABLES[1:], Table("x", "requests", TABLES[1].columns)]
+    with pytest.raises(
+        PaybackError, match=r"\.\.\.\); tables that look like logs: requests, x\.requests$"
+    ):
+        find_table(twice, None, "pg://h")
 
 
 def test_names_are_quoted_never_pasted() -> None:

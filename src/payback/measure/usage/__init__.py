@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -310,7 +311,7 @@ def profile_database(
     ``fmt`` (``auto``: by the table's name) reads the table as a known one."""
     from payback.measure.usage.database import MODELS, fetch
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import find_table
+    from payback.measure.usage.tables import KNOWN, find_table
 
     _check_table_format(fmt, since, until)
     explicit = parse_columns(columns)
@@ -318,19 +319,30 @@ def profile_database(
     try:
         found, spec = find_table(engine.tables(), table, engine.shown)
         spec = spec if fmt == "auto" else fmt
+        started = time.perf_counter()
         fetched = fetch(engine, found, spec, explicit, model=model, since=since, until=until)
+        seconds = time.perf_counter() - started
     finally:
         engine.close()
     shown = f"{engine.shown}, table {found.shown}"
+    picked = table is None and not any(
+        found.name.lower() == t.lower() for s in KNOWN.values() for t in s.tables
+    )
     notes = [
-        f"read {found.shown} as {spec} logs on {engine.dialect}"
+        f"read {found.shown}"
+        + (" (no known table; the one that looks like logs)" if picked else "")
+        + f" as {spec} logs on {engine.dialect}"
         + (
             f" in {fetched.parts} parts (ranges of blocks), one snapshot"
             if fetched.parts > 1
-            else ""
+            else " in one read-only query"
         )
-        + f": {fetched.rows:,} aggregate rows "
-        f"came back ({fetched.bytes / 1024:,.0f} kB)"
+        + f" ({seconds:.1f} s): {fetched.rows:,} aggregate rows came back ("
+        + (
+            f"{fetched.bytes / 1024:,.0f} kB)"
+            if fetched.bytes >= 1024
+            else f"{fetched.bytes:,} bytes)"
+        )
     ]
     return _summarize(
         fetched.con,

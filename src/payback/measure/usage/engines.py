@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import logging
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -183,7 +184,7 @@ def _failed(shown: str, what: str, exc: BaseException, url: str) -> PaybackError
     return PaybackError(f"{shown}: {what} ({_scrub(text, url)})")
 
 
-def _connect_error(shown: str, exc: BaseException, url: str) -> PaybackError:
+def _connect_error(shown: str, exc: BaseException, url: str, passwords: str) -> PaybackError:
     """Unreachable server or refused login, told apart from the driver's words."""
     text = str(exc).lower()
     if re.search(r'database "?[^"\s]*"? does not exist', text) or "unknown_database" in text:
@@ -209,8 +210,10 @@ def _connect_error(shown: str, exc: BaseException, url: str) -> PaybackError:
             "does not exist",
         )
     )
-    what = "login refused" if refused else "cannot reach the server"
-    return _failed(shown, what, exc, url)
+    if not refused:
+        return _failed(shown, "cannot reach the server", exc, url)
+    said = _failed(shown, "login refused", exc, url)
+    return PaybackError(f"{said}; the password is read from {passwords}")
 
 
 # -- PostgreSQL ------------------------------------------------------------------------
@@ -287,7 +290,9 @@ class _Postgres(_Whole):
         except psycopg.ProgrammingError as exc:  # libpq cannot read the URL
             raise _failed(self.shown, "not a URL libpq reads", exc, self.url) from None
         except psycopg.Error as exc:
-            raise _connect_error(self.shown, exc, self.url) from None
+            raise _connect_error(
+                self.shown, exc, self.url, "the URL, PGPASSWORD or ~/.pgpass"
+            ) from None
         con.read_only = True  # every transaction: BEGIN READ ONLY
         return con
 
@@ -463,6 +468,11 @@ class _ClickHouse(_Whole):
                 f"{self.shown}: reading ClickHouse needs clickhouse-connect: "
                 "pip install 'payback[databases]'"
             ) from None
+        # its HTTP client logs a warning before raising what it failed on; that error is the
+        # one line said, so the warning stays off the terminal (logging's last resort)
+        driver_log = logging.getLogger("clickhouse_connect")
+        if not driver_log.handlers:
+            driver_log.addHandler(logging.NullHandler())
         try:
             parts = urlsplit(self.url)
             port = parts.port
@@ -483,7 +493,9 @@ class _ClickHouse(_Whole):
                 settings={"readonly": 2, "max_execution_time": _timeout()},
             )
         except Exception as exc:  # the driver's errors have no common base
-            raise _connect_error(self.shown, exc, self.url) from None
+            raise _connect_error(
+                self.shown, exc, self.url, "the URL or CLICKHOUSE_PASSWORD"
+            ) from None
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         try:
