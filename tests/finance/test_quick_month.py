@@ -22,6 +22,19 @@ def test_the_seed_at_20k_a_month_by_hand() -> None:
     assert quick_break_even_month(requests, 20_000, 0.05) == pytest.approx(1 + 10_769.2308 / 21_000)
 
 
+def test_small_but_growing_traffic_still_gets_there() -> None:
+    """100 requests in month 1 growing 25% a month reach 10^11 requests: the first month is
+    a 10^-9 part of the way, which once read as traffic stopping short. By hand: C(m) =
+    100 (1.25^m − 1) / 0.25 passes 10^11 in month 87 (C(86) = 8.64e10, R_87 = 2.16e10), at
+    86 + 1.36e10 / 2.16e10 = 86.63."""
+    target = 1e11
+    month = quick_break_even_month(target, 100.0, 0.25)
+    served = 100.0 * (1.25**86 - 1) / 0.25
+    assert served < target < served + 100.0 * 1.25**86
+    assert month == pytest.approx(86 + (target - served) / (100.0 * 1.25**86))
+    assert month == pytest.approx(86.6317, abs=1e-4)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     hosted=st.floats(0.5, 100.0),
