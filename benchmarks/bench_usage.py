@@ -120,6 +120,27 @@ def profile_run(url: str) -> tuple[float, int]:
     return elapsed, int(kb * 1024)
 
 
+def _server_cpu(postmaster: int) -> float:
+    """CPU seconds the PostgreSQL server has used: the postmaster's own and its reaped
+    children's (closed connections, parallel workers), plus the live children's. Unlike
+    the wall time, it does not move with what else runs on the machine."""
+    total = sum(int(x) for x in _stat(postmaster)[11:15])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                child = _stat(int(entry.name))
+            except OSError:  # gone meanwhile
+                continue
+            if int(child[1]) == postmaster:
+                total += int(child[11]) + int(child[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command's name (state, ppid, ...)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def bench_postgres(rows: int) -> bool:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "measure"))
     import psycopg
@@ -133,19 +154,34 @@ def bench_postgres(rows: int) -> bool:
         with psycopg.connect(url, autocommit=True) as con:
             con.execute(PG_TABLE.format(rows=rows).encode())
             con.execute("VACUUM ANALYZE logs")
+            (backend,) = con.execute("SELECT pg_backend_pid()").fetchone() or (0,)
+            postmaster = int(_stat(backend)[1])
         print(f"PostgreSQL: {rows:,} rows loaded in {time.perf_counter() - start:.1f} s")
         env = os.environ | {"PGPASSWORD": server.password}
         scan = GROUPED_SCAN.format(hour="date_trunc('hour', created_at)")
         psql = [str(server.bin / "psql"), "-h", server.host, "-p", str(server.port)]
         psql += ["-U", "payback", "-d", "postgres", "-Atq", "-o", "/dev/null", "-c", scan]
         scans, queries, profiles, size = [], [], [], 0
+        cpu: dict[str, list[float]] = {"scan": [], "query": []}
         for _ in range(3):
-            t0 = time.perf_counter()
+            c0, t0 = _server_cpu(postmaster), time.perf_counter()
             subprocess.run(psql, env=env, check=True)
             scans.append(time.perf_counter() - t0)
+            c1 = _server_cpu(postmaster)
             queries.append(_fetch_seconds(url))
+            time.sleep(0.2)  # the parts' backends reaped, their time counted
+            c2 = _server_cpu(postmaster)
+            cpu["scan"].append(c1 - c0)
+            cpu["query"].append(c2 - c1)
             elapsed, size = profile_run(url)
             profiles.append(elapsed)
+        alone = _parts_alone(url)
+        print(
+            f"PostgreSQL: each part alone {', '.join(f'{s:.2f}' for s in alone)} s: on a server "
+            f"with a core free for each part the profile's query takes about {max(alone):.2f} s, "
+            f"{max(alone) / best(scans):.2f}x the scan (here {os.cpu_count()} CPUs for "
+            f"{len(alone)} parts)"
+        )
         return report(
             "PostgreSQL",
             best(profiles),
@@ -153,6 +189,7 @@ def bench_postgres(rows: int) -> bool:
             best(scans),
             size,
             "in parts, on its own connections",
+            cpu=(best(cpu["query"]), best(cpu["scan"])),
         )
     finally:
         stop()
@@ -179,20 +216,29 @@ def bench_chdb(rows: int) -> bool:
         scan = GROUPED_SCAN.format(hour="toStartOfHour(created_at)")
         query = _query("clickhouse")
         scans, queries = [], []
+        cpu: dict[str, list[float]] = {"scan": [], "query": []}
         for _ in range(3):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             s.query(scan, "Null")
             scans.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
+            c1, t0 = time.process_time(), time.perf_counter()
             s.query(query, "Null")
             queries.append(time.perf_counter() - t0)
+            cpu["scan"].append(c1 - c0)
+            cpu["query"].append(time.process_time() - c1)
         s.close()  # one chdb session at a time in a process: the profile opens its own
         profiles, size = [], 0
         for _ in range(3):
             elapsed, size = profile_run(f"chdb://{folder}")
             profiles.append(elapsed)
         return report(
-            "ClickHouse (chdb)", best(profiles), best(queries), best(scans), size, "in-process"
+            "ClickHouse (chdb)",
+            best(profiles),
+            best(queries),
+            best(scans),
+            size,
+            "in-process",
+            cpu=(best(cpu["query"]), best(cpu["scan"])),
         )
 
 
@@ -220,6 +266,37 @@ def _fetch_seconds(url: str) -> float:
         engine.close()
 
 
+def _parts_alone(url: str) -> list[float]:
+    """Seconds each part of the profile's query takes run alone, on a connection set as
+    `payback usage` sets a part's (the best of two): what each would take with a core of
+    its own, where this machine has fewer cores than parts."""
+    from payback.measure.usage import parse_columns
+    from payback.measure.usage.engines import connect
+    from payback.measure.usage.tables import find_table, profile_query
+
+    engine = connect(url)
+    try:
+        table, spec = find_table(engine.tables(), "logs", engine.shown)
+        parts = engine.parts(table)
+        columns = parse_columns(COLUMNS)
+        times = []
+        for part in parts:
+            query = profile_query(table, spec, columns, dialect="postgres", blocks=part)
+            runs = []
+            for _ in range(2):
+                con = engine._connect(engine._part_settings)  # type: ignore[attr-defined]
+                try:
+                    t0 = time.perf_counter()
+                    con.execute(query.encode()).fetchall()
+                    runs.append(time.perf_counter() - t0)
+                finally:
+                    con.close()
+            times.append(best(runs))
+        return times
+    finally:
+        engine.close()
+
+
 def _query(dialect: str) -> str:
     from payback.measure.usage import database_sql
 
@@ -227,17 +304,28 @@ def _query(dialect: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("--"))
 
 
-def report(engine: str, profile: float, query: float, scan: float, size: int, how: str) -> bool:
+def report(
+    engine: str,
+    profile: float,
+    query: float,
+    scan: float,
+    size: int,
+    how: str,
+    *,
+    cpu: tuple[float, float],
+) -> bool:
     """The target is on the profile's query against the grouped scan, both run by the same
     client; the whole `payback usage` process (Python, imports, connecting, the local
-    arithmetic) is shown beside it."""
+    arithmetic) is shown beside it, and the engine's CPU seconds for the query and the
+    scan (``cpu``: the work each is, which other load on the machine does not move)."""
     ratio = query / scan
     ok = ratio <= 1.5 and size < 1_000_000
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"{engine}: one grouped scan {scan:.2f} s, the profile's query {query:.2f} s ({how}): "
         f"{ratio:.2f}x; the whole `payback usage` process {profile:.2f} s "
-        f"({profile / scan:.2f}x); {size / 1024:,.0f} kB came back "
+        f"({profile / scan:.2f}x); the engine's CPU {cpu[0]:.2f} s against {cpu[1]:.2f} s for "
+        f"the scan ({cpu[0] / cpu[1]:.2f}x); {size / 1024:,.0f} kB came back "
         f"({'met' if ok else 'missed'}: query at most 1.5x the scan, under 1 MB back); "
         f"load average {load} on {os.cpu_count()} CPUs"
     )

@@ -22,6 +22,19 @@ def test_the_seed_at_20k_a_month_by_hand() -> None:
     assert quick_break_even_month(requests, 20_000, 0.05) == pytest.approx(1 + 10_769.2308 / 21_000)
 
 
+def test_small_but_growing_traffic_still_gets_there() -> None:
+    """100 requests in month 1 growing 25% a month reach 1.5 × 10^11 requests: the first
+    month is under a 10^-9 part of the way, which once read as traffic stopping short. By
+    hand: C(m) = 100 (1.25^m − 1) / 0.25 passes 1.5e11 in month 89 (C(88) = 1.349e11,
+    R_89 = 3.374e10), at 88 + 1.506e10 / 3.374e10 = 88.446."""
+    target = 1.5e11
+    month = quick_break_even_month(target, 100.0, 0.25)
+    served = 100.0 * (1.25**88 - 1) / 0.25
+    assert served < target < served + 100.0 * 1.25**88
+    assert month == pytest.approx(88 + (target - served) / (100.0 * 1.25**88))
+    assert month == pytest.approx(88.4464, abs=1e-4)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     hosted=st.floats(0.5, 100.0),

@@ -374,6 +374,34 @@ def test_postgres_parts_cover_the_table_once(pg_logs: str, monkeypatch: pytest.M
         engine.close()
 
 
+def test_postgres_parts_are_compiled_as_the_whole_query(
+    pg_logs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server chooses to optimize and inline JIT code by a query's estimated cost, and
+    a part's is a third of the whole query's: the parts' connections get the server's two
+    thresholds divided by 3 (500,000 by default: 166,667); a threshold the server turned
+    off (-1) stays off."""
+    from payback.measure.usage import engines
+    from payback.measure.usage.tables import Table
+
+    monkeypatch.setattr(engines, "PART_MIN_BLOCKS", 1)
+    engine = engines.connect(pg_logs)
+    assert isinstance(engine, engines._Postgres)
+    try:
+        engine.rows("SET jit_inline_above_cost = -1")
+        assert len(engine.parts(Table("public", "generic", default=True))) == 3
+        settings = engine._part_settings
+        assert settings == {"jit_optimize_above_cost": "166667", "jit_inline_above_cost": "-1"}
+        part = engine._connect(settings)
+        try:
+            shown = [part.execute(f"SHOW {name}").fetchone() for name in settings]
+            assert shown == [("166667",), ("-1",)]
+        finally:
+            part.close()
+    finally:
+        engine.close()
+
+
 def test_postgres_without_the_table_size_reads_it_whole(
     pg_logs: str, expected: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -399,11 +427,11 @@ def test_postgres_parts_one_after_the_other_without_more_connections(
     original = engines._Postgres._connect
     opened: list[int] = []
 
-    def one_only(self: Any) -> Any:
+    def one_only(self: Any, settings: dict[str, str] | None = None) -> Any:
         opened.append(1)
         if len(opened) > 1:
             raise PaybackError("too many clients already")
-        return original(self)
+        return original(self, settings)
 
     monkeypatch.setattr(engines._Postgres, "_connect", one_only)
     got = profile_database(pg_logs, table="generic")

@@ -138,6 +138,6 @@ def quick_break_even_month(
         if served + this_month >= break_even_requests:
             return (month - 1) + (break_even_requests - served) / this_month
         served += this_month
-        if this_month < 1e-9 * break_even_requests:  # shrinking traffic stops short
-            return None
+        if growth_monthly < 0 and this_month < 1e-9 * break_even_requests:
+            return None  # shrinking traffic stops short
     return None

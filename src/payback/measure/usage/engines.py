@@ -249,12 +249,19 @@ parallel query (``max_parallel_workers_per_gather`` + 1, at most :data:`MAX_PART
 the same query on each range (a TID range scan, ``ctid >= '(first,0)'``) on a connection of
 its own, all in one snapshot (``pg_export_snapshot``, each a repeatable-read, read-only
 transaction), and adds the parts' aggregates. DuckDB's PostgreSQL scanner reads tables the
-same way. Views, partitioned and foreign tables, and older servers, are read in one query."""
+same way. Views, partitioned and foreign tables, and older servers, are read in one query.
+Each part is compiled as the whole query would be: the server decides whether to optimize
+and inline its JIT code by a query's estimated cost, and a part's is 1/k of the whole, so
+its connections divide the server's ``jit_optimize_above_cost`` and
+``jit_inline_above_cost`` by k (on 10 million rows a part then runs in 2.9-3.2 s instead
+of 3.9-4.2 s; ``jit = off`` stays off)."""
 
 _PARTS_SQL = """SELECT c.relkind::text,
        pg_relation_size(c.oid) / current_setting('block_size')::int,
        current_setting('max_parallel_workers_per_gather')::int,
-       current_setting('server_version_num')::int
+       current_setting('server_version_num')::int,
+       current_setting('jit_optimize_above_cost')::float8,
+       current_setting('jit_inline_above_cost')::float8
 FROM pg_class c WHERE c.oid = to_regclass(%s)"""
 
 
@@ -270,9 +277,11 @@ class _Postgres(_Whole):
                 f"{self.shown}: reading PostgreSQL needs psycopg: pip install 'payback[databases]'"
             ) from None
         self._psycopg = psycopg
+        self._part_settings: dict[str, str] = {}
+        """Settings for each part's connection (:data:`PARTS_DOC`), once :meth:`parts` split."""
         self.con = self._connect()
 
-    def _connect(self) -> Any:
+    def _connect(self, settings: dict[str, str] | None = None) -> Any:
         psycopg = self._psycopg
         timeout_ms = _timeout() * 1000
         try:
@@ -284,7 +293,8 @@ class _Postgres(_Whole):
                 # a large table, compiling the checks and sums takes about 1 s and saves
                 # about a third of the scan)
                 options=f"-c statement_timeout={timeout_ms} -c TimeZone=UTC "
-                "-c default_transaction_read_only=on -c work_mem=256MB",
+                "-c default_transaction_read_only=on -c work_mem=256MB"
+                + "".join(f" -c {name}={value}" for name, value in (settings or {}).items()),
                 application_name="payback usage",
             )
         except psycopg.ProgrammingError as exc:  # libpq cannot read the URL
@@ -318,10 +328,17 @@ class _Postgres(_Whole):
             return [None]
         if not found:
             return [None]
-        kind, blocks, workers, version = found[0]
+        kind, blocks, workers, version, optimize, inline = found[0]
         n = min(int(workers) + 1, MAX_PARTS, int(blocks) // PART_MIN_BLOCKS)
         if kind not in ("r", "m") or int(version) < 140_000 or n < 2:
             return [None]
+        self._part_settings = {
+            name: f"{float(cost) / n if float(cost) >= 0 else -1.0:g}"
+            for name, cost in (
+                ("jit_optimize_above_cost", optimize),
+                ("jit_inline_above_cost", inline),
+            )
+        }
         edges = [int(blocks) * i // n for i in range(n)]
         return [(edges[i], edges[i + 1] if i + 1 < n else None) for i in range(n)]
 
@@ -338,9 +355,11 @@ class _Postgres(_Whole):
         cons: list[Any] = []
         try:
             try:
+                for name, value in self._part_settings.items():  # also for the fallback below
+                    self._run(self.con, "SELECT set_config(%s, %s, false)", (name, value))
                 (snapshot,) = self._run(self.con, "SELECT pg_export_snapshot()")[0]
                 for _ in queries[1:]:
-                    con = self._connect()
+                    con = self._connect(self._part_settings)
                     cons.append(con)
                     con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
                     command = pgsql.SQL("SET TRANSACTION SNAPSHOT {}")
