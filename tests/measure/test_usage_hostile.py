@@ -279,7 +279,7 @@ def test_a_model_filter_that_matches_nothing_says_how_models_match(tmp_path: Pat
     )
     assert code == 2, err
     assert err.startswith(
-        f"error: no requests left after --model 'GPT-4o' --since 2026-04-01 "
+        "error: no requests left after filtering by model 'GPT-4o', since 2026-04-01 "
         f"({len(THREE_MONTHS):,} usable rows before filtering); a model is matched exactly"
     )
     code, out, err = run(

@@ -95,13 +95,13 @@ def profile_usage(
 
 
 def _filters(model: str | None, since: dt.date | None, until: dt.date | None) -> str:
-    """The filters given, as the command line spells them (for a message)."""
+    """The filters given, for a message (``model 'x', since 2026-04-01``)."""
     given = [
-        f"--model {model!r}" if model is not None else "",
-        f"--since {since.isoformat()}" if since else "",
-        f"--until {until.isoformat()}" if until else "",
+        f"model {model!r}" if model is not None else "",
+        f"since {since.isoformat()}" if since else "",
+        f"until {until.isoformat()}" if until else "",
     ]
-    return " ".join(filter(None, given))
+    return ", ".join(filter(None, given))
 
 
 def _summarize(
@@ -209,11 +209,12 @@ def _check_rows(
             + (f" (first: {counts.examples[0]})" if counts.examples else "")
         )
     raise PaybackError(
-        f"no requests left after {filters or 'filtering by date and model'} ({usable:,} usable "
+        f"no requests left after filtering by {filters or 'date and model'} ({usable:,} usable "
         "rows before filtering)"
         + (
-            "; a model is matched exactly as logged (the models are under By model without --model)"
-            if "--model" in filters
+            "; a model is matched exactly as logged (the models are listed under By model "
+            "without a model filter)"
+            if filters.startswith("model ")
             else ""
         )
     )
