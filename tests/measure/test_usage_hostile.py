@@ -287,3 +287,29 @@ def test_a_model_filter_that_matches_nothing_says_how_models_match(tmp_path: Pat
     )
     assert code == 0, err
     assert "1,464 used" in out  # April and May, a request an hour
+
+
+def test_an_empty_model_name_is_no_model_in_files_and_tables(tmp_path: Path) -> None:
+    """LiteLLM's ``model`` column defaults to '': an empty name is counted with the rows that
+    have none, under "(none)", not as a model with a blank name."""
+    times = THREE_MONTHS[:30]
+    models = ["", None, "gpt-4o"] * 10
+    db = logs_duckdb(
+        tmp_path / "m.duckdb", [(t, m, 100, 10) for t, m in zip(times, models, strict=True)]
+    )
+    jsonl = tmp_path / "logs.jsonl"
+    jsonl.write_text(
+        "".join(
+            json.dumps(
+                {"timestamp": t.isoformat(), "input_tokens": 100, "output_tokens": 10}
+                | ({} if m is None else {"model": m})
+            )
+            + "\n"
+            for t, m in zip(times, models, strict=True)
+        )
+    )
+    from payback.measure.usage import profile_database
+
+    for got in (profile_database(str(db), table="requests"), profile_usage([jsonl])):
+        shares = {m["model"]: m["requests"] for m in got.by_model}
+        assert shares == {"(none)": 20.0, "gpt-4o": 10.0}

@@ -525,7 +525,7 @@ FROM (SELECT us, us // 3600000000 AS hour, input, output, cached, status,
                          {exprs["input"][0]} AS input,
                          {exprs["output"][0]} AS output,
                          coalesce({cached}, 0.0) AS cached,
-                         coalesce({model_sql}, '(none)') AS model,
+                         coalesce(nullif({model_sql}, ''), '(none)') AS model,
                          CASE WHEN {keep} THEN 1 ELSE 0 END AS keep
                   FROM {source}) AS normalized) AS checked) AS split
 GROUP BY GROUPING SETS ((hour, status), (tin), (tout), (tmodel))"""
