@@ -346,13 +346,21 @@ def resolve_fields(
             continue
         if name in explicit:
             terms = _columns_of(explicit[name])
-            for column, _ in terms:
+            for column, keys in terms:
                 if column.lower() not in lower:
                     raise PaybackError.bad(
                         "columns",
                         f"{name}={explicit[name]}",
                         f"{column!r} is not a column of {table.shown} (columns: "
-                        f"{', '.join(sorted(table.columns))[:300]})",
+                        f"{_names(table.columns, name)})",
+                    )
+                kind = _kind(table.columns[lower[column.lower()]])
+                if keys and kind not in ("map", "json", "text"):
+                    raise PaybackError.bad(
+                        "columns",
+                        f"{name}={explicit[name]}",
+                        f"{lower[column.lower()]!r} is {table.columns[lower[column.lower()]]}, "
+                        "not a map or JSON column to read keys ([...]) from",
                     )
             fields[name] = [[(lower[c.lower()], keys) for c, keys in terms]]
             continue
@@ -375,10 +383,28 @@ def resolve_fields(
     if missing:
         raise PaybackError(
             f"{table.shown}: no {' / '.join(missing)} column found in "
-            f"{', '.join(sorted(table.columns))[:300]}; name the columns with columns "
+            f"{_names(table.columns)}; name the columns with columns "
             "ts=...,input=...,output=...[,cached=...,model=...]"
         )
     return fields
+
+
+_FITS = {"ts": ("timestamp",), "input": ("number",), "output": ("number",), "cached": ("number",)}
+
+
+def _names(columns: dict[str, str], field: str | None = None, limit: int = 300) -> str:
+    """The column names, those whose type fits ``field`` first (times for ``ts``, numbers
+    for tokens), each part sorted, as many whole names as fit in ``limit`` characters, then
+    how many more."""
+    fits = _FITS.get(field or "", ())
+    names = sorted(columns, key=lambda c: (_kind(columns[c]) not in fits, c.lower()))
+    shown: list[str] = []
+    for n in names:
+        if shown and len(", ".join([*shown, n])) > limit:
+            break
+        shown.append(n)
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {more:,} more" if more else "")
 
 
 # -- the query ------------------------------------------------------------------------
