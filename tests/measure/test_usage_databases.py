@@ -681,7 +681,13 @@ def test_printed_sql_runs_on_duckdb(tmp_path: Path, logs_csv: Path) -> None:
 def test_password_never_printed(postgres: Any, pg_logs: str) -> None:
     wrong = postgres.url(password="Wr0ng-pass", db="logs")
     code, out, err = run("usage", wrong)
-    assert_user_error(code, out, err, "login refused")
+    assert_user_error(
+        code,
+        out,
+        err,
+        "login refused",
+        "; the password is read from the URL, PGPASSWORD or ~/.pgpass",
+    )
     assert "Wr0ng-pass" not in err
     assert "payback:***@" in err
     code, out, err = run("usage", pg_logs, "--sql", "--dialect", "postgres", "--table", "generic")
@@ -707,6 +713,64 @@ def test_unreachable_server_is_one_line(postgres: Any) -> None:
     code, out, err = run("usage", "clickhouse://u:topsecret@127.0.0.1:1/db")
     assert_user_error(code, out, err, "cannot reach the server")
     assert "topsecret" not in err
+
+
+def test_an_unreachable_clickhouse_is_one_line_in_a_terminal() -> None:
+    """As a command in a terminal (no logging set up): the driver's own warning stays out."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("clickhouse_connect")
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    done = subprocess.run(
+        [sys.executable, "-m", "payback", "usage", "clickhouse://u:topsecret@127.0.0.1:1/db"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": src},
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: clickhouse://u:***@127.0.0.1:1/db: cannot reach the server")
+    assert "topsecret" not in done.stderr
+
+
+def test_a_missing_database_is_not_a_refused_login(postgres: Any) -> None:
+    """A database that is not there, or none named (libpq then tries the user's name), is
+    said as such: the login itself was fine."""
+    code, out, err = run("usage", postgres.url(db="nosuchdb"))
+    assert_user_error(code, out, err, "the server has no database 'nosuchdb'")
+    assert "login refused" not in err
+    assert postgres.password not in err
+    code, out, err = run("usage", postgres.url().rsplit("/", 1)[0])
+    assert_user_error(code, out, err, "the URL names no database (postgresql://user@host:port/")
+    assert "login refused" not in err
+    assert postgres.password not in err
+
+
+def test_a_query_past_the_statement_timeout_says_so(
+    pg_logs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_logs) as con:
+        con.execute(
+            "CREATE OR REPLACE VIEW slow AS SELECT now() AS created_at, 1 AS prompt_tokens, "
+            "1 AS completion_tokens FROM (SELECT pg_sleep(3)) AS s"
+        )
+    monkeypatch.setenv("PAYBACK_STATEMENT_TIMEOUT", "1")
+    try:
+        code, out, err = run("usage", pg_logs, "--table", "slow")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP VIEW slow")
+    assert_user_error(
+        code, out, err, "the query ran past the statement timeout of 1 s (PAYBACK_STATEMENT_TIMEOUT"
+    )
 
 
 def test_missing_column_is_one_line(pg_logs: str) -> None:
@@ -777,6 +841,36 @@ def test_database_options_with_files_are_refused(logs_csv: Path) -> None:
 
 
 def test_no_known_table_lists_the_log_like_ones(tmp_path: Path, logs_csv: Path) -> None:
+    import duckdb
+
     db = duckdb_file(tmp_path / "logs.duckdb", logs_csv, table="requests")
-    with pytest.raises(PaybackError, match="tables that look like logs: requests"):
-        profile_database(str(db))
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE requests_old AS SELECT * FROM requests LIMIT 5")
+    code, out, err = run("usage", db)
+    assert_user_error(
+        code,
+        out,
+        err,
+        "no table of known logs found (looked for LiteLLM_SpendLogs, ",
+        "); name one with --table (and --columns ts=...,input=...,output=...); "
+        "tables that look like logs: requests, requests_old\n",
+    )
+
+
+def test_the_one_table_that_looks_like_logs_is_read(
+    tmp_path: Path, logs_csv: Path, expected: Any
+) -> None:
+    """No known table, and one that looks like logs (the other is not): that one is read,
+    as generic logs, and the note says so, and how (one read-only query)."""
+    db = duckdb_file(tmp_path / "logs.duckdb", logs_csv, table="requests")
+    got = profile_database(str(db))
+    same_profile(got, expected)
+    assert got.notes[0].startswith(
+        "read requests (no known table; the one that looks like logs) as generic logs on "
+        "duckdb in one read-only query ("
+    )
+    assert (
+        profile_database(str(db), table="requests")
+        .notes[0]
+        .startswith("read requests as generic logs on duckdb in one read-only query (")
+    )

@@ -241,3 +241,49 @@ def test_a_record_nested_5000_deep_is_read_not_a_recursion_error(tmp_path: Path,
     code, out, err = run("usage", path, "--json")
     assert code == 0, err
     assert json.loads(out)["rows"]["used"] == 4
+
+
+# ------------------------------------------------------------------ tables where logs live
+
+
+def logs_duckdb(path: Path, rows: list[tuple[Any, ...]]) -> Path:
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE requests (created_at TIMESTAMPTZ, model VARCHAR, prompt_tokens BIGINT, "
+        "completion_tokens BIGINT)"
+    )
+    con.executemany("INSERT INTO requests VALUES (?, ?, ?, ?)", rows)
+    con.close()
+    return path
+
+
+def test_a_table_of_unusable_rows_says_why_without_a_made_up_example(tmp_path: Path) -> None:
+    """A table's unreadable rows come back counted by reason, without examples: the line
+    says why and shows no placeholder for the example it does not have."""
+    db = logs_duckdb(tmp_path / "bad.duckdb", [(t, "m", -5, 10) for t in THREE_MONTHS[:50]])
+    code, out, err = run("usage", db, "--table", "requests")
+    assert code == 2, err
+    assert out == ""
+    assert err == (
+        f"error: {db}, table requests: none of the 50 rows could be read as generic logs: "
+        "50 with negative token counts\n"
+    )
+
+
+def test_a_model_filter_that_matches_nothing_says_how_models_match(tmp_path: Path) -> None:
+    db = logs_duckdb(tmp_path / "m.duckdb", [(t, "gpt-4o", 100, 10) for t in THREE_MONTHS])
+    code, out, err = run(
+        "usage", db, "--table", "requests", "--model", "GPT-4o", "--since", "2026-04-01"
+    )
+    assert code == 2, err
+    assert err.startswith(
+        "error: no requests left after filtering by model 'GPT-4o', since 2026-04-01 "
+        f"({len(THREE_MONTHS):,} usable rows before filtering); a model is matched exactly"
+    )
+    code, out, err = run(
+        "usage", db, "--table", "requests", "--model", "gpt-4o", "--since", "2026-04-01"
+    )
+    assert code == 0, err
+    assert "1,464 used" in out  # April and May, a request an hour

@@ -77,10 +77,58 @@ def test_percentiles_from_buckets_are_within_half_a_percent(values: list[int], p
         ("clickhouse://default:s3c:r@et@ch:8123/x", "clickhouse://default:***@ch:8123/x"),
         ("postgresql://h/db", "postgresql://h/db"),
         ("logs.duckdb", "logs.duckdb"),
+        # an empty host keeps its "//" (it was printed chdb:/tmp/x, a different URL)
+        ("chdb:///tmp/x", "chdb:///tmp/x"),
+        ("postgresql:///db?host=/run/pg&password=pw", "postgresql:///db?host=/run/pg&password=***"),
+        ("postgresql://u:pw@[::1:5/db", "postgresql://***"),
     ],
 )
 def test_mask_takes_the_password_out(url: str, shown: str) -> None:
     assert mask(url) == shown
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://payback:hunter2@[::1:5/litellm",  # libpq quotes a URL it cannot read
+        "postgresql://payback:hun%2Fter2@[::1:5/litellm",
+        "postgresql://[::1:5/litellm?password=hunter2&sslmode=x",
+    ],
+)
+def test_a_driver_quoting_a_malformed_url_never_shows_its_password(url: str) -> None:
+    from payback.measure.usage.engines import _scrub
+
+    said = f'invalid URI: "{url}"; also {url.replace("://", "://x", 1)} and password=hunter2'
+    line = _scrub(said, url)
+    assert "hunter2" not in line
+    assert "hun/ter2" not in line
+    assert "hun%2Fter2" not in line
+    assert "invalid URI" in line
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "1.5", "abc", "99999999999"])
+def test_a_statement_timeout_out_of_range_is_refused(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from payback.measure.usage.engines import _timeout
+
+    monkeypatch.setenv("PAYBACK_STATEMENT_TIMEOUT", value)
+    with pytest.raises(PaybackError, match="a whole number of seconds from 1 to 2,147,483"):
+        _timeout()
+    monkeypatch.setenv("PAYBACK_STATEMENT_TIMEOUT", "2147483")  # PostgreSQL's longest
+    assert _timeout() == 2_147_483
+    monkeypatch.delenv("PAYBACK_STATEMENT_TIMEOUT")
+    assert _timeout() == 1800
+
+
+@pytest.mark.parametrize("url", ["clickhouse://u:hunter2@[::1:5/x", "clickhouse://u:pw@h:99x/x"])
+def test_a_malformed_clickhouse_url_is_one_line(url: str) -> None:
+    pytest.importorskip("clickhouse_connect")
+    from payback.measure.usage.engines import connect
+
+    with pytest.raises(PaybackError, match=r"url '.*': a URL") as caught:
+        connect(url)
+    assert "hunter2" not in str(caught.value)
 
 
 def test_is_database() -> None:
@@ -116,8 +164,15 @@ def test_known_tables_are_found_by_name_and_others_listed() -> None:
         PaybackError, match=r"tables that look like logs: LiteLLM_SpendLogs, requests$"
     ):
         find_table(TABLES, "nope", "pg://h")
-    with pytest.raises(PaybackError, match="no table of known logs found"):
-        find_table(TABLES[1:], None, "pg://h")
+    # no known table: the one that looks like logs is read; with none, or two, none is
+    assert find_table(TABLES[1:], None, "pg://h") == (TABLES[1], "generic")
+    with pytest.raises(PaybackError, match=r"no table of known logs found.*events\)$"):
+        find_table(TABLES[2:], None, "pg://h")
+    twice = [*TABLES[1:], Table("x", "requests", TABLES[1].columns)]
+    with pytest.raises(
+        PaybackError, match=r"\.\.\.\); tables that look like logs: requests, x\.requests$"
+    ):
+        find_table(twice, None, "pg://h")
 
 
 def test_names_are_quoted_never_pasted() -> None:

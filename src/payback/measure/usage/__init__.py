@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,18 @@ def profile_usage(
         formats={f: s.fmt for s in sources for f in s.files},
         notes=notes,
         warnings=warnings,
+        filters=_filters(model, since, until),
     )
+
+
+def _filters(model: str | None, since: dt.date | None, until: dt.date | None) -> str:
+    """The filters given, for a message (``model 'x', since 2026-04-01``)."""
+    given = [
+        f"model {model!r}" if model is not None else "",
+        f"since {since.isoformat()}" if since else "",
+        f"until {until.isoformat()}" if until else "",
+    ]
+    return ", ".join(filter(None, given))
 
 
 def _summarize(
@@ -104,13 +116,15 @@ def _summarize(
     models_sql: str = sql.MODELS,
     models_count: int | None = None,
     table: str | None = None,
+    filters: str = "",
 ) -> UsageProfile:
-    """The profile from the ``hourly`` table (built from files, or fetched from an engine)."""
+    """The profile from the ``hourly`` table (built from files, or fetched from an engine);
+    ``filters``: those given, for the message when none of the rows is left."""
     counts = sql.row_counts(con)
     totals = sql.totals(con)
     if models_count is not None:
         totals = dataclasses.replace(totals, models=models_count)
-    _check_rows(counts, totals, names, chosen)
+    _check_rows(counts, totals, names, chosen, filters)
     if counts.duplicates:
         notes.append(
             f"{counts.duplicates:,} rows repeat a request id seen before (the same request "
@@ -173,9 +187,11 @@ def _check_options(fmt: str, since: dt.date | None, until: dt.date | None) -> No
         )
 
 
-def _check_rows(counts: sql.RowCounts, totals: sql.Totals, names: str, chosen: str) -> None:
+def _check_rows(
+    counts: sql.RowCounts, totals: sql.Totals, names: str, chosen: str, filters: str = ""
+) -> None:
     """One line when no request is left: no rows, none readable (and why), or none after
-    the filters."""
+    the filters (named, with how a model is matched)."""
     if totals.rows:
         return
     if counts.read + counts.rejected == 0:
@@ -189,10 +205,18 @@ def _check_rows(counts: sql.RowCounts, totals: sql.Totals, names: str, chosen: s
         raise PaybackError(
             f"{names}: none of the {counts.read + counts.rejected:,} rows could be read as {chosen} logs"
             + (f": {why}" if why else "")
-            + f" (first: {counts.examples[0] if counts.examples else '?'})"
+            # a table's unreadable rows come back counted, without examples
+            + (f" (first: {counts.examples[0]})" if counts.examples else "")
         )
     raise PaybackError(
-        f"no requests left after filtering by date and model ({usable:,} usable rows before filtering)"
+        f"no requests left after filtering by {filters or 'date and model'} ({usable:,} usable "
+        "rows before filtering)"
+        + (
+            "; a model is matched exactly as logged (the models are listed under By model "
+            "without a model filter)"
+            if filters.startswith("model ")
+            else ""
+        )
     )
 
 
@@ -288,7 +312,7 @@ def profile_database(
     ``fmt`` (``auto``: by the table's name) reads the table as a known one."""
     from payback.measure.usage.database import MODELS, fetch
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import find_table
+    from payback.measure.usage.tables import KNOWN, find_table
 
     _check_table_format(fmt, since, until)
     explicit = parse_columns(columns)
@@ -296,19 +320,30 @@ def profile_database(
     try:
         found, spec = find_table(engine.tables(), table, engine.shown)
         spec = spec if fmt == "auto" else fmt
+        started = time.perf_counter()
         fetched = fetch(engine, found, spec, explicit, model=model, since=since, until=until)
+        seconds = time.perf_counter() - started
     finally:
         engine.close()
     shown = f"{engine.shown}, table {found.shown}"
+    picked = table is None and not any(
+        found.name.lower() == t.lower() for s in KNOWN.values() for t in s.tables
+    )
     notes = [
-        f"read {found.shown} as {spec} logs on {engine.dialect}"
+        f"read {found.shown}"
+        + (" (no known table; the one that looks like logs)" if picked else "")
+        + f" as {spec} logs on {engine.dialect}"
         + (
             f" in {fetched.parts} parts (ranges of blocks), one snapshot"
             if fetched.parts > 1
-            else ""
+            else " in one read-only query"
         )
-        + f": {fetched.rows:,} aggregate rows "
-        f"came back ({fetched.bytes / 1024:,.0f} kB)"
+        + f" ({seconds:.1f} s): {fetched.rows:,} aggregate rows came back ("
+        + (
+            f"{fetched.bytes / 1024:,.0f} kB)"
+            if fetched.bytes >= 1024
+            else f"{fetched.bytes:,} bytes)"
+        )
     ]
     return _summarize(
         fetched.con,
@@ -321,6 +356,7 @@ def profile_database(
         warnings=[],
         models_sql=MODELS,
         models_count=fetched.models,
+        filters=_filters(model, since, until),
     )
 
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import logging
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 from payback.errors import PaybackError
 from payback.measure.usage.tables import Table
@@ -63,31 +64,61 @@ def mask(url: str) -> str:
                 userinfo = userinfo.split(":", 1)[0] + ":***"
             netloc = f"{userinfo}@{host}"
         query = re.sub(r"(?i)(password|passwd|pwd)=[^&]*", r"\1=***", parts.query)
-        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        # by hand, not urlunsplit: that drops the "//" of an empty host (chdb:///path)
+        return (
+            f"{parts.scheme}://{netloc}{parts.path}"
+            + (f"?{query}" if query else "")
+            + (f"#{parts.fragment}" if parts.fragment else "")
+        )
     except ValueError:
         return url.split("://", 1)[0] + "://***"
 
 
+_USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s\"']*):[^@\s\"']*@")
+_PASSWORD_PARAM = re.compile(r"(?i)\b(password|passwd|pwd)\s*=\s*(?:'[^']*'|\"[^\"]*\"|[^&\s\"']*)")
+
+
+def _secrets(url: str) -> list[str]:
+    """The passwords in ``url`` (in its user part and its parameters), as written and
+    decoded; found without parsing the URL, so a malformed one gives them up too."""
+    found: list[str] = []
+    user = re.match(r"^[^:]+://([^/?#@]*)@", url) or re.match(r"^[^:]+://(.*)@", url)
+    if user and ":" in user.group(1):
+        found.append(user.group(1).split(":", 1)[1])
+    found += re.findall(r"(?i)(?:password|passwd|pwd)=([^&#]*)", url)
+    return [x for s in found for x in {s, unquote(s)} if x]
+
+
 def _scrub(text: str, url: str) -> str:
-    """A driver's message on one line, any password of ``url`` taken out."""
-    line = " ".join(text.split())[:300]
-    try:
-        password = urlsplit(url).password
-    except ValueError:
-        password = None
-    for secret in filter(None, [password, unquote(password or "") or None]):
+    """A driver's message on one line, with no password of ``url`` in it: the URL itself
+    masked where the message repeats it (a driver quotes a URL it cannot parse), then its
+    passwords wherever they are, then any other ``user:password@`` or ``password=``."""
+    line = " ".join(text.split()).replace(url, mask(url))
+    for secret in sorted(_secrets(url), key=len, reverse=True):
         line = line.replace(secret, "***")
-    return line
+    line = _USERINFO.sub(r"\g<head>:***@", line)
+    line = _PASSWORD_PARAM.sub(lambda m: f"{m.group(1)}=***", line)
+    return line[:300]
+
+
+MAX_TIMEOUT_S = 2_147_483
+"""The longest statement timeout PostgreSQL takes (its ``statement_timeout`` is a 32-bit
+count of milliseconds: about 24.8 days)."""
 
 
 def _timeout() -> int:
-    text = os.environ.get("PAYBACK_STATEMENT_TIMEOUT", "")
+    text = os.environ.get("PAYBACK_STATEMENT_TIMEOUT", "").strip()
     try:
-        return max(1, int(text)) if text else STATEMENT_TIMEOUT_S
+        seconds = int(text) if text else STATEMENT_TIMEOUT_S
     except ValueError:
+        seconds = 0
+    if not 1 <= seconds <= MAX_TIMEOUT_S:
         raise PaybackError.bad(
-            "PAYBACK_STATEMENT_TIMEOUT", repr(text), "a whole number of seconds"
-        ) from None
+            "PAYBACK_STATEMENT_TIMEOUT",
+            repr(text),
+            f"a whole number of seconds from 1 to {MAX_TIMEOUT_S:,} (default {STATEMENT_TIMEOUT_S:,})",
+        )
+    return seconds
 
 
 Part = tuple[int, int | None] | None
@@ -140,13 +171,31 @@ def connect(url: str) -> Engine:
     raise PaybackError.bad("url", repr(mask(url)), f"a URL of {', '.join(SCHEMES)}")
 
 
+_TIMED_OUT = ("statement timeout", "timeout_exceeded", "timeout exceeded", "max_execution_time")
+
+
 def _failed(shown: str, what: str, exc: BaseException, url: str) -> PaybackError:
-    return PaybackError(f"{shown}: {what} ({_scrub(str(exc) or type(exc).__name__, url)})")
+    text = str(exc) or type(exc).__name__
+    if what == "the query failed" and any(w in text.lower() for w in _TIMED_OUT):
+        what = (
+            f"the query ran past the statement timeout of {_timeout():,} s "
+            "(PAYBACK_STATEMENT_TIMEOUT=seconds sets another)"
+        )
+    return PaybackError(f"{shown}: {what} ({_scrub(text, url)})")
 
 
-def _connect_error(shown: str, exc: BaseException, url: str) -> PaybackError:
+def _connect_error(shown: str, exc: BaseException, url: str, passwords: str) -> PaybackError:
     """Unreachable server or refused login, told apart from the driver's words."""
     text = str(exc).lower()
+    if re.search(r'database "?[^"\s]*"? does not exist', text) or "unknown_database" in text:
+        scheme, _, rest = url.partition("://")
+        path = rest.split("?", 1)[0].partition("/")[2]
+        what = (
+            f"the server has no database {unquote(path)!r}"
+            if path
+            else f"the URL names no database ({scheme}://user@host:port/DATABASE)"
+        )
+        return _failed(shown, what, exc, url)
     refused = any(
         w in text
         for w in (
@@ -161,8 +210,10 @@ def _connect_error(shown: str, exc: BaseException, url: str) -> PaybackError:
             "does not exist",
         )
     )
-    what = "login refused" if refused else "cannot reach the server"
-    return _failed(shown, what, exc, url)
+    if not refused:
+        return _failed(shown, "cannot reach the server", exc, url)
+    said = _failed(shown, "login refused", exc, url)
+    return PaybackError(f"{said}; the password is read from {passwords}")
 
 
 # -- PostgreSQL ------------------------------------------------------------------------
@@ -246,8 +297,12 @@ class _Postgres(_Whole):
                 + "".join(f" -c {name}={value}" for name, value in (settings or {}).items()),
                 application_name="payback usage",
             )
+        except psycopg.ProgrammingError as exc:  # libpq cannot read the URL
+            raise _failed(self.shown, "not a URL libpq reads", exc, self.url) from None
         except psycopg.Error as exc:
-            raise _connect_error(self.shown, exc, self.url) from None
+            raise _connect_error(
+                self.shown, exc, self.url, "the URL, PGPASSWORD or ~/.pgpass"
+            ) from None
         con.read_only = True  # every transaction: BEGIN READ ONLY
         return con
 
@@ -432,13 +487,22 @@ class _ClickHouse(_Whole):
                 f"{self.shown}: reading ClickHouse needs clickhouse-connect: "
                 "pip install 'payback[databases]'"
             ) from None
-        parts = urlsplit(self.url)
+        # its HTTP client logs a warning before raising what it failed on; that error is the
+        # one line said, so the warning stays off the terminal (logging's last resort)
+        driver_log = logging.getLogger("clickhouse_connect")
+        if not driver_log.handlers:
+            driver_log.addHandler(logging.NullHandler())
+        try:
+            parts = urlsplit(self.url)
+            port = parts.port
+        except ValueError as exc:  # a bracket not closed, a port not a number
+            raise PaybackError.bad("url", repr(self.shown), f"a URL ({exc})") from None
         secure = parts.scheme.lower() == "clickhouses"
         self.database = parts.path.lstrip("/") or "default"
         try:
             self.client = clickhouse_connect.get_client(
                 host=parts.hostname or "localhost",
-                port=parts.port or (8443 if secure else 8123),
+                port=port or (8443 if secure else 8123),
                 username=unquote(parts.username or os.environ.get("CLICKHOUSE_USER", "default")),
                 password=unquote(parts.password or os.environ.get("CLICKHOUSE_PASSWORD", "")),
                 database=self.database,
@@ -448,7 +512,9 @@ class _ClickHouse(_Whole):
                 settings={"readonly": 2, "max_execution_time": _timeout()},
             )
         except Exception as exc:  # the driver's errors have no common base
-            raise _connect_error(self.shown, exc, self.url) from None
+            raise _connect_error(
+                self.shown, exc, self.url, "the URL or CLICKHOUSE_PASSWORD"
+            ) from None
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         try:

@@ -253,8 +253,8 @@ OTEL_ATTRIBUTES_LOWER = {c.lower() for c in OTEL_ATTRIBUTES}
 
 def find_table(tables: list[Table], name: str | None, shown_url: str) -> tuple[Table, str]:
     """The table to read and its spec name: ``name`` (``schema.table`` or ``table``), or the
-    first known table found by name. One line when there is none, naming the tables that look
-    like logs."""
+    first known table found by name, or else the one table that looks like logs (read as
+    generic logs). One line when there is none, naming the tables that look like logs."""
     if name is not None:
         for t in tables:
             if name in (t.shown, t.qualified) or (t.default and name == t.name):
@@ -268,11 +268,14 @@ def find_table(tables: list[Table], name: str | None, shown_url: str) -> tuple[T
             for t in tables:
                 if t.name.lower() == wanted.lower():
                     return t, spec.name
+    logs = [t for t in tables if looks_like_logs(t)]
+    if len(logs) == 1:  # the one table that can be read (the note says which it was)
+        return logs[0], "generic"
     raise PaybackError(
         f"{shown_url}: no table of known logs found (looked for "
         + ", ".join(t for s in KNOWN.values() for t in s.tables)
         + "); name one with table (and columns ts=...,input=...,output=...); "
-        + _not_found(tables, shown_url)
+        + _not_found(tables, shown_url, named=False)
     )
 
 
@@ -283,17 +286,21 @@ def _spec_for(table: Table) -> str:
     return "generic"
 
 
-def _not_found(tables: list[Table], shown_url: str) -> str:
+def _not_found(tables: list[Table], shown_url: str, *, named: bool = True) -> str:
+    """The tables that look like logs, else the others, else that there are none; after
+    "not a table of URL" when a table was named."""
+    head = f"not a table of {shown_url}; " if named else ""
     logs = [t.shown for t in tables if looks_like_logs(t)]
     if logs:
-        return f"not a table of {shown_url}; tables that look like logs: {', '.join(logs[:20])}"
+        more = f" (and {len(logs) - 20:,} more)" if len(logs) > 20 else ""
+        return f"{head}tables that look like logs: {', '.join(logs[:20])}{more}"
     others = [t.shown for t in tables]
     if others:
         return (
-            f"not a table of {shown_url}; none of its {len(others):,} tables looks like logs "
+            f"{head}none of its {len(others):,} tables looks like logs "
             f"({', '.join(others[:10])}{', …' if len(others) > 10 else ''})"
         )
-    return f"not a table of {shown_url}, which has no tables"
+    return f"not a table of {shown_url}, which has no tables" if named else "it has no tables"
 
 
 # -- the fields ----------------------------------------------------------------------
