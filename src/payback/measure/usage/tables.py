@@ -22,7 +22,7 @@ first and last time; the row's flags and why it cannot be used are one ``status`
 - the count of the rows used in each bucket of input and of output tokens: each value
   below 1,000, then the first three digits (1,000-1,009, ..., 10,000-10,099, ...), so the
   percentiles are exact below 1,000 and within 0.5 % above, and the buckets stay a few
-  thousand however many distinct counts the logs hold (:data:`BUCKET_DIGITS`).
+  thousand however many distinct counts the logs hold (:data:`payback.measure.usage.buckets.BUCKET_DIGITS`).
 
 Where the time goes (10 million rows, ``benchmarks/bench_usage.py --databases``): PostgreSQL
 computes grouping sets on one core (no parallel aggregation for them, and none below an
@@ -54,10 +54,13 @@ import re
 from dataclasses import dataclass, field
 
 from payback.errors import PaybackError
+from payback.measure.usage.buckets import BUCKET_DIGITS, bucket_width
+from payback.measure.usage.buckets import bucket_sql as _bucket
 from payback.measure.usage.dialects import DIALECTS, render
 from payback.measure.usage.formats import FIELDS, GENERIC
 
 __all__ = [
+    "BUCKET_DIGITS",
     "DIALECTS",
     "FILTERED",
     "KNOWN",
@@ -556,34 +559,6 @@ FROM (SELECT us, us // 3600000000 AS hour, input, output, cached, status,
                   FROM {source}) AS normalized) AS checked) AS split
 GROUP BY GROUPING SETS ((hour, status), (tin), (tout), (tmodel))"""
     return render(text, dialect, final=table.final)
-
-
-BUCKET_DIGITS = 3
-"""Token counts of 10^3 and more are counted in buckets of their first three digits
-(1,000-1,009, 1,010-1,019, ..., 10,000-10,099, ...): a bucket is at most 1/100 of its
-lowest value wide, so a percentile read from the buckets' midpoints is within 0.5 % of the
-exact one (and exact below 1,000, where each value is counted)."""
-
-
-def _bucket(column: str) -> str:
-    """The bucket of a token count (its lowest value): the count itself below 10^3, else
-    the count with all but its first :data:`BUCKET_DIGITS` digits zeroed."""
-    steps = " ".join(
-        f"WHEN {column} < 1e{d + BUCKET_DIGITS} THEN floor({column} / 1e{d}) * 1e{d}"
-        for d in range(1, 6)
-    )
-    return (
-        f"CASE WHEN {column} < 1e{BUCKET_DIGITS} THEN {column} {steps} "
-        f"ELSE floor({column} / 1e6) * 1e6 END"
-    )
-
-
-def bucket_width(low: float) -> float:
-    """The width of the bucket whose lowest value is ``low`` (1 below 10^3: exact)."""
-    if low < 10**BUCKET_DIGITS:
-        return 1.0
-    digits = len(str(int(low)))
-    return float(10 ** (digits - BUCKET_DIGITS))
 
 
 def _day_us(day: dt.date) -> int:
