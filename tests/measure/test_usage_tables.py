@@ -301,3 +301,29 @@ def test_keys_of_a_column_that_holds_none_are_refused() -> None:
     for column in ("meta", "raw"):  # JSON, or text that may hold JSON
         fields = resolve_fields(table, "generic", {**explicit, "input": f"{column}[a]"})
         assert fields["input"] == [[(column, ["a"])]]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "name", "quoted"),
+    [
+        ("bigquery", "myproj.logs.LiteLLM_SpendLogs", "`myproj`.`logs`.`LiteLLM_SpendLogs`"),
+        ("snowflake", "analytics.public.requests", '"analytics"."public"."requests"'),
+        ("trino", "hive.web.requests", '"hive"."web"."requests"'),
+        ("postgres", "public.requests", '"public"."requests"'),
+    ],
+)
+def test_a_warehouse_table_named_in_three_parts_is_quoted_part_by_part(
+    dialect: str, name: str, quoted: str
+) -> None:
+    """``--sql --dialect D --table project.dataset.table``: each part an identifier (a
+    quoted "analytics.public" would be one schema whose name holds a dot)."""
+    import sqlglot
+
+    from payback.measure.usage import database_sql
+
+    columns = None if "LiteLLM" in name else "ts=created_at,input=prompt_tokens,output=n"
+    text = database_sql(dialect, table=name, columns=columns)
+    assert f"FROM {quoted}" in text
+    assert f"on table {name} (" in text
+    (table,) = sqlglot.parse_one(text, read=dialect).find_all(sqlglot.exp.Table)
+    assert [table.catalog, table.db, table.name] == ["", *name.split(".")][-3:]

@@ -465,7 +465,10 @@ def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
     generic one with the columns named (times as timestamps, tokens as numbers)."""
     from payback.measure.usage.tables import KNOWN, Table
 
-    schema, _, bare = name.rpartition(".")
+    # catalog.schema.table (a warehouse's project and dataset), schema.table or table
+    *above, bare = name.split(".")
+    schema = above[-1] if above else None
+    catalog = ".".join(above[:-1]) or None
     for spec in KNOWN.values():
         if bare.lower() in (t.lower() for t in spec.tables) and not explicit:
             columns: dict[str, str] = {}
@@ -482,7 +485,7 @@ def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
                         columns.setdefault(placeholder, "VARCHAR")
             # Langfuse v3 and Helicone keep these in a ReplacingMergeTree: FINAL on ClickHouse
             final = spec.name in ("langfuse", "helicone")
-            return Table(schema or None, bare, columns, final=final), spec.name
+            return Table(schema, bare, columns, final=final, catalog=catalog), spec.name
     if not explicit:
         raise PaybackError.bad(
             "table",
@@ -495,7 +498,7 @@ def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
     for field_name, value in explicit.items():
         for term in value.split("+"):
             columns.setdefault(term.split("[", 1)[0], _assumed_type(field_name, "[" in term))
-    return Table(schema or None, bare, columns), "generic"
+    return Table(schema, bare, columns, catalog=catalog), "generic"
 
 
 def _assumed_type(field_name: str, keyed: bool) -> str:

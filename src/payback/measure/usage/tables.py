@@ -218,21 +218,22 @@ class Table:
     """Read with FINAL on ClickHouse: a (Replacing or Collapsing) MergeTree, or a
     Distributed table over one, whose rows are replaced when parts merge, so that a row
     written twice counts once."""
+    catalog: str | None = None
+    """A warehouse's database or project above the schema (``project.dataset.table``),
+    for a table named without an engine to ask."""
 
     @property
     def shown(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema and not self.default else self.name
+        return self.qualified if self.schema and not self.default else self.name
 
     @property
     def qualified(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema else self.name
+        return ".".join(p for p in (self.catalog, self.schema, self.name) if p)
 
     @property
     def quoted(self) -> str:
         """The name as SQL reads it: each part quoted as an identifier."""
-        return (
-            _quote(self.name) if not self.schema else f"{_quote(self.schema)}.{_quote(self.name)}"
-        )
+        return ".".join(_quote(p) for p in (self.catalog, self.schema, self.name) if p)
 
 
 def _lower(columns: dict[str, str]) -> dict[str, str]:
