@@ -221,6 +221,9 @@ class Table:
     catalog: str | None = None
     """A warehouse's database or project above the schema (``project.dataset.table``),
     for a table named without an engine to ask."""
+    partition: bool = False
+    """A partition of a PostgreSQL partitioned table: read when named, but neither listed
+    nor picked (its parent holds its rows)."""
 
     @property
     def shown(self) -> str:
@@ -272,7 +275,7 @@ def find_table(tables: list[Table], name: str | None, shown_url: str) -> tuple[T
             for t in tables:
                 if t.name.lower() == wanted.lower():
                     return t, spec.name
-    logs = [t for t in tables if looks_like_logs(t)]
+    logs = [t for t in tables if looks_like_logs(t) and not t.partition]
     if len(logs) == 1:  # the one table that can be read (the note says which it was)
         return logs[0], "generic"
     raise PaybackError(
@@ -294,7 +297,7 @@ def _not_found(tables: list[Table], shown_url: str, *, named: bool = True) -> st
     """The tables that look like logs, else the others, else that there are none; after
     "not a table of URL" when a table was named."""
     head = f"not a table of {shown_url}; " if named else ""
-    logs = [t.shown for t in tables if looks_like_logs(t)]
+    logs = [t.shown for t in tables if looks_like_logs(t) and not t.partition]
     if logs:
         more = f" (and {len(logs) - 20:,} more)" if len(logs) > 20 else ""
         return f"{head}tables that look like logs: {', '.join(logs[:20])}{more}"
