@@ -41,7 +41,22 @@ FENCED = ("normalized", "checked")
 """The subqueries PostgreSQL runs as they are written (``OFFSET 0``); the last one (the
 buckets) it pulls up into the grouping, which computes each key once."""
 
-_POSTGRES_NUMBER = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+_POSTGRES_NUMBER = r"^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$"
+"""Text PostgreSQL casts to a double without failing: at most 30 digits before the point
+and a two-digit exponent (``1e999`` or 400 digits would be out of range, and end the
+query). Other numbers are out of a double's range: infinite, with their sign, as DuckDB's
+TRY_CAST reads them (0 with a negative exponent), so the row is unusable for the same
+reason on both."""
+_POSTGRES_ANY_NUMBER = r"^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+
+_POSTGRES_TIME = (
+    r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"([ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?)?"
+    r"\s*(UTC|[Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?$"
+)
+"""ISO 8601 text PostgreSQL casts to a time without failing (with the day checked against
+the month's length apart): other text is a row without a readable time, not the end of
+the query, as DuckDB's TRY_CAST makes it."""
 
 
 def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
@@ -153,8 +168,17 @@ class _Rewrite:
                 f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull(toString({x}), 6, 'UTC'))"
             )
         if self.dialect == "postgres":
+            # CASE evaluates its branches in order: the cast only on text that passes both
+            text = f"BTRIM(CAST({x} AS TEXT))"
+            days = (
+                f"EXTRACT(DAY FROM CAST(SUBSTR({text}, 1, 7) || '-01' AS DATE) "
+                "+ INTERVAL '1 month' - INTERVAL '1 day')"
+            )
             return self.parse(
-                f"CAST(FLOOR(EXTRACT(EPOCH FROM CAST({x} AS TIMESTAMPTZ)) * 1000000) AS BIGINT)"
+                f"CASE WHEN {text} ~ '{_POSTGRES_TIME}' THEN CASE "
+                f"WHEN CAST(SUBSTR({text}, 9, 2) AS INT) <= {days} THEN "
+                f"CAST(FLOOR(EXTRACT(EPOCH FROM CAST({text} AS TIMESTAMPTZ)) * 1000000) AS BIGINT) "
+                "END END"
             )
         inner = exp.TryCast(this=args[0], to=exp.DataType.build("TIMESTAMPTZ"))
         return self.epoch_us([inner])
@@ -168,7 +192,10 @@ class _Rewrite:
         if self.dialect == "postgres":
             text = f"CAST({x} AS TEXT)"
             return self.parse(
-                f"CASE WHEN {text} ~ '{_POSTGRES_NUMBER}' THEN CAST({text} AS DOUBLE PRECISION) END"
+                f"CASE WHEN {text} ~ '{_POSTGRES_NUMBER}' THEN CAST({text} AS DOUBLE PRECISION) "
+                f"WHEN {text} ~ '{_POSTGRES_ANY_NUMBER}' THEN CASE WHEN {text} ~ '[eE]-' THEN 0.0 "
+                f"WHEN BTRIM({text}) LIKE '-%' THEN CAST('-Infinity' AS DOUBLE PRECISION) "
+                "ELSE CAST('Infinity' AS DOUBLE PRECISION) END END"
             )
         return exp.TryCast(this=args[0], to=exp.DataType.build("DOUBLE"))
 
