@@ -964,3 +964,19 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
     assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
     assert got.rows["unreadable_why"]["no time that reads as a date"] == 6 * len(ODD_NUMBERS)
     assert got.traffic == want.traffic
+    # ClickHouse's best-effort parse would read more (seconds since 1970 as text): the same
+    # ISO 8601 text is read there, and numbers with spaces around them
+    chdb_session = pytest.importorskip("chdb.session")
+    folder = tmp_path / "chdb"
+    session = chdb_session.Session(str(folder))
+    session.query(
+        "CREATE TABLE odd_text (created_at Nullable(String), prompt_tokens Nullable(String), "
+        "completion_tokens Int32) ENGINE = MergeTree ORDER BY tuple()"
+    )
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute(f"COPY odd_text TO '{tmp_path / 'odd.parquet'}' (FORMAT parquet)")
+    session.query(f"INSERT INTO odd_text SELECT * FROM file('{tmp_path / 'odd.parquet'}', Parquet)")
+    session.close()
+    on_clickhouse = profile_database(f"chdb://{folder}", table="odd_text")
+    assert on_clickhouse.rows == want.rows
+    assert on_clickhouse.traffic == want.traffic

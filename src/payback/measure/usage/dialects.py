@@ -49,14 +49,16 @@ TRY_CAST reads them (0 with a negative exponent), so the row is unusable for the
 reason on both."""
 _POSTGRES_ANY_NUMBER = r"^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
 
-_POSTGRES_TIME = (
-    r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-    r"([ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?)?"
-    r"\s*(UTC|[Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?$"
+_ISO_TIME = (
+    "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    "([ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?)?"
+    "[[:space:]]*(UTC|[Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?$"
 )
-"""ISO 8601 text PostgreSQL casts to a time without failing (with the day checked against
-the month's length apart): other text is a row without a readable time, not the end of
-the query, as DuckDB's TRY_CAST makes it."""
+"""ISO 8601 text, the times read from text on PostgreSQL and ClickHouse (no backslash:
+the same in both engines' string literals): PostgreSQL's cast would fail on other text
+(and on a day past the month's end, checked apart), ending the query, and ClickHouse's
+best-effort parse reads more (seconds since 1970 as text); other text is a row without a
+readable time, as DuckDB's TRY_CAST makes it."""
 
 
 def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
@@ -164,8 +166,10 @@ class _Rewrite:
 
         x = self.sql_of(args[0])
         if self.dialect == "clickhouse":
+            text = f"trimBoth(toString({x}))"
             return self.parse(
-                f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull(toString({x}), 6, 'UTC'))"
+                f"if(match({text}, '{_ISO_TIME}'), "
+                f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull({text}, 6, 'UTC')), NULL)"
             )
         if self.dialect == "postgres":
             # CASE evaluates its branches in order: the cast only on text that passes both
@@ -175,7 +179,7 @@ class _Rewrite:
                 "+ INTERVAL '1 month' - INTERVAL '1 day')"
             )
             return self.parse(
-                f"CASE WHEN {text} ~ '{_POSTGRES_TIME}' THEN CASE "
+                f"CASE WHEN {text} ~ '{_ISO_TIME}' THEN CASE "
                 f"WHEN CAST(SUBSTR({text}, 9, 2) AS INT) <= {days} THEN "
                 f"CAST(FLOOR(EXTRACT(EPOCH FROM CAST({text} AS TIMESTAMPTZ)) * 1000000) AS BIGINT) "
                 "END END"
@@ -188,7 +192,7 @@ class _Rewrite:
 
         x = self.sql_of(args[0])
         if self.dialect == "clickhouse":
-            return self.parse(f"toFloat64OrNull(toString({x}))")
+            return self.parse(f"toFloat64OrNull(trimBoth(toString({x})))")
         if self.dialect == "postgres":
             text = f"CAST({x} AS TEXT)"
             return self.parse(
