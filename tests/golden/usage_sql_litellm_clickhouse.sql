@@ -104,7 +104,7 @@ FROM (
           ),
           0.0
         ) AS cached,
-        COALESCE(toString("model"), '(none)') AS model,
+        COALESCE(nullIf(toString("model"), ''), '(none)') AS model,
         CASE
           WHEN COALESCE(
             (

@@ -105,7 +105,7 @@ FROM (
           ),
           0.0
         ) AS cached,
-        COALESCE(CAST("model" AS TEXT), '(none)') AS model,
+        COALESCE(NULLIF(CAST("model" AS TEXT), ''), '(none)') AS model,
         CASE
           WHEN COALESCE(
             (

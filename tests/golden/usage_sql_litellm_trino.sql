@@ -96,7 +96,7 @@ FROM (
           ),
           0.0
         ) AS cached,
-        COALESCE(CAST("model" AS VARCHAR), '(none)') AS model,
+        COALESCE(NULLIF(CAST("model" AS VARCHAR), ''), '(none)') AS model,
         CASE
           WHEN COALESCE(
             (

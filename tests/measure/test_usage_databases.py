@@ -773,6 +773,40 @@ def test_a_query_past_the_statement_timeout_says_so(
     )
 
 
+def test_a_partitioned_table_is_read_whole_and_its_partitions_not_listed(postgres: Any) -> None:
+    """A table partitioned by month: the parent is the one table that looks like logs (its
+    partitions are neither listed nor picked), and a partition named is read alone."""
+    import psycopg
+
+    with psycopg.connect(postgres.url(), autocommit=True) as con:
+        con.execute("DROP DATABASE IF EXISTS parted")
+        con.execute("CREATE DATABASE parted")
+    url = postgres.url(db="parted")
+    with psycopg.connect(url) as con:
+        con.execute(
+            "CREATE TABLE requests (created_at timestamptz NOT NULL, prompt_tokens int, "
+            "completion_tokens int) PARTITION BY RANGE (created_at)"
+        )
+        for name, low, high in [
+            ("requests_m4", "04-01", "05-01"),
+            ("requests_m5", "05-01", "06-01"),
+        ]:
+            con.execute(
+                f"CREATE TABLE {name} PARTITION OF requests "
+                f"FOR VALUES FROM ('2026-{low}') TO ('2026-{high}')"
+            )
+        con.execute(  # a request an hour through April and May
+            "INSERT INTO requests SELECT t, 100, 10 FROM generate_series("
+            "timestamptz '2026-04-01 00:00+00', '2026-05-31 23:00+00', '1 hour') AS t"
+        )
+    got = profile_database(url)
+    assert got.rows["used"] == (30 + 31) * 24
+    assert got.notes[0].startswith("read requests (no known table; the one that looks like logs)")
+    code, out, err = run("usage", url, "--table", "nope")
+    assert_user_error(code, out, err, "tables that look like logs: requests\n")
+    assert profile_database(url, table="requests_m5").rows["used"] == 31 * 24
+
+
 def test_missing_column_is_one_line(pg_logs: str) -> None:
     code, out, err = run(
         "usage",

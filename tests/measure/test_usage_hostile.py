@@ -287,3 +287,70 @@ def test_a_model_filter_that_matches_nothing_says_how_models_match(tmp_path: Pat
     )
     assert code == 0, err
     assert "1,464 used" in out  # April and May, a request an hour
+
+
+def test_an_empty_model_name_is_no_model_in_files_and_tables(tmp_path: Path) -> None:
+    """LiteLLM's ``model`` column defaults to '': an empty name is counted with the rows that
+    have none, under "(none)", not as a model with a blank name."""
+    times = THREE_MONTHS[:30]
+    models = ["", None, "gpt-4o"] * 10
+    db = logs_duckdb(
+        tmp_path / "m.duckdb", [(t, m, 100, 10) for t, m in zip(times, models, strict=True)]
+    )
+    jsonl = tmp_path / "logs.jsonl"
+    jsonl.write_text(
+        "".join(
+            json.dumps(
+                {"timestamp": t.isoformat(), "input_tokens": 100, "output_tokens": 10}
+                | ({} if m is None else {"model": m})
+            )
+            + "\n"
+            for t, m in zip(times, models, strict=True)
+        )
+    )
+    from payback.measure.usage import profile_database
+
+    for got in (profile_database(str(db), table="requests"), profile_usage([jsonl])):
+        shares = {m["model"]: m["requests"] for m in got.by_model}
+        assert shares == {"(none)": 20.0, "gpt-4o": 10.0}
+
+
+def test_a_date_filter_at_a_month_edge_of_longer_logs_keeps_that_month_complete(
+    tmp_path: Path,
+) -> None:
+    """Logs of March to June, a request every 3 hours from 01:30 (so none within an hour of
+    a month's edges), read --since April 1 --until May 31: the logs go on past both cuts, so
+    April and May are complete, 8 requests a day each (243.5 a month, no growth). A cut
+    inside a month leaves that month partial."""
+    times = [
+        dt.datetime(2026, 3, 1, 1, 30, tzinfo=UTC) + dt.timedelta(hours=3 * k)
+        for k in range(8 * (31 + 30 + 31 + 30))
+    ]
+    rows = [(t, "m", 100, 10) for t in times]
+    csv_path = write_csv(
+        tmp_path / "logs.csv",
+        ["timestamp", "model", "input_tokens", "output_tokens"],
+        [[t.isoformat(), m, i, o] for t, m, i, o in rows],
+    )
+    db = logs_duckdb(tmp_path / "logs.duckdb", rows)
+    from payback.measure.usage import profile_database
+
+    since, until = dt.date(2026, 4, 1), dt.date(2026, 5, 31)
+    for got in (
+        profile_usage([csv_path], since=since, until=until),
+        profile_database(str(db), table="requests", since=since, until=until),
+    ):
+        assert [(m["month"], m["complete"]) for m in got.by_month] == [
+            ("2026-04", True),
+            ("2026-05", True),
+        ]
+        assert got.traffic["requests_per_month"] == pytest.approx(8 * 30.4375)
+        assert got.traffic["growth_monthly"] == pytest.approx(0.0, abs=1e-12)
+    inside = profile_usage([csv_path], since=dt.date(2026, 4, 2), until=until)
+    assert [(m["month"], m["complete"]) for m in inside.by_month] == [
+        ("2026-04", False),
+        ("2026-05", True),
+    ]
+    # logs that begin inside the window: the first month is partial, as without a filter
+    late = profile_usage([csv_path], since=dt.date(2026, 2, 1), until=until)
+    assert [m["complete"] for m in late.by_month] == [False, True, True]

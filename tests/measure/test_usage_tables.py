@@ -264,3 +264,66 @@ def test_distributed_tables_over_replacing_ones_are_read_final() -> None:
         ("other", "obs"),
         ("other", "obs_local"),
     }
+
+
+def test_a_missing_column_lists_whole_names_those_that_fit_first() -> None:
+    """LiteLLM's table has 28 columns: the list is cut at a name, not inside one, and the
+    times come first when the time column is the one missing."""
+    from payback.measure.usage.tables import resolve_fields
+
+    columns = {f"column_number_{i:02d}": "text" for i in range(30)}
+    columns |= {"startTime": "timestamp(3) without time zone", "prompt_tokens": "integer"}
+    wide = Table("public", "LiteLLM_SpendLogs", columns, default=True)
+    with pytest.raises(PaybackError) as caught:
+        resolve_fields(wide, "generic", {"ts": "nope", "input": "prompt_tokens", "output": "x"})
+    listed = str(caught.value).split("(columns: ", 1)[1]
+    assert listed.startswith("startTime, column_number_00, ")
+    names, more = listed.rstrip(")").rsplit(" and ", 1)
+    assert all(n in columns for n in names.split(", "))
+    assert more == f"{len(columns) - len(names.split(', ')):,} more"
+    with pytest.raises(PaybackError) as caught:
+        resolve_fields(wide, "generic", {"ts": "startTime", "input": "nope", "output": "x"})
+    assert "(columns: prompt_tokens, column_number_00, " in str(caught.value)
+
+
+def test_keys_of_a_column_that_holds_none_are_refused() -> None:
+    from payback.measure.usage.tables import resolve_fields
+
+    table = Table(
+        None, "logs", {"ts": "timestamptz", "n": "integer", "meta": "jsonb", "raw": "text"}
+    )
+    explicit = {"ts": "ts", "input": "n[a'b]", "output": "n"}
+    with pytest.raises(
+        PaybackError,
+        match=r"^columns input=n\[a'b\]: 'n' is integer, not a map or JSON column",
+    ):
+        resolve_fields(table, "generic", explicit)
+    for column in ("meta", "raw"):  # JSON, or text that may hold JSON
+        fields = resolve_fields(table, "generic", {**explicit, "input": f"{column}[a]"})
+        assert fields["input"] == [[(column, ["a"])]]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "name", "quoted"),
+    [
+        ("bigquery", "myproj.logs.LiteLLM_SpendLogs", "`myproj`.`logs`.`LiteLLM_SpendLogs`"),
+        ("snowflake", "analytics.public.requests", '"analytics"."public"."requests"'),
+        ("trino", "hive.web.requests", '"hive"."web"."requests"'),
+        ("postgres", "public.requests", '"public"."requests"'),
+    ],
+)
+def test_a_warehouse_table_named_in_three_parts_is_quoted_part_by_part(
+    dialect: str, name: str, quoted: str
+) -> None:
+    """``--sql --dialect D --table project.dataset.table``: each part an identifier (a
+    quoted "analytics.public" would be one schema whose name holds a dot)."""
+    import sqlglot
+
+    from payback.measure.usage import database_sql
+
+    columns = None if "LiteLLM" in name else "ts=created_at,input=prompt_tokens,output=n"
+    text = database_sql(dialect, table=name, columns=columns)
+    assert f"FROM {quoted}" in text
+    assert f"on table {name} (" in text
+    (table,) = sqlglot.parse_one(text, read=dialect).find_all(sqlglot.exp.Table)
+    assert [table.catalog, table.db, table.name] == ["", *name.split(".")][-3:]

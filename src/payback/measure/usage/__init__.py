@@ -90,6 +90,8 @@ def profile_usage(
         formats={f: s.fmt for s in sources for f in s.files},
         notes=notes,
         warnings=warnings,
+        since=since,
+        until=until,
         filters=_filters(model, since, until),
     )
 
@@ -104,6 +106,27 @@ def _filters(model: str | None, since: dt.date | None, until: dt.date | None) ->
     return ", ".join(filter(None, given))
 
 
+def _cut(
+    con: Any, since: dt.date | None, until: dt.date | None
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Where the date filters cut logs that go on past them: the start of the since day
+    when a readable request came before it, the end of the until day when one came at or
+    after that end (see :func:`payback.measure.usage.profile.monthly`)."""
+    if since is None and until is None:
+        return None, None
+    first, last = con.execute(sql.LOGS_SPAN).fetchone()
+    start = dt.datetime(since.year, since.month, since.day, tzinfo=dt.UTC) if since else None
+    end = (
+        dt.datetime(until.year, until.month, until.day, tzinfo=dt.UTC) + dt.timedelta(days=1)
+        if until
+        else None
+    )
+    return (
+        start if start and first is not None and first.astimezone(dt.UTC) < start else None,
+        end if end and last is not None and last.astimezone(dt.UTC) >= end else None,
+    )
+
+
 def _summarize(
     con: Any,
     *,
@@ -116,6 +139,8 @@ def _summarize(
     models_sql: str = sql.MODELS,
     models_count: int | None = None,
     table: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
     filters: str = "",
 ) -> UsageProfile:
     """The profile from the ``hourly`` table (built from files, or fetched from an engine);
@@ -134,6 +159,7 @@ def _summarize(
         con.execute(sql.MONTHS).fetchall(),
         con.execute(sql.ENDS).fetchall(),
         con.execute(sql.SOURCES).fetchall(),
+        _cut(con, since, until),
     )
     notes += months.notes
     warnings += months.warnings
@@ -356,6 +382,8 @@ def profile_database(
         warnings=[],
         models_sql=MODELS,
         models_count=fetched.models,
+        since=since,
+        until=until,
         filters=_filters(model, since, until),
     )
 
@@ -437,7 +465,10 @@ def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
     generic one with the columns named (times as timestamps, tokens as numbers)."""
     from payback.measure.usage.tables import KNOWN, Table
 
-    schema, _, bare = name.rpartition(".")
+    # catalog.schema.table (a warehouse's project and dataset), schema.table or table
+    *above, bare = name.split(".")
+    schema = above[-1] if above else None
+    catalog = ".".join(above[:-1]) or None
     for spec in KNOWN.values():
         if bare.lower() in (t.lower() for t in spec.tables) and not explicit:
             columns: dict[str, str] = {}
@@ -454,7 +485,7 @@ def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
                         columns.setdefault(placeholder, "VARCHAR")
             # Langfuse v3 and Helicone keep these in a ReplacingMergeTree: FINAL on ClickHouse
             final = spec.name in ("langfuse", "helicone")
-            return Table(schema or None, bare, columns, final=final), spec.name
+            return Table(schema, bare, columns, final=final, catalog=catalog), spec.name
     if not explicit:
         raise PaybackError.bad(
             "table",
@@ -467,7 +498,7 @@ def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
     for field_name, value in explicit.items():
         for term in value.split("+"):
             columns.setdefault(term.split("[", 1)[0], _assumed_type(field_name, "[" in term))
-    return Table(schema or None, bare, columns), "generic"
+    return Table(schema, bare, columns, catalog=catalog), "generic"
 
 
 def _assumed_type(field_name: str, keyed: bool) -> str:

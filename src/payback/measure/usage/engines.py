@@ -218,20 +218,32 @@ def _connect_error(shown: str, exc: BaseException, url: str, passwords: str) -> 
 
 # -- PostgreSQL ------------------------------------------------------------------------
 
-_TABLES_SQL = """SELECT c.table_schema, c.table_name, c.column_name, c.data_type
+_TABLES_SQL = """SELECT c.table_schema, c.table_name, c.column_name, c.data_type,
+       coalesce(k.relispartition, FALSE)
 FROM information_schema.columns c
+LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = c.table_schema
+LEFT JOIN pg_catalog.pg_class k ON k.relnamespace = n.oid AND k.relname = c.table_name
 WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema')
 ORDER BY c.table_schema, c.table_name, c.ordinal_position"""
 
 
 def _tables(rows: list[tuple[Any, ...]], default_schemas: tuple[str, ...]) -> list[Table]:
-    """Tables from (schema, table, column, type) rows; the schema is left out of the name
-    for the default schemas."""
+    """Tables from (schema, table, column, type[, is a partition]) rows; the schema is left
+    out of the name for the default schemas."""
     found: dict[tuple[str, str], dict[str, str]] = {}
-    for schema, table, column, kind in rows:
+    partitions: set[tuple[str, str]] = set()
+    for schema, table, column, kind, *partition in rows:
         found.setdefault((str(schema), str(table)), {})[str(column)] = str(kind)
+        if partition and partition[0]:
+            partitions.add((str(schema), str(table)))
     return [
-        Table(schema, name, columns, default=schema in default_schemas)
+        Table(
+            schema,
+            name,
+            columns,
+            default=schema in default_schemas,
+            partition=(schema, name) in partitions,
+        )
         for (schema, name), columns in found.items()
     ]
 

@@ -271,7 +271,7 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     ts = _timestamp(_type_of(source, exprs["ts"] or ""))
     typed = (
         f"SELECT {ts} AS ts,\n"
-        "       model_raw::VARCHAR AS model,\n"
+        "       nullif(model_raw::VARCHAR, '') AS model,\n"
         "       CASE WHEN requests_raw IS NULL THEN 1.0 ELSE TRY_CAST(requests_raw AS DOUBLE) END AS requests,\n"
         "       TRY_CAST(input_raw AS DOUBLE) AS input, TRY_CAST(output_raw AS DOUBLE) AS output,\n"
         "       CASE WHEN cached_raw IS NULL THEN 0.0 ELSE TRY_CAST(cached_raw AS DOUBLE) END AS cached,\n"

@@ -139,6 +139,7 @@ def monthly(
     month_rows: Iterable[Sequence[Any]],
     end_rows: Iterable[Sequence[Any]],
     source_rows: Iterable[Sequence[Any]],
+    cut: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
 ) -> Monthly:
     """The figures from the rows of the ``MONTHS``, ``ENDS`` and ``SOURCES`` queries.
 
@@ -147,10 +148,13 @@ def monthly(
     last_end)``, where each source's data end in each month (the last timestamp of a row
     without a bucket length, the end of the last bucket); ``source_rows``: ``(source,
     dates_only, whole_hours, bucket_seconds)``, each source's timestamp resolution.
+    ``cut``: where a date filter cut logs that go on past it (the start of the since day,
+    the end of the until day; ``None`` where the logs do not reach past the filter): a
+    month that begins or ends at a cut is covered there.
     """
     grains, bucket = _grains(source_rows)
     months = _months(month_rows, end_rows, grains)
-    _mark_complete(months, max(3600.0, bucket))
+    _mark_complete(months, max(3600.0, bucket), cut)
     empty, warnings = _empty(months)
     full = [m for m in months if m.complete]
     window, hours, rate, notes = _rate(months, full)
@@ -205,14 +209,27 @@ def _months(
     return months
 
 
-def _mark_complete(months: list[Month], slack: float) -> None:
+def _mark_complete(
+    months: list[Month],
+    slack: float,
+    cut: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
+) -> None:
     """A month is complete when covered from its first hour to its last: its first request
     within ``slack`` seconds of its start and its data within ``slack`` of its end, where a
-    month with requests next to it covers the edge they share."""
+    month with requests next to it, or a date filter's cut of logs that go on past it,
+    covers the edge they share."""
     present = {m.index for m in months}
     for m in months:
-        starts = m.index - 1 in present or (m.first - m.start).total_seconds() <= slack
-        reaches_end = m.index + 1 in present or (m.following - m.end).total_seconds() <= slack
+        starts = (
+            m.index - 1 in present
+            or (m.first - m.start).total_seconds() <= slack
+            or cut[0] == m.start
+        )
+        reaches_end = (
+            m.index + 1 in present
+            or (m.following - m.end).total_seconds() <= slack
+            or cut[1] == m.following
+        )
         m.complete = starts and reaches_end
 
 

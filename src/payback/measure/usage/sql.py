@@ -182,6 +182,9 @@ ENDS = """SELECT date_trunc('month', to_timestamp(hour * 3600))::DATE AS month, 
        max(last_instant), max(last_end)
 FROM used GROUP BY ALL  -- where each source's data ends in each month"""
 
+LOGS_SPAN = """SELECT min(first), max(last) FROM hourly
+WHERE part = 3 AND keep AND good AND NOT dup  -- the readable requests, inside the filters or not"""
+
 MONTHS = """SELECT date_trunc('month', to_timestamp(hour * 3600))::DATE AS month, sum(requests),
        sum(input), sum(output), sum(cached), min(first), max(requests) AS busiest_hour
 FROM (SELECT hour, sum(requests) AS requests, sum(input) AS input, sum(output) AS output,
@@ -211,8 +214,9 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 --   timestamps' resolution: whole days when every row without a bucket length is at 00:00 UTC,
 --     whole hours when every one is at :00; a row then stands for that day or hour;
 --   a month is complete when the logs cover it from its start to its end: the first request
---     within max(1 h, bucket length) of its start, or requests in the month before; likewise
---     at its end; months without requests inside the span are left out (and warned about);
+--     within max(1 h, bucket length) of its start, or requests in the month before, or a
+--     since date on its 1st with readable requests before it; likewise at its end (an
+--     until date on its last day); months without requests inside the span are left out;
 --   requests_per_month = the last complete month's requests / its days * 30.4375 (365.25 / 12);
 --     with no complete month: requests / covered clock hours * 730.5;
 --   growth_monthly = exp(slope) - 1 of a least-squares fit of ln(requests per day) on the

@@ -22,7 +22,7 @@ first and last time; the row's flags and why it cannot be used are one ``status`
 - the count of the rows used in each bucket of input and of output tokens: each value
   below 1,000, then the first three digits (1,000-1,009, ..., 10,000-10,099, ...), so the
   percentiles are exact below 1,000 and within 0.5 % above, and the buckets stay a few
-  thousand however many distinct counts the logs hold (:data:`BUCKET_DIGITS`).
+  thousand however many distinct counts the logs hold (:data:`payback.measure.usage.buckets.BUCKET_DIGITS`).
 
 Where the time goes (10 million rows, ``benchmarks/bench_usage.py --databases``): PostgreSQL
 computes grouping sets on one core (no parallel aggregation for them, and none below an
@@ -54,10 +54,13 @@ import re
 from dataclasses import dataclass, field
 
 from payback.errors import PaybackError
+from payback.measure.usage.buckets import BUCKET_DIGITS, bucket_width
+from payback.measure.usage.buckets import bucket_sql as _bucket
 from payback.measure.usage.dialects import DIALECTS, render
 from payback.measure.usage.formats import FIELDS, GENERIC
 
 __all__ = [
+    "BUCKET_DIGITS",
     "DIALECTS",
     "FILTERED",
     "KNOWN",
@@ -215,21 +218,25 @@ class Table:
     """Read with FINAL on ClickHouse: a (Replacing or Collapsing) MergeTree, or a
     Distributed table over one, whose rows are replaced when parts merge, so that a row
     written twice counts once."""
+    catalog: str | None = None
+    """A warehouse's database or project above the schema (``project.dataset.table``),
+    for a table named without an engine to ask."""
+    partition: bool = False
+    """A partition of a PostgreSQL partitioned table: read when named, but neither listed
+    nor picked (its parent holds its rows)."""
 
     @property
     def shown(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema and not self.default else self.name
+        return self.qualified if self.schema and not self.default else self.name
 
     @property
     def qualified(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema else self.name
+        return ".".join(p for p in (self.catalog, self.schema, self.name) if p)
 
     @property
     def quoted(self) -> str:
         """The name as SQL reads it: each part quoted as an identifier."""
-        return (
-            _quote(self.name) if not self.schema else f"{_quote(self.schema)}.{_quote(self.name)}"
-        )
+        return ".".join(_quote(p) for p in (self.catalog, self.schema, self.name) if p)
 
 
 def _lower(columns: dict[str, str]) -> dict[str, str]:
@@ -268,7 +275,7 @@ def find_table(tables: list[Table], name: str | None, shown_url: str) -> tuple[T
             for t in tables:
                 if t.name.lower() == wanted.lower():
                     return t, spec.name
-    logs = [t for t in tables if looks_like_logs(t)]
+    logs = [t for t in tables if looks_like_logs(t) and not t.partition]
     if len(logs) == 1:  # the one table that can be read (the note says which it was)
         return logs[0], "generic"
     raise PaybackError(
@@ -290,7 +297,7 @@ def _not_found(tables: list[Table], shown_url: str, *, named: bool = True) -> st
     """The tables that look like logs, else the others, else that there are none; after
     "not a table of URL" when a table was named."""
     head = f"not a table of {shown_url}; " if named else ""
-    logs = [t.shown for t in tables if looks_like_logs(t)]
+    logs = [t.shown for t in tables if looks_like_logs(t) and not t.partition]
     if logs:
         more = f" (and {len(logs) - 20:,} more)" if len(logs) > 20 else ""
         return f"{head}tables that look like logs: {', '.join(logs[:20])}{more}"
@@ -346,13 +353,21 @@ def resolve_fields(
             continue
         if name in explicit:
             terms = _columns_of(explicit[name])
-            for column, _ in terms:
+            for column, keys in terms:
                 if column.lower() not in lower:
                     raise PaybackError.bad(
                         "columns",
                         f"{name}={explicit[name]}",
                         f"{column!r} is not a column of {table.shown} (columns: "
-                        f"{', '.join(sorted(table.columns))[:300]})",
+                        f"{_names(table.columns, name)})",
+                    )
+                kind = _kind(table.columns[lower[column.lower()]])
+                if keys and kind not in ("map", "json", "text"):
+                    raise PaybackError.bad(
+                        "columns",
+                        f"{name}={explicit[name]}",
+                        f"{lower[column.lower()]!r} is {table.columns[lower[column.lower()]]}, "
+                        "not a map or JSON column to read keys ([...]) from",
                     )
             fields[name] = [[(lower[c.lower()], keys) for c, keys in terms]]
             continue
@@ -375,10 +390,28 @@ def resolve_fields(
     if missing:
         raise PaybackError(
             f"{table.shown}: no {' / '.join(missing)} column found in "
-            f"{', '.join(sorted(table.columns))[:300]}; name the columns with columns "
+            f"{_names(table.columns)}; name the columns with columns "
             "ts=...,input=...,output=...[,cached=...,model=...]"
         )
     return fields
+
+
+_FITS = {"ts": ("timestamp",), "input": ("number",), "output": ("number",), "cached": ("number",)}
+
+
+def _names(columns: dict[str, str], field: str | None = None, limit: int = 300) -> str:
+    """The column names, those whose type fits ``field`` first (times for ``ts``, numbers
+    for tokens), each part sorted, as many whole names as fit in ``limit`` characters, then
+    how many more."""
+    fits = _FITS.get(field or "", ())
+    names = sorted(columns, key=lambda c: (_kind(columns[c]) not in fits, c.lower()))
+    shown: list[str] = []
+    for n in names:
+        if shown and len(", ".join([*shown, n])) > limit:
+            break
+        shown.append(n)
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {more:,} more" if more else "")
 
 
 # -- the query ------------------------------------------------------------------------
@@ -525,39 +558,11 @@ FROM (SELECT us, us // 3600000000 AS hour, input, output, cached, status,
                          {exprs["input"][0]} AS input,
                          {exprs["output"][0]} AS output,
                          coalesce({cached}, 0.0) AS cached,
-                         coalesce({model_sql}, '(none)') AS model,
+                         coalesce(nullif({model_sql}, ''), '(none)') AS model,
                          CASE WHEN {keep} THEN 1 ELSE 0 END AS keep
                   FROM {source}) AS normalized) AS checked) AS split
 GROUP BY GROUPING SETS ((hour, status), (tin), (tout), (tmodel))"""
     return render(text, dialect, final=table.final)
-
-
-BUCKET_DIGITS = 3
-"""Token counts of 10^3 and more are counted in buckets of their first three digits
-(1,000-1,009, 1,010-1,019, ..., 10,000-10,099, ...): a bucket is at most 1/100 of its
-lowest value wide, so a percentile read from the buckets' midpoints is within 0.5 % of the
-exact one (and exact below 1,000, where each value is counted)."""
-
-
-def _bucket(column: str) -> str:
-    """The bucket of a token count (its lowest value): the count itself below 10^3, else
-    the count with all but its first :data:`BUCKET_DIGITS` digits zeroed."""
-    steps = " ".join(
-        f"WHEN {column} < 1e{d + BUCKET_DIGITS} THEN floor({column} / 1e{d}) * 1e{d}"
-        for d in range(1, 6)
-    )
-    return (
-        f"CASE WHEN {column} < 1e{BUCKET_DIGITS} THEN {column} {steps} "
-        f"ELSE floor({column} / 1e6) * 1e6 END"
-    )
-
-
-def bucket_width(low: float) -> float:
-    """The width of the bucket whose lowest value is ``low`` (1 below 10^3: exact)."""
-    if low < 10**BUCKET_DIGITS:
-        return 1.0
-    digits = len(str(int(low)))
-    return float(10 ** (digits - BUCKET_DIGITS))
 
 
 def _day_us(day: dt.date) -> int:
