@@ -40,6 +40,7 @@ from payback.hardware.placement import (
     attended_tokens,
     check_precision,
     choose_tensor_parallel,
+    context_overflow,
     kv_cache_tokens,
     model_kv_bytes_per_token,
     model_parameters,
@@ -58,6 +59,7 @@ __all__ = [
     "check_engine",
     "check_precision",
     "choose_tensor_parallel",
+    "context_overflow",
     "engine_limits",
     "engine_named",
     "estimate_serving",
@@ -164,7 +166,7 @@ def estimate_serving(
         engine = engine_named(engine)
     check_precision(model, precision)
     _check_serving_inputs(
-        gpu, precision, input_tokens, output_tokens, cached_input_share, context, tpot_ms
+        model, gpu, precision, input_tokens, output_tokens, cached_input_share, context, tpot_ms
     )
     check_engine(engine, gpu, precision)
     engine = on_gpu(engine, gpu)
@@ -240,6 +242,7 @@ def estimate_serving(
 
 
 def _check_serving_inputs(
+    model: OpenModel,
     gpu: Gpu,
     precision: str,
     input_tokens: float,
@@ -252,10 +255,17 @@ def _check_serving_inputs(
     peak_flops(gpu, precision)  # fails early for a precision the GPU lacks
     require_finite("input_tokens", input_tokens, 0.0)
     require_finite("output_tokens", output_tokens, 1.0)
+    overflow = context_overflow(model, input_tokens, output_tokens)
+    if overflow is not None:
+        raise overflow
     if not (np.isfinite(cached_input_share) and 0.0 <= cached_input_share < 1.0):
         raise PaybackError(f"cached_input_share = {cached_input_share}: must be in [0, 1)")
     if context is not None:
         require_finite("context", context, 1.0)
+        if context > model.max_context:
+            raise PaybackError.bad(
+                "context", context, f"at most {model.max_context:,}: {model.id}'s context"
+            )
     if tpot_ms is not None:
         require_finite("tpot_ms", tpot_ms, 0.0, inclusive=False)
 

@@ -68,6 +68,29 @@ def check_precision(model: OpenModel, precision: str) -> None:
         )
 
 
+def context_overflow(
+    model: OpenModel, input_tokens: float, output_tokens: float
+) -> PaybackError | None:
+    """Why a request of ``input_tokens`` + ``output_tokens`` cannot run on ``model``: more
+    tokens than its context holds (``max_position_embeddings``: positions past it are not
+    trained, and engines refuse them); ``None`` when it fits. Token counts are means, so a
+    mean past the context means requests past it."""
+    limit = model.max_context
+    if input_tokens + output_tokens <= limit:
+        return None
+    where = f"{model.id}'s context is {limit:,} tokens (max_position_embeddings)"
+    if input_tokens >= limit:
+        return PaybackError.bad(
+            "input_tokens", input_tokens, f"{where}; a prompt of at most {limit - 1:,} tokens"
+        )
+    return PaybackError.bad(
+        "output_tokens",
+        output_tokens,
+        f"{where}, and with {input_tokens:,.0f} input tokens a request "
+        f"at most {limit - input_tokens:,.0f} more fit",
+    )
+
+
 def _routed(model: OpenModel) -> tuple[float, float]:
     """The routed experts' parameters [count] and k/E (0 and 0 for a dense model)."""
     if not model.is_moe:

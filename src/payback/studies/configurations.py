@@ -21,6 +21,7 @@ from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.estimate import (
     check_engine,
+    context_overflow,
     engine_limits,
     kv_cache_tokens,
     loaded_latency_arrays,
@@ -188,14 +189,23 @@ def gather(
     kind: str,
     engine: sv.ServingEngine,
     left_out: LeftOut,
+    load: Load,
 ) -> Rows:
     """The row of every configuration that can run: each model × GPU × precision ×
-    tensor-parallel degree, unless a replica is larger than an owned server, the GPU lacks
-    the precision, or it has no rent (``kind``: the commitment's price kind). Expert-only
-    formats (MXFP4) are tried on mixtures of experts only."""
+    tensor-parallel degree, unless the model's context is shorter than the requests
+    (``load``), a replica is larger than an owned server, the GPU lacks the precision, or
+    it has no rent (``kind``: the commitment's price kind). Expert-only formats (MXFP4) are
+    tried on mixtures of experts only."""
     owned = option.owned
     rows = Rows()
     for model in models:
+        if context_overflow(model, load.prompt, load.output_tokens) is not None:
+            left_out.note(
+                "models with a context shorter than the requests (all their configurations)",
+                f"{model.id}: {load.prompt + load.output_tokens:,.0f} tokens a request, "
+                f"context {model.max_context:,}",
+            )
+            continue
         for gpu in gpus:
             price, why = (None, None) if owned is not None else _price(option, gpu, kind)
             if why is not None:

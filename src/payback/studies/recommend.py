@@ -302,7 +302,7 @@ def recommend(
     kind = COMMITMENT_KINDS[option.commitment]
     load = _load(*tokens, scenario.traffic.cached_input_share)
     left_out = LeftOut()
-    rows = gather(open_models, gpus, option, kind, engine, left_out)
+    rows = gather(open_models, gpus, option, kind, engine, left_out, load)
     start = time.perf_counter()
     candidates, missing = evaluate_rows(
         scenario, option, rows, load, max_replicas, engine, left_out
