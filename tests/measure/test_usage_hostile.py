@@ -380,3 +380,11 @@ def test_usage_into_a_portfolio_is_refused_not_ignored(tmp_path: Path) -> None:
         "traffic by hand; left as it is\n"
     )
     assert target.read_bytes() == before
+
+
+def test_the_help_names_the_statement_timeout_and_the_table_found() -> None:
+    code, out, err = run("usage", "--help")
+    assert code == 0, err
+    said = " ".join(out.replace("│", " ").split())
+    assert "a statement timeout (PAYBACK_STATEMENT_TIMEOUT seconds, default 1800)" in said
+    assert "otel_traces or spans, found by name; else the one table that looks like logs" in said
