@@ -92,13 +92,17 @@ FROM (
         COALESCE(
           COALESCE(
             toFloat64OrNull(
-              toString(
-                JSONExtractString(toString("metadata"), 'usage_object', 'prompt_tokens_details', 'cached_tokens')
+              TRIM(
+                toString(
+                  JSONExtractString(toString("metadata"), 'usage_object', 'prompt_tokens_details', 'cached_tokens')
+                )
               )
             ),
             toFloat64OrNull(
-              toString(
-                JSONExtractString(toString("metadata"), 'usage_object', 'cache_read_input_tokens')
+              TRIM(
+                toString(
+                  JSONExtractString(toString("metadata"), 'usage_object', 'cache_read_input_tokens')
+                )
               )
             )
           ),

@@ -95,12 +95,32 @@ FROM (
         COALESCE(
           COALESCE(
             CASE
-              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
+              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$'
               THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) AS DOUBLE PRECISION)
+              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
+              THEN CASE
+                WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '[eE]-'
+                THEN 0.0
+                WHEN TRIM(
+                  CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT)
+                ) LIKE '-%'
+                THEN CAST('-Infinity' AS DOUBLE PRECISION)
+                ELSE CAST('Infinity' AS DOUBLE PRECISION)
+              END
             END,
             CASE
-              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
+              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$'
               THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) AS DOUBLE PRECISION)
+              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
+              THEN CASE
+                WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '[eE]-'
+                THEN 0.0
+                WHEN TRIM(
+                  CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT)
+                ) LIKE '-%'
+                THEN CAST('-Infinity' AS DOUBLE PRECISION)
+                ELSE CAST('Infinity' AS DOUBLE PRECISION)
+              END
             END
           ),
           0.0

@@ -908,3 +908,75 @@ def test_the_one_table_that_looks_like_logs_is_read(
         .notes[0]
         .startswith("read requests as generic logs on duckdb in one read-only query (")
     )
+
+
+ODD_TIMES = [
+    "2026-10-01 10:00:00+02",
+    "2026-10-01T08:30:00Z",
+    "2026-10-01T08:30:00.123456789Z",
+    "2026-10-01",
+    " 2026-10-01 08:00 ",
+    "2026-10-01 08:00:00 UTC",
+    "2026-10-01 08:00:00+0530",
+    "2026-10-01 8:00",
+    "1790000000",  # seconds since 1970 as text: not read as a time (as DuckDB's TRY_CAST)
+    "yesterday",  # PostgreSQL reads it; DuckDB does not
+    "2026-13-45 10:00",
+    "2026-02-30",
+    "not a time",
+    None,
+]
+ODD_NUMBERS = ["100", " 1e2 ", "1e999", "9" * 400, "abc", "-3", "1.5e9", None]
+
+
+def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
+    pg_logs: str, tmp_path: Path
+) -> None:
+    """Times and token counts stored as text: a value PostgreSQL's cast would fail on (a
+    13th month, February 30, 1e999) ends no query; the rows are counted as unusable, by
+    reason, and the same as DuckDB counts them."""
+    import duckdb
+    import psycopg
+
+    rows = [(t, n, 10) for t in ODD_TIMES for n in ODD_NUMBERS]
+    with psycopg.connect(pg_logs) as con:
+        con.execute(
+            "CREATE TABLE odd_text (created_at text, prompt_tokens text, completion_tokens int)"
+        )
+        with con.cursor().copy("COPY odd_text FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    db = tmp_path / "odd.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE odd_text (created_at VARCHAR, prompt_tokens VARCHAR, "
+            "completion_tokens INTEGER)"
+        )
+        con.executemany("INSERT INTO odd_text VALUES (?, ?, ?)", rows)
+    try:
+        got = profile_database(pg_logs, table="odd_text")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP TABLE odd_text")
+    want = profile_database(str(db), table="odd_text")
+    # 8 times read, 2 token counts used each (100 and 1e2)
+    assert got.rows["used"] == want.rows["used"] == 16
+    assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
+    assert got.rows["unreadable_why"]["no time that reads as a date"] == 6 * len(ODD_NUMBERS)
+    assert got.traffic == want.traffic
+    # ClickHouse's best-effort parse would read more (seconds since 1970 as text): the same
+    # ISO 8601 text is read there, and numbers with spaces around them
+    chdb_session = pytest.importorskip("chdb.session")
+    folder = tmp_path / "chdb"
+    session = chdb_session.Session(str(folder))
+    session.query(
+        "CREATE TABLE odd_text (created_at Nullable(String), prompt_tokens Nullable(String), "
+        "completion_tokens Int32) ENGINE = MergeTree ORDER BY tuple()"
+    )
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute(f"COPY odd_text TO '{tmp_path / 'odd.parquet'}' (FORMAT parquet)")
+    session.query(f"INSERT INTO odd_text SELECT * FROM file('{tmp_path / 'odd.parquet'}', Parquet)")
+    session.close()
+    on_clickhouse = profile_database(f"chdb://{folder}", table="odd_text")
+    assert on_clickhouse.rows == want.rows
+    assert on_clickhouse.traffic == want.traffic

@@ -225,7 +225,7 @@ def test_microseconds_since_1970_per_dialect(dialect: str, fragment: str) -> Non
 
 
 def test_safe_numbers_and_json_keys_per_dialect() -> None:
-    assert "toFloat64OrNull(toString(x))" in render("SELECT PAYBACK_NUMBER(x)", "clickhouse")
+    assert "toFloat64OrNull(TRIM(toString(x)))" in render("SELECT PAYBACK_NUMBER(x)", "clickhouse")
     assert "TRY_CAST(x AS DOUBLE)" in render("SELECT PAYBACK_NUMBER(x)", "duckdb")
     pg = render("SELECT PAYBACK_JSON_TEXT(m, 'a', 'b.c')", "postgres")
     assert "JSON_EXTRACT_PATH_TEXT(CAST(m AS JSON), 'a', 'b.c')" in pg

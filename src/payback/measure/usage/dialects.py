@@ -41,7 +41,24 @@ FENCED = ("normalized", "checked")
 """The subqueries PostgreSQL runs as they are written (``OFFSET 0``); the last one (the
 buckets) it pulls up into the grouping, which computes each key once."""
 
-_POSTGRES_NUMBER = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+_POSTGRES_NUMBER = r"^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$"
+"""Text PostgreSQL casts to a double without failing: at most 30 digits before the point
+and a two-digit exponent (``1e999`` or 400 digits would be out of range, and end the
+query). Other numbers are out of a double's range: infinite, with their sign, as DuckDB's
+TRY_CAST reads them (0 with a negative exponent), so the row is unusable for the same
+reason on both."""
+_POSTGRES_ANY_NUMBER = r"^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+
+_ISO_TIME = (
+    "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    "([ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?)?"
+    "[[:space:]]*(UTC|[Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?$"
+)
+"""ISO 8601 text, the times read from text on PostgreSQL and ClickHouse (no backslash:
+the same in both engines' string literals): PostgreSQL's cast would fail on other text
+(and on a day past the month's end, checked apart), ending the query, and ClickHouse's
+best-effort parse reads more (seconds since 1970 as text); other text is a row without a
+readable time, as DuckDB's TRY_CAST makes it."""
 
 
 def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
@@ -149,12 +166,23 @@ class _Rewrite:
 
         x = self.sql_of(args[0])
         if self.dialect == "clickhouse":
+            text = f"trimBoth(toString({x}))"
             return self.parse(
-                f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull(toString({x}), 6, 'UTC'))"
+                f"if(match({text}, '{_ISO_TIME}'), "
+                f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull({text}, 6, 'UTC')), NULL)"
             )
         if self.dialect == "postgres":
+            # CASE evaluates its branches in order: the cast only on text that passes both
+            text = f"BTRIM(CAST({x} AS TEXT))"
+            days = (
+                f"EXTRACT(DAY FROM CAST(SUBSTR({text}, 1, 7) || '-01' AS DATE) "
+                "+ INTERVAL '1 month' - INTERVAL '1 day')"
+            )
             return self.parse(
-                f"CAST(FLOOR(EXTRACT(EPOCH FROM CAST({x} AS TIMESTAMPTZ)) * 1000000) AS BIGINT)"
+                f"CASE WHEN {text} ~ '{_ISO_TIME}' THEN CASE "
+                f"WHEN CAST(SUBSTR({text}, 9, 2) AS INT) <= {days} THEN "
+                f"CAST(FLOOR(EXTRACT(EPOCH FROM CAST({text} AS TIMESTAMPTZ)) * 1000000) AS BIGINT) "
+                "END END"
             )
         inner = exp.TryCast(this=args[0], to=exp.DataType.build("TIMESTAMPTZ"))
         return self.epoch_us([inner])
@@ -164,11 +192,14 @@ class _Rewrite:
 
         x = self.sql_of(args[0])
         if self.dialect == "clickhouse":
-            return self.parse(f"toFloat64OrNull(toString({x}))")
+            return self.parse(f"toFloat64OrNull(trimBoth(toString({x})))")
         if self.dialect == "postgres":
             text = f"CAST({x} AS TEXT)"
             return self.parse(
-                f"CASE WHEN {text} ~ '{_POSTGRES_NUMBER}' THEN CAST({text} AS DOUBLE PRECISION) END"
+                f"CASE WHEN {text} ~ '{_POSTGRES_NUMBER}' THEN CAST({text} AS DOUBLE PRECISION) "
+                f"WHEN {text} ~ '{_POSTGRES_ANY_NUMBER}' THEN CASE WHEN {text} ~ '[eE]-' THEN 0.0 "
+                f"WHEN BTRIM({text}) LIKE '-%' THEN CAST('-Infinity' AS DOUBLE PRECISION) "
+                "ELSE CAST('Infinity' AS DOUBLE PRECISION) END END"
             )
         return exp.TryCast(this=args[0], to=exp.DataType.build("DOUBLE"))
 
