@@ -354,3 +354,37 @@ def test_a_date_filter_at_a_month_edge_of_longer_logs_keeps_that_month_complete(
     # logs that begin inside the window: the first month is partial, as without a filter
     late = profile_usage([csv_path], since=dt.date(2026, 2, 1), until=until)
     assert [m["complete"] for m in late.by_month] == [False, True, True]
+
+
+def test_usage_into_a_portfolio_is_refused_not_ignored(tmp_path: Path) -> None:
+    """A portfolio's views read each workload's traffic: a [traffic] added to it would be
+    written, said to be written, and then not read. The file is left as it is."""
+    import shutil
+
+    from helpers import ROOT
+
+    target = tmp_path / "portfolio.toml"
+    shutil.copy(ROOT / "examples" / "portfolio.toml", target)
+    before = target.read_bytes()
+    logs = write_csv(
+        tmp_path / "logs.csv",
+        ["timestamp", "input_tokens", "output_tokens"],
+        [[t.isoformat(), 100, 10] for t in THREE_MONTHS],
+    )
+    code, out, err = run("usage", logs, "-o", target)
+    assert code == 2, out
+    assert out == ""
+    assert err == (
+        f"error: {target}: lists workloads (a portfolio), whose views read each workload's "
+        "own [workloads.traffic], not [traffic]; put the measured numbers in that workload's "
+        "traffic by hand; left as it is\n"
+    )
+    assert target.read_bytes() == before
+
+
+def test_the_help_names_the_statement_timeout_and_the_table_found() -> None:
+    code, out, err = run("usage", "--help")
+    assert code == 0, err
+    said = " ".join(out.replace("│", " ").split())
+    assert "a statement timeout (PAYBACK_STATEMENT_TIMEOUT seconds, default 1800)" in said
+    assert "otel_traces or spans, found by name; else the one table that looks like logs" in said

@@ -370,7 +370,8 @@ def usage(  # long: most of it is its options and their help text
         typer.Option(
             "--table",
             help="A database's table of logs (default: LiteLLM_SpendLogs, observations, "
-            "request_response_rmt or otel_traces, found by name).",
+            "request_response_rmt, otel_traces or spans, found by name; else the one table "
+            "that looks like logs).",
         ),
     ] = None,
     dialect: Annotated[
@@ -415,10 +416,11 @@ def usage(  # long: most of it is its options and their help text
     traffic. DuckDB reads files larger than memory.
 
     A **database** URL reads the logs where they are: the engine runs one grouped scan,
-    read-only and with a statement timeout, and only hourly aggregates come back
-    (LiteLLM's, Langfuse's, Helicone's and OpenTelemetry span tables are found by name;
-    any other with --table and --columns). Passwords come from the URL, the environment
-    or ~/.pgpass and are never shown. **--sql --dialect D** prints that query for D.
+    read-only and with a statement timeout (PAYBACK_STATEMENT_TIMEOUT seconds, default
+    1800), and only hourly aggregates come back (LiteLLM's, Langfuse's, Helicone's and
+    OpenTelemetry span tables are found by name; any other with --table and --columns).
+    Passwords come from the URL, the environment or ~/.pgpass and are never shown.
+    **--sql --dialect D** prints that query for D.
     """
     # Long for its ten options and their help; the work is in payback.measure.usage.
     from payback.measure.usage import (

@@ -148,6 +148,12 @@ def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
             f"{path}: does not look like a payback scenario (no [scenario], [traffic], "
             "[baseline] or [alternatives]); left as it is"
         )
+    if data.get("workloads"):  # the portfolio views read each workload's traffic
+        raise PaybackError(
+            f"{path}: lists workloads (a portfolio), whose views read each workload's own "
+            "[workloads.traffic], not [traffic]; put the measured numbers in that workload's "
+            "traffic by hand; left as it is"
+        )
     replaced: list[str] = []
     try:
         updated = with_traffic(text, fmt, traffic, replaced)
