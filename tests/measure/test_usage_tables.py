@@ -327,3 +327,13 @@ def test_a_warehouse_table_named_in_three_parts_is_quoted_part_by_part(
     assert f"on table {name} (" in text
     (table,) = sqlglot.parse_one(text, read=dialect).find_all(sqlglot.exp.Table)
     assert [table.catalog, table.db, table.name] == ["", *name.split(".")][-3:]
+
+
+def test_a_known_table_on_the_search_path_comes_before_a_copy_elsewhere() -> None:
+    """LiteLLM's table in public and an old copy in archive (listed first, by schema name):
+    the one searched by default is read; the copy only when named."""
+    columns = TABLES[0].columns
+    live = Table("public", "LiteLLM_SpendLogs", columns, default=True)
+    copy = Table("archive", "LiteLLM_SpendLogs", columns)
+    assert find_table([copy, live], None, "pg://h") == (live, "litellm")
+    assert find_table([copy, live], "archive.LiteLLM_SpendLogs", "pg://h") == (copy, "litellm")

@@ -270,9 +270,12 @@ def find_table(tables: list[Table], name: str | None, shown_url: str) -> tuple[T
         if len(folded) == 1:
             return folded[0], _spec_for(folded[0])
         raise PaybackError.bad("table", repr(name), _not_found(tables, shown_url))
+    # a known name in a schema searched by default first (a copy in another schema, such
+    # as an archive, is not the live table)
+    by_schema = sorted(tables, key=lambda t: not t.default)
     for spec in KNOWN.values():
         for wanted in spec.tables:
-            for t in tables:
+            for t in by_schema:
                 if t.name.lower() == wanted.lower():
                     return t, spec.name
     logs = [t for t in tables if looks_like_logs(t) and not t.partition]
