@@ -249,6 +249,19 @@ def run(
     }
 
 
+def _row_4090(label: str, clients: int, outputs: np.ndarray, **kw: float) -> None:
+    """One run of the 4090's loop beside the published figures: ``label`` names the
+    setting (``kw``: the keywords of :func:`run` it sets)."""
+    rps, mean, median, p99 = MEASURED_4090[clients]
+    r = run("mistral-7b", "rtx-4090", clients=clients, input_tokens=256, outputs=outputs, **kw)
+    preempted = f", {r['preempted']:3.0f} preemptions" if "kv_tokens" in kw else ""
+    print(
+        f"    {label}{clients:2d} clients: {r['rps']:5.2f} req/s ({rps}), TTFT mean "
+        f"{r['mean']:4.0f} ({mean}), median {r['median']:4.0f} ({median}), "
+        f"P99 {r['p99']:5.0f} ({p99}){preempted}"
+    )
+
+
 def main() -> None:
     rng = np.random.default_rng(0)
     print("Mistral-7B, RTX 4090, 256 in, 300 requests (published: req/s, mean/median/P99 TTFT)")
@@ -258,78 +271,25 @@ def main() -> None:
     }
     for name, outs in lengths.items():
         print(f"  outputs {name}")
-        for n, (rps, mean, median, p99) in MEASURED_4090.items():
-            r = run("mistral-7b", "rtx-4090", clients=n, input_tokens=256, outputs=outs)
-            print(
-                f"    {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), TTFT mean {r['mean']:4.0f} "
-                f"({mean}), median {r['median']:4.0f} ({median}), P99 {r['p99']:5.0f} ({p99})"
-            )
+        for n in MEASURED_4090:
+            _row_4090("", n, outs)
+    spread = lengths["72-128 (mean 100)"]
     print("  outputs 72-128, the API server's event loop a FIFO server at c a token")
     for c in FRONTEND_S:
         for n in (4, 16, 32, 48):
-            rps, mean, median, _ = MEASURED_4090[n]
-            r = run(
-                "mistral-7b",
-                "rtx-4090",
-                clients=n,
-                input_tokens=256,
-                outputs=lengths["72-128 (mean 100)"],
-                frontend_s=c,
-            )
-            print(
-                f"    c = {c * 1e6:3.0f} µs, {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), "
-                f"TTFT mean {r['mean']:4.0f} ({mean}), median {r['median']:4.0f} ({median})"
-            )
+            _row_4090(f"c = {c * 1e6:3.0f} µs, ", n, spread, frontend_s=c)
     print("  outputs 72-128, the API server's work on each request a serial cost a (c = 0)")
     for a in ADMIT_S:
         for n in (4, 16, 32, 48):
-            rps, mean, median, _ = MEASURED_4090[n]
-            r = run(
-                "mistral-7b",
-                "rtx-4090",
-                clients=n,
-                input_tokens=256,
-                outputs=lengths["72-128 (mean 100)"],
-                admit_s=a,
-            )
-            print(
-                f"    a = {a * 1e3:2.0f} ms, {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), "
-                f"TTFT mean {r['mean']:4.0f} ({mean}), median {r['median']:4.0f} ({median})"
-            )
+            _row_4090(f"a = {a * 1e3:2.0f} ms, ", n, spread, admit_s=a)
     print("  outputs 72-128, c = 78 µs, a KV pool of P tokens (the default holds about 54,000)")
     for pool in KV_POOLS:
         for n in (16, 32, 48):
-            rps, mean, median, _ = MEASURED_4090[n]
-            r = run(
-                "mistral-7b",
-                "rtx-4090",
-                clients=n,
-                input_tokens=256,
-                outputs=lengths["72-128 (mean 100)"],
-                frontend_s=FRONTEND_S[0],
-                kv_tokens=pool,
-            )
-            print(
-                f"    P = {pool:6,d}, {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), "
-                f"TTFT mean {r['mean']:4.0f} ({mean}), median {r['median']:4.0f} ({median}), "
-                f"{r['preempted']:3.0f} preemptions"
-            )
+            _row_4090(f"P = {pool:6,d}, ", n, spread, frontend_s=FRONTEND_S[0], kv_tokens=pool)
     print("  outputs 72-128, c = 78 µs, each request held the measured gap before the engine")
-    for n, (rps, mean, median, p99) in MEASURED_4090.items():
-        r = run(
-            "mistral-7b",
-            "rtx-4090",
-            clients=n,
-            input_tokens=256,
-            outputs=lengths["72-128 (mean 100)"],
-            frontend_s=FRONTEND_S[0],
-            delay_s=GAP_4090[n],
-        )
-        print(
-            f"    {GAP_4090[n] * 1e3:3.0f} ms, {n:2d} clients: {r['rps']:5.2f} req/s ({rps}), "
-            f"TTFT mean {r['mean']:4.0f} ({mean}), median {r['median']:4.0f} ({median}), "
-            f"P99 {r['p99']:5.0f} ({p99})"
-        )
+    for n in MEASURED_4090:
+        gap = GAP_4090[n]
+        _row_4090(f"{gap * 1e3:3.0f} ms, ", n, spread, frontend_s=FRONTEND_S[0], delay_s=gap)
     print("Qwen2.5-0.5B, L4, 256 in / 128 out (--ignore-eos), 200 requests")
     for c in (0.0, *FRONTEND_S[:2]):
         for n, (rps, median, p95) in MEASURED_L4.items():
