@@ -137,7 +137,7 @@ def test_ctrl_c_during_the_writes_takes_effect_once_all_are_written(
     def write(path: Path, content: bytes | str, force: bool) -> None:
         if not pressed:
             pressed.append(1)
-            os.kill(os.getpid(), signal.SIGINT)  # the handler runs before this returns
+            signal.raise_signal(signal.SIGINT)  # to this thread: handled before it returns
         real(path, content, force)
 
     monkeypatch.setattr(files, "_write_one", write)
@@ -165,7 +165,7 @@ def test_ctrl_c_that_a_library_turns_into_another_error_is_still_ctrl_c(
 
     def drawn_half(analysis: object) -> None:
         with contextlib.suppress(KeyboardInterrupt):  # as a library's cleanup might
-            os.kill(os.getpid(), signal.SIGINT)  # the handler runs before this returns
+            signal.raise_signal(signal.SIGINT)  # to this thread: handled before it returns
         raise ValueError("Invalid bounding box")
 
     monkeypatch.setattr(charts, "cumulative_costs", drawn_half)
@@ -176,3 +176,39 @@ def test_ctrl_c_that_a_library_turns_into_another_error_is_still_ctrl_c(
     assert result.stderr == LINE + "\n"
     assert not list(tmp_path.iterdir())
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+@pytest.mark.parametrize("raised", [SystemExit(130), KeyboardInterrupt()])
+def test_an_interrupted_command_leaves_without_finalizing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], raised: BaseException
+) -> None:
+    """Exit 130 skips the interpreter's finalization, where a library thread stopped by
+    Ctrl-C can abort it (exit -6); what was written is flushed first. Other exits are
+    Python's own."""
+    import payback.cli as cli
+
+    exits: list[int] = []
+
+    def exit_now(code: int) -> None:
+        exits.append(code)
+        raise SystemExit(f"os._exit({code})")
+
+    def command() -> None:
+        print("partial output", end="")
+        raise raised
+
+    monkeypatch.setattr(cli.os, "_exit", exit_now)
+    monkeypatch.setattr(cli, "app", command)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit, match=r"os\._exit\(130\)"):
+            cli.main()
+        assert exits == [130]
+        assert capsys.readouterr().out == "partial output"
+        monkeypatch.setattr(cli, "app", lambda: sys.exit(2))
+        with pytest.raises(SystemExit) as plain:
+            cli.main()
+        assert plain.value.code == 2
+        assert exits == [130]
+    finally:
+        signal.signal(signal.SIGINT, previous)
