@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,17 @@ def check_interrupted(code: int, err: str) -> None:
     assert all(line.startswith(("warning: ", "note: ")) for line in lines[:-1]), err[-2000:]
 
 
+@pytest.fixture
+def default_sigint() -> Iterator[None]:
+    """Python's own Ctrl-C handler while the test runs, whatever an earlier test in this
+    process left (one full run in three found SIGINT ignored here), then that again."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def no_leftovers(folder: Path) -> None:
     """No temporary file of an atomic write is left behind."""
     assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
@@ -122,7 +134,7 @@ def test_ctrl_c_while_sampling_and_while_starting(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_during_the_writes_takes_effect_once_all_are_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, default_sigint: None
 ) -> None:
     """Pressed while a Markdown report's first file is written: every file is written
     whole, then the command stops with 130 (deferred, never swallowed)."""
@@ -153,7 +165,7 @@ def test_ctrl_c_during_the_writes_takes_effect_once_all_are_written(
 
 
 def test_ctrl_c_that_a_library_turns_into_another_error_is_still_ctrl_c(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, default_sigint: None
 ) -> None:
     """Ctrl-C while matplotlib draws can leave it half-done, and the error that surfaces is
     its own (ValueError: Invalid bounding box): the command still stops as interrupted,
