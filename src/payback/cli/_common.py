@@ -146,6 +146,26 @@ def command_flag(param: str) -> str | None:
     return flag if flag in flags else None
 
 
+@contextlib.contextmanager
+def in_file(file: Path, named: bool = True) -> Iterator[None]:
+    """With ``named``, errors about a scenario's fields found after it was read (a model's
+    context shorter than ``traffic.input_tokens``) name the file, as the ones found reading
+    it do: of several files compared, the line says which. An error about a flag stays as
+    it is."""
+    if not named:
+        yield
+        return
+    try:
+        yield
+    except PaybackError as exc:
+        if exc.param is not None and as_flag(exc.param) is not None:
+            raise
+        prefix = f"{file}: "
+        raise PaybackError(
+            [m if m.startswith(prefix) else prefix + m for m in exc.messages]
+        ) from None
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn :class:`payback.PaybackError` into one line per problem and exit code 2; an
     error about one library parameter names the command's flag for it."""

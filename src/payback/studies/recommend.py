@@ -237,6 +237,8 @@ def _hint(reason: str, commitment: str, names: Mapping[str, str]) -> str:
         return f"compare a smaller model ({models})"
     if reason.startswith("replica larger than a server"):
         return "give owned.gpus_per_server for a larger server"
+    if reason.startswith("the model's context"):
+        return f"compare a model with a longer context ({models}), or shorter requests (traffic.input_tokens, traffic.output_tokens)"
     return f"compare other models ({models}) or GPUs"
 
 
