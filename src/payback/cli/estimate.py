@@ -14,6 +14,7 @@ from payback.cli._common import (
     _console,
     _print_json,
     _warn,
+    from_catalog,
     user_errors,
 )
 from payback.errors import PaybackError
@@ -112,14 +113,12 @@ def estimate_serving(
     **--tpot-ms** target. **--calibration** uses the utilisation factors `payback
     calibrate` measured.
     """
-    from payback.catalog import default_catalog
     from payback.hardware.calibration import engine_for
     from payback.hardware.estimate import engine_named, estimate_serving
     from payback.measure.apply import check_use, serving_factors
 
     base = engine_named(engine)
-    catalog = default_catalog()
-    served, gpu_record = catalog.model(model), catalog.gpu(gpu)
+    served, gpu_record = from_catalog("model", "--model", model), from_catalog("gpu", "--gpu", gpu)
     cal = _load_calibration(calibration) if calibration else None
     factors = None
     if cal is not None:
@@ -237,12 +236,10 @@ def estimate_training(
     size and stack; GPUs from memory (weights, gradients, optimizer, activations).
     **--calibration** scales the utilization by what `payback calibrate` measured.
     """
-    from payback.catalog import default_catalog
     from payback.hardware.fine_tuning import estimate_training
     from payback.measure.apply import check_use, training_scale
 
-    catalog = default_catalog()
-    trained, gpu_record = catalog.model(model), catalog.gpu(gpu)
+    trained, gpu_record = from_catalog("model", "--model", model), from_catalog("gpu", "--gpu", gpu)
     scale, cal = 1.0, None
     if calibration is not None:
         where = f"--calibration {calibration}"

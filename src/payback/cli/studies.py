@@ -90,7 +90,7 @@ def sensitivity(
 
     top = _top(top)
     if method not in ("tornado", "sobol"):
-        raise PaybackError(f"method {method!r}: unknown; allowed: tornado, sobol")
+        raise PaybackError.bad("method", method, "unknown; allowed: tornado, sobol")
     if method == "tornado" and (samples is not None or seed is not None):
         raise PaybackError(
             "--samples and --seed apply to --method sobol; a tornado does not sample"
