@@ -3,12 +3,13 @@ answers, bad ones one line naming the field, the value and what is allowed (exit
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from helpers import QUARTER, assert_user_error, run
+from helpers import EXAMPLES, QUARTER, assert_user_error, run
 
 
 def _quarter(tmp_path: Path, old: str, new: str) -> Path:
@@ -71,3 +72,92 @@ def test_a_bad_flag_is_named_with_the_value_as_typed(args: tuple[str, ...], line
     assert_user_error(code, out, err)
     assert len(err.splitlines()) == 1
     assert err.startswith(line), err
+
+
+def test_a_search_that_matches_nothing_says_so_with_the_nearest_ids() -> None:
+    code, out, err = run("catalog", "gpus", "--search", "h1000")
+    assert (code, err) == (0, "")
+    assert out.strip().startswith("No GPU's id or name contains 'h1000'; did you mean h200,")
+    assert "BF16" not in out  # no empty table's header
+    for command, what in (
+        ("models", "No open model's id, name or repository contains 'zzzz'; known: qwen2.5-0.5b"),
+        ("finetuning", "No fine-tuning offer's id, provider or base model contains 'zzzz'"),
+        ("apis", "No API model's ref or name contains 'zzzz'; without --search"),
+    ):
+        code, out, err = run("catalog", command, "--search", "zzzz")
+        assert (code, err) == (0, "")
+        assert " ".join(out.split()).startswith(what), out
+
+
+def test_serving_on_a_gpu_only_marketplaces_rent_says_why_there_is_no_price() -> None:
+    # the catalog's only on-demand offer for the RTX 4090 is a marketplace's (runpod)
+    code, out, err = run(
+        "estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "rtx-4090", "--precision", "fp8"
+    )
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert (
+        "GPU price none by default: every on-demand offer is a marketplace's "
+        "(payback catalog gpus --search rtx-4090)"
+    ) in text
+    assert "not in the catalog" not in text
+
+
+def test_init_writes_only_a_scenario_type_it_can_read_back(tmp_path: Path) -> None:
+    target = tmp_path / "scenario.json"
+    code, out, err = run("init", target)
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        f"error: {target}: a scenario is written as .toml, or .yaml / .yml for YAML; not .json"
+    )
+    assert not target.exists()  # it wrote TOML into a .json file
+
+
+def test_a_json_scenario_is_told_what_the_files_are_read_as(tmp_path: Path) -> None:
+    path = tmp_path / "seed.json"
+    path.write_text('{"scenario": {"name": "x", "horizon_months": 6}}')
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err)
+    assert err.strip().endswith(
+        "; a .json file is read as TOML (a scenario is TOML, or YAML in a .yaml or .yml file)"
+    )
+
+
+def test_estimate_serving_reproduces_the_capacity_analyze_derives() -> None:
+    # examples/catalog-ids.toml: llama-3.1-8b fp8 on l40s, tpot_ms 40, planned at 70%, at
+    # 1,200/250 tokens with 30% of each prompt cached; analyze's source line points the
+    # user at the estimate, which must give the same requests/s from the same inputs
+    code, out, err = run("analyze", EXAMPLES / "catalog-ids.toml", "--json")
+    assert code == 0, err
+    derived = json.loads(out)["sources"]["alternatives.0.replica_requests_per_s"]["value"]
+    code, out, err = run(
+        "estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l40s", "--precision", "fp8",
+        "--input-tokens", "1200", "--output-tokens", "250", "--cached-input-share", "0.3",
+        "--tpot-ms", "40", "--utilization", "0.7", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["replica_requests_per_s"] == pytest.approx(derived, rel=1e-12)
+    assert derived == pytest.approx(13.72, abs=0.005)  # not the 9.94 of an uncached prompt
+
+
+def test_recommend_apply_renames_the_precision_the_winner_replaces(tmp_path: Path) -> None:
+    # catalog-ids' alternative is named "..., FP8 on rented L40S"; its winner runs elsewhere
+    output = tmp_path / "tuned.toml"
+    code, out, err = run("recommend", EXAMPLES / "catalog-ids.toml", "--apply", "-o", output)
+    assert code == 0, err
+    best = json.loads(run("recommend", EXAMPLES / "catalog-ids.toml", "--json")[1])["best"]
+    assert (best["precision"], best["gpu"]) != ("fp8", "l40s")
+    name = f"fine-tuned Llama 3.1 8B, {best['precision'].upper()} on rented {best['gpu'].upper()}"
+    code, out, _ = run("analyze", output, "--json")
+    assert json.loads(out)["alternatives"][0]["name"] == name
+
+
+def test_recommend_refuses_fewer_replicas_than_the_alternative_runs_at_least() -> None:
+    # catalog-ids' alternative has min_replicas = 2: at most 1 is no search at all (it was
+    # "needs more than 1 replicas for 228 of the 336 configurations left out")
+    code, out, err = run("recommend", EXAMPLES / "catalog-ids.toml", "--max-replicas", "1")
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        "error: --max-replicas 1: must be ≥ alternatives.0.min_replicas = 2, the fewest the "
+        "fleet runs"
+    )

@@ -69,6 +69,14 @@ def estimate_serving(
     output_tokens: Annotated[
         float, typer.Option("--output-tokens", help="Mean output tokens per request.")
     ] = 200.0,
+    cached_input_share: Annotated[
+        float,
+        typer.Option(
+            "--cached-input-share",
+            help="Share of each prompt the prefix cache already holds (0 to <1; a scenario's "
+            "traffic.cached_input_share): its prefill is skipped.",
+        ),
+    ] = 0.0,
     context: Annotated[
         float | None,
         typer.Option("--context", help="Context at which to report decode speed [tokens]."),
@@ -132,6 +140,7 @@ def estimate_serving(
         precision,
         input_tokens=input_tokens,
         output_tokens=output_tokens,
+        cached_input_share=cached_input_share,
         context=context,
         batch=batch,
         tpot_ms=tpot_ms,
@@ -144,14 +153,26 @@ def estimate_serving(
         return
     from payback.report import tables
 
-    rows = _serving_rows(result)
+    rows = _serving_rows(result, cached_input_share)
+    if not result.usd_per_gpu_hour:
+        from payback.catalog import marketplace_only
+
+        if marketplace_only(gpu_record):
+            rows["GPU price"] = (
+                "none by default: every on-demand offer is a marketplace's "
+                f"(payback catalog gpus --search {gpu_record.id})"
+            )
     if cal is not None:
         rows["calibrated by"] = f"{calibration} ({cal.tool} on {cal.device}, {cal.created})"
     _console().print(tables.key_values(f"Serving {result.model} on {result.gpu}", rows))
 
 
-def _serving_rows(result: ServingEstimate) -> dict[str, str]:
-    """The lines of ``estimate serving``'s table."""
+def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str]:
+    """The lines of ``estimate serving``'s table (``cached``: the share of each prompt the
+    prefix cache holds)."""
+    lengths = f"{result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens" + (
+        f", {cached:.0%} of the prompt cached" if cached else ""
+    )
     rows = {
         "GPUs per replica": f"{result.gpus_per_replica} × {result.gpu} ({result.precision})",
         "engine": result.engine
@@ -179,7 +200,7 @@ def _serving_rows(result: ServingEstimate) -> dict[str, str]:
             and result.ttft_at_utilization_ms is not None
             else {}
         ),
-        f"requests/s at {result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
+        f"requests/s at {lengths}": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
         "GPU price": f"${result.usd_per_gpu_hour:.2f}/h ({result.price_source})"
         if result.usd_per_gpu_hour
         else "not in the catalog",

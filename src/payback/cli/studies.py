@@ -355,12 +355,14 @@ def _applied_text(
 def _renamed(
     text: str, file: Path, scenario: Scenario, result: Recommendation
 ) -> tuple[str, list[str]]:
-    """The written scenario with the alternative's name updated where it names a GPU or a
-    model the winner replaces ("... on one rented L4" when the winner runs on an L40), so
+    """The written scenario with the alternative's name updated where it names a GPU, a
+    model or a precision the winner replaces ("... on one rented L4" when the winner runs
+    on an L40, "FP8" when it runs at int4: "INT4"), so
     that no name contradicts the configuration; and the note that says so."""
     import re
 
     from payback.catalog import default_catalog
+    from payback.hardware.serving import PRECISIONS
     from payback.scenario import scenario_format
     from payback.scenario.edit import with_values
 
@@ -372,7 +374,12 @@ def _renamed(
     catalog = default_catalog()
     replaced: list[str] = []
     new = name
-    for ids, winner in ((catalog.gpus, best.gpu), (catalog.models, best.model)):
+    precisions = dict.fromkeys(PRECISIONS)
+    for ids, winner in (
+        (catalog.gpus, best.gpu),
+        (catalog.models, best.model),
+        (precisions, best.precision),
+    ):
         for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z0-9]", name):
             if word.lower() in ids and word.lower() != winner.lower():
                 shown = winner.upper() if word.isupper() else winner

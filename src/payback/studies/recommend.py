@@ -299,6 +299,12 @@ def recommend(
     benchmark = _benchmark(scenario, catalog, cal, path, warnings)
     warnings += _distributions_warning(scenario)
     tokens = _check_traffic(scenario.traffic, max_replicas)
+    if max_replicas < option.min_replicas:
+        raise PaybackError.bad(
+            "max_replicas",
+            max_replicas,
+            f"must be ≥ {path}.min_replicas = {option.min_replicas}, the fewest the fleet runs",
+        )
     open_models, model_refs = _models(scenario, catalog, option, path, models)
     gpus = _gpus(catalog, option, path)
     kind = COMMITMENT_KINDS[option.commitment]
@@ -419,7 +425,7 @@ def _models(
         raise PaybackError(
             f'{path}.model: recommend needs the model to serve; give model = "qwen2.5-7b" '
             "(or models = [...] to compare several) in the scenario, or pass models to "
-            "recommend"
+            "recommend()"
         )
     where = f"{path}.models" if (not models and option.models) else f"{path}.model"
     open_models: list[OpenModel] = []
