@@ -161,3 +161,12 @@ def test_recommend_refuses_fewer_replicas_than_the_alternative_runs_at_least() -
         "error: --max-replicas 1: must be ≥ alternatives.0.min_replicas = 2, the fewest the "
         "fleet runs"
     )
+
+
+def test_an_absurd_count_is_shown_as_written(tmp_path: Path) -> None:
+    path = _quarter(tmp_path, "training_runs = 4 ", "training_runs = 1e30 ")
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        f"error: {path}: alternatives.0.one_time.training_runs = 1e+30: must be ≤ 10000"
+    )  # was 1000000000000000019884624838656, the float read as a whole number

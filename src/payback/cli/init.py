@@ -25,7 +25,10 @@ def init(
     on one rented GPU, with every cost item filled in. Never overwrites a file unless
     **--force** is given.
     """
-    special = path.exists() and not path.is_file()  # a folder, a FIFO: refused as such below
+    try:  # a folder, a FIFO, a name too long: refused as such below
+        special = path.exists() and not path.is_file()
+    except OSError:
+        special = True
     if path.suffix.lower() not in {".toml", ".yaml", ".yml"} and not special:
         from payback.errors import PaybackError
 
