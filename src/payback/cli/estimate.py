@@ -314,7 +314,7 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
         "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",
         "time per run": f"{result.hours:,.2f} h ({result.gpu_hours:,.2f} GPU-hours)",
         "cost": (
-            f"${result.usd:,.2f} for {result.runs} run(s) at ${result.usd_per_gpu_hour:.2f}/GPU-h ({result.price_source})"
+            f"${result.usd:,.2f} for {result.runs:,} run{'s' if result.runs != 1 else ''} at ${result.usd_per_gpu_hour:.2f}/GPU-h ({result.price_source})"
             if result.usd is not None
             else "no price in the catalog: give --usd-per-gpu-hour"
         ),
