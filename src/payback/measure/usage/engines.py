@@ -275,8 +275,10 @@ first statement. Not in the connection's startup ``options``: the poolers hosted
 and LiteLLM deployments put in front of the server (PgBouncer; Supabase and Neon run it or
 one like it) refuse that parameter by default ("unsupported startup parameter: options",
 pgbouncer/pgbouncer#875) or drop it silently where configured to ignore it, and then no
-timeout would hold (pgbouncer/pgbouncer#381). Server-side prepared statements are off for
-the same poolers. Tested through PgBouncer in transaction and session pooling."""
+timeout would hold (pgbouncer/pgbouncer#381). Server-side prepared statements are off: in
+transaction pooling the next statement may run on another server connection (PgBouncer
+before 1.21 does not follow them). Tested through PgBouncer in transaction and session
+pooling."""
 
 _PARTS_SQL = """SELECT c.relkind::text,
        pg_relation_size(c.oid) / current_setting('block_size')::int,
@@ -310,10 +312,7 @@ class _Postgres(_Whole):
                 self.url,
                 connect_timeout=CONNECT_TIMEOUT_S,
                 application_name="payback usage",
-                # no server-side prepared statements: a pooler in transaction mode may
-                # run the next statement on another server connection (PgBouncer before
-                # 1.21 does not follow them)
-                prepare_threshold=None,
+                prepare_threshold=None,  # no server-side prepared statements (SETTINGS_DOC)
             )
         except psycopg.ProgrammingError as exc:  # libpq cannot read the URL
             raise _failed(self.shown, "not a URL libpq reads", exc, self.url) from None
@@ -329,9 +328,7 @@ class _Postgres(_Whole):
         return {
             "statement_timeout": str(_timeout() * 1000),
             "TimeZone": "UTC",
-            # the aggregation's hash tables in memory (a few MB; the default 4 MB makes
-            # PostgreSQL sort the rows instead)
-            "work_mem": "256MB",
+            "work_mem": "256MB",  # hash tables, not a sort of the rows (4 MB by default)
             **self._part_settings,
         }
 
