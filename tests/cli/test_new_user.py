@@ -170,3 +170,9 @@ def test_an_absurd_count_is_shown_as_written(tmp_path: Path) -> None:
     assert err.strip() == (
         f"error: {path}: alternatives.0.one_time.training_runs = 1e+30: must be ≤ 10000"
     )  # was 1000000000000000019884624838656, the float read as a whole number
+
+
+def test_recommend_without_a_model_names_the_flag_to_give_it() -> None:
+    code, out, err = run("recommend", QUARTER)  # the quarter's alternative names no model
+    assert_user_error(code, out, err)
+    assert err.strip().endswith("in the scenario, or pass --model ID")

@@ -402,7 +402,6 @@ LIBRARY_ADVICE = {
     "(recommend() finds one)": "(payback recommend FILE finds one)",
     "for recommend() to choose one": "for `payback recommend FILE` to choose one",
     "(even when forced)": "(even with --force)",
-    "or pass models to recommend()": "or pass --model ID (several to compare them)",
     "monte_carlo() shows the spread": "analyze --samples N shows the spread",
     "name one with table (and columns ts=": "name one with --table (and --columns ts=",
     "with columns ts=": "with --columns ts=",

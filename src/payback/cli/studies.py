@@ -312,9 +312,16 @@ def recommend(  # long: most of it is its options and their help text
         _check_writable(output, force)
     scenario = load_scenario(file)
     with _busy("searching configurations", enabled=not as_json):
-        result = recommend_setup(
-            scenario, alternative, models=models or None, max_replicas=max_replicas
-        )
+        try:
+            result = recommend_setup(
+                scenario, alternative, models=models or None, max_replicas=max_replicas
+            )
+        except PaybackError as exc:  # the library's "pass models" is this command's --model
+            if exc.param is not None:
+                raise
+            raise PaybackError(
+                [m.replace("pass models to recommend", "pass --model ID") for m in exc.messages]
+            ) from None
     _warn(result.warnings)
     written: str | None = None
     if apply and output is not None and result.best is not None:

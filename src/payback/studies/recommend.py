@@ -425,7 +425,7 @@ def _models(
         raise PaybackError(
             f'{path}.model: recommend needs the model to serve; give model = "qwen2.5-7b" '
             "(or models = [...] to compare several) in the scenario, or pass models to "
-            "recommend()"
+            "recommend"
         )
     where = f"{path}.models" if (not models and option.models) else f"{path}.model"
     open_models: list[OpenModel] = []
