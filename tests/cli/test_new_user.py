@@ -176,3 +176,42 @@ def test_recommend_without_a_model_names_the_flag_to_give_it() -> None:
     code, out, err = run("recommend", QUARTER)  # the quarter's alternative names no model
     assert_user_error(code, out, err)
     assert err.strip().endswith("in the scenario, or pass --model ID")
+
+
+PORTFOLIO_LONG = """
+[scenario]
+name = "two tasks"
+horizon_months = 12
+
+[baseline]
+name = "api"
+kind = "hosted_api"
+input_usd_per_mtok = 2.5
+output_usd_per_mtok = 10.0
+
+[[alternatives]]
+name = "shared"
+kind = "self_hosted"
+model = "llama-2-7b"
+gpu = "l40s"
+portfolio = { fleet = "shared" }
+
+[[workloads]]
+name = "short"
+traffic = { requests_per_month = 400000, input_tokens = 1500, output_tokens = 150 }
+
+[[workloads]]
+name = "long"
+traffic = { requests_per_month = 150000, input_tokens = 5000, output_tokens = 300 }
+"""
+
+
+def test_a_workloads_request_past_the_context_names_its_own_traffic(tmp_path: Path) -> None:
+    path = tmp_path / "portfolio.toml"
+    path.write_text(PORTFOLIO_LONG)
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        "error: workloads.1.traffic.input_tokens = 5000: llama-2-7b's context is 4,096 tokens "
+        "(max_position_embeddings); a prompt of at most 4,095 tokens (for alternatives.0)"
+    )  # was "workloads.1 ('long'): traffic.input_tokens ...", a field the file does not have

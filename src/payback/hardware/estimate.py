@@ -174,7 +174,13 @@ def estimate_serving(
     mean_context = input_tokens + output_tokens / 2.0
     tp = _replica_gpus(model, gpu, precision, gpus_per_replica, mean_context, engine)
     args = serving_shape(model, gpu, precision, tp, engine)
-    capacity, by_memory = _kv_room(model, gpu, precision, tp, mean_context, engine)
+    try:
+        capacity, by_memory = _kv_room(model, gpu, precision, tp, mean_context, engine)
+    except PaybackError as exc:
+        if gpus_per_replica is None:
+            raise
+        # the replica the caller chose is too small: the line names that choice
+        raise PaybackError.bad("gpus_per_replica", gpus_per_replica, exc.messages[0]) from None
     max_batch = min(by_memory, engine.max_num_seqs)
     chosen, limited_by = max_batch, "memory" if by_memory <= engine.max_num_seqs else "engine"
     load: dict[str, Any] = {
