@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from helpers import EXAMPLES, QUARTER, assert_user_error, run
+from helpers import EXAMPLES, QUARTER, ROOT, assert_user_error, run
 
 
 def _quarter(tmp_path: Path, old: str, new: str) -> Path:
@@ -215,3 +216,56 @@ def test_a_workloads_request_past_the_context_names_its_own_traffic(tmp_path: Pa
         "error: workloads.1.traffic.input_tokens = 5000: llama-2-7b's context is 4,096 tokens "
         "(max_position_embeddings); a prompt of at most 4,095 tokens (for alternatives.0)"
     )  # was "workloads.1 ('long'): traffic.input_tokens ...", a field the file does not have
+
+
+def _help_examples() -> list[tuple[str, list[str]]]:
+    """Every complete `payback ...` command in the help of the commands (no placeholder
+    such as FILE or N), with the command whose help shows it."""
+    import shlex
+
+    import typer.main
+
+    from payback.cli import app
+
+    found: list[tuple[str, list[str]]] = []
+
+    def walk(command: Any, name: str) -> None:
+        for text in re.findall(r"`(payback [^`]+)`|\*\*(payback [^*]+)\*\*", command.help or ""):
+            text = "".join(text)
+            words = shlex.split(text)[1:]
+            placeholder = any(
+                w.isupper() or (w.endswith(".toml") and not w.startswith("examples/"))
+                for w in words
+            )
+            if any(w.startswith("--") for w in words) and not placeholder:
+                found.append((name, words))
+        for sub_name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{name} {sub_name}".strip())
+
+    walk(typer.main.get_command(app), "")
+    return found
+
+
+HELP_EXAMPLES = _help_examples()
+
+
+def test_the_help_shows_examples_for_the_estimates_and_the_catalogs() -> None:
+    shown = {name for name, _ in HELP_EXAMPLES}
+    for name in ("", "quick", "estimate serving", "estimate training", "catalog gpus",
+                 "catalog models", "catalog finetuning"):  # fmt: skip
+        assert name in shown, name
+
+
+@pytest.mark.parametrize(
+    ("name", "words"), HELP_EXAMPLES, ids=[" ".join(w) for _, w in HELP_EXAMPLES]
+)
+def test_every_example_in_the_help_runs(name: str, words: list[str]) -> None:
+    if words[0] == "init":
+        pytest.skip("init writes a file: its own tests run it")
+    code, out, err = run(*[str(ROOT / w) if w.startswith("examples/") else w for w in words])
+    assert code == 0, (name, err)
+    assert "error" not in err.lower()
+    if words[0] == "quick" and "--requests-per-month" in words:
+        # what the help says it gives
+        assert "Break even after ~30,769 requests" in out
+        assert "month 1.54" in out
