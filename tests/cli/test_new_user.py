@@ -269,3 +269,16 @@ def test_every_example_in_the_help_runs(name: str, words: list[str]) -> None:
         # what the help says it gives
         assert "Break even after ~30,769 requests" in out
         assert "month 1.54" in out
+
+
+def test_compared_files_name_the_file_each_warning_is_about() -> None:
+    portfolio = EXAMPLES / "portfolio.toml"
+    code, _, err = run("analyze", portfolio, EXAMPLES / "seed.toml")
+    assert code == 0, err
+    lines = err.splitlines()
+    assert lines
+    assert all(line.startswith(f"warning: {portfolio}: ") for line in lines), lines
+    # compared with others it is read as one workload; the line says how to see the portfolio
+    assert lines[-1] == (
+        f"warning: {portfolio}: analyzed alone, it shows the portfolio: payback analyze {portfolio}"
+    )
