@@ -282,3 +282,24 @@ def test_compared_files_name_the_file_each_warning_is_about() -> None:
     assert lines[-1] == (
         f"warning: {portfolio}: analyzed alone, it shows the portfolio: payback analyze {portfolio}"
     )
+
+
+@pytest.mark.parametrize(
+    ("flags", "line"),
+    [
+        (
+            ("--batch", "100000"),
+            "error: --batch 100000: 100,000 sequences of 1,100 tokens need 110,000,000 tokens "
+            "of KV cache; 1 × l4 hold",
+        ),
+        (
+            ("--tpot-ms", "1"),
+            "error: --tpot-ms 1: llama-3.1-8b at bf16 on 1 × l4 cannot meet it: one sequence "
+            "alone takes",
+        ),
+    ],
+)
+def test_an_impossible_serving_flag_is_named(flags: tuple[str, str], line: str) -> None:
+    code, out, err = run("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l4", *flags)
+    assert_user_error(code, out, err)
+    assert err.startswith(line), err  # was "batch = 100000: ...", "... tpot_ms = 1: ..."

@@ -117,9 +117,10 @@ def test_latency_target_caps_the_batch() -> None:
 
 def test_unreachable_latency_target() -> None:
     with pytest.raises(
-        PaybackError, match=r"cannot meet tpot_ms = 2: one sequence alone takes \d+\.\d ms"
-    ):
+        PaybackError, match=r"^tpot_ms 2.0: .* cannot meet it: one sequence alone takes \d+\.\d ms"
+    ) as caught:
         estimate_serving(LLAMA8, CAT.gpu("l4"), "fp8", tpot_ms=2.0)
+    assert caught.value.param == "tpot_ms"  # told as --tpot-ms or alternatives.N.tpot_ms
 
 
 def test_precision_changes_bytes_and_peak() -> None:

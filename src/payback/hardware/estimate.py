@@ -340,9 +340,11 @@ def _latency_batch(
     steps = np.broadcast_to(steps, grid.shape)
     ok = np.nonzero(steps * 1000.0 <= tpot_ms)[0]
     if ok.size == 0:
-        raise PaybackError(
-            f"{model.id} at {precision} on {tp} × {gpu.id} cannot meet tpot_ms = {tpot_ms:g}: "
-            f"one sequence alone takes {steps[0] * 1000:.1f} ms per token"
+        raise PaybackError.bad(
+            "tpot_ms",
+            tpot_ms,
+            f"{model.id} at {precision} on {tp} × {gpu.id} cannot meet it: one sequence alone "
+            f"takes {steps[0] * 1000:.1f} ms per token",
         )
     return int(ok[-1] + 1)
 
@@ -357,10 +359,11 @@ def _check_batch(
     held = attended_tokens(model, context)
     fits = int(capacity // held)
     if batch > fits:
-        raise PaybackError(
-            f"batch = {batch}: {batch} sequences of {context:,.0f} tokens need "
-            f"{batch * held:,.0f} tokens of KV cache; {tp} × {gpu.id} hold "
-            f"{capacity:,.0f} ({fits} sequences)"
+        raise PaybackError.bad(
+            "batch",
+            batch,
+            f"{batch:,} sequences of {context:,.0f} tokens need {batch * held:,.0f} tokens of KV "
+            f"cache; {tp} × {gpu.id} hold {capacity:,.0f} ({fits:,} sequences)",
         )
 
 
