@@ -20,6 +20,7 @@ from payback.cli._common import (
     _print_json,
     _warn,
     echo,
+    from_catalog,
     user_errors,
 )
 from payback.cli._errors import in_command_words
@@ -88,14 +89,12 @@ def import_benchmark(
     fixed concurrency, the estimate of that many clients in a closed loop (each sends its
     next request when the last one ends).
     """
-    from payback.catalog import default_catalog
     from payback.measure.apply import closed_loop_at_load
     from payback.measure.apply import import_benchmark as read_benchmark
     from payback.measure.calibration import calibration_toml
 
-    catalog = default_catalog()
-    served = catalog.model(model) if model is not None else None
-    gpu_record = catalog.gpu(gpu) if gpu is not None else None
+    served = from_catalog("model", "--model", model) if model is not None else None
+    gpu_record = from_catalog("gpu", "--gpu", gpu) if gpu is not None else None
     _check_run(precision, gpus_per_replica)
     if output is not None:
         _check_writable(output, force, "calibration.toml")
@@ -251,8 +250,8 @@ def calibrate(  # long: most of it is its options and their help text
     from payback.measure.calibration import calibration_toml
 
     catalog = default_catalog()
-    record = catalog.model(model)
-    gpu_record = catalog.gpu(gpu) if gpu else None
+    record = from_catalog("model", "--model", model)
+    gpu_record = from_catalog("gpu", "--gpu", gpu) if gpu else None
     if output is not None:
         _check_writable(output, force, "calibration.toml")
     with _phase_bar() as progress:
