@@ -419,6 +419,8 @@ def usage(  # long: most of it is its options and their help text
     1800), and only hourly aggregates come back (LiteLLM's, Langfuse's, Helicone's and
     OpenTelemetry span tables are found by name; any other with --table and --columns).
     Passwords come from the URL, the environment or ~/.pgpass and are never shown.
+    LiteLLM's DATABASE_URL works as it is: Prisma's own arguments are left out and its
+    ?schema= is searched first; PgBouncer and hosted poolers (Supabase, Neon) work too.
     **--sql --dialect D** prints that query for D.
     """
     # Long for its ten options and their help; the work is in payback.measure.usage.
