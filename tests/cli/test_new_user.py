@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from helpers import EXAMPLES, QUARTER, ROOT, assert_user_error, run
+from helpers import EXAMPLES, LLAMA_8B_CONFIG, QUARTER, ROOT, assert_user_error, run
 
 
 def _quarter(tmp_path: Path, old: str, new: str) -> Path:
@@ -303,3 +303,19 @@ def test_an_impossible_serving_flag_is_named(flags: tuple[str, str], line: str) 
     code, out, err = run("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l4", *flags)
     assert_user_error(code, out, err)
     assert err.startswith(line), err  # was "batch = 100000: ...", "... tpot_ms = 1: ..."
+
+
+def test_a_models_folder_is_read_by_its_config_json(tmp_path: Path) -> None:
+    # a downloaded model is a folder; --model took only the config.json inside it
+    folder = tmp_path / "Llama-3.1-8B"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps(LLAMA_8B_CONFIG))
+    by_folder = run("estimate", "serving", "--model", folder, "--gpu", "l40s", "--json")
+    by_file = run("estimate", "serving", "--model", folder / "config.json", "--gpu", "l40s",
+                  "--json")  # fmt: skip
+    assert by_folder[0] == 0, by_folder[2]
+    assert json.loads(by_folder[1]) == json.loads(by_file[1])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = run("estimate", "serving", "--model", empty, "--gpu", "l40s")
+    assert_user_error(code, out, err, f"--model {empty}: unknown model")

@@ -174,13 +174,9 @@ def estimate_serving(
     mean_context = input_tokens + output_tokens / 2.0
     tp = _replica_gpus(model, gpu, precision, gpus_per_replica, mean_context, engine)
     args = serving_shape(model, gpu, precision, tp, engine)
-    try:
-        capacity, by_memory = _kv_room(model, gpu, precision, tp, mean_context, engine)
-    except PaybackError as exc:
-        if gpus_per_replica is None:
-            raise
-        # the replica the caller chose is too small: the line names that choice
-        raise PaybackError.bad("gpus_per_replica", gpus_per_replica, exc.messages[0]) from None
+    capacity, by_memory = _kv_room(
+        model, gpu, precision, tp, mean_context, engine, given=gpus_per_replica is not None
+    )
     max_batch = min(by_memory, engine.max_num_seqs)
     chosen, limited_by = max_batch, "memory" if by_memory <= engine.max_num_seqs else "engine"
     load: dict[str, Any] = {
@@ -308,15 +304,21 @@ def _kv_room(
     tp: int,
     mean_context: float,
     engine: sv.ServingEngine,
+    given: bool = False,
 ) -> tuple[float, int]:
     """Tokens of KV cache the replica holds, and the sequences of ``mean_context`` tokens
-    that fit in it; one line when not even one does."""
+    that fit in it; one line when not even one does, naming ``gpus_per_replica`` when the
+    caller chose ``tp`` (``given``)."""
+
+    def refuse(why: str) -> PaybackError:
+        return PaybackError.bad("gpus_per_replica", tp, why) if given else PaybackError(why)
+
     capacity = kv_cache_tokens(model, gpu, precision, tp, engine)
     if capacity <= 0:
-        raise PaybackError(_does_not_fit(model, gpu, precision, tp, engine))
+        raise refuse(_does_not_fit(model, gpu, precision, tp, engine))
     by_memory = int(capacity // attended_tokens(model, mean_context))
     if by_memory < 1:
-        raise PaybackError(
+        raise refuse(
             f"{model.id} at {precision} on {tp} × {gpu.id}: no room for one sequence of "
             f"{mean_context:,.0f} tokens in the KV cache ({capacity:,.0f} tokens fit)"
         )
