@@ -319,3 +319,15 @@ def test_a_models_folder_is_read_by_its_config_json(tmp_path: Path) -> None:
     empty.mkdir()
     code, out, err = run("estimate", "serving", "--model", empty, "--gpu", "l40s")
     assert_user_error(code, out, err, f"--model {empty}: unknown model")
+
+
+def test_a_fleet_without_a_gpu_names_the_field(tmp_path: Path) -> None:
+    text = (EXAMPLES / "catalog-ids.toml").read_text()
+    path = tmp_path / "no-gpu.toml"
+    path.write_text(text.replace('gpu = "l40s"\n', ""))
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        "error: alternatives.0.gpu: required to price and size it; run `payback recommend FILE` "
+        "to choose one"
+    )  # was "alternatives.0: gpu is required ..."
