@@ -331,3 +331,16 @@ def test_a_fleet_without_a_gpu_names_the_field(tmp_path: Path) -> None:
         "error: alternatives.0.gpu: required to price and size it; run `payback recommend FILE` "
         "to choose one"
     )  # was "alternatives.0: gpu is required ..."
+
+
+def test_recommend_for_a_trillion_requests_says_how_many_replicas_it_allows(
+    tmp_path: Path,
+) -> None:
+    text = (EXAMPLES / "catalog-ids.toml").read_text()
+    path = tmp_path / "huge.toml"
+    path.write_text(text.replace("requests_per_month = 1000000", "requests_per_month = 1e12"))
+    code, _, err = run("recommend", path, "--json")
+    assert code == 2
+    assert err.startswith(
+        "error: alternatives.0: no configuration qualifies: needs more than 1,000 replicas"
+    ), err  # was "1000 replicas"
