@@ -344,3 +344,14 @@ def test_recommend_for_a_trillion_requests_says_how_many_replicas_it_allows(
     assert err.startswith(
         "error: alternatives.0: no configuration qualifies: needs more than 1,000 replicas"
     ), err  # was "1000 replicas"
+
+
+def test_serving_batches_read_with_thousands_separators() -> None:
+    # gpt-oss-20b in MXFP4 on an H100 runs vLLM's 1,024-sequence limit
+    code, out, err = run(
+        "estimate", "serving", "--model", "gpt-oss-20b", "--gpu", "h100-sxm", "--precision", "mxfp4"
+    )
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "max batch 1,024 sequences" in text
+    assert "batch at full load 1,024 (limited by engine)" in text
