@@ -126,8 +126,8 @@ with st.sidebar:
         table, refused = read_upload(upload.name, content)
         for line in refused:
             st.error(line)
-        if table is not None:
-            st.session_state.held = Held(upload.name, content.decode("utf-8-sig"), table)
+        if table is not None:  # read as `payback serve FILE` reads it (a portfolio's traffic)
+            st.session_state.held = Held.from_text(upload.name, content.decode("utf-8-sig"))
             st.session_state.uploaded = upload.file_id
             _reset_inputs()
     held: Held = st.session_state.held
