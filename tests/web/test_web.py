@@ -1471,3 +1471,43 @@ def test_the_engine_picker_beside_precision_gives_the_cli_answer(tmp_path: Path)
     at = at.selectbox(key="in:alternatives.0.engine").set_value("trtllm").run()
     assert not at.exception
     assert any("engine 'trtllm' runs on NVIDIA GPUs only" in str(e.value) for e in at.error)
+
+
+CUT = """() => [...document.querySelectorAll(
+    '.st-key-headline [data-testid=stMetricValue], .st-key-headline [data-testid=stMetricLabel]'
+)].flatMap(e => [e, ...e.querySelectorAll('*')])
+  .filter(e => e.scrollWidth > e.clientWidth + 1 && e.innerText.trim())
+  .map(e => e.innerText.trim())"""
+"""The headline's figures and labels the browser cuts short (drawn with an ellipsis)."""
+
+
+@pytest.mark.parametrize("width", [1000, 1400, 420])
+def test_every_figure_is_shown_whole_at_laptop_desktop_and_phone_widths(
+    served: str, browser: Any, tmp_path: Path, width: int
+) -> None:
+    """At a 1000 px window the answer column was 208 px: "mo…", "~2.…", "$7,…", "Within a
+    quart…"; at any width an NPV of $184,638,861,795 read "$184,638,…" and "unknown (horizon
+    too short)" was cut. The answer now stacks above the inputs where the two columns do
+    not fit, and every figure and label is shown whole (PAYBACK_SCREENSHOTS keeps them)."""
+    shots = Path(os.environ.get("PAYBACK_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with _visit(browser, served, tmp_path, width=width) as visitor:
+        page = visitor.page
+        answer = page.locator(".st-key-answer").bounding_box()
+        assert answer is not None
+        assert answer["width"] >= 340, answer
+        assert page.evaluate(CUT) == []
+        assert visitor.metrics()["Break-even"] == "month 13.4"
+        visitor.type("Requests per month, in month 1 [requests]", "1,000,000,000,000")
+        raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
+        raw["traffic"]["requests_per_month"] = 1e12
+        npv = payback.analyze(parse_scenario(raw, "huge")).alternatives[0].npv_usd
+        assert visitor.metrics()["NPV over 24 months"] == usd(npv, 0) == "$184,638,861,795"
+        page.screenshot(path=str(shots / f"figures-{width}-huge.png"))
+        assert page.evaluate(CUT) == []
+        visitor.type("Requests per month, in month 1 [requests]", "200,000")
+        page.locator(".st-key-inputs summary", has_text="Horizon and money").click()
+        visitor.type("Horizon [months]", "2")
+        assert visitor.metrics()["Within a quarter?"] == "unknown (horizon too short)"
+        assert page.evaluate(CUT) == []
+        page.screenshot(path=str(shots / f"figures-{width}-short-horizon.png"))

@@ -55,26 +55,44 @@ st.set_page_config(page_title="payback: does fine-tuning pay back?", layout="wid
 
 STARTER = Path(payback.__file__).parent / "data" / "starter.toml"
 
-# The answer stays in view: on a wide screen its column stays put while the inputs
-# scroll; on a narrow one (where Streamlit stacks the columns) it comes first.
+# The answer stays in view: where the page is wide enough for the answer's column to hold
+# its figures and charts (about 340 px: the page's own width, sidebar open or not), that
+# column stays put while the inputs scroll; narrower, it comes first, above the inputs.
+# A figure is drawn smaller the longer its longest word (``figure_key``), never cut short.
+FIGURE_SIZES = "\n".join(
+    f'[class*="st-key-figure{n}-"] [data-testid="stMetricValue"] '
+    f"{{ font-size: min(2.25rem, {200 / n:.1f}cqi); }}"
+    for n in range(11, 31)
+)
+FIGURE_SIZES += (
+    '\n[class*="st-key-figurewords-"] [data-testid="stMetricValue"] { font-size: 1.5rem; }'
+)
+
 st.html(
     """<style>
-@media (min-width: 992px) {
+[data-testid="stMainBlockContainer"] { container-type: inline-size; }
+@container (min-width: 820px) {
   [data-testid="stColumn"]:has(.st-key-answer) {
     position: sticky; top: 3.75rem; align-self: flex-start;
     max-height: calc(100vh - 4.5rem); overflow-y: auto; overscroll-behavior: contain;
   }
 }
-@media (max-width: 991.98px) {
+@container (max-width: 819.98px) {
   [data-testid="stHorizontalBlock"]:has(.st-key-answer) { flex-direction: column; }
   [data-testid="stColumn"]:has(.st-key-answer) { order: -1; width: 100%; flex: 1 1 100%; }
   [data-testid="stColumn"]:has(.st-key-inputs) { width: 100%; flex: 1 1 100%; }
 }
+.st-key-headline [data-testid="stMetric"] { container-type: inline-size; }
+.st-key-headline [data-testid="stMetricValue"] { font-size: min(2.25rem, 20cqi); }
+.st-key-headline [data-testid="stMetricValue"] *,
+.st-key-headline [data-testid="stMetricLabel"] * { white-space: normal !important; }
+"""
+    + FIGURE_SIZES
+    + """
 [class*="st-key-box-"] [data-testid="stMarkdownContainer"] p { font-size: 0.875rem; }
 [class*="st-key-box-"] { gap: 0.25rem; }
 [class*="st-key-box-"] [data-testid="stAlert"] { margin-top: 0.25rem; }
 .st-key-monte-carlo [data-testid="stMetricValue"] { font-size: 1.6rem; }
-.st-key-monte-carlo [data-testid="stMetricLabel"] * { white-space: normal !important; }
 .st-key-verdict p { font-size: 1.12rem; line-height: 1.45; }
 @media (max-width: 640px) {  /* two figures a row on a phone, not one; a smaller title */
   h1 { font-size: 1.75rem !important; padding-top: 0 !important; }
@@ -246,15 +264,40 @@ def _goal(name: str, metric: str, text: str, example: str) -> tuple[float | None
     return float(number), None
 
 
+def figure_key(slot: str, value: str) -> str:
+    """The key of the container of one figure of the answer: its longest word's length
+    sizes it (``FIGURE_SIZES``), so "$184,638,861,795" is drawn whole, only smaller; words
+    that wrap onto lines are drawn smaller too.
+
+    >>> figure_key("npv", "$7,836"), figure_key("npv", "$184,638,861,795")
+    ('figure10-npv', 'figure16-npv')
+    >>> figure_key("quarter", "unknown (horizon too short)")
+    'figurewords-quarter'
+    """
+    if len(value) > 12 and " " in value:
+        return f"figurewords-{slot}"
+    longest = max((len(word) for word in value.split()), default=0)
+    return f"figure{min(max(longest, 10), 30)}-{slot}"
+
+
+def _figure(where: Any, slot: str, label: str, value: str, help: str | None = None) -> None:
+    with where, st.container(key=figure_key(slot, value)):
+        st.metric(label, value, help=help)
+
+
 def _metrics(analysis: Analysis, index: int) -> None:
     alt = analysis.alternatives[index]
     m1, m2 = st.columns(2)
-    m1.metric(
+    _figure(
+        m1,
+        "month",
         "Break-even",
         "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}",
         help=None if alt.reason is None else f"Why not: {alt.reason}",
     )
-    m2.metric(
+    _figure(
+        m2,
+        "requests",
         "Requests until then",
         "—" if alt.break_even_requests is None else f"~{requests_text(alt.break_even_requests)}",
         help=None
@@ -262,8 +305,8 @@ def _metrics(analysis: Analysis, index: int) -> None:
         else f"Exactly {alt.break_even_requests:,.0f} requests from month 1.",
     )
     m3, m4 = st.columns(2)
-    m3.metric("Within a quarter?", quarter_text(alt.pays_back_within))
-    m4.metric(f"NPV over {analysis.horizon_months} months", usd(alt.npv_usd, 0))
+    _figure(m3, "quarter", "Within a quarter?", quarter_text(alt.pays_back_within))
+    _figure(m4, "npv", f"NPV over {analysis.horizon_months} months", usd(alt.npv_usd, 0))
 
 
 def _ranges_in_plain_words(analysis: Analysis) -> str:
