@@ -267,7 +267,7 @@ def _fetch_seconds(url: str) -> float:
 
 
 def _parts_alone(url: str) -> list[float]:
-    """Seconds each part of the profile's query takes run alone, on a connection set as
+    """Seconds each part of the profile's query takes run alone, in a transaction set as
     `payback usage` sets a part's (the best of two): what each would take with a core of
     its own, where this machine has fewer cores than parts."""
     from payback.measure.usage import parse_columns
@@ -284,8 +284,9 @@ def _parts_alone(url: str) -> list[float]:
             query = profile_query(table, spec, columns, dialect="postgres", blocks=part)
             runs = []
             for _ in range(2):
-                con = engine._connect(engine._part_settings)  # type: ignore[attr-defined]
+                con = engine._connect()  # type: ignore[attr-defined]
                 try:
+                    engine._begin(con)  # type: ignore[attr-defined]  # a part's settings
                     t0 = time.perf_counter()
                     con.execute(query.encode()).fetchall()
                     runs.append(time.perf_counter() - t0)

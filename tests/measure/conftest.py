@@ -5,18 +5,26 @@ It is skipped when the binaries are missing, unless PAYBACK_REQUIRE_POSTGRES=1 (
 that fails instead. initdb refuses to run as root: as root the server runs as ``nobody``
 (the data folder is given to that user). The login is ``payback`` with a password over TCP
 (scram-sha-256), so refused logins can be tested too.
+
+PgBouncer, from its Debian package, can be put in front of it (:func:`start_pgbouncer`): the
+pooler that hosted PostgreSQL (Supabase, Neon) and many LiteLLM deployments put between
+clients and the server. It is skipped or failed alike when ``pgbouncer`` is missing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -116,6 +124,68 @@ def start_postgres() -> tuple[Postgres, Callable[[], None]]:
     return Postgres("127.0.0.1", port, bindir), stop
 
 
+def start_pgbouncer(
+    server: Postgres, *, pool_mode: str = "transaction", ignore: str = ""
+) -> tuple[Postgres, Callable[[], None]]:
+    """Start PgBouncer on a free port of 127.0.0.1 in front of ``server`` (the same login,
+    scram-sha-256): where it listens, and the function that stops it. ``ignore`` is its
+    ``ignore_startup_parameters`` (empty, its default: a client's ``options`` is refused).
+    Raises FileNotFoundError without the binary."""
+    binary = shutil.which("pgbouncer") or (
+        "/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None
+    )
+    if binary is None:
+        raise FileNotFoundError("PgBouncer (pgbouncer) not found")
+    root = os.geteuid() == 0
+    base = Path(tempfile.mkdtemp(prefix="payback-pgbouncer-"))
+    port = _free_port()
+    (base / "users.txt").write_text(f'"{USER}" "{server.password}"\n')
+    (base / "pgbouncer.ini").write_text(
+        f"[databases]\n* = host={server.host} port={server.port}\n"
+        f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+        f"auth_type = scram-sha-256\nauth_file = {base / 'users.txt'}\n"
+        f"pool_mode = {pool_mode}\nignore_startup_parameters = {ignore}\n"
+        f"logfile = {base / 'log'}\npidfile = {base / 'pid'}\n"
+    )
+    if root:
+        import pwd
+
+        nobody = pwd.getpwnam("nobody")
+        base.chmod(0o755)
+        for path in (base, *base.iterdir()):
+            os.chown(path, nobody.pw_uid, nobody.pw_gid)
+    start = _as_server_user([binary, "-d", str(base / "pgbouncer.ini")], root)
+    try:
+        subprocess.run(start, check=True, capture_output=True, text=True, cwd=base)
+        for _ in range(100):  # daemonized: wait until it listens
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        else:
+            raise subprocess.CalledProcessError(1, start, "", "not listening after 5 s")
+    except subprocess.CalledProcessError as exc:
+        log = base / "log"
+        text = log.read_text() if log.exists() else ""
+        shutil.rmtree(base, ignore_errors=True)
+        raise RuntimeError(f"PgBouncer did not start: {exc.stderr} {text[-2000:]}") from None
+
+    def stop() -> None:
+        pid = base / "pid"
+        if pid.exists():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(pid.read_text()), signal.SIGTERM)
+        shutil.rmtree(base, ignore_errors=True)
+
+    return Postgres("127.0.0.1", port, server.bin, server.password), stop
+
+
+def _required(exc: Exception) -> NoReturn:
+    if os.environ.get("PAYBACK_REQUIRE_POSTGRES") == "1":
+        pytest.fail(str(exc))
+    pytest.skip(str(exc))
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
     """A PostgreSQL server for this test session (see the module docstring)."""
@@ -123,12 +193,26 @@ def postgres() -> Iterator[Postgres]:
     try:
         server, stop = start_postgres()
     except FileNotFoundError as exc:
-        if os.environ.get("PAYBACK_REQUIRE_POSTGRES") == "1":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
+        _required(exc)
     except RuntimeError as exc:
         pytest.fail(str(exc))
     try:
         yield server
+    finally:
+        stop()
+
+
+@pytest.fixture(scope="session", params=["transaction", "session"])
+def pgbouncer(request: pytest.FixtureRequest, postgres: Postgres) -> Iterator[Postgres]:
+    """PgBouncer in front of the test server, in transaction and in session pooling, with
+    its default ``ignore_startup_parameters`` (a client's ``options`` is refused)."""
+    try:
+        bouncer, stop = start_pgbouncer(postgres, pool_mode=request.param)
+    except FileNotFoundError as exc:
+        _required(exc)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield bouncer
     finally:
         stop()

@@ -378,7 +378,7 @@ def test_postgres_parts_are_compiled_as_the_whole_query(
     pg_logs: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The server chooses to optimize and inline JIT code by a query's estimated cost, and
-    a part's is a third of the whole query's: the parts' connections get the server's two
+    a part's is a third of the whole query's: the parts' transactions get the server's two
     thresholds divided by 3 (500,000 by default: 166,667); a threshold the server turned
     off (-1) stays off."""
     from payback.measure.usage import engines
@@ -392,10 +392,12 @@ def test_postgres_parts_are_compiled_as_the_whole_query(
         assert len(engine.parts(Table("public", "generic", default=True))) == 3
         settings = engine._part_settings
         assert settings == {"jit_optimize_above_cost": "166667", "jit_inline_above_cost": "-1"}
-        part = engine._connect(settings)
+        part = engine._connect()
         try:
-            shown = [part.execute(f"SHOW {name}").fetchone() for name in settings]
-            assert shown == [("166667",), ("-1",)]
+            assert engine._run(part, "SHOW jit_optimize_above_cost") == [("166667",)]
+            assert engine._run(part, "SHOW jit_inline_above_cost") == [("-1",)]
+            part.rollback()  # the settings were the transaction's alone
+            assert part.execute("SHOW jit_optimize_above_cost").fetchone() == ("500000",)
         finally:
             part.close()
     finally:
@@ -427,11 +429,11 @@ def test_postgres_parts_one_after_the_other_without_more_connections(
     original = engines._Postgres._connect
     opened: list[int] = []
 
-    def one_only(self: Any, settings: dict[str, str] | None = None) -> Any:
+    def one_only(self: Any) -> Any:
         opened.append(1)
         if len(opened) > 1:
             raise PaybackError("too many clients already")
-        return original(self, settings)
+        return original(self)
 
     monkeypatch.setattr(engines._Postgres, "_connect", one_only)
     got = profile_database(pg_logs, table="generic")
@@ -771,6 +773,50 @@ def test_a_query_past_the_statement_timeout_says_so(
     assert_user_error(
         code, out, err, "the query ran past the statement timeout of 1 s (PAYBACK_STATEMENT_TIMEOUT"
     )
+
+
+def _through(bouncer: Any) -> str:
+    """The URL of the ``logs`` database through PgBouncer."""
+    return str(bouncer.url(db="logs"))
+
+
+@pytest.mark.parametrize("table", ["generic", "LiteLLM_SpendLogs"])
+def test_through_pgbouncer_the_profile_is_the_csv_one(
+    pgbouncer: Any, pg_logs: str, expected: Any, table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PgBouncer refuses a client's startup ``options`` by default; through it, in
+    transaction and in session pooling, the table is read in 3 parts that share one
+    snapshot, each part a transaction of its own on a pooled server connection."""
+    from payback.measure.usage import engines
+
+    monkeypatch.setattr(engines, "PART_MIN_BLOCKS", 1)
+    got = profile_database(_through(pgbouncer), table=table)
+    assert "in 3 parts (ranges of blocks), one snapshot" in got.notes[0]
+    if table != "generic":
+        got.rows["read"] -= 2  # the embedding and the failure, not in the CSV
+    same_profile(got, expected)
+
+
+def test_through_pgbouncer_the_timeout_and_read_only_hold(
+    pgbouncer: Any, pg_logs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each transaction sets its statement timeout, time zone and work_mem for itself, as
+    its first statement: they hold through the pooler, which refuses them as startup
+    ``options``, and the query past the timeout is one line."""
+    from payback.measure.usage.engines import connect
+
+    monkeypatch.setenv("PAYBACK_STATEMENT_TIMEOUT", "1")
+    engine = connect(_through(pgbouncer))
+    try:
+        assert engine.rows("SHOW statement_timeout") == [("1s",)]
+        assert engine.rows("SHOW TimeZone") == [("UTC",)]
+        assert engine.rows("SHOW work_mem") == [("256MB",)]
+        with pytest.raises(PaybackError, match="read-only transaction"):
+            engine.rows("CREATE TABLE x (a int)")
+        with pytest.raises(PaybackError, match="statement timeout of 1 s"):
+            engine.rows("SELECT pg_sleep(3)")
+    finally:
+        engine.close()
 
 
 def test_a_partitioned_table_is_read_whole_and_its_partitions_not_listed(postgres: Any) -> None:

@@ -234,9 +234,11 @@ def test_safe_numbers_and_json_keys_per_dialect() -> None:
         render("SELECT 1", "nosuch")
 
 
-def test_ci_installs_postgresql_and_requires_it() -> None:
+def test_ci_installs_postgresql_and_pgbouncer_and_requires_them() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "apt-get install -y -qq postgresql" in ci
+    assert 'missing="postgresql"' in ci
+    assert 'missing="$missing pgbouncer"' in ci
+    assert "apt-get install -y -qq $missing" in ci
     assert "export PAYBACK_REQUIRE_POSTGRES=1" in ci
 
 

@@ -264,9 +264,21 @@ transaction), and adds the parts' aggregates. DuckDB's PostgreSQL scanner reads 
 same way. Views, partitioned and foreign tables, and older servers, are read in one query.
 Each part is compiled as the whole query would be: the server decides whether to optimize
 and inline its JIT code by a query's estimated cost, and a part's is 1/k of the whole, so
-its connections divide the server's ``jit_optimize_above_cost`` and
+its transactions divide the server's ``jit_optimize_above_cost`` and
 ``jit_inline_above_cost`` by k (on 10 million rows a part then runs in 2.9-3.2 s instead
 of 3.9-4.2 s; ``jit = off`` stays off)."""
+
+SETTINGS_DOC = """Each PostgreSQL transaction payback opens is read-only (``BEGIN READ ONLY``) and
+sets, for itself alone, a statement timeout (:data:`STATEMENT_TIMEOUT_S`), the UTC time
+zone and 256 MB of ``work_mem`` (``set_config(..., true)``, as ``SET LOCAL`` does) as its
+first statement. Not in the connection's startup ``options``: the poolers hosted PostgreSQL
+and LiteLLM deployments put in front of the server (PgBouncer; Supabase and Neon run it or
+one like it) refuse that parameter by default ("unsupported startup parameter: options",
+pgbouncer/pgbouncer#875) or drop it silently where configured to ignore it, and then no
+timeout would hold (pgbouncer/pgbouncer#381). Server-side prepared statements are off: in
+transaction pooling the next statement may run on another server connection (PgBouncer
+before 1.21 does not follow them). Tested through PgBouncer in transaction and session
+pooling."""
 
 _PARTS_SQL = """SELECT c.relkind::text,
        pg_relation_size(c.oid) / current_setting('block_size')::int,
@@ -290,24 +302,17 @@ class _Postgres(_Whole):
             ) from None
         self._psycopg = psycopg
         self._part_settings: dict[str, str] = {}
-        """Settings for each part's connection (:data:`PARTS_DOC`), once :meth:`parts` split."""
+        """Settings for the parts' transactions (:data:`PARTS_DOC`), once :meth:`parts` split."""
         self.con = self._connect()
 
-    def _connect(self, settings: dict[str, str] | None = None) -> Any:
+    def _connect(self) -> Any:
         psycopg = self._psycopg
-        timeout_ms = _timeout() * 1000
         try:
             con = psycopg.connect(
                 self.url,
                 connect_timeout=CONNECT_TIMEOUT_S,
-                # the aggregation's hash tables in memory (a few MB; the default 4 MB
-                # makes PostgreSQL sort the rows instead); JIT as the server has it (on
-                # a large table, compiling the checks and sums takes about 1 s and saves
-                # about a third of the scan)
-                options=f"-c statement_timeout={timeout_ms} -c TimeZone=UTC "
-                "-c default_transaction_read_only=on -c work_mem=256MB"
-                + "".join(f" -c {name}={value}" for name, value in (settings or {}).items()),
                 application_name="payback usage",
+                prepare_threshold=None,  # no server-side prepared statements (SETTINGS_DOC)
             )
         except psycopg.ProgrammingError as exc:  # libpq cannot read the URL
             raise _failed(self.shown, "not a URL libpq reads", exc, self.url) from None
@@ -318,8 +323,31 @@ class _Postgres(_Whole):
         con.read_only = True  # every transaction: BEGIN READ ONLY
         return con
 
+    def _settings(self) -> dict[str, str]:
+        """The settings each transaction runs with (:data:`SETTINGS_DOC`)."""
+        return {
+            "statement_timeout": str(_timeout() * 1000),
+            "TimeZone": "UTC",
+            "work_mem": "256MB",  # hash tables, not a sort of the rows (4 MB by default)
+            **self._part_settings,
+        }
+
+    def _begin(self, con: Any, snapshot: str | None = None) -> None:
+        """Open a transaction on ``con`` (read-only; in ``snapshot`` when given, which must
+        come first) and set :meth:`_settings` for it alone."""
+        settings = self._settings()
+        with con.cursor() as cur:
+            if snapshot is not None:
+                pgsql: Any = importlib.import_module("psycopg.sql")
+                command = pgsql.SQL("SET TRANSACTION SNAPSHOT {}")
+                cur.execute(command.format(pgsql.Literal(snapshot)))
+            calls = ", ".join(["set_config(%s, %s, true)"] * len(settings))
+            cur.execute(f"SELECT {calls}", [x for item in settings.items() for x in item])
+
     def _run(self, con: Any, sql: str, params: tuple[Any, ...] | None = None) -> list[Any]:
         try:
+            if con.info.transaction_status == self._psycopg.pq.TransactionStatus.IDLE:
+                self._begin(con)
             with con.cursor() as cur:
                 cur.execute(sql.encode() if params is None else sql, params)
                 return list(cur.fetchall()) if cur.description else []
@@ -361,21 +389,17 @@ class _Postgres(_Whole):
         if len(queries) == 1:
             return self.rows(queries[0])
         psycopg = self._psycopg
-        pgsql: Any = importlib.import_module("psycopg.sql")
         self.con.rollback()
         self.con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         cons: list[Any] = []
         try:
             try:
-                for name, value in self._part_settings.items():  # also for the fallback below
-                    self._run(self.con, "SELECT set_config(%s, %s, false)", (name, value))
                 (snapshot,) = self._run(self.con, "SELECT pg_export_snapshot()")[0]
                 for _ in queries[1:]:
-                    con = self._connect(self._part_settings)
+                    con = self._connect()
                     cons.append(con)
                     con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-                    command = pgsql.SQL("SET TRANSACTION SNAPSHOT {}")
-                    con.execute(command.format(pgsql.Literal(snapshot)))
+                    self._begin(con, snapshot)
             except (PaybackError, psycopg.Error):
                 self.con.rollback()  # a fresh snapshot for the parts, one after the other
                 return super().rows_of(queries)
