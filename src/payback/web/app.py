@@ -14,7 +14,7 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st  # this module is the page Streamlit runs: it draws as it runs
 
@@ -24,6 +24,7 @@ from payback.report import charts
 from payback.report.common import headline, quarter_text, requests_text
 from payback.report.labels import input_label
 from payback.scenario import read_scenario_text
+from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
 from payback.web.inputs import (
     Form,
@@ -36,6 +37,7 @@ from payback.web.inputs import (
     start,
     traffic_inputs,
 )
+from payback.web.portfolio import portfolio_answer, portfolio_headline, workloads_section
 from payback.web.state import (
     Held,
     Outcome,
@@ -49,6 +51,9 @@ from payback.web.state import (
     what_it_takes,
 )
 from payback.web.words import in_page_words
+
+if TYPE_CHECKING:
+    from payback.studies.portfolio import PortfolioAnalysis
 
 started = time.perf_counter()
 st.set_page_config(page_title="payback: does fine-tuning pay back?", layout="wide")
@@ -285,15 +290,16 @@ def _figure(where: Any, slot: str, label: str, value: str, help: str | None = No
         st.metric(label, value, help=help)
 
 
-def _metrics(analysis: Analysis, index: int) -> None:
-    alt = analysis.alternatives[index]
+def _metrics(alt: Any, horizon: int) -> None:
+    """The figures of the answer for one alternative (of an :class:`Analysis` or of a
+    portfolio's: both give the break-even, its requests, the quarter and the NPV)."""
     m1, m2 = st.columns(2)
     _figure(
         m1,
         "month",
         "Break-even",
         "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}",
-        help=None if alt.reason is None else f"Why not: {alt.reason}",
+        help=None if getattr(alt, "reason", None) is None else f"Why not: {alt.reason}",
     )
     _figure(
         m2,
@@ -306,7 +312,7 @@ def _metrics(analysis: Analysis, index: int) -> None:
     )
     m3, m4 = st.columns(2)
     _figure(m3, "quarter", "Within a quarter?", quarter_text(alt.pays_back_within))
-    _figure(m4, "npv", f"NPV over {analysis.horizon_months} months", usd(alt.npv_usd, 0))
+    _figure(m4, "npv", f"NPV over {horizon} months", usd(alt.npv_usd, 0))
 
 
 def _ranges_in_plain_words(analysis: Analysis) -> str:
@@ -400,6 +406,11 @@ def _monte_carlo(outcome: Outcome, analysis: Analysis, index: int) -> None:
             st.rerun()
 
 
+portfolio: PortfolioAnalysis | None = None
+portfolio_problems: list[str] = []
+if outcome is not None and outcome.scenario is not None and outcome.scenario.workloads:
+    portfolio, portfolio_problems = portfolio_answer(outcome.scenario)
+
 with top:
     if analysis is None or outcome is None:
         count = sum(len(lines) for lines in problems.values()) or 1
@@ -411,15 +422,28 @@ with top:
         for lines in problems.values():
             for line in lines:
                 st.markdown(f"- {line}")
+    elif portfolio is not None:  # the workloads moved together, as `payback analyze` says
+        shown = index if len(names) > 1 else None
+        st.container(key="verdict").markdown(portfolio_headline(portfolio, shown))
+        _metrics(portfolio.alternatives[index], analysis.horizon_months)
+        first = (portfolio.scenario.workloads or [])[0].name
+        alone = headline(analysis, shown)
+        st.caption(
+            f"Below: the first workload, {first!r}, alone (the inputs, the charts, “What would "
+            f"it take?”). On its own, {alone[0].lower()}{alone[1:]}"
+        )
+        _monte_carlo(outcome, analysis, index)
     else:
         st.container(key="verdict").markdown(headline(analysis, index if len(names) > 1 else None))
-        _metrics(analysis, index)
+        _metrics(analysis.alternatives[index], analysis.horizon_months)
         _monte_carlo(outcome, analysis, index)
 
 with rest:
     if analysis is not None and outcome is not None:
+        said = single_view_warnings(analysis.scenario)  # the page says it in its own words
         for line in analysis.resolved.warnings:  # the command line's warning: lines
-            st.warning(in_page_words(line), icon=":material/warning:")
+            if line not in said:
+                st.warning(in_page_words(line), icon=":material/warning:")
         alt = analysis.alternatives[index]
         if alt.infrastructure_only is not None:
             plain = alt.infrastructure_only
@@ -434,9 +458,7 @@ with rest:
             f"{usd(analysis.baseline.monthly_cost_usd[0], 0)} for the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
         )
         if outcome.scenario is not None and outcome.scenario.workloads:
-            from payback.web.portfolio import workloads_section
-
-            workloads_section(outcome.scenario)
+            workloads_section(outcome.scenario, portfolio, portfolio_problems, index)
         # One chart at a time: building a plotly figure takes ~25 ms, five would triple
         # the time each change takes to show.
         views: dict[str, Any] = {
