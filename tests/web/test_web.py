@@ -51,6 +51,7 @@ from payback.scenario import (
     read_scenario_data,
     scenario_data_from_text,
 )
+from payback.studies.portfolio import analyze_portfolio
 from payback.studies.solve import Target, parse_target
 
 pytestmark = pytest.mark.slow  # Streamlit's AppTest and a real browser: seconds a test
@@ -282,15 +283,23 @@ def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     at = _open(path)
     assert not at.exception
     assert [e.value for e in at.error] == []
-    expected = payback.analyze(payback.load_scenario(path))
-    alt = expected.alternatives[0]
+    scenario = payback.load_scenario(path)
+    expected = payback.analyze(scenario)
+    several = len(expected.alternatives) > 1
+    workloads = scenario.workloads
+    # a file with workloads: what `payback analyze` gives for it, the workloads together
+    answer = analyze_portfolio(scenario) if workloads else expected
+    alt = answer.alternatives[0]
     shown = _metrics(at)
     assert shown["Break-even"] == (
         "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}"
     )
     assert shown[f"NPV over {expected.horizon_months} months"] == usd(alt.npv_usd, 0)
-    several = len(expected.alternatives) > 1
-    assert _headline(at) == headline(expected, 0 if several else None)
+    if workloads:
+        verdict = analyze_portfolio(scenario).verdict()
+        assert _headline(at).startswith(f"{verdict[0].upper()}{verdict[1:]}.")
+    else:
+        assert _headline(at) == headline(expected, 0 if several else None)
     # looking changes nothing: no edit, and the download is the file as it is
     for index in range(len(expected.alternatives) if several else 0):
         at = at.selectbox(key="in:show").set_value(index).run()
@@ -1511,3 +1520,52 @@ def test_every_figure_is_shown_whole_at_laptop_desktop_and_phone_widths(
         assert visitor.metrics()["Within a quarter?"] == "unknown (horizon too short)"
         assert page.evaluate(CUT) == []
         page.screenshot(path=str(shots / f"figures-{width}-short-horizon.png"))
+
+
+CHART_FIT = """() => {
+    const svg = document.querySelector('.st-key-answer .main-svg');
+    const chart = svg.getBoundingClientRect();
+    const plot = document.querySelector('.st-key-answer .nsewdrag').getBoundingClientRect();
+    const outside = [...document.querySelectorAll('.st-key-answer .legendtext, .st-key-answer .annotation-text')]
+        .filter(t => { const r = t.getBoundingClientRect();
+                       return r.width > 0 && (r.left < chart.left - 1 || r.right > chart.right + 1); })
+        .map(t => t.textContent);
+    const titles = [...document.querySelectorAll('.st-key-answer .g-xtitle, .st-key-answer .g-ytitle')]
+        .map(t => t.textContent).filter(t => t);
+    return {plot: plot.width / chart.width, outside, titles};
+}"""
+"""How a chart sits in the answer's column: the plot's share of its width, the legend and
+note texts that run past its edges, and its axis titles."""
+
+
+@pytest.mark.parametrize("width", [1400, 420])
+def test_each_chart_fits_the_answers_column_with_labelled_axes(
+    served: str, browser: Any, tmp_path: Path, width: int
+) -> None:
+    """In the answer's column (about 390 px) the drivers chart drew its bars in a sliver at
+    the right (the inputs' names took the rest: 16% of the width) and its ticks ran into its
+    axis title; the cost-per-1k chart's legend ran off the edge ("... cheaper per request
+    thar"). Every chart now gives its plot most of the width, keeps its texts inside and
+    names both axes with their units (PAYBACK_SCREENSHOTS keeps the shots)."""
+    shots = Path(os.environ.get("PAYBACK_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    units = {
+        "Cumulative cost": ("month", "cumulative cost (USD)"),
+        "Monthly by component": ("month", "cost per month (USD)"),
+        "One-time cost": ("item", "USD"),
+        "Cost per 1k requests": ("requests per month", "USD per 1,000 requests"),
+        "Drivers": ("NPV (USD)",),
+    }
+    with _visit(browser, served, tmp_path, width=width) as visitor:
+        for view, titles in units.items():
+            visitor.chart(view)
+            visitor.page.locator(".st-key-answer .main-svg").first.wait_for()
+            visitor.page.wait_for_timeout(500)
+            fit = visitor.page.evaluate(CHART_FIT)
+            name = view.lower().replace(" ", "-")
+            visitor.page.locator(".st-key-answer [data-testid=stPlotlyChart]").screenshot(
+                path=str(shots / f"chart-{width}-{name}.png")
+            )
+            assert fit["plot"] >= 0.55, (view, fit)
+            assert fit["outside"] == [], (view, fit)
+            assert tuple(fit["titles"]) == titles, (view, fit)

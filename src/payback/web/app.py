@@ -159,6 +159,35 @@ with st.sidebar:
     downloads = st.container()
 
 
+def _names_above_bars(fig: Any) -> None:
+    """The drivers chart for a narrow column: each input's name and range above its bar,
+    not beside it, so the bars get the column's width (beside them, the names took 84%)."""
+    rows = list(fig.data[0].y) if fig.data else []
+    fig.update_traces(width=0.34)
+    fig.update_yaxes(showticklabels=False)
+    for row in rows:
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=row,
+            yref="y",
+            text=row,
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=15,
+            align="left",
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    fig.update_xaxes(nticks=5, automargin=True)
+    plot = 78 * len(rows)  # the legend just under the axis title, however many rows
+    fig.update_layout(
+        height=plot + 164,
+        margin={"l": 10, "r": 10, "t": 64, "b": 100},
+        legend={"orientation": "h", "y": -62 / plot, "yanchor": "top", "x": 0},
+    )
+
+
 def show(chart: charts.Chart, where: str = "tab") -> None:
     """A report chart, its title above it (plotly would cut a long one) and its note below."""
     from payback.report.html import figure
@@ -169,6 +198,15 @@ def show(chart: charts.Chart, where: str = "tab") -> None:
         text = (note.text or "").replace(":<br>", ": ")
         if ": break-even" in text:
             note.text = text.split(": ", 1)[1]
+    # a crossing's marker is named on the chart and in the note: its long legend entry
+    # ("… cheaper per request than the baseline from …") would run past the column
+    crossings = {m.get("text") for m in chart.markers if m.get("name") != "today"}
+    fig.for_each_trace(
+        lambda t: t.update(showlegend=False),
+        selector=lambda t: getattr(t, "mode", None) == "markers" and t.name in crossings,
+    )
+    if chart.key.startswith("tornado"):
+        _names_above_bars(fig)
     st.markdown(f"**{chart.title}**")
     st.plotly_chart(
         fig, width="stretch", config={"displaylogo": False}, key=f"chart:{where}:{chart.key}"
