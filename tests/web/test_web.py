@@ -39,6 +39,7 @@ from payback.web.state import (
     read_upload,
     section_of,
     set_path,
+    solvable_inputs,
 )
 
 pytest.importorskip("streamlit")
@@ -658,6 +659,34 @@ def test_what_would_it_take_box_gives_the_solve_answer() -> None:
     at = at.text_input(key="take:npv_usd").set_value("1,000,000,000,000").run()
     shown = [m.value for m in at.markdown]
     assert any(line.startswith("No value of alternative's error rate") for line in shown)
+
+
+def test_what_would_it_take_follows_the_alternative_shown() -> None:
+    """Solving for the first alternative's training runs, then showing the third: the box
+    kept the first's input, not one of the third's choices, and said "Today training runs =
+    5 gives month 2.78" (the first's runs, the third's month). The input is now the same one
+    of the alternative shown, and the answer is `payback solve` for it."""
+    path = EXAMPLES / "growth.toml"
+    at = _open(path)
+    at = at.selectbox(key="take:vary").set_value("alternatives.0.one_time.training_runs").run()
+    at = at.toggle(key="take:on").set_value(True).run()
+    analysis = payback.analyze(payback.load_scenario(path))
+    for index in (2, 1):
+        at = at.selectbox(key="in:show").set_value(index).run()
+        assert not at.exception
+        vary = at.selectbox(key="take:vary")
+        wanted = f"alternatives.{index}.one_time.training_runs"
+        choices = [
+            p
+            for p in solvable_inputs(analysis)
+            if not p.startswith("alternatives.") or p.startswith(f"alternatives.{index}.")
+        ]
+        assert vary.value == (wanted if wanted in choices else choices[0])
+        expected = solution_lines(
+            payback.solve(analysis.resolved, vary.value, parse_target("break_even_month=3"), index)
+        )
+        shown = [m.value for m in at.markdown]
+        assert all(line in shown for line in _plain(expected, vary.value)), (expected, shown)
 
 
 def test_what_would_it_take_box_errors_and_default_goals() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -532,6 +533,12 @@ with rest:
                 for p in solvable_inputs(analysis)
                 if not p.startswith("alternatives.") or p.startswith(mine)
             ]
+            # another alternative shown: the same input of this one (the box kept the
+            # other's, not among these choices, and solved it for this one)
+            kept = str(st.session_state.get("take:vary", choices[0]))
+            if kept not in choices:
+                same = re.sub(r"^alternatives\.\d+\.", mine, kept)
+                st.session_state["take:vary"] = same if same in choices else choices[0]
             parameter = str(
                 st.selectbox(
                     "Input to solve for",
