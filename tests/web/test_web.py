@@ -1598,3 +1598,19 @@ def test_each_chart_fits_the_answers_column_with_labelled_axes(
             assert fit["plot"] >= 0.55, (view, fit)
             assert fit["outside"] == [], (view, fit)
             assert tuple(fit["titles"]) == titles, (view, fit)
+
+
+def test_the_catalog_choices_show_their_values_whole(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """GPU, model, precision and engine sat four to a row: the model box read "qwen2.5-"
+    (85 px of text in 68). Two to a row, each shows its whole value."""
+    with _visit(browser, served, tmp_path) as visitor:
+        page = visitor.page
+        catalog = page.get_by_text("GPU and model from the catalog (capacity estimated)")
+        visitor.after(catalog.click)
+        for name, value in (("GPU", "l4"), ("Model", "qwen2.5-7b"), ("Engine", "vllm")):
+            box = page.get_by_role("combobox", name=name)
+            assert box.input_value() == value
+            text, room = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
+            assert text <= room, (name, text, room)
