@@ -334,6 +334,9 @@ def report(
 
 
 def main() -> int:
+    if sys.argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__)
+        return 0
     if sys.argv[1:2] == ["--databases"]:
         rows = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000_000
         results = [bench_postgres(rows), bench_chdb(rows)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,28 @@ def pytest_configure(config: pytest.Config) -> None:
     100; a plain ``pytest`` (and CI) tries them all."""
     if "not slow" in (config.getoption("markexpr") or ""):
         settings.load_profile("inner-loop")
+
+
+def pytest_report_header() -> str | None:
+    """Say so when the run started with Ctrl-C ignored: a process started in the background
+    by a shell without job control (``python -m pytest > log &``) inherits SIGINT ignored, and
+    Python keeps it so; a test that needs Python's own handler installs it (test_interrupt)."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return "SIGINT: ignored at start (inherited from a background launch)"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _sigint_put_back() -> Iterator[None]:
+    """A test that changes the Ctrl-C handler puts back what was there: otherwise the guard
+    puts it back and the test errors, naming both (cheap: two reads of the handler)."""
+    before = signal.getsignal(signal.SIGINT)
+    yield
+    after = signal.getsignal(signal.SIGINT)
+    if after is not before:
+        if before is not None:  # None: a handler not installed from Python, not restorable
+            signal.signal(signal.SIGINT, before)
+        pytest.fail(f"the test left SIGINT's handler {after!r}, not {before!r}", pytrace=False)
 
 
 # Typer's CliRunner builds the click command anew at every invoke: 30 ms, three quarters of a

@@ -137,7 +137,11 @@ def test_never_pays_back_within_horizon_says_how_long_it_needs() -> None:
     alt = analyze(build(per_request_dict(data_usd=4000.0))).alternatives[0]
     assert alt.break_even_month is None
     assert alt.reason is not None
-    assert alt.reason.startswith("saves $260.00/month (month 6), needs ~16 months")
+    # month 16 in all, not 16 more months ("needs ~16 months to recover" read as more)
+    assert alt.reason == (
+        "saves $260.00/month (month 6), needs until about month 16 to recover the $2,440 "
+        "still owed at month 6"
+    )
 
 
 def test_never_pays_back_when_savings_turn_negative() -> None:

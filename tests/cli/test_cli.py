@@ -79,7 +79,7 @@ def test_quick_json() -> None:
     [
         (
             ("--hosted-per-1k", "-15", "--self-hosted-per-1k", "2", "--one-time", "400"),
-            "--hosted-per-1k -15.0: must be a finite number ≥ 0",
+            "--hosted-per-1k -15: must be a finite number ≥ 0",
         ),
         (
             ("--hosted-per-1k", "15", "--self-hosted-per-1k", "nan", "--one-time", "400"),
@@ -797,7 +797,7 @@ def test_estimate_training_json() -> None:
                 "--input-tokens",
                 "-5",
             ),
-            ["--input-tokens -5.0: must be a finite number ≥ 0"],
+            ["--input-tokens -5: must be a finite number ≥ 0"],
         ),
         (
             (
@@ -827,7 +827,7 @@ def test_estimate_training_json() -> None:
                 "--tokens",
                 "1e6",
             ),
-            ["method 'sft': unknown; allowed: full, lora, qlora"],
+            ["error: --method sft: unknown; allowed: full, lora, qlora"],
         ),
     ],
 )

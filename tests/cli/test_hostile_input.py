@@ -264,7 +264,7 @@ def test_serve_starts_the_page_on_a_free_port(no_page: list[list[str]]) -> None:
     [
         (("--method", "dpo"), "error: --method dpo: calibrate measures lora or full fine-tuning"),
         (("--context", "5"), "error: --context 5: must be 16 to"),
-        (("--seconds", "-1"), "error: --seconds -1.0: must be > 0"),
+        (("--seconds", "-1"), "error: --seconds -1: must be > 0"),
         (("--device", "tpu"), "error: --device tpu: must be cuda or cpu"),
     ],
 )

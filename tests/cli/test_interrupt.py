@@ -32,8 +32,11 @@ pytestmark = [
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 LINE = "error: interrupted (Ctrl-C); no file was left half-written"
-# payback's package first, then a line to say so, then the command line as `payback` runs it
+# Python's Ctrl-C handler, as a `payback` started from a terminal has (a suite started in the
+# background passes SIGINT on ignored), payback's package, a line to say so, then the command
+# line as `payback` runs it
 CHILD = (
+    "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
     "import sys, payback; print('up', flush=True); "
     "from payback.cli import main; sys.argv = ['payback', *sys.argv[1:]]; main()"
 )
@@ -74,8 +77,10 @@ def check_interrupted(code: int, err: str) -> None:
 
 @pytest.fixture
 def default_sigint() -> Iterator[None]:
-    """Python's own Ctrl-C handler while the test runs, whatever an earlier test in this
-    process left (one full run in three found SIGINT ignored here), then that again."""
+    """Python's own Ctrl-C handler while the test runs, then what was there again: a suite
+    started in the background by a shell without job control (``python -m pytest > log &``)
+    inherits SIGINT ignored, and Python keeps it ignored (no test leaves it so: the guard in
+    conftest.py fails one that does)."""
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
@@ -224,3 +229,49 @@ def test_an_interrupted_command_leaves_without_finalizing(
         assert exits == [130]
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+GUARDED = """
+import signal
+
+def test_leaves_it_changed():
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+def test_changes_it_and_puts_it_back():
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    signal.signal(signal.SIGINT, previous)
+
+def test_after():
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+"""
+
+
+def test_a_test_that_leaves_sigint_changed_errors_and_it_is_put_back(tmp_path: Path) -> None:
+    """The suite's guard (conftest.py), in a pytest started with SIGINT ignored as a
+    background launch leaves it: the header says so, the test that leaves Python's handler
+    behind errors naming both, the next one finds SIGINT ignored again."""
+    (tmp_path / "test_guarded.py").write_text(GUARDED)
+    tests = Path(__file__).resolve().parents[1]
+    env = os.environ | {
+        "PYTHONPATH": os.pathsep.join([str(tests), str(SRC), os.environ.get("PYTHONPATH", "")])
+    }
+    ignored = (
+        "import signal, sys, pytest; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        "sys.exit(pytest.main(['-p', 'conftest', '-p', 'no:cacheprovider', '-rE']))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", ignored],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    out = proc.stdout
+    assert "SIGINT: ignored at start (inherited from a background launch)" in out, out
+    assert "3 passed, 1 error" in out, out
+    assert "ERROR at teardown of test_leaves_it_changed" in out, out
+    assert (
+        "\nthe test left SIGINT's handler <built-in function default_int_handler>, "
+        "not <Handlers.SIG_IGN: 1>\n"
+    ) in out, out

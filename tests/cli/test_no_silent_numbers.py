@@ -160,7 +160,7 @@ def test_requests_so_small_the_cost_per_1k_overflows_is_refused_naming_the_field
     ("args", "fragment"),
     [
         (("15", "2", "1e308"), "--one-time 1e+308: the break-even"),
-        (("5e-324", "0", "400"), "--self-hosted-per-1k 0.0: only 5e-324 below the hosted"),
+        (("5e-324", "0", "400"), "--self-hosted-per-1k 0: only 5e-324 below the hosted"),
     ],
 )
 def test_quick_never_prints_inf_requests(args: tuple[str, str, str], fragment: str) -> None:

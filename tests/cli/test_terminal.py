@@ -211,10 +211,10 @@ def test_quick_json_with_traffic() -> None:
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (("--requests-per-month", "0"), "error: --requests-per-month 0.0: must be > 0"),
+        (("--requests-per-month", "0"), "error: --requests-per-month 0: must be > 0"),
         (
             ("--requests-per-month", "10", "--growth", "-1"),
-            "error: --growth -1.0: must be > -1",
+            "error: --growth -1: must be > -1",
         ),
         (("--growth", "0.1"), "error: --growth needs --requests-per-month"),
     ],

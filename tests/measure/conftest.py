@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
@@ -180,20 +179,15 @@ def start_pgbouncer(
     return Postgres("127.0.0.1", port, server.bin, server.password), stop
 
 
-def _required(exc: Exception) -> NoReturn:
-    if os.environ.get("PAYBACK_REQUIRE_POSTGRES") == "1":
-        pytest.fail(str(exc))
-    pytest.skip(str(exc))
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[Postgres]:
-    """A PostgreSQL server for this test session (see the module docstring)."""
-    pytest.importorskip("psycopg")
+def _running(start: Callable[[], tuple[Postgres, Callable[[], None]]]) -> Iterator[Postgres]:
+    """What ``start`` started, stopped after the tests: skipped without its binaries
+    (failed where PAYBACK_REQUIRE_POSTGRES=1, as in CI), failed when it does not start."""
     try:
-        server, stop = start_postgres()
+        server, stop = start()
     except FileNotFoundError as exc:
-        _required(exc)
+        if os.environ.get("PAYBACK_REQUIRE_POSTGRES") == "1":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
     except RuntimeError as exc:
         pytest.fail(str(exc))
     try:
@@ -202,17 +196,15 @@ def postgres() -> Iterator[Postgres]:
         stop()
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A PostgreSQL server for this test session (see the module docstring)."""
+    pytest.importorskip("psycopg")
+    yield from _running(start_postgres)
+
+
 @pytest.fixture(scope="session", params=["transaction", "session"])
 def pgbouncer(request: pytest.FixtureRequest, postgres: Postgres) -> Iterator[Postgres]:
     """PgBouncer in front of the test server, in transaction and in session pooling, with
     its default ``ignore_startup_parameters`` (a client's ``options`` is refused)."""
-    try:
-        bouncer, stop = start_pgbouncer(postgres, pool_mode=request.param)
-    except FileNotFoundError as exc:
-        _required(exc)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield bouncer
-    finally:
-        stop()
+    yield from _running(lambda: start_pgbouncer(postgres, pool_mode=request.param))

@@ -725,7 +725,7 @@ def test_calibrate_cli_writes_a_file_estimates_use(tiny_model: Path, tmp_path: P
             ("--device", "cpu", "--gpu", "h100-sxm"),
             "--gpu h100-sxm: names the catalog GPU a CUDA device is",
         ),
-        (("--seconds", "-1"), "--seconds -1.0: must be > 0"),
+        (("--seconds", "-1"), "--seconds -1: must be > 0"),
     ],
 )
 def test_calibrate_bad_options(tiny_model: Path, args: tuple[str, ...], fragment: str) -> None:

@@ -819,6 +819,30 @@ def test_through_pgbouncer_the_timeout_and_read_only_hold(
         engine.close()
 
 
+def test_a_prisma_url_as_litellm_has_it_reads_the_schema_it_names(pg_logs: str) -> None:
+    """LiteLLM reaches its database through Prisma: its DATABASE_URL may carry Prisma's own
+    arguments, which libpq refuses ("invalid URI query parameter"). They are left out, and
+    ``schema`` is searched first: its LiteLLM_SpendLogs is read, not public's."""
+    import psycopg
+
+    with psycopg.connect(pg_logs, autocommit=True) as con:
+        con.execute('CREATE SCHEMA "Lite llm"')
+        con.execute(
+            'CREATE TABLE "Lite llm"."LiteLLM_SpendLogs" AS '
+            'SELECT * FROM "LiteLLM_SpendLogs" ORDER BY request_id LIMIT 100'
+        )
+    prisma = "schema=Lite%20llm&connection_limit=1&pool_timeout=0&pgbouncer=true"
+    try:
+        got = profile_database(f"{pg_logs}?{prisma}&socket_timeout=60&statement_cache_size=0")
+        plain = profile_database(pg_logs)
+    finally:
+        with psycopg.connect(pg_logs, autocommit=True) as con:
+            con.execute('DROP SCHEMA "Lite llm" CASCADE')
+    assert got.rows["read"] == 100
+    assert plain.rows["read"] == len(ROWS) + 2  # public's: the embedding and the failure too
+    assert got.rows["used"] < plain.rows["used"]
+
+
 def test_a_partitioned_table_is_read_whole_and_its_partitions_not_listed(postgres: Any) -> None:
     """A table partitioned by month: the parent is the one table that looks like logs (its
     partitions are neither listed nor picked), and a partition named is read alone."""

@@ -96,7 +96,7 @@ def test_mask_takes_the_password_out(url: str, shown: str) -> None:
     ],
 )
 def test_a_driver_quoting_a_malformed_url_never_shows_its_password(url: str) -> None:
-    from payback.measure.usage.engines import _scrub
+    from payback.measure.usage.urls import scrub as _scrub
 
     said = f'invalid URI: "{url}"; also {url.replace("://", "://x", 1)} and password=hunter2'
     line = _scrub(said, url)
@@ -339,3 +339,27 @@ def test_a_known_table_on_the_search_path_comes_before_a_copy_elsewhere() -> Non
     copy = Table("archive", "LiteLLM_SpendLogs", columns)
     assert find_table([copy, live], None, "pg://h") == (live, "litellm")
     assert find_table([copy, live], "archive.LiteLLM_SpendLogs", "pg://h") == (copy, "litellm")
+
+
+@pytest.mark.parametrize(
+    ("url", "libpq", "schema"),
+    [
+        ("postgresql://u@h/db", "postgresql://u@h/db", None),
+        ("postgresql://u@h/db?schema=litellm", "postgresql://u@h/db", "litellm"),
+        (
+            "postgresql://u:p@h:6543/db?pgbouncer=true&sslmode=require&connection_limit=1",
+            "postgresql://u:p@h:6543/db?sslmode=require",
+            None,
+        ),
+        (  # the others kept as written: libpq decodes them itself ('+' is no space to it)
+            "postgres://h/db?options=-c%20search_path%3Dx&schema=My%20Logs&application_name=a+b",
+            "postgres://h/db?options=-c%20search_path%3Dx&application_name=a+b",
+            "My Logs",
+        ),
+        ("postgresql://h/db?pool_timeout=0&socket_timeout=5#top", "postgresql://h/db#top", None),
+    ],
+)
+def test_prisma_arguments_are_left_out_for_libpq(url: str, libpq: str, schema: str | None) -> None:
+    from payback.measure.usage.urls import libpq_url
+
+    assert libpq_url(url) == (libpq, schema)

@@ -431,11 +431,11 @@ def test_distribution_on_a_count_exit_2(tmp_path: Path) -> None:
         (("analyze", EXAMPLES / "seed.toml", "--samples", "100000000"), "--samples 100000000"),
         (
             ("sensitivity", EXAMPLES / "seed.toml", "--method", "morris"),
-            "method 'morris': unknown; allowed: tornado, sobol",
+            "error: --method morris: unknown; allowed: tornado, sobol",
         ),
         (
             ("sensitivity", EXAMPLES / "seed.toml", "--swing", "2"),
-            "--swing 2.0: must be between 0 and 1",
+            "--swing 2: must be between 0 and 1",
         ),
         (
             ("sensitivity", EXAMPLES / "seed.toml", "--method", "sobol", "--samples", "2"),

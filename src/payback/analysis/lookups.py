@@ -98,11 +98,34 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
             )
         return value
 
-    def lookup(self, path: str, func: Any, *args: Any, **kwargs: Any) -> Any:
-        """Call a catalog lookup or estimator, naming the scenario field when it fails."""
+    def lookup(
+        self,
+        path: str,
+        func: Any,
+        *args: Any,
+        fields: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Call a catalog lookup or estimator, naming the scenario field when it fails.
+
+        ``fields`` maps the estimator's parameters to the scenario fields they were read
+        from (``input_tokens`` to ``traffic.input_tokens``): an error about one of them is
+        told as the field the user wrote, ``traffic.input_tokens = 5000: ...``, with
+        ``path`` named when the field lies outside it. Other errors are prefixed by ``path``.
+        """
         try:
             return func(*args, **kwargs)
         except PaybackError as exc:
+            field = (fields or {}).get(exc.param or "")
+            if field is not None and exc.allowed is not None:
+                inside = field.startswith(f"{path}.")
+                raise PaybackError(
+                    f"{field} = {_shown(exc.value)}: {exc.allowed}"
+                    + ("" if inside else f" (for {path})"),
+                    param=field,
+                    value=exc.value,
+                    allowed=exc.allowed,
+                ) from None
             raise PaybackError([f"{path}: {m}" for m in exc.messages]) from None
 
     def gpu_price(
@@ -191,3 +214,14 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         self.warnings.extend(
             check_use(cal, model=model, gpu=gpu, precision=precision, where=f"{path}.calibration")
         )
+
+
+def _shown(value: Any) -> str:
+    """A value as the scenario file would hold it: ``5000.0`` read from ``5000`` is ``5000``.
+
+    >>> _shown(5000.0), _shown(0.25), _shown(1e30), _shown("fp8")
+    ('5000', '0.25', '1e+30', "'fp8'")
+    """
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    return repr(value) if isinstance(value, str) else str(value)

@@ -59,6 +59,19 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
     return option.model_copy(update=update)
 
 
+def _estimate_fields(path: str) -> dict[str, str]:
+    """The scenario field each serving-estimate parameter is read from."""
+    return {
+        "input_tokens": "traffic.input_tokens",
+        "output_tokens": "traffic.output_tokens",
+        "cached_input_share": "traffic.cached_input_share",
+        "precision": f"{path}.precision",
+        "gpus_per_replica": f"{path}.gpus_per_replica",
+        "tpot_ms": f"{path}.tpot_ms",
+        "utilization": f"{path}.target_utilization",
+    }
+
+
 def _estimated(
     ctx: Lookups,
     path: str,
@@ -102,6 +115,7 @@ def _estimated(
         tpot_ms=option.tpot_ms,
         engine=engine_for(factors, engine_named(option.engine)),
         utilization=option.target_utilization,
+        fields=_estimate_fields(path),
     )
     ctx.details[path] = {"serving": estimate.to_dict()}
     loaded_ttft = estimate.ttft_at_utilization_ms
@@ -232,7 +246,7 @@ def _at_scenario_lengths(
         )
         return rps, ""
 
-    def capacity(input_tokens: float, output_tokens: float) -> float:
+    def capacity(input_tokens: float, output_tokens: float, fields: dict[str, str]) -> float:
         return float(
             ctx.lookup(
                 path,
@@ -245,10 +259,16 @@ def _at_scenario_lengths(
                 output_tokens=output_tokens,
                 gpus_per_replica=tp,
                 tpot_ms=option.tpot_ms,
+                fields=fields,
             ).replica_requests_per_s
         )
 
-    scale = capacity(lengths[0] or 0.0, lengths[1] or 0.0) / capacity(*measured)
+    at_scenario = capacity(lengths[0] or 0.0, lengths[1] or 0.0, _estimate_fields(path))
+    benchmark = {  # the benchmark's own lengths are read from the calibration file
+        "input_tokens": f"{option.calibration}: serving.input_tokens",
+        "output_tokens": f"{option.calibration}: serving.output_tokens",
+    }
+    scale = at_scenario / capacity(*measured, benchmark)
     return rps * scale, (
         f", scaled ×{scale:.3g} to {lengths[0] or 0:,.0f}/{lengths[1] or 0:,.0f} tokens "
         f"by the estimate of {model.id} on {gpu.id} at that load"

@@ -54,8 +54,8 @@ def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
     if last > 0:
         needed = horizon + math.ceil(shortfall / last)
         return (
-            f"saves {usd(last)}/month (month {horizon}), needs ~{months_text(needed)} to recover "
-            f"the {usd(shortfall)} still owed at month {horizon}"
+            f"saves {usd(last)}/month (month {horizon}), needs until about month {needed} to "
+            f"recover the {usd(shortfall)} still owed at month {horizon}"
         )
     first_worse = int(np.argmax(saved <= 0)) + 1
     return (

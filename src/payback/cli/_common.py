@@ -146,6 +146,51 @@ def command_flag(param: str) -> str | None:
     return flag if flag in flags else None
 
 
+@contextlib.contextmanager
+def in_file(file: Path, named: bool = True) -> Iterator[None]:
+    """With ``named``, errors about a scenario's fields found after it was read (a model's
+    context shorter than ``traffic.input_tokens``) name the file, as the ones found reading
+    it do: of several files compared, the line says which. An error about a flag stays as
+    it is."""
+    if not named:
+        yield
+        return
+    try:
+        yield
+    except PaybackError as exc:
+        if exc.param is not None and as_flag(exc.param) is not None:
+            raise
+        prefix = f"{file}: "
+        raise PaybackError(
+            [m if m.startswith(prefix) else prefix + m for m in exc.messages]
+        ) from None
+
+
+def from_catalog(kind: str, flag: str, ref: str) -> Any:
+    """The catalog's ``"model"`` or ``"gpu"`` named by ``ref``, typed with ``flag``; an
+    unknown id names the flag: ``--gpu h10: unknown GPU 'h10'; did you mean h100-sxm, ...``."""
+    from payback.catalog import default_catalog
+
+    catalog = default_catalog()
+    try:
+        return catalog.model(ref) if kind == "model" else catalog.gpu(ref)
+    except PaybackError as exc:
+        raise PaybackError([f"{flag} {ref}: {m}" for m in exc.messages]) from None
+
+
+def as_typed(exc: PaybackError, flags: dict[str, str]) -> PaybackError:
+    """``exc`` about a library parameter told as the flag it was typed with, the number
+    as typed: ``--one-time -400``, not ``one_time_usd -400.0``.
+
+    >>> as_typed(PaybackError.bad("one_time_usd", -400.0, "must be ≥ 0"), {"one_time_usd": "--one-time"}).messages
+    ['--one-time -400: must be ≥ 0']
+    """
+    if exc.param not in flags or exc.allowed is None:
+        return exc
+    value = f"{exc.value:.15g}" if isinstance(exc.value, float) else exc.value
+    return PaybackError.bad(flags[exc.param], value, exc.allowed)
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn :class:`payback.PaybackError` into one line per problem and exit code 2; an
     error about one library parameter names the command's flag for it."""
@@ -157,7 +202,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except PaybackError as exc:
             flag = command_flag(exc.param) if exc.param else None
             if flag is not None and exc.param is not None:
-                exc = exc.renamed({exc.param: flag})
+                exc = as_typed(exc, {exc.param: flag})
             raise _fail([in_command_words(m) for m in exc.messages]) from None
 
     return wrapper

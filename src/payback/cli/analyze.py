@@ -20,6 +20,7 @@ from payback.cli._common import (
     _progress,
     _warn,
     echo,
+    in_file,
     user_errors,
 )
 from payback.cli._files import _check_replaceable, _write_outputs
@@ -35,15 +36,17 @@ def _analysis(
     seed: int | None,
     no_quality: bool = False,
     quiet: bool = False,
+    named: bool = False,
 ) -> Analysis:
     """The analysis of one file, with a progress bar on a terminal for long sampling
-    (none when ``quiet``: ``--json``)."""
+    (none when ``quiet``: ``--json``); ``named``: every error names the file (one of
+    several compared)."""
     from payback.analysis.result import analyze
     from payback.scenario import load_scenario
 
     if seed is not None and samples is None:
         raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
-    with _progress("sampling", enabled=not quiet) as progress:
+    with _progress("sampling", enabled=not quiet) as progress, in_file(file, named):
         analysis = analyze(
             load_scenario(file),
             samples=samples,
@@ -103,7 +106,10 @@ def analyze(
 
         if show_portfolio(files[0], samples, seed, no_quality, as_json):
             return
-    analyses = [_analysis(path, samples, seed, no_quality, quiet=as_json) for path in files]
+    analyses = [
+        _analysis(path, samples, seed, no_quality, quiet=as_json, named=len(files) > 1)
+        for path in files
+    ]
     if as_json:
         _print_json(
             analyses[0].to_dict() if len(analyses) == 1 else [a.to_dict() for a in analyses]

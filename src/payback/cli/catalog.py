@@ -31,6 +31,18 @@ def _matches(text: str, *fields: str | None) -> bool:
     return any(needle in (f or "").lower() for f in fields)
 
 
+def _none_found(what: str, search: str, ids: list[str]) -> None:
+    """One line for a search that matched nothing, with the nearest ids, instead of an
+    empty table."""
+    from payback.catalog import near_ids
+
+    near = near_ids(search, ids)
+    _console().print(
+        f"No {what} contains {search!r}"
+        + (f"; did you mean {', '.join(near)}?" if near else f"; known: {', '.join(ids)}")
+    )
+
+
 @app.command("gpus")
 @user_errors
 def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
@@ -40,6 +52,8 @@ def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
     gpus = [g for g in default_catalog().gpus.values() if _matches(search, g.id, g.name)]
     if as_json:
         _print_json([g.model_dump(mode="json") for g in gpus])
+    elif not gpus:
+        _none_found("GPU's id or name", search, list(default_catalog().gpus))
     else:
         from payback.report import tables
 
@@ -57,6 +71,8 @@ def catalog_models(search: SearchOption = "", as_json: JsonFlag = False) -> None
     ]
     if as_json:
         _print_json([m.model_dump(mode="json") for m in models])
+    elif not models:
+        _none_found("open model's id, name or repository", search, list(default_catalog().models))
     else:
         from payback.report import tables
 
@@ -80,9 +96,13 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
 
     console = _console()
     if search.strip():
-        console.print(tables.apis_table(prices))
-        if not prices:
-            console.print(f"No API model's ref or name contains {search!r}.")
+        if prices:
+            console.print(tables.apis_table(prices))
+        else:
+            console.print(
+                f"No API model's ref or name contains {search!r}; without --search, "
+                "one line per provider"
+            )
         return
     summary = summarize_api_providers(prices)
     console.print(tables.api_providers_table(summary))
@@ -106,6 +126,12 @@ def catalog_finetuning(search: SearchOption = "", as_json: JsonFlag = False) -> 
     ]
     if as_json:
         _print_json([o.model_dump(mode="json") for o in offers])
+    elif not offers:
+        _none_found(
+            "fine-tuning offer's id, provider or base model",
+            search,
+            list(default_catalog().finetunes),
+        )
     else:
         from payback.report import tables
 

@@ -14,6 +14,7 @@ from payback.cli._common import (
     _console,
     _print_json,
     _warn,
+    from_catalog,
     user_errors,
 )
 from payback.errors import PaybackError
@@ -68,6 +69,14 @@ def estimate_serving(
     output_tokens: Annotated[
         float, typer.Option("--output-tokens", help="Mean output tokens per request.")
     ] = 200.0,
+    cached_input_share: Annotated[
+        float,
+        typer.Option(
+            "--cached-input-share",
+            help="Share of each prompt the prefix cache already holds (0 to <1; a scenario's "
+            "traffic.cached_input_share): its prefill is skipped.",
+        ),
+    ] = 0.0,
     context: Annotated[
         float | None,
         typer.Option("--context", help="Context at which to report decode speed [tokens]."),
@@ -112,14 +121,12 @@ def estimate_serving(
     **--tpot-ms** target. **--calibration** uses the utilisation factors `payback
     calibrate` measured.
     """
-    from payback.catalog import default_catalog
     from payback.hardware.calibration import engine_for
     from payback.hardware.estimate import engine_named, estimate_serving
     from payback.measure.apply import check_use, serving_factors
 
     base = engine_named(engine)
-    catalog = default_catalog()
-    served, gpu_record = catalog.model(model), catalog.gpu(gpu)
+    served, gpu_record = from_catalog("model", "--model", model), from_catalog("gpu", "--gpu", gpu)
     cal = _load_calibration(calibration) if calibration else None
     factors = None
     if cal is not None:
@@ -133,6 +140,7 @@ def estimate_serving(
         precision,
         input_tokens=input_tokens,
         output_tokens=output_tokens,
+        cached_input_share=cached_input_share,
         context=context,
         batch=batch,
         tpot_ms=tpot_ms,
@@ -145,14 +153,26 @@ def estimate_serving(
         return
     from payback.report import tables
 
-    rows = _serving_rows(result)
+    rows = _serving_rows(result, cached_input_share)
+    if not result.usd_per_gpu_hour:
+        from payback.catalog import marketplace_only
+
+        if marketplace_only(gpu_record):
+            rows["GPU price"] = (
+                "none by default: every on-demand offer is a marketplace's "
+                f"(payback catalog gpus --search {gpu_record.id})"
+            )
     if cal is not None:
         rows["calibrated by"] = f"{calibration} ({cal.tool} on {cal.device}, {cal.created})"
     _console().print(tables.key_values(f"Serving {result.model} on {result.gpu}", rows))
 
 
-def _serving_rows(result: ServingEstimate) -> dict[str, str]:
-    """The lines of ``estimate serving``'s table."""
+def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str]:
+    """The lines of ``estimate serving``'s table (``cached``: the share of each prompt the
+    prefix cache holds)."""
+    lengths = f"{result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens" + (
+        f", {cached:.0%} of the prompt cached" if cached else ""
+    )
     rows = {
         "GPUs per replica": f"{result.gpus_per_replica} × {result.gpu} ({result.precision})",
         "engine": result.engine
@@ -180,7 +200,7 @@ def _serving_rows(result: ServingEstimate) -> dict[str, str]:
             and result.ttft_at_utilization_ms is not None
             else {}
         ),
-        f"requests/s at {result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
+        f"requests/s at {lengths}": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
         "GPU price": f"${result.usd_per_gpu_hour:.2f}/h ({result.price_source})"
         if result.usd_per_gpu_hour
         else "not in the catalog",
@@ -237,12 +257,10 @@ def estimate_training(
     size and stack; GPUs from memory (weights, gradients, optimizer, activations).
     **--calibration** scales the utilization by what `payback calibrate` measured.
     """
-    from payback.catalog import default_catalog
     from payback.hardware.fine_tuning import estimate_training
     from payback.measure.apply import check_use, training_scale
 
-    catalog = default_catalog()
-    trained, gpu_record = catalog.model(model), catalog.gpu(gpu)
+    trained, gpu_record = from_catalog("model", "--model", model), from_catalog("gpu", "--gpu", gpu)
     scale, cal = 1.0, None
     if calibration is not None:
         where = f"--calibration {calibration}"
@@ -296,7 +314,7 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
         "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",
         "time per run": f"{result.hours:,.2f} h ({result.gpu_hours:,.2f} GPU-hours)",
         "cost": (
-            f"${result.usd:,.2f} for {result.runs} run(s) at ${result.usd_per_gpu_hour:.2f}/GPU-h ({result.price_source})"
+            f"${result.usd:,.2f} for {result.runs:,} run{'s' if result.runs != 1 else ''} at ${result.usd_per_gpu_hour:.2f}/GPU-h ({result.price_source})"
             if result.usd is not None
             else "no price in the catalog: give --usd-per-gpu-hour"
         ),

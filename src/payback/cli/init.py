@@ -25,6 +25,17 @@ def init(
     on one rented GPU, with every cost item filled in. Never overwrites a file unless
     **--force** is given.
     """
+    try:  # a folder, a FIFO, a name too long: refused as such below
+        special = path.exists() and not path.is_file()
+    except OSError:
+        special = True
+    if path.suffix.lower() not in {".toml", ".yaml", ".yml"} and not special:
+        from payback.errors import PaybackError
+
+        raise PaybackError(
+            f"{path}: a scenario is written as .toml, or .yaml / .yml for YAML; "
+            f"not {path.suffix or 'a name without an extension'}"
+        )
     text = _starter_text()
     if path.suffix.lower() in {".yaml", ".yml"}:
         from payback.scenario import dump_scenario, parse_scenario

@@ -20,6 +20,7 @@ from payback.cli._common import (
     _print_json,
     _warn,
     echo,
+    from_catalog,
     user_errors,
 )
 from payback.cli._errors import in_command_words
@@ -88,14 +89,12 @@ def import_benchmark(
     fixed concurrency, the estimate of that many clients in a closed loop (each sends its
     next request when the last one ends).
     """
-    from payback.catalog import default_catalog
     from payback.measure.apply import closed_loop_at_load
     from payback.measure.apply import import_benchmark as read_benchmark
     from payback.measure.calibration import calibration_toml
 
-    catalog = default_catalog()
-    served = catalog.model(model) if model is not None else None
-    gpu_record = catalog.gpu(gpu) if gpu is not None else None
+    served = from_catalog("model", "--model", model) if model is not None else None
+    gpu_record = from_catalog("gpu", "--gpu", gpu) if gpu is not None else None
     _check_run(precision, gpus_per_replica)
     if output is not None:
         _check_writable(output, force, "calibration.toml")
@@ -251,8 +250,8 @@ def calibrate(  # long: most of it is its options and their help text
     from payback.measure.calibration import calibration_toml
 
     catalog = default_catalog()
-    record = catalog.model(model)
-    gpu_record = catalog.gpu(gpu) if gpu else None
+    record = from_catalog("model", "--model", model)
+    gpu_record = from_catalog("gpu", "--gpu", gpu) if gpu else None
     if output is not None:
         _check_writable(output, force, "calibration.toml")
     with _phase_bar() as progress:
@@ -420,6 +419,8 @@ def usage(  # long: most of it is its options and their help text
     1800), and only hourly aggregates come back (LiteLLM's, Langfuse's, Helicone's and
     OpenTelemetry span tables are found by name; any other with --table and --columns).
     Passwords come from the URL, the environment or ~/.pgpass and are never shown.
+    LiteLLM's DATABASE_URL works as it is: Prisma's own arguments are left out and its
+    ?schema= is searched first; PgBouncer and hosted poolers (Supabase, Neon) work too.
     **--sql --dialect D** prints that query for D.
     """
     # Long for its ten options and their help; the work is in payback.measure.usage.

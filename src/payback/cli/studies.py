@@ -90,7 +90,7 @@ def sensitivity(
 
     top = _top(top)
     if method not in ("tornado", "sobol"):
-        raise PaybackError(f"method {method!r}: unknown; allowed: tornado, sobol")
+        raise PaybackError.bad("method", method, "unknown; allowed: tornado, sobol")
     if method == "tornado" and (samples is not None or seed is not None):
         raise PaybackError(
             "--samples and --seed apply to --method sobol; a tornado does not sample"
@@ -312,9 +312,16 @@ def recommend(  # long: most of it is its options and their help text
         _check_writable(output, force)
     scenario = load_scenario(file)
     with _busy("searching configurations", enabled=not as_json):
-        result = recommend_setup(
-            scenario, alternative, models=models or None, max_replicas=max_replicas
-        )
+        try:
+            result = recommend_setup(
+                scenario, alternative, models=models or None, max_replicas=max_replicas
+            )
+        except PaybackError as exc:  # the library's "pass models" is this command's --model
+            if exc.param is not None:
+                raise
+            raise PaybackError(
+                [m.replace("pass models to recommend", "pass --model ID") for m in exc.messages]
+            ) from None
     _warn(result.warnings)
     written: str | None = None
     if apply and output is not None and result.best is not None:
@@ -355,12 +362,14 @@ def _applied_text(
 def _renamed(
     text: str, file: Path, scenario: Scenario, result: Recommendation
 ) -> tuple[str, list[str]]:
-    """The written scenario with the alternative's name updated where it names a GPU or a
-    model the winner replaces ("... on one rented L4" when the winner runs on an L40), so
+    """The written scenario with the alternative's name updated where it names a GPU, a
+    model or a precision the winner replaces ("... on one rented L4" when the winner runs
+    on an L40, "FP8" when it runs at int4: "INT4"), so
     that no name contradicts the configuration; and the note that says so."""
     import re
 
     from payback.catalog import default_catalog
+    from payback.hardware.serving import PRECISIONS
     from payback.scenario import scenario_format
     from payback.scenario.edit import with_values
 
@@ -372,7 +381,12 @@ def _renamed(
     catalog = default_catalog()
     replaced: list[str] = []
     new = name
-    for ids, winner in ((catalog.gpus, best.gpu), (catalog.models, best.model)):
+    precisions = dict.fromkeys(PRECISIONS)
+    for ids, winner in (
+        (catalog.gpus, best.gpu),
+        (catalog.models, best.model),
+        (precisions, best.precision),
+    ):
         for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z0-9]", name):
             if word.lower() in ids and word.lower() != winner.lower():
                 shown = winner.upper() if word.isupper() else winner

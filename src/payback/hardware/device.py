@@ -119,7 +119,7 @@ def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) 
     (AWQ/GPTQ and MXFP4 MoE kernels dequantize to 16 bits), so they compute at the BF16
     peak."""
     if precision not in allowed:
-        raise PaybackError(f"precision {precision!r}: unknown; allowed: {', '.join(allowed)}")
+        raise PaybackError.bad("precision", precision, f"unknown; allowed: {', '.join(allowed)}")
     peaks = {
         "bf16": gpu.bf16_tflops,
         "fp8": gpu.fp8_tflops,

@@ -259,7 +259,9 @@ def _check_serving_inputs(
     if overflow is not None:
         raise overflow
     if not (np.isfinite(cached_input_share) and 0.0 <= cached_input_share < 1.0):
-        raise PaybackError(f"cached_input_share = {cached_input_share}: must be in [0, 1)")
+        raise PaybackError.bad(
+            "cached_input_share", cached_input_share, "must be a share in [0, 1)"
+        )
     if context is not None:
         require_finite("context", context, 1.0)
         if context > model.max_context:

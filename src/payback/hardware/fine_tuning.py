@@ -225,7 +225,7 @@ def _check_training_inputs(
 ) -> None:
     """One line for the first input :func:`estimate_training` cannot use."""
     if method not in tr.METHODS:
-        raise PaybackError(f"method {method!r}: unknown; allowed: {', '.join(tr.METHODS)}")
+        raise PaybackError.bad("method", method, f"unknown; allowed: {', '.join(tr.METHODS)}")
     if stack not in tr.STACKS:
         raise PaybackError.bad("stack", stack, f"unknown; allowed: {', '.join(tr.STACKS)}")
     if gpus is not None and gpus < 1:

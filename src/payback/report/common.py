@@ -92,6 +92,28 @@ def is_money(path: str) -> bool:
     return "usd" in path.rsplit(".", 1)[-1]
 
 
+METRIC_SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+"""The suffixes of :func:`metric`, largest first."""
+
+
+def metric(value: float, digits: int = 3) -> str:
+    """A number of at least a thousand with a metric suffix, to ``digits`` significant
+    digits: never an exponent, and a value that rounds up to the next unit gets it
+    (999,999 is 1M, not 1e+03k).
+
+    >>> metric(526_116), metric(999_999), metric(2.04e11), metric(3e15)
+    ('526k', '1M', '204B', '3,000T')
+    """
+    size = abs(value)
+    for scale, suffix in reversed(METRIC_SUFFIXES):
+        text = f"{size / scale:.{digits}g}"
+        if float(text) < 1000 or suffix == "T":
+            break
+    if "e" in text:  # past a thousand trillion
+        text = f"{size / 1e12:,.0f}"
+    return f"{'-' if value < 0 else ''}{text}{suffix}"
+
+
 def compact(value: float, money_sign: bool = False) -> str:
     """A number in a few characters: 150k, 2.5M, 0.75, 1,500; ``$`` in front for money.
 
@@ -99,13 +121,13 @@ def compact(value: float, money_sign: bool = False) -> str:
     ('150k', '-$2.9k', '0.75', '$2.5M')
     >>> compact(-0.005631), compact(322.5), compact(-999.5, True), compact(512.3, True)
     ('-0.00563', '322.5', '-$1.0k', '$512')
+    >>> compact(999_999, True), compact(2.04e11, True)
+    ('$1M', '$204B')
     """
     sign = "-" if value < 0 else ""
     size = abs(value)
-    if size >= 1e6:
-        text = f"{size / 1e6:.3g}M"
-    elif size >= 1e4:
-        text = f"{size / 1e3:.3g}k"
+    if size >= 1e4:
+        text = metric(size)
     elif money_sign and size >= 999.5:
         text = f"{size / 1e3:.1f}k"
     elif money_sign:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text, usd
 from payback.analysis.utilisation import FleetUtilisation
+from payback.report.common import metric
 
 if TYPE_CHECKING:
     from payback.studies.solve import Solution
@@ -113,13 +114,11 @@ def _traffic_lever(analysis: Analysis, index: int) -> str | None:
 def _count(value: float) -> str:
     """A request count in prose: 1.57M, 526k, 20,000.
 
-    >>> _count(1_565_102.9), _count(526_116), _count(20_000)
-    ('1.57M', '526k', '20,000')
+    >>> _count(1_565_102.9), _count(526_116), _count(20_000), _count(999_999)
+    ('1.57M', '526k', '20,000', '1M')
     """
-    if value >= 1e6:
-        return f"{value / 1e6:.3g}M"
     if value >= 1e5:
-        return f"{value / 1e3:.3g}k"
+        return metric(value)
     return f"{value:,.0f}"
 
 

@@ -91,10 +91,20 @@ def _costs_table(alt: AlternativeResult, analysis: Analysis) -> Table:
         "per 1k requests vs baseline", per_1k[0], *(per_1k[1:] if horizon > 1 else []), ""
     )
     if alt.gpus is not None:
-        gpus = [f"{alt.gpus[0]:.3g}"] + ([f"{alt.gpus[last]:.3g}"] if horizon > 1 else [])
+        gpus = [gpu_count(alt.gpus[0])] + ([gpu_count(alt.gpus[last])] if horizon > 1 else [])
         fractional = any(g != round(g) for g in alt.gpus)
         table.add_row("GPUs (average busy)" if fractional else "GPUs", *gpus, "")
     return table
+
+
+def gpu_count(gpus: float) -> str:
+    """GPUs in a month: a whole fleet with thousands separators, an average of busy GPUs
+    (scale to zero) to three significant digits, never an exponent.
+
+    >>> gpu_count(1.0), gpu_count(2_302_291.0), gpu_count(0.0432), gpu_count(1234.56)
+    ('1', '2,302,291', '0.0432', '1,235')
+    """
+    return f"{gpus:,.0f}" if gpus >= 100 or gpus == round(gpus) else f"{gpus:.3g}"
 
 
 BARS = "▁▂▃▄▅▆▇█"

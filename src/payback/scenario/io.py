@@ -128,7 +128,14 @@ def _parsed(text: str, fmt: Format, source: str) -> Any:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise PaybackError(f"{source}: not valid TOML: {exc}") from None
+            suffix = Path(source).suffix.lower()
+            hint = (
+                f"; a {suffix} file is read as TOML (a scenario is TOML, or YAML in a .yaml or "
+                ".yml file)"
+                if suffix not in ("", ".toml")
+                else ""
+            )
+            raise PaybackError(f"{source}: not valid TOML: {exc}{hint}") from None
     return data
 
 

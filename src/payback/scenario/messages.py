@@ -61,6 +61,8 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, int) and abs(value) >= 10**16:  # 1e30 read as a count: as written
+        return f"{value:.6g}"
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):

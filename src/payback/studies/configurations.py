@@ -93,6 +93,17 @@ class Candidate:
         return f"{self.model} {self.precision} on {self.gpus_per_replica} × {self.gpu}"
 
 
+SHORT_CONTEXT = "the model's context is shorter than the requests"
+"""Why every configuration of a model is left out when a request does not fit its context."""
+
+
+def _configurations(model: OpenModel, gpus: list[Gpu]) -> int:
+    """How many configurations of ``model`` :func:`gather` would try on ``gpus``: each GPU ×
+    precision (expert-only formats on mixtures of experts only) × tensor-parallel degree."""
+    precisions = [p for p in sv.PRECISIONS if model.is_moe or p not in sv.EXPERT_ONLY_PRECISIONS]
+    return len(gpus) * len(precisions) * len(valid_tensor_parallel(model))
+
+
 @dataclass
 class LeftOut:
     """Configurations left out, by reason, with one example of each; and GPUs without rent."""
@@ -101,10 +112,23 @@ class LeftOut:
     examples: dict[str, str] = field(default_factory=dict)
     unpriced: dict[str, str] = field(default_factory=dict)
     """GPUs searched that have no rent for this alternative, with why."""
+    short_models: list[str] = field(default_factory=list)
+    """Models whose context is shorter than a request, each with its context."""
 
-    def note(self, reason: str, example: str) -> None:
-        self.excluded[reason] = self.excluded.get(reason, 0) + 1
+    def note(self, reason: str, example: str, count: int = 1) -> None:
+        self.excluded[reason] = self.excluded.get(reason, 0) + count
         self.examples.setdefault(reason, example)
+
+    def short_context(self, model: OpenModel, load: Load, configurations: int) -> None:
+        """All ``configurations`` of ``model`` left out: its context is shorter than a
+        request. Counted as configurations, like every other reason; the example names
+        each such model with its context."""
+        self.short_models.append(f"{model.id}'s {model.max_context:,}")
+        self.excluded[SHORT_CONTEXT] = self.excluded.get(SHORT_CONTEXT, 0) + configurations
+        self.examples[SHORT_CONTEXT] = (
+            f"a request of {load.prompt + load.output_tokens:,.0f} tokens; context "
+            + ", ".join(self.short_models)
+        )
 
 
 class Rows:
@@ -200,11 +224,7 @@ def gather(
     rows = Rows()
     for model in models:
         if context_overflow(model, load.prompt, load.output_tokens) is not None:
-            left_out.note(
-                "models with a context shorter than the requests (all their configurations)",
-                f"{model.id}: {load.prompt + load.output_tokens:,.0f} tokens a request, "
-                f"context {model.max_context:,}",
-            )
+            left_out.short_context(model, load, _configurations(model, gpus))
             continue
         for gpu in gpus:
             price, why = (None, None) if owned is not None else _price(option, gpu, kind)
@@ -333,7 +353,7 @@ def evaluate_rows(
             continue
         if too_many[i]:
             left_out.note(
-                f"needs more than {max_replicas} replicas",
+                f"needs more than {max_replicas} replica{'s' if max_replicas != 1 else ''}",
                 f"{label}: {int(replicas[i].max()):,} replicas",
             )
             continue

@@ -237,6 +237,8 @@ def _hint(reason: str, commitment: str, names: Mapping[str, str]) -> str:
         return f"compare a smaller model ({models})"
     if reason.startswith("replica larger than a server"):
         return "give owned.gpus_per_server for a larger server"
+    if reason.startswith("the model's context"):
+        return f"compare a model with a longer context ({models}), or shorter requests (traffic.input_tokens, traffic.output_tokens)"
     return f"compare other models ({models}) or GPUs"
 
 
@@ -297,6 +299,12 @@ def recommend(
     benchmark = _benchmark(scenario, catalog, cal, path, warnings)
     warnings += _distributions_warning(scenario)
     tokens = _check_traffic(scenario.traffic, max_replicas)
+    if max_replicas < option.min_replicas:
+        raise PaybackError.bad(
+            "max_replicas",
+            max_replicas,
+            f"must be ≥ {path}.min_replicas = {option.min_replicas}, the fewest the fleet runs",
+        )
     open_models, model_refs = _models(scenario, catalog, option, path, models)
     gpus = _gpus(catalog, option, path)
     kind = COMMITMENT_KINDS[option.commitment]

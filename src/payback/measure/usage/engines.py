@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from payback.errors import PaybackError
 from payback.measure.usage.tables import Table
+from payback.measure.usage.urls import SCHEMES, is_database, libpq_url, mask, scrub
 
 __all__ = [
     "MAX_PARTS",
@@ -39,66 +40,9 @@ __all__ = [
     "read_final",
 ]
 
-SCHEMES = ("postgresql", "postgres", "clickhouse", "clickhouses", "chdb", "duckdb")
 STATEMENT_TIMEOUT_S = 1800
 """The longest the profile's query may run (``PAYBACK_STATEMENT_TIMEOUT`` seconds overrides)."""
 CONNECT_TIMEOUT_S = 10
-
-
-def is_database(text: str) -> bool:
-    """Whether an argument names a database (a URL of a known scheme, or a DuckDB file)."""
-    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
-    return scheme in SCHEMES or text.lower().endswith((".duckdb", ".ddb"))
-
-
-def mask(url: str) -> str:
-    """The URL without its password (``user:***@host``) and without password parameters."""
-    if "://" not in url:
-        return url
-    try:
-        parts = urlsplit(url)
-        netloc = parts.netloc
-        if "@" in netloc:
-            userinfo, host = netloc.rsplit("@", 1)
-            if ":" in userinfo:
-                userinfo = userinfo.split(":", 1)[0] + ":***"
-            netloc = f"{userinfo}@{host}"
-        query = re.sub(r"(?i)(password|passwd|pwd)=[^&]*", r"\1=***", parts.query)
-        # by hand, not urlunsplit: that drops the "//" of an empty host (chdb:///path)
-        return (
-            f"{parts.scheme}://{netloc}{parts.path}"
-            + (f"?{query}" if query else "")
-            + (f"#{parts.fragment}" if parts.fragment else "")
-        )
-    except ValueError:
-        return url.split("://", 1)[0] + "://***"
-
-
-_USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s\"']*):[^@\s\"']*@")
-_PASSWORD_PARAM = re.compile(r"(?i)\b(password|passwd|pwd)\s*=\s*(?:'[^']*'|\"[^\"]*\"|[^&\s\"']*)")
-
-
-def _secrets(url: str) -> list[str]:
-    """The passwords in ``url`` (in its user part and its parameters), as written and
-    decoded; found without parsing the URL, so a malformed one gives them up too."""
-    found: list[str] = []
-    user = re.match(r"^[^:]+://([^/?#@]*)@", url) or re.match(r"^[^:]+://(.*)@", url)
-    if user and ":" in user.group(1):
-        found.append(user.group(1).split(":", 1)[1])
-    found += re.findall(r"(?i)(?:password|passwd|pwd)=([^&#]*)", url)
-    return [x for s in found for x in {s, unquote(s)} if x]
-
-
-def _scrub(text: str, url: str) -> str:
-    """A driver's message on one line, with no password of ``url`` in it: the URL itself
-    masked where the message repeats it (a driver quotes a URL it cannot parse), then its
-    passwords wherever they are, then any other ``user:password@`` or ``password=``."""
-    line = " ".join(text.split()).replace(url, mask(url))
-    for secret in sorted(_secrets(url), key=len, reverse=True):
-        line = line.replace(secret, "***")
-    line = _USERINFO.sub(r"\g<head>:***@", line)
-    line = _PASSWORD_PARAM.sub(lambda m: f"{m.group(1)}=***", line)
-    return line[:300]
 
 
 MAX_TIMEOUT_S = 2_147_483
@@ -181,7 +125,7 @@ def _failed(shown: str, what: str, exc: BaseException, url: str) -> PaybackError
             f"the query ran past the statement timeout of {_timeout():,} s "
             "(PAYBACK_STATEMENT_TIMEOUT=seconds sets another)"
         )
-    return PaybackError(f"{shown}: {what} ({_scrub(text, url)})")
+    return PaybackError(f"{shown}: {what} ({scrub(text, url)})")
 
 
 def _connect_error(shown: str, exc: BaseException, url: str, passwords: str) -> PaybackError:
@@ -270,7 +214,7 @@ of 3.9-4.2 s; ``jit = off`` stays off)."""
 
 SETTINGS_DOC = """Each PostgreSQL transaction payback opens is read-only (``BEGIN READ ONLY``) and
 sets, for itself alone, a statement timeout (:data:`STATEMENT_TIMEOUT_S`), the UTC time
-zone and 256 MB of ``work_mem`` (``set_config(..., true)``, as ``SET LOCAL`` does) as its
+zone, 256 MB of ``work_mem`` and the search path a Prisma URL's ``schema`` names (``set_config(..., true)``, as ``SET LOCAL`` does) as its
 first statement. Not in the connection's startup ``options``: the poolers hosted PostgreSQL
 and LiteLLM deployments put in front of the server (PgBouncer; Supabase and Neon run it or
 one like it) refuse that parameter by default ("unsupported startup parameter: options",
@@ -293,7 +237,8 @@ class _Postgres(_Whole):
     dialect = "postgres"
 
     def __init__(self, url: str) -> None:
-        self.url, self.shown = url, mask(url)
+        self.shown = mask(url)
+        self.url, self.schema = libpq_url(url)  # Prisma's arguments out (a LiteLLM URL)
         try:
             import psycopg
         except ImportError:
@@ -329,6 +274,7 @@ class _Postgres(_Whole):
             "statement_timeout": str(_timeout() * 1000),
             "TimeZone": "UTC",
             "work_mem": "256MB",  # hash tables, not a sort of the rows (4 MB by default)
+            **({"search_path": '"' + self.schema.replace('"', '""') + '"'} if self.schema else {}),
             **self._part_settings,
         }
 
