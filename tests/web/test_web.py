@@ -39,6 +39,7 @@ from payback.web.state import (
     read_upload,
     section_of,
     set_path,
+    solvable_inputs,
 )
 
 pytest.importorskip("streamlit")
@@ -51,6 +52,7 @@ from payback.scenario import (
     read_scenario_data,
     scenario_data_from_text,
 )
+from payback.studies.portfolio import analyze_portfolio
 from payback.studies.solve import Target, parse_target
 
 pytestmark = pytest.mark.slow  # Streamlit's AppTest and a real browser: seconds a test
@@ -282,15 +284,23 @@ def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     at = _open(path)
     assert not at.exception
     assert [e.value for e in at.error] == []
-    expected = payback.analyze(payback.load_scenario(path))
-    alt = expected.alternatives[0]
+    scenario = payback.load_scenario(path)
+    expected = payback.analyze(scenario)
+    several = len(expected.alternatives) > 1
+    workloads = scenario.workloads
+    # a file with workloads: what `payback analyze` gives for it, the workloads together
+    answer = analyze_portfolio(scenario) if workloads else expected
+    alt = answer.alternatives[0]
     shown = _metrics(at)
     assert shown["Break-even"] == (
         "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}"
     )
     assert shown[f"NPV over {expected.horizon_months} months"] == usd(alt.npv_usd, 0)
-    several = len(expected.alternatives) > 1
-    assert _headline(at) == headline(expected, 0 if several else None)
+    if workloads:
+        verdict = analyze_portfolio(scenario).verdict()
+        assert _headline(at).startswith(f"{verdict[0].upper()}{verdict[1:]}.")
+    else:
+        assert _headline(at) == headline(expected, 0 if several else None)
     # looking changes nothing: no edit, and the download is the file as it is
     for index in range(len(expected.alternatives) if several else 0):
         at = at.selectbox(key="in:show").set_value(index).run()
@@ -649,6 +659,34 @@ def test_what_would_it_take_box_gives_the_solve_answer() -> None:
     at = at.text_input(key="take:npv_usd").set_value("1,000,000,000,000").run()
     shown = [m.value for m in at.markdown]
     assert any(line.startswith("No value of alternative's error rate") for line in shown)
+
+
+def test_what_would_it_take_follows_the_alternative_shown() -> None:
+    """Solving for the first alternative's training runs, then showing the third: the box
+    kept the first's input, not one of the third's choices, and said "Today training runs =
+    5 gives month 2.78" (the first's runs, the third's month). The input is now the same one
+    of the alternative shown, and the answer is `payback solve` for it."""
+    path = EXAMPLES / "growth.toml"
+    at = _open(path)
+    at = at.selectbox(key="take:vary").set_value("alternatives.0.one_time.training_runs").run()
+    at = at.toggle(key="take:on").set_value(True).run()
+    analysis = payback.analyze(payback.load_scenario(path))
+    for index in (2, 1):
+        at = at.selectbox(key="in:show").set_value(index).run()
+        assert not at.exception
+        vary = at.selectbox(key="take:vary")
+        wanted = f"alternatives.{index}.one_time.training_runs"
+        choices = [
+            p
+            for p in solvable_inputs(analysis)
+            if not p.startswith("alternatives.") or p.startswith(f"alternatives.{index}.")
+        ]
+        assert vary.value == (wanted if wanted in choices else choices[0])
+        expected = solution_lines(
+            payback.solve(analysis.resolved, vary.value, parse_target("break_even_month=3"), index)
+        )
+        shown = [m.value for m in at.markdown]
+        assert all(line in shown for line in _plain(expected, vary.value)), (expected, shown)
 
 
 def test_what_would_it_take_box_errors_and_default_goals() -> None:
@@ -1471,3 +1509,108 @@ def test_the_engine_picker_beside_precision_gives_the_cli_answer(tmp_path: Path)
     at = at.selectbox(key="in:alternatives.0.engine").set_value("trtllm").run()
     assert not at.exception
     assert any("engine 'trtllm' runs on NVIDIA GPUs only" in str(e.value) for e in at.error)
+
+
+CUT = """() => [...document.querySelectorAll(
+    '.st-key-headline [data-testid=stMetricValue], .st-key-headline [data-testid=stMetricLabel]'
+)].flatMap(e => [e, ...e.querySelectorAll('*')])
+  .filter(e => e.scrollWidth > e.clientWidth + 1 && e.innerText.trim())
+  .map(e => e.innerText.trim())"""
+"""The headline's figures and labels the browser cuts short (drawn with an ellipsis)."""
+
+
+@pytest.mark.parametrize("width", [1000, 1400, 420])
+def test_every_figure_is_shown_whole_at_laptop_desktop_and_phone_widths(
+    served: str, browser: Any, tmp_path: Path, width: int
+) -> None:
+    """At a 1000 px window the answer column was 208 px: "mo…", "~2.…", "$7,…", "Within a
+    quart…"; at any width an NPV of $184,638,861,795 read "$184,638,…" and "unknown (horizon
+    too short)" was cut. The answer now stacks above the inputs where the two columns do
+    not fit, and every figure and label is shown whole (PAYBACK_SCREENSHOTS keeps them)."""
+    shots = Path(os.environ.get("PAYBACK_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with _visit(browser, served, tmp_path, width=width) as visitor:
+        page = visitor.page
+        answer = page.locator(".st-key-answer").bounding_box()
+        assert answer is not None
+        assert answer["width"] >= 340, answer
+        assert page.evaluate(CUT) == []
+        assert visitor.metrics()["Break-even"] == "month 13.4"
+        visitor.type("Requests per month, in month 1 [requests]", "1,000,000,000,000")
+        raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
+        raw["traffic"]["requests_per_month"] = 1e12
+        npv = payback.analyze(parse_scenario(raw, "huge")).alternatives[0].npv_usd
+        assert visitor.metrics()["NPV over 24 months"] == usd(npv, 0) == "$184,638,861,795"
+        page.screenshot(path=str(shots / f"figures-{width}-huge.png"))
+        assert page.evaluate(CUT) == []
+        visitor.type("Requests per month, in month 1 [requests]", "200,000")
+        page.locator(".st-key-inputs summary", has_text="Horizon and money").click()
+        visitor.type("Horizon [months]", "2")
+        assert visitor.metrics()["Within a quarter?"] == "unknown (horizon too short)"
+        assert page.evaluate(CUT) == []
+        page.screenshot(path=str(shots / f"figures-{width}-short-horizon.png"))
+
+
+CHART_FIT = """() => {
+    const svg = document.querySelector('.st-key-answer .main-svg');
+    const chart = svg.getBoundingClientRect();
+    const plot = document.querySelector('.st-key-answer .nsewdrag').getBoundingClientRect();
+    const outside = [...document.querySelectorAll('.st-key-answer .legendtext, .st-key-answer .annotation-text')]
+        .filter(t => { const r = t.getBoundingClientRect();
+                       return r.width > 0 && (r.left < chart.left - 1 || r.right > chart.right + 1); })
+        .map(t => t.textContent);
+    const titles = [...document.querySelectorAll('.st-key-answer .g-xtitle, .st-key-answer .g-ytitle')]
+        .map(t => t.textContent).filter(t => t);
+    return {plot: plot.width / chart.width, outside, titles};
+}"""
+"""How a chart sits in the answer's column: the plot's share of its width, the legend and
+note texts that run past its edges, and its axis titles."""
+
+
+@pytest.mark.parametrize("width", [1400, 420])
+def test_each_chart_fits_the_answers_column_with_labelled_axes(
+    served: str, browser: Any, tmp_path: Path, width: int
+) -> None:
+    """In the answer's column (about 390 px) the drivers chart drew its bars in a sliver at
+    the right (the inputs' names took the rest: 16% of the width) and its ticks ran into its
+    axis title; the cost-per-1k chart's legend ran off the edge ("... cheaper per request
+    thar"). Every chart now gives its plot most of the width, keeps its texts inside and
+    names both axes with their units (PAYBACK_SCREENSHOTS keeps the shots)."""
+    shots = Path(os.environ.get("PAYBACK_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    units = {
+        "Cumulative cost": ("month", "cumulative cost (USD)"),
+        "Monthly by component": ("month", "cost per month (USD)"),
+        "One-time cost": ("item", "USD"),
+        "Cost per 1k requests": ("requests per month", "USD per 1,000 requests"),
+        "Drivers": ("NPV (USD)",),
+    }
+    with _visit(browser, served, tmp_path, width=width) as visitor:
+        for view, titles in units.items():
+            visitor.chart(view)
+            visitor.page.locator(".st-key-answer .main-svg").first.wait_for()
+            visitor.page.wait_for_timeout(500)
+            fit = visitor.page.evaluate(CHART_FIT)
+            name = view.lower().replace(" ", "-")
+            visitor.page.locator(".st-key-answer [data-testid=stPlotlyChart]").screenshot(
+                path=str(shots / f"chart-{width}-{name}.png")
+            )
+            assert fit["plot"] >= 0.55, (view, fit)
+            assert fit["outside"] == [], (view, fit)
+            assert tuple(fit["titles"]) == titles, (view, fit)
+
+
+def test_the_catalog_choices_show_their_values_whole(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """GPU, model, precision and engine sat four to a row: the model box read "qwen2.5-"
+    (85 px of text in 68). Two to a row, each shows its whole value."""
+    with _visit(browser, served, tmp_path) as visitor:
+        page = visitor.page
+        catalog = page.get_by_text("GPU and model from the catalog (capacity estimated)")
+        visitor.after(catalog.click)
+        for name, value in (("GPU", "l4"), ("Model", "qwen2.5-7b"), ("Engine", "vllm")):
+            box = page.get_by_role("combobox", name=name)
+            assert box.input_value() == value
+            text, room = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
+            assert text <= room, (name, text, room)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st  # this module is the page Streamlit runs: it draws as it runs
 
@@ -24,6 +25,7 @@ from payback.report import charts
 from payback.report.common import headline, quarter_text, requests_text
 from payback.report.labels import input_label
 from payback.scenario import read_scenario_text
+from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
 from payback.web.inputs import (
     Form,
@@ -36,6 +38,8 @@ from payback.web.inputs import (
     start,
     traffic_inputs,
 )
+from payback.web.look import STYLE, figure_key, fit_to_column
+from payback.web.portfolio import portfolio_answer, portfolio_headline, workloads_section
 from payback.web.state import (
     Held,
     Outcome,
@@ -50,40 +54,15 @@ from payback.web.state import (
 )
 from payback.web.words import in_page_words
 
+if TYPE_CHECKING:
+    from payback.studies.portfolio import PortfolioAnalysis
+
 started = time.perf_counter()
 st.set_page_config(page_title="payback: does fine-tuning pay back?", layout="wide")
 
 STARTER = Path(payback.__file__).parent / "data" / "starter.toml"
 
-# The answer stays in view: on a wide screen its column stays put while the inputs
-# scroll; on a narrow one (where Streamlit stacks the columns) it comes first.
-st.html(
-    """<style>
-@media (min-width: 992px) {
-  [data-testid="stColumn"]:has(.st-key-answer) {
-    position: sticky; top: 3.75rem; align-self: flex-start;
-    max-height: calc(100vh - 4.5rem); overflow-y: auto; overscroll-behavior: contain;
-  }
-}
-@media (max-width: 991.98px) {
-  [data-testid="stHorizontalBlock"]:has(.st-key-answer) { flex-direction: column; }
-  [data-testid="stColumn"]:has(.st-key-answer) { order: -1; width: 100%; flex: 1 1 100%; }
-  [data-testid="stColumn"]:has(.st-key-inputs) { width: 100%; flex: 1 1 100%; }
-}
-[class*="st-key-box-"] [data-testid="stMarkdownContainer"] p { font-size: 0.875rem; }
-[class*="st-key-box-"] { gap: 0.25rem; }
-[class*="st-key-box-"] [data-testid="stAlert"] { margin-top: 0.25rem; }
-.st-key-monte-carlo [data-testid="stMetricValue"] { font-size: 1.6rem; }
-.st-key-monte-carlo [data-testid="stMetricLabel"] * { white-space: normal !important; }
-.st-key-verdict p { font-size: 1.12rem; line-height: 1.45; }
-@media (max-width: 640px) {  /* two figures a row on a phone, not one; a smaller title */
-  h1 { font-size: 1.75rem !important; padding-top: 0 !important; }
-  .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.75rem; }
-  .st-key-headline [data-testid="stColumn"] { min-width: 0; }
-}
-</style>"""
-)
-
+st.html(STYLE)  # the answer kept in view, figures never cut short: see look.py
 
 # ---------------------------------------------------------------- loading
 
@@ -126,8 +105,8 @@ with st.sidebar:
         table, refused = read_upload(upload.name, content)
         for line in refused:
             st.error(line)
-        if table is not None:
-            st.session_state.held = Held(upload.name, content.decode("utf-8-sig"), table)
+        if table is not None:  # read as `payback serve FILE` reads it (a portfolio's traffic)
+            st.session_state.held = Held.from_text(upload.name, content.decode("utf-8-sig"))
             st.session_state.uploaded = upload.file_id
             _reset_inputs()
     held: Held = st.session_state.held
@@ -141,11 +120,7 @@ def show(chart: charts.Chart, where: str = "tab") -> None:
     from payback.report.html import figure
 
     fig = figure(chart)
-    fig.update_layout(title_text=None, margin={"t": 30})
-    for note in fig.layout.annotations:  # the column is narrow: the label's colour names the line
-        text = (note.text or "").replace(":<br>", ": ")
-        if ": break-even" in text:
-            note.text = text.split(": ", 1)[1]
+    fit_to_column(fig, chart)
     st.markdown(f"**{chart.title}**")
     st.plotly_chart(
         fig, width="stretch", config={"displaylogo": False}, key=f"chart:{where}:{chart.key}"
@@ -246,15 +221,25 @@ def _goal(name: str, metric: str, text: str, example: str) -> tuple[float | None
     return float(number), None
 
 
-def _metrics(analysis: Analysis, index: int) -> None:
-    alt = analysis.alternatives[index]
+def _figure(where: Any, slot: str, label: str, value: str, help: str | None = None) -> None:
+    with where, st.container(key=figure_key(slot, value)):
+        st.metric(label, value, help=help)
+
+
+def _metrics(alt: Any, horizon: int) -> None:
+    """The figures of the answer for one alternative (of an :class:`Analysis` or of a
+    portfolio's: both give the break-even, its requests, the quarter and the NPV)."""
     m1, m2 = st.columns(2)
-    m1.metric(
+    _figure(
+        m1,
+        "month",
         "Break-even",
         "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}",
-        help=None if alt.reason is None else f"Why not: {alt.reason}",
+        help=None if getattr(alt, "reason", None) is None else f"Why not: {alt.reason}",
     )
-    m2.metric(
+    _figure(
+        m2,
+        "requests",
         "Requests until then",
         "—" if alt.break_even_requests is None else f"~{requests_text(alt.break_even_requests)}",
         help=None
@@ -262,8 +247,8 @@ def _metrics(analysis: Analysis, index: int) -> None:
         else f"Exactly {alt.break_even_requests:,.0f} requests from month 1.",
     )
     m3, m4 = st.columns(2)
-    m3.metric("Within a quarter?", quarter_text(alt.pays_back_within))
-    m4.metric(f"NPV over {analysis.horizon_months} months", usd(alt.npv_usd, 0))
+    _figure(m3, "quarter", "Within a quarter?", quarter_text(alt.pays_back_within))
+    _figure(m4, "npv", f"NPV over {horizon} months", usd(alt.npv_usd, 0))
 
 
 def _ranges_in_plain_words(analysis: Analysis) -> str:
@@ -357,6 +342,11 @@ def _monte_carlo(outcome: Outcome, analysis: Analysis, index: int) -> None:
             st.rerun()
 
 
+portfolio: PortfolioAnalysis | None = None
+portfolio_problems: list[str] = []
+if outcome is not None and outcome.scenario is not None and outcome.scenario.workloads:
+    portfolio, portfolio_problems = portfolio_answer(outcome.scenario)
+
 with top:
     if analysis is None or outcome is None:
         count = sum(len(lines) for lines in problems.values()) or 1
@@ -368,15 +358,28 @@ with top:
         for lines in problems.values():
             for line in lines:
                 st.markdown(f"- {line}")
+    elif portfolio is not None:  # the workloads moved together, as `payback analyze` says
+        shown = index if len(names) > 1 else None
+        st.container(key="verdict").markdown(portfolio_headline(portfolio, shown))
+        _metrics(portfolio.alternatives[index], analysis.horizon_months)
+        first = (portfolio.scenario.workloads or [])[0].name
+        alone = headline(analysis, shown)
+        st.caption(
+            f"Below: the first workload, {first!r}, alone (the inputs, the charts, “What would "
+            f"it take?”). On its own, {alone[0].lower()}{alone[1:]}"
+        )
+        _monte_carlo(outcome, analysis, index)
     else:
         st.container(key="verdict").markdown(headline(analysis, index if len(names) > 1 else None))
-        _metrics(analysis, index)
+        _metrics(analysis.alternatives[index], analysis.horizon_months)
         _monte_carlo(outcome, analysis, index)
 
 with rest:
     if analysis is not None and outcome is not None:
+        said = single_view_warnings(analysis.scenario)  # the page says it in its own words
         for line in analysis.resolved.warnings:  # the command line's warning: lines
-            st.warning(in_page_words(line), icon=":material/warning:")
+            if line not in said:
+                st.warning(in_page_words(line), icon=":material/warning:")
         alt = analysis.alternatives[index]
         if alt.infrastructure_only is not None:
             plain = alt.infrastructure_only
@@ -391,9 +394,7 @@ with rest:
             f"{usd(analysis.baseline.monthly_cost_usd[0], 0)} for the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
         )
         if outcome.scenario is not None and outcome.scenario.workloads:
-            from payback.web.portfolio import workloads_section
-
-            workloads_section(outcome.scenario)
+            workloads_section(outcome.scenario, portfolio, portfolio_problems, index)
         # One chart at a time: building a plotly figure takes ~25 ms, five would triple
         # the time each change takes to show.
         views: dict[str, Any] = {
@@ -429,6 +430,12 @@ with rest:
                 for p in solvable_inputs(analysis)
                 if not p.startswith("alternatives.") or p.startswith(mine)
             ]
+            # another alternative shown: the same input of this one (the box kept the
+            # other's, not among these choices, and solved it for this one)
+            kept = str(st.session_state.get("take:vary", choices[0]))
+            if kept not in choices:
+                same = re.sub(r"^alternatives\.\d+\.", mine, kept)
+                st.session_state["take:vary"] = same if same in choices else choices[0]
             parameter = str(
                 st.selectbox(
                     "Input to solve for",

@@ -323,7 +323,8 @@ def _self_hosted_inputs(form: Form, a: str) -> None:
         start(f"in:{a}.precision", precision if precision in PRECISIONS else PRECISIONS[0])
         engine = form.value(f"{a}.engine", "vllm")
         start(f"in:{a}.engine", engine if engine in ENGINES else ENGINES[0])
-        c1, c2, c3, c4 = st.columns(4)
+        c1, c2 = st.columns(2)  # two a row: a model id in a quarter of the column was cut
+        c3, c4 = st.columns(2)
         with c1:
             form.set(f"{a}.gpu", st.selectbox("GPU", gpus, key=f"in:{a}.gpu"))
         with c2:

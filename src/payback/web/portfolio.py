@@ -1,28 +1,66 @@
-"""The page's workloads table: a scenario with ``[[workloads]]`` gets the portfolio answer
-beside the one-workload view the rest of the page shows."""
+"""The page's portfolio: a scenario with ``[[workloads]]`` is answered for its workloads moved
+together (the answer ``payback analyze`` gives for it), in the headline and its figures, with
+the workloads table beside the one-workload view the rest of the page shows."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
-from payback.analysis.result import usd
+from payback.analysis.result import months_text, usd
 from payback.errors import PaybackError
 from payback.scenario import Scenario
 from payback.web.words import lines_in_page_words
 
-__all__ = ["workloads_rows", "workloads_section"]
+if TYPE_CHECKING:
+    from payback.studies.portfolio import PortfolioAnalysis
+
+__all__ = ["portfolio_answer", "portfolio_headline", "workloads_rows", "workloads_section"]
 
 
-def workloads_rows(scenario: Scenario) -> tuple[str, list[dict[str, str]]]:
+def portfolio_answer(scenario: Scenario) -> tuple[PortfolioAnalysis | None, list[str]]:
+    """The portfolio analysis of a scenario with workloads, or the problems with it in the
+    page's words."""
+    from payback.studies.portfolio import analyze_portfolio
+
+    try:
+        return analyze_portfolio(scenario), []
+    except PaybackError as exc:
+        return None, lines_in_page_words(exc.messages)
+
+
+def portfolio_headline(analysis: PortfolioAnalysis, shown: int | None = None) -> str:
+    """The portfolio's verdict as the page's headline: the best alternative by NPV with all
+    its workloads; ``shown``, when it is another, named after it with its own answer."""
+    verdict = analysis.verdict()
+    line = f"{verdict[0].upper()}{verdict[1:]}."
+    alts = analysis.alternatives
+    best = max(range(len(alts)), key=lambda i: alts[i].npv_usd)
+    if shown is not None and shown != best:
+        alt = alts[shown]
+        month = alt.break_even_month
+        when = (
+            f"does not pay back within {months_text(analysis.horizon_months)}"
+            if month is None
+            else f"pays back in month {month:.1f}"
+        )
+        line += f" Shown below: {alt.name!r}, which {when}; NPV {usd(alt.npv_usd, 0)}."
+    return line
+
+
+def workloads_rows(
+    scenario: Scenario, analysis: PortfolioAnalysis | None = None
+) -> tuple[str, list[dict[str, str]]]:
     """The portfolio verdict and one row per workload and alternative: its requests, what
     it saves, its fleet share, whether it carries the fleet, its place in the order."""
     from payback.studies.portfolio import analyze_portfolio
 
-    analysis = analyze_portfolio(scenario)
+    analysis = analysis or analyze_portfolio(scenario)
     rows = []
+    requests = {w.name: w.traffic.requests_per_month for w in scenario.workloads or []}
     for alt in analysis.alternatives:
         place = {step.workload: k for k, step in enumerate(alt.order, 1)}
-        requests = {w.name: w.traffic.requests_per_month for w in scenario.workloads or []}
         for c in alt.contributions:
             rows.append(
                 {
@@ -39,18 +77,26 @@ def workloads_rows(scenario: Scenario) -> tuple[str, list[dict[str, str]]]:
     return analysis.verdict(), rows
 
 
-def workloads_section(scenario: Scenario) -> None:
-    """The workloads, moved together: the verdict and the table (in an expander)."""
+def workloads_section(
+    scenario: Scenario, analysis: PortfolioAnalysis | None, problems: list[str], shown: int
+) -> None:
+    """The workloads, moved together, by the alternative shown (the headline gives the
+    verdict): each workload's requests, savings, fleet share, role and place in the order."""
     with st.expander(f"Workloads: {len(scenario.workloads or [])} moved together", expanded=True):
-        try:
-            verdict, rows = workloads_rows(scenario)
-        except PaybackError as exc:
-            for line in lines_in_page_words(exc.messages):
+        if analysis is None:
+            for line in problems:
                 st.error(line, icon=":material/error:")
             return
-        st.info(verdict, icon=":material/stacks:")
-        st.dataframe(rows, hide_index=True, key="workloads")
+        name = analysis.alternatives[shown].name
+        _, rows = workloads_rows(scenario, analysis)
+        mine = [
+            {k: v for k, v in row.items() if k != "alternative"}
+            for row in rows
+            if row["alternative"] == name
+        ]
+        st.caption(f"With {name!r}, present values over {analysis.horizon_months} months:")
+        st.dataframe(mine, hide_index=True, key="workloads")
         st.caption(
-            "The rest of the page shows the first workload alone; `payback analyze` gives the "
-            "portfolio in full (costs, the order to move the workloads in, the quarter)."
+            "`payback analyze` on the file gives the portfolio in full (costs by month, the "
+            "order to move the workloads in, the quarter)."
         )

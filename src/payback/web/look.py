@@ -1,0 +1,120 @@
+"""How the page looks: its stylesheet (the answer kept in view, figures never cut short)
+and the report's charts fitted to the answer's column. No Streamlit here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["STYLE", "figure_key", "fit_to_column"]
+
+# The answer stays in view: where the page is wide enough for the answer's column to hold
+# its figures and charts (about 340 px: the page's own width, sidebar open or not), that
+# column stays put while the inputs scroll; narrower, it comes first, above the inputs.
+# A figure is drawn smaller the longer its longest word (``figure_key``), never cut short.
+FIGURE_SIZES = "\n".join(
+    f'[class*="st-key-figure{n}-"] [data-testid="stMetricValue"] '
+    f"{{ font-size: min(2.25rem, {200 / n:.1f}cqi); }}"
+    for n in range(11, 31)
+)
+FIGURE_SIZES += (
+    '\n[class*="st-key-figurewords-"] [data-testid="stMetricValue"] { font-size: 1.5rem; }'
+)
+
+STYLE = (
+    """<style>
+[data-testid="stMainBlockContainer"] { container-type: inline-size; }
+@container (min-width: 820px) {
+  [data-testid="stColumn"]:has(.st-key-answer) {
+    position: sticky; top: 3.75rem; align-self: flex-start;
+    max-height: calc(100vh - 4.5rem); overflow-y: auto; overscroll-behavior: contain;
+  }
+}
+@container (max-width: 819.98px) {
+  [data-testid="stHorizontalBlock"]:has(.st-key-answer) { flex-direction: column; }
+  [data-testid="stColumn"]:has(.st-key-answer) { order: -1; width: 100%; flex: 1 1 100%; }
+  [data-testid="stColumn"]:has(.st-key-inputs) { width: 100%; flex: 1 1 100%; }
+}
+.st-key-headline [data-testid="stMetric"] { container-type: inline-size; }
+.st-key-headline [data-testid="stMetricValue"] { font-size: min(2.25rem, 20cqi); }
+.st-key-headline [data-testid="stMetricValue"] *,
+.st-key-headline [data-testid="stMetricLabel"] * { white-space: normal !important; }
+"""
+    + FIGURE_SIZES
+    + """
+[class*="st-key-box-"] [data-testid="stMarkdownContainer"] p { font-size: 0.875rem; }
+[class*="st-key-box-"] { gap: 0.25rem; }
+[class*="st-key-box-"] [data-testid="stAlert"] { margin-top: 0.25rem; }
+.st-key-monte-carlo [data-testid="stMetricValue"] { font-size: 1.6rem; }
+.st-key-verdict p { font-size: 1.12rem; line-height: 1.45; }
+@media (max-width: 640px) {  /* two figures a row on a phone, not one; a smaller title */
+  h1 { font-size: 1.75rem !important; padding-top: 0 !important; }
+  .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.75rem; }
+  .st-key-headline [data-testid="stColumn"] { min-width: 0; }
+}
+</style>"""
+)
+
+
+def figure_key(slot: str, value: str) -> str:
+    """The key of the container of one figure of the answer: its longest word's length
+    sizes it (``FIGURE_SIZES``), so "$184,638,861,795" is drawn whole, only smaller; words
+    that wrap onto lines are drawn smaller too.
+
+    >>> figure_key("npv", "$7,836"), figure_key("npv", "$184,638,861,795")
+    ('figure10-npv', 'figure16-npv')
+    >>> figure_key("quarter", "unknown (horizon too short)")
+    'figurewords-quarter'
+    """
+    if len(value) > 12 and " " in value:
+        return f"figurewords-{slot}"
+    longest = max((len(word) for word in value.split()), default=0)
+    return f"figure{min(max(longest, 10), 30)}-{slot}"
+
+
+def _names_above_bars(fig: Any) -> None:
+    """The drivers chart for a narrow column: each input's name and range above its bar,
+    not beside it, so the bars get the column's width (beside them, the names took 84%)."""
+    rows = list(fig.data[0].y) if fig.data else []
+    fig.update_traces(width=0.34)
+    fig.update_yaxes(showticklabels=False)
+    for row in rows:
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=row,
+            yref="y",
+            text=row,
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=15,
+            align="left",
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    fig.update_xaxes(nticks=5, automargin=True)
+    plot = 78 * len(rows)  # the legend just under the axis title, however many rows
+    fig.update_layout(
+        height=plot + 164,
+        margin={"l": 10, "r": 10, "t": 64, "b": 100},
+        legend={"orientation": "h", "y": -62 / plot, "yanchor": "top", "x": 0},
+    )
+
+
+def fit_to_column(fig: Any, chart: Any) -> None:
+    """A report chart's figure made to fit the answer's narrow column: no title (the page
+    writes it above), a break-even label without the alternative's name (its colour names
+    it), no legend entry for a crossing's marker, the drivers' names above their bars."""
+    fig.update_layout(title_text=None, margin={"t": 30})
+    for note in fig.layout.annotations:  # the column is narrow: the label's colour names the line
+        text = (note.text or "").replace(":<br>", ": ")
+        if ": break-even" in text:
+            note.text = text.split(": ", 1)[1]
+    # a crossing's marker is named on the chart and in the note: its long legend entry
+    # ("… cheaper per request than the baseline from …") would run past the column
+    crossings = {m.get("text") for m in chart.markers if m.get("name") != "today"}
+    fig.for_each_trace(
+        lambda t: t.update(showlegend=False),
+        selector=lambda t: getattr(t, "mode", None) == "markers" and t.name in crossings,
+    )
+    if chart.key.startswith("tornado"):
+        _names_above_bars(fig)
