@@ -771,7 +771,12 @@ def test_estimate_training_json() -> None:
                 "--gpus-per-replica",
                 "1",
             ),
-            ["1 × l4 hold 20 GB usable", "needs at least 7 × l4 at bf16", "2 at int4"],
+            [
+                "error: --gpus-per-replica 1: llama-3.1-70b at bf16 has 141 GB of weights; "
+                "1 × l4 hold 20 GB usable",
+                "needs at least 7 × l4 at bf16",
+                "2 at int4",
+            ],
         ),
         (
             (

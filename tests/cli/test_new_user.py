@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from helpers import EXAMPLES, QUARTER, assert_user_error, run
+from helpers import EXAMPLES, LLAMA_8B_CONFIG, QUARTER, ROOT, assert_user_error, run
 
 
 def _quarter(tmp_path: Path, old: str, new: str) -> Path:
@@ -176,3 +177,145 @@ def test_recommend_without_a_model_names_the_flag_to_give_it() -> None:
     code, out, err = run("recommend", QUARTER)  # the quarter's alternative names no model
     assert_user_error(code, out, err)
     assert err.strip().endswith("in the scenario, or pass --model ID")
+
+
+PORTFOLIO_LONG = """
+[scenario]
+name = "two tasks"
+horizon_months = 12
+
+[baseline]
+name = "api"
+kind = "hosted_api"
+input_usd_per_mtok = 2.5
+output_usd_per_mtok = 10.0
+
+[[alternatives]]
+name = "shared"
+kind = "self_hosted"
+model = "llama-2-7b"
+gpu = "l40s"
+portfolio = { fleet = "shared" }
+
+[[workloads]]
+name = "short"
+traffic = { requests_per_month = 400000, input_tokens = 1500, output_tokens = 150 }
+
+[[workloads]]
+name = "long"
+traffic = { requests_per_month = 150000, input_tokens = 5000, output_tokens = 300 }
+"""
+
+
+def test_a_workloads_request_past_the_context_names_its_own_traffic(tmp_path: Path) -> None:
+    path = tmp_path / "portfolio.toml"
+    path.write_text(PORTFOLIO_LONG)
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        "error: workloads.1.traffic.input_tokens = 5000: llama-2-7b's context is 4,096 tokens "
+        "(max_position_embeddings); a prompt of at most 4,095 tokens (for alternatives.0)"
+    )  # was "workloads.1 ('long'): traffic.input_tokens ...", a field the file does not have
+
+
+def _help_examples() -> list[tuple[str, list[str]]]:
+    """Every complete `payback ...` command in the help of the commands (no placeholder
+    such as FILE or N), with the command whose help shows it."""
+    import shlex
+
+    import typer.main
+
+    from payback.cli import app
+
+    found: list[tuple[str, list[str]]] = []
+
+    def walk(command: Any, name: str) -> None:
+        for text in re.findall(r"`(payback [^`]+)`|\*\*(payback [^*]+)\*\*", command.help or ""):
+            text = "".join(text)
+            words = shlex.split(text)[1:]
+            placeholder = any(
+                w.isupper() or (w.endswith(".toml") and not w.startswith("examples/"))
+                for w in words
+            )
+            if any(w.startswith("--") for w in words) and not placeholder:
+                found.append((name, words))
+        for sub_name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{name} {sub_name}".strip())
+
+    walk(typer.main.get_command(app), "")
+    return found
+
+
+HELP_EXAMPLES = _help_examples()
+
+
+def test_the_help_shows_examples_for_the_estimates_and_the_catalogs() -> None:
+    shown = {name for name, _ in HELP_EXAMPLES}
+    for name in ("", "quick", "estimate serving", "estimate training", "catalog gpus",
+                 "catalog models", "catalog finetuning"):  # fmt: skip
+        assert name in shown, name
+
+
+@pytest.mark.parametrize(
+    ("name", "words"), HELP_EXAMPLES, ids=[" ".join(w) for _, w in HELP_EXAMPLES]
+)
+def test_every_example_in_the_help_runs(name: str, words: list[str]) -> None:
+    if words[0] == "init":
+        pytest.skip("init writes a file: its own tests run it")
+    code, out, err = run(*[str(ROOT / w) if w.startswith("examples/") else w for w in words])
+    assert code == 0, (name, err)
+    assert "error" not in err.lower()
+    if words[0] == "quick" and "--requests-per-month" in words:
+        # what the help says it gives
+        assert "Break even after ~30,769 requests" in out
+        assert "month 1.54" in out
+
+
+def test_compared_files_name_the_file_each_warning_is_about() -> None:
+    portfolio = EXAMPLES / "portfolio.toml"
+    code, _, err = run("analyze", portfolio, EXAMPLES / "seed.toml")
+    assert code == 0, err
+    lines = err.splitlines()
+    assert lines
+    assert all(line.startswith(f"warning: {portfolio}: ") for line in lines), lines
+    # compared with others it is read as one workload; the line says how to see the portfolio
+    assert lines[-1] == (
+        f"warning: {portfolio}: analyzed alone, it shows the portfolio: payback analyze {portfolio}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("flags", "line"),
+    [
+        (
+            ("--batch", "100000"),
+            "error: --batch 100000: 100,000 sequences of 1,100 tokens need 110,000,000 tokens "
+            "of KV cache; 1 × l4 hold",
+        ),
+        (
+            ("--tpot-ms", "1"),
+            "error: --tpot-ms 1: llama-3.1-8b at bf16 on 1 × l4 cannot meet it: one sequence "
+            "alone takes",
+        ),
+    ],
+)
+def test_an_impossible_serving_flag_is_named(flags: tuple[str, str], line: str) -> None:
+    code, out, err = run("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l4", *flags)
+    assert_user_error(code, out, err)
+    assert err.startswith(line), err  # was "batch = 100000: ...", "... tpot_ms = 1: ..."
+
+
+def test_a_models_folder_is_read_by_its_config_json(tmp_path: Path) -> None:
+    # a downloaded model is a folder; --model took only the config.json inside it
+    folder = tmp_path / "Llama-3.1-8B"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps(LLAMA_8B_CONFIG))
+    by_folder = run("estimate", "serving", "--model", folder, "--gpu", "l40s", "--json")
+    by_file = run("estimate", "serving", "--model", folder / "config.json", "--gpu", "l40s",
+                  "--json")  # fmt: skip
+    assert by_folder[0] == 0, by_folder[2]
+    assert json.loads(by_folder[1]) == json.loads(by_file[1])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = run("estimate", "serving", "--model", empty, "--gpu", "l40s")
+    assert_user_error(code, out, err, f"--model {empty}: unknown model")

@@ -117,9 +117,10 @@ def test_latency_target_caps_the_batch() -> None:
 
 def test_unreachable_latency_target() -> None:
     with pytest.raises(
-        PaybackError, match=r"cannot meet tpot_ms = 2: one sequence alone takes \d+\.\d ms"
-    ):
+        PaybackError, match=r"^tpot_ms 2.0: .* cannot meet it: one sequence alone takes \d+\.\d ms"
+    ) as caught:
         estimate_serving(LLAMA8, CAT.gpu("l4"), "fp8", tpot_ms=2.0)
+    assert caught.value.param == "tpot_ms"  # told as --tpot-ms or alternatives.N.tpot_ms
 
 
 def test_precision_changes_bytes_and_peak() -> None:
@@ -171,7 +172,10 @@ def test_70b_in_bf16_on_one_l4_says_what_it_needs() -> None:
     with pytest.raises(PaybackError) as info:
         estimate_serving(CAT.model("llama-3.1-70b"), CAT.gpu("l4"), "bf16", gpus_per_replica=1)
     message = str(info.value)
-    assert "llama-3.1-70b at bf16 has 141 GB of weights; 1 × l4 hold 20 GB usable" in message
+    assert (info.value.param, info.value.value) == ("gpus_per_replica", 1)  # the choice named
+    assert message.startswith(
+        "gpus_per_replica 1: llama-3.1-70b at bf16 has 141 GB of weights; 1 × l4 hold 20 GB usable"
+    )
     assert "needs at least 7 × l4 at bf16; 4 at fp8; 4 at int8; 2 at int4" in message
 
 

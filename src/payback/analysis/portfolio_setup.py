@@ -13,7 +13,7 @@ from payback.analysis.resolve import Resolved, resolve
 from payback.errors import PaybackError
 from payback.scenario import Scenario, SelfHostedOption, value_at
 from payback.scenario.messages import explain_errors
-from payback.scenario.workloads import served_workloads
+from payback.scenario.workloads import Workload, served_workloads
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -98,7 +98,7 @@ def prepare(
         try:
             resolved = resolve(part, catalog, today)
         except PaybackError as exc:
-            problems += [f"{where}: {line}" for line in exc.messages]
+            problems += [_in_workload(j, workload, line) for line in exc.messages]
             continue
         parts.append(resolved)
         warnings += [f"{where}: {w}" for w in resolved.warnings]
@@ -110,6 +110,22 @@ def prepare(
         if out.shares_fleet(i):
             _check_adapter_memory(out, i, catalog)
     return out
+
+
+def _in_workload(j: int, workload: Workload, line: str) -> str:
+    """A problem of workload ``j``'s own scenario told with the field as the file names it:
+    its traffic is ``workloads.j.traffic``, its own baseline ``workloads.j.baseline``.
+
+    >>> w = Workload.model_validate({"name": "long", "traffic": {"requests_per_month": 1}})
+    >>> _in_workload(1, w, "traffic.input_tokens = 5000: too long (for alternatives.0)")
+    'workloads.1.traffic.input_tokens = 5000: too long (for alternatives.0)'
+    >>> _in_workload(1, w, "alternatives.0.gpu: unknown GPU 'x'")
+    "workloads.1 ('long'): alternatives.0.gpu: unknown GPU 'x'"
+    """
+    own = ("traffic.",) + (("baseline.", "baseline:") if workload.baseline is not None else ())
+    if line.startswith(own):
+        return f"workloads.{j}.{line}"
+    return f"workloads.{j} ({workload.name!r}): {line}"
 
 
 def _check_adapter_memory(p: Portfolio, index: int, catalog: Catalog | None) -> None:

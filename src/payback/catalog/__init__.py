@@ -123,7 +123,8 @@ class Catalog:
 
     def model(self, model_id: str, base: Path | None = None) -> OpenModel:
         """The open model with this id or Hugging Face repository (``meta-llama/Llama-3.1-8B-Instruct``),
-        or read from a local ``config.json`` path (relative paths from ``base``)."""
+        or read from a local ``config.json`` path, or a model's folder that holds one
+        (relative paths from ``base``)."""
         if model_id in self.models:
             return self.models[model_id]
         if model_id.lower() in self.models:
@@ -136,6 +137,8 @@ class Catalog:
             path = base / path
         try:
             is_file = path.is_file()
+            if not is_file and (path / "config.json").is_file():  # a model's folder
+                path, is_file = path / "config.json", True
         except (OSError, ValueError):  # a name longer than the file system allows, a NUL
             is_file = False
         if model_id.endswith(".json") or is_file:

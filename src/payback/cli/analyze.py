@@ -47,14 +47,22 @@ def _analysis(
     if seed is not None and samples is None:
         raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
     with _progress("sampling", enabled=not quiet) as progress, in_file(file, named):
+        scenario = load_scenario(file)
         analysis = analyze(
-            load_scenario(file),
+            scenario,
             samples=samples,
             seed=seed or 0,
             progress=progress,
             value_terms=not no_quality,
         )
-    _warn(analysis.resolved.warnings)
+    warnings = analysis.resolved.warnings
+    if named:  # one of several files: each warning says which
+        warnings = [f"{file}: {w}" for w in warnings]
+        if len(scenario.workloads or []) > 1:
+            warnings.append(
+                f"{file}: analyzed alone, it shows the portfolio: payback analyze {file}"
+            )
+    _warn(warnings)
     return analysis
 
 

@@ -46,7 +46,12 @@ def _none_found(what: str, search: str, ids: list[str]) -> None:
 @app.command("gpus")
 @user_errors
 def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
-    """GPUs: memory, bandwidth, dense tensor peaks and hourly rents with their sources."""
+    """GPUs: memory, bandwidth, dense tensor peaks and hourly rents with their sources.
+
+    Example: `payback catalog gpus --search h100`
+
+    A scenario names one as `gpu = "h100-sxm"`.
+    """
     from payback.catalog import default_catalog
 
     gpus = [g for g in default_catalog().gpus.values() if _matches(search, g.id, g.name)]
@@ -63,7 +68,12 @@ def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
 @app.command("models")
 @user_errors
 def catalog_models(search: SearchOption = "", as_json: JsonFlag = False) -> None:
-    """Open models: parameters, layers, hidden size, attention heads and context."""
+    """Open models: parameters, layers, hidden size, attention heads and context.
+
+    Example: `payback catalog models --search llama`
+
+    A scenario names one as `model = "llama-3.1-8b"`.
+    """
     from payback.catalog import default_catalog
 
     models = [
@@ -116,7 +126,12 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
 @app.command("finetuning")
 @user_errors
 def catalog_finetuning(search: SearchOption = "", as_json: JsonFlag = False) -> None:
-    """Hosted fine-tuning: price per million training tokens and the tuned model's prices."""
+    """Hosted fine-tuning: price per million training tokens and the tuned model's prices.
+
+    Example: `payback catalog finetuning --search openai`
+
+    A scenario names one as `fine_tuned = "openai.gpt-4.1-mini"`.
+    """
     from payback.catalog import default_catalog
 
     offers = [

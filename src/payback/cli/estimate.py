@@ -120,6 +120,10 @@ def estimate_serving(
     is capped by the memory left for the KV cache, the engine's sequence limit and the
     **--tpot-ms** target. **--calibration** uses the utilisation factors `payback
     calibrate` measured.
+
+    Example, the replica `payback analyze examples/catalog-ids.toml` estimates:
+
+    `payback estimate serving --model llama-3.1-8b --gpu l40s --precision fp8 --input-tokens 1200 --output-tokens 250 --cached-input-share 0.3 --tpot-ms 40 --utilization 0.7`
     """
     from payback.hardware.calibration import engine_for
     from payback.hardware.estimate import engine_named, estimate_serving
@@ -256,6 +260,10 @@ def estimate_training(
     gradients); time from the GPU's dense peak × a utilization for the method, model
     size and stack; GPUs from memory (weights, gradients, optimizer, activations).
     **--calibration** scales the utilization by what `payback calibrate` measured.
+
+    Example, a LoRA of an 8B model over 20,000 examples of 800 tokens, 3 epochs:
+
+    `payback estimate training --model llama-3.1-8b --gpu h100-sxm --method lora --tokens 16e6 --epochs 3`
     """
     from payback.hardware.fine_tuning import estimate_training
     from payback.measure.apply import check_use, training_scale

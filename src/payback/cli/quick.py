@@ -80,6 +80,10 @@ def quick(
     at constant prices. **--requests-per-month N** (and **--growth G**) adds the month it
     breaks even in. For token prices, GPU fleets, retraining and NPV, write a scenario
     (**payback init**) and use **payback analyze**.
+
+    Example, breaking even after ~30,769 requests, in month 1.54:
+
+    `payback quick --hosted-per-1k 15 --self-hosted-per-1k 2 --one-time 400 --requests-per-month 20000`
     """
     from payback.errors import PaybackError
     from payback.finance.quick import quick_break_even, quick_break_even_month

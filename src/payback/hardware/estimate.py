@@ -174,7 +174,9 @@ def estimate_serving(
     mean_context = input_tokens + output_tokens / 2.0
     tp = _replica_gpus(model, gpu, precision, gpus_per_replica, mean_context, engine)
     args = serving_shape(model, gpu, precision, tp, engine)
-    capacity, by_memory = _kv_room(model, gpu, precision, tp, mean_context, engine)
+    capacity, by_memory = _kv_room(
+        model, gpu, precision, tp, mean_context, engine, given=gpus_per_replica is not None
+    )
     max_batch = min(by_memory, engine.max_num_seqs)
     chosen, limited_by = max_batch, "memory" if by_memory <= engine.max_num_seqs else "engine"
     load: dict[str, Any] = {
@@ -302,15 +304,21 @@ def _kv_room(
     tp: int,
     mean_context: float,
     engine: sv.ServingEngine,
+    given: bool = False,
 ) -> tuple[float, int]:
     """Tokens of KV cache the replica holds, and the sequences of ``mean_context`` tokens
-    that fit in it; one line when not even one does."""
+    that fit in it; one line when not even one does, naming ``gpus_per_replica`` when the
+    caller chose ``tp`` (``given``)."""
+
+    def refuse(why: str) -> PaybackError:
+        return PaybackError.bad("gpus_per_replica", tp, why) if given else PaybackError(why)
+
     capacity = kv_cache_tokens(model, gpu, precision, tp, engine)
     if capacity <= 0:
-        raise PaybackError(_does_not_fit(model, gpu, precision, tp, engine))
+        raise refuse(_does_not_fit(model, gpu, precision, tp, engine))
     by_memory = int(capacity // attended_tokens(model, mean_context))
     if by_memory < 1:
-        raise PaybackError(
+        raise refuse(
             f"{model.id} at {precision} on {tp} × {gpu.id}: no room for one sequence of "
             f"{mean_context:,.0f} tokens in the KV cache ({capacity:,.0f} tokens fit)"
         )
@@ -334,9 +342,11 @@ def _latency_batch(
     steps = np.broadcast_to(steps, grid.shape)
     ok = np.nonzero(steps * 1000.0 <= tpot_ms)[0]
     if ok.size == 0:
-        raise PaybackError(
-            f"{model.id} at {precision} on {tp} × {gpu.id} cannot meet tpot_ms = {tpot_ms:g}: "
-            f"one sequence alone takes {steps[0] * 1000:.1f} ms per token"
+        raise PaybackError.bad(
+            "tpot_ms",
+            tpot_ms,
+            f"{model.id} at {precision} on {tp} × {gpu.id} cannot meet it: one sequence alone "
+            f"takes {steps[0] * 1000:.1f} ms per token",
         )
     return int(ok[-1] + 1)
 
@@ -351,10 +361,11 @@ def _check_batch(
     held = attended_tokens(model, context)
     fits = int(capacity // held)
     if batch > fits:
-        raise PaybackError(
-            f"batch = {batch}: {batch} sequences of {context:,.0f} tokens need "
-            f"{batch * held:,.0f} tokens of KV cache; {tp} × {gpu.id} hold "
-            f"{capacity:,.0f} ({fits} sequences)"
+        raise PaybackError.bad(
+            "batch",
+            batch,
+            f"{batch:,} sequences of {context:,.0f} tokens need {batch * held:,.0f} tokens of KV "
+            f"cache; {tp} × {gpu.id} hold {capacity:,.0f} ({fits:,} sequences)",
         )
 
 

@@ -237,7 +237,11 @@ def quiet_line(quiet: list[Driver], names: bool = True, word: str = "more") -> s
     months = {_month_or_never(d.break_even_month_low) for d in quiet}
     where = f"the break-even {months.pop()}" if len(months) == 1 else "the break-even as it is"
     listed = ": " + ", ".join(d.parameter for d in quiet) if names else ""
-    count = f"{len(quiet)} {word} input{'s' if len(quiet) != 1 else ''}"
+    one = len(quiet) == 1
+    count = f"{len(quiet)} {word} input{'' if one else 's'}"
     if swing == 0:
-        return f"{count} change nothing{listed}."
-    return f"{count} leave {where} and move the NPV by at most {_money(swing)}{listed}."
+        return f"{count} change{'s' if one else ''} nothing{listed}."
+    return (
+        f"{count} leave{'s' if one else ''} {where} and move{'s' if one else ''} the NPV by at "
+        f"most {_money(swing)}{listed}."
+    )

@@ -249,7 +249,7 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
         f"positive in {_percent(u.p_npv_positive)} of samples",
     )
     inputs = len(mc.inputs)
-    sampled = f"{mc.samples:,} samples, seed {mc.seed}" + (
+    sampled = f"{mc.samples:,} sample{'s' if mc.samples != 1 else ''}, seed {mc.seed}" + (
         f", {inputs} uncertain input{'s' if inputs != 1 else ''}"
         if inputs
         else "; the scenario has no distributions, so every sample is the same"
