@@ -624,8 +624,14 @@ def test_the_page_agrees_with_the_cli_on_the_value_of_waiting(baseline_latency: 
 
 
 def _plain(lines: list[str], path: str) -> list[str]:
-    """``payback solve``'s lines in the page's words: the input's plain name for its path."""
-    return [line.replace(path, input_label(path, units=False)) for line in lines]
+    """``payback solve``'s lines in the page's words: the input's plain name for its path,
+    the quarter's target in words."""
+    return [
+        line.replace(path, input_label(path, units=False)).replace(
+            "break_even_month=3", "a break-even in month 3"
+        )
+        for line in lines
+    ]
 
 
 def test_what_would_it_take_box_gives_the_solve_answer() -> None:
@@ -687,6 +693,25 @@ def test_what_would_it_take_follows_the_alternative_shown() -> None:
         )
         shown = [m.value for m in at.markdown]
         assert all(line in shown for line in _plain(expected, vary.value)), (expected, shown)
+
+
+def test_what_would_it_take_names_its_target_in_words() -> None:
+    """The answer read "... gives month 3.00, the target (break_even_month=3)" and "...
+    meets npv_usd=0 for ...": the file's field names, where the box above says "Break-even
+    month" and "NPV". Now "a break-even in month 3", "an NPV of $0", "a break-even after
+    N requests"."""
+    at = _app(quality_dict())
+    at = at.toggle(key="take:on").set_value(True).run()
+    for metric, words in (
+        ("break_even_month", "a break-even in month 3"),
+        ("npv_usd", "an NPV of $0"),
+        ("break_even_requests", "a break-even after "),
+    ):
+        at = at.selectbox(key="take:metric").set_value(metric).run()
+        assert not at.exception
+        shown = " ".join(m.value for m in at.markdown)
+        assert f"{metric}=" not in shown
+        assert words in shown, (metric, shown)
 
 
 def test_what_would_it_take_box_errors_and_default_goals() -> None:
@@ -1011,12 +1036,13 @@ def test_what_would_it_take_speaks_the_pages_words_and_reuses_the_quarter() -> N
     (line,) = what_it_takes(analysis, 0, "traffic.nope", "npv_usd", 0.0)
     assert line.startswith("traffic.nope: no such field in the scenario")
     quarter = what_it_takes(analysis, 0, "traffic.requests_per_month", "break_even_month", 3.0)
-    assert quarter == solution_lines(analysis.quarter_threshold(0))  # type: ignore[arg-type]
-    assert quarter == solution_lines(
+    solved = solution_lines(analysis.quarter_threshold(0))  # type: ignore[arg-type]
+    assert solved == solution_lines(
         payback.solve(
             analysis.resolved, "traffic.requests_per_month", Target("break_even_month", 3.0)
         )
     )
+    assert quarter == [s.replace("break_even_month=3", "a break-even in month 3") for s in solved]
 
 
 # ---------------------------------------------------------------- the page agrees with the CLI

@@ -76,7 +76,8 @@ def _names_above_bars(fig: Any) -> None:
     not beside it, so the bars get the column's width (beside them, the names took 84%)."""
     rows = list(fig.data[0].y) if fig.data else []
     fig.update_traces(width=0.34)
-    fig.update_yaxes(showticklabels=False)
+    # room above the first bar for its name, under the central NPV's label
+    fig.update_yaxes(showticklabels=False, autorange=False, range=[len(rows) - 0.5, -1.1])
     for row in rows:
         fig.add_annotation(
             x=0,
@@ -92,7 +93,7 @@ def _names_above_bars(fig: Any) -> None:
             bgcolor="rgba(255,255,255,0.8)",
         )
     fig.update_xaxes(nticks=5, automargin=True)
-    plot = 78 * len(rows)  # the legend just under the axis title, however many rows
+    plot = round(78 * (len(rows) + 0.6))  # the legend just under the axis title
     fig.update_layout(
         height=plot + 164,
         margin={"l": 10, "r": 10, "t": 64, "b": 100},

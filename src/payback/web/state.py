@@ -18,7 +18,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
-from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, analyze
+from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, analyze, usd
 from payback.errors import PaybackError
 from payback.report.common import is_rate, solution_lines
 from payback.report.labels import input_label
@@ -201,7 +201,7 @@ def what_it_takes(
             # the question the analysis answers for its explanation: solved once
             known = analysis.quarter_threshold(index)
             if known is not None:
-                return solution_lines(known)
+                return _in_words(solution_lines(known), target)
         solution = solve(analysis.resolved, parameter, target, index)
     except PaybackError as exc:
         # the page's own words: the target or input it was given, then what is wrong
@@ -209,7 +209,26 @@ def what_it_takes(
         if exc.param in words and exc.allowed is not None:
             return [in_page_words(f"{words[exc.param]}: {exc.allowed}")]
         return lines_in_page_words(exc.messages)
-    return solution_lines(solution)
+    return _in_words(solution_lines(solution), target)
+
+
+def target_words(target: Target) -> str:
+    """A solve target as the page says it, not as the file's field names write it.
+
+    >>> target_words(Target("break_even_month", 3.0)), target_words(Target("npv_usd", 0.0))
+    ('a break-even in month 3', 'an NPV of $0')
+    >>> target_words(Target("break_even_requests", 1e6))
+    'a break-even after 1,000,000 requests'
+    """
+    if target.metric == "npv_usd":
+        return f"an NPV of {usd(target.value, 0)}"
+    if target.metric == "break_even_requests":
+        return f"a break-even after {target.value:,.0f} requests"
+    return f"a break-even in month {target.value:g}"
+
+
+def _in_words(lines: list[str], target: Target) -> list[str]:
+    return [line.replace(str(target), target_words(target)) for line in lines]
 
 
 # ---------------------------------------------------------------- the scenario the page holds
