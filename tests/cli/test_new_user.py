@@ -319,3 +319,39 @@ def test_a_models_folder_is_read_by_its_config_json(tmp_path: Path) -> None:
     empty.mkdir()
     code, out, err = run("estimate", "serving", "--model", empty, "--gpu", "l40s")
     assert_user_error(code, out, err, f"--model {empty}: unknown model")
+
+
+def test_a_fleet_without_a_gpu_names_the_field(tmp_path: Path) -> None:
+    text = (EXAMPLES / "catalog-ids.toml").read_text()
+    path = tmp_path / "no-gpu.toml"
+    path.write_text(text.replace('gpu = "l40s"\n', ""))
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        "error: alternatives.0.gpu: required to price and size it; run `payback recommend FILE` "
+        "to choose one"
+    )  # was "alternatives.0: gpu is required ..."
+
+
+def test_recommend_for_a_trillion_requests_says_how_many_replicas_it_allows(
+    tmp_path: Path,
+) -> None:
+    text = (EXAMPLES / "catalog-ids.toml").read_text()
+    path = tmp_path / "huge.toml"
+    path.write_text(text.replace("requests_per_month = 1000000", "requests_per_month = 1e12"))
+    code, _, err = run("recommend", path, "--json")
+    assert code == 2
+    assert err.startswith(
+        "error: alternatives.0: no configuration qualifies: needs more than 1,000 replicas"
+    ), err  # was "1000 replicas"
+
+
+def test_serving_batches_read_with_thousands_separators() -> None:
+    # gpt-oss-20b in MXFP4 on an H100 runs vLLM's 1,024-sequence limit
+    code, out, err = run(
+        "estimate", "serving", "--model", "gpt-oss-20b", "--gpu", "h100-sxm", "--precision", "mxfp4"
+    )
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "max batch 1,024 sequences" in text
+    assert "batch at full load 1,024 (limited by engine)" in text

@@ -268,14 +268,14 @@ def test_a_model_without_gpu_is_for_recommend(tmp_path: Path) -> None:
     with pytest.raises(payback.PaybackError) as err:
         resolve(scenario)
     assert str(err.value) == (
-        "alternatives.0: gpu is required to price and size it; recommend() chooses one"
+        "alternatives.0.gpu: required to price and size it; recommend() chooses one"
     )
     assert recommend(scenario, catalog=tiny_catalog()).best is not None
     path = tmp_path / "s.toml"
     path.write_text(tomlkit.dumps(data))
     analyzed = runner.invoke(app, ["analyze", str(path)])
     assert analyzed.exit_code == 2
-    assert "gpu is required to price and size it" in analyzed.output
+    assert "alternatives.0.gpu: required to price and size it" in analyzed.output
     assert "Traceback" not in analyzed.output
     out = tmp_path / "new.toml"
     applied = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])

@@ -24,7 +24,7 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
         (option.usd_per_gpu_hour is None and option.owned is None)
         or (option.replica_requests_per_s is None and option.calibration is None)
     ):
-        raise PaybackError(f"{path}: gpu is required to price and size it; recommend() chooses one")
+        raise PaybackError(f"{path}.gpu: required to price and size it; recommend() chooses one")
     gpu = ctx.lookup(f"{path}.gpu", ctx.catalog.gpu, option.gpu) if option.gpu else None
     if option.usd_per_gpu_hour is None and gpu is not None and option.owned is None:
         update["usd_per_gpu_hour"] = ctx.gpu_price(

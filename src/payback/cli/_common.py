@@ -108,7 +108,9 @@ ForceFlag = Annotated[bool, typer.Option("--force", help="Overwrite an existing 
 ModelOption = Annotated[
     str,
     typer.Option(
-        "--model", help="Open model id (see `payback catalog models`) or a config.json path."
+        "--model",
+        help="Open model id (see `payback catalog models`), a config.json path or a model's "
+        "folder that holds one.",
     ),
 ]
 

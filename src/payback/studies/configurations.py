@@ -353,7 +353,7 @@ def evaluate_rows(
             continue
         if too_many[i]:
             left_out.note(
-                f"needs more than {max_replicas} replica{'s' if max_replicas != 1 else ''}",
+                f"needs more than {max_replicas:,} replica{'s' if max_replicas != 1 else ''}",
                 f"{label}: {int(replicas[i].max()):,} replicas",
             )
             continue
