@@ -300,14 +300,19 @@ def headline(analysis: Analysis, shown: int | None = None) -> str:
     line += "."
     if shown is not None and shown != best:
         alt = alts[shown]
-        month = alt.break_even_month
-        when = (
-            f"does not pay back within {months_text(horizon)}"
-            if month is None
-            else f"pays back in month {month:.1f}"
-        )
-        line += f" Shown below: {alt.name!r}, which {when}; NPV {usd(alt.npv_usd, 0)}."
+        line += shown_below(alt.name, alt.break_even_month, alt.npv_usd, horizon)
     return line
+
+
+def shown_below(name: str, month: float | None, npv_usd: float, horizon: int) -> str:
+    """The sentence after a headline naming the alternative a page shows below it, when
+    that is not the best: its break-even month (None: none within ``horizon``) and NPV."""
+    when = (
+        f"does not pay back within {months_text(horizon)}"
+        if month is None
+        else f"pays back in month {month:.1f}"
+    )
+    return f" Shown below: {name!r}, which {when}; NPV {usd(npv_usd, 0)}."
 
 
 def unit_value(path: str, value: float) -> str:

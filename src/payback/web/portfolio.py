@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from payback.analysis.result import months_text, usd
+from payback.analysis.result import usd
 from payback.errors import PaybackError
+from payback.report.common import shown_below
 from payback.scenario import Scenario
 from payback.web.words import lines_in_page_words
 
@@ -39,13 +40,7 @@ def portfolio_headline(analysis: PortfolioAnalysis, shown: int | None = None) ->
     best = max(range(len(alts)), key=lambda i: alts[i].npv_usd)
     if shown is not None and shown != best:
         alt = alts[shown]
-        month = alt.break_even_month
-        when = (
-            f"does not pay back within {months_text(analysis.horizon_months)}"
-            if month is None
-            else f"pays back in month {month:.1f}"
-        )
-        line += f" Shown below: {alt.name!r}, which {when}; NPV {usd(alt.npv_usd, 0)}."
+        line += shown_below(alt.name, alt.break_even_month, alt.npv_usd, analysis.horizon_months)
     return line
 
 
