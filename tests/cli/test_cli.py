@@ -45,6 +45,29 @@ def test_quick_prints_the_seed_answer_exactly() -> None:
     assert " ".join(rest).startswith("This leaves out when")
 
 
+def test_quick_shows_huge_counts_to_three_figures() -> None:
+    """1e30 / 13 × 1,000 = 7.69e31 requests: to three figures, not the 32 digits of a float
+    whose digits past the 16th are noise; so is the traffic of 1e25 requests a month, which
+    would take 7.7 million months (looked for up to 1,200: not a traffic that shrinks)."""
+    code, out, err = run(
+        "quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "1e30",
+        "--requests-per-month", "1e25",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:2] == [
+        "Break even after ~7.69e+31 requests",
+        "At 1e+25 requests a month, it takes more than 1,200 months (100 years).",
+    ]
+    code, out, err = run(
+        "quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "400",
+        "--requests-per-month", "1000", "--growth", "-0.5",
+    )  # fmt: skip
+    assert out.splitlines()[1] == (
+        "At 1,000 requests a month growing -50.0% a month, traffic shrinks before it gets "
+        "there: it never pays back."
+    )
+
+
 @pytest.mark.parametrize("self_hosted", ["15", "20"])
 def test_quick_not_cheaper(self_hosted: str) -> None:
     code, out, _ = run(

@@ -36,11 +36,15 @@ KEPT_WHOLE = (
 
 def month_line(month: float | None, requests: float, growth: float) -> str:
     """The break-even month in a sentence, for ``--requests-per-month``."""
-    traffic = f"At {requests:,.0f} requests a month" + (
+    from payback.finance.quick import MAX_QUICK_MONTHS, count_text
+
+    traffic = f"At {count_text(requests)} requests a month" + (
         f" growing {growth:+.1%} a month" if growth else ""
     )
-    if month is None:
+    if month is None and growth < 0:
         return f"{traffic}, traffic shrinks before it gets there: it never pays back."
+    if month is None:
+        return f"{traffic}, it takes more than {MAX_QUICK_MONTHS:,} months (100 years)."
     quarter = "within a quarter" if month <= 3 else "not within a quarter"
     return f"{traffic}, that is month {month:.2f}: {quarter}."
 

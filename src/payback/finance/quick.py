@@ -95,7 +95,17 @@ def quick_break_even(
     requests = seed_break_even_requests(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd)
     if not math.isfinite(requests):
         raise _overflow(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd, saved)
-    return QuickAnswer(requests, float(saved), f"Break even after ~{requests:,.0f} requests")
+    return QuickAnswer(requests, float(saved), f"Break even after ~{count_text(requests)} requests")
+
+
+def count_text(value: float) -> str:
+    """A count in whole numbers with thousands separators, or to three figures from 10^15 on,
+    where a float's digits past the 16th are noise.
+
+    >>> count_text(30769.23), count_text(7.6923076923e31)
+    ('30,769', '7.69e+31')
+    """
+    return f"{value:,.0f}" if abs(value) < 1e15 else f"{value:.3g}"
 
 
 MAX_QUICK_MONTHS = 1200
