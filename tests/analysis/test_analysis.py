@@ -144,6 +144,13 @@ def test_never_pays_back_within_horizon_says_how_long_it_needs() -> None:
     )
 
 
+def test_a_far_break_even_month_has_thousands_separators() -> None:
+    # Saves $260/month; $1e9 one-time: 6 + ceil((1e9 - 6 × 260) / 260) = 3,846,154.
+    alt = analyze(build(per_request_dict(data_usd=1e9))).alternatives[0]
+    assert alt.reason is not None
+    assert "needs until about month 3,846,154 to recover" in alt.reason
+
+
 def test_never_pays_back_when_savings_turn_negative() -> None:
     data = per_request_dict(horizon=24, data_usd=4000.0)
     data["baseline"]["price_change_annual"] = -0.9  # the API gets cheaper than $2/1k in year 2

@@ -391,6 +391,14 @@ SHAPES = {
         "24); by month 24 it is $1,769 behind, and the $1,750 up front is never recovered; "
         "NPV -$1,769 over 24 months",
     ),
+    "never, savings in one month only": (
+        # $1 saved per 1,000 in month 1; the API is cheaper than $14/1k from month 2
+        FALLING.replace("usd_per_1k_requests = 2.0", "usd_per_1k_requests = 14.0"),
+        "'fine-tuned small model' does not pay back within 24 months: it saves in month 1 "
+        "only, then costs more than the baseline from month 2 on ($279.96 more in month 24); "
+        "by month 24 it is $6,179 behind, and the $400.00 up front is never recovered; NPV "
+        "-$6,179 over 24 months",
+    ),
     "pays back then falls behind": (
         FALLING,
         "'fine-tuned small model' pays back in month 1.9 (after ~37,033 requests), within a "

@@ -54,7 +54,7 @@ def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
     if last > 0:
         needed = horizon + math.ceil(shortfall / last)
         return (
-            f"saves {usd(last)}/month (month {horizon}), needs until about month {needed} to "
+            f"saves {usd(last)}/month (month {horizon}), needs until about month {needed:,} to "
             f"recover the {usd(shortfall)} still owed at month {horizon}"
         )
     first_worse = int(np.argmax(saved <= 0)) + 1
@@ -79,12 +79,17 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
         return (
             f"by month {horizon} it has recovered {usd(owed - short)} of the {usd(owed)} up "
             f"front, and at {usd(last)} a month (month {horizon}) the rest takes until about "
-            f"month {needed}"
+            f"month {needed:,}"
         )
     saving = next(i for i, m in enumerate(monthly) if m > 0)
     worse = saving + next(i for i, m in enumerate(monthly[saving:]) if m <= 0) + 1
+    saves = (
+        f"it saves in month {saving + 1} only"
+        if worse - 1 == saving + 1
+        else f"it saves from month {saving + 1} to month {worse - 1}"
+    )
     return (
-        f"it saves from month {saving + 1} to month {worse - 1}, then costs more than the "
+        f"{saves}, then costs more than the "
         f"baseline from month {worse} on ({usd(-last)} more in month {horizon}); by month "
         f"{horizon} it is {usd(short)} behind, and {up_front}"
     )
