@@ -46,15 +46,22 @@ class PaybackError(Exception):
         return cls(_line(param, value, allowed), param=param, value=value, allowed=allowed)
 
     def renamed(self, names: Mapping[str, str]) -> PaybackError:
-        """The same error with its parameter called by the interface's name for it (a flag).
+        """The same error with its parameter called by the interface's name for it (a flag),
+        and a number as it was typed: ``--one-time -400``, not ``one_time_usd -400.0``.
 
         Errors without a parameter, or whose parameter ``names`` lacks, come back as they are.
+
+        >>> PaybackError.bad("one_time_usd", -400.0, "must be ≥ 0").renamed(
+        ...     {"one_time_usd": "--one-time"}
+        ... ).messages
+        ['--one-time -400: must be ≥ 0']
         """
         if self.param is None or self.param not in names or self.allowed is None:
             return self
         name = names[self.param]
+        typed = f"{self.value:.15g}" if isinstance(self.value, float) else self.value
         return PaybackError(
-            _line(name, self.value, self.allowed),
+            _line(name, typed, self.allowed),
             param=name,
             value=self.value,
             allowed=self.allowed,

@@ -180,19 +180,6 @@ def from_catalog(kind: str, flag: str, ref: str) -> Any:
         raise PaybackError([f"{flag} {ref}: {m}" for m in exc.messages]) from None
 
 
-def as_typed(exc: PaybackError, flags: dict[str, str]) -> PaybackError:
-    """``exc`` about a library parameter told as the flag it was typed with, the number
-    as typed: ``--one-time -400``, not ``one_time_usd -400.0``.
-
-    >>> as_typed(PaybackError.bad("one_time_usd", -400.0, "must be ≥ 0"), {"one_time_usd": "--one-time"}).messages
-    ['--one-time -400: must be ≥ 0']
-    """
-    if exc.param not in flags or exc.allowed is None:
-        return exc
-    value = f"{exc.value:.15g}" if isinstance(exc.value, float) else exc.value
-    return PaybackError.bad(flags[exc.param], value, exc.allowed)
-
-
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn :class:`payback.PaybackError` into one line per problem and exit code 2; an
     error about one library parameter names the command's flag for it."""
@@ -204,7 +191,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except PaybackError as exc:
             flag = command_flag(exc.param) if exc.param else None
             if flag is not None and exc.param is not None:
-                exc = as_typed(exc, {exc.param: flag})
+                exc = exc.renamed({exc.param: flag})
             raise _fail([in_command_words(m) for m in exc.messages]) from None
 
     return wrapper

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from payback.cli._common import JsonFlag, _print_json, as_typed, echo, user_errors
+from payback.cli._common import JsonFlag, _print_json, echo, user_errors
 
 LEAVES_OUT = (
     "This leaves out when (--requests-per-month N), growth, GPU fleet sizing and idle time, "
@@ -101,7 +101,7 @@ def quick(
         if requests_per_month is not None and requests is not None:
             month = quick_break_even_month(requests, requests_per_month, growth)
     except PaybackError as exc:
-        raise as_typed(exc, FLAGS) from None
+        raise exc.renamed(FLAGS) from None
     if as_json:
         data = answer.to_dict()
         if requests_per_month is not None:
