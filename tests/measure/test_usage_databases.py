@@ -151,17 +151,23 @@ def test_duckdb_file_gives_the_csv_profile(tmp_path: Path, logs_csv: Path, expec
 # -- PostgreSQL ---------------------------------------------------------------------
 
 
+def new_database(postgres: Any, name: str) -> str:
+    """The URL of an empty database ``name`` on the test server (made anew)."""
+    import psycopg
+
+    with psycopg.connect(postgres.url(), autocommit=True) as con:
+        con.execute(f"DROP DATABASE IF EXISTS {name}")
+        con.execute(f"CREATE DATABASE {name}")
+    return str(postgres.url(db=name))
+
+
 @pytest.fixture(scope="module")
 def pg_logs(postgres: Any, logs_csv: Path) -> str:
     """A database ``logs`` with a generic table and LiteLLM's spend logs (timestamps without
     a zone, as Prisma makes them; an embedding call and a failure that must be left out)."""
     import psycopg
 
-    admin = postgres.url()
-    with psycopg.connect(admin, autocommit=True) as con:
-        con.execute("DROP DATABASE IF EXISTS logs")
-        con.execute("CREATE DATABASE logs")
-    url = postgres.url(db="logs")
+    url = new_database(postgres, "logs")
     with psycopg.connect(url) as con:
         con.execute(
             "CREATE TABLE generic (created_at timestamptz, model text, prompt_tokens bigint, "
@@ -848,10 +854,7 @@ def test_a_partitioned_table_is_read_whole_and_its_partitions_not_listed(postgre
     partitions are neither listed nor picked), and a partition named is read alone."""
     import psycopg
 
-    with psycopg.connect(postgres.url(), autocommit=True) as con:
-        con.execute("DROP DATABASE IF EXISTS parted")
-        con.execute("CREATE DATABASE parted")
-    url = postgres.url(db="parted")
+    url = new_database(postgres, "parted")
     with psycopg.connect(url) as con:
         con.execute(
             "CREATE TABLE requests (created_at timestamptz NOT NULL, prompt_tokens int, "
