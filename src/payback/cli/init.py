@@ -29,6 +29,8 @@ def init(
         special = path.exists() and not path.is_file()
     except OSError:
         special = True
+    # the extensions scenario_format reads, written out: payback.scenario loads numpy, and
+    # init stays light (test_help_and_init_load_no_heavy_library)
     if path.suffix.lower() not in {".toml", ".yaml", ".yml"} and not special:
         from payback.errors import PaybackError
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import UnionType
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
@@ -26,6 +26,7 @@ from payback.scenario import (
     Scenario,
     parse_scenario,
     scenario_data_from_text,
+    scenario_format,
 )
 from payback.scenario.distributions import DISTS
 from payback.scenario.edit import with_values
@@ -128,7 +129,7 @@ def section_of(message: str) -> str:
 def read_upload(name: str, content: bytes) -> tuple[dict[str, Any] | None, list[str]]:
     """An uploaded scenario's raw table, read in memory and validated, or the problems
     with it (the command line's messages, naming the file, in the page's words)."""
-    fmt: Literal["toml", "yaml"] = "yaml" if name.lower().endswith((".yaml", ".yml")) else "toml"
+    fmt = scenario_format(name)
     try:
         data = scenario_data_from_text(content.decode("utf-8-sig"), fmt, name)
         parse_scenario(data, name)
@@ -234,10 +235,6 @@ def _in_words(lines: list[str], target: Target) -> list[str]:
 # ---------------------------------------------------------------- the scenario the page holds
 
 
-def file_format(name: str) -> Format:
-    return "yaml" if name.lower().endswith((".yaml", ".yml")) else "toml"
-
-
 @dataclass
 class Held:
     """The scenario the page holds: the file as opened (its text and its table) and the
@@ -258,7 +255,7 @@ class Held:
         workloads and no ``[traffic]`` shows the first workload's in the traffic boxes."""
         from payback.scenario.workloads import workload_defaults
 
-        raw = workload_defaults(scenario_data_from_text(text, file_format(name), name))
+        raw = workload_defaults(scenario_data_from_text(text, scenario_format(name), name))
         return cls(name, text, raw, base)
 
     @classmethod
@@ -270,7 +267,7 @@ class Held:
 
     @property
     def fmt(self) -> Format:
-        return file_format(self.name)
+        return scenario_format(self.name)
 
     def data(self) -> dict[str, Any]:
         """The scenario's table with the page's changes."""
