@@ -97,11 +97,16 @@ SHORT_CONTEXT = "the model's context is shorter than the requests"
 """Why every configuration of a model is left out when a request does not fit its context."""
 
 
+def _precisions(model: OpenModel) -> list[str]:
+    """The weight formats tried for ``model``: expert-only ones (MXFP4) on mixtures of
+    experts only (a dense model has no expert weights)."""
+    return [p for p in sv.PRECISIONS if model.is_moe or p not in sv.EXPERT_ONLY_PRECISIONS]
+
+
 def _configurations(model: OpenModel, gpus: list[Gpu]) -> int:
     """How many configurations of ``model`` :func:`gather` would try on ``gpus``: each GPU ×
-    precision (expert-only formats on mixtures of experts only) × tensor-parallel degree."""
-    precisions = [p for p in sv.PRECISIONS if model.is_moe or p not in sv.EXPERT_ONLY_PRECISIONS]
-    return len(gpus) * len(precisions) * len(valid_tensor_parallel(model))
+    precision × tensor-parallel degree."""
+    return len(gpus) * len(_precisions(model)) * len(valid_tensor_parallel(model))
 
 
 @dataclass
@@ -124,7 +129,7 @@ class LeftOut:
         request. Counted as configurations, like every other reason; the example names
         each such model with its context."""
         self.short_models.append(f"{model.id}'s {model.max_context:,}")
-        self.excluded[SHORT_CONTEXT] = self.excluded.get(SHORT_CONTEXT, 0) + configurations
+        self.note(SHORT_CONTEXT, "", configurations)
         self.examples[SHORT_CONTEXT] = (
             f"a request of {load.prompt + load.output_tokens:,.0f} tokens; context "
             + ", ".join(self.short_models)
@@ -230,9 +235,7 @@ def gather(
             price, why = (None, None) if owned is not None else _price(option, gpu, kind)
             if why is not None:
                 left_out.unpriced[gpu.id] = why
-            for precision in sv.PRECISIONS:
-                if precision in sv.EXPERT_ONLY_PRECISIONS and not model.is_moe:
-                    continue  # a format for expert weights; a dense model has none
+            for precision in _precisions(model):
                 lacks = _lacks(gpu, precision)
                 refuses = _engine_refuses(engine, gpu, precision)
                 for tp in valid_tensor_parallel(model):
