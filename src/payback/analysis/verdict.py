@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from payback.finance._types import FloatArray
+from payback.finance.quick import month_figure
 
 if TYPE_CHECKING:
     from payback.analysis.result import AlternativeResult
 
-__all__ = ["QUARTER_MONTHS", "months_text", "never_reason", "outcome_text", "usd"]
+__all__ = ["QUARTER_MONTHS", "month_figure", "months_text", "never_reason", "outcome_text", "usd"]
 
 QUARTER_MONTHS = 3
 """The payback time the tool asks about first: a quarter."""
@@ -123,7 +124,7 @@ def outcome_text(
         )
     quarter = "within a quarter" if month <= QUARTER_MONTHS else "not within a quarter"
     shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
-    text = f"pays back in month {month:.1f} (after ~{shown} requests), {quarter}"
+    text = f"pays back in month {month_figure(month)} (after ~{shown} requests), {quarter}"
     if cum[-1] < 0:
         paid = math.ceil(month)
         worse = next((i + 1 for i, m in enumerate(monthly) if i >= paid and m < 0), horizon)

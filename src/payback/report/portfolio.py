@@ -13,6 +13,7 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
+from payback.report.common import month_text
 from payback.report.portfolio_common import fleet_words, role_words, workload_rows
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
@@ -81,7 +82,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     else:
         table.add_row(
             "Break-even",
-            f"month {alt.break_even_month:.2f}, after {alt.break_even_requests or 0:,.0f} requests",
+            f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests",
         )
     table.add_row(
         f"NPV, {horizon} months" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
@@ -149,7 +150,7 @@ def _order(alt: PortfolioAlternative) -> Table:
             step.workload,
             money(step.marginal_npv_usd),
             money(step.npv_usd),
-            "never" if step.break_even_month is None else f"month {step.break_even_month:.1f}",
+            "never" if step.break_even_month is None else month_text(step.break_even_month),
         )
     return table
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import payback
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.report.common import MARKER
+from payback.report.common import MARKER, in_month_text, month_text
 from payback.report.portfolio_common import placement_words, role_words, workload_rows
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
@@ -24,7 +24,7 @@ class _Table:
 
 
 def _month(value: float | None) -> str:
-    return "never" if value is None else f"month {value:.1f}"
+    return "never" if value is None else month_text(value)
 
 
 def _workloads(analysis: PortfolioAnalysis) -> _Table:
@@ -65,7 +65,7 @@ def _summary(alt: PortfolioAlternative, horizon: int) -> _Table:
             "break-even",
             "not within the horizon"
             if alt.break_even_month is None
-            else f"month {alt.break_even_month:.2f}, after {alt.break_even_requests or 0:,.0f} requests",
+            else f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests",
         ],
         [f"NPV, {months_text(horizon)}", money(alt.npv_usd)],
     ]
@@ -196,7 +196,7 @@ def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[s
             (
                 f"It does not pay back within {months_text(horizon)}"
                 if alt.break_even_month is None
-                else f"It pays back in month {alt.break_even_month:.1f}"
+                else f"It pays back {in_month_text(alt.break_even_month)}"
             )
             + f"; NPV {money(alt.npv_usd)} over {months_text(horizon)}.",
         ]

@@ -21,8 +21,9 @@ import streamlit as st  # this module is the page Streamlit runs: it draws as it
 
 import payback
 from payback.analysis.result import Analysis, usd
+from payback.analysis.verdict import month_figure
 from payback.report import charts
-from payback.report.common import headline, quarter_text, requests_text
+from payback.report.common import headline, month_text, quarter_text, requests_text
 from payback.report.labels import input_label
 from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
@@ -234,7 +235,7 @@ def _metrics(alt: Any, horizon: int) -> None:
         m1,
         "month",
         "Break-even",
-        "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}",
+        "never" if alt.break_even_month is None else month_text(alt.break_even_month),
         help=None if getattr(alt, "reason", None) is None else f"Why not: {alt.reason}",
     )
     _figure(
@@ -303,7 +304,7 @@ def _monte_carlo(outcome: Outcome, analysis: Analysis, index: int) -> None:
             c2.metric(f"Chance within {horizon} months", f"{w['horizon']:.0%}")
             c3.metric(
                 "Median break-even month",
-                "never" if median is None else f"{median:.1f}",
+                "never" if median is None else month_figure(median),
                 help="Half of the samples pay back by then; 'never': half or more do not "
                 f"within {horizon} months.",
             )
@@ -386,7 +387,7 @@ with rest:
             month = plain["break_even_month"]
             st.caption(
                 "Infrastructure only (errors and waiting left out): "
-                + ("never pays back" if month is None else f"break-even month {month:.1f}")
+                + ("never pays back" if month is None else f"break-even {month_text(month)}")
                 + f", NPV {usd(plain['npv_usd'] or 0.0, 0)}."
             )
         st.caption(
