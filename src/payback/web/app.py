@@ -23,7 +23,7 @@ import payback
 from payback.analysis.result import Analysis, usd
 from payback.analysis.verdict import month_figure
 from payback.report import charts
-from payback.report.common import headline, month_text, quarter_text, requests_text
+from payback.report.common import headline, month_text
 from payback.report.labels import input_label
 from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
@@ -44,6 +44,7 @@ from payback.web.portfolio import portfolio_answer, portfolio_headline, workload
 from payback.web.state import (
     Held,
     Outcome,
+    answer_figures,
     evaluate_inputs,
     message_path,
     read_number,
@@ -229,27 +230,11 @@ def _figure(where: Any, slot: str, label: str, value: str, help: str | None = No
 
 def _metrics(alt: Any, horizon: int) -> None:
     """The figures of the answer for one alternative (of an :class:`Analysis` or of a
-    portfolio's: both give the break-even, its requests, the quarter and the NPV)."""
-    m1, m2 = st.columns(2)
-    _figure(
-        m1,
-        "month",
-        "Break-even",
-        "never" if alt.break_even_month is None else month_text(alt.break_even_month),
-        help=None if getattr(alt, "reason", None) is None else f"Why not: {alt.reason}",
-    )
-    _figure(
-        m2,
-        "requests",
-        "Requests until then",
-        "—" if alt.break_even_requests is None else f"~{requests_text(alt.break_even_requests)}",
-        help=None
-        if alt.break_even_requests is None
-        else f"Exactly {alt.break_even_requests:,.0f} requests from month 1.",
-    )
-    m3, m4 = st.columns(2)
-    _figure(m3, "quarter", "Within a quarter?", quarter_text(alt.pays_back_within))
-    _figure(m4, "npv", f"NPV over {horizon} months", usd(alt.npv_usd, 0))
+    portfolio's), two a row, as :func:`answer_figures` words them."""
+    figures = answer_figures(alt, horizon)
+    for row in (figures[:2], figures[2:]):
+        for where, figure in zip(st.columns(2), row, strict=True):
+            _figure(where, figure.slot, figure.label, figure.value, help=figure.help)
 
 
 def _ranges_in_plain_words(analysis: Analysis) -> str:
