@@ -26,7 +26,8 @@ def _header(analysis: PortfolioAnalysis) -> Text:
     text = Text(info.name, style="bold")
     total = sum(w.traffic.requests_per_month for w in workloads)
     text.append(
-        f"\n{months_text(info.horizon_months)}; {len(workloads)} workloads, "
+        f"\n{months_text(info.horizon_months)}; {len(workloads)} workload"
+        f"{'' if len(workloads) == 1 else 's'}, "
         f"{total:,.0f} requests in month 1"
     )
     if info.discount_rate_annual:
@@ -75,7 +76,12 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     )
     table.add_row(
         "One-time cost",
-        f"{money(alt.one_time_usd)} ({money(alt.shared_one_time_usd)} shared, the rest per workload)",
+        money(alt.one_time_usd)
+        + (
+            f" ({money(alt.shared_one_time_usd)} shared, the rest per workload)"
+            if alt.shared_one_time_usd != alt.one_time_usd
+            else ""
+        ),
     )
     if alt.break_even_month is None:
         table.add_row("Break-even", f"not within {months_text(horizon)}")

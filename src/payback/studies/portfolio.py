@@ -260,17 +260,20 @@ class PortfolioAnalysis(ScenarioFacts):
 
     def verdict(self) -> str:
         best = max(self.alternatives, key=lambda a: a.npv_usd)
-        npv = f"NPV {usd(best.npv_usd)} over {months_text(self.horizon_months)}"
+        rate = self.scenario.scenario.discount_rate_annual
+        npv = f"NPV {usd(best.npv_usd)} over {months_text(self.horizon_months)}" + (
+            f" at {rate:.0%}" if rate else ""
+        )
         n = len(best.workloads)
         if best.break_even_month is None:
-            line = f"{best.name!r} serving {n} workloads does not pay back within {months_text(self.horizon_months)}; {npv}"
+            line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} does not pay back within {months_text(self.horizon_months)}; {npv}"
         else:
             quarter = (
                 "within a quarter"
                 if best.break_even_month <= QUARTER_MONTHS
                 else "not within a quarter"
             )
-            line = f"{best.name!r} serving {n} workloads pays back {_in_month(best.break_even_month)}, {quarter}; {npv}"
+            line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} pays back {_in_month(best.break_even_month)}, {quarter}; {npv}"
         if len(self.alternatives) > 1:
             line = f"best of {len(self.alternatives)} by NPV: {line}"
         return line
@@ -360,11 +363,13 @@ def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str]) -> 
                 f"With all {these} it does not pay back within a quarter ({when}); "
                 f"with the first {k} ({', '.join(names_in_order[:k])}) it does"
             )
+        if n == 1:
+            return f"With its one workload it does not pay back within a quarter ({when})"
         return f"Even with all {these} it does not pay back within a quarter ({when})"
     missing = [k + 1 for k, s in enumerate(steps) if not s.pays_back_within_quarter]
     if not missing:
         return (
-            f"With {'this' if n == 1 else 'these'} {these} it pays back within a quarter ({_month(full.break_even_month or 0.0)})"
+            f"With {'its one workload' if n == 1 else f'these {these}'} it pays back within a quarter ({_month(full.break_even_month or 0.0)})"
             + ("" if n == 1 else "; so does the first alone")
         )
     k = max(missing)
