@@ -13,12 +13,15 @@ ending ``.duckdb`` / ``.ddb``). A password never appears in a message or in prin
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import logging
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+import socket
+import threading
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
@@ -224,6 +227,19 @@ transaction pooling the next statement may run on another server connection (PgB
 before 1.21 does not follow them). Tested through PgBouncer in transaction and session
 pooling."""
 
+PART_WAIT_S = 10.0
+"""How long the parts may take to open and begin in one snapshot, else the table is read on
+one connection: they all begin before any runs, so a pooler with fewer free server
+connections than parts queues the last until its own timeout (PgBouncer's
+``query_wait_timeout``, 120 s by default)."""
+
+
+def _shut(con: Any) -> None:
+    """Shut a connection's socket (through a copy of its descriptor): a wait on it ends."""
+    with contextlib.suppress(Exception), socket.socket(fileno=os.dup(con.pgconn.socket)) as copy:
+        copy.shutdown(socket.SHUT_RDWR)
+
+
 _PARTS_SQL = """SELECT c.relkind::text,
        pg_relation_size(c.oid) / current_setting('block_size')::int,
        current_setting('max_parallel_workers_per_gather')::int,
@@ -337,18 +353,16 @@ class _Postgres(_Whole):
         psycopg = self._psycopg
         self.con.rollback()
         self.con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        cons: list[Any] = []
         try:
-            try:
-                (snapshot,) = self._run(self.con, "SELECT pg_export_snapshot()")[0]
-                for _ in queries[1:]:
-                    con = self._connect()
-                    cons.append(con)
-                    con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-                    self._begin(con, snapshot)
-            except (PaybackError, psycopg.Error):
-                self.con.rollback()  # a fresh snapshot for the parts, one after the other
-                return super().rows_of(queries)
+            (snapshot,) = self._run(self.con, "SELECT pg_export_snapshot()")[0]
+        except PaybackError:
+            cons = None
+        else:
+            cons = self._in_snapshot(snapshot, len(queries) - 1)
+        if cons is None:
+            self.con.rollback()  # a fresh snapshot for the parts, one after the other
+            return super().rows_of(queries)
+        try:
             everyone = [self.con, *cons]
             with ThreadPoolExecutor(len(everyone)) as pool:
                 futures = [
@@ -363,6 +377,44 @@ class _Postgres(_Whole):
         finally:
             for con in cons:
                 con.close()
+
+    def _in_snapshot(self, snapshot: str, count: int) -> list[Any] | None:
+        """``count`` connections in transactions in ``snapshot``, opened side by side; None
+        when one fails or :data:`PART_WAIT_S` passes: those still waiting get their socket
+        shut (PgBouncer ignores a cancel from a client in its queue)."""
+        psycopg = self._psycopg
+        opened: list[Any] = []
+        lock = threading.Lock()
+        stopping = threading.Event()
+
+        def part() -> Any:
+            con = self._connect()
+            with lock:
+                opened.append(con)
+                if stopping.is_set():  # connected after the wait ended
+                    raise TimeoutError
+            con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            self._begin(con, snapshot)
+            return con
+
+        failed = True  # until all are in (Ctrl-C while waiting shuts them too)
+        try:
+            with ThreadPoolExecutor(count) as pool:
+                futures = [pool.submit(part) for _ in range(count)]
+                try:
+                    done, waiting = wait(futures, PART_WAIT_S, return_when=FIRST_EXCEPTION)
+                    failed = bool(waiting) or any(f.exception() is not None for f in done)
+                finally:
+                    if failed:
+                        with lock:
+                            stopping.set()
+                            for con in opened:
+                                _shut(con)
+        finally:
+            if failed:
+                for con in opened:
+                    con.close()
+        return None if failed else [f.result() for f in futures]
 
     def tables(self) -> list[Table]:
         schemas = tuple(str(s) for (s,) in self.rows("SELECT unnest(current_schemas(false))"))
