@@ -21,7 +21,7 @@ import os
 import re
 import socket
 import threading
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
@@ -345,28 +345,26 @@ class _Postgres(_Whole):
         return [(edges[i], edges[i + 1] if i + 1 < n else None) for i in range(n)]
 
     def rows_of(self, queries: list[str]) -> list[tuple[Any, ...]]:
-        """The rows of every query, each on a connection of its own, in one snapshot; on
-        one connection, one after the other, when the server gives no more connections or
-        cannot share its snapshot."""
+        """The rows of every query, in one snapshot, on as many connections of their own as
+        the server gives within :data:`PART_WAIT_S` (on this one alone, one after the
+        other, when it gives none or cannot share its snapshot)."""
         if len(queries) == 1:
             return self.rows(queries[0])
-        psycopg = self._psycopg
         self.con.rollback()
-        self.con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        self.con.isolation_level = self._psycopg.IsolationLevel.REPEATABLE_READ
         try:
             (snapshot,) = self._run(self.con, "SELECT pg_export_snapshot()")[0]
         except PaybackError:
-            cons = None
-        else:
-            cons = self._in_snapshot(snapshot, len(queries) - 1)
-        if cons is None:
             self.con.rollback()  # a fresh snapshot for the parts, one after the other
             return super().rows_of(queries)
+        cons = self._in_snapshot(snapshot, len(queries) - 1)
         try:
             everyone = [self.con, *cons]
+            shares = [queries[i :: len(everyone)] for i in range(len(everyone))]
             with ThreadPoolExecutor(len(everyone)) as pool:
                 futures = [
-                    pool.submit(self._run, c, q) for c, q in zip(everyone, queries, strict=True)
+                    pool.submit(lambda c, qs: [r for q in qs for r in self._run(c, q)], c, qs)
+                    for c, qs in zip(everyone, shares, strict=True)
                 ]
                 try:
                     return [row for future in futures for row in future.result()]
@@ -378,12 +376,13 @@ class _Postgres(_Whole):
             for con in cons:
                 con.close()
 
-    def _in_snapshot(self, snapshot: str, count: int) -> list[Any] | None:
-        """``count`` connections in transactions in ``snapshot``, opened side by side; None
-        when one fails or :data:`PART_WAIT_S` passes: those still waiting get their socket
-        shut (PgBouncer ignores a cancel from a client in its queue)."""
+    def _in_snapshot(self, snapshot: str, count: int) -> list[Any]:
+        """Up to ``count`` connections in transactions in ``snapshot``, opened side by side:
+        those in within :data:`PART_WAIT_S`. The others get their socket shut, which ends
+        their wait (PgBouncer ignores a cancel from a client in its queue), and are closed."""
         psycopg = self._psycopg
         opened: list[Any] = []
+        chosen: list[Any] = []
         lock = threading.Lock()
         stopping = threading.Event()
 
@@ -397,24 +396,26 @@ class _Postgres(_Whole):
             self._begin(con, snapshot)
             return con
 
-        failed = True  # until all are in (Ctrl-C while waiting shuts them too)
         try:
             with ThreadPoolExecutor(count) as pool:
                 futures = [pool.submit(part) for _ in range(count)]
                 try:
-                    done, waiting = wait(futures, PART_WAIT_S, return_when=FIRST_EXCEPTION)
-                    failed = bool(waiting) or any(f.exception() is not None for f in done)
+                    wait(futures, PART_WAIT_S)
                 finally:
-                    if failed:
-                        with lock:
-                            stopping.set()
-                            for con in opened:
+                    with lock:
+                        stopping.set()
+                        chosen += [f.result() for f in futures if f.done() and not f.exception()]
+                        for con in opened:
+                            if con not in chosen:
                                 _shut(con)
+        except BaseException:
+            chosen.clear()
+            raise
         finally:
-            if failed:
-                for con in opened:
+            for con in opened:
+                if con not in chosen:
                     con.close()
-        return None if failed else [f.result() for f in futures]
+        return chosen
 
     def tables(self) -> list[Table]:
         schemas = tuple(str(s) for (s,) in self.rows("SELECT unnest(current_schemas(false))"))
