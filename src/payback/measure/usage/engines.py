@@ -206,8 +206,9 @@ parts (:data:`PART_MIN_BLOCKS`): PostgreSQL runs grouping sets on one core, so p
 splits the table's heap into as many ranges of blocks as the server would give one
 parallel query (``max_parallel_workers_per_gather`` + 1, at most :data:`MAX_PARTS`), runs
 the same query on each range (a TID range scan, ``ctid >= '(first,0)'``) on a connection of
-its own, all in one snapshot (``pg_export_snapshot``, each a repeatable-read, read-only
-transaction), and adds the parts' aggregates. DuckDB's PostgreSQL scanner reads tables the
+its own (fewer where a pooler gives fewer: :data:`PART_WAIT_S`), all in one snapshot
+(``pg_export_snapshot``, each a repeatable-read, read-only transaction), and adds the
+parts' aggregates. DuckDB's PostgreSQL scanner reads tables the
 same way. Views, partitioned and foreign tables, and older servers, are read in one query.
 Each part is compiled as the whole query would be: the server decides whether to optimize
 and inline its JIT code by a query's estimated cost, and a part's is 1/k of the whole, so
