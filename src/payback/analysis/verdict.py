@@ -23,15 +23,20 @@ QUARTER_MONTHS = 3
 
 
 def usd(value: float, decimals: int | None = None) -> str:
-    """Money as text; by default cents below $1,000 and whole dollars above.
+    """Money as text; by default cents below $1,000 and whole dollars from there (999.996
+    rounds to $1,000, not $1,000.00); no minus sign on an amount that rounds to zero.
 
     >>> usd(40.0), usd(20750.0), usd(-1234.567), usd(-1234.5, 2)
     ('$40.00', '$20,750', '-$1,235', '-$1,234.50')
+    >>> usd(-0.004), usd(-0.3, 0), usd(999.996), usd(-999.994)
+    ('$0.00', '$0', '$1,000', '-$999.99')
     """
+    size = abs(value)
     if decimals is None:
-        decimals = 2 if abs(value) < 1000 else 0
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.{decimals}f}"
+        decimals = 2 if round(size, 2) < 1000 else 0
+    text = f"{size:,.{decimals}f}"
+    sign = "-" if value < 0 and text.strip("0.,") else ""
+    return f"{sign}${text}"
 
 
 def months_text(n: float) -> str:
@@ -119,6 +124,11 @@ def outcome_text(
     if month == 0:
         if alt.npv_usd < 0:
             return f"has no one-time cost but costs more to run: {npv}"
+        if all(m == 0 for m in monthly):
+            return (
+                "costs what the baseline costs every month and nothing up front: switching "
+                f"neither saves nor loses; {npv}"
+            )
         return (
             f"saves from month 0: nothing to pay up front and cheaper from the first month; {npv}"
         )

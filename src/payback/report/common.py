@@ -123,17 +123,26 @@ def compact(value: float, money_sign: bool = False) -> str:
     ('-0.00563', '322.5', '-$1.0k', '$512')
     >>> compact(999_999, True), compact(2.04e11, True)
     ('$1M', '$204B')
+
+    Never an exponent, never a minus sign on what rounds to zero:
+
+    >>> compact(-9999.6), compact(1e-7), compact(-0.3, True), compact(-0.0)
+    ('-10k', '0.0000001', '$0', '0')
     """
-    sign = "-" if value < 0 else ""
     size = abs(value)
-    if size >= 1e4:
+    if size >= 1e4 or (not money_sign and f"{size:.4g}" == "1e+04"):
         text = metric(size)
     elif money_sign and size >= 999.5:
         text = f"{size / 1e3:.1f}k"
     elif money_sign:
         text = f"{size:,.0f}"
+    elif size >= 1:
+        text = f"{size:,.4g}"
     else:
-        text = f"{size:,.4g}" if size >= 1 else f"{size:.3g}"
+        text = str(
+            np.format_float_positional(size, precision=3, unique=False, fractional=False, trim="-")
+        )
+    sign = "-" if value < 0 and text.strip("0.,") else ""
     return f"{sign}{'$' if money_sign else ''}{text}"
 
 
@@ -157,7 +166,7 @@ def plain_number(value: float) -> str:
     ('1,000,000', '2.69', '12.84', '0.00025')
     """
     if value == int(value) and abs(value) < 1e15:
-        return f"{value:,.0f}"
+        return f"{abs(value):,.0f}" if value == 0 else f"{value:,.0f}"
     size = abs(value)
     if size >= 1000:
         text = f"{size:,.1f}".removesuffix(".0")
@@ -202,10 +211,11 @@ def range_text(path: str, dist: dict[str, object]) -> str:
 def money_tick(value: float) -> str:
     """Money on a chart axis, the sign before the dollar, as plotly's ``$,.0f`` draws it.
 
-    >>> money_tick(-20000.0), money_tick(1500.0)
-    ('−$20,000', '$1,500')
+    >>> money_tick(-20000.0), money_tick(1500.0), money_tick(-0.3)
+    ('−$20,000', '$1,500', '$0')
     """
-    return ("−" if value < 0 else "") + f"${abs(value):,.0f}"
+    text = f"{abs(value):,.0f}"
+    return ("−" if value < 0 and text != "0" else "") + f"${text}"
 
 
 def per_1k_ticks(values: list[float]) -> list[str]:

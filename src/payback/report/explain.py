@@ -128,10 +128,16 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     trend = float(getattr(analysis.scenario.baseline, "price_change_annual", 0.0))
     if trend:
         changes.append(f"the baseline's price changes {trend:+.0%} a year")
+    option = analysis.scenario.alternatives[analysis.alternatives.index(alt)]
+    own = float(getattr(option, "price_change_annual", 0.0))
+    if own:
+        changes.append(f"its own price changes {own:+.0%} a year")
+    rent = float(getattr(option, "gpu_price_change_annual", 0.0))
+    if rent and alt.components_usd.get("gpus"):
+        changes.append(f"the GPU rent changes {rent:+.0%} a year")
     if alt.components_usd.get("retraining"):
         changes.append("retraining months cost more")
     if alt.gpus is not None and alt.gpus[0] != alt.gpus[-1]:
-        option = analysis.scenario.alternatives[analysis.alternatives.index(alt)]
         if getattr(option, "always_on", True):
             changes.append(f"the fleet goes from {alt.gpus[0]:g} to {alt.gpus[-1]:g} GPUs")
         else:
