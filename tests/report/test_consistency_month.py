@@ -170,3 +170,18 @@ def test_a_break_even_just_past_a_quarter_is_not_shown_as_month_3(tmp_path: Path
         headline(analysis)
     )
     assert summary_table(analysis).rows[0][3] == "month 3.04"
+
+
+def test_explain_does_not_call_a_shown_move_of_the_break_even_no_change(tmp_path: Path) -> None:
+    """Inside month 1 the drivers move the break-even by thousandths of a month (shown:
+    month 0.0027 to month 0.0015): below the 0.05 months that counts as a change, and said
+    so, not "none of them changes the break-even"."""
+    code, out, _ = run("explain", _tiny_file(tmp_path))
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "break-even month 0.0027 to month 0.0015" in flat
+    assert "None of them changes the break-even" not in flat
+    assert (
+        "None of them moves the break-even by as much as 0.05 months or changes the sign of "
+        "the NPV." in flat
+    )

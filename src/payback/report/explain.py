@@ -276,7 +276,15 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
     advice = MEASURE_FIRST.get(field, "this number")
     rest = ""
     if not any(changes_the_answer(d) for d in drivers[:3]):
-        rest = " None of them changes the break-even or the sign of the NPV."
+        # a break-even shown moving (month 0.0027 to month 0.0015) but by less than the
+        # threshold: said as what it is, not as "changes the break-even"
+        moved = any(d.break_even_month_low != d.break_even_month_high for d in drivers[:3])
+        rest = (
+            " None of them moves the break-even by as much as 0.05 months or changes the sign "
+            "of the NPV."
+            if moved
+            else " None of them changes the break-even or the sign of the NPV."
+        )
     quiet = [d for d in drivers[3:] if not changes_the_answer(d)]
     if quiet:
         rest += " " + quiet_line(quiet, names=False, word="other")

@@ -212,7 +212,7 @@ def _month_or_never(month: float | None) -> str:
 
 def changes_the_answer(driver: Driver) -> bool:
     """Whether moving this input over its range changes the answer a reader acts on: the
-    break-even (by a tenth of a month or more, or to or from never) or the sign of the NPV."""
+    break-even (by 0.05 months or more, or to or from never) or the sign of the NPV."""
     low, high = driver.break_even_month_low, driver.break_even_month_high
     if (low is None) != (high is None):
         return True
