@@ -185,3 +185,13 @@ def test_explain_does_not_call_a_shown_move_of_the_break_even_no_change(tmp_path
         "None of them moves the break-even by as much as 0.05 months or changes the sign of "
         "the NPV." in flat
     )
+
+
+def test_solve_shows_a_break_even_inside_month_one(tmp_path: Path) -> None:
+    code, out, _ = run(
+        "solve", _tiny_file(tmp_path), "--vary", "traffic.requests_per_month",
+        "--target", "break_even_month=0.01",
+    )  # fmt: skip
+    assert code == 0
+    assert "Today traffic.requests_per_month = 2,000,000 gives month 0.0019, which" in out
+    assert "month 0.00," not in out
