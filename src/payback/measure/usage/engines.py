@@ -389,6 +389,8 @@ class _DuckDB(_Whole):
         try:
             # read-only: DuckDB then refuses every write; it has no statement timeout
             self.con = duckdb.connect(path, read_only=True)
+            # text times without an offset are UTC, as for files (not the machine's zone)
+            self.con.execute("SET TimeZone = 'UTC'")
         except duckdb.Error as exc:
             raise _failed(self.shown, "cannot open the database", exc, url) from None
         self._duckdb = duckdb
