@@ -185,11 +185,16 @@ def expected(
         hours = 0.0
         for i in order:
             m = months[i]
+            following = _next_month(m["start"])
             a = m["start"] if i - 1 in present else _floor_hour(m["first"])
+            if i - 1 not in present and cut_lo and m["start"] <= cut_lo <= m["first"]:
+                a = cut_lo  # the logs go on before the since date: its day is covered
             e = m["end"]
-            b = _next_month(m["start"]) if i + 1 in present else (
+            b = following if i + 1 in present else (
                 _floor_hour(e) + HOUR if e != _floor_hour(e) else e
             )
+            if i + 1 not in present and cut_hi and e <= cut_hi <= following:
+                b = cut_hi
             hours += (b - a).total_seconds() / 3600
         rate = sum(m["requests"] for m in months.values()) / hours * MONTH_DAYS * 24
         window = [months[i] for i in order]
@@ -393,3 +398,36 @@ def compare_database(profile: Any, want: Expected) -> None:
     profile = type(profile)(**{**profile.__dict__, "token_percentiles": dict.fromkeys(want.percentiles)})
     exact.rows = {k: v for k, v in want.rows.items() if k != "duplicates"}
     compare(profile, exact)
+
+
+def quiet_nights(start: dt.datetime, end: dt.datetime) -> list[Record]:
+    """Ten requests an hour, but none from midnight to 06:00 UTC."""
+    records, t = [], start
+    while t < end:
+        if t.hour >= 6:
+            records += [Record(t + dt.timedelta(minutes=6 * k + 1), 100, 10) for k in range(10)]
+        t += HOUR
+    return records
+
+
+def test_a_day_asked_for_counts_its_quiet_hours(tmp_path: Path) -> None:
+    # the logs run before and after the day asked for, so they cover all of it: its 180
+    # requests are 180 a day (they were taken over 18 hours, from the first request's hour:
+    # 240 a day)
+    records = quiet_nights(dt.datetime(2026, 6, 1, tzinfo=UTC), dt.datetime(2026, 6, 20, tzinfo=UTC))
+    path = write_csv(tmp_path / "logs.csv", records)
+    day = dt.date(2026, 6, 10)
+    profile = profile_usage([path], since=day, until=day)
+    assert profile.rows["used"] == 180
+    assert profile.span["hours"] == 24
+    assert profile.traffic["requests_per_month"] == pytest.approx(180 * MONTH_DAYS, rel=1e-12)
+    compare(profile, expected(records, since=day, until=day))
+    # a week: the first night (before the first request) and the last evening are covered
+    week = profile_usage([path], since=dt.date(2026, 6, 8), until=dt.date(2026, 6, 14))
+    assert week.span["hours"] == 7 * 24
+    assert week.traffic["requests_per_month"] == pytest.approx(180 * MONTH_DAYS, rel=1e-12)
+    # without a filter the logs' own edges stand: from the first request's hour (06:00 on
+    # the 1st) to the last one's (the 19th, 23:00-24:00)
+    whole = profile_usage([path])
+    assert whole.span["hours"] == 18 * 24 + 18
+    compare(whole, expected(records))

@@ -157,7 +157,7 @@ def monthly(
     _mark_complete(months, max(3600.0, bucket), cut)
     empty, warnings = _empty(months)
     full = [m for m in months if m.complete]
-    window, hours, rate, notes = _rate(months, full)
+    window, hours, rate, notes = _rate(months, full, cut)
     growth = _growth(full, notes)
     day_grain = bucket == 86400 and 86400 in grains.values()
     peak = _peak(window, hours, bucket, day_grain, notes)
@@ -250,18 +250,30 @@ def _empty(months: list[Month]) -> tuple[list[int], list[str]]:
     ]
 
 
-def _rate(months: list[Month], full: list[Month]) -> tuple[list[Month], float, float, list[str]]:
+def _rate(
+    months: list[Month],
+    full: list[Month],
+    cut: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
+) -> tuple[list[Month], float, float, list[str]]:
     """The months the mean hour is taken over and their hours, the requests per month,
     and a note when no month is complete: the last complete month's requests per day ×
-    :data:`DAYS_PER_MONTH`, else the requests per covered hour × :data:`HOURS_PER_MONTH`."""
+    :data:`DAYS_PER_MONTH`, else the requests per covered hour × :data:`HOURS_PER_MONTH`.
+    The covered hours run from the first request's hour to the data's end, or from a date
+    filter's cut of logs that go on past it (``cut``, as in :func:`monthly`) where it is
+    in the same month: the logs cover the whole day asked for, quiet hours included."""
     if full:
         hours = sum(m.days * 24.0 for m in full)
         return full, hours, full[-1].requests / full[-1].days * DAYS_PER_MONTH, []
     present = {m.index for m in months}
+    since, until = cut
     hours = 0.0
     for m in months:
         lo = m.start if m.index - 1 in present else _floor_hour(m.first)
+        if m.index - 1 not in present and since is not None and m.start <= since <= m.first:
+            lo = since
         hi = m.following if m.index + 1 in present else _ceil_hour(m.end)
+        if m.index + 1 not in present and until is not None and m.end <= until <= m.following:
+            hi = until
         hours += (hi - lo).total_seconds() / 3600
     rate = sum(m.requests for m in months) / hours * HOURS_PER_MONTH
     note = (
