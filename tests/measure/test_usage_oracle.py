@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import EXAMPLES, assert_user_error, run
 from payback import profile_usage
 from payback.measure.usage import profile_database
 
@@ -609,3 +610,24 @@ def test_growth_does_not_inflate_the_peak(tmp_path: Path) -> None:
     february = (96 * 28 + 100) / (28 * 24)
     assert profile.traffic["peak_to_average"] == pytest.approx((4 + 100) / february, rel=1e-12)
     compare(profile, expected(records + spike))
+
+
+@pytest.mark.parametrize("name", ["new.toml", "new.yaml"])
+def test_o_never_writes_a_scenario_that_is_not_valid(tmp_path: Path, name: str) -> None:
+    # 2, 10 and 50 requests a day: growth of 400 % a month, over the 100 % a scenario
+    # allows; a new scenario with it was written (and said so) that analyze then refused
+    records = steady_ramp([2, 10, 50])
+    logs = write_csv(tmp_path / "logs.csv", records)
+    assert profile_usage([logs]).traffic["growth_monthly"] == pytest.approx(4.0, rel=1e-12)
+    target = tmp_path / name
+    code, out, err = run("usage", logs, "-o", target)
+    assert_user_error(code, out, err, "growth_monthly = 4.0", "must be ≤ 1", "not written")
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["logs.csv"]  # no temporary file left
+    # an existing scenario is left as it is, byte for byte
+    seed = (EXAMPLES / "seed.toml").read_bytes()
+    target = tmp_path / "seed.toml"
+    target.write_bytes(seed)
+    code, out, err = run("usage", logs, "-o", target)
+    assert_user_error(code, out, err, "growth_monthly = 4.0", "left as it is")
+    assert target.read_bytes() == seed
