@@ -121,3 +121,55 @@ def test_the_stale_warning_is_about_the_offer_the_search_priced(
             assert f"({stale_provider})" in warned[0]
         else:
             assert warned == [], warned
+
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "on demand": {},
+    "scaled to zero": {"always_on": False},
+    "1-year commitment": {"commitment": "1y"},
+    "hyperscaler rent": {"gpu_price": "hyperscaler"},
+    "marketplace rent": {"gpu_price": "marketplace"},
+    "serverless rent": {"gpu_price": "serverless", "always_on": False},
+    "one provider": {"gpu_provider": "lambda"},
+    "escalation and a floor": {"escalation_share": 0.2, "min_replicas": 3},
+    "latency targets": {"tpot_ms": 30.0, "ttft_ms": 300.0},
+    "sglang": {"engine": "sglang", "tpot_ms": 25.0},
+    "lean engine": {"engine": "lean"},
+    "half utilisation": {"target_utilization": 0.5},
+    "owned, depreciated": {
+        "gpu": "h100-sxm",
+        "owned": {"usd_per_server": 250_000.0, "gpus_per_server": 8, "financing": "depreciation"},
+    },
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+@pytest.mark.parametrize("model", ["qwen2.5-7b", "llama-3.1-70b"])
+def test_the_applied_winner_costs_in_analyze_what_recommend_printed(
+    variant: str, model: str
+) -> None:
+    """For each way a scenario prices and sizes a fleet, the winner written back gives, in
+    analyze, the rent, the capacity, the month-1 fleet and the average monthly fleet cost
+    recommend printed for it."""
+    data = _rented(model=model, **copy.deepcopy(VARIANTS[variant]))
+    data["traffic"]["requests_per_month"] = 2e7
+    scenario = build(data)
+    result = recommend(scenario)
+    best = result.best
+    assert best is not None, result.no_best_reason
+    applied = copy.deepcopy(data)
+    apply_winner(applied, 0, best, scenario.alternatives[0])  # type: ignore[arg-type]
+    resolved = resolve(build(applied))
+    option = resolved.scenario.alternatives[0]
+    assert option.replica_requests_per_s == pytest.approx(best.replica_requests_per_s, rel=1e-12)  # type: ignore[union-attr]
+    assert option.usd_per_gpu_hour == best.usd_per_gpu_hour  # type: ignore[union-attr]
+    analyzed = evaluate(resolved).alternatives[0]
+    fleet = sum(
+        np.asarray(v)
+        for k, v in analyzed.costs.components.items()
+        if k in ("gpus", "hardware", "facility")
+    )
+    assert float(np.mean(fleet)) == pytest.approx(best.monthly_cost_usd, rel=1e-9)
+    if option.always_on:  # type: ignore[union-attr]
+        assert analyzed.costs.gpus is not None
+        assert float(np.ravel(analyzed.costs.gpus)[0]) == best.replicas * best.gpus_per_replica
