@@ -124,11 +124,18 @@ def start_postgres() -> tuple[Postgres, Callable[[], None]]:
 
 
 def start_pgbouncer(
-    server: Postgres, *, pool_mode: str = "transaction", ignore: str = ""
+    server: Postgres,
+    *,
+    pool_mode: str = "transaction",
+    ignore: str = "",
+    pool_size: int = 20,
+    query_wait_s: int = 120,
 ) -> tuple[Postgres, Callable[[], None]]:
     """Start PgBouncer on a free port of 127.0.0.1 in front of ``server`` (the same login,
     scram-sha-256): where it listens, and the function that stops it. ``ignore`` is its
-    ``ignore_startup_parameters`` (empty, its default: a client's ``options`` is refused).
+    ``ignore_startup_parameters`` (empty, its default: a client's ``options`` is refused);
+    ``pool_size`` its server connections (``default_pool_size``) and ``query_wait_s`` how
+    long a client waits in its queue for one (``query_wait_timeout``), both its defaults.
     Raises FileNotFoundError without the binary."""
     binary = shutil.which("pgbouncer") or (
         "/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None
@@ -144,6 +151,7 @@ def start_pgbouncer(
         f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
         f"auth_type = scram-sha-256\nauth_file = {base / 'users.txt'}\n"
         f"pool_mode = {pool_mode}\nignore_startup_parameters = {ignore}\n"
+        f"default_pool_size = {pool_size}\nquery_wait_timeout = {query_wait_s}\n"
         f"logfile = {base / 'log'}\npidfile = {base / 'pid'}\n"
     )
     if root:
@@ -208,3 +216,12 @@ def pgbouncer(request: pytest.FixtureRequest, postgres: Postgres) -> Iterator[Po
     """PgBouncer in front of the test server, in transaction and in session pooling, with
     its default ``ignore_startup_parameters`` (a client's ``options`` is refused)."""
     yield from _running(lambda: start_pgbouncer(postgres, pool_mode=request.param))
+
+
+@pytest.fixture(params=["transaction", "session"])
+def short_pgbouncer(request: pytest.FixtureRequest, postgres: Postgres) -> Iterator[Postgres]:
+    """PgBouncer with 2 server connections, where a client waits up to 60 s in its queue
+    for one (fewer than the 3 parts a table is read in)."""
+    yield from _running(
+        lambda: start_pgbouncer(postgres, pool_mode=request.param, pool_size=2, query_wait_s=60)
+    )

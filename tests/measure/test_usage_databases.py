@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import math
 import random
+import time
 from pathlib import Path
 from typing import Any
 
@@ -443,7 +444,7 @@ def test_postgres_parts_one_after_the_other_without_more_connections(
 
     monkeypatch.setattr(engines._Postgres, "_connect", one_only)
     got = profile_database(pg_logs, table="generic")
-    assert len(opened) == 2  # the first, and one refused
+    assert len(opened) == 3  # the first, and the two parts' (opened side by side), refused
     assert "in 3 parts" in got.notes[0]
     same_profile(got, expected)
 
@@ -823,6 +824,37 @@ def test_through_pgbouncer_the_timeout_and_read_only_hold(
             engine.rows("SELECT pg_sleep(3)")
     finally:
         engine.close()
+
+
+def test_a_pooler_short_of_connections_for_the_parts_is_not_waited_on(
+    short_pgbouncer: Any, pg_logs: str, expected: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pooler with 2 server connections for 3 parts: the parts begin (in the snapshot the
+    first exported) before any runs, so the last waits in the pooler's queue for a
+    connection the others hold until they end. It is not waited on for the pooler's
+    ``query_wait_timeout`` (60 s here; 120 s by PgBouncer's default): after
+    ``PART_WAIT_S`` the parts run on the connections that got in (the first and one
+    more), in the same snapshot, and the profile is the same."""
+    from payback.measure.usage import engines
+
+    monkeypatch.setattr(engines, "PART_MIN_BLOCKS", 1)
+    monkeypatch.setattr(engines, "PART_WAIT_S", 0.5)
+    got_in: list[int] = []
+    original = engines._Postgres._in_snapshot
+
+    def counted(self: Any, snapshot: str, count: int) -> list[Any]:
+        cons = original(self, snapshot, count)
+        got_in.append(len(cons))
+        return cons
+
+    monkeypatch.setattr(engines._Postgres, "_in_snapshot", counted)
+    started = time.monotonic()
+    got = profile_database(_through(short_pgbouncer), table="generic")
+    took = time.monotonic() - started
+    assert took < 30, f"{took:.0f} s: waited on the pooler's queue"
+    assert got_in == [1]  # of the 2 more the 3 parts asked for
+    assert "in 3 parts (ranges of blocks), one snapshot" in got.notes[0]
+    same_profile(got, expected)
 
 
 def test_a_prisma_url_as_litellm_has_it_reads_the_schema_it_names(pg_logs: str) -> None:

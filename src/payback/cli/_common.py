@@ -31,6 +31,24 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
+
+def _flags_without_type() -> None:
+    """Help lists a flag without a type. Typer 0.29 prints one for every option, a flag's
+    too ("--json <bool>"), which reads as if the flag took a value (``--json true`` is then
+    refused: "Got unexpected extra argument"); an option that takes a value keeps its type
+    ("--samples <int>")."""
+    from typer.core import TyperOption
+
+    typed = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else typed(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_type()
+
 app = typer.Typer(
     name="payback",
     help=(

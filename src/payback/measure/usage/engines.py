@@ -13,12 +13,15 @@ ending ``.duckdb`` / ``.ddb``). A password never appears in a message or in prin
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import logging
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
@@ -203,8 +206,9 @@ parts (:data:`PART_MIN_BLOCKS`): PostgreSQL runs grouping sets on one core, so p
 splits the table's heap into as many ranges of blocks as the server would give one
 parallel query (``max_parallel_workers_per_gather`` + 1, at most :data:`MAX_PARTS`), runs
 the same query on each range (a TID range scan, ``ctid >= '(first,0)'``) on a connection of
-its own, all in one snapshot (``pg_export_snapshot``, each a repeatable-read, read-only
-transaction), and adds the parts' aggregates. DuckDB's PostgreSQL scanner reads tables the
+its own (fewer where a pooler gives fewer: :data:`PART_WAIT_S`), all in one snapshot
+(``pg_export_snapshot``, each a repeatable-read, read-only transaction), and adds the
+parts' aggregates. DuckDB's PostgreSQL scanner reads tables the
 same way. Views, partitioned and foreign tables, and older servers, are read in one query.
 Each part is compiled as the whole query would be: the server decides whether to optimize
 and inline its JIT code by a query's estimated cost, and a part's is 1/k of the whole, so
@@ -223,6 +227,19 @@ timeout would hold (pgbouncer/pgbouncer#381). Server-side prepared statements ar
 transaction pooling the next statement may run on another server connection (PgBouncer
 before 1.21 does not follow them). Tested through PgBouncer in transaction and session
 pooling."""
+
+PART_WAIT_S = 10.0
+"""How long the parts may take to open and begin in one snapshot, else the table is read on
+one connection: they all begin before any runs, so a pooler with fewer free server
+connections than parts queues the last until its own timeout (PgBouncer's
+``query_wait_timeout``, 120 s by default)."""
+
+
+def _shut(con: Any) -> None:
+    """Shut a connection's socket (through a copy of its descriptor): a wait on it ends."""
+    with contextlib.suppress(Exception), socket.socket(fileno=os.dup(con.pgconn.socket)) as copy:
+        copy.shutdown(socket.SHUT_RDWR)
+
 
 _PARTS_SQL = """SELECT c.relkind::text,
        pg_relation_size(c.oid) / current_setting('block_size')::int,
@@ -329,30 +346,26 @@ class _Postgres(_Whole):
         return [(edges[i], edges[i + 1] if i + 1 < n else None) for i in range(n)]
 
     def rows_of(self, queries: list[str]) -> list[tuple[Any, ...]]:
-        """The rows of every query, each on a connection of its own, in one snapshot; on
-        one connection, one after the other, when the server gives no more connections or
-        cannot share its snapshot."""
+        """The rows of every query, in one snapshot, on as many connections of their own as
+        the server gives within :data:`PART_WAIT_S` (on this one alone, one after the
+        other, when it gives none or cannot share its snapshot)."""
         if len(queries) == 1:
             return self.rows(queries[0])
-        psycopg = self._psycopg
         self.con.rollback()
-        self.con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        cons: list[Any] = []
+        self.con.isolation_level = self._psycopg.IsolationLevel.REPEATABLE_READ
         try:
-            try:
-                (snapshot,) = self._run(self.con, "SELECT pg_export_snapshot()")[0]
-                for _ in queries[1:]:
-                    con = self._connect()
-                    cons.append(con)
-                    con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-                    self._begin(con, snapshot)
-            except (PaybackError, psycopg.Error):
-                self.con.rollback()  # a fresh snapshot for the parts, one after the other
-                return super().rows_of(queries)
+            (snapshot,) = self._run(self.con, "SELECT pg_export_snapshot()")[0]
+        except PaybackError:
+            self.con.rollback()  # a fresh snapshot for the parts, one after the other
+            return super().rows_of(queries)
+        cons = self._in_snapshot(snapshot, len(queries) - 1)
+        try:
             everyone = [self.con, *cons]
+            shares = [queries[i :: len(everyone)] for i in range(len(everyone))]
             with ThreadPoolExecutor(len(everyone)) as pool:
                 futures = [
-                    pool.submit(self._run, c, q) for c, q in zip(everyone, queries, strict=True)
+                    pool.submit(lambda c, qs: [r for q in qs for r in self._run(c, q)], c, qs)
+                    for c, qs in zip(everyone, shares, strict=True)
                 ]
                 try:
                     return [row for future in futures for row in future.result()]
@@ -363,6 +376,47 @@ class _Postgres(_Whole):
         finally:
             for con in cons:
                 con.close()
+
+    def _in_snapshot(self, snapshot: str, count: int) -> list[Any]:
+        """Up to ``count`` connections in transactions in ``snapshot``, opened side by side:
+        those in within :data:`PART_WAIT_S`. The others get their socket shut, which ends
+        their wait (PgBouncer ignores a cancel from a client in its queue), and are closed."""
+        psycopg = self._psycopg
+        opened: list[Any] = []
+        chosen: list[Any] = []
+        lock = threading.Lock()
+        stopping = threading.Event()
+
+        def part() -> Any:
+            con = self._connect()
+            with lock:
+                opened.append(con)
+                if stopping.is_set():  # connected after the wait ended
+                    raise TimeoutError
+            con.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            self._begin(con, snapshot)
+            return con
+
+        try:
+            with ThreadPoolExecutor(count) as pool:
+                futures = [pool.submit(part) for _ in range(count)]
+                try:
+                    wait(futures, PART_WAIT_S)
+                finally:
+                    with lock:
+                        stopping.set()
+                        chosen += [f.result() for f in futures if f.done() and not f.exception()]
+                        for con in opened:
+                            if con not in chosen:
+                                _shut(con)
+        except BaseException:
+            chosen.clear()
+            raise
+        finally:
+            for con in opened:
+                if con not in chosen:
+                    con.close()
+        return chosen
 
     def tables(self) -> list[Table]:
         schemas = tuple(str(s) for (s,) in self.rows("SELECT unnest(current_schemas(false))"))

@@ -1,0 +1,40 @@
+"""``--help`` lists a flag without a type and an option that takes a value with its type."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer
+from tests.helpers import QUARTER, run
+
+from payback.cli import app
+
+
+def _commands() -> list[tuple[str, ...]]:
+    """Every command's words (``analyze``, ``catalog gpus``, ...), from the app itself."""
+    group = typer.main.get_command(app)
+    found: list[tuple[str, ...]] = [()]
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        found.append((name,))
+        for sub in getattr(command, "commands", {}):
+            found.append((name, sub))
+    return found
+
+
+@pytest.mark.parametrize("words", _commands(), ids=lambda w: " ".join(w) or "payback")
+def test_no_flag_is_shown_as_taking_a_value(words: tuple[str, ...]) -> None:
+    code, out, _ = run(*words, "--help")
+    assert code == 0
+    assert "<bool>" not in out
+    assert re.search(r"--help\s+Show this message", out)
+
+
+def test_an_option_with_a_value_keeps_its_type_and_a_flag_has_none() -> None:
+    code, out, _ = run("analyze", "--help")
+    assert code == 0
+    assert re.search(r"--samples\s+<int>", out)
+    assert re.search(r"--json\s+Print machine-readable JSON", out)
+    code, out, err = run("analyze", QUARTER, "--json", "true")
+    assert code == 2
+    assert "true" in out + err
