@@ -309,7 +309,7 @@ def test_analyze_checks_ttft_where_the_fleet_runs() -> None:
     from payback import analyze
 
     def warned(ttft_ms: float) -> list[str]:
-        data = build_data(gpu="l4", ttft_ms=ttft_ms, target_utilization=0.7)
+        data = build_data(gpu="l4", ttft_ms=ttft_ms, target_utilization=0.7, gpus_per_replica=1)
         del data["alternatives"][0]["replica_requests_per_s"]
         del data["alternatives"][0]["usd_per_gpu_hour"]
         return [w for w in analyze(build(data)).resolved.warnings if "first token" in w]

@@ -14,7 +14,19 @@ if TYPE_CHECKING:
     from payback.catalog import Catalog, Gpu
     from payback.measure.calibration import Calibration
 
-__all__ = ["Lookups", "Resolved", "Source"]
+__all__ = ["Lookups", "Resolved", "Source", "rent_kind"]
+
+
+def rent_kind(commitment: str, gpu_price: str | None = None) -> str:
+    """The pricing kind a self-hosted option's rent is read at: the ``commitment``'s
+    (on-demand, reserved 1y or 3y), or ``serverless`` when ``gpu_price`` chooses a
+    serverless platform (it bills busy seconds at a price kind of its own). ``analyze``
+    and ``recommend`` both read the rent at this kind.
+
+    >>> rent_kind("none"), rent_kind("1y"), rent_kind("none", "serverless")
+    ('on_demand', 'reserved_1y', 'serverless')
+    """
+    return "serverless" if gpu_price == "serverless" else COMMITMENT_KINDS[commitment]
 
 
 @dataclass(frozen=True)
@@ -140,9 +152,7 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         provider kind ``price`` (GPU clouds' by default), at the ``commitment``'s pricing
         kind. Records the choice, with the count and range of every offer of that kind, in
         :attr:`details` under ``{path}.usd_per_gpu_hour``."""
-        kind = COMMITMENT_KINDS[commitment]
-        if price == "serverless":  # a serverless platform bills busy seconds at its own rate
-            kind = "serverless"
+        kind = rent_kind(commitment, price)
         from payback.catalog import gpu_offer, gpu_rent
 
         field = f"{path}.gpu_price" if price is not None else f"{path}.gpu_provider"

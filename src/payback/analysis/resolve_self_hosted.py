@@ -12,6 +12,7 @@ from payback.scenario import COMMITMENT_TERM_MONTHS, SelfHostedOption
 
 if TYPE_CHECKING:
     from payback.catalog import Gpu, OpenModel
+    from payback.hardware.estimate import ServingEstimate
     from payback.measure.calibration import Calibration, ServingMeasurement
 
 __all__ = ["resolve_self_hosted"]
@@ -45,7 +46,8 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
     elif cal is not None and cal.serving is not None:
         update.update(_benchmarked(ctx, path, option, cal, gpu))
     elif option.replica_requests_per_s is None:
-        update.update(_estimated(ctx, path, option, cal, gpu))
+        price = update.get("usd_per_gpu_hour", option.usd_per_gpu_hour)
+        update.update(_estimated(ctx, path, option, cal, gpu, price))
     if option.gpus_per_replica is None and "gpus_per_replica" not in update:
         update["gpus_per_replica"] = 1
     tp = int(update.get("gpus_per_replica", option.gpus_per_replica or 1))
@@ -78,9 +80,12 @@ def _estimated(
     option: SelfHostedOption,
     cal: Calibration | None,
     gpu: Gpu | None,
+    price: float | None,
 ) -> dict[str, Any]:
     """A replica's capacity (and GPUs per replica) from the serving estimate of the model
-    on the GPU, with a calibration's utilisation factors when it holds them."""
+    on the GPU, with a calibration's utilisation factors when it holds them; without
+    ``gpus_per_replica``, the replica whose fleet costs least (:func:`_cheapest_replica`)
+    at the GPU's rent ``price``."""
     from payback.hardware.calibration import engine_for
     from payback.hardware.estimate import engine_named, estimate_serving
 
@@ -102,21 +107,28 @@ def _estimated(
         ctx.check_use(path, cal, model.id, gpu.id, None)
         factors = serving_factors(cal, f"{path}.calibration = {option.calibration!r}")
     traffic = ctx.scenario.traffic
-    estimate = ctx.lookup(
-        path,
-        estimate_serving,
-        model,
-        gpu,
-        option.precision,
-        input_tokens=traffic.input_tokens or 0.0,
-        output_tokens=traffic.output_tokens or 0.0,
-        cached_input_share=min(traffic.cached_input_share, 0.99),
-        gpus_per_replica=option.gpus_per_replica,
-        tpot_ms=option.tpot_ms,
-        engine=engine_for(factors, engine_named(option.engine)),
-        utilization=option.target_utilization,
-        fields=_estimate_fields(path),
-    )
+    serve: dict[str, Any] = {
+        "input_tokens": traffic.input_tokens or 0.0,
+        "output_tokens": traffic.output_tokens or 0.0,
+        "cached_input_share": min(traffic.cached_input_share, 0.99),
+        "tpot_ms": option.tpot_ms,
+        "engine": engine_for(factors, engine_named(option.engine)),
+        "utilization": option.target_utilization,
+    }
+    sized = ""
+    if option.gpus_per_replica is None:
+        estimate, sized = _cheapest_replica(ctx, path, option, model, gpu, serve, price)
+    else:
+        estimate = ctx.lookup(
+            path,
+            estimate_serving,
+            model,
+            gpu,
+            option.precision,
+            gpus_per_replica=option.gpus_per_replica,
+            fields=_estimate_fields(path),
+            **serve,
+        )
     ctx.details[path] = {"serving": estimate.to_dict()}
     loaded_ttft = estimate.ttft_at_utilization_ms
     if option.ttft_ms is not None and loaded_ttft is not None and loaded_ttft > option.ttft_ms:
@@ -130,6 +142,7 @@ def _estimated(
         f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id} "
         f"({estimate.engine}), "
         f"batch {estimate.batch} ({estimate.limited_by}), {estimate.tpot_ms:.0f} ms/token"
+        + sized
         + (f", factors calibrated by {option.calibration}" if cal else "")
     )
     update: dict[str, Any] = {
@@ -273,3 +286,69 @@ def _at_scenario_lengths(
         f", scaled ×{scale:.3g} to {lengths[0] or 0:,.0f}/{lengths[1] or 0:,.0f} tokens "
         f"by the estimate of {model.id} on {gpu.id} at that load"
     )
+
+
+def _cheapest_replica(
+    ctx: Lookups,
+    path: str,
+    option: SelfHostedOption,
+    model: OpenModel,
+    gpu: Gpu,
+    serve: dict[str, Any],
+    price: float | None,
+) -> tuple[ServingEstimate, str]:
+    """The serving estimate of the replica whose fleet costs least over the horizon at the
+    scenario's traffic (:func:`~payback.analysis.resolve_fleet.fleet_cost`, what
+    ``payback recommend`` ranks by), the fewest GPUs on a tie, among the tensor-parallel
+    degrees that hold the model, meet ``tpot_ms`` and fit an owned server; and, when more
+    than one was compared, that choice in words for the source line.
+
+    A model that barely fits one GPU batches a handful of sequences there; split over two
+    or four, the KV cache holds many more and each GPU serves several times the requests
+    (a 70B at 100/1,600 tokens: five times on 4 × H100 as on 2). Which is cheaper depends
+    on the traffic: a small one pays for the smallest replica, a large one for the most
+    requests per GPU. When no degree works, the estimate's own choice
+    (:func:`~payback.hardware.estimate.estimate_serving` without ``gpus_per_replica``)
+    says why in one line."""
+    import numpy as np
+
+    from payback.analysis.resolve_fleet import fleet_cost
+    from payback.hardware.estimate import estimate_serving, valid_tensor_parallel
+
+    largest = option.owned.gpus_per_server if option.owned is not None else None
+    fitting: dict[int, ServingEstimate] = {}
+    for tp in valid_tensor_parallel(model):
+        if largest is not None and tp > largest:
+            continue
+        try:
+            fitting[tp] = estimate_serving(
+                model, gpu, option.precision, gpus_per_replica=tp, **serve
+            )
+        except PaybackError:
+            continue
+    if not fitting:  # the estimate's own default, for its one line of why
+        estimate: ServingEstimate = ctx.lookup(
+            path,
+            estimate_serving,
+            model,
+            gpu,
+            option.precision,
+            gpus_per_replica=None,
+            fields=_estimate_fields(path),
+            **serve,
+        )
+        return estimate, ""
+    degrees = sorted(fitting)
+    rent = np.full(len(degrees), np.nan if price is None else price)
+    costs, _, _ = fleet_cost(
+        ctx.scenario,
+        option,
+        np.array([fitting[tp].replica_requests_per_s for tp in degrees]),
+        np.array(degrees, dtype=np.float64),
+        rent,
+    )
+    chosen = degrees[int(np.argmin(costs))]  # the first of equal minima: the fewest GPUs
+    if len(degrees) == 1:
+        return fitting[chosen], ""
+    shown = ", ".join(map(str, degrees))
+    return fitting[chosen], f"; the cheapest fleet of {shown} GPUs a replica"

@@ -4,11 +4,14 @@ the estimates and scenarios draw on."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from payback.cli._common import JsonFlag, _console, _print_json, user_errors
+
+if TYPE_CHECKING:
+    from payback.catalog import Gpu
 
 app = typer.Typer(
     help="List the catalogs: GPUs, open models, API prices, hosted fine-tuning.",
@@ -56,13 +59,28 @@ def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
 
     gpus = [g for g in default_catalog().gpus.values() if _matches(search, g.id, g.name)]
     if as_json:
-        _print_json([g.model_dump(mode="json") for g in gpus])
+        _print_json([_gpu_json(g, _today()) for g in gpus])
     elif not gpus:
         _none_found("GPU's id or name", search, list(default_catalog().gpus))
     else:
         from payback.report import tables
 
         _console().print(tables.gpus_table(gpus, _today()))
+
+
+def _gpu_json(gpu: Gpu, today: dt.date) -> dict[str, Any]:
+    """A GPU record as JSON with what the table shows beside it: each price's ``stale``
+    flag (:func:`payback.catalog.is_stale`, the table's rule) and ``typical_rent``, the
+    on-demand rent analyze uses by default with the count and range of the offers
+    (:meth:`payback.catalog.GpuRent.to_dict`; ``null`` when only marketplaces rent it)."""
+    from payback.catalog import gpu_rent, is_stale
+
+    data = gpu.model_dump(mode="json")
+    for price, record in zip(data["prices"], gpu.prices, strict=True):
+        price["stale"] = is_stale(record.checked, today)
+    rent = gpu_rent(gpu)
+    data["typical_rent"] = None if rent is None else rent.to_dict()
+    return data
 
 
 @app.command("models")
@@ -140,7 +158,11 @@ def catalog_finetuning(search: SearchOption = "", as_json: JsonFlag = False) -> 
         if _matches(search, o.id, o.provider, o.base_model)
     ]
     if as_json:
-        _print_json([o.model_dump(mode="json") for o in offers])
+        from payback.catalog import is_stale
+
+        _print_json(
+            [{**o.model_dump(mode="json"), "stale": is_stale(o.checked, _today())} for o in offers]
+        )
     elif not offers:
         _none_found(
             "fine-tuning offer's id, provider or base model",

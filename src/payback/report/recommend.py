@@ -83,6 +83,8 @@ def recommendation_renderables(
         if result.cash
         else "owned servers (depreciated)"
         if result.owned
+        else "serverless rent (busy GPU-seconds)"
+        if result.gpu_price == "serverless"
         else "on-demand rent"
         if result.commitment == "none"
         else f"{result.commitment} committed rent"

@@ -352,7 +352,8 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     owned: OwnedHardware | None = None
     """Buy servers instead of renting GPUs (``[alternatives.owned]``); rent is then unused."""
     gpus_per_replica: Whole | None = Field(None, ge=1, le=1024)
-    """GPUs one serving replica uses (tensor parallel degree); default 1, or the estimate's."""
+    """GPUs one serving replica uses (tensor parallel degree); default 1, or when capacity
+    is estimated, the degree whose fleet costs least at the scenario's traffic."""
     replica_requests_per_s: float | None = Field(None, gt=0.0, le=1e6)
     """Requests per second one replica sustains at the scenario's token lengths;
     estimated from ``model``, ``gpu`` and ``precision`` when not given."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from payback import finance as cm
+from payback.analysis.resolve_fleet import fleet_cost
 from payback.catalog import Gpu, OpenModel, gpu_offer, marketplace_only
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
@@ -31,7 +31,7 @@ from payback.hardware.estimate import (
     serving_shape,
     valid_tensor_parallel,
 )
-from payback.scenario import COMMITMENT_TERM_MONTHS, Scenario, SelfHostedOption
+from payback.scenario import Scenario, SelfHostedOption
 
 __all__ = ["Candidate", "LeftOut", "Load", "Rows", "evaluate_rows", "gather", "pareto", "rank"]
 
@@ -343,7 +343,7 @@ def evaluate_rows(
     tpot_ok = np.ones_like(served.fits) if option.tpot_ms is None else tpot_ms <= option.tpot_ms
     ttft_ok = np.ones_like(served.fits) if option.ttft_ms is None else ttft_ms <= option.ttft_ms
     # the fleet each month, and its cost, for every configuration at once
-    cost, replicas, at_start = _fleet_cost(
+    cost, replicas, at_start = fleet_cost(
         scenario, option, served.requests_per_s, a["tensor_parallel"], a["price"]
     )
     too_many = replicas.max(axis=1) > max_replicas
@@ -387,55 +387,6 @@ def evaluate_rows(
             )
         )
     return out, missing
-
-
-def _fleet_cost(
-    scenario: Scenario,
-    option: SelfHostedOption,
-    rps: np.ndarray,
-    tp: np.ndarray,
-    price: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Average monthly fleet cost over the horizon, replicas per month, and owned servers
-    paid in cash at t = 0 (else ``None``), one row per configuration, from the function
-    the cost engine prices one configuration with (:func:`model.self_hosted_cost`)."""
-    traffic = scenario.traffic
-    horizon = scenario.scenario.horizon_months
-    requests = cm.requests_per_month(traffic.requests_per_month, traffic.growth_monthly, horizon)
-    served = requests - cm.escalated_requests(requests, option.escalation_share)
-    owned = option.owned
-    cash = owned is not None and owned.financing == "cash"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        components, _, extras = cm.self_hosted_cost(
-            np.broadcast_to(served, (len(rps), horizon)),
-            replica_requests_per_s=rps,
-            target_utilization=option.target_utilization,
-            gpus_per_replica=tp,
-            always_on=option.always_on,
-            peak_to_average=traffic.peak_to_average,
-            min_replicas=option.min_replicas,
-            usd_per_gpu_hour=price,
-            trend=cm.committed_price_trend(
-                option.gpu_price_change_annual, horizon, COMMITMENT_TERM_MONTHS[option.commitment]
-            ),
-            owned=None if owned is None else {k: getattr(owned, k) for k in cm.OWNED_PARAMETERS},
-            cash=cash,
-        )
-    monthly = np.sum(list(components.values()), axis=0)
-    at_start = extras.get("at_start")
-    total = np.sum(monthly, axis=-1) + (0.0 if at_start is None else at_start)
-    replicas = extras.get("replicas")
-    if replicas is None:  # scaled to zero: the replicas its busiest hour would run
-        with np.errstate(divide="ignore", invalid="ignore"):
-            replicas = cm.fleet_replicas(
-                served,
-                peak_to_average=traffic.peak_to_average,
-                replica_requests_per_s=rps,
-                target_utilization=option.target_utilization,
-                min_replicas=option.min_replicas,
-            )
-    replicas = np.where(np.isfinite(replicas), replicas, np.inf)
-    return total / horizon, replicas, at_start if cash else None
 
 
 def rank(c: Candidate) -> tuple[Any, ...]:

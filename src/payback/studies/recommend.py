@@ -22,10 +22,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from payback.analysis.lookups import rent_kind
 from payback.catalog import Catalog, Gpu, OpenModel, default_catalog
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.scenario import COMMITMENT_KINDS, Scenario, SelfHostedOption, Traffic
+from payback.scenario import Scenario, SelfHostedOption, Traffic
 from payback.studies.configurations import (
     Candidate,
     LeftOut,
@@ -81,6 +82,9 @@ class Recommendation:  # long: the documented result fields, then short answers 
     """Wall time of the vectorized evaluation."""
     targets: dict[str, float] = field(default_factory=dict)
     commitment: str = "none"
+    gpu_price: str | None = None
+    """Whose rent was searched (the alternative's ``gpu_price``: ``serverless`` bills busy
+    seconds at a serverless platform's rate); ``None``: GPU clouds', else hyperscalers'."""
     owned: bool = False
     benchmark: dict[str, Any] | None = None
     """The serving benchmark the alternative's calibration holds (model, gpu, precision,
@@ -154,6 +158,7 @@ class Recommendation:  # long: the documented result fields, then short answers 
             "models": self.models,
             "targets": self.targets,
             "commitment": self.commitment,
+            "gpu_price": self.gpu_price,
             "owned_hardware": self.owned,
             "owned_cash": self.cash,
             "calibration_benchmark": self.benchmark,
@@ -307,7 +312,7 @@ def recommend(
         )
     open_models, model_refs = _models(scenario, catalog, option, path, models)
     gpus = _gpus(catalog, option, path)
-    kind = COMMITMENT_KINDS[option.commitment]
+    kind = rent_kind(option.commitment, option.gpu_price)
     load = _load(*tokens, scenario.traffic.cached_input_share)
     left_out = LeftOut()
     rows = gather(open_models, gpus, option, kind, engine, left_out, load)
@@ -333,6 +338,7 @@ def recommend(
         seconds=seconds,
         targets=targets,
         commitment=option.commitment,
+        gpu_price=option.gpu_price,
         owned=option.owned is not None,
         cash=option.owned is not None and option.owned.financing == "cash",
         missing_targets=len(missing),
@@ -469,7 +475,8 @@ def _stale_warning(
     path: str, catalog: Catalog, option: SelfHostedOption, kind: str, candidates: list[Candidate]
 ) -> list[str]:
     """The winner's rent, when it comes from the catalog and was checked too long ago (the
-    catalog's own rule, :func:`payback.catalog.is_stale`, as ``analyze`` applies it)."""
+    catalog's own rule, :func:`payback.catalog.is_stale`, as ``analyze`` applies it): the
+    offer it was priced at, the one ``gpu_provider`` or ``gpu_price`` chose."""
     from payback.catalog import gpu_offer, is_stale
 
     best = candidates[0] if candidates else None
@@ -478,7 +485,7 @@ def _stale_warning(
     if option.usd_per_gpu_hour is not None and option.gpu == best.gpu:
         return []  # the scenario's own price
     try:
-        offer = gpu_offer(catalog.gpu(best.gpu), option.gpu_provider, kind)
+        offer = gpu_offer(catalog.gpu(best.gpu), option.gpu_provider, kind, option.gpu_price)
     except PaybackError:
         return []
     if offer is None or not is_stale(offer.checked):
