@@ -33,9 +33,9 @@ from payback.report.common import (
     month_text,
     quarter_text,
     requests_text,
-    solution_lines,
 )
 from payback.report.labels import input_label
+from payback.report.solving import solution_lines
 from payback.web.state import (
     Held,
     apply_edits,

@@ -545,15 +545,3 @@ def inputs_table(analysis: Analysis) -> Table:
         f"baseline is '{analysis.baseline.name}'; {names}. \"default\": not in the scenario "
         "file, the field's default value.",
     )
-
-
-# What `payback solve` prints lives in payback.report.solving; the names are also here,
-# where the page and older callers import them from (solving imports this module first).
-from payback.report.solving import (  # noqa: E402
-    _metrics_apart as _metrics_apart,
-)
-from payback.report.solving import (  # noqa: E402
-    _values_apart as _values_apart,
-)
-from payback.report.solving import metric_text as metric_text  # noqa: E402
-from payback.report.solving import solution_lines as solution_lines  # noqa: E402
