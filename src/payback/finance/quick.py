@@ -85,6 +85,8 @@ def quick_break_even(
     ('Break even after ~30,769 requests', 13.0, 30769.2308)
     >>> quick_break_even(2, 2, 400).message
     'Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost'
+    >>> quick_break_even(15, 2, 0).message
+    'Break even at once: no one-time cost to recover'
     """
     _check("hosted_usd_per_1k", hosted_usd_per_1k)
     _check("self_hosted_usd_per_1k", self_hosted_usd_per_1k)
@@ -95,6 +97,8 @@ def quick_break_even(
     requests = seed_break_even_requests(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd)
     if not math.isfinite(requests):
         raise _overflow(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd, saved)
+    if requests == 0:
+        return QuickAnswer(0.0, float(saved), "Break even at once: no one-time cost to recover")
     return QuickAnswer(requests, float(saved), f"Break even after ~{count_text(requests)} requests")
 
 
