@@ -366,18 +366,11 @@ def _check_batch(
     model: OpenModel,
     engine: sv.ServingEngine,
 ) -> None:
-    """One line when a given batch is below 1, more sequences than the engine runs on this
-    GPU (``engine`` bound to it: :func:`on_gpu`), or its KV cache of ``context`` tokens a
-    sequence does not fit the replica's."""
+    """One line when a given batch is below 1, its KV cache of ``context`` tokens a
+    sequence does not fit the replica's, or it is more sequences than the engine runs on
+    this GPU (``engine`` bound to it: :func:`on_gpu`)."""
     if batch < 1:
         raise PaybackError.bad("batch", batch, "must be ≥ 1")
-    if batch > engine.max_num_seqs:
-        raise PaybackError.bad(
-            "batch",
-            batch,
-            f"at most {engine.max_num_seqs:,}: the most sequences {engine.name} runs together "
-            f"on {gpu.id} (its max_num_seqs)",
-        )
     held = attended_tokens(model, context)
     fits = int(capacity // held)
     if batch > fits:
@@ -386,6 +379,13 @@ def _check_batch(
             batch,
             f"{batch:,} sequences of {context:,.0f} tokens need {batch * held:,.0f} tokens of KV "
             f"cache; {tp} × {gpu.id} hold {capacity:,.0f} ({fits:,} sequences)",
+        )
+    if batch > engine.max_num_seqs:
+        raise PaybackError.bad(
+            "batch",
+            batch,
+            f"at most {engine.max_num_seqs:,}: the most sequences {engine.name} runs together "
+            f"on {gpu.id} (its max_num_seqs)",
         )
 
 
