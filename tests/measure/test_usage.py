@@ -118,12 +118,18 @@ def test_generic_csv_profile_by_hand(tmp_path: Path) -> None:
         "duplicates": 0,
         "unreadable_why": {},
     }
-    # the busiest clock hour over the mean hour of the three complete months
-    busiest = max(
-        Counter(r["ts"].replace(minute=0, second=0, microsecond=0) for r in ROWS).values()
+    # the busiest clock hour over the mean hour of its own month
+    counts = Counter(r["ts"].replace(minute=0, second=0, microsecond=0) for r in ROWS)
+    busiest = max(counts.values())
+    per_month = Counter((r["ts"].year, r["ts"].month) for r in ROWS)
+    days = {(2026, 6): 30, (2026, 7): 31, (2026, 8): 31}
+    peak = max(
+        n / (per_month[h.year, h.month] / (days[h.year, h.month] * 24))
+        for h, n in counts.items()
+        if n == busiest
     )
     assert profile.span["hours"] == HOURS
-    assert profile.traffic["peak_to_average"] == pytest.approx(busiest / (TOTAL / HOURS), rel=1e-12)
+    assert profile.traffic["peak_to_average"] == pytest.approx(peak, rel=1e-12)
     for name in ("input", "output"):
         expected = np.percentile([r[name] for r in ROWS], [50, 90, 99])  # linear, as quantile_cont
         got = profile.token_percentiles[f"{name}_tokens"]
@@ -233,7 +239,7 @@ def test_a_stray_timestamp_is_warned_about_and_left_out(tmp_path: Path) -> None:
         "input_tokens": 1000.0,
         "output_tokens": 200.0,
         "cached_input_share": 0.0,
-        "peak_to_average": 3 / ((720 + 2 * 744 + 3 * 744) / HOURS),
+        "peak_to_average": 1.0,  # every hour of August has 3 requests, its mean hour
     }
     for path in (clean, stray):
         profile = profile_usage([path])
@@ -261,7 +267,8 @@ def test_a_month_cut_short_is_not_complete(tmp_path: Path) -> None:
     assert profile.by_month[-1]["complete"] is False
     assert profile.traffic["requests_per_month"] == pytest.approx(48 * MONTH_DAYS, rel=1e-12)
     assert profile.traffic["growth_monthly"] == pytest.approx(1.0, rel=1e-12)  # 24 → 48 a day
-    assert profile.traffic["peak_to_average"] == pytest.approx(2 / ((720 + 1488) / 1464))
+    # July's every hour has 2 requests, its mean hour
+    assert profile.traffic["peak_to_average"] == pytest.approx(1.0, rel=1e-12)
 
 
 def test_mixed_time_zones_are_utc(tmp_path: Path) -> None:
@@ -609,8 +616,8 @@ def test_openai_usage_api_hourly_buckets_measure_the_peak(tmp_path: Path) -> Non
     assert profile.span["complete_months"] == ["2026-06", "2026-07"]
     assert profile.traffic["requests_per_month"] == pytest.approx(july / 31 * MONTH_DAYS, rel=1e-12)
     assert profile.traffic["growth_monthly"] == pytest.approx(july / 31 / day - 1, rel=1e-9)
-    total = day * 30 + july
-    assert profile.traffic["peak_to_average"] == pytest.approx(500 / (total / (61 * 24)), rel=1e-12)
+    # the busiest hour over July's mean hour
+    assert profile.traffic["peak_to_average"] == pytest.approx(500 / (july / (31 * 24)), rel=1e-12)
 
 
 REQUEST_IDS = itertools.count()
@@ -1161,8 +1168,8 @@ def test_monthly_three_complete_months_of_ten_percent_growth() -> None:
     assert got.hours == (31 + 28 + 31) * 24
     assert got.requests_per_month == pytest.approx(121 * 30.4375)  # March's 121 a day
     assert got.growth_monthly == pytest.approx(0.10)  # 100, 110, 121 a day
-    # the busiest hour (23) over the mean hour: 9,931 requests in 2,160 hours
-    assert got.peak_to_average == pytest.approx(23 / (9931 / 2160))
+    # the busiest hour (23, in January) over January's mean hour: 3,100 requests in 744 hours
+    assert got.peak_to_average == pytest.approx(23 / (3100 / 744))
     assert got.bucket_seconds == 0.0
 
 

@@ -136,8 +136,16 @@ def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
     if not text.strip():  # an empty file gets the starter, as a new one would
         starter = resources.files("payback").joinpath("data/starter.toml")
         new = with_traffic(starter.read_text(encoding="utf-8"), "toml", traffic)
+        try:  # measured numbers a scenario does not allow (growth over 100 % a month)
+            scenario = parse_scenario(tomllib.loads(new), source=str(path))
+        except PaybackError as exc:
+            problem = exc.messages[0].removeprefix(f"{path}: ")
+            raise PaybackError(
+                f"{path}: with the measured [traffic] it would not be a valid scenario "
+                f"({problem}); not written"
+            ) from None
         if fmt == "yaml":
-            new = dump_scenario(parse_scenario(tomllib.loads(new)), "yaml")
+            new = dump_scenario(scenario, "yaml")
         return Edit(new, created=True)
     try:
         data = scenario_data_from_text(text, fmt, str(path))

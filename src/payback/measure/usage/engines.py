@@ -440,9 +440,9 @@ class _DuckDB(_Whole):
         path = path[1:] if path.startswith("//") else path
         if not os.path.isfile(path):
             raise PaybackError.bad("url", repr(self.shown), "no such DuckDB file")
-        try:
-            # read-only: DuckDB then refuses every write; it has no statement timeout
+        try:  # read-only: DuckDB then refuses every write (it has no statement timeout)
             self.con = duckdb.connect(path, read_only=True)
+            self.con.execute("SET TimeZone = 'UTC'")  # text times without an offset: UTC
         except duckdb.Error as exc:
             raise _failed(self.shown, "cannot open the database", exc, url) from None
         self._duckdb = duckdb

@@ -51,8 +51,9 @@ class UsageProfile:
     """``read``, ``used``, ``unreadable`` (with ``examples``), ``not_llm_calls_or_failed``
     (other kinds of rows, failed requests) and ``filtered_out`` (by the dates or the model asked)."""
     span: dict[str, Any]
-    """First and last timestamp (UTC), the end of the data covered, the hours the mean hour
-    is taken over, the complete and the empty months, and the bucket length in seconds."""
+    """First and last timestamp (UTC), the end of the data covered, the hours of the
+    complete months (else the covered hours), the complete and the empty months, and the
+    bucket length in seconds."""
     format: str
     files: list[str]
     formats: dict[str, str]
@@ -120,7 +121,8 @@ class Monthly:
     empty: list[int]
     """Months inside the span without a request (``12 · year + month - 1``)."""
     hours: float
-    """The hours the mean hour is taken over: the complete months', else the covered hours."""
+    """The hours of the complete months, else the covered hours (without a complete month,
+    the requests per month and the mean hour of ``peak_to_average`` are taken over them)."""
     bucket_seconds: float
     """The longest time a row stands for: a bucket, or the day or hour timestamps resolve."""
     requests_per_month: float
@@ -157,7 +159,7 @@ def monthly(
     _mark_complete(months, max(3600.0, bucket), cut)
     empty, warnings = _empty(months)
     full = [m for m in months if m.complete]
-    window, hours, rate, notes = _rate(months, full)
+    window, hours, rate, notes = _rate(months, full, cut)
     growth = _growth(full, notes)
     day_grain = bucket == 86400 and 86400 in grains.values()
     peak = _peak(window, hours, bucket, day_grain, notes)
@@ -250,18 +252,30 @@ def _empty(months: list[Month]) -> tuple[list[int], list[str]]:
     ]
 
 
-def _rate(months: list[Month], full: list[Month]) -> tuple[list[Month], float, float, list[str]]:
+def _rate(
+    months: list[Month],
+    full: list[Month],
+    cut: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
+) -> tuple[list[Month], float, float, list[str]]:
     """The months the mean hour is taken over and their hours, the requests per month,
     and a note when no month is complete: the last complete month's requests per day ×
-    :data:`DAYS_PER_MONTH`, else the requests per covered hour × :data:`HOURS_PER_MONTH`."""
+    :data:`DAYS_PER_MONTH`, else the requests per covered hour × :data:`HOURS_PER_MONTH`.
+    The covered hours run from the first request's hour to the data's end, or from a date
+    filter's cut of logs that go on past it (``cut``, as in :func:`monthly`) where it is
+    in the same month: the logs cover the whole day asked for, quiet hours included."""
     if full:
         hours = sum(m.days * 24.0 for m in full)
         return full, hours, full[-1].requests / full[-1].days * DAYS_PER_MONTH, []
     present = {m.index for m in months}
+    since, until = cut
     hours = 0.0
     for m in months:
         lo = m.start if m.index - 1 in present else _floor_hour(m.first)
+        if m.index - 1 not in present and since is not None and m.start <= since <= m.first:
+            lo = since
         hi = m.following if m.index + 1 in present else _ceil_hour(m.end)
+        if m.index + 1 not in present and until is not None and m.end <= until <= m.following:
+            hi = until
         hours += (hi - lo).total_seconds() / 3600
     rate = sum(m.requests for m in months) / hours * HOURS_PER_MONTH
     note = (
@@ -289,7 +303,8 @@ def _growth(full: list[Month], notes: list[str]) -> float:
 def _peak(
     window: list[Month], hours: float, bucket: float, day_grain: bool, notes: list[str]
 ) -> float | None:
-    """The busiest clock hour's requests over the mean hour's in ``window`` (at least 1, at
+    """The busiest clock hour's requests over the mean hour of its month when ``window``
+    is the complete months, else over the mean of the ``hours`` covered (at least 1, at
     most :data:`PEAK_CAP`); None, noted, when rows stand for more than an hour
     (``day_grain``: timestamps that are dates)."""
     if bucket > 3600:
@@ -304,8 +319,17 @@ def _peak(
             "OpenAI usage API's bucket_width=1h) measure it"
         )
         return None
-    mean_hour = sum(m.requests for m in window) / hours
-    peak = max(1.0, max(m.busiest for m in window) / mean_hour)
+    if all(m.complete for m in window):
+        # the busiest hour against the mean hour of its own month, as the fleet is sized
+        # (finance.costs: a month's mean requests per second × peak_to_average): over
+        # several months of growth, their mean hour is below the busiest month's
+        busiest = max(m.busiest for m in window)
+        peak = max(
+            m.busiest / (m.requests / (m.days * 24.0)) for m in window if m.busiest == busiest
+        )
+    else:
+        peak = max(m.busiest for m in window) / (sum(m.requests for m in window) / hours)
+    peak = max(1.0, peak)
     if peak > PEAK_CAP:
         notes.append(
             f"the busiest hour is {peak:,.0f} mean hours; peak_to_average is capped at 730"

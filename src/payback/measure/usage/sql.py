@@ -218,11 +218,15 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 --     since date on its 1st with readable requests before it; likewise at its end (an
 --     until date on its last day); months without requests inside the span are left out;
 --   requests_per_month = the last complete month's requests / its days * 30.4375 (365.25 / 12);
---     with no complete month: requests / covered clock hours * 730.5;
+--     with no complete month: requests / covered clock hours * 730.5 (from the first
+--     request's hour, or a since date's start with readable requests before it, to the
+--     hour the data end in, or an until date's end with requests after it);
 --   growth_monthly = exp(slope) - 1 of a least-squares fit of ln(requests per day) on the
 --     month number over the complete months (0 with fewer than two);
---   peak_to_average = the busiest clock hour's requests / (requests / hours) over the
---     complete months (else the covered hours); not measured for buckets over an hour;
+--   peak_to_average = the busiest clock hour's requests in the complete months / its own
+--     month's requests per hour (requests / (days * 24)), the highest such ratio where
+--     several months share that busiest count (with no complete month: / (requests /
+--     covered hours)); not measured for buckets over an hour;
 --   input_tokens, output_tokens = sum / requests; cached_input_share = cached / input."""
 
 
