@@ -14,12 +14,11 @@ Nothing here writes a file: each returns the new text and what to tell about it.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from payback.errors import PaybackError
 from payback.limits import MAX_SCENARIO_BYTES, check_output, read_input
@@ -30,6 +29,9 @@ from payback.scenario.io import (
     scenario_data_from_text,
     scenario_format,
 )
+
+if TYPE_CHECKING:
+    from payback.scenario.schema import Scenario
 
 __all__ = [
     "REPLACED",
@@ -136,14 +138,7 @@ def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
     if not text.strip():  # an empty file gets the starter, as a new one would
         starter = resources.files("payback").joinpath("data/starter.toml")
         new = with_traffic(starter.read_text(encoding="utf-8"), "toml", traffic)
-        try:  # measured numbers a scenario does not allow (growth over 100 % a month)
-            scenario = parse_scenario(tomllib.loads(new), source=str(path))
-        except PaybackError as exc:
-            problem = exc.messages[0].removeprefix(f"{path}: ")
-            raise PaybackError(
-                f"{path}: with the measured [traffic] it would not be a valid scenario "
-                f"({problem}); not written"
-            ) from None
+        scenario = _still_valid(new, "toml", path, "not written")
         if fmt == "yaml":
             new = dump_scenario(scenario, "yaml")
         return Edit(new, created=True)
@@ -167,17 +162,23 @@ def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
         updated = with_traffic(text, fmt, traffic, replaced)
     except PaybackError as exc:
         raise PaybackError(f"{path}: {exc}") from None
+    _still_valid(updated, fmt, path, "left as it is")
+    return Edit(
+        ("\ufeff" if bom else "") + updated, warnings=[f"{path}: {line}" for line in replaced]
+    )
+
+
+def _still_valid(text: str, fmt: Format, path: Path, outcome: str) -> Scenario:
+    """The scenario ``text`` holds with the measured [traffic] in; else one line, ending in
+    ``outcome``: measured numbers a scenario does not allow (growth over 100 % a month)."""
     try:
-        parse_scenario(scenario_data_from_text(updated, fmt, str(path)), source=str(path))
+        return parse_scenario(scenario_data_from_text(text, fmt, str(path)), source=str(path))
     except PaybackError as exc:
         problem = exc.messages[0].removeprefix(f"{path}: ")
         raise PaybackError(
             f"{path}: with the measured [traffic] it would not be a valid scenario "
-            f"({problem}); left as it is"
+            f"({problem}); {outcome}"
         ) from None
-    return Edit(
-        ("\ufeff" if bom else "") + updated, warnings=[f"{path}: {line}" for line in replaced]
-    )
 
 
 def _traffic_table(section: Any, key_kind: str) -> None:
