@@ -21,7 +21,8 @@ def fleet_cost(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Average monthly fleet cost over the horizon, replicas per month, and owned servers
     paid in cash at t = 0 (else ``None``), one row per configuration, from the function
-    the cost engine prices one configuration with (:func:`payback.finance.self_hosted_cost`): ``payback recommend``'s search and
+    the cost engine prices one configuration with
+    (:func:`payback.finance.self_hosted_cost`): ``payback recommend``'s search and
     ``analyze``'s choice of GPUs per replica price fleets with it."""
     traffic = scenario.traffic
     horizon = scenario.scenario.horizon_months

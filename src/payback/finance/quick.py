@@ -113,8 +113,8 @@ def count_text(value: float) -> str:
 
 
 def month_figure(month: float, decimals: int = 1) -> str:
-    """A (fractional) break-even month as a number, the one format every output uses: ``decimals`` places, but never a
-    figure that reads as an earlier month than it is. Below ``10**-decimals`` it keeps
+    """A (fractional) break-even month as a number, the one format every output uses:
+    ``decimals`` places, but never a figure that reads as an earlier month than it is. Below ``10**-decimals`` it keeps
     two significant figures (a break-even inside month 1 is not "month 0.0"), and where
     rounding would land on a whole month the break-even is past, it keeps as many places
     as it takes (3.04 is inside month 4, past a quarter: "3.04", not "3.0"). Interfaces
