@@ -504,7 +504,7 @@ def test_the_quarter_sentence_names_the_first_k_that_do_not() -> None:
         "with the first 2 (a, b) it does not"
     )
     assert _quarter_sentence([step("a", 1.0)], ["a"]) == (
-        "With this 1 workload it pays back within a quarter (month 1.0)"
+        "With its one workload it pays back within a quarter (month 1.0)"
     )
 
 

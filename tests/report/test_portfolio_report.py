@@ -28,7 +28,10 @@ def test_html_and_markdown_hold_every_table() -> None:
         assert html.escape(alt.quarter) in page
         for step in alt.order:
             assert f"<td>{html.escape(step.workload)}</td>" in page
-    assert html.escape(analysis.verdict()) in page
+    verdict = analysis.verdict()  # a sentence of its own: capitalised
+    assert f"<p>{html.escape(verdict[0].upper() + verdict[1:])}</p>" in page
+    assert "NPV $19,858 over 24 months at 10%" in verdict  # the rate, as analyze says it
+    assert "| NPV, 24 months at 10% | $19,858 |" in md
     assert "| support triage | 400,000 | - | 1,500 / 150 | 3 | hosted GPT-4o-class API |" in md
     assert md.count("## Migration order") == len(analysis.alternatives)
     assert "| SQL helper | $406.09 | 2.2% | $613.34 | -$207.25 | rides on it |" in md

@@ -25,7 +25,7 @@ from helpers import (
     run,
 )
 from payback import PaybackError, analyze, solve
-from payback.report.common import metric_text, solution_lines
+from payback.report.solving import metric_text, solution_lines
 from payback.studies.solve import MAX_ROUNDS, Target, parse_target
 
 
@@ -547,7 +547,7 @@ def test_step_lines_format_values_and_months_apart() -> None:
     )
     assert "e-" not in first
     assert metric_text("break_even_month", 2.999) == metric_text("break_even_month", 3.001)
-    from payback.report.common import _metrics_apart
+    from payback.report.solving import _metrics_apart
 
     assert _metrics_apart("break_even_month", 2.999, 3.001) == ("month 2.999", "month 3.001")
 

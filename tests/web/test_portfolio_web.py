@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 import payback
 from payback.analysis.result import usd
 from payback.cli import app as cli_app
-from payback.report.common import quarter_text, requests_text
+from payback.report.common import month_text, quarter_text, requests_text
 from payback.web.portfolio import workloads_rows
 from payback.web.state import Held
 
@@ -110,7 +110,7 @@ def test_a_portfolio_files_headline_and_figures_are_the_portfolios_answer() -> N
         assert not at.exception
         month, requests = alt["break_even_month"], alt["break_even_requests"]
         assert {m.label: m.value for m in at.metric} == {
-            "Break-even": "never" if month is None else f"month {month:.1f}",
+            "Break-even": "never" if month is None else month_text(month),
             "Requests until then": "—" if requests is None else f"~{requests_text(requests)}",
             "Within a quarter?": quarter_text(alt["pays_back_within"]),
             f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"], 0),

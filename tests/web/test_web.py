@@ -25,10 +25,17 @@ from typer.testing import CliRunner
 
 import payback
 from helpers import EXAMPLES, Browser, find_browser, per_request_dict, quality_dict
+from payback.analysis.verdict import month_figure
 from payback.cli import app as cli_app
 from payback.report import charts
-from payback.report.common import headline, quarter_text, requests_text, solution_lines
+from payback.report.common import (
+    headline,
+    month_text,
+    quarter_text,
+    requests_text,
+)
 from payback.report.labels import input_label
+from payback.report.solving import solution_lines
 from payback.web.state import (
     Held,
     apply_edits,
@@ -293,7 +300,7 @@ def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     alt = answer.alternatives[0]
     shown = _metrics(at)
     assert shown["Break-even"] == (
-        "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}"
+        "never" if alt.break_even_month is None else month_text(alt.break_even_month)
     )
     assert shown[f"NPV over {expected.horizon_months} months"] == usd(alt.npv_usd, 0)
     if workloads:
@@ -489,7 +496,7 @@ def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: 
     shown = _metrics(at)
     assert shown["NPV over 24 months"] == usd(expected.npv_usd, 0)
     assert shown["Break-even"] == (
-        "never" if expected.break_even_month is None else f"month {expected.break_even_month:.1f}"
+        "never" if expected.break_even_month is None else month_text(expected.break_even_month)
     )
 
 
@@ -522,7 +529,7 @@ def test_the_model_picker_names_mixtures_of_experts_and_offers_mxfp4(tmp_path: P
     shown = _metrics(at)
     assert shown["NPV over 24 months"] == usd(alt["npv_usd"], 0)
     month = alt["break_even_month"]
-    assert shown["Break-even"] == ("never" if month is None else f"month {month:.1f}")
+    assert shown["Break-even"] == ("never" if month is None else month_text(month))
 
 
 def test_a_files_serving_engine_is_kept_and_its_refusal_said_on_the_page(
@@ -568,7 +575,7 @@ def test_quality_inputs_price_errors_and_switch_off() -> None:
     assert _metrics(at)["Break-even"] == "month 2.1"
     assert any(c.value.startswith("Infrastructure only") for c in at.caption)
     at = _set(at, "alternatives.0.quality.error_rate", 3.0)  # percent
-    assert _metrics(at)["Break-even"] == f"month {10_000 / 2_300:.1f}"
+    assert _metrics(at)["Break-even"] == month_text(10_000 / 2_300)
     at = at.checkbox(key="in:quality.on").uncheck().run()
     assert _metrics(at)["Break-even"] == "never"
     assert not any(c.value.startswith("Infrastructure only") for c in at.caption)
@@ -593,7 +600,7 @@ def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
     at = _app(raw)
     assert not at.exception
     assert _metrics(at)["NPV over 12 months"] == "$48,320"
-    assert _metrics(at)["Break-even"] == f"month {10_000 / 4_860:.1f}"
+    assert _metrics(at)["Break-even"] == month_text(10_000 / 4_860)
     at = _set(at, "alternatives.0.latency.usd_per_second_per_1k_requests", 0.0)
     assert _metrics(at)["NPV over 12 months"] == usd(12 * 5_100 - 10_000, 0)
     # equal values (or none for the alternative): one input, used for every option
@@ -620,7 +627,7 @@ def test_the_page_agrees_with_the_cli_on_the_value_of_waiting(baseline_latency: 
     shown = _metrics(at)
     assert shown["NPV over 12 months"] == usd(alt.npv_usd, 0)
     assert alt.break_even_month is not None
-    assert shown["Break-even"] == f"month {alt.break_even_month:.1f}"
+    assert shown["Break-even"] == month_text(alt.break_even_month)
 
 
 def _plain(lines: list[str], path: str) -> list[str]:
@@ -872,7 +879,7 @@ def _cli_chances(path: Path, samples: int, index: int = 0) -> dict[str, str]:
     return {
         "Chance within a quarter": f"{u['p_break_even_within']['3']:.0%}",
         f"Chance within {data['horizon_months']} months": f"{u['p_break_even_within']['horizon']:.0%}",
-        "Median break-even month": "never" if median is None else f"{median:.1f}",
+        "Median break-even month": "never" if median is None else month_figure(median),
     }
 
 
@@ -1017,7 +1024,7 @@ def test_a_file_with_a_calibration_is_read_from_its_own_folder() -> None:
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     assert expected.break_even_month is not None
-    assert _metrics(at)["Break-even"] == f"month {expected.break_even_month:.1f}"
+    assert _metrics(at)["Break-even"] == month_text(expected.break_even_month)
     # without its folder the relative path cannot be read: said at the input, not a crash
     outcome = evaluate_inputs(read_scenario_data(path), {})
     assert outcome.analysis is None
@@ -1258,7 +1265,7 @@ class Visitor:
         alt = expected["alternatives"][index]
         month, requests = alt["break_even_month"], alt["break_even_requests"]
         wanted = {
-            "Break-even": "never" if month is None else f"month {month:.1f}",
+            "Break-even": "never" if month is None else month_text(month),
             "Requests until then": "—" if requests is None else f"~{requests_text(requests)}",
             "Within a quarter?": quarter_text(alt["pays_back_within"]),
             f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"], 0),

@@ -11,26 +11,32 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from payback.finance._types import FloatArray
+from payback.finance.quick import month_figure
 
 if TYPE_CHECKING:
     from payback.analysis.result import AlternativeResult
 
-__all__ = ["QUARTER_MONTHS", "months_text", "never_reason", "outcome_text", "usd"]
+__all__ = ["QUARTER_MONTHS", "month_figure", "months_text", "never_reason", "outcome_text", "usd"]
 
 QUARTER_MONTHS = 3
 """The payback time the tool asks about first: a quarter."""
 
 
 def usd(value: float, decimals: int | None = None) -> str:
-    """Money as text; by default cents below $1,000 and whole dollars above.
+    """Money as text; by default cents below $1,000 and whole dollars from there (999.996
+    rounds to $1,000, not $1,000.00); no minus sign on an amount that rounds to zero.
 
     >>> usd(40.0), usd(20750.0), usd(-1234.567), usd(-1234.5, 2)
     ('$40.00', '$20,750', '-$1,235', '-$1,234.50')
+    >>> usd(-0.004), usd(-0.3, 0), usd(999.996), usd(-999.994)
+    ('$0.00', '$0', '$1,000', '-$999.99')
     """
+    size = abs(value)
     if decimals is None:
-        decimals = 2 if abs(value) < 1000 else 0
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.{decimals}f}"
+        decimals = 2 if round(size, 2) < 1000 else 0
+    text = f"{size:,.{decimals}f}"
+    sign = "-" if value < 0 and text.strip("0.,") else ""
+    return f"{sign}${text}"
 
 
 def months_text(n: float) -> str:
@@ -118,12 +124,17 @@ def outcome_text(
     if month == 0:
         if alt.npv_usd < 0:
             return f"has no one-time cost but costs more to run: {npv}"
+        if all(m == 0 for m in monthly):
+            return (
+                "costs what the baseline costs every month and nothing up front: switching "
+                f"neither saves nor loses; {npv}"
+            )
         return (
             f"saves from month 0: nothing to pay up front and cheaper from the first month; {npv}"
         )
     quarter = "within a quarter" if month <= QUARTER_MONTHS else "not within a quarter"
     shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
-    text = f"pays back in month {month:.1f} (after ~{shown} requests), {quarter}"
+    text = f"pays back in month {month_figure(month)} (after ~{shown} requests), {quarter}"
     if cum[-1] < 0:
         paid = math.ceil(month)
         worse = next((i + 1 for i, m in enumerate(monthly) if i >= paid and m < 0), horizon)

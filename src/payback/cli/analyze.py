@@ -184,6 +184,8 @@ def report(
 
     portfolio = portfolio_report(file, output, samples, seed, no_quality)
     if portfolio is not None:
+        if suffix == ".md":  # as for one scenario's report: its folder is made when missing
+            _make_folder(output.parent)
         _write_outputs(portfolio, force)
         echo(f"Wrote {output}")
         return

@@ -36,7 +36,7 @@ KEPT_WHOLE = (
 
 def month_line(month: float | None, requests: float, growth: float) -> str:
     """The break-even month in a sentence, for ``--requests-per-month``."""
-    from payback.finance.quick import MAX_QUICK_MONTHS, count_text
+    from payback.finance.quick import MAX_QUICK_MONTHS, count_text, month_figure
 
     traffic = f"At {count_text(requests)} requests a month" + (
         f" growing {growth:+.1%} a month" if growth else ""
@@ -45,8 +45,10 @@ def month_line(month: float | None, requests: float, growth: float) -> str:
         return f"{traffic}, traffic shrinks before it gets there: it never pays back."
     if month is None:
         return f"{traffic}, it takes more than {MAX_QUICK_MONTHS:,} months (100 years)."
+    if month == 0:
+        return f"{traffic}, it pays back at once: there is no one-time cost to recover."
     quarter = "within a quarter" if month <= 3 else "not within a quarter"
-    return f"{traffic}, that is month {month:.2f}: {quarter}."
+    return f"{traffic}, that is month {month_figure(month, 2)}: {quarter}."
 
 
 @user_errors

@@ -240,7 +240,7 @@ def solve(
     if as_json:
         _print_json(solution.to_dict())
     else:
-        from payback.report.common import solution_lines
+        from payback.report.solving import solution_lines
 
         for line in solution_lines(solution):
             echo(line)

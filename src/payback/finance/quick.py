@@ -85,6 +85,8 @@ def quick_break_even(
     ('Break even after ~30,769 requests', 13.0, 30769.2308)
     >>> quick_break_even(2, 2, 400).message
     'Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost'
+    >>> quick_break_even(15, 2, 0).message
+    'Break even at once: no one-time cost to recover'
     """
     _check("hosted_usd_per_1k", hosted_usd_per_1k)
     _check("self_hosted_usd_per_1k", self_hosted_usd_per_1k)
@@ -95,6 +97,8 @@ def quick_break_even(
     requests = seed_break_even_requests(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd)
     if not math.isfinite(requests):
         raise _overflow(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd, saved)
+    if requests == 0:
+        return QuickAnswer(0.0, float(saved), "Break even at once: no one-time cost to recover")
     return QuickAnswer(requests, float(saved), f"Break even after ~{count_text(requests)} requests")
 
 
@@ -106,6 +110,32 @@ def count_text(value: float) -> str:
     ('30,769', '7.69e+31')
     """
     return f"{value:,.0f}" if abs(value) < 1e15 else f"{value:.3g}"
+
+
+def month_figure(month: float, decimals: int = 1) -> str:
+    """A (fractional) break-even month as a number, the one format every output uses: ``decimals`` places, but never a
+    figure that reads as an earlier month than it is. Below ``10**-decimals`` it keeps
+    two significant figures (a break-even inside month 1 is not "month 0.0"), and where
+    rounding would land on a whole month the break-even is past, it keeps as many places
+    as it takes (3.04 is inside month 4, past a quarter: "3.04", not "3.0"). Interfaces
+    say "at once" for exactly 0. Pure Python, for ``payback quick``.
+
+    >>> month_figure(2.46), month_figure(0.03), month_figure(0.0019, 2), month_figure(0.1)
+    ('2.5', '0.03', '0.0019', '0.1')
+    >>> month_figure(3.04), month_figure(2.96), month_figure(5.0), month_figure(0.0)
+    ('3.04', '3.0', '5.0', '0.0')
+    """
+    if month == math.floor(month):
+        return f"{month:,.{decimals}f}"
+    if month < 10**-decimals:
+        places = 1 - math.floor(math.log10(month))
+        return f"{month:.{places}f}".rstrip("0").rstrip(".")
+    whole = math.floor(month)
+    for places in range(decimals, 16):
+        text = f"{month:,.{places}f}"
+        if float(text.replace(",", "")) > whole:
+            return text
+    return f"{month:,.{decimals}f}"
 
 
 MAX_QUICK_MONTHS = 1200

@@ -25,6 +25,7 @@ from payback.report.common import (
     compact,
     driver_range,
     input_rows,
+    month_text,
     round_figures,
 )
 from payback.report.labels import input_label
@@ -75,7 +76,7 @@ def cumulative_costs(analysis: Analysis) -> Chart:
                     "x": t,
                     "y": y,
                     "text": f"{alt.name}: "
-                    + ("pays back at once" if t == 0 else f"break-even month {t:.1f}"),
+                    + ("pays back at once" if t == 0 else f"break-even {month_text(t)}"),
                     "color": alternative_colour(i),
                 }
             )

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from payback.analysis.result import AlternativeResult, Analysis
-from payback.analysis.verdict import months_text, outcome_text, usd
+from payback.analysis.verdict import month_figure, months_text, outcome_text, usd
 from payback.report.labels import unit_suffix
 from payback.scenario import value_at
 
@@ -123,17 +123,26 @@ def compact(value: float, money_sign: bool = False) -> str:
     ('-0.00563', '322.5', '-$1.0k', '$512')
     >>> compact(999_999, True), compact(2.04e11, True)
     ('$1M', '$204B')
+
+    Never an exponent, never a minus sign on what rounds to zero:
+
+    >>> compact(-9999.6), compact(1e-7), compact(-0.3, True), compact(-0.0)
+    ('-10k', '0.0000001', '$0', '0')
     """
-    sign = "-" if value < 0 else ""
     size = abs(value)
-    if size >= 1e4:
+    if size >= 1e4 or (not money_sign and f"{size:.4g}" == "1e+04"):
         text = metric(size)
     elif money_sign and size >= 999.5:
         text = f"{size / 1e3:.1f}k"
     elif money_sign:
         text = f"{size:,.0f}"
+    elif size >= 1:
+        text = f"{size:,.4g}"
     else:
-        text = f"{size:,.4g}" if size >= 1 else f"{size:.3g}"
+        text = str(
+            np.format_float_positional(size, precision=3, unique=False, fractional=False, trim="-")
+        )
+    sign = "-" if value < 0 and text.strip("0.,") else ""
     return f"{sign}{'$' if money_sign else ''}{text}"
 
 
@@ -157,7 +166,7 @@ def plain_number(value: float) -> str:
     ('1,000,000', '2.69', '12.84', '0.00025')
     """
     if value == int(value) and abs(value) < 1e15:
-        return f"{value:,.0f}"
+        return f"{abs(value):,.0f}" if value == 0 else f"{value:,.0f}"
     size = abs(value)
     if size >= 1000:
         text = f"{size:,.1f}".removesuffix(".0")
@@ -202,10 +211,11 @@ def range_text(path: str, dist: dict[str, object]) -> str:
 def money_tick(value: float) -> str:
     """Money on a chart axis, the sign before the dollar, as plotly's ``$,.0f`` draws it.
 
-    >>> money_tick(-20000.0), money_tick(1500.0)
-    ('−$20,000', '$1,500')
+    >>> money_tick(-20000.0), money_tick(1500.0), money_tick(-0.3)
+    ('−$20,000', '$1,500', '$0')
     """
-    return ("−" if value < 0 else "") + f"${abs(value):,.0f}"
+    text = f"{abs(value):,.0f}"
+    return ("−" if value < 0 and text != "0" else "") + f"${text}"
 
 
 def per_1k_ticks(values: list[float]) -> list[str]:
@@ -236,12 +246,30 @@ def quarter_text(within: dict[str, bool | None] | None) -> str:
     return "unknown (horizon too short)" if answer is None else ("yes" if answer else "no")
 
 
+def month_text(month: float, decimals: int = 1) -> str:
+    """A break-even month as every output says it: ``at once`` for exactly 0, otherwise
+    ``month`` and :func:`~payback.analysis.verdict.month_figure` (one place: never
+    "month 0.0" for a break-even inside month 1, never "month 3.0" for one in month 4).
+
+    >>> month_text(0.0), month_text(0.03), month_text(2.46), month_text(0.0019, 2)
+    ('at once', 'month 0.03', 'month 2.5', 'month 0.0019')
+    """
+    return "at once" if month == 0 else f"month {month_figure(month, decimals)}"
+
+
+def in_month_text(month: float, decimals: int = 1) -> str:
+    """:func:`month_text` after a verb: ``at once`` or ``in month 0.03``.
+
+    >>> in_month_text(0.0), in_month_text(3.04)
+    ('at once', 'in month 3.04')
+    """
+    return "at once" if month == 0 else f"in {month_text(month, decimals)}"
+
+
 def pays_back_text(alt: AlternativeResult, horizon: int) -> str:
     if alt.break_even_month is None:
         return f"not within {months_text(horizon)}"
-    if alt.break_even_month == 0:
-        return "at once"
-    return f"month {alt.break_even_month:.1f}"
+    return month_text(alt.break_even_month)
 
 
 def requests_text(value: float) -> str:
@@ -269,7 +297,7 @@ def sampled_text(analysis: Analysis, index: int) -> str | None:
     never = u.break_even_month_histogram[-1] / u.samples
     median = u.break_even_month_percentiles.get("p50")
     middle = (
-        f"pays back in month {median:.1f} at the median of {u.samples:,} samples"
+        f"pays back {in_month_text(median)} at the median of {u.samples:,} samples"
         if median is not None
         else f"does not pay back within {months_text(horizon)} in half or more of "
         f"{u.samples:,} samples"
@@ -310,7 +338,7 @@ def shown_below(name: str, month: float | None, npv_usd: float, horizon: int) ->
     when = (
         f"does not pay back within {months_text(horizon)}"
         if month is None
-        else f"pays back in month {month:.1f}"
+        else f"pays back {in_month_text(month)}"
     )
     return f" Shown below: {name!r}, which {when}; NPV {usd(npv_usd, 0)}."
 
@@ -454,7 +482,7 @@ def summary_table(analysis: Analysis) -> Table:
             plain = alt.infrastructure_only or {}
             month = plain.get("break_even_month")
             row.append(
-                ("never" if month is None else f"month {month:.1f}")
+                ("never" if month is None else month_text(month))
                 + f", {usd(plain.get('npv_usd') or 0.0)}"
                 if plain
                 else ""
@@ -517,15 +545,3 @@ def inputs_table(analysis: Analysis) -> Table:
         f"baseline is '{analysis.baseline.name}'; {names}. \"default\": not in the scenario "
         "file, the field's default value.",
     )
-
-
-# What `payback solve` prints lives in payback.report.solving; the names are also here,
-# where the page and older callers import them from (solving imports this module first).
-from payback.report.solving import (  # noqa: E402
-    _metrics_apart as _metrics_apart,
-)
-from payback.report.solving import (  # noqa: E402
-    _values_apart as _values_apart,
-)
-from payback.report.solving import metric_text as metric_text  # noqa: E402
-from payback.report.solving import solution_lines as solution_lines  # noqa: E402

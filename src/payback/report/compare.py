@@ -9,7 +9,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text, usd
-from payback.report.common import Table, quarter_text, sampled_text
+from payback.report.common import Table, month_text, quarter_text, sampled_text
 
 __all__ = ["comparison_renderables", "comparison_table", "month_1_saving"]
 
@@ -27,7 +27,7 @@ def _break_even(alt: AlternativeResult) -> str:
     month = alt.break_even_month
     if month is None:
         return "never"
-    return "at once" if month == 0 else f"month {month:.1f}"
+    return month_text(month)
 
 
 def _cells(analysis: Analysis, alt: AlternativeResult) -> list[str]:

@@ -6,11 +6,14 @@ import math
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as _usd
+from payback.analysis.verdict import month_figure
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
     configuration_text,
     driver_range,
+    in_month_text,
+    month_text,
     quarter_text,
 )
 from payback.report.fleet import changes_the_answer, quiet_line, why_paragraphs
@@ -125,10 +128,16 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     trend = float(getattr(analysis.scenario.baseline, "price_change_annual", 0.0))
     if trend:
         changes.append(f"the baseline's price changes {trend:+.0%} a year")
+    option = analysis.scenario.alternatives[analysis.alternatives.index(alt)]
+    own = float(getattr(option, "price_change_annual", 0.0))
+    if own:
+        changes.append(f"its own price changes {own:+.0%} a year")
+    rent = float(getattr(option, "gpu_price_change_annual", 0.0))
+    if rent and alt.components_usd.get("gpus"):
+        changes.append(f"the GPU rent changes {rent:+.0%} a year")
     if alt.components_usd.get("retraining"):
         changes.append("retraining months cost more")
     if alt.gpus is not None and alt.gpus[0] != alt.gpus[-1]:
-        option = analysis.scenario.alternatives[analysis.alternatives.index(alt)]
         if getattr(option, "always_on", True):
             changes.append(f"the fleet goes from {alt.gpus[0]:g} to {alt.gpus[-1]:g} GPUs")
         else:
@@ -153,7 +162,7 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         second += (
             f" They first reach zero in month {m}: {usd(before)} at the end of month {m - 1}, {usd(after)} at "
             f"the end of month {m}. Linear inside the month, break-even = {m - 1} + {usd(-before)} / "
-            f"{usd(after - before)} = month {t:.2f}, after {alt.break_even_requests or 0:,.0f} requests."
+            f"{usd(after - before)} = month {month_figure(t, 2)}, after {alt.break_even_requests or 0:,.0f} requests."
         )
     return [first, second]
 
@@ -164,10 +173,8 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     t = alt.break_even_month
     quarter = min(3, horizon)
     answer = quarter_text(alt.pays_back_within)
-    if answer == "yes":
-        text = "Within a quarter: yes, it pays back " + (
-            "at once." if t == 0 else f"in month {t:.1f}."
-        )
+    if answer == "yes" and t is not None:
+        text = f"Within a quarter: yes, it pays back {in_month_text(t)}."
     else:
         recovered = cum[quarter] - cum[0]
         text = f"Within a quarter: {answer}."
@@ -186,7 +193,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
             )
     rate = analysis.scenario.scenario.discount_rate_annual
     over = f"Over {months_text(horizon)}: " + (
-        f"it pays back in month {t:.1f}" if t is not None else "it does not pay back"
+        f"it pays back {in_month_text(t)}" if t is not None else "it does not pay back"
     )
     over += (
         f"; the NPV of switching{f' at {rate:.0%} a year' if rate else ''} is {usd(alt.npv_usd)}."
@@ -204,7 +211,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
             + (
                 f"would not pay back within {months_text(horizon)}"
                 if month is None
-                else f"would pay back in month {month:.1f}"
+                else f"would pay back {in_month_text(month)}"
             )
             + f", with an NPV of {usd(plain['npv_usd'] or 0.0)}."
         )
@@ -217,7 +224,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
             f"Across {u.samples:,} samples of the scenario's ranges it pays back within a quarter in "
             f"{p['3']} of them, within a year in {p['12']} and within {months_text(horizon)} in {p['horizon']}; "
             f"the median break-even is "
-            + ("never" if median is None else f"month {median:.1f}")
+            + ("never" if median is None else month_text(median))
             + f", and the NPV is positive in {u.p_npv_positive:.0%} of samples."
         )
     return paragraphs
@@ -258,10 +265,8 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
         return ["No input moves the answer: it holds whatever the assumptions."]
     lines = []
     for d in drivers[:3]:
-        low = "never" if d.break_even_month_low is None else f"month {d.break_even_month_low:.1f}"
-        high = (
-            "never" if d.break_even_month_high is None else f"month {d.break_even_month_high:.1f}"
-        )
+        low = "never" if d.break_even_month_low is None else month_text(d.break_even_month_low)
+        high = "never" if d.break_even_month_high is None else month_text(d.break_even_month_high)
         lines.append(
             f"{input_label(d.parameter, units=False)} ({d.parameter}; {driver_range(analysis, d)}): "
             f"NPV {usd(d.npv_low_usd)} to {usd(d.npv_high_usd)}, "
@@ -271,7 +276,15 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
     advice = MEASURE_FIRST.get(field, "this number")
     rest = ""
     if not any(changes_the_answer(d) for d in drivers[:3]):
-        rest = " None of them changes the break-even or the sign of the NPV."
+        # a break-even shown moving (month 0.0027 to month 0.0015) but by less than the
+        # threshold: said as what it is, not as "changes the break-even"
+        moved = any(d.break_even_month_low != d.break_even_month_high for d in drivers[:3])
+        rest = (
+            " None of them moves the break-even by as much as 0.05 months or changes the sign "
+            "of the NPV."
+            if moved
+            else " None of them changes the break-even or the sign of the NPV."
+        )
     quiet = [d for d in drivers[3:] if not changes_the_answer(d)]
     if quiet:
         rest += " " + quiet_line(quiet, names=False, word="other")

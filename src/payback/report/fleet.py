@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text, usd
 from payback.analysis.utilisation import FleetUtilisation
-from payback.report.common import metric
+from payback.report.common import in_month_text, metric, month_text
 
 if TYPE_CHECKING:
     from payback.studies.solve import Solution
@@ -134,7 +134,7 @@ def _price_lever(analysis: Analysis, index: int) -> str | None:
     closest = solution.closest
     if solution.value is None and closest is not None and closest[0] == 0:
         best = closest[1]
-        at_best = "never" if best is None else f"month {best:.1f}"
+        at_best = "never" if best is None else month_text(best)
         return (
             f"not even a free GPU would pay back within a quarter (break-even {at_best}): "
             "the one-time cost and the other running costs decide it"
@@ -153,7 +153,7 @@ def _scale_lever(analysis: Analysis, index: int, alt: AlternativeResult) -> str 
     pays = (
         f"would not pay back within {months_text(analysis.horizon_months)}"
         if month is None
-        else f"would pay back in month {month:.1f}"
+        else f"would pay back {in_month_text(month)}"
     )
     return (
         f"scaled to zero (busy GPU-hours only: {gpu_cost} of GPU time in month 1 instead of "
@@ -207,12 +207,12 @@ ALWAYS_LISTED = 3
 
 
 def _month_or_never(month: float | None) -> str:
-    return "never" if month is None else f"month {month:.1f}"
+    return "never" if month is None else month_text(month)
 
 
 def changes_the_answer(driver: Driver) -> bool:
     """Whether moving this input over its range changes the answer a reader acts on: the
-    break-even (by a tenth of a month or more, or to or from never) or the sign of the NPV."""
+    break-even (by 0.05 months or more, or to or from never) or the sign of the NPV."""
     low, high = driver.break_even_month_low, driver.break_even_month_high
     if (low is None) != (high is None):
         return True

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
+from payback.report.common import month_text
 from payback.report.portfolio_common import fleet_words, role_words, workload_rows
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
@@ -25,7 +26,8 @@ def _header(analysis: PortfolioAnalysis) -> Text:
     text = Text(info.name, style="bold")
     total = sum(w.traffic.requests_per_month for w in workloads)
     text.append(
-        f"\n{months_text(info.horizon_months)}; {len(workloads)} workloads, "
+        f"\n{months_text(info.horizon_months)}; {len(workloads)} workload"
+        f"{'' if len(workloads) == 1 else 's'}, "
         f"{total:,.0f} requests in month 1"
     )
     if info.discount_rate_annual:
@@ -74,14 +76,19 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     )
     table.add_row(
         "One-time cost",
-        f"{money(alt.one_time_usd)} ({money(alt.shared_one_time_usd)} shared, the rest per workload)",
+        money(alt.one_time_usd)
+        + (
+            f" ({money(alt.shared_one_time_usd)} shared, the rest per workload)"
+            if alt.shared_one_time_usd != alt.one_time_usd
+            else ""
+        ),
     )
     if alt.break_even_month is None:
         table.add_row("Break-even", f"not within {months_text(horizon)}")
     else:
         table.add_row(
             "Break-even",
-            f"month {alt.break_even_month:.2f}, after {alt.break_even_requests or 0:,.0f} requests",
+            f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests",
         )
     table.add_row(
         f"NPV, {horizon} months" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
@@ -149,7 +156,7 @@ def _order(alt: PortfolioAlternative) -> Table:
             step.workload,
             money(step.marginal_npv_usd),
             money(step.npv_usd),
-            "never" if step.break_even_month is None else f"month {step.break_even_month:.1f}",
+            "never" if step.break_even_month is None else month_text(step.break_even_month),
         )
     return table
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import payback
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.report.common import MARKER
+from payback.report.common import MARKER, in_month_text, month_text
 from payback.report.portfolio_common import placement_words, role_words, workload_rows
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
@@ -24,7 +24,7 @@ class _Table:
 
 
 def _month(value: float | None) -> str:
-    return "never" if value is None else f"month {value:.1f}"
+    return "never" if value is None else month_text(value)
 
 
 def _workloads(analysis: PortfolioAnalysis) -> _Table:
@@ -36,7 +36,13 @@ def _workloads(analysis: PortfolioAnalysis) -> _Table:
     )
 
 
-def _summary(alt: PortfolioAlternative, horizon: int) -> _Table:
+def _npv_terms(analysis: PortfolioAnalysis) -> str:
+    """``24 months at 10%``: the NPV's horizon and discount rate, as ``analyze`` says them."""
+    rate = analysis.scenario.scenario.discount_rate_annual
+    return months_text(analysis.horizon_months) + (f" at {rate:.0%}" if rate else "")
+
+
+def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
     last = horizon - 1
     rows = [
         ["serves", ", ".join(alt.workloads)],
@@ -60,14 +66,22 @@ def _summary(alt: PortfolioAlternative, horizon: int) -> _Table:
             f"USD per month, month {horizon}",
             f"{money(alt.monthly_cost_usd[last])} against {money(alt.baseline_usd[last])}",
         ],
-        ["one-time cost", f"{money(alt.one_time_usd)} ({money(alt.shared_one_time_usd)} shared)"],
+        [
+            "one-time cost",
+            money(alt.one_time_usd)
+            + (
+                f" ({money(alt.shared_one_time_usd)} shared)"
+                if alt.shared_one_time_usd != alt.one_time_usd
+                else ""
+            ),
+        ],
         [
             "break-even",
             "not within the horizon"
             if alt.break_even_month is None
-            else f"month {alt.break_even_month:.2f}, after {alt.break_even_requests or 0:,.0f} requests",
+            else f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests",
         ],
-        [f"NPV, {months_text(horizon)}", money(alt.npv_usd)],
+        [f"NPV, {terms}", money(alt.npv_usd)],
     ]
     return _Table(f"{alt.name} ({alt.kind})", ["", ""], rows)
 
@@ -112,10 +126,11 @@ def _order(alt: PortfolioAlternative) -> _Table:
 
 
 def _blocks(analysis: PortfolioAnalysis) -> list[_Table | str]:
-    out: list[_Table | str] = [analysis.verdict(), _workloads(analysis)]
+    verdict = analysis.verdict()
+    out: list[_Table | str] = [verdict[0].upper() + verdict[1:], _workloads(analysis)]
     for alt in analysis.alternatives:
         out += [
-            _summary(alt, analysis.horizon_months),
+            _summary(alt, analysis.horizon_months, _npv_terms(analysis)),
             _contributions(alt),
             _order(alt),
             alt.quarter + ".",
@@ -189,16 +204,22 @@ def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[s
     sections = []
     for alt in analysis.alternatives:
         paragraphs = [
-            f"It serves {len(alt.workloads)} workloads ({', '.join(alt.workloads)}) for "
+            f"It serves {len(alt.workloads)} workload{'' if len(alt.workloads) == 1 else 's'} "
+            f"({', '.join(alt.workloads)}) for "
             f"{money(alt.monthly_cost_usd[0])} a month in month 1, against "
-            f"{money(alt.baseline_usd[0])} on what they use today, after a one-time "
-            f"{money(alt.one_time_usd)} ({money(alt.shared_one_time_usd)} of it shared by all).",
+            f"{money(alt.baseline_usd[0])} on what {'it uses' if len(alt.workloads) == 1 else 'they use'} today, after a one-time "
+            f"{money(alt.one_time_usd)}"
+            + (
+                f" ({money(alt.shared_one_time_usd)} of it shared by all)."
+                if alt.shared_one_time_usd != alt.one_time_usd
+                else "."
+            ),
             (
                 f"It does not pay back within {months_text(horizon)}"
                 if alt.break_even_month is None
-                else f"It pays back in month {alt.break_even_month:.1f}"
+                else f"It pays back {in_month_text(alt.break_even_month)}"
             )
-            + f"; NPV {money(alt.npv_usd)} over {months_text(horizon)}.",
+            + f"; NPV {money(alt.npv_usd)} over {_npv_terms(analysis)}.",
         ]
         if alt.gpus is not None:
             placed = placement_words(alt)
@@ -230,7 +251,8 @@ def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[s
                     f"{'its' if len(losing) == 1 else 'their'} own fleet costs."
                 )
         order = ", ".join(f"{s.workload} ({money(s.marginal_npv_usd)})" for s in alt.order)
-        paragraphs.append(f"Move them in this order (each one's marginal NPV): {order}.")
+        if len(alt.order) > 1:  # one workload: no order to move them in
+            paragraphs.append(f"Move them in this order (each one's marginal NPV): {order}.")
         losing_steps = [s.workload for s in alt.order if s.marginal_npv_usd < 0]
         if losing_steps:
             paragraphs.append(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from payback.analysis.result import usd
+from payback.analysis.verdict import month_figure
 from payback.report.common import input_value, is_money, is_rate
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
@@ -24,6 +25,8 @@ def metric_text(metric: str, value: float | None, decimals: int | None = None) -
     ('month 2.50', '-$1,235', 'never (within the horizon)')
     >>> metric_text("npv_usd", -1e-9), metric_text("break_even_month", 3.0001, 4)
     ('$0', 'month 3.0001')
+    >>> metric_text("break_even_month", 50 / 26_000), metric_text("break_even_month", 0.0)
+    ('month 0.0019', 'month 0.00')
     """
     if value is None:
         return "never (within the horizon)"
@@ -33,7 +36,10 @@ def metric_text(metric: str, value: float | None, decimals: int | None = None) -
         return usd(value, decimals)
     if metric == "break_even_requests":
         return f"{value:,.{decimals or 0}f} requests"
-    return f"month {value:.{2 if decimals is None else decimals}f}"
+    places = 2 if decimals is None else decimals
+    if 0 < value < 10**-places:  # inside month 1: month 0.0019, not month 0.00
+        return f"month {month_figure(value, places)}"
+    return f"month {value:.{places}f}"
 
 
 def _apart(

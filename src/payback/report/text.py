@@ -11,6 +11,7 @@ from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as money
+from payback.analysis.verdict import month_figure
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -18,6 +19,7 @@ from payback.report.common import (
     compact,
     configuration_text,
     format_input,
+    month_text,
 )
 from payback.report.fleet import fleet_rows, quiet_line, split_drivers
 
@@ -149,7 +151,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     else:
         grid.add_row(
             "Break-even",
-            f"month {alt.break_even_month:.2f}, after {alt.break_even_requests or 0:,.0f} requests",
+            f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests",
         )
     cum = alt.cumulative_savings_usd or []
     line = sparkline(cum)
@@ -171,7 +173,11 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
         grid.add_row(
             "Infrastructure only",
             Text(
-                ("never within the horizon" if month is None else f"break-even month {month:.2f}")
+                (
+                    "never within the horizon"
+                    if month is None
+                    else f"break-even {month_text(month, 2)}"
+                )
                 + f"; NPV {money(plain['npv_usd'] or 0.0)} (quality and latency left out, as --no-quality)",
                 style="dim",
             ),
@@ -221,7 +227,7 @@ def _percent(p: float | None) -> str:
 
 
 def _month(m: float | None) -> str:
-    return "never" if m is None else f"{m:.1f}"
+    return "never" if m is None else month_figure(m)
 
 
 def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:

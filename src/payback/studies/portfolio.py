@@ -38,6 +38,7 @@ from payback.analysis.portfolio import (
     subset_flows,
 )
 from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, months_text, usd
+from payback.analysis.verdict import month_figure
 from payback.finance._types import FloatArray
 from payback.scenario import Scenario
 
@@ -259,17 +260,20 @@ class PortfolioAnalysis(ScenarioFacts):
 
     def verdict(self) -> str:
         best = max(self.alternatives, key=lambda a: a.npv_usd)
-        npv = f"NPV {usd(best.npv_usd)} over {months_text(self.horizon_months)}"
+        rate = self.scenario.scenario.discount_rate_annual
+        npv = f"NPV {usd(best.npv_usd)} over {months_text(self.horizon_months)}" + (
+            f" at {rate:.0%}" if rate else ""
+        )
         n = len(best.workloads)
         if best.break_even_month is None:
-            line = f"{best.name!r} serving {n} workloads does not pay back within {months_text(self.horizon_months)}; {npv}"
+            line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} does not pay back within {months_text(self.horizon_months)}; {npv}"
         else:
             quarter = (
                 "within a quarter"
                 if best.break_even_month <= QUARTER_MONTHS
                 else "not within a quarter"
             )
-            line = f"{best.name!r} serving {n} workloads pays back in month {best.break_even_month:.1f}, {quarter}; {npv}"
+            line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} pays back {_in_month(best.break_even_month)}, {quarter}; {npv}"
         if len(self.alternatives) > 1:
             line = f"best of {len(self.alternatives)} by NPV: {line}"
         return line
@@ -332,13 +336,23 @@ def _contributions(
     return out, shared
 
 
+def _in_month(month: float) -> str:
+    """``at once`` or ``in month 2.5`` (:func:`~payback.analysis.verdict.month_figure`)."""
+    return "at once" if month == 0 else f"in month {month_figure(month)}"
+
+
+def _month(month: float) -> str:
+    """``at once`` or ``month 2.5``."""
+    return "at once" if month == 0 else f"month {month_figure(month)}"
+
+
 def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str]) -> str:
     n = len(steps)
     these = f"{n} workload" + ("" if n == 1 else "s")
     full = steps[-1]
     if not full.pays_back_within_quarter:
         when = (
-            f"month {full.break_even_month:.1f}"
+            _month(full.break_even_month)
             if full.break_even_month is not None
             else "never within the horizon"
         )
@@ -349,17 +363,19 @@ def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str]) -> 
                 f"With all {these} it does not pay back within a quarter ({when}); "
                 f"with the first {k} ({', '.join(names_in_order[:k])}) it does"
             )
+        if n == 1:
+            return f"With its one workload it does not pay back within a quarter ({when})"
         return f"Even with all {these} it does not pay back within a quarter ({when})"
     missing = [k + 1 for k, s in enumerate(steps) if not s.pays_back_within_quarter]
     if not missing:
         return (
-            f"With {'this' if n == 1 else 'these'} {these} it pays back within a quarter (month {full.break_even_month:.1f})"
+            f"With {'its one workload' if n == 1 else f'these {these}'} it pays back within a quarter ({_month(full.break_even_month or 0.0)})"
             + ("" if n == 1 else "; so does the first alone")
         )
     k = max(missing)
     return (
-        f"With these {these} it pays back within a quarter (month "
-        f"{full.break_even_month:.1f}); with the first {k} ({', '.join(names_in_order[:k])}) it does not"
+        f"With these {these} it pays back within a quarter "
+        f"({_month(full.break_even_month or 0.0)}); with the first {k} ({', '.join(names_in_order[:k])}) it does not"
     )
 
 

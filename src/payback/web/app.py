@@ -21,8 +21,9 @@ import streamlit as st  # this module is the page Streamlit runs: it draws as it
 
 import payback
 from payback.analysis.result import Analysis, usd
+from payback.analysis.verdict import month_figure
 from payback.report import charts
-from payback.report.common import headline, quarter_text, requests_text
+from payback.report.common import headline, month_text
 from payback.report.labels import input_label
 from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
@@ -43,6 +44,7 @@ from payback.web.portfolio import portfolio_answer, portfolio_headline, workload
 from payback.web.state import (
     Held,
     Outcome,
+    answer_figures,
     evaluate_inputs,
     message_path,
     read_number,
@@ -228,27 +230,11 @@ def _figure(where: Any, slot: str, label: str, value: str, help: str | None = No
 
 def _metrics(alt: Any, horizon: int) -> None:
     """The figures of the answer for one alternative (of an :class:`Analysis` or of a
-    portfolio's: both give the break-even, its requests, the quarter and the NPV)."""
-    m1, m2 = st.columns(2)
-    _figure(
-        m1,
-        "month",
-        "Break-even",
-        "never" if alt.break_even_month is None else f"month {alt.break_even_month:.1f}",
-        help=None if getattr(alt, "reason", None) is None else f"Why not: {alt.reason}",
-    )
-    _figure(
-        m2,
-        "requests",
-        "Requests until then",
-        "—" if alt.break_even_requests is None else f"~{requests_text(alt.break_even_requests)}",
-        help=None
-        if alt.break_even_requests is None
-        else f"Exactly {alt.break_even_requests:,.0f} requests from month 1.",
-    )
-    m3, m4 = st.columns(2)
-    _figure(m3, "quarter", "Within a quarter?", quarter_text(alt.pays_back_within))
-    _figure(m4, "npv", f"NPV over {horizon} months", usd(alt.npv_usd, 0))
+    portfolio's), two a row, as :func:`answer_figures` words them."""
+    figures = answer_figures(alt, horizon)
+    for row in (figures[:2], figures[2:]):
+        for where, figure in zip(st.columns(2), row, strict=True):
+            _figure(where, figure.slot, figure.label, figure.value, help=figure.help)
 
 
 def _ranges_in_plain_words(analysis: Analysis) -> str:
@@ -303,7 +289,7 @@ def _monte_carlo(outcome: Outcome, analysis: Analysis, index: int) -> None:
             c2.metric(f"Chance within {horizon} months", f"{w['horizon']:.0%}")
             c3.metric(
                 "Median break-even month",
-                "never" if median is None else f"{median:.1f}",
+                "never" if median is None else month_figure(median),
                 help="Half of the samples pay back by then; 'never': half or more do not "
                 f"within {horizon} months.",
             )
@@ -386,7 +372,7 @@ with rest:
             month = plain["break_even_month"]
             st.caption(
                 "Infrastructure only (errors and waiting left out): "
-                + ("never pays back" if month is None else f"break-even month {month:.1f}")
+                + ("never pays back" if month is None else f"break-even {month_text(month)}")
                 + f", NPV {usd(plain['npv_usd'] or 0.0, 0)}."
             )
         st.caption(

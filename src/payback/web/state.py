@@ -20,8 +20,14 @@ from pydantic_core import PydanticUndefined
 
 from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, analyze, usd
 from payback.errors import PaybackError
-from payback.report.common import is_rate, solution_lines
+from payback.report.common import (
+    is_rate,
+    month_text,
+    quarter_text,
+    requests_text,
+)
 from payback.report.labels import input_label
+from payback.report.solving import solution_lines
 from payback.scenario import (
     Scenario,
     parse_scenario,
@@ -173,6 +179,41 @@ def evaluate_inputs(
             text = in_page_words(message.removeprefix("page: "))
             problems.setdefault(section_of(text), []).append(text)
     return Outcome(data, scenario, analysis, problems, time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of the answer as the page shows it: its slot (the element's key), label,
+    value and the help behind its question mark."""
+
+    slot: str
+    label: str
+    value: str
+    help: str | None = None
+
+
+def answer_figures(alt: Any, horizon: int) -> list[Figure]:
+    """The four figures of the answer for one alternative (of an :class:`Analysis` or of a
+    portfolio's: both give the break-even, its requests, the quarter and the NPV), in the
+    words ``payback analyze`` uses for them."""
+    month, requests = alt.break_even_month, alt.break_even_requests
+    reason = getattr(alt, "reason", None)
+    return [
+        Figure(
+            "month",
+            "Break-even",
+            "never" if month is None else month_text(month),
+            None if reason is None else f"Why not: {reason}",
+        ),
+        Figure(
+            "requests",
+            "Requests until then",
+            "—" if requests is None else f"~{requests_text(requests)}",
+            None if requests is None else f"Exactly {requests:,.0f} requests from month 1.",
+        ),
+        Figure("quarter", "Within a quarter?", quarter_text(alt.pays_back_within)),
+        Figure("npv", f"NPV over {horizon} months", usd(alt.npv_usd, 0)),
+    ]
 
 
 def solvable_inputs(analysis: Analysis) -> list[str]:
