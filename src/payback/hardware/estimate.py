@@ -104,7 +104,8 @@ class ServingEstimate:
     (prompt chunks fill the step), ``latency target`` or ``given``."""
     context_tokens: float
     decode_output_tokens_per_s: float
-    """Output tokens per second of decoding at ``batch`` and ``context_tokens``."""
+    """Output tokens per second of decoding ``decode_batch`` sequences at
+    ``context_tokens`` (decode steps alone, no prompt chunks)."""
     prefill_tokens_per_s: float
     tpot_ms: float
     """Time per output token at ``batch`` and the mean context [ms]."""
@@ -128,6 +129,10 @@ class ServingEstimate:
     """Time per output token when requests arrive at ``utilization`` × capacity [ms]."""
     ttft_at_utilization_ms: float | None = None
     """Mean time to the first token at that load, queueing included [ms]."""
+    decode_batch: int = 0
+    """Sequences ``decode_output_tokens_per_s`` is at: the batch given, or the largest the
+    memory, the engine and the latency target allow. ``batch`` is fewer when the token
+    budget of a step holds fewer at full load."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -193,12 +198,12 @@ def estimate_serving(
             chosen, limited_by = fastest, "latency target"
     at_context = mean_context if context is None else context
     if batch is not None:
-        _check_batch(batch, capacity, max(at_context, mean_context), tp, gpu, model)
+        _check_batch(batch, capacity, max(at_context, mean_context), tp, gpu, model, engine)
         chosen, limited_by = batch, "given"
     step = float(sv.decode_step_seconds(batch=chosen, context=at_context, engine=engine, **args))
     rates = replica_rates(args, chosen, **load)
     running = float(rates.running)
-    if running < chosen and limited_by != "given":
+    if running < chosen:  # a step's token budget holds fewer, a given batch included
         limited_by = "token budget"
     rps = float(rates.requests_per_s)
     loaded = None
@@ -240,6 +245,7 @@ def estimate_serving(
         utilization=utilization,
         tpot_at_utilization_ms=None if loaded is None else loaded.tpot_s * 1000.0,
         ttft_at_utilization_ms=None if loaded is None else loaded.ttft_s * 1000.0,
+        decode_batch=int(chosen),
     )
 
 
@@ -352,10 +358,17 @@ def _latency_batch(
 
 
 def _check_batch(
-    batch: int, capacity: float, context: float, tp: int, gpu: Gpu, model: OpenModel
+    batch: int,
+    capacity: float,
+    context: float,
+    tp: int,
+    gpu: Gpu,
+    model: OpenModel,
+    engine: sv.ServingEngine,
 ) -> None:
-    """One line when a given batch is below 1 or its KV cache of ``context`` tokens a
-    sequence does not fit the replica's."""
+    """One line when a given batch is below 1, its KV cache of ``context`` tokens a
+    sequence does not fit the replica's, or it is more sequences than the engine runs on
+    this GPU (``engine`` bound to it: :func:`on_gpu`)."""
     if batch < 1:
         raise PaybackError.bad("batch", batch, "must be ≥ 1")
     held = attended_tokens(model, context)
@@ -366,6 +379,13 @@ def _check_batch(
             batch,
             f"{batch:,} sequences of {context:,.0f} tokens need {batch * held:,.0f} tokens of KV "
             f"cache; {tp} × {gpu.id} hold {capacity:,.0f} ({fits:,} sequences)",
+        )
+    if batch > engine.max_num_seqs:
+        raise PaybackError.bad(
+            "batch",
+            batch,
+            f"at most {engine.max_num_seqs:,}: the most sequences {engine.name} runs together "
+            f"on {gpu.id} (its max_num_seqs)",
         )
 
 

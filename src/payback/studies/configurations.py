@@ -66,7 +66,9 @@ class Candidate:
     replicas_max: int
     """Replicas in the busiest month of the horizon."""
     batch: int
-    """Sequences decoded together at full load."""
+    """The batch the replica runs at: the largest the memory, the engine and ``tpot_ms``
+    allow (:func:`~payback.hardware.estimate.estimate_serving`'s ``decode_batch``); fewer
+    decode together at full load when a step's token budget holds fewer."""
     replica_requests_per_s: float
     tpot_ms: float
     """Time per output token where the fleet runs: at ``target_utilization`` of a
