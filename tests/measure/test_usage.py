@@ -620,6 +620,114 @@ def test_openai_usage_api_hourly_buckets_measure_the_peak(tmp_path: Path) -> Non
     assert profile.traffic["peak_to_average"] == pytest.approx(500 / (july / (31 * 24)), rel=1e-12)
 
 
+def daily_buckets(first: dt.date, last: dt.date, per_day: Any) -> list[dict[str, Any]]:
+    """One OpenAI usage bucket a day; ``per_day(day)`` requests (0: ``results: []``)."""
+    days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+    return [
+        openai_bucket(
+            dt.datetime(d.year, d.month, d.day, tzinfo=UTC),
+            86400,
+            [openai_result(per_day(d))] if per_day(d) else [],
+        )
+        for d in days
+    ]
+
+
+def test_openai_empty_daily_buckets_are_covered_time(tmp_path: Path) -> None:
+    # February 10 requests a day, March 20 a day to the 29th, then empty buckets on the
+    # 30th and 31st: the export lists them, so March is covered to its end (complete)
+    buckets = daily_buckets(
+        dt.date(2026, 2, 1),
+        dt.date(2026, 3, 31),
+        lambda d: 10 if d.month == 2 else 20 if d.day <= 29 else 0,
+    )
+    path = tmp_path / "usage.jsonl"
+    path.write_text("\n".join(json.dumps(b) for b in buckets) + "\n")
+    profile = profile_usage([path])
+    march = 20 * 29  # 580
+    assert profile.span["complete_months"] == ["2026-02", "2026-03"]
+    assert profile.span["end"] == "2026-04-01T00:00:00+00:00"
+    assert profile.traffic["requests_per_month"] == pytest.approx(march / 31 * MONTH_DAYS)
+    assert profile.traffic["growth_monthly"] == pytest.approx((march / 31) / 10 - 1)
+    # no requests or tokens added: the means are over the 860 requests
+    assert [m["requests"] for m in profile.by_month] == [280, march]
+    assert profile.traffic["input_tokens"] == pytest.approx(1000)
+    assert profile.traffic["output_tokens"] == pytest.approx(200)
+    assert profile.rows["used"] == 59
+    assert profile.rows["unreadable"] == 0
+    assert [m["model"] for m in profile.by_model] == ["gpt-4o"]
+    assert profile.models == 1
+    assert profile.by_model[0]["share"] == 1.0
+
+
+def test_openai_empty_buckets_count_as_covered_hours(tmp_path: Path) -> None:
+    # no complete month: 3 days of 24 requests on March 10-12, empty buckets to the 14th;
+    # the covered hours run to the end of the last empty bucket: 5 days
+    buckets = daily_buckets(
+        dt.date(2026, 3, 10), dt.date(2026, 3, 14), lambda d: 24 if d.day <= 12 else 0
+    )
+    (tmp_path / "usage.json").write_text(json.dumps({"object": "page", "data": buckets}))
+    profile = profile_usage([tmp_path / "usage.json"])
+    assert profile.span["complete_months"] == []
+    assert profile.span["hours"] == 5 * 24
+    assert profile.traffic["requests_per_month"] == pytest.approx(72 / 120 * 730.5)
+
+
+def test_openai_a_month_of_empty_buckets_is_covered_not_counted(tmp_path: Path) -> None:
+    # January and February with 10 and 14 requests a day, March all empty buckets: March is
+    # covered (complete, no requests), and the figures come from the months with requests
+    buckets = daily_buckets(
+        dt.date(2026, 1, 1),
+        dt.date(2026, 3, 31),
+        lambda d: {1: 10, 2: 14, 3: 0}[d.month],
+    )
+    (tmp_path / "usage.json").write_text(json.dumps(buckets))
+    profile = profile_usage([tmp_path / "usage.json"])
+    assert profile.span["complete_months"] == ["2026-01", "2026-02", "2026-03"]
+    assert profile.span["empty_months"] == []
+    assert profile.traffic["requests_per_month"] == pytest.approx(14 * MONTH_DAYS)
+    assert profile.traffic["growth_monthly"] == pytest.approx(0.4)
+    march = profile.by_month[-1]
+    assert march["requests"] == 0
+    assert march["requests_per_day"] == 0
+    assert march["input_tokens"] == 0
+    assert march["output_tokens"] == 0
+    assert any("2026-03: covered by the logs without a request" in n for n in profile.notes)
+    # only empty buckets: no requests, one line
+    only = tmp_path / "none.json"
+    only.write_text(json.dumps(buckets[-31:]))
+    with pytest.raises(PaybackError, match="no requests; the 31 rows used are all empty buckets"):
+        profile_usage([only])
+    assert_user_error(*run("usage", str(only)), "empty buckets")
+
+
+def test_zero_request_rows_of_an_aggregated_csv_cover_their_day(tmp_path: Path) -> None:
+    # daily rows with a requests column: 0 on March 30-31 (and a model idle all along) is a
+    # day covered with no requests, not an unreadable row
+    rows = []
+    day = dt.date(2026, 2, 1)
+    while day <= dt.date(2026, 3, 31):
+        n = 10 if day.month == 2 else 20 if day.day <= 29 else 0
+        rows.append([day.isoformat(), "gpt-4o", n, n * 1000, n * 200])
+        rows.append([day.isoformat(), "idle", 0, 0, 0])
+        day += dt.timedelta(days=1)
+    logs = write_rows(
+        tmp_path / "daily.csv",
+        ["date", "model", "requests", "input_tokens", "output_tokens"],
+        [*rows, ["2026-03-15", "gpt-4o", 0, 5, 0]],  # tokens without requests: unreadable
+    )
+    profile = profile_usage([logs])
+    assert profile.rows["unreadable"] == 1
+    assert profile.rows["unreadable_why"] == {"tokens in a row of zero requests": 1}
+    assert profile.rows["used"] == 2 * 59
+    assert profile.span["complete_months"] == ["2026-02", "2026-03"]
+    assert profile.traffic["requests_per_month"] == pytest.approx(580 / 31 * MONTH_DAYS)
+    assert profile.traffic["input_tokens"] == pytest.approx(1000)
+    # the idle model has no requests: not listed, not counted, no division by zero
+    assert [m["model"] for m in profile.by_model] == ["gpt-4o"]
+    assert profile.models == 1
+
+
 REQUEST_IDS = itertools.count()
 
 

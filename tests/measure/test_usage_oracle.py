@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import EXAMPLES, assert_user_error, run
-from payback import profile_usage
+from payback import PaybackError, profile_usage
 from payback.measure.usage import profile_database
 
 # request logs read through DuckDB: seconds in all
@@ -185,7 +185,8 @@ def expected(
         m["complete"] = starts and ends
         m["busiest"] = max(v for h, v in hourly.items() if _index(h) == i)
     order = sorted(months)
-    full = [months[i] for i in order if months[i]["complete"]]
+    # a month of rows of zero requests only (empty buckets) is covered time, not a figure
+    full = [months[i] for i in order if months[i]["complete"] and months[i]["requests"] > 0]
     empty = sorted(set(range(order[0], order[-1] + 1)) - present)
     notes: list[str] = []
     if full:
@@ -237,11 +238,12 @@ def expected(
         else:
             ratio = busiest / (sum(m["requests"] for m in window) / hours)
         traffic["peak_to_average"] = min(730.0, max(1.0, ratio))
-    per_request = all(r.requests == 1 and r.seconds is None for r in used)
+    counted = [r for r in used if r.requests > 0]  # not the empty buckets
+    per_request = all(r.requests == 1 and r.seconds is None for r in counted)
     percentiles: dict[str, dict[str, float] | None] = {"input_tokens": None, "output_tokens": None}
     if per_request:
         for name in ("input", "output"):
-            values = np.percentile([getattr(r, name) for r in used], [50, 90, 99])
+            values = np.percentile([getattr(r, name) for r in counted], [50, 90, 99])
             percentiles[f"{name}_tokens"] = dict(
                 zip(("p50", "p90", "p99"), map(float, values), strict=True)
             )
@@ -252,8 +254,12 @@ def expected(
             "requests_per_day": months[i]["requests"] / months[i]["days"]
             if months[i]["complete"]
             else None,
-            "input_tokens": months[i]["input"] / months[i]["requests"],
-            "output_tokens": months[i]["output"] / months[i]["requests"],
+            "input_tokens": months[i]["input"] / months[i]["requests"]
+            if months[i]["requests"]
+            else 0.0,
+            "output_tokens": months[i]["output"] / months[i]["requests"]
+            if months[i]["requests"]
+            else 0.0,
             "cached_input_share": months[i]["cached"] / months[i]["input"]
             if months[i]["input"]
             else 0.0,
@@ -277,13 +283,14 @@ def expected(
             "cached_input_share": s[3] / s[1] if s[1] else 0.0,
         }
         for name, s in sums.items()
+        if s[0] > 0  # a model of empty buckets only has no requests
     }
     return Expected(
         traffic,
         percentiles,
         by_month,
         by_model,
-        [m["start"].strftime("%Y-%m") for m in full],
+        [months[i]["start"].strftime("%Y-%m") for i in order if months[i]["complete"]],
         [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in empty],
         hours,
         rows,
@@ -387,6 +394,28 @@ def test_the_oracle_agrees_on_a_plain_csv(tmp_path: Path) -> None:
     want = expected(RECORDS)
     assert want.complete == ["2026-02", "2026-03", "2026-04"]
     compare(profile, want)
+
+
+def test_an_idle_tail_of_empty_rows_completes_the_last_month(tmp_path: Path) -> None:
+    # RECORDS end on May 17; rows of zero requests every hour to May 31 23:00 (an export
+    # that lists its empty buckets) cover the rest of May: May is complete, and the rate
+    # comes from it, without a request or token added
+    idle = [
+        Record(t, 0.0, 0.0, requests=0.0, model=None, rid=f"idle-{k}")
+        for k, t in enumerate(
+            _floor_hour(max(r.ts for r in RECORDS)) + HOUR * (k + 1) for k in range(10**4)
+        )
+        if t < dt.datetime(2026, 6, 1, tzinfo=UTC)
+    ]
+    records = RECORDS + idle
+    profile = profile_usage([write_csv(tmp_path / "logs.csv", records)])
+    want = expected(records)
+    assert want.complete == ["2026-02", "2026-03", "2026-04", "2026-05"]
+    may = sum(1 for r in RECORDS if r.ts.month == 5)
+    assert want.traffic["requests_per_month"] == pytest.approx(may / 31 * MONTH_DAYS)
+    assert want.traffic["input_tokens"] == expected(RECORDS).traffic["input_tokens"]
+    compare(profile, want)
+    assert profile.models == 2  # the idle rows' "(none)" has no requests: no model
 
 
 def test_a_duckdb_file_reads_naive_text_times_as_utc(tmp_path: Path, local_time_zone: str) -> None:
@@ -530,6 +559,10 @@ def logs(draw: Any) -> tuple[list[Record], dict[str, Any], dt.tzinfo | None]:
         if buckets:
             r.requests = float(rng.randint(1, 9))
             r.input, r.output, r.cached = (x * r.requests for x in (r.input, r.output, r.cached))
+    if draw(st.booleans()):  # some rows of zero requests (empty buckets): covered time
+        for r in records:
+            if rng.random() < 0.2:
+                r.requests, r.input, r.output, r.cached = 0.0, 0.0, 0.0, 0.0
     # the same requests logged twice (overlapping exports)
     records += [dataclasses.replace(r) for r in records[: draw(st.integers(0, 5))]]
     days = draw(st.lists(st.dates(dt.date(2027, 10, 20), dt.date(2028, 5, 10)), max_size=2))
@@ -563,10 +596,17 @@ def test_random_logs_agree_with_the_oracle(
 ) -> None:
     records, filters, tz = case
     path = write_csv(tmp_path / "logs.csv", records, tz)
-    want_used = expected(records, **filters).rows["used"] if _any_used(records, filters) else 0
-    if not want_used:
+    if not _any_used(records, filters):
         return  # nothing left after the filters: one clear error, tested elsewhere
-    compare(profile_usage([path], **filters), expected(records, **filters))
+    try:
+        want = expected(records, **filters)
+    except ZeroDivisionError:  # rows left, all of zero requests: no figure, one clear error
+        with pytest.raises(PaybackError, match="all empty buckets"):
+            profile_usage([path], **filters)
+        return
+    if not want.rows["used"]:
+        return
+    compare(profile_usage([path], **filters), want)
 
 
 def _any_used(records: list[Record], filters: dict[str, Any]) -> bool:

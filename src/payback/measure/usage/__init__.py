@@ -219,8 +219,13 @@ def _check_rows(
 ) -> None:
     """One line when no request is left: no rows, none readable (and why), or none after
     the filters (named, with how a model is matched)."""
-    if totals.rows:
+    if totals.rows and totals.requests:
         return
+    if totals.rows:
+        raise PaybackError(
+            f"{names}: no requests; the {totals.rows:,} rows used are all empty buckets (zero "
+            "requests)" + (f" after filtering by {filters}" if filters else "")
+        )
     if counts.read + counts.rejected == 0:
         raise PaybackError(f"{names}: no rows; expected {chosen} request logs")
     usable = _usable(counts)

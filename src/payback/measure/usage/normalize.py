@@ -19,17 +19,23 @@ MAX_TOKENS_PER_REQUEST = 1e8
 broken row, not a request."""
 MAX_REQUESTS_PER_ROW = 1e12
 MAX_BUCKET_SECONDS = 366 * 86400
+EMPTY_RESULT = (
+    '{"num_model_requests": 0, "input_tokens": 0, "output_tokens": 0, "input_cached_tokens": 0}'
+)
+"""What an OpenAI usage bucket with no results stands for: zero requests and tokens."""
 
 GOOD = (
     "ts >= TIMESTAMPTZ '1970-01-01 00:00:00+00' AND ts < TIMESTAMPTZ '2200-01-01 00:00:00+00' "
     "AND isfinite(input) AND isfinite(output) AND isfinite(cached) AND isfinite(requests) "
-    f"AND requests > 0 AND requests <= {MAX_REQUESTS_PER_ROW:.0e} "
+    f"AND requests >= 0 AND requests <= {MAX_REQUESTS_PER_ROW:.0e} "
     "AND input >= 0 AND output >= 0 AND cached >= 0 AND cached <= input "
     f"AND input <= {MAX_TOKENS_PER_REQUEST:.0e} * requests AND output <= {MAX_TOKENS_PER_REQUEST:.0e} * requests "
     f"AND (seconds IS NULL OR (seconds > 0 AND seconds <= {MAX_BUCKET_SECONDS}))"
 )
 """A row the profile can use: a time between 1970 and 2200, finite token counts that make
-sense (cached ≤ input, at most 10⁸ tokens a request) and a positive request count."""
+sense (cached ≤ input, at most 10⁸ tokens a request) and a request count that is not
+negative. A row of zero requests (and no tokens) is an empty bucket: time the logs cover,
+with nothing in it."""
 
 
 WHY = (
@@ -39,10 +45,11 @@ WHY = (
     "WHEN input IS NULL OR output IS NULL OR cached IS NULL THEN 'token counts missing or not numbers' "
     "WHEN NOT (isfinite(input) AND isfinite(output) AND isfinite(cached)) "
     "THEN 'token counts that are not finite numbers' "
-    "WHEN requests IS NULL OR NOT isfinite(requests) OR requests <= 0 "
-    f"OR requests > {MAX_REQUESTS_PER_ROW:.0e} THEN 'a request count that is not a positive number' "
+    "WHEN requests IS NULL OR NOT isfinite(requests) OR requests < 0 "
+    f"OR requests > {MAX_REQUESTS_PER_ROW:.0e} THEN 'a request count that is negative or not a number' "
     "WHEN input < 0 OR output < 0 OR cached < 0 THEN 'negative token counts' "
     "WHEN cached > input THEN 'more cached tokens than input tokens' "
+    "WHEN requests = 0 THEN 'tokens in a row of zero requests' "
     f"WHEN input > {MAX_TOKENS_PER_REQUEST:.0e} * requests OR output > {MAX_TOKENS_PER_REQUEST:.0e} * requests "
     "THEN 'over 10^8 tokens a request' "
     "ELSE 'a bucket length that is not between 0 and 366 days' END"
@@ -52,7 +59,9 @@ WHY = (
 
 def unwrap(source: Source) -> Source:
     """JSON records inside ``{"data": [...]}`` pages; for the OpenAI usage API, one record per
-    result with its bucket (``{"bucket": ..., "result": ...}``). One pass over the files."""
+    result with its bucket (``{"bucket": ..., "result": ...}``), and for a bucket whose
+    ``results`` are empty (no usage that day or hour) one result of zero requests and
+    tokens: time the export covers. One pass over the files."""
     if not source.json:
         return source
     rows = (
@@ -63,8 +72,10 @@ def unwrap(source: Source) -> Source:
         rows = (
             "(SELECT CASE WHEN b IS NOT NULL THEN json_object('bucket', b, 'result', r) END AS json, line FROM "
             "(SELECT json AS b, line, unnest(CASE "
-            "WHEN json_type(json, '$.results') = 'ARRAY' THEN json_extract(json, '$.results[*]') "
-            "WHEN json_type(json, '$.result') = 'ARRAY' THEN json_extract(json, '$.result[*]') "
+            "WHEN json_type(json, '$.results') = 'ARRAY' THEN coalesce(nullif("
+            f"json_extract(json, '$.results[*]'), []), [{sql_str(EMPTY_RESULT)}::JSON]) "
+            "WHEN json_type(json, '$.result') = 'ARRAY' THEN coalesce(nullif("
+            f"json_extract(json, '$.result[*]'), []), [{sql_str(EMPTY_RESULT)}::JSON]) "
             f"ELSE [NULL::JSON] END) AS r FROM {rows}))"
         )
     if source.fmt == "otel":

@@ -117,7 +117,8 @@ class Monthly:
     """What the monthly rows say (:func:`monthly`)."""
 
     months: list[Month]
-    """The months with requests, in order (``complete`` set)."""
+    """The months with rows, in order (``complete`` set); a month whose rows are all empty
+    buckets (zero requests) is covered time, left out of the figures."""
     empty: list[int]
     """Months inside the span without a request (``12 · year + month - 1``)."""
     hours: float
@@ -158,8 +159,14 @@ def monthly(
     months = _months(month_rows, end_rows, grains)
     _mark_complete(months, max(3600.0, bucket), cut)
     empty, warnings = _empty(months)
-    full = [m for m in months if m.complete]
+    full = [m for m in months if m.complete and m.requests > 0]
     window, hours, rate, notes = _rate(months, full, cut)
+    quiet = [m.start.strftime("%Y-%m") for m in months if m.complete and m.requests == 0]
+    if quiet:
+        notes.append(
+            f"{', '.join(quiet)}: covered by the logs without a request (empty buckets); left "
+            "out of requests_per_month, growth_monthly and peak_to_average"
+        )
     growth = _growth(full, notes)
     day_grain = bucket == 86400 and 86400 in grains.values()
     peak = _peak(window, hours, bucket, day_grain, notes)
@@ -339,14 +346,16 @@ def _peak(
 
 
 def by_month(months: list[Month]) -> list[dict[str, Any]]:
-    """Each month's requests, requests per day (complete months), mean tokens and cached share."""
+    """Each month's requests, requests per day (complete months), mean tokens (0 in a month
+    of empty buckets only) and cached share."""
     return [
         {
             "month": m.start.strftime("%Y-%m"),
             "requests": m.requests,
             "requests_per_day": m.requests / m.days if m.complete else None,
-            "input_tokens": m.input / m.requests,
-            "output_tokens": m.output / m.requests,
+            # a month of empty buckets only: no tokens
+            "input_tokens": m.input / m.requests if m.requests else 0.0,
+            "output_tokens": m.output / m.requests if m.requests else 0.0,
             "cached_input_share": m.cached / m.input if m.input else 0.0,
             "complete": m.complete,
         }
@@ -367,6 +376,7 @@ def by_model(model_rows: Iterable[Sequence[Any]], requests: float) -> list[dict[
             "cached_input_share": float(c) / float(i) if i else 0.0,
         }
         for name, r, i, o, c in model_rows
+        if r  # rows of zero requests (empty buckets) are no model's
     ]
 
 

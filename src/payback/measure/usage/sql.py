@@ -137,7 +137,7 @@ SELECT grouping(qin) + 2 * grouping(qout) AS part, src, hour, model, keep, good,
        max(CASE WHEN good AND seconds IS NOT NULL
                 THEN ts + to_microseconds(CAST(seconds * 1e6 AS BIGINT)) END) AS last_end,
        max(seconds) AS seconds,
-       bool_and(requests = 1 AND seconds IS NULL) AS per_request,
+       bool_and(requests = 1 AND seconds IS NULL) FILTER (WHERE requests <> 0) AS per_request,
        bool_and(us % 86400000000 = 0) FILTER (WHERE seconds IS NULL) AS on_days,
        bool_and(us % 3600000000 = 0) FILTER (WHERE seconds IS NULL) AS on_hours,
        min(bad, 3) AS bad
@@ -171,8 +171,9 @@ USED = (
 )
 
 TOTALS = """SELECT coalesce(sum(n), 0), sum(requests), sum(input), sum(output), sum(cached),
-       min(first), max(last), bool_and(per_request), count(DISTINCT coalesce(model, '(none)'))
-FROM used"""
+       min(first), max(last), bool_and(per_request) FILTER (WHERE requests > 0),
+       count(DISTINCT coalesce(model, '(none)')) FILTER (WHERE requests > 0)
+FROM used  -- rows of zero requests (empty buckets) cover time: no model, not a bucket"""
 
 SOURCES = """SELECT src, bool_and(on_days) AS dates_only, bool_and(on_hours) AS whole_hours,
        max(seconds) AS bucket_seconds
@@ -193,7 +194,7 @@ FROM (SELECT hour, sum(requests) AS requests, sum(input) AS input, sum(output) A
 GROUP BY 1 ORDER BY 1"""
 
 MODELS = f"""SELECT coalesce(model, '(none)') AS model, sum(requests), sum(input), sum(output), sum(cached)
-FROM used GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {MODELS_SHOWN}"""
+FROM used GROUP BY 1 HAVING sum(requests) > 0 ORDER BY 2 DESC, 1 LIMIT {MODELS_SHOWN}"""
 
 PERCENTILES = """WITH counts AS (
     SELECT 'input' AS field, qin AS v, sum(n) AS c FROM hourly WHERE part = 2 AND qin IS NOT NULL GROUP BY ALL
