@@ -280,14 +280,36 @@ def test_training_utilisation_across_gpus_by_stack() -> None:
 def test_prompts_ride_on_few_steps_by_hand() -> None:
     # 256-token prompts, 0.16 of one arriving a step, 2,032 tokens of room: each prompt
     # fits one step, so 16% of the steps carry a prompt; 20,000-token prompts in 7,000
-    # tokens of room take 3 steps each, and half a prompt a step fills every step
+    # tokens of room fill 20,000 / 7,000 = 2.857 steps' room each (chunks of 7,000, 7,000
+    # and 6,000, the next prompt's first chunk taking the last 1,000), so 0.2 of them a
+    # step fill 57% of the steps, and half a prompt a step fills every step
     assert float(
         sv.chunk_step_share(prompts_per_step=0.16, new_input_tokens=256, room=2032)
     ) == pytest.approx(0.16)
     assert float(
         sv.chunk_step_share(prompts_per_step=0.2, new_input_tokens=20000, room=7000)
-    ) == pytest.approx(0.6)
+    ) == pytest.approx(0.2 * 20000 / 7000)
     assert float(sv.chunk_step_share(prompts_per_step=0.5, new_input_tokens=20000, room=7000)) == 1
+    # a prompt one token past the room takes a step and a token of the next: not two
+    # steps (0.2), which spread it thin enough to hide in their memory reads
+    assert float(
+        sv.chunk_step_share(prompts_per_step=0.1, new_input_tokens=2001, room=2000)
+    ) == pytest.approx(0.10005)
+
+
+def test_a_prompt_past_the_token_budget_does_not_serve_more() -> None:
+    # gemma-2-9b on an A100: at 1,907 input tokens a prompt fits the room 83 decoding
+    # sequences leave in vLLM's 2,048-token budget; at 2,002 (79 decoding) it does not.
+    # Split into two even chunks, each hidden in a memory-bound step, the longer prompt
+    # served 12% more requests/s (4.56 against 4.08)
+    model, gpu = CAT.model("gemma-2-9b"), CAT.gpu("a100-80gb")
+    rates = [
+        estimate_serving(
+            model, gpu, "bf16", input_tokens=n, output_tokens=174.66, gpus_per_replica=1
+        ).replica_requests_per_s
+        for n in (1906.56, 1950.0, 2001.9, 2047.0)
+    ]
+    assert rates == sorted(rates, reverse=True)
 
 
 def test_kv_read_efficiency_is_the_h200_calibrations() -> None:

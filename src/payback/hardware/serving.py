@@ -516,8 +516,12 @@ def chunk_step_share(
     """Share of decode steps that carry prompt tokens when the scheduler takes a waiting
     prompt in as few steps as the token budget allows (vLLM's and TensorRT-LLM's
     first-come chunked prefill: the whole prompt when it fits the room the decode tokens
-    leave, else chunks of that room): each prompt rides on k = ⌈n / room⌉ steps, r
-    prompts arrive a step, so f = min(1, r · k) and the other steps decode only.
+    leave, else chunks that fill that room, the last one's leftover room taken by the
+    next prompt's first chunk): each prompt fills k = max(1, n / room) steps' room, r
+    prompts arrive a step, so f = min(1, r · k) and the other steps decode only. (Not
+    ⌈n / room⌉ even chunks: a prompt one token past the room would then ride on two
+    steps of half a prompt each, hidden in their memory reads, and a longer prompt would
+    serve more requests.)
 
     At f = 1 every step carries prompt tokens, spread evenly. At small f a few steps carry
     a whole prompt each and turn compute-bound, their decode reads hidden inside them,
@@ -531,7 +535,7 @@ def chunk_step_share(
     >>> float(chunk_step_share(prompts_per_step=0.5, new_input_tokens=20000, room=7000))
     1.0
     """
-    k = np.ceil(as_float(new_input_tokens) / np.maximum(as_float(room), 1.0))
+    k = np.maximum(1.0, as_float(new_input_tokens) / np.maximum(as_float(room), 1.0))
     return np.clip(as_float(prompts_per_step) * k, 0.0, 1.0)
 
 
