@@ -16,7 +16,16 @@ from payback.finance.quick import month_figure
 if TYPE_CHECKING:
     from payback.analysis.result import AlternativeResult
 
-__all__ = ["QUARTER_MONTHS", "month_figure", "months_text", "never_reason", "outcome_text", "usd"]
+__all__ = [
+    "QUARTER_MONTHS",
+    "in_month_text",
+    "month_figure",
+    "month_text",
+    "months_text",
+    "never_reason",
+    "outcome_text",
+    "usd",
+]
 
 QUARTER_MONTHS = 3
 """The payback time the tool asks about first: a quarter."""
@@ -37,6 +46,26 @@ def usd(value: float, decimals: int | None = None) -> str:
     text = f"{size:,.{decimals}f}"
     sign = "-" if value < 0 and text.strip("0.,") else ""
     return f"{sign}${text}"
+
+
+def month_text(month: float, decimals: int = 1) -> str:
+    """A break-even month as every output says it: ``at once`` for exactly 0, otherwise
+    ``month`` and :func:`month_figure` (never "month 0.0" for a break-even inside month 1,
+    never "month 3.0" for one in month 4); the portfolio's verdict and the reports use it.
+
+    >>> month_text(0.0), month_text(0.03), month_text(2.46), month_text(0.0019, 2)
+    ('at once', 'month 0.03', 'month 2.5', 'month 0.0019')
+    """
+    return "at once" if month == 0 else f"month {month_figure(month, decimals)}"
+
+
+def in_month_text(month: float, decimals: int = 1) -> str:
+    """:func:`month_text` after a verb: ``at once`` or ``in month 0.03``.
+
+    >>> in_month_text(0.0), in_month_text(3.04)
+    ('at once', 'in month 3.04')
+    """
+    return "at once" if month == 0 else f"in {month_text(month, decimals)}"
 
 
 def months_text(n: float) -> str:

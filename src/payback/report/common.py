@@ -14,7 +14,9 @@ import numpy as np
 from pydantic import BaseModel
 
 from payback.analysis.result import AlternativeResult, Analysis
-from payback.analysis.verdict import month_figure, months_text, outcome_text, usd
+from payback.analysis.verdict import in_month_text as in_month_text
+from payback.analysis.verdict import month_text as month_text
+from payback.analysis.verdict import months_text, outcome_text, usd
 from payback.report.labels import unit_suffix
 from payback.scenario import value_at
 
@@ -244,26 +246,6 @@ def quarter_text(within: dict[str, bool | None] | None) -> str:
     """Whether it pays back within 3 months, as ``analyze`` says it."""
     answer = (within or {}).get("3")
     return "unknown (horizon too short)" if answer is None else ("yes" if answer else "no")
-
-
-def month_text(month: float, decimals: int = 1) -> str:
-    """A break-even month as every output says it: ``at once`` for exactly 0, otherwise
-    ``month`` and :func:`~payback.analysis.verdict.month_figure` (one place: never
-    "month 0.0" for a break-even inside month 1, never "month 3.0" for one in month 4).
-
-    >>> month_text(0.0), month_text(0.03), month_text(2.46), month_text(0.0019, 2)
-    ('at once', 'month 0.03', 'month 2.5', 'month 0.0019')
-    """
-    return "at once" if month == 0 else f"month {month_figure(month, decimals)}"
-
-
-def in_month_text(month: float, decimals: int = 1) -> str:
-    """:func:`month_text` after a verb: ``at once`` or ``in month 0.03``.
-
-    >>> in_month_text(0.0), in_month_text(3.04)
-    ('at once', 'in month 3.04')
-    """
-    return "at once" if month == 0 else f"in {month_text(month, decimals)}"
 
 
 def pays_back_text(alt: AlternativeResult, horizon: int) -> str:

@@ -38,7 +38,7 @@ from payback.analysis.portfolio import (
     subset_flows,
 )
 from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, months_text, usd
-from payback.analysis.verdict import month_figure
+from payback.analysis.verdict import in_month_text, month_text
 from payback.finance._types import FloatArray
 from payback.scenario import Scenario
 
@@ -273,7 +273,7 @@ class PortfolioAnalysis(ScenarioFacts):
                 if best.break_even_month <= QUARTER_MONTHS
                 else "not within a quarter"
             )
-            line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} pays back {_in_month(best.break_even_month)}, {quarter}; {npv}"
+            line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} pays back {in_month_text(best.break_even_month)}, {quarter}; {npv}"
         if len(self.alternatives) > 1:
             line = f"best of {len(self.alternatives)} by NPV: {line}"
         return line
@@ -336,23 +336,13 @@ def _contributions(
     return out, shared
 
 
-def _in_month(month: float) -> str:
-    """``at once`` or ``in month 2.5`` (:func:`~payback.analysis.verdict.month_figure`)."""
-    return "at once" if month == 0 else f"in month {month_figure(month)}"
-
-
-def _month(month: float) -> str:
-    """``at once`` or ``month 2.5``."""
-    return "at once" if month == 0 else f"month {month_figure(month)}"
-
-
 def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str]) -> str:
     n = len(steps)
     these = f"{n} workload" + ("" if n == 1 else "s")
     full = steps[-1]
     if not full.pays_back_within_quarter:
         when = (
-            _month(full.break_even_month)
+            month_text(full.break_even_month)
             if full.break_even_month is not None
             else "never within the horizon"
         )
@@ -369,13 +359,13 @@ def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str]) -> 
     missing = [k + 1 for k, s in enumerate(steps) if not s.pays_back_within_quarter]
     if not missing:
         return (
-            f"With {'its one workload' if n == 1 else f'these {these}'} it pays back within a quarter ({_month(full.break_even_month or 0.0)})"
+            f"With {'its one workload' if n == 1 else f'these {these}'} it pays back within a quarter ({month_text(full.break_even_month or 0.0)})"
             + ("" if n == 1 else "; so does the first alone")
         )
     k = max(missing)
     return (
         f"With these {these} it pays back within a quarter "
-        f"({_month(full.break_even_month or 0.0)}); with the first {k} ({', '.join(names_in_order[:k])}) it does not"
+        f"({month_text(full.break_even_month or 0.0)}); with the first {k} ({', '.join(names_in_order[:k])}) it does not"
     )
 
 
