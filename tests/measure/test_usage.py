@@ -1370,3 +1370,118 @@ def test_the_monthly_arithmetic_needs_no_duckdb() -> None:
         "assert 'duckdb' not in sys.modules and 'rich' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": str(ROOT / "src")})
+
+
+# -- files that overlap in time ------------------------------------------------------
+
+
+def hourly_rows(start: dt.datetime, end: dt.datetime, ids: bool = False) -> list[list[Any]]:
+    """One request at each whole hour from start to end (with an id made of its time)."""
+    rows, t = [], start
+    while t < end:
+        rows.append([t.isoformat(), 100, 10, *([f"r{t:%Y%m%d%H}"] if ids else [])])
+        t += dt.timedelta(hours=1)
+    return rows
+
+
+def test_overlapping_exports_without_ids_are_named_in_one_warning(tmp_path: Path) -> None:
+    # two exports of one proxy, Jan 1-31 and Jan 15-Feb 15, a request each hour: without
+    # request ids, Jan 15-31 (17 days, 408 hours) is counted twice, and said so
+    header = ["timestamp", "input_tokens", "output_tokens"]
+    jan = write_rows(
+        tmp_path / "jan.csv",
+        header,
+        hourly_rows(dt.datetime(2026, 1, 1, tzinfo=UTC), month_start(2026, 2)),
+    )
+    mid = write_rows(
+        tmp_path / "mid.csv",
+        header,
+        hourly_rows(dt.datetime(2026, 1, 15, tzinfo=UTC), dt.datetime(2026, 2, 16, tzinfo=UTC)),
+    )
+    profile = profile_usage([jan, mid])
+    assert profile.by_month[0]["requests"] == 744 + 408  # counted as given
+    assert profile.overlaps == [
+        {
+            "files": [str(jan), str(mid)],
+            "format": "generic",
+            "from": "2026-01-15T00:00:00+00:00",
+            "to": "2026-02-01T00:00:00+00:00",
+            "hours": 408.0,
+        }
+    ]
+    (said,) = [w for w in profile.warnings if "overlap" in w]
+    assert f"{jan} and {mid}" in said
+    assert "from 2026-01-15 to 2026-01-31" in said
+    assert "counted twice" in said
+    assert "two replicas" in said
+    # the CLI: one warning line, a field in --json, not refused
+    code, out, err = run("usage", jan, mid)
+    assert code == 0
+    assert [line for line in err.splitlines() if "overlap" in line] == [f"warning: {said}"]
+    code, out, _ = run("usage", jan, mid, "--json")
+    assert code == 0
+    assert json.loads(out)["overlaps"] == profile.overlaps
+    # files that follow one another (a log rotated at midnight) do not overlap
+    feb = write_rows(
+        tmp_path / "feb.csv", header, hourly_rows(month_start(2026, 2), month_start(2026, 3))
+    )
+    assert profile_usage([jan, feb]).overlaps == []
+    assert not any("overlap" in w for w in profile_usage([jan, feb]).warnings)
+
+
+def test_overlapping_exports_with_request_ids_count_each_request_once(tmp_path: Path) -> None:
+    # the same two exports with request ids: the 408 repeated requests are dropped and
+    # counted, and nothing is said to overlap (the ids matched them)
+    header = ["timestamp", "input_tokens", "output_tokens", "request_id"]
+    jan = write_rows(
+        tmp_path / "jan.csv",
+        header,
+        hourly_rows(dt.datetime(2026, 1, 1, tzinfo=UTC), month_start(2026, 2), ids=True),
+    )
+    mid = write_rows(
+        tmp_path / "mid.csv",
+        header,
+        hourly_rows(
+            dt.datetime(2026, 1, 15, tzinfo=UTC), dt.datetime(2026, 2, 16, tzinfo=UTC), ids=True
+        ),
+    )
+    profile = profile_usage([jan, mid])
+    assert [m["requests"] for m in profile.by_month] == [744, 360]
+    assert profile.rows["duplicates"] == 408
+    assert profile.traffic["requests_per_month"] == pytest.approx(24 * MONTH_DAYS)
+    assert profile.overlaps == []
+    assert not any("overlap" in w for w in profile.warnings)
+    # replicas: overlapping hours with ids of their own are two requests each hour, no warning
+    other = write_rows(
+        tmp_path / "replica.csv",
+        header,
+        [
+            [*r[:3], "b" + r[3]]
+            for r in hourly_rows(
+                dt.datetime(2026, 1, 1, tzinfo=UTC), month_start(2026, 2), ids=True
+            )
+        ],
+    )
+    both = profile_usage([jan, other])
+    assert both.by_month[0]["requests"] == 2 * 744
+    assert both.rows["duplicates"] == 0
+    assert both.overlaps == []
+
+
+def test_daily_exports_sharing_one_day_overlap_on_that_day(tmp_path: Path) -> None:
+    # daily rows (dates only) Jan 1-15 and Jan 15-31: the 15th is in both, a day counted twice
+    header = ["date", "requests", "input_tokens", "output_tokens"]
+
+    def days(first: int, last: int) -> list[list[Any]]:
+        return [[f"2026-01-{d:02d}", 10, 1000, 100] for d in range(first, last + 1)]
+
+    a = write_rows(tmp_path / "a.csv", header, days(1, 15))
+    b = write_rows(tmp_path / "b.csv", header, days(15, 31))
+    profile = profile_usage([a, b])
+    assert profile.by_month[0]["requests"] == 320
+    assert [(o["from"], o["to"], o["hours"]) for o in profile.overlaps] == [
+        ("2026-01-15T00:00:00+00:00", "2026-01-16T00:00:00+00:00", 24.0)
+    ]
+    assert any(f"{a} and {b}" in w and "on 2026-01-15:" in w for w in profile.warnings)
+    c = write_rows(tmp_path / "c.csv", header, days(16, 31))
+    assert profile_usage([a, c]).overlaps == []

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from payback.errors import PaybackError
+from payback.measure.usage.files import FILE_COLUMN
 from payback.measure.usage.formats import FIELDS, OTEL_ATTRIBUTES, SPECS
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
 
@@ -66,12 +67,12 @@ def unwrap(source: Source) -> Source:
         return source
     rows = (
         "(SELECT unnest(CASE WHEN json_type(json, '$.data') = 'ARRAY' THEN json_extract(json, '$.data[*]') "
-        f"ELSE [json] END) AS json, line FROM {source.sql})"
+        f"ELSE [json] END) AS json, line, file FROM {source.sql})"
     )
     if source.fmt == "openai-usage":
         rows = (
-            "(SELECT CASE WHEN b IS NOT NULL THEN json_object('bucket', b, 'result', r) END AS json, line FROM "
-            "(SELECT json AS b, line, unnest(CASE "
+            "(SELECT CASE WHEN b IS NOT NULL THEN json_object('bucket', b, 'result', r) END AS json, line, file FROM "
+            "(SELECT json AS b, line, file, unnest(CASE "
             "WHEN json_type(json, '$.results') = 'ARRAY' THEN coalesce(nullif("
             f"json_extract(json, '$.results[*]'), []), [{sql_str(EMPTY_RESULT)}::JSON]) "
             "WHEN json_type(json, '$.result') = 'ARRAY' THEN coalesce(nullif("
@@ -99,11 +100,11 @@ def _otel_spans(rows: str) -> str:
     return (
         "(SELECT CASE WHEN s IS NOT NULL THEN json_object("
         "'ts', CAST(TRY_CAST(s->>'startTimeUnixNano' AS HUGEINT) // 1000 AS VARCHAR), "
-        f"'status', s->'status'->>'code', {fields}) END AS json, line FROM "
-        "(SELECT s, line, CAST(json_extract(s, '$.attributes[*]') AS JSON[]) AS attrs FROM "
+        f"'status', s->'status'->>'code', {fields}) END AS json, line, file FROM "
+        "(SELECT s, line, file, CAST(json_extract(s, '$.attributes[*]') AS JSON[]) AS attrs FROM "
         "(SELECT unnest(CASE WHEN json_type(json, '$.resourceSpans') = 'ARRAY' "
         "THEN json_extract(json, '$.resourceSpans[*].scopeSpans[*].spans[*]') "
-        f"ELSE [NULL::JSON] END) AS s, line FROM {rows})))"
+        f"ELSE [NULL::JSON] END) AS s, line, file FROM {rows})))"
     )
 
 
@@ -260,13 +261,14 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     keep = _keep(source, spec.keep)
     relation = source.sql
     if source.json:
-        carried = ["json AS raw_json", "line AS raw_line"]
+        carried = ["json AS raw_json", "line AS raw_line", "file"]
         raw = "coalesce(raw_line, CAST(raw_json AS VARCHAR))"
         listed = ", ".join(source.paths or {})
-        relation = f"(SELECT json_extract_string(json, [{listed}]) AS v, json, line\n      FROM {relation})"
+        relation = f"(SELECT json_extract_string(json, [{listed}]) AS v, json, line, file\n      FROM {relation})"
     else:
         shown = list(source.columns.values())[:12]
         carried = [f'"{c.replace(chr(34), chr(34) * 2)}" AS raw_{i}' for i, c in enumerate(shown)]
+        carried.append(f'"{FILE_COLUMN}" AS file')
         raw = (
             "concat_ws(',', "
             + ", ".join(f"CAST(raw_{i} AS VARCHAR)" for i in range(len(shown)))
@@ -291,7 +293,7 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
         f"FROM (SELECT {inner}\n      FROM {relation})"
     )
     return (
-        f"SELECT {index} AS src, ts, model, requests, input, output, cached, seconds, rid, keep, good,\n"
+        f"SELECT {index} AS src, file, ts, model, requests, input, output, cached, seconds, rid, keep, good,\n"
         f"       CASE WHEN keep AND NOT good THEN left(regexp_replace({raw}, '\\s+', ' ', 'g'), 200) END AS bad,\n"
         f"       CASE WHEN keep AND NOT good THEN {WHY} END AS why\n"
         f"FROM (SELECT *, coalesce({GOOD}, FALSE) AS good\n      FROM ({typed}))"
