@@ -77,6 +77,20 @@ def expect_profile(
     assert t["cached_input_share"] == pytest.approx(share, rel=1e-12)
 
 
+def assert_o_refused(code: int, out: str, err: str, *fragments: str) -> None:
+    """``usage -o`` refused: the profile measured is shown all the same, then one error line
+    (the last) says why, exit code 2."""
+    assert code == 2, (out, err)
+    assert "requests_per_month" in out
+    assert "Wrote" not in out
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: ")
+    assert sum(line.startswith("error: ") for line in err.splitlines()) == 1
+    for fragment in fragments:
+        assert fragment in last
+
+
 def write_rows(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
@@ -1145,14 +1159,14 @@ def test_o_refuses_a_file_that_is_not_a_scenario(tmp_path: Path) -> None:
     pyproject = tmp_path / "pp.toml"
     pyproject.write_text((ROOT / "pyproject.toml").read_text())
     before = pyproject.read_bytes()
-    assert_user_error(
+    assert_o_refused(
         *run("usage", logs, "-o", pyproject), "pp.toml: does not look like a payback scenario"
     )
     assert pyproject.read_bytes() == before
     # a scenario that the result would not make valid is left as it is too
     broken = tmp_path / "partial.toml"
     broken.write_text('[scenario]\nname = "x"\n')
-    assert_user_error(
+    assert_o_refused(
         *run("usage", logs, "-o", broken),
         "partial.toml: with the measured [traffic] it would not be a valid scenario",
         "left as it is",
@@ -1176,7 +1190,7 @@ def test_o_never_breaks_a_file_it_cannot_update(
     logs = flat_logs(tmp_path / "logs.csv")
     path = tmp_path / name
     path.write_text(text)
-    assert_user_error(*run("usage", logs, "-o", path), fragment, "left as it is")
+    assert_o_refused(*run("usage", logs, "-o", path), fragment, "left as it is")
     assert path.read_text() == text
 
 
@@ -1485,3 +1499,47 @@ def test_daily_exports_sharing_one_day_overlap_on_that_day(tmp_path: Path) -> No
     assert any(f"{a} and {b}" in w and "on 2026-01-15:" in w for w in profile.warnings)
     c = write_rows(tmp_path / "c.csv", header, days(16, 31))
     assert profile_usage([a, c]).overlaps == []
+
+
+def test_o_refused_still_shows_the_profile_and_leaves_the_file(tmp_path: Path) -> None:
+    # a mean of 2,000,000 output tokens a request is read (under 10^8 a request), but a
+    # scenario allows at most 10^6: -o is refused, the profile measured is shown all the
+    # same, exit 2, and the scenario keeps every byte
+    logs = write_rows(
+        tmp_path / "huge.csv",
+        ["timestamp", "input_tokens", "output_tokens"],
+        [[f"2026-02-{d:02d}T12:00:00Z", 1000, 2_000_000] for d in range(1, 29)],
+    )
+    scenario = tmp_path / "scenario.toml"
+    before = (EXAMPLES / "quarter-200k.toml").read_bytes().replace(b"\n", b"\r\n")
+    scenario.write_bytes(before)
+    code, out, err = run("usage", logs, "-o", scenario)
+    assert code == 2
+    assert "output_tokens        2,000,000.0 mean" in out
+    assert "Rows: 28 read, 28 used" in out
+    assert "Wrote" not in out
+    assert err.splitlines()[-1] == (
+        f"error: {scenario}: with the measured [traffic] it would not be a valid scenario "
+        "(traffic.output_tokens = 2000000.0: must be ≤ 1e+06); left as it is"
+    )
+    assert "Traceback" not in err
+    assert scenario.read_bytes() == before
+    # --json: the profile, nothing written and why; a new file is not created
+    new = tmp_path / "new.toml"
+    code, out, err = run("usage", logs, "-o", new, "--json")
+    assert code == 2
+    data = json.loads(out)
+    assert data["traffic"]["output_tokens"] == 2_000_000
+    assert data["written"] is None
+    assert data["created"] is False
+    assert data["refused"].endswith("must be ≤ 1e+06); not written")
+    assert err.splitlines()[-1] == f"error: {data['refused']}"
+    assert not new.exists()
+    # a file that is not a scenario: refused the same way, the profile shown, the file kept
+    notes = tmp_path / "notes.toml"
+    notes.write_bytes(b'title = "my notes"\n')
+    code, out, err = run("usage", logs, "-o", notes)
+    assert code == 2
+    assert "requests_per_month" in out
+    assert "does not look like a payback scenario" in err.splitlines()[-1]
+    assert notes.read_bytes() == b'title = "my notes"\n'
