@@ -1543,3 +1543,62 @@ def test_o_refused_still_shows_the_profile_and_leaves_the_file(tmp_path: Path) -
     assert "requests_per_month" in out
     assert "does not look like a payback scenario" in err.splitlines()[-1]
     assert notes.read_bytes() == b'title = "my notes"\n'
+
+
+def test_openai_empty_buckets_of_another_endpoint_are_not_completions_time(tmp_path: Path) -> None:
+    # completions: February 10 requests a day, March 20 a day to the 29th (the export ends
+    # there); embeddings, exported to March 31, idle on the 30th and 31st (results: []).
+    # The embeddings' empty buckets say nothing of the completions: March stays partial,
+    # and the rate is February's (it was March's 580 / 31 days, March read as complete)
+    completions = daily_buckets(
+        dt.date(2026, 2, 1), dt.date(2026, 3, 29), lambda d: 10 if d.month == 2 else 20
+    )
+    (tmp_path / "completions.jsonl").write_text(
+        "\n".join(json.dumps(b) for b in completions) + "\n"
+    )
+    embeddings = daily_buckets(
+        dt.date(2026, 2, 1), dt.date(2026, 3, 31), lambda d: 0 if d.day >= 30 else 5
+    )
+    for bucket in embeddings:
+        for result in bucket["results"]:
+            result["object"] = "organization.usage.embeddings.result"
+            result["output_tokens"] = 0
+    # and a row of zero requests of the embeddings endpoint, written out
+    embeddings[-1]["results"] = [
+        dict(openai_result(0), object="organization.usage.embeddings.result")
+    ]
+    (tmp_path / "embeddings.json").write_text(json.dumps({"object": "page", "data": embeddings}))
+    profile = profile_usage([tmp_path / "completions.jsonl", tmp_path / "embeddings.json"])
+    assert profile.span["complete_months"] == ["2026-02"]
+    assert profile.span["end"] == "2026-03-30T00:00:00+00:00"
+    assert profile.traffic["requests_per_month"] == pytest.approx(10 * MONTH_DAYS)
+    assert [m["requests"] for m in profile.by_month] == [280, 580]
+    # every embeddings row, its two empty days too, is left out as not a completion
+    assert profile.rows["used"] == 28 + 29
+    assert profile.rows["not_llm_calls_or_failed"] == 28 + 31
+    # the completions' own empty buckets still cover its time (as before)
+    completions[-2:] = []
+    completions += daily_buckets(dt.date(2026, 3, 28), dt.date(2026, 3, 31), lambda d: 0)[2:]
+    (tmp_path / "completions.jsonl").write_text(
+        "\n".join(json.dumps(b) for b in completions) + "\n"
+    )
+    alone = profile_usage([tmp_path / "completions.jsonl"])
+    assert alone.span["complete_months"] == ["2026-02", "2026-03"]
+    assert alone.traffic["requests_per_month"] == pytest.approx(20 * 27 / 31 * MONTH_DAYS)
+
+
+def test_the_sql_rules_say_how_an_empty_bucket_counts() -> None:
+    # the rules printed after --sql name both cases of an empty bucket
+    from payback.measure.usage import usage_sql
+
+    rules = " ".join(
+        line.removeprefix("--").strip()
+        for line in usage_sql("openai-usage").splitlines()
+        if line.startswith("--")
+    )
+    assert "a row of zero requests (an empty bucket) is time the logs cover" in rules
+    assert (
+        "an OpenAI usage bucket with results: [] is such a row, except in a file whose results "
+        "are all another endpoint's (embeddings, images, ...): there it is that endpoint's idle "
+        "time, left out with its results" in rules
+    )

@@ -21,9 +21,16 @@ broken row, not a request."""
 MAX_REQUESTS_PER_ROW = 1e12
 MAX_BUCKET_SECONDS = 366 * 86400
 EMPTY_RESULT = (
-    '{"num_model_requests": 0, "input_tokens": 0, "output_tokens": 0, "input_cached_tokens": 0}'
+    '{"num_model_requests": 0, "input_tokens": 0, "output_tokens": 0, "input_cached_tokens": 0, '
+    '"payback_empty": true}'
 )
 """What an OpenAI usage bucket with no results stands for: zero requests and tokens."""
+OTHER_EMPTY = (
+    '{"object": "organization.usage.another_endpoint.result", "num_model_requests": 0, '
+    '"input_tokens": 0, "output_tokens": 0, "input_cached_tokens": 0}'
+)
+"""An empty bucket of a file whose results are all another endpoint's (embeddings, images,
+moderations, audio...): that endpoint's idle time, not the completions'; a row left out."""
 
 GOOD = (
     "ts >= TIMESTAMPTZ '1970-01-01 00:00:00+00' AND ts < TIMESTAMPTZ '2200-01-01 00:00:00+00' "
@@ -62,7 +69,11 @@ def unwrap(source: Source) -> Source:
     """JSON records inside ``{"data": [...]}`` pages; for the OpenAI usage API, one record per
     result with its bucket (``{"bucket": ..., "result": ...}``), and for a bucket whose
     ``results`` are empty (no usage that day or hour) one result of zero requests and
-    tokens: time the export covers. One pass over the files."""
+    tokens: time the export covers. The API exports one endpoint at a time: an empty
+    bucket of a file whose results are all another endpoint's (embeddings, images, ...) is
+    that endpoint's quiet time, so it becomes a row of that other endpoint (left out, as
+    its results are); a file of completions results (or results without an ``object``),
+    or of empty buckets only, keeps them as covered time. One pass over the files."""
     if not source.json:
         return source
     rows = (
@@ -70,14 +81,22 @@ def unwrap(source: Source) -> Source:
         f"ELSE [json] END) AS json, line, file FROM {source.sql})"
     )
     if source.fmt == "openai-usage":
+        results = "(r IS NOT NULL AND r->>'$.payback_empty' IS NULL)"
+        # as the format keeps them (formats.SPECS): a completions result, or one without object
+        completions = (
+            f"({results} AND (r->>'object' IS NULL OR r->>'object' LIKE '%completions.result'))"
+        )
         rows = (
-            "(SELECT CASE WHEN b IS NOT NULL THEN json_object('bucket', b, 'result', r) END AS json, line, file FROM "
+            "(SELECT CASE WHEN b IS NOT NULL THEN json_object('bucket', b, 'result', "
+            f"CASE WHEN r->>'$.payback_empty' IS NOT NULL AND other THEN {sql_str(OTHER_EMPTY)}::JSON "
+            "ELSE r END) END AS json, line, file FROM "
+            f"(SELECT *, bool_or({results}) OVER w AND NOT bool_or({completions}) OVER w AS other FROM "
             "(SELECT json AS b, line, file, unnest(CASE "
             "WHEN json_type(json, '$.results') = 'ARRAY' THEN coalesce(nullif("
             f"json_extract(json, '$.results[*]'), []), [{sql_str(EMPTY_RESULT)}::JSON]) "
             "WHEN json_type(json, '$.result') = 'ARRAY' THEN coalesce(nullif("
             f"json_extract(json, '$.result[*]'), []), [{sql_str(EMPTY_RESULT)}::JSON]) "
-            f"ELSE [NULL::JSON] END) AS r FROM {rows}))"
+            f"ELSE [NULL::JSON] END) AS r FROM {rows}) WINDOW w AS (PARTITION BY file)))"
         )
     if source.fmt == "otel":
         rows = _otel_spans(rows)

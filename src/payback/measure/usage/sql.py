@@ -227,7 +227,10 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 --     until date on its last day); months without requests inside the span are left out;
 --   a row of zero requests (an empty bucket) is time the logs cover, with no requests or tokens:
 --     it counts toward a month's coverage and the covered hours; a month of such rows only is
---     left out of the figures below, a model of such rows only is not listed;
+--     left out of the figures below, a model of such rows only is not listed; an OpenAI usage
+--     bucket with results: [] is such a row, except in a file whose results are all another
+--     endpoint's (embeddings, images, ...): there it is that endpoint's idle time, left out
+--     with its results (the API exports one endpoint at a time);
 --   requests_per_month = the last complete month's requests / its days * 30.4375 (365.25 / 12);
 --     with no complete month: requests / covered clock hours * 730.5 (from the first
 --     request's hour, or a since date's start with readable requests before it, to the
