@@ -36,7 +36,7 @@ from typing import Any
 from payback.errors import PaybackError
 from payback.measure.usage import sql
 from payback.measure.usage.engines import is_database
-from payback.measure.usage.files import expand, find_sources
+from payback.measure.usage.files import COMPRESSED, expand, find_sources
 from payback.measure.usage.formats import FORMATS, parse_columns
 from payback.measure.usage.normalize import pipeline
 from payback.measure.usage.profile import (
@@ -47,6 +47,8 @@ from payback.measure.usage.profile import (
     by_model,
     by_month,
     monthly,
+    overlap_warning,
+    overlaps,
     span,
 )
 
@@ -151,6 +153,16 @@ def _summarize(
     if models_count is not None:
         totals = dataclasses.replace(totals, models=models_count)
     _check_rows(counts, totals, names, chosen, filters)
+    pairs = (
+        overlaps(con.execute(sql.FILES).fetchall(), con.execute(sql.SOURCES).fetchall(), formats)
+        if len(formats) > 1
+        else []
+    )
+    # a file next to its compressed copy is warned of already (files.expand)
+    pairs = [p for p in pairs if len({_stem(f) for f in p["files"]}) == 2]
+    said = overlap_warning(pairs)
+    if said:
+        warnings.append(said)
     if counts.duplicates:
         notes.append(
             f"{counts.duplicates:,} rows repeat a request id seen before (the same request "
@@ -188,7 +200,16 @@ def _summarize(
         notes=notes,
         warnings=warnings,
         table=table,
+        overlaps=pairs,
     )
+
+
+def _stem(name: str) -> str:
+    """A file's name without a compression suffix (``a.csv.gz``: ``a.csv``)."""
+    for suffix in COMPRESSED:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _traffic(totals: sql.Totals, months: Monthly) -> dict[str, float]:
@@ -294,7 +315,10 @@ def usage_sql(
         shown = "generic" if fmt == "auto" else fmt
         sources = [
             sql.Source(
-                "(SELECT json, NULL::VARCHAR AS line FROM raw_logs)", True, ["raw_logs"], shown
+                "(SELECT json, NULL::VARCHAR AS line, 'raw_logs' AS file FROM raw_logs)",
+                True,
+                ["raw_logs"],
+                shown,
             )
         ]
         where = (
