@@ -111,3 +111,10 @@ def test_quick_refuses_prices_above_a_scenarios_limits(
     assert field_range(_seed(), "alternatives.0.one_time.data_usd").highest == 1e12
     with pytest.raises(PaybackError, match=f"^{field} .*at most"):
         quick_break_even(hosted, self_hosted, one_time)
+
+
+def test_a_whole_break_even_is_not_marked_approximate() -> None:
+    # $100 / ($15 - $5) x 1,000 = 10,000 requests exactly: no "~" (it said ~10,000)
+    assert quick_break_even(15, 5, 100).message == "Break even after 10,000 requests"
+    # the seed's 30,769.23 is rounded, and says so
+    assert quick_break_even(15, 2, 400).message == "Break even after ~30,769 requests"

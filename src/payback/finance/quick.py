@@ -97,6 +97,11 @@ def quick_break_even(
     'Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost'
     >>> quick_break_even(15, 2, 0).message
     'Break even at once: no one-time cost to recover'
+
+    "~" marks a rounded count; a whole one is shown as it is:
+
+    >>> quick_break_even(15, 5, 100).message
+    'Break even after 10,000 requests'
     """
     _check("hosted_usd_per_1k", hosted_usd_per_1k, MAX_USD_PER_1K_REQUESTS)
     _check("self_hosted_usd_per_1k", self_hosted_usd_per_1k, MAX_USD_PER_1K_REQUESTS)
@@ -109,7 +114,11 @@ def quick_break_even(
         raise _overflow(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd, saved)
     if requests == 0:
         return QuickAnswer(0.0, float(saved), "Break even at once: no one-time cost to recover")
-    return QuickAnswer(requests, float(saved), f"Break even after ~{count_text(requests)} requests")
+    shown = count_text(requests)
+    exact = requests == round(requests) and requests < 1e15  # shown as it is, not rounded
+    return QuickAnswer(
+        requests, float(saved), f"Break even after {'' if exact else '~'}{shown} requests"
+    )
 
 
 def count_text(value: float) -> str:
