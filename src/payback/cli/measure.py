@@ -421,6 +421,10 @@ def usage(  # long: most of it is its options and their help text
     Passwords come from the URL, the environment or ~/.pgpass and are never shown.
     LiteLLM's DATABASE_URL works as it is: Prisma's own arguments are left out and its
     ?schema= is searched first; PgBouncer and hosted poolers (Supabase, Neon) work too.
+    With LiteLLM's disable_spend_logs (LiteLLM_SpendLogs empty or missing) its daily
+    rollup (LiteLLM_DailyUserSpend, or by team or organization) is read: requests per
+    month, growth, mean tokens, cached share and models, but no token percentiles and no
+    busiest hour (peak_to_average is left out of -o).
     **--sql --dialect D** prints that query for D.
     """
     # Long for its ten options and their help; the work is in payback.measure.usage.
