@@ -1633,3 +1633,19 @@ def test_logs_of_under_a_week_are_warned_of(tmp_path: Path) -> None:
         tmp_path / "week.csv", header, hourly_rows(start, start + dt.timedelta(days=7))
     )
     assert profile_usage([week]).warnings == []
+
+
+def test_a_field_named_twice_in_columns_is_one_line(tmp_path: Path) -> None:
+    # ts=a,ts=b took the last silently; the same column twice is harmless
+    logs = write_rows(
+        tmp_path / "logs.csv",
+        ["created", "timestamp", "input_tokens", "output_tokens"],
+        [["2026-01-01T00:00:00Z", "2026-03-05T10:00:00Z", 100, 20]],
+    )
+    assert_user_error(
+        *run("usage", logs, "--columns", "ts=created,input=input_tokens,ts=timestamp"),
+        "error: --columns 'ts=created,input=input_tokens,ts=timestamp': ts is named twice "
+        "(created and timestamp); name each field once",
+    )
+    same = profile_usage([logs], columns="ts=timestamp,ts=timestamp")
+    assert same.span["first"] == "2026-03-05T10:00:00+00:00"
