@@ -20,7 +20,10 @@ The subpackages hold the rest, by job: ``payback.finance`` (the cash-flow maths)
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False
+"""typing.TYPE_CHECKING without importing typing (12 ms): ``import payback`` runs before
+the command line's Ctrl-C handler, so it imports nothing (see payback.cli)."""
 
 __version__ = "0.1.0"
 
@@ -67,6 +70,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from payback.analysis.result import Analysis as Analysis
     from payback.analysis.result import analyze as analyze
     from payback.errors import PaybackError as PaybackError

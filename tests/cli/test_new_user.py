@@ -176,7 +176,7 @@ def test_an_absurd_count_is_shown_as_written(tmp_path: Path) -> None:
 def test_recommend_without_a_model_names_the_flag_to_give_it() -> None:
     code, out, err = run("recommend", QUARTER)  # the quarter's alternative names no model
     assert_user_error(code, out, err)
-    assert err.strip().endswith("in the scenario, or pass --model ID")
+    assert err.strip().endswith("to compare several, or pass --model ID")
 
 
 PORTFOLIO_LONG = """

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 import payback
 from helpers import (
     CHECKED,
+    EXAMPLES,
     QUARTER,
     build,
     build_data,
@@ -535,3 +536,15 @@ def test_apply_renames_the_scenario_name_that_names_the_old_gpu(tmp_path: Path) 
     )
     assert "scenario.name = " in result.stderr
     assert "--apply -o FILE" not in result.stdout  # done, not advised
+
+
+def test_a_missing_model_is_asked_for_at_the_size_the_name_says() -> None:
+    """growth.toml's 'fine-tuned 8B on rented H100s' has no model: recommend suggested
+    model = "qwen2.5-7b", a 7B, whatever the alternative said."""
+    result = runner.invoke(app, ["recommend", str(EXAMPLES / "growth.toml")])
+    assert result.exit_code == 2
+    assert (
+        'give model = "llama-3.1-8b" (its name says 8B: the catalog\'s 8B models are '
+        "llama-3.1-8b, qwen3-8b) in the scenario" in result.stderr
+    )
+    assert "qwen2.5-7b" not in result.stderr

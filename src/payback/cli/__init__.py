@@ -9,70 +9,74 @@ helpers, :mod:`payback.cli._files` the file writing. A command imports the libra
 its function, so that ``payback --help`` and the light commands start fast.
 """
 
-from __future__ import annotations
+# Ctrl-C from here on is one line and exit code 130, never a traceback: everything this
+# module does, its imports, the registrations and the definitions, runs inside this try
+# (``import payback`` before it imports nothing: its names load on first use).
+try:
+    import contextlib
+    import os
+    import signal
+    import sys
 
-import contextlib
-import os
-import sys
+    # numpy's bundled OpenBLAS starts one busy-waiting thread per core when numpy is
+    # imported, about 0.08 s of CPU on a 2-core machine, at every command. The command
+    # line's arrays are elementwise (samples × months) and never reach a BLAS call worth
+    # threading, so it asks for one thread unless the user chose otherwise.
+    # benchmarks/bench_startup.py measures it.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-# numpy's bundled OpenBLAS starts one busy-waiting thread per core when numpy is imported,
-# about 0.08 s of CPU on a 2-core machine, at every command. The command line's arrays are
-# elementwise (samples × months) and never reach a BLAS call worth threading, so it asks for
-# one thread unless the user chose otherwise. benchmarks/bench_startup.py measures it.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-try:  # Ctrl-C while the command line loads (its first tenth of a second) is Ctrl-C too
     from payback.cli import analyze, catalog, estimate, init, measure, quick, serve, studies
     from payback.cli._common import app, as_flag, user_errors
     from payback.cli._errors import INTERRUPTED
+
+    __all__ = ["app", "as_flag", "main", "user_errors"]
+
+    # In the order of `payback --help`. Registered by module (analyze.analyze), so that
+    # payback.cli.analyze stays the module rather than the function of the same name.
+    app.command()(quick.quick)
+    app.command()(analyze.analyze)
+    app.command()(studies.recommend)
+    app.command("import-benchmark")(measure.import_benchmark)
+    app.command()(measure.calibrate)
+    app.command()(studies.sensitivity)
+    app.command()(studies.solve)
+    app.command()(analyze.report)
+    app.command()(analyze.explain)
+    app.command()(measure.usage)
+    app.command()(serve.serve)
+    app.command()(init.init)
+    app.add_typer(catalog.app, name="catalog")
+    app.add_typer(estimate.app, name="estimate")
+
+    def main() -> None:
+        """Entry point of the ``payback`` command: exit code 0, 1 (a target no value
+        reaches, or an internal error), 2 (bad input, one line per problem) or 130
+        (Ctrl-C)."""
+        try:
+            app()
+        except KeyboardInterrupt:  # before the command started (Typer builds it) or after
+            sys.stderr.write(f"error: {INTERRUPTED}\n")
+            _interrupted_exit()
+        except SystemExit as exc:
+            if exc.code == 130:
+                _interrupted_exit()
+            raise
+        finally:  # the command is over: a Ctrl-C now has nothing to stop (Python would print one)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def _interrupted_exit() -> None:
+        """Leave with 130 once the output is flushed, without the interpreter's
+        finalization: a library thread stopped mid-work by Ctrl-C can abort it ("Fatal
+        Python error: PyThreadState_Get ... finalizing", exit -6: 1 of about 150 reports
+        interrupted under load). The stack is unwound by then: every file is closed, every
+        ``finally`` has run."""
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(130)
+
 except KeyboardInterrupt:
+    import sys
+
     sys.stderr.write("error: interrupted (Ctrl-C); no file was left half-written\n")
     sys.exit(130)
-
-__all__ = ["app", "as_flag", "main", "user_errors"]
-
-# In the order of `payback --help`. Registered by module (analyze.analyze), so that
-# payback.cli.analyze stays the module rather than the function of the same name.
-app.command()(quick.quick)
-app.command()(analyze.analyze)
-app.command()(studies.recommend)
-app.command("import-benchmark")(measure.import_benchmark)
-app.command()(measure.calibrate)
-app.command()(studies.sensitivity)
-app.command()(studies.solve)
-app.command()(analyze.report)
-app.command()(analyze.explain)
-app.command()(measure.usage)
-app.command()(serve.serve)
-app.command()(init.init)
-app.add_typer(catalog.app, name="catalog")
-app.add_typer(estimate.app, name="estimate")
-
-
-def main() -> None:
-    """Entry point of the ``payback`` command: exit code 0, 1 (a target no value reaches,
-    or an internal error), 2 (bad input, one line per problem) or 130 (Ctrl-C)."""
-    import signal
-
-    try:
-        app()
-    except KeyboardInterrupt:  # before the command started (Typer builds it) or after it ended
-        sys.stderr.write(f"error: {INTERRUPTED}\n")
-        _interrupted_exit()
-    except SystemExit as exc:
-        if exc.code == 130:
-            _interrupted_exit()
-        raise
-    finally:  # the command is over: a Ctrl-C now has nothing to stop (Python would print one)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _interrupted_exit() -> None:
-    """Leave with 130 once the output is flushed, without the interpreter's finalization: a
-    library thread stopped mid-work by Ctrl-C can abort it ("Fatal Python error:
-    PyThreadState_Get ... finalizing", exit -6: 1 of about 150 reports interrupted under
-    load). The stack is unwound by then: every file is closed, every ``finally`` has run."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(130)

@@ -162,6 +162,7 @@ def report(
             "--force", help="Replace files payback did not write, or that were changed since."
         ),
     ] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """A report to attach to a design review: charts, the explanation and every input's source.
 
@@ -172,7 +173,7 @@ def report(
     **.md**: the same as Markdown with PNG charts written beside it (its folder is made
     when missing). **.png**: the cumulative-cost chart alone. A file payback wrote and nobody
     changed since is replaced (each carries the hash of its content); others, edited reports
-    too, need **--force**.
+    too, need **--force**. **--json** lists the files written.
     """
     suffix = output.suffix.lower()
     if suffix not in REPORT_TYPES:
@@ -187,7 +188,7 @@ def report(
         if suffix == ".md":  # as for one scenario's report: its folder is made when missing
             _make_folder(output.parent)
         _write_outputs(portfolio, force)
-        echo(f"Wrote {output}")
+        _written(output, list(portfolio), as_json)
         return
     analysis = _analysis(file, samples, seed, no_quality)
     if suffix in (".html", ".htm"):
@@ -204,7 +205,16 @@ def report(
 
         files = {output: png_bytes(charts.cumulative_costs(analysis))}
     _write_outputs(files, force)
-    echo(f"Wrote {output}" + (f" and {len(files) - 1} charts beside it" if len(files) > 1 else ""))
+    _written(output, list(files), as_json)
+
+
+def _written(output: Path, files: list[Path], as_json: bool) -> None:
+    """What ``report`` wrote: the report and the charts beside it, in words or as JSON."""
+    if as_json:
+        _print_json({"report": str(output), "written": [str(f) for f in files]})
+        return
+    charts = len(files) - 1
+    echo(f"Wrote {output}" + (f" and {charts} charts beside it" if charts > 0 else ""))
 
 
 def _make_folder(folder: Path) -> None:

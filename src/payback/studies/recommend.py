@@ -444,6 +444,28 @@ def _check_traffic(traffic: Traffic, max_replicas: int) -> tuple[float, float]:
     return traffic.input_tokens, traffic.output_tokens
 
 
+def _model_hint(name: str, catalog: Catalog) -> str:
+    """``model = "..."`` for an alternative without one: the first of the catalog's models
+    of the size its name says ("fine-tuned 8B": llama-3.1-8b, qwen3-8b), else an example.
+
+    >>> from payback.catalog import default_catalog
+    >>> print(_model_hint("fine-tuned 8B on rented H100s", default_catalog()))
+    model = "llama-3.1-8b" (its name says 8B: the catalog's 8B models are llama-3.1-8b, qwen3-8b)
+    >>> print(_model_hint("on-prem", default_catalog()))
+    model = "qwen2.5-7b", for one,
+    """
+    import re
+
+    for size in re.findall(r"(?<![\w.])(\d+(?:\.\d+)?)\s*[bB](?!\w)", name):
+        sized = [m for m in catalog.models if m.endswith(f"-{size.lower()}b")]
+        if sized:
+            return (
+                f'model = "{sized[0]}" (its name says {size}B: the catalog\'s {size}B models '
+                f"are {', '.join(sized)})"
+            )
+    return 'model = "qwen2.5-7b", for one,'
+
+
 def _models(
     scenario: Scenario,
     catalog: Catalog,
@@ -456,9 +478,9 @@ def _models(
     names = models or option.models or ([option.model] if option.model else [])
     if not names:
         raise PaybackError(
-            f'{path}.model: recommend needs the model to serve; give model = "qwen2.5-7b" '
-            "(or models = [...] to compare several) in the scenario, or pass models to "
-            "recommend"
+            f"{path}.model: recommend needs the model to serve; give "
+            f"{_model_hint(option.name, catalog)} in the scenario, models = [...] to compare "
+            "several, or pass models to recommend"
         )
     where = f"{path}.models" if (not models and option.models) else f"{path}.model"
     open_models: list[OpenModel] = []
