@@ -272,5 +272,11 @@ def parse_columns(text: str | None) -> dict[str, str]:
                 f"expected name=column pairs with names from {', '.join(FIELDS)}, "
                 "e.g. ts=created,input=prompt_tokens,output=completion_tokens",
             )
+        if key in out and out[key] != value:
+            raise PaybackError.bad(
+                "columns",
+                repr(text),
+                f"{key} is named twice ({out[key]} and {value}); name each field once",
+            )
         out[key] = value
     return out
