@@ -261,7 +261,7 @@ def parse_columns(text: str | None) -> dict[str, str]:
     """Columns named for fields, ``ts=created,input=prompt_tokens``: field → column."""
     if not text:
         return {}
-    out = {}
+    out: dict[str, str] = {}
     for part in text.split(","):
         key, sep, value = part.partition("=")
         key, value = key.strip(), value.strip()
