@@ -223,7 +223,7 @@ def api_providers_table(summary: Iterable[Any]) -> _Fitting:
 def key_values(title: str, rows: Mapping[str, str]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", show_header=False)
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")  # a long URL is wrapped, never cut with an ellipsis
     for key, value in rows.items():
         table.add_row(key, value)
     return table
