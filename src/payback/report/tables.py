@@ -186,11 +186,11 @@ def apis_table(prices: Iterable[Any]) -> _Fitting:
             f"{p.input_usd_per_mtok:g}",
             _num(p.cached_input_usd_per_mtok, "g"),
             f"{p.output_usd_per_mtok:g}",
-            "—" if p.batch_discount is None else f"{p.batch_discount:.0%}",
+            "—" if p.batch_discount is None else f"{p.batch_discount:.0%} off",
         ]
         for p in prices
     ]
-    names = ["ref", "input", "cached input", "output", "batch off"]
+    names = ["ref", "input", "cached input", "output", "batch"]
     return _Fitting(
         "API prices ($ per 1M tokens, genai-prices snapshot)",
         [(n, "left" if n == "ref" else "right") for n in names],
