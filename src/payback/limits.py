@@ -37,13 +37,17 @@ from payback.errors import PaybackError
 
 __all__ = [
     "MAX_ALTERNATIVES",
+    "MAX_GROWTH_MONTHLY",
     "MAX_INPUT_BYTES",
     "MAX_LOG_LINE_BYTES",
     "MAX_NAME_BYTES",
     "MAX_NESTING",
     "MAX_PATH_BYTES",
+    "MAX_REQUESTS_PER_MONTH",
     "MAX_SCENARIO_BYTES",
     "MAX_SCENARIO_VALUES",
+    "MAX_USD",
+    "MAX_USD_PER_1K_REQUESTS",
     "check_output",
     "check_path",
     "check_regular",
@@ -61,6 +65,18 @@ MAX_SCENARIO_VALUES = 100_000
 about 5,000): an alias bomb expands to billions."""
 MAX_ALTERNATIVES = 100
 """Alternatives in one scenario: sensitivity, explain and the reports study each one."""
+MAX_REQUESTS_PER_MONTH = 1e13
+"""Requests in month 1 (a scenario's ``traffic.requests_per_month``, ``payback quick``'s
+``--requests-per-month``): ten trillion, over a thousand times the busiest public API."""
+MAX_GROWTH_MONTHLY = 1.0
+"""Compound monthly traffic growth (``traffic.growth_monthly``, ``quick --growth``): 1.0 is
++100% a month, traffic doubling every month."""
+MAX_USD = 1e12
+"""One amount of money in a scenario (a one-time item, a monthly cost) and ``quick``'s
+``--one-time``: a trillion dollars."""
+MAX_USD_PER_1K_REQUESTS = 1e6
+"""A price of 1,000 requests (``usd_per_1k_requests``; ``quick``'s ``--hosted-per-1k`` and
+``--self-hosted-per-1k``): a thousand dollars a request."""
 MAX_INPUT_BYTES = 256 * 2**20
 """A file read whole into memory: a benchmark result, a calibration, a config.json."""
 MAX_LOG_LINE_BYTES = 16 * 2**20

@@ -46,17 +46,18 @@ def test_quick_prints_the_seed_answer_exactly() -> None:
 
 
 def test_quick_shows_huge_counts_to_three_figures() -> None:
-    """1e30 / 13 × 1,000 = 7.69e31 requests: to three figures, not the 32 digits of a float
-    whose digits past the 16th are noise; so is the traffic of 1e25 requests a month, which
-    would take 7.7 million months (looked for up to 1,200: not a traffic that shrinks)."""
+    """1e12 / 0.013 × 1,000 = 7.69e16 requests (the largest one-time cost a scenario allows,
+    a saving of 1.3 cents per 1k): to three figures, not the 17 digits of a float whose
+    digits past the 16th are noise; at 1e13 requests a month (a scenario's limit) that
+    would take 7,692 months (looked for up to 1,200: not a traffic that shrinks)."""
     code, out, err = run(
-        "quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "1e30",
-        "--requests-per-month", "1e25",
+        "quick", "--hosted-per-1k", "2.013", "--self-hosted-per-1k", "2", "--one-time", "1e12",
+        "--requests-per-month", "1e13",
     )  # fmt: skip
     assert (code, err) == (0, "")
     assert out.splitlines()[:2] == [
-        "Break even after ~7.69e+31 requests",
-        "At 1e+25 requests a month, it takes more than 1,200 months (100 years).",
+        "Break even after ~7.69e+16 requests",
+        "At 10,000,000,000,000 requests a month, it takes more than 1,200 months (100 years).",
     ]
     code, out, err = run(
         "quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "400",

@@ -53,7 +53,7 @@ CASES = [
         ("--one-time", "1e308"),
         _quick("--one-time", "1e308"),
         "1e+308",
-        "the break-even (one-time cost / (hosted − self-hosted) × 1,000) overflows",
+        "must be a finite number ≥ 0 (USD), at most 1,000,000,000,000",
     ),
     (
         ("--samples", "0"),

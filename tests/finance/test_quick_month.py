@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from payback.errors import PaybackError
 from payback.finance import break_even_month, cumulative_savings, requests_per_month
 from payback.finance.quick import quick_break_even, quick_break_even_month
+from payback.scenario import Scenario, load_scenario
+from payback.scenario.paths import field_range
 
 
 def test_the_seed_at_20k_a_month_by_hand() -> None:
@@ -68,3 +71,50 @@ def test_bad_traffic_is_refused_naming_the_field() -> None:
     with pytest.raises(PaybackError, match="growth_monthly -1"):
         quick_break_even_month(1000.0, 10.0, -1.0)
     assert np.isfinite(quick_break_even_month(0.0, 10.0) or 0.0)
+
+
+def _seed() -> Scenario:
+    return load_scenario(Path(__file__).parents[2] / "examples" / "seed.toml")
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        ("traffic.requests_per_month", 1e14, "requests_per_month"),
+        ("traffic.growth_monthly", 1.5, "growth_monthly"),
+    ],
+)
+def test_quick_refuses_the_traffic_a_scenario_refuses(path: str, value: float, field: str) -> None:
+    """quick took +150% a month and 10^14 requests a month (month 0.00000000031) that a
+    scenario refuses; both now read their limits from payback.limits."""
+    allowed = field_range(_seed(), path)
+    assert value > allowed.highest
+    highest = {"requests_per_month": 1e13, "growth_monthly": 1.0}[field]
+    assert allowed.highest == highest
+    args = (1000.0, value, 0.0) if field == "requests_per_month" else (1000.0, 10.0, value)
+    with pytest.raises(PaybackError, match=f"{field} "):
+        quick_break_even_month(*args)
+    # the limit itself is allowed by both
+    edge = (1000.0, highest, 0.0) if field == "requests_per_month" else (1000.0, 10.0, highest)
+    assert quick_break_even_month(*edge) is not None
+
+
+@pytest.mark.parametrize(
+    ("hosted", "self_hosted", "one_time", "field"),
+    [(2e6, 2.0, 400.0, "hosted_usd_per_1k"), (15.0, 2e6, 400.0, "self_hosted_usd_per_1k"),
+     (15.0, 2.0, 1e13, "one_time_usd")],
+)  # fmt: skip
+def test_quick_refuses_prices_above_a_scenarios_limits(
+    hosted: float, self_hosted: float, one_time: float, field: str
+) -> None:
+    assert field_range(_seed(), "baseline.usd_per_1k_requests").highest == 1e6
+    assert field_range(_seed(), "alternatives.0.one_time.data_usd").highest == 1e12
+    with pytest.raises(PaybackError, match=f"^{field} .*at most"):
+        quick_break_even(hosted, self_hosted, one_time)
+
+
+def test_a_whole_break_even_is_not_marked_approximate() -> None:
+    # $100 / ($15 - $5) x 1,000 = 10,000 requests exactly: no "~" (it said ~10,000)
+    assert quick_break_even(15, 5, 100).message == "Break even after 10,000 requests"
+    # the seed's 30,769.23 is rounded, and says so
+    assert quick_break_even(15, 2, 400).message == "Break even after ~30,769 requests"

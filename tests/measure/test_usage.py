@@ -77,6 +77,20 @@ def expect_profile(
     assert t["cached_input_share"] == pytest.approx(share, rel=1e-12)
 
 
+def assert_o_refused(code: int, out: str, err: str, *fragments: str) -> None:
+    """``usage -o`` refused: the profile measured is shown all the same, then one error line
+    (the last) says why, exit code 2."""
+    assert code == 2, (out, err)
+    assert "requests_per_month" in out
+    assert "Wrote" not in out
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: ")
+    assert sum(line.startswith("error: ") for line in err.splitlines()) == 1
+    for fragment in fragments:
+        assert fragment in last
+
+
 def write_rows(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
@@ -1145,14 +1159,14 @@ def test_o_refuses_a_file_that_is_not_a_scenario(tmp_path: Path) -> None:
     pyproject = tmp_path / "pp.toml"
     pyproject.write_text((ROOT / "pyproject.toml").read_text())
     before = pyproject.read_bytes()
-    assert_user_error(
+    assert_o_refused(
         *run("usage", logs, "-o", pyproject), "pp.toml: does not look like a payback scenario"
     )
     assert pyproject.read_bytes() == before
     # a scenario that the result would not make valid is left as it is too
     broken = tmp_path / "partial.toml"
     broken.write_text('[scenario]\nname = "x"\n')
-    assert_user_error(
+    assert_o_refused(
         *run("usage", logs, "-o", broken),
         "partial.toml: with the measured [traffic] it would not be a valid scenario",
         "left as it is",
@@ -1176,7 +1190,7 @@ def test_o_never_breaks_a_file_it_cannot_update(
     logs = flat_logs(tmp_path / "logs.csv")
     path = tmp_path / name
     path.write_text(text)
-    assert_user_error(*run("usage", logs, "-o", path), fragment, "left as it is")
+    assert_o_refused(*run("usage", logs, "-o", path), fragment, "left as it is")
     assert path.read_text() == text
 
 
@@ -1370,3 +1384,221 @@ def test_the_monthly_arithmetic_needs_no_duckdb() -> None:
         "assert 'duckdb' not in sys.modules and 'rich' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": str(ROOT / "src")})
+
+
+# -- files that overlap in time ------------------------------------------------------
+
+
+def hourly_rows(start: dt.datetime, end: dt.datetime, ids: bool = False) -> list[list[Any]]:
+    """One request at each whole hour from start to end (with an id made of its time)."""
+    rows, t = [], start
+    while t < end:
+        rows.append([t.isoformat(), 100, 10, *([f"r{t:%Y%m%d%H}"] if ids else [])])
+        t += dt.timedelta(hours=1)
+    return rows
+
+
+def test_overlapping_exports_without_ids_are_named_in_one_warning(tmp_path: Path) -> None:
+    # two exports of one proxy, Jan 1-31 and Jan 15-Feb 15, a request each hour: without
+    # request ids, Jan 15-31 (17 days, 408 hours) is counted twice, and said so
+    header = ["timestamp", "input_tokens", "output_tokens"]
+    jan = write_rows(
+        tmp_path / "jan.csv",
+        header,
+        hourly_rows(dt.datetime(2026, 1, 1, tzinfo=UTC), month_start(2026, 2)),
+    )
+    mid = write_rows(
+        tmp_path / "mid.csv",
+        header,
+        hourly_rows(dt.datetime(2026, 1, 15, tzinfo=UTC), dt.datetime(2026, 2, 16, tzinfo=UTC)),
+    )
+    profile = profile_usage([jan, mid])
+    assert profile.by_month[0]["requests"] == 744 + 408  # counted as given
+    assert profile.overlaps == [
+        {
+            "files": [str(jan), str(mid)],
+            "format": "generic",
+            "from": "2026-01-15T00:00:00+00:00",
+            "to": "2026-02-01T00:00:00+00:00",
+            "hours": 408.0,
+        }
+    ]
+    (said,) = [w for w in profile.warnings if "overlap" in w]
+    assert f"{jan} and {mid}" in said
+    assert "from 2026-01-15 to 2026-01-31" in said
+    assert "counted twice" in said
+    assert "two replicas" in said
+    # the CLI: one warning line, a field in --json, not refused
+    code, out, err = run("usage", jan, mid)
+    assert code == 0
+    assert [line for line in err.splitlines() if "overlap" in line] == [f"warning: {said}"]
+    code, out, _ = run("usage", jan, mid, "--json")
+    assert code == 0
+    assert json.loads(out)["overlaps"] == profile.overlaps
+    # files that follow one another (a log rotated at midnight) do not overlap
+    feb = write_rows(
+        tmp_path / "feb.csv", header, hourly_rows(month_start(2026, 2), month_start(2026, 3))
+    )
+    assert profile_usage([jan, feb]).overlaps == []
+    assert not any("overlap" in w for w in profile_usage([jan, feb]).warnings)
+
+
+def test_overlapping_exports_with_request_ids_count_each_request_once(tmp_path: Path) -> None:
+    # the same two exports with request ids: the 408 repeated requests are dropped and
+    # counted, and nothing is said to overlap (the ids matched them)
+    header = ["timestamp", "input_tokens", "output_tokens", "request_id"]
+    jan = write_rows(
+        tmp_path / "jan.csv",
+        header,
+        hourly_rows(dt.datetime(2026, 1, 1, tzinfo=UTC), month_start(2026, 2), ids=True),
+    )
+    mid = write_rows(
+        tmp_path / "mid.csv",
+        header,
+        hourly_rows(
+            dt.datetime(2026, 1, 15, tzinfo=UTC), dt.datetime(2026, 2, 16, tzinfo=UTC), ids=True
+        ),
+    )
+    profile = profile_usage([jan, mid])
+    assert [m["requests"] for m in profile.by_month] == [744, 360]
+    assert profile.rows["duplicates"] == 408
+    assert profile.traffic["requests_per_month"] == pytest.approx(24 * MONTH_DAYS)
+    assert profile.overlaps == []
+    assert not any("overlap" in w for w in profile.warnings)
+    # replicas: overlapping hours with ids of their own are two requests each hour, no warning
+    other = write_rows(
+        tmp_path / "replica.csv",
+        header,
+        [
+            [*r[:3], "b" + r[3]]
+            for r in hourly_rows(
+                dt.datetime(2026, 1, 1, tzinfo=UTC), month_start(2026, 2), ids=True
+            )
+        ],
+    )
+    both = profile_usage([jan, other])
+    assert both.by_month[0]["requests"] == 2 * 744
+    assert both.rows["duplicates"] == 0
+    assert both.overlaps == []
+
+
+def test_daily_exports_sharing_one_day_overlap_on_that_day(tmp_path: Path) -> None:
+    # daily rows (dates only) Jan 1-15 and Jan 15-31: the 15th is in both, a day counted twice
+    header = ["date", "requests", "input_tokens", "output_tokens"]
+
+    def days(first: int, last: int) -> list[list[Any]]:
+        return [[f"2026-01-{d:02d}", 10, 1000, 100] for d in range(first, last + 1)]
+
+    a = write_rows(tmp_path / "a.csv", header, days(1, 15))
+    b = write_rows(tmp_path / "b.csv", header, days(15, 31))
+    profile = profile_usage([a, b])
+    assert profile.by_month[0]["requests"] == 320
+    assert [(o["from"], o["to"], o["hours"]) for o in profile.overlaps] == [
+        ("2026-01-15T00:00:00+00:00", "2026-01-16T00:00:00+00:00", 24.0)
+    ]
+    assert any(f"{a} and {b}" in w and "on 2026-01-15:" in w for w in profile.warnings)
+    c = write_rows(tmp_path / "c.csv", header, days(16, 31))
+    assert profile_usage([a, c]).overlaps == []
+
+
+def test_o_refused_still_shows_the_profile_and_leaves_the_file(tmp_path: Path) -> None:
+    # a mean of 2,000,000 output tokens a request is read (under 10^8 a request), but a
+    # scenario allows at most 10^6: -o is refused, the profile measured is shown all the
+    # same, exit 2, and the scenario keeps every byte
+    logs = write_rows(
+        tmp_path / "huge.csv",
+        ["timestamp", "input_tokens", "output_tokens"],
+        [[f"2026-02-{d:02d}T12:00:00Z", 1000, 2_000_000] for d in range(1, 29)],
+    )
+    scenario = tmp_path / "scenario.toml"
+    before = (EXAMPLES / "quarter-200k.toml").read_bytes().replace(b"\n", b"\r\n")
+    scenario.write_bytes(before)
+    code, out, err = run("usage", logs, "-o", scenario)
+    assert code == 2
+    assert "output_tokens        2,000,000.0 mean" in out
+    assert "Rows: 28 read, 28 used" in out
+    assert "Wrote" not in out
+    assert err.splitlines()[-1] == (
+        f"error: {scenario}: with the measured [traffic] it would not be a valid scenario "
+        "(traffic.output_tokens = 2000000.0: must be ≤ 1e+06); left as it is"
+    )
+    assert "Traceback" not in err
+    assert scenario.read_bytes() == before
+    # --json: the profile, nothing written and why; a new file is not created
+    new = tmp_path / "new.toml"
+    code, out, err = run("usage", logs, "-o", new, "--json")
+    assert code == 2
+    data = json.loads(out)
+    assert data["traffic"]["output_tokens"] == 2_000_000
+    assert data["written"] is None
+    assert data["created"] is False
+    assert data["refused"].endswith("must be ≤ 1e+06); not written")
+    assert err.splitlines()[-1] == f"error: {data['refused']}"
+    assert not new.exists()
+    # a file that is not a scenario: refused the same way, the profile shown, the file kept
+    notes = tmp_path / "notes.toml"
+    notes.write_bytes(b'title = "my notes"\n')
+    code, out, err = run("usage", logs, "-o", notes)
+    assert code == 2
+    assert "requests_per_month" in out
+    assert "does not look like a payback scenario" in err.splitlines()[-1]
+    assert notes.read_bytes() == b'title = "my notes"\n'
+
+
+def test_openai_empty_buckets_of_another_endpoint_are_not_completions_time(tmp_path: Path) -> None:
+    # completions: February 10 requests a day, March 20 a day to the 29th (the export ends
+    # there); embeddings, exported to March 31, idle on the 30th and 31st (results: []).
+    # The embeddings' empty buckets say nothing of the completions: March stays partial,
+    # and the rate is February's (it was March's 580 / 31 days, March read as complete)
+    completions = daily_buckets(
+        dt.date(2026, 2, 1), dt.date(2026, 3, 29), lambda d: 10 if d.month == 2 else 20
+    )
+    (tmp_path / "completions.jsonl").write_text(
+        "\n".join(json.dumps(b) for b in completions) + "\n"
+    )
+    embeddings = daily_buckets(
+        dt.date(2026, 2, 1), dt.date(2026, 3, 31), lambda d: 0 if d.day >= 30 else 5
+    )
+    for bucket in embeddings:
+        for result in bucket["results"]:
+            result["object"] = "organization.usage.embeddings.result"
+            result["output_tokens"] = 0
+    # and a row of zero requests of the embeddings endpoint, written out
+    embeddings[-1]["results"] = [
+        dict(openai_result(0), object="organization.usage.embeddings.result")
+    ]
+    (tmp_path / "embeddings.json").write_text(json.dumps({"object": "page", "data": embeddings}))
+    profile = profile_usage([tmp_path / "completions.jsonl", tmp_path / "embeddings.json"])
+    assert profile.span["complete_months"] == ["2026-02"]
+    assert profile.span["end"] == "2026-03-30T00:00:00+00:00"
+    assert profile.traffic["requests_per_month"] == pytest.approx(10 * MONTH_DAYS)
+    assert [m["requests"] for m in profile.by_month] == [280, 580]
+    # every embeddings row, its two empty days too, is left out as not a completion
+    assert profile.rows["used"] == 28 + 29
+    assert profile.rows["not_llm_calls_or_failed"] == 28 + 31
+    # the completions' own empty buckets still cover its time (as before)
+    completions[-2:] = []
+    completions += daily_buckets(dt.date(2026, 3, 28), dt.date(2026, 3, 31), lambda d: 0)[2:]
+    (tmp_path / "completions.jsonl").write_text(
+        "\n".join(json.dumps(b) for b in completions) + "\n"
+    )
+    alone = profile_usage([tmp_path / "completions.jsonl"])
+    assert alone.span["complete_months"] == ["2026-02", "2026-03"]
+    assert alone.traffic["requests_per_month"] == pytest.approx(20 * 27 / 31 * MONTH_DAYS)
+
+
+def test_the_sql_rules_say_how_an_empty_bucket_counts() -> None:
+    # the rules printed after --sql name both cases of an empty bucket
+    from payback.measure.usage import usage_sql
+
+    rules = " ".join(
+        line.removeprefix("--").strip()
+        for line in usage_sql("openai-usage").splitlines()
+        if line.startswith("--")
+    )
+    assert "a row of zero requests (an empty bucket) is time the logs cover" in rules
+    assert (
+        "an OpenAI usage bucket with results: [] is such a row, except in a file whose results "
+        "are all another endpoint's (embeddings, images, ...): there it is that endpoint's idle "
+        "time, left out with its results" in rules
+    )

@@ -1085,3 +1085,215 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
     on_clickhouse = profile_database(f"chdb://{folder}", table="odd_text")
     assert on_clickhouse.rows == want.rows
     assert on_clickhouse.traffic == want.traffic
+
+
+# -- LiteLLM's daily rollups (disable_spend_logs) -----------------------------------------
+
+ROLLUP_COLUMNS = (
+    "id text PRIMARY KEY, user_id text, date {date}, api_key text, model text, "
+    "model_group text, custom_llm_provider text, mcp_namespaced_tool_name text, endpoint text, "
+    "prompt_tokens bigint DEFAULT 0, completion_tokens bigint DEFAULT 0, "
+    "cache_read_input_tokens bigint DEFAULT 0, cache_creation_input_tokens bigint DEFAULT 0, "
+    "spend double precision DEFAULT 0, api_requests bigint DEFAULT 0, "
+    "successful_requests bigint DEFAULT 0, failed_requests bigint DEFAULT 0, "
+    "created_at timestamp(3) DEFAULT now(), updated_at timestamp(3) DEFAULT now()"
+)
+"""LiteLLM's schema.prisma (LiteLLM_DailyUserSpend; team and organization alike): the date
+as text in older versions, a DATE in newer ones."""
+
+
+def rollup_rows() -> list[list[Any]]:
+    """January to March 2026, each day 100, 120 and 144 successful requests (+20 % a month):
+    half gpt-4o (1,000 input tokens, 300 of them cached, 200 output), half gpt-4o-mini (200
+    and 100, none cached), each model's requests on two keys of one user each; 2 failed
+    requests a day on one gpt-4o key; and rows to leave out: an MCP tool call and an
+    embeddings endpoint. Columns: id, user_id, date, api_key, model, mcp tool, endpoint,
+    prompt, completion, cache read, api_requests, successful, failed."""
+    rows: list[list[Any]] = []
+    day = dt.date(2026, 1, 1)
+    while day < dt.date(2026, 4, 1):
+        half = {1: 50, 2: 60, 3: 72}[day.month]
+        for model, inp, out, cached in (("gpt-4o", 1000, 200, 300), ("gpt-4o-mini", 200, 100, 0)):
+            for key, user in (("k1", "alice"), ("k2", "bob")):
+                n = half // 2
+                failed = 2 if (model, key) == ("gpt-4o", "k1") else 0
+                rows.append(
+                    [
+                        f"{day}-{model}-{key}",
+                        user,
+                        day.isoformat(),
+                        key,
+                        model,
+                        None,
+                        "/chat/completions",
+                        n * inp,
+                        n * out,
+                        n * cached,
+                        n + failed,
+                        n,
+                        failed,
+                    ]
+                )
+        rows.append(
+            [
+                f"{day}-mcp",
+                "alice",
+                day.isoformat(),
+                "k1",
+                "",
+                "github-search",
+                "/mcp",
+                0,
+                0,
+                0,
+                500,
+                500,
+                0,
+            ]
+        )
+        rows.append(
+            [
+                f"{day}-emb",
+                "bob",
+                day.isoformat(),
+                "k2",
+                "text-embedding-3-small",
+                None,
+                "/v1/embeddings",
+                99_999,
+                0,
+                0,
+                1000,
+                1000,
+                0,
+            ]
+        )
+        day += dt.timedelta(days=1)
+    return rows
+
+
+def rollup_table(con: Any, name: str, date: str) -> None:
+    con.execute(f'CREATE TABLE "{name}" ({ROLLUP_COLUMNS.format(date=date)})')
+    fields = (
+        "id, user_id, date, api_key, model, mcp_namespaced_tool_name, endpoint, prompt_tokens, "
+        "completion_tokens, cache_read_input_tokens, api_requests, successful_requests, "
+        "failed_requests"
+    )
+    with con.cursor().copy(f'COPY "{name}" ({fields}) FROM STDIN') as copy:
+        for row in rollup_rows():
+            copy.write_row(row)
+
+
+@pytest.fixture(scope="module")
+def pg_rollups(postgres: Any) -> str:
+    """A LiteLLM database run with disable_spend_logs: LiteLLM_SpendLogs made by its
+    migrations but empty, the daily rollups by user (date as text) and by team (a DATE)."""
+    import psycopg
+
+    url = new_database(postgres, "rollups")
+    with psycopg.connect(url) as con:
+        con.execute(
+            'CREATE TABLE "LiteLLM_SpendLogs" (request_id text PRIMARY KEY, call_type text, '
+            '"startTime" timestamp(6), model text, prompt_tokens integer, '
+            "completion_tokens integer, metadata jsonb, status text)"
+        )
+        rollup_table(con, "LiteLLM_DailyUserSpend", "text")
+        rollup_table(con, "LiteLLM_DailyTeamSpend", "date")
+    return url
+
+
+def expect_rollup_profile(profile: Any) -> None:
+    # by hand: March 144 a day x 30.4375; +20 % a month; means over the successful requests:
+    # input (50 x 1,000 + 50 x 200) / 100 = 600, output (50 x 200 + 50 x 100) / 100 = 150,
+    # cached 50 x 300 / 60,000 = 0.25 (the same each day); the MCP and embeddings rows out
+    t = profile.traffic
+    assert t["requests_per_month"] == pytest.approx(144 * 30.4375, rel=1e-12)
+    assert t["growth_monthly"] == pytest.approx(0.2, rel=1e-12)
+    assert t["input_tokens"] == pytest.approx(600, rel=1e-12)
+    assert t["output_tokens"] == pytest.approx(150, rel=1e-12)
+    assert t["cached_input_share"] == pytest.approx(0.25, rel=1e-12)
+    assert "peak_to_average" not in t  # no hour in a daily rollup
+    assert profile.token_percentiles == {"input_tokens": None, "output_tokens": None}
+    assert [m["requests"] for m in profile.by_month] == [3100, 3360, 4464]
+    assert profile.span["complete_months"] == ["2026-01", "2026-02", "2026-03"]
+    assert [(m["model"], m["share"]) for m in profile.by_model] == [
+        ("gpt-4o", 0.5),
+        ("gpt-4o-mini", 0.5),
+    ]
+    assert profile.models == 2
+
+
+def test_postgres_litellm_daily_rollups_where_spend_logs_are_empty(pg_rollups: str) -> None:
+    profile = profile_database(pg_rollups)
+    expect_rollup_profile(profile)
+    assert profile.table is not None
+    assert profile.table.endswith("table LiteLLM_DailyUserSpend")
+    said = " ".join(profile.notes)
+    assert "LiteLLM_SpendLogs is empty: LiteLLM's disable_spend_logs?" in said
+    assert "its 360 rows summed by day and model into 180" in said  # 4 a day used, 90 days
+    assert "(180 failed requests left out)" in said
+    assert "peak_to_average is left out" in said
+    assert "token percentiles and the busiest hour are not measured" in said
+    # named: the team rollup, whose date is a DATE, reads the same
+    team = profile_database(pg_rollups, table="LiteLLM_DailyTeamSpend")
+    expect_rollup_profile(team)
+    # filters as for logs: a model, and dates (February alone: 120 a day)
+    mini = profile_database(pg_rollups, model="gpt-4o-mini")
+    assert mini.traffic["input_tokens"] == pytest.approx(200)
+    feb = profile_database(pg_rollups, since=dt.date(2026, 2, 1), until=dt.date(2026, 2, 28))
+    assert feb.traffic["requests_per_month"] == pytest.approx(120 * 30.4375)
+
+
+def test_postgres_litellm_daily_rollups_without_spend_logs_and_into_a_scenario(
+    postgres: Any, tmp_path: Path
+) -> None:
+    import psycopg
+
+    from helpers import EXAMPLES
+
+    url = new_database(postgres, "rollups_only")
+    with psycopg.connect(url) as con:
+        rollup_table(con, "LiteLLM_DailyUserSpend", "date")
+        rollup_table(con, "LiteLLM_DailyOrganizationSpend", "date")
+    profile = profile_database(url)
+    expect_rollup_profile(profile)
+    assert any("no LiteLLM_SpendLogs table" in n for n in profile.notes)
+    # -o: the measured numbers in, the scenario's own peak_to_average kept
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_bytes((EXAMPLES / "quarter-200k.toml").read_bytes())
+    code, out, err = run("usage", url, "-o", scenario)
+    assert code == 0, err
+    assert "peak_to_average is left out" in err
+    text = scenario.read_text()
+    assert "requests_per_month = 4383" in text
+    assert "peak_to_average = 4.0             # busiest hour" in text
+    # --sql: the rollup's query, as it runs
+    code, out, _ = run("usage", url, "--sql", "--dialect", "postgres")
+    assert code == 0
+    assert '"LiteLLM_DailyUserSpend"\nWHERE' in out
+    assert 'SUM(CAST("successful_requests" AS DOUBLE PRECISION)) AS requests' in out
+
+
+def test_the_help_says_what_a_daily_rollup_gives() -> None:
+    code, out, err = run("usage", "--help")
+    assert code == 0, err
+    said = " ".join(out.replace("│", " ").split())
+    assert "With LiteLLM's disable_spend_logs (LiteLLM_SpendLogs empty or missing)" in said
+    assert "no token percentiles and no busiest hour (peak_to_average is left out of -o)" in said
+
+
+def test_a_rollup_without_its_token_columns_is_one_line(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "litellm.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            'CREATE TABLE "LiteLLM_DailyUserSpend" (date VARCHAR, model VARCHAR, '
+            "api_requests BIGINT, completion_tokens BIGINT)"
+        )
+        con.execute("INSERT INTO \"LiteLLM_DailyUserSpend\" VALUES ('2026-01-01', 'm', 3, 30)")
+    assert_user_error(
+        *run("usage", f"duckdb:///{path}"),
+        "LiteLLM_DailyUserSpend: no prompt_tokens column; a LiteLLM daily rollup has "
+        "date, prompt_tokens, completion_tokens and api_requests",
+    )

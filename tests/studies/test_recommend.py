@@ -469,3 +469,69 @@ def test_recommend_names_its_parameters_and_an_interface_renames_them() -> None:
     assert result.why_no_best(COMMAND_NAMES) == result.no_best_reason.replace(
         "max_replicas", "--max-replicas"
     )
+
+
+def test_recommend_says_how_many_were_left_out_before_and_after_evaluation(
+    tmp_path: Path,
+) -> None:
+    """It said "Evaluated 171 configurations ...; 171 fit" beside 81 left out (before
+    evaluation) with no word of the 252 considered; with --max-replicas 1 at 30M requests
+    a month some evaluated configurations need more replicas: said apart."""
+    path = _quarter_with(tmp_path, model="qwen2.5-7b", requests_per_month=30_000_000)
+    result = runner.invoke(app, ["recommend", str(path), "--json", "--max-replicas", "1"])
+    data = json.loads(result.stdout)
+    excluded = data["excluded"]
+    after = sum(n for r, n in excluded.items() if r.startswith("needs more than"))
+    after += excluded.get("does not fit in memory", 0)
+    assert after > 0
+    assert data["evaluated_did_not_fit"] == after
+    assert data["evaluated"] - after == data["candidates_total"]
+    assert data["left_out_before_evaluation"] == sum(excluded.values()) - after
+    assert data["considered"] == data["evaluated"] + data["left_out_before_evaluation"]
+    text = runner.invoke(app, ["recommend", str(path), "--max-replicas", "1"]).stdout
+    flat = " ".join(text.split())
+    assert f"Considered {data['considered']:,} configurations" in flat
+    assert f"{data['left_out_before_evaluation']:,} left out before evaluation" in flat
+    assert f"{data['candidates_total']:,} of them fit" in flat
+    assert f"Evaluated, did not fit ({after:,}):" in flat
+
+
+@pytest.mark.parametrize(
+    ("edits", "words"),
+    [
+        ({"gpu_price": "marketplace"}, "on-demand rent (the median of marketplace offers)"),
+        ({"gpu_price": "hyperscaler"}, "on-demand rent (the median of hyperscalers' offers)"),
+        ({"gpu_provider": "aws"}, "on-demand rent from aws"),
+        ({"commitment": "1y"}, "1y committed rent (the median of GPU clouds'"),
+        ({"gpu_price": "serverless", "always_on": False}, "serverless rent (busy GPU-seconds)"),
+    ],
+)
+def test_recommend_names_the_rent_it_priced(
+    tmp_path: Path, edits: dict[str, Any], words: str
+) -> None:
+    """It said "priced as on-demand rent" whatever gpu_price or gpu_provider chose."""
+    path = _quarter_with(tmp_path, model="qwen2.5-7b", gpu="l4", **edits)
+    result = runner.invoke(app, ["recommend", str(path), "--top", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"priced as {words}" in " ".join(result.stdout.split())
+    # the alternative's own rent holds for its own GPU only, and says so
+    assert "l4 at the alternative's own usd_per_gpu_hour = 0.8" in " ".join(result.stdout.split())
+
+
+def test_apply_renames_the_scenario_name_that_names_the_old_gpu(tmp_path: Path) -> None:
+    """--apply renamed the alternative ('... on one rented L4' to RTX-A6000) but left
+    [scenario] name saying L4."""
+    path = _quarter_with(tmp_path, model="qwen2.5-7b", tpot_ms=20.0)
+    out = tmp_path / "new.toml"
+    result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    new = tomlkit.parse(out.read_text())
+    gpu = new["alternatives"][0]["gpu"]  # type: ignore[index]
+    assert gpu != "l4"
+    shown = gpu.upper()
+    assert new["alternatives"][0]["name"] == f"fine-tuned 7B on one rented {shown}"  # type: ignore[index]
+    assert new["scenario"]["name"] == (  # type: ignore[index]
+        f"200k requests/month: hosted big model vs fine-tuned 7B on one rented {shown}"
+    )
+    assert "scenario.name = " in result.stderr
+    assert "--apply -o FILE" not in result.stdout  # done, not advised

@@ -4,7 +4,7 @@ cost of one model on one GPU, optionally scaled by a calibration file."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -138,26 +138,48 @@ def estimate_serving(
         _warn(
             check_use(cal, model=served.id, gpu=gpu_record.id, where=f"--calibration {calibration}")
         )
+    options: dict[str, Any] = {
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cached_input_share": cached_input_share,
+        "context": context,
+        "batch": batch,
+        "tpot_ms": tpot_ms,
+        "engine": engine_for(factors, base),
+        "utilization": utilization,
+    }
     result = estimate_serving(
-        served,
-        gpu_record,
-        precision,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        cached_input_share=cached_input_share,
-        context=context,
-        batch=batch,
-        tpot_ms=tpot_ms,
-        gpus_per_replica=gpus_per_replica,
-        engine=engine_for(factors, base),
-        utilization=utilization,
+        served, gpu_record, precision, gpus_per_replica=gpus_per_replica, **options
+    )
+    larger = (
+        []
+        if gpus_per_replica is not None
+        else _larger_replicas(result, served, gpu_record, options)
     )
     if as_json:
-        _print_json(result.to_dict())
+        _print_json(
+            result.to_dict()
+            | {
+                "gpus_per_replica_chosen": "given" if gpus_per_replica else "fewest that fit",
+                "larger_replicas": larger,
+            }
+        )
         return
     from payback.report import tables
 
     rows = _serving_rows(result, cached_input_share)
+    if gpus_per_replica is None:
+        rows["GPUs per replica"] += ", the fewest that hold it"
+    if larger:
+        rows["larger replicas (--gpus-per-replica)"] = "; ".join(
+            f"{r['gpus_per_replica']}: {r['replica_requests_per_s']:,.2f} requests/s"
+            + (
+                f" (${r['usd_per_1k_requests']:,.4f} per 1k)"
+                if r["usd_per_1k_requests"] is not None
+                else ""
+            )
+            for r in larger
+        )
     if not result.usd_per_gpu_hour:
         from payback.catalog import marketplace_only
 
@@ -169,6 +191,54 @@ def estimate_serving(
     if cal is not None:
         rows["calibrated by"] = f"{calibration} ({cal.tool} on {cal.device}, {cal.created})"
     _console().print(tables.key_values(f"Serving {result.model} on {result.gpu}", rows))
+    if gpus_per_replica is None:
+        from rich.text import Text
+
+        _console().print(Text(ANALYZE_CHOOSES))
+
+
+ANALYZE_CHOOSES = (
+    "Without --gpus-per-replica this is the fewest GPUs that hold the model; analyze, for a "
+    "scenario without gpus_per_replica, takes the count whose fleet costs least at its "
+    "traffic (payback recommend ranks them all), so its capacity can differ."
+)
+"""Why ``estimate serving`` and ``analyze`` can size a replica differently, said under the
+table when the count was not given."""
+
+
+def _larger_replicas(
+    result: ServingEstimate, model: Any, gpu: Any, options: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The same estimate on each larger tensor-parallel replica that holds the model (what
+    ``analyze`` also weighs when a scenario leaves ``gpus_per_replica`` out): GPUs per
+    replica, requests/s and the cost of 1,000 requests at full load (``None`` without a
+    price)."""
+    from payback.hardware.estimate import estimate_serving, valid_tensor_parallel
+
+    out: list[dict[str, Any]] = []
+    for tp in valid_tensor_parallel(model):
+        if tp <= result.gpus_per_replica:
+            continue
+        try:
+            other = estimate_serving(model, gpu, result.precision, gpus_per_replica=tp, **options)
+        except PaybackError:
+            continue
+        out.append(
+            {
+                "gpus_per_replica": tp,
+                "replica_requests_per_s": other.replica_requests_per_s,
+                "usd_per_1k_requests": _per_1k(other),
+            }
+        )
+    return out
+
+
+def _per_1k(result: ServingEstimate) -> float | None:
+    """The cost of 1,000 requests at full load [USD], ``None`` without a GPU price."""
+    if not result.usd_per_gpu_hour:
+        return None
+    per_hour = result.usd_per_gpu_hour * result.gpus_per_replica
+    return per_hour / (result.replica_requests_per_s * 3.6)
 
 
 def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str]:
@@ -209,11 +279,9 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
         if result.usd_per_gpu_hour
         else "not in the catalog",
     }
-    if result.usd_per_gpu_hour:
-        per_hour = result.usd_per_gpu_hour * result.gpus_per_replica
-        rows["cost per 1k requests at full load"] = (
-            f"${per_hour / (result.replica_requests_per_s * 3.6):,.4f}"
-        )
+    per_1k = _per_1k(result)
+    if per_1k is not None:
+        rows["cost per 1k requests at full load"] = f"${per_1k:,.4f}"
     return rows
 
 

@@ -421,6 +421,10 @@ def usage(  # long: most of it is its options and their help text
     Passwords come from the URL, the environment or ~/.pgpass and are never shown.
     LiteLLM's DATABASE_URL works as it is: Prisma's own arguments are left out and its
     ?schema= is searched first; PgBouncer and hosted poolers (Supabase, Neon) work too.
+    With LiteLLM's disable_spend_logs (LiteLLM_SpendLogs empty or missing) its daily
+    rollup (LiteLLM_DailyUserSpend, or by team or organization) is read: requests per
+    month, growth, mean tokens, cached share and models, but no token percentiles and no
+    busiest hour (peak_to_average is left out of -o).
     **--sql --dialect D** prints that query for D.
     """
     # Long for its ten options and their help; the work is in payback.measure.usage.
@@ -464,16 +468,23 @@ def usage(  # long: most of it is its options and their help text
     else:
         profile = profile_usage(paths, fmt, **options)
     _warn(profile.warnings)
-    written = None
+    written, refused = None, None
     if output is not None:
-        written = _write_traffic(output, profile.traffic)
+        try:
+            written = _write_traffic(output, profile.traffic)
+        except PaybackError as exc:  # the profile measured is shown all the same, then why
+            refused = exc
     if as_json:
-        _print_json(
-            profile.to_dict()
-            | ({"written": str(output), "created": written == "created"} if output else {})
-        )
-        return
-    _show_profile(profile, output, written)
+        wrote: dict[str, Any] = {}
+        if output is not None and refused is None:
+            wrote = {"written": str(output), "created": written == "created"}
+        elif refused is not None:
+            wrote = {"written": None, "created": False, "refused": " ".join(refused.messages)}
+        _print_json(profile.to_dict() | wrote)
+    else:
+        _show_profile(profile, output if refused is None else None, written)
+    if refused is not None:
+        raise refused  # one line, exit code 2; the file is left as it was
 
 
 def _show_profile(profile: UsageProfile, output: Path | None, written: str | None) -> None:

@@ -28,7 +28,7 @@ from payback.studies import SOBOL_SAMPLES
 
 if TYPE_CHECKING:
     from payback.scenario import Scenario
-    from payback.studies.recommend import Recommendation
+    from payback.studies.recommend import Candidate, Recommendation
     from payback.studies.uncertainty import Driver, Sobol
 
 
@@ -334,7 +334,7 @@ def recommend(  # long: most of it is its options and their help text
     else:
         from payback.report import recommendation_renderables
 
-        _console().print(recommendation_renderables(result, top))
+        _console().print(recommendation_renderables(result, top, applied=written is not None))
     if result.best is None:
         from payback.report.recommend import COMMAND_NAMES
 
@@ -364,12 +364,9 @@ def _renamed(
 ) -> tuple[str, list[str]]:
     """The written scenario with the alternative's name updated where it names a GPU, a
     model or a precision the winner replaces ("... on one rented L4" when the winner runs
-    on an L40, "FP8" when it runs at int4: "INT4"), so
-    that no name contradicts the configuration; and the note that says so."""
-    import re
-
-    from payback.catalog import default_catalog
-    from payback.hardware.serving import PRECISIONS
+    on an L40, "FP8" when it runs at int4: "INT4"), and ``[scenario] name`` too where it
+    holds the alternative's name or, with one alternative, names what the winner replaces;
+    so that no name contradicts the configuration; and the notes that say so."""
     from payback.scenario import scenario_format
     from payback.scenario.edit import with_values
 
@@ -378,6 +375,41 @@ def _renamed(
         return text, []
     index = result.alternative
     name = scenario.alternatives[index].name
+    new, replaced = _swapped(name, best)
+    values: dict[str, str] = {}
+    notes: list[str] = []
+    if new != name:
+        values[f"alternatives.{index}.name"] = new
+        notes.append(
+            f"alternatives.{index}.name = {name!r} is now {new!r}: it named what the winner "
+            f"replaces ({', '.join(replaced)})"
+        )
+    title = scenario.scenario.name
+    if new != name and name in title:
+        new_title, replaced = title.replace(name, new), replaced
+    elif len(scenario.alternatives) == 1:
+        new_title, replaced = _swapped(title, best)
+    else:
+        new_title = title
+    if new_title != title:
+        values["scenario.name"] = new_title
+        notes.append(
+            f"scenario.name = {title!r} is now {new_title!r}: it named what the winner "
+            f"replaces ({', '.join(replaced)})"
+        )
+    if not values:
+        return text, []
+    return with_values(text, scenario_format(file), values), notes
+
+
+def _swapped(name: str, best: Candidate) -> tuple[str, list[str]]:
+    """``name`` with each GPU, model or precision id it holds that ``best`` replaces
+    written as the winner's (in capitals where it was), and those swaps in words."""
+    import re
+
+    from payback.catalog import default_catalog
+    from payback.hardware.serving import PRECISIONS
+
     catalog = default_catalog()
     replaced: list[str] = []
     new = name
@@ -392,10 +424,4 @@ def _renamed(
                 shown = winner.upper() if word.isupper() else winner
                 new = re.sub(rf"(?<![\w.-]){re.escape(word)}(?![\w.-])", shown, new)
                 replaced.append(f"{word} by {shown}")
-    if new == name:
-        return text, []
-    text = with_values(text, scenario_format(file), {f"alternatives.{index}.name": new})
-    return text, [
-        f"alternatives.{index}.name = {name!r} is now {new!r}: it named what the winner "
-        f"replaces ({', '.join(replaced)})"
-    ]
+    return new, replaced

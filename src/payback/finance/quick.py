@@ -10,6 +10,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from payback.errors import PaybackError
+from payback.limits import (
+    MAX_GROWTH_MONTHLY,
+    MAX_REQUESTS_PER_MONTH,
+    MAX_USD,
+    MAX_USD_PER_1K_REQUESTS,
+)
 
 NOT_CHEAPER = "Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost"
 
@@ -44,9 +50,13 @@ def seed_break_even_requests(
     return one_time_usd / saved_per_1k * 1000.0 if saved_per_1k > 0 else math.nan
 
 
-def _check(name: str, value: float) -> None:
-    if not math.isfinite(value) or value < 0:
-        raise PaybackError.bad(name, value, "must be a finite number ≥ 0 (USD)")
+def _check(name: str, value: float, highest: float) -> None:
+    """A price or cost from 0 to ``highest``, the limit a scenario's field of the same kind
+    has (:mod:`payback.limits`)."""
+    if not math.isfinite(value) or value < 0 or value > highest:
+        raise PaybackError.bad(
+            name, value, f"must be a finite number ≥ 0 (USD), at most {highest:,.0f}"
+        )
 
 
 def _overflow(hosted: float, self_hosted: float, one_time: float, saved: float) -> PaybackError:
@@ -87,10 +97,15 @@ def quick_break_even(
     'Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost'
     >>> quick_break_even(15, 2, 0).message
     'Break even at once: no one-time cost to recover'
+
+    "~" marks a rounded count; a whole one is shown as it is:
+
+    >>> quick_break_even(15, 5, 100).message
+    'Break even after 10,000 requests'
     """
-    _check("hosted_usd_per_1k", hosted_usd_per_1k)
-    _check("self_hosted_usd_per_1k", self_hosted_usd_per_1k)
-    _check("one_time_usd", one_time_usd)
+    _check("hosted_usd_per_1k", hosted_usd_per_1k, MAX_USD_PER_1K_REQUESTS)
+    _check("self_hosted_usd_per_1k", self_hosted_usd_per_1k, MAX_USD_PER_1K_REQUESTS)
+    _check("one_time_usd", one_time_usd, MAX_USD)
     saved = hosted_usd_per_1k - self_hosted_usd_per_1k
     if saved <= 0:
         return QuickAnswer(None, float(saved), NOT_CHEAPER)
@@ -99,7 +114,11 @@ def quick_break_even(
         raise _overflow(hosted_usd_per_1k, self_hosted_usd_per_1k, one_time_usd, saved)
     if requests == 0:
         return QuickAnswer(0.0, float(saved), "Break even at once: no one-time cost to recover")
-    return QuickAnswer(requests, float(saved), f"Break even after ~{count_text(requests)} requests")
+    shown = count_text(requests)
+    exact = requests == round(requests) and requests < 1e15  # shown as it is, not rounded
+    return QuickAnswer(
+        requests, float(saved), f"Break even after {'' if exact else '~'}{shown} requests"
+    )
 
 
 def count_text(value: float) -> str:
@@ -162,13 +181,20 @@ def quick_break_even_month(
     >>> quick_break_even_month(1e9, 1_000, -0.5) is None
     True
     """
-    if not (math.isfinite(requests_per_month) and requests_per_month > 0):
+    if not (math.isfinite(requests_per_month) and 0 < requests_per_month <= MAX_REQUESTS_PER_MONTH):
         raise PaybackError.bad(
-            "requests_per_month", requests_per_month, "must be > 0 (requests in month 1)"
+            "requests_per_month",
+            requests_per_month,
+            f"must be > 0 and ≤ {MAX_REQUESTS_PER_MONTH:,.0f} (requests in month 1; a "
+            "scenario's traffic.requests_per_month allows the same)",
         )
-    if not (math.isfinite(growth_monthly) and growth_monthly > -1):
+    if not (math.isfinite(growth_monthly) and -1 < growth_monthly <= MAX_GROWTH_MONTHLY):
         raise PaybackError.bad(
-            "growth_monthly", growth_monthly, "must be > -1 (a fraction: 0.05 means +5% a month)"
+            "growth_monthly",
+            growth_monthly,
+            f"must be > -1 and ≤ {MAX_GROWTH_MONTHLY:g} (a fraction: 0.05 means +5% a month, "
+            f"{MAX_GROWTH_MONTHLY:g} doubles every month; a scenario's traffic.growth_monthly "
+            "allows the same)",
         )
     if break_even_requests <= 0:
         return 0.0

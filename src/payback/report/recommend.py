@@ -66,8 +66,99 @@ def _table(
     return table
 
 
+def pricing_text(result: Recommendation) -> str:
+    """Which rent the search priced each GPU at, in words: owned servers, a serverless
+    platform's busy seconds, on-demand or committed rent and whose (a named provider, or
+    the catalog's median of a kind of provider), and the alternative's own rent for its
+    own GPU.
+
+    >>> from payback.studies.recommend import Recommendation
+    >>> pricing_text(Recommendation(0, "x", [], [], [], {}, gpu_price="marketplace"))
+    'on-demand rent (the median of marketplace offers)'
+    """
+    if result.cash:
+        return "owned servers bought in cash"
+    if result.owned:
+        return "owned servers (depreciated)"
+    whose = (
+        f" from {result.gpu_provider}"
+        if result.gpu_provider
+        else f" ({PRICE_KINDS[result.gpu_price]})"
+        if result.gpu_price in PRICE_KINDS
+        else " (the median of GPU clouds' offers, else of hyperscalers')"
+    )
+    if result.gpu_price == "serverless":
+        text = "serverless rent (busy GPU-seconds" + (
+            f", from {result.gpu_provider})" if result.gpu_provider else ")"
+        )
+    elif result.commitment == "none":
+        text = "on-demand rent" + whose
+    else:
+        text = f"{result.commitment} committed rent" + whose
+    if result.own_rent is not None:
+        gpu, rent = result.own_rent
+        text += f"; {gpu} at the alternative's own usd_per_gpu_hour = {rent:g}"
+    return text
+
+
+PRICE_KINDS = {
+    "gpu_cloud": "the median of GPU clouds' offers",
+    "hyperscaler": "the median of hyperscalers' offers",
+    "marketplace": "the median of marketplace offers",
+}
+"""The alternative's ``gpu_price`` (other than serverless) in words."""
+
+
+def searched_text(result: Recommendation) -> str:
+    """How many configurations were considered, left out before evaluation, evaluated and
+    fit, and in how long."""
+    fit = len(result.candidates)
+    before = result.left_out_before
+    evaluated = (
+        f"{result.evaluated:,} evaluated in {result.seconds * 1000:,.1f} ms, each with the "
+        "replicas its busiest month needs"
+    )
+    fitted = f"{fit:,} fit" if result.did_not_fit == 0 else f"{fit:,} of them fit"
+    if result.missing_targets:
+        fitted += f" ({result.missing_targets:,} missing the latency targets)"
+    text = (
+        f"Considered {result.evaluated + before:,} configurations (model × GPU × precision × "
+        f"TP, the GPUs per replica): {before:,} left out before evaluation (see below), "
+        f"{evaluated}; {fitted}."
+        if before
+        else f"Evaluated {result.evaluated:,} configurations (model × GPU × precision × TP, the "
+        f"GPUs per replica) in {result.seconds * 1000:,.1f} ms, each with the replicas its "
+        f"busiest month needs; {fitted}."
+    )
+    return (
+        text
+        + " Costs are monthly averages over the horizon"
+        + (" (incl. the servers bought at t = 0, spread over the horizon)." if result.cash else ".")
+    )
+
+
+def _after_evaluation(reason: str) -> bool:
+    """Whether configurations were left out for ``reason`` once evaluated (see
+    :func:`payback.studies.configurations.evaluate_rows`)."""
+    return reason == "does not fit in memory" or reason.startswith("needs more than")
+
+
+def _left_out(result: Recommendation) -> list[tuple[str, list[tuple[str, int]]]]:
+    """The reasons configurations were left out, most first: those before evaluation, then
+    those evaluated that did not fit, each group with its title."""
+    ordered = sorted(result.excluded.items(), key=lambda kv: (-kv[1], kv[0]))
+    before = [(r, n) for r, n in ordered if not _after_evaluation(r)]
+    after = [(r, n) for r, n in ordered if _after_evaluation(r)]
+    groups = []
+    if before:
+        groups.append((f"Left out before evaluation ({sum(n for _, n in before):,}):", before))
+    if after:
+        groups.append((f"Evaluated, did not fit ({sum(n for _, n in after):,}):", after))
+    return groups
+
+
 def recommendation_renderables(
-    result: Recommendation, top: int = 10
+    result: Recommendation, top: int = 10, applied: bool = False
 ) -> RenderableType:  # long: five sections in the order shown
     """What was searched, the top configurations, the Pareto front, what was left out and
     the winner."""
@@ -78,27 +169,9 @@ def recommendation_renderables(
         if result.targets
         else "no latency targets (tpot_ms or ttft_ms in the alternative rank by them)"
     )
-    pricing = (
-        "owned servers bought in cash"
-        if result.cash
-        else "owned servers (depreciated)"
-        if result.owned
-        else "serverless rent (busy GPU-seconds)"
-        if result.gpu_price == "serverless"
-        else "on-demand rent"
-        if result.commitment == "none"
-        else f"{result.commitment} committed rent"
-    )
     header = Text(
         f"alternatives.{result.alternative} '{result.name}': {', '.join(result.models)}; "
-        f"{targets}; priced as {pricing}\n"
-        f"Evaluated {result.evaluated:,} configurations (model × GPU × precision × TP, the "
-        f"GPUs per replica) in {result.seconds * 1000:,.1f} ms, each with the replicas its "
-        f"busiest month needs; {len(result.candidates):,} fit. Costs are monthly averages "
-        "over the horizon"
-        + (
-            " (incl. the servers bought at t = 0, spread over the horizon)." if result.cash else "."
-        ),
+        f"{targets}; priced as {pricing_text(result)}\n{searched_text(result)}"
     )
     parts: list[RenderableType] = [header]
     if result.candidates:
@@ -129,9 +202,9 @@ def recommendation_renderables(
                 f"(e.g. {result.missing_example})"
             )
         )
-    if result.excluded:
-        lines = Text("Left out:")
-        for reason, count in sorted(result.excluded.items(), key=lambda kv: (-kv[1], kv[0])):
+    for title, reasons in _left_out(result):
+        lines = Text(title)
+        for reason, count in reasons:
             lines.append(f"\n  {count:>4} {reason} (e.g. {result.examples[reason]})")
         parts.append(lines)
     best = result.best
@@ -147,10 +220,10 @@ def recommendation_renderables(
         line.append(
             f"{best.label()}, {best.replicas} replica{'s' if best.replicas != 1 else ''}"
             + (f" (up to {best.replicas_max})" if best.replicas_max != best.replicas else "")
-            + f", {money(best.monthly_cost_usd)}/month{average}"
+            + f", {money(best.monthly_cost_usd, 0)}/month{average}"
             + (f" at ${best.usd_per_gpu_hour:g}/GPU-h" if best.usd_per_gpu_hour else "")
-            + f"; tpot {best.tpot_ms:.1f} ms, ttft {best.ttft_ms:.0f} ms. "
-            "Write it into the scenario with --apply -o FILE."
+            + f"; tpot {best.tpot_ms:.1f} ms, ttft {best.ttft_ms:.0f} ms."
+            + ("" if applied else " Write it into the scenario with --apply -o FILE.")
         )
     parts.append(line)
     return Group(*parts)

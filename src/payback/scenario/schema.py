@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
+from payback import limits
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method, Stack, TrainingPrecision
 from payback.scenario.distributions import Distribution
@@ -74,7 +75,7 @@ def _whole(value: Any) -> Any:
 Whole = Annotated[int, BeforeValidator(_whole)]
 """An integer count; a float with no fractional part is accepted."""
 
-Usd = Annotated[float, Field(ge=0.0, le=1e12)]
+Usd = Annotated[float, Field(ge=0.0, le=limits.MAX_USD)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PriceChange = Annotated[float, Field(gt=-1.0, le=1.0)]
 
@@ -95,9 +96,9 @@ class ScenarioInfo(_Model):
 class Traffic(_Model):
     """The ``[traffic]`` table: the workload every option serves."""
 
-    requests_per_month: float = Field(gt=0.0, le=1e13)
+    requests_per_month: float = Field(gt=0.0, le=limits.MAX_REQUESTS_PER_MONTH)
     """Requests in month 1."""
-    growth_monthly: float = Field(0.0, gt=-1.0, le=1.0)
+    growth_monthly: float = Field(0.0, gt=-1.0, le=limits.MAX_GROWTH_MONTHLY)
     """Compound monthly growth of requests, a fraction: 0.05 means 5% a month."""
     input_tokens: float | None = Field(None, ge=0.0, le=1e7)
     """Mean input (prompt) tokens per request; required when a price is per token."""
@@ -231,7 +232,7 @@ class PerRequestOption(_OptionBase):
     """A fixed price per 1,000 requests (the seed's level of detail)."""
 
     kind: Literal["per_request"] = "per_request"
-    usd_per_1k_requests: float = Field(ge=0.0, le=1e6)
+    usd_per_1k_requests: float = Field(ge=0.0, le=limits.MAX_USD_PER_1K_REQUESTS)
     """Price of 1,000 requests [USD]."""
     price_change_annual: PriceChange = 0.0
     """Yearly price trend, a fraction: −0.3 means prices fall 30% a year."""

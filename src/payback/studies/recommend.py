@@ -99,6 +99,23 @@ class Recommendation:  # long: the documented result fields, then short answers 
     unpriced: dict[str, str] = field(default_factory=dict)
     """GPUs searched that have no rent for this alternative, with why."""
     gpus_searched: int = 0
+    gpu_provider: str | None = None
+    """The provider whose rent was searched (the alternative's ``gpu_provider``), if named."""
+    own_rent: tuple[str, float] | None = None
+    """The alternative's own ``gpu`` and ``usd_per_gpu_hour`` when it gives both: that GPU
+    is priced at that rent, the others at the catalog's."""
+
+    @property
+    def did_not_fit(self) -> int:
+        """Configurations evaluated and left out: short of memory, or needing more replicas
+        than allowed."""
+        return self.evaluated - len(self.candidates)
+
+    @property
+    def left_out_before(self) -> int:
+        """Configurations left out before evaluation: no rent, no tensor cores for the
+        precision, an engine that does not run there, a context shorter than a request."""
+        return sum(self.excluded.values()) - self.did_not_fit
 
     @property
     def best(self) -> Candidate | None:
@@ -172,7 +189,11 @@ class Recommendation:  # long: the documented result fields, then short answers 
             "missing_targets": self.missing_targets,
             "missing_targets_example": self.missing_example,
             "warnings": self.warnings,
+            "considered": self.evaluated + self.left_out_before,
+            "left_out_before_evaluation": self.left_out_before,
             "evaluated": self.evaluated,
+            "evaluated_did_not_fit": self.did_not_fit,
+            "gpu_provider": self.gpu_provider,
             "search_seconds": self.seconds,
         }
 
@@ -348,6 +369,12 @@ def recommend(
         model_refs=model_refs,
         unpriced=left_out.unpriced,
         gpus_searched=len(gpus),
+        gpu_provider=option.gpu_provider,
+        own_rent=(
+            (option.gpu, option.usd_per_gpu_hour)
+            if option.gpu is not None and option.usd_per_gpu_hour is not None
+            else None
+        ),
     )
 
 

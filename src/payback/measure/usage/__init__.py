@@ -36,7 +36,7 @@ from typing import Any
 from payback.errors import PaybackError
 from payback.measure.usage import sql
 from payback.measure.usage.engines import is_database
-from payback.measure.usage.files import expand, find_sources
+from payback.measure.usage.files import COMPRESSED, expand, find_sources
 from payback.measure.usage.formats import FORMATS, parse_columns
 from payback.measure.usage.normalize import pipeline
 from payback.measure.usage.profile import (
@@ -47,6 +47,8 @@ from payback.measure.usage.profile import (
     by_model,
     by_month,
     monthly,
+    overlap_warning,
+    overlaps,
     span,
 )
 
@@ -151,6 +153,16 @@ def _summarize(
     if models_count is not None:
         totals = dataclasses.replace(totals, models=models_count)
     _check_rows(counts, totals, names, chosen, filters)
+    pairs = (
+        overlaps(con.execute(sql.FILES).fetchall(), con.execute(sql.SOURCES).fetchall(), formats)
+        if len(formats) > 1
+        else []
+    )
+    # a file next to its compressed copy is warned of already (files.expand)
+    pairs = [p for p in pairs if len({_stem(f) for f in p["files"]}) == 2]
+    said = overlap_warning(pairs)
+    if said:
+        warnings.append(said)
     if counts.duplicates:
         notes.append(
             f"{counts.duplicates:,} rows repeat a request id seen before (the same request "
@@ -188,7 +200,16 @@ def _summarize(
         notes=notes,
         warnings=warnings,
         table=table,
+        overlaps=pairs,
     )
+
+
+def _stem(name: str) -> str:
+    """A file's name without a compression suffix (``a.csv.gz``: ``a.csv``)."""
+    for suffix in COMPRESSED:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _traffic(totals: sql.Totals, months: Monthly) -> dict[str, float]:
@@ -294,7 +315,10 @@ def usage_sql(
         shown = "generic" if fmt == "auto" else fmt
         sources = [
             sql.Source(
-                "(SELECT json, NULL::VARCHAR AS line FROM raw_logs)", True, ["raw_logs"], shown
+                "(SELECT json, NULL::VARCHAR AS line, 'raw_logs' AS file FROM raw_logs)",
+                True,
+                ["raw_logs"],
+                shown,
             )
         ]
         where = (
@@ -344,13 +368,15 @@ def profile_database(
     ``fmt`` (``auto``: by the table's name) reads the table as a known one."""
     from payback.measure.usage.database import MODELS, fetch
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import KNOWN, find_table
+    from payback.measure.usage.tables import KNOWN
 
     _check_table_format(fmt, since, until)
     explicit = parse_columns(columns)
     engine = connect(url)
     try:
-        found, spec = find_table(engine.tables(), table, engine.shown)
+        found, spec, why = _find(engine, table, fmt)
+        if spec == ROLLUP:
+            return _profile_rollup(engine, found, why, model=model, since=since, until=until)
         spec = spec if fmt == "auto" else fmt
         started = time.perf_counter()
         fetched = fetch(engine, found, spec, explicit, model=model, since=since, until=until)
@@ -394,6 +420,82 @@ def profile_database(
     )
 
 
+ROLLUP = "litellm daily rollup"
+"""How LiteLLM's daily rollups are read (:mod:`payback.measure.usage.rollups`)."""
+
+
+def _find(engine: Any, table: str | None, fmt: str) -> tuple[Any, str, str]:
+    """The table to read, its spec and why a rollup is read: LiteLLM's daily rollup when
+    named (``--table``), or, when none is named, where the spend logs are missing or empty
+    (``disable_spend_logs``) and a rollup is there."""
+    from payback.measure.usage.rollups import find_rollup, is_rollup
+    from payback.measure.usage.tables import find_table
+
+    tables = engine.tables()
+    try:
+        found, spec = find_table(tables, table, engine.shown)
+    except PaybackError:
+        rollup = find_rollup(tables) if table is None and fmt in ("auto", "litellm") else None
+        if rollup is None:
+            raise
+        return rollup, ROLLUP, "no LiteLLM_SpendLogs table"
+    if is_rollup(found) and fmt in ("auto", "litellm"):
+        return found, ROLLUP, "named" if table is not None else "no LiteLLM_SpendLogs table"
+    if table is None and spec == "litellm" and fmt in ("auto", "litellm"):
+        rollup = find_rollup(tables)
+        if rollup is not None and not engine.rows(f"SELECT 1 FROM {found.quoted} LIMIT 1"):
+            return rollup, ROLLUP, f"{found.shown} is empty"
+    return found, spec, ""
+
+
+def _profile_rollup(
+    engine: Any,
+    found: Any,
+    why: str,
+    *,
+    model: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+) -> UsageProfile:
+    """The profile of LiteLLM's daily rollup ``found`` (:mod:`~payback.measure.usage.rollups`)."""
+    from payback.measure.usage.rollups import fetch_rollup
+
+    shown = f"{engine.shown}, table {found.shown}"
+    started = time.perf_counter()
+    fetched = fetch_rollup(engine, found, shown, model=model, since=since, until=until)
+    seconds = time.perf_counter() - started
+    reason = "" if why == "named" else f" ({why}: LiteLLM's disable_spend_logs?)"
+    notes = [
+        f"read {found.shown}, LiteLLM's daily rollup{reason}, on {engine.dialect} ({seconds:.1f} s): "
+        f"its {fetched.table_rows:,} rows summed by day and model into {fetched.rows:,}; a day "
+        "is one bucket of the successful requests"
+        + (f" ({fetched.failed:,.0f} failed requests left out)" if fetched.failed else ""),
+        "daily rollups keep no single request and no hour: token percentiles and the busiest "
+        "hour are not measured, so peak_to_average is left out (a scenario written with -o "
+        "keeps its own); requests per month, growth, mean tokens, cached share and the models "
+        "are measured",
+    ]
+    try:
+        profile = _summarize(
+            fetched.con,
+            table=shown,
+            names=shown,
+            chosen=ROLLUP,
+            files=[shown],
+            formats={shown: ROLLUP},
+            notes=notes,
+            warnings=[],
+            since=since,
+            until=until,
+            filters=_filters(model, since, until),
+        )
+    finally:
+        fetched.con.close()
+    # the notes on buckets say again what the rollup's note says
+    kept = [n for n in profile.notes if not n.startswith("the logs count requests in buckets")]
+    return dataclasses.replace(profile, notes=kept)
+
+
 def database_sql(
     dialect: str | None = None,
     fmt: str = "auto",
@@ -410,7 +512,7 @@ def database_sql(
     ``columns`` (or a known table's, taken as typed: times as timestamps, tokens as numbers,
     attributes as maps). Passwords never appear (the URL is shown masked). ``dialect``
     defaults to the engine's (DuckDB without a URL)."""
-    from payback.measure.usage.tables import FILTERED, KNOWN, USED, WHY, find_table, profile_query
+    from payback.measure.usage.tables import FILTERED, KNOWN, USED, WHY, profile_query
 
     _check_table_format(fmt, since, until)
     explicit = parse_columns(columns)
@@ -419,16 +521,19 @@ def database_sql(
 
         engine = connect(url)
         try:
-            found, spec = find_table(engine.tables(), table, engine.shown)
+            found, spec, _ = _find(engine, table, fmt)
         finally:
             engine.close()
         where = f"{engine.shown}, table {found.shown}"
         dialect = dialect or engine.dialect
     else:
         found, spec = _assumed_table(table or "LiteLLM_SpendLogs", explicit)
+        schema = "LiteLLM's schema" if spec == ROLLUP else f"the {spec} schema"
         where = f"table {found.shown}" + (
-            f" (the {spec} schema)" if spec in KNOWN else " (columns as named)"
+            f" ({schema})" if spec in KNOWN or spec == ROLLUP else " (columns as named)"
         )
+    if spec == ROLLUP and fmt in ("auto", "litellm"):
+        return _rollup_sql(found, where, dialect or "duckdb")
     spec = spec if fmt == "auto" else fmt
     dialect = dialect or "duckdb"
     query = profile_query(
@@ -454,6 +559,20 @@ def database_sql(
     )
 
 
+def _rollup_sql(found: Any, where: str, dialect: str) -> str:
+    """The query over LiteLLM's daily rollup, in ``dialect``, and what is done with it."""
+    from payback.measure.usage.rollups import rollup_query
+
+    return (
+        f"-- {dialect} SQL: the one query profile_database() runs on {where},\n"
+        "-- LiteLLM's daily rollup: its rows summed by day and model (MCP tool calls and\n"
+        "-- endpoints that are not text generation left out). Each day is then a bucket of\n"
+        "-- the successful requests (usage_sql() gives that DuckDB SQL); there are no token\n"
+        "-- percentiles and no busiest hour in them, so peak_to_average is not measured.\n"
+        f"{rollup_query(found, dialect)};\n"
+    )
+
+
 TABLE_FORMATS = ("auto", "generic", "litellm", "langfuse", "helicone", "otel")
 """How a table may be read: as found by its name, or as one of these."""
 
@@ -469,12 +588,15 @@ def _check_table_format(fmt: str, since: dt.date | None, until: dt.date | None) 
 def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
     """A table without an engine to ask: a known one with its spec's first candidates, or a
     generic one with the columns named (times as timestamps, tokens as numbers)."""
+    from payback.measure.usage.rollups import ASSUMED, ROLLUPS
     from payback.measure.usage.tables import KNOWN, Table
 
     # catalog.schema.table (a warehouse's project and dataset), schema.table or table
     *above, bare = name.split(".")
     schema = above[-1] if above else None
     catalog = ".".join(above[:-1]) or None
+    if bare.lower() in (r.lower() for r in ROLLUPS) and not explicit:
+        return Table(schema, bare, dict(ASSUMED), catalog=catalog), ROLLUP
     for spec in KNOWN.values():
         if bare.lower() in (t.lower() for t in spec.tables) and not explicit:
             columns: dict[str, str] = {}

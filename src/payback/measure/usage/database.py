@@ -54,7 +54,7 @@ _TYPES = {
 
 HOURLY = f"""CREATE TEMP TABLE hourly AS
 SELECT CASE g WHEN 7 THEN 3 WHEN 11 THEN 2 WHEN 13 THEN 1 WHEN 14 THEN 4 END AS part,
-       0 AS src, CASE WHEN g = 7 THEN hour END AS hour, NULL::VARCHAR AS model,
+       0 AS src, NULL::VARCHAR AS file, CASE WHEN g = 7 THEN hour END AS hour, NULL::VARCHAR AS model,
        status >= 1 AS keep, status >= {FILTERED} AS good, status = {USED} AS inside, FALSE AS dup,
        CASE WHEN g = 7 THEN why END AS why,
        CASE WHEN g = 11 THEN tin END AS qin, CASE WHEN g = 13 THEN tout END AS qout,
@@ -64,7 +64,8 @@ SELECT CASE g WHEN 7 THEN 3 WHEN 11 THEN 2 WHEN 13 THEN 1 WHEN 14 THEN 4 END AS 
        make_timestamptz(last_us) AS last_instant, NULL::TIMESTAMPTZ AS last_end,
        NULL::DOUBLE AS seconds, TRUE AS per_request,
        last_us = hour * 3600000000 AS on_hours,
-       last_us = hour * 3600000000 AND hour % 24 = 0 AS on_days, NULL::VARCHAR[] AS bad
+       last_us = hour * 3600000000 AND hour % 24 = 0 AS on_days, FALSE AS ids,
+       NULL::VARCHAR[] AS bad
 FROM fetched LEFT JOIN reasons USING (status)"""
 """The fetched rows as the file path's ``hourly`` (part 4: by model, over the rows used).
 Every time of an hour's rows is on the hour when the latest is (none is before it), and at

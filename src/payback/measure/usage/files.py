@@ -25,7 +25,7 @@ from payback.measure.usage.sql import (
     sql_str,
 )
 
-__all__ = ["expand", "find_sources"]
+__all__ = ["FILE_COLUMN", "expand", "find_sources"]
 
 MAX_LINE_BYTES = MAX_LOG_LINE_BYTES
 """The longest CSV or JSON line read (16 MiB; DuckDB's default is 2 MiB)."""
@@ -111,10 +111,19 @@ def _delimiter(path: str) -> str:
     return "\t" if name.endswith(".tsv") else ","
 
 
+FILE_COLUMN = "__payback_file"
+"""The column each reader adds with the file a row comes from (its name as given)."""
+
+
 def lines_sql(files: Sequence[str], *, rejects: bool) -> str:
-    """A relation of the files' lines (one VARCHAR column ``line``); lines that are not
-    UTF-8 go to DuckDB's reject tables (``rejects``) or are skipped (a peek)."""
-    errors = "store_rejects = true" if rejects else "ignore_errors = true"
+    """A relation of the files' lines (one VARCHAR column ``line``; with ``rejects``, also
+    :data:`FILE_COLUMN`); lines that are not UTF-8 go to DuckDB's reject tables
+    (``rejects``) or are skipped (a peek)."""
+    errors = (
+        f"store_rejects = true, filename = {sql_str(FILE_COLUMN)}"
+        if rejects
+        else "ignore_errors = true"
+    )
     return (
         f"read_csv({sql_list(files)}, columns = {{'line': 'VARCHAR'}}, header = false, "
         "delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false, "
@@ -264,18 +273,19 @@ def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]
     listed = sql_list(group)
     if kind == "jsonl":
         sql = (
-            "(SELECT j AS json, CASE WHEN j IS NULL THEN line END AS line FROM "
-            f"(SELECT TRY_CAST(line AS JSON) AS j, line FROM {lines_sql(group, rejects=True)} WHERE trim(line) <> ''))"
+            f"(SELECT j AS json, CASE WHEN j IS NULL THEN line END AS line, {FILE_COLUMN} AS file FROM "
+            f"(SELECT TRY_CAST(line AS JSON) AS j, line, {FILE_COLUMN} FROM {lines_sql(group, rejects=True)} "
+            "WHERE trim(line) <> ''))"
         )
         return Source(sql, True, group, fmt)
     if kind == "json":
         sql = (
-            f"(SELECT json, NULL::VARCHAR AS line FROM read_json_objects({listed}, format = 'auto', "
-            f"maximum_object_size = {MAX_JSON_OBJECT}))"
+            f"(SELECT json, NULL::VARCHAR AS line, {FILE_COLUMN} AS file FROM read_json_objects({listed}, "
+            f"format = 'auto', maximum_object_size = {MAX_JSON_OBJECT}, filename = {sql_str(FILE_COLUMN)}))"
         )
         return Source(sql, True, group, fmt)
     if kind == "parquet":
-        sql = f"read_parquet({listed}, union_by_name = true)"
+        sql = f"read_parquet({listed}, union_by_name = true, filename = {sql_str(FILE_COLUMN)})"
     else:
         delim = "\\t" if layout[0] == "\t" else layout[0]
         # the columns from the header read in Python: DuckDB's sniffer takes time
@@ -283,13 +293,15 @@ def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]
         sql = (
             f"read_csv({listed}, header = true, columns = {_varchar_columns(layout[1])}, "
             f"auto_detect = false, delim = '{delim}', quote = '\"', escape = '\"', "
-            f"strict_mode = false, store_rejects = true, max_line_size = {MAX_LINE_BYTES})"
+            f"strict_mode = false, store_rejects = true, max_line_size = {MAX_LINE_BYTES}, "
+            f"filename = {sql_str(FILE_COLUMN)})"
         )
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {sql}").fetchall()
     except Exception as exc:
         interrupted(exc)
         raise PaybackError(f"{shown_files(group)}: cannot be read ({first_line(exc)})") from None
+    described = [row for row in described if str(row[0]) != FILE_COLUMN]
     return Source(
         sql,
         False,

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from payback.errors import PaybackError
+from payback.measure.usage.files import FILE_COLUMN
 from payback.measure.usage.formats import FIELDS, OTEL_ATTRIBUTES, SPECS
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
 
@@ -20,9 +21,16 @@ broken row, not a request."""
 MAX_REQUESTS_PER_ROW = 1e12
 MAX_BUCKET_SECONDS = 366 * 86400
 EMPTY_RESULT = (
-    '{"num_model_requests": 0, "input_tokens": 0, "output_tokens": 0, "input_cached_tokens": 0}'
+    '{"num_model_requests": 0, "input_tokens": 0, "output_tokens": 0, "input_cached_tokens": 0, '
+    '"payback_empty": true}'
 )
 """What an OpenAI usage bucket with no results stands for: zero requests and tokens."""
+OTHER_EMPTY = (
+    '{"object": "organization.usage.another_endpoint.result", "num_model_requests": 0, '
+    '"input_tokens": 0, "output_tokens": 0, "input_cached_tokens": 0}'
+)
+"""An empty bucket of a file whose results are all another endpoint's (embeddings, images,
+moderations, audio...): that endpoint's idle time, not the completions'; a row left out."""
 
 GOOD = (
     "ts >= TIMESTAMPTZ '1970-01-01 00:00:00+00' AND ts < TIMESTAMPTZ '2200-01-01 00:00:00+00' "
@@ -61,22 +69,34 @@ def unwrap(source: Source) -> Source:
     """JSON records inside ``{"data": [...]}`` pages; for the OpenAI usage API, one record per
     result with its bucket (``{"bucket": ..., "result": ...}``), and for a bucket whose
     ``results`` are empty (no usage that day or hour) one result of zero requests and
-    tokens: time the export covers. One pass over the files."""
+    tokens: time the export covers. The API exports one endpoint at a time: an empty
+    bucket of a file whose results are all another endpoint's (embeddings, images, ...) is
+    that endpoint's quiet time, so it becomes a row of that other endpoint (left out, as
+    its results are); a file of completions results (or results without an ``object``),
+    or of empty buckets only, keeps them as covered time. One pass over the files."""
     if not source.json:
         return source
     rows = (
         "(SELECT unnest(CASE WHEN json_type(json, '$.data') = 'ARRAY' THEN json_extract(json, '$.data[*]') "
-        f"ELSE [json] END) AS json, line FROM {source.sql})"
+        f"ELSE [json] END) AS json, line, file FROM {source.sql})"
     )
     if source.fmt == "openai-usage":
+        results = "(r IS NOT NULL AND r->>'$.payback_empty' IS NULL)"
+        # as the format keeps them (formats.SPECS): a completions result, or one without object
+        completions = (
+            f"({results} AND (r->>'object' IS NULL OR r->>'object' LIKE '%completions.result'))"
+        )
         rows = (
-            "(SELECT CASE WHEN b IS NOT NULL THEN json_object('bucket', b, 'result', r) END AS json, line FROM "
-            "(SELECT json AS b, line, unnest(CASE "
+            "(SELECT CASE WHEN b IS NOT NULL THEN json_object('bucket', b, 'result', "
+            f"CASE WHEN r->>'$.payback_empty' IS NOT NULL AND other THEN {sql_str(OTHER_EMPTY)}::JSON "
+            "ELSE r END) END AS json, line, file FROM "
+            f"(SELECT *, bool_or({results}) OVER w AND NOT bool_or({completions}) OVER w AS other FROM "
+            "(SELECT json AS b, line, file, unnest(CASE "
             "WHEN json_type(json, '$.results') = 'ARRAY' THEN coalesce(nullif("
             f"json_extract(json, '$.results[*]'), []), [{sql_str(EMPTY_RESULT)}::JSON]) "
             "WHEN json_type(json, '$.result') = 'ARRAY' THEN coalesce(nullif("
             f"json_extract(json, '$.result[*]'), []), [{sql_str(EMPTY_RESULT)}::JSON]) "
-            f"ELSE [NULL::JSON] END) AS r FROM {rows}))"
+            f"ELSE [NULL::JSON] END) AS r FROM {rows}) WINDOW w AS (PARTITION BY file)))"
         )
     if source.fmt == "otel":
         rows = _otel_spans(rows)
@@ -99,11 +119,11 @@ def _otel_spans(rows: str) -> str:
     return (
         "(SELECT CASE WHEN s IS NOT NULL THEN json_object("
         "'ts', CAST(TRY_CAST(s->>'startTimeUnixNano' AS HUGEINT) // 1000 AS VARCHAR), "
-        f"'status', s->'status'->>'code', {fields}) END AS json, line FROM "
-        "(SELECT s, line, CAST(json_extract(s, '$.attributes[*]') AS JSON[]) AS attrs FROM "
+        f"'status', s->'status'->>'code', {fields}) END AS json, line, file FROM "
+        "(SELECT s, line, file, CAST(json_extract(s, '$.attributes[*]') AS JSON[]) AS attrs FROM "
         "(SELECT unnest(CASE WHEN json_type(json, '$.resourceSpans') = 'ARRAY' "
         "THEN json_extract(json, '$.resourceSpans[*].scopeSpans[*].spans[*]') "
-        f"ELSE [NULL::JSON] END) AS s, line FROM {rows})))"
+        f"ELSE [NULL::JSON] END) AS s, line, file FROM {rows})))"
     )
 
 
@@ -260,13 +280,14 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     keep = _keep(source, spec.keep)
     relation = source.sql
     if source.json:
-        carried = ["json AS raw_json", "line AS raw_line"]
+        carried = ["json AS raw_json", "line AS raw_line", "file"]
         raw = "coalesce(raw_line, CAST(raw_json AS VARCHAR))"
         listed = ", ".join(source.paths or {})
-        relation = f"(SELECT json_extract_string(json, [{listed}]) AS v, json, line\n      FROM {relation})"
+        relation = f"(SELECT json_extract_string(json, [{listed}]) AS v, json, line, file\n      FROM {relation})"
     else:
         shown = list(source.columns.values())[:12]
         carried = [f'"{c.replace(chr(34), chr(34) * 2)}" AS raw_{i}' for i, c in enumerate(shown)]
+        carried.append(f'"{FILE_COLUMN}" AS file')
         raw = (
             "concat_ws(',', "
             + ", ".join(f"CAST(raw_{i} AS VARCHAR)" for i in range(len(shown)))
@@ -291,7 +312,7 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
         f"FROM (SELECT {inner}\n      FROM {relation})"
     )
     return (
-        f"SELECT {index} AS src, ts, model, requests, input, output, cached, seconds, rid, keep, good,\n"
+        f"SELECT {index} AS src, file, ts, model, requests, input, output, cached, seconds, rid, keep, good,\n"
         f"       CASE WHEN keep AND NOT good THEN left(regexp_replace({raw}, '\\s+', ' ', 'g'), 200) END AS bad,\n"
         f"       CASE WHEN keep AND NOT good THEN {WHY} END AS why\n"
         f"FROM (SELECT *, coalesce({GOOD}, FALSE) AS good\n      FROM ({typed}))"

@@ -17,6 +17,7 @@ __all__ = [
     "AFTER",
     "COUNTS",
     "ENDS",
+    "FILES",
     "HOURLY",
     "MODELS",
     "MODELS_SHOWN",
@@ -129,7 +130,7 @@ class Source:
 # -- the queries over the normalized rows ----------------------------------------
 
 HOURLY = """CREATE TEMP TABLE hourly AS
-SELECT grouping(qin) + 2 * grouping(qout) AS part, src, hour, model, keep, good, inside, dup, why,
+SELECT grouping(qin) + 2 * grouping(qout) AS part, src, file, hour, model, keep, good, inside, dup, why,
        qin, qout,
        count(*) AS n, sum(requests) AS requests, sum(input) AS input, sum(output) AS output,
        sum(cached) AS cached, min(ts) AS first, max(ts) AS last,
@@ -140,15 +141,15 @@ SELECT grouping(qin) + 2 * grouping(qout) AS part, src, hour, model, keep, good,
        bool_and(requests = 1 AND seconds IS NULL) FILTER (WHERE requests <> 0) AS per_request,
        bool_and(us % 86400000000 = 0) FILTER (WHERE seconds IS NULL) AS on_days,
        bool_and(us % 3600000000 = 0) FILTER (WHERE seconds IS NULL) AS on_hours,
-       min(bad, 3) AS bad
+       bool_and(rid IS NOT NULL) AS ids, min(bad, 3) AS bad
 FROM (SELECT *,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN input END AS qin,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN output END AS qout
       FROM (SELECT *, epoch_us(ts) AS us, epoch_us(ts) // 3600000000 AS hour,
                    coalesce({inside}, FALSE) AS inside FROM logs))
-GROUP BY GROUPING SETS ((src, hour, model, keep, good, inside, dup, why), (qin), (qout))"""
-"""The one pass over the logs: rows grouped by source and clock hour (``hour``: hours since
-1970, UTC; part 3) and the counts of each input (part 2) and output (part 1) token value of single
+GROUP BY GROUPING SETS ((src, file, hour, model, keep, good, inside, dup, why), (qin), (qout))"""
+"""The one pass over the logs: rows grouped by source, file and clock hour (``hour``: hours
+since 1970, UTC; part 3; ``ids``: whether every row carries a request id) and the counts of each input (part 2) and output (part 1) token value of single
 requests, for exact percentiles. Times are split with integer arithmetic on microseconds
 (date_trunc on a TIMESTAMPTZ goes through ICU's calendar and is several times slower)."""
 
@@ -182,6 +183,12 @@ FROM used GROUP BY src ORDER BY src  -- each source's timestamp resolution and b
 ENDS = """SELECT date_trunc('month', to_timestamp(hour * 3600))::DATE AS month, src,
        max(last_instant), max(last_end)
 FROM used GROUP BY ALL  -- where each source's data ends in each month"""
+
+FILES = """SELECT src, file, min(first) FILTER (WHERE requests > 0),
+       max(last_instant) FILTER (WHERE requests > 0), max(last_end) FILTER (WHERE requests > 0),
+       bool_and(ids)
+FROM used GROUP BY src, file HAVING sum(requests) > 0
+ORDER BY file  -- each file's span of requests, and whether every row of it carries a request id"""
 
 LOGS_SPAN = """SELECT min(first), max(last) FROM hourly
 WHERE part = 3 AND keep AND good AND NOT dup  -- the readable requests, inside the filters or not"""
@@ -220,7 +227,10 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 --     until date on its last day); months without requests inside the span are left out;
 --   a row of zero requests (an empty bucket) is time the logs cover, with no requests or tokens:
 --     it counts toward a month's coverage and the covered hours; a month of such rows only is
---     left out of the figures below, a model of such rows only is not listed;
+--     left out of the figures below, a model of such rows only is not listed; an OpenAI usage
+--     bucket with results: [] is such a row, except in a file whose results are all another
+--     endpoint's (embeddings, images, ...): there it is that endpoint's idle time, left out
+--     with its results (the API exports one endpoint at a time);
 --   requests_per_month = the last complete month's requests / its days * 30.4375 (365.25 / 12);
 --     with no complete month: requests / covered clock hours * 730.5 (from the first
 --     request's hour, or a since date's start with readable requests before it, to the

@@ -1,0 +1,210 @@
+"""LiteLLM's daily rollups, read where its spend logs are empty or missing.
+
+With ``disable_spend_logs`` LiteLLM writes no row per request, but it still adds every
+request to daily rollups (``LiteLLM_DailyUserSpend``, and the same shape by team and by
+organization): one row per day (``date``, ``YYYY-MM-DD``: text in older versions, a
+``DATE`` in newer ones), key, model, provider, endpoint and MCP tool, holding
+``api_requests``, ``successful_requests`` and ``failed_requests``, ``prompt_tokens``,
+``completion_tokens``, ``cache_read_input_tokens`` and ``spend`` (BerriAI/litellm,
+``schema.prisma``). The day is the one of the request's start time on the proxy's clock
+(UTC where it runs in UTC, as containers do).
+
+The engine sums them by day and model (a few rows a day come back), and they are read as
+daily buckets of the successful requests: requests per month, growth, mean tokens, cached
+share and the models are measured; token percentiles and the busiest hour are not in them
+(``peak_to_average`` is not measured, so ``-o`` keeps the scenario's own). Rows of MCP tool
+calls and of endpoints that are not text generation (embeddings, images, audio,
+moderations, rerank, ...) are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from payback.errors import PaybackError
+from payback.measure.usage import sql
+from payback.measure.usage.files import FILE_COLUMN
+from payback.measure.usage.normalize import pipeline
+from payback.measure.usage.tables import Table, render
+
+__all__ = [
+    "ASSUMED",
+    "ROLLUPS",
+    "Rollup",
+    "fetch_rollup",
+    "find_rollup",
+    "is_rollup",
+    "rollup_query",
+]
+
+ROLLUPS = ("LiteLLM_DailyUserSpend", "LiteLLM_DailyTeamSpend", "LiteLLM_DailyOrganizationSpend")
+"""LiteLLM's daily rollups that count each request once, in the order they are looked for:
+by user (every request of a key with a user), by team, by organization (only the requests
+of keys in one). The end-user, agent and tag rollups count only some requests (a request
+of several tags in each), so they are not read."""
+
+NOT_GENERATION = (
+    "embedding",
+    "image",
+    "audio",
+    "speech",
+    "transcription",
+    "moderation",
+    "rerank",
+    "vector",
+    "file",
+    "search",
+    "ocr",
+)
+"""Words in an ``endpoint`` that is not text generation: its rows are left out."""
+
+COLUMNS = {
+    "requests": ("successful_requests", "api_requests"),
+    "input": ("prompt_tokens",),
+    "output": ("completion_tokens",),
+    "cached": ("cache_read_input_tokens",),
+}
+"""Each figure's column, the first present (an older rollup has no successful_requests)."""
+
+
+ASSUMED = {
+    "date": "VARCHAR",
+    "model": "VARCHAR",
+    "successful_requests": "BIGINT",
+    "prompt_tokens": "BIGINT",
+    "completion_tokens": "BIGINT",
+    "cache_read_input_tokens": "BIGINT",
+    "failed_requests": "BIGINT",
+    "mcp_namespaced_tool_name": "VARCHAR",
+    "endpoint": "VARCHAR",
+}
+"""A rollup's columns as the current schema has them, for ``--sql`` without an engine."""
+
+
+def is_rollup(table: Table) -> bool:
+    """Whether ``table`` is one of LiteLLM's daily rollups (:data:`ROLLUPS`), by name."""
+    return table.name.lower() in (r.lower() for r in ROLLUPS)
+
+
+def find_rollup(tables: list[Table]) -> Table | None:
+    """The first rollup of :data:`ROLLUPS` among ``tables`` (a schema searched by default
+    first), or ``None``."""
+    for wanted in ROLLUPS:
+        for t in sorted(tables, key=lambda t: not t.default):
+            if t.name.lower() == wanted.lower() and not t.partition:
+                return t
+    return None
+
+
+def _column(table: Table, *names: str) -> str | None:
+    lower = {c.lower(): c for c in table.columns}
+    return next((lower[n] for n in names if n in lower), None)
+
+
+def rollup_query(table: Table, dialect: str = "duckdb") -> str:
+    """The one query over a rollup, in ``dialect``: its rows summed by day and model (the
+    successful requests, the tokens and the failed requests). One line when a column it
+    needs is missing."""
+    from payback.measure.usage.tables import _quote
+
+    found = {name: _column(table, *names) for name, names in COLUMNS.items()}
+    date, model = _column(table, "date"), _column(table, "model", "model_group")
+    needed = {"date": date, "prompt_tokens": found["input"], "completion_tokens": found["output"]}
+    needed["api_requests"] = found["requests"]
+    missing = [name for name, column in needed.items() if column is None]
+    if missing:
+        raise PaybackError(
+            f"{table.shown}: no {' / '.join(missing)} column; a LiteLLM daily rollup has date, "
+            "prompt_tokens, completion_tokens and api_requests"
+        )
+    failed = _column(table, "failed_requests")
+    keep = []
+    tool = _column(table, "mcp_namespaced_tool_name")
+    if tool:
+        keep.append(f"{_quote(tool)} IS NULL")
+    endpoint = _column(table, "endpoint")
+    if endpoint:
+        words = " OR ".join(f"lower({_quote(endpoint)}) LIKE '%{w}%'" for w in NOT_GENERATION)
+        keep.append(f"({_quote(endpoint)} IS NULL OR NOT ({words}))")
+
+    def total(column: str | None) -> str:
+        return f"sum(CAST({_quote(column)} AS DOUBLE))" if column else "0.0"
+
+    text = f"""SELECT left(CAST({_quote(str(date))} AS VARCHAR), 10) AS day,
+       {f"CAST({_quote(model)} AS VARCHAR)" if model else "CAST(NULL AS VARCHAR)"} AS model,
+       {total(found["requests"])} AS requests, {total(found["input"])} AS input,
+       {total(found["output"])} AS output, {total(found["cached"])} AS cached,
+       {total(failed)} AS failed, count(*) AS n
+FROM {table.quoted}
+WHERE {" AND ".join(keep) or "TRUE"}
+GROUP BY 1, 2"""
+    return render(text, dialect)
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A local DuckDB connection holding ``hourly`` built from a rollup's daily rows."""
+
+    con: Any
+    rows: int
+    """Rows (day and model) the engine returned."""
+    table_rows: int
+    """The rollup's rows summed into them."""
+    failed: float
+    """Failed requests in them (left out)."""
+
+
+def fetch_rollup(
+    engine: Any,
+    table: Table,
+    shown: str,
+    *,
+    model: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+) -> Rollup:
+    """Run :func:`rollup_query` on the engine and build ``hourly`` from its rows here, as
+    the file path does for daily buckets (each day a bucket of 86,400 s)."""
+    rows = engine.rows(rollup_query(table, engine.dialect))
+    con = sql.connect()
+    con.execute(
+        f"CREATE TEMP TABLE rollup (day VARCHAR, model VARCHAR, requests DOUBLE, input DOUBLE, "
+        f'output DOUBLE, cached DOUBLE, seconds DOUBLE, "{FILE_COLUMN}" VARCHAR)'
+    )
+    if rows:
+        con.executemany(
+            "INSERT INTO rollup VALUES (?, ?, ?, ?, ?, ?, 86400.0, ?)",
+            [
+                [
+                    None if r[0] is None else str(r[0]),
+                    None if r[1] is None else str(r[1]),
+                    *(None if v is None else float(v) for v in r[2:6]),
+                    shown,
+                ]
+                for r in rows
+            ],
+        )
+    described = con.execute("DESCRIBE rollup").fetchall()
+    described = [d for d in described if str(d[0]) != FILE_COLUMN]
+    source = sql.Source(
+        "rollup",
+        False,
+        [shown],
+        "generic",
+        {str(d[0]).lower(): str(d[0]) for d in described},
+        {str(d[0]): str(d[1]) for d in described},
+    )
+    explicit = {
+        "ts": "day",
+        "model": "model",
+        "requests": "requests",
+        "input": "input",
+        "output": "output",
+        "cached": "cached",
+        "seconds": "seconds",
+    }
+    sql.run(con, pipeline([source], explicit, model, since, until), f"{shown}: cannot be read")
+    failed = sum(float(r[6] or 0) for r in rows)
+    return Rollup(con, len(rows), int(sum(int(r[7] or 0) for r in rows)), failed)
