@@ -169,7 +169,8 @@ def test_what_the_exercises_say_to_look_for_is_what_payback_says(tmp_path: Path)
     assert one["baseline"]["monthly_cost_usd"][0] - alt["monthly_cost_usd"][0] == pytest.approx(
         saved + 292
     )
-    assert "the $292 of rent saved" in text and alt["break_even_month"] > 3
+    assert "the $292 of rent saved" in text
+    assert alt["break_even_month"] > 3
     # 2. 5% growth: 614,305 requests in month 24, one GPU to two, an earlier break-even
     two = _exercise(tmp_path, "growth_monthly = 0.0 ", "growth_monthly = 0.05 ")
     alt = two["alternatives"][0]
