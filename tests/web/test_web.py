@@ -1612,6 +1612,35 @@ def test_every_figure_is_shown_whole_at_laptop_desktop_and_phone_widths(
         page.screenshot(path=str(shots / f"figures-{width}-short-horizon.png"))
 
 
+LINES = """() => [...document.querySelectorAll('.st-key-headline [data-testid=stMetricValue]')]
+  .map(e => { const r = document.createRange(); r.selectNodeContents(e);
+              const tops = new Set([...r.getClientRects()].map(b => Math.round(b.top)));
+              return [e.innerText.trim(), tops.size]; })"""
+"""Each of the headline's figures and the number of lines it is drawn on."""
+
+
+@pytest.mark.parametrize("width", [1000, 1400, 420])
+def test_a_break_even_inside_month_1_is_one_line(
+    served: str, browser: Any, tmp_path: Path, width: int
+) -> None:
+    """$15 against $2 per 1,000 at 2,000,000 requests a month and $400 up front pays back
+    in month 400 / 26,000 = 0.015: the figure read "month" on one line and "0.015" under it
+    (sized by its longest word, it wrapped). Each figure is now one line, whole, at a
+    laptop's, a desktop's and a phone's width; so is month 0.0019 (16,000,000 requests)."""
+    import tomlkit
+
+    with _visit(browser, served, tmp_path, width=width) as visitor:
+        for requests, month in ((2_000_000.0, "month 0.015"), (16_000_000.0, "month 0.0019")):
+            path = tmp_path / f"early-{requests:.0f}.toml"
+            path.write_text(tomlkit.dumps(per_request_dict(15.0, 2.0, requests, horizon=12)))
+            visitor.upload(path)
+            assert visitor.metrics()["Break-even"] == month
+            lines = dict(visitor.page.evaluate(LINES))
+            assert lines[month] == 1, lines
+            assert set(lines.values()) == {1}, lines
+            assert visitor.page.evaluate(CUT) == []
+
+
 CHART_FIT = """() => {
     const svg = document.querySelector('.st-key-answer .main-svg');
     const chart = svg.getBoundingClientRect();
