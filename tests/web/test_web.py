@@ -34,6 +34,7 @@ from payback.report.common import (
     quarter_text,
     requests_text,
 )
+from payback.report.html import render_html
 from payback.report.labels import input_label
 from payback.report.solving import solution_lines
 from payback.web.state import (
@@ -1509,6 +1510,30 @@ def test_the_html_report_downloads_in_one_click(served: str, browser: Any, tmp_p
     analysis = payback.analyze(payback.load_scenario(held))
     assert html.escape(headline(analysis)) in report
     assert "month 4.2" in report
+
+
+def test_the_html_report_carries_the_chances_while_they_are_current(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """quarter-uncertain.toml sampled on the page (57% within 24 months): the report left
+    the sampling out, where `payback report FILE --samples 20000` draws the savings fan and
+    the break-even histogram. It now has them while they are current, and not once an input
+    has changed (the chances are then out of date)."""
+    with _visit(browser, served, tmp_path) as visitor:
+        visitor.upload(EXAMPLES / "quarter-uncertain.toml")
+        visitor.sample()
+        assert visitor.metrics()["Chance within 24 months"] == "57%"
+        sampled = visitor.download("HTML report").read_text()
+        visitor.type("Ops, monitoring, on-call [$ a month]", "450")
+        changed = visitor.download("HTML report").read_text()
+    expected = render_html(
+        payback.analyze(payback.load_scenario(EXAMPLES / "quarter-uncertain.toml"), samples=20_000)
+    )
+    keys = re.compile(r'data-chart="([\w-]+)"')
+    assert keys.findall(sampled) == keys.findall(expected)
+    assert {"fan-0", "histogram-0"} <= set(keys.findall(sampled))
+    assert not {"fan-0", "histogram-0"} & set(keys.findall(changed))
+    assert "57%" in sampled
 
 
 def test_a_portfolios_traffic_edit_and_report_in_the_browser_are_the_portfolios(
