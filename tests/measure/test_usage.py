@@ -495,7 +495,7 @@ def test_the_same_log_twice_is_read_once(tmp_path: Path) -> None:
         fh.write(logs.read_text())
     profile = profile_usage([logs, tmp_path / "a.csv.gz"])
     assert profile.rows["used"] == 48  # two files: both read, and a warning says so
-    (warning,) = profile.warnings
+    (warning,) = [w for w in profile.warnings if "look like the same log" in w]
     assert "a.csv and" in warning
     assert "a.csv.gz look like the same log" in warning
     code, _, err = run("usage", logs, tmp_path / "a.csv.gz")
@@ -1338,7 +1338,11 @@ def test_monthly_without_a_complete_month_scales_the_covered_hours() -> None:
     assert got.empty == [12 * 2026 + 1, 12 * 2026 + 2]  # February and March
     assert got.warnings == [
         "no requests in 2 month(s) inside the logs' span (2026-02, 2026-03): a stray timestamp "
-        "or a gap in the logs; those months are left out of every figure"
+        "or a gap in the logs; those months are left out of every figure",
+        "the logs cover only 52 hours (under a week, no complete month): requests_per_month "
+        "takes their rate for a whole month, as if the hours of the day and the days of the "
+        "week they miss were as busy as those they hold; a week or more of logs (a complete "
+        "month best) measures it",
     ]
     assert got.notes[0].startswith("no complete calendar month in the logs: requests_per_month ")
     assert got.notes[1] == "fewer than two complete months: growth_monthly is 0"
@@ -1602,3 +1606,46 @@ def test_the_sql_rules_say_how_an_empty_bucket_counts() -> None:
         "are all another endpoint's (embeddings, images, ...): there it is that endpoint's idle "
         "time, left out with its results" in rules
     )
+
+
+def test_logs_of_under_a_week_are_warned_of(tmp_path: Path) -> None:
+    # one request: 1 covered hour taken for a month (730.5 requests a month), warned of
+    header = ["timestamp", "input_tokens", "output_tokens"]
+    one = write_rows(tmp_path / "one.csv", header, [["2026-03-05T10:00:00Z", 100, 20]])
+    profile = profile_usage([one])
+    assert profile.traffic["requests_per_month"] == pytest.approx(730.5)
+    assert profile.warnings == [
+        "the logs cover only 1 hour (under a week, no complete month): requests_per_month "
+        "takes their rate for a whole month, as if the hours of the day and the days of the "
+        "week they miss were as busy as those they hold; a week or more of logs (a complete "
+        "month best) measures it"
+    ]
+    code, _, err = run("usage", one)
+    assert code == 0
+    assert "warning: the logs cover only 1 hour (under a week" in err
+    # a request each hour for 6 days and 23 hours: warned (167 hours); for 7 days: not
+    start = dt.datetime(2026, 3, 2, tzinfo=UTC)
+    short = write_rows(
+        tmp_path / "short.csv", header, hourly_rows(start, start + dt.timedelta(hours=167))
+    )
+    assert any("cover only 167 hours" in w for w in profile_usage([short]).warnings)
+    week = write_rows(
+        tmp_path / "week.csv", header, hourly_rows(start, start + dt.timedelta(days=7))
+    )
+    assert profile_usage([week]).warnings == []
+
+
+def test_a_field_named_twice_in_columns_is_one_line(tmp_path: Path) -> None:
+    # ts=a,ts=b took the last silently; the same column twice is harmless
+    logs = write_rows(
+        tmp_path / "logs.csv",
+        ["created", "timestamp", "input_tokens", "output_tokens"],
+        [["2026-01-01T00:00:00Z", "2026-03-05T10:00:00Z", 100, 20]],
+    )
+    assert_user_error(
+        *run("usage", logs, "--columns", "ts=created,input=input_tokens,ts=timestamp"),
+        "error: --columns 'ts=created,input=input_tokens,ts=timestamp': ts is named twice "
+        "(created and timestamp); name each field once",
+    )
+    same = profile_usage([logs], columns="ts=timestamp,ts=timestamp")
+    assert same.span["first"] == "2026-03-05T10:00:00+00:00"

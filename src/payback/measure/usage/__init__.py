@@ -51,6 +51,7 @@ from payback.measure.usage.profile import (
     overlaps,
     span,
 )
+from payback.measure.usage.rollups import ROLLUP, find, rollup_sql
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -374,7 +375,7 @@ def profile_database(
     explicit = parse_columns(columns)
     engine = connect(url)
     try:
-        found, spec, why = _find(engine, table, fmt)
+        found, spec, why = find(engine, table, fmt)
         if spec == ROLLUP:
             return _profile_rollup(engine, found, why, model=model, since=since, until=until)
         spec = spec if fmt == "auto" else fmt
@@ -418,34 +419,6 @@ def profile_database(
         until=until,
         filters=_filters(model, since, until),
     )
-
-
-ROLLUP = "litellm daily rollup"
-"""How LiteLLM's daily rollups are read (:mod:`payback.measure.usage.rollups`)."""
-
-
-def _find(engine: Any, table: str | None, fmt: str) -> tuple[Any, str, str]:
-    """The table to read, its spec and why a rollup is read: LiteLLM's daily rollup when
-    named (``--table``), or, when none is named, where the spend logs are missing or empty
-    (``disable_spend_logs``) and a rollup is there."""
-    from payback.measure.usage.rollups import find_rollup, is_rollup
-    from payback.measure.usage.tables import find_table
-
-    tables = engine.tables()
-    try:
-        found, spec = find_table(tables, table, engine.shown)
-    except PaybackError:
-        rollup = find_rollup(tables) if table is None and fmt in ("auto", "litellm") else None
-        if rollup is None:
-            raise
-        return rollup, ROLLUP, "no LiteLLM_SpendLogs table"
-    if is_rollup(found) and fmt in ("auto", "litellm"):
-        return found, ROLLUP, "named" if table is not None else "no LiteLLM_SpendLogs table"
-    if table is None and spec == "litellm" and fmt in ("auto", "litellm"):
-        rollup = find_rollup(tables)
-        if rollup is not None and not engine.rows(f"SELECT 1 FROM {found.quoted} LIMIT 1"):
-            return rollup, ROLLUP, f"{found.shown} is empty"
-    return found, spec, ""
 
 
 def _profile_rollup(
@@ -521,7 +494,7 @@ def database_sql(
 
         engine = connect(url)
         try:
-            found, spec, _ = _find(engine, table, fmt)
+            found, spec, _ = find(engine, table, fmt)
         finally:
             engine.close()
         where = f"{engine.shown}, table {found.shown}"
@@ -533,7 +506,7 @@ def database_sql(
             f" ({schema})" if spec in KNOWN or spec == ROLLUP else " (columns as named)"
         )
     if spec == ROLLUP and fmt in ("auto", "litellm"):
-        return _rollup_sql(found, where, dialect or "duckdb")
+        return rollup_sql(found, where, dialect or "duckdb")
     spec = spec if fmt == "auto" else fmt
     dialect = dialect or "duckdb"
     query = profile_query(
@@ -556,20 +529,6 @@ def database_sql(
             else ""
         )
         + f"{query};\n"
-    )
-
-
-def _rollup_sql(found: Any, where: str, dialect: str) -> str:
-    """The query over LiteLLM's daily rollup, in ``dialect``, and what is done with it."""
-    from payback.measure.usage.rollups import rollup_query
-
-    return (
-        f"-- {dialect} SQL: the one query profile_database() runs on {where},\n"
-        "-- LiteLLM's daily rollup: its rows summed by day and model (MCP tool calls and\n"
-        "-- endpoints that are not text generation left out). Each day is then a bucket of\n"
-        "-- the successful requests (usage_sql() gives that DuckDB SQL); there are no token\n"
-        "-- percentiles and no busiest hour in them, so peak_to_average is not measured.\n"
-        f"{rollup_query(found, dialect)};\n"
     )
 
 

@@ -261,7 +261,7 @@ def parse_columns(text: str | None) -> dict[str, str]:
     """Columns named for fields, ``ts=created,input=prompt_tokens``: field → column."""
     if not text:
         return {}
-    out = {}
+    out: dict[str, str] = {}
     for part in text.split(","):
         key, sep, value = part.partition("=")
         key, value = key.strip(), value.strip()
@@ -271,6 +271,12 @@ def parse_columns(text: str | None) -> dict[str, str]:
                 repr(text),
                 f"expected name=column pairs with names from {', '.join(FIELDS)}, "
                 "e.g. ts=created,input=prompt_tokens,output=completion_tokens",
+            )
+        if key in out and out[key] != value:
+            raise PaybackError.bad(
+                "columns",
+                repr(text),
+                f"{key} is named twice ({out[key]} and {value}); name each field once",
             )
         out[key] = value
     return out

@@ -32,6 +32,8 @@ __all__ = [
 DAYS_PER_MONTH = 365.25 / 12
 """Days in the average month: ``requests_per_month`` is requests per day × this."""
 HOURS_PER_MONTH = DAYS_PER_MONTH * 24
+SHORT_HOURS = 168.0
+"""Covered hours under which (a week, without a complete month) the rate is warned of."""
 PEAK_CAP = 730.0
 """The most ``peak_to_average`` can be: a month's requests all in one hour."""
 
@@ -168,6 +170,14 @@ def monthly(
     empty, warnings = _empty(months)
     full = [m for m in months if m.complete and m.requests > 0]
     window, hours, rate, notes = _rate(months, full, cut)
+    if not full and hours < SHORT_HOURS:
+        warnings.append(
+            f"the logs cover only {hours:,.0f} hour{'' if round(hours) == 1 else 's'} (under a "
+            "week, no complete month): "
+            "requests_per_month takes their rate for a whole month, as if the hours of the "
+            "day and the days of the week they miss were as busy as those they hold; a week "
+            "or more of logs (a complete month best) measures it"
+        )
     quiet = [m.start.strftime("%Y-%m") for m in months if m.complete and m.requests == 0]
     if quiet:
         notes.append(

@@ -31,12 +31,15 @@ from payback.measure.usage.tables import Table, render
 
 __all__ = [
     "ASSUMED",
+    "ROLLUP",
     "ROLLUPS",
     "Rollup",
     "fetch_rollup",
+    "find",
     "find_rollup",
     "is_rollup",
     "rollup_query",
+    "rollup_sql",
 ]
 
 ROLLUPS = ("LiteLLM_DailyUserSpend", "LiteLLM_DailyTeamSpend", "LiteLLM_DailyOrganizationSpend")
@@ -208,3 +211,42 @@ def fetch_rollup(
     sql.run(con, pipeline([source], explicit, model, since, until), f"{shown}: cannot be read")
     failed = sum(float(r[6] or 0) for r in rows)
     return Rollup(con, len(rows), int(sum(int(r[7] or 0) for r in rows)), failed)
+
+
+ROLLUP = "litellm daily rollup"
+"""How LiteLLM's daily rollups are read (:mod:`payback.measure.usage.rollups`)."""
+
+
+def find(engine: Any, table: str | None, fmt: str) -> tuple[Any, str, str]:
+    """The table to read, its spec and why a rollup is read: LiteLLM's daily rollup when
+    named (``--table``), or, when none is named, where the spend logs are missing or empty
+    (``disable_spend_logs``) and a rollup is there."""
+    from payback.measure.usage.tables import find_table
+
+    tables = engine.tables()
+    try:
+        found, spec = find_table(tables, table, engine.shown)
+    except PaybackError:
+        rollup = find_rollup(tables) if table is None and fmt in ("auto", "litellm") else None
+        if rollup is None:
+            raise
+        return rollup, ROLLUP, "no LiteLLM_SpendLogs table"
+    if is_rollup(found) and fmt in ("auto", "litellm"):
+        return found, ROLLUP, "named" if table is not None else "no LiteLLM_SpendLogs table"
+    if table is None and spec == "litellm" and fmt in ("auto", "litellm"):
+        rollup = find_rollup(tables)
+        if rollup is not None and not engine.rows(f"SELECT 1 FROM {found.quoted} LIMIT 1"):
+            return rollup, ROLLUP, f"{found.shown} is empty"
+    return found, spec, ""
+
+
+def rollup_sql(found: Any, where: str, dialect: str) -> str:
+    """The query over LiteLLM's daily rollup, in ``dialect``, and what is done with it."""
+    return (
+        f"-- {dialect} SQL: the one query profile_database() runs on {where},\n"
+        "-- LiteLLM's daily rollup: its rows summed by day and model (MCP tool calls and\n"
+        "-- endpoints that are not text generation left out). Each day is then a bucket of\n"
+        "-- the successful requests (usage_sql() gives that DuckDB SQL); there are no token\n"
+        "-- percentiles and no busiest hour in them, so peak_to_average is not measured.\n"
+        f"{rollup_query(found, dialect)};\n"
+    )
