@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import payback
+from payback.analysis.verdict import in_month_text, months_text, usd
 
 SEED_SCENARIO = Path(__file__).resolve().parent / "examples" / "seed.toml"
 ITEMS = {
@@ -35,30 +36,51 @@ def breakeven(
 
 
 def full_analysis_lines(scenario: Path = SEED_SCENARIO) -> list[str]:
-    """Three lines of what ``payback analyze`` adds for the lesson's case."""
+    """Three lines of what ``payback analyze`` adds for the lesson's case (or another
+    scenario file), in the words and formats ``payback analyze`` uses."""
     analysis = payback.analyze(payback.load_scenario(scenario))
     alt = analysis.alternatives[0]
     horizon = analysis.horizon_months
     requests = analysis.requests_per_month[0]
     month = alt.break_even_month
     when = (
-        f"never within {horizon} months"
+        f"does not pay back within {months_text(horizon)}"
         if month is None
-        else f"month {month:.2f}, " + ("within a quarter" if month <= 3 else "not within a quarter")
+        else f"pays back {in_month_text(month, 2)}, "
+        + ("within a quarter" if alt.pays_back_within.get("3") else "not within a quarter")
     )
     items = ", ".join(
-        f"{ITEMS.get(k, k)} ${v:,.0f}" for k, v in (alt.one_time_items_usd or {}).items() if v
+        f"{ITEMS.get(k, k)} {usd(v, 0)}" for k, v in (alt.one_time_items_usd or {}).items() if v
     )
-    top = analysis.drivers[0][0]
-    return [
-        f"In time: at {requests:,.0f} requests a month it pays back in {when}; NPV "
-        f"${alt.npv_usd:,.0f} over {horizon} months (payback analyze examples/seed.toml).",
-        f"The ${alt.one_time_usd:,.0f} item by item: {items}; a real project adds an eval "
-        "harness, hosting, ops and retraining (examples/quarter-200k.toml).",
-        f"What decides it: {top.parameter} {top.assumed or 'over its range'} moves the NPV "
-        f"from ${top.npv_low_usd:,.0f} to ${top.npv_high_usd:,.0f} "
-        "(payback sensitivity examples/seed.toml).",
+    shown = _shown(scenario)
+    lines = [
+        f"In time: at {requests:,.0f} requests a month it {when}; NPV {usd(alt.npv_usd, 0)} "
+        f"over {months_text(horizon)} (payback analyze {shown}).",
+        f"The {usd(alt.one_time_usd, 0)} item by item: {items or 'nothing'}"
+        + (
+            "; a real project adds an eval harness, hosting, ops and retraining "
+            "(examples/quarter-200k.toml)."
+            if not (alt.one_time_items_usd or {}).get("eval")
+            else "."
+        ),
     ]
+    drivers = analysis.drivers[0] if analysis.drivers else []
+    if not drivers:
+        return [*lines, f"What decides it: no input moves the NPV (payback sensitivity {shown})."]
+    top = drivers[0]
+    return [
+        *lines,
+        f"What decides it: {top.parameter} {top.assumed or 'over its range'} moves the NPV "
+        f"from {usd(top.npv_low_usd, 0)} to {usd(top.npv_high_usd, 0)} "
+        f"(payback sensitivity {shown}).",
+    ]
+
+
+def _shown(scenario: Path) -> str:
+    """The scenario's path as the commands above take it: from the repository's root."""
+    path = Path(scenario).resolve()
+    root = Path(__file__).resolve().parent
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(scenario)
 
 
 if __name__ == "__main__":

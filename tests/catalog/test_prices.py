@@ -609,3 +609,12 @@ def test_dedicated_serving_fields_are_checked() -> None:
         **base, tuned_serving="dedicated", dedicated_usd_per_gpu_hour=3.89, dedicated_source="x y z"
     )
     assert ok.tuned_serving == "dedicated"
+
+
+def test_the_batch_discount_reads_as_a_discount() -> None:
+    """The column was 'batch off' with '50%' under it ('batch off 50%' stacked)."""
+    from helpers import run
+
+    _, out, _ = run("catalog", "apis", "--search", "openai:gpt-4o")
+    assert "batch off" not in out
+    assert "50% off" in out  # gpt-4o's batch API costs half

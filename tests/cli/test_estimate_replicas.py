@@ -72,3 +72,16 @@ def test_analyze_runs_the_replica_the_estimate_lists(tmp_path: Path) -> None:
     tp = inputs["gpus_per_replica"]
     assert tp == 4
     assert inputs["replica_requests_per_s"] == pytest.approx(rows[tp], rel=1e-9)
+
+
+def test_a_long_source_url_is_wrapped_not_cut() -> None:
+    """At 80 columns the L4's price source ended '(https://aws.amazon.com/ec2/instance-ty…':
+    the URL cut, its parentheses unclosed."""
+    from typer.testing import CliRunner
+
+    from payback.cli import app
+
+    args = ["estimate", "serving", "--model", "qwen2.5-7b", "--gpu", "l4"]
+    out = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}).invoke(app, args).stdout
+    assert "…" not in out
+    assert "(https://aws.amazon.com/ec2/instance-types/g6/))" in "".join(out.split())

@@ -6,6 +6,7 @@ import os
 import runpy
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,28 @@ def test_python3_main_py_runs_from_anywhere(tmp_path: object) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == "Break even after ~30,769 requests"
     assert len(proc.stdout.splitlines()) == 4
+
+
+def test_full_analysis_lines_of_a_scenario_that_never_pays_back(tmp_path: Path) -> None:
+    """For another scenario the lines read "pays back in never within 24 months", "NPV
+    $-3,400" and named examples/seed.toml as the command to run. $6 against $5 per 1,000 at
+    100,000 requests a month, $1,000 of data, no discount: $100 more every month, NPV
+    -$1,000 - 24 x $100 = -$3,400; the price ±25% ($4.50 to $7.50) saves $0.50 to -$2.50
+    per 1,000 on 2.4M requests: NPV $200 to -$7,000."""
+    main = runpy.run_path(str(ROOT / "main.py"))
+    path = tmp_path / "never.toml"
+    path.write_text(
+        '[scenario]\nname = "never"\nhorizon_months = 24\n\n[traffic]\n'
+        'requests_per_month = 100000\n\n[baseline]\nname = "hosted"\nkind = "per_request"\n'
+        'usd_per_1k_requests = 5.0\n\n[[alternatives]]\nname = "dearer"\n'
+        'kind = "per_request"\nusd_per_1k_requests = 6.0\n\n[alternatives.one_time]\n'
+        "data_usd = 1000.0\n"
+    )
+    assert main["full_analysis_lines"](path) == [
+        "In time: at 100,000 requests a month it does not pay back within 24 months; NPV "
+        f"-$3,400 over 24 months (payback analyze {path}).",
+        "The $1,000 item by item: data $1,000; a real project adds an eval harness, hosting, "
+        "ops and retraining (examples/quarter-200k.toml).",
+        "What decides it: alternatives.0.usd_per_1k_requests ±25% moves the NPV from $200 to "
+        f"-$7,000 (payback sensitivity {path}).",
+    ]

@@ -4,6 +4,7 @@ golden and the README's block), in ``--json``, and its bad input in one line."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -127,7 +128,30 @@ def test_solve_says_when_no_value_reaches_the_target() -> None:
         "break_even_month=3", "--alternative", "1",
     )  # fmt: skip
     assert code == 1
-    assert "no value of alternatives.1.usd_per_gpu_hour" in out
+    assert "No value of alternatives.1.usd_per_gpu_hour in its allowed range" in out
+
+
+def test_solve_reads_as_one_scenarios_solve_with_the_json_figures() -> None:
+    """It printed "... meets npv_usd=0 exactly at ... = 217,060 (today 400,000)" and
+    "achieved: -9.96806e-10", and 1.85293e+06 for a request count; today's NPV unsaid."""
+    args = ("solve", PORTFOLIO, "--vary", "workloads.0.traffic.requests_per_month",
+            "--target", "npv_usd=0")  # fmt: skip
+    code, out, _ = run(*args, "--json")
+    answer = json.loads(out)
+    code, out, _ = run(*args)
+    assert code == 0
+    portfolio = json.loads(run("analyze", PORTFOLIO, "--json")[1])["portfolio"]
+    npv_today = portfolio["alternatives"][0]["npv_usd"]
+    assert answer["current_achieved"] == pytest.approx(npv_today, rel=1e-9)
+    # today meets it above the value: "at least" it, a request count rounded up
+    assert out.splitlines() == [
+        "'Llama 3.1 8B, an adapter per task, one fleet': "
+        f"workloads.0.traffic.requests_per_month = {math.ceil(answer['value']):,} gives $0, "
+        "the target (npv_usd=0).",
+        f"Today workloads.0.traffic.requests_per_month = 400,000 gives ${npv_today:,.0f}, which "
+        "already meets the target.",
+    ]
+    assert "e+" not in out
 
 
 def test_sensitivity_ranks_workload_inputs() -> None:

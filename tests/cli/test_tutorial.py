@@ -4,11 +4,15 @@ list of 6 to 8 exercises, each with a change, a prediction, a command and what t
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from helpers import ROOT, UPDATE, run
+from payback.report.common import month_text
 
 TUTORIAL = ROOT / "docs" / "tutorial.md"
 
@@ -136,3 +140,52 @@ def test_the_try_it_list_has_six_to_eight_complete_exercises() -> None:
 def test_the_readme_links_the_tutorial() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(docs/tutorial.md)" in readme
+
+
+def _exercise(tmp_path: Path, old: str, new: str) -> dict[str, Any]:
+    """``payback analyze --json`` of the quarter example with one line changed, as an
+    exercise asks (``cp examples/quarter-200k.toml mine.toml``, then the change)."""
+    text = (ROOT / "examples" / "quarter-200k.toml").read_text(encoding="utf-8")
+    assert old in text
+    mine = tmp_path / "mine.toml"
+    mine.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, out, err = run("analyze", mine, "--json")
+    assert code == 0, err
+    answer: dict[str, Any] = json.loads(out)
+    return answer
+
+
+def test_what_the_exercises_say_to_look_for_is_what_payback_says(tmp_path: Path) -> None:
+    """Exercise 2 said the same one GPU serves the grown traffic "while the rent does not"
+    grow: at the example's estimated capacity (0.85 requests/s) the fleet doubles to two
+    GPUs by month 24. Each exercise's "Look for" is checked against the output here."""
+    text = " ".join(TUTORIAL.read_text(encoding="utf-8").split())
+    _, out, _ = run("analyze", ROOT / "examples" / "quarter-200k.toml", "--json")
+    today = json.loads(out)["alternatives"][0]
+    saved = json.loads(out)["baseline"]["monthly_cost_usd"][0] - today["monthly_cost_usd"][0]
+    # 1. half the GPU price: month 1 saves the $292 of rent more; still not in a quarter
+    one = _exercise(tmp_path, "usd_per_gpu_hour = 0.80 ", "usd_per_gpu_hour = 0.40 ")
+    alt = one["alternatives"][0]
+    assert one["baseline"]["monthly_cost_usd"][0] - alt["monthly_cost_usd"][0] == pytest.approx(
+        saved + 292
+    )
+    assert "the $292 of rent saved" in text
+    assert alt["break_even_month"] > 3
+    # 2. 5% growth: 614,305 requests in month 24, one GPU to two, an earlier break-even
+    two = _exercise(tmp_path, "growth_monthly = 0.0 ", "growth_monthly = 0.05 ")
+    alt = two["alternatives"][0]
+    assert f"200,000 to {two['requests_per_month'][-1]:,.0f} requests" in text
+    assert (alt["gpus"][0], alt["gpus"][-1]) == (1, 2)
+    assert "one GPU to two" in text
+    assert alt["break_even_month"] < today["break_even_month"] - 3
+    # 3. escalation 30%: the escalation component triples
+    three = _exercise(tmp_path, "escalation_share = 0.10 ", "escalation_share = 0.30 ")
+    escalation = three["alternatives"][0]["components_usd"]["escalation"][0]
+    assert escalation == pytest.approx(3 * today["components_usd"]["escalation"][0])
+    # 5. scale to zero: the GPU line falls from $584 to the busy hours; explain's month
+    five = _exercise(tmp_path, "always_on = true ", "always_on = false ")
+    gpus = five["alternatives"][0]["components_usd"]["gpus"][0]
+    assert today["components_usd"]["gpus"][0] == 584 > gpus
+    _, said, _ = run("explain", ROOT / "examples" / "quarter-200k.toml")
+    month = month_text(five["alternatives"][0]["break_even_month"])
+    assert f"would pay back in {month}" in " ".join(said.split())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -16,8 +18,9 @@ from streamlit.testing.v1 import AppTest
 
 import payback
 from payback.analysis.result import usd
+from payback.analysis.verdict import month_figure
 from payback.cli import app as cli_app
-from payback.report.common import month_text, quarter_text, requests_text
+from payback.report.common import headline, month_text, quarter_text, requests_text
 from payback.web.portfolio import workloads_rows
 from payback.web.state import Held
 
@@ -124,3 +127,146 @@ def test_a_portfolio_files_headline_and_figures_are_the_portfolios_answer() -> N
         assert "payback analyze, sensitivity and solve" not in page_text
         (alone,) = [c.value for c in at.caption if c.value.startswith("Below: the first workload")]
         assert repr(first) in alone
+
+
+def test_a_traffic_box_of_a_portfolio_changes_the_first_workload(tmp_path: Path) -> None:
+    """The traffic boxes show the first workload's traffic; typing 800,000 requests there
+    wrote a ``[traffic]`` table beside the workloads, which the portfolio does not read: the
+    headline stayed at month 12.8 and NPV $19,858, the workloads table at 400,000, and the
+    downloaded file gave `payback analyze` the old answer. The change is now the first
+    workload's, in the answer, the table and the download."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["held"] = Held.from_text(
+        PORTFOLIO.name, PORTFOLIO.read_text(), PORTFOLIO.parent
+    )
+    at.run()
+    before = {m.label: m.value for m in at.metric}
+    assert before["Break-even"] == "month 12.8"
+    at = at.text_input(key="in:traffic.requests_per_month").set_value("800,000").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    held = at.session_state["held"]
+    text = held.file_text()
+    assert "[traffic]" not in text
+    assert "traffic = { requests_per_month = 800000, input_tokens = 1500" in text
+    path = tmp_path / "edited.toml"
+    path.write_text(text)
+    assert load_scenario(path).workloads[0].traffic.requests_per_month == 800_000  # type: ignore[index]
+    result = CliRunner().invoke(cli_app, ["analyze", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    expected = json.loads(result.stdout)["portfolio"]
+    alt = expected["alternatives"][0]
+    shown = {m.label: m.value for m in at.metric}
+    assert shown == {
+        "Break-even": month_text(alt["break_even_month"]),
+        "Requests until then": f"~{requests_text(alt['break_even_requests'])}",
+        "Within a quarter?": quarter_text(alt["pays_back_within"]),
+        f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"], 0),
+    }
+    assert shown != before
+    (table,) = at.dataframe
+    assert list(table.value["requests/month"]) == [
+        "800,000",
+        "150,000",
+        "60,000",
+        "40,000",
+        "15,000",
+    ]
+
+
+def test_the_pages_report_of_a_portfolio_is_the_portfolios() -> None:
+    """The page's "HTML report" of portfolio.toml was the first workload alone: its verdict
+    read "'a fine-tuned 8B and its own fleet per task' pays back in month 16.6" under a page
+    whose headline (and `payback report`'s) is "'Llama 3.1 8B, an adapter per task, one
+    fleet' serving 5 workloads pays back in month 12.8". It is now what `payback report
+    FILE -o report.html` writes; a file without workloads keeps its charted report."""
+    from payback.report.portfolio_document import portfolio_html
+    from payback.web.portfolio import report_html
+
+    scenario = load_scenario(PORTFOLIO)
+    portfolio = analyze_portfolio(scenario)
+    page = report_html(payback.analyze(scenario), portfolio)
+    assert page == portfolio_html(portfolio)
+    assert "serving 5 workloads pays back in month 12.8" in page
+    assert "month 16.6" not in page
+    seed = payback.analyze(load_scenario(EXAMPLES / "seed.toml"))
+    charted = report_html(seed)
+    assert html.escape(headline(seed)) in charted
+    assert 'data-chart="cumulative"' in charted
+
+
+def _ranged_portfolio(tmp_path: Path) -> Path:
+    """portfolio.toml with the second workload's traffic and the first alternative's rent
+    given as ranges."""
+    text = PORTFOLIO.read_text()
+    text = text.replace(
+        "traffic = { requests_per_month = 150000,",
+        'traffic = { requests_per_month = { dist = "triangular", low = 50000, mode = 150000, '
+        "high = 400000 },",
+    )
+    text = text.replace(
+        "usd_per_gpu_hour = 0.86          # an L40S",
+        'usd_per_gpu_hour = { dist = "uniform", low = 0.5, high = 1.5 }  # an L40S',
+        1,
+    )
+    path = tmp_path / "ranged-portfolio.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_chances_beside_a_portfolios_answer_are_the_portfolios(tmp_path: Path) -> None:
+    """ "Work it out" on a portfolio with a workload's traffic as a range ended in a
+    traceback (the one-workload analysis cannot sample another workload's numbers), and
+    with ranges it could sample the chances were the first workload's alone beside the
+    five workloads' answer. The chances are now `payback analyze --samples 20000`'s for
+    the workloads moved together, for each alternative shown: 95% within 24 months and a
+    median of month 11.5 for the shared fleet, 31% and never for a fleet per task."""
+    path = _ranged_portfolio(tmp_path)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["held"] = Held.from_text(path.name, path.read_text(), path.parent)
+    at.run()
+    at = at.button(key="mc:run").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    sampled = analyze_portfolio(load_scenario(path), samples=20_000).uncertainty
+    assert sampled is not None
+    for index, alt in enumerate(sampled["alternatives"]):
+        at = at.selectbox(key="in:show").set_value(index).run()
+        chances = {m.label: m.value for m in at.metric if m.label.startswith(("Chance", "Med"))}
+        median = alt["break_even_month_percentiles"]["p50"]
+        assert chances == {
+            "Chance within a quarter": f"{alt['p_break_even_within']['3']:.0%}",
+            "Chance within 24 months": f"{alt['p_break_even_within']['horizon']:.0%}",
+            "Median break-even month": "never" if median is None else month_figure(median),
+        }
+    assert [m.value for m in at.metric if m.label == "Chance within 24 months"] == ["31%"]
+    at = at.selectbox(key="in:show").set_value(0).run()
+    assert [m.value for m in at.metric if m.label == "Median break-even month"] == ["11.5"]
+    assert "Sampled savings" not in at.radio(key="view").options  # no fan for a portfolio
+
+
+def test_a_range_the_sampling_cannot_draw_is_said_in_one_line(tmp_path: Path) -> None:
+    """A range on a number that only estimates the capacity (the prompt length, for a GPU
+    and model from the catalog) cannot be sampled: "Work it out" ended in a traceback; it
+    now says so in the command line's one line, and the answer stays."""
+    path = tmp_path / "estimated.toml"
+    path.write_text(
+        '[scenario]\nname = "estimated"\nhorizon_months = 12\n\n[traffic]\n'
+        'requests_per_month = 1000000\ninput_tokens = { dist = "uniform", low = 500, '
+        'high = 1500 }\noutput_tokens = 200\n\n[baseline]\nname = "hosted"\n'
+        'kind = "per_request"\nusd_per_1k_requests = 5.0\n\n[[alternatives]]\n'
+        'name = "self-hosted"\nkind = "self_hosted"\nmodel = "qwen2.5-7b"\ngpu = "l4"\n'
+        "usd_per_gpu_hour = 0.8\n"
+    )
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["held"] = Held.from_text(path.name, path.read_text(), path.parent)
+    at.run()
+    before = {m.label: m.value for m in at.metric}
+    at = at.button(key="mc:run").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "traffic.input_tokens: its distribution cannot be sampled: this number is only used "
+        "to estimate a catalog figure; give that figure (e.g. replica_requests_per_s) the "
+        "distribution instead"
+    ]
+    assert {m.label: m.value for m in at.metric} == before

@@ -1511,6 +1511,34 @@ def test_the_html_report_downloads_in_one_click(served: str, browser: Any, tmp_p
     assert "month 4.2" in report
 
 
+def test_a_portfolios_traffic_edit_and_report_in_the_browser_are_the_portfolios(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """portfolio.toml uploaded, 800,000 requests typed into the first workload's box: the
+    headline, the downloaded file and the downloaded report all give the five workloads
+    moved together with the new traffic, as `payback analyze` does. The report was the
+    first workload alone ("'a fine-tuned 8B and its own fleet per task' pays back in month
+    5.03" under a portfolio headline) and the edit reached neither the headline nor the
+    file's workloads."""
+    with _visit(browser, served, tmp_path) as visitor:
+        visitor.upload(EXAMPLES / "portfolio.toml")
+        assert visitor.metrics()["Break-even"] == "month 12.8"
+        visitor.type("Requests per month, in month 1 [requests]", "800,000")
+        shown = visitor.metrics()
+        headline_text = visitor.headline()
+        report = visitor.download("HTML report").read_text()
+        held = visitor.download()
+    portfolio = analyze_portfolio(payback.load_scenario(held))
+    assert portfolio.scenario.workloads[0].traffic.requests_per_month == 800_000  # type: ignore[index]
+    alt = portfolio.alternatives[0]
+    assert alt.break_even_month is not None
+    assert shown["Break-even"] == month_text(alt.break_even_month) != "month 12.8"
+    assert shown["NPV over 24 months"] == usd(alt.npv_usd, 0)
+    verdict = portfolio.verdict()
+    assert headline_text.startswith(verdict[0].upper() + verdict[1:])
+    assert html.escape(verdict[0].upper() + verdict[1:]) in report
+
+
 def test_the_engine_picker_beside_precision_gives_the_cli_answer(tmp_path: Path) -> None:
     """The serving engine is chosen beside the precision; the page's answer for it is the
     command line's for the file it would download, and an engine that does not run on the

@@ -114,8 +114,9 @@ def portfolio_solve(
         _print_json(solution.to_dict())
     else:
         from payback.cli._common import echo
+        from payback.report.solving import portfolio_solution_lines
 
-        for line in solution.lines():
+        for line in portfolio_solution_lines(solution):
             echo(line)
     return solution.value is not None
 

@@ -12,9 +12,10 @@ from payback.analysis.verdict import month_figure
 from payback.report.common import input_value, is_money, is_rate
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
+    from payback.studies.portfolio_uncertainty import PortfolioSolution
     from payback.studies.solve import Solution
 
-__all__ = ["metric_text", "solution_lines"]
+__all__ = ["metric_text", "portfolio_solution_lines", "solution_lines"]
 
 
 def metric_text(metric: str, value: float | None, decimals: int | None = None) -> str:
@@ -192,4 +193,31 @@ def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str])
         *at_once,
         today,
         found,
+    ]
+
+
+def portfolio_solution_lines(solution: PortfolioSolution) -> list[str]:
+    """What ``payback solve`` prints for a scenario with workloads, as for one scenario
+    (:func:`solution_lines`): the value with what it achieves, today's value with what it
+    achieves and whether that meets the target; a count shown whole on the side where the
+    target holds (the side today's value is on when today meets it)."""
+    p, target = solution.parameter, solution.target
+    metric = target.metric
+    now = solution.current_achieved
+    met_today = now is not None and (
+        now <= target.value if target.lower_is_better else now >= target.value
+    )
+    today = f"Today {p} = {input_value(p, solution.current)} gives {metric_text(metric, now)}" + (
+        ", which already meets the target." if met_today else "."
+    )
+    name = f"'{solution.alternative_name}'"
+    if solution.value is None:
+        return [f"No value of {p} in its allowed range gives {target} for {name}.", today]
+    at_least = (solution.current > solution.value) == met_today
+    shown = input_value(p, whole_count(p, solution.value, at_least))
+    how = ", within a step (the answer jumps there)" if solution.step else ""
+    return [
+        f"{name}: {p} = {shown} gives {metric_text(metric, solution.achieved)}, the target "
+        f"({target}){how}.",
+        today,
     ]

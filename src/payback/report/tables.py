@@ -186,11 +186,11 @@ def apis_table(prices: Iterable[Any]) -> _Fitting:
             f"{p.input_usd_per_mtok:g}",
             _num(p.cached_input_usd_per_mtok, "g"),
             f"{p.output_usd_per_mtok:g}",
-            "—" if p.batch_discount is None else f"{p.batch_discount:.0%}",
+            "—" if p.batch_discount is None else f"{p.batch_discount:.0%} off",
         ]
         for p in prices
     ]
-    names = ["ref", "input", "cached input", "output", "batch off"]
+    names = ["ref", "input", "cached input", "output", "batch"]
     return _Fitting(
         "API prices ($ per 1M tokens, genai-prices snapshot)",
         [(n, "left" if n == "ref" else "right") for n in names],
@@ -223,7 +223,7 @@ def api_providers_table(summary: Iterable[Any]) -> _Fitting:
 def key_values(title: str, rows: Mapping[str, str]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", show_header=False)
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")  # a long URL is wrapped, never cut with an ellipsis
     for key, value in rows.items():
         table.add_row(key, value)
     return table

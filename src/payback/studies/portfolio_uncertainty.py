@@ -189,22 +189,6 @@ class PortfolioSolution:
         out["portfolio"] = True
         return out
 
-    def lines(self) -> list[str]:
-        met = f"{self.target}"
-        today = f"{self.current:,.6g}"
-        if self.value is None:
-            return [
-                f"{self.alternative_name!r}: no value of {self.parameter} in its allowed range "
-                f"meets {met} (today {today})"
-            ]
-        how = "exactly" if not self.step else "within a step (the answer jumps there)"
-        return [
-            f"{self.alternative_name!r} meets {met} {how} at {self.parameter} = {self.value:,.6g} "
-            f"(today {today})",
-            "achieved: "
-            + ("never pays back" if self.achieved is None else f"{self.achieved:,.6g}"),
-        ]
-
 
 def solve_portfolio(
     p: Portfolio, path: str, target: Any, alternative: int = 0

@@ -8,6 +8,7 @@ the file's own text. Uploads are read in memory; the server writes nothing to di
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -40,7 +41,12 @@ from payback.web.inputs import (
     traffic_inputs,
 )
 from payback.web.look import STYLE, figure_key, fit_to_column
-from payback.web.portfolio import portfolio_answer, portfolio_headline, workloads_section
+from payback.web.portfolio import (
+    portfolio_answer,
+    portfolio_headline,
+    report_html,
+    workloads_section,
+)
 from payback.web.state import (
     Held,
     Outcome,
@@ -177,10 +183,12 @@ def _inputs(form: Form, boxes: dict[str, Any]) -> None:
 def _problems(rejected: dict[str, str], outcome: Outcome | None) -> dict[str, list[str]]:
     """Each message by the path it is about: boxes' own first, then the schema's."""
     found: dict[str, list[str]] = {path: [line] for path, line in rejected.items()}
+    boxes = {file: box for box, file in held.routes.items()}  # the first workload's traffic
     if outcome is not None:
         for lines in outcome.problems.values():
             for line in lines:
-                found.setdefault(message_path(line), []).append(line)
+                path = message_path(line)
+                found.setdefault(boxes.get(path, path), []).append(line)
     return found
 
 
@@ -199,7 +207,7 @@ if not dry.rejected:
     if cached is not None and cached[0] == data_key:
         outcome = cached[1]
     else:
-        outcome = evaluate_inputs(held.raw, held.edits, held.base)
+        outcome = evaluate_inputs(data, {}, held.base)
         st.session_state.outcome = (data_key, outcome)
 problems = _problems(dry.rejected, outcome)
 
@@ -253,9 +261,35 @@ def _ranges_in_plain_words(analysis: Analysis) -> str:
     )
 
 
-def _monte_carlo(outcome: Outcome, analysis: Analysis, index: int) -> None:
+def _sampled(result: Any, index: int) -> tuple[int, dict[str, Any], float | None, int, int]:
+    """What a Monte Carlo says for alternative ``index``: samples, chances by month, the
+    median break-even, the number of ranges sampled and the horizon; of one analysis (an
+    :class:`Analysis`) or of the workloads moved together (its ``uncertainty`` table)."""
+    if isinstance(result, Analysis):
+        assert result.uncertainty is not None
+        u = result.uncertainty.alternatives[index]
+        median = u.break_even_month_percentiles.get("p50")
+        ranges = len(result.uncertainty.inputs)
+        return u.samples, u.p_break_even_within, median, ranges, result.horizon_months
+    table = result.uncertainty
+    alt = table["alternatives"][index]
+    median = alt["break_even_month_percentiles"].get("p50")
+    return (
+        alt["samples"],
+        alt["p_break_even_within"],
+        median,
+        len(table["inputs"]),
+        (result.horizon_months),
+    )
+
+
+def _monte_carlo(
+    outcome: Outcome, analysis: Analysis, index: int, portfolio: PortfolioAnalysis | None = None
+) -> None:
     """The chances it pays back, from sampling the file's ranges, beside the headline:
-    kept after a change, marked out of date, with a button to run it again."""
+    kept after a change, marked out of date, with a button to run it again. For a file
+    with workloads, the workloads' chances moved together (the headline's answer, as
+    `payback analyze --samples` gives them)."""
     scenario = outcome.scenario
     assert scenario is not None
     box = st.container(border=True, key="monte-carlo")
@@ -272,12 +306,7 @@ def _monte_carlo(outcome: Outcome, analysis: Analysis, index: int) -> None:
         stored = st.session_state.get("mc")
         fresh = stored is not None and stored[0] == data_key
         if stored is not None:
-            sampled: Analysis = stored[2]
-            assert sampled.uncertainty is not None
-            u = sampled.uncertainty.alternatives[index]
-            w = u.p_break_even_within
-            median = u.break_even_month_percentiles.get("p50")
-            horizon = sampled.horizon_months
+            count, w, median, ranges, horizon = _sampled(stored[2], index)
             if not fresh:
                 st.warning(
                     "Out of date: an input changed since these chances were worked out. "
@@ -294,8 +323,9 @@ def _monte_carlo(outcome: Outcome, analysis: Analysis, index: int) -> None:
                 f"within {horizon} months.",
             )
             st.caption(
-                f"{u.samples:,} samples of the {len(sampled.uncertainty.inputs)} numbers the "
-                "file gives as ranges, each drawn from its range; everything else as typed."
+                f"{count:,} samples of the {ranges} numbers the file gives as ranges, each "
+                "drawn from its range; everything else as typed"
+                + (", the workloads moved together." if portfolio is not None else ".")
             )
         else:
             ranged = sorted(scenario.distributions, key=lambda p: p != "traffic.requests_per_month")
@@ -322,7 +352,18 @@ def _monte_carlo(outcome: Outcome, analysis: Analysis, index: int) -> None:
             def advance(done: int, total: int) -> None:
                 bar.progress(done / total, text=f"sampling {done:,} of {total:,}")
 
-            result = payback.analyze(scenario, samples=int(samples), progress=advance)
+            try:
+                if portfolio is not None:
+                    from payback.studies.portfolio import analyze_portfolio
+
+                    result: Any = analyze_portfolio(scenario, samples=int(samples))
+                else:
+                    result = payback.analyze(scenario, samples=int(samples), progress=advance)
+            except payback.PaybackError as exc:  # a range that cannot be sampled: said here
+                bar.empty()
+                for line in exc.messages:
+                    st.error(in_page_words(line), icon=":material/error:")
+                return
             bar.empty()
             st.session_state.mc = (data_key, int(samples), result)
             st.rerun()
@@ -354,7 +395,7 @@ with top:
             f"Below: the first workload, {first!r}, alone (the inputs, the charts, “What would "
             f"it take?”). On its own, {alone[0].lower()}{alone[1:]}"
         )
-        _monte_carlo(outcome, analysis, index)
+        _monte_carlo(outcome, analysis, index, portfolio)
     else:
         st.container(key="verdict").markdown(headline(analysis, index if len(names) > 1 else None))
         _metrics(analysis.alternatives[index], analysis.horizon_months)
@@ -391,7 +432,7 @@ with rest:
             "Drivers": lambda: charts.drivers(analysis, index),
         }
         stored = st.session_state.get("mc")
-        if stored is not None:
+        if stored is not None and isinstance(stored[2], Analysis):  # a portfolio's: no charts
             views["Sampled savings"] = lambda: charts.savings_fan(stored[2], index)
             views["Sampled break-even"] = lambda: charts.break_even_histogram(stored[2], index)
         if st.session_state.get("view") not in views:  # a sampled chart, sampling gone
@@ -471,7 +512,7 @@ with rest:
 
 with downloads:
     if outcome is not None and outcome.scenario is not None and analysis is not None:
-        shown_file = Held(held.name, held.text, held.raw, held.base, dict(held.edits))
+        shown_file = dataclasses.replace(held, edits=dict(held.edits))
         st.download_button(
             f"Edited scenario ({held.fmt.upper()})",
             shown_file.file_text,  # written when clicked, with the values now on the page
@@ -481,12 +522,10 @@ with downloads:
             on_click="ignore",
             help="The file you opened, its comments kept, with the numbers now on the page.",
         )
-        made_from = analysis
+        made_from = (analysis, portfolio)
 
-        def _report() -> str:
-            from payback.report.html import render_html
-
-            return render_html(made_from)
+        def _report() -> str:  # the portfolio's for a file with workloads, as the headline
+            return report_html(*made_from)
 
         st.download_button(
             "HTML report",
@@ -495,8 +534,14 @@ with downloads:
             mime="text/html",
             key="dl:report",
             on_click="ignore",
-            help="One self-contained page with every chart (plotly inlined, a few MB); "
-            "opens offline. Made when you click.",
+            help=(
+                "The workloads moved together, as `payback report` writes them: the "
+                "verdict, each alternative's costs, what each workload brings and the "
+                "order to move them in; opens offline. Made when you click."
+                if portfolio is not None
+                else "One self-contained page with every chart (plotly inlined, a few MB); "
+                "opens offline. Made when you click."
+            ),
         )
     else:
         st.caption("Downloads come back when every input is allowed.")

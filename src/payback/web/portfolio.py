@@ -15,9 +15,16 @@ from payback.scenario import Scenario
 from payback.web.words import lines_in_page_words
 
 if TYPE_CHECKING:
+    from payback.analysis.result import Analysis
     from payback.studies.portfolio import PortfolioAnalysis
 
-__all__ = ["portfolio_answer", "portfolio_headline", "workloads_rows", "workloads_section"]
+__all__ = [
+    "portfolio_answer",
+    "portfolio_headline",
+    "report_html",
+    "workloads_rows",
+    "workloads_section",
+]
 
 
 def portfolio_answer(scenario: Scenario) -> tuple[PortfolioAnalysis | None, list[str]]:
@@ -29,6 +36,19 @@ def portfolio_answer(scenario: Scenario) -> tuple[PortfolioAnalysis | None, list
         return analyze_portfolio(scenario), []
     except PaybackError as exc:
         return None, lines_in_page_words(exc.messages)
+
+
+def report_html(analysis: Analysis, portfolio: PortfolioAnalysis | None = None) -> str:
+    """The page's HTML report: what `payback report FILE -o report.html` writes for the
+    scenario the page holds, the portfolio's for a file with workloads (the page's headline),
+    else the one analysis's."""
+    if portfolio is not None:
+        from payback.report.portfolio_document import portfolio_html
+
+        return portfolio_html(portfolio)
+    from payback.report.html import render_html
+
+    return render_html(analysis)
 
 
 def portfolio_headline(analysis: PortfolioAnalysis, shown: int | None = None) -> str:

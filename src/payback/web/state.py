@@ -276,6 +276,33 @@ def _in_words(lines: list[str], target: Target) -> list[str]:
 # ---------------------------------------------------------------- the scenario the page holds
 
 
+def traffic_routes(data: Any) -> dict[str, str]:
+    """Where the traffic boxes write in a file with workloads: each ``traffic.F`` the file's
+    own ``[traffic]`` leaves out is the first workload's ``workloads.0.traffic.F``.
+
+    >>> traffic_routes({"workloads": [{"name": "a", "traffic": {"requests_per_month": 1}}]})["traffic.requests_per_month"]
+    'workloads.0.traffic.requests_per_month'
+    >>> traffic_routes({"traffic": {"requests_per_month": 1}})
+    {}
+    """
+    from payback.scenario.schema import Traffic
+
+    if not isinstance(data, Mapping):
+        return {}
+    workloads = data.get("workloads")
+    first = workloads[0] if isinstance(workloads, list) and workloads else None
+    given = data.get("traffic", {})
+    if not (isinstance(first, Mapping) and isinstance(first.get("traffic"), Mapping)):
+        return {}
+    if not isinstance(given, Mapping):
+        return {}
+    return {
+        f"traffic.{name}": f"workloads.0.traffic.{name}"
+        for name in Traffic.model_fields
+        if name not in given
+    }
+
+
 @dataclass
 class Held:
     """The scenario the page holds: the file as opened (its text and its table) and the
@@ -289,6 +316,12 @@ class Held:
     base: Path | None = None
     """The opened file's folder, where its relative paths (a calibration) are read from."""
     edits: dict[str, Any] = field(default_factory=dict)
+    routes: dict[str, str] = field(default_factory=dict)
+    """A box's path → the path in the file its value is written to: a file with workloads
+    and no ``[traffic]`` field of that name shows the first workload's traffic in the
+    traffic boxes, and a change there is that workload's (the portfolio's answer reads
+    it; a ``[traffic]`` table written beside the workloads only moved the one-workload
+    view)."""
 
     @classmethod
     def from_text(cls, name: str, text: str, base: Path | None = None) -> Held:
@@ -296,8 +329,8 @@ class Held:
         workloads and no ``[traffic]`` shows the first workload's in the traffic boxes."""
         from payback.scenario.workloads import workload_defaults
 
-        raw = workload_defaults(scenario_data_from_text(text, scenario_format(name), name))
-        return cls(name, text, raw, base)
+        data = scenario_data_from_text(text, scenario_format(name), name)
+        return cls(name, text, workload_defaults(data), base, routes=traffic_routes(data))
 
     @classmethod
     def from_data(cls, name: str, data: Mapping[str, Any], base: Path | None = None) -> Held:
@@ -311,8 +344,13 @@ class Held:
         return scenario_format(self.name)
 
     def data(self) -> dict[str, Any]:
-        """The scenario's table with the page's changes."""
-        return apply_edits(self.raw, self.edits)
+        """The scenario's table with the page's changes (a routed one in both places: the
+        first workload's traffic and the ``[traffic]`` the one-workload view reads)."""
+        data = apply_edits(self.raw, self.edits)
+        for path, value in self.edits.items():
+            if path in self.routes:
+                set_path(data, self.routes[path], value)
+        return data
 
     def value(self, path: str) -> Any:
         """The number (a range's central value) or setting at ``path`` with the page's
@@ -342,7 +380,11 @@ class Held:
 
     def file_text(self) -> str:
         """The file's text with the page's changes, as the download gives it."""
-        return with_values(self.text, self.fmt, self.edits) if self.edits else self.text
+        if not self.edits:
+            return self.text
+        return with_values(
+            self.text, self.fmt, {self.routes.get(p, p): v for p, v in self.edits.items()}
+        )
 
     def download_name(self) -> str:
         stem = Path(self.name).stem or "scenario"
