@@ -415,6 +415,9 @@ def profile_database(
     )
 
 
+_OWNER = {"litellm_dailyteamspend": "team", "litellm_dailyorganizationspend": "organization"}
+
+
 def _profile_rollup(
     engine: Any,
     found: Any,
@@ -436,7 +439,9 @@ def _profile_rollup(
         f"read {found.shown}, LiteLLM's daily rollup{reason}, on {engine.dialect} ({seconds:.1f} s): "
         f"its {fetched.table_rows:,} rows summed by day and model into {fetched.rows:,}; a day "
         "is one bucket of the successful requests"
-        + (f" ({fetched.failed:,.0f} failed requests left out)" if fetched.failed else ""),
+        + (f" ({fetched.failed:,.0f} failed requests left out)" if fetched.failed else "")
+        + f"; requests of keys without a {_OWNER.get(found.name.lower(), 'user')} may be "
+        "missing from it (LiteLLM skips them in some versions)",
         "daily rollups keep no single request and no hour: token percentiles and the busiest "
         "hour are not measured, so peak_to_average is left out (a scenario written with -o "
         "keeps its own); requests per month, growth, mean tokens, cached share and the models "
