@@ -278,10 +278,21 @@ def test_compared_files_name_the_file_each_warning_is_about() -> None:
     lines = err.splitlines()
     assert lines
     assert all(line.startswith(f"warning: {portfolio}: ") for line in lines), lines
-    # compared with others it is read as one workload; the line says how to see the portfolio
-    assert lines[-1] == (
-        f"warning: {portfolio}: analyzed alone, it shows the portfolio: payback analyze {portfolio}"
+    # compared with others it is read as one workload; the line gives the portfolio's own
+    # answer (the row said never / -$9,190 for the first alternative; alone: month 12.8, $19,858)
+    # and how to see it
+    alone = json.loads(run("analyze", portfolio, "--json")[1])["portfolio"]["alternatives"]
+    said = "; ".join(
+        f"'{a['name']}' "
+        + ("never" if a["break_even_month"] is None else f"month {a['break_even_month']:.1f}")
+        + f", NPV {'-' if a['npv_usd'] < 0 else ''}${abs(a['npv_usd']):,.0f}"
+        for a in alone
     )
+    assert lines[-1] == (
+        f"warning: {portfolio}: its row counts its first workload only; analyzed alone, its "
+        f"portfolio of 5 workloads gives {said} (payback analyze {portfolio})"
+    )
+    assert "month 12.8, NPV $19,858" in said
 
 
 @pytest.mark.parametrize(

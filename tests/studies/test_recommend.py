@@ -548,3 +548,27 @@ def test_a_missing_model_is_asked_for_at_the_size_the_name_says() -> None:
         "llama-3.1-8b, qwen3-8b) in the scenario" in result.stderr
     )
     assert "qwen2.5-7b" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("new.yaml", "is TOML, and the new scenario keeps its format and comments; give a .toml"),
+        ("new.json", "a scenario is written as .toml, or .yaml / .yml for YAML; not .json"),
+        ("new", "not a name without an extension"),
+    ],
+)
+def test_apply_writes_only_a_scenario_in_the_files_format(
+    tmp_path: Path, name: str, fragment: str
+) -> None:
+    """--apply -o new.yaml wrote the TOML text into new.yaml (analyze: 'not valid YAML'),
+    and -o new.json a TOML file named .json."""
+    path = _quarter_with(tmp_path, model="qwen2.5-7b")
+    out = tmp_path / name
+    result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: -o {out}: ")
+    assert fragment in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert not out.exists()

@@ -28,6 +28,7 @@ from payback.errors import PaybackError
 
 if TYPE_CHECKING:
     from payback.analysis.result import Analysis
+    from payback.scenario import Scenario
 
 
 def _analysis(
@@ -59,11 +60,34 @@ def _analysis(
     if named:  # one of several files: each warning says which
         warnings = [f"{file}: {w}" for w in warnings]
         if len(scenario.workloads or []) > 1:
-            warnings.append(
-                f"{file}: analyzed alone, it shows the portfolio: payback analyze {file}"
-            )
+            warnings.append(_portfolio_note(file, scenario, no_quality))
     _warn(warnings)
     return analysis
+
+
+def _portfolio_note(file: Path, scenario: Scenario, no_quality: bool) -> str:
+    """What a scenario with workloads gives analyzed alone, for the table of several files
+    that counts its first workload only: each alternative's break-even month and NPV."""
+    import math
+
+    from payback.analysis.portfolio import evaluate_portfolio, prepare
+    from payback.analysis.result import usd
+    from payback.analysis.verdict import month_text
+    from payback.studies.portfolio import without_workload_value_terms
+
+    if no_quality:
+        scenario = without_workload_value_terms(scenario)
+    outcomes = evaluate_portfolio(prepare(scenario)).alternatives
+    said = []
+    for option, outcome in zip(scenario.alternatives, outcomes, strict=True):
+        month = float(outcome.break_even_month)
+        when = "never" if math.isnan(month) else month_text(month)
+        said.append(f"'{option.name}' {when}, NPV {usd(float(outcome.npv_usd), 0)}")
+    return (
+        f"{file}: its row counts its first workload only; analyzed alone, its portfolio of "
+        f"{len(scenario.workloads or [])} workloads gives {'; '.join(said)} (payback analyze "
+        f"{file})"
+    )
 
 
 ScenarioFiles = Annotated[

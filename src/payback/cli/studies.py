@@ -309,6 +309,7 @@ def recommend(  # long: most of it is its options and their help text
     if output is not None and not apply:
         raise PaybackError("-o is for --apply: add --apply to write the winner")
     if output is not None:
+        _check_same_format(file, output)
         _check_writable(output, force)
     scenario = load_scenario(file)
     with _busy("searching configurations", enabled=not as_json):
@@ -344,6 +345,27 @@ def recommend(  # long: most of it is its options and their help text
         )
     if written and not as_json:
         echo(f"Wrote {written} with the winner. Next: payback analyze {written}")
+
+
+def _check_same_format(file: Path, output: Path) -> None:
+    """``recommend --apply -o``'s file is a scenario in the format of the one it edits (its
+    comments and layout kept): TOML for TOML, YAML for YAML. It wrote TOML into out.yaml
+    or out.json, which analyze then refused or read as TOML."""
+    from payback.scenario import scenario_format
+
+    suffix = output.suffix.lower()
+    if suffix not in {".toml", ".yaml", ".yml"}:
+        raise PaybackError(
+            f"-o {output}: a scenario is written as .toml, or .yaml / .yml for YAML; "
+            f"not {suffix or 'a name without an extension'}"
+        )
+    fmt = scenario_format(file)
+    if scenario_format(output) != fmt:
+        wanted = ".toml" if fmt == "toml" else ".yaml or .yml"
+        raise PaybackError(
+            f"-o {output}: {file} is {fmt.upper()}, and the new scenario keeps its format and "
+            f"comments; give a {wanted} path"
+        )
 
 
 def _applied_text(

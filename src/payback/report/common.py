@@ -368,6 +368,19 @@ def driver_range(analysis: Analysis, driver: Driver) -> str:
     return f"{low} to {high}{unit}, {how}"
 
 
+def rent_text(usd_per_gpu_hour: float) -> str:
+    """A GPU's hourly rent with every digit it has, to four decimals: a catalog's $0.8048
+    is not shown as $0.80 (730 h × $0.80 is $584; the fleet pays $587.50).
+
+    >>> rent_text(0.8048), rent_text(2.69), rent_text(1.0), rent_text(1.23456)
+    ('$0.8048', '$2.69', '$1.00', '$1.2346')
+    """
+    cents = usd_per_gpu_hour * 100
+    if abs(cents - round(cents)) < 1e-6:
+        return f"${usd_per_gpu_hour:,.2f}"
+    return "$" + f"{usd_per_gpu_hour:,.4f}".rstrip("0")
+
+
 def configuration_text(config: dict[str, object] | None) -> str | None:
     """The serving configuration of a self-hosted option in a few words, e.g. "qwen2.5-7b
     fp8 on 1 × l40 per replica, 5.51 requests/s each (planned at 70%); 11 replicas in
@@ -395,7 +408,8 @@ def configuration_text(config: dict[str, object] | None) -> str | None:
         servers = f"{first:,.0f}" + (f" to {most:,.0f}" if most != first else "")
         return f"{text}; {servers} {pricing} server{'s' if most != 1 else ''}"
     price = config["usd_per_gpu_hour"]
-    text += f"; {pricing} at ${float(price):,.2f}/GPU-h" if price is not None else f"; {pricing}"  # type: ignore[arg-type]
+    rent = f" at {rent_text(float(price))}/GPU-h" if price is not None else ""  # type: ignore[arg-type]
+    text += f"; {pricing}{rent}"
     trend = float(config.get("gpu_price_change_annual") or 0.0)  # type: ignore[arg-type]
     if trend:
         text += f", {trend:+.0%} a year"

@@ -1,0 +1,31 @@
+"""The GPU rent analyze shows is the rent it charges: 730 h × the shown rent is the month's
+GPU cost (a catalog's $0.8048 showed as $0.80 beside GPUs $587.50, not $584)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import QUARTER, run
+
+
+def test_the_shown_rent_times_730_hours_is_the_gpu_cost(tmp_path: Path) -> None:
+    text = QUARTER.read_text()
+    text = re.sub(r"(?m)^usd_per_gpu_hour = .*\n", "", text)  # the catalog's L4 rent
+    text = text.replace(
+        'kind = "self_hosted"', 'kind = "self_hosted"\nmodel = "qwen2.5-7b"\ngpu = "l4"'
+    )
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    _, out, _ = run("analyze", path, "--json")
+    alt = json.loads(out)["alternatives"][0]
+    rent = alt["configuration"]["usd_per_gpu_hour"]
+    assert rent == pytest.approx(0.8048)
+    _, out, _ = run("analyze", path)
+    shown = re.search(r"on-demand at \$([\d.]+)/GPU-h", " ".join(out.split()))
+    assert shown is not None
+    gpus = alt["gpus"][0]
+    assert 730 * gpus * float(shown.group(1)) == pytest.approx(alt["components_usd"]["gpus"][0])
