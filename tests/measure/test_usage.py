@@ -1649,3 +1649,18 @@ def test_a_field_named_twice_in_columns_is_one_line(tmp_path: Path) -> None:
     )
     same = profile_usage([logs], columns="ts=timestamp,ts=timestamp")
     assert same.span["first"] == "2026-03-05T10:00:00+00:00"
+
+
+def test_a_model_filter_on_logs_without_models_says_so(tmp_path: Path) -> None:
+    # no row names a model: pointing at the By model list (which shows only '(none)') did not
+    # help; the line says the logs name none and how to name the column
+    logs = write_rows(
+        tmp_path / "logs.csv",
+        ["timestamp", "engine", "input_tokens", "output_tokens"],
+        [["2026-03-05T10:00:00Z", "gpt-4o", 100, 20]],
+    )
+    with pytest.raises(PaybackError, match=r"the logs name no model \(no readable row has one"):
+        profile_usage([logs], model="gpt-4o")
+    assert profile_usage([logs], model="gpt-4o", columns="model=engine").rows["used"] == 1
+    with pytest.raises(PaybackError, match="a model is matched exactly as logged"):
+        profile_usage([logs], model="gpt-4", columns="model=engine")

@@ -36,8 +36,8 @@ from typing import Any
 from payback.errors import PaybackError
 from payback.measure.usage import sql
 from payback.measure.usage.engines import is_database
-from payback.measure.usage.files import COMPRESSED, expand, find_sources
-from payback.measure.usage.formats import FORMATS, parse_columns
+from payback.measure.usage.files import expand, find_sources, stem
+from payback.measure.usage.formats import FORMATS, check_options, parse_columns
 from payback.measure.usage.normalize import pipeline
 from payback.measure.usage.profile import (
     DAYS_PER_MONTH,
@@ -76,7 +76,7 @@ def profile_usage(
     columns: str | None = None,
 ) -> UsageProfile:
     """Read request logs and return the traffic profile (see the module docstring)."""
-    _check_options(fmt, since, until)
+    check_options(fmt, since, until)
     explicit = parse_columns(columns)
     files, notes, warnings = expand(paths)
     con = sql.connect()
@@ -153,14 +153,15 @@ def _summarize(
     totals = sql.totals(con)
     if models_count is not None:
         totals = dataclasses.replace(totals, models=models_count)
-    _check_rows(counts, totals, names, chosen, filters)
+    named = table is not None or sql.one(con, sql.MODEL_NAMED)[0]  # a model in any row
+    _check_rows(counts, totals, names, chosen, filters, named)
     pairs = (
         overlaps(con.execute(sql.FILES).fetchall(), con.execute(sql.SOURCES).fetchall(), formats)
         if len(formats) > 1
         else []
     )
     # a file next to its compressed copy is warned of already (files.expand)
-    pairs = [p for p in pairs if len({_stem(f) for f in p["files"]}) == 2]
+    pairs = [p for p in pairs if len({stem(f) for f in p["files"]}) == 2]
     said = overlap_warning(pairs)
     if said:
         warnings.append(said)
@@ -205,14 +206,6 @@ def _summarize(
     )
 
 
-def _stem(name: str) -> str:
-    """A file's name without a compression suffix (``a.csv.gz``: ``a.csv``)."""
-    for suffix in COMPRESSED:
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
 def _traffic(totals: sql.Totals, months: Monthly) -> dict[str, float]:
     """The scenario's ``[traffic]`` numbers (``peak_to_average`` only when measured)."""
     traffic = {
@@ -227,17 +220,13 @@ def _traffic(totals: sql.Totals, months: Monthly) -> dict[str, float]:
     return traffic
 
 
-def _check_options(fmt: str, since: dt.date | None, until: dt.date | None) -> None:
-    if fmt not in FORMATS:
-        raise PaybackError.bad("format", repr(fmt), f"unknown; allowed: {', '.join(FORMATS)}")
-    if since and until and since > until:
-        raise PaybackError.bad(
-            "since", since.isoformat(), f"must not be after the until date ({until.isoformat()})"
-        )
-
-
 def _check_rows(
-    counts: sql.RowCounts, totals: sql.Totals, names: str, chosen: str, filters: str = ""
+    counts: sql.RowCounts,
+    totals: sql.Totals,
+    names: str,
+    chosen: str,
+    filters: str = "",
+    named: bool = True,
 ) -> None:
     """One line when no request is left: no rows, none readable (and why), or none after
     the filters (named, with how a model is matched)."""
@@ -266,8 +255,13 @@ def _check_rows(
         f"no requests left after filtering by {filters or 'date and model'} ({usable:,} usable "
         "rows before filtering)"
         + (
-            "; a model is matched exactly as logged (the models are listed under By model "
-            "without a model filter)"
+            (
+                "; a model is matched exactly as logged (the models are listed under By model "
+                "without a model filter)"
+                if named
+                else "; the logs name no model (no readable row has one; name their model column "
+                "as model=... among the columns)"
+            )
             if filters.startswith("model ")
             else ""
         )
@@ -305,7 +299,7 @@ def usage_sql(
     """The DuckDB SQL ``payback usage`` runs, in order: for the given files (their formats
     detected as ``profile_usage`` does), or without files for a table ``raw_logs(json JSON)``
     holding one log record per row in the given format."""
-    _check_options(fmt, since, until)
+    check_options(fmt, since, until)
     explicit = parse_columns(columns)
     if paths:
         files, _, _ = expand(paths)
@@ -421,6 +415,9 @@ def profile_database(
     )
 
 
+_OWNER = {"litellm_dailyteamspend": "team", "litellm_dailyorganizationspend": "organization"}
+
+
 def _profile_rollup(
     engine: Any,
     found: Any,
@@ -442,7 +439,9 @@ def _profile_rollup(
         f"read {found.shown}, LiteLLM's daily rollup{reason}, on {engine.dialect} ({seconds:.1f} s): "
         f"its {fetched.table_rows:,} rows summed by day and model into {fetched.rows:,}; a day "
         "is one bucket of the successful requests"
-        + (f" ({fetched.failed:,.0f} failed requests left out)" if fetched.failed else ""),
+        + (f" ({fetched.failed:,.0f} failed requests left out)" if fetched.failed else "")
+        + f"; requests of keys without a {_OWNER.get(found.name.lower(), 'user')} may be "
+        "missing from it (LiteLLM skips them in some versions)",
         "daily rollups keep no single request and no hour: token percentiles and the busiest "
         "hour are not measured, so peak_to_average is left out (a scenario written with -o "
         "keeps its own); requests per month, growth, mean tokens, cached share and the models "
@@ -541,7 +540,7 @@ def _check_table_format(fmt: str, since: dt.date | None, until: dt.date | None) 
         raise PaybackError.bad(
             "format", repr(fmt), f"for a table, one of {', '.join(TABLE_FORMATS)}"
         )
-    _check_options("auto", since, until)
+    check_options("auto", since, until)
 
 
 def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:

@@ -25,7 +25,7 @@ from payback.measure.usage.sql import (
     sql_str,
 )
 
-__all__ = ["FILE_COLUMN", "expand", "find_sources"]
+__all__ = ["FILE_COLUMN", "expand", "find_sources", "stem"]
 
 MAX_LINE_BYTES = MAX_LOG_LINE_BYTES
 """The longest CSV or JSON line read (16 MiB; DuckDB's default is 2 MiB)."""
@@ -85,6 +85,14 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
                 "read, so its requests may count twice; give only one of them"
             )
     return files, notes, warnings
+
+
+def stem(name: str) -> str:
+    """A file's name without a compression suffix (``a.csv.gz``: ``a.csv``)."""
+    for suffix in COMPRESSED:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _kind(path: str) -> str:

@@ -3,6 +3,7 @@ format is told from its first records or its columns."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ __all__ = [
     "GENERIC",
     "SPECS",
     "FormatSpec",
+    "check_options",
     "detect_keys",
     "detect_record",
     "first_record",
@@ -280,3 +282,13 @@ def parse_columns(text: str | None) -> dict[str, str]:
             )
         out[key] = value
     return out
+
+
+def check_options(fmt: str, since: dt.date | None, until: dt.date | None) -> None:
+    """An unknown format, or a since date after the until date: one line."""
+    if fmt not in FORMATS:
+        raise PaybackError.bad("format", repr(fmt), f"unknown; allowed: {', '.join(FORMATS)}")
+    if since and until and since > until:
+        raise PaybackError.bad(
+            "since", since.isoformat(), f"must not be after the until date ({until.isoformat()})"
+        )

@@ -21,6 +21,7 @@ __all__ = [
     "HOURLY",
     "MODELS",
     "MODELS_SHOWN",
+    "MODEL_NAMED",
     "MONTHS",
     "PERCENTILES",
     "REASONS",
@@ -189,6 +190,9 @@ FILES = """SELECT src, file, min(first) FILTER (WHERE requests > 0),
        bool_and(ids)
 FROM used GROUP BY src, file HAVING sum(requests) > 0
 ORDER BY file  -- each file's span of requests, and whether every row of it carries a request id"""
+
+MODEL_NAMED = """SELECT coalesce(bool_or(model IS NOT NULL), FALSE) FROM hourly
+WHERE part = 3 AND keep AND good AND NOT dup  -- whether any readable request names a model"""
 
 LOGS_SPAN = """SELECT min(first), max(last) FROM hourly
 WHERE part = 3 AND keep AND good AND NOT dup  -- the readable requests, inside the filters or not"""
