@@ -918,3 +918,30 @@ def test_a_markdown_report_into_a_missing_folder_makes_it(tmp_path: Path) -> Non
         *run("report", EXAMPLES / "seed.toml", "-o", tmp_path / "plain" / "r.md"),
         "cannot make the folder",
     )
+
+
+def test_the_per_1k_chart_labels_both_prices_when_they_are_close() -> None:
+    """$6 against $5 per 1,000 requests: the axis runs from $5 / 1.25 = $4 to $6 x 1.25 =
+    $7.50, where the 1-2-5 ticks gave $5 alone and the alternative's line had no price beside
+    it, in the HTML report and in the Markdown's PNG. Both now read $4, $5, $6, $7."""
+    analysis = analyze(
+        parse_scenario(
+            {
+                "scenario": {"name": "close", "horizon_months": 24},
+                "traffic": {"requests_per_month": 100_000},
+                "baseline": {"name": "hosted", "kind": "per_request", "usd_per_1k_requests": 5},
+                "alternatives": [
+                    {"name": "dearer", "kind": "per_request", "usd_per_1k_requests": 6}
+                ],
+            },
+            "close",
+        )
+    )
+    chart = ch.cost_per_1k_vs_traffic(analysis)
+    assert chart is not None
+    assert list(figure(chart).layout.yaxis.ticktext) == ["$4", "$5", "$6", "$7"]
+    fig = draw(chart)
+    fig.canvas.draw()
+    (ax,) = [a for a in fig.axes if a.get_yscale() == "log"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["$4", "$5", "$6", "$7"]
+    plt.close(fig)

@@ -34,6 +34,7 @@ from payback.report.common import (
     quarter_text,
     requests_text,
 )
+from payback.report.html import render_html
 from payback.report.labels import input_label
 from payback.report.solving import solution_lines
 from payback.web.state import (
@@ -1511,6 +1512,30 @@ def test_the_html_report_downloads_in_one_click(served: str, browser: Any, tmp_p
     assert "month 4.2" in report
 
 
+def test_the_html_report_carries_the_chances_while_they_are_current(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """quarter-uncertain.toml sampled on the page (57% within 24 months): the report left
+    the sampling out, where `payback report FILE --samples 20000` draws the savings fan and
+    the break-even histogram. It now has them while they are current, and not once an input
+    has changed (the chances are then out of date)."""
+    with _visit(browser, served, tmp_path) as visitor:
+        visitor.upload(EXAMPLES / "quarter-uncertain.toml")
+        visitor.sample()
+        assert visitor.metrics()["Chance within 24 months"] == "57%"
+        sampled = visitor.download("HTML report").read_text()
+        visitor.type("Ops, monitoring, on-call [$ a month]", "450")
+        changed = visitor.download("HTML report").read_text()
+    expected = render_html(
+        payback.analyze(payback.load_scenario(EXAMPLES / "quarter-uncertain.toml"), samples=20_000)
+    )
+    keys = re.compile(r'data-chart="([\w-]+)"')
+    assert keys.findall(sampled) == keys.findall(expected)
+    assert {"fan-0", "histogram-0"} <= set(keys.findall(sampled))
+    assert not {"fan-0", "histogram-0"} & set(keys.findall(changed))
+    assert "57%" in sampled
+
+
 def test_a_portfolios_traffic_edit_and_report_in_the_browser_are_the_portfolios(
     served: str, browser: Any, tmp_path: Path
 ) -> None:
@@ -1610,6 +1635,35 @@ def test_every_figure_is_shown_whole_at_laptop_desktop_and_phone_widths(
         assert visitor.metrics()["Within a quarter?"] == "unknown (horizon too short)"
         assert page.evaluate(CUT) == []
         page.screenshot(path=str(shots / f"figures-{width}-short-horizon.png"))
+
+
+LINES = """() => [...document.querySelectorAll('.st-key-headline [data-testid=stMetricValue]')]
+  .map(e => { const r = document.createRange(); r.selectNodeContents(e);
+              const tops = new Set([...r.getClientRects()].map(b => Math.round(b.top)));
+              return [e.innerText.trim(), tops.size]; })"""
+"""Each of the headline's figures and the number of lines it is drawn on."""
+
+
+@pytest.mark.parametrize("width", [1000, 1400, 420])
+def test_a_break_even_inside_month_1_is_one_line(
+    served: str, browser: Any, tmp_path: Path, width: int
+) -> None:
+    """$15 against $2 per 1,000 at 2,000,000 requests a month and $400 up front pays back
+    in month 400 / 26,000 = 0.015: the figure read "month" on one line and "0.015" under it
+    (sized by its longest word, it wrapped). Each figure is now one line, whole, at a
+    laptop's, a desktop's and a phone's width; so is month 0.0019 (16,000,000 requests)."""
+    import tomlkit
+
+    with _visit(browser, served, tmp_path, width=width) as visitor:
+        for requests, month in ((2_000_000.0, "month 0.015"), (16_000_000.0, "month 0.0019")):
+            path = tmp_path / f"early-{requests:.0f}.toml"
+            path.write_text(tomlkit.dumps(per_request_dict(15.0, 2.0, requests, horizon=12)))
+            visitor.upload(path)
+            assert visitor.metrics()["Break-even"] == month
+            lines = dict(visitor.page.evaluate(LINES))
+            assert lines[month] == 1, lines
+            assert set(lines.values()) == {1}, lines
+            assert visitor.page.evaluate(CUT) == []
 
 
 CHART_FIT = """() => {

@@ -522,7 +522,11 @@ with downloads:
             on_click="ignore",
             help="The file you opened, its comments kept, with the numbers now on the page.",
         )
-        made_from = (analysis, portfolio)
+        # the chances worked out for the numbers now on the page go in, as `payback report
+        # FILE --samples N` puts them (the savings fan, the break-even histogram)
+        sampled = st.session_state.get("mc")
+        current = sampled[2] if sampled is not None and sampled[0] == data_key else None
+        made_from = (current if isinstance(current, Analysis) else analysis, portfolio)
 
         def _report() -> str:  # the portfolio's for a file with workloads, as the headline
             return report_html(*made_from)
@@ -539,8 +543,9 @@ with downloads:
                 "verdict, each alternative's costs, what each workload brings and the "
                 "order to move them in; opens offline. Made when you click."
                 if portfolio is not None
-                else "One self-contained page with every chart (plotly inlined, a few MB); "
-                "opens offline. Made when you click."
+                else "One self-contained page with every chart (plotly inlined, a few MB), "
+                "the sampled chances too when they are up to date; opens offline. Made when "
+                "you click."
             ),
         )
     else:

@@ -16,6 +16,11 @@ FIGURE_SIZES = "\n".join(
     f"{{ font-size: min(2.25rem, {200 / n:.1f}cqi); }}"
     for n in range(11, 31)
 )
+# a figure of a few short words ("month 0.015") is sized whole (figure_key), on one line
+FIGURE_SIZES += "\n" + ",\n".join(
+    f'[class*="st-key-figure{n}-"] [data-testid="stMetricValue"] *' for n in range(10, 31)
+)
+FIGURE_SIZES += " { white-space: nowrap !important; }"
 FIGURE_SIZES += (
     '\n[class*="st-key-figurewords-"] [data-testid="stMetricValue"] { font-size: 1.5rem; }'
 )
@@ -64,10 +69,18 @@ def figure_key(slot: str, value: str) -> str:
     ('figure10-npv', 'figure16-npv')
     >>> figure_key("quarter", "unknown (horizon too short)")
     'figurewords-quarter'
+
+    A figure of a few words, up to 12 characters, is one line sized by its whole length
+    ("month 0.015" broke after "month" where its longest word sized it):
+
+    >>> figure_key("month", "month 0.015"), figure_key("month", "month 13.4")
+    ('figure11-month', 'figure10-month')
     """
     if len(value) > 12 and " " in value:
         return f"figurewords-{slot}"
     longest = max((len(word) for word in value.split()), default=0)
+    if " " in value:
+        longest = len(value)
     return f"figure{min(max(longest, 10), 30)}-{slot}"
 
 
