@@ -36,10 +36,14 @@ def test_the_estimate_lists_the_larger_replicas_with_their_own_figures() -> None
     per_1k = four["usd_per_gpu_hour"] * 4 / (four["replica_requests_per_s"] * 3.6)
     assert larger[4]["usd_per_1k_requests"] == pytest.approx(per_1k, rel=1e-12)
     assert per_1k < data["usd_per_gpu_hour"] * 2 / (data["replica_requests_per_s"] * 3.6) / 4
+    # the cost per 1k the text shows is in the JSON too (it was text only)
+    two = data["usd_per_gpu_hour"] * 2 / (data["replica_requests_per_s"] * 3.6)
+    assert data["usd_per_1k_requests"] == pytest.approx(two, rel=1e-12)
     _, out, _ = run(*SERVING)
     text = " ".join(out.split())
     assert "2 × h100-sxm (bf16), the fewest that hold it" in text
     assert f"4: {four['replica_requests_per_s']:,.2f} requests/s (${per_1k:,.4f} per 1k)" in text
+    assert f"cost per 1k requests at full load ${two:,.4f}" in text
     assert "analyze, for a scenario without gpus_per_replica, takes the count whose fleet" in text
 
 

@@ -118,3 +118,19 @@ def test_a_whole_break_even_is_not_marked_approximate() -> None:
     assert quick_break_even(15, 5, 100).message == "Break even after 10,000 requests"
     # the seed's 30,769.23 is rounded, and says so
     assert quick_break_even(15, 2, 400).message == "Break even after ~30,769 requests"
+
+
+@pytest.mark.parametrize(("per_month", "within"), [("20000", True), ("10000", False)])
+def test_quick_json_says_the_quarter_the_text_says(per_month: str, within: bool) -> None:
+    """The text said 'within a quarter' (month 1.54) or not (month 3.08); --json had only
+    the month."""
+    import json
+
+    from helpers import run
+
+    args = ("quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "400",
+            "--requests-per-month", per_month)  # fmt: skip
+    _, out, _ = run(*args, "--json")
+    assert json.loads(out)["pays_back_within_quarter"] is within
+    _, text, _ = run(*args)
+    assert ("not within a quarter" not in text) is within

@@ -1298,3 +1298,38 @@ def test_a_rollup_without_its_token_columns_is_one_line(tmp_path: Path) -> None:
         "LiteLLM_DailyUserSpend: no prompt_tokens column; a LiteLLM daily rollup has "
         "date, prompt_tokens, completion_tokens and api_requests",
     )
+
+
+def test_postgres_spend_logs_with_rows_are_read_not_the_rollup(postgres: Any) -> None:
+    # LiteLLM with its spend logs on keeps both: the spend logs (per request) are read
+    import psycopg
+
+    url = new_database(postgres, "logs_and_rollups")
+    with psycopg.connect(url) as con:
+        con.execute(
+            'CREATE TABLE "LiteLLM_SpendLogs" (request_id text PRIMARY KEY, call_type text, '
+            '"startTime" timestamp(6), model text, prompt_tokens integer, '
+            "completion_tokens integer, metadata jsonb, status text)"
+        )
+        for i in range(3):
+            con.execute(
+                'INSERT INTO "LiteLLM_SpendLogs" VALUES (%s, %s, %s, %s, %s, %s, %s, %s)',
+                (
+                    f"r{i}",
+                    "acompletion",
+                    dt.datetime(2026, 3, 5, 10, i),
+                    "gpt-4o",
+                    700,
+                    70,
+                    "{}",
+                    "success",
+                ),
+            )
+        rollup_table(con, "LiteLLM_DailyUserSpend", "date")
+    profile = profile_database(url)
+    assert profile.table is not None
+    assert profile.table.endswith("table LiteLLM_SpendLogs")
+    assert profile.rows["used"] == 3
+    assert profile.traffic["input_tokens"] == 700
+    assert profile.token_percentiles["input_tokens"] is not None
+    assert not any("daily rollup" in n for n in profile.notes)

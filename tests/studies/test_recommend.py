@@ -572,3 +572,16 @@ def test_apply_writes_only_a_scenario_in_the_files_format(
     assert fragment in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert not out.exists()
+
+
+def test_the_winners_rent_reads_as_analyze_reads_it(tmp_path: Path) -> None:
+    """recommend's Best said '$0.8/GPU-h' where analyze of the applied scenario says
+    '$0.80/GPU-h' (and '$0.8048' where analyze said '$0.80')."""
+    path = _quarter_with(tmp_path, model="qwen2.5-7b", gpu="l4")
+    out = tmp_path / "new.toml"
+    result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
+    best = re.search(r"at (\$[\d.]+)/GPU-h", " ".join(result.stdout.split()))
+    assert best is not None
+    assert best.group(1) == "$0.80"
+    analyzed = runner.invoke(app, ["analyze", str(out)]).stdout
+    assert f"on-demand at {best.group(1)}/GPU-h" in " ".join(analyzed.split())

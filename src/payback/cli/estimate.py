@@ -160,6 +160,7 @@ def estimate_serving(
         _print_json(
             result.to_dict()
             | {
+                "usd_per_1k_requests": _per_1k(result),
                 "gpus_per_replica_chosen": "given" if gpus_per_replica else "fewest that fit",
                 "larger_replicas": larger,
             }

@@ -111,6 +111,7 @@ def quick(
                 "requests_per_month": requests_per_month,
                 "growth_monthly": growth,
                 "break_even_month": month,
+                "pays_back_within_quarter": month is not None and month <= 3,
             }
         _print_json(data)
         return

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from payback.analysis.result import usd as money
+from payback.report.common import rent_text
 from payback.studies.recommend import Candidate, Recommendation
 
 __all__ = ["COMMAND_NAMES", "recommendation_renderables"]
@@ -221,7 +222,7 @@ def recommendation_renderables(
             f"{best.label()}, {best.replicas} replica{'s' if best.replicas != 1 else ''}"
             + (f" (up to {best.replicas_max})" if best.replicas_max != best.replicas else "")
             + f", {money(best.monthly_cost_usd, 0)}/month{average}"
-            + (f" at ${best.usd_per_gpu_hour:g}/GPU-h" if best.usd_per_gpu_hour else "")
+            + (f" at {rent_text(best.usd_per_gpu_hour)}/GPU-h" if best.usd_per_gpu_hour else "")
             + f"; tpot {best.tpot_ms:.1f} ms, ttft {best.ttft_ms:.0f} ms."
             + ("" if applied else " Write it into the scenario with --apply -o FILE.")
         )
