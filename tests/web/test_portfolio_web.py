@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -270,3 +271,25 @@ def test_a_range_the_sampling_cannot_draw_is_said_in_one_line(tmp_path: Path) ->
         "distribution instead"
     ]
     assert {m.label: m.value for m in at.metric} == before
+
+
+def test_the_portfolios_chances_come_before_the_first_workload_alone(tmp_path: Path) -> None:
+    """The chances (the workloads moved together) sat under the caption "Below: the first
+    workload, 'support triage', alone (...)", as if they were that workload's; they now
+    come right after the portfolio's figures, before that caption."""
+    path = _ranged_portfolio(tmp_path)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["held"] = Held.from_text(path.name, path.read_text(), path.parent)
+    at.run()
+    order: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in getattr(node, "children", {}).values():
+            if str(getattr(getattr(child, "proto", None), "id", "")).endswith("-monte-carlo"):
+                order.append("chances")
+            if getattr(child, "type", None) == "caption" and child.value.startswith("Below:"):
+                order.append("alone")
+            walk(child)
+
+    walk(at.main)
+    assert order == ["chances", "alone"]

@@ -389,13 +389,13 @@ with top:
         shown = index if len(names) > 1 else None
         st.container(key="verdict").markdown(portfolio_headline(portfolio, shown))
         _metrics(portfolio.alternatives[index], analysis.horizon_months)
+        _monte_carlo(outcome, analysis, index, portfolio)  # the portfolio's chances: above
         first = (portfolio.scenario.workloads or [])[0].name
         alone = headline(analysis, shown)
         st.caption(
             f"Below: the first workload, {first!r}, alone (the inputs, the charts, “What would "
             f"it take?”). On its own, {alone[0].lower()}{alone[1:]}"
         )
-        _monte_carlo(outcome, analysis, index, portfolio)
     else:
         st.container(key="verdict").markdown(headline(analysis, index if len(names) > 1 else None))
         _metrics(analysis.alternatives[index], analysis.horizon_months)
