@@ -293,3 +293,36 @@ def test_the_portfolios_chances_come_before_the_first_workload_alone(tmp_path: P
 
     walk(at.main)
     assert order == ["chances", "alone"]
+
+
+def test_the_download_of_a_portfolio_holds_what_the_page_analyzes() -> None:
+    """Whatever the traffic boxes record (numbers, removed optional fields), the file the
+    page would download reads, once its first workload fills ``[traffic]`` as opening it
+    does, as the table the page analyzes; and it has no ``[traffic]`` of its own."""
+    import hypothesis
+    from hypothesis import strategies as st
+
+    from payback.scenario import scenario_data_from_text
+    from payback.scenario.workloads import workload_defaults
+
+    paths = [
+        "traffic.requests_per_month",
+        "traffic.growth_monthly",
+        "traffic.input_tokens",
+        "traffic.cached_input_share",
+        "traffic.peak_to_average",
+        "alternatives.0.ops_usd_per_month",
+    ]
+    value = st.one_of(st.integers(1, 10**6), st.sampled_from([0.02, 400_000, 1500, 3.0]))
+
+    @hypothesis.settings(max_examples=40, deadline=None, derandomize=True)
+    @hypothesis.given(st.lists(st.tuples(st.sampled_from(paths), value)))
+    def check(changes: list[tuple[str, Any]]) -> None:
+        held = Held.from_text(PORTFOLIO.name, PORTFOLIO.read_text())
+        for where, v in changes:
+            held.set(where, v)
+        read = scenario_data_from_text(held.file_text(), "toml")
+        assert "traffic" not in read
+        assert workload_defaults(read) == held.data()
+
+    check()
