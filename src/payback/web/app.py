@@ -392,9 +392,10 @@ with top:
         _monte_carlo(outcome, analysis, index, portfolio)  # the portfolio's chances: above
         first = (portfolio.scenario.workloads or [])[0].name
         alone = headline(analysis, shown)
-        st.caption(
-            f"Below: the first workload, {first!r}, alone (the inputs, the charts, “What would "
-            f"it take?”). On its own, {alone[0].lower()}{alone[1:]}"
+        st.caption(  # not "that workload alone": its one-time items would count then
+            f"Below: the first workload's traffic ({first!r}) on the alternatives' own costs, "
+            "without that workload's one-time items and terms (the inputs, the charts, “What "
+            f"would it take?”). In that view, {alone[0].lower()}{alone[1:]}"
         )
     else:
         st.container(key="verdict").markdown(headline(analysis, index if len(names) > 1 else None))
