@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import typer
@@ -38,3 +39,17 @@ def test_an_option_with_a_value_keeps_its_type_and_a_flag_has_none() -> None:
     code, out, err = run("analyze", QUARTER, "--json", "true")
     assert code == 2
     assert "true" in out + err
+
+
+def test_every_command_but_the_page_takes_json_as_the_readme_says() -> None:
+    """The README says every command but ``serve`` takes ``--json``: each leaf command's
+    own parameters are read from the app, so a new command without it fails here."""
+    group = typer.main.get_command(app)
+    leaves = []
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        subs = getattr(command, "commands", None)
+        leaves += [(f"{name} {s}", c) for s, c in subs.items()] if subs else [(name, command)]
+    without = sorted(n for n, c in leaves if not any("--json" in p.opts for p in c.params))
+    assert without == ["serve"]
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "every one but `serve` (the page) takes `--json`" in readme
