@@ -1154,6 +1154,28 @@ def test_o_warns_before_replacing_a_distribution(tmp_path: Path) -> None:
     assert not any(path.startswith("traffic.") for path in loaded.distributions)
 
 
+@pytest.mark.parametrize("name", ["new.json", "out.txt", "scenario"])
+def test_o_refuses_a_new_file_named_as_no_scenario_before_the_work(
+    tmp_path: Path, name: str
+) -> None:
+    """The starter's TOML went into new.json or out.txt (reported as written, exit 0): a new
+    scenario's name is now checked as init's and recommend's are, before the logs are read."""
+    logs = flat_logs(tmp_path / "logs.csv")
+    suffix = Path(name).suffix or "a name without an extension"
+    assert_user_error(
+        *run("usage", logs, "-o", tmp_path / name),
+        f"-o {tmp_path / name}: a scenario is written as .toml, or .yaml / .yml for YAML; "
+        f"not {suffix}",
+    )
+    assert not (tmp_path / name).exists()
+    # a scenario that already exists under another name is read (as TOML) and updated
+    kept = tmp_path / "quarter.conf"
+    kept.write_text((EXAMPLES / "quarter-200k.toml").read_text())
+    code, _, err = run("usage", logs, "-o", kept)
+    assert code == 0, err
+    assert load_scenario(kept).traffic.requests_per_month == 1461
+
+
 def test_o_refuses_a_file_that_is_not_a_scenario(tmp_path: Path) -> None:
     logs = flat_logs(tmp_path / "logs.csv")
     pyproject = tmp_path / "pp.toml"

@@ -37,6 +37,24 @@ def _toml_loads(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+SCENARIO_SUFFIXES = (".toml", ".yaml", ".yml")
+"""The extensions a scenario is written with: those :func:`payback.scenario.scenario_format`
+tells apart, written out here (``payback.scenario`` loads numpy, and ``init`` stays light:
+test_help_and_init_load_no_heavy_library)."""
+
+
+def _check_scenario_suffix(path: Path, flag: str = "") -> None:
+    """A scenario payback writes is ``.toml``, or ``.yaml`` / ``.yml`` for YAML: any other
+    name (``new.json``, ``out.txt``, ``scenario``) got TOML text under a name that says
+    otherwise. ``flag`` (``-o``) comes first in the line when the path came with one."""
+    suffix = path.suffix.lower()
+    if suffix not in SCENARIO_SUFFIXES:
+        raise PaybackError(
+            f"{flag + ' ' if flag else ''}{path}: a scenario is written as .toml, or .yaml / "
+            f".yml for YAML; not {suffix or 'a name without an extension'}"
+        )
+
+
 def _check_writable(path: Path, force: bool, example: str = "scenario.toml") -> Path:
     """Refuse, before any work, a path that is a folder, is in a missing folder, or exists
     (without ``force``), or is not a regular file (even with ``force``: a FIFO or a device);

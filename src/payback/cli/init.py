@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from payback.cli._common import JsonFlag, _print_json, echo, user_errors
-from payback.cli._files import _starter_text, _toml_loads, _write_new
+from payback.cli._files import _check_scenario_suffix, _starter_text, _toml_loads, _write_new
 
 
 @user_errors
@@ -29,15 +29,8 @@ def init(
         special = path.exists() and not path.is_file()
     except OSError:
         special = True
-    # the extensions scenario_format reads, written out: payback.scenario loads numpy, and
-    # init stays light (test_help_and_init_load_no_heavy_library)
-    if path.suffix.lower() not in {".toml", ".yaml", ".yml"} and not special:
-        from payback.errors import PaybackError
-
-        raise PaybackError(
-            f"{path}: a scenario is written as .toml, or .yaml / .yml for YAML; "
-            f"not {path.suffix or 'a name without an extension'}"
-        )
+    if not special:
+        _check_scenario_suffix(path)
     text = _starter_text()
     if path.suffix.lower() in {".yaml", ".yml"}:
         from payback.scenario import dump_scenario, parse_scenario

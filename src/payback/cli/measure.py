@@ -24,7 +24,7 @@ from payback.cli._common import (
     user_errors,
 )
 from payback.cli._errors import in_command_words
-from payback.cli._files import _check_writable, _write_new
+from payback.cli._files import _check_scenario_suffix, _check_writable, _write_new
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -463,6 +463,8 @@ def usage(  # long: most of it is its options and their help text
         )
     if output is not None:
         _check_writable(output, True)  # a folder, a missing folder, a FIFO: before the work
+        if not output.exists() or output.stat().st_size == 0:  # the starter is written there
+            _check_scenario_suffix(output, "-o")
     if url is not None:
         profile = profile_database(url, fmt, table=table, **options)
     else:

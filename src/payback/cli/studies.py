@@ -22,7 +22,7 @@ from payback.cli._common import (
     echo,
     user_errors,
 )
-from payback.cli._files import _check_writable, _write_new
+from payback.cli._files import _check_scenario_suffix, _check_writable, _write_new
 from payback.errors import PaybackError
 from payback.studies import SOBOL_SAMPLES
 
@@ -353,12 +353,7 @@ def _check_same_format(file: Path, output: Path) -> None:
     or out.json, which analyze then refused or read as TOML."""
     from payback.scenario import scenario_format
 
-    suffix = output.suffix.lower()
-    if suffix not in {".toml", ".yaml", ".yml"}:
-        raise PaybackError(
-            f"-o {output}: a scenario is written as .toml, or .yaml / .yml for YAML; "
-            f"not {suffix or 'a name without an extension'}"
-        )
+    _check_scenario_suffix(output, "-o")
     fmt = scenario_format(file)
     if scenario_format(output) != fmt:
         wanted = ".toml" if fmt == "toml" else ".yaml or .yml"
