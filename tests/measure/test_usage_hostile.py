@@ -289,6 +289,13 @@ def test_a_model_filter_that_matches_nothing_says_how_models_match(tmp_path: Pat
     assert "1,464 used" in out  # April and May, a request an hour
 
 
+def test_one_usable_row_filtered_out_is_one_row(tmp_path: Path) -> None:
+    db = logs_duckdb(tmp_path / "one.duckdb", [(THREE_MONTHS[0], "gpt-4o", 100, 10)])
+    code, _, err = run("usage", db, "--table", "requests", "--since", "2027-01-01")
+    assert code == 2, err
+    assert "(1 usable row before filtering)" in err  # it said '1 usable rows'
+
+
 def test_an_empty_model_name_is_no_model_in_files_and_tables(tmp_path: Path) -> None:
     """LiteLLM's ``model`` column defaults to '': an empty name is counted with the rows that
     have none, under "(none)", not as a model with a blank name."""

@@ -253,7 +253,8 @@ def _check_rows(
         )
     raise PaybackError(
         f"no requests left after filtering by {filters or 'date and model'} ({usable:,} usable "
-        "rows before filtering)"
+        + ("row" if usable == 1 else "rows")
+        + " before filtering)"
         + (
             (
                 "; a model is matched exactly as logged (the models are listed under By model "
