@@ -34,6 +34,9 @@ from payback.scenario.io import dump_scenario
         (1e-9, 1, "0.000000001"),  # never an exponent
         (0.0099, 2, "0.0099"),
         (0.01, 2, "0.01"),
+        (400 / 26_000, 2, "0.015"),  # the seed at 2M requests a month: not "0.02" (0.015 at 1)
+        (0.0154, 4, "0.0154"),  # more places asked for: kept
+        (0.0951, 2, "0.095"),
         (1.0, 1, "1.0"),
         (1.5, 1, "1.5"),
         (2.96, 1, "3.0"),  # inside month 3: "3.0" is on the right side of the quarter
@@ -48,6 +51,26 @@ from payback.scenario.io import dump_scenario
 )
 def test_month_figure_at_its_boundaries(month: float, decimals: int, shown: str) -> None:
     assert month_figure(month, decimals) == shown
+
+
+@given(st.floats(min_value=1e-12, max_value=0.0999, allow_nan=False))
+def test_below_a_tenth_a_month_reads_the_same_at_one_place_or_two(month: float) -> None:
+    """analyze's table and explain use two places, the verdict one: one break-even inside
+    month 1 read "month 0.02" in the table and "month 0.015" in the verdict beside it."""
+    assert month_figure(month, 2) == month_figure(month, 1)
+
+
+def test_an_early_break_even_reads_the_same_in_analyze_explain_and_quick(tmp_path: Path) -> None:
+    path = tmp_path / "early.toml"
+    path.write_text(dump_scenario(build(per_request_dict(15.0, 2.0, 2_000_000)), "toml"))
+    _, out, _ = run("analyze", path)
+    assert "month 0.015, after 30,769 requests" in out
+    assert "pays back in month 0.015" in " ".join(out.split())
+    _, out, _ = run("explain", path)
+    assert "= month 0.015, after 30,769 requests" in out
+    args = ("--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "400")
+    _, out, _ = run("quick", *args, "--requests-per-month", "2000000")
+    assert "that is month 0.015" in out
 
 
 def test_month_text_says_at_once_only_for_exactly_zero() -> None:

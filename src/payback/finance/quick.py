@@ -133,21 +133,25 @@ def count_text(value: float) -> str:
 
 def month_figure(month: float, decimals: int = 1) -> str:
     """A (fractional) break-even month as a number, the one format every output uses:
-    ``decimals`` places, but never a figure that reads as an earlier month than it is. Below ``10**-decimals`` it keeps
-    two significant figures (a break-even inside month 1 is not "month 0.0"), and where
+    ``decimals`` places, but never a figure that reads as an earlier month than it is. Below
+    0.1 it keeps at least two significant figures at any ``decimals`` (a break-even inside month 1 is
+    not "month 0.0", and one break-even reads the same everywhere: 0.0154 is "0.015" with
+    one place or two, not "0.02" in a table beside "0.015" in the verdict), and where
     rounding would land on a whole month the break-even is past, it keeps as many places
     as it takes (3.04 is inside month 4, past a quarter: "3.04", not "3.0"). Interfaces
     say "at once" for exactly 0. Pure Python, for ``payback quick``.
 
     >>> month_figure(2.46), month_figure(0.03), month_figure(0.0019, 2), month_figure(0.1)
     ('2.5', '0.03', '0.0019', '0.1')
+    >>> month_figure(0.0154), month_figure(0.0154, 2), month_figure(0.0154, 4)
+    ('0.015', '0.015', '0.0154')
     >>> month_figure(3.04), month_figure(2.96), month_figure(5.0), month_figure(0.0)
     ('3.04', '3.0', '5.0', '0.0')
     """
     if month == math.floor(month):
         return f"{month:,.{decimals}f}"
-    if month < 10**-decimals:
-        places = 1 - math.floor(math.log10(month))
+    if month < 0.1:
+        places = max(decimals, 1 - math.floor(math.log10(month)))
         return f"{month:.{places}f}".rstrip("0").rstrip(".")
     whole = math.floor(month)
     for places in range(decimals, 16):
