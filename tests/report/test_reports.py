@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
-from helpers import EXAMPLES, assert_user_error, run
+from helpers import EXAMPLES, assert_user_error, build, per_request_dict, run
 from payback import analyze, load_scenario
 from payback.analysis.result import Analysis
 from payback.report import charts as ch
@@ -945,3 +945,14 @@ def test_the_per_1k_chart_labels_both_prices_when_they_are_close() -> None:
     (ax,) = [a for a in fig.axes if a.get_yscale() == "log"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["$4", "$5", "$6", "$7"]
     plt.close(fig)
+
+
+def test_an_alternative_that_never_pays_back_has_a_dash_for_its_requests(tmp_path: Path) -> None:
+    """The page shows "—" where no request count pays back; the reports' summary left the cell
+    empty, which reads as a value missing."""
+    analysis = analyze(build(per_request_dict(5.0, 6.0, 100_000, horizon=12)))
+    row = summary_table(analysis).rows[0]
+    assert row[3] == "not within 12 months"
+    assert row[4] == "—"
+    md = markdown_files(analysis, tmp_path / "r.md")[tmp_path / "r.md"].decode()
+    assert markdown_tables(md)[0][1][4] == "—"

@@ -456,7 +456,7 @@ def summary_table(analysis: Analysis) -> Table:
             usd(alt.one_time_usd),
             usd(alt.monthly_cost_usd[0]),
             pays_back_text(alt, horizon),
-            "" if alt.break_even_requests is None else f"{alt.break_even_requests:,.0f}",
+            "—" if alt.break_even_requests is None else f"{alt.break_even_requests:,.0f}",
             usd(alt.npv_usd),
             quarter_text(alt.pays_back_within),
         ]
