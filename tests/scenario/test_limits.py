@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, assert_user_error
 from payback import PaybackError, load_scenario
 from payback.cli import app
 from payback.limits import (
@@ -22,6 +22,7 @@ from payback.limits import (
     check_tree,
 )
 from payback.scenario import parse_scenario, scenario_data_from_text
+from payback.web.state import read_upload
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 SEED = (EXAMPLES / "seed.toml").read_text()
@@ -388,3 +389,23 @@ def test_serve_refuses_an_address_of_another_machine(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(serve.os, "execv", lambda *a: pytest.fail("the page started"))
     line = one_error(*run("serve", "--host", "192.0.2.1", "--port", "8599"))  # TEST-NET-1
     assert line.startswith("error: --host 192.0.2.1: cannot listen there (")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("empty.toml", ""), ("blank.toml", "\n  \n"), ("comment.yaml", "# to do\n"), ("e.yaml", "")],
+)
+def test_an_empty_file_is_one_line_in_analyze_and_on_the_page(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    """An empty file gave four lines, one a missing section; it is one line that says so."""
+    line = (
+        f"{name}: empty (no sections); a scenario has [scenario], [traffic], [baseline] "
+        "and [alternatives]"
+    )
+    path = tmp_path / name
+    path.write_text(text)
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err, f"{tmp_path / line}")
+    assert len(err.strip().splitlines()) == 1
+    assert read_upload(name, text.encode()) == (None, [line])

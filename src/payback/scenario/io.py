@@ -84,6 +84,11 @@ def scenario_data_from_text(text: str, fmt: Format, source: str = "scenario") ->
             f"{source}: tables and lists nested over {MAX_NESTING} deep; the limit is "
             f"{MAX_NESTING} (a scenario nests about 5)"
         ) from None
+    if data is None or data == {}:  # one line, not one a missing section (YAML reads None)
+        raise PaybackError(
+            f"{source}: empty (no sections); a scenario has [scenario], [traffic], [baseline] "
+            "and [alternatives]"
+        )
     if not isinstance(data, dict):
         raise PaybackError(f"{source}: expected a table of sections ([scenario], [traffic], …)")
     check_tree(data, source)
