@@ -46,9 +46,9 @@ def workloads_table(analysis: PortfolioAnalysis) -> Table:
     )
     for name, justify in (
         ("workload", "left"),
-        ("requests/month", "right"),
+        ("requests\na month", "right"),  # on two lines: at 80 columns "requests/mo…"
         ("growth", "right"),
-        ("tokens in/out", "right"),
+        ("tokens\nin / out", "right"),
         ("peak/avg", "right"),
         ("baseline", "left"),
     ):
