@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from helpers import QUARTER, run
+from helpers import ENV, EXAMPLES, QUARTER, run
+from payback.cli import app
 
 
 def test_the_shown_rent_times_730_hours_is_the_gpu_cost(tmp_path: Path) -> None:
@@ -29,3 +31,24 @@ def test_the_shown_rent_times_730_hours_is_the_gpu_cost(tmp_path: Path) -> None:
     assert shown is not None
     gpus = alt["gpus"][0]
     assert 730 * gpus * float(shown.group(1)) == pytest.approx(alt["components_usd"]["gpus"][0])
+
+
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_the_sources_name_each_field_whole_at_80_columns(columns: str) -> None:
+    """At 80 columns the field of a number taken from a catalog read
+    'one_time.training.usd_per_gpu_h…'; the field is whole and its source wraps."""
+    from typer.testing import CliRunner
+
+    from helpers import ENV, EXAMPLES
+    from payback.cli import app
+
+    env = ENV | {"COLUMNS": columns}
+    result = CliRunner(env=env).invoke(app, ["analyze", str(EXAMPLES / "catalog-ids.toml")])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= int(columns)
+    assert any(
+        re.match(r"  one_time\.training\.usd_per_gpu_hour +3\.99  catalog: h100-sxm", line)
+        for line in lines
+    )
+    assert "…" not in result.stdout

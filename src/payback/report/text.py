@@ -188,7 +188,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
 def _sources(analysis: Analysis) -> RenderableType:
     """Derived numbers grouped by option: field, value, and what produced it."""
     grid = Table.grid(padding=(0, 2))
-    grid.add_column()
+    grid.add_column(no_wrap=True)  # a field whole: the sources wrap ("usd_per_gpu_h…" hid its end)
     grid.add_column(justify="right")
     grid.add_column(style="dim")
     names = dict(analysis.scenario.options())
