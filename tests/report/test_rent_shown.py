@@ -37,11 +37,6 @@ def test_the_shown_rent_times_730_hours_is_the_gpu_cost(tmp_path: Path) -> None:
 def test_the_sources_name_each_field_whole_at_80_columns(columns: str) -> None:
     """At 80 columns the field of a number taken from a catalog read
     'one_time.training.usd_per_gpu_h…'; the field is whole and its source wraps."""
-    from typer.testing import CliRunner
-
-    from helpers import ENV, EXAMPLES
-    from payback.cli import app
-
     env = ENV | {"COLUMNS": columns}
     result = CliRunner(env=env).invoke(app, ["analyze", str(EXAMPLES / "catalog-ids.toml")])
     assert result.exit_code == 0, result.stderr
