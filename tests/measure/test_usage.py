@@ -1525,6 +1525,15 @@ def test_daily_exports_sharing_one_day_overlap_on_that_day(tmp_path: Path) -> No
     assert any(f"{a} and {b}" in w and "on 2026-01-15:" in w for w in profile.warnings)
     c = write_rows(tmp_path / "c.csv", header, days(16, 31))
     assert profile_usage([a, c]).overlaps == []
+    # three copies of the 15th: three pairs, and the day counted three times, not "twice"
+    third = write_rows(tmp_path / "d.csv", header, days(15, 15))
+    three = profile_usage([a, b, third])
+    assert three.by_month[0]["requests"] == 330
+    assert len(three.overlaps) == 3
+    (said,) = [w for w in three.warnings if "overlap" in w]
+    assert said.startswith("3 pairs of log files")
+    assert "counted once for each file that holds them" in said
+    assert "twice" not in said
 
 
 def test_o_refused_still_shows_the_profile_and_leaves_the_file(tmp_path: Path) -> None:

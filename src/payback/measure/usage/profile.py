@@ -439,9 +439,10 @@ def overlap_warning(pairs: list[dict[str, Any]]) -> str | None:
             f"{len(pairs):,} pairs of log files of one format whose rows carry no request id "
             f"to match overlap in time: {shown}{more}"
         )
+    times = "twice" if len(pairs) == 1 else "once for each file that holds them"
     return (
         f"{said}: if they are exports of the same log, the requests of those days are "
-        "counted twice (give each day in one file only); separate logs of the same hours "
+        f"counted {times} (give each day in one file only); separate logs of the same hours "
         "(two replicas, each writing its own) are counted right"
     )
 
