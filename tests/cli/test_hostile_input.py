@@ -348,3 +348,15 @@ def test_a_name_that_looks_like_rich_markup_is_shown_as_it_is(tmp_path: Path, co
     code, out, err = run(*args)
     assert code == 0, err
     assert name in " ".join(out.split()) or name in out
+
+
+def test_serve_tells_the_uploader_the_scenario_size_limit(no_page: list[list[str]]) -> None:
+    """The upload box said "200MB per file" (Streamlit's default) where a scenario over
+    10 MiB is refused; the page is started with the scenario's own limit."""
+    from payback.limits import MAX_SCENARIO_BYTES
+
+    code, _, err = run("serve", "--port", "8597")
+    assert code == 0, err
+    (argv,) = no_page
+    assert argv[argv.index("--server.maxUploadSize") + 1] == "10"
+    assert MAX_SCENARIO_BYTES == 10 * 2**20

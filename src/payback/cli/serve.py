@@ -11,6 +11,7 @@ import typer
 
 from payback.cli._common import echo, user_errors
 from payback.errors import PaybackError
+from payback.limits import MAX_SCENARIO_BYTES
 
 
 def _check_address(host: str, port: int) -> None:
@@ -108,6 +109,8 @@ def serve(
         "false",
         "--server.fileWatcherType",
         "none",
+        "--server.maxUploadSize",  # the uploader says the scenario's limit, not "200MB"
+        str(MAX_SCENARIO_BYTES // 2**20),
         "--client.toolbarMode",
         "minimal",
         "--theme.primaryColor",
