@@ -11,7 +11,6 @@ import typer
 
 from payback.cli._common import echo, user_errors
 from payback.errors import PaybackError
-from payback.limits import MAX_SCENARIO_BYTES
 
 
 def _check_address(host: str, port: int) -> None:
@@ -93,6 +92,8 @@ def serve(
     if not 1 <= port <= 65535:
         raise PaybackError(f"--port {port}: must be between 1 and 65535")
     _check_address(host, port)
+    from payback.limits import MAX_SCENARIO_BYTES
+
     command = [
         sys.executable,
         "-m",

@@ -337,6 +337,26 @@ def unit_value(path: str, value: float) -> str:
     return _short(path, value) + unit_suffix(path)
 
 
+def unit_span(path: str, low: float, high: float) -> str:
+    """An input moved from ``low`` to ``high``, each value with its unit's sign, the unit
+    once: ``$11.25 → $18.75/1M tokens``, ``150k → 250k requests/month``, ``45 → 75 hours``.
+
+    >>> unit_span("baseline.output_usd_per_mtok", 11.25, 18.75)
+    '$11.25 → $18.75/1M tokens'
+    >>> unit_span("alternatives.0.one_time.data_usd", 3000.0, 5000.0)
+    '$3.0k → $5.0k'
+    >>> unit_span("alternatives.0.usd_per_gpu_hour", 0.6, 1.0)  # both in cents, or neither
+    '$0.60 → $1.00/GPU-hour'
+    >>> unit_span("baseline.usd_per_1k_requests", 0.004, 0.006)  # under 10 cents: every digit
+    '$0.004 → $0.006/1k requests'
+    """
+    ends = [_short(path, low), _short(path, high)]
+    cents = all(0.1 <= abs(v) < 1000 for v in (low, high))  # as input_value shows them
+    if is_money(path) and cents and any("." in e for e in ends):
+        ends = [("-" if v < 0 else "") + f"${abs(v):,.2f}" for v in (low, high)]
+    return f"{ends[0]} → {ends[1]}{unit_suffix(path)}"
+
+
 def _short(path: str, value: float) -> str:
     if is_money(path):
         return compact(value, True) if abs(value) >= 1000 else input_value(path, value)

@@ -20,6 +20,7 @@ from payback.report.common import (
     configuration_text,
     format_input,
     month_text,
+    unit_span,
 )
 from payback.report.fleet import fleet_rows, quiet_line, split_drivers
 
@@ -301,7 +302,7 @@ def tornado_table(
     for rank, d in enumerate(listed, 1):
         bar = "█" * max(1, round(10 * d.npv_swing_usd / largest)) if d.npv_swing_usd else ""
         detail = (
-            f"{format_input(d.parameter, d.low)} → {format_input(d.parameter, d.high)}: "
+            f"{unit_span(d.parameter, d.low, d.high)}: "
             f"NPV {compact(d.npv_low_usd, True)} → {compact(d.npv_high_usd, True)}; "
             f"break-even {_month(d.break_even_month_low)} → {_month(d.break_even_month_high)}"
         )
