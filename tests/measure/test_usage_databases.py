@@ -1230,7 +1230,11 @@ def test_postgres_litellm_daily_rollups_where_spend_logs_are_empty(pg_rollups: s
     assert profile.table.endswith("table LiteLLM_DailyUserSpend")
     said = " ".join(profile.notes)
     assert "LiteLLM_SpendLogs is empty: LiteLLM's disable_spend_logs?" in said
-    assert "its 360 rows summed by day and model into 180" in said  # 4 a day used, 90 days
+    assert (  # 4 a day used, 90 days
+        "its 360 rows of text generation (MCP tool calls, embeddings and other endpoints left "
+        "out) summed by day and model into 180" in said
+    )
+    assert "the rollup with the most requests" not in said  # user and team alike: user
     assert "(180 failed requests left out); requests of keys without a user may be missing" in said
     assert "peak_to_average is left out" in said
     assert "token percentiles and the busiest hour are not measured" in said
@@ -1243,6 +1247,10 @@ def test_postgres_litellm_daily_rollups_where_spend_logs_are_empty(pg_rollups: s
     assert mini.traffic["input_tokens"] == pytest.approx(200)
     feb = profile_database(pg_rollups, since=dt.date(2026, 2, 1), until=dt.date(2026, 2, 28))
     assert feb.traffic["requests_per_month"] == pytest.approx(120 * 30.4375)
+    # the failed requests left out are those inside the filters: none of gpt-4o-mini's
+    # (it said 180, every model's), 2 a day of February's 28 days
+    assert "failed requests left out" not in " ".join(mini.notes)
+    assert "(56 failed requests left out)" in " ".join(feb.notes)
 
 
 def test_postgres_litellm_daily_rollups_without_spend_logs_and_into_a_scenario(
@@ -1281,6 +1289,41 @@ def test_the_help_says_what_a_daily_rollup_gives() -> None:
     said = " ".join(out.replace("│", " ").split())
     assert "With LiteLLM's disable_spend_logs (LiteLLM_SpendLogs empty or missing)" in said
     assert "no token percentiles and no busiest hour (peak_to_average is left out of -o)" in said
+
+
+def test_the_rollup_that_counts_the_most_requests_is_read(tmp_path: Path) -> None:
+    """Keys with a team and no user: LiteLLM's by-user rollup is empty or nearly so while the
+    team's holds the traffic. The by-user one was read because it came first (3 requests:
+    requests_per_month 1); the one that counts the most is read, and the note says why."""
+    import duckdb
+
+    path = tmp_path / "litellm.duckdb"
+    columns = (
+        "date VARCHAR, model VARCHAR, prompt_tokens BIGINT, completion_tokens BIGINT, "
+        "cache_read_input_tokens BIGINT, api_requests BIGINT, successful_requests BIGINT, "
+        "failed_requests BIGINT"
+    )
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=d) for d in range(90)]
+    with duckdb.connect(str(path)) as con:
+        con.execute('CREATE TABLE "LiteLLM_SpendLogs" (request_id VARCHAR, "startTime" TIMESTAMP)')
+        for name in ("LiteLLM_DailyUserSpend", "LiteLLM_DailyTeamSpend"):
+            con.execute(f'CREATE TABLE "{name}" ({columns})')
+        con.execute(
+            "INSERT INTO \"LiteLLM_DailyUserSpend\" VALUES ('2026-01-05', 'm', 300, 30, 0, 3, 3, 0)"
+        )
+        con.executemany(
+            "INSERT INTO \"LiteLLM_DailyTeamSpend\" VALUES (?, 'm', 100000, 20000, 0, 100, 100, 0)",
+            [[d.isoformat()] for d in days],
+        )
+    profile = profile_database(f"duckdb:///{path}")
+    assert profile.table is not None
+    assert profile.table.endswith("table LiteLLM_DailyTeamSpend")
+    assert profile.traffic["requests_per_month"] == pytest.approx(100 * 30.4375)
+    assert profile.traffic["input_tokens"] == pytest.approx(1000)
+    assert (
+        "the rollup with the most requests, 9,000, against 3 in LiteLLM_DailyUserSpend"
+        in " ".join(profile.notes)
+    )
 
 
 def test_a_rollup_without_its_token_columns_is_one_line(tmp_path: Path) -> None:

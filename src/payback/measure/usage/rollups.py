@@ -12,7 +12,7 @@ organization): one row per day (``date``, ``YYYY-MM-DD``: text in older versions
 The engine sums them by day and model (a few rows a day come back), and they are read as
 daily buckets of the successful requests: requests per month, growth, mean tokens, cached
 share and the models are measured; token percentiles and the busiest hour are not in them
-(``peak_to_average`` is not measured, so ``-o`` keeps the scenario's own). Rows of MCP tool
+(``peak_to_average`` is not measured, so a scenario updated from the profile keeps its own). Rows of MCP tool
 calls and of endpoints that are not text generation (embeddings, images, audio,
 moderations, rerank, ...) are left out.
 """
@@ -91,14 +91,39 @@ def is_rollup(table: Table) -> bool:
     return table.name.lower() in (r.lower() for r in ROLLUPS)
 
 
-def find_rollup(tables: list[Table]) -> Table | None:
-    """The first rollup of :data:`ROLLUPS` among ``tables`` (a schema searched by default
-    first), or ``None``."""
+def find_rollup(tables: list[Table], engine: Any = None) -> tuple[Table | None, str]:
+    """The rollup of :data:`ROLLUPS` among ``tables`` to read (a schema searched by default
+    first), or ``None``, and a few words on the choice. With several and an ``engine`` to
+    ask, the one that counts the most requests: each leaves out some (by user, the keys
+    without one; by team, those without a team), and one may be empty while another is
+    full; the order of :data:`ROLLUPS` breaks a tie."""
+    found = []
     for wanted in ROLLUPS:
         for t in sorted(tables, key=lambda t: not t.default):
             if t.name.lower() == wanted.lower() and not t.partition:
-                return t
-    return None
+                found.append(t)
+                break
+    if len(found) < 2 or engine is None:
+        return (found[0] if found else None), ""
+    counts = [_requests(engine, t) for t in found]
+    best = max(range(len(found)), key=lambda i: (counts[i], -i))
+    if all(c == counts[best] for c in counts):  # alike: the first, nothing to say
+        return found[best], ""
+    others = ", ".join(f"{counts[i]:,.0f} in {t.shown}" for i, t in enumerate(found) if i != best)
+    return found[best], f"the rollup with the most requests, {counts[best]:,.0f}, against {others}"
+
+
+def _requests(engine: Any, table: Table) -> float:
+    """The requests a rollup counts (0 when it has no such column)."""
+    from payback.measure.usage.tables import _quote
+
+    column = _column(table, *COLUMNS["requests"])
+    if column is None:
+        return 0.0
+    (row,) = engine.rows(
+        render(f"SELECT sum({_quote(column)}) FROM {table.quoted}", engine.dialect)
+    )
+    return float(row[0] or 0)
 
 
 def _column(table: Table, *names: str) -> str | None:
@@ -209,8 +234,20 @@ def fetch_rollup(
         "seconds": "seconds",
     }
     sql.run(con, pipeline([source], explicit, model, since, until), f"{shown}: cannot be read")
-    failed = sum(float(r[6] or 0) for r in rows)
+    failed = sum(float(r[6] or 0) for r in rows if _inside(r[0], r[1], model, since, until))
     return Rollup(con, len(rows), int(sum(int(r[7] or 0) for r in rows)), failed)
+
+
+def _inside(
+    day: Any, name: Any, model: str | None, since: dt.date | None, until: dt.date | None
+) -> bool:
+    """Whether a day's row of a model is inside the filters (its failed requests count)."""
+    text = str(day)[:10]
+    return (
+        (model is None or name == model)
+        and (since is None or text >= since.isoformat())
+        and (until is None or text <= until.isoformat())
+    )
 
 
 ROLLUP = "litellm daily rollup"
@@ -227,17 +264,32 @@ def find(engine: Any, table: str | None, fmt: str) -> tuple[Any, str, str]:
     try:
         found, spec = find_table(tables, table, engine.shown)
     except PaybackError:
-        rollup = find_rollup(tables) if table is None and fmt in ("auto", "litellm") else None
+        if table is not None or fmt not in ("auto", "litellm"):
+            raise
+        rollup, choice = find_rollup(tables, engine)
         if rollup is None:
             raise
-        return rollup, ROLLUP, "no LiteLLM_SpendLogs table"
+        return rollup, ROLLUP, _why("no LiteLLM_SpendLogs table", choice)
     if is_rollup(found) and fmt in ("auto", "litellm"):
-        return found, ROLLUP, "named" if table is not None else "no LiteLLM_SpendLogs table"
-    if table is None and spec == "litellm" and fmt in ("auto", "litellm"):
-        rollup = find_rollup(tables)
-        if rollup is not None and not engine.rows(f"SELECT 1 FROM {found.quoted} LIMIT 1"):
-            return rollup, ROLLUP, f"{found.shown} is empty"
+        if table is not None:
+            return found, ROLLUP, "named"
+        rollup, choice = find_rollup(tables, engine)
+        return rollup or found, ROLLUP, _why("no LiteLLM_SpendLogs table", choice)
+    empty = (
+        table is None
+        and spec == "litellm"
+        and fmt in ("auto", "litellm")
+        and not engine.rows(f"SELECT 1 FROM {found.quoted} LIMIT 1")
+    )
+    if empty:
+        rollup, choice = find_rollup(tables, engine)
+        if rollup is not None:
+            return rollup, ROLLUP, _why(f"{found.shown} is empty", choice)
     return found, spec, ""
+
+
+def _why(reason: str, choice: str) -> str:
+    return f"{reason}; {choice}" if choice else reason
 
 
 def rollup_sql(found: Any, where: str, dialect: str) -> str:
