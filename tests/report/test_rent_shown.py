@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from helpers import ENV, EXAMPLES, QUARTER, run
@@ -47,3 +49,41 @@ def test_the_sources_name_each_field_whole_at_80_columns(columns: str) -> None:
         for line in lines
     )
     assert "…" not in result.stdout
+
+
+@given(st.floats(min_value=0.0, max_value=1e4, allow_nan=False))
+def test_a_rent_is_never_shown_cut_short(rent: float) -> None:
+    """rent_text(1.00001) gave '$1.': the rent reads back within half its last place."""
+    from payback.report.common import rent_text
+
+    text = rent_text(rent)
+    assert not text.endswith(".")
+    digits = text[1:].replace(",", "")
+    places = len(digits.partition(".")[2])
+    assert places >= 2
+    assert abs(float(digits) - rent) <= 0.5 * 10**-places + 1e-12
+
+
+def test_estimate_shows_the_rent_it_charges() -> None:
+    """estimate training said '$4.28 ... at $0.80/GPU-h' for 5.32 GPU-hours of a catalog's
+    $0.8048 L4; serving said '$0.80/h' where analyze and recommend say $0.8048."""
+    code, out, err = run(
+        "estimate",
+        "training",
+        "--model",
+        "llama-3.1-8b",
+        "--gpu",
+        "l4",
+        "--tokens",
+        "1e6",
+        "--json",
+    )
+    assert code == 0, err
+    rent = json.loads(out)["usd_per_gpu_hour"]
+    assert rent == pytest.approx(0.8048)
+    code, out, _ = run(
+        "estimate", "training", "--model", "llama-3.1-8b", "--gpu", "l4", "--tokens", "1e6"
+    )
+    assert "at $0.8048/GPU-h" in out
+    code, out, _ = run("estimate", "serving", "--model", "qwen2.5-7b", "--gpu", "l4")
+    assert "$0.8048/h" in out

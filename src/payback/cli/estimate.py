@@ -245,6 +245,8 @@ def _per_1k(result: ServingEstimate) -> float | None:
 def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str]:
     """The lines of ``estimate serving``'s table (``cached``: the share of each prompt the
     prefix cache holds)."""
+    from payback.report.common import rent_text
+
     lengths = f"{result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens" + (
         f", {cached:.0%} of the prompt cached" if cached else ""
     )
@@ -276,7 +278,7 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
             else {}
         ),
         f"requests/s at {lengths}": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
-        "GPU price": f"${result.usd_per_gpu_hour:.2f}/h ({result.price_source})"
+        "GPU price": f"{rent_text(result.usd_per_gpu_hour)}/h ({result.price_source})"
         if result.usd_per_gpu_hour
         else "not in the catalog",
     }
@@ -374,6 +376,7 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
     """The lines of ``estimate training``'s table (a mixture of experts adds its active
     parameters and where the LoRA adapters go)."""
     from payback.hardware.training import STACK_MAX_GPUS
+    from payback.report.common import rent_text
 
     limit = STACK_MAX_GPUS.get(result.stack)
     rows = {
@@ -391,8 +394,8 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
         "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",
         "time per run": f"{result.hours:,.2f} h ({result.gpu_hours:,.2f} GPU-hours)",
         "cost": (
-            f"${result.usd:,.2f} for {result.runs:,} run{'s' if result.runs != 1 else ''} at ${result.usd_per_gpu_hour:.2f}/GPU-h ({result.price_source})"
-            if result.usd is not None
+            f"${result.usd:,.2f} for {result.runs:,} run{'s' if result.runs != 1 else ''} at {rent_text(result.usd_per_gpu_hour)}/GPU-h ({result.price_source})"
+            if result.usd is not None and result.usd_per_gpu_hour is not None
             else "no price in the catalog: give --usd-per-gpu-hour"
         ),
     }

@@ -394,11 +394,14 @@ def rent_text(usd_per_gpu_hour: float) -> str:
 
     >>> rent_text(0.8048), rent_text(2.69), rent_text(1.0), rent_text(1.23456)
     ('$0.8048', '$2.69', '$1.00', '$1.2346')
+    >>> rent_text(1.00001), rent_text(0.00001), rent_text(2.0004)  # never '$1.'
+    ('$1.00', '$0.00001', '$2.0004')
     """
-    cents = usd_per_gpu_hour * 100
-    if abs(cents - round(cents)) < 1e-6:
-        return f"${usd_per_gpu_hour:,.2f}"
-    return "$" + f"{usd_per_gpu_hour:,.4f}".rstrip("0")
+    whole, _, places = f"{usd_per_gpu_hour:,.4f}".rstrip("0").partition(".")
+    if usd_per_gpu_hour and not float(f"{whole}.{places or 0}".replace(",", "")):
+        figures = 1 - math.floor(math.log10(abs(usd_per_gpu_hour)))  # two, no exponent
+        return "$" + f"{usd_per_gpu_hour:.{figures}f}".rstrip("0")  # under a hundredth of a cent
+    return f"${whole}.{places.ljust(2, '0')}"
 
 
 def configuration_text(config: dict[str, object] | None) -> str | None:
