@@ -302,7 +302,9 @@ def _command_for(group: TyperGroup, argv: Sequence[str]) -> tuple[Any, str]:
 def _help(param: Parameter) -> str:
     """The first sentence of a parameter's help, as ': ...', if it has one."""
     text = _one_line(getattr(param, "help", None) or "")
-    return f" ({text.split('. ')[0].rstrip('.')})" if text else ""
+    # a sentence ends at a lone period: "error_rate, ..." keeps its ellipsis whole
+    first = re.split(r"(?<!\.)\.(?:\s|$)", text)[0]
+    return f" ({first})" if text else ""
 
 
 def _shown(value: Any) -> str:
