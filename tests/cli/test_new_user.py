@@ -289,10 +289,21 @@ def test_compared_files_name_the_file_each_warning_is_about() -> None:
         for a in alone
     )
     assert lines[-1] == (
-        f"warning: {portfolio}: its row counts its first workload only; analyzed alone, its "
-        f"portfolio of 5 workloads gives {said} (payback analyze {portfolio})"
+        f"warning: {portfolio}: its rows and verdict below count its first workload's traffic "
+        f"('support triage') alone; analyzed alone, its portfolio of 5 workloads gives {said} "
+        f"(payback analyze {portfolio})"
     )
     assert "month 12.8, NPV $19,858" in said
+    # one line says so (the one-workload view's own warning said it again, in other words)
+    assert lines == [lines[-1]]
+    # and the verdict under the table says whose it is: the best by NPV on that traffic is
+    # the other alternative (month 16.6, $4,474), which read as the portfolio's answer
+    _, out, _ = run("analyze", portfolio, EXAMPLES / "seed.toml")
+    flat = " ".join(out.split())
+    assert (
+        "portfolio (five tasks, one 8B base model), on its first workload's traffic "
+        "('support triage') alone: best of 2 by NPV" in flat
+    )
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,11 @@ def _analysis(
         )
     warnings = analysis.resolved.warnings
     if named:  # one of several files: each warning says which
+        if len(scenario.workloads or []) > 1:  # one line says what its row is, and the whole
+            from payback.scenario.workloads import single_view_warnings
+
+            single = single_view_warnings(scenario)
+            warnings = [w for w in warnings if w not in single]
         warnings = [f"{file}: {w}" for w in warnings]
         if len(scenario.workloads or []) > 1:
             warnings.append(_portfolio_note(file, scenario, no_quality))
@@ -84,7 +89,8 @@ def _portfolio_note(file: Path, scenario: Scenario, no_quality: bool) -> str:
         when = "never" if math.isnan(month) else month_text(month)
         said.append(f"'{option.name}' {when}, NPV {usd(float(outcome.npv_usd), 0)}")
     return (
-        f"{file}: its row counts its first workload only; analyzed alone, its portfolio of "
+        f"{file}: its rows and verdict below count its first workload's traffic "
+        f"({scenario.workloads[0].name!r}) alone; analyzed alone, its portfolio of "
         f"{len(scenario.workloads or [])} workloads gives {'; '.join(said)} (payback analyze "
         f"{file})"
     )

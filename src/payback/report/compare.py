@@ -95,7 +95,11 @@ def comparison_renderables(
     parts: list[RenderableType] = [table]
     for label, analysis in zip(names, analyses, strict=True):
         line = Text(f"{label}", style="bold")
-        line.append(f" ({analysis.name}): {analysis.verdict()}")
+        first = analysis.scenario.workloads or []
+        alone = (  # as the table's rows: not the portfolio (the warning above gives it)
+            f", on its first workload's traffic ({first[0].name!r}) alone" if len(first) > 1 else ""
+        )
+        line.append(f" ({analysis.name}){alone}: {analysis.verdict()}")
         best = max(
             range(len(analysis.alternatives)), key=lambda i: analysis.alternatives[i].npv_usd
         )
