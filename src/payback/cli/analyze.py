@@ -88,11 +88,11 @@ def _portfolio_note(file: Path, scenario: Scenario, no_quality: bool) -> str:
         month = float(outcome.break_even_month)
         when = "never" if math.isnan(month) else month_text(month)
         said.append(f"'{option.name}' {when}, NPV {usd(float(outcome.npv_usd), 0)}")
+    workloads = scenario.workloads or []
     return (
         f"{file}: its rows and verdict below count its first workload's traffic "
-        f"({scenario.workloads[0].name!r}) alone; analyzed alone, its portfolio of "
-        f"{len(scenario.workloads or [])} workloads gives {'; '.join(said)} (payback analyze "
-        f"{file})"
+        f"({workloads[0].name!r}) alone; analyzed alone, its portfolio of "
+        f"{len(workloads)} workloads gives {'; '.join(said)} (payback analyze {file})"
     )
 
 
