@@ -956,3 +956,26 @@ def test_an_alternative_that_never_pays_back_has_a_dash_for_its_requests(tmp_pat
     assert row[4] == "—"
     md = markdown_files(analysis, tmp_path / "r.md")[tmp_path / "r.md"].decode()
     assert markdown_tables(md)[0][1][4] == "—"
+
+
+def test_the_per_1k_chart_labels_prices_closer_than_a_half_step() -> None:
+    """$1.40 against $1.30 per 1,000: the axis runs $1.04 to $1.75, where every whole and
+    half step gave the one tick $1.50; tenths of a step label both prices."""
+    analysis = analyze(
+        parse_scenario(
+            {
+                "scenario": {"name": "closer", "horizon_months": 24},
+                "traffic": {"requests_per_month": 100_000},
+                "baseline": {"name": "hosted", "kind": "per_request", "usd_per_1k_requests": 1.3},
+                "alternatives": [
+                    {"name": "dearer", "kind": "per_request", "usd_per_1k_requests": 1.4}
+                ],
+            },
+            "closer",
+        )
+    )
+    chart = ch.cost_per_1k_vs_traffic(analysis)
+    assert chart is not None
+    assert list(figure(chart).layout.yaxis.ticktext) == [
+        "$1.10", "$1.20", "$1.30", "$1.40", "$1.50", "$1.60", "$1.70"
+    ]  # fmt: skip

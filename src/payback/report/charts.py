@@ -479,19 +479,21 @@ def count_ticks(values: list[float]) -> list[str]:
 def log_ticks(low: float, high: float) -> list[float]:
     """1-2-5 ticks between low and high, for log axes that stay readable; where those give
     fewer than two (a range inside one step: $5 and $6 per 1,000 had the one tick $5, the
-    $6 line none), every whole step (1, 2, ..., 9) and the half steps 1.5 and 2.5.
+    $6 line none), every whole step (1, 2, ..., 9) and the half steps 1.5 and 2.5; where
+    those still give fewer than two (prices of $1.30 and $1.40), every tenth of a step.
 
     >>> log_ticks(40_000, 900_000)
     [50000.0, 100000.0, 200000.0, 500000.0]
     >>> log_ticks(4.0, 7.5), log_ticks(1.04, 1.63)
-    ([4.0, 5.0, 6.0, 7.0], [1.5])
+    ([4.0, 5.0, 6.0, 7.0], [1.1, 1.2, 1.3, 1.4, 1.5, 1.6])
     """
-    for steps in ((1.0, 2.0, 5.0), (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0)):
+    tenths = tuple(round(1 + k / 10, 1) for k in range(90))
+    for steps in ((1.0, 2.0, 5.0), (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0), tenths):
         ticks = []
         exponent = int(np.floor(np.log10(low)))
         while 10.0**exponent <= high:
             for step in steps:
-                value = step * 10.0**exponent
+                value = float(f"{step * 10.0**exponent:.12g}")  # 0.11, not 0.11000000000000001
                 if low <= value <= high:
                     ticks.append(value)
             exponent += 1
