@@ -1692,6 +1692,10 @@ def test_a_model_filter_on_logs_without_models_says_so(tmp_path: Path) -> None:
     )
     with pytest.raises(PaybackError, match=r"the logs name no model \(no readable row has one"):
         profile_usage([logs], model="gpt-4o")
+    # the command line names its flag (the library names none)
+    code, _, err = run("usage", logs, "--model", "gpt-4o")
+    assert code == 2
+    assert err.rstrip().endswith("name their model column with --columns model=COLUMN)")
     assert profile_usage([logs], model="gpt-4o", columns="model=engine").rows["used"] == 1
     with pytest.raises(PaybackError, match="a model is matched exactly as logged"):
         profile_usage([logs], model="gpt-4", columns="model=engine")

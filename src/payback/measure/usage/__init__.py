@@ -261,7 +261,7 @@ def _check_rows(
                 "without a model filter)"
                 if named
                 else "; the logs name no model (no readable row has one; name their model column "
-                "as model=... among the columns)"
+                "with columns model=COLUMN)"
             )
             if filters.startswith("model ")
             else ""
