@@ -203,10 +203,7 @@ def portfolio_solution_lines(solution: PortfolioSolution) -> list[str]:
     target holds (the side today's value is on when today meets it)."""
     p, target = solution.parameter, solution.target
     metric = target.metric
-    now = solution.current_achieved
-    met_today = now is not None and (
-        now <= target.value if target.lower_is_better else now >= target.value
-    )
+    now, met_today = solution.current_achieved, solution.current_met
     today = f"Today {p} = {input_value(p, solution.current)} gives {metric_text(metric, now)}" + (
         ", which already meets the target." if met_today else "."
     )

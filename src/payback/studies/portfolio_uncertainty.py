@@ -182,6 +182,8 @@ class PortfolioSolution:
     step: bool
     """The metric jumps across the target at :attr:`value` (met on one side only)."""
     iterations: int
+    current_met: bool = False
+    """Today's value already meets the target (within the solver's tolerance)."""
 
     def to_dict(self) -> dict[str, Any]:
         out = self.__dict__.copy()
@@ -246,12 +248,13 @@ def solve_portfolio(
     calls = 1
     now = float(current)
     now_achieved = float(metric(np.array([now]))[0])
+    now_met = bool(good(np.array([now_achieved]))[0])
     flips = np.nonzero(met[1:] != met[:-1])[0]
     if len(flips) == 0:
         return PortfolioSolution(
             path, alternative, scenario.alternatives[alternative].name, target, now,
             None if math.isinf(now_achieved) else now_achieved,
-            None, None, False, False, calls,
+            None, None, False, False, calls, now_met,
         )  # fmt: skip
     nearest = flips[np.argmin(np.abs(grid[flips] - now))]
     a_good = bool(met[nearest])
@@ -270,7 +273,7 @@ def solve_portfolio(
     return PortfolioSolution(
         path, alternative, scenario.alternatives[alternative].name, target, now,
         None if math.isinf(now_achieved) else now_achieved,
-        value, None if math.isinf(achieved) else achieved, True, step, calls,
+        value, None if math.isinf(achieved) else achieved, True, step, calls, now_met,
     )  # fmt: skip
 
 
