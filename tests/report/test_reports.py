@@ -920,30 +920,29 @@ def test_a_markdown_report_into_a_missing_folder_makes_it(tmp_path: Path) -> Non
     )
 
 
-def test_the_per_1k_chart_labels_both_prices_when_they_are_close() -> None:
+@pytest.mark.parametrize(
+    ("prices", "ticks"),
+    [
+        ((5.0, 6.0), ["$4", "$5", "$6", "$7"]),
+        ((1.3, 1.4), ["$1.10", "$1.20", "$1.30", "$1.40", "$1.50", "$1.60", "$1.70"]),
+    ],
+)
+def test_the_per_1k_chart_labels_both_prices_when_they_are_close(
+    prices: tuple[float, float], ticks: list[str]
+) -> None:
     """$6 against $5 per 1,000 requests: the axis runs from $5 / 1.25 = $4 to $6 x 1.25 =
     $7.50, where the 1-2-5 ticks gave $5 alone and the alternative's line had no price beside
-    it, in the HTML report and in the Markdown's PNG. Both now read $4, $5, $6, $7."""
-    analysis = analyze(
-        parse_scenario(
-            {
-                "scenario": {"name": "close", "horizon_months": 24},
-                "traffic": {"requests_per_month": 100_000},
-                "baseline": {"name": "hosted", "kind": "per_request", "usd_per_1k_requests": 5},
-                "alternatives": [
-                    {"name": "dearer", "kind": "per_request", "usd_per_1k_requests": 6}
-                ],
-            },
-            "close",
-        )
-    )
+    it, in the HTML report and in the Markdown's PNG; both now read $4, $5, $6, $7. $1.40
+    against $1.30: every whole and half step gave the one tick $1.50; tenths of a step label
+    both prices."""
+    analysis = analyze(build(per_request_dict(*prices, 100_000, horizon=24)))
     chart = ch.cost_per_1k_vs_traffic(analysis)
     assert chart is not None
-    assert list(figure(chart).layout.yaxis.ticktext) == ["$4", "$5", "$6", "$7"]
+    assert list(figure(chart).layout.yaxis.ticktext) == ticks
     fig = draw(chart)
     fig.canvas.draw()
     (ax,) = [a for a in fig.axes if a.get_yscale() == "log"]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["$4", "$5", "$6", "$7"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ticks
     plt.close(fig)
 
 
@@ -956,26 +955,3 @@ def test_an_alternative_that_never_pays_back_has_a_dash_for_its_requests(tmp_pat
     assert row[4] == "—"
     md = markdown_files(analysis, tmp_path / "r.md")[tmp_path / "r.md"].decode()
     assert markdown_tables(md)[0][1][4] == "—"
-
-
-def test_the_per_1k_chart_labels_prices_closer_than_a_half_step() -> None:
-    """$1.40 against $1.30 per 1,000: the axis runs $1.04 to $1.75, where every whole and
-    half step gave the one tick $1.50; tenths of a step label both prices."""
-    analysis = analyze(
-        parse_scenario(
-            {
-                "scenario": {"name": "closer", "horizon_months": 24},
-                "traffic": {"requests_per_month": 100_000},
-                "baseline": {"name": "hosted", "kind": "per_request", "usd_per_1k_requests": 1.3},
-                "alternatives": [
-                    {"name": "dearer", "kind": "per_request", "usd_per_1k_requests": 1.4}
-                ],
-            },
-            "closer",
-        )
-    )
-    chart = ch.cost_per_1k_vs_traffic(analysis)
-    assert chart is not None
-    assert list(figure(chart).layout.yaxis.ticktext) == [
-        "$1.10", "$1.20", "$1.30", "$1.40", "$1.50", "$1.60", "$1.70"
-    ]  # fmt: skip
