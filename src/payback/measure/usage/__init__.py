@@ -416,9 +416,6 @@ def profile_database(
     )
 
 
-_OWNER = {"litellm_dailyteamspend": "team", "litellm_dailyorganizationspend": "organization"}
-
-
 def _profile_rollup(
     engine: Any,
     found: Any,
@@ -429,28 +426,13 @@ def _profile_rollup(
     until: dt.date | None,
 ) -> UsageProfile:
     """The profile of LiteLLM's daily rollup ``found`` (:mod:`~payback.measure.usage.rollups`)."""
-    from payback.measure.usage.rollups import fetch_rollup
+    from payback.measure.usage.rollups import fetch_rollup, rollup_notes
 
     shown = f"{engine.shown}, table {found.shown}"
     started = time.perf_counter()
     fetched = fetch_rollup(engine, found, shown, model=model, since=since, until=until)
     seconds = time.perf_counter() - started
-    cause, _, choice = why.partition("; ")
-    reason = "" if why == "named" else f" ({cause}: LiteLLM's disable_spend_logs?)"
-    reason += f", {choice}" if choice else ""
-    notes = [
-        f"read {found.shown}, LiteLLM's daily rollup{reason}, on {engine.dialect} ({seconds:.1f} s): "
-        f"its {fetched.table_rows:,} rows of text generation (MCP tool calls, embeddings and "
-        f"other endpoints left out) summed by day and model into {fetched.rows:,}; a day "
-        "is one bucket of the successful requests"
-        + (f" ({fetched.failed:,.0f} failed requests left out)" if fetched.failed else "")
-        + f"; requests of keys without a {_OWNER.get(found.name.lower(), 'user')} may be "
-        "missing from it (LiteLLM skips them in some versions)",
-        "daily rollups keep no single request and no hour: token percentiles and the busiest "
-        "hour are not measured, so peak_to_average is left out (a scenario updated from this "
-        "profile keeps its own); requests per month, growth, mean tokens, cached share and the models "
-        "are measured",
-    ]
+    notes = rollup_notes(found, fetched, why, engine.dialect, seconds)
     try:
         profile = _summarize(
             fetched.con,

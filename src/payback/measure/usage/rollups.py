@@ -38,6 +38,7 @@ __all__ = [
     "find",
     "find_rollup",
     "is_rollup",
+    "rollup_notes",
     "rollup_query",
     "rollup_sql",
 ]
@@ -248,6 +249,33 @@ def _inside(
         and (since is None or text >= since.isoformat())
         and (until is None or text <= until.isoformat())
     )
+
+
+_OWNER = {"litellm_dailyteamspend": "team", "litellm_dailyorganizationspend": "organization"}
+"""Whose requests a rollup counts, by its lower-cased name (the user's otherwise)."""
+
+
+def rollup_notes(
+    found: Table, fetched: Rollup, why: str, dialect: str, seconds: float
+) -> list[str]:
+    """What the profile of a rollup says of how it was read (``why``: from :func:`find`)."""
+    cause, _, choice = why.partition("; ")
+    reason = "" if why == "named" else f" ({cause}: LiteLLM's disable_spend_logs?)"
+    reason += f", {choice}" if choice else ""
+    owner = _OWNER.get(found.name.lower(), "user")
+    return [
+        f"read {found.shown}, LiteLLM's daily rollup{reason}, on {dialect} ({seconds:.1f} s): "
+        f"its {fetched.table_rows:,} rows of text generation (MCP tool calls, embeddings and "
+        f"other endpoints left out) summed by day and model into {fetched.rows:,}; a day "
+        "is one bucket of the successful requests"
+        + (f" ({fetched.failed:,.0f} failed requests left out)" if fetched.failed else "")
+        + f"; requests of keys without a {owner} may be missing from it (LiteLLM skips them "
+        "in some versions)",
+        "daily rollups keep no single request and no hour: token percentiles and the busiest "
+        "hour are not measured, so peak_to_average is left out (a scenario updated from this "
+        "profile keeps its own); requests per month, growth, mean tokens, cached share and the "
+        "models are measured",
+    ]
 
 
 ROLLUP = "litellm daily rollup"
