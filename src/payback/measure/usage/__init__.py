@@ -153,7 +153,8 @@ def _summarize(
     totals = sql.totals(con)
     if models_count is not None:
         totals = dataclasses.replace(totals, models=models_count)
-    named = table is not None or sql.one(con, sql.MODEL_NAMED)[0]  # a model in any row
+    # whether any row names a model: asked only where no row is left to profile
+    named = table is not None or bool(totals.rows) or bool(sql.one(con, sql.MODEL_NAMED)[0])
     _check_rows(counts, totals, names, chosen, filters, named)
     pairs = (
         overlaps(con.execute(sql.FILES).fetchall(), con.execute(sql.SOURCES).fetchall(), formats)
