@@ -420,7 +420,7 @@ def profile_database(
 def _profile_rollup(
     engine: Any,
     found: Any,
-    why: str,
+    why: tuple[str, str],
     *,
     model: str | None,
     since: dt.date | None,

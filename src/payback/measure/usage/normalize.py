@@ -13,7 +13,7 @@ from payback.measure.usage.files import FILE_COLUMN
 from payback.measure.usage.formats import FIELDS, OTEL_ATTRIBUTES, SPECS
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
 
-__all__ = ["GOOD", "normalized", "pipeline", "unwrap"]
+__all__ = ["GOOD", "filters_sql", "normalized", "pipeline", "unwrap"]
 
 MAX_TOKENS_PER_REQUEST = 1e8
 """More tokens than this in one request (ten times the longest context offered) is a
@@ -330,15 +330,6 @@ def pipeline(
     body = "\nUNION ALL BY NAME\n".join(
         f"({normalized(unwrap(s), explicit, k)})" for k, s in enumerate(sources)
     )
-    conditions = ["TRUE"]
-    if since:
-        conditions.append(f"ts >= TIMESTAMPTZ '{since.isoformat()} 00:00:00+00'")
-    if until:
-        conditions.append(
-            f"ts < TIMESTAMPTZ '{(until + dt.timedelta(days=1)).isoformat()} 00:00:00+00'"
-        )
-    if model:
-        conditions.append("model = " + sql_str(model))
     if any(_has_id(s, explicit) for s in sources):
         # a request id seen before is the same request logged twice (overlapping exports):
         # every row after the first of an id is a duplicate, dropped and counted
@@ -353,8 +344,26 @@ def pipeline(
     return [
         "SET TimeZone = 'UTC'",
         f"CREATE TEMP VIEW logs AS\n{logs}",
-        HOURLY.replace("{inside}", " AND ".join(conditions)),
+        HOURLY.replace("{inside}", filters_sql(model, since, until)),
     ]
+
+
+def filters_sql(model: str | None, since: dt.date | None, until: dt.date | None) -> str:
+    """The condition on a row's ``ts`` (UTC) and ``model`` that the filters keep.
+
+    >>> filters_sql("gpt-4o", dt.date(2026, 2, 1), None)
+    "TRUE AND ts >= TIMESTAMPTZ '2026-02-01 00:00:00+00' AND model = 'gpt-4o'"
+    """
+    conditions = ["TRUE"]
+    if since:
+        conditions.append(f"ts >= TIMESTAMPTZ '{since.isoformat()} 00:00:00+00'")
+    if until:
+        conditions.append(
+            f"ts < TIMESTAMPTZ '{(until + dt.timedelta(days=1)).isoformat()} 00:00:00+00'"
+        )
+    if model:
+        conditions.append("model = " + sql_str(model))
+    return " AND ".join(conditions)
 
 
 def _has_id(source: Source, explicit: dict[str, str]) -> bool:

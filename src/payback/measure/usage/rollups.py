@@ -26,7 +26,7 @@ from typing import Any
 from payback.errors import PaybackError
 from payback.measure.usage import sql
 from payback.measure.usage.files import FILE_COLUMN
-from payback.measure.usage.normalize import pipeline
+from payback.measure.usage.normalize import filters_sql, pipeline
 from payback.measure.usage.tables import Table, render
 
 __all__ = [
@@ -235,20 +235,19 @@ def fetch_rollup(
         "seconds": "seconds",
     }
     sql.run(con, pipeline([source], explicit, model, since, until), f"{shown}: cannot be read")
-    failed = sum(float(r[6] or 0) for r in rows if _inside(r[0], r[1], model, since, until))
-    return Rollup(con, len(rows), int(sum(int(r[7] or 0) for r in rows)), failed)
-
-
-def _inside(
-    day: Any, name: Any, model: str | None, since: dt.date | None, until: dt.date | None
-) -> bool:
-    """Whether a day's row of a model is inside the filters (its failed requests count)."""
-    text = str(day)[:10]
-    return (
-        (model is None or name == model)
-        and (since is None or text >= since.isoformat())
-        and (until is None or text <= until.isoformat())
+    # the failed requests left out: those inside the filters, as the requests are
+    con.execute("CREATE TEMP TABLE rollup_failed (day VARCHAR, model VARCHAR, failed DOUBLE)")
+    if rows:
+        con.executemany(
+            "INSERT INTO rollup_failed VALUES (?, ?, ?)",
+            [[str(r[0]), None if r[1] is None else str(r[1]), float(r[6] or 0)] for r in rows],
+        )
+    (failed,) = sql.one(
+        con,
+        "SELECT coalesce(sum(failed), 0) FROM (SELECT CAST(day || ' 00:00:00+00' AS TIMESTAMPTZ) "
+        f"AS ts, model, failed FROM rollup_failed) WHERE {filters_sql(model, since, until)}",
     )
+    return Rollup(con, len(rows), int(sum(int(r[7] or 0) for r in rows)), float(failed))
 
 
 _OWNER = {"litellm_dailyteamspend": "team", "litellm_dailyorganizationspend": "organization"}
@@ -256,11 +255,11 @@ _OWNER = {"litellm_dailyteamspend": "team", "litellm_dailyorganizationspend": "o
 
 
 def rollup_notes(
-    found: Table, fetched: Rollup, why: str, dialect: str, seconds: float
+    found: Table, fetched: Rollup, why: tuple[str, str], dialect: str, seconds: float
 ) -> list[str]:
     """What the profile of a rollup says of how it was read (``why``: from :func:`find`)."""
-    cause, _, choice = why.partition("; ")
-    reason = "" if why == "named" else f" ({cause}: LiteLLM's disable_spend_logs?)"
+    cause, choice = why
+    reason = "" if cause == "named" else f" ({cause}: LiteLLM's disable_spend_logs?)"
     reason += f", {choice}" if choice else ""
     owner = _OWNER.get(found.name.lower(), "user")
     return [
@@ -282,10 +281,11 @@ ROLLUP = "litellm daily rollup"
 """How LiteLLM's daily rollups are read (:mod:`payback.measure.usage.rollups`)."""
 
 
-def find(engine: Any, table: str | None, fmt: str) -> tuple[Any, str, str]:
-    """The table to read, its spec and why a rollup is read: LiteLLM's daily rollup when
-    named (``--table``), or, when none is named, where the spend logs are missing or empty
-    (``disable_spend_logs``) and a rollup is there."""
+def find(engine: Any, table: str | None, fmt: str) -> tuple[Any, str, tuple[str, str]]:
+    """The table to read, its spec and, for a rollup, why it is read and why that one
+    (:func:`find_rollup`): LiteLLM's daily rollup when named (``--table``), or, when none
+    is named, where the spend logs are missing or empty (``disable_spend_logs``) and a
+    rollup is there."""
     from payback.measure.usage.tables import find_table
 
     tables = engine.tables()
@@ -297,12 +297,12 @@ def find(engine: Any, table: str | None, fmt: str) -> tuple[Any, str, str]:
         rollup, choice = find_rollup(tables, engine)
         if rollup is None:
             raise
-        return rollup, ROLLUP, _why("no LiteLLM_SpendLogs table", choice)
+        return rollup, ROLLUP, ("no LiteLLM_SpendLogs table", choice)
     if is_rollup(found) and fmt in ("auto", "litellm"):
         if table is not None:
-            return found, ROLLUP, "named"
+            return found, ROLLUP, ("named", "")
         rollup, choice = find_rollup(tables, engine)
-        return rollup or found, ROLLUP, _why("no LiteLLM_SpendLogs table", choice)
+        return rollup or found, ROLLUP, ("no LiteLLM_SpendLogs table", choice)
     empty = (
         table is None
         and spec == "litellm"
@@ -312,12 +312,8 @@ def find(engine: Any, table: str | None, fmt: str) -> tuple[Any, str, str]:
     if empty:
         rollup, choice = find_rollup(tables, engine)
         if rollup is not None:
-            return rollup, ROLLUP, _why(f"{found.shown} is empty", choice)
-    return found, spec, ""
-
-
-def _why(reason: str, choice: str) -> str:
-    return f"{reason}; {choice}" if choice else reason
+            return rollup, ROLLUP, (f"{found.shown} is empty", choice)
+    return found, spec, ("", "")
 
 
 def rollup_sql(found: Any, where: str, dialect: str) -> str:
