@@ -497,3 +497,22 @@ def test_torchtune_a6000_figures_exceed_what_the_flop_count_allows(
     implied = k * 8.03e9 * tokens_per_s / (a6000.bf16_tflops * 1e12)
     assert implied > 0.75
     assert estimate_training(LLAMA8, a6000, method, tokens=1e7).tokens_per_s_per_gpu < tokens_per_s
+
+
+def test_serving_by_replica_is_the_estimate_at_each_degree_that_holds_the_model() -> None:
+    """What analyze weighs without gpus_per_replica and estimate serving lists: a 70B in
+    BF16 (141 GB of weights) does not fit one 80 GB H100, so 1 is left out; an owned
+    server's 4 GPUs cap the degrees."""
+    from payback.hardware.estimate import serving_by_replica
+
+    catalog = default_catalog()
+    model, gpu = catalog.model("llama-3.1-70b"), catalog.gpu("h100-sxm")
+    every = serving_by_replica(model, gpu, "bf16", input_tokens=100, output_tokens=1600)
+    assert sorted(every) == [2, 4, 8]
+    for tp, estimate in every.items():
+        alone = estimate_serving(
+            model, gpu, "bf16", input_tokens=100, output_tokens=1600, gpus_per_replica=tp
+        )
+        assert estimate == alone
+    capped = serving_by_replica(model, gpu, "bf16", largest=4, input_tokens=100, output_tokens=1600)
+    assert sorted(capped) == [2, 4]

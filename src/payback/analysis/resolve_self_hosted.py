@@ -313,19 +313,10 @@ def _cheapest_replica(
     import numpy as np
 
     from payback.analysis.resolve_fleet import fleet_cost
-    from payback.hardware.estimate import estimate_serving, valid_tensor_parallel
+    from payback.hardware.estimate import estimate_serving, serving_by_replica
 
     largest = option.owned.gpus_per_server if option.owned is not None else None
-    fitting: dict[int, ServingEstimate] = {}
-    for tp in valid_tensor_parallel(model):
-        if largest is not None and tp > largest:
-            continue
-        try:
-            fitting[tp] = estimate_serving(
-                model, gpu, option.precision, gpus_per_replica=tp, **serve
-            )
-        except PaybackError:
-            continue
+    fitting = serving_by_replica(model, gpu, option.precision, largest=largest, **serve)
     if not fitting:  # the estimate's own default, for its one line of why
         estimate: ServingEstimate = ctx.lookup(
             path,

@@ -214,24 +214,17 @@ def _larger_replicas(
     ``analyze`` also weighs when a scenario leaves ``gpus_per_replica`` out): GPUs per
     replica, requests/s and the cost of 1,000 requests at full load (``None`` without a
     price)."""
-    from payback.hardware.estimate import estimate_serving, valid_tensor_parallel
+    from payback.hardware.estimate import serving_by_replica
 
-    out: list[dict[str, Any]] = []
-    for tp in valid_tensor_parallel(model):
-        if tp <= result.gpus_per_replica:
-            continue
-        try:
-            other = estimate_serving(model, gpu, result.precision, gpus_per_replica=tp, **options)
-        except PaybackError:
-            continue
-        out.append(
-            {
-                "gpus_per_replica": tp,
-                "replica_requests_per_s": other.replica_requests_per_s,
-                "usd_per_1k_requests": _per_1k(other),
-            }
-        )
-    return out
+    return [
+        {
+            "gpus_per_replica": tp,
+            "replica_requests_per_s": other.replica_requests_per_s,
+            "usd_per_1k_requests": _per_1k(other),
+        }
+        for tp, other in serving_by_replica(model, gpu, result.precision, **options).items()
+        if tp > result.gpus_per_replica
+    ]
 
 
 def _per_1k(result: ServingEstimate) -> float | None:

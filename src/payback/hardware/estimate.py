@@ -77,6 +77,7 @@ __all__ = [
     "replica_rates",
     "require_finite",
     "serving_at_concurrency",
+    "serving_by_replica",
     "serving_shape",
     "valid_tensor_parallel",
     "weight_bytes",
@@ -247,6 +248,29 @@ def estimate_serving(
         ttft_at_utilization_ms=None if loaded is None else loaded.ttft_s * 1000.0,
         decode_batch=int(chosen),
     )
+
+
+def serving_by_replica(
+    model: OpenModel,
+    gpu: Gpu,
+    precision: str = "bf16",
+    *,
+    largest: int | None = None,
+    **options: Any,
+) -> dict[int, ServingEstimate]:
+    """:func:`estimate_serving` on each tensor-parallel degree that holds the model (at
+    most ``largest`` GPUs, an owned server's), by GPUs per replica; degrees whose estimate
+    fails (the weights do not fit, ``tpot_ms`` cannot be met) are left out. ``options``
+    are :func:`estimate_serving`'s."""
+    out: dict[int, ServingEstimate] = {}
+    for tp in valid_tensor_parallel(model):
+        if largest is not None and tp > largest:
+            continue
+        try:
+            out[tp] = estimate_serving(model, gpu, precision, gpus_per_replica=tp, **options)
+        except PaybackError:
+            continue
+    return out
 
 
 def _check_serving_inputs(
