@@ -403,7 +403,7 @@ def _renamed(
         )
     title = scenario.scenario.name
     if new != name and name in title:
-        new_title, replaced = title.replace(name, new), replaced
+        new_title = title.replace(name, new)
     elif len(scenario.alternatives) == 1:
         new_title, replaced = _swapped(title, best)
     else:
