@@ -134,9 +134,9 @@ def count_text(value: float) -> str:
 def month_figure(month: float, decimals: int = 1) -> str:
     """A (fractional) break-even month as a number, the one format every output uses:
     ``decimals`` places, but never a figure that reads as an earlier month than it is. Below
-    0.1 it keeps at least two significant figures at any ``decimals`` (a break-even inside month 1 is
-    not "month 0.0", and one break-even reads the same everywhere: 0.0154 is "0.015" with
-    one place or two, not "0.02" in a table beside "0.015" in the verdict), and where
+    0.1 it keeps at least two significant figures at any ``decimals`` (a break-even inside
+    month 1 is not "month 0.0", and one break-even reads the same everywhere: 0.0154 is
+    "0.015" with one place or two, not "0.02" in a table beside "0.015" in the verdict), and where
     rounding would land on a whole month the break-even is past, it keeps as many places
     as it takes (3.04 is inside month 4, past a quarter: "3.04", not "3.0"). Interfaces
     say "at once" for exactly 0. Pure Python, for ``payback quick``.

@@ -107,11 +107,7 @@ def solution_lines(solution: Solution) -> list[str]:
     """What ``payback solve`` prints: the value, what it achieves, today's, and how found."""
     p, metric = solution.parameter, solution.target.metric
     name = f"'{solution.alternative_name}'"
-    today = (
-        f"Today {p} = {input_value(p, solution.current)} gives "
-        f"{metric_text(metric, solution.current_achieved)}"
-        + (", which already meets the target." if solution.current_met else ".")
-    )
+    today = _today(p, solution.current, metric, solution.current_achieved, solution.current_met)
     found = f"Found by trying {solution.evaluations:,} values of {p}."
     at_once = (
         [
@@ -159,6 +155,13 @@ def solution_lines(solution: Solution) -> list[str]:
     return [*lines, today, found]
 
 
+def _today(path: str, current: float, metric: str, achieved: float | None, met: bool) -> str:
+    """Today's value of the input varied, what it gives and whether that meets the target."""
+    return f"Today {path} = {input_value(path, current)} gives {metric_text(metric, achieved)}" + (
+        ", which already meets the target." if met else "."
+    )
+
+
 def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str]) -> list[str]:
     """:func:`solution_lines` when no allowed value meets the target: every value already
     does, or none does and which comes nearest."""
@@ -203,10 +206,8 @@ def portfolio_solution_lines(solution: PortfolioSolution) -> list[str]:
     target holds (the side today's value is on when today meets it)."""
     p, target = solution.parameter, solution.target
     metric = target.metric
-    now, met_today = solution.current_achieved, solution.current_met
-    today = f"Today {p} = {input_value(p, solution.current)} gives {metric_text(metric, now)}" + (
-        ", which already meets the target." if met_today else "."
-    )
+    met_today = solution.current_met
+    today = _today(p, solution.current, metric, solution.current_achieved, met_today)
     name = f"'{solution.alternative_name}'"
     if solution.value is None:
         return [f"No value of {p} in its allowed range gives {target} for {name}.", today]

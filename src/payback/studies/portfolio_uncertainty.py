@@ -182,7 +182,7 @@ class PortfolioSolution:
     step: bool
     """The metric jumps across the target at :attr:`value` (met on one side only)."""
     iterations: int
-    current_met: bool = False
+    current_met: bool
     """Today's value already meets the target (within the solver's tolerance)."""
 
     def to_dict(self) -> dict[str, Any]:
