@@ -138,18 +138,13 @@ def searched_text(result: Recommendation) -> str:
     )
 
 
-def _after_evaluation(reason: str) -> bool:
-    """Whether configurations were left out for ``reason`` once evaluated (see
-    :func:`payback.studies.configurations.evaluate_rows`)."""
-    return reason == "does not fit in memory" or reason.startswith("needs more than")
-
-
 def _left_out(result: Recommendation) -> list[tuple[str, list[tuple[str, int]]]]:
     """The reasons configurations were left out, most first: those before evaluation, then
     those evaluated that did not fit, each group with its title."""
     ordered = sorted(result.excluded.items(), key=lambda kv: (-kv[1], kv[0]))
-    before = [(r, n) for r, n in ordered if not _after_evaluation(r)]
-    after = [(r, n) for r, n in ordered if _after_evaluation(r)]
+    after_evaluation = result.excluded_after_evaluation
+    before = [(r, n) for r, n in ordered if r not in after_evaluation]
+    after = [(r, n) for r, n in ordered if r in after_evaluation]
     groups = []
     if before:
         groups.append((f"Left out before evaluation ({sum(n for _, n in before):,}):", before))

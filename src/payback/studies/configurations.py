@@ -121,10 +121,15 @@ class LeftOut:
     """GPUs searched that have no rent for this alternative, with why."""
     short_models: list[str] = field(default_factory=list)
     """Models whose context is shorter than a request, each with its context."""
+    evaluated: set[str] = field(default_factory=set)
+    """The reasons found once a configuration was evaluated (short of memory, too many
+    replicas); the others leave it out before."""
 
-    def note(self, reason: str, example: str, count: int = 1) -> None:
+    def note(self, reason: str, example: str, count: int = 1, evaluated: bool = False) -> None:
         self.excluded[reason] = self.excluded.get(reason, 0) + count
         self.examples.setdefault(reason, example)
+        if evaluated:
+            self.evaluated.add(reason)
 
     def short_context(self, model: OpenModel, load: Load, configurations: int) -> None:
         """All ``configurations`` of ``model`` left out: its context is shorter than a
@@ -354,12 +359,13 @@ def evaluate_rows(
     for i, (model_id, gpu_id, precision, tp) in enumerate(rows.keys):
         label = f"{model_id} {precision} on {tp} × {gpu_id}"
         if not served.fits[i]:
-            left_out.note("does not fit in memory", label)
+            left_out.note("does not fit in memory", label, evaluated=True)
             continue
         if too_many[i]:
             left_out.note(
                 f"needs more than {max_replicas:,} replica{'s' if max_replicas != 1 else ''}",
                 f"{label}: {int(replicas[i].max()):,} replicas",
+                evaluated=True,
             )
             continue
         misses = [

@@ -104,6 +104,9 @@ class Recommendation:  # long: the documented result fields, then short answers 
     own_rent: tuple[str, float] | None = None
     """The alternative's own ``gpu`` and ``usd_per_gpu_hour`` when it gives both: that GPU
     is priced at that rent, the others at the catalog's."""
+    excluded_after_evaluation: frozenset[str] = frozenset()
+    """The reasons of :attr:`excluded` found once a configuration was evaluated (short of
+    memory, too many replicas); the others left it out before."""
 
     @property
     def did_not_fit(self) -> int:
@@ -354,6 +357,7 @@ def recommend(
         candidates=candidates,
         pareto=pareto(candidates),
         excluded=left_out.excluded,
+        excluded_after_evaluation=frozenset(left_out.evaluated),
         examples=left_out.examples,
         evaluated=len(rows.keys),
         seconds=seconds,
