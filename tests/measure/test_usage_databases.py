@@ -1184,6 +1184,14 @@ def rollup_table(con: Any, name: str, date: str) -> None:
             copy.write_row(row)
 
 
+SPEND_LOGS = (
+    'CREATE TABLE "LiteLLM_SpendLogs" (request_id text PRIMARY KEY, call_type text, '
+    '"startTime" timestamp(6), model text, prompt_tokens integer, '
+    "completion_tokens integer, metadata jsonb, status text)"
+)
+"""LiteLLM's spend logs, the columns the rollup tests use, as its migrations make them."""
+
+
 @pytest.fixture(scope="module")
 def pg_rollups(postgres: Any) -> str:
     """A LiteLLM database run with disable_spend_logs: LiteLLM_SpendLogs made by its
@@ -1192,11 +1200,7 @@ def pg_rollups(postgres: Any) -> str:
 
     url = new_database(postgres, "rollups")
     with psycopg.connect(url) as con:
-        con.execute(
-            'CREATE TABLE "LiteLLM_SpendLogs" (request_id text PRIMARY KEY, call_type text, '
-            '"startTime" timestamp(6), model text, prompt_tokens integer, '
-            "completion_tokens integer, metadata jsonb, status text)"
-        )
+        con.execute(SPEND_LOGS)
         rollup_table(con, "LiteLLM_DailyUserSpend", "text")
         rollup_table(con, "LiteLLM_DailyTeamSpend", "date")
     return url
@@ -1349,11 +1353,7 @@ def test_postgres_spend_logs_with_rows_are_read_not_the_rollup(postgres: Any) ->
 
     url = new_database(postgres, "logs_and_rollups")
     with psycopg.connect(url) as con:
-        con.execute(
-            'CREATE TABLE "LiteLLM_SpendLogs" (request_id text PRIMARY KEY, call_type text, '
-            '"startTime" timestamp(6), model text, prompt_tokens integer, '
-            "completion_tokens integer, metadata jsonb, status text)"
-        )
+        con.execute(SPEND_LOGS)
         for i in range(3):
             con.execute(
                 'INSERT INTO "LiteLLM_SpendLogs" VALUES (%s, %s, %s, %s, %s, %s, %s, %s)',

@@ -279,7 +279,7 @@ def _sampled(result: Any, index: int) -> tuple[int, dict[str, Any], float | None
         alt["p_break_even_within"],
         median,
         len(table["inputs"]),
-        (result.horizon_months),
+        result.horizon_months,
     )
 
 
