@@ -59,17 +59,22 @@ print(json.dumps({"statements": n - 1, "results": results}))
 """
 
 
-def test_ctrl_c_at_any_statement_of_the_command_line_module_is_one_line() -> None:
-    """A Ctrl-C before the try of payback/cli/__init__.py (its imports) or after it (the
-    commands' registration) reached the top as a KeyboardInterrupt: Python's traceback."""
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD],
+def _python(code: str, timeout: float) -> str:
+    """What a fresh Python prints running ``code`` with the sources on its path."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         check=True,
         env={"PYTHONPATH": str(SRC), "PATH": ""},
-        timeout=120,
+        timeout=timeout,
     ).stdout
+
+
+def test_ctrl_c_at_any_statement_of_the_command_line_module_is_one_line() -> None:
+    """A Ctrl-C before the try of payback/cli/__init__.py (its imports) or after it (the
+    commands' registration) reached the top as a KeyboardInterrupt: Python's traceback."""
+    out = _python(CHILD, timeout=120)
     data = json.loads(out)
     assert data["statements"] > 20  # every import, registration and definition
     for n, code, shown, line in data["results"]:
@@ -83,14 +88,7 @@ def test_import_payback_imports_nothing_that_takes_time() -> None:
         "import sys, json; before = set(sys.modules); import payback; "
         "print(json.dumps(sorted(set(sys.modules) - before)))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PYTHONPATH": str(SRC), "PATH": ""},
-        timeout=60,
-    ).stdout
+    out = _python(code, timeout=60)
     added = set(json.loads(out)) - {"payback"}
     assert added <= {"__future__", "importlib", "importlib._bootstrap",
                      "importlib._bootstrap_external", "warnings"}, added  # fmt: skip
