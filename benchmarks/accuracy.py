@@ -23,10 +23,23 @@ from pathlib import Path
 
 from payback import estimate_serving, estimate_training
 from payback.catalog import default_catalog
+from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.estimate import gpu_family, serving_at_concurrency
+from payback.hardware import training as tr
+from payback.hardware.estimate import gpu_family, serving_at_concurrency, serving_shape
+from payback.measure.calibration import Calibration, load_calibration
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "accuracy.md"
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "accuracy.md"
+OWN = [
+    *sorted((ROOT / "benchmarks" / "measured").glob("*.toml")),
+    *sorted((ROOT / "examples" / "calibrations").glob("*.toml")),
+]
+"""Our own measurements: ``payback calibrate`` on one H200 (benchmarks/gpu_accuracy.sh
+and, bundled as examples, two earlier calibrations)."""
+OWN_FIT = {"h200-llama-3.1-8b-lora.toml"}
+"""The own measurement a factor was set from: the lean engine's overheads and bandwidth
+share (:data:`payback.hardware.serving.LEAN`)."""
 START, END = "<!-- accuracy:start -->", "<!-- accuracy:end -->"
 
 SERVING_GOAL = (0.10, 0.30)
@@ -1155,9 +1168,170 @@ def load_errors() -> dict[str, dict[str, float]]:
     return out
 
 
+@dataclass(frozen=True)
+class OwnRun:
+    """One ``payback calibrate`` file of :data:`OWN`."""
+
+    path: Path
+    cal: Calibration
+
+    @property
+    def fit(self) -> bool:
+        return self.path.name in OWN_FIT
+
+    @property
+    def checkpointed(self) -> bool:
+        return not any("without activation checkpointing" in n for n in self.cal.measured.notes)
+
+    @property
+    def method(self) -> str:
+        return self.cal.measured.training_method or "lora"
+
+    @property
+    def repeats_decode(self) -> bool:
+        """Whether its decode steps repeat a LoRA run's of the same model and context (the
+        full and unrecomputed training runs build the same inference model)."""
+        return self.method != "lora" or not self.checkpointed
+
+    def label(self) -> str:
+        kind = "measured" if self.path.parent.name == "measured" else "examples/calibrations"
+        return f"{kind}/{self.path.name}"
+
+    def decode(self) -> list[tuple[int, float, float, float]]:
+        """Each decode step: batch, context, measured ms and the lean engine's ms."""
+        catalog = default_catalog()
+        shape = serving_shape(
+            catalog.model(self.cal.model), catalog.gpu(self.cal.gpu or "h200"), "bf16", 1, sv.LEAN
+        )
+        return [
+            (
+                p.batch,
+                p.context_tokens,
+                p.measured_ms,
+                1e3
+                * float(
+                    sv.decode_step_seconds(
+                        batch=p.batch, context=p.context_tokens, **shape, engine=sv.LEAN
+                    )
+                ),
+            )
+            for p in self.cal.measured.decode
+        ]
+
+    def training(self) -> dict[str, float | None]:
+        """The training estimate on one GPU by stack (None where the stack refuses)."""
+        catalog = default_catalog()
+        out: dict[str, float | None] = {}
+        for stack in tr.STACKS:
+            try:
+                out[stack] = estimate_training(
+                    catalog.model(self.cal.model),
+                    catalog.gpu(self.cal.gpu or "h200"),
+                    self.method,
+                    tokens=1e10,
+                    stack=stack,
+                    gpus=1,
+                ).tokens_per_s_per_gpu
+            except PaybackError:
+                out[stack] = None
+        return out
+
+    def training_ratio(self) -> float | None:
+        """The ``unsloth`` stack's estimate over the measurement, for the runs it stands
+        for: LoRA with activation checkpointing on one GPU."""
+        measured = self.cal.measured.training_tokens_per_s
+        predicted = self.training()["unsloth"]
+        if self.method != "lora" or not self.checkpointed or not measured or not predicted:
+            return None
+        return predicted / measured
+
+
+def own_runs() -> list[OwnRun]:
+    return [OwnRun(path, load_calibration(path)) for path in OWN]
+
+
+def own_table() -> list[str]:
+    """Our own measurements: decode steps against the lean engine, training steps against
+    each stack, and the error of both."""
+    runs = own_runs()
+    lines = [
+        "",
+        "### Our own measurements (one H200, `payback calibrate`)",
+        "",
+        "`payback calibrate` builds the model's shape with random weights in PyTorch and times "
+        "it (`benchmarks/gpu_accuracy.sh`; the files are in `benchmarks/measured/` and "
+        "`examples/calibrations/`). Decode steps are replayed as CUDA graphs over a static KV "
+        "cache with FlashAttention (SDPA), the loop a serving engine runs on the GPU without "
+        "its scheduler: the `lean` engine, whose overheads and bandwidth share were set from "
+        "the Llama-3.1-8B file (fit). Ratio: measured ÷ predicted step time (above 1 the "
+        "estimate is optimistic).",
+        "",
+        "| # | file | model | context | batch | measured ms | predicted ms | ratio |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
+    ]
+    decode_errors: list[float] = []
+    i = 0
+    for run in runs:
+        if run.repeats_decode:
+            continue
+        for batch, context, measured, predicted in run.decode():
+            i += 1
+            lines.append(
+                f"| D{i} | {run.label()}{' (fit)' if run.fit else ''} | {run.cal.model} | "
+                f"{context:,.0f} | {batch} | {measured:.2f} | {predicted:.2f} | "
+                f"{measured / predicted:.2f} |"
+            )
+            if not run.fit:
+                decode_errors.append(measured / predicted - 1.0)
+    lines += [
+        "",
+        "Training steps: one GPU, micro-batches of 4,096 tokens, AdamW, LoRA of rank 16 on "
+        "every projection, activation checkpointing unless the file says not. The estimate is "
+        "given by stack; the `unsloth` stack (a single-GPU trainer: FLOPs at a share of the "
+        "peak plus a host time per layer and micro-batch) is the one this loop is, and its "
+        "ratio (predicted ÷ measured) is the row's error. The full and unrecomputed runs have "
+        "no stack of their kind (`unsloth` trains LoRA and QLoRA, with recomputation).",
+        "",
+        "| # | file | model | method | measured tok/s | "
+        + " | ".join(f"{stack}" for stack in tr.STACKS)
+        + " | ratio |",
+        "|---|---|---|---|---:|" + "---:|" * len(tr.STACKS) + "---:|",
+    ]
+    training_errors: list[float] = []
+    for j, run in enumerate(runs, 1):
+        measured_tps = run.cal.measured.training_tokens_per_s
+        if measured_tps is None:
+            continue
+        by_stack = run.training()
+        ratio = run.training_ratio()
+        method = run.method + ("" if run.checkpointed else ", no recomputation")
+        cells = " | ".join("—" if v is None else f"{v:,.0f}" for v in by_stack.values())
+        lines.append(
+            f"| O{j} | {run.label()} | {run.cal.model} | {method} | {measured_tps:,.0f} | "
+            f"{cells} | {'—' if ratio is None else f'{ratio:.2f}'} |"
+        )
+        if ratio is not None:
+            training_errors.append(ratio - 1.0)
+    lines += [
+        "",
+        "| rows | count | median \\|error\\| | worst error |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, errors in (
+        ("decode steps, lean engine, not used to set a factor", decode_errors),
+        ("LoRA training, `unsloth` stack", training_errors),
+    ):
+        worst = max(errors, key=abs)
+        lines.append(
+            f"| {name} | {len(errors)} | {statistics.median(abs(e) for e in errors):.0%} | "
+            f"{worst:+.0%} |"
+        )
+    return lines
+
+
 def section() -> str:
     """The text between the markers of docs/accuracy.md."""
-    return "\n".join([START, *main_table(), *summary_lines(), *load_table(), END])
+    return "\n".join([START, *main_table(), *summary_lines(), *load_table(), *own_table(), END])
 
 
 def write(doc: Path = DOC) -> None:

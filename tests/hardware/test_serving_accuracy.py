@@ -83,3 +83,45 @@ def test_per_sequence_metrics_read_the_same_decode_step() -> None:
     latency = ACCURACY.dataclasses.replace(speed, metric="itl", published=1000.0 / 196.0)
     assert speed.predicted() * latency.predicted() == pytest.approx(1000.0)
     assert speed.ratio() == pytest.approx(latency.ratio())
+
+
+def test_the_lean_engine_is_the_bundled_calibrations_fit() -> None:
+    """The lean engine's overheads and bandwidth share are one fit of the H200 calibration
+    (its three factors, to the precision the engine keeps them); the overheads beside the
+    default share made the fit's own steps too fast."""
+    from payback.hardware import serving as sv
+    from payback.measure.calibration import load_calibration
+
+    fit = load_calibration(ROOT / "examples" / "calibrations" / "h200-llama-3.1-8b-lora.toml")
+    assert fit.factors.bandwidth_efficiency == pytest.approx(sv.LEAN.bandwidth_efficiency, abs=5e-4)
+    assert fit.factors.step_overhead_s == pytest.approx(sv.LEAN.step_overhead_s, abs=5e-6)
+    assert fit.factors.layer_overhead_s == pytest.approx(sv.LEAN.layer_overhead_s, abs=5e-7)
+    assert sv.LEAN.bandwidth_efficiency != sv.VLLM.bandwidth_efficiency
+
+
+def test_own_measurements_are_held_back_and_within_their_bounds() -> None:
+    """Our own H200 runs: every decode step not used to set a factor is within 15% of the
+    lean engine (hand check of one below), and each checkpointed LoRA run within 20% of
+    the unsloth stack; the full and unrecomputed runs are listed but not scored."""
+    runs = {run.path.name: run for run in ACCURACY.own_runs()}
+    assert len([r for r in runs.values() if r.path.parent.name == "measured"]) == 6
+    held = [
+        step
+        for run in runs.values()
+        if not run.fit and not run.repeats_decode
+        for step in run.decode()
+    ]
+    assert len(held) == 24
+    for batch, context, measured, predicted in held:
+        assert 0.85 <= measured / predicted <= 1.15, (batch, context, measured, predicted)
+    # by hand: Qwen2.5-7B, batch 1 at 1,024 tokens on an H200 (4.8 TB/s): 0.70 ms + 28 × 21 µs,
+    # plus 7.07e9 streamed weights × 2 bytes at 0.725 of the bandwidth and 1,024 tokens of a
+    # 57,344-byte-a-token cache at 0.71 of it
+    step = 0.70e-3 + 28 * 21e-6 + 2 * 7.07e9 / (4.8e12 * 0.725) + 1024 * 57_344 / (4.8e12 * 0.71)
+    (first,) = [s for s in runs["h200-qwen2.5-7b-lora-1024.toml"].decode() if s[0] == 1]
+    assert first[3] == pytest.approx(step * 1e3, rel=0.01)
+    scored = [run.training_ratio() for run in runs.values()]
+    assert sum(r is not None for r in scored) == 6
+    assert all(0.8 <= r <= 1.2 for r in scored if r is not None)
+    assert runs["h200-qwen2.5-1.5b-full-1024.toml"].training_ratio() is None
+    assert runs["h200-qwen2.5-7b-lora-1024-nockpt.toml"].training_ratio() is None

@@ -177,6 +177,7 @@ docs/source/performance/perf-best-practices.md), on NVIDIA GPUs only."""
 
 LEAN = ServingEngine(
     name="lean",
+    bandwidth_efficiency=0.725,
     step_overhead_s=0.70e-3,
     layer_overhead_s=2.1e-5,
     max_num_batched_tokens=None,
@@ -185,8 +186,12 @@ LEAN = ServingEngine(
 )
 """A lean compiled baseline: one model's decode loop captured as a CUDA graph (what
 ``payback calibrate`` times, and gpt-fast-style servers run), static batches, BF16 only.
-Its overheads, 0.70 ms a step and 21 µs a layer, are the ones ``payback calibrate``
-fitted on an H200 (``examples/calibrations/h200-llama-3.1-8b-lora.toml``)."""
+Its overheads, 0.70 ms a step and 21 µs a layer, and its share of the bandwidth, 0.725,
+are one fit: the one ``payback calibrate`` made of its decode steps on an H200
+(``examples/calibrations/h200-llama-3.1-8b-lora.toml``). The overheads alone beside the
+default 0.85 made every step 3-19% too fast, the fit's own included; with its share they
+hold 26 steps of five other models and contexts timed on an H200 within 12%
+(benchmarks/measured/, docs/accuracy.md)."""
 
 ENGINES: dict[str, ServingEngine] = {e.name: e for e in (VLLM, SGLANG, TRTLLM, LEAN)}
 """The engines by name; vLLM, the most common, is the default."""
