@@ -20,13 +20,19 @@ import statistics
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from payback import estimate_serving, estimate_training
 from payback.catalog import default_catalog
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
-from payback.hardware.estimate import gpu_family, serving_at_concurrency, serving_shape
+from payback.hardware.estimate import (
+    DECODE_ONLY,
+    gpu_family,
+    serving_at_concurrency,
+    serving_shape,
+)
 from payback.measure.calibration import Calibration, load_calibration
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1197,12 +1203,24 @@ class OwnRun:
         kind = "measured" if self.path.parent.name == "measured" else "examples/calibrations"
         return f"{kind}/{self.path.name}"
 
-    def decode(self) -> list[tuple[int, float, float, float]]:
-        """Each decode step: batch, context, measured ms and the lean engine's ms."""
+    def shape(self) -> dict[str, Any]:
         catalog = default_catalog()
-        shape = serving_shape(
+        return serving_shape(
             catalog.model(self.cal.model), catalog.gpu(self.cal.gpu or "h200"), "bf16", 1, sv.LEAN
         )
+
+    def prefill(self) -> tuple[float, float, float] | None:
+        """The prompt's tokens, measured and the lean engine's prefill tokens/s."""
+        m = self.cal.measured
+        if m.prefill_tokens is None or m.prefill_tokens_per_s is None:
+            return None
+        shape = {k: v for k, v in self.shape().items() if k not in DECODE_ONLY}
+        seconds = float(sv.prefill_seconds(input_tokens=m.prefill_tokens, **shape, engine=sv.LEAN))
+        return m.prefill_tokens, m.prefill_tokens_per_s, m.prefill_tokens / seconds
+
+    def decode(self) -> list[tuple[int, float, float, float]]:
+        """Each decode step: batch, context, measured ms and the lean engine's ms."""
+        shape = self.shape()
         return [
             (
                 p.batch,
@@ -1285,6 +1303,30 @@ def own_table() -> list[str]:
                 decode_errors.append(measured / predicted - 1.0)
     lines += [
         "",
+        "Prefill: a batch of prompts through the model, logits for the last token only. "
+        "Ratio: predicted ÷ measured tokens/s (the prefill share of the peak, 0.67, was set "
+        "from the Llama-3.1-8B file).",
+        "",
+        "| # | file | model | prompt tokens | measured tok/s | predicted | ratio |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    prefill_errors: list[float] = []
+    k = 0
+    for run in runs:
+        prefill = run.prefill()
+        if run.repeats_decode or prefill is None:
+            continue
+        k += 1
+        tokens, measured_tps, predicted_tps = prefill
+        lines.append(
+            f"| P{k} | {run.label()}{' (fit)' if run.fit else ''} | {run.cal.model} | "
+            f"{tokens:,.0f} | {measured_tps:,.0f} | {predicted_tps:,.0f} | "
+            f"{predicted_tps / measured_tps:.2f} |"
+        )
+        if not run.fit:
+            prefill_errors.append(predicted_tps / measured_tps - 1.0)
+    lines += [
+        "",
         "Training steps: one GPU, micro-batches of 4,096 tokens, AdamW, LoRA of rank 16 on "
         "every projection, activation checkpointing unless the file says not. The estimate is "
         "given by stack; the `unsloth` stack (a single-GPU trainer: FLOPs at a share of the "
@@ -1319,6 +1361,7 @@ def own_table() -> list[str]:
     ]
     for name, errors in (
         ("decode steps, lean engine, not used to set a factor", decode_errors),
+        ("prefill, not used to set a factor", prefill_errors),
         ("LoRA training, `unsloth` stack", training_errors),
     ):
         worst = max(errors, key=abs)
