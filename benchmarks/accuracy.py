@@ -1137,8 +1137,8 @@ def load_table() -> list[str]:
             f"(estimate {capacity:,.0f})"
         )
         lines.append(
-            f"| {family} | {error['rows']:.0f} | {error['tpot']:.0%} | {error['e2e']:.0%} | "
-            f"{error['ttft']:.0%} | {held} | TPOT, e2e ≤ {LOAD_GOAL['tpot']:.0%}; TTFT ≤ "
+            f"| {family} | {error['rows']:.0f} | {error['tpot']:.1%} | {error['e2e']:.1%} | "
+            f"{error['ttft']:.1%} | {held} | TPOT, e2e ≤ {LOAD_GOAL['tpot']:.0%}; TTFT ≤ "
             f"{LOAD_GOAL['ttft']:.0%}; capacity ±{LOAD_GOAL['capacity']:.0%} |"
         )
     return lines
