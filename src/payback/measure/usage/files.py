@@ -200,8 +200,8 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
     first records or columns show; None when it holds no records."""
     kind = _kind(path)
     if kind == "csv":
-        head = _head(con, path, 1)
-        if not head:
+        head = _head(con, path, 2)
+        if len(head) < 2:  # nothing, or a header and no rows
             return None
         delim = _delimiter(path)
         header = next(csv.reader([head[0]], delimiter=delim), [])
@@ -216,14 +216,21 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
             raise PaybackError(f"{path}: cannot be read as Parquet ({first_line(exc)})") from None
         columns = tuple(str(r[0]) for r in described)
         return (kind, columns), detect_keys({n.lower() for n in columns})
-    values = _peek_jsonl(con, path) if kind == "jsonl" else _peek_json(con, path)
-    if values is None:
+    peeked = _peek_jsonl(con, path) if kind == "jsonl" else _peek_json(con, path)
+    if peeked is None:
         return None
-    return (kind,), detect_record(first_record(values, path))
+    values, whole = peeked
+    record = first_record(values, path)
+    if record is None and whole:
+        # every value read and none holds a record: pages of no rows ({"data": []}) are
+        # an empty file, as [] is
+        return None
+    return (kind,), detect_record(record)
 
 
-def _peek_jsonl(con: Any, path: str) -> list[Any] | None:
-    """The JSON values of a JSON-lines file's first lines; None when it has none."""
+def _peek_jsonl(con: Any, path: str) -> tuple[list[Any], bool] | None:
+    """The JSON values of a JSON-lines file's first lines, and whether they are all its
+    lines, each JSON; None when it has none."""
     head = _head(con, path, PEEK_RECORDS)
     if not head:
         return None
@@ -239,11 +246,12 @@ def _peek_jsonl(con: Any, path: str) -> list[Any] | None:
         raise PaybackError(
             f"{path}: not JSON lines (its first {len(head)} line(s) are not JSON: {shown})"
         )
-    return values
+    return values, len(head) < PEEK_RECORDS and len(values) == len(head)
 
 
-def _peek_json(con: Any, path: str) -> list[Any] | None:
-    """The first JSON values of a JSON file, read by DuckDB; None when it has none."""
+def _peek_json(con: Any, path: str) -> tuple[list[Any], bool] | None:
+    """The first JSON values of a JSON file, read by DuckDB, and whether they are all its
+    values; None when it has none."""
     try:
         rows = con.execute(
             f"SELECT json::VARCHAR FROM read_json_objects({sql_list([path])}, format = 'auto', "
@@ -258,7 +266,7 @@ def _peek_json(con: Any, path: str) -> list[Any] | None:
     for (text,) in rows:
         with contextlib.suppress(ValueError, RecursionError):  # nested too deep to peek at
             values.append(json.loads(text))
-    return values
+    return values, len(rows) < PEEK_RECORDS and len(values) == len(rows)
 
 
 def _varchar_columns(header: Sequence[str]) -> str:
