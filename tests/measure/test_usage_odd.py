@@ -124,3 +124,18 @@ def test_digits_grouped_by_commas_in_text_columns_of_each_engine(
     session.query(f"INSERT INTO sheet SELECT * FROM file('{tmp_path / 'sheet.parquet'}', Parquet)")
     session.close()
     check_grouped(profile_database(f"chdb://{folder}", table="sheet"))
+
+
+def test_a_json_line_cut_short_is_counted_as_not_json(tmp_path: Path) -> None:
+    """A JSON-lines export with one line cut short: that line is unreadable because it is
+    not JSON (it was counted as 'no time that reads as a date', though it has a time)."""
+    path = tmp_path / "calls.jsonl"
+    path.write_text(
+        '{"timestamp": "2026-01-05T10:00:00Z", "prompt_tokens": 100, "completion_tokens": 50}\n'
+        '{"timestamp": "2026-01-06T10:00:00Z", "prompt_tokens": 100,\n'
+        '{"timestamp": "2026-02-06T10:00:00Z", "prompt_tokens": 200, "completion_tokens": 50}\n'
+    )
+    profile = profile_usage([path])
+    assert profile.rows["used"] == 2
+    assert profile.rows["unreadable_why"] == {"a line that is not JSON": 1}
+    assert profile.traffic["input_tokens"] == 150
