@@ -42,3 +42,85 @@ def test_a_page_of_no_rows_beside_logs_is_skipped_and_said_so(tmp_path: Path) ->
     profile = profile_usage([tmp_path / "logs.csv", tmp_path / "page.json"])
     assert profile.rows["used"] == 1
     assert any("page.json: empty (no records), skipped" in n for n in profile.notes)
+
+
+# -- digits grouped by commas, as a spreadsheet exports them -------------------------------
+
+GROUPED_ROWS = [
+    ("2026-01-05T10:00:00Z", "1,234", "56"),  # used
+    ("2026-01-06T10:00:00Z", "1,5", "7"),  # one and a half, or fifteen?
+    ("2026-01-07T10:00:00Z", " 12,345 ", "8"),  # used
+    ("2026-02-07T10:00:00Z", "100", "2,000"),  # used
+    ("2026-02-08T10:00:00Z", "1,2345", "9"),  # not grouped by threes
+    ("2026-02-09T10:00:00Z", "abc", "1,0"),
+    ("2026-02-10T10:00:00Z", "x", "5"),  # no number, no comma
+    ("2026-02-11T10:00:00Z", "1,000,000,000", "1"),  # a billion tokens
+]
+GROUPED_WHY = {
+    "token counts with a comma that is not a thousands separator (such as 1,5)": 3,
+    "token counts missing or not numbers": 1,
+    "over 10^8 tokens a request": 1,
+}
+
+
+def check_grouped(profile: object) -> None:
+    """Three rows used: (1,234 + 12,345 + 100) / 3 input and (56 + 8 + 2,000) / 3 output
+    tokens; the others unusable, each for its reason."""
+    rows, traffic = profile.rows, profile.traffic  # type: ignore[attr-defined]
+    assert rows["used"] == 3
+    assert rows["unreadable_why"] == GROUPED_WHY
+    assert traffic["input_tokens"] == pytest.approx(13_679 / 3, rel=1e-12)
+    assert traffic["output_tokens"] == pytest.approx(688, rel=1e-12)
+
+
+def test_digits_grouped_by_commas_in_a_csv_are_the_number(tmp_path: Path) -> None:
+    """A spreadsheet's CSV quotes "1,234": it was a row that could not be read (all 8 rows
+    here were: 'token counts missing or not numbers'); now it is 1234, and a comma that
+    groups no thousands ("1,5") is unusable, the reason saying so."""
+    path = tmp_path / "sheet.csv"
+    with path.open("w", newline="") as fh:
+        fh.write("timestamp,prompt_tokens,completion_tokens\n")
+        for ts, inp, out in GROUPED_ROWS:
+            fh.write(f'{ts},"{inp}","{out}"\n')
+    check_grouped(profile_usage([path]))
+    code, out, err = run("usage", path)
+    assert code == 0, err
+    assert "3 with token counts with a comma that is not a thousands separator" in out
+
+
+def test_digits_grouped_by_commas_in_text_columns_of_each_engine(
+    tmp_path: Path, postgres: object
+) -> None:
+    """The same text columns in a DuckDB file, in PostgreSQL and in ClickHouse (chdb) give
+    the CSV's profile: the query written once reads grouped digits in each dialect."""
+    import duckdb
+    import psycopg
+
+    from payback.measure.usage import profile_database
+
+    create = "CREATE TABLE sheet (created_at {t}, prompt_tokens {t}, completion_tokens {t})"
+    db = tmp_path / "sheet.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(create.format(t="VARCHAR"))
+        con.executemany("INSERT INTO sheet VALUES (?, ?, ?)", GROUPED_ROWS)
+        con.execute(f"COPY sheet TO '{tmp_path / 'sheet.parquet'}' (FORMAT parquet)")
+    check_grouped(profile_database(str(db), table="sheet"))
+    url = postgres.url()  # type: ignore[attr-defined]
+    with psycopg.connect(url) as con:
+        con.execute("DROP TABLE IF EXISTS grouped_sheet")
+        con.execute(create.format(t="text").replace("sheet", "grouped_sheet"))
+        with con.cursor().copy("COPY grouped_sheet FROM STDIN") as copy:
+            for row in GROUPED_ROWS:
+                copy.write_row(row)
+    try:
+        check_grouped(profile_database(url, table="grouped_sheet"))
+    finally:
+        with psycopg.connect(url) as con:
+            con.execute("DROP TABLE grouped_sheet")
+    chdb_session = pytest.importorskip("chdb.session")
+    folder = tmp_path / "chdb"
+    session = chdb_session.Session(str(folder))
+    session.query(f"{create.format(t='Nullable(String)')} ENGINE = MergeTree ORDER BY tuple()")
+    session.query(f"INSERT INTO sheet SELECT * FROM file('{tmp_path / 'sheet.parquet'}', Parquet)")
+    session.close()
+    check_grouped(profile_database(f"chdb://{folder}", table="sheet"))
