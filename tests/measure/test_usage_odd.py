@@ -124,3 +124,53 @@ def test_digits_grouped_by_commas_in_text_columns_of_each_engine(
     session.query(f"INSERT INTO sheet SELECT * FROM file('{tmp_path / 'sheet.parquet'}', Parquet)")
     session.close()
     check_grouped(profile_database(f"chdb://{folder}", table="sheet"))
+
+
+def test_a_json_line_cut_short_is_counted_as_not_json(tmp_path: Path) -> None:
+    """A JSON-lines export with one line cut short: that line is unreadable because it is
+    not JSON (it was counted as 'no time that reads as a date', though it has a time)."""
+    path = tmp_path / "calls.jsonl"
+    path.write_text(
+        '{"timestamp": "2026-01-05T10:00:00Z", "prompt_tokens": 100, "completion_tokens": 50}\n'
+        '{"timestamp": "2026-01-06T10:00:00Z", "prompt_tokens": 100,\n'
+        '{"timestamp": "2026-02-06T10:00:00Z", "prompt_tokens": 200, "completion_tokens": 50}\n'
+    )
+    profile = profile_usage([path])
+    assert profile.rows["used"] == 2
+    assert profile.rows["unreadable_why"] == {"a line that is not JSON": 1}
+    assert profile.traffic["input_tokens"] == 150
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # a spreadsheet saved where the decimal mark is a comma: columns split by semicolons
+        ("semicolons.csv", "timestamp;model;prompt_tokens;completion_tokens\n{rows}"),
+        # Excel's first line naming the delimiter
+        ("excel.csv", "sep=;\ntimestamp;model;prompt_tokens;completion_tokens\n{rows}"),
+        ("tabs.txt", "timestamp\tmodel\tprompt_tokens\tcompletion_tokens\n{rows}"),
+    ],
+)
+def test_a_csv_split_by_semicolons_or_tabs_is_read(tmp_path: Path, name: str, text: str) -> None:
+    """It was one line naming a single column ('no ts / input / output column found in
+    timestamp;model;prompt_tokens;completion_tokens', or 'in sep=;'); now the header's
+    delimiter is found, and a decimal comma in a token count is unusable, saying why."""
+    delim = "\t" if name.endswith(".txt") else ";"
+    rows = [
+        ("2026-01-05T10:00:00Z", "m", "100", "50"),
+        ("2026-01-06T10:00:00Z", "m", "300", "70"),
+        ("2026-01-07T10:00:00Z", "m", "12,5", "70"),
+    ]
+    body = "".join(delim.join(r) + "\n" for r in rows)
+    (tmp_path / name).write_text(text.format(rows=body))
+    profile = profile_usage([tmp_path / name])
+    assert profile.rows["used"] == 2
+    assert (profile.traffic["input_tokens"], profile.traffic["output_tokens"]) == (200, 60)
+    assert profile.rows["unreadable_why"] == {
+        "token counts with a comma that is not a thousands separator (such as 1,5)": 1
+    }
+
+
+def test_excel_sep_line_alone_with_a_header_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "excel.csv").write_text("sep=;\ntimestamp;prompt_tokens;completion_tokens\n")
+    assert_user_error(*run("usage", tmp_path / "excel.csv"), "excel.csv: empty (no records)")

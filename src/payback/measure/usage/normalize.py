@@ -317,6 +317,12 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
             f"coalesce(({keep}), TRUE) AS keep",
         ]
     )
+    # a JSON-lines line that is not JSON has no fields at all: that is why, not its time
+    why = (
+        f"CASE WHEN raw_line IS NOT NULL THEN 'a line that is not JSON' ELSE {WHY} END"
+        if source.json
+        else WHY
+    )
     ts = _timestamp(_type_of(source, exprs["ts"] or ""))
     number = {n: _number(f"{n}_raw", _type_of(source, exprs[n] or "")) for n in FIELDS}
     typed = (
@@ -332,7 +338,7 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     return (
         f"SELECT {index} AS src, file, ts, model, requests, input, output, cached, seconds, rid, keep, good,\n"
         f"       CASE WHEN keep AND NOT good THEN left(regexp_replace({raw}, '\\s+', ' ', 'g'), 200) END AS bad,\n"
-        f"       CASE WHEN keep AND NOT good THEN {WHY} END AS why\n"
+        f"       CASE WHEN keep AND NOT good THEN {why} END AS why\n"
         f"FROM (SELECT *, coalesce({GOOD}, FALSE) AS good\n      FROM ({typed}))"
     )
 
