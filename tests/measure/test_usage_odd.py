@@ -174,3 +174,21 @@ def test_a_csv_split_by_semicolons_or_tabs_is_read(tmp_path: Path, name: str, te
 def test_excel_sep_line_alone_with_a_header_is_empty(tmp_path: Path) -> None:
     (tmp_path / "excel.csv").write_text("sep=;\ntimestamp;prompt_tokens;completion_tokens\n")
     assert_user_error(*run("usage", tmp_path / "excel.csv"), "excel.csv: empty (no records)")
+
+
+def test_a_header_that_names_a_column_twice_is_warned_of(tmp_path: Path) -> None:
+    """Two prompt_tokens columns (100 and 999): the first is read, as before, but no longer
+    silently."""
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "timestamp,prompt_tokens,prompt_tokens,completion_tokens\n"
+        "2026-01-05T10:00:00Z,100,999,50\n2026-02-05T10:00:00Z,200,999,50\n"
+    )
+    profile = profile_usage([path])
+    assert profile.traffic["input_tokens"] == 150
+    assert (
+        f"{path}: the header names prompt_tokens twice; the first is read (the next is "
+        "prompt_tokens_1, to name with columns)"
+    ) in profile.warnings
+    named = profile_usage([path], columns="input=prompt_tokens_1")
+    assert named.traffic["input_tokens"] == 999
