@@ -192,3 +192,43 @@ def test_a_header_that_names_a_column_twice_is_warned_of(tmp_path: Path) -> None
     ) in profile.warnings
     named = profile_usage([path], columns="input=prompt_tokens_1")
     assert named.traffic["input_tokens"] == 999
+
+
+def test_a_blank_cached_count_is_none_cached_as_in_a_database(tmp_path: Path) -> None:
+    """A cached-tokens cell of spaces in a CSV, or "" in JSON, was a row left out ('token
+    counts missing or not numbers'): 1 of 3 rows here, 1 of 2 there. A database's text
+    column reads it as none cached; so do files now."""
+    import duckdb
+
+    from payback.measure.usage import profile_database
+
+    rows = [
+        ("2026-01-05T10:00:00Z", "100", "50", None),
+        ("2026-01-06T10:00:00Z", "100", "50", " "),
+        ("2026-01-07T10:00:00Z", "400", "50", "100"),
+    ]
+    path = tmp_path / "blank.csv"
+    path.write_text(
+        "timestamp,prompt_tokens,completion_tokens,cached_tokens\n"
+        + "".join(f"{t},{i},{o},{c or ''}\n" for t, i, o, c in rows)
+    )
+    db = tmp_path / "blank.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE blank (created_at VARCHAR, prompt_tokens VARCHAR, "
+            "completion_tokens VARCHAR, cached_tokens VARCHAR)"
+        )
+        con.executemany("INSERT INTO blank VALUES (?, ?, ?, ?)", rows)
+    jsonl = tmp_path / "blank.jsonl"
+    jsonl.write_text(
+        '{"timestamp": "2026-01-05T10:00:00Z", "prompt_tokens": 100, "completion_tokens": 50, '
+        '"cached_tokens": ""}\n'
+        '{"timestamp": "2026-01-07T10:00:00Z", "prompt_tokens": 400, "completion_tokens": 50, '
+        '"cached_tokens": 100}\n'
+    )
+    for profile in (profile_usage([path]), profile_database(str(db), table="blank")):
+        assert profile.rows["used"] == 3
+        assert profile.traffic["cached_input_share"] == pytest.approx(100 / 600, rel=1e-12)
+    from_jsonl = profile_usage([jsonl])
+    assert from_jsonl.rows["used"] == 2
+    assert from_jsonl.traffic["cached_input_share"] == pytest.approx(100 / 500, rel=1e-12)
