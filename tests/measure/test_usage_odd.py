@@ -232,3 +232,30 @@ def test_a_blank_cached_count_is_none_cached_as_in_a_database(tmp_path: Path) ->
     from_jsonl = profile_usage([jsonl])
     assert from_jsonl.rows["used"] == 2
     assert from_jsonl.traffic["cached_input_share"] == pytest.approx(100 / 500, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        (
+            # Excel's 'Unicode Text': UTF-16 with a byte-order mark, tabs, CRLF
+            "unicode.txt",
+            "\ufefftimestamp\tprompt_tokens\tcompletion_tokens\r\n"
+            "2026-01-05T10:00:00Z\t100\t50\r\n".encode("utf-16-le"),
+            "unicode.txt: UTF-16 text (as Excel's 'Unicode Text' saves it); save it as 'CSV "
+            "UTF-8', or convert it to UTF-8",
+        ),
+        (
+            # a carriage return alone inside the header
+            "cr.csv",
+            b"timestamp,prompt\rx,completion_tokens\n2026-01-05T10:00:00Z,1,2\n",
+            "cr.csv (read as generic): no ts / input / output column found in",
+        ),
+    ],
+)
+def test_text_python_cannot_split_is_one_line(
+    tmp_path: Path, name: str, content: bytes, fragment: str
+) -> None:
+    """Each was an internal error, exit 1 ('new-line character seen in unquoted field')."""
+    (tmp_path / name).write_bytes(content)
+    assert_user_error(*run("usage", tmp_path / name), fragment)

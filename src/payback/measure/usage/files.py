@@ -125,11 +125,18 @@ def _layout(path: str, head: list[str]) -> tuple[str, list[str], int]:
     else:
         name = stem(path.lower())
         candidates = ["\t"] if name.endswith(".tsv") else [",", ";", "\t"]
-        delim = max(candidates, key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
+        delim = max(candidates, key=lambda d: len(_fields(head[0], d)))
         skip = 0
-    lines = head[skip:]
-    header = next(csv.reader(lines[:1], delimiter=delim), [])
+    header = _fields(head[skip], delim) if len(head) > skip else []
     return delim, header, skip
+
+
+def _fields(line: str, delim: str) -> list[str]:
+    """A CSV line's fields (a stray carriage return or NUL in it: the line as one field)."""
+    try:
+        return next(csv.reader([line], delimiter=delim), [])
+    except csv.Error:
+        return [line]
 
 
 FILE_COLUMN = "__payback_file"
@@ -175,6 +182,11 @@ def _head(con: Any, path: str, count: int) -> list[str]:
                 if not line:
                     break
                 if not lines:
+                    if line.startswith((b"\xff\xfe", b"\xfe\xff")):
+                        raise PaybackError(
+                            f"{path}: UTF-16 text (as Excel's 'Unicode Text' saves it); save "
+                            "it as 'CSV UTF-8', or convert it to UTF-8"
+                        )
                     line = line.removeprefix(b"\xef\xbb\xbf")
                 if line.strip():
                     lines.append(line.decode("utf-8", "replace").rstrip("\r\n"))
