@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from payback.analysis.result import Analysis
+from payback.analysis.verdict import saves_nothing
 from payback.finance._types import FloatArray
 from payback.report.common import (
     BAND_COLOUR,
@@ -76,7 +77,13 @@ def cumulative_costs(analysis: Analysis) -> Chart:
                     "x": t,
                     "y": y,
                     "text": f"{alt.name}: "
-                    + ("pays back at once" if t == 0 else f"break-even {month_text(t)}"),
+                    + (
+                        "saves nothing (not cheaper per request)"
+                        if saves_nothing(alt.cumulative_savings_usd)
+                        else "pays back at once"
+                        if t == 0
+                        else f"break-even {month_text(t)}"
+                    ),
                     "color": alternative_colour(i),
                 }
             )

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as money
-from payback.analysis.verdict import month_figure
+from payback.analysis.verdict import month_figure, saves_nothing
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -156,6 +156,8 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
         grid.add_row("", Text("; ".join(items), style="dim"))
     if alt.break_even_month is None:
         grid.add_row("Break-even", f"not within {months_text(horizon)}: {alt.reason}")
+    elif saves_nothing(alt.cumulative_savings_usd):
+        grid.add_row("Break-even", "nothing saved: not cheaper per request, nothing up front")
     else:
         grid.add_row(
             "Break-even",
