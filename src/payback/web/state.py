@@ -24,7 +24,7 @@ from payback.report.common import (
     is_rate,
     month_text,
     quarter_text,
-    requests_text,
+    shown_below,
 )
 from payback.report.labels import input_label
 from payback.report.solving import solution_lines
@@ -194,26 +194,54 @@ class Figure:
 
 def answer_figures(alt: Any, horizon: int) -> list[Figure]:
     """The four figures of the answer for one alternative (of an :class:`Analysis` or of a
-    portfolio's: both give the break-even, its requests, the quarter and the NPV), in the
-    words ``payback analyze`` uses for them."""
+    portfolio's: both give the break-even, its requests, the quarter and the NPV), each as
+    ``payback analyze`` writes it in its table: the break-even month to two places and the
+    requests to every digit ("month 1.54, after 30,769 requests"), the NPV in cents below
+    $1,000 (``usd``)."""
     month, requests = alt.break_even_month, alt.break_even_requests
     reason = getattr(alt, "reason", None)
     return [
         Figure(
             "month",
             "Break-even",
-            "never" if month is None else month_text(month),
+            "never" if month is None else month_text(month, 2),
             None if reason is None else f"Why not: {reason}",
         ),
         Figure(
             "requests",
             "Requests until then",
-            "—" if requests is None else f"~{requests_text(requests)}",
-            None if requests is None else f"Exactly {requests:,.0f} requests from month 1.",
+            "—" if requests is None else f"{requests:,.0f}",
+            None
+            if requests is None
+            else "Requests from the start of month 1 to the break-even, counted inside "
+            "the month it falls in.",
         ),
         Figure("quarter", "Within a quarter?", quarter_text(alt.pays_back_within)),
-        Figure("npv", f"NPV over {horizon} months", usd(alt.npv_usd, 0)),
+        Figure("npv", f"NPV over {horizon} months", usd(alt.npv_usd)),
     ]
+
+
+def verdict_headline(analysis: Analysis, shown: int | None = None) -> str:
+    """The page's headline: the verdict ``payback analyze`` ends with, word for word and
+    figure for figure (every digit of the requests, the NPV in cents below $1,000), as a
+    sentence; ``shown``, when it is not the best, named after it.
+
+    >>> seed = {"scenario": {"name": "s", "horizon_months": 6},
+    ...     "traffic": {"requests_per_month": 20000},
+    ...     "baseline": {"name": "api", "kind": "per_request", "usd_per_1k_requests": 15},
+    ...     "alternatives": [{"name": "ft", "kind": "per_request", "usd_per_1k_requests": 2,
+    ...                       "one_time": {"data_usd": 400}}]}
+    >>> verdict_headline(analyze(parse_scenario(seed, "seed")))
+    "'ft' pays back in month 1.5 (after ~30,769 requests), within a quarter; NPV $1,160 over 6 months."
+    """
+    verdict = analysis.verdict()
+    line = f"{verdict[0].upper()}{verdict[1:]}."
+    alts = analysis.alternatives
+    best = max(range(len(alts)), key=lambda i: alts[i].npv_usd)
+    if shown is not None and shown != best:
+        alt = alts[shown]
+        line += shown_below(alt.name, alt.break_even_month, alt.npv_usd, analysis.horizon_months)
+    return line
 
 
 def solvable_inputs(analysis: Analysis) -> list[str]:
