@@ -972,9 +972,13 @@ def test_chances_under_one_percent_read_as_the_terminal_gives_them(tmp_path: Pat
     path = tmp_path / "ranged-seed.toml"
     path.write_text(tomlkit.dumps(raw))
     at = _open(path)
+    said = lambda: [c.value for c in _box_of_key(at, "monte-carlo").caption]  # noqa: E731
+    # one range, said as one ("the 1 numbers the file gives as ranges" before)
+    assert said()[0].startswith("The file gives one number as a range (data: collect, label,")
     at = at.select_slider(key="mc:samples").set_value(5_000).run()
     at = at.button(key="mc:run").click().run()
     assert not at.exception
+    assert said()[0].startswith("5,000 samples of the one number the file gives as a range,")
     terminal = _cli_chances(path, 5_000)
     assert _chances(at) == terminal
     quarter = float(terminal["Chance within a quarter"].rstrip("%"))

@@ -54,6 +54,7 @@ from payback.web.state import (
     answer_figures,
     evaluate_inputs,
     message_path,
+    ranged_words,
     read_number,
     read_upload,
     section_of,
@@ -328,16 +329,16 @@ def _monte_carlo(
                 f"within {horizon} months.",
             )
             st.caption(
-                f"{count:,} samples of the {ranges} numbers the file gives as ranges, each "
-                "drawn from its range; everything else as typed"
+                f"{count:,} samples of {ranged_words(ranges)}, each drawn from its range; "
+                "everything else as typed"
                 + (", the workloads moved together." if portfolio is not None else ".")
             )
         else:
             ranged = sorted(scenario.distributions, key=lambda p: p != "traffic.requests_per_month")
             st.caption(
-                f"The file gives {len(ranged)} numbers as ranges rather than one value "
-                f"(such as {input_label(ranged[0], units=False)}). Sampling draws each from "
-                "its range thousands of times and counts how often it pays back."
+                f"The file gives {ranged_words(len(ranged), ranged[0])} rather than one "
+                "value. Sampling draws each from its range thousands of times and counts how "
+                "often it pays back."
             )
         c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
         with c1:

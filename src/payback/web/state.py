@@ -244,6 +244,26 @@ def verdict_headline(analysis: Analysis, shown: int | None = None) -> str:
     return line
 
 
+def ranged_words(count: int, first: str | None = None) -> str:
+    """How many numbers a file gives as ranges, in words, one of them named when given.
+
+    >>> ranged_words(14), ranged_words(1)
+    ('the 14 numbers the file gives as ranges', 'the one number the file gives as a range')
+    >>> ranged_words(2, "traffic.requests_per_month")
+    '2 numbers as ranges (such as requests per month, in month 1)'
+    >>> ranged_words(1, "alternatives.0.one_time.data_usd")
+    'one number as a range (data: collect, label, clean)'
+    """
+    if first is None:
+        if count == 1:
+            return "the one number the file gives as a range"
+        return f"the {count} numbers the file gives as ranges"
+    name = input_label(first, units=False)
+    if count == 1:
+        return f"one number as a range ({name})"
+    return f"{count} numbers as ranges (such as {name})"
+
+
 def solvable_inputs(analysis: Analysis) -> list[str]:
     """The inputs "what would it take" can solve for: every engine input without a
     distribution, traffic first."""
