@@ -1203,6 +1203,10 @@ class OwnRun:
         kind = "measured" if self.path.parent.name == "measured" else "examples/calibrations"
         return f"{kind}/{self.path.name}"
 
+    def cells(self, fit: bool) -> str:
+        """The row's file and model cells, the file marked ``(fit)`` where ``fit``."""
+        return f"{self.label()}{' (fit)' if fit else ''} | {self.cal.model}"
+
     def shape(self) -> dict[str, Any]:
         catalog = default_catalog()
         return serving_shape(
@@ -1295,7 +1299,7 @@ def own_table() -> list[str]:
         for batch, context, measured, predicted in run.decode():
             i += 1
             lines.append(
-                f"| D{i} | {run.label()}{' (fit)' if run.fit else ''} | {run.cal.model} | "
+                f"| D{i} | {run.cells(run.fit)} | "
                 f"{context:,.0f} | {batch} | {measured:.2f} | {predicted:.2f} | "
                 f"{measured / predicted:.2f} |"
             )
@@ -1319,7 +1323,7 @@ def own_table() -> list[str]:
         k += 1
         tokens, measured_tps, predicted_tps = prefill
         lines.append(
-            f"| P{k} | {run.label()}{' (fit)' if run.fit else ''} | {run.cal.model} | "
+            f"| P{k} | {run.cells(run.fit)} | "
             f"{tokens:,.0f} | {measured_tps:,.0f} | {predicted_tps:,.0f} | "
             f"{predicted_tps / measured_tps:.2f} |"
         )
@@ -1349,7 +1353,7 @@ def own_table() -> list[str]:
         method = run.method + ("" if run.checkpointed else ", no recomputation")
         cells = " | ".join("—" if v is None else f"{v:,.0f}" for v in by_stack.values())
         lines.append(
-            f"| O{j} | {run.label()} | {run.cal.model} | {method} | {measured_tps:,.0f} | "
+            f"| O{j} | {run.cells(fit=False)} | {method} | {measured_tps:,.0f} | "
             f"{cells} | {'—' if ratio is None else f'{ratio:.2f}'} |"
         )
         if ratio is not None:

@@ -7,23 +7,12 @@
 # repository root; TOML and logs go to ${OUT:-./accuracy-out}. Copy the TOML files to
 # benchmarks/measured/ with a header saying when and how, then run
 # `python benchmarks/accuracy.py --write`. About 3 minutes on an H200.
-#
-# Where payback's dependencies are not installed (an image with PyTorch only), put their
-# wheels in .whl/; they are installed into /tmp/site and used from there.
+# Dependencies: benchmarks/gpu_env.sh.
 set -uo pipefail
 out="${OUT:-./accuracy-out}"
 mkdir -p "$out"
-if [ -d .whl ]; then
-    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
-        --target /tmp/site .whl/*.whl || exit 1
-    export PYTHONPATH="/tmp/site:$PWD/src"
-else
-    export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
-fi
-export PYTHONUNBUFFERED=1 COLUMNS=120
+source "$(dirname "$0")/gpu_env.sh"
 seconds="${SECONDS_PER_MODEL:-75}"
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
-python3 -c "import torch; print('torch', torch.__version__, torch.cuda.get_device_name())"
 # model:method:context[:flag]
 default="qwen2.5-7b:lora:1024 qwen2.5-14b:lora:4096 qwen3-8b:lora:2048 qwen2.5-1.5b:lora:1024
 qwen2.5-1.5b:full:1024 qwen2.5-7b:lora:1024:--no-checkpointing"

@@ -2,24 +2,12 @@
 # On a GPU machine: `payback calibrate` for a small and a mid-size model (LoRA), each
 # checked against the estimate, then the calibrated estimates. Run from the repository
 # root; results (TOML and logs) go to ${OUT:-./calibration-out}.
-#
-# Where payback's dependencies are not installed (an image with PyTorch only), put their
-# wheels in .whl/ (`pip download --no-deps --only-binary=:all: -d .whl pydantic ...` for
-# the machine's Python); they are installed into /tmp/site and used from there.
+# Dependencies: benchmarks/gpu_env.sh.
 set -uo pipefail
 out="${OUT:-./calibration-out}"
 mkdir -p "$out"
-if [ -d .whl ]; then
-    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
-        --target /tmp/site .whl/*.whl || exit 1
-    export PYTHONPATH="/tmp/site:$PWD/src"
-else
-    export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
-fi
-export PYTHONUNBUFFERED=1 COLUMNS=120
+source "$(dirname "$0")/gpu_env.sh"
 seconds="${SECONDS_PER_MODEL:-90}"
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
-python3 -c "import torch; print('torch', torch.__version__, torch.cuda.get_device_name())"
 for run in qwen2.5-0.5b:lora llama-3.1-8b:lora qwen2.5-0.5b:full; do
     model="${run%%:*}" method="${run##*:}"
     echo "== payback calibrate --model $model --method $method"

@@ -117,7 +117,13 @@ def test_solve_takes_a_workload_path() -> None:
     assert code == 0
     answer = json.loads(out)
     assert answer["parameter"] == "workloads.2.traffic.requests_per_month"
-    assert answer["current"] == 60_000.0
+    assert answer["current"] == {
+        "value": 60_000.0,
+        "achieved": answer["current"]["achieved"],
+        "met": False,
+    }
+    assert answer["portfolio"] is True
+    assert answer["met"] == "at_least"
     assert answer["value"] > 60_000.0
     assert answer["achieved"] == pytest.approx(12.0, rel=1e-9)
 
@@ -142,17 +148,22 @@ def test_solve_reads_as_one_scenarios_solve_with_the_json_figures() -> None:
     assert code == 0
     portfolio = json.loads(run("analyze", PORTFOLIO, "--json")[1])["portfolio"]
     npv_today = portfolio["alternatives"][0]["npv_usd"]
-    assert answer["current_achieved"] == pytest.approx(npv_today, rel=1e-9)
-    assert answer["current_met"] is True  # the solver's own test, which the text reads
+    assert answer["current"]["achieved"] == pytest.approx(npv_today, rel=1e-9)
+    assert answer["current"]["met"] is True  # the solver's own test, which the text reads
     higher = json.loads(run(*args[:-1], "npv_usd=25000", "--json")[1])
-    assert higher["current_met"] is False
+    assert higher["current"]["met"] is False
     # today meets it above the value: "at least" it, a request count rounded up
+    # and it holds for every value above (the only crossing), as one scenario's solve says
+    value = f"{math.ceil(answer['value']):,}"
+    assert answer["single_crossing"] is True
     assert out.splitlines() == [
         "'Llama 3.1 8B, an adapter per task, one fleet': "
-        f"workloads.0.traffic.requests_per_month = {math.ceil(answer['value']):,} gives $0, "
-        "the target (npv_usd=0).",
+        f"workloads.0.traffic.requests_per_month = {value} gives $0, "
+        "the target (npv_usd=0); it holds for workloads.0.traffic.requests_per_month at least "
+        f"{value}.",
         f"Today workloads.0.traffic.requests_per_month = 400,000 gives ${npv_today:,.0f}, which "
         "already meets the target.",
+        f"Found by trying {answer['evaluations']:,} values of workloads.0.traffic.requests_per_month.",
     ]
     assert "e+" not in out
 

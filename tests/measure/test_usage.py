@@ -390,7 +390,7 @@ def test_empty_and_unreadable_inputs(tmp_path: Path) -> None:
     with pytest.raises(PaybackError, match=r"empty.jsonl: empty \(no records\); no rows"):
         profile_usage([tmp_path / "empty.jsonl"])
     (tmp_path / "header.csv").write_text("timestamp,input_tokens,output_tokens\n")
-    with pytest.raises(PaybackError, match=r"header\.csv: no rows"):
+    with pytest.raises(PaybackError, match=r"header\.csv: empty \(no records\); no rows"):
         profile_usage([tmp_path / "header.csv"])
     (tmp_path / "junk.csv").write_text("timestamp,input_tokens,output_tokens\nx,y,z\n")
     with pytest.raises(PaybackError, match="none of the 1 rows could be read"):

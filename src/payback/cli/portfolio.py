@@ -111,12 +111,12 @@ def portfolio_solve(
     _warn(p.warnings)
     solution = solve_portfolio(p, vary, wanted, alternative)
     if as_json:
-        _print_json(solution.to_dict())
+        _print_json(solution.to_dict() | {"portfolio": True})
     else:
         from payback.cli._common import echo
-        from payback.report.solving import portfolio_solution_lines
+        from payback.report.solving import solution_lines
 
-        for line in portfolio_solution_lines(solution):
+        for line in solution_lines(solution):
             echo(line)
     return solution.value is not None
 

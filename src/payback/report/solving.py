@@ -12,10 +12,9 @@ from payback.analysis.verdict import month_figure
 from payback.report.common import input_value, is_money, is_rate
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
-    from payback.studies.portfolio_uncertainty import PortfolioSolution
     from payback.studies.solve import Solution
 
-__all__ = ["metric_text", "portfolio_solution_lines", "solution_lines"]
+__all__ = ["metric_text", "solution_lines"]
 
 
 def metric_text(metric: str, value: float | None, decimals: int | None = None) -> str:
@@ -196,26 +195,4 @@ def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str])
         *at_once,
         today,
         found,
-    ]
-
-
-def portfolio_solution_lines(solution: PortfolioSolution) -> list[str]:
-    """What ``payback solve`` prints for a scenario with workloads, as for one scenario
-    (:func:`solution_lines`): the value with what it achieves, today's value with what it
-    achieves and whether that meets the target; a count shown whole on the side where the
-    target holds (the side today's value is on when today meets it)."""
-    p, target = solution.parameter, solution.target
-    metric = target.metric
-    met_today = solution.current_met
-    today = _today(p, solution.current, metric, solution.current_achieved, met_today)
-    name = f"'{solution.alternative_name}'"
-    if solution.value is None:
-        return [f"No value of {p} in its allowed range gives {target} for {name}.", today]
-    at_least = (solution.current > solution.value) == met_today
-    shown = input_value(p, whole_count(p, solution.value, at_least))
-    how = ", within a step (the answer jumps there)" if solution.step else ""
-    return [
-        f"{name}: {p} = {shown} gives {metric_text(metric, solution.achieved)}, the target "
-        f"({target}){how}.",
-        today,
     ]

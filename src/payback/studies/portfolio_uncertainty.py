@@ -5,11 +5,7 @@ for the value of one path that meets a target; each evaluation is one vectorized
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from payback.analysis.portfolio import (
     Portfolio,
@@ -19,11 +15,11 @@ from payback.finance._types import FloatArray
 from payback.studies import SOBOL_SAMPLES
 
 if TYPE_CHECKING:
+    from payback.studies.solve import Solution, Target
     from payback.studies.uncertainty import Driver, Progress, Sobol
 
 
 __all__ = [
-    "PortfolioSolution",
     "portfolio_monte_carlo",
     "portfolio_paths",
     "portfolio_sobol",
@@ -166,43 +162,15 @@ def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Dri
     ]
 
 
-@dataclass(frozen=True)
-class PortfolioSolution:
-    """The value of one portfolio input at which one alternative meets a target."""
-
-    parameter: str
-    alternative: int
-    alternative_name: str
-    target: Any
-    current: float
-    current_achieved: float | None
-    value: float | None
-    achieved: float | None
-    reached: bool
-    step: bool
-    """The metric jumps across the target at :attr:`value` (met on one side only)."""
-    iterations: int
-    current_met: bool
-    """Today's value already meets the target (within the solver's tolerance)."""
-
-    def to_dict(self) -> dict[str, Any]:
-        out = self.__dict__.copy()
-        out["target"] = str(self.target)
-        out["portfolio"] = True
-        return out
-
-
-def solve_portfolio(
-    p: Portfolio, path: str, target: Any, alternative: int = 0
-) -> PortfolioSolution:
+def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 0) -> Solution:
     """The value of the portfolio input at ``path`` (``workloads.2.traffic.requests_per_month``)
-    at which alternative ``alternative``'s portfolio meets ``target``
-    (:class:`~payback.studies.solve.Target`): a grid of 2,049 values over the field's
-    allowed range (linear and logarithmic) in one call brackets the crossing nearest
-    today's value, then each round splits the bracket 32 ways (one call each) until it is
-    as narrow as floats allow."""
+    at which alternative ``alternative``'s portfolio meets ``target``: one scenario's
+    search (:func:`~payback.studies.solve.find_crossing`: the grid, the dense scan near
+    today's value, the refining rounds, steps and whether the crossing is the only one)
+    over :func:`~payback.analysis.portfolio.evaluate_portfolio`."""
     from payback.analysis.portfolio import central_value, portfolio_field_range, route
     from payback.errors import PaybackError
+    from payback.studies.solve import find_crossing
 
     scenario = p.scenario
     if not 0 <= alternative < len(scenario.alternatives):
@@ -215,88 +183,17 @@ def solve_portfolio(
     current = central_value(p, path)
     if isinstance(current, bool) or not isinstance(current, int | float):
         raise PaybackError(f"{path}: not a number; vary a numeric input")
-    allowed = portfolio_field_range(p, path)
-    never = math.inf if target.lower_is_better else -math.inf
 
-    def metric(values: FloatArray) -> FloatArray:
-        outcome = evaluate_portfolio(p, {path: values}).alternatives[alternative]
-        value = {
-            "break_even_month": outcome.break_even_month,
-            "npv_usd": outcome.npv_usd,
-            "break_even_requests": outcome.break_even_requests,
-        }[target.metric]
-        out = np.broadcast_to(np.asarray(value, dtype=np.float64), values.shape)
-        return np.where(np.isnan(out), never, out)
+    def outcome_at(values: FloatArray) -> Any:
+        return evaluate_portfolio(p, {path: values}).alternatives[alternative]
 
-    def good(m: FloatArray) -> Any:
-        tolerance = 1e-9 * max(1.0, abs(target.value))
-        if target.lower_is_better:
-            return m <= target.value + tolerance
-        return m >= target.value - tolerance
-
-    low = allowed.lowest if math.isfinite(allowed.lowest) else -1e12
-    high = allowed.highest if math.isfinite(allowed.highest) else 1e12
-    if not allowed.lowest_included:
-        low = math.nextafter(low, math.inf)
-    if not allowed.highest_included:
-        high = math.nextafter(high, -math.inf)
-    grid = np.linspace(low, high, 1025)
-    if low > 0:
-        grid = np.concatenate([grid, np.geomspace(low, high, 1024)])
-    grid = np.unique(np.concatenate([grid, [float(current)]]))
-    met = good(metric(grid))
-    calls = 1
-    now = float(current)
-    now_achieved = float(metric(np.array([now]))[0])
-    now_met = bool(good(np.array([now_achieved]))[0])
-    flips = np.nonzero(met[1:] != met[:-1])[0]
-    if len(flips) == 0:
-        return PortfolioSolution(
-            path, alternative, scenario.alternatives[alternative].name, target, now,
-            None if math.isinf(now_achieved) else now_achieved,
-            None, None, False, False, calls, now_met,
-        )  # fmt: skip
-    nearest = flips[np.argmin(np.abs(grid[flips] - now))]
-    a_good = bool(met[nearest])
-    a, b, rounds = _narrow(
-        lambda x: good(metric(x)), float(grid[nearest]), float(grid[nearest + 1]), a_good
+    return find_crossing(
+        outcome_at,
+        target,
+        parameter=path,
+        alternative=alternative,
+        alternative_name=scenario.alternatives[alternative].name,
+        current=float(current),
+        allowed=portfolio_field_range(p, path),
+        horizon_months=scenario.scenario.horizon_months,
     )
-    calls += rounds
-    value = b if not a_good else a
-    achieved = float(metric(np.array([value]))[0])
-    calls += 1
-    other = float(metric(np.array([a if value == b else b]))[0])
-    finite = [x for x in (achieved, other) if math.isfinite(x)]
-    step = not finite or abs(achieved - other) > 1e-6 * max(
-        1.0, abs(target.value), *map(abs, finite)
-    )
-    return PortfolioSolution(
-        path, alternative, scenario.alternatives[alternative].name, target, now,
-        None if math.isinf(now_achieved) else now_achieved,
-        value, None if math.isinf(achieved) else achieved, True, step, calls, now_met,
-    )  # fmt: skip
-
-
-def _narrow(
-    good: Any, a: float, b: float, a_good: bool, rounds: int = 60
-) -> tuple[float, float, int]:
-    """The bracket [a, b] of a crossing (``good(a)`` is ``a_good``, ``good(b)`` is not)
-    narrowed by splitting it 32 ways a round (one vectorized call each) until it is as
-    narrow as floats allow: the new bracket and the calls made."""
-    calls = 0
-    for _ in range(rounds):
-        points = np.linspace(a, b, 34)[1:-1]
-        points = points[(points > a) & (points < b)]
-        if len(points) == 0:
-            break
-        inner = good(points)
-        calls += 1
-        changed = np.nonzero(inner != a_good)[0]
-        if len(changed) == 0:
-            a = float(points[-1])
-        else:
-            k = int(changed[0])
-            b = float(points[k])
-            if k > 0:
-                a = float(points[k - 1])
-    return a, b, calls

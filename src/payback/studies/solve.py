@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -40,7 +41,7 @@ from payback.scenario import (
     value_at,
 )
 
-__all__ = ["METRICS", "Solution", "Target", "parse_target", "solve"]
+__all__ = ["METRICS", "Outcomes", "Solution", "Target", "find_crossing", "parse_target", "solve"]
 
 Metric = Literal["break_even_month", "npv_usd", "break_even_requests"]
 
@@ -50,6 +51,8 @@ METRICS: dict[str, str] = {
     "break_even_requests": "cumulative requests until it pays back (≤ target is better)",
 }
 """The targets :func:`solve` can reach, with what each means."""
+Outcomes = Callable[[FloatArray], Any]
+"""An alternative's outcome with the varied input at each of an array of values."""
 GRID_POINTS = 2049
 """Points of each grid (linear and logarithmic) laid over the allowed range to bracket."""
 POINTS_PER_ROUND = 32
@@ -293,13 +296,9 @@ def _maybe(x: float) -> float | None:
 class _Search:
     """One solve's state: the values tried, the metric at each, and the engine calls."""
 
-    def __init__(
-        self, resolved: Resolved, parameter: str, target: Target, alternative: int, current: float
-    ) -> None:
-        self.resolved = resolved
-        self.parameter = parameter
+    def __init__(self, outcome_at: Outcomes, target: Target, current: float) -> None:
+        self._outcome_at = outcome_at
         self.target = target
-        self.alternative = alternative
         self.current = current
         self.sign = 1.0 if target.lower_is_better else -1.0
         # a metric this close to the target meets it: float noise on a flat metric must not
@@ -308,33 +307,21 @@ class _Search:
         self.calls = self.evaluations = 0
         self._xs: list[FloatArray] = []
         self._ms: list[FloatArray] = []
-        # the engine runs on this alternative alone (the others cannot change its outcome):
-        # a study of every alternative stays linear in their number
-        local = local_path(parameter, alternative)
-        single = alone(resolved, alternative)
-        self._engine = (
-            (single, local, 0)
-            if local is not None and local in numeric_paths(single)
-            else (resolved, parameter, alternative)
-        )
+
+    def _outcome(self, xs: FloatArray) -> Any:
+        self.calls += 1
+        self.evaluations += xs.size
+        return self._outcome_at(xs)
 
     def metric(self, xs: FloatArray) -> FloatArray:
         """The target's metric with the input at each of ``xs`` (one engine call)."""
-        self.calls += 1
-        self.evaluations += xs.size
-        resolved, parameter, alternative = self._engine
-        outcome = evaluate(resolved, {parameter: xs}).alternatives[alternative]
-        values = getattr(outcome, self.target.metric)
+        values = getattr(self._outcome(xs), self.target.metric)
         return np.array(np.broadcast_to(values, xs.shape), dtype=float)
 
     def savings_at_horizon(self, xs: FloatArray) -> FloatArray:
         """The cumulative savings at the horizon with the input at each of ``xs`` (one
         engine call): how near to paying back a value comes when none does."""
-        self.calls += 1
-        self.evaluations += xs.size
-        resolved, parameter, alternative = self._engine
-        outcome = evaluate(resolved, {parameter: xs}).alternatives[alternative]
-        last = np.asarray(outcome.cumulative_savings_usd)[..., -1]
+        last = np.asarray(self._outcome(xs).cumulative_savings_usd)[..., -1]
         return np.array(np.broadcast_to(last, xs.shape), dtype=float)
 
     def gap(self, values: FloatArray) -> FloatArray:
@@ -412,12 +399,56 @@ def solve(
     explicit = resolved.scenario
     _check_alternative(explicit, alternative)
     _check_parameter(resolved, parameter, over_distribution)
-    allowed = field_range(explicit, parameter)
+    return find_crossing(
+        _scenario_outcomes(resolved, parameter, alternative),
+        target,
+        parameter=parameter,
+        alternative=alternative,
+        alternative_name=explicit.alternatives[alternative].name,
+        current=float(value_at(explicit, parameter)),
+        allowed=field_range(explicit, parameter),
+        horizon_months=explicit.scenario.horizon_months,
+    )
+
+
+def _scenario_outcomes(resolved: Resolved, parameter: str, alternative: int) -> Outcomes:
+    """The alternative's outcome with ``parameter`` at each value: the engine runs on this
+    alternative alone (the others cannot change its outcome), so a study of every
+    alternative stays linear in their number."""
+    local = local_path(parameter, alternative)
+    single = alone(resolved, alternative)
+    engine = (
+        (single, local, 0)
+        if local is not None and local in numeric_paths(single)
+        else (resolved, parameter, alternative)
+    )
+
+    def outcome_at(xs: FloatArray) -> Any:
+        scenario, path, index = engine
+        return evaluate(scenario, {path: xs}).alternatives[index]
+
+    return outcome_at
+
+
+def find_crossing(
+    outcome_at: Outcomes,
+    target: Target,
+    *,
+    parameter: str,
+    alternative: int,
+    alternative_name: str,
+    current: float,
+    allowed: FieldRange,
+    horizon_months: int,
+) -> Solution:
+    """The search :func:`solve` makes, over any evaluator: ``outcome_at(values)`` gives
+    the alternative's outcome (its ``break_even_month``, ``npv_usd``,
+    ``break_even_requests`` and ``cumulative_savings_usd``) with the input at each of
+    ``values``, in one call; a portfolio's solve uses it with its own engine. Raises
+    :class:`PaybackError` for a break-even target past the horizon."""
     whole = not allowed.is_real
-    current = float(value_at(explicit, parameter))
-    horizon = explicit.scenario.horizon_months
-    _check_horizon(target, horizon)
-    search = _Search(resolved, parameter, target, alternative, current)
+    _check_horizon(target, horizon_months)
+    search = _Search(outcome_at, target, current)
     xs = _grid(allowed, current, whole)
     ms = search.tried(xs)
     met = search.gap(ms) <= search.near
@@ -425,14 +456,14 @@ def solve(
     base: dict[str, Any] = {
         "parameter": parameter,
         "alternative": alternative,
-        "alternative_name": explicit.alternatives[alternative].name,
+        "alternative_name": alternative_name,
         "target": target,
         "current": current,
         "current_achieved": _maybe(float(ms[today])),
         "current_met": bool(met[today]),
         "allowed": allowed,
         "whole": whole,
-        "horizon_months": horizon,
+        "horizon_months": horizon_months,
     }
     i = search.nearest_change(xs, met)
     if i is None:

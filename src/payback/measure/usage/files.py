@@ -112,11 +112,23 @@ def _kind(path: str) -> str:
     )
 
 
-def _delimiter(path: str) -> str:
-    name = path.lower()
-    for suffix in COMPRESSED:
-        name = name.removesuffix(suffix)
-    return "\t" if name.endswith(".tsv") else ","
+def _layout(path: str, head: list[str]) -> tuple[str, list[str], int]:
+    """A CSV's delimiter, header and the lines before it, from its first lines: Excel's
+    ``sep=;`` line names the delimiter (and is skipped); else a ``.tsv`` is tab-separated,
+    and a ``.csv`` or ``.txt`` is split by whichever of comma, semicolon (a spreadsheet in a
+    locale whose decimal mark is a comma) and tab gives its header the most columns (comma
+    on a tie)."""
+    first = head[0].strip().strip('"')
+    if first.lower().startswith("sep=") and len(first) == 5:
+        delim, skip = first[4], 1
+    else:
+        name = stem(path.lower())
+        candidates = ["\t"] if name.endswith(".tsv") else [",", ";", "\t"]
+        delim = max(candidates, key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
+        skip = 0
+    lines = head[skip:]
+    header = next(csv.reader(lines[:1], delimiter=delim), [])
+    return delim, header, skip
 
 
 FILE_COLUMN = "__payback_file"
@@ -200,12 +212,13 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
     first records or columns show; None when it holds no records."""
     kind = _kind(path)
     if kind == "csv":
-        head = _head(con, path, 1)
+        head = _head(con, path, 3)
         if not head:
             return None
-        delim = _delimiter(path)
-        header = next(csv.reader([head[0]], delimiter=delim), [])
-        return (kind, delim, tuple(header)), detect_keys({h.strip().lower() for h in header})
+        delim, header, skip = _layout(path, head)
+        if len(head) < skip + 2:  # a header and no rows
+            return None
+        return (kind, delim, tuple(header), skip), detect_keys({h.strip().lower() for h in header})
     if kind == "parquet":
         try:
             described = con.execute(
@@ -216,14 +229,21 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
             raise PaybackError(f"{path}: cannot be read as Parquet ({first_line(exc)})") from None
         columns = tuple(str(r[0]) for r in described)
         return (kind, columns), detect_keys({n.lower() for n in columns})
-    values = _peek_jsonl(con, path) if kind == "jsonl" else _peek_json(con, path)
-    if values is None:
+    peeked = _peek_jsonl(con, path) if kind == "jsonl" else _peek_json(con, path)
+    if peeked is None:
         return None
-    return (kind,), detect_record(first_record(values, path))
+    values, whole = peeked
+    record = first_record(values, path)
+    if record is None and whole:
+        # every value read and none holds a record: pages of no rows ({"data": []}) are
+        # an empty file, as [] is
+        return None
+    return (kind,), detect_record(record)
 
 
-def _peek_jsonl(con: Any, path: str) -> list[Any] | None:
-    """The JSON values of a JSON-lines file's first lines; None when it has none."""
+def _peek_jsonl(con: Any, path: str) -> tuple[list[Any], bool] | None:
+    """The JSON values of a JSON-lines file's first lines, and whether they are all its
+    lines, each JSON; None when it has none."""
     head = _head(con, path, PEEK_RECORDS)
     if not head:
         return None
@@ -239,11 +259,12 @@ def _peek_jsonl(con: Any, path: str) -> list[Any] | None:
         raise PaybackError(
             f"{path}: not JSON lines (its first {len(head)} line(s) are not JSON: {shown})"
         )
-    return values
+    return values, len(head) < PEEK_RECORDS and len(values) == len(head)
 
 
-def _peek_json(con: Any, path: str) -> list[Any] | None:
-    """The first JSON values of a JSON file, read by DuckDB; None when it has none."""
+def _peek_json(con: Any, path: str) -> tuple[list[Any], bool] | None:
+    """The first JSON values of a JSON file, read by DuckDB, and whether they are all its
+    values; None when it has none."""
     try:
         rows = con.execute(
             f"SELECT json::VARCHAR FROM read_json_objects({sql_list([path])}, format = 'auto', "
@@ -258,7 +279,7 @@ def _peek_json(con: Any, path: str) -> list[Any] | None:
     for (text,) in rows:
         with contextlib.suppress(ValueError, RecursionError):  # nested too deep to peek at
             values.append(json.loads(text))
-    return values
+    return values, len(rows) < PEEK_RECORDS and len(values) == len(rows)
 
 
 def _varchar_columns(header: Sequence[str]) -> str:
@@ -276,8 +297,8 @@ def _varchar_columns(header: Sequence[str]) -> str:
 
 
 def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]) -> Source:
-    """The relation over a group of files of one kind (``layout``: a CSV's delimiter and
-    header) read as ``fmt``; a table's columns are described."""
+    """The relation over a group of files of one kind (``layout``: a CSV's delimiter,
+    header and lines before it) read as ``fmt``; a table's columns are described."""
     listed = sql_list(group)
     if kind == "jsonl":
         sql = (
@@ -299,7 +320,8 @@ def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]
         # the columns from the header read in Python: DuckDB's sniffer takes time
         # quadratic in a field's length (14 s for a 1 MB number), and every column is text
         sql = (
-            f"read_csv({listed}, header = true, columns = {_varchar_columns(layout[1])}, "
+            f"read_csv({listed}, header = true, skip = {int(layout[2])}, "
+            f"columns = {_varchar_columns(layout[1])}, "
             f"auto_detect = false, delim = '{delim}', quote = '\"', escape = '\"', "
             f"strict_mode = false, store_rejects = true, max_line_size = {MAX_LINE_BYTES}, "
             f"filename = {sql_str(FILE_COLUMN)})"
