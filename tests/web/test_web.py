@@ -35,6 +35,7 @@ from payback.report.common import (
 from payback.report.html import render_html
 from payback.report.labels import input_label
 from payback.report.solving import solution_lines
+from payback.web.answer import verdict_headline
 from payback.web.state import (
     Held,
     apply_edits,
@@ -46,7 +47,6 @@ from payback.web.state import (
     section_of,
     set_path,
     solvable_inputs,
-    verdict_headline,
 )
 
 pytest.importorskip("streamlit")

@@ -30,6 +30,7 @@ from payback.report.text import _percent as share_text
 from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
+from payback.web.answer import ranged_words, verdict_headline
 from payback.web.inputs import (
     Form,
     alternative_inputs,
@@ -54,13 +55,11 @@ from payback.web.state import (
     answer_figures,
     evaluate_inputs,
     message_path,
-    ranged_words,
     read_number,
     read_upload,
     section_of,
     show_number,
     solvable_inputs,
-    verdict_headline,
     what_it_takes,
 )
 from payback.web.words import in_page_words
