@@ -174,3 +174,88 @@ def test_a_csv_split_by_semicolons_or_tabs_is_read(tmp_path: Path, name: str, te
 def test_excel_sep_line_alone_with_a_header_is_empty(tmp_path: Path) -> None:
     (tmp_path / "excel.csv").write_text("sep=;\ntimestamp;prompt_tokens;completion_tokens\n")
     assert_user_error(*run("usage", tmp_path / "excel.csv"), "excel.csv: empty (no records)")
+
+
+def test_a_header_that_names_a_column_twice_is_warned_of(tmp_path: Path) -> None:
+    """Two prompt_tokens columns (100 and 999): the first is read, as before, but no longer
+    silently."""
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "timestamp,prompt_tokens,prompt_tokens,completion_tokens\n"
+        "2026-01-05T10:00:00Z,100,999,50\n2026-02-05T10:00:00Z,200,999,50\n"
+    )
+    profile = profile_usage([path])
+    assert profile.traffic["input_tokens"] == 150
+    assert (
+        f"{path}: the header names prompt_tokens twice; the first is read (the next is "
+        "prompt_tokens_1, to name with columns)"
+    ) in profile.warnings
+    named = profile_usage([path], columns="input=prompt_tokens_1")
+    assert named.traffic["input_tokens"] == 999
+
+
+def test_a_blank_cached_count_is_none_cached_as_in_a_database(tmp_path: Path) -> None:
+    """A cached-tokens cell of spaces in a CSV, or "" in JSON, was a row left out ('token
+    counts missing or not numbers'): 1 of 3 rows here, 1 of 2 there. A database's text
+    column reads it as none cached; so do files now."""
+    import duckdb
+
+    from payback.measure.usage import profile_database
+
+    rows = [
+        ("2026-01-05T10:00:00Z", "100", "50", None),
+        ("2026-01-06T10:00:00Z", "100", "50", " "),
+        ("2026-01-07T10:00:00Z", "400", "50", "100"),
+    ]
+    path = tmp_path / "blank.csv"
+    path.write_text(
+        "timestamp,prompt_tokens,completion_tokens,cached_tokens\n"
+        + "".join(f"{t},{i},{o},{c or ''}\n" for t, i, o, c in rows)
+    )
+    db = tmp_path / "blank.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE blank (created_at VARCHAR, prompt_tokens VARCHAR, "
+            "completion_tokens VARCHAR, cached_tokens VARCHAR)"
+        )
+        con.executemany("INSERT INTO blank VALUES (?, ?, ?, ?)", rows)
+    jsonl = tmp_path / "blank.jsonl"
+    jsonl.write_text(
+        '{"timestamp": "2026-01-05T10:00:00Z", "prompt_tokens": 100, "completion_tokens": 50, '
+        '"cached_tokens": ""}\n'
+        '{"timestamp": "2026-01-07T10:00:00Z", "prompt_tokens": 400, "completion_tokens": 50, '
+        '"cached_tokens": 100}\n'
+    )
+    for profile in (profile_usage([path]), profile_database(str(db), table="blank")):
+        assert profile.rows["used"] == 3
+        assert profile.traffic["cached_input_share"] == pytest.approx(100 / 600, rel=1e-12)
+    from_jsonl = profile_usage([jsonl])
+    assert from_jsonl.rows["used"] == 2
+    assert from_jsonl.traffic["cached_input_share"] == pytest.approx(100 / 500, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        (
+            # Excel's 'Unicode Text': UTF-16 with a byte-order mark, tabs, CRLF
+            "unicode.txt",
+            "\ufefftimestamp\tprompt_tokens\tcompletion_tokens\r\n"
+            "2026-01-05T10:00:00Z\t100\t50\r\n".encode("utf-16-le"),
+            "unicode.txt: UTF-16 text (as Excel's 'Unicode Text' saves it); save it as 'CSV "
+            "UTF-8', or convert it to UTF-8",
+        ),
+        (
+            # a carriage return alone inside the header
+            "cr.csv",
+            b"timestamp,prompt\rx,completion_tokens\n2026-01-05T10:00:00Z,1,2\n",
+            "cr.csv (read as generic): no ts / input / output column found in",
+        ),
+    ],
+)
+def test_text_python_cannot_split_is_one_line(
+    tmp_path: Path, name: str, content: bytes, fragment: str
+) -> None:
+    """Each was an internal error, exit 1 ('new-line character seen in unquoted field')."""
+    (tmp_path / name).write_bytes(content)
+    assert_user_error(*run("usage", tmp_path / name), fragment)

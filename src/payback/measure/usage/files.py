@@ -9,6 +9,7 @@ import glob
 import gzip
 import json
 import os
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -124,11 +125,18 @@ def _layout(path: str, head: list[str]) -> tuple[str, list[str], int]:
     else:
         name = stem(path.lower())
         candidates = ["\t"] if name.endswith(".tsv") else [",", ";", "\t"]
-        delim = max(candidates, key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
+        delim = max(candidates, key=lambda d: len(_fields(head[0], d)))
         skip = 0
-    lines = head[skip:]
-    header = next(csv.reader(lines[:1], delimiter=delim), [])
+    header = _fields(head[skip], delim) if len(head) > skip else []
     return delim, header, skip
+
+
+def _fields(line: str, delim: str) -> list[str]:
+    """A CSV line's fields (a stray carriage return or NUL in it: the line as one field)."""
+    try:
+        return next(csv.reader([line], delimiter=delim), [])
+    except csv.Error:
+        return [line]
 
 
 FILE_COLUMN = "__payback_file"
@@ -174,6 +182,11 @@ def _head(con: Any, path: str, count: int) -> list[str]:
                 if not line:
                     break
                 if not lines:
+                    if line.startswith((b"\xff\xfe", b"\xfe\xff")):
+                        raise PaybackError(
+                            f"{path}: UTF-16 text (as Excel's 'Unicode Text' saves it); save "
+                            "it as 'CSV UTF-8', or convert it to UTF-8"
+                        )
                     line = line.removeprefix(b"\xef\xbb\xbf")
                 if line.strip():
                     lines.append(line.decode("utf-8", "replace").rstrip("\r\n"))
@@ -186,9 +199,10 @@ def _head(con: Any, path: str, count: int) -> list[str]:
     return lines
 
 
-def find_sources(con: Any, files: list[str], fmt: str) -> tuple[list[Source], list[str]]:
+def find_sources(con: Any, files: list[str], fmt: str) -> tuple[list[Source], list[str], list[str]]:
     """One relation per group of files of the same kind, layout and format (detected file by
-    file for ``auto``), in the order given; plus notes on empty files skipped."""
+    file for ``auto``), in the order given; plus notes on empty files skipped, and warnings
+    on a CSV header that names a column more than once."""
     groups: dict[tuple[Any, ...], list[str]] = {}
     empty: list[str] = []
     for path in files:
@@ -204,7 +218,32 @@ def find_sources(con: Any, files: list[str], fmt: str) -> tuple[list[Source], li
     sources = [
         _relation(con, group, chosen, kind, rest) for (chosen, kind, *rest), group in groups.items()
     ]
-    return sources, notes
+    warnings = [
+        _repeated(group, rest[1])
+        for (_, kind, *rest), group in groups.items()
+        if kind == "csv" and _repeated(group, rest[1])
+    ]
+    return sources, notes, warnings
+
+
+def _repeated(group: list[str], header: Sequence[str]) -> str:
+    """A warning when a CSV header names a column more than once (case aside): which one
+    is read; empty when each name is there once."""
+    names = [h.strip() for h in header]
+    counts = Counter(n.lower() for n in names if n)
+    twice = list({n.lower(): n for n in reversed(names) if n and counts[n.lower()] > 1}.values())
+    if not twice:
+        return ""
+    twice.reverse()  # in the header's order, each as first spelled
+    listed = ", ".join(
+        f"{n} " + ("twice" if counts[n.lower()] == 2 else f"{counts[n.lower()]} times")
+        for n in twice[:5]
+    )
+    return (
+        f"{shown_files(group)}: the header names {listed}; the first "
+        + ("of each " if len(twice) > 1 else "")
+        + f"is read (the next is {twice[0]}_1, to name with columns)"
+    )
 
 
 def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:

@@ -325,12 +325,17 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     )
     ts = _timestamp(_type_of(source, exprs["ts"] or ""))
     number = {n: _number(f"{n}_raw", _type_of(source, exprs[n] or "")) for n in FIELDS}
+    # no cached count, or a blank one (a CSV cell of spaces, JSON's ""), is none cached, as
+    # a database's text column reads it (a NULL number, then 0)
+    blank = "cached_raw IS NULL"
+    if _type_of(source, exprs["cached"] or "") != "number":
+        blank = "coalesce(trim(CAST(cached_raw AS VARCHAR)), '') = ''"
     typed = (
         f"SELECT {ts} AS ts,\n"
         "       nullif(model_raw::VARCHAR, '') AS model,\n"
         f"       CASE WHEN requests_raw IS NULL THEN 1.0 ELSE {number['requests']} END AS requests,\n"
         f"       {number['input']} AS input, {number['output']} AS output,\n"
-        f"       CASE WHEN cached_raw IS NULL THEN 0.0 ELSE {number['cached']} END AS cached,\n"
+        f"       CASE WHEN {blank} THEN 0.0 ELSE {number['cached']} END AS cached,\n"
         "       TRY_CAST(seconds_raw AS DOUBLE) AS seconds, nullif(id_raw::VARCHAR, '') AS rid,\n"
         "       keep, * EXCLUDE (keep)\n"
         f"FROM (SELECT {inner}\n      FROM {relation})"
