@@ -941,17 +941,20 @@ def test_the_downloads_are_one_click_each_and_only_for_allowed_inputs() -> None:
 
 def _cli_chances(path: Path, samples: int, index: int = 0) -> dict[str, str]:
     """The Monte Carlo's figures as `payback analyze --samples N` prints them in the
-    terminal ("Chance it pays back  within 3 months 0.5%; ...; 6 months: 40%", "Break-even
+    terminal ("Chance it pays back  within 3 months 0.5%; 6: 40%", "Break-even
     month  p10 ... · p50 2.9 · ..."), for alternative ``index``, under the page's labels."""
     code, out, err = run("analyze", path, "--samples", str(samples))
     assert code == 0, err
     text = " ".join(out.split())
+    # "within 3 months 0.5%; 6: 40%; 12: 70%": each window the horizon answers, once
     chances = re.findall(
-        r"Chance it pays back within 3 months (\S+); 6: \S+; 12: \S+; (\d+) months?: (\S+) ",
-        text,
+        r"Chance it pays back within 3 months ([^;\s]+)((?:; \d+: [^;\s]+)*) ", text
     )
     medians = re.findall(r"Break-even month p10 \S+ · p50 (\S+) ·", text)
-    quarter, horizon, within = chances[index]
+    quarter, more = chances[index]
+    horizon = payback.load_scenario(path).scenario.horizon_months
+    windows = dict(re.findall(r"; (\d+): ([^;\s]+)", more)) | {"3": quarter}
+    within = windows[str(horizon)]
     return {
         "Chance within a quarter": quarter,
         f"Chance within {horizon} months": within,

@@ -236,8 +236,10 @@ def _percent(p: float | None) -> str:
     return f"{p:.0%}" if 0.01 <= p <= 0.99 else f"{p:.1%}"
 
 
-def _month(m: float | None, horizon: int) -> str:
-    return not_within(horizon) if m is None else month_figure(m)
+def _month(m: float | None) -> str:
+    """A percentile of the sampled break-even; ``never``: that share of the samples does
+    not pay back within the horizon (as the page says it)."""
+    return "never" if m is None else month_figure(m)
 
 
 def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
@@ -256,11 +258,7 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
     bm = u.break_even_month_percentiles
     grid.add_row(
         "Break-even month",
-        f"{not_within(analysis.horizon_months)} at p10, p50 and p90"
-        if all(bm[p] is None for p in ("p10", "p50", "p90"))
-        else " · ".join(
-            f"{p} {_month(bm[p], analysis.horizon_months)}" for p in ("p10", "p50", "p90")
-        ),
+        f"p10 {_month(bm['p10'])} · p50 {_month(bm['p50'])} · p90 {_month(bm['p90'])}",
     )
     npv = u.npv_usd_percentiles
     grid.add_row(
