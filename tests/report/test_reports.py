@@ -737,8 +737,10 @@ def test_renderers_read_what_the_analysis_computed_once(monkeypatch: pytest.Monk
         ch.all_charts(analysis)
         explain(analysis)
     count = len(analysis.alternatives)
-    # the quarter's traffic for each, and the GPU price of the two fleets that miss a quarter
-    assert calls == {"tornado": 1, "solve": count + 2, "evaluate": 1}
+    # the quarter's traffic for each, and the GPU price of the two fleets that miss a quarter;
+    # the curve once, then each round narrowing its crossovers
+    curve_calls = 1 + curve.REFINE_ROUNDS
+    assert calls == {"tornado": 1, "solve": count + 2, "evaluate": curve_calls}
     assert (
         ch.drivers(analysis, 0).markers[0]["paths"]
         == [  # type: ignore[union-attr]
