@@ -17,7 +17,7 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
     where the scenario does not give them."""
     traffic = ctx.scenario.traffic
     prices: dict[str, float | None] = {}
-    source, reference, checked, discount = "", None, None, None
+    source, reference, checked, discount, cached_discount = "", None, None, None, None
     if option.fine_tuned is not None:
         offer = ctx.lookup(f"{path}.fine_tuned", ctx.catalog.finetune, option.fine_tuned)
         if offer.tuned_serving == "dedicated" and (
@@ -66,6 +66,7 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
             f" ({price.note})" if price.note else ""
         )
         reference, checked, discount = price.source, price.checked, price.batch_discount
+        cached_discount = price.cached_input_batch_discount
     update: dict[str, Any] = {
         name: ctx.note(f"{path}.{name}", float(value), source, reference, checked)
         for name, value in prices.items()
@@ -88,5 +89,13 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
             )
         update["batch_discount"] = ctx.note(
             f"{path}.batch_discount", discount, source, reference, checked
+        )
+    if (
+        option.batch_share > 0
+        and option.cached_input_batch_discount is None
+        and cached_discount is not None
+    ):  # the provider's cache read in a batch (typed-in prices: 0 off, the field's default)
+        update["cached_input_batch_discount"] = ctx.note(
+            f"{path}.cached_input_batch_discount", cached_discount, source, reference, checked
         )
     return option.model_copy(update=update)

@@ -255,7 +255,14 @@ class HostedApiOption(_OptionBase):
     batch_share: Share = 0.0
     """Share of requests sent through the provider's batch API (0..1)."""
     batch_discount: float | None = Field(None, ge=0.0, lt=1.0)
-    """Share off for batch requests (0.5 = half price); default: the provider's."""
+    """Share off the uncached input and output rates for batch requests (0.5 = half
+    price); default: the provider's. Cached input tokens in a batch take
+    ``cached_input_batch_discount`` off their own rate instead."""
+    cached_input_batch_discount: float | None = Field(None, ge=0.0, lt=1.0)
+    """Share off the cached input rate for batch requests; default: the provider's, from the
+    catalog's batch cache-read rate (0 where batch keeps cache reads at the standard rate),
+    else 0. Without a cached input rate, cached tokens are billed as input and take
+    ``batch_discount``."""
     price_change_annual: PriceChange = 0.0
     """Yearly price trend, a fraction: −0.3 means prices fall 30% a year."""
 
