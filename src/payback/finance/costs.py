@@ -366,6 +366,32 @@ def owned_server_cost(
     return np.zeros(per_month.shape[:-1]), per_month
 
 
+def owned_book_value_left(
+    bought: ArrayLike, *, usd_per_server: ArrayLike, depreciation_months: ArrayLike
+) -> FloatArray:
+    """Straight-line book value left after the last month of the servers bought for each
+    month (:func:`servers_bought`) [USD]: what cash financing charges beyond the months
+    the servers were in use within the horizon.
+
+    left = Σ_m bought_m · usd_per_server · max(0, D − (H − m + 1)) / D, with H the months
+    counted and D the depreciation months: a server bought for month m serves H − m + 1
+    of them.
+
+    >>> float(owned_book_value_left([1.0] + [0.0] * 11, usd_per_server=12000.0,
+    ...                             depreciation_months=36))
+    8000.0
+    >>> float(owned_book_value_left([1.0, 0.0, 1.0], usd_per_server=300.0,
+    ...                             depreciation_months=3))
+    200.0
+    """
+    b = as_float(bought)
+    horizon = b.shape[-1]
+    used = horizon - months(horizon) + 1.0
+    d = per_sample(depreciation_months)
+    left = np.maximum(d - used, 0.0) / d
+    return as_float(np.sum(b * left, axis=-1) * as_float(usd_per_server))
+
+
 OWNED_PARAMETERS = (
     "usd_per_server",
     "gpus_per_server",
