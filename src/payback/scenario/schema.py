@@ -488,7 +488,7 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Scenario:
-        problems: list[str] = workload_problems(self)
+        problems: list[str] = workload_problems(self) + cost_pair_problems(self)
         for path, option in self.options():
             needs_lengths = isinstance(option, HostedApiOption) or (
                 isinstance(option, SelfHostedOption) and option.replica_requests_per_s is None
@@ -548,6 +548,7 @@ class Scenario(_Model):
         ]
 
 
+from payback.scenario.checks import cost_pair_problems  # noqa: E402
 from payback.scenario.workloads import (  # noqa: E402  (they build on the models above)
     Serving,
     Workload,
