@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from helpers import assert_user_error, build, fleet_dict, per_request_dict, run
-from payback import PaybackError, analyze
+from payback import analyze
+from payback.analysis.resolve import resolve
 
 SEED_LIKE = (
     '[scenario]\nname = "A"\nhorizon_months = 12\n'
@@ -41,36 +42,13 @@ def _file(tmp_path: Path, tables: str) -> Path:
             "alternatives.0.one_time.training_runs = 0 with a training job: no run would be "
             "paid; give training_runs ≥ 1, or leave training out",
         ),
-        (
-            "[alternatives.recurring]\nretrain_usd = 1500\n",
-            "alternatives.0.recurring.retrain_every_months = 0 (never) with retrain_usd = "
-            "1500: it would never be paid; give retrain_every_months ≥ 1, or leave retrain_usd "
-            "out",
-        ),
-        (
-            "[alternatives.recurring]\nretrain_every_months = 6\n",
-            "alternatives.0.recurring.retrain_every_months = 6 without retrain_usd: each "
-            "retraining would cost $0; give retrain_usd (0 if it costs nothing)",
-        ),
-        (
-            "[alternatives.one_time]\nengineer_hours = 80\n",
-            "alternatives.0.one_time.engineer_hours = 80 without engineer_usd_per_hour: their "
-            "product, a cost, would be $0; give engineer_usd_per_hour (0 if it costs nothing), "
-            "or leave engineer_hours out",
-        ),
-        (
-            "[alternatives.one_time]\nengineer_usd_per_hour = 120\n",
-            "alternatives.0.one_time.engineer_usd_per_hour = 120 without engineer_hours: their "
-            "product, a cost, would be $0; give engineer_hours (0 if it costs nothing), or "
-            "leave engineer_usd_per_hour out",
-        ),
     ],
-    ids=["runs-0", "runs-0-job", "never-retrained", "retrain-free", "hours", "rate"],
+    ids=["training_usd", "training job"],
 )
-def test_a_count_without_its_price_is_refused_in_one_line(
+def test_a_training_cost_for_no_run_is_refused_in_one_line(
     tmp_path: Path, tables: str, line: str
 ) -> None:
-    # e.g. training_runs = 0 with training_usd = 100 gave a one-time cost of $4,000 with no
+    # training_runs = 0 with training_usd = 100 gave a one-time cost of $4,000 with no
     # training line: the $100 run was dropped without a word
     path = _file(tmp_path, tables)
     code, out, err = run("analyze", path)
@@ -78,16 +56,62 @@ def test_a_count_without_its_price_is_refused_in_one_line(
     assert err == f"error: {path}: {line}\n"
 
 
-def test_owned_power_without_a_price_is_refused() -> None:
+@pytest.mark.parametrize(
+    ("tables", "line"),
+    [
+        (
+            "[alternatives.recurring]\nretrain_usd = 1500\n",
+            "alternatives.0.recurring.retrain_usd = 1500 is never paid: "
+            "alternatives.0.recurring.retrain_every_months = 0 (never); give "
+            "retrain_every_months ≥ 1 to pay it",
+        ),
+        (
+            "[alternatives.recurring]\nretrain_every_months = 6\n",
+            "alternatives.0.recurring.retrain_every_months = 6 without retrain_usd: each "
+            "retraining costs $0 (give retrain_usd, 0 if it costs nothing)",
+        ),
+        (
+            "[alternatives.one_time]\nengineer_hours = 80\n",
+            "alternatives.0.one_time.engineer_hours = 80 without engineer_usd_per_hour: their "
+            "product, a cost, is $0 (give engineer_usd_per_hour, 0 if it costs nothing)",
+        ),
+        (
+            "[alternatives.one_time]\nengineer_usd_per_hour = 120\n",
+            "alternatives.0.one_time.engineer_usd_per_hour = 120 without engineer_hours: their "
+            "product, a cost, is $0 (give engineer_hours, 0 if it costs nothing)",
+        ),
+    ],
+    ids=["never retrained", "free retraining", "hours", "rate"],
+)
+def test_a_count_or_price_alone_is_warned_of_in_one_line(
+    tmp_path: Path, tables: str, line: str
+) -> None:
+    # each is allowed on its own (retrain_every_months = 0 means never), but their product
+    # is $0: the cost the user wrote, or meant, is left out
+    path = _file(tmp_path, tables)
+    code, _out, err = run("analyze", path)
+    assert code == 0, err
+    assert err.splitlines() == [f"warning: {line}"]
+    assert json.loads(run("analyze", path, "--json")[1])["warnings"] == [line]
+
+
+def test_owned_power_without_a_price_is_warned_of() -> None:
     data = fleet_dict(
         gpus_per_replica=1,
-        owned={"usd_per_server": 10_000.0, "gpus_per_server": 8, "kw_per_server": 10.0},
+        owned={
+            "usd_per_server": 10_000.0,
+            "gpus_per_server": 8,
+            "kw_per_server": 10.0,
+            "financing": "depreciation",
+        },
     )
     del data["alternatives"][0]["usd_per_gpu_hour"]
-    with pytest.raises(PaybackError, match=r"alternatives\.0\.owned\.kw_per_server = 10 without "):
-        build(data)
+    assert resolve(build(data)).warnings == [
+        "alternatives.0.owned.kw_per_server = 10 without usd_per_kwh: their product, a cost, "
+        "is $0 (give usd_per_kwh, 0 if it costs nothing)"
+    ]
     data["alternatives"][0]["owned"]["usd_per_kwh"] = 0.12
-    assert build(data).alternatives[0].owned.usd_per_kwh == 0.12  # type: ignore[union-attr]
+    assert resolve(build(data)).warnings == []
 
 
 @pytest.mark.parametrize(
