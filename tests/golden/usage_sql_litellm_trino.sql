@@ -3,7 +3,7 @@
 -- and the count in each bucket of token counts (three digits: 1,000-1,009, ...);
 -- the months, growth, peak and percentiles (within 0.5 %) are
 -- then computed from those rows (see `payback usage --sql` for that DuckDB SQL).
--- status: 0 not an LLM call that succeeded; 1 no time that reads as a date; 2 a time before 1970 or after 2199; 3 token counts missing or not numbers; 4 negative token counts; 5 more cached tokens than input tokens; 6 over 10^8 tokens a request; 7 outside the filters; 8 used.
+-- status: 0 not an LLM call that succeeded; 1 no time that reads as a date; 2 a time before 1970 or after 2199; 3 token counts with a comma that is not a thousands separator (such as 1,5); 4 token counts missing or not numbers; 5 negative token counts; 6 more cached tokens than input tokens; 7 over 10^8 tokens a request; 8 outside the filters; 9 used.
 SELECT
   GROUPING(hour, tin, tout, tmodel) AS g,
   hour,
@@ -26,7 +26,7 @@ FROM (
     cached,
     status,
     CASE
-      WHEN status = 8
+      WHEN status = 9
       THEN CASE
         WHEN input < 1e3
         THEN input
@@ -44,7 +44,7 @@ FROM (
       END
     END AS tin,
     CASE
-      WHEN status = 8
+      WHEN status = 9
       THEN CASE
         WHEN output < 1e3
         THEN output
@@ -61,7 +61,7 @@ FROM (
         ELSE FLOOR(CAST(output AS DOUBLE) / 1e6) * 1e6
       END
     END AS tout,
-    CASE WHEN status = 8 THEN model END AS tmodel
+    CASE WHEN status = 9 THEN model END AS tmodel
   FROM (
     SELECT
       *,
@@ -73,16 +73,16 @@ FROM (
         WHEN us < 0 OR us >= 7258118400000000
         THEN 2
         WHEN input IS NULL OR output IS NULL OR cached IS NULL
-        THEN 3
-        WHEN input < 0 OR output < 0 OR cached < 0
         THEN 4
-        WHEN cached > input
+        WHEN input < 0 OR output < 0 OR cached < 0
         THEN 5
-        WHEN input > 100000000 OR output > 100000000
+        WHEN cached > input
         THEN 6
+        WHEN input > 100000000 OR output > 100000000
+        THEN 7
         WHEN TRUE
-        THEN 8
-        ELSE 7
+        THEN 9
+        ELSE 8
       END AS status
     FROM (
       SELECT
@@ -91,8 +91,42 @@ FROM (
         CAST("completion_tokens" AS DOUBLE) AS output,
         COALESCE(
           COALESCE(
-            TRY_CAST(JSON_EXTRACT_SCALAR("metadata", '$.usage_object.prompt_tokens_details.cached_tokens') AS DOUBLE),
-            TRY_CAST(JSON_EXTRACT_SCALAR("metadata", '$.usage_object.cache_read_input_tokens') AS DOUBLE)
+            COALESCE(
+              TRY_CAST(JSON_EXTRACT_SCALAR("metadata", '$.usage_object.prompt_tokens_details.cached_tokens') AS DOUBLE),
+              CASE
+                WHEN REGEXP_LIKE(
+                  TRIM(
+                    CAST(JSON_EXTRACT_SCALAR("metadata", '$.usage_object.prompt_tokens_details.cached_tokens') AS VARCHAR)
+                  ),
+                  '^[0-9]{1,3}(,[0-9]{3})+$'
+                )
+                THEN TRY_CAST(REPLACE(
+                  TRIM(
+                    CAST(JSON_EXTRACT_SCALAR("metadata", '$.usage_object.prompt_tokens_details.cached_tokens') AS VARCHAR)
+                  ),
+                  ',',
+                  ''
+                ) AS DOUBLE)
+              END
+            ),
+            COALESCE(
+              TRY_CAST(JSON_EXTRACT_SCALAR("metadata", '$.usage_object.cache_read_input_tokens') AS DOUBLE),
+              CASE
+                WHEN REGEXP_LIKE(
+                  TRIM(
+                    CAST(JSON_EXTRACT_SCALAR("metadata", '$.usage_object.cache_read_input_tokens') AS VARCHAR)
+                  ),
+                  '^[0-9]{1,3}(,[0-9]{3})+$'
+                )
+                THEN TRY_CAST(REPLACE(
+                  TRIM(
+                    CAST(JSON_EXTRACT_SCALAR("metadata", '$.usage_object.cache_read_input_tokens') AS VARCHAR)
+                  ),
+                  ',',
+                  ''
+                ) AS DOUBLE)
+              END
+            )
           ),
           0.0
         ) AS cached,

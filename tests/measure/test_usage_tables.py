@@ -14,11 +14,11 @@ from helpers import ROOT
 from payback import PaybackError
 from payback.measure.usage.database import _midpoint
 from payback.measure.usage.engines import is_database, mask
+from payback.measure.usage.finding import find_table
 from payback.measure.usage.tables import (
     Table,
     _bucket,
     bucket_width,
-    find_table,
     profile_query,
     render,
 )

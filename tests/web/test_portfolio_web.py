@@ -21,7 +21,7 @@ import payback
 from payback.analysis.result import usd
 from payback.analysis.verdict import month_figure
 from payback.cli import app as cli_app
-from payback.report.common import headline, month_text, quarter_text, requests_text
+from payback.report.common import headline, month_text, quarter_text
 from payback.web.portfolio import workloads_rows
 from payback.web.state import Held
 
@@ -116,14 +116,14 @@ def test_a_portfolio_files_headline_and_figures_are_the_portfolios_answer() -> N
         assert not at.exception
         month, requests = alt["break_even_month"], alt["break_even_requests"]
         assert {m.label: m.value for m in at.metric} == {
-            "Break-even": "never" if month is None else month_text(month),
-            "Requests until then": "—" if requests is None else f"~{requests_text(requests)}",
+            "Break-even": "never" if month is None else month_text(month, 2),
+            "Requests until then": "—" if requests is None else f"{requests:,.0f}",
             "Within a quarter?": quarter_text(alt["pays_back_within"]),
-            f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"], 0),
+            f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"]),
         }
         (verdict,) = [m.value for m in at.markdown if "serving 5 workloads" in m.value]
         assert verdict.startswith(expected["verdict"][0].upper() + expected["verdict"][1:])
-        assert usd(best["npv_usd"], 0) in verdict
+        assert usd(best["npv_usd"]) in verdict
         if alt is not best:
             assert f"Shown below: {alt['name']!r}" in verdict
         page_text = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.warning])
@@ -148,7 +148,7 @@ def test_a_traffic_box_of_a_portfolio_changes_the_first_workload(tmp_path: Path)
     )
     at.run()
     before = {m.label: m.value for m in at.metric}
-    assert before["Break-even"] == "month 12.8"
+    assert before["Break-even"] == "month 12.81"
     at = at.text_input(key="in:traffic.requests_per_month").set_value("800,000").run()
     assert not at.exception
     assert [e.value for e in at.error] == []
@@ -165,10 +165,10 @@ def test_a_traffic_box_of_a_portfolio_changes_the_first_workload(tmp_path: Path)
     alt = expected["alternatives"][0]
     shown = {m.label: m.value for m in at.metric}
     assert shown == {
-        "Break-even": month_text(alt["break_even_month"]),
-        "Requests until then": f"~{requests_text(alt['break_even_requests'])}",
+        "Break-even": month_text(alt["break_even_month"], 2),
+        "Requests until then": f"{alt['break_even_requests']:,.0f}",
         "Within a quarter?": quarter_text(alt["pays_back_within"]),
-        f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"], 0),
+        f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"]),
     }
     assert shown != before
     (table,) = at.dataframe

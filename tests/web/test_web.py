@@ -24,19 +24,18 @@ from hypothesis import strategies as hypothesis_st
 from typer.testing import CliRunner
 
 import payback
-from helpers import EXAMPLES, Browser, find_browser, per_request_dict, quality_dict
-from payback.analysis.verdict import month_figure
+from helpers import EXAMPLES, Browser, find_browser, per_request_dict, quality_dict, run
 from payback.cli import app as cli_app
 from payback.report import charts
 from payback.report.common import (
     headline,
     month_text,
     quarter_text,
-    requests_text,
 )
 from payback.report.html import render_html
 from payback.report.labels import input_label
 from payback.report.solving import solution_lines
+from payback.web.answer import verdict_headline
 from payback.web.state import (
     Held,
     apply_edits,
@@ -253,33 +252,33 @@ def test_doubling_traffic_halves_the_break_even_month_of_a_flat_saving() -> None
     at = _app(raw)
     assert not at.exception
     assert _metrics(at) == {
-        "Break-even": "month 10.0",
-        "Requests until then": "~1M",
+        "Break-even": "month 10.00",
+        "Requests until then": "1,000,000",
         "Within a quarter?": "no",
         "NPV over 24 months": "$11,200",
     }
     at = _set(at, "traffic.requests_per_month", "200,000")
     assert _metrics(at) == {
-        "Break-even": "month 5.0",
-        "Requests until then": "~1M",
+        "Break-even": "month 5.00",
+        "Requests until then": "1,000,000",
         "Within a quarter?": "no",
         "NPV over 24 months": "$30,400",
     }
     at = _set(at, "traffic.requests_per_month", 400_000)
     assert at.text_input(key="in:traffic.requests_per_month").value == "400,000"  # tidied
-    assert _metrics(at)["Break-even"] == "month 2.5"
+    assert _metrics(at)["Break-even"] == "month 2.50"
     assert _metrics(at)["Within a quarter?"] == "yes"
     assert _metrics(at)["NPV over 24 months"] == "$68,800"
     # the price of the alternative: $6 per 1k leaves $4 x 400 = $1,600 a month → month 5.0
     at = _set(at, "alternatives.0.usd_per_1k_requests", 6.0)
-    assert _metrics(at)["Break-even"] == "month 5.0"
+    assert _metrics(at)["Break-even"] == "month 5.00"
 
 
 def test_a_short_horizon_says_the_quarter_is_unknown_unless_it_already_paid_back() -> None:
     """$800 a month saved over a 2-month horizon: $800 up front is back at month 1.0 (yes);
     $4,000 would need month 5, past the horizon, so a quarter cannot be told."""
     at = _app(per_request_dict(10.0, 2.0, 100_000.0, horizon=2, data_usd=800.0))
-    assert _metrics(at)["Break-even"] == "month 1.0"
+    assert _metrics(at)["Break-even"] == "month 1.00"
     assert _metrics(at)["Within a quarter?"] == "yes"
     at = _set(at, "alternatives.0.one_time.data_usd", 4_000.0)
     assert _metrics(at)["Break-even"] == "never"
@@ -301,14 +300,14 @@ def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     alt = answer.alternatives[0]
     shown = _metrics(at)
     assert shown["Break-even"] == (
-        "never" if alt.break_even_month is None else month_text(alt.break_even_month)
+        "never" if alt.break_even_month is None else month_text(alt.break_even_month, 2)
     )
-    assert shown[f"NPV over {expected.horizon_months} months"] == usd(alt.npv_usd, 0)
+    assert shown[f"NPV over {expected.horizon_months} months"] == usd(alt.npv_usd)
     if workloads:
         verdict = analyze_portfolio(scenario).verdict()
         assert _headline(at).startswith(f"{verdict[0].upper()}{verdict[1:]}.")
     else:
-        assert _headline(at) == headline(expected, 0 if several else None)
+        assert _headline(at) == verdict_headline(expected, 0 if several else None)
     # looking changes nothing: no edit, and the download is the file as it is
     for index in range(len(expected.alternatives) if several else 0):
         at = at.selectbox(key="in:show").set_value(index).run()
@@ -317,6 +316,79 @@ def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     assert at.session_state["held"].file_text() == path.read_text()
     # the answer, worked out before the inputs are drawn, used what they hold
     assert "redrawn" not in at.session_state
+
+
+def _terminal_section(text: str, name: str) -> str:
+    """One alternative's part of `payback analyze`'s text: from the line naming it ("NAME
+    (kind)") to the next one naming an alternative, or the verdict."""
+    starts = [
+        m.start()
+        for m in re.finditer(
+            r"^\S.* \((?:per_request|hosted_api|self_hosted)\)\s*$|^Verdict:", text, re.M
+        )
+    ]
+    mine = [m.start() for m in re.finditer(rf"^{re.escape(name)} \(", text, re.M)]
+    assert len(mine) == 1, (name, mine)
+    return text[mine[0] : min(p for p in starts if p > mine[0])]
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.toml")))
+def test_every_figure_on_the_page_is_the_terminals(name: str) -> None:
+    """Each example, each alternative shown: the headline is `payback analyze`'s verdict
+    word for word, and each figure on the page is written in the terminal as the page
+    writes it. The page gave request counts to three figures ("~30.8k" for the seed, where
+    the terminal and `payback quick` say "~30,769"), the break-even month to one place
+    (month 1.5; the terminal's row: month 1.54), and whole dollars under $1,000 ("One-time
+    cost $400; month 1 costs $40 against $300": the terminal's $400.00, $40.00, $300.00;
+    portfolio.toml's SQL helper saved $406 where the terminal says $406.09)."""
+    path = EXAMPLES / f"{name}.toml"
+    code, out, err = run("analyze", path, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    answer = data.get("portfolio", data)
+    verdict = answer["verdict"]
+    result = CliRunner(env={"COLUMNS": "250", "NO_COLOR": "1", "TERM": "dumb"}).invoke(
+        cli_app, ["analyze", str(path)]
+    )
+    assert result.exit_code == 0, result.stderr
+    terminal = result.stdout
+    at = _open(path)
+    assert not at.exception
+    alternatives = answer["alternatives"]
+    for index, alt in enumerate(alternatives):
+        if len(alternatives) > 1:
+            at = at.selectbox(key="in:show").set_value(index).run()
+        assert _headline(at).startswith(f"{verdict[0].upper()}{verdict[1:]}.")
+        lines = _terminal_section(terminal, alt["name"])
+        section = " ".join(lines.split()) + " "
+        shown = _metrics(at)
+        month, requests = shown["Break-even"], shown["Requests until then"]
+        if alt["break_even_month"] is None:
+            assert (month, requests) == ("never", "—")
+            assert f"Break-even not within {answer['horizon_months']} months" in section
+        else:
+            assert f"Break-even {month}, after {requests} requests" in section
+        npv = shown[f"NPV over {answer['horizon_months']} months"]
+        assert re.search(rf"NPV, \d+ months( at \d+%)? {re.escape(npv)} ", section), npv
+        assert f"3 months: {shown['Within a quarter?']};" in section
+        if "portfolio" in data:  # the caption is the first workload's view, not the file's
+            (table,) = at.dataframe
+            brings = lines[lines.index("What each workload brings") :]
+            for row in table.value.to_dict("records"):
+                (line,) = [x for x in brings.splitlines() if x.startswith(f" {row['workload']} ")]
+                figures = line.split()
+                for column in ("saves (PV)", "fleet share (PV)", "net (PV)"):
+                    assert row[column] in figures, (row, column, line)
+            continue
+        (costs,) = [c.value for c in at.caption if c.value.startswith("One-time cost")]
+        one_time, ours, theirs = re.findall(r"-?\$[\d,]+(?:\.\d\d)?", costs)
+        assert f"One-time cost {one_time} " in section
+        assert re.search(rf"this alternative {re.escape(ours)} ", section), costs
+        assert re.search(rf"baseline {re.escape(theirs)} ", section), costs
+        plain = [c.value for c in at.caption if c.value.startswith("Infrastructure only")]
+        for line in plain:
+            words = line.removeprefix("Infrastructure only (errors and waiting left out): ")
+            assert f"Infrastructure only {words.rstrip('.')} (" in section, line
 
 
 def test_a_value_the_schema_refuses_is_said_at_its_box_and_the_answer_goes(tmp_path: Path) -> None:
@@ -433,7 +505,7 @@ def test_numbers_show_thousands_and_are_read_strictly() -> None:
             )
         )
     )
-    assert _metrics(at)["NPV over 24 months"] == usd(expected.alternatives[0].npv_usd, 0)
+    assert _metrics(at)["NPV over 24 months"] == usd(expected.alternatives[0].npv_usd)
 
 
 def test_one_showing_choice_drives_the_headline_and_the_figures() -> None:
@@ -449,11 +521,11 @@ def test_one_showing_choice_drives_the_headline_and_the_figures() -> None:
     assert _box_of_key(at, "answer").selectbox[0].key == "in:show"
     for index, alt in enumerate(expected.alternatives):
         at = at.selectbox(key="in:show").set_value(index).run()
-        assert _headline(at) == headline(expected, index)
-        assert _metrics(at)["NPV over 24 months"] == usd(alt.npv_usd, 0)
+        assert _headline(at) == verdict_headline(expected, index)
+        assert _metrics(at)["NPV over 24 months"] == usd(alt.npv_usd)
         assert at.expander[3].label == f"Alternative: {alt.name}"
-    assert "Shown below" not in headline(expected, 2)
-    assert headline(expected, 0).endswith(
+    assert "Shown below" not in verdict_headline(expected, 2)
+    assert verdict_headline(expected, 0).endswith(
         "Shown below: 'fine-tuned 8B on rented H100s', which pays back in month 18.5; NPV $25,395."
     )
     at = at.selectbox(key="in:show").set_value(0).run()
@@ -495,9 +567,9 @@ def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: 
     path.write_text(text)
     expected = payback.analyze(payback.load_scenario(path)).alternatives[0]
     shown = _metrics(at)
-    assert shown["NPV over 24 months"] == usd(expected.npv_usd, 0)
+    assert shown["NPV over 24 months"] == usd(expected.npv_usd)
     assert shown["Break-even"] == (
-        "never" if expected.break_even_month is None else month_text(expected.break_even_month)
+        "never" if expected.break_even_month is None else month_text(expected.break_even_month, 2)
     )
 
 
@@ -528,9 +600,9 @@ def test_the_model_picker_names_mixtures_of_experts_and_offers_mxfp4(tmp_path: P
     assert result.exit_code == 0, result.stderr
     alt = json.loads(result.stdout)["alternatives"][0]
     shown = _metrics(at)
-    assert shown["NPV over 24 months"] == usd(alt["npv_usd"], 0)
+    assert shown["NPV over 24 months"] == usd(alt["npv_usd"])
     month = alt["break_even_month"]
-    assert shown["Break-even"] == ("never" if month is None else month_text(month))
+    assert shown["Break-even"] == ("never" if month is None else month_text(month, 2))
 
 
 def test_a_files_serving_engine_is_kept_and_its_refusal_said_on_the_page(
@@ -562,7 +634,7 @@ def test_a_files_serving_engine_is_kept_and_its_refusal_said_on_the_page(
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     alt = data["alternatives"][0]
-    assert _metrics(at)[f"NPV over {data['horizon_months']} months"] == usd(alt["npv_usd"], 0)
+    assert _metrics(at)[f"NPV over {data['horizon_months']} months"] == usd(alt["npv_usd"])
 
 
 def test_quality_inputs_price_errors_and_switch_off() -> None:
@@ -573,10 +645,10 @@ def test_quality_inputs_price_errors_and_switch_off() -> None:
     at = _app(quality_dict())
     assert not at.exception
     assert at.checkbox(key="in:quality.on").value is True
-    assert _metrics(at)["Break-even"] == "month 2.1"
+    assert _metrics(at)["Break-even"] == "month 2.08"
     assert any(c.value.startswith("Infrastructure only") for c in at.caption)
     at = _set(at, "alternatives.0.quality.error_rate", 3.0)  # percent
-    assert _metrics(at)["Break-even"] == month_text(10_000 / 2_300)
+    assert _metrics(at)["Break-even"] == month_text(10_000 / 2_300, 2)
     at = at.checkbox(key="in:quality.on").uncheck().run()
     assert _metrics(at)["Break-even"] == "never"
     assert not any(c.value.startswith("Infrastructure only") for c in at.caption)
@@ -587,7 +659,7 @@ def test_quality_inputs_price_errors_and_switch_off() -> None:
     # waiting: 100 × 3 × 2 = $600 against 100 × 0.8 × 2 = $160, a $440 credit; net $240 a
     # month, 10,000 / 240 = 41.7 months: past the 12-month horizon
     assert _metrics(at)["Break-even"] == "never"
-    assert _metrics(at)["NPV over 12 months"] == usd(12 * 240 - 10_000, 0)
+    assert _metrics(at)["NPV over 12 months"] == usd(12 * 240 - 10_000)
 
 
 def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
@@ -601,9 +673,9 @@ def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
     at = _app(raw)
     assert not at.exception
     assert _metrics(at)["NPV over 12 months"] == "$48,320"
-    assert _metrics(at)["Break-even"] == month_text(10_000 / 4_860)
+    assert _metrics(at)["Break-even"] == month_text(10_000 / 4_860, 2)
     at = _set(at, "alternatives.0.latency.usd_per_second_per_1k_requests", 0.0)
-    assert _metrics(at)["NPV over 12 months"] == usd(12 * 5_100 - 10_000, 0)
+    assert _metrics(at)["NPV over 12 months"] == usd(12 * 5_100 - 10_000)
     # equal values (or none for the alternative): one input, used for every option
     raw["alternatives"][0]["latency"]["usd_per_second_per_1k_requests"] = 1.0
     at = _app(raw)
@@ -611,7 +683,7 @@ def test_each_option_keeps_its_own_value_of_waiting_as_the_cli_does() -> None:
     assert "in:alternatives.0.latency.usd_per_second_per_1k_requests" not in keys
     at = _set(at, "baseline.latency.usd_per_second_per_1k_requests", 2.0)
     # $600 against 1,200 + 5,000 + 160: saving 11,600 − 6,360 = 5,240
-    assert _metrics(at)["NPV over 12 months"] == usd(12 * 5_240 - 10_000, 0)
+    assert _metrics(at)["NPV over 12 months"] == usd(12 * 5_240 - 10_000)
 
 
 @pytest.mark.parametrize("baseline_latency", [False, True])
@@ -626,9 +698,9 @@ def test_the_page_agrees_with_the_cli_on_the_value_of_waiting(baseline_latency: 
     assert not at.exception
     alt = payback.analyze(parse_scenario(raw)).alternatives[0]
     shown = _metrics(at)
-    assert shown["NPV over 12 months"] == usd(alt.npv_usd, 0)
+    assert shown["NPV over 12 months"] == usd(alt.npv_usd)
     assert alt.break_even_month is not None
-    assert shown["Break-even"] == month_text(alt.break_even_month)
+    assert shown["Break-even"] == month_text(alt.break_even_month, 2)
 
 
 def _plain(lines: list[str], path: str) -> list[str]:
@@ -868,20 +940,50 @@ def test_the_downloads_are_one_click_each_and_only_for_allowed_inputs() -> None:
 
 
 def _cli_chances(path: Path, samples: int, index: int = 0) -> dict[str, str]:
-    """The Monte Carlo's figures as `payback analyze --json --samples N` gives them, in
-    the page's words."""
-    result = CliRunner().invoke(
-        cli_app, ["analyze", str(path), "--json", "--samples", str(samples)]
+    """The Monte Carlo's figures as `payback analyze --samples N` prints them in the
+    terminal ("Chance it pays back  within 3 months 0.5%; ...; 6 months: 40%", "Break-even
+    month  p10 ... · p50 2.9 · ..."), for alternative ``index``, under the page's labels."""
+    code, out, err = run("analyze", path, "--samples", str(samples))
+    assert code == 0, err
+    text = " ".join(out.split())
+    chances = re.findall(
+        r"Chance it pays back within 3 months (\S+); 6: \S+; 12: \S+; (\d+) months?: (\S+) ",
+        text,
     )
-    assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
-    u = data["alternatives"][index]["uncertainty"]
-    median = u["break_even_month_percentiles"]["p50"]
+    medians = re.findall(r"Break-even month p10 \S+ · p50 (\S+) ·", text)
+    quarter, horizon, within = chances[index]
     return {
-        "Chance within a quarter": f"{u['p_break_even_within']['3']:.0%}",
-        f"Chance within {data['horizon_months']} months": f"{u['p_break_even_within']['horizon']:.0%}",
-        "Median break-even month": "never" if median is None else month_figure(median),
+        "Chance within a quarter": quarter,
+        f"Chance within {horizon} months": within,
+        "Median break-even month": medians[index],
     }
+
+
+def test_chances_under_one_percent_read_as_the_terminal_gives_them(tmp_path: Path) -> None:
+    """$15 against $2 per 1k at 20,000 requests a month saves $260 a month; a quarter pays
+    back $780. With the data cost drawn uniformly from $770 to $2,770, 10 in 2,000 of the
+    draws pay back within a quarter (0.5%) and those up to $1,560 within the 6 months
+    (39.5%). The page said "1%" (or "0%") where the terminal says "0.5%"; it now says what
+    the terminal says, to its digit."""
+    import tomlkit
+
+    raw = per_request_dict(15.0, 2.0, 20_000.0, horizon=6)
+    raw["alternatives"][0]["one_time"] = {"data_usd": {"dist": "uniform", "low": 770, "high": 2770}}
+    path = tmp_path / "ranged-seed.toml"
+    path.write_text(tomlkit.dumps(raw))
+    at = _open(path)
+    said = lambda: [c.value for c in _box_of_key(at, "monte-carlo").caption]  # noqa: E731
+    # one range, said as one ("the 1 numbers the file gives as ranges" before)
+    assert said()[0].startswith("The file gives one number as a range (data: collect, label,")
+    at = at.select_slider(key="mc:samples").set_value(5_000).run()
+    at = at.button(key="mc:run").click().run()
+    assert not at.exception
+    assert said()[0].startswith("5,000 samples of the one number the file gives as a range,")
+    terminal = _cli_chances(path, 5_000)
+    assert _chances(at) == terminal
+    quarter = float(terminal["Chance within a quarter"].rstrip("%"))
+    assert 0 < quarter < 1  # a share under one percent, with its decimal
+    assert float(terminal["Chance within 6 months"].rstrip("%")) == pytest.approx(39.5, abs=3)
 
 
 def test_monte_carlo_sits_by_the_answer_and_is_kept_out_of_date_after_a_change(
@@ -996,13 +1098,13 @@ def test_in_headless_chromium_an_edit_updates_the_verdict(browser: Any, tmp_path
         _served(EXAMPLES / "quarter-200k.toml", tmp_path) as url,
         _visit(browser, url, tmp_path) as visitor,
     ):
-        assert visitor.metrics()["Break-even"] == "month 13.4"
+        assert visitor.metrics()["Break-even"] == "month 13.37"
         visitor.type("Requests per month, in month 1 [requests]", "400000")
-        assert visitor.metrics()["Break-even"] == "month 4.2"
-        assert visitor.metrics()["Requests until then"] == "~1.69M"
+        assert visitor.metrics()["Break-even"] == "month 4.22"
+        assert visitor.metrics()["Requests until then"] == "1,688,107"
         visitor.page.screenshot(path=str(shots / "serve-edited.png"), full_page=True)
         visitor.upload(upload)
-        assert visitor.metrics()["Break-even"] == "month 10.0"
+        assert visitor.metrics()["Break-even"] == "month 10.00"
         saved = visitor.download()
     downloaded = payback.load_scenario(saved)
     assert downloaded.scenario.name == marker
@@ -1025,7 +1127,7 @@ def test_a_file_with_a_calibration_is_read_from_its_own_folder() -> None:
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     assert expected.break_even_month is not None
-    assert _metrics(at)["Break-even"] == month_text(expected.break_even_month)
+    assert _metrics(at)["Break-even"] == month_text(expected.break_even_month, 2)
     # without its folder the relative path cannot be read: said at the input, not a crash
     outcome = evaluate_inputs(read_scenario_data(path), {})
     assert outcome.analysis is None
@@ -1266,10 +1368,10 @@ class Visitor:
         alt = expected["alternatives"][index]
         month, requests = alt["break_even_month"], alt["break_even_requests"]
         wanted = {
-            "Break-even": "never" if month is None else month_text(month),
-            "Requests until then": "—" if requests is None else f"~{requests_text(requests)}",
+            "Break-even": "never" if month is None else month_text(month, 2),
+            "Requests until then": "—" if requests is None else f"{requests:,.0f}",
             "Within a quarter?": quarter_text(alt["pays_back_within"]),
-            f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"], 0),
+            f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"]),
         }
         figures = self.metrics()
         answer = {k: v for k, v in figures.items() if not k.startswith(("Chance", "Median"))}
@@ -1280,11 +1382,11 @@ class Visitor:
             answer = {k: v for k, v in figures.items() if not k.startswith(("Chance", "Median"))}
         assert answer == wanted, f"{steps}: shown {answer}, the command line {wanted}"
         analysis = payback.analyze(payback.load_scenario(held))
-        assert self.headline() == headline(
+        assert self.headline() == verdict_headline(
             analysis, index if len(analysis.alternatives) > 1 else None
         ), steps
         best = max(expected["alternatives"], key=lambda a: a["npv_usd"])
-        assert usd(best["npv_usd"], 0) in self.headline()
+        assert usd(best["npv_usd"]) in self.headline()
         chances = {k: v for k, v in figures.items() if k.startswith(("Chance", "Median"))}
         stale = self.page.locator(
             ".st-key-monte-carlo [data-testid='stAlert']", has_text="Out of date"
@@ -1547,7 +1649,7 @@ def test_a_portfolios_traffic_edit_and_report_in_the_browser_are_the_portfolios(
     file's workloads."""
     with _visit(browser, served, tmp_path) as visitor:
         visitor.upload(EXAMPLES / "portfolio.toml")
-        assert visitor.metrics()["Break-even"] == "month 12.8"
+        assert visitor.metrics()["Break-even"] == "month 12.81"
         visitor.type("Requests per month, in month 1 [requests]", "800,000")
         shown = visitor.metrics()
         headline_text = visitor.headline()
@@ -1557,8 +1659,8 @@ def test_a_portfolios_traffic_edit_and_report_in_the_browser_are_the_portfolios(
     assert portfolio.scenario.workloads[0].traffic.requests_per_month == 800_000  # type: ignore[index]
     alt = portfolio.alternatives[0]
     assert alt.break_even_month is not None
-    assert shown["Break-even"] == month_text(alt.break_even_month) != "month 12.8"
-    assert shown["NPV over 24 months"] == usd(alt.npv_usd, 0)
+    assert shown["Break-even"] == month_text(alt.break_even_month, 2) != "month 12.81"
+    assert shown["NPV over 24 months"] == usd(alt.npv_usd)
     verdict = portfolio.verdict()
     assert headline_text.startswith(verdict[0].upper() + verdict[1:])
     assert html.escape(verdict[0].upper() + verdict[1:]) in report
@@ -1590,7 +1692,7 @@ def test_the_engine_picker_beside_precision_gives_the_cli_answer(tmp_path: Path)
     alt = json.loads(result.stdout)["alternatives"][0]
     shown = _metrics(at)
     (npv,) = [v for k, v in shown.items() if k.startswith("NPV over")]
-    assert npv == usd(alt["npv_usd"], 0)
+    assert npv == usd(alt["npv_usd"])
     at = at.selectbox(key="in:alternatives.0.gpu").set_value("mi300x").run()
     at = at.selectbox(key="in:alternatives.0.engine").set_value("trtllm").run()
     assert not at.exception
@@ -1621,12 +1723,12 @@ def test_every_figure_is_shown_whole_at_laptop_desktop_and_phone_widths(
         assert answer is not None
         assert answer["width"] >= 340, answer
         assert page.evaluate(CUT) == []
-        assert visitor.metrics()["Break-even"] == "month 13.4"
+        assert visitor.metrics()["Break-even"] == "month 13.37"
         visitor.type("Requests per month, in month 1 [requests]", "1,000,000,000,000")
         raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
         raw["traffic"]["requests_per_month"] = 1e12
         npv = payback.analyze(parse_scenario(raw, "huge")).alternatives[0].npv_usd
-        assert visitor.metrics()["NPV over 24 months"] == usd(npv, 0) == "$184,638,861,795"
+        assert visitor.metrics()["NPV over 24 months"] == usd(npv) == "$184,638,861,795"
         page.screenshot(path=str(shots / f"figures-{width}-huge.png"))
         assert page.evaluate(CUT) == []
         visitor.type("Requests per month, in month 1 [requests]", "200,000")

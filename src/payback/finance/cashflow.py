@@ -7,6 +7,7 @@ Arrays follow :mod:`payback.finance`: monthly arrays have the month on the last 
 import numpy as np
 
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
+from payback.finance.quick import snap_month
 from payback.finance.traffic import months
 
 
@@ -39,6 +40,9 @@ def break_even_month(cumulative_savings_usd: ArrayLike) -> FloatArray:
     t = 0 when there is nothing to recover (S(0) ≥ 0) and month 1 does not lose money
     (S(1) ≥ 0); an alternative with no one-time cost that costs more from the start
     has not paid back at month 0. ``nan`` when S never reaches zero within the horizon.
+    A t within a part in 10^9 of a whole month is that month
+    (:func:`~payback.finance.quick.snap_month`): float noise in the sums does not move a
+    break-even of exactly 3 months past a quarter.
 
     >>> round(float(break_even_month([-400.0, -140.0, 120.0])), 6)
     1.538462
@@ -46,6 +50,8 @@ def break_even_month(cumulative_savings_usd: ArrayLike) -> FloatArray:
     nan
     >>> break_even_month([[-400.0, -140.0, 120.0], [0.0, 1.0, 2.0], [0.0, -1.0, -2.0]]).round(4)
     array([1.5385, 0.    ,    nan])
+    >>> float(break_even_month(cumulative_savings([0.6] * 4, [0.4] * 4, 0.6)))  # not 3.0000000000000004
+    3.0
     """
     s = as_float(cumulative_savings_usd)
     crossed = s >= 0.0
@@ -58,7 +64,7 @@ def break_even_month(cumulative_savings_usd: ArrayLike) -> FloatArray:
     s_prev = np.take_along_axis(s, prev[..., np.newaxis], axis=-1)[..., 0]
     with np.errstate(divide="ignore", invalid="ignore"):
         inside = np.where(first > 0, -s_prev / (s_first - s_prev), 0.0)
-    return np.where(found, prev + inside, np.nan)
+    return snap_month(np.where(found, prev + inside, np.nan))
 
 
 def break_even_requests(break_even_month: ArrayLike, requests: ArrayLike) -> FloatArray:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from payback.errors import PaybackError
 from payback.limits import (
@@ -16,6 +16,9 @@ from payback.limits import (
     MAX_USD,
     MAX_USD_PER_1K_REQUESTS,
 )
+
+if TYPE_CHECKING:
+    from payback.finance._types import FloatArray
 
 NOT_CHEAPER = "Self-hosting is not cheaper per request -- fine-tune only for behavior, not cost"
 
@@ -161,6 +164,37 @@ def month_figure(month: float, decimals: int = 1) -> str:
     return f"{month:,.{decimals}f}"
 
 
+MONTH_RTOL = 1e-9
+"""How close [relative] a computed break-even month must be to a whole month to be that
+month: 3,600 up front recovered at 1,200 a month is month 3, not 3.0000000000000004 (a sum
+of floats a part in 10^16 short), which read "not within a quarter"."""
+
+
+@overload
+def snap_month(month: float) -> float: ...
+@overload
+def snap_month(month: FloatArray) -> FloatArray: ...
+def snap_month(month: Any) -> Any:
+    """A break-even month within :data:`MONTH_RTOL` of a whole month k ≥ 1, as k exactly;
+    any other month (and ``nan``, never) as it is. The one rule every "within k months"
+    answer rests on: the cash-flow engine's break-even (arrays of samples) and
+    :func:`quick_break_even_month` (floats) both pass through it, so quick, analyze,
+    explain, the reports and the Monte Carlo shares compare the same number with k.
+
+    >>> snap_month(3.0000000000000004), snap_month(2.9999999999999996), snap_month(3.04)
+    (3.0, 3.0, 3.04)
+    >>> snap_month(1e-12)  # a break-even inside month 1 is not "at once"
+    1e-12
+    >>> import numpy as np
+    >>> snap_month(np.array([3.0000000000000004, np.nan, 0.0, 12.5]))
+    array([ 3. ,  nan,  0. , 12.5])
+    """
+    # written with operators only, so that it is the same rule for a float and an array
+    nearest = (month + 0.5) // 1.0
+    close = abs(month - nearest) <= MONTH_RTOL * nearest
+    return month + (nearest - month) * close
+
+
 MAX_QUICK_MONTHS = 1200
 """The break-even month :func:`quick_break_even_month` looks for at most (100 years)."""
 
@@ -206,7 +240,7 @@ def quick_break_even_month(
     for month in range(1, MAX_QUICK_MONTHS + 1):
         this_month = requests_per_month * (1.0 + growth_monthly) ** (month - 1)
         if served + this_month >= break_even_requests:
-            return (month - 1) + (break_even_requests - served) / this_month
+            return snap_month((month - 1) + (break_even_requests - served) / this_month)
         served += this_month
         if growth_monthly < 0 and this_month < 1e-9 * break_even_requests:
             return None  # shrinking traffic stops short

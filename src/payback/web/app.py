@@ -24,11 +24,13 @@ import payback
 from payback.analysis.result import Analysis, usd
 from payback.analysis.verdict import month_figure
 from payback.report import charts
-from payback.report.common import headline, month_text
+from payback.report.common import month_text
 from payback.report.labels import input_label
+from payback.report.text import _percent as share_text
 from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
+from payback.web.answer import ranged_words, verdict_headline
 from payback.web.inputs import (
     Form,
     alternative_inputs,
@@ -314,8 +316,11 @@ def _monte_carlo(
                     icon=":material/history:",
                 )
             c1, c2, c3 = st.columns(3)
-            c1.metric("Chance within a quarter", f"{w['3']:.0%}")
-            c2.metric(f"Chance within {horizon} months", f"{w['horizon']:.0%}")
+            # as `payback analyze --samples` says them: for one scenario 0.9% is not "1%",
+            # nor 0.04% "0%"; a portfolio's line gives whole percents
+            share = share_text if isinstance(stored[2], Analysis) else "{:.0%}".format
+            c1.metric("Chance within a quarter", share(w["3"]))
+            c2.metric(f"Chance within {horizon} months", share(w["horizon"]))
             c3.metric(
                 "Median break-even month",
                 "never" if median is None else month_figure(median),
@@ -323,16 +328,16 @@ def _monte_carlo(
                 f"within {horizon} months.",
             )
             st.caption(
-                f"{count:,} samples of the {ranges} numbers the file gives as ranges, each "
-                "drawn from its range; everything else as typed"
+                f"{count:,} samples of {ranged_words(ranges)}, each drawn from its range; "
+                "everything else as typed"
                 + (", the workloads moved together." if portfolio is not None else ".")
             )
         else:
             ranged = sorted(scenario.distributions, key=lambda p: p != "traffic.requests_per_month")
             st.caption(
-                f"The file gives {len(ranged)} numbers as ranges rather than one value "
-                f"(such as {input_label(ranged[0], units=False)}). Sampling draws each from "
-                "its range thousands of times and counts how often it pays back."
+                f"The file gives {ranged_words(len(ranged), ranged[0])} rather than one "
+                "value. Sampling draws each from its range thousands of times and counts how "
+                "often it pays back."
             )
         c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
         with c1:
@@ -391,14 +396,15 @@ with top:
         _metrics(portfolio.alternatives[index], analysis.horizon_months)
         _monte_carlo(outcome, analysis, index, portfolio)  # the portfolio's chances: above
         first = (portfolio.scenario.workloads or [])[0].name
-        alone = headline(analysis, shown)
+        alone = verdict_headline(analysis, shown)
         st.caption(  # not "that workload alone": its one-time items would count then
             f"Below: the first workload's traffic ({first!r}) on the alternatives' own costs, "
             "without that workload's one-time items and terms (the inputs, the charts, “What "
             f"would it take?”). In that view, {alone[0].lower()}{alone[1:]}"
         )
     else:
-        st.container(key="verdict").markdown(headline(analysis, index if len(names) > 1 else None))
+        shown = index if len(names) > 1 else None
+        st.container(key="verdict").markdown(verdict_headline(analysis, shown))
         _metrics(analysis.alternatives[index], analysis.horizon_months)
         _monte_carlo(outcome, analysis, index)
 
@@ -414,12 +420,16 @@ with rest:
             month = plain["break_even_month"]
             st.caption(
                 "Infrastructure only (errors and waiting left out): "
-                + ("never pays back" if month is None else f"break-even {month_text(month)}")
-                + f", NPV {usd(plain['npv_usd'] or 0.0, 0)}."
+                + (
+                    "never within the horizon"
+                    if month is None
+                    else f"break-even {month_text(month, 2)}"
+                )
+                + f"; NPV {usd(plain['npv_usd'] or 0.0)}."
             )
         st.caption(
-            f"One-time cost {usd(alt.one_time_usd, 0)}; month 1 costs {usd(alt.monthly_cost_usd[0], 0)} against "
-            f"{usd(analysis.baseline.monthly_cost_usd[0], 0)} for the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
+            f"One-time cost {usd(alt.one_time_usd)}; month 1 costs {usd(alt.monthly_cost_usd[0])} against "
+            f"{usd(analysis.baseline.monthly_cost_usd[0])} for the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
         )
         if outcome.scenario is not None and outcome.scenario.workloads:
             workloads_section(outcome.scenario, portfolio, portfolio_problems, index)

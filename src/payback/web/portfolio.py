@@ -82,9 +82,9 @@ def workloads_rows(
                     "alternative": alt.name,
                     "workload": c.workload,
                     "requests/month": f"{requests[c.workload]:,.0f}",
-                    "saves (PV)": usd(c.savings_usd, 0),
-                    "fleet share (PV)": usd(c.fleet_usd, 0),
-                    "net (PV)": usd(c.net_usd, 0),
+                    "saves (PV)": usd(c.savings_usd),
+                    "fleet share (PV)": usd(c.fleet_usd),
+                    "net (PV)": usd(c.net_usd),
                     "role": c.role,
                     "move": f"#{place[c.workload]}",
                 }

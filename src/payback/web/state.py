@@ -24,7 +24,6 @@ from payback.report.common import (
     is_rate,
     month_text,
     quarter_text,
-    requests_text,
 )
 from payback.report.labels import input_label
 from payback.report.solving import solution_lines
@@ -194,25 +193,30 @@ class Figure:
 
 def answer_figures(alt: Any, horizon: int) -> list[Figure]:
     """The four figures of the answer for one alternative (of an :class:`Analysis` or of a
-    portfolio's: both give the break-even, its requests, the quarter and the NPV), in the
-    words ``payback analyze`` uses for them."""
+    portfolio's: both give the break-even, its requests, the quarter and the NPV), each as
+    ``payback analyze`` writes it in its table: the break-even month to two places and the
+    requests to every digit ("month 1.54, after 30,769 requests"), the NPV in cents below
+    $1,000 (``usd``)."""
     month, requests = alt.break_even_month, alt.break_even_requests
     reason = getattr(alt, "reason", None)
     return [
         Figure(
             "month",
             "Break-even",
-            "never" if month is None else month_text(month),
+            "never" if month is None else month_text(month, 2),
             None if reason is None else f"Why not: {reason}",
         ),
         Figure(
             "requests",
             "Requests until then",
-            "—" if requests is None else f"~{requests_text(requests)}",
-            None if requests is None else f"Exactly {requests:,.0f} requests from month 1.",
+            "—" if requests is None else f"{requests:,.0f}",
+            None
+            if requests is None
+            else "Requests from the start of month 1 to the break-even, counted inside "
+            "the month it falls in.",
         ),
         Figure("quarter", "Within a quarter?", quarter_text(alt.pays_back_within)),
-        Figure("npv", f"NPV over {horizon} months", usd(alt.npv_usd, 0)),
+        Figure("npv", f"NPV over {horizon} months", usd(alt.npv_usd)),
     ]
 
 

@@ -80,8 +80,9 @@ def profile_usage(
     explicit = parse_columns(columns)
     files, notes, warnings = expand(paths)
     con = sql.connect()
-    sources, skipped = find_sources(con, files, fmt)
+    sources, skipped, repeated = find_sources(con, files, fmt)
     notes += skipped
+    warnings += repeated
     chosen = " + ".join(dict.fromkeys(s.fmt for s in sources))
     names = sql.shown_files([f for s in sources for f in s.files])
     statements = pipeline(sources, explicit, model, since, until)
@@ -305,7 +306,7 @@ def usage_sql(
     explicit = parse_columns(columns)
     if paths:
         files, _, _ = expand(paths)
-        sources, _ = find_sources(sql.connect(), files, fmt)
+        sources, _, _ = find_sources(sql.connect(), files, fmt)
         shown = " + ".join(dict.fromkeys(s.fmt for s in sources))
         where = f"-- The logs: {sql.shown_files(files)}, read with DuckDB's readers below."
     else:

@@ -10,7 +10,7 @@ from typing import Any
 
 from payback.errors import PaybackError
 
-__all__ = ["DIALECTS", "FENCED", "render"]
+__all__ = ["DIALECTS", "FENCED", "GROUPED", "render"]
 
 DIALECTS = (
     "duckdb",
@@ -41,13 +41,28 @@ FENCED = ("normalized", "checked")
 """The subqueries PostgreSQL runs as they are written (``OFFSET 0``); the last one (the
 buckets) it pulls up into the grouping, which computes each key once."""
 
+GROUPED = "[0-9]{1,3}(,[0-9]{3})+"
+"""A whole number with its digits grouped by commas (``1,234``, as a spreadsheet exports
+it), spaces around it allowed, read as the number without the commas; other text with a
+comma (``1,5``: one and a half, or fifteen?) is no number. ClickHouse and the printed
+dialects trim spaces (``trimBoth``, ``TRIM``) and match ``^GROUPED$`` (no backslash, the
+same in every engine's string literals); DuckDB and PostgreSQL match with ``\\s*`` around,
+as their casts allow."""
+
 _POSTGRES_NUMBER = r"^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$"
 """Text PostgreSQL casts to a double without failing: at most 30 digits before the point
 and a two-digit exponent (``1e999`` or 400 digits would be out of range, and end the
 query). Other numbers are out of a double's range: infinite, with their sign, as DuckDB's
 TRY_CAST reads them (0 with a negative exponent), so the row is unusable for the same
 reason on both."""
-_POSTGRES_ANY_NUMBER = r"^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+_POSTGRES_ANY_NUMBER = (
+    r"^\s*([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|" + GROUPED + r")\s*$"
+)
+"""Any number, or digits grouped by commas (:data:`GROUPED`): tried second, so text that
+is no number is tried as often as before."""
+_POSTGRES_GROUPED = r"^\s*[0-9]{1,3}(,[0-9]{3}){1,9}\s*$"
+"""Grouped digits PostgreSQL casts to a double once the commas are gone (30 digits at
+most, as :data:`_POSTGRES_NUMBER`); more are out of a double's range: infinite."""
 
 _ISO_TIME = (
     "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
@@ -66,7 +81,8 @@ def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
 
     - ``PAYBACK_EPOCH_US(t)``: microseconds since 1970 of a time (one without a zone is UTC);
     - ``PAYBACK_TEXT_EPOCH_US(s)``: the same from ISO text (NULL when it is not a time);
-    - ``PAYBACK_NUMBER(x)``: a DOUBLE, NULL when ``x`` does not read as a number;
+    - ``PAYBACK_NUMBER(x)``: a DOUBLE, NULL when ``x`` does not read as a number (digits
+      grouped by commas read as one: :data:`GROUPED`);
     - ``PAYBACK_JSON_TEXT(j, k1, k2, …)``: the text at keys of JSON (or JSON text);
     - and ``a // b`` is integer division (``intDiv`` on ClickHouse, where SQLGlot casts a
       float; ``/`` of two bigints on PostgreSQL, where SQLGlot writes ``DIV``, a numeric);
@@ -192,16 +208,43 @@ class _Rewrite:
 
         x = self.sql_of(args[0])
         if self.dialect == "clickhouse":
-            return self.parse(f"toFloat64OrNull(trimBoth(toString({x})))")
+            # the pattern only where the number is NULL (short-circuit evaluation)
+            text = f"trimBoth(toString({x}))"
+            return self.parse(
+                f"if(isNull(toFloat64OrNull({text})) AND match({text}, '^{GROUPED}$'), "
+                f"toFloat64OrNull(replaceAll({text}, ',', '')), toFloat64OrNull({text}))"
+            )
         if self.dialect == "postgres":
             text = f"CAST({x} AS TEXT)"
             return self.parse(
                 f"CASE WHEN {text} ~ '{_POSTGRES_NUMBER}' THEN CAST({text} AS DOUBLE PRECISION) "
-                f"WHEN {text} ~ '{_POSTGRES_ANY_NUMBER}' THEN CASE WHEN {text} ~ '[eE]-' THEN 0.0 "
+                f"WHEN {text} ~ '{_POSTGRES_ANY_NUMBER}' THEN CASE "
+                f"WHEN {text} ~ '{_POSTGRES_GROUPED}' "
+                f"THEN CAST(REPLACE({text}, ',', '') AS DOUBLE PRECISION) "
+                f"WHEN {text} ~ '[eE]-' THEN 0.0 "
                 f"WHEN BTRIM({text}) LIKE '-%' THEN CAST('-Infinity' AS DOUBLE PRECISION) "
                 "ELSE CAST('Infinity' AS DOUBLE PRECISION) END END"
             )
-        return exp.TryCast(this=args[0], to=exp.DataType.build("DOUBLE"))
+        if self.dialect == "duckdb":
+            text = f"CAST({x} AS VARCHAR)"
+            return self.parse(
+                f"coalesce(TRY_CAST({x} AS DOUBLE), CASE WHEN regexp_matches({text}, "
+                f"'^\\s*{GROUPED}\\s*$') THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END)"
+            )
+        # the pattern only where the cast fails
+        trimmed = exp.Trim(this=exp.Cast(this=args[0].copy(), to=exp.DataType.build("VARCHAR")))
+        grouped = exp.TryCast(
+            this=exp.Anonymous(
+                this="REPLACE",
+                expressions=[trimmed.copy(), exp.Literal.string(","), exp.Literal.string("")],
+            ),
+            to=exp.DataType.build("DOUBLE"),
+        )
+        matches = exp.RegexpLike(this=trimmed, expression=exp.Literal.string(f"^{GROUPED}$"))
+        return exp.Coalesce(
+            this=exp.TryCast(this=args[0], to=exp.DataType.build("DOUBLE")),
+            expressions=[exp.Case(ifs=[exp.If(this=matches, true=grouped)])],
+        )
 
     def json_text(self, args: list[Any]) -> Any:
         import sqlglot

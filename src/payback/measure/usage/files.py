@@ -9,6 +9,7 @@ import glob
 import gzip
 import json
 import os
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -112,11 +113,30 @@ def _kind(path: str) -> str:
     )
 
 
-def _delimiter(path: str) -> str:
-    name = path.lower()
-    for suffix in COMPRESSED:
-        name = name.removesuffix(suffix)
-    return "\t" if name.endswith(".tsv") else ","
+def _layout(path: str, head: list[str]) -> tuple[str, list[str], int]:
+    """A CSV's delimiter, header and the lines before it, from its first lines: Excel's
+    ``sep=;`` line names the delimiter (and is skipped); else a ``.tsv`` is tab-separated,
+    and a ``.csv`` or ``.txt`` is split by whichever of comma, semicolon (a spreadsheet in a
+    locale whose decimal mark is a comma) and tab gives its header the most columns (comma
+    on a tie)."""
+    first = head[0].strip().strip('"')
+    if first.lower().startswith("sep=") and len(first) == 5:
+        delim, skip = first[4], 1
+    else:
+        name = stem(path.lower())
+        candidates = ["\t"] if name.endswith(".tsv") else [",", ";", "\t"]
+        delim = max(candidates, key=lambda d: len(_fields(head[0], d)))
+        skip = 0
+    header = _fields(head[skip], delim) if len(head) > skip else []
+    return delim, header, skip
+
+
+def _fields(line: str, delim: str) -> list[str]:
+    """A CSV line's fields (a stray carriage return or NUL in it: the line as one field)."""
+    try:
+        return next(csv.reader([line], delimiter=delim), [])
+    except csv.Error:
+        return [line]
 
 
 FILE_COLUMN = "__payback_file"
@@ -162,6 +182,11 @@ def _head(con: Any, path: str, count: int) -> list[str]:
                 if not line:
                     break
                 if not lines:
+                    if line.startswith((b"\xff\xfe", b"\xfe\xff")):
+                        raise PaybackError(
+                            f"{path}: UTF-16 text (as Excel's 'Unicode Text' saves it); save "
+                            "it as 'CSV UTF-8', or convert it to UTF-8"
+                        )
                     line = line.removeprefix(b"\xef\xbb\xbf")
                 if line.strip():
                     lines.append(line.decode("utf-8", "replace").rstrip("\r\n"))
@@ -174,9 +199,10 @@ def _head(con: Any, path: str, count: int) -> list[str]:
     return lines
 
 
-def find_sources(con: Any, files: list[str], fmt: str) -> tuple[list[Source], list[str]]:
+def find_sources(con: Any, files: list[str], fmt: str) -> tuple[list[Source], list[str], list[str]]:
     """One relation per group of files of the same kind, layout and format (detected file by
-    file for ``auto``), in the order given; plus notes on empty files skipped."""
+    file for ``auto``), in the order given; plus notes on empty files skipped, and warnings
+    on a CSV header that names a column more than once."""
     groups: dict[tuple[Any, ...], list[str]] = {}
     empty: list[str] = []
     for path in files:
@@ -192,7 +218,32 @@ def find_sources(con: Any, files: list[str], fmt: str) -> tuple[list[Source], li
     sources = [
         _relation(con, group, chosen, kind, rest) for (chosen, kind, *rest), group in groups.items()
     ]
-    return sources, notes
+    warnings = [
+        _repeated(group, rest[1])
+        for (_, kind, *rest), group in groups.items()
+        if kind == "csv" and _repeated(group, rest[1])
+    ]
+    return sources, notes, warnings
+
+
+def _repeated(group: list[str], header: Sequence[str]) -> str:
+    """A warning when a CSV header names a column more than once (case aside): which one
+    is read; empty when each name is there once."""
+    names = [h.strip() for h in header]
+    counts = Counter(n.lower() for n in names if n)
+    twice = list({n.lower(): n for n in reversed(names) if n and counts[n.lower()] > 1}.values())
+    if not twice:
+        return ""
+    twice.reverse()  # in the header's order, each as first spelled
+    listed = ", ".join(
+        f"{n} " + ("twice" if counts[n.lower()] == 2 else f"{counts[n.lower()]} times")
+        for n in twice[:5]
+    )
+    return (
+        f"{shown_files(group)}: the header names {listed}; the first "
+        + ("of each " if len(twice) > 1 else "")
+        + f"is read (the next is {twice[0]}_1, to name with columns)"
+    )
 
 
 def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
@@ -200,12 +251,13 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
     first records or columns show; None when it holds no records."""
     kind = _kind(path)
     if kind == "csv":
-        head = _head(con, path, 2)
-        if len(head) < 2:  # nothing, or a header and no rows
+        head = _head(con, path, 3)
+        if not head:
             return None
-        delim = _delimiter(path)
-        header = next(csv.reader([head[0]], delimiter=delim), [])
-        return (kind, delim, tuple(header)), detect_keys({h.strip().lower() for h in header})
+        delim, header, skip = _layout(path, head)
+        if len(head) < skip + 2:  # a header and no rows
+            return None
+        return (kind, delim, tuple(header), skip), detect_keys({h.strip().lower() for h in header})
     if kind == "parquet":
         try:
             described = con.execute(
@@ -284,8 +336,8 @@ def _varchar_columns(header: Sequence[str]) -> str:
 
 
 def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]) -> Source:
-    """The relation over a group of files of one kind (``layout``: a CSV's delimiter and
-    header) read as ``fmt``; a table's columns are described."""
+    """The relation over a group of files of one kind (``layout``: a CSV's delimiter,
+    header and lines before it) read as ``fmt``; a table's columns are described."""
     listed = sql_list(group)
     if kind == "jsonl":
         sql = (
@@ -307,7 +359,8 @@ def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]
         # the columns from the header read in Python: DuckDB's sniffer takes time
         # quadratic in a field's length (14 s for a 1 MB number), and every column is text
         sql = (
-            f"read_csv({listed}, header = true, columns = {_varchar_columns(layout[1])}, "
+            f"read_csv({listed}, header = true, skip = {int(layout[2])}, "
+            f"columns = {_varchar_columns(layout[1])}, "
             f"auto_detect = false, delim = '{delim}', quote = '\"', escape = '\"', "
             f"strict_mode = false, store_rejects = true, max_line_size = {MAX_LINE_BYTES}, "
             f"filename = {sql_str(FILE_COLUMN)})"

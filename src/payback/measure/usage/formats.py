@@ -10,6 +10,7 @@ from typing import Any
 from payback.errors import PaybackError
 
 __all__ = [
+    "COMMA",
     "FIELDS",
     "FORMATS",
     "GENERIC",
@@ -28,6 +29,11 @@ FIELDS = ("ts", "input", "output", "cached", "model", "requests", "seconds", "id
 request, the count for a bucket), the bucket's length in seconds (none for a request) and
 the request's id, where the format has one (a row whose id came before is a duplicate:
 dropped and counted)."""
+
+COMMA = "token counts with a comma that is not a thousands separator (such as 1,5)"
+"""Why a row whose token count is text with a comma is not used: digits grouped by commas
+(``1,234``, as a spreadsheet exports them) read as the number; any other comma (``1,5``:
+one and a half, or fifteen?) is no number."""
 
 GENERIC: dict[str, list[str]] = {
     "ts": [

@@ -9,8 +9,9 @@ import re
 from collections.abc import Sequence
 
 from payback.errors import PaybackError
+from payback.measure.usage.dialects import GROUPED
 from payback.measure.usage.files import FILE_COLUMN
-from payback.measure.usage.formats import FIELDS, OTEL_ATTRIBUTES, SPECS
+from payback.measure.usage.formats import COMMA, FIELDS, OTEL_ATTRIBUTES, SPECS
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
 
 __all__ = ["GOOD", "filters_sql", "normalized", "pipeline", "unwrap"]
@@ -50,6 +51,9 @@ WHY = (
     "CASE WHEN ts IS NULL THEN 'no time that reads as a date' "
     "WHEN NOT (ts >= TIMESTAMPTZ '1970-01-01 00:00:00+00' AND ts < TIMESTAMPTZ '2200-01-01 00:00:00+00') "
     "THEN 'a time before 1970 or after 2199' "
+    "WHEN (input IS NULL AND CAST(input_raw AS VARCHAR) LIKE '%,%') "
+    "OR (output IS NULL AND CAST(output_raw AS VARCHAR) LIKE '%,%') "
+    f"OR (cached IS NULL AND CAST(cached_raw AS VARCHAR) LIKE '%,%') THEN {sql_str(COMMA)} "
     "WHEN input IS NULL OR output IS NULL OR cached IS NULL THEN 'token counts missing or not numbers' "
     "WHEN NOT (isfinite(input) AND isfinite(output) AND isfinite(cached)) "
     "THEN 'token counts that are not finite numbers' "
@@ -244,6 +248,19 @@ def _epoch(x: str) -> str:
     )
 
 
+def _number(x: str, kind: str) -> str:
+    """A DOUBLE from a number, or from text: a number, or digits grouped by commas
+    (:data:`~payback.measure.usage.dialects.GROUPED`, tried only where the cast fails, as a
+    database's text column is read); NULL otherwise."""
+    if kind == "number":
+        return f"TRY_CAST({x} AS DOUBLE)"
+    text = f"CAST({x} AS VARCHAR)"
+    return (
+        f"coalesce(TRY_CAST({x} AS DOUBLE), CASE WHEN regexp_matches({text}, "
+        f"'^\\s*{GROUPED}\\s*$') THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END)"
+    )
+
+
 def _timestamp(kind: str) -> str:
     """SQL for ``ts`` from ``ts_raw``: a typed time, a unix number, or ISO text (any offset,
     converted to UTC; naive means UTC) or a unix number as text."""
@@ -300,13 +317,25 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
             f"coalesce(({keep}), TRUE) AS keep",
         ]
     )
+    # a JSON-lines line that is not JSON has no fields at all: that is why, not its time
+    why = (
+        f"CASE WHEN raw_line IS NOT NULL THEN 'a line that is not JSON' ELSE {WHY} END"
+        if source.json
+        else WHY
+    )
     ts = _timestamp(_type_of(source, exprs["ts"] or ""))
+    number = {n: _number(f"{n}_raw", _type_of(source, exprs[n] or "")) for n in FIELDS}
+    # no cached count, or a blank one (a CSV cell of spaces, JSON's ""), is none cached, as
+    # a database's text column reads it (a NULL number, then 0)
+    blank = "cached_raw IS NULL"
+    if _type_of(source, exprs["cached"] or "") != "number":
+        blank = "coalesce(trim(CAST(cached_raw AS VARCHAR)), '') = ''"
     typed = (
         f"SELECT {ts} AS ts,\n"
         "       nullif(model_raw::VARCHAR, '') AS model,\n"
-        "       CASE WHEN requests_raw IS NULL THEN 1.0 ELSE TRY_CAST(requests_raw AS DOUBLE) END AS requests,\n"
-        "       TRY_CAST(input_raw AS DOUBLE) AS input, TRY_CAST(output_raw AS DOUBLE) AS output,\n"
-        "       CASE WHEN cached_raw IS NULL THEN 0.0 ELSE TRY_CAST(cached_raw AS DOUBLE) END AS cached,\n"
+        f"       CASE WHEN requests_raw IS NULL THEN 1.0 ELSE {number['requests']} END AS requests,\n"
+        f"       {number['input']} AS input, {number['output']} AS output,\n"
+        f"       CASE WHEN {blank} THEN 0.0 ELSE {number['cached']} END AS cached,\n"
         "       TRY_CAST(seconds_raw AS DOUBLE) AS seconds, nullif(id_raw::VARCHAR, '') AS rid,\n"
         "       keep, * EXCLUDE (keep)\n"
         f"FROM (SELECT {inner}\n      FROM {relation})"
@@ -314,7 +343,7 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     return (
         f"SELECT {index} AS src, file, ts, model, requests, input, output, cached, seconds, rid, keep, good,\n"
         f"       CASE WHEN keep AND NOT good THEN left(regexp_replace({raw}, '\\s+', ' ', 'g'), 200) END AS bad,\n"
-        f"       CASE WHEN keep AND NOT good THEN {WHY} END AS why\n"
+        f"       CASE WHEN keep AND NOT good THEN {why} END AS why\n"
         f"FROM (SELECT *, coalesce({GOOD}, FALSE) AS good\n      FROM ({typed}))"
     )
 

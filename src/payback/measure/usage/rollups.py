@@ -286,7 +286,7 @@ def find(engine: Any, table: str | None, fmt: str) -> tuple[Any, str, tuple[str,
     (:func:`find_rollup`): LiteLLM's daily rollup when named (``--table``), or, when none
     is named, where the spend logs are missing or empty (``disable_spend_logs``) and a
     rollup is there."""
-    from payback.measure.usage.tables import find_table
+    from payback.measure.usage.finding import find_table
 
     tables = engine.tables()
     try:

@@ -57,7 +57,7 @@ from payback.errors import PaybackError
 from payback.measure.usage.buckets import BUCKET_DIGITS, bucket_width
 from payback.measure.usage.buckets import bucket_sql as _bucket
 from payback.measure.usage.dialects import DIALECTS, render
-from payback.measure.usage.formats import FIELDS, GENERIC
+from payback.measure.usage.formats import COMMA, FIELDS, GENERIC
 
 __all__ = [
     "BUCKET_DIGITS",
@@ -69,8 +69,6 @@ __all__ = [
     "Table",
     "TableSpec",
     "bucket_width",
-    "find_table",
-    "looks_like_logs",
     "profile_query",
     "render",
     "resolve_fields",
@@ -82,6 +80,7 @@ MAX_TOKENS = 1e8
 WHY = (
     "no time that reads as a date",
     "a time before 1970 or after 2199",
+    COMMA,
     "token counts missing or not numbers",
     "negative token counts",
     "more cached tokens than input tokens",
@@ -89,8 +88,8 @@ WHY = (
 )
 """Why a row that is an LLM call cannot be used: its ``status`` is 1 + the index here (0:
 not an LLM call that succeeded, :data:`FILTERED`: outside the filters, :data:`USED`)."""
-FILTERED = 7
-USED = 8
+FILTERED = 8
+USED = 9
 
 
 @dataclass(frozen=True)
@@ -241,76 +240,6 @@ class Table:
 
 def _lower(columns: dict[str, str]) -> dict[str, str]:
     return {c.lower(): c for c in columns}
-
-
-def looks_like_logs(table: Table) -> bool:
-    """Whether a table has a time column and a token column (found as generic logs are)."""
-    names = _lower(table.columns)
-    has_ts = any(c.lower() in names for c in GENERIC["ts"])
-    has_tokens = (
-        any(c.lower() in names for c in GENERIC["input"])
-        or any(c.lower() in OTEL_ATTRIBUTES_LOWER for c in names)
-        or "usage_details" in names
-    )
-    return has_ts and has_tokens
-
-
-OTEL_ATTRIBUTES_LOWER = {c.lower() for c in OTEL_ATTRIBUTES}
-
-
-def find_table(tables: list[Table], name: str | None, shown_url: str) -> tuple[Table, str]:
-    """The table to read and its spec name: ``name`` (``schema.table`` or ``table``), or the
-    first known table found by name, or else the one table that looks like logs (read as
-    generic logs). One line when there is none, naming the tables that look like logs."""
-    if name is not None:
-        for t in tables:
-            if name in (t.shown, t.qualified) or (t.default and name == t.name):
-                return t, _spec_for(t)
-        folded = [t for t in tables if name.lower() in (t.shown.lower(), t.qualified.lower())]
-        if len(folded) == 1:
-            return folded[0], _spec_for(folded[0])
-        raise PaybackError.bad("table", repr(name), _not_found(tables, shown_url))
-    # a known name in a schema searched by default first (a copy in another schema, such
-    # as an archive, is not the live table)
-    by_schema = sorted(tables, key=lambda t: not t.default)
-    for spec in KNOWN.values():
-        for wanted in spec.tables:
-            for t in by_schema:
-                if t.name.lower() == wanted.lower():
-                    return t, spec.name
-    logs = [t for t in tables if looks_like_logs(t) and not t.partition]
-    if len(logs) == 1:  # the one table that can be read (the note says which it was)
-        return logs[0], "generic"
-    raise PaybackError(
-        f"{shown_url}: no table of known logs found (looked for "
-        + ", ".join(t for s in KNOWN.values() for t in s.tables)
-        + "); name one with table (and columns ts=...,input=...,output=...); "
-        + _not_found(tables, shown_url, named=False)
-    )
-
-
-def _spec_for(table: Table) -> str:
-    for spec in KNOWN.values():
-        if table.name.lower() in (t.lower() for t in spec.tables):
-            return spec.name
-    return "generic"
-
-
-def _not_found(tables: list[Table], shown_url: str, *, named: bool = True) -> str:
-    """The tables that look like logs, else the others, else that there are none; after
-    "not a table of URL" when a table was named."""
-    head = f"not a table of {shown_url}; " if named else ""
-    logs = [t.shown for t in tables if looks_like_logs(t) and not t.partition]
-    if logs:
-        more = f" (and {len(logs) - 20:,} more)" if len(logs) > 20 else ""
-        return f"{head}tables that look like logs: {', '.join(logs[:20])}{more}"
-    others = [t.shown for t in tables]
-    if others:
-        return (
-            f"{head}none of its {len(others):,} tables looks like logs "
-            f"({', '.join(others[:10])}{', …' if len(others) > 10 else ''})"
-        )
-    return f"not a table of {shown_url}, which has no tables" if named else "it has no tables"
 
 
 # -- the fields ----------------------------------------------------------------------
@@ -491,6 +420,23 @@ def _alternative(table: Table, terms: Terms, name: str) -> tuple[str, str]:
     return sql, kind
 
 
+def _commas(table: Table, fields: dict[str, list[Terms]]) -> dict[str, str]:
+    """For each token field read from a text column, the SQL that says its text holds a
+    comma (with no number read: :data:`~payback.measure.usage.formats.COMMA`). Keys of a map or JSON
+    column are left out: checking them would read the JSON again, a row."""
+    found: dict[str, str] = {}
+    for name in ("input", "output", "cached"):
+        texts = [
+            f"CAST({_quote(c)} AS VARCHAR) LIKE '%,%'"
+            for terms in fields.get(name, [])
+            for c, keys in terms
+            if not keys and _kind(table.columns.get(c, "")) == "text"
+        ]
+        if texts:
+            found[name] = " OR ".join(texts)
+    return found
+
+
 def _us(sql: str, kind: str) -> str:
     """Microseconds since 1970 (UTC; a time without a zone is UTC) from a time, a unix
     number in s, ms, µs or ns (told apart by size), or ISO text."""
@@ -526,6 +472,18 @@ def profile_query(
     cached = exprs.get("cached", ("0.0", "number"))[0]
     model_sql = f"CAST({exprs['model'][0]} AS VARCHAR)" if "model" in exprs else "NULL"
     keep = _keep(table, spec_name, exprs)
+    commas = _commas(table, fields)
+    comma_columns = "".join(
+        f",\n                         CASE WHEN {c} THEN 1 ELSE 0 END AS {n}_comma"
+        for n, c in commas.items()
+    )
+    comma_status = (
+        "WHEN "
+        + " OR ".join(f"({n} IS NULL AND {n}_comma = 1)" for n in commas)
+        + " THEN 3\n                           "
+        if commas
+        else ""
+    )
     inside = ["TRUE"]
     if since:
         inside.append(f"us >= {_day_us(since)}")
@@ -552,17 +510,17 @@ FROM (SELECT us, us // 3600000000 AS hour, input, output, cached, status,
       FROM (SELECT *, CASE WHEN keep = 0 THEN 0
                            WHEN us IS NULL THEN 1
                            WHEN us < 0 OR us >= {end} THEN 2
-                           WHEN input IS NULL OR output IS NULL OR cached IS NULL THEN 3
-                           WHEN input < 0 OR output < 0 OR cached < 0 THEN 4
-                           WHEN cached > input THEN 5
-                           WHEN input > {MAX_TOKENS:.0f} OR output > {MAX_TOKENS:.0f} THEN 6
+                           {comma_status}WHEN input IS NULL OR output IS NULL OR cached IS NULL THEN 4
+                           WHEN input < 0 OR output < 0 OR cached < 0 THEN 5
+                           WHEN cached > input THEN 6
+                           WHEN input > {MAX_TOKENS:.0f} OR output > {MAX_TOKENS:.0f} THEN 7
                            WHEN {" AND ".join(inside)} THEN {USED} ELSE {FILTERED} END AS status
             FROM (SELECT {_us(ts_sql, ts_kind)} AS us,
                          {exprs["input"][0]} AS input,
                          {exprs["output"][0]} AS output,
                          coalesce({cached}, 0.0) AS cached,
                          coalesce(nullif({model_sql}, ''), '(none)') AS model,
-                         CASE WHEN {keep} THEN 1 ELSE 0 END AS keep
+                         CASE WHEN {keep} THEN 1 ELSE 0 END AS keep{comma_columns}
                   FROM {source}) AS normalized) AS checked) AS split
 GROUP BY GROUPING SETS ((hour, status), (tin), (tout), (tmodel))"""
     return render(text, dialect, final=table.final)
@@ -593,6 +551,3 @@ def _keep(table: Table, spec_name: str, exprs: dict[str, tuple[str, str]]) -> st
                 )
             )
     return " AND ".join(f"coalesce(({c}), TRUE)" for c in conditions) or "TRUE"
-
-
-# -- dialects -------------------------------------------------------------------------

@@ -1,0 +1,56 @@
+"""The page's sentences about its answer: the headline, which is `payback analyze`'s
+verdict word for word, and how many of the file's numbers are ranges. No Streamlit here,
+so it is testable."""
+
+from __future__ import annotations
+
+from payback.analysis.result import Analysis
+from payback.report.common import shown_below
+from payback.report.labels import input_label
+
+__all__ = ["ranged_words", "verdict_headline"]
+
+
+def verdict_headline(analysis: Analysis, shown: int | None = None) -> str:
+    """The page's headline: the verdict ``payback analyze`` ends with, word for word and
+    figure for figure (every digit of the requests, the NPV in cents below $1,000), as a
+    sentence; ``shown``, when it is not the best, named after it.
+
+    >>> from payback import analyze
+    >>> from payback.scenario import parse_scenario
+    >>> seed = {"scenario": {"name": "s", "horizon_months": 6},
+    ...     "traffic": {"requests_per_month": 20000},
+    ...     "baseline": {"name": "api", "kind": "per_request", "usd_per_1k_requests": 15},
+    ...     "alternatives": [{"name": "ft", "kind": "per_request", "usd_per_1k_requests": 2,
+    ...                       "one_time": {"data_usd": 400}}]}
+    >>> verdict_headline(analyze(parse_scenario(seed, "seed")))
+    "'ft' pays back in month 1.5 (after ~30,769 requests), within a quarter; NPV $1,160 over 6 months."
+    """
+    verdict = analysis.verdict()
+    line = f"{verdict[0].upper()}{verdict[1:]}."
+    alts = analysis.alternatives
+    best = max(range(len(alts)), key=lambda i: alts[i].npv_usd)
+    if shown is not None and shown != best:
+        alt = alts[shown]
+        line += shown_below(alt.name, alt.break_even_month, alt.npv_usd, analysis.horizon_months)
+    return line
+
+
+def ranged_words(count: int, first: str | None = None) -> str:
+    """How many numbers a file gives as ranges, in words, one of them named when given.
+
+    >>> ranged_words(14), ranged_words(1)
+    ('the 14 numbers the file gives as ranges', 'the one number the file gives as a range')
+    >>> ranged_words(2, "traffic.requests_per_month")
+    '2 numbers as ranges (such as requests per month, in month 1)'
+    >>> ranged_words(1, "alternatives.0.one_time.data_usd")
+    'one number as a range (data: collect, label, clean)'
+    """
+    if first is None:
+        if count == 1:
+            return "the one number the file gives as a range"
+        return f"the {count} numbers the file gives as ranges"
+    name = input_label(first, units=False)
+    if count == 1:
+        return f"one number as a range ({name})"
+    return f"{count} numbers as ranges (such as {name})"
