@@ -1128,10 +1128,19 @@ def test_a_file_with_a_calibration_is_read_from_its_own_folder() -> None:
     assert not at.error, [e.value for e in at.error]
     assert expected.break_even_month is not None
     assert _metrics(at)["Break-even"] == month_text(expected.break_even_month, 2)
-    # without its folder the relative path cannot be read: said at the input, not a crash
+    # without its folder (an upload) the relative path cannot be read: said at the input,
+    # not a crash, with where it was looked for and how to have it read beside the file
     outcome = evaluate_inputs(read_scenario_data(path), {})
     assert outcome.analysis is None
-    assert any("calibration" in line for lines in outcome.problems.values() for line in lines)
+    (line,) = [line for lines in outcome.problems.values() for line in lines]
+    assert line.startswith(
+        "alternatives.0.calibration = 'calibrations/h200-llama-3.1-8b-lora.toml': "
+    )
+    assert line.endswith(
+        "no such file here: a file opened on the page comes without its folder, so a path in "
+        "it is read from the folder `payback serve` runs in; `payback serve FILE` reads it "
+        "beside the file"
+    )
 
 
 def test_what_would_it_take_speaks_the_pages_words_and_reuses_the_quarter() -> None:
