@@ -10,6 +10,7 @@ from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text, usd
 from payback.report.common import Table, month_text, quarter_text, sampled_text
+from payback.report.fleet import not_within
 
 __all__ = ["comparison_renderables", "comparison_table", "month_1_saving"]
 
@@ -23,10 +24,12 @@ def month_1_saving(analysis: Analysis, alt: AlternativeResult) -> float:
     return analysis.baseline.monthly_cost_usd[0] - alt.monthly_cost_usd[0]
 
 
-def _break_even(alt: AlternativeResult) -> str:
+def _break_even(alt: AlternativeResult, horizon: int) -> str:
+    """The break-even month, or ``not within 12 months`` (as the single-scenario view says
+    it: one that pays back after the horizon is not "never")."""
     month = alt.break_even_month
     if month is None:
-        return "never"
+        return not_within(horizon)
     return month_text(month)
 
 
@@ -34,7 +37,7 @@ def _cells(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     return [
         usd(alt.one_time_usd, 0),
         usd(month_1_saving(analysis, alt), 0),
-        _break_even(alt),
+        _break_even(alt, analysis.horizon_months),
         usd(alt.npv_usd, 0),
         quarter_text(alt.pays_back_within).replace(" (horizon too short)", ""),
     ]
@@ -46,6 +49,12 @@ def npv_terms(analysis: Analysis) -> str:
     return months_text(analysis.horizon_months) + (f" at {rate:.0%}/year" if rate else "")
 
 
+def _short_terms(analysis: Analysis) -> str:
+    """The NPV's horizon and rate in a table cell: ``24 mo, 10%``, ``6 mo, 0%``."""
+    rate = analysis.scenario.scenario.discount_rate_annual
+    return f"{analysis.horizon_months:g} mo, {rate:.0%}"
+
+
 def comparison_table(analyses: list[Analysis], labels: list[str] | None = None) -> Table:
     """A row per alternative of every analysis (a first ``scenario`` column, by ``labels``
     or the scenario's name, when there are several): one-time cost, month-1 saving,
@@ -54,13 +63,17 @@ def comparison_table(analyses: list[Analysis], labels: list[str] | None = None) 
     several = len(analyses) > 1
     names = labels or [a.name for a in analyses]
     rows = [
-        ([label] if several else []) + [alt.name, *_cells(analysis, alt)]
+        ([label] if several else [])
+        + [alt.name, *_cells(analysis, alt)]
+        + ([npv_terms(analysis)] if several else [])
         for label, analysis in zip(names, analyses, strict=True)
         for alt in analysis.alternatives
     ]
     first = 2 if several else 1
     return Table(
-        (["scenario"] if several else []) + ["alternative", *HEADER],
+        (["scenario"] if several else [])
+        + ["alternative", *HEADER]
+        + (["NPV over"] if several else []),
         rows,
         frozenset({first, first + 1, first + 3}),
     )
@@ -75,7 +88,7 @@ def comparison_renderables(
     several = len(analyses) > 1
     names = labels or [a.name for a in analyses]
     if several:
-        title = f"{len(analyses)} scenarios compared"
+        title = f"{len(analyses)} scenarios compared (NPV over each one's horizon, at its rate)"
     else:
         only = analyses[0]
         title = f"{len(only.alternatives)} alternatives compared (NPV over {npv_terms(only)})"
@@ -86,8 +99,9 @@ def comparison_renderables(
     for name in TERMINAL_HEADER:
         table.add_column(name, justify="left" if "quarter" in name else "right", no_wrap=True)
     for label, analysis in zip(names, analyses, strict=True):
-        if several:
-            table.add_row(Text(label, style="bold"), *[""] * len(HEADER))
+        if several:  # each scenario's NPV is over its own horizon, at its own rate
+            terms = Text(_short_terms(analysis), style="dim")
+            table.add_row(Text(label, style="bold"), "", "", "", terms, "")
         for alt in analysis.alternatives:
             table.add_row(("  " if several else "") + alt.name, *_cells(analysis, alt))
     if not several:

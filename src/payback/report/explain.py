@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from payback.analysis.result import AlternativeResult, Analysis, months_text
+from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as _usd
 from payback.analysis.verdict import month_figure
 from payback.report.common import (
@@ -15,8 +15,15 @@ from payback.report.common import (
     in_month_text,
     month_text,
     quarter_text,
+    window_shares,
 )
-from payback.report.fleet import changes_the_answer, quiet_line, why_paragraphs
+from payback.report.fleet import (
+    break_even_span,
+    changes_the_answer,
+    not_within,
+    quiet_line,
+    why_paragraphs,
+)
 from payback.report.labels import input_label
 
 
@@ -217,14 +224,20 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
         )
     if analysis.uncertainty is not None:
         u = analysis.uncertainty.alternatives[index]
-        w = u.p_break_even_within
-        p = {k: ("unknown" if v is None else f"{v:.0%}") for k, v in w.items()}
+        names = {QUARTER_MONTHS: "a quarter", 12: "a year"}
+        clauses = [
+            f"within {names.get(k, months_text(k))} in {share:.0%}"
+            for k, share in window_shares(u.p_break_even_within, horizon)
+        ]
+        clauses[0] += " of them"
+        listed = (
+            clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
+        )
         median = u.break_even_month_percentiles["p50"]
         paragraphs.append(
-            f"Across {u.samples:,} samples of the scenario's ranges it pays back within a quarter in "
-            f"{p['3']} of them, within a year in {p['12']} and within {months_text(horizon)} in {p['horizon']}; "
+            f"Across {u.samples:,} samples of the scenario's ranges it pays back {listed}; "
             f"the median break-even is "
-            + ("never" if median is None else month_text(median))
+            + (not_within(horizon) if median is None else month_text(median))
             + f", and the NPV is positive in {u.p_npv_positive:.0%} of samples."
         )
     return paragraphs
@@ -264,13 +277,12 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
     if not drivers:
         return ["No input moves the answer: it holds whatever the assumptions."]
     lines = []
+    horizon = analysis.horizon_months
     for d in drivers[:3]:
-        low = "never" if d.break_even_month_low is None else month_text(d.break_even_month_low)
-        high = "never" if d.break_even_month_high is None else month_text(d.break_even_month_high)
+        span = break_even_span(d.break_even_month_low, d.break_even_month_high, horizon)
         lines.append(
             f"{input_label(d.parameter, units=False)} ({d.parameter}; {driver_range(analysis, d)}): "
-            f"NPV {usd(d.npv_low_usd)} to {usd(d.npv_high_usd)}, "
-            f"break-even {low} to {high}"
+            f"NPV {usd(d.npv_low_usd)} to {usd(d.npv_high_usd)}, break-even {span}"
         )
     field = drivers[0].parameter.rsplit(".", 1)[-1]
     advice = MEASURE_FIRST.get(field, "this number")
@@ -285,9 +297,19 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
             if moved
             else " None of them changes the break-even or the sign of the NPV."
         )
-    quiet = [d for d in drivers[3:] if not changes_the_answer(d)]
+    # every input not listed is counted: those that move the answer, then the rest
+    unlisted = drivers[3:]
+    loud = [d for d in unlisted if changes_the_answer(d)]
+    quiet = [d for d in unlisted if not changes_the_answer(d)]
+    if loud:
+        one = len(loud) == 1
+        rest += (
+            f" {len(loud)} other input{'' if one else 's'} also move{'s' if one else ''} the "
+            "break-even or the sign of the NPV (`payback sensitivity` ranks every input)."
+        )
     if quiet:
-        rest += " " + quiet_line(quiet, names=False, word="other")
+        word = "more" if loud else "other"
+        rest += " " + quiet_line(quiet, names=False, word=word, horizon=horizon)
     return [
         "With each input moved alone over the range in brackets and the others central, the "
         "answer moves most with: " + "; ".join(lines) + "." + rest,

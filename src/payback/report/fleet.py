@@ -6,6 +6,7 @@ values :func:`payback.solve` finds for a payback within a quarter)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text, usd
@@ -16,7 +17,15 @@ if TYPE_CHECKING:
     from payback.studies.solve import Solution
     from payback.studies.uncertainty import Driver
 
-__all__ = ["fleet_rows", "quiet_line", "share_text", "split_drivers", "why_paragraphs"]
+__all__ = [
+    "break_even_span",
+    "fleet_rows",
+    "not_within",
+    "quiet_line",
+    "share_text",
+    "split_drivers",
+    "why_paragraphs",
+]
 
 
 def share_text(share: float) -> str:
@@ -182,11 +191,18 @@ def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
         )
         if lever
     ]
-    cause = "It does not pay back within a quarter"
+    horizon = analysis.horizon_months
+    # a horizon shorter than a quarter cannot tell whether it pays back within one
+    window = (
+        f"within the {months_text(horizon)} computed"
+        if horizon < QUARTER_MONTHS
+        else "within a quarter"
+    )
+    cause = f"It does not pay back {window}"
     zero = analysis.scaled_to_zero(index) if u.always_on else None
     zero_month = None if zero is None else zero["break_even_month"]
     if zero_month is not None and zero_month <= QUARTER_MONTHS:
-        cause = "Idle GPU time is why it does not pay back within a quarter"
+        cause = f"Idle GPU time is why it does not pay back {window}"
     elif zero_month is not None and month is None:
         cause = (
             f"Idle GPU time is why it never pays back within {months_text(analysis.horizon_months)}"
@@ -206,8 +222,34 @@ ALWAYS_LISTED = 3
 """The drivers listed in full however little they change: the top of the ranking."""
 
 
-def _month_or_never(month: float | None) -> str:
-    return "never" if month is None else month_text(month)
+def not_within(horizon: int | None) -> str:
+    """A break-even past the horizon, as the single-scenario view says it: ``not within
+    12 months`` (``never`` where the horizon is not known). What happens after the
+    horizon is not computed, so it is never called "never" there.
+
+    >>> not_within(1), not_within(None)
+    ('not within 1 month', 'never')
+    """
+    return "never" if horizon is None else f"not within {months_text(horizon)}"
+
+
+def break_even_span(
+    low: float | None,
+    high: float | None,
+    horizon: int | None,
+    arrow: str = " to ",
+    month: Callable[[float], str] = month_text,
+) -> str:
+    """A break-even at an input's two ends: ``month 3.2 to month 2.1``, ``not within 12
+    months to month 10.9``, ``not within 1 month at either end``.
+
+    >>> break_even_span(None, 10.93, 12), break_even_span(None, None, 1)
+    ('not within 12 months to month 10.9', 'not within 1 month at either end')
+    """
+    if low is None and high is None and horizon is not None:
+        return f"{not_within(horizon)} at either end"
+    ends = [not_within(horizon) if m is None else month(m) for m in (low, high)]
+    return arrow.join(ends)
 
 
 def changes_the_answer(driver: Driver) -> bool:
@@ -230,12 +272,23 @@ def split_drivers(drivers: list[Driver]) -> tuple[list[Driver], list[Driver]]:
     return listed, quiet
 
 
-def quiet_line(quiet: list[Driver], names: bool = True, word: str = "more") -> str:
+def quiet_line(
+    quiet: list[Driver], names: bool = True, word: str = "more", horizon: int | None = None
+) -> str:
     """One line for the drivers that change nothing a reader acts on (their paths listed
-    with ``names``)."""
+    with ``names``); ``horizon`` words a break-even past it (:func:`not_within`)."""
     swing = max(d.npv_swing_usd for d in quiet)
-    months = {_month_or_never(d.break_even_month_low) for d in quiet}
-    where = f"the break-even {months.pop()}" if len(months) == 1 else "the break-even as it is"
+    months = {d.break_even_month_low for d in quiet}
+    where = "the break-even as it is"
+    if len(months) == 1:
+        only = months.pop()
+        where = (
+            f"the break-even {month_text(only)}"
+            if only is not None
+            else "the break-even never"
+            if horizon is None
+            else f"it short of paying back within {months_text(horizon)}"
+        )
     listed = ": " + ", ".join(d.parameter for d in quiet) if names else ""
     one = len(quiet) == 1
     count = f"{len(quiet)} {word} input{'' if one else 's'}"

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.report.common import month_text
+from payback.report.common import month_text, window_shares
 from payback.report.portfolio_common import fleet_words, role_words, workload_rows
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
@@ -161,12 +161,15 @@ def _order(alt: PortfolioAlternative) -> Table:
     return table
 
 
-def _uncertainty(summary: dict[str, Any]) -> Text:
-    p = summary["p_break_even_within"]
+def _uncertainty(summary: dict[str, Any], horizon: int) -> Text:
+    """The samples' answer: the share paid back within each window the horizon answers
+    (within 3 months was ``None`` with a horizon under a quarter, which stopped the
+    command), and the NPV's spread."""
+    shares = window_shares(summary["p_break_even_within"], horizon)
+    within = ", ".join(f"within {months_text(k)} {p:.0%}" for k, p in shares)
     npv = summary["npv_usd_percentiles"]
     return Text(
-        f"Monte Carlo ({summary['samples']:,} samples): pays back within 3 months "
-        f"{p['3']:.0%}, within the horizon {p['horizon']:.0%}; NPV p10 {money(npv['p10'])}, "
+        f"Monte Carlo ({summary['samples']:,} samples): pays back {within}; NPV p10 {money(npv['p10'])}, "
         f"p50 {money(npv['p50'])}, p90 {money(npv['p90'])}"
     )
 
@@ -186,7 +189,7 @@ def portfolio_renderables(analysis: PortfolioAnalysis) -> Group:
             Text(alt.quarter + "."),
         ]
         if analysis.uncertainty is not None:
-            parts.append(_uncertainty(analysis.uncertainty["alternatives"][i]))
+            parts.append(_uncertainty(analysis.uncertainty["alternatives"][i], horizon))
         parts.append(Text(""))
     parts.append(Text(f"Verdict: {analysis.verdict()}", style="bold"))
     return Group(*parts)

@@ -21,8 +21,15 @@ from payback.report.common import (
     format_input,
     month_text,
     unit_span,
+    window_shares,
 )
-from payback.report.fleet import fleet_rows, quiet_line, split_drivers
+from payback.report.fleet import (
+    break_even_span,
+    fleet_rows,
+    not_within,
+    quiet_line,
+    split_drivers,
+)
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
     from payback.studies.uncertainty import Driver, SobolIndex
@@ -227,8 +234,8 @@ def _percent(p: float | None) -> str:
     return f"{p:.0%}" if 0.01 <= p <= 0.99 else f"{p:.1%}"
 
 
-def _month(m: float | None) -> str:
-    return "never" if m is None else month_figure(m)
+def _month(m: float | None, horizon: int) -> str:
+    return not_within(horizon) if m is None else month_figure(m)
 
 
 def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
@@ -238,16 +245,20 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
-    within = u.p_break_even_within
+    (first, share), *more = window_shares(u.p_break_even_within, analysis.horizon_months)
     grid.add_row(
         "Chance it pays back",
-        f"within 3 months {_percent(within['3'])}; 6: {_percent(within['6'])}; "
-        f"12: {_percent(within['12'])}; {months_text(analysis.horizon_months)}: {_percent(within['horizon'])}",
+        f"within {months_text(first)} {_percent(share)}"
+        + "".join(f"; {k}: {_percent(p)}" for k, p in more),
     )
     bm = u.break_even_month_percentiles
     grid.add_row(
         "Break-even month",
-        f"p10 {_month(bm['p10'])} · p50 {_month(bm['p50'])} · p90 {_month(bm['p90'])}",
+        f"{not_within(analysis.horizon_months)} at p10, p50 and p90"
+        if all(bm[p] is None for p in ("p10", "p50", "p90"))
+        else " · ".join(
+            f"{p} {_month(bm[p], analysis.horizon_months)}" for p in ("p10", "p50", "p90")
+        ),
     )
     npv = u.npv_usd_percentiles
     grid.add_row(
@@ -270,6 +281,7 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
                 top=5,
                 title=f"What dominates ({shown} of {len(u.drivers)}): NPV {money(analysis.alternatives[index].npv_usd)} "
                 "with every input central; each moved alone",
+                horizon=analysis.horizon_months,
             )
         )
     return Group(*parts)
@@ -290,9 +302,13 @@ def _assumption_note(assumed: list[str | None]) -> Text | None:
 
 
 def tornado_table(
-    drivers: list[Driver], top: int | None = None, title: str | None = None
+    drivers: list[Driver],
+    top: int | None = None,
+    title: str | None = None,
+    horizon: int | None = None,
 ) -> RenderableType:
-    """Drivers ranked by NPV swing: two lines each, with a bar scaled to the largest swing."""
+    """Drivers ranked by NPV swing: two lines each, with a bar scaled to the largest swing;
+    ``horizon`` words a break-even past it (``not within 12 months``, not ``never``)."""
     shown = drivers[:top] if top else drivers
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", style="dim")
@@ -304,7 +320,10 @@ def tornado_table(
         detail = (
             f"{unit_span(d.parameter, d.low, d.high)}: "
             f"NPV {compact(d.npv_low_usd, True)} → {compact(d.npv_high_usd, True)}; "
-            f"break-even {_month(d.break_even_month_low)} → {_month(d.break_even_month_high)}"
+            "break-even "
+            + break_even_span(
+                d.break_even_month_low, d.break_even_month_high, horizon, " → ", month_figure
+            )
         )
         line = Text(f"{bar:<10} ", style="cyan")
         line.append(d.parameter, style="bold")
@@ -320,7 +339,7 @@ def tornado_table(
         )
     parts.append(grid if shown else Text("No input changes the NPV.", style="dim"))
     if quiet:
-        parts.append(Text(quiet_line(quiet), style="dim"))
+        parts.append(Text(quiet_line(quiet, horizon=horizon), style="dim"))
     note = _assumption_note([d.assumed for d in shown])
     if note is not None:
         parts.append(note)

@@ -1,0 +1,188 @@
+"""What the words say when the horizon cannot answer a question: a horizon shorter than a
+quarter, a Monte Carlo sentence with a horizon under a year, a break-even past the horizon
+in the comparison table, and the count of inputs explain does not list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import payback
+from helpers import run
+
+FLEET = """
+[scenario]
+name = "A"
+horizon_months = {horizon}
+discount_rate_annual = 0.12
+
+[traffic]
+requests_per_month = 1000000
+input_tokens = 1000
+output_tokens = 200
+peak_to_average = 2.0
+
+[baseline]
+name = "api"
+kind = "hosted_api"
+input_usd_per_mtok = 2.5
+output_usd_per_mtok = 10.0
+
+[[alternatives]]
+name = "selfhost"
+kind = "self_hosted"
+usd_per_gpu_hour = 2.0
+gpus_per_replica = 1
+replica_requests_per_s = 1.0
+target_utilization = 0.5
+escalation_share = 0.1
+ops_usd_per_month = 80.0
+
+[alternatives.one_time]
+data_usd = 3000.0
+engineer_hours = 10
+engineer_usd_per_hour = 100.0
+eval_usd = 200.0
+training_usd = 100.0
+training_runs = 2
+
+[alternatives.recurring]
+retrain_every_months = 6
+retrain_usd = 500.0
+"""
+"""$4,400 up front, $1,050 saved a month: by hand month 4.19 (12 months shown)."""
+
+SCALE_TO_ZERO = """
+[scenario]
+name = "B"
+horizon_months = 3
+
+[traffic]
+requests_per_month = 100000
+growth_monthly = 0.1
+
+[baseline]
+name = "api"
+kind = "per_request"
+usd_per_1k_requests = 10
+price_change_annual = -0.5
+
+[[alternatives]]
+name = "s2z"
+kind = "self_hosted"
+usd_per_gpu_hour = 3.0
+gpus_per_replica = 2
+replica_requests_per_s = 2.0
+target_utilization = 0.8
+always_on = false
+
+[alternatives.one_time]
+data_usd = {data}
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_one_month_horizon_is_not_called_a_quarter_or_never(tmp_path: Path) -> None:
+    """It pays back in month 4.19 (12-month horizon); with a 1-month horizon explain said
+    "Within a quarter: unknown" and then "It does not pay back within a quarter", and its
+    drivers "break-even never to never"."""
+    twelve = payback.load_scenario(_write(tmp_path, "a.toml", FLEET.format(horizon=12)))
+    assert payback.analyze(twelve).alternatives[0].break_even_month == pytest.approx(
+        4.19, abs=0.005
+    )
+    short = _write(tmp_path, "h1.toml", FLEET.format(horizon=1))
+    code, out, err = run("explain", short)
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "Within a quarter: unknown (horizon too short)." in text
+    assert "within a quarter" not in text.replace("Within a quarter: unknown", "")
+    assert "It does not pay back within the 1 month computed." in text
+    assert "never to never" not in text
+    assert "break-even never" not in text
+    assert "break-even not within 1 month at either end" in text
+    assert "11 other inputs leave it short of paying back within 1 month" in text
+
+
+def test_the_comparison_table_says_not_within_the_horizon(tmp_path: Path) -> None:
+    """Two scenarios: the 1-month one's row said break-even "never" where its own verdict
+    says the rest takes until about month 5."""
+    short = _write(tmp_path, "h1.toml", FLEET.format(horizon=1))
+    other = _write(tmp_path, "b.toml", SCALE_TO_ZERO.format(data=2000.0))
+    code, out, err = run("analyze", short, other)
+    assert code == 0, err
+    row = next(line for line in out.splitlines() if "selfhost" in line and "$" in line)
+    assert "not within 1 month" in row
+    assert "never" not in out
+    assert "until about month 5" in " ".join(out.split())
+
+
+def test_the_monte_carlo_sentence_asks_only_what_the_horizon_answers(tmp_path: Path) -> None:
+    """A 3-month horizon: "within a quarter in 57% of them, within a year in unknown and
+    within 3 months in 57%"; a 12-month one in analyze: "...; 12: 100%; 12 months: 100%"."""
+    uncertain = SCALE_TO_ZERO.format(data='{ dist = "uniform", low = 1000, high = 4000 }')
+    path = _write(tmp_path, "bu.toml", uncertain)
+    code, out, err = run("explain", path, "--samples", "1000")
+    assert code == 0, err
+    text = " ".join(out.split())
+    sentence = text[text.index("Across 1,000 samples") :].split(";")[0]
+    assert sentence.startswith(
+        "Across 1,000 samples of the scenario's ranges it pays back within a quarter in "
+    )
+    assert sentence.endswith("% of them")  # one clause: no year, no "3 months" again
+    code, out, err = run(
+        "analyze", _write(tmp_path, "a.toml", FLEET.format(horizon=12)), "--samples", "200"
+    )
+    assert code == 0, err
+    line = next(line for line in out.splitlines() if line.startswith("Chance it pays back"))
+    assert line.split("  ", 1)[1].strip() == "within 3 months 0%; 6: 100%; 12: 100%"
+
+
+def test_explain_counts_every_input_it_does_not_list() -> None:
+    """quarter-uncertain.toml has 14 uncertain inputs: 3 listed, 10 more that move the
+    answer and 1 that does not. It said "1 other input leaves ..." and nothing of the 10."""
+    examples = Path(__file__).parents[2] / "examples"
+    code, out, err = run("explain", examples / "quarter-uncertain.toml")
+    assert code == 0, err
+    text = " ".join(out.split())
+    analysis = payback.analyze(payback.load_scenario(examples / "quarter-uncertain.toml"))
+    assert len(analysis.drivers[0]) == 14
+    assert "10 other inputs also move the break-even or the sign of the NPV" in text
+    assert "1 more input leaves the break-even month 14.3" in text
+
+
+def test_the_comparison_names_each_scenarios_npv_horizon_and_rate(tmp_path: Path) -> None:
+    """A 12-month NPV at 12% stood in one column beside a 3-month NPV at 0%, with nothing
+    to tell them apart; each scenario's heading row now carries its terms."""
+    twelve = _write(tmp_path, "a.toml", FLEET.format(horizon=12))
+    three = _write(tmp_path, "b.toml", SCALE_TO_ZERO.format(data=2000.0))
+    code, out, err = run("analyze", twelve, three)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "NPV over each one's horizon, at its rate" in lines[0]
+    heading = {
+        line.split()[0]: line.split(None, 1)[1].strip()
+        for line in lines
+        if line.startswith(" a ") or line.startswith(" b ")
+    }
+    assert heading == {"a": "12 mo, 12%", "b": "3 mo, 0%"}
+
+
+def test_a_portfolio_sampled_over_two_months_is_answered(tmp_path: Path) -> None:
+    """A portfolio with a 2-month horizon and samples stopped with an internal error (its
+    line formatted the share within 3 months, None there, as a percentage)."""
+    examples = Path(__file__).parents[2] / "examples"
+    text = (examples / "portfolio.toml").read_text(encoding="utf-8")
+    path = _write(tmp_path, "p2.toml", text.replace("horizon_months = 24", "horizon_months = 2"))
+    code, out, err = run("analyze", path, "--samples", "50")
+    assert code == 0, err
+    lines = [line for line in out.splitlines() if line.startswith("Monte Carlo (50 samples)")]
+    assert lines
+    assert all(
+        line.startswith("Monte Carlo (50 samples): pays back within 2 months 0%;") for line in lines
+    )
