@@ -1,0 +1,171 @@
+"""What ``payback solve`` aims at and what it answers: the target (``metric=value``,
+:func:`parse_target`) and the :class:`Solution` (the value found, or why none is), shared
+by one scenario's solve and a portfolio's (:mod:`payback.studies.solve`)."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from payback.errors import PaybackError
+from payback.scenario import FieldRange
+
+__all__ = ["METRICS", "Metric", "Solution", "Target", "parse_target"]
+
+Metric = Literal["break_even_month", "npv_usd", "break_even_requests"]
+
+METRICS: dict[str, str] = {
+    "break_even_month": "the month the alternative pays back (≤ target is better)",
+    "npv_usd": "the NPV of switching over the horizon, USD (≥ target is better)",
+    "break_even_requests": "cumulative requests until it pays back (≤ target is better)",
+}
+"""The targets :func:`solve` can reach, with what each means."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """``metric = value``: what must hold with equality."""
+
+    metric: Metric
+    value: float
+
+    def __str__(self) -> str:
+        whole = self.value.is_integer() and abs(self.value) < 1e15
+        text = f"{int(self.value) if whole else self.value:g}"
+        return f"{self.metric}={re.sub(r'e([+-])0*', lambda m: 'e' + m[1].strip('+'), text)}"
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.metric != "npv_usd"
+
+
+def parse_target(text: str) -> Target:
+    """A target from text such as ``break_even_month=3``, ``npv_usd = 0`` or
+    ``break_even_requests=1e6``. Raises :class:`PaybackError` with one line.
+
+    >>> parse_target("break_even_month=3")
+    Target(metric='break_even_month', value=3.0)
+    """
+    allowed = ", ".join(METRICS)
+    quoted = repr(text)  # the value as the error shows it: target 'npv=0': ...
+    match = re.fullmatch(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\S+)\s*", text)
+    if match is None:
+        raise PaybackError.bad(
+            "target",
+            quoted,
+            f"expected METRIC=VALUE such as break_even_month=3; metrics: {allowed}",
+        )
+    metric, number = match.groups()
+    if metric not in METRICS:
+        close = difflib.get_close_matches(metric, list(METRICS), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise PaybackError.bad(
+            "target", quoted, f"unknown metric {metric!r}; {hint}allowed: {allowed}"
+        )
+    try:
+        value = float(number.replace("_", ""))
+    except ValueError:
+        raise PaybackError.bad(
+            "target", quoted, f"{number!r} is not a number (e.g. {metric}=3)"
+        ) from None
+    if not math.isfinite(value):
+        raise PaybackError.bad("target", quoted, "the value must be a finite number")
+    if metric != "npv_usd" and value < 0:
+        raise PaybackError.bad("target", quoted, f"{metric} must be ≥ 0")
+    return Target(metric, value)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The value of one input at which one alternative meets a target, or why none does."""
+
+    parameter: str
+    alternative: int
+    alternative_name: str
+    target: Target
+    current: float
+    """The input's value in the scenario."""
+    current_achieved: float | None
+    """The metric with the input at that value (``None``: never pays back)."""
+    current_met: bool
+    """Whether today's value already meets the target."""
+    value: float | None
+    """The solution; ``None`` when no value in the allowed range reaches the target."""
+    achieved: float | None
+    """The metric at :attr:`value` (``None``: never pays back)."""
+    reached: bool
+    """Whether the target holds at :attr:`value` (within float precision)."""
+    step: bool
+    """The metric jumps across the target at :attr:`value`: the target is met on one
+    side and missed on the other, never hit exactly."""
+    other_side: tuple[float, float | None] | None
+    """For a step: the value just across it and the metric there."""
+    met_above: bool | None
+    """Whether values just above :attr:`value` meet the target (``at least``), or just
+    below (``at most``); ``None`` without a solution."""
+    single_crossing: bool
+    """Of all the values tried, only those on the :attr:`met_above` side of
+    :attr:`value` meet the target: "at least" / "at most" holds over the range checked.
+    Otherwise the metric crosses the target elsewhere too (it is not monotone in the
+    input: fleet replicas, retraining months) and the claim holds only near the value,
+    the crossing nearest today's."""
+    closest: tuple[float, float | None] | None
+    """Without a solution: the allowed value whose metric comes closest, and that metric."""
+    holds_everywhere: bool
+    """Without a solution: whether every allowed value already meets the target."""
+    allowed: FieldRange
+    whole: bool
+    """The input is a whole-number count: only whole values were tried."""
+    horizon_months: int
+    iterations: int
+    """Engine calls: one for the bracketing grid, one per refining round."""
+    evaluations: int
+    """Candidate values evaluated in all."""
+    closest_savings_usd: float | None = None
+    """Without a solution, for a break-even target no allowed value reaches within the
+    horizon ("never" everywhere): the cumulative savings at the horizon at :attr:`closest`,
+    the value that comes nearest to paying back (the most saved, or the least still owed)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "parameter": self.parameter,
+            "value": self.value,
+            "target": {"metric": self.target.metric, "value": self.target.value},
+            "achieved": self.achieved,
+            "iterations": self.iterations,
+            "reached": self.reached,
+            "step": self.step,
+            "other_side": None
+            if self.other_side is None
+            else {"value": self.other_side[0], "achieved": self.other_side[1]},
+            "met": None
+            if self.met_above is None
+            else ("at_least" if self.met_above else "at_most"),
+            "single_crossing": self.single_crossing,
+            "closest": None
+            if self.closest is None
+            else {"value": self.closest[0], "achieved": self.closest[1]}
+            | (
+                {"savings_at_horizon_usd": self.closest_savings_usd}
+                if self.closest_savings_usd is not None
+                else {}
+            ),
+            "holds_everywhere": self.holds_everywhere,
+            "current": {
+                "value": self.current,
+                "achieved": self.current_achieved,
+                "met": self.current_met,
+            },
+            "alternative": {"index": self.alternative, "name": self.alternative_name},
+            "allowed": {
+                "lowest": self.allowed.lowest,
+                "highest": self.allowed.highest,
+                "lowest_included": self.allowed.lowest_included,
+                "highest_included": self.allowed.highest_included,
+                "whole": self.whole,
+            },
+            "evaluations": self.evaluations,
+        }
