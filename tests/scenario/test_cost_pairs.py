@@ -172,3 +172,27 @@ def test_the_latency_warning_is_one_stderr_line_and_in_json(tmp_path: Path) -> N
     assert err.splitlines() == [f"warning: {LATENCY_LINE}"]
     code, out, err = run("analyze", path, "--json")
     assert json.loads(out)["warnings"] == [LATENCY_LINE]
+
+
+def test_growth_compounding_past_the_starting_limit_is_warned_of(tmp_path: Path) -> None:
+    """1,000,000 requests at +10% a month pass 1e13 when 1.1^(m-1) > 1e7, m - 1 > 169.1:
+    from month 171; at 600 months they reach 1e6 · 1.1^599 = 6.23e30. A horizon of 170
+    months stays under it and says nothing."""
+    text = SEED_LIKE.replace("horizon_months = 12", "horizon_months = 600")
+    text = text.replace(
+        "requests_per_month = 1000000", "requests_per_month = 1000000\ngrowth_monthly = 0.1"
+    )
+    path = tmp_path / "g.toml"
+    path.write_text(text)
+    code, out, _ = run("analyze", path, "--json")
+    assert code == 0
+    (line,) = [w for w in json.loads(out)["warnings"] if "compounds" in w]
+    assert line == (
+        "traffic.growth_monthly = 0.1 compounds 1,000,000 requests a month to 6.23e+30 by month "
+        "600, past 1e+13 from month 171 on: the figures past it rest on growth no traffic keeps "
+        "(shorten scenario.horizon_months, or lower the growth)"
+    )
+    path.write_text(text.replace("horizon_months = 600", "horizon_months = 170"))
+    code, out, _ = run("analyze", path, "--json")
+    assert code == 0
+    assert not [w for w in json.loads(out)["warnings"] if "compounds" in w]

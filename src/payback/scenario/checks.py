@@ -1,10 +1,11 @@
 """Costs written as a count times a price whose product would silently be $0: a training
 cost with no run is refused (no run is not a training); a retraining that never comes or
 costs nothing, hours without a rate, power without a price are warned of (each is allowed
-on its own)."""
+on its own). Traffic that compounds past what a scenario may start at is warned of too."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
     from payback.scenario.schema import Scenario
 
-__all__ = ["cost_pair_problems", "cost_pair_warnings"]
+__all__ = ["cost_pair_problems", "cost_pair_warnings", "growth_warnings"]
 
 _PAIRS = (
     ("one_time", "engineer_hours", "engineer_usd_per_hour"),
@@ -80,3 +81,28 @@ def cost_pair_warnings(scenario: Scenario) -> list[str]:
             if table is not None:
                 out += _alone(f"{path}.{table_name}", table, count, price)
     return out
+
+
+def growth_warnings(scenario: Scenario) -> list[str]:
+    """One line when ``traffic.growth_monthly``, compounded over the horizon, takes the
+    monthly requests past :data:`~payback.limits.MAX_REQUESTS_PER_MONTH`, the most a
+    scenario may start at (central values: a growth of 100% a month over 600 months is
+    allowed field by field, and gives numbers of 180 digits)."""
+    from payback.limits import MAX_REQUESTS_PER_MONTH
+
+    traffic, horizon = scenario.traffic, scenario.scenario.horizon_months
+    growth = traffic.growth_monthly
+    if growth <= 0:
+        return []
+    last = traffic.requests_per_month * (1.0 + growth) ** (horizon - 1)
+    if last <= MAX_REQUESTS_PER_MONTH:
+        return []
+    # the first month past the limit: R (1+g)^(m-1) > limit
+    ratio = MAX_REQUESTS_PER_MONTH / traffic.requests_per_month
+    past = 1 + int(math.log(ratio) / math.log1p(growth)) + 1
+    return [
+        f"traffic.growth_monthly = {growth:g} compounds {traffic.requests_per_month:,.0f} "
+        f"requests a month to {last:.3g} by month {horizon}, past {MAX_REQUESTS_PER_MONTH:.0e} "
+        f"from month {past} on: the figures past it rest on growth no traffic keeps "
+        "(shorten scenario.horizon_months, or lower the growth)"
+    ]
