@@ -26,7 +26,6 @@ from payback.report.common import (
 from payback.report.fleet import (
     break_even_span,
     fleet_rows,
-    not_within,
     quiet_line,
     split_drivers,
 )
