@@ -111,6 +111,24 @@ def test_a_one_month_horizon_is_not_called_a_quarter_or_never(tmp_path: Path) ->
     assert "11 other inputs leave it short of paying back within 1 month" in text
 
 
+@pytest.mark.parametrize("portfolio", [False, True])
+def test_sensitivity_says_not_within_the_horizon(tmp_path: Path, portfolio: bool) -> None:
+    """`payback sensitivity` printed "break-even never → never" where explain and analyze's
+    drivers say "not within 1 month at either end", for one scenario and for a portfolio."""
+    text = FLEET.format(horizon=1)
+    if portfolio:
+        for name in ("one", "two"):
+            text += (
+                f'\n[[workloads]]\nname = "{name}"\n[workloads.traffic]\n'
+                "requests_per_month = 500000\ninput_tokens = 1000\noutput_tokens = 200\n"
+            )
+    code, out, err = run("sensitivity", _write(tmp_path, "h1.toml", text))
+    assert code == 0, err
+    words = " ".join(out.split())
+    assert "never" not in words
+    assert "break-even not within 1 month at either end" in words
+
+
 def test_the_comparison_table_says_not_within_the_horizon(tmp_path: Path) -> None:
     """Two scenarios: the 1-month one's row said break-even "never" where its own verdict
     says the rest takes until about month 5."""

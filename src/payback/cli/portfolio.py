@@ -59,33 +59,13 @@ def portfolio_sensitivity(
             result = portfolio_sobol(p, _sobol_samples(samples), seed or 0, swing, progress)
         _show_sobol(names, result, top, as_json, portfolio=True)
         return True
+    from payback.cli.studies import _show_tornado
     from payback.studies.portfolio_uncertainty import portfolio_tornado
 
     drivers = portfolio_tornado(p, swing)
     central = [float(o.npv_usd) for o in evaluate_portfolio(p).alternatives]
-    if as_json:
-        _print_json(
-            {
-                "method": "tornado",
-                "portfolio": True,
-                "alternatives": [
-                    {"name": n, "npv_usd": v, "drivers": [d.to_dict() for d in ds[:top]]}
-                    for n, v, ds in zip(names, central, drivers, strict=True)
-                ],
-            }
-        )
-        return True
-    from payback.analysis.result import usd as money
-    from payback.report import tornado_table
-
-    for name, npv, ds in zip(names, central, drivers, strict=True):
-        _console().print(
-            tornado_table(
-                ds,
-                top,
-                title=f"{name}: NPV {money(npv)} with every input central; each input moved alone",
-            )
-        )
+    horizon = scenario.scenario.horizon_months
+    _show_tornado(names, central, drivers, top, as_json, horizon=horizon, portfolio=True)
     return True
 
 

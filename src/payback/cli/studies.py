@@ -106,7 +106,8 @@ def sensitivity(
     if method == "tornado":
         with _busy("moving each input", enabled=not as_json):
             ranked = tornado(resolved, swing)
-        _show_tornado(names, central, ranked, top, as_json)
+        horizon = resolved.scenario.scenario.horizon_months
+        _show_tornado(names, central, ranked, top, as_json, horizon=horizon)
         return
     with _progress("Sobol", enabled=not as_json) as progress:
         result = sobol(resolved, _sobol_samples(samples), seed or 0, swing, progress)
@@ -119,15 +120,25 @@ def _show_tornado(
     ranked: list[list[Driver]],
     top: int | None,
     as_json: bool,
+    *,
+    horizon: int,
+    portfolio: bool = False,
 ) -> None:
-    """Each alternative's drivers, most influential first, as JSON or one table each."""
+    """Each alternative's drivers, most influential first, as JSON or one table each (a
+    break-even past the ``horizon`` worded as such, not "never")."""
     rows = list(zip(names, central, ranked, strict=True))
     if as_json:
         alternatives: list[dict[str, Any]] = [
             {"name": name, "npv_usd": npv, "drivers": [d.to_dict() for d in drivers[:top]]}
             for name, npv, drivers in rows
         ]
-        _print_json({"method": "tornado", "alternatives": alternatives})
+        _print_json(
+            {
+                "method": "tornado",
+                **({"portfolio": True} if portfolio else {}),
+                "alternatives": alternatives,
+            }
+        )
         return
     from payback.analysis.result import usd as money
     from payback.report import tornado_table
@@ -138,6 +149,7 @@ def _show_tornado(
                 drivers,
                 top,
                 title=f"{name}: NPV {money(npv)} with every input central; each input moved alone",
+                horizon=horizon,
             )
         )
 
