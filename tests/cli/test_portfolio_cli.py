@@ -208,3 +208,26 @@ def test_analyze_samples_adds_the_monte_carlo(tmp_path: Path) -> None:
     summary = portfolio["uncertainty"]["alternatives"][0]
     assert summary["samples"] == 500
     assert summary["npv_usd_percentiles"]["p10"] < summary["npv_usd_percentiles"]["p90"]
+
+
+def test_a_shared_fleet_without_its_portfolio_table_is_varied_and_solved(tmp_path: Path) -> None:
+    """An alternative that leaves out its `portfolio` table shares one fleet by default; its
+    numbers (adapter rank, coincidence) were listed for sensitivity but could not be read:
+    an internal error, "'NoneType' has no attribute 'model_fields'". They hold the table's
+    defaults now, as the portfolio reads them."""
+    text = Path(PORTFOLIO).read_text()
+    text = text.replace(
+        'portfolio = { fleet = "shared", adapter_rank = 16 }   # all tasks, one base model\n', ""
+    )
+    assert 'fleet = "shared"' not in text.split("[[alternatives]]")[1]
+    path = tmp_path / "defaults.toml"
+    path.write_text(text)
+    for method in (("tornado",), ("sobol", "--samples", "256")):
+        code, out, err = run("sensitivity", path, "--method", *method, "--json")
+        assert code == 0, err
+        assert json.loads(out)["portfolio"] is True
+    args = ("solve", path, "--vary", "alternatives.0.portfolio.adapter_rank", "--json")
+    code, out, err = run(*args, "--target", "npv_usd=0")
+    assert code in (0, 1), err
+    answer = json.loads(out)
+    assert answer["current"]["value"] == 16.0  # the table's default rank

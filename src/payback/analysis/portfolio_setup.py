@@ -13,7 +13,7 @@ from payback.analysis.resolve import Resolved, resolve
 from payback.errors import PaybackError
 from payback.scenario import Scenario, SelfHostedOption, value_at
 from payback.scenario.messages import explain_errors
-from payback.scenario.workloads import Workload, served_workloads
+from payback.scenario.workloads import Serving, Workload, served_workloads
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -105,11 +105,25 @@ def prepare(
     if problems:
         raise PaybackError(list(dict.fromkeys(problems)))
     served = [served_workloads(scenario, i) for i in range(len(scenario.alternatives))]
-    out = Portfolio(scenario, parts, served, list(dict.fromkeys(warnings)))
+    out = Portfolio(_with_serving(scenario), parts, served, list(dict.fromkeys(warnings)))
     for i in range(len(scenario.alternatives)):
         if out.shares_fleet(i):
             _check_adapter_memory(out, i, catalog)
     return out
+
+
+def _with_serving(scenario: Scenario) -> Scenario:
+    """The scenario with each self-hosted alternative's ``portfolio`` table written out:
+    one the file leaves out holds its defaults (one shared fleet over every workload), and
+    its numbers (``alternatives.0.portfolio.adapter_rank``) are read, varied and solved for
+    like any other, which a missing table could not be."""
+    alternatives = [
+        alt.model_copy(update={"portfolio": Serving()})
+        if isinstance(alt, SelfHostedOption) and alt.portfolio is None
+        else alt
+        for alt in scenario.alternatives
+    ]
+    return scenario.model_copy(update={"alternatives": alternatives})
 
 
 def _in_workload(j: int, workload: Workload, line: str) -> str:
