@@ -40,6 +40,7 @@ __all__ = [
     "analysis_renderables",
     "compact",
     "format_input",
+    "share_text",
     "sobol_table",
     "sparkline",
     "tornado_table",
@@ -218,10 +219,10 @@ def _sources(analysis: Analysis) -> RenderableType:
     )
 
 
-def _percent(p: float | None) -> str:
+def share_text(p: float | None) -> str:
     """A share for people: 0% and 100% only when exact, otherwise at least <0.1% / >99.9%.
 
-    >>> _percent(0.0), _percent(0.0004), _percent(0.237), _percent(0.9996), _percent(None)
+    >>> share_text(0.0), share_text(0.0004), share_text(0.237), share_text(0.9996), share_text(None)
     ('0%', '<0.1%', '24%', '>99.9%', 'unknown')
     """
     if p is None:
@@ -251,8 +252,8 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
     (first, share), *more = window_shares(u.p_break_even_within, analysis.horizon_months)
     grid.add_row(
         "Chance it pays back",
-        f"within {months_text(first)} {_percent(share)}"
-        + "".join(f"; {k}: {_percent(p)}" for k, p in more),
+        f"within {months_text(first)} {share_text(share)}"
+        + "".join(f"; {k}: {share_text(p)}" for k, p in more),
     )
     bm = u.break_even_month_percentiles
     grid.add_row(
@@ -263,7 +264,7 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
     grid.add_row(
         "NPV",
         f"p10 {money(npv['p10'])} · p50 {money(npv['p50'])} · p90 {money(npv['p90'])}; "
-        f"positive in {_percent(u.p_npv_positive)} of samples",
+        f"positive in {share_text(u.p_npv_positive)} of samples",
     )
     inputs = len(mc.inputs)
     sampled = f"{mc.samples:,} sample{'s' if mc.samples != 1 else ''}, seed {mc.seed}" + (

@@ -26,7 +26,7 @@ from payback.analysis.verdict import month_figure
 from payback.report import charts
 from payback.report.common import month_text
 from payback.report.labels import input_label
-from payback.report.text import _percent as share_text
+from payback.report.text import share_text
 from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
