@@ -37,9 +37,29 @@ def render_profile(profile: UsageProfile) -> Any:
         )
     for reason, count in (r.get("unreadable_why") or {}).items():
         parts.append(Text(f"  unreadable: {count:,} with {reason}", style="dim"))
-    for example in r["examples"]:
-        parts.append(Text(f"  unreadable: {example}", style="dim"))
+    parts += _examples(r["examples"], r["unreadable"])
     return Group(*parts)
+
+
+def _examples(examples: list[str], unreadable: int) -> list[Any]:
+    """The unreadable rows shown, as the file has them: under a line that says so, each on
+    its own lines indented, a long one folded where the width ends (not moved whole to the
+    next line after a label, nor cut)."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    if not examples:
+        return []
+    head = (
+        "the unreadable row as the file has it"
+        if unreadable == 1 and len(examples) == 1
+        else f"unreadable rows as the file has them ({len(examples):,} of {unreadable:,})"
+    )
+    rows = [
+        Padding(Text(example, style="dim", overflow="fold"), (0, 0, 0, 4), expand=False)
+        for example in examples
+    ]
+    return [Text(f"  {head}:", style="dim"), *rows]
 
 
 def _summary(profile: UsageProfile) -> Any:

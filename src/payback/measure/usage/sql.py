@@ -122,6 +122,9 @@ class Source:
     """JSON paths read from each record, in the order of the list ``v`` that one
     ``json_extract_string`` call returns (JSON sources while they are normalized: each
     record is then parsed once, not once a path)."""
+    delimiter: str = ","
+    """What separates a row's fields in the file (a CSV's comma, semicolon or tab): an
+    unreadable row is shown with it."""
 
     @property
     def label(self) -> str:
