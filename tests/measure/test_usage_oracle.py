@@ -228,14 +228,11 @@ def expected(
         "cached_input_share": sum(r.cached for r in used) / inp if inp else 0.0,
     }
     if bucket <= 3600:
-        busiest = max(m["busiest"] for m in window)
-        if full:  # against the mean hour of the busiest hour's own month
-            ratio = max(
-                m["busiest"] / (m["requests"] / (m["days"] * 24))
-                for m in full
-                if m["busiest"] == busiest
-            )
+        if full:  # the last complete month's busiest hour over its own mean hour
+            last = full[-1]
+            ratio = last["busiest"] / (last["requests"] / (last["days"] * 24))
         else:
+            busiest = max(m["busiest"] for m in window)
             ratio = busiest / (sum(m["requests"] for m in window) / hours)
         traffic["peak_to_average"] = min(730.0, max(1.0, ratio))
     counted = [r for r in used if r.requests > 0]  # not the empty buckets
@@ -644,12 +641,56 @@ def test_growth_does_not_inflate_the_peak(tmp_path: Path) -> None:
     assert profile.traffic["growth_monthly"] == pytest.approx(1.0, rel=1e-12)
     assert profile.traffic["peak_to_average"] == pytest.approx(1.0, rel=1e-12)
     compare(profile, expected(records))
-    # a spike: 100 more requests in one hour of February, February's busiest hour
-    spike = [Record(dt.datetime(2026, 2, 11, 15, 30, tzinfo=UTC), 100, 10) for _ in range(100)]
+    # a spike: 100 more requests in one hour of March, the month requests_per_month is
+    # taken from: its busiest hour over its own mean hour
+    spike = [Record(dt.datetime(2026, 3, 11, 15, 30, tzinfo=UTC), 100, 10) for _ in range(100)]
     profile = profile_usage([write_csv(tmp_path / "spike.csv", records + spike)])
-    february = (96 * 28 + 100) / (28 * 24)
-    assert profile.traffic["peak_to_average"] == pytest.approx((4 + 100) / february, rel=1e-12)
+    march = (192 * 31 + 100) / (31 * 24)
+    assert profile.traffic["peak_to_average"] == pytest.approx((8 + 100) / march, rel=1e-12)
     compare(profile, expected(records + spike))
+    # the same spike in February: a month the traffic is no longer taken from; March's
+    # hours are its mean hour (peak 1), and February's ratio is named in a note
+    spike = [Record(dt.datetime(2026, 2, 11, 15, 30, tzinfo=UTC), 100, 10) for _ in range(100)]
+    profile = profile_usage([write_csv(tmp_path / "old-spike.csv", records + spike)])
+    february = (96 * 28 + 100) / (28 * 24)
+    assert profile.traffic["peak_to_average"] == pytest.approx(1.0, rel=1e-12)
+    assert (
+        "peak_to_average is 2026-03's, the month requests_per_month is taken from: its busiest "
+        f"hour is 1.00 mean hours; 2026-02's was {104 / february:.2f}, at 99.6 requests a day "
+        "against 192.0" in " ".join(profile.notes)
+    )
+    compare(profile, expected(records + spike))
+
+
+def test_peak_is_the_month_the_requests_are_taken_from(tmp_path: Path) -> None:
+    """January at 10 requests a day, February at 20, one request in each clock hour that
+    has one, then half of March: requests_per_month is February's (20 × 30.4375 = 608.75)
+    and its busiest hour (1 request) over its mean hour (20 / 24) is 1.2; January's 1 over
+    10 / 24 is 2.4, and peak_to_average was that: the fleet sized for 608.75 a month at 2.4
+    was twice February's busiest hour. A full March at 40 a day (16 hours of 2 requests, 8
+    of 1) made it 2 / (40 / 24) = 1.2 again: the figure fell as the logs grew."""
+
+    def days(month: int, count: int, per_day: int) -> list[Record]:
+        out = []
+        for d in range(count):
+            day = dt.datetime(2026, month, 1 + d, tzinfo=UTC)
+            hours = [h % 24 for h in range(per_day)]  # 40 a day: hours 0-15 twice
+            out += [Record(day + dt.timedelta(hours=h, minutes=30), 500, 50) for h in hours]
+        return out
+
+    half = days(1, 31, 10) + days(2, 28, 20) + days(3, 15, 40)
+    profile = profile_usage([write_csv(tmp_path / "half.csv", half)])
+    assert profile.span["complete_months"] == ["2026-01", "2026-02"]
+    assert profile.traffic["requests_per_month"] == pytest.approx(20 * 30.4375, rel=1e-12)
+    assert profile.traffic["peak_to_average"] == pytest.approx(1 / (20 / 24), rel=1e-12)
+    assert any(
+        "2026-01's was 2.40, at 10.0 requests a day against 20.0" in n for n in profile.notes
+    )
+    full = days(1, 31, 10) + days(2, 28, 20) + days(3, 31, 40)
+    profile = profile_usage([write_csv(tmp_path / "full.csv", full)])
+    assert profile.traffic["requests_per_month"] == pytest.approx(40 * 30.4375, rel=1e-12)
+    assert profile.traffic["peak_to_average"] == pytest.approx(2 / (40 / 24), rel=1e-12)
+    compare(profile, expected(full))
 
 
 @pytest.mark.parametrize("name", ["new.toml", "new.yaml"])

@@ -406,8 +406,8 @@ def usage(  # long: most of it is its options and their help text
     × 30.44 (365.25/12); **growth_monthly**: compound rate of a log-linear fit of requests
     per day over complete months; **input_tokens** / **output_tokens**: means per request
     (p50/p90/p99 shown); **cached_input_share**: cached / input tokens;
-    **peak_to_average**: the busiest clock hour over the mean hour of its month (not
-    measured from daily buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines
+    **peak_to_average**: the busiest clock hour of that same last complete month over its
+    mean hour (not measured from daily buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines
     line over 16 MiB is one); a row whose request id came before (the same request logged
     twice) is dropped and counted. With **-o**, an existing
     scenario gets only its `[traffic]` numbers replaced (layout and comments kept; a file

@@ -86,7 +86,8 @@ def _summary(profile: UsageProfile) -> Any:
         "output_tokens": f"{traffic['output_tokens']:,.1f} mean" + spread("output_tokens"),
         "cached_input_share": f"{traffic['cached_input_share']:.1%}  (cached / input tokens)",
         "peak_to_average": (
-            f"{traffic['peak_to_average']:.2f}  (busiest hour / mean hour)"
+            f"{traffic['peak_to_average']:.2f}  (busiest hour / mean hour"
+            + (f" of {full[-1]})" if full else " covered)")
             if "peak_to_average" in traffic
             else "not measured  (no hourly detail in the logs)"
         ),
