@@ -39,7 +39,7 @@ def test_rows_are_the_portfolio_analysis() -> None:
     assert len(rows) == 5 * len(analysis.alternatives)
     first = analysis.alternatives[0]
     riders = [
-        r["workload"] for r in rows if r["alternative"] == first.name and r["role"] == "rides"
+        r["workload"] for r in rows if r["alternative"] == first.name and r["role"] == "rides on it"
     ]
     assert riders == first.riders
     assert rows[0]["move"] == "#1"  # support triage moves first

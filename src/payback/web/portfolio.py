@@ -11,6 +11,7 @@ import streamlit as st
 from payback.analysis.result import usd
 from payback.errors import PaybackError
 from payback.report.common import shown_below
+from payback.report.portfolio_common import role_words
 from payback.scenario import Scenario
 from payback.web.words import lines_in_page_words
 
@@ -68,7 +69,8 @@ def workloads_rows(
     scenario: Scenario, analysis: PortfolioAnalysis | None = None
 ) -> tuple[str, list[dict[str, str]]]:
     """The portfolio verdict and one row per workload and alternative: its requests, what
-    it saves, its fleet share, whether it carries the fleet, its place in the order."""
+    it saves, its fleet share (or its own fleet's cost), whether it carries the fleet (or
+    pays its way), its place in the order; in the words of `payback analyze`'s table."""
     from payback.studies.portfolio import analyze_portfolio
 
     analysis = analysis or analyze_portfolio(scenario)
@@ -76,6 +78,8 @@ def workloads_rows(
     requests = {w.name: w.traffic.requests_per_month for w in scenario.workloads or []}
     for alt in analysis.alternatives:
         place = {step.workload: k for k, step in enumerate(alt.order, 1)}
+        shared = alt.fleet == "shared" and alt.gpus is not None  # as `payback analyze` tells it
+        fleet = "fleet share (PV)" if shared else "own fleet (PV)"
         for c in alt.contributions:
             rows.append(
                 {
@@ -83,9 +87,9 @@ def workloads_rows(
                     "workload": c.workload,
                     "requests/month": f"{requests[c.workload]:,.0f}",
                     "saves (PV)": usd(c.savings_usd),
-                    "fleet share (PV)": usd(c.fleet_usd),
+                    fleet: usd(c.fleet_usd),
                     "net (PV)": usd(c.net_usd),
-                    "role": c.role,
+                    "role": role_words(c, shared),
                     "move": f"#{place[c.workload]}",
                 }
             )

@@ -176,8 +176,19 @@ def evaluate_inputs(
     except PaybackError as exc:
         for message in exc.messages:
             text = in_page_words(message.removeprefix("page: "))
+            if base_dir is None and text.endswith(": no such file"):
+                text += NO_FOLDER
             problems.setdefault(section_of(text), []).append(text)
     return Outcome(data, scenario, analysis, problems, time.perf_counter() - start)
+
+
+NO_FOLDER = (
+    " here: a file opened on the page comes without its folder, so a path in it is read "
+    "from the folder `payback serve` runs in; `payback serve FILE` reads it beside the file"
+)
+"""Said after a file a scenario names is not found, for a scenario opened without its
+folder (uploaded): the upload read ``calibrations/h200.toml: no such file``, though the
+file lies beside the scenario on the visitor's disk."""
 
 
 @dataclass(frozen=True)
