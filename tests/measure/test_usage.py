@@ -1035,7 +1035,9 @@ def test_round_trip_usage_into_a_scenario_then_analyze(tmp_path: Path) -> None:
     mean_in, _, share = means(ROWS)
     assert traffic.input_tokens == round(mean_in, 1)
     assert traffic.cached_input_share == round(share, 4)
-    assert traffic.growth_monthly == 0.1
+    # +10 % a month fitted from three complete months is not written: the file's own stays
+    assert traffic.growth_monthly == 0.0
+    assert "growth_monthly +10.00% a month is fitted from only 3 complete months" in err
     code, out, _ = run("analyze", scenario, "--json")
     assert code == 0
     assert json.loads(out)["requests_per_month"][0] == 3683
@@ -1105,7 +1107,6 @@ def test_o_keeps_yaml_layout_and_changes_only_traffic(tmp_path: Path) -> None:
     expected = YAML_SCENARIO
     for old, new in [
         ("requests_per_month: 200000", "requests_per_month: 1461"),
-        ("growth_monthly: 0\n", "growth_monthly: 0.0\n"),
         ("input_tokens: 2000", "input_tokens: 1000.0"),
         ("output_tokens: 400", "output_tokens: 200.0"),
         ("cached_input_share: 0.2", "cached_input_share: 0.1"),
@@ -1142,10 +1143,14 @@ def test_o_warns_before_replacing_a_distribution(tmp_path: Path) -> None:
         f"warning: {scenario}: traffic.requests_per_month was a triangular range "
         "(low = 150000, mode = 200000, high = 320000); replaced by the measured 1461"
     ) in warnings
-    assert len(warnings) == 5  # five ranges; peak_to_average was a number
+    # four ranges; peak_to_average was a number, and growth_monthly (three months fitted)
+    # is not written: its range stays
+    assert len(warnings) == 4
     loaded = load_scenario(scenario)
     assert loaded.traffic.requests_per_month == 1461
-    assert not any(path.startswith("traffic.") for path in loaded.distributions)
+    assert [p for p in loaded.distributions if p.startswith("traffic.")] == [
+        "traffic.growth_monthly"
+    ]
 
 
 @pytest.mark.parametrize("name", ["new.json", "out.txt", "scenario"])

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from helpers import EXAMPLES, assert_user_error, run
 from payback import PaybackError, profile_usage
 from payback.measure.usage import profile_database
+from payback.scenario.io import load_scenario
 
 # request logs read through DuckDB: seconds in all
 pytestmark = pytest.mark.slow
@@ -693,19 +694,90 @@ def test_peak_is_the_month_the_requests_are_taken_from(tmp_path: Path) -> None:
     compare(profile, expected(full))
 
 
+def test_o_writes_a_new_scenario_true_of_the_measured_traffic(tmp_path: Path) -> None:
+    """10, 20 and 40 requests a day, 1,000/200 tokens: the new scenario kept the starter's
+    title ("200k requests/month: ..."), its capacity "at 2,000/400 tokens", and wrote the
+    growth fitted from three months (+100 %) for 24 months: 10.2 billion requests in month
+    24 and an NPV of $85M."""
+    records = [
+        Record(r.ts, 1000, 200) for r in steady_ramp([10, 20, 40])
+    ]  # hand-checked: 40 × 30.4375 = 1,217.5 a month
+    logs = write_csv(tmp_path / "logs.csv", records)
+    target = tmp_path / "new.toml"
+    code, out, err = run("usage", logs, "-o", target)
+    assert code == 0, err
+    assert (
+        f"warning: {target}: growth_monthly +100.00% a month is fitted from only 3 complete "
+        "months (2026-01 to 2026-03): compounded over the scenario's 24 months it gives 10.2 "
+        "billion requests in month 24 (from 1,218 a month now); it is not written, the "
+        "scenario keeps its own (growth_monthly = 0)" in err
+    )
+    text = target.read_text()
+    scenario = load_scenario(target)
+    assert scenario.scenario.name == (
+        "1,218 requests/month from logs.csv (held flat: its 3 months grew +100%/month): "
+        "hosted big model vs fine-tuned 7B on one rented L4"
+    )
+    assert scenario.traffic.requests_per_month == 1218
+    assert scenario.traffic.growth_monthly == 0.0
+    assert "# 3 months (2026-01 to 2026-03) grew +100%/month: too few to extrapolate" in text
+    assert "200k" not in text
+    assert "2,000/400 tokens;" not in text
+    alternative = scenario.alternatives[0]
+    assert (alternative.model, alternative.gpu, alternative.replica_requests_per_s) == (
+        "qwen2.5-7b",
+        "l4",
+        None,
+    )
+    assert "capacity estimated at the measured 1,000/200 tokens" in text
+    code, out, err = run("analyze", target)
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert said.startswith("1,218 requests/month from logs.csv (held flat")
+    assert "24 months; 1,218 requests in month 1; discount" in said
+    assert "estimate: qwen2.5-7b bf16 on 1 × l4 (vllm)" in said
+    # an existing scenario keeps its own growth, told so; its other numbers are replaced
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        (EXAMPLES / "growth.toml")
+        .read_text()
+        .replace("growth_monthly = 0.08", "growth_monthly = 0.03")
+    )
+    code, out, err = run("usage", logs, "-o", mine)
+    assert code == 0, err
+    assert "scenario keeps its own (growth_monthly = 0.03)" in err
+    assert load_scenario(mine).traffic.growth_monthly == 0.03
+    assert load_scenario(mine).traffic.requests_per_month == 1218
+
+
+def test_o_writes_a_growth_fitted_from_six_months(tmp_path: Path) -> None:
+    """Six complete months of +10 % a month are written; 1.1^23 = 8.95 times today's
+    traffic in month 24 is under ten times: no warning. June: 161 × 30.4375 = 4,900 a month."""
+    per_day = [100, 110, 121, 133, 146, 161]
+    logs = write_csv(tmp_path / "logs.csv", steady_ramp(per_day))
+    target = tmp_path / "new.toml"
+    code, _, err = run("usage", logs, "-o", target)
+    assert code == 0, err
+    assert "growth_monthly" not in err
+    scenario = load_scenario(target)
+    assert scenario.traffic.growth_monthly == pytest.approx(0.1, abs=2e-3)
+    assert scenario.scenario.name.startswith("4,900 requests/month from logs.csv: hosted")
+
+
 @pytest.mark.parametrize("name", ["new.toml", "new.yaml"])
 def test_o_never_writes_a_scenario_that_is_not_valid(tmp_path: Path, name: str) -> None:
-    # 2, 10 and 50 requests a day: growth of 400 % a month, over the 100 % a scenario
-    # allows; a new scenario with it was written (and said so) that analyze then refused
-    records = steady_ramp([2, 10, 50])
+    # 1, 3, 9, 27, 81 and 243 requests a day: six months of growth of 200 % a month (six
+    # complete months: written), over the 100 % a scenario allows; a new scenario with it
+    # was written (and said so) that analyze then refused
+    records = steady_ramp([1, 3, 9, 27, 81, 243])
     logs = write_csv(tmp_path / "logs.csv", records)
-    assert profile_usage([logs]).traffic["growth_monthly"] == pytest.approx(4.0, rel=1e-12)
+    assert profile_usage([logs]).traffic["growth_monthly"] == pytest.approx(2.0, rel=1e-12)
     target = tmp_path / name
     code, out, err = run("usage", logs, "-o", target)
     assert code == 2, err
     assert "requests_per_month" in out  # the profile, shown all the same
     assert_user_error(
-        code, "", err.splitlines()[-1], "growth_monthly = 4.0", "must be ≤ 1", "not written"
+        code, "", err.splitlines()[-1], "growth_monthly = 2.0", "must be ≤ 1", "not written"
     )
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["logs.csv"]  # no temporary file left
@@ -716,5 +788,5 @@ def test_o_never_writes_a_scenario_that_is_not_valid(tmp_path: Path, name: str) 
     code, out, err = run("usage", logs, "-o", target)
     assert code == 2, err
     assert "requests_per_month" in out
-    assert_user_error(code, "", err.splitlines()[-1], "growth_monthly = 4.0", "left as it is")
+    assert_user_error(code, "", err.splitlines()[-1], "growth_monthly = 2.0", "left as it is")
     assert target.read_bytes() == seed

@@ -81,7 +81,12 @@ def _summary(profile: UsageProfile) -> Any:
             if full
             else f"(requests per covered hour × {HOURS_PER_MONTH:g})"
         ),
-        "growth_monthly": f"{traffic['growth_monthly']:+.2%}  (log-linear fit of requests per day over complete months)",
+        "growth_monthly": f"{traffic['growth_monthly']:+.2%}  "
+        + (
+            f"(log-linear fit of requests per day over {len(full)} complete months)"
+            if len(full) >= 2
+            else "(fewer than two complete months to fit)"
+        ),
         "input_tokens": f"{traffic['input_tokens']:,.1f} mean" + spread("input_tokens"),
         "output_tokens": f"{traffic['output_tokens']:,.1f} mean" + spread("output_tokens"),
         "cached_input_share": f"{traffic['cached_input_share']:.1%}  (cached / input tokens)",
