@@ -4,6 +4,8 @@ hand-computed."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -59,6 +61,48 @@ def test_owned_cash_pays_the_first_server_at_t0_and_the_second_when_needed() -> 
     np.testing.assert_allclose(alt.cumulative_savings_usd, expected)
     # S(0) = -one_time: NPV at 0% is the last cumulative saving
     assert float(alt.npv_usd) == pytest.approx(expected[-1])
+
+
+def test_cash_warns_of_the_book_value_left_at_the_horizon() -> None:
+    # 1, 1, 2 servers of $100,000 bought for months 1 and 3 of 3, depreciated over 36: the
+    # first serves 3 months (33/36 left), the second 1 (35/36 left): $188,889 of the
+    # $200,000 paid is book value at month 3. Depreciation charges only the months used.
+    warnings = resolve(build(growing_fleet("cash"))).warnings
+    assert warnings == [
+        "alternatives.0 ('fleet'): financing = \"cash\" charges all $200,000 of the 2 servers "
+        "bought within the 3-month horizon, though $188,889 of book value is left at month 3 "
+        '(straight line over depreciation_months = 36); financing = "depreciation" charges '
+        "only the months in use"
+    ]
+    assert resolve(build(growing_fleet("depreciation"))).warnings == []
+    no_value_left = edited(growing_fleet("cash"), "alternatives.0.owned.depreciation_months", 1)
+    assert resolve(build(no_value_left)).warnings == []
+
+
+def test_cash_past_the_horizon_is_one_warning_line_and_in_json(tmp_path: Path) -> None:
+    # a $12,000 server depreciated over 36 months, a 12-month horizon: cash charges all of
+    # it; 24/36 of the price, $8,000, is book value at month 12
+    path = tmp_path / "owned.toml"
+    path.write_text(
+        '[scenario]\nname = "O"\nhorizon_months = 12\n'
+        "[traffic]\nrequests_per_month = 1000000\n"
+        '[baseline]\nname = "api"\nkind = "per_request"\nusd_per_1k_requests = 10\n'
+        '[[alternatives]]\nname = "owned"\nkind = "self_hosted"\n'
+        "replica_requests_per_s = 1.0\ntarget_utilization = 1.0\n"
+        "[alternatives.owned]\nusd_per_server = 12000\ngpus_per_server = 1\n"
+        'colocation_usd_per_server_month = 100\ndepreciation_months = 36\nfinancing = "cash"\n'
+    )
+    line = (
+        "alternatives.0 ('owned'): financing = \"cash\" charges all $12,000 of the 1 server "
+        "bought within the 12-month horizon, though $8,000 of book value is left at month 12 "
+        '(straight line over depreciation_months = 36); financing = "depreciation" charges '
+        "only the months in use"
+    )
+    result = CliRunner().invoke(app, ["analyze", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [f"warning: {line}"]
+    result = CliRunner().invoke(app, ["analyze", str(path), "--json"])
+    assert json.loads(result.stdout)["warnings"] == [line]
 
 
 def test_owned_depreciation_spreads_each_server_over_its_months() -> None:

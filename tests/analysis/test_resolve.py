@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -165,6 +166,36 @@ def test_batch_share_uses_the_providers_discount() -> None:
     assert batched == pytest.approx(0.75 * plain)
 
 
+def test_batch_requests_pay_the_providers_cache_read_rate() -> None:
+    # examples/catalog-ids.toml: gpt-4o, 1e6 requests of 1,200 input (30% cached) and 250
+    # output tokens. Standard: 1200 x (0.7 x 2.50 + 0.3 x 1.25) + 250 x 10 = $5,050 a
+    # month; genai-prices' batch price takes half off input and output but keeps the cache
+    # read at $1.25: 1200 x (0.7 x 1.25 + 0.3 x 1.25) + 250 x 5 = $2,750. A fifth by batch:
+    # 0.8 x 5,050 + 0.2 x 2,750 = $4,590 (halving the cache read too gave $4,545).
+    resolved = resolve(load_scenario(EXAMPLES / "catalog-ids.toml"))
+    assert resolved.scenario.baseline.batch_share == 0.2  # type: ignore[union-attr]
+    assert resolved.scenario.baseline.cached_input_batch_discount == 0.0  # type: ignore[union-attr]
+    assert "baseline.cached_input_batch_discount" in resolved.sources
+    assert analyze(resolved).baseline.monthly_cost_usd[0] == pytest.approx(4590.0)
+
+
+def test_typed_in_prices_take_the_batch_discount_off_uncached_input_and_output() -> None:
+    # 1e6 requests of 1,000 input (40% cached at $1.25) and 300 output tokens at $2.50 and
+    # $10, half by batch at 50% off: 600 x 2.5 x 0.75 + 400 x 1.25 + 300 x 10 x 0.75 =
+    # $3,875; with cached_input_batch_discount = 0.5 as well: 0.75 x $5,000 = $3,750.
+    data = fleet_dict()
+    data["traffic"].update(input_tokens=1000, output_tokens=300, cached_input_share=0.4)
+    data["traffic"]["requests_per_month"] = 1e6
+    data["baseline"].update(cached_input_usd_per_mtok=1.25, batch_share=0.5, batch_discount=0.5)
+    assert analyze(build(data)).baseline.monthly_cost_usd[0] == pytest.approx(3875.0)
+    data["baseline"]["cached_input_batch_discount"] = 0.5
+    assert analyze(build(data)).baseline.monthly_cost_usd[0] == pytest.approx(3750.0)
+    del data["baseline"]["cached_input_usd_per_mtok"]  # cached tokens billed as input
+    del data["baseline"]["cached_input_batch_discount"]
+    # 1000 x 2.5 x 0.75 + 300 x 10 x 0.75 = $4,125
+    assert analyze(build(data)).baseline.monthly_cost_usd[0] == pytest.approx(4125.0)
+
+
 def test_batch_share_without_a_known_discount_asks_for_one() -> None:
     data = fleet_dict()
     data["baseline"]["batch_share"] = 0.5
@@ -241,6 +272,23 @@ def test_stale_prices_are_flagged() -> None:
     ]
     fresh = resolve(build(data), catalog, today=dt.date(2025, 3, 1))
     assert fresh.warnings == []
+
+
+def test_the_readme_shows_lines_of_the_catalog_ids_example() -> None:
+    # the README's excerpt of examples/catalog-ids.toml: each setting it shows is in the
+    # file (it showed batch_share = 0.2, which the file lacked)
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("[`examples/catalog-ids.toml`](examples/catalog-ids.toml) uses")
+    excerpt = readme[readme.index("```toml", start) : readme.index("```\n", start + 1)]
+    settings = {
+        " ".join(line.split("#")[0].split())
+        for line in excerpt.splitlines()[1:]
+        if re.match(r"\w+ = ", line)
+    }
+    text = (EXAMPLES / "catalog-ids.toml").read_text(encoding="utf-8")
+    in_file = {" ".join(line.split("#")[0].split()) for line in text.splitlines()}
+    assert "batch_share = 0.2" in settings
+    assert settings - in_file == set()
 
 
 def test_catalog_ids_example_derives_every_number() -> None:

@@ -56,6 +56,7 @@ def test_gpt_4o_prices_and_provenance() -> None:
             "https://developers.openai.com/api/docs/pricing"
         ),
         checked=None,  # the snapshot carries no date of its own
+        cached_input_batch_discount=0.0,  # batch keeps the $1.25 cache read
     )
 
 
@@ -234,6 +235,21 @@ def test_time_of_day_prices_take_the_one_for_most_hours() -> None:
 )
 def test_batch_discount_from_the_snapshot(ref: str, discount: float | None) -> None:
     assert api_price(ref, at=AFTER_BATCH).batch_discount == discount
+
+
+@pytest.mark.parametrize(
+    ("ref", "cached"),
+    [
+        ("openai:gpt-4o", 0.0),  # batch input $1.25, cache read $1.25 as in standard
+        ("google:gemini-2.5-pro", 0.0),  # "context caching stays at the standard rate"
+        ("anthropic:claude-haiku-4-5", 0.5),  # batch cache reads are 50% of standard
+        ("x-ai:grok-4.20", 0.2),
+        ("openai:gpt-3.5-turbo-1106", None),  # no cache-read rate
+        ("openai:gpt-oss-120b", None),  # no batch rate
+    ],
+)
+def test_batch_discount_on_cache_reads_from_the_snapshot(ref: str, cached: float | None) -> None:
+    assert api_price(ref, at=AFTER_BATCH).cached_input_batch_discount == cached
 
 
 def test_batch_rates_start_on_2026_10_14() -> None:

@@ -64,6 +64,27 @@ def test_hosted_api_cached_share_bills_cached_price() -> None:
     assert half[0] == pytest.approx(1500.0)
 
 
+def test_batch_discount_leaves_cached_input_at_its_own_batch_rate() -> None:
+    # gpt-4o in genai-prices: $2.50 input, $1.25 cache read, $10 output; batch $1.25, $1.25
+    # (unchanged), $5. 1e6 requests of 1,200 input (30% cached) and 250 output tokens, a
+    # fifth by batch: 0.8 x (840 x 2.5 + 360 x 1.25 + 250 x 10) + 0.2 x (840 x 1.25 +
+    # 360 x 1.25 + 250 x 5) = 0.8 x 5,050 + 0.2 x 2,750 = $4,590.
+    kwargs = {
+        "input_tokens": 1200,
+        "output_tokens": 250,
+        "cached_input_share": 0.3,
+        "input_usd_per_mtok": 2.5,
+        "cached_input_usd_per_mtok": 1.25,
+        "output_usd_per_mtok": 10.0,
+        "batch_share": 0.2,
+        "batch_discount": 0.5,
+    }
+    assert model.hosted_api_cost([1e6], **kwargs)[0] == pytest.approx(4590.0)
+    # a provider whose batch halves cache reads too: 0.9 x 5,050 = $4,545
+    halved = model.hosted_api_cost([1e6], cached_input_batch_discount=0.5, **kwargs)
+    assert halved[0] == pytest.approx(4545.0)
+
+
 def test_fleet_replica_steps_and_min_replicas() -> None:
     # 1, 1.5, 2.25 requests/s at the peak, 1 request/s per replica at 100% -> 1, 2, 3 replicas.
     requests = model.requests_per_month(model.SECONDS_PER_MONTH, 0.5, 3)

@@ -65,7 +65,7 @@ def test_more_traffic_never_delays_break_even_of_a_cheaper_per_request_alternati
         data["alternatives"][0]["ops_usd_per_month"] = ops
         data["alternatives"][0]["recurring"] = {
             "retrain_every_months": every,
-            "retrain_usd": retrain,
+            "retrain_usd": retrain if every else 0.0,  # never retrained: no price to pay
         }
         t = analyze(build(data)).alternatives[0].break_even_month
         return math.inf if t is None else t
@@ -84,8 +84,13 @@ fleet_alternative = st.fixed_dictionaries(
         "escalation_share": st.floats(0.0, 0.99),
         "ops_usd_per_month": st.floats(0.0, 1e4),
         "one_time": st.fixed_dictionaries({"data_usd": money, "training_usd": money}),
-        "recurring": st.fixed_dictionaries(
-            {"retrain_every_months": st.integers(0, 12), "retrain_usd": money}
+        "recurring": st.integers(0, 12).flatmap(  # never retrained: no price to pay
+            lambda every: st.fixed_dictionaries(
+                {
+                    "retrain_every_months": st.just(every),
+                    "retrain_usd": money if every else st.just(0.0),
+                }
+            )
         ),
     }
 )

@@ -244,6 +244,12 @@ def _hosted_api_usage(
 ) -> Usage:
     cached_path = f"{path}.cached_input_usd_per_mtok"
     has_cached = option.cached_input_usd_per_mtok is not None or cached_path in get.overrides
+    discount = get(f"{path}.batch_discount") if option.batch_discount is not None else 0.0
+    cached_discount = (  # without a cached rate, cached tokens are input tokens
+        get(f"{path}.cached_input_batch_discount")
+        if option.cached_input_batch_discount is not None
+        else (0.0 if has_cached else discount)
+    )
     cost = model.hosted_api_cost(
         requests,
         input_tokens=get("traffic.input_tokens"),
@@ -254,7 +260,8 @@ def _hosted_api_usage(
         output_usd_per_mtok=get(f"{path}.output_usd_per_mtok"),
         price_change_annual=get(f"{path}.price_change_annual"),
         batch_share=get(f"{path}.batch_share"),
-        batch_discount=get(f"{path}.batch_discount") if option.batch_discount is not None else 0.0,
+        batch_discount=discount,
+        cached_input_batch_discount=cached_discount,
     )
     return {"api": cost}, None, {}
 

@@ -23,6 +23,7 @@ from payback.analysis.resolve_hosted import resolve_hosted
 from payback.analysis.resolve_self_hosted import resolve_self_hosted
 from payback.analysis.resolve_training import resolve_one_time
 from payback.scenario import HostedApiOption, Scenario, SelfHostedOption, value_term_warnings
+from payback.scenario.checks import cost_pair_warnings, growth_warnings
 from payback.scenario.workloads import single_view_warnings
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ def _run(ctx: Lookups) -> Resolved:
             f"{', '.join(varied_lengths)} vary, but estimated replica capacity uses their central "
             "values (give replica_requests_per_s a distribution to sample it)"
         )
+    ctx.warnings.extend(cost_pair_warnings(scenario))
+    ctx.warnings.extend(growth_warnings(scenario))
     ctx.warnings.extend(value_term_warnings(scenario))
     ctx.warnings.extend(single_view_warnings(scenario))
     explicit = scenario.model_copy(

@@ -17,7 +17,7 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
     where the scenario does not give them."""
     traffic = ctx.scenario.traffic
     prices: dict[str, float | None] = {}
-    source, reference, checked, discount = "", None, None, None
+    source, reference, checked, discount, cached_discount = "", None, None, None, None
     if option.fine_tuned is not None:
         offer = ctx.lookup(f"{path}.fine_tuned", ctx.catalog.finetune, option.fine_tuned)
         if offer.tuned_serving == "dedicated" and (
@@ -66,6 +66,7 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
             f" ({price.note})" if price.note else ""
         )
         reference, checked, discount = price.source, price.checked, price.batch_discount
+        cached_discount = price.cached_input_batch_discount
     update: dict[str, Any] = {
         name: ctx.note(f"{path}.{name}", float(value), source, reference, checked)
         for name, value in prices.items()
@@ -80,13 +81,33 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
         raise PaybackError(
             f"{path}: {source} has no {' or '.join(missing)}; give it in the scenario"
         )
-    if option.batch_share > 0 and option.batch_discount is None:
+    update.update(_batch(ctx, path, option, discount, cached_discount, source, reference, checked))
+    return option.model_copy(update=update)
+
+
+def _batch(
+    ctx: Lookups,
+    path: str,
+    option: HostedApiOption,
+    discount: float | None,
+    cached_discount: float | None,
+    *provenance: Any,
+) -> dict[str, Any]:
+    """With a batch share, the provider's discounts where the scenario gives none: off
+    input and output (required), and off the cache read (typed-in prices: 0 off, the
+    field's default)."""
+    update: dict[str, Any] = {}
+    if option.batch_share <= 0:
+        return update
+    if option.batch_discount is None:
         if discount is None:
             raise PaybackError(
                 f"{path}.batch_discount: required with batch_share > 0 "
                 f"(no batch discount is known for {option.model or option.fine_tuned or 'explicit prices'})"
             )
-        update["batch_discount"] = ctx.note(
-            f"{path}.batch_discount", discount, source, reference, checked
+        update["batch_discount"] = ctx.note(f"{path}.batch_discount", discount, *provenance)
+    if option.cached_input_batch_discount is None and cached_discount is not None:
+        update["cached_input_batch_discount"] = ctx.note(
+            f"{path}.cached_input_batch_discount", cached_discount, *provenance
         )
-    return option.model_copy(update=update)
+    return update

@@ -58,7 +58,62 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
             + ": a replica larger than a server (owned.gpus_per_server = "
             f"{option.owned.gpus_per_server}); a replica runs inside one server"
         )
-    return option.model_copy(update=update)
+    resolved = option.model_copy(update=update)
+    _warn_cash_past_horizon(ctx, path, resolved)
+    return resolved
+
+
+def _warn_cash_past_horizon(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
+    """Owned servers paid in cash are charged in full within the horizon, though part of
+    their life lies past it: one line with the book value left (straight line over
+    ``depreciation_months``), at the scenario's central values. No salvage is counted."""
+    owned = option.owned
+    if owned is None or owned.financing != "cash" or option.replica_requests_per_s is None:
+        return
+    import numpy as np
+
+    from payback import finance as cm
+    from payback.finance.costs import owned_book_value_left
+
+    traffic = ctx.scenario.traffic
+    horizon = ctx.scenario.scenario.horizon_months
+    requests = cm.requests_per_month(traffic.requests_per_month, traffic.growth_monthly, horizon)
+    requests = requests - cm.escalated_requests(requests, option.escalation_share)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        _, _, extras = cm.self_hosted_cost(
+            requests,
+            replica_requests_per_s=option.replica_requests_per_s,
+            target_utilization=option.target_utilization,
+            gpus_per_replica=option.gpus_per_replica or 1,
+            always_on=True,
+            peak_to_average=traffic.peak_to_average,
+            min_replicas=option.min_replicas,
+            owned={k: getattr(owned, k) for k in cm.OWNED_PARAMETERS},
+            cash=True,
+        )
+    bought = cm.servers_bought(extras["servers"])
+    if path == "baseline":  # what you do today already owns its month-1 fleet
+        bought[0] = 0.0
+    count = float(np.sum(bought))
+    if not np.isfinite(count) or count <= 0:
+        return
+    left = float(
+        owned_book_value_left(
+            bought,
+            usd_per_server=owned.usd_per_server,
+            depreciation_months=owned.depreciation_months,
+        )
+    )
+    if left < 0.5:
+        return
+    servers = f"{count:,.0f} server{'' if count == 1 else 's'}"
+    ctx.warnings.append(
+        f'{path} ({option.name!r}): financing = "cash" charges all '
+        f"${count * owned.usd_per_server:,.0f} of the {servers} bought within the "
+        f"{horizon}-month horizon, though ${left:,.0f} of book value is left at month "
+        f"{horizon} (straight line over depreciation_months = {owned.depreciation_months}); "
+        'financing = "depreciation" charges only the months in use'
+    )
 
 
 def _estimate_fields(path: str) -> dict[str, str]:

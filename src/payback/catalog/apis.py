@@ -24,7 +24,10 @@ How a price is picked, following genai-prices' own rules:
   (``{"processing": "batch"}``), bundled for Anthropic, OpenAI, Google, Mistral, Groq and
   xAI from 2026-10-14 on. ``batch_discount`` is the share off the standard input and
   output rates at the same date and tier; ``None`` where the snapshot has no batch rate
-  (another provider, an earlier date, or a price borrowed from another provider).
+  (another provider, an earlier date, or a price borrowed from another provider). A batch
+  variant lists only the rates it changes, so a cache read it does not list keeps the
+  standard rate (gpt-4o: batch input $1.25 against $2.50, cache read $1.25 in both):
+  ``cached_input_batch_discount`` is the share off the cache-read rate, 0 there.
 """
 
 from __future__ import annotations
@@ -101,6 +104,9 @@ class ApiPrice:
     """The snapshot, and the provider's pricing page when the snapshot names one."""
     checked: dt.date | None
     """When the prices were read; none: the genai-prices snapshot carries no date."""
+    cached_input_batch_discount: float | None = None
+    """Share off the cache-read rate for batch requests (0: batch keeps the standard cache
+    read); none where there is no batch rate or no cache-read rate."""
 
 
 def api_price(
@@ -115,8 +121,8 @@ def api_price(
     >>> p = api_price("openai:gpt-4o-2024-08-06", at=dt.date(2026, 11, 1))
     >>> p.ref, p.input_usd_per_mtok, p.cached_input_usd_per_mtok, p.output_usd_per_mtok
     ('openai:gpt-4o', 2.5, 1.25, 10.0)
-    >>> p.batch_discount
-    0.5
+    >>> p.batch_discount, p.cached_input_batch_discount
+    (0.5, 0.0)
     """
     if input_tokens is not None and not (math.isfinite(input_tokens) and input_tokens >= 0):
         raise PaybackError(
@@ -366,8 +372,11 @@ def _price(found: _Resolved, day: dt.date, input_tokens: float | None) -> ApiPri
             f"genai-prices uses {found.owner.id}'s, without batch rates"
         )
         batch: float | None = None
+        cached_batch: float | None = None
     else:
-        batch, batch_note = _batch_discount(found.model, moment, standard, input_tokens)
+        batch, cached_batch, batch_note = _batch_discount(
+            found.model, moment, standard, input_tokens
+        )
         if batch_note:
             notes.append(batch_note)
     urls = found.owner.pricing_urls or []
@@ -386,6 +395,7 @@ def _price(found: _Resolved, day: dt.date, input_tokens: float | None) -> ApiPri
         note="; ".join(notes) or None,
         source=f"{source}, {urls[0]}" if urls else source,
         checked=None,
+        cached_input_batch_discount=cached_batch,
     )
 
 
@@ -515,11 +525,12 @@ def _batch_variants(model: ModelInfo) -> list[PriceVariant]:
 
 def _batch_discount(
     model: ModelInfo, moment: dt.datetime, standard: ModelPrice, input_tokens: float | None
-) -> tuple[float | None, str | None]:
-    """Share off the standard input and output rates for batch requests, and a note."""
+) -> tuple[float | None, float | None, str | None]:
+    """Share off the standard input and output rates for batch requests, share off the
+    cache-read rate (none without a cache-read rate), and a note."""
     variants = _batch_variants(model)
     if not variants:
-        return None, None
+        return None, None, None
     if not any(v.constraint is None or v.constraint.active(moment) for v in variants):
         starts = sorted(
             v.constraint.start_date
@@ -527,23 +538,37 @@ def _batch_discount(
             if isinstance(v.constraint, StartDateConstraint)
         )
         since = f" from {starts[0]}" if starts else ""
-        return None, f"batch rate given only{since}, not on {moment.date()}"
+        return None, None, f"batch rate given only{since}, not on {moment.date()}"
     batch = model.get_prices(moment, BATCH_CONTEXT)
     shares: list[Decimal] = []
     pairs = ((standard.input_mtok, batch.input_mtok), (standard.output_mtok, batch.output_mtok))
     for plain, discounted in pairs:
-        if plain is None or discounted is None:
-            continue
-        rate = _at_tier(plain, input_tokens)
-        if rate > 0:
-            shares.append(1 - _at_tier(discounted, input_tokens) / rate)
+        off = _share_off(plain, discounted, input_tokens)
+        if off is not None:
+            shares.append(off)
     if not shares:
-        return None, None
+        return None, None, None
     share = float(round(min(shares), 6))
+    cached = _share_off(standard.cache_read_mtok, batch.cache_read_mtok, input_tokens)
+    cached_share = None if cached is None else float(round(cached, 6))
     if len(set(shares)) > 1:
         parts = " and ".join(f"{float(s):g}" for s in shares)
-        return share, f"batch takes {parts} off input and output; the smaller is used"
-    return share, None
+        return share, cached_share, f"batch takes {parts} off input and output; the smaller is used"
+    return share, cached_share, None
+
+
+def _share_off(
+    plain: _Price | None, discounted: _Price | None, input_tokens: float | None
+) -> Decimal | None:
+    """1 − discounted / plain at the request's tier; none without both rates or at a free
+    standard rate. ``get_prices`` fills a rate the batch variant does not list with the
+    standard one, so an unlisted rate is 0 off."""
+    if plain is None or discounted is None:
+        return None
+    rate = _at_tier(plain, input_tokens)
+    if rate <= 0:
+        return None
+    return 1 - _at_tier(discounted, input_tokens) / rate
 
 
 @lru_cache(maxsize=4)

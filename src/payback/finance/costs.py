@@ -71,25 +71,36 @@ def hosted_api_usd_per_request(
     output_usd_per_mtok: ArrayLike,
     batch_share: ArrayLike = 0.0,
     batch_discount: ArrayLike = 0.0,
+    cached_input_batch_discount: ArrayLike = 0.0,
 ) -> FloatArray:
     """Price of one request at per-token prices, before any trend [USD/request].
 
-    (I · ((1 − c) · p_in + c · p_cached) + O · p_out) / 1e6 · (1 − s · d), with I and O
-    the mean input and output tokens per request, c the share of input tokens billed as
-    cached, and s the share of requests sent through a batch API that takes d off.
+    (I · ((1 − c) · p_in · (1 − s · d) + c · p_cached · (1 − s · d_c))
+    + O · p_out · (1 − s · d)) / 1e6, with I and O the mean input and output tokens per
+    request, c the share of input tokens billed as cached, s the share of requests sent
+    through a batch API that takes d off the input and output rates and d_c off the cached
+    input rate (genai-prices' batch price of gpt-4o keeps cache reads at the standard
+    rate, d_c = 0; Anthropic's halves them too).
 
     >>> float(hosted_api_usd_per_request(1000, 300, 0.4, 2.5, 1.25, 10.0))
     0.005
-    >>> float(hosted_api_usd_per_request(1000, 300, 0.4, 2.5, 1.25, 10.0, 0.5, 0.5))
+    >>> float(hosted_api_usd_per_request(1000, 300, 0.4, 2.5, 1.25, 10.0, 0.5, 0.5, 0.5))
     0.00375
+    >>> float(hosted_api_usd_per_request(1000, 300, 0.4, 2.5, 1.25, 10.0, 0.5, 0.5))
+    0.003875
     """
     c = as_float(cached_input_share)
-    input_price = (1.0 - c) * as_float(input_usd_per_mtok) + c * as_float(cached_input_usd_per_mtok)
-    tokens_usd = as_float(input_tokens) * input_price + as_float(output_tokens) * as_float(
-        output_usd_per_mtok
+    s = as_float(batch_share)
+    standard = 1.0 - s * as_float(batch_discount)
+    cached = 1.0 - s * as_float(cached_input_batch_discount)
+    input_price = (1.0 - c) * as_float(input_usd_per_mtok) * standard + c * as_float(
+        cached_input_usd_per_mtok
+    ) * cached
+    tokens_usd = (
+        as_float(input_tokens) * input_price
+        + as_float(output_tokens) * as_float(output_usd_per_mtok) * standard
     )
-    batch = 1.0 - as_float(batch_share) * as_float(batch_discount)
-    return tokens_usd / 1e6 * batch
+    return tokens_usd / 1e6
 
 
 def hosted_api_cost(
@@ -104,6 +115,7 @@ def hosted_api_cost(
     price_change_annual: ArrayLike = 0.0,
     batch_share: ArrayLike = 0.0,
     batch_discount: ArrayLike = 0.0,
+    cached_input_batch_discount: ArrayLike = 0.0,
 ) -> FloatArray:
     """Cost of ``requests`` on a per-token hosted API [USD/month].
 
@@ -125,6 +137,7 @@ def hosted_api_cost(
         output_usd_per_mtok,
         batch_share,
         batch_discount,
+        cached_input_batch_discount,
     )
     return r * per_sample(usd_per_request) * price_trend(price_change_annual, r.shape[-1])
 
@@ -351,6 +364,32 @@ def owned_server_cost(
         return as_float(bought[..., 0]), monthly
     per_month = s * price / per_sample(depreciation_months)
     return np.zeros(per_month.shape[:-1]), per_month
+
+
+def owned_book_value_left(
+    bought: ArrayLike, *, usd_per_server: ArrayLike, depreciation_months: ArrayLike
+) -> FloatArray:
+    """Straight-line book value left after the last month of the servers bought for each
+    month (:func:`servers_bought`) [USD]: what cash financing charges beyond the months
+    the servers were in use within the horizon.
+
+    left = Σ_m bought_m · usd_per_server · max(0, D − (H − m + 1)) / D, with H the months
+    counted and D the depreciation months: a server bought for month m serves H − m + 1
+    of them.
+
+    >>> float(owned_book_value_left([1.0] + [0.0] * 11, usd_per_server=12000.0,
+    ...                             depreciation_months=36))
+    8000.0
+    >>> float(owned_book_value_left([1.0, 0.0, 1.0], usd_per_server=300.0,
+    ...                             depreciation_months=3))
+    200.0
+    """
+    b = as_float(bought)
+    horizon = b.shape[-1]
+    used = horizon - months(horizon) + 1.0
+    d = per_sample(depreciation_months)
+    left = np.maximum(d - used, 0.0) / d
+    return as_float(np.sum(b * left, axis=-1) * as_float(usd_per_server))
 
 
 OWNED_PARAMETERS = (

@@ -132,6 +132,11 @@ def field_range(scenario: Scenario, path: str) -> FieldRange:
     owned = getattr(parent, "owned", None)
     if name == "gpus_per_replica" and owned is not None:
         high = min(high if high is not None else math.inf, float(owned.gpus_per_server))
+    # a training cost is paid for at least one run (scenario.checks)
+    if name == "training_runs" and (
+        getattr(parent, "training_usd", None) or getattr(parent, "training", None)
+    ):
+        low = max(low if low is not None else -math.inf, 1.0)
     if name == "gpus_per_server" and parent_path.endswith(".owned"):
         option = value_at(scenario, parent_path.rpartition(".")[0])
         if option.gpus_per_replica is not None:

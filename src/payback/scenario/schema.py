@@ -9,7 +9,6 @@ wording of validation errors :mod:`payback.scenario.messages`.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeAlias
 
@@ -19,6 +18,7 @@ from payback import limits
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method, Stack, TrainingPrecision
 from payback.scenario.distributions import Distribution
+from payback.scenario.docstrings import field_docstring as field_docstring
 
 __all__ = [
     "COMMITMENT_KINDS",
@@ -255,7 +255,14 @@ class HostedApiOption(_OptionBase):
     batch_share: Share = 0.0
     """Share of requests sent through the provider's batch API (0..1)."""
     batch_discount: float | None = Field(None, ge=0.0, lt=1.0)
-    """Share off for batch requests (0.5 = half price); default: the provider's."""
+    """Share off the uncached input and output rates for batch requests (0.5 = half
+    price); default: the provider's. Cached input tokens in a batch take
+    ``cached_input_batch_discount`` off their own rate instead."""
+    cached_input_batch_discount: float | None = Field(None, ge=0.0, lt=1.0)
+    """Share off the cached input rate for batch requests; default: the provider's, from the
+    catalog's batch cache-read rate (0 where batch keeps cache reads at the standard rate),
+    else 0. Without a cached input rate, cached tokens are billed as input and take
+    ``batch_discount``."""
     price_change_annual: PriceChange = 0.0
     """Yearly price trend, a fraction: −0.3 means prices fall 30% a year."""
 
@@ -481,7 +488,7 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Scenario:
-        problems: list[str] = workload_problems(self)
+        problems: list[str] = workload_problems(self) + cost_pair_problems(self)
         for path, option in self.options():
             needs_lengths = isinstance(option, HostedApiOption) or (
                 isinstance(option, SelfHostedOption) and option.replica_requests_per_s is None
@@ -541,52 +548,7 @@ class Scenario(_Model):
         ]
 
 
-# ---------------------------------------------------------------- quality and latency
-
-
-def field_docstring(model: type[BaseModel], name: str) -> str:
-    """The docstring written under a field of ``model`` (or of a base class), ``""`` if none.
-
-    Read from the source only when an error or a JSON schema needs it: pydantic's
-    ``use_attribute_docstrings`` would parse every model's source at import, a third of
-    the schema's start-up time.
-
-    >>> field_docstring(Traffic, "requests_per_month")
-    'Requests in month 1.'
-    """
-    for cls in model.__mro__:
-        if cls is not BaseModel and issubclass(cls, BaseModel):
-            doc = _field_docstrings(cls).get(name)
-            if doc is not None:
-                return doc
-    return ""
-
-
-@functools.cache
-def _field_docstrings(cls: type[BaseModel]) -> dict[str, str]:
-    """Each field of ``cls``'s own body with the docstring under it, its source parsed once
-    (``inspect.getsource`` parses the whole module for a class: 1.3 s for a JSON schema
-    when it ran for every field)."""
-    import ast
-    import inspect
-    import textwrap
-
-    try:
-        body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
-    except (OSError, TypeError, SyntaxError):
-        return {}
-    assert isinstance(body, ast.ClassDef)
-    return {
-        node.target.id: inspect.cleandoc(after.value.value)
-        for node, after in zip(body.body, body.body[1:], strict=False)
-        if isinstance(node, ast.AnnAssign)
-        and isinstance(node.target, ast.Name)
-        and isinstance(after, ast.Expr)
-        and isinstance(after.value, ast.Constant)
-        and isinstance(after.value.value, str)
-    }
-
-
+from payback.scenario.checks import cost_pair_problems  # noqa: E402
 from payback.scenario.workloads import (  # noqa: E402  (they build on the models above)
     Serving,
     Workload,

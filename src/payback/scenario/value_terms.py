@@ -73,4 +73,28 @@ def value_term_warnings(scenario: Scenario) -> list[str]:
                 f"{'itself' if one else 'themselves'} count as making {what}{escalated} "
                 f"({VALUE_TERMS_ADVICE} {name}, or none)"
             )
-    return out
+    return out + _latency_value_warnings(scenario)
+
+
+def _latency_value_warnings(scenario: Scenario) -> list[str]:
+    """Options that value a second of waiting differently: the value belongs to the
+    workload (its users' or agents' time), so a faster option valued higher can pay more
+    for its waiting than a slower one does."""
+    field = "usd_per_second_per_1k_requests"
+    values = {
+        path: (option.latency.usd_per_second_per_1k_requests, dist)
+        for path, option in scenario.options()
+        if option.latency is not None
+        for dist in [scenario.distributions.get(f"{path}.latency.{field}")]
+    }
+    if len({repr(v) for v in values.values()}) < 2:
+        return []
+    given = ", ".join(
+        f"{path} {value:g}" + (" (uncertain)" if dist is not None else "")
+        for path, (value, dist) in values.items()
+    )
+    return [
+        f"latency.{field} differs: {given}; a second of waiting is worth what it is to the "
+        "workload whichever option answers, so a faster option valued higher can pay more "
+        f"for waiting ({VALUE_TERMS_ADVICE} the same value)"
+    ]

@@ -1,0 +1,108 @@
+"""Costs written as a count times a price whose product would silently be $0: a training
+cost with no run is refused (no run is not a training); a retraining that never comes or
+costs nothing, hours without a rate, power without a price are warned of (each is allowed
+on its own). Traffic that compounds past what a scenario may start at is warned of too."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from payback.scenario.schema import Scenario
+
+__all__ = ["cost_pair_problems", "cost_pair_warnings", "growth_warnings"]
+
+_PAIRS = (
+    ("one_time", "engineer_hours", "engineer_usd_per_hour"),
+    ("owned", "kw_per_server", "usd_per_kwh"),
+)
+"""(table, count, price): fields whose product is a cost, both defaulting to 0."""
+
+
+def _given(model: BaseModel, name: str) -> bool:
+    return name in model.model_fields_set
+
+
+def _alone(path: str, table: BaseModel, count: str, price: str) -> list[str]:
+    """A nonzero ``count`` or ``price`` whose partner the file does not give."""
+    out = []
+    for field, other in ((count, price), (price, count)):
+        value = getattr(table, field)
+        if value and not _given(table, other):
+            out.append(
+                f"{path}.{field} = {value:g} without {other}: their product, a cost, is $0 "
+                f"(give {other}, 0 if it costs nothing)"
+            )
+    return out
+
+
+def cost_pair_problems(scenario: Scenario) -> list[str]:
+    """One line per option whose training cost would be paid for no run."""
+    problems: list[str] = []
+    for path, option in scenario.options():
+        one_time = option.one_time
+        runs = f"{path}.one_time.training_runs"
+        if one_time.training_runs == 0 and one_time.training_usd:
+            problems.append(
+                f"{runs} = 0 with training_usd = {one_time.training_usd:g}: no run would be "
+                "paid; give training_runs ≥ 1, or leave training_usd out"
+            )
+        elif one_time.training_runs == 0 and one_time.training is not None:
+            problems.append(
+                f"{runs} = 0 with a training job: no run would be paid; give "
+                "training_runs ≥ 1, or leave training out"
+            )
+    return problems
+
+
+def cost_pair_warnings(scenario: Scenario) -> list[str]:
+    """One line per count × price pair whose product is $0 though one of them is given: a
+    retraining that never comes (``retrain_every_months = 0`` means never, which the schema
+    allows) or that costs nothing, hours without a rate, power without a price."""
+    out: list[str] = []
+    for path, option in scenario.options():
+        recurring = option.recurring
+        every = f"{path}.recurring.retrain_every_months"
+        if recurring.retrain_every_months == 0 and recurring.retrain_usd:
+            out.append(
+                f"{path}.recurring.retrain_usd = {recurring.retrain_usd:g} is never paid: "
+                f"{every} = 0 (never); give retrain_every_months ≥ 1 to pay it"
+            )
+        elif recurring.retrain_every_months and not _given(recurring, "retrain_usd"):
+            out.append(
+                f"{every} = {recurring.retrain_every_months} without retrain_usd: each "
+                "retraining costs $0 (give retrain_usd, 0 if it costs nothing)"
+            )
+        for table_name, count, price in _PAIRS:
+            table = getattr(option, table_name, None)
+            if table is not None:
+                out += _alone(f"{path}.{table_name}", table, count, price)
+    return out
+
+
+def growth_warnings(scenario: Scenario) -> list[str]:
+    """One line when ``traffic.growth_monthly``, compounded over the horizon, takes the
+    monthly requests past :data:`~payback.limits.MAX_REQUESTS_PER_MONTH`, the most a
+    scenario may start at (central values: a growth of 100% a month over 600 months is
+    allowed field by field, and gives numbers of 180 digits)."""
+    from payback.limits import MAX_REQUESTS_PER_MONTH
+
+    traffic, horizon = scenario.traffic, scenario.scenario.horizon_months
+    growth = traffic.growth_monthly
+    if growth <= 0:
+        return []
+    last = traffic.requests_per_month * (1.0 + growth) ** (horizon - 1)
+    if last <= MAX_REQUESTS_PER_MONTH:
+        return []
+    # the first month past the limit: R (1+g)^(m-1) > limit
+    ratio = MAX_REQUESTS_PER_MONTH / traffic.requests_per_month
+    past = 1 + int(math.log(ratio) / math.log1p(growth)) + 1
+    return [
+        f"traffic.growth_monthly = {growth:g} compounds {traffic.requests_per_month:,.0f} "
+        f"requests a month to {last:.3g} by month {horizon}, past {MAX_REQUESTS_PER_MONTH:.0e} "
+        f"from month {past} on: the figures past it rest on growth no traffic keeps "
+        "(shorten scenario.horizon_months, or lower the growth)"
+    ]
