@@ -246,8 +246,9 @@ def test_per_1k_chart_finds_the_crossover(growth: object) -> None:
         assert m["y"] <= base  # from the crossover on, the alternative is cheaper
     fleet = chart.series[1].y  # rented H100s: steps up when a replica is added
     assert any(b > a for a, b in itertools.pairwise(fleet))
-    # stated to two figures, not as the next grid point's six digits
-    assert {m["volume"] for m in crossings} == {990_000.0, 250_000.0}
+    # stated to three figures of the crossover narrowed between the grid's levels, not as
+    # the next grid point's six digits (nor the midpoint of two levels: 250k and 990k)
+    assert {m["volume"] for m in crossings} == {991_000.0, 246_000.0}
 
 
 def test_per_1k_spreads_retraining_over_its_months(tmp_path: Path) -> None:
@@ -290,6 +291,51 @@ retrain_usd = 1000.0
     assert "cheaper from ~1M/month" in png_texts(chart)
     md = markdown_files(analysis, tmp_path / "r.md")[tmp_path / "r.md"].decode()
     assert "'tuned' is cheaper per request than the baseline from about 1M requests a month" in md
+
+
+def test_a_fleets_step_is_stated_where_it_is(tmp_path: Path) -> None:
+    """One GPU at $2/h serving 1 request/s planned at 50%, peaks 2x the average, 10% sent
+    back to the $4.50/1k API: the second replica comes when 0.9 R / 2,628,000 s x 2 / 0.5 > 1,
+    at R = 730,000 requests a month. The caption said "dearer from about 720k": the midpoint
+    of the two grid levels around it (711,685 and 732,145). By hand, with $80 ops and $500
+    retraining every 6 months ($83.33 a month): cheaper from 1,623.33 / 0.00405 = 400,823,
+    dearer from 730,000, cheaper again from 3,083.33 / 0.00405 = 761,317."""
+    text = """
+[scenario]
+name = "A"
+horizon_months = 12
+[traffic]
+requests_per_month = 1000000
+input_tokens = 1000
+output_tokens = 200
+peak_to_average = 2.0
+[baseline]
+name = "api"
+kind = "hosted_api"
+input_usd_per_mtok = 2.5
+output_usd_per_mtok = 10.0
+[[alternatives]]
+name = "selfhost"
+kind = "self_hosted"
+usd_per_gpu_hour = 2.0
+gpus_per_replica = 1
+replica_requests_per_s = 1.0
+target_utilization = 0.5
+escalation_share = 0.1
+ops_usd_per_month = 80.0
+[alternatives.recurring]
+retrain_every_months = 6
+retrain_usd = 500.0
+"""
+    analysis = analyze(load_scenario(scenario(tmp_path, "step", text)))
+    (found,) = analysis.cost_per_1k_curve.crossovers
+    by_hand = [(80 + 500 / 6 + 1460) / 0.00405, 730_000.0, (80 + 500 / 6 + 2920) / 0.00405]
+    assert found == pytest.approx(by_hand, rel=1e-6)
+    assert ch.cost_per_1k_vs_traffic(analysis).note == (
+        "Lines of always-on fleets step up where another replica is needed. 'selfhost' is "
+        "cheaper per request than the baseline from about 401k requests a month, dearer from "
+        "about 730k, cheaper from about 761k."
+    )
 
 
 def test_per_1k_note_follows_the_kinds(tmp_path: Path) -> None:
@@ -691,8 +737,10 @@ def test_renderers_read_what_the_analysis_computed_once(monkeypatch: pytest.Monk
         ch.all_charts(analysis)
         explain(analysis)
     count = len(analysis.alternatives)
-    # the quarter's traffic for each, and the GPU price of the two fleets that miss a quarter
-    assert calls == {"tornado": 1, "solve": count + 2, "evaluate": 1}
+    # the quarter's traffic for each, and the GPU price of the two fleets that miss a quarter;
+    # the curve once, then each round narrowing its crossovers
+    curve_calls = 1 + curve.REFINE_ROUNDS
+    assert calls == {"tornado": 1, "solve": count + 2, "evaluate": curve_calls}
     assert (
         ch.drivers(analysis, 0).markers[0]["paths"]
         == [  # type: ignore[union-attr]

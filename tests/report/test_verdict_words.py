@@ -1,15 +1,17 @@
 """What the words say when the horizon cannot answer a question: a horizon shorter than a
 quarter, a Monte Carlo sentence with a horizon under a year, a break-even past the horizon
-in the comparison table, and the count of inputs explain does not list."""
+in the comparison table, the count of inputs explain does not list, and an alternative at
+the baseline's price with nothing up front."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 import payback
-from helpers import run
+from helpers import per_request_dict, run
 
 FLEET = """
 [scenario]
@@ -186,3 +188,36 @@ def test_a_portfolio_sampled_over_two_months_is_answered(tmp_path: Path) -> None
     assert all(
         line.startswith("Monte Carlo (50 samples): pays back within 2 months 0%;") for line in lines
     )
+
+
+def test_the_same_price_with_nothing_up_front_is_not_cheaper(tmp_path: Path) -> None:
+    """$10 against $10 per 1,000 and no one-time cost: analyze said break-even "at once"
+    and "in a quarter? yes" where quick says "Self-hosting is not cheaper per request --
+    fine-tune only for behavior, not cost". The contract's numbers stay (month 0, NPV 0);
+    the words and the yes/no say nothing is saved."""
+    code, out, _ = run(
+        "quick", "--hosted-per-1k", "10", "--self-hosted-per-1k", "10", "--one-time", "0"
+    )
+    assert code == 0
+    assert "not cheaper per request -- fine-tune only for behavior, not cost" in out
+    data = per_request_dict(10.0, 10.0, 100_000.0, data_usd=0.0)
+    path = _write(tmp_path, "eq.yaml", json.dumps(data))  # JSON is YAML
+    analysis = payback.analyze(payback.load_scenario(path))
+    alt = analysis.alternatives[0]
+    assert (alt.break_even_month, alt.break_even_requests, alt.npv_usd) == (0.0, 0.0, 0.0)
+    assert alt.pays_back_within == {"3": False, "6": False, "12": False, "horizon": False}
+    assert "is not cheaper per request than the baseline" in analysis.verdict()
+    assert "fine-tune only for behavior, not cost" in analysis.verdict()
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    assert "at once" not in out
+    assert "Break-even          nothing saved: not cheaper per request" in out
+    assert "3 months: no; 6: no; 12: no" in out
+    other = _write(tmp_path, "b.toml", SCALE_TO_ZERO.format(data=2000.0))
+    code, out, err = run("analyze", path, other)
+    assert code == 0, err
+    row = next(line for line in out.splitlines() if line.startswith("   fine-tuned"))
+    assert row.split()[-4:] == ["nothing", "saved", "$0", "no"]
+    code, out, err = run("explain", path)
+    assert code == 0, err
+    assert "Within a quarter: no. It is not cheaper per request" in " ".join(out.split())

@@ -25,6 +25,13 @@ CURVE_SPAN = 30.0
 """The curve runs from today's traffic divided by this to today's times this."""
 
 
+REFINE_POINTS = 33
+REFINE_ROUNDS = 4
+"""A crossover found between two grid levels (~3% apart) is narrowed by this many rounds of
+this many levels each: to a part in 10^7, so that a fleet's step (a second replica from
+730,000 requests a month) is stated where it is, not at the grid's midpoint (722k, "720k")."""
+
+
 @dataclass(frozen=True)
 class PerThousandCurve:
     """USD per 1,000 requests at each traffic level, by option (month-1 prices,
@@ -35,6 +42,10 @@ class PerThousandCurve:
     baseline_usd: list[float]
     alternatives_usd: list[list[float]]
     """One list per alternative, in the scenario's order."""
+    crossovers: list[list[float]]
+    """Per alternative, the traffic at each level-to-level change between cheaper (or as
+    cheap) per request than the baseline and dearer, in the order of the levels: the first
+    traffic at which the new side holds, to a part in 10^7 (:data:`REFINE_ROUNDS`)."""
 
 
 def _month_1_spread(resolved: Resolved, path: str, costs: OptionCosts) -> FloatArray:
@@ -48,20 +59,56 @@ def _month_1_spread(resolved: Resolved, path: str, costs: OptionCosts) -> FloatA
     return np.asarray(first + spread, dtype=np.float64)
 
 
-def per_1k_curve(resolved: Resolved, points: int = CURVE_POINTS) -> PerThousandCurve:
-    """The cost of 1,000 requests of every option over ``points`` traffic levels."""
-    today = float(resolved.scenario.traffic.requests_per_month)
-    volumes = np.geomspace(today / CURVE_SPAN, today * CURVE_SPAN, points)
+def _per_1k(resolved: Resolved, volumes: FloatArray) -> tuple[FloatArray, list[FloatArray]]:
+    """USD per 1,000 requests of the baseline and of each alternative at ``volumes``."""
     ev = evaluate(resolved, {"traffic.requests_per_month": volumes})
 
-    def per_1k(path: str, costs: OptionCosts) -> list[float]:
-        values: list[float] = (_month_1_spread(resolved, path, costs) / volumes * 1000.0).tolist()
-        return values
+    def per_1k(path: str, costs: OptionCosts) -> FloatArray:
+        return np.asarray(_month_1_spread(resolved, path, costs) / volumes * 1000.0)
 
+    return per_1k("baseline", ev.baseline), [
+        per_1k(f"alternatives.{i}", outcome.costs) for i, outcome in enumerate(ev.alternatives)
+    ]
+
+
+def _crossovers(
+    resolved: Resolved, volumes: FloatArray, baseline: FloatArray, alternatives: list[FloatArray]
+) -> list[list[float]]:
+    """Each change between cheaper and dearer on the grid, narrowed inside its interval:
+    every round evaluates :data:`REFINE_POINTS` levels across each interval (all intervals
+    of all alternatives in one engine call) and keeps the pair the change lies between."""
+    found = [
+        (i, int(j))
+        for i, values in enumerate(alternatives)
+        for j in np.nonzero(np.diff((values <= baseline).astype(int)))[0]
+    ]
+    if not found:
+        return [[] for _ in alternatives]
+    low = np.array([volumes[j] for _, j in found])
+    high = np.array([volumes[j + 1] for _, j in found])
+    for _ in range(REFINE_ROUNDS):
+        levels = np.geomspace(low, high, REFINE_POINTS, axis=-1)  # (crossovers, points)
+        base, alts = _per_1k(resolved, levels.ravel())
+        for k, (i, _) in enumerate(found):
+            inside = slice(k * REFINE_POINTS, (k + 1) * REFINE_POINTS)
+            cheaper = alts[i][inside] <= base[inside]
+            after = 1 + int(np.argmax(cheaper[1:] != cheaper[0]))  # the first on the new side
+            low[k], high[k] = levels[k, after - 1], levels[k, after]
+    out: list[list[float]] = [[] for _ in alternatives]
+    for (i, _), value in zip(found, high.tolist(), strict=True):
+        out[i].append(value)
+    return out
+
+
+def per_1k_curve(resolved: Resolved, points: int = CURVE_POINTS) -> PerThousandCurve:
+    """The cost of 1,000 requests of every option over ``points`` traffic levels, and the
+    traffic at which each alternative turns cheaper or dearer than the baseline."""
+    today = float(resolved.scenario.traffic.requests_per_month)
+    volumes = np.geomspace(today / CURVE_SPAN, today * CURVE_SPAN, points)
+    baseline, alternatives = _per_1k(resolved, volumes)
     return PerThousandCurve(
         requests_per_month=volumes.tolist(),
-        baseline_usd=per_1k("baseline", ev.baseline),
-        alternatives_usd=[
-            per_1k(f"alternatives.{i}", outcome.costs) for i, outcome in enumerate(ev.alternatives)
-        ],
+        baseline_usd=baseline.tolist(),
+        alternatives_usd=[values.tolist() for values in alternatives],
+        crossovers=_crossovers(resolved, volumes, baseline, alternatives),
     )

@@ -31,7 +31,14 @@ from payback.analysis.cashflows import (
 from payback.analysis.curve import PerThousandCurve, per_1k_curve
 from payback.analysis.resolve import Resolved, resolve
 from payback.analysis.utilisation import FLEET_COMPONENTS, FleetUtilisation, fleet_utilisation
-from payback.analysis.verdict import QUARTER_MONTHS, months_text, never_reason, outcome_text, usd
+from payback.analysis.verdict import (
+    QUARTER_MONTHS,
+    months_text,
+    never_reason,
+    outcome_text,
+    saves_nothing,
+    usd,
+)
 from payback.finance import share_paid_back_within
 from payback.finance._types import FloatArray
 from payback.scenario import (
@@ -433,7 +440,11 @@ def _alternative_result(
         break_even_month=month,
         break_even_requests=_maybe(outcome.break_even_requests),
         npv_usd=float(outcome.npv_usd),
-        pays_back_within=_pays_back_within(month, horizon),
+        pays_back_within=(
+            dict.fromkeys(("3", "6", "12", "horizon"), False)  # the same price: nothing to gain
+            if saves_nothing(_floats(outcome.cumulative_savings_usd))
+            else _pays_back_within(month, horizon)
+        ),
         reason=None if month is not None else never_reason(saved, outcome.cumulative_savings_usd),
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,11 +25,31 @@ __all__ = [
     "months_text",
     "never_reason",
     "outcome_text",
+    "saves_nothing",
     "usd",
 ]
 
 QUARTER_MONTHS = 3
 """The payback time the tool asks about first: a quarter."""
+
+
+NOT_CHEAPER = (
+    "is not cheaper per request than the baseline: it costs the same every month and "
+    "nothing up front, so switching saves nothing (fine-tune only for behavior, not cost)"
+)
+"""The verdict of an alternative that :func:`saves_nothing`, after its name: the seed's
+"fine-tune only for behavior, not cost", as ``payback quick`` says it for equal prices."""
+
+
+def saves_nothing(cumulative_savings_usd: Sequence[float] | None) -> bool:
+    """No one-time cost and not a cent saved (or lost) in any month: the alternative is not
+    cheaper per request. Its break-even is month 0 by the formula (S(0) = S(1) = 0), which
+    the numbers keep; the words and the "within a quarter?" answer say it saves nothing.
+
+    >>> saves_nothing([0.0, 0.0, 0.0]), saves_nothing([0.0, 10.0, 20.0]), saves_nothing([-5.0, 0.0])
+    (True, False, False)
+    """
+    return bool(cumulative_savings_usd) and all(c == 0 for c in cumulative_savings_usd or [])
 
 
 def usd(value: float, decimals: int | None = None) -> str:
@@ -153,11 +174,8 @@ def outcome_text(
     if month == 0:
         if alt.npv_usd < 0:
             return f"has no one-time cost but costs more to run: {npv}"
-        if all(m == 0 for m in monthly):
-            return (
-                "costs what the baseline costs every month and nothing up front: switching "
-                f"neither saves nor loses; {npv}"
-            )
+        if saves_nothing(cum):
+            return f"{NOT_CHEAPER}; {npv}"
         return (
             f"saves from month 0: nothing to pay up front and cheaper from the first month; {npv}"
         )

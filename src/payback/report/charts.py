@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from payback.analysis.result import Analysis
+from payback.analysis.verdict import saves_nothing
 from payback.finance._types import FloatArray
 from payback.report.common import (
     BAND_COLOUR,
@@ -76,7 +77,13 @@ def cumulative_costs(analysis: Analysis) -> Chart:
                     "x": t,
                     "y": y,
                     "text": f"{alt.name}: "
-                    + ("pays back at once" if t == 0 else f"break-even {month_text(t)}"),
+                    + (
+                        "saves nothing (not cheaper per request)"
+                        if saves_nothing(alt.cumulative_savings_usd)
+                        else "pays back at once"
+                        if t == 0
+                        else f"break-even {month_text(t)}"
+                    ),
                     "color": alternative_colour(i),
                 }
             )
@@ -273,13 +280,17 @@ def _crossings(
     per_1k: FloatArray,
     per_1k_base: FloatArray,
     markers: list[dict[str, Any]],
+    crossovers: list[float],
 ) -> str:
     """Where alternative ``index`` becomes cheaper (or dearer) per request than the
-    baseline: a marker for each crossover, and the sentence that states them."""
+    baseline: a marker for each crossover, and the sentence that states them, to three
+    figures of the traffic the analysis narrowed each to (``crossovers``, in the grid's
+    order; the midpoint of two levels ~3% apart read 720k for a step at 730k)."""
     cheaper = per_1k <= per_1k_base
     changes = []
-    for j in np.nonzero(np.diff(cheaper.astype(int)))[0]:
-        around = round_figures(float(np.sqrt(volumes[j] * volumes[j + 1])), 2)
+    steps = np.nonzero(np.diff(cheaper.astype(int)))[0]
+    for j, at in zip(steps, crossovers, strict=True):
+        around = round_figures(at, 3)
         becomes = "cheaper" if cheaper[j + 1] else "dearer"
         changes.append(f"{becomes} from about {compact(around)}")
         markers.append(
@@ -312,7 +323,8 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
     prices with retraining spread over its schedule (the analysis's
     :attr:`~payback.analysis.result.Analysis.cost_per_1k_curve`): fleets step up as replicas
     are added; the crossovers are where an alternative starts (or stops) being cheaper per
-    request than the baseline, stated to two significant figures (the grid is ~3% apart)."""
+    request than the baseline, narrowed between the grid's levels and stated to three
+    significant figures."""
     curve = analysis.cost_per_1k_curve
     today = float(analysis.scenario.traffic.requests_per_month)
     volumes = np.asarray(curve.requests_per_month, dtype=np.float64)
@@ -336,7 +348,9 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
             Series(alt.name, list(curve.requests_per_month), list(values), alternative_colour(i))
         )
         per_1k = np.asarray(values, dtype=np.float64)
-        sentences.append(_crossings(alt.name, i, volumes, per_1k, per_1k_base, markers))
+        sentences.append(
+            _crossings(alt.name, i, volumes, per_1k, per_1k_base, markers, curve.crossovers[i])
+        )
     markers.append(
         {
             "name": "today",

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from payback.analysis.result import AlternativeResult, Analysis
 from payback.analysis.verdict import in_month_text as in_month_text
 from payback.analysis.verdict import month_text as month_text
-from payback.analysis.verdict import months_text, outcome_text, usd
+from payback.analysis.verdict import months_text, outcome_text, saves_nothing, usd
 from payback.report.labels import unit_suffix
 from payback.scenario import value_at
 
@@ -248,9 +248,16 @@ def quarter_text(within: dict[str, bool | None] | None) -> str:
     return "unknown (horizon too short)" if answer is None else ("yes" if answer else "no")
 
 
+NOTHING_SAVED = "nothing saved"
+"""Where a break-even is shown, for an alternative that
+:func:`~payback.analysis.verdict.saves_nothing` (month 0 by the formula, "at once")."""
+
+
 def pays_back_text(alt: AlternativeResult, horizon: int) -> str:
     if alt.break_even_month is None:
         return f"not within {months_text(horizon)}"
+    if saves_nothing(alt.cumulative_savings_usd):
+        return NOTHING_SAVED
     return month_text(alt.break_even_month)
 
 

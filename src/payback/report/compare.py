@@ -9,7 +9,8 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text, usd
-from payback.report.common import Table, month_text, quarter_text, sampled_text
+from payback.analysis.verdict import saves_nothing
+from payback.report.common import NOTHING_SAVED, Table, month_text, quarter_text, sampled_text
 from payback.report.fleet import not_within
 
 __all__ = ["comparison_renderables", "comparison_table", "month_1_saving"]
@@ -30,7 +31,7 @@ def _break_even(alt: AlternativeResult, horizon: int) -> str:
     month = alt.break_even_month
     if month is None:
         return not_within(horizon)
-    return month_text(month)
+    return NOTHING_SAVED if saves_nothing(alt.cumulative_savings_usd) else month_text(month)
 
 
 def _cells(analysis: Analysis, alt: AlternativeResult) -> list[str]:

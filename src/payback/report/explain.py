@@ -6,7 +6,7 @@ import math
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as _usd
-from payback.analysis.verdict import month_figure
+from payback.analysis.verdict import month_figure, saves_nothing
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -161,6 +161,11 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         second += (
             f" They never reach zero within {months_text(analysis.horizon_months)}: {alt.reason}."
         )
+    elif saves_nothing(cum):
+        second += (
+            " They stay at zero: nothing to recover and nothing saved, so the break-even is "
+            "month 0 by the formula but switching gains nothing."
+        )
     elif t == 0:
         second += " With nothing to recover and no month that loses money, it pays back at once."
     else:
@@ -180,7 +185,13 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     t = alt.break_even_month
     quarter = min(3, horizon)
     answer = quarter_text(alt.pays_back_within)
-    if answer == "yes" and t is not None:
+    nothing = saves_nothing(cum)
+    if nothing:
+        text = (
+            "Within a quarter: no. It is not cheaper per request than the baseline and costs "
+            "nothing up front: switching saves nothing, so fine-tune only for behavior, not cost."
+        )
+    elif answer == "yes" and t is not None:
         text = f"Within a quarter: yes, it pays back {in_month_text(t)}."
     else:
         recovered = cum[quarter] - cum[0]
@@ -200,13 +211,17 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
             )
     rate = analysis.scenario.scenario.discount_rate_annual
     over = f"Over {months_text(horizon)}: " + (
-        f"it pays back {in_month_text(t)}" if t is not None else "it does not pay back"
+        "it neither saves nor loses"
+        if nothing
+        else f"it pays back {in_month_text(t)}"
+        if t is not None
+        else "it does not pay back"
     )
     over += (
         f"; the NPV of switching{f' at {rate:.0%} a year' if rate else ''} is {usd(alt.npv_usd)}."
     )
     paragraphs = [text + " " + over]
-    take = _what_it_takes(analysis, alt, index)
+    take = "" if nothing else _what_it_takes(analysis, alt, index)
     if take:
         paragraphs[0] += " " + take
     plain = alt.infrastructure_only

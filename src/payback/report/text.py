@@ -11,7 +11,7 @@ from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as money
-from payback.analysis.verdict import month_figure
+from payback.analysis.verdict import month_figure, saves_nothing
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -26,7 +26,6 @@ from payback.report.common import (
 from payback.report.fleet import (
     break_even_span,
     fleet_rows,
-    not_within,
     quiet_line,
     split_drivers,
 )
@@ -156,6 +155,8 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
         grid.add_row("", Text("; ".join(items), style="dim"))
     if alt.break_even_month is None:
         grid.add_row("Break-even", f"not within {months_text(horizon)}: {alt.reason}")
+    elif saves_nothing(alt.cumulative_savings_usd):
+        grid.add_row("Break-even", "nothing saved: not cheaper per request, nothing up front")
     else:
         grid.add_row(
             "Break-even",
@@ -234,8 +235,10 @@ def _percent(p: float | None) -> str:
     return f"{p:.0%}" if 0.01 <= p <= 0.99 else f"{p:.1%}"
 
 
-def _month(m: float | None, horizon: int) -> str:
-    return not_within(horizon) if m is None else month_figure(m)
+def _month(m: float | None) -> str:
+    """A percentile of the sampled break-even; ``never``: that share of the samples does
+    not pay back within the horizon (as the page says it)."""
+    return "never" if m is None else month_figure(m)
 
 
 def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
@@ -254,11 +257,7 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
     bm = u.break_even_month_percentiles
     grid.add_row(
         "Break-even month",
-        f"{not_within(analysis.horizon_months)} at p10, p50 and p90"
-        if all(bm[p] is None for p in ("p10", "p50", "p90"))
-        else " · ".join(
-            f"{p} {_month(bm[p], analysis.horizon_months)}" for p in ("p10", "p50", "p90")
-        ),
+        f"p10 {_month(bm['p10'])} · p50 {_month(bm['p50'])} · p90 {_month(bm['p90'])}",
     )
     npv = u.npv_usd_percentiles
     grid.add_row(
