@@ -132,16 +132,10 @@ def test_generic_csv_profile_by_hand(tmp_path: Path) -> None:
         "duplicates": 0,
         "unreadable_why": {},
     }
-    # the busiest clock hour over the mean hour of its own month
-    counts = Counter(r["ts"].replace(minute=0, second=0, microsecond=0) for r in ROWS)
-    busiest = max(counts.values())
-    per_month = Counter((r["ts"].year, r["ts"].month) for r in ROWS)
-    days = {(2026, 6): 30, (2026, 7): 31, (2026, 8): 31}
-    peak = max(
-        n / (per_month[h.year, h.month] / (days[h.year, h.month] * 24))
-        for h, n in counts.items()
-        if n == busiest
-    )
+    # August's busiest clock hour over August's mean hour (the last complete month's)
+    august = [r["ts"] for r in ROWS if r["ts"].month == 8]
+    counts = Counter(t.replace(minute=0, second=0, microsecond=0) for t in august)
+    peak = max(counts.values()) / (len(august) / (31 * 24))
     assert profile.span["hours"] == HOURS
     assert profile.traffic["peak_to_average"] == pytest.approx(peak, rel=1e-12)
     for name in ("input", "output"):
@@ -1041,7 +1035,9 @@ def test_round_trip_usage_into_a_scenario_then_analyze(tmp_path: Path) -> None:
     mean_in, _, share = means(ROWS)
     assert traffic.input_tokens == round(mean_in, 1)
     assert traffic.cached_input_share == round(share, 4)
-    assert traffic.growth_monthly == 0.1
+    # +10 % a month fitted from three complete months is not written: the file's own stays
+    assert traffic.growth_monthly == 0.0
+    assert "growth_monthly +10.00% a month is fitted from only 3 complete months" in err
     code, out, _ = run("analyze", scenario, "--json")
     assert code == 0
     assert json.loads(out)["requests_per_month"][0] == 3683
@@ -1111,7 +1107,6 @@ def test_o_keeps_yaml_layout_and_changes_only_traffic(tmp_path: Path) -> None:
     expected = YAML_SCENARIO
     for old, new in [
         ("requests_per_month: 200000", "requests_per_month: 1461"),
-        ("growth_monthly: 0\n", "growth_monthly: 0.0\n"),
         ("input_tokens: 2000", "input_tokens: 1000.0"),
         ("output_tokens: 400", "output_tokens: 200.0"),
         ("cached_input_share: 0.2", "cached_input_share: 0.1"),
@@ -1148,10 +1143,14 @@ def test_o_warns_before_replacing_a_distribution(tmp_path: Path) -> None:
         f"warning: {scenario}: traffic.requests_per_month was a triangular range "
         "(low = 150000, mode = 200000, high = 320000); replaced by the measured 1461"
     ) in warnings
-    assert len(warnings) == 5  # five ranges; peak_to_average was a number
+    # four ranges; peak_to_average was a number, and growth_monthly (three months fitted)
+    # is not written: its range stays
+    assert len(warnings) == 4
     loaded = load_scenario(scenario)
     assert loaded.traffic.requests_per_month == 1461
-    assert not any(path.startswith("traffic.") for path in loaded.distributions)
+    assert [p for p in loaded.distributions if p.startswith("traffic.")] == [
+        "traffic.growth_monthly"
+    ]
 
 
 @pytest.mark.parametrize("name", ["new.json", "out.txt", "scenario"])
@@ -1307,13 +1306,18 @@ def test_monthly_three_complete_months_of_ten_percent_growth() -> None:
     got = monthly(months, ends, PER_REQUEST)
     assert [m.complete for m in got.months] == [True, True, True]
     assert got.empty == []
-    assert got.notes == []
     assert got.warnings == []
     assert got.hours == (31 + 28 + 31) * 24
     assert got.requests_per_month == pytest.approx(121 * 30.4375)  # March's 121 a day
     assert got.growth_monthly == pytest.approx(0.10)  # 100, 110, 121 a day
-    # the busiest hour (23, in January) over January's mean hour: 3,100 requests in 744 hours
-    assert got.peak_to_average == pytest.approx(23 / (3100 / 744))
+    # March's busiest hour (21) over March's mean hour (3,751 requests in 744 hours): the
+    # month requests_per_month is taken from; January's 23 over its 3,100 / 744 is noted
+    assert got.peak_to_average == pytest.approx(21 / (3751 / 744))
+    assert got.notes == [
+        "peak_to_average is 2026-03's, the month requests_per_month is taken from: its "
+        "busiest hour is 4.17 mean hours; 2026-01's was 5.52, at 100.0 requests a day "
+        "against 121.0 (a spike then, or a quieter month's lumpier hours)"
+    ]
     assert got.bucket_seconds == 0.0
 
 

@@ -175,6 +175,82 @@ def test_unreadable_rows_are_counted_by_reason(tmp_path: Path) -> None:
     assert "unreadable: 1 with negative token counts" in out
 
 
+def test_unreadable_rows_are_shown_as_the_file_has_them(tmp_path: Path) -> None:
+    """An empty field was left out (``300,,0`` shown as ``300,0``: output 0, it read) and a
+    quoted ``"1,5"`` shown bare (``1,5,7``: one field more); a semicolon file's row was
+    shown joined by commas."""
+    good = [f"{t.isoformat()},100,10,0,gpt-4o" for t in THREE_MONTHS[:24]]
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        "timestamp,input_tokens,output_tokens,cached_tokens,model\n"
+        + "\n".join(good)
+        + '\n2026-03-02T00:00:00Z,300,,0,gpt-4o\n2026-03-02T01:00:00Z,"1,5",7,0,"a ""b"""\n'
+    )
+    profile = profile_usage([path])
+    assert profile.rows["unreadable"] == 2
+    assert sorted(profile.rows["examples"]) == [
+        "2026-03-02T00:00:00Z,300,,0,gpt-4o",
+        '2026-03-02T01:00:00Z,"1,5",7,0,"a ""b"""',
+    ]
+    semicolons = tmp_path / "semi.csv"
+    semicolons.write_text(
+        "timestamp;input_tokens;output_tokens\n"
+        + "".join(f"{t.isoformat()};100;10\n" for t in THREE_MONTHS[:24])
+        + '2026-03-02T00:00:00Z;"1;5";\n'
+    )
+    assert profile_usage([semicolons]).rows["examples"] == ['2026-03-02T00:00:00Z;"1;5";']
+    tabs = tmp_path / "t.tsv"
+    tabs.write_text(
+        "timestamp\tinput_tokens\toutput_tokens\n"
+        + "".join(f"{t.isoformat()}\t100\t10\n" for t in THREE_MONTHS[:24])
+        + "2026-03-02T00:00:00Z\t\t4\n"
+    )
+    assert profile_usage([tabs]).rows["examples"] == ["2026-03-02T00:00:00Z\\t\\t4"]
+    # thirteen columns: the twelve shown, then an ellipsis; a row over 200 characters is cut
+    wide = write_csv(
+        tmp_path / "wide.csv",
+        ["timestamp", "input_tokens", "output_tokens", *(f"c{k}" for k in range(10))],
+        [[t.isoformat(), 100, 10, *range(10)] for t in THREE_MONTHS[:24]]
+        + [["2026-03-02T00:00:00Z", "x", 10, *range(9), "z" * 300]],
+    )
+    assert profile_usage([wide]).rows["examples"] == [
+        "2026-03-02T00:00:00Z,x,10,0,1,2,3,4,5,6,7,8,…"
+    ]
+    wide = write_csv(
+        tmp_path / "long.csv",
+        ["timestamp", "input_tokens", "output_tokens", "note"],
+        [[t.isoformat(), 100, 10, ""] for t in THREE_MONTHS[:24]]
+        + [["2026-03-02T00:00:00Z", "x", 10, "z" * 300]],
+    )
+    (example,) = profile_usage([wide]).rows["examples"]
+    assert example == "2026-03-02T00:00:00Z,x,10," + "z" * 173 + "…"
+    assert len(example) == 200
+
+
+def test_a_long_unreadable_row_is_folded_under_its_heading_at_80_columns(
+    tmp_path: Path,
+) -> None:
+    """A row longer than the line after "unreadable: " was moved whole to a line of its own,
+    the label left dangling; now the rows stand under one heading, folded where the line
+    ends."""
+    note = "a" * 120
+    path = write_csv(
+        tmp_path / "long.csv",
+        ["timestamp", "input_tokens", "output_tokens", "model", "note"],
+        [[t.isoformat(), 100, 10, "m", ""] for t in THREE_MONTHS[:24]]
+        + [["2026-03-02T00:00:00Z", "x", 10, "some-provider/a-long-model-name-v2", note]],
+    )
+    result = CliRunner(env={**ENV, "COLUMNS": "80"}).invoke(app, ["usage", str(path)])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    at = lines.index("  the unreadable row as the file has it:")
+    row = "2026-03-02T00:00:00Z,x,10,some-provider/a-long-model-name-v2," + note
+    folded = [line.rstrip() for line in lines[at + 1 : at + 4]]
+    assert folded == ["    " + row[k : k + 76] for k in range(0, len(row), 76)]
+    assert all(len(line) <= 80 for line in lines)
+    assert not any(line.rstrip().endswith("unreadable:") for line in lines)
+
+
 # ------------------------------------------------------------------ a huge field, Ctrl-C
 
 

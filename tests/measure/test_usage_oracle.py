@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from helpers import EXAMPLES, assert_user_error, run
 from payback import PaybackError, profile_usage
 from payback.measure.usage import profile_database
+from payback.scenario.io import load_scenario
 
 # request logs read through DuckDB: seconds in all
 pytestmark = pytest.mark.slow
@@ -228,14 +229,11 @@ def expected(
         "cached_input_share": sum(r.cached for r in used) / inp if inp else 0.0,
     }
     if bucket <= 3600:
-        busiest = max(m["busiest"] for m in window)
-        if full:  # against the mean hour of the busiest hour's own month
-            ratio = max(
-                m["busiest"] / (m["requests"] / (m["days"] * 24))
-                for m in full
-                if m["busiest"] == busiest
-            )
+        if full:  # the last complete month's busiest hour over its own mean hour
+            last = full[-1]
+            ratio = last["busiest"] / (last["requests"] / (last["days"] * 24))
         else:
+            busiest = max(m["busiest"] for m in window)
             ratio = busiest / (sum(m["requests"] for m in window) / hours)
         traffic["peak_to_average"] = min(730.0, max(1.0, ratio))
     counted = [r for r in used if r.requests > 0]  # not the empty buckets
@@ -644,27 +642,142 @@ def test_growth_does_not_inflate_the_peak(tmp_path: Path) -> None:
     assert profile.traffic["growth_monthly"] == pytest.approx(1.0, rel=1e-12)
     assert profile.traffic["peak_to_average"] == pytest.approx(1.0, rel=1e-12)
     compare(profile, expected(records))
-    # a spike: 100 more requests in one hour of February, February's busiest hour
-    spike = [Record(dt.datetime(2026, 2, 11, 15, 30, tzinfo=UTC), 100, 10) for _ in range(100)]
+    # a spike: 100 more requests in one hour of March, the month requests_per_month is
+    # taken from: its busiest hour over its own mean hour
+    spike = [Record(dt.datetime(2026, 3, 11, 15, 30, tzinfo=UTC), 100, 10) for _ in range(100)]
     profile = profile_usage([write_csv(tmp_path / "spike.csv", records + spike)])
-    february = (96 * 28 + 100) / (28 * 24)
-    assert profile.traffic["peak_to_average"] == pytest.approx((4 + 100) / february, rel=1e-12)
+    march = (192 * 31 + 100) / (31 * 24)
+    assert profile.traffic["peak_to_average"] == pytest.approx((8 + 100) / march, rel=1e-12)
     compare(profile, expected(records + spike))
+    # the same spike in February: a month the traffic is no longer taken from; March's
+    # hours are its mean hour (peak 1), and February's ratio is named in a note
+    spike = [Record(dt.datetime(2026, 2, 11, 15, 30, tzinfo=UTC), 100, 10) for _ in range(100)]
+    profile = profile_usage([write_csv(tmp_path / "old-spike.csv", records + spike)])
+    february = (96 * 28 + 100) / (28 * 24)
+    assert profile.traffic["peak_to_average"] == pytest.approx(1.0, rel=1e-12)
+    assert (
+        "peak_to_average is 2026-03's, the month requests_per_month is taken from: its busiest "
+        f"hour is 1.00 mean hours; 2026-02's was {104 / february:.2f}, at 99.6 requests a day "
+        "against 192.0" in " ".join(profile.notes)
+    )
+    compare(profile, expected(records + spike))
+
+
+def test_peak_is_the_month_the_requests_are_taken_from(tmp_path: Path) -> None:
+    """January at 10 requests a day, February at 20, one request in each clock hour that
+    has one, then half of March: requests_per_month is February's (20 × 30.4375 = 608.75)
+    and its busiest hour (1 request) over its mean hour (20 / 24) is 1.2; January's 1 over
+    10 / 24 is 2.4, and peak_to_average was that: the fleet sized for 608.75 a month at 2.4
+    was twice February's busiest hour. A full March at 40 a day (16 hours of 2 requests, 8
+    of 1) made it 2 / (40 / 24) = 1.2 again: the figure fell as the logs grew."""
+
+    def days(month: int, count: int, per_day: int) -> list[Record]:
+        out = []
+        for d in range(count):
+            day = dt.datetime(2026, month, 1 + d, tzinfo=UTC)
+            hours = [h % 24 for h in range(per_day)]  # 40 a day: hours 0-15 twice
+            out += [Record(day + dt.timedelta(hours=h, minutes=30), 500, 50) for h in hours]
+        return out
+
+    half = days(1, 31, 10) + days(2, 28, 20) + days(3, 15, 40)
+    profile = profile_usage([write_csv(tmp_path / "half.csv", half)])
+    assert profile.span["complete_months"] == ["2026-01", "2026-02"]
+    assert profile.traffic["requests_per_month"] == pytest.approx(20 * 30.4375, rel=1e-12)
+    assert profile.traffic["peak_to_average"] == pytest.approx(1 / (20 / 24), rel=1e-12)
+    assert any(
+        "2026-01's was 2.40, at 10.0 requests a day against 20.0" in n for n in profile.notes
+    )
+    full = days(1, 31, 10) + days(2, 28, 20) + days(3, 31, 40)
+    profile = profile_usage([write_csv(tmp_path / "full.csv", full)])
+    assert profile.traffic["requests_per_month"] == pytest.approx(40 * 30.4375, rel=1e-12)
+    assert profile.traffic["peak_to_average"] == pytest.approx(2 / (40 / 24), rel=1e-12)
+    compare(profile, expected(full))
+
+
+def test_o_writes_a_new_scenario_true_of_the_measured_traffic(tmp_path: Path) -> None:
+    """10, 20 and 40 requests a day, 1,000/200 tokens: the new scenario kept the starter's
+    title ("200k requests/month: ..."), its capacity "at 2,000/400 tokens", and wrote the
+    growth fitted from three months (+100 %) for 24 months: 10.2 billion requests in month
+    24 and an NPV of $85M."""
+    records = [
+        Record(r.ts, 1000, 200) for r in steady_ramp([10, 20, 40])
+    ]  # hand-checked: 40 × 30.4375 = 1,217.5 a month
+    logs = write_csv(tmp_path / "logs.csv", records)
+    target = tmp_path / "new.toml"
+    code, out, err = run("usage", logs, "-o", target)
+    assert code == 0, err
+    assert (
+        f"warning: {target}: growth_monthly +100.00% a month is fitted from only 3 complete "
+        "months (2026-01 to 2026-03): compounded over the scenario's 24 months it gives 10.2 "
+        "billion requests in month 24 (from 1,218 a month now); it is not written, the "
+        "scenario keeps its own (growth_monthly = 0)" in err
+    )
+    text = target.read_text()
+    scenario = load_scenario(target)
+    assert scenario.scenario.name == (
+        "1,218 requests/month from logs.csv (held flat: its 3 months grew +100%/month): "
+        "hosted big model vs fine-tuned 7B on one rented L4"
+    )
+    assert scenario.traffic.requests_per_month == 1218
+    assert scenario.traffic.growth_monthly == 0.0
+    assert "# 3 months (2026-01 to 2026-03) grew +100%/month: too few to extrapolate" in text
+    assert "200k" not in text
+    assert "2,000/400 tokens;" not in text
+    alternative = scenario.alternatives[0]
+    assert (alternative.model, alternative.gpu, alternative.replica_requests_per_s) == (
+        "qwen2.5-7b",
+        "l4",
+        None,
+    )
+    assert "capacity estimated at the measured 1,000/200 tokens" in text
+    code, out, err = run("analyze", target)
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert said.startswith("1,218 requests/month from logs.csv (held flat")
+    assert "24 months; 1,218 requests in month 1; discount" in said
+    assert "estimate: qwen2.5-7b bf16 on 1 × l4 (vllm)" in said
+    # an existing scenario keeps its own growth, told so; its other numbers are replaced
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        (EXAMPLES / "growth.toml")
+        .read_text()
+        .replace("growth_monthly = 0.08", "growth_monthly = 0.03")
+    )
+    code, out, err = run("usage", logs, "-o", mine)
+    assert code == 0, err
+    assert "scenario keeps its own (growth_monthly = 0.03)" in err
+    assert load_scenario(mine).traffic.growth_monthly == 0.03
+    assert load_scenario(mine).traffic.requests_per_month == 1218
+
+
+def test_o_writes_a_growth_fitted_from_six_months(tmp_path: Path) -> None:
+    """Six complete months of +10 % a month are written; 1.1^23 = 8.95 times today's
+    traffic in month 24 is under ten times: no warning. June: 161 × 30.4375 = 4,900 a month."""
+    per_day = [100, 110, 121, 133, 146, 161]
+    logs = write_csv(tmp_path / "logs.csv", steady_ramp(per_day))
+    target = tmp_path / "new.toml"
+    code, _, err = run("usage", logs, "-o", target)
+    assert code == 0, err
+    assert "growth_monthly" not in err
+    scenario = load_scenario(target)
+    assert scenario.traffic.growth_monthly == pytest.approx(0.1, abs=2e-3)
+    assert scenario.scenario.name.startswith("4,900 requests/month from logs.csv: hosted")
 
 
 @pytest.mark.parametrize("name", ["new.toml", "new.yaml"])
 def test_o_never_writes_a_scenario_that_is_not_valid(tmp_path: Path, name: str) -> None:
-    # 2, 10 and 50 requests a day: growth of 400 % a month, over the 100 % a scenario
-    # allows; a new scenario with it was written (and said so) that analyze then refused
-    records = steady_ramp([2, 10, 50])
+    # 1, 3, 9, 27, 81 and 243 requests a day: six months of growth of 200 % a month (six
+    # complete months: written), over the 100 % a scenario allows; a new scenario with it
+    # was written (and said so) that analyze then refused
+    records = steady_ramp([1, 3, 9, 27, 81, 243])
     logs = write_csv(tmp_path / "logs.csv", records)
-    assert profile_usage([logs]).traffic["growth_monthly"] == pytest.approx(4.0, rel=1e-12)
+    assert profile_usage([logs]).traffic["growth_monthly"] == pytest.approx(2.0, rel=1e-12)
     target = tmp_path / name
     code, out, err = run("usage", logs, "-o", target)
     assert code == 2, err
     assert "requests_per_month" in out  # the profile, shown all the same
     assert_user_error(
-        code, "", err.splitlines()[-1], "growth_monthly = 4.0", "must be ≤ 1", "not written"
+        code, "", err.splitlines()[-1], "growth_monthly = 2.0", "must be ≤ 1", "not written"
     )
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["logs.csv"]  # no temporary file left
@@ -675,5 +788,5 @@ def test_o_never_writes_a_scenario_that_is_not_valid(tmp_path: Path, name: str) 
     code, out, err = run("usage", logs, "-o", target)
     assert code == 2, err
     assert "requests_per_month" in out
-    assert_user_error(code, "", err.splitlines()[-1], "growth_monthly = 4.0", "left as it is")
+    assert_user_error(code, "", err.splitlines()[-1], "growth_monthly = 2.0", "left as it is")
     assert target.read_bytes() == seed

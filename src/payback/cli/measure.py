@@ -406,13 +406,15 @@ def usage(  # long: most of it is its options and their help text
     × 30.44 (365.25/12); **growth_monthly**: compound rate of a log-linear fit of requests
     per day over complete months; **input_tokens** / **output_tokens**: means per request
     (p50/p90/p99 shown); **cached_input_share**: cached / input tokens;
-    **peak_to_average**: the busiest clock hour over the mean hour of its month (not
-    measured from daily buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines
+    **peak_to_average**: the busiest clock hour of that same last complete month over its
+    mean hour (not measured from daily buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines
     line over 16 MiB is one); a row whose request id came before (the same request logged
     twice) is dropped and counted. With **-o**, an existing
     scenario gets only its `[traffic]` numbers replaced (layout and comments kept; a file
     that is not a scenario is refused); a new path gets the starter scenario with this
-    traffic. DuckDB reads files larger than memory.
+    traffic, titled by it, its capacity estimated at the measured token lengths. A growth
+    fitted from fewer than 6 complete months is not written (warned of, with the traffic
+    it would compound to). DuckDB reads files larger than memory.
 
     A **database** URL reads the logs where they are: the engine runs one grouped scan,
     read-only and with a statement timeout (PAYBACK_STATEMENT_TIMEOUT seconds, default
@@ -473,7 +475,7 @@ def usage(  # long: most of it is its options and their help text
     written, refused = None, None
     if output is not None:
         try:
-            written = _write_traffic(output, profile.traffic)
+            written = _write_traffic(output, profile)
         except PaybackError as exc:  # the profile measured is shown all the same, then why
             refused = exc
     if as_json:
@@ -506,15 +508,32 @@ def _show_profile(profile: UsageProfile, output: Path | None, written: str | Non
         )
 
 
-def _write_traffic(path: Path, traffic: dict[str, float]) -> str:
+def _write_traffic(path: Path, profile: UsageProfile) -> str:
     """Put measured traffic into ``path``: update an existing scenario, or create one.
 
     An existing file is replaced only when it is a scenario and stays a valid one; its
     byte-order mark and line endings are kept. Values it held as distributions are named
-    in a warning before being replaced."""
+    in a warning before being replaced. A growth fitted from too few months is not
+    written, said in a warning (:mod:`payback.measure.usage.written`); a new scenario's
+    title, header and capacity are made true of the measured traffic."""
+    from payback.measure.usage.written import growth_caution, new_scenario, traffic_written
     from payback.scenario.edit import file_with_traffic
+    from payback.scenario.io import scenario_data_from_text, scenario_format
 
-    edit = file_with_traffic(path, traffic)
-    _warn(edit.warnings)
-    _write_new(path, edit.text, force=path.exists())
+    edit = file_with_traffic(path, traffic_written(profile))
+    text, notes = edit.text, []
+    fmt = scenario_format(path)
+    if edit.created:
+        made = new_scenario(text, fmt, profile)
+        text, notes = made.text, made.notes
+    data = scenario_data_from_text(text.removeprefix("\ufeff"), fmt, str(path))
+    kept = data["traffic"].get("growth_monthly", 0.0)
+    caution = growth_caution(
+        profile,
+        int(data["scenario"]["horizon_months"]),
+        float(kept) if isinstance(kept, int | float) else None,
+    )
+    _warn([*edit.warnings, *([f"{path}: {caution}"] if caution else [])])
+    _write_new(path, text, force=path.exists())
+    _note([f"{path}: {line}" for line in notes])
     return "created" if edit.created else "updated"

@@ -37,9 +37,29 @@ def render_profile(profile: UsageProfile) -> Any:
         )
     for reason, count in (r.get("unreadable_why") or {}).items():
         parts.append(Text(f"  unreadable: {count:,} with {reason}", style="dim"))
-    for example in r["examples"]:
-        parts.append(Text(f"  unreadable: {example}", style="dim"))
+    parts += _examples(r["examples"], r["unreadable"])
     return Group(*parts)
+
+
+def _examples(examples: list[str], unreadable: int) -> list[Any]:
+    """The unreadable rows shown, as the file has them: under a line that says so, each on
+    its own lines indented, a long one folded where the width ends (not moved whole to the
+    next line after a label, nor cut)."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    if not examples:
+        return []
+    head = (
+        "the unreadable row as the file has it"
+        if unreadable == 1 and len(examples) == 1
+        else f"unreadable rows as the file has them ({len(examples):,} of {unreadable:,})"
+    )
+    rows = [
+        Padding(Text(example, style="dim", overflow="fold"), (0, 0, 0, 4), expand=False)
+        for example in examples
+    ]
+    return [Text(f"  {head}:", style="dim"), *rows]
 
 
 def _summary(profile: UsageProfile) -> Any:
@@ -61,12 +81,18 @@ def _summary(profile: UsageProfile) -> Any:
             if full
             else f"(requests per covered hour × {HOURS_PER_MONTH:g})"
         ),
-        "growth_monthly": f"{traffic['growth_monthly']:+.2%}  (log-linear fit of requests per day over complete months)",
+        "growth_monthly": f"{traffic['growth_monthly']:+.2%}  "
+        + (
+            f"(log-linear fit of requests per day over {len(full)} complete months)"
+            if len(full) >= 2
+            else "(fewer than two complete months to fit)"
+        ),
         "input_tokens": f"{traffic['input_tokens']:,.1f} mean" + spread("input_tokens"),
         "output_tokens": f"{traffic['output_tokens']:,.1f} mean" + spread("output_tokens"),
         "cached_input_share": f"{traffic['cached_input_share']:.1%}  (cached / input tokens)",
         "peak_to_average": (
-            f"{traffic['peak_to_average']:.2f}  (busiest hour / mean hour)"
+            f"{traffic['peak_to_average']:.2f}  (busiest hour / mean hour"
+            + (f" of {full[-1]})" if full else " covered)")
             if "peak_to_average" in traffic
             else "not measured  (no hourly detail in the logs)"
         ),

@@ -11,10 +11,12 @@ their definitions:
   per day over the complete months;
 - ``input_tokens`` / ``output_tokens``: mean per request (p50/p90/p99 reported too);
 - ``cached_input_share``: cached input tokens / input tokens;
-- ``peak_to_average``: the busiest clock hour's requests (in the complete months) / the
-  mean requests per hour of its own month, as a scenario sizes each month's fleet (over
-  the covered hours when no month is complete); not measured when the logs count requests
-  in buckets longer than an hour (or carry dates without times).
+- ``peak_to_average``: the busiest clock hour's requests in the last complete month / that
+  month's mean requests per hour: the month ``requests_per_month`` is taken from, so that
+  the fleet a scenario sizes for month 1 is that month's busiest hour (over the covered
+  hours when no month is complete); an earlier month whose ratio stood higher is noted.
+  Not measured when the logs count requests in buckets longer than an hour (or carry
+  dates without times).
 
 A calendar month is complete when the logs cover it from its first hour to its last: the
 first request within an hour (or one bucket) of its start and the data reaching within an

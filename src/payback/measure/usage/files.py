@@ -378,4 +378,5 @@ def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]
         fmt,
         {str(row[0]).lower(): str(row[0]) for row in described},
         {str(row[0]): str(row[1]) for row in described},
+        delimiter=layout[0] if kind == "csv" else ",",
     )

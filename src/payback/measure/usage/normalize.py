@@ -302,14 +302,10 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
         listed = ", ".join(source.paths or {})
         relation = f"(SELECT json_extract_string(json, [{listed}]) AS v, json, line, file\n      FROM {relation})"
     else:
-        shown = list(source.columns.values())[:12]
+        shown = list(source.columns.values())[:SHOWN_COLUMNS]
         carried = [f'"{c.replace(chr(34), chr(34) * 2)}" AS raw_{i}' for i, c in enumerate(shown)]
         carried.append(f'"{FILE_COLUMN}" AS file')
-        raw = (
-            "concat_ws(',', "
-            + ", ".join(f"CAST(raw_{i} AS VARCHAR)" for i in range(len(shown)))
-            + ")"
-        )
+        raw = _row_text(len(shown), source.delimiter, len(source.columns) > len(shown))
     inner = ",\n         ".join(
         [
             *(f"{exprs[n] or 'NULL'} AS {n}_raw" for n in FIELDS),
@@ -342,9 +338,46 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     )
     return (
         f"SELECT {index} AS src, file, ts, model, requests, input, output, cached, seconds, rid, keep, good,\n"
-        f"       CASE WHEN keep AND NOT good THEN left(regexp_replace({raw}, '\\s+', ' ', 'g'), 200) END AS bad,\n"
+        f"       CASE WHEN keep AND NOT good THEN {_shortened(raw)} END AS bad,\n"
         f"       CASE WHEN keep AND NOT good THEN {why} END AS why\n"
         f"FROM (SELECT *, coalesce({GOOD}, FALSE) AS good\n      FROM ({typed}))"
+    )
+
+
+SHOWN_COLUMNS = 12
+"""The columns of an unreadable row shown (the rest stand as ``…``)."""
+SHOWN_CHARS = 200
+"""The characters of an unreadable row shown (a longer one ends in ``…``)."""
+
+
+def _row_text(columns: int, delimiter: str, more: bool) -> str:
+    """The text of a table's row as its file has it: each field (an empty one empty, not
+    left out) joined by the file's delimiter (a tab written ``\\t``), and quoted as a CSV
+    quotes it where it holds the delimiter, a quote or a line break, so that ``300,,0``
+    and ``"1,5"`` read as they were written."""
+    shown = "\\t" if delimiter == "\t" else delimiter
+    quoting = [f"chr({ord(delimiter)})", "'\"'", "chr(10)", "chr(13)"]
+    fields = []
+    for i in range(columns):
+        text = f"CAST(raw_{i} AS VARCHAR)"
+        needs = " OR ".join(f"contains({text}, {c})" for c in quoting)
+        fields.append(
+            f"coalesce(CASE WHEN {needs} THEN '\"' || replace({text}, '\"', '\"\"') || '\"' "
+            f"ELSE {text} END, '')"
+        )
+    if more:
+        fields.append("'…'")
+    return f"concat_ws({sql_str(shown)}, {', '.join(fields)})"
+
+
+def _shortened(raw: str) -> str:
+    """An unreadable row's text on one line: runs of white space (a line break inside a
+    quoted field, a JSON record's indents) as one space, at most :data:`SHOWN_CHARS`
+    characters. A row's fields keep their tabs apart as ``\\t``."""
+    one_line = f"regexp_replace({raw}, '\\s+', ' ', 'g')"
+    return (
+        f"CASE WHEN length({one_line}) > {SHOWN_CHARS} "
+        f"THEN left({one_line}, {SHOWN_CHARS - 1}) || '…' ELSE {one_line} END"
     )
 
 

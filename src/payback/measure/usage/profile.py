@@ -327,10 +327,12 @@ def _growth(full: list[Month], notes: list[str]) -> float:
 def _peak(
     window: list[Month], hours: float, bucket: float, day_grain: bool, notes: list[str]
 ) -> float | None:
-    """The busiest clock hour's requests over the mean hour of its month when ``window``
-    is the complete months, else over the mean of the ``hours`` covered (at least 1, at
-    most :data:`PEAK_CAP`); None, noted, when rows stand for more than an hour
-    (``day_grain``: timestamps that are dates)."""
+    """The busiest clock hour's requests over the mean hour of the last complete month
+    (the month ``requests_per_month`` is taken from) when ``window`` is the complete
+    months, else over the mean of the ``hours`` covered (at least 1, at most
+    :data:`PEAK_CAP`); None, noted, when rows stand for more than an hour (``day_grain``:
+    timestamps that are dates). An earlier complete month whose busiest hour stood
+    higher over its mean hour is noted."""
     if bucket > 3600:
         why = (
             "the timestamps are whole days (dates without a time)"
@@ -344,13 +346,15 @@ def _peak(
         )
         return None
     if all(m.complete for m in window):
-        # the busiest hour against the mean hour of its own month, as the fleet is sized
-        # (finance.costs: a month's mean requests per second × peak_to_average): over
-        # several months of growth, their mean hour is below the busiest month's
-        busiest = max(m.busiest for m in window)
-        peak = max(
-            m.busiest / (m.requests / (m.days * 24.0)) for m in window if m.busiest == busiest
-        )
+        # the month requests_per_month is taken from: its busiest hour over its own mean
+        # hour, so that the fleet a scenario sizes (finance.costs: a month's mean requests
+        # per second × peak_to_average) is that month's busiest hour. Another month's ratio
+        # belongs to another volume: over months of growth the quieter months' hours are
+        # lumpier (one request in an hour of a month at 10 a day is 2.4 mean hours), and
+        # their mean hour is below the last month's
+        last = window[-1]
+        peak = last.busiest / (last.requests / (last.days * 24.0))
+        _note_other_peaks(window, peak, notes)
     else:
         peak = max(m.busiest for m in window) / (sum(m.requests for m in window) / hours)
     peak = max(1.0, peak)
@@ -360,6 +364,28 @@ def _peak(
         )
         return PEAK_CAP
     return peak
+
+
+def _ratio(m: Month) -> float:
+    return m.busiest / (m.requests / (m.days * 24.0))
+
+
+def _note_other_peaks(window: list[Month], peak: float, notes: list[str]) -> None:
+    """A note naming the earlier complete month whose busiest hour stood highest over its
+    own mean hour, when that is above ``peak`` (the last month's) by a tenth or more."""
+    earlier = window[:-1]
+    if not earlier:
+        return
+    top = max(earlier, key=_ratio)
+    if _ratio(top) < 1.1 * max(1.0, peak):
+        return
+    last = window[-1]
+    notes.append(
+        f"peak_to_average is {last.start:%Y-%m}'s, the month requests_per_month is taken "
+        f"from: its busiest hour is {max(1.0, peak):.2f} mean hours; {top.start:%Y-%m}'s was "
+        f"{_ratio(top):.2f}, at {top.requests / top.days:,.1f} requests a day against "
+        f"{last.requests / last.days:,.1f} (a spike then, or a quieter month's lumpier hours)"
+    )
 
 
 OVERLAP_SECONDS = 3600.0

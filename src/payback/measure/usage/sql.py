@@ -122,6 +122,9 @@ class Source:
     """JSON paths read from each record, in the order of the list ``v`` that one
     ``json_extract_string`` call returns (JSON sources while they are normalized: each
     record is then parsed once, not once a path)."""
+    delimiter: str = ","
+    """What separates a row's fields in the file (a CSV's comma, semicolon or tab): an
+    unreadable row is shown with it."""
 
     @property
     def label(self) -> str:
@@ -241,10 +244,10 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 --     hour the data end in, or an until date's end with requests after it);
 --   growth_monthly = exp(slope) - 1 of a least-squares fit of ln(requests per day) on the
 --     month number over the complete months (0 with fewer than two);
---   peak_to_average = the busiest clock hour's requests in the complete months / its own
---     month's requests per hour (requests / (days * 24)), the highest such ratio where
---     several months share that busiest count (with no complete month: / (requests /
---     covered hours)); not measured for buckets over an hour;
+--   peak_to_average = the last complete month's busiest clock hour's requests / its
+--     requests per hour (requests / (days * 24)): the month requests_per_month is taken
+--     from (with no complete month: the busiest hour / (requests / covered hours)); not
+--     measured for buckets over an hour;
 --   input_tokens, output_tokens = sum / requests; cached_input_share = cached / input."""
 
 

@@ -1,0 +1,271 @@
+"""What ``payback usage -o`` writes besides the numbers: which measured figures a scenario
+gets, and a new scenario's words made true of the measured traffic.
+
+- :func:`traffic_written`: the ``[traffic]`` numbers to write. A growth fitted from fewer
+  than :data:`MIN_GROWTH_MONTHS` complete months is not written (the scenario keeps its
+  own ``growth_monthly``; the starter's is 0): compounded over a 24-month horizon, three
+  months of doubling read as billions of requests a month.
+- :func:`growth_caution`: the line that says so (the rate, its months, and the traffic
+  it implies at the horizon), or that a written growth compounds to that much.
+- :func:`new_scenario`: the starter with measured traffic, its title, header and growth
+  comment saying where the traffic came from, and the alternative's capacity estimated
+  at the measured token lengths from the model, GPU and engine its comment names (the
+  starter's number is at 2,000/400 tokens).
+
+Nothing here writes a file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from payback.measure.usage.profile import UsageProfile
+
+if TYPE_CHECKING:
+    from payback.scenario.io import Format
+
+__all__ = ["MIN_GROWTH_MONTHS", "NewScenario", "growth_caution", "new_scenario", "traffic_written"]
+
+MIN_GROWTH_MONTHS = 6
+"""Complete months a growth must be fitted from to be written into a scenario: half a
+year. A fit from fewer (two or three months of a launch) is shown, not extrapolated."""
+
+
+def _fitted(profile: UsageProfile) -> list[str]:
+    return list(profile.span["complete_months"])
+
+
+def traffic_written(profile: UsageProfile) -> dict[str, float]:
+    """The measured ``[traffic]`` numbers to write: all of them, less ``growth_monthly``
+    when fitted from fewer than :data:`MIN_GROWTH_MONTHS` complete months."""
+    traffic = dict(profile.traffic)
+    if len(_fitted(profile)) < MIN_GROWTH_MONTHS:
+        traffic.pop("growth_monthly", None)
+    return traffic
+
+
+def _months_said(months: list[str]) -> str:
+    if not months:
+        return "no complete month"
+    if len(months) == 1:
+        return f"1 complete month ({months[0]})"
+    return f"{len(months)} complete months ({months[0]} to {months[-1]})"
+
+
+def _count(n: float) -> str:
+    """A request count in words a reader takes in: 10.2 billion, 3.4 million, 12,345."""
+    if abs(n) >= 1e15:
+        return f"{n:.1e}"
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(n) >= size:
+            return f"{n / size:,.1f} {word}"
+    return f"{n:,.0f}"
+
+
+def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | None) -> str | None:
+    """One line on the fitted growth and ``-o``: for a fit from fewer than
+    :data:`MIN_GROWTH_MONTHS` complete months, that it is not written (``kept``: the
+    scenario's own growth, which stays), with the traffic it would imply in the horizon's
+    last month; for a growth written, that traffic when it is over ten times today's.
+    None when there is nothing to say (no growth fitted, or a modest one)."""
+    growth = float(profile.traffic.get("growth_monthly", 0.0))
+    months = _fitted(profile)
+    if len(months) < 2 or growth == 0.0:
+        return None
+    now = float(profile.traffic["requests_per_month"])
+    then = now * (1.0 + growth) ** (horizon_months - 1)
+    implied = (
+        f"compounded over the scenario's {horizon_months} months it gives {_count(then)} "
+        f"requests in month {horizon_months} (from {_count(now)} a month now)"
+    )
+    if len(months) < MIN_GROWTH_MONTHS:
+        own = "" if kept is None else f" (growth_monthly = {kept:g})"
+        return (
+            f"growth_monthly {growth:+.2%} a month is fitted from only {_months_said(months)}: "
+            f"{implied}; it is not written, the scenario keeps its own{own}: set the growth "
+            f"you expect, or measure {MIN_GROWTH_MONTHS} complete months or more"
+        )
+    if then <= 10.0 * now and then >= now / 10.0:
+        return None
+    return (
+        f"growth_monthly {growth:+.2%} a month, fitted from {_months_said(months)}, is written: "
+        f"{implied}; check that it can last that long"
+    )
+
+
+# ---------------------------------------------------------------- a new scenario
+
+STARTER_HEAD = re.compile(r"\A# A starter payback scenario:.*?\n(?=# Every number)", re.S)
+STARTER_CAPACITY = re.compile(
+    r"^replica_requests_per_s = (?P<value>[0-9.]+)(?P<pad> *)# estimate: (?P<model>\S+) "
+    r"(?P<precision>\S+) on (?P<gpus>\d+) × (?P<gpu>\S+) \((?P<engine>\w+)\) at "
+    r"(?P<input>[0-9,]+)/(?P<output>[0-9,]+) tokens; measure yours$",
+    re.M,
+)
+GROWTH_LINE = re.compile(r"^(?P<key>growth_monthly = \S+)(?P<pad> *)# .*$", re.M)
+
+
+@dataclass(frozen=True)
+class NewScenario:
+    """A new scenario's text, and what to tell about it."""
+
+    text: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _source(profile: UsageProfile) -> str:
+    if profile.table:
+        return profile.table
+    if len(profile.files) == 1:
+        return str(profile.files[0]).replace("\\", "/").rsplit("/", 1)[-1]
+    return f"{len(profile.files)} log files"
+
+
+def _title(profile: UsageProfile, old: str, written: bool) -> str:
+    """``1,218 requests/month from logs.csv (...): hosted big model vs ...``: the starter's
+    comparison after its measured traffic, and why the traffic is flat where it is."""
+    rest = old.split(": ", 1)[1] if ": " in old else old
+    now = float(profile.traffic["requests_per_month"])
+    growth = float(profile.traffic.get("growth_monthly", 0.0))
+    months = _fitted(profile)
+    said = ""
+    if not written and len(months) >= 2:
+        said = f" (held flat: its {len(months)} months grew {growth:+.0%}/month)"
+    elif not written:
+        said = " (held flat: growth not measured)"
+    return f"{now:,.0f} requests/month from {_source(profile)}{said}: {rest}"
+
+
+def new_scenario(text: str, fmt: Format, profile: UsageProfile) -> NewScenario:
+    """The starter scenario ``text`` (with the measured traffic in) made true of it: its
+    title names the traffic and where it came from, its header comment says what was
+    measured, the growth's comment why it is 0 when the fit was too short, and the
+    alternative's fixed capacity (stated at the starter's token lengths) is replaced by the
+    model and GPU its comment names, so that analyze estimates it at the measured lengths.
+    Where that estimate cannot be made, the capacity stays, its comment saying to re-check
+    it."""
+    from payback.scenario.edit import with_values
+    from payback.scenario.io import scenario_data_from_text
+
+    data = scenario_data_from_text(text, fmt, "new scenario")
+    written = len(_fitted(profile)) >= MIN_GROWTH_MONTHS
+    notes: list[str] = []
+    title = _title(profile, str(data["scenario"]["name"]), written)
+    lengths = f"{profile.traffic['input_tokens']:,.0f}/{profile.traffic['output_tokens']:,.0f}"
+    if fmt == "toml":
+        text = STARTER_HEAD.sub(_head(profile), text, count=1)
+        if not written:
+            text = GROWTH_LINE.sub(lambda m: _growth_comment(m, profile), text, count=1)
+    text = with_values(text, fmt, {"scenario.name": title})
+    found = STARTER_CAPACITY.search(text) if fmt == "toml" else None
+    ids = _starter_ids(found, data)
+    if ids is None:
+        return NewScenario(text, notes)
+    estimated = _with_ids(text, fmt, found, ids, lengths)
+    problem = _analyze_problem(estimated, fmt)
+    if problem is None:
+        notes.append(
+            f"the alternative's capacity is estimated at the measured {lengths} tokens from "
+            f"{ids['model']} {ids['precision']} on {ids['gpus']} × {ids['gpu']} "
+            f"({ids['engine']}); the starter's {ids['value']} requests/s was at "
+            f"{ids['input']}/{ids['output']} tokens"
+        )
+        return NewScenario(estimated, notes)
+    if found is not None:
+        text = text.replace(
+            found.group(0),
+            f"replica_requests_per_s = {found['value']}{found['pad']}# re-check: an estimate "
+            f"for {found['model']} {found['precision']} on {found['gpus']} × {found['gpu']} "
+            f"({found['engine']}) at the starter's {found['input']}/{found['output']} tokens, "
+            f"not the measured {lengths}",
+        )
+    notes.append(
+        f"the alternative's capacity ({ids['value']} requests/s) is the starter's estimate at "
+        f"{ids['input']}/{ids['output']} tokens, not the measured {lengths} (estimating it "
+        f"there failed: {problem}): re-check it"
+    )
+    return NewScenario(text, notes)
+
+
+def _head(profile: UsageProfile) -> str:
+    span = f"{profile.span['first'][:10]} to {profile.span['last'][:10]}"
+    return (
+        f"# A payback scenario: [traffic] measured by `payback usage` in {_source(profile)}\n"
+        f"# ({span}); the rest is the starter's: a hosted big model against a\n"
+        "# fine-tuned small open model on one rented GPU. Does it pay back within a quarter?\n"
+    )
+
+
+def _growth_comment(match: re.Match[str], profile: UsageProfile) -> str:
+    months = _fitted(profile)
+    growth = float(profile.traffic.get("growth_monthly", 0.0))
+    if len(months) >= 2:
+        why = (
+            f"{len(months)} months ({months[0]} to {months[-1]}) grew {growth:+.0%}/month: "
+            "too few to extrapolate; set yours"
+        )
+    else:
+        why = "not measured (under 2 complete months); 0.05 = +5% a month"
+    return f"{match['key']}{match['pad']}# {why}"
+
+
+def _starter_ids(found: re.Match[str] | None, data: Any) -> dict[str, str] | None:
+    """The model, GPU, precision and engine the starter's capacity was estimated for:
+    from its TOML comment; a YAML starter has no comments, so from the starter's TOML."""
+    if found is None:
+        from importlib import resources
+
+        starter = resources.files("payback").joinpath("data/starter.toml").read_text("utf-8")
+        found = STARTER_CAPACITY.search(starter)
+        if found is None:
+            return None
+    alternatives = data.get("alternatives") or [{}]
+    if str(alternatives[0].get("replica_requests_per_s")) != found["value"]:
+        return None
+    return found.groupdict()
+
+
+def _with_ids(
+    text: str, fmt: Format, found: re.Match[str] | None, ids: dict[str, str], lengths: str
+) -> str:
+    """``text`` with the fixed capacity replaced by the model, GPU, precision and engine
+    that analyze estimates it from."""
+    from payback.scenario.edit import with_values
+
+    if found is None:
+        return with_values(
+            text,
+            fmt,
+            {
+                "alternatives.0.replica_requests_per_s": None,
+                "alternatives.0.model": ids["model"],
+                "alternatives.0.gpu": ids["gpu"],
+                "alternatives.0.precision": ids["precision"],
+                "alternatives.0.engine": ids["engine"],
+            },
+        )
+    pad = " " * max(1, len(found.group(0).split("#")[0]) - len('model = ""') - len(ids["model"]))
+    lines = (
+        f'model = "{ids["model"]}"{pad}# capacity estimated at the measured {lengths} tokens '
+        f"(the starter's {ids['value']} requests/s was at {ids['input']}/{ids['output']}); "
+        "measure yours\n"
+        f'gpu = "{ids["gpu"]}"\n'
+        f'precision = "{ids["precision"]}"\n'
+        f'engine = "{ids["engine"]}"'
+    )
+    return text.replace(found.group(0), lines)
+
+
+def _analyze_problem(text: str, fmt: Format) -> str | None:
+    """Why ``text`` cannot be analyzed (the first line), or None when it can."""
+    from payback.analysis.result import analyze
+    from payback.errors import PaybackError
+    from payback.scenario.io import parse_scenario, scenario_data_from_text
+
+    try:
+        analyze(parse_scenario(scenario_data_from_text(text, fmt, "new scenario")))
+    except PaybackError as exc:
+        return exc.messages[0]
+    return None
