@@ -45,6 +45,7 @@ _FIELDS: dict[str, Words] = {
     "price_change_annual": Words("price trend", "% a year", " a year"),
     "batch_share": Words("requests sent as batch", "%"),
     "batch_discount": Words("batch discount", "%"),
+    "cached_input_batch_discount": Words("batch discount on cached input", "%"),
     "usd_per_1k_requests": Words("price", "$ per 1,000 requests", "/1k requests"),
     "escalation_share": Words("requests still sent to the baseline", "%"),
     "ops_usd_per_month": Words("ops, monitoring, on-call", "$ a month", "/month"),
