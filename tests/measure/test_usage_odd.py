@@ -259,3 +259,18 @@ def test_text_python_cannot_split_is_one_line(
     """Each was an internal error, exit 1 ('new-line character seen in unquoted field')."""
     (tmp_path / name).write_bytes(content)
     assert_user_error(*run("usage", tmp_path / name), fragment)
+
+
+def test_one_repeated_row_and_one_covered_hour_are_said_in_the_singular(tmp_path: Path) -> None:
+    """Two rows of one request id within one hour: it said "1 rows repeat a request id"
+    and "scales 1 covered hours"."""
+    path = tmp_path / "dup.csv"
+    path.write_text(
+        "ts,prompt_tokens,completion_tokens,id\n"
+        "2026-01-05T10:00:00Z,10,5,a\n2026-01-05T10:20:00Z,10,5,a\n"
+    )
+    code, out, err = run("usage", path)
+    assert code == 0, err
+    words = " ".join((out + err).split())
+    assert "1 row repeats a request id seen before" in words
+    assert "scales 1 covered hour to a 730.5-hour month" in words

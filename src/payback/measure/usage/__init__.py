@@ -171,7 +171,9 @@ def _summarize(
         warnings.append(said)
     if counts.duplicates:
         notes.append(
-            f"{counts.duplicates:,} rows repeat a request id seen before (the same request "
+            f"{counts.duplicates:,} "
+            + ("row repeats" if counts.duplicates == 1 else "rows repeat")
+            + " a request id seen before (the same request "
             "logged twice, or overlapping exports): each request is counted once"
         )
     months = monthly(

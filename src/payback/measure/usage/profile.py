@@ -304,7 +304,8 @@ def _rate(
     rate = sum(m.requests for m in months) / hours * HOURS_PER_MONTH
     note = (
         f"no complete calendar month in the logs: requests_per_month scales {hours:,.0f} "
-        f"covered hours to a {HOURS_PER_MONTH:g}-hour month (365.25 / 12 days)"
+        f"covered hour{'' if round(hours) == 1 else 's'} to a {HOURS_PER_MONTH:g}-hour month "
+        "(365.25 / 12 days)"
     )
     return months, hours, rate, [note]
 
