@@ -4,17 +4,23 @@ so it is testable."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from payback.analysis.result import Analysis
 from payback.report.common import shown_below
 from payback.report.labels import input_label
 
+if TYPE_CHECKING:
+    from payback.studies.portfolio import PortfolioAnalysis
+
 __all__ = ["ranged_words", "verdict_headline"]
 
 
-def verdict_headline(analysis: Analysis, shown: int | None = None) -> str:
-    """The page's headline: the verdict ``payback analyze`` ends with, word for word and
-    figure for figure (every digit of the requests, the NPV in cents below $1,000), as a
-    sentence; ``shown``, when it is not the best, named after it.
+def verdict_headline(analysis: Analysis | PortfolioAnalysis, shown: int | None = None) -> str:
+    """The page's headline: the verdict ``payback analyze`` ends with (a scenario's, or a
+    portfolio's with all its workloads), word for word and figure for figure (every digit
+    of the requests, the NPV in cents below $1,000), as a sentence; ``shown``, when it is
+    not the best by NPV, named after it with its own answer.
 
     >>> from payback import analyze
     >>> from payback.scenario import parse_scenario

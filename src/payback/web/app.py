@@ -45,7 +45,6 @@ from payback.web.inputs import (
 from payback.web.look import STYLE, figure_key, fit_to_column
 from payback.web.portfolio import (
     portfolio_answer,
-    portfolio_headline,
     report_html,
     workloads_section,
 )
@@ -392,7 +391,7 @@ with top:
                 st.markdown(f"- {line}")
     elif portfolio is not None:  # the workloads moved together, as `payback analyze` says
         shown = index if len(names) > 1 else None
-        st.container(key="verdict").markdown(portfolio_headline(portfolio, shown))
+        st.container(key="verdict").markdown(verdict_headline(portfolio, shown))
         _metrics(portfolio.alternatives[index], analysis.horizon_months)
         _monte_carlo(outcome, analysis, index, portfolio)  # the portfolio's chances: above
         first = (portfolio.scenario.workloads or [])[0].name

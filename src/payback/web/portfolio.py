@@ -10,7 +10,6 @@ import streamlit as st
 
 from payback.analysis.result import usd
 from payback.errors import PaybackError
-from payback.report.common import shown_below
 from payback.report.portfolio_common import role_words
 from payback.scenario import Scenario
 from payback.web.words import lines_in_page_words
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "portfolio_answer",
-    "portfolio_headline",
     "report_html",
     "workloads_rows",
     "workloads_section",
@@ -50,19 +48,6 @@ def report_html(analysis: Analysis, portfolio: PortfolioAnalysis | None = None) 
     from payback.report.html import render_html
 
     return render_html(analysis)
-
-
-def portfolio_headline(analysis: PortfolioAnalysis, shown: int | None = None) -> str:
-    """The portfolio's verdict as the page's headline: the best alternative by NPV with all
-    its workloads; ``shown``, when it is another, named after it with its own answer."""
-    verdict = analysis.verdict()
-    line = f"{verdict[0].upper()}{verdict[1:]}."
-    alts = analysis.alternatives
-    best = max(range(len(alts)), key=lambda i: alts[i].npv_usd)
-    if shown is not None and shown != best:
-        alt = alts[shown]
-        line += shown_below(alt.name, alt.break_even_month, alt.npv_usd, analysis.horizon_months)
-    return line
 
 
 def workloads_rows(
