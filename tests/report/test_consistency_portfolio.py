@@ -16,7 +16,7 @@ from helpers import EXAMPLES, run
 from payback.report.portfolio_document import portfolio_html, portfolio_markdown
 from payback.scenario.io import dump_scenario, parse_scenario, read_scenario_data
 from payback.studies.portfolio import analyze_portfolio
-from payback.web.portfolio import portfolio_headline
+from payback.web.answer import verdict_headline
 from payback.web.state import answer_figures, evaluate_inputs
 
 PORTFOLIO = EXAMPLES / "portfolio.toml"
@@ -102,7 +102,7 @@ def test_the_portfolio_example_agrees_in_every_output(tmp_path: Path) -> None:
     outcome = evaluate_inputs(read_scenario_data(PORTFOLIO), {}, PORTFOLIO.parent)
     assert outcome.scenario is not None
     shown = analyze_portfolio(outcome.scenario)
-    headline = portfolio_headline(shown)
+    headline = verdict_headline(shown)
     assert headline == data["verdict"][0].upper() + data["verdict"][1:] + "."
     for alt, mine in zip(alts, shown.alternatives, strict=True):
         figures = {f.label: f.value for f in answer_figures(mine, data["horizon_months"])}

@@ -239,3 +239,71 @@ def test_the_same_price_with_nothing_up_front_is_not_cheaper(tmp_path: Path) -> 
     code, out, err = run("explain", path)
     assert code == 0, err
     assert "Within a quarter: no. It is not cheaper per request" in " ".join(out.split())
+
+
+EQUAL_TWO_WAYS = """
+[scenario]
+name = "eq2"
+horizon_months = 12
+[traffic]
+requests_per_month = 100000
+input_tokens = 3000
+output_tokens = 0
+[baseline]
+name = "api"
+kind = "hosted_api"
+input_usd_per_mtok = 1.1
+output_usd_per_mtok = 1.0
+[[alternatives]]
+name = "flat"
+kind = "per_request"
+usd_per_1k_requests = {price}
+"""
+
+
+def test_equal_prices_written_two_ways_save_nothing(tmp_path: Path) -> None:
+    """$1.10 per million tokens × 3,000 tokens is $3.30 per 1,000 requests, but the sums
+    differ by float noise (a part in 10^16): it read "saves from month 0 ... cheaper from
+    the first month", "within 3 months: yes", a made-up crossover on the per-1k chart, and
+    93% of samples "paid back" within 3 months where the central answer said no."""
+    path = _write(tmp_path, "eq2.toml", EQUAL_TWO_WAYS.format(price=3.3))
+    analysis = payback.analyze(payback.load_scenario(path))
+    alt = analysis.alternatives[0]
+    assert alt.pays_back_within == dict.fromkeys(("3", "6", "12", "horizon"), False)
+    assert analysis.cost_per_1k_curve is not None
+    assert analysis.cost_per_1k_curve.crossovers == [[]]
+    assert "is not cheaper per request than the baseline" in analysis.verdict()
+    # the samples: the same price drawn for both (the API's price moves with the flat one)
+    sampled = EQUAL_TWO_WAYS.format(price=3.3).replace(
+        "requests_per_month = 100000",
+        'requests_per_month = { dist = "uniform", low = 50000, high = 150000 }',
+    )
+    mc = payback.analyze(
+        payback.load_scenario(_write(tmp_path, "eq3.toml", sampled)), samples=400
+    ).uncertainty
+    assert mc is not None
+    assert mc.alternatives[0].p_break_even_within["3"] == 0.0
+    # a real saving of a cent a month is one
+    cheaper = payback.analyze(
+        payback.load_scenario(_write(tmp_path, "c.toml", EQUAL_TWO_WAYS.format(price=3.2999)))
+    )
+    assert cheaper.alternatives[0].pays_back_within["3"] is True
+
+
+def test_the_pages_break_even_figure_is_the_terminals(tmp_path: Path) -> None:
+    """The page showed "at once" for an alternative that saves nothing and "never" for one
+    past the horizon, where analyze says "nothing saved" and "not within 1 month"."""
+    from payback.web.answer import whole_percent
+    from payback.web.state import answer_figures
+
+    same = payback.analyze(
+        payback.load_scenario(_write(tmp_path, "eq.toml", EQUAL_TWO_WAYS.format(price=3.3)))
+    )
+    assert answer_figures(same.alternatives[0], 12)[0].value == "nothing saved"
+    short = payback.analyze(
+        payback.load_scenario(_write(tmp_path, "h1.toml", FLEET.format(horizon=1)))
+    )
+    assert answer_figures(short.alternatives[0], 1)[0].value == "not within 1 month"
+    # a portfolio's quarter share past a 2-month horizon is unknown, not a crash
+    assert whole_percent(None) == "unknown"
+    assert whole_percent(0.574) == "57%"

@@ -116,7 +116,9 @@ def test_a_portfolio_files_headline_and_figures_are_the_portfolios_answer() -> N
         assert not at.exception
         month, requests = alt["break_even_month"], alt["break_even_requests"]
         assert {m.label: m.value for m in at.metric} == {
-            "Break-even": "never" if month is None else month_text(month, 2),
+            "Break-even": f"not within {expected['horizon_months']} months"
+            if month is None
+            else month_text(month, 2),
             "Requests until then": "—" if requests is None else f"{requests:,.0f}",
             "Within a quarter?": quarter_text(alt["pays_back_within"]),
             f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"]),

@@ -281,7 +281,7 @@ def test_a_short_horizon_says_the_quarter_is_unknown_unless_it_already_paid_back
     assert _metrics(at)["Break-even"] == "month 1.00"
     assert _metrics(at)["Within a quarter?"] == "yes"
     at = _set(at, "alternatives.0.one_time.data_usd", 4_000.0)
-    assert _metrics(at)["Break-even"] == "never"
+    assert _metrics(at)["Break-even"] == "not within 2 months"
     assert _metrics(at)["Within a quarter?"] == "unknown (horizon too short)"
 
 
@@ -300,7 +300,9 @@ def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     alt = answer.alternatives[0]
     shown = _metrics(at)
     assert shown["Break-even"] == (
-        "never" if alt.break_even_month is None else month_text(alt.break_even_month, 2)
+        f"not within {expected.horizon_months} months"
+        if alt.break_even_month is None
+        else month_text(alt.break_even_month, 2)
     )
     assert shown[f"NPV over {expected.horizon_months} months"] == usd(alt.npv_usd)
     if workloads:
@@ -365,7 +367,7 @@ def test_every_figure_on_the_page_is_the_terminals(name: str) -> None:
         shown = _metrics(at)
         month, requests = shown["Break-even"], shown["Requests until then"]
         if alt["break_even_month"] is None:
-            assert (month, requests) == ("never", "—")
+            assert (month, requests) == (f"not within {answer['horizon_months']} months", "—")
             assert f"Break-even not within {answer['horizon_months']} months" in section
         else:
             assert f"Break-even {month}, after {requests} requests" in section
@@ -573,7 +575,9 @@ def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: 
     shown = _metrics(at)
     assert shown["NPV over 24 months"] == usd(expected.npv_usd)
     assert shown["Break-even"] == (
-        "never" if expected.break_even_month is None else month_text(expected.break_even_month, 2)
+        "not within 24 months"
+        if expected.break_even_month is None
+        else month_text(expected.break_even_month, 2)
     )
 
 
@@ -606,7 +610,9 @@ def test_the_model_picker_names_mixtures_of_experts_and_offers_mxfp4(tmp_path: P
     shown = _metrics(at)
     assert shown["NPV over 24 months"] == usd(alt["npv_usd"])
     month = alt["break_even_month"]
-    assert shown["Break-even"] == ("never" if month is None else month_text(month, 2))
+    assert shown["Break-even"] == (
+        "not within 24 months" if month is None else month_text(month, 2)
+    )
 
 
 def test_a_files_serving_engine_is_kept_and_its_refusal_said_on_the_page(
@@ -645,7 +651,7 @@ def test_quality_inputs_price_errors_and_switch_off() -> None:
     """quality_dict's case (tests/helpers.py): $10 vs $12 per 1k, 4% vs 2% errors at $2.50,
     $10,000 up front: saving $4,800/month, month 2.1. An alternative error rate of 3% makes
     its errors $7,500 and the saving 11,000 − 8,700 = $2,300: month 10,000 / 2,300 = 4.3.
-    Without errors priced it costs $200 more a month: never."""
+    Without errors priced it costs $200 more a month: not within the 12 months."""
     at = _app(quality_dict())
     assert not at.exception
     assert at.checkbox(key="in:quality.on").value is True
@@ -654,7 +660,7 @@ def test_quality_inputs_price_errors_and_switch_off() -> None:
     at = _set(at, "alternatives.0.quality.error_rate", 3.0)  # percent
     assert _metrics(at)["Break-even"] == month_text(10_000 / 2_300, 2)
     at = at.checkbox(key="in:quality.on").uncheck().run()
-    assert _metrics(at)["Break-even"] == "never"
+    assert _metrics(at)["Break-even"] == "not within 12 months"
     assert not any(c.value.startswith("Infrastructure only") for c in at.caption)
     at = at.checkbox(key="in:latency.on").check().run()
     at = _set(at, "baseline.latency.p50_ms", 3000.0)
@@ -662,7 +668,7 @@ def test_quality_inputs_price_errors_and_switch_off() -> None:
     at = _set(at, "baseline.latency.usd_per_second_per_1k_requests", 2.0)
     # waiting: 100 × 3 × 2 = $600 against 100 × 0.8 × 2 = $160, a $440 credit; net $240 a
     # month, 10,000 / 240 = 41.7 months: past the 12-month horizon
-    assert _metrics(at)["Break-even"] == "never"
+    assert _metrics(at)["Break-even"] == "not within 12 months"
     assert _metrics(at)["NPV over 12 months"] == usd(12 * 240 - 10_000)
 
 
@@ -1382,7 +1388,9 @@ class Visitor:
         alt = expected["alternatives"][index]
         month, requests = alt["break_even_month"], alt["break_even_requests"]
         wanted = {
-            "Break-even": "never" if month is None else month_text(month, 2),
+            "Break-even": f"not within {expected['horizon_months']} months"
+            if month is None
+            else month_text(month, 2),
             "Requests until then": "—" if requests is None else f"{requests:,.0f}",
             "Within a quarter?": quarter_text(alt["pays_back_within"]),
             f"NPV over {expected['horizon_months']} months": usd(alt["npv_usd"]),

@@ -32,6 +32,22 @@ this many levels each: to a part in 10^7, so that a fleet's step (a second repli
 730,000 requests a month) is stated where it is, not at the grid's midpoint (722k, "720k")."""
 
 
+CHEAPER_RTOL = 1e-9
+"""An alternative within this share of the baseline's cost per 1,000 requests is as cheap:
+equal prices written two ways differ by float noise, which is no crossover."""
+
+
+def as_cheap(alternative: FloatArray, baseline: FloatArray) -> np.ndarray:
+    """Whether the alternative costs no more per request than the baseline at each level
+    (within :data:`CHEAPER_RTOL`); the crossovers are where this changes.
+
+    >>> as_cheap(np.array([3.3000000000000003, 3.4, 3.2]), np.array([3.3, 3.3, 3.3])).tolist()
+    [True, False, True]
+    """
+    scale = np.maximum(np.abs(alternative), np.abs(baseline))
+    return np.asarray(alternative - baseline <= CHEAPER_RTOL * scale)
+
+
 @dataclass(frozen=True)
 class PerThousandCurve:
     """USD per 1,000 requests at each traffic level, by option (month-1 prices,
@@ -80,7 +96,7 @@ def _crossovers(
     found = [
         (i, int(j))
         for i, values in enumerate(alternatives)
-        for j in np.nonzero(np.diff((values <= baseline).astype(int)))[0]
+        for j in np.nonzero(np.diff(as_cheap(values, baseline).astype(int)))[0]
     ]
     if not found:
         return [[] for _ in alternatives]
@@ -91,7 +107,7 @@ def _crossovers(
         base, alts = _per_1k(resolved, levels.ravel())
         for k, (i, _) in enumerate(found):
             inside = slice(k * REFINE_POINTS, (k + 1) * REFINE_POINTS)
-            cheaper = alts[i][inside] <= base[inside]
+            cheaper = as_cheap(alts[i][inside], base[inside])
             after = 1 + int(np.argmax(cheaper[1:] != cheaper[0]))  # the first on the new side
             low[k], high[k] = levels[k, after - 1], levels[k, after]
     out: list[list[float]] = [[] for _ in alternatives]

@@ -46,10 +46,17 @@ def saves_nothing(cumulative_savings_usd: Sequence[float] | None) -> bool:
     cheaper per request. Its break-even is month 0 by the formula (S(0) = S(1) = 0), which
     the numbers keep; the words and the "within a quarter?" answer say it saves nothing.
 
+    Within :data:`~payback.finance.cashflow.NOTHING_USD` (half a cent): equal prices
+    written two ways differ by float noise, which is no saving.
+
     >>> saves_nothing([0.0, 0.0, 0.0]), saves_nothing([0.0, 10.0, 20.0]), saves_nothing([-5.0, 0.0])
     (True, False, False)
+    >>> saves_nothing([0.0, 4.547e-13, 9.095e-13])
+    True
     """
-    return bool(cumulative_savings_usd) and all(c == 0 for c in cumulative_savings_usd or [])
+    from payback.finance.cashflow import saves_nothing as none_saved
+
+    return bool(cumulative_savings_usd) and bool(none_saved(np.asarray(cumulative_savings_usd)))
 
 
 def usd(value: float, decimals: int | None = None) -> str:

@@ -67,6 +67,25 @@ def break_even_month(cumulative_savings_usd: ArrayLike) -> FloatArray:
     return snap_month(np.where(found, prev + inside, np.nan))
 
 
+NOTHING_USD = 0.005
+"""Cumulative savings below half a cent, in absolute value, in every month of the horizon
+are none: what the tables show as $0.00. Prices equal but written two ways ($1.10 per
+million tokens × 3,000 tokens against $3.30 per 1,000 requests) leave float noise of a
+part in 10^16 of the costs, which is neither a saving nor a loss."""
+
+
+def saves_nothing(cumulative_savings_usd: ArrayLike) -> np.ndarray:
+    """Per sample: no one-time cost and not a cent saved or lost in any month (|S(m)| <
+    :data:`NOTHING_USD` for every m): the alternative is not cheaper per request. Its
+    break-even is month 0 by the formula; it has not paid back anything.
+
+    >>> saves_nothing([[0.0, 1e-13, -2e-13], [0.0, 10.0, 20.0], [-5.0, 0.0, 5.0]]).tolist()
+    [True, False, False]
+    """
+    s = as_float(cumulative_savings_usd)
+    return np.asarray(np.all(np.abs(s) < NOTHING_USD, axis=-1))
+
+
 def break_even_requests(break_even_month: ArrayLike, requests: ArrayLike) -> FloatArray:
     """Cumulative requests at a fractional month t, linear inside the month [requests].
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from payback.analysis.curve import as_cheap
 from payback.analysis.result import Analysis
 from payback.analysis.verdict import saves_nothing
 from payback.finance._types import FloatArray
@@ -286,7 +287,7 @@ def _crossings(
     baseline: a marker for each crossover, and the sentence that states them, to three
     figures of the traffic the analysis narrowed each to (``crossovers``, in the grid's
     order; the midpoint of two levels ~3% apart read 720k for a step at 730k)."""
-    cheaper = per_1k <= per_1k_base
+    cheaper = as_cheap(per_1k, per_1k_base)
     changes = []
     steps = np.nonzero(np.diff(cheaper.astype(int)))[0]
     for j, at in zip(steps, crossovers, strict=True):

@@ -253,12 +253,14 @@ NOTHING_SAVED = "nothing saved"
 :func:`~payback.analysis.verdict.saves_nothing` (month 0 by the formula, "at once")."""
 
 
-def pays_back_text(alt: AlternativeResult, horizon: int) -> str:
+def pays_back_text(alt: AlternativeResult, horizon: int, decimals: int = 1) -> str:
+    """An alternative's break-even in a table cell: its month, "not within N months" past
+    the horizon, or "nothing saved" for one that :func:`saves_nothing`."""
     if alt.break_even_month is None:
         return f"not within {months_text(horizon)}"
     if saves_nothing(alt.cumulative_savings_usd):
         return NOTHING_SAVED
-    return month_text(alt.break_even_month)
+    return month_text(alt.break_even_month, decimals)
 
 
 def requests_text(value: float) -> str:

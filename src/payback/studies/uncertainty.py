@@ -21,6 +21,7 @@ from payback.analysis.resolve import Resolved, as_resolved
 from payback.errors import PaybackError
 from payback.finance import share_paid_back_within
 from payback.finance._types import FloatArray
+from payback.finance.cashflow import saves_nothing
 from payback.scenario import (
     FieldRange,
     Scenario,
@@ -273,7 +274,12 @@ def sample_outcomes(
         u = rng.random((n, len(inputs)))
         ev = evaluate_samples({i.path: i.ppf(u[:, k]) for k, i in enumerate(inputs)})
         for a, outcome in enumerate(ev.alternatives):
-            months[a, done : done + n] = np.broadcast_to(outcome.break_even_month, (n,))
+            # a sample that saves nothing (the same price, nothing up front) has not paid
+            # back, as the central answer says; its formula's month 0 is not "at once"
+            month = np.where(
+                saves_nothing(outcome.cumulative_savings_usd), np.nan, outcome.break_even_month
+            )
+            months[a, done : done + n] = np.broadcast_to(month, (n,))
             npvs[a, done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
             if done < fan_rows:
                 rows = min(n, fan_rows - done)

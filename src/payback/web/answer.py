@@ -13,7 +13,7 @@ from payback.report.labels import input_label
 if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
 
-__all__ = ["ranged_words", "verdict_headline"]
+__all__ = ["ranged_words", "verdict_headline", "whole_percent"]
 
 
 def verdict_headline(analysis: Analysis | PortfolioAnalysis, shown: int | None = None) -> str:
@@ -60,3 +60,13 @@ def ranged_words(count: int, first: str | None = None) -> str:
     if count == 1:
         return f"one number as a range ({name})"
     return f"{count} numbers as ranges (such as {name})"
+
+
+def whole_percent(share: float | None) -> str:
+    """A portfolio's sampled share as its terminal line gives it, in whole percents;
+    "unknown" for a window the horizon cannot answer (a quarter past a 2-month horizon).
+
+    >>> whole_percent(0.574), whole_percent(None)
+    ('57%', 'unknown')
+    """
+    return "unknown" if share is None else f"{share:.0%}"

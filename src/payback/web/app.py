@@ -30,7 +30,7 @@ from payback.report.text import share_text
 from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
-from payback.web.answer import ranged_words, verdict_headline
+from payback.web.answer import ranged_words, verdict_headline, whole_percent
 from payback.web.inputs import (
     Form,
     alternative_inputs,
@@ -317,7 +317,7 @@ def _monte_carlo(
             c1, c2, c3 = st.columns(3)
             # as `payback analyze --samples` says them: for one scenario 0.9% is not "1%",
             # nor 0.04% "0%"; a portfolio's line gives whole percents
-            share = share_text if isinstance(stored[2], Analysis) else "{:.0%}".format
+            share = share_text if isinstance(stored[2], Analysis) else whole_percent
             c1.metric("Chance within a quarter", share(w["3"]))
             c2.metric(f"Chance within {horizon} months", share(w["horizon"]))
             c3.metric(

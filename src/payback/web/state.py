@@ -22,7 +22,7 @@ from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis,
 from payback.errors import PaybackError
 from payback.report.common import (
     is_rate,
-    month_text,
+    pays_back_text,
     quarter_text,
 )
 from payback.report.labels import input_label
@@ -208,13 +208,13 @@ def answer_figures(alt: Any, horizon: int) -> list[Figure]:
     ``payback analyze`` writes it in its table: the break-even month to two places and the
     requests to every digit ("month 1.54, after 30,769 requests"), the NPV in cents below
     $1,000 (``usd``)."""
-    month, requests = alt.break_even_month, alt.break_even_requests
+    requests = alt.break_even_requests
     reason = getattr(alt, "reason", None)
     return [
         Figure(
             "month",
             "Break-even",
-            "never" if month is None else month_text(month, 2),
+            pays_back_text(alt, horizon, 2),
             None if reason is None else f"Why not: {reason}",
         ),
         Figure(
