@@ -274,3 +274,15 @@ def test_one_repeated_row_and_one_covered_hour_are_said_in_the_singular(tmp_path
     words = " ".join((out + err).split())
     assert "1 row repeats a request id seen before" in words
     assert "scales 1 covered hour to a 730.5-hour month" in words
+
+
+def test_a_repeated_header_in_another_case_names_the_column_that_reads(tmp_path: Path) -> None:
+    """input_tokens and Input_Tokens: the hint named input_tokens_1, which no column is;
+    the repeated column is Input_Tokens_1, and naming it reads its 99."""
+    path = tmp_path / "d.csv"
+    path.write_text("ts,input_tokens,output_tokens,Input_Tokens\n2026-01-05T10:00:00Z,10,5,99\n")
+    code, _, err = run("usage", path)
+    assert code == 0, err
+    assert "(the next is Input_Tokens_1, to name with columns)" in " ".join(err.split())
+    named = profile_usage([path], columns="input=Input_Tokens_1")
+    assert named.traffic["input_tokens"] == 99

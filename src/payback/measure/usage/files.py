@@ -218,11 +218,10 @@ def find_sources(con: Any, files: list[str], fmt: str) -> tuple[list[Source], li
     sources = [
         _relation(con, group, chosen, kind, rest) for (chosen, kind, *rest), group in groups.items()
     ]
-    warnings = [
-        _repeated(group, rest[1])
-        for (_, kind, *rest), group in groups.items()
-        if kind == "csv" and _repeated(group, rest[1])
-    ]
+    said = (
+        _repeated(group, rest[1]) for (_, kind, *rest), group in groups.items() if kind == "csv"
+    )
+    warnings = [line for line in said if line]
     return sources, notes, warnings
 
 
@@ -239,10 +238,12 @@ def _repeated(group: list[str], header: Sequence[str]) -> str:
         f"{n} " + ("twice" if counts[n.lower()] == 2 else f"{counts[n.lower()]} times")
         for n in twice[:5]
     )
+    # the next is named as DuckDB names a repeated column: its own spelling and _1
+    second = [n for n in names if n.lower() == twice[0].lower()][1]
     return (
         f"{shown_files(group)}: the header names {listed}; the first "
         + ("of each " if len(twice) > 1 else "")
-        + f"is read (the next is {twice[0]}_1, to name with columns)"
+        + f"is read (the next is {second}_1, to name with columns)"
     )
 
 

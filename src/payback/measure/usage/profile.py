@@ -353,8 +353,7 @@ def _peak(
         # belongs to another volume: over months of growth the quieter months' hours are
         # lumpier (one request in an hour of a month at 10 a day is 2.4 mean hours), and
         # their mean hour is below the last month's
-        last = window[-1]
-        peak = last.busiest / (last.requests / (last.days * 24.0))
+        peak = _ratio(window[-1])
         _note_other_peaks(window, peak, notes)
     else:
         peak = max(m.busiest for m in window) / (sum(m.requests for m in window) / hours)
@@ -368,6 +367,7 @@ def _peak(
 
 
 def _ratio(m: Month) -> float:
+    """A month's busiest hour over its own mean hour."""
     return m.busiest / (m.requests / (m.days * 24.0))
 
 
