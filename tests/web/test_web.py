@@ -1187,16 +1187,18 @@ BROWSER_ARGS = [
     "--disable-sync",
 ]
 RUNS = """() => {
-    const app = document.querySelector('[data-testid=stApp]');
+    const state = () => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state');
     if (window.__runs === undefined) {
         window.__runs = 0;
-        new MutationObserver(() => {
-            if (app.getAttribute('data-test-script-state') === 'notRunning') window.__runs++;
-        }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+        new MutationObserver(() => { if (state() === 'notRunning') window.__runs++; })
+            .observe(document.documentElement,
+                     {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
     }
-    return [window.__runs, app.getAttribute('data-test-script-state')];
+    return [window.__runs, state() ?? 'absent'];
 }"""
-"""The page's script runs counted as they end (Streamlit marks the app while one runs)."""
+"""The page's script runs counted as they end (Streamlit marks the app while one runs). The
+whole document is watched, so an app element drawn anew (after the page reconnects to its
+server) is still counted."""
 
 
 def _need_chromium() -> str:
@@ -1276,9 +1278,15 @@ class Visitor:
         follows within a moment."""
         before = self.runs()
         action()
-        self.page.wait_for_function(
-            f"n => ({RUNS})()[0] > n && ({RUNS})()[1] === 'notRunning'", arg=before
-        )
+        try:
+            self.page.wait_for_function(
+                f"n => ({RUNS})()[0] > n && ({RUNS})()[1] === 'notRunning'", arg=before
+            )
+        except Exception as error:  # say which step never ended, and where the page was
+            runs, state = self.page.evaluate(RUNS)
+            raise AssertionError(
+                f"{' → '.join(self.steps)}: runs {before} → {runs}, script {state}"
+            ) from error
         self.settle()
 
     def settle(self) -> None:
