@@ -912,6 +912,69 @@ def test_a_partitioned_table_is_read_whole_and_its_partitions_not_listed(postgre
     assert profile_database(url, table="requests_m5").rows["used"] == 31 * 24
 
 
+def test_postgres_hashes_the_groups_in_three_tables_however_large_the_table(
+    postgres: Any,
+) -> None:
+    """The hour (with the row's status) and the model are one key, so a row is looked up
+    in three hash tables, not four (each a tenth of the query's time on 10 million rows);
+    that key is two columns of a fenced subquery, so the planner guesses 40,000 groups
+    and hashes them even where it believes the table holds a billion rows (as three
+    expressions it guessed a tenth of the rows and sorted them). The hours and statuses
+    come back as before: a row without a time (no hour) and one before 1970 (a negative
+    hour) each in their own."""
+    import psycopg
+
+    from payback.measure.usage import parse_columns
+    from payback.measure.usage.engines import connect
+    from payback.measure.usage.tables import Table, profile_query
+
+    url = new_database(postgres, "huge")
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(
+            "CREATE TABLE requests (created_at timestamptz, model text, prompt_tokens int, "
+            "completion_tokens int)"
+        )
+        con.execute(
+            "INSERT INTO requests VALUES ('2026-04-01 10:15+00', 'a', 1234, 10), "
+            "('2026-04-01 10:45+00', 'b', 100, 20), (NULL, 'a', 5, 5), "
+            "('1969-12-31 22:30+00', 'a', 5, 5)"
+        )
+        con.execute("ANALYZE requests")
+        con.execute(  # a billion rows a page, as the planner reads the statistics
+            "UPDATE pg_class SET reltuples = 1e9, relpages = 1 WHERE relname = 'requests'"
+        )
+    table = Table(
+        "public",
+        "requests",
+        {
+            "created_at": "timestamp with time zone",
+            "model": "text",
+            "prompt_tokens": "integer",
+            "completion_tokens": "integer",
+        },
+        default=True,
+    )
+    columns = parse_columns(
+        "ts=created_at,input=prompt_tokens,output=completion_tokens,model=model"
+    )
+    query = profile_query(table, "generic", columns, dialect="postgres")
+    engine = connect(url)
+    try:
+        plan = "\n".join(line for (line,) in engine.rows("EXPLAIN " + query))
+        rows = engine.rows(query)
+    finally:
+        engine.close()
+    assert "Sort" not in plan, plan
+    assert plan.count("Hash Key:") == 3 + 4, plan  # the scan's three, then the four added up
+    april = int(dt.datetime(2026, 4, 1, 10, tzinfo=dt.UTC).timestamp()) // 3600
+    hours = {(r[1], r[2]): r[6] for r in rows if r[0] == 7}
+    assert hours == {(None, 1): 1, (-1, 2): 1, (april, 9): 2}
+    models = sorted((r[5], r[6]) for r in rows if r[0] == 14 and r[5] is not None)
+    assert models == [("a", 1), ("b", 1)]
+    buckets = sorted((r[3], r[6]) for r in rows if r[0] == 11 and r[3] is not None)
+    assert buckets == [(100.0, 1), (1230.0, 1)]
+
+
 def test_missing_column_is_one_line(pg_logs: str) -> None:
     code, out, err = run(
         "usage",
