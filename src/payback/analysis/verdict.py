@@ -76,6 +76,17 @@ def usd(value: float, decimals: int | None = None) -> str:
     return f"{sign}${text}"
 
 
+def usd_column(values: Sequence[float]) -> list[str]:
+    """Money down one column of a table, all written alike: cents only where every amount
+    is under $1,000 (as ``usd`` writes it), so $584.00 never stands under $2,184.
+
+    >>> usd_column([2184.0, 584.0, 0.0]), usd_column([584.0, 218.4]), usd_column([])
+    (['$2,184', '$584', '$0'], ['$584.00', '$218.40'], [])
+    """
+    decimals = 2 if all(round(abs(v), 2) < 1000 for v in values) else 0
+    return [usd(v, decimals) for v in values]
+
+
 def month_text(month: float, decimals: int = 1) -> str:
     """A break-even month as every output says it: ``at once`` for exactly 0, otherwise
     ``month`` and :func:`month_figure` (never "month 0.0" for a break-even inside month 1,

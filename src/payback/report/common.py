@@ -530,7 +530,7 @@ def summary_table(analysis: Analysis) -> Table:
             plain = alt.infrastructure_only or {}
             month = plain.get("break_even_month")
             row.append(
-                ("never" if month is None else month_text(month))
+                (f"not within {months_text(horizon)}" if month is None else month_text(month))
                 + f", {usd(plain.get('npv_usd') or 0.0)}"
                 if plain
                 else ""

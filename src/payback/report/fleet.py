@@ -143,7 +143,11 @@ def _price_lever(analysis: Analysis, index: int) -> str | None:
     closest = solution.closest
     if solution.value is None and closest is not None and closest[0] == 0:
         best = closest[1]
-        at_best = "never" if best is None else month_text(best)
+        at_best = (
+            f"not within {months_text(analysis.horizon_months)}"
+            if best is None
+            else month_text(best)
+        )
         return (
             f"not even a free GPU would pay back within a quarter (break-even {at_best}): "
             "the one-time cost and the other running costs decide it"

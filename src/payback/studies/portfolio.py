@@ -336,26 +336,26 @@ def _contributions(
     return out, shared
 
 
-def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str]) -> str:
+def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str], horizon: int) -> str:
     n = len(steps)
     these = f"{n} workload" + ("" if n == 1 else "s")
     full = steps[-1]
     if not full.pays_back_within_quarter:
         when = (
-            month_text(full.break_even_month)
+            f"a quarter ({month_text(full.break_even_month)})"
             if full.break_even_month is not None
-            else "never within the horizon"
+            else months_text(horizon)  # not even within the horizon
         )
         paying = [s for s in steps if s.pays_back_within_quarter]
         if paying:
             k = steps.index(paying[0]) + 1
             return (
-                f"With all {these} it does not pay back within a quarter ({when}); "
+                f"With all {these} it does not pay back within {when}; "
                 f"with the first {k} ({', '.join(names_in_order[:k])}) it does"
             )
         if n == 1:
-            return f"With its one workload it does not pay back within a quarter ({when})"
-        return f"Even with all {these} it does not pay back within a quarter ({when})"
+            return f"With its one workload it does not pay back within {when}"
+        return f"Even with all {these} it does not pay back within {when}"
     missing = [k + 1 for k, s in enumerate(steps) if not s.pays_back_within_quarter]
     if not missing:
         return (
@@ -430,7 +430,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         shared_usd=shared,
         order=steps,
         greedy_is_best=greedy_is_best,
-        quarter=_quarter_sentence(steps, [s.workload for s in steps]),
+        quarter=_quarter_sentence(steps, [s.workload for s in steps], horizon),
     )
 
 
