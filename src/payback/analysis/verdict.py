@@ -200,11 +200,27 @@ def outcome_text(
     quarter = "within a quarter" if month <= QUARTER_MONTHS else "not within a quarter"
     shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
     text = f"pays back in month {month_figure(month)} (after ~{shown} requests), {quarter}"
-    if cum[-1] < 0:
-        paid = math.ceil(month)
-        worse = next((i + 1 for i, m in enumerate(monthly) if i >= paid and m < 0), horizon)
-        text += (
-            f", but from month {worse} it costs more than the baseline each month and by "
-            f"month {horizon} it is {usd(-cum[-1])} behind"
-        )
-    return f"{text}; {npv}"
+    behind = falls_behind_text(alt, horizon)
+    return f"{text}{', ' + behind if behind else ''}; {npv}"
+
+
+def falls_behind_text(alt: AlternativeResult, horizon: int) -> str:
+    """For an alternative that pays back and is behind again at the horizon (its savings
+    shrink: a baseline whose price falls, say), from which month it costs more and how far
+    behind it ends; ``""`` otherwise.
+
+    >>> from types import SimpleNamespace as N
+    >>> falls_behind_text(N(cumulative_savings_usd=[-200.0, 100.0, 50.0, -20.0], break_even_month=0.67), 3)
+    'but from month 2 it costs more than the baseline each month and by month 3 it is $20.00 behind'
+    """
+    cum = alt.cumulative_savings_usd or [0.0]
+    month = alt.break_even_month
+    if month is None or month == 0 or cum[-1] >= 0:
+        return ""
+    monthly = [b - a for a, b in itertools.pairwise(cum)]
+    paid = math.ceil(month)
+    worse = next((i + 1 for i, m in enumerate(monthly) if i >= paid and m < 0), horizon)
+    return (
+        f"but from month {worse} it costs more than the baseline each month and by "
+        f"month {horizon} it is {usd(-cum[-1])} behind"
+    )
