@@ -122,3 +122,33 @@ def test_an_owned_server_shows_what_its_utilisation_is_a_share_of() -> None:
 
     used = dict(fleet_rows(u, 12))["Fleet utilisation"]
     assert used.startswith("of the 8 GPUs the owned servers hold (replicas run on 1): average 4.8%")
+
+
+def test_reports_carry_the_cautions_analyze_prints(tmp_path: Path) -> None:
+    """Servers bought in cash keep 24 of their 36 months of book value at month 12: analyze
+    warned of it on stderr, the Markdown and HTML reports (the documents that travel) did
+    not."""
+    raw = per_request_dict(20.0, 1.0, 1_000_000.0, horizon=12)
+    raw["alternatives"][0] = {
+        "name": "owned",
+        "kind": "self_hosted",
+        "gpus_per_replica": 1,
+        "replica_requests_per_s": 1.0,
+        "owned": {
+            "usd_per_server": 36_000.0,
+            "gpus_per_server": 8,
+            "depreciation_months": 36,
+            "financing": "cash",
+        },
+    }
+    path = tmp_path / "cash.toml"
+    path.write_text(tomlkit.dumps(raw))
+    code, _, err = run("analyze", path)
+    assert code == 0
+    assert "$24,000 of book value is left at month 12" in err  # 36,000 × (36 − 12) / 36
+    for suffix in ("md", "html"):
+        code, _, err = run("report", path, "-o", tmp_path / f"r.{suffix}")
+        assert code == 0, err
+        text = (tmp_path / f"r.{suffix}").read_text()
+        assert "Cautions" in text
+        assert "$24,000 of book value is left at month 12" in text
