@@ -59,6 +59,28 @@ def saves_nothing(cumulative_savings_usd: Sequence[float] | None) -> bool:
     return bool(cumulative_savings_usd) and bool(none_saved(np.asarray(cumulative_savings_usd)))
 
 
+def half_up(size: float) -> float:
+    """A non-negative amount made ready to format with its halves rounded up, as money is
+    rounded ($6.50 to $7, $1,250 to $1.3k), where Python rounds an exact half to even ($6,
+    $1.2k) and a half stored a hair below (a typed 2.675, or 91.205 computed as
+    91.20499999999999) down: float noise is cleared at 14 significant digits, then the
+    amount is nudged one float step up.
+
+    >>> f"{half_up(6.5):.0f}", f"{half_up(1.25):.1f}", f"{half_up(2.675):.2f}", f"{half_up(2.665):.2f}"
+    ('7', '1.3', '2.68', '2.67')
+    >>> f"{half_up(91.20499999999999):.2f}", f"{half_up(91.2049):.2f}", half_up(1e18)
+    ('91.21', '91.20', 1e+18)
+    """
+    if not 0 < size < TIES_BELOW:
+        return size
+    return math.nextafter(float(f"{size:.14g}"), math.inf)
+
+
+TIES_BELOW = 1e12
+"""Amounts :func:`half_up` rounds: below it 14 significant digits keep every cent, and a
+float step is far under a cent; above it nothing is touched."""
+
+
 def usd(value: float, decimals: int | None = None) -> str:
     """Money as text; by default cents below $1,000 and whole dollars from there (999.996
     rounds to $1,000, not $1,000.00); no minus sign on an amount that rounds to zero.
@@ -67,8 +89,13 @@ def usd(value: float, decimals: int | None = None) -> str:
     ('$40.00', '$20,750', '-$1,235', '-$1,234.50')
     >>> usd(-0.004), usd(-0.3, 0), usd(999.996), usd(-999.994)
     ('$0.00', '$0', '$1,000', '-$999.99')
+
+    Halves round up, as money is rounded: $6.50 is $7 in whole dollars, $1,422.50 $1,423.
+
+    >>> usd(6.5, 0), usd(1422.5), usd(-0.125)
+    ('$7', '$1,423', '-$0.13')
     """
-    size = abs(value)
+    size = half_up(abs(value))
     if decimals is None:
         decimals = 2 if round(size, 2) < 1000 else 0
     text = f"{size:,.{decimals}f}"
