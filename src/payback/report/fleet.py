@@ -63,6 +63,9 @@ def fleet_rows(u: FleetUtilisation, horizon: int) -> list[tuple[str, str]]:
             f"scaled to zero: the GPU-hours paid are {share_text(u.average[0])} busy "
             "(the planned utilisation)"
         )
+    if u.always_on and u.owned_gpus is not None and u.owned_gpus[0] > u.gpus[0]:
+        held, running = u.owned_gpus[0], u.gpus[0]
+        used = f"of the {held:,.0f} GPUs the owned servers hold (replicas run on {running:,.0f}): {used}"
     fleet, idle = u.fleet_usd[0], u.idle_usd[0]
     idle_share = idle / fleet if fleet > 0 else 0.0
     cost = f"{_money(idle)} of {_money(fleet)} in month 1 ({share_text(idle_share)})"
