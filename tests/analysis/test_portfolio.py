@@ -114,8 +114,8 @@ def test_two_workloads_by_hand() -> None:
     assert first.break_even_month == pytest.approx(2 + 1060 / 1970)
     assert alt.greedy_is_best is True
     assert alt.quarter == (
-        "With all 2 workloads it does not pay back within a quarter (month 3.9); "
-        "with the first 1 (support) it does"
+        "With both workloads it does not pay back within a quarter (month 3.9); "
+        "with the first alone (support) it does"
     )
 
 

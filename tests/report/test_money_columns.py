@@ -6,6 +6,9 @@ within N months"."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import tomlkit
 
 from helpers import EXAMPLES, run
 from payback.report.portfolio_common import contribution_rows, order_rows
@@ -81,3 +84,52 @@ def test_a_portfolio_past_its_horizon_says_so_once() -> None:
     assert late, "the example's second alternative should not pay back within 24 months"
     for alt in late:
         assert alt.quarter == "Even with all 5 workloads it does not pay back within 24 months"
+
+
+def test_a_per_request_portfolio_of_two_reads_as_written(tmp_path: Path) -> None:
+    """Two workloads on a $2 per 1,000 alternative ($10 and $6 today, 100,000 and 50,000
+    requests): $200 + $100 + $200 ops = $500 a month against $1,000 + $300; it read "Even
+    with all 2 workloads", "Fleet per_request, priced per workload", "own fleet $0.00",
+    "$500.00 against $1,300" and "6 months: yes" where a scenario says "6: yes"."""
+    raw = {
+        "scenario": {"name": "two", "horizon_months": 12},
+        "baseline": {"name": "api", "kind": "per_request", "usd_per_1k_requests": 10.0},
+        "alternatives": [
+            {
+                "name": "ft",
+                "kind": "per_request",
+                "usd_per_1k_requests": 2.0,
+                "ops_usd_per_month": 200.0,
+                "one_time": {"engineer_hours": 10, "engineer_usd_per_hour": 100.0},
+            }
+        ],
+        "workloads": [
+            {
+                "name": "A",
+                "traffic": {"requests_per_month": 100_000},
+                "one_time": {"data_usd": 2000.0},
+            },
+            {
+                "name": "B",
+                "traffic": {"requests_per_month": 50_000},
+                "baseline": {"name": "api2", "kind": "per_request", "usd_per_1k_requests": 6.0},
+                "one_time": {"data_usd": 1000.0},
+            },
+        ],
+    }
+    path = tmp_path / "two.toml"
+    path.write_text(tomlkit.dumps(raw))
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    lines = {line.split("  ")[0]: line for line in out.splitlines()}
+    assert (
+        lines["Fleet"].split(None, 1)[1].strip() == "none: a price per 1,000 requests, per workload"
+    )
+    assert "$500 against $1,300 today (month 12: $500 against $1,300)" in lines["USD per month"]
+    # $4,000 up front, $800 saved a month: month 5.00
+    assert lines["Pays back within"].split(None, 3)[3].strip() == "3 months: no; 6: yes; 12: yes"
+    assert "Even with both workloads it does not pay back within a quarter (month 5.0)." in out
+    contributions = [
+        line.split() for line in out.splitlines() if line.rstrip().endswith("pays its way")
+    ]
+    assert [row[2] for row in contributions] == ["-", "-"]

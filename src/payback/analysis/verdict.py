@@ -251,3 +251,18 @@ def falls_behind_text(alt: AlternativeResult, horizon: int) -> str:
         f"but from month {worse} it costs more than the baseline each month and by "
         f"month {horizon} it is {usd(-cum[-1])} behind"
     )
+
+
+def within_text(within: dict[str, bool | None] | None) -> str:
+    """Whether it pays back within 3, 6 and 12 months, as ``analyze`` says it for a scenario
+    and for a portfolio alike.
+
+    >>> within_text({"3": False, "6": True, "12": None})
+    '3 months: no; 6: yes; 12: unknown (horizon too short)'
+    """
+    said = (within or {}).get
+    return "; ".join(
+        f"{k}{' months' if k == '3' else ''}: "
+        + ("unknown (horizon too short)" if said(k) is None else "yes" if said(k) else "no")
+        for k in ("3", "6", "12")
+    )

@@ -17,6 +17,7 @@ from payback.analysis.result import AlternativeResult, Analysis
 from payback.analysis.verdict import half_up, months_text, outcome_text, saves_nothing, usd
 from payback.analysis.verdict import in_month_text as in_month_text
 from payback.analysis.verdict import month_text as month_text
+from payback.analysis.verdict import within_text as within_text
 from payback.report.labels import unit_suffix
 from payback.scenario import value_at
 

@@ -13,7 +13,8 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.report.common import month_text, window_shares
+from payback.analysis.verdict import usd_column
+from payback.report.common import month_text, window_shares, within_text
 from payback.report.portfolio_common import (
     contribution_rows,
     fleet_words,
@@ -71,14 +72,18 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     last = horizon - 1
     table.add_row("Serves", ", ".join(alt.workloads))
     table.add_row("Fleet", fleet_words(alt))
+    now, base, later, base_later = usd_column(
+        [
+            alt.monthly_cost_usd[0],
+            alt.baseline_usd[0],
+            alt.monthly_cost_usd[last],
+            alt.baseline_usd[last],
+        ]
+    )
     table.add_row(
         "USD per month",
-        f"{money(alt.monthly_cost_usd[0])} against {money(alt.baseline_usd[0])} today"
-        + (
-            f" (month {horizon}: {money(alt.monthly_cost_usd[last])} against {money(alt.baseline_usd[last])})"
-            if horizon > 1
-            else ""
-        ),
+        f"{now} against {base} today"
+        + (f" (month {horizon}: {later} against {base_later})" if horizon > 1 else ""),
     )
     table.add_row(
         "One-time cost",
@@ -99,14 +104,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     table.add_row(
         f"NPV, {horizon} months" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
     )
-    within = alt.pays_back_within
-    table.add_row(
-        "Pays back within",
-        "; ".join(
-            f"{k} months: {'unknown' if within[k] is None else 'yes' if within[k] else 'no'}"
-            for k in ("3", "6", "12")
-        ),
-    )
+    table.add_row("Pays back within", within_text(alt.pays_back_within))
     return table
 
 

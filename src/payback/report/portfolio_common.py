@@ -69,7 +69,8 @@ def fleet_words(alt: PortfolioAlternative) -> str:
         return "one fleet (one workload)"
     if alt.fleet == "separate":
         return "a fine-tuned model and fleet per workload"
-    return f"{alt.kind}, priced per workload"
+    priced = {"per_request": "a price per 1,000 requests", "hosted_api": "token prices"}
+    return f"none: {priced.get(alt.kind, alt.kind)}, per workload"
 
 
 def role_words(c: Contribution, shared: bool) -> str:
@@ -91,7 +92,7 @@ def contribution_rows(alt: PortfolioAlternative) -> list[list[str]]:
     shared = shares_fleet(alt)
     cs = alt.contributions
     saves = usd_column([c.savings_usd for c in cs])
-    fleet = usd_column([c.fleet_usd for c in cs])
+    fleet = usd_column([c.fleet_usd for c in cs]) if alt.fleet else ["-"] * len(cs)
     net = usd_column([c.net_usd for c in cs] + [-alt.shared_usd])
     rows = [
         [

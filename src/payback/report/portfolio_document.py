@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import payback
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
+from payback.analysis.verdict import usd_column
 from payback.report.common import MARKER, in_month_text, month_text
 from payback.report.portfolio_common import (
     contribution_rows,
+    fleet_words,
     order_rows,
     placement_words,
     shares_fleet,
@@ -46,6 +48,14 @@ def _npv_terms(analysis: PortfolioAnalysis) -> str:
 
 def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
     last = horizon - 1
+    now, base, later, base_later = usd_column(
+        [
+            alt.monthly_cost_usd[0],
+            alt.baseline_usd[0],
+            alt.monthly_cost_usd[last],
+            alt.baseline_usd[last],
+        ]
+    )
     rows = [
         ["serves", ", ".join(alt.workloads)],
         [
@@ -53,21 +63,15 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
             {
                 "shared": "one shared fleet, an adapter per workload",
                 "separate": "a fleet per workload",
-            }.get(alt.fleet or "", f"{alt.kind}, priced per workload")
+            }.get(alt.fleet or "", fleet_words(alt))
             + (f" ({alt.gpus[0]:g} GPUs in month 1)" if alt.gpus else ""),
         ],
         [
             "placement, month 1",
             placement_words(alt) or ("every GPU mixes adapters" if alt.gpus else "-"),
         ],
-        [
-            "USD per month, month 1",
-            f"{money(alt.monthly_cost_usd[0])} against {money(alt.baseline_usd[0])}",
-        ],
-        [
-            f"USD per month, month {horizon}",
-            f"{money(alt.monthly_cost_usd[last])} against {money(alt.baseline_usd[last])}",
-        ],
+        ["USD per month, month 1", f"{now} against {base}"],
+        [f"USD per month, month {horizon}", f"{later} against {base_later}"],
         [
             "one-time cost",
             money(alt.one_time_usd)

@@ -22,6 +22,7 @@ from payback.report.common import (
     month_text,
     unit_span,
     window_shares,
+    within_text,
 )
 from payback.report.fleet import (
     break_even_span,
@@ -45,10 +46,6 @@ __all__ = [
     "sparkline",
     "tornado_table",
 ]
-
-
-def _yes_no(value: bool | None) -> str:
-    return "unknown (horizon too short)" if value is None else ("yes" if value else "no")
 
 
 def _header(analysis: Analysis) -> Text:
@@ -178,12 +175,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     grid.add_row(
         f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
     )
-    within = alt.pays_back_within or {}
-    grid.add_row(
-        "Pays back within",
-        f"3 months: {_yes_no(within.get('3'))}; 6: {_yes_no(within.get('6'))}; "
-        f"12: {_yes_no(within.get('12'))}",
-    )
+    grid.add_row("Pays back within", within_text(alt.pays_back_within))
     plain = alt.infrastructure_only
     if plain is not None:
         month = plain["break_even_month"]
@@ -191,7 +183,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
             "Infrastructure only",
             Text(
                 (
-                    "never within the horizon"
+                    f"not within {months_text(horizon)}"
                     if month is None
                     else f"break-even {month_text(month, 2)}"
                 )

@@ -339,6 +339,7 @@ def _contributions(
 def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str], horizon: int) -> str:
     n = len(steps)
     these = f"{n} workload" + ("" if n == 1 else "s")
+    every = "both workloads" if n == 2 else f"all {these}"
     full = steps[-1]
     if not full.pays_back_within_quarter:
         when = (
@@ -350,22 +351,22 @@ def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str], hor
         if paying:
             k = steps.index(paying[0]) + 1
             return (
-                f"With all {these} it does not pay back within {when}; "
-                f"with the first {k} ({', '.join(names_in_order[:k])}) it does"
+                f"With {every} it does not pay back within {when}; "
+                f"with the first {'alone' if k == 1 else k} ({', '.join(names_in_order[:k])}) it does"
             )
         if n == 1:
             return f"With its one workload it does not pay back within {when}"
-        return f"Even with all {these} it does not pay back within {when}"
+        return f"Even with {every} it does not pay back within {when}"
     missing = [k + 1 for k, s in enumerate(steps) if not s.pays_back_within_quarter]
     if not missing:
         return (
-            f"With {'its one workload' if n == 1 else f'these {these}'} it pays back within a quarter ({month_text(full.break_even_month or 0.0)})"
+            f"With {'its one workload' if n == 1 else 'both workloads' if n == 2 else f'these {these}'} it pays back within a quarter ({month_text(full.break_even_month or 0.0)})"
             + ("" if n == 1 else "; so does the first alone")
         )
     k = max(missing)
     return (
-        f"With these {these} it pays back within a quarter "
-        f"({month_text(full.break_even_month or 0.0)}); with the first {k} ({', '.join(names_in_order[:k])}) it does not"
+        f"With {'both workloads' if n == 2 else f'these {these}'} it pays back within a quarter "
+        f"({month_text(full.break_even_month or 0.0)}); with the first {'alone' if k == 1 else k} ({', '.join(names_in_order[:k])}) it does not"
     )
 
 
