@@ -8,6 +8,7 @@ holds so that a copy written in another folder points at the same files.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,11 +75,12 @@ def apply_winner(
         if key in table:
             replaced.append(_replace_line(table, key, None))
     # the model trained is the model served: a training job on the old one follows it
-    training = (table.get("one_time") or {}).get("training")
+    one_time: Any = table.get("one_time")
+    training: Any = one_time.get("training") if isinstance(one_time, Mapping) else None
     if (
         served is not None
         and served != new["model"]
-        and hasattr(training, "get")
+        and isinstance(training, Mapping)
         and training.get("model") == served
     ):
         _replace_line(training, "model", new["model"])  # said in with_winner's notes
