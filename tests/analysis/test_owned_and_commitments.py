@@ -105,6 +105,73 @@ def test_cash_past_the_horizon_is_one_warning_line_and_in_json(tmp_path: Path) -
     assert json.loads(result.stdout)["warnings"] == [line]
 
 
+def _owned_portfolio(fleet: str) -> dict[str, Any]:
+    """Two workloads of 3,153,600 requests a month (1.2 requests/s, flat) on replicas of
+    1 request/s, one $12,000 one-GPU server each, paid in cash, over 12 months."""
+    owned = {
+        "usd_per_server": 12_000.0,
+        "gpus_per_server": 1,
+        "colocation_usd_per_server_month": 100.0,
+        "depreciation_months": 36,
+        "financing": "cash",
+    }
+    serving = {"fleet": fleet}
+    if fleet == "shared":  # no adapter penalty: the combined load alone sizes it
+        serving |= {"adapter_overhead": 0.0, "adapter_decade_loss": 0.0}
+    traffic = {"requests_per_month": 3_153_600, "peak_to_average": 1.0}
+    return {
+        "scenario": {"name": "two tasks", "horizon_months": 12},
+        "baseline": {"name": "api", "kind": "per_request", "usd_per_1k_requests": 10.0},
+        "alternatives": [
+            {
+                "name": "owned",
+                "kind": "self_hosted",
+                "replica_requests_per_s": 1.0,
+                "target_utilization": 1.0,
+                "owned": owned,
+                "portfolio": serving,
+            }
+        ],
+        "workloads": [{"name": "a", "traffic": traffic}, {"name": "b", "traffic": traffic}],
+    }
+
+
+def test_cash_on_a_shared_fleet_warns_of_the_servers_the_portfolio_sizes(tmp_path: Path) -> None:
+    # each workload alone needs ceil(1.2) = 2 servers; on one shared fleet the combined
+    # 2.4 requests/s needs 3 (one pinned to each workload, one for the 0.2 + 0.2 left):
+    # 3 x $12,000 = $36,000 paid, each server 24/36 of its price left at month 12: $24,000.
+    # The workloads' own lines (2 servers, $24,000, $16,000 left, twice) were shown before.
+    from payback.analysis.portfolio import evaluate_portfolio, prepare
+    from payback.scenario import parse_scenario
+
+    p = prepare(parse_scenario(_owned_portfolio("shared")))
+    line = (
+        "alternatives.0 ('owned'), the fleet its 2 workloads share: financing = \"cash\" "
+        "charges all $36,000 of the 3 servers bought within the 12-month horizon, though "
+        "$24,000 of book value is left at month 12 (straight line over depreciation_months = "
+        '36); financing = "depreciation" charges only the months in use'
+    )
+    assert p.warnings == [line]
+    outcome = evaluate_portfolio(p).alternatives[0]
+    assert outcome.servers is not None
+    np.testing.assert_allclose(outcome.servers, [3.0] * 12)
+    assert float(outcome.one_time_usd) == pytest.approx(36_000.0)
+    path = tmp_path / "portfolio.toml"
+    path.write_text(tomlkit.dumps(_owned_portfolio("shared")))
+    result = CliRunner().invoke(app, ["analyze", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [f"warning: {line}"]
+    # separate fleets: each workload's own, as its own scenario sizes it (2 servers)
+    separate = prepare(parse_scenario(_owned_portfolio("separate"))).warnings
+    assert separate == [
+        f"workloads.{j} ('{name}'): alternatives.0 ('owned'): financing = \"cash\" charges "
+        "all $24,000 of the 2 servers bought within the 12-month horizon, though $16,000 of "
+        "book value is left at month 12 (straight line over depreciation_months = 36); "
+        'financing = "depreciation" charges only the months in use'
+        for j, name in enumerate("ab")
+    ]
+
+
 def test_owned_depreciation_spreads_each_server_over_its_months() -> None:
     alt = evaluate(build(growing_fleet("depreciation"))).alternatives[0]
     assert "hardware" not in alt.one_time_items_usd

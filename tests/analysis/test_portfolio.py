@@ -114,8 +114,8 @@ def test_two_workloads_by_hand() -> None:
     assert first.break_even_month == pytest.approx(2 + 1060 / 1970)
     assert alt.greedy_is_best is True
     assert alt.quarter == (
-        "With all 2 workloads it does not pay back within a quarter (month 3.9); "
-        "with the first 1 (support) it does"
+        "With both workloads it does not pay back within a quarter (month 3.9); "
+        "with the first alone (support) it does"
     )
 
 
@@ -499,11 +499,11 @@ def test_the_quarter_sentence_names_the_first_k_that_do_not() -> None:
         return MigrationStep(name, 0.0, 0.0, month, month is not None and month <= 3)
 
     steps = [step("a", None), step("b", 4.2), step("c", 2.5)]
-    assert _quarter_sentence(steps, ["a", "b", "c"]) == (
+    assert _quarter_sentence(steps, ["a", "b", "c"], 12) == (
         "With these 3 workloads it pays back within a quarter (month 2.5); "
         "with the first 2 (a, b) it does not"
     )
-    assert _quarter_sentence([step("a", 1.0)], ["a"]) == (
+    assert _quarter_sentence([step("a", 1.0)], ["a"], 12) == (
         "With its one workload it pays back within a quarter (month 1.0)"
     )
 

@@ -272,7 +272,7 @@ def test_reports_show_the_infrastructure_view_beside() -> None:
     table = summary_table(analysis)
     assert table.header[-1] == "infrastructure only: pays back, NPV"
     assert table.rows[0][3] == "month 2.1"
-    assert table.rows[0][-1] == "never, -$12,400"
+    assert table.rows[0][-1] == "not within 12 months, -$12,400"
     verdict = next(p for t, p in explain(analysis) if t == "the verdict")
     assert verdict[-1] == (
         "These numbers price errors and waiting (quality and latency). On infrastructure "

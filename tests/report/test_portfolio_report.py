@@ -34,7 +34,7 @@ def test_html_and_markdown_hold_every_table() -> None:
     assert "| NPV, 24 months at 10% | $19,858 |" in md
     assert "| support triage | 400,000 | - | 1,500 / 150 | 3 | hosted GPT-4o-class API |" in md
     assert md.count("## Migration order") == len(analysis.alternatives)
-    assert "| SQL helper | $406.09 | 2.2% | $613.34 | -$207.25 | rides on it |" in md
+    assert "| SQL helper | $406 | 2.2% | $613 | -$207 | rides on it |" in md
 
 
 def test_report_writes_the_portfolio_and_refuses_a_png(tmp_path: Path) -> None:

@@ -48,6 +48,17 @@ def as_cheap(alternative: FloatArray, baseline: FloatArray) -> np.ndarray:
     return np.asarray(alternative - baseline <= CHEAPER_RTOL * scale)
 
 
+def costs_the_same(alternative: FloatArray, baseline: FloatArray) -> np.ndarray:
+    """Whether the alternative costs what the baseline does per request at each level
+    (within :data:`CHEAPER_RTOL`): as cheap, and no cheaper.
+
+    >>> costs_the_same(np.array([9.999999999999998, 9.0]), np.array([10.0, 10.0])).tolist()
+    [True, False]
+    """
+    scale = np.maximum(np.abs(alternative), np.abs(baseline))
+    return np.asarray(np.abs(alternative - baseline) <= CHEAPER_RTOL * scale)
+
+
 @dataclass(frozen=True)
 class PerThousandCurve:
     """USD per 1,000 requests at each traffic level, by option (month-1 prices,

@@ -352,6 +352,8 @@ class FleetCosts:
     """What it buys at t = 0 [USD]."""
     share: FloatArray
     """(K, W, …, H): each workload's share of its GPU time."""
+    servers: FloatArray | None = None
+    """Owned servers in use each month (None when it rents its GPUs)."""
 
 
 def shared_fleet_costs(fleet: _SharedFleet, masks: FloatArray) -> FleetCosts:
@@ -418,7 +420,9 @@ def shared_fleet_costs(fleet: _SharedFleet, masks: FloatArray) -> FleetCosts:
     at_start = extras.get("at_start", np.zeros(total.shape[:-1]))
     if not fleet.cash:
         at_start = np.zeros(total.shape[:-1])
-    return FleetCosts(components, gpus, pinned_gpus, as_float(at_start), share)
+    return FleetCosts(
+        components, gpus, pinned_gpus, as_float(at_start), share, extras.get("servers")
+    )
 
 
 def subset_flows(
@@ -465,6 +469,8 @@ class PortfolioOutcome:
     """The shared fleet's monthly cost (None without one)."""
     fleet_share: FloatArray | None
     """(W, …, H): each served workload's share of the shared fleet's GPU time."""
+    servers: FloatArray | None = None
+    """Owned servers of the shared fleet in use each month (None without an owned one)."""
 
 
 @dataclass(frozen=True)
@@ -516,7 +522,7 @@ def _outcome(
     first = evs[served[0]].alternatives[index]
     baseline = _sum([evs[j].baseline.monthly_usd for j in served])
     requests = _sum([evs[j].requests for j in served])
-    gpus = pinned_gpus = fleet_usd = share = None
+    gpus = pinned_gpus = fleet_usd = share = servers = None
     if pieces.fleet is None:
         # the engine's own sums when there is one workload: its answer exactly
         rest = [pieces.own_usd[k] for k in range(1, len(served))]
@@ -533,6 +539,7 @@ def _outcome(
         costs = shared_fleet_costs(pieces.fleet, np.ones((1, len(served))))
         fleet_usd = _sum(list(costs.components.values()))[0]
         gpus, pinned_gpus, share = costs.gpus[0], costs.pinned_gpus[0], costs.share[0]
+        servers = None if costs.servers is None else costs.servers[0]
         alternative = np.sum(pieces.own_usd, axis=0) + pieces.shared_monthly_usd + fleet_usd
         one_time = (
             np.sum(pieces.one_time_usd, axis=0) + pieces.shared_one_time_usd + costs.at_start[0]
@@ -554,4 +561,5 @@ def _outcome(
         pinned_gpus=pinned_gpus,
         fleet_usd=fleet_usd,
         fleet_share=share,
+        servers=servers,
     )

@@ -4,7 +4,7 @@ workloads' scenarios or the portfolio's own (:func:`route`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -109,7 +109,51 @@ def prepare(
     for i in range(len(scenario.alternatives)):
         if out.shares_fleet(i):
             _check_adapter_memory(out, i, catalog)
-    return out
+    return _shared_cash_warnings(out)
+
+
+def _shared_cash_warnings(p: Portfolio) -> Portfolio:
+    """``p`` with each shared fleet's servers bought in cash warned of as the portfolio
+    sizes them (on the combined load, :func:`~payback.analysis.portfolio.evaluate_portfolio`),
+    in place of the lines each workload's own scenario gave for a fleet of its own."""
+    from payback.analysis.resolve_self_hosted import (
+        cash_past_horizon_line,
+        cash_past_horizon_warnings,
+    )
+
+    shared = {
+        f"alternatives.{i}": i
+        for i, alt in enumerate(p.scenario.alternatives)
+        if p.shares_fleet(i)
+        and isinstance(alt, SelfHostedOption)
+        and alt.owned is not None
+        and alt.owned.financing == "cash"
+    }
+    if not shared:
+        return p
+    from payback.analysis.portfolio import evaluate_portfolio
+
+    names = p.names
+    own = {
+        f"workloads.{j} ({names[j]!r}): {line}"
+        for j, part in enumerate(p.parts)
+        for line in cash_past_horizon_warnings(part, shared).values()
+    }
+    warnings = [w for w in p.warnings if w not in own]
+    try:
+        outcomes = evaluate_portfolio(p).alternatives
+    except PaybackError:  # evaluating says why
+        return replace(p, warnings=warnings)
+    for path, i in shared.items():
+        option = p.parts[p.served[i][0]].scenario.alternatives[i]
+        servers = outcomes[i].servers
+        if servers is None or not isinstance(option, SelfHostedOption):  # pragma: no cover
+            continue
+        who = f"{path} ({option.name!r}), the fleet its {len(p.served[i])} workloads share"
+        line = cash_past_horizon_line(who, option, servers)
+        if line is not None:
+            warnings.append(line)
+    return replace(p, warnings=warnings)
 
 
 def _with_serving(scenario: Scenario) -> Scenario:

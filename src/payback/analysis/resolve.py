@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import Lookups, Resolved, Source
 from payback.analysis.resolve_hosted import resolve_hosted
-from payback.analysis.resolve_self_hosted import resolve_self_hosted
+from payback.analysis.resolve_self_hosted import cash_past_horizon_warnings, resolve_self_hosted
 from payback.analysis.resolve_training import resolve_one_time
 from payback.scenario import HostedApiOption, Scenario, SelfHostedOption, value_term_warnings
-from payback.scenario.checks import cost_pair_warnings, growth_warnings
+from payback.scenario.checks import batch_cache_warnings, cost_pair_warnings, growth_warnings
 from payback.scenario.workloads import single_view_warnings
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ def _run(ctx: Lookups) -> Resolved:
         options[path] = option.model_copy(
             update={"one_time": resolve_one_time(ctx, f"{path}.one_time", option.one_time)}
         )
+    owned_at = len(ctx.warnings)  # the options' own lines end here
     varied_lengths = [
         f"traffic.{f}"
         for f in ("input_tokens", "output_tokens", "cached_input_share")
@@ -60,6 +61,7 @@ def _run(ctx: Lookups) -> Resolved:
         )
     ctx.warnings.extend(cost_pair_warnings(scenario))
     ctx.warnings.extend(growth_warnings(scenario))
+    ctx.warnings.extend(batch_cache_warnings(scenario))
     ctx.warnings.extend(value_term_warnings(scenario))
     ctx.warnings.extend(single_view_warnings(scenario))
     explicit = scenario.model_copy(
@@ -70,7 +72,10 @@ def _run(ctx: Lookups) -> Resolved:
             ],
         }
     )
-    return Resolved(explicit, scenario, ctx.sources, ctx.warnings, ctx.details)
+    resolved = Resolved(explicit, scenario, ctx.sources, ctx.warnings, ctx.details)
+    # the servers bought in cash, as the cost engine sizes them
+    ctx.warnings[owned_at:owned_at] = cash_past_horizon_warnings(resolved).values()
+    return resolved
 
 
 def resolve(

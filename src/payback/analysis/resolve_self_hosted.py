@@ -4,9 +4,10 @@ serving estimate, unless the scenario gives them."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from payback.analysis.lookups import Lookups
+from payback.analysis.lookups import Lookups, Resolved
 from payback.errors import PaybackError
 from payback.scenario import COMMITMENT_TERM_MONTHS, SelfHostedOption
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from payback.hardware.estimate import ServingEstimate
     from payback.measure.calibration import Calibration, ServingMeasurement
 
-__all__ = ["resolve_self_hosted"]
+__all__ = ["cash_past_horizon_line", "cash_past_horizon_warnings", "resolve_self_hosted"]
 
 
 def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> SelfHostedOption:
@@ -58,45 +59,68 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
             + ": a replica larger than a server (owned.gpus_per_server = "
             f"{option.owned.gpus_per_server}); a replica runs inside one server"
         )
-    resolved = option.model_copy(update=update)
-    _warn_cash_past_horizon(ctx, path, resolved)
-    return resolved
+    return option.model_copy(update=update)
 
 
-def _warn_cash_past_horizon(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
+def cash_past_horizon_warnings(
+    resolved: Resolved, paths: Collection[str] | None = None
+) -> dict[str, str]:
     """Owned servers paid in cash are charged in full within the horizon, though part of
-    their life lies past it: one line with the book value left (straight line over
-    ``depreciation_months``), at the scenario's central values. No salvage is counted."""
-    owned = option.owned
-    if owned is None or owned.financing != "cash" or option.replica_requests_per_s is None:
-        return
+    their life lies past it: one line per such option (by its path; only ``paths`` when
+    given) with the book value left, for the servers the cost engine sized
+    (:attr:`~payback.analysis.cashflows.OptionCosts.servers`, at the scenario's central
+    values). An evaluation that fails gives no line: evaluating says why."""
+    scenario = resolved.scenario
+    cash = {
+        path: option
+        for path, option in scenario.options()
+        if isinstance(option, SelfHostedOption)
+        and option.owned is not None
+        and option.owned.financing == "cash"
+        and (paths is None or path in paths)
+    }
+    if not cash:
+        return {}
+    from payback.analysis.cashflows import evaluate
+
+    try:
+        ev = evaluate(resolved)
+    except PaybackError:
+        return {}
+    costs = {"baseline": ev.baseline}
+    costs |= {f"alternatives.{i}": alt.costs for i, alt in enumerate(ev.alternatives)}
+    lines = {}
+    for path, option in cash.items():
+        servers = costs[path].servers
+        if servers is None:  # pragma: no cover - an owned fleet always counts its servers
+            continue
+        who = f"{path} ({option.name!r})"
+        line = cash_past_horizon_line(who, option, servers, baseline=path == "baseline")
+        if line is not None:
+            lines[path] = line
+    return lines
+
+
+def cash_past_horizon_line(
+    who: str, option: SelfHostedOption, servers: Any, *, baseline: bool = False
+) -> str | None:
+    """The line for the owned ``servers`` in use each month (one value a month) bought in
+    cash: what is charged within the horizon and the straight-line book value left at its
+    end (over ``depreciation_months``). No salvage is counted. ``baseline``: what you do
+    today already owns its month-1 fleet. None when nothing is left."""
     import numpy as np
 
-    from payback import finance as cm
-    from payback.finance.costs import owned_book_value_left
+    from payback.finance.costs import owned_book_value_left, servers_bought
 
-    traffic = ctx.scenario.traffic
-    horizon = ctx.scenario.scenario.horizon_months
-    requests = cm.requests_per_month(traffic.requests_per_month, traffic.growth_monthly, horizon)
-    requests = requests - cm.escalated_requests(requests, option.escalation_share)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        _, _, extras = cm.self_hosted_cost(
-            requests,
-            replica_requests_per_s=option.replica_requests_per_s,
-            target_utilization=option.target_utilization,
-            gpus_per_replica=option.gpus_per_replica or 1,
-            always_on=True,
-            peak_to_average=traffic.peak_to_average,
-            min_replicas=option.min_replicas,
-            owned={k: getattr(owned, k) for k in cm.OWNED_PARAMETERS},
-            cash=True,
-        )
-    bought = cm.servers_bought(extras["servers"])
-    if path == "baseline":  # what you do today already owns its month-1 fleet
+    owned = option.owned
+    assert owned is not None
+    bought = np.array(servers_bought(np.asarray(servers, dtype=np.float64)))
+    horizon = bought.shape[-1]
+    if baseline:
         bought[0] = 0.0
     count = float(np.sum(bought))
     if not np.isfinite(count) or count <= 0:
-        return
+        return None
     left = float(
         owned_book_value_left(
             bought,
@@ -105,11 +129,11 @@ def _warn_cash_past_horizon(ctx: Lookups, path: str, option: SelfHostedOption) -
         )
     )
     if left < 0.5:
-        return
-    servers = f"{count:,.0f} server{'' if count == 1 else 's'}"
-    ctx.warnings.append(
-        f'{path} ({option.name!r}): financing = "cash" charges all '
-        f"${count * owned.usd_per_server:,.0f} of the {servers} bought within the "
+        return None
+    count_said = f"{count:,.0f} server{'' if count == 1 else 's'}"
+    return (
+        f'{who}: financing = "cash" charges all '
+        f"${count * owned.usd_per_server:,.0f} of the {count_said} bought within the "
         f"{horizon}-month horizon, though ${left:,.0f} of book value is left at month "
         f"{horizon} (straight line over depreciation_months = {owned.depreciation_months}); "
         'financing = "depreciation" charges only the months in use'

@@ -32,6 +32,7 @@ from payback.analysis.curve import PerThousandCurve, per_1k_curve
 from payback.analysis.resolve import Resolved, resolve
 from payback.analysis.utilisation import FLEET_COMPONENTS, FleetUtilisation, fleet_utilisation
 from payback.analysis.verdict import (
+    NOT_CHEAPER,
     QUARTER_MONTHS,
     months_text,
     never_reason,
@@ -144,7 +145,8 @@ class AlternativeResult(OptionResult):
     pays_back_within: dict[str, bool | None] | None = None
     """Keys "3", "6", "12" and "horizon"; ``None`` where the horizon is too short to tell."""
     reason: str | None = None
-    """Why it never pays back within the horizon; ``None`` when it does."""
+    """Why it never pays back within the horizon, or why a break-even at month 0 gains
+    nothing (the same cost every month and nothing up front); ``None`` when it pays back."""
     infrastructure_only: dict[str, float | None] | None = None
     """When the scenario prices quality or latency: ``break_even_month``, ``break_even_requests``
     and ``npv_usd`` with them left out (the pure infrastructure view)."""
@@ -390,11 +392,12 @@ def utilisation(
     escalation = float(getattr(option, "escalation_share", 0.0) or 0.0)
     fleet = np.sum([costs.components[k] for k in FLEET_COMPONENTS if k in costs.components], axis=0)
     gpus = costs.gpus
+    owned = None
     per_replica = float(option.gpus_per_replica or 1)
     if option.owned is not None and costs.servers is not None:
         # owned servers: every GPU slot bought is capacity paid for, in use or not
         per_server = math.floor(option.owned.gpus_per_server / per_replica) * per_replica
-        gpus = np.asarray(costs.servers, dtype=np.float64) * per_server
+        gpus = owned = np.asarray(costs.servers, dtype=np.float64) * per_server
     average, peak, idle = fleet_utilisation(
         requests * (1.0 - escalation),
         gpus=gpus,
@@ -412,6 +415,7 @@ def utilisation(
         idle_usd=_floats(idle),
         always_on=option.always_on,
         gpus=_floats(costs.gpus),
+        owned_gpus=None if owned is None else _floats(np.broadcast_to(owned, np.shape(average))),
     )
 
 
@@ -432,6 +436,7 @@ def _alternative_result(
     month = _maybe(outcome.break_even_month)
     saved = base.monthly_usd - outcome.costs.monthly_usd
     horizon = requests.shape[-1]
+    nothing = saves_nothing(_floats(outcome.cumulative_savings_usd))
     return AlternativeResult(
         **plain.__dict__,
         one_time_usd=float(outcome.one_time_usd),
@@ -442,10 +447,14 @@ def _alternative_result(
         npv_usd=float(outcome.npv_usd),
         pays_back_within=(
             dict.fromkeys(("3", "6", "12", "horizon"), False)  # the same price: nothing to gain
-            if saves_nothing(_floats(outcome.cumulative_savings_usd))
+            if nothing
             else _pays_back_within(month, horizon)
         ),
-        reason=None if month is not None else never_reason(saved, outcome.cumulative_savings_usd),
+        reason=never_reason(saved, outcome.cumulative_savings_usd)
+        if month is None
+        else "the alternative " + NOT_CHEAPER
+        if nothing
+        else None,
     )
 
 

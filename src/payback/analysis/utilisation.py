@@ -92,6 +92,9 @@ class FleetUtilisation:
     always_on: bool
     gpus: list[float]
     """GPUs each month (always-on), or busy GPU-hours / 730 (scaled to zero)."""
+    owned_gpus: list[float] | None = None
+    """Owned servers: the GPUs they hold for replicas each month, which the utilisation is
+    a share of (paid for, in use or not); ``None`` for rented GPUs."""
 
     @property
     def idle_total_usd(self) -> float:

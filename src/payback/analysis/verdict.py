@@ -59,6 +59,28 @@ def saves_nothing(cumulative_savings_usd: Sequence[float] | None) -> bool:
     return bool(cumulative_savings_usd) and bool(none_saved(np.asarray(cumulative_savings_usd)))
 
 
+def half_up(size: float) -> float:
+    """A non-negative amount made ready to format with its halves rounded up, as money is
+    rounded ($6.50 to $7, $1,250 to $1.3k), where Python rounds an exact half to even ($6,
+    $1.2k) and a half stored a hair below (a typed 2.675, or 91.205 computed as
+    91.20499999999999) down: float noise is cleared at 14 significant digits, then the
+    amount is nudged one float step up.
+
+    >>> f"{half_up(6.5):.0f}", f"{half_up(1.25):.1f}", f"{half_up(2.675):.2f}", f"{half_up(2.665):.2f}"
+    ('7', '1.3', '2.68', '2.67')
+    >>> f"{half_up(91.20499999999999):.2f}", f"{half_up(91.2049):.2f}", half_up(1e18)
+    ('91.21', '91.20', 1e+18)
+    """
+    if not 0 < size < TIES_BELOW:
+        return size
+    return math.nextafter(float(f"{size:.14g}"), math.inf)
+
+
+TIES_BELOW = 1e12
+"""Amounts :func:`half_up` rounds: below it 14 significant digits keep every cent, and a
+float step is far under a cent; above it nothing is touched."""
+
+
 def usd(value: float, decimals: int | None = None) -> str:
     """Money as text; by default cents below $1,000 and whole dollars from there (999.996
     rounds to $1,000, not $1,000.00); no minus sign on an amount that rounds to zero.
@@ -67,13 +89,29 @@ def usd(value: float, decimals: int | None = None) -> str:
     ('$40.00', '$20,750', '-$1,235', '-$1,234.50')
     >>> usd(-0.004), usd(-0.3, 0), usd(999.996), usd(-999.994)
     ('$0.00', '$0', '$1,000', '-$999.99')
+
+    Halves round up, as money is rounded: $6.50 is $7 in whole dollars, $1,422.50 $1,423.
+
+    >>> usd(6.5, 0), usd(1422.5), usd(-0.125)
+    ('$7', '$1,423', '-$0.13')
     """
-    size = abs(value)
+    size = half_up(abs(value))
     if decimals is None:
         decimals = 2 if round(size, 2) < 1000 else 0
     text = f"{size:,.{decimals}f}"
     sign = "-" if value < 0 and text.strip("0.,") else ""
     return f"{sign}${text}"
+
+
+def usd_column(values: Sequence[float]) -> list[str]:
+    """Money down one column of a table, all written alike: cents only where every amount
+    is under $1,000 (as ``usd`` writes it), so $584.00 never stands under $2,184.
+
+    >>> usd_column([2184.0, 584.0, 0.0]), usd_column([584.0, 218.4]), usd_column([])
+    (['$2,184', '$584', '$0'], ['$584.00', '$218.40'], [])
+    """
+    decimals = 2 if all(round(abs(v), 2) < 1000 for v in values) else 0
+    return [usd(v, decimals) for v in values]
 
 
 def month_text(month: float, decimals: int = 1) -> str:
@@ -189,11 +227,42 @@ def outcome_text(
     quarter = "within a quarter" if month <= QUARTER_MONTHS else "not within a quarter"
     shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
     text = f"pays back in month {month_figure(month)} (after ~{shown} requests), {quarter}"
-    if cum[-1] < 0:
-        paid = math.ceil(month)
-        worse = next((i + 1 for i, m in enumerate(monthly) if i >= paid and m < 0), horizon)
-        text += (
-            f", but from month {worse} it costs more than the baseline each month and by "
-            f"month {horizon} it is {usd(-cum[-1])} behind"
-        )
-    return f"{text}; {npv}"
+    behind = falls_behind_text(alt, horizon)
+    return f"{text}{', ' + behind if behind else ''}; {npv}"
+
+
+def falls_behind_text(alt: AlternativeResult, horizon: int) -> str:
+    """For an alternative that pays back and is behind again at the horizon (its savings
+    shrink: a baseline whose price falls, say), from which month it costs more and how far
+    behind it ends; ``""`` otherwise.
+
+    >>> from types import SimpleNamespace as N
+    >>> falls_behind_text(N(cumulative_savings_usd=[-200.0, 100.0, 50.0, -20.0], break_even_month=0.67), 3)
+    'but from month 2 it costs more than the baseline each month and by month 3 it is $20.00 behind'
+    """
+    cum = alt.cumulative_savings_usd or [0.0]
+    month = alt.break_even_month
+    if month is None or month == 0 or cum[-1] >= 0:
+        return ""
+    monthly = [b - a for a, b in itertools.pairwise(cum)]
+    paid = math.ceil(month)
+    worse = next((i + 1 for i, m in enumerate(monthly) if i >= paid and m < 0), horizon)
+    return (
+        f"but from month {worse} it costs more than the baseline each month and by "
+        f"month {horizon} it is {usd(-cum[-1])} behind"
+    )
+
+
+def within_text(within: dict[str, bool | None] | None) -> str:
+    """Whether it pays back within 3, 6 and 12 months, as ``analyze`` says it for a scenario
+    and for a portfolio alike.
+
+    >>> within_text({"3": False, "6": True, "12": None})
+    '3 months: no; 6: yes; 12: unknown (horizon too short)'
+    """
+    said = (within or {}).get
+    return "; ".join(
+        f"{k}{' months' if k == '3' else ''}: "
+        + ("unknown (horizon too short)" if said(k) is None else "yes" if said(k) else "no")
+        for k in ("3", "6", "12")
+    )

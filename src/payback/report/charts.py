@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from payback.analysis.curve import as_cheap
+from payback.analysis.curve import as_cheap, costs_the_same
 from payback.analysis.result import Analysis
 from payback.analysis.verdict import saves_nothing
 from payback.finance._types import FloatArray
@@ -307,6 +307,8 @@ def _crossings(
             }
         )
     if not changes:
+        if costs_the_same(per_1k, per_1k_base).all():
+            return f"'{name}' costs what the baseline does per request over the whole range shown."
         return (
             f"'{name}' is {'cheaper' if cheaper.all() else 'dearer'} per request than "
             "the baseline over the whole range shown."

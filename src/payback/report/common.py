@@ -14,9 +14,10 @@ import numpy as np
 from pydantic import BaseModel
 
 from payback.analysis.result import AlternativeResult, Analysis
+from payback.analysis.verdict import half_up, months_text, outcome_text, saves_nothing, usd
 from payback.analysis.verdict import in_month_text as in_month_text
 from payback.analysis.verdict import month_text as month_text
-from payback.analysis.verdict import months_text, outcome_text, saves_nothing, usd
+from payback.analysis.verdict import within_text as within_text
 from payback.report.labels import unit_suffix
 from payback.scenario import value_at
 
@@ -106,7 +107,7 @@ def metric(value: float, digits: int = 3) -> str:
     >>> metric(526_116), metric(999_999), metric(2.04e11), metric(3e15)
     ('526k', '1M', '204B', '3,000T')
     """
-    size = abs(value)
+    size = half_up(abs(value))
     for scale, suffix in reversed(METRIC_SUFFIXES):
         text = f"{size / scale:.{digits}g}"
         if float(text) < 1000 or suffix == "T":
@@ -123,15 +124,15 @@ def compact(value: float, money_sign: bool = False) -> str:
     ('150k', '-$2.9k', '0.75', '$2.5M')
     >>> compact(-0.005631), compact(322.5), compact(-999.5, True), compact(512.3, True)
     ('-0.00563', '322.5', '-$1.0k', '$512')
-    >>> compact(999_999, True), compact(2.04e11, True)
-    ('$1M', '$204B')
+    >>> compact(999_999, True), compact(2.04e11, True), compact(1250, True), compact(6.5, True)
+    ('$1M', '$204B', '$1.3k', '$7')
 
     Never an exponent, never a minus sign on what rounds to zero:
 
     >>> compact(-9999.6), compact(1e-7), compact(-0.3, True), compact(-0.0)
     ('-10k', '0.0000001', '$0', '0')
     """
-    size = abs(value)
+    size = half_up(abs(value))
     if size >= 1e4 or (not money_sign and f"{size:.4g}" == "1e+04"):
         text = metric(size)
     elif money_sign and size >= 999.5:
@@ -530,7 +531,7 @@ def summary_table(analysis: Analysis) -> Table:
             plain = alt.infrastructure_only or {}
             month = plain.get("break_even_month")
             row.append(
-                ("never" if month is None else month_text(month))
+                (f"not within {months_text(horizon)}" if month is None else month_text(month))
                 + f", {usd(plain.get('npv_usd') or 0.0)}"
                 if plain
                 else ""

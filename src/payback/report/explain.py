@@ -6,7 +6,7 @@ import math
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as _usd
-from payback.analysis.verdict import month_figure, saves_nothing
+from payback.analysis.verdict import falls_behind_text, month_figure, saves_nothing
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -214,6 +214,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
         "it neither saves nor loses"
         if nothing
         else f"it pays back {in_month_text(t)}"
+        + (f", {behind}" if (behind := falls_behind_text(alt, horizon)) else "")
         if t is not None
         else "it does not pay back"
     )

@@ -63,6 +63,9 @@ def fleet_rows(u: FleetUtilisation, horizon: int) -> list[tuple[str, str]]:
             f"scaled to zero: the GPU-hours paid are {share_text(u.average[0])} busy "
             "(the planned utilisation)"
         )
+    if u.always_on and u.owned_gpus is not None and u.owned_gpus[0] > u.gpus[0]:
+        held, running = u.owned_gpus[0], u.gpus[0]
+        used = f"of the {held:,.0f} GPUs the owned servers hold (replicas run on {running:,.0f}): {used}"
     fleet, idle = u.fleet_usd[0], u.idle_usd[0]
     idle_share = idle / fleet if fleet > 0 else 0.0
     cost = f"{_money(idle)} of {_money(fleet)} in month 1 ({share_text(idle_share)})"
@@ -143,7 +146,11 @@ def _price_lever(analysis: Analysis, index: int) -> str | None:
     closest = solution.closest
     if solution.value is None and closest is not None and closest[0] == 0:
         best = closest[1]
-        at_best = "never" if best is None else month_text(best)
+        at_best = (
+            f"not within {months_text(analysis.horizon_months)}"
+            if best is None
+            else month_text(best)
+        )
         return (
             f"not even a free GPU would pay back within a quarter (break-even {at_best}): "
             "the one-time cost and the other running costs decide it"
@@ -278,12 +285,16 @@ def quiet_line(
     """One line for the drivers that change nothing a reader acts on (their paths listed
     with ``names``); ``horizon`` words a break-even past it (:func:`not_within`)."""
     swing = max(d.npv_swing_usd for d in quiet)
-    months = {d.break_even_month_low for d in quiet}
-    where = "the break-even as it is"
+    months = {
+        None if m is None else month_text(m)
+        for d in quiet
+        for m in (d.break_even_month_low, d.break_even_month_high)
+    }
+    where = "the answer as it is"  # paying back within a quarter or not, the NPV's sign
     if len(months) == 1:
         only = months.pop()
         where = (
-            f"the break-even {month_text(only)}"
+            f"the break-even {only}"
             if only is not None
             else "the break-even never"
             if horizon is None
@@ -296,5 +307,5 @@ def quiet_line(
         return f"{count} change{'s' if one else ''} nothing{listed}."
     return (
         f"{count} leave{'s' if one else ''} {where} and move{'s' if one else ''} the NPV by at "
-        f"most {_money(swing)}{listed}."
+        f"most {_money(swing)} from low to high{listed}."
     )

@@ -502,6 +502,13 @@ def render_html(analysis: Analysis) -> str:
         + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
         for title, paragraphs in explain(analysis)
     )
+    cautions = (
+        '<h2>Cautions</h2><ul class="cautions">'
+        + "".join(f"<li>{html.escape(w)}</li>" for w in analysis.resolved.warnings)
+        + "</ul>"
+        if analysis.resolved.warnings
+        else ""
+    )
     info = analysis.scenario.scenario
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -518,6 +525,7 @@ def render_html(analysis: Analysis) -> str:
 <p class="lede">{analysis.horizon_months} months from {(info.start_date or dt.date.today()).isoformat()}; baseline: {html.escape(analysis.baseline.name)}.</p>
 <p class="verdict">{html.escape(headline(analysis))}</p>
 {_table(summary_table(analysis))}
+{cautions}
 <h2>Charts</h2>
 {"".join(sections)}
 <h2>What it means</h2>

@@ -295,6 +295,11 @@ def markdown_files(analysis: Analysis, path: Path) -> dict[Path, bytes]:
         "",
         md_table(summary_table(analysis)),
         "",
+        *(
+            ["## Cautions", "", *(f"- {md_escape(w)}" for w in warnings), ""]
+            if (warnings := analysis.resolved.warnings)
+            else []
+        ),
         "## Charts",
         "",
     ]

@@ -13,8 +13,15 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.report.common import month_text, window_shares
-from payback.report.portfolio_common import fleet_words, role_words, workload_rows
+from payback.analysis.verdict import usd_column
+from payback.report.common import month_text, window_shares, within_text
+from payback.report.portfolio_common import (
+    contribution_rows,
+    fleet_words,
+    order_rows,
+    shares_fleet,
+    workload_rows,
+)
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
 __all__ = ["portfolio_renderables", "workloads_table"]
@@ -65,14 +72,18 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     last = horizon - 1
     table.add_row("Serves", ", ".join(alt.workloads))
     table.add_row("Fleet", fleet_words(alt))
+    now, base, later, base_later = usd_column(
+        [
+            alt.monthly_cost_usd[0],
+            alt.baseline_usd[0],
+            alt.monthly_cost_usd[last],
+            alt.baseline_usd[last],
+        ]
+    )
     table.add_row(
         "USD per month",
-        f"{money(alt.monthly_cost_usd[0])} against {money(alt.baseline_usd[0])} today"
-        + (
-            f" (month {horizon}: {money(alt.monthly_cost_usd[last])} against {money(alt.baseline_usd[last])})"
-            if horizon > 1
-            else ""
-        ),
+        f"{now} against {base} today"
+        + (f" (month {horizon}: {later} against {base_later})" if horizon > 1 else ""),
     )
     table.add_row(
         "One-time cost",
@@ -93,19 +104,12 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     table.add_row(
         f"NPV, {horizon} months" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
     )
-    within = alt.pays_back_within
-    table.add_row(
-        "Pays back within",
-        "; ".join(
-            f"{k} months: {'unknown' if within[k] is None else 'yes' if within[k] else 'no'}"
-            for k in ("3", "6", "12")
-        ),
-    )
+    table.add_row("Pays back within", within_text(alt.pays_back_within))
     return table
 
 
 def _contributions(alt: PortfolioAlternative, horizon: int) -> Table:
-    shared = alt.fleet == "shared" and alt.gpus is not None
+    shared = shares_fleet(alt)
     table = Table(
         title=f"What each workload brings (present values over {months_text(horizon)})",
         title_justify="left",
@@ -118,20 +122,12 @@ def _contributions(alt: PortfolioAlternative, horizon: int) -> Table:
     table.add_column("fleet share" if shared else "own fleet", justify="right")
     table.add_column("net", justify="right")
     table.add_column("")
-    for c in alt.contributions:
-        table.add_row(
-            c.workload,
-            money(c.savings_usd),
-            f"{c.gpu_time_share:.1%}" if c.gpu_time_share is not None else "",
-            money(c.fleet_usd),
-            money(c.net_usd),
-            role_words(c, shared),
-        )
-    table.add_row("paid once (ops, shared items)", "", "", "", money(-alt.shared_usd), "")
+    for row in contribution_rows(alt):
+        table.add_row(*row)
     return table
 
 
-def _order(alt: PortfolioAlternative) -> Table:
+def _order(alt: PortfolioAlternative, horizon: int) -> Table:
     checked = (
         ""
         if alt.greedy_is_best is None
@@ -150,14 +146,8 @@ def _order(alt: PortfolioAlternative) -> Table:
     table.add_column("marginal NPV", justify="right")
     table.add_column("NPV so far", justify="right")
     table.add_column("break-even so far", justify="right")
-    for k, step in enumerate(alt.order, 1):
-        table.add_row(
-            str(k),
-            step.workload,
-            money(step.marginal_npv_usd),
-            money(step.npv_usd),
-            "never" if step.break_even_month is None else month_text(step.break_even_month),
-        )
+    for row in order_rows(alt, horizon):
+        table.add_row(*row)
     return table
 
 
@@ -185,7 +175,7 @@ def portfolio_renderables(analysis: PortfolioAnalysis) -> Group:
             _summary(alt, horizon, rate),
             Text(""),
             _contributions(alt, horizon),
-            _order(alt),
+            _order(alt, horizon),
             Text(alt.quarter + "."),
         ]
         if analysis.uncertainty is not None:

@@ -1,12 +1,23 @@
 """What the portfolio's terminal view (:mod:`payback.report.portfolio`) and its documents
-(:mod:`payback.report.portfolio_document`) say alike: the workloads' rows, the fleet in
-words and each workload's role. Only reads the analysis."""
+(:mod:`payback.report.portfolio_document`) say alike: the workloads' rows, each workload's
+contribution, the migration order, the fleet in words and each workload's role. Only reads
+the analysis. Money down a column is written alike (``usd_column``)."""
 
 from __future__ import annotations
 
+from payback.analysis.result import months_text
+from payback.analysis.verdict import month_text, usd_column
 from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
 
-__all__ = ["fleet_words", "placement_words", "role_words", "workload_rows"]
+__all__ = [
+    "contribution_rows",
+    "fleet_words",
+    "order_rows",
+    "placement_words",
+    "role_words",
+    "shares_fleet",
+    "workload_rows",
+]
 
 
 def workload_rows(analysis: PortfolioAnalysis) -> list[list[str]]:
@@ -58,7 +69,8 @@ def fleet_words(alt: PortfolioAlternative) -> str:
         return "one fleet (one workload)"
     if alt.fleet == "separate":
         return "a fine-tuned model and fleet per workload"
-    return f"{alt.kind}, priced per workload"
+    priced = {"per_request": "a price per 1,000 requests", "hosted_api": "token prices"}
+    return f"none: {priced.get(alt.kind, alt.kind)}, per workload"
 
 
 def role_words(c: Contribution, shared: bool) -> str:
@@ -67,3 +79,49 @@ def role_words(c: Contribution, shared: bool) -> str:
     if shared:
         return "carries the fleet" if c.role == "carries" else "rides on it"
     return "pays its way" if c.role == "carries" else "does not pay its way"
+
+
+def shares_fleet(alt: PortfolioAlternative) -> bool:
+    """Whether the workloads share one sized fleet (GPU time shares and fleet shares)."""
+    return alt.fleet == "shared" and alt.gpus is not None
+
+
+def contribution_rows(alt: PortfolioAlternative) -> list[list[str]]:
+    """Per workload: name, what it saves, its GPU time share, its fleet share and its net,
+    and its role; then the items paid once. Present values, each money column alike."""
+    shared = shares_fleet(alt)
+    cs = alt.contributions
+    saves = usd_column([c.savings_usd for c in cs])
+    fleet = usd_column([c.fleet_usd for c in cs]) if alt.fleet else ["-"] * len(cs)
+    net = usd_column([c.net_usd for c in cs] + [-alt.shared_usd])
+    rows = [
+        [
+            c.workload,
+            saves[i],
+            "" if c.gpu_time_share is None else f"{c.gpu_time_share:.1%}",
+            fleet[i],
+            net[i],
+            role_words(c, shared),
+        ]
+        for i, c in enumerate(cs)
+    ]
+    return [*rows, ["paid once (ops, shared items)", "", "", "", net[-1], ""]]
+
+
+def order_rows(alt: PortfolioAlternative, horizon: int) -> list[list[str]]:
+    """The migration order: step, workload, marginal NPV, NPV so far and the break-even so
+    far (``not within N months`` past the horizon, as every output says it)."""
+    marginal = usd_column([s.marginal_npv_usd for s in alt.order])
+    so_far = usd_column([s.npv_usd for s in alt.order])
+    return [
+        [
+            str(k),
+            s.workload,
+            marginal[k - 1],
+            so_far[k - 1],
+            f"not within {months_text(horizon)}"
+            if s.break_even_month is None
+            else month_text(s.break_even_month),
+        ]
+        for k, s in enumerate(alt.order, 1)
+    ]

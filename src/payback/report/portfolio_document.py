@@ -9,8 +9,16 @@ from dataclasses import dataclass
 import payback
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
+from payback.analysis.verdict import usd_column
 from payback.report.common import MARKER, in_month_text, month_text
-from payback.report.portfolio_common import placement_words, role_words, workload_rows
+from payback.report.portfolio_common import (
+    contribution_rows,
+    fleet_words,
+    order_rows,
+    placement_words,
+    shares_fleet,
+    workload_rows,
+)
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
 __all__ = ["portfolio_explanation", "portfolio_html", "portfolio_markdown"]
@@ -21,10 +29,6 @@ class _Table:
     title: str
     header: list[str]
     rows: list[list[str]]
-
-
-def _month(value: float | None) -> str:
-    return "never" if value is None else month_text(value)
 
 
 def _workloads(analysis: PortfolioAnalysis) -> _Table:
@@ -44,6 +48,14 @@ def _npv_terms(analysis: PortfolioAnalysis) -> str:
 
 def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
     last = horizon - 1
+    now, base, later, base_later = usd_column(
+        [
+            alt.monthly_cost_usd[0],
+            alt.baseline_usd[0],
+            alt.monthly_cost_usd[last],
+            alt.baseline_usd[last],
+        ]
+    )
     rows = [
         ["serves", ", ".join(alt.workloads)],
         [
@@ -51,21 +63,15 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
             {
                 "shared": "one shared fleet, an adapter per workload",
                 "separate": "a fleet per workload",
-            }.get(alt.fleet or "", f"{alt.kind}, priced per workload")
+            }.get(alt.fleet or "", fleet_words(alt))
             + (f" ({alt.gpus[0]:g} GPUs in month 1)" if alt.gpus else ""),
         ],
         [
             "placement, month 1",
             placement_words(alt) or ("every GPU mixes adapters" if alt.gpus else "-"),
         ],
-        [
-            "USD per month, month 1",
-            f"{money(alt.monthly_cost_usd[0])} against {money(alt.baseline_usd[0])}",
-        ],
-        [
-            f"USD per month, month {horizon}",
-            f"{money(alt.monthly_cost_usd[last])} against {money(alt.baseline_usd[last])}",
-        ],
+        ["USD per month, month 1", f"{now} against {base}"],
+        [f"USD per month, month {horizon}", f"{later} against {base_later}"],
         [
             "one-time cost",
             money(alt.one_time_usd)
@@ -87,41 +93,19 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
 
 
 def _contributions(alt: PortfolioAlternative) -> _Table:
-    shared = alt.gpus is not None
-    rows = [
-        [
-            c.workload,
-            money(c.savings_usd),
-            "" if c.gpu_time_share is None else f"{c.gpu_time_share:.1%}",
-            money(c.fleet_usd),
-            money(c.net_usd),
-            role_words(c, shared),
-        ]
-        for c in alt.contributions
-    ]
-    rows.append(["paid once (ops, shared items)", "", "", "", money(-alt.shared_usd), ""])
+    shared = shares_fleet(alt)
     return _Table(
         "What each workload brings (present values)",
         ["workload", "saves", "GPU time", "fleet share" if shared else "own fleet", "net", ""],
-        rows,
+        contribution_rows(alt),
     )
 
 
-def _order(alt: PortfolioAlternative) -> _Table:
-    rows = [
-        [
-            str(k),
-            s.workload,
-            money(s.marginal_npv_usd),
-            money(s.npv_usd),
-            _month(s.break_even_month),
-        ]
-        for k, s in enumerate(alt.order, 1)
-    ]
+def _order(alt: PortfolioAlternative, horizon: int) -> _Table:
     return _Table(
         "Migration order",
         ["#", "move", "marginal NPV", "NPV so far", "break-even so far"],
-        rows,
+        order_rows(alt, horizon),
     )
 
 
@@ -132,7 +116,7 @@ def _blocks(analysis: PortfolioAnalysis) -> list[_Table | str]:
         out += [
             _summary(alt, analysis.horizon_months, _npv_terms(analysis)),
             _contributions(alt),
-            _order(alt),
+            _order(alt, analysis.horizon_months),
             alt.quarter + ".",
         ]
     return out

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as money
-from payback.analysis.verdict import month_figure, saves_nothing
+from payback.analysis.verdict import month_figure, saves_nothing, usd_column
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -22,6 +22,7 @@ from payback.report.common import (
     month_text,
     unit_span,
     window_shares,
+    within_text,
 )
 from payback.report.fleet import (
     break_even_span,
@@ -45,10 +46,6 @@ __all__ = [
     "sparkline",
     "tornado_table",
 ]
-
-
-def _yes_no(value: bool | None) -> str:
-    return "unknown (horizon too short)" if value is None else ("yes" if value else "no")
 
 
 def _header(analysis: Analysis) -> Text:
@@ -85,14 +82,21 @@ def _costs_table(alt: AlternativeResult, analysis: Analysis) -> Table:
         table.add_column(f"month {horizon}", justify="right")
     table.add_column(f"total, {horizon} mo", justify="right")
 
-    def row(label: str, values: list[float], style: str = "") -> None:
-        cells = [money(values[0])] + ([money(values[last])] if horizon > 1 else [])
-        table.add_row(label, *cells, money(sum(values)), style=style)
-
-    row("baseline", base.monthly_cost_usd)
-    row("this alternative", alt.monthly_cost_usd, style="bold")
-    for name, values in alt.components_usd.items():
-        row(f"  {COMPONENT_LABELS.get(name, name)}", values, style="dim")
+    rows = [
+        ("baseline", base.monthly_cost_usd, ""),
+        ("this alternative", alt.monthly_cost_usd, "bold"),
+    ]
+    rows += [
+        (f"  {COMPONENT_LABELS.get(name, name)}", values, "dim")
+        for name, values in alt.components_usd.items()
+    ]
+    columns = [[values[0] for _, values, _ in rows]]
+    if horizon > 1:
+        columns.append([values[last] for _, values, _ in rows])
+    columns.append([sum(values) for _, values, _ in rows])
+    cells = zip(*(usd_column(column) for column in columns), strict=True)
+    for (label, _, style), row in zip(rows, cells, strict=True):
+        table.add_row(label, *row, style=style)
     per_1k = [
         f"{money(a)} vs {money(b)}"
         for a, b in ((alt.usd_per_1k_requests[i], base.usd_per_1k_requests[i]) for i in (0, last))
@@ -171,12 +175,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     grid.add_row(
         f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
     )
-    within = alt.pays_back_within or {}
-    grid.add_row(
-        "Pays back within",
-        f"3 months: {_yes_no(within.get('3'))}; 6: {_yes_no(within.get('6'))}; "
-        f"12: {_yes_no(within.get('12'))}",
-    )
+    grid.add_row("Pays back within", within_text(alt.pays_back_within))
     plain = alt.infrastructure_only
     if plain is not None:
         month = plain["break_even_month"]
@@ -184,7 +183,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
             "Infrastructure only",
             Text(
                 (
-                    "never within the horizon"
+                    f"not within {months_text(horizon)}"
                     if month is None
                     else f"break-even {month_text(month, 2)}"
                 )

@@ -336,36 +336,37 @@ def _contributions(
     return out, shared
 
 
-def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str]) -> str:
+def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str], horizon: int) -> str:
     n = len(steps)
     these = f"{n} workload" + ("" if n == 1 else "s")
+    every = "both workloads" if n == 2 else f"all {these}"
     full = steps[-1]
     if not full.pays_back_within_quarter:
         when = (
-            month_text(full.break_even_month)
+            f"a quarter ({month_text(full.break_even_month)})"
             if full.break_even_month is not None
-            else "never within the horizon"
+            else months_text(horizon)  # not even within the horizon
         )
         paying = [s for s in steps if s.pays_back_within_quarter]
         if paying:
             k = steps.index(paying[0]) + 1
             return (
-                f"With all {these} it does not pay back within a quarter ({when}); "
-                f"with the first {k} ({', '.join(names_in_order[:k])}) it does"
+                f"With {every} it does not pay back within {when}; "
+                f"with the first {'alone' if k == 1 else k} ({', '.join(names_in_order[:k])}) it does"
             )
         if n == 1:
-            return f"With its one workload it does not pay back within a quarter ({when})"
-        return f"Even with all {these} it does not pay back within a quarter ({when})"
+            return f"With its one workload it does not pay back within {when}"
+        return f"Even with {every} it does not pay back within {when}"
     missing = [k + 1 for k, s in enumerate(steps) if not s.pays_back_within_quarter]
     if not missing:
         return (
-            f"With {'its one workload' if n == 1 else f'these {these}'} it pays back within a quarter ({month_text(full.break_even_month or 0.0)})"
+            f"With {'its one workload' if n == 1 else 'both workloads' if n == 2 else f'these {these}'} it pays back within a quarter ({month_text(full.break_even_month or 0.0)})"
             + ("" if n == 1 else "; so does the first alone")
         )
     k = max(missing)
     return (
-        f"With these {these} it pays back within a quarter "
-        f"({month_text(full.break_even_month or 0.0)}); with the first {k} ({', '.join(names_in_order[:k])}) it does not"
+        f"With {'both workloads' if n == 2 else f'these {these}'} it pays back within a quarter "
+        f"({month_text(full.break_even_month or 0.0)}); with the first {'alone' if k == 1 else k} ({', '.join(names_in_order[:k])}) it does not"
     )
 
 
@@ -430,7 +431,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         shared_usd=shared,
         order=steps,
         greedy_is_best=greedy_is_best,
-        quarter=_quarter_sentence(steps, [s.workload for s in steps]),
+        quarter=_quarter_sentence(steps, [s.workload for s in steps], horizon),
     )
 
 
