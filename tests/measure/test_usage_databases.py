@@ -384,10 +384,10 @@ def test_postgres_parts_cover_the_table_once(pg_logs: str, monkeypatch: pytest.M
 def test_postgres_parts_are_compiled_as_the_whole_query(
     pg_logs: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The server chooses to optimize and inline JIT code by a query's estimated cost, and
-    a part's is a third of the whole query's: the parts' transactions get the server's two
-    thresholds divided by 3 (500,000 by default: 166,667); a threshold the server turned
-    off (-1) stays off."""
+    """The server chooses to optimize JIT code by a query's estimated cost, and a part's is
+    a third of the whole query's: the parts' transactions get the server's threshold
+    divided by 3 (500,000 by default: 166,667), and no inlining (it cost a part more time
+    to compile than it saved); a threshold the server turned off (-1) stays off."""
     from payback.measure.usage import engines
     from payback.measure.usage.tables import Table
 
@@ -395,7 +395,6 @@ def test_postgres_parts_are_compiled_as_the_whole_query(
     engine = engines.connect(pg_logs)
     assert isinstance(engine, engines._Postgres)
     try:
-        engine.rows("SET jit_inline_above_cost = -1")
         assert len(engine.parts(Table("public", "generic", default=True))) == 3
         settings = engine._part_settings
         assert settings == {"jit_optimize_above_cost": "166667", "jit_inline_above_cost": "-1"}
@@ -405,8 +404,12 @@ def test_postgres_parts_are_compiled_as_the_whole_query(
             assert engine._run(part, "SHOW jit_inline_above_cost") == [("-1",)]
             part.rollback()  # the settings were the transaction's alone
             assert part.execute("SHOW jit_optimize_above_cost").fetchone() == ("500000",)
+            assert part.execute("SHOW jit_inline_above_cost").fetchone() == ("500000",)
         finally:
             part.close()
+        engine.rows("SET jit_optimize_above_cost = -1")
+        engine.parts(Table("public", "generic", default=True))
+        assert engine._part_settings["jit_optimize_above_cost"] == "-1"
     finally:
         engine.close()
 
