@@ -1,0 +1,193 @@
+"""A portfolio's report has the scenario report's parts: charts (cumulative cost with each
+break-even marked; each workload's contribution), how the break-even is computed with its
+figures and why the migration order is this one; every figure is ``analyze --json``'s."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from helpers import EXAMPLES, run
+from payback.report.portfolio_charts import cumulative_costs, workload_contributions
+from payback.report.portfolio_document import (
+    portfolio_explanation,
+    portfolio_html,
+    portfolio_markdown,
+)
+from payback.scenario import load_scenario, parse_scenario
+from payback.studies.portfolio import analyze_portfolio
+
+PORTFOLIO = EXAMPLES / "portfolio.toml"
+MONEY = r"-?\$[\d,]+(?:\.\d+)?"
+
+TINY: dict[str, Any] = {
+    "scenario": {"name": "two workloads", "horizon_months": 12},
+    "baseline": {"name": "today", "kind": "per_request", "usd_per_1k_requests": 10.0},
+    "alternatives": [
+        {
+            "name": "after",
+            "kind": "per_request",
+            "usd_per_1k_requests": 2.0,
+            "ops_usd_per_month": 200.0,
+            "one_time": {"engineer_hours": 40, "engineer_usd_per_hour": 100.0},
+        }
+    ],
+    "workloads": [
+        {"name": "a", "traffic": {"requests_per_month": 100_000}},
+        {
+            "name": "b",
+            "traffic": {"requests_per_month": 50_000},
+            "baseline": {"name": "today b", "kind": "per_request", "usd_per_1k_requests": 6.0},
+        },
+    ],
+}
+
+# by hand: today 100k x $10/1k + 50k x $6/1k = $1,000 + $300 = $1,300 a month; after,
+# 150k x $2/1k + $200 ops = $500; $800 saved a month against $4,000 once: month 5.00,
+# after 5 x 150,000 = 750,000 requests; $1,300 / 150 = $8.67 and $500 / 150 = $3.33 per 1,000
+TINY_HOW = [
+    "In month 1 the 2 workloads cost $1,300 on today's APIs (150,000 requests, $8.67 per "
+    "1,000) and 'after' costs $500 ($3.33 per 1,000), so switching saves $800 that month.",
+    "Cumulative savings start at -$4,000 (the one-time cost) and add each month's difference. "
+    "They first reach zero in month 5: -$800 at the end of month 4, $0 at the end of month 5. "
+    "Linear inside the month, break-even = 4 + $800 / $800 = month 5.00, after 750,000 "
+    "requests.",
+]
+
+
+def test_a_tiny_portfolios_break_even_is_explained_as_computed_by_hand(tmp_path: Path) -> None:
+    analysis = analyze_portfolio(parse_scenario(TINY))
+    sections = dict(portfolio_explanation(analysis))
+    assert sections["after: how the break-even is computed here"] == TINY_HOW
+    assert sections["after: why this migration order"] == [
+        "a moves first: alone it has the highest NPV of any workload ($3,200). Then each step "
+        "moves the workload that adds the most NPV given those already moved: b adds $2,400 "
+        "(NPV so far $5,600, break-even month 5.0). Checked against every order (the sum of "
+        "the NPVs of each first k): none is better."
+    ]
+    # by hand, undiscounted: a moved alone carries the ops and the one-time cost,
+    # 12 x ($1,000 - $200 - $200 ops) - $4,000 = $3,200; b adds 12 x ($300 - $100) = $2,400
+    chart = cumulative_costs(analysis)
+    assert chart.series[0].y[:3] == [0.0, 1300.0, 2600.0]
+    assert chart.series[1].y[:3] == [4000.0, 4500.0, 5000.0]
+    (marker,) = chart.markers
+    assert (marker["x"], marker["y"], marker["text"]) == (
+        5.0,
+        6500.0,
+        "after: break-even month 5.0",
+    )
+    # explain, and both documents, say it
+    file = tmp_path / "tiny.toml"
+    from payback.scenario.io import dump_scenario
+
+    file.write_text(dump_scenario(parse_scenario(TINY)))
+    code, out, err = run("explain", file, "--json")
+    assert code == 0, err
+    said = {s["title"]: s["paragraphs"] for s in json.loads(out)["sections"]}
+    assert said["after: how the break-even is computed here"] == TINY_HOW
+    md = portfolio_markdown(analysis).replace("\\", "")
+    page = html.unescape(portfolio_html(analysis))
+    for paragraph in TINY_HOW:
+        assert paragraph in md
+        assert f"<p>{paragraph}</p>" in page
+
+
+def agrees(shown: str, value: float) -> bool:
+    digits = shown.replace("$", "").replace(",", "")
+    half = 0.5 * 10.0 ** -len(digits.partition(".")[2])
+    return abs(float(digits) - value) <= half * (1 + 1e-9) + 1e-9 * abs(value)
+
+
+def test_the_portfolio_examples_charts_and_words_are_analyze_json(tmp_path: Path) -> None:
+    code, out, err = run("analyze", PORTFOLIO, "--json")
+    assert code == 0, err
+    alts = json.loads(out)["portfolio"]["alternatives"]
+    analysis = analyze_portfolio(load_scenario(PORTFOLIO))
+    chart = cumulative_costs(analysis)
+    (baseline, *lines) = chart.series  # every alternative serves the five: one baseline
+    assert len(lines) == len(alts) == 2
+    for k, alt in enumerate(alts):
+        base = np.concatenate([[0.0], np.cumsum(alt["baseline_usd"])])
+        cost = alt["one_time_usd"] + np.concatenate([[0.0], np.cumsum(alt["monthly_cost_usd"])])
+        assert np.allclose(baseline.y, base, rtol=1e-12)
+        assert np.allclose(lines[k].y, cost, rtol=1e-12)
+        # the gap between the lines is the cumulative savings analyze gives
+        assert np.allclose(base - cost, alt["cumulative_savings_usd"], atol=1e-6)
+        bars = workload_contributions(analysis, k)
+        by_name = {s.name.split(" (")[0].split(":")[0]: s.y for s in bars.series}
+        assert bars.markers[0]["labels"] == [c["workload"] for c in alt["contributions"]]
+        assert by_name["saves"] == [c["savings_usd"] for c in alt["contributions"]]
+        assert by_name["fleet share" if k == 0 else "own fleet"] == [
+            c["fleet_usd"] for c in alt["contributions"]
+        ]
+        assert by_name["net"] == [c["net_usd"] for c in alt["contributions"]]
+    marked = {m["name"]: m["x"] for m in chart.markers}
+    assert marked == {a["name"]: a["break_even_month"] for a in alts if a["break_even_month"]}
+    # the words: month 1's costs, the one-time cost, the crossing, each step of the order
+    sections = dict(portfolio_explanation(analysis))
+    for alt in alts:
+        how = " ".join(sections[f"{alt['name']}: how the break-even is computed here"])
+        month1 = re.search(
+            rf"cost ({MONEY}) on today's APIs \(([\d,]+) requests.*costs ({MONEY}) .*saves ({MONEY}) that month",
+            how,
+        )
+        assert month1 is not None, how
+        assert agrees(month1.group(1), alt["baseline_usd"][0])
+        assert agrees(month1.group(2), alt["requests_per_month"][0])
+        assert agrees(month1.group(3), alt["monthly_cost_usd"][0])
+        assert agrees(month1.group(4), alt["baseline_usd"][0] - alt["monthly_cost_usd"][0])
+        start = re.search(rf"start at ({MONEY}) \(the one-time cost, ({MONEY}) of it shared", how)
+        assert start is not None, how
+        assert agrees(start.group(1), alt["cumulative_savings_usd"][0])
+        assert agrees(start.group(1), -alt["one_time_usd"])
+        assert agrees(start.group(2), alt["shared_one_time_usd"])
+        cum, t = alt["cumulative_savings_usd"], alt["break_even_month"]
+        if t is None:
+            assert "They never reach zero within 24 months." in how
+        else:
+            m = int(np.ceil(t))
+            cross = re.search(
+                rf"month {m}: ({MONEY}) at the end of month {m - 1}, ({MONEY}) at the end of "
+                rf"month {m}\. .* = {m - 1} \+ ({MONEY}) / ({MONEY}) = month ([\d.]+), after "
+                r"([\d,]+) requests\.",
+                how,
+            )
+            assert cross is not None, how
+            for shown, value in zip(
+                cross.groups(),
+                [
+                    cum[m - 1],
+                    cum[m],
+                    -cum[m - 1],
+                    cum[m] - cum[m - 1],
+                    t,
+                    alt["break_even_requests"],
+                ],
+                strict=True,
+            ):
+                assert agrees(shown, value), (shown, value)
+        order = sections[f"{alt['name']}: why this migration order"][0]
+        steps = alt["migration_order"]
+        first = re.search(rf"^(.+?) moves first: .*\(({MONEY})\)\.", order)
+        assert first is not None, order
+        assert first.group(1) == steps[0]["workload"]
+        assert agrees(first.group(2), steps[0]["marginal_npv_usd"])
+        for step in steps[1:]:
+            said = re.search(
+                rf"{step['workload']} adds ({MONEY}) \(NPV so far ({MONEY}), (break-even month [\d.]+|not within 24 months)\)",
+                order,
+            )
+            assert said is not None, (step, order)
+            assert agrees(said.group(1), step["marginal_npv_usd"])
+            assert agrees(said.group(2), step["npv_usd"])
+            if step["break_even_month"] is None:
+                assert said.group(3) == "not within 24 months"
+            else:
+                assert agrees(
+                    said.group(3).removeprefix("break-even month "), step["break_even_month"]
+                )
