@@ -191,3 +191,26 @@ def test_the_portfolio_examples_charts_and_words_are_analyze_json(tmp_path: Path
                 assert agrees(
                     said.group(3).removeprefix("break-even month "), step["break_even_month"]
                 )
+
+
+def test_a_markdown_report_is_written_with_its_charts_or_not_at_all(tmp_path: Path) -> None:
+    """A PNG beside the report that payback did not write is not replaced, and then nothing
+    is written: not the report, not the other charts."""
+    mine = tmp_path / "r-one-contributions-1.png"
+    mine.write_bytes(b"my own picture")
+    code, _, err = run("report", PORTFOLIO, "-o", tmp_path / "r.md")
+    assert code == 2
+    assert "r-one-contributions-1.png" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r-one-contributions-1.png"]
+    assert mine.read_bytes() == b"my own picture"
+
+
+def test_a_fleetless_alternatives_bars_are_saves_and_net() -> None:
+    analysis = analyze_portfolio(parse_scenario(TINY))
+    bars = workload_contributions(analysis, 0)
+    # a price per 1,000 requests: no fleet to share; a saves 12 x $800, less the $4,000
+    # paid once (shared, not a workload's), b 12 x $200, undiscounted
+    assert [(s.name, s.y) for s in bars.series] == [
+        ("saves", [9600.0, 2400.0]),
+        ("net", [9600.0, 2400.0]),
+    ]
