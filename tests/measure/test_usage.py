@@ -1043,6 +1043,45 @@ def test_round_trip_usage_into_a_scenario_then_analyze(tmp_path: Path) -> None:
     assert json.loads(out)["requests_per_month"][0] == 3683
 
 
+def test_the_measure_layer_says_the_growth_caution_and_writes_nothing(tmp_path: Path) -> None:
+    # the lines usage -o tells come from the library (measure.usage.written), which reads
+    # the scenario and writes nothing; the command line prints them as they are
+    from payback.measure.usage.written import scenario_with_traffic
+
+    logs = write_csv(tmp_path / "logs.csv")
+    profile = profile_usage([logs])
+    scenario = tmp_path / "mine.toml"
+    original = (EXAMPLES / "quarter-200k.toml").read_text()
+    scenario.write_text(original)
+    written = scenario_with_traffic(scenario, profile)
+    assert scenario.read_text() == original
+    assert not written.created
+    assert "requests_per_month = 3683" in written.text
+    assert "growth_monthly = 0.0" in written.text  # the file's own, kept
+    # 3,751 requests in August's 31 days x 30.4375 = 3,682.97 a month; +10% a month over
+    # the 24 months: 3,682.97 x 1.1^23 (8.9543) = 32,978 in month 24
+    caution = (
+        f"{scenario}: growth_monthly +10.00% a month is fitted from only 3 complete months "
+        "(2026-06 to 2026-08): compounded over the scenario's 24 months it gives 32,978 "
+        "requests in month 24 (from 3,683 a month now); it is not written, the scenario "
+        "keeps its own (growth_monthly = 0): set the growth you expect, or measure 6 "
+        "complete months or more"
+    )
+    assert written.warnings == [caution]
+    assert written.notes == []
+    code, _, err = run("usage", logs, "-o", scenario)
+    assert code == 0, err
+    assert f"warning: {caution}" in err.replace("\n", " ")
+    assert scenario.read_text() == written.text
+    new = tmp_path / "new.toml"
+    made = scenario_with_traffic(new, profile)
+    assert made.created
+    assert not new.exists()
+    assert made.warnings == [caution.replace(str(scenario), str(new))]
+    assert [line.split(": ", 1)[0] for line in made.notes] == [str(new)]
+    assert "the alternative's capacity is estimated at the measured" in made.notes[0]
+
+
 def test_usage_creates_a_new_scenario_and_handles_yaml(tmp_path: Path) -> None:
     logs = write_csv(tmp_path / "logs.csv")
     code, out, _ = run("usage", logs, "-o", tmp_path / "new.toml")

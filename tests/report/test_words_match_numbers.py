@@ -152,3 +152,24 @@ def test_reports_carry_the_cautions_analyze_prints(tmp_path: Path) -> None:
         text = (tmp_path / f"r.{suffix}").read_text()
         assert "Cautions" in text
         assert "$24,000 of book value is left at month 12" in text
+
+
+def test_the_quiet_drivers_line_says_what_moves() -> None:
+    """Inputs moving the break-even from month 1.95 to 1.99 read "leave the break-even as it
+    is", and a swing of $57 from low to high read "moves the NPV by at most $57" (±$29 from
+    the central answer); only the low end's month was compared."""
+    from payback.report.fleet import quiet_line
+    from payback.studies.uncertainty import Driver
+
+    def driver(name: str, months: tuple[float, float], npvs: tuple[float, float]) -> Driver:
+        return Driver(name, 0.0, 1.0, *npvs, *months, abs(npvs[1] - npvs[0]))
+
+    same = [driver("a", (2.0, 2.0), (100.0, 157.0)), driver("b", (2.0, 2.0), (120.0, 130.0))]
+    assert quiet_line(same) == (
+        "2 more inputs leave the break-even month 2.0 and move the NPV by at most $57 from "
+        "low to high: a, b."
+    )
+    moved = [driver("a", (1.955, 1.986), (100.0, 157.0))]  # month 2.0 both, to one decimal
+    assert "leaves the break-even month 2.0" in quiet_line(moved)
+    apart = [driver("a", (1.9, 2.3), (100.0, 157.0)), driver("b", (1.9, 1.9), (0.0, 1.0))]
+    assert quiet_line(apart).startswith("2 more inputs leave the answer as it is and move")

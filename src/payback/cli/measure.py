@@ -509,31 +509,13 @@ def _show_profile(profile: UsageProfile, output: Path | None, written: str | Non
 
 
 def _write_traffic(path: Path, profile: UsageProfile) -> str:
-    """Put measured traffic into ``path``: update an existing scenario, or create one.
+    """Put measured traffic into ``path`` (:func:`payback.measure.usage.written.
+    scenario_with_traffic`: an existing scenario updated, or a new one), after telling its
+    warnings (a growth fitted from too few months is not written), then its notes."""
+    from payback.measure.usage.written import scenario_with_traffic
 
-    An existing file is replaced only when it is a scenario and stays a valid one; its
-    byte-order mark and line endings are kept. Values it held as distributions are named
-    in a warning before being replaced. A growth fitted from too few months is not
-    written, said in a warning (:mod:`payback.measure.usage.written`); a new scenario's
-    title, header and capacity are made true of the measured traffic."""
-    from payback.measure.usage.written import growth_caution, new_scenario, traffic_written
-    from payback.scenario.edit import file_with_traffic
-    from payback.scenario.io import scenario_data_from_text, scenario_format
-
-    edit = file_with_traffic(path, traffic_written(profile))
-    text, notes = edit.text, []
-    fmt = scenario_format(path)
-    if edit.created:
-        made = new_scenario(text, fmt, profile)
-        text, notes = made.text, made.notes
-    data = scenario_data_from_text(text.removeprefix("\ufeff"), fmt, str(path))
-    kept = data["traffic"].get("growth_monthly", 0.0)
-    caution = growth_caution(
-        profile,
-        int(data["scenario"]["horizon_months"]),
-        float(kept) if isinstance(kept, int | float) else None,
-    )
-    _warn([*edit.warnings, *([f"{path}: {caution}"] if caution else [])])
-    _write_new(path, text, force=path.exists())
-    _note([f"{path}: {line}" for line in notes])
-    return "created" if edit.created else "updated"
+    written = scenario_with_traffic(path, profile)
+    _warn(written.warnings)
+    _write_new(path, written.text, force=path.exists())
+    _note(written.notes)
+    return "created" if written.created else "updated"

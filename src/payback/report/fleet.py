@@ -285,12 +285,16 @@ def quiet_line(
     """One line for the drivers that change nothing a reader acts on (their paths listed
     with ``names``); ``horizon`` words a break-even past it (:func:`not_within`)."""
     swing = max(d.npv_swing_usd for d in quiet)
-    months = {d.break_even_month_low for d in quiet}
-    where = "the break-even as it is"
+    months = {
+        None if m is None else month_text(m)
+        for d in quiet
+        for m in (d.break_even_month_low, d.break_even_month_high)
+    }
+    where = "the answer as it is"  # paying back within a quarter or not, the NPV's sign
     if len(months) == 1:
         only = months.pop()
         where = (
-            f"the break-even {month_text(only)}"
+            f"the break-even {only}"
             if only is not None
             else "the break-even never"
             if horizon is None
@@ -303,5 +307,5 @@ def quiet_line(
         return f"{count} change{'s' if one else ''} nothing{listed}."
     return (
         f"{count} leave{'s' if one else ''} {where} and move{'s' if one else ''} the NPV by at "
-        f"most {_money(swing)}{listed}."
+        f"most {_money(swing)} from low to high{listed}."
     )

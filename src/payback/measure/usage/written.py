@@ -11,6 +11,8 @@ gets, and a new scenario's words made true of the measured traffic.
   comment saying where the traffic came from, and the alternative's capacity estimated
   at the measured token lengths from the model, GPU and engine its comment names (the
   starter's number is at 2,000/400 tokens).
+- :func:`scenario_with_traffic`: all of it for one path: the text to write there, and
+  the warnings (the growth caution among them) and notes to tell, each naming the path.
 
 Nothing here writes a file.
 """
@@ -24,9 +26,19 @@ from typing import TYPE_CHECKING, Any
 from payback.measure.usage.profile import UsageProfile
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from payback.scenario.io import Format
 
-__all__ = ["MIN_GROWTH_MONTHS", "NewScenario", "growth_caution", "new_scenario", "traffic_written"]
+__all__ = [
+    "MIN_GROWTH_MONTHS",
+    "NewScenario",
+    "TrafficFile",
+    "growth_caution",
+    "new_scenario",
+    "scenario_with_traffic",
+    "traffic_written",
+]
 
 MIN_GROWTH_MONTHS = 6
 """Complete months a growth must be fitted from to be written into a scenario: half a
@@ -92,6 +104,52 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
     return (
         f"growth_monthly {growth:+.2%} a month, fitted from {_months_said(months)}, is written: "
         f"{implied}; check that it can last that long"
+    )
+
+
+@dataclass(frozen=True)
+class TrafficFile:
+    """What ``payback usage -o`` writes to a path, and what to tell about it."""
+
+    text: str
+    """The whole file to write (byte-order mark and line endings as the file had them)."""
+    created: bool
+    """Whether it is a new scenario (the starter with the measured traffic)."""
+    warnings: list[str] = field(default_factory=list)
+    """Values replaced that were distributions, the growth caution (:func:`growth_caution`):
+    one line each, naming the path."""
+    notes: list[str] = field(default_factory=list)
+    """What a new scenario was made to say (its capacity), one line each, naming the path."""
+
+
+def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFile:
+    """The scenario at ``path`` with ``profile``'s traffic (:func:`traffic_written`), or
+    the starter with it where ``path`` is new or empty (:func:`new_scenario`), and the
+    lines to tell: its edit's warnings and the growth caution, told against the growth
+    the written file keeps and its horizon. Reads ``path``, writes nothing; raises
+    :class:`~payback.errors.PaybackError` ending "left as it is" where it cannot be
+    updated (:func:`~payback.scenario.edit.file_with_traffic`)."""
+    from payback.scenario.edit import file_with_traffic
+    from payback.scenario.io import scenario_data_from_text, scenario_format
+
+    edit = file_with_traffic(path, traffic_written(profile))
+    text, notes = edit.text, []
+    fmt = scenario_format(path)
+    if edit.created:
+        made = new_scenario(text, fmt, profile)
+        text, notes = made.text, made.notes
+    data = scenario_data_from_text(text.removeprefix("\ufeff"), fmt, str(path))
+    kept = data["traffic"].get("growth_monthly", 0.0)
+    caution = growth_caution(
+        profile,
+        int(data["scenario"]["horizon_months"]),
+        float(kept) if isinstance(kept, int | float) else None,
+    )
+    return TrafficFile(
+        text,
+        edit.created,
+        [*edit.warnings, *([f"{path}: {caution}"] if caution else [])],
+        [f"{path}: {line}" for line in notes],
     )
 
 
