@@ -214,3 +214,33 @@ def test_a_fleetless_alternatives_bars_are_saves_and_net() -> None:
         ("saves", [9600.0, 2400.0]),
         ("net", [9600.0, 2400.0]),
     ]
+
+
+def test_what_decides_a_portfolio_is_payback_sensitivitys_ranking() -> None:
+    code, out, err = run("sensitivity", PORTFOLIO, "--json")
+    assert code == 0, err
+    ranked = json.loads(out)["alternatives"]
+    sections = dict(portfolio_explanation(analyze_portfolio(load_scenario(PORTFOLIO))))
+    for alt in ranked:
+        name = alt["name"].removesuffix(" (portfolio)")
+        said, advice = sections[f"{name}: what decides it"]
+        for d in alt["drivers"][:3]:
+            path = re.escape(d["parameter"])
+            found = re.search(rf"\({path}; [^)]+\): NPV ({MONEY}) to ({MONEY}), break-even ", said)
+            assert found is not None, (d["parameter"], said)
+            assert agrees(found.group(1), d["npv_low_usd"])
+            assert agrees(found.group(2), d["npv_high_usd"])
+        assert said.index(alt["drivers"][0]["parameter"]) < said.index(
+            alt["drivers"][2]["parameter"]
+        )
+        assert advice.startswith("Measure first: ")
+    said, advice = sections["Llama 3.1 8B, an adapter per task, one fleet: what decides it"]
+    assert (
+        "support triage's requests per month, in month 1 (workloads.0.traffic.requests_per_month;"
+        " ±25%): NPV $9,003 to $30,713, break-even month 16.5 to month 10.5." in said
+    )
+    assert "(baseline.price_change_annual; -0.3 to 0, assumed for a rate left at 0)" in said
+    assert advice == (
+        "Measure first: the price on your API contract. Narrowing the baseline input price "
+        "narrows the answer more than anything else."
+    )

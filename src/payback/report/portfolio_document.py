@@ -25,9 +25,11 @@ from payback.report.portfolio_common import (
     workload_rows,
 )
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
+from payback.studies.uncertainty import Driver
 
 __all__ = [
     "break_even_paragraphs",
+    "drivers_paragraphs",
     "order_paragraph",
     "portfolio_explanation",
     "portfolio_html",
@@ -363,12 +365,62 @@ def order_paragraph(alt: PortfolioAlternative, horizon: int) -> str:
     return text
 
 
+def _driver_label(analysis: PortfolioAnalysis, path: str) -> str:
+    """An input's plain label, a workload's own input with the workload's name in front."""
+    from payback.report.labels import input_label
+
+    head, _, rest = path.partition(".")
+    if head == "workloads":
+        index, _, rest = rest.partition(".")
+        name = (analysis.scenario.workloads or [])[int(index)].name
+        return f"{name}'s {input_label(rest, units=False)}"
+    return input_label(path, units=False)
+
+
+def drivers_paragraphs(
+    analysis: PortfolioAnalysis, drivers: list[Driver], top: int = 3
+) -> list[str]:
+    """The inputs that move the alternative's answer most (``payback sensitivity``'s
+    tornado: each input alone at its p10 and p90, or ±25%, the rest central), and what to
+    measure first."""
+    if not drivers:
+        return ["No input moves the answer: it holds whatever the assumptions."]
+    from payback.report.explain import MEASURE_FIRST
+    from payback.report.fleet import break_even_span
+
+    horizon = analysis.horizon_months
+
+    def span(d: Driver) -> str:  # "-0.3 to 0 (assumed for ...)": one pair of brackets
+        words = d.assumed or "p10 to p90"
+        return words.replace(" (", ", ", 1)[:-1] if words.endswith(")") else words
+
+    lines = [
+        f"{_driver_label(analysis, d.parameter)} ({d.parameter}; {span(d)}): "
+        f"NPV {money(d.npv_low_usd)} to {money(d.npv_high_usd)}, break-even "
+        + break_even_span(d.break_even_month_low, d.break_even_month_high, horizon)
+        for d in drivers[:top]
+    ]
+    first = drivers[0].parameter
+    advice = MEASURE_FIRST.get(first.rsplit(".", 1)[-1], "this number")
+    return [
+        "With each input moved alone over the range in brackets and the others central "
+        "(payback sensitivity ranks every input), the answer moves most with: "
+        + "; ".join(lines)
+        + ".",
+        f"Measure first: {advice}. Narrowing the {_driver_label(analysis, first)} narrows the "
+        "answer more than anything else.",
+    ]
+
+
 def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[str]]]:
     """In plain words, per alternative: what moving the workloads together costs and saves,
     who carries the fleet, the order to move them in and the quarter."""
+    from payback.studies.portfolio_uncertainty import portfolio_tornado
+
     horizon = analysis.horizon_months
+    ranked = portfolio_tornado(analysis.portfolio)  # as `payback sensitivity` ranks them
     sections = []
-    for alt in analysis.alternatives:
+    for alt, drivers in zip(analysis.alternatives, ranked, strict=True):
         cost, base = usd_column([alt.monthly_cost_usd[0], alt.baseline_usd[0]])  # alike
         paragraphs = [
             f"It serves {len(alt.workloads)} workload{'' if len(alt.workloads) == 1 else 's'} "
@@ -437,4 +489,5 @@ def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[s
             sections.append(
                 (f"{alt.name}: why this migration order", [order_paragraph(alt, horizon)])
             )
+        sections.append((f"{alt.name}: what decides it", drivers_paragraphs(analysis, drivers)))
     return sections
