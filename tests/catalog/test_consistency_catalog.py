@@ -72,7 +72,7 @@ def test_the_json_carries_the_typical_rent_the_table_and_analyze_show(
         assert rent["basis_count"] == (
             1
             if "the only" in rent["description"]
-            else int(re.findall(r"median of (\d+)", source)[0])
+            else int(re.findall(r"(?:median|lower middle) of (\d+)", source)[0])
         )
 
 

@@ -85,7 +85,9 @@ def test_the_default_rent_is_the_median_of_gpu_clouds_on_demand_offers() -> None
     assert [p.usd_per_gpu_hour for p in rent.basis] == [2.95, 3.99, 4.29, 6.16]
     assert (len(rent.offers), rent.low, rent.high) == (7, 2.95, 12.29)
     assert rent.describe() == (
-        "median of 4 GPU-cloud on-demand offers; 7 on-demand offers in all, $2.95-12.29"
+        # an even count: the lower of the middle two, said so with the range it came from
+        "lower middle of 4 GPU-cloud on-demand offers, $2.95-6.16; 7 on-demand offers in all, "
+        "$2.95-12.29"
     )
     assert typical_gpu_price(H100_LIKE) == rent.offer
     assert gpu_offer(H100_LIKE) == rent.offer
@@ -226,8 +228,8 @@ def test_counts_agree_everywhere() -> None:
     rent = gpu_rent(default_catalog().gpu("h100-sxm"))
     assert rent is not None
     assert (
-        f"median of {len(rent.basis)} GPU-cloud on-demand offers; {len(rent.offers)} on-demand offers in all"
-        in source
+        f"lower middle of {len(rent.basis)} GPU-cloud on-demand offers, $2.95-6.16; "
+        f"{len(rent.offers)} on-demand offers in all" in source
     )
     detail = res.details["alternatives.0.one_time.training.usd_per_gpu_hour"]
     assert detail["offers_count"] == len(rent.offers)

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+import tomlkit
 from typer.testing import CliRunner
 
 from helpers import ENV, EXAMPLES, QUARTER, check_golden
@@ -518,3 +519,36 @@ def test_explain_speaks_of_an_owned_fleet_as_its_servers() -> None:
     # 2.85M served requests a month on one 8-GPU server of 63.38-requests/s replicas
     assert "One owned server (h100-sxm) is 0.2% busy on average" in words
     assert "The 2 always-on GPUs (h100-sxm) are 0.9% busy on average" in words
+
+
+def test_recommend_apply_of_another_model_trains_and_names_that_model(tmp_path: Path) -> None:
+    """--model llama-3.1-70b --apply served the 70B but kept training the 8B ($28.02 for 4
+    LoRA runs where a 70B run alone costs $105.72) and the name 'Llama 3.1 8B'."""
+    output = tmp_path / "t70.toml"
+    code, _, err = run_at(
+        120,
+        "recommend",
+        EXAMPLES / "catalog-ids.toml",
+        "--model",
+        "llama-3.1-70b",
+        "--apply",
+        "-o",
+        output,
+    )
+    assert code == 0, err
+    new = tomlkit.parse(output.read_text())
+    alt = new["alternatives"][0]  # type: ignore[index]
+    assert alt["model"] == "llama-3.1-70b"
+    assert alt["one_time"]["training"]["model"] == "llama-3.1-70b"
+    assert "Llama 3.1 8B" not in alt["name"]
+    assert "alternatives.0.one_time.training.model = 'llama-3.1-8b' is now 'llama-3.1-70b'" in err
+    code, out, err = run_at(120, "analyze", output, "--json")
+    assert code == 0, err
+    items = json.loads(out)["alternatives"][0]["one_time_items_usd"]
+    code, est, err = run_at(
+        120, "estimate", "training", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--method", "lora",
+        "--tokens", str(20_000 * 800), "--epochs", "3", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    per_run = json.loads(est)["usd"]  # 4 GPUs × 6.62 h × $3.99
+    assert items["training"] == pytest.approx(4 * per_run, rel=1e-9)

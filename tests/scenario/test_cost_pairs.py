@@ -196,3 +196,72 @@ def test_growth_compounding_past_the_starting_limit_is_warned_of(tmp_path: Path)
     code, out, _ = run("analyze", path, "--json")
     assert code == 0
     assert not [w for w in json.loads(out)["warnings"] if "compounds" in w]
+
+
+BATCHED = (
+    '[scenario]\nname = "B"\nhorizon_months = 12\n'
+    "[traffic]\nrequests_per_month = 1000000\ninput_tokens = 1000\noutput_tokens = 300\n"
+    "cached_input_share = 0.4\n"
+    '[baseline]\nname = "api"\nkind = "hosted_api"\ninput_usd_per_mtok = 2.5\n'
+    "cached_input_usd_per_mtok = 1.25\noutput_usd_per_mtok = 10\n"
+    "batch_share = 0.5\nbatch_discount = 0.5\n"
+    '[[alternatives]]\nname = "ft"\nkind = "per_request"\nusd_per_1k_requests = 1\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("added", "month_1", "warned"),
+    [
+        ("", 3875.0, True),
+        ("cached_input_batch_discount = 0.5\n", 3750.0, False),
+        ("cached_input_batch_discount = 0\n", 3875.0, False),
+    ],
+)
+def test_a_typed_cached_price_with_batched_requests_is_warned_of(
+    tmp_path: Path, added: str, month_1: float, warned: bool
+) -> None:
+    """1e6 requests of 1,000 input tokens (40% cached at a typed $1.25) and 300 output at
+    $2.50 and $10, half through the batch API at 50% off: 600 x 2.50 x 0.75 + 400 x 1.25 +
+    300 x 10 x 0.75 = $3,875 a month, the cached input billed at its full price (no
+    provider's batch cache-read rate comes with a typed price): said in one line. With
+    cached_input_batch_discount = 0.5, 0.75 x $5,000 = $3,750; given as 0, the file says
+    so itself: nothing to warn of either way."""
+    path = tmp_path / "b.toml"
+    path.write_text(BATCHED.replace("batch_discount = 0.5\n", "batch_discount = 0.5\n" + added))
+    code, out, _ = run("analyze", path, "--json")
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["baseline"]["monthly_cost_usd"][0] == pytest.approx(month_1)
+    line = (
+        "baseline.cached_input_usd_per_mtok = 1.25 with batch_share = 0.5: the cached input "
+        "of batched requests is billed at $1.25 per million tokens, with no batch discount; "
+        "give baseline.cached_input_batch_discount for one (the share off that price, 0.5 = "
+        "half; 0 where the provider bills it in full)"
+    )
+    assert answer["warnings"] == ([line] if warned else [])
+    code, _, err = run("analyze", path)
+    assert code == 0
+    assert err.splitlines() == ([f"warning: {line}"] if warned else [])
+
+
+def test_no_batch_warning_without_cached_tokens_or_with_catalog_prices() -> None:
+    data = fleet_dict()
+    data["baseline"].update(cached_input_usd_per_mtok=1.25, batch_share=0.5, batch_discount=0.5)
+    # no cached tokens: the typed cached price bills nothing
+    assert not [w for w in resolve(build(data)).warnings if "batch" in w]
+    data["traffic"]["cached_input_share"] = 0.4
+    assert [w for w in resolve(build(data)).warnings if "batch" in w]
+    # no batched requests: nothing to discount
+    data["baseline"]["batch_share"] = 0.0
+    assert not [w for w in resolve(build(data)).warnings if "batch" in w]
+    # a catalog model brings the provider's batch cache-read rate (gpt-4o's: none off)
+    data["baseline"] = {
+        "name": "api",
+        "kind": "hosted_api",
+        "model": "openai:gpt-4o",
+        "cached_input_usd_per_mtok": 1.25,
+        "batch_share": 0.5,
+    }
+    resolved = resolve(build(data))
+    assert "baseline.cached_input_batch_discount" in resolved.sources
+    assert not [w for w in resolved.warnings if "batch" in w]

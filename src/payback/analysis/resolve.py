@@ -23,7 +23,7 @@ from payback.analysis.resolve_hosted import resolve_hosted
 from payback.analysis.resolve_self_hosted import cash_past_horizon_warnings, resolve_self_hosted
 from payback.analysis.resolve_training import resolve_one_time
 from payback.scenario import HostedApiOption, Scenario, SelfHostedOption, value_term_warnings
-from payback.scenario.checks import cost_pair_warnings, growth_warnings
+from payback.scenario.checks import batch_cache_warnings, cost_pair_warnings, growth_warnings
 from payback.scenario.workloads import single_view_warnings
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ def _run(ctx: Lookups) -> Resolved:
         )
     ctx.warnings.extend(cost_pair_warnings(scenario))
     ctx.warnings.extend(growth_warnings(scenario))
+    ctx.warnings.extend(batch_cache_warnings(scenario))
     ctx.warnings.extend(value_term_warnings(scenario))
     ctx.warnings.extend(single_view_warnings(scenario))
     explicit = scenario.model_copy(

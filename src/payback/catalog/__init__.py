@@ -272,17 +272,28 @@ class GpuRent:
         return self.offers[-1].usd_per_gpu_hour
 
     def describe(self) -> str:
-        """The choice in words, e.g. 'median of 4 GPU-cloud on-demand offers; 7 on-demand
-        offers in all, $3.99-12.29'."""
+        """The choice in words, e.g. 'median of 3 GPU-cloud on-demand offers; 7 on-demand
+        offers in all, $3.99-12.29', or for an even count 'lower middle of 2 GPU-cloud
+        on-demand offers, $1.09 and $1.55' (the cheaper of the middle two: a real offer)."""
         kind = self.offer.kind.replace("_", "-")
         who = _KIND_WORDS[self.provider_kind]
         if self.provider_kind == "serverless":
             who = ""
+        n = len(self.basis)
+        prices = [o.usd_per_gpu_hour for o in self.basis]
         head = (
-            f"the only {who} {kind} offer".replace("  ", " ")
-            if len(self.basis) == 1
-            else f"median of {len(self.basis)} {who} {kind} offers".replace("  ", " ")
-        )
+            f"the only {who} {kind} offer"
+            if n == 1
+            else f"median of {n} {who} {kind} offers"
+            if n % 2
+            # the lower of the middle two, a real offer: said so, with what it was chosen from
+            else f"lower middle of {n} {who} {kind} offers, "
+            + (
+                f"${prices[0]:.2f} and ${prices[1]:.2f}"
+                if n == 2
+                else f"${min(prices):.2f}-{max(prices):.2f}"
+            )
+        ).replace("  ", " ")
         if self.fallback:
             head += f" (no GPU-cloud {kind} offer)"
         if len(self.offers) == len(self.basis):

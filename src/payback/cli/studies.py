@@ -453,4 +453,19 @@ def _swapped(name: str, best: Candidate) -> tuple[str, list[str]]:
                 shown = winner.upper() if word.isupper() else winner
                 new = re.sub(rf"(?<![\w.-]){re.escape(word)}(?![\w.-])", shown, new)
                 replaced.append(f"{word} by {shown}")
+    # a model named as the catalog names it ("Llama 3.1 8B"), not by its id
+    winner = getattr(catalog.models.get(best.model), "name", "") or best.model
+    shown_as = sorted(
+        ((getattr(m, "name", ""), i) for i, m in catalog.models.items()), key=lambda p: -len(p[0])
+    )
+    for (
+        display,
+        model_id,
+    ) in shown_as:  # the longest first: "Qwen2.5 7B Instruct" before "Qwen2.5 7B"
+        pattern = rf"(?<![\w.-]){re.escape(display)}(?![\w.-])"
+        if display and re.search(pattern, new):
+            if model_id != best.model and display != winner:
+                new = re.sub(pattern, winner, new)
+                replaced.append(f"{display} by {winner}")
+            break
     return new, replaced

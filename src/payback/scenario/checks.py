@@ -1,7 +1,8 @@
 """Costs written as a count times a price whose product would silently be $0: a training
 cost with no run is refused (no run is not a training); a retraining that never comes or
 costs nothing, hours without a rate, power without a price are warned of (each is allowed
-on its own). Traffic that compounds past what a scenario may start at is warned of too."""
+on its own). Traffic that compounds past what a scenario may start at is warned of too, and
+a typed-in cached input price whose batched requests would take no batch discount."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
     from payback.scenario.schema import Scenario
 
-__all__ = ["cost_pair_problems", "cost_pair_warnings", "growth_warnings"]
+__all__ = ["batch_cache_warnings", "cost_pair_problems", "cost_pair_warnings", "growth_warnings"]
 
 _PAIRS = (
     ("one_time", "engineer_hours", "engineer_usd_per_hour"),
@@ -106,3 +107,33 @@ def growth_warnings(scenario: Scenario) -> list[str]:
         f"from month {past} on: the figures past it rest on growth no traffic keeps "
         "(shorten scenario.horizon_months, or lower the growth)"
     ]
+
+
+def batch_cache_warnings(scenario: Scenario) -> list[str]:
+    """One line per hosted API option that types its cached input price (no catalog
+    ``model``) and sends requests through the batch API without
+    ``cached_input_batch_discount``: the cached input of those requests is billed at the
+    typed price, no batch discount taken (a catalog price brings the provider's batch
+    cache-read rate; a typed one has none, and the field's default is 0). Silent when
+    there are no cached tokens, or the field is given (0 included)."""
+    from payback.scenario.schema import HostedApiOption
+
+    varied = scenario.distributions
+    if scenario.traffic.cached_input_share <= 0 and "traffic.cached_input_share" not in varied:
+        return []
+    out: list[str] = []
+    for path, option in scenario.options():
+        if not isinstance(option, HostedApiOption) or option.model is not None:
+            continue
+        price, share = option.cached_input_usd_per_mtok, option.batch_share
+        if not price or option.cached_input_batch_discount is not None:
+            continue
+        if share <= 0 and f"{path}.batch_share" not in varied:
+            continue
+        out.append(
+            f"{path}.cached_input_usd_per_mtok = {price:g} with batch_share = {share:g}: the "
+            f"cached input of batched requests is billed at ${price:g} per million tokens, with "
+            f"no batch discount; give {path}.cached_input_batch_discount for one (the share "
+            "off that price, 0.5 = half; 0 where the provider bills it in full)"
+        )
+    return out

@@ -8,6 +8,7 @@ holds so that a copy written in another folder points at the same files.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,12 +43,15 @@ def apply_winner(
     (``replica_requests_per_s``), a rent given for another GPU and, with
     ``drop_calibration``, the calibration are removed so that ``analyze`` estimates and
     looks them up again; ``models`` stays (``analyze`` does not read it). ``model_ref``
-    is how the scenario named the winning model (a config.json path), if not by its id.
+    is how the scenario named the winning model (a config.json path), if not by its id. A
+    training job (``one_time.training``) on the model served before follows the new one, so
+    the fine-tune is priced for the model it serves.
 
     In a tomlkit document each line replaced or removed stays as a comment
     (``# replaced by payback recommend: usd_per_gpu_hour = 0.8``) under the line that
     replaces it, or where it was. Returns those lines as the user wrote them."""
     table = data["alternatives"][index]
+    served = table.get("model")  # as written, before the winner replaces it
     new: dict[str, Any] = {
         "model": model_ref or winner.model,
         "gpu": winner.gpu,
@@ -70,6 +74,16 @@ def apply_winner(
     for key in removed:
         if key in table:
             replaced.append(_replace_line(table, key, None))
+    # the model trained is the model served: a training job on the old one follows it
+    one_time: Any = table.get("one_time")
+    training: Any = one_time.get("training") if isinstance(one_time, Mapping) else None
+    if (
+        served is not None
+        and served != new["model"]
+        and isinstance(training, Mapping)
+        and training.get("model") == served
+    ):
+        _replace_line(training, "model", new["model"])  # said in with_winner's notes
     return replaced
 
 
@@ -262,6 +276,12 @@ def with_winner(
         notes.append(
             f"{where}: replaced by the winner (kept as comments in the file): "
             + "; ".join(replaced)
+        )
+    trained = getattr(getattr(option.one_time, "training", None), "model", None)
+    if trained is not None and trained == option.model and trained != best.model:
+        notes.append(
+            f"{where}.one_time.training.model = {trained!r} is now {best.model!r}: the model "
+            "fine-tuned is the model served, so analyze prices training the winner"
         )
     if relocated:
         notes.append(

@@ -22,7 +22,7 @@ import streamlit as st  # this module is the page Streamlit runs: it draws as it
 
 import payback
 from payback.analysis.result import Analysis, usd
-from payback.analysis.verdict import month_figure
+from payback.analysis.verdict import month_figure, months_text, usd_column
 from payback.report import charts
 from payback.report.common import month_text
 from payback.report.labels import input_label
@@ -420,15 +420,16 @@ with rest:
             st.caption(
                 "Infrastructure only (errors and waiting left out): "
                 + (
-                    "never within the horizon"
+                    f"not within {months_text(analysis.horizon_months)}"
                     if month is None
                     else f"break-even {month_text(month, 2)}"
                 )
                 + f"; NPV {usd(plain['npv_usd'] or 0.0)}."
             )
-        st.caption(
-            f"One-time cost {usd(alt.one_time_usd)}; month 1 costs {usd(alt.monthly_cost_usd[0])} against "
-            f"{usd(analysis.baseline.monthly_cost_usd[0])} for the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
+        ours, theirs = usd_column([alt.monthly_cost_usd[0], analysis.baseline.monthly_cost_usd[0]])
+        st.caption(  # the pair written alike, as the terminal's month-1 column writes it
+            f"One-time cost {usd(alt.one_time_usd)}; month 1 costs {ours} against {theirs} for "
+            f"the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
         )
         if outcome.scenario is not None and outcome.scenario.workloads:
             workloads_section(outcome.scenario, portfolio, portfolio_problems, index)

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from payback.analysis.result import usd
 from payback.errors import PaybackError
-from payback.report.portfolio_common import role_words
+from payback.report.portfolio_common import contribution_rows, shares_fleet
 from payback.scenario import Scenario
 from payback.web.words import lines_in_page_words
 
@@ -63,18 +62,19 @@ def workloads_rows(
     requests = {w.name: w.traffic.requests_per_month for w in scenario.workloads or []}
     for alt in analysis.alternatives:
         place = {step.workload: k for k, step in enumerate(alt.order, 1)}
-        shared = alt.fleet == "shared" and alt.gpus is not None  # as `payback analyze` tells it
+        shared = shares_fleet(alt)  # as `payback analyze` tells it
         fleet = "fleet share (PV)" if shared else "own fleet (PV)"
-        for c in alt.contributions:
+        # the terminal's cells: each money column written alike
+        for c, cells in zip(alt.contributions, contribution_rows(alt), strict=False):
             rows.append(
                 {
                     "alternative": alt.name,
                     "workload": c.workload,
                     "requests/month": f"{requests[c.workload]:,.0f}",
-                    "saves (PV)": usd(c.savings_usd),
-                    fleet: usd(c.fleet_usd),
-                    "net (PV)": usd(c.net_usd),
-                    "role": role_words(c, shared),
+                    "saves (PV)": cells[1],
+                    fleet: cells[3],
+                    "net (PV)": cells[4],
+                    "role": cells[5],
                     "move": f"#{place[c.workload]}",
                 }
             )
