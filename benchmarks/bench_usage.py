@@ -254,7 +254,7 @@ def _fetch_seconds(url: str) -> float:
     from payback.measure.usage import parse_columns
     from payback.measure.usage.database import fetch
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import find_table
+    from payback.measure.usage.finding import find_table
 
     engine = connect(url)
     try:
@@ -272,7 +272,8 @@ def _parts_alone(url: str) -> list[float]:
     its own, where this machine has fewer cores than parts."""
     from payback.measure.usage import parse_columns
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import find_table, profile_query
+    from payback.measure.usage.finding import find_table
+    from payback.measure.usage.tables import profile_query
 
     engine = connect(url)
     try:

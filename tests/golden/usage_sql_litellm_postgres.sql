@@ -8,174 +8,219 @@
 -- with WHERE ctid >= '(first,0)' AND ctid < '(end,0)' on each range of blocks,
 -- each on a connection of its own, in one snapshot; the parts' rows are added.
 SELECT
-  GROUPING(hour, tin, tout, tmodel) AS g,
+  g,
   hour,
   status,
   tin,
   tout,
   tmodel,
-  COUNT(*) AS n,
-  SUM(input) AS input,
-  SUM(output) AS output,
-  SUM(cached) AS cached,
-  MIN(us) AS first_us,
-  MAX(us) AS last_us
+  n,
+  input,
+  output,
+  cached,
+  first_us,
+  last_us
 FROM (
   SELECT
-    us,
-    us / 3600000000 AS hour,
-    input,
-    output,
-    cached,
-    status,
+    GROUPING(hs, tin, tout, tmodel) AS g,
+    grouped,
     CASE
-      WHEN status = 9
-      THEN CASE
-        WHEN input < 1e3
-        THEN input
-        WHEN input < 1e4
-        THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e1) * 1e1
-        WHEN input < 1e5
-        THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e2) * 1e2
-        WHEN input < 1e6
-        THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e3) * 1e3
-        WHEN input < 1e7
-        THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e4) * 1e4
-        WHEN input < 1e8
-        THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e5) * 1e5
-        ELSE FLOOR(CAST(input AS DOUBLE PRECISION) / 1e6) * 1e6
-      END
-    END AS tin,
-    CASE
-      WHEN status = 9
-      THEN CASE
-        WHEN output < 1e3
-        THEN output
-        WHEN output < 1e4
-        THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e1) * 1e1
-        WHEN output < 1e5
-        THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e2) * 1e2
-        WHEN output < 1e6
-        THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e3) * 1e3
-        WHEN output < 1e7
-        THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e4) * 1e4
-        WHEN output < 1e8
-        THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e5) * 1e5
-        ELSE FLOOR(CAST(output AS DOUBLE PRECISION) / 1e6) * 1e6
-      END
-    END AS tout,
-    CASE WHEN status = 9 THEN model END AS tmodel
+      WHEN hs >= -4611686018427387888
+      THEN (
+        hs - (
+          hs % 16 + 16
+        ) % 16
+      ) / 16
+    END AS hour,
+    (
+      hs % 16 + 16
+    ) % 16 AS status,
+    tin,
+    tout,
+    tmodel,
+    CAST(SUM(n) AS BIGINT) AS n,
+    SUM(input) AS input,
+    SUM(output) AS output,
+    SUM(cached) AS cached,
+    MIN(first_us) AS first_us,
+    MAX(last_us) AS last_us
   FROM (
     SELECT
-      *,
-      CASE
-        WHEN keep = 0
-        THEN 0
-        WHEN us IS NULL
-        THEN 1
-        WHEN us < 0 OR us >= 7258118400000000
-        THEN 2
-        WHEN input IS NULL OR output IS NULL OR cached IS NULL
-        THEN 4
-        WHEN input < 0 OR output < 0 OR cached < 0
-        THEN 5
-        WHEN cached > input
-        THEN 6
-        WHEN input > 100000000 OR output > 100000000
-        THEN 7
-        WHEN TRUE
-        THEN 9
-        ELSE 8
-      END AS status
+      GROUPING(hs, tin, tout) AS grouped,
+      hs,
+      tin,
+      tout,
+      tmodel,
+      COUNT(*) AS n,
+      SUM(input) AS input,
+      SUM(output) AS output,
+      SUM(cached) AS cached,
+      MIN(us) AS first_us,
+      MAX(us) AS last_us
     FROM (
       SELECT
-        CAST(DATE_PART('epoch', "startTime") * 1000000 AS BIGINT) AS us,
-        CAST("prompt_tokens" AS DOUBLE PRECISION) AS input,
-        CAST("completion_tokens" AS DOUBLE PRECISION) AS output,
-        COALESCE(
-          COALESCE(
-            CASE
-              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$'
-              THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) AS DOUBLE PRECISION)
-              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|[0-9]{1,3}(,[0-9]{3})+)\s*$'
-              THEN CASE
-                WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[0-9]{1,3}(,[0-9]{3}){1,9}\s*$'
-                THEN CAST(REPLACE(
-                  CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT),
-                  ',',
-                  ''
-                ) AS DOUBLE PRECISION)
-                WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '[eE]-'
-                THEN 0.0
-                WHEN TRIM(
-                  CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT)
-                ) LIKE '-%'
-                THEN CAST('-Infinity' AS DOUBLE PRECISION)
-                ELSE CAST('Infinity' AS DOUBLE PRECISION)
-              END
-            END,
-            CASE
-              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$'
-              THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) AS DOUBLE PRECISION)
-              WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|[0-9]{1,3}(,[0-9]{3})+)\s*$'
-              THEN CASE
-                WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[0-9]{1,3}(,[0-9]{3}){1,9}\s*$'
-                THEN CAST(REPLACE(
-                  CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT),
-                  ',',
-                  ''
-                ) AS DOUBLE PRECISION)
-                WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '[eE]-'
-                THEN 0.0
-                WHEN TRIM(
-                  CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT)
-                ) LIKE '-%'
-                THEN CAST('-Infinity' AS DOUBLE PRECISION)
-                ELSE CAST('Infinity' AS DOUBLE PRECISION)
-              END
-            END
-          ),
-          0.0
-        ) AS cached,
-        COALESCE(NULLIF(CAST("model" AS TEXT), ''), '(none)') AS model,
+        us,
+        COALESCE(us / 3600000000, -288230376151711744) * 16 + status AS hs,
+        input,
+        output,
+        cached,
         CASE
-          WHEN COALESCE(
-            (
-              "call_type" IS NULL
-              OR "call_type" IN (
-                'completion',
-                'acompletion',
-                'text_completion',
-                'atext_completion',
-                'anthropic_messages',
-                'aresponses',
-                'responses'
+          WHEN status = 9
+          THEN CASE
+            WHEN input < 1e3
+            THEN input
+            WHEN input < 1e4
+            THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e1) * 1e1
+            WHEN input < 1e5
+            THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e2) * 1e2
+            WHEN input < 1e6
+            THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e3) * 1e3
+            WHEN input < 1e7
+            THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e4) * 1e4
+            WHEN input < 1e8
+            THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e5) * 1e5
+            ELSE FLOOR(CAST(input AS DOUBLE PRECISION) / 1e6) * 1e6
+          END
+        END AS tin,
+        CASE
+          WHEN status = 9
+          THEN CASE
+            WHEN output < 1e3
+            THEN output
+            WHEN output < 1e4
+            THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e1) * 1e1
+            WHEN output < 1e5
+            THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e2) * 1e2
+            WHEN output < 1e6
+            THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e3) * 1e3
+            WHEN output < 1e7
+            THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e4) * 1e4
+            WHEN output < 1e8
+            THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e5) * 1e5
+            ELSE FLOOR(CAST(output AS DOUBLE PRECISION) / 1e6) * 1e6
+          END
+        END AS tout,
+        CASE WHEN status = 9 THEN model END AS tmodel
+      FROM (
+        SELECT
+          *,
+          CASE
+            WHEN keep = 0
+            THEN 0
+            WHEN us IS NULL
+            THEN 1
+            WHEN us < 0 OR us >= 7258118400000000
+            THEN 2
+            WHEN input IS NULL OR output IS NULL OR cached IS NULL
+            THEN 4
+            WHEN input < 0 OR output < 0 OR cached < 0
+            THEN 5
+            WHEN cached > input
+            THEN 6
+            WHEN input > 100000000 OR output > 100000000
+            THEN 7
+            WHEN TRUE
+            THEN 9
+            ELSE 8
+          END AS status
+        FROM (
+          SELECT
+            CAST(DATE_PART('epoch', "startTime") * 1000000 AS BIGINT) AS us,
+            CAST("prompt_tokens" AS DOUBLE PRECISION) AS input,
+            CAST("completion_tokens" AS DOUBLE PRECISION) AS output,
+            COALESCE(
+              COALESCE(
+                CASE
+                  WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$'
+                  THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) AS DOUBLE PRECISION)
+                  WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|[0-9]{1,3}(,[0-9]{3})+)\s*$'
+                  THEN CASE
+                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[0-9]{1,3}(,[0-9]{3}){1,9}\s*$'
+                    THEN CAST(REPLACE(
+                      CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT),
+                      ',',
+                      ''
+                    ) AS DOUBLE PRECISION)
+                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '[eE]-'
+                    THEN 0.0
+                    WHEN TRIM(
+                      CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT)
+                    ) LIKE '-%'
+                    THEN CAST('-Infinity' AS DOUBLE PRECISION)
+                    ELSE CAST('Infinity' AS DOUBLE PRECISION)
+                  END
+                END,
+                CASE
+                  WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$'
+                  THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) AS DOUBLE PRECISION)
+                  WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|[0-9]{1,3}(,[0-9]{3})+)\s*$'
+                  THEN CASE
+                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[0-9]{1,3}(,[0-9]{3}){1,9}\s*$'
+                    THEN CAST(REPLACE(
+                      CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT),
+                      ',',
+                      ''
+                    ) AS DOUBLE PRECISION)
+                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '[eE]-'
+                    THEN 0.0
+                    WHEN TRIM(
+                      CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT)
+                    ) LIKE '-%'
+                    THEN CAST('-Infinity' AS DOUBLE PRECISION)
+                    ELSE CAST('Infinity' AS DOUBLE PRECISION)
+                  END
+                END
+              ),
+              0.0
+            ) AS cached,
+            COALESCE(NULLIF(CAST("model" AS TEXT), ''), '(none)') AS model,
+            CASE
+              WHEN COALESCE(
+                (
+                  "call_type" IS NULL
+                  OR "call_type" IN (
+                    'completion',
+                    'acompletion',
+                    'text_completion',
+                    'atext_completion',
+                    'anthropic_messages',
+                    'aresponses',
+                    'responses'
+                  )
+                ),
+                TRUE
               )
-            ),
-            TRUE
-          )
-          AND COALESCE((
-            COALESCE("status", 'success') <> 'failure'
-          ), TRUE)
-          THEN 1
-          ELSE 0
-        END AS keep
-      FROM "LiteLLM_SpendLogs"
+              AND COALESCE((
+                COALESCE("status", 'success') <> 'failure'
+              ), TRUE)
+              THEN 1
+              ELSE 0
+            END AS keep
+          FROM "LiteLLM_SpendLogs"
+          OFFSET 0
+        ) AS normalized
+        OFFSET 0
+      ) AS checked
       OFFSET 0
-    ) AS normalized
-    OFFSET 0
-  ) AS checked
-) AS split
-GROUP BY
-  GROUPING SETS (
-    (hour, status),
-    (
-      tin
-    ),
-    (
-      tout
-    ),
-    (
-      tmodel
+    ) AS split
+    GROUP BY
+      GROUPING SETS (
+        (hs, tmodel),
+        (
+          tin
+        ),
+        (
+          tout
+        )
+      )
+  ) AS sets
+  GROUP BY
+    GROUPING SETS (
+      (grouped, hs),
+      (grouped, tin),
+      (grouped, tout),
+      (grouped, tmodel)
     )
-  );
+) AS added
+WHERE
+  grouped = CASE g WHEN 11 THEN 5 WHEN 13 THEN 6 ELSE 3 END;

@@ -122,3 +122,8 @@ def _check(path: Path) -> None:
             f"{path.name}: {option['name']!r} states {stated:g} requests/s; "
             f"{source.group(0)} gives {low:.2f}-{high:.2f} at these lengths"
         )
+        said = re.search(r"(\d+\.\d\d)-(\d+\.\d\d) by engine", comment)
+        if said:  # a range the comment states is the range the engines give
+            assert (said[1], said[2]) == (f"{low:.2f}", f"{high:.2f}"), (
+                f"{path.name}: the comment says {said[0]}; the engines give {low:.2f}-{high:.2f}"
+            )

@@ -384,10 +384,10 @@ def test_postgres_parts_cover_the_table_once(pg_logs: str, monkeypatch: pytest.M
 def test_postgres_parts_are_compiled_as_the_whole_query(
     pg_logs: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The server chooses to optimize and inline JIT code by a query's estimated cost, and
-    a part's is a third of the whole query's: the parts' transactions get the server's two
-    thresholds divided by 3 (500,000 by default: 166,667); a threshold the server turned
-    off (-1) stays off."""
+    """The server chooses to optimize JIT code by a query's estimated cost, and a part's is
+    a third of the whole query's: the parts' transactions get the server's threshold
+    divided by 3 (500,000 by default: 166,667), and no inlining (it cost a part more time
+    to compile than it saved); a threshold the server turned off (-1) stays off."""
     from payback.measure.usage import engines
     from payback.measure.usage.tables import Table
 
@@ -395,7 +395,6 @@ def test_postgres_parts_are_compiled_as_the_whole_query(
     engine = engines.connect(pg_logs)
     assert isinstance(engine, engines._Postgres)
     try:
-        engine.rows("SET jit_inline_above_cost = -1")
         assert len(engine.parts(Table("public", "generic", default=True))) == 3
         settings = engine._part_settings
         assert settings == {"jit_optimize_above_cost": "166667", "jit_inline_above_cost": "-1"}
@@ -405,8 +404,12 @@ def test_postgres_parts_are_compiled_as_the_whole_query(
             assert engine._run(part, "SHOW jit_inline_above_cost") == [("-1",)]
             part.rollback()  # the settings were the transaction's alone
             assert part.execute("SHOW jit_optimize_above_cost").fetchone() == ("500000",)
+            assert part.execute("SHOW jit_inline_above_cost").fetchone() == ("500000",)
         finally:
             part.close()
+        engine.rows("SET jit_optimize_above_cost = -1")
+        engine.parts(Table("public", "generic", default=True))
+        assert engine._part_settings["jit_optimize_above_cost"] == "-1"
     finally:
         engine.close()
 
@@ -910,6 +913,69 @@ def test_a_partitioned_table_is_read_whole_and_its_partitions_not_listed(postgre
     code, out, err = run("usage", url, "--table", "nope")
     assert_user_error(code, out, err, "tables that look like logs: requests\n")
     assert profile_database(url, table="requests_m5").rows["used"] == 31 * 24
+
+
+def test_postgres_hashes_the_groups_in_three_tables_however_large_the_table(
+    postgres: Any,
+) -> None:
+    """The hour (with the row's status) and the model are one key, so a row is looked up
+    in three hash tables, not four (each a tenth of the query's time on 10 million rows);
+    that key is two columns of a fenced subquery, so the planner guesses 40,000 groups
+    and hashes them even where it believes the table holds a billion rows (as three
+    expressions it guessed a tenth of the rows and sorted them). The hours and statuses
+    come back as before: a row without a time (no hour) and one before 1970 (a negative
+    hour) each in their own."""
+    import psycopg
+
+    from payback.measure.usage import parse_columns
+    from payback.measure.usage.engines import connect
+    from payback.measure.usage.tables import Table, profile_query
+
+    url = new_database(postgres, "huge")
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(
+            "CREATE TABLE requests (created_at timestamptz, model text, prompt_tokens int, "
+            "completion_tokens int)"
+        )
+        con.execute(
+            "INSERT INTO requests VALUES ('2026-04-01 10:15+00', 'a', 1234, 10), "
+            "('2026-04-01 10:45+00', 'b', 100, 20), (NULL, 'a', 5, 5), "
+            "('1969-12-31 22:30+00', 'a', 5, 5)"
+        )
+        con.execute("ANALYZE requests")
+        con.execute(  # a billion rows a page, as the planner reads the statistics
+            "UPDATE pg_class SET reltuples = 1e9, relpages = 1 WHERE relname = 'requests'"
+        )
+    table = Table(
+        "public",
+        "requests",
+        {
+            "created_at": "timestamp with time zone",
+            "model": "text",
+            "prompt_tokens": "integer",
+            "completion_tokens": "integer",
+        },
+        default=True,
+    )
+    columns = parse_columns(
+        "ts=created_at,input=prompt_tokens,output=completion_tokens,model=model"
+    )
+    query = profile_query(table, "generic", columns, dialect="postgres")
+    engine = connect(url)
+    try:
+        plan = "\n".join(line for (line,) in engine.rows("EXPLAIN " + query))
+        rows = engine.rows(query)
+    finally:
+        engine.close()
+    assert "Sort" not in plan, plan
+    assert plan.count("Hash Key:") == 3 + 4, plan  # the scan's three, then the four added up
+    april = int(dt.datetime(2026, 4, 1, 10, tzinfo=dt.UTC).timestamp()) // 3600
+    hours = {(r[1], r[2]): r[6] for r in rows if r[0] == 7}
+    assert hours == {(None, 1): 1, (-1, 2): 1, (april, 9): 2}
+    models = sorted((r[5], r[6]) for r in rows if r[0] == 14 and r[5] is not None)
+    assert models == [("a", 1), ("b", 1)]
+    buckets = sorted((r[3], r[6]) for r in rows if r[0] == 11 and r[3] is not None)
+    assert buckets == [(100.0, 1), (1230.0, 1)]
 
 
 def test_missing_column_is_one_line(pg_logs: str) -> None:

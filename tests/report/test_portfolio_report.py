@@ -41,8 +41,13 @@ def test_report_writes_the_portfolio_and_refuses_a_png(tmp_path: Path) -> None:
     out = tmp_path / "r.md"
     code, stdout, _ = run("report", PORTFOLIO, "-o", out)
     assert code == 0
-    assert stdout.strip() == f"Wrote {out}"
+    assert stdout.strip() == f"Wrote {out} and 3 charts beside it"
+    pngs = ["r-cumulative-portfolio.png", "r-one-contributions-0.png", "r-one-contributions-1.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*pngs, "r.md"])
     text = out.read_text()
+    for png in pngs:
+        assert f"]({png})" in text
+        assert (tmp_path / png).read_bytes().startswith(b"\x89PNG")
     assert text.startswith("# five tasks, one 8B base model\n")
     assert "payback sha256:" in text.splitlines()[-1]  # payback's own file: replaced
     assert run("report", PORTFOLIO, "-o", out)[0] == 0
@@ -54,7 +59,7 @@ def test_report_writes_the_portfolio_and_refuses_a_png(tmp_path: Path) -> None:
 
 def test_explain_says_who_carries_the_fleet() -> None:
     analysis = analyze_portfolio(load_scenario(PORTFOLIO))
-    (shared_title, shared), _ = portfolio_explanation(analysis)
+    (shared_title, shared), *_ = portfolio_explanation(analysis)
     assert shared_title == "Llama 3.1 8B, an adapter per task, one fleet: the portfolio"
     assert (
         "Each workload pays for the shared fleet by its share of GPU time. support triage, "
@@ -83,7 +88,7 @@ def test_report_and_explain_say_which_gpus_are_pinned() -> None:
     assert (
         "| placement, month 1 | 1 pinned to a single workload's adapter, 1 mixing adapters |" in md
     )
-    (_, paragraphs), _ = portfolio_explanation(analysis)
+    (_, paragraphs), *_ = portfolio_explanation(analysis)
     assert (
         "The shared fleet runs 2 GPUs in month 1: 1 pinned to a single workload's adapter, "
         "1 mixing adapters."

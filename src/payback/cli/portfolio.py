@@ -124,7 +124,7 @@ def portfolio_report(
     file: Path, output: Path, samples: int | None, seed: int | None, no_quality: bool
 ) -> dict[Path, bytes] | None:
     """The files of ``payback report`` for a scenario with workloads (None without them):
-    the portfolio as one HTML page or one Markdown file."""
+    the portfolio as one HTML page, or one Markdown file and its PNG charts."""
     suffix = output.suffix.lower()
     from payback.scenario import load_scenario
 
@@ -134,12 +134,13 @@ def portfolio_report(
         raise PaybackError(
             f"-o {output}: a scenario with [[workloads]] has no single chart; write .html or .md"
         )
-    from payback.report.portfolio_document import portfolio_html, portfolio_markdown
+    from payback.report.portfolio_document import portfolio_html, portfolio_markdown_files
 
     analysis = _portfolio_analysis(file, samples, seed, no_quality)
     assert analysis is not None
-    text = portfolio_markdown(analysis) if suffix == ".md" else portfolio_html(analysis)
-    return {output: text.encode("utf-8")}
+    if suffix == ".md":  # the Markdown and its PNG charts beside it, written all or none
+        return portfolio_markdown_files(analysis, output)
+    return {output: portfolio_html(analysis).encode("utf-8")}
 
 
 def portfolio_explain(

@@ -3,14 +3,19 @@ report``), and in plain words (for ``payback explain``). Only reads the analysis
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import payback
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.analysis.verdict import usd_column
+from payback.analysis.verdict import month_figure, saves_nothing, usd_column
+from payback.report.charts import Chart
 from payback.report.common import MARKER, in_month_text, month_text
+from payback.report.explain import usd as prose_usd
 from payback.report.portfolio_common import (
     contribution_rows,
     fleet_words,
@@ -20,8 +25,17 @@ from payback.report.portfolio_common import (
     workload_rows,
 )
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
+from payback.studies.uncertainty import Driver
 
-__all__ = ["portfolio_explanation", "portfolio_html", "portfolio_markdown"]
+__all__ = [
+    "break_even_paragraphs",
+    "drivers_paragraphs",
+    "order_paragraph",
+    "portfolio_explanation",
+    "portfolio_html",
+    "portfolio_markdown",
+    "portfolio_markdown_files",
+]
 
 
 @dataclass(frozen=True)
@@ -122,9 +136,110 @@ def _blocks(analysis: PortfolioAnalysis) -> list[_Table | str]:
     return out
 
 
+def _html_charts(charts: list[Chart]) -> list[str]:
+    """Each chart as the scenario report draws it (plotly, its script inlined once: one
+    offline file), its title as a heading above it and its note under it."""
+    import plotly.io as pio
+
+    from payback.report.html import figure
+
+    out = []
+    for k, chart in enumerate(charts):
+        fig = figure(chart)
+        fig.update_layout(title_text=None, margin={"t": 40})
+        div = pio.to_html(
+            fig,
+            full_html=False,
+            include_plotlyjs=k == 0,
+            div_id=f"plot-{chart.key}",  # the same page for the same analysis
+            config={"displaylogo": False, "responsive": True},
+            default_width="100%",
+        )
+        note = f'<p class="note">{html.escape(chart.note)}</p>' if chart.note else ""
+        out.append(
+            f"<h3>{html.escape(chart.title)}</h3>"
+            f'<div class="chart" id="chart-{chart.key}" data-chart="{chart.key}">{div}</div>{note}'
+        )
+    return out
+
+
+def inputs_rows(analysis: PortfolioAnalysis) -> list[list[str]]:
+    """Every number the portfolio reads (``payback sensitivity``'s paths), as
+    :func:`~payback.report.common.inputs_table` lists one scenario's: its value, its range
+    when it has one, where it came from (the scenario file, a default, a catalog) and the
+    reference and date behind it."""
+    from payback.analysis.portfolio import central_value, route
+    from payback.report.common import given_in_file, input_value, range_text
+    from payback.studies.portfolio_uncertainty import portfolio_paths
+
+    p = analysis.portfolio
+    workloads = p.scenario.workloads or []
+
+    def given(path: str) -> bool:
+        bits = path.split(".")
+        if bits[0] == "workloads" and bits[2] == "alternatives":  # terms keyed by name
+            j, i = int(bits[1]), bits[3]
+            name = p.scenario.alternatives[int(i)].name if i.isdigit() else i
+            terms = workloads[j].alternatives.get(name)
+            return terms is not None and given_in_file(terms, ".".join(bits[4:]))
+        return given_in_file(p.scenario, path)
+
+    def group(path: str) -> int:  # the scenario's own numbers first, then each workload's
+        bits = path.split(".")
+        return 1 + int(bits[1]) if bits[0] == "workloads" else 0
+
+    rows = []
+    for path in sorted(portfolio_paths(p), key=group):
+        where = route(p, path)
+        found = [p.parts[j].sources.get(where.local) for j in where.parts]
+        source = next((f for f in found if f is not None), None)
+        dist = p.scenario.distributions.get(path)
+        value = central_value(p, path)
+        reference = (source.reference or "") if source else ""
+        if source is not None and source.checked:
+            reference += ("; " if reference else "") + f"checked {source.checked.isoformat()}"
+        rows.append(
+            [
+                path,
+                input_value(path, float(value)),
+                range_text(path, dist.model_dump()) if dist else "",
+                source.source if source else "scenario file" if given(path) else "default",
+                reference,
+            ]
+        )
+    return rows
+
+
+def _inputs(analysis: PortfolioAnalysis) -> _Table:
+    rows = inputs_rows(analysis)
+    header = ["input", "value used", "range", "source", "reference"]
+    keep = [i for i in range(len(header)) if i in (0, 1, 3) or any(r[i] for r in rows)]
+    return _Table(
+        "Inputs and where they come from",
+        [header[i] for i in keep],
+        [[r[i] for i in keep] for r in rows],
+    )
+
+
+def _inputs_caption(analysis: PortfolioAnalysis) -> str:
+    workloads = "; ".join(
+        f"workloads.{j} is '{w.name}'" for j, w in enumerate(analysis.scenario.workloads or [])
+    )
+    alternatives = "; ".join(
+        f"alternatives.{i} is '{a.name}'" for i, a in enumerate(analysis.alternatives)
+    )
+    return (
+        f'{workloads}; {alternatives}. "default": not in the scenario file, the field\'s '
+        "default value. An alternative's number is read by every workload it serves that "
+        "gives none of its own."
+    )
+
+
 def portfolio_html(analysis: PortfolioAnalysis) -> str:
     """One offline HTML page: the verdict, the workloads and, per alternative, its costs,
-    each workload's contribution and the migration order."""
+    each workload's contribution and the migration order; the charts; the explanation."""
+    from payback.report.portfolio_charts import portfolio_charts
+
     e = html.escape
     body = [f"<h1>{e(analysis.name)}</h1>"]
     for block in _blocks(analysis):
@@ -139,10 +254,27 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
         body.append(
             f'<h2>{e(block.title)}</h2>\n<div class="wide"><table><tr>{head}</tr>{rows}</table></div>'
         )
+    body += ["<h2>Charts</h2>", *_html_charts(portfolio_charts(analysis))]
+    body.append("<h2>What it means</h2>")
+    for title, paragraphs in portfolio_explanation(analysis):
+        body.append(f"<h3>{e(title[0].upper() + title[1:])}</h3>")
+        body += [f"<p>{e(p)}</p>" for p in paragraphs]
+    inputs = _inputs(analysis)
+    body.append(f"<h2>{e(inputs.title)}</h2>")
+    body.append(f'<p class="note">{e(_inputs_caption(analysis))}</p>')
+    head = "".join(f"<th>{e(h)}</th>" for h in inputs.header)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in inputs.rows
+    )
+    body.append(f'<div class="wide"><table><tr>{head}</tr>{rows}</table></div>')
+    body.append(
+        f'<p class="note">Generated by payback {payback.__version__} on {dt.date.today().isoformat()}.</p>'
+    )
     style = (
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "table{border-collapse:collapse}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;"
         "text-align:left}td:not(:first-child){text-align:right}.wide{overflow-x:auto}"
+        ".note{color:#555;font-size:.9em}p{max-width:60em;line-height:1.45}"
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -160,8 +292,30 @@ def _md(text: str) -> str:
     return out
 
 
-def portfolio_markdown(analysis: PortfolioAnalysis) -> str:
-    """The same as :func:`portfolio_html`, as Markdown tables."""
+def _png_name(path: Path, chart: Chart) -> str:
+    return f"{path.stem}-{chart.key}.png"
+
+
+def portfolio_markdown_files(analysis: PortfolioAnalysis, path: Path) -> dict[Path, bytes]:
+    """The Markdown report at ``path`` and its PNG charts beside it (matplotlib, as the
+    scenario report draws them), as file contents: written all together or none."""
+    from payback.report.markdown import png_bytes
+    from payback.report.portfolio_charts import portfolio_charts
+
+    charts = portfolio_charts(analysis)
+    files = {path.parent / _png_name(path, c): png_bytes(c) for c in charts}
+    text = portfolio_markdown(analysis, path, charts)
+    return {path: text.encode("utf-8"), **files}
+
+
+def portfolio_markdown(
+    analysis: PortfolioAnalysis, path: Path = Path("report.md"), charts: list[Chart] | None = None
+) -> str:
+    """The same as :func:`portfolio_html`, as Markdown tables, the charts linked as the
+    PNGs :func:`portfolio_markdown_files` writes beside ``path``."""
+    from payback.report.markdown import image_link
+    from payback.report.portfolio_charts import portfolio_charts
+
     lines = [f"# {_md(analysis.name)}", ""]
     for block in _blocks(analysis):
         if isinstance(block, str):
@@ -172,6 +326,23 @@ def portfolio_markdown(analysis: PortfolioAnalysis) -> str:
         lines.append("|" + "|".join("---" for _ in block.header) + "|")
         lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in block.rows]
         lines.append("")
+    lines += ["## Charts", ""]
+    for chart in portfolio_charts(analysis) if charts is None else charts:
+        lines += [image_link(chart.title, _png_name(path, chart)), ""]
+        if chart.note:
+            lines += [f"*{_md(chart.note)}*", ""]
+    lines += ["## What it means", ""]
+    for title, paragraphs in portfolio_explanation(analysis):
+        lines += [f"### {_md(title[0].upper() + title[1:])}", ""]
+        lines += [line for p in paragraphs for line in (_md(p), "")]
+    inputs = _inputs(analysis)
+    lines += [f"## {inputs.title}", "", _md(_inputs_caption(analysis)), ""]
+    lines.append("| " + " | ".join(_md(h) for h in inputs.header) + " |")
+    lines.append("|" + "|".join("---" for _ in inputs.header) + "|")
+    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in inputs.rows]
+    lines.append("")
+    lines.append(f"Generated by payback {payback.__version__} on {dt.date.today().isoformat()}.")
+    lines.append("")
     lines.append(f"<!-- {MARKER} {payback.__version__} -->")
     return "\n".join(lines) + "\n"
 
@@ -181,17 +352,167 @@ def _names(names: list[str], one: str, many: str) -> str:
     return f"{', '.join(names)} {one if len(names) == 1 else many}"
 
 
+def break_even_paragraphs(alt: PortfolioAlternative, horizon: int) -> list[str]:
+    """How the alternative's break-even is computed, with its figures: month 1's costs of
+    the workloads on today's APIs and on the alternative, the one-time cost, and the month
+    the cumulative savings cross zero (linear inside that month), as ``explain`` says it
+    for one scenario."""
+    base, cost, requests = alt.baseline_usd[0], alt.monthly_cost_usd[0], alt.requests_per_month[0]
+    saved = base - cost
+    n = len(alt.workloads)
+    per_1k = (lambda usd: f"{money(1000 * usd / requests, 2)} per 1,000") if requests else None
+    first = (
+        f"In month 1 {'the workload costs' if n == 1 else f'the {n} workloads cost'} "
+        f"{prose_usd(base)} on today's APIs ({requests:,.0f} requests"
+        + (f", {per_1k(base)}" if per_1k else "")
+        + f") and '{alt.name}' costs {prose_usd(cost)}"
+        + (f" ({per_1k(cost)})" if per_1k else "")
+        + ", so switching "
+        + (
+            f"saves {prose_usd(saved)} that month."
+            if saved >= 0
+            else f"costs {prose_usd(-saved)} more that month."
+        )
+    )
+    last = alt.baseline_usd[-1] - alt.monthly_cost_usd[-1]
+    if money(last) != money(saved):
+        first += (
+            f" The difference moves with the months (traffic, prices, the fleet): in month "
+            f"{horizon} it "
+            + (f"saves {prose_usd(last)}." if last >= 0 else f"costs {prose_usd(-last)} more.")
+        )
+    cum = alt.cumulative_savings_usd
+    second = (
+        f"Cumulative savings start at {prose_usd(cum[0])} (the one-time cost"
+        + (
+            f", {prose_usd(alt.shared_one_time_usd)} of it shared"
+            if alt.shared_one_time_usd != alt.one_time_usd
+            else ""
+        )
+        + ") and add each month's difference."
+    )
+    t = alt.break_even_month
+    if t is None:
+        second += f" They never reach zero within {months_text(horizon)}."
+    elif saves_nothing(cum):
+        second += " They stay at zero: nothing to recover and nothing saved."
+    elif t == 0:
+        second += " With nothing to recover and no month that loses money, it pays back at once."
+    else:
+        m = math.ceil(t)
+        before, after = cum[m - 1], cum[m]
+        second += (
+            f" They first reach zero in month {m}: {prose_usd(before)} at the end of month "
+            f"{m - 1}, {prose_usd(after)} at the end of month {m}. Linear inside the month, "
+            f"break-even = {m - 1} + {prose_usd(-before)} / {prose_usd(after - before)} = month "
+            f"{month_figure(t, 2)}, after {alt.break_even_requests or 0:,.0f} requests."
+        )
+    return [first, second]
+
+
+def order_paragraph(alt: PortfolioAlternative, horizon: int) -> str:
+    """Why the migration order is this one, with each step's figures."""
+    steps = alt.order
+    head = steps[0]
+    best = alt.greedy_is_best is False  # the greedy order lost: the best order is shown
+    text = (
+        "The order is the one whose first k workloads add up to the most NPV (the sum of the "
+        "NPVs of each first k, checked against every order); moving the best next workload "
+        f"each time does less well. {head.workload} moves first (NPV alone "
+        f"{prose_usd(head.marginal_npv_usd)})"
+        if best
+        else f"{head.workload} moves first: alone it has the highest NPV of any workload "
+        f"({prose_usd(head.marginal_npv_usd)})"
+    )
+    moves = "; ".join(
+        f"{s.workload} adds {prose_usd(s.marginal_npv_usd)} (NPV so far {prose_usd(s.npv_usd)}, "
+        + (
+            f"not within {months_text(horizon)}"
+            if s.break_even_month is None
+            else f"break-even {month_text(s.break_even_month)}"
+        )
+        + ")"
+        for s in steps[1:]
+    )
+    if best:
+        text += f"; then {moves}."
+    else:
+        text += (
+            ". Then each step moves the workload that adds the most NPV given those already "
+            f"moved: {moves}."
+        )
+        if alt.greedy_is_best:
+            text += (
+                " Checked against every order (the sum of the NPVs of each first k): none is "
+                "better."
+            )
+        else:
+            text += " There are too many workloads to check every order."
+    return text
+
+
+def _driver_label(analysis: PortfolioAnalysis, path: str) -> str:
+    """An input's plain label, a workload's own input with the workload's name in front."""
+    from payback.report.labels import input_label
+
+    head, _, rest = path.partition(".")
+    if head == "workloads":
+        index, _, rest = rest.partition(".")
+        name = (analysis.scenario.workloads or [])[int(index)].name
+        return f"{name}'s {input_label(rest, units=False)}"
+    return input_label(path, units=False)
+
+
+def drivers_paragraphs(
+    analysis: PortfolioAnalysis, drivers: list[Driver], top: int = 3
+) -> list[str]:
+    """The inputs that move the alternative's answer most (``payback sensitivity``'s
+    tornado: each input alone at its p10 and p90, or ±25%, the rest central), and what to
+    measure first."""
+    if not drivers:
+        return ["No input moves the answer: it holds whatever the assumptions."]
+    from payback.report.explain import MEASURE_FIRST
+    from payback.report.fleet import break_even_span
+
+    horizon = analysis.horizon_months
+
+    def span(d: Driver) -> str:  # "-0.3 to 0 (assumed for ...)": one pair of brackets
+        words = d.assumed or "p10 to p90"
+        return words.replace(" (", ", ", 1)[:-1] if words.endswith(")") else words
+
+    lines = [
+        f"{_driver_label(analysis, d.parameter)} ({d.parameter}; {span(d)}): "
+        f"NPV {money(d.npv_low_usd)} to {money(d.npv_high_usd)}, break-even "
+        + break_even_span(d.break_even_month_low, d.break_even_month_high, horizon)
+        for d in drivers[:top]
+    ]
+    first = drivers[0].parameter
+    advice = MEASURE_FIRST.get(first.rsplit(".", 1)[-1], "this number")
+    return [
+        "With each input moved alone over the range in brackets and the others central "
+        "(payback sensitivity ranks every input), the answer moves most with: "
+        + "; ".join(lines)
+        + ".",
+        f"Measure first: {advice}. Narrowing the {_driver_label(analysis, first)} narrows the "
+        "answer more than anything else.",
+    ]
+
+
 def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[str]]]:
     """In plain words, per alternative: what moving the workloads together costs and saves,
     who carries the fleet, the order to move them in and the quarter."""
+    from payback.studies.portfolio_uncertainty import portfolio_tornado
+
     horizon = analysis.horizon_months
+    ranked = portfolio_tornado(analysis.portfolio)  # as `payback sensitivity` ranks them
     sections = []
-    for alt in analysis.alternatives:
+    for alt, drivers in zip(analysis.alternatives, ranked, strict=True):
+        cost, base = usd_column([alt.monthly_cost_usd[0], alt.baseline_usd[0]])  # alike
         paragraphs = [
             f"It serves {len(alt.workloads)} workload{'' if len(alt.workloads) == 1 else 's'} "
             f"({', '.join(alt.workloads)}) for "
-            f"{money(alt.monthly_cost_usd[0])} a month in month 1, against "
-            f"{money(alt.baseline_usd[0])} on what {'it uses' if len(alt.workloads) == 1 else 'they use'} today, after a one-time "
+            f"{cost} a month in month 1, against "
+            f"{base} on what {'it uses' if len(alt.workloads) == 1 else 'they use'} today, after a one-time "
             f"{money(alt.one_time_usd)}"
             + (
                 f" ({money(alt.shared_one_time_usd)} of it shared by all)."
@@ -234,9 +555,6 @@ def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[s
                     f"{_names(losing, 'saves', 'save')} less than "
                     f"{'its' if len(losing) == 1 else 'their'} own fleet costs."
                 )
-        order = ", ".join(f"{s.workload} ({money(s.marginal_npv_usd)})" for s in alt.order)
-        if len(alt.order) > 1:  # one workload: no order to move them in
-            paragraphs.append(f"Move them in this order (each one's marginal NPV): {order}.")
         losing_steps = [s.workload for s in alt.order if s.marginal_npv_usd < 0]
         if losing_steps:
             paragraphs.append(
@@ -244,4 +562,15 @@ def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[s
             )
         paragraphs.append(alt.quarter + ".")
         sections.append((f"{alt.name}: the portfolio", paragraphs))
+        sections.append(
+            (
+                f"{alt.name}: how the break-even is computed here",
+                break_even_paragraphs(alt, horizon),
+            )
+        )
+        if len(alt.order) > 1:
+            sections.append(
+                (f"{alt.name}: why this migration order", [order_paragraph(alt, horizon)])
+            )
+        sections.append((f"{alt.name}: what decides it", drivers_paragraphs(analysis, drivers)))
     return sections

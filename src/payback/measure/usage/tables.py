@@ -11,9 +11,10 @@ translation does not hold (microseconds since 1970, integer division on ClickHou
 yields NULL instead of failing, reading a key of a map or of JSON) are named functions below,
 each written per dialect by :func:`render`.
 
-The query scans the table once and returns only aggregates, in four grouping sets (each
-aggregate is computed for every set, so there are few of them: a count, three sums, the
-first and last time; the row's flags and why it cannot be used are one ``status`` number):
+The query scans the table once and returns only aggregates, in four groupings (each
+aggregate is computed for every grouping set, so there are few of them: a count, three
+sums, the first and last time; the row's flags and why it cannot be used are one ``status``
+number):
 
 - by clock hour and the row's status (not an LLM call that succeeded; not usable, and
   why; outside the filters; used): requests, token sums, first and last time (every time
@@ -23,6 +24,16 @@ first and last time; the row's flags and why it cannot be used are one ``status`
   below 1,000, then the first three digits (1,000-1,009, ..., 10,000-10,099, ...), so the
   percentiles are exact below 1,000 and within 0.5 % above, and the buckets stay a few
   thousand however many distinct counts the logs hold (:data:`payback.measure.usage.buckets.BUCKET_DIGITS`).
+
+The scan groups in three sets, not four: the hour, the status and the model are one key
+(``hs``, hour * 16 + status, with the model), so each row is looked up in three hash
+tables; those few groups are then added up by hour and status and by model, and the four
+groupings come back as before. On PostgreSQL each set costs about a tenth of the query's
+time on 10 million rows, and this form took 12 % less CPU than four sets (5.5 s against
+6.3 s for the whole table on one core, the same rows back). The key is two columns of a
+fenced subquery (``split``): the planner guesses 200 values a column, 40,000 groups, and
+hashes them; as expressions over three columns it guessed a tenth of the rows and sorted a
+large table.
 
 Where the time goes (10 million rows, ``benchmarks/bench_usage.py --databases``): PostgreSQL
 computes grouping sets on one core (no parallel aggregation for them, and none below an
@@ -90,6 +101,9 @@ WHY = (
 not an LLM call that succeeded, :data:`FILTERED`: outside the filters, :data:`USED`)."""
 FILTERED = 8
 USED = 9
+HOURLESS = -(2**58)
+"""The hour of rows without a time in the query's key ``hs`` (hour * 16 + status): far below
+any hour a 64-bit count of microseconds holds (about ±2.6e9), and times 16 still within 64 bits."""
 
 
 @dataclass(frozen=True)
@@ -500,10 +514,16 @@ def profile_query(
         source += f" WHERE ctid >= CAST('({int(first_block)},0)' AS TID)"
         if end_block is not None:
             source += f" AND ctid < CAST('({int(end_block)},0)' AS TID)"
-    text = f"""SELECT GROUPING(hour, tin, tout, tmodel) AS g, hour, status, tin, tout, tmodel,
+    text = f"""SELECT g, hour, status, tin, tout, tmodel, n, input, output, cached, first_us, last_us
+FROM (SELECT GROUPING(hs, tin, tout, tmodel) AS g, grouped,
+             CASE WHEN hs >= {HOURLESS * 16 + 16} THEN (hs - (hs % 16 + 16) % 16) // 16 END AS hour,
+             (hs % 16 + 16) % 16 AS status, tin, tout, tmodel,
+             CAST(sum(n) AS BIGINT) AS n, sum(input) AS input, sum(output) AS output, sum(cached) AS cached,
+             min(first_us) AS first_us, max(last_us) AS last_us
+FROM (SELECT GROUPING(hs, tin, tout) AS grouped, hs, tin, tout, tmodel,
        count(*) AS n, sum(input) AS input, sum(output) AS output, sum(cached) AS cached,
        min(us) AS first_us, max(us) AS last_us
-FROM (SELECT us, us // 3600000000 AS hour, input, output, cached, status,
+FROM (SELECT us, coalesce(us // 3600000000, {HOURLESS}) * 16 + status AS hs, input, output, cached,
              CASE WHEN status = {USED} THEN {_bucket("input")} END AS tin,
              CASE WHEN status = {USED} THEN {_bucket("output")} END AS tout,
              CASE WHEN status = {USED} THEN model END AS tmodel
@@ -522,7 +542,9 @@ FROM (SELECT us, us // 3600000000 AS hour, input, output, cached, status,
                          coalesce(nullif({model_sql}, ''), '(none)') AS model,
                          CASE WHEN {keep} THEN 1 ELSE 0 END AS keep{comma_columns}
                   FROM {source}) AS normalized) AS checked) AS split
-GROUP BY GROUPING SETS ((hour, status), (tin), (tout), (tmodel))"""
+GROUP BY GROUPING SETS ((hs, tmodel), (tin), (tout))) AS sets
+GROUP BY GROUPING SETS ((grouped, hs), (grouped, tin), (grouped, tout), (grouped, tmodel))) AS added
+WHERE grouped = CASE g WHEN 11 THEN 5 WHEN 13 THEN 6 ELSE 3 END"""
     return render(text, dialect, final=table.final)
 
 
