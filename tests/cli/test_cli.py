@@ -238,11 +238,26 @@ def test_analyze_text_states_the_numbers() -> None:
 
 
 def test_analyze_yaml(tmp_path: Path) -> None:
+    """The YAML starter is the TOML starter: the same answer, the same keys in the same
+    order and every comment (it had none, and `kind` after `one_time`)."""
     code, out, _ = run("init", tmp_path / "s.yaml")
     assert code == 0
     code, out, err = run("analyze", tmp_path / "s.yaml", "--json")
     assert code == 0, err
     assert json.loads(out)["alternatives"][0]["break_even_month"] > 0
+    code, _, _ = run("init", tmp_path / "s.toml")
+    assert code == 0
+    code, toml_out, err = run("analyze", tmp_path / "s.toml", "--json")
+    assert code == 0, err
+    assert json.loads(toml_out)["alternatives"] == json.loads(out)["alternatives"]
+    toml_text = (tmp_path / "s.toml").read_text()
+    yaml_text = (tmp_path / "s.yaml").read_text()
+    comments = [line.split("#", 1)[1].strip() for line in toml_text.splitlines() if "#" in line]
+    for comment in comments:
+        assert comment.replace("[[alternatives]]", "alternatives entries") in yaml_text, comment
+    keys = [m.group(1) for m in re.finditer(r"^\s*(\w+) =", toml_text, re.MULTILINE)]
+    in_yaml = [m.group(1) for m in re.finditer(r"^[\s-]*(\w+):", yaml_text, re.MULTILINE)]
+    assert [k for k in in_yaml if k in keys] == keys
 
 
 BAD_FILES = {

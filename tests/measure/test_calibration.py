@@ -460,16 +460,24 @@ def test_factors_calibrate_the_serving_estimate(tmp_path: Path) -> None:
         "factors calibrated by factors.toml"
         in res.sources["alternatives.0.replica_requests_per_s"].source
     )
-    assert res.warnings == []  # another model on the same GPU: the factors carry over
+    # another model on the same GPU: no word of the GPU; but 16× the size of the one
+    # measured (qwen2.5-0.5b), which is warned about
+    assert res.warnings == [
+        "alternatives.0.calibration: its factors were measured on qwen2.5-0.5b, 0.49B "
+        "parameters, and are used for llama-3.1-8b, 8.03B (16.4× more); they may not carry "
+        "over: calibrate with a model near the size you serve (README, 'A GPU at hand')"
+    ]
 
 
 def test_factors_from_another_gpu_warn_and_need_model_and_gpu(tmp_path: Path) -> None:
     path = factors_file(tmp_path, bandwidth_efficiency=0.6)
     res = resolved(tmp_path, calibrated(tmp_path, path.name, model="llama-3.1-8b", gpu="l40s"))
-    assert res.warnings == [
+    assert res.warnings[0] == (
         "alternatives.0.calibration: the calibration measured gpu h100-sxm; this uses l40s "
         "(its utilisation factors may not carry over)"
-    ]
+    )
+    assert "measured on qwen2.5-0.5b, 0.49B parameters" in res.warnings[1]  # 16× the size
+    assert len(res.warnings) == 2
     with pytest.raises(
         PaybackError, match="model and gpu are required to apply the calibration's factors"
     ):

@@ -130,6 +130,9 @@ def test_the_portfolio_examples_charts_and_words_are_analyze_json(tmp_path: Path
     assert marked == {a["name"]: a["break_even_month"] for a in alts if a["break_even_month"]}
     # the words: month 1's costs, the one-time cost, the crossing, each step of the order
     sections = dict(portfolio_explanation(analysis))
+    # the order is said once, in its own section (the first section listed it as well,
+    # SQL helper's step as $406.09 where the order section says $406)
+    assert not any("Move them in this order" in p for ps in sections.values() for p in ps)
     for alt in alts:
         how = " ".join(sections[f"{alt['name']}: how the break-even is computed here"])
         month1 = re.search(

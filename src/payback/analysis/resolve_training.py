@@ -84,6 +84,7 @@ def _estimated(ctx: Lookups, path: str, job: TrainingJob) -> float:
         stack=job.stack,
         usd_per_gpu_hour=price,
         mfu_scale=scale,
+        fields={"precision": f"{path}.training.precision"},
     )
     ctx.details[f"{path}.training"] = estimate.to_dict()
     source = (

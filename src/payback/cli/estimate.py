@@ -151,6 +151,10 @@ def estimate_serving(
     result = estimate_serving(
         served, gpu_record, precision, gpus_per_replica=gpus_per_replica, **options
     )
+    from payback.hardware.device import factors_text, factors_used
+
+    used = factors_used(options["engine"], gpu_record, precision)
+    used["calibration"] = None if calibration is None else str(calibration)
     larger = (
         []
         if gpus_per_replica is not None
@@ -163,6 +167,7 @@ def estimate_serving(
                 "usd_per_1k_requests": _per_1k(result),
                 "gpus_per_replica_chosen": "given" if gpus_per_replica else "fewest that fit",
                 "larger_replicas": larger,
+                "factors": used,
             }
         )
         return
@@ -189,6 +194,9 @@ def estimate_serving(
                 "none by default: every on-demand offer is a marketplace's "
                 f"(payback catalog gpus --search {gpu_record.id})"
             )
+    rows["efficiency factors"] = factors_text(used) + (
+        f"; calibrated from {calibration}" if calibration is not None else ""
+    )
     if cal is not None:
         rows["calibrated by"] = f"{calibration} ({cal.tool} on {cal.device}, {cal.created})"
     _console().print(tables.key_values(f"Serving {result.model} on {result.gpu}", rows))

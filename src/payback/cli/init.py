@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from payback.cli._common import JsonFlag, _print_json, echo, user_errors
-from payback.cli._files import _check_scenario_suffix, _starter_text, _toml_loads, _write_new
+from payback.cli._files import _check_scenario_suffix, _starter_text, _write_new
 
 
 @user_errors
@@ -32,10 +32,10 @@ def init(
     if not special:
         _check_scenario_suffix(path)
     text = _starter_text()
-    if path.suffix.lower() in {".yaml", ".yml"}:
-        from payback.scenario import dump_scenario, parse_scenario
+    if path.suffix.lower() in {".yaml", ".yml"}:  # the same file, comments and order kept
+        from payback.scenario.edit import yaml_from_toml
 
-        text = dump_scenario(parse_scenario(_toml_loads(text)), "yaml")
+        text = yaml_from_toml(text)
     _write_new(path, text, force)
     if as_json:
         _print_json({"written": str(path)})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -135,3 +136,62 @@ def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) 
             "or a GPU that has them"
         )
     return value * 1e12
+
+
+def factors_used(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> dict[str, object]:
+    """The efficiency factors a serving estimate of ``engine`` (a calibration's measured
+    ones in place, :func:`payback.hardware.calibration.engine_for`) uses on ``gpu`` at
+    ``precision``: the engine's shares of peak and overheads, the GPU family's scales (on
+    the factors not measured on the device) and the precision's
+    (:func:`payback.hardware.placement.serving_shape` applies them all).
+
+    >>> from payback.catalog import default_catalog
+    >>> f = factors_used(sv.VLLM, default_catalog().gpu("l40s"), "fp8")
+    >>> f["bandwidth_efficiency"], f["family"], f["family_bandwidth"], f["compute_scale"]
+    (0.85, 'ada', 0.95, 0.75)
+    """
+    family = gpu_family(gpu)
+    scale = FAMILY_EFFICIENCY[family]
+    compute = 1.0 if "prefill_mfu" in engine.measured else scale.compute
+    if precision in sv.WEIGHT_ONLY and family != "blackwell":
+        compute *= sv.DEQUANT_COMPUTE[precision]
+    if precision in ("fp8", "int8"):
+        compute *= sv.FP8_COMPUTE
+    return {
+        "engine": engine.name,
+        "bandwidth_efficiency": engine.bandwidth_efficiency,
+        "kv_bandwidth_efficiency": engine.kv_bandwidth_efficiency,
+        "prefill_mfu": engine.prefill_mfu,
+        "decode_mfu": engine.decode_mfu,
+        "step_overhead_s": engine.step_overhead_s,
+        "layer_overhead_s": engine.layer_overhead_s,
+        "family": family,
+        "family_bandwidth": 1.0 if "bandwidth_efficiency" in engine.measured else scale.bandwidth,
+        "weight_bandwidth": sv.DEQUANT_BANDWIDTH if precision in sv.WEIGHT_ONLY else 1.0,
+        "compute_scale": compute,
+        "measured": list(engine.measured),
+    }
+
+
+def factors_text(factors: dict[str, object]) -> str:
+    """:func:`factors_used` in one line; multipliers of 1 are left out.
+
+    >>> from payback.catalog import default_catalog
+    >>> print(factors_text(factors_used(sv.VLLM, default_catalog().gpu("h100-sxm"), "bf16")))
+    bandwidth 0.85 of peak (KV reads 0.71), prefill MFU 0.67, decode MFU 0.5, step overhead 1 ms + 30 µs a layer
+    """
+    f: dict[str, Any] = factors
+    text = (
+        f"bandwidth {f['bandwidth_efficiency']:.3g} of peak (KV reads "
+        f"{f['kv_bandwidth_efficiency']:.3g}), prefill MFU {f['prefill_mfu']:.3g}, decode MFU "
+        f"{f['decode_mfu']:.3g}, step overhead {f['step_overhead_s'] * 1e3:.3g} ms + "
+        f"{f['layer_overhead_s'] * 1e6:.3g} µs a layer"
+    )
+    for key, what in (
+        ("family_bandwidth", f"{f['family']} bandwidth"),
+        ("weight_bandwidth", "weight-only bandwidth"),
+        ("compute_scale", "tensor peak share"),
+    ):
+        if f[key] != 1.0:
+            text += f"; {what} ×{f[key]:.3g}"
+    return text

@@ -153,7 +153,7 @@ def estimate_serving(
     tpot_ms: float | None = None,
     engine: sv.ServingEngine | str = sv.VLLM,
     utilization: float | None = None,
-) -> ServingEstimate:
+) -> ServingEstimate:  # long: the batch's limits in order, then the one result record
     """Capacity of one replica: batch, latency, decode and prefill rates, requests/s.
 
     Without ``batch``, the replica runs the largest batch that fits the KV cache at the
@@ -193,6 +193,7 @@ def estimate_serving(
         "budget": budget,
         "engine": engine,
     }
+    fastest = None
     if tpot_ms is not None:
         fastest = _latency_batch(model, gpu, precision, tp, args, max_batch, tpot_ms, load)
         if fastest < chosen:
@@ -204,6 +205,7 @@ def estimate_serving(
     step = float(sv.decode_step_seconds(batch=chosen, context=at_context, engine=engine, **args))
     rates = replica_rates(args, chosen, **load)
     running = float(rates.running)
+    _check_batch_latency(batch, fastest, float(rates.load_step_s), tpot_ms)
     if running < chosen:  # a step's token budget holds fewer, a given batch included
         limited_by = "token budget"
     rps = float(rates.requests_per_s)
@@ -379,6 +381,22 @@ def _latency_batch(
             f"takes {steps[0] * 1000:.1f} ms per token",
         )
     return int(ok[-1] + 1)
+
+
+def _check_batch_latency(
+    batch: int | None, fastest: int | None, step_s: float, tpot_ms: float | None
+) -> None:
+    """One line when a given batch runs more sequences than the largest that meets the
+    ``tpot_ms`` target (``fastest``), as a target no batch meets is refused: its time per
+    output token (``step_s``, the loaded step) and the target."""
+    if batch is None or fastest is None or tpot_ms is None or batch <= fastest:
+        return
+    raise PaybackError.bad(
+        "batch",
+        batch,
+        f"its time per output token is {step_s * 1000.0:,.1f} ms, over the {tpot_ms:g} ms "
+        f"target; at most {fastest:,} sequences meet it",
+    )
 
 
 def _check_batch(

@@ -97,6 +97,7 @@ def estimate_training(
     fine-tuning or FP8 is refused in one line."""
     _check_training_inputs(method, stack, gpus, usd_per_gpu_hour, tokens, epochs, runs)
     _check_stack(stack, method, precision, gpus)
+    _check_method_precision(method, precision)
     peak = peak_flops(gpu, precision, tr.TRAINING_PRECISIONS)
     active = _active_parameters(model)
     processed = tokens * epochs
@@ -263,6 +264,20 @@ def _check_stack(stack: str, method: str, precision: str, gpus: int | None) -> N
         raise PaybackError.bad("gpus", gpus, "1 with stack 'unsloth' (a single-GPU trainer)")
 
 
+def _check_method_precision(method: str, precision: str) -> None:
+    """One line for a precision the method does not train at
+    (:data:`~payback.hardware.training.METHOD_PRECISIONS`): QLoRA at FP8."""
+    allowed = tr.METHOD_PRECISIONS.get(method)
+    if allowed is not None and precision in tr.TRAINING_PRECISIONS and precision not in allowed:
+        raise PaybackError.bad(
+            "precision",
+            precision,
+            f"{' or '.join(allowed)} with method {method!r}: QLoRA dequantizes its 4-bit weights "
+            "to BF16 for its matrix multiplications and has no FP8 path (lora or full train "
+            "at fp8)",
+        )
+
+
 def _training_gpus(
     model: OpenModel,
     gpu: Gpu,
@@ -298,10 +313,7 @@ def _training_gpus(
         activations=activations,
     )
     if needed is None:
-        raise PaybackError(
-            f"{method} fine-tuning of {model.id} does not fit on 64 × {gpu.id}; "
-            "use LoRA/QLoRA or GPUs with more memory"
-        )
+        raise PaybackError(_does_not_fit(model, gpu, method, adapters, activations))
     sequences = math.floor(processed / tokens_per_micro_batch)
     most = max(needed, sequences)
     if gpus is not None:
@@ -326,6 +338,29 @@ def _training_gpus(
         params=n, method=method, gpus=needed, adapter_params=adapters, activations=activations
     )
     return needed, per_gpu_memory, most
+
+
+def _does_not_fit(
+    model: OpenModel, gpu: Gpu, method: str, adapters: float, activations: float
+) -> str:
+    """Why a job fits on no count of GPUs, and which lighter methods (those not tried:
+    fewer bytes a parameter) fit, on how many."""
+    fits = []
+    for other in tr.METHODS:
+        if tr.BYTES_PER_PARAM_STATE[other] >= tr.BYTES_PER_PARAM_STATE[method]:
+            continue
+        count = tr.gpus_needed(
+            params=model.params_b * 1e9,
+            method=other,
+            gpu_memory_bytes=gpu.memory_bytes,
+            adapter_params=adapters,
+            activations=activations,
+        )
+        if count is not None:
+            fits.append(f"{other} fits on {count} × {gpu.id}")
+    return f"{method} fine-tuning of {model.id} does not fit on 64 × {gpu.id}; " + (
+        f"{', '.join(fits)}; or use GPUs with more memory" if fits else "use GPUs with more memory"
+    )
 
 
 def _training_price(gpu: Gpu, usd_per_gpu_hour: float | None) -> tuple[float | None, str | None]:

@@ -269,11 +269,20 @@ def _does_not_fit(
         f"it needs at least {need(precision)} × {gpu.id} at {precision}"
         + (" (more than one node)" if need(precision) > 8 else ""),
     ]
-    parts += [
-        f"{need(p)} at {p}"
+    lighter = [
+        p
         for p in PRECISIONS
         if weight_bytes(model, p) < weights and (model.is_moe or p not in EXPERT_ONLY_PRECISIONS)
     ]
+    parts += [f"{need(p)} at {p}" for p in lighter]
+    node = max(TP_DEGREES)
+    if lighter and need(precision) > node:
+        one_node = [p for p in lighter if need(p) <= node]
+        parts.append(
+            f"one node of {node} holds it at {', '.join(one_node)} only"
+            if one_node
+            else f"none of these fits one node of {node} GPUs (a replica's tensor parallelism)"
+        )
     return "; ".join(parts)
 
 

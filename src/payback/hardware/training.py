@@ -29,6 +29,11 @@ STACK_MAX_GPUS: dict[str, int] = {"unsloth": 1}
 single-GPU trainer. The others use as many GPUs as the run has sequences a step."""
 TrainingPrecision = Literal["bf16", "fp8"]
 TRAINING_PRECISIONS: tuple[str, ...] = get_args(TrainingPrecision)
+METHOD_PRECISIONS: dict[str, tuple[str, ...]] = {"qlora": ("bf16",)}
+"""The training precisions a method runs at, for a method limited to some: QLoRA keeps
+its base weights in 4-bit NF4 and dequantizes them to BF16 for every matrix
+multiplication (bitsandbytes' ``bnb_4bit_compute_dtype``), so it has no FP8 path and
+an FP8 peak does not apply to it."""
 
 FLOPS_PER_PARAM_TOKEN: dict[str, float] = {"full": 6.0, "lora": 4.0, "qlora": 4.0}
 """k in FLOPs = k · N · D for each method."""

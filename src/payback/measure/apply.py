@@ -36,8 +36,9 @@ def check_use(
     """What stands between a calibration and its use for ``model`` on ``gpu``.
 
     A serving benchmark measured one model at one precision on one GPU: another of any
-    of them is refused (:class:`PaybackError`). Utilisation factors describe a device:
-    another model is fine, another GPU (or a CPU, or a GPU the catalog lacks) is worth a
+    of them is refused (:class:`PaybackError`). Utilisation factors describe a device and
+    a model size: another model of about its size is fine; one over 3× larger or smaller
+    (:func:`_size_warning`), another GPU (or a CPU, or a GPU the catalog lacks) is worth a
     warning, which is returned.
     """
     benchmark = cal.serving is not None
@@ -68,12 +69,44 @@ def check_use(
             "Record them by importing the result with `payback import-benchmark`, naming the GPU "
             "and precision"
         )
+    if not benchmark:
+        warnings += _size_warning(cal.model, used_model, where)
     if not benchmark and cal.gpu is None and gpu is not None:
         warnings.append(
             f"{where}: measured on {cal.device or 'a device the catalog lacks'}, not a catalog GPU; "
             f"its utilisation factors may not carry over to {gpu}"
         )
     return warnings
+
+
+SIZE_RATIO_WARNED = 3.0
+"""A calibration's model with more than this many times the parameters of the model it is
+used for, or under this share of them, is warned about: its utilisation factors (decode
+overheads, prefill and training utilisation) depend on the model's size."""
+
+
+def _size_warning(measured: str | None, used: str | None, where: str) -> list[str]:
+    """One warning when a calibration was measured on a model of another size class than
+    the one it is used for (:data:`SIZE_RATIO_WARNED`); none when either is unknown to the
+    catalog."""
+    if measured is None or used is None or measured == used:
+        return []
+    from payback.catalog import default_catalog
+
+    catalog = default_catalog()
+    try:
+        on, to = catalog.model(measured).params_b, catalog.model(used).params_b
+    except PaybackError:
+        return []
+    if 1.0 / SIZE_RATIO_WARNED <= on / to <= SIZE_RATIO_WARNED:
+        return []
+    return [
+        f"{where}: its factors were measured on {measured}, {on:g}B parameters, and are used "
+        f"for {used}, {to:g}B ("
+        + (f"{to / on:.3g}× more" if on < to else f"{on / to:.3g}× fewer")
+        + "); they may not carry over: calibrate with a model near the size you serve "
+        "(README, 'A GPU at hand')"
+    ]
 
 
 def serving_factors(cal: Calibration, where: str = "calibration") -> Factors:

@@ -555,9 +555,6 @@ def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[s
                     f"{_names(losing, 'saves', 'save')} less than "
                     f"{'its' if len(losing) == 1 else 'their'} own fleet costs."
                 )
-        order = ", ".join(f"{s.workload} ({money(s.marginal_npv_usd)})" for s in alt.order)
-        if len(alt.order) > 1:  # one workload: no order to move them in
-            paragraphs.append(f"Move them in this order (each one's marginal NPV): {order}.")
         losing_steps = [s.workload for s in alt.order if s.marginal_npv_usd < 0]
         if losing_steps:
             paragraphs.append(

@@ -24,7 +24,6 @@ from payback.errors import PaybackError
 from payback.limits import MAX_SCENARIO_BYTES, check_output, read_input
 from payback.scenario.io import (
     Format,
-    dump_scenario,
     parse_scenario,
     scenario_data_from_text,
     scenario_format,
@@ -138,9 +137,10 @@ def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
     if not text.strip():  # an empty file gets the starter, as a new one would
         starter = resources.files("payback").joinpath("data/starter.toml")
         new = with_traffic(starter.read_text(encoding="utf-8"), "toml", traffic)
-        scenario = _still_valid(new, "toml", path, "not written")
-        if fmt == "yaml":
-            new = dump_scenario(scenario, "yaml")
+        _still_valid(new, "toml", path, "not written")
+        if fmt == "yaml":  # the starter's comments come along
+            new = yaml_from_toml(new)
+            _still_valid(new, "yaml", path, "not written")
         return Edit(new, created=True)
     try:
         data = scenario_data_from_text(text, fmt, str(path))
@@ -436,3 +436,84 @@ def _yaml_flow(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_yaml_flow(v) for v in value) + "]"
     return str(value)
+
+
+COMMENT_COLUMN = 34
+"""Where :func:`yaml_from_toml` starts a comment after a value (the starter's column)."""
+
+
+def yaml_from_toml(text: str) -> str:
+    """A TOML scenario written as YAML with its comments: the lines above a table or a
+    key above it, a comment after a value after it, in the file's own order (``payback
+    init x.yaml`` wrote the starter with no comment at all, its keys reordered).
+
+    >>> print(yaml_from_toml('# top\\n[a]  # the a table\\nx = 1  # one\\n# why y\\ny = "z"\\n'))
+    # top
+    # the a table
+    a:
+      x: 1  # one
+      # why y
+      y: z
+    <BLANKLINE>
+    """
+    import io
+    import re
+
+    import tomlkit
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    def said(comment: str) -> str:  # a TOML [[table]] named as YAML names it
+        return re.sub(r"\[\[(\w+)\]\]", r"\1 entries", comment.strip().lstrip("#").strip())
+
+    def converted(container: Any, depth: int) -> Any:
+        if isinstance(container, tomlkit.items.AoT):
+            seq = CommentedSeq()
+            for table in container.body:
+                seq.append(converted(table, depth + 1))
+            return seq
+        out = CommentedMap()
+        body = (
+            container.value.body if isinstance(container, tomlkit.items.Table) else container.body
+        )
+        above: list[str] = []
+        for key, item in body:
+            if key is None:
+                if isinstance(item, tomlkit.items.Comment):
+                    above.append(said(item.as_string()))
+                continue
+            name = key.key
+            if isinstance(item, tomlkit.items.Table | tomlkit.items.AoT):
+                value = converted(item, depth + 1)
+                header = getattr(item, "trivia", None)
+                if header is not None and header.comment:
+                    above.append(said(header.comment))
+                if (
+                    isinstance(item, tomlkit.items.AoT)
+                    and item.body
+                    and item.body[0].trivia.comment
+                ):
+                    above.append(said(item.body[0].trivia.comment))
+            elif isinstance(item, tomlkit.items.InlineTable):
+                value = dict(item.unwrap())
+            else:
+                value = item.unwrap()
+            out[name] = value
+            if above:
+                out.yaml_set_comment_before_after_key(
+                    name, before="\n".join(above), indent=2 * depth
+                )
+                above = []
+            comment = getattr(getattr(item, "trivia", None), "comment", "")
+            if comment and not isinstance(item, tomlkit.items.Table | tomlkit.items.AoT):
+                out.yaml_add_eol_comment(f"# {said(comment)}", name, column=COMMENT_COLUMN)
+        return out
+
+    document = tomlkit.parse(text)
+    data = converted(document, 0)
+    yaml = YAML()
+    yaml.width = 4096  # a long comment stays on its line
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    stream = io.StringIO()
+    yaml.dump(data, stream)
+    return stream.getvalue()

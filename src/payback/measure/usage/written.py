@@ -158,8 +158,8 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
 STARTER_HEAD = re.compile(r"\A# A starter payback scenario:.*?\n(?=# Every number)", re.S)
 STARTER_CAPACITY = re.compile(
     r"^replica_requests_per_s = (?P<value>[0-9.]+)(?P<pad> *)# estimate: (?P<model>\S+) "
-    r"(?P<precision>\S+) on (?P<gpus>\d+) × (?P<gpu>\S+) \((?P<engine>\w+)\) at "
-    r"(?P<input>[0-9,]+)/(?P<output>[0-9,]+) tokens; measure yours$",
+    r"(?P<precision>\S+) on (?P<gpus>\d+) × (?P<gpu>\S+) at "
+    r"(?P<input>[0-9,]+)/(?P<output>[0-9,]+) tokens, .*\((?P<engine>\w+) [0-9.]+\); measure yours$",
     re.M,
 )
 GROWTH_LINE = re.compile(r"^(?P<key>growth_monthly = \S+)(?P<pad> *)# .*$", re.M)
