@@ -29,8 +29,8 @@ The scan groups in three sets, not four: the hour, the status and the model are 
 (``hs``, hour * 16 + status, with the model), so each row is looked up in three hash
 tables; those few groups are then added up by hour and status and by model, and the four
 groupings come back as before. On PostgreSQL each set costs about a tenth of the query's
-time on 10 million rows, and this form took 12 % less CPU than four sets (5.5 s against
-6.3 s for the whole table on one core, the same rows back). The key is two columns of a
+time on 10 million rows, and this form took 7-12 % less CPU than four sets (5.4-5.5 s
+against 5.9-6.3 s for the whole table on one core, the same rows back). The key is two columns of a
 fenced subquery (``split``): the planner guesses 200 values a column, 40,000 groups, and
 hashes them; as expressions over three columns it guessed a tenth of the rows and sorted a
 large table.
@@ -38,14 +38,14 @@ large table.
 Where the time goes (10 million rows, ``benchmarks/bench_usage.py --databases``): PostgreSQL
 computes grouping sets on one core (no parallel aggregation for them, and none below an
 ``OFFSET 0`` fence), so the query costs the checks once a row (in fenced subqueries) plus
-four hash lookups a row. Rows multiplied four ways for one plain, parallel ``GROUP BY``
+three hash lookups a row. Rows multiplied four ways for one plain, parallel ``GROUP BY``
 were slower: a set-returning ``unnest`` costs about a microsecond a row, and a join with
 the four kinds repeats every pulled-up expression for each copy. So a large table is read
 in parts instead, side by side on connections of their own
 (:data:`payback.measure.usage.engines.PARTS_DOC`). Measured by the backend's own CPU time
 on 10 million rows: the grouped scan 2.5 s, the checks with the hourly set alone 3.8 s, each
-further set about 1.3 s more (7.5 s in all), of which the time in microseconds since 1970
-is 0.8 s. ClickHouse spreads the query over its cores itself; there the checks with the
+further set about 1.3 s more (7.5 s in all, with four sets), of which the time in
+microseconds since 1970 is 0.8 s (``date_part`` parses its unit name every row). ClickHouse spreads the query over its cores itself; there the checks with the
 hourly set cost what the grouped scan does, and the buckets of input and of output tokens
 and the model set about 0.15 s of CPU each per 10 million rows (2.3-2.8 times the scan in
 all); a branch-free bucket formula and reading the model column without a cast were tried
