@@ -97,7 +97,7 @@ def cumulative_costs(analysis: Analysis) -> Chart:
         markers,
         "Alternatives start at their one-time cost; the baseline starts at $0.",
     )
-    _place_labels(markers, series, (-0.015 * horizon, 1.015 * horizon), value_range(chart))
+    place_labels(markers, series, (-0.015 * horizon, 1.015 * horizon), value_range(chart))
     return chart
 
 
@@ -127,7 +127,7 @@ def per_1k_ranges(chart: Chart) -> tuple[tuple[float, float], tuple[float, float
     return (min(xs), max(xs)), (min(ys) / 1.25, max(ys) * 1.25)
 
 
-def _place_labels(
+def place_labels(
     markers: list[dict[str, Any]],
     series: list[Series],
     x_range: tuple[float, float],
@@ -373,7 +373,7 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
     )
     x_range, y_range = per_1k_ranges(chart)
     crossings = [m for m in markers if m["name"] != "today"]
-    _place_labels(crossings, series, x_range, y_range, log=True, text="short")
+    place_labels(crossings, series, x_range, y_range, log=True, text="short")
     return chart
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from payback.analysis.verdict import month_text, saves_nothing
-from payback.report.charts import Chart, Series, _place_labels, value_range
+from payback.report.charts import Chart, Series, place_labels, value_range
 from payback.report.common import BASELINE_COLOUR, alternative_colour
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
@@ -81,7 +81,7 @@ def cumulative_costs(analysis: PortfolioAnalysis) -> Chart:
         "Alternatives start at their one-time cost (every workload's and the shared items); "
         "the baseline, every workload on today's API, starts at $0.",
     )
-    _place_labels(markers, series, (-0.015 * horizon, 1.015 * horizon), value_range(chart))
+    place_labels(markers, series, (-0.015 * horizon, 1.015 * horizon), value_range(chart))
     return chart
 
 
