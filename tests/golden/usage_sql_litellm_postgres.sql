@@ -125,7 +125,10 @@ FROM (
           END AS status
         FROM (
           SELECT
-            CAST(DATE_PART('epoch', "startTime") * 1000000 AS BIGINT) AS us,
+            CASE
+              WHEN ISFINITE("startTime")
+              THEN CAST(DATE_PART('epoch', "startTime") * 1000000 AS BIGINT)
+            END AS us,
             CAST("prompt_tokens" AS DOUBLE PRECISION) AS input,
             CAST("completion_tokens" AS DOUBLE PRECISION) AS output,
             COALESCE(

@@ -1442,3 +1442,39 @@ def test_postgres_spend_logs_with_rows_are_read_not_the_rollup(postgres: Any) ->
     assert profile.traffic["input_tokens"] == 700
     assert profile.token_percentiles["input_tokens"] is not None
     assert not any("daily rollup" in n for n in profile.notes)
+
+
+def test_an_infinite_time_is_an_unusable_row_not_a_failed_query(
+    pg_logs: str, tmp_path: Path
+) -> None:
+    """PostgreSQL and DuckDB timestamps hold 'infinity' and '-infinity': their seconds since
+    1970 are infinite, and the cast to a whole number of microseconds ended the query
+    ("bigint out of range"). They are rows with a time outside 1970-2199, as in DuckDB."""
+    import duckdb
+    import psycopg
+
+    times = ["2026-03-01 10:00:00+00", "2026-03-02 11:00:00+00", "infinity", "-infinity"]
+    with psycopg.connect(pg_logs) as con:
+        con.execute(
+            "CREATE TABLE endless (created_at timestamptz, prompt_tokens int, completion_tokens int)"
+        )
+        for t in times:
+            con.execute("INSERT INTO endless VALUES (%s, 100, 10)", (t,))
+    db = tmp_path / "endless.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE endless (created_at TIMESTAMPTZ, prompt_tokens INTEGER, "
+            "completion_tokens INTEGER)"
+        )
+        con.executemany(
+            "INSERT INTO endless VALUES (?::TIMESTAMPTZ, 100, 10)", [(t,) for t in times]
+        )
+    try:
+        got = profile_database(pg_logs, table="endless")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP TABLE endless")
+    want = profile_database(str(db), table="endless")
+    assert got.rows["used"] == want.rows["used"] == 2
+    assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
+    assert sum(got.rows["unreadable_why"].values()) == 2

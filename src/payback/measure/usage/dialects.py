@@ -166,8 +166,12 @@ class _Rewrite:
                 this="date_part", expressions=[exp.Literal.string("epoch"), args[0]]
             )
             micro = exp.Mul(this=part, expression=exp.Literal.number(1000000))
-            # (the cast to bigint rounds to the nearest: no round() call a row)
-            return exp.Cast(this=micro, to=exp.DataType.build("BIGINT"))
+            # (the cast to bigint rounds to the nearest: no round() call a row); a time of
+            # 'infinity' or '-infinity' has no whole microseconds (the cast failed the whole
+            # query): none, as DuckDB's epoch_us gives
+            whole = exp.Cast(this=micro, to=exp.DataType.build("BIGINT"))
+            finite = exp.Anonymous(this="isfinite", expressions=[args[0]])
+            return exp.Case(ifs=[exp.If(this=finite, true=whole)])
         if dialect == "clickhouse":
             return self.parse(f"toUnixTimestamp64Micro(toDateTime64({x}, 6, 'UTC'))")
         if dialect in ("bigquery", "spark", "databricks"):
