@@ -36,6 +36,19 @@ def test_gemma3_sliding_window_kv_at_32k_by_hand() -> None:
     assert attended_tokens(GEMMA, 1000) == 1000
 
 
+def test_gemma2_alternate_sliding_layers_by_hand() -> None:
+    # Gemma 2 9B: 42 layers, every other one local with a 4,096-token window (its
+    # config.json, the catalog's source); the record held no window, so at 8,192 tokens its
+    # KV cache came out 4/3 of what the engines keep. 8 KV heads of 256, BF16:
+    # 2 x 8 x 256 x 2 = 8,192 B per token and layer; 8,192 x (21 x 8,192 + 21 x 4,096).
+    gemma2 = CAT.model("gemma-2-9b")
+    assert (gemma2.layers, gemma2.sliding_layers, gemma2.sliding_window) == (42, 21, 4096)
+    by_hand = 8192 * (21 * 8192 + 21 * 4096)
+    held = model_kv_bytes_per_token(gemma2, "bf16") * attended_tokens(gemma2, 8192)
+    assert held == pytest.approx(by_hand, rel=1e-12)
+    assert 8192 * 42 * 8192 / by_hand == pytest.approx(4 / 3)
+
+
 def test_gemma3_batch_at_32k_counts_the_windows() -> None:
     # One H100 SXM: (81,559 MiB x 0.9 - 1.5e9 - 27.0e9 x 2) / 507,904 B per token of all
     # 62 layers = 42,269 tokens; a 32,768-token sequence holds 6,144 of those (the
