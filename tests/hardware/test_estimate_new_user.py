@@ -208,3 +208,22 @@ def test_a_calibration_s_factors_are_stated_as_calibrated() -> None:
     assert code == 0
     assert "efficiency factors" in out
     assert "calibrated from" in out
+
+
+def test_estimate_marks_a_stale_rent_as_catalog_gpus_does() -> None:
+    """`catalog gpus` marked mi300x's rent stale and analyze warned; `estimate` showed
+    "$1.50/h (tensorwave, checked 2026-05-18" with no mark."""
+    import datetime as dt
+
+    from payback import estimate_serving
+    from payback.catalog import default_catalog, is_stale, typical_gpu_price
+
+    catalog = default_catalog()
+    for gpu_id in ("mi300x", "h100-sxm"):
+        gpu = catalog.gpu(gpu_id)
+        offer = typical_gpu_price(gpu)
+        assert offer is not None
+        result = estimate_serving(catalog.model("llama-3.1-8b"), gpu, "bf16")
+        age = (dt.date.today() - offer.checked).days
+        marked = f"; stale, {age} days ago" in (result.price_source or "")
+        assert marked == is_stale(offer.checked), (gpu_id, result.price_source)

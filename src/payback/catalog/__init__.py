@@ -389,3 +389,11 @@ def is_stale(checked: dt.date, today: dt.date | None = None, days: int = STALE_A
     """Whether a figure checked on ``checked`` is older than ``days`` days: the one rule for
     GPU rents, hosted fine-tuning prices and API prices, wherever they are shown or used."""
     return ((today or dt.date.today()) - checked).days > days
+
+
+def offer_source(offer: GpuPrice, today: dt.date | None = None) -> str:
+    """Where a GPU rent comes from, in a few words: its provider and date, marked stale
+    (:func:`is_stale`) as ``catalog gpus`` and ``analyze`` mark it, and its page."""
+    age = ((today or dt.date.today()) - offer.checked).days
+    stale = f"; stale, {age} days ago" if is_stale(offer.checked, today) else ""
+    return f"{offer.provider}, checked {offer.checked}{stale} ({offer.source})"

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from payback.catalog import Gpu, OpenModel, typical_gpu_price
+from payback.catalog import Gpu, OpenModel, offer_source, typical_gpu_price
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.device import (
@@ -240,9 +240,7 @@ def estimate_serving(
         replica_requests_per_s=rps,
         output_tokens_per_s=rps * output_tokens,
         usd_per_gpu_hour=price.usd_per_gpu_hour if price else None,
-        price_source=f"{price.provider}, checked {price.checked} ({price.source})"
-        if price
-        else None,
+        price_source=offer_source(price) if price else None,
         engine=engine.name,
         max_num_batched_tokens=engine.max_num_batched_tokens,
         utilization=utilization,

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from payback.catalog import Gpu, OpenModel, typical_gpu_price
+from payback.catalog import Gpu, OpenModel, offer_source, typical_gpu_price
 from payback.errors import PaybackError
 from payback.hardware import training as tr
 from payback.hardware.estimate import model_parameters, peak_flops, require_finite
@@ -370,4 +370,4 @@ def _training_price(gpu: Gpu, usd_per_gpu_hour: float | None) -> tuple[float | N
     record = typical_gpu_price(gpu)
     if record is None:
         return None, None
-    return record.usd_per_gpu_hour, f"{record.provider}, checked {record.checked} ({record.source})"
+    return record.usd_per_gpu_hour, offer_source(record)
