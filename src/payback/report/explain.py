@@ -156,27 +156,46 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         first += f" The monthly difference then moves because {listed}."
     cum = alt.cumulative_savings_usd or []
     second = f"Cumulative savings start at {usd(cum[0])} (the one-time cost) and add each month's difference."
-    t = alt.break_even_month
-    if t is None:
-        second += (
-            f" They never reach zero within {months_text(analysis.horizon_months)}: {alt.reason}."
+    second += crossing_text(
+        cum, alt.break_even_month, alt.break_even_requests, analysis.horizon_months, alt.reason
+    )
+    return [first, second]
+
+
+def crossing_text(
+    cum: list[float],
+    month: float | None,
+    requests: float | None,
+    horizon: int,
+    reason: str | None = None,
+) -> str:
+    """Where the cumulative savings ``cum`` (month 0 first) reach zero, worked out: the
+    month they cross, the two figures around it and the linear step inside the month; or
+    why they never do (``reason``), or that nothing is saved. For a scenario and a
+    portfolio alike.
+
+    >>> crossing_text([-400.0, -140.0, 120.0], 1 + 140 / 260, 30_769.2, 6)
+    ' They first reach zero in month 2: -$140 at the end of month 1, $120 at the end of month 2. Linear inside the month, break-even = 1 + $140 / $260 = month 1.54, after 30,769 requests.'
+    """
+    if month is None:
+        return f" They never reach zero within {months_text(horizon)}" + (
+            f": {reason}." if reason else "."
         )
-    elif saves_nothing(cum):
-        second += (
+    if saves_nothing(cum):
+        return (
             " They stay at zero: nothing to recover and nothing saved, so the break-even is "
             "month 0 by the formula but switching gains nothing."
         )
-    elif t == 0:
-        second += " With nothing to recover and no month that loses money, it pays back at once."
-    else:
-        m = math.ceil(t)
-        before, after = cum[m - 1], cum[m]
-        second += (
-            f" They first reach zero in month {m}: {usd(before)} at the end of month {m - 1}, {usd(after)} at "
-            f"the end of month {m}. Linear inside the month, break-even = {m - 1} + {usd(-before)} / "
-            f"{usd(after - before)} = month {month_figure(t, 2)}, after {alt.break_even_requests or 0:,.0f} requests."
-        )
-    return [first, second]
+    if month == 0:
+        return " With nothing to recover and no month that loses money, it pays back at once."
+    m = math.ceil(month)
+    before, after = cum[m - 1], cum[m]
+    return (
+        f" They first reach zero in month {m}: {usd(before)} at the end of month {m - 1}, "
+        f"{usd(after)} at the end of month {m}. Linear inside the month, break-even = {m - 1} + "
+        f"{usd(-before)} / {usd(after - before)} = month {month_figure(month, 2)}, after "
+        f"{requests or 0:,.0f} requests."
+    )
 
 
 def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str]:

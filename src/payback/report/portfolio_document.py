@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import payback
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.analysis.verdict import month_figure, saves_nothing, usd_column
+from payback.analysis.verdict import usd_column
 from payback.report.charts import Chart
 from payback.report.common import MARKER, in_month_text, month_text
+from payback.report.explain import crossing_text
 from payback.report.explain import usd as prose_usd
 from payback.report.portfolio_common import (
     contribution_rows,
@@ -391,22 +391,7 @@ def break_even_paragraphs(alt: PortfolioAlternative, horizon: int) -> list[str]:
         )
         + ") and add each month's difference."
     )
-    t = alt.break_even_month
-    if t is None:
-        second += f" They never reach zero within {months_text(horizon)}."
-    elif saves_nothing(cum):
-        second += " They stay at zero: nothing to recover and nothing saved."
-    elif t == 0:
-        second += " With nothing to recover and no month that loses money, it pays back at once."
-    else:
-        m = math.ceil(t)
-        before, after = cum[m - 1], cum[m]
-        second += (
-            f" They first reach zero in month {m}: {prose_usd(before)} at the end of month "
-            f"{m - 1}, {prose_usd(after)} at the end of month {m}. Linear inside the month, "
-            f"break-even = {m - 1} + {prose_usd(-before)} / {prose_usd(after - before)} = month "
-            f"{month_figure(t, 2)}, after {alt.break_even_requests or 0:,.0f} requests."
-        )
+    second += crossing_text(cum, alt.break_even_month, alt.break_even_requests, horizon)
     return [first, second]
 
 
