@@ -227,3 +227,29 @@ def test_estimate_marks_a_stale_rent_as_catalog_gpus_does() -> None:
         age = (dt.date.today() - offer.checked).days
         marked = f"; stale, {age} days ago" in (result.price_source or "")
         assert marked == is_stale(offer.checked), (gpu_id, result.price_source)
+
+
+def test_training_past_one_node_says_it_runs_on_a_cluster() -> None:
+    """A 70B full fine-tune took 32 × h100-sxm, priced at the one-GPU rent, where serving
+    refuses more than a node of 8: the table did not say it spans 4 nodes."""
+    code, out, err = run(
+        "estimate", "training", "--model", "llama-3.1-70b", "--gpu", "h100-sxm",
+        "--method", "full", "--tokens", "1e7",
+    )  # fmt: skip
+    assert code == 0, err
+    said = " ".join(out.split())
+    gpus = estimate_training(
+        default_catalog().model("llama-3.1-70b"),
+        default_catalog().gpu("h100-sxm"),
+        "full",
+        tokens=1e7,
+    ).gpus
+    assert gpus > 8
+    assert f"{gpus} × h100-sxm on {-(-gpus // 8)} nodes of 8," in said
+    assert "a cluster's network may cost more" in said
+    code, out, _ = run(
+        "estimate", "training", "--model", "llama-3.1-8b", "--gpu", "h100-sxm",
+        "--method", "lora", "--tokens", "1e7",
+    )  # fmt: skip
+    assert code == 0
+    assert "nodes of" not in out

@@ -376,19 +376,31 @@ def estimate_training(
 def _training_rows(result: TrainingEstimate) -> dict[str, str]:
     """The lines of ``estimate training``'s table (a mixture of experts adds its active
     parameters and where the LoRA adapters go)."""
+    from payback.hardware.placement import TP_DEGREES
     from payback.hardware.training import STACK_MAX_GPUS
     from payback.report.common import rent_text
+
+    node = max(TP_DEGREES)  # the largest node a replica spans
+    nodes = -(-result.gpus // node)  # whole nodes
 
     limit = STACK_MAX_GPUS.get(result.stack)
     rows = {
         "method": f"{result.method} ({result.precision}, {result.stack} stack)",
-        "GPUs": f"{result.gpus} × {result.gpu}, {result.memory_gib:,.1f} GiB each "
+        "GPUs": f"{result.gpus} × {result.gpu}"
+        + (f" on {nodes} nodes of {node}" if nodes > 1 else "")
+        + f", {result.memory_gib:,.1f} GiB each "
         + (
             f"(at most {result.max_gpus:,}: one sequence per GPU a step)"
             if limit is None
             else "(a single-GPU stack)"
             if limit == 1
             else f"(the {result.stack} stack trains on at most {limit:,})"
+        )
+        # a job past one node runs on a cluster, said as serving's advice says it
+        + (
+            "; priced at the GPU's rent, where a cluster's network may cost more"
+            if nodes > 1
+            else ""
         ),
         "compute": f"{result.flops:.3g} FLOPs for {result.tokens:,.0f} tokens",
         "utilization (MFU)": f"{result.mfu:.0%}",
