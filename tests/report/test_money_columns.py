@@ -133,3 +133,18 @@ def test_a_per_request_portfolio_of_two_reads_as_written(tmp_path: Path) -> None
         line.split() for line in out.splitlines() if line.rstrip().endswith("pays its way")
     ]
     assert [row[2] for row in contributions] == ["-", "-"]
+    assert "own fleet" not in out  # no fleet: its column has no header, its cells "-"
+    # one month: the terminal and the documents say it alike, once
+    raw["scenario"]["horizon_months"] = 1
+    path.write_text(tomlkit.dumps(raw))
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    said = " ".join(out.split())
+    assert "NPV, 1 month " in said
+    assert "Break-even not within 1 month" in said
+    code, _, err = run("report", path, "-o", tmp_path / "one.md")
+    assert code == 0, err
+    md = (tmp_path / "one.md").read_text()
+    assert md.count("| USD per month, month 1 |") == 1
+    assert "| break-even | not within 1 month |" in md
+    assert "carries the fleet" not in md  # no fleet to carry: the chart's caption says so

@@ -354,3 +354,18 @@ def test_with_values_keeps_yaml_layout_and_comments() -> None:
     assert "  requests_per_month: 2500  # month 1\n" in out
     with pytest.raises(PaybackError, match=r"scenario\.name is not a table"):
         with_values(text, "yaml", {"scenario.name.first": 1})
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.stem)
+def test_yaml_from_toml_reads_back_as_the_toml(path: Path) -> None:
+    """Every example written as YAML holds what the TOML holds: a table written with dotted
+    keys twice (portfolio.toml's alternatives."A" = {...} and alternatives."B" = {...}) kept
+    only the last."""
+    import tomllib
+
+    from ruamel.yaml import YAML
+
+    from payback.scenario.edit import yaml_from_toml
+
+    text = path.read_text(encoding="utf-8")
+    assert YAML(typ="safe").load(yaml_from_toml(text)) == tomllib.loads(text)

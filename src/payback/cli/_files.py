@@ -20,7 +20,6 @@ import struct
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from payback.errors import PaybackError
 
@@ -29,12 +28,6 @@ def _starter_text() -> str:
     from importlib import resources
 
     return resources.files("payback").joinpath("data/starter.toml").read_text(encoding="utf-8")
-
-
-def _toml_loads(text: str) -> dict[str, Any]:
-    import tomllib
-
-    return tomllib.loads(text)
 
 
 SCENARIO_SUFFIXES = (".toml", ".yaml", ".yml")

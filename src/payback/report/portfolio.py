@@ -17,6 +17,7 @@ from payback.analysis.verdict import usd_column
 from payback.report.common import month_text, window_shares, within_text
 from payback.report.portfolio_common import (
     contribution_rows,
+    fleet_header,
     fleet_words,
     order_rows,
     shares_fleet,
@@ -102,7 +103,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
             f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests",
         )
     table.add_row(
-        f"NPV, {horizon} months" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
+        f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
     )
     table.add_row("Pays back within", within_text(alt.pays_back_within))
     return table
@@ -119,7 +120,7 @@ def _contributions(alt: PortfolioAlternative, horizon: int) -> Table:
     table.add_column("workload")
     table.add_column("saves", justify="right")
     table.add_column("GPU time" if shared else "", justify="right")
-    table.add_column("fleet share" if shared else "own fleet", justify="right")
+    table.add_column(fleet_header(alt), justify="right")
     table.add_column("net", justify="right")
     table.add_column("")
     for row in contribution_rows(alt):

@@ -10,6 +10,7 @@ import numpy as np
 from payback.analysis.verdict import month_text, saves_nothing
 from payback.report.charts import Chart, Series, place_labels, value_range
 from payback.report.common import BASELINE_COLOUR, alternative_colour
+from payback.report.portfolio_common import shares_fleet
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
 __all__ = [
@@ -91,7 +92,7 @@ def workload_contributions(analysis: PortfolioAnalysis, index: int) -> Chart:
     alt = analysis.alternatives[index]
     cs = alt.contributions
     x = [float(k) for k in range(len(cs))]
-    shared = alt.fleet == "shared" and alt.gpus is not None
+    shared = shares_fleet(alt)
     fleet = "fleet share (by GPU time)" if shared else "own fleet"
     series = [Series("saves", x, [c.savings_usd for c in cs], SAVES_COLOUR)]
     if alt.fleet is not None:  # a price per request or per token: no fleet to pay for
@@ -105,8 +106,12 @@ def workload_contributions(analysis: PortfolioAnalysis, index: int) -> Chart:
         "USD (present value)",
         series,
         [{"labels": [c.workload for c in cs]}],
-        "A workload whose net is above $0 carries the fleet; below, it rides on it. The nets "
-        "less what is paid once (ops, shared items) add up to the alternative's NPV.",
+        (
+            "A workload whose net is above $0 carries the fleet; below, it rides on it."
+            if shared
+            else "A workload whose net is above $0 pays its way; below, it does not."
+        )
+        + " The nets less what is paid once (ops, shared items) add up to the alternative's NPV.",
     )
 
 

@@ -11,6 +11,7 @@ from payback.studies.portfolio import Contribution, PortfolioAlternative, Portfo
 
 __all__ = [
     "contribution_rows",
+    "fleet_header",
     "fleet_words",
     "order_rows",
     "placement_words",
@@ -58,7 +59,7 @@ def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
 
 def fleet_words(alt: PortfolioAlternative) -> str:
     """The alternative's fleet in a few words, with the shared fleet's GPUs."""
-    if alt.fleet == "shared" and alt.gpus is not None:
+    if shares_fleet(alt) and alt.gpus is not None:
         first, most = alt.gpus[0], max(alt.gpus)
         gpus = f"{first:g} GPUs" + (f", up to {most:g}" if most != first else "")
         placed = placement_words(alt)
@@ -79,6 +80,12 @@ def role_words(c: Contribution, shared: bool) -> str:
     if shared:
         return "carries the fleet" if c.role == "carries" else "rides on it"
     return "pays its way" if c.role == "carries" else "does not pay its way"
+
+
+def fleet_header(alt: PortfolioAlternative) -> str:
+    """The contribution table's fleet column: a shared fleet's share, a workload's own
+    fleet, or nothing for an option priced per request or per token (its cells read -)."""
+    return "fleet share" if shares_fleet(alt) else "own fleet" if alt.fleet else ""
 
 
 def shares_fleet(alt: PortfolioAlternative) -> bool:

@@ -18,10 +18,10 @@ from payback.report.explain import crossing_text
 from payback.report.explain import usd as prose_usd
 from payback.report.portfolio_common import (
     contribution_rows,
+    fleet_header,
     fleet_words,
     order_rows,
     placement_words,
-    shares_fleet,
     workload_rows,
 )
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
@@ -76,7 +76,6 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
             "fleet",
             {
                 "shared": "one shared fleet, an adapter per workload",
-                "separate": "a fleet per workload",
             }.get(alt.fleet or "", fleet_words(alt))
             + (f" ({alt.gpus[0]:g} GPUs in month 1)" if alt.gpus else ""),
         ],
@@ -85,7 +84,11 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
             placement_words(alt) or ("every GPU mixes adapters" if alt.gpus else "-"),
         ],
         ["USD per month, month 1", f"{now} against {base}"],
-        [f"USD per month, month {horizon}", f"{later} against {base_later}"],
+        *(
+            [[f"USD per month, month {horizon}", f"{later} against {base_later}"]]
+            if horizon > 1
+            else []
+        ),
         [
             "one-time cost",
             money(alt.one_time_usd)
@@ -97,7 +100,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
         ],
         [
             "break-even",
-            "not within the horizon"
+            f"not within {months_text(horizon)}"
             if alt.break_even_month is None
             else f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests",
         ],
@@ -107,10 +110,9 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
 
 
 def _contributions(alt: PortfolioAlternative) -> _Table:
-    shared = shares_fleet(alt)
     return _Table(
         "What each workload brings (present values)",
-        ["workload", "saves", "GPU time", "fleet share" if shared else "own fleet", "net", ""],
+        ["workload", "saves", "GPU time", fleet_header(alt), "net", ""],
         contribution_rows(alt),
     )
 

@@ -151,10 +151,10 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
         for label, value in fleet_rows(alt.utilisation, horizon):
             grid.add_row(label, value)
     grid.add_row("One-time cost", money(alt.one_time_usd))
-    items = [
-        f"{ONE_TIME_LABELS.get(k, k)} {money(v)}"
-        for k, v in (alt.one_time_items_usd or {}).items()
-        if v
+    paid = {k: v for k, v in (alt.one_time_items_usd or {}).items() if v}
+    items = [  # written alike: $1,500 beside $160, not $160.00
+        f"{ONE_TIME_LABELS.get(k, k)} {shown}"
+        for k, shown in zip(paid, usd_column(list(paid.values())), strict=True)
     ]
     if items:
         grid.add_row("", Text("; ".join(items), style="dim"))

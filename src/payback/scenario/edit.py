@@ -442,6 +442,15 @@ COMMENT_COLUMN = 34
 """Where :func:`yaml_from_toml` starts a comment after a value (the starter's column)."""
 
 
+def _merge(into: MutableMapping[str, Any], more: Mapping[str, Any]) -> None:
+    """``more``'s keys added to ``into``, tables merged key by key."""
+    for key, value in more.items():
+        if isinstance(into.get(key), dict) and isinstance(value, dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
 def yaml_from_toml(text: str) -> str:
     """A TOML scenario written as YAML with its comments: the lines above a table or a
     key above it, a comment after a value after it, in the file's own order (``payback
@@ -498,7 +507,10 @@ def yaml_from_toml(text: str) -> str:
                 value = dict(item.unwrap())
             else:
                 value = item.unwrap()
-            out[name] = value
+            if isinstance(out.get(name), dict) and isinstance(value, dict):
+                _merge(out[name], value)  # a dotted key's table met again: a.x = 1, a.y = 2
+            else:
+                out[name] = value
             if above:
                 out.yaml_set_comment_before_after_key(
                     name, before="\n".join(above), indent=2 * depth
