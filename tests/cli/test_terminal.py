@@ -552,3 +552,27 @@ def test_recommend_apply_of_another_model_trains_and_names_that_model(tmp_path: 
     assert code == 0, err
     per_run = json.loads(est)["usd"]  # 4 GPUs × 6.62 h × $3.99
     assert items["training"] == pytest.approx(4 * per_run, rel=1e-9)
+
+
+def test_recommend_apply_renames_the_first_gpu_and_a_plural(tmp_path: Path) -> None:
+    """calibrated-h200.toml's title '... on one rented H200, calibrated on an H200' became
+    '..., calibrated on an RTX-A6000' (the calibration was measured on the H200), while the
+    alternative's 'on rented H200s' kept the old GPU (a plural is no id)."""
+    output = tmp_path / "applied.toml"
+    code, _, err = run_at(
+        120,
+        "recommend",
+        EXAMPLES / "calibrated-h200.toml",
+        "--model",
+        "qwen2.5-7b",
+        "--apply",
+        "-o",
+        output,
+    )
+    assert code == 0, err
+    new = tomlkit.parse(output.read_text())
+    gpu = str(new["alternatives"][0]["gpu"])  # type: ignore[index]
+    assert gpu != "h200"
+    title = str(new["scenario"]["name"])  # type: ignore[index]
+    assert title.endswith(f"on one rented {gpu.upper()}, calibrated on an H200"), title
+    assert f"on rented {gpu.upper()}s" in str(new["alternatives"][0]["name"])  # type: ignore[index]

@@ -448,10 +448,17 @@ def _swapped(name: str, best: Candidate) -> tuple[str, list[str]]:
         (catalog.models, best.model),
         (precisions, best.precision),
     ):
-        for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z0-9]", name):
-            if word.lower() in ids and word.lower() != winner.lower():
-                shown = winner.upper() if word.isupper() else winner
-                new = re.sub(rf"(?<![\w.-]){re.escape(word)}(?![\w.-])", shown, new)
+        words = re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z0-9]", name)
+        for word in dict.fromkeys(words):  # each once
+            # a plural names the id too ("on rented H200s")
+            stem, plural = (word[:-1], word[-1]) if word[-1:] in "sS" else (word, "")
+            if stem.lower() not in ids or (word.lower() in ids and plural):
+                stem, plural = word, ""
+            if stem.lower() in ids and stem.lower() != winner.lower():
+                shown = (winner.upper() if stem.isupper() else winner) + plural
+                # the first place only: a later one says where something else was measured
+                # ("..., calibrated on an H200")
+                new = re.sub(rf"(?<![\w.-]){re.escape(word)}(?![\w.-])", shown, new, count=1)
                 replaced.append(f"{word} by {shown}")
     # a model named as the catalog names it ("Llama 3.1 8B"), not by its id
     winner = getattr(catalog.models.get(best.model), "name", "") or best.model
