@@ -138,6 +138,26 @@ def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) 
     return value * 1e12
 
 
+def device_scales(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> tuple[float, float]:
+    """The multipliers on ``gpu``'s bandwidth and tensor peak a serving step uses: the GPU
+    family's (on the factors not measured on the device), the weight-only formats'
+    dequantisation and the 8-bit formats' share of peak.
+
+    >>> from payback.catalog import default_catalog
+    >>> device_scales(sv.VLLM, default_catalog().gpu("l40s"), "fp8")
+    (0.95, 0.75)
+    """
+    family = gpu_family(gpu)
+    scale = FAMILY_EFFICIENCY[family]
+    bandwidth = 1.0 if "bandwidth_efficiency" in engine.measured else scale.bandwidth
+    compute = 1.0 if "prefill_mfu" in engine.measured else scale.compute
+    if precision in sv.WEIGHT_ONLY and family != "blackwell":
+        compute *= sv.DEQUANT_COMPUTE[precision]
+    if precision in ("fp8", "int8"):
+        compute *= sv.FP8_COMPUTE
+    return bandwidth, compute
+
+
 def factors_used(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> dict[str, object]:
     """The efficiency factors a serving estimate of ``engine`` (a calibration's measured
     ones in place, :func:`payback.hardware.calibration.engine_for`) uses on ``gpu`` at
@@ -151,12 +171,7 @@ def factors_used(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> dict[str
     (0.85, 'ada', 0.95, 0.75)
     """
     family = gpu_family(gpu)
-    scale = FAMILY_EFFICIENCY[family]
-    compute = 1.0 if "prefill_mfu" in engine.measured else scale.compute
-    if precision in sv.WEIGHT_ONLY and family != "blackwell":
-        compute *= sv.DEQUANT_COMPUTE[precision]
-    if precision in ("fp8", "int8"):
-        compute *= sv.FP8_COMPUTE
+    bandwidth, compute = device_scales(engine, gpu, precision)
     return {
         "engine": engine.name,
         "bandwidth_efficiency": engine.bandwidth_efficiency,
@@ -166,7 +181,7 @@ def factors_used(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> dict[str
         "step_overhead_s": engine.step_overhead_s,
         "layer_overhead_s": engine.layer_overhead_s,
         "family": family,
-        "family_bandwidth": 1.0 if "bandwidth_efficiency" in engine.measured else scale.bandwidth,
+        "family_bandwidth": bandwidth,
         "weight_bandwidth": sv.DEQUANT_BANDWIDTH if precision in sv.WEIGHT_ONLY else 1.0,
         "compute_scale": compute,
         "measured": list(engine.measured),

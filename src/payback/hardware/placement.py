@@ -11,7 +11,7 @@ import numpy as np
 from payback.catalog import Gpu, OpenModel
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.device import FAMILY_EFFICIENCY, gpu_family, peak_flops
+from payback.hardware.device import device_scales, peak_flops
 from payback.hardware.serving import EXPERT_ONLY_PRECISIONS, PRECISIONS
 from payback.hardware.shapes import (
     SHAPE_FIELDS,
@@ -187,7 +187,6 @@ def serving_shape(
     embedding = 0.0 if model.tied_embeddings else float(model.vocab_size * model.hidden_size)
     matmul_params = model.params_b * 1e9 - embedding
     _, head = sixteen_bit_parameters(model, precision)
-    dequant = precision in sv.WEIGHT_ONLY and gpu_family(gpu) != "blackwell"
     read = sv.DEQUANT_BANDWIDTH if precision in sv.WEIGHT_ONLY else 1.0
     if model.is_moe:
         routed, share = _routed(model)
@@ -209,13 +208,7 @@ def serving_shape(
     kv_reads = 1.0
     if not engine.grouped_kv_reuse and not model.is_mla:
         kv_reads = model.heads / model.kv_heads
-    family = FAMILY_EFFICIENCY[gpu_family(gpu)]
-    bandwidth_scale = 1.0 if "bandwidth_efficiency" in engine.measured else family.bandwidth
-    compute_scale = 1.0 if "prefill_mfu" in engine.measured else family.compute
-    if dequant:
-        compute_scale *= sv.DEQUANT_COMPUTE[precision]
-    if precision in ("fp8", "int8"):
-        compute_scale *= sv.FP8_COMPUTE
+    bandwidth_scale, compute_scale = device_scales(engine, gpu, precision)  # as shown
     return {
         "params": params,
         "weights": weights,
