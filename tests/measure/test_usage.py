@@ -1742,3 +1742,24 @@ def test_a_model_filter_on_logs_without_models_says_so(tmp_path: Path) -> None:
     assert profile_usage([logs], model="gpt-4o", columns="model=engine").rows["used"] == 1
     with pytest.raises(PaybackError, match="a model is matched exactly as logged"):
         profile_usage([logs], model="gpt-4", columns="model=engine")
+
+
+def test_a_new_yaml_scenario_says_what_the_new_toml_one_says(tmp_path: Path) -> None:
+    """A new YAML scenario kept the starter's header ("200k requests a month on a hosted big
+    model") over the measured traffic once the starter's comments came along: it is now
+    made as the TOML one is, then written as YAML, comments and all."""
+    import tomllib
+
+    from ruamel.yaml import YAML
+
+    logs = write_csv(tmp_path / "logs.csv")
+    for name in ("new.toml", "new.yaml"):
+        code, _, err = run("usage", logs, "-o", tmp_path / name)
+        assert code == 0, err
+    as_toml = (tmp_path / "new.toml").read_text()
+    as_yaml = (tmp_path / "new.yaml").read_text()
+    assert YAML(typ="safe").load(as_yaml) == tomllib.loads(as_toml)
+    assert as_yaml.startswith(
+        "# A payback scenario: [traffic] measured by `payback usage` in logs.csv"
+    )
+    assert "A starter payback scenario" not in as_yaml

@@ -39,8 +39,10 @@ __all__ = [
     "Edit",
     "edited_text",
     "file_with_traffic",
+    "starter_with_traffic",
     "with_traffic",
     "with_values",
+    "yaml_from_toml",
     "yaml_replace_lines",
 ]
 
@@ -112,6 +114,12 @@ def with_traffic(
     return edited_text(text, fmt, change)
 
 
+def starter_with_traffic(traffic: Mapping[str, float]) -> str:
+    """The starter scenario (TOML, with its comments) with ``traffic`` in ``[traffic]``."""
+    starter = resources.files("payback").joinpath("data/starter.toml")
+    return with_traffic(starter.read_text(encoding="utf-8"), "toml", traffic)
+
+
 def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
     """What ``payback usage -o path`` writes: the scenario at ``path`` with measured traffic
     (:func:`with_traffic`), or the starter scenario with it where ``path`` is new or empty.
@@ -135,8 +143,7 @@ def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
         except UnicodeDecodeError as exc:
             raise PaybackError(f"{path}: cannot read ({exc}); left as it is") from None
     if not text.strip():  # an empty file gets the starter, as a new one would
-        starter = resources.files("payback").joinpath("data/starter.toml")
-        new = with_traffic(starter.read_text(encoding="utf-8"), "toml", traffic)
+        new = starter_with_traffic(traffic)
         _still_valid(new, "toml", path, "not written")
         if fmt == "yaml":  # the starter's comments come along
             new = yaml_from_toml(new)

@@ -11,7 +11,8 @@ gets, and a new scenario's words made true of the measured traffic.
   comment saying where the traffic came from, and the alternative's capacity estimated
   at the measured token lengths from the model, GPU and engine its comment names (the
   starter's number is at 2,000/400 tokens).
-- :func:`scenario_with_traffic`: all of it for one path: the text to write there, and
+- :func:`scenario_with_traffic`: all of it for one path: the text to write there (a new
+  scenario is made in TOML and written as YAML for a YAML path, its comments kept), and
   the warnings (the growth caution among them) and notes to tell, each naming the path.
 
 Nothing here writes a file.
@@ -28,7 +29,6 @@ from payback.measure.usage.profile import UsageProfile
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from payback.scenario.io import Format
 
 __all__ = [
     "MIN_GROWTH_MONTHS",
@@ -129,15 +129,17 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
     the written file keeps and its horizon. Reads ``path``, writes nothing; raises
     :class:`~payback.errors.PaybackError` ending "left as it is" where it cannot be
     updated (:func:`~payback.scenario.edit.file_with_traffic`)."""
-    from payback.scenario.edit import file_with_traffic
+    from payback.scenario.edit import file_with_traffic, starter_with_traffic, yaml_from_toml
     from payback.scenario.io import scenario_data_from_text, scenario_format
 
-    edit = file_with_traffic(path, traffic_written(profile))
+    traffic = traffic_written(profile)
+    edit = file_with_traffic(path, traffic)  # a path it can write, and a valid scenario
     text, notes = edit.text, []
     fmt = scenario_format(path)
-    if edit.created:
-        made = new_scenario(text, fmt, profile)
-        text, notes = made.text, made.notes
+    if edit.created:  # made in TOML, its comments too, then written in the path's format
+        made = new_scenario(starter_with_traffic(traffic), profile)
+        text = made.text if fmt == "toml" else yaml_from_toml(made.text)
+        notes = made.notes
     data = scenario_data_from_text(text.removeprefix("\ufeff"), fmt, str(path))
     kept = data["traffic"].get("growth_monthly", 0.0)
     caution = growth_caution(
@@ -196,8 +198,8 @@ def _title(profile: UsageProfile, old: str, written: bool) -> str:
     return f"{now:,.0f} requests/month from {_source(profile)}{said}: {rest}"
 
 
-def new_scenario(text: str, fmt: Format, profile: UsageProfile) -> NewScenario:
-    """The starter scenario ``text`` (with the measured traffic in) made true of it: its
+def new_scenario(text: str, profile: UsageProfile) -> NewScenario:
+    """The starter scenario ``text`` (TOML, with the measured traffic in) made true of it: its
     title names the traffic and where it came from, its header comment says what was
     measured, the growth's comment why it is 0 when the fit was too short, and the
     alternative's fixed capacity (stated at the starter's token lengths) is replaced by the
@@ -207,22 +209,21 @@ def new_scenario(text: str, fmt: Format, profile: UsageProfile) -> NewScenario:
     from payback.scenario.edit import with_values
     from payback.scenario.io import scenario_data_from_text
 
-    data = scenario_data_from_text(text, fmt, "new scenario")
+    data = scenario_data_from_text(text, "toml", "new scenario")
     written = len(_fitted(profile)) >= MIN_GROWTH_MONTHS
     notes: list[str] = []
     title = _title(profile, str(data["scenario"]["name"]), written)
     lengths = f"{profile.traffic['input_tokens']:,.0f}/{profile.traffic['output_tokens']:,.0f}"
-    if fmt == "toml":
-        text = STARTER_HEAD.sub(_head(profile), text, count=1)
-        if not written:
-            text = GROWTH_LINE.sub(lambda m: _growth_comment(m, profile), text, count=1)
-    text = with_values(text, fmt, {"scenario.name": title})
-    found = STARTER_CAPACITY.search(text) if fmt == "toml" else None
+    text = STARTER_HEAD.sub(_head(profile), text, count=1)
+    if not written:
+        text = GROWTH_LINE.sub(lambda m: _growth_comment(m, profile), text, count=1)
+    text = with_values(text, "toml", {"scenario.name": title})
+    found = STARTER_CAPACITY.search(text)
     ids = _starter_ids(found, data)
-    if ids is None:
+    if found is None or ids is None:
         return NewScenario(text, notes)
-    estimated = _with_ids(text, fmt, found, ids, lengths)
-    problem = _analyze_problem(estimated, fmt)
+    estimated = _with_ids(text, found, ids, lengths)
+    problem = _analyze_problem(estimated)
     if problem is None:
         notes.append(
             f"the alternative's capacity is estimated at the measured {lengths} tokens from "
@@ -231,14 +232,13 @@ def new_scenario(text: str, fmt: Format, profile: UsageProfile) -> NewScenario:
             f"{ids['input']}/{ids['output']} tokens"
         )
         return NewScenario(estimated, notes)
-    if found is not None:
-        text = text.replace(
-            found.group(0),
-            f"replica_requests_per_s = {found['value']}{found['pad']}# re-check: an estimate "
-            f"for {found['model']} {found['precision']} on {found['gpus']} × {found['gpu']} "
-            f"({found['engine']}) at the starter's {found['input']}/{found['output']} tokens, "
-            f"not the measured {lengths}",
-        )
+    text = text.replace(
+        found.group(0),
+        f"replica_requests_per_s = {found['value']}{found['pad']}# re-check: an estimate "
+        f"for {found['model']} {found['precision']} on {found['gpus']} × {found['gpu']} "
+        f"({found['engine']}) at the starter's {found['input']}/{found['output']} tokens, "
+        f"not the measured {lengths}",
+    )
     notes.append(
         f"the alternative's capacity ({ids['value']} requests/s) is the starter's estimate at "
         f"{ids['input']}/{ids['output']} tokens, not the measured {lengths} (estimating it "
@@ -270,40 +270,19 @@ def _growth_comment(match: re.Match[str], profile: UsageProfile) -> str:
 
 
 def _starter_ids(found: re.Match[str] | None, data: Any) -> dict[str, str] | None:
-    """The model, GPU, precision and engine the starter's capacity was estimated for:
-    from its TOML comment; a YAML starter has no comments, so from the starter's TOML."""
+    """The model, GPU, precision and engine the starter's capacity was estimated for, from
+    its comment; None where the capacity is not the starter's any more."""
     if found is None:
-        from importlib import resources
-
-        starter = resources.files("payback").joinpath("data/starter.toml").read_text("utf-8")
-        found = STARTER_CAPACITY.search(starter)
-        if found is None:
-            return None
+        return None
     alternatives = data.get("alternatives") or [{}]
     if str(alternatives[0].get("replica_requests_per_s")) != found["value"]:
         return None
     return found.groupdict()
 
 
-def _with_ids(
-    text: str, fmt: Format, found: re.Match[str] | None, ids: dict[str, str], lengths: str
-) -> str:
+def _with_ids(text: str, found: re.Match[str], ids: dict[str, str], lengths: str) -> str:
     """``text`` with the fixed capacity replaced by the model, GPU, precision and engine
     that analyze estimates it from."""
-    from payback.scenario.edit import with_values
-
-    if found is None:
-        return with_values(
-            text,
-            fmt,
-            {
-                "alternatives.0.replica_requests_per_s": None,
-                "alternatives.0.model": ids["model"],
-                "alternatives.0.gpu": ids["gpu"],
-                "alternatives.0.precision": ids["precision"],
-                "alternatives.0.engine": ids["engine"],
-            },
-        )
     pad = " " * max(1, len(found.group(0).split("#")[0]) - len('model = ""') - len(ids["model"]))
     lines = (
         f'model = "{ids["model"]}"{pad}# capacity estimated at the measured {lengths} tokens '
@@ -316,14 +295,14 @@ def _with_ids(
     return text.replace(found.group(0), lines)
 
 
-def _analyze_problem(text: str, fmt: Format) -> str | None:
+def _analyze_problem(text: str) -> str | None:
     """Why ``text`` cannot be analyzed (the first line), or None when it can."""
     from payback.analysis.result import analyze
     from payback.errors import PaybackError
     from payback.scenario.io import parse_scenario, scenario_data_from_text
 
     try:
-        analyze(parse_scenario(scenario_data_from_text(text, fmt, "new scenario")))
+        analyze(parse_scenario(scenario_data_from_text(text, "toml", "new scenario")))
     except PaybackError as exc:
         return exc.messages[0]
     return None
