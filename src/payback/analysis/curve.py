@@ -55,8 +55,7 @@ def costs_the_same(alternative: FloatArray, baseline: FloatArray) -> np.ndarray:
     >>> costs_the_same(np.array([9.999999999999998, 9.0]), np.array([10.0, 10.0])).tolist()
     [True, False]
     """
-    scale = np.maximum(np.abs(alternative), np.abs(baseline))
-    return np.asarray(np.abs(alternative - baseline) <= CHEAPER_RTOL * scale)
+    return np.asarray(as_cheap(alternative, baseline) & as_cheap(baseline, alternative))
 
 
 @dataclass(frozen=True)

@@ -376,18 +376,17 @@ def estimate_training(
 def _training_rows(result: TrainingEstimate) -> dict[str, str]:
     """The lines of ``estimate training``'s table (a mixture of experts adds its active
     parameters and where the LoRA adapters go)."""
-    from payback.hardware.placement import TP_DEGREES
+    from payback.hardware.placement import NODE_GPUS
     from payback.hardware.training import STACK_MAX_GPUS
     from payback.report.common import rent_text
 
-    node = max(TP_DEGREES)  # the largest node a replica spans
-    nodes = -(-result.gpus // node)  # whole nodes
+    nodes = -(-result.gpus // NODE_GPUS)  # whole nodes
 
     limit = STACK_MAX_GPUS.get(result.stack)
     rows = {
         "method": f"{result.method} ({result.precision}, {result.stack} stack)",
         "GPUs": f"{result.gpus} × {result.gpu}"
-        + (f" on {nodes} nodes of {node}" if nodes > 1 else "")
+        + (f" on {nodes} nodes of {NODE_GPUS}" if nodes > 1 else "")
         + f", {result.memory_gib:,.1f} GiB each "
         + (
             f"(at most {result.max_gpus:,}: one sequence per GPU a step)"

@@ -26,6 +26,9 @@ DECODE_ONLY = ("kv_bytes_per_token", "weights", "bandwidth", "expert_weights", "
 PCIE_GEN4_BYTES_S = 32e9
 TP_DEGREES = (1, 2, 4, 8)
 """Tensor-parallel degrees modelled: within one 8-GPU node."""
+NODE_GPUS = max(TP_DEGREES)
+"""The GPUs of one node (a replica's tensor parallelism stays within it)."""
+
 MIN_AUTO_BATCH = 16
 """Automatic tensor parallelism picks the fewest GPUs whose KV cache holds at least this
 many sequences at the workload's mean context (fewer GPUs leave too little room to batch)."""
@@ -260,7 +263,7 @@ def _does_not_fit(
         f"{model.id} at {precision} has {weights / 1e9:.0f} GB of weights; "
         f"{tp} × {gpu.id} hold {tp * _usable_bytes(gpu, engine) / 1e9:.0f} GB usable",
         f"it needs at least {need(precision)} × {gpu.id} at {precision}"
-        + (" (more than one node)" if need(precision) > 8 else ""),
+        + (" (more than one node)" if need(precision) > NODE_GPUS else ""),
     ]
     lighter = [
         p
@@ -268,7 +271,7 @@ def _does_not_fit(
         if weight_bytes(model, p) < weights and (model.is_moe or p not in EXPERT_ONLY_PRECISIONS)
     ]
     parts += [f"{need(p)} at {p}" for p in lighter]
-    node = max(TP_DEGREES)
+    node = NODE_GPUS
     if lighter and need(precision) > node:
         one_node = [p for p in lighter if need(p) <= node]
         parts.append(
