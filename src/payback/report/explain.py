@@ -6,7 +6,7 @@ import math
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as _usd
-from payback.analysis.verdict import falls_behind_text, month_figure, saves_nothing
+from payback.analysis.verdict import NOT_CHEAPER, falls_behind_text, month_figure, saves_nothing
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -206,10 +206,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     answer = quarter_text(alt.pays_back_within)
     nothing = saves_nothing(cum)
     if nothing:
-        text = (
-            "Within a quarter: no. It is not cheaper per request than the baseline and costs "
-            "nothing up front: switching saves nothing, so fine-tune only for behavior, not cost."
-        )
+        text = f"Within a quarter: no. It {NOT_CHEAPER}."  # the verdict's own words
     elif answer == "yes" and t is not None:
         text = f"Within a quarter: yes, it pays back {in_month_text(t)}."
     else:
