@@ -13,12 +13,12 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.analysis.verdict import usd_column
 from payback.report.common import month_text, window_shares, within_text
 from payback.report.portfolio_common import (
     contribution_rows,
     fleet_header,
     fleet_words,
+    month_costs,
     order_rows,
     shares_fleet,
     workload_rows,
@@ -70,17 +70,9 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     table = Table.grid(padding=(0, 3))
     table.add_column(style="bold")
     table.add_column()
-    last = horizon - 1
     table.add_row("Serves", ", ".join(alt.workloads))
     table.add_row("Fleet", fleet_words(alt))
-    now, base, later, base_later = usd_column(
-        [
-            alt.monthly_cost_usd[0],
-            alt.baseline_usd[0],
-            alt.monthly_cost_usd[last],
-            alt.baseline_usd[last],
-        ]
-    )
+    now, base, later, base_later = month_costs(alt, horizon)
     table.add_row(
         "USD per month",
         f"{now} against {base} today"

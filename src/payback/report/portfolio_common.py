@@ -13,6 +13,7 @@ __all__ = [
     "contribution_rows",
     "fleet_header",
     "fleet_words",
+    "month_costs",
     "order_rows",
     "placement_words",
     "role_words",
@@ -80,6 +81,21 @@ def role_words(c: Contribution, shared: bool) -> str:
     if shared:
         return "carries the fleet" if c.role == "carries" else "rides on it"
     return "pays its way" if c.role == "carries" else "does not pay its way"
+
+
+def month_costs(alt: PortfolioAlternative, horizon: int) -> tuple[str, str, str, str]:
+    """Month 1's and month ``horizon``'s cost against the baseline's, written alike (one
+    column's rule, ``usd_column``): "$500 against $1,300", never "$500.00 against $1,300"."""
+    last = horizon - 1
+    now, base, later, base_later = usd_column(
+        [
+            alt.monthly_cost_usd[0],
+            alt.baseline_usd[0],
+            alt.monthly_cost_usd[last],
+            alt.baseline_usd[last],
+        ]
+    )
+    return now, base, later, base_later
 
 
 def fleet_header(alt: PortfolioAlternative) -> str:

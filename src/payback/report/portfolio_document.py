@@ -11,7 +11,6 @@ from pathlib import Path
 import payback
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.analysis.verdict import usd_column
 from payback.report.charts import Chart
 from payback.report.common import MARKER, in_month_text, month_text
 from payback.report.explain import crossing_text
@@ -20,6 +19,7 @@ from payback.report.portfolio_common import (
     contribution_rows,
     fleet_header,
     fleet_words,
+    month_costs,
     order_rows,
     placement_words,
     workload_rows,
@@ -61,15 +61,7 @@ def _npv_terms(analysis: PortfolioAnalysis) -> str:
 
 
 def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
-    last = horizon - 1
-    now, base, later, base_later = usd_column(
-        [
-            alt.monthly_cost_usd[0],
-            alt.baseline_usd[0],
-            alt.monthly_cost_usd[last],
-            alt.baseline_usd[last],
-        ]
-    )
+    now, base, later, base_later = month_costs(alt, horizon)
     rows = [
         ["serves", ", ".join(alt.workloads)],
         [
@@ -494,7 +486,7 @@ def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[s
     ranked = portfolio_tornado(analysis.portfolio)  # as `payback sensitivity` ranks them
     sections = []
     for alt, drivers in zip(analysis.alternatives, ranked, strict=True):
-        cost, base = usd_column([alt.monthly_cost_usd[0], alt.baseline_usd[0]])  # alike
+        cost, base, _, _ = month_costs(alt, horizon)
         paragraphs = [
             f"It serves {len(alt.workloads)} workload{'' if len(alt.workloads) == 1 else 's'} "
             f"({', '.join(alt.workloads)}) for "
