@@ -64,8 +64,8 @@ def workloads_rows(
         place = {step.workload: k for k, step in enumerate(alt.order, 1)}
         shared = shares_fleet(alt)  # as `payback analyze` tells it
         fleet = "fleet share (PV)" if shared else "own fleet (PV)"
-        # the terminal's cells: each money column written alike
-        for c, cells in zip(alt.contributions, contribution_rows(alt), strict=False):
+        # the terminal's cells, each money column written alike (less its paid-once row)
+        for c, cells in zip(alt.contributions, contribution_rows(alt)[:-1], strict=True):
             rows.append(
                 {
                     "alternative": alt.name,
