@@ -474,29 +474,37 @@ def _table(table: Table, code: int | None = None, small: str | None = None) -> s
     return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render_html(analysis: Analysis) -> str:
-    """The whole report as one HTML document."""
+def chart_sections(charts: list[ch.Chart], keyed_ids: bool = False) -> list[str]:
+    """Each chart for a report page: its title as a heading above it (it wraps, where
+    plotly would cut it), the interactive chart (plotly's script inlined once: one offline
+    file) and its note under it. For a scenario's report and a portfolio's; ``keyed_ids``:
+    each plot's id from its chart's key, so that the same analysis gives the same page
+    (plotly's own are random)."""
     import plotly.io as pio
 
-    sections = []
-    first = True
-    for chart in ch.all_charts(analysis):
+    out = []
+    for k, chart in enumerate(charts):
         fig = figure(chart)
-        # the title as a heading above the chart: it wraps, where plotly would cut it
         fig.update_layout(title_text=None, margin={"t": 40})
         div = pio.to_html(
             fig,
             full_html=False,
-            include_plotlyjs=first,
+            include_plotlyjs=k == 0,
+            div_id=f"plot-{chart.key}" if keyed_ids else None,
             config={"displaylogo": False, "responsive": True},
             default_width="100%",
         )
-        first = False
         note = f'<p class="note">{html.escape(chart.note)}</p>' if chart.note else ""
-        sections.append(
+        out.append(
             f'<h3 class="chart-title">{html.escape(chart.title)}</h3>'
             f'<div class="chart" id="chart-{chart.key}" data-chart="{chart.key}">{div}</div>{note}'
         )
+    return out
+
+
+def render_html(analysis: Analysis) -> str:
+    """The whole report as one HTML document."""
+    sections = chart_sections(ch.all_charts(analysis))
     explanation = "".join(
         f"<h3>{html.escape(title[0].upper() + title[1:])}</h3>"
         + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)

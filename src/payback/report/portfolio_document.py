@@ -130,33 +130,6 @@ def _blocks(analysis: PortfolioAnalysis) -> list[_Table | str]:
     return out
 
 
-def _html_charts(charts: list[Chart]) -> list[str]:
-    """Each chart as the scenario report draws it (plotly, its script inlined once: one
-    offline file), its title as a heading above it and its note under it."""
-    import plotly.io as pio
-
-    from payback.report.html import figure
-
-    out = []
-    for k, chart in enumerate(charts):
-        fig = figure(chart)
-        fig.update_layout(title_text=None, margin={"t": 40})
-        div = pio.to_html(
-            fig,
-            full_html=False,
-            include_plotlyjs=k == 0,
-            div_id=f"plot-{chart.key}",  # the same page for the same analysis
-            config={"displaylogo": False, "responsive": True},
-            default_width="100%",
-        )
-        note = f'<p class="note">{html.escape(chart.note)}</p>' if chart.note else ""
-        out.append(
-            f"<h3>{html.escape(chart.title)}</h3>"
-            f'<div class="chart" id="chart-{chart.key}" data-chart="{chart.key}">{div}</div>{note}'
-        )
-    return out
-
-
 def inputs_rows(analysis: PortfolioAnalysis) -> list[list[str]]:
     """Every number the portfolio reads (``payback sensitivity``'s paths), as
     :func:`~payback.report.common.inputs_table` lists one scenario's: its value, its range
@@ -248,7 +221,9 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
         body.append(
             f'<h2>{e(block.title)}</h2>\n<div class="wide"><table><tr>{head}</tr>{rows}</table></div>'
         )
-    body += ["<h2>Charts</h2>", *_html_charts(portfolio_charts(analysis))]
+    from payback.report.html import chart_sections  # plotly, loaded only for HTML
+
+    body += ["<h2>Charts</h2>", *chart_sections(portfolio_charts(analysis), keyed_ids=True)]
     body.append("<h2>What it means</h2>")
     for title, paragraphs in portfolio_explanation(analysis):
         body.append(f"<h3>{e(title[0].upper() + title[1:])}</h3>")
