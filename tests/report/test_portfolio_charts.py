@@ -250,21 +250,19 @@ def test_what_decides_a_portfolio_is_payback_sensitivitys_ranking() -> None:
 
 
 def test_a_portfolios_inputs_are_listed_with_their_sources() -> None:
+    from payback.report.inputs import input_cells
     from payback.report.portfolio_document import inputs_rows
 
-    rows = {r[0]: r[1:] for r in inputs_rows(analyze_portfolio(load_scenario(PORTFOLIO)))}
+    header, cells = input_cells(inputs_rows(analyze_portfolio(load_scenario(PORTFOLIO))))
+    assert header == ["input", "value used", "source"]  # no range, no catalog reference
+    rows = {r[0]: r[1:] for r in cells}
     # a workload's own term on an alternative, keyed by the alternative's name in the file
-    assert rows["workloads.1.alternatives.0.replica_requests_per_s"] == [
-        "3",
-        "",
-        "scenario file",
-        "",
-    ]
-    assert rows["workloads.0.traffic.requests_per_month"] == ["400,000", "", "scenario file", ""]
-    assert rows["workloads.0.traffic.growth_monthly"] == ["0%", "", "default", ""]
-    assert rows["alternatives.0.usd_per_gpu_hour"] == ["$0.86", "", "scenario file", ""]
-    assert rows["scenario.discount_rate_annual"] == ["10%", "", "scenario file", ""]
-    assert rows["workloads.4.one_time.data_usd"] == ["$1,200", "", "scenario file", ""]
+    assert rows["workloads.1.alternatives.0.replica_requests_per_s"] == ["3", "scenario file"]
+    assert rows["workloads.0.traffic.requests_per_month"] == ["400,000", "scenario file"]
+    assert rows["workloads.0.traffic.growth_monthly"] == ["0%", "default"]
+    assert rows["alternatives.0.usd_per_gpu_hour"] == ["$0.86", "scenario file"]
+    assert rows["scenario.discount_rate_annual"] == ["10%", "scenario file"]
+    assert rows["workloads.4.one_time.data_usd"] == ["$1,200", "scenario file"]
     # a range where the file gives one; both documents carry the table
     data = json.loads(json.dumps(TINY))
     data["workloads"][0]["traffic"]["requests_per_month"] = {
@@ -274,8 +272,10 @@ def test_a_portfolios_inputs_are_listed_with_their_sources() -> None:
         "high": 150_000,
     }
     analysis = analyze_portfolio(parse_scenario(data))
-    rows = {r[0]: r[1:] for r in inputs_rows(analysis)}
-    assert rows["workloads.0.traffic.requests_per_month"][:3] == [
+    header, cells = input_cells(inputs_rows(analysis))
+    assert header == ["input", "value used", "range", "source"]
+    rows = {r[0]: r[1:] for r in cells}
+    assert rows["workloads.0.traffic.requests_per_month"] == [
         "100,000",
         "triangular: low 80,000, mode 100,000, high 150,000",
         "scenario file",
