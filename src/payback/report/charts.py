@@ -134,12 +134,14 @@ def place_labels(
     y_range: tuple[float, float],
     log: bool = False,
     text: str = "text",
+    char_width: float = CHAR_WIDTH,
 ) -> None:
     """Where each marker's label goes (``label``: its text, on two lines where one would
     not fit; ``label_x``, ``label_y`` in data units; ``align``: the side the text hangs
     from), the same in both renderers: the place near its point where the text crosses no
     line and no other label, found among a hundred or so tried, in the plot's own
-    proportions (``log``: both axes logarithmic; text sizes are estimated generously)."""
+    proportions (``log``: both axes logarithmic; text sizes are estimated generously;
+    ``char_width``: a character's width as a share of the plot's, for a narrower plot)."""
     scale = np.log10 if log else (lambda v: v)
     x_low, x_high = (float(scale(v)) for v in x_range)
     y_low, y_high = (float(scale(v)) for v in y_range)
@@ -176,7 +178,7 @@ def place_labels(
         best: tuple[float, tuple[float, float, float, float], str, str] | None = None
         for option in texts:
             lines = option.split("\n")
-            width = CHAR_WIDTH * max(len(line) for line in lines)
+            width = char_width * max(len(line) for line in lines)
             height = LINE_HEIGHT * len(lines)
             for dy in OFFSETS_UP:
                 for dx in (0.03, -0.03, 0.1, -0.1, 0.2, -0.2):
