@@ -10,10 +10,18 @@ import textwrap
 import numpy as np
 
 from payback.analysis.verdict import month_text, saves_nothing
-from payback.report.charts import Chart, Series, place_labels, value_range
+from payback.report.charts import (
+    Chart,
+    Series,
+    fan_chart,
+    histogram_chart,
+    place_labels,
+    value_range,
+)
 from payback.report.common import BASELINE_COLOUR, alternative_colour
 from payback.report.portfolio_common import shares_fleet
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
+from payback.studies.uncertainty import AlternativeUncertainty
 
 __all__ = [
     "FLEET_COLOUR",
@@ -21,6 +29,7 @@ __all__ = [
     "SAVES_COLOUR",
     "cumulative_costs",
     "portfolio_charts",
+    "sampled_charts",
     "workload_contributions",
 ]
 
@@ -151,9 +160,26 @@ def workload_contributions(analysis: PortfolioAnalysis, index: int) -> Chart:
     )
 
 
+def sampled_charts(analysis: PortfolioAnalysis, index: int) -> list[Chart]:
+    """With samples of the scenario's distributions (``--samples``), the scenario report's
+    savings fan and break-even histogram of alternative ``index`` (its workloads moved
+    together); none without samples, or without a distribution to sample."""
+    sampled = analysis.uncertainty
+    if sampled is None or not sampled["inputs"]:
+        return []
+    summary = dict(sampled["alternatives"][index])
+    summary.pop("drivers", None)  # the charts read the samples' figures only
+    u = AlternativeUncertainty(**summary)
+    name, horizon = analysis.alternatives[index].name, analysis.horizon_months
+    return [fan_chart(name, u, horizon, index), histogram_chart(name, u, horizon, index)]
+
+
 def portfolio_charts(analysis: PortfolioAnalysis) -> list[Chart]:
     """A portfolio report's charts, in reading order: the cumulative costs, then each
-    alternative's workloads' contributions."""
+    alternative's workloads' contributions; with samples, each alternative's savings fan
+    and break-even histogram, as a scenario's report draws them."""
+    indices = range(len(analysis.alternatives))
     charts = [cumulative_costs(analysis)]
-    charts += [workload_contributions(analysis, i) for i in range(len(analysis.alternatives))]
+    charts += [workload_contributions(analysis, i) for i in indices]
+    charts += [chart for i in indices for chart in sampled_charts(analysis, i)]
     return charts

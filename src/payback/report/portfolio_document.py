@@ -22,6 +22,7 @@ from payback.report.portfolio_common import (
     month_costs,
     order_rows,
     placement_words,
+    sampled_words,
     workload_rows,
 )
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
@@ -120,13 +121,16 @@ def _order(alt: PortfolioAlternative, horizon: int) -> _Table:
 def _blocks(analysis: PortfolioAnalysis) -> list[_Table | str]:
     verdict = analysis.verdict()
     out: list[_Table | str] = [verdict[0].upper() + verdict[1:], _workloads(analysis)]
-    for alt in analysis.alternatives:
+    for i, alt in enumerate(analysis.alternatives):
         out += [
             _summary(alt, analysis.horizon_months, _npv_terms(analysis)),
             _contributions(alt),
             _order(alt, analysis.horizon_months),
             alt.quarter + ".",
         ]
+        if analysis.uncertainty is not None:  # as the terminal says it
+            summary = analysis.uncertainty["alternatives"][i]
+            out.append(sampled_words(summary, analysis.horizon_months) + ".")
     return out
 
 
