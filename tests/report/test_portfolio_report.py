@@ -142,3 +142,26 @@ def test_the_break_even_label_is_inside_the_plot_on_a_phone_and_a_desktop(
                 page.close()
         finally:
             browser.close()
+
+
+def test_the_documents_contribution_columns_are_the_terminals() -> None:
+    """The HTML and Markdown tables headed a column "GPU time" over empty cells for a fleet
+    per workload, which `payback analyze` leaves blank (only a shared fleet is split by GPU
+    time): that column is left out there now; a shared fleet keeps it."""
+    import re
+
+    analysis = analyze_portfolio(load_scenario(PORTFOLIO))
+    page = portfolio_html(analysis)
+    tables = re.findall(
+        r"<h2>What each workload brings \(present values\)</h2>\n<div class=\"wide\"><table>"
+        r"<tr>(.*?)</tr>",
+        page,
+    )
+    headers = [re.findall(r"<th>(.*?)</th>", row) for row in tables]
+    assert headers == [
+        ["workload", "saves", "GPU time", "fleet share", "net", ""],
+        ["workload", "saves", "own fleet", "net", ""],
+    ]
+    md = portfolio_markdown(analysis)
+    assert "| workload | saves | own fleet | net |  |" in md
+    assert "| workload | saves | GPU time | fleet share | net |  |" in md

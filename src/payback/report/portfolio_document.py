@@ -23,6 +23,7 @@ from payback.report.portfolio_common import (
     order_rows,
     placement_words,
     sampled_words,
+    shares_fleet,
     workload_rows,
 )
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
@@ -103,10 +104,16 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
 
 
 def _contributions(alt: PortfolioAlternative) -> _Table:
+    """The terminal's table: without a shared fleet its GPU time column, blank there (the
+    documents headed it "GPU time" over empty cells), is left out."""
+    header = ["workload", "saves", "GPU time" if shares_fleet(alt) else "", fleet_header(alt)]
+    header += ["net", ""]
+    rows = contribution_rows(alt)
+    keep = [i for i, h in enumerate(header) if h or any(row[i] for row in rows)]
     return _Table(
         "What each workload brings (present values)",
-        ["workload", "saves", "GPU time", fleet_header(alt), "net", ""],
-        contribution_rows(alt),
+        [header[i] for i in keep],
+        [[row[i] for i in keep] for row in rows],
     )
 
 
