@@ -151,8 +151,10 @@ def estimate_serving(
     result = estimate_serving(
         served, gpu_record, precision, gpus_per_replica=gpus_per_replica, **options
     )
+    from payback.hardware.cautions import serving_cautions
     from payback.hardware.device import factors_text, factors_used
 
+    cautions = serving_cautions(served, gpu_record, result, options["engine"], cached_input_share)
     used = factors_used(options["engine"], gpu_record, precision)
     used["calibration"] = None if calibration is None else str(calibration)
     larger = (
@@ -168,6 +170,7 @@ def estimate_serving(
                 "gpus_per_replica_chosen": "given" if gpus_per_replica else "fewest that fit",
                 "larger_replicas": larger,
                 "factors": used,
+                "cautions": cautions,
             }
         )
         return
@@ -204,6 +207,15 @@ def estimate_serving(
         from rich.text import Text
 
         _console().print(Text(ANALYZE_CHOOSES))
+    _print_cautions(cautions)
+
+
+def _print_cautions(cautions: list[str]) -> None:
+    """Each caution of :mod:`payback.hardware.cautions` under the table, one line each."""
+    from rich.text import Text
+
+    for line in cautions:
+        _console().print(Text(f"Caution: {line}"))
 
 
 ANALYZE_CHOOSES = (
@@ -360,8 +372,11 @@ def estimate_training(
         usd_per_gpu_hour=usd_per_gpu_hour,
         mfu_scale=scale,
     )
+    from payback.hardware.cautions import training_cautions
+
+    cautions = training_cautions(trained, gpu_record, result, scale)
     if as_json:
-        _print_json(result.to_dict())
+        _print_json(result.to_dict() | {"cautions": cautions})
         return
     from payback.report import tables
 
@@ -371,6 +386,7 @@ def estimate_training(
             f"{calibration}: utilization ×{scale:.2f} ({cal.tool} on {cal.device}, {cal.created})"
         )
     _console().print(tables.key_values(f"Fine-tuning {result.model} on {result.gpu}", rows))
+    _print_cautions(cautions)
 
 
 def _training_rows(result: TrainingEstimate) -> dict[str, str]:
