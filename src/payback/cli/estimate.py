@@ -151,10 +151,9 @@ def estimate_serving(
     result = estimate_serving(
         served, gpu_record, precision, gpus_per_replica=gpus_per_replica, **options
     )
-    from payback.hardware.cautions import serving_cautions
     from payback.hardware.device import factors_text, factors_used
 
-    cautions = serving_cautions(served, gpu_record, result, options["engine"], cached_input_share)
+    cautions = _serving_cautions(served, gpu_record, result, options)
     used = factors_used(options["engine"], gpu_record, precision)
     used["calibration"] = None if calibration is None else str(calibration)
     larger = (
@@ -203,19 +202,30 @@ def estimate_serving(
     if cal is not None:
         rows["calibrated by"] = f"{calibration} ({cal.tool} on {cal.device}, {cal.created})"
     _console().print(tables.key_values(f"Serving {result.model} on {result.gpu}", rows))
-    if gpus_per_replica is None:
-        from rich.text import Text
-
-        _console().print(Text(ANALYZE_CHOOSES))
-    _print_cautions(cautions)
+    _print_lines([ANALYZE_CHOOSES] * (gpus_per_replica is None) + _caution_lines(cautions))
 
 
-def _print_cautions(cautions: list[str]) -> None:
-    """Each caution of :mod:`payback.hardware.cautions` under the table, one line each."""
+def _serving_cautions(
+    model: Any, gpu: Any, result: ServingEstimate, options: dict[str, Any]
+) -> list[str]:
+    """:func:`payback.hardware.cautions.serving_cautions` of the estimate made with
+    ``options`` (:func:`payback.hardware.estimate.estimate_serving`'s)."""
+    from payback.hardware.cautions import serving_cautions
+
+    return serving_cautions(model, gpu, result, options["engine"], options["cached_input_share"])
+
+
+def _caution_lines(cautions: list[str]) -> list[str]:
+    """The cautions of :mod:`payback.hardware.cautions` as printed under a table."""
+    return [f"Caution: {line}" for line in cautions]
+
+
+def _print_lines(lines: list[str]) -> None:
+    """Lines under a table, each as written (no markup)."""
     from rich.text import Text
 
-    for line in cautions:
-        _console().print(Text(f"Caution: {line}"))
+    for line in lines:
+        _console().print(Text(line))
 
 
 ANALYZE_CHOOSES = (
@@ -386,7 +396,7 @@ def estimate_training(
             f"{calibration}: utilization ×{scale:.2f} ({cal.tool} on {cal.device}, {cal.created})"
         )
     _console().print(tables.key_values(f"Fine-tuning {result.model} on {result.gpu}", rows))
-    _print_cautions(cautions)
+    _print_lines(_caution_lines(cautions))
 
 
 def _training_rows(result: TrainingEstimate) -> dict[str, str]:
