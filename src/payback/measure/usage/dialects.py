@@ -83,6 +83,7 @@ def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
 
     - ``PAYBACK_EPOCH_US(t)``: microseconds since 1970 of a time (one without a zone is UTC);
     - ``PAYBACK_TEXT_EPOCH_US(s)``: the same from ISO text (NULL when it is not a time);
+    - ``PAYBACK_HOUR_START(t)``: the start of a time's hour, in its own type;
     - ``PAYBACK_NUMBER(x)``: a DOUBLE, NULL when ``x`` does not read as a number (digits
       grouped by commas read as one: :data:`GROUPED`);
     - ``PAYBACK_JSON_TEXT(j, k1, k2, …)``: the text at keys of JSON (or JSON text);
@@ -148,6 +149,7 @@ class _Rewrite:
         payback_function = {
             "PAYBACK_EPOCH_US": self.epoch_us,
             "PAYBACK_TEXT_EPOCH_US": self.text_epoch_us,
+            "PAYBACK_HOUR_START": self.hour_start,
             "PAYBACK_NUMBER": self.number,
             "PAYBACK_JSON_TEXT": self.json_text,
         }.get(str(node.this).upper())
@@ -181,6 +183,22 @@ class _Rewrite:
         return exp.Cast(
             this=exp.Mul(this=exp.TimeToUnix(this=args[0]), expression=exp.Literal.number(1e6)),
             to=exp.DataType.build("BIGINT"),
+        )
+
+    def hour_start(self, args: list[Any]) -> Any:
+        from sqlglot import exp
+
+        if self.dialect != "postgres":
+            return exp.TimestampTrunc(this=args[0], unit=exp.var("HOUR"))
+        # date_bin, not date_trunc (which parses its unit's name every row); the origin an
+        # untyped literal, which takes the time's own type (SQLGlot's DATE_BIN drops its quotes)
+        return exp.Anonymous(
+            this="date_bin",
+            expressions=[
+                exp.Interval(this=exp.Literal.string("1"), unit=exp.var("HOUR")),
+                args[0],
+                exp.Literal.string("1970-01-01 00:00:00+00"),
+            ],
         )
 
     def text_epoch_us(self, args: list[Any]) -> Any:
