@@ -78,6 +78,16 @@ best-effort parse reads more (seconds since 1970 as text); other text is a row w
 readable time, as DuckDB's TRY_CAST makes it."""
 
 
+def duckdb_number(x: str) -> str:
+    """DuckDB SQL of a DOUBLE from ``x``: a number, or digits grouped by commas
+    (:data:`GROUPED`, tried only where the cast fails); NULL otherwise."""
+    text = f"CAST({x} AS VARCHAR)"
+    return (
+        f"coalesce(TRY_CAST({x} AS DOUBLE), CASE WHEN regexp_matches({text}, "
+        f"'^\\s*{GROUPED}\\s*$') THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END)"
+    )
+
+
 def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
     """DuckDB SQL with the ``PAYBACK_*`` functions in ``dialect`` (via SQLGlot).
 
@@ -250,11 +260,7 @@ class _Rewrite:
                 "ELSE CAST('Infinity' AS DOUBLE PRECISION) END END"
             )
         if self.dialect == "duckdb":
-            text = f"CAST({x} AS VARCHAR)"
-            return self.parse(
-                f"coalesce(TRY_CAST({x} AS DOUBLE), CASE WHEN regexp_matches({text}, "
-                f"'^\\s*{GROUPED}\\s*$') THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END)"
-            )
+            return self.parse(duckdb_number(x))
         # the pattern only where the cast fails
         trimmed = exp.Trim(this=exp.Cast(this=args[0].copy(), to=exp.DataType.build("VARCHAR")))
         grouped = exp.TryCast(
