@@ -41,7 +41,7 @@ accuracy = _accuracy()
 
 CAT = default_catalog()
 LLAMA8 = CAT.model("llama-3.1-8b")
-SERVING_REGIMES = ("kernels-overlapped", "ampere-prefill-heavy")
+SERVING_REGIMES = ("kernels-overlapped", "ampere-prefill-heavy", "moe-latency-bound")
 
 
 @pytest.fixture(scope="module")
@@ -206,6 +206,69 @@ def test_ampere_compute_bound_just_outside() -> None:
         LLAMA8, a100, "bf16", input_tokens=202, output_tokens=179, engine=static
     )
     assert serving_regimes(LLAMA8, a100, apart, static) == {}
+
+
+# ------------------------------------------------------------------ MoE, latency-bound
+
+
+def _gpt_oss_tp8(batch: int) -> Any:
+    return estimate_serving(
+        CAT.model("gpt-oss-120b"),
+        CAT.gpu("h100-sxm"),
+        "mxfp4",
+        input_tokens=1024,
+        output_tokens=512,
+        gpus_per_replica=8,
+        batch=batch,
+        engine=sv.SGLANG,
+    )
+
+
+def test_moe_latency_bound_inside_by_hand() -> None:
+    # S38: gpt-oss-120b on 8 x H100 (SGLang), one sequence. A decode step's fixed time is
+    # SGLang's 0.5 ms, 36 layers x 30 us = 1.08 ms, and two all-reduces a layer of 8 us and
+    # 2 x 7/8 x 2,880 x 2 B over 450 GB/s: 36 x 2 x 8.022 us = 0.578 ms; 2.158 ms in all,
+    # where the weights a token reads take 0.23 ms
+    model, h100 = CAT.model("gpt-oss-120b"), CAT.gpu("h100-sxm")
+    result = _gpt_oss_tp8(1)
+    parts = loaded_step_parts(model, h100, result, sv.SGLANG)
+    allreduce = 36 * 2 * (8e-6 + 2 * 7 / 8 * 2880 * 2 / 450e9)
+    assert parts.fixed_s == pytest.approx(0.5e-3 + 36 * 30e-6 + allreduce, rel=1e-9)
+    assert parts.fixed_s * 1e3 == pytest.approx(2.158, abs=0.001)
+    assert parts.memory_s * 1e3 == pytest.approx(0.23, abs=0.005)
+    line = serving_regimes(model, h100, result, sv.SGLANG)["moe-latency-bound"]
+    assert line.startswith(
+        "latency-bound mixture of experts at 1 sequence on 8 × h100-sxm: 2.16 ms of a decode "
+        "step is fixed per-step, per-layer and all-reduce time, 0.23 ms its reads; "
+    )
+    assert line.endswith(
+        "published batch-1 runs ran 1.02-2.18x slower than estimated (docs/accuracy.md "
+        "S38 1.31x, S39 1.30x, S40 1.02x, S41 1.25x, S42 2.18x, S47 1.03x, S48 2.03x)"
+    )
+
+
+def test_moe_latency_bound_just_outside() -> None:
+    model, h100 = CAT.model("gpt-oss-120b"), CAT.gpu("h100-sxm")
+    # 32 sequences: 2.21 ms fixed against 2.02 ms of reads, still inside; 64: 2.26 against
+    # 2.76, memory-bound, outside
+    inside, outside = _gpt_oss_tp8(32), _gpt_oss_tp8(64)
+    assert "moe-latency-bound" in serving_regimes(model, h100, inside, sv.SGLANG)
+    parts = loaded_step_parts(model, h100, outside, sv.SGLANG)
+    assert parts.fixed_s < parts.memory_s
+    assert serving_regimes(model, h100, outside, sv.SGLANG) == {}
+    # a dense 70B at one sequence on the same eight GPUs: 4.19 ms fixed, 6.13 ms of reads
+    dense = CAT.model("llama-3.1-70b")
+    one = estimate_serving(
+        dense,
+        h100,
+        "bf16",
+        input_tokens=1024,
+        output_tokens=512,
+        gpus_per_replica=8,
+        batch=1,
+        engine=sv.SGLANG,
+    )
+    assert serving_regimes(dense, h100, one, sv.SGLANG) == {}
 
 
 # ------------------------------------------------------------------ host-bound LoRA

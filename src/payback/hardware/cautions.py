@@ -129,6 +129,28 @@ REGIMES: dict[str, Regime] = {
             "(unsloth's) over a 4,096-token micro-batch"
         ),
     ),
+    "moe-latency-bound": Regime(
+        name="moe-latency-bound",
+        threshold=1.0,
+        inside=(
+            CitedRow("S38", 1.31),
+            CitedRow("S39", 1.30),
+            CitedRow("S40", 1.02),
+            CitedRow("S41", 1.25),
+            CitedRow("S42", 2.18),
+            CitedRow("S47", 1.03),
+            CitedRow("S48", 2.03),
+        ),
+        outside=("S15", "S16", "S17", "S18", "S19", "S25", "S28", "S29", "S30", "S43"),
+        mechanism=(
+            "its layers run more small kernels (router, top-k, experts) than the per-layer "
+            "cost set on dense layers holds"
+        ),
+        condition=(
+            "a mixture of experts; a decode step's overheads and all-reduces at least "
+            "{threshold}x its reads and at least its arithmetic (latency-bound)"
+        ),
+    ),
     "fp8-standard-stack": Regime(
         name="fp8-standard-stack",
         threshold=0.0,
@@ -157,6 +179,11 @@ REGIMES: dict[str, Regime] = {
   layer (:data:`~payback.hardware.training.UNSLOTH_HOST_SECONDS_PER_LAYER`, set on the
   Unsloth rows) over a 4,096-token micro-batch. The own H200 runs O8 (Qwen2.5-0.5B) and O2
   (Qwen2.5-1.5B) are inside; O3 and O5-O7 (7-14B) are at 0.2-0.35 and pessimistic.
+- ``moe-latency-bound`` (serving a mixture of experts): a decode-only step's fixed time
+  (overheads a step and a layer, all-reduces) at least ``threshold`` × its reads and at
+  least its arithmetic. Every batch-1 row of a mixture of experts (S38-S42, S47, S48;
+  1.02-2.18×) is inside; the dense batch-1 rows (S15-S19, S43) and the mixtures of
+  experts at maximum load (memory- or compute-bound) are not.
 - ``fp8-standard-stack`` (training at FP8 on the ``standard`` stack): every such
   estimate; docs/accuracy.md holds no FP8 row of that stack (its FP8 rows, T1-T4 and
   T8-T10, are the ``optimized`` stack's)."""
@@ -187,6 +214,9 @@ class StepParts:
     series_s: float
     """The same step with the kernels in series: max(weights, GEMMs and prompts) +
     max(cache reads, attention arithmetic), overheads as before."""
+    fixed_s: float = 0.0
+    """A decode-only step's time beyond its reads and arithmetic: the engine's overheads
+    a step and a layer, and the tensor-parallel all-reduces."""
 
     @property
     def memory_s(self) -> float:
@@ -293,6 +323,7 @@ def loaded_step_parts(
         prompts_s=per_chunk,
         step_s=share * carrying + (1.0 - share) * plain,
         series_s=share * carrying_series + (1.0 - share) * plain_series,
+        fixed_s=plain - max(weights + cache, gemm + attention),
     )
 
 
@@ -367,6 +398,21 @@ def serving_regimes(
             f"GPU ({gpu.id}: arithmetic {bound:.1f}x the step's memory time), where "
             f"{ampere.mechanism}; a published run in this regime served "
             f"{ampere.worst.ratio:.2f}x fewer requests than estimated ({_cited(ampere)})"
+        )
+    moe = REGIMES["moe-latency-bound"]
+    if (
+        model.is_moe
+        and parts.fixed_s >= moe.threshold * parts.memory_s
+        and parts.fixed_s >= parts.gemm_s + parts.attention_s
+    ):
+        low = min(r.ratio for r in moe.inside)
+        seqs = f"{parts.batch:,.0f} sequence" + ("s" if parts.batch != 1 else "")
+        out[moe.name] = (
+            f"latency-bound mixture of experts at {seqs} on {estimate.gpus_per_replica} × "
+            f"{gpu.id}: {parts.fixed_s * 1e3:,.2f} ms of a decode step is fixed per-step, "
+            f"per-layer and all-reduce time, {parts.memory_s * 1e3:,.2f} ms its reads; "
+            f"{moe.mechanism}; published batch-1 runs ran {low:.2f}-{moe.worst.ratio:.2f}x "
+            f"slower than estimated ({_cited(moe)})"
         )
     return out
 
