@@ -118,7 +118,7 @@ def test_the_stale_warning_is_about_the_offer_the_search_priced(
         offer = next(p for p in catalog.gpu("l40s").prices if p.provider == stale_provider)
         if offer.checked == old:
             assert len(warned) == 1, result.warnings
-            assert f"({stale_provider})" in warned[0]
+            assert f"from {stale_provider}, checked {old}; stale, 400 days ago" in warned[0]
         else:
             assert warned == [], warned
 

@@ -306,7 +306,12 @@ def test_recommend_json_shape_and_order(tmp_path: Path) -> None:
     assert top3["candidates"] == candidates[:3]
 
 
-def test_recommend_text_golden(tmp_path: Path) -> None:
+def test_recommend_text_golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    import payback.studies.recommend as study
+
+    monkeypatch.setattr(study, "_today", lambda: dt.date(2026, 12, 5))  # stale rents stay put
     path = _quarter_with(tmp_path, model="qwen2.5-7b", tpot_ms=40.0)
     result = runner.invoke(app, ["recommend", str(path), "--top", "5"])
     assert result.exit_code == 0, result.output
@@ -580,7 +585,8 @@ def test_the_winners_rent_reads_as_analyze_reads_it(tmp_path: Path) -> None:
     path = _quarter_with(tmp_path, model="qwen2.5-7b", gpu="l4")
     out = tmp_path / "new.toml"
     result = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(out)])
-    best = re.search(r"at (\$[\d.]+)/GPU-h", " ".join(result.stdout.split()))
+    winner = " ".join(result.stdout.split()).partition("Best: ")[2]  # not a stale rent's note
+    best = re.search(r"at (\$[\d.]+)/GPU-h", winner)
     assert best is not None
     assert best.group(1) == "$0.80"
     analyzed = runner.invoke(app, ["analyze", str(out)]).stdout

@@ -87,6 +87,10 @@ def _estimated(ctx: Lookups, path: str, job: TrainingJob) -> float:
         fields={"precision": f"{path}.training.precision"},
     )
     ctx.details[f"{path}.training"] = estimate.to_dict()
+    from payback.hardware.cautions import training_cautions
+
+    cautions = training_cautions(model, gpu, estimate, scale)
+    ctx.warnings.extend(f"{path}.training: {line}" for line in cautions)
     source = (
         f"estimate: {job.method} of {model.id} on {estimate.gpus} × {gpu.id}, "
         f"{estimate.tokens / 1e6:,.1f}M tokens, {estimate.gpu_hours:,.2f} GPU-h at ${price:g}/h"

@@ -153,6 +153,7 @@ def estimate_serving(
     )
     from payback.hardware.device import factors_text, factors_used
 
+    cautions = _serving_cautions(served, gpu_record, result, options)
     used = factors_used(options["engine"], gpu_record, precision)
     used["calibration"] = None if calibration is None else str(calibration)
     larger = (
@@ -168,6 +169,7 @@ def estimate_serving(
                 "gpus_per_replica_chosen": "given" if gpus_per_replica else "fewest that fit",
                 "larger_replicas": larger,
                 "factors": used,
+                "cautions": cautions,
             }
         )
         return
@@ -200,10 +202,30 @@ def estimate_serving(
     if cal is not None:
         rows["calibrated by"] = f"{calibration} ({cal.tool} on {cal.device}, {cal.created})"
     _console().print(tables.key_values(f"Serving {result.model} on {result.gpu}", rows))
-    if gpus_per_replica is None:
-        from rich.text import Text
+    _print_lines([ANALYZE_CHOOSES] * (gpus_per_replica is None) + _caution_lines(cautions))
 
-        _console().print(Text(ANALYZE_CHOOSES))
+
+def _serving_cautions(
+    model: Any, gpu: Any, result: ServingEstimate, options: dict[str, Any]
+) -> list[str]:
+    """:func:`payback.hardware.cautions.serving_cautions` of the estimate made with
+    ``options`` (:func:`payback.hardware.estimate.estimate_serving`'s)."""
+    from payback.hardware.cautions import serving_cautions
+
+    return serving_cautions(model, gpu, result, options["engine"], options["cached_input_share"])
+
+
+def _caution_lines(cautions: list[str]) -> list[str]:
+    """The cautions of :mod:`payback.hardware.cautions` as printed under a table."""
+    return [f"Caution: {line}" for line in cautions]
+
+
+def _print_lines(lines: list[str]) -> None:
+    """Lines under a table, each as written (no markup)."""
+    from rich.text import Text
+
+    for line in lines:
+        _console().print(Text(line))
 
 
 ANALYZE_CHOOSES = (
@@ -360,8 +382,11 @@ def estimate_training(
         usd_per_gpu_hour=usd_per_gpu_hour,
         mfu_scale=scale,
     )
+    from payback.hardware.cautions import training_cautions
+
+    cautions = training_cautions(trained, gpu_record, result, scale)
     if as_json:
-        _print_json(result.to_dict())
+        _print_json(result.to_dict() | {"cautions": cautions})
         return
     from payback.report import tables
 
@@ -371,6 +396,7 @@ def estimate_training(
             f"{calibration}: utilization ×{scale:.2f} ({cal.tool} on {cal.device}, {cal.created})"
         )
     _console().print(tables.key_values(f"Fine-tuning {result.model} on {result.gpu}", rows))
+    _print_lines(_caution_lines(cautions))
 
 
 def _training_rows(result: TrainingEstimate) -> dict[str, str]:

@@ -305,7 +305,10 @@ def recommend(  # long: most of it is its options and their help text
     after those that meet them; both are checked where the fleet runs, at the
     alternative's `target_utilization` of a replica's capacity (queueing included), not
     on an idle replica. Shows the top **--top** and the cost-vs-latency Pareto
-    front, and says why the others were left out.
+    front, and says why the others were left out. A cost at a catalog rent checked over
+    180 days ago is marked `*`, its provider, date and page said below the tables as
+    **catalog gpus** and **estimate** say them (**--json**: each configuration's
+    `rent_source`, `rent_checked` and `rent_stale`).
 
     Give the model as `model = "qwen2.5-7b"`, `models = ["qwen2.5-1.5b", "qwen2.5-7b"]`
     or **--model**. **--apply -o new.toml** writes the scenario with the winner in it;

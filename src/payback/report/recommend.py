@@ -8,19 +8,30 @@ from rich.table import Table
 from rich.text import Text
 
 from payback.analysis.result import usd as money
+from payback.catalog import STALE_AFTER_DAYS
 from payback.report.common import rent_text
 from payback.studies.recommend import Candidate, Recommendation
 
-__all__ = ["COMMAND_NAMES", "recommendation_renderables"]
+__all__ = ["COMMAND_NAMES", "STALE_MARK", "recommendation_renderables", "stale_note"]
 
 COMMAND_NAMES = {"max_replicas": "--max-replicas", "models": "--model"}
 """``recommend``'s parameters by the command line's flags: its advice names them so."""
 
 
+STALE_MARK = "*"
+"""Beside the monthly cost of a configuration whose rent is stale (:func:`stale_note`)."""
+
+
 def _table(
-    title: str, candidates: list[Candidate], numbered: bool, models: int, targets: bool = True
+    title: str,
+    candidates: list[Candidate],
+    numbered: bool,
+    models: int,
+    targets: bool = True,
+    result: Recommendation | None = None,
 ) -> Table:
-    """Configurations as rows; the ``targets`` column only when there are latency targets."""
+    """Configurations as rows; the ``targets`` column only when there are latency targets;
+    a monthly cost at a stale rent (of ``result``'s search) marked :data:`STALE_MARK`."""
     table = Table(
         box=box.SIMPLE_HEAD, title=title, title_justify="left", padding=(0, 1, 0, 0), pad_edge=False
     )
@@ -47,7 +58,9 @@ def _table(
     for name, justify in columns:
         if name in keep:
             table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    for rank, c in enumerate(candidates, 1):
+    marked = [result is not None and result.stale_rent(c) for c in candidates]
+    unmarked = " " if any(marked) else ""  # the figures stay aligned beside a mark
+    for rank, (c, stale) in enumerate(zip(candidates, marked, strict=True), 1):
         replicas = str(c.replicas) + (f"→{c.replicas_max}" if c.replicas_max != c.replicas else "")
         missed = [t for t in ("tpot", "ttft") if c.misses and t in c.misses]
         cells = {
@@ -60,11 +73,28 @@ def _table(
             "req/s": f"{c.replica_requests_per_s:,.2f}",
             "tpot": f"{c.tpot_ms:,.1f}",
             "ttft": f"{c.ttft_ms:,.0f}",
-            "$/month": money(c.monthly_cost_usd, 0),
+            "$/month": money(c.monthly_cost_usd, 0) + (STALE_MARK if stale else unmarked),
             "targets": "met" if c.meets_targets else "misses " + "+".join(missed),
         }
         table.add_row(*(cells[name] for name in keep))
     return table
+
+
+def stale_note(result: Recommendation, shown: list[Candidate]) -> Text | None:
+    """The stale rents of the configurations ``shown``, one line per GPU, each said as
+    ``estimate`` and ``catalog gpus`` say it (:meth:`Recommendation.rent_source`); ``None``
+    when none is stale."""
+    gpus = {c.gpu: c for c in shown if result.stale_rent(c)}
+    if not gpus:
+        return None
+    lines = Text(
+        f"{STALE_MARK} a stale rent (checked over {STALE_AFTER_DAYS} days ago): check it before "
+        "deciding"
+    )
+    for gpu, c in gpus.items():
+        rent = f" at {rent_text(c.usd_per_gpu_hour)}/GPU-h" if c.usd_per_gpu_hour else ""
+        lines.append(f"\n  {gpu}{rent} from {result.rent_source(c)}")
+    return lines
 
 
 def pricing_text(result: Recommendation) -> str:
@@ -180,6 +210,7 @@ def recommendation_renderables(
                 numbered=True,
                 models=len(result.models),
                 targets=bool(result.targets),
+                result=result,
             ),
         ]
     if result.pareto:
@@ -189,8 +220,12 @@ def recommendation_renderables(
                 result.pareto,
                 numbered=False,
                 models=len(result.models),
+                result=result,
             )
         )
+    if (stale := stale_note(result, result.candidates[:top] + result.pareto)) is not None:
+        # a blank line before what follows; the winner's line brings its own
+        parts.append(stale + ("\n" if result.missing_targets or _left_out(result) else ""))
     if result.missing_targets:
         parts.append(
             Text(

@@ -120,9 +120,12 @@ def starter_with_traffic(traffic: Mapping[str, float]) -> str:
     return with_traffic(starter.read_text(encoding="utf-8"), "toml", traffic)
 
 
-def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
+def file_with_traffic(
+    path: str | Path, traffic: Mapping[str, float], new: Callable[[], str] | None = None
+) -> Edit:
     """What ``payback usage -o path`` writes: the scenario at ``path`` with measured traffic
-    (:func:`with_traffic`), or the starter scenario with it where ``path`` is new or empty.
+    (:func:`with_traffic`), or where ``path`` is new or empty, ``new()`` (a scenario in
+    TOML, with its comments; by default the starter with the traffic), in the path's format.
 
     An existing file is changed only when it is a scenario and stays a valid one; its
     byte-order mark and line endings are kept. Values it held as distributions are named
@@ -143,12 +146,12 @@ def file_with_traffic(path: str | Path, traffic: Mapping[str, float]) -> Edit:
         except UnicodeDecodeError as exc:
             raise PaybackError(f"{path}: cannot read ({exc}); left as it is") from None
     if not text.strip():  # an empty file gets the starter, as a new one would
-        new = starter_with_traffic(traffic)
-        _still_valid(new, "toml", path, "not written")
-        if fmt == "yaml":  # the starter's comments come along
-            new = yaml_from_toml(new)
-            _still_valid(new, "yaml", path, "not written")
-        return Edit(new, created=True)
+        made = new() if new is not None else starter_with_traffic(traffic)
+        _still_valid(made, "toml", path, "not written")
+        if fmt == "yaml":  # the comments come along
+            made = yaml_from_toml(made)
+            _still_valid(made, "yaml", path, "not written")
+        return Edit(made, created=True)
     try:
         data = scenario_data_from_text(text, fmt, str(path))
     except PaybackError as exc:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from payback.analysis.resolve_fleet import fleet_cost
-from payback.catalog import Gpu, OpenModel, gpu_offer, marketplace_only
+from payback.catalog import Gpu, GpuPrice, OpenModel, gpu_offer, marketplace_only
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.estimate import (
@@ -151,6 +151,9 @@ class Rows:
         self.values: dict[str, list[float]] = {
             k: [] for k in (*_ROW_FIELDS, "capacity", "price", "max_num_seqs", "budget")
         }
+        self.offers: dict[str, GpuPrice] = {}
+        """The catalog offer each GPU's rent was read from, by GPU id (none for owned
+        servers or the alternative's own ``usd_per_gpu_hour``): its provider and date."""
 
     def add(self, key: tuple[str, str, str, int], values: dict[str, float]) -> None:
         self.keys.append(key)
@@ -183,8 +186,11 @@ class Load:
         )
 
 
-def _price(option: SelfHostedOption, gpu: Gpu, kind: str) -> tuple[float | None, str | None]:
-    """The GPU's hourly rent for this alternative, or why there is none."""
+def _price(
+    option: SelfHostedOption, gpu: Gpu, kind: str
+) -> tuple[float | GpuPrice | None, str | None]:
+    """The GPU's hourly rent for this alternative (the catalog's offer, or the alternative's
+    own rent), or why there is none."""
     if option.usd_per_gpu_hour is not None and option.gpu == gpu.id:
         return option.usd_per_gpu_hour, None
     try:
@@ -197,7 +203,7 @@ def _price(option: SelfHostedOption, gpu: Gpu, kind: str) -> tuple[float | None,
         if marketplace_only(gpu, kind):
             return None, 'marketplace rents only (gpu_price = "marketplace" uses them)'
         return None, f"no {kind.replace('_', '-')} price in the catalog"
-    return offer.usd_per_gpu_hour, None
+    return offer, None
 
 
 def _lacks(gpu: Gpu, precision: str) -> bool:
@@ -242,6 +248,9 @@ def gather(
             price, why = (None, None) if owned is not None else _price(option, gpu, kind)
             if why is not None:
                 left_out.unpriced[gpu.id] = why
+            if isinstance(price, GpuPrice):
+                rows.offers[gpu.id] = price
+                price = price.usd_per_gpu_hour
             for precision in _precisions(model):
                 lacks = _lacks(gpu, precision)
                 refuses = _engine_refuses(engine, gpu, precision)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import rent_kind
-from payback.catalog import Catalog, Gpu, OpenModel, default_catalog
+from payback.catalog import Catalog, Gpu, OpenModel, default_catalog, is_stale, offer_source
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.scenario import Scenario, SelfHostedOption, Traffic
@@ -38,15 +38,10 @@ from payback.studies.configurations import (
 )
 
 if TYPE_CHECKING:
+    from payback.catalog import GpuPrice
     from payback.measure.calibration import Calibration
 
-__all__ = [
-    "DEFAULT_MAX_REPLICAS",
-    "Candidate",
-    "Recommendation",
-    "benchmark_text",
-    "recommend",
-]
+__all__ = ["DEFAULT_MAX_REPLICAS", "Candidate", "Recommendation", "benchmark_text", "recommend"]
 
 DEFAULT_MAX_REPLICAS = 1000
 """Configurations needing more replicas than this at the busiest month are left out."""
@@ -107,6 +102,30 @@ class Recommendation:  # long: the documented result fields, then short answers 
     excluded_after_evaluation: frozenset[str] = frozenset()
     """The reasons of :attr:`excluded` found once a configuration was evaluated (short of
     memory, too many replicas); the others left it out before."""
+    rents: dict[str, GpuPrice] = field(default_factory=dict)
+    """The catalog offer each GPU is priced at, by id (none: owned, or the option's own)."""
+    today: dt.date = field(default_factory=dt.date.today)
+    """The day rents are judged stale on (:func:`payback.catalog.is_stale`)."""
+
+    def stale_rent(self, candidate: Candidate) -> bool:
+        """Whether ``candidate``'s rent is the catalog's and was checked too long ago."""
+        offer = self.rents.get(candidate.gpu)
+        return offer is not None and is_stale(offer.checked, self.today)
+
+    def rent_source(self, candidate: Candidate) -> str | None:
+        """Where ``candidate``'s catalog rent comes from, as ``estimate`` says it
+        (:func:`payback.catalog.offer_source`); ``None`` for a rent not from the catalog."""
+        offer = self.rents.get(candidate.gpu)
+        return None if offer is None else offer_source(offer, self.today)
+
+    def candidate_dict(self, candidate: Candidate) -> dict[str, Any]:
+        """``candidate`` as JSON with its ``rent_source``, ``rent_checked`` and ``rent_stale``."""
+        offer = self.rents.get(candidate.gpu)
+        return candidate.to_dict() | {
+            "rent_source": self.rent_source(candidate),
+            "rent_checked": None if offer is None else offer.checked.isoformat(),
+            "rent_stale": self.stale_rent(candidate),
+        }
 
     @property
     def did_not_fit(self) -> int:
@@ -182,10 +201,10 @@ class Recommendation:  # long: the documented result fields, then short answers 
             "owned_hardware": self.owned,
             "owned_cash": self.cash,
             "calibration_benchmark": self.benchmark,
-            "candidates": [c.to_dict() for c in shown],
+            "candidates": [self.candidate_dict(c) for c in shown],
             "candidates_total": len(self.candidates),
-            "best": self.best.to_dict() if self.best else None,
-            "pareto": [c.to_dict() for c in self.pareto],
+            "best": self.candidate_dict(self.best) if self.best else None,
+            "pareto": [self.candidate_dict(c) for c in self.pareto],
             "no_best_reason": self.no_best_reason,
             "excluded": self.excluded,
             "excluded_examples": self.examples,
@@ -348,7 +367,8 @@ def recommend(
     candidates.sort(key=rank)
     warnings += _measured_warning(path, benchmark, candidates)
     warnings += _caveat_warning(path, catalog, candidates)
-    warnings += _stale_warning(path, catalog, option, kind, candidates)
+    today = _today()
+    warnings += _stale_warning(path, rows.offers, candidates, today)
     targets = {k: v for k, v in (("tpot_ms", option.tpot_ms), ("ttft_ms", option.ttft_ms)) if v}
     return Recommendation(
         alternative=index,
@@ -379,7 +399,14 @@ def recommend(
             if option.gpu is not None and option.usd_per_gpu_hour is not None
             else None
         ),
+        rents=rows.offers,
+        today=today,
     )
+
+
+def _today() -> dt.date:
+    """The day rents are judged stale on (a function, so tests can fix it)."""
+    return dt.date.today()
 
 
 def _calibration(
@@ -525,29 +552,17 @@ def _load(input_tokens: float, output_tokens: float, cached_input_share: float) 
 
 
 def _stale_warning(
-    path: str, catalog: Catalog, option: SelfHostedOption, kind: str, candidates: list[Candidate]
+    path: str, offers: Mapping[str, GpuPrice], candidates: list[Candidate], today: dt.date
 ) -> list[str]:
-    """The winner's rent, when it comes from the catalog and was checked too long ago (the
-    catalog's own rule, :func:`payback.catalog.is_stale`, as ``analyze`` applies it): the
-    offer it was priced at, the one ``gpu_provider`` or ``gpu_price`` chose."""
-    from payback.catalog import gpu_offer, is_stale
-
-    best = candidates[0] if candidates else None
-    if best is None or best.usd_per_gpu_hour is None or option.owned is not None:
+    """The winner's rent when it is the catalog's (``offers``, by GPU) and stale, in
+    :func:`payback.catalog.offer_source`'s words."""
+    offer = offers.get(candidates[0].gpu) if candidates else None
+    if offer is None or not is_stale(offer.checked, today):
         return []
-    if option.usd_per_gpu_hour is not None and option.gpu == best.gpu:
-        return []  # the scenario's own price
-    try:
-        offer = gpu_offer(catalog.gpu(best.gpu), option.gpu_provider, kind, option.gpu_price)
-    except PaybackError:
-        return []
-    if offer is None or not is_stale(offer.checked):
-        return []
-    age = (dt.date.today() - offer.checked).days
+    best = candidates[0]
     return [
-        f"{path}: the winner's rent, {best.gpu} at ${offer.usd_per_gpu_hour:g}/GPU-hour "
-        f"({offer.provider}), was checked {offer.checked}, {age} days ago; check it before "
-        "deciding"
+        f"{path}: the winner's rent, {best.gpu} at ${offer.usd_per_gpu_hour:g}/GPU-hour from "
+        f"{offer_source(offer, today)}: check it before deciding"
     ]
 
 

@@ -8,7 +8,6 @@ holds so that a copy written in another folder points at the same files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +25,7 @@ from payback.scenario.schema import Scenario, SelfHostedOption
 if TYPE_CHECKING:
     from payback.studies.recommend import Candidate, Recommendation
 
-__all__ = ["apply_winner", "relocate_paths", "with_winner"]
+__all__ = ["apply_winner", "relocate_paths", "training_follows", "with_winner"]
 
 
 def apply_winner(
@@ -51,7 +50,6 @@ def apply_winner(
     (``# replaced by payback recommend: usd_per_gpu_hour = 0.8``) under the line that
     replaces it, or where it was. Returns those lines as the user wrote them."""
     table = data["alternatives"][index]
-    served = table.get("model")  # as written, before the winner replaces it
     new: dict[str, Any] = {
         "model": model_ref or winner.model,
         "gpu": winner.gpu,
@@ -75,16 +73,21 @@ def apply_winner(
         if key in table:
             replaced.append(_replace_line(table, key, None))
     # the model trained is the model served: a training job on the old one follows it
-    one_time: Any = table.get("one_time")
-    training: Any = one_time.get("training") if isinstance(one_time, Mapping) else None
-    if (
-        served is not None
-        and served != new["model"]
-        and isinstance(training, Mapping)
-        and training.get("model") == served
-    ):
-        _replace_line(training, "model", new["model"])  # said in with_winner's notes
+    if training_follows(option, new["model"]):  # said in with_winner's notes
+        _replace_line(table["one_time"]["training"], "model", new["model"])
     return replaced
+
+
+def training_follows(option: SelfHostedOption, model: str) -> bool:
+    """Whether the alternative's training job (``one_time.training.model``) moves to
+    ``model``, the winner's model as the new file names it (its id, or how the scenario
+    named it: a config.json path): the job trains the model the alternative served, as
+    written, and the file now names another. The one rule for :func:`apply_winner`'s edit
+    and :func:`with_winner`'s note (which spoke of a change when the winner was the model
+    served under another name, ``meta-llama/Llama-3.1-8B-Instruct`` for ``llama-3.1-8b``)."""
+    served = option.model
+    job = option.one_time.training
+    return served is not None and job is not None and job.model == served and model != served
 
 
 def _written(table: Any, key: str) -> str:
@@ -250,16 +253,14 @@ def with_winner(
             f"{where}.calibration = {option.calibration!r} kept: it measured the winner{assumed}; "
             "analyze prices it with the benchmark's capacity"
         )
+    model = result.model_refs.get(best.model) or best.model  # as the new file names it
     fmt = scenario_format(path)
     replaced: list[str] = []
     relocated: list[str] = []
 
     def change(document: Any) -> None:
         def apply(data: Any) -> list[str]:
-            model_ref = result.model_refs.get(best.model)
-            return apply_winner(
-                data, index, best, option, drop_calibration=drop, model_ref=model_ref
-            )
+            return apply_winner(data, index, best, option, drop_calibration=drop, model_ref=model)
 
         if fmt == "yaml":
             table = document["alternatives"][index]
@@ -277,10 +278,9 @@ def with_winner(
             f"{where}: replaced by the winner (kept as comments in the file): "
             + "; ".join(replaced)
         )
-    trained = getattr(getattr(option.one_time, "training", None), "model", None)
-    if trained is not None and trained == option.model and trained != best.model:
+    if training_follows(option, model):
         notes.append(
-            f"{where}.one_time.training.model = {trained!r} is now {best.model!r}: the model "
+            f"{where}.one_time.training.model = {option.model!r} is now {model!r}: the model "
             "fine-tuned is the model served, so analyze prices training the winner"
         )
     if relocated:

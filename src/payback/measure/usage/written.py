@@ -129,18 +129,19 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
     the written file keeps and its horizon. Reads ``path``, writes nothing; raises
     :class:`~payback.errors.PaybackError` ending "left as it is" where it cannot be
     updated (:func:`~payback.scenario.edit.file_with_traffic`)."""
-    from payback.scenario.edit import file_with_traffic, starter_with_traffic, yaml_from_toml
+    from payback.scenario.edit import file_with_traffic, starter_with_traffic
     from payback.scenario.io import scenario_data_from_text, scenario_format
 
     traffic = traffic_written(profile)
-    edit = file_with_traffic(path, traffic)  # a path it can write, and a valid scenario
-    text, notes = edit.text, []
-    fmt = scenario_format(path)
-    if edit.created:  # made in TOML, its comments too, then written in the path's format
-        made = new_scenario(starter_with_traffic(traffic), profile)
-        text = made.text if fmt == "toml" else yaml_from_toml(made.text)
-        notes = made.notes
-    data = scenario_data_from_text(text.removeprefix("\ufeff"), fmt, str(path))
+    made: list[NewScenario] = []
+
+    def new() -> str:  # only for a new or empty path
+        made.append(new_scenario(starter_with_traffic(traffic), profile))
+        return made[0].text
+
+    edit = file_with_traffic(path, traffic, new)  # a path it can write, and a valid scenario
+    text, notes = edit.text, made[0].notes if made else []
+    data = scenario_data_from_text(text.removeprefix("\ufeff"), scenario_format(path), str(path))
     kept = data["traffic"].get("growth_monthly", 0.0)
     caution = growth_caution(
         profile,

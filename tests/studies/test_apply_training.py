@@ -1,0 +1,73 @@
+"""``recommend --apply``: whether the training job follows the model served is one decision
+(:func:`payback.studies.rewrite.training_follows`), for the file written and the note that
+tells of it. They were two: the file compared the model as written with the winner as the
+file names it, the note compared it with the winner's catalog id, so a model named by its
+Hugging Face repo got a note of a change the file never made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tomlkit
+
+from helpers import EXAMPLES, run
+
+HF_8B = "meta-llama/Llama-3.1-8B-Instruct"
+HF_70B = "meta-llama/Llama-3.1-70B-Instruct"
+
+
+def _by_repo(tmp_path: Path) -> Path:
+    """catalog-ids.toml with its served and trained model named by the Hugging Face repo."""
+    path = tmp_path / "by-repo.toml"
+    path.write_text(
+        (EXAMPLES / "catalog-ids.toml").read_text().replace('"llama-3.1-8b"', f'"{HF_8B}"')
+    )
+    return path
+
+
+def _trained(path: Path) -> str:
+    return str(tomlkit.parse(path.read_text())["alternatives"][0]["one_time"]["training"]["model"])  # type: ignore[index]
+
+
+def test_the_same_model_under_its_repo_name_is_no_change_in_file_or_note(tmp_path: Path) -> None:
+    """The winner serves the 8B the file names by its repo: nothing changes for training,
+    and no note says it did (it said "... = 'meta-llama/Llama-3.1-8B-Instruct' is now
+    'llama-3.1-8b'" while the file kept the repo name)."""
+    source, output = _by_repo(tmp_path), tmp_path / "out.toml"
+    code, _, err = run("recommend", source, "--apply", "-o", output)
+    assert code == 0, err
+    new = tomlkit.parse(output.read_text())["alternatives"][0]  # type: ignore[index]
+    assert new["model"] == HF_8B  # type: ignore[index]
+    assert _trained(output) == HF_8B
+    assert "training.model" not in err
+
+
+def test_another_model_moves_training_and_the_note_names_what_was_written(
+    tmp_path: Path,
+) -> None:
+    """--model by repo name: the file writes the repo name for both models, and the note
+    says that name (it said 'llama-3.1-70b', a name the file did not hold)."""
+    source, output = _by_repo(tmp_path), tmp_path / "out.toml"
+    code, _, err = run("recommend", source, "--model", HF_70B, "--apply", "-o", output)
+    assert code == 0, err
+    assert _trained(output) == HF_70B
+    assert (
+        f"alternatives.0.one_time.training.model = '{HF_8B}' is now '{HF_70B}': the model "
+        "fine-tuned is the model served" in " ".join(err.split())
+    )
+
+
+def test_a_job_on_another_model_stays_in_file_and_note(tmp_path: Path) -> None:
+    """A job that trains a model other than the one served (as written) stays, and is not
+    said to move: the behaviour both places had."""
+    path = tmp_path / "other.toml"
+    path.write_text(
+        (EXAMPLES / "catalog-ids.toml")
+        .read_text()
+        .replace('training = { model = "llama-3.1-8b"', 'training = { model = "qwen2.5-7b"')
+    )
+    output = tmp_path / "out.toml"
+    code, _, err = run("recommend", path, "--model", "llama-3.1-70b", "--apply", "-o", output)
+    assert code == 0, err
+    assert _trained(output) == "qwen2.5-7b"
+    assert "training.model" not in err
