@@ -167,6 +167,7 @@ def bench_postgres(rows: int) -> bool:
             c0, t0 = _server_cpu(postmaster), time.perf_counter()
             subprocess.run(psql, env=env, check=True)
             scans.append(time.perf_counter() - t0)
+            time.sleep(0.2)  # psql's backend reaped, its time counted (as the parts' below)
             c1 = _server_cpu(postmaster)
             queries.append(_fetch_seconds(url))
             time.sleep(0.2)  # the parts' backends reaped, their time counted

@@ -231,3 +231,75 @@ def test_a_shared_fleet_without_its_portfolio_table_is_varied_and_solved(tmp_pat
     assert code in (0, 1), err
     answer = json.loads(out)
     assert answer["current"]["value"] == 16.0  # the table's default rank
+
+
+def _edited(tmp_path: Path, name: str, *changes: tuple[str, str]) -> Path:
+    text = PORTFOLIO.read_text()
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+COMMITMENT = (
+    "alternatives.0.commitment = '3y': the term runs 36 months, past the 24-month horizon; "
+    "the months after it are paid but not counted"
+)
+
+
+def test_an_alternatives_warning_is_said_once_for_every_workload(tmp_path: Path) -> None:
+    """A 3-year commitment on the shared fleet was warned of five times, once per workload
+    ("workloads.0 ('support triage'): alternatives.0.commitment = '3y': ...", then
+    workloads.1 to 4 the same); it is one line that says it holds for each of them, in
+    the terminal, --json and both reports."""
+    path = _edited(
+        tmp_path, "committed.toml", ("min_replicas = 2 ", 'commitment = "3y"\nmin_replicas = 2 ')
+    )
+    line = f"each of the 5 workloads: {COMMITMENT}"
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    assert err.splitlines() == [f"warning: {line}"]
+    code, out, err = run("analyze", path, "--json")
+    assert json.loads(out)["portfolio"]["warnings"] == [line]
+    for name in ("report.html", "report.md"):
+        code, out, err = run("report", path, "-o", tmp_path / name)
+        assert code == 0, err
+        assert err.splitlines() == [f"warning: {line}"]
+        text = (tmp_path / name).read_text()
+        assert "Cautions" in text
+        assert text.count("the term runs 36 months") == 1
+
+
+def test_a_warning_of_some_workloads_names_them_once(tmp_path: Path) -> None:
+    """The baseline's typed cached-input price with batched requests is warned of for the
+    workloads that send cached input (two here): one line naming both, not one each."""
+    path = _edited(
+        tmp_path,
+        "batched.toml",
+        (
+            "output_usd_per_mtok = 10.0\n",
+            "output_usd_per_mtok = 10.0\nbatch_share = 0.5\nbatch_discount = 0.5\n",
+        ),
+        ("peak_to_average = 3.0 }", "peak_to_average = 3.0, cached_input_share = 0.3 }"),
+        ("peak_to_average = 4.0 }", "peak_to_average = 4.0, cached_input_share = 0.3 }"),
+    )
+    code, _, err = run("analyze", path)
+    assert code == 0, err
+    (line,) = err.splitlines()
+    assert line.startswith(
+        "warning: workloads.0 ('support triage') and workloads.2 ('product tagging'): "
+        "baseline.cached_input_usd_per_mtok = 1.25 with batch_share = 0.5: "
+    )
+
+
+def test_an_alternatives_error_is_said_once(tmp_path: Path) -> None:
+    """An unknown GPU on an alternative was five errors, one per workload: now one."""
+    path = _edited(
+        tmp_path, "gpu.toml", ("gpus_per_replica = 1\n", 'gpus_per_replica = 1\ngpu = "h100x"\n')
+    )
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err, "alternatives.0.gpu: unknown GPU 'h100x'")
+    (line,) = err.splitlines()
+    assert line.startswith("error: each of the 5 workloads: alternatives.0.gpu: unknown GPU")

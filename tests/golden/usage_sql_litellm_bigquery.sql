@@ -22,12 +22,16 @@ FROM (
     GROUPING(hs, tin, tout, tmodel) AS g,
     grouped,
     CASE
-      WHEN hs >= -4611686018427387888
+      WHEN (
+        MOD(MOD(hs, 3600000000) + 3600000000, 3600000000)
+      ) < 16
       THEN DIV((
-        hs - MOD(MOD(hs, 16) + 16, 16)
-      ), 16)
+        hs - (
+          MOD(MOD(hs, 3600000000) + 3600000000, 3600000000)
+        )
+      ), 3600000000)
     END AS hour,
-    MOD(MOD(hs, 16) + 16, 16) AS status,
+    MOD(MOD(MOD(hs, 3600000000) + 3600000000, 3600000000), 16) AS status,
     tin,
     tout,
     tmodel,
@@ -35,8 +39,8 @@ FROM (
     SUM(input) AS input,
     SUM(output) AS output,
     SUM(cached) AS cached,
-    MIN(first_us) AS first_us,
-    MAX(last_us) AS last_us
+    MIN(first_t) AS first_us,
+    MAX(last_t) AS last_us
   FROM (
     SELECT
       GROUPING(hs, tin, tout) AS grouped,
@@ -48,12 +52,12 @@ FROM (
       SUM(input) AS input,
       SUM(output) AS output,
       SUM(cached) AS cached,
-      MIN(us) AS first_us,
-      MAX(us) AS last_us
+      MIN(t) AS first_t,
+      MAX(t) AS last_t
     FROM (
       SELECT
-        us,
-        COALESCE(DIV(us, 3600000000), -288230376151711744) * 16 + status AS hs,
+        t,
+        COALESCE(DIV(t, 3600000000) * 3600000000, 16) + status AS hs,
         input,
         output,
         cached,
@@ -100,9 +104,9 @@ FROM (
           CASE
             WHEN keep = 0
             THEN 0
-            WHEN us IS NULL
+            WHEN t IS NULL
             THEN 1
-            WHEN us < 0 OR us >= 7258118400000000
+            WHEN t < 0 OR t >= 7258118400000000
             THEN 2
             WHEN input IS NULL OR output IS NULL OR cached IS NULL
             THEN 4
@@ -118,7 +122,7 @@ FROM (
           END AS status
         FROM (
           SELECT
-            UNIX_MICROS(`startTime`) AS us,
+            UNIX_MICROS(`startTime`) AS t,
             CAST(`prompt_tokens` AS FLOAT64) AS input,
             CAST(`completion_tokens` AS FLOAT64) AS output,
             COALESCE(

@@ -25,16 +25,10 @@ FROM (
     GROUPING(hs, tin, tout, tmodel) AS g,
     grouped,
     CASE
-      WHEN hs >= -4611686018427387888
-      THEN (
-        hs - (
-          hs % 16 + 16
-        ) % 16
-      ) / 16
+      WHEN CAST(DATE_PART('microseconds', hs) AS BIGINT) < 16
+      THEN CAST(FLOOR(CAST(DATE_PART('epoch', hs) AS DOUBLE PRECISION) / 3600) AS BIGINT)
     END AS hour,
-    (
-      hs % 16 + 16
-    ) % 16 AS status,
+    CAST(DATE_PART('microseconds', hs) AS BIGINT) % 16 AS status,
     tin,
     tout,
     tmodel,
@@ -42,8 +36,8 @@ FROM (
     SUM(input) AS input,
     SUM(output) AS output,
     SUM(cached) AS cached,
-    MIN(first_us) AS first_us,
-    MAX(last_us) AS last_us
+    CAST(DATE_PART('epoch', MIN(first_t)) * 1000000 AS BIGINT) AS first_us,
+    CAST(DATE_PART('epoch', MAX(last_t)) * 1000000 AS BIGINT) AS last_us
   FROM (
     SELECT
       GROUPING(hs, tin, tout) AS grouped,
@@ -55,12 +49,41 @@ FROM (
       SUM(input) AS input,
       SUM(output) AS output,
       SUM(cached) AS cached,
-      MIN(us) AS first_us,
-      MAX(us) AS last_us
+      MIN(t) AS first_t,
+      MAX(t) AS last_t
     FROM (
       SELECT
-        us,
-        COALESCE(us / 3600000000, -288230376151711744) * 16 + status AS hs,
+        t,
+        COALESCE(
+          CASE
+            WHEN t < '1970-01-01 00:00:00+00'
+            AND DATE_BIN(INTERVAL '1 HOUR', t, '1970-01-01 00:00:00+00') < t
+            THEN DATE_BIN(INTERVAL '1 HOUR', t, '1970-01-01 00:00:00+00') + INTERVAL '1 HOUR'
+            ELSE DATE_BIN(INTERVAL '1 HOUR', t, '1970-01-01 00:00:00+00')
+          END,
+          '1970-01-01 00:00:00.000016+00'
+        ) + CASE status
+          WHEN 9
+          THEN INTERVAL '9 MICROSECONDS'
+          WHEN 0
+          THEN INTERVAL '0 MICROSECONDS'
+          WHEN 1
+          THEN INTERVAL '1 MICROSECONDS'
+          WHEN 2
+          THEN INTERVAL '2 MICROSECONDS'
+          WHEN 3
+          THEN INTERVAL '3 MICROSECONDS'
+          WHEN 4
+          THEN INTERVAL '4 MICROSECONDS'
+          WHEN 5
+          THEN INTERVAL '5 MICROSECONDS'
+          WHEN 6
+          THEN INTERVAL '6 MICROSECONDS'
+          WHEN 7
+          THEN INTERVAL '7 MICROSECONDS'
+          WHEN 8
+          THEN INTERVAL '8 MICROSECONDS'
+        END AS hs,
         input,
         output,
         cached,
@@ -107,9 +130,9 @@ FROM (
           CASE
             WHEN keep = 0
             THEN 0
-            WHEN us IS NULL
+            WHEN t IS NULL
             THEN 1
-            WHEN us < 0 OR us >= 7258118400000000
+            WHEN t < '1970-01-01 00:00:00+00' OR t >= '2200-01-01 00:00:00+00'
             THEN 2
             WHEN input IS NULL OR output IS NULL OR cached IS NULL
             THEN 4
@@ -125,10 +148,7 @@ FROM (
           END AS status
         FROM (
           SELECT
-            CASE
-              WHEN ISFINITE("startTime")
-              THEN CAST(DATE_PART('epoch', "startTime") * 1000000 AS BIGINT)
-            END AS us,
+            CASE WHEN ISFINITE("startTime") THEN "startTime" END AS t,
             CAST("prompt_tokens" AS DOUBLE PRECISION) AS input,
             CAST("completion_tokens" AS DOUBLE PRECISION) AS output,
             COALESCE(

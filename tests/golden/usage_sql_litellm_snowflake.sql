@@ -22,15 +22,25 @@ FROM (
     GROUPING(hs, tin, tout, tmodel) AS g,
     grouped,
     CASE
-      WHEN hs >= -4611686018427387888
-      THEN CAST(TRUNC((
-        hs - (
-          hs % 16 + 16
-        ) % 16
-      ) / 16) AS BIGINT)
+      WHEN (
+        (
+          hs % 3600000000 + 3600000000
+        ) % 3600000000
+      ) < 16
+      THEN CAST(TRUNC(
+        (
+          hs - (
+            (
+              hs % 3600000000 + 3600000000
+            ) % 3600000000
+          )
+        ) / 3600000000
+      ) AS BIGINT)
     END AS hour,
     (
-      hs % 16 + 16
+      (
+        hs % 3600000000 + 3600000000
+      ) % 3600000000
     ) % 16 AS status,
     tin,
     tout,
@@ -39,8 +49,8 @@ FROM (
     SUM(input) AS input,
     SUM(output) AS output,
     SUM(cached) AS cached,
-    MIN(first_us) AS first_us,
-    MAX(last_us) AS last_us
+    MIN(first_t) AS first_us,
+    MAX(last_t) AS last_us
   FROM (
     SELECT
       GROUPING(hs, tin, tout) AS grouped,
@@ -52,12 +62,12 @@ FROM (
       SUM(input) AS input,
       SUM(output) AS output,
       SUM(cached) AS cached,
-      MIN(us) AS first_us,
-      MAX(us) AS last_us
+      MIN(t) AS first_t,
+      MAX(t) AS last_t
     FROM (
       SELECT
-        us,
-        COALESCE(CAST(TRUNC(us / 3600000000) AS BIGINT), -288230376151711744) * 16 + status AS hs,
+        t,
+        COALESCE(CAST(TRUNC(t / 3600000000) AS BIGINT) * 3600000000, 16) + status AS hs,
         input,
         output,
         cached,
@@ -104,9 +114,9 @@ FROM (
           CASE
             WHEN keep = 0
             THEN 0
-            WHEN us IS NULL
+            WHEN t IS NULL
             THEN 1
-            WHEN us < 0 OR us >= 7258118400000000
+            WHEN t < 0 OR t >= 7258118400000000
             THEN 2
             WHEN input IS NULL OR output IS NULL OR cached IS NULL
             THEN 4
@@ -122,7 +132,7 @@ FROM (
           END AS status
         FROM (
           SELECT
-            DATE_PART(EPOCH_MICROSECOND, "startTime") AS us,
+            DATE_PART(EPOCH_MICROSECOND, "startTime") AS t,
             CAST("prompt_tokens" AS DOUBLE) AS input,
             CAST("completion_tokens" AS DOUBLE) AS output,
             COALESCE(

@@ -978,6 +978,111 @@ def test_postgres_hashes_the_groups_in_three_tables_however_large_the_table(
     assert buckets == [(100.0, 1), (1230.0, 1)]
 
 
+@pytest.mark.parametrize(
+    ("pg_type", "duck_type"),
+    [("timestamptz", "TIMESTAMPTZ"), ("timestamp", "TIMESTAMP"), ("date", "DATE")],
+)
+def test_postgres_keeps_a_time_in_its_type_and_gives_duckdbs_rows(
+    postgres: Any, tmp_path: Path, pg_type: str, duck_type: str
+) -> None:
+    """PostgreSQL reads a time column as a time until after grouping (``date_part`` a row
+    cost a sixth of the query), where DuckDB reads microseconds: the same rows come back,
+    key by key, for a time with and without a zone and a date, with the filters' edges, an
+    hour before 1970 (rounded toward 1970), rows without a time and infinite ones."""
+    import duckdb
+    import psycopg
+
+    from payback.measure.usage import parse_columns
+    from payback.measure.usage.engines import connect
+    from payback.measure.usage.tables import Table, profile_query
+
+    times: list[str | None] = [
+        "2026-04-01 10:15:00",
+        "2026-04-01 11:00:00",  # on the hour
+        "2026-04-02 23:59:59.999999",  # the last instant inside the filters
+        "2026-04-03 00:00:00",  # the first after them
+        "2026-03-31 23:59:59",  # before them
+        "1969-12-31 22:30:00",  # hour -1 (toward 1970), not -2
+        "1969-12-31 22:00:00",  # hour -2
+        "2199-12-31 23:00:00",  # the last readable hour, outside the filters
+        "2200-01-01 00:00:00",  # not readable
+        "infinity",
+        "-infinity",
+        None,
+    ]
+    rows = [(t, "m" if i % 2 else "n", 100 + i, 10 + i) for i, t in enumerate(times)]
+    url = new_database(postgres, f"clock_{pg_type}")
+    create = f"CREATE TABLE requests (created_at {{}}, model text, prompt_tokens int, completion_tokens int)"
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(create.format(pg_type))
+        for row in rows:
+            con.execute("INSERT INTO requests VALUES (%s, %s, %s, %s)", row)
+    duck = tmp_path / "clock.duckdb"
+    with duckdb.connect(str(duck)) as con:
+        con.execute(create.format(duck_type).replace("text", "VARCHAR"))
+        con.executemany(f"INSERT INTO requests VALUES (?::{duck_type}, ?, ?, ?)", rows)
+    columns = parse_columns(
+        "ts=created_at,input=prompt_tokens,output=completion_tokens,model=model"
+    )
+    got = {}
+    for engine_url, schema, dialect, kind in (
+        (url, "public", "postgres", pg_type),
+        (f"duckdb:///{duck}", "main", "duckdb", duck_type),
+    ):
+        table = Table(
+            schema,
+            "requests",
+            {
+                "created_at": kind,
+                "model": "text",
+                "prompt_tokens": "integer",
+                "completion_tokens": "integer",
+            },
+            default=True,
+        )
+        query = profile_query(
+            table,
+            "generic",
+            columns,
+            since=dt.date(2026, 4, 1),
+            until=dt.date(2026, 4, 2),
+            dialect=dialect,
+        )
+        engine = connect(engine_url)
+        try:
+            got[dialect] = sorted(engine.rows(query), key=repr)
+        finally:
+            engine.close()
+    assert [tuple(r) for r in got["postgres"]] == [tuple(r) for r in got["duckdb"]]
+    hours = {(r[1], r[2]): r[6] for r in got["postgres"] if r[0] == 7}
+    april = int(dt.datetime(2026, 4, 1, tzinfo=dt.UTC).timestamp()) // 3600
+    end = int(dt.datetime(2200, 1, 1, tzinfo=dt.UTC).timestamp()) // 3600
+    if pg_type == "date":  # a date is its midnight
+        assert hours == {
+            (None, 1): 3,
+            (april, 9): 2,
+            (april + 24, 9): 1,
+            (april + 48, 8): 1,
+            (april - 24, 8): 1,
+            (-24, 2): 2,
+            (end - 24, 8): 1,
+            (end, 2): 1,
+        }
+    else:
+        assert hours == {
+            (None, 1): 3,
+            (april + 10, 9): 1,
+            (april + 11, 9): 1,
+            (april + 47, 9): 1,
+            (april + 48, 8): 1,
+            (april - 1, 8): 1,
+            (-1, 2): 1,
+            (-2, 2): 1,
+            (end - 1, 8): 1,
+            (end, 2): 1,
+        }
+
+
 def test_missing_column_is_one_line(pg_logs: str) -> None:
     code, out, err = run(
         "usage",

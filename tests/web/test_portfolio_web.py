@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, run
 from payback.scenario import load_scenario
 from payback.studies.portfolio import analyze_portfolio
 
@@ -64,6 +64,62 @@ def test_the_page_shows_the_workloads_table() -> None:
             r["net (PV)"] for r in rows if r["alternative"] == alt.name
         ]
         assert "alternative" not in frame.columns
+
+
+def _with_hosted_option(tmp_path: Path) -> Path:
+    """portfolio.toml with a third alternative that has no fleet: a smaller hosted model."""
+    text = PORTFOLIO.read_text().replace(
+        "[[workloads]]",
+        '[[alternatives]]\nname = "a smaller hosted model"\nkind = "hosted_api"\n'
+        "input_usd_per_mtok = 0.15\noutput_usd_per_mtok = 0.6\n\n[[workloads]]",
+        1,
+    )
+    path = tmp_path / "hosted.toml"
+    path.write_text(text)
+    return path
+
+
+def _terminal_money_headers(out: str) -> list[list[str]]:
+    """Per alternative, the headers of `payback analyze`'s contribution table between the
+    workload and the role (blank ones left out, as a blank says nothing)."""
+    lines = out.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("What each workload brings")]
+    headers = []
+    for i in starts:
+        head = next(line for line in lines[i + 1 :] if line.strip().startswith("workload"))
+        headers.append([h for h in head.split("  ") if h.strip()][1:])
+    return [[h.strip() for h in row if h.strip() != "GPU time"] for row in headers]
+
+
+def test_a_fleetless_options_columns_are_the_terminals(tmp_path: Path) -> None:
+    """The page's workloads table headed a hosted model's column "own fleet (PV)" (its cells
+    "-") where `payback analyze` leaves that column's header blank: such an option has no
+    fleet. The page's money columns are now the terminal's, for each alternative."""
+    path = _with_hosted_option(tmp_path)
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    terminal = _terminal_money_headers(out)
+    assert terminal == [
+        ["saves", "fleet share", "net"],
+        ["saves", "own fleet", "net"],
+        ["saves", "net"],
+    ]
+    scenario = load_scenario(path)
+    analysis = analyze_portfolio(scenario)
+    _, rows = workloads_rows(scenario, analysis)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["held"] = Held.from_text(path.name, path.read_text(), path.parent)
+    at.run()
+    for index, alt in enumerate(analysis.alternatives):
+        mine = [r for r in rows if r["alternative"] == alt.name]
+        money = [k.removesuffix(" (PV)") for k in mine[0] if k.endswith(" (PV)")]
+        assert money == terminal[index]
+        at = at.selectbox(key="in:show").set_value(index).run()
+        assert not at.exception
+        (table,) = at.dataframe
+        shown = [c.removesuffix(" (PV)") for c in table.value.columns if c.endswith(" (PV)")]
+        assert shown == terminal[index]
+    assert "own fleet (PV)" not in table.value.columns  # the hosted model, shown last
 
 
 def test_an_uploaded_portfolio_file_gets_the_answer_it_gets_when_opened() -> None:

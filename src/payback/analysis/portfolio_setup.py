@@ -85,8 +85,9 @@ def prepare(
     if not workloads:
         raise PaybackError("the scenario lists no [[workloads]]: it is one workload (analyze it)")
     parts: list[Resolved] = []
-    warnings: list[str] = []
+    warnings: list[tuple[int, str]] = []  # each workload's lines, said once below
     problems: list[str] = []
+    resolving: list[tuple[int, str]] = []
     for j, workload in enumerate(workloads):
         where = f"workloads.{j} ({workload.name!r})"
         try:
@@ -98,24 +99,61 @@ def prepare(
         try:
             resolved = resolve(part, catalog, today)
         except PaybackError as exc:
-            problems += [_in_workload(j, workload, line) for line in exc.messages]
+            resolving += [(j, line) for line in exc.messages]
             continue
         parts.append(resolved)
-        warnings += [f"{where}: {w}" for w in resolved.warnings]
+        warnings += [(j, w) for w in resolved.warnings]
+    problems += _said_once(resolving, workloads)
     if problems:
         raise PaybackError(list(dict.fromkeys(problems)))
     served = [served_workloads(scenario, i) for i in range(len(scenario.alternatives))]
-    out = Portfolio(_with_serving(scenario), parts, served, list(dict.fromkeys(warnings)))
+    out = Portfolio(_with_serving(scenario), parts, served)
     for i in range(len(scenario.alternatives)):
         if out.shares_fleet(i):
             _check_adapter_memory(out, i, catalog)
-    return _shared_cash_warnings(out)
+    return _shared_cash_warnings(out, warnings)
 
 
-def _shared_cash_warnings(p: Portfolio) -> Portfolio:
-    """``p`` with each shared fleet's servers bought in cash warned of as the portfolio
-    sizes them (on the combined load, :func:`~payback.analysis.portfolio.evaluate_portfolio`),
-    in place of the lines each workload's own scenario gave for a fleet of its own."""
+def _said_once(lines: list[tuple[int, str]], workloads: list[Workload]) -> list[str]:
+    """Each line that workloads' own scenarios gave, once, naming the workloads it came
+    from (an alternative's line came once per workload: five times for five); a line about
+    a workload's own field names it by its path (:func:`_in_workload`).
+
+    >>> ws = [Workload.model_validate({"name": n, "traffic": {"requests_per_month": 1}})
+    ...       for n in "abc"]
+    >>> for line in _said_once([(0, "x"), (1, "x"), (2, "x"), (0, "y"), (2, "y"),
+    ...                         (1, "traffic.growth_monthly: z")], ws):
+    ...     print(line)
+    each of the 3 workloads: x
+    workloads.0 ('a') and workloads.2 ('c'): y
+    workloads.1.traffic.growth_monthly: z
+    """
+    said: dict[str, list[int]] = {}
+    for j, line in lines:
+        located = _in_workload(j, workloads[j], line)
+        if located == f"workloads.{j} ({workloads[j].name!r}): {line}":
+            said.setdefault(line, []).append(j)
+        else:  # its own field, by its path
+            said.setdefault(located, [])
+    out = []
+    for line, js in said.items():
+        js = list(dict.fromkeys(js))
+        if not js:
+            out.append(line)
+        elif len(js) == len(workloads) > 1:
+            out.append(f"each of the {len(js)} workloads: {line}")
+        else:
+            names = [f"workloads.{j} ({workloads[j].name!r})" for j in js]
+            who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            out.append(f"{who}: {line}")
+    return out
+
+
+def _shared_cash_warnings(p: Portfolio, lines: list[tuple[int, str]]) -> Portfolio:
+    """``p`` with its workloads' warning ``lines`` (each said once, :func:`_said_once`), each
+    shared fleet's servers bought in cash warned of as the portfolio sizes them (on the
+    combined load, :func:`~payback.analysis.portfolio.evaluate_portfolio`), in place of the
+    lines each workload's own scenario gave for a fleet of its own."""
     from payback.analysis.resolve_self_hosted import (
         cash_past_horizon_line,
         cash_past_horizon_warnings,
@@ -129,17 +167,17 @@ def _shared_cash_warnings(p: Portfolio) -> Portfolio:
         and alt.owned is not None
         and alt.owned.financing == "cash"
     }
+    workloads = p.scenario.workloads or []
     if not shared:
-        return p
+        return replace(p, warnings=_said_once(lines, workloads))
     from payback.analysis.portfolio import evaluate_portfolio
 
-    names = p.names
     own = {
-        f"workloads.{j} ({names[j]!r}): {line}"
+        (j, line)
         for j, part in enumerate(p.parts)
         for line in cash_past_horizon_warnings(part, shared).values()
     }
-    warnings = [w for w in p.warnings if w not in own]
+    warnings = _said_once([w for w in lines if w not in own], workloads)
     try:
         outcomes = evaluate_portfolio(p).alternatives
     except PaybackError:  # evaluating says why

@@ -221,6 +221,10 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
         body.append(
             f'<h2>{e(block.title)}</h2>\n<div class="wide"><table><tr>{head}</tr>{rows}</table></div>'
         )
+    cautions = analysis.portfolio.warnings  # as the scenario's report lists its own
+    if cautions:
+        body.append("<h2>Cautions</h2><ul>" + "".join(f"<li>{e(w)}</li>" for w in cautions))
+        body.append("</ul>")
     from payback.report.html import chart_sections  # plotly, loaded only for HTML
 
     body += ["<h2>Charts</h2>", *chart_sections(portfolio_charts(analysis), keyed_ids=True)]
@@ -295,6 +299,8 @@ def portfolio_markdown(
         lines.append("|" + "|".join("---" for _ in block.header) + "|")
         lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in block.rows]
         lines.append("")
+    if analysis.portfolio.warnings:
+        lines += ["## Cautions", "", *(f"- {_md(w)}" for w in analysis.portfolio.warnings), ""]
     lines += ["## Charts", ""]
     for chart in portfolio_charts(analysis) if charts is None else charts:
         lines += [image_link(chart.title, _png_name(path, chart)), ""]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from payback.errors import PaybackError
-from payback.report.portfolio_common import contribution_rows, shares_fleet
+from payback.report.portfolio_common import contribution_rows, fleet_header
 from payback.scenario import Scenario
 from payback.web.words import lines_in_page_words
 
@@ -53,8 +53,9 @@ def workloads_rows(
     scenario: Scenario, analysis: PortfolioAnalysis | None = None
 ) -> tuple[str, list[dict[str, str]]]:
     """The portfolio verdict and one row per workload and alternative: its requests, what
-    it saves, its fleet share (or its own fleet's cost), whether it carries the fleet (or
-    pays its way), its place in the order; in the words of `payback analyze`'s table."""
+    it saves, its fleet share (or its own fleet's cost; no such column for an option without
+    a fleet), whether it carries the fleet (or pays its way), its place in the order; in the
+    words and columns of `payback analyze`'s table."""
     from payback.studies.portfolio import analyze_portfolio
 
     analysis = analysis or analyze_portfolio(scenario)
@@ -62,22 +63,21 @@ def workloads_rows(
     requests = {w.name: w.traffic.requests_per_month for w in scenario.workloads or []}
     for alt in analysis.alternatives:
         place = {step.workload: k for k, step in enumerate(alt.order, 1)}
-        shared = shares_fleet(alt)  # as `payback analyze` tells it
-        fleet = "fleet share (PV)" if shared else "own fleet (PV)"
+        # the terminal's column: a fleet share, an own fleet, or none for an option priced
+        # per request or per token (the terminal leaves its header blank, its cells "-")
+        fleet = fleet_header(alt)
         # the terminal's cells, each money column written alike (less its paid-once row)
         for c, cells in zip(alt.contributions, contribution_rows(alt)[:-1], strict=True):
-            rows.append(
-                {
-                    "alternative": alt.name,
-                    "workload": c.workload,
-                    "requests/month": f"{requests[c.workload]:,.0f}",
-                    "saves (PV)": cells[1],
-                    fleet: cells[3],
-                    "net (PV)": cells[4],
-                    "role": cells[5],
-                    "move": f"#{place[c.workload]}",
-                }
-            )
+            row = {
+                "alternative": alt.name,
+                "workload": c.workload,
+                "requests/month": f"{requests[c.workload]:,.0f}",
+                "saves (PV)": cells[1],
+            }
+            if fleet:
+                row[f"{fleet} (PV)"] = cells[3]
+            row |= {"net (PV)": cells[4], "role": cells[5], "move": f"#{place[c.workload]}"}
+            rows.append(row)
     return analysis.verdict(), rows
 
 

@@ -78,11 +78,22 @@ best-effort parse reads more (seconds since 1970 as text); other text is a row w
 readable time, as DuckDB's TRY_CAST makes it."""
 
 
+def duckdb_number(x: str) -> str:
+    """DuckDB SQL of a DOUBLE from ``x``: a number, or digits grouped by commas
+    (:data:`GROUPED`, tried only where the cast fails); NULL otherwise."""
+    text = f"CAST({x} AS VARCHAR)"
+    return (
+        f"coalesce(TRY_CAST({x} AS DOUBLE), CASE WHEN regexp_matches({text}, "
+        f"'^\\s*{GROUPED}\\s*$') THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END)"
+    )
+
+
 def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
     """DuckDB SQL with the ``PAYBACK_*`` functions in ``dialect`` (via SQLGlot).
 
     - ``PAYBACK_EPOCH_US(t)``: microseconds since 1970 of a time (one without a zone is UTC);
     - ``PAYBACK_TEXT_EPOCH_US(s)``: the same from ISO text (NULL when it is not a time);
+    - ``PAYBACK_HOUR_START(t)``: the start of a time's hour, in its own type;
     - ``PAYBACK_NUMBER(x)``: a DOUBLE, NULL when ``x`` does not read as a number (digits
       grouped by commas read as one: :data:`GROUPED`);
     - ``PAYBACK_JSON_TEXT(j, k1, k2, …)``: the text at keys of JSON (or JSON text);
@@ -148,6 +159,7 @@ class _Rewrite:
         payback_function = {
             "PAYBACK_EPOCH_US": self.epoch_us,
             "PAYBACK_TEXT_EPOCH_US": self.text_epoch_us,
+            "PAYBACK_HOUR_START": self.hour_start,
             "PAYBACK_NUMBER": self.number,
             "PAYBACK_JSON_TEXT": self.json_text,
         }.get(str(node.this).upper())
@@ -181,6 +193,22 @@ class _Rewrite:
         return exp.Cast(
             this=exp.Mul(this=exp.TimeToUnix(this=args[0]), expression=exp.Literal.number(1e6)),
             to=exp.DataType.build("BIGINT"),
+        )
+
+    def hour_start(self, args: list[Any]) -> Any:
+        from sqlglot import exp
+
+        if self.dialect != "postgres":
+            return exp.TimestampTrunc(this=args[0], unit=exp.var("HOUR"))
+        # date_bin, not date_trunc (which parses its unit's name every row); the origin an
+        # untyped literal, which takes the time's own type (SQLGlot's DATE_BIN drops its quotes)
+        return exp.Anonymous(
+            this="date_bin",
+            expressions=[
+                exp.Interval(this=exp.Literal.string("1"), unit=exp.var("HOUR")),
+                args[0],
+                exp.Literal.string("1970-01-01 00:00:00+00"),
+            ],
         )
 
     def text_epoch_us(self, args: list[Any]) -> Any:
@@ -232,11 +260,7 @@ class _Rewrite:
                 "ELSE CAST('Infinity' AS DOUBLE PRECISION) END END"
             )
         if self.dialect == "duckdb":
-            text = f"CAST({x} AS VARCHAR)"
-            return self.parse(
-                f"coalesce(TRY_CAST({x} AS DOUBLE), CASE WHEN regexp_matches({text}, "
-                f"'^\\s*{GROUPED}\\s*$') THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END)"
-            )
+            return self.parse(duckdb_number(x))
         # the pattern only where the cast fails
         trimmed = exp.Trim(this=exp.Cast(this=args[0].copy(), to=exp.DataType.build("VARCHAR")))
         grouped = exp.TryCast(

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from payback.errors import PaybackError
-from payback.measure.usage.dialects import GROUPED
+from payback.measure.usage.dialects import duckdb_number
 from payback.measure.usage.files import FILE_COLUMN
 from payback.measure.usage.formats import COMMA, FIELDS, OTEL_ATTRIBUTES, SPECS
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
@@ -254,11 +254,7 @@ def _number(x: str, kind: str) -> str:
     database's text column is read); NULL otherwise."""
     if kind == "number":
         return f"TRY_CAST({x} AS DOUBLE)"
-    text = f"CAST({x} AS VARCHAR)"
-    return (
-        f"coalesce(TRY_CAST({x} AS DOUBLE), CASE WHEN regexp_matches({text}, "
-        f"'^\\s*{GROUPED}\\s*$') THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END)"
-    )
+    return duckdb_number(x)
 
 
 def _timestamp(kind: str) -> str:

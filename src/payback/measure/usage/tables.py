@@ -26,14 +26,15 @@ number):
   thousand however many distinct counts the logs hold (:data:`payback.measure.usage.buckets.BUCKET_DIGITS`).
 
 The scan groups in three sets, not four: the hour, the status and the model are one key
-(``hs``, hour * 16 + status, with the model), so each row is looked up in three hash
+(``hs``: the hour's start plus the status in microseconds, with the model; see
+:class:`_Clock`), so each row is looked up in three hash
 tables; those few groups are then added up by hour and status and by model, and the four
 groupings come back as before. On PostgreSQL each set costs about a tenth of the query's
 time on 10 million rows, and this form took 7-12 % less CPU than four sets (5.4-5.5 s
 against 5.9-6.3 s for the whole table on one core, the same rows back). The key is two columns of a
 fenced subquery (``split``): the planner guesses 200 values a column, 40,000 groups, and
 hashes them; as expressions over three columns it guessed a tenth of the rows and sorted a
-large table.
+large table (and with the hour and the status as two columns it sorted a billion rows).
 
 Where the time goes (10 million rows, ``benchmarks/bench_usage.py --databases``): PostgreSQL
 computes grouping sets on one core (no parallel aggregation for them, and none below an
@@ -45,7 +46,10 @@ in parts instead, side by side on connections of their own
 (:data:`payback.measure.usage.engines.PARTS_DOC`). Measured by the backend's own CPU time
 on 10 million rows: the grouped scan 2.5 s, the checks with the hourly set alone 3.8 s, each
 further set about 1.3 s more (7.5 s in all, with four sets), of which the time in
-microseconds since 1970 is 0.8 s (``date_part`` parses its unit name every row). ClickHouse spreads the query over its cores itself; there the checks with the
+microseconds since 1970 was 0.8 s (``date_part`` parses its unit name every row: PostgreSQL
+now keeps a time column in its type until after grouping, :class:`_Clock`, and the whole
+table on one core takes 4.7-4.8 s of CPU against 5.6-5.8 s, the same 3,400 rows back).
+ClickHouse spreads the query over its cores itself; there the checks with the
 hourly set cost what the grouped scan does, and the buckets of input and of output tokens
 and the model set about 0.15 s of CPU each per 10 million rows (2.3-2.8 times the scan in
 all); a branch-free bucket formula and reading the model column without a cast were tried
@@ -101,9 +105,6 @@ WHY = (
 not an LLM call that succeeded, :data:`FILTERED`: outside the filters, :data:`USED`)."""
 FILTERED = 8
 USED = 9
-HOURLESS = -(2**58)
-"""The hour of rows without a time in the query's key ``hs`` (hour * 16 + status): far below
-any hour a 64-bit count of microseconds holds (about ±2.6e9), and times 16 still within 64 bits."""
 
 
 @dataclass(frozen=True)
@@ -465,6 +466,78 @@ def _us(sql: str, kind: str) -> str:
     return f"PAYBACK_TEXT_EPOCH_US({sql})"
 
 
+@dataclass(frozen=True)
+class _Clock:
+    """How the query reads a row's time ``t``: as microseconds since 1970 (a whole number),
+    or, on PostgreSQL from a column of a time type, as the time itself until after grouping.
+
+    PostgreSQL has no cheap function from a time to a number: ``date_part('epoch', t)``
+    parses its unit's name every row, 0.8-1.0 s of the server's CPU per 10 million rows
+    (about a sixth of the query). Kept as a time, a row is compared with constants of its
+    own type (an untyped literal takes the column's type; a time without a zone reads it as
+    UTC, as its microseconds do), put in its hour by ``date_bin`` (whole-number arithmetic),
+    and only the few grouped keys and first and last times become numbers.
+
+    The hour and the status are one key (``hs``, see the module docstring): the hour's
+    start plus the status in microseconds, and for a row without a time 16 µs more than
+    that past 1970's first hour (an hour's start is a whole hour, so no two collide)."""
+
+    row: str
+    """The row's time (NULL where it has none)."""
+    key: str
+    """The row's hour and status, one value."""
+    time: bool
+    """``t`` is a time, not microseconds."""
+
+    def at(self, day: dt.date) -> str:
+        """A constant comparable with ``t``: midnight (UTC) at the start of ``day``."""
+        return f"'{day.isoformat()} 00:00:00+00'" if self.time else str(_day_us(day))
+
+    def _offset(self, key: str) -> str:
+        """Microseconds of a grouped key past its hour's start: the status, plus 16 without
+        a time."""
+        if self.time:  # the seconds of the minute in µs: exact, where the epoch's are not
+            return f"CAST(date_part('microseconds', {key}) AS BIGINT)"
+        return f"(({key} % 3600000000 + 3600000000) % 3600000000)"
+
+    def status(self, key: str) -> str:
+        return f"{self._offset(key)} % 16"
+
+    def hour(self, key: str) -> str:
+        """Hours since 1970 of a grouped key (none for a row without a time)."""
+        whole = (
+            f"CAST(floor(date_part('epoch', {key}) / 3600) AS BIGINT)"
+            if self.time
+            else f"({key} - {self._offset(key)}) // 3600000000"
+        )
+        return f"CASE WHEN {self._offset(key)} < 16 THEN {whole} END"
+
+    def us(self, time: str) -> str:
+        """Microseconds since 1970 of a grouped time (rounded to the nearest: whole ones)."""
+        return f"CAST(date_part('epoch', {time}) * 1000000 AS BIGINT)" if self.time else time
+
+
+def _clock(sql: str, kind: str, dialect: str) -> _Clock:
+    """The row's time (:class:`_Clock`); microseconds from numbers and text, and on every
+    engine but PostgreSQL, whose own conversion is cheap."""
+    if kind != "timestamp" or dialect != "postgres":
+        key = "coalesce(t // 3600000000 * 3600000000, 16) + status"
+        return _Clock(_us(sql, kind), key, time=False)
+    epoch = "'1970-01-01 00:00:00+00'"
+    hour = "PAYBACK_HOUR_START(t)"
+    # an hour before 1970 is rounded toward 1970, as microseconds // 3600000000 are (a row
+    # that early cannot be used; its hour is kept as on the other engines)
+    start = f"CASE WHEN t < {epoch} AND {hour} < t THEN {hour} + INTERVAL '1 hour' ELSE {hour} END"
+    # a constant a status (a CASE of them: a product of intervals costs 0.2 s more)
+    micros = " ".join(f"WHEN {s} THEN INTERVAL '{s} microseconds'" for s in [USED, *range(USED)])
+    return _Clock(
+        # 'infinity' and '-infinity' are no time, as DuckDB's epoch_us gives none
+        row=f"CASE WHEN isfinite({sql}) THEN {sql} END",
+        key=f"coalesce({start}, '1970-01-01 00:00:00.000016+00') + CASE status {micros} END",
+        time=True,
+    )
+
+
 def profile_query(
     table: Table,
     spec_name: str,
@@ -498,14 +571,6 @@ def profile_query(
         if commas
         else ""
     )
-    inside = ["TRUE"]
-    if since:
-        inside.append(f"us >= {_day_us(since)}")
-    if until:
-        inside.append(f"us < {_day_us(until + dt.timedelta(days=1))}")
-    if model:
-        inside.append(f"model = {_literal(model)}")
-    end = _day_us(dt.date(2200, 1, 1))
     source = table.quoted
     if blocks is not None:
         if dialect != "postgres":
@@ -514,28 +579,35 @@ def profile_query(
         source += f" WHERE ctid >= CAST('({int(first_block)},0)' AS TID)"
         if end_block is not None:
             source += f" AND ctid < CAST('({int(end_block)},0)' AS TID)"
+    clock = _clock(ts_sql, ts_kind, dialect)
+    inside = ["TRUE"]
+    if since:
+        inside.append(f"t >= {clock.at(since)}")
+    if until:
+        inside.append(f"t < {clock.at(until + dt.timedelta(days=1))}")
+    if model:
+        inside.append(f"model = {_literal(model)}")
     text = f"""SELECT g, hour, status, tin, tout, tmodel, n, input, output, cached, first_us, last_us
-FROM (SELECT GROUPING(hs, tin, tout, tmodel) AS g, grouped,
-             CASE WHEN hs >= {HOURLESS * 16 + 16} THEN (hs - (hs % 16 + 16) % 16) // 16 END AS hour,
-             (hs % 16 + 16) % 16 AS status, tin, tout, tmodel,
+FROM (SELECT GROUPING(hs, tin, tout, tmodel) AS g, grouped, {clock.hour("hs")} AS hour,
+             {clock.status("hs")} AS status, tin, tout, tmodel,
              CAST(sum(n) AS BIGINT) AS n, sum(input) AS input, sum(output) AS output, sum(cached) AS cached,
-             min(first_us) AS first_us, max(last_us) AS last_us
+             {clock.us("min(first_t)")} AS first_us, {clock.us("max(last_t)")} AS last_us
 FROM (SELECT GROUPING(hs, tin, tout) AS grouped, hs, tin, tout, tmodel,
        count(*) AS n, sum(input) AS input, sum(output) AS output, sum(cached) AS cached,
-       min(us) AS first_us, max(us) AS last_us
-FROM (SELECT us, coalesce(us // 3600000000, {HOURLESS}) * 16 + status AS hs, input, output, cached,
+       min(t) AS first_t, max(t) AS last_t
+FROM (SELECT t, {clock.key} AS hs, input, output, cached,
              CASE WHEN status = {USED} THEN {_bucket("input")} END AS tin,
              CASE WHEN status = {USED} THEN {_bucket("output")} END AS tout,
              CASE WHEN status = {USED} THEN model END AS tmodel
       FROM (SELECT *, CASE WHEN keep = 0 THEN 0
-                           WHEN us IS NULL THEN 1
-                           WHEN us < 0 OR us >= {end} THEN 2
+                           WHEN t IS NULL THEN 1
+                           WHEN t < {clock.at(dt.date(1970, 1, 1))} OR t >= {clock.at(dt.date(2200, 1, 1))} THEN 2
                            {comma_status}WHEN input IS NULL OR output IS NULL OR cached IS NULL THEN 4
                            WHEN input < 0 OR output < 0 OR cached < 0 THEN 5
                            WHEN cached > input THEN 6
                            WHEN input > {MAX_TOKENS:.0f} OR output > {MAX_TOKENS:.0f} THEN 7
                            WHEN {" AND ".join(inside)} THEN {USED} ELSE {FILTERED} END AS status
-            FROM (SELECT {_us(ts_sql, ts_kind)} AS us,
+            FROM (SELECT {clock.row} AS t,
                          {exprs["input"][0]} AS input,
                          {exprs["output"][0]} AS output,
                          coalesce({cached}, 0.0) AS cached,
