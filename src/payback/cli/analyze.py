@@ -203,8 +203,9 @@ def report(
     **.md**: the same as Markdown with PNG charts written beside it (its folder is made
     when missing). A scenario with workloads (a portfolio) gets its own: the cumulative
     cost of each alternative against today's APIs, what each workload brings, the break-even
-    worked out, the migration order and its inputs. **.png**: the cumulative-cost chart
-    alone. A file payback wrote and nobody
+    worked out, the migration order and its inputs, and with **--samples** each
+    alternative's fan and histogram. **.png**: the cumulative-cost chart alone. A file
+    payback wrote and nobody
     changed since is replaced (each carries the hash of its content); others, edited reports
     too, need **--force**. **--json** lists the files written.
     """
