@@ -557,7 +557,7 @@ def _stale_warning(
         return []
     best = candidates[0]
     return [
-        f"{path}: the winner's rent, {best.gpu} at ${offer.usd_per_gpu_hour:g}/GPU-hour from "
+        f"{path}: the winner's rent, {best.gpu} at ${offer.usd_per_gpu_hour:.2f}/GPU-h from "
         f"{offer_source(offer, today)}: check it before deciding"
     ]
 
