@@ -52,3 +52,46 @@ def test_a_duckdb_url_with_three_slashes_is_relative_as_the_readme_writes_it(
         "error: url 'duckdb:///nosuch.duckdb': no such DuckDB file "
         "(looked for 'nosuch.duckdb' or '/nosuch.duckdb')",
     )
+
+
+# -- -o onto what the user made ----------------------------------------------------------
+
+
+def _scenario(tmp_path: Path, name: str = "real.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(Path("examples/seed.toml").read_text())
+    return path
+
+
+def test_o_through_a_symbolic_link_updates_the_file_it_points_to(tmp_path: Path) -> None:
+    """`-o link.toml` (a link to real.toml) replaced the link by a new file and left
+    real.toml at 20,000 requests; now the link stays and real.toml gets the traffic."""
+    real = _scenario(tmp_path)
+    link = tmp_path / "link.toml"
+    link.symlink_to("real.toml")
+    code, out, err = run("usage", _logs(tmp_path), "-o", link)
+    assert code == 0, err
+    assert "Wrote " in out and "its [traffic] numbers, everything else kept" in out
+    assert link.is_symlink() and link.readlink() == Path("real.toml")
+    assert "requests_per_month = 20000" not in real.read_text()
+    # 6 requests in the 27 hours from 09:00 on the 1st to 11:00 on the 2nd: 6 / 27 x 730.5
+    assert "requests_per_month = 162" in real.read_text()
+
+
+def test_o_onto_a_read_only_scenario_is_refused_before_the_work(tmp_path: Path) -> None:
+    """A scenario made read-only (chmod 444) was replaced all the same (a new file renamed
+    over it); now one line, exit 2, the file as it was, through a link too."""
+    real = _scenario(tmp_path)
+    before = real.read_bytes()
+    real.chmod(0o444)
+    link = tmp_path / "link.toml"
+    link.symlink_to("real.toml")
+    try:
+        for target in (real, link):
+            assert_user_error(
+                *run("usage", _logs(tmp_path), "-o", target),
+                f"error: -o {target}: is read-only; left as it is",
+            )
+        assert real.read_bytes() == before
+    finally:
+        real.chmod(0o644)
