@@ -71,8 +71,9 @@ def test_o_through_a_symbolic_link_updates_the_file_it_points_to(tmp_path: Path)
     link.symlink_to("real.toml")
     code, out, err = run("usage", _logs(tmp_path), "-o", link)
     assert code == 0, err
-    assert "Wrote " in out and "its [traffic] numbers, everything else kept" in out
-    assert link.is_symlink() and link.readlink() == Path("real.toml")
+    assert "its [traffic] numbers, everything else kept" in out
+    assert link.is_symlink()
+    assert link.readlink() == Path("real.toml")
     assert "requests_per_month = 20000" not in real.read_text()
     # 6 requests in the 27 hours from 09:00 on the 1st to 11:00 on the 2nd: 6 / 27 x 730.5
     assert "requests_per_month = 162" in real.read_text()

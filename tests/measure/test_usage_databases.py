@@ -1012,7 +1012,7 @@ def test_postgres_keeps_a_time_in_its_type_and_gives_duckdbs_rows(
     ]
     rows = [(t, "m" if i % 2 else "n", 100 + i, 10 + i) for i, t in enumerate(times)]
     url = new_database(postgres, f"clock_{pg_type}")
-    create = f"CREATE TABLE requests (created_at {{}}, model text, prompt_tokens int, completion_tokens int)"
+    create = "CREATE TABLE requests (created_at {}, model text, prompt_tokens int, completion_tokens int)"
     with psycopg.connect(url, autocommit=True) as con:
         con.execute(create.format(pg_type))
         for row in rows:
