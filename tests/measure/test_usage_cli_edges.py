@@ -96,3 +96,116 @@ def test_o_onto_a_read_only_scenario_is_refused_before_the_work(tmp_path: Path) 
         assert real.read_bytes() == before
     finally:
         real.chmod(0o644)
+
+
+# -- options given where they do nothing, or given empty ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--model", ""], "error: --model '': empty; give a model as the logs name it"),
+        (["--columns", ""], "error: --columns '': empty; give name=column pairs"),
+        (["--sql", "--table", ""], "error: --table '': empty; give a table's name"),
+        (["--sql", "--dialect", ""], "error: --dialect '': empty; give one, e.g. postgres"),
+        (["--sql", "-o", "new.toml"], "error: -o new.toml: not with --sql, which prints the"),
+        (["--dialect", "postgres"], "error: --dialect postgres: only with --sql"),
+    ],
+)
+def test_an_option_given_empty_or_where_it_does_nothing_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], said: str
+) -> None:
+    """Each was taken as not given, exit 0: `--model ''` counted every model, `--table ''`
+    printed LiteLLM_SpendLogs' query, `--dialect ''` DuckDB's, `--sql -o new.toml` wrote no
+    file, `--dialect` without --sql was ignored. Now one line, exit 2, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    _logs(tmp_path)
+    assert_user_error(*run("usage", "logs.csv", *args), said)
+    assert not (tmp_path / "new.toml").exists()
+
+
+def test_sql_with_json_is_json_and_a_dialect_is_read_in_any_case(tmp_path: Path) -> None:
+    """`--sql --json` printed the SQL as text (a script reading JSON failed on it); now
+    {"sql": ...}. `--dialect postgresql` (the URL's scheme) or `PostgreSQL` were refused."""
+    code, out, err = run("usage", _logs(tmp_path), "--sql", "--json")
+    assert code == 0, err
+    assert json.loads(out)["sql"].startswith("-- DuckDB SQL: the queries `payback usage` runs")
+    for name in ("postgresql", "PostgreSQL", "postgres"):
+        code, out, err = run("usage", "--sql", "--dialect", name)
+        assert code == 0, err
+        assert out.startswith("-- postgres SQL: the one query")
+    assert_user_error(
+        *run("usage", "--sql", "--dialect", "nosuch"),
+        "error: --dialect 'nosuch': one of duckdb, postgres, clickhouse",
+    )
+
+
+def test_model_none_keeps_the_requests_without_a_model_in_files_as_in_tables(
+    tmp_path: Path,
+) -> None:
+    """By model names the requests without a model '(none)'; `--model '(none)'` kept them
+    from a table but none from a file ('no requests left after filtering'). Now both: here
+    the two of three rows with an empty model (input 10 and 30: mean 20)."""
+    path = tmp_path / "logs.csv"
+    path.write_text(
+        HEADER + "2026-10-01T01:00:00Z,,10,5\n"
+        "2026-10-01T02:00:00Z,gpt-4o,20,5\n"
+        "2026-10-01T03:00:00Z,,30,5\n"
+    )
+    code, out, err = run("usage", path, "--model", "(none)", "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    assert got["rows"]["used"] == 2
+    assert got["rows"]["filtered_out"] == 1
+    assert got["traffic"]["input_tokens"] == pytest.approx(20.0)
+
+
+# -- names in printed SQL ----------------------------------------------------------------
+
+
+def test_a_line_break_in_a_name_stays_inside_the_printed_sqls_comment(tmp_path: Path) -> None:
+    """A file or table named with a line break ended the `--` comment it is named in, so
+    the printed SQL ran what followed: `DROP TABLE users; (columns as named).` stood on a
+    line of its own. Now the break is written \\n in the comment (in the SQL's own string
+    literals and quoted names it stays as it is: there it ends nothing)."""
+    weird = tmp_path / "a\nDROP TABLE users;.csv"
+    weird.write_text(LOGS)
+    code, out, err = run("usage", "--sql", weird)
+    assert code == 0, err
+    assert "-- The logs: " + str(tmp_path) + "/a\\nDROP TABLE users;.csv, read with" in out
+    code, out, err = run(
+        "usage", "--sql", "--dialect", "postgres", "--table", "x\nDROP TABLE users;",
+        "--columns", "ts=a,input=b,output=c",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "runs on table x\\nDROP TABLE users; (columns as named)." in out
+    assert not any(line.startswith("DROP TABLE users; (") for line in out.splitlines())
+
+
+# -- what -o writes ----------------------------------------------------------------------
+
+
+def test_a_growth_held_flat_is_said_as_measured_not_rounded_to_minus_zero(
+    tmp_path: Path,
+) -> None:
+    """Three complete months at 10, 10 and 299/30 requests a day fit -0.17% a month (by
+    hand: exp(slope of log rates) - 1 = -0.00167); the new scenario's comment said 'grew
+    -0%/month' (and +0.56% was '+1%'), where the warning and the table say -0.17%."""
+    import datetime as dt
+
+    rows = []
+    day = dt.date(2026, 7, 1)
+    while day < dt.date(2026, 10, 1):
+        hours = [0, 2, 4, 6, 8, 10, 12, 14, 16, 23]
+        if day == dt.date(2026, 9, 15):
+            hours.remove(8)  # September: 299 requests in 30 days
+        rows += [f"{day}T{hour:02d}:00:00Z,m,100,10\n" for hour in hours]
+        day += dt.timedelta(days=1)
+    path = tmp_path / "logs.csv"
+    path.write_text(HEADER + "".join(rows))
+    code, _out, err = run("usage", path, "-o", tmp_path / "new.toml")
+    assert code == 0, err
+    assert "growth_monthly -0.17% a month is fitted from only 3" in err
+    text = (tmp_path / "new.toml").read_text()
+    assert "# 3 months (2026-07 to 2026-09) grew -0.17%/month: too few to extrapolate" in text
+    assert "held flat: its 3 months grew -0.17%/month" in text

@@ -21,7 +21,6 @@ import os
 import re
 import socket
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -29,7 +28,14 @@ from urllib.parse import unquote, urlsplit
 
 from payback.errors import PaybackError
 from payback.measure.usage.tables import Table
-from payback.measure.usage.urls import SCHEMES, is_database, libpq_url, mask, scrub
+from payback.measure.usage.urls import (
+    SCHEMES,
+    is_database,
+    libpq_url,
+    local_path,
+    mask,
+    scrub,
+)
 
 __all__ = [
     "MAX_PARTS",
@@ -425,35 +431,6 @@ class _Postgres(_Whole):
         self.con.close()
 
 
-def _local_path(url: str, exists: Callable[[str], bool], shown: str, what: str) -> str:
-    """The local path a ``duckdb://`` or ``chdb://`` URL (or a bare path) names.
-
-    ``scheme:///logs.duckdb`` is relative to the working folder, as SQLAlchemy and
-    duckdb_engine read it, and ``scheme:////abs/logs.duckdb`` absolute; a three-slash path
-    that is not there relative is tried absolute too (``duckdb:///tmp/x.duckdb``, as a
-    ``file:`` URL would read it). One line naming the paths tried when none is there.
-
-    >>> here = {"logs.duckdb", "/srv/x.duckdb"}.__contains__
-    >>> _local_path("duckdb:///logs.duckdb", here, "", "file")
-    'logs.duckdb'
-    >>> _local_path("duckdb:////srv/x.duckdb", here, "", "file")
-    '/srv/x.duckdb'
-    >>> _local_path("duckdb:///srv/x.duckdb", here, "", "file")
-    '/srv/x.duckdb'
-    """
-    if "://" not in url:
-        tried = [url]
-    else:
-        rest = url.split("://", 1)[1]
-        rest = rest[1:] if rest.startswith("/") else rest  # the empty host's "/"
-        tried = [rest] if rest.startswith("/") or not rest else [rest, "/" + rest]
-    for path in tried:
-        if path and exists(path):
-            return path
-    looked = " or ".join(repr(p) for p in tried if p) or "no path"
-    raise PaybackError.bad("url", repr(shown), f"no such {what} (looked for {looked})")
-
-
 # -- DuckDB -----------------------------------------------------------------------------
 
 
@@ -464,7 +441,7 @@ class _DuckDB(_Whole):
         import duckdb
 
         self.url, self.shown = url, mask(url)
-        path = _local_path(url, os.path.isfile, self.shown, "DuckDB file")
+        path = local_path(url, os.path.isfile, self.shown, "DuckDB file")
         try:  # read-only: DuckDB then refuses every write (it has no statement timeout)
             self.con = duckdb.connect(path, read_only=True)
             self.con.execute("SET TimeZone = 'UTC'")  # text times without an offset: UTC
@@ -597,7 +574,7 @@ class _Chdb(_Whole):
 
     def __init__(self, url: str) -> None:
         self.url, self.shown = url, mask(url)
-        path = _local_path(url, os.path.isdir, self.shown, "chdb data folder")
+        path = local_path(url, os.path.isdir, self.shown, "chdb data folder")
         try:
             session: Any = importlib.import_module("chdb.session")
         except ImportError:
