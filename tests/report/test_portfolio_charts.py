@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from helpers import EXAMPLES, run
 from payback.report.portfolio_charts import cumulative_costs, workload_contributions
@@ -250,21 +251,19 @@ def test_what_decides_a_portfolio_is_payback_sensitivitys_ranking() -> None:
 
 
 def test_a_portfolios_inputs_are_listed_with_their_sources() -> None:
+    from payback.report.inputs import input_cells
     from payback.report.portfolio_document import inputs_rows
 
-    rows = {r[0]: r[1:] for r in inputs_rows(analyze_portfolio(load_scenario(PORTFOLIO)))}
+    header, cells = input_cells(inputs_rows(analyze_portfolio(load_scenario(PORTFOLIO))))
+    assert header == ["input", "value used", "source"]  # no range, no catalog reference
+    rows = {r[0]: r[1:] for r in cells}
     # a workload's own term on an alternative, keyed by the alternative's name in the file
-    assert rows["workloads.1.alternatives.0.replica_requests_per_s"] == [
-        "3",
-        "",
-        "scenario file",
-        "",
-    ]
-    assert rows["workloads.0.traffic.requests_per_month"] == ["400,000", "", "scenario file", ""]
-    assert rows["workloads.0.traffic.growth_monthly"] == ["0%", "", "default", ""]
-    assert rows["alternatives.0.usd_per_gpu_hour"] == ["$0.86", "", "scenario file", ""]
-    assert rows["scenario.discount_rate_annual"] == ["10%", "", "scenario file", ""]
-    assert rows["workloads.4.one_time.data_usd"] == ["$1,200", "", "scenario file", ""]
+    assert rows["workloads.1.alternatives.0.replica_requests_per_s"] == ["3", "scenario file"]
+    assert rows["workloads.0.traffic.requests_per_month"] == ["400,000", "scenario file"]
+    assert rows["workloads.0.traffic.growth_monthly"] == ["0%", "default"]
+    assert rows["alternatives.0.usd_per_gpu_hour"] == ["$0.86", "scenario file"]
+    assert rows["scenario.discount_rate_annual"] == ["10%", "scenario file"]
+    assert rows["workloads.4.one_time.data_usd"] == ["$1,200", "scenario file"]
     # a range where the file gives one; both documents carry the table
     data = json.loads(json.dumps(TINY))
     data["workloads"][0]["traffic"]["requests_per_month"] = {
@@ -274,8 +273,10 @@ def test_a_portfolios_inputs_are_listed_with_their_sources() -> None:
         "high": 150_000,
     }
     analysis = analyze_portfolio(parse_scenario(data))
-    rows = {r[0]: r[1:] for r in inputs_rows(analysis)}
-    assert rows["workloads.0.traffic.requests_per_month"][:3] == [
+    header, cells = input_cells(inputs_rows(analysis))
+    assert header == ["input", "value used", "range", "source"]
+    rows = {r[0]: r[1:] for r in cells}
+    assert rows["workloads.0.traffic.requests_per_month"] == [
         "100,000",
         "triangular: low 80,000, mode 100,000, high 150,000",
         "scenario file",
@@ -286,3 +287,91 @@ def test_a_portfolios_inputs_are_listed_with_their_sources() -> None:
     assert "<td>workloads.1.traffic.requests_per_month</td><td>50,000</td>" in portfolio_html(
         analysis
     )
+
+
+def test_a_sampled_portfolio_report_has_the_fan_and_the_histogram(tmp_path: Path) -> None:
+    """`payback report --samples` of a portfolio had no chart of the samples (nor a word of
+    them), where a scenario's has the savings fan and the break-even histogram: it has
+    both now, per alternative, from the scenario's own chart functions.
+
+    By hand: workload a's 60,000 to 140,000 requests (uniform) save $8 per 1,000; b's
+    50,000 save $4 per 1,000, the $200 of ops a month: savings are $0.008 x R a month
+    against $4,000 once, so the break-even is month 500,000 / R and the savings at month 12
+    are -$4,000 + 12 x 0.008 R: $2,528 at R's p10 (68,000), $5,600 at its median, $8,672
+    at its p90 (132,000). Month 4 (a break-even in [3, 4): R over 125,000) holds 15/80 of
+    the samples, month 5 (R from 100,000 to 125,000) 25/80, month 9 (R under 62,500) 2.5/80,
+    and none never pays back."""
+    from payback.report.markdown import png_bytes
+    from payback.report.portfolio_charts import portfolio_charts
+    from payback.report.portfolio_document import portfolio_markdown_files
+
+    data = json.loads(json.dumps(TINY))
+    data["workloads"][0]["traffic"]["requests_per_month"] = {
+        "dist": "uniform",
+        "low": 60_000,
+        "high": 140_000,
+    }
+    scenario = parse_scenario(data)
+    assert [c.key for c in portfolio_charts(analyze_portfolio(scenario))] == [
+        "cumulative-portfolio",
+        "one-contributions-0",
+    ]
+    analysis = analyze_portfolio(scenario, samples=4_000, seed=1)
+    charts = {c.key: c for c in portfolio_charts(analysis)}
+    assert list(charts) == ["cumulative-portfolio", "one-contributions-0", "fan-0", "histogram-0"]
+    fan = {s.name: s.y for s in charts["fan-0"].series}
+    assert fan["p50"][0] == pytest.approx(-4_000.0)
+    for name, by_hand in (("p10", 2_528.0), ("p50", 5_600.0), ("p90", 8_672.0)):
+        assert fan[name][12] == pytest.approx(by_hand, abs=150.0)
+    assert charts["fan-0"].title == "Cumulative savings of after: p10 to p90 of 4,000 samples"
+    shares = charts["histogram-0"].series[0].y
+    assert shares[3] == pytest.approx(15 / 80, abs=0.03)  # month 4
+    assert shares[4] == pytest.approx(25 / 80, abs=0.03)  # month 5
+    assert shares[8] == pytest.approx(2.5 / 80, abs=0.015)  # month 9
+    assert sum(shares[:3]) == 0.0
+    assert sum(shares[9:]) == 0.0
+    assert charts["histogram-0"].markers == [{"never": 0.0}]
+    assert charts["histogram-0"].note == "0% of samples never pay back within 12 months."
+    # the same figures as the summary analyze --json gives
+    summary = analysis.uncertainty["alternatives"][0]  # type: ignore[index]
+    assert fan == summary["cumulative_savings_percentiles"]
+    assert [round(y * 4_000) for y in shares] == summary["break_even_month_histogram"][:-1]
+    # both documents carry them, and the terminal's sentence of the samples
+    page = portfolio_html(analysis)
+    assert 'id="plot-fan-0"' in page
+    assert 'id="plot-histogram-0"' in page
+    assert "Monte Carlo (4,000 samples): pays back within 3 months 0%" in page
+    files = portfolio_markdown_files(analysis, tmp_path / "report.md")
+    assert files[tmp_path / "report-fan-0.png"] == png_bytes(charts["fan-0"])
+    assert tmp_path / "report-histogram-0.png" in files
+    text = files[tmp_path / "report.md"].decode()
+    assert "![Break-even month of after across 4,000 samples](report-histogram-0.png)" in text
+
+
+def test_the_histograms_never_share_is_clear_of_a_long_title() -> None:
+    """The PNG histogram wrote 'never within the horizon: 0%' above the plot's right end,
+    where the title of an alternative with a long name ran under it ('Break-even month of
+    Llama 3.1 8B, an adapter per task, one fleet across 2,000 samples'): it is in the
+    legend now, below the plot."""
+    import matplotlib
+
+    from payback.report.markdown import draw
+    from payback.report.portfolio_charts import sampled_charts
+
+    data = json.loads(json.dumps(TINY))
+    data["alternatives"][0]["name"] = "Llama 3.1 8B, an adapter per task, one fleet"
+    data["workloads"][0]["traffic"]["requests_per_month"] = {
+        "dist": "uniform",
+        "low": 60_000,
+        "high": 140_000,
+    }
+    analysis = analyze_portfolio(parse_scenario(data), samples=2_000)
+    _, histogram = sampled_charts(analysis, 0)
+    figure = draw(histogram)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    texts = [t for t in figure.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text()]
+    (title,) = [t for t in texts if t.get_text().startswith("Break-even month of Llama")]
+    (never,) = [t for t in texts if t.get_text() == "never within the horizon: 0%"]
+    assert not title.get_window_extent(renderer).overlaps(never.get_window_extent(renderer))
+    matplotlib.pyplot.close(figure)

@@ -152,3 +152,16 @@ def test_the_bundled_example_marks_the_catalogs_stale_rents() -> None:
         assert offer is not None
         assert f"{gpu} at $" in text
         assert offer_source(offer, TODAY) in " ".join(text.split())
+
+
+def test_the_pareto_front_says_why_an_equal_cost_row_is_not_on_it() -> None:
+    """quarter-200k: four L4 configurations cost $588; the front keeps int4 (60.2 ms), not
+    the winner fp8 (80.0 ms) at the same cost, so its title says "as cheap", not "no cheaper"."""
+    code, text, err = run("recommend", QUARTER, "--model", "qwen2.5-7b")
+    assert code == 0, err
+    words = " ".join(text.split())
+    assert "Pareto front: nothing as cheap has a lower tpot" in words
+    data = json.loads(run("recommend", QUARTER, "--model", "qwen2.5-7b", "--json")[1])
+    best, front = data["best"], data["pareto"]
+    assert best["monthly_cost_usd"] == front[0]["monthly_cost_usd"]
+    assert best["tpot_ms"] > front[0]["tpot_ms"]

@@ -203,8 +203,9 @@ def report(
     **.md**: the same as Markdown with PNG charts written beside it (its folder is made
     when missing). A scenario with workloads (a portfolio) gets its own: the cumulative
     cost of each alternative against today's APIs, what each workload brings, the break-even
-    worked out, the migration order and its inputs. **.png**: the cumulative-cost chart
-    alone. A file payback wrote and nobody
+    worked out, the migration order and its inputs, and with **--samples** each
+    alternative's fan and histogram. **.png**: the cumulative-cost chart alone. A file
+    payback wrote and nobody
     changed since is replaced (each carries the hash of its content); others, edited reports
     too, need **--force**. **--json** lists the files written.
     """
@@ -267,9 +268,28 @@ def explain(
 ) -> None:
     """In plain words, with this scenario's numbers: what the project really costs, how the
     break-even is computed, the verdict for a quarter and the horizon, and what to measure first.
+
+    **--json** gives the `sections` (each a `title` and its `paragraphs`) and, for a
+    scenario without workloads, the numbers they say in `alternatives`, one per
+    alternative: `name`, `kind`, `verdict` (analyze's line), `within_a_quarter`,
+    `pays_back_within`, `saves_nothing`, `break_even_month`, `break_even_requests`,
+    `never_reason`, `npv_usd`, `one_time_usd`, `one_time_items_usd`, `month_1` (each side's
+    cost and cost per 1k requests, the saving, the components), `retraining`,
+    `over_horizon` (running costs), `monthly_difference_moves_because`, `crossing` (the
+    month the savings cross zero, and the savings at the end of the month before and of it),
+    `recovered_after_a_quarter_usd`, `traffic_for_a_quarter` (the monthly requests that
+    pay back within a quarter: at least or at most), `fleet` (utilisation, idle cost),
+    `levers` (scaled to zero, the GPU rent for a quarter), `drivers` (each input's
+    `parameter`, `low` and `high` ends, `npv_low_usd`, `npv_high_usd`,
+    `break_even_month_low`, `break_even_month_high`, `npv_swing_usd`,
+    `changes_the_answer`), `measure_first`, `infrastructure_only` (with priced quality or
+    latency) and, with **--samples**, `uncertainty`. Money in USD; months from the start
+    (month 13.37: 37% into month 14); `null` where there is none (a break-even past the
+    horizon).
     """
     from payback.cli.portfolio import portfolio_explain
     from payback.report.explain import explain as explain_analysis
+    from payback.report.explain import explain_facts
 
     if portfolio_explain(file, samples, seed, no_quality, as_json):
         return
@@ -277,7 +297,16 @@ def explain(
     with _busy("explaining", enabled=not as_json):  # the drivers and the levers are solved
         sections = explain_analysis(analysis)
     if as_json:
-        _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})
+        _print_json(
+            {
+                "sections": [{"title": t, "paragraphs": p} for t, p in sections],
+                "scenario": analysis.name,
+                "horizon_months": analysis.horizon_months,
+                "discount_rate_annual": analysis.scenario.scenario.discount_rate_annual,
+                "baseline": analysis.baseline.name,
+                "alternatives": explain_facts(analysis),
+            }
+        )
         return
     from rich.text import Text
 

@@ -7,7 +7,7 @@ Each builder returns plain lists (JSON-ready), so the HTML (plotly), the Markdow
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +32,9 @@ from payback.report.common import (
 )
 from payback.report.labels import input_label
 from payback.scenario import SelfHostedOption
+
+if TYPE_CHECKING:
+    from payback.studies.uncertainty import AlternativeUncertainty
 
 
 @dataclass(frozen=True)
@@ -134,12 +137,14 @@ def place_labels(
     y_range: tuple[float, float],
     log: bool = False,
     text: str = "text",
+    char_width: float = CHAR_WIDTH,
 ) -> None:
     """Where each marker's label goes (``label``: its text, on two lines where one would
     not fit; ``label_x``, ``label_y`` in data units; ``align``: the side the text hangs
     from), the same in both renderers: the place near its point where the text crosses no
     line and no other label, found among a hundred or so tried, in the plot's own
-    proportions (``log``: both axes logarithmic; text sizes are estimated generously)."""
+    proportions (``log``: both axes logarithmic; text sizes are estimated generously;
+    ``char_width``: a character's width as a share of the plot's, for a narrower plot)."""
     scale = np.log10 if log else (lambda v: v)
     x_low, x_high = (float(scale(v)) for v in x_range)
     y_low, y_high = (float(scale(v)) for v in y_range)
@@ -176,7 +181,7 @@ def place_labels(
         best: tuple[float, tuple[float, float, float, float], str, str] | None = None
         for option in texts:
             lines = option.split("\n")
-            width = CHAR_WIDTH * max(len(line) for line in lines)
+            width = char_width * max(len(line) for line in lines)
             height = LINE_HEIGHT * len(lines)
             for dy in OFFSETS_UP:
                 for dx in (0.03, -0.03, 0.1, -0.1, 0.2, -0.2):
@@ -382,11 +387,17 @@ def savings_fan(analysis: Analysis, index: int) -> Chart | None:
     if analysis.uncertainty is None:
         return None
     u = analysis.uncertainty.alternatives[index]
-    months = [float(m) for m in range(analysis.horizon_months + 1)]
+    return fan_chart(analysis.alternatives[index].name, u, analysis.horizon_months, index)
+
+
+def fan_chart(name: str, u: AlternativeUncertainty, horizon: int, index: int) -> Chart:
+    """The savings fan of alternative ``index`` (``name``) from its samples ``u``: a
+    scenario's (:func:`savings_fan`) or a portfolio's."""
+    months = [float(m) for m in range(horizon + 1)]
     fan = u.cumulative_savings_percentiles
     return Chart(
         f"fan-{index}",
-        f"Cumulative savings of {analysis.alternatives[index].name}: p10 to p90 of {u.samples:,} samples",
+        f"Cumulative savings of {name}: p10 to p90 of {u.samples:,} samples",
         "month",
         "cumulative savings (USD)",
         [Series(k, months, v, BAND_COLOUR) for k, v in fan.items()],
@@ -399,16 +410,22 @@ def break_even_histogram(analysis: Analysis, index: int) -> Chart | None:
     if analysis.uncertainty is None:
         return None
     u = analysis.uncertainty.alternatives[index]
+    return histogram_chart(analysis.alternatives[index].name, u, analysis.horizon_months, index)
+
+
+def histogram_chart(name: str, u: AlternativeUncertainty, horizon: int, index: int) -> Chart:
+    """The break-even histogram of alternative ``index`` (``name``) from its samples
+    ``u``: a scenario's (:func:`break_even_histogram`) or a portfolio's."""
     counts = u.break_even_month_histogram
     x = [float(m) + 0.5 for m in range(len(counts) - 1)]
     return Chart(
         f"histogram-{index}",
-        f"Break-even month of {analysis.alternatives[index].name} across {u.samples:,} samples",
+        f"Break-even month of {name} across {u.samples:,} samples",
         "break-even month",
         "share of samples",
         [Series("samples", x, [c / u.samples for c in counts[:-1]], BAND_COLOUR)],
         [{"never": counts[-1] / u.samples}],
-        f"{counts[-1] / u.samples:.0%} of samples never pay back within {analysis.horizon_months} months.",
+        f"{counts[-1] / u.samples:.0%} of samples never pay back within {horizon} months.",
     )
 
 

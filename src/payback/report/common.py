@@ -565,31 +565,17 @@ def input_rows(analysis: Analysis) -> list[dict[str, object]]:
 
 
 def inputs_table(analysis: Analysis) -> Table:
-    """The inputs, formatted: value in full (percentages for fractions), range, source, reference."""
-    rows = []
-    for row in input_rows(analysis):
-        path = str(row["path"])
-        reference = str(row["reference"] or "")
-        if row["checked"]:
-            reference += ("; " if reference else "") + f"checked {row['checked']}"
-        rows.append(
-            [
-                path,
-                input_value(path, float(row["value"])),  # type: ignore[arg-type]
-                range_text(path, row["range"]) if row["range"] else "",  # type: ignore[arg-type]
-                str(row["source"]),
-                reference,
-            ]
-        )
-    header = ["input", "value used", "range", "source", "reference"]
-    # a column with nothing in it (no ranges, no catalog references) is left out
-    keep = [i for i in range(len(header)) if i in (0, 1, 3) or any(r[i] for r in rows)]
+    """The inputs, formatted: value in full (percentages for fractions), range, source,
+    reference (:func:`payback.report.inputs.input_cells`, a portfolio's alike)."""
+    from payback.report.inputs import input_cells  # it reads this module's formats
+
+    header, rows = input_cells(input_rows(analysis))
     names = "; ".join(
         f"alternatives.{i} is '{alt.name}'" for i, alt in enumerate(analysis.alternatives)
     )
     return Table(
-        [header[i] for i in keep],
-        [[r[i] for i in keep] for r in rows],
+        header,
+        rows,
         frozenset({1}),
         f"baseline is '{analysis.baseline.name}'; {names}. \"default\": not in the scenario "
         "file, the field's default value.",

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as _usd
-from payback.analysis.verdict import NOT_CHEAPER, falls_behind_text, month_figure, saves_nothing
+from payback.analysis.verdict import (
+    NOT_CHEAPER,
+    falls_behind_text,
+    month_figure,
+    outcome_text,
+    saves_nothing,
+)
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -62,6 +69,15 @@ MEASURE_FIRST = {
 }
 
 
+def measure_first(parameter: str) -> str:
+    """What to measure to narrow the input at ``parameter`` (a dotted path).
+
+    >>> measure_first("alternatives.0.usd_per_gpu_hour")
+    'quotes from two or three GPU providers'
+    """
+    return MEASURE_FIRST.get(parameter.rsplit(".", 1)[-1], "this number")
+
+
 def _share(part: float, whole: float) -> str:
     if whole <= 0:
         return "0%"
@@ -93,14 +109,9 @@ def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     month1 = {k: v[0] for k, v in alt.components_usd.items() if k != "retraining" and v[0] > 0}
     running = ", ".join(f"{COMPONENT_LABELS.get(k, k)} {usd(v)}" for k, v in month1.items())
     sentence = f"Running it costs, in month 1, {running or 'nothing'}"
-    retraining = alt.components_usd.get("retraining")
-    if retraining:
-        paid = [m + 1 for m, v in enumerate(retraining) if v > 0]
-        if paid:
-            every = paid[1] - paid[0] if len(paid) > 1 else paid[0]
-            sentence += (
-                f", and {usd(retraining[paid[0] - 1])} for retraining every {months_text(every)}"
-            )
+    if (retraining := _retraining(alt)) is not None:
+        cost, every = retraining
+        sentence += f", and {usd(cost)} for retraining every {months_text(every)}"
     horizon = analysis.horizon_months
     sentence += (
         f". Over {months_text(horizon)} that is {usd(sum(alt.monthly_cost_usd))} of running costs plus the "
@@ -112,6 +123,17 @@ def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         sentence += f" It serves with {config}."
     paragraphs.append(sentence)
     return paragraphs
+
+
+def _retraining(alt: AlternativeResult) -> tuple[float, int] | None:
+    """What one retraining costs and every how many months it is paid (the first month
+    paid when it is paid once); ``None`` without one within the horizon."""
+    paid = [m + 1 for m, v in enumerate(alt.components_usd.get("retraining") or []) if v > 0]
+    if not paid:
+        return None
+    return alt.components_usd["retraining"][paid[0] - 1], (
+        paid[1] - paid[0] if len(paid) > 1 else paid[0]
+    )
 
 
 def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
@@ -128,6 +150,22 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
             else f"costs {usd(-saved)} more that month."
         )
     )
+    changes = _changes(analysis, alt)
+    if changes:
+        listed = (
+            changes[0] if len(changes) == 1 else ", ".join(changes[:-1]) + " and " + changes[-1]
+        )
+        first += f" The monthly difference then moves because {listed}."
+    cum = alt.cumulative_savings_usd or []
+    second = f"Cumulative savings start at {usd(cum[0])} (the one-time cost) and add each month's difference."
+    second += crossing_text(
+        cum, alt.break_even_month, alt.break_even_requests, analysis.horizon_months, alt.reason
+    )
+    return [first, second]
+
+
+def _changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
+    """Why the monthly difference moves after month 1, in words."""
     changes = []
     traffic = analysis.scenario.traffic
     if traffic.growth_monthly:
@@ -149,17 +187,7 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
             changes.append(f"the fleet goes from {alt.gpus[0]:g} to {alt.gpus[-1]:g} GPUs")
         else:
             changes.append("busy GPU-hours follow the traffic")
-    if changes:
-        listed = (
-            changes[0] if len(changes) == 1 else ", ".join(changes[:-1]) + " and " + changes[-1]
-        )
-        first += f" The monthly difference then moves because {listed}."
-    cum = alt.cumulative_savings_usd or []
-    second = f"Cumulative savings start at {usd(cum[0])} (the one-time cost) and add each month's difference."
-    second += crossing_text(
-        cum, alt.break_even_month, alt.break_even_requests, analysis.horizon_months, alt.reason
-    )
-    return [first, second]
+    return changes
 
 
 def crossing_text(
@@ -188,14 +216,24 @@ def crossing_text(
         )
     if month == 0:
         return " With nothing to recover and no month that loses money, it pays back at once."
-    m = math.ceil(month)
-    before, after = cum[m - 1], cum[m]
+    m, before, after = crossing(cum, month)
     return (
         f" They first reach zero in month {m}: {usd(before)} at the end of month {m - 1}, "
         f"{usd(after)} at the end of month {m}. Linear inside the month, break-even = {m - 1} + "
         f"{usd(-before)} / {usd(after - before)} = month {month_figure(month, 2)}, after "
         f"{requests or 0:,.0f} requests."
     )
+
+
+def crossing(cum: list[float], month: float) -> tuple[int, float, float]:
+    """The month the cumulative savings ``cum`` (month 0 first) cross zero at break-even
+    ``month`` (> 0), and their figures at the end of the month before and of that month.
+
+    >>> crossing([-400.0, -140.0, 120.0], 1 + 140 / 260)
+    (2, -140.0, 120.0)
+    """
+    m = math.ceil(month)
+    return m, cum[m - 1], cum[m]
 
 
 def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str]:
@@ -277,19 +315,19 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
 
 def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> str:
     """The monthly traffic at which the break-even is exactly a quarter (``payback solve``)."""
-    solution = analysis.quarter_threshold(index)
-    if solution is None:  # a horizon shorter than a quarter
+    traffic = _quarter_traffic(analysis, index)
+    if traffic is None:  # a horizon shorter than a quarter
         return ""
-    today = f"(today {analysis.scenario.traffic.requests_per_month:,.0f})"
+    today = f"(today {traffic['today']:,.0f})"
     within = quarter_text(alt.pays_back_within) == "yes"
-    if solution.value is None:
-        if solution.holds_everywhere:
+    bound = traffic["requests_per_month"]
+    if bound is None:
+        if traffic["holds_everywhere"]:
             return "It pays back within a quarter at any traffic."
         return "No traffic level makes it pay back within a quarter."
-    at_least = bool(solution.met_above)
-    bound = math.ceil(solution.value) if at_least else math.floor(solution.value)
+    at_least = traffic["at_least"]
     words = "at least" if at_least else "at most"
-    if not solution.single_crossing:  # the claim holds near the crossing only
+    if not traffic["single_crossing"]:  # the claim holds near the crossing only
         way = "above" if at_least else "below"
         return (
             f"It pays back within a quarter with traffic just {way} {bound:,} requests/month "
@@ -304,6 +342,30 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
     return f"It pays back within a quarter if traffic is {words} {bound:,} requests/month {today}."
 
 
+def _quarter_traffic(analysis: Analysis, index: int) -> dict[str, Any] | None:
+    """The monthly traffic at which alternative ``index`` pays back in exactly a quarter
+    (``payback solve``), as the verdict says it: ``requests_per_month`` (whole, rounded to
+    the side that meets it; ``None`` when no traffic does, or every one does:
+    ``holds_everywhere``), ``at_least`` (else at most), ``single_crossing`` (false: it
+    holds just beside that traffic only) and ``today``'s; ``None`` for a horizon shorter
+    than a quarter."""
+    solution = analysis.quarter_threshold(index)
+    if solution is None:
+        return None
+    value, at_least = solution.value, bool(solution.met_above)
+    return {
+        "requests_per_month": None
+        if value is None
+        else math.ceil(value)
+        if at_least
+        else math.floor(value),
+        "at_least": None if value is None else at_least,
+        "single_crossing": None if value is None else solution.single_crossing,
+        "holds_everywhere": solution.holds_everywhere,
+        "today": analysis.scenario.traffic.requests_per_month,
+    }
+
+
 def _drivers(analysis: Analysis, index: int) -> list[str]:
     drivers = analysis.drivers[index]
     if not drivers:
@@ -316,8 +378,7 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
             f"{input_label(d.parameter, units=False)} ({d.parameter}; {driver_range(analysis, d)}): "
             f"NPV {usd(d.npv_low_usd)} to {usd(d.npv_high_usd)}, break-even {span}"
         )
-    field = drivers[0].parameter.rsplit(".", 1)[-1]
-    advice = MEASURE_FIRST.get(field, "this number")
+    advice = measure_first(drivers[0].parameter)
     rest = ""
     if not any(changes_the_answer(d) for d in drivers[:3]):
         # a break-even shown moving (month 0.0027 to month 0.0015) but by less than the
@@ -369,3 +430,126 @@ def explain(analysis: Analysis) -> list[tuple[str, list[str]]]:
             (f"{prefix}what decides it", _drivers(analysis, i)),
         ]
     return sections
+
+
+def explain_facts(analysis: Analysis) -> list[dict[str, Any]]:
+    """What :func:`explain` says of each alternative, as numbers (``explain --json``'s
+    ``alternatives``): the verdict, the costs, the break-even worked out, the traffic that
+    pays back within a quarter, the fleet and the levers, and every driver with its range
+    and its effect on the NPV and the break-even. Money in USD, months from the start."""
+    return [_facts(analysis, alt, i) for i, alt in enumerate(analysis.alternatives)]
+
+
+def _facts(analysis: Analysis, alt: AlternativeResult, index: int) -> dict[str, Any]:
+    horizon, base = analysis.horizon_months, analysis.baseline
+    rate = analysis.scenario.scenario.discount_rate_annual
+    cum = alt.cumulative_savings_usd or [0.0]
+    month = alt.break_even_month
+    crossed = None
+    if month is not None and month > 0 and not saves_nothing(cum):
+        m, before, after = crossing(cum, month)
+        crossed = {"month": m, "savings_before_usd": before, "savings_after_usd": after}
+    quarter = min(QUARTER_MONTHS, horizon)
+    retraining = _retraining(alt)
+    drivers = analysis.drivers[index]
+    u = alt.utilisation
+    return {
+        "name": alt.name,
+        "kind": alt.kind,
+        "verdict": f"{alt.name!r} {outcome_text(alt, horizon, rate)}",
+        "within_a_quarter": (alt.pays_back_within or {}).get("3"),
+        "pays_back_within": alt.pays_back_within,
+        "saves_nothing": saves_nothing(cum),
+        "break_even_month": month,
+        "break_even_requests": alt.break_even_requests,
+        "never_reason": alt.reason,
+        "npv_usd": alt.npv_usd,
+        "one_time_usd": alt.one_time_usd,
+        "one_time_items_usd": alt.one_time_items_usd or {},
+        "month_1": {
+            "requests": analysis.requests_per_month[0],
+            "baseline_usd": base.monthly_cost_usd[0],
+            "baseline_usd_per_1k_requests": base.usd_per_1k_requests[0],
+            "alternative_usd": alt.monthly_cost_usd[0],
+            "alternative_usd_per_1k_requests": alt.usd_per_1k_requests[0],
+            "saving_usd": base.monthly_cost_usd[0] - alt.monthly_cost_usd[0],
+            "components_usd": {k: v[0] for k, v in alt.components_usd.items()},
+        },
+        "retraining": None
+        if retraining is None
+        else {"usd": retraining[0], "every_months": retraining[1]},
+        "over_horizon": {
+            "baseline_usd": sum(base.monthly_cost_usd),
+            "alternative_running_usd": sum(alt.monthly_cost_usd),
+        },
+        "monthly_difference_moves_because": _changes(analysis, alt),
+        "crossing": crossed,
+        "recovered_after_a_quarter_usd": cum[quarter] - cum[0],
+        "traffic_for_a_quarter": _quarter_traffic(analysis, index),
+        "fleet": None
+        if u is None
+        else {
+            "always_on": u.always_on,
+            "gpus_month_1": u.gpus[0],
+            "average_utilisation_month_1": u.average[0],
+            "busiest_hour_utilisation_month_1": u.peak[0],
+            "fleet_usd_month_1": u.fleet_usd[0],
+            "idle_usd_month_1": u.idle_usd[0],
+            "idle_usd_over_horizon": u.idle_total_usd,
+        },
+        "levers": _levers(analysis, index),
+        "drivers": [
+            d.to_dict()
+            | {
+                "label": input_label(d.parameter, units=False),
+                "range": driver_range(analysis, d),
+                "changes_the_answer": changes_the_answer(d),
+            }
+            for d in drivers
+        ],
+        "measure_first": None
+        if not drivers
+        else {"parameter": drivers[0].parameter, "what": measure_first(drivers[0].parameter)},
+        "infrastructure_only": alt.infrastructure_only,
+        "uncertainty": _uncertainty(analysis, index),
+    }
+
+
+def _levers(analysis: Analysis, index: int) -> dict[str, Any] | None:
+    """What "why it wins or loses" weighs for a self-hosted fleet that does not pay back
+    within a quarter: the fleet scaled to zero, and the GPU rent that would pay back within
+    one; ``None`` for other alternatives (it names no lever)."""
+    alt = analysis.alternatives[index]
+    month = alt.break_even_month
+    if alt.utilisation is None or (month is not None and month <= QUARTER_MONTHS):
+        return None
+    path = f"alternatives.{index}.usd_per_gpu_hour"
+    rent = analysis.quarter_lever(index, path) if path in analysis.input_paths else None
+    closest = None if rent is None else rent.closest
+    return {
+        "scaled_to_zero": analysis.scaled_to_zero(index) if alt.utilisation.always_on else None,
+        "usd_per_gpu_hour_for_a_quarter": None
+        if rent is None
+        else {
+            "value": rent.value,
+            "at_most": None if rent.value is None else rent.met_above is False,
+            "today": rent.current,
+            "nearest": None
+            if closest is None
+            else {"usd_per_gpu_hour": closest[0], "break_even_month": closest[1]},
+        },
+    }
+
+
+def _uncertainty(analysis: Analysis, index: int) -> dict[str, Any] | None:
+    """What the samples say of alternative ``index`` (with ``--samples``), as the verdict
+    says it."""
+    if analysis.uncertainty is None:
+        return None
+    u = analysis.uncertainty.alternatives[index]
+    return {
+        "samples": u.samples,
+        "p_break_even_within": u.p_break_even_within,
+        "break_even_month_p50": u.break_even_month_percentiles["p50"],
+        "p_npv_positive": u.p_npv_positive,
+    }

@@ -4,8 +4,6 @@ per alternative, the portfolio's costs, break-even and NPV, each workload's cont
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -13,13 +11,14 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.report.common import month_text, window_shares, within_text
+from payback.report.common import month_text, within_text
 from payback.report.portfolio_common import (
     contribution_rows,
     fleet_header,
     fleet_words,
     month_costs,
     order_rows,
+    sampled_words,
     shares_fleet,
     workload_rows,
 )
@@ -144,19 +143,6 @@ def _order(alt: PortfolioAlternative, horizon: int) -> Table:
     return table
 
 
-def _uncertainty(summary: dict[str, Any], horizon: int) -> Text:
-    """The samples' answer: the share paid back within each window the horizon answers
-    (within 3 months was ``None`` with a horizon under a quarter, which stopped the
-    command), and the NPV's spread."""
-    shares = window_shares(summary["p_break_even_within"], horizon)
-    within = ", ".join(f"within {months_text(k)} {p:.0%}" for k, p in shares)
-    npv = summary["npv_usd_percentiles"]
-    return Text(
-        f"Monte Carlo ({summary['samples']:,} samples): pays back {within}; NPV p10 {money(npv['p10'])}, "
-        f"p50 {money(npv['p50'])}, p90 {money(npv['p90'])}"
-    )
-
-
 def portfolio_renderables(analysis: PortfolioAnalysis) -> Group:
     """Everything ``payback analyze`` prints for a scenario with workloads."""
     horizon = analysis.horizon_months
@@ -172,7 +158,7 @@ def portfolio_renderables(analysis: PortfolioAnalysis) -> Group:
             Text(alt.quarter + "."),
         ]
         if analysis.uncertainty is not None:
-            parts.append(_uncertainty(analysis.uncertainty["alternatives"][i], horizon))
+            parts.append(Text(sampled_words(analysis.uncertainty["alternatives"][i], horizon)))
         parts.append(Text(""))
     parts.append(Text(f"Verdict: {analysis.verdict()}", style="bold"))
     return Group(*parts)

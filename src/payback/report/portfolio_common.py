@@ -5,8 +5,12 @@ the analysis. Money down a column is written alike (``usd_column``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from payback.analysis.result import months_text
+from payback.analysis.result import usd as money
 from payback.analysis.verdict import month_text, usd_column
+from payback.report.common import window_shares
 from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
 
 __all__ = [
@@ -17,6 +21,7 @@ __all__ = [
     "order_rows",
     "placement_words",
     "role_words",
+    "sampled_words",
     "shares_fleet",
     "workload_rows",
 ]
@@ -148,3 +153,16 @@ def order_rows(alt: PortfolioAlternative, horizon: int) -> list[list[str]]:
         ]
         for k, s in enumerate(alt.order, 1)
     ]
+
+
+def sampled_words(summary: dict[str, Any], horizon: int) -> str:
+    """The samples' answer for one alternative (``analyze --samples``' summary): the share
+    paid back within each window the horizon answers (within 3 months was ``None`` with a
+    horizon under a quarter, which stopped the command), and the NPV's spread."""
+    shares = window_shares(summary["p_break_even_within"], horizon)
+    within = ", ".join(f"within {months_text(k)} {p:.0%}" for k, p in shares)
+    npv = summary["npv_usd_percentiles"]
+    return (
+        f"Monte Carlo ({summary['samples']:,} samples): pays back {within}; NPV p10 "
+        f"{money(npv['p10'])}, p50 {money(npv['p50'])}, p90 {money(npv['p90'])}"
+    )

@@ -22,6 +22,8 @@ from payback.report.portfolio_common import (
     month_costs,
     order_rows,
     placement_words,
+    sampled_words,
+    shares_fleet,
     workload_rows,
 )
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
@@ -102,10 +104,16 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
 
 
 def _contributions(alt: PortfolioAlternative) -> _Table:
+    """The terminal's table: without a shared fleet its GPU time column, blank there (the
+    documents headed it "GPU time" over empty cells), is left out."""
+    header = ["workload", "saves", "GPU time" if shares_fleet(alt) else "", fleet_header(alt)]
+    header += ["net", ""]
+    rows = contribution_rows(alt)
+    keep = [i for i, h in enumerate(header) if h or any(row[i] for row in rows)]
     return _Table(
         "What each workload brings (present values)",
-        ["workload", "saves", "GPU time", fleet_header(alt), "net", ""],
-        contribution_rows(alt),
+        [header[i] for i in keep],
+        [[row[i] for i in keep] for row in rows],
     )
 
 
@@ -120,23 +128,26 @@ def _order(alt: PortfolioAlternative, horizon: int) -> _Table:
 def _blocks(analysis: PortfolioAnalysis) -> list[_Table | str]:
     verdict = analysis.verdict()
     out: list[_Table | str] = [verdict[0].upper() + verdict[1:], _workloads(analysis)]
-    for alt in analysis.alternatives:
+    for i, alt in enumerate(analysis.alternatives):
         out += [
             _summary(alt, analysis.horizon_months, _npv_terms(analysis)),
             _contributions(alt),
             _order(alt, analysis.horizon_months),
             alt.quarter + ".",
         ]
+        if analysis.uncertainty is not None:  # as the terminal says it
+            summary = analysis.uncertainty["alternatives"][i]
+            out.append(sampled_words(summary, analysis.horizon_months) + ".")
     return out
 
 
-def inputs_rows(analysis: PortfolioAnalysis) -> list[list[str]]:
+def inputs_rows(analysis: PortfolioAnalysis) -> list[dict[str, object]]:
     """Every number the portfolio reads (``payback sensitivity``'s paths), as
-    :func:`~payback.report.common.inputs_table` lists one scenario's: its value, its range
+    :func:`~payback.report.common.input_rows` gives one scenario's: its value, its range
     when it has one, where it came from (the scenario file, a default, a catalog) and the
     reference and date behind it."""
     from payback.analysis.portfolio import central_value, route
-    from payback.report.common import given_in_file, input_value, range_text
+    from payback.report.common import given_in_file
     from payback.studies.portfolio_uncertainty import portfolio_paths
 
     p = analysis.portfolio
@@ -155,37 +166,34 @@ def inputs_rows(analysis: PortfolioAnalysis) -> list[list[str]]:
         bits = path.split(".")
         return 1 + int(bits[1]) if bits[0] == "workloads" else 0
 
-    rows = []
+    rows: list[dict[str, object]] = []
     for path in sorted(portfolio_paths(p), key=group):
         where = route(p, path)
         found = [p.parts[j].sources.get(where.local) for j in where.parts]
         source = next((f for f in found if f is not None), None)
         dist = p.scenario.distributions.get(path)
-        value = central_value(p, path)
-        reference = (source.reference or "") if source else ""
-        if source is not None and source.checked:
-            reference += ("; " if reference else "") + f"checked {source.checked.isoformat()}"
         rows.append(
-            [
-                path,
-                input_value(path, float(value)),
-                range_text(path, dist.model_dump()) if dist else "",
-                source.source if source else "scenario file" if given(path) else "default",
-                reference,
-            ]
+            {
+                "path": path,
+                "value": float(central_value(p, path)),
+                "source": source.source
+                if source
+                else "scenario file"
+                if given(path)
+                else "default",
+                "reference": source.reference if source else None,
+                "checked": source.checked.isoformat() if source and source.checked else None,
+                "range": dist.model_dump() if dist else None,
+            }
         )
     return rows
 
 
 def _inputs(analysis: PortfolioAnalysis) -> _Table:
-    rows = inputs_rows(analysis)
-    header = ["input", "value used", "range", "source", "reference"]
-    keep = [i for i in range(len(header)) if i in (0, 1, 3) or any(r[i] for r in rows)]
-    return _Table(
-        "Inputs and where they come from",
-        [header[i] for i in keep],
-        [[r[i] for i in keep] for r in rows],
-    )
+    from payback.report.inputs import input_cells
+
+    header, rows = input_cells(inputs_rows(analysis))
+    return _Table("Inputs and where they come from", header, rows)
 
 
 def _inputs_caption(analysis: PortfolioAnalysis) -> str:
@@ -202,6 +210,26 @@ def _inputs_caption(analysis: PortfolioAnalysis) -> str:
     )
 
 
+def _html_table(table: _Table) -> str:
+    """A table's header and rows as HTML, in a box that scrolls on its own when the table
+    is wider than a phone (the page does not)."""
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in table.header)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
+    )
+    return f'<div class="wide"><table><tr>{head}</tr>{rows}</table></div>'
+
+
+def _md_table(table: _Table) -> list[str]:
+    """A table's header and rows as Markdown lines."""
+    return [
+        "| " + " | ".join(_md(h) for h in table.header) + " |",
+        "|" + "|".join("---" for _ in table.header) + "|",
+        *("| " + " | ".join(_md(cell) for cell in row) + " |" for row in table.rows),
+    ]
+
+
 def portfolio_html(analysis: PortfolioAnalysis) -> str:
     """One offline HTML page: the verdict, the workloads and, per alternative, its costs,
     each workload's contribution and the migration order; the charts; the explanation."""
@@ -213,14 +241,7 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
         if isinstance(block, str):
             body.append(f"<p>{e(block)}</p>")
             continue
-        head = "".join(f"<th>{e(h)}</th>" for h in block.header)
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in block.rows
-        )
-        # a table wider than a phone scrolls on its own, the page does not
-        body.append(
-            f'<h2>{e(block.title)}</h2>\n<div class="wide"><table><tr>{head}</tr>{rows}</table></div>'
-        )
+        body.append(f"<h2>{e(block.title)}</h2>\n{_html_table(block)}")
     cautions = analysis.portfolio.warnings  # as the scenario's report lists its own
     if cautions:
         body.append("<h2>Cautions</h2><ul>" + "".join(f"<li>{e(w)}</li>" for w in cautions))
@@ -235,11 +256,7 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     inputs = _inputs(analysis)
     body.append(f"<h2>{e(inputs.title)}</h2>")
     body.append(f'<p class="note">{e(_inputs_caption(analysis))}</p>')
-    head = "".join(f"<th>{e(h)}</th>" for h in inputs.header)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in inputs.rows
-    )
-    body.append(f'<div class="wide"><table><tr>{head}</tr>{rows}</table></div>')
+    body.append(_html_table(inputs))
     body.append(
         f'<p class="note">Generated by payback {payback.__version__} on {dt.date.today().isoformat()}.</p>'
     )
@@ -295,10 +312,7 @@ def portfolio_markdown(
             lines += [_md(block), ""]
             continue
         lines += [f"## {_md(block.title)}", ""]
-        lines.append("| " + " | ".join(_md(h) for h in block.header) + " |")
-        lines.append("|" + "|".join("---" for _ in block.header) + "|")
-        lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in block.rows]
-        lines.append("")
+        lines += [*_md_table(block), ""]
     if analysis.portfolio.warnings:
         lines += ["## Cautions", "", *(f"- {_md(w)}" for w in analysis.portfolio.warnings), ""]
     lines += ["## Charts", ""]
@@ -312,10 +326,7 @@ def portfolio_markdown(
         lines += [line for p in paragraphs for line in (_md(p), "")]
     inputs = _inputs(analysis)
     lines += [f"## {inputs.title}", "", _md(_inputs_caption(analysis)), ""]
-    lines.append("| " + " | ".join(_md(h) for h in inputs.header) + " |")
-    lines.append("|" + "|".join("---" for _ in inputs.header) + "|")
-    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in inputs.rows]
-    lines.append("")
+    lines += [*_md_table(inputs), ""]
     lines.append(f"Generated by payback {payback.__version__} on {dt.date.today().isoformat()}.")
     lines.append("")
     lines.append(f"<!-- {MARKER} {payback.__version__} -->")

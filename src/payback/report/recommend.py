@@ -216,7 +216,7 @@ def recommendation_renderables(
     if result.pareto:
         parts.append(
             _table(
-                "Pareto front: no cheaper configuration has a lower tpot",
+                "Pareto front: nothing as cheap has a lower tpot",
                 result.pareto,
                 numbered=False,
                 models=len(result.models),
@@ -229,7 +229,8 @@ def recommendation_renderables(
     if result.missing_targets:
         parts.append(
             Text(
-                f"Ranked after the others: {result.missing_targets:,} miss the latency targets "
+                f"Ranked after the others: {result.missing_targets:,} "
+                f"miss{'es' if result.missing_targets == 1 else ''} the latency targets "
                 f"(e.g. {result.missing_example})"
             )
         )

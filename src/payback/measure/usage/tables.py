@@ -27,7 +27,7 @@ number):
 
 The scan groups in three sets, not four: the hour, the status and the model are one key
 (``hs``: the hour's start plus the status in microseconds, with the model; see
-:class:`_Clock`), so each row is looked up in three hash
+:class:`payback.measure.usage.clock.Clock`), so each row is looked up in three hash
 tables; those few groups are then added up by hour and status and by model, and the four
 groupings come back as before. On PostgreSQL each set costs about a tenth of the query's
 time on 10 million rows, and this form took 7-12 % less CPU than four sets (5.4-5.5 s
@@ -47,7 +47,7 @@ in parts instead, side by side on connections of their own
 on 10 million rows: the grouped scan 2.5 s, the checks with the hourly set alone 3.8 s, each
 further set about 1.3 s more (7.5 s in all, with four sets), of which the time in
 microseconds since 1970 was 0.8 s (``date_part`` parses its unit name every row: PostgreSQL
-now keeps a time column in its type until after grouping, :class:`_Clock`, and the whole
+now keeps a time column in its type until after grouping, :class:`payback.measure.usage.clock.Clock`, and the whole
 table on one core takes 4.7-4.8 s of CPU against 5.6-5.8 s, the same 3,400 rows back).
 ClickHouse spreads the query over its cores itself; there the checks with the
 hourly set cost what the grouped scan does, and the buckets of input and of output tokens
@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from payback.errors import PaybackError
 from payback.measure.usage.buckets import BUCKET_DIGITS, bucket_width
 from payback.measure.usage.buckets import bucket_sql as _bucket
+from payback.measure.usage.clock import clock as clock_of
 from payback.measure.usage.dialects import DIALECTS, render
 from payback.measure.usage.formats import COMMA, FIELDS, GENERIC
 
@@ -452,92 +453,6 @@ def _commas(table: Table, fields: dict[str, list[Terms]]) -> dict[str, str]:
     return found
 
 
-def _us(sql: str, kind: str) -> str:
-    """Microseconds since 1970 (UTC; a time without a zone is UTC) from a time, a unix
-    number in s, ms, µs or ns (told apart by size), or ISO text."""
-    if kind == "timestamp":
-        return f"PAYBACK_EPOCH_US({sql})"
-    if kind == "number":
-        x = f"CAST({sql} AS DOUBLE)"
-        return (
-            f"CAST(CASE WHEN abs({x}) >= 1e17 THEN {x} / 1e3 WHEN abs({x}) >= 1e14 THEN {x} "
-            f"WHEN abs({x}) >= 1e11 THEN {x} * 1e3 ELSE {x} * 1e6 END AS BIGINT)"
-        )
-    return f"PAYBACK_TEXT_EPOCH_US({sql})"
-
-
-@dataclass(frozen=True)
-class _Clock:
-    """How the query reads a row's time ``t``: as microseconds since 1970 (a whole number),
-    or, on PostgreSQL from a column of a time type, as the time itself until after grouping.
-
-    PostgreSQL has no cheap function from a time to a number: ``date_part('epoch', t)``
-    parses its unit's name every row, 0.8-1.0 s of the server's CPU per 10 million rows
-    (about a sixth of the query). Kept as a time, a row is compared with constants of its
-    own type (an untyped literal takes the column's type; a time without a zone reads it as
-    UTC, as its microseconds do), put in its hour by ``date_bin`` (whole-number arithmetic),
-    and only the few grouped keys and first and last times become numbers.
-
-    The hour and the status are one key (``hs``, see the module docstring): the hour's
-    start plus the status in microseconds, and for a row without a time 16 µs more than
-    that past 1970's first hour (an hour's start is a whole hour, so no two collide)."""
-
-    row: str
-    """The row's time (NULL where it has none)."""
-    key: str
-    """The row's hour and status, one value."""
-    time: bool
-    """``t`` is a time, not microseconds."""
-
-    def at(self, day: dt.date) -> str:
-        """A constant comparable with ``t``: midnight (UTC) at the start of ``day``."""
-        return f"'{day.isoformat()} 00:00:00+00'" if self.time else str(_day_us(day))
-
-    def _offset(self, key: str) -> str:
-        """Microseconds of a grouped key past its hour's start: the status, plus 16 without
-        a time."""
-        if self.time:  # the seconds of the minute in µs: exact, where the epoch's are not
-            return f"CAST(date_part('microseconds', {key}) AS BIGINT)"
-        return f"(({key} % 3600000000 + 3600000000) % 3600000000)"
-
-    def status(self, key: str) -> str:
-        return f"{self._offset(key)} % 16"
-
-    def hour(self, key: str) -> str:
-        """Hours since 1970 of a grouped key (none for a row without a time)."""
-        whole = (
-            f"CAST(floor(date_part('epoch', {key}) / 3600) AS BIGINT)"
-            if self.time
-            else f"({key} - {self._offset(key)}) // 3600000000"
-        )
-        return f"CASE WHEN {self._offset(key)} < 16 THEN {whole} END"
-
-    def us(self, time: str) -> str:
-        """Microseconds since 1970 of a grouped time (rounded to the nearest: whole ones)."""
-        return f"CAST(date_part('epoch', {time}) * 1000000 AS BIGINT)" if self.time else time
-
-
-def _clock(sql: str, kind: str, dialect: str) -> _Clock:
-    """The row's time (:class:`_Clock`); microseconds from numbers and text, and on every
-    engine but PostgreSQL, whose own conversion is cheap."""
-    if kind != "timestamp" or dialect != "postgres":
-        key = "coalesce(t // 3600000000 * 3600000000, 16) + status"
-        return _Clock(_us(sql, kind), key, time=False)
-    epoch = "'1970-01-01 00:00:00+00'"
-    hour = "PAYBACK_HOUR_START(t)"
-    # an hour before 1970 is rounded toward 1970, as microseconds // 3600000000 are (a row
-    # that early cannot be used; its hour is kept as on the other engines)
-    start = f"CASE WHEN t < {epoch} AND {hour} < t THEN {hour} + INTERVAL '1 hour' ELSE {hour} END"
-    # a constant a status (a CASE of them: a product of intervals costs 0.2 s more)
-    micros = " ".join(f"WHEN {s} THEN INTERVAL '{s} microseconds'" for s in [USED, *range(USED)])
-    return _Clock(
-        # 'infinity' and '-infinity' are no time, as DuckDB's epoch_us gives none
-        row=f"CASE WHEN isfinite({sql}) THEN {sql} END",
-        key=f"coalesce({start}, '1970-01-01 00:00:00.000016+00') + CASE status {micros} END",
-        time=True,
-    )
-
-
 def profile_query(
     table: Table,
     spec_name: str,
@@ -579,7 +494,7 @@ def profile_query(
         source += f" WHERE ctid >= CAST('({int(first_block)},0)' AS TID)"
         if end_block is not None:
             source += f" AND ctid < CAST('({int(end_block)},0)' AS TID)"
-    clock = _clock(ts_sql, ts_kind, dialect)
+    clock = clock_of(ts_sql, ts_kind, dialect, USED)
     inside = ["TRUE"]
     if since:
         inside.append(f"t >= {clock.at(since)}")
@@ -618,10 +533,6 @@ GROUP BY GROUPING SETS ((hs, tmodel), (tin), (tout))) AS sets
 GROUP BY GROUPING SETS ((grouped, hs), (grouped, tin), (grouped, tout), (grouped, tmodel))) AS added
 WHERE grouped = CASE g WHEN 11 THEN 5 WHEN 13 THEN 6 ELSE 3 END"""
     return render(text, dialect, final=table.final)
-
-
-def _day_us(day: dt.date) -> int:
-    return (day - dt.date(1970, 1, 1)).days * 86_400_000_000
 
 
 def _keep(table: Table, spec_name: str, exprs: dict[str, tuple[str, str]]) -> str:
