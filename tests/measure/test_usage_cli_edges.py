@@ -209,3 +209,31 @@ def test_a_growth_held_flat_is_said_as_measured_not_rounded_to_minus_zero(
     text = (tmp_path / "new.toml").read_text()
     assert "# 3 months (2026-07 to 2026-09) grew -0.17%/month: too few to extrapolate" in text
     assert "held flat: its 3 months grew -0.17%/month" in text
+
+
+# -- globs -------------------------------------------------------------------------------
+
+
+def test_a_folder_a_glob_matches_is_passed_over_not_an_error(tmp_path: Path) -> None:
+    """`payback usage 'logs/**'` said 'logs: is a folder' (** matches the folder itself),
+    and `logs/*` beside a subfolder failed on it: now the glob's files are read (with **
+    those inside folders too), a folder passed over is named in a note, and a glob that
+    matches only folders is one line, exit 2."""
+    logs = tmp_path / "logs"
+    (logs / "2026-10").mkdir(parents=True)
+    (logs / "a.csv").write_text(HEADER + "2026-10-01T01:00:00Z,m,10,5\n")
+    (logs / "2026-10" / "b.csv").write_text(HEADER + "2026-10-01T02:00:00Z,m,30,5\n")
+    code, out, err = run("usage", f"{logs}/**", "--json")
+    assert code == 0, err
+    assert json.loads(out)["rows"]["used"] == 2
+    assert json.loads(out)["traffic"]["input_tokens"] == pytest.approx(20.0)
+    code, out, err = run("usage", f"{logs}/*", "--json")
+    assert code == 0, err
+    assert json.loads(out)["rows"]["used"] == 1
+    said = f"{logs}/2026-10: a folder the glob matched, not read"
+    assert any(note.startswith(said) for note in json.loads(out)["notes"])
+    assert_user_error(
+        *run("usage", f"{logs}/2026*"),
+        f"error: {logs}/2026*: matches only folders ({logs}/2026-10); give a glob of files "
+        f"such as {logs}/2026-10/*.jsonl",
+    )

@@ -43,11 +43,20 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     files: list[str] = []
     seen: dict[str, str] = {}
     repeated: list[str] = []
+    folders: list[str] = []  # matched by a glob without ** (its files are not read)
     for raw in paths:
         text = str(raw)
-        matched = (
-            sorted(glob.glob(text, recursive=True)) if any(c in text for c in "*?[") else [text]
-        )
+        pattern = any(c in text for c in "*?[")
+        matched = sorted(glob.glob(text, recursive=True)) if pattern else [text]
+        if pattern:  # a folder a glob matches is no log: passed over (logs/** matches logs/)
+            dirs = [m for m in matched if os.path.isdir(m)]
+            matched = [m for m in matched if m not in dirs]
+            if dirs and not matched:
+                raise PaybackError(
+                    f"{text}: matches only folders ({shown_files(dirs)}); give a glob of "
+                    f"files such as {Path(dirs[0]) / '*.jsonl'}"
+                )
+            folders += [] if "**" in text else dirs
         if not matched:
             raise PaybackError(f"{text}: no file matches")
         for name in matched:
@@ -66,6 +75,12 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     if not files:
         raise PaybackError("no log files given")
     notes, warnings = [], []
+    if folders:
+        notes.append(
+            f"{shown_files(folders)}: "
+            + ("a folder" if len(folders) == 1 else "folders")
+            + " the glob matched, not read (a glob with ** reads the files inside folders)"
+        )
     if repeated:
         notes.append(
             f"{shown_files(sorted(set(repeated)))}: named more than once (the same path twice or "
