@@ -237,3 +237,26 @@ def test_a_folder_a_glob_matches_is_passed_over_not_an_error(tmp_path: Path) -> 
         f"error: {logs}/2026*: matches only folders ({logs}/2026-10); give a glob of files "
         f"such as {logs}/2026-10/*.jsonl",
     )
+
+
+# -- dates -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flag", "day"), [("--until", "9999-12-31"), ("--since", "0001-01-01")]
+)  # fmt: skip
+@pytest.mark.parametrize("sql", [False, True])
+def test_a_day_outside_the_years_logs_are_read_in_is_one_line(
+    tmp_path: Path, flag: str, day: str, sql: bool
+) -> None:
+    """`--until 9999-12-31` (the day after it has no date) was 'internal error:
+    OverflowError', files, tables and --sql alike: now one line, exit 2, naming the days
+    allowed; their edges still read every row."""
+    logs = _logs(tmp_path)
+    assert_user_error(
+        *run("usage", *(["--sql"] if sql else [logs]), flag, day),
+        f"error: {flag} {day}: a day from 1970-01-01 to 2199-12-31",
+    )
+    code, out, err = run("usage", logs, "--since", "1970-01-01", "--until", "2199-12-31", "--json")
+    assert code == 0, err
+    assert json.loads(out)["rows"]["used"] == 6
