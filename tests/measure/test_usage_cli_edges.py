@@ -260,3 +260,21 @@ def test_a_day_outside_the_years_logs_are_read_in_is_one_line(
     code, out, err = run("usage", logs, "--since", "1970-01-01", "--until", "2199-12-31", "--json")
     assert code == 0, err
     assert json.loads(out)["rows"]["used"] == 6
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mysql://u:hunter2@db.internal/litellm",
+        "postgresq://u:hunter2@db.internal/litellm?sslmode=require",  # a scheme mistyped
+    ],
+)
+def test_a_url_of_no_database_read_is_said_so_its_password_masked(url: str) -> None:
+    """A URL of a database payback does not read, or its scheme mistyped, was taken for a
+    file: 'mysql:/u:hunter2@db.internal/litellm: no such file', the password on the
+    terminal (or 'no file matches' for one with a ?). Now one line, masked, exit 2."""
+    code, out, err = run("usage", url)
+    assert_user_error(
+        code, out, err, f"error: url '{url.replace('hunter2', '***')}': not a database"
+    )
+    assert "hunter2" not in err

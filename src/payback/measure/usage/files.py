@@ -9,6 +9,7 @@ import glob
 import gzip
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,6 +47,8 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     folders: list[str] = []  # matched by a glob without ** (its files are not read)
     for raw in paths:
         text = str(raw)
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) and not os.path.exists(text):
+            _not_a_url(text)
         pattern = any(c in text for c in "*?[")
         matched = sorted(glob.glob(text, recursive=True)) if pattern else [text]
         if pattern:  # a folder a glob matches is no log: passed over (logs/** matches logs/)
@@ -101,6 +104,18 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
                 "read, so its requests may count twice; give only one of them"
             )
     return files, notes, warnings
+
+
+def _not_a_url(text: str) -> None:
+    """One line for a URL of no database payback reads (``mysql://``, ``postgresq://``),
+    its password masked: it was taken for a file and shown whole ('no such file')."""
+    from payback.measure.usage.urls import SCHEMES, mask
+
+    raise PaybackError.bad(
+        "url",
+        repr(mask(text)),
+        f"not a database payback reads ({', '.join(s + '://' for s in SCHEMES)}) nor a file",
+    )
 
 
 def stem(name: str) -> str:
