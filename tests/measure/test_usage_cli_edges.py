@@ -313,3 +313,21 @@ def test_an_otlp_span_whose_start_is_unset_is_unreadable_not_a_request_in_1970(
     assert got["traffic"]["input_tokens"] == pytest.approx(15.0)
     assert [m["month"] for m in got["by_month"]] == ["2026-10"]
     assert "month(s) inside the logs' span" not in err
+
+
+# -- messages from a driver --------------------------------------------------------------
+
+
+def test_a_short_password_is_masked_where_it_stands_not_inside_every_word() -> None:
+    """With the password 'p', an unreachable server's message read 'Servname not
+    su******orted for ai_sockty***e': every p of it masked. Now the words are kept and the
+    password, where it stands alone, still masked; a longer one is masked everywhere."""
+    from payback.measure.usage.urls import scrub
+
+    said = "failed to resolve 'h': Servname not supported for ai_socktype; user p:p@h"
+    assert scrub(said, "postgresql://u:p@h:x/db") == (
+        "failed to resolve 'h': Servname not supported for ai_socktype; user ***:***@h"
+    )
+    assert scrub("login for xhunter2x failed", "postgresql://u:hunter2@h/db") == (
+        "login for x***x failed"
+    )
