@@ -9,6 +9,7 @@ import glob
 import gzip
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,11 +44,22 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     files: list[str] = []
     seen: dict[str, str] = {}
     repeated: list[str] = []
+    folders: list[str] = []  # matched by a glob without ** (its files are not read)
     for raw in paths:
         text = str(raw)
-        matched = (
-            sorted(glob.glob(text, recursive=True)) if any(c in text for c in "*?[") else [text]
-        )
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) and not os.path.exists(text):
+            _not_a_url(text)
+        pattern = any(c in text for c in "*?[")
+        matched = sorted(glob.glob(text, recursive=True)) if pattern else [text]
+        if pattern:  # a folder a glob matches is no log: passed over (logs/** matches logs/)
+            dirs = [m for m in matched if os.path.isdir(m)]
+            matched = [m for m in matched if m not in dirs]
+            if dirs and not matched:
+                raise PaybackError(
+                    f"{text}: matches only folders ({shown_files(dirs)}); give a glob of "
+                    f"files such as {Path(dirs[0]) / '*.jsonl'}"
+                )
+            folders += [] if "**" in text else dirs
         if not matched:
             raise PaybackError(f"{text}: no file matches")
         for name in matched:
@@ -66,6 +78,12 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     if not files:
         raise PaybackError("no log files given")
     notes, warnings = [], []
+    if folders:
+        notes.append(
+            f"{shown_files(folders)}: "
+            + ("a folder" if len(folders) == 1 else "folders")
+            + " the glob matched, not read (a glob with ** reads the files inside folders)"
+        )
     if repeated:
         notes.append(
             f"{shown_files(sorted(set(repeated)))}: named more than once (the same path twice or "
@@ -86,6 +104,18 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
                 "read, so its requests may count twice; give only one of them"
             )
     return files, notes, warnings
+
+
+def _not_a_url(text: str) -> None:
+    """One line for a URL of no database payback reads (``mysql://``, ``postgresq://``),
+    its password masked: it was taken for a file and shown whole ('no such file')."""
+    from payback.measure.usage.urls import SCHEMES, mask
+
+    raise PaybackError.bad(
+        "url",
+        repr(mask(text)),
+        f"not a database payback reads ({', '.join(s + '://' for s in SCHEMES)}) nor a file",
+    )
 
 
 def stem(name: str) -> str:

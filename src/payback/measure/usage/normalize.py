@@ -406,11 +406,20 @@ def pipeline(
     ]
 
 
+NO_MODEL = "(none)"
+"""How By model names the requests that give no model; ``--model`` takes it too."""
+
+
 def filters_sql(model: str | None, since: dt.date | None, until: dt.date | None) -> str:
     """The condition on a row's ``ts`` (UTC) and ``model`` that the filters keep.
 
+    ``(none)``, as By model names them, keeps the requests without a model (a table's
+    query does the same).
+
     >>> filters_sql("gpt-4o", dt.date(2026, 2, 1), None)
     "TRUE AND ts >= TIMESTAMPTZ '2026-02-01 00:00:00+00' AND model = 'gpt-4o'"
+    >>> filters_sql("(none)", None, None)
+    'TRUE AND model IS NULL'
     """
     conditions = ["TRUE"]
     if since:
@@ -419,7 +428,9 @@ def filters_sql(model: str | None, since: dt.date | None, until: dt.date | None)
         conditions.append(
             f"ts < TIMESTAMPTZ '{(until + dt.timedelta(days=1)).isoformat()} 00:00:00+00'"
         )
-    if model:
+    if model == NO_MODEL:
+        conditions.append("model IS NULL")
+    elif model:
         conditions.append("model = " + sql_str(model))
     return " AND ".join(conditions)
 
