@@ -346,3 +346,8 @@ def test_a_csv_header_of_more_columns_than_a_log_has_is_refused_in_a_moment(
         *run("usage", path),
         f"error: {path}: a header of 10,001 columns; a log file has at most 10,000",
     )
+
+
+def test_a_dash_for_standard_input_says_logs_are_read_from_files() -> None:
+    """`cat logs.csv | payback usage -` said '-: no such file'."""
+    assert_user_error(*run("usage", "-"), "error: -: logs are read from files, not standard input")

@@ -47,6 +47,11 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     folders: list[str] = []  # matched by a glob without ** (its files are not read)
     for raw in paths:
         text = str(raw)
+        if text == "-":  # DuckDB reads a file more than once: a pipe cannot be read again
+            raise PaybackError(
+                "-: logs are read from files, not standard input; save them to a file such "
+                "as logs.jsonl and give its name"
+            )
         if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) and not os.path.exists(text):
             _not_a_url(text)
         pattern = any(c in text for c in "*?[")
