@@ -278,3 +278,71 @@ def test_a_url_of_no_database_read_is_said_so_its_password_masked(url: str) -> N
         code, out, err, f"error: url '{url.replace('hunter2', '***')}': not a database"
     )
     assert "hunter2" not in err
+
+
+# -- OpenTelemetry spans -----------------------------------------------------------------
+
+
+def test_an_otlp_span_whose_start_is_unset_is_unreadable_not_a_request_in_1970(
+    tmp_path: Path,
+) -> None:
+    """OTLP writes an unset time as 0: such a span counted as a request on 1970-01-01 (its
+    30 tokens moved the mean from 15 to 20, a month 1970-01 was shown, and a warning named
+    680 empty months). Now it is unreadable, 'no time that reads as a date'."""
+
+    def span(start: str, tokens: str) -> dict[str, object]:
+        return {
+            "name": "chat",
+            "startTimeUnixNano": start,
+            "attributes": [
+                {"key": "gen_ai.usage.input_tokens", "value": {"intValue": tokens}},
+                {"key": "gen_ai.usage.output_tokens", "value": {"intValue": "5"}},
+            ],
+        }
+
+    one_am = 1_790_816_400 * 10**9  # 2026-10-01T01:00Z
+    spans = [span(str(one_am), "10"), span("0", "30"), span(str(one_am + 3600 * 10**9), "20")]
+    path = tmp_path / "traces.json"
+    path.write_text(json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": spans}]}]}))
+    code, out, err = run("usage", path, "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    assert got["format"] == "otel"
+    assert got["rows"]["used"] == 2
+    assert got["rows"]["unreadable_why"] == {"no time that reads as a date": 1}
+    assert got["traffic"]["input_tokens"] == pytest.approx(15.0)
+    assert [m["month"] for m in got["by_month"]] == ["2026-10"]
+    assert "month(s) inside the logs' span" not in err
+
+
+# -- messages from a driver --------------------------------------------------------------
+
+
+def test_a_short_password_is_masked_where_it_stands_not_inside_every_word() -> None:
+    """With the password 'p', an unreachable server's message read 'Servname not
+    su******orted for ai_sockty***e': every p of it masked. Now the words are kept and the
+    password, where it stands alone, still masked; a longer one is masked everywhere."""
+    from payback.measure.usage.urls import scrub
+
+    said = "failed to resolve 'h': Servname not supported for ai_socktype; user p:p@h"
+    assert scrub(said, "postgresql://u:p@h:x/db") == (
+        "failed to resolve 'h': Servname not supported for ai_socktype; user ***:***@h"
+    )
+    assert scrub("login for xhunter2x failed", "postgresql://u:hunter2@h/db") == (
+        "login for x***x failed"
+    )
+
+
+def test_a_csv_header_of_more_columns_than_a_log_has_is_refused_in_a_moment(
+    tmp_path: Path,
+) -> None:
+    """A 389 kB CSV whose header named 50,000 columns took 81 s (a list scanned for each
+    name, then DuckDB's reader, whose time grows faster than the columns): now over 10,000
+    columns is one line, exit 2, before DuckDB reads it; the names are checked in a set."""
+    columns = ["timestamp", "input_tokens", "output_tokens"] + [f"c{i}" for i in range(9_998)]
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(columns) + "\n2026-10-01T01:00:00Z,10,5" + "," * 9_998 + "\n")
+    assert_user_error(
+        *run("usage", path),
+        f"error: {path}: a header of 10,001 columns; a log file has at most 10,000",
+    )

@@ -109,7 +109,8 @@ def unwrap(source: Source) -> Source:
 
 def _otel_spans(rows: str) -> str:
     """One flat record per span of OTLP JSON (``resourceSpans[].scopeSpans[].spans[]``):
-    ``ts`` (start, microseconds since 1970), ``status`` (its code) and the fields read from
+    ``ts`` (start, microseconds since 1970; none for 0, OTLP's unset time, or below),
+    ``status`` (its code) and the fields read from
     the GenAI attributes (:data:`~payback.measure.usage.formats.OTEL_ATTRIBUTES`)."""
 
     def attribute(key: str) -> str:
@@ -122,7 +123,8 @@ def _otel_spans(rows: str) -> str:
     )
     return (
         "(SELECT CASE WHEN s IS NOT NULL THEN json_object("
-        "'ts', CAST(TRY_CAST(s->>'startTimeUnixNano' AS HUGEINT) // 1000 AS VARCHAR), "
+        "'ts', CAST(CASE WHEN TRY_CAST(s->>'startTimeUnixNano' AS HUGEINT) > 0 "
+        "THEN TRY_CAST(s->>'startTimeUnixNano' AS HUGEINT) // 1000 END AS VARCHAR), "
         f"'status', s->'status'->>'code', {fields}) END AS json, line, file FROM "
         "(SELECT s, line, file, CAST(json_extract(s, '$.attributes[*]') AS JSON[]) AS attrs FROM "
         "(SELECT unnest(CASE WHEN json_type(json, '$.resourceSpans') = 'ARRAY' "

@@ -59,13 +59,29 @@ def _secrets(url: str) -> list[str]:
     return [x for s in found for x in {s, unquote(s)} if x]
 
 
+SHORT_SECRET = 4
+"""A password shorter than this is masked where it stands alone, not inside words."""
+
+
 def scrub(text: str, url: str) -> str:
     """A driver's message on one line, with no password of ``url`` in it: the URL itself
     masked where the message repeats it (a driver quotes a URL it cannot parse), then its
-    passwords wherever they are, then any other ``user:password@`` or ``password=``."""
+    passwords wherever they are, then any other ``user:password@`` or ``password=``.
+
+    A password of a few characters is taken out where it stands alone, not inside a longer
+    word: ``p`` made "Servname not supported" read "Servname not su******orted".
+
+    >>> scrub("failed for 'pw' at Servname not supported", "postgresql://u:p@h/db")
+    "failed for 'pw' at Servname not supported"
+    >>> scrub("failed for 'p' at Servname not supported", "postgresql://u:p@h/db")
+    "failed for '***' at Servname not supported"
+    """
     line = " ".join(text.split()).replace(url, mask(url))
     for secret in sorted(_secrets(url), key=len, reverse=True):
-        line = line.replace(secret, "***")
+        if len(secret) >= SHORT_SECRET:
+            line = line.replace(secret, "***")
+        else:  # not inside a word: only a whole word (or run of symbols) is this password
+            line = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", "***", line)
     line = _USERINFO.sub(r"\g<head>:***@", line)
     line = _PASSWORD_PARAM.sub(lambda m: f"{m.group(1)}=***", line)
     return line[:300]
