@@ -346,3 +346,25 @@ def test_a_csv_header_of_more_columns_than_a_log_has_is_refused_in_a_moment(
         *run("usage", path),
         f"error: {path}: a header of 10,001 columns; a log file has at most 10,000",
     )
+
+
+def test_a_dash_for_standard_input_says_logs_are_read_from_files() -> None:
+    """`cat logs.csv | payback usage -` said '-: no such file'."""
+    assert_user_error(*run("usage", "-"), "error: -: logs are read from files, not standard input")
+
+
+def test_a_glob_passes_over_the_scenario_o_wrote_beside_the_logs(tmp_path: Path) -> None:
+    """`payback usage 'logs/*' -o logs/scenario.toml` worked once, then failed on the
+    scenario it wrote: 'logs/scenario.toml: unknown file type'. Now a file of no log type
+    a glob matches is passed over and named in a note; named alone it is still refused."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.csv").write_text(LOGS)
+    for _ in range(2):
+        code, _out, err = run("usage", f"{logs}/*", "-o", logs / "scenario.toml")
+        assert code == 0, err
+        assert "requests_per_month = 162" in (logs / "scenario.toml").read_text()
+    assert f"note: {logs}/scenario.toml: not read, matched by a glob but of no log type" in err
+    assert_user_error(
+        *run("usage", logs / "scenario.toml"), "scenario.toml: unknown file type; expected .csv"
+    )

@@ -45,8 +45,14 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     seen: dict[str, str] = {}
     repeated: list[str] = []
     folders: list[str] = []  # matched by a glob without ** (its files are not read)
+    passed: list[str] = []  # files of no log type a glob matched
     for raw in paths:
         text = str(raw)
+        if text == "-":  # DuckDB reads a file more than once: a pipe cannot be read again
+            raise PaybackError(
+                "-: logs are read from files, not standard input; save them to a file such "
+                "as logs.jsonl and give its name"
+            )
         if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) and not os.path.exists(text):
             _not_a_url(text)
         pattern = any(c in text for c in "*?[")
@@ -60,6 +66,12 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
                     f"files such as {Path(dirs[0]) / '*.jsonl'}"
                 )
             folders += [] if "**" in text else dirs
+            # nor is a file of no log type (a scenario -o wrote beside them, a README)
+            others = [m for m in matched if not _is_log_name(m)]
+            matched = [m for m in matched if m not in others]
+            if others and not matched:
+                _kind(others[0])  # one line: its type is none a log has
+            passed += others
         if not matched:
             raise PaybackError(f"{text}: no file matches")
         for name in matched:
@@ -78,6 +90,11 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     if not files:
         raise PaybackError("no log files given")
     notes, warnings = [], []
+    if passed:
+        notes.append(
+            f"{shown_files(sorted(set(passed)))}: not read, matched by a glob but of no log "
+            "type (.csv, .tsv, .json, .jsonl, .ndjson, .parquet, optionally .gz)"
+        )
     if folders:
         notes.append(
             f"{shown_files(folders)}: "
@@ -124,6 +141,15 @@ def stem(name: str) -> str:
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return name
+
+
+def _is_log_name(path: str) -> bool:
+    """Whether a file's name ends as a log's does (:func:`_kind` knows its type)."""
+    try:
+        _kind(path)
+    except PaybackError:
+        return False
+    return True
 
 
 def _kind(path: str) -> str:
