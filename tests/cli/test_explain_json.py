@@ -6,6 +6,7 @@ and by hand."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,7 +77,8 @@ def test_the_break_even_worked_out_by_hand(explained: dict[str, Any]) -> None:
     assert crossing["savings_before_usd"] == pytest.approx(-399.2)
     assert crossing["savings_after_usd"] == pytest.approx(682.4)
     assert alt["break_even_month"] == pytest.approx(13 + 399.2 / 1081.6)
-    assert alt["recovered_after_a_quarter_usd"] == pytest.approx(3 * 1081.6)
+    assert alt["after_a_quarter"]["months"] == 3
+    assert alt["after_a_quarter"]["recovered_usd"] == pytest.approx(3 * 1081.6)
     assert alt["over_horizon"]["baseline_usd"] == pytest.approx(24 * 2184)
     assert alt["over_horizon"]["alternative_running_usd"] == pytest.approx(24 * 1102.4 + 4 * 800)
     # the prose says the same numbers
@@ -176,3 +178,16 @@ def test_help_names_every_number(explained: dict[str, Any]) -> None:
     for key in explained["alternatives"][0]["drivers"][0]:
         if key not in ("low", "high", "label", "range", "assumed"):
             assert key in words, key
+
+
+def test_a_horizon_shorter_than_a_quarter_says_how_many_months(tmp_path: Path) -> None:
+    """Over 2 months the prose says "After 2 months it has recovered $2,163": the numbers
+    say 2 months, not a quarter, and no quarter's answer."""
+    path = tmp_path / "two.toml"
+    path.write_text(QUARTER.read_text().replace("horizon_months = 24 ", "horizon_months = 2 "))
+    alt = _json("explain", path)["alternatives"][0]
+    assert alt["after_a_quarter"] == {"months": 2, "recovered_usd": pytest.approx(2 * 1081.6)}
+    assert alt["within_a_quarter"] is None
+    assert alt["traffic_for_a_quarter"] is None
+    assert alt["break_even_month"] is None
+    assert alt["crossing"] is None

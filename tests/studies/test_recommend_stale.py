@@ -165,3 +165,20 @@ def test_the_pareto_front_says_why_an_equal_cost_row_is_not_on_it() -> None:
     best, front = data["best"], data["pareto"]
     assert best["monthly_cost_usd"] == front[0]["monthly_cost_usd"]
     assert best["tpot_ms"] > front[0]["tpot_ms"]
+
+
+def test_a_rent_without_a_gpu_is_said_to_be_unused() -> None:
+    """quarter-200k gives usd_per_gpu_hour = 0.80 ('on-demand L4 rent') and no gpu: the
+    search prices the L4 at the catalog's $0.8048 and --apply comments the 0.80 out; the
+    header said only 'priced as on-demand rent (the median ...)'."""
+    code, text, err = run("recommend", QUARTER, "--model", "qwen2.5-7b", "--top", "1")
+    assert code == 0, err
+    words = " ".join(text.split())
+    assert (
+        "the alternative's usd_per_gpu_hour = 0.8 is not used: it names no gpu to price at it"
+        in words
+    )
+    assert "at $0.8048/GPU-h" in words  # the L4 at the catalog's rent
+    result = _searched(usd_per_gpu_hour=2.5)
+    assert result.own_rent == (None, 2.5)
+    assert all(r["usd_per_gpu_hour"] != 2.5 for r in result.to_dict()["candidates"])

@@ -277,7 +277,8 @@ def explain(
     cost and cost per 1k requests, the saving, the components), `retraining`,
     `over_horizon` (running costs), `monthly_difference_moves_because`, `crossing` (the
     month the savings cross zero, and the savings at the end of the month before and of it),
-    `recovered_after_a_quarter_usd`, `traffic_for_a_quarter` (the monthly requests that
+    `after_a_quarter` (what is recovered after 3 `months`, or the horizon's fewer),
+    `traffic_for_a_quarter` (the monthly requests that
     pay back within a quarter: at least or at most), `fleet` (utilisation, idle cost),
     `levers` (scaled to zero, the GPU rent for a quarter), `drivers` (each input's
     `parameter`, `low` and `high` ends, `npv_low_usd`, `npv_high_usd`,

@@ -484,7 +484,7 @@ def _facts(analysis: Analysis, alt: AlternativeResult, index: int) -> dict[str, 
         },
         "monthly_difference_moves_because": _changes(analysis, alt),
         "crossing": crossed,
-        "recovered_after_a_quarter_usd": cum[quarter] - cum[0],
+        "after_a_quarter": {"months": quarter, "recovered_usd": cum[quarter] - cum[0]},
         "traffic_for_a_quarter": _quarter_traffic(analysis, index),
         "fleet": None
         if u is None

@@ -128,7 +128,12 @@ def pricing_text(result: Recommendation) -> str:
         text = f"{result.commitment} committed rent" + whose
     if result.own_rent is not None:
         gpu, rent = result.own_rent
-        text += f"; {gpu} at the alternative's own usd_per_gpu_hour = {rent:g}"
+        text += (
+            f"; {gpu} at the alternative's own usd_per_gpu_hour = {rent:g}"
+            if gpu is not None
+            else f"; the alternative's usd_per_gpu_hour = {rent:g} is not used: it names no gpu "
+            "to price at it"
+        )
     return text
 
 

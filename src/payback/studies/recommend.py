@@ -96,9 +96,9 @@ class Recommendation:  # long: the documented result fields, then short answers 
     gpus_searched: int = 0
     gpu_provider: str | None = None
     """The provider whose rent was searched (the alternative's ``gpu_provider``), if named."""
-    own_rent: tuple[str, float] | None = None
-    """The alternative's own ``gpu`` and ``usd_per_gpu_hour`` when it gives both: that GPU
-    is priced at that rent, the others at the catalog's."""
+    own_rent: tuple[str | None, float] | None = None
+    """The alternative's own ``gpu`` and ``usd_per_gpu_hour``: that GPU is priced at that
+    rent, the others at the catalog's; a rent without a ``gpu`` prices none."""
     excluded_after_evaluation: frozenset[str] = frozenset()
     """The reasons of :attr:`excluded` found once a configuration was evaluated (short of
     memory, too many replicas); the others left it out before."""
@@ -394,11 +394,7 @@ def recommend(
         unpriced=left_out.unpriced,
         gpus_searched=len(gpus),
         gpu_provider=option.gpu_provider,
-        own_rent=(
-            (option.gpu, option.usd_per_gpu_hour)
-            if option.gpu is not None and option.usd_per_gpu_hour is not None
-            else None
-        ),
+        own_rent=None if option.usd_per_gpu_hour is None else (option.gpu, option.usd_per_gpu_hour),
         rents=rows.offers,
         today=today,
     )
