@@ -70,8 +70,9 @@ def test_a_scenarios_labels_are_inside_the_plot_on_a_phone_and_a_desktop(
 ) -> None:
     """growth's three labels ('fine-tuned 8B, serverless (scale to zero): break-even month
     8.1' on one line, placed for a 900 px plot) began 48 px left of the page at 420 px and
-    ran 87 px past the plot's right edge, and at 360 px 87 px left of the page: placed for
-    the phone's plot now, they are inside it at 360, 420 and 1,400 px."""
+    ran up to 193 px past the plot's right edge, at 360 px 87 px left of the page;
+    quarter-200k's began 56 px left of the plot at 420 px, over the axis' figures. Placed
+    for the phone's plot now, they are inside it at 360, 420 and 1,400 px."""
     page_file = tmp_path / "report.html"
     page_file.write_text(render_html(analyze(load_scenario(EXAMPLES / f"{name}.toml"))))
     _assert_inside(_measured(page_file, "cumulative"), count)
