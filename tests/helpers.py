@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import importlib.util
 import os
 import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any, NamedTuple
 
 import pytest
@@ -127,6 +130,19 @@ def assert_user_error(code: int, out: str, err: str, *fragments: str) -> None:
     assert all(line.startswith("error: ") for line in lines)
     for fragment in fragments:
         assert fragment in err
+
+
+def benchmark_module(name: str) -> ModuleType:
+    """``benchmarks/NAME.py`` as a module, loaded once (later calls give the same one)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while building
+    spec.loader.exec_module(module)
+    return module
 
 
 def check_golden(name: str, text: str) -> None:

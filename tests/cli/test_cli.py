@@ -470,7 +470,7 @@ HELP: dict[tuple[str, ...], tuple[str, str, str]] = {
     ("catalog", "finetuning"): (
         "Hosted fine-tuning: price per million training tokens and the tuned model's prices.",
         "--json",
-        "Print machine-readable JSON instead of tables.",
+        "Print machine-readable JSON (for scripts) instead of text.",
     ),
     ("estimate",): (
         "First-principles estimates: serving capacity and fine-tuning cost.",

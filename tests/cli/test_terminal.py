@@ -279,7 +279,7 @@ def test_recommend_warns_when_the_winners_price_is_stale() -> None:
     stale = is_stale(offer.checked)
     line = (
         f"warning: alternatives.0: the winner's rent, {best['gpu']} at "
-        f"${offer.usd_per_gpu_hour:g}/GPU-hour from {offer_source(offer)}: check it before "
+        f"${offer.usd_per_gpu_hour:.2f}/GPU-h from {offer_source(offer)}: check it before "
         "deciding"
     )
     assert (line in err.splitlines()) == stale

@@ -5,13 +5,11 @@ a hand-worked case inside each regime and just outside it."""
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from helpers import benchmark_module
 from payback import estimate_serving, estimate_training
 from payback.catalog import default_catalog
 from payback.hardware import serving as sv
@@ -24,20 +22,7 @@ from payback.hardware.cautions import (
     training_regimes,
 )
 
-
-def _accuracy() -> Any:
-    """benchmarks/accuracy.py, the table's generator (as test_serving_accuracy loads it)."""
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "accuracy.py"
-    spec = importlib.util.spec_from_file_location("accuracy", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["accuracy"] = module  # dataclasses look their module up while building
-    spec.loader.exec_module(module)
-    return module
-
-
-accuracy = _accuracy()
+accuracy = benchmark_module("accuracy")
 
 CAT = default_catalog()
 LLAMA8 = CAT.model("llama-3.1-8b")

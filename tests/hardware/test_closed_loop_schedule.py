@@ -4,28 +4,16 @@ two requests."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from helpers import benchmark_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _schedule() -> ModuleType:
-    path = ROOT / "benchmarks" / "closed_loop_schedule.py"
-    spec = importlib.util.spec_from_file_location("closed_loop_schedule", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["closed_loop_schedule"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-SCHEDULE = _schedule()
+SCHEDULE = benchmark_module("closed_loop_schedule")
 
 
 def _two_requests(kv_tokens: float) -> dict[str, float]:

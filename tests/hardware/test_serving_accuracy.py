@@ -3,29 +3,17 @@ mechanism behind every row outside the goal."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from helpers import benchmark_module
 from payback.catalog import default_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _accuracy() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("accuracy", ROOT / "benchmarks" / "accuracy.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["accuracy"] = module  # dataclasses look their module up while building
-    spec.loader.exec_module(module)
-    return module
-
-
-ACCURACY = _accuracy()
+ACCURACY = benchmark_module("accuracy")
 DOC = (ROOT / "docs" / "accuracy.md").read_text(encoding="utf-8")
 
 

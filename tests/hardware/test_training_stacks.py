@@ -5,16 +5,13 @@ out from the fit within the goal."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import edited, fleet_dict, run
+from helpers import benchmark_module, edited, fleet_dict, run
 from payback import PaybackError, estimate_training
 from payback.analysis.resolve import resolve
 from payback.catalog import default_catalog
@@ -258,18 +255,8 @@ def test_a_scenario_names_an_unknown_stack_in_one_line() -> None:
 # ------------------------------------------------------------------ docs/accuracy.md
 
 
-def _accuracy() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("accuracy", ROOT / "benchmarks" / "accuracy.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["accuracy"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_unsloth_rows_held_out_of_the_fit_meet_the_goal() -> None:
-    accuracy = _accuracy()
+    accuracy = benchmark_module("accuracy")
     rows = [t for t in accuracy.TRAINING if t.stack == "unsloth"]
     held_out = [t for t in rows if not t.fit]
     assert {t.gpu for t in held_out} == {"b200", "rtx-5090"}

@@ -715,12 +715,12 @@ def test_o_writes_a_new_scenario_true_of_the_measured_traffic(tmp_path: Path) ->
     text = target.read_text()
     scenario = load_scenario(target)
     assert scenario.scenario.name == (
-        "1,218 requests/month from logs.csv (held flat: its 3 months grew +100%/month): "
+        "1,218 requests/month from logs.csv (held flat: its 3 months grew +100.00%/month): "
         "hosted big model vs fine-tuned 7B on one rented L4"
     )
     assert scenario.traffic.requests_per_month == 1218
     assert scenario.traffic.growth_monthly == 0.0
-    assert "# 3 months (2026-01 to 2026-03) grew +100%/month: too few to extrapolate" in text
+    assert "# 3 months (2026-01 to 2026-03) grew +100.00%/month: too few to extrapolate" in text
     assert "200k" not in text
     assert "2,000/400 tokens;" not in text
     alternative = scenario.alternatives[0]

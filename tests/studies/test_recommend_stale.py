@@ -122,7 +122,7 @@ def test_a_stale_winner_is_warned_of_in_offer_sources_words() -> None:
     assert result.best is not None
     assert result.best.gpu == "old"
     assert result.warnings == [
-        "alternatives.0: the winner's rent, old at $3/GPU-hour from old-cloud, checked "
+        "alternatives.0: the winner's rent, old at $3.00/GPU-h from old-cloud, checked "
         "2026-05-18; stale, 201 days ago (https://example.com/old): check it before deciding"
     ]
 

@@ -113,7 +113,7 @@ SamplesOption = Annotated[
     ),
 ]
 JsonFlag = Annotated[
-    bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")
+    bool, typer.Option("--json", help="Print machine-readable JSON (for scripts) instead of text.")
 ]
 NoQualityFlag = Annotated[
     bool,

@@ -269,9 +269,8 @@ def explain(
     """In plain words, with this scenario's numbers: what the project really costs, how the
     break-even is computed, the verdict for a quarter and the horizon, and what to measure first.
 
-    **--json** gives the `sections` (each a `title` and its `paragraphs`) and, for a
-    scenario without workloads, the numbers they say in `alternatives`, one per
-    alternative: `name`, `kind`, `verdict` (analyze's line), `within_a_quarter`,
+    **--json** gives the `sections` (each a `title` and its `paragraphs`) and the numbers
+    they say in `alternatives`, one per alternative. For one scenario: `name`, `kind`, `verdict` (analyze's line), `within_a_quarter`,
     `pays_back_within`, `saves_nothing`, `break_even_month`, `break_even_requests`,
     `never_reason`, `npv_usd`, `one_time_usd`, `one_time_items_usd`, `month_1` (each side's
     cost and cost per 1k requests, the saving, the components), `retraining`,
@@ -287,6 +286,19 @@ def explain(
     latency) and, with **--samples**, `uncertainty`. Money in USD; months from the start
     (month 13.37: 37% into month 14); `null` where there is none (a break-even past the
     horizon).
+
+    For a scenario with workloads (a portfolio): `scenario`, `horizon_months`,
+    `discount_rate_annual`, `workloads` (each one's name, requests a month and baseline),
+    `verdict` (the best by NPV) and per alternative `name`, `kind`, `fleet`, `workloads`,
+    `within_a_quarter`, `pays_back_within`, `saves_nothing`, `break_even_month`,
+    `break_even_requests`, `npv_usd`, `one_time_usd`, `shared_one_time_usd` (paid once for all), `month_1` (the
+    workloads' requests, each side's cost and cost per 1k, the saving), `last_month` (the
+    horizon's last month and its saving), `crossing`, `shared_fleet` (GPUs in month 1,
+    pinned to one adapter and mixing), `contributions` (each workload's present-value
+    savings, fleet share, net and role), `carry_the_fleet`, `ride_on_it`,
+    `migration_order` (each step's `marginal_npv_usd`, NPV so far and break-even),
+    `greedy_is_best`, `lowers_the_npv` (the moves with a negative marginal NPV), `quarter`
+    (the set's quarter in words), `drivers` and `measure_first` as above.
     """
     from payback.cli.portfolio import portfolio_explain
     from payback.report.explain import explain as explain_analysis

@@ -438,6 +438,7 @@ def usage(  # long: most of it is its options and their help text
         usage_sql,
     )
 
+    _check_usage_options(model, table, columns, output, sql=sql, dialect=dialect)
     options: dict[str, Any] = {
         "model": model,
         "since": _date("--since", since),
@@ -452,12 +453,13 @@ def usage(  # long: most of it is its options and their help text
         raise PaybackError(f"usage: {flag} is for a database table, not for log files")
     if sql:
         if url is not None or table is not None or dialect is not None:
-            echo(
-                in_command_words(database_sql(dialect, fmt, url=url, table=table, **options)),
-                nl=False,
-            )
+            text = database_sql(dialect, fmt, url=url, table=table, **options)
         else:
-            echo(in_command_words(usage_sql(fmt, paths or None, **options)), nl=False)
+            text = usage_sql(fmt, paths or None, **options)
+        if as_json:
+            _print_json({"sql": in_command_words(text)})
+        else:
+            echo(in_command_words(text), nl=False)
         return
     if not paths:
         raise PaybackError(
@@ -467,6 +469,7 @@ def usage(  # long: most of it is its options and their help text
         _check_writable(output, True)  # a folder, a missing folder, a FIFO: before the work
         if not output.exists() or output.stat().st_size == 0:  # the starter is written there
             _check_scenario_suffix(output, "-o")
+        _check_not_read_only(output)
     if url is not None:
         profile = profile_database(url, fmt, table=table, **options)
     else:
@@ -489,6 +492,44 @@ def usage(  # long: most of it is its options and their help text
         _show_profile(profile, output if refused is None else None, written)
     if refused is not None:
         raise refused  # one line, exit code 2; the file is left as it was
+
+
+_EMPTY = {
+    "--model": "give a model as the logs name it (By model lists them; (none) the requests "
+    "without one)",
+    "--table": "give a table's name, or schema.table",
+    "--columns": "give name=column pairs, e.g. ts=created,input=prompt_tokens,"
+    "output=completion_tokens",
+    "--dialect": "give one, e.g. postgres, bigquery or snowflake",
+}
+
+
+def _check_usage_options(
+    model: str | None,
+    table: str | None,
+    columns: str | None,
+    output: Path | None,
+    *,
+    sql: bool,
+    dialect: str | None,
+) -> None:
+    """One line, before any work, for an option given empty (it was taken as not given:
+    ``--model ''`` counted every model) or one that does nothing where it is given (``-o``
+    with ``--sql``, which measures nothing; ``--dialect`` without it)."""
+    given = {"--model": model, "--table": table, "--columns": columns, "--dialect": dialect}
+    for flag, value in given.items():
+        if value is not None and not value.strip():
+            raise PaybackError(f"{flag} {value!r}: empty; {_EMPTY[flag]}")
+    if sql and output is not None:
+        raise PaybackError(
+            f"-o {output}: not with --sql, which prints the queries and measures nothing; "
+            "without --sql, usage measures the logs and writes -o"
+        )
+    if dialect is not None and not sql:
+        raise PaybackError(
+            f"--dialect {dialect}: only with --sql (the SQL printed); a database is queried "
+            "in its own dialect"
+        )
 
 
 def _show_profile(profile: UsageProfile, output: Path | None, written: str | None) -> None:
@@ -516,6 +557,32 @@ def _write_traffic(path: Path, profile: UsageProfile) -> str:
 
     written = scenario_with_traffic(path, profile)
     _warn(written.warnings)
-    _write_new(path, written.text, force=path.exists())
+    target = _link_target(path)  # a link stays a link: the file it points to is updated
+    _write_new(target, written.text, force=target.exists())
     _note(written.notes)
     return "created" if written.created else "updated"
+
+
+def _link_target(path: Path) -> Path:
+    """The file ``-o`` writes: ``path``, or the file a symbolic link there points to (a
+    link would otherwise be replaced by a file, leaving what it points to as it was)."""
+    import os
+
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _check_not_read_only(path: Path) -> None:
+    """Refuse, before the work, a scenario made read-only (no write permission for anyone,
+    or none for this user): it would be replaced all the same, a new file renamed over it."""
+    import os
+    import stat
+
+    target = _link_target(path)
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return  # not there: a new scenario
+    if stat.S_ISREG(mode) and (not mode & 0o222 or not os.access(target, os.W_OK)):
+        raise PaybackError(
+            f"-o {path}: is read-only; left as it is (make it writable to update its [traffic])"
+        )

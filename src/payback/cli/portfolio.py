@@ -146,15 +146,19 @@ def portfolio_report(
 def portfolio_explain(
     file: Path, samples: int | None, seed: int | None, no_quality: bool, as_json: bool
 ) -> bool:
-    """``payback explain`` of a scenario with workloads, in plain words; False without them."""
-    from payback.report.portfolio_document import portfolio_explanation
+    """``payback explain`` of a scenario with workloads, in plain words (with ``as_json``
+    the words and the numbers they say); False without them."""
+    from payback.report.portfolio_document import portfolio_explanation, ranked_drivers
 
     analysis = _portfolio_analysis(file, samples, seed, no_quality)
     if analysis is None:
         return False
-    sections = portfolio_explanation(analysis)
+    ranked = ranked_drivers(analysis)  # the words and the numbers read the same drivers
+    sections = portfolio_explanation(analysis, ranked)
     if as_json:
-        _print_json({"sections": [{"title": t, "paragraphs": p} for t, p in sections]})
+        from payback.report.portfolio_facts import portfolio_explain_json
+
+        _print_json(portfolio_explain_json(analysis, sections, ranked))
         return True
     from rich.text import Text
 

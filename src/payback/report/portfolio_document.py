@@ -26,6 +26,13 @@ from payback.report.portfolio_common import (
     shares_fleet,
     workload_rows,
 )
+from payback.report.portfolio_facts import (
+    driver_label,
+    driver_span,
+    last_month_saving,
+    lowering_steps,
+    month_one,
+)
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 from payback.studies.uncertainty import Driver
 
@@ -343,16 +350,16 @@ def break_even_paragraphs(alt: PortfolioAlternative, horizon: int) -> list[str]:
     the workloads on today's APIs and on the alternative, the one-time cost, and the month
     the cumulative savings cross zero (linear inside that month), as ``explain`` says it
     for one scenario."""
-    base, cost, requests = alt.baseline_usd[0], alt.monthly_cost_usd[0], alt.requests_per_month[0]
-    saved = base - cost
+    one = month_one(alt)
+    base, cost, saved = one["baseline_usd"], one["alternative_usd"], one["saving_usd"]
     n = len(alt.workloads)
-    per_1k = (lambda usd: f"{money(1000 * usd / requests, 2)} per 1,000") if requests else None
+    base_1k, cost_1k = one["baseline_usd_per_1k_requests"], one["alternative_usd_per_1k_requests"]
     first = (
         f"In month 1 {'the workload costs' if n == 1 else f'the {n} workloads cost'} "
-        f"{prose_usd(base)} on today's APIs ({requests:,.0f} requests"
-        + (f", {per_1k(base)}" if per_1k else "")
+        f"{prose_usd(base)} on today's APIs ({one['requests']:,.0f} requests"
+        + (f", {money(base_1k, 2)} per 1,000" if base_1k is not None else "")
         + f") and '{alt.name}' costs {prose_usd(cost)}"
-        + (f" ({per_1k(cost)})" if per_1k else "")
+        + (f" ({money(cost_1k, 2)} per 1,000)" if cost_1k is not None else "")
         + ", so switching "
         + (
             f"saves {prose_usd(saved)} that month."
@@ -360,7 +367,7 @@ def break_even_paragraphs(alt: PortfolioAlternative, horizon: int) -> list[str]:
             else f"costs {prose_usd(-saved)} more that month."
         )
     )
-    last = alt.baseline_usd[-1] - alt.monthly_cost_usd[-1]
+    last = last_month_saving(alt)
     if money(last) != money(saved):
         first += (
             f" The difference moves with the months (traffic, prices, the fleet): in month "
@@ -422,18 +429,6 @@ def order_paragraph(alt: PortfolioAlternative, horizon: int) -> str:
     return text
 
 
-def _driver_label(analysis: PortfolioAnalysis, path: str) -> str:
-    """An input's plain label, a workload's own input with the workload's name in front."""
-    from payback.report.labels import input_label
-
-    head, _, rest = path.partition(".")
-    if head == "workloads":
-        index, _, rest = rest.partition(".")
-        name = (analysis.scenario.workloads or [])[int(index)].name
-        return f"{name}'s {input_label(rest, units=False)}"
-    return input_label(path, units=False)
-
-
 def drivers_paragraphs(
     analysis: PortfolioAnalysis, drivers: list[Driver], top: int = 3
 ) -> list[str]:
@@ -442,97 +437,105 @@ def drivers_paragraphs(
     measure first."""
     if not drivers:
         return ["No input moves the answer: it holds whatever the assumptions."]
-    from payback.report.explain import MEASURE_FIRST
+    from payback.report.explain import measure_first
     from payback.report.fleet import break_even_span
 
     horizon = analysis.horizon_months
-
-    def span(d: Driver) -> str:  # "-0.3 to 0 (assumed for ...)": one pair of brackets
-        words = d.assumed or "p10 to p90"
-        return words.replace(" (", ", ", 1)[:-1] if words.endswith(")") else words
-
     lines = [
-        f"{_driver_label(analysis, d.parameter)} ({d.parameter}; {span(d)}): "
+        f"{driver_label(analysis, d.parameter)} ({d.parameter}; {driver_span(d)}): "
         f"NPV {money(d.npv_low_usd)} to {money(d.npv_high_usd)}, break-even "
         + break_even_span(d.break_even_month_low, d.break_even_month_high, horizon)
         for d in drivers[:top]
     ]
     first = drivers[0].parameter
-    advice = MEASURE_FIRST.get(first.rsplit(".", 1)[-1], "this number")
+    advice = measure_first(first)
     return [
         "With each input moved alone over the range in brackets and the others central "
         "(payback sensitivity ranks every input), the answer moves most with: "
         + "; ".join(lines)
         + ".",
-        f"Measure first: {advice}. Narrowing the {_driver_label(analysis, first)} narrows the "
+        f"Measure first: {advice}. Narrowing the {driver_label(analysis, first)} narrows the "
         "answer more than anything else.",
     ]
 
 
-def portfolio_explanation(analysis: PortfolioAnalysis) -> list[tuple[str, list[str]]]:
-    """In plain words, per alternative: what moving the workloads together costs and saves,
-    who carries the fleet, the order to move them in and the quarter."""
+def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative) -> list[str]:
+    """What moving the workloads together costs and saves, who carries the fleet and the
+    quarter, for one alternative."""
+    horizon = analysis.horizon_months
+    cost, base, _, _ = month_costs(alt, horizon)
+    paragraphs = [
+        f"It serves {len(alt.workloads)} workload{'' if len(alt.workloads) == 1 else 's'} "
+        f"({', '.join(alt.workloads)}) for "
+        f"{cost} a month in month 1, against "
+        f"{base} on what {'it uses' if len(alt.workloads) == 1 else 'they use'} today, after a one-time "
+        f"{money(alt.one_time_usd)}"
+        + (
+            f" ({money(alt.shared_one_time_usd)} of it shared by all)."
+            if alt.shared_one_time_usd != alt.one_time_usd
+            else "."
+        ),
+        (
+            f"It does not pay back within {months_text(horizon)}"
+            if alt.break_even_month is None
+            else f"It pays back {in_month_text(alt.break_even_month)}"
+        )
+        + f"; NPV {money(alt.npv_usd)} over {_npv_terms(analysis)}.",
+    ]
+    if alt.gpus is not None:
+        placed = placement_words(alt)
+        paragraphs.append(
+            f"The shared fleet runs {alt.gpus[0]:g} GPUs in month 1: "
+            + (
+                f"{placed}. A replica that serves one workload's adapter alone runs it "
+                "merged, without the multi-adapter penalty, so workloads that fill whole "
+                "replicas get their own and only the leftovers mix"
+                if placed
+                else "every one mixes adapters"
+            )
+            + "."
+        )
+        carriers, riders = alt.carriers, alt.riders
+        paragraphs.append(
+            "Each workload pays for the shared fleet by its share of GPU time. "
+            + (f"{_names(carriers, 'saves', 'save')} more than "
+               f"{'its' if len(carriers) == 1 else 'their'} share: "
+               f"{'it carries' if len(carriers) == 1 else 'they carry'} the fleet. " if carriers else "")
+            + (f"{_names(riders, 'saves', 'save')} less: "
+               f"{'it rides' if len(riders) == 1 else 'they ride'} on it." if riders else "")
+        )  # fmt: skip
+    elif losing := alt.riders:  # each saves less than its own fleet costs
+        paragraphs.append(
+            f"{_names(losing, 'saves', 'save')} less than "
+            f"{'its' if len(losing) == 1 else 'their'} own fleet costs."
+        )
+    if losing_steps := lowering_steps(alt):
+        paragraphs.append(
+            f"Moving {', '.join(losing_steps)} lowers the NPV (a negative marginal NPV)."
+        )
+    paragraphs.append(alt.quarter + ".")
+    return paragraphs
+
+
+def ranked_drivers(analysis: PortfolioAnalysis) -> list[list[Driver]]:
+    """Each alternative's drivers, as ``payback sensitivity`` ranks them (computed once for
+    the words and the numbers)."""
     from payback.studies.portfolio_uncertainty import portfolio_tornado
 
+    return portfolio_tornado(analysis.portfolio)
+
+
+def portfolio_explanation(
+    analysis: PortfolioAnalysis, ranked: list[list[Driver]] | None = None
+) -> list[tuple[str, list[str]]]:
+    """In plain words, per alternative: what moving the workloads together costs and saves,
+    who carries the fleet, the order to move them in and the quarter; ``ranked``: the
+    drivers of :func:`ranked_drivers`, computed when not given."""
     horizon = analysis.horizon_months
-    ranked = portfolio_tornado(analysis.portfolio)  # as `payback sensitivity` ranks them
+    ranked = ranked_drivers(analysis) if ranked is None else ranked
     sections = []
     for alt, drivers in zip(analysis.alternatives, ranked, strict=True):
-        cost, base, _, _ = month_costs(alt, horizon)
-        paragraphs = [
-            f"It serves {len(alt.workloads)} workload{'' if len(alt.workloads) == 1 else 's'} "
-            f"({', '.join(alt.workloads)}) for "
-            f"{cost} a month in month 1, against "
-            f"{base} on what {'it uses' if len(alt.workloads) == 1 else 'they use'} today, after a one-time "
-            f"{money(alt.one_time_usd)}"
-            + (
-                f" ({money(alt.shared_one_time_usd)} of it shared by all)."
-                if alt.shared_one_time_usd != alt.one_time_usd
-                else "."
-            ),
-            (
-                f"It does not pay back within {months_text(horizon)}"
-                if alt.break_even_month is None
-                else f"It pays back {in_month_text(alt.break_even_month)}"
-            )
-            + f"; NPV {money(alt.npv_usd)} over {_npv_terms(analysis)}.",
-        ]
-        if alt.gpus is not None:
-            placed = placement_words(alt)
-            paragraphs.append(
-                f"The shared fleet runs {alt.gpus[0]:g} GPUs in month 1: "
-                + (
-                    f"{placed}. A replica that serves one workload's adapter alone runs it "
-                    "merged, without the multi-adapter penalty, so workloads that fill whole "
-                    "replicas get their own and only the leftovers mix"
-                    if placed
-                    else "every one mixes adapters"
-                )
-                + "."
-            )
-            carriers, riders = alt.carriers, alt.riders
-            paragraphs.append(
-                "Each workload pays for the shared fleet by its share of GPU time. "
-                + (f"{_names(carriers, 'saves', 'save')} more than "
-                   f"{'its' if len(carriers) == 1 else 'their'} share: "
-                   f"{'it carries' if len(carriers) == 1 else 'they carry'} the fleet. " if carriers else "")
-                + (f"{_names(riders, 'saves', 'save')} less: "
-                   f"{'it rides' if len(riders) == 1 else 'they ride'} on it." if riders else "")
-            )  # fmt: skip
-        else:
-            losing = [c.workload for c in alt.contributions if c.role != "carries"]
-            if losing:
-                paragraphs.append(
-                    f"{_names(losing, 'saves', 'save')} less than "
-                    f"{'its' if len(losing) == 1 else 'their'} own fleet costs."
-                )
-        losing_steps = [s.workload for s in alt.order if s.marginal_npv_usd < 0]
-        if losing_steps:
-            paragraphs.append(
-                f"Moving {', '.join(losing_steps)} lowers the NPV (a negative marginal NPV)."
-            )
-        paragraphs.append(alt.quarter + ".")
-        sections.append((f"{alt.name}: the portfolio", paragraphs))
+        sections.append((f"{alt.name}: the portfolio", _portfolio_paragraphs(analysis, alt)))
         sections.append(
             (
                 f"{alt.name}: how the break-even is computed here",

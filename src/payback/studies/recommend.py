@@ -36,6 +36,7 @@ from payback.studies.configurations import (
     pareto,
     rank,
 )
+from payback.studies.winner import winner_cautions, winner_warnings
 
 if TYPE_CHECKING:
     from payback.catalog import GpuPrice
@@ -366,9 +367,9 @@ def recommend(
     seconds = time.perf_counter() - start
     candidates.sort(key=rank)
     warnings += _measured_warning(path, benchmark, candidates)
-    warnings += _caveat_warning(path, catalog, candidates)
     today = _today()
-    warnings += _stale_warning(path, rows.offers, candidates, today)
+    warnings += winner_warnings(path, catalog, candidates, rows.offers, today)
+    warnings += winner_cautions(path, open_models, gpus, candidates, option, load, engine)
     targets = {k: v for k, v in (("tpot_ms", option.tpot_ms), ("ttft_ms", option.ttft_ms)) if v}
     return Recommendation(
         alternative=index,
@@ -545,31 +546,6 @@ def _load(input_tokens: float, output_tokens: float, cached_input_share: float) 
     if output_tokens < 1:
         raise PaybackError("traffic.output_tokens: recommend needs at least 1 output token")
     return Load.of(input_tokens, output_tokens, cached_input_share)
-
-
-def _stale_warning(
-    path: str, offers: Mapping[str, GpuPrice], candidates: list[Candidate], today: dt.date
-) -> list[str]:
-    """The winner's rent when it is the catalog's (``offers``, by GPU) and stale, in
-    :func:`payback.catalog.offer_source`'s words."""
-    offer = offers.get(candidates[0].gpu) if candidates else None
-    if offer is None or not is_stale(offer.checked, today):
-        return []
-    best = candidates[0]
-    return [
-        f"{path}: the winner's rent, {best.gpu} at ${offer.usd_per_gpu_hour:g}/GPU-hour from "
-        f"{offer_source(offer, today)}: check it before deciding"
-    ]
-
-
-def _caveat_warning(path: str, catalog: Catalog, candidates: list[Candidate]) -> list[str]:
-    """What to know about the GPU of the cheapest configuration (its catalog caveat)."""
-    if not candidates or not candidates[0].meets_targets:
-        return []
-    gpu = catalog.gpus.get(candidates[0].gpu)
-    if gpu is None or not gpu.caveat:
-        return []
-    return [f"{path}: the cheapest configuration runs on {gpu.id}, {gpu.caveat}"]
 
 
 def _measured_warning(

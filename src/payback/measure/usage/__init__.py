@@ -312,7 +312,8 @@ def usage_sql(
         files, _, _ = expand(paths)
         sources, _, _ = find_sources(sql.connect(), files, fmt)
         shown = " + ".join(dict.fromkeys(s.fmt for s in sources))
-        where = f"-- The logs: {sql.shown_files(files)}, read with DuckDB's readers below."
+        shown_files = sql.in_comment(sql.shown_files(files))
+        where = f"-- The logs: {shown_files}, read with DuckDB's readers below."
     else:
         shown = "generic" if fmt == "auto" else fmt
         sources = [
@@ -480,6 +481,10 @@ def database_sql(
 
     _check_table_format(fmt, since, until)
     explicit = parse_columns(columns)
+    if dialect is not None:  # before connecting: postgresql or BigQuery read as named
+        from payback.measure.usage.dialects import dialect_named
+
+        dialect = dialect_named(dialect)
     if url is not None:
         from payback.measure.usage.engines import connect
 
@@ -488,12 +493,12 @@ def database_sql(
             found, spec, _ = find(engine, table, fmt)
         finally:
             engine.close()
-        where = f"{engine.shown}, table {found.shown}"
+        where = sql.in_comment(f"{engine.shown}, table {found.shown}")
         dialect = dialect or engine.dialect
     else:
         found, spec = _assumed_table(table or "LiteLLM_SpendLogs", explicit)
         schema = "LiteLLM's schema" if spec == ROLLUP else f"the {spec} schema"
-        where = f"table {found.shown}" + (
+        where = sql.in_comment(f"table {found.shown}") + (
             f" ({schema})" if spec in KNOWN or spec == ROLLUP else " (columns as named)"
         )
     if spec == ROLLUP and fmt in ("auto", "litellm"):

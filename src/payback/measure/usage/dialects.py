@@ -10,7 +10,7 @@ from typing import Any
 
 from payback.errors import PaybackError
 
-__all__ = ["DIALECTS", "FENCED", "GROUPED", "render"]
+__all__ = ["DIALECTS", "FENCED", "GROUPED", "dialect_named", "render"]
 
 DIALECTS = (
     "duckdb",
@@ -36,6 +36,23 @@ DIALECTS = (
     "risingwave",
 )
 """Dialects ``--sql --dialect`` writes (those SQLGlot writes whose SQL has grouping sets)."""
+
+ALIASES = {"postgresql": "postgres", "pg": "postgres", "sqlserver": "tsql", "mssql": "tsql"}
+"""Other names of a dialect: the URL scheme ``postgresql``, SQL Server's."""
+
+
+def dialect_named(text: str) -> str:
+    """The dialect ``text`` names, in any case or by an alias (:data:`ALIASES`); one line
+    naming the dialects when none.
+
+    >>> dialect_named("PostgreSQL"), dialect_named("BigQuery")
+    ('postgres', 'bigquery')
+    """
+    name = ALIASES.get(text.strip().lower(), text.strip().lower())
+    if name not in DIALECTS:
+        raise PaybackError.bad("dialect", repr(text), f"one of {', '.join(DIALECTS)}")
+    return name
+
 
 FENCED = ("normalized", "checked", "split")
 """The subqueries PostgreSQL runs as they are written (``OFFSET 0``). ``split`` (the keys)

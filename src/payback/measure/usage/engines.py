@@ -28,7 +28,14 @@ from urllib.parse import unquote, urlsplit
 
 from payback.errors import PaybackError
 from payback.measure.usage.tables import Table
-from payback.measure.usage.urls import SCHEMES, is_database, libpq_url, mask, scrub
+from payback.measure.usage.urls import (
+    SCHEMES,
+    is_database,
+    libpq_url,
+    local_path,
+    mask,
+    scrub,
+)
 
 __all__ = [
     "MAX_PARTS",
@@ -434,10 +441,7 @@ class _DuckDB(_Whole):
         import duckdb
 
         self.url, self.shown = url, mask(url)
-        path = url.split("://", 1)[1] if "://" in url else url
-        path = path[1:] if path.startswith("//") else path
-        if not os.path.isfile(path):
-            raise PaybackError.bad("url", repr(self.shown), "no such DuckDB file")
+        path = local_path(url, os.path.isfile, self.shown, "DuckDB file")
         try:  # read-only: DuckDB then refuses every write (it has no statement timeout)
             self.con = duckdb.connect(path, read_only=True)
             self.con.execute("SET TimeZone = 'UTC'")  # text times without an offset: UTC
@@ -570,10 +574,7 @@ class _Chdb(_Whole):
 
     def __init__(self, url: str) -> None:
         self.url, self.shown = url, mask(url)
-        path = url.split("://", 1)[1]
-        path = path[1:] if path.startswith("//") else path
-        if not os.path.isdir(path):
-            raise PaybackError.bad("url", repr(self.shown), "no such chdb data folder")
+        path = local_path(url, os.path.isdir, self.shown, "chdb data folder")
         try:
             session: Any = importlib.import_module("chdb.session")
         except ImportError:

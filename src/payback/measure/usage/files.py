@@ -9,6 +9,7 @@ import glob
 import gzip
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,11 +44,34 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     files: list[str] = []
     seen: dict[str, str] = {}
     repeated: list[str] = []
+    folders: list[str] = []  # matched by a glob without ** (its files are not read)
+    passed: list[str] = []  # files of no log type a glob matched
     for raw in paths:
         text = str(raw)
-        matched = (
-            sorted(glob.glob(text, recursive=True)) if any(c in text for c in "*?[") else [text]
-        )
+        if text == "-":  # DuckDB reads a file more than once: a pipe cannot be read again
+            raise PaybackError(
+                "-: logs are read from files, not standard input; save them to a file such "
+                "as logs.jsonl and give its name"
+            )
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) and not os.path.exists(text):
+            _not_a_url(text)
+        pattern = any(c in text for c in "*?[")
+        matched = sorted(glob.glob(text, recursive=True)) if pattern else [text]
+        if pattern:  # a folder a glob matches is no log: passed over (logs/** matches logs/)
+            dirs = [m for m in matched if os.path.isdir(m)]
+            matched = [m for m in matched if m not in dirs]
+            if dirs and not matched:
+                raise PaybackError(
+                    f"{text}: matches only folders ({shown_files(dirs)}); give a glob of "
+                    f"files such as {Path(dirs[0]) / '*.jsonl'}"
+                )
+            folders += [] if "**" in text else dirs
+            # nor is a file of no log type (a scenario -o wrote beside them, a README)
+            others = [m for m in matched if not _is_log_name(m)]
+            matched = [m for m in matched if m not in others]
+            if others and not matched:
+                _kind(others[0])  # one line: its type is none a log has
+            passed += others
         if not matched:
             raise PaybackError(f"{text}: no file matches")
         for name in matched:
@@ -66,6 +90,17 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     if not files:
         raise PaybackError("no log files given")
     notes, warnings = [], []
+    if passed:
+        notes.append(
+            f"{shown_files(sorted(set(passed)))}: not read, matched by a glob but of no log "
+            "type (.csv, .tsv, .json, .jsonl, .ndjson, .parquet, optionally .gz)"
+        )
+    if folders:
+        notes.append(
+            f"{shown_files(folders)}: "
+            + ("a folder" if len(folders) == 1 else "folders")
+            + " the glob matched, not read (a glob with ** reads the files inside folders)"
+        )
     if repeated:
         notes.append(
             f"{shown_files(sorted(set(repeated)))}: named more than once (the same path twice or "
@@ -88,12 +123,33 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
     return files, notes, warnings
 
 
+def _not_a_url(text: str) -> None:
+    """One line for a URL of no database payback reads (``mysql://``, ``postgresq://``),
+    its password masked: it was taken for a file and shown whole ('no such file')."""
+    from payback.measure.usage.urls import SCHEMES, mask
+
+    raise PaybackError.bad(
+        "url",
+        repr(mask(text)),
+        f"not a database payback reads ({', '.join(s + '://' for s in SCHEMES)}) nor a file",
+    )
+
+
 def stem(name: str) -> str:
     """A file's name without a compression suffix (``a.csv.gz``: ``a.csv``)."""
     for suffix in COMPRESSED:
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return name
+
+
+def _is_log_name(path: str) -> bool:
+    """Whether a file's name ends as a log's does (:func:`_kind` knows its type)."""
+    try:
+        _kind(path)
+    except PaybackError:
+        return False
+    return True
 
 
 def _kind(path: str) -> str:
@@ -247,6 +303,11 @@ def _repeated(group: list[str], header: Sequence[str]) -> str:
     )
 
 
+MAX_CSV_COLUMNS = 10_000
+"""The most columns a CSV or TSV log's header may name: DuckDB reads 10,000 in about a
+second, 50,000 (a 389 kB file) in 14 s, and its time grows faster than the columns."""
+
+
 def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
     """What groups a file with others (its kind, and a table's layout) and the format its
     first records or columns show; None when it holds no records."""
@@ -256,6 +317,11 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
         if not head:
             return None
         delim, header, skip = _layout(path, head)
+        if len(header) > MAX_CSV_COLUMNS:  # DuckDB's time grows faster than the columns
+            raise PaybackError(
+                f"{path}: a header of {len(header):,} columns; a log file has at most "
+                f"{MAX_CSV_COLUMNS:,} (request logs have tens)"
+            )
         if len(head) < skip + 2:  # a header and no rows
             return None
         return (kind, delim, tuple(header), skip), detect_keys({h.strip().lower() for h in header})
@@ -326,13 +392,15 @@ def _varchar_columns(header: Sequence[str]) -> str:
     """A DuckDB struct of the header's column names, each VARCHAR: empty names as DuckDB
     names them (``column0``), repeated ones numbered (``model_1``)."""
     names: list[str] = []
+    seen: set[str] = set()  # lowercased: a list scanned for each name took 50,000 columns 80 s
     for i, raw in enumerate(header):
         name = raw.strip() or f"column{i}"
         base, k = name, 0
-        while name.lower() in (n.lower() for n in names):
+        while name.lower() in seen:
             k += 1
             name = f"{base}_{k}"
         names.append(name)
+        seen.add(name.lower())
     return "{" + ", ".join(f"{sql_str(n)}: 'VARCHAR'" for n in names) + "}"
 
 

@@ -290,10 +290,21 @@ def parse_columns(text: str | None) -> dict[str, str]:
     return out
 
 
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
+"""The days ``--since`` and ``--until`` may name: a log's times are read from 1970 to 2199."""
+
+
 def check_options(fmt: str, since: dt.date | None, until: dt.date | None) -> None:
     """An unknown format, or a since date after the until date: one line."""
     if fmt not in FORMATS:
         raise PaybackError.bad("format", repr(fmt), f"unknown; allowed: {', '.join(FORMATS)}")
+    for name, day in (("since", since), ("until", until)):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise PaybackError.bad(
+                name,
+                day.isoformat(),
+                f"a day from {FIRST_DAY} to {LAST_DAY} (a time outside is unreadable in a log)",
+            )
     if since and until and since > until:
         raise PaybackError.bad(
             "since", since.isoformat(), f"must not be after the until date ({until.isoformat()})"

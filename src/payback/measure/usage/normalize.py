@@ -109,7 +109,8 @@ def unwrap(source: Source) -> Source:
 
 def _otel_spans(rows: str) -> str:
     """One flat record per span of OTLP JSON (``resourceSpans[].scopeSpans[].spans[]``):
-    ``ts`` (start, microseconds since 1970), ``status`` (its code) and the fields read from
+    ``ts`` (start, microseconds since 1970; none for 0, OTLP's unset time, or below),
+    ``status`` (its code) and the fields read from
     the GenAI attributes (:data:`~payback.measure.usage.formats.OTEL_ATTRIBUTES`)."""
 
     def attribute(key: str) -> str:
@@ -122,7 +123,8 @@ def _otel_spans(rows: str) -> str:
     )
     return (
         "(SELECT CASE WHEN s IS NOT NULL THEN json_object("
-        "'ts', CAST(TRY_CAST(s->>'startTimeUnixNano' AS HUGEINT) // 1000 AS VARCHAR), "
+        "'ts', CAST(CASE WHEN TRY_CAST(s->>'startTimeUnixNano' AS HUGEINT) > 0 "
+        "THEN TRY_CAST(s->>'startTimeUnixNano' AS HUGEINT) // 1000 END AS VARCHAR), "
         f"'status', s->'status'->>'code', {fields}) END AS json, line, file FROM "
         "(SELECT s, line, file, CAST(json_extract(s, '$.attributes[*]') AS JSON[]) AS attrs FROM "
         "(SELECT unnest(CASE WHEN json_type(json, '$.resourceSpans') = 'ARRAY' "
@@ -406,11 +408,20 @@ def pipeline(
     ]
 
 
+NO_MODEL = "(none)"
+"""How By model names the requests that give no model; ``--model`` takes it too."""
+
+
 def filters_sql(model: str | None, since: dt.date | None, until: dt.date | None) -> str:
     """The condition on a row's ``ts`` (UTC) and ``model`` that the filters keep.
 
+    ``(none)``, as By model names them, keeps the requests without a model (a table's
+    query does the same).
+
     >>> filters_sql("gpt-4o", dt.date(2026, 2, 1), None)
     "TRUE AND ts >= TIMESTAMPTZ '2026-02-01 00:00:00+00' AND model = 'gpt-4o'"
+    >>> filters_sql("(none)", None, None)
+    'TRUE AND model IS NULL'
     """
     conditions = ["TRUE"]
     if since:
@@ -419,7 +430,9 @@ def filters_sql(model: str | None, since: dt.date | None, until: dt.date | None)
         conditions.append(
             f"ts < TIMESTAMPTZ '{(until + dt.timedelta(days=1)).isoformat()} 00:00:00+00'"
         )
-    if model:
+    if model == NO_MODEL:
+        conditions.append("model IS NULL")
+    elif model:
         conditions.append("model = " + sql_str(model))
     return " AND ".join(conditions)
 

@@ -77,6 +77,19 @@ def shown_files(files: Sequence[str]) -> str:
     return f"{', '.join(files[:3])} and {len(files) - 3:,} more"
 
 
+def in_comment(text: str) -> str:
+    """``text`` fit for a ``--`` comment line: control characters written as escapes, so a
+    name holding a line break cannot end the comment and put SQL of its own after it.
+
+    >>> in_comment("logs\\nDROP TABLE t;.csv")
+    'logs\\\\nDROP TABLE t;.csv'
+    """
+    return "".join(
+        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+
+
 def sql_str(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"

@@ -5,9 +5,12 @@ arguments only Prisma reads, as LiteLLM's ``DATABASE_URL`` carries them, taken o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["PRISMA_ONLY", "SCHEMES", "is_database", "libpq_url", "mask", "scrub"]
+from payback.errors import PaybackError
+
+__all__ = ["PRISMA_ONLY", "SCHEMES", "is_database", "libpq_url", "local_path", "mask", "scrub"]
 
 SCHEMES = ("postgresql", "postgres", "clickhouse", "clickhouses", "chdb", "duckdb")
 
@@ -56,13 +59,29 @@ def _secrets(url: str) -> list[str]:
     return [x for s in found for x in {s, unquote(s)} if x]
 
 
+SHORT_SECRET = 4
+"""A password shorter than this is masked where it stands alone, not inside words."""
+
+
 def scrub(text: str, url: str) -> str:
     """A driver's message on one line, with no password of ``url`` in it: the URL itself
     masked where the message repeats it (a driver quotes a URL it cannot parse), then its
-    passwords wherever they are, then any other ``user:password@`` or ``password=``."""
+    passwords wherever they are, then any other ``user:password@`` or ``password=``.
+
+    A password of a few characters is taken out where it stands alone, not inside a longer
+    word: ``p`` made "Servname not supported" read "Servname not su******orted".
+
+    >>> scrub("failed for 'pw' at Servname not supported", "postgresql://u:p@h/db")
+    "failed for 'pw' at Servname not supported"
+    >>> scrub("failed for 'p' at Servname not supported", "postgresql://u:p@h/db")
+    "failed for '***' at Servname not supported"
+    """
     line = " ".join(text.split()).replace(url, mask(url))
     for secret in sorted(_secrets(url), key=len, reverse=True):
-        line = line.replace(secret, "***")
+        if len(secret) >= SHORT_SECRET:
+            line = line.replace(secret, "***")
+        else:  # not inside a word: only a whole word (or run of symbols) is this password
+            line = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", "***", line)
     line = _USERINFO.sub(r"\g<head>:***@", line)
     line = _PASSWORD_PARAM.sub(lambda m: f"{m.group(1)}=***", line)
     return line[:300]
@@ -99,3 +118,32 @@ def libpq_url(url: str) -> tuple[str, str | None]:
             schema = unquote(value)
     rest = "&".join(kept)
     return head + ("?" + rest if rest else "") + hash_ + fragment, schema
+
+
+def local_path(url: str, exists: Callable[[str], bool], shown: str, what: str) -> str:
+    """The local path a ``duckdb://`` or ``chdb://`` URL (or a bare path) names.
+
+    ``scheme:///logs.duckdb`` is relative to the working folder, as SQLAlchemy and
+    duckdb_engine read it, and ``scheme:////abs/logs.duckdb`` absolute; a three-slash path
+    that is not there relative is tried absolute too (``duckdb:///tmp/x.duckdb``, as a
+    ``file:`` URL would read it). One line naming the paths tried when none is there.
+
+    >>> here = {"logs.duckdb", "/srv/x.duckdb"}.__contains__
+    >>> local_path("duckdb:///logs.duckdb", here, "", "file")
+    'logs.duckdb'
+    >>> local_path("duckdb:////srv/x.duckdb", here, "", "file")
+    '/srv/x.duckdb'
+    >>> local_path("duckdb:///srv/x.duckdb", here, "", "file")
+    '/srv/x.duckdb'
+    """
+    if "://" not in url:
+        tried = [url]
+    else:
+        rest = url.split("://", 1)[1]
+        rest = rest[1:] if rest.startswith("/") else rest  # the empty host's "/"
+        tried = [rest] if rest.startswith("/") or not rest else [rest, "/" + rest]
+    for path in tried:
+        if path and exists(path):
+            return path
+    looked = " or ".join(repr(p) for p in tried if p) or "no path"
+    raise PaybackError.bad("url", repr(shown), f"no such {what} (looked for {looked})")

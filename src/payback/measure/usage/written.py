@@ -193,7 +193,7 @@ def _title(profile: UsageProfile, old: str, written: bool) -> str:
     months = _fitted(profile)
     said = ""
     if not written and len(months) >= 2:
-        said = f" (held flat: its {len(months)} months grew {growth:+.0%}/month)"
+        said = f" (held flat: its {len(months)} months grew {growth:+.2%}/month)"
     elif not written:
         said = " (held flat: growth not measured)"
     return f"{now:,.0f} requests/month from {_source(profile)}{said}: {rest}"
@@ -262,7 +262,7 @@ def _growth_comment(match: re.Match[str], profile: UsageProfile) -> str:
     growth = float(profile.traffic.get("growth_monthly", 0.0))
     if len(months) >= 2:
         why = (
-            f"{len(months)} months ({months[0]} to {months[-1]}) grew {growth:+.0%}/month: "
+            f"{len(months)} months ({months[0]} to {months[-1]}) grew {growth:+.2%}/month: "
             "too few to extrapolate; set yours"
         )
     else:

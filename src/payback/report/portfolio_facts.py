@@ -1,0 +1,155 @@
+"""What a portfolio's ``payback explain`` says, as numbers (``explain --json``'s
+``alternatives`` for a scenario with ``[[workloads]]``), and the helpers the words
+(:mod:`payback.report.portfolio_document`) read them through, so the two cannot drift."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from payback.analysis.result import QUARTER_MONTHS
+from payback.analysis.verdict import saves_nothing
+from payback.report.explain import crossing, measure_first
+from payback.report.fleet import changes_the_answer
+from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
+from payback.studies.uncertainty import Driver
+
+__all__ = [
+    "driver_label",
+    "driver_span",
+    "last_month_saving",
+    "lowering_steps",
+    "month_one",
+    "portfolio_explain_json",
+]
+
+
+def portfolio_explain_json(
+    analysis: PortfolioAnalysis,
+    sections: list[tuple[str, list[str]]],
+    ranked: list[list[Driver]],
+) -> dict[str, Any]:
+    """``explain --json`` of a portfolio: the ``sections`` of words, the scenario's terms,
+    its workloads and, per alternative, the numbers the words say."""
+    whole = analysis.to_dict()
+    return {
+        "sections": [{"title": t, "paragraphs": p} for t, p in sections],
+        "scenario": analysis.name,
+        "horizon_months": analysis.horizon_months,
+        "discount_rate_annual": analysis.scenario.scenario.discount_rate_annual,
+        "workloads": whole["workloads"],
+        "verdict": whole["verdict"],
+        "alternatives": [
+            _facts(analysis, alt, drivers)
+            for alt, drivers in zip(analysis.alternatives, ranked, strict=True)
+        ],
+    }
+
+
+def _facts(
+    analysis: PortfolioAnalysis, alt: PortfolioAlternative, drivers: list[Driver]
+) -> dict[str, Any]:
+    horizon = analysis.horizon_months
+    cum = alt.cumulative_savings_usd
+    month = alt.break_even_month
+    crossed = None
+    if month is not None and month > 0 and not saves_nothing(cum):
+        m, before, after = crossing(cum, month)
+        crossed = {"month": m, "savings_before_usd": before, "savings_after_usd": after}
+    return {
+        "name": alt.name,
+        "kind": alt.kind,
+        "fleet": alt.fleet,
+        "workloads": alt.workloads,
+        "within_a_quarter": alt.pays_back_within.get(str(QUARTER_MONTHS)),
+        "pays_back_within": alt.pays_back_within,
+        "saves_nothing": saves_nothing(cum),
+        "break_even_month": month,
+        "break_even_requests": alt.break_even_requests,
+        "npv_usd": alt.npv_usd,
+        "one_time_usd": alt.one_time_usd,
+        "shared_one_time_usd": alt.shared_one_time_usd,
+        "month_1": month_one(alt),
+        "last_month": {"month": horizon, "saving_usd": last_month_saving(alt)},
+        "crossing": crossed,
+        "shared_fleet": None
+        if alt.gpus is None
+        else {
+            "gpus_month_1": alt.gpus[0],
+            "pinned_gpus_month_1": None if alt.pinned_gpus is None else alt.pinned_gpus[0],
+            "mixed_gpus_month_1": None if alt.mixed_gpus is None else alt.mixed_gpus[0],
+        },
+        "contributions": [c.to_dict() for c in alt.contributions],
+        "carry_the_fleet": alt.carriers,
+        "ride_on_it": alt.riders,
+        "migration_order": [s.to_dict() for s in alt.order],
+        "greedy_is_best": alt.greedy_is_best,
+        "lowers_the_npv": lowering_steps(alt),
+        "quarter": alt.quarter,
+        "drivers": [
+            d.to_dict()
+            | {
+                "label": driver_label(analysis, d.parameter),
+                "range": driver_span(d),
+                "changes_the_answer": changes_the_answer(d),
+            }
+            for d in drivers
+        ],
+        "measure_first": None
+        if not drivers
+        else {"parameter": drivers[0].parameter, "what": measure_first(drivers[0].parameter)},
+    }
+
+
+class MonthOne(TypedDict):
+    """Month 1 of a portfolio alternative (:func:`month_one`)."""
+
+    requests: float
+    baseline_usd: float
+    baseline_usd_per_1k_requests: float | None
+    alternative_usd: float
+    alternative_usd_per_1k_requests: float | None
+    saving_usd: float
+
+
+def month_one(alt: PortfolioAlternative) -> MonthOne:
+    """Month 1 as the break-even's worked example says it: the workloads' requests, their
+    cost on today's APIs and on the alternative (each also per 1,000 requests; ``None``
+    without requests) and the saving."""
+    base, cost, requests = alt.baseline_usd[0], alt.monthly_cost_usd[0], alt.requests_per_month[0]
+    return {  # "baseline_usd_per_1k_requests" is None exactly when "requests" is 0
+        "requests": requests,
+        "baseline_usd": base,
+        "baseline_usd_per_1k_requests": 1000 * base / requests if requests else None,
+        "alternative_usd": cost,
+        "alternative_usd_per_1k_requests": 1000 * cost / requests if requests else None,
+        "saving_usd": base - cost,
+    }
+
+
+def last_month_saving(alt: PortfolioAlternative) -> float:
+    """What switching saves in the horizon's last month (negative: it costs more)."""
+    return alt.baseline_usd[-1] - alt.monthly_cost_usd[-1]
+
+
+def lowering_steps(alt: PortfolioAlternative) -> list[str]:
+    """The workloads whose move lowers the NPV (a negative marginal NPV), in order."""
+    return [s.workload for s in alt.order if s.marginal_npv_usd < 0]
+
+
+def driver_label(analysis: PortfolioAnalysis, path: str) -> str:
+    """An input's plain label, a workload's own input with the workload's name in front."""
+    from payback.report.labels import input_label
+
+    head, _, rest = path.partition(".")
+    if head == "workloads":
+        index, _, rest = rest.partition(".")
+        name = (analysis.scenario.workloads or [])[int(index)].name
+        return f"{name}'s {input_label(rest, units=False)}"
+    return input_label(path, units=False)
+
+
+def driver_span(d: Driver) -> str:
+    """The range an input was moved over, in one pair of brackets' words: ``±25%``,
+    ``p10 to p90`` or ``-0.3 to 0, assumed for a rate left at 0``."""
+    words = d.assumed or "p10 to p90"
+    return words.replace(" (", ", ", 1)[:-1] if words.endswith(")") else words

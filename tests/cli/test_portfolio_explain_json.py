@@ -1,0 +1,181 @@
+"""``explain --json`` of a scenario with workloads gives the numbers its prose says beside
+the prose, as one scenario's does: it gave only ``sections`` of paragraphs, and a script
+had to parse "month 12.81" back out of them. Checked on the bundled portfolio example
+against ``analyze --json`` (the portfolio), ``sensitivity --json`` and by hand."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from helpers import EXAMPLES, run
+
+PORTFOLIO = EXAMPLES / "portfolio.toml"
+SHARED, SEPARATE = (
+    "Llama 3.1 8B, an adapter per task, one fleet",
+    "a fine-tuned 8B and its own fleet per task",
+)
+
+
+def _json(*args: Any) -> Any:
+    code, out, err = run(*args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+@pytest.fixture(scope="module")
+def explained() -> dict[str, Any]:
+    return _json("explain", PORTFOLIO)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def analyzed() -> dict[str, Any]:
+    return _json("analyze", PORTFOLIO)["portfolio"]  # type: ignore[no-any-return]
+
+
+def _words(explained: dict[str, Any]) -> str:
+    return " ".join(p for s in explained["sections"] for p in s["paragraphs"])
+
+
+def test_the_prose_stays_beside_the_numbers(
+    explained: dict[str, Any], analyzed: dict[str, Any]
+) -> None:
+    assert [s["title"] for s in explained["sections"]][:4] == [
+        f"{SHARED}: the portfolio",
+        f"{SHARED}: how the break-even is computed here",
+        f"{SHARED}: why this migration order",
+        f"{SHARED}: what decides it",
+    ]
+    assert all(isinstance(p, str) for s in explained["sections"] for p in s["paragraphs"])
+    assert explained["scenario"] == "five tasks, one 8B base model"
+    assert (explained["horizon_months"], explained["discount_rate_annual"]) == (24, 0.10)
+    assert explained["workloads"] == analyzed["workloads"]
+    assert explained["verdict"] == analyzed["verdict"]
+    assert [a["name"] for a in explained["alternatives"]] == [SHARED, SEPARATE]
+
+
+def test_month_1_and_the_one_time_cost_by_hand(explained: dict[str, Any]) -> None:
+    """Month 1 on $2.50 in / $10 out per million tokens: support triage 400k × $0.00525,
+    ticket summaries 150k × $0.0105, product tagging 60k × $0.0019, email drafts 40k ×
+    $0.007, SQL helper 15k × $0.0075 = $2,100 + $1,575 + $114 + $280 + $112.50 =
+    $4,181.50 for 665,000 requests. Shared: 2 L40S × 730 h × $0.86 = $1,255.60, ops $500,
+    5% escalated $209.075: $1,964.675. A fleet per task: 5 GPUs, $3,139 + $500 + $209.075.
+    Once: 120 h × $120 = $14,400 shared, and each task's data, eval and 3 runs: $4,150 +
+    $4,240 + $1,260 + $2,420 + $1,920 = $13,990."""
+    shared, separate = explained["alternatives"]
+    base = 2100 + 1575 + 114 + 280 + 112.5
+    one = shared["month_1"]
+    assert one["requests"] == 665_000
+    assert one["baseline_usd"] == pytest.approx(base)
+    assert one["baseline_usd_per_1k_requests"] == pytest.approx(base / 665)
+    assert one["alternative_usd"] == pytest.approx(2 * 730 * 0.86 + 500 + 0.05 * base)
+    assert one["saving_usd"] == pytest.approx(2216.825)
+    assert separate["month_1"]["alternative_usd"] == pytest.approx(5 * 730 * 0.86 + 709.075)
+    assert separate["month_1"]["saving_usd"] == pytest.approx(333.425)
+    for alt in (shared, separate):
+        assert alt["shared_one_time_usd"] == 120 * 120
+        assert alt["one_time_usd"] == 14_400 + 4150 + 4240 + 1260 + 2420 + 1920  # $28,390
+        assert alt["last_month"] == {"month": 24, "saving_usd": alt["month_1"]["saving_usd"]}
+    words = _words(explained)
+    assert (
+        "the 5 workloads cost $4,182 on today's APIs (665,000 requests, $6.29 per 1,000)" in words
+    )
+    assert "for $1,965 a month in month 1, against $4,182" in words
+    assert "costs $3,848 ($5.79 per 1,000), so switching saves $333 that month" in words
+
+
+def test_the_break_even_worked_out_by_hand(
+    explained: dict[str, Any], analyzed: dict[str, Any]
+) -> None:
+    """-$28,390 + 12 × $2,216.825 = -$1,788.10 after month 12, + $2,216.825 = $428.725
+    after month 13: break-even 12 + 1,788.1 / 2,216.825 = month 12.81, after that many
+    months of 665,000 requests."""
+    shared, separate = explained["alternatives"]
+    assert shared["crossing"]["month"] == 13
+    assert shared["crossing"]["savings_before_usd"] == pytest.approx(-1788.1)
+    assert shared["crossing"]["savings_after_usd"] == pytest.approx(428.725)
+    month = 12 + 1788.1 / 2216.825
+    assert shared["break_even_month"] == pytest.approx(month)
+    assert shared["break_even_requests"] == pytest.approx(month * 665_000)
+    assert separate["crossing"] is None  # "They never reach zero within 24 months."
+    assert separate["break_even_month"] is None
+    for mine, theirs in zip(explained["alternatives"], analyzed["alternatives"], strict=True):
+        for key in ("break_even_month", "break_even_requests", "npv_usd", "pays_back_within"):
+            assert mine[key] == theirs[key], key
+        assert mine["within_a_quarter"] is theirs["pays_back_within"]["3"] is False
+        assert mine["quarter"] == theirs["quarter"]
+    assert round(shared["npv_usd"]) == 19_858
+    words = _words(explained)
+    assert "-$1,788 at the end of month 12, $429 at the end of month 13" in words
+    assert "break-even = 12 + $1,788 / $2,217 = month 12.81, after 8,516,392 requests" in words
+    assert "NPV $19,858 over 24 months at 10%" in words
+
+
+def test_the_fleet_roles_and_order_are_the_portfolios(
+    explained: dict[str, Any], analyzed: dict[str, Any]
+) -> None:
+    shared, separate = explained["alternatives"]
+    assert shared["shared_fleet"] == {
+        "gpus_month_1": 2,  # min_replicas = 2: "The shared fleet runs 2 GPUs in month 1"
+        "pinned_gpus_month_1": 0,
+        "mixed_gpus_month_1": 2,  # "every one mixes adapters"
+    }
+    assert separate["shared_fleet"] is None
+    for mine, theirs in zip(explained["alternatives"], analyzed["alternatives"], strict=True):
+        assert mine["contributions"] == theirs["contributions"]
+        assert mine["carry_the_fleet"] == theirs["carry_the_fleet"]
+        assert mine["ride_on_it"] == theirs["ride_on_it"]
+        assert mine["migration_order"] == theirs["migration_order"]
+        assert mine["greedy_is_best"] == theirs["greedy_is_best"] is True
+    assert shared["ride_on_it"] == ["SQL helper"]  # "SQL helper saves less: it rides on it"
+    assert separate["ride_on_it"] == ["product tagging", "email drafts", "SQL helper"]
+    assert shared["lowers_the_npv"] == ["support triage"]
+    assert separate["lowers_the_npv"] == ["email drafts", "product tagging", "SQL helper"]
+    steps = shared["migration_order"]
+    assert [round(s["marginal_npv_usd"]) for s in steps] == [-13_340, 28_325, 3_369, 1_097, 406]
+    assert steps[-1]["npv_usd"] == pytest.approx(shared["npv_usd"])
+    words = _words(explained)
+    assert "Moving email drafts, product tagging, SQL helper lowers the NPV" in words
+    assert "SQL helper adds $406 (NPV so far $19,858, break-even month 12.8)" in words
+
+
+def test_the_drivers_are_sensitivitys_with_their_words(explained: dict[str, Any]) -> None:
+    ranked = _json("sensitivity", PORTFOLIO)["alternatives"]
+    for alt, theirs in zip(explained["alternatives"], ranked, strict=True):
+        drivers = alt["drivers"]
+        assert [d["parameter"] for d in drivers] == [d["parameter"] for d in theirs["drivers"]]
+        for mine, same in zip(drivers, theirs["drivers"], strict=True):
+            assert {k: mine[k] for k in same} == same
+    shared, separate = explained["alternatives"]
+    first, trend, triage = shared["drivers"][:3]
+    assert (first["low"], first["high"]) == (1.875, 3.125)  # ±25% of $2.50
+    assert (first["label"], first["range"]) == ("baseline input price", "±25%")
+    assert first["changes_the_answer"] is True
+    assert trend["range"] == "-0.3 to 0, assumed for a rate left at 0"
+    assert trend["break_even_month_low"] is None
+    assert triage["parameter"] == "workloads.0.traffic.requests_per_month"
+    assert triage["label"] == "support triage's requests per month, in month 1"
+    assert shared["measure_first"] == {
+        "parameter": "baseline.input_usd_per_mtok",
+        "what": "the price on your API contract",
+    }
+    assert separate["measure_first"]["parameter"] == "alternatives.1.usd_per_gpu_hour"
+    words = _words(explained)
+    assert (
+        "baseline price trend (baseline.price_change_annual; -0.3 to 0, assumed for a rate "
+        "left at 0): NPV -$3,160 to $19,858" in words
+    )
+    assert "Measure first: quotes from two or three GPU providers." in words
+
+
+def test_help_names_every_portfolio_number(explained: dict[str, Any]) -> None:
+    code, out, _ = run("explain", "--help")
+    assert code == 0
+    words = " ".join(out.replace("│", " ").split())
+    assert "For a scenario with workloads (a portfolio)" in words
+    for key in explained:
+        assert key in words, key
+    for key in explained["alternatives"][0]:
+        assert key in words, key
