@@ -91,7 +91,7 @@ def test_o_onto_a_read_only_scenario_is_refused_before_the_work(tmp_path: Path) 
         for target in (real, link):
             assert_user_error(
                 *run("usage", _logs(tmp_path), "-o", target),
-                f"error: -o {target}: is read-only; left as it is",
+                f"error: {target}: is read-only; left as it is (make it writable to replace it)",
             )
         assert real.read_bytes() == before
     finally:

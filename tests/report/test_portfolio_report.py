@@ -7,9 +7,7 @@ import html
 import tomllib
 from pathlib import Path
 
-import pytest
-
-from helpers import EXAMPLES, assert_user_error, find_browser, run
+from helpers import EXAMPLES, assert_user_error, run
 from payback.report.portfolio_document import (
     portfolio_explanation,
     portfolio_html,
@@ -103,65 +101,3 @@ def test_report_and_explain_say_which_gpus_are_pinned() -> None:
     )
     as_dict = analysis.to_dict()["alternatives"][0]
     assert (as_dict["pinned_gpus"][0], as_dict["mixed_gpus"][0]) == (1.0, 1.0)
-
-
-@pytest.mark.slow
-def test_the_break_even_label_is_inside_the_plot_on_a_phone_and_a_desktop(
-    tmp_path: Path,
-) -> None:
-    """At a 420 px wide page the cumulative chart's label ('Llama 3.1 8B, an adapter per
-    task, one fleet: break-even month 12.8', placed for a 900 px plot) began 136 px left of
-    the plot, cut at the page's edge over the y-axis title. It is placed for the phone's
-    plot now (the name on short lines), and stays inside the plot at 420 and 1,400 px."""
-    found = find_browser()
-    page_file = tmp_path / "report.html"
-    page_file.write_text(portfolio_html(analyze_portfolio(load_scenario(PORTFOLIO))))
-    measure = """() => {
-        const div = document.getElementById('plot-cumulative-portfolio');
-        const box = e => { const r = e.getBoundingClientRect();
-                           return [r.left, r.top, r.right, r.bottom]; };
-        return {plot: box(div.querySelector('.nsewdrag')),
-                title: box(div.querySelector('.ytitle')),
-                labels: [...div.querySelectorAll('.annotation-text-g')].map(box)};
-    }"""
-    with found.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=found.executable, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            for width in (420, 1400):
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(page_file.as_uri())
-                page.wait_for_selector("#plot-cumulative-portfolio .annotation-text-g")
-                boxes = page.evaluate(measure)
-                (label,) = boxes["labels"]
-                left, top, right, bottom = boxes["plot"]
-                assert left <= label[0] <= label[2] <= right, (width, boxes)
-                assert top <= label[1] <= label[3] <= bottom, (width, boxes)
-                assert boxes["title"][2] < label[0]  # clear of the y-axis title
-                page.close()
-        finally:
-            browser.close()
-
-
-def test_the_documents_contribution_columns_are_the_terminals() -> None:
-    """The HTML and Markdown tables headed a column "GPU time" over empty cells for a fleet
-    per workload, which `payback analyze` leaves blank (only a shared fleet is split by GPU
-    time): that column is left out there now; a shared fleet keeps it."""
-    import re
-
-    analysis = analyze_portfolio(load_scenario(PORTFOLIO))
-    page = portfolio_html(analysis)
-    tables = re.findall(
-        r"<h2>What each workload brings \(present values\)</h2>\n<div class=\"wide\"><table>"
-        r"<tr>(.*?)</tr>",
-        page,
-    )
-    headers = [re.findall(r"<th>(.*?)</th>", row) for row in tables]
-    assert headers == [
-        ["workload", "saves", "GPU time", "fleet share", "net", ""],
-        ["workload", "saves", "own fleet", "net", ""],
-    ]
-    md = portfolio_markdown(analysis)
-    assert "| workload | saves | own fleet | net |  |" in md
-    assert "| workload | saves | GPU time | fleet share | net |  |" in md

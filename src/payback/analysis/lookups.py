@@ -101,12 +101,13 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
     ) -> float:
         """Record where ``value`` at ``path`` came from; warn when it is stale."""
         self.sources[path] = Source(value, source, reference, checked)
-        from payback.catalog import is_stale
+        from payback.catalog import STALE_AFTER_DAYS, is_stale
 
         if checked is not None and is_stale(checked, self.today):
             age = (self.today - checked).days
             self.warnings.append(
-                f"{path} = {value:g} ({source}) was checked {checked}, {age} days ago"
+                f"{path} = {value:g} ({source}) was checked {checked}: stale, {age} days ago "
+                f"(over {STALE_AFTER_DAYS}); check it before deciding"
             )
         return value
 

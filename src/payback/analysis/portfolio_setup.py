@@ -4,6 +4,7 @@ workloads' scenarios or the portfolio's own (:func:`route`)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -103,7 +104,7 @@ def prepare(
             continue
         parts.append(resolved)
         warnings += [(j, w) for w in resolved.warnings]
-    problems += _said_once(resolving, workloads)
+    problems += _said_once(resolving, workloads, scenario)
     if problems:
         raise PaybackError(list(dict.fromkeys(problems)))
     served = [served_workloads(scenario, i) for i in range(len(scenario.alternatives))]
@@ -114,10 +115,14 @@ def prepare(
     return _shared_cash_warnings(out, warnings)
 
 
-def _said_once(lines: list[tuple[int, str]], workloads: list[Workload]) -> list[str]:
+def _said_once(
+    lines: list[tuple[int, str]], workloads: list[Workload], scenario: Scenario | None = None
+) -> list[str]:
     """Each line that workloads' own scenarios gave, once, naming the workloads it came
     from (an alternative's line came once per workload: five times for five); a line about
-    a workload's own field names it by its path (:func:`_in_workload`).
+    a workload's own field names it by its path (:func:`_in_workload`), and one every
+    workload gave about a field of ``scenario``'s shared part that no workload changes
+    (:func:`_shared_field`: the alternatives' ``gpu``) is that field's alone.
 
     >>> ws = [Workload.model_validate({"name": n, "traffic": {"requests_per_month": 1}})
     ...       for n in "abc"]
@@ -138,7 +143,9 @@ def _said_once(lines: list[tuple[int, str]], workloads: list[Workload]) -> list[
     out = []
     for line, js in said.items():
         js = list(dict.fromkeys(js))
-        if not js:
+        if not js or (
+            len(js) == len(workloads) and scenario is not None and _shared_field(scenario, line)
+        ):
             out.append(line)
         elif len(js) == len(workloads) > 1:
             out.append(f"each of the {len(js)} workloads: {line}")
@@ -147,6 +154,42 @@ def _said_once(lines: list[tuple[int, str]], workloads: list[Workload]) -> list[
             who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
             out.append(f"{who}: {line}")
     return out
+
+
+_REPLACED_BY_PRICES = {"model", "fine_tuned", "input_usd_per_mtok", "output_usd_per_mtok"}
+"""An alternative's fields a workload's own prices or tuned model replace (:func:`_part_data`
+drops them, ``cached_input_usd_per_mtok`` too)."""
+
+
+def _shared_field(scenario: Scenario, line: str) -> bool:
+    """Whether ``line`` (a workload's own scenario's) is about a field of the scenario's
+    shared part that is the same in every workload: the scenario's own, the baseline where
+    no workload gives its own, an alternative's where no workload's terms change it (its
+    ``gpu``, its ``commitment``; not a ``replica_requests_per_s`` a workload gives).
+    """
+    head = re.match(r"[\w.]+", line)
+    if head is None or head.end() == len(line) or line[head.end()] not in " :":
+        return False
+    path = head.group().split(".")
+    workloads = scenario.workloads or []
+    if path[0] == "scenario":
+        return True
+    if path[0] == "baseline" and len(path) > 1:
+        return all(w.baseline is None for w in workloads)
+    if path[0] != "alternatives" or len(path) < 3 or not path[1].isdigit():
+        return False
+    i = int(path[1])
+    if i >= len(scenario.alternatives):
+        return False
+    name = scenario.alternatives[i].name
+    for w in workloads:
+        terms = w.alternatives.get(name)
+        given = set() if terms is None else set(terms.model_fields_set)
+        if given & _REPLACED_BY_PRICES:
+            given |= _REPLACED_BY_PRICES | {"cached_input_usd_per_mtok"}
+        if path[2] in given:
+            return False
+    return True
 
 
 def _shared_cash_warnings(p: Portfolio, lines: list[tuple[int, str]]) -> Portfolio:
@@ -169,7 +212,7 @@ def _shared_cash_warnings(p: Portfolio, lines: list[tuple[int, str]]) -> Portfol
     }
     workloads = p.scenario.workloads or []
     if not shared:
-        return replace(p, warnings=_said_once(lines, workloads))
+        return replace(p, warnings=_said_once(lines, workloads, p.scenario))
     from payback.analysis.portfolio import evaluate_portfolio
 
     own = {
@@ -177,7 +220,7 @@ def _shared_cash_warnings(p: Portfolio, lines: list[tuple[int, str]]) -> Portfol
         for j, part in enumerate(p.parts)
         for line in cash_past_horizon_warnings(part, shared).values()
     }
-    warnings = _said_once([w for w in lines if w not in own], workloads)
+    warnings = _said_once([w for w in lines if w not in own], workloads, p.scenario)
     try:
         outcomes = evaluate_portfolio(p).alternatives
     except PaybackError:  # evaluating says why

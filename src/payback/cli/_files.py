@@ -62,7 +62,29 @@ def _check_writable(path: Path, force: bool, example: str = "scenario.toml") -> 
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise PaybackError(f"{path}: folder {parent} does not exist")
+    _check_not_read_only(path)
     return parent
+
+
+def link_target(path: Path) -> Path:
+    """The file a write to ``path`` changes: ``path``, or the file a symbolic link there
+    points to (replacing the link by a new file would leave what it points to as it was)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _check_not_read_only(path: Path) -> None:
+    """Refuse a file made read-only (no write permission for anyone, or none for this
+    user), or one a link there points to: it would be replaced all the same, a new file
+    renamed over it."""
+    import stat
+
+    target = link_target(path)
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return  # not there: a new file
+    if stat.S_ISREG(mode) and (not mode & 0o222 or not os.access(target, os.W_OK)):
+        raise PaybackError(f"{path}: is read-only; left as it is (make it writable to replace it)")
 
 
 @contextlib.contextmanager
@@ -98,7 +120,9 @@ def _write_new(path: Path, text: str | bytes, force: bool) -> None:
 def _write_one(path: Path, text: str | bytes, force: bool) -> None:
     import tempfile
 
-    parent = _check_writable(path, force)
+    _check_writable(path, force)
+    path = link_target(path)  # a link stays a link: the file it points to is written
+    parent = path.parent
     if path.exists():
         mode = path.stat().st_mode & 0o777
     else:

@@ -23,7 +23,7 @@ from payback.cli._common import (
     in_file,
     user_errors,
 )
-from payback.cli._files import _check_replaceable, _write_outputs
+from payback.cli._files import _check_replaceable, _write_outputs, link_target
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -214,6 +214,8 @@ def report(
         raise PaybackError(
             f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
         )
+    if suffix == ".md":  # its charts go beside the file a link there points to
+        output = link_target(output)
     _check_replaceable(output, force)  # before the work: the charts beside it are checked after
     from payback.cli.portfolio import portfolio_report
 

@@ -469,7 +469,6 @@ def usage(  # long: most of it is its options and their help text
         _check_writable(output, True)  # a folder, a missing folder, a FIFO: before the work
         if not output.exists() or output.stat().st_size == 0:  # the starter is written there
             _check_scenario_suffix(output, "-o")
-        _check_not_read_only(output)
     if url is not None:
         profile = profile_database(url, fmt, table=table, **options)
     else:
@@ -557,32 +556,6 @@ def _write_traffic(path: Path, profile: UsageProfile) -> str:
 
     written = scenario_with_traffic(path, profile)
     _warn(written.warnings)
-    target = _link_target(path)  # a link stays a link: the file it points to is updated
-    _write_new(target, written.text, force=target.exists())
+    _write_new(path, written.text, force=path.exists())
     _note(written.notes)
     return "created" if written.created else "updated"
-
-
-def _link_target(path: Path) -> Path:
-    """The file ``-o`` writes: ``path``, or the file a symbolic link there points to (a
-    link would otherwise be replaced by a file, leaving what it points to as it was)."""
-    import os
-
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
-
-
-def _check_not_read_only(path: Path) -> None:
-    """Refuse, before the work, a scenario made read-only (no write permission for anyone,
-    or none for this user): it would be replaced all the same, a new file renamed over it."""
-    import os
-    import stat
-
-    target = _link_target(path)
-    try:
-        mode = target.stat().st_mode
-    except OSError:
-        return  # not there: a new scenario
-    if stat.S_ISREG(mode) and (not mode & 0o222 or not os.access(target, os.W_OK)):
-        raise PaybackError(
-            f"-o {path}: is read-only; left as it is (make it writable to update its [traffic])"
-        )

@@ -31,6 +31,7 @@ from payback.report.common import (
     round_figures,
 )
 from payback.report.labels import input_label
+from payback.report.placement import place_break_evens, place_labels
 from payback.scenario import SelfHostedOption
 
 if TYPE_CHECKING:
@@ -75,19 +76,19 @@ def cumulative_costs(analysis: Analysis) -> Chart:
         if alt.break_even_month is not None:
             t = alt.break_even_month
             y = float(np.interp(t, months, base))
+            text = f"{alt.name}: " + (
+                "saves nothing (not cheaper per request)"
+                if saves_nothing(alt.cumulative_savings_usd)
+                else "pays back at once"
+                if t == 0
+                else f"break-even {month_text(t)}"
+            )
             markers.append(
                 {
                     "name": alt.name,
                     "x": t,
                     "y": y,
-                    "text": f"{alt.name}: "
-                    + (
-                        "saves nothing (not cheaper per request)"
-                        if saves_nothing(alt.cumulative_savings_usd)
-                        else "pays back at once"
-                        if t == 0
-                        else f"break-even {month_text(t)}"
-                    ),
+                    "text": text,
                     "color": alternative_colour(i),
                 }
             )
@@ -100,19 +101,8 @@ def cumulative_costs(analysis: Analysis) -> Chart:
         markers,
         "Alternatives start at their one-time cost; the baseline starts at $0.",
     )
-    place_labels(markers, series, (-0.015 * horizon, 1.015 * horizon), value_range(chart))
+    place_break_evens(markers, series, (-0.015 * horizon, 1.015 * horizon), value_range(chart))
     return chart
-
-
-CHAR_WIDTH = 0.0105
-"""A label character's width as a share of the plot's width (9-point text on the PNG's
-~560-point plot, 12-pixel text on the HTML's ~900-pixel one), rounded up."""
-OFFSETS_UP = [0.08, -0.08, 0.15, -0.15, 0.24, -0.24, 0.34, -0.34, 0.45, -0.45, 0.0]
-OFFSETS_UP += [0.55, -0.55, 0.65, -0.65, 0.75, -0.75]
-"""How far above (or below) its point a label is tried, nearest first, as a share of
-the plot's height."""
-LINE_HEIGHT = 0.075
-"""A label's height as a share of the plot's height, with room around it."""
 
 
 def value_range(chart: Chart) -> tuple[float, float]:
@@ -128,96 +118,6 @@ def per_1k_ranges(chart: Chart) -> tuple[tuple[float, float], tuple[float, float
     xs = chart.series[0].x
     ys = [y for s in chart.series for y in s.y if y > 0]
     return (min(xs), max(xs)), (min(ys) / 1.25, max(ys) * 1.25)
-
-
-def place_labels(
-    markers: list[dict[str, Any]],
-    series: list[Series],
-    x_range: tuple[float, float],
-    y_range: tuple[float, float],
-    log: bool = False,
-    text: str = "text",
-    char_width: float = CHAR_WIDTH,
-) -> None:
-    """Where each marker's label goes (``label``: its text, on two lines where one would
-    not fit; ``label_x``, ``label_y`` in data units; ``align``: the side the text hangs
-    from), the same in both renderers: the place near its point where the text crosses no
-    line and no other label, found among a hundred or so tried, in the plot's own
-    proportions (``log``: both axes logarithmic; text sizes are estimated generously;
-    ``char_width``: a character's width as a share of the plot's, for a narrower plot)."""
-    scale = np.log10 if log else (lambda v: v)
-    x_low, x_high = (float(scale(v)) for v in x_range)
-    y_low, y_high = (float(scale(v)) for v in y_range)
-
-    def fx(x: Any) -> Any:
-        return (scale(x) - x_low) / (x_high - x_low)
-
-    def fy(y: Any) -> Any:
-        return (scale(y) - y_low) / (y_high - y_low)
-
-    def back(fraction: float, low: float, high: float) -> float:
-        value = low + fraction * (high - low)
-        return float(10**value) if log else value
-
-    points: list[FloatArray] = []  # each line, many points along it, in the plot's proportions
-    for s in series:
-        xs, ys = np.asarray(s.x, dtype=float), np.asarray(s.y, dtype=float)
-        keep = (xs > 0) & (ys > 0) if log else np.ones(len(xs), dtype=bool)
-        xs, ys = xs[keep], ys[keep]
-        if len(xs) == 0:
-            continue
-        dense = (
-            np.geomspace(xs[0], xs[-1], 40 * len(xs))
-            if log
-            else np.linspace(xs[0], xs[-1], 40 * len(xs))
-        )
-        points.append(np.column_stack([fx(dense), fy(np.interp(dense, xs, ys))]))
-    cloud = np.concatenate(points) if points else np.zeros((0, 2))
-    placed: list[tuple[float, float, float, float]] = []
-    for m in sorted(markers, key=lambda m: m["x"]):
-        px, py = float(fx(m["x"])), float(fy(m["y"]))
-        name, _, when = m[text].rpartition(": ")
-        texts = [m[text]] + ([f"{name}:\n{when}"] if name else [])
-        best: tuple[float, tuple[float, float, float, float], str, str] | None = None
-        for option in texts:
-            lines = option.split("\n")
-            width = char_width * max(len(line) for line in lines)
-            height = LINE_HEIGHT * len(lines)
-            for dy in OFFSETS_UP:
-                for dx in (0.03, -0.03, 0.1, -0.1, 0.2, -0.2):
-                    left = px + dx if dx > 0 else px + dx - width
-                    box = (left, py + dy - height / 2, left + width, py + dy + height / 2)
-                    outside = max(
-                        0.0, 0.005 - box[0], box[2] - 0.995, 0.005 - box[1], box[3] - 0.995
-                    )
-                    inside = np.sum(
-                        (cloud[:, 0] >= box[0] - 0.005)
-                        & (cloud[:, 0] <= box[2] + 0.005)
-                        & (cloud[:, 1] >= box[1])
-                        & (cloud[:, 1] <= box[3])
-                    )
-                    clash = sum(
-                        1
-                        for o in placed
-                        if box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
-                    )
-                    score = (
-                        1000.0 * float(inside)
-                        + 1_000_000.0 * clash
-                        + 100_000.0 * outside
-                        + abs(dx)
-                        + abs(dy)
-                        + 0.3 * (len(lines) - 1)  # one line where it fits as well
-                    )
-                    if best is None or score < best[0]:
-                        best = (score, box, "left" if dx > 0 else "right", option)
-        assert best is not None
-        _, box, align, option = best
-        placed.append(box)
-        m["label"] = option
-        m["label_x"] = back(box[0] if align == "left" else box[2], x_low, x_high)
-        m["label_y"] = back((box[1] + box[3]) / 2, y_low, y_high)
-        m["align"] = align
 
 
 def monthly_components(analysis: Analysis, index: int) -> Chart:

@@ -91,7 +91,7 @@ def _label(ax: Axes, m: dict[str, Any], colour: str) -> None:
             "arrowstyle": "-",
             "color": "#777",
             "lw": 0.8,
-            "relpos": (0.0 if m["align"] == "left" else 1.0, 0.5),
+            "relpos": ({"left": 0.0, "right": 1.0}.get(m["align"], 0.5), 0.5),
         },
     )
 

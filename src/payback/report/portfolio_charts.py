@@ -5,20 +5,12 @@ first word of each chart's key as theirs."""
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 
 from payback.analysis.verdict import month_text, saves_nothing
-from payback.report.charts import (
-    Chart,
-    Series,
-    fan_chart,
-    histogram_chart,
-    place_labels,
-    value_range,
-)
+from payback.report.charts import Chart, Series, fan_chart, histogram_chart, value_range
 from payback.report.common import BASELINE_COLOUR, alternative_colour
+from payback.report.placement import place_break_evens
 from payback.report.portfolio_common import shares_fleet
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 from payback.studies.uncertainty import AlternativeUncertainty
@@ -51,36 +43,12 @@ def _baselines(analysis: PortfolioAnalysis) -> list[tuple[str, list[float]]]:
     return [(f"baseline: today's APIs for {a.name}'s workloads", a.baseline_usd) for a in alts]
 
 
-LABEL_LINE = 17
-"""The most characters on a line of a break-even label (an alternative's name is often
-long: 'Llama 3.1 8B, an adapter per task, one fleet'): 0.43 of a phone's plot
-(:data:`NARROW_CHAR_WIDTH`), which fits beside a break-even wherever it is."""
-
-NARROW_CHAR_WIDTH = 6.8 / 270
-"""A label character's width as a share of the cumulative chart's plot on a page 420 px
-wide (the page's padding and the chart's margins, the axis' dollar figures widening the
-left one, leave about 273 px; 12-pixel text runs 6.0 to 6.7 px a character in Chromium): a
-label placed inside that plot is inside any wider one, where the same text takes a smaller
-share from the same anchor."""
-
-
 def _marker_text(alt: PortfolioAlternative) -> str:
     t = alt.break_even_month
     assert t is not None
     if saves_nothing(alt.cumulative_savings_usd):
         return f"{alt.name}: saves nothing"
     return f"{alt.name}: " + ("pays back at once" if t == 0 else f"break-even {month_text(t)}")
-
-
-def _wrapped(text: str) -> str:
-    """A marker's text with the name on lines of :data:`LABEL_LINE` characters at most, and
-    the break-even on two where it is said on its own line.
-
-    >>> _wrapped("Llama 3.1 8B, an adapter per task, one fleet: break-even month 12.8")
-    'Llama 3.1 8B, an\\nadapter per task,\\none fleet: break-even\\nmonth 12.8'
-    """
-    name, _, when = text.rpartition(": ")
-    return "\n".join(textwrap.wrap(name, LABEL_LINE)) + ": " + when.replace(" month", "\nmonth")
 
 
 def cumulative_costs(analysis: PortfolioAnalysis) -> Chart:
@@ -103,7 +71,6 @@ def cumulative_costs(analysis: PortfolioAnalysis) -> Chart:
                     "x": alt.break_even_month,
                     "y": float(np.interp(alt.break_even_month, months, base)),
                     "text": _marker_text(alt),
-                    "wrapped": _wrapped(_marker_text(alt)),
                     "color": alternative_colour(i),
                 }
             )
@@ -118,16 +85,7 @@ def cumulative_costs(analysis: PortfolioAnalysis) -> Chart:
         "Alternatives start at their one-time cost (every workload's and the shared items); "
         "the baseline, every workload on today's API, starts at $0.",
     )
-    # placed to fit a phone's plot (a wider one shows the same label whole): the names on
-    # short lines, the label's place found for text three times its share at 1,400 px
-    place_labels(
-        markers,
-        series,
-        (-0.015 * horizon, 1.015 * horizon),
-        value_range(chart),
-        text="wrapped",
-        char_width=NARROW_CHAR_WIDTH,
-    )
+    place_break_evens(markers, series, (-0.015 * horizon, 1.015 * horizon), value_range(chart))
     return chart
 
 

@@ -1,0 +1,104 @@
+"""The cumulative chart's break-even labels, measured in Chromium: inside the plot and
+clear of the y-axis title and of each other on a 360 and a 420 px page (phones) and at
+1,400 px, for a scenario's report and a portfolio's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import EXAMPLES, find_browser
+from payback import analyze, load_scenario
+from payback.report.charts import cumulative_costs
+from payback.report.html import render_html
+from payback.report.portfolio_document import portfolio_html
+from payback.studies.portfolio import analyze_portfolio
+
+MEASURE = """key => {
+    const div = document.querySelector(`#chart-${key} .plotly-graph-div`);
+    const box = e => { const r = e.getBoundingClientRect();
+                       return [r.left, r.top, r.right, r.bottom]; };
+    return {plot: box(div.querySelector('.nsewdrag')),
+            title: box(div.querySelector('.ytitle')),
+            labels: [...div.querySelectorAll('.annotation-text-g')].map(box)};
+}"""
+
+
+def _measured(page_file: Path, key: str) -> dict[int, dict[str, Any]]:
+    found = find_browser()
+    out = {}
+    with found.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=found.executable, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            for width in (360, 420, 1400):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(page_file.as_uri())
+                page.wait_for_selector(f"#chart-{key} .annotation-text-g")
+                out[width] = page.evaluate(MEASURE, key)
+                page.close()
+        finally:
+            browser.close()
+    return out
+
+
+def _markers(name: str) -> list[dict[str, Any]]:
+    return cumulative_costs(analyze(load_scenario(EXAMPLES / f"{name}.toml"))).markers
+
+
+def _assert_inside(measured: dict[int, dict[str, Any]], count: int) -> None:
+    for width, boxes in measured.items():
+        left, top, right, bottom = boxes["plot"]
+        assert len(boxes["labels"]) == count, (width, boxes)
+        for label in boxes["labels"]:
+            assert left <= label[0] <= label[2] <= right, (width, boxes)
+            assert top <= label[1] <= label[3] <= bottom, (width, boxes)
+            assert boxes["title"][2] < label[0]  # clear of the y-axis title
+        for i, one in enumerate(boxes["labels"]):
+            for other in boxes["labels"][i + 1 :]:
+                apart = one[2] <= other[0] or other[2] <= one[0]
+                assert apart or one[3] <= other[1] or other[3] <= one[1], (width, boxes)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "count"), [("growth", 3), ("quarter-200k", 1)])
+def test_a_scenarios_labels_are_inside_the_plot_on_a_phone_and_a_desktop(
+    tmp_path: Path, name: str, count: int
+) -> None:
+    """growth's three labels ('fine-tuned 8B, serverless (scale to zero): break-even month
+    8.1' on one line, placed for a 900 px plot) began 48 px left of the page at 420 px and
+    ran up to 193 px past the plot's right edge, at 360 px 87 px left of the page;
+    quarter-200k's began 56 px left of the plot at 420 px, over the axis' figures. Placed
+    for the phone's plot now, they are inside it at 360, 420 and 1,400 px."""
+    page_file = tmp_path / "report.html"
+    page_file.write_text(render_html(analyze(load_scenario(EXAMPLES / f"{name}.toml"))))
+    _assert_inside(_measured(page_file, "cumulative"), count)
+
+
+@pytest.mark.slow
+def test_the_portfolios_label_is_inside_the_plot_on_a_phone_and_a_desktop(
+    tmp_path: Path,
+) -> None:
+    """At a 420 px page the label began 136 px left of the plot (placed for a 900 px plot);
+    placed for a 420 px page's plot it still began 15 px left of the plot at 360 px. It is
+    placed for the 360 px page's plot now, inside it at 360, 420 and 1,400 px."""
+    page_file = tmp_path / "report.html"
+    page_file.write_text(
+        portfolio_html(analyze_portfolio(load_scenario(EXAMPLES / "portfolio.toml")))
+    )
+    _assert_inside(_measured(page_file, "cumulative-portfolio"), 1)
+
+
+def test_a_label_names_its_alternative_where_every_label_so_fits() -> None:
+    """quarter-200k's one label names it on short lines; growth's three long names do not
+    fit a phone's plot clear of the lines and each other, so each says its break-even."""
+    (one,) = _markers("quarter-200k")
+    assert one["label"] == "fine-tuned 7B on\none rented L4:\nbreak-even\nmonth 13.4"
+    assert [m["label"] for m in _markers("growth")] == [
+        "break-even\nmonth 18.5",
+        "break-even\nmonth 8.1",
+        "break-even\nmonth 2.8",
+    ]
