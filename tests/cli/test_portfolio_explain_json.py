@@ -6,6 +6,7 @@ against ``analyze --json`` (the portfolio), ``sensitivity --json`` and by hand."
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -179,3 +180,74 @@ def test_help_names_every_portfolio_number(explained: dict[str, Any]) -> None:
         assert key in words, key
     for key in explained["alternatives"][0]:
         assert key in words, key
+
+
+PRICED = """
+[scenario]
+name = "two tasks, a cheaper API"
+horizon_months = 12
+
+[baseline]
+name = "big API"
+kind = "per_request"
+usd_per_1k_requests = 10.0
+
+[[alternatives]]
+name = "small API"
+kind = "per_request"
+usd_per_1k_requests = 6.0
+one_time = { engineer_hours = 10, engineer_usd_per_hour = 100.0 }
+
+[[alternatives]]
+name = "same API"
+kind = "per_request"
+usd_per_1k_requests = 10.0
+
+[[workloads]]
+name = "a"
+traffic = { requests_per_month = 100000 }
+
+[[workloads]]
+name = "b"
+traffic = { requests_per_month = 50000 }
+"""
+
+
+def test_an_api_priced_per_request_has_no_fleet_in_words_or_numbers(tmp_path: Path) -> None:
+    """150,000 requests at $10 and $6 per 1,000: $1,500 against $900, $600 saved a month
+    after 10 h x $100 = $1,000 once: -$400 after month 1, $200 after month 2, break-even
+    1 + 400/600 = month 1.67 (250,000 requests), NPV 12 x $600 - $1,000 = $6,200. At the
+    baseline's price with nothing up front the explanation said "It pays back at once",
+    "after a one-time $0.00", "NPV $0.00" and "a, b save less than their own fleet costs"
+    of an option with no fleet; now the verdict's own words and no fleet."""
+    path = tmp_path / "priced.toml"
+    path.write_text(PRICED)
+    data = _json("explain", path)
+    small, same = data["alternatives"]
+    assert small["month_1"] == {
+        "requests": 150_000,
+        "baseline_usd": 1500,
+        "baseline_usd_per_1k_requests": 10,
+        "alternative_usd": 900,
+        "alternative_usd_per_1k_requests": 6,
+        "saving_usd": 600,
+    }
+    assert small["crossing"] == {"month": 2, "savings_before_usd": -400, "savings_after_usd": 200}
+    assert small["break_even_month"] == pytest.approx(1 + 400 / 600)
+    assert small["break_even_requests"] == pytest.approx(250_000)
+    assert small["npv_usd"] == pytest.approx(6200)
+    assert small["shared_fleet"] is None
+    assert small["fleet"] is None
+    assert (same["saves_nothing"], same["crossing"], same["npv_usd"]) == (True, None, 0)
+    assert same["ride_on_it"] == ["a", "b"]
+    words = " ".join(" ".join(_words(data).split()).split())
+    assert "break-even = 1 + $400 / $600 = month 1.67, after 250,000 requests" in words
+    assert "It pays back at once" not in words
+    assert "own fleet" not in words
+    assert "$0.00" not in words
+    assert (
+        "against $1,500 on what they use today, with nothing to pay up front. It is not "
+        "cheaper per request than the baseline" in words
+    )
+    assert "NPV $0 over 12 months." in words
+    assert "a, b save nothing by moving (present values), once their own one-time items" in words

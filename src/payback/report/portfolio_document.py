@@ -11,6 +11,7 @@ from pathlib import Path
 import payback
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
+from payback.analysis.verdict import NOT_CHEAPER, saves_nothing
 from payback.report.charts import Chart
 from payback.report.common import MARKER, in_month_text, month_text
 from payback.report.explain import crossing_text
@@ -443,7 +444,7 @@ def drivers_paragraphs(
     horizon = analysis.horizon_months
     lines = [
         f"{driver_label(analysis, d.parameter)} ({d.parameter}; {driver_span(d)}): "
-        f"NPV {money(d.npv_low_usd)} to {money(d.npv_high_usd)}, break-even "
+        f"NPV {prose_usd(d.npv_low_usd)} to {prose_usd(d.npv_high_usd)}, break-even "
         + break_even_span(d.break_even_month_low, d.break_even_month_high, horizon)
         for d in drivers[:top]
     ]
@@ -468,19 +469,25 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
         f"It serves {len(alt.workloads)} workload{'' if len(alt.workloads) == 1 else 's'} "
         f"({', '.join(alt.workloads)}) for "
         f"{cost} a month in month 1, against "
-        f"{base} on what {'it uses' if len(alt.workloads) == 1 else 'they use'} today, after a one-time "
-        f"{money(alt.one_time_usd)}"
+        f"{base} on what {'it uses' if len(alt.workloads) == 1 else 'they use'} today, "
         + (
-            f" ({money(alt.shared_one_time_usd)} of it shared by all)."
-            if alt.shared_one_time_usd != alt.one_time_usd
-            else "."
+            "with nothing to pay up front."
+            if alt.one_time_usd == 0
+            else f"after a one-time {prose_usd(alt.one_time_usd)}"
+            + (
+                f" ({prose_usd(alt.shared_one_time_usd)} of it shared by all)."
+                if alt.shared_one_time_usd != alt.one_time_usd
+                else "."
+            )
         ),
         (
-            f"It does not pay back within {months_text(horizon)}"
+            f"It {NOT_CHEAPER}"  # the verdict's own words, not "it pays back at once"
+            if saves_nothing(alt.cumulative_savings_usd)
+            else f"It does not pay back within {months_text(horizon)}"
             if alt.break_even_month is None
             else f"It pays back {in_month_text(alt.break_even_month)}"
         )
-        + f"; NPV {money(alt.npv_usd)} over {_npv_terms(analysis)}.",
+        + f"; NPV {prose_usd(alt.npv_usd)} over {_npv_terms(analysis)}.",
     ]
     if alt.gpus is not None:
         placed = placement_words(alt)
@@ -504,10 +511,13 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
             + (f"{_names(riders, 'saves', 'save')} less: "
                f"{'it rides' if len(riders) == 1 else 'they ride'} on it." if riders else "")
         )  # fmt: skip
-    elif losing := alt.riders:  # each saves less than its own fleet costs
+    elif losing := alt.riders:
+        their = "its" if len(losing) == 1 else "their"
         paragraphs.append(
-            f"{_names(losing, 'saves', 'save')} less than "
-            f"{'its' if len(losing) == 1 else 'their'} own fleet costs."
+            f"{_names(losing, 'saves', 'save')} less than {their} own fleet costs."
+            if alt.fleet  # a fleet per workload
+            else f"{_names(losing, 'saves', 'save')} nothing by moving (present values), once "
+            f"{their} own one-time items are paid."  # priced per request or token: no fleet
         )
     if losing_steps := lowering_steps(alt):
         paragraphs.append(
