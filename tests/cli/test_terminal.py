@@ -269,7 +269,7 @@ def test_recommend_with_targets_still_marks_them(tmp_path: Path) -> None:
 
 
 def test_recommend_warns_when_the_winners_price_is_stale() -> None:
-    from payback.catalog import default_catalog, gpu_offer, is_stale, offer_source
+    from payback.catalog import default_catalog, gpu_offer, is_stale, offer_source, rent_text
 
     code, out, err = run_at(120, *RECOMMEND, "--json")
     assert code == 0
@@ -279,7 +279,7 @@ def test_recommend_warns_when_the_winners_price_is_stale() -> None:
     stale = is_stale(offer.checked)
     line = (
         f"warning: alternatives.0: the winner's rent, {best['gpu']} at "
-        f"${offer.usd_per_gpu_hour:.2f}/GPU-h from {offer_source(offer)}: check it before "
+        f"{rent_text(offer.usd_per_gpu_hour)}/GPU-h from {offer_source(offer)}: check it before "
         "deciding"
     )
     assert (line in err.splitlines()) == stale

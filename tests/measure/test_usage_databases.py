@@ -1024,7 +1024,7 @@ def test_postgres_keeps_a_time_in_its_type_and_gives_duckdbs_rows(
     columns = parse_columns(
         "ts=created_at,input=prompt_tokens,output=completion_tokens,model=model"
     )
-    got = {}
+    got, queries = {}, {}
     for engine_url, schema, dialect, kind in (
         (url, "public", "postgres", pg_type),
         (f"duckdb:///{duck}", "main", "duckdb", duck_type),
@@ -1048,12 +1048,19 @@ def test_postgres_keeps_a_time_in_its_type_and_gives_duckdbs_rows(
             until=dt.date(2026, 4, 2),
             dialect=dialect,
         )
+        queries[dialect] = query
         engine = connect(engine_url)
         try:
             got[dialect] = sorted(engine.rows(query), key=repr)
         finally:
             engine.close()
     assert [tuple(r) for r in got["postgres"]] == [tuple(r) for r in got["duckdb"]]
+    # the query --sql prints gives the same rows in a session of another time zone (a date
+    # was taken to a time in the session's zone: its day's requests in other hours)
+    with psycopg.connect(url) as con:
+        con.execute("SET TimeZone = 'Asia/Kolkata'")
+        elsewhere = sorted(con.execute(queries["postgres"].encode()).fetchall(), key=repr)
+    assert elsewhere == got["postgres"]
     hours = {(r[1], r[2]): r[6] for r in got["postgres"] if r[0] == 7}
     april = int(dt.datetime(2026, 4, 1, tzinfo=dt.UTC).timestamp()) // 3600
     end = int(dt.datetime(2200, 1, 1, tzinfo=dt.UTC).timestamp()) // 3600

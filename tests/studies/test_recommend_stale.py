@@ -182,3 +182,19 @@ def test_a_rent_without_a_gpu_is_said_to_be_unused() -> None:
     result = _searched(usd_per_gpu_hour=2.5)
     assert result.own_rent == (None, 2.5)
     assert all(r["usd_per_gpu_hour"] != 2.5 for r in result.to_dict()["candidates"])
+
+
+def test_a_stale_winners_rent_is_written_with_every_digit() -> None:
+    """A catalog rent of $2.6948 read '$2.69' in the warning, beside tables that write
+    every digit (rent_text: 730 h x $2.69 is not what the fleet pays)."""
+    catalog = Catalog.of(
+        [_gpu("old", 80, 3350, 989, 2.6948, OLD, fp8_tflops=1979, int8_tops=1979)],
+        [default_catalog().model("qwen2.5-7b")],
+    )
+    data = build_data(3e6)
+    del data["alternatives"][0]["replica_requests_per_s"]
+    del data["alternatives"][0]["usd_per_gpu_hour"]
+    result = recommend(build(data), catalog=catalog)
+    assert result.warnings[-1].startswith(
+        "alternatives.0: the winner's rent, old at $2.6948/GPU-h from old-cloud, checked"
+    )

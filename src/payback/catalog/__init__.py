@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -389,6 +390,22 @@ def is_stale(checked: dt.date, today: dt.date | None = None, days: int = STALE_A
     """Whether a figure checked on ``checked`` is older than ``days`` days: the one rule for
     GPU rents, hosted fine-tuning prices and API prices, wherever they are shown or used."""
     return ((today or dt.date.today()) - checked).days > days
+
+
+def rent_text(usd_per_gpu_hour: float) -> str:
+    """A GPU's hourly rent with every digit it has, to four decimals: a catalog's $0.8048
+    is not shown as $0.80 (730 h × $0.80 is $584; the fleet pays $587.50).
+
+    >>> rent_text(0.8048), rent_text(2.69), rent_text(1.0), rent_text(1.23456)
+    ('$0.8048', '$2.69', '$1.00', '$1.2346')
+    >>> rent_text(1.00001), rent_text(0.00001), rent_text(2.0004)  # never '$1.'
+    ('$1.00', '$0.00001', '$2.0004')
+    """
+    whole, _, places = f"{usd_per_gpu_hour:,.4f}".rstrip("0").partition(".")
+    if usd_per_gpu_hour and not float(f"{whole}.{places or 0}".replace(",", "")):
+        figures = 1 - math.floor(math.log10(abs(usd_per_gpu_hour)))  # two, no exponent
+        return "$" + f"{usd_per_gpu_hour:.{figures}f}".rstrip("0")  # under a hundredth of a cent
+    return f"${whole}.{places.ljust(2, '0')}"
 
 
 def offer_source(offer: GpuPrice, today: dt.date | None = None) -> str:

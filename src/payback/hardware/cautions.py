@@ -396,8 +396,9 @@ def serving_regimes(
         out[ampere.name] = (
             f"compute-bound at {parts.batch:,.0f} sequences with prompt chunks on an Ampere "
             f"GPU ({gpu.id}: arithmetic {bound:.1f}x the step's memory time), where "
-            f"{ampere.mechanism}; a published run in this regime served "
-            f"{ampere.worst.ratio:.2f}x fewer requests than estimated ({_cited(ampere)})"
+            f"{ampere.mechanism}; the estimate was {ampere.worst.ratio:.2f}x the requests/s "
+            f"a published run in this regime served ({_cited(ampere)}; one run, none "
+            "measured just outside the regime)"
         )
     moe = REGIMES["moe-latency-bound"]
     if (
@@ -409,8 +410,9 @@ def serving_regimes(
         seqs = f"{parts.batch:,.0f} sequence" + ("s" if parts.batch != 1 else "")
         out[moe.name] = (
             f"latency-bound mixture of experts at {seqs} on {estimate.gpus_per_replica} × "
-            f"{gpu.id}: {parts.fixed_s * 1e3:,.2f} ms of a decode step is fixed per-step, "
-            f"per-layer and all-reduce time, {parts.memory_s * 1e3:,.2f} ms its reads; "
+            f"{gpu.id}: {parts.fixed_s * 1e3:,.2f} ms of a decode step is fixed per-step"
+            + (", per-layer and all-reduce" if estimate.gpus_per_replica > 1 else " and per-layer")
+            + f" time, {parts.memory_s * 1e3:,.2f} ms its reads; "
             f"{moe.mechanism}; published batch-1 runs ran {low:.2f}-{moe.worst.ratio:.2f}x "
             f"slower than estimated ({_cited(moe)})"
         )

@@ -18,6 +18,7 @@ from payback.analysis.verdict import half_up, months_text, outcome_text, saves_n
 from payback.analysis.verdict import in_month_text as in_month_text
 from payback.analysis.verdict import month_text as month_text
 from payback.analysis.verdict import within_text as within_text
+from payback.catalog import rent_text as rent_text
 from payback.report.labels import unit_suffix
 from payback.scenario import value_at
 
@@ -416,22 +417,6 @@ def driver_range(analysis: Analysis, driver: Driver) -> str:
     if "assumed for a rate left at 0" in how:
         return f"{low} to {high}{unit}, assumed for a rate left at 0"
     return f"{low} to {high}{unit}, {how}"
-
-
-def rent_text(usd_per_gpu_hour: float) -> str:
-    """A GPU's hourly rent with every digit it has, to four decimals: a catalog's $0.8048
-    is not shown as $0.80 (730 h × $0.80 is $584; the fleet pays $587.50).
-
-    >>> rent_text(0.8048), rent_text(2.69), rent_text(1.0), rent_text(1.23456)
-    ('$0.8048', '$2.69', '$1.00', '$1.2346')
-    >>> rent_text(1.00001), rent_text(0.00001), rent_text(2.0004)  # never '$1.'
-    ('$1.00', '$0.00001', '$2.0004')
-    """
-    whole, _, places = f"{usd_per_gpu_hour:,.4f}".rstrip("0").partition(".")
-    if usd_per_gpu_hour and not float(f"{whole}.{places or 0}".replace(",", "")):
-        figures = 1 - math.floor(math.log10(abs(usd_per_gpu_hour)))  # two, no exponent
-        return "$" + f"{usd_per_gpu_hour:.{figures}f}".rstrip("0")  # under a hundredth of a cent
-    return f"${whole}.{places.ljust(2, '0')}"
 
 
 def configuration_text(config: dict[str, object] | None) -> str | None:

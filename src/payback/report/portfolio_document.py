@@ -521,7 +521,8 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
         )
     if losing_steps := lowering_steps(alt):
         paragraphs.append(
-            f"Moving {', '.join(losing_steps)} lowers the NPV (a negative marginal NPV)."
+            f"Moving {', '.join(losing_steps)} after the workloads before it lowers the NPV "
+            "(a negative marginal NPV)."
         )
     paragraphs.append(alt.quarter + ".")
     return paragraphs

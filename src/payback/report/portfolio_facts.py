@@ -132,8 +132,11 @@ def last_month_saving(alt: PortfolioAlternative) -> float:
 
 
 def lowering_steps(alt: PortfolioAlternative) -> list[str]:
-    """The workloads whose move lowers the NPV (a negative marginal NPV), in order."""
-    return [s.workload for s in alt.order if s.marginal_npv_usd < 0]
+    """The workloads whose move, after those before it, lowers the NPV (a negative marginal
+    NPV), in order. Not the first: its marginal NPV is the first move's whole NPV, the shared
+    one-time cost and fleet in it, so it reads negative for the workload that carries the
+    fleet (examples/portfolio.toml: support triage, -$13,340, which the others then repay)."""
+    return [s.workload for s in alt.order[1:] if s.marginal_npv_usd < 0]
 
 
 def driver_label(analysis: PortfolioAnalysis, path: str) -> str:
@@ -144,7 +147,8 @@ def driver_label(analysis: PortfolioAnalysis, path: str) -> str:
     if head == "workloads":
         index, _, rest = rest.partition(".")
         name = (analysis.scenario.workloads or [])[int(index)].name
-        return f"{name}'s {input_label(rest, units=False)}"
+        owner = f"{name}'" if name.endswith("s") else f"{name}'s"  # ticket summaries' volume
+        return f"{owner} {input_label(rest, units=False)}"
     return input_label(path, units=False)
 
 

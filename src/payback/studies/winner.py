@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from payback.catalog import Catalog, Gpu, OpenModel, is_stale, offer_source
+from payback.catalog import Catalog, Gpu, OpenModel, is_stale, offer_source, rent_text
 from payback.hardware import serving as sv
 from payback.scenario import SelfHostedOption
 from payback.studies.configurations import Candidate
@@ -80,7 +80,7 @@ def _stale_warning(
         return []
     best = candidates[0]
     return [
-        f"{path}: the winner's rent, {best.gpu} at ${offer.usd_per_gpu_hour:.2f}/GPU-h from "
+        f"{path}: the winner's rent, {best.gpu} at {rent_text(offer.usd_per_gpu_hour)}/GPU-h from "
         f"{offer_source(offer, today)}: check it before deciding"
     ]
 

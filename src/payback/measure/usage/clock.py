@@ -74,10 +74,13 @@ class Clock:
         return f"CAST(date_part('epoch', {time}) * 1000000 AS BIGINT)" if self.time else time
 
 
-def clock(sql: str, kind: str, dialect: str, used: int) -> Clock:
+def clock(sql: str, kind: str, dialect: str, used: int, *, date: bool = False) -> Clock:
     """The row's time (:class:`Clock`); microseconds from numbers and text, and on every
     engine but PostgreSQL, whose own conversion is cheap. ``used``: the highest status (the
-    rows used), each status a whole number from 0."""
+    rows used), each status a whole number from 0. ``date``: the time is a PostgreSQL
+    ``date``, read as a time without a zone (midnight, UTC): ``date_bin`` has no form for a
+    date and would take it to a time with a zone in the session's zone (the printed query,
+    run in a session not in UTC, put a day's requests in the hours of another)."""
     if kind != "timestamp" or dialect != "postgres":
         key = "coalesce(t // 3600000000 * 3600000000, 16) + status"
         return Clock(_us(sql, kind), key, time=False)
@@ -90,7 +93,7 @@ def clock(sql: str, kind: str, dialect: str, used: int) -> Clock:
     micros = " ".join(f"WHEN {s} THEN INTERVAL '{s} microseconds'" for s in [used, *range(used)])
     return Clock(
         # 'infinity' and '-infinity' are no time, as DuckDB's epoch_us gives none
-        row=f"CASE WHEN isfinite({sql}) THEN {sql} END",
+        row=f"CASE WHEN isfinite({sql}) THEN {f'CAST({sql} AS TIMESTAMP)' if date else sql} END",
         key=f"coalesce({start}, '1970-01-01 00:00:00.000016+00') + CASE status {micros} END",
         time=True,
     )

@@ -494,7 +494,8 @@ def profile_query(
         source += f" WHERE ctid >= CAST('({int(first_block)},0)' AS TID)"
         if end_block is not None:
             source += f" AND ctid < CAST('({int(end_block)},0)' AS TID)"
-    clock = clock_of(ts_sql, ts_kind, dialect, USED)
+    dates = [table.columns.get(c, "").lower() == "date" for terms in fields["ts"] for c, _ in terms]
+    clock = clock_of(ts_sql, ts_kind, dialect, USED, date=all(dates))
     inside = ["TRUE"]
     if since:
         inside.append(f"t >= {clock.at(since)}")
