@@ -260,3 +260,19 @@ def test_an_api_priced_per_request_has_no_fleet_in_words_or_numbers(tmp_path: Pa
     )
     assert "NPV $0 over 12 months." in words
     assert "a, b save nothing by moving (present values), once their own one-time items" in words
+
+
+def test_an_option_that_saves_nothing_does_not_pay_back_within_anything(
+    tmp_path: Path,
+) -> None:
+    """At the baseline's price with nothing up front the break-even is month 0 by the
+    formula, and the portfolio said it paid back within 3, 6 and 12 months and "pays back
+    within a quarter (at once)"; a scenario says no to each, and that it is not cheaper."""
+    path = tmp_path / "priced.toml"
+    path.write_text(PRICED)
+    for data in (_json("analyze", path)["portfolio"], _json("explain", path)):
+        same = data["alternatives"][1]
+        assert same["pays_back_within"] == {"3": False, "6": False, "12": False, "horizon": False}
+        assert same["quarter"].startswith("It is not cheaper per request than the baseline")
+    small = _json("analyze", path)["portfolio"]["alternatives"][0]
+    assert small["pays_back_within"] == {"3": True, "6": True, "12": True, "horizon": True}

@@ -38,7 +38,7 @@ from payback.analysis.portfolio import (
     subset_flows,
 )
 from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, months_text, usd
-from payback.analysis.verdict import in_month_text, month_text
+from payback.analysis.verdict import NOT_CHEAPER, in_month_text, month_text, saves_nothing
 from payback.finance._types import FloatArray
 from payback.scenario import Scenario
 
@@ -408,6 +408,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
     horizon = p.scenario.scenario.horizon_months
     shares = model.share_paid_back_within(math.nan if month is None else month, horizon)
     serving = alt.portfolio
+    nothing = saves_nothing(_floats(outcome.cumulative_savings_usd))
     return PortfolioAlternative(
         name=alt.name,
         kind=alt.kind,
@@ -424,14 +425,20 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         break_even_month=month,
         break_even_requests=_maybe(outcome.break_even_requests),
         npv_usd=npv,
-        pays_back_within={k: None if v is None else v == 1.0 for k, v in shares.items()},
+        pays_back_within=(
+            dict.fromkeys(shares, False)  # the same price: nothing to gain, as for a scenario
+            if nothing
+            else {k: None if v is None else v == 1.0 for k, v in shares.items()}
+        ),
         gpus=None if outcome.gpus is None else _floats(outcome.gpus),
         pinned_gpus=None if outcome.pinned_gpus is None else _floats(outcome.pinned_gpus),
         contributions=contributions,
         shared_usd=shared,
         order=steps,
         greedy_is_best=greedy_is_best,
-        quarter=_quarter_sentence(steps, [s.workload for s in steps], horizon),
+        quarter=f"It {NOT_CHEAPER}"
+        if nothing
+        else _quarter_sentence(steps, [s.workload for s in steps], horizon),
     )
 
 
