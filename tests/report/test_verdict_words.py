@@ -198,7 +198,11 @@ def test_a_portfolio_sampled_over_two_months_is_answered(tmp_path: Path) -> None
     line formatted the share within 3 months, None there, as a percentage)."""
     examples = Path(__file__).parents[2] / "examples"
     text = (examples / "portfolio.toml").read_text(encoding="utf-8")
-    path = _write(tmp_path, "p2.toml", text.replace("horizon_months = 24", "horizon_months = 2"))
+    text = text.replace("horizon_months = 24", "horizon_months = 2").replace(
+        "replica_requests_per_s = 6.0 ",
+        'replica_requests_per_s = { dist = "uniform", low = 5.0, high = 7.0 } ',
+    )  # an uncertain input: without one, every sample is the same (said so, no shares)
+    path = _write(tmp_path, "p2.toml", text)
     code, out, err = run("analyze", path, "--samples", "50")
     assert code == 0, err
     lines = [line for line in out.splitlines() if line.startswith("Monte Carlo (50 samples)")]
@@ -307,3 +311,41 @@ def test_the_pages_break_even_figure_is_the_terminals(tmp_path: Path) -> None:
     # a portfolio's quarter share past a 2-month horizon is unknown, not a crash
     assert whole_percent(None) == "unknown"
     assert whole_percent(0.574) == "57%"
+
+
+def test_a_portfolio_without_distributions_says_every_sample_is_the_same(
+    tmp_path: Path,
+) -> None:
+    """With no input a distribution, the samples' line read one NPV three times ("NPV p10
+    $6,200, p50 $6,200, p90 $6,200"); it now says why, as one scenario's does."""
+    text = """
+[scenario]
+name = "two tasks, a cheaper API"
+horizon_months = 12
+
+[baseline]
+name = "big API"
+kind = "per_request"
+usd_per_1k_requests = 10.0
+
+[[alternatives]]
+name = "small API"
+kind = "per_request"
+usd_per_1k_requests = 6.0
+
+[[workloads]]
+name = "a"
+traffic = { requests_per_month = 100000 }
+
+[[workloads]]
+name = "b"
+traffic = { requests_per_month = 50000 }
+"""
+    path = _write(tmp_path, "flat.toml", text)
+    code, out, err = run("analyze", path, "--samples", "50")
+    assert code == 0, err
+    lines = [line for line in out.splitlines() if line.startswith("Monte Carlo (50 samples)")]
+    assert lines == [
+        "Monte Carlo (50 samples): the scenario has no distributions, so every sample is the same"
+    ]
+    assert "p10" not in out

@@ -158,7 +158,8 @@ def portfolio_renderables(analysis: PortfolioAnalysis) -> Group:
             Text(alt.quarter + "."),
         ]
         if analysis.uncertainty is not None:
-            parts.append(Text(sampled_words(analysis.uncertainty["alternatives"][i], horizon)))
+            u = analysis.uncertainty
+            parts.append(Text(sampled_words(u["alternatives"][i], horizon, len(u["inputs"]))))
         parts.append(Text(""))
     parts.append(Text(f"Verdict: {analysis.verdict()}", style="bold"))
     return Group(*parts)

@@ -155,10 +155,17 @@ def order_rows(alt: PortfolioAlternative, horizon: int) -> list[list[str]]:
     ]
 
 
-def sampled_words(summary: dict[str, Any], horizon: int) -> str:
+def sampled_words(summary: dict[str, Any], horizon: int, inputs: int) -> str:
     """The samples' answer for one alternative (``analyze --samples``' summary): the share
     paid back within each window the horizon answers (within 3 months was ``None`` with a
-    horizon under a quarter, which stopped the command), and the NPV's spread."""
+    horizon under a quarter, which stopped the command), and the NPV's spread; with no
+    uncertain input (``inputs``), that every sample is the same, as a scenario says it (its
+    p10, p50 and p90 read one NPV three times)."""
+    if not inputs:
+        return (
+            f"Monte Carlo ({summary['samples']:,} samples): the scenario has no distributions, "
+            "so every sample is the same"
+        )
     shares = window_shares(summary["p_break_even_within"], horizon)
     within = ", ".join(f"within {months_text(k)} {p:.0%}" for k, p in shares)
     npv = summary["npv_usd_percentiles"]

@@ -145,7 +145,8 @@ def _blocks(analysis: PortfolioAnalysis) -> list[_Table | str]:
         ]
         if analysis.uncertainty is not None:  # as the terminal says it
             summary = analysis.uncertainty["alternatives"][i]
-            out.append(sampled_words(summary, analysis.horizon_months) + ".")
+            inputs = len(analysis.uncertainty["inputs"])
+            out.append(sampled_words(summary, analysis.horizon_months, inputs) + ".")
     return out
 
 
