@@ -280,6 +280,10 @@ def _pays_back(alt: AlternativeResult, horizon: int, rate: float) -> str:
     return outcome_text(alt, horizon, rate, requests=requests_text, npv_decimals=0)
 
 
+SAME_SAMPLES = "the scenario has no distributions, so every sample is the same"
+"""What samples of a scenario without an uncertain input say: one answer, drawn again."""
+
+
 def window_shares(shares: dict[str, float | None], horizon: int) -> list[tuple[int, float]]:
     """The shares of samples paid back within 3, 6 and 12 months and within the horizon
     (``p_break_even_within``), as (months, share) from the shortest window: each window

@@ -10,7 +10,7 @@ from typing import Any
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import month_text, usd_column
-from payback.report.common import window_shares
+from payback.report.common import SAME_SAMPLES, window_shares
 from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
 
 __all__ = [
@@ -162,10 +162,7 @@ def sampled_words(summary: dict[str, Any], horizon: int, inputs: int) -> str:
     uncertain input (``inputs``), that every sample is the same, as a scenario says it (its
     p10, p50 and p90 read one NPV three times)."""
     if not inputs:
-        return (
-            f"Monte Carlo ({summary['samples']:,} samples): the scenario has no distributions, "
-            "so every sample is the same"
-        )
+        return f"Monte Carlo ({summary['samples']:,} samples): {SAME_SAMPLES}"
     shares = window_shares(summary["p_break_even_within"], horizon)
     within = ", ".join(f"within {months_text(k)} {p:.0%}" for k, p in shares)
     npv = summary["npv_usd_percentiles"]

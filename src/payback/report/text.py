@@ -16,6 +16,7 @@ from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
     RATE_FIELDS,
+    SAME_SAMPLES,
     compact,
     configuration_text,
     format_input,
@@ -267,9 +268,7 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
     )
     inputs = len(mc.inputs)
     sampled = f"{mc.samples:,} sample{'s' if mc.samples != 1 else ''}, seed {mc.seed}" + (
-        f", {inputs} uncertain input{'s' if inputs != 1 else ''}"
-        if inputs
-        else "; the scenario has no distributions, so every sample is the same"
+        f", {inputs} uncertain input{'s' if inputs != 1 else ''}" if inputs else f"; {SAME_SAMPLES}"
     )
     parts: list[RenderableType] = [Text(f"Uncertainty ({sampled})", style="bold underline"), grid]
     if u.drivers:
