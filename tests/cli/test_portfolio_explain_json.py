@@ -276,3 +276,23 @@ def test_an_option_that_saves_nothing_does_not_pay_back_within_anything(
         assert same["quarter"].startswith("It is not cheaper per request than the baseline")
     small = _json("analyze", path)["portfolio"]["alternatives"][0]
     assert small["pays_back_within"] == {"3": True, "6": True, "12": True, "horizon": True}
+
+
+def test_a_portfolio_without_distributions_says_every_sample_is_the_same(
+    tmp_path: Path,
+) -> None:
+    """With no input a distribution, the samples' line read one NPV three times ("NPV p10
+    $6,200, p50 $6,200, p90 $6,200"); it now says why, as one scenario's does."""
+    path = tmp_path / "priced.toml"
+    path.write_text(PRICED)
+    code, out, err = run("analyze", path, "--samples", "50")
+    assert code == 0, err
+    lines = [line for line in out.splitlines() if line.startswith("Monte Carlo (50 samples)")]
+    assert (
+        lines
+        == [
+            "Monte Carlo (50 samples): the scenario has no distributions, so every sample is the same"
+        ]
+        * 2
+    )
+    assert "p10" not in out
