@@ -296,3 +296,23 @@ def test_a_portfolio_without_distributions_says_every_sample_is_the_same(
         * 2
     )
     assert "p10" not in out
+
+
+def test_an_option_that_saves_nothing_has_no_break_even_at_once(tmp_path: Path) -> None:
+    """Its break-even is month 0 by the formula: the portfolio's terminal and reports read
+    "at once, after 0 requests", where one scenario's analyze says nothing is saved."""
+    path = tmp_path / "priced.toml"
+    path.write_text(PRICED)
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    rows = [" ".join(line.split()) for line in out.splitlines() if line.startswith("Break-even")]
+    assert rows == [
+        "Break-even month 1.67, after 250,000 requests",
+        "Break-even nothing saved: not cheaper per request, nothing up front",
+    ]
+    report = tmp_path / "r.md"
+    code, _, err = run("report", path, "-o", report)
+    assert code == 0, err
+    text = report.read_text()
+    assert "| break-even | nothing saved: not cheaper per request, nothing up front |" in text
+    assert "at once, after 0 requests" not in text

@@ -253,6 +253,8 @@ def quarter_text(within: dict[str, bool | None] | None) -> str:
 NOTHING_SAVED = "nothing saved"
 """Where a break-even is shown, for an alternative that
 :func:`~payback.analysis.verdict.saves_nothing` (month 0 by the formula, "at once")."""
+NOTHING_SAVED_WHY = f"{NOTHING_SAVED}: not cheaper per request, nothing up front"
+"""The same, where a row has room to say why."""
 
 
 def pays_back_text(alt: AlternativeResult, horizon: int, decimals: int = 1) -> str:

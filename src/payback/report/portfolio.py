@@ -11,8 +11,9 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.report.common import month_text, within_text
+from payback.report.common import within_text
 from payback.report.portfolio_common import (
+    break_even_cell,
     contribution_rows,
     fleet_header,
     fleet_words,
@@ -86,13 +87,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
             else ""
         ),
     )
-    if alt.break_even_month is None:
-        table.add_row("Break-even", f"not within {months_text(horizon)}")
-    else:
-        table.add_row(
-            "Break-even",
-            f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests",
-        )
+    table.add_row("Break-even", break_even_cell(alt, horizon))
     table.add_row(
         f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
     )

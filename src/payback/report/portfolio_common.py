@@ -9,11 +9,12 @@ from typing import Any
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.analysis.verdict import month_text, usd_column
-from payback.report.common import SAME_SAMPLES, window_shares
+from payback.analysis.verdict import month_text, saves_nothing, usd_column
+from payback.report.common import NOTHING_SAVED_WHY, SAME_SAMPLES, window_shares
 from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
 
 __all__ = [
+    "break_even_cell",
     "contribution_rows",
     "fleet_header",
     "fleet_words",
@@ -153,6 +154,19 @@ def order_rows(alt: PortfolioAlternative, horizon: int) -> list[list[str]]:
         ]
         for k, s in enumerate(alt.order, 1)
     ]
+
+
+def break_even_cell(alt: PortfolioAlternative, horizon: int) -> str:
+    """An alternative's break-even with the requests it takes, as one scenario's ``analyze``
+    says it: "not within N months", "nothing saved: ..." for one that saves nothing (month
+    0 by the formula, which read "at once, after 0 requests"), or its month."""
+    if alt.break_even_month is None:
+        return f"not within {months_text(horizon)}"
+    if saves_nothing(alt.cumulative_savings_usd):
+        return NOTHING_SAVED_WHY
+    return (
+        f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests"
+    )
 
 
 def sampled_words(summary: dict[str, Any], horizon: int, inputs: int) -> str:

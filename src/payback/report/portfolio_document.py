@@ -17,6 +17,7 @@ from payback.report.common import MARKER, in_month_text, month_text
 from payback.report.explain import crossing_text
 from payback.report.explain import usd as prose_usd
 from payback.report.portfolio_common import (
+    break_even_cell,
     contribution_rows,
     fleet_header,
     fleet_words,
@@ -100,12 +101,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
                 else ""
             ),
         ],
-        [
-            "break-even",
-            f"not within {months_text(horizon)}"
-            if alt.break_even_month is None
-            else f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests",
-        ],
+        ["break-even", break_even_cell(alt, horizon)],
         [f"NPV, {terms}", money(alt.npv_usd)],
     ]
     return _Table(f"{alt.name} ({alt.kind})", ["", ""], rows)

@@ -14,6 +14,7 @@ from payback.analysis.result import usd as money
 from payback.analysis.verdict import month_figure, saves_nothing, usd_column
 from payback.report.common import (
     COMPONENT_LABELS,
+    NOTHING_SAVED_WHY,
     ONE_TIME_LABELS,
     RATE_FIELDS,
     SAME_SAMPLES,
@@ -162,7 +163,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     if alt.break_even_month is None:
         grid.add_row("Break-even", f"not within {months_text(horizon)}: {alt.reason}")
     elif saves_nothing(alt.cumulative_savings_usd):
-        grid.add_row("Break-even", "nothing saved: not cheaper per request, nothing up front")
+        grid.add_row("Break-even", NOTHING_SAVED_WHY)
     else:
         grid.add_row(
             "Break-even",
