@@ -929,7 +929,7 @@ def test_postgres_hashes_the_groups_in_three_tables_however_large_the_table(
 
     from payback.measure.usage import parse_columns
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import Table, profile_query
+    from payback.measure.usage.tables import USED, Table, profile_query
 
     url = new_database(postgres, "huge")
     with psycopg.connect(url, autocommit=True) as con:
@@ -971,7 +971,7 @@ def test_postgres_hashes_the_groups_in_three_tables_however_large_the_table(
     assert plan.count("Hash Key:") == 3 + 4, plan  # the scan's three, then the four added up
     april = int(dt.datetime(2026, 4, 1, 10, tzinfo=dt.UTC).timestamp()) // 3600
     hours = {(r[1], r[2]): r[6] for r in rows if r[0] == 7}
-    assert hours == {(None, 1): 1, (-1, 2): 1, (april, 9): 2}
+    assert hours == {(None, 1): 1, (-1, 2): 1, (april, USED): 2}
     models = sorted((r[5], r[6]) for r in rows if r[0] == 14 and r[5] is not None)
     assert models == [("a", 1), ("b", 1)]
     buckets = sorted((r[3], r[6]) for r in rows if r[0] == 11 and r[3] is not None)
@@ -994,7 +994,7 @@ def test_postgres_keeps_a_time_in_its_type_and_gives_duckdbs_rows(
 
     from payback.measure.usage import parse_columns
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import Table, profile_query
+    from payback.measure.usage.tables import FILTERED, USED, Table, profile_query
 
     times: list[str | None] = [
         "2026-04-01 10:15:00",
@@ -1067,25 +1067,25 @@ def test_postgres_keeps_a_time_in_its_type_and_gives_duckdbs_rows(
     if pg_type == "date":  # a date is its midnight
         assert hours == {
             (None, 1): 3,
-            (april, 9): 2,
-            (april + 24, 9): 1,
-            (april + 48, 8): 1,
-            (april - 24, 8): 1,
+            (april, USED): 2,
+            (april + 24, USED): 1,
+            (april + 48, FILTERED): 1,
+            (april - 24, FILTERED): 1,
             (-24, 2): 2,
-            (end - 24, 8): 1,
+            (end - 24, FILTERED): 1,
             (end, 2): 1,
         }
     else:
         assert hours == {
             (None, 1): 3,
-            (april + 10, 9): 1,
-            (april + 11, 9): 1,
-            (april + 47, 9): 1,
-            (april + 48, 8): 1,
-            (april - 1, 8): 1,
+            (april + 10, USED): 1,
+            (april + 11, USED): 1,
+            (april + 47, USED): 1,
+            (april + 48, FILTERED): 1,
+            (april - 1, FILTERED): 1,
             (-1, 2): 1,
             (-2, 2): 1,
-            (end - 1, 8): 1,
+            (end - 1, FILTERED): 1,
             (end, 2): 1,
         }
 
@@ -1263,6 +1263,59 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
     on_clickhouse = profile_database(f"chdb://{folder}", table="odd_text")
     assert on_clickhouse.rows == want.rows
     assert on_clickhouse.traffic == want.traffic
+
+
+def test_nan_and_infinite_token_counts_are_counted_as_files_count_them(
+    pg_logs: str, tmp_path: Path
+) -> None:
+    """A floating-point token column holds NaN, Infinity and -Infinity. ClickHouse compared
+    NaN false with every bound and used the row (its bucket, NaN, ended the profile with a
+    traceback); PostgreSQL and DuckDB put NaN above every number (\"over 10^8 tokens\").
+    Each engine now counts the three as files do: token counts that are not finite."""
+    import duckdb
+    import psycopg
+
+    times = [f"2026-03-0{d} 10:00:00+00" for d in range(1, 6)]
+    values = [100.0, 300.0, float("nan"), float("inf"), float("-inf")]
+    rows = list(zip(times, values, strict=True))
+    with psycopg.connect(pg_logs) as con:
+        con.execute(
+            "CREATE TABLE floats (created_at timestamptz, prompt_tokens double precision, "
+            "completion_tokens int)"
+        )
+        for row in rows:
+            con.execute("INSERT INTO floats VALUES (%s, %s, 10)", row)
+    db = tmp_path / "floats.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE floats (created_at TIMESTAMPTZ, prompt_tokens DOUBLE, "
+            "completion_tokens INTEGER)"
+        )
+        con.executemany("INSERT INTO floats VALUES (?::TIMESTAMPTZ, ?, 10)", rows)
+        con.execute(f"COPY floats TO '{tmp_path / 'floats.csv'}' (HEADER)")
+        con.execute(f"COPY floats TO '{tmp_path / 'floats.parquet'}' (FORMAT parquet)")
+    try:
+        on_postgres = profile_database(pg_logs, table="floats")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP TABLE floats")
+    chdb_session = pytest.importorskip("chdb.session")
+    session = chdb_session.Session(str(tmp_path / "chdb"))
+    session.query(
+        "CREATE TABLE floats (created_at DateTime64(6, 'UTC'), prompt_tokens Float64, "
+        "completion_tokens Int32) ENGINE = MergeTree ORDER BY tuple()"
+    )
+    session.query(
+        f"INSERT INTO floats SELECT * FROM file('{tmp_path / 'floats.parquet'}', Parquet)"
+    )
+    session.close()
+    on_clickhouse = profile_database(f"chdb://{tmp_path / 'chdb'}", table="floats")
+    from_file = profile_usage([tmp_path / "floats.csv"])
+    assert from_file.rows["unreadable_why"] == {"token counts that are not finite numbers": 3}
+    for got in (on_postgres, profile_database(str(db), table="floats"), on_clickhouse):
+        assert got.rows["used"] == 2
+        assert got.rows["unreadable_why"] == from_file.rows["unreadable_why"]
+        assert got.traffic["input_tokens"] == 200.0
 
 
 # -- LiteLLM's daily rollups (disable_spend_logs) -----------------------------------------
