@@ -301,10 +301,21 @@ def _parts_alone(url: str) -> list[float]:
 
 
 def _query(dialect: str) -> str:
-    from payback.measure.usage import database_sql
+    """The profile's query as ``payback usage`` builds it for the table chdb holds (its
+    columns' own types: the checks a type rules out are left out)."""
+    from payback.measure.usage import parse_columns
+    from payback.measure.usage.tables import Table, profile_query
 
-    text = database_sql(dialect, table="logs", columns=COLUMNS)
-    return "\n".join(line for line in text.splitlines() if not line.startswith("--"))
+    types = {
+        "created_at": "DateTime64(6, 'UTC')",
+        "model": "LowCardinality(String)",
+        "prompt_tokens": "UInt32",
+        "completion_tokens": "UInt32",
+        "cached_tokens": "UInt32",
+    }
+    return profile_query(
+        Table(None, "logs", types), "generic", parse_columns(COLUMNS), dialect=dialect
+    )
 
 
 def report(

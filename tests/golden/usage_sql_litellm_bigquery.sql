@@ -3,7 +3,7 @@
 -- and the count in each bucket of token counts (three digits: 1,000-1,009, ...);
 -- the months, growth, peak and percentiles (within 0.5 %) are
 -- then computed from those rows (see `payback usage --sql` for that DuckDB SQL).
--- status: 0 not an LLM call that succeeded; 1 no time that reads as a date; 2 a time before 1970 or after 2199; 3 token counts with a comma that is not a thousands separator (such as 1,5); 4 token counts missing or not numbers; 5 negative token counts; 6 more cached tokens than input tokens; 7 over 10^8 tokens a request; 8 outside the filters; 9 used.
+-- status: 0 not an LLM call that succeeded; 1 no time that reads as a date; 2 a time before 1970 or after 2199; 3 token counts with a comma that is not a thousands separator (such as 1,5); 4 token counts missing or not numbers; 5 token counts that are not finite numbers; 6 negative token counts; 7 more cached tokens than input tokens; 8 over 10^8 tokens a request; 9 outside the filters; 10 used.
 SELECT
   g,
   hour,
@@ -102,9 +102,9 @@ FROM (
           input,
           output,
           cached,
-          CASE WHEN status = 9 THEN input END AS tin,
-          CASE WHEN status = 9 THEN output END AS tout,
-          CASE WHEN status = 9 THEN model END AS tmodel
+          CASE WHEN status = 10 THEN input END AS tin,
+          CASE WHEN status = 10 THEN output END AS tout,
+          CASE WHEN status = 10 THEN model END AS tmodel
         FROM (
           SELECT
             *,
@@ -117,15 +117,17 @@ FROM (
               THEN 2
               WHEN input IS NULL OR output IS NULL OR cached IS NULL
               THEN 4
-              WHEN input < 0 OR output < 0 OR cached < 0
+              WHEN input * 0 + output * 0 + cached * 0 <> 0
               THEN 5
-              WHEN cached > input
+              WHEN input < 0 OR output < 0 OR cached < 0
               THEN 6
-              WHEN input > 100000000 OR output > 100000000
+              WHEN cached > input
               THEN 7
+              WHEN input > 100000000 OR output > 100000000
+              THEN 8
               WHEN TRUE
-              THEN 9
-              ELSE 8
+              THEN 10
+              ELSE 9
             END AS status
           FROM (
             SELECT

@@ -929,7 +929,7 @@ def test_postgres_hashes_the_groups_in_three_tables_however_large_the_table(
 
     from payback.measure.usage import parse_columns
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import Table, profile_query
+    from payback.measure.usage.tables import USED, Table, profile_query
 
     url = new_database(postgres, "huge")
     with psycopg.connect(url, autocommit=True) as con:
@@ -971,7 +971,7 @@ def test_postgres_hashes_the_groups_in_three_tables_however_large_the_table(
     assert plan.count("Hash Key:") == 3 + 4, plan  # the scan's three, then the four added up
     april = int(dt.datetime(2026, 4, 1, 10, tzinfo=dt.UTC).timestamp()) // 3600
     hours = {(r[1], r[2]): r[6] for r in rows if r[0] == 7}
-    assert hours == {(None, 1): 1, (-1, 2): 1, (april, 9): 2}
+    assert hours == {(None, 1): 1, (-1, 2): 1, (april, USED): 2}
     models = sorted((r[5], r[6]) for r in rows if r[0] == 14 and r[5] is not None)
     assert models == [("a", 1), ("b", 1)]
     buckets = sorted((r[3], r[6]) for r in rows if r[0] == 11 and r[3] is not None)
@@ -994,7 +994,7 @@ def test_postgres_keeps_a_time_in_its_type_and_gives_duckdbs_rows(
 
     from payback.measure.usage import parse_columns
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import Table, profile_query
+    from payback.measure.usage.tables import FILTERED, USED, Table, profile_query
 
     times: list[str | None] = [
         "2026-04-01 10:15:00",
@@ -1067,25 +1067,25 @@ def test_postgres_keeps_a_time_in_its_type_and_gives_duckdbs_rows(
     if pg_type == "date":  # a date is its midnight
         assert hours == {
             (None, 1): 3,
-            (april, 9): 2,
-            (april + 24, 9): 1,
-            (april + 48, 8): 1,
-            (april - 24, 8): 1,
+            (april, USED): 2,
+            (april + 24, USED): 1,
+            (april + 48, FILTERED): 1,
+            (april - 24, FILTERED): 1,
             (-24, 2): 2,
-            (end - 24, 8): 1,
+            (end - 24, FILTERED): 1,
             (end, 2): 1,
         }
     else:
         assert hours == {
             (None, 1): 3,
-            (april + 10, 9): 1,
-            (april + 11, 9): 1,
-            (april + 47, 9): 1,
-            (april + 48, 8): 1,
-            (april - 1, 8): 1,
+            (april + 10, USED): 1,
+            (april + 11, USED): 1,
+            (april + 47, USED): 1,
+            (april + 48, FILTERED): 1,
+            (april - 1, FILTERED): 1,
             (-1, 2): 1,
             (-2, 2): 1,
-            (end - 1, 8): 1,
+            (end - 1, FILTERED): 1,
             (end, 2): 1,
         }
 
@@ -1202,7 +1202,7 @@ ODD_TIMES = [
     "2026-10-01 08:00:00 UTC",
     "2026-10-01 08:00:00+0530",
     "2026-10-01 8:00",
-    "1790000000",  # seconds since 1970 as text: not read as a time (as DuckDB's TRY_CAST)
+    "1790000000",  # seconds since 1970 as text: a time, as files read it
     "yesterday",  # PostgreSQL reads it; DuckDB does not
     "2026-13-45 10:00",
     "2026-02-30",
@@ -1242,12 +1242,12 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
         with psycopg.connect(pg_logs) as con:
             con.execute("DROP TABLE odd_text")
     want = profile_database(str(db), table="odd_text")
-    # 8 times read, 2 token counts used each (100 and 1e2)
-    assert got.rows["used"] == want.rows["used"] == 16
+    # 9 times read, 2 token counts used each (100 and 1e2)
+    assert got.rows["used"] == want.rows["used"] == 18
     assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
-    assert got.rows["unreadable_why"]["no time that reads as a date"] == 6 * len(ODD_NUMBERS)
+    assert got.rows["unreadable_why"]["no time that reads as a date"] == 5 * len(ODD_NUMBERS)
     assert got.traffic == want.traffic
-    # ClickHouse's best-effort parse would read more (seconds since 1970 as text): the same
+    # ClickHouse's best-effort parse would read more (a date without its year): the same
     # ISO 8601 text is read there, and numbers with spaces around them
     chdb_session = pytest.importorskip("chdb.session")
     folder = tmp_path / "chdb"
@@ -1263,6 +1263,128 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
     on_clickhouse = profile_database(f"chdb://{folder}", table="odd_text")
     assert on_clickhouse.rows == want.rows
     assert on_clickhouse.traffic == want.traffic
+
+
+def test_nan_and_infinite_token_counts_are_counted_as_files_count_them(
+    pg_logs: str, tmp_path: Path
+) -> None:
+    """A floating-point token column holds NaN, Infinity and -Infinity. ClickHouse compared
+    NaN false with every bound and used the row (its bucket, NaN, ended the profile with a
+    traceback); PostgreSQL and DuckDB put NaN above every number (\"over 10^8 tokens\").
+    Each engine now counts the three as files do: token counts that are not finite."""
+    import duckdb
+    import psycopg
+
+    times = [f"2026-03-0{d} 10:00:00+00" for d in range(1, 6)]
+    values = [100.0, 300.0, float("nan"), float("inf"), float("-inf")]
+    rows = list(zip(times, values, strict=True))
+    with psycopg.connect(pg_logs) as con:
+        con.execute(
+            "CREATE TABLE floats (created_at timestamptz, prompt_tokens double precision, "
+            "completion_tokens int)"
+        )
+        for row in rows:
+            con.execute("INSERT INTO floats VALUES (%s, %s, 10)", row)
+    db = tmp_path / "floats.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE floats (created_at TIMESTAMPTZ, prompt_tokens DOUBLE, "
+            "completion_tokens INTEGER)"
+        )
+        con.executemany("INSERT INTO floats VALUES (?::TIMESTAMPTZ, ?, 10)", rows)
+        con.execute(f"COPY floats TO '{tmp_path / 'floats.csv'}' (HEADER)")
+        con.execute(f"COPY floats TO '{tmp_path / 'floats.parquet'}' (FORMAT parquet)")
+    try:
+        on_postgres = profile_database(pg_logs, table="floats")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP TABLE floats")
+    chdb_session = pytest.importorskip("chdb.session")
+    session = chdb_session.Session(str(tmp_path / "chdb"))
+    session.query(
+        "CREATE TABLE floats (created_at DateTime64(6, 'UTC'), prompt_tokens Float64, "
+        "completion_tokens Int32) ENGINE = MergeTree ORDER BY tuple()"
+    )
+    session.query(
+        f"INSERT INTO floats SELECT * FROM file('{tmp_path / 'floats.parquet'}', Parquet)"
+    )
+    session.close()
+    on_clickhouse = profile_database(f"chdb://{tmp_path / 'chdb'}", table="floats")
+    from_file = profile_usage([tmp_path / "floats.csv"])
+    assert from_file.rows["unreadable_why"] == {"token counts that are not finite numbers": 3}
+    for got in (on_postgres, profile_database(str(db), table="floats"), on_clickhouse):
+        assert got.rows["used"] == 2
+        assert got.rows["unreadable_why"] == from_file.rows["unreadable_why"]
+        assert got.traffic["input_tokens"] == 200.0
+
+
+UNIX_TEXT = [
+    "2026-03-01 10:00:00+00",
+    "1772362800",  # seconds
+    "1772452800000",  # milliseconds
+    "1772539200000000",  # microseconds
+    "1772625600000000000",  # nanoseconds
+    " 1772712000 ",
+    "1,772,800,000",  # digits grouped by commas, as token counts are read
+    "1e300",  # no time: too large for microseconds in a BIGINT
+    "nan",
+    "abc",
+    None,
+]
+
+
+def test_unix_times_in_a_text_column_are_read_as_files_read_them(
+    pg_logs: str, tmp_path: Path
+) -> None:
+    """A text column of times holding seconds (or ms, µs, ns) since 1970: files read them,
+    the tables' query read them as no time. PostgreSQL, DuckDB and ClickHouse now give the
+    file's profile; and a floating-point time column holding 1e300, NaN or an infinity is
+    a row without a time, where PostgreSQL's cast to microseconds ended the query."""
+    import duckdb
+    import psycopg
+
+    rows = [(t, 100 + i, 10) for i, t in enumerate(UNIX_TEXT)]
+    create = "CREATE TABLE unix_text (created_at {}, prompt_tokens int, completion_tokens int)"
+    with psycopg.connect(pg_logs) as con:
+        con.execute(create.format("text"))
+        con.execute(create.format("double precision").replace("unix_text", "unix_double"))
+        for row in rows:
+            con.execute("INSERT INTO unix_text VALUES (%s, %s, %s)", row)
+        for t in (1772362800.0, 1e300, float("inf"), float("-inf"), float("nan")):
+            con.execute("INSERT INTO unix_double VALUES (%s, 100, 10)", (t,))
+    db = tmp_path / "unix.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(create.format("VARCHAR"))
+        con.executemany("INSERT INTO unix_text VALUES (?, ?, ?)", rows)
+        con.execute(f"COPY unix_text TO '{tmp_path / 'unix.csv'}' (HEADER)")
+        con.execute(f"COPY unix_text TO '{tmp_path / 'unix.parquet'}' (FORMAT parquet)")
+    try:
+        on_postgres = profile_database(pg_logs, table="unix_text")
+        doubles = profile_database(pg_logs, table="unix_double")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP TABLE unix_text")
+            con.execute("DROP TABLE unix_double")
+    chdb_session = pytest.importorskip("chdb.session")
+    session = chdb_session.Session(str(tmp_path / "chdb"))
+    session.query(
+        "CREATE TABLE unix_text (created_at Nullable(String), prompt_tokens Int32, "
+        "completion_tokens Int32) ENGINE = MergeTree ORDER BY tuple()"
+    )
+    session.query(
+        f"INSERT INTO unix_text SELECT * FROM file('{tmp_path / 'unix.parquet'}', Parquet)"
+    )
+    session.close()
+    on_clickhouse = profile_database(f"chdb://{tmp_path / 'chdb'}", table="unix_text")
+    from_file = profile_usage([tmp_path / "unix.csv"])
+    assert from_file.rows["used"] == 7  # March 1-7, one a day
+    assert from_file.rows["unreadable_why"] == {"no time that reads as a date": 4}
+    for got in (on_postgres, profile_database(str(db), table="unix_text"), on_clickhouse):
+        # (the examples of unusable rows are not fetched from a database)
+        assert {**got.rows, "examples": []} == {**from_file.rows, "examples": []}
+        assert got.traffic == from_file.traffic
+    assert doubles.rows["used"] == 1
+    assert doubles.rows["unreadable_why"] == {"no time that reads as a date": 4}
 
 
 # -- LiteLLM's daily rollups (disable_spend_logs) -----------------------------------------

@@ -66,6 +66,31 @@ def test_percentiles_from_buckets_are_within_half_a_percent(values: list[int], p
         assert got == exact
 
 
+@pytest.mark.parametrize(
+    ("token_type", "checked"),
+    [
+        ("integer", False),
+        ("int8", False),
+        ("Nullable(UInt32)", False),
+        ("LowCardinality(Nullable(Int64))", False),
+        ("HUGEINT", False),
+        ("bigserial", False),
+        ("double precision", True),
+        ("Float64", True),
+        ("numeric", True),  # PostgreSQL's numeric holds NaN and Infinity
+        ("Decimal(18, 2)", True),
+        ("interval", True),
+        ("text", True),
+    ],
+)
+def test_nan_and_infinities_are_checked_unless_every_token_column_is_whole(
+    token_type: str, checked: bool
+) -> None:
+    columns = {"ts": "timestamp", "input_tokens": "bigint", "output_tokens": token_type}
+    sql = profile_query(Table(None, "t", columns), "generic", {}, dialect="postgres")
+    assert ("* 0 <> 0" in sql) is checked
+
+
 def test_the_query_returns_buckets_however_many_distinct_counts() -> None:
     """The scan groups each distinct count; the query puts those groups in buckets before
     they come back. 60,000 distinct input counts, 1,000-60,999: 900 buckets of 10 (1,000 to

@@ -542,7 +542,8 @@ def _check_table_format(fmt: str, since: dt.date | None, until: dt.date | None) 
 
 def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
     """A table without an engine to ask: a known one with its spec's first candidates, or a
-    generic one with the columns named (times as timestamps, tokens as numbers)."""
+    generic one with the columns named (times as timestamps, tokens as floating-point
+    numbers)."""
     from payback.measure.usage.rollups import ASSUMED, ROLLUPS
     from payback.measure.usage.tables import KNOWN, Table
 
@@ -587,7 +588,8 @@ def _assumed_table(name: str, explicit: dict[str, str]) -> tuple[Any, str]:
 def _assumed_type(field_name: str, keyed: bool) -> str:
     if keyed:
         return "MAP(VARCHAR, VARCHAR)"
-    return {"ts": "TIMESTAMP", "model": "VARCHAR"}.get(field_name, "BIGINT")
+    # tokens as numbers that may be NaN or infinite: the printed query checks for them
+    return {"ts": "TIMESTAMP", "model": "VARCHAR"}.get(field_name, "DOUBLE")
 
 
 def _placeholders(condition: str) -> list[str]:

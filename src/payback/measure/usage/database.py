@@ -38,9 +38,9 @@ FETCHED = (
 """The columns :func:`payback.measure.usage.tables.profile_query` returns, in order: ``g``
 says the grouping set (``GROUPING(hour, tin, tout, tmodel)``: 7 by hour, 11 by input
 tokens, 13 by output tokens, 14 by model, the last three over the rows used); ``status``
-0 for rows that are not LLM calls that succeeded, 1-6 for those that cannot be used (why:
-:data:`payback.measure.usage.tables.WHY`), 7 for those outside the filters, 8 for those
-used; ``tin`` and ``tout`` are token buckets
+0 for rows that are not LLM calls that succeeded, 1 to ``len(WHY)`` for those that cannot
+be used (why: :data:`payback.measure.usage.tables.WHY`), ``FILTERED`` for those outside the
+filters, ``USED`` for those used; ``tin`` and ``tout`` are token buckets
 (:func:`payback.measure.usage.tables.bucket_width`), read here as their midpoints."""
 
 _TYPES = {

@@ -35,6 +35,10 @@ COMMA = "token counts with a comma that is not a thousands separator (such as 1,
 (``1,234``, as a spreadsheet exports them) read as the number; any other comma (``1,5``:
 one and a half, or fifteen?) is no number."""
 
+NOT_FINITE = "token counts that are not finite numbers"
+"""Why a row whose token count is NaN or infinite is not used (a floating-point column
+holds them; text such as ``1e999`` reads as one)."""
+
 GENERIC: dict[str, list[str]] = {
     "ts": [
         "timestamp",

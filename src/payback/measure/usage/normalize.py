@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from payback.errors import PaybackError
 from payback.measure.usage.dialects import duckdb_number
 from payback.measure.usage.files import FILE_COLUMN
-from payback.measure.usage.formats import COMMA, FIELDS, OTEL_ATTRIBUTES, SPECS
+from payback.measure.usage.formats import COMMA, FIELDS, NOT_FINITE, OTEL_ATTRIBUTES, SPECS
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
 
 __all__ = ["GOOD", "filters_sql", "normalized", "pipeline", "unwrap"]
@@ -56,7 +56,7 @@ WHY = (
     f"OR (cached IS NULL AND CAST(cached_raw AS VARCHAR) LIKE '%,%') THEN {sql_str(COMMA)} "
     "WHEN input IS NULL OR output IS NULL OR cached IS NULL THEN 'token counts missing or not numbers' "
     "WHEN NOT (isfinite(input) AND isfinite(output) AND isfinite(cached)) "
-    "THEN 'token counts that are not finite numbers' "
+    f"THEN {sql_str(NOT_FINITE)} "
     "WHEN requests IS NULL OR NOT isfinite(requests) OR requests < 0 "
     f"OR requests > {MAX_REQUESTS_PER_ROW:.0e} THEN 'a request count that is negative or not a number' "
     "WHEN input < 0 OR output < 0 OR cached < 0 THEN 'negative token counts' "
@@ -261,14 +261,15 @@ def _number(x: str, kind: str) -> str:
 
 def _timestamp(kind: str) -> str:
     """SQL for ``ts`` from ``ts_raw``: a typed time, a unix number, or ISO text (any offset,
-    converted to UTC; naive means UTC) or a unix number as text."""
+    converted to UTC; naive means UTC) or a unix number as text (digits grouped by commas
+    read as one, as token counts are, and as a database's text column is read)."""
     if kind == "timestamp":
         return "CAST(ts_raw AS TIMESTAMPTZ)"
     if kind == "number":
         return "CAST(" + _epoch("CAST(ts_raw AS DOUBLE)") + " AS TIMESTAMPTZ)"
     return (
         "CAST(COALESCE(TRY_CAST(ts_raw AS TIMESTAMPTZ), "
-        + _epoch("TRY_CAST(ts_raw AS DOUBLE)")
+        + _epoch(duckdb_number("ts_raw"))
         + ") AS TIMESTAMPTZ)"
     )
 
