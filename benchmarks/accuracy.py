@@ -1452,8 +1452,9 @@ def cautions_table() -> list[str]:
         "",
         "### Regimes the estimates caution of",
         "",
-        "`payback estimate serving`, `estimate training` and `analyze` (its warnings, a "
-        "report's Cautions) say in one line when an estimate falls in one of these regimes, "
+        "`payback estimate serving`, `estimate training`, `analyze` (its warnings, a "
+        "report's Cautions) and `recommend` (of its winner) say in one line when an estimate "
+        "falls in one of these regimes, "
         "naming the mechanism and the rows' ratios (`payback.hardware.cautions.REGIMES`; "
         "`tests/hardware/test_cautions.py` holds the ratios cited to these rows). The "
         "estimate itself is unchanged.",
