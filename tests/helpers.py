@@ -247,6 +247,72 @@ def build_data(requests: float = 3e6, **alternative: Any) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------- the cautions' scenario
+
+CAUTION_SCENARIO = """
+[scenario]
+name = "{model} {precision} on {engine} at {input_tokens:,}/{output_tokens:,}"
+horizon_months = 12
+
+[traffic]
+requests_per_month = {requests}
+input_tokens = {input_tokens}
+output_tokens = {output_tokens}
+
+[baseline]
+name = "api"
+kind = "per_request"
+usd_per_1k_requests = 5.0
+
+[[alternatives]]
+name = "self-hosted"
+kind = "self_hosted"
+model = "{model}"
+gpu = "{gpu}"
+precision = "{precision}"
+engine = "{engine}"
+"""
+"""The scenario the caution tests of ``analyze`` (tests/cli/test_estimate_cautions.py) and
+``recommend`` (tests/studies/test_recommend_cautions.py) write: one self-hosted alternative
+against an API at $5 per 1,000 requests."""
+
+LORA_ON_ONE_GPU = """gpus_per_replica = 1
+
+[alternatives.one_time]
+training = { model = "qwen2.5-0.5b", gpu = "h200", method = "lora", examples = 20000, tokens_per_example = 800, epochs = 3 }
+"""
+"""Lines of the alternative: one GPU a replica and a LoRA run of Qwen2.5-0.5B on an H200
+(host-bound, tests/hardware/test_cautions.py)."""
+
+
+def caution_scenario(
+    tmp_path: Path,
+    engine: str,
+    requests: int,
+    *,
+    model: str = "llama-3.1-8b",
+    gpu: str = "h100-sxm",
+    precision: str = "fp8",
+    tokens: tuple[int, int] = (1000, 1000),
+    alternative: str = "",
+) -> Path:
+    """:data:`CAUTION_SCENARIO` (by default Llama-3.1-8B at FP8 on an H100 at 1,000/1,000,
+    H1's lengths in docs/accuracy.md) on ``engine`` at ``requests`` a month, with
+    ``alternative``'s lines added to the alternative, written to tmp_path/s.toml."""
+    path = tmp_path / "s.toml"
+    text = CAUTION_SCENARIO.format(
+        engine=engine,
+        requests=requests,
+        model=model,
+        gpu=gpu,
+        precision=precision,
+        input_tokens=tokens[0],
+        output_tokens=tokens[1],
+    )
+    path.write_text(text + alternative, encoding="utf-8")
+    return path
+
+
 # ---------------------------------------------------------------- model shapes (config.json)
 
 LLAMA_8B_CONFIG = {

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from helpers import run
+from helpers import LORA_ON_ONE_GPU, caution_scenario, run
 
 KV_BOUND = ("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "h100-sxm",
             "--precision", "fp8", "--engine", "trtllm", "--input-tokens", "1000",
@@ -69,38 +69,8 @@ def test_training_outside_every_regime_has_no_caution() -> None:
     assert _json(*eight)["cautions"] == []
 
 
-SCENARIO = """
-[scenario]
-name = "FP8 on TensorRT-LLM at 1,000/1,000"
-horizon_months = 12
-
-[traffic]
-requests_per_month = 1000000
-input_tokens = 1000
-output_tokens = 1000
-
-[baseline]
-name = "api"
-kind = "per_request"
-usd_per_1k_requests = 5.0
-
-[[alternatives]]
-name = "self-hosted"
-kind = "self_hosted"
-model = "llama-3.1-8b"
-gpu = "h100-sxm"
-precision = "fp8"
-engine = "{engine}"
-gpus_per_replica = 1
-
-[alternatives.one_time]
-training = {{ model = "qwen2.5-0.5b", gpu = "h200", method = "lora", examples = 20000, tokens_per_example = 800, epochs = 3 }}
-"""
-
-
 def test_analyze_warns_of_both_regimes(tmp_path: Path) -> None:
-    path = tmp_path / "s.toml"
-    path.write_text(SCENARIO.format(engine="trtllm"), encoding="utf-8")
+    path = caution_scenario(tmp_path, "trtllm", 1_000_000, alternative=LORA_ON_ONE_GPU)
     code, out, err = run("analyze", str(path), "--json")
     assert code == 0, err
     warnings = json.loads(out)["warnings"]
@@ -109,7 +79,7 @@ def test_analyze_warns_of_both_regimes(tmp_path: Path) -> None:
         "alternatives.0.one_time.training",
     ]
     assert any(w.startswith("alternatives.0: KV-bound at 675 sequences") for w in warnings)
-    path.write_text(SCENARIO.format(engine="vllm"), encoding="utf-8")
+    path = caution_scenario(tmp_path, "vllm", 1_000_000, alternative=LORA_ON_ONE_GPU)
     code, out, err = run("analyze", str(path), "--json")
     assert code == 0, err
     assert not any(w.startswith("alternatives.0: ") for w in json.loads(out)["warnings"])

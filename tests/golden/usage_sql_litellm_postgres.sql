@@ -40,203 +40,211 @@ FROM (
     CAST(DATE_PART('epoch', MAX(last_t)) * 1000000 AS BIGINT) AS last_us
   FROM (
     SELECT
-      GROUPING(hs, tin, tout) AS grouped,
+      grouped,
       hs,
-      tin,
-      tout,
+      CASE
+        WHEN tin < 1e3
+        THEN tin
+        WHEN tin < 1e4
+        THEN FLOOR(CAST(tin AS DOUBLE PRECISION) / 1e1) * 1e1
+        WHEN tin < 1e5
+        THEN FLOOR(CAST(tin AS DOUBLE PRECISION) / 1e2) * 1e2
+        WHEN tin < 1e6
+        THEN FLOOR(CAST(tin AS DOUBLE PRECISION) / 1e3) * 1e3
+        WHEN tin < 1e7
+        THEN FLOOR(CAST(tin AS DOUBLE PRECISION) / 1e4) * 1e4
+        WHEN tin < 1e8
+        THEN FLOOR(CAST(tin AS DOUBLE PRECISION) / 1e5) * 1e5
+        ELSE FLOOR(CAST(tin AS DOUBLE PRECISION) / 1e6) * 1e6
+      END AS tin,
+      CASE
+        WHEN tout < 1e3
+        THEN tout
+        WHEN tout < 1e4
+        THEN FLOOR(CAST(tout AS DOUBLE PRECISION) / 1e1) * 1e1
+        WHEN tout < 1e5
+        THEN FLOOR(CAST(tout AS DOUBLE PRECISION) / 1e2) * 1e2
+        WHEN tout < 1e6
+        THEN FLOOR(CAST(tout AS DOUBLE PRECISION) / 1e3) * 1e3
+        WHEN tout < 1e7
+        THEN FLOOR(CAST(tout AS DOUBLE PRECISION) / 1e4) * 1e4
+        WHEN tout < 1e8
+        THEN FLOOR(CAST(tout AS DOUBLE PRECISION) / 1e5) * 1e5
+        ELSE FLOOR(CAST(tout AS DOUBLE PRECISION) / 1e6) * 1e6
+      END AS tout,
       tmodel,
-      COUNT(*) AS n,
-      SUM(input) AS input,
-      SUM(output) AS output,
-      SUM(cached) AS cached,
-      MIN(t) AS first_t,
-      MAX(t) AS last_t
+      n,
+      input,
+      output,
+      cached,
+      first_t,
+      last_t
     FROM (
       SELECT
-        t,
-        COALESCE(
-          CASE
-            WHEN t < '1970-01-01 00:00:00+00'
-            AND DATE_BIN(INTERVAL '1 HOUR', t, '1970-01-01 00:00:00+00') < t
-            THEN DATE_BIN(INTERVAL '1 HOUR', t, '1970-01-01 00:00:00+00') + INTERVAL '1 HOUR'
-            ELSE DATE_BIN(INTERVAL '1 HOUR', t, '1970-01-01 00:00:00+00')
-          END,
-          '1970-01-01 00:00:00.000016+00'
-        ) + CASE status
-          WHEN 9
-          THEN INTERVAL '9 MICROSECONDS'
-          WHEN 0
-          THEN INTERVAL '0 MICROSECONDS'
-          WHEN 1
-          THEN INTERVAL '1 MICROSECONDS'
-          WHEN 2
-          THEN INTERVAL '2 MICROSECONDS'
-          WHEN 3
-          THEN INTERVAL '3 MICROSECONDS'
-          WHEN 4
-          THEN INTERVAL '4 MICROSECONDS'
-          WHEN 5
-          THEN INTERVAL '5 MICROSECONDS'
-          WHEN 6
-          THEN INTERVAL '6 MICROSECONDS'
-          WHEN 7
-          THEN INTERVAL '7 MICROSECONDS'
-          WHEN 8
-          THEN INTERVAL '8 MICROSECONDS'
-        END AS hs,
-        input,
-        output,
-        cached,
-        CASE
-          WHEN status = 9
-          THEN CASE
-            WHEN input < 1e3
-            THEN input
-            WHEN input < 1e4
-            THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e1) * 1e1
-            WHEN input < 1e5
-            THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e2) * 1e2
-            WHEN input < 1e6
-            THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e3) * 1e3
-            WHEN input < 1e7
-            THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e4) * 1e4
-            WHEN input < 1e8
-            THEN FLOOR(CAST(input AS DOUBLE PRECISION) / 1e5) * 1e5
-            ELSE FLOOR(CAST(input AS DOUBLE PRECISION) / 1e6) * 1e6
-          END
-        END AS tin,
-        CASE
-          WHEN status = 9
-          THEN CASE
-            WHEN output < 1e3
-            THEN output
-            WHEN output < 1e4
-            THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e1) * 1e1
-            WHEN output < 1e5
-            THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e2) * 1e2
-            WHEN output < 1e6
-            THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e3) * 1e3
-            WHEN output < 1e7
-            THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e4) * 1e4
-            WHEN output < 1e8
-            THEN FLOOR(CAST(output AS DOUBLE PRECISION) / 1e5) * 1e5
-            ELSE FLOOR(CAST(output AS DOUBLE PRECISION) / 1e6) * 1e6
-          END
-        END AS tout,
-        CASE WHEN status = 9 THEN model END AS tmodel
+        GROUPING(hs, tin, tout) AS grouped,
+        hs,
+        tin,
+        tout,
+        tmodel,
+        COUNT(*) AS n,
+        SUM(input) AS input,
+        SUM(output) AS output,
+        SUM(cached) AS cached,
+        MIN(t) AS first_t,
+        MAX(t) AS last_t
       FROM (
         SELECT
-          *,
-          CASE
-            WHEN keep = 0
-            THEN 0
-            WHEN t IS NULL
-            THEN 1
-            WHEN t < '1970-01-01 00:00:00+00' OR t >= '2200-01-01 00:00:00+00'
-            THEN 2
-            WHEN input IS NULL OR output IS NULL OR cached IS NULL
-            THEN 4
-            WHEN input < 0 OR output < 0 OR cached < 0
-            THEN 5
-            WHEN cached > input
-            THEN 6
-            WHEN input > 100000000 OR output > 100000000
-            THEN 7
-            WHEN TRUE
-            THEN 9
-            ELSE 8
-          END AS status
+          t,
+          COALESCE(
+            CASE
+              WHEN t < '1970-01-01 00:00:00+00'
+              AND DATE_BIN(INTERVAL '1 HOUR', t, '1970-01-01 00:00:00+00') < t
+              THEN DATE_BIN(INTERVAL '1 HOUR', t, '1970-01-01 00:00:00+00') + INTERVAL '1 HOUR'
+              ELSE DATE_BIN(INTERVAL '1 HOUR', t, '1970-01-01 00:00:00+00')
+            END,
+            '1970-01-01 00:00:00.000016+00'
+          ) + CASE status
+            WHEN 9
+            THEN INTERVAL '9 MICROSECONDS'
+            WHEN 0
+            THEN INTERVAL '0 MICROSECONDS'
+            WHEN 1
+            THEN INTERVAL '1 MICROSECONDS'
+            WHEN 2
+            THEN INTERVAL '2 MICROSECONDS'
+            WHEN 3
+            THEN INTERVAL '3 MICROSECONDS'
+            WHEN 4
+            THEN INTERVAL '4 MICROSECONDS'
+            WHEN 5
+            THEN INTERVAL '5 MICROSECONDS'
+            WHEN 6
+            THEN INTERVAL '6 MICROSECONDS'
+            WHEN 7
+            THEN INTERVAL '7 MICROSECONDS'
+            WHEN 8
+            THEN INTERVAL '8 MICROSECONDS'
+          END AS hs,
+          input,
+          output,
+          cached,
+          CASE WHEN status = 9 THEN input END AS tin,
+          CASE WHEN status = 9 THEN output END AS tout,
+          CASE WHEN status = 9 THEN model END AS tmodel
         FROM (
           SELECT
-            CASE WHEN ISFINITE("startTime") THEN "startTime" END AS t,
-            CAST("prompt_tokens" AS DOUBLE PRECISION) AS input,
-            CAST("completion_tokens" AS DOUBLE PRECISION) AS output,
-            COALESCE(
-              COALESCE(
-                CASE
-                  WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$'
-                  THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) AS DOUBLE PRECISION)
-                  WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|[0-9]{1,3}(,[0-9]{3})+)\s*$'
-                  THEN CASE
-                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[0-9]{1,3}(,[0-9]{3}){1,9}\s*$'
-                    THEN CAST(REPLACE(
-                      CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT),
-                      ',',
-                      ''
-                    ) AS DOUBLE PRECISION)
-                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '[eE]-'
-                    THEN 0.0
-                    WHEN TRIM(
-                      CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT)
-                    ) LIKE '-%'
-                    THEN CAST('-Infinity' AS DOUBLE PRECISION)
-                    ELSE CAST('Infinity' AS DOUBLE PRECISION)
-                  END
-                END,
-                CASE
-                  WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$'
-                  THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) AS DOUBLE PRECISION)
-                  WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|[0-9]{1,3}(,[0-9]{3})+)\s*$'
-                  THEN CASE
-                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[0-9]{1,3}(,[0-9]{3}){1,9}\s*$'
-                    THEN CAST(REPLACE(
-                      CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT),
-                      ',',
-                      ''
-                    ) AS DOUBLE PRECISION)
-                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '[eE]-'
-                    THEN 0.0
-                    WHEN TRIM(
-                      CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT)
-                    ) LIKE '-%'
-                    THEN CAST('-Infinity' AS DOUBLE PRECISION)
-                    ELSE CAST('Infinity' AS DOUBLE PRECISION)
-                  END
-                END
-              ),
-              0.0
-            ) AS cached,
-            COALESCE(NULLIF(CAST("model" AS TEXT), ''), '(none)') AS model,
+            *,
             CASE
-              WHEN COALESCE(
-                (
-                  "call_type" IS NULL
-                  OR "call_type" IN (
-                    'completion',
-                    'acompletion',
-                    'text_completion',
-                    'atext_completion',
-                    'anthropic_messages',
-                    'aresponses',
-                    'responses'
-                  )
-                ),
-                TRUE
-              )
-              AND COALESCE((
-                COALESCE("status", 'success') <> 'failure'
-              ), TRUE)
+              WHEN keep = 0
+              THEN 0
+              WHEN t IS NULL
               THEN 1
-              ELSE 0
-            END AS keep
-          FROM "LiteLLM_SpendLogs"
+              WHEN t < '1970-01-01 00:00:00+00' OR t >= '2200-01-01 00:00:00+00'
+              THEN 2
+              WHEN input IS NULL OR output IS NULL OR cached IS NULL
+              THEN 4
+              WHEN input < 0 OR output < 0 OR cached < 0
+              THEN 5
+              WHEN cached > input
+              THEN 6
+              WHEN input > 100000000 OR output > 100000000
+              THEN 7
+              WHEN TRUE
+              THEN 9
+              ELSE 8
+            END AS status
+          FROM (
+            SELECT
+              CASE WHEN ISFINITE("startTime") THEN "startTime" END AS t,
+              CAST("prompt_tokens" AS DOUBLE PRECISION) AS input,
+              CAST("completion_tokens" AS DOUBLE PRECISION) AS output,
+              COALESCE(
+                COALESCE(
+                  CASE
+                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$'
+                    THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) AS DOUBLE PRECISION)
+                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|[0-9]{1,3}(,[0-9]{3})+)\s*$'
+                    THEN CASE
+                      WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '^\s*[0-9]{1,3}(,[0-9]{3}){1,9}\s*$'
+                      THEN CAST(REPLACE(
+                        CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT),
+                        ',',
+                        ''
+                      ) AS DOUBLE PRECISION)
+                      WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT) ~ '[eE]-'
+                      THEN 0.0
+                      WHEN TRIM(
+                        CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT)
+                      ) LIKE '-%'
+                      THEN CAST('-Infinity' AS DOUBLE PRECISION)
+                      ELSE CAST('Infinity' AS DOUBLE PRECISION)
+                    END
+                  END,
+                  CASE
+                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$'
+                    THEN CAST(CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) AS DOUBLE PRECISION)
+                    WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|[0-9]{1,3}(,[0-9]{3})+)\s*$'
+                    THEN CASE
+                      WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[0-9]{1,3}(,[0-9]{3}){1,9}\s*$'
+                      THEN CAST(REPLACE(
+                        CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT),
+                        ',',
+                        ''
+                      ) AS DOUBLE PRECISION)
+                      WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '[eE]-'
+                      THEN 0.0
+                      WHEN TRIM(
+                        CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT)
+                      ) LIKE '-%'
+                      THEN CAST('-Infinity' AS DOUBLE PRECISION)
+                      ELSE CAST('Infinity' AS DOUBLE PRECISION)
+                    END
+                  END
+                ),
+                0.0
+              ) AS cached,
+              COALESCE(NULLIF(CAST("model" AS TEXT), ''), '(none)') AS model,
+              CASE
+                WHEN COALESCE(
+                  (
+                    "call_type" IS NULL
+                    OR "call_type" IN (
+                      'completion',
+                      'acompletion',
+                      'text_completion',
+                      'atext_completion',
+                      'anthropic_messages',
+                      'aresponses',
+                      'responses'
+                    )
+                  ),
+                  TRUE
+                )
+                AND COALESCE((
+                  COALESCE("status", 'success') <> 'failure'
+                ), TRUE)
+                THEN 1
+                ELSE 0
+              END AS keep
+            FROM "LiteLLM_SpendLogs"
+            OFFSET 0
+          ) AS normalized
           OFFSET 0
-        ) AS normalized
+        ) AS checked
         OFFSET 0
-      ) AS checked
-      OFFSET 0
-    ) AS split
-    GROUP BY
-      GROUPING SETS (
-        (hs, tmodel),
-        (
-          tin
-        ),
-        (
-          tout
+      ) AS split
+      GROUP BY
+        GROUPING SETS (
+          (hs, tmodel),
+          (
+            tin
+          ),
+          (
+            tout
+          )
         )
-      )
-  ) AS sets
+    ) AS sets
+  ) AS bucketed
   GROUP BY
     GROUPING SETS (
       (grouped, hs),

@@ -51,161 +51,169 @@ FROM (
     MAX(last_t) AS last_us
   FROM (
     SELECT
-      GROUPING(hs, tin, tout) AS grouped,
+      grouped,
       hs,
-      tin,
-      tout,
+      CASE
+        WHEN tin < 1e3
+        THEN tin
+        WHEN tin < 1e4
+        THEN FLOOR(tin / 1e1) * 1e1
+        WHEN tin < 1e5
+        THEN FLOOR(tin / 1e2) * 1e2
+        WHEN tin < 1e6
+        THEN FLOOR(tin / 1e3) * 1e3
+        WHEN tin < 1e7
+        THEN FLOOR(tin / 1e4) * 1e4
+        WHEN tin < 1e8
+        THEN FLOOR(tin / 1e5) * 1e5
+        ELSE FLOOR(tin / 1e6) * 1e6
+      END AS tin,
+      CASE
+        WHEN tout < 1e3
+        THEN tout
+        WHEN tout < 1e4
+        THEN FLOOR(tout / 1e1) * 1e1
+        WHEN tout < 1e5
+        THEN FLOOR(tout / 1e2) * 1e2
+        WHEN tout < 1e6
+        THEN FLOOR(tout / 1e3) * 1e3
+        WHEN tout < 1e7
+        THEN FLOOR(tout / 1e4) * 1e4
+        WHEN tout < 1e8
+        THEN FLOOR(tout / 1e5) * 1e5
+        ELSE FLOOR(tout / 1e6) * 1e6
+      END AS tout,
       tmodel,
-      COUNT(*) AS n,
-      SUM(input) AS input,
-      SUM(output) AS output,
-      SUM(cached) AS cached,
-      MIN(t) AS first_t,
-      MAX(t) AS last_t
+      n,
+      input,
+      output,
+      cached,
+      first_t,
+      last_t
     FROM (
       SELECT
-        t,
-        COALESCE(t DIV 3600000000 * 3600000000, 16) + status AS hs,
-        input,
-        output,
-        cached,
-        CASE
-          WHEN status = 9
-          THEN CASE
-            WHEN input < 1e3
-            THEN input
-            WHEN input < 1e4
-            THEN FLOOR(input / 1e1) * 1e1
-            WHEN input < 1e5
-            THEN FLOOR(input / 1e2) * 1e2
-            WHEN input < 1e6
-            THEN FLOOR(input / 1e3) * 1e3
-            WHEN input < 1e7
-            THEN FLOOR(input / 1e4) * 1e4
-            WHEN input < 1e8
-            THEN FLOOR(input / 1e5) * 1e5
-            ELSE FLOOR(input / 1e6) * 1e6
-          END
-        END AS tin,
-        CASE
-          WHEN status = 9
-          THEN CASE
-            WHEN output < 1e3
-            THEN output
-            WHEN output < 1e4
-            THEN FLOOR(output / 1e1) * 1e1
-            WHEN output < 1e5
-            THEN FLOOR(output / 1e2) * 1e2
-            WHEN output < 1e6
-            THEN FLOOR(output / 1e3) * 1e3
-            WHEN output < 1e7
-            THEN FLOOR(output / 1e4) * 1e4
-            WHEN output < 1e8
-            THEN FLOOR(output / 1e5) * 1e5
-            ELSE FLOOR(output / 1e6) * 1e6
-          END
-        END AS tout,
-        CASE WHEN status = 9 THEN model END AS tmodel
+        GROUPING(hs, tin, tout) AS grouped,
+        hs,
+        tin,
+        tout,
+        tmodel,
+        COUNT(*) AS n,
+        SUM(input) AS input,
+        SUM(output) AS output,
+        SUM(cached) AS cached,
+        MIN(t) AS first_t,
+        MAX(t) AS last_t
       FROM (
         SELECT
-          *,
-          CASE
-            WHEN keep = 0
-            THEN 0
-            WHEN t IS NULL
-            THEN 1
-            WHEN t < 0 OR t >= 7258118400000000
-            THEN 2
-            WHEN input IS NULL OR output IS NULL OR cached IS NULL
-            THEN 4
-            WHEN input < 0 OR output < 0 OR cached < 0
-            THEN 5
-            WHEN cached > input
-            THEN 6
-            WHEN input > 100000000 OR output > 100000000
-            THEN 7
-            WHEN TRUE
-            THEN 9
-            ELSE 8
-          END AS status
+          t,
+          COALESCE(t DIV 3600000000 * 3600000000, 16) + status AS hs,
+          input,
+          output,
+          cached,
+          CASE WHEN status = 9 THEN input END AS tin,
+          CASE WHEN status = 9 THEN output END AS tout,
+          CASE WHEN status = 9 THEN model END AS tmodel
         FROM (
           SELECT
-            UNIX_MICROS(`startTime`) AS t,
-            CAST(`prompt_tokens` AS DOUBLE) AS input,
-            CAST(`completion_tokens` AS DOUBLE) AS output,
-            COALESCE(
+            *,
+            CASE
+              WHEN keep = 0
+              THEN 0
+              WHEN t IS NULL
+              THEN 1
+              WHEN t < 0 OR t >= 7258118400000000
+              THEN 2
+              WHEN input IS NULL OR output IS NULL OR cached IS NULL
+              THEN 4
+              WHEN input < 0 OR output < 0 OR cached < 0
+              THEN 5
+              WHEN cached > input
+              THEN 6
+              WHEN input > 100000000 OR output > 100000000
+              THEN 7
+              WHEN TRUE
+              THEN 9
+              ELSE 8
+            END AS status
+          FROM (
+            SELECT
+              UNIX_MICROS(`startTime`) AS t,
+              CAST(`prompt_tokens` AS DOUBLE) AS input,
+              CAST(`completion_tokens` AS DOUBLE) AS output,
               COALESCE(
                 COALESCE(
-                  CAST(GET_JSON_OBJECT(`metadata`, '$.usage_object.prompt_tokens_details.cached_tokens') AS DOUBLE),
-                  CASE
-                    WHEN TRIM(
-                      CAST(GET_JSON_OBJECT(`metadata`, '$.usage_object.prompt_tokens_details.cached_tokens') AS STRING)
-                    ) RLIKE '^[0-9]{1,3}(,[0-9]{3})+$'
-                    THEN CAST(REPLACE(
-                      TRIM(
+                  COALESCE(
+                    CAST(GET_JSON_OBJECT(`metadata`, '$.usage_object.prompt_tokens_details.cached_tokens') AS DOUBLE),
+                    CASE
+                      WHEN TRIM(
                         CAST(GET_JSON_OBJECT(`metadata`, '$.usage_object.prompt_tokens_details.cached_tokens') AS STRING)
-                      ),
-                      ',',
-                      ''
-                    ) AS DOUBLE)
-                  END
-                ),
-                COALESCE(
-                  CAST(GET_JSON_OBJECT(`metadata`, '$.usage_object.cache_read_input_tokens') AS DOUBLE),
-                  CASE
-                    WHEN TRIM(
-                      CAST(GET_JSON_OBJECT(`metadata`, '$.usage_object.cache_read_input_tokens') AS STRING)
-                    ) RLIKE '^[0-9]{1,3}(,[0-9]{3})+$'
-                    THEN CAST(REPLACE(
-                      TRIM(
+                      ) RLIKE '^[0-9]{1,3}(,[0-9]{3})+$'
+                      THEN CAST(REPLACE(
+                        TRIM(
+                          CAST(GET_JSON_OBJECT(`metadata`, '$.usage_object.prompt_tokens_details.cached_tokens') AS STRING)
+                        ),
+                        ',',
+                        ''
+                      ) AS DOUBLE)
+                    END
+                  ),
+                  COALESCE(
+                    CAST(GET_JSON_OBJECT(`metadata`, '$.usage_object.cache_read_input_tokens') AS DOUBLE),
+                    CASE
+                      WHEN TRIM(
                         CAST(GET_JSON_OBJECT(`metadata`, '$.usage_object.cache_read_input_tokens') AS STRING)
-                      ),
-                      ',',
-                      ''
-                    ) AS DOUBLE)
-                  END
-                )
-              ),
-              0.0
-            ) AS cached,
-            COALESCE(NULLIF(CAST(`model` AS STRING), ''), '(none)') AS model,
-            CASE
-              WHEN COALESCE(
-                (
-                  `call_type` IS NULL
-                  OR `call_type` IN (
-                    'completion',
-                    'acompletion',
-                    'text_completion',
-                    'atext_completion',
-                    'anthropic_messages',
-                    'aresponses',
-                    'responses'
+                      ) RLIKE '^[0-9]{1,3}(,[0-9]{3})+$'
+                      THEN CAST(REPLACE(
+                        TRIM(
+                          CAST(GET_JSON_OBJECT(`metadata`, '$.usage_object.cache_read_input_tokens') AS STRING)
+                        ),
+                        ',',
+                        ''
+                      ) AS DOUBLE)
+                    END
                   )
                 ),
-                TRUE
-              )
-              AND COALESCE((
-                COALESCE(`status`, 'success') <> 'failure'
-              ), TRUE)
-              THEN 1
-              ELSE 0
-            END AS keep
-          FROM `LiteLLM_SpendLogs`
-        ) AS normalized
-      ) AS checked
-    ) AS split
-    GROUP BY
-      GROUPING SETS (
-        (hs, tmodel),
-        (
-          tin
-        ),
-        (
-          tout
+                0.0
+              ) AS cached,
+              COALESCE(NULLIF(CAST(`model` AS STRING), ''), '(none)') AS model,
+              CASE
+                WHEN COALESCE(
+                  (
+                    `call_type` IS NULL
+                    OR `call_type` IN (
+                      'completion',
+                      'acompletion',
+                      'text_completion',
+                      'atext_completion',
+                      'anthropic_messages',
+                      'aresponses',
+                      'responses'
+                    )
+                  ),
+                  TRUE
+                )
+                AND COALESCE((
+                  COALESCE(`status`, 'success') <> 'failure'
+                ), TRUE)
+                THEN 1
+                ELSE 0
+              END AS keep
+            FROM `LiteLLM_SpendLogs`
+          ) AS normalized
+        ) AS checked
+      ) AS split
+      GROUP BY
+        GROUPING SETS (
+          (hs, tmodel),
+          (
+            tin
+          ),
+          (
+            tout
+          )
         )
-      )
-  ) AS sets
+    ) AS sets
+  ) AS bucketed
   GROUP BY
     GROUPING SETS (
       (grouped, hs),

@@ -66,6 +66,27 @@ def test_percentiles_from_buckets_are_within_half_a_percent(values: list[int], p
         assert got == exact
 
 
+def test_the_query_returns_buckets_however_many_distinct_counts() -> None:
+    """The scan groups each distinct count; the query puts those groups in buckets before
+    they come back. 60,000 distinct input counts, 1,000-60,999: 900 buckets of 10 (1,000 to
+    9,999) and 510 of 100 (10,000 to 60,999); 7 output counts below 1,000, each its own."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE logs AS SELECT TIMESTAMP '2026-06-01' + i * INTERVAL 1 SECOND AS ts, "
+        "1000 + i AS input_tokens, i % 7 AS output_tokens FROM range(60000) t(i)"
+    )
+    table = Table(
+        None, "logs", {"ts": "timestamp", "input_tokens": "bigint", "output_tokens": "bigint"}
+    )
+    rows = con.execute(profile_query(table, "generic", {})).fetchall()
+    tin = {r[3]: r[6] for r in rows if r[0] == 11}  # g 11: the input buckets, with their n
+    tout = {r[4]: r[6] for r in rows if r[0] == 13}
+    assert len(tin) == 900 + 510
+    assert [tin[1000], tin[9990], tin[10000], tin[60900]] == [10, 10, 100, 100]
+    assert not {1001, 10010} & tin.keys()
+    assert tout == {float(k): 60000 // 7 + (k < 60000 % 7) for k in range(7)}
+
+
 @pytest.mark.parametrize(
     ("url", "shown"),
     [

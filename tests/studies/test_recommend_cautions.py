@@ -6,33 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import run
+from helpers import caution_scenario, run
 from payback import load_scenario
 from payback.studies.recommend import recommend
-
-SCENARIO = """
-[scenario]
-name = "FP8 at 1,000/1,000"
-horizon_months = 12
-
-[traffic]
-requests_per_month = 30000000
-input_tokens = 1000
-output_tokens = 1000
-
-[baseline]
-name = "api"
-kind = "per_request"
-usd_per_1k_requests = 5.0
-
-[[alternatives]]
-name = "self-hosted"
-kind = "self_hosted"
-model = "llama-3.1-8b"
-gpu = "h100-sxm"
-precision = "fp8"
-engine = "{engine}"
-"""
 
 
 def _cautions(warnings: list[str]) -> list[str]:
@@ -42,8 +18,7 @@ def _cautions(warnings: list[str]) -> list[str]:
 def test_the_winner_in_a_regime_is_cautioned_as_estimate_serving_cautions_it(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "s.toml"
-    path.write_text(SCENARIO.format(engine="trtllm"), encoding="utf-8")
+    path = caution_scenario(tmp_path, "trtllm", 30_000_000)
     result = recommend(load_scenario(path))
     best = result.candidates[0]
     assert (best.gpu, best.precision, best.gpus_per_replica, best.batch) == ("gh200", "fp8", 1, 771)
@@ -60,8 +35,7 @@ def test_the_winner_in_a_regime_is_cautioned_as_estimate_serving_cautions_it(
 
 
 def test_a_winner_outside_every_regime_has_no_caution(tmp_path: Path) -> None:
-    path = tmp_path / "s.toml"
-    path.write_text(SCENARIO.format(engine="vllm"), encoding="utf-8")
+    path = caution_scenario(tmp_path, "vllm", 30_000_000)
     result = recommend(load_scenario(path))
     assert result.candidates[0].meets_targets
     assert _cautions(result.warnings) == []
