@@ -1202,7 +1202,7 @@ ODD_TIMES = [
     "2026-10-01 08:00:00 UTC",
     "2026-10-01 08:00:00+0530",
     "2026-10-01 8:00",
-    "1790000000",  # seconds since 1970 as text: not read as a time (as DuckDB's TRY_CAST)
+    "1790000000",  # seconds since 1970 as text: a time, as files read it
     "yesterday",  # PostgreSQL reads it; DuckDB does not
     "2026-13-45 10:00",
     "2026-02-30",
@@ -1242,12 +1242,12 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
         with psycopg.connect(pg_logs) as con:
             con.execute("DROP TABLE odd_text")
     want = profile_database(str(db), table="odd_text")
-    # 8 times read, 2 token counts used each (100 and 1e2)
-    assert got.rows["used"] == want.rows["used"] == 16
+    # 9 times read, 2 token counts used each (100 and 1e2)
+    assert got.rows["used"] == want.rows["used"] == 18
     assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
-    assert got.rows["unreadable_why"]["no time that reads as a date"] == 6 * len(ODD_NUMBERS)
+    assert got.rows["unreadable_why"]["no time that reads as a date"] == 5 * len(ODD_NUMBERS)
     assert got.traffic == want.traffic
-    # ClickHouse's best-effort parse would read more (seconds since 1970 as text): the same
+    # ClickHouse's best-effort parse would read more (a date without its year): the same
     # ISO 8601 text is read there, and numbers with spaces around them
     chdb_session = pytest.importorskip("chdb.session")
     folder = tmp_path / "chdb"
@@ -1316,6 +1316,75 @@ def test_nan_and_infinite_token_counts_are_counted_as_files_count_them(
         assert got.rows["used"] == 2
         assert got.rows["unreadable_why"] == from_file.rows["unreadable_why"]
         assert got.traffic["input_tokens"] == 200.0
+
+
+UNIX_TEXT = [
+    "2026-03-01 10:00:00+00",
+    "1772362800",  # seconds
+    "1772452800000",  # milliseconds
+    "1772539200000000",  # microseconds
+    "1772625600000000000",  # nanoseconds
+    " 1772712000 ",
+    "1,772,800,000",  # digits grouped by commas, as token counts are read
+    "1e300",  # no time: too large for microseconds in a BIGINT
+    "nan",
+    "abc",
+    None,
+]
+
+
+def test_unix_times_in_a_text_column_are_read_as_files_read_them(
+    pg_logs: str, tmp_path: Path
+) -> None:
+    """A text column of times holding seconds (or ms, µs, ns) since 1970: files read them,
+    the tables' query read them as no time. PostgreSQL, DuckDB and ClickHouse now give the
+    file's profile; and a floating-point time column holding 1e300, NaN or an infinity is
+    a row without a time, where PostgreSQL's cast to microseconds ended the query."""
+    import duckdb
+    import psycopg
+
+    rows = [(t, 100 + i, 10) for i, t in enumerate(UNIX_TEXT)]
+    create = "CREATE TABLE unix_text (created_at {}, prompt_tokens int, completion_tokens int)"
+    with psycopg.connect(pg_logs) as con:
+        con.execute(create.format("text"))
+        con.execute(create.format("double precision").replace("unix_text", "unix_double"))
+        for row in rows:
+            con.execute("INSERT INTO unix_text VALUES (%s, %s, %s)", row)
+        for t in (1772362800.0, 1e300, float("inf"), float("-inf"), float("nan")):
+            con.execute("INSERT INTO unix_double VALUES (%s, 100, 10)", (t,))
+    db = tmp_path / "unix.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(create.format("VARCHAR"))
+        con.executemany("INSERT INTO unix_text VALUES (?, ?, ?)", rows)
+        con.execute(f"COPY unix_text TO '{tmp_path / 'unix.csv'}' (HEADER)")
+        con.execute(f"COPY unix_text TO '{tmp_path / 'unix.parquet'}' (FORMAT parquet)")
+    try:
+        on_postgres = profile_database(pg_logs, table="unix_text")
+        doubles = profile_database(pg_logs, table="unix_double")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP TABLE unix_text")
+            con.execute("DROP TABLE unix_double")
+    chdb_session = pytest.importorskip("chdb.session")
+    session = chdb_session.Session(str(tmp_path / "chdb"))
+    session.query(
+        "CREATE TABLE unix_text (created_at Nullable(String), prompt_tokens Int32, "
+        "completion_tokens Int32) ENGINE = MergeTree ORDER BY tuple()"
+    )
+    session.query(
+        f"INSERT INTO unix_text SELECT * FROM file('{tmp_path / 'unix.parquet'}', Parquet)"
+    )
+    session.close()
+    on_clickhouse = profile_database(f"chdb://{tmp_path / 'chdb'}", table="unix_text")
+    from_file = profile_usage([tmp_path / "unix.csv"])
+    assert from_file.rows["used"] == 7  # March 1-7, one a day
+    assert from_file.rows["unreadable_why"] == {"no time that reads as a date": 4}
+    for got in (on_postgres, profile_database(str(db), table="unix_text"), on_clickhouse):
+        # (the examples of unusable rows are not fetched from a database)
+        assert {**got.rows, "examples": []} == {**from_file.rows, "examples": []}
+        assert got.traffic == from_file.traffic
+    assert doubles.rows["used"] == 1
+    assert doubles.rows["unreadable_why"] == {"no time that reads as a date": 4}
 
 
 # -- LiteLLM's daily rollups (disable_spend_logs) -----------------------------------------
