@@ -374,6 +374,25 @@ def test_init_bad_targets(tmp_path: Path) -> None:
     assert_user_error(*run("init", tmp_path), "is a directory")
 
 
+def test_a_path_under_a_file_says_the_file_is_not_a_folder(tmp_path: Path) -> None:
+    """``init scenario.toml/x.toml`` (and report -o, usage -o) said "folder scenario.toml
+    does not exist": it exists, it is a file. The file is left as it was."""
+    scenario = tmp_path / "scenario.toml"
+    assert run("init", scenario)[0] == 0
+    before = scenario.read_bytes()
+    said = f"{scenario} is a file, not a folder"
+    for args in (
+        ("init", scenario / "x.toml"),
+        ("init", scenario / "deeper" / "x.toml"),
+        ("report", EXAMPLES / "seed.toml", "-o", scenario / "r.html"),
+        ("usage", EXAMPLES / "seed.toml", "-o", scenario / "u.toml"),
+    ):
+        code, out, err = run(*args)
+        assert_user_error(code, out, err, said)
+        assert "does not exist" not in err
+    assert scenario.read_bytes() == before
+
+
 # ------------------------------------------------------------------ help
 
 
@@ -594,6 +613,8 @@ def test_cli_modules_import_only_light_modules_at_the_top(path: Path) -> None:
             name.split(".")[0] in sys.stdlib_module_names
             or name in ("payback", "payback.errors")  # payback: loaded already
             or name == "payback.studies"  # its defaults (SOBOL_SAMPLES) and no import
+            or name == "payback.report.controls"  # the standard library only: the one filter
+            # of control characters, for the terminal and the documents alike
             or name.split(".")[0] == "typer"
             or name.startswith("payback.cli")
         )
