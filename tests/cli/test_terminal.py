@@ -625,3 +625,19 @@ def test_solve_rounds_a_step_and_wraps_to_the_terminal(tmp_path: Path) -> None:
     )
     assert "The target holds for traffic.peak_to_average at most 8.687." in flat
     assert "8.6870" not in out
+
+
+@pytest.mark.parametrize(
+    ("requests", "said"),
+    [
+        ("1", "At 1 request a month,"),  # was "At 1 requests a month"
+        ("0.001", "At 0.001 requests a month,"),  # was "At 0 requests a month"
+        ("2.5", "At 2.5 requests a month,"),  # was "At 2 requests a month"
+        ("20000", "At 20,000 requests a month,"),
+    ],
+)
+def test_quick_says_the_requests_it_was_given(requests: str, said: str) -> None:
+    args = ("quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "1e12")
+    code, out, err = run_at(100, *args, "--requests-per-month", requests)
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith(said)
