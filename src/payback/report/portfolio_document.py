@@ -427,34 +427,19 @@ def order_paragraph(alt: PortfolioAlternative, horizon: int) -> str:
     return text
 
 
-def drivers_paragraphs(
-    analysis: PortfolioAnalysis, drivers: list[Driver], top: int = 3
-) -> list[str]:
+def drivers_paragraphs(analysis: PortfolioAnalysis, drivers: list[Driver]) -> list[str]:
     """The inputs that move the alternative's answer most (``payback sensitivity``'s
-    tornado: each input alone at its p10 and p90, or ±25%, the rest central), and what to
-    measure first."""
-    if not drivers:
-        return ["No input moves the answer: it holds whatever the assumptions."]
-    from payback.report.explain import measure_first
-    from payback.report.fleet import break_even_span
+    tornado: each input alone at its p10 and p90, or ±25%, the rest central), what the
+    others do and what to measure first, as a scenario's explain says them
+    (:func:`payback.report.explain.drivers_paragraphs`), each range with its values."""
+    from payback.report.explain import drivers_paragraphs as said
 
-    horizon = analysis.horizon_months
-    lines = [
-        f"{driver_label(analysis, d.parameter)} ({d.parameter}; {driver_span(d)}): "
-        f"NPV {prose_usd(d.npv_low_usd)} to {prose_usd(d.npv_high_usd)}, break-even "
-        + break_even_span(d.break_even_month_low, d.break_even_month_high, horizon)
-        for d in drivers[:top]
-    ]
-    first = drivers[0].parameter
-    advice = measure_first(first)
-    return [
-        "With each input moved alone over the range in brackets and the others central "
-        "(payback sensitivity ranks every input), the answer moves most with: "
-        + "; ".join(lines)
-        + ".",
-        f"Measure first: {advice}. Narrowing the {driver_label(analysis, first)} narrows the "
-        "answer more than anything else.",
-    ]
+    return said(
+        drivers,
+        analysis.horizon_months,
+        lambda path: driver_label(analysis, path),
+        lambda d: driver_span(analysis, d),
+    )
 
 
 def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any, TypedDict
 
 from payback.analysis.result import QUARTER_MONTHS
 from payback.analysis.verdict import saves_nothing
+from payback.report.common import span_text
 from payback.report.explain import crossing, measure_first
 from payback.report.fleet import changes_the_answer
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
@@ -89,7 +90,7 @@ def _facts(
             d.to_dict()
             | {
                 "label": driver_label(analysis, d.parameter),
-                "range": driver_span(d),
+                "range": driver_span(analysis, d),
                 "changes_the_answer": changes_the_answer(d),
             }
             for d in drivers
@@ -152,8 +153,10 @@ def driver_label(analysis: PortfolioAnalysis, path: str) -> str:
     return input_label(path, units=False)
 
 
-def driver_span(d: Driver) -> str:
-    """The range an input was moved over, in one pair of brackets' words: ``±25%``,
-    ``p10 to p90`` or ``-0.3 to 0, assumed for a rate left at 0``."""
-    words = d.assumed or "p10 to p90"
-    return words.replace(" (", ", ", 1)[:-1] if words.endswith(")") else words
+def driver_span(analysis: PortfolioAnalysis, d: Driver) -> str:
+    """The range an input was moved over, its values with their unit, as a scenario's
+    explain says it (:func:`~payback.report.common.span_text`): ``$1.88 to $3.12/1M
+    tokens, ±25%``, ``-30.0% to 0.0% a year, assumed for a rate left at 0``."""
+    from payback.analysis.portfolio import central_value
+
+    return span_text(d, lambda: float(central_value(analysis.portfolio, d.parameter)))
