@@ -1074,3 +1074,28 @@ def test_the_library_names_no_flag_and_the_command_line_translates_its_advice() 
     assert {p: f for p, f in named.items() if f} == {}
     for library_words in LIBRARY_ADVICE:  # each is still said somewhere, or the entry is dead
         assert any(library_words in s for strings in said.values() for s in strings), library_words
+
+
+@pytest.mark.parametrize(
+    "command", ["analyze", "report", "explain", "sensitivity", "solve", "recommend"]
+)
+def test_usage_lines_name_the_file_alike(command: str) -> None:
+    """``analyze --help`` showed ``{FILE}...`` where every other command shows ``{file}``."""
+    code, out, err = run(command, "--help")
+    assert code == 0, err
+    usage = next(line for line in out.splitlines() if "Usage:" in line)
+    assert "{file}" in usage
+    assert "FILE" not in usage
+
+
+@pytest.mark.parametrize("model", ["llama-3.1-8", "qwen7b", "nope"])
+def test_calibrate_suggests_models_as_estimate_does(model: str) -> None:
+    """An unknown --model reads the same in calibrate as in estimate: near ids as "did you
+    mean" (none for "nope", which is near none), then the known ids."""
+    code, _, calibrate = run("calibrate", "--model", model)
+    assert code == 2
+    code, _, estimate = run("estimate", "serving", "--model", model, "--gpu", "l4")
+    assert code == 2
+    assert calibrate == estimate
+    assert calibrate.startswith(f"error: --model {model}: unknown model '{model}'")
+    assert ("did you mean" in calibrate) == (model != "nope")
