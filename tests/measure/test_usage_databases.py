@@ -1193,6 +1193,17 @@ def test_the_one_table_that_looks_like_logs_is_read(
     )
 
 
+def chdb_from_parquet(folder: Path, table: str, columns: str, parquet: Path) -> str:
+    """A chdb database in ``folder`` with ``table`` (``columns``: ClickHouse's) holding the
+    rows of a Parquet file; its URL."""
+    chdb_session = pytest.importorskip("chdb.session")
+    session = chdb_session.Session(str(folder))
+    session.query(f"CREATE TABLE {table} ({columns}) ENGINE = MergeTree ORDER BY tuple()")
+    session.query(f"INSERT INTO {table} SELECT * FROM file('{parquet}', Parquet)")
+    session.close()
+    return f"chdb://{folder}"
+
+
 ODD_TIMES = [
     "2026-10-01 10:00:00+02",
     "2026-10-01T08:30:00Z",
@@ -1249,18 +1260,11 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
     assert got.traffic == want.traffic
     # ClickHouse's best-effort parse would read more (a date without its year): the same
     # ISO 8601 text is read there, and numbers with spaces around them
-    chdb_session = pytest.importorskip("chdb.session")
-    folder = tmp_path / "chdb"
-    session = chdb_session.Session(str(folder))
-    session.query(
-        "CREATE TABLE odd_text (created_at Nullable(String), prompt_tokens Nullable(String), "
-        "completion_tokens Int32) ENGINE = MergeTree ORDER BY tuple()"
-    )
     with duckdb.connect(str(db), read_only=True) as con:
         con.execute(f"COPY odd_text TO '{tmp_path / 'odd.parquet'}' (FORMAT parquet)")
-    session.query(f"INSERT INTO odd_text SELECT * FROM file('{tmp_path / 'odd.parquet'}', Parquet)")
-    session.close()
-    on_clickhouse = profile_database(f"chdb://{folder}", table="odd_text")
+    columns = "created_at Nullable(String), prompt_tokens Nullable(String), completion_tokens Int32"
+    chdb = chdb_from_parquet(tmp_path / "chdb", "odd_text", columns, tmp_path / "odd.parquet")
+    on_clickhouse = profile_database(chdb, table="odd_text")
     assert on_clickhouse.rows == want.rows
     assert on_clickhouse.traffic == want.traffic
 
@@ -1299,17 +1303,9 @@ def test_nan_and_infinite_token_counts_are_counted_as_files_count_them(
     finally:
         with psycopg.connect(pg_logs) as con:
             con.execute("DROP TABLE floats")
-    chdb_session = pytest.importorskip("chdb.session")
-    session = chdb_session.Session(str(tmp_path / "chdb"))
-    session.query(
-        "CREATE TABLE floats (created_at DateTime64(6, 'UTC'), prompt_tokens Float64, "
-        "completion_tokens Int32) ENGINE = MergeTree ORDER BY tuple()"
-    )
-    session.query(
-        f"INSERT INTO floats SELECT * FROM file('{tmp_path / 'floats.parquet'}', Parquet)"
-    )
-    session.close()
-    on_clickhouse = profile_database(f"chdb://{tmp_path / 'chdb'}", table="floats")
+    columns = "created_at DateTime64(6, 'UTC'), prompt_tokens Float64, completion_tokens Int32"
+    chdb = chdb_from_parquet(tmp_path / "chdb", "floats", columns, tmp_path / "floats.parquet")
+    on_clickhouse = profile_database(chdb, table="floats")
     from_file = profile_usage([tmp_path / "floats.csv"])
     assert from_file.rows["unreadable_why"] == {"token counts that are not finite numbers": 3}
     for got in (on_postgres, profile_database(str(db), table="floats"), on_clickhouse):
@@ -1365,17 +1361,9 @@ def test_unix_times_in_a_text_column_are_read_as_files_read_them(
         with psycopg.connect(pg_logs) as con:
             con.execute("DROP TABLE unix_text")
             con.execute("DROP TABLE unix_double")
-    chdb_session = pytest.importorskip("chdb.session")
-    session = chdb_session.Session(str(tmp_path / "chdb"))
-    session.query(
-        "CREATE TABLE unix_text (created_at Nullable(String), prompt_tokens Int32, "
-        "completion_tokens Int32) ENGINE = MergeTree ORDER BY tuple()"
-    )
-    session.query(
-        f"INSERT INTO unix_text SELECT * FROM file('{tmp_path / 'unix.parquet'}', Parquet)"
-    )
-    session.close()
-    on_clickhouse = profile_database(f"chdb://{tmp_path / 'chdb'}", table="unix_text")
+    columns = "created_at Nullable(String), prompt_tokens Int32, completion_tokens Int32"
+    chdb = chdb_from_parquet(tmp_path / "chdb", "unix_text", columns, tmp_path / "unix.parquet")
+    on_clickhouse = profile_database(chdb, table="unix_text")
     from_file = profile_usage([tmp_path / "unix.csv"])
     assert from_file.rows["used"] == 7  # March 1-7, one a day
     assert from_file.rows["unreadable_why"] == {"no time that reads as a date": 4}
