@@ -1040,9 +1040,11 @@ HELD_BACK: dict[str, ServingRow] = {
 def row_ratios() -> dict[str, float]:
     """Every row's ratio by its id in docs/accuracy.md (predicted ÷ published, latencies
     inverted): the serving rows ``S1``…, the training rows ``T1``…, the held-back rows
-    (:data:`HELD_BACK`) and the own training runs by stack, ``O8/standard`` (a stack's
-    estimate over the measured tokens/s)."""
+    (:data:`HELD_BACK`), the rows under load by their first token, ``L1``… (the measured
+    TTFT over the predicted), and the own training runs by stack, ``O8/standard`` (a
+    stack's estimate over the measured tokens/s)."""
     out = {f"S{i}": row.ratio() for i, row in enumerate(SERVING, 1)}
+    out |= {f"L{i}": row.ttft_ms / row.predicted()[0] for i, row in enumerate(LOAD, 1)}
     out |= {f"T{i}": row.ratio() for i, row in enumerate(TRAINING, 1)}
     out |= {name: row.ratio() for name, row in HELD_BACK.items()}
     for j, run in enumerate(own_runs(), 1):
@@ -1450,8 +1452,9 @@ def cautions_table() -> list[str]:
         "",
         "### Regimes the estimates caution of",
         "",
-        "`payback estimate serving`, `estimate training` and `analyze` (its warnings, a "
-        "report's Cautions) say in one line when an estimate falls in one of these regimes, "
+        "`payback estimate serving`, `estimate training`, `analyze` (its warnings, a "
+        "report's Cautions) and `recommend` (of its winner) say in one line when an estimate "
+        "falls in one of these regimes, "
         "naming the mechanism and the rows' ratios (`payback.hardware.cautions.REGIMES`; "
         "`tests/hardware/test_cautions.py` holds the ratios cited to these rows). The "
         "estimate itself is unchanged.",

@@ -79,7 +79,126 @@ def test_analyze_warns_of_both_regimes(tmp_path: Path) -> None:
         "alternatives.0.one_time.training",
     ]
     assert any(w.startswith("alternatives.0: KV-bound at 675 sequences") for w in warnings)
-    path = caution_scenario(tmp_path, "vllm", 1_000_000, alternative=LORA_ON_ONE_GPU)
+    # S24's lengths (128/4,096): in series 1.21x, outside (tests/hardware/test_cautions.py)
+    path = caution_scenario(
+        tmp_path, "trtllm", 1_000_000, tokens=(128, 4096), alternative=LORA_ON_ONE_GPU
+    )
     code, out, err = run("analyze", str(path), "--json")
     assert code == 0, err
     assert not any(w.startswith("alternatives.0: ") for w in json.loads(out)["warnings"])
+
+
+# ------------------------------------------------------------------ the overlap on vLLM
+
+VLLM_FP8 = (*KV_BOUND[:-5], "vllm", "--input-tokens", "1000", "--output-tokens", "1000")
+
+
+def test_vllm_in_the_overlapped_state_says_so_in_text_and_json() -> None:
+    """H1's configuration (TensorRT-LLM 1.38x) on vLLM: the same 675 sequences, 1.65x in
+    series; it said nothing, where TensorRT-LLM's estimate in the same state is cautioned."""
+    data = _json(*VLLM_FP8)
+    assert round(data["output_tokens_per_s"]) == 20656  # the estimate itself unchanged
+    [line] = data["cautions"]
+    assert line.startswith("KV-bound at 675 sequences with FP8 on vllm: 27.9 ms of cache reads")
+    assert line.endswith(
+        "(docs/accuracy.md S1 1.41x, S22 1.20x, H1 1.38x) and vllm's GEMMs and attention are "
+        "separate kernels too; no vllm run in it has been measured"
+    )
+    code, out, _ = run(*VLLM_FP8)
+    assert code == 0
+    assert "Caution: KV-bound at 675 sequences with FP8 on vllm: " in " ".join(out.split())
+
+
+def test_vllm_just_outside_the_overlapped_state_has_no_caution() -> None:
+    """S24's lengths (128/4,096) on vLLM: KV-bound, in series 1.21x (under 1.3)."""
+    long_out = (*VLLM_FP8[:-4], "--input-tokens", "128", "--output-tokens", "4096")
+    assert _json(*long_out)["cautions"] == []
+    code, out, _ = run(*long_out)
+    assert code == 0
+    assert "Caution" not in out
+
+
+def test_analyze_warns_of_the_overlap_on_vllm(tmp_path: Path) -> None:
+    path = caution_scenario(tmp_path, "vllm", 1_000_000, alternative="gpus_per_replica = 1\n")
+    code, out, err = run("analyze", str(path), "--json")
+    assert code == 0, err
+    [line] = [w for w in json.loads(out)["warnings"] if "docs/accuracy.md" in w]
+    assert line.startswith("alternatives.0: KV-bound at 675 sequences with FP8 on vllm: ")
+    path = caution_scenario(
+        tmp_path, "vllm", 1_000_000, tokens=(128, 4096), alternative="gpus_per_replica = 1\n"
+    )
+    code, out, err = run("analyze", str(path), "--json")
+    assert code == 0, err
+    assert not [w for w in json.loads(out)["warnings"] if "docs/accuracy.md" in w]
+
+
+# ------------------------------------------------------------------ first token under load
+
+MISTRAL = ("estimate", "serving", "--model", "mistral-7b", "--gpu", "rtx-4090",
+           "--input-tokens", "256", "--output-tokens", "100")  # fmt: skip
+
+
+def test_first_token_under_load_on_ada_says_so_in_text_and_json() -> None:
+    """L9-L13's configuration (vLLM, Mistral-7B on an RTX 4090, 256/100) at half its
+    capacity: the first token the estimate gives (64 ms) is below what runs at 19-66% of
+    it measured by 1.20-2.70x; it said nothing."""
+    data = _json(*MISTRAL, "--utilization", "0.5")
+    assert round(data["ttft_at_utilization_ms"]) == 64  # the estimate itself unchanged
+    [line] = data["cautions"]
+    assert line.startswith(
+        "first token at 50% of capacity with vllm on an Ada GPU (rtx-4090): the estimate's "
+        "64 ms; published vLLM runs on an Ada GPU at 19-66% of their estimated capacity "
+    )
+    assert "measured first tokens 1.20-2.70x the estimate (docs/accuracy.md L10 1.20x" in line
+    code, out, _ = run(*MISTRAL, "--utilization", "0.5")
+    text = " ".join(out.split())
+    assert code == 0
+    assert "first token after 64 ms (queueing included)" in text
+    assert "Caution: first token at 50% of capacity with vllm on an Ada GPU (rtx-4090)" in text
+
+
+def test_first_token_just_outside_has_no_caution() -> None:
+    """At 10% of capacity (L9's load, 1.08x: within the 15% goal), without a planned
+    utilisation, or on SGLang: no caution."""
+    for args in (
+        (*MISTRAL, "--utilization", "0.1"),
+        MISTRAL,
+        (*MISTRAL, "--utilization", "0.5", "--engine", "sglang"),
+    ):
+        assert _json(*args)["cautions"] == [], args
+        code, out, _ = run(*args)
+        assert code == 0
+        assert "Caution" not in out, args
+
+
+def _ada_scenario(tmp_path: Path, alternative: str) -> Path:
+    """Mistral-7B in BF16 on vLLM on an L4 (Ada), 256/100, 1,000,000 requests a month."""
+    return caution_scenario(
+        tmp_path,
+        "vllm",
+        1_000_000,
+        model="mistral-7b",
+        gpu="l4",
+        precision="bf16",
+        tokens=(256, 100),
+        alternative=alternative,
+    )
+
+
+def test_analyze_warns_of_the_first_token_against_a_ttft_target(tmp_path: Path) -> None:
+    """analyze reads the first token at target_utilization against ttft_ms only: with the
+    target it cautions (text and --json), without it or at 10% it does not."""
+    path = _ada_scenario(tmp_path, "ttft_ms = 500\n")
+    code, out, err = run("analyze", str(path), "--json")
+    assert code == 0, err
+    [line] = [w for w in json.loads(out)["warnings"] if "docs/accuracy.md" in w]
+    head = "alternatives.0: first token at 70% of capacity with vllm on an Ada GPU (l4): "
+    assert line.startswith(head + "the estimate's 230 ms; ")
+    code, out, err = run("analyze", str(path))
+    assert code == 0
+    assert head in " ".join(err.split())
+    for extra in ("", "ttft_ms = 500\ntarget_utilization = 0.1\n"):
+        path = _ada_scenario(tmp_path, extra)
+        code, out, err = run("analyze", str(path), "--json")
+        assert code == 0, err
+        assert not [w for w in json.loads(out)["warnings"] if "docs/accuracy.md" in w], extra

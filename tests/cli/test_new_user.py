@@ -271,39 +271,39 @@ def test_every_example_in_the_help_runs(name: str, words: list[str]) -> None:
         assert "month 1.54" in out
 
 
-def test_compared_files_name_the_file_each_warning_is_about() -> None:
+def test_a_portfolio_compared_gives_its_answer_alone() -> None:
+    """A portfolio beside another file is its portfolio, every workload moved together, as
+    analyzed alone: its rows and verdict counted its first workload ('support triage')
+    alone, so the winner was 'a fine-tuned 8B and its own fleet per task' (month 16.6,
+    $4,474) where alone it is 'Llama 3.1 8B, an adapter per task, one fleet' (month 12.8,
+    $19,858), and only a warning said so."""
     portfolio = EXAMPLES / "portfolio.toml"
-    code, _, err = run("analyze", portfolio, EXAMPLES / "seed.toml")
+    alone = json.loads(run("analyze", portfolio, "--json")[1])
+    code, out, err = run("analyze", portfolio, EXAMPLES / "seed.toml")
     assert code == 0, err
-    lines = err.splitlines()
-    assert lines
-    assert all(line.startswith(f"warning: {portfolio}: ") for line in lines), lines
-    # compared with others it is read as one workload; the line gives the portfolio's own
-    # answer (the row said never / -$9,190 for the first alternative; alone: month 12.8, $19,858)
-    # and how to see it
-    alone = json.loads(run("analyze", portfolio, "--json")[1])["portfolio"]["alternatives"]
-    said = "; ".join(
-        f"'{a['name']}' "
-        + ("never" if a["break_even_month"] is None else f"month {a['break_even_month']:.1f}")
-        + f", NPV {'-' if a['npv_usd'] < 0 else ''}${abs(a['npv_usd']):,.0f}"
-        for a in alone
-    )
-    assert lines[-1] == (
-        f"warning: {portfolio}: its rows and verdict below count its first workload's traffic "
-        f"('support triage') alone; analyzed alone, its portfolio of 5 workloads gives {said} "
-        f"(payback analyze {portfolio})"
-    )
-    assert "month 12.8, NPV $19,858" in said
-    # one line says so (the one-workload view's own warning said it again, in other words)
-    assert lines == [lines[-1]]
-    # and the verdict under the table says whose it is: the best by NPV on that traffic is
-    # the other alternative (month 16.6, $4,474), which read as the portfolio's answer
-    _, out, _ = run("analyze", portfolio, EXAMPLES / "seed.toml")
+    assert err == ""  # nothing to warn about: it is read as it is alone
+    lines = out.splitlines()
+    for alt in alone["portfolio"]["alternatives"]:
+        row = next(line for line in lines if line.startswith("   " + alt["name"][:16]))
+        assert f"${alt['one_time_usd']:,.0f}" in row
+        npv = alt["npv_usd"]
+        assert f"{'-' if npv < 0 else ''}${abs(npv):,.0f}" in row
     flat = " ".join(out.split())
+    assert "\n portfolio (5 workloads" in out  # heads its rows
+    assert "month 12.8 $19,858 no" in flat
     assert (
-        "portfolio (five tasks, one 8B base model), on its first workload's traffic "
-        "('support triage') alone: best of 2 by NPV" in flat
+        "portfolio (five tasks, one 8B base model; 5 workloads together): "
+        f"{alone['portfolio']['verdict']}" in flat
     )
+    assert (
+        "'Llama 3.1 8B, an adapter per task, one fleet' serving 5 workloads pays back in month 12.8"
+        in flat
+    )
+    assert "$4,474" not in flat
+    # --json: each file's answer as it gives it alone
+    both = json.loads(run("analyze", portfolio, EXAMPLES / "seed.toml", "--json")[1])
+    assert both[0] == alone
+    assert both[1] == json.loads(run("analyze", EXAMPLES / "seed.toml", "--json")[1])
 
 
 @pytest.mark.parametrize(

@@ -158,9 +158,12 @@ def test_the_drivers_are_sensitivitys_with_their_words(explained: dict[str, Any]
     shared, separate = explained["alternatives"]
     first, trend, triage = shared["drivers"][:3]
     assert (first["low"], first["high"]) == (1.875, 3.125)  # ±25% of $2.50
-    assert (first["label"], first["range"]) == ("baseline input price", "±25%")
+    assert (first["label"], first["range"]) == (
+        "baseline input price",
+        "$1.88 to $3.12/1M tokens, ±25%",  # the ends' values, as a scenario's range says
+    )
     assert first["changes_the_answer"] is True
-    assert trend["range"] == "-0.3 to 0, assumed for a rate left at 0"
+    assert trend["range"] == "-30.0% to 0.0% a year, assumed for a rate left at 0"
     assert trend["break_even_month_low"] is None
     assert triage["parameter"] == "workloads.0.traffic.requests_per_month"
     assert triage["label"] == "support triage's requests per month, in month 1"
@@ -174,8 +177,8 @@ def test_the_drivers_are_sensitivitys_with_their_words(explained: dict[str, Any]
     assert separate["measure_first"]["parameter"] == "alternatives.1.usd_per_gpu_hour"
     words = _words(explained)
     assert (
-        "baseline price trend (baseline.price_change_annual; -0.3 to 0, assumed for a rate "
-        "left at 0): NPV -$3,160 to $19,858" in words
+        "baseline price trend (baseline.price_change_annual; -30.0% to 0.0% a year, assumed "
+        "for a rate left at 0): NPV -$3,160 to $19,858" in words
     )
     assert "Measure first: quotes from two or three GPU providers." in words
 

@@ -148,6 +148,22 @@ def test_several_scenarios_in_one_table(columns: int) -> None:
         assert f"\n{stem} (" in out  # and its verdict follows the table
 
 
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_a_portfolio_beside_a_scenario_reads_at_80_columns(columns: int) -> None:
+    """At 80 columns the names were crushed beside "not within 24 months": a header
+    "alternat…", "fine-tun…", and a name one or two words a line over five lines; now a
+    name keeps at least 20 columns (its break-even in words takes two lines) and its
+    wrapped lines keep its indent."""
+    code, out, err = run_at(columns, "analyze", EXAMPLES / "portfolio.toml", EXAMPLES / "seed.toml")
+    assert code == 0, err
+    check_golden(f"analyze_portfolio_and_seed_{columns}.txt", out)
+    assert "…" not in out
+    assert " alternative " in out
+    assert "   Llama 3.1 8B, an" in out  # 16 characters and more on the name's first line
+    assert "not within" in out
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= columns
+
+
 def test_several_scenarios_json_is_a_list_of_the_single_answers() -> None:
     files = [QUARTER, EXAMPLES / "seed.toml"]
     code, out, _ = run_at(100, "analyze", *files, "--json")
@@ -575,3 +591,18 @@ def test_recommend_apply_renames_the_first_gpu_and_a_plural(tmp_path: Path) -> N
     title = str(new["scenario"]["name"])  # type: ignore[index]
     assert title.endswith(f"on one rented {gpu.upper()}, calibrated on an H200"), title
     assert f"on rented {gpu.upper()}s" in str(new["alternatives"][0]["name"])  # type: ignore[index]
+
+
+def test_swing_over_distributions_says_it_replaced_them() -> None:
+    """--swing on a file with distributions: the Sobol note said "No distribution for these
+    inputs: each moved ±10%" though the file has them; a file without any still says so."""
+    uncertain = EXAMPLES / "quarter-uncertain.toml"
+    args = ("sensitivity", uncertain, "--swing", "0.1", "--method", "sobol", "--samples", "64")
+    code, out, err = run_at(120, *args)
+    assert code == 0, err
+    assert "--swing moved each input ±10% in place of its distribution." in out
+    assert "No distribution" not in out
+    code, out, err = run_at(120, "sensitivity", QUARTER, "--swing", "0.1")
+    assert code == 0, err
+    assert "No distribution for these inputs: each moved ±10%" in out
+    assert "in place of" not in out

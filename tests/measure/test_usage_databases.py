@@ -1193,6 +1193,17 @@ def test_the_one_table_that_looks_like_logs_is_read(
     )
 
 
+def chdb_from_parquet(folder: Path, table: str, columns: str, parquet: Path) -> str:
+    """A chdb database in ``folder`` with ``table`` (``columns``: ClickHouse's) holding the
+    rows of a Parquet file; its URL."""
+    chdb_session = pytest.importorskip("chdb.session")
+    session = chdb_session.Session(str(folder))
+    session.query(f"CREATE TABLE {table} ({columns}) ENGINE = MergeTree ORDER BY tuple()")
+    session.query(f"INSERT INTO {table} SELECT * FROM file('{parquet}', Parquet)")
+    session.close()
+    return f"chdb://{folder}"
+
+
 ODD_TIMES = [
     "2026-10-01 10:00:00+02",
     "2026-10-01T08:30:00Z",
@@ -1202,7 +1213,7 @@ ODD_TIMES = [
     "2026-10-01 08:00:00 UTC",
     "2026-10-01 08:00:00+0530",
     "2026-10-01 8:00",
-    "1790000000",  # seconds since 1970 as text: not read as a time (as DuckDB's TRY_CAST)
+    "1790000000",  # seconds since 1970 as text: a time, as files read it
     "yesterday",  # PostgreSQL reads it; DuckDB does not
     "2026-13-45 10:00",
     "2026-02-30",
@@ -1242,25 +1253,18 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
         with psycopg.connect(pg_logs) as con:
             con.execute("DROP TABLE odd_text")
     want = profile_database(str(db), table="odd_text")
-    # 8 times read, 2 token counts used each (100 and 1e2)
-    assert got.rows["used"] == want.rows["used"] == 16
+    # 9 times read, 2 token counts used each (100 and 1e2)
+    assert got.rows["used"] == want.rows["used"] == 18
     assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
-    assert got.rows["unreadable_why"]["no time that reads as a date"] == 6 * len(ODD_NUMBERS)
+    assert got.rows["unreadable_why"]["no time that reads as a date"] == 5 * len(ODD_NUMBERS)
     assert got.traffic == want.traffic
-    # ClickHouse's best-effort parse would read more (seconds since 1970 as text): the same
+    # ClickHouse's best-effort parse would read more (a date without its year): the same
     # ISO 8601 text is read there, and numbers with spaces around them
-    chdb_session = pytest.importorskip("chdb.session")
-    folder = tmp_path / "chdb"
-    session = chdb_session.Session(str(folder))
-    session.query(
-        "CREATE TABLE odd_text (created_at Nullable(String), prompt_tokens Nullable(String), "
-        "completion_tokens Int32) ENGINE = MergeTree ORDER BY tuple()"
-    )
     with duckdb.connect(str(db), read_only=True) as con:
         con.execute(f"COPY odd_text TO '{tmp_path / 'odd.parquet'}' (FORMAT parquet)")
-    session.query(f"INSERT INTO odd_text SELECT * FROM file('{tmp_path / 'odd.parquet'}', Parquet)")
-    session.close()
-    on_clickhouse = profile_database(f"chdb://{folder}", table="odd_text")
+    columns = "created_at Nullable(String), prompt_tokens Nullable(String), completion_tokens Int32"
+    chdb = chdb_from_parquet(tmp_path / "chdb", "odd_text", columns, tmp_path / "odd.parquet")
+    on_clickhouse = profile_database(chdb, table="odd_text")
     assert on_clickhouse.rows == want.rows
     assert on_clickhouse.traffic == want.traffic
 
@@ -1299,23 +1303,76 @@ def test_nan_and_infinite_token_counts_are_counted_as_files_count_them(
     finally:
         with psycopg.connect(pg_logs) as con:
             con.execute("DROP TABLE floats")
-    chdb_session = pytest.importorskip("chdb.session")
-    session = chdb_session.Session(str(tmp_path / "chdb"))
-    session.query(
-        "CREATE TABLE floats (created_at DateTime64(6, 'UTC'), prompt_tokens Float64, "
-        "completion_tokens Int32) ENGINE = MergeTree ORDER BY tuple()"
-    )
-    session.query(
-        f"INSERT INTO floats SELECT * FROM file('{tmp_path / 'floats.parquet'}', Parquet)"
-    )
-    session.close()
-    on_clickhouse = profile_database(f"chdb://{tmp_path / 'chdb'}", table="floats")
+    columns = "created_at DateTime64(6, 'UTC'), prompt_tokens Float64, completion_tokens Int32"
+    chdb = chdb_from_parquet(tmp_path / "chdb", "floats", columns, tmp_path / "floats.parquet")
+    on_clickhouse = profile_database(chdb, table="floats")
     from_file = profile_usage([tmp_path / "floats.csv"])
     assert from_file.rows["unreadable_why"] == {"token counts that are not finite numbers": 3}
     for got in (on_postgres, profile_database(str(db), table="floats"), on_clickhouse):
         assert got.rows["used"] == 2
         assert got.rows["unreadable_why"] == from_file.rows["unreadable_why"]
         assert got.traffic["input_tokens"] == 200.0
+
+
+UNIX_TEXT = [
+    "2026-03-01 10:00:00+00",
+    "1772362800",  # seconds
+    "1772452800000",  # milliseconds
+    "1772539200000000",  # microseconds
+    "1772625600000000000",  # nanoseconds
+    " 1772712000 ",
+    "1,772,800,000",  # digits grouped by commas, as token counts are read
+    "1e300",  # no time: too large for microseconds in a BIGINT
+    "nan",
+    "abc",
+    None,
+]
+
+
+def test_unix_times_in_a_text_column_are_read_as_files_read_them(
+    pg_logs: str, tmp_path: Path
+) -> None:
+    """A text column of times holding seconds (or ms, µs, ns) since 1970: files read them,
+    the tables' query read them as no time. PostgreSQL, DuckDB and ClickHouse now give the
+    file's profile; and a floating-point time column holding 1e300, NaN or an infinity is
+    a row without a time, where PostgreSQL's cast to microseconds ended the query."""
+    import duckdb
+    import psycopg
+
+    rows = [(t, 100 + i, 10) for i, t in enumerate(UNIX_TEXT)]
+    create = "CREATE TABLE unix_text (created_at {}, prompt_tokens int, completion_tokens int)"
+    with psycopg.connect(pg_logs) as con:
+        con.execute(create.format("text"))
+        con.execute(create.format("double precision").replace("unix_text", "unix_double"))
+        for row in rows:
+            con.execute("INSERT INTO unix_text VALUES (%s, %s, %s)", row)
+        for t in (1772362800.0, 1e300, float("inf"), float("-inf"), float("nan")):
+            con.execute("INSERT INTO unix_double VALUES (%s, 100, 10)", (t,))
+    db = tmp_path / "unix.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(create.format("VARCHAR"))
+        con.executemany("INSERT INTO unix_text VALUES (?, ?, ?)", rows)
+        con.execute(f"COPY unix_text TO '{tmp_path / 'unix.csv'}' (HEADER)")
+        con.execute(f"COPY unix_text TO '{tmp_path / 'unix.parquet'}' (FORMAT parquet)")
+    try:
+        on_postgres = profile_database(pg_logs, table="unix_text")
+        doubles = profile_database(pg_logs, table="unix_double")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP TABLE unix_text")
+            con.execute("DROP TABLE unix_double")
+    columns = "created_at Nullable(String), prompt_tokens Int32, completion_tokens Int32"
+    chdb = chdb_from_parquet(tmp_path / "chdb", "unix_text", columns, tmp_path / "unix.parquet")
+    on_clickhouse = profile_database(chdb, table="unix_text")
+    from_file = profile_usage([tmp_path / "unix.csv"])
+    assert from_file.rows["used"] == 7  # March 1-7, one a day
+    assert from_file.rows["unreadable_why"] == {"no time that reads as a date": 4}
+    for got in (on_postgres, profile_database(str(db), table="unix_text"), on_clickhouse):
+        # (the examples of unusable rows are not fetched from a database)
+        assert {**got.rows, "examples": []} == {**from_file.rows, "examples": []}
+        assert got.traffic == from_file.traffic
+    assert doubles.rows["used"] == 1
+    assert doubles.rows["unreadable_why"] == {"no time that reads as a date": 4}
 
 
 # -- LiteLLM's daily rollups (disable_spend_logs) -----------------------------------------

@@ -241,9 +241,13 @@ def test_what_decides_a_portfolio_is_payback_sensitivitys_ranking() -> None:
     said, advice = sections["Llama 3.1 8B, an adapter per task, one fleet: what decides it"]
     assert (
         "support triage's requests per month, in month 1 (workloads.0.traffic.requests_per_month;"
-        " ±25%): NPV $9,003 to $30,713, break-even month 16.5 to month 10.5." in said
+        " 300k to 500k requests/month, ±25%): NPV $9,003 to $30,713, break-even month 16.5 to "
+        "month 10.5." in said
     )
-    assert "(baseline.price_change_annual; -0.3 to 0, assumed for a rate left at 0)" in said
+    assert (
+        "(baseline.price_change_annual; -30.0% to 0.0% a year, assumed for a rate left at 0)"
+        in said
+    )
     assert advice == (
         "Measure first: the price on your API contract. Narrowing the baseline input price "
         "narrows the answer more than anything else."

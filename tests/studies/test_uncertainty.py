@@ -357,7 +357,10 @@ def test_sensitivity_commands() -> None:
     code, out, _ = run(
         "sensitivity", EXAMPLES / "quarter-uncertain.toml", "--swing", "0.1", "--top", "3"
     )
-    assert "each moved ±10%" in out
+    # the file has distributions: --swing moved each input in place of them (the line
+    # said "No distribution for these inputs: each moved ±10%")
+    assert "--swing moved each input ±10% in place of its distribution." in out
+    assert "No distribution" not in out
     assert "\n 4. " not in out
     assert "\n4. " not in out
 

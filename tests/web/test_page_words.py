@@ -102,7 +102,9 @@ def test_the_page_shows_the_command_lines_warnings_in_its_own_words(tmp_path: Pa
     path.write_text(text.replace("\ntpot_ms = 40", "\nttft_ms = 1\ntpot_ms = 40", 1))
     code, _, err = run("analyze", path)
     assert code == 0
-    (said,) = [line.removeprefix("warning: ") for line in err.splitlines()]
+    # beside the caution of vLLM's first token on an Ada GPU (payback.hardware.cautions)
+    lines = [line.removeprefix("warning: ") for line in err.splitlines()]
+    (said,) = [line for line in lines if "docs/accuracy.md" not in line]
     assert said.endswith("a faster configuration (payback recommend FILE finds one) meets it")
     from streamlit.testing.v1 import AppTest
 
@@ -110,7 +112,7 @@ def test_the_page_shows_the_command_lines_warnings_in_its_own_words(tmp_path: Pa
     at.session_state["held"] = Held.from_text(path.name, path.read_text(), path.parent)
     at.run()
     assert not at.exception
-    (shown,) = [w.value for w in at.warning]
+    (shown,) = [w.value for w in at.warning if "docs/accuracy.md" not in w.value]
     library = said.replace("(payback recommend FILE finds one)", "(recommend() finds one)")
     assert shown == in_page_words(library)
     assert shown.endswith(

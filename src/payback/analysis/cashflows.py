@@ -128,9 +128,43 @@ def _what(value: Any) -> str:
         return "text"
     if isinstance(value, list):
         return "a list"
-    if value is None:
-        return "nothing (the field is not given)"
     return "a table"
+
+
+NO_CASH_FLOW = "so no value of it changes the NPV or meets a target"
+"""What an input that enters no cash flow cannot do (the end of :func:`not_an_input`'s line)."""
+TOKEN_FIELDS = ("input_tokens", "output_tokens", "cached_input_share")
+
+
+def _token_readers(written: Scenario) -> tuple[bool, list[str]]:
+    """Whether an option is priced per token, and the capacities estimated at the
+    scenario's token lengths (``alternatives.0.replica_requests_per_s``)."""
+    options = [("baseline", written.baseline)]
+    options += [(f"alternatives.{i}", a) for i, a in enumerate(written.alternatives)]
+    per_token = any(isinstance(o, HostedApiOption) for _, o in options)
+    estimated = [
+        f"{where}.replica_requests_per_s"
+        for where, o in options
+        if isinstance(o, SelfHostedOption) and o.replica_requests_per_s is None
+    ]
+    return per_token, estimated
+
+
+def _token_words(written: Scenario, path: str) -> str | None:
+    """Why a token field of ``traffic`` is not a number the engine reads: read once by a
+    capacity estimate, or by nothing at all (``None`` for another field)."""
+    parts = path.split(".")
+    if parts[0] != "traffic" or parts[-1] not in TOKEN_FIELDS:
+        return None
+    per_token, estimated = _token_readers(written)
+    if estimated:
+        return f"used once to estimate {' and '.join(estimated)} (vary that instead)"
+    if per_token:
+        return None
+    return (
+        "it enters no cash flow of this scenario (no option is priced per token or has its "
+        f"capacity estimated from token counts), {NO_CASH_FLOW}"
+    )
 
 
 def not_an_input(scenario: Scenario | Resolved, path: str) -> str:
@@ -140,6 +174,11 @@ def not_an_input(scenario: Scenario | Resolved, path: str) -> str:
     explicit = scenario.scenario if isinstance(scenario, Resolved) else scenario
     written = scenario.original if isinstance(scenario, Resolved) else scenario
     current = value_at(explicit, path)
+    if current is None:
+        tokens = _token_words(written, path)
+        if tokens is not None and tokens.startswith("it enters no cash flow"):
+            return f"not given, and {tokens}"
+        return "not given in the file, so there is no value to vary; give it one first"
     if isinstance(current, bool) or not isinstance(current, int | float):
         return f"not a number (it holds {_what(current)}); vary a numeric input"
     return f"not an input of the cost engine: {_why_unused(explicit, written, path)}"
@@ -179,7 +218,10 @@ def _why_unused(explicit: Scenario, written: Scenario, path: str) -> str:
             f"used once to estimate {option}.replica_requests_per_s from the catalog; vary "
             f"{option}.replica_requests_per_s instead"
         )
-    return "used once to estimate a catalog number (vary that number instead)"
+    tokens = _token_words(written, path)
+    if tokens is not None:
+        return tokens
+    return f"it enters no cash flow of this scenario, {NO_CASH_FLOW}"
 
 
 class _Inputs:

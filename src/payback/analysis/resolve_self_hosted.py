@@ -211,7 +211,14 @@ def _estimated(
     ctx.details[path] = {"serving": estimate.to_dict()}
     from payback.hardware.cautions import serving_cautions
 
-    cautions = serving_cautions(model, gpu, estimate, serve["engine"], serve["cached_input_share"])
+    cautions = serving_cautions(
+        model,
+        gpu,
+        estimate,
+        serve["engine"],
+        serve["cached_input_share"],
+        shows_first_token=option.ttft_ms is not None,  # the loaded first token read below
+    )
     ctx.warnings.extend(f"{path}: {line}" for line in cautions)
     loaded_ttft = estimate.ttft_at_utilization_ms
     if option.ttft_ms is not None and loaded_ttft is not None and loaded_ttft > option.ttft_ms:

@@ -28,7 +28,7 @@ from payback.errors import PaybackError
 
 if TYPE_CHECKING:
     from payback.analysis.result import Analysis
-    from payback.scenario import Scenario
+    from payback.studies.portfolio import PortfolioAnalysis
 
 
 def _analysis(
@@ -58,42 +58,23 @@ def _analysis(
         )
     warnings = analysis.resolved.warnings
     if named:  # one of several files: each warning says which
-        if len(scenario.workloads or []) > 1:  # one line says what its row is, and the whole
-            from payback.scenario.workloads import single_view_warnings
-
-            single = single_view_warnings(scenario)
-            warnings = [w for w in warnings if w not in single]
         warnings = [f"{file}: {w}" for w in warnings]
-        if len(scenario.workloads or []) > 1:
-            warnings.append(_portfolio_note(file, scenario, no_quality))
     _warn(warnings)
     return analysis
 
 
-def _portfolio_note(file: Path, scenario: Scenario, no_quality: bool) -> str:
-    """What a scenario with workloads gives analyzed alone, for the table of several files
-    that counts its first workload only: each alternative's break-even month and NPV."""
-    import math
+def _compared(
+    file: Path, samples: int | None, seed: int | None, no_quality: bool, quiet: bool
+) -> Analysis | PortfolioAnalysis:
+    """One of several files compared: a scenario's analysis, or for a scenario with
+    workloads its portfolio, every workload moved together, as analyzed alone (its rows
+    counted its first workload alone, and picked another winner)."""
+    from payback.cli.portfolio import _portfolio_analysis
 
-    from payback.analysis.portfolio import evaluate_portfolio, prepare
-    from payback.analysis.result import usd
-    from payback.analysis.verdict import month_text
-    from payback.studies.portfolio import without_workload_value_terms
-
-    if no_quality:
-        scenario = without_workload_value_terms(scenario)
-    outcomes = evaluate_portfolio(prepare(scenario)).alternatives
-    said = []
-    for option, outcome in zip(scenario.alternatives, outcomes, strict=True):
-        month = float(outcome.break_even_month)
-        when = "never" if math.isnan(month) else month_text(month)
-        said.append(f"'{option.name}' {when}, NPV {usd(float(outcome.npv_usd), 0)}")
-    workloads = scenario.workloads or []
-    return (
-        f"{file}: its rows and verdict below count its first workload's traffic "
-        f"({workloads[0].name!r}) alone; analyzed alone, its portfolio of "
-        f"{len(workloads)} workloads gives {'; '.join(said)} (payback analyze {file})"
-    )
+    portfolio = _portfolio_analysis(file, samples, seed, no_quality, named=True)
+    if portfolio is not None:
+        return portfolio
+    return _analysis(file, samples, seed, no_quality, quiet=quiet, named=True)
 
 
 ScenarioFiles = Annotated[
@@ -135,8 +116,9 @@ def analyze(
     with `[[workloads]]` gets the portfolio: every workload moved together.
 
     Several files (`payback analyze a.toml b.toml`) give one table across the scenarios
-    (one-time cost, month-1 saving, break-even, NPV, within a quarter) and each verdict;
-    with **--json**, a list of their answers.
+    (one-time cost, month-1 saving, break-even, NPV, within a quarter; a scenario with
+    workloads as its portfolio, as alone) and each verdict; with **--json**, a list of
+    their answers, each as the file gives it alone.
     """
     files = file
     if len(files) == 1:
@@ -144,22 +126,28 @@ def analyze(
 
         if show_portfolio(files[0], samples, seed, no_quality, as_json):
             return
-    analyses = [
-        _analysis(path, samples, seed, no_quality, quiet=as_json, named=len(files) > 1)
-        for path in files
-    ]
-    if as_json:
+        analysis = _analysis(files[0], samples, seed, no_quality, quiet=as_json)
+        if as_json:
+            _print_json(analysis.to_dict())
+        else:
+            from payback.report import analysis_renderables
+
+            _console().print(analysis_renderables(analysis))
+        return
+    answers = [_compared(path, samples, seed, no_quality, as_json) for path in files]
+    if as_json:  # each file's answer as it gives it alone
+        from payback.analysis.result import Analysis
+
         _print_json(
-            analyses[0].to_dict() if len(analyses) == 1 else [a.to_dict() for a in analyses]
+            [
+                a.to_dict() if isinstance(a, Analysis) else {"portfolio": a.to_dict()}
+                for a in answers
+            ]
         )
-    elif len(analyses) == 1:
-        from payback.report import analysis_renderables
+        return
+    from payback.report.compare import comparison_renderables
 
-        _console().print(analysis_renderables(analyses[0]))
-    else:
-        from payback.report.compare import comparison_renderables
-
-        _console().print(comparison_renderables(analyses, _labels(files)))
+    _console().print(comparison_renderables(answers, _labels(files)))
 
 
 def _labels(files: list[Path]) -> list[str]:
@@ -300,7 +288,9 @@ def explain(
     savings, fleet share, net and role), `carry_the_fleet`, `ride_on_it`,
     `migration_order` (each step's `marginal_npv_usd`, NPV so far and break-even),
     `greedy_is_best`, `lowers_the_npv` (the moves with a negative marginal NPV), `quarter`
-    (the set's quarter in words), `drivers` and `measure_first` as above.
+    (the set's quarter in words), `drivers` and `measure_first` as above and, with
+    **--samples**, `uncertainty` as above with the `inputs` sampled (none: every sample is
+    the same).
     """
     from payback.cli.portfolio import portfolio_explain
     from payback.report.explain import explain as explain_analysis

@@ -50,6 +50,7 @@ def portfolio_sensitivity(
     p = prepare(scenario)
     _warn(p.warnings)
     names = [f"{alt.name} (portfolio)" for alt in scenario.alternatives]
+    replaced = swing is not None and bool(scenario.distributions)
     if method == "sobol":
         from payback.cli._common import _progress
         from payback.cli.studies import _show_sobol, _sobol_samples
@@ -57,7 +58,7 @@ def portfolio_sensitivity(
 
         with _progress("Sobol", enabled=not as_json) as progress:
             result = portfolio_sobol(p, _sobol_samples(samples), seed or 0, swing, progress)
-        _show_sobol(names, result, top, as_json, portfolio=True)
+        _show_sobol(names, result, top, as_json, portfolio=True, replaced=replaced)
         return True
     from payback.cli.studies import _show_tornado
     from payback.studies.portfolio_uncertainty import portfolio_tornado
@@ -65,7 +66,9 @@ def portfolio_sensitivity(
     drivers = portfolio_tornado(p, swing)
     central = [float(o.npv_usd) for o in evaluate_portfolio(p).alternatives]
     horizon = scenario.scenario.horizon_months
-    _show_tornado(names, central, drivers, top, as_json, horizon=horizon, portfolio=True)
+    _show_tornado(
+        names, central, drivers, top, as_json, horizon=horizon, portfolio=True, replaced=replaced
+    )
     return True
 
 
@@ -102,21 +105,26 @@ def portfolio_solve(
 
 
 def _portfolio_analysis(
-    file: Path, samples: int | None, seed: int | None, no_quality: bool
+    file: Path, samples: int | None, seed: int | None, no_quality: bool, named: bool = False
 ) -> PortfolioAnalysis | None:
+    """The portfolio answer of ``file``, None when it lists no workloads; ``named``: one
+    of several files, whose every error and warning names it."""
+    from payback.cli._common import in_file
     from payback.scenario import load_scenario
 
-    scenario = load_scenario(file)
-    if not scenario.workloads:
-        return None
-    if seed is not None and samples is None:
-        raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
-    from payback.studies.portfolio import analyze_portfolio
+    with in_file(file, named):
+        scenario = load_scenario(file)
+        if not scenario.workloads:
+            return None
+        if seed is not None and samples is None:
+            raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
+        from payback.studies.portfolio import analyze_portfolio
 
-    analysis = analyze_portfolio(
-        scenario, samples=samples, seed=seed or 0, value_terms=not no_quality
-    )
-    _warn(analysis.portfolio.warnings)
+        analysis = analyze_portfolio(
+            scenario, samples=samples, seed=seed or 0, value_terms=not no_quality
+        )
+    warnings = analysis.portfolio.warnings
+    _warn([f"{file}: {w}" for w in warnings] if named else warnings)
     return analysis
 
 

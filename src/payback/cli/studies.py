@@ -103,15 +103,16 @@ def sensitivity(
     _warn(resolved.warnings)
     names = [alt.name for alt in resolved.scenario.alternatives]
     central = [float(alt.npv_usd) for alt in evaluate(resolved).alternatives]
+    replaced = swing is not None and bool(resolved.scenario.distributions)
     if method == "tornado":
         with _busy("moving each input", enabled=not as_json):
             ranked = tornado(resolved, swing)
         horizon = resolved.scenario.scenario.horizon_months
-        _show_tornado(names, central, ranked, top, as_json, horizon=horizon)
+        _show_tornado(names, central, ranked, top, as_json, horizon=horizon, replaced=replaced)
         return
     with _progress("Sobol", enabled=not as_json) as progress:
         result = sobol(resolved, _sobol_samples(samples), seed or 0, swing, progress)
-    _show_sobol(names, result, top, as_json)
+    _show_sobol(names, result, top, as_json, replaced=replaced)
 
 
 def _show_tornado(
@@ -123,9 +124,11 @@ def _show_tornado(
     *,
     horizon: int,
     portfolio: bool = False,
+    replaced: bool = False,
 ) -> None:
     """Each alternative's drivers, most influential first, as JSON or one table each (a
-    break-even past the ``horizon`` worded as such, not "never")."""
+    break-even past the ``horizon`` worded as such, not "never"; ``replaced``: --swing
+    moved the inputs in place of the scenario's distributions)."""
     rows = list(zip(names, central, ranked, strict=True))
     if as_json:
         alternatives: list[dict[str, Any]] = [
@@ -150,15 +153,23 @@ def _show_tornado(
                 top,
                 title=f"{name}: NPV {money(npv)} with every input central; each input moved alone",
                 horizon=horizon,
+                replaced=replaced,
             )
         )
 
 
 def _show_sobol(
-    names: list[str], result: Sobol, top: int | None, as_json: bool, *, portfolio: bool = False
+    names: list[str],
+    result: Sobol,
+    top: int | None,
+    as_json: bool,
+    *,
+    portfolio: bool = False,
+    replaced: bool = False,
 ) -> None:
     """Each alternative's Sobol indices, as JSON or one table each."""
     rows = list(zip(names, result.alternatives, strict=True))
+    _warn(result.warnings)
     if as_json:
         _print_json(
             {
@@ -180,6 +191,7 @@ def _show_sobol(
             sobol_table(
                 indices[:top],
                 title=f"{name}: shares of the NPV's variance ({result.base_samples:,} base samples)",
+                replaced=replaced,
             )
         )
 

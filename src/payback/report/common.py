@@ -7,6 +7,8 @@ their words, colours and table cells from here, so they cannot drift apart.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -401,18 +403,26 @@ def _short(path: str, value: float) -> str:
 
 
 def driver_range(analysis: Analysis, driver: Driver) -> str:
-    """The range one tornado input was moved over, in its own words and unit:
+    """The range one tornado input of a scenario was moved over (:func:`span_text`)."""
+    return span_text(driver, lambda: float(value_at(analysis.resolved.scenario, driver.parameter)))
+
+
+def span_text(driver: Driver, central: Callable[[], float]) -> str:
+    """The range one tornado input was moved over, in its own words and unit, a scenario's
+    and a portfolio's (a workload's own input reads as the scenario's field):
     ``150k to 250k requests/month, ±25%``, ``-2.0% to 2.0% a month, assumed for a rate
-    left at 0``, ``p10 $0.65 to p90 $1.00/GPU-hour``."""
-    low, high = (_short(driver.parameter, v) for v in (driver.low, driver.high))
-    unit = unit_suffix(driver.parameter)
+    left at 0``, ``p10 $0.65 to p90 $1.00/GPU-hour``; ``central``: the input's central
+    value, read only for a ±share, to say where the field's limits clipped it."""
+    path = re.sub(r"^workloads\.\d+\.", "", driver.parameter)
+    low, high = (_short(path, v) for v in (driver.low, driver.high))
+    unit = unit_suffix(path)
     how = driver.assumed
     if how is None:
         return f"p10 {low} to p90 {high}{unit}"
     if how.startswith("±"):
         share = float(how.strip("±%")) / 100
-        central = float(value_at(analysis.resolved.scenario, driver.parameter))
-        full = sorted((central * (1 - share), central * (1 + share)))
+        value = central()
+        full = sorted((value * (1 - share), value * (1 + share)))
         clipped = not (
             math.isclose(driver.low, full[0], rel_tol=1e-9, abs_tol=1e-12)
             and math.isclose(driver.high, full[1], rel_tol=1e-9, abs_tol=1e-12)

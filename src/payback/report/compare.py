@@ -3,8 +3,12 @@ cost, month-1 saving, break-even month, NPV, and whether it pays back within a q
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Union
+
 from rich import box
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -12,6 +16,12 @@ from payback.analysis.result import AlternativeResult, Analysis, months_text, us
 from payback.analysis.verdict import saves_nothing
 from payback.report.common import NOTHING_SAVED, Table, month_text, quarter_text, sampled_text
 from payback.report.fleet import not_within
+
+if TYPE_CHECKING:
+    from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
+
+Answer = Union[Analysis, "PortfolioAnalysis"]
+"""One file's answer: a scenario's, or a portfolio's (a scenario with workloads)."""
 
 __all__ = ["comparison_renderables", "comparison_table", "month_1_saving"]
 
@@ -46,11 +56,15 @@ def _cells(analysis: Analysis, alt: AlternativeResult) -> list[str]:
 
 def npv_terms(analysis: Analysis) -> str:
     """Over what and at what rate the NPV is counted: ``24 months at 10%/year``."""
+    return _terms(analysis)
+
+
+def _terms(analysis: Answer) -> str:
     rate = analysis.scenario.scenario.discount_rate_annual
     return months_text(analysis.horizon_months) + (f" at {rate:.0%}/year" if rate else "")
 
 
-def _short_terms(analysis: Analysis) -> str:
+def _short_terms(analysis: Answer) -> str:
     """The NPV's horizon and rate in a table cell: ``24 mo, 10%``, ``6 mo, 0%``."""
     rate = analysis.scenario.scenario.discount_rate_annual
     return f"{analysis.horizon_months:g} mo, {rate:.0%}"
@@ -80,46 +94,144 @@ def comparison_table(analyses: list[Analysis], labels: list[str] | None = None) 
     )
 
 
+def _portfolio_cells(analysis: PortfolioAnalysis, alt: PortfolioAlternative) -> list[str]:
+    """A portfolio alternative's row, every workload moved together: the figures
+    ``payback analyze`` gives the portfolio alone."""
+    horizon = analysis.horizon_months
+    month = alt.break_even_month
+    if month is None:
+        when = not_within(horizon)
+    else:
+        when = NOTHING_SAVED if saves_nothing(alt.cumulative_savings_usd) else month_text(month)
+    return [
+        usd(alt.one_time_usd, 0),
+        usd(alt.baseline_usd[0] - alt.monthly_cost_usd[0], 0),
+        when,
+        usd(alt.npv_usd, 0),
+        quarter_text(alt.pays_back_within).replace(" (horizon too short)", ""),
+    ]
+
+
+def _rows(answer: Answer) -> list[tuple[str, list[str]]]:
+    """Each alternative's name and cells: a scenario's, or a portfolio's (its workloads
+    moved together)."""
+    if isinstance(answer, Analysis):
+        return [(alt.name, _cells(answer, alt)) for alt in answer.alternatives]
+    return [(alt.name, _portfolio_cells(answer, alt)) for alt in answer.alternatives]
+
+
+def _workloads(answer: Answer) -> str:
+    """``3 workloads together`` for a portfolio, else nothing."""
+    if isinstance(answer, Analysis):
+        return ""
+    n = len(answer.scenario.workloads or [])
+    return f"{n} workload{'' if n == 1 else 's'} together"
+
+
+NAME_WIDTH = 20
+"""The fewest columns an alternative's name gets: at 80 columns a name read one or two
+words a line ("alternat…", "fine-tun…") beside a break-even of "not within 24 months"."""
+
+_BREAK_EVEN = TERMINAL_HEADER.index("break-even")
+
+
+class _Comparison:
+    """The comparison table, sized for the width it is printed in: the numbers never wrap
+    and names take the rest; where that leaves a name under :data:`NAME_WIDTH` columns, a
+    break-even in words takes two lines ("not within" / "24 months") instead."""
+
+    def __init__(self, title: str, rows: list[tuple[RenderableType, str, list[str]]]) -> None:
+        self.title, self.rows = title, rows
+        """Each row: the name cell, its text (indent included), the number cells."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        numbers = [
+            max(
+                [cell_len(line) for line in header.split("\n")]
+                + [cell_len(cells[i]) for _, _, cells in self.rows]
+            )
+            for i, header in enumerate(TERMINAL_HEADER)
+        ]
+        names = max([cell_len("alternative")] + [cell_len(text) for _, text, _ in self.rows])
+        # edges 2, padding 2 a column less the outer 2, a separator between columns
+        room = options.max_width - 2 - 2 * len(numbers) - len(numbers) - sum(numbers)
+        if room < min(names, NAME_WIDTH):  # the break-even's words on two lines
+            wrapped = max(
+                cell_len(word)
+                for _, _, cells in self.rows
+                for word in (cells[_BREAK_EVEN].split(" ") if " " in cells[_BREAK_EVEN] else [""])
+            )
+            shortest = max(len("not within"), wrapped, cell_len("break-even"))
+            room += numbers[_BREAK_EVEN] - shortest
+            numbers[_BREAK_EVEN] = shortest
+        table = RichTable(
+            title=self.title,
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+        )
+        table.add_column("alternative", width=max(min(names, room), 1))
+        for header, width in zip(TERMINAL_HEADER, numbers, strict=True):
+            justify = "left" if "quarter" in header else "right"
+            table.add_column(header, justify=justify, width=width)  # type: ignore[arg-type]
+        for cell, _, cells in self.rows:
+            table.add_row(cell, *cells)
+        yield table
+
+
 def comparison_renderables(
-    analyses: list[Analysis], labels: list[str] | None = None
+    analyses: list[Answer], labels: list[str] | None = None
 ) -> RenderableType:
-    """The comparison as a terminal table: the numbers never wrap, names take the rest of
-    the width; with several scenarios, each scenario heads its alternatives with its label,
-    and each verdict, with the scenario's name, follows the table."""
+    """The comparison as a terminal table: the numbers never wrap (a break-even in words
+    may take two lines at 80 columns), names take the rest of the width; with several
+    scenarios, each scenario heads its alternatives with its label (a portfolio's rows are
+    its workloads moved together, as analyzed alone), and each verdict, with the
+    scenario's name, follows the table."""
     several = len(analyses) > 1
     names = labels or [a.name for a in analyses]
     if several:
         title = f"{len(analyses)} scenarios compared (NPV over each one's horizon, at its rate)"
     else:
         only = analyses[0]
-        title = f"{len(only.alternatives)} alternatives compared (NPV over {npv_terms(only)})"
-    table = RichTable(
-        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False
-    )
-    table.add_column("alternative")
-    for name in TERMINAL_HEADER:
-        table.add_column(name, justify="left" if "quarter" in name else "right", no_wrap=True)
+        title = f"{len(only.alternatives)} alternatives compared (NPV over {_terms(only)})"
+    rows: list[tuple[RenderableType, str, list[str]]] = []
     for label, analysis in zip(names, analyses, strict=True):
         if several:  # each scenario's NPV is over its own horizon, at its own rate
-            terms = Text(_short_terms(analysis), style="dim")
-            table.add_row(Text(label, style="bold"), "", "", "", terms, "")
-        for alt in analysis.alternatives:
-            table.add_row(("  " if several else "") + alt.name, *_cells(analysis, alt))
+            head = Text(label, style="bold")
+            if _workloads(analysis):
+                head.append(f" ({_workloads(analysis)})")
+            terms = _short_terms(analysis)
+            rows.append((head, head.plain, ["", "", "", terms, ""]))
+        for name, cells in _rows(analysis):
+            cell: RenderableType = Padding(name, (0, 0, 0, 2)) if several else name
+            rows.append((cell, ("  " if several else "") + name, cells))
+    table = _Comparison(title, rows)
     if not several:
         return table
     parts: list[RenderableType] = [table]
     for label, analysis in zip(names, analyses, strict=True):
         line = Text(f"{label}", style="bold")
-        first = analysis.scenario.workloads or []
-        alone = (  # as the table's rows: not the portfolio (the warning above gives it)
-            f", on its first workload's traffic ({first[0].name!r}) alone" if len(first) > 1 else ""
+        together = _workloads(analysis)
+        line.append(
+            f" ({analysis.name}{'; ' + together if together else ''}): {analysis.verdict()}"
         )
-        line.append(f" ({analysis.name}){alone}: {analysis.verdict()}")
-        best = max(
-            range(len(analysis.alternatives)), key=lambda i: analysis.alternatives[i].npv_usd
-        )
-        sampled = sampled_text(analysis, best)
+        sampled = _sampled(analysis)
         if sampled is not None:
-            line.append(f". Sampled: it {sampled}")
+            line.append(f". Sampled: {sampled}")
         parts.append(line)
     return Group(*parts)
+
+
+def _sampled(answer: Answer) -> str | None:
+    """What the samples say about the best alternative by NPV (None without samples)."""
+    best = max(range(len(answer.alternatives)), key=lambda i: answer.alternatives[i].npv_usd)
+    if isinstance(answer, Analysis):
+        sampled = sampled_text(answer, best)
+        return None if sampled is None else f"it {sampled}"
+    u = answer.uncertainty
+    if u is None:
+        return None
+    from payback.report.portfolio_common import sampled_words
+
+    return sampled_words(u["alternatives"][best], answer.horizon_months, len(u["inputs"]))

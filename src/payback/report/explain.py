@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as _usd
@@ -32,6 +33,9 @@ from payback.report.fleet import (
     why_paragraphs,
 )
 from payback.report.labels import input_label
+
+if TYPE_CHECKING:
+    from payback.studies.uncertainty import Driver
 
 
 def usd(value: float) -> str:
@@ -294,23 +298,42 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
         )
     if analysis.uncertainty is not None:
         u = analysis.uncertainty.alternatives[index]
-        names = {QUARTER_MONTHS: "a quarter", 12: "a year"}
-        clauses = [
-            f"within {names.get(k, months_text(k))} in {share:.0%}"
-            for k, share in window_shares(u.p_break_even_within, horizon)
-        ]
-        clauses[0] += " of them"
-        listed = (
-            clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
-        )
-        median = u.break_even_month_percentiles["p50"]
         paragraphs.append(
-            f"Across {u.samples:,} samples of the scenario's ranges it pays back {listed}; "
-            f"the median break-even is "
-            + (not_within(horizon) if median is None else month_text(median))
-            + f", and the NPV is positive in {u.p_npv_positive:.0%} of samples."
+            samples_paragraph(
+                u.samples,
+                u.p_break_even_within,
+                u.break_even_month_percentiles["p50"],
+                u.p_npv_positive,
+                horizon,
+            )
         )
     return paragraphs
+
+
+def samples_paragraph(
+    samples: int,
+    within: dict[str, float | None],
+    median: float | None,
+    npv_positive: float,
+    horizon: int,
+) -> str:
+    """What the samples of the scenario's ranges say of one alternative, a scenario's and a
+    portfolio's: the share that pays back within each window the horizon answers
+    (``within``: ``p_break_even_within``), the median break-even and the share with a
+    positive NPV."""
+    names = {QUARTER_MONTHS: "a quarter", 12: "a year"}
+    clauses = [
+        f"within {names.get(k, months_text(k))} in {share:.0%}"
+        for k, share in window_shares(within, horizon)
+    ]
+    clauses[0] += " of them"
+    listed = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
+    return (
+        f"Across {samples:,} samples of the scenario's ranges it pays back {listed}; "
+        f"the median break-even is "
+        + (not_within(horizon) if median is None else month_text(median))
+        + f", and the NPV is positive in {npv_positive:.0%} of samples."
+    )
 
 
 def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> str:
@@ -367,16 +390,31 @@ def _quarter_traffic(analysis: Analysis, index: int) -> dict[str, Any] | None:
 
 
 def _drivers(analysis: Analysis, index: int) -> list[str]:
-    drivers = analysis.drivers[index]
+    return drivers_paragraphs(
+        analysis.drivers[index],
+        analysis.horizon_months,
+        lambda path: input_label(path, units=False),
+        lambda d: driver_range(analysis, d),
+    )
+
+
+def drivers_paragraphs(
+    drivers: list[Driver],
+    horizon: int,
+    label: Callable[[str], str],
+    span: Callable[[Driver], str],
+) -> list[str]:
+    """What decides the answer, a scenario's alternative's and a portfolio's: the three
+    inputs that move it most (``label``: an input's words; ``span``: its range's), what the
+    others do, counted, and what to measure first."""
     if not drivers:
         return ["No input moves the answer: it holds whatever the assumptions."]
     lines = []
-    horizon = analysis.horizon_months
     for d in drivers[:3]:
-        span = break_even_span(d.break_even_month_low, d.break_even_month_high, horizon)
+        ends = break_even_span(d.break_even_month_low, d.break_even_month_high, horizon)
         lines.append(
-            f"{input_label(d.parameter, units=False)} ({d.parameter}; {driver_range(analysis, d)}): "
-            f"NPV {usd(d.npv_low_usd)} to {usd(d.npv_high_usd)}, break-even {span}"
+            f"{label(d.parameter)} ({d.parameter}; {span(d)}): "
+            f"NPV {usd(d.npv_low_usd)} to {usd(d.npv_high_usd)}, break-even {ends}"
         )
     advice = measure_first(drivers[0].parameter)
     rest = ""
@@ -403,11 +441,13 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
     if quiet:
         word = "more" if loud else "other"
         rest += " " + quiet_line(quiet, names=False, word=word, horizon=horizon)
+    first = label(drivers[0].parameter)  # a workload's own: "support triage's ..."
+    the = "" if drivers[0].parameter.startswith("workloads.") else "the "
     return [
         "With each input moved alone over the range in brackets and the others central, the "
         "answer moves most with: " + "; ".join(lines) + "." + rest,
-        f"Measure first: {advice}. Narrowing the {input_label(drivers[0].parameter, units=False)} "
-        "narrows the answer more than anything else.",
+        f"Measure first: {advice}. Narrowing {the}{first} narrows the answer more than "
+        "anything else.",
     ]
 
 

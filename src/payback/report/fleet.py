@@ -245,17 +245,25 @@ def break_even_span(
     high: float | None,
     horizon: int | None,
     arrow: str = " to ",
-    month: Callable[[float], str] = month_text,
+    month: Callable[[float, int], str] = month_text,
 ) -> str:
     """A break-even at an input's two ends: ``month 3.2 to month 2.1``, ``not within 12
-    months to month 10.9``, ``not within 1 month at either end``.
+    months to month 10.9``, ``not within 1 month at either end``; two ends that read the
+    same are said once (``month 1.7 at either end``, not ``month 1.7 to month 1.7``), or
+    with two places where they are 0.05 months apart or more.
 
     >>> break_even_span(None, 10.93, 12), break_even_span(None, None, 1)
     ('not within 12 months to month 10.9', 'not within 1 month at either end')
+    >>> break_even_span(1.683, 1.688, 60), break_even_span(1.651, 1.749, 60)
+    ('month 1.7 at either end', 'month 1.65 to month 1.75')
     """
     if low is None and high is None and horizon is not None:
         return f"{not_within(horizon)} at either end"
-    ends = [not_within(horizon) if m is None else month(m) for m in (low, high)]
+    ends = [not_within(horizon) if m is None else month(m, 1) for m in (low, high)]
+    if low is not None and high is not None and ends[0] == ends[1]:
+        if abs(low - high) < 0.05:  # not a change (changes_the_answer): one figure
+            return f"{ends[0]} at either end"
+        ends = [month(m, 2) for m in (low, high)]
     return arrow.join(ends)
 
 

@@ -29,11 +29,13 @@ from payback.report.portfolio_common import (
     workload_rows,
 )
 from payback.report.portfolio_facts import (
+    Sampled,
     driver_label,
     driver_span,
     last_month_saving,
     lowering_steps,
     month_one,
+    sampled,
 )
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 from payback.studies.uncertainty import Driver
@@ -427,34 +429,19 @@ def order_paragraph(alt: PortfolioAlternative, horizon: int) -> str:
     return text
 
 
-def drivers_paragraphs(
-    analysis: PortfolioAnalysis, drivers: list[Driver], top: int = 3
-) -> list[str]:
+def drivers_paragraphs(analysis: PortfolioAnalysis, drivers: list[Driver]) -> list[str]:
     """The inputs that move the alternative's answer most (``payback sensitivity``'s
-    tornado: each input alone at its p10 and p90, or ±25%, the rest central), and what to
-    measure first."""
-    if not drivers:
-        return ["No input moves the answer: it holds whatever the assumptions."]
-    from payback.report.explain import measure_first
-    from payback.report.fleet import break_even_span
+    tornado: each input alone at its p10 and p90, or ±25%, the rest central), what the
+    others do and what to measure first, as a scenario's explain says them
+    (:func:`payback.report.explain.drivers_paragraphs`), each range with its values."""
+    from payback.report.explain import drivers_paragraphs as said
 
-    horizon = analysis.horizon_months
-    lines = [
-        f"{driver_label(analysis, d.parameter)} ({d.parameter}; {driver_span(d)}): "
-        f"NPV {prose_usd(d.npv_low_usd)} to {prose_usd(d.npv_high_usd)}, break-even "
-        + break_even_span(d.break_even_month_low, d.break_even_month_high, horizon)
-        for d in drivers[:top]
-    ]
-    first = drivers[0].parameter
-    advice = measure_first(first)
-    return [
-        "With each input moved alone over the range in brackets and the others central "
-        "(payback sensitivity ranks every input), the answer moves most with: "
-        + "; ".join(lines)
-        + ".",
-        f"Measure first: {advice}. Narrowing the {driver_label(analysis, first)} narrows the "
-        "answer more than anything else.",
-    ]
+    return said(
+        drivers,
+        analysis.horizon_months,
+        lambda path: driver_label(analysis, path),
+        lambda d: driver_span(analysis, d),
+    )
 
 
 def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative) -> list[str]:
@@ -525,6 +512,23 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
     return paragraphs
 
 
+def samples_words(summary: Sampled, horizon: int) -> str:
+    """What ``--samples`` draws say of one alternative (:func:`sampled`), in a scenario's
+    explain's words; with no distribution in the scenario, that every sample is the same."""
+    from payback.report.common import SAME_SAMPLES
+    from payback.report.explain import samples_paragraph
+
+    if not summary["inputs"]:
+        return f"Across {summary['samples']:,} samples: {SAME_SAMPLES}."
+    return samples_paragraph(
+        summary["samples"],
+        summary["p_break_even_within"],
+        summary["break_even_month_p50"],
+        summary["p_npv_positive"],
+        horizon,
+    )
+
+
 def ranked_drivers(analysis: PortfolioAnalysis) -> list[list[Driver]]:
     """Each alternative's drivers, as ``payback sensitivity`` ranks them (computed once for
     the words and the numbers)."""
@@ -542,8 +546,11 @@ def portfolio_explanation(
     horizon = analysis.horizon_months
     ranked = ranked_drivers(analysis) if ranked is None else ranked
     sections = []
-    for alt, drivers in zip(analysis.alternatives, ranked, strict=True):
-        sections.append((f"{alt.name}: the portfolio", _portfolio_paragraphs(analysis, alt)))
+    for index, (alt, drivers) in enumerate(zip(analysis.alternatives, ranked, strict=True)):
+        paragraphs = _portfolio_paragraphs(analysis, alt)
+        if (summary := sampled(analysis, index)) is not None:  # beside the answer, as one
+            paragraphs.insert(2, samples_words(summary, horizon))  # scenario's verdict
+        sections.append((f"{alt.name}: the portfolio", paragraphs))
         sections.append(
             (
                 f"{alt.name}: how the break-even is computed here",

@@ -8,6 +8,7 @@ from typing import Any, TypedDict
 
 from payback.analysis.result import QUARTER_MONTHS
 from payback.analysis.verdict import saves_nothing
+from payback.report.common import span_text
 from payback.report.explain import crossing, measure_first
 from payback.report.fleet import changes_the_answer
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
@@ -20,6 +21,7 @@ __all__ = [
     "lowering_steps",
     "month_one",
     "portfolio_explain_json",
+    "sampled",
 ]
 
 
@@ -39,8 +41,8 @@ def portfolio_explain_json(
         "workloads": whole["workloads"],
         "verdict": whole["verdict"],
         "alternatives": [
-            _facts(analysis, alt, drivers)
-            for alt, drivers in zip(analysis.alternatives, ranked, strict=True)
+            _facts(analysis, alt, drivers) | {"uncertainty": sampled(analysis, index)}
+            for index, (alt, drivers) in enumerate(zip(analysis.alternatives, ranked, strict=True))
         ],
     }
 
@@ -89,7 +91,7 @@ def _facts(
             d.to_dict()
             | {
                 "label": driver_label(analysis, d.parameter),
-                "range": driver_span(d),
+                "range": driver_span(analysis, d),
                 "changes_the_answer": changes_the_answer(d),
             }
             for d in drivers
@@ -126,6 +128,33 @@ def month_one(alt: PortfolioAlternative) -> MonthOne:
     }
 
 
+class Sampled(TypedDict):
+    """What ``--samples`` draws say of one alternative (:func:`sampled`)."""
+
+    samples: int
+    inputs: list[str]
+    p_break_even_within: dict[str, float | None]
+    break_even_month_p50: float | None
+    p_npv_positive: float
+
+
+def sampled(analysis: PortfolioAnalysis, index: int) -> Sampled | None:
+    """With ``--samples``, what the draws say of alternative ``index``, as a scenario's
+    explain --json gives it (the samples, the share paid back within each window, the
+    median break-even, the share with a positive NPV) and the paths sampled (none: the
+    scenario has no distribution, every sample the same); ``None`` without samples."""
+    if analysis.uncertainty is None:
+        return None
+    summary = analysis.uncertainty["alternatives"][index]
+    return {
+        "samples": summary["samples"],
+        "inputs": list(analysis.uncertainty["inputs"]),
+        "p_break_even_within": summary["p_break_even_within"],
+        "break_even_month_p50": summary["break_even_month_percentiles"]["p50"],
+        "p_npv_positive": summary["p_npv_positive"],
+    }
+
+
 def last_month_saving(alt: PortfolioAlternative) -> float:
     """What switching saves in the horizon's last month (negative: it costs more)."""
     return alt.baseline_usd[-1] - alt.monthly_cost_usd[-1]
@@ -152,8 +181,10 @@ def driver_label(analysis: PortfolioAnalysis, path: str) -> str:
     return input_label(path, units=False)
 
 
-def driver_span(d: Driver) -> str:
-    """The range an input was moved over, in one pair of brackets' words: ``±25%``,
-    ``p10 to p90`` or ``-0.3 to 0, assumed for a rate left at 0``."""
-    words = d.assumed or "p10 to p90"
-    return words.replace(" (", ", ", 1)[:-1] if words.endswith(")") else words
+def driver_span(analysis: PortfolioAnalysis, d: Driver) -> str:
+    """The range an input was moved over, its values with their unit, as a scenario's
+    explain says it (:func:`~payback.report.common.span_text`): ``$1.88 to $3.12/1M
+    tokens, ±25%``, ``-30.0% to 0.0% a year, assumed for a rate left at 0``."""
+    from payback.analysis.portfolio import central_value
+
+    return span_text(d, lambda: float(central_value(analysis.portfolio, d.parameter)))

@@ -286,15 +286,19 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
     return Group(*parts)
 
 
-def _assumption_note(assumed: list[str | None]) -> Text | None:
-    """Says how ranges were chosen when the scenario has no distributions."""
+def _assumption_note(assumed: list[str | None], replaced: bool = False) -> Text | None:
+    """Says how ranges were chosen when the scenario has no distributions, or (``replaced``)
+    when --swing moved every input in place of the scenario's distributions."""
     ways = sorted({a for a in assumed if a})
     if not ways:
         return None
     swings = [w for w in ways if w.startswith("±")]
-    text = "No distribution for these inputs: " + (
-        f"each moved {swings[0]}" if swings else "ranges assumed"
-    )
+    if replaced and swings:
+        text = f"--swing moved each input {swings[0]} in place of its distribution"
+    else:
+        text = "No distribution for these inputs: " + (
+            f"each moved {swings[0]}" if swings else "ranges assumed"
+        )
     if len(ways) > len(swings):
         text += "; rates left at 0 over assumed ranges (growth ±2%/month, price trend -30%..0/year, escalation 0..10%)"
     return Text(text + ".", style="dim")
@@ -305,9 +309,11 @@ def tornado_table(
     top: int | None = None,
     title: str | None = None,
     horizon: int | None = None,
+    replaced: bool = False,
 ) -> RenderableType:
     """Drivers ranked by NPV swing: two lines each, with a bar scaled to the largest swing;
-    ``horizon`` words a break-even past it (``not within 12 months``, not ``never``)."""
+    ``horizon`` words a break-even past it (``not within 12 months``, not ``never``);
+    ``replaced``: --swing moved the inputs in place of the scenario's distributions."""
     shown = drivers[:top] if top else drivers
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", style="dim")
@@ -339,36 +345,71 @@ def tornado_table(
     parts.append(grid if shown else Text("No input changes the NPV.", style="dim"))
     if quiet:
         parts.append(Text(quiet_line(quiet, horizon=horizon), style="dim"))
-    note = _assumption_note([d.assumed for d in shown])
+    note = _assumption_note([d.assumed for d in shown], replaced)
     if note is not None:
         parts.append(note)
     return Group(*parts)
 
 
-def sobol_table(indices: list[SobolIndex], title: str | None = None) -> RenderableType:
-    """Sobol first- and total-order indices, the input's full path first."""
+def sobol_table(
+    indices: list[SobolIndex], title: str | None = None, replaced: bool = False
+) -> RenderableType:
+    """Sobol first- and total-order indices with their 95% intervals (±), the input's full
+    path first; a first order above the total is marked and said to be noise or not
+    (``replaced``: --swing moved the inputs in place of the scenario's distributions)."""
     parts: list[RenderableType] = [Text(title, style="bold underline")] if title else []
     if not indices:
         parts.append(Text("No input changes the NPV.", style="dim"))
         return Group(*parts)
-    grid = Table.grid(padding=(0, 2))
+    grid = Table.grid()  # the gaps are in the cells: the mark after a first order is its own column
     grid.add_column(no_wrap=True)
-    grid.add_column(justify="right")
-    grid.add_column(justify="right")
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(no_wrap=True, min_width=1)
+    grid.add_column(justify="right", no_wrap=True)
     grid.add_column(no_wrap=True)
     grid.add_row(
-        Text("input", style="dim"), Text("first", style="dim"), Text("total", style="dim"), ""
+        Text("input", style="dim"),
+        Text("  first", style="dim"),
+        "",
+        Text("  total", style="dim"),
+        "",
     )
+    marks = {None: "", "noise": "*", "beyond noise": "!"}
     for s in indices:
         grid.add_row(
             s.parameter,
-            f"{s.first_order:.2f}",
-            f"{s.total_order:.2f}",
-            "█" * round(10 * min(max(s.total_order, 0.0), 1.0)),
+            f"  {s.first_order:.2f} ±{s.first_order_conf:.2f}",
+            marks[s.first_above_total()],
+            f"  {s.total_order:.2f} ±{s.total_order_conf:.2f}",
+            "  " + "█" * round(10 * min(max(s.total_order, 0.0), 1.0)),
         )
     parts.append(grid)
-    parts.append(Text("Shares below 0.005 are sampling noise and left out.", style="dim"))
-    note = _assumption_note([s.assumed for s in indices])
+    parts.append(
+        Text(
+            "± is each share's 95% interval, a bootstrap over the base samples (an upper "
+            "bound: the samples are quasi-random, which errs less); shares below 0.005 are "
+            "left out.",
+            style="dim",
+        )
+    )
+    above = {s.first_above_total() for s in indices}
+    if "noise" in above:
+        parts.append(
+            Text(
+                "* first order above total, by less than their sampling noise: for an input "
+                "that acts alone the two are equal, and each estimate is noisy.",
+                style="dim",
+            )
+        )
+    if "beyond noise" in above:
+        parts.append(
+            Text(
+                "! first order above total by more than their noise (it cannot be so): these "
+                "estimates are not reliable; use more samples.",
+                style="yellow",
+            )
+        )
+    note = _assumption_note([s.assumed for s in indices], replaced)
     if note is not None:
         parts.append(note)
     return Group(*parts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from payback.catalog import Catalog, default_catalog
+from payback.catalog import Catalog, default_catalog, rent_text
 from payback.errors import PaybackError
 from payback.scenario.edit import REPLACED, Edit, edited_text, yaml_replace_lines
 from payback.scenario.io import (
@@ -25,7 +25,18 @@ from payback.scenario.schema import Scenario, SelfHostedOption
 if TYPE_CHECKING:
     from payback.studies.recommend import Candidate, Recommendation
 
-__all__ = ["apply_winner", "relocate_paths", "training_follows", "with_winner"]
+__all__ = [
+    "apply_winner",
+    "relocate_paths",
+    "rent_kept",
+    "rented_gpu",
+    "training_follows",
+    "with_winner",
+]
+
+NEAR = 1.5
+"""A rent for a GPU the file does not name is taken for the winner's when it lies within
+this factor of the catalog's rents for it (:func:`rent_kept`)."""
 
 
 def apply_winner(
@@ -36,12 +47,13 @@ def apply_winner(
     *,
     drop_calibration: bool = False,
     model_ref: str | None = None,
+    benchmark_gpu: str | None = None,
+    catalog: Catalog | None = None,
 ) -> list[str]:
     """Write ``winner`` into the ``index``-th alternative of a scenario's data (a tomlkit
     document or a plain dict): model, GPU, precision and GPUs per replica. The capacity
-    (``replica_requests_per_s``), a rent given for another GPU and, with
-    ``drop_calibration``, the calibration are removed so that ``analyze`` estimates and
-    looks them up again; ``models`` stays (``analyze`` does not read it). ``model_ref``
+    (``replica_requests_per_s``), a rent given for another GPU (:func:`rent_kept`) and, with ``drop_calibration``, the
+    calibration are removed so that ``analyze`` estimates and looks them up again; ``models`` stays (``analyze`` does not read it). ``model_ref``
     is how the scenario named the winning model (a config.json path), if not by its id. A
     training job (``one_time.training``) on the model served before follows the new one, so
     the fine-tune is priced for the model it serves.
@@ -57,7 +69,7 @@ def apply_winner(
         "gpus_per_replica": winner.gpus_per_replica,
     }
     removed = ["replica_requests_per_s"]
-    if option.gpu != winner.gpu:
+    if not rent_kept(option, winner, benchmark_gpu, catalog)[0]:  # a rent for another GPU
         removed.append("usd_per_gpu_hour")
     if drop_calibration:
         removed.append("calibration")
@@ -76,6 +88,21 @@ def apply_winner(
     if training_follows(option, new["model"]):  # said in with_winner's notes
         _replace_line(table["one_time"]["training"], "model", new["model"])
     return replaced
+
+
+def rented_gpu(option: SelfHostedOption, benchmark_gpu: str | None = None) -> str | None:
+    """The catalog id of the GPU the alternative's ``usd_per_gpu_hour`` rents, as analyze
+    reads it: its ``gpu`` (ids are lowercase), else the GPU its calibration's serving
+    benchmark ran on (``benchmark_gpu``); ``None`` when the file does not say.
+
+    >>> from payback.scenario.schema import SelfHostedOption
+    >>> rented_gpu(SelfHostedOption(name="a", gpu="L4", model="qwen2.5-7b"))
+    'l4'
+    >>> rented_gpu(SelfHostedOption(name="a", usd_per_gpu_hour=0.8, replica_requests_per_s=1.0))
+    """
+    if option.gpu is not None:
+        return option.gpu.lower()
+    return benchmark_gpu.lower() if benchmark_gpu else None
 
 
 def training_follows(option: SelfHostedOption, model: str) -> bool:
@@ -216,7 +243,11 @@ def relocate_paths(
 
 
 def with_winner(
-    path: str | Path, scenario: Scenario, result: Recommendation, output: str | Path
+    path: str | Path,
+    scenario: Scenario,
+    result: Recommendation,
+    output: str | Path,
+    catalog: Catalog | None = None,
 ) -> Edit:
     """What ``payback recommend --apply -o output`` writes: the scenario file at ``path``
     (read as ``scenario``) with ``result``'s best configuration in its alternative (see
@@ -254,13 +285,23 @@ def with_winner(
             "analyze prices it with the benchmark's capacity"
         )
     model = result.model_refs.get(best.model) or best.model  # as the new file names it
+    ran_on = (result.benchmark or {}).get("gpu")
     fmt = scenario_format(path)
     replaced: list[str] = []
     relocated: list[str] = []
 
     def change(document: Any) -> None:
         def apply(data: Any) -> list[str]:
-            return apply_winner(data, index, best, option, drop_calibration=drop, model_ref=model)
+            return apply_winner(
+                data,
+                index,
+                best,
+                option,
+                drop_calibration=drop,
+                model_ref=model,
+                benchmark_gpu=ran_on,
+                catalog=catalog,
+            )
 
         if fmt == "yaml":
             table = document["alternatives"][index]
@@ -278,6 +319,9 @@ def with_winner(
             f"{where}: replaced by the winner (kept as comments in the file): "
             + "; ".join(replaced)
         )
+    rent_note = rent_kept(option, best, ran_on, catalog)[1]
+    if rent_note is not None:
+        notes.append(f"{where}.{rent_note}")
     if training_follows(option, model):
         notes.append(
             f"{where}.one_time.training.model = {option.model!r} is now {model!r}: the model "
@@ -289,3 +333,49 @@ def with_winner(
             + "; ".join(relocated)
         )
     return Edit(text, notes=notes)
+
+
+def rent_kept(
+    option: SelfHostedOption,
+    winner: Candidate,
+    benchmark_gpu: str | None = None,
+    catalog: Catalog | None = None,
+) -> tuple[bool, str | None]:
+    """Whether :func:`apply_winner` keeps the alternative's ``usd_per_gpu_hour``, and why in
+    words (``None`` where there is nothing to say). Kept where the winner runs on the GPU
+    the rent is for (:func:`rented_gpu`); replaced where that is another GPU. Where the file
+    does not say which GPU it rents, kept when the rent is near the catalog's rents for the
+    winner's GPU (from the cheapest / :data:`NEAR` to the dearest × :data:`NEAR`: a quote for
+    it, as the starter scenario's $0.80 for an L4 is), else replaced (an L4's $0.80 would
+    price an MI300X at half its rent); both said."""
+    rent = option.usd_per_gpu_hour
+    runs_on = rented_gpu(option, benchmark_gpu)
+    if rent is None or option.owned is not None:  # nothing to keep; owned servers pay no rent
+        return runs_on == winner.gpu, None
+    if runs_on is not None:
+        if runs_on == winner.gpu:
+            return (
+                True,
+                f"usd_per_gpu_hour = {rent:g} kept: the rent of the {runs_on} the winner runs on",
+            )
+        return False, None  # said among the lines replaced
+    gpu = (catalog or default_catalog()).gpus.get(winner.gpu)
+    rents = sorted(p.usd_per_gpu_hour for p in gpu.prices) if gpu is not None else []
+    span = f"{rent_text(rents[0])}-{rent_text(rents[-1])}/GPU-h" if rents else "none"
+    unknown = "the file does not say which GPU it rents (no gpu)"
+    if rents and rents[0] / NEAR <= rent <= rents[-1] * NEAR:
+        return True, (
+            f"usd_per_gpu_hour = {rent:g} kept: {unknown}, and it is near the catalog's rents "
+            f"for the winner's {winner.gpu} ({span}, within {NEAR:g}x), so analyze pays it for the {winner.gpu}"
+            f"{_ranked_at(winner)}; delete it to pay the catalog's rent"
+        )
+    return False, (
+        f"usd_per_gpu_hour = {rent:g} replaced: {unknown}, and it is not near the catalog's "
+        f"rents for the winner's {winner.gpu} ({span}, within {NEAR:g}x), so analyze pays the catalog's"
+    )
+
+
+def _ranked_at(best: Candidate) -> str:
+    """`` (recommend ranked it at $X/GPU-h)`` where the winner was priced otherwise."""
+    price = best.usd_per_gpu_hour
+    return "" if price is None else f" (recommend ranked it at {rent_text(price)}/GPU-h)"

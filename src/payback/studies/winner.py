@@ -66,7 +66,9 @@ def winner_cautions(
         engine=engine,
         utilization=option.target_utilization,
     )
-    lines = serving_cautions(model, gpu, estimate, engine, load.cached)
+    lines = serving_cautions(
+        model, gpu, estimate, engine, load.cached, shows_first_token=option.ttft_ms is not None
+    )
     return [f"{path}: the winner, {best.label()}: {line}" for line in lines]
 
 

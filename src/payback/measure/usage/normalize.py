@@ -261,14 +261,15 @@ def _number(x: str, kind: str) -> str:
 
 def _timestamp(kind: str) -> str:
     """SQL for ``ts`` from ``ts_raw``: a typed time, a unix number, or ISO text (any offset,
-    converted to UTC; naive means UTC) or a unix number as text."""
+    converted to UTC; naive means UTC) or a unix number as text (digits grouped by commas
+    read as one, as token counts are, and as a database's text column is read)."""
     if kind == "timestamp":
         return "CAST(ts_raw AS TIMESTAMPTZ)"
     if kind == "number":
         return "CAST(" + _epoch("CAST(ts_raw AS DOUBLE)") + " AS TIMESTAMPTZ)"
     return (
         "CAST(COALESCE(TRY_CAST(ts_raw AS TIMESTAMPTZ), "
-        + _epoch("TRY_CAST(ts_raw AS DOUBLE)")
+        + _epoch(duckdb_number("ts_raw"))
         + ") AS TIMESTAMPTZ)"
     )
 
