@@ -7,6 +7,8 @@ import html
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from helpers import EXAMPLES, assert_user_error, run
 from payback.report.portfolio_document import (
     portfolio_explanation,
@@ -101,3 +103,48 @@ def test_report_and_explain_say_which_gpus_are_pinned() -> None:
     )
     as_dict = analysis.to_dict()["alternatives"][0]
     assert (as_dict["pinned_gpus"][0], as_dict["mixed_gpus"][0]) == (1.0, 1.0)
+
+
+FITS = """() => {
+    const page = document.documentElement;
+    const boxes = [...document.querySelectorAll('table')].map(t => {
+        const box = t.parentElement;
+        return {boxed: box.classList.contains('wide') && getComputedStyle(box).overflowX === 'auto',
+                right: Math.round(box.getBoundingClientRect().right),
+                inner: t.getBoundingClientRect().width, room: box.clientWidth,
+                head: t.querySelector('tr').innerText.replace(/\\s+/g, ' ').slice(0, 40)};
+    });
+    return {scroll: page.scrollWidth, width: page.clientWidth, boxes};
+}"""
+
+
+@pytest.mark.slow
+def test_the_page_fits_a_phone_each_table_scrolling_in_its_box(tmp_path: Path) -> None:
+    """At 360 and 420 px the workloads table is wider than the page (659 px at 420: six
+    columns), as are the contribution and inputs tables: each scrolls sideways in its own
+    box, the page itself never wider than the screen (measured in Chromium)."""
+    from helpers import find_browser
+
+    page_file = tmp_path / "report.html"
+    page_file.write_text(portfolio_html(analyze_portfolio(load_scenario(PORTFOLIO))))
+    found = find_browser()
+    with found.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=found.executable, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            for width in (360, 420, 1400):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(page_file.as_uri())
+                measured = page.evaluate(FITS)
+                page.close()
+                assert measured["scroll"] == measured["width"] == width, measured
+                for box in measured["boxes"]:
+                    assert box["boxed"], (width, box)
+                    assert box["right"] <= width, (width, box)
+                workloads = measured["boxes"][0]
+                assert workloads["head"].startswith("workload requests/month")
+                if width < 1400:
+                    assert workloads["inner"] > workloads["room"]  # it does scroll there
+        finally:
+            browser.close()

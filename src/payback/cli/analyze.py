@@ -287,7 +287,9 @@ def explain(
     savings, fleet share, net and role), `carry_the_fleet`, `ride_on_it`,
     `migration_order` (each step's `marginal_npv_usd`, NPV so far and break-even),
     `greedy_is_best`, `lowers_the_npv` (the moves with a negative marginal NPV), `quarter`
-    (the set's quarter in words), `drivers` and `measure_first` as above.
+    (the set's quarter in words), `drivers` and `measure_first` as above and, with
+    **--samples**, `uncertainty` as above with the `inputs` sampled (none: every sample is
+    the same).
     """
     from payback.cli.portfolio import portfolio_explain
     from payback.report.explain import explain as explain_analysis

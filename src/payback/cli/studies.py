@@ -170,6 +170,7 @@ def _show_sobol(
 ) -> None:
     """Each alternative's Sobol indices, as JSON or one table each."""
     rows = list(zip(names, result.alternatives, strict=True))
+    _warn(result.warnings)
     if as_json:
         _print_json(
             {

@@ -298,23 +298,42 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
         )
     if analysis.uncertainty is not None:
         u = analysis.uncertainty.alternatives[index]
-        names = {QUARTER_MONTHS: "a quarter", 12: "a year"}
-        clauses = [
-            f"within {names.get(k, months_text(k))} in {share:.0%}"
-            for k, share in window_shares(u.p_break_even_within, horizon)
-        ]
-        clauses[0] += " of them"
-        listed = (
-            clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
-        )
-        median = u.break_even_month_percentiles["p50"]
         paragraphs.append(
-            f"Across {u.samples:,} samples of the scenario's ranges it pays back {listed}; "
-            f"the median break-even is "
-            + (not_within(horizon) if median is None else month_text(median))
-            + f", and the NPV is positive in {u.p_npv_positive:.0%} of samples."
+            samples_paragraph(
+                u.samples,
+                u.p_break_even_within,
+                u.break_even_month_percentiles["p50"],
+                u.p_npv_positive,
+                horizon,
+            )
         )
     return paragraphs
+
+
+def samples_paragraph(
+    samples: int,
+    within: dict[str, float | None],
+    median: float | None,
+    npv_positive: float,
+    horizon: int,
+) -> str:
+    """What the samples of the scenario's ranges say of one alternative, a scenario's and a
+    portfolio's: the share that pays back within each window the horizon answers
+    (``within``: ``p_break_even_within``), the median break-even and the share with a
+    positive NPV."""
+    names = {QUARTER_MONTHS: "a quarter", 12: "a year"}
+    clauses = [
+        f"within {names.get(k, months_text(k))} in {share:.0%}"
+        for k, share in window_shares(within, horizon)
+    ]
+    clauses[0] += " of them"
+    listed = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
+    return (
+        f"Across {samples:,} samples of the scenario's ranges it pays back {listed}; "
+        f"the median break-even is "
+        + (not_within(horizon) if median is None else month_text(median))
+        + f", and the NPV is positive in {npv_positive:.0%} of samples."
+    )
 
 
 def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> str:

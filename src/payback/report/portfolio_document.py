@@ -29,11 +29,13 @@ from payback.report.portfolio_common import (
     workload_rows,
 )
 from payback.report.portfolio_facts import (
+    Sampled,
     driver_label,
     driver_span,
     last_month_saving,
     lowering_steps,
     month_one,
+    sampled,
 )
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 from payback.studies.uncertainty import Driver
@@ -510,6 +512,23 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
     return paragraphs
 
 
+def samples_words(summary: Sampled, horizon: int) -> str:
+    """What ``--samples`` draws say of one alternative (:func:`sampled`), in a scenario's
+    explain's words; with no distribution in the scenario, that every sample is the same."""
+    from payback.report.common import SAME_SAMPLES
+    from payback.report.explain import samples_paragraph
+
+    if not summary["inputs"]:
+        return f"Across {summary['samples']:,} samples: {SAME_SAMPLES}."
+    return samples_paragraph(
+        summary["samples"],
+        summary["p_break_even_within"],
+        summary["break_even_month_p50"],
+        summary["p_npv_positive"],
+        horizon,
+    )
+
+
 def ranked_drivers(analysis: PortfolioAnalysis) -> list[list[Driver]]:
     """Each alternative's drivers, as ``payback sensitivity`` ranks them (computed once for
     the words and the numbers)."""
@@ -527,8 +546,11 @@ def portfolio_explanation(
     horizon = analysis.horizon_months
     ranked = ranked_drivers(analysis) if ranked is None else ranked
     sections = []
-    for alt, drivers in zip(analysis.alternatives, ranked, strict=True):
-        sections.append((f"{alt.name}: the portfolio", _portfolio_paragraphs(analysis, alt)))
+    for index, (alt, drivers) in enumerate(zip(analysis.alternatives, ranked, strict=True)):
+        paragraphs = _portfolio_paragraphs(analysis, alt)
+        if (summary := sampled(analysis, index)) is not None:  # beside the answer, as one
+            paragraphs.insert(2, samples_words(summary, horizon))  # scenario's verdict
+        sections.append((f"{alt.name}: the portfolio", paragraphs))
         sections.append(
             (
                 f"{alt.name}: how the break-even is computed here",

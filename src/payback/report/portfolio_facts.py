@@ -21,6 +21,7 @@ __all__ = [
     "lowering_steps",
     "month_one",
     "portfolio_explain_json",
+    "sampled",
 ]
 
 
@@ -40,8 +41,8 @@ def portfolio_explain_json(
         "workloads": whole["workloads"],
         "verdict": whole["verdict"],
         "alternatives": [
-            _facts(analysis, alt, drivers)
-            for alt, drivers in zip(analysis.alternatives, ranked, strict=True)
+            _facts(analysis, alt, drivers) | {"uncertainty": sampled(analysis, index)}
+            for index, (alt, drivers) in enumerate(zip(analysis.alternatives, ranked, strict=True))
         ],
     }
 
@@ -124,6 +125,33 @@ def month_one(alt: PortfolioAlternative) -> MonthOne:
         "alternative_usd": cost,
         "alternative_usd_per_1k_requests": 1000 * cost / requests if requests else None,
         "saving_usd": base - cost,
+    }
+
+
+class Sampled(TypedDict):
+    """What ``--samples`` draws say of one alternative (:func:`sampled`)."""
+
+    samples: int
+    inputs: list[str]
+    p_break_even_within: dict[str, float | None]
+    break_even_month_p50: float | None
+    p_npv_positive: float
+
+
+def sampled(analysis: PortfolioAnalysis, index: int) -> Sampled | None:
+    """With ``--samples``, what the draws say of alternative ``index``, as a scenario's
+    explain --json gives it (the samples, the share paid back within each window, the
+    median break-even, the share with a positive NPV) and the paths sampled (none: the
+    scenario has no distribution, every sample the same); ``None`` without samples."""
+    if analysis.uncertainty is None:
+        return None
+    summary = analysis.uncertainty["alternatives"][index]
+    return {
+        "samples": summary["samples"],
+        "inputs": list(analysis.uncertainty["inputs"]),
+        "p_break_even_within": summary["p_break_even_within"],
+        "break_even_month_p50": summary["break_even_month_percentiles"]["p50"],
+        "p_npv_positive": summary["p_npv_positive"],
     }
 
 

@@ -354,29 +354,61 @@ def tornado_table(
 def sobol_table(
     indices: list[SobolIndex], title: str | None = None, replaced: bool = False
 ) -> RenderableType:
-    """Sobol first- and total-order indices, the input's full path first (``replaced``:
-    --swing moved the inputs in place of the scenario's distributions)."""
+    """Sobol first- and total-order indices with their 95% intervals (±), the input's full
+    path first; a first order above the total is marked and said to be noise or not
+    (``replaced``: --swing moved the inputs in place of the scenario's distributions)."""
     parts: list[RenderableType] = [Text(title, style="bold underline")] if title else []
     if not indices:
         parts.append(Text("No input changes the NPV.", style="dim"))
         return Group(*parts)
-    grid = Table.grid(padding=(0, 2))
+    grid = Table.grid()  # the gaps are in the cells: the mark after a first order is its own column
     grid.add_column(no_wrap=True)
-    grid.add_column(justify="right")
-    grid.add_column(justify="right")
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(no_wrap=True, min_width=1)
+    grid.add_column(justify="right", no_wrap=True)
     grid.add_column(no_wrap=True)
     grid.add_row(
-        Text("input", style="dim"), Text("first", style="dim"), Text("total", style="dim"), ""
+        Text("input", style="dim"),
+        Text("  first", style="dim"),
+        "",
+        Text("  total", style="dim"),
+        "",
     )
+    marks = {None: "", "noise": "*", "beyond noise": "!"}
     for s in indices:
         grid.add_row(
             s.parameter,
-            f"{s.first_order:.2f}",
-            f"{s.total_order:.2f}",
-            "█" * round(10 * min(max(s.total_order, 0.0), 1.0)),
+            f"  {s.first_order:.2f} ±{s.first_order_conf:.2f}",
+            marks[s.first_above_total()],
+            f"  {s.total_order:.2f} ±{s.total_order_conf:.2f}",
+            "  " + "█" * round(10 * min(max(s.total_order, 0.0), 1.0)),
         )
     parts.append(grid)
-    parts.append(Text("Shares below 0.005 are sampling noise and left out.", style="dim"))
+    parts.append(
+        Text(
+            "± is each share's 95% interval, a bootstrap over the base samples (an upper "
+            "bound: the samples are quasi-random, which errs less); shares below 0.005 are "
+            "left out.",
+            style="dim",
+        )
+    )
+    above = {s.first_above_total() for s in indices}
+    if "noise" in above:
+        parts.append(
+            Text(
+                "* first order above total, by less than their sampling noise: for an input "
+                "that acts alone the two are equal, and each estimate is noisy.",
+                style="dim",
+            )
+        )
+    if "beyond noise" in above:
+        parts.append(
+            Text(
+                "! first order above total by more than their noise (it cannot be so): these "
+                "estimates are not reliable; use more samples.",
+                style="yellow",
+            )
+        )
     note = _assumption_note([s.assumed for s in indices], replaced)
     if note is not None:
         parts.append(note)

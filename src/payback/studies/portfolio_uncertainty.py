@@ -142,7 +142,8 @@ def portfolio_sobol(
     def npvs(overrides: dict[str, FloatArray]) -> list[FloatArray]:
         return [o.npv_usd for o in evaluate_portfolio(p, overrides).alternatives]
 
-    return sobol_over(inputs, len(p.scenario.alternatives), npvs, chunk, samples, seed, progress)
+    names = [a.name for a in p.scenario.alternatives]
+    return sobol_over(inputs, len(names), npvs, chunk, samples, seed, progress, names)
 
 
 def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Driver]]:

@@ -439,9 +439,23 @@ class SobolIndex:
     total_order: float
     """Share due to this input including its interactions with the others."""
     assumed: str | None = None
+    first_order_conf: float = 0.0
+    """Half-width of the first order's 95% interval (bootstrap: the estimate is sampled)."""
+    total_order_conf: float = 0.0  # the total order's
+    excess_conf: float = 0.0
+    """Half-width of first − total: a first order above the total by no more is noise."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def first_above_total(self) -> Literal["noise", "beyond noise"] | None:
+        """Whether the estimates put the first order above the total (never so in truth),
+        and whether by more than their noise."""
+        if self.first_order <= self.total_order:
+            return None
+        return (
+            "noise" if self.first_order - self.total_order <= self.excess_conf else "beyond noise"
+        )
 
 
 @dataclass(frozen=True)
@@ -452,6 +466,9 @@ class Sobol:
     """n: a power of two; the engine ran n · (inputs + 2) times."""
     seed: int
     alternatives: list[list[SobolIndex]]
+    warnings: list[str] = field(default_factory=list)
+    """Where an alternative's intervals are wide (:data:`~payback.studies.sobol_intervals.WIDE`),
+    the base samples that would narrow them."""
 
 
 def sobol(
@@ -475,8 +492,8 @@ def sobol(
 
     scenario_info = resolved.scenario.scenario
     chunk = max(1_000, CELLS_PER_CHUNK // (scenario_info.horizon_months + 1))
-    count = len(resolved.scenario.alternatives)
-    return sobol_over(inputs, count, npvs, chunk, samples, seed, progress)
+    names = [alt.name for alt in resolved.scenario.alternatives]
+    return sobol_over(inputs, len(names), npvs, chunk, samples, seed, progress, names)
 
 
 def _check_sobol_samples(samples: int) -> None:
@@ -494,11 +511,15 @@ def sobol_over(
     samples: int,
     seed: int,
     progress: Progress | None = None,
+    names: list[str] | None = None,
 ) -> Sobol:
-    """:func:`sobol`'s indices for ``count`` alternatives whose NPVs ``npvs`` gives for
-    samples of ``inputs`` (a dict of arrays by path), at most ``chunk`` samples a call:
-    the scenario's engine, or the portfolio's."""
+    """:func:`sobol`'s indices for ``count`` alternatives (``names``) whose NPVs ``npvs``
+    gives for samples of ``inputs`` (a dict of arrays by path), at most ``chunk`` samples a
+    call: the scenario's engine, or the portfolio's. Each index carries the half-width of
+    its 95% interval (:mod:`payback.studies.sobol_intervals`)."""
     from scipy.stats import sobol_indices
+
+    from payback.studies.sobol_intervals import saltelli, wide_warnings, with_intervals
 
     _check_sobol_samples(samples)
     _check_seed(seed)
@@ -530,20 +551,34 @@ def sobol_over(
     if d == 1:  # SciPy squeezes a single input away; one input explains all the variance there is
         values = npv(inputs[0].ppf(np.random.default_rng(seed).random((1, n))))
         first = total = (np.var(values, axis=1) > 0).astype(float).reshape(count, 1)
+        confs = [np.zeros((count, 1))] * 3
     else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            result = sobol_indices(func=npv, n=n, dists=inputs, rng=np.random.default_rng(seed))
-        first = np.nan_to_num(np.reshape(result.first_order, (count, d)))
-        total = np.nan_to_num(np.reshape(result.total_order, (count, d)))
+        kept: dict[str, FloatArray] = {}
+
+        def method(f_A: FloatArray, f_B: FloatArray, f_AB: FloatArray) -> Any:
+            kept.update(a=f_A, b=f_B, ab=f_AB)  # SciPy's centred values, for the intervals
+            return saltelli(f_A, f_B, f_AB)
+
+        sobol_indices(func=npv, n=n, dists=inputs, method=method, rng=np.random.default_rng(seed))
+        found = with_intervals(kept["a"], kept["b"], kept["ab"], seed)
+        first, total = found.first, found.total
+        confs = [found.first_conf, found.total_conf, found.excess_conf]
     ranked = []
     for a in range(count):
         indices = [
-            SobolIndex(i.path, float(first[a, j]), float(total[a, j]), i.assumed)
+            SobolIndex(
+                i.path,
+                float(first[a, j]),
+                float(total[a, j]),
+                i.assumed,
+                *(float(c[a, j]) for c in confs),
+            )
             for j, i in enumerate(inputs)
             if max(first[a, j], total[a, j]) >= 0.005
         ]
         ranked.append(sorted(indices, key=lambda s: -s.total_order))
-    return Sobol(n, seed, ranked)
+    names = names or [f"alternative {a}" for a in range(count)]
+    return Sobol(n, seed, ranked, wide_warnings(ranked, names, n, SOBOL_CELLS // (d * d)))
 
 
 def sensitivity(
