@@ -297,7 +297,7 @@ BAD_FILES = {
     ),
     "zero_capacity.toml": (
         FLEET.replace("replica_requests_per_s = 3.0", "replica_requests_per_s = 0"),
-        "alternatives.0.replica_requests_per_s = 0: must be > 0",
+        "alternatives.0.replica_requests_per_s = 0: must be ≥ 0.0001",
     ),
     "no_baseline.toml": (
         SEED[: SEED.index("[baseline]")] + SEED[SEED.index("[[alternatives]]") :],

@@ -350,9 +350,9 @@ def test_a_fleet_without_a_gpu_names_the_field(tmp_path: Path) -> None:
     code, out, err = run("analyze", path)
     assert_user_error(code, out, err)
     assert err.strip() == (
-        "error: alternatives.0.gpu: required to price and size it; run `payback recommend FILE` "
-        "to choose one"
-    )  # was "alternatives.0: gpu is required ..."
+        f"error: {path}: alternatives.0.gpu: required to price and size it; run `payback "
+        "recommend FILE` to choose one"
+    )  # was "alternatives.0: gpu is required ...", then without the file's name
 
 
 def test_recommend_for_a_trillion_requests_says_how_many_replicas_it_allows(

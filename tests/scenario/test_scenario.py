@@ -100,7 +100,7 @@ def test_defaults_follow_the_contract() -> None:
         (
             "alternatives.0.replica_requests_per_s",
             0.0,
-            "alternatives.0.replica_requests_per_s = 0.0: must be > 0",
+            "alternatives.0.replica_requests_per_s = 0.0: must be ≥ 0.0001",
         ),
         (
             "alternatives.0.usd_per_gpu_hour",
@@ -188,7 +188,10 @@ def test_unknown_field_suggests_the_near_one_and_lists_allowed() -> None:
 
 def test_field_of_another_kind_is_unknown_for_this_kind() -> None:
     text = message(edited(fleet_dict(), "baseline.usd_per_gpu_hour", 2.0))
-    assert 'baseline.usd_per_gpu_hour: unknown field in baseline of kind "hosted_api"' in text
+    assert (
+        "baseline.usd_per_gpu_hour: usd_per_gpu_hour is a field of a self_hosted option; "
+        "this option is hosted_api (allowed: name, "
+    ) in text
 
 
 def test_unknown_top_level_section() -> None:
@@ -356,6 +359,8 @@ def test_field_range_is_what_the_schema_accepts(example: Path) -> None:
             message = str(exc)
         else:
             return True
+        if "the fleet would need" in message and "must be" not in message:
+            return True  # in the field's range; the fleet it sizes is past MAX_FLEET_GPUS
         assert path in message
         return False
 

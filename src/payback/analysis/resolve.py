@@ -22,6 +22,7 @@ from payback.analysis.lookups import Lookups, Resolved, Source
 from payback.analysis.resolve_hosted import resolve_hosted
 from payback.analysis.resolve_self_hosted import cash_past_horizon_warnings, resolve_self_hosted
 from payback.analysis.resolve_training import resolve_one_time
+from payback.errors import PaybackError
 from payback.scenario import HostedApiOption, Scenario, SelfHostedOption, value_term_warnings
 from payback.scenario.checks import batch_cache_warnings, cost_pair_warnings, growth_warnings
 from payback.scenario.workloads import single_view_warnings
@@ -81,8 +82,21 @@ def _run(ctx: Lookups) -> Resolved:
 def resolve(
     scenario: Scenario, catalog: Catalog | None = None, today: dt.date | None = None
 ) -> Resolved:
-    """Fill every catalog-derived number of ``scenario``; :class:`PaybackError` names the field."""
-    return _run(Lookups(scenario, catalog, today or dt.date.today()))
+    """Fill every catalog-derived number of ``scenario``; :class:`PaybackError` names the field
+    (and the file, for a scenario read from one, as its schema errors do)."""
+    try:
+        return _run(Lookups(scenario, catalog, today or dt.date.today()))
+    except PaybackError as exc:
+        prefix = f"{scenario.source}: " if scenario.source else ""
+        of_call = exc.param is not None and exc.param.isidentifier()  # an argument, not a field
+        if not prefix or of_call or all(m.startswith(prefix) for m in exc.messages):
+            raise
+        raise PaybackError(
+            [m if m.startswith(prefix) else prefix + m for m in exc.messages],
+            param=exc.param,
+            value=exc.value,
+            allowed=exc.allowed,
+        ) from None
 
 
 def as_resolved(scenario: Scenario | Resolved) -> Resolved:

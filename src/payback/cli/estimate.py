@@ -73,8 +73,8 @@ def estimate_serving(
         float,
         typer.Option(
             "--cached-input-share",
-            help="Share of each prompt the prefix cache already holds (0 to <1; a scenario's "
-            "traffic.cached_input_share): its prefill is skipped.",
+            help="Share of each prompt the prefix cache already holds (0 to 1; a scenario's "
+            "traffic.cached_input_share): its prefill is skipped (above 0.99 estimated at 0.99).",
         ),
     ] = 0.0,
     context: Annotated[

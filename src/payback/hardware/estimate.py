@@ -51,6 +51,7 @@ from payback.hardware.placement import (
 )
 
 __all__ = [
+    "COMPUTED_CACHED_SHARE",
     "DECODE_ONLY",
     "FAMILY_EFFICIENCY",
     "ClosedLoopLatency",
@@ -82,6 +83,14 @@ __all__ = [
     "valid_tensor_parallel",
     "weight_bytes",
 ]
+
+COMPUTED_CACHED_SHARE = 0.99
+"""The most of each prompt an estimate takes as served from the prefix cache. Any share in
+[0, 1] may be given (1.0: a fixed prompt, every input token billed as cached), but an
+engine still computes the tail of a prompt: it caches whole blocks (16 tokens in vLLM) and,
+on a full hit, recomputes the last token to produce the first output token. A share above
+0.99 is estimated at 0.99, as ``payback analyze`` and ``payback recommend`` estimate a
+scenario's ``traffic.cached_input_share``; at 1.0 the prefill would take no time at all."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +171,8 @@ def estimate_serving(
     on the loaded step, prompt chunks included). ``batch`` sets the load instead;
     ``context`` sets the context at which ``decode_output_tokens_per_s`` is reported.
     ``cached_input_share`` of each prompt is a shared prefix the engine's prefix cache
-    holds, so prefill computes only the rest. With ``utilization`` (the share of capacity
+    holds, so prefill computes only the rest (at most :data:`COMPUTED_CACHED_SHARE` of it is
+    taken as cached). With ``utilization`` (the share of capacity
     the fleet is planned to run at), the latencies at that load are reported too
     (:func:`latency_at_utilization`). ``engine`` is a
     :class:`~payback.hardware.serving.ServingEngine` or one of
@@ -175,6 +185,7 @@ def estimate_serving(
         model, gpu, precision, input_tokens, output_tokens, cached_input_share, context, tpot_ms
     )
     check_engine(engine, gpu, precision)
+    cached_input_share = min(cached_input_share, COMPUTED_CACHED_SHARE)
     engine = on_gpu(engine, gpu)
     budget = np.inf if engine.max_num_batched_tokens is None else engine.max_num_batched_tokens
     mean_context = input_tokens + output_tokens / 2.0
@@ -290,9 +301,9 @@ def _check_serving_inputs(
     overflow = context_overflow(model, input_tokens, output_tokens)
     if overflow is not None:
         raise overflow
-    if not (np.isfinite(cached_input_share) and 0.0 <= cached_input_share < 1.0):
+    if not (np.isfinite(cached_input_share) and 0.0 <= cached_input_share <= 1.0):
         raise PaybackError.bad(
-            "cached_input_share", cached_input_share, "must be a share in [0, 1)"
+            "cached_input_share", cached_input_share, "must be a share in [0, 1]"
         )
     if context is not None:
         require_finite("context", context, 1.0)
@@ -468,7 +479,7 @@ def serving_at_concurrency(
         mean_context=input_tokens + output_tokens / 2.0,
         input_tokens=input_tokens,
         output_tokens=output_tokens,
-        cached_share=cached_input_share,
+        cached_share=min(cached_input_share, COMPUTED_CACHED_SHARE),
         budget=budget,
         engine=engine,
         requests=requests,

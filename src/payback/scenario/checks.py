@@ -2,7 +2,9 @@
 cost with no run is refused (no run is not a training); a retraining that never comes or
 costs nothing, hours without a rate, power without a price are warned of (each is allowed
 on its own). Traffic that compounds past what a scenario may start at is warned of too, and
-a typed-in cached input price whose batched requests would take no batch discount."""
+a typed-in cached input price whose batched requests would take no batch discount. A
+self-hosted fleet that would need more GPUs than any plan holds is refused, and so are two
+alternatives of one name."""
 
 from __future__ import annotations
 
@@ -12,9 +14,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from payback.scenario.schema import Scenario
+    from payback.scenario.schema import Scenario, SelfHostedOption, Traffic
 
-__all__ = ["batch_cache_warnings", "cost_pair_problems", "cost_pair_warnings", "growth_warnings"]
+__all__ = [
+    "batch_cache_warnings",
+    "cost_pair_problems",
+    "cost_pair_warnings",
+    "fleet_problems",
+    "growth_warnings",
+    "name_problems",
+]
 
 _PAIRS = (
     ("one_time", "engineer_hours", "engineer_usd_per_hour"),
@@ -57,6 +66,83 @@ def cost_pair_problems(scenario: Scenario) -> list[str]:
                 "training_runs ≥ 1, or leave training out"
             )
     return problems
+
+
+def name_problems(scenario: Scenario) -> list[str]:
+    """Alternatives are told apart by name (the verdict, the tables, a workload's terms):
+    one name used twice is refused, as a workload's is."""
+    names = [alt.name for alt in scenario.alternatives]
+    return [
+        f"alternatives.{i}.name = {name!r}: used by alternatives.{names.index(name)} too; "
+        "give each alternative its own name"
+        for i, name in enumerate(names)
+        if name in names[:i]
+    ]
+
+
+def _busiest_gpus(
+    traffic: Traffic, horizon: int, option: SelfHostedOption, rps: float
+) -> tuple[float, int]:
+    """GPUs the fleet needs in its busiest month, and that month (DESIGN.md's sizing:
+    max(min_replicas, ceil(peak_rps / (rps · target_utilization))) · gpus_per_replica)."""
+    growth = traffic.growth_monthly
+    month = horizon if growth > 0 else 1
+    requests = traffic.requests_per_month * (1.0 + growth) ** (month - 1)
+    peak_rps = requests * (1.0 - option.escalation_share) / (730 * 3600) * traffic.peak_to_average
+    needed = peak_rps / (rps * option.target_utilization)  # may overflow to inf: refused
+    replicas = max(
+        float(option.min_replicas), math.ceil(needed) if math.isfinite(needed) else needed
+    )
+    return replicas * (option.gpus_per_replica or 1), month
+
+
+def _count(x: float) -> str:
+    """A count with every digit up to a trillion, past it in powers of ten."""
+    return f"{x:,.0f}" if x < 1e12 else f"{x:.3g}"
+
+
+def fleet_problems(scenario: Scenario) -> list[str]:
+    """One line per self-hosted option (and workload's capacity for one) whose fleet would
+    need more than :data:`~payback.scenario.schema.MAX_FLEET_GPUS` GPUs in its busiest
+    month, at the capacity the file gives (an estimated one is not known yet) or with
+    ``min_replicas`` alone."""
+    from payback.scenario.schema import MAX_FLEET_GPUS, SelfHostedOption
+
+    horizon = scenario.scenario.horizon_months
+    allowed = (
+        f"at most {MAX_FLEET_GPUS:,} GPUs (more than twice the data-centre GPUs sold in a year)"
+    )
+    out: list[str] = []
+    for path, option in scenario.options():
+        if not isinstance(option, SelfHostedOption):
+            continue
+        tp = option.gpus_per_replica or 1
+        if option.min_replicas * tp > MAX_FLEET_GPUS:
+            out.append(
+                f"{path}.min_replicas = {option.min_replicas}: {option.min_replicas * tp:,} GPUs "
+                f"at {tp} a replica; {allowed}"
+            )
+            continue
+        sized = [
+            (f"{path}.replica_requests_per_s", scenario.traffic, option.replica_requests_per_s)
+        ]
+        for j, workload in enumerate(scenario.workloads or []):
+            terms = workload.alternatives.get(option.name)
+            rps = terms.replica_requests_per_s if terms is not None else None
+            where = f"workloads.{j}.alternatives.{option.name}.replica_requests_per_s"
+            sized.append((where, workload.traffic, rps))
+        for where, traffic, rps in sized:
+            if rps is None:
+                continue
+            gpus, month = _busiest_gpus(traffic, horizon, option, rps)
+            if gpus > MAX_FLEET_GPUS:
+                out.append(
+                    f"{where} = {rps:g}: the fleet would need {_count(gpus)} GPUs in month {month} "
+                    f"({_count(traffic.requests_per_month * (1 + traffic.growth_monthly) ** (month - 1))} "
+                    f"requests, busiest hour {traffic.peak_to_average:g}× the mean, "
+                    f"planned at {option.target_utilization:.0%} of capacity); {allowed}"
+                )
+    return out
 
 
 def cost_pair_warnings(scenario: Scenario) -> list[str]:

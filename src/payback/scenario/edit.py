@@ -109,9 +109,23 @@ def with_traffic(
         _traffic_table(section, "traffic")
         _replacing(section, values, replaced)
         for key, value in values.items():
-            section[key] = value
+            _set(section, key, value, fmt)
 
     return edited_text(text, fmt, change)
+
+
+def _set(table: Any, key: str, value: Any, fmt: Format) -> None:
+    """``table[key] = value``; in TOML, a comment after the old value stays in its column
+    (tomlkit keeps the spaces before it, so a shorter value pulled it left and a longer one
+    pushed it right), at least one space after the new value."""
+    old = table.get(key) if fmt == "toml" else None
+    table[key] = value
+    trivia = getattr(old, "trivia", None)
+    if old is None or trivia is None or not trivia.comment or not hasattr(old, "as_string"):
+        return
+    new = table[key]
+    column = len(old.as_string()) + len(trivia.comment_ws)  # from the value's start
+    new.trivia.comment_ws = " " * max(1, column - len(new.as_string()))
 
 
 def starter_with_traffic(traffic: Mapping[str, float]) -> str:
@@ -247,7 +261,7 @@ def with_values(text: str, fmt: Format, values: Mapping[str, Any]) -> str:
                     if last in node:
                         del node[last]
                 else:
-                    node[last] = value
+                    _set(node, last, value, fmt)
         if fmt == "toml":
             import tomlkit
 

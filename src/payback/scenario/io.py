@@ -7,6 +7,7 @@ as in TOML. tomlkit and ruamel.yaml are imported only when a file needs them.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import re
 import tomllib
@@ -52,8 +53,38 @@ def read_scenario_text(path: str | Path) -> str:
     raw = read_input(path, "a scenario file", MAX_SCENARIO_BYTES)
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise PaybackError(f"{path}: not a text file (expected UTF-8 TOML or YAML)") from None
+    except UnicodeDecodeError as exc:
+        raise PaybackError(
+            f"{path}: not a text file (expected UTF-8 TOML or YAML): {_bad_byte(raw, exc)}"
+        ) from None
+
+
+def _bad_byte(raw: bytes, exc: UnicodeDecodeError) -> str:
+    r"""Where the first byte that is not UTF-8 lies, as an editor counts it: line and column
+    (characters before it on its line, plus one), and the byte offset in the file.
+
+    >>> raw = "x = 1\nname = 'caf".encode() + b"\xe9'"
+    >>> _bad_byte(raw, _decode_error(raw))
+    'byte 0xe9 at line 2, column 12 (byte 17) is not UTF-8; save the file as UTF-8'
+    """
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    offset = exc.start + bom  # the decoder counts from after the mark
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    line = raw.count(b"\n", 0, offset) + 1
+    column = len(raw[max(line_start, bom) : offset].decode("utf-8", "replace")) + 1
+    return (
+        f"byte 0x{raw[offset]:02x} at line {line}, column {column} (byte {offset}) is not "
+        "UTF-8; save the file as UTF-8"
+    )
+
+
+def _decode_error(raw: bytes) -> UnicodeDecodeError:
+    """The error decoding ``raw`` as UTF-8 (with or without a byte-order mark) raises."""
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return exc
+    raise ValueError("valid UTF-8")
 
 
 def read_scenario_data(path: str | Path) -> dict[str, Any]:
@@ -151,6 +182,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     scenario = parse_scenario(read_scenario_data(path), source=str(path))
     scenario.base_dir = Path(path).resolve().parent
+    scenario.source = str(path)
     return scenario
 
 

@@ -31,7 +31,8 @@ _HINTS = {
     "target_utilization": "a fraction of capacity: 0.7 means 70%",
     "peak_to_average": "busiest hour / average hour; 730 would be a whole month in one hour",
     "min_replicas": "use always_on = false for a fleet that scales to zero",
-    "replica_requests_per_s": "requests per second one replica sustains",
+    "replica_requests_per_s": "requests per second one replica sustains; 0.0001 is one "
+    "request every 2.8 hours, slower than any real replica",
 }
 
 _TYPE_WORDS = {
@@ -142,13 +143,21 @@ def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list
         model = _model_at(raw_loc)
         allowed = list(model.model_fields) if model else []
         owner = ".".join(str(p) for p in loc[:-1]) or "the top level"
-        kind_note = ""
+        kind_note, others = "", []
         if model is not None and "kind" in model.model_fields:
-            kind_note = f" of kind {_show(_kind_of(raw_loc))}"
-        lines.append(
-            f"{path}: unknown field in {owner}{kind_note}; {_suggest(field, allowed)}"
-            f"allowed: {', '.join(allowed)}"
-        )
+            this = _kind_of(raw_loc)
+            kind_note = f" of kind {_show(this)}"
+            others = [k for k, m in KINDS.items() if k != this and field in m.model_fields]
+        if others:  # a field of another kind: said so, not "did you mean" a near name
+            lines.append(
+                f"{path}: {field} is a field of a {' or '.join(others)} option; this option is "
+                f"{this} (allowed: {', '.join(allowed)})"
+            )
+        else:
+            lines.append(
+                f"{path}: unknown field in {owner}{kind_note}; {_suggest(field, allowed)}"
+                f"allowed: {', '.join(allowed)}"
+            )
     elif kind == "union_tag_invalid":
         tag = str(ctx.get("tag"))
         lines.append(
@@ -170,6 +179,8 @@ def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list
         lines.append(f"{path} = {_show(value)}: allowed: {ctx.get('expected', '')}")
     elif kind == "too_short" and field == "alternatives":
         lines.append(f"{path}: needs at least one [[alternatives]] entry")
+    elif kind in {"too_short", "too_long"}:
+        lines.append(_length_line(path, field, kind, ctx, value))
     elif kind == "string_too_short":
         lines.append(f"{path}: must not be empty")
     elif kind in _TYPE_WORDS:
@@ -177,6 +188,26 @@ def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list
     else:
         lines.append(f"{path} = {_show(value)}: {err['msg']}")
     return lines
+
+
+_LIST_WORDS = {
+    "workloads": ("workload", "leave the field out to serve every workload"),
+    "models": ("model id", "leave the field out to use model"),
+}
+"""What a list field holds, and what to do instead of an empty one."""
+
+
+def _length_line(path: str, field: str, kind: str, ctx: Mapping[str, Any], value: Any) -> str:
+    """A list too short or too long: its path, its length, and the lengths allowed."""
+    what, instead = _LIST_WORDS.get(field, ("item", ""))
+    length = len(value) if isinstance(value, (list, tuple)) else None
+    shown = "[]" if length == 0 else f"a list of {length}" if length is not None else _show(value)
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        rule = f"must name at least {least} {what}" + ("" if least == 1 else "s")
+        return f"{path} = {shown}: {rule}" + (f"; {instead}" if instead else "")
+    most = ctx.get("max_length")
+    return f"{path} = {shown}: at most {most:,} {what}s" if most else f"{path} = {shown}: too long"
 
 
 def _kind_of(raw_loc: Sequence[str | int]) -> str | None:

@@ -25,6 +25,8 @@ __all__ = [
     "COMMITMENT_TERM_MONTHS",
     "DEFAULT_TARGET_UTILIZATION",
     "KINDS",
+    "MAX_FLEET_GPUS",
+    "MIN_REPLICA_REQUESTS_PER_S",
     "HostedApiOption",
     "Latency",
     "OneTime",
@@ -45,6 +47,19 @@ DEFAULT_TARGET_UTILIZATION = 0.7
 hour. The peak hour is already in ``peak_to_average``; the remaining 30% is headroom
 for bursts inside that hour, a replica restarting, and keeping latency flat (queueing
 delay grows fast above ~70-80% load)."""
+
+MIN_REPLICA_REQUESTS_PER_S = 1e-4
+"""The least capacity a replica may be given [requests/s]: one request every 2.8 hours.
+The slowest real replica, a large model decoding one request at a time at ~10 output
+tokens/s, finishes a 100,000-token answer (about the longest completion any API sells)
+in 10,000 s; anything slower is a typo (1e-9 for 1e9) that would size a fleet of
+millions of GPUs."""
+
+MAX_FLEET_GPUS = 10_000_000
+"""The most GPUs a self-hosted fleet may need in its busiest month: fifty times the
+largest AI clusters built by 2025 (about 200,000 GPUs), more than twice the data-centre
+GPUs sold in a year (some 4 million). A plan past it is a typo in a capacity, a traffic
+or a growth, not a plan."""
 
 
 def _documented(schema: dict[str, Any], model: type[BaseModel]) -> None:
@@ -362,9 +377,10 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     gpus_per_replica: Whole | None = Field(None, ge=1, le=1024)
     """GPUs one serving replica uses (tensor parallel degree); default 1, or when capacity
     is estimated, the degree whose fleet costs least at the scenario's traffic."""
-    replica_requests_per_s: float | None = Field(None, gt=0.0, le=1e6)
-    """Requests per second one replica sustains at the scenario's token lengths;
-    estimated from ``model``, ``gpu`` and ``precision`` when not given."""
+    replica_requests_per_s: float | None = Field(None, ge=MIN_REPLICA_REQUESTS_PER_S, le=1e6)
+    """Requests per second one replica sustains at the scenario's token lengths (at least
+    1e-4, one request every 2.8 hours: see ``MIN_REPLICA_REQUESTS_PER_S``); estimated from
+    ``model``, ``gpu`` and ``precision`` when not given."""
     min_replicas: Whole = Field(1, ge=1, le=100_000)
     """Replicas kept running at any traffic (always-on fleets)."""
     target_utilization: float = Field(DEFAULT_TARGET_UTILIZATION, gt=0.0, le=1.0)
@@ -466,6 +482,7 @@ class Scenario(_Model):
     """A whole scenario file: what you do today (baseline) against alternatives."""
 
     _base_dir: Path | None = PrivateAttr(default=None)
+    _source: str | None = PrivateAttr(default=None)
     _distributions: dict[str, Distribution] = PrivateAttr(default_factory=dict)
 
     scenario: ScenarioInfo
@@ -488,7 +505,12 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Scenario:
-        problems: list[str] = workload_problems(self) + cost_pair_problems(self)
+        problems: list[str] = (
+            workload_problems(self)
+            + cost_pair_problems(self)
+            + name_problems(self)
+            + fleet_problems(self)
+        )
         for path, option in self.options():
             needs_lengths = isinstance(option, HostedApiOption) or (
                 isinstance(option, SelfHostedOption) and option.replica_requests_per_s is None
@@ -541,6 +563,16 @@ class Scenario(_Model):
     def base_dir(self, folder: Path | None) -> None:
         self._base_dir = folder
 
+    @property
+    def source(self) -> str | None:
+        """The file the scenario was read from, as given: errors found after reading it (a
+        catalog id that is unknown) name it, as the ones found reading it do."""
+        return self._source
+
+    @source.setter
+    def source(self, name: str | None) -> None:
+        self._source = name
+
     def options(self) -> list[tuple[str, PerRequestOption | HostedApiOption | SelfHostedOption]]:
         """Every option with its path: ``baseline``, ``alternatives.0``, …"""
         return [("baseline", self.baseline)] + [
@@ -548,7 +580,11 @@ class Scenario(_Model):
         ]
 
 
-from payback.scenario.checks import cost_pair_problems  # noqa: E402
+from payback.scenario.checks import (  # noqa: E402
+    cost_pair_problems,
+    fleet_problems,
+    name_problems,
+)
 from payback.scenario.workloads import (  # noqa: E402  (they build on the models above)
     Serving,
     Workload,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from payback.scenario.schema import (
+    MIN_REPLICA_REQUESTS_PER_S,
     Latency,
     OneTime,
     Option,
@@ -73,9 +74,10 @@ class WorkloadTerms(_Model):
     """Error rate and cost of an error of this alternative on this workload."""
     latency: Latency | None = None
     """Median latency and the value of a second of this alternative on this workload."""
-    replica_requests_per_s: float | None = Field(None, gt=0.0, le=1e6)
+    replica_requests_per_s: float | None = Field(None, ge=MIN_REPLICA_REQUESTS_PER_S, le=1e6)
     """Requests per second one replica sustains at this workload's token lengths
-    (self-hosted); default: the alternative's, or estimated at this workload's lengths."""
+    (self-hosted, at least 1e-4: see ``MIN_REPLICA_REQUESTS_PER_S``); default: the
+    alternative's, or estimated at this workload's lengths."""
     fine_tuned: str | None = None
     """Hosted fine-tuning offer whose tuned-model prices this workload pays (hosted API)."""
     input_usd_per_mtok: float | None = Field(None, ge=0.0, le=1e4)
