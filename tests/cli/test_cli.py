@@ -374,6 +374,25 @@ def test_init_bad_targets(tmp_path: Path) -> None:
     assert_user_error(*run("init", tmp_path), "is a directory")
 
 
+def test_a_path_under_a_file_says_the_file_is_not_a_folder(tmp_path: Path) -> None:
+    """``init scenario.toml/x.toml`` (and report -o, usage -o) said "folder scenario.toml
+    does not exist": it exists, it is a file. The file is left as it was."""
+    scenario = tmp_path / "scenario.toml"
+    assert run("init", scenario)[0] == 0
+    before = scenario.read_bytes()
+    said = f"{scenario} is a file, not a folder"
+    for args in (
+        ("init", scenario / "x.toml"),
+        ("init", scenario / "deeper" / "x.toml"),
+        ("report", EXAMPLES / "seed.toml", "-o", scenario / "r.html"),
+        ("usage", EXAMPLES / "seed.toml", "-o", scenario / "u.toml"),
+    ):
+        code, out, err = run(*args)
+        assert_user_error(code, out, err, said)
+        assert "does not exist" not in err
+    assert scenario.read_bytes() == before
+
+
 # ------------------------------------------------------------------ help
 
 
@@ -594,6 +613,8 @@ def test_cli_modules_import_only_light_modules_at_the_top(path: Path) -> None:
             name.split(".")[0] in sys.stdlib_module_names
             or name in ("payback", "payback.errors")  # payback: loaded already
             or name == "payback.studies"  # its defaults (SOBOL_SAMPLES) and no import
+            or name == "payback.report.controls"  # the standard library only: the one filter
+            # of control characters, for the terminal and the documents alike
             or name.split(".")[0] == "typer"
             or name.startswith("payback.cli")
         )
@@ -1053,3 +1074,28 @@ def test_the_library_names_no_flag_and_the_command_line_translates_its_advice() 
     assert {p: f for p, f in named.items() if f} == {}
     for library_words in LIBRARY_ADVICE:  # each is still said somewhere, or the entry is dead
         assert any(library_words in s for strings in said.values() for s in strings), library_words
+
+
+@pytest.mark.parametrize(
+    "command", ["analyze", "report", "explain", "sensitivity", "solve", "recommend"]
+)
+def test_usage_lines_name_the_file_alike(command: str) -> None:
+    """``analyze --help`` showed ``{FILE}...`` where every other command shows ``{file}``."""
+    code, out, err = run(command, "--help")
+    assert code == 0, err
+    usage = next(line for line in out.splitlines() if "Usage:" in line)
+    assert "{file}" in usage
+    assert "FILE" not in usage
+
+
+@pytest.mark.parametrize("model", ["llama-3.1-8", "qwen7b", "nope"])
+def test_calibrate_suggests_models_as_estimate_does(model: str) -> None:
+    """An unknown --model reads the same in calibrate as in estimate: near ids as "did you
+    mean" (none for "nope", which is near none), then the known ids."""
+    code, _, calibrate = run("calibrate", "--model", model)
+    assert code == 2
+    code, _, estimate = run("estimate", "serving", "--model", model, "--gpu", "l4")
+    assert code == 2
+    assert calibrate == estimate
+    assert calibrate.startswith(f"error: --model {model}: unknown model '{model}'")
+    assert ("did you mean" in calibrate) == (model != "nope")

@@ -377,3 +377,17 @@ def test_serving_batches_read_with_thousands_separators() -> None:
     text = " ".join(out.split())
     assert "max batch 1,024 sequences" in text
     assert "batch at full load 1,024 (limited by engine)" in text
+
+
+def test_a_portfolio_compared_with_samples_says_what_its_samples_say() -> None:
+    """With --samples, a portfolio's verdict under the table carries its own samples' words
+    (as alone: the example has no distributions), and a scenario's carries its own."""
+    code, out, err = run(
+        "analyze", EXAMPLES / "portfolio.toml", EXAMPLES / "seed.toml", "--samples", "50"
+    )
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert (
+        "NPV $19,858 over 24 months at 10%. Sampled: Monte Carlo (50 samples): the scenario "
+        "has no distributions, so every sample is the same" in flat
+    )

@@ -606,3 +606,38 @@ def test_swing_over_distributions_says_it_replaced_them() -> None:
     assert code == 0, err
     assert "No distribution for these inputs: each moved ±10%" in out
     assert "in place of" not in out
+
+
+def test_solve_rounds_a_step_and_wraps_to_the_terminal(tmp_path: Path) -> None:
+    """The scenario init writes, solved for NPV 0 over the peak-to-average ratio: the step
+    read "from -$4,875 at traffic.peak_to_average = 8.687000008687003 to $7,836 at
+    8.687000008687001" (a float's last digits) on one line of 179 characters."""
+    path = tmp_path / "scenario.toml"
+    assert run_at(80, "init", path)[0] == 0
+    args = ("solve", path, "--vary", "traffic.peak_to_average", "--target", "npv_usd=0")
+    code, out, err = run_at(80, *args)
+    assert code == 0, err
+    assert max(len(line) for line in out.splitlines()) <= 80
+    flat = " ".join(out.split())
+    assert (
+        "the answer jumps from -$4,875 just above traffic.peak_to_average = 8.687 to $7,836 "
+        "at 8.687 (a whole number" in flat
+    )
+    assert "The target holds for traffic.peak_to_average at most 8.687." in flat
+    assert "8.6870" not in out
+
+
+@pytest.mark.parametrize(
+    ("requests", "said"),
+    [
+        ("1", "At 1 request a month,"),  # was "At 1 requests a month"
+        ("0.001", "At 0.001 requests a month,"),  # was "At 0 requests a month"
+        ("2.5", "At 2.5 requests a month,"),  # was "At 2 requests a month"
+        ("20000", "At 20,000 requests a month,"),
+    ],
+)
+def test_quick_says_the_requests_it_was_given(requests: str, said: str) -> None:
+    args = ("quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-time", "1e12")
+    code, out, err = run_at(100, *args, "--requests-per-month", requests)
+    assert code == 0, err
+    assert out.splitlines()[-1].startswith(said)

@@ -1006,3 +1006,40 @@ def test_an_alternative_that_never_pays_back_has_a_dash_for_its_requests(tmp_pat
     assert row[4] == "—"
     md = markdown_files(analysis, tmp_path / "r.md")[tmp_path / "r.md"].decode()
     assert markdown_tables(md)[0][1][4] == "—"
+
+
+def test_control_characters_are_left_out_of_every_document(tmp_path: Path) -> None:
+    """A name holding an escape sequence was stripped in the terminal, but ``report -o x.md``
+    wrote its ESC bytes into the Markdown and matplotlib warned "Glyph 27 missing" drawing
+    it; every document now leaves them out with the terminal's own function."""
+    import warnings
+
+    import payback.cli._errors
+    from payback.report.controls import clean
+
+    assert payback.cli._errors.clean is clean  # one function, the terminal's
+    text = (EXAMPLES / "seed.toml").read_text()
+    assert 'name = "fine-tuned small model"' in text
+    text = text.replace(
+        'name = "fine-tuned small model"',
+        'name = "fine-tuned \\u001b[31mred\\u001b[0m\\u0007 model"',
+    )
+    path = tmp_path / "esc.toml"
+    path.write_text(text)
+    code, _, err = run("report", path, "-o", tmp_path / "r.md")
+    assert code == 0, err
+    md = (tmp_path / "r.md").read_bytes()
+    assert b"\x1b" not in md
+    assert b"\x07" not in md
+    assert "fine-tuned \\[31mred\\[0m model" in md.decode()  # as the terminal shows it
+    analysis = analyze(load_scenario(path))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for chart in ch.all_charts(analysis):
+            plt.close(draw(chart))
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    page = render_html(analysis)
+    assert "\x1b" not in page
+    assert "\x07" not in page
+    assert "fine-tuned \\u001b" not in page  # nor in the charts' data
+    assert "fine-tuned [31mred[0m model" in page

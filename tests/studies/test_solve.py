@@ -529,27 +529,28 @@ def test_a_flat_metric_is_not_a_threshold_and_today_already_meets_it() -> None:
 
 def test_step_lines_format_values_and_months_apart() -> None:
     """The replica step of test_fleet_replicas_step_is_reported_not_looped_on: the two
-    sides are one float apart, written with the digits that tell them apart (no raw
-    float), and the months are 3.106 and 2.901 (two decimals would do here; a step from
-    2.999 to 3.001 would need three)."""
+    sides are one float apart, one point to a reader: written once, at the input's own
+    precision, with the side the other answer is on (they read "0.99999999..." with every
+    digit of two floats), and the months are 3.106 and 2.901 (two decimals would do here;
+    a step from 2.999 to 3.001 would need three)."""
     data = edited(fleet_dict(one_time={"data_usd": 32_193.0}), "scenario.horizon_months", 12)
     solution = solve(
         build(data), "alternatives.0.replica_requests_per_s", parse_target("break_even_month=3")
     )
     first, second = solution_lines(solution)[:2]
-    assert "from month 3.11 at alternatives.0.replica_requests_per_s = 0.99999999" in first
-    assert "to month 2.90 at 0.99999999" in first
-    shown = re.findall(r"0\.9{8}\d+", first)
-    assert len(shown) == 2
-    assert shown[0] != shown[1]
     assert (
-        second == f"The target holds for alternatives.0.replica_requests_per_s at least {shown[1]}."
+        "the answer jumps from month 3.11 just below alternatives.0.replica_requests_per_s = 1 "
+        "to month 2.90 at 1 (" in first
     )
+    assert not re.findall(r"0\.9{4}", first)
+    assert second == "The target holds for alternatives.0.replica_requests_per_s at least 1."
     assert "e-" not in first
     assert metric_text("break_even_month", 2.999) == metric_text("break_even_month", 3.001)
-    from payback.report.solving import _metrics_apart
+    from payback.report.solving import _metrics_apart, _values_apart
 
     assert _metrics_apart("break_even_month", 2.999, 3.001) == ("month 2.999", "month 3.001")
+    # values a reader can tell apart are still written apart
+    assert _values_apart("alternatives.0.usd_per_gpu_hour", 1.25, 1.2501) == ("$1.2500", "$1.2501")
 
 
 def test_npv_and_month_0_wording() -> None:

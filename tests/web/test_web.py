@@ -831,7 +831,7 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
     assert at.text_input(key="take:break_even_requests").value == "208,334"
     shown = [m.value for m in at.markdown]
     assert not any(line.startswith("No value") for line in shown)
-    assert any("requests per month, in month 1 at least 17,361.11" in line for line in shown), shown
+    assert any("requests per month, in month 1 at least 17,361.1." in line for line in shown), shown
     assert any("already meets the target" in line for line in shown)
 
 

@@ -250,6 +250,16 @@ def _clean_hook() -> Any:
     return Hook()
 
 
+def wrapped(text: str) -> str:
+    """``text`` wrapped to the terminal's width (80 where it is not known), a word never
+    cut: a dotted path or a number stays whole."""
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns
+    return textwrap.fill(text, width, break_on_hyphens=False, break_long_words=False)
+
+
 def _warn(lines: list[str]) -> None:
     for line in lines:
         echo(f"warning: {in_command_words(' '.join(line.splitlines()))}", err=True)

@@ -35,6 +35,7 @@ from typer._click import exceptions as click
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from payback.errors import PaybackError
+from payback.report.controls import clean
 
 __all__ = [
     "DEBUG_ENV",
@@ -48,19 +49,6 @@ __all__ = [
 DEBUG_ENV = "PAYBACK_DEBUG"
 INTERRUPTED = "interrupted (Ctrl-C); no file was left half-written"
 """The line Ctrl-C gives, with exit code 130 (128 + SIGINT)."""
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""C0 and C1 control characters but line feed and tab: escape sequences, bells,
-carriage returns and backspaces that would rewrite the terminal."""
-
-
-def clean(text: str) -> str:
-    """``text`` without control characters (line feeds and tabs kept).
-
-    >>> clean("fine-tuned \\x1b[31mred\\x1b[0m\\r model\\x07")
-    'fine-tuned [31mred[0m model'
-    """
-    return _CONTROL.sub("", text)
 
 
 def echo(text: str = "", err: bool = False, nl: bool = True) -> None:

@@ -61,9 +61,20 @@ def _check_writable(path: Path, force: bool, example: str = "scenario.toml") -> 
         raise PaybackError(f"{path}: already exists; use --force to overwrite it")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise PaybackError(f"{path}: folder {parent} does not exist")
+        raise PaybackError(f"{path}: {_missing_folder(parent)}")
     _check_not_read_only(path)
     return parent
+
+
+def _missing_folder(parent: Path) -> str:
+    """Why ``parent`` is no folder to write in: it, or a folder above it, is a file
+    (``scenario.toml is a file, not a folder``), or it does not exist."""
+    for above in (parent, *parent.parents):
+        if above.exists() or above.is_symlink():
+            if not above.is_dir():
+                return f"{above} is a file, not a folder"
+            break
+    return f"folder {parent} does not exist"
 
 
 def link_target(path: Path) -> Path:

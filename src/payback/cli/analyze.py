@@ -82,7 +82,6 @@ ScenarioFiles = Annotated[
     typer.Argument(
         help="Scenario file (TOML, or YAML by extension): at most 10 MiB, nested 32 deep, "
         "100 alternatives; several files are compared in one table.",
-        metavar="FILE",
         show_default=False,
     ),
 ]

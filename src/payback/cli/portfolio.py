@@ -96,11 +96,11 @@ def portfolio_solve(
     if as_json:
         _print_json(solution.to_dict() | {"portfolio": True})
     else:
-        from payback.cli._common import echo
+        from payback.cli._common import echo, wrapped
         from payback.report.solving import solution_lines
 
         for line in solution_lines(solution):
-            echo(line)
+            echo(wrapped(line))
     return solution.value is not None
 
 

@@ -34,11 +34,28 @@ KEPT_WHOLE = (
 )
 
 
+def requests_text(requests: float) -> str:
+    """A number of requests in words, singular for exactly one, never ``0`` for a number
+    that is not zero: whole numbers with thousands separators, a fraction to three figures.
+
+    >>> requests_text(20_000), requests_text(1), requests_text(0.001), requests_text(2.5)
+    ('20,000 requests', '1 request', '0.001 requests', '2.5 requests')
+    >>> requests_text(20_000.4), requests_text(7.6923e31)
+    ('20,000 requests', '7.69e+31 requests')
+    """
+    from payback.finance.quick import count_text
+
+    shown = (
+        count_text(requests) if requests >= 100 or requests == int(requests) else f"{requests:.3g}"
+    )
+    return f"{shown} request{'' if requests == 1 else 's'}"
+
+
 def month_line(month: float | None, requests: float, growth: float) -> str:
     """The break-even month in a sentence, for ``--requests-per-month``."""
-    from payback.finance.quick import MAX_QUICK_MONTHS, count_text, month_figure
+    from payback.finance.quick import MAX_QUICK_MONTHS, month_figure
 
-    traffic = f"At {count_text(requests)} requests a month" + (
+    traffic = f"At {requests_text(requests)} a month" + (
         f" growing {growth:+.1%} a month" if growth else ""
     )
     if month is None and growth < 0:

@@ -21,6 +21,7 @@ from payback.cli._common import (
     _warn,
     echo,
     user_errors,
+    wrapped,
 )
 from payback.cli._files import _check_scenario_suffix, _check_writable, _write_new
 from payback.errors import PaybackError
@@ -267,7 +268,7 @@ def solve(
         from payback.report.solving import solution_lines
 
         for line in solution_lines(solution):
-            echo(line)
+            echo(wrapped(line))
     if solution.value is None:
         raise typer.Exit(code=1)
 

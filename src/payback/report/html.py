@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import payback
-from payback.analysis.result import Analysis, usd
+from payback.analysis.result import Analysis, months_text, usd
 from payback.report import charts as ch
 from payback.report.common import (
     MARKER,
@@ -21,6 +21,7 @@ from payback.report.common import (
     per_1k_ticks,
     summary_table,
 )
+from payback.report.controls import clean, clean_all
 from payback.report.explain import explain
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def _break_even_labels(fig: go.Figure, chart: ch.Chart) -> None:
             ay=m["label_y"],
             axref="x",
             ayref="y",
-            text=html.escape(m["label"]).replace("\n", "<br>"),
+            text=_escape(m["label"]).replace("\n", "<br>"),
             showarrow=True,
             arrowhead=0,
             arrowcolor="#777",
@@ -158,7 +159,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
             ay=math.log10(m["label_y"]),
             axref="x",
             ayref="y",
-            text=html.escape(m["label"]).replace("\n", "<br>"),
+            text=_escape(m["label"]).replace("\n", "<br>"),
             showarrow=True,
             arrowhead=0,
             arrowcolor="#555",
@@ -357,7 +358,7 @@ def _tornado(fig: go.Figure, chart: ch.Chart) -> None:
     marker = chart.markers[0]
     center = marker["center"]
     labels = [
-        f"{html.escape(name)}<br><span style='font-size:11px;color:#666'>{html.escape(span)}</span>"
+        f"{_escape(name)}<br><span style='font-size:11px;color:#666'>{_escape(span)}</span>"
         for name, span in zip(marker["labels"], marker["ranges"], strict=True)
     ]
     for s in chart.series:
@@ -415,10 +416,16 @@ def _template() -> dict[str, Any]:
     return {"layout": whole["layout"], "data": {k: whole["data"][k] for k in ("scatter", "bar")}}
 
 
+def _escape(text: str, quote: bool = True) -> str:
+    """``text`` as HTML, without control characters (as the terminal shows it)."""
+    return html.escape(clean(text), quote)
+
+
 def figure(chart: ch.Chart) -> go.Figure:
-    """The plotly figure for a chart."""
+    """The plotly figure for a chart (its words without control characters)."""
     import plotly.graph_objects as go
 
+    chart = clean_all(chart)
     # the template given at the start, not after plotly's default: each is copied whole
     fig = go.Figure(layout={"template": _template()})
     draw = _DRAW.get(chart.key.split("-")[0])
@@ -439,12 +446,12 @@ def _month_tick(chart: ch.Chart) -> int:
 
 def _link(text: str) -> str:
     """A reference cell: its URL (the first word when it is one) as a link."""
-    escaped = html.escape(text)
+    escaped = _escape(text)
     first = text.split(" ")[0].rstrip(";,")
     if first.startswith(("http://", "https://")):
         return escaped.replace(
-            html.escape(first),
-            f'<a href="{html.escape(first, quote=True)}">{html.escape(first)}</a>',
+            _escape(first),
+            f'<a href="{_escape(first, quote=True)}">{_escape(first)}</a>',
             1,
         )
     return escaped
@@ -457,20 +464,20 @@ def _table(table: Table, code: int | None = None, small: str | None = None) -> s
 
     def cell(i: int, text: str) -> str:
         if i == code:
-            return f"<td><code>{html.escape(text)}</code></td>"
+            return f"<td><code>{_escape(text)}</code></td>"
         if i == small_at:
             return f'<td class="small">{_link(text)}</td>'
-        return f'<td class="{"num" if i in table.numeric else ""}">{html.escape(text)}</td>'
+        return f'<td class="{"num" if i in table.numeric else ""}">{_escape(text)}</td>'
 
     head = "".join(
-        f'<th class="{"num" if i in table.numeric else ""}">{html.escape(h)}</th>'
+        f'<th class="{"num" if i in table.numeric else ""}">{_escape(h)}</th>'
         for i, h in enumerate(table.header)
     )
     body = "".join(
         "<tr>" + "".join(cell(i, text) for i, text in enumerate(row)) + "</tr>"
         for row in table.rows
     )
-    caption = f'<p class="small">{html.escape(table.caption)}</p>' if table.caption else ""
+    caption = f'<p class="small">{_escape(table.caption)}</p>' if table.caption else ""
     return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -494,9 +501,9 @@ def chart_sections(charts: list[ch.Chart], keyed_ids: bool = False) -> list[str]
             config={"displaylogo": False, "responsive": True},
             default_width="100%",
         )
-        note = f'<p class="note">{html.escape(chart.note)}</p>' if chart.note else ""
+        note = f'<p class="note">{_escape(chart.note)}</p>' if chart.note else ""
         out.append(
-            f'<h3 class="chart-title">{html.escape(chart.title)}</h3>'
+            f'<h3 class="chart-title">{_escape(chart.title)}</h3>'
             f'<div class="chart" id="chart-{chart.key}" data-chart="{chart.key}">{div}</div>{note}'
         )
     return out
@@ -506,13 +513,13 @@ def render_html(analysis: Analysis) -> str:
     """The whole report as one HTML document."""
     sections = chart_sections(ch.all_charts(analysis))
     explanation = "".join(
-        f"<h3>{html.escape(title[0].upper() + title[1:])}</h3>"
-        + "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+        f"<h3>{_escape(title[0].upper() + title[1:])}</h3>"
+        + "".join(f"<p>{_escape(p)}</p>" for p in paragraphs)
         for title, paragraphs in explain(analysis)
     )
     cautions = (
         '<h2>Cautions</h2><ul class="cautions">'
-        + "".join(f"<li>{html.escape(w)}</li>" for w in analysis.resolved.warnings)
+        + "".join(f"<li>{_escape(w)}</li>" for w in analysis.resolved.warnings)
         + "</ul>"
         if analysis.resolved.warnings
         else ""
@@ -525,13 +532,13 @@ def render_html(analysis: Analysis) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="payback {payback.__version__}">
 <!-- {MARKER} -->
-<title>{html.escape(info.name)}: payback report</title>
+<title>{_escape(info.name)}: payback report</title>
 <style>{CSS}</style>
 </head>
 <body>
-<h1>{html.escape(info.name)}</h1>
-<p class="lede">{analysis.horizon_months} months from {(info.start_date or dt.date.today()).isoformat()}; baseline: {html.escape(analysis.baseline.name)}.</p>
-<p class="verdict">{html.escape(headline(analysis))}</p>
+<h1>{_escape(info.name)}</h1>
+<p class="lede">{months_text(analysis.horizon_months)} from {(info.start_date or dt.date.today()).isoformat()}; baseline: {_escape(analysis.baseline.name)}.</p>
+<p class="verdict">{_escape(headline(analysis))}</p>
 {_table(summary_table(analysis))}
 {cautions}
 <h2>Charts</h2>

@@ -25,6 +25,7 @@ from payback.report.common import (
     per_1k_ticks,
     summary_table,
 )
+from payback.report.controls import clean, clean_all
 from payback.report.explain import explain
 
 if TYPE_CHECKING:
@@ -219,7 +220,9 @@ _DRAW: dict[str, Callable[[Axes, ch.Chart], None]] = {
 
 
 def draw(chart: ch.Chart) -> Figure:
-    """The matplotlib figure for a chart (the same data and colours as the HTML one)."""
+    """The matplotlib figure for a chart (the same data and colours as the HTML one; its
+    words without control characters, as the terminal shows them)."""
+    chart = clean_all(chart)
     kind = chart.key.split("-")[0]
     wide = kind in ("per", "tornado")
     tall = max(4.0, 1.2 + 0.55 * len(chart.markers[0]["labels"])) if kind == "tornado" else 5.0
@@ -249,12 +252,13 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 def md_escape(text: str) -> str:
     """Text (a name from the scenario, a sentence holding one) as Markdown that shows it as
     it is: HTML's ``<``, ``>`` and ``&`` as entities, Markdown's emphasis, links, code,
-    headings and table pipes backslash-escaped, line breaks as spaces.
+    headings and table pipes backslash-escaped, line breaks as spaces, control characters
+    left out (as the terminal leaves them out).
 
     >>> md_escape("<script>alert(1)</script> *fine-tuned* [v2] | a_b")
     '&lt;script&gt;alert(1)&lt;/script&gt; \\\\*fine-tuned\\\\* \\\\[v2\\\\] \\\\| a\\\\_b'
     """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -80,21 +80,44 @@ def _table(
     return table
 
 
-def stale_note(result: Recommendation, shown: list[Candidate]) -> Text | None:
-    """The stale rents of the configurations ``shown``, one line per GPU, each said as
+def stale_note(result: Recommendation, shown: list[Candidate]) -> RenderableType | None:
+    """The stale rents of the configurations ``shown``, one item per GPU, each said as
     ``estimate`` and ``catalog gpus`` say it (:meth:`Recommendation.rent_source`); ``None``
-    when none is stale."""
+    when none is stale. An item that wraps continues under its text, not at column 0."""
     gpus = {c.gpu: c for c in shown if result.stale_rent(c)}
     if not gpus:
         return None
-    lines = Text(
+    items = []
+    for gpu, c in gpus.items():
+        rent = f"at {rent_text(c.usd_per_gpu_hour)}/GPU-h " if c.usd_per_gpu_hour else ""
+        items.append((f"  {gpu}", f"{rent}from {result.rent_source(c)}"))
+    title = (
         f"{STALE_MARK} a stale rent (checked over {STALE_AFTER_DAYS} days ago): check it before "
         "deciding"
     )
-    for gpu, c in gpus.items():
-        rent = f" at {rent_text(c.usd_per_gpu_hour)}/GPU-h" if c.usd_per_gpu_hour else ""
-        lines.append(f"\n  {gpu}{rent} from {result.rent_source(c)}")
-    return lines
+    return Group(Text(title), Hanging(items))
+
+
+class Hanging:
+    """Items of a list, each a head (``  mi300x``, a count) and a text that wraps under
+    itself, not under the head nor at column 0. Lines break between words only: a URL or
+    an id (``rtx-6000-ada``) moves whole to the next line; only a word wider than the whole
+    line is folded (the terminal would crop it)."""
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self.items = items
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        import textwrap
+
+        width = max(len(head) for head, _ in self.items)
+        indent = " " * (width + 1)
+        room = max(20, options.max_width - len(indent))
+        for head, text in self.items:
+            words = textwrap.wrap(text, room, break_long_words=False, break_on_hyphens=False)
+            lines = [line[i : i + room] for line in words for i in range(0, len(line), room)]
+            body = f"\n{indent}".join(lines)
+            yield Text(f"{head.rjust(width)} {body}", no_wrap=True)
 
 
 def pricing_text(result: Recommendation) -> str:
@@ -229,8 +252,9 @@ def recommendation_renderables(
             )
         )
     if (stale := stale_note(result, result.candidates[:top] + result.pareto)) is not None:
-        # a blank line before what follows; the winner's line brings its own
-        parts.append(stale + ("\n" if result.missing_targets or _left_out(result) else ""))
+        parts.append(stale)  # a blank line before what follows; the winner's line brings its own
+        if result.missing_targets or _left_out(result):
+            parts.append(Text())
     if result.missing_targets:
         parts.append(
             Text(
@@ -240,10 +264,11 @@ def recommendation_renderables(
             )
         )
     for title, reasons in _left_out(result):
-        lines = Text(title)
-        for reason, count in reasons:
-            lines.append(f"\n  {count:>4} {reason} (e.g. {result.examples[reason]})")
-        parts.append(lines)
+        items = [
+            (f"  {count:>4}", f"{reason} (e.g. {result.examples[reason]})")
+            for reason, count in reasons
+        ]
+        parts.append(Group(Text(title), Hanging(items)))
     best = result.best
     line = Text("\nBest: ", style="bold")
     if best is None:

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from payback.analysis.result import usd
+from payback.analysis.result import months_text, usd
 from payback.analysis.verdict import month_figure
 from payback.report.common import input_value, is_money, is_rate
 
@@ -84,6 +84,17 @@ def _values_apart(path: str, a: float, b: float) -> tuple[str, str]:
     return _apart(lambda d: (style(a, d), style(b, d)), a, b)
 
 
+def _one_point(a: float, b: float) -> bool:
+    """Whether two values either side of a step are one point to a reader: apart by less
+    than a millionth (a solve's last bracket, 8.687000008687003 and 8.687000008687001),
+    where telling them apart would print a float's last digits.
+
+    >>> _one_point(8.687000008687003, 8.687000008687001), _one_point(3.0, 4.0)
+    (True, False)
+    """
+    return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1e-300)
+
+
 COUNTS = ("requests_per_month",)
 """Inputs that count whole things: a solution is shown as a whole number of them."""
 
@@ -132,8 +143,14 @@ def solution_lines(solution: Solution) -> list[str]:
 
     if solution.step and solution.other_side is not None:
         other_value, other_metric = solution.other_side
-        there, value = _values_apart(p, other_value, solution.value)
         was, now = _metrics_apart(metric, other_metric, solution.achieved)
+        if _one_point(other_value, solution.value):  # not two values: one, and its side
+            value = input_value(p, solution.value)
+            near = "above" if other_value > solution.value else "below"
+            jump = f"from {was} just {near} {p} = {value} to {now} at {value}"
+        else:
+            there, value = _values_apart(p, other_value, solution.value)
+            jump = f"from {was} at {p} = {there} to {now} at {value}"
         cause = (
             "only whole numbers are allowed"
             if solution.whole
@@ -141,8 +158,8 @@ def solution_lines(solution: Solution) -> list[str]:
             "or it stops paying back within the horizon"
         )
         lines = [
-            f"{name}: {solution.target} is met only within a step: the answer jumps from "
-            f"{was} at {p} = {there} to {now} at {value} ({cause}).",
+            f"{name}: {solution.target} is met only within a step: the answer jumps "
+            f"{jump} ({cause}).",
             "The target " + holds(value).removeprefix("it "),
         ]
     else:
@@ -181,7 +198,7 @@ def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str])
         saved = solution.closest_savings_usd
         horizon = solution.horizon_months
         nearest = (
-            f"at every value it never pays back within {horizon} months; it comes "
+            f"at every value it never pays back within {months_text(horizon)}; it comes "
             f"nearest at {p} = {input_value(p, closest[0])}, "
             + (
                 f"still {usd(-saved, 0)} short at month {horizon}"

@@ -1,0 +1,48 @@
+"""Control characters out of what payback shows: the terminal and every document (Markdown,
+its PNG charts, HTML) strip them with one function, so a name holding an escape sequence
+reads the same everywhere and cannot rewrite a terminal or reach a file as raw bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, TypeVar
+
+__all__ = ["clean", "clean_all"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters but line feed and tab: escape sequences, bells,
+carriage returns and backspaces that would rewrite the terminal."""
+
+T = TypeVar("T")
+
+
+def clean(text: str) -> str:
+    """``text`` without control characters (line feeds and tabs kept).
+
+    >>> clean("fine-tuned \\x1b[31mred\\x1b[0m\\r model\\x07")
+    'fine-tuned [31mred[0m model'
+    """
+    return _CONTROL.sub("", text)
+
+
+def clean_all(value: T) -> T:
+    """``value`` with :func:`clean` applied to every string in it: in lists, tuples,
+    dictionaries (values) and dataclasses (a chart, its series and markers).
+
+    >>> clean_all({"name": "a\\x1bb", "labels": ["c\\x07", 1.5]})
+    {'name': 'ab', 'labels': ['c', 1.5]}
+    """
+    out: Any
+    if isinstance(value, str):
+        out = clean(value)
+    elif isinstance(value, list | tuple):
+        out = type(value)(clean_all(v) for v in value)
+    elif isinstance(value, dict):
+        out = {k: clean_all(v) for k, v in value.items()}
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: clean_all(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        out = dataclasses.replace(value, **changes)
+    else:
+        out = value
+    return out  # type: ignore[no-any-return]
