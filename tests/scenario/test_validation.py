@@ -177,3 +177,32 @@ def test_a_byte_that_is_not_utf8_is_found(tmp_path: Path, raw: bytes, where: str
         f"{path}: not a text file (expected UTF-8 TOML or YAML): {where} is not UTF-8; save "
         "the file as UTF-8"
     )
+
+
+def test_an_estimated_capacity_is_held_to_the_same_fleet_cap(tmp_path: Path) -> None:
+    """qwen2.5-7b on l4s at 2,000/400 tokens is estimated at 3.45 requests/s a replica of 2
+    GPUs: 1e13 requests at 4× peak, planned at 70%, need 1e13 · 4 / 2,628,000 / (3.45 ·
+    0.7) · 2 = 11.36 million GPUs. Analyze showed them (exit 0): it was checked only at a
+    capacity the file gives."""
+    text = (EXAMPLES / "quarter-200k.toml").read_text()
+    for old, new in (
+        ("requests_per_month = 200000 ", "requests_per_month = 1e13 "),
+        ("usd_per_gpu_hour = 0.80 ", 'model = "qwen2.5-7b"\ngpu = "l4"\n#'),
+        ("replica_requests_per_s = 0.85 ", "#"),
+        ("gpus_per_replica = 1\n", ""),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "big.toml"
+    path.write_text(text)
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err)
+    assert err.strip() == (
+        f"error: {path}: alternatives.0.replica_requests_per_s = 3.45 (estimated): the fleet "
+        "would need 11,357,238 GPUs in month 1 (10,000,000,000,000 requests, busiest hour 4× "
+        "the mean, planned at 70% of capacity); at most 10,000,000 GPUs (more than twice the "
+        "data-centre GPUs sold in a year)"
+    )
+    path.write_text(text.replace("= 1e13 ", "= 1e12 "))  # 1.14 million GPUs: kept
+    code, _, err = run("analyze", path)
+    assert code == 0, err

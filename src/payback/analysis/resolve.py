@@ -24,7 +24,12 @@ from payback.analysis.resolve_self_hosted import cash_past_horizon_warnings, res
 from payback.analysis.resolve_training import resolve_one_time
 from payback.errors import PaybackError
 from payback.scenario import HostedApiOption, Scenario, SelfHostedOption, value_term_warnings
-from payback.scenario.checks import batch_cache_warnings, cost_pair_warnings, growth_warnings
+from payback.scenario.checks import (
+    batch_cache_warnings,
+    cost_pair_warnings,
+    fleet_problems,
+    growth_warnings,
+)
 from payback.scenario.workloads import single_view_warnings
 
 if TYPE_CHECKING:
@@ -73,6 +78,9 @@ def _run(ctx: Lookups) -> Resolved:
             ],
         }
     )
+    too_big = fleet_problems(explicit, estimated=ctx.sources)  # estimated capacities too
+    if too_big:
+        raise PaybackError(too_big)
     resolved = Resolved(explicit, scenario, ctx.sources, ctx.warnings, ctx.details)
     # the servers bought in cash, as the cost engine sizes them
     ctx.warnings[owned_at:owned_at] = cash_past_horizon_warnings(resolved).values()

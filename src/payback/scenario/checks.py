@@ -9,6 +9,7 @@ alternatives of one name."""
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -97,15 +98,15 @@ def _busiest_gpus(
 
 
 def _count(x: float) -> str:
-    """A count with every digit up to a trillion, past it in powers of ten."""
-    return f"{x:,.0f}" if x < 1e12 else f"{x:.3g}"
+    """A count with every digit up to 10^16, past it in powers of ten."""
+    return f"{x:,.0f}" if x < 1e16 else f"{x:.3g}"
 
 
-def fleet_problems(scenario: Scenario) -> list[str]:
+def fleet_problems(scenario: Scenario, estimated: Collection[str] = ()) -> list[str]:
     """One line per self-hosted option (and workload's capacity for one) whose fleet would
     need more than :data:`~payback.scenario.schema.MAX_FLEET_GPUS` GPUs in its busiest
-    month, at the capacity the file gives (an estimated one is not known yet) or with
-    ``min_replicas`` alone."""
+    month, at the capacity the file gives or with ``min_replicas`` alone (a resolved
+    scenario's estimated capacities too: ``estimated`` names their paths)."""
     from payback.scenario.schema import MAX_FLEET_GPUS, SelfHostedOption
 
     horizon = scenario.scenario.horizon_months
@@ -137,7 +138,8 @@ def fleet_problems(scenario: Scenario) -> list[str]:
             gpus, month = _busiest_gpus(traffic, horizon, option, rps)
             if gpus > MAX_FLEET_GPUS:
                 out.append(
-                    f"{where} = {rps:g}: the fleet would need {_count(gpus)} GPUs in month {month} "
+                    f"{where} = {rps:.3g}{' (estimated)' if where in estimated else ''}: the "
+                    f"fleet would need {_count(gpus)} GPUs in month {month} "
                     f"({_count(traffic.requests_per_month * (1 + traffic.growth_monthly) ** (month - 1))} "
                     f"requests, busiest hour {traffic.peak_to_average:g}× the mean, "
                     f"planned at {option.target_utilization:.0%} of capacity); {allowed}"
