@@ -122,6 +122,13 @@ def test_a_target_met_whatever_the_input_is_not_a_threshold() -> None:
 def test_a_target_beyond_the_horizon_is_refused() -> None:
     with pytest.raises(PaybackError, match="horizon is 12 months"):
         solve(build(seed_with()), "traffic.requests_per_month", parse_target("break_even_month=13"))
+    # one month is said as one (it read "1 months")
+    with pytest.raises(PaybackError, match="horizon is 1 month and"):
+        solve(
+            build(seed_with(horizon=1)),
+            "traffic.requests_per_month",
+            parse_target("break_even_month=2"),
+        )
 
 
 def test_fleet_replicas_step_is_reported_not_looped_on() -> None:

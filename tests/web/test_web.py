@@ -287,6 +287,13 @@ def test_a_short_horizon_says_the_quarter_is_unknown_unless_it_already_paid_back
     assert _metrics(at)["Within a quarter?"] == "unknown (horizon too short)"
 
 
+def test_a_one_month_horizon_is_said_as_one_month() -> None:
+    """The page's NPV label read "NPV over 1 months"."""
+    at = _app(per_request_dict(10.0, 2.0, 100_000.0, horizon=1, data_usd=400.0))
+    assert "NPV over 1 month" in _metrics(at)
+    assert not any("1 months" in label for label in _metrics(at))
+
+
 @pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.toml")))
 def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     path = EXAMPLES / f"{name}.toml"

@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 
 from payback.analysis.cashflows import alone, evaluate, local_path, not_an_input, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
+from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
 from payback.finance._types import FloatArray
 from payback.scenario import (
@@ -215,7 +216,7 @@ def _check_horizon(target: Target, horizon: int) -> None:
         raise PaybackError.bad(
             "target",
             str(target),
-            f"the scenario's horizon is {horizon} months and no break-even after it is "
+            f"the scenario's horizon is {months_text(horizon)} and no break-even after it is "
             f"computed; set scenario.horizon_months ≥ {math.ceil(target.value)}",
         )
 

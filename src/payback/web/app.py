@@ -319,12 +319,12 @@ def _monte_carlo(
             # nor 0.04% "0%"; a portfolio's line gives whole percents
             share = share_text if isinstance(stored[2], Analysis) else whole_percent
             c1.metric("Chance within a quarter", share(w["3"]))
-            c2.metric(f"Chance within {horizon} months", share(w["horizon"]))
+            c2.metric(f"Chance within {months_text(horizon)}", share(w["horizon"]))
             c3.metric(
                 "Median break-even month",
                 "never" if median is None else month_figure(median),
                 help="Half of the samples pay back by then; 'never': half or more do not "
-                f"within {horizon} months.",
+                f"within {months_text(horizon)}.",
             )
             st.caption(
                 f"{count:,} samples of {ranged_words(ranges)}, each drawn from its range; "
@@ -485,7 +485,7 @@ with rest:
             st.caption(f"In the file: `{parameter}`")
             targets = {
                 "break_even_month": "Break-even month",
-                "npv_usd": f"NPV over {analysis.horizon_months} months [$]",
+                "npv_usd": f"NPV over {months_text(analysis.horizon_months)} [$]",
                 "break_even_requests": "Requests until break-even",
             }
             c1, c2 = st.columns([3, 2])

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
 from payback.report.portfolio_common import contribution_rows, fleet_header
 from payback.scenario import Scenario
@@ -98,7 +99,7 @@ def workloads_section(
             for row in rows
             if row["alternative"] == name
         ]
-        st.caption(f"With {name!r}, present values over {analysis.horizon_months} months:")
+        st.caption(f"With {name!r}, present values over {months_text(analysis.horizon_months)}:")
         st.dataframe(mine, hide_index=True, key="workloads")
         st.caption(
             "`payback analyze` on the file gives the portfolio in full (costs by month, the "

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
 from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, analyze, usd
+from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
 from payback.report.common import (
     is_rate,
@@ -227,7 +228,7 @@ def answer_figures(alt: Any, horizon: int) -> list[Figure]:
             "the month it falls in.",
         ),
         Figure("quarter", "Within a quarter?", quarter_text(alt.pays_back_within)),
-        Figure("npv", f"NPV over {horizon} months", usd(alt.npv_usd)),
+        Figure("npv", f"NPV over {months_text(horizon)}", usd(alt.npv_usd)),
     ]
 
 
