@@ -32,6 +32,22 @@ def test_the_flag_takes_a_whole_prompt_cached_as_the_estimate_computes_it() -> N
     assert_user_error(code, out, err, "--cached-input-share 1.01: must be a share in [0, 1]")
 
 
+def test_the_table_says_a_whole_prompt_is_estimated_as_the_share_computed() -> None:
+    """It read "100% of the prompt cached" and computed 99%; the share is a row of its own
+    (in the label of the requests' row it wrapped there at 80 columns)."""
+    code, out, err = run(*ARGS, *LENGTHS[:-1], "--cached-input-share", "1")
+    assert code == 0, err
+    words = " ".join(out.split())  # the table wraps its cells
+    assert (
+        "prefix cache 100% of each prompt, its prefill skipped (estimated as 99%: the last "
+        "block is recomputed)"
+    ) in words
+    assert "requests/s at 2,000/400 tokens 1.15" in words
+    code, out, _ = run(*ARGS, *LENGTHS[:-1], "--cached-input-share", "0.5")
+    assert "prefix cache 50% of each prompt, its prefill skipped" in " ".join(out.split())
+    assert "estimated as" not in out
+
+
 def test_the_estimator_gives_finite_rates_for_a_whole_prompt_cached() -> None:
     cat = default_catalog()
     model, gpu = cat.model("llama-3.1-8b"), cat.gpu("h100-sxm")

@@ -166,7 +166,7 @@ def _estimated(
     ``gpus_per_replica``, the replica whose fleet costs least (:func:`_cheapest_replica`)
     at the GPU's rent ``price``."""
     from payback.hardware.calibration import engine_for
-    from payback.hardware.estimate import engine_named, estimate_serving
+    from payback.hardware.estimate import COMPUTED_CACHED_SHARE, engine_named, estimate_serving
 
     if option.model is None and gpu is not None:
         raise PaybackError(
@@ -189,7 +189,7 @@ def _estimated(
     serve: dict[str, Any] = {
         "input_tokens": traffic.input_tokens or 0.0,
         "output_tokens": traffic.output_tokens or 0.0,
-        "cached_input_share": min(traffic.cached_input_share, 0.99),
+        "cached_input_share": min(traffic.cached_input_share, COMPUTED_CACHED_SHARE),
         "tpot_ms": option.tpot_ms,
         "engine": engine_for(factors, engine_named(option.engine)),
         "utilization": option.target_utilization,

@@ -268,10 +268,21 @@ def _per_1k(result: ServingEstimate) -> float | None:
 def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str]:
     """The lines of ``estimate serving``'s table (``cached``: the share of each prompt the
     prefix cache holds)."""
+    from payback.hardware.estimate import COMPUTED_CACHED_SHARE
     from payback.report.common import rent_text
 
-    lengths = f"{result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens" + (
-        f", {cached:.0%} of the prompt cached" if cached else ""
+    lengths = f"{result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens"
+    cache = (
+        {
+            "prefix cache": f"{cached:.0%} of each prompt, its prefill skipped"
+            + (
+                f" (estimated as {COMPUTED_CACHED_SHARE:.0%}: the last block is recomputed)"
+                if cached > COMPUTED_CACHED_SHARE
+                else ""
+            )
+        }
+        if cached
+        else {}
     )
     rows = {
         "GPUs per replica": f"{result.gpus_per_replica} × {result.gpu} ({result.precision})",
@@ -300,6 +311,7 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
             and result.ttft_at_utilization_ms is not None
             else {}
         ),
+        **cache,
         f"requests/s at {lengths}": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
         "GPU price": f"{rent_text(result.usd_per_gpu_hour)}/h ({result.price_source})"
         if result.usd_per_gpu_hour

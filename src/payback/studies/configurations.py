@@ -20,6 +20,7 @@ from payback.catalog import Gpu, GpuPrice, OpenModel, gpu_offer, marketplace_onl
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.estimate import (
+    COMPUTED_CACHED_SHARE,
     check_engine,
     context_overflow,
     engine_limits,
@@ -173,7 +174,8 @@ class Load:
     prompt: float
     """Input tokens (at least 1) to prefill."""
     cached: float
-    """Share of the input tokens served from the prefix cache (at most 0.99)."""
+    """Share of the input tokens served from the prefix cache (at most
+    :data:`~payback.hardware.estimate.COMPUTED_CACHED_SHARE`)."""
     output_tokens: float
 
     @classmethod
@@ -181,7 +183,7 @@ class Load:
         return cls(
             mean_context=input_tokens + output_tokens / 2.0,
             prompt=max(input_tokens, 1.0),
-            cached=min(cached_input_share, 0.99),
+            cached=min(cached_input_share, COMPUTED_CACHED_SHARE),
             output_tokens=float(output_tokens),
         )
 
