@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import payback
-from helpers import per_request_dict, run
+from helpers import EXAMPLES, per_request_dict, run
 
 FLEET = """
 [scenario]
@@ -311,3 +311,17 @@ def test_the_pages_break_even_figure_is_the_terminals(tmp_path: Path) -> None:
     # a portfolio's quarter share past a 2-month horizon is unknown, not a crash
     assert whole_percent(None) == "unknown"
     assert whole_percent(0.574) == "57%"
+
+
+def test_explain_samples_of_a_scenario_without_distributions_says_they_are_the_same() -> None:
+    """It read "Across 200 samples of the scenario's ranges it pays back ... within 24
+    months in 100%" for a scenario with no range at all, as analyze and a portfolio say
+    every sample is the same."""
+    code, out, err = run("explain", EXAMPLES / "quarter-200k.toml", "--samples", "200")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert (
+        "Across 200 samples: the scenario has no distributions, so every sample is the same."
+        in text
+    )
+    assert "samples of the scenario's ranges" not in text

@@ -18,6 +18,7 @@ from payback.analysis.verdict import (
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
+    SAME_SAMPLES,
     configuration_text,
     driver_range,
     in_month_text,
@@ -305,6 +306,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
                 u.break_even_month_percentiles["p50"],
                 u.p_npv_positive,
                 horizon,
+                uncertain=bool(analysis.uncertainty.inputs),
             )
         )
     return paragraphs
@@ -316,11 +318,15 @@ def samples_paragraph(
     median: float | None,
     npv_positive: float,
     horizon: int,
+    *,
+    uncertain: bool = True,
 ) -> str:
     """What the samples of the scenario's ranges say of one alternative, a scenario's and a
     portfolio's: the share that pays back within each window the horizon answers
     (``within``: ``p_break_even_within``), the median break-even and the share with a
-    positive NPV."""
+    positive NPV; without an ``uncertain`` input, that every sample is the same."""
+    if not uncertain:
+        return f"Across {samples:,} samples: {SAME_SAMPLES}."
     names = {QUARTER_MONTHS: "a quarter", 12: "a year"}
     clauses = [
         f"within {names.get(k, months_text(k))} in {share:.0%}"

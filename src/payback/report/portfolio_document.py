@@ -515,17 +515,15 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
 def samples_words(summary: Sampled, horizon: int) -> str:
     """What ``--samples`` draws say of one alternative (:func:`sampled`), in a scenario's
     explain's words; with no distribution in the scenario, that every sample is the same."""
-    from payback.report.common import SAME_SAMPLES
     from payback.report.explain import samples_paragraph
 
-    if not summary["inputs"]:
-        return f"Across {summary['samples']:,} samples: {SAME_SAMPLES}."
     return samples_paragraph(
         summary["samples"],
         summary["p_break_even_within"],
         summary["break_even_month_p50"],
         summary["p_npv_positive"],
         horizon,
+        uncertain=bool(summary["inputs"]),
     )
 
 
