@@ -183,6 +183,14 @@ FROM (
                       THEN CAST('-Infinity' AS DOUBLE PRECISION)
                       ELSE CAST('Infinity' AS DOUBLE PRECISION)
                     END
+                    WHEN LOWER(
+                      TRIM(
+                        CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT)
+                      )
+                    ) IN ('nan', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity')
+                    THEN CAST(TRIM(
+                      CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'prompt_tokens_details', 'cached_tokens') AS TEXT)
+                    ) AS DOUBLE PRECISION)
                   END,
                   CASE
                     WHEN CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT) ~ '^\s*[-+]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?\s*$'
@@ -203,6 +211,14 @@ FROM (
                       THEN CAST('-Infinity' AS DOUBLE PRECISION)
                       ELSE CAST('Infinity' AS DOUBLE PRECISION)
                     END
+                    WHEN LOWER(
+                      TRIM(
+                        CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT)
+                      )
+                    ) IN ('nan', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity')
+                    THEN CAST(TRIM(
+                      CAST(JSON_EXTRACT_PATH_TEXT(CAST("metadata" AS JSON), 'usage_object', 'cache_read_input_tokens') AS TEXT)
+                    ) AS DOUBLE PRECISION)
                   END
                 ),
                 0.0

@@ -1314,6 +1314,46 @@ def test_nan_and_infinite_token_counts_are_counted_as_files_count_them(
         assert got.traffic["input_tokens"] == 200.0
 
 
+def test_nan_and_infinities_written_as_text_are_not_finite_on_every_engine(
+    pg_logs: str, tmp_path: Path
+) -> None:
+    """Token counts as text naming NaN or an infinity: PostgreSQL's number pattern took
+    them for no number ("missing or not numbers"); DuckDB, ClickHouse and files call them
+    not finite, and now PostgreSQL does too."""
+    import duckdb
+    import psycopg
+
+    words = ["nan", "inf", "-inf", "NaN", "Infinity", " -Infinity ", "+inf", "1e999", "100"]
+    rows = [(f"2026-03-0{1 + i % 5} 10:00:00+00", w, 10) for i, w in enumerate(words)]
+    create = "CREATE TABLE named (created_at {}, prompt_tokens {}, completion_tokens int)"
+    with psycopg.connect(pg_logs) as con:
+        con.execute(create.format("timestamptz", "text"))
+        for row in rows:
+            con.execute("INSERT INTO named VALUES (%s, %s, %s)", row)
+    db = tmp_path / "named.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(create.format("TIMESTAMPTZ", "VARCHAR"))
+        con.executemany("INSERT INTO named VALUES (?::TIMESTAMPTZ, ?, ?)", rows)
+        con.execute(f"COPY named TO '{tmp_path / 'named.csv'}' (HEADER)")
+        con.execute(f"COPY named TO '{tmp_path / 'named.parquet'}' (FORMAT parquet)")
+    try:
+        on_postgres = profile_database(pg_logs, table="named")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP TABLE named")
+    columns = "created_at DateTime64(6, 'UTC'), prompt_tokens String, completion_tokens Int32"
+    chdb = chdb_from_parquet(tmp_path / "chdb", "named", columns, tmp_path / "named.parquet")
+    want = {"token counts that are not finite numbers": 8}
+    for got in (
+        on_postgres,
+        profile_database(str(db), table="named"),
+        profile_database(chdb, table="named"),
+    ):
+        assert got.rows["used"] == 1
+        assert got.rows["unreadable_why"] == want
+    assert profile_usage([tmp_path / "named.csv"]).rows["unreadable_why"] == want
+
+
 UNIX_TEXT = [
     "2026-03-01 10:00:00+00",
     "1772362800",  # seconds
@@ -1323,6 +1363,7 @@ UNIX_TEXT = [
     " 1772712000 ",
     "1,772,800,000",  # digits grouped by commas, as token counts are read
     "1e300",  # no time: too large for microseconds in a BIGINT
+    "9.1e21",  # no time (the year 290,000 in ns): past the bound files and databases share
     "nan",
     "abc",
     None,
@@ -1366,7 +1407,7 @@ def test_unix_times_in_a_text_column_are_read_as_files_read_them(
     on_clickhouse = profile_database(chdb, table="unix_text")
     from_file = profile_usage([tmp_path / "unix.csv"])
     assert from_file.rows["used"] == 7  # March 1-7, one a day
-    assert from_file.rows["unreadable_why"] == {"no time that reads as a date": 4}
+    assert from_file.rows["unreadable_why"] == {"no time that reads as a date": 5}
     for got in (on_postgres, profile_database(str(db), table="unix_text"), on_clickhouse):
         # (the examples of unusable rows are not fetched from a database)
         assert {**got.rows, "examples": []} == {**from_file.rows, "examples": []}

@@ -65,13 +65,13 @@ def test_a_fleet_past_ten_million_gpus_is_refused() -> None:
 
 def test_a_fleet_grown_past_the_cap_is_refused_at_its_busiest_month() -> None:
     """1 request/s at +100% a month over 3 months: 4 requests/s in month 3, on replicas of
-    1e-4 requests/s with 4 GPUs each, is 4 / 1e-4 · 4 = 160,000 GPUs; over 25 months,
-    2^24 · 4 / 1e-4 = 671 billion."""
+    1e-4 requests/s with 4 GPUs each, is 4 / 1e-4 · 4 = 160,000 GPUs; over 13 months,
+    2^12 · 4 / 1e-4 = 163,840,000 (the count the cost model sizes)."""
     data = fleet_dict(replica_requests_per_s=1e-4, gpus_per_replica=4)
     data["traffic"]["growth_monthly"] = 1.0
     parse_scenario(data)
-    text = message(edited(data, "scenario.horizon_months", 25))
-    assert "the fleet would need 671,088,640,000 GPUs in month 25" in text
+    text = message(edited(data, "scenario.horizon_months", 13))
+    assert "the fleet would need 163,840,000 GPUs in month 13" in text
 
 
 def test_min_replicas_past_the_cap_is_refused() -> None:

@@ -148,3 +148,16 @@ def test_the_command_gives_the_intervals_in_json_and_warns_when_wide() -> None:
     assert growth["excess_conf"] > growth["first_order"] - growth["total_order"]  # noise
     assert "warning: 'fine-tuned 7B on one rented L4': the Sobol shares' 95% intervals" in err
     assert "about 2,048 base samples would narrow them to ±0.05" in err
+
+
+def test_the_advice_at_the_size_limit_says_how_far_it_narrows() -> None:
+    """±0.6 at 64 base samples needs 64 · (0.6 / 0.05)² = 9,216, 16,384 as a power of two;
+    capped at 4,096 it narrows only to 0.6 · √(64 / 4,096) = ±0.075 (it promised ±0.05)."""
+    from payback.studies.sobol_intervals import wide_warnings
+    from payback.studies.uncertainty import SobolIndex
+
+    index = SobolIndex("x", 0.4, 0.38, None, 0.6, 0.3)
+    (capped,) = wide_warnings([[index]], ["alt"], 64, 2**12)
+    assert capped.endswith("4,096 base samples (the size limit) would narrow them to about ±0.07")
+    (free,) = wide_warnings([[index]], ["alt"], 64, 2**20)
+    assert free.endswith("about 16,384 base samples would narrow them to ±0.05")

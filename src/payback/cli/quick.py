@@ -40,15 +40,15 @@ def requests_text(requests: float) -> str:
 
     >>> requests_text(20_000), requests_text(1), requests_text(0.001), requests_text(2.5)
     ('20,000 requests', '1 request', '0.001 requests', '2.5 requests')
-    >>> requests_text(20_000.4), requests_text(7.6923e31)
-    ('20,000 requests', '7.69e+31 requests')
+    >>> requests_text(20_000.4), requests_text(7.6923e31), requests_text(1.0000001)
+    ('20,000 requests', '7.69e+31 requests', '1 request')
     """
     from payback.finance.quick import count_text
 
     shown = (
         count_text(requests) if requests >= 100 or requests == int(requests) else f"{requests:.3g}"
     )
-    return f"{shown} request{'' if requests == 1 else 's'}"
+    return f"{shown} request{'' if shown == '1' else 's'}"
 
 
 def month_line(month: float | None, requests: float, growth: float) -> str:

@@ -35,9 +35,10 @@ def month_1_saving(analysis: Analysis, alt: AlternativeResult) -> float:
     return analysis.baseline.monthly_cost_usd[0] - alt.monthly_cost_usd[0]
 
 
-def _break_even(alt: AlternativeResult, horizon: int) -> str:
+def _break_even(alt: AlternativeResult | PortfolioAlternative, horizon: int) -> str:
     """The break-even month, or ``not within 12 months`` (as the single-scenario view says
-    it: one that pays back after the horizon is not "never")."""
+    it: one that pays back after the horizon is not "never"), a scenario's alternative's or
+    a portfolio's."""
     month = alt.break_even_month
     if month is None:
         return not_within(horizon)
@@ -52,11 +53,6 @@ def _cells(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         usd(alt.npv_usd, 0),
         quarter_text(alt.pays_back_within).replace(" (horizon too short)", ""),
     ]
-
-
-def npv_terms(analysis: Analysis) -> str:
-    """Over what and at what rate the NPV is counted: ``24 months at 10%/year``."""
-    return _terms(analysis)
 
 
 def _terms(analysis: Answer) -> str:
@@ -80,7 +76,7 @@ def comparison_table(analyses: list[Analysis], labels: list[str] | None = None) 
     rows = [
         ([label] if several else [])
         + [alt.name, *_cells(analysis, alt)]
-        + ([npv_terms(analysis)] if several else [])
+        + ([_terms(analysis)] if several else [])
         for label, analysis in zip(names, analyses, strict=True)
         for alt in analysis.alternatives
     ]
@@ -97,16 +93,10 @@ def comparison_table(analyses: list[Analysis], labels: list[str] | None = None) 
 def _portfolio_cells(analysis: PortfolioAnalysis, alt: PortfolioAlternative) -> list[str]:
     """A portfolio alternative's row, every workload moved together: the figures
     ``payback analyze`` gives the portfolio alone."""
-    horizon = analysis.horizon_months
-    month = alt.break_even_month
-    if month is None:
-        when = not_within(horizon)
-    else:
-        when = NOTHING_SAVED if saves_nothing(alt.cumulative_savings_usd) else month_text(month)
     return [
         usd(alt.one_time_usd, 0),
         usd(alt.baseline_usd[0] - alt.monthly_cost_usd[0], 0),
-        when,
+        _break_even(alt, analysis.horizon_months),
         usd(alt.npv_usd, 0),
         quarter_text(alt.pays_back_within).replace(" (horizon too short)", ""),
     ]

@@ -321,10 +321,9 @@ def samples_paragraph(
     *,
     uncertain: bool = True,
 ) -> str:
-    """What the samples of the scenario's ranges say of one alternative, a scenario's and a
-    portfolio's: the share that pays back within each window the horizon answers
-    (``within``: ``p_break_even_within``), the median break-even and the share with a
-    positive NPV; without an ``uncertain`` input, that every sample is the same."""
+    """What the samples say of one alternative (a scenario's or a portfolio's): the share
+    paying back within each window the horizon answers (``within``), the median break-even,
+    the share with a positive NPV; without an ``uncertain`` input, that all are the same."""
     if not uncertain:
         return f"Across {samples:,} samples: {SAME_SAMPLES}."
     names = {QUARTER_MONTHS: "a quarter", 12: "a year"}

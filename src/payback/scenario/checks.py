@@ -84,17 +84,25 @@ def name_problems(scenario: Scenario) -> list[str]:
 def _busiest_gpus(
     traffic: Traffic, horizon: int, option: SelfHostedOption, rps: float
 ) -> tuple[float, int]:
-    """GPUs the fleet needs in its busiest month, and that month (DESIGN.md's sizing:
-    max(min_replicas, ceil(peak_rps / (rps · target_utilization))) · gpus_per_replica)."""
+    """GPUs the fleet needs in its busiest month, and that month, as the cost model sizes
+    it (:func:`payback.finance.costs.fleet_gpus`; a count that overflows is infinite)."""
+    import numpy as np
+
+    from payback.finance.costs import fleet_gpus
+
     growth = traffic.growth_monthly
     month = horizon if growth > 0 else 1
     requests = traffic.requests_per_month * (1.0 + growth) ** (month - 1)
-    peak_rps = requests * (1.0 - option.escalation_share) / (730 * 3600) * traffic.peak_to_average
-    needed = peak_rps / (rps * option.target_utilization)  # may overflow to inf: refused
-    replicas = max(
-        float(option.min_replicas), math.ceil(needed) if math.isfinite(needed) else needed
-    )
-    return replicas * (option.gpus_per_replica or 1), month
+    with np.errstate(over="ignore"):
+        gpus = fleet_gpus(
+            np.array([requests * (1.0 - option.escalation_share)]),
+            peak_to_average=traffic.peak_to_average,
+            replica_requests_per_s=rps,
+            target_utilization=option.target_utilization,
+            gpus_per_replica=option.gpus_per_replica or 1,
+            min_replicas=option.min_replicas,
+        )
+    return float(gpus[0]), month
 
 
 def _count(x: float) -> str:

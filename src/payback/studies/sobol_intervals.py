@@ -127,10 +127,14 @@ def wide_warnings(ranked: list[list[SobolIndex]], names: list[str], n: int, most
         widest = max((max(s.first_order_conf, s.total_order_conf) for s in indices), default=0.0)
         if widest > WIDE:
             more = base_samples_for(widest, n, most)
+            reached = widest * math.sqrt(n / more)  # it shrinks as 1/√n
             advice = (
-                f"about {more:,} base samples would narrow them to ±{NARROW:.2f}"
-                if more > n
-                else "more base samples are past the size limit"
+                "more base samples are past the size limit"
+                if more <= n
+                else f"about {more:,} base samples would narrow them to ±{NARROW:.2f}"
+                if reached <= NARROW * 1.0001
+                else f"{more:,} base samples (the size limit) would narrow them to about "
+                f"±{reached:.2f}"
             )
             out.append(
                 f"{name!r}: the Sobol shares' 95% intervals reach ±{widest:.2f} at {n:,} base "

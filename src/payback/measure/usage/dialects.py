@@ -74,6 +74,10 @@ and a two-digit exponent (``1e999`` or 400 digits would be out of range, and end
 query). Other numbers are out of a double's range: infinite, with their sign, as DuckDB's
 TRY_CAST reads them (0 with a negative exponent), so the row is unusable for the same
 reason on both."""
+_NOT_FINITE_WORDS = ", ".join(
+    f"'{w}'" for w in ("nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity")
+)
+"""NaN and the infinities as PostgreSQL's cast reads them (in lower case)."""
 _POSTGRES_ANY_NUMBER = (
     r"^\s*([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|" + GROUPED + r")\s*$"
 )
@@ -274,7 +278,10 @@ class _Rewrite:
                 f"THEN CAST(REPLACE({text}, ',', '') AS DOUBLE PRECISION) "
                 f"WHEN {text} ~ '[eE]-' THEN 0.0 "
                 f"WHEN BTRIM({text}) LIKE '-%' THEN CAST('-Infinity' AS DOUBLE PRECISION) "
-                "ELSE CAST('Infinity' AS DOUBLE PRECISION) END END"
+                "ELSE CAST('Infinity' AS DOUBLE PRECISION) END "
+                # NaN and the infinities by name, as DuckDB's TRY_CAST reads them
+                f"WHEN LOWER(BTRIM({text})) IN ({_NOT_FINITE_WORDS}) "
+                f"THEN CAST(BTRIM({text}) AS DOUBLE PRECISION) END"
             )
         if self.dialect == "duckdb":
             return self.parse(duckdb_number(x))
