@@ -148,6 +148,9 @@ def test_the_command_gives_the_intervals_in_json_and_warns_when_wide() -> None:
     assert growth["excess_conf"] > growth["first_order"] - growth["total_order"]  # noise
     assert "warning: 'fine-tuned 7B on one rented L4': the Sobol shares' 95% intervals" in err
     assert "about 2,048 base samples would narrow them to ±0.05" in err
+    # the JSON carries them too, as analyze --json carries its warnings
+    (said,) = json.loads(out)["warnings"]
+    assert f"warning: {said}" in err
 
 
 def test_the_advice_at_the_size_limit_says_how_far_it_narrows() -> None:

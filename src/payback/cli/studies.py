@@ -182,6 +182,7 @@ def _show_sobol(
                     {"name": name, "indices": [s.to_dict() for s in indices[:top]]}
                     for name, indices in rows
                 ],
+                "warnings": result.warnings,  # on stderr too, as analyze --json has them
             }
         )
         return
