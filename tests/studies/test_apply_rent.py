@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import payback
-from helpers import QUARTER
+from helpers import EXAMPLES, QUARTER, assert_user_error, run
 from payback.scenario import SelfHostedOption, load_scenario
 from payback.studies.rewrite import with_winner
 
@@ -95,3 +95,14 @@ def test_a_rent_for_another_gpu_is_replaced(tmp_path: Path) -> None:
     assert "# replaced by payback recommend: usd_per_gpu_hour = 9.0  # our a10g quote\n" in written
     assert _rent(tmp_path) is None  # analyze looks the winner's rent up
     assert not any(" kept: " in note for note in notes)
+
+
+def test_a_recommend_error_about_the_file_names_it(tmp_path: Path) -> None:
+    """It read "error: alternatives: none is self_hosted; ..." where analyze's errors name
+    the file; an error about an argument (--alternative) stays the argument's."""
+    path = tmp_path / "seed.toml"
+    path.write_text((EXAMPLES / "seed.toml").read_text())
+    code, out, err = run("recommend", path)
+    assert_user_error(code, out, err, f"{path}: alternatives: none is self_hosted")
+    code, out, err = run("recommend", EXAMPLES / "quarter-200k.toml", "--alternative", "5")
+    assert_user_error(code, out, err, "error: --alternative 5: the scenario has alternatives")

@@ -14,8 +14,9 @@ option has nothing to look up. They share :class:`~payback.analysis.lookups.Look
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import Lookups, Resolved, Source
@@ -92,8 +93,17 @@ def resolve(
 ) -> Resolved:
     """Fill every catalog-derived number of ``scenario``; :class:`PaybackError` names the field
     (and the file, for a scenario read from one, as its schema errors do)."""
-    try:
+    with file_named(scenario):
         return _run(Lookups(scenario, catalog, today or dt.date.today()))
+
+
+@contextlib.contextmanager
+def file_named(scenario: Scenario) -> Iterator[None]:
+    """A :class:`PaybackError` about a field of ``scenario`` raised within names the file it
+    was read from (``scenario.source``), as its schema errors do; one about an argument of
+    the call (a ``param`` that is a name, such as ``alternative``) is left as it is."""
+    try:
+        yield
     except PaybackError as exc:
         prefix = f"{scenario.source}: " if scenario.source else ""
         of_call = exc.param is not None and exc.param.isidentifier()  # an argument, not a field

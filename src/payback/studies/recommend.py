@@ -334,8 +334,23 @@ def recommend(
     factors apply to every configuration; a serving benchmark in it measures one
     configuration only, so ``analyze`` of that one uses the benchmark instead).
     :class:`PaybackError` names ``alternative``, ``model`` (one of ``models``) or
-    ``max_replicas`` when one of them is wrong.
+    ``max_replicas`` when one of them is wrong; one about a field of a scenario read from a
+    file names the file.
     """
+    from payback.analysis.resolve import file_named
+
+    with file_named(scenario):
+        return _recommend(scenario, alternative, models, catalog, max_replicas, engine)
+
+
+def _recommend(
+    scenario: Scenario,
+    alternative: int | None,
+    models: list[str] | None,
+    catalog: Catalog | None,
+    max_replicas: int,
+    engine: sv.ServingEngine | None,
+) -> Recommendation:
     catalog = catalog or default_catalog()
     index, option = _alternative(scenario, alternative)
     path = f"alternatives.{index}"
