@@ -219,7 +219,6 @@ def _estimated(
         serve["cached_input_share"],
         shows_first_token=option.ttft_ms is not None,  # the loaded first token read below
     )
-    ctx.warnings.extend(f"{path}: {line}" for line in cautions)
     loaded_ttft = estimate.ttft_at_utilization_ms
     if option.ttft_ms is not None and loaded_ttft is not None and loaded_ttft > option.ttft_ms:
         ctx.warnings.append(
@@ -228,6 +227,8 @@ def _estimated(
             f"queueing included) is {loaded_ttft:,.0f} ms, above ttft_ms = {option.ttft_ms:g}; "
             "a lower target_utilization or a faster configuration (recommend() finds one) meets it"
         )
+    # after the figure it qualifies: how far measured first tokens were from it
+    ctx.warnings.extend(f"{path}: {line}" for line in cautions)
     source = (
         f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id} "
         f"({estimate.engine}), "
