@@ -227,8 +227,7 @@ def _estimated(
             f"queueing included) is {loaded_ttft:,.0f} ms, above ttft_ms = {option.ttft_ms:g}; "
             "a lower target_utilization or a faster configuration (recommend() finds one) meets it"
         )
-    # after the figure it qualifies: how far measured first tokens were from it
-    ctx.warnings.extend(f"{path}: {line}" for line in cautions)
+    ctx.warnings.extend(f"{path}: {line}" for line in cautions)  # after what they qualify
     source = (
         f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id} "
         f"({estimate.engine}), "
