@@ -297,6 +297,13 @@ ACCELMARK_ONLINE = (
     "median time per output token, (e2e − TTFT) / (O − 1) a request"
 )
 
+ACCELMARK_INTERACTIVE = (
+    "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
+    "nvidia_a100_sxm4_80gbx1_suite_{A,F}_nvidia_vllm020_0f6c56e4_*/interactive/result.json: "
+    "vLLM 0.20.1 (AsyncLLMEngine in process), 1 × A100 SXM4 80GB, BF16, TP1, greedy, one "
+    "request at a time; median time per output token"
+)
+
 LOAD_GOAL = {"tpot": 0.06, "e2e": 0.06, "ttft": 0.15, "capacity": 0.10}
 """Under load: time per output token and end-to-end latency within 6% mean absolute
 error on every GPU family, time to the first token within 15%, capacity within 10% of the
@@ -963,6 +970,37 @@ SERVING = [
         "--num-prompts 10 --max-concurrency 1",
         batch=1,
         engine=sv.SGLANG,
+    ),
+    ServingRow(
+        "llama-3.1-8b",
+        "a100-80gb",
+        1,
+        "bf16",
+        246,
+        346,
+        10.77,
+        "itl",
+        "Meta-Llama-3-8B-Instruct (Llama 3.1 8B's shape), vLLM 0.20.1 in process, one request "
+        "at a time over the first 150 prompts (236.1 tokens and about 10 of chat template; "
+        "outputs as the suite's closed loop measured them), median TPOT",
+        ACCELMARK_INTERACTIVE,
+        batch=1,
+        engine=sv.VLLM,
+    ),
+    ServingRow(
+        "qwen2.5-0.5b",
+        "a100-80gb",
+        1,
+        "bf16",
+        103,
+        211,
+        1.83,
+        "itl",
+        "Qwen2.5-0.5B-Instruct, vLLM 0.20.1 in process, one request at a time over the first "
+        "150 prompts (72.6 tokens and about 30 of chat template), median TPOT",
+        ACCELMARK_INTERACTIVE,
+        batch=1,
+        engine=sv.VLLM,
     ),
 ]
 
