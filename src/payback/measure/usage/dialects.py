@@ -24,10 +24,8 @@ DIALECTS = (
     "presto",
     "athena",
     "redshift",
-    "mysql",
     "tsql",
     "oracle",
-    "sqlite",
     "hive",
     "starrocks",
     "doris",
@@ -36,6 +34,10 @@ DIALECTS = (
     "risingwave",
 )
 """Dialects ``--sql --dialect`` writes (those SQLGlot writes whose SQL has grouping sets)."""
+
+WITHOUT_GROUPING_SETS = {"sqlite": "SQLite", "mysql": "MySQL", "mariadb": "MariaDB"}
+"""Dialects SQLGlot writes whose engines have no ``GROUPING SETS`` (MySQL only ``WITH
+ROLLUP``): the query would not run there, so none is printed for them."""
 
 ALIASES = {"postgresql": "postgres", "pg": "postgres", "sqlserver": "tsql", "mssql": "tsql"}
 """Other names of a dialect: the URL scheme ``postgresql``, SQL Server's."""
@@ -49,6 +51,13 @@ def dialect_named(text: str) -> str:
     ('postgres', 'bigquery')
     """
     name = ALIASES.get(text.strip().lower(), text.strip().lower())
+    if name in WITHOUT_GROUPING_SETS:
+        raise PaybackError.bad(
+            "dialect",
+            repr(text),
+            f"{WITHOUT_GROUPING_SETS[name]} has no GROUPING SETS, which the query needs; "
+            f"one of {', '.join(DIALECTS)}",
+        )
     if name not in DIALECTS:
         raise PaybackError.bad("dialect", repr(text), f"one of {', '.join(DIALECTS)}")
     return name
