@@ -110,11 +110,14 @@ readable time, as DuckDB's TRY_CAST makes it."""
 
 def duckdb_number(x: str) -> str:
     """DuckDB SQL of a DOUBLE from ``x``: a number, or digits grouped by commas
-    (:data:`GROUPED`, tried only where the cast fails); NULL otherwise."""
+    (:data:`GROUPED`, tried only where the cast fails); NULL otherwise. Text with an
+    underscore is no number: DuckDB's cast reads ``1_000`` as 1000 (and ``1.5_0`` as 1.5),
+    which PostgreSQL's and ClickHouse's do not, so a file and every table read it alike."""
     text = f"CAST({x} AS VARCHAR)"
     return (
+        f"CASE WHEN NOT contains({text}, '_') THEN "
         f"coalesce(TRY_CAST({x} AS DOUBLE), CASE WHEN regexp_matches({text}, "
-        f"'^\\s*{GROUPED}\\s*$') THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END)"
+        f"'^\\s*{GROUPED}\\s*$') THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END) END"
     )
 
 
