@@ -1218,6 +1218,12 @@ ODD_TIMES = [
     "2026-13-45 10:00",
     "2026-02-30",
     "not a time",
+    "0001-01-01T00:00:00Z",  # Go's unset time: before 1970 (it was no time on the engines)
+    "0000-01-01",  # before 1970, as DuckDB reads it (PostgreSQL has no year 0, ClickHouse
+    # read this year)
+    "2026-10-01 08:00:00 +02",  # DuckDB reads no space before an offset, nor a small z
+    "2026-10-01 08:00:00z",  # (the engines read both)
+    "1900-02-29",  # no such day (1900 was no leap year)
     None,
 ]
 ODD_NUMBERS = ["100", " 1e2 ", "1e999", "9" * 400, "abc", "-3", "1.5e9", "1_000", None]
@@ -1230,7 +1236,9 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
 ) -> None:
     """Times and token counts stored as text: a value PostgreSQL's cast would fail on (a
     13th month, February 30, 1e999) ends no query; the rows are counted as unusable, by
-    reason, and the same as DuckDB counts them."""
+    reason, and the same as DuckDB (and a file of the same rows) counts them: a year of
+    leading zeros is a time before 1970 on every engine, and text DuckDB reads as no time
+    (a space before an offset) is none on PostgreSQL and ClickHouse too."""
     import duckdb
     import psycopg
 
@@ -1258,7 +1266,8 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
     # 9 times read, 2 token counts used each (100 and 1e2)
     assert got.rows["used"] == want.rows["used"] == 18
     assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
-    assert got.rows["unreadable_why"]["no time that reads as a date"] == 5 * len(ODD_NUMBERS)
+    assert got.rows["unreadable_why"]["no time that reads as a date"] == 8 * len(ODD_NUMBERS)
+    assert got.rows["unreadable_why"]["a time before 1970 or after 2199"] == 2 * len(ODD_NUMBERS)
     assert got.traffic == want.traffic
     # ClickHouse's best-effort parse would read more (a date without its year): the same
     # ISO 8601 text is read there, and numbers with spaces around them
