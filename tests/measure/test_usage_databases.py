@@ -1803,3 +1803,45 @@ def test_an_infinite_time_is_an_unusable_row_not_a_failed_query(
         from_file = profile_usage([tmp_path / f"endless.{suffix}"])
         assert {**from_file.rows, "examples": []} == {**got.rows, "examples": []}, suffix
         assert from_file.traffic == got.traffic
+
+
+def test_columns_whose_names_differ_only_in_case_read_the_first_as_files_do(
+    pg_logs: str, tmp_path: Path
+) -> None:
+    """A table with Prompt_Tokens (7) before prompt_tokens (100): a CSV with that header reads
+    the first and warns; PostgreSQL and ClickHouse read the last (100), silently. Now the
+    first on every path, with a warning naming both."""
+    import psycopg
+
+    create = (
+        'CREATE TABLE twins (created_at {}, "Prompt_Tokens" {}, "prompt_tokens" {}, '
+        '"completion_tokens" {})'
+    )
+    with psycopg.connect(pg_logs) as con:
+        con.execute(create.format("timestamptz", "int", "int", "int"))
+        con.execute("INSERT INTO twins VALUES ('2026-03-01 10:00:00+00', 7, 100, 10)")
+    try:
+        on_postgres = profile_database(pg_logs, table="twins")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP TABLE twins")
+    chdb_session = pytest.importorskip("chdb.session")
+    session = chdb_session.Session(str(tmp_path / "chdb"))
+    columns = create.format("DateTime64(6, 'UTC')", "Int32", "Int32", "Int32").replace('"', "`")
+    session.query(columns + " ENGINE = MergeTree ORDER BY tuple()")
+    session.query("INSERT INTO twins VALUES ('2026-03-01 10:00:00', 7, 100, 10)")
+    session.close()
+    on_clickhouse = profile_database(f"chdb://{tmp_path / 'chdb'}", table="twins")
+    csv_path = tmp_path / "twins.csv"
+    csv_path.write_text(
+        "created_at,Prompt_Tokens,prompt_tokens,completion_tokens\n2026-03-01T10:00:00Z,7,100,10\n"
+    )
+    from_file = profile_usage([csv_path])
+    assert from_file.traffic["input_tokens"] == 7
+    assert "the first is read" in from_file.warnings[0]
+    for got in (on_postgres, on_clickhouse):
+        assert got.traffic == from_file.traffic
+        assert got.warnings[0] == (
+            f"{got.table}: columns whose names differ only in case: Prompt_Tokens and "
+            "prompt_tokens; the first of each is read (name another with columns)"
+        )
