@@ -14,10 +14,7 @@ from payback import estimate_serving, estimate_training
 from payback.catalog import default_catalog
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
-from payback.hardware.device import gpu_family
 from payback.hardware.cautions import (
-    FIRST_TOKEN_FIXED_MS,
-    FIRST_TOKEN_RUNS,
     REGIMES,
     SERIES_THRESHOLD,
     loaded_step_parts,
@@ -25,6 +22,8 @@ from payback.hardware.cautions import (
     training_cautions,
     training_regimes,
 )
+from payback.hardware.device import gpu_family
+from payback.hardware.first_token import FIRST_TOKEN_FIXED_MS, FIRST_TOKEN_RUNS
 
 accuracy = benchmark_module("accuracy")
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from payback.figures import rate_text
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
 from payback.hardware.device import gpu_family, on_gpu, peak_flops
+from payback.hardware.first_token import FIRST_TOKEN_FIXED_MS, first_token_regime
 from payback.hardware.load import _prompt_parts
 from payback.hardware.placement import serving_shape
 
@@ -84,45 +84,6 @@ SERIES_THRESHOLD = 1.3
 """The kernels-overlapped regimes' threshold: the step with its kernels in series over the
 estimated one (S22 1.43x and H1 1.66x inside; S24, 1.21x, within the goal)."""
 
-
-@dataclass(frozen=True)
-class FirstTokenRuns:
-    """The rows the first-token caution cites on one GPU family, and what they say."""
-
-    rows: tuple[str, ...]
-    loads: tuple[float, float]
-    """Their load: the estimate's output over its capacity (a closed loop), or the rate over
-    the estimated capacity (Poisson arrivals)."""
-    runs: str
-    why: str
-
-
-FIRST_TOKEN_RUNS: dict[str, FirstTokenRuns] = {
-    "ada": FirstTokenRuns(
-        ("L10", "L11", "L12", "L13"),
-        (0.19, 0.66),
-        "closed loops of 8-48 clients",
-        "a wait before the engine that grows with the load, which no modelled mechanism explains",
-    ),
-    "ampere": FirstTokenRuns(
-        ("L15", "Q1", "Q3", "Q4", "Q6", "Q7"),
-        (0.03, 0.57),
-        "a closed loop of 32 clients, Poisson arrivals of 5-40 requests/s",
-        "6.6-12.6 ms a request outside the engine's steps (the chat template, tokenization, "
-        "the output path), which the estimate does not count",
-    ),
-}
-"""The first-token caution's rows by the GPU family they ran on: vLLM's Mistral-7B on an
-RTX 4090, and vLLM 0.20.1 in process on an A100 80GB (AccelMark)."""
-FIRST_TOKEN_FIXED_MS = 20.0
-"""The first-token caution's second threshold [ms]: under it the time a request spends
-outside the engine's steps, which the estimate does not count, is a large share of the first
-token at any load. Measured: 6.6-12.6 ms a request on an A100 with vLLM in process, no HTTP
-server (Q1-Q7, L15, each at most 57% of capacity), and 17-18 ms with vLLM's OpenAI server
-for a prompt served alone on an RTX 4090 and an L4 (docs/accuracy.md, 'Where the goal is
-missed'). Q6 and Q7 (Qwen2.5-0.5B, 3-13% of capacity, first tokens of 3.5 and 3.6 ms
-estimated) are inside; L9, L14 and L16 (32.8-58 ms estimated, 10-12% of capacity) are
-outside and within the goal, and the threshold lies between."""
 
 REGIMES: dict[str, Regime] = {
     "kernels-overlapped": Regime(
@@ -267,7 +228,7 @@ REGIMES: dict[str, Regime] = {
   1.16x, outside.
 - ``first-token-under-load`` (serving on vLLM on an Ada or Ampere GPU, the first token
   shown): the planned utilisation at least ``threshold``, or the first token estimated
-  under :data:`FIRST_TOKEN_FIXED_MS` at any load. The closed loops L10-L13 (Mistral-7B on
+  under :data:`~payback.hardware.first_token.FIRST_TOKEN_FIXED_MS` at any load. The closed loops L10-L13 (Mistral-7B on
   an RTX 4090, 8-48 clients, 19-66% of the estimated capacity) measured the first token
   1.20-2.70x the estimate, a gap that grows with the load and no modelled mechanism
   explains (docs/accuracy.md, 'Where the goal is missed'); L9 (4 clients, 10%) is 1.08x,
@@ -488,7 +449,7 @@ def serving_regimes(
     parts = loaded_step_parts(model, gpu, estimate, engine, cached_input_share)
     out = _overlapped(parts, estimate, engine)
     if shows_first_token:
-        out |= _first_token(gpu, estimate, engine)
+        out |= first_token_regime(REGIMES["first-token-under-load"], gpu, estimate, engine)
     ampere = REGIMES["ampere-prefill-heavy"]
     bound = parts.compute_s / parts.memory_s
     if (
@@ -549,33 +510,6 @@ def _overlapped(
         f"{overlap.worst.ratio:.2f}x slower than estimated ({_cited(overlap)}) and "
         f"{engine.name}'s GEMMs and attention are separate kernels too; no {engine.name} run "
         "in it has been measured"
-    }
-
-
-def _first_token(gpu: Gpu, estimate: ServingEstimate, engine: sv.ServingEngine) -> dict[str, str]:
-    """The first-token-under-load regime: vLLM on an Ada or Ampere GPU, the first token
-    estimated at a planned utilisation of at least its threshold, or under
-    :data:`FIRST_TOKEN_FIXED_MS` (idle where no utilisation is planned)."""
-    regime = REGIMES["first-token-under-load"]
-    family = gpu_family(gpu)
-    utilization = estimate.utilization
-    ttft = estimate.ttft_ms if utilization is None else estimate.ttft_at_utilization_ms
-    if engine.name != "vllm" or family not in FIRST_TOKEN_RUNS or ttft is None:
-        return {}
-    loaded = utilization is not None and utilization >= regime.threshold
-    if not loaded and ttft >= FIRST_TOKEN_FIXED_MS:
-        return {}
-    runs = FIRST_TOKEN_RUNS[family]
-    rows = [r for r in regime.inside if r.row in runs.rows]
-    at = "" if utilization is None else f" at {rate_text(utilization)} of capacity"
-    name = family.capitalize()
-    return {
-        regime.name: f"first token{at} with vllm on an {name} GPU ({gpu.id}): the estimate's "
-        f"{ttft:,.0f} ms; published vLLM runs on an {name} GPU at "
-        f"{runs.loads[0] * 100:.0f}-{runs.loads[1]:.0%} of their estimated capacity "
-        f"({runs.runs}) measured first tokens {min(r.ratio for r in rows):.2f}-"
-        f"{max(r.ratio for r in rows):.2f}x the estimate "
-        f"(docs/accuracy.md {', '.join(f'{r.row} {r.ratio:.2f}x' for r in rows)}): {runs.why}"
     }
 
 
