@@ -22,7 +22,7 @@ and how many it takes to pay back within a quarter.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -478,4 +478,6 @@ def analyze_portfolio(
         from payback.studies.portfolio_uncertainty import portfolio_monte_carlo
 
         uncertainty = portfolio_monte_carlo(p, samples, seed)
+        if uncertainty.get("warnings"):  # said where the portfolio's own are
+            p = replace(p, warnings=[*p.warnings, *uncertainty["warnings"]])
     return PortfolioAnalysis(p, ev, alternatives, uncertainty)
