@@ -14,6 +14,7 @@ from payback.analysis.result import usd as money
 from payback.analysis.verdict import NOT_CHEAPER, saves_nothing
 from payback.report.charts import Chart
 from payback.report.common import MARKER, in_month_text, month_text
+from payback.report.controls import clean
 from payback.report.explain import crossing_text
 from payback.report.explain import usd as prose_usd
 from payback.report.portfolio_common import (
@@ -220,7 +221,7 @@ def _inputs_caption(analysis: PortfolioAnalysis) -> str:
 def _html_table(table: _Table) -> str:
     """A table's header and rows as HTML, in a box that scrolls on its own when the table
     is wider than a phone (the page does not)."""
-    e = html.escape
+    e = _escape
     head = "".join(f"<th>{e(h)}</th>" for h in table.header)
     rows = "".join(
         "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
@@ -242,7 +243,7 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     each workload's contribution and the migration order; the charts; the explanation."""
     from payback.report.portfolio_charts import portfolio_charts
 
-    e = html.escape
+    e = _escape
     body = [f"<h1>{e(analysis.name)}</h1>"]
     for block in _blocks(analysis):
         if isinstance(block, str):
@@ -282,8 +283,14 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     )
 
 
+def _escape(text: str) -> str:
+    """``text`` as HTML, without control characters (as the terminal shows it)."""
+    return html.escape(clean(text))
+
+
 def _md(text: str) -> str:
-    out = text
+    """``text`` as Markdown, without control characters (as the terminal shows it)."""
+    out = clean(text)
     for ch in "\\`*_[]<>|#~":
         out = out.replace(ch, "\\" + ch)
     return out
