@@ -18,6 +18,7 @@ __all__ = [
     "contribution_rows",
     "fleet_header",
     "fleet_words",
+    "gpus_text",
     "month_costs",
     "order_rows",
     "placement_words",
@@ -52,6 +53,17 @@ def workload_rows(analysis: PortfolioAnalysis) -> list[list[str]]:
     return rows
 
 
+def gpus_text(x: float) -> str:
+    """A count of GPUs as a single scenario writes one: whole, with thousands separators
+    ('1,034', '8,697,542'; it read '1034' and '8.69754e+06'); a fleet scaled to zero, busy
+    GPU-hours / 730, to three figures ('0.417').
+
+    >>> gpus_text(8_697_542.0), gpus_text(2.0), gpus_text(0.41666)
+    ('8,697,542', '2', '0.417')
+    """
+    return f"{x:,.0f}" if x >= 100 or x == round(x) else f"{x:.3g}"
+
+
 def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
     """How the shared fleet's GPUs are placed in ``month`` (0: the first): ``""`` when they
     all mix adapters, else how many are pinned to one workload's adapter."""
@@ -60,15 +72,18 @@ def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
     pinned, gpus = alt.pinned_gpus[month], alt.gpus[month]
     mixed = gpus - pinned
     if mixed == 0:
-        return f"each workload on GPUs of its own ({pinned:g}: cheaper than mixing adapters)"
-    return f"{pinned:g} pinned to a single workload's adapter, {mixed:g} mixing adapters"
+        return "each workload on GPUs of its own (cheaper than mixing adapters)"
+    return (
+        f"{gpus_text(pinned)} pinned to a single workload's adapter, {gpus_text(mixed)} "
+        "mixing adapters"
+    )
 
 
 def fleet_words(alt: PortfolioAlternative) -> str:
     """The alternative's fleet in a few words, with the shared fleet's GPUs."""
     if shares_fleet(alt) and alt.gpus is not None:
         first, most = alt.gpus[0], max(alt.gpus)
-        gpus = f"{first:g} GPUs" + (f", up to {most:g}" if most != first else "")
+        gpus = f"{gpus_text(first)} GPUs" + (f", up to {gpus_text(most)}" if most != first else "")
         placed = placement_words(alt)
         return f"one shared fleet, an adapter per workload: {gpus}" + (
             f" ({placed})" if placed else ""
