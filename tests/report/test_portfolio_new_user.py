@@ -74,3 +74,65 @@ def test_gpus_text() -> None:
         "12.5",
         "10,000,000",
     ]
+
+
+SAMPLED = """
+[scenario]
+name = "two tasks with ranges"
+horizon_months = 12
+
+[baseline]
+name = "api"
+kind = "per_request"
+usd_per_1k_requests = 2.0
+
+[[alternatives]]
+name = "8B shared"
+kind = "self_hosted"
+usd_per_gpu_hour = { dist = "triangular", low = 0.7, mode = 0.86, high = 1.2 }
+replica_requests_per_s = 6.0
+
+[[workloads]]
+name = "triage"
+traffic = { requests_per_month = { dist = "uniform", low = 200000, high = 600000 } }
+
+[[workloads]]
+name = "summaries"
+traffic = { requests_per_month = 150000 }
+"""
+
+
+def test_one_sample_is_said_as_one(tmp_path: Path) -> None:
+    path = tmp_path / "sampled.toml"
+    path.write_text(SAMPLED)
+    code, out, err = run("analyze", path, "--samples", "1")
+    assert code == 0, err
+    assert "Monte Carlo (1 sample): " in out  # it read '(1 samples)'
+    code, out, err = run("analyze", path, "--samples", "2")
+    assert "Monte Carlo (2 samples): " in out
+
+
+def test_sampling_reports_its_progress_as_a_scenarios_does(tmp_path: Path) -> None:
+    """2,000,000 samples ran 90 s with no progress bar: the first chunk of 2,000 tells the
+    time of the whole run early, then the rest in chunks of 57,692 (1,500,000 cells over
+    13 months x 2 workloads)."""
+    from payback.scenario import load_scenario
+    from payback.studies.portfolio import analyze_portfolio
+
+    calls: list[tuple[int, int]] = []
+    path = tmp_path / "sampled.toml"
+    path.write_text(SAMPLED)
+    scenario = load_scenario(path)
+    analyze_portfolio(scenario, samples=62_000, progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(2_000, 62_000), (59_692, 62_000), (62_000, 62_000)]
+
+
+def test_one_gpu_is_said_as_one(tmp_path: Path) -> None:
+    """Two small workloads on one 6 requests/s replica: '1 GPU', where it read '1 GPUs'."""
+    path = tmp_path / "sampled.toml"
+    path.write_text(SAMPLED)
+    code, out, _ = run("explain", path)
+    assert code == 0
+    assert "The shared fleet runs 1 GPU in month 1: every one mixes adapters." in out
+    code, out, _ = run("analyze", path)
+    assert "one shared fleet, an adapter per workload: 1 GPU " in out

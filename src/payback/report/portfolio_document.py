@@ -84,7 +84,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
             {
                 "shared": "one shared fleet, an adapter per workload",
             }.get(alt.fleet or "", fleet_words(alt))
-            + (f" ({gpus_text(alt.gpus[0])} GPUs in month 1)" if alt.gpus else ""),
+            + (f" ({gpus_text(alt.gpus[0], 'GPU')} in month 1)" if alt.gpus else ""),
         ],
         [
             "placement, month 1",
@@ -484,7 +484,7 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
     if alt.gpus is not None:
         placed = placement_words(alt)
         paragraphs.append(
-            f"The shared fleet runs {gpus_text(alt.gpus[0])} GPUs in month 1: "
+            f"The shared fleet runs {gpus_text(alt.gpus[0], 'GPU')} in month 1: "
             + (
                 f"{placed}. A replica that serves one workload's adapter alone runs it "
                 "merged, without the multi-adapter penalty, so workloads that fill whole "

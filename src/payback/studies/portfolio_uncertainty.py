@@ -38,15 +38,23 @@ def _inputs(p: Portfolio) -> list[Any]:
     ]
 
 
-def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str, Any]:
+def portfolio_monte_carlo(
+    p: Portfolio, samples: int, seed: int = 0, progress: Progress | None = None
+) -> dict[str, Any]:
     """Every distribution of the scenario (``workloads.2.traffic.requests_per_month`` too)
     sampled ``samples`` times, all samples through :func:`evaluate_portfolio` at once (in
     chunks that bound memory): per alternative, the same summary as
     :func:`payback.studies.uncertainty.monte_carlo`'s. Each sample is drawn inside its
     field's range (the capacity floor included), as a scenario's are; samples whose fleet
     would need more GPUs than a scenario may plan are counted, and said under
-    ``warnings`` (:func:`_fleet_cap_lines`)."""
-    from payback.studies.uncertainty import CELLS_PER_CHUNK, check_sampling, sample_outcomes
+    ``warnings``. ``progress(done, total)`` is called as chunks complete (a small first
+    one, so the time of the whole run is known early), as a scenario's sampling calls it."""
+    from payback.studies.uncertainty import (
+        CELLS_PER_CHUNK,
+        FIRST_CHUNK,
+        check_sampling,
+        sample_outcomes,
+    )
 
     check_sampling(samples, seed)
     inputs = _inputs(p)
@@ -66,6 +74,8 @@ def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str
         horizon=horizon,
         alternatives=len(p.scenario.alternatives),
         chunk=max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * len(p.parts))),
+        first_chunk=FIRST_CHUNK,
+        progress=progress,
     )
     out: dict[str, Any] = {
         "samples": samples,
