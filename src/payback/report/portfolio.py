@@ -11,6 +11,7 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
+from payback.figures import rate_text
 from payback.report.common import within_text
 from payback.report.portfolio_common import (
     break_even_cell,
@@ -39,7 +40,7 @@ def _header(analysis: PortfolioAnalysis) -> Text:
         f"{total:,.0f} requests in month 1"
     )
     if info.discount_rate_annual:
-        text.append(f"; discount {info.discount_rate_annual:.0%}/year")
+        text.append(f"; discount {rate_text(info.discount_rate_annual)}/year")
     return text
 
 
@@ -90,7 +91,8 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     )
     table.add_row("Break-even", break_even_cell(alt, horizon))
     table.add_row(
-        f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
+        f"NPV, {months_text(horizon)}" + (f" at {rate_text(rate)}" if rate else ""),
+        money(alt.npv_usd),
     )
     table.add_row("Pays back within", within_text(alt.pays_back_within))
     return table

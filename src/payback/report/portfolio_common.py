@@ -10,6 +10,7 @@ from typing import Any
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import month_text, saves_nothing, usd_column
+from payback.figures import rate_text, share_text
 from payback.report.common import NOTHING_SAVED_WHY, SAME_SAMPLES, window_shares
 from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
 
@@ -44,7 +45,7 @@ def workload_rows(analysis: PortfolioAnalysis) -> list[list[str]]:
             [
                 w.name,
                 f"{t.requests_per_month:,.0f}",
-                f"{t.growth_monthly:+.1%}" if t.growth_monthly else "-",
+                rate_text(t.growth_monthly, signed=True) if t.growth_monthly else "-",
                 lengths,
                 f"{t.peak_to_average:g}",
                 (w.baseline or scenario.baseline).name,
@@ -200,7 +201,7 @@ def sampled_words(summary: dict[str, Any], horizon: int, inputs: int) -> str:
     if not inputs:
         return f"Monte Carlo ({_samples(summary['samples'])}): {SAME_SAMPLES}"
     shares = window_shares(summary["p_break_even_within"], horizon)
-    within = ", ".join(f"within {months_text(k)} {p:.0%}" for k, p in shares)
+    within = ", ".join(f"within {months_text(k)} {share_text(p)}" for k, p in shares)
     npv = summary["npv_usd_percentiles"]
     return (
         f"Monte Carlo ({_samples(summary['samples'])}): pays back {within}; NPV p10 "

@@ -12,6 +12,7 @@ import payback
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import NOT_CHEAPER, saves_nothing
+from payback.figures import rate_text
 from payback.report.charts import Chart
 from payback.report.common import MARKER, in_month_text, month_text
 from payback.report.controls import clean
@@ -72,7 +73,7 @@ def _workloads(analysis: PortfolioAnalysis) -> _Table:
 def _npv_terms(analysis: PortfolioAnalysis) -> str:
     """``24 months at 10%``: the NPV's horizon and discount rate, as ``analyze`` says them."""
     rate = analysis.scenario.scenario.discount_rate_annual
-    return months_text(analysis.horizon_months) + (f" at {rate:.0%}" if rate else "")
+    return months_text(analysis.horizon_months) + (f" at {rate_text(rate)}" if rate else "")
 
 
 def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:

@@ -12,6 +12,8 @@ import math
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from payback.figures import rate_text
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
@@ -157,7 +159,7 @@ def fleet_problems(scenario: Scenario, estimated: Collection[str] = ()) -> list[
                     f"fleet would need {gpu_count(gpus)} GPUs in month {month} "
                     f"({gpu_count(traffic.requests_per_month * (1 + traffic.growth_monthly) ** (month - 1))} "
                     f"requests, busiest hour {traffic.peak_to_average:g}× the mean, "
-                    f"planned at {option.target_utilization:.0%} of capacity); {allowed}"
+                    f"planned at {rate_text(option.target_utilization)} of capacity); {allowed}"
                 )
     return out
 

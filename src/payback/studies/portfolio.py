@@ -39,6 +39,7 @@ from payback.analysis.portfolio import (
 )
 from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, months_text, usd
 from payback.analysis.verdict import NOT_CHEAPER, in_month_text, month_text, saves_nothing
+from payback.figures import rate_text
 from payback.finance._types import FloatArray
 from payback.scenario import Scenario
 
@@ -263,7 +264,7 @@ class PortfolioAnalysis(ScenarioFacts):
         best = max(self.alternatives, key=lambda a: a.npv_usd)
         rate = self.scenario.scenario.discount_rate_annual
         npv = f"NPV {usd(best.npv_usd)} over {months_text(self.horizon_months)}" + (
-            f" at {rate:.0%}" if rate else ""
+            f" at {rate_text(rate)}" if rate else ""
         )
         n = len(best.workloads)
         if best.break_even_month is None:
