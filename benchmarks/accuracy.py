@@ -284,10 +284,11 @@ RTX4090_LOAD = (
 
 ACCELMARK = (
     "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
-    "nvidia_a100_sxm4_80gbx1_suite_{A,F}_nvidia_vllm020_0f6c56e4_*/sustained/result.json: "
-    "vLLM 0.20.1 (V1 engine, AsyncLLMEngine in process, no HTTP server), 1 × A100 SXM4 80GB, "
-    "BF16, TP1, greedy, chat template; a closed loop for 30 (A) or 15 (F) minutes, the first "
-    "two discarded; output tokens and requests completed a minute, the median first token"
+    "nvidia_a100_sxm4_80gbx1_suite_{A,C,F}_nvidia_vllm020_0f6c56e4_*/sustained/result.json "
+    "(suite C under bf16/): vLLM 0.20.1 (V1 engine, AsyncLLMEngine in process, no HTTP "
+    "server), 1 × A100 SXM4 80GB, BF16, TP1, greedy, chat template; a closed loop for 30 (A) "
+    "or 15 (C, F) minutes, the suite's warm-up minutes (2 or 1) discarded; output tokens and "
+    "requests completed a minute, the median first token"
 )
 ACCELMARK_ONLINE = (
     "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
@@ -494,6 +495,15 @@ LOAD = [
         (3296.21, 11576.2),
         13.0,
         "Qwen2.5-0.5B-Instruct, suite F (its default system prompt in the template)",
+    ),
+    _accelmark(
+        "llama-3.1-8b",
+        34,
+        (100, 245.4),
+        8,
+        (118.57, 706.9),
+        35.2,
+        "Llama-3.1-8B-Instruct, suite C (Llama 3.1's dated system header in the template)",
     ),
 ]
 """Latency under load, closed loops held against published sweeps."""
@@ -1239,11 +1249,15 @@ HELD_BACK: dict[str, ServingRow] = {
 def row_ratios() -> dict[str, float]:
     """Every row's ratio by its id in docs/accuracy.md (predicted ÷ published, latencies
     inverted): the serving rows ``S1``…, the training rows ``T1``…, the held-back rows
-    (:data:`HELD_BACK`), the rows under load by their first token, ``L1``… (the measured
-    TTFT over the predicted), and the own training runs by stack, ``O8/standard`` (a
+    (:data:`HELD_BACK`), the rows under load by their first token, ``L1``… and ``Q1``…
+    (the measured TTFT over the predicted; a Poisson rate past the estimated capacity has
+    none), and the own training runs by stack, ``O8/standard`` (a
     stack's estimate over the measured tokens/s)."""
     out = {f"S{i}": row.ratio() for i, row in enumerate(SERVING, 1)}
     out |= {f"L{i}": row.ttft_ms / row.predicted()[0] for i, row in enumerate(LOAD, 1)}
+    for i, row in enumerate(POISSON, 1):
+        if (loaded := row.predicted()) is not None:
+            out[f"Q{i}"] = row.ttft_ms / loaded[0]
     out |= {f"T{i}": row.ratio() for i, row in enumerate(TRAINING, 1)}
     out |= {name: row.ratio() for name, row in HELD_BACK.items()}
     for j, run in enumerate(own_runs(), 1):
