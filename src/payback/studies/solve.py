@@ -120,7 +120,7 @@ def _dense(allowed: FieldRange, current: float, reach: float, whole: bool) -> Fl
     parts = [np.linspace(low, current, half), np.linspace(current, high, half)]
     if low > 0 and current / low > 10:
         parts.append(np.geomspace(low, current, half))
-    elif low <= 0 < current:
+    elif low <= 0 < current * 1e-6:  # a denormal today's value (1e-320) has no decades below
         parts.append(np.geomspace(current * 1e-6, current, half))
     if current > 0 and high / current > 10:
         parts.append(np.geomspace(current, high, half))

@@ -1,0 +1,66 @@
+"""A second hostile-input pass over the commands, tried as a new user would: each case
+failed before its fix (an internal error, a line that named no file, a link split or
+replaced, a bound left unsaid), and gives one line and exit code 2, or the answer, now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from helpers import EXAMPLES
+from payback.cli import app
+
+ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+SEED = EXAMPLES / "seed.toml"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner(env=ENV | (env or {})).invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def one_error(code: int, out: str, err: str) -> str:
+    """The single ``error:`` line of a run that failed with exit code 2."""
+    assert code == 2, (out, err)
+    assert "Traceback" not in err + out
+    errors = [line for line in err.strip().splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, err
+    return errors[0]
+
+
+def seed_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = SEED.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "scenario.toml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------ a saving too small to count
+
+
+@pytest.mark.parametrize("command", ["analyze", "explain"])
+def test_a_denormal_traffic_is_answered_not_an_internal_error(tmp_path: Path, command: str) -> None:
+    """1e-320 requests a month saves about 1e-322 dollars a month: the months to recover the
+    $400 overflowed math.ceil (analyze, 'OverflowError', exit 1), and explain's solve asked
+    numpy for a geometric grid from 0 ('Geometric sequence cannot include zero')."""
+    path = seed_with(tmp_path, "requests_per_month = 20000", "requests_per_month = 1e-320")
+    code, out, err = run(command, path)
+    assert code == 0, err
+    assert "internal error" not in err
+    words = " ".join(out.split())
+    assert "too little to ever recover the $400.00 still owed" in words
+
+
+def test_a_denormal_saving_is_never_recovered_in_words() -> None:
+    import numpy as np
+
+    from payback.analysis.verdict import never_reason
+
+    saved = np.array([5e-324] * 6)
+    cumulative = np.concatenate([[-400.0], -400.0 + np.cumsum(saved)])
+    assert never_reason(saved, cumulative) == (
+        "saves $0.00/month (month 6), too little to ever recover the $400.00 still owed"
+    )
