@@ -64,3 +64,46 @@ def test_a_denormal_saving_is_never_recovered_in_words() -> None:
     assert never_reason(saved, cumulative) == (
         "saves $0.00/month (month 6), too little to ever recover the $400.00 still owed"
     )
+
+
+# ------------------------------------------------------------------ a file this user may not read
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (("analyze", "{path}"), "error: {path}: cannot read: permission denied"),
+        (
+            (
+                "estimate",
+                "serving",
+                "--model",
+                "qwen2.5-7b",
+                "--gpu",
+                "l4",
+                "--calibration",
+                "{path}",
+            ),
+            "error: --calibration {path}: cannot read: permission denied",
+        ),
+    ],
+)
+def test_a_file_without_read_permission_is_named_with_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], start: str
+) -> None:
+    """chmod 000 as a user (not root, who reads it all the same): Typer refuses the path and
+    the line read 'error: FILE: must be a file path', naming neither the file nor why."""
+    import os
+
+    path = tmp_path / "locked.toml"
+    path.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    real_access = os.access
+
+    def access(target: object, mode: int, *a: object, **k: object) -> bool:
+        if mode == os.R_OK and str(target) == str(path):
+            return False  # as chmod 000 does for a user who is not root
+        return real_access(target, mode, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    line = one_error(*run(*(a.format(path=path) for a in args)))
+    assert line.startswith(start.format(path=path)), line

@@ -249,6 +249,11 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
         return f"{_param_name(param)}: missing; {where} needs {_kind(param)}{_help(param)}"
     if isinstance(exc, click.BadParameter) and exc.param is not None:
         param = exc.param
+        refused = _PATH_REFUSED.match(message)
+        if refused:  # Typer's own check of a path: the file, and why
+            path, why = refused.groups()
+            named = "" if isinstance(param, TyperArgument) else f"{_param_name(param)} "
+            return f"{named}{_shown(path)}: {_PATH_WHY.get(why, why)}"
         value = _bad_value(exc, param, argv)
         shown = f" {_shown(value)}" if value is not None else ""
         return f"{_param_name(param)}{shown}: must be {_kind(param)}"
@@ -271,6 +276,19 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
             f"{' '.join(takes) or 'no argument'} and options"
         )
     return message
+
+
+_PATH_REFUSED = re.compile(
+    r"(?:File|Directory|Path) '(.*)' (does not exist|is a file|is a directory|is not readable|"
+    r"is not writable)\.$",
+    re.IGNORECASE,
+)
+"""Typer's check of a path argument or option (readable by default), as it words it."""
+_PATH_WHY = {
+    "is not readable": "cannot read: permission denied (this user may not read it; chmod u+r)",
+    "is not writable": "cannot write: permission denied (this user may not write it)",
+    "does not exist": "no such file",
+}
 
 
 def _command_for(group: TyperGroup, argv: Sequence[str]) -> tuple[Any, str]:
