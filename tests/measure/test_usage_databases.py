@@ -1365,6 +1365,9 @@ UNIX_TEXT = [
     "1e300",  # no time: too large for microseconds in a BIGINT
     "9.1e21",  # no time (the year 290,000 in ns): past the bound files and databases share
     "nan",
+    "inf",  # an infinity is no time, as "nan" is (DuckDB reads these three as a time)
+    "Infinity",
+    " -infinity ",
     "abc",
     None,
 ]
@@ -1376,7 +1379,11 @@ def test_unix_times_in_a_text_column_are_read_as_files_read_them(
     """A text column of times holding seconds (or ms, µs, ns) since 1970: files read them,
     the tables' query read them as no time. PostgreSQL, DuckDB and ClickHouse now give the
     file's profile; and a floating-point time column holding 1e300, NaN or an infinity is
-    a row without a time, where PostgreSQL's cast to microseconds ended the query."""
+    a row without a time, where PostgreSQL's cast to microseconds ended the query.
+
+    An infinity written as a time ("inf", "Infinity") is no time on every path: files (CSV,
+    JSON lines, Parquet) counted it as "a time before 1970 or after 2199", as DuckDB reads
+    the text 'infinity' as a time; the databases as no time that reads as a date."""
     import duckdb
     import psycopg
 
@@ -1394,10 +1401,19 @@ def test_unix_times_in_a_text_column_are_read_as_files_read_them(
         con.execute(create.format("VARCHAR"))
         con.executemany("INSERT INTO unix_text VALUES (?, ?, ?)", rows)
         con.execute(f"COPY unix_text TO '{tmp_path / 'unix.csv'}' (HEADER)")
+        con.execute(f"COPY unix_text TO '{tmp_path / 'unix.jsonl'}' (FORMAT json)")
         con.execute(f"COPY unix_text TO '{tmp_path / 'unix.parquet'}' (FORMAT parquet)")
+        con.execute(create.format("DOUBLE").replace("unix_text", "unix_double"))
+        con.executemany(
+            "INSERT INTO unix_double VALUES (?, 100, 10)",
+            [(t,) for t in (1772362800.0, 1e300, math.inf, -math.inf, math.nan)],
+        )
+        for suffix, options in (("csv", "HEADER"), ("jsonl", "FORMAT json")):
+            con.execute(f"COPY unix_double TO '{tmp_path / f'double.{suffix}'}' ({options})")
     try:
         on_postgres = profile_database(pg_logs, table="unix_text")
         doubles = profile_database(pg_logs, table="unix_double")
+        said_on_postgres = run("usage", pg_logs, "--table", "unix_text")
     finally:
         with psycopg.connect(pg_logs) as con:
             con.execute("DROP TABLE unix_text")
@@ -1407,13 +1423,32 @@ def test_unix_times_in_a_text_column_are_read_as_files_read_them(
     on_clickhouse = profile_database(chdb, table="unix_text")
     from_file = profile_usage([tmp_path / "unix.csv"])
     assert from_file.rows["used"] == 7  # March 1-7, one a day
-    assert from_file.rows["unreadable_why"] == {"no time that reads as a date": 5}
-    for got in (on_postgres, profile_database(str(db), table="unix_text"), on_clickhouse):
+    assert from_file.rows["unreadable_why"] == {"no time that reads as a date": 8}
+    for got in (
+        on_postgres,
+        profile_database(str(db), table="unix_text"),
+        on_clickhouse,
+        profile_usage([tmp_path / "unix.jsonl"]),
+        profile_usage([tmp_path / "unix.parquet"]),
+    ):
         # (the examples of unusable rows are not fetched from a database)
         assert {**got.rows, "examples": []} == {**from_file.rows, "examples": []}
         assert got.traffic == from_file.traffic
-    assert doubles.rows["used"] == 1
-    assert doubles.rows["unreadable_why"] == {"no time that reads as a date": 4}
+    for got in (
+        doubles,
+        profile_database(str(db), table="unix_double"),
+        profile_usage([tmp_path / "double.csv"]),
+        profile_usage([tmp_path / "double.jsonl"]),  # (JSON's Infinity and NaN)
+    ):
+        assert got.rows["used"] == 1
+        assert got.rows["unreadable_why"] == {"no time that reads as a date": 4}
+    # the words the user reads are the same from a file and from a table
+    code, out, _ = run("usage", tmp_path / "unix.csv")
+    assert code == 0
+    assert "unreadable: 8 with no time that reads as a date" in out
+    assert said_on_postgres[0] == 0
+    rows_said = out.split("Rows:")[1].split("  unreadable rows as")[0]
+    assert said_on_postgres[1].split("Rows:")[1] == rows_said
 
 
 # -- LiteLLM's daily rollups (disable_spend_logs) -----------------------------------------
@@ -1712,7 +1747,8 @@ def test_an_infinite_time_is_an_unusable_row_not_a_failed_query(
 ) -> None:
     """PostgreSQL and DuckDB timestamps hold 'infinity' and '-infinity': their seconds since
     1970 are infinite, and the cast to a whole number of microseconds ended the query
-    ("bigint out of range"). They are rows with a time outside 1970-2199, as in DuckDB."""
+    ("bigint out of range"). They are rows with no time, on every engine and in files (the
+    file path counted them as "a time before 1970 or after 2199")."""
     import duckdb
     import psycopg
 
@@ -1732,6 +1768,12 @@ def test_an_infinite_time_is_an_unusable_row_not_a_failed_query(
         con.executemany(
             "INSERT INTO endless VALUES (?::TIMESTAMPTZ, 100, 10)", [(t,) for t in times]
         )
+        for suffix, options in (
+            ("csv", "HEADER"),
+            ("jsonl", "FORMAT json"),
+            ("parquet", "FORMAT parquet"),
+        ):
+            con.execute(f"COPY endless TO '{tmp_path / f'endless.{suffix}'}' ({options})")
     try:
         got = profile_database(pg_logs, table="endless")
     finally:
@@ -1740,4 +1782,8 @@ def test_an_infinite_time_is_an_unusable_row_not_a_failed_query(
     want = profile_database(str(db), table="endless")
     assert got.rows["used"] == want.rows["used"] == 2
     assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
-    assert sum(got.rows["unreadable_why"].values()) == 2
+    assert got.rows["unreadable_why"] == {"no time that reads as a date": 2}
+    for suffix in ("csv", "jsonl", "parquet"):
+        from_file = profile_usage([tmp_path / f"endless.{suffix}"])
+        assert {**from_file.rows, "examples": []} == {**got.rows, "examples": []}, suffix
+        assert from_file.traffic == got.traffic
