@@ -253,7 +253,7 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
         if refused:  # Typer's own check of a path: the file, and why
             path, why = refused.groups()
             named = "" if isinstance(param, TyperArgument) else f"{_param_name(param)} "
-            return f"{named}{_shown(path)}: {_PATH_WHY.get(why, why)}"
+            return f"{named}{path}: {_PATH_WHY.get(why, why)}"
         value = _bad_value(exc, param, argv)
         shown = f" {_shown(value)}" if value is not None else ""
         return f"{_param_name(param)}{shown}: must be {_kind(param)}"
