@@ -107,3 +107,22 @@ def test_a_file_without_read_permission_is_named_with_why(
     monkeypatch.setattr(os, "access", access)
     line = one_error(*run(*(a.format(path=path) for a in args)))
     assert line.startswith(start.format(path=path)), line
+
+
+# ------------------------------------------------------------------ TOML values of other kinds
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("07:32:00", "07:32:00"),  # was datetime.time(7, 32)
+        ("1979-05-27", "1979-05-27"),
+        ("1979-05-27T07:32:00", "1979-05-27T07:32:00"),
+    ],
+)
+def test_a_date_or_time_where_a_number_goes_is_shown_as_written(
+    tmp_path: Path, written: str, shown: str
+) -> None:
+    path = seed_with(tmp_path, "requests_per_month = 20000", f"requests_per_month = {written}")
+    line = one_error(*run("analyze", path))
+    assert line == f"error: {path}: traffic.requests_per_month = {shown}: must be a number"
