@@ -126,3 +126,25 @@ def test_a_date_or_time_where_a_number_goes_is_shown_as_written(
     path = seed_with(tmp_path, "requests_per_month = 20000", f"requests_per_month = {written}")
     line = one_error(*run("analyze", path))
     assert line == f"error: {path}: traffic.requests_per_month = {shown}: must be a number"
+
+
+# ------------------------------------------------------------------ the environment
+
+
+def test_an_output_that_cannot_encode_the_answer_gets_question_marks() -> None:
+    """PYTHONIOENCODING=ascii (or a Latin-1 console): the table's '─' was an internal error
+    (UnicodeEncodeError, exit 1) after half the answer."""
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {"PYTHONIOENCODING": "ascii", "COLUMNS": "100", "TERM": "dumb"}
+    done = subprocess.run(
+        [sys.executable, "-m", "payback", "analyze", str(EXAMPLES / "quarter-200k.toml")],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode("ascii", "replace")
+    assert b"internal error" not in done.stderr
+    assert b"NPV $7,836" in done.stdout
