@@ -148,3 +148,52 @@ def test_an_output_that_cannot_encode_the_answer_gets_question_marks() -> None:
     assert done.returncode == 0, done.stderr.decode("ascii", "replace")
     assert b"internal error" not in done.stderr
     assert b"NPV $7,836" in done.stdout
+
+
+# ------------------------------------------------------------------ outputs: links kept
+
+
+def test_a_hard_linked_scenario_is_written_under_both_names(tmp_path: Path) -> None:
+    """recommend --apply -o onto a file with a second name (ln): a new file renamed over it
+    split the two, the other name keeping the old scenario without a word."""
+    import shutil
+
+    path, other = tmp_path / "scenario.toml", tmp_path / "shared.toml"
+    shutil.copy(EXAMPLES / "quarter-200k.toml", path)
+    other.hardlink_to(path)
+    before = path.read_text(encoding="utf-8")
+    code, _, err = run("recommend", path, "--model", "qwen2.5-7b", "--apply", "-o", path, "--force")
+    assert code == 0, err
+    assert path.stat().st_ino == other.stat().st_ino
+    assert path.stat().st_nlink == 2
+    after = other.read_text(encoding="utf-8")
+    assert after != before
+    assert 'model = "qwen2.5-7b"' in after
+    assert after.startswith(before.splitlines()[0])  # the comments are kept
+
+
+def test_init_force_onto_a_hard_link_writes_every_name(tmp_path: Path) -> None:
+    path, other = tmp_path / "scenario.toml", tmp_path / "copy.toml"
+    path.write_text("# mine\n", encoding="utf-8")
+    other.hardlink_to(path)
+    code, _, err = run("init", path, "--force")
+    assert code == 0, err
+    assert other.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+    assert other.read_text(encoding="utf-8").startswith("# A starter payback scenario")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("init", "{loop}", "--force"), ("report", str(SEED), "-o", "{loop}", "--force")],
+)
+def test_a_symbolic_link_loop_is_refused_and_kept(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """init --force onto a link that leads round to itself replaced the link by a file."""
+    suffix = ".html" if args[0] == "report" else ".toml"
+    loop, back = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
+    loop.symlink_to(back.name)
+    back.symlink_to(loop.name)
+    line = one_error(*run(*(a.format(loop=loop) for a in args)))
+    assert line.startswith(f"error: {loop}: a symbolic link that leads round to itself"), line
+    assert loop.is_symlink()
+    assert back.is_symlink()
+    assert str(loop.readlink()) == back.name
