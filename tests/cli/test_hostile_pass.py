@@ -197,3 +197,71 @@ def test_a_symbolic_link_loop_is_refused_and_kept(tmp_path: Path, args: tuple[st
     assert loop.is_symlink()
     assert back.is_symlink()
     assert str(loop.readlink()) == back.name
+
+
+# ------------------------------------------------------------------ bounds said, and held
+
+
+QUARTER = EXAMPLES / "quarter-200k.toml"
+TRAINING = (
+    "estimate",
+    "training",
+    "--model",
+    "llama-3.1-8b",
+    "--gpu",
+    "h100-sxm",
+    "--tokens",
+    "16e6",
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (  # a cost of 58 followed by 310 digits, exit 0
+            (*TRAINING, "--usd-per-gpu-hour", "1e308"),
+            "error: --usd-per-gpu-hour 1e+308: must be a finite number from 0 to 1,000 (USD per "
+            "GPU-hour, as a scenario allows)",
+        ),
+        (
+            (*TRAINING, "--usd-per-gpu-hour", "1000.5"),
+            "error: --usd-per-gpu-hour 1000.5: must be a finite number from 0 to 1,000",
+        ),
+        (  # advised horizon_months ≥ a 309-digit number
+            (
+                "solve",
+                QUARTER,
+                "--vary",
+                "traffic.requests_per_month",
+                "--target",
+                "break_even_month=1e308",
+            ),
+            "error: --target break_even_month=1e308: break_even_month must be at most 600, the "
+            "longest horizon a scenario allows (scenario.horizon_months)",
+        ),
+        (  # said 'must be a whole number ≥ 0' of a number ≥ 0
+            (
+                "analyze",
+                EXAMPLES / "quarter-uncertain.toml",
+                "--samples",
+                "10",
+                "--seed",
+                "99999999999999999999",
+            ),
+            "error: --seed 99999999999999999999: must be a whole number from 0 to "
+            "9,223,372,036,854,775,807",
+        ),
+        (  # measured on and on
+            ("calibrate", "--model", "qwen2.5-0.5b", "--seconds", "1e308"),
+            "error: --seconds 1e+308: must be > 0 and ≤ 3,600",
+        ),
+    ],
+)
+def test_a_number_past_what_is_allowed_says_the_bound(args: tuple[str, ...], line: str) -> None:
+    assert one_error(*run(*args)).startswith(line)
+
+
+def test_a_rent_at_the_bound_is_taken() -> None:
+    code, out, err = run(*TRAINING, "--usd-per-gpu-hour", "1000")
+    assert code == 0, err
+    assert "$1,000.00/GPU-h (given)" in out

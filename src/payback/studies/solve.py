@@ -39,6 +39,8 @@ from payback.scenario import (
     field_range,
     value_at,
 )
+from payback.scenario.paths import schema_range
+from payback.scenario.schema import ScenarioInfo
 from payback.studies.targets import METRICS, Solution, Target, parse_target
 
 __all__ = ["METRICS", "Outcomes", "Solution", "Target", "find_crossing", "parse_target", "solve"]
@@ -212,6 +214,14 @@ def _check_alternative(scenario: Scenario, alternative: int) -> None:
 
 
 def _check_horizon(target: Target, horizon: int) -> None:
+    longest = schema_range(ScenarioInfo, "horizon_months").highest
+    if target.metric == "break_even_month" and target.value > longest:
+        raise PaybackError.bad(  # it advised horizon_months ≥ a 309-digit number for 1e308
+            "target",
+            str(target),
+            f"break_even_month must be at most {longest:,.0f}, the longest horizon a scenario "
+            "allows (scenario.horizon_months)",
+        )
     if target.metric == "break_even_month" and target.value > horizon:
         raise PaybackError.bad(
             "target",
