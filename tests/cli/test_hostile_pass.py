@@ -265,3 +265,21 @@ def test_a_rent_at_the_bound_is_taken() -> None:
     code, out, err = run(*TRAINING, "--usd-per-gpu-hour", "1000")
     assert code == 0, err
     assert "$1,000.00/GPU-h (given)" in out
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_an_output_on_a_full_disk_is_said_as_such_not_as_a_bug() -> None:
+    """stdout on /dev/full read 'internal error: OSError: [Errno 28] No space left on
+    device; please report it'."""
+    import subprocess
+    import sys
+
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "payback", "analyze", str(SEED)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr.decode() == "error: cannot write the output: No space left on device\n"
