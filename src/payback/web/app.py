@@ -45,6 +45,7 @@ from payback.web.inputs import (
 from payback.web.look import STYLE, figure_key, fit_to_column
 from payback.web.portfolio import (
     portfolio_answer,
+    portfolio_sampled_warnings,
     report_html,
     workloads_section,
 )
@@ -331,6 +332,8 @@ def _monte_carlo(
                 "everything else as typed"
                 + (", the workloads moved together." if portfolio is not None else ".")
             )
+            for line in portfolio_sampled_warnings(stored[2]):  # samples past the fleet cap
+                st.warning(line, icon=":material/warning:")
         else:
             ranged = sorted(scenario.distributions, key=lambda p: p != "traffic.requests_per_month")
             st.caption(
@@ -360,7 +363,9 @@ def _monte_carlo(
                 if portfolio is not None:
                     from payback.studies.portfolio import analyze_portfolio
 
-                    result: Any = analyze_portfolio(scenario, samples=int(samples))
+                    result: Any = analyze_portfolio(
+                        scenario, samples=int(samples), progress=advance
+                    )
                 else:
                     result = payback.analyze(scenario, samples=int(samples), progress=advance)
             except payback.PaybackError as exc:  # a range that cannot be sampled: said here

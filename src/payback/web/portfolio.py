@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "portfolio_answer",
+    "portfolio_sampled_warnings",
     "report_html",
     "workloads_rows",
     "workloads_section",
@@ -35,6 +36,15 @@ def portfolio_answer(scenario: Scenario) -> tuple[PortfolioAnalysis | None, list
         return analyze_portfolio(scenario), []
     except PaybackError as exc:
         return None, lines_in_page_words(exc.messages)
+
+
+def portfolio_sampled_warnings(result: object) -> list[str]:
+    """What a portfolio's sampling warns of (samples whose fleet passes the cap), in the
+    page's words, as `payback analyze --samples` says it on stderr; none for a scenario's
+    own sampling (an :class:`Analysis`) or a portfolio's without such samples."""
+    uncertainty = getattr(result, "uncertainty", None)
+    lines = uncertainty.get("warnings", []) if isinstance(uncertainty, dict) else []
+    return lines_in_page_words(lines)
 
 
 def report_html(analysis: Analysis, portfolio: PortfolioAnalysis | None = None) -> str:
