@@ -45,8 +45,9 @@ from payback.web.inputs import (
 from payback.web.look import STYLE, figure_key, fit_to_column
 from payback.web.portfolio import (
     portfolio_answer,
-    portfolio_sampled_warnings,
     report_html,
+    sample_portfolio,
+    show_sampled_warnings,
     workloads_section,
 )
 from payback.web.state import (
@@ -332,8 +333,7 @@ def _monte_carlo(
                 "everything else as typed"
                 + (", the workloads moved together." if portfolio is not None else ".")
             )
-            for line in portfolio_sampled_warnings(stored[2]):  # samples past the fleet cap
-                st.warning(line, icon=":material/warning:")
+            show_sampled_warnings(stored[2])  # a portfolio's samples past the fleet cap
         else:
             ranged = sorted(scenario.distributions, key=lambda p: p != "traffic.requests_per_month")
             st.caption(
@@ -360,14 +360,8 @@ def _monte_carlo(
                 bar.progress(done / total, text=f"sampling {done:,} of {total:,}")
 
             try:
-                if portfolio is not None:
-                    from payback.studies.portfolio import analyze_portfolio
-
-                    result: Any = analyze_portfolio(
-                        scenario, samples=int(samples), progress=advance
-                    )
-                else:
-                    result = payback.analyze(scenario, samples=int(samples), progress=advance)
+                sample: Any = sample_portfolio if portfolio is not None else payback.analyze
+                result = sample(scenario, samples=int(samples), progress=advance)
             except payback.PaybackError as exc:  # a range that cannot be sampled: said here
                 bar.empty()
                 for line in exc.messages:
