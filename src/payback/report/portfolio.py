@@ -61,7 +61,8 @@ def workloads_table(analysis: PortfolioAnalysis) -> Table:
         ("peak/avg", "right"),
         ("baseline", "left"),
     ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        # a figure whole: at 80 columns '4,000,000,0…' hid its end; the names wrap instead
+        table.add_column(name, justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
     for row in workload_rows(analysis):
         table.add_row(*row)
     return table
@@ -106,10 +107,8 @@ def _contributions(alt: PortfolioAlternative, horizon: int) -> Table:
         pad_edge=False,
     )
     table.add_column("workload")
-    table.add_column("saves", justify="right")
-    table.add_column("GPU time" if shared else "", justify="right")
-    table.add_column(fleet_header(alt), justify="right")
-    table.add_column("net", justify="right")
+    for header in ("saves", "GPU time" if shared else "", fleet_header(alt), "net"):
+        table.add_column(header, justify="right", no_wrap=True)  # a figure whole
     table.add_column("")
     for row in contribution_rows(alt):
         table.add_row(*row)
@@ -132,8 +131,8 @@ def _order(alt: PortfolioAlternative, horizon: int) -> Table:
     )
     table.add_column("#", justify="right")
     table.add_column("move")
-    table.add_column("marginal NPV", justify="right")
-    table.add_column("NPV so far", justify="right")
+    table.add_column("marginal NPV", justify="right", no_wrap=True)  # a figure whole
+    table.add_column("NPV so far", justify="right", no_wrap=True)
     table.add_column("break-even so far", justify="right")
     for row in order_rows(alt, horizon):
         table.add_row(*row)

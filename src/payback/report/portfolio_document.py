@@ -15,6 +15,7 @@ from payback.analysis.verdict import NOT_CHEAPER, saves_nothing
 from payback.figures import rate_text
 from payback.report.charts import Chart
 from payback.report.common import MARKER, in_month_text, month_text
+from payback.report.controls import clean
 from payback.report.explain import crossing_text
 from payback.report.explain import usd as prose_usd
 from payback.report.portfolio_common import (
@@ -22,6 +23,7 @@ from payback.report.portfolio_common import (
     contribution_rows,
     fleet_header,
     fleet_words,
+    gpus_text,
     month_costs,
     order_rows,
     placement_words,
@@ -57,6 +59,9 @@ class _Table:
     title: str
     header: list[str]
     rows: list[list[str]]
+    words: tuple[int, ...] = ()
+    """Columns of words (names, roles) past the first: left-aligned as the terminal's are,
+    where every other column, of figures, is right-aligned."""
 
 
 def _workloads(analysis: PortfolioAnalysis) -> _Table:
@@ -65,6 +70,7 @@ def _workloads(analysis: PortfolioAnalysis) -> _Table:
         "Workloads",
         ["workload", "requests/month", "growth", "tokens in / out", "peak / average", "baseline"],
         rows,
+        words=(5,),
     )
 
 
@@ -83,7 +89,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
             {
                 "shared": "one shared fleet, an adapter per workload",
             }.get(alt.fleet or "", fleet_words(alt))
-            + (f" ({alt.gpus[0]:g} GPUs in month 1)" if alt.gpus else ""),
+            + (f" ({gpus_text(alt.gpus[0], 'GPU')} in month 1)" if alt.gpus else ""),
         ],
         [
             "placement, month 1",
@@ -121,6 +127,7 @@ def _contributions(alt: PortfolioAlternative) -> _Table:
         "What each workload brings (present values)",
         [header[i] for i in keep],
         [[row[i] for i in keep] for row in rows],
+        words=(len(keep) - 1,),  # its role
     )
 
 
@@ -129,6 +136,7 @@ def _order(alt: PortfolioAlternative, horizon: int) -> _Table:
         "Migration order",
         ["#", "move", "marginal NPV", "NPV so far", "break-even so far"],
         order_rows(alt, horizon),
+        words=(1,),
     )
 
 
@@ -221,10 +229,16 @@ def _inputs_caption(analysis: PortfolioAnalysis) -> str:
 def _html_table(table: _Table) -> str:
     """A table's header and rows as HTML, in a box that scrolls on its own when the table
     is wider than a phone (the page does not)."""
-    e = html.escape
+    e = _escape
     head = "".join(f"<th>{e(h)}</th>" for h in table.header)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
+        "<tr>"
+        + "".join(
+            ('<td class="words">' if k in table.words else "<td>") + f"{e(cell)}</td>"
+            for k, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in table.rows
     )
     return f'<div class="wide"><table><tr>{head}</tr>{rows}</table></div>'
 
@@ -243,7 +257,7 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     each workload's contribution and the migration order; the charts; the explanation."""
     from payback.report.portfolio_charts import portfolio_charts
 
-    e = html.escape
+    e = _escape
     body = [f"<h1>{e(analysis.name)}</h1>"]
     for block in _blocks(analysis):
         if isinstance(block, str):
@@ -271,7 +285,8 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     style = (
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "table{border-collapse:collapse}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;"
-        "text-align:left}td:not(:first-child){text-align:right}.wide{overflow-x:auto}"
+        "text-align:left}td:not(:first-child){text-align:right}td.words{text-align:left}"
+        ".wide{overflow-x:auto}"
         ".note{color:#555;font-size:.9em}p{max-width:60em;line-height:1.45}"
     )
     return (
@@ -283,8 +298,14 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     )
 
 
+def _escape(text: str) -> str:
+    """``text`` as HTML, without control characters (as the terminal shows it)."""
+    return html.escape(clean(text))
+
+
 def _md(text: str) -> str:
-    out = text
+    """``text`` as Markdown, without control characters (as the terminal shows it)."""
+    out = clean(text)
     for ch in "\\`*_[]<>|#~":
         out = out.replace(ch, "\\" + ch)
     return out
@@ -477,7 +498,7 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
     if alt.gpus is not None:
         placed = placement_words(alt)
         paragraphs.append(
-            f"The shared fleet runs {alt.gpus[0]:g} GPUs in month 1: "
+            f"The shared fleet runs {gpus_text(alt.gpus[0], 'GPU')} in month 1: "
             + (
                 f"{placed}. A replica that serves one workload's adapter alone runs it "
                 "merged, without the multi-adapter penalty, so workloads that fill whole "
