@@ -265,3 +265,45 @@ def test_a_rent_at_the_bound_is_taken() -> None:
     code, out, err = run(*TRAINING, "--usd-per-gpu-hour", "1000")
     assert code == 0, err
     assert "$1,000.00/GPU-h (given)" in out
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_an_output_on_a_full_disk_is_said_as_such_not_as_a_bug() -> None:
+    """stdout on /dev/full read 'internal error: OSError: [Errno 28] No space left on
+    device; please report it'."""
+    import subprocess
+    import sys
+
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "payback", "analyze", str(SEED)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr.decode() == "error: cannot write the output: No space left on device\n"
+
+
+# ------------------------------------------------------------------ names that turn text around
+
+OVERRIDE = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: what follows reads backwards where honoured
+
+
+@pytest.mark.parametrize("command", ["analyze", "report"])
+def test_a_bidi_override_in_a_name_is_left_out_and_the_hebrew_kept(
+    tmp_path: Path, command: str
+) -> None:
+    """A name holding U+202E reached the terminal and the HTML report as it was: a browser
+    (or a terminal that honours it) showed the verdict after it reversed."""
+    name = f"\u05e9\u05dc\u05d5\u05dd {OVERRIDE}evil\u202c \u2067x\u2069"
+    path = seed_with(tmp_path, 'name = "fine-tuned small model"', f'name = "{name}"')
+    args: list[str | Path] = [command, path]
+    if command == "report":
+        args += ["-o", tmp_path / "report.html"]
+    code, out, err = run(*args)
+    assert code == 0, err
+    text = (tmp_path / "report.html").read_text(encoding="utf-8") if command == "report" else out
+    assert "\u05e9\u05dc\u05d5\u05dd evil x" in text
+    for mark in (OVERRIDE, "\u202c", "\u2067", "\u2069"):
+        assert mark not in text

@@ -19,6 +19,7 @@ Imported by ``payback --help``: the standard library and Typer only.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import signal
@@ -163,6 +164,12 @@ def _run(
         return 130
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_WRITE or exc.filename is not None:
+            return _internal(exc, debug)
+        with contextlib.suppress(OSError):  # stdout on a full disk: no bug of payback's
+            echo(f"error: cannot write the output: {exc.strerror}", err=True)
+        return 1
     except MemoryError:
         echo(
             "error: out of memory: the input is too large for this machine (see Limits in the "
@@ -174,15 +181,24 @@ def _run(
         if type(exc).__name__ == "InterruptException":  # DuckDB's Ctrl-C
             echo(f"error: {INTERRUPTED}", err=True)
             return 130
-        if debug:
-            _traceback()
-        hint = "" if debug else f" (--debug or {DEBUG_ENV}=1 shows the traceback)"
-        echo(
-            f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))[:300]}; "
-            f"please report it with the command and its input{hint}",
-            err=True,
-        )
-        return 1
+        return _internal(exc, debug)
+
+
+_CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+"""Why the output cannot be written (stdout on /dev/full, a full disk or quota): said as
+that, where it read 'internal error: OSError: [Errno 28] ...; please report it'."""
+
+
+def _internal(exc: Exception, debug: bool) -> int:
+    if debug:
+        _traceback()
+    hint = "" if debug else f" (--debug or {DEBUG_ENV}=1 shows the traceback)"
+    echo(
+        f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))[:300]}; "
+        f"please report it with the command and its input{hint}",
+        err=True,
+    )
+    return 1
 
 
 def _traceback() -> None:
