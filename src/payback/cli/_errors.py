@@ -19,6 +19,7 @@ Imported by ``payback --help``: the standard library and Typer only.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import signal
@@ -111,11 +112,22 @@ class PaybackGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
+        _replace_unencodable()
         debug = debug_requested(argv)
         code = _run(self, _without_debug(argv), prog_name, complete_var, debug, extra)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _replace_unencodable() -> None:
+    """Let an output whose encoding lacks payback's characters (PYTHONIOENCODING=ascii, a
+    Latin-1 console) show '?' for each, where the first '×' or '─' was an internal error
+    (UnicodeEncodeError) halfway through the answer."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(Exception):
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
 
 
 def _run(
@@ -152,6 +164,12 @@ def _run(
         return 130
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_WRITE or exc.filename is not None:
+            return _internal(exc, debug)
+        with contextlib.suppress(OSError):  # stdout on a full disk: no bug of payback's
+            echo(f"error: cannot write the output: {exc.strerror}", err=True)
+        return 1
     except MemoryError:
         echo(
             "error: out of memory: the input is too large for this machine (see Limits in the "
@@ -163,15 +181,24 @@ def _run(
         if type(exc).__name__ == "InterruptException":  # DuckDB's Ctrl-C
             echo(f"error: {INTERRUPTED}", err=True)
             return 130
-        if debug:
-            _traceback()
-        hint = "" if debug else f" (--debug or {DEBUG_ENV}=1 shows the traceback)"
-        echo(
-            f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))[:300]}; "
-            f"please report it with the command and its input{hint}",
-            err=True,
-        )
-        return 1
+        return _internal(exc, debug)
+
+
+_CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+"""Why the output cannot be written (stdout on /dev/full, a full disk or quota): said as
+that, where it read 'internal error: OSError: [Errno 28] ...; please report it'."""
+
+
+def _internal(exc: Exception, debug: bool) -> int:
+    if debug:
+        _traceback()
+    hint = "" if debug else f" (--debug or {DEBUG_ENV}=1 shows the traceback)"
+    echo(
+        f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))[:300]}; "
+        f"please report it with the command and its input{hint}",
+        err=True,
+    )
+    return 1
 
 
 def _traceback() -> None:
@@ -249,6 +276,11 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
         return f"{_param_name(param)}: missing; {where} needs {_kind(param)}{_help(param)}"
     if isinstance(exc, click.BadParameter) and exc.param is not None:
         param = exc.param
+        refused = _PATH_REFUSED.match(message)
+        if refused:  # Typer's own check of a path: the file, and why
+            path, why = refused.groups()
+            named = "" if isinstance(param, TyperArgument) else f"{_param_name(param)} "
+            return f"{named}{path}: {_PATH_WHY.get(why, why)}"
         value = _bad_value(exc, param, argv)
         shown = f" {_shown(value)}" if value is not None else ""
         return f"{_param_name(param)}{shown}: must be {_kind(param)}"
@@ -271,6 +303,19 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
             f"{' '.join(takes) or 'no argument'} and options"
         )
     return message
+
+
+_PATH_REFUSED = re.compile(
+    r"(?:File|Directory|Path) '(.*)' (does not exist|is a file|is a directory|is not readable|"
+    r"is not writable)\.$",
+    re.IGNORECASE,
+)
+"""Typer's check of a path argument or option (readable by default), as it words it."""
+_PATH_WHY = {
+    "is not readable": "cannot read: permission denied (this user may not read it; chmod u+r)",
+    "is not writable": "cannot write: permission denied (this user may not write it)",
+    "does not exist": "no such file",
+}
 
 
 def _command_for(group: TyperGroup, argv: Sequence[str]) -> tuple[Any, str]:

@@ -10,9 +10,12 @@ from typing import Any, TypeVar
 
 __all__ = ["clean", "clean_all"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """C0 and C1 control characters but line feed and tab: escape sequences, bells,
-carriage returns and backspaces that would rewrite the terminal."""
+carriage returns and backspaces that would rewrite the terminal; and the bidirectional
+embeddings, overrides and isolates, which turn the text after them around on a page or a
+terminal that honours them (a name holding U+202E reversed the verdict after it). Hebrew
+or Arabic needs none of them to read right to left."""
 
 T = TypeVar("T")
 
