@@ -219,7 +219,7 @@ def test_quick_with_traffic_gives_the_break_even_month(columns: int) -> None:
     code, out, _ = run_at(columns, *QUICK, "--requests-per-month", "5000", "--growth", "0.05")
     # 5,000 + 5,250 + 5,512.5 + 5,788.1 + 6,077.5 = 27,628.2; then 3,141.0 of month 6's 6,381.4
     assert out.splitlines()[1] == (
-        "At 5,000 requests a month growing +5.0% a month, that is month 5.49: not within a quarter."
+        "At 5,000 requests a month growing +5% a month, that is month 5.49: not within a quarter."
     )
 
 

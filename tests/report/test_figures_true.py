@@ -158,3 +158,43 @@ def test_estimate_training_cost_rounds_half_up() -> None:
     )
     rows = _training_rows(dataclasses.replace(result, usd=2.675))
     assert rows["cost"].startswith("$2.68 for 1 run at $0.125/GPU-h")
+
+
+def test_quick_says_the_typed_growth_as_typed() -> None:
+    """quick --growth 0.0725 read 'growing +7.2% a month'."""
+    code, out, err = run(
+        "quick",
+        "--hosted-per-1k",
+        "15",
+        "--self-hosted-per-1k",
+        "2",
+        "--one-time",
+        "400",
+        "--requests-per-month",
+        "20000",
+        "--growth",
+        "0.0725",
+    )
+    assert code == 0, err
+    assert "growing +7.25% a month" in out
+
+
+def test_the_npv_percentiles_are_written_alike() -> None:
+    """analyze --samples read 'p10 -$16,249 · p50 $751.53 · p90 $22,905': cents on one of
+    three amounts in one row; they are written alike now (usd_column), as a column is."""
+    from helpers import EXAMPLES
+
+    code, out, err = run("analyze", EXAMPLES / "quarter-uncertain.toml", "--samples", "1000")
+    assert code == 0, err
+    row = re.search(r"NPV +p10 (\S+) · p50 (\S+) · p90 (\S+);", out)
+    assert row is not None
+    assert row.groups() == ("-$16,249", "$752", "$22,905")
+
+
+def test_a_driver_range_rounds_its_halves_up() -> None:
+    """A tornado's ends read '7.2%' for 0.0725 (half to even on 7.249999...) and '-0.0%'
+    for a rate a hair under zero."""
+    from payback.report.common import format_input
+
+    assert format_input("traffic.growth_monthly", 0.0725) == "7.3%"
+    assert format_input("traffic.growth_monthly", -1e-5) == "0.0%"

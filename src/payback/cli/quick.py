@@ -53,10 +53,11 @@ def requests_text(requests: float) -> str:
 
 def month_line(month: float | None, requests: float, growth: float) -> str:
     """The break-even month in a sentence, for ``--requests-per-month``."""
+    from payback.figures import rate_text
     from payback.finance.quick import MAX_QUICK_MONTHS, month_figure
 
     traffic = f"At {requests_text(requests)} a month" + (
-        f" growing {growth:+.1%} a month" if growth else ""
+        f" growing {rate_text(growth, signed=True)} a month" if growth else ""
     )
     if month is None and growth < 0:
         return f"{traffic}, traffic shrinks before it gets there: it never pays back."

@@ -156,9 +156,15 @@ def compact(value: float, money_sign: bool = False) -> str:
 
 
 def format_input(path: str, value: float) -> str:
-    """An input's value in a few characters: 2.0% for fractions, 150k for large counts."""
+    """An input's value in a few characters: 2.0% for fractions (halves up, no minus on
+    what rounds to 0.0%), 150k for large counts.
+
+    >>> format_input("a.growth_monthly", 0.0725), format_input("a.growth_monthly", -1e-5)
+    ('7.3%', '0.0%')
+    """
     if is_rate(path):
-        return f"{value:.1%}"
+        text = f"{half_up(abs(value) * 100):.1f}"
+        return ("-" if value < 0 and text != "0.0" else "") + text + "%"
     return compact(value)
 
 
@@ -187,8 +193,7 @@ def plain_number(value: float) -> str:
 
 
 UNIT_PRICES = ("usd_per_gpu_hour", "usd_per_mtok", "usd_per_1k_requests")
-"""Money fields that are a price per unit, shown with up to four places (as typed: a
-$0.125 rent is not $0.13; 730 hours of it are $91.25, not $94.90)."""
+"""Money fields that are a price per unit, shown with up to four places: $0.125, not $0.13."""
 
 
 def input_value(path: str, value: float) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from payback.analysis.result import months_text
-from payback.analysis.result import usd as money
 from payback.analysis.verdict import month_text, saves_nothing, usd_column
 from payback.figures import rate_text, share_text
 from payback.report.common import NOTHING_SAVED_WHY, SAME_SAMPLES, window_shares
@@ -202,8 +201,8 @@ def sampled_words(summary: dict[str, Any], horizon: int, inputs: int) -> str:
         return f"Monte Carlo ({_samples(summary['samples'])}): {SAME_SAMPLES}"
     shares = window_shares(summary["p_break_even_within"], horizon)
     within = ", ".join(f"within {months_text(k)} {share_text(p)}" for k, p in shares)
-    npv = summary["npv_usd_percentiles"]
+    p10, p50, p90 = usd_column([summary["npv_usd_percentiles"][k] for k in ("p10", "p50", "p90")])
     return (
         f"Monte Carlo ({_samples(summary['samples'])}): pays back {within}; NPV p10 "
-        f"{money(npv['p10'])}, p50 {money(npv['p50'])}, p90 {money(npv['p90'])}"
+        f"{p10}, p50 {p50}, p90 {p90}"
     )

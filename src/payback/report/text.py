@@ -247,11 +247,10 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
         "Break-even month",
         f"p10 {_month(bm['p10'])} · p50 {_month(bm['p50'])} · p90 {_month(bm['p90'])}",
     )
-    npv = u.npv_usd_percentiles
+    p10, p50, p90 = usd_column([u.npv_usd_percentiles[k] for k in ("p10", "p50", "p90")])
     grid.add_row(
         "NPV",
-        f"p10 {money(npv['p10'])} · p50 {money(npv['p50'])} · p90 {money(npv['p90'])}; "
-        f"positive in {share_text(u.p_npv_positive)} of samples",
+        f"p10 {p10} · p50 {p50} · p90 {p90}; positive in {share_text(u.p_npv_positive)} of samples",
     )
     inputs = len(mc.inputs)
     sampled = f"{mc.samples:,} sample{'s' if mc.samples != 1 else ''}, seed {mc.seed}" + (
