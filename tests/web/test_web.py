@@ -1897,3 +1897,35 @@ def test_the_catalog_choices_show_their_values_whole(
             assert box.input_value() == value
             text, room = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
             assert text <= room, (name, text, room)
+
+
+def test_a_number_typed_and_downloaded_at_once_is_in_the_download(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """Tried as a new user would: 999 typed into the ops box, no Enter, then a click on
+    "Edited scenario": the file said ``ops_usd_per_month = 300.0`` (the run before) while
+    the page, a moment later, answered for 999 (NPV -$7,378); 222 typed, then a click on
+    "HTML report": the report said NPV $11,949, the page $9,534. A download now waits for
+    the run the click starts and is the file of the numbers then on the page."""
+    with _visit(browser, served, tmp_path) as visitor:
+        box = visitor.box("Ops, monitoring, on-call [$ a month]")
+        box.fill("999")  # sent when the box loses focus: as the button takes the click
+        held = visitor.download()
+        visitor.settle()
+        assert box.input_value() == "999"
+        assert re.search(r"^ops_usd_per_month = 999 ", held.read_text(), re.M)
+        alt = payback.analyze(payback.load_scenario(held)).alternatives[0]
+        assert visitor.metrics()["NPV over 24 months"] == usd(alt.npv_usd) == "-$7,378"
+        box.fill("222")
+        report = visitor.download("HTML report").read_text()
+        visitor.settle()
+        assert box.input_value() == "222"
+        figures = visitor.metrics()
+        visitor.steps.append("typed 222, report downloaded")
+        visitor.check()  # the page is the command line's answer for 222
+    raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    raw["alternatives"][0]["ops_usd_per_month"] = 222
+    analysis = payback.analyze(parse_scenario(raw, "ops"))
+    assert figures["NPV over 24 months"] == usd(analysis.alternatives[0].npv_usd) == "$9,534"
+    assert html.escape(headline(analysis)) in report
+

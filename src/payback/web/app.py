@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st  # this module is the page Streamlit runs: it draws as it runs
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import payback
 from payback.analysis.result import Analysis, usd
@@ -31,6 +32,7 @@ from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
 from payback.web.answer import ranged_words, verdict_headline, whole_percent
+from payback.web.fresh import Latest
 from payback.web.inputs import (
     Form,
     alternative_inputs,
@@ -521,12 +523,18 @@ with rest:
                 for line in what_it_takes(analysis, index, parameter, metric, goal):
                     st.write(line.replace(parameter, input_label(parameter, units=False)))
 
+# a download is the file of the page's latest run (a box's new number, sent as the button
+# is clicked, starts a run first): see fresh.py
+if "latest" not in st.session_state:
+    st.session_state.latest = Latest(get_script_run_ctx().session_id, {})  # type: ignore[union-attr]
+latest: Latest = st.session_state.latest
 with downloads:
     if outcome is not None and outcome.scenario is not None and analysis is not None:
         shown_file = dataclasses.replace(held, edits=dict(held.edits))
+        latest.offer("scenario", shown_file.file_text)
         st.download_button(
             f"Edited scenario ({held.fmt.upper()})",
-            shown_file.file_text,  # written when clicked, with the values now on the page
+            latest.maker("scenario"),  # written when clicked, with the values then on the page
             file_name=held.download_name(),
             mime="application/toml" if held.fmt == "toml" else "application/yaml",
             key="dl:scenario",
@@ -542,9 +550,10 @@ with downloads:
         def _report() -> str:  # the portfolio's for a file with workloads, as the headline
             return report_html(*made_from)
 
+        latest.offer("report", _report)
         st.download_button(
             "HTML report",
-            _report,
+            latest.maker("report"),
             file_name=f"{Path(held.name).stem or 'scenario'}-report.html",
             mime="text/html",
             key="dl:report",
@@ -560,6 +569,8 @@ with downloads:
             ),
         )
     else:
+        latest.offer("scenario", None)
+        latest.offer("report", None)
         st.caption("Downloads come back when every input is allowed.")
 
 # ---------------------------------------------------------------- the inputs, drawn
