@@ -1929,3 +1929,41 @@ def test_a_number_typed_and_downloaded_at_once_is_in_the_download(
     assert figures["NPV over 24 months"] == usd(analysis.alternatives[0].npv_usd) == "$9,534"
     assert html.escape(headline(analysis)) in report
 
+
+MORE = """() => {
+    const table = document.querySelector('.st-key-answer [data-testid=stDataFrame]');
+    const scroller = table.querySelector('.dvn-scroller');
+    const hint = getComputedStyle(table, '::after');
+    return {more: scroller.scrollWidth - scroller.clientWidth, content: hint.content,
+            shown: Number(hint.opacity)};
+}"""
+"""How much of the workloads table is out of view to the right, and its hint."""
+
+
+def test_a_table_wider_than_its_column_says_there_is_more_to_the_right(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """portfolio.toml on a phone (420 px): the workloads table is 626 px wide in 352 and
+    was cut at "fleet sh", nothing saying that it scrolls. Its right edge now carries a
+    shade and an arrow while there is more to the right, none once scrolled to its end,
+    and none where the table fits (PAYBACK_SCREENSHOTS keeps the shots)."""
+    shots = Path(os.environ.get("PAYBACK_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with _visit(browser, served, tmp_path, width=420) as visitor:
+        page = visitor.page
+        visitor.upload(EXAMPLES / "portfolio.toml")
+        table = page.locator(".st-key-answer [data-testid=stDataFrame]")
+        table.locator(".dvn-scroller").wait_for()
+        page.wait_for_timeout(500)
+        start = page.evaluate(MORE)
+        assert start["more"] > 100, start
+        assert (start["content"], start["shown"]) == ('"›"', 1), start
+        table.screenshot(path=str(shots / "table-420-start.png"))
+        table.locator(".dvn-scroller").evaluate("s => { s.scrollLeft = s.scrollWidth; }")
+        page.wait_for_timeout(300)
+        assert page.evaluate(MORE)["shown"] == 0
+        table.screenshot(path=str(shots / "table-420-end.png"))
+        page.set_viewport_size({"width": 2400, "height": 1000})
+        page.wait_for_timeout(500)
+        fits = page.evaluate(MORE)
+        assert (fits["more"], fits["shown"]) == (0, 0), fits

@@ -51,6 +51,19 @@ STYLE = (
 [class*="st-key-box-"] [data-testid="stAlert"] { margin-top: 0.25rem; }
 .st-key-monte-carlo [data-testid="stMetricValue"] { font-size: 1.6rem; }
 .st-key-verdict p { font-size: 1.12rem; line-height: 1.45; }
+/* a table wider than its column (the workloads on a phone, and in the answer's column)
+   scrolls sideways: a shade and an arrow at its right edge say there is more, and go
+   once it is scrolled to its end; a table that fits has neither (no scroll, no timeline) */
+[data-testid="stDataFrame"] { timeline-scope: --table-x; }
+[data-testid="stDataFrame"] .dvn-scroller { scroll-timeline: --table-x x; }
+[data-testid="stDataFrame"]::after {
+  content: "›"; position: absolute; top: 0; right: 0; bottom: 0; width: 2.5rem;
+  display: flex; align-items: center; justify-content: flex-end; padding-right: 0.3rem;
+  font-size: 1.75rem; color: rgba(49, 51, 63, 0.75); pointer-events: none; z-index: 1;
+  background: linear-gradient(to right, rgba(255, 255, 255, 0), rgba(255, 255, 255, 0.95) 65%);
+  opacity: 0; animation: more-to-the-right linear both; animation-timeline: --table-x;
+}
+@keyframes more-to-the-right { 0%, 92% { opacity: 1; } 100% { opacity: 0; } }
 @media (max-width: 640px) {  /* two figures a row on a phone, not one; a smaller title */
   h1 { font-size: 1.75rem !important; padding-top: 0 !important; }
   .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.75rem; }
