@@ -1967,3 +1967,32 @@ def test_a_table_wider_than_its_column_says_there_is_more_to_the_right(
         page.wait_for_timeout(500)
         fits = page.evaluate(MORE)
         assert (fits["more"], fits["shown"]) == (0, 0), fits
+
+
+LONG_NAME = "fine-tuned-qwen2.5-7b-instruct-lora-on-one-rented-nvidia-l4-with-vllm"
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_a_long_alternative_name_is_read_whole_in_the_charts_legend(
+    served: str, browser: Any, tmp_path: Path, width: int
+) -> None:
+    """quarter-200k.toml with its alternative named by its whole recipe (70 characters, no
+    space): the verdict wrapped it, but the chart's legend cut it at the column's edge
+    ("fine-tuned-qwen2.5-7b-instruct-lora-on-one-rented-nvidia-"). A legend entry longer
+    than the column now goes on two lines, each inside the chart."""
+    path = tmp_path / "long-name.toml"
+    path.write_text(
+        (EXAMPLES / "quarter-200k.toml")
+        .read_text()
+        .replace('name = "fine-tuned 7B on one rented L4"', f'name = "{LONG_NAME}"')
+    )
+    assert LONG_NAME in path.read_text()
+    with _visit(browser, served, tmp_path, width=width) as visitor:
+        visitor.upload(path)
+        assert LONG_NAME in visitor.headline()
+        for view in ("Cumulative cost", "Monthly by component", "Cost per 1k requests"):
+            visitor.chart(view)
+            visitor.page.locator(".st-key-answer .main-svg").first.wait_for()
+            visitor.page.wait_for_timeout(500)
+            fit = visitor.page.evaluate(CHART_FIT)
+            assert fit["outside"] == [], (view, fit)
