@@ -282,6 +282,29 @@ RTX4090_LOAD = (
     "output tok/s, mean TTFT"
 )
 
+ACCELMARK = (
+    "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
+    "nvidia_a100_sxm4_80gbx1_suite_{A,C,F}_nvidia_vllm020_0f6c56e4_*/sustained/result.json "
+    "(suite C under bf16/): vLLM 0.20.1 (V1 engine, AsyncLLMEngine in process, no HTTP "
+    "server), 1 × A100 SXM4 80GB, BF16, TP1, greedy, chat template; a closed loop for 30 (A) "
+    "or 15 (C, F) minutes, the suite's warm-up minutes (2 or 1) discarded; output tokens and "
+    "requests completed a minute, the median first token"
+)
+ACCELMARK_ONLINE = (
+    "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
+    "nvidia_a100_sxm4_80gbx1_suite_{A,C,F}_nvidia_vllm020_0f6c56e4_*/online/result.json "
+    "(suite C under bf16/): the same engine and GPU; 300 requests arriving as a Poisson "
+    "stream (loadgen/loadgen.py: random.expovariate at the target rate); median TTFT and "
+    "median time per output token, (e2e − TTFT) / (O − 1) a request"
+)
+
+ACCELMARK_INTERACTIVE = (
+    "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
+    "nvidia_a100_sxm4_80gbx1_suite_{A,F}_nvidia_vllm020_0f6c56e4_*/interactive/result.json: "
+    "vLLM 0.20.1 (AsyncLLMEngine in process), 1 × A100 SXM4 80GB, BF16, TP1, greedy, one "
+    "request at a time; median time per output token"
+)
+
 LOAD_GOAL = {"tpot": 0.06, "e2e": 0.06, "ttft": 0.15, "capacity": 0.10}
 """Under load: time per output token and end-to-end latency within 6% mean absolute
 error on every GPU family, time to the first token within 15%, capacity within 10% of the
@@ -401,6 +424,46 @@ def _rtx(concurrency: int, requests_s: float, tokens_s: float, ttft: float) -> L
     )
 
 
+def _accelmark(
+    model: str,
+    template: int,
+    prompts: tuple[int, float],
+    clients: int,
+    per_minute: tuple[float, float],
+    ttft: float,
+    note: str,
+) -> LoadRow:
+    """A sustained closed loop of AccelMark: ``per_minute`` its requests completed a minute
+    and output tokens/s (means over the minutes kept); ``prompts`` how many of the dataset's
+    prompts it cycles and their mean ``input_tokens``, to which the chat template adds
+    ``template`` tokens."""
+    requests_min, tokens_s = per_minute
+    requests_s = requests_min / 60.0
+    out = round(tokens_s / requests_s)
+    e2e = clients / requests_s * 1e3
+    count, mean_in = prompts
+    return LoadRow(
+        model,
+        "a100-80gb",
+        1,
+        "bf16",
+        sv.VLLM,
+        round(mean_in + template),
+        out,
+        clients,
+        ttft,
+        (e2e - ttft) / (out - 1),
+        e2e,
+        tokens_s,
+        f"{note}, vLLM 0.20.1; the first {count} prompts, {mean_in:,.1f} tokens on average plus about "
+        f"{template} of chat template; {out} tokens out on average (tok/s ÷ req/s), EOS or "
+        f"a cap; e2e = clients ÷ req/s, TPOT = (e2e − TTFT) / (O − 1); TTFT the minutes' "
+        "median first token",
+        ACCELMARK,
+        derived_tpot=True,
+    )
+
+
 LOAD = [
     _nim(1, 406.77, 18.58, 51.67),
     _nim(5, 546.7, 21.83, 218.48),
@@ -415,8 +478,123 @@ LOAD = [
     _rtx(16, 6.44, 644, 155),
     _rtx(32, 9.73, 975, 362),
     _rtx(48, 11.87, 1190, 667),
+    _accelmark(
+        "llama-3.1-8b",
+        10,
+        (100, 245.4),
+        8,
+        (123.64, 712.3),
+        34.5,
+        "Meta-Llama-3-8B-Instruct (Llama 3.1 8B's shape), suite A",
+    ),
+    _accelmark(
+        "qwen2.5-0.5b",
+        30,
+        (200, 74.2),
+        32,
+        (3296.21, 11576.2),
+        13.0,
+        "Qwen2.5-0.5B-Instruct, suite F (its default system prompt in the template)",
+    ),
+    _accelmark(
+        "llama-3.1-8b",
+        34,
+        (100, 245.4),
+        8,
+        (118.57, 706.9),
+        35.2,
+        "Llama-3.1-8B-Instruct, suite C (Llama 3.1's dated system header in the template)",
+    ),
 ]
 """Latency under load, closed loops held against published sweeps."""
+
+
+@dataclass(frozen=True)
+class PoissonRow:
+    """Requests arriving as a Poisson stream at ``rate`` a second: what was measured, and
+    what :func:`payback.estimate_serving` gives at ``utilization`` = rate ÷ its capacity
+    for the same lengths (``--utilization``; None beyond the estimated capacity)."""
+
+    model: str
+    gpu: str
+    precision: str
+    engine: sv.ServingEngine
+    input_tokens: int
+    output_tokens: int
+    rate: float
+    ttft_ms: float
+    tpot_ms: float
+    conditions: str
+    source: str
+
+    def _estimate(self, utilization: float | None = None) -> Any:
+        catalog = default_catalog()
+        return estimate_serving(
+            catalog.model(self.model),
+            catalog.gpu(self.gpu),
+            self.precision,
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            gpus_per_replica=1,
+            engine=self.engine,
+            utilization=utilization,
+        )
+
+    def utilization(self) -> float:
+        """The rate as a share of the estimated capacity (requests/s)."""
+        return float(self.rate / self._estimate().replica_requests_per_s)
+
+    def predicted(self) -> tuple[float, float] | None:
+        """TTFT and TPOT [ms] at that load, or None when the rate is past capacity."""
+        share = self.utilization()
+        if share > 1.0:
+            return None
+        loaded = self._estimate(share)
+        return float(loaded.ttft_at_utilization_ms), float(loaded.tpot_at_utilization_ms)
+
+    def family(self) -> str:
+        return gpu_family(default_catalog().gpu(self.gpu))
+
+
+ONLINE_SUITES = {
+    "A": ("llama-3.1-8b", 250, 346, "suite A, Meta-Llama-3-8B-Instruct (Llama 3.1 8B's shape)"),
+    "C": ("llama-3.1-8b", 274, 358, "suite C, Llama-3.1-8B-Instruct"),
+    "F": ("qwen2.5-0.5b", 100, 211, "suite F, Qwen2.5-0.5B-Instruct"),
+}
+"""AccelMark's online runs: the model, the 300 prompts' mean ``input_tokens`` plus the
+chat template's (A 239.6 + 10, C 239.6 + 34 with Llama 3.1's dated system header, F
+70.2 + 30 with Qwen2.5's default system prompt) and the mean output the same suite's
+closed loop measured (greedy, to EOS or the cap)."""
+
+
+def _online(suite: str, rate: float, ttft: float, tpot: float) -> PoissonRow:
+    model, prompt, out, label = ONLINE_SUITES[suite]
+    return PoissonRow(
+        model,
+        "a100-80gb",
+        "bf16",
+        sv.VLLM,
+        prompt,
+        out,
+        rate,
+        ttft,
+        tpot,
+        f"{label}, vLLM 0.20.1; {prompt} tokens in (the prompts and the chat template), "
+        f"{out} out (the suite's closed loop); medians",
+        ACCELMARK_ONLINE,
+    )
+
+
+POISSON = [
+    _online("A", 5, 40.2, 13.21),
+    _online("A", 25, 75.24, 22.28),
+    _online("C", 5, 41.15, 13.32),
+    _online("C", 10, 52.06, 17.62),
+    _online("C", 25, 86.32, 22.47),
+    _online("F", 10, 10.04, 2.13),
+    _online("F", 40, 11.96, 2.50),
+]
+"""Poisson arrivals held against a published run (``--utilization``)."""
 
 
 SERVING = [
@@ -802,6 +980,37 @@ SERVING = [
         "--num-prompts 10 --max-concurrency 1",
         batch=1,
         engine=sv.SGLANG,
+    ),
+    ServingRow(
+        "llama-3.1-8b",
+        "a100-80gb",
+        1,
+        "bf16",
+        246,
+        346,
+        10.77,
+        "itl",
+        "Meta-Llama-3-8B-Instruct (Llama 3.1 8B's shape), vLLM 0.20.1 in process, one request "
+        "at a time over the first 150 prompts (236.1 tokens and about 10 of chat template; "
+        "outputs as the suite's closed loop measured them), median TPOT",
+        ACCELMARK_INTERACTIVE,
+        batch=1,
+        engine=sv.VLLM,
+    ),
+    ServingRow(
+        "qwen2.5-0.5b",
+        "a100-80gb",
+        1,
+        "bf16",
+        103,
+        211,
+        1.83,
+        "itl",
+        "Qwen2.5-0.5B-Instruct, vLLM 0.20.1 in process, one request at a time over the first "
+        "150 prompts (72.6 tokens and about 30 of chat template), median TPOT",
+        ACCELMARK_INTERACTIVE,
+        batch=1,
+        engine=sv.VLLM,
     ),
 ]
 
@@ -1205,6 +1414,75 @@ def load_table() -> list[str]:
     return lines
 
 
+def poisson_errors() -> dict[str, dict[str, float]]:
+    """By GPU family: the Poisson rows the estimate places (a rate within its capacity),
+    those past it, and the mean absolute errors of TTFT and TPOT over the placed ones."""
+    out: dict[str, dict[str, float]] = {}
+    for family in dict.fromkeys(row.family() for row in POISSON):
+        rows = [row for row in POISSON if row.family() == family]
+        placed = [(row, row.predicted()) for row in rows]
+        held = [(row, p) for row, p in placed if p is not None]
+        out[family] = {
+            "rows": float(len(held)),
+            "beyond": float(len(rows) - len(held)),
+            "ttft": statistics.mean(abs(p[0] / r.ttft_ms - 1.0) for r, p in held),
+            "tpot": statistics.mean(abs(p[1] / r.tpot_ms - 1.0) for r, p in held),
+        }
+    return out
+
+
+def poisson_table() -> list[str]:
+    """Poisson arrivals: each row, measured against the estimate at rate ÷ capacity, then
+    the mean absolute errors by GPU family."""
+    lines = [
+        "",
+        "### Latency under load (Poisson arrivals at a fixed rate)",
+        "",
+        "Each row is `estimate serving --utilization` at the run's rate over the estimated "
+        "capacity for its lengths; a rate past that capacity is not placed. The run's "
+        "figures are medians; the estimate's are means.",
+        "",
+        "| # | model | hardware | engine | precision | in/out | req/s | utilization | "
+        "TTFT ms | TPOT ms | conditions | source |",
+        "|---|---|---|---|---|---|---:|---:|---|---|---|---|",
+    ]
+    sources: dict[str, str] = {}
+    for i, row in enumerate(POISSON, 1):
+        ref = sources.setdefault(row.source, chr(ord("p") + len(sources)))
+        share, predicted = row.utilization(), row.predicted()
+        if predicted is None:
+            cells = [
+                f"{row.ttft_ms:,.0f} → past capacity",
+                f"{row.tpot_ms:,.1f} → past capacity",
+            ]
+        else:
+            ttft, tpot = predicted
+            cells = [
+                f"{row.ttft_ms:,.0f} → {ttft:,.0f} ({ttft / row.ttft_ms:.2f})",
+                f"{row.tpot_ms:,.1f} → {tpot:,.1f} ({tpot / row.tpot_ms:.2f})",
+            ]
+        lines.append(
+            f"| Q{i} | {row.model} | 1 × {row.gpu} | {row.engine.name} | {row.precision} | "
+            f"{row.input_tokens:,}/{row.output_tokens:,} | {row.rate:g} | {share:.2f} | "
+            + " | ".join(cells)
+            + f" | {row.conditions} | [{ref}] |"
+        )
+    lines += ["", "Sources:", ""]
+    lines += [f"{ref}. {source}" for source, ref in sources.items()]
+    lines += [
+        "",
+        "| GPU family | rows placed | past capacity | TPOT MAE | TTFT MAE | goal |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for family, error in poisson_errors().items():
+        lines.append(
+            f"| {family} | {error['rows']:.0f} | {error['beyond']:.0f} | {error['tpot']:.1%} | "
+            f"{error['ttft']:.1%} | TPOT ≤ {LOAD_GOAL['tpot']:.0%}; TTFT ≤ "
+            f"{LOAD_GOAL['ttft']:.0%} |"
+        )
+    return lines
+
+
 def load_errors() -> dict[str, dict[str, float]]:
     """By GPU family: the rows, mean absolute errors of TTFT, TPOT and e2e, the highest
     output tokens/s served, whether the sweep reached a plateau (more clients served no
@@ -1496,6 +1774,7 @@ def section() -> str:
             *main_table(),
             *summary_lines(),
             *load_table(),
+            *poisson_table(),
             *own_table(),
             *cautions_table(),
             END,

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from helpers import ENV, build, fleet_dict, per_request_dict, run
 from payback.analysis.resolve import resolve
-from payback.catalog import default_catalog, gpu_rent, is_stale
+from payback.catalog import default_catalog, gpu_rent, is_stale, rent_range, rent_text
 from payback.cli import app
 
 CATALOG = default_catalog()
@@ -57,11 +57,12 @@ def test_the_json_carries_the_typical_rent_the_table_and_analyze_show(
         rent = listed[gpu_id]["typical_rent"]
         assert rent is not None, gpu_id
         row = table[gpu_id]
-        assert f"${rent['usd_per_gpu_hour']:.2f} {rent['provider']}" in row, row
+        # every digit of the rent, as analyze shows it ($0.8048 read $0.80 here)
+        assert f"{rent_text(rent['usd_per_gpu_hour'])} {rent['provider']}" in row, row
         count = rent["offers_count"]
         shown = (
-            f"{count}: ${rent['offers_low_usd_per_gpu_hour']:.2f}-"
-            f"{rent['offers_high_usd_per_gpu_hour']:.2f}"
+            f"{count}: "
+            + rent_range(rent["offers_low_usd_per_gpu_hour"], rent["offers_high_usd_per_gpu_hour"])
             if count > 1
             else f" {count} "
         )

@@ -212,8 +212,8 @@ def test_a_workloads_request_past_the_context_names_its_own_traffic(tmp_path: Pa
     path.write_text(PORTFOLIO_LONG)
     code, out, err = run("analyze", path)
     assert_user_error(code, out, err)
-    assert err.strip() == (
-        "error: workloads.1.traffic.input_tokens = 5000: llama-2-7b's context is 4,096 tokens "
+    assert err.strip() == (  # the file named, as a single scenario's resolve errors name it
+        f"error: {path}: workloads.1.traffic.input_tokens = 5000: llama-2-7b's context is 4,096 tokens "
         "(max_position_embeddings); a prompt of at most 4,095 tokens (for alternatives.0)"
     )  # was "workloads.1 ('long'): traffic.input_tokens ...", a field the file does not have
 

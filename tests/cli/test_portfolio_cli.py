@@ -306,4 +306,4 @@ def test_an_alternatives_error_is_said_once(tmp_path: Path) -> None:
     code, out, err = run("analyze", path)
     assert_user_error(code, out, err, "alternatives.0.gpu: unknown GPU 'h100x'")
     (line,) = err.splitlines()
-    assert line.startswith("error: alternatives.0.gpu: unknown GPU")
+    assert line.startswith(f"error: {path}: alternatives.0.gpu: unknown GPU")  # as a scenario

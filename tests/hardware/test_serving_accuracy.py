@@ -113,3 +113,41 @@ def test_own_measurements_are_held_back_and_within_their_bounds() -> None:
     assert all(0.8 <= r <= 1.2 for r in scored if r is not None)
     assert runs["h200-qwen2.5-1.5b-full-1024.toml"].training_ratio() is None
     assert runs["h200-qwen2.5-7b-lora-1024-nockpt.toml"].training_ratio() is None
+
+
+def test_ampere_and_poisson_runs_are_held() -> None:
+    """Under load, an Ampere family is held (AccelMark's A100 80GB closed loops) and
+    Poisson arrivals are placed at rate ÷ the estimated capacity; a rate past it is not
+    placed. By hand for Q1: 5 requests/s over the capacity the estimate gives for 250/346
+    on an A100 80GB under vLLM."""
+    errors = ACCURACY.load_errors()
+    assert "ampere" in errors
+    assert errors["ampere"]["rows"] >= 2
+    llama = next(r for r in ACCURACY.LOAD if r.gpu == "a100-80gb" and r.model == "llama-3.1-8b")
+    _, tpot, e2e, tokens = llama.predicted()
+    assert tpot == pytest.approx(llama.tpot_ms, rel=0.06)
+    assert e2e == pytest.approx(llama.e2e_ms, rel=0.06)
+    assert tokens == pytest.approx(llama.output_tokens_per_s, rel=0.06)
+    q1 = ACCURACY.POISSON[0]
+    catalog = default_catalog()
+    capacity = ACCURACY.estimate_serving(
+        catalog.model("llama-3.1-8b"),
+        catalog.gpu("a100-80gb"),
+        "bf16",
+        input_tokens=250,
+        output_tokens=346,
+        gpus_per_replica=1,
+        engine="vllm",
+    ).replica_requests_per_s
+    assert q1.utilization() == pytest.approx(5.0 / capacity)
+    assert q1.predicted() is not None
+    past = [row for row in ACCURACY.POISSON if row.utilization() > 1.0]
+    assert past
+    assert all(row.predicted() is None for row in past)
+    assert "ampere" in ACCURACY.poisson_errors()
+    alone = [r for r in ACCURACY.SERVING if r.gpu == "a100-80gb" and r.engine.name == "vllm"]
+    assert len(alone) >= 2
+    assert all(abs(r.ratio() - 1.0) <= ACCURACY.SERVING_GOAL[1] for r in alone)
+    misses = DOC[DOC.index("## Where the goal is missed") :]
+    for i, row in enumerate(ACCURACY.POISSON, 1):
+        assert f"Q{i}" in misses or f"Q1-Q{len(ACCURACY.POISSON)}" in misses, row

@@ -140,6 +140,31 @@ def test_sql_with_json_is_json_and_a_dialect_is_read_in_any_case(tmp_path: Path)
     )
 
 
+@pytest.mark.parametrize(("name", "engine"), [("sqlite", "SQLite"), ("MySQL", "MySQL")])
+def test_a_dialect_without_grouping_sets_is_refused_not_printed(name: str, engine: str) -> None:
+    """`--sql --dialect sqlite` (and mysql, both listed) printed a query of GROUPING SETS,
+    which neither engine has: SQLite's own reading of it failed ('near "SETS": syntax
+    error'). Now one line saying why, and the dialects that run it."""
+    code, out, err = run("usage", "--sql", "--dialect", name)
+    assert_user_error(
+        code, out, err, f"--dialect '{name}': {engine} has no GROUPING SETS", "one of duckdb"
+    )
+    offered = err.split("one of")[1]
+    assert "sqlite" not in offered
+    assert "mysql" not in offered
+
+
+def test_every_dialect_offered_prints_a_query_of_grouping_sets() -> None:
+    """Each dialect --dialect names (the refusal lists them) prints the one query."""
+    from payback.measure.usage.dialects import DIALECTS
+
+    for dialect in DIALECTS:
+        code, out, err = run("usage", "--sql", "--dialect", dialect)
+        assert code == 0, (dialect, err)
+        assert out.startswith(f"-- {dialect} SQL: the one query"), dialect
+        assert out.upper().count("GROUPING SETS") == 2, dialect
+
+
 def test_model_none_keeps_the_requests_without_a_model_in_files_as_in_tables(
     tmp_path: Path,
 ) -> None:

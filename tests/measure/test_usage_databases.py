@@ -1218,9 +1218,17 @@ ODD_TIMES = [
     "2026-13-45 10:00",
     "2026-02-30",
     "not a time",
+    "0001-01-01T00:00:00Z",  # Go's unset time: before 1970 (it was no time on the engines)
+    "0000-01-01",  # before 1970, as DuckDB reads it (PostgreSQL has no year 0, ClickHouse
+    # read this year)
+    "2026-10-01 08:00:00 +02",  # DuckDB reads no space before an offset, nor a small z
+    "2026-10-01 08:00:00z",  # (the engines read both)
+    "1900-02-29",  # no such day (1900 was no leap year)
     None,
 ]
-ODD_NUMBERS = ["100", " 1e2 ", "1e999", "9" * 400, "abc", "-3", "1.5e9", None]
+ODD_NUMBERS = ["100", " 1e2 ", "1e999", "9" * 400, "abc", "-3", "1.5e9", "1_000", None]
+"""(DuckDB's cast reads 1_000 as 1000, PostgreSQL's and ClickHouse's as no number: no
+number on every path)"""
 
 
 def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
@@ -1228,7 +1236,9 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
 ) -> None:
     """Times and token counts stored as text: a value PostgreSQL's cast would fail on (a
     13th month, February 30, 1e999) ends no query; the rows are counted as unusable, by
-    reason, and the same as DuckDB counts them."""
+    reason, and the same as DuckDB (and a file of the same rows) counts them: a year of
+    leading zeros is a time before 1970 on every engine, and text DuckDB reads as no time
+    (a space before an offset) is none on PostgreSQL and ClickHouse too."""
     import duckdb
     import psycopg
 
@@ -1256,7 +1266,8 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
     # 9 times read, 2 token counts used each (100 and 1e2)
     assert got.rows["used"] == want.rows["used"] == 18
     assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
-    assert got.rows["unreadable_why"]["no time that reads as a date"] == 5 * len(ODD_NUMBERS)
+    assert got.rows["unreadable_why"]["no time that reads as a date"] == 8 * len(ODD_NUMBERS)
+    assert got.rows["unreadable_why"]["a time before 1970 or after 2199"] == 2 * len(ODD_NUMBERS)
     assert got.traffic == want.traffic
     # ClickHouse's best-effort parse would read more (a date without its year): the same
     # ISO 8601 text is read there, and numbers with spaces around them
@@ -1267,6 +1278,11 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
     on_clickhouse = profile_database(chdb, table="odd_text")
     assert on_clickhouse.rows == want.rows
     assert on_clickhouse.traffic == want.traffic
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute(f"COPY odd_text TO '{tmp_path / 'odd.csv'}' (HEADER)")
+    from_file = profile_usage([tmp_path / "odd.csv"])
+    assert {**from_file.rows, "examples": []} == {**want.rows, "examples": []}
+    assert from_file.traffic == want.traffic
 
 
 def test_nan_and_infinite_token_counts_are_counted_as_files_count_them(
@@ -1365,6 +1381,9 @@ UNIX_TEXT = [
     "1e300",  # no time: too large for microseconds in a BIGINT
     "9.1e21",  # no time (the year 290,000 in ns): past the bound files and databases share
     "nan",
+    "inf",  # an infinity is no time, as "nan" is (DuckDB reads these three as a time)
+    "Infinity",
+    " -infinity ",
     "abc",
     None,
 ]
@@ -1376,7 +1395,11 @@ def test_unix_times_in_a_text_column_are_read_as_files_read_them(
     """A text column of times holding seconds (or ms, µs, ns) since 1970: files read them,
     the tables' query read them as no time. PostgreSQL, DuckDB and ClickHouse now give the
     file's profile; and a floating-point time column holding 1e300, NaN or an infinity is
-    a row without a time, where PostgreSQL's cast to microseconds ended the query."""
+    a row without a time, where PostgreSQL's cast to microseconds ended the query.
+
+    An infinity written as a time ("inf", "Infinity") is no time on every path: files (CSV,
+    JSON lines, Parquet) counted it as "a time before 1970 or after 2199", as DuckDB reads
+    the text 'infinity' as a time; the databases as no time that reads as a date."""
     import duckdb
     import psycopg
 
@@ -1394,10 +1417,19 @@ def test_unix_times_in_a_text_column_are_read_as_files_read_them(
         con.execute(create.format("VARCHAR"))
         con.executemany("INSERT INTO unix_text VALUES (?, ?, ?)", rows)
         con.execute(f"COPY unix_text TO '{tmp_path / 'unix.csv'}' (HEADER)")
+        con.execute(f"COPY unix_text TO '{tmp_path / 'unix.jsonl'}' (FORMAT json)")
         con.execute(f"COPY unix_text TO '{tmp_path / 'unix.parquet'}' (FORMAT parquet)")
+        con.execute(create.format("DOUBLE").replace("unix_text", "unix_double"))
+        con.executemany(
+            "INSERT INTO unix_double VALUES (?, 100, 10)",
+            [(t,) for t in (1772362800.0, 1e300, math.inf, -math.inf, math.nan)],
+        )
+        for suffix, options in (("csv", "HEADER"), ("jsonl", "FORMAT json")):
+            con.execute(f"COPY unix_double TO '{tmp_path / f'double.{suffix}'}' ({options})")
     try:
         on_postgres = profile_database(pg_logs, table="unix_text")
         doubles = profile_database(pg_logs, table="unix_double")
+        said_on_postgres = run("usage", pg_logs, "--table", "unix_text")
     finally:
         with psycopg.connect(pg_logs) as con:
             con.execute("DROP TABLE unix_text")
@@ -1407,13 +1439,32 @@ def test_unix_times_in_a_text_column_are_read_as_files_read_them(
     on_clickhouse = profile_database(chdb, table="unix_text")
     from_file = profile_usage([tmp_path / "unix.csv"])
     assert from_file.rows["used"] == 7  # March 1-7, one a day
-    assert from_file.rows["unreadable_why"] == {"no time that reads as a date": 5}
-    for got in (on_postgres, profile_database(str(db), table="unix_text"), on_clickhouse):
+    assert from_file.rows["unreadable_why"] == {"no time that reads as a date": 8}
+    for got in (
+        on_postgres,
+        profile_database(str(db), table="unix_text"),
+        on_clickhouse,
+        profile_usage([tmp_path / "unix.jsonl"]),
+        profile_usage([tmp_path / "unix.parquet"]),
+    ):
         # (the examples of unusable rows are not fetched from a database)
         assert {**got.rows, "examples": []} == {**from_file.rows, "examples": []}
         assert got.traffic == from_file.traffic
-    assert doubles.rows["used"] == 1
-    assert doubles.rows["unreadable_why"] == {"no time that reads as a date": 4}
+    for got in (
+        doubles,
+        profile_database(str(db), table="unix_double"),
+        profile_usage([tmp_path / "double.csv"]),
+        profile_usage([tmp_path / "double.jsonl"]),  # (JSON's Infinity and NaN)
+    ):
+        assert got.rows["used"] == 1
+        assert got.rows["unreadable_why"] == {"no time that reads as a date": 4}
+    # the words the user reads are the same from a file and from a table
+    code, out, _ = run("usage", tmp_path / "unix.csv")
+    assert code == 0
+    assert "unreadable: 8 with no time that reads as a date" in out
+    assert said_on_postgres[0] == 0
+    rows_said = out.split("Rows:")[1].split("  unreadable rows as")[0]
+    assert said_on_postgres[1].split("Rows:")[1] == rows_said
 
 
 # -- LiteLLM's daily rollups (disable_spend_logs) -----------------------------------------
@@ -1712,7 +1763,8 @@ def test_an_infinite_time_is_an_unusable_row_not_a_failed_query(
 ) -> None:
     """PostgreSQL and DuckDB timestamps hold 'infinity' and '-infinity': their seconds since
     1970 are infinite, and the cast to a whole number of microseconds ended the query
-    ("bigint out of range"). They are rows with a time outside 1970-2199, as in DuckDB."""
+    ("bigint out of range"). They are rows with no time, on every engine and in files (the
+    file path counted them as "a time before 1970 or after 2199")."""
     import duckdb
     import psycopg
 
@@ -1732,6 +1784,12 @@ def test_an_infinite_time_is_an_unusable_row_not_a_failed_query(
         con.executemany(
             "INSERT INTO endless VALUES (?::TIMESTAMPTZ, 100, 10)", [(t,) for t in times]
         )
+        for suffix, options in (
+            ("csv", "HEADER"),
+            ("jsonl", "FORMAT json"),
+            ("parquet", "FORMAT parquet"),
+        ):
+            con.execute(f"COPY endless TO '{tmp_path / f'endless.{suffix}'}' ({options})")
     try:
         got = profile_database(pg_logs, table="endless")
     finally:
@@ -1740,4 +1798,50 @@ def test_an_infinite_time_is_an_unusable_row_not_a_failed_query(
     want = profile_database(str(db), table="endless")
     assert got.rows["used"] == want.rows["used"] == 2
     assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
-    assert sum(got.rows["unreadable_why"].values()) == 2
+    assert got.rows["unreadable_why"] == {"no time that reads as a date": 2}
+    for suffix in ("csv", "jsonl", "parquet"):
+        from_file = profile_usage([tmp_path / f"endless.{suffix}"])
+        assert {**from_file.rows, "examples": []} == {**got.rows, "examples": []}, suffix
+        assert from_file.traffic == got.traffic
+
+
+def test_columns_whose_names_differ_only_in_case_read_the_first_as_files_do(
+    pg_logs: str, tmp_path: Path
+) -> None:
+    """A table with Prompt_Tokens (7) before prompt_tokens (100): a CSV with that header reads
+    the first and warns; PostgreSQL and ClickHouse read the last (100), silently. Now the
+    first on every path, with a warning naming both."""
+    import psycopg
+
+    create = (
+        'CREATE TABLE twins (created_at {}, "Prompt_Tokens" {}, "prompt_tokens" {}, '
+        '"completion_tokens" {})'
+    )
+    with psycopg.connect(pg_logs) as con:
+        con.execute(create.format("timestamptz", "int", "int", "int"))
+        con.execute("INSERT INTO twins VALUES ('2026-03-01 10:00:00+00', 7, 100, 10)")
+    try:
+        on_postgres = profile_database(pg_logs, table="twins")
+    finally:
+        with psycopg.connect(pg_logs) as con:
+            con.execute("DROP TABLE twins")
+    chdb_session = pytest.importorskip("chdb.session")
+    session = chdb_session.Session(str(tmp_path / "chdb"))
+    columns = create.format("DateTime64(6, 'UTC')", "Int32", "Int32", "Int32").replace('"', "`")
+    session.query(columns + " ENGINE = MergeTree ORDER BY tuple()")
+    session.query("INSERT INTO twins VALUES ('2026-03-01 10:00:00', 7, 100, 10)")
+    session.close()
+    on_clickhouse = profile_database(f"chdb://{tmp_path / 'chdb'}", table="twins")
+    csv_path = tmp_path / "twins.csv"
+    csv_path.write_text(
+        "created_at,Prompt_Tokens,prompt_tokens,completion_tokens\n2026-03-01T10:00:00Z,7,100,10\n"
+    )
+    from_file = profile_usage([csv_path])
+    assert from_file.traffic["input_tokens"] == 7
+    assert "the first is read" in from_file.warnings[0]
+    for got in (on_postgres, on_clickhouse):
+        assert got.traffic == from_file.traffic
+        assert got.warnings[0] == (
+            f"{got.table}: columns whose names differ only in case: Prompt_Tokens and "
+            "prompt_tokens; the first of each is read (name another with columns)"
+        )

@@ -148,3 +148,39 @@ def test_the_page_fits_a_phone_each_table_scrolling_in_its_box(tmp_path: Path) -
                     assert workloads["inner"] > workloads["room"]  # it does scroll there
         finally:
             browser.close()
+
+
+def test_control_characters_are_left_out_of_every_output(tmp_path: Path) -> None:
+    """A workload and an alternative named with an escape sequence and a bell read as the
+    terminal shows them (report/controls.clean) in the HTML, the Markdown, its PNG charts
+    and the terminal, as a single scenario's do; the raw bytes reached both files."""
+    import warnings
+
+    from payback.report.portfolio_document import portfolio_markdown_files
+
+    text = (
+        PORTFOLIO.read_text()
+        .replace('name = "support triage"', 'name = "a\\u001b[31mb"')
+        .replace("Llama 3.1 8B, an adapter per task, one fleet", "x\\u0007y shared")
+    )
+    path = tmp_path / "ctrl.toml"
+    path.write_text(text)
+    analysis = analyze_portfolio(load_scenario(path))
+    assert analysis.scenario.workloads[0].name == "a\x1b[31mb"
+    page = portfolio_html(analysis)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns of a glyph it cannot draw
+        files = portfolio_markdown_files(analysis, tmp_path / "r.md")
+    md = files[tmp_path / "r.md"].decode()
+    for document, name in ((page, "a[31mb"), (md, "a\\[31mb")):  # Markdown escapes [
+        assert "\x1b" not in document
+        assert "\x07" not in document
+        assert name in document
+        assert "xy shared" in document
+    for command in ("analyze", "explain"):
+        code, out, err = run(command, path)
+        assert code == 0, err
+        assert "\x1b" not in out
+        assert "\x07" not in out
+        assert "a[31mb" in out
+        assert "y shared" in out

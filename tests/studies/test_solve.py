@@ -557,7 +557,7 @@ def test_step_lines_format_values_and_months_apart() -> None:
 
     assert _metrics_apart("break_even_month", 2.999, 3.001) == ("month 2.999", "month 3.001")
     # values a reader can tell apart are still written apart
-    assert _values_apart("alternatives.0.usd_per_gpu_hour", 1.25, 1.2501) == ("$1.2500", "$1.2501")
+    assert _values_apart("alternatives.0.usd_per_gpu_hour", 1.25, 1.2501) == ("$1.25", "$1.2501")
 
 
 def test_npv_and_month_0_wording() -> None:

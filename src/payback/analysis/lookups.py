@@ -154,7 +154,7 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         kind. Records the choice, with the count and range of every offer of that kind, in
         :attr:`details` under ``{path}.usd_per_gpu_hour``."""
         kind = rent_kind(commitment, price)
-        from payback.catalog import gpu_offer, gpu_rent
+        from payback.catalog import gpu_offer, gpu_rent, rent_range
 
         field = f"{path}.gpu_price" if price is not None else f"{path}.gpu_provider"
         offer = self.lookup(field, gpu_offer, gpu, provider, kind, price)
@@ -184,7 +184,7 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
             if rent is not None and len(rent.offers) > 1:
                 how += (
                     f"; {len(rent.offers)} {offer.kind.replace('_', '-')} offers in all, "
-                    f"${rent.low:.2f}-{rent.high:.2f}"
+                    f"{rent_range(rent.low, rent.high)}"
                 )
         else:
             rent = self.lookup(field, gpu_rent, gpu, kind, price)

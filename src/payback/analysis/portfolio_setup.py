@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from payback.analysis.resolve import Resolved, resolve
+from payback.analysis.resolve import Resolved, file_named, resolve
 from payback.errors import PaybackError
 from payback.scenario import Scenario, SelfHostedOption, value_at
 from payback.scenario.messages import explain_errors
@@ -81,7 +81,13 @@ def prepare(
     scenario: Scenario, catalog: Catalog | None = None, today: dt.date | None = None
 ) -> Portfolio:
     """Each workload of ``scenario`` as a resolved scenario of its own, the adapters' memory
-    checked. Raises :class:`PaybackError` (one line per problem) naming the workload."""
+    and the shared fleets' size checked. Raises :class:`PaybackError` (one line per
+    problem) naming the workload, and the file for a scenario read from one."""
+    with file_named(scenario):
+        return _prepare(scenario, catalog, today)
+
+
+def _prepare(scenario: Scenario, catalog: Catalog | None, today: dt.date | None) -> Portfolio:
     workloads = scenario.workloads
     if not workloads:
         raise PaybackError("the scenario lists no [[workloads]]: it is one workload (analyze it)")
@@ -112,7 +118,60 @@ def prepare(
     for i in range(len(scenario.alternatives)):
         if out.shares_fleet(i):
             _check_adapter_memory(out, i, catalog)
+    too_big = _shared_fleet_problems(out)
+    if too_big:
+        raise PaybackError(too_big)
     return _shared_cash_warnings(out, warnings)
+
+
+def _capacity_path(p: Portfolio, j: int, i: int) -> str:
+    """Where workload ``j`` reads alternative ``i``'s replica capacity, as the file names it
+    (its own term, or the alternative's), ``(estimated)`` after it when resolving did."""
+    name = p.scenario.alternatives[i].name
+    local = f"alternatives.{i}.replica_requests_per_s"
+    own = "replica_requests_per_s" in replaced_terms(p, j, i)
+    path = f"workloads.{j}.alternatives.{name}.replica_requests_per_s" if own else local
+    return path + (" (estimated)" if local in p.parts[j].sources else "")
+
+
+def _shared_fleet_problems(p: Portfolio) -> list[str]:
+    """One line per shared fleet that would need more than the most GPUs a fleet may
+    (:data:`~payback.scenario.schema.MAX_FLEET_GPUS`) in its busiest month, as the
+    portfolio sizes it (on the combined load, :func:`~payback.analysis.portfolio.
+    evaluate_portfolio`): each workload's own fleet may be under the cap where the one
+    they share is not."""
+    import numpy as np
+
+    from payback.scenario.checks import fleet_limit, gpu_count
+    from payback.scenario.schema import MAX_FLEET_GPUS
+
+    shared = [i for i in range(len(p.scenario.alternatives)) if p.shares_fleet(i)]
+    if not shared:
+        return []
+    from payback.analysis.portfolio import evaluate_portfolio
+
+    outcomes = evaluate_portfolio(p).alternatives
+    out = []
+    for i in shared:
+        gpus, share = outcomes[i].gpus, outcomes[i].fleet_share
+        if gpus is None or share is None or not np.nanmax(gpus) > MAX_FLEET_GPUS:
+            continue
+        m = int(np.nanargmax(gpus))
+        served = p.served[i]
+        k = int(np.argmax(share[:, m]))
+        j = served[k]
+        option = p.parts[j].scenario.alternatives[i]
+        assert isinstance(option, SelfHostedOption)
+        rps = option.replica_requests_per_s or 0.0
+        requests = float(np.sum(outcomes[i].requests[..., m]))
+        out.append(
+            f"alternatives.{i} ({option.name!r}), the fleet its {len(served)} workloads share: "
+            f"it would need {gpu_count(float(gpus[m]))} GPUs in month {m + 1} "
+            f"({gpu_count(requests)} requests; the most GPU time, {float(share[k, m]):.0%}, "
+            f"workloads.{j} ({p.names[j]!r}) at {_capacity_path(p, j, i)} = {rps:.3g}; planned "
+            f"at {option.target_utilization:.0%} of capacity); {fleet_limit()}"
+        )
+    return out
 
 
 def _said_once(

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import Lookups, Resolved
+from payback.analysis.verdict import rate_text, usd
 from payback.errors import PaybackError
 from payback.scenario import COMMITMENT_TERM_MONTHS, SelfHostedOption
 
@@ -133,8 +134,8 @@ def cash_past_horizon_line(
     count_said = f"{count:,.0f} server{'' if count == 1 else 's'}"
     return (
         f'{who}: financing = "cash" charges all '
-        f"${count * owned.usd_per_server:,.0f} of the {count_said} bought within the "
-        f"{horizon}-month horizon, though ${left:,.0f} of book value is left at month "
+        f"{usd(count * owned.usd_per_server, 0)} of the {count_said} bought within the "
+        f"{horizon}-month horizon, though {usd(left, 0)} of book value is left at month "
         f"{horizon} (straight line over depreciation_months = {owned.depreciation_months}); "
         'financing = "depreciation" charges only the months in use'
     )
@@ -223,7 +224,7 @@ def _estimated(
     if option.ttft_ms is not None and loaded_ttft is not None and loaded_ttft > option.ttft_ms:
         ctx.warnings.append(
             f"{path}: the estimate's mean time to the first token where the fleet runs "
-            f"(target_utilization {option.target_utilization:.0%} of a replica's capacity, "
+            f"(target_utilization {rate_text(option.target_utilization)} of a replica's capacity, "
             f"queueing included) is {loaded_ttft:,.0f} ms, above ttft_ms = {option.ttft_ms:g}; "
             "a lower target_utilization or a faster configuration (recommend() finds one) meets it"
         )

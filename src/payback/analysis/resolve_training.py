@@ -5,6 +5,7 @@ scenario gives ``training_usd``."""
 from __future__ import annotations
 
 from payback.analysis.lookups import Lookups
+from payback.catalog import rent_text
 from payback.errors import PaybackError
 from payback.scenario import OneTime, TrainingJob
 
@@ -93,7 +94,7 @@ def _estimated(ctx: Lookups, path: str, job: TrainingJob) -> float:
     ctx.warnings.extend(f"{path}.training: {line}" for line in cautions)
     source = (
         f"estimate: {job.method} of {model.id} on {estimate.gpus} × {gpu.id}, "
-        f"{estimate.tokens / 1e6:,.1f}M tokens, {estimate.gpu_hours:,.2f} GPU-h at ${price:g}/h"
+        f"{estimate.tokens / 1e6:,.1f}M tokens, {estimate.gpu_hours:,.2f} GPU-h at {rent_text(price)}/h"
         + calibrated
     )
     return ctx.note(f"{path}.training_usd", float(estimate.usd or 0.0), source)

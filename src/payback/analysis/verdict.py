@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from payback.figures import TIES_BELOW, half_up, rate_text, share_text
 from payback.finance._types import FloatArray
 from payback.finance.quick import month_figure
 
@@ -19,13 +20,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "QUARTER_MONTHS",
+    "TIES_BELOW",
+    "half_up",
     "in_month_text",
     "month_figure",
     "month_text",
     "months_text",
     "never_reason",
     "outcome_text",
+    "rate_text",
     "saves_nothing",
+    "share_text",
     "usd",
 ]
 
@@ -57,28 +62,6 @@ def saves_nothing(cumulative_savings_usd: Sequence[float] | None) -> bool:
     from payback.finance.cashflow import saves_nothing as none_saved
 
     return bool(cumulative_savings_usd) and bool(none_saved(np.asarray(cumulative_savings_usd)))
-
-
-def half_up(size: float) -> float:
-    """A non-negative amount made ready to format with its halves rounded up, as money is
-    rounded ($6.50 to $7, $1,250 to $1.3k), where Python rounds an exact half to even ($6,
-    $1.2k) and a half stored a hair below (a typed 2.675, or 91.205 computed as
-    91.20499999999999) down: float noise is cleared at 14 significant digits, then the
-    amount is nudged one float step up.
-
-    >>> f"{half_up(6.5):.0f}", f"{half_up(1.25):.1f}", f"{half_up(2.675):.2f}", f"{half_up(2.665):.2f}"
-    ('7', '1.3', '2.68', '2.67')
-    >>> f"{half_up(91.20499999999999):.2f}", f"{half_up(91.2049):.2f}", half_up(1e18)
-    ('91.21', '91.20', 1e+18)
-    """
-    if not 0 < size < TIES_BELOW:
-        return size
-    return math.nextafter(float(f"{size:.14g}"), math.inf)
-
-
-TIES_BELOW = 1e12
-"""Amounts :func:`half_up` rounds: below it 14 significant digits keep every cent, and a
-float step is far under a cent; above it nothing is touched."""
 
 
 def usd(value: float, decimals: int | None = None) -> str:
@@ -209,7 +192,7 @@ def outcome_text(
     saves too slowly, or stops saving). ``requests`` formats the break-even's request count
     (every digit by default); ``npv_decimals`` the NPV's cents."""
     npv = f"NPV {usd(alt.npv_usd, npv_decimals)} over {months_text(horizon)}" + (
-        f" at {rate:.0%}" if rate else ""
+        f" at {rate_text(rate)}" if rate else ""
     )
     cum = alt.cumulative_savings_usd or [0.0]
     monthly = [b - a for a, b in itertools.pairwise(cum)]

@@ -31,6 +31,7 @@ from payback.catalog.records import (
     ProviderKind,
 )
 from payback.errors import PaybackError
+from payback.figures import half_up
 
 __all__ = [
     "PROVIDER_KINDS",
@@ -290,16 +291,16 @@ class GpuRent:
             # the lower of the middle two, a real offer: said so, with what it was chosen from
             else f"lower middle of {n} {who} {kind} offers, "
             + (
-                f"${prices[0]:.2f} and ${prices[1]:.2f}"
+                f"{rent_text(prices[0])} and {rent_text(prices[1])}"
                 if n == 2
-                else f"${min(prices):.2f}-{max(prices):.2f}"
+                else rent_range(min(prices), max(prices))
             )
         ).replace("  ", " ")
         if self.fallback:
             head += f" (no GPU-cloud {kind} offer)"
         if len(self.offers) == len(self.basis):
             return head
-        return f"{head}; {len(self.offers)} {kind} offers in all, ${self.low:.2f}-{self.high:.2f}"
+        return f"{head}; {len(self.offers)} {kind} offers in all, {rent_range(self.low, self.high)}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -400,12 +401,26 @@ def rent_text(usd_per_gpu_hour: float) -> str:
     ('$0.8048', '$2.69', '$1.00', '$1.2346')
     >>> rent_text(1.00001), rent_text(0.00001), rent_text(2.0004)  # never '$1.'
     ('$1.00', '$0.00001', '$2.0004')
+
+    Halves up, as money is rounded: $0.125 is $0.125, and a fifth place's half goes up.
+
+    >>> rent_text(0.125), rent_text(1.23455), rent_text(2.675)
+    ('$0.125', '$1.2346', '$2.675')
     """
-    whole, _, places = f"{usd_per_gpu_hour:,.4f}".rstrip("0").partition(".")
+    whole, _, places = f"{half_up(usd_per_gpu_hour):,.4f}".rstrip("0").partition(".")
     if usd_per_gpu_hour and not float(f"{whole}.{places or 0}".replace(",", "")):
         figures = 1 - math.floor(math.log10(abs(usd_per_gpu_hour)))  # two, no exponent
         return "$" + f"{usd_per_gpu_hour:.{figures}f}".rstrip("0")  # under a hundredth of a cent
     return f"${whole}.{places.ljust(2, '0')}"
+
+
+def rent_range(low: float, high: float) -> str:
+    """Two rents as a range, each with the digits :func:`rent_text` gives it.
+
+    >>> rent_range(3.99, 12.29), rent_range(0.125, 2.675)
+    ('$3.99-12.29', '$0.125-2.675')
+    """
+    return f"{rent_text(low)}-{rent_text(high)[1:]}"
 
 
 def offer_source(offer: GpuPrice, today: dt.date | None = None) -> str:

@@ -174,6 +174,7 @@ def estimate_serving(
         )
         return
     from payback.report import tables
+    from payback.report.common import usd
 
     rows = _serving_rows(result, cached_input_share)
     if gpus_per_replica is None:
@@ -182,7 +183,7 @@ def estimate_serving(
         rows["larger replicas (--gpus-per-replica)"] = "; ".join(
             f"{r['gpus_per_replica']}: {r['replica_requests_per_s']:,.2f} requests/s"
             + (
-                f" (${r['usd_per_1k_requests']:,.4f} per 1k)"
+                f" ({usd(r['usd_per_1k_requests'], 4)} per 1k)"
                 if r["usd_per_1k_requests"] is not None
                 else ""
             )
@@ -269,14 +270,14 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
     """The lines of ``estimate serving``'s table (``cached``: the share of each prompt the
     prefix cache holds)."""
     from payback.hardware.estimate import COMPUTED_CACHED_SHARE
-    from payback.report.common import rent_text
+    from payback.report.common import rate_text, rent_text, usd
 
     lengths = f"{result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens"
     cache = (
         {
-            "prefix cache": f"{cached:.0%} of each prompt, its prefill skipped"
+            "prefix cache": f"{rate_text(cached)} of each prompt, its prefill skipped"
             + (
-                f" (estimated as {COMPUTED_CACHED_SHARE:.0%}: the last block is recomputed)"
+                f" (estimated as {rate_text(COMPUTED_CACHED_SHARE)}: the last block is recomputed)"
                 if cached > COMPUTED_CACHED_SHARE
                 else ""
             )
@@ -301,7 +302,7 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
         "time to first token (unloaded)": f"{result.ttft_ms:,.0f} ms",
         **(
             {
-                f"at {result.utilization:.0%} of capacity": (
+                f"at {rate_text(result.utilization)} of capacity": (
                     f"{result.tpot_at_utilization_ms:,.1f} ms per output token, first token "
                     f"after {result.ttft_at_utilization_ms:,.0f} ms (queueing included)"
                 )
@@ -319,7 +320,7 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
     }
     per_1k = _per_1k(result)
     if per_1k is not None:
-        rows["cost per 1k requests at full load"] = f"${per_1k:,.4f}"
+        rows["cost per 1k requests at full load"] = usd(per_1k, 4)
     return rows
 
 
@@ -416,7 +417,7 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
     parameters and where the LoRA adapters go)."""
     from payback.hardware.placement import NODE_GPUS
     from payback.hardware.training import STACK_MAX_GPUS
-    from payback.report.common import rent_text
+    from payback.report.common import rent_text, share_text, usd
 
     nodes = -(-result.gpus // NODE_GPUS)  # whole nodes
 
@@ -440,11 +441,11 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
             else ""
         ),
         "compute": f"{result.flops:.3g} FLOPs for {result.tokens:,.0f} tokens",
-        "utilization (MFU)": f"{result.mfu:.0%}",
+        "utilization (MFU)": share_text(result.mfu),
         "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",
         "time per run": f"{result.hours:,.2f} h ({result.gpu_hours:,.2f} GPU-hours)",
         "cost": (
-            f"${result.usd:,.2f} for {result.runs:,} run{'s' if result.runs != 1 else ''} at {rent_text(result.usd_per_gpu_hour)}/GPU-h ({result.price_source})"
+            f"{usd(result.usd, 2)} for {result.runs:,} run{'s' if result.runs != 1 else ''} at {rent_text(result.usd_per_gpu_hour)}/GPU-h ({result.price_source})"
             if result.usd is not None and result.usd_per_gpu_hour is not None
             else "no price in the catalog: give --usd-per-gpu-hour"
         ),

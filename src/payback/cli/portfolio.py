@@ -17,7 +17,7 @@ def show_portfolio(
 ) -> bool:
     """Print the portfolio answer when ``file`` lists workloads; False (nothing printed)
     when it does not, for the one-workload analysis to run instead."""
-    analysis = _portfolio_analysis(file, samples, seed, no_quality)
+    analysis = _portfolio_analysis(file, samples, seed, no_quality, quiet=as_json)
     if analysis is None:
         return False
     if as_json:
@@ -105,14 +105,20 @@ def portfolio_solve(
 
 
 def _portfolio_analysis(
-    file: Path, samples: int | None, seed: int | None, no_quality: bool, named: bool = False
+    file: Path,
+    samples: int | None,
+    seed: int | None,
+    no_quality: bool,
+    named: bool = False,
+    quiet: bool = False,
 ) -> PortfolioAnalysis | None:
-    """The portfolio answer of ``file``, None when it lists no workloads; ``named``: one
-    of several files, whose every error and warning names it."""
-    from payback.cli._common import in_file
+    """The portfolio answer of ``file``, None when it lists no workloads, with a progress
+    bar on a terminal for long sampling (none when ``quiet``: ``--json``), as a
+    scenario's; ``named``: one of several files, whose every error and warning names it."""
+    from payback.cli._common import _progress, in_file
     from payback.scenario import load_scenario
 
-    with in_file(file, named):
+    with _progress("sampling", enabled=not quiet) as progress, in_file(file, named):
         scenario = load_scenario(file)
         if not scenario.workloads:
             return None
@@ -121,7 +127,11 @@ def _portfolio_analysis(
         from payback.studies.portfolio import analyze_portfolio
 
         analysis = analyze_portfolio(
-            scenario, samples=samples, seed=seed or 0, value_terms=not no_quality
+            scenario,
+            samples=samples,
+            seed=seed or 0,
+            value_terms=not no_quality,
+            progress=progress,
         )
     warnings = analysis.portfolio.warnings
     _warn([f"{file}: {w}" for w in warnings] if named else warnings)
@@ -158,7 +168,7 @@ def portfolio_explain(
     the words and the numbers they say); False without them."""
     from payback.report.portfolio_document import portfolio_explanation, ranked_drivers
 
-    analysis = _portfolio_analysis(file, samples, seed, no_quality)
+    analysis = _portfolio_analysis(file, samples, seed, no_quality, quiet=as_json)
     if analysis is None:
         return False
     ranked = ranked_drivers(analysis)  # the words and the numbers read the same drivers

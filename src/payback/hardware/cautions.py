@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from payback.figures import rate_text
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
 from payback.hardware.device import gpu_family, on_gpu, peak_flops
@@ -520,7 +521,7 @@ def _first_token(gpu: Gpu, estimate: ServingEstimate, engine: sv.ServingEngine) 
     low = min(r.ratio for r in regime.inside)
     clients, loads = FIRST_TOKEN_CLIENTS, FIRST_TOKEN_LOADS
     return {
-        regime.name: f"first token at {utilization:.0%} of capacity with vllm on an Ada GPU "
+        regime.name: f"first token at {rate_text(utilization)} of capacity with vllm on an Ada GPU "
         f"({gpu.id}): the estimate's {ttft:,.0f} ms; published vLLM runs on an Ada GPU at "
         f"{loads[0] * 100:.0f}-{loads[1]:.0%} of their estimated capacity (closed loops of "
         f"{clients[0]}-{clients[1]} clients) measured first tokens {low:.2f}-"

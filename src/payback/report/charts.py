@@ -14,6 +14,7 @@ import numpy as np
 from payback.analysis.curve import as_cheap, costs_the_same
 from payback.analysis.result import Analysis, months_text
 from payback.analysis.verdict import saves_nothing
+from payback.figures import share_text
 from payback.finance._types import FloatArray
 from payback.report.common import (
     BAND_COLOUR,
@@ -325,7 +326,7 @@ def histogram_chart(name: str, u: AlternativeUncertainty, horizon: int, index: i
         "share of samples",
         [Series("samples", x, [c / u.samples for c in counts[:-1]], BAND_COLOUR)],
         [{"never": counts[-1] / u.samples}],
-        f"{counts[-1] / u.samples:.0%} of samples never pay back within {months_text(horizon)}.",
+        f"{share_text(counts[-1] / u.samples)} of samples never pay back within {months_text(horizon)}.",
     )
 
 

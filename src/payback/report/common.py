@@ -16,11 +16,14 @@ import numpy as np
 from pydantic import BaseModel
 
 from payback.analysis.result import AlternativeResult, Analysis
-from payback.analysis.verdict import half_up, months_text, outcome_text, saves_nothing, usd
+from payback.analysis.verdict import half_up, months_text, outcome_text, saves_nothing
 from payback.analysis.verdict import in_month_text as in_month_text
 from payback.analysis.verdict import month_text as month_text
+from payback.analysis.verdict import usd as usd
 from payback.analysis.verdict import within_text as within_text
 from payback.catalog import rent_text as rent_text
+from payback.figures import rate_text as rate_text
+from payback.figures import share_text as share_text
 from payback.report.labels import unit_suffix
 from payback.scenario import value_at
 
@@ -183,6 +186,11 @@ def plain_number(value: float) -> str:
     return ("-" if value < 0 else "") + text
 
 
+UNIT_PRICES = ("usd_per_gpu_hour", "usd_per_mtok", "usd_per_1k_requests")
+"""Money fields that are a price per unit, shown with up to four places (as typed: a
+$0.125 rent is not $0.13; 730 hours of it are $91.25, not $94.90)."""
+
+
 def input_value(path: str, value: float) -> str:
     """An input's value as people write it: 8% for fractions, $15,000 or $2.50 for money.
 
@@ -192,14 +200,18 @@ def input_value(path: str, value: float) -> str:
     ('$2.50', '-40%')
     >>> input_value("a.training_usd", 10.816569), input_value("a.usd_per_1k_requests", 0.005)
     ('$10.82', '$0.005')
+    >>> input_value("a.training_usd", 2.675), input_value("a.usd_per_gpu_hour", 0.125)
+    ('$2.68', '$0.125')
     """
     if is_rate(path):
         return _positional(value * 100, 4) + "%"
     if is_money(path):
         size = abs(value)
         cents = size != int(size) and size >= 0.1
-        text = f"{size:,.2f}" if cents else plain_number(size)
-        return ("-" if value < 0 else "") + "$" + text
+        if cents and path.endswith(UNIT_PRICES):  # a price per unit keeps its digits: $0.125
+            return ("-" if value < 0 else "") + rent_text(size)
+        text = usd(size, 2) if cents else "$" + plain_number(size)
+        return ("-" if value < 0 else "") + text
     return plain_number(value)
 
 
@@ -232,7 +244,7 @@ def per_1k_ticks(values: list[float]) -> list[str]:
     (['$2', '$5', '$10', '$100'], ['$0.50', '$1.00', '$10.00'])
     """
     cents = any(v != int(v) for v in values)
-    return [f"${v:,.2f}" if cents else f"${v:,.0f}" for v in values]
+    return [usd(v, 2 if cents else 0) for v in values]
 
 
 def round_figures(value: float, figures: int = 2) -> float:
@@ -323,7 +335,7 @@ def sampled_text(analysis: Analysis, index: int) -> str | None:
         else f"does not pay back within {months_text(horizon)} in half or more of "
         f"{u.samples:,} samples"
     )
-    return f"{middle}; {never:.0%} of samples never pay back within {months_text(horizon)}"
+    return f"{middle}; {share_text(never)} of samples never pay back within {months_text(horizon)}"
 
 
 def headline(analysis: Analysis, shown: int | None = None) -> str:
@@ -392,7 +404,7 @@ def unit_span(path: str, low: float, high: float) -> str:
     ends = [_short(path, low), _short(path, high)]
     cents = all(0.1 <= abs(v) < 1000 for v in (low, high))  # as input_value shows them
     if is_money(path) and cents and any("." in e for e in ends):
-        ends = [("-" if v < 0 else "") + f"${abs(v):,.2f}" for v in (low, high)]
+        ends = [usd(v, 2) for v in (low, high)]
     return f"{ends[0]} → {ends[1]}{unit_suffix(path)}"
 
 
@@ -448,7 +460,7 @@ def configuration_text(config: dict[str, object] | None) -> str | None:
         what = f"{config['model']} {config['precision'] or ''} on {what}".replace("  ", " ")
     rps = float(config["replica_requests_per_s"])  # type: ignore[arg-type]
     util = float(config["target_utilization"])  # type: ignore[arg-type]
-    text = f"{what} per replica, {rps:,.2f} requests/s each (planned at {util:.0%})"
+    text = f"{what} per replica, {rps:,.2f} requests/s each (planned at {rate_text(util)})"
     if config["always_on"]:
         first, most = float(config["replicas_month_1"]), float(config["replicas_max"])  # type: ignore[arg-type]
         text += f"; {first:,.0f} replica{'s' if first != 1 else ''} in month 1"
@@ -466,7 +478,7 @@ def configuration_text(config: dict[str, object] | None) -> str | None:
     text += f"; {pricing}{rent}"
     trend = float(config.get("gpu_price_change_annual") or 0.0)  # type: ignore[arg-type]
     if trend:
-        text += f", {trend:+.0%} a year"
+        text += f", {rate_text(trend, signed=True)} a year"
     return text
 
 
@@ -523,7 +535,7 @@ def summary_table(analysis: Analysis) -> Table:
         "cost in month 1",
         "pays back",
         "requests until then",
-        f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""),
+        f"NPV, {months_text(horizon)}" + (f" at {rate_text(rate)}" if rate else ""),
         "within a quarter?",
     ]
     if any(alt.infrastructure_only is not None for alt in analysis.alternatives):

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text, usd
 from payback.analysis.verdict import saves_nothing
+from payback.figures import rate_text
 from payback.report.common import NOTHING_SAVED, Table, month_text, quarter_text, sampled_text
 from payback.report.fleet import not_within
 
@@ -57,13 +58,13 @@ def _cells(analysis: Analysis, alt: AlternativeResult) -> list[str]:
 
 def _terms(analysis: Answer) -> str:
     rate = analysis.scenario.scenario.discount_rate_annual
-    return months_text(analysis.horizon_months) + (f" at {rate:.0%}/year" if rate else "")
+    return months_text(analysis.horizon_months) + (f" at {rate_text(rate)}/year" if rate else "")
 
 
 def _short_terms(analysis: Answer) -> str:
     """The NPV's horizon and rate in a table cell: ``24 mo, 10%``, ``6 mo, 0%``."""
     rate = analysis.scenario.scenario.discount_rate_annual
-    return f"{analysis.horizon_months:g} mo, {rate:.0%}"
+    return f"{analysis.horizon_months:g} mo, {rate_text(rate)}"
 
 
 def comparison_table(analyses: list[Analysis], labels: list[str] | None = None) -> Table:

@@ -15,6 +15,7 @@ from payback.analysis.verdict import (
     outcome_text,
     saves_nothing,
 )
+from payback.figures import rate_text, share_text
 from payback.report.common import (
     COMPONENT_LABELS,
     ONE_TIME_LABELS,
@@ -84,10 +85,7 @@ def measure_first(parameter: str) -> str:
 
 
 def _share(part: float, whole: float) -> str:
-    if whole <= 0:
-        return "0%"
-    share = part / whole
-    return f"{share:.0%}" if share >= 0.01 or share == 0 else f"{share:.1%}"
+    return share_text(part / whole) if whole > 0 else "0%"
 
 
 def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
@@ -174,17 +172,17 @@ def _changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     changes = []
     traffic = analysis.scenario.traffic
     if traffic.growth_monthly:
-        changes.append(f"traffic changes {traffic.growth_monthly:+.1%} a month")
+        changes.append(f"traffic changes {rate_text(traffic.growth_monthly, signed=True)} a month")
     trend = float(getattr(analysis.scenario.baseline, "price_change_annual", 0.0))
     if trend:
-        changes.append(f"the baseline's price changes {trend:+.0%} a year")
+        changes.append(f"the baseline's price changes {rate_text(trend, signed=True)} a year")
     option = analysis.scenario.alternatives[analysis.alternatives.index(alt)]
     own = float(getattr(option, "price_change_annual", 0.0))
     if own:
-        changes.append(f"its own price changes {own:+.0%} a year")
+        changes.append(f"its own price changes {rate_text(own, signed=True)} a year")
     rent = float(getattr(option, "gpu_price_change_annual", 0.0))
     if rent and alt.components_usd.get("gpus"):
-        changes.append(f"the GPU rent changes {rent:+.0%} a year")
+        changes.append(f"the GPU rent changes {rate_text(rent, signed=True)} a year")
     if alt.components_usd.get("retraining"):
         changes.append("retraining months cost more")
     if alt.gpus is not None and alt.gpus[0] != alt.gpus[-1]:
@@ -277,9 +275,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
         if t is not None
         else "it does not pay back"
     )
-    over += (
-        f"; the NPV of switching{f' at {rate:.0%} a year' if rate else ''} is {usd(alt.npv_usd)}."
-    )
+    over += f"; the NPV of switching{f' at {rate_text(rate)} a year' if rate else ''} is {usd(alt.npv_usd)}."
     paragraphs = [text + " " + over]
     take = "" if nothing else _what_it_takes(analysis, alt, index)
     if take:
@@ -328,7 +324,7 @@ def samples_paragraph(
         return f"Across {samples:,} samples: {SAME_SAMPLES}."
     names = {QUARTER_MONTHS: "a quarter", 12: "a year"}
     clauses = [
-        f"within {names.get(k, months_text(k))} in {share:.0%}"
+        f"within {names.get(k, months_text(k))} in {share_text(share)}"
         for k, share in window_shares(within, horizon)
     ]
     clauses[0] += " of them"
@@ -337,7 +333,7 @@ def samples_paragraph(
         f"Across {samples:,} samples of the scenario's ranges it pays back {listed}; "
         f"the median break-even is "
         + (not_within(horizon) if median is None else month_text(median))
-        + f", and the NPV is positive in {npv_positive:.0%} of samples."
+        + f", and the NPV is positive in {share_text(npv_positive)} of samples."
     )
 
 

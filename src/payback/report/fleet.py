@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text, usd
 from payback.analysis.utilisation import FleetUtilisation
+from payback.figures import share_text as share_text
 from payback.report.common import in_month_text, metric, month_text
 
 if TYPE_CHECKING:
@@ -26,19 +27,6 @@ __all__ = [
     "split_drivers",
     "why_paragraphs",
 ]
-
-
-def share_text(share: float) -> str:
-    """A utilisation as people read it: one decimal below 10%, whole percents above.
-
-    >>> share_text(0.0342), share_text(0.137), share_text(0.0004), share_text(0.9975)
-    ('3.4%', '14%', '0.04%', '99.8%')
-    """
-    if share <= 0 or share >= 1:
-        return f"{share:.0%}"
-    if share < 0.001:
-        return f"{share:.2%}"
-    return f"{share:.1%}" if share < 0.1 or share > 0.99 else f"{share:.0%}"
 
 
 def _money(value: float) -> str:

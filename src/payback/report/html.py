@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import payback
 from payback.analysis.result import Analysis, months_text, usd
+from payback.figures import share_text
 from payback.report import charts as ch
 from payback.report.common import (
     MARKER,
@@ -342,7 +343,7 @@ def _histogram(fig: go.Figure, chart: ch.Chart) -> None:
     )
     fig.update_yaxes(tickformat=".0%")
     fig.add_annotation(
-        text=f"never within the horizon: {never:.0%}",
+        text=f"never within the horizon: {share_text(never)}",
         xref="paper",
         yref="paper",
         x=1,

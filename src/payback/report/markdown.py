@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import payback
 from payback.analysis.result import Analysis, usd
+from payback.figures import share_text
 from payback.report import charts as ch
 from payback.report.common import (
     MARKER,
@@ -179,7 +180,7 @@ def _histogram(ax: Axes, chart: ch.Chart) -> None:
     ax.bar(s.x, s.y, width=0.9, color=s.color, label="paid back in that month")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     # in the legend, not above the plot, where a long title ran into it
-    ax.plot([], [], " ", label=f"never within the horizon: {chart.markers[0]['never']:.0%}")
+    ax.plot([], [], " ", label=f"never within the horizon: {share_text(chart.markers[0]['never'])}")
 
 
 def _tornado(ax: Axes, chart: ch.Chart) -> None:

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
+from payback.figures import rate_text
 from payback.report.common import within_text
 from payback.report.portfolio_common import (
     break_even_cell,
@@ -39,7 +40,7 @@ def _header(analysis: PortfolioAnalysis) -> Text:
         f"{total:,.0f} requests in month 1"
     )
     if info.discount_rate_annual:
-        text.append(f"; discount {info.discount_rate_annual:.0%}/year")
+        text.append(f"; discount {rate_text(info.discount_rate_annual)}/year")
     return text
 
 
@@ -60,7 +61,8 @@ def workloads_table(analysis: PortfolioAnalysis) -> Table:
         ("peak/avg", "right"),
         ("baseline", "left"),
     ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        # a figure whole: at 80 columns '4,000,000,0…' hid its end; the names wrap instead
+        table.add_column(name, justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
     for row in workload_rows(analysis):
         table.add_row(*row)
     return table
@@ -89,7 +91,8 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     )
     table.add_row("Break-even", break_even_cell(alt, horizon))
     table.add_row(
-        f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
+        f"NPV, {months_text(horizon)}" + (f" at {rate_text(rate)}" if rate else ""),
+        money(alt.npv_usd),
     )
     table.add_row("Pays back within", within_text(alt.pays_back_within))
     return table
@@ -104,10 +107,8 @@ def _contributions(alt: PortfolioAlternative, horizon: int) -> Table:
         pad_edge=False,
     )
     table.add_column("workload")
-    table.add_column("saves", justify="right")
-    table.add_column("GPU time" if shared else "", justify="right")
-    table.add_column(fleet_header(alt), justify="right")
-    table.add_column("net", justify="right")
+    for header in ("saves", "GPU time" if shared else "", fleet_header(alt), "net"):
+        table.add_column(header, justify="right", no_wrap=True)  # a figure whole
     table.add_column("")
     for row in contribution_rows(alt):
         table.add_row(*row)
@@ -130,8 +131,8 @@ def _order(alt: PortfolioAlternative, horizon: int) -> Table:
     )
     table.add_column("#", justify="right")
     table.add_column("move")
-    table.add_column("marginal NPV", justify="right")
-    table.add_column("NPV so far", justify="right")
+    table.add_column("marginal NPV", justify="right", no_wrap=True)  # a figure whole
+    table.add_column("NPV so far", justify="right", no_wrap=True)
     table.add_column("break-even so far", justify="right")
     for row in order_rows(alt, horizon):
         table.add_row(*row)

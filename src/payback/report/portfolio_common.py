@@ -10,6 +10,7 @@ from typing import Any
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import month_text, saves_nothing, usd_column
+from payback.figures import rate_text, share_text
 from payback.report.common import NOTHING_SAVED_WHY, SAME_SAMPLES, window_shares
 from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
 
@@ -18,6 +19,7 @@ __all__ = [
     "contribution_rows",
     "fleet_header",
     "fleet_words",
+    "gpus_text",
     "month_costs",
     "order_rows",
     "placement_words",
@@ -43,13 +45,26 @@ def workload_rows(analysis: PortfolioAnalysis) -> list[list[str]]:
             [
                 w.name,
                 f"{t.requests_per_month:,.0f}",
-                f"{t.growth_monthly:+.1%}" if t.growth_monthly else "-",
+                rate_text(t.growth_monthly, signed=True) if t.growth_monthly else "-",
                 lengths,
                 f"{t.peak_to_average:g}",
                 (w.baseline or scenario.baseline).name,
             ]
         )
     return rows
+
+
+def gpus_text(x: float, unit: str | None = None) -> str:
+    """A count of GPUs as a single scenario writes one: whole, with thousands separators
+    ('1,034', '8,697,542'; it read '1034' and '8.69754e+06'); a fleet scaled to zero, busy
+    GPU-hours / 730, to three figures ('0.417'); with ``unit``, followed by it, plural but
+    for 1 ('1 GPU': it read '1 GPUs').
+
+    >>> gpus_text(8_697_542.0), gpus_text(2.0), gpus_text(0.41666), gpus_text(1.0, "GPU")
+    ('8,697,542', '2', '0.417', '1 GPU')
+    """
+    count = f"{x:,.0f}" if x >= 100 or x == round(x) else f"{x:.3g}"
+    return count if unit is None else f"{count} {unit}{'' if count == '1' else 's'}"
 
 
 def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
@@ -60,15 +75,18 @@ def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
     pinned, gpus = alt.pinned_gpus[month], alt.gpus[month]
     mixed = gpus - pinned
     if mixed == 0:
-        return f"each workload on GPUs of its own ({pinned:g}: cheaper than mixing adapters)"
-    return f"{pinned:g} pinned to a single workload's adapter, {mixed:g} mixing adapters"
+        return "each workload on GPUs of its own (cheaper than mixing adapters)"
+    return (
+        f"{gpus_text(pinned)} pinned to a single workload's adapter, {gpus_text(mixed)} "
+        "mixing adapters"
+    )
 
 
 def fleet_words(alt: PortfolioAlternative) -> str:
     """The alternative's fleet in a few words, with the shared fleet's GPUs."""
     if shares_fleet(alt) and alt.gpus is not None:
         first, most = alt.gpus[0], max(alt.gpus)
-        gpus = f"{first:g} GPUs" + (f", up to {most:g}" if most != first else "")
+        gpus = gpus_text(first, "GPU") + (f", up to {gpus_text(most)}" if most != first else "")
         placed = placement_words(alt)
         return f"one shared fleet, an adapter per workload: {gpus}" + (
             f" ({placed})" if placed else ""
@@ -169,6 +187,11 @@ def break_even_cell(alt: PortfolioAlternative, horizon: int) -> str:
     )
 
 
+def _samples(n: int) -> str:
+    """``1 sample``, ``2,000 samples`` (it read '1 samples', where a scenario's says one)."""
+    return f"{n:,} sample{'' if n == 1 else 's'}"
+
+
 def sampled_words(summary: dict[str, Any], horizon: int, inputs: int) -> str:
     """The samples' answer for one alternative (``analyze --samples``' summary): the share
     paid back within each window the horizon answers (within 3 months was ``None`` with a
@@ -176,11 +199,11 @@ def sampled_words(summary: dict[str, Any], horizon: int, inputs: int) -> str:
     uncertain input (``inputs``), that every sample is the same, as a scenario says it (its
     p10, p50 and p90 read one NPV three times)."""
     if not inputs:
-        return f"Monte Carlo ({summary['samples']:,} samples): {SAME_SAMPLES}"
+        return f"Monte Carlo ({_samples(summary['samples'])}): {SAME_SAMPLES}"
     shares = window_shares(summary["p_break_even_within"], horizon)
-    within = ", ".join(f"within {months_text(k)} {p:.0%}" for k, p in shares)
+    within = ", ".join(f"within {months_text(k)} {share_text(p)}" for k, p in shares)
     npv = summary["npv_usd_percentiles"]
     return (
-        f"Monte Carlo ({summary['samples']:,} samples): pays back {within}; NPV p10 "
+        f"Monte Carlo ({_samples(summary['samples'])}): pays back {within}; NPV p10 "
         f"{money(npv['p10'])}, p50 {money(npv['p50'])}, p90 {money(npv['p90'])}"
     )

@@ -12,8 +12,10 @@ import payback
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import NOT_CHEAPER, saves_nothing
+from payback.figures import rate_text
 from payback.report.charts import Chart
 from payback.report.common import MARKER, in_month_text, month_text
+from payback.report.controls import clean
 from payback.report.explain import crossing_text
 from payback.report.explain import usd as prose_usd
 from payback.report.portfolio_common import (
@@ -21,6 +23,7 @@ from payback.report.portfolio_common import (
     contribution_rows,
     fleet_header,
     fleet_words,
+    gpus_text,
     month_costs,
     order_rows,
     placement_words,
@@ -70,7 +73,7 @@ def _workloads(analysis: PortfolioAnalysis) -> _Table:
 def _npv_terms(analysis: PortfolioAnalysis) -> str:
     """``24 months at 10%``: the NPV's horizon and discount rate, as ``analyze`` says them."""
     rate = analysis.scenario.scenario.discount_rate_annual
-    return months_text(analysis.horizon_months) + (f" at {rate:.0%}" if rate else "")
+    return months_text(analysis.horizon_months) + (f" at {rate_text(rate)}" if rate else "")
 
 
 def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
@@ -82,7 +85,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
             {
                 "shared": "one shared fleet, an adapter per workload",
             }.get(alt.fleet or "", fleet_words(alt))
-            + (f" ({alt.gpus[0]:g} GPUs in month 1)" if alt.gpus else ""),
+            + (f" ({gpus_text(alt.gpus[0], 'GPU')} in month 1)" if alt.gpus else ""),
         ],
         [
             "placement, month 1",
@@ -220,7 +223,7 @@ def _inputs_caption(analysis: PortfolioAnalysis) -> str:
 def _html_table(table: _Table) -> str:
     """A table's header and rows as HTML, in a box that scrolls on its own when the table
     is wider than a phone (the page does not)."""
-    e = html.escape
+    e = _escape
     head = "".join(f"<th>{e(h)}</th>" for h in table.header)
     rows = "".join(
         "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
@@ -242,7 +245,7 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     each workload's contribution and the migration order; the charts; the explanation."""
     from payback.report.portfolio_charts import portfolio_charts
 
-    e = html.escape
+    e = _escape
     body = [f"<h1>{e(analysis.name)}</h1>"]
     for block in _blocks(analysis):
         if isinstance(block, str):
@@ -282,8 +285,14 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     )
 
 
+def _escape(text: str) -> str:
+    """``text`` as HTML, without control characters (as the terminal shows it)."""
+    return html.escape(clean(text))
+
+
 def _md(text: str) -> str:
-    out = text
+    """``text`` as Markdown, without control characters (as the terminal shows it)."""
+    out = clean(text)
     for ch in "\\`*_[]<>|#~":
         out = out.replace(ch, "\\" + ch)
     return out
@@ -476,7 +485,7 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
     if alt.gpus is not None:
         placed = placement_words(alt)
         paragraphs.append(
-            f"The shared fleet runs {alt.gpus[0]:g} GPUs in month 1: "
+            f"The shared fleet runs {gpus_text(alt.gpus[0], 'GPU')} in month 1: "
             + (
                 f"{placed}. A replica that serves one workload's adapter alone runs it "
                 "merged, without the multi-adapter penalty, so workloads that fill whole "

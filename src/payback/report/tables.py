@@ -13,7 +13,17 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from payback.catalog import Gpu, HostedFineTune, OpenModel, gpu_offers, gpu_rent, is_stale
+from payback.catalog import (
+    Gpu,
+    HostedFineTune,
+    OpenModel,
+    gpu_offers,
+    gpu_rent,
+    is_stale,
+    rent_range,
+    rent_text,
+)
+from payback.figures import rate_text
 
 
 def _num(value: float | None, fmt: str = ",.0f") -> str:
@@ -78,14 +88,14 @@ def gpus_table(gpus: Iterable[Gpu], today: dt.date) -> _Fitting:
                 _num(gpu.fp8_tflops),
                 _num(gpu.int8_tops),
                 (
-                    f"${offer.usd_per_gpu_hour:.2f} {offer.provider}"
+                    f"{rent_text(offer.usd_per_gpu_hour)} {offer.provider}"
                     + _KIND_MARK.get(offer.provider_kind, "")
                     if offer
                     else "—"
                 ),
                 f"{len(offers)}"
                 + (
-                    f": ${offers[0].usd_per_gpu_hour:.2f}-{offers[-1].usd_per_gpu_hour:.2f}"
+                    f": {rent_range(offers[0].usd_per_gpu_hour, offers[-1].usd_per_gpu_hour)}"
                     if len(offers) > 1
                     else ""
                 ),
@@ -186,7 +196,7 @@ def apis_table(prices: Iterable[Any]) -> _Fitting:
             f"{p.input_usd_per_mtok:g}",
             _num(p.cached_input_usd_per_mtok, "g"),
             f"{p.output_usd_per_mtok:g}",
-            "—" if p.batch_discount is None else f"{p.batch_discount:.0%} off",
+            "—" if p.batch_discount is None else f"{rate_text(p.batch_discount)} off",
         ]
         for p in prices
     ]

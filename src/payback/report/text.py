@@ -12,6 +12,8 @@ from rich.text import Text
 from payback.analysis.result import AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import month_figure, saves_nothing, usd_column
+from payback.figures import rate_text
+from payback.figures import share_text as share_text
 from payback.report.common import (
     COMPONENT_LABELS,
     NOTHING_SAVED_WHY,
@@ -58,10 +60,10 @@ def _header(analysis: Analysis) -> Text:
     text.append(f"\n{months_text(info.horizon_months)}; {requests[0]:,.0f} requests in month 1")
     if traffic.growth_monthly:
         text.append(
-            f", {traffic.growth_monthly:+.1%}/month to {requests[-1]:,.0f} in month {len(requests)}"
+            f", {rate_text(traffic.growth_monthly, signed=True)}/month to {requests[-1]:,.0f} in month {len(requests)}"
         )
     if info.discount_rate_annual:
-        text.append(f"; discount {info.discount_rate_annual:.0%}/year")
+        text.append(f"; discount {rate_text(info.discount_rate_annual)}/year")
     base = analysis.baseline
     text.append(f"\nBaseline: {base.name} ({base.kind})")
     return text
@@ -175,7 +177,8 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     grid.add_row("Cumulative savings", line)
     rate = analysis.scenario.scenario.discount_rate_annual
     grid.add_row(
-        f"NPV, {months_text(horizon)}" + (f" at {rate:.0%}" if rate else ""), money(alt.npv_usd)
+        f"NPV, {months_text(horizon)}" + (f" at {rate_text(rate)}" if rate else ""),
+        money(alt.npv_usd),
     )
     grid.add_row("Pays back within", within_text(alt.pays_back_within))
     plain = alt.infrastructure_only
@@ -218,23 +221,6 @@ def _sources(analysis: Analysis) -> RenderableType:
     return Group(
         Text("Numbers taken from catalogs and estimates", style="bold underline"), grid, note
     )
-
-
-def share_text(p: float | None) -> str:
-    """A share for people: 0% and 100% only when exact, otherwise at least <0.1% / >99.9%.
-
-    >>> share_text(0.0), share_text(0.0004), share_text(0.237), share_text(0.9996), share_text(None)
-    ('0%', '<0.1%', '24%', '>99.9%', 'unknown')
-    """
-    if p is None:
-        return "unknown"
-    if p in (0.0, 1.0):
-        return f"{p:.0%}"
-    if p < 0.001:
-        return "<0.1%"
-    if p > 0.999:
-        return ">99.9%"
-    return f"{p:.0%}" if 0.01 <= p <= 0.99 else f"{p:.1%}"
 
 
 def _month(m: float | None) -> str:

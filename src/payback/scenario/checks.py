@@ -12,6 +12,8 @@ import math
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from payback.figures import rate_text
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
@@ -21,7 +23,9 @@ __all__ = [
     "batch_cache_warnings",
     "cost_pair_problems",
     "cost_pair_warnings",
+    "fleet_limit",
     "fleet_problems",
+    "gpu_count",
     "growth_warnings",
     "name_problems",
 ]
@@ -105,9 +109,16 @@ def _busiest_gpus(
     return float(gpus[0]), month
 
 
-def _count(x: float) -> str:
+def gpu_count(x: float) -> str:
     """A count with every digit up to 10^16, past it in powers of ten."""
     return f"{x:,.0f}" if x < 1e16 else f"{x:.3g}"
+
+
+def fleet_limit() -> str:
+    """What a fleet may need, as every line about the cap says it."""
+    from payback.scenario.schema import MAX_FLEET_GPUS
+
+    return f"at most {MAX_FLEET_GPUS:,} GPUs (more than twice the data-centre GPUs sold in a year)"
 
 
 def fleet_problems(scenario: Scenario, estimated: Collection[str] = ()) -> list[str]:
@@ -118,9 +129,7 @@ def fleet_problems(scenario: Scenario, estimated: Collection[str] = ()) -> list[
     from payback.scenario.schema import MAX_FLEET_GPUS, SelfHostedOption
 
     horizon = scenario.scenario.horizon_months
-    allowed = (
-        f"at most {MAX_FLEET_GPUS:,} GPUs (more than twice the data-centre GPUs sold in a year)"
-    )
+    allowed = fleet_limit()
     out: list[str] = []
     for path, option in scenario.options():
         if not isinstance(option, SelfHostedOption):
@@ -147,10 +156,10 @@ def fleet_problems(scenario: Scenario, estimated: Collection[str] = ()) -> list[
             if gpus > MAX_FLEET_GPUS:
                 out.append(
                     f"{where} = {rps:.3g}{' (estimated)' if where in estimated else ''}: the "
-                    f"fleet would need {_count(gpus)} GPUs in month {month} "
-                    f"({_count(traffic.requests_per_month * (1 + traffic.growth_monthly) ** (month - 1))} "
+                    f"fleet would need {gpu_count(gpus)} GPUs in month {month} "
+                    f"({gpu_count(traffic.requests_per_month * (1 + traffic.growth_monthly) ** (month - 1))} "
                     f"requests, busiest hour {traffic.peak_to_average:g}× the mean, "
-                    f"planned at {option.target_utilization:.0%} of capacity); {allowed}"
+                    f"planned at {rate_text(option.target_utilization)} of capacity); {allowed}"
                 )
     return out
 

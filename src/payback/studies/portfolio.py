@@ -22,7 +22,7 @@ and how many it takes to pay back within a quarter.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,11 +39,13 @@ from payback.analysis.portfolio import (
 )
 from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, months_text, usd
 from payback.analysis.verdict import NOT_CHEAPER, in_month_text, month_text, saves_nothing
+from payback.figures import rate_text
 from payback.finance._types import FloatArray
 from payback.scenario import Scenario
 
 if TYPE_CHECKING:
     from payback.catalog import Catalog
+    from payback.studies.uncertainty import Progress
 
 __all__ = [
     "BRUTE_FORCE_LIMIT",
@@ -262,7 +264,7 @@ class PortfolioAnalysis(ScenarioFacts):
         best = max(self.alternatives, key=lambda a: a.npv_usd)
         rate = self.scenario.scenario.discount_rate_annual
         npv = f"NPV {usd(best.npv_usd)} over {months_text(self.horizon_months)}" + (
-            f" at {rate:.0%}" if rate else ""
+            f" at {rate_text(rate)}" if rate else ""
         )
         n = len(best.workloads)
         if best.break_even_month is None:
@@ -463,11 +465,12 @@ def analyze_portfolio(
     samples: int | None = None,
     seed: int = 0,
     value_terms: bool = True,
+    progress: Progress | None = None,
 ) -> PortfolioAnalysis:
     """The portfolio answer for a scenario with ``[[workloads]]`` (central values); with
     ``samples``, a Monte Carlo over its distributions as well. ``value_terms=False``
     leaves every quality and latency out (the options', the workloads' baselines' and
-    their terms')."""
+    their terms'). ``progress(done, total)`` follows the sampling, as a scenario's does."""
     if isinstance(scenario, Scenario) and not value_terms:
         scenario = without_workload_value_terms(scenario)
     p = scenario if isinstance(scenario, Portfolio) else prepare(scenario, catalog)
@@ -477,5 +480,7 @@ def analyze_portfolio(
     if samples is not None:
         from payback.studies.portfolio_uncertainty import portfolio_monte_carlo
 
-        uncertainty = portfolio_monte_carlo(p, samples, seed)
+        uncertainty = portfolio_monte_carlo(p, samples, seed, progress)
+        if uncertainty.get("warnings"):  # said where the portfolio's own are
+            p = replace(p, warnings=[*p.warnings, *uncertainty["warnings"]])
     return PortfolioAnalysis(p, ev, alternatives, uncertainty)

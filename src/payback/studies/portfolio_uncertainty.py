@@ -38,31 +38,124 @@ def _inputs(p: Portfolio) -> list[Any]:
     ]
 
 
-def portfolio_monte_carlo(p: Portfolio, samples: int, seed: int = 0) -> dict[str, Any]:
+def portfolio_monte_carlo(
+    p: Portfolio, samples: int, seed: int = 0, progress: Progress | None = None
+) -> dict[str, Any]:
     """Every distribution of the scenario (``workloads.2.traffic.requests_per_month`` too)
     sampled ``samples`` times, all samples through :func:`evaluate_portfolio` at once (in
     chunks that bound memory): per alternative, the same summary as
-    :func:`payback.studies.uncertainty.monte_carlo`'s."""
-    from payback.studies.uncertainty import CELLS_PER_CHUNK, check_sampling, sample_outcomes
+    :func:`payback.studies.uncertainty.monte_carlo`'s. Each sample is drawn inside its
+    field's range (the capacity floor included), as a scenario's are; samples whose fleet
+    would need more GPUs than a scenario may plan are counted, and said under
+    ``warnings``. ``progress(done, total)`` is called as chunks complete (a small first
+    one, so the time of the whole run is known early), as a scenario's sampling calls it."""
+    from payback.studies.uncertainty import (
+        CELLS_PER_CHUNK,
+        FIRST_CHUNK,
+        check_sampling,
+        sample_outcomes,
+    )
 
     check_sampling(samples, seed)
     inputs = _inputs(p)
     horizon = p.scenario.scenario.horizon_months
+    past = _FleetsPastCap(p)
+
+    def evaluate_samples(overrides: dict[str, FloatArray]) -> Any:
+        ev = evaluate_portfolio(p, overrides) if overrides else evaluate_portfolio(p)
+        past.count(ev, len(next(iter(overrides.values()))) if overrides else 1)
+        return ev
+
     summaries = sample_outcomes(
-        lambda overrides: evaluate_portfolio(p, overrides) if overrides else evaluate_portfolio(p),
+        evaluate_samples,
         inputs,
         samples,
         seed,
         horizon=horizon,
         alternatives=len(p.scenario.alternatives),
         chunk=max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * len(p.parts))),
+        first_chunk=FIRST_CHUNK,
+        progress=progress,
     )
-    return {
+    out: dict[str, Any] = {
         "samples": samples,
         "seed": seed,
         "inputs": [i.path for i in inputs],
         "alternatives": [summary.to_dict() for summary in summaries],
     }
+    warnings = past.lines(samples, [i.path for i in inputs])
+    if warnings:
+        out["warnings"] = warnings
+    return out
+
+
+_SIZES_A_FLEET = {
+    "requests_per_month",
+    "growth_monthly",
+    "peak_to_average",
+    "replica_requests_per_s",
+    "escalation_share",
+    "target_utilization",
+    "gpus_per_replica",
+    "min_replicas",
+    "coincidence_factor",
+    "adapter_overhead",
+    "adapter_decade_loss",
+}
+"""The numbers a fleet's size reads (a sampled one can take it past the cap)."""
+
+
+class _FleetsPastCap:
+    """Per alternative, the samples whose fleet (the shared one, or any workload's own)
+    needs more than :data:`~payback.scenario.schema.MAX_FLEET_GPUS` GPUs in some month,
+    and the most GPUs a sample needs, with its month."""
+
+    def __init__(self, p: Portfolio) -> None:
+        n = len(p.scenario.alternatives)
+        self.p = p
+        self.past = [0] * n
+        self.most = [(0.0, 0)] * n
+
+    def count(self, ev: Any, n: int) -> None:
+        import numpy as np
+
+        from payback.scenario.schema import MAX_FLEET_GPUS
+
+        for i, outcome in enumerate(ev.alternatives):
+            fleets = (
+                [outcome.gpus]
+                if outcome.gpus is not None
+                else [ev.parts[j].alternatives[i].costs.gpus for j in self.p.served[i]]
+            )
+            for gpus in fleets:
+                if gpus is None:
+                    continue
+                g = np.broadcast_to(np.nan_to_num(gpus, nan=0.0), (n, np.shape(gpus)[-1]))
+                self.past[i] += int(np.sum(np.any(g > MAX_FLEET_GPUS, axis=-1)))
+                worst = np.unravel_index(int(np.argmax(g)), g.shape)
+                if float(g[worst]) > self.most[i][0]:
+                    self.most[i] = (float(g[worst]), int(worst[1]) + 1)
+
+    def lines(self, samples: int, paths: list[str]) -> list[str]:
+        """One line per alternative with samples past the cap (a sample with several
+        fleets past it counts once per fleet, at most the samples)."""
+        from payback.scenario.checks import fleet_limit, gpu_count
+
+        varied = [path for path in paths if path.rsplit(".", 1)[-1] in _SIZES_A_FLEET]
+        out = []
+        for i, past in enumerate(self.past):
+            if not past:
+                continue
+            past = min(past, samples)
+            name = self.p.scenario.alternatives[i].name
+            gpus, month = self.most[i]
+            out.append(
+                f"alternatives.{i} ({name!r}): {past:,} of {samples:,} samples "
+                f"({past / samples:.1%}) size a fleet past the cap, up to {gpu_count(gpus)} GPUs "
+                f"(month {month}); {fleet_limit()}. The sampled figures count them: narrow "
+                + (", ".join(varied) if varied else "the ranges that size the fleet")
+            )
+        return out
 
 
 # ---------------------------------------------------------------- sensitivity and solve

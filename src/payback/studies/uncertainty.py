@@ -162,7 +162,7 @@ def swing_inputs(
             how = f"{low:g} to {high:g} (assumed for a rate left at 0)"
         elif central != 0:
             low, high = sorted((central * (1 - share), central * (1 + share)))
-            how = f"±{share:.0%}"
+            how = f"±{share * 100:g}%"  # as typed: --swing 0.075 is ±7.5%
         else:
             continue
         low, high = max(low, allowed.lowest), min(high, allowed.highest)

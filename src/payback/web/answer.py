@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from payback.analysis.result import Analysis
+from payback.figures import share_text
 from payback.report.common import shown_below
 from payback.report.labels import input_label
 
@@ -63,10 +64,10 @@ def ranged_words(count: int, first: str | None = None) -> str:
 
 
 def whole_percent(share: float | None) -> str:
-    """A portfolio's sampled share as its terminal line gives it, in whole percents;
+    """A portfolio's sampled share as its terminal line gives it (share_text);
     "unknown" for a window the horizon cannot answer (a quarter past a 2-month horizon).
 
     >>> whole_percent(0.574), whole_percent(None)
     ('57%', 'unknown')
     """
-    return "unknown" if share is None else f"{share:.0%}"
+    return share_text(share)

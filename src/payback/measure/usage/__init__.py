@@ -39,6 +39,7 @@ from payback.errors import PaybackError
 from payback.measure.usage import sql
 from payback.measure.usage.engines import is_database
 from payback.measure.usage.files import expand, find_sources, stem
+from payback.measure.usage.finding import case_twins
 from payback.measure.usage.formats import FORMATS, check_options, parse_columns
 from payback.measure.usage.normalize import pipeline
 from payback.measure.usage.profile import (
@@ -414,7 +415,7 @@ def profile_database(
         files=[shown],
         formats={shown: spec},
         notes=notes,
-        warnings=[],
+        warnings=case_twins(found, shown),
         models_sql=MODELS,
         models_count=fetched.models,
         since=since,

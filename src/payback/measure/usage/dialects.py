@@ -24,10 +24,8 @@ DIALECTS = (
     "presto",
     "athena",
     "redshift",
-    "mysql",
     "tsql",
     "oracle",
-    "sqlite",
     "hive",
     "starrocks",
     "doris",
@@ -36,6 +34,10 @@ DIALECTS = (
     "risingwave",
 )
 """Dialects ``--sql --dialect`` writes (those SQLGlot writes whose SQL has grouping sets)."""
+
+WITHOUT_GROUPING_SETS = {"sqlite": "SQLite", "mysql": "MySQL", "mariadb": "MariaDB"}
+"""Dialects SQLGlot writes whose engines have no ``GROUPING SETS`` (MySQL only ``WITH
+ROLLUP``): the query would not run there, so none is printed for them."""
 
 ALIASES = {"postgresql": "postgres", "pg": "postgres", "sqlserver": "tsql", "mssql": "tsql"}
 """Other names of a dialect: the URL scheme ``postgresql``, SQL Server's."""
@@ -49,6 +51,13 @@ def dialect_named(text: str) -> str:
     ('postgres', 'bigquery')
     """
     name = ALIASES.get(text.strip().lower(), text.strip().lower())
+    if name in WITHOUT_GROUPING_SETS:
+        raise PaybackError.bad(
+            "dialect",
+            repr(text),
+            f"{WITHOUT_GROUPING_SETS[name]} has no GROUPING SETS, which the query needs; "
+            f"one of {', '.join(DIALECTS)}",
+        )
     if name not in DIALECTS:
         raise PaybackError.bad("dialect", repr(text), f"one of {', '.join(DIALECTS)}")
     return name
@@ -88,24 +97,33 @@ _POSTGRES_GROUPED = r"^\s*[0-9]{1,3}(,[0-9]{3}){1,9}\s*$"
 most, as :data:`_POSTGRES_NUMBER`); more are out of a double's range: infinite."""
 
 _ISO_TIME = (
-    "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-    "([ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?)?"
-    "[[:space:]]*(UTC|[Zz]|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?$"
+    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    "([ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?"
+    "( UTC| utc|Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?)?$"
 )
 """ISO 8601 text, the times read from text on PostgreSQL and ClickHouse (no backslash:
-the same in both engines' string literals): PostgreSQL's cast would fail on other text
-(and on a day past the month's end, checked apart), ending the query, and ClickHouse's
-best-effort parse reads more (seconds since 1970 as text); other text is a row without a
-readable time, as DuckDB's TRY_CAST makes it."""
+the same in both engines' string literals), as DuckDB's cast reads them (the file path's):
+a zone only after a time, ``Z``, one space and ``UTC``, or an offset with no space before
+it. PostgreSQL's cast would fail on other text (and on a day past the month's end, checked
+apart), ending the query, and ClickHouse's best-effort parse reads more (seconds since 1970
+as text); other text is a row without a readable time, as DuckDB's TRY_CAST makes it. A
+year of leading zeros is read (Go writes an unset time as 0001-01-01: a time before 1970, as
+DuckDB reads it); the year 0000 is :data:`_BEFORE_1970` without a cast (DuckDB reads it as 1
+BC; PostgreSQL has no year 0 and its cast would end the query; ClickHouse reads this year)."""
+_BEFORE_1970 = -3_600_000_000
+"""Microseconds of 1969-12-31 23:00 UTC: a time before 1970 (an unusable row's)."""
 
 
 def duckdb_number(x: str) -> str:
     """DuckDB SQL of a DOUBLE from ``x``: a number, or digits grouped by commas
-    (:data:`GROUPED`, tried only where the cast fails); NULL otherwise."""
+    (:data:`GROUPED`, tried only where the cast fails); NULL otherwise. Text with an
+    underscore is no number: DuckDB's cast reads ``1_000`` as 1000 (and ``1.5_0`` as 1.5),
+    which PostgreSQL's and ClickHouse's do not, so a file and every table read it alike."""
     text = f"CAST({x} AS VARCHAR)"
     return (
+        f"CASE WHEN NOT contains({text}, '_') THEN "
         f"coalesce(TRY_CAST({x} AS DOUBLE), CASE WHEN regexp_matches({text}, "
-        f"'^\\s*{GROUPED}\\s*$') THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END)"
+        f"'^\\s*{GROUPED}\\s*$') THEN TRY_CAST(replace({text}, ',', '') AS DOUBLE) END) END"
     )
 
 
@@ -239,8 +257,9 @@ class _Rewrite:
         if self.dialect == "clickhouse":
             text = f"trimBoth(toString({x}))"
             return self.parse(
-                f"if(match({text}, '{_ISO_TIME}'), "
-                f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull({text}, 6, 'UTC')), NULL)"
+                f"if(match({text}, '{_ISO_TIME}'), if(substring({text}, 1, 4) = '0000', "
+                f"{_BEFORE_1970}, "
+                f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull({text}, 6, 'UTC'))), NULL)"
             )
         if self.dialect == "postgres":
             # CASE evaluates its branches in order: the cast only on text that passes both
@@ -251,6 +270,7 @@ class _Rewrite:
             )
             return self.parse(
                 f"CASE WHEN {text} ~ '{_ISO_TIME}' THEN CASE "
+                f"WHEN SUBSTR({text}, 1, 4) = '0000' THEN {_BEFORE_1970} "
                 f"WHEN CAST(SUBSTR({text}, 9, 2) AS INT) <= {days} THEN "
                 f"CAST(FLOOR(EXTRACT(EPOCH FROM CAST({text} AS TIMESTAMPTZ)) * 1000000) AS BIGINT) "
                 "END END"

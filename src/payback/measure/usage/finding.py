@@ -8,7 +8,22 @@ from payback.errors import PaybackError
 from payback.measure.usage.formats import GENERIC
 from payback.measure.usage.tables import KNOWN, OTEL_ATTRIBUTES, Table, _lower
 
-__all__ = ["find_table", "looks_like_logs"]
+__all__ = ["case_twins", "find_table", "looks_like_logs"]
+
+
+def case_twins(table: Table, shown: str) -> list[str]:
+    """A warning when columns' names differ only in case (the first is read, as a CSV
+    header's first is); none when each name is there once."""
+    twins: dict[str, list[str]] = {}
+    for c in table.columns:
+        twins.setdefault(c.lower(), []).append(c)
+    said = [" and ".join(names) for names in twins.values() if len(names) > 1]
+    if not said:
+        return []
+    return [
+        f"{shown}: columns whose names differ only in case: {'; '.join(said)}; the first of "
+        "each is read (name another with columns)"
+    ]
 
 
 def looks_like_logs(table: Table) -> bool:

@@ -48,7 +48,7 @@ with nothing in it."""
 
 
 WHY = (
-    "CASE WHEN ts IS NULL THEN 'no time that reads as a date' "
+    "CASE WHEN ts IS NULL OR NOT isfinite(ts) THEN 'no time that reads as a date' "
     "WHEN NOT (ts >= TIMESTAMPTZ '1970-01-01 00:00:00+00' AND ts < TIMESTAMPTZ '2200-01-01 00:00:00+00') "
     "THEN 'a time before 1970 or after 2199' "
     "WHEN (input IS NULL AND CAST(input_raw AS VARCHAR) LIKE '%,%') "
@@ -66,7 +66,9 @@ WHY = (
     "THEN 'over 10^8 tokens a request' "
     "ELSE 'a bucket length that is not between 0 and 366 days' END"
 )
-"""Why a row that is kept is not usable (:data:`GOOD` fails), the first reason that holds."""
+"""Why a row that is kept is not usable (:data:`GOOD` fails), the first reason that holds.
+An infinite time (DuckDB reads the text ``infinity`` as one, and a timestamp column may hold
+it) is no time, as the databases' query reads it (:mod:`payback.measure.usage.clock`)."""
 
 
 def unwrap(source: Source) -> Source:

@@ -273,7 +273,12 @@ class Table:
 
 
 def _lower(columns: dict[str, str]) -> dict[str, str]:
-    return {c.lower(): c for c in columns}
+    """Lower-cased name → the column's name; of columns whose names differ only in case the
+    first (in the table's order), as a CSV header's first is read (the last was read here)."""
+    lower: dict[str, str] = {}
+    for c in columns:
+        lower.setdefault(c.lower(), c)
+    return lower
 
 
 # -- the fields ----------------------------------------------------------------------

@@ -1,0 +1,77 @@
+"""How every output rounds a figure: money's halves up (:func:`half_up`), a rate the user
+typed as typed (:func:`rate_text`), a computed share never said as 0% or 100% unless it is
+(:func:`share_text`). Pure Python and imports nothing of the package, so every layer (the
+scenario checks, the hardware cautions, the catalog, the reports) writes a figure alike;
+:mod:`payback.analysis.verdict` builds money (``usd``) on it."""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["TIES_BELOW", "half_up", "rate_text", "share_text"]
+
+TIES_BELOW = 1e12
+"""Amounts :func:`half_up` rounds: below it 14 significant digits keep every cent, and a
+float step is far under a cent; above it nothing is touched."""
+
+
+def half_up(size: float) -> float:
+    """A non-negative amount made ready to format with its halves rounded up, as money is
+    rounded ($6.50 to $7, $1,250 to $1.3k), where Python rounds an exact half to even ($6,
+    $1.2k) and a half stored a hair below (a typed 2.675, or 91.205 computed as
+    91.20499999999999) down: float noise is cleared at 14 significant digits, then the
+    amount is nudged one float step up.
+
+    >>> f"{half_up(6.5):.0f}", f"{half_up(1.25):.1f}", f"{half_up(2.675):.2f}", f"{half_up(2.665):.2f}"
+    ('7', '1.3', '2.68', '2.67')
+    >>> f"{half_up(91.20499999999999):.2f}", f"{half_up(91.2049):.2f}", half_up(1e18)
+    ('91.21', '91.20', 1e+18)
+    """
+    if not 0 < size < TIES_BELOW:
+        return size
+    return math.nextafter(float(f"{size:.14g}"), math.inf)
+
+
+def rate_text(rate: float, signed: bool = False) -> str:
+    """A rate or share the user typed (a discount rate, a target utilisation, a growth, a
+    price trend), as typed: every digit up to four places of a percent, halves up, no
+    trailing zeros; 0.075 is 7.5%, never 7% or 8%. ``signed`` puts a plus on a rise.
+
+    >>> rate_text(0.075), rate_text(0.725), rate_text(-0.3), rate_text(0.08), rate_text(0.0)
+    ('7.5%', '72.5%', '-30%', '8%', '0%')
+    >>> rate_text(0.07), rate_text(0.123456789), rate_text(1.5), rate_text(-0.00000001)
+    ('7%', '12.3457%', '150%', '0%')
+    >>> rate_text(0.0725, signed=True), rate_text(-0.125, signed=True), rate_text(0.0, signed=True)
+    ('+7.25%', '-12.5%', '0%')
+    """
+    text = f"{half_up(abs(rate) * 100):,.4f}".rstrip("0").rstrip(".")
+    sign = "" if text == "0" else "-" if rate < 0 else "+" if signed else ""
+    return sign + text + "%"
+
+
+def share_text(share: float | None) -> str:
+    """A computed share (of samples, of a cost, of a GPU's time) as people read it, and
+    never false: 0% and 100% only when exact (0.996 of samples is 99.6%, not 100%; 0.004
+    is 0.4%, not 0%), whole percents from 10% to 99%, one place outside them, and past
+    one place ``<0.1%`` / ``>99.9%``; halves up (0.125 is 13%); ``unknown`` for None.
+
+    >>> share_text(0.0), share_text(0.0004), share_text(0.004), share_text(0.034), share_text(0.237)
+    ('0%', '<0.1%', '0.4%', '3.4%', '24%')
+    >>> share_text(0.125), share_text(0.99), share_text(0.996), share_text(0.9996), share_text(1.0)
+    ('13%', '99%', '99.6%', '>99.9%', '100%')
+    >>> share_text(None), share_text(0.0999), share_text(0.0995)
+    ('unknown', '10%', '10%')
+    """
+    if share is None:
+        return "unknown"
+    if share <= 0 or share >= 1:  # exact ends, or a share past them (a fleet over capacity)
+        return f"{half_up(share * 100):,.0f}%" if share > 0 else "0%"
+    whole = f"{half_up(share * 100):.0f}"
+    if float(whole) >= 10 and share <= 0.99:
+        return whole + "%"
+    text = f"{half_up(share * 100):.1f}"
+    if text == "0.0":
+        return "<0.1%"
+    if text == "100.0":
+        return ">99.9%"
+    return text + "%"
