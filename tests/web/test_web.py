@@ -827,8 +827,8 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
     at = _app(quality_dict())
     at = at.toggle(key="take:on").set_value(True).run()
     for text, problem in (
-        ("-1", "Break-even month: -1 is out of range; allowed: at least 0"),
-        ("3 months", "Break-even month: “3 months” is not a number; allowed: at least 0"),
+        ("-1", "Break-even month: -1 is out of range; allowed: 0 to 12, the horizon"),
+        ("3 months", "Break-even month: “3 months” is not a number; allowed: 0 to 12, the hor"),
     ):
         at = at.text_input(key="take:break_even_month").set_value(text).run()
         (error,) = [e.value for e in at.error]
@@ -840,6 +840,24 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
     assert not any(line.startswith("No value") for line in shown)
     assert any("requests per month, in month 1 at least 17,361.1." in line for line in shown), shown
     assert any("already meets the target" in line for line in shown)
+
+
+def test_a_break_even_goal_past_the_horizon_is_said_at_its_box() -> None:
+    """Tried as a new user would: 100 typed as the break-even month to reach, on a 12-month
+    horizon, read "break_even_month=100: the scenario's horizon is 12 months and no
+    break-even after it is computed; set scenario.horizon_months ≥ 100" (the file's names
+    under a box that says "Break-even month"; 10^24 typed gave "≥ 999999999999999983222784").
+    The box now says in one line what it allows, as for -1; 12 itself is solved."""
+    at = _app(quality_dict())
+    at = at.toggle(key="take:on").set_value(True).run()
+    at = at.text_input(key="take:break_even_month").set_value("100").run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert error == "Break-even month: 100 is out of range; allowed: 0 to 12, the horizon"
+    assert not any("break_even_month=" in m.value for m in at.markdown)
+    at = at.text_input(key="take:break_even_month").set_value("12").run()
+    assert [e.value for e in at.error] == []
+    assert any("a break-even in month 12" in m.value for m in at.markdown)
 
 
 def test_the_edited_scenario_keeps_the_files_comments_and_round_trips() -> None:

@@ -40,6 +40,7 @@ from payback.web.inputs import (
     horizon_inputs,
     one_time_inputs,
     quality_inputs,
+    read_goal,
     recurring_inputs,
     start,
     traffic_inputs,
@@ -56,7 +57,6 @@ from payback.web.state import (
     answer_figures,
     evaluate_inputs,
     message_path,
-    read_number,
     read_upload,
     section_of,
     show_number,
@@ -215,23 +215,6 @@ if not dry.rejected:
 problems = _problems(dry.rejected, outcome)
 
 analysis: Analysis | None = outcome.analysis if outcome is not None else None
-
-
-def _goal(name: str, metric: str, text: str, example: str) -> tuple[float | None, str | None]:
-    """The goal typed for "what would it take", or the line saying what is wrong with it."""
-    allowed = "any number" if metric == "npv_usd" else "at least 0"
-    try:
-        number = read_number(text)
-    except ValueError:
-        return None, (
-            f"{name}: “{text.strip()}” is not a number; allowed: {allowed}, in digits with or "
-            f"without commas between thousands, such as {example}"
-        )
-    if number is None:
-        return None, f"{name}: empty; type a number, such as {example} (allowed: {allowed})"
-    if metric != "npv_usd" and number < 0:
-        return None, f"{name}: {text.strip()} is out of range; allowed: {allowed}"
-    return float(number), None
 
 
 def _figure(where: Any, slot: str, label: str, value: str, help: str | None = None) -> None:
@@ -514,7 +497,13 @@ with rest:
             with c2:
                 start(f"take:{metric}", show_number(goals[metric]))
                 typed = st.text_input("equals", key=f"take:{metric}")
-            goal, problem = _goal(targets[metric], metric, str(typed), show_number(goals[metric]))
+            goal, problem = read_goal(
+                targets[metric],
+                metric,
+                str(typed),
+                show_number(goals[metric]),
+                analysis.horizon_months,
+            )
             if problem is not None:
                 st.error(problem, icon=":material/error:")
             # solving tries thousands of values: only while asked, so other changes stay quick
