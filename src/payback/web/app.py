@@ -514,8 +514,9 @@ with rest:
 
 # a download is the file of the page's latest run (a box's new number, sent as the button
 # is clicked, starts a run first): see fresh.py
-if "latest" not in st.session_state:
-    st.session_state.latest = Latest(get_script_run_ctx().session_id, {})  # type: ignore[union-attr]
+if "latest" not in st.session_state:  # no run context: the module imported, not served
+    run_context = get_script_run_ctx()
+    st.session_state.latest = Latest(run_context.session_id if run_context else "", {})
 latest: Latest = st.session_state.latest
 with downloads:
     if outcome is not None and outcome.scenario is not None and analysis is not None:
