@@ -2014,3 +2014,68 @@ def test_a_long_alternative_name_is_read_whole_in_the_charts_legend(
             visitor.page.wait_for_timeout(500)
             fit = visitor.page.evaluate(CHART_FIT)
             assert fit["outside"] == [], (view, fit)
+
+
+TEXT_FIT = """() => {
+    const main = document.querySelector('[data-testid=stMain]');
+    const width = document.documentElement.clientWidth;
+    const blocks = 'h1,h2,h3,p,li,summary,label,[data-testid=stMetricValue],'
+        + '[data-testid=stMetricLabel],[data-testid=stCaptionContainer],code';
+    const leaves = [...main.querySelectorAll(blocks)]
+        .filter(e => e.innerText.trim() && e.getClientRects().length && !e.querySelector(blocks));
+    const drawn = leaves.map(e => {
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        return [e, range.getBoundingClientRect()];
+    });
+    const chart = document.querySelector('.st-key-answer .main-svg')?.getBoundingClientRect();
+    const texts = [...main.querySelectorAll('.legendtext, .annotation-text, .g-xtitle, .g-ytitle')]
+        .map(t => [t, t.getBoundingClientRect()]).filter(([t, r]) => r.width > 0);
+    const cut = [...drawn, ...texts]
+        .filter(([e, r]) => r.left < -0.5 || r.right > width + 0.5
+            || (chart && e instanceof SVGElement && (r.left < chart.left - 1 || r.right > chart.right + 1))
+            || (!(e instanceof SVGElement) && getComputedStyle(e).overflowX !== 'visible'
+                && e.scrollWidth > e.clientWidth + 1))
+        .map(([e]) => e.textContent.trim().slice(0, 60));
+    const overlap = [];
+    for (let i = 0; i < drawn.length; i++) for (let j = i + 1; j < drawn.length; j++) {
+        const [a, p] = drawn[i], [b, q] = drawn[j];
+        if (a.contains(b) || b.contains(a)) continue;
+        const x = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+        const y = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+        if (x > 2 && y > 2) overlap.push([a.innerText.slice(0, 40), b.innerText.slice(0, 40)]);
+    }
+    return {cut, overlap, sideways: document.documentElement.scrollWidth - width};
+}"""
+"""The page's texts at its width: those cut or past the screen (headings, the verdict,
+figures, warnings, captions, the chart's legend and notes), those drawn over another, and
+how far the page scrolls sideways."""
+
+
+def test_every_text_on_a_phone_is_whole_and_apart(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """As the terminal is checked at 80 columns, the page at 420 px: its title, the
+    verdict and figures, the stale-price warning (owned-h100.toml), the workloads' caption
+    and table (portfolio.toml), the long messages of a page with no answer, and a chart
+    legend with a 70-character name (cut at the edge before: "...-rented-nvidia-") are
+    each whole, none drawn over another, and the page never scrolls sideways."""
+    long_name = tmp_path / "long-name.toml"
+    long_name.write_text(
+        (EXAMPLES / "quarter-200k.toml")
+        .read_text()
+        .replace('name = "fine-tuned 7B on one rented L4"', f'name = "{LONG_NAME}"')
+    )
+    with _visit(browser, served, tmp_path, width=420) as visitor:
+        page = visitor.page
+        for path in (EXAMPLES / "owned-h100.toml", EXAMPLES / "portfolio.toml", long_name):
+            visitor.upload(path)
+            page.locator(".st-key-answer .main-svg").first.wait_for()
+            page.wait_for_timeout(500)
+            if path.name == "owned-h100.toml":  # its rent's price is stale: a warning
+                assert page.get_by_text("check it before deciding", exact=False).count()
+            assert page.evaluate(TEXT_FIT) == {"cut": [], "overlap": [], "sideways": 0}, path
+        visitor.type("Requests per month, in month 1 [requests]", "-5")
+        visitor.type("Engineering rate [$ per hour]", "12abc")
+        assert page.get_by_text("No answer while 2 inputs are not allowed").count()
+        assert page.evaluate(TEXT_FIT) == {"cut": [], "overlap": [], "sideways": 0}
