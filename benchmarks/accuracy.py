@@ -1249,11 +1249,15 @@ HELD_BACK: dict[str, ServingRow] = {
 def row_ratios() -> dict[str, float]:
     """Every row's ratio by its id in docs/accuracy.md (predicted ÷ published, latencies
     inverted): the serving rows ``S1``…, the training rows ``T1``…, the held-back rows
-    (:data:`HELD_BACK`), the rows under load by their first token, ``L1``… (the measured
-    TTFT over the predicted), and the own training runs by stack, ``O8/standard`` (a
+    (:data:`HELD_BACK`), the rows under load by their first token, ``L1``… and ``Q1``…
+    (the measured TTFT over the predicted; a Poisson rate past the estimated capacity has
+    none), and the own training runs by stack, ``O8/standard`` (a
     stack's estimate over the measured tokens/s)."""
     out = {f"S{i}": row.ratio() for i, row in enumerate(SERVING, 1)}
     out |= {f"L{i}": row.ttft_ms / row.predicted()[0] for i, row in enumerate(LOAD, 1)}
+    for i, row in enumerate(POISSON, 1):
+        if (loaded := row.predicted()) is not None:
+            out[f"Q{i}"] = row.ttft_ms / loaded[0]
     out |= {f"T{i}": row.ratio() for i, row in enumerate(TRAINING, 1)}
     out |= {name: row.ratio() for name, row in HELD_BACK.items()}
     for j, run in enumerate(own_runs(), 1):

@@ -1843,5 +1843,10 @@ def test_columns_whose_names_differ_only_in_case_read_the_first_as_files_do(
         assert got.traffic == from_file.traffic
         assert got.warnings[0] == (
             f"{got.table}: columns whose names differ only in case: Prompt_Tokens and "
-            "prompt_tokens; the first of each is read (name another with columns)"
+            "prompt_tokens; the first of each is read (name another as the table spells it, "
+            "with columns)"
         )
+    # the other, named as the table spells it (it read the first again)
+    named = "ts=created_at,input=prompt_tokens,output=completion_tokens"
+    twin = profile_database(f"chdb://{tmp_path / 'chdb'}", table="twins", columns=named)
+    assert twin.traffic["input_tokens"] == 100

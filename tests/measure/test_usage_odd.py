@@ -286,3 +286,30 @@ def test_a_repeated_header_in_another_case_names_the_column_that_reads(tmp_path:
     assert "(the next is Input_Tokens_1, to name with columns)" in " ".join(err.split())
     named = profile_usage([path], columns="input=Input_Tokens_1")
     assert named.traffic["input_tokens"] == 99
+
+
+@pytest.mark.parametrize("name", ["export.json", "export.json.gz"])
+def test_a_json_array_after_a_byte_order_mark_reads_as_without_it(
+    tmp_path: Path, name: str
+) -> None:
+    """A JSON array of records saved with a UTF-8 byte-order mark (as Windows tools save
+    it) was refused ('expected JSON objects, one log record each; found an array'), where
+    the same array without the mark, and an object with it, were read. Now the same
+    profile: 2 requests, 100 and 300 input tokens."""
+    import gzip
+
+    records = (
+        '[{"timestamp": "2026-01-05T10:00:00Z", "prompt_tokens": 100, "completion_tokens": 50},\r\n'
+        ' {"timestamp": "2026-01-05T11:00:00Z", "prompt_tokens": 300, "completion_tokens": 70}]\r\n'
+    )
+    plain = tmp_path / "plain.json"
+    plain.write_text(records)
+    marked = tmp_path / name
+    data = b"\xef\xbb\xbf" + records.encode()
+    marked.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    want = profile_usage([plain])
+    got = profile_usage([marked])
+    assert got.rows == want.rows
+    assert got.rows["used"] == 2
+    assert got.traffic == want.traffic
+    assert got.traffic["input_tokens"] == 200

@@ -136,3 +136,18 @@ def test_one_gpu_is_said_as_one(tmp_path: Path) -> None:
     assert "The shared fleet runs 1 GPU in month 1: every one mixes adapters." in out
     code, out, _ = run("analyze", path)
     assert "one shared fleet, an adapter per workload: 1 GPU " in out
+
+
+def test_the_html_tables_align_words_left_as_the_terminal_does() -> None:
+    """Every column past the first was right-aligned, names and roles too ('move':
+    'support triage' flush right under 'move')."""
+    from payback.report.portfolio_document import portfolio_html
+    from payback.scenario import load_scenario
+    from payback.studies.portfolio import analyze_portfolio
+
+    page = portfolio_html(analyze_portfolio(load_scenario(EXAMPLES / "portfolio.toml")))
+    assert "td.words{text-align:left}" in page
+    order = '<tr><td>1</td><td class="words">support triage</td><td>-$13,340</td>'
+    assert order in page
+    assert '<td class="words">rides on it</td></tr>' in page
+    assert '<td class="words">hosted GPT-4o-class API</td></tr>' in page

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from payback.figures import rate_text
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
 from payback.hardware.device import gpu_family, on_gpu, peak_flops
+from payback.hardware.first_token import FIRST_TOKEN_FIXED_MS, first_token_regime
 from payback.hardware.load import _prompt_parts
 from payback.hardware.placement import serving_shape
 
@@ -84,10 +84,6 @@ SERIES_THRESHOLD = 1.3
 """The kernels-overlapped regimes' threshold: the step with its kernels in series over the
 estimated one (S22 1.43x and H1 1.66x inside; S24, 1.21x, within the goal)."""
 
-FIRST_TOKEN_CLIENTS = (8, 48)
-"""The clients of the under-load rows the first-token caution cites (L10-L13)."""
-FIRST_TOKEN_LOADS = (0.19, 0.66)
-"""Their load: the estimate's output tokens/s at those clients over its capacity."""
 
 REGIMES: dict[str, Regime] = {
     "kernels-overlapped": Regime(
@@ -129,16 +125,24 @@ REGIMES: dict[str, Regime] = {
             CitedRow("L11", 1.82),
             CitedRow("L12", 2.42),
             CitedRow("L13", 2.70),
+            CitedRow("L15", 2.61),
+            CitedRow("Q1", 1.37),
+            CitedRow("Q3", 1.30),
+            CitedRow("Q4", 1.32),
+            CitedRow("Q6", 2.89),
+            CitedRow("Q7", 3.32),
         ),
-        outside=("L9",),
+        outside=("L9", "L14", "L16"),
         mechanism=(
-            "a wait before the engine that grows with the load, which no modelled mechanism "
-            "explains"
+            "time outside the engine's steps that the estimate does not count: 6.6-12.6 ms a "
+            "request on an A100, and on an Ada GPU a wait before the engine that grows with "
+            "the load, which no modelled mechanism explains"
         ),
         condition=(
-            "vLLM on an Ada GPU; the time to the first token reported at a planned "
-            "utilisation of at least {threshold} of the estimated capacity (the rows' ratio: "
-            "the measured first token over the estimated)"
+            "vLLM on an Ada or Ampere GPU; the time to the first token reported at a planned "
+            "utilisation of at least {threshold} of the estimated capacity, or estimated under "
+            f"{FIRST_TOKEN_FIXED_MS:g} ms at any load (the rows' ratio: the measured first "
+            "token over the estimated)"
         ),
     ),
     "ampere-prefill-heavy": Regime(
@@ -222,13 +226,17 @@ REGIMES: dict[str, Regime] = {
   are separate kernels too; the caution cites the TensorRT-LLM rows and says no run of
   its engine is held. S34 (vLLM, DeepSeek-R1 at FP8 on 8 × MI300X, 0.89x) is KV-bound at
   1.16x, outside.
-- ``first-token-under-load`` (serving on vLLM on an Ada GPU, the first token reported at
-  a planned utilisation): the utilisation at least ``threshold``. The closed loops L10-L13
-  (Mistral-7B on an RTX 4090, 8-48 clients, 19-66% of the estimated capacity) measured
-  the first token 1.20-2.70x the estimate, a gap no modelled mechanism explains
-  (docs/accuracy.md, 'Where the goal is missed'); L9 (4 clients, 10%) is 1.08x, within
-  the 15% goal, and the threshold lies between. Said where the first token at that load
-  is read: ``estimate serving --utilization``, and ``analyze`` and ``recommend`` (its
+- ``first-token-under-load`` (serving on vLLM on an Ada or Ampere GPU, the first token
+  shown): the planned utilisation at least ``threshold``, or the first token estimated
+  under :data:`~payback.hardware.first_token.FIRST_TOKEN_FIXED_MS` at any load. The closed loops L10-L13 (Mistral-7B on
+  an RTX 4090, 8-48 clients, 19-66% of the estimated capacity) measured the first token
+  1.20-2.70x the estimate, a gap that grows with the load and no modelled mechanism
+  explains (docs/accuracy.md, 'Where the goal is missed'); L9 (4 clients, 10%) is 1.08x,
+  within the 15% goal, and the threshold lies between. On an A100 (vLLM 0.20.1 in
+  process, AccelMark) the first tokens of L15 and Q1-Q7 are 6.6-12.6 ms later than
+  estimated at 3-57% of capacity (1.30-3.32x), where L14 and L16 (8 clients, 11-12%,
+  33-35 ms estimated) are within 5%. Said where the first token is read: ``estimate
+  serving`` (at ``--utilization`` where given), and ``analyze`` and ``recommend`` (its
   winner) against a ``ttft_ms`` target.
 - ``ampere-prefill-heavy`` (serving on an Ampere GPU, prompts chunked into decode
   steps): the mean step is compute-bound, its arithmetic (prompt chunks included) at
@@ -441,7 +449,7 @@ def serving_regimes(
     parts = loaded_step_parts(model, gpu, estimate, engine, cached_input_share)
     out = _overlapped(parts, estimate, engine)
     if shows_first_token:
-        out |= _first_token(gpu, estimate, engine)
+        out |= first_token_regime(REGIMES["first-token-under-load"], gpu, estimate, engine)
     ampere = REGIMES["ampere-prefill-heavy"]
     bound = parts.compute_s / parts.memory_s
     if (
@@ -502,30 +510,6 @@ def _overlapped(
         f"{overlap.worst.ratio:.2f}x slower than estimated ({_cited(overlap)}) and "
         f"{engine.name}'s GEMMs and attention are separate kernels too; no {engine.name} run "
         "in it has been measured"
-    }
-
-
-def _first_token(gpu: Gpu, estimate: ServingEstimate, engine: sv.ServingEngine) -> dict[str, str]:
-    """The first-token-under-load regime: vLLM on an Ada GPU, the first token estimated at a
-    planned utilisation of at least its threshold."""
-    regime = REGIMES["first-token-under-load"]
-    utilization, ttft = estimate.utilization, estimate.ttft_at_utilization_ms
-    if (
-        engine.name != "vllm"
-        or gpu_family(gpu) != "ada"
-        or utilization is None
-        or ttft is None
-        or utilization < regime.threshold
-    ):
-        return {}
-    low = min(r.ratio for r in regime.inside)
-    clients, loads = FIRST_TOKEN_CLIENTS, FIRST_TOKEN_LOADS
-    return {
-        regime.name: f"first token at {rate_text(utilization)} of capacity with vllm on an Ada GPU "
-        f"({gpu.id}): the estimate's {ttft:,.0f} ms; published vLLM runs on an Ada GPU at "
-        f"{loads[0] * 100:.0f}-{loads[1]:.0%} of their estimated capacity (closed loops of "
-        f"{clients[0]}-{clients[1]} clients) measured first tokens {low:.2f}-"
-        f"{regime.worst.ratio:.2f}x the estimate ({_cited(regime)}): {regime.mechanism}"
     }
 
 

@@ -59,6 +59,9 @@ class _Table:
     title: str
     header: list[str]
     rows: list[list[str]]
+    words: tuple[int, ...] = ()
+    """Columns of words (names, roles) past the first: left-aligned as the terminal's are,
+    where every other column, of figures, is right-aligned."""
 
 
 def _workloads(analysis: PortfolioAnalysis) -> _Table:
@@ -67,6 +70,7 @@ def _workloads(analysis: PortfolioAnalysis) -> _Table:
         "Workloads",
         ["workload", "requests/month", "growth", "tokens in / out", "peak / average", "baseline"],
         rows,
+        words=(5,),
     )
 
 
@@ -123,6 +127,7 @@ def _contributions(alt: PortfolioAlternative) -> _Table:
         "What each workload brings (present values)",
         [header[i] for i in keep],
         [[row[i] for i in keep] for row in rows],
+        words=(len(keep) - 1,),  # its role
     )
 
 
@@ -131,6 +136,7 @@ def _order(alt: PortfolioAlternative, horizon: int) -> _Table:
         "Migration order",
         ["#", "move", "marginal NPV", "NPV so far", "break-even so far"],
         order_rows(alt, horizon),
+        words=(1,),
     )
 
 
@@ -226,7 +232,13 @@ def _html_table(table: _Table) -> str:
     e = _escape
     head = "".join(f"<th>{e(h)}</th>" for h in table.header)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
+        "<tr>"
+        + "".join(
+            ('<td class="words">' if k in table.words else "<td>") + f"{e(cell)}</td>"
+            for k, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in table.rows
     )
     return f'<div class="wide"><table><tr>{head}</tr>{rows}</table></div>'
 
@@ -273,7 +285,8 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     style = (
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "table{border-collapse:collapse}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;"
-        "text-align:left}td:not(:first-child){text-align:right}.wide{overflow-x:auto}"
+        "text-align:left}td:not(:first-child){text-align:right}td.words{text-align:left}"
+        ".wide{overflow-x:auto}"
         ".note{color:#555;font-size:.9em}p{max-width:60em;line-height:1.45}"
     )
     return (

@@ -335,7 +335,8 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
             raise PaybackError(f"{path}: cannot be read as Parquet ({first_line(exc)})") from None
         columns = tuple(str(r[0]) for r in described)
         return (kind, columns), detect_keys({n.lower() for n in columns})
-    peeked = _peek_jsonl(con, path) if kind == "jsonl" else _peek_json(con, path)
+    array = kind == "json" and _bom_array(path)
+    peeked = _peek_jsonl(con, path) if kind == "jsonl" else _peek_json(con, path, array)
     if peeked is None:
         return None
     values, whole = peeked
@@ -344,7 +345,22 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
         # every value read and none holds a record: pages of no rows ({"data": []}) are
         # an empty file, as [] is
         return None
-    return (kind,), detect_record(record)
+    return ((kind, array) if array else (kind,)), detect_record(record)
+
+
+def _bom_array(path: str) -> bool:
+    """Whether a JSON file is an array after a byte-order mark: DuckDB's ``format = 'auto'``
+    then reads the array as one value (a record that is an array, refused), where it reads
+    the same file without the mark as its records; ``'array'`` reads both."""
+    if path.lower().endswith(".zst"):
+        return False
+    compressed = path.lower().endswith((".gz", ".gzip"))
+    try:
+        with gzip.open(path, "rb") if compressed else open(path, "rb") as fh:
+            start = fh.read(4096)
+    except (OSError, EOFError):  # (read again, and said, where the file is read)
+        return False
+    return start.startswith(b"\xef\xbb\xbf") and start[3:].lstrip().startswith(b"[")
 
 
 def _peek_jsonl(con: Any, path: str) -> tuple[list[Any], bool] | None:
@@ -368,12 +384,14 @@ def _peek_jsonl(con: Any, path: str) -> tuple[list[Any], bool] | None:
     return values, len(head) < PEEK_RECORDS and len(values) == len(head)
 
 
-def _peek_json(con: Any, path: str) -> tuple[list[Any], bool] | None:
-    """The first JSON values of a JSON file, read by DuckDB, and whether they are all its
-    values; None when it has none."""
+def _peek_json(con: Any, path: str, array: bool = False) -> tuple[list[Any], bool] | None:
+    """The first JSON values of a JSON file, read by DuckDB (``array``: as the records of
+    one array, :func:`_bom_array`), and whether they are all its values; None when it has
+    none."""
+    form = "array" if array else "auto"
     try:
         rows = con.execute(
-            f"SELECT json::VARCHAR FROM read_json_objects({sql_list([path])}, format = 'auto', "
+            f"SELECT json::VARCHAR FROM read_json_objects({sql_list([path])}, format = '{form}', "
             f"maximum_object_size = {MAX_JSON_OBJECT}) LIMIT {PEEK_RECORDS}"
         ).fetchall()
     except Exception as exc:
@@ -416,9 +434,10 @@ def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]
         )
         return Source(sql, True, group, fmt)
     if kind == "json":
+        form = "array" if layout else "auto"  # (an array after a byte-order mark)
         sql = (
             f"(SELECT json, NULL::VARCHAR AS line, {FILE_COLUMN} AS file FROM read_json_objects({listed}, "
-            f"format = 'auto', maximum_object_size = {MAX_JSON_OBJECT}, filename = {sql_str(FILE_COLUMN)}))"
+            f"format = '{form}', maximum_object_size = {MAX_JSON_OBJECT}, filename = {sql_str(FILE_COLUMN)}))"
         )
         return Source(sql, True, group, fmt)
     if kind == "parquet":

@@ -22,7 +22,7 @@ def case_twins(table: Table, shown: str) -> list[str]:
         return []
     return [
         f"{shown}: columns whose names differ only in case: {'; '.join(said)}; the first of "
-        "each is read (name another with columns)"
+        "each is read (name another as the table spells it, with columns)"
     ]
 
 

@@ -323,24 +323,28 @@ def resolve_fields(
                 )
             continue
         if name in explicit:
-            terms = _columns_of(explicit[name])
+            # a name as the table spells it is that column (of two differing only in case)
+            terms = [
+                (c if c in table.columns else lower.get(c.lower(), c), keys)
+                for c, keys in _columns_of(explicit[name])
+            ]
             for column, keys in terms:
-                if column.lower() not in lower:
+                if column not in table.columns:
                     raise PaybackError.bad(
                         "columns",
                         f"{name}={explicit[name]}",
                         f"{column!r} is not a column of {table.shown} (columns: "
                         f"{_names(table.columns, name)})",
                     )
-                kind = kind_of(table.columns[lower[column.lower()]])
+                kind = kind_of(table.columns[column])
                 if keys and kind not in ("map", "json", "text"):
                     raise PaybackError.bad(
                         "columns",
                         f"{name}={explicit[name]}",
-                        f"{lower[column.lower()]!r} is {table.columns[lower[column.lower()]]}, "
+                        f"{column!r} is {table.columns[column]}, "
                         "not a map or JSON column to read keys ([...]) from",
                     )
-            fields[name] = [[(lower[c.lower()], keys) for c, keys in terms]]
+            fields[name] = [terms]
             continue
         found: list[Terms] = []
         for candidate in candidates.get(name, []):

@@ -1,0 +1,86 @@
+"""The first-token caution's rows by GPU family, and its line: vLLM's first token on an Ada
+or Ampere GPU, measured later than estimated under load and by a fixed cost a request
+(:data:`payback.hardware.cautions.REGIMES` ``first-token-under-load`` holds its threshold
+and cited ratios)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from payback.figures import rate_text
+from payback.hardware.device import gpu_family
+
+if TYPE_CHECKING:
+    from payback.catalog import Gpu
+    from payback.hardware import serving as sv
+    from payback.hardware.cautions import Regime
+    from payback.hardware.estimate import ServingEstimate
+
+
+@dataclass(frozen=True)
+class FirstTokenRuns:
+    """The rows the first-token caution cites on one GPU family, and what they say."""
+
+    rows: tuple[str, ...]
+    loads: tuple[float, float]
+    """Their load: the estimate's output over its capacity (a closed loop), or the rate over
+    the estimated capacity (Poisson arrivals)."""
+    runs: str
+    why: str
+
+
+FIRST_TOKEN_RUNS: dict[str, FirstTokenRuns] = {
+    "ada": FirstTokenRuns(
+        ("L10", "L11", "L12", "L13"),
+        (0.19, 0.66),
+        "closed loops of 8-48 clients",
+        "a wait before the engine that grows with the load, which no modelled mechanism explains",
+    ),
+    "ampere": FirstTokenRuns(
+        ("L15", "Q1", "Q3", "Q4", "Q6", "Q7"),
+        (0.03, 0.57),
+        "a closed loop of 32 clients, Poisson arrivals of 5-40 requests/s",
+        "6.6-12.6 ms a request outside the engine's steps (the chat template, tokenization, "
+        "the output path), which the estimate does not count",
+    ),
+}
+"""The first-token caution's rows by the GPU family they ran on: vLLM's Mistral-7B on an
+RTX 4090, and vLLM 0.20.1 in process on an A100 80GB (AccelMark)."""
+FIRST_TOKEN_FIXED_MS = 20.0
+"""The first-token caution's second threshold [ms]: under it the time a request spends
+outside the engine's steps, which the estimate does not count, is a large share of the first
+token at any load. Measured: 6.6-12.6 ms a request on an A100 with vLLM in process, no HTTP
+server (Q1-Q7, L15, each at most 57% of capacity), and 17-18 ms with vLLM's OpenAI server
+for a prompt served alone on an RTX 4090 and an L4 (docs/accuracy.md, 'Where the goal is
+missed'). Q6 and Q7 (Qwen2.5-0.5B, 3-13% of capacity, first tokens of 3.5 and 3.6 ms
+estimated) are inside; L9, L14 and L16 (32.8-58 ms estimated, 10-12% of capacity) are
+outside and within the goal, and the threshold lies between."""
+
+
+def first_token_regime(
+    regime: Regime, gpu: Gpu, estimate: ServingEstimate, engine: sv.ServingEngine
+) -> dict[str, str]:
+    """The first-token-under-load regime: vLLM on an Ada or Ampere GPU, the first token
+    estimated at a planned utilisation of at least its threshold, or under
+    :data:`FIRST_TOKEN_FIXED_MS` (idle where no utilisation is planned)."""
+    family = gpu_family(gpu)
+    utilization = estimate.utilization
+    ttft = estimate.ttft_ms if utilization is None else estimate.ttft_at_utilization_ms
+    if engine.name != "vllm" or family not in FIRST_TOKEN_RUNS or ttft is None:
+        return {}
+    loaded = utilization is not None and utilization >= regime.threshold
+    if not loaded and ttft >= FIRST_TOKEN_FIXED_MS:
+        return {}
+    runs = FIRST_TOKEN_RUNS[family]
+    rows = [r for r in regime.inside if r.row in runs.rows]
+    at = "" if utilization is None else f" at {rate_text(utilization)} of capacity"
+    name = family.capitalize()
+    return {
+        regime.name: f"first token{at} with vllm on an {name} GPU ({gpu.id}): the estimate's "
+        f"{ttft:,.0f} ms; published vLLM runs on an {name} GPU at "
+        f"{runs.loads[0] * 100:.0f}-{runs.loads[1]:.0%} of their estimated capacity "
+        f"({runs.runs}) measured first tokens {min(r.ratio for r in rows):.2f}-"
+        f"{max(r.ratio for r in rows):.2f}x the estimate "
+        f"(docs/accuracy.md {', '.join(f'{r.row} {r.ratio:.2f}x' for r in rows)}): {runs.why}"
+    }
