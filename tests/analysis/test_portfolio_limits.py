@@ -159,3 +159,14 @@ def test_a_workloads_bounded_range_below_the_floor_is_refused(tmp_path: Path) ->
         "workloads.1.alternatives.fleet.replica_requests_per_s: the uniform distribution "
         "reaches 1e-05; the field must be ≥ 0.0001",
     )
+
+
+def test_traffic_completed_from_the_first_workload_is_sampled_once_by_its_path() -> None:
+    """The page writes [traffic] from the first workload's (workload_defaults), its range
+    too: sampling refused it ('with [[workloads]] each workload's traffic is read')."""
+    from payback.scenario.workloads import workload_defaults
+
+    scenario = parse_scenario(workload_defaults(_sampled()))
+    assert "traffic.requests_per_month" in scenario.distributions
+    analysis = analyze_portfolio(scenario, samples=100)
+    assert analysis.uncertainty["inputs"] == ["workloads.0.traffic.requests_per_month"]

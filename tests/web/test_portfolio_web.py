@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -390,3 +391,31 @@ def test_the_download_of_a_portfolio_holds_what_the_page_analyzes() -> None:
         assert workload_defaults(read) == held.data()
 
     check()
+
+
+def test_samples_past_the_fleet_cap_are_said_on_the_page(tmp_path: Path) -> None:
+    """A portfolio's samples whose shared fleet passes 10,000,000 GPUs are warned of by
+    `payback analyze --samples`; the page's chances said nothing of them. Workload a over
+    5e11-9e11 requests beside b's 1.1e12, at 0.1 requests/s: 40.1% of samples by hand.
+    Sampling it on the page refused the first workload's range as [traffic]'s ('with
+    [[workloads]] each workload's traffic is read'): the page writes [traffic] from it."""
+    path = tmp_path / "sampled.toml"
+    path.write_text(
+        '[scenario]\nname = "big"\nhorizon_months = 12\n\n[baseline]\nname = "api"\n'
+        'kind = "per_request"\nusd_per_1k_requests = 2.0\n\n[[alternatives]]\n'
+        'name = "fleet"\nkind = "self_hosted"\nusd_per_gpu_hour = 1.0\n'
+        'replica_requests_per_s = 0.1\n\n[[workloads]]\nname = "a"\ntraffic = { '
+        'requests_per_month = { dist = "uniform", low = 5e11, high = 9e11 } }\n\n'
+        '[[workloads]]\nname = "b"\ntraffic = { requests_per_month = 1.1e12 }\n'
+    )
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["held"] = Held.from_text(path.name, path.read_text(), path.parent)
+    at.run()
+    at = at.button(key="mc:run").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []  # [traffic], the first workload's, was refused
+    said = [w.value for w in at.warning if "past the cap" in w.value]
+    assert len(said) == 1
+    share = re.search(r"of 20,000 samples \((\d+\.\d)%\)", said[0])
+    assert share is not None
+    assert abs(float(share.group(1)) - 40.1) < 1.5

@@ -135,6 +135,8 @@ def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
         return f"the alternative costs more every month ({usd(-float(saved[0]))} more in month 1)"
     last = float(saved[-1])
     shortfall = -float(cumulative[-1])
+    if last > 0 and not math.isfinite(shortfall / last):  # a saving too small to count
+        return f"saves {usd(last)}/month (month {horizon}), too little to ever recover the {usd(shortfall)} still owed"
     if last > 0:
         needed = horizon + math.ceil(shortfall / last)
         return (
@@ -159,11 +161,15 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
         return f"{more}, so {up_front}" if owed > 0 else more
     last, short = monthly[-1], -cum[-1]
     if last > 0:
-        needed = horizon + math.ceil(short / last)
+        # a saving so small (1e-320 a month) that the months it needs overflow: never
+        rest = (
+            f"the rest takes until about month {horizon + math.ceil(short / last):,}"
+            if math.isfinite(short / last)
+            else "the rest is never recovered"
+        )
         return (
             f"by month {horizon} it has recovered {usd(owed - short)} of the {usd(owed)} up "
-            f"front, and at {usd(last)} a month (month {horizon}) the rest takes until about "
-            f"month {needed:,}"
+            f"front, and at {usd(last)} a month (month {horizon}) {rest}"
         )
     saving = next(i for i, m in enumerate(monthly) if m > 0)
     worse = saving + next(i for i, m in enumerate(monthly[saving:]) if m <= 0) + 1

@@ -111,11 +111,22 @@ class PaybackGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
+        _replace_unencodable()
         debug = debug_requested(argv)
         code = _run(self, _without_debug(argv), prog_name, complete_var, debug, extra)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _replace_unencodable() -> None:
+    """Let an output whose encoding lacks payback's characters (PYTHONIOENCODING=ascii, a
+    Latin-1 console) show '?' for each, where the first '×' or '─' was an internal error
+    (UnicodeEncodeError) halfway through the answer."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(Exception):
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
 
 
 def _run(
@@ -249,6 +260,11 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
         return f"{_param_name(param)}: missing; {where} needs {_kind(param)}{_help(param)}"
     if isinstance(exc, click.BadParameter) and exc.param is not None:
         param = exc.param
+        refused = _PATH_REFUSED.match(message)
+        if refused:  # Typer's own check of a path: the file, and why
+            path, why = refused.groups()
+            named = "" if isinstance(param, TyperArgument) else f"{_param_name(param)} "
+            return f"{named}{path}: {_PATH_WHY.get(why, why)}"
         value = _bad_value(exc, param, argv)
         shown = f" {_shown(value)}" if value is not None else ""
         return f"{_param_name(param)}{shown}: must be {_kind(param)}"
@@ -271,6 +287,19 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
             f"{' '.join(takes) or 'no argument'} and options"
         )
     return message
+
+
+_PATH_REFUSED = re.compile(
+    r"(?:File|Directory|Path) '(.*)' (does not exist|is a file|is a directory|is not readable|"
+    r"is not writable)\.$",
+    re.IGNORECASE,
+)
+"""Typer's check of a path argument or option (readable by default), as it words it."""
+_PATH_WHY = {
+    "is not readable": "cannot read: permission denied (this user may not read it; chmod u+r)",
+    "is not writable": "cannot write: permission denied (this user may not write it)",
+    "does not exist": "no such file",
+}
 
 
 def _command_for(group: TyperGroup, argv: Sequence[str]) -> tuple[Any, str]:

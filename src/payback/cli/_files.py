@@ -55,6 +55,7 @@ def _check_writable(path: Path, force: bool, example: str = "scenario.toml") -> 
     from payback.limits import check_output
 
     check_output(path)
+    _check_not_a_loop(path)
     if path.is_dir():
         raise PaybackError(f"{path}: is a directory; give a file name such as {path / example}")
     if path.exists() and not force:
@@ -64,6 +65,21 @@ def _check_writable(path: Path, force: bool, example: str = "scenario.toml") -> 
         raise PaybackError(f"{path}: {_missing_folder(parent)}")
     _check_not_read_only(path)
     return parent
+
+
+def _check_not_a_loop(path: Path) -> None:
+    """Refuse a symbolic link that leads round to itself: it was replaced by a new file (the
+    link the user made lost), where a shell's ``>`` refuses it."""
+    import errno
+
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PaybackError(
+                f"{path}: a symbolic link that leads round to itself (too many levels of "
+                "links); left as it is (point it at a file, or give another name)"
+            ) from None
 
 
 def _missing_folder(parent: Path) -> str:
@@ -133,6 +149,10 @@ def _write_one(path: Path, text: str | bytes, force: bool) -> None:
 
     _check_writable(path, force)
     path = link_target(path)  # a link stays a link: the file it points to is written
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if path.is_file() and path.stat().st_nlink > 1:
+        _write_in_place(path, data)  # a hard link stays one: every name gets the new text
+        return
     parent = path.parent
     if path.exists():
         mode = path.stat().st_mode & 0o777
@@ -144,7 +164,7 @@ def _write_one(path: Path, text: str | bytes, force: bool) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+            fh.write(data)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
@@ -152,6 +172,27 @@ def _write_one(path: Path, text: str | bytes, force: bool) -> None:
     finally:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    """Overwrite a file that has other names (hard links) in place, as editors do: a new
+    file renamed over it split the names, the others keeping the old text. The old text is
+    written back if the write fails (a full disk)."""
+    try:
+        old = path.read_bytes()
+        with path.open("r+b") as fh:
+            try:
+                fh.write(data)
+                fh.truncate()
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError:
+                fh.seek(0)
+                fh.write(old)
+                fh.truncate()
+                raise
+    except OSError as exc:
+        raise PaybackError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 STAMPED = (".html", ".htm", ".md", ".png")

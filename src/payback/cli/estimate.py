@@ -375,6 +375,8 @@ def estimate_training(
     from payback.hardware.fine_tuning import estimate_training
     from payback.measure.apply import check_use, training_scale
 
+    _check_rent(usd_per_gpu_hour)
+
     trained, gpu_record = from_catalog("model", "--model", model), from_catalog("gpu", "--gpu", gpu)
     scale, cal = 1.0, None
     if calibration is not None:
@@ -457,3 +459,22 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
         if result.adapters:
             rows["LoRA adapters"] = result.adapters
     return rows
+
+
+def _check_rent(usd_per_gpu_hour: float | None) -> None:
+    """--usd-per-gpu-hour holds a scenario's bound (a training's ``usd_per_gpu_hour``):
+    1e308 gave a cost of 58 followed by 310 digits, exit 0."""
+    import math
+
+    from payback.scenario.paths import schema_range
+    from payback.scenario.schema import TrainingJob
+
+    allowed = schema_range(TrainingJob, "usd_per_gpu_hour")
+    value = usd_per_gpu_hour
+    if value is not None and not (math.isfinite(value) and 0 <= value <= allowed.highest):
+        raise PaybackError.bad(
+            "usd_per_gpu_hour",
+            value,
+            f"must be a finite number from 0 to {allowed.highest:,.0f} (USD per GPU-hour, "
+            "as a scenario allows)",
+        )

@@ -153,6 +153,10 @@ class _Device:
     tenth on a CPU (small kernels, bf16 emulation) [FLOP/s]."""
 
 
+MAX_SECONDS = 3600.0
+"""The longest measurement ``seconds`` asks for: an hour (a GPU's takes about 20 s)."""
+
+
 def _check_options(
     model: OpenModel,
     gpu: Gpu | None,
@@ -186,8 +190,12 @@ def _check_options(
             context,
             f"must be 16 to {model.max_context:,} tokens ({model.id}'s longest context)",
         )
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise PaybackError.bad("seconds", seconds, "must be > 0")
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_SECONDS):  # 1e308 ran on and on
+        raise PaybackError.bad(
+            "seconds",
+            seconds,
+            f"must be > 0 and ≤ {MAX_SECONDS:,.0f} (an hour; 20 s does on a GPU)",
+        )
     if device is not None and device not in ("cuda", "cpu"):
         raise PaybackError.bad("device", device, "must be cuda or cpu")
     if device == "cpu" and gpu is not None:

@@ -56,7 +56,7 @@ _TYPE_WORDS = {
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date | dt.time):  # TOML's 07:32:00 is a time, no date
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -32,9 +32,13 @@ def _inputs(p: Portfolio) -> list[Any]:
     from payback.analysis.portfolio import central_value, portfolio_field_range
     from payback.studies.uncertainty import UncertainInput
 
+    dists = p.scenario.distributions
     return [
         UncertainInput(path, float(central_value(p, path)), dist, portfolio_field_range(p, path))
-        for path, dist in p.scenario.distributions.items()
+        for path, dist in dists.items()
+        # [traffic] completed from the first workload's (the page writes it so) repeats its
+        # ranges: they are that workload's, sampled once, by its own path
+        if not (path.startswith("traffic.") and dists.get(f"workloads.0.{path}") == dist)
     ]
 
 

@@ -39,6 +39,8 @@ from payback.scenario import (
     field_range,
     value_at,
 )
+from payback.scenario.paths import schema_range
+from payback.scenario.schema import ScenarioInfo
 from payback.studies.targets import METRICS, Solution, Target, parse_target
 
 __all__ = ["METRICS", "Outcomes", "Solution", "Target", "find_crossing", "parse_target", "solve"]
@@ -120,7 +122,7 @@ def _dense(allowed: FieldRange, current: float, reach: float, whole: bool) -> Fl
     parts = [np.linspace(low, current, half), np.linspace(current, high, half)]
     if low > 0 and current / low > 10:
         parts.append(np.geomspace(low, current, half))
-    elif low <= 0 < current:
+    elif low <= 0 < current * 1e-6:  # a denormal today's value (1e-320) has no decades below
         parts.append(np.geomspace(current * 1e-6, current, half))
     if current > 0 and high / current > 10:
         parts.append(np.geomspace(current, high, half))
@@ -212,6 +214,14 @@ def _check_alternative(scenario: Scenario, alternative: int) -> None:
 
 
 def _check_horizon(target: Target, horizon: int) -> None:
+    longest = schema_range(ScenarioInfo, "horizon_months").highest
+    if target.metric == "break_even_month" and target.value > longest:
+        raise PaybackError.bad(  # it advised horizon_months ≥ a 309-digit number for 1e308
+            "target",
+            str(target),
+            f"break_even_month must be at most {longest:,.0f}, the longest horizon a scenario "
+            "allows (scenario.horizon_months)",
+        )
     if target.metric == "break_even_month" and target.value > horizon:
         raise PaybackError.bad(
             "target",

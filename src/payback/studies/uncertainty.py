@@ -95,7 +95,7 @@ class UncertainInput:
 
 def _check_seed(seed: int) -> None:
     if not (isinstance(seed, int) and 0 <= seed < 2**63):
-        raise PaybackError.bad("seed", seed, "must be a whole number ≥ 0")
+        raise PaybackError.bad("seed", seed, f"must be a whole number from 0 to {2**63 - 1:,}")
 
 
 def check_sampling(samples: int, seed: int) -> None:

@@ -49,6 +49,8 @@ from payback.web.look import STYLE, figure_key, fit_to_column
 from payback.web.portfolio import (
     portfolio_answer,
     report_html,
+    sample_portfolio,
+    show_sampled_warnings,
     workloads_section,
 )
 from payback.web.state import (
@@ -316,6 +318,7 @@ def _monte_carlo(
                 "everything else as typed"
                 + (", the workloads moved together." if portfolio is not None else ".")
             )
+            show_sampled_warnings(stored[2])  # a portfolio's samples past the fleet cap
         else:
             ranged = sorted(scenario.distributions, key=lambda p: p != "traffic.requests_per_month")
             st.caption(
@@ -342,12 +345,8 @@ def _monte_carlo(
                 bar.progress(done / total, text=f"sampling {done:,} of {total:,}")
 
             try:
-                if portfolio is not None:
-                    from payback.studies.portfolio import analyze_portfolio
-
-                    result: Any = analyze_portfolio(scenario, samples=int(samples))
-                else:
-                    result = payback.analyze(scenario, samples=int(samples), progress=advance)
+                sample: Any = sample_portfolio if portfolio is not None else payback.analyze
+                result = sample(scenario, samples=int(samples), progress=advance)
             except payback.PaybackError as exc:  # a range that cannot be sampled: said here
                 bar.empty()
                 for line in exc.messages:

@@ -15,12 +15,17 @@ from payback.scenario import Scenario
 from payback.web.words import lines_in_page_words
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from payback.analysis.result import Analysis
     from payback.studies.portfolio import PortfolioAnalysis
 
 __all__ = [
     "portfolio_answer",
+    "portfolio_sampled_warnings",
     "report_html",
+    "sample_portfolio",
+    "show_sampled_warnings",
     "workloads_rows",
     "workloads_section",
 ]
@@ -35,6 +40,31 @@ def portfolio_answer(scenario: Scenario) -> tuple[PortfolioAnalysis | None, list
         return analyze_portfolio(scenario), []
     except PaybackError as exc:
         return None, lines_in_page_words(exc.messages)
+
+
+def portfolio_sampled_warnings(result: object) -> list[str]:
+    """What a portfolio's sampling warns of (samples whose fleet passes the cap), in the
+    page's words, as `payback analyze --samples` says it on stderr; none for a scenario's
+    own sampling (an :class:`Analysis`) or a portfolio's without such samples."""
+    uncertainty = getattr(result, "uncertainty", None)
+    lines = uncertainty.get("warnings", []) if isinstance(uncertainty, dict) else []
+    return lines_in_page_words(lines)
+
+
+def show_sampled_warnings(result: object) -> None:
+    """Each of :func:`portfolio_sampled_warnings`, as the page warns."""
+    for line in portfolio_sampled_warnings(result):
+        st.warning(line, icon=":material/warning:")
+
+
+def sample_portfolio(
+    scenario: Scenario, samples: int, progress: Callable[[int, int], None] | None = None
+) -> PortfolioAnalysis:
+    """The portfolio's answer with ``samples`` samples of its ranges, ``progress`` called
+    as chunks complete (the page's bar)."""
+    from payback.studies.portfolio import analyze_portfolio
+
+    return analyze_portfolio(scenario, samples=samples, progress=progress)
 
 
 def report_html(analysis: Analysis, portfolio: PortfolioAnalysis | None = None) -> str:
