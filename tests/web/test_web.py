@@ -827,8 +827,8 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
     at = _app(quality_dict())
     at = at.toggle(key="take:on").set_value(True).run()
     for text, problem in (
-        ("-1", "Break-even month: -1 is out of range; allowed: at least 0"),
-        ("3 months", "Break-even month: “3 months” is not a number; allowed: at least 0"),
+        ("-1", "Break-even month: -1 is out of range; allowed: 0 to 12, the horizon"),
+        ("3 months", "Break-even month: “3 months” is not a number; allowed: 0 to 12, the hor"),
     ):
         at = at.text_input(key="take:break_even_month").set_value(text).run()
         (error,) = [e.value for e in at.error]
@@ -840,6 +840,24 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
     assert not any(line.startswith("No value") for line in shown)
     assert any("requests per month, in month 1 at least 17,361.1." in line for line in shown), shown
     assert any("already meets the target" in line for line in shown)
+
+
+def test_a_break_even_goal_past_the_horizon_is_said_at_its_box() -> None:
+    """Tried as a new user would: 100 typed as the break-even month to reach, on a 12-month
+    horizon, read "break_even_month=100: the scenario's horizon is 12 months and no
+    break-even after it is computed; set scenario.horizon_months ≥ 100" (the file's names
+    under a box that says "Break-even month"; 10^24 typed gave "≥ 999999999999999983222784").
+    The box now says in one line what it allows, as for -1; 12 itself is solved."""
+    at = _app(quality_dict())
+    at = at.toggle(key="take:on").set_value(True).run()
+    at = at.text_input(key="take:break_even_month").set_value("100").run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert error == "Break-even month: 100 is out of range; allowed: 0 to 12, the horizon"
+    assert not any("break_even_month=" in m.value for m in at.markdown)
+    at = at.text_input(key="take:break_even_month").set_value("12").run()
+    assert [e.value for e in at.error] == []
+    assert any("a break-even in month 12" in m.value for m in at.markdown)
 
 
 def test_the_edited_scenario_keeps_the_files_comments_and_round_trips() -> None:
@@ -1897,3 +1915,167 @@ def test_the_catalog_choices_show_their_values_whole(
             assert box.input_value() == value
             text, room = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
             assert text <= room, (name, text, room)
+
+
+def test_a_number_typed_and_downloaded_at_once_is_in_the_download(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """Tried as a new user would: 999 typed into the ops box, no Enter, then a click on
+    "Edited scenario": the file said ``ops_usd_per_month = 300.0`` (the run before) while
+    the page, a moment later, answered for 999 (NPV -$7,378); 222 typed, then a click on
+    "HTML report": the report said NPV $11,949, the page $9,534. A download now waits for
+    the run the click starts and is the file of the numbers then on the page."""
+    with _visit(browser, served, tmp_path) as visitor:
+        box = visitor.box("Ops, monitoring, on-call [$ a month]")
+        box.fill("999")  # sent when the box loses focus: as the button takes the click
+        held = visitor.download()
+        visitor.settle()
+        assert box.input_value() == "999"
+        assert re.search(r"^ops_usd_per_month = 999 ", held.read_text(), re.M)
+        alt = payback.analyze(payback.load_scenario(held)).alternatives[0]
+        assert visitor.metrics()["NPV over 24 months"] == usd(alt.npv_usd) == "-$7,378"
+        box.fill("222")
+        report = visitor.download("HTML report").read_text()
+        visitor.settle()
+        assert box.input_value() == "222"
+        figures = visitor.metrics()
+        visitor.steps.append("typed 222, report downloaded")
+        visitor.check()  # the page is the command line's answer for 222
+    raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    raw["alternatives"][0]["ops_usd_per_month"] = 222
+    analysis = payback.analyze(parse_scenario(raw, "ops"))
+    assert figures["NPV over 24 months"] == usd(analysis.alternatives[0].npv_usd) == "$9,534"
+    assert html.escape(headline(analysis)) in report
+
+
+MORE = """() => {
+    const table = document.querySelector('.st-key-answer [data-testid=stDataFrame]');
+    const scroller = table.querySelector('.dvn-scroller');
+    const hint = getComputedStyle(table, '::after');
+    return {more: scroller.scrollWidth - scroller.clientWidth, content: hint.content,
+            shown: Number(hint.opacity)};
+}"""
+"""How much of the workloads table is out of view to the right, and its hint."""
+
+
+def test_a_table_wider_than_its_column_says_there_is_more_to_the_right(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """portfolio.toml on a phone (420 px): the workloads table is 626 px wide in 352 and
+    was cut at "fleet sh", nothing saying that it scrolls. Its right edge now carries a
+    shade and an arrow while there is more to the right, none once scrolled to its end,
+    and none where the table fits (PAYBACK_SCREENSHOTS keeps the shots)."""
+    shots = Path(os.environ.get("PAYBACK_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with _visit(browser, served, tmp_path, width=420) as visitor:
+        page = visitor.page
+        visitor.upload(EXAMPLES / "portfolio.toml")
+        table = page.locator(".st-key-answer [data-testid=stDataFrame]")
+        table.locator(".dvn-scroller").wait_for()
+        page.wait_for_timeout(500)
+        start = page.evaluate(MORE)
+        assert start["more"] > 100, start
+        assert (start["content"], start["shown"]) == ('"›"', 1), start
+        table.screenshot(path=str(shots / "table-420-start.png"))
+        table.locator(".dvn-scroller").evaluate("s => { s.scrollLeft = s.scrollWidth; }")
+        page.wait_for_timeout(300)
+        assert page.evaluate(MORE)["shown"] == 0
+        table.screenshot(path=str(shots / "table-420-end.png"))
+        page.set_viewport_size({"width": 2400, "height": 1000})
+        page.wait_for_timeout(500)
+        fits = page.evaluate(MORE)
+        assert (fits["more"], fits["shown"]) == (0, 0), fits
+
+
+LONG_NAME = "fine-tuned-qwen2.5-7b-instruct-lora-on-one-rented-nvidia-l4-with-vllm"
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_a_long_alternative_name_is_read_whole_in_the_charts_legend(
+    served: str, browser: Any, tmp_path: Path, width: int
+) -> None:
+    """quarter-200k.toml with its alternative named by its whole recipe (70 characters, no
+    space): the verdict wrapped it, but the chart's legend cut it at the column's edge
+    ("fine-tuned-qwen2.5-7b-instruct-lora-on-one-rented-nvidia-"). A legend entry longer
+    than the column now goes on two lines, each inside the chart."""
+    path = tmp_path / "long-name.toml"
+    path.write_text(
+        (EXAMPLES / "quarter-200k.toml")
+        .read_text()
+        .replace('name = "fine-tuned 7B on one rented L4"', f'name = "{LONG_NAME}"')
+    )
+    assert LONG_NAME in path.read_text()
+    with _visit(browser, served, tmp_path, width=width) as visitor:
+        visitor.upload(path)
+        assert LONG_NAME in visitor.headline()
+        for view in ("Cumulative cost", "Monthly by component", "Cost per 1k requests"):
+            visitor.chart(view)
+            visitor.page.locator(".st-key-answer .main-svg").first.wait_for()
+            visitor.page.wait_for_timeout(500)
+            fit = visitor.page.evaluate(CHART_FIT)
+            assert fit["outside"] == [], (view, fit)
+
+
+TEXT_FIT = """() => {
+    const main = document.querySelector('[data-testid=stMain]');
+    const width = document.documentElement.clientWidth;
+    const blocks = 'h1,h2,h3,p,li,summary,label,[data-testid=stMetricValue],'
+        + '[data-testid=stMetricLabel],[data-testid=stCaptionContainer],code';
+    const leaves = [...main.querySelectorAll(blocks)]
+        .filter(e => e.innerText.trim() && e.getClientRects().length && !e.querySelector(blocks));
+    const drawn = leaves.map(e => {
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        return [e, range.getBoundingClientRect()];
+    });
+    const chart = document.querySelector('.st-key-answer .main-svg')?.getBoundingClientRect();
+    const texts = [...main.querySelectorAll('.legendtext, .annotation-text, .g-xtitle, .g-ytitle')]
+        .map(t => [t, t.getBoundingClientRect()]).filter(([t, r]) => r.width > 0);
+    const cut = [...drawn, ...texts]
+        .filter(([e, r]) => r.left < -0.5 || r.right > width + 0.5
+            || (chart && e instanceof SVGElement && (r.left < chart.left - 1 || r.right > chart.right + 1))
+            || (!(e instanceof SVGElement) && getComputedStyle(e).overflowX !== 'visible'
+                && e.scrollWidth > e.clientWidth + 1))
+        .map(([e]) => e.textContent.trim().slice(0, 60));
+    const overlap = [];
+    for (let i = 0; i < drawn.length; i++) for (let j = i + 1; j < drawn.length; j++) {
+        const [a, p] = drawn[i], [b, q] = drawn[j];
+        if (a.contains(b) || b.contains(a)) continue;
+        const x = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+        const y = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+        if (x > 2 && y > 2) overlap.push([a.innerText.slice(0, 40), b.innerText.slice(0, 40)]);
+    }
+    return {cut, overlap, sideways: document.documentElement.scrollWidth - width};
+}"""
+"""The page's texts at its width: those cut or past the screen (headings, the verdict,
+figures, warnings, captions, the chart's legend and notes), those drawn over another, and
+how far the page scrolls sideways."""
+
+
+def test_every_text_on_a_phone_is_whole_and_apart(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """As the terminal is checked at 80 columns, the page at 420 px: its title, the
+    verdict and figures, the stale-price warning (owned-h100.toml), the workloads' caption
+    and table (portfolio.toml), the long messages of a page with no answer, and a chart
+    legend with a 70-character name (cut at the edge before: "...-rented-nvidia-") are
+    each whole, none drawn over another, and the page never scrolls sideways."""
+    long_name = tmp_path / "long-name.toml"
+    long_name.write_text(
+        (EXAMPLES / "quarter-200k.toml")
+        .read_text()
+        .replace('name = "fine-tuned 7B on one rented L4"', f'name = "{LONG_NAME}"')
+    )
+    with _visit(browser, served, tmp_path, width=420) as visitor:
+        page = visitor.page
+        for path in (EXAMPLES / "owned-h100.toml", EXAMPLES / "portfolio.toml", long_name):
+            visitor.upload(path)
+            page.locator(".st-key-answer .main-svg").first.wait_for()
+            page.wait_for_timeout(500)
+            if path.name == "owned-h100.toml":  # its rent's price is stale: a warning
+                assert page.get_by_text("check it before deciding", exact=False).count()
+            assert page.evaluate(TEXT_FIT) == {"cut": [], "overlap": [], "sideways": 0}, path
+        visitor.type("Requests per month, in month 1 [requests]", "-5")
+        visitor.type("Engineering rate [$ per hour]", "12abc")
+        assert page.get_by_text("No answer while 2 inputs are not allowed").count()
+        assert page.evaluate(TEXT_FIT) == {"cut": [], "overlap": [], "sideways": 0}

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st  # this module is the page Streamlit runs: it draws as it runs
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import payback
 from payback.analysis.result import Analysis, usd
@@ -31,6 +32,7 @@ from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
 from payback.web.answer import ranged_words, verdict_headline, whole_percent
+from payback.web.fresh import Latest
 from payback.web.inputs import (
     Form,
     alternative_inputs,
@@ -38,6 +40,7 @@ from payback.web.inputs import (
     horizon_inputs,
     one_time_inputs,
     quality_inputs,
+    read_goal,
     recurring_inputs,
     start,
     traffic_inputs,
@@ -56,7 +59,6 @@ from payback.web.state import (
     answer_figures,
     evaluate_inputs,
     message_path,
-    read_number,
     read_upload,
     section_of,
     show_number,
@@ -215,23 +217,6 @@ if not dry.rejected:
 problems = _problems(dry.rejected, outcome)
 
 analysis: Analysis | None = outcome.analysis if outcome is not None else None
-
-
-def _goal(name: str, metric: str, text: str, example: str) -> tuple[float | None, str | None]:
-    """The goal typed for "what would it take", or the line saying what is wrong with it."""
-    allowed = "any number" if metric == "npv_usd" else "at least 0"
-    try:
-        number = read_number(text)
-    except ValueError:
-        return None, (
-            f"{name}: “{text.strip()}” is not a number; allowed: {allowed}, in digits with or "
-            f"without commas between thousands, such as {example}"
-        )
-    if number is None:
-        return None, f"{name}: empty; type a number, such as {example} (allowed: {allowed})"
-    if metric != "npv_usd" and number < 0:
-        return None, f"{name}: {text.strip()} is out of range; allowed: {allowed}"
-    return float(number), None
 
 
 def _figure(where: Any, slot: str, label: str, value: str, help: str | None = None) -> None:
@@ -511,7 +496,13 @@ with rest:
             with c2:
                 start(f"take:{metric}", show_number(goals[metric]))
                 typed = st.text_input("equals", key=f"take:{metric}")
-            goal, problem = _goal(targets[metric], metric, str(typed), show_number(goals[metric]))
+            goal, problem = read_goal(
+                targets[metric],
+                metric,
+                str(typed),
+                show_number(goals[metric]),
+                analysis.horizon_months,
+            )
             if problem is not None:
                 st.error(problem, icon=":material/error:")
             # solving tries thousands of values: only while asked, so other changes stay quick
@@ -520,12 +511,19 @@ with rest:
                 for line in what_it_takes(analysis, index, parameter, metric, goal):
                     st.write(line.replace(parameter, input_label(parameter, units=False)))
 
+# a download is the file of the page's latest run (a box's new number, sent as the button
+# is clicked, starts a run first): see fresh.py
+if "latest" not in st.session_state:  # no run context: the module imported, not served
+    run_context = get_script_run_ctx()
+    st.session_state.latest = Latest(run_context.session_id if run_context else "", {})
+latest: Latest = st.session_state.latest
 with downloads:
     if outcome is not None and outcome.scenario is not None and analysis is not None:
         shown_file = dataclasses.replace(held, edits=dict(held.edits))
+        latest.offer("scenario", shown_file.file_text)
         st.download_button(
             f"Edited scenario ({held.fmt.upper()})",
-            shown_file.file_text,  # written when clicked, with the values now on the page
+            latest.maker("scenario"),  # written when clicked, with the values then on the page
             file_name=held.download_name(),
             mime="application/toml" if held.fmt == "toml" else "application/yaml",
             key="dl:scenario",
@@ -541,9 +539,10 @@ with downloads:
         def _report() -> str:  # the portfolio's for a file with workloads, as the headline
             return report_html(*made_from)
 
+        latest.offer("report", _report)
         st.download_button(
             "HTML report",
-            _report,
+            latest.maker("report"),
             file_name=f"{Path(held.name).stem or 'scenario'}-report.html",
             mime="text/html",
             key="dl:report",
@@ -559,6 +558,8 @@ with downloads:
             ),
         )
     else:
+        latest.offer("scenario", None)
+        latest.offer("report", None)
         st.caption("Downloads come back when every input is allowed.")
 
 # ---------------------------------------------------------------- the inputs, drawn

@@ -28,6 +28,7 @@ __all__ = [
     "horizon_inputs",
     "one_time_inputs",
     "quality_inputs",
+    "read_goal",
     "recurring_inputs",
     "start",
     "traffic_inputs",
@@ -497,3 +498,25 @@ def quality_inputs(form: Form, boxes: dict[str, Any], a: str) -> None:
         else:
             form.set("baseline.latency", None)
             form.set(f"{a}.latency", None)
+
+
+def read_goal(
+    name: str, metric: str, text: str, example: str, horizon: int
+) -> tuple[float | None, str | None]:
+    """The goal typed for "what would it take", or the line saying what is wrong with it;
+    a break-even month within the horizon (no later one is worked out)."""
+    allowed = {"npv_usd": "any number", "break_even_month": f"0 to {horizon}, the horizon"}
+    allowed_text = allowed.get(metric, "at least 0")
+    try:
+        number = read_number(text)
+    except ValueError:
+        return None, (
+            f"{name}: “{text.strip()}” is not a number; allowed: {allowed_text}, in digits with "
+            f"or without commas between thousands, such as {example}"
+        )
+    if number is None:
+        return None, f"{name}: empty; type a number, such as {example} (allowed: {allowed_text})"
+    too_late = metric == "break_even_month" and number > horizon
+    if (metric != "npv_usd" and number < 0) or too_late:
+        return None, f"{name}: {text.strip()} is out of range; allowed: {allowed_text}"
+    return float(number), None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["STYLE", "figure_key", "fit_to_column"]
+__all__ = ["STYLE", "figure_key", "fit_to_column", "legend_lines"]
 
 # The answer stays in view: where the page is wide enough for the answer's column to hold
 # its figures and charts (about 340 px: the page's own width, sidebar open or not), that
@@ -51,6 +51,19 @@ STYLE = (
 [class*="st-key-box-"] [data-testid="stAlert"] { margin-top: 0.25rem; }
 .st-key-monte-carlo [data-testid="stMetricValue"] { font-size: 1.6rem; }
 .st-key-verdict p { font-size: 1.12rem; line-height: 1.45; }
+/* a table wider than its column (the workloads on a phone, and in the answer's column)
+   scrolls sideways: a shade and an arrow at its right edge say there is more, and go
+   once it is scrolled to its end; a table that fits has neither (no scroll, no timeline) */
+[data-testid="stDataFrame"] { timeline-scope: --table-x; }
+[data-testid="stDataFrame"] .dvn-scroller { scroll-timeline: --table-x x; }
+[data-testid="stDataFrame"]::after {
+  content: "›"; position: absolute; top: 0; right: 0; bottom: 0; width: 2.5rem;
+  display: flex; align-items: center; justify-content: flex-end; padding-right: 0.3rem;
+  font-size: 1.75rem; color: rgba(49, 51, 63, 0.75); pointer-events: none; z-index: 1;
+  background: linear-gradient(to right, rgba(255, 255, 255, 0), rgba(255, 255, 255, 0.95) 65%);
+  opacity: 0; animation: more-to-the-right linear both; animation-timeline: --table-x;
+}
+@keyframes more-to-the-right { 0%, 92% { opacity: 1; } 100% { opacity: 0; } }
 @media (max-width: 640px) {  /* two figures a row on a phone, not one; a smaller title */
   h1 { font-size: 1.75rem !important; padding-top: 0 !important; }
   .st-key-headline [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.75rem; }
@@ -82,6 +95,45 @@ def figure_key(slot: str, value: str) -> str:
     if " " in value:
         longest = len(value)
     return f"figure{min(max(longest, 10), 30)}-{slot}"
+
+
+LEGEND_CHARS = 40
+"""The longest legend line the answer's column holds beside its line sample (about 390 px
+at 420 and at 1400 px wide, 13 px text)."""
+
+
+def legend_lines(name: str, width: int = LEGEND_CHARS) -> str:
+    """A legend entry broken onto lines (plotly's ``<br>``) of at most ``width``
+    characters: at spaces, and a longer word after a hyphen, dot, underscore or slash
+    (else cut), so a long name is read whole in the column, not cut at its edge.
+
+    >>> legend_lines("baseline: hosted big model")
+    'baseline: hosted big model'
+    >>> legend_lines("fine-tuned-qwen2.5-7b-instruct-lora-on-one-rented-nvidia-l4-with-vllm")
+    'fine-tuned-qwen2.5-7b-instruct-lora-on-<br>one-rented-nvidia-l4-with-vllm'
+    >>> legend_lines("a fine-tuned 8B on rented H100s in the cheapest region we found", 30)
+    'a fine-tuned 8B on rented<br>H100s in the cheapest region<br>we found'
+    """
+    lines: list[str] = []
+    line = ""
+    for word in name.split(" "):
+        while len(word) > width:  # a word longer than a line: at a separator, else cut
+            room = width - len(line) - (1 if line else 0)
+            cut = max((word.rfind(c, 0, room) + 1 for c in "-._/"), default=0) if room > 0 else 0
+            if cut <= 0 and line:
+                lines.append(line)
+                line = ""
+                continue
+            cut = cut if cut > 0 else width
+            line = f"{line} {word[:cut]}" if line else word[:cut]
+            lines.append(line)
+            line, word = "", word[cut:]
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join([*lines, line] if line else lines)
 
 
 def _names_above_bars(fig: Any) -> None:
@@ -129,6 +181,11 @@ def fit_to_column(fig: Any, chart: Any) -> None:
     fig.for_each_trace(
         lambda t: t.update(showlegend=False),
         selector=lambda t: getattr(t, "mode", None) == "markers" and t.name in crossings,
+    )
+    # a legend entry longer than the column: on lines of its own, not cut at the edge
+    fig.for_each_trace(
+        lambda t: t.update(name=legend_lines(t.name)),
+        selector=lambda t: isinstance(t.name, str) and len(t.name) > LEGEND_CHARS,
     )
     if chart.key.startswith("tornado"):
         _names_above_bars(fig)
