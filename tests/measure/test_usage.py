@@ -91,6 +91,19 @@ def assert_o_refused(code: int, out: str, err: str, *fragments: str) -> None:
         assert fragment in last
 
 
+def assert_o_refused_first(code: int, out: str, err: str, *fragments: str) -> None:
+    """``usage -o`` refused before the logs are read (no measured number could change it):
+    nothing measured shown, one error line, exit code 2."""
+    assert code == 2, (out, err)
+    assert out == ""
+    assert "Traceback" not in err
+    assert err.strip().splitlines() == [err.strip().splitlines()[-1]]
+    last = err.strip()
+    assert last.startswith("error: ")
+    for fragment in fragments:
+        assert fragment in last
+
+
 def write_rows(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
@@ -1219,7 +1232,7 @@ def test_o_refuses_a_file_that_is_not_a_scenario(tmp_path: Path) -> None:
     pyproject = tmp_path / "pp.toml"
     pyproject.write_text((ROOT / "pyproject.toml").read_text())
     before = pyproject.read_bytes()
-    assert_o_refused(
+    assert_o_refused_first(
         *run("usage", logs, "-o", pyproject), "pp.toml: does not look like a payback scenario"
     )
     assert pyproject.read_bytes() == before
@@ -1250,7 +1263,7 @@ def test_o_never_breaks_a_file_it_cannot_update(
     logs = flat_logs(tmp_path / "logs.csv")
     path = tmp_path / name
     path.write_text(text)
-    assert_o_refused(*run("usage", logs, "-o", path), fragment, "left as it is")
+    assert_o_refused_first(*run("usage", logs, "-o", path), fragment, "left as it is")
     assert path.read_text() == text
 
 
@@ -1613,12 +1626,13 @@ def test_o_refused_still_shows_the_profile_and_leaves_the_file(tmp_path: Path) -
     assert data["refused"].endswith("must be ≤ 1e+06); not written")
     assert err.splitlines()[-1] == f"error: {data['refused']}"
     assert not new.exists()
-    # a file that is not a scenario: refused the same way, the profile shown, the file kept
+    # a file that is not a scenario, whatever is measured: refused before the logs are
+    # read (on a large table, minutes), nothing shown, the file kept
     notes = tmp_path / "notes.toml"
     notes.write_bytes(b'title = "my notes"\n')
     code, out, err = run("usage", logs, "-o", notes)
     assert code == 2
-    assert "requests_per_month" in out
+    assert out == ""
     assert "does not look like a payback scenario" in err.splitlines()[-1]
     assert notes.read_bytes() == b'title = "my notes"\n'
 
@@ -1763,3 +1777,23 @@ def test_a_new_yaml_scenario_says_what_the_new_toml_one_says(tmp_path: Path) -> 
         "# A payback scenario: [traffic] measured by `payback usage` in logs.csv"
     )
     assert "A starter payback scenario" not in as_yaml
+
+
+def test_o_that_no_measurement_could_update_is_refused_before_the_logs_are_read(
+    tmp_path: Path,
+) -> None:
+    # a broken -o file beside a server that cannot be reached: the file's line comes first,
+    # so a large table is not scanned for minutes only to be refused at the end
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[traffic\n")
+    code, out, err = run("usage", "postgresql://payback@127.0.0.1:1/logs", "-o", broken)
+    assert_o_refused_first(code, out, err, "broken.toml: not valid TOML", "left as it is")
+    assert "127.0.0.1" not in err
+    assert broken.read_text() == "[traffic\n"
+    # a new file, an empty one or a scenario: the server is tried (and here not reached)
+    for target in (tmp_path / "new.toml", tmp_path / "empty.toml"):
+        if target.name == "empty.toml":
+            target.write_text("")
+        code, out, err = run("usage", "postgresql://payback@127.0.0.1:1/logs", "-o", target)
+        assert code == 2
+        assert "127.0.0.1" in err, err

@@ -469,6 +469,9 @@ def usage(  # long: most of it is its options and their help text
         _check_writable(output, True)  # a folder, a missing folder, a FIFO: before the work
         if not output.exists() or output.stat().st_size == 0:  # the starter is written there
             _check_scenario_suffix(output, "-o")
+        from payback.scenario.edit import check_traffic_target
+
+        check_traffic_target(output)  # refusals no measured number can change: before the scan
     if url is not None:
         profile = profile_database(url, fmt, table=table, **options)
     else:

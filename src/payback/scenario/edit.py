@@ -145,6 +145,42 @@ def file_with_traffic(
     byte-order mark and line endings are kept. Values it held as distributions are named
     in :attr:`Edit.warnings`. Raises :class:`PaybackError` ending "left as it is" otherwise.
     """
+    path, fmt, text, bom = _traffic_target(path)
+    if not text.strip():  # an empty file gets the starter, as a new one would
+        made = new() if new is not None else starter_with_traffic(traffic)
+        _still_valid(made, "toml", path, "not written")
+        if fmt == "yaml":  # the comments come along
+            made = yaml_from_toml(made)
+            _still_valid(made, "yaml", path, "not written")
+        return Edit(made, created=True)
+    replaced: list[str] = []
+    try:
+        updated = with_traffic(text, fmt, traffic, replaced)
+    except PaybackError as exc:
+        raise PaybackError(f"{path}: {exc}") from None
+    _still_valid(updated, fmt, path, "left as it is")
+    return Edit(
+        ("\ufeff" if bom else "") + updated, warnings=[f"{path}: {line}" for line in replaced]
+    )
+
+
+def check_traffic_target(path: str | Path) -> None:
+    """Raise where ``payback usage -o path`` could not update ``path`` whatever traffic it
+    measures (a folder, an unreadable file, not TOML or YAML, not a scenario, a portfolio,
+    a ``traffic`` that is not a table): told before the logs are read, which on a large
+    table takes minutes. Refusals that depend on the measured numbers come after them
+    (:func:`file_with_traffic`)."""
+    path, fmt, text, _ = _traffic_target(path)
+    if text.strip():
+        try:
+            with_traffic(text, fmt, {})
+        except PaybackError as exc:
+            raise PaybackError(f"{path}: {exc}") from None
+
+
+def _traffic_target(path: str | Path) -> tuple[Path, Format, str, bool]:
+    """The output path checked, its format, its text and whether it began with a byte-order
+    mark; where it holds text, one that is a single scenario (:func:`file_with_traffic`)."""
     path = check_output(path)
     fmt = scenario_format(path)
     if path.is_dir():
@@ -159,13 +195,8 @@ def file_with_traffic(
             raise PaybackError(f"{exc.messages[0]}; left as it is") from None
         except UnicodeDecodeError as exc:
             raise PaybackError(f"{path}: cannot read ({exc}); left as it is") from None
-    if not text.strip():  # an empty file gets the starter, as a new one would
-        made = new() if new is not None else starter_with_traffic(traffic)
-        _still_valid(made, "toml", path, "not written")
-        if fmt == "yaml":  # the comments come along
-            made = yaml_from_toml(made)
-            _still_valid(made, "yaml", path, "not written")
-        return Edit(made, created=True)
+    if not text.strip():
+        return path, fmt, text, bom
     try:
         data = scenario_data_from_text(text, fmt, str(path))
     except PaybackError as exc:
@@ -181,15 +212,7 @@ def file_with_traffic(
             "[workloads.traffic], not [traffic]; put the measured numbers in that workload's "
             "traffic by hand; left as it is"
         )
-    replaced: list[str] = []
-    try:
-        updated = with_traffic(text, fmt, traffic, replaced)
-    except PaybackError as exc:
-        raise PaybackError(f"{path}: {exc}") from None
-    _still_valid(updated, fmt, path, "left as it is")
-    return Edit(
-        ("\ufeff" if bom else "") + updated, warnings=[f"{path}: {line}" for line in replaced]
-    )
+    return path, fmt, text, bom
 
 
 def _still_valid(text: str, fmt: Format, path: Path, outcome: str) -> Scenario:
