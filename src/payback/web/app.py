@@ -147,7 +147,7 @@ def show(chart: charts.Chart, where: str = "tab") -> None:
 st.title("Does fine-tuning and self-hosting pay back?")
 st.caption(
     "Change any number and the answer follows. Open your own scenario file in the sidebar "
-    "(› at the top left on a phone); download the edited one and the report there too."
+    "(» at the top left on a phone); download the edited one and the report there too."
 )
 left, right = st.columns([5, 4], gap="large")
 with right:
