@@ -111,6 +111,7 @@ def test_samples_past_the_cap_are_counted_and_said() -> None:
     head, _, rest = lines[0].partition(" of 2,000 samples (")
     past = int(head.rsplit(" ", 1)[-1].replace(",", ""))
     assert abs(past / 2_000 - 0.401) < 0.04
+    assert rest.startswith(f"{past / 20:.0f}%) ")  # a share of samples in whole percents
     assert head.startswith("alternatives.0 ('fleet'): ")
     assert "size a fleet past the cap, up to 10,8" in rest  # 9e11: 4,892,368 + 5,979,561
     assert rest.endswith("narrow workloads.0.traffic.requests_per_month")

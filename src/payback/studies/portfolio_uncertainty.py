@@ -143,6 +143,7 @@ class _FleetsPastCap:
     def lines(self, samples: int, paths: list[str]) -> list[str]:
         """One line per alternative with samples past the cap (a sample with several
         fleets past it counts once per fleet, at most the samples)."""
+        from payback.figures import share_text
         from payback.scenario.checks import fleet_limit, gpu_count
 
         varied = [path for path in paths if path.rsplit(".", 1)[-1] in _SIZES_A_FLEET]
@@ -155,7 +156,7 @@ class _FleetsPastCap:
             gpus, month = self.most[i]
             out.append(
                 f"alternatives.{i} ({name!r}): {past:,} of {samples:,} samples "
-                f"({past / samples:.1%}) size a fleet past the cap, up to {gpu_count(gpus)} GPUs "
+                f"({share_text(past / samples)}) size a fleet past the cap, up to {gpu_count(gpus)} GPUs "
                 f"(month {month}); {fleet_limit()}. The sampled figures count them: narrow "
                 + (", ".join(varied) if varied else "the ranges that size the fleet")
             )
