@@ -206,3 +206,32 @@ def test_an_estimated_capacity_is_held_to_the_same_fleet_cap(tmp_path: Path) -> 
     path.write_text(text.replace("= 1e13 ", "= 1e12 "))  # 1.14 million GPUs: kept
     code, _, err = run("analyze", path)
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("where", "name"),
+    [
+        ("scenario", "   "),
+        ("baseline", "\n\t"),
+        ("baseline", "\u200b"),  # a zero-width space
+        ("alternatives.0", "\u2066 \u2069"),  # direction isolates around a space
+    ],
+)
+def test_a_name_that_shows_nothing_is_refused(where: str, name: str) -> None:
+    # every output printed such a name as a blank: "Baseline:     (hosted_api)"
+    data = read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    table: dict[str, object] = data
+    for key in where.split("."):
+        table = table[int(key)] if key.isdigit() else table[key]  # type: ignore[index]
+    table["name"] = name
+    assert message(data) == (
+        f"s.toml: {where}.name: {name!r}: blank (spaces or invisible characters only); "
+        "give a name that shows"
+    )
+
+
+@pytest.mark.parametrize("name", ["a", " x ", "שלום", "7B", "→", "ß\u200b", "日本"])
+def test_a_name_with_one_character_that_shows_is_kept(name: str) -> None:
+    data = read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    data["baseline"]["name"] = name  # type: ignore[index]
+    assert parse_scenario(data).baseline.name == name

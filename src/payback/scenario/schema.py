@@ -9,10 +9,19 @@ wording of validation errors :mod:`payback.scenario.messages`.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    model_validator,
+)
 
 from payback import limits
 from payback.hardware.serving import Precision
@@ -95,10 +104,25 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PriceChange = Annotated[float, Field(gt=-1.0, le=1.0)]
 
 
+def _shown(text: str) -> str:
+    """A name with something to show: not only spaces, line breaks and invisible
+    characters (a zero-width space, a direction mark), which every output printed as a
+    blank ("Baseline:     (hosted_api)")."""
+    if not any(not c.isspace() and unicodedata.category(c)[0] not in "CZ" for c in text):
+        raise ValueError(
+            f"{text!r}: blank (spaces or invisible characters only); give a name that shows"
+        )
+    return text
+
+
+Name = Annotated[str, Field(min_length=1), AfterValidator(_shown)]
+"""A scenario's, an option's or a workload's name: at least one character that shows."""
+
+
 class ScenarioInfo(_Model):
     """The ``[scenario]`` table."""
 
-    name: str = Field(min_length=1)
+    name: Name
     """A short title, shown on every output."""
     horizon_months: Whole = Field(ge=1, le=600)
     """Months the comparison runs for (1..600)."""
@@ -222,7 +246,7 @@ class Latency(_Model):
 
 
 class _OptionBase(_Model):
-    name: str = Field(min_length=1)
+    name: Name
     """What this option is, in a few words."""
     escalation_share: float = Field(0.0, ge=0.0, lt=1.0)
     """Share of requests still sent to the baseline (a cascade), paid at its price [0, 1)."""

@@ -26,6 +26,7 @@ from pydantic import Field, model_validator
 from payback.scenario.schema import (
     MIN_REPLICA_REQUESTS_PER_S,
     Latency,
+    Name,
     OneTime,
     Option,
     Quality,
@@ -95,7 +96,7 @@ class WorkloadTerms(_Model):
 class Workload(_Model):
     """One ``[[workloads]]`` entry: a task with its own traffic, baseline and one-time items."""
 
-    name: str = Field(min_length=1)
+    name: Name
     """The task, in a few words; alternatives name it in ``portfolio.workloads``."""
     traffic: Traffic
     """This workload's requests, growth, token lengths and busiest hour."""
