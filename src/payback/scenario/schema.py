@@ -9,25 +9,17 @@ wording of validation errors :mod:`payback.scenario.messages`.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    model_validator,
-)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from payback import limits
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method, Stack, TrainingPrecision
 from payback.scenario.distributions import Distribution
 from payback.scenario.docstrings import field_docstring as field_docstring
+from payback.scenario.names import Name
 
 __all__ = [
     "COMMITMENT_KINDS",
@@ -102,21 +94,6 @@ Whole = Annotated[int, BeforeValidator(_whole)]
 Usd = Annotated[float, Field(ge=0.0, le=limits.MAX_USD)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PriceChange = Annotated[float, Field(gt=-1.0, le=1.0)]
-
-
-def _shown(text: str) -> str:
-    """A name with something to show: not only spaces, line breaks and invisible
-    characters (a zero-width space, a direction mark), which every output printed as a
-    blank ("Baseline:     (hosted_api)")."""
-    if not any(not c.isspace() and unicodedata.category(c)[0] not in "CZ" for c in text):
-        raise ValueError(
-            f"{text!r}: blank (spaces or invisible characters only); give a name that shows"
-        )
-    return text
-
-
-Name = Annotated[str, Field(min_length=1), AfterValidator(_shown)]
-"""A scenario's, an option's or a workload's name: at least one character that shows."""
 
 
 class ScenarioInfo(_Model):

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
+from payback.scenario.names import Name
 from payback.scenario.schema import (
     MIN_REPLICA_REQUESTS_PER_S,
     Latency,
-    Name,
     OneTime,
     Option,
     Quality,
