@@ -394,6 +394,27 @@ def test_first_token_on_ampere_by_hand() -> None:
     assert "first-token-under-load" not in serving_regimes(qwen, a100, sglang, sv.SGLANG)
 
 
+def test_first_token_of_a_few_ms_on_ada_cites_the_time_outside_the_engine() -> None:
+    # Qwen2.5-0.5B on an RTX 4090, idle: a first token of a few ms, inside by the fixed-cost
+    # clause; the Ada rows cited under load (L10-L13) measured the load's wait, so the line
+    # names what a prompt served alone spent outside the steps there (17-18 ms)
+    qwen, rtx = CAT.model("qwen2.5-0.5b"), CAT.gpu("rtx-4090")
+    idle = estimate_serving(qwen, rtx, "bf16", input_tokens=100, output_tokens=211)
+    assert idle.ttft_ms < FIRST_TOKEN_FIXED_MS
+    line = serving_regimes(qwen, rtx, idle, sv.VLLM)["first-token-under-load"]
+    assert line == (
+        f"first token with vllm on an Ada GPU (rtx-4090): the estimate's {idle.ttft_ms:,.0f} "
+        "ms, under 20 ms, where a prompt served alone by vLLM's OpenAI server on an RTX 4090 "
+        "or an L4 spent 17-18 ms outside the engine's steps (HTTP, tokenization; "
+        "docs/accuracy.md, L9 and S46), which the estimate does not count"
+    )
+    # under load the same model's line cites the rows under load
+    loaded = estimate_serving(
+        qwen, rtx, "bf16", input_tokens=100, output_tokens=211, utilization=0.5
+    )
+    assert "L10 1.20x" in serving_regimes(qwen, rtx, loaded, sv.VLLM)["first-token-under-load"]
+
+
 # ------------------------------------------------------------------ Ampere, compute-bound
 
 
