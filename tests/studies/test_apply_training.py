@@ -71,3 +71,25 @@ def test_a_job_on_another_model_stays_in_file_and_note(tmp_path: Path) -> None:
     assert code == 0, err
     assert _trained(output) == "qwen2.5-7b"
     assert "training.model" not in err
+
+
+def test_apply_keeps_the_files_byte_order_mark_and_line_ends(tmp_path: Path) -> None:
+    """A scenario saved by Notepad (a byte-order mark, CRLF): the file written keeps both,
+    as usage -o does; the mark was dropped."""
+    source, output = tmp_path / "notepad.toml", tmp_path / "out.toml"
+    text = (EXAMPLES / "catalog-ids.toml").read_text().replace("\n", "\r\n")
+    source.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    code, _, err = run("recommend", source, "--apply", "-o", output)
+    assert code == 0, err
+    written = output.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf")
+    assert written.count(b"\xef\xbb\xbf") == 1
+    assert b"\r\n" in written
+    assert b"\n" not in written.replace(b"\r\n", b"")
+    assert "gpu" in tomlkit.parse(written.decode("utf-8-sig"))["alternatives"][0]  # type: ignore[operator,index]
+    # without a mark, none is added
+    plain = tmp_path / "plain.toml"
+    plain.write_text((EXAMPLES / "catalog-ids.toml").read_text())
+    code, _, err = run("recommend", plain, "--apply", "-o", output, "--force")
+    assert code == 0, err
+    assert not output.read_bytes().startswith(b"\xef\xbb\xbf")

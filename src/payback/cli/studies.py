@@ -396,13 +396,16 @@ def _applied_text(
     file: Path, scenario: Scenario, result: Recommendation, output: Path
 ) -> tuple[str, list[str]]:
     """The scenario file's text with the winner filled in (comments kept, and the lines
-    the winner replaces as comments) and its relative paths rewritten to point at the same
-    files from ``output``'s folder, and what to tell about it."""
+    the winner replaces as comments, its byte-order mark and line ends as they were) and its
+    relative paths rewritten to point at the same files from ``output``'s folder, and what
+    to tell about it."""
     from payback.studies.rewrite import with_winner
 
     edit = with_winner(file, scenario, result, output)
     text, notes = _renamed(edit.text, file, scenario, result)
-    return text, edit.notes + notes
+    with file.open("rb") as fh:  # Notepad's byte-order mark, kept as the file had it
+        bom = "\ufeff" if fh.read(3) == b"\xef\xbb\xbf" else ""
+    return bom + text, edit.notes + notes
 
 
 def _renamed(
