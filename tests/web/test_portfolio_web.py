@@ -416,6 +416,6 @@ def test_samples_past_the_fleet_cap_are_said_on_the_page(tmp_path: Path) -> None
     assert [e.value for e in at.error] == []  # [traffic], the first workload's, was refused
     said = [w.value for w in at.warning if "past the cap" in w.value]
     assert len(said) == 1
-    share = re.search(r"of 20,000 samples \((\d+\.\d)%\)", said[0])
+    share = re.search(r"of 20,000 samples \((\d+(?:\.\d)?)%\)", said[0])
     assert share is not None
     assert abs(float(share.group(1)) - 40.1) < 1.5

@@ -1407,11 +1407,20 @@ class Visitor:
     # ------------------------------------------------ what the page shows
 
     def metrics(self, where: str = ".st-key-headline") -> dict[str, str]:
-        out = {}
-        for box in self.page.locator(f'{where} [data-testid="stMetric"]').all():
-            label = box.locator('[data-testid="stMetricLabel"]').inner_text().strip()
-            out[label] = box.locator('[data-testid="stMetricValue"]').inner_text().strip()
-        return out
+        """The figures by label, once two reads 0.1 s apart agree: the browser draws them a
+        moment after the run ends (a fresh clone's run read the first before the rest were
+        drawn: KeyError 'Break-even')."""
+        deadline = time.monotonic() + WAIT_MS / 1000
+        last: dict[str, str] | None = None
+        while True:
+            out = {}
+            for box in self.page.locator(f'{where} [data-testid="stMetric"]').all():
+                label = box.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+                out[label] = box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+            if out == last or time.monotonic() > deadline:
+                return out
+            last = out
+            time.sleep(0.1)
 
     def headline(self) -> str:
         return str(self.page.locator(".st-key-verdict").inner_text()).strip()
