@@ -119,6 +119,25 @@ def test_samples_past_the_cap_are_counted_and_said() -> None:
     assert lines[0] in analysis.to_dict()["warnings"]
 
 
+def test_a_sample_with_two_fleets_past_the_cap_counts_once() -> None:
+    """Separate fleets, each workload uniform over 1.3e12..2.3e12 requests (central 1.8e12,
+    under the cap): one fleet passes 10,000,000 GPUs above 1.1e12 · 10^7 / 5,979,560.8 =
+    1.8396e12 requests, in 0.4604 of the samples; either does in 1 − 0.5396² = 0.709 of
+    them. Each fleet counted apart gave 2 × 0.4604 = 0.92 of the samples."""
+    data = _scenario(1.8e12, 1.8e12, fleet="separate")
+    for workload in data["workloads"]:
+        workload["traffic"]["requests_per_month"] = {
+            "dist": "uniform",
+            "low": 1.3e12,
+            "high": 2.3e12,
+        }
+    analysis = analyze_portfolio(parse_scenario(data), samples=4_000, seed=2)
+    [line] = analysis.uncertainty["warnings"]
+    head = line.partition(" of 4,000 samples (")[0]
+    past = int(head.rsplit(" ", 1)[-1].replace(",", ""))
+    assert abs(past / 4_000 - 0.709) < 0.03
+
+
 def test_samples_under_the_cap_say_nothing() -> None:
     data = _sampled()
     data["workloads"][0]["traffic"]["requests_per_month"]["high"] = 7.3e11

@@ -131,18 +131,19 @@ class _FleetsPastCap:
                 if outcome.gpus is not None
                 else [ev.parts[j].alternatives[i].costs.gpus for j in self.p.served[i]]
             )
+            hit = np.zeros(n, dtype=bool)  # a sample with several fleets past it counts once
             for gpus in fleets:
                 if gpus is None:
                     continue
                 g = np.broadcast_to(np.nan_to_num(gpus, nan=0.0), (n, np.shape(gpus)[-1]))
-                self.past[i] += int(np.sum(np.any(g > MAX_FLEET_GPUS, axis=-1)))
+                hit |= np.any(g > MAX_FLEET_GPUS, axis=-1)
                 worst = np.unravel_index(int(np.argmax(g)), g.shape)
                 if float(g[worst]) > self.most[i][0]:
                     self.most[i] = (float(g[worst]), int(worst[1]) + 1)
+            self.past[i] += int(np.sum(hit))
 
     def lines(self, samples: int, paths: list[str]) -> list[str]:
-        """One line per alternative with samples past the cap (a sample with several
-        fleets past it counts once per fleet, at most the samples)."""
+        """One line per alternative with samples past the cap."""
         from payback.figures import share_text
         from payback.scenario.checks import fleet_limit, gpu_count
 
@@ -151,7 +152,6 @@ class _FleetsPastCap:
         for i, past in enumerate(self.past):
             if not past:
                 continue
-            past = min(past, samples)
             name = self.p.scenario.alternatives[i].name
             gpus, month = self.most[i]
             out.append(
