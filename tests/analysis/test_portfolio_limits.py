@@ -69,6 +69,16 @@ def test_a_shared_fleet_past_the_cap_is_refused_though_each_workload_is_under_it
     ]
 
 
+def test_the_shared_fleets_line_gives_a_typed_utilisation_as_typed() -> None:
+    # 72.5% planned (it read "72%", where the single scenario's line reads 72.5%)
+    data = _scenario(1.1e12, 1.1e12)
+    data["alternatives"][0]["target_utilization"] = 0.725
+    with pytest.raises(PaybackError) as exc:
+        prepare(parse_scenario(data))
+    assert "; planned at 72.5% of capacity); at most" in exc.value.messages[0]
+    assert "the most GPU time, 50%, " in exc.value.messages[0]
+
+
 def test_separate_fleets_each_under_the_cap_are_kept() -> None:
     p = prepare(parse_scenario(_scenario(1.1e12, 1.1e12, fleet="separate")))
     assert all(

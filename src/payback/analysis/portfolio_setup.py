@@ -142,6 +142,7 @@ def _shared_fleet_problems(p: Portfolio) -> list[str]:
     they share is not."""
     import numpy as np
 
+    from payback.figures import rate_text, share_text
     from payback.scenario.checks import fleet_limit, gpu_count
     from payback.scenario.schema import MAX_FLEET_GPUS
 
@@ -167,9 +168,9 @@ def _shared_fleet_problems(p: Portfolio) -> list[str]:
         out.append(
             f"alternatives.{i} ({option.name!r}), the fleet its {len(served)} workloads share: "
             f"it would need {gpu_count(float(gpus[m]))} GPUs in month {m + 1} "
-            f"({gpu_count(requests)} requests; the most GPU time, {float(share[k, m]):.0%}, "
+            f"({gpu_count(requests)} requests; the most GPU time, {share_text(float(share[k, m]))}, "
             f"workloads.{j} ({p.names[j]!r}) at {_capacity_path(p, j, i)} = {rps:.3g}; planned "
-            f"at {option.target_utilization:.0%} of capacity); {fleet_limit()}"
+            f"at {rate_text(option.target_utilization)} of capacity); {fleet_limit()}"
         )
     return out
 
