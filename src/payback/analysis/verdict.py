@@ -126,6 +126,18 @@ def months_text(n: float) -> str:
     return f"{n:g} month" + ("" if n == 1 else "s")
 
 
+def _recovered_in(horizon: int, shortfall: float, saving: float) -> int | None:
+    """The month a positive monthly ``saving`` kept up past the horizon recovers
+    ``shortfall``; ``None`` where the months it needs overflow (a saving of 1e-320 a month:
+    too small to count).
+
+    >>> _recovered_in(12, 1000.0, 300.0), _recovered_in(12, 1000.0, 1e-320)
+    (16, None)
+    """
+    months = shortfall / saving
+    return horizon + math.ceil(months) if math.isfinite(months) else None
+
+
 def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
     """Why the cumulative savings never reach zero, in one phrase."""
     horizon = saved.shape[-1]
@@ -135,10 +147,10 @@ def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
         return f"the alternative costs more every month ({usd(-float(saved[0]))} more in month 1)"
     last = float(saved[-1])
     shortfall = -float(cumulative[-1])
-    if last > 0 and not math.isfinite(shortfall / last):  # a saving too small to count
-        return f"saves {usd(last)}/month (month {horizon}), too little to ever recover the {usd(shortfall)} still owed"
     if last > 0:
-        needed = horizon + math.ceil(shortfall / last)
+        needed = _recovered_in(horizon, shortfall, last)
+        if needed is None:
+            return f"saves {usd(last)}/month (month {horizon}), too little to ever recover the {usd(shortfall)} still owed"
         return (
             f"saves {usd(last)}/month (month {horizon}), needs until about month {needed:,} to "
             f"recover the {usd(shortfall)} still owed at month {horizon}"
@@ -161,11 +173,11 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
         return f"{more}, so {up_front}" if owed > 0 else more
     last, short = monthly[-1], -cum[-1]
     if last > 0:
-        # a saving so small (1e-320 a month) that the months it needs overflow: never
+        needed = _recovered_in(horizon, short, last)
         rest = (
-            f"the rest takes until about month {horizon + math.ceil(short / last):,}"
-            if math.isfinite(short / last)
-            else "the rest is never recovered"
+            "the rest is never recovered"
+            if needed is None
+            else f"the rest takes until about month {needed:,}"
         )
         return (
             f"by month {horizon} it has recovered {usd(owed - short)} of the {usd(owed)} up "
