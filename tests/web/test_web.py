@@ -551,6 +551,32 @@ def test_one_showing_choice_drives_the_headline_and_the_figures() -> None:
     assert at.text_input(key="in:alternatives.0.ops_usd_per_month").value == "2,500"
 
 
+def test_a_stale_price_is_warned_of_with_the_alternative_it_is_about() -> None:
+    """owned-h100.toml: only the rented alternative prices its GPUs from a stale catalog
+    offer (checked 2026-04-02, 247 days before the start). Showing the owned servers, the
+    page put that warning under the owned servers' figures, where it read as theirs; now
+    it is shown with the rented alternative, named, as `payback analyze` says it, and the
+    owned servers' answer says only that the other has a stale price of its own."""
+    path = EXAMPLES / "owned-h100.toml"
+    code, _, err = run("analyze", path)
+    assert code == 0
+    (cli,) = [line.removeprefix("warning: ") for line in err.splitlines() if "stale" in line]
+    assert cli.startswith("alternatives.1.usd_per_gpu_hour = 2.35 (catalog: h100-sxm at ")
+    owned, rented = (a.name for a in payback.load_scenario(path).alternatives)
+    at = _open(path)
+    assert at.selectbox(key="in:show").value == 0
+    assert [w.value for w in at.warning if "stale" in w.value] == []
+    pointers = [c.value for c in at.caption if "of its own" in c.value]
+    assert pointers == [
+        f"{rented!r} has a warning of its own (a stale price), shown with it: choose it "
+        "under “Showing”."
+    ]
+    at = at.selectbox(key="in:show").set_value(1).run()
+    assert [w.value for w in at.warning if "stale" in w.value] == [f"{rented!r}: {cli}"]
+    assert [c.value for c in at.caption if "of its own" in c.value] == []
+    assert owned not in " ".join(w.value for w in at.warning)
+
+
 def test_choosing_an_api_model_and_a_catalog_gpu_gives_the_cli_answer(tmp_path: Path) -> None:
     raw = read_scenario_data(EXAMPLES / "quarter-200k.toml")
     at = _app(raw)
@@ -2087,7 +2113,8 @@ def test_every_text_on_a_phone_is_whole_and_apart(
             visitor.upload(path)
             page.locator(".st-key-answer .main-svg").first.wait_for()
             page.wait_for_timeout(500)
-            if path.name == "owned-h100.toml":  # its rent's price is stale: a warning
+            if path.name == "owned-h100.toml":  # its rented option's price is stale: its warning
+                visitor.show("Llama 3.1 8B FP8 on H100s rented for 1 year")
                 assert page.get_by_text("check it before deciding", exact=False).count()
             assert page.evaluate(TEXT_FIT) == {"cut": [], "overlap": [], "sideways": 0}, path
         visitor.type("Requests per month, in month 1 [requests]", "-5")

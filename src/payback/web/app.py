@@ -31,7 +31,7 @@ from payback.report.text import share_text
 from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
-from payback.web.answer import ranged_words, verdict_headline, whole_percent
+from payback.web.answer import ranged_words, verdict_headline, warnings_for, whole_percent
 from payback.web.colours import for_dark
 from payback.web.fresh import Latest
 from payback.web.inputs import (
@@ -401,9 +401,12 @@ with top:
 with rest:
     if analysis is not None and outcome is not None:
         said = single_view_warnings(analysis.scenario)  # the page says it in its own words
-        for line in analysis.resolved.warnings:  # the command line's warning: lines
-            if line not in said:
-                st.warning(in_page_words(line), icon=":material/warning:")
+        lines = [line for line in analysis.resolved.warnings if line not in said]
+        mine, elsewhere = warnings_for(lines, names, index)  # each with its own alternative
+        for line in mine:  # the command line's warning: lines
+            st.warning(in_page_words(line), icon=":material/warning:")
+        if elsewhere is not None:
+            st.caption(elsewhere)
         alt = analysis.alternatives[index]
         if alt.infrastructure_only is not None:
             plain = alt.infrastructure_only
