@@ -94,6 +94,8 @@ def warnings_for(lines: list[str], names: list[str], shown: int) -> tuple[list[s
     (["'rented': alternatives.1.usd_per_gpu_hour = 2.35 (catalog) was checked 2026-04-02: stale"], None)
     >>> warnings_for([stale.replace("alternatives.1", "alternatives.0")], ["alone"], 0)[0][0][:24]
     'alternatives.0.usd_per_g'
+    >>> warnings_for(["alternatives.1: too slow"], ["owned", "rented"], 1)[0]
+    ["'rented': too slow"]
     """
     mine: list[str] = []
     others: dict[int, list[str]] = {}
@@ -102,8 +104,10 @@ def warnings_for(lines: list[str], names: list[str], shown: int) -> tuple[list[s
         index = int(about.group(1)) if about is not None else None
         if index is None or index >= len(names):
             mine.append(line)
-        elif index == shown:
-            mine.append(line if len(names) == 1 else f"{names[index]!r}: {line}")
+        elif index == shown and len(names) == 1:
+            mine.append(line)
+        elif index == shown:  # "alternatives.1: ..." said with its name, a field's path kept
+            mine.append(f"{names[index]!r}: {line.removeprefix(f'alternatives.{index}: ')}")
         else:
             others.setdefault(index, []).append(line)
     if not others:
