@@ -102,9 +102,7 @@ def warnings_for(lines: list[str], names: list[str], shown: int) -> tuple[list[s
     for line in lines:
         about = _ABOUT.match(line)
         index = int(about.group(1)) if about is not None else None
-        if index is None or index >= len(names):
-            mine.append(line)
-        elif index == shown and len(names) == 1:
+        if index is None or index >= len(names) or (index == shown and len(names) == 1):
             mine.append(line)
         elif index == shown:  # "alternatives.1: ..." said with its name, a field's path kept
             mine.append(f"{names[index]!r}: {line.removeprefix(f'alternatives.{index}: ')}")

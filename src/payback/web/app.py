@@ -64,8 +64,8 @@ from payback.web.state import (
     section_of,
     show_number,
     solvable_inputs,
-    what_it_takes,
 )
+from payback.web.take import what_it_takes
 from payback.web.words import in_page_words
 
 if TYPE_CHECKING:
@@ -402,8 +402,8 @@ with rest:
     if analysis is not None and outcome is not None:
         said = single_view_warnings(analysis.scenario)  # the page says it in its own words
         lines = [line for line in analysis.resolved.warnings if line not in said]
-        mine, elsewhere = warnings_for(lines, names, index)  # each with its own alternative
-        for line in mine:  # the command line's warning: lines
+        own, elsewhere = warnings_for(lines, names, index)  # each with its own alternative
+        for line in own:  # the command line's warning: lines
             st.warning(in_page_words(line), icon=":material/warning:")
         if elsewhere is not None:
             st.caption(elsewhere)
@@ -519,7 +519,7 @@ with rest:
             asked = st.toggle("Work it out (again on every change)", key="take:on")
             if asked and goal is not None:
                 for line in what_it_takes(analysis, index, parameter, metric, goal):
-                    st.write(line.replace(parameter, input_label(parameter, units=False)))
+                    st.write(line)  # in the page's words and the input's units: see take.py
 
 # a download is the file of the page's latest run (a box's new number, sent as the button
 # is clicked, starts a run first): see fresh.py
