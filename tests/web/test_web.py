@@ -2376,3 +2376,73 @@ def test_what_would_it_take_says_each_answer_in_the_users_units_with_solves_figu
     }
     if (vary, target) in expected:
         assert lines == expected[vary, target]
+
+
+ANSWER_WORDS = """() => {
+  const answer = document.querySelector('.st-key-answer');
+  const notes = [...answer.querySelectorAll('[data-testid=stPlotlyChart] g.annotation')]
+    .map(g => g.textContent.trim());
+  const seen = [];
+  const words = document.createTreeWalker(answer, NodeFilter.SHOW_TEXT);
+  for (let n = words.nextNode(); n; n = words.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || el.closest('[data-testid=stPlotlyChart]')) continue;
+    if (el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+    seen.push(n.textContent.trim());
+  }
+  return {text: seen.join(' '), notes};
+}"""
+"""What the answer's column shows as text, and its chart's labels."""
+
+
+def test_every_figure_in_the_answers_column_is_analyzes(
+    served: str, browser: Any, tmp_path: Path
+) -> None:
+    """examples/quarter-200k.toml in a browser: each figure in the answer's column (the
+    verdict, the four figures, the costs caption, the cumulative chart's break-even label,
+    the drivers' central NPV) is the one `payback analyze --json` gives, written as the
+    terminal writes it (month 13.4 in the verdict and 13.37 beside it, NPV $7,836), and no
+    other figure is there."""
+    path = EXAMPLES / "quarter-200k.toml"
+    code, out, err = run("analyze", path, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    (alt,) = data["alternatives"]
+    month, requests, npv = alt["break_even_month"], alt["break_even_requests"], alt["npv_usd"]
+    assert (f"{month:.1f}", usd(npv)) == ("13.4", "$7,836")  # the task's figures
+    ours, theirs = alt["monthly_cost_usd"][0], data["baseline"]["monthly_cost_usd"][0]
+    wanted = {
+        f"month {month:.1f}",  # the verdict's, and the chart's label
+        f"~{requests:,.0f} requests",
+        f"NPV {usd(npv)} over 24 months at 10%",
+        month_text(month, 2),
+        f"{requests:,.0f}",
+        usd(npv),
+        f"One-time cost {usd(alt['one_time_usd'])}; month 1 costs {usd(ours)} against "
+        f"{usd(theirs)} for the baseline",
+    }
+    with _visit(browser, served, tmp_path, width=1400) as visitor:
+        visitor.page.locator(
+            ".st-key-answer [data-testid=stPlotlyChart] g.annotation"
+        ).first.wait_for()
+        shown = visitor.page.evaluate(ANSWER_WORDS)
+        text = " ".join(shown["text"].split())
+        for words in wanted:
+            assert words in text, (words, text)
+        assert any(f"month {month:.1f}" in note for note in shown["notes"]), shown["notes"]
+        visitor.chart("Drivers")
+        visitor.page.locator(".st-key-answer g.annotation", has_text="central NPV").wait_for()
+        notes = visitor.page.evaluate(ANSWER_WORDS)["notes"]
+        assert f"central NPV {usd(npv)}" in notes, notes
+    # and nothing else: each figure of the column's text is one of those, a count of the
+    # page's own (24 months, 10%, a quarter's 3) or the time it took
+    allowed = {f for words in wanted for f in _FIGURE.findall(words)} | {"24", "10%", "1", "$0"}
+    # how to give a range, with this file's 200,000 requests a month (0.75x, 1x, 1.6x)
+    (traffic,) = set(data["requests_per_month"])
+    allowed |= {f"{traffic * k:,.0f}" for k in (0.75, 1, 1.6)}
+    allowed |= {f"{traffic * k:.0f}" for k in (0.75, 1, 1.6)}
+    timing = re.search(r"Recomputed in (\d+) ms", text)
+    assert timing is not None
+    rest = text.replace(timing.group(0), "").replace(alt["name"], "").replace("per 1k", "")
+    others = [f for f in _FIGURE.findall(rest) if f not in allowed]
+    assert others == [], (others, text)
