@@ -119,13 +119,18 @@ def _gives(metric: str, value: float | None, horizon: int, shown: str | None = N
 
 
 def _range(solution: Solution) -> str:
-    """The input's allowed values in its units: "≥ $0 and ≤ $1,000 per GPU-hour"."""
+    """The input's allowed values in its units: "≥ $0 and ≤ $1,000 per GPU-hour"; an
+    unbounded side left out ("any value" where both are)."""
     allowed, path = solution.allowed, solution.parameter
-    low = f"{'≥' if allowed.lowest_included else '>'} {amount(path, allowed.lowest)}"
-    if not math.isfinite(allowed.highest):
-        return low
-    high = f"{'≤' if allowed.highest_included else '<'} {amount(path, allowed.highest)}"
-    return f"{low} and {high}"
+    sides = [
+        f"{sign} {amount(path, bound)}"
+        for sign, bound in (
+            ("≥" if allowed.lowest_included else ">", allowed.lowest),
+            ("≤" if allowed.highest_included else "<", allowed.highest),
+        )
+        if math.isfinite(bound)
+    ]
+    return " and ".join(sides) or "any value"
 
 
 def _name(path: str) -> str:
