@@ -836,7 +836,7 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
     months of 100,000 requests = 208,333.3, the same at any traffic since the saving per
     request is flat), not at 0 (never met). It is met wherever it pays back within the
     12-month horizon: 10,000 / (0.048 · R) ≤ 12 ⇒ R ≥ 17,361.1."""
-    from payback.web.take import what_it_takes
+    from payback.web.state import what_it_takes
 
     analysis = payback.analyze(parse_scenario(quality_dict()))
     lines = what_it_takes(analysis, 0, "traffic.requests_per_month", "break_even_month", -1.0)
@@ -1202,7 +1202,7 @@ def test_a_file_with_a_calibration_is_read_from_its_own_folder() -> None:
 
 
 def test_what_would_it_take_speaks_the_pages_words_and_reuses_the_quarter() -> None:
-    from payback.web.take import what_it_takes
+    from payback.web.state import what_it_takes
 
     analysis = payback.analyze(payback.load_scenario(EXAMPLES / "quarter-200k.toml"))
     for lines in (

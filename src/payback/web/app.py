@@ -64,8 +64,8 @@ from payback.web.state import (
     section_of,
     show_number,
     solvable_inputs,
+    what_it_takes,
 )
-from payback.web.take import what_it_takes
 from payback.web.words import in_page_words
 
 if TYPE_CHECKING:

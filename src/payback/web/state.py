@@ -18,7 +18,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
-from payback.analysis.result import Analysis, analyze, usd
+from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, analyze, usd
 from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
 from payback.report.common import (
@@ -38,6 +38,8 @@ from payback.scenario.edit import with_values
 from payback.scenario.io import Format
 from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
+from payback.studies.solve import METRICS, Target, parse_target, solve
+from payback.web.take import solution_words
 from payback.web.words import in_page_words, lines_in_page_words
 
 SECTIONS = (
@@ -237,6 +239,36 @@ def solvable_inputs(analysis: Analysis) -> list[str]:
     paths = [p for p in analysis.input_paths if p not in scenario.distributions]
     first = "traffic.requests_per_month"
     return ([first] if first in paths else []) + [p for p in paths if p != first]
+
+
+def what_it_takes(
+    analysis: Analysis, index: int, parameter: str, metric: str, value: float
+) -> list[str]:
+    """``payback solve``'s answer for the page (:func:`solution_words`): the value of
+    ``parameter`` at which alternative ``index`` meets ``metric = value``, or the one-line
+    problem."""
+    if metric not in METRICS:
+        return [f"unknown target {metric!r}; allowed: {', '.join(METRICS)}"]
+    number = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else repr(value)
+    text = f"{metric}={number}"
+    try:
+        target = parse_target(text)
+        quarter = Target("break_even_month", float(QUARTER_MONTHS))
+        if (parameter, target) == (QUARTER_PARAMETER, quarter) and (
+            parameter not in analysis.scenario.distributions  # else solve refuses it below
+        ):
+            # the question the analysis answers for its explanation: solved once
+            known = analysis.quarter_threshold(index)
+            if known is not None:
+                return solution_words(known)
+        solution = solve(analysis.resolved, parameter, target, index)
+    except PaybackError as exc:
+        # the page's own words: the target or input it was given, then what is wrong
+        words = {"target": text, "vary": parameter}
+        if exc.param in words and exc.allowed is not None:
+            return [in_page_words(f"{words[exc.param]}: {exc.allowed}")]
+        return lines_in_page_words(exc.messages)
+    return solution_words(solution)
 
 
 # ---------------------------------------------------------------- the scenario the page holds

@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 import re
 
-from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, usd
+from payback.analysis.result import usd
 from payback.analysis.verdict import months_text
-from payback.errors import PaybackError
 from payback.report.common import input_value
 from payback.report.labels import input_label
 from payback.report.solving import (
@@ -23,10 +22,9 @@ from payback.report.solving import (
     values_apart,
     whole_count,
 )
-from payback.studies.solve import METRICS, Solution, Target, parse_target, solve
-from payback.web.words import in_page_words, lines_in_page_words
+from payback.studies.solve import Solution, Target
 
-__all__ = ["amount", "goal_words", "solution_words", "target_words", "what_it_takes"]
+__all__ = ["amount", "goal_words", "solution_words", "target_words"]
 
 _UNIT = re.compile(r"\s*\[([^\]]*)\]$")
 _UNIT_WORDS = {"traffic.requests_per_month": "requests a month"}
@@ -249,33 +247,3 @@ def _named(line: str, path: str, target: Target) -> str:
     return line.replace(path, input_label(path, units=False)).replace(
         str(target), target_words(target)
     )
-
-
-def what_it_takes(
-    analysis: Analysis, index: int, parameter: str, metric: str, value: float
-) -> list[str]:
-    """``payback solve``'s answer for the page (:func:`solution_words`): the value of
-    ``parameter`` at which alternative ``index`` meets ``metric = value``, or the one-line
-    problem."""
-    if metric not in METRICS:
-        return [f"unknown target {metric!r}; allowed: {', '.join(METRICS)}"]
-    number = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else repr(value)
-    text = f"{metric}={number}"
-    try:
-        target = parse_target(text)
-        quarter = Target("break_even_month", float(QUARTER_MONTHS))
-        if (parameter, target) == (QUARTER_PARAMETER, quarter) and (
-            parameter not in analysis.scenario.distributions  # else solve refuses it below
-        ):
-            # the question the analysis answers for its explanation: solved once
-            known = analysis.quarter_threshold(index)
-            if known is not None:
-                return solution_words(known)
-        solution = solve(analysis.resolved, parameter, target, index)
-    except PaybackError as exc:
-        # the page's own words: the target or input it was given, then what is wrong
-        words = {"target": text, "vary": parameter}
-        if exc.param in words and exc.allowed is not None:
-            return [in_page_words(f"{words[exc.param]}: {exc.allowed}")]
-        return lines_in_page_words(exc.messages)
-    return solution_words(solution)
