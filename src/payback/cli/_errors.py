@@ -41,6 +41,8 @@ from payback.report.controls import clean
 __all__ = [
     "DEBUG_ENV",
     "INTERRUPTED",
+    "EmptyPath",
+    "NotFinite",
     "PaybackGroup",
     "clean",
     "debug_requested",
@@ -274,6 +276,8 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
     if isinstance(exc, click.MissingParameter) and exc.param is not None:
         param = exc.param
         return f"{_param_name(param)}: missing; {where} needs {_kind(param)}{_help(param)}"
+    if isinstance(exc, NotFinite | EmptyPath) and exc.param is not None:
+        return f"{_param_name(exc.param)} {_shown(exc.typed)}: {exc.allowed}"
     if isinstance(exc, click.BadParameter) and exc.param is not None:
         param = exc.param
         refused = _PATH_REFUSED.match(message)
@@ -303,6 +307,33 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
             f"{' '.join(takes) or 'no argument'} and options"
         )
     return message
+
+
+class NotFinite(click.BadParameter):
+    """A number option given a value that is not finite: ``inf``, ``nan``, or one past the
+    largest a float holds (``1e400`` reads as ``inf``); ``typed`` is the value as typed."""
+
+    def __init__(self, typed: str, param: Any, ctx: Context | None = None) -> None:
+        self.typed = typed
+        super().__init__(self.allowed, ctx=ctx, param=param)
+
+    @property
+    def allowed(self) -> str:
+        word = self.typed.strip().lower().lstrip("+-")
+        if word in ("inf", "infinity", "nan"):
+            return "must be a finite number"
+        return f"must be a finite number; {self.typed.strip()} is past the largest a number holds (about 1.8e308)"
+
+
+class EmptyPath(click.BadParameter):
+    """A path argument or option given as an empty string, which Python's ``Path`` reads as
+    the current folder (``payback analyze ''`` said ``.: is a directory``)."""
+
+    typed = ""
+    allowed = "the path is empty; give a file's path"
+
+    def __init__(self, param: Any, ctx: Context | None = None) -> None:
+        super().__init__(self.allowed, ctx=ctx, param=param)
 
 
 _PATH_REFUSED = re.compile(
