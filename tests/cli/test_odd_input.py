@@ -104,3 +104,47 @@ def test_an_empty_path_is_said_to_be_empty(args: tuple[str, ...], named: str) ->
     """'' read as the current folder: 'error: .: is a directory, expected a scenario file'."""
     line = one_error(*run(*args))
     assert line == f"error: {named} '': the path is empty; give a file's path"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("estimate", "serving", "--model", "qwen2.5-7b", "--gpu", "l4", "--precision", "BF16", "--engine", "VLLM"),
+        ("estimate", "training", "--model", "qwen2.5-7b", "--gpu", "l4", "--tokens", "1e6", "--method", "QLoRA", "--stack", "Unsloth", "--precision", "BF16"),
+    ],
+)  # fmt: skip
+def test_a_choice_reads_in_any_case(args: tuple[str, ...]) -> None:
+    """'--precision BF16' said '--precision BF16: unknown; allowed: bf16, fp8, ...'; now it
+    is bf16, the same answer as the lowercase word gives."""
+    code, out, err = run(*args, "--json")
+    assert code == 0, err
+    lowered = [a.lower() if a.isupper() or a in ("QLoRA", "Unsloth") else a for a in args]
+    assert out == run(*lowered, "--json")[1]
+
+
+def test_sensitivity_method_reads_in_any_case() -> None:
+    code, out, err = run("sensitivity", SEED, "--method", "Sobol", "--samples", "8", "--json")
+    assert code == 0, err
+    assert out == run("sensitivity", SEED, "--method", "sobol", "--samples", "8", "--json")[1]
+
+
+def test_a_choice_in_no_case_lists_the_words_allowed() -> None:
+    line = one_error(
+        *run("estimate", "serving", "--model", "qwen2.5-7b", "--gpu", "l4", "--precision", "BF17")
+    )
+    assert line == "error: --precision BF17: unknown; allowed: bf16, fp8, int8, int4, mxfp4"
+
+
+def test_the_command_lines_choices_are_the_librarys() -> None:
+    """The command line spells its choices out (it imports no library before a command
+    runs); they are the library's words."""
+    from typing import get_args
+
+    from payback.cli import estimate
+    from payback.hardware import serving, training
+
+    assert get_args(estimate.ServingPrecision) == serving.PRECISIONS
+    assert get_args(estimate.Engine) == serving.ENGINE_NAMES
+    assert get_args(estimate.Method) == training.METHODS
+    assert get_args(estimate.Stack) == training.STACKS
+    assert get_args(estimate.TrainingPrecision) == get_args(training.TrainingPrecision)

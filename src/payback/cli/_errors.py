@@ -27,7 +27,7 @@ import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import PurePath
-from typing import Any, get_args
+from typing import Any, Literal, get_args, get_origin
 
 import typer
 import typer.exceptions
@@ -287,6 +287,9 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
             return f"{named}{path}: {_PATH_WHY.get(why, why)}"
         value = _bad_value(exc, param, argv)
         shown = f" {_shown(value)}" if value is not None else ""
+        words = _words(param)
+        if words:  # a choice: the words allowed (in any case)
+            return f"{_param_name(param)}{shown}: unknown; allowed: {', '.join(words)}"
         return f"{_param_name(param)}{shown}: must be {_kind(param)}"
     if isinstance(exc, click.BadOptionUsage):
         option = _param_by_option(command, exc.option_name)
@@ -427,9 +430,20 @@ def _annotation(param: Parameter) -> Any:
     return annotation
 
 
-def _kind(param: Parameter) -> str:
-    """What a parameter takes, in words: 'a number', 'a whole number', 'a file path'."""
+def _words(param: Parameter) -> tuple[str, ...]:
+    """The words a choice option takes (its ``Literal``), none for another option."""
     annotation = _annotation(param)
+    if get_origin(annotation) is Literal:
+        return tuple(str(a) for a in get_args(annotation))
+    return ()
+
+
+def _kind(param: Parameter) -> str:
+    """What a parameter takes, in words: 'a number', 'a whole number', 'a file path',
+    'one of bf16, fp8'."""
+    annotation = _annotation(param)
+    if _words(param):
+        return f"one of {', '.join(_words(param))}"
     if annotation is bool:
         return "true or false"
     if annotation is int:
