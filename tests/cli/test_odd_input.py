@@ -148,3 +148,79 @@ def test_the_command_lines_choices_are_the_librarys() -> None:
     assert get_args(estimate.Method) == training.METHODS
     assert get_args(estimate.Stack) == training.STACKS
     assert get_args(estimate.TrainingPrecision) == get_args(training.TrainingPrecision)
+
+
+SERVING = ("estimate", "serving", "--model", "llama-3.1-8b")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            (*SERVING, "--gpu", "l4", "--engine", "lean", "--precision", "fp8"),
+            "error: --precision fp8: engine 'lean' serves bf16; use vllm or sglang or trtllm "
+            "for fp8",
+        ),
+        (
+            (*SERVING, "--gpu", "a100-80gb", "--precision", "fp8"),
+            "error: --precision fp8: a100-80gb has no FP8 tensor cores; use bf16, int8, int4 on "
+            "it, or a GPU that has them",
+        ),
+        (
+            (*SERVING, "--gpu", "l4", "--precision", "mxfp4"),
+            "error: --precision mxfp4: mxfp4 quantizes a mixture of experts' expert weights (as "
+            "gpt-oss ships them) and llama-3.1-8b is dense; use int4 for 4-bit weights",
+        ),
+        (
+            (*SERVING, "--gpu", "mi300x", "--engine", "trtllm"),
+            "error: --engine trtllm: runs on NVIDIA GPUs only and mi300x is AMD; use vllm or "
+            "sglang or lean on it",
+        ),
+        (
+            ("estimate", "training", "--model", "llama-3.1-8b", "--gpu", "a100-80gb", "--tokens", "1e6", "--precision", "fp8"),
+            "error: --precision fp8: a100-80gb has no FP8 tensor cores; use bf16 on it, or a GPU "
+            "that has them",
+        ),
+    ],
+)  # fmt: skip
+def test_an_impossible_combination_names_the_flag(args: tuple[str, ...], expected: str) -> None:
+    """'error: engine 'lean' at fp8: it serves bf16; ...' and 'error: a100-80gb has no FP8
+    tensor cores; ...' named no flag the user set."""
+    assert one_error(*run(*args)) == expected
+
+
+CATALOG_IDS = EXAMPLES / "catalog-ids.toml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            'precision = "fp8"',
+            'precision = "fp8"\nengine = "lean"',
+            "alternatives.0.precision = 'fp8': engine 'lean' serves bf16; use vllm or sglang "
+            "or trtllm for fp8",
+        ),
+        (
+            'gpu = "l40s"',
+            'gpu = "a100-80gb"',
+            "alternatives.0.precision = 'fp8': a100-80gb has no FP8 tensor cores; use bf16, "
+            "int8, int4 on it, or a GPU that has them",
+        ),
+        (
+            'gpu = "h100-sxm", method = "lora"',
+            'gpu = "a100-80gb", method = "lora", precision = "fp8"',
+            "alternatives.0.one_time.training.precision = 'fp8': a100-80gb has no FP8 tensor "
+            "cores; use bf16 on it, or a GPU that has them",
+        ),
+    ],
+)
+def test_an_impossible_combination_in_a_file_names_the_field(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    """From a file it said 'alternatives.0: engine 'lean' at fp8: ...', no field named."""
+    text = CATALOG_IDS.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "scenario.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert one_error(*run("analyze", path)) == f"error: {path}: {expected}"
