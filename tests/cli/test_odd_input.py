@@ -224,3 +224,42 @@ def test_an_impossible_combination_in_a_file_names_the_field(
     path = tmp_path / "scenario.toml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     assert one_error(*run("analyze", path)) == f"error: {path}: {expected}"
+
+
+def _seed_with(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    text = SEED.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "scenario.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_tiny_value_solve_prints_reads_in_powers_of_ten(tmp_path: Path) -> None:
+    """Today's 1e-320 per 1k requests was printed '$0.000…0001' with 320 digits."""
+    path = _seed_with(tmp_path, ("usd_per_1k_requests = 2.0", "usd_per_1k_requests = 1e-320"))
+    code, out, err = run(
+        "solve", path, "--vary", "alternatives.0.usd_per_1k_requests",
+        "--target", "break_even_requests=30769.23",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "alternatives.0.usd_per_1k_requests = $1×10⁻³²⁰ gives 26,667 requests" in " ".join(
+        out.split()
+    )
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_a_tiny_break_even_month_reads_in_powers_of_ten(tmp_path: Path) -> None:
+    """A one-time cost of 1e-320 paid back in 'month 0.000…' (320 digits, four lines)."""
+    path = _seed_with(
+        tmp_path,
+        ("data_usd = 150.0", "data_usd = 1e-320"),
+        ("training_usd = 50.0", "training_usd = 0"),
+        ("engineer_hours = 2", "engineer_hours = 0"),
+    )
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    # 1e-320 (a subnormal float, 3 digits) over a $260 monthly saving: about 4×10⁻³²³ of a month
+    assert "pays back in month 3.95×10⁻³²³ (after ~0 requests)" in " ".join(out.split())
+    assert max(len(line) for line in out.splitlines()) <= 100

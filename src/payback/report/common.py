@@ -22,6 +22,7 @@ from payback.analysis.verdict import month_text as month_text
 from payback.analysis.verdict import usd as usd
 from payback.analysis.verdict import within_text as within_text
 from payback.catalog import rent_text as rent_text
+from payback.figures import far_text
 from payback.figures import rate_text as rate_text
 from payback.figures import share_text as share_text
 from payback.report.labels import unit_suffix
@@ -179,8 +180,13 @@ def plain_number(value: float) -> str:
 
     >>> plain_number(1_000_000), plain_number(2.69), plain_number(12.84456), plain_number(0.00025)
     ('1,000,000', '2.69', '12.84', '0.00025')
+    >>> plain_number(1e-320), plain_number(-1.5e20), plain_number(0.0000025)  # 1e-12 to 1e18 written out
+    ('1×10⁻³²⁰', '-1.5×10²⁰', '0.0000025')
     """
-    if value == int(value) and abs(value) < 1e15:
+    far = far_text(value)  # 1×10⁻³²⁰, 1.5×10²⁰: not 320 digits
+    if far is not None:
+        return far
+    if value == int(value):
         return f"{abs(value):,.0f}" if value == 0 else f"{value:,.0f}"
     size = abs(value)
     if size >= 1000:
