@@ -263,3 +263,39 @@ def test_a_tiny_break_even_month_reads_in_powers_of_ten(tmp_path: Path) -> None:
     # 1e-320 (a subnormal float, 3 digits) over a $260 monthly saving: about 4×10⁻³²³ of a month
     assert "pays back in month 3.95×10⁻³²³ (after ~0 requests)" in " ".join(out.split())
     assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def _portfolio(tmp_path: Path, workloads: int) -> Path:
+    text = (EXAMPLES / "portfolio.toml").read_text(encoding="utf-8")
+    head, *tables = text.split("[[workloads]]")
+    path = tmp_path / f"portfolio-{workloads}.toml"
+    path.write_text(head + "".join("[[workloads]]" + t for t in tables[:workloads]))
+    return path
+
+
+def _shape(data: Any, at: str = "") -> set[str]:
+    """Every key path that holds a value (not null), lists' items merged."""
+    if isinstance(data, dict):
+        return {p for k, v in data.items() for p in _shape(v, f"{at}.{k}")}
+    if isinstance(data, list):
+        return {p for v in data for p in _shape(v, f"{at}[]")} or {at}
+    return set() if data is None else {at}
+
+
+def test_a_one_workload_portfolios_json_has_the_gpu_count(tmp_path: Path) -> None:
+    """With one workload the shared-fleet option's gpus, pinned_gpus, mixed_gpus and its
+    workload's gpu_time_share were null, where two workloads give them."""
+    import json
+
+    one = json.loads(run("analyze", _portfolio(tmp_path, 1), "--json")[1])["portfolio"]
+    two = json.loads(run("analyze", _portfolio(tmp_path, 2), "--json")[1])["portfolio"]
+    missing = {p for p in _shape(two) - _shape(one) if "break_even" not in p}
+    assert missing == set()
+    shared = one["alternatives"][0]
+    assert shared["fleet"] == "shared"
+    # 400,000 requests a month need less than a replica; min_replicas = 2 of 1 GPU each
+    assert shared["gpus"] == [2.0] * 24
+    assert shared["pinned_gpus"] == [2.0] * 24  # its one adapter on every GPU
+    assert shared["mixed_gpus"] == [0.0] * 24
+    assert [c["gpu_time_share"] for c in shared["contributions"]] == [1.0]
+    assert one["alternatives"][1]["gpus"] is None  # separate fleets: none, as with two
