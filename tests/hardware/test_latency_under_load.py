@@ -3,6 +3,7 @@ and the time to the first token with queueing (an M/D/1 queue on the prompt stre
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -43,7 +44,8 @@ def test_half_load_by_hand_vllm_on_an_h100() -> None:
     # of it the batch B is the smallest whose B / (200 x step(B)) covers the arrivals; a
     # prompt's 1,000 tokens fit in one step's spare budget (8,192 - B), so k = 1 and the
     # prompt's service s is one decode step of B carrying all 1,000 of its tokens:
-    # ttft = step / 2 + rho / (2 (1 - rho)) x s + s, rho = arrivals x s.
+    # ttft = h + step / 2 + rho / (2 (1 - rho)) x s + s, rho = arrivals x s, h = vLLM's
+    # 8.3 ms a request outside the steps.
     engine = on_gpu(sv.VLLM, H100)
     args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
     grid = np.arange(1, 65, dtype=np.float64)
@@ -64,7 +66,7 @@ def test_half_load_by_hand_vllm_on_an_h100() -> None:
         )
     )
     rho = arrivals * service
-    ttft = step / 2 + rho / (2 * (1 - rho)) * service + service
+    ttft = 8.3e-3 + step / 2 + rho / (2 * (1 - rho)) * service + service
     result = estimate_serving(
         LLAMA8, H100, "bf16", input_tokens=1000, output_tokens=200, batch=64, utilization=0.5
     )
@@ -204,8 +206,9 @@ def test_closed_loop_beyond_the_batch_cap_waits_for_a_slot() -> None:
 
 
 def test_one_client_is_a_lone_request() -> None:
-    # one client: its prompt finds the engine idle (no step under way), then goes through
-    # in one step carrying all of it (the M/D/1 wait at the loop's own rate X, busy X x s);
+    # one client: its prompt reaches the engine after vLLM's 8.3 ms outside the steps and
+    # finds it idle (no step under way), then goes through in one step carrying all of it
+    # (the M/D/1 wait at the loop's own rate X, busy X x s);
     # the one request is decoding only part of the time, so B < 1 solves Little's law,
     # X(B) x (ttft + 199 x step(B)) = 1, and the loop ends one request every e2e
     engine = on_gpu(sv.VLLM, H100)
@@ -230,7 +233,7 @@ def test_one_client_is_a_lone_request() -> None:
     x = float(rates.requests_per_s)
     assert x == pytest.approx(b / (200 * step), rel=1e-9)
     rho = x * service
-    phase = rho / (2 * (1 - rho)) * service + service
+    phase = 8.3e-3 + rho / (2 * (1 - rho)) * service + service
     assert 0.9 < b < 1
     assert x * (phase + 199 * step) == pytest.approx(1, rel=1e-4)
     assert loop.requests_per_s == pytest.approx(x, rel=1e-9)
@@ -277,6 +280,63 @@ def test_several_clients_wait_out_the_step_under_way() -> None:
     assert loop.ttft_s == pytest.approx(ttft, rel=1e-4)
     # with half a step under way the loop would settle on another B, where this whole
     # step's X x (ttft + 99 step) is not 4
+
+
+def test_a_prompt_longer_outside_than_a_step_waits_for_the_next_boundary() -> None:
+    # Qwen2.5-0.5B on an A100 80GB, 32 clients of 104/211 tokens (row L15): a step of about
+    # 2.4 ms is shorter than vLLM's 8.3 ms a request outside the steps, so a client's next
+    # prompt, sent at a step's end, reaches the engine 8.3 ms later and goes in at the
+    # first step boundary after that, ceil(8.3 / step) steps on: ttft = ceil(h / step) x
+    # step + rho / (2 (1 - rho)) x s + s, at the B Little's law settles on
+    qwen, a100 = CAT.model("qwen2.5-0.5b"), CAT.gpu("a100-80gb")
+    engine = on_gpu(sv.VLLM, a100)
+    args = serving_shape(qwen, a100, "bf16", 1, engine)
+    shape = {"mean_context": 209.5, "input_tokens": 104.0, "output_tokens": 211.0}
+    loop = latency_at_concurrency(
+        args,
+        concurrency=32,
+        batch_cap=256,
+        budget=2048.0,
+        engine=engine,
+        cached_share=0.0,
+        **shape,
+    )
+    b = loop.running
+    rates = replica_rates(args, b, budget=2048.0, engine=engine, cached_share=0.0, **shape)
+    step = float(rates.load_step_s)
+    service = float(
+        prompt_service_seconds(
+            args,
+            b,
+            mean_context=209.5,
+            input_tokens=104.0,
+            cached_share=0.0,
+            budget=2048.0,
+            engine=engine,
+        )
+    )
+    x = float(rates.requests_per_s)
+    rho = x * service
+    boundary = math.ceil(8.3e-3 / step) * step
+    assert 2e-3 < step < 8.3e-3 / 3  # at least 4 steps on
+    assert boundary >= 8.3e-3
+    ttft = boundary + rho / (2 * (1 - rho)) * service + service
+    assert loop.ttft_s == pytest.approx(ttft, rel=1e-4)
+    assert x * (ttft + 210 * step) == pytest.approx(32, rel=1e-4)
+    # with no time outside the steps the prompt would wait out one step only
+    bare = dataclasses.replace(engine, request_overhead_s=0.0)
+    assert (
+        latency_at_concurrency(
+            args,
+            concurrency=32,
+            batch_cap=256,
+            budget=2048.0,
+            engine=bare,
+            cached_share=0.0,
+            **shape,
+        ).ttft_s
+        < loop.ttft_s - 5e-3
+    )
 
 
 @settings(max_examples=10, deadline=None)
@@ -409,6 +469,7 @@ def test_a_run_of_requests_by_hand() -> None:
     first, after = startup_burst(
         args, clients=16, input_tokens=256.0, cached_share=0.0, budget=2048.0, engine=engine
     )
+    first = first + 8.3e-3  # each prompt's time outside the steps
     ends = first.max() + (99 - after) * steady.tpot_s
     # E / N, the loop's own time between requests (1 / X up to the batch grid's step)
     assert steady.e2e_s / 16 == pytest.approx(1 / steady.requests_per_s, rel=0.02)

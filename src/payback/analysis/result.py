@@ -521,6 +521,8 @@ def analyze(
         from payback.studies.uncertainty import monte_carlo, tornado
 
         mc = monte_carlo(resolved, samples, seed, progress)
+        if mc.warnings:  # samples past the fleet cap: said where the scenario's own are
+            resolved = dataclasses.replace(resolved, warnings=[*resolved.warnings, *mc.warnings])
         drivers = tornado(resolved)
         uncertainty = dataclasses.replace(
             mc,

@@ -180,6 +180,7 @@ def factors_used(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> dict[str
         "decode_mfu": engine.decode_mfu,
         "step_overhead_s": engine.step_overhead_s,
         "layer_overhead_s": engine.layer_overhead_s,
+        "request_overhead_s": engine.request_overhead_s,
         "family": family,
         "family_bandwidth": bandwidth,
         "weight_bandwidth": sv.DEQUANT_BANDWIDTH if precision in sv.WEIGHT_ONLY else 1.0,
@@ -193,7 +194,7 @@ def factors_text(factors: dict[str, object]) -> str:
 
     >>> from payback.catalog import default_catalog
     >>> print(factors_text(factors_used(sv.VLLM, default_catalog().gpu("h100-sxm"), "bf16")))
-    bandwidth 0.85 of peak (KV reads 0.71), prefill MFU 0.67, decode MFU 0.5, step overhead 1 ms + 30 µs a layer
+    bandwidth 0.85 of peak (KV reads 0.71), prefill MFU 0.67, decode MFU 0.5, step overhead 1 ms + 30 µs a layer, 8.3 ms a request outside the steps
     """
     f: dict[str, Any] = factors
     text = (
@@ -202,6 +203,8 @@ def factors_text(factors: dict[str, object]) -> str:
         f"{f['decode_mfu']:.3g}, step overhead {f['step_overhead_s'] * 1e3:.3g} ms + "
         f"{f['layer_overhead_s'] * 1e6:.3g} µs a layer"
     )
+    if f.get("request_overhead_s"):
+        text += f", {f['request_overhead_s'] * 1e3:.3g} ms a request outside the steps"
     for key, what in (
         ("family_bandwidth", f"{f['family']} bandwidth"),
         ("weight_bandwidth", "weight-only bandwidth"),

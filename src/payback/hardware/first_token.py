@@ -1,5 +1,5 @@
 """The first-token caution's rows by GPU family, and its line: vLLM's first token on an Ada
-or Ampere GPU, measured later than estimated under load and by a fixed cost a request
+GPU, measured later than estimated under load and by an HTTP server's time a request
 (:data:`payback.hardware.cautions.REGIMES` ``first-token-under-load`` holds its threshold
 and cited ratios)."""
 
@@ -37,31 +37,24 @@ FIRST_TOKEN_RUNS: dict[str, FirstTokenRuns] = {
         "closed loops of 8-48 clients",
         "a wait before the engine that grows with the load, which no modelled mechanism explains",
     ),
-    "ampere": FirstTokenRuns(
-        ("L15", "Q1", "Q3", "Q4", "Q6", "Q7"),
-        (0.03, 0.57),
-        "a closed loop of 32 clients, Poisson arrivals of 5-40 requests/s",
-        "6.6-12.6 ms a request outside the engine's steps (the chat template, tokenization, "
-        "the output path), which the estimate does not count",
-    ),
 }
 """The first-token caution's rows by the GPU family they ran on: vLLM's Mistral-7B on an
-RTX 4090, and vLLM 0.20.1 in process on an A100 80GB (AccelMark)."""
+RTX 4090. The Ampere rows (vLLM 0.20.1 in process on an A100 80GB, AccelMark: L14-L16,
+Q1-Q7) are within the goal, at 0.92-1.17x, since a request's time outside the engine's
+steps is counted (:attr:`~payback.hardware.serving.ServingEngine.request_overhead_s`)."""
 FIRST_TOKEN_FIXED_MS = 20.0
-"""The first-token caution's second threshold [ms]: under it the time a request spends
-outside the engine's steps, which the estimate does not count, is a large share of the first
-token at any load. Measured: 6.6-12.6 ms a request on an A100 with vLLM in process, no HTTP
-server (Q1-Q7, L15, each at most 57% of capacity), and 17-18 ms with vLLM's OpenAI server
-for a prompt served alone on an RTX 4090 and an L4 (docs/accuracy.md, 'Where the goal is
-missed'). Q6 and Q7 (Qwen2.5-0.5B, 3-13% of capacity, first tokens of 3.5 and 3.6 ms
-estimated) are inside; L9, L14 and L16 (32.8-58 ms estimated, 10-12% of capacity) are
-outside and within the goal, and the threshold lies between."""
+"""The first-token caution's second threshold [ms], on an Ada GPU: under it an HTTP
+server's time a request is a large share of the first token at any load. A prompt served
+alone by vLLM's OpenAI server on an RTX 4090 and an L4 spent 17-18 ms outside the engine's
+steps (docs/accuracy.md, 'Where the goal is missed'), of which the estimate counts vLLM's
+8.3 ms in process; L9 (58 ms estimated, 10% of capacity) is outside and within the
+goal."""
 
 
 def first_token_regime(
     regime: Regime, gpu: Gpu, estimate: ServingEstimate, engine: sv.ServingEngine
 ) -> dict[str, str]:
-    """The first-token-under-load regime: vLLM on an Ada or Ampere GPU, the first token
+    """The first-token-under-load regime: vLLM on an Ada GPU, the first token
     estimated at a planned utilisation of at least its threshold, or under
     :data:`FIRST_TOKEN_FIXED_MS` (idle where no utilisation is planned)."""
     family = gpu_family(gpu)
@@ -82,7 +75,8 @@ def first_token_regime(
             f"estimate's {ttft:,.0f} ms, under {FIRST_TOKEN_FIXED_MS:g} ms, where a prompt "
             "served alone by vLLM's OpenAI server on an RTX 4090 or an L4 spent 17-18 ms "
             "outside the engine's steps (HTTP, tokenization; docs/accuracy.md, L9 and S46), "
-            "which the estimate does not count"
+            f"of which the estimate counts {engine.request_overhead_s * 1e3:g} ms (vLLM in "
+            "process)"
         }
     return {
         regime.name: f"first token{at} with vllm on an {name} GPU ({gpu.id}): the estimate's "

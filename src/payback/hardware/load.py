@@ -153,11 +153,25 @@ def replica_rates(
         ),
     )
     first_step = sv.decode_step_seconds(batch=1.0, context=prompt, engine=engine, **args)
+    # mixed steps: the prompt's chunks ride on steps of an idle replica, the last one's
+    # sampling giving the first token, as under load (latency_at_utilization) at no load
+    riding = prompt_service_seconds(
+        args,
+        0.0,
+        mean_context=prompt,
+        input_tokens=input_tokens,
+        cached_share=cached_share,
+        budget=budget,
+        engine=engine,
+    )
     return ReplicaRates(
         load_step_s=step,
         prefill_s=prefill,
         requests_per_s=rps,
-        ttft_s=alone + first_step,
+        ttft_s=np.where(
+            np.isfinite(np.asarray(budget, dtype=np.float64)), riding, alone + first_step
+        )
+        + engine.request_overhead_s,
         running=running,
     )
 
@@ -249,7 +263,7 @@ def loaded_latency_arrays(
     mixed = np.isfinite(limit[:, 0])
     queued = np.where(mixed, service, prefill)
     wait = sv.queue_wait(busy=arrival * queued, service_s=queued)
-    ttft = np.where(mixed, step / 2.0, 0.0) + wait + service
+    ttft = engine.request_overhead_s + np.where(mixed, step / 2.0, 0.0) + wait + service
     return busy_batch, step, ttft
 
 
@@ -412,13 +426,17 @@ def _closed_loop(
     steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), grid.shape)
     running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), grid.shape)
     service = prompt_service_seconds(args, running, **_prompt_load(load))
+    outside = load["engine"].request_overhead_s
     if np.isfinite(load["budget"]):
         busy = rps * service
-        under_way = steps if concurrency > 1 else 0.0
+        # sent when its predecessor's last step ends, in at the first step boundary after
+        # its time outside the steps (at least the next one); an idle engine takes it then
+        boundary = steps * np.maximum(np.ceil(outside / steps), 1.0)
+        under_way = boundary if concurrency > 1 else outside
         phase = under_way + sv.queue_wait(busy=busy, service_s=service) + service
     else:
         prefill = np.asarray(rates.prefill_s, dtype=np.float64)
-        phase = sv.queue_wait(busy=rps * prefill, service_s=prefill) + service
+        phase = outside + sv.queue_wait(busy=rps * prefill, service_s=prefill) + service
     decode = (max(load["output_tokens"], 1.0) - 1.0) * steps
     return rps, steps, running, np.broadcast_to(phase, grid.shape), decode
 
@@ -543,6 +561,7 @@ def latency_at_concurrency(
         budget=budget,
         engine=engine,
     )
+    first = first + engine.request_overhead_s
     late = np.maximum(max(output_tokens, 1.0) - 1.0 - after, 0.0) * step
     ends = float(np.sum(float(first.max()) + late)) + (concurrency - wave) * steady
     starts = float(np.sum(first)) + (concurrency - wave) * ttft

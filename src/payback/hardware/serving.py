@@ -132,6 +132,11 @@ class ServingEngine:
     large_gpu_limits: tuple[int, float] | None = (1024, 8192.0)
     """``(max_num_seqs, max_num_batched_tokens)`` on GPUs of at least 70 GiB other than
     the A100 (vLLM raises both there; ``None``: the same limits on every GPU)."""
+    request_overhead_s: float = 0.0
+    """Time a request spends outside the engine's steps, once [s]: its input processing
+    (tokenization), the hand-offs between the front-end and the engine and the output
+    path of its first token. It runs beside the steps (no GPU time) and delays the first
+    token; 0 where none was measured."""
     allreduce_latency_s: float = 8.0e-6
     """Latency of one all-reduce between tensor-parallel GPUs [s]."""
     precisions: tuple[str, ...] = ("bf16", "fp8", "int8", "int4", "mxfp4")
@@ -142,13 +147,18 @@ class ServingEngine:
     """Factors a calibration measured on the device (not scaled by the GPU family)."""
 
 
-VLLM = ServingEngine()
+VLLM = ServingEngine(request_overhead_s=8.3e-3)
 """vLLM (V1): continuous batching with chunked prefill. ``vllm serve`` runs at most 256
 sequences and 2,048 tokens a step, and 1,024 sequences and 8,192 tokens on GPUs of 70 GiB
 or more other than the A100 (``EngineArgs.get_batch_defaults`` in
 vllm/engine/arg_utils.py; larger budgets lowered A100 throughput, vLLM PR #17885). Its
 per-step cost, 1.0 ms plus 30 µs a layer, covers the Python scheduler, sampling and
-output processing."""
+output processing. A request's 8.3 ms outside the steps is what a prompt served alone on
+an A100 80GB took beyond its modelled prefill and first step, vLLM 0.20.1 called in
+process with no HTTP server (AccelMark's interactive runs, first token 27.8 ms for Llama 3
+8B and 11.2 ms for Qwen2.5-0.5B: 7.7 and 8.9 ms more; rows S51, S52 of
+docs/accuracy.md). An HTTP server adds its own (about 18 ms in all on an L4's host, row
+S46's run at one client)."""
 
 SGLANG = ServingEngine(
     name="sglang",
@@ -359,8 +369,8 @@ def decode_step_seconds(
     attended = attended_context(
         context=context, window_layers=window_layers, layers=layers, window=window
     )
-    streamed = decode_bytes(
-        batch=b,
+    streamed = decode_bytes(  # the prompt tokens a step carries reach experts too
+        batch=b + as_float(prefill_tokens),
         context=0.0,
         weights=weights,
         kv_bytes_per_token=kv_bytes_per_token,

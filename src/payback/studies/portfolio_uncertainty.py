@@ -13,6 +13,7 @@ from payback.analysis.portfolio import (
 )
 from payback.finance._types import FloatArray
 from payback.studies import SOBOL_SAMPLES
+from payback.studies.fleet_cap import FleetsPastCap
 
 if TYPE_CHECKING:
     from payback.studies.solve import Solution, Target
@@ -63,15 +64,13 @@ def portfolio_monte_carlo(
     check_sampling(samples, seed)
     inputs = _inputs(p)
     horizon = p.scenario.scenario.horizon_months
-    past = _FleetsPastCap(p)
-
-    def evaluate_samples(overrides: dict[str, FloatArray]) -> Any:
-        ev = evaluate_portfolio(p, overrides) if overrides else evaluate_portfolio(p)
-        past.count(ev, len(next(iter(overrides.values()))) if overrides else 1)
-        return ev
-
+    past = FleetsPastCap(
+        [f"alternatives.{i} ({a.name!r})" for i, a in enumerate(p.scenario.alternatives)]
+    )
     summaries = sample_outcomes(
-        evaluate_samples,
+        past.counting(
+            lambda overrides: evaluate_portfolio(p, overrides), lambda ev: _fleets(p, ev)
+        ),
         inputs,
         samples,
         seed,
@@ -93,74 +92,15 @@ def portfolio_monte_carlo(
     return out
 
 
-_SIZES_A_FLEET = {
-    "requests_per_month",
-    "growth_monthly",
-    "peak_to_average",
-    "replica_requests_per_s",
-    "escalation_share",
-    "target_utilization",
-    "gpus_per_replica",
-    "min_replicas",
-    "coincidence_factor",
-    "adapter_overhead",
-    "adapter_decade_loss",
-}
-"""The numbers a fleet's size reads (a sampled one can take it past the cap)."""
-
-
-class _FleetsPastCap:
-    """Per alternative, the samples whose fleet (the shared one, or any workload's own)
-    needs more than :data:`~payback.scenario.schema.MAX_FLEET_GPUS` GPUs in some month,
-    and the most GPUs a sample needs, with its month."""
-
-    def __init__(self, p: Portfolio) -> None:
-        n = len(p.scenario.alternatives)
-        self.p = p
-        self.past = [0] * n
-        self.most = [(0.0, 0)] * n
-
-    def count(self, ev: Any, n: int) -> None:
-        import numpy as np
-
-        from payback.scenario.schema import MAX_FLEET_GPUS
-
-        for i, outcome in enumerate(ev.alternatives):
-            fleets = (
-                [outcome.gpus]
-                if outcome.gpus is not None
-                else [ev.parts[j].alternatives[i].costs.gpus for j in self.p.served[i]]
-            )
-            hit = np.zeros(n, dtype=bool)  # a sample with several fleets past it counts once
-            for gpus in fleets:
-                if gpus is None:
-                    continue
-                g = np.broadcast_to(np.nan_to_num(gpus, nan=0.0), (n, np.shape(gpus)[-1]))
-                hit |= np.any(g > MAX_FLEET_GPUS, axis=-1)
-                worst = np.unravel_index(int(np.argmax(g)), g.shape)
-                if float(g[worst]) > self.most[i][0]:
-                    self.most[i] = (float(g[worst]), int(worst[1]) + 1)
-            self.past[i] += int(np.sum(hit))
-
-    def lines(self, samples: int, paths: list[str]) -> list[str]:
-        """One line per alternative with samples past the cap."""
-        from payback.figures import share_text
-        from payback.scenario.checks import fleet_limit, gpu_count
-
-        varied = [path for path in paths if path.rsplit(".", 1)[-1] in _SIZES_A_FLEET]
-        out = []
-        for i, past in enumerate(self.past):
-            if not past:
-                continue
-            name = self.p.scenario.alternatives[i].name
-            gpus, month = self.most[i]
-            out.append(
-                f"alternatives.{i} ({name!r}): {past:,} of {samples:,} samples "
-                f"({share_text(past / samples)}) size a fleet past the cap, up to {gpu_count(gpus)} GPUs "
-                f"(month {month}); {fleet_limit()}. The sampled figures count them: narrow "
-                + (", ".join(varied) if varied else "the ranges that size the fleet")
-            )
-        return out
+def _fleets(p: Portfolio, ev: Any) -> list[list[FloatArray | None]]:
+    """Each alternative's fleets (:mod:`payback.studies.fleet_cap` counts the samples past
+    the cap): the shared one, or each served workload's own."""
+    return [
+        [outcome.gpus]
+        if outcome.gpus is not None
+        else [ev.parts[j].alternatives[i].costs.gpus for j in p.served[i]]
+        for i, outcome in enumerate(ev.alternatives)
+    ]
 
 
 # ---------------------------------------------------------------- sensitivity and solve

@@ -22,14 +22,10 @@ from payback.errors import PaybackError
 from payback.finance import share_paid_back_within
 from payback.finance._types import FloatArray
 from payback.finance.cashflow import saves_nothing
-from payback.scenario import (
-    FieldRange,
-    Scenario,
-    field_range,
-    value_at,
-)
+from payback.scenario import FieldRange, Scenario, field_range, value_at
 from payback.scenario.distributions import Distribution, Uniform
 from payback.studies import SOBOL_SAMPLES
+from payback.studies.fleet_cap import FleetsPastCap, scenario_fleets
 
 __all__ = [
     "AlternativeUncertainty",
@@ -213,6 +209,8 @@ class MonteCarlo:
     inputs: list[str]
     """Paths of the sampled inputs."""
     alternatives: list[AlternativeUncertainty]
+    warnings: list[str] = field(default_factory=list)
+    """An option's samples whose fleet passes the GPU cap (:mod:`~payback.studies.fleet_cap`)."""
 
 
 def _percentiles(values: FloatArray) -> list[float]:
@@ -308,8 +306,9 @@ def monte_carlo(
     resolved = as_resolved(scenario)
     inputs = uncertain_inputs(resolved, assume_when_none=False)
     horizon = resolved.scenario.scenario.horizon_months
+    past = FleetsPastCap.of_scenario(resolved.scenario)
     summaries = sample_outcomes(
-        lambda overrides: evaluate(resolved, overrides),
+        past.counting(lambda overrides: evaluate(resolved, overrides), scenario_fleets),
         inputs,
         samples,
         seed,
@@ -324,6 +323,7 @@ def monte_carlo(
         seed=seed,
         inputs=[i.path for i in inputs],
         alternatives=summaries,
+        warnings=past.lines(samples, [i.path for i in inputs]),
     )
 
 

@@ -47,7 +47,11 @@ def portfolio_sampled_warnings(result: object) -> list[str]:
     page's words, as `payback analyze --samples` says it on stderr; none for a scenario's
     own sampling (an :class:`Analysis`) or a portfolio's without such samples."""
     uncertainty = getattr(result, "uncertainty", None)
-    lines = uncertainty.get("warnings", []) if isinstance(uncertainty, dict) else []
+    lines = (
+        uncertainty.get("warnings", [])
+        if isinstance(uncertainty, dict)
+        else getattr(uncertainty, "warnings", [])
+    )
     return lines_in_page_words(lines)
 
 
