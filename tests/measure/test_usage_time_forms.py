@@ -56,13 +56,13 @@ NO_TIME = [
 ]
 
 
-def _tables(tmp_path: Path, postgres: Any) -> dict[str, Any]:
+def _tables(tmp_path: Path, postgres: Any, forms: list[str]) -> dict[str, Any]:
     """The same rows on every path: each path's function giving its profile."""
     import chdb.session
     import duckdb
     import psycopg
 
-    rows = [(t, 100 + i, 10) for i, t in enumerate(READ + NO_TIME)]
+    rows = [(t, 100 + i, 10) for i, t in enumerate(forms)]
     create = "CREATE TABLE forms (created_at {}, prompt_tokens int, completion_tokens int)"
     db = tmp_path / "forms.duckdb"
     with duckdb.connect(str(db)) as con:
@@ -98,17 +98,21 @@ def _tables(tmp_path: Path, postgres: Any) -> dict[str, Any]:
     }
 
 
-def test_text_times_read_alike_on_every_engine(tmp_path: Path, postgres: Any) -> None:
-    """Every read form lands on its hand-computed instant (15:00-15:50 UTC on March 2, or
-    midnight that day for 24:00 on March 1), every other is no time, on each of six paths."""
-    paths = _tables(tmp_path, postgres)
+def _profiles(tmp_path: Path, postgres: Any, forms: list[str]) -> dict[str, Any]:
+    paths = _tables(tmp_path, postgres, forms)
     try:
-        profiles = {name: profile() for name, profile in paths.items()}
+        return {name: profile() for name, profile in paths.items()}
     finally:
         import psycopg
 
         with psycopg.connect(postgres.url(), autocommit=True) as con:
             con.execute("DROP TABLE forms")
+
+
+def test_text_times_read_alike_on_every_engine(tmp_path: Path, postgres: Any) -> None:
+    """Every read form lands on its hand-computed instant (15:00-15:50 UTC on March 2, or
+    midnight that day for 24:00 on March 1), every other is no time, on each of six paths."""
+    profiles = _profiles(tmp_path, postgres, READ + NO_TIME)
     for name, got in profiles.items():
         assert got.rows["used"] == len(READ), name
         assert got.rows["unreadable_why"] == {"no time that reads as a date": len(NO_TIME)}, name
@@ -121,3 +125,30 @@ def test_text_times_read_alike_on_every_engine(tmp_path: Path, postgres: Any) ->
         # (the examples of unusable rows are not fetched from a database)
         assert {**got.rows, "examples": []} == {**profiles["csv"].rows, "examples": []}, name
         assert got.traffic == profiles["csv"].traffic, name
+
+
+CLOCK_CHANGES = [
+    "2026-03-08 02:30:00 America/New_York",  # skipped: 02:30 EST, 07:30 UTC (not 06:30)
+    "2026-04-05 02:30:00 Australia/Sydney",  # repeated: 02:30 AEST, 16:30 UTC on April 4
+    "2026-04-05 01:45:00 Australia/Lord_Howe",  # repeated half hour: +10:30, 15:15 UTC
+    "2026-10-25 02:30:00 Europe/Berlin",  # repeated: 02:30 CET, 01:30 UTC
+    "2026-11-01 01:30:00 America/New_York",  # repeated: 01:30 EST, 06:30 UTC (not 05:30)
+]
+
+
+def test_a_time_a_clock_change_skips_or_repeats_is_its_later_reading_everywhere(
+    tmp_path: Path, postgres: Any
+) -> None:
+    """A local time that a zone's clock change repeats or skips is read at the later of its
+    two readings (the offset after a repeat, before a skip: PostgreSQL's and DuckDB's
+    reading); ClickHouse read the earlier, an hour before (05:30 for 01:30 in New York on
+    November 1). Each path's first and last times, and the months of the other three."""
+    profiles = _profiles(tmp_path, postgres, CLOCK_CHANGES)
+    months = [("2026-03", 1), ("2026-04", 2), ("2026-10", 1), ("2026-11", 1)]
+    for name, got in profiles.items():
+        assert got.rows["used"] == len(CLOCK_CHANGES), name
+        assert got.span["first"] == "2026-03-08T07:30:00+00:00", name
+        assert got.span["last"] == "2026-11-01T06:30:00+00:00", name
+        by_month = [(m["month"], m["requests"]) for m in got.by_month if m["requests"]]
+        assert by_month == months, name
+        assert got.to_dict()["by_month"] == profiles["csv"].to_dict()["by_month"], name

@@ -24,10 +24,11 @@ read it as two hours west, DuckDB and ClickHouse as two hours east), a day first
 (``03/02/2026``: March 2 or February 3?), ``24:00`` past the minute (``24:00:01``), a space
 or a backslash between the date's parts, a minute in one digit.
 
-Left as each engine reads it: a local time that a zone's clock change repeats
-(``2026-11-01 01:30 America/New_York`` happens twice) is the later of the two on PostgreSQL
-and DuckDB, the earlier on ClickHouse; one it skips (``2026-03-08 02:30``) is read with the
-offset before the change on PostgreSQL and DuckDB, after it on ClickHouse: an hour apart.
+A local time that a zone's clock change repeats (``2026-11-01 01:30 America/New_York``
+happens twice) or skips (``2026-03-08 02:30``) is read at the later of its two readings,
+the zone's offsets before and after the change (06:30 and 07:30 UTC): as PostgreSQL and
+DuckDB read it, and ClickHouse now too (:func:`_ch_zoned`). The request is kept, at most an
+hour from when it was made, rather than dropped as no time.
 
 The patterns hold no backslash: they are the same in every engine's string literals.
 """
@@ -138,16 +139,33 @@ def _ch_zoned(text: str) -> str:
     zone as a constant but one: the Joda parse, which reads a name in each row (``z``), from
     ``yyyy-MM-dd HH:mm:ss`` (the time before the name, as parsed best-effort, written back),
     the fraction of the second added. A name is found in ``system.time_zones`` in any case
-    (the parse fails the query on a name it does not know, OrNull or not)."""
+    (the parse fails the query on a name it does not know, OrNull or not).
+
+    A local time ``L`` that a clock change repeats or skips is read at the later of its two
+    readings, as PostgreSQL and DuckDB read it; ClickHouse's parse gives the earlier. The
+    zone's offsets 3 hours before and after (never a clock change apart) differ by
+    ``Δ = P(L+3h) - P(L-3h) - 6h`` (``P``: the parse); where the parse gives the earlier
+    reading, ``L`` is in the change exactly where ``P(L+Δ) - P(L) ≠ Δ`` (the repeated
+    hour: ``2Δ``; the skipped one: 0), and the later reading is ``|Δ|`` after."""
     local = f"parseDateTime64BestEffortOrNull(replaceRegexpOne({text}, ' [^ ]+$', ''), 6, 'UTC')"
     names = (
         "(SELECT mapFromArrays(groupArray(lower(time_zone)), groupArray(time_zone)) "
         "FROM system.time_zones)"
     )
     zone = f"{names}[lower(replaceRegexpOne({text}, '^.* ', ''))]"
-    written = (
-        f"concat(formatDateTime({local}, '%Y-%m-%d %H:%i:%S'), ' ', if({zone} = '', 'UTC', {zone}))"
+
+    def parsed(at: str) -> str:  # P: µs since 1970 of the local time ``at`` in the zone
+        written = (
+            f"concat(formatDateTime({at}, '%Y-%m-%d %H:%i:%S'), ' ', "
+            f"if({zone} = '', 'UTC', {zone}))"
+        )
+        joda = f"parseDateTime64InJodaSyntaxOrNull({written}, 'yyyy-MM-dd HH:mm:ss z')"
+        return f"toUnixTimestamp64Micro({joda})"
+
+    delta = (
+        f"({parsed(f'addHours({local}, 3)')} - {parsed(f'addHours({local}, -3)')} - 21600000000)"
     )
-    seconds = f"toUnixTimestamp64Micro(parseDateTime64InJodaSyntaxOrNull({written}, 'yyyy-MM-dd HH:mm:ss z'))"
+    shifted = parsed(f"addSeconds({local}, intDiv({delta}, 1000000))")
+    later = f"if({delta} != 0 AND {shifted} - {parsed(local)} != {delta}, abs({delta}), 0)"
     fraction = f"(toUnixTimestamp64Micro({local}) % 1000000 + 1000000) % 1000000"
-    return f"if({zone} = '', NULL, {seconds} + {fraction})"
+    return f"if({zone} = '', NULL, {parsed(local)} + {later} + {fraction})"
