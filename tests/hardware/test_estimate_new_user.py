@@ -179,11 +179,12 @@ def test_the_factors_used_are_stated_for_the_gpu_and_precision() -> None:
     l40s = CAT.gpu("l40s")
     assert factors_text(factors_used(sv.VLLM, l40s, "fp8")) == (
         "bandwidth 0.85 of peak (KV reads 0.71), prefill MFU 0.67, decode MFU 0.5, step "
-        "overhead 1 ms + 30 µs a layer, 8.3 ms a request outside the steps; ada bandwidth ×0.95; "
+        "overhead 1 ms + 30 µs a layer, 8.5 ms a request outside the steps; ada bandwidth ×0.95; "
         "tensor peak share ×0.75"
     )
     assert factors_text(factors_used(sv.SGLANG, CAT.gpu("h100-sxm"), "int4")).endswith(
-        "step overhead 0.5 ms + 30 µs a layer; weight-only bandwidth ×0.95"
+        "step overhead 0.5 ms + 30 µs a layer, no time a request outside the steps counted "
+        "(none measured); weight-only bandwidth ×0.95"
     )
     code, out, _ = run("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l40s",
                        "--precision", "fp8", "--json")  # fmt: skip

@@ -4,6 +4,7 @@ and the time to the first token with queueing (an M/D/1 queue on the prompt stre
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 
 import numpy as np
@@ -45,7 +46,8 @@ def test_half_load_by_hand_vllm_on_an_h100() -> None:
     # prompt's 1,000 tokens fit in one step's spare budget (8,192 - B), so k = 1 and the
     # prompt's service s is one decode step of B carrying all 1,000 of its tokens:
     # ttft = h + step / 2 + rho / (2 (1 - rho)) x s + s, rho = arrivals x s, h = vLLM's
-    # 8.3 ms a request outside the steps.
+    # 8.5 ms a request outside the steps; a step is under way when anything decodes,
+    # 1 - exp(-arrivals x 200 x step) of the time (here all but 1e-9 of it).
     engine = on_gpu(sv.VLLM, H100)
     args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
     grid = np.arange(1, 65, dtype=np.float64)
@@ -66,7 +68,9 @@ def test_half_load_by_hand_vllm_on_an_h100() -> None:
         )
     )
     rho = arrivals * service
-    ttft = 8.3e-3 + step / 2 + rho / (2 * (1 - rho)) * service + service
+    busy = -math.expm1(-arrivals * 200 * step)
+    assert busy == pytest.approx(1.0, abs=1e-8)
+    ttft = 8.5e-3 + busy * step / 2 + rho / (2 * (1 - rho)) * service + service
     result = estimate_serving(
         LLAMA8, H100, "bf16", input_tokens=1000, output_tokens=200, batch=64, utilization=0.5
     )
@@ -206,7 +210,7 @@ def test_closed_loop_beyond_the_batch_cap_waits_for_a_slot() -> None:
 
 
 def test_one_client_is_a_lone_request() -> None:
-    # one client: its prompt reaches the engine after vLLM's 8.3 ms outside the steps and
+    # one client: its prompt reaches the engine after vLLM's 8.5 ms outside the steps and
     # finds it idle (no step under way), then goes through in one step carrying all of it
     # (the M/D/1 wait at the loop's own rate X, busy X x s);
     # the one request is decoding only part of the time, so B < 1 solves Little's law,
@@ -233,7 +237,7 @@ def test_one_client_is_a_lone_request() -> None:
     x = float(rates.requests_per_s)
     assert x == pytest.approx(b / (200 * step), rel=1e-9)
     rho = x * service
-    phase = 8.3e-3 + rho / (2 * (1 - rho)) * service + service
+    phase = 8.5e-3 + rho / (2 * (1 - rho)) * service + service
     assert 0.9 < b < 1
     assert x * (phase + 199 * step) == pytest.approx(1, rel=1e-4)
     assert loop.requests_per_s == pytest.approx(x, rel=1e-9)
@@ -282,12 +286,12 @@ def test_several_clients_wait_out_the_step_under_way() -> None:
     # step's X x (ttft + 99 step) is not 4
 
 
-def test_a_prompt_longer_outside_than_a_step_waits_for_the_next_boundary() -> None:
+def test_a_prompt_longer_outside_than_half_a_step_waits_half_a_step_after_it() -> None:
     # Qwen2.5-0.5B on an A100 80GB, 32 clients of 104/211 tokens (row L15): a step of about
-    # 2.4 ms is shorter than vLLM's 8.3 ms a request outside the steps, so a client's next
-    # prompt, sent at a step's end, reaches the engine 8.3 ms later and goes in at the
-    # first step boundary after that, ceil(8.3 / step) steps on: ttft = ceil(h / step) x
-    # step + rho / (2 (1 - rho)) x s + s, at the B Little's law settles on
+    # 2.4 ms is shorter than vLLM's 8.5 ms a request outside the steps, so a client's next
+    # prompt, sent at a step's end, reaches the engine 8.5 ms later, at a phase of the steps
+    # their varying lengths spread, and waits half a step on average: ttft = h + step / 2
+    # + rho / (2 (1 - rho)) x s + s, at the B Little's law settles on
     qwen, a100 = CAT.model("qwen2.5-0.5b"), CAT.gpu("a100-80gb")
     engine = on_gpu(sv.VLLM, a100)
     args = serving_shape(qwen, a100, "bf16", 1, engine)
@@ -317,10 +321,8 @@ def test_a_prompt_longer_outside_than_a_step_waits_for_the_next_boundary() -> No
     )
     x = float(rates.requests_per_s)
     rho = x * service
-    boundary = math.ceil(8.3e-3 / step) * step
-    assert 2e-3 < step < 8.3e-3 / 3  # at least 4 steps on
-    assert boundary >= 8.3e-3
-    ttft = boundary + rho / (2 * (1 - rho)) * service + service
+    assert 2e-3 < step < 8.5e-3 / 2
+    ttft = 8.5e-3 + step / 2 + rho / (2 * (1 - rho)) * service + service
     assert loop.ttft_s == pytest.approx(ttft, rel=1e-4)
     assert x * (ttft + 210 * step) == pytest.approx(32, rel=1e-4)
     # with no time outside the steps the prompt would wait out one step only
@@ -337,6 +339,91 @@ def test_a_prompt_longer_outside_than_a_step_waits_for_the_next_boundary() -> No
         ).ttft_s
         < loop.ttft_s - 5e-3
     )
+
+
+def test_one_more_client_never_brings_the_first_token_sooner_across_half_a_step() -> None:
+    # 256/100 tokens on an H100: from 39 to 40 clients the step passes 8.3 ms, about twice
+    # vLLM's 8.5 ms outside the steps over two; the wait for the step under way, max(step,
+    # h + step / 2), is continuous there (a count of whole steps after h fell from 3 to 2
+    # steps and the first token from 28.7 to 20.7 ms)
+    engine = on_gpu(sv.VLLM, H100)
+    args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
+    short = {"mean_context": 306.0, "input_tokens": 256.0, "output_tokens": 100.0}
+    at = [
+        latency_at_concurrency(
+            args,
+            concurrency=n,
+            batch_cap=128,
+            budget=8192.0,
+            engine=engine,
+            cached_share=0.0,
+            **short,
+        )
+        for n in range(30, 50)
+    ]
+    assert all(a.ttft_s <= b.ttft_s + 1e-12 for a, b in itertools.pairwise(at))
+    assert all(a.e2e_s <= b.e2e_s + 1e-12 for a, b in itertools.pairwise(at))
+    assert at[9].tpot_s < 8.5e-3 < at[10].tpot_s * 1.05
+
+
+def test_the_unloaded_first_token_is_the_loaded_one_as_the_load_goes_to_nothing() -> None:
+    # a Poisson stream of almost no requests finds nothing decoding (no step under way)
+    # and no prompt ahead: its first token is the unloaded one, for each engine that
+    # chunks prompts (within 0.5%: the loaded path's smallest batch decodes one sequence
+    # in the prompt's step)
+    for engine in (sv.VLLM, sv.SGLANG, sv.TRTLLM):
+        for gpu in (H100, CAT.gpu("a100-80gb")):
+            idle = estimate_serving(
+                LLAMA8,
+                gpu,
+                "bf16",
+                input_tokens=1000,
+                output_tokens=200,
+                engine=engine,
+                utilization=1e-6,
+            )
+            assert idle.ttft_at_utilization_ms == pytest.approx(idle.ttft_ms, rel=5e-3)
+
+
+def test_static_batches_count_the_time_outside_the_steps_in_a_closed_loop() -> None:
+    # an engine without mixed steps and 5 ms a request outside them: one client's first
+    # token is 5 ms later than with none (the prompt's prefill and the wait alike)
+    engine = on_gpu(dataclasses.replace(sv.LEAN, request_overhead_s=5e-3), H100)
+    args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
+    bare = dataclasses.replace(engine, request_overhead_s=0.0)
+    loops = [
+        latency_at_concurrency(args, concurrency=1, batch_cap=64, budget=np.inf, engine=e, **LOAD)
+        for e in (engine, bare)
+    ]
+    assert loops[0].ttft_s - loops[1].ttft_s == pytest.approx(5e-3, rel=0.01)
+
+
+def test_prompt_tokens_a_step_carries_reach_the_experts() -> None:
+    # a mixture of 8 GB of routed experts, 1 in 8 a token, 1 GB of shared weights, nothing
+    # decoding, a step carrying 8 prompt tokens: they touch 1 - (7/8)^8 = 65.6% of the
+    # experts, read at 0.85 of 1 TB/s (no overheads, no arithmetic)
+    engine = dataclasses.replace(sv.VLLM, step_overhead_s=0.0, layer_overhead_s=0.0)
+    step = sv.decode_step_seconds(
+        batch=0.0,
+        context=0.0,
+        params=1.0,
+        weights=1e9,
+        kv_bytes_per_token=0.0,
+        layers=1,
+        attention_width=1,
+        hidden_size=1,
+        tensor_parallel=1,
+        bandwidth=1e12,
+        peak_flops=1e30,
+        interconnect=1e12,
+        expert_weights=8e9,
+        expert_share=0.125,
+        prefill_tokens=8.0,
+        engine=engine,
+    )
+    touched = 1 - 0.875**8
+    assert touched == pytest.approx(0.656, abs=5e-4)
+    assert float(step) == pytest.approx((1e9 + 8e9 * (1 - 0.875**8)) / 0.85 / 1e12, rel=1e-9)
 
 
 @settings(max_examples=10, deadline=None)
@@ -469,7 +556,7 @@ def test_a_run_of_requests_by_hand() -> None:
     first, after = startup_burst(
         args, clients=16, input_tokens=256.0, cached_share=0.0, budget=2048.0, engine=engine
     )
-    first = first + 8.3e-3  # each prompt's time outside the steps
+    first = first + 8.5e-3  # each prompt's time outside the steps
     ends = first.max() + (99 - after) * steady.tpot_s
     # E / N, the loop's own time between requests (1 / X up to the batch grid's step)
     assert steady.e2e_s / 16 == pytest.approx(1 / steady.requests_per_s, rel=0.02)

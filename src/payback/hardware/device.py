@@ -194,7 +194,7 @@ def factors_text(factors: dict[str, object]) -> str:
 
     >>> from payback.catalog import default_catalog
     >>> print(factors_text(factors_used(sv.VLLM, default_catalog().gpu("h100-sxm"), "bf16")))
-    bandwidth 0.85 of peak (KV reads 0.71), prefill MFU 0.67, decode MFU 0.5, step overhead 1 ms + 30 µs a layer, 8.3 ms a request outside the steps
+    bandwidth 0.85 of peak (KV reads 0.71), prefill MFU 0.67, decode MFU 0.5, step overhead 1 ms + 30 µs a layer, 8.5 ms a request outside the steps
     """
     f: dict[str, Any] = factors
     text = (
@@ -203,8 +203,12 @@ def factors_text(factors: dict[str, object]) -> str:
         f"{f['decode_mfu']:.3g}, step overhead {f['step_overhead_s'] * 1e3:.3g} ms + "
         f"{f['layer_overhead_s'] * 1e6:.3g} µs a layer"
     )
-    if f.get("request_overhead_s"):
-        text += f", {f['request_overhead_s'] * 1e3:.3g} ms a request outside the steps"
+    outside = f.get("request_overhead_s", 0.0)
+    text += (
+        f", {outside * 1e3:.3g} ms a request outside the steps"
+        if outside
+        else ", no time a request outside the steps counted (none measured)"
+    )
     for key, what in (
         ("family_bandwidth", f"{f['family']} bandwidth"),
         ("weight_bandwidth", "weight-only bandwidth"),

@@ -120,7 +120,9 @@ class ServingEstimate:
     tpot_ms: float
     """Time per output token at ``batch`` and the mean context [ms]."""
     ttft_ms: float
-    """Time to first token of a request on an unloaded replica: its prefill and one step [ms]."""
+    """Time to first token of a request on an unloaded replica [ms]: its prompt's steps
+    (with mixed steps; without, its prefill and one step) and the engine's time a request
+    outside its steps."""
     input_tokens: float
     output_tokens: float
     replica_requests_per_s: float

@@ -40,14 +40,14 @@ FIRST_TOKEN_RUNS: dict[str, FirstTokenRuns] = {
 }
 """The first-token caution's rows by the GPU family they ran on: vLLM's Mistral-7B on an
 RTX 4090. The Ampere rows (vLLM 0.20.1 in process on an A100 80GB, AccelMark: L14-L16,
-Q1-Q7) are within the goal, at 0.92-1.17x, since a request's time outside the engine's
-steps is counted (:attr:`~payback.hardware.serving.ServingEngine.request_overhead_s`)."""
+Q1-Q7) are within the goal on average (0.92-1.19x a row) since a request's time outside
+the engine's steps is counted (:attr:`~payback.hardware.serving.ServingEngine.request_overhead_s`)."""
 FIRST_TOKEN_FIXED_MS = 20.0
 """The first-token caution's second threshold [ms], on an Ada GPU: under it an HTTP
 server's time a request is a large share of the first token at any load. A prompt served
 alone by vLLM's OpenAI server on an RTX 4090 and an L4 spent 17-18 ms outside the engine's
 steps (docs/accuracy.md, 'Where the goal is missed'), of which the estimate counts vLLM's
-8.3 ms in process; L9 (58 ms estimated, 10% of capacity) is outside and within the
+8.5 ms in process; L9 (58 ms estimated, 10% of capacity) is outside and within the
 goal."""
 
 

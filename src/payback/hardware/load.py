@@ -25,8 +25,10 @@ class ReplicaRates:
     """Seconds to prefill one prompt (its uncached part)."""
     requests_per_s: Any
     ttft_s: Any
-    """Time to the first token of a request arriving alone: its prefill (or one read of
-    the weights, whichever is longer) and one decode step."""
+    """Time to the first token of a request arriving alone: with mixed steps its prompt's
+    steps (:func:`prompt_service_seconds` with nothing else decoding); without, its
+    prefill (or one read of the weights, whichever is longer) and one decode step; then
+    the engine's time a request outside its steps."""
     running: Any
     """Sequences running together at full load: the batch, or fewer when the token
     budget of a step holds no more (:func:`payback.hardware.serving.mixed_batch`)."""
@@ -154,7 +156,8 @@ def replica_rates(
     )
     first_step = sv.decode_step_seconds(batch=1.0, context=prompt, engine=engine, **args)
     # mixed steps: the prompt's chunks ride on steps of an idle replica, the last one's
-    # sampling giving the first token, as under load (latency_at_utilization) at no load
+    # sampling giving the first token, as under load (latency_at_utilization) as the
+    # load goes to nothing
     riding = prompt_service_seconds(
         args,
         0.0,
@@ -263,7 +266,9 @@ def loaded_latency_arrays(
     mixed = np.isfinite(limit[:, 0])
     queued = np.where(mixed, service, prefill)
     wait = sv.queue_wait(busy=arrival * queued, service_s=queued)
-    ttft = engine.request_overhead_s + np.where(mixed, step / 2.0, 0.0) + wait + service
+    # a step is under way when anything decodes: M/G/∞ occupancy, P(B ≥ 1) = 1 − e^(−λ·O·step)
+    under_way = -np.expm1(-arrival * max(output_tokens, 1.0) * step)
+    ttft = engine.request_overhead_s + np.where(mixed, under_way * step / 2.0, 0.0) + wait + service
     return busy_batch, step, ttft
 
 
@@ -307,10 +312,13 @@ def latency_at_utilization(
     - Time to first token with mixed steps: the n new prompt tokens go through in chunks
       of what the step's budget leaves, budget − B tokens: k = ⌈n / (budget − B)⌉ steps,
       each carrying n/k of them (:func:`prompt_service_seconds`, s), after half a step on
-      average for the one under way, and after the prompts queued before them on that
-      chunk stream, an M/D/1 queue busy ρ = λ · s: ttft = step / 2 + ρ / (2 (1 − ρ)) · s + s.
+      average for the one under way (when one is: the share of time anything decodes,
+      1 − e^(−λ · O · step), as the occupancy of an M/G/∞ system is Poisson), and after
+      the prompts queued before them on that chunk stream, an M/D/1 queue busy ρ = λ · s:
+      ttft = h + busy · step / 2 + ρ / (2 (1 − ρ)) · s + s, h the engine's time a request
+      outside its steps (:attr:`~payback.hardware.serving.ServingEngine.request_overhead_s`).
     - Without mixed steps a prompt is prefilled alone: the queue's service is its prefill,
-      ρ = λ · prefill, and ttft = wait + prefill + one step.
+      ρ = λ · prefill, and ttft = h + wait + prefill + one step.
     """
     running, step, ttft = loaded_latency_arrays(
         args,
@@ -429,9 +437,10 @@ def _closed_loop(
     outside = load["engine"].request_overhead_s
     if np.isfinite(load["budget"]):
         busy = rps * service
-        # sent when its predecessor's last step ends, in at the first step boundary after
-        # its time outside the steps (at least the next one); an idle engine takes it then
-        boundary = steps * np.maximum(np.ceil(outside / steps), 1.0)
+        # sent when its predecessor's last step ends: in at the next boundary (a whole
+        # step) when its time outside the steps is short; past half a step, at a phase the
+        # steps' varying lengths spread, half a step on average after it arrives
+        boundary = np.maximum(steps, outside + steps / 2.0)
         under_way = boundary if concurrency > 1 else outside
         phase = under_way + sv.queue_wait(busy=busy, service_s=service) + service
     else:
@@ -469,8 +478,12 @@ def latency_at_concurrency(
     at a step's end, and the engine has by then launched the next step for the
     sequences still decoding; the prompt reaches the scheduler during that step and
     waits it out (vLLM V1's ``EngineCore.run_busy_loop`` takes new requests from its
-    input queue only between steps: schedule, execute, update). With one client nothing
-    else decodes and the idle engine takes the prompt at once. Source: the run's
+    input queue only between steps: schedule, execute, update). Where the engine's time
+    a request outside its steps, h, is over half a step, the prompt reaches the
+    scheduler h after it was sent, at a phase of the steps that their varying lengths
+    (steps with prompt chunks and without) spread, and waits half a step on average:
+    max(step, h + step / 2) in all. With one client nothing else decodes and the idle
+    engine takes the prompt h after it was sent. Source: the run's
     schedule (``benchmarks/closed_loop_schedule.py``): with any time at all between a
     request's end and its successor reaching the engine, the mean first token at 4
     clients of rows L9-L13 goes from 38 to 58 ms (63 measured); no factor. Little's law

@@ -147,18 +147,18 @@ class ServingEngine:
     """Factors a calibration measured on the device (not scaled by the GPU family)."""
 
 
-VLLM = ServingEngine(request_overhead_s=8.3e-3)
+VLLM = ServingEngine(request_overhead_s=8.5e-3)
 """vLLM (V1): continuous batching with chunked prefill. ``vllm serve`` runs at most 256
 sequences and 2,048 tokens a step, and 1,024 sequences and 8,192 tokens on GPUs of 70 GiB
 or more other than the A100 (``EngineArgs.get_batch_defaults`` in
 vllm/engine/arg_utils.py; larger budgets lowered A100 throughput, vLLM PR #17885). Its
 per-step cost, 1.0 ms plus 30 µs a layer, covers the Python scheduler, sampling and
-output processing. A request's 8.3 ms outside the steps is what a prompt served alone on
-an A100 80GB took beyond its modelled prefill and first step, vLLM 0.20.1 called in
-process with no HTTP server (AccelMark's interactive runs, first token 27.8 ms for Llama 3
-8B and 11.2 ms for Qwen2.5-0.5B: 7.7 and 8.9 ms more; rows S51, S52 of
-docs/accuracy.md). An HTTP server adds its own (about 18 ms in all on an L4's host, row
-S46's run at one client)."""
+output processing. A request's 8.5 ms outside the steps is what a prompt served alone on
+an A100 80GB took beyond its modelled prompt step, vLLM 0.20.1 called in process with no
+HTTP server (AccelMark's interactive runs, first token 27.78 ms for Llama 3 8B and
+11.24 ms for Qwen2.5-0.5B against 19.70 and 2.29 ms of steps: 8.1 and 9.0 ms more, their
+mean; rows S51, S52 of docs/accuracy.md). An HTTP server adds its own (about 18 ms in all
+on an L4's host, row S46's run at one client)."""
 
 SGLANG = ServingEngine(
     name="sglang",
@@ -345,8 +345,8 @@ def decode_step_seconds(
 
     A mixed step (chunked prefill) also computes ``prefill_tokens`` prompt tokens, whose
     matrix multiplications take ``prefill_compute_s`` at the prefill utilisation: they
-    add to the step's compute, which overlaps the step's memory reads, and to its
-    all-reduces.
+    add to the step's compute, which overlaps the step's memory reads, to its
+    all-reduces, and (P of them) to the tokens that reach a mixture's experts.
 
     ``params`` are the parameters in matrix multiplies a token uses and ``weights`` the
     bytes of those every token uses (both without an untied input embedding, which is
@@ -355,7 +355,7 @@ def decode_step_seconds(
     ``kv_bytes_per_token`` is the whole replica's KV cache per token (copies included).
 
     C'      = C − (L_w / L) · max(C − W, 0)        (sliding-window layers hold ≤ W tokens)
-    memory  = ((W + X · (1 − (1 − k/E)^B)) / efficiency + B · C' · kv / kv_efficiency)
+    memory  = ((W + X · (1 − (1 − k/E)^(B+P))) / efficiency + B · C' · kv / kv_efficiency)
               / (tp · BW)
     compute = (2 N + 4 · L · H·d · C') · B / (tp · peak · decode_mfu)
     step    = max(memory, compute + prefill) + overhead + L · layer_overhead
