@@ -152,3 +152,45 @@ def test_a_time_a_clock_change_skips_or_repeats_is_its_later_reading_everywhere(
         by_month = [(m["month"], m["requests"]) for m in got.by_month if m["requests"]]
         assert by_month == months, name
         assert got.to_dict()["by_month"] == profiles["csv"].to_dict()["by_month"], name
+
+
+def test_a_clickhouse_without_the_zone_parse_reads_the_rest_and_no_zone_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ClickHouse server before 24.10 has no parseDateTime64InJodaSyntaxOrNull (and its
+    Joda parse reads no zone name): the query names it only where the server has it, so an
+    older server reads every other form and calls a zone's name no time, where the query
+    would fail on any text time."""
+    import chdb.session
+
+    from payback.measure.usage import engines
+
+    rows = [(t, 100 + i, 10) for i, t in enumerate(READ)]
+    session = chdb.session.Session(str(tmp_path / "chdb"))
+    session.query(
+        "CREATE TABLE forms (created_at String, prompt_tokens Int32, completion_tokens Int32) "
+        "ENGINE = MergeTree ORDER BY tuple()"
+    )
+    values = ", ".join(f"('{t}', {i}, {o})" for t, i, o in rows)
+    session.query(f"INSERT INTO forms VALUES {values}")
+    session.close()
+    url = f"chdb://{tmp_path / 'chdb'}"
+    monkeypatch.setattr(engines, "CH_ZONES", "SELECT 0")
+    got = profile_database(url, table="forms")
+    named = [t for t in READ if "/" in t.split(" ")[-1]]
+    assert len(named) == 6
+    assert got.rows["used"] == len(READ) - len(named)
+    assert got.rows["unreadable_why"] == {"no time that reads as a date": len(named)}
+    monkeypatch.undo()
+    assert profile_database(url, table="forms").rows["used"] == len(READ)
+    # what an older server would fail on is not in its query
+    from payback.measure.usage import parse_columns
+    from payback.measure.usage.tables import Table, profile_query
+
+    columns = {"created_at": "String", "prompt_tokens": "Int32", "completion_tokens": "Int32"}
+    named_ts = parse_columns("ts=created_at,input=prompt_tokens,output=completion_tokens")
+    for zones in (True, False):
+        sql = profile_query(
+            Table(None, "forms", columns, zones=zones), "generic", named_ts, dialect="clickhouse"
+        )
+        assert ("JodaSyntax" in sql) == ("time_zones" in sql) == zones

@@ -111,7 +111,7 @@ def duckdb_number(x: str) -> str:
     )
 
 
-def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
+def render(duckdb_sql: str, dialect: str, *, final: bool = False, zones: bool = True) -> str:
     """DuckDB SQL with the ``PAYBACK_*`` functions in ``dialect`` (via SQLGlot).
 
     - ``PAYBACK_EPOCH_US(t)``: microseconds since 1970 of a time (one without a zone is UTC);
@@ -123,21 +123,24 @@ def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
     - and ``a // b`` is integer division (``intDiv`` on ClickHouse, where SQLGlot casts a
       float; ``/`` of two bigints on PostgreSQL, where SQLGlot writes ``DIV``, a numeric);
     - on PostgreSQL the subqueries in :data:`FENCED` get ``OFFSET 0`` (see below);
-    - on ClickHouse, with ``final``, the table is read ``FINAL`` (each row's last version)."""
+    - on ClickHouse, with ``final``, the table is read ``FINAL`` (each row's last version),
+      and without ``zones`` (a server older than 24.10) text ending in a zone's name is no
+      time (:func:`timetext.clickhouse`)."""
     import sqlglot
 
     if dialect not in DIALECTS:
         raise PaybackError.bad("dialect", repr(dialect), f"one of {', '.join(DIALECTS)}")
     tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
-    return str(tree.transform(_Rewrite(dialect, final)).sql(dialect, pretty=True))
+    return str(tree.transform(_Rewrite(dialect, final, zones)).sql(dialect, pretty=True))
 
 
 class _Rewrite:
     """One node of the DuckDB tree as ``dialect`` needs it (SQLGlot's ``transform``)."""
 
-    def __init__(self, dialect: str, final: bool) -> None:
+    def __init__(self, dialect: str, final: bool, zones: bool = True) -> None:
         self.dialect = dialect
         self.final = final
+        self.zones = zones
 
     def sql_of(self, node: Any) -> str:
         return str(node.sql(self.dialect))
@@ -240,7 +243,7 @@ class _Rewrite:
 
         x = self.sql_of(args[0])
         if self.dialect == "clickhouse":
-            return self.parse(timetext.clickhouse(f"trimBoth(toString({x}))"))
+            return self.parse(timetext.clickhouse(f"trimBoth(toString({x}))", zones=self.zones))
         if self.dialect == "postgres":
             return self.parse(timetext.postgres(f"BTRIM(CAST({x} AS TEXT))"))
         if self.dialect == "duckdb":

@@ -35,7 +35,7 @@ The patterns hold no backslash: they are the same in every engine's string liter
 
 from __future__ import annotations
 
-__all__ = ["BEFORE_1970", "ISO_TIME", "TIME_TEXT", "clickhouse", "duckdb", "postgres"]
+__all__ = ["BEFORE_1970", "CH_ZONES", "ISO_TIME", "TIME_TEXT", "clickhouse", "duckdb", "postgres"]
 
 ISO_TIME = (
     "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
@@ -61,6 +61,10 @@ TIME_TEXT = (
 )
 """Every text read as a time (:data:`ISO_TIME` and the rest; see the module docstring)."""
 _ZONED = f" {ZONE_NAME}$"
+
+CH_ZONES = "SELECT count() FROM system.functions WHERE name = 'parseDateTime64InJodaSyntaxOrNull'"
+"""Whether a ClickHouse server parses a zone's name in each row (24.10 and later): the
+function came with the Joda parse's ``z`` (the ``zones`` of :func:`clickhouse`)."""
 
 BEFORE_1970 = -3_600_000_000
 """Microseconds of 1969-12-31 23:00 UTC: a time before 1970 (an unusable row's), for the
@@ -117,16 +121,19 @@ def _pg_zone_ok(text: str) -> str:
     return f"CASE WHEN {text} ~ '{_ZONED}' THEN {zone} IN {known} ELSE TRUE END"
 
 
-def clickhouse(text: str) -> str:
+def clickhouse(text: str, *, zones: bool = True) -> str:
     """ClickHouse SQL of the microseconds of ``text`` (trimmed text): its best-effort parse,
     only on text of :data:`TIME_TEXT` (it reads more: a date without its year, seconds
     since 1970); a zone name through :func:`_ch_zoned`. ``if`` evaluates a branch only on
-    the rows that take it, so a row of :data:`ISO_TIME` costs what it did."""
+    the rows that take it, so a row of :data:`ISO_TIME` costs what it did. Without
+    ``zones`` (a server before 24.10, whose Joda parse reads no zone name, and which has no
+    ``parseDateTime64InJodaSyntaxOrNull``: the query would fail on any text) a zone's name
+    is no time there."""
     parsed = f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull({text}, 6, 'UTC'))"
     year_zero = f"substring({text}, 1, 4) = '0000'"
     more = (
         f"if({year_zero}, {BEFORE_1970}, "
-        f"if(match({text}, '{_ZONED}'), {_ch_zoned(text)}, {parsed}))"
+        f"if(match({text}, '{_ZONED}'), {_ch_zoned(text) if zones else 'NULL'}, {parsed}))"
     )
     return (
         f"if(match({text}, '{ISO_TIME}'), if({year_zero}, {BEFORE_1970}, {parsed}), "
