@@ -192,6 +192,26 @@ def test_a_saving_broken_by_retraining_months_is_not_said_to_end() -> None:
     )
 
 
+def test_explain_does_not_blame_idle_time_alone_where_other_costs_weigh_as_much() -> None:
+    """The same file: escalation costs $655.20 in month 1 against $547 of idle GPU time;
+    scaled to zero it would pay back (month 12.3), so what is true of idle time alone is
+    said, not that it is why it never pays back."""
+    from helpers import EXAMPLES
+    from payback.report.fleet import why_paragraphs
+    from payback.scenario import parse_scenario
+    from payback.scenario.io import read_scenario_data
+
+    data = read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    result = analyze(parse_scenario(edited(data, "alternatives.0.escalation_share", 0.30)))
+    cause = why_paragraphs(result, 0)[1]
+    assert cause.startswith(
+        "It does not pay back within 24 months; without its idle GPU time it would. What "
+        "would change it: scaled to zero (busy GPU-hours only: $52 of GPU time in month 1 "
+        "instead of $584) it would pay back in month 12.3"
+    )
+    assert "why" not in cause
+
+
 def test_zero_one_time_but_more_expensive_never_pays_back() -> None:
     data = per_request_dict(baseline_per_1k=2.0, alternative_per_1k=3.0)
     data["alternatives"][0]["one_time"] = {}
