@@ -114,8 +114,13 @@ def serve(
         str(MAX_SCENARIO_BYTES // 2**20),
         "--client.toolbarMode",
         "minimal",
-        "--theme.primaryColor",
-        "#1f5f9f",  # blue: the page keeps red for problems
+        # blue: the page keeps red for problems; set for the light and the dark theme each,
+        # so the page follows the browser's light or dark preference (a [theme] colour
+        # alone makes one light theme, and a dark-mode reader got a white page)
+        "--theme.light.primaryColor",
+        "#1f5f9f",
+        "--theme.dark.primaryColor",
+        "#4a90d9",
         "--",
         *([str(file.resolve())] if file else []),
     ]

@@ -32,6 +32,7 @@ from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
 from payback.web.answer import ranged_words, verdict_headline, whole_percent
+from payback.web.colours import for_dark
 from payback.web.fresh import Latest
 from payback.web.inputs import (
     Form,
@@ -45,7 +46,7 @@ from payback.web.inputs import (
     start,
     traffic_inputs,
 )
-from payback.web.look import STYLE, figure_key, fit_to_column
+from payback.web.look import REDRAW_KEY, STYLE, figure_key, fit_to_column, theme_watch
 from payback.web.portfolio import (
     portfolio_answer,
     report_html,
@@ -126,14 +127,20 @@ with st.sidebar:
     st.caption(f"Showing **{held.name}**. Nothing you upload is stored on the server.")
     st.header("Download")
     downloads = st.container()
+    # the charts are drawn for the theme the browser shows: a change of theme runs it again
+    st.button("Redraw", key=REDRAW_KEY)
+    st.html(theme_watch(st.context.theme.type), unsafe_allow_javascript=True)
 
 
 def show(chart: charts.Chart, where: str = "tab") -> None:
-    """A report chart, its title above it (plotly would cut a long one) and its note below."""
+    """A report chart, its title above it (plotly would cut a long one) and its note below;
+    in the dark theme, in colours that read on it (:func:`for_dark`)."""
     from payback.report.html import figure
 
     fig = figure(chart)
     fit_to_column(fig, chart)
+    if st.context.theme.type == "dark":  # the report's colours are for white paper
+        fig = for_dark(fig)
     st.markdown(f"**{chart.title}**")
     st.plotly_chart(
         fig, width="stretch", config={"displaylogo": False}, key=f"chart:{where}:{chart.key}"

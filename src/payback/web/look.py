@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["STYLE", "figure_key", "fit_to_column", "legend_lines"]
+__all__ = ["REDRAW_KEY", "STYLE", "figure_key", "fit_to_column", "legend_lines", "theme_watch"]
 
 # The answer stays in view: where the page is wide enough for the answer's column to hold
 # its figures and charts (about 340 px: the page's own width, sidebar open or not), that
@@ -59,10 +59,13 @@ STYLE = (
 [data-testid="stDataFrame"]::after {
   content: "›"; position: absolute; top: 0; right: 0; bottom: 0; width: 2.5rem;
   display: flex; align-items: center; justify-content: flex-end; padding-right: 0.3rem;
-  font-size: 1.75rem; color: rgba(49, 51, 63, 0.75); pointer-events: none; z-index: 1;
-  background: linear-gradient(to right, rgba(255, 255, 255, 0), rgba(255, 255, 255, 0.95) 65%);
+  font-size: 1.75rem; pointer-events: none; z-index: 1;
+  color: light-dark(rgba(49, 51, 63, 0.75), rgba(250, 250, 250, 0.75));  /* the theme's text */
+  background: linear-gradient(to right, transparent,
+    light-dark(rgba(255, 255, 255, 0.95), rgba(23, 22, 20, 0.95)) 65%);  /* and its page */
   opacity: 0; animation: more-to-the-right linear both; animation-timeline: --table-x;
 }
+.st-key-theme-redraw { display: none; }
 @keyframes more-to-the-right { 0%, 92% { opacity: 1; } 100% { opacity: 0; } }
 @media (max-width: 640px) {  /* two figures a row on a phone, not one; a smaller title */
   h1 { font-size: 1.75rem !important; padding-top: 0 !important; }
@@ -189,3 +192,51 @@ def fit_to_column(fig: Any, chart: Any) -> None:
     )
     if chart.key.startswith("tornado"):
         _names_above_bars(fig)
+
+
+REDRAW_KEY = "theme-redraw"
+"""The hidden button :func:`theme_watch` clicks (its key; ``.st-key-theme-redraw`` in
+:data:`STYLE` hides it)."""
+
+
+def theme_watch(drawn: str | None) -> str:
+    """A script that runs the page again when the browser's theme is no longer the one its
+    charts were drawn for (``drawn``: "light" or "dark", as ``st.context.theme.type``
+    says): a reader who turns the dark theme on or off, from the page's menu or the
+    system's setting, gets charts in its colours, where they kept the other theme's
+    (Streamlit runs nothing on a change of theme). It clicks the hidden button
+    :data:`REDRAW_KEY`, judging the theme as Streamlit does (light where the page's
+    background is light), and stops after two runs in a row that drew the other theme
+    than the one asked for, so a theme Streamlit misreads cannot run the page for ever.
+
+    >>> "paybackDrawn = 'dark';" in theme_watch("dark"), "paybackDrawn = null;" in theme_watch(None)
+    (True, True)
+    """
+    colour = repr(drawn) if drawn in ("light", "dark") else "null"
+    return f"""<script>
+(() => {{
+  window.paybackDrawn = {colour};
+  if (window.paybackAsked) {{
+    window.paybackMisses = window.paybackAsked === {colour} ? 0 : (window.paybackMisses || 0) + 1;
+    window.paybackAsked = null;
+  }}
+  if (window.paybackWatching) return;
+  window.paybackWatching = true;
+  const scheme = () => {{
+    const app = document.querySelector('[data-testid=stApp]');
+    const rgb = app && getComputedStyle(app).backgroundColor.match(/[\\d.]+/g);
+    if (!rgb) return null;
+    const [r, g, b] = rgb.map(Number);
+    return (0.299 * r + 0.587 * g + 0.114 * b) / 255 > 0.5 ? 'light' : 'dark';
+  }};
+  setInterval(() => {{
+    const now = scheme();
+    if (!now || !window.paybackDrawn || now === window.paybackDrawn) return;
+    const button = document.querySelector('.st-key-{REDRAW_KEY} button');
+    if (!button || (window.paybackMisses || 0) >= 2) return;
+    window.paybackDrawn = now;
+    window.paybackAsked = now;
+    button.click();
+  }}, 400);
+}})();
+</script>"""
