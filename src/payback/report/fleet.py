@@ -206,7 +206,12 @@ def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
             "idle GPU time it would"
         )
     if f"alternatives.{index}.usd_per_gpu_hour" in analysis.input_paths:
-        levers.append("`payback recommend` ranks smaller and cheaper GPUs for this traffic")
+        option = analysis.scenario.alternatives[index]
+        named = getattr(option, "model", None) or getattr(option, "models", None)
+        levers.append(
+            "`payback recommend` ranks smaller and cheaper GPUs for this traffic"
+            + ("" if named else " (give it the model to serve: --model ID)")
+        )
     if levers:
         listed = levers[0] if len(levers) == 1 else "; ".join(levers[:-1]) + "; " + levers[-1]
         cause += ". What would change it: " + listed + "."
