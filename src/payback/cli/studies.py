@@ -208,7 +208,8 @@ def solve(
         typer.Option(
             "--vary",
             help="The input to solve for, as a dotted path: traffic.requests_per_month, "
-            "alternatives.0.usd_per_gpu_hour, alternatives.0.quality.error_rate, ...",
+            "alternatives.0.usd_per_gpu_hour, alternatives.0.quality.error_rate, ... "
+            "(payback sensitivity FILE lists the file's inputs by path, ranked).",
             show_default=False,
         ),
     ],
