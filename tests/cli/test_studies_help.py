@@ -11,7 +11,7 @@ def test_solve_help_says_where_the_input_paths_are_listed() -> None:
     help gives as its first example."""
     code, out, _ = run("solve", "--help")
     assert code == 0
-    assert "(payback sensitivity FILE lists the file's inputs by path" in " ".join(
+    assert "as a dotted path, as payback sensitivity FILE lists a file's inputs:" in " ".join(
         out.replace("│", " ").split()
     )
     code, out, _ = run("sensitivity", str(EXAMPLES / "quarter-200k.toml"))

@@ -207,9 +207,9 @@ def solve(
         str,
         typer.Option(
             "--vary",
-            help="The input to solve for, as a dotted path: traffic.requests_per_month, "
-            "alternatives.0.usd_per_gpu_hour, alternatives.0.quality.error_rate, ... "
-            "(payback sensitivity FILE lists the file's inputs by path, ranked).",
+            help="The input to solve for, as a dotted path, as payback sensitivity FILE lists "
+            "a file's inputs: traffic.requests_per_month, alternatives.0.usd_per_gpu_hour, "
+            "alternatives.0.quality.error_rate, ...",
             show_default=False,
         ),
     ],
