@@ -1,5 +1,5 @@
-"""The lesson's demo, answered by payback: ``python3 main.py`` in a checkout with payback
-installed (``pip install .``).
+"""The lesson's demo, answered by payback: ``.venv/bin/python main.py`` in a checkout after
+the README's first command (which installs payback into ``.venv``).
 
 The lesson's ``breakeven()`` turns two prices per 1,000 requests and a one-time cost into
 "Break even after ~30,769 requests". Here payback gives that line, then three lines of

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["TIES_BELOW", "half_up", "rate_text", "share_text"]
+__all__ = ["TIES_BELOW", "WRITTEN_OUT", "far_text", "half_up", "rate_text", "share_text"]
 
 TIES_BELOW = 1e12
 """Amounts :func:`half_up` rounds: below it 14 significant digits keep every cent, and a
@@ -75,3 +75,33 @@ def share_text(share: float | None) -> str:
     if text == "100.0":
         return ">99.9%"
     return text + "%"
+
+
+WRITTEN_OUT = (1e-12, 1e18)
+"""Sizes a figure is written out in full between, both ends included (every output writes
+a month from 10^-12 and money up to 10^18 with no exponent): past them the digits are all
+zeros or noise (1e-320 was printed with 320 digits, 1e300 with 301). Outside,
+:func:`far_text` writes it in powers of ten."""
+
+
+def far_text(value: float, digits: int = 3) -> str | None:
+    """A figure too small or too large to write out (:data:`WRITTEN_OUT`) in powers of ten
+    as people write them, never an exponent (``1e-320``), to ``digits`` significant
+    figures; ``None`` for zero, a figure between (each output writes it in its own style)
+    and one that is not finite.
+
+    >>> far_text(1e-320), far_text(-9.876e-13), far_text(1.5e20), far_text(7.6923e31, 4)
+    ('1×10⁻³²⁰', '-9.88×10⁻¹³', '1.5×10²⁰', '7.692×10³¹')
+    >>> far_text(0.0), far_text(1e-12), far_text(1e18), far_text(float("inf"))
+    (None, None, None, None)
+    """
+    size = abs(value)
+    if not math.isfinite(size) or size == 0 or WRITTEN_OUT[0] <= size <= WRITTEN_OUT[1]:
+        return None
+    mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")

@@ -160,6 +160,58 @@ def test_never_pays_back_when_savings_turn_negative() -> None:
     assert alt.reason.startswith("savings end in month ")
 
 
+def test_a_saving_broken_by_retraining_months_is_not_said_to_end() -> None:
+    """The starter's alternative with 30% of requests escalated: $2,184 for the baseline
+    against $584 of GPUs, $655.20 of escalation and $300 of ops, so it saves $644.80 a
+    month, but $800 of retraining every 6 months makes months 6, 12, 18 and 24 cost
+    $155.20 more. By month 24: -$12,860 + 20 x $644.80 - 4 x $155.20 = -$584.80, and
+    at the average ($12,275.20 / 24 = $511.47) two more months recover it. It was said to
+    save "from month 1 to month 5, then costs more from month 6 on" and "never recovered"."""
+    from helpers import EXAMPLES
+    from payback.analysis.verdict import outcome_text
+    from payback.scenario import parse_scenario
+    from payback.scenario.io import read_scenario_data
+
+    data = read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    result = analyze(parse_scenario(edited(data, "alternatives.0.escalation_share", 0.30)))
+    alt = result.alternatives[0]
+    assert alt.break_even_month is None
+    by_hand = -12_860 + 20 * 644.80 - 4 * 155.20
+    assert alt.cumulative_savings_usd[-1] == pytest.approx(by_hand) == -584.80
+    assert round((12_860 - 584.80) / 24, 2) == 511.47
+    assert alt.reason == (
+        "saves in 20 of 24 months but costs more in months 6, 12, 18 and 24 ($155.20 more "
+        "in month 24); $584.80 still owed at month 24, at its average of $511.47 a month "
+        "that takes until about month 26"
+    )
+    assert outcome_text(alt, 24, 0.10).startswith(
+        "does not pay back within 24 months: it saves in 20 of 24 months but costs more "
+        "than the baseline in months 6, 12, 18 and 24 ($155.20 more in month 24); by month "
+        "24 it is $584.80 behind, and at its average of $511.47 a month that takes until "
+        "about month 26; NPV -$1,671"
+    )
+
+
+def test_explain_does_not_blame_idle_time_alone_where_other_costs_weigh_as_much() -> None:
+    """The same file: escalation costs $655.20 in month 1 against $547 of idle GPU time;
+    scaled to zero it would pay back (month 12.3), so what is true of idle time alone is
+    said, not that it is why it never pays back."""
+    from helpers import EXAMPLES
+    from payback.report.fleet import why_paragraphs
+    from payback.scenario import parse_scenario
+    from payback.scenario.io import read_scenario_data
+
+    data = read_scenario_data(EXAMPLES / "quarter-200k.toml")
+    result = analyze(parse_scenario(edited(data, "alternatives.0.escalation_share", 0.30)))
+    cause = why_paragraphs(result, 0)[1]
+    assert cause.startswith(
+        "It does not pay back within 24 months; without its idle GPU time it would. What "
+        "would change it: scaled to zero (busy GPU-hours only: $52 of GPU time in month 1 "
+        "instead of $584) it would pay back in month 12.3"
+    )
+    assert "why" not in cause
+
+
 def test_zero_one_time_but_more_expensive_never_pays_back() -> None:
     data = per_request_dict(baseline_per_1k=2.0, alternative_per_1k=3.0)
     data["alternatives"][0]["one_time"] = {}

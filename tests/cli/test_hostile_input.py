@@ -74,7 +74,8 @@ QUICK = ("quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-t
         (  # the help's first sentence keeps its ellipsis (it ended "error_rate, )")
             ("solve", SEED, "--target", "npv_usd=0"),
             "error: --vary: missing; payback solve needs text (The input to solve for, as a "
-            "dotted path: traffic.requests_per_month, alternatives.0.usd_per_gpu_hour, "
+            "dotted path, as payback sensitivity FILE lists a file's inputs: "
+            "traffic.requests_per_month, alternatives.0.usd_per_gpu_hour, "
             "alternatives.0.quality.error_rate, ...)",
         ),
         (("quick", "--hosted-per-1k"), "error: --hosted-per-1k: needs a value (a number)"),

@@ -75,8 +75,8 @@ def test_unknown_engine_and_impossible_combinations_say_so_in_one_line() -> None
     ("args", "expected"),
     [
         (("--engine", "tgi"), "--engine tgi: unknown; allowed: vllm"),
-        (("--engine", "trtllm", "--gpu", "mi300x"), "engine 'trtllm' runs on NVIDIA GPUs only"),
-        (("--engine", "lean", "--precision", "int4"), "engine 'lean' at int4"),
+        (("--engine", "trtllm", "--gpu", "mi300x"), "--engine trtllm: runs on NVIDIA GPUs only"),
+        (("--engine", "lean", "--precision", "int4"), "--precision int4: engine 'lean' serves"),
     ],
 )
 def test_cli_refuses_in_one_line_exit_2(args: tuple[str, ...], expected: str) -> None:

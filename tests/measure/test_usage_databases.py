@@ -1224,6 +1224,14 @@ ODD_TIMES = [
     "2026-10-01 08:00:00 +02",  # DuckDB reads no space before an offset, nor a small z
     "2026-10-01 08:00:00z",  # (the engines read both)
     "1900-02-29",  # no such day (1900 was no leap year)
+    "2026-10-01 04:00:00 America/New_York",  # read everywhere (DuckDB alone read these four)
+    "2026-10-01 08:00:00 GMT",
+    "2026/10/01 08:00:00",
+    "2026-09-30 24:00:00",
+    "12026-10-01",  # no time everywhere (DuckDB: a time after 2199)
+    "2026-10-01 08:00:00 EST",  # no time everywhere (DuckDB alone read these two)
+    "2026-10-01 08:00:00 GMT+2",
+    "2026-10-01 08:00:00 Nowhere/Land",  # no time (PostgreSQL's cast fails on it)
     None,
 ]
 ODD_NUMBERS = ["100", " 1e2 ", "1e999", "9" * 400, "abc", "-3", "1.5e9", "1_000", None]
@@ -1238,7 +1246,11 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
     13th month, February 30, 1e999) ends no query; the rows are counted as unusable, by
     reason, and the same as DuckDB (and a file of the same rows) counts them: a year of
     leading zeros is a time before 1970 on every engine, and text DuckDB reads as no time
-    (a space before an offset) is none on PostgreSQL and ClickHouse too."""
+    (a space before an offset) is none on PostgreSQL and ClickHouse too. A zone's name,
+    ``GMT``, slashes and ``24:00`` are read on every engine (DuckDB alone read them); a
+    five-digit year, an abbreviation and ``GMT+2`` are no time on every engine (DuckDB read
+    them), and so is a zone's name no engine knows (PostgreSQL's cast would fail on it);
+    JSON lines and Parquet files of the rows give the same (test_usage_time_forms.py)."""
     import duckdb
     import psycopg
 
@@ -1263,10 +1275,10 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
         with psycopg.connect(pg_logs) as con:
             con.execute("DROP TABLE odd_text")
     want = profile_database(str(db), table="odd_text")
-    # 9 times read, 2 token counts used each (100 and 1e2)
-    assert got.rows["used"] == want.rows["used"] == 18
+    # 13 times read, 2 token counts used each (100 and 1e2)
+    assert got.rows["used"] == want.rows["used"] == 26
     assert got.rows["unreadable_why"] == want.rows["unreadable_why"]
-    assert got.rows["unreadable_why"]["no time that reads as a date"] == 8 * len(ODD_NUMBERS)
+    assert got.rows["unreadable_why"]["no time that reads as a date"] == 12 * len(ODD_NUMBERS)
     assert got.rows["unreadable_why"]["a time before 1970 or after 2199"] == 2 * len(ODD_NUMBERS)
     assert got.traffic == want.traffic
     # ClickHouse's best-effort parse would read more (a date without its year): the same
@@ -1280,9 +1292,11 @@ def test_text_that_postgresql_cannot_cast_is_an_unusable_row_not_a_failed_query(
     assert on_clickhouse.traffic == want.traffic
     with duckdb.connect(str(db), read_only=True) as con:
         con.execute(f"COPY odd_text TO '{tmp_path / 'odd.csv'}' (HEADER)")
-    from_file = profile_usage([tmp_path / "odd.csv"])
-    assert {**from_file.rows, "examples": []} == {**want.rows, "examples": []}
-    assert from_file.traffic == want.traffic
+        con.execute(f"COPY odd_text TO '{tmp_path / 'odd.jsonl'}' (FORMAT json)")
+    for name in ("odd.csv", "odd.jsonl", "odd.parquet"):
+        from_file = profile_usage([tmp_path / name])
+        assert {**from_file.rows, "examples": []} == {**want.rows, "examples": []}, name
+        assert from_file.traffic == want.traffic, name
 
 
 def test_nan_and_infinite_token_counts_are_counted_as_files_count_them(

@@ -199,3 +199,35 @@ def test_the_page_says_it_beside_the_chances(tmp_path: Path) -> None:
     said = [w.value for w in at.warning if "past the cap" in w.value]
     assert len(said) == 1
     assert "of 20,000 samples (46%)" in said[0]
+
+
+def test_sobol_counts_the_samples_it_evaluates_past_the_cap(tmp_path: Path) -> None:
+    """Sobol indices evaluate the engine on their own samples: with the traffic the one
+    sampled input, n = 512 rows, a share near 46.04% of them past the cap is said, in the
+    library's warnings, on stderr and in --json; with two inputs n · (2 + 2) rows."""
+    from payback.studies.uncertainty import sobol
+
+    scenario = parse_scenario(_scenario(_uniform(1.3e12, 2.3e12)))
+    found = sobol(scenario, samples=512, seed=1)
+    [line] = [w for w in found.warnings if "past the cap" in w]
+    expected = (2.3e12 - THRESHOLD) / 1e12
+    past = _past(line, 512)
+    assert abs(past / 512 - expected) < 4 * math.sqrt(expected * (1 - expected) / 512)
+    assert line.startswith(f"alternatives.0 ('fleet'): {past:,} of 512 samples (")
+    assert line.endswith("narrow traffic.requests_per_month")
+    two = parse_scenario(_scenario(_uniform(1.3e12, 2.3e12), _uniform(0.09, 0.11)))
+    [line] = [w for w in sobol(two, samples=256, seed=1).warnings if "past the cap" in w]
+    assert " of 1,024 samples (" in line
+    path = tmp_path / "wide.yaml"
+    path.write_text(json.dumps(_scenario(_uniform(1.3e12, 2.3e12))))
+    code, out, err = run("sensitivity", path, "--method", "sobol", "--samples", "256", "--json")
+    assert code == 0, err
+    assert [w for w in json.loads(out)["warnings"] if "past the cap" in w]
+    assert "size a fleet past the cap" in " ".join(err.split())
+
+
+def test_sobol_says_nothing_where_no_sample_passes_the_cap() -> None:
+    from payback.studies.uncertainty import sobol
+
+    scenario = parse_scenario(_scenario(_uniform(1e6, 2e6)))
+    assert not [w for w in sobol(scenario, samples=256, seed=1).warnings if "cap" in w]

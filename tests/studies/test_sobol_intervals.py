@@ -21,8 +21,9 @@ from payback.finance._types import FloatArray
 from payback.report.text import sobol_table
 from payback.scenario import FieldRange
 from payback.scenario.distributions import Uniform
+from payback.studies.sobol import sobol_over
 from payback.studies.sobol_intervals import with_intervals
-from payback.studies.uncertainty import Sobol, SobolIndex, UncertainInput, sobol_over
+from payback.studies.uncertainty import Sobol, SobolIndex, UncertainInput
 
 A, B = 1.0, 2.0
 TRUE = (A**2 / (A**2 + B**2), B**2 / (A**2 + B**2))  # 0.2, 0.8

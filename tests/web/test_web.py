@@ -664,7 +664,7 @@ def test_a_files_serving_engine_is_kept_and_its_refusal_said_on_the_page(
     refused = CliRunner().invoke(cli_app, ["analyze", str(path)])
     assert refused.exit_code == 2
     line = refused.stderr.strip().removeprefix("error: ").removeprefix(f"{path}: ")
-    assert "engine 'lean' at fp8" in line
+    assert "alternatives.0.precision = 'fp8': engine 'lean' serves bf16" in line
     at = _open(path)
     assert not at.exception
     assert _metrics(at) == {}

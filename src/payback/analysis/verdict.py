@@ -138,6 +138,42 @@ def _recovered_in(horizon: int, shortfall: float, saving: float) -> int | None:
     return horizon + math.ceil(months) if math.isfinite(months) else None
 
 
+def _costly_months(monthly: list[float]) -> list[int] | None:
+    """The months (1-based) an alternative that saves costs more than the baseline, where
+    it saves again after the first of them (retraining months, say); ``None`` where its
+    savings end for good, or it never saves.
+
+    >>> _costly_months([5.0, -1.0, 5.0, -1.0]), _costly_months([5.0, 5.0, -1.0, -1.0])
+    ([2, 4], None)
+    """
+    saving = next((i for i, m in enumerate(monthly) if m > 0), None)
+    if saving is None:
+        return None
+    worse = next((i for i, m in enumerate(monthly) if i > saving and m <= 0), None)
+    if worse is None or not any(m > 0 for m in monthly[worse:]):
+        return None
+    return [i + 1 for i, m in enumerate(monthly) if m <= 0]
+
+
+def _months_list(months: list[int]) -> str:
+    """``month 6``, ``months 6, 12, 18 and 24``, or past six of them ``8 months``."""
+    if len(months) > 6:
+        return f"{len(months)} months"
+    if len(months) == 1:
+        return f"month {months[0]}"
+    return "months " + ", ".join(map(str, months[:-1])) + f" and {months[-1]}"
+
+
+def _on_average(horizon: int, shortfall: float, monthly: list[float]) -> str:
+    """Whether the average monthly saving over the horizon, kept up, recovers
+    ``shortfall``: how long it takes, or that it never does."""
+    average = sum(monthly) / len(monthly)
+    needed = _recovered_in(horizon, shortfall, average) if average > 0 else None
+    if needed is None:
+        return f"at its average of {usd(average)} a month it is never recovered"
+    return f"at its average of {usd(average)} a month that takes until about month {needed:,}"
+
+
 def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
     """Why the cumulative savings never reach zero, in one phrase."""
     horizon = saved.shape[-1]
@@ -154,6 +190,15 @@ def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
         return (
             f"saves {usd(last)}/month (month {horizon}), needs until about month {needed:,} to "
             f"recover the {usd(shortfall)} still owed at month {horizon}"
+        )
+    monthly = [float(m) for m in saved]
+    costly = _costly_months(monthly)
+    if costly is not None:
+        return (
+            f"saves in {horizon - len(costly)} of {horizon} months but costs more in "
+            f"{_months_list(costly)} ({usd(-last)} more in month {horizon}); "
+            f"{usd(shortfall)} still owed at month {horizon}, "
+            + _on_average(horizon, shortfall, monthly)
         )
     first_worse = int(np.argmax(saved <= 0)) + 1
     return (
@@ -182,6 +227,14 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
         return (
             f"by month {horizon} it has recovered {usd(owed - short)} of the {usd(owed)} up "
             f"front, and at {usd(last)} a month (month {horizon}) {rest}"
+        )
+    costly = _costly_months(monthly)
+    if costly is not None:
+        return (
+            f"it saves in {horizon - len(costly)} of {horizon} months but costs more than "
+            f"the baseline in {_months_list(costly)} ({usd(-last)} more in month {horizon}); "
+            f"by month {horizon} it is {usd(short)} behind, and "
+            + _on_average(horizon, short, monthly)
         )
     saving = next(i for i, m in enumerate(monthly) if m > 0)
     worse = saving + next(i for i, m in enumerate(monthly[saving:]) if m <= 0) + 1

@@ -14,13 +14,20 @@ import contextlib
 import math
 from collections.abc import Callable, Iterator
 from functools import wraps
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from typer._click.globals import get_current_context
 
-from payback.cli._errors import PaybackGroup, clean, in_command_words
+from payback.cli._errors import (
+    EmptyPath,
+    NotFinite,
+    PaybackGroup,
+    _annotation,
+    clean,
+    in_command_words,
+)
 from payback.cli._errors import echo as echo
 from payback.errors import PaybackError
 
@@ -48,6 +55,36 @@ def _flags_without_type() -> None:
 
 
 _flags_without_type()
+
+
+def _values_checked() -> None:
+    """One rule for every command's values, as Typer parses them, so that no command checks
+    them apart: a number option refuses a value that is not finite (``inf``, ``nan``, or
+    ``1e400``, which a float reads as ``inf``), named as typed (``--hosted-per-1k 1e400``,
+    where a command's own check said ``inf``); a path refuses an empty one, which Python
+    reads as the current folder (``payback analyze ''`` said ``.: is a directory``)."""
+    from typer.core import _TyperParameter
+
+    parse = _TyperParameter.process_value
+
+    def process_value(self: _TyperParameter, ctx: Any, value: Any) -> Any:
+        kind = _annotation(self)
+        given = value if isinstance(value, list | tuple) else [value]
+        path = isinstance(kind, type) and issubclass(kind, PurePath)
+        if path and any(isinstance(v, str) and v == "" for v in given):
+            raise EmptyPath(self, ctx)
+        result = parse(self, ctx, value)
+        if kind is float:
+            parsed = result if isinstance(result, list | tuple) else [result]
+            for typed, number in zip(given, parsed, strict=False):
+                if isinstance(number, float) and not math.isfinite(number):
+                    raise NotFinite(str(typed), self, ctx)
+        return result
+
+    _TyperParameter.process_value = process_value  # type: ignore[method-assign]
+
+
+_values_checked()
 
 app = typer.Typer(
     name="payback",

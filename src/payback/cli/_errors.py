@@ -27,7 +27,7 @@ import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import PurePath
-from typing import Any, get_args
+from typing import Any, Literal, get_args, get_origin
 
 import typer
 import typer.exceptions
@@ -41,6 +41,8 @@ from payback.report.controls import clean
 __all__ = [
     "DEBUG_ENV",
     "INTERRUPTED",
+    "EmptyPath",
+    "NotFinite",
     "PaybackGroup",
     "clean",
     "debug_requested",
@@ -274,6 +276,8 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
     if isinstance(exc, click.MissingParameter) and exc.param is not None:
         param = exc.param
         return f"{_param_name(param)}: missing; {where} needs {_kind(param)}{_help(param)}"
+    if isinstance(exc, NotFinite | EmptyPath) and exc.param is not None:
+        return f"{_param_name(exc.param)} {_shown(exc.typed)}: {exc.allowed}"
     if isinstance(exc, click.BadParameter) and exc.param is not None:
         param = exc.param
         refused = _PATH_REFUSED.match(message)
@@ -283,6 +287,9 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
             return f"{named}{path}: {_PATH_WHY.get(why, why)}"
         value = _bad_value(exc, param, argv)
         shown = f" {_shown(value)}" if value is not None else ""
+        words = _words(param)
+        if words:  # a choice: the words allowed (in any case)
+            return f"{_param_name(param)}{shown}: unknown; allowed: {', '.join(words)}"
         return f"{_param_name(param)}{shown}: must be {_kind(param)}"
     if isinstance(exc, click.BadOptionUsage):
         option = _param_by_option(command, exc.option_name)
@@ -303,6 +310,33 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
             f"{' '.join(takes) or 'no argument'} and options"
         )
     return message
+
+
+class NotFinite(click.BadParameter):
+    """A number option given a value that is not finite: ``inf``, ``nan``, or one past the
+    largest a float holds (``1e400`` reads as ``inf``); ``typed`` is the value as typed."""
+
+    def __init__(self, typed: str, param: Any, ctx: Context | None = None) -> None:
+        self.typed = typed
+        super().__init__(self.allowed, ctx=ctx, param=param)
+
+    @property
+    def allowed(self) -> str:
+        word = self.typed.strip().lower().lstrip("+-")
+        if word in ("inf", "infinity", "nan"):
+            return "must be a finite number"
+        return f"must be a finite number; {self.typed.strip()} is past the largest a number holds (about 1.8e308)"
+
+
+class EmptyPath(click.BadParameter):
+    """A path argument or option given as an empty string, which Python's ``Path`` reads as
+    the current folder (``payback analyze ''`` said ``.: is a directory``)."""
+
+    typed = ""
+    allowed = "the path is empty; give a file's path"
+
+    def __init__(self, param: Any, ctx: Context | None = None) -> None:
+        super().__init__(self.allowed, ctx=ctx, param=param)
 
 
 _PATH_REFUSED = re.compile(
@@ -396,9 +430,20 @@ def _annotation(param: Parameter) -> Any:
     return annotation
 
 
-def _kind(param: Parameter) -> str:
-    """What a parameter takes, in words: 'a number', 'a whole number', 'a file path'."""
+def _words(param: Parameter) -> tuple[str, ...]:
+    """The words a choice option takes (its ``Literal``), none for another option."""
     annotation = _annotation(param)
+    if get_origin(annotation) is Literal:
+        return tuple(str(a) for a in get_args(annotation))
+    return ()
+
+
+def _kind(param: Parameter) -> str:
+    """What a parameter takes, in words: 'a number', 'a whole number', 'a file path',
+    'one of bf16, fp8'."""
+    annotation = _annotation(param)
+    if _words(param):
+        return f"one of {', '.join(_words(param))}"
     if annotation is bool:
         return "true or false"
     if annotation is int:

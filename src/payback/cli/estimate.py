@@ -4,7 +4,7 @@ cost of one model on one GPU, optionally scaled by a calibration file."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -29,6 +29,14 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )
+
+ServingPrecision = Literal["bf16", "fp8", "int8", "int4", "mxfp4"]
+"""``--precision`` of ``estimate serving``: the estimator's precisions (checked equal by a
+test; the library is not imported before the command runs), in any case."""
+Engine = Literal["vllm", "sglang", "trtllm", "lean"]
+Method = Literal["full", "lora", "qlora"]
+TrainingPrecision = Literal["bf16", "fp8"]
+Stack = Literal["standard", "optimized", "unsloth"]
 
 GpuOption = Annotated[str, typer.Option("--gpu", help="GPU id (see `payback catalog gpus`).")]
 CalibrationOption = Annotated[
@@ -57,10 +65,11 @@ def estimate_serving(
     model: ModelOption,
     gpu: GpuOption,
     precision: Annotated[
-        str,
+        ServingPrecision,
         typer.Option(
             "--precision",
             help="Weights: bf16, fp8, int8, int4, or mxfp4 (a mixture of experts' experts).",
+            case_sensitive=False,
         ),
     ] = "bf16",
     input_tokens: Annotated[
@@ -95,10 +104,11 @@ def estimate_serving(
         ),
     ] = None,
     engine: Annotated[
-        str,
+        Engine,
         typer.Option(
             "--engine",
             help="Serving engine: vllm, sglang, trtllm, or lean (a compiled static-batch loop).",
+            case_sensitive=False,
         ),
     ] = "vllm",
     utilization: Annotated[
@@ -332,18 +342,24 @@ def estimate_training(
     tokens: Annotated[
         float, typer.Option("--tokens", help="Dataset tokens (examples × tokens per example).")
     ],
-    method: Annotated[str, typer.Option("--method", help="full, lora or qlora.")] = "lora",
+    method: Annotated[
+        Method, typer.Option("--method", help="full, lora or qlora.", case_sensitive=False)
+    ] = "lora",
     epochs: Annotated[float, typer.Option("--epochs", help="Passes over the dataset.")] = 1.0,
     runs: Annotated[
         int, typer.Option("--runs", help="Runs paid, sweeps and failed runs included.")
     ] = 1,
-    precision: Annotated[str, typer.Option("--precision", help="bf16 or fp8.")] = "bf16",
+    precision: Annotated[
+        TrainingPrecision,
+        typer.Option("--precision", help="bf16 or fp8.", case_sensitive=False),
+    ] = "bf16",
     stack: Annotated[
-        str,
+        Stack,
         typer.Option(
             "--stack",
             help="standard (HF/PEFT, torchtune), optimized (NeMo/Megatron) or unsloth "
             "(one GPU, fused kernels; LoRA/QLoRA in BF16).",
+            case_sensitive=False,
         ),
     ] = "standard",
     gpus: Annotated[

@@ -95,6 +95,7 @@ def import_benchmark(
 
     served = from_catalog("model", "--model", model) if model is not None else None
     gpu_record = from_catalog("gpu", "--gpu", gpu) if gpu is not None else None
+    precision = None if precision is None else precision.lower()  # BF16 reads as bf16
     _check_run(precision, gpus_per_replica)
     if output is not None:
         _check_writable(output, force, "calibration.toml")
@@ -252,6 +253,9 @@ def calibrate(  # long: most of it is its options and their help text
     catalog = default_catalog()
     record = from_catalog("model", "--model", model)
     gpu_record = from_catalog("gpu", "--gpu", gpu) if gpu else None
+    # choices in any case, as every command's are (LoRA, BF16, CUDA)
+    method, precision = method.lower(), precision.lower()
+    device = None if device is None else device.lower()
     if output is not None:
         _check_writable(output, force, "calibration.toml")
     with _phase_bar() as progress:
@@ -438,6 +442,11 @@ def usage(  # long: most of it is its options and their help text
         usage_sql,
     )
 
+    if any(not p.strip() for p in paths or ()):
+        raise PaybackError(
+            "PATHS '': the path is empty; give a log file's path, a glob or a database URL"
+        )
+    fmt = fmt.lower()  # choices in any case, as every command's are (LiteLLM, OTel)
     _check_usage_options(model, table, columns, output, sql=sql, dialect=dialect)
     options: dict[str, Any] = {
         "model": model,

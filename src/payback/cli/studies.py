@@ -4,7 +4,7 @@ inputs decide it, what an input must be for a target, which GPU setup to serve o
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -50,9 +50,11 @@ def _top(value: int | None) -> int | None:
 def sensitivity(
     file: ScenarioFile,
     method: Annotated[
-        str,
+        Literal["tornado", "sobol"],
         typer.Option(
-            "--method", help="tornado (one input at a time) or sobol (variance-based, global)."
+            "--method",
+            help="tornado (one input at a time) or sobol (variance-based, global).",
+            case_sensitive=False,
         ),
     ] = "tornado",
     swing: Annotated[
@@ -205,8 +207,9 @@ def solve(
         str,
         typer.Option(
             "--vary",
-            help="The input to solve for, as a dotted path: traffic.requests_per_month, "
-            "alternatives.0.usd_per_gpu_hour, alternatives.0.quality.error_rate, ...",
+            help="The input to solve for, as a dotted path, as payback sensitivity FILE lists "
+            "a file's inputs: traffic.requests_per_month, alternatives.0.usd_per_gpu_hour, "
+            "alternatives.0.quality.error_rate, ...",
             show_default=False,
         ),
     ],

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, overload
 
 from payback.errors import PaybackError
+from payback.figures import far_text
 from payback.limits import (
     MAX_GROWTH_MONTHLY,
     MAX_REQUESTS_PER_MONTH,
@@ -150,9 +151,14 @@ def month_figure(month: float, decimals: int = 1) -> str:
     ('0.015', '0.015', '0.0154')
     >>> month_figure(3.04), month_figure(2.96), month_figure(5.0), month_figure(0.0)
     ('3.04', '3.0', '5.0', '0.0')
+    >>> month_figure(1e-320), month_figure(2.5e-13)  # past what is written out
+    ('1×10⁻³²⁰', '2.5×10⁻¹³')
     """
     if month == math.floor(month):
         return f"{month:,.{decimals}f}"
+    far = far_text(month)  # 1×10⁻³²⁰, not 320 digits
+    if far is not None:
+        return far
     if month < 0.1:
         places = max(decimals, 1 - math.floor(math.log10(month)))
         return f"{month:.{places}f}".rstrip("0").rstrip(".")

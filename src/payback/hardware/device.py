@@ -82,15 +82,23 @@ def check_engine(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> None:
     vendor = "amd" if gpu_family(gpu) == "cdna3" else "nvidia"
     if vendor not in engine.vendors:
         others = [n for n, e in sv.ENGINES.items() if vendor in e.vendors]
+        runs = (
+            f"runs on {', '.join(v.upper() for v in engine.vendors)} GPUs only and {gpu.id} is "
+            f"{vendor.upper()}; use {' or '.join(others)} on it"
+        )  # the line names the engine; an interface names its flag or field instead
         raise PaybackError(
-            f"engine {engine.name!r} runs on {', '.join(v.upper() for v in engine.vendors)} "
-            f"GPUs only and {gpu.id} is {vendor.upper()}; use {' or '.join(others)} on it"
+            f"engine {engine.name!r} {runs}", param="engine", value=engine.name, allowed=runs
         )
     if precision not in engine.precisions:
         others = [n for n, e in sv.ENGINES.items() if precision in e.precisions]
+        serves = (
+            f"it serves {', '.join(engine.precisions)}; use {' or '.join(others)} for {precision}"
+        )
         raise PaybackError(
-            f"engine {engine.name!r} at {precision}: it serves {', '.join(engine.precisions)}; "
-            f"use {' or '.join(others)} for {precision}"
+            f"engine {engine.name!r} at {precision}: {serves}",
+            param="precision",
+            value=precision,
+            allowed=f"engine {engine.name!r} {serves.removeprefix('it ')}",
         )
 
 
@@ -131,10 +139,11 @@ def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) 
     value = peaks[precision]
     if value is None:
         supported = [p for p in allowed if peaks[p] is not None and p not in EXPERT_ONLY_PRECISIONS]
-        raise PaybackError(
+        lacks = (
             f"{gpu.id} has no {precision.upper()} tensor cores; use {', '.join(supported)} on it, "
             "or a GPU that has them"
         )
+        raise PaybackError(lacks, param="precision", value=precision, allowed=lacks)
     return value * 1e12
 
 

@@ -65,9 +65,12 @@ def check_precision(model: OpenModel, precision: str) -> None:
     """One line when a weight format does not apply to the model (an expert-only format
     on a dense model)."""
     if precision in EXPERT_ONLY_PRECISIONS and not model.is_moe:
+        dense = (
+            f"{precision} quantizes a mixture of experts' expert weights (as gpt-oss ships "
+            f"them) and {model.id} is dense; use int4 for 4-bit weights"
+        )
         raise PaybackError(
-            f"{model.id} at {precision}: {precision} quantizes a mixture of experts' expert "
-            f"weights (as gpt-oss ships them) and {model.id} is dense; use int4 for 4-bit weights"
+            f"{model.id} at {precision}: {dense}", param="precision", value=precision, allowed=dense
         )
 
 

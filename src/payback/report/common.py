@@ -22,6 +22,7 @@ from payback.analysis.verdict import month_text as month_text
 from payback.analysis.verdict import usd as usd
 from payback.analysis.verdict import within_text as within_text
 from payback.catalog import rent_text as rent_text
+from payback.figures import far_text
 from payback.figures import rate_text as rate_text
 from payback.figures import share_text as share_text
 from payback.report.labels import unit_suffix
@@ -174,14 +175,13 @@ def _positional(value: float, digits: int) -> str:
 
 
 def plain_number(value: float) -> str:
-    """A number in full for whole numbers, four significant figures otherwise; thousands
-    separators and no exponent.
+    """Whole numbers in full, others to four figures; separators, no exponent (1×10⁻³²⁰ far out).
 
-    >>> plain_number(1_000_000), plain_number(2.69), plain_number(12.84456), plain_number(0.00025)
-    ('1,000,000', '2.69', '12.84', '0.00025')
+    >>> plain_number(1_000_000), plain_number(1e-320), plain_number(12.84456), plain_number(0.00025)
+    ('1,000,000', '1×10⁻³²⁰', '12.84', '0.00025')
     """
-    if value == int(value) and abs(value) < 1e15:
-        return f"{abs(value):,.0f}" if value == 0 else f"{value:,.0f}"
+    if (far := far_text(value)) is not None or value == int(value):  # not 320 digits
+        return far or (f"{abs(value):,.0f}" if value == 0 else f"{value:,.0f}")
     size = abs(value)
     if size >= 1000:
         text = f"{size:,.1f}".removesuffix(".0")

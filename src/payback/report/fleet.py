@@ -199,11 +199,19 @@ def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
     if zero_month is not None and zero_month <= QUARTER_MONTHS:
         cause = f"Idle GPU time is why it does not pay back {window}"
     elif zero_month is not None and month is None:
+        # other costs may weigh as much (an escalation share, say): say what is true of
+        # idle time alone, that without it the alternative would pay back
         cause = (
-            f"Idle GPU time is why it never pays back within {months_text(analysis.horizon_months)}"
+            f"It does not pay back within {months_text(analysis.horizon_months)}; without its "
+            "idle GPU time it would"
         )
     if f"alternatives.{index}.usd_per_gpu_hour" in analysis.input_paths:
-        levers.append("`payback recommend` ranks smaller and cheaper GPUs for this traffic")
+        option = analysis.scenario.alternatives[index]
+        named = getattr(option, "model", None) or getattr(option, "models", None)
+        levers.append(
+            "`payback recommend` ranks smaller and cheaper GPUs for this traffic"
+            + ("" if named else " (give it the model to serve: --model ID)")
+        )
     if levers:
         listed = levers[0] if len(levers) == 1 else "; ".join(levers[:-1]) + "; " + levers[-1]
         cause += ". What would change it: " + listed + "."

@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 from payback import limits
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method, Stack, TrainingPrecision
+from payback.scenario.choices import AnyCaseChoices
 from payback.scenario.distributions import Distribution
 from payback.scenario.docstrings import field_docstring as field_docstring
 from payback.scenario.names import Name
@@ -71,7 +72,7 @@ def _documented(schema: dict[str, Any], model: type[BaseModel]) -> None:
             prop.setdefault("description", doc)
 
 
-class _Model(BaseModel):
+class _Model(AnyCaseChoices):
     model_config = ConfigDict(
         json_schema_extra=_documented,
         extra="forbid",

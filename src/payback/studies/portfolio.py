@@ -221,6 +221,9 @@ class PortfolioAlternative:
     """Whether the greedy order is the best order (None: too many workloads to check)."""
     quarter: str
     """The solve over the set, in one sentence."""
+    one_fleet_gpus: list[float] | None = None
+    """A self-hosted option sharing its fleet that serves one workload: that fleet's GPUs
+    each month, which the JSON gives as a shared fleet's (its one adapter on every GPU)."""
 
     @property
     def carriers(self) -> list[str]:
@@ -238,9 +241,15 @@ class PortfolioAlternative:
         return [g - p for g, p in zip(self.gpus, self.pinned_gpus, strict=True)]
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in self.__dict__.items() if k not in ("contributions", "order")}
+        kept = {k: v for k, v in self.__dict__.items() if k not in ("contributions", "order")}
+        out = {k: v for k, v in kept.items() if k != "one_fleet_gpus"}
         out["contributions"] = [c.to_dict() for c in self.contributions]
         out["mixed_gpus"] = self.mixed_gpus
+        if self.gpus is None and self.one_fleet_gpus is not None:  # the shape of several
+            out["gpus"] = out["pinned_gpus"] = self.one_fleet_gpus
+            out["mixed_gpus"] = [0.0] * len(self.one_fleet_gpus)
+            for c in out["contributions"]:
+                c["gpu_time_share"] = 1.0
         out["carry_the_fleet"] = self.carriers
         out["ride_on_it"] = self.riders
         out["migration_order"] = [s.to_dict() for s in self.order]
@@ -441,7 +450,19 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         quarter=f"It {NOT_CHEAPER}"
         if nothing
         else _quarter_sentence(steps, [s.workload for s in steps], horizon),
+        one_fleet_gpus=_one_fleet_gpus(p, index, ev),
     )
+
+
+def _one_fleet_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[float] | None:
+    """:attr:`PortfolioAlternative.one_fleet_gpus`: the fleet's GPUs of a self-hosted
+    option that would share its fleet and serves one workload (none otherwise)."""
+    alt, served = p.scenario.alternatives[index], ev.alternatives[index].pieces.served
+    shared = alt.portfolio is None or alt.portfolio.fleet == "shared"
+    if alt.kind != "self_hosted" or not shared or len(served) != 1:
+        return None
+    gpus = ev.parts[served[0]].alternatives[index].costs.gpus
+    return None if gpus is None else _floats(gpus)
 
 
 def without_workload_value_terms(scenario: Scenario) -> Scenario:

@@ -171,7 +171,8 @@ def portfolio_sobol(
     portfolio's inputs (workload paths included), as
     :func:`payback.studies.uncertainty.sobol`: every batch of samples through one
     :func:`evaluate_portfolio` call (in chunks that bound memory)."""
-    from payback.studies.uncertainty import CELLS_PER_CHUNK, sobol_over
+    from payback.studies.sobol import sobol_over
+    from payback.studies.uncertainty import CELLS_PER_CHUNK
 
     inputs = _sensitivity_inputs(p, swing)
     horizon = p.scenario.scenario.horizon_months

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from payback.errors import PaybackError
+from payback.measure.usage import timetext
 
 __all__ = ["DIALECTS", "FENCED", "GROUPED", "dialect_named", "render"]
 
@@ -96,23 +97,6 @@ _POSTGRES_GROUPED = r"^\s*[0-9]{1,3}(,[0-9]{3}){1,9}\s*$"
 """Grouped digits PostgreSQL casts to a double once the commas are gone (30 digits at
 most, as :data:`_POSTGRES_NUMBER`); more are out of a double's range: infinite."""
 
-_ISO_TIME = (
-    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-    "([ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?"
-    "( UTC| utc|Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?)?$"
-)
-"""ISO 8601 text, the times read from text on PostgreSQL and ClickHouse (no backslash:
-the same in both engines' string literals), as DuckDB's cast reads them (the file path's):
-a zone only after a time, ``Z``, one space and ``UTC``, or an offset with no space before
-it. PostgreSQL's cast would fail on other text (and on a day past the month's end, checked
-apart), ending the query, and ClickHouse's best-effort parse reads more (seconds since 1970
-as text); other text is a row without a readable time, as DuckDB's TRY_CAST makes it. A
-year of leading zeros is read (Go writes an unset time as 0001-01-01: a time before 1970, as
-DuckDB reads it); the year 0000 is :data:`_BEFORE_1970` without a cast (DuckDB reads it as 1
-BC; PostgreSQL has no year 0 and its cast would end the query; ClickHouse reads this year)."""
-_BEFORE_1970 = -3_600_000_000
-"""Microseconds of 1969-12-31 23:00 UTC: a time before 1970 (an unusable row's)."""
-
 
 def duckdb_number(x: str) -> str:
     """DuckDB SQL of a DOUBLE from ``x``: a number, or digits grouped by commas
@@ -127,7 +111,7 @@ def duckdb_number(x: str) -> str:
     )
 
 
-def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
+def render(duckdb_sql: str, dialect: str, *, final: bool = False, zones: bool = True) -> str:
     """DuckDB SQL with the ``PAYBACK_*`` functions in ``dialect`` (via SQLGlot).
 
     - ``PAYBACK_EPOCH_US(t)``: microseconds since 1970 of a time (one without a zone is UTC);
@@ -139,21 +123,24 @@ def render(duckdb_sql: str, dialect: str, *, final: bool = False) -> str:
     - and ``a // b`` is integer division (``intDiv`` on ClickHouse, where SQLGlot casts a
       float; ``/`` of two bigints on PostgreSQL, where SQLGlot writes ``DIV``, a numeric);
     - on PostgreSQL the subqueries in :data:`FENCED` get ``OFFSET 0`` (see below);
-    - on ClickHouse, with ``final``, the table is read ``FINAL`` (each row's last version)."""
+    - on ClickHouse, with ``final``, the table is read ``FINAL`` (each row's last version),
+      and without ``zones`` (a server older than 24.10) text ending in a zone's name is no
+      time (:func:`timetext.clickhouse`)."""
     import sqlglot
 
     if dialect not in DIALECTS:
         raise PaybackError.bad("dialect", repr(dialect), f"one of {', '.join(DIALECTS)}")
     tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
-    return str(tree.transform(_Rewrite(dialect, final)).sql(dialect, pretty=True))
+    return str(tree.transform(_Rewrite(dialect, final, zones)).sql(dialect, pretty=True))
 
 
 class _Rewrite:
     """One node of the DuckDB tree as ``dialect`` needs it (SQLGlot's ``transform``)."""
 
-    def __init__(self, dialect: str, final: bool) -> None:
+    def __init__(self, dialect: str, final: bool, zones: bool = True) -> None:
         self.dialect = dialect
         self.final = final
+        self.zones = zones
 
     def sql_of(self, node: Any) -> str:
         return str(node.sql(self.dialect))
@@ -251,30 +238,16 @@ class _Rewrite:
         )
 
     def text_epoch_us(self, args: list[Any]) -> Any:
+        """Microseconds of text of the forms every engine reads alike (:mod:`timetext`)."""
         from sqlglot import exp
 
         x = self.sql_of(args[0])
         if self.dialect == "clickhouse":
-            text = f"trimBoth(toString({x}))"
-            return self.parse(
-                f"if(match({text}, '{_ISO_TIME}'), if(substring({text}, 1, 4) = '0000', "
-                f"{_BEFORE_1970}, "
-                f"toUnixTimestamp64Micro(parseDateTime64BestEffortOrNull({text}, 6, 'UTC'))), NULL)"
-            )
+            return self.parse(timetext.clickhouse(f"trimBoth(toString({x}))", zones=self.zones))
         if self.dialect == "postgres":
-            # CASE evaluates its branches in order: the cast only on text that passes both
-            text = f"BTRIM(CAST({x} AS TEXT))"
-            days = (
-                f"EXTRACT(DAY FROM CAST(SUBSTR({text}, 1, 7) || '-01' AS DATE) "
-                "+ INTERVAL '1 month' - INTERVAL '1 day')"
-            )
-            return self.parse(
-                f"CASE WHEN {text} ~ '{_ISO_TIME}' THEN CASE "
-                f"WHEN SUBSTR({text}, 1, 4) = '0000' THEN {_BEFORE_1970} "
-                f"WHEN CAST(SUBSTR({text}, 9, 2) AS INT) <= {days} THEN "
-                f"CAST(FLOOR(EXTRACT(EPOCH FROM CAST({text} AS TIMESTAMPTZ)) * 1000000) AS BIGINT) "
-                "END END"
-            )
+            return self.parse(timetext.postgres(f"BTRIM(CAST({x} AS TEXT))"))
+        if self.dialect == "duckdb":
+            return self.epoch_us([self.parse(timetext.duckdb(x))])
         inner = exp.TryCast(this=args[0], to=exp.DataType.build("TIMESTAMPTZ"))
         return self.epoch_us([inner])
 

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from payback.errors import PaybackError
 from payback.measure.usage.tables import Table
+from payback.measure.usage.timetext import CH_ZONES
 from payback.measure.usage.urls import (
     SCHEMES,
     is_database,
@@ -501,9 +502,9 @@ def read_final(rows: list[tuple[Any, ...]]) -> set[tuple[str, str]]:
 
 
 def _clickhouse_tables(engine: Engine, default: str) -> list[Table]:
-    final = read_final(engine.rows(_CH_ENGINES))
+    final, zones = read_final(engine.rows(_CH_ENGINES)), bool(engine.rows(CH_ZONES)[0][0])
     return [
-        dataclasses.replace(t, final=(t.schema, t.name) in final)
+        dataclasses.replace(t, final=(t.schema, t.name) in final, zones=zones)
         for t in _tables(engine.rows(_CH_TABLES), (default,))
     ]
 

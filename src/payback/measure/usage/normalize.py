@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from payback.errors import PaybackError
+from payback.measure.usage import timetext
 from payback.measure.usage.dialects import duckdb_number
 from payback.measure.usage.files import FILE_COLUMN
 from payback.measure.usage.formats import COMMA, FIELDS, NOT_FINITE, OTEL_ATTRIBUTES, SPECS
@@ -264,15 +265,16 @@ def _number(x: str, kind: str) -> str:
 
 
 def _timestamp(kind: str) -> str:
-    """SQL for ``ts`` from ``ts_raw``: a typed time, a unix number, or ISO text (any offset,
-    converted to UTC; naive means UTC) or a unix number as text (digits grouped by commas
-    read as one, as token counts are, and as a database's text column is read)."""
+    """SQL for ``ts`` from ``ts_raw``: a typed time, a unix number, or text of a time (the
+    forms of :mod:`~payback.measure.usage.timetext`, read alike by every engine: any offset
+    or zone converted to UTC; naive means UTC) or a unix number as text (digits grouped by
+    commas read as one, as token counts are, and as a database's text column is read)."""
     if kind == "timestamp":
         return "CAST(ts_raw AS TIMESTAMPTZ)"
     if kind == "number":
         return "CAST(" + _epoch("CAST(ts_raw AS DOUBLE)") + " AS TIMESTAMPTZ)"
     return (
-        "CAST(COALESCE(TRY_CAST(ts_raw AS TIMESTAMPTZ), "
+        f"CAST(COALESCE({timetext.duckdb('ts_raw')}, "
         + _epoch(duckdb_number("ts_raw"))
         + ") AS TIMESTAMPTZ)"
     )

@@ -251,6 +251,8 @@ class Table:
     """Read with FINAL on ClickHouse: a (Replacing or Collapsing) MergeTree, or a
     Distributed table over one, whose rows are replaced when parts merge, so that a row
     written twice counts once."""
+    zones: bool = True
+    """ClickHouse parses a zone's name in each row (24.10 and later; see timetext.py)."""
     catalog: str | None = None
     """A warehouse's database or project above the schema (``project.dataset.table``),
     for a table named without an engine to ask."""
@@ -565,7 +567,7 @@ FROM (SELECT t, {clock.key} AS hs, input, output, cached,
 GROUP BY GROUPING SETS ((hs, tmodel), (tin), (tout))) AS sets) AS bucketed
 GROUP BY GROUPING SETS ((grouped, hs), (grouped, tin), (grouped, tout), (grouped, tmodel))) AS added
 WHERE grouped = CASE g WHEN 11 THEN 5 WHEN 13 THEN 6 ELSE 3 END"""
-    return render(text, dialect, final=table.final)
+    return render(text, dialect, final=table.final, zones=table.zones)
 
 
 def _keep(table: Table, spec_name: str, exprs: dict[str, tuple[str, str]]) -> str:
