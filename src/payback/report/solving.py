@@ -14,7 +14,7 @@ from payback.report.common import input_value, is_money, is_rate
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
     from payback.studies.solve import Solution
 
-__all__ = ["metric_text", "solution_lines"]
+__all__ = ["metric_text", "metrics_apart", "one_point", "solution_lines", "values_apart"]
 
 
 def metric_text(metric: str, value: float | None, decimals: int | None = None) -> str:
@@ -213,3 +213,11 @@ def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str])
         today,
         found,
     ]
+
+
+values_apart = _values_apart
+"""Two nearby values of an input as text, apart (public for the page's own words)."""
+metrics_apart = _metrics_apart
+"""Two values of a metric as text, apart (public for the page's own words)."""
+one_point = _one_point
+"""Whether two values either side of a step are one point to a reader (public for the page)."""

@@ -4,6 +4,7 @@ so it is testable."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from payback.analysis.result import Analysis
@@ -14,7 +15,7 @@ from payback.report.labels import input_label
 if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
 
-__all__ = ["ranged_words", "verdict_headline", "whole_percent"]
+__all__ = ["ranged_words", "verdict_headline", "warnings_for", "whole_percent"]
 
 
 def verdict_headline(analysis: Analysis | PortfolioAnalysis, shown: int | None = None) -> str:
@@ -71,3 +72,58 @@ def whole_percent(share: float | None) -> str:
     ('57%', 'unknown')
     """
     return share_text(share)
+
+
+_ABOUT = re.compile(r"alternatives\.(\d+)\b")
+
+
+def warnings_for(lines: list[str], names: list[str], shown: int) -> tuple[list[str], str | None]:
+    """The warnings to show beside alternative ``shown`` of ``names``, and a line that says
+    which other alternatives have warnings of their own (None when none has).
+
+    A line about one alternative (it starts with its path, as ``payback analyze`` writes
+    them: "alternatives.1.usd_per_gpu_hour = 2.35 (catalog: ...) was checked ...: stale")
+    is shown with that alternative only, its name first where there are several: beside
+    another, the answer on the page is not the one it is about. A line about the scenario,
+    the traffic, the baseline or several options is shown with every one.
+
+    >>> stale = "alternatives.1.usd_per_gpu_hour = 2.35 (catalog) was checked 2026-04-02: stale"
+    >>> warnings_for([stale, "traffic.x: a scenario-wide line"], ["owned", "rented"], 0)
+    (['traffic.x: a scenario-wide line'], "'rented' has a warning of its own (a stale price), shown with it: choose it under “Showing”.")
+    >>> warnings_for([stale], ["owned", "rented"], 1)
+    (["'rented': alternatives.1.usd_per_gpu_hour = 2.35 (catalog) was checked 2026-04-02: stale"], None)
+    >>> warnings_for([stale.replace("alternatives.1", "alternatives.0")], ["alone"], 0)[0][0][:24]
+    'alternatives.0.usd_per_g'
+    >>> warnings_for(["alternatives.1: too slow"], ["owned", "rented"], 1)[0]
+    ["'rented': too slow"]
+    """
+    mine: list[str] = []
+    others: dict[int, list[str]] = {}
+    for line in lines:
+        about = _ABOUT.match(line)
+        index = int(about.group(1)) if about is not None else None
+        if index is None or index >= len(names) or (index == shown and len(names) == 1):
+            mine.append(line)
+        elif index == shown:  # "alternatives.1: ..." said with its name, a field's path kept
+            mine.append(f"{names[index]!r}: {line.removeprefix(f'alternatives.{index}: ')}")
+        else:
+            others.setdefault(index, []).append(line)
+    if not others:
+        return mine, None
+    said = []
+    for index, theirs in sorted(others.items()):
+        stale = sum("stale" in line for line in theirs)
+        kinds = (
+            "a stale price"
+            if stale == len(theirs) == 1
+            else f"{stale} stale price{'s' if stale > 1 else ''}"
+            if stale == len(theirs)
+            else None
+        )
+        count = "a warning" if len(theirs) == 1 else f"{len(theirs)} warnings"
+        said.append(f"{names[index]!r} has {count} of its own" + (f" ({kinds})" if kinds else ""))
+    return mine, (
+        "; ".join(said) + ", shown with it: choose it under “Showing”."
+        if len(said) == 1
+        else "; ".join(said) + ", each shown with its own: choose it under “Showing”."
+    )

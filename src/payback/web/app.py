@@ -31,7 +31,7 @@ from payback.report.text import share_text
 from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
-from payback.web.answer import ranged_words, verdict_headline, whole_percent
+from payback.web.answer import ranged_words, verdict_headline, warnings_for, whole_percent
 from payback.web.colours import for_dark
 from payback.web.fresh import Latest
 from payback.web.inputs import (
@@ -401,9 +401,12 @@ with top:
 with rest:
     if analysis is not None and outcome is not None:
         said = single_view_warnings(analysis.scenario)  # the page says it in its own words
-        for line in analysis.resolved.warnings:  # the command line's warning: lines
-            if line not in said:
-                st.warning(in_page_words(line), icon=":material/warning:")
+        lines = [line for line in analysis.resolved.warnings if line not in said]
+        own, elsewhere = warnings_for(lines, names, index)  # each with its own alternative
+        for line in own:  # the command line's warning: lines
+            st.warning(in_page_words(line), icon=":material/warning:")
+        if elsewhere is not None:
+            st.caption(elsewhere)
         alt = analysis.alternatives[index]
         if alt.infrastructure_only is not None:
             plain = alt.infrastructure_only
@@ -516,7 +519,7 @@ with rest:
             asked = st.toggle("Work it out (again on every change)", key="take:on")
             if asked and goal is not None:
                 for line in what_it_takes(analysis, index, parameter, metric, goal):
-                    st.write(line.replace(parameter, input_label(parameter, units=False)))
+                    st.write(line)  # in the page's words and the input's units: see take.py
 
 # a download is the file of the page's latest run (a box's new number, sent as the button
 # is clicked, starts a run first): see fresh.py

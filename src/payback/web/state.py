@@ -27,7 +27,6 @@ from payback.report.common import (
     quarter_text,
 )
 from payback.report.labels import input_label
-from payback.report.solving import solution_lines
 from payback.scenario import (
     Scenario,
     parse_scenario,
@@ -40,6 +39,7 @@ from payback.scenario.io import Format
 from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
 from payback.studies.solve import METRICS, Target, parse_target, solve
+from payback.web.take import solution_words
 from payback.web.words import in_page_words, lines_in_page_words
 
 SECTIONS = (
@@ -244,8 +244,9 @@ def solvable_inputs(analysis: Analysis) -> list[str]:
 def what_it_takes(
     analysis: Analysis, index: int, parameter: str, metric: str, value: float
 ) -> list[str]:
-    """``payback solve``'s lines for the page: the value of ``parameter`` at which
-    alternative ``index`` meets ``metric = value``, or the one-line problem."""
+    """``payback solve``'s answer for the page (:func:`solution_words`): the value of
+    ``parameter`` at which alternative ``index`` meets ``metric = value``, or the one-line
+    problem."""
     if metric not in METRICS:
         return [f"unknown target {metric!r}; allowed: {', '.join(METRICS)}"]
     number = f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else repr(value)
@@ -259,7 +260,7 @@ def what_it_takes(
             # the question the analysis answers for its explanation: solved once
             known = analysis.quarter_threshold(index)
             if known is not None:
-                return _in_words(solution_lines(known), target)
+                return solution_words(known)
         solution = solve(analysis.resolved, parameter, target, index)
     except PaybackError as exc:
         # the page's own words: the target or input it was given, then what is wrong
@@ -267,26 +268,7 @@ def what_it_takes(
         if exc.param in words and exc.allowed is not None:
             return [in_page_words(f"{words[exc.param]}: {exc.allowed}")]
         return lines_in_page_words(exc.messages)
-    return _in_words(solution_lines(solution), target)
-
-
-def target_words(target: Target) -> str:
-    """A solve target as the page says it, not as the file's field names write it.
-
-    >>> target_words(Target("break_even_month", 3.0)), target_words(Target("npv_usd", 0.0))
-    ('a break-even in month 3', 'an NPV of $0')
-    >>> target_words(Target("break_even_requests", 1e6))
-    'a break-even after 1,000,000 requests'
-    """
-    if target.metric == "npv_usd":
-        return f"an NPV of {usd(target.value, 0)}"
-    if target.metric == "break_even_requests":
-        return f"a break-even after {target.value:,.0f} requests"
-    return f"a break-even in month {target.value:g}"
-
-
-def _in_words(lines: list[str], target: Target) -> list[str]:
-    return [line.replace(str(target), target_words(target)) for line in lines]
+    return solution_words(solution)
 
 
 # ---------------------------------------------------------------- the scenario the page holds

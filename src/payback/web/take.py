@@ -1,0 +1,249 @@
+""" "What would it take?" in the page's words: ``payback solve``'s answer (the same
+:class:`~payback.studies.targets.Solution`, the same figures written by the same functions)
+told as a finance partner reads it: every sentence says what is solved, for which target,
+in the input's own units ("at least 585,538 requests a month", "$0.80 per GPU-hour"), where
+the command line writes the file's names ("traffic.requests_per_month = 585,538 gives
+month 3.00, the target (break_even_month=3)"). No Streamlit here, so it is testable."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from payback.analysis.result import usd
+from payback.analysis.verdict import months_text
+from payback.report.common import input_value
+from payback.report.labels import input_label
+from payback.report.solving import (
+    metric_text,
+    metrics_apart,
+    one_point,
+    solution_lines,
+    values_apart,
+    whole_count,
+)
+from payback.studies.solve import Solution, Target
+
+__all__ = ["amount", "goal_words", "solution_words", "target_words"]
+
+_UNIT = re.compile(r"\s*\[([^\]]*)\]$")
+_UNIT_WORDS = {"traffic.requests_per_month": "requests a month"}
+"""Units that read better than the label's: the requests are a month's."""
+
+
+def _unit(path: str) -> str:
+    """The input's unit as its label gives it ("[$ per GPU-hour]"), in words after a value."""
+    if path in _UNIT_WORDS:
+        return _UNIT_WORDS[path]
+    found = _UNIT.search(input_label(path))
+    unit = found.group(1).split(";")[0].strip() if found else ""
+    return unit.removeprefix("$").removeprefix("%").strip()
+
+
+def amount(path: str, value: float) -> str:
+    """A value of the input at ``path`` in its units, its figure as ``payback solve`` writes
+    it (:func:`~payback.report.common.input_value`).
+
+    >>> amount("traffic.requests_per_month", 585538), amount("alternatives.0.usd_per_gpu_hour", 0.8)
+    ('585,538 requests a month', '$0.80 per GPU-hour')
+    >>> amount("traffic.growth_monthly", 0.200605), amount("alternatives.0.one_time.engineer_hours", 41.97)
+    ('20.0605% a month', '41.97 hours')
+    >>> amount("alternatives.0.one_time.data_usd", 4000), amount("alternatives.0.escalation_share", 0.1)
+    ('$4,000', '10%')
+    >>> amount("alternatives.0.recurring.retrain_every_months", 6), amount("alternatives.0.min_replicas", 1)
+    ('6 months', '1 replica')
+    """
+    return _with_unit(path, input_value(path, value))
+
+
+def _with_unit(path: str, figure: str) -> str:
+    """A figure of the input at ``path`` followed by its unit, one of it singular."""
+    unit = _unit(path)
+    if figure == "1" and unit:
+        first, _, rest = unit.partition(" ")
+        unit = " ".join([first.removesuffix("s"), rest]).strip()
+    return f"{figure} {unit}" if unit else figure
+
+
+def target_words(target: Target) -> str:
+    """A solve target as the page says it, not as the file's field names write it.
+
+    >>> target_words(Target("break_even_month", 3.0)), target_words(Target("npv_usd", 0.0))
+    ('a break-even in month 3', 'an NPV of $0')
+    >>> target_words(Target("break_even_requests", 1e6))
+    'a break-even after 1,000,000 requests'
+    """
+    if target.metric == "npv_usd":
+        return f"an NPV of {usd(target.value, 0)}"
+    if target.metric == "break_even_requests":
+        return f"a break-even after {target.value:,.0f} requests"
+    return f"a break-even in month {target.value:g}"
+
+
+def goal_words(target: Target, horizon: int) -> str:
+    """What meeting ``target`` means for the alternative, as a verb phrase: the side it
+    is met on included (a break-even by month 3, not only in month 3).
+
+    >>> goal_words(Target("break_even_month", 3.0), 24), goal_words(Target("npv_usd", 0.0), 24)
+    ('break even by month 3', 'reach an NPV of $0 or more over 24 months')
+    >>> goal_words(Target("break_even_requests", 2673817.0), 24)
+    'break even within 2,673,817 requests'
+    """
+    if target.metric == "npv_usd":
+        return f"reach an NPV of {usd(target.value, 0)} or more over {months_text(horizon)}"
+    if target.metric == "break_even_requests":
+        return f"break even within {target.value:,.0f} requests"
+    return f"break even by month {target.value:g}"
+
+
+def _gives(metric: str, value: float | None, horizon: int, shown: str | None = None) -> str:
+    """What a value of the input gives, as a verb phrase, its figure as ``payback solve``
+    writes it (:func:`~payback.report.solving.metric_text`, or ``shown``: the figure with
+    the digits that tell it from the target's).
+
+    >>> _gives("break_even_month", 3.0, 24), _gives("npv_usd", 7835.9, 24)
+    ('breaks even in month 3.00', 'has an NPV of $7,836 over 24 months')
+    >>> _gives("break_even_requests", 2673816.6, 24), _gives("break_even_month", None, 24)
+    ('breaks even after 2,673,817 requests', 'does not break even within 24 months')
+    """
+    if value is None:
+        return f"does not break even within {months_text(horizon)}"
+    text = shown or metric_text(metric, value)
+    if metric == "npv_usd":
+        return f"has an NPV of {text} over {months_text(horizon)}"
+    if metric == "break_even_requests":
+        return f"breaks even after {text}"
+    return f"breaks even in {text}"
+
+
+def _range(solution: Solution) -> str:
+    """The input's allowed values in its units: "≥ $0 and ≤ $1,000 per GPU-hour"; an
+    unbounded side left out ("any value" where both are)."""
+    allowed, path = solution.allowed, solution.parameter
+    sides = [
+        f"{sign} {amount(path, bound)}"
+        for sign, bound in (
+            ("≥" if allowed.lowest_included else ">", allowed.lowest),
+            ("≤" if allowed.highest_included else "<", allowed.highest),
+        )
+        if math.isfinite(bound)
+    ]
+    return " and ".join(sides) or "any value"
+
+
+def _name(path: str) -> str:
+    """The input as its box on the page names it, quoted: “GPU rent”."""
+    return f"“{input_label(path, units=False)}”"
+
+
+def solution_words(solution: Solution) -> list[str]:
+    """``payback solve``'s answer (:func:`~payback.report.solving.solution_lines`) in the
+    page's words, with the same figures: what value of the input the alternative needs to
+    meet the target, on which side of it the target holds, what today's value gives, and
+    how it was found."""
+    p, target, horizon = solution.parameter, solution.target, solution.horizon_months
+    metric, name = target.metric, _name(p)
+    alt, goal = f"'{solution.alternative_name}'", goal_words(target, horizon)
+    today = (
+        f"Today {name} is {amount(p, solution.current)}: {alt} "
+        f"{_gives(metric, solution.current_achieved, horizon)}"
+        + (", which already meets the target." if solution.current_met else ".")
+    )
+    found = f"Found by trying {solution.evaluations:,} values of {name}."
+    at_once = [line for line in solution_lines(solution) if line.startswith("Month 0 means")]
+    if solution.value is None and solution.holds_everywhere:
+        return [
+            f"Every allowed value of {name} ({_range(solution)}) already lets {alt} {goal}: there is "
+            "no threshold to find.",
+            today,
+        ]
+    if solution.value is None:
+        return [_unmet(solution, name, alt, goal), *at_once, today, found]
+    above = bool(solution.met_above)
+    side, way = ("at least", "above") if above else ("at most", "below")
+    if solution.step and solution.other_side is not None:
+        return [*_step(solution, name, alt, goal), today, found]
+    value = amount(p, whole_count(p, solution.value, above))
+    gives = _gives(metric, solution.achieved, horizon)
+    if solution.single_crossing:
+        first = f"For {alt} to {goal}, {name} must be {side} {value}: at {value} it {gives}."
+    else:
+        first = (
+            f"For {alt} to {goal}, {name} must be just {way} {value} (the crossing nearest "
+            f"today's value; at {value} it {gives}), but not every value {way} it will do: "
+            f"{_not_monotone(name)}."
+        )
+    return [first, *at_once, today, found]
+
+
+def _not_monotone(name: str) -> str:
+    return (
+        f"the answer is not monotone in {name} (a whole number such as the fleet's replicas "
+        "steps, or the payback leaves the horizon)"
+    )
+
+
+def _step(solution: Solution, name: str, alt: str, goal: str) -> list[str]:
+    """The sentences for a target met only within a step of the input (a whole number of
+    replicas or months): what each side of the step gives, and on which side the target
+    holds, each figure as ``payback solve`` writes it (apart where two would read the same)."""
+    assert solution.value is not None
+    assert solution.other_side is not None
+    p, metric, horizon = solution.parameter, solution.target.metric, solution.horizon_months
+    other_value, other_metric = solution.other_side
+    was, now = metrics_apart(metric, other_metric, solution.achieved)
+    if one_point(other_value, solution.value):
+        value = input_value(p, solution.value)
+        near = "above" if other_value > solution.value else "below"
+        there = f"just {near} {_with_unit(p, value)}"
+    else:
+        there_figure, value = values_apart(p, other_value, solution.value)
+        there = f"at {_with_unit(p, there_figure)}"
+    cause = (
+        "only whole numbers are allowed"
+        if solution.whole
+        else "a whole number such as the fleet's replicas changes there, or it stops paying "
+        "back within the horizon"
+    )
+    above = bool(solution.met_above)
+    side, way = ("at least", "above") if above else ("at most", "below")
+    holds = (
+        f"{name} must be {side} {_with_unit(p, value)}."
+        if solution.single_crossing
+        else f"{name} must be just {way} {_with_unit(p, value)} (the crossing nearest today's "
+        f"value), but not every value {way} it will do: {_not_monotone(name)}."
+    )
+    return [
+        f"For {alt} to {goal}, no value of {name} meets the target exactly: the answer jumps "
+        f"({cause}): {there} it {_gives(metric, other_metric, horizon, was)}; at "
+        f"{_with_unit(p, value)} it {_gives(metric, solution.achieved, horizon, now)}.",
+        f"To {goal}, {holds}",
+    ]
+
+
+def _unmet(solution: Solution, name: str, alt: str, goal: str) -> str:
+    """The sentence for a target no allowed value of the input meets, and the nearest."""
+    p, target, horizon = solution.parameter, solution.target, solution.horizon_months
+    closest_value, closest = solution.closest or (math.nan, None)
+    start = f"No value of {name} in its allowed range ({_range(solution)}) lets {alt} {goal}"
+    if solution.closest_savings_usd is not None:
+        saved = solution.closest_savings_usd
+        where = (
+            f"still {usd(-saved, 0)} short at month {horizon}"
+            if saved < 0
+            else f"{usd(saved, 0)} ahead at month {horizon}"
+        )
+        return (
+            f"{start}: at every value it never pays back within {months_text(horizon)}; it "
+            f"comes nearest at {amount(p, closest_value)}, {where}."
+        )
+    near, _ = metrics_apart(target.metric, closest, target.value)
+    gives = _gives(target.metric, closest, horizon, near)
+    return f"{start}; the nearest it comes is at {amount(p, closest_value)}, where it {gives}."
+
+
+def _named(line: str, path: str, target: Target) -> str:
+    """A line of ``payback solve`` with the input's name and the target in words."""
+    return line.replace(path, input_label(path, units=False)).replace(
+        str(target), target_words(target)
+    )
