@@ -43,9 +43,9 @@ def portfolio_answer(scenario: Scenario) -> tuple[PortfolioAnalysis | None, list
 
 
 def portfolio_sampled_warnings(result: object) -> list[str]:
-    """What a portfolio's sampling warns of (samples whose fleet passes the cap), in the
-    page's words, as `payback analyze --samples` says it on stderr; none for a scenario's
-    own sampling (an :class:`Analysis`) or a portfolio's without such samples."""
+    """What a portfolio's or a scenario's sampling warns of (samples whose fleet passes
+    the cap), in the page's words, as `payback analyze --samples` says it on stderr; none
+    where no sample passes it."""
     uncertainty = getattr(result, "uncertainty", None)
     lines = (
         uncertainty.get("warnings", [])
