@@ -553,11 +553,11 @@ def test_step_lines_format_values_and_months_apart() -> None:
     assert second == "The target holds for alternatives.0.replica_requests_per_s at least 1."
     assert "e-" not in first
     assert metric_text("break_even_month", 2.999) == metric_text("break_even_month", 3.001)
-    from payback.report.solving import _metrics_apart, _values_apart
+    from payback.report.solving import metrics_apart, values_apart
 
-    assert _metrics_apart("break_even_month", 2.999, 3.001) == ("month 2.999", "month 3.001")
+    assert metrics_apart("break_even_month", 2.999, 3.001) == ("month 2.999", "month 3.001")
     # values a reader can tell apart are still written apart
-    assert _values_apart("alternatives.0.usd_per_gpu_hour", 1.25, 1.2501) == ("$1.25", "$1.2501")
+    assert values_apart("alternatives.0.usd_per_gpu_hour", 1.25, 1.2501) == ("$1.25", "$1.2501")
 
 
 def test_npv_and_month_0_wording() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from payback.analysis.result import months_text, usd
@@ -14,7 +15,14 @@ from payback.report.common import input_value, is_money, is_rate
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
     from payback.studies.solve import Solution
 
-__all__ = ["metric_text", "metrics_apart", "one_point", "solution_lines", "values_apart"]
+__all__ = [
+    "StepSides",
+    "metric_text",
+    "metrics_apart",
+    "solution_lines",
+    "step_sides",
+    "values_apart",
+]
 
 
 def metric_text(metric: str, value: float | None, decimals: int | None = None) -> str:
@@ -56,20 +64,20 @@ def _apart(
     return one, two
 
 
-def _metrics_apart(metric: str, a: float | None, b: float | None) -> tuple[str, str]:
+def metrics_apart(metric: str, a: float | None, b: float | None) -> tuple[str, str]:
     """Two values of a metric as text, with enough digits to tell them apart."""
     return _apart(lambda d: (metric_text(metric, a, d), metric_text(metric, b, d)), a, b)
 
 
-def _values_apart(path: str, a: float, b: float) -> tuple[str, str]:
+def values_apart(path: str, a: float, b: float) -> tuple[str, str]:
     """Two nearby values of an input as text, in its style, with enough digits to tell
     them apart: ``157,456.07`` and ``157,456.08``, never a raw float.
 
-    >>> _values_apart("traffic.requests_per_month", 157456.07049954878, 157456.0704995488)
+    >>> values_apart("traffic.requests_per_month", 157456.07049954878, 157456.0704995488)
     ('157,456.07049954878', '157,456.07049954880')
-    >>> _values_apart("alternatives.0.usd_per_gpu_hour", 1.25, 1.2500001)
+    >>> values_apart("alternatives.0.usd_per_gpu_hour", 1.25, 1.2500001)
     ('$1.2500000', '$1.2500001')
-    >>> _metrics_apart("break_even_month", 2.999, 3.001)
+    >>> metrics_apart("break_even_month", 2.999, 3.001)
     ('month 2.999', 'month 3.001')
     """
 
@@ -93,6 +101,51 @@ def _one_point(a: float, b: float) -> bool:
     (True, False)
     """
     return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1e-300)
+
+
+@dataclass(frozen=True)
+class StepSides:
+    """A target met only within a step of the input, as both ``payback solve`` and the
+    page say it: the metric either side, the input at the step and across it, and why it
+    jumps."""
+
+    was: str
+    """The metric across the step (on the other side), told apart from :attr:`now`."""
+    now: str
+    """The metric at the solution."""
+    value: str
+    """The input at the solution."""
+    there: str | None
+    """The input across the step, told apart from :attr:`value`; ``None`` where the two
+    are one point to a reader (:attr:`near` then says the side)."""
+    near: str
+    """``above`` or ``below``: the side of :attr:`value` the other one lies on."""
+    cause: str
+
+
+def step_sides(solution: Solution) -> StepSides:
+    """:class:`StepSides` of a solution met within a step (its ``other_side`` given)."""
+    assert solution.value is not None
+    assert solution.other_side is not None
+    p = solution.parameter
+    other_value, other_metric = solution.other_side
+    was, now = metrics_apart(solution.target.metric, other_metric, solution.achieved)
+    there: str | None = None
+    if _one_point(other_value, solution.value):  # not two values: one, and its side
+        value = input_value(p, solution.value)
+    else:
+        there, value = values_apart(p, other_value, solution.value)
+    return StepSides(
+        was=was,
+        now=now,
+        value=value,
+        there=there,
+        near="above" if other_value > solution.value else "below",
+        cause="only whole numbers are allowed"
+        if solution.whole
+        else "a whole number such as the fleet's replicas changes there, "
+        "or it stops paying back within the horizon",
+    )
 
 
 COUNTS = ("requests_per_month",)
@@ -142,24 +195,14 @@ def solution_lines(solution: Solution) -> list[str]:
         )
 
     if solution.step and solution.other_side is not None:
-        other_value, other_metric = solution.other_side
-        was, now = _metrics_apart(metric, other_metric, solution.achieved)
-        if _one_point(other_value, solution.value):  # not two values: one, and its side
-            value = input_value(p, solution.value)
-            near = "above" if other_value > solution.value else "below"
-            jump = f"from {was} just {near} {p} = {value} to {now} at {value}"
-        else:
-            there, value = _values_apart(p, other_value, solution.value)
-            jump = f"from {was} at {p} = {there} to {now} at {value}"
-        cause = (
-            "only whole numbers are allowed"
-            if solution.whole
-            else "a whole number such as the fleet's replicas changes there, "
-            "or it stops paying back within the horizon"
+        sides = step_sides(solution)
+        value = sides.value
+        at = (
+            f"just {sides.near} {p} = {value}" if sides.there is None else f"at {p} = {sides.there}"
         )
         lines = [
             f"{name}: {solution.target} is met only within a step: the answer jumps "
-            f"{jump} ({cause}).",
+            f"from {sides.was} {at} to {sides.now} at {value} ({sides.cause}).",
             "The target " + holds(value).removeprefix("it "),
         ]
     else:
@@ -192,7 +235,7 @@ def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str])
             today,
         ]
     closest = solution.closest or (math.nan, None)
-    near, _ = _metrics_apart(metric, closest[1], solution.target.value)
+    near, _ = metrics_apart(metric, closest[1], solution.target.value)
     nearest = f"the closest is {near} at {p} = {input_value(p, closest[0])}"
     if solution.closest_savings_usd is not None:
         saved = solution.closest_savings_usd
@@ -213,11 +256,3 @@ def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str])
         today,
         found,
     ]
-
-
-values_apart = _values_apart
-"""Two nearby values of an input as text, apart (public for the page's own words)."""
-metrics_apart = _metrics_apart
-"""Two values of a metric as text, apart (public for the page's own words)."""
-one_point = _one_point
-"""Whether two values either side of a step are one point to a reader (public for the page)."""

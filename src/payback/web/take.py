@@ -17,9 +17,8 @@ from payback.report.labels import input_label
 from payback.report.solving import (
     metric_text,
     metrics_apart,
-    one_point,
     solution_lines,
-    values_apart,
+    step_sides,
     whole_count,
 )
 from payback.studies.solve import Solution, Target
@@ -187,23 +186,15 @@ def _step(solution: Solution, name: str, alt: str, goal: str) -> list[str]:
     """The sentences for a target met only within a step of the input (a whole number of
     replicas or months): what each side of the step gives, and on which side the target
     holds, each figure as ``payback solve`` writes it (apart where two would read the same)."""
-    assert solution.value is not None
     assert solution.other_side is not None
     p, metric, horizon = solution.parameter, solution.target.metric, solution.horizon_months
-    other_value, other_metric = solution.other_side
-    was, now = metrics_apart(metric, other_metric, solution.achieved)
-    if one_point(other_value, solution.value):
-        value = input_value(p, solution.value)
-        near = "above" if other_value > solution.value else "below"
-        there = f"just {near} {_with_unit(p, value)}"
-    else:
-        there_figure, value = values_apart(p, other_value, solution.value)
-        there = f"at {_with_unit(p, there_figure)}"
-    cause = (
-        "only whole numbers are allowed"
-        if solution.whole
-        else "a whole number such as the fleet's replicas changes there, or it stops paying "
-        "back within the horizon"
+    other_metric = solution.other_side[1]
+    sides = step_sides(solution)
+    value, was, now = sides.value, sides.was, sides.now
+    there = (
+        f"just {sides.near} {_with_unit(p, value)}"
+        if sides.there is None
+        else f"at {_with_unit(p, sides.there)}"
     )
     above = bool(solution.met_above)
     side, way = ("at least", "above") if above else ("at most", "below")
@@ -215,7 +206,7 @@ def _step(solution: Solution, name: str, alt: str, goal: str) -> list[str]:
     )
     return [
         f"For {alt} to {goal}, no value of {name} meets the target exactly: the answer jumps "
-        f"({cause}): {there} it {_gives(metric, other_metric, horizon, was)}; at "
+        f"({sides.cause}): {there} it {_gives(metric, other_metric, horizon, was)}; at "
         f"{_with_unit(p, value)} it {_gives(metric, solution.achieved, horizon, now)}.",
         f"To {goal}, {holds}",
     ]
