@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["TIES_BELOW", "WRITTEN_OUT", "far_text", "half_up", "rate_text", "share_text"]
+__all__ = [
+    "TIES_BELOW",
+    "WRITTEN_OUT",
+    "far_text",
+    "half_up",
+    "limit_text",
+    "rate_text",
+    "share_text",
+]
 
 TIES_BELOW = 1e12
 """Amounts :func:`half_up` rounds: below it 14 significant digits keep every cent, and a
@@ -102,6 +110,26 @@ def far_text(value: float, digits: int = 3) -> str | None:
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def limit_text(limit: float) -> str:
+    """A field's bound as a person writes it: as ``:g`` writes it where that has no exponent
+    (0.7, 1000, 0.0001), else whole with separators, and powers of ten past
+    :data:`WRITTEN_OUT` (a solve range said '≤ 1e+12').
+
+    >>> limit_text(0.7), limit_text(1000.0), limit_text(1e-4), limit_text(1e12), limit_text(1e6)
+    ('0.7', '1000', '0.0001', '1,000,000,000,000', '1,000,000')
+    >>> limit_text(1e-5), limit_text(1.5e300), limit_text(-1.0), limit_text(2.5e-13)
+    ('0.00001', '1.5×10³⁰⁰', '-1', '2.5×10⁻¹³')
+    """
+    text = f"{limit:g}"
+    if "e" not in text or not math.isfinite(limit):
+        return text
+    if (far := far_text(limit)) is not None:
+        return far
+    if limit == int(limit):
+        return f"{limit:,.0f}"
+    return f"{limit:.15f}".rstrip("0").rstrip(".")
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")

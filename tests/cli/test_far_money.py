@@ -100,3 +100,16 @@ def test_a_tiny_rent_reads_in_powers_of_ten(tmp_path: Path) -> None:
         assert "on-demand at $1×10⁻³²⁰/GPU-h" in " ".join(out.split()), command
         assert "0000000" not in out, command
         assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_solves_allowed_range_writes_no_exponent(tmp_path: Path) -> None:
+    """It said '(≥ 0 and ≤ 1e+12)' for a one-time item's range."""
+    code, out, err = run(
+        "solve", _huge(tmp_path), "--vary", "alternatives.0.one_time.data_usd",
+        "--target", "npv_usd=0",
+    )  # fmt: skip
+    assert code == 1, err  # no threshold to find: solve's exit code 1
+    assert (
+        "Every allowed value of alternatives.0.one_time.data_usd (≥ 0 and ≤ 1,000,000,000,000) "
+        "already meets npv_usd=0" in " ".join(out.split())
+    )
