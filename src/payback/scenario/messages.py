@@ -14,6 +14,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from payback.figures import typed_number
 from payback.scenario.distributions import DISTS, Distribution
 from payback.scenario.schema import KINDS, Scenario, field_docstring
 
@@ -190,31 +191,14 @@ def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list
     return lines
 
 
-_SCALES = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "%": 0.01}
-
-
 def _as_number(value: Any) -> str:
-    """For a number typed as text with a unit ("$0.80", "200k", "10%", "200,000"), how
-    to write it: the number alone, without quotes; ``""`` for anything else.
+    """For a number typed as text with a unit ("$0.80", "200k", "10%"), how to write it.
 
-    >>> _as_number("$0.80"), _as_number("200k"), _as_number("10%"), _as_number("1,500")
-    ('; write 0.8, without quotes or units', '; write 200000, without quotes or units', '; write 0.1, without quotes or units', '; write 1500, without quotes or units')
-    >>> _as_number("fast"), _as_number(3), _as_number("2.5M USD")
-    ('', '', '; write 2500000, without quotes or units')
+    >>> _as_number("$0.80"), _as_number("fast"), _as_number(3)
+    ('; write 0.8, without quotes or units', '', '')
     """
-    if not isinstance(value, str):
-        return ""
-    typed = re.fullmatch(
-        r"\s*\$?\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([kmb%]?)\s*(?:usd|\$)?\s*",
-        value.replace(",", "").replace("_", "").lower(),
-    )
-    if typed is None:
-        return ""
-    number = float(typed.group(1)) * _SCALES[typed.group(2)]
-    if not math.isfinite(number):
-        return ""
-    text = f"{number:.12g}" if number != int(number) else f"{int(number)}"
-    return f"; write {text}, without quotes or units"
+    number = typed_number(value) if isinstance(value, str) else None
+    return "" if number is None else f"; write {number}, without quotes or units"
 
 
 _LIST_WORDS = {
