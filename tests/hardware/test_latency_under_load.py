@@ -26,6 +26,7 @@ from payback.hardware.estimate import (
 )
 from payback.hardware.load import startup_burst
 from payback.hardware.placement import DECODE_ONLY
+from payback.hardware.queueing import closed_queue_wait
 
 CAT = default_catalog()
 LLAMA8 = CAT.model("llama-3.1-8b")
@@ -212,7 +213,7 @@ def test_closed_loop_beyond_the_batch_cap_waits_for_a_slot() -> None:
 def test_one_client_is_a_lone_request() -> None:
     # one client: its prompt reaches the engine after vLLM's 8.5 ms outside the steps and
     # finds it idle (no step under way), then goes through in one step carrying all of it
-    # (the M/D/1 wait at the loop's own rate X, busy X x s);
+    # (no wait: with one client no other prompt is ever ahead of it);
     # the one request is decoding only part of the time, so B < 1 solves Little's law,
     # X(B) x (ttft + 199 x step(B)) = 1, and the loop ends one request every e2e
     engine = on_gpu(sv.VLLM, H100)
@@ -236,8 +237,7 @@ def test_one_client_is_a_lone_request() -> None:
     )
     x = float(rates.requests_per_s)
     assert x == pytest.approx(b / (200 * step), rel=1e-9)
-    rho = x * service
-    phase = 8.5e-3 + rho / (2 * (1 - rho)) * service + service
+    phase = 8.5e-3 + service
     assert 0.9 < b < 1
     assert x * (phase + 199 * step) == pytest.approx(1, rel=1e-4)
     assert loop.requests_per_s == pytest.approx(x, rel=1e-9)
@@ -249,9 +249,10 @@ def test_one_client_is_a_lone_request() -> None:
 def test_several_clients_wait_out_the_step_under_way() -> None:
     # 4 clients of 256/100 tokens on an RTX 4090 (2,048 tokens a step): a client sends
     # its next request at a step's end, when the next step is already under way for the
-    # others, so the prompt waits a whole step, then the M/D/1 wait and its own chunk:
-    # ttft = step + rho / (2 (1 - rho)) x s + s, rho = X x s, at the batch B the loop
-    # settles on (Little's law: X(B) x (ttft + 99 step(B)) = 4).
+    # others, so the prompt waits a whole step, then the closed queue's wait behind the
+    # other clients' prompts (closed_queue_wait, the rest of the request away from it)
+    # and its own chunk: ttft = step + w + s, at the batch B the loop settles on
+    # (Little's law: X(B) x (ttft + 99 step(B)) = 4).
     args, engine, _ = _rtx_shape()
     loop = latency_at_concurrency(
         args, concurrency=4, batch_cap=179, budget=2048.0, engine=engine, **SHORT
@@ -272,8 +273,8 @@ def test_several_clients_wait_out_the_step_under_way() -> None:
             )
         )
         x = float(rates.requests_per_s)
-        rho = x * service
-        return x, step, step + rho / (2 * (1 - rho)) * service + service
+        wait = float(closed_queue_wait(clients=4, service_s=service, think_s=step + 99 * step))
+        return x, step, step + wait + service
 
     b = loop.running
     x, step, ttft = at(b)
@@ -291,7 +292,7 @@ def test_a_prompt_longer_outside_than_half_a_step_waits_half_a_step_after_it() -
     # 2.4 ms is shorter than vLLM's 8.5 ms a request outside the steps, so a client's next
     # prompt, sent at a step's end, reaches the engine 8.5 ms later, at a phase of the steps
     # their varying lengths spread, and waits half a step on average: ttft = h + step / 2
-    # + rho / (2 (1 - rho)) x s + s, at the B Little's law settles on
+    # + w + s (w the closed queue's wait of 32 clients), at the B Little's law settles on
     qwen, a100 = CAT.model("qwen2.5-0.5b"), CAT.gpu("a100-80gb")
     engine = on_gpu(sv.VLLM, a100)
     args = serving_shape(qwen, a100, "bf16", 1, engine)
@@ -320,9 +321,10 @@ def test_a_prompt_longer_outside_than_half_a_step_waits_half_a_step_after_it() -
         )
     )
     x = float(rates.requests_per_s)
-    rho = x * service
+    under_way = 8.5e-3 + step / 2
+    wait = float(closed_queue_wait(clients=32, service_s=service, think_s=under_way + 210 * step))
     assert 2e-3 < step < 8.5e-3 / 2
-    ttft = 8.5e-3 + step / 2 + rho / (2 * (1 - rho)) * service + service
+    ttft = under_way + wait + service
     assert loop.ttft_s == pytest.approx(ttft, rel=1e-4)
     assert x * (ttft + 210 * step) == pytest.approx(32, rel=1e-4)
     # with no time outside the steps the prompt would wait out one step only
