@@ -387,6 +387,41 @@ def test_the_unloaded_first_token_is_the_loaded_one_as_the_load_goes_to_nothing(
             assert idle.ttft_at_utilization_ms == pytest.approx(idle.ttft_ms, rel=5e-3)
 
 
+def test_without_mixed_steps_the_first_token_under_load_waits_a_read_of_the_weights() -> None:
+    # the lean engine, Llama-3.1-70B on 2 x H100 at 200/200 tokens: the prompt's arithmetic
+    # (2 x 69.5e9 x 200 over 2 x 989e12 x 0.67, about 21 ms) is shorter than one read of
+    # its 141 GB over 2 x 3.35 TB/s at 0.85 (about 24.7 ms), so its own prefill step takes
+    # the read, at any load (batched with others it is longer still): as the load goes to
+    # nothing the first token is the unloaded one, and it only grows with the load (it
+    # used to be 5 ms shorter at 1% of capacity than alone)
+    seventy = CAT.model("llama-3.1-70b")
+    args = serving_shape(seventy, H100, "bf16", 2, on_gpu(sv.LEAN, H100))
+    read = float(
+        sv.weight_read_seconds(
+            weights=args["weights"], tensor_parallel=2, bandwidth=args["bandwidth"], tokens=200
+        )
+    )
+    assert 24e-3 < read < 25.5e-3
+    loads = [1e-6, 0.01, 0.3, 0.7]
+    ttfts = [
+        estimate_serving(
+            seventy,
+            H100,
+            "bf16",
+            input_tokens=200,
+            output_tokens=200,
+            gpus_per_replica=2,
+            engine=sv.LEAN,
+            utilization=u,
+        )
+        for u in loads
+    ]
+    assert ttfts[0].ttft_at_utilization_ms == pytest.approx(ttfts[0].ttft_ms, rel=5e-3)
+    at = [t.ttft_at_utilization_ms for t in ttfts]
+    assert at == sorted(at)
+    assert all(t >= ttfts[0].ttft_ms * (1 - 5e-3) for t in at)
+
+
 def test_static_batches_count_the_time_outside_the_steps_in_a_closed_loop() -> None:
     # an engine without mixed steps and 5 ms a request outside them: one client's first
     # token is 5 ms later than with none (the prompt's prefill and the wait alike)

@@ -55,6 +55,17 @@ def _prompt_parts(
     return alone, riding, (1.0 - cached_share) * prompt
 
 
+def _own_prefill(args: dict[str, Any], prefill: Any, tokens: float, engine: Any) -> Any:
+    """A prompt's own prefill step without mixed steps: its arithmetic, or one read of the
+    weights (experts its tokens touch included), whichever is longer. Batched with others
+    the step is longer still, so this is what its first token waits at any load."""
+    keys = ("weights", "tensor_parallel", "bandwidth", "expert_weights", "expert_share")
+    read = sv.weight_read_seconds(
+        **{k: args.get(k, 0.0) for k in keys}, tokens=max(tokens, 1.0), engine=engine
+    )
+    return np.maximum(prefill, read)
+
+
 def loaded_steps(
     args: dict[str, Any],
     batch: Any,
@@ -143,18 +154,7 @@ def replica_rates(
     )
     rps = np.where(np.isfinite(np.asarray(budget, dtype=np.float64)), mixed, serial)
     prompt = max(input_tokens, 1.0)
-    alone = np.maximum(
-        prefill,
-        sv.weight_read_seconds(
-            weights=args["weights"],
-            tensor_parallel=args["tensor_parallel"],
-            bandwidth=args["bandwidth"],
-            expert_weights=args.get("expert_weights", 0.0),
-            expert_share=args.get("expert_share", 0.0),
-            tokens=prompt,
-            engine=engine,
-        ),
-    )
+    alone = _own_prefill(args, prefill, input_tokens, engine)
     first_step = sv.decode_step_seconds(batch=1.0, context=prompt, engine=engine, **args)
     # mixed steps: the prompt's chunks ride on steps of an idle replica, the last one's
     # sampling giving the first token, as under load (latency_at_utilization) as the
@@ -193,13 +193,15 @@ def prompt_service_seconds(
     """Seconds one prompt takes to go through a replica decoding ``running`` sequences:
     with mixed steps (a finite ``budget``), its n new tokens in k = ⌈n / (budget − B)⌉
     chunks, each riding on a decode step, so k steps whose compute grows by n/k tokens' (a
-    whole 5,000-token prompt makes its step compute-bound); without (∞), its prefill alone
-    and one decode step. ``budget`` may be an array, one per configuration."""
+    whole 5,000-token prompt makes its step compute-bound); without (∞), its own prefill
+    step (:func:`_own_prefill`) and one decode step. ``budget`` may be an array, one per
+    configuration."""
     prefill, compute, new = _prompt_parts(args, input_tokens, cached_share, engine)
     b = np.asarray(running, dtype=np.float64)
     limit = np.asarray(budget, dtype=np.float64)
     mixed = np.isfinite(limit)
-    alone = prefill + sv.decode_step_seconds(batch=b, context=mean_context, engine=engine, **args)
+    own = _own_prefill(args, prefill, input_tokens, engine)
+    alone = own + sv.decode_step_seconds(batch=b, context=mean_context, engine=engine, **args)
     chunks = np.ceil(new / np.maximum(np.where(mixed, limit, new + b) - b, 1.0))
     carrying = sv.decode_step_seconds(
         batch=b,
@@ -477,12 +479,10 @@ def latency_at_concurrency(
     E(B) = p(B) + (O − 1) · step(B) in the system when it is admitted at once, p(B) its
     prefill phase: the step under way, the wait behind other prompts on the chunk
     stream, and its own chunks (:func:`prompt_service_seconds`). That wait is a closed
-    queue's (:func:`~payback.hardware.queueing.closed_queue_wait`, mean value analysis
-    over the min(N, cap) clients that cycle, the rest of a request their time away): at
-    most N − 1 prompts can be ahead, where an open M/D/1 queue at the same rate
-    (:func:`latency_at_utilization`) grows without bound near capacity; with 8 clients of
-    28,680-token prompts on an A100 (docs/accuracy.md L17) the open wait took the first
-    token to 1.68x the measured, the closed one to 1.03x. The step under way is a whole one, not the half a
+    queue's (:func:`~payback.hardware.queueing.closed_queue_wait` over the min(N, cap)
+    clients that cycle, the rest of a request their time away): at most N − 1 prompts
+    ahead, where an open M/D/1 queue grows without bound near capacity (8 clients of
+    28,680-token prompts on an A100, docs/accuracy.md L17: 1.68x → 1.03x). The step under way is a whole one, not the half a
     Poisson arrival finds: a client sends its next request when its last token comes,
     at a step's end, and the engine has by then launched the next step for the
     sequences still decoding; the prompt reaches the scheduler during that step and
