@@ -337,6 +337,14 @@ LONG_V0 = (
     "context, so the whole prompt in one step)"
 )
 LONG_V0_SOURCE = _long(LONG_V0_RUNS, LONG_V0)
+ACCELMARK_LONG_OFFLINE = (
+    "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
+    "nvidia_a100_sxm4_80gbx1_suite_D_nvidia_vllm020_0f6c56e4_43e96189/offline/result.json: "
+    "suite D's 50 prompts (28,650 tokens median, 256 out) sent at once to vLLM 0.20.1's LLM "
+    "class (runners/nvidia_vllm020_0f6c56e4/runner.py: max_num_seqs 512; the token budget "
+    "vLLM's default for the LLM class on an A100, 8,192, vllm/engine/arg_utils.py), 196.5 s "
+    "a run; output tok/s (65.15 and 65.12 at the suite's two client settings)"
+)
 
 LOAD_GOAL = {"tpot": 0.06, "e2e": 0.06, "ttft": 0.15, "capacity": 0.10}
 """Under load: time per output token and end-to-end latency within 6% mean absolute
@@ -1230,6 +1238,21 @@ SERVING = [
         _long("nvidia_geforce_rtx_5090x1_suite_D_nvidia_vllm_47f5d58e_e87e6c36", LONG_V1_19),
         batch=1,
         engine=sv.VLLM,
+    ),
+    ServingRow(
+        "llama-3.1-8b",
+        "a100-80gb",
+        1,
+        "bf16",
+        LONG_PROMPT,
+        256,
+        65.15,
+        "out",
+        "S53's prompts, 50 at once through vLLM 0.20.1's offline LLM class (on an A100 its "
+        "default 8,192 tokens a step; 512 sequences, the run's setting): output tok/s over "
+        "the run",
+        ACCELMARK_LONG_OFFLINE,
+        engine=dataclasses.replace(sv.VLLM, max_num_batched_tokens=8192.0, max_num_seqs=512),
     ),
 ]
 
