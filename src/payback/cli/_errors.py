@@ -36,7 +36,6 @@ from typer._click import exceptions as click
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from payback.errors import PaybackError
-from payback.figures import typed_number
 from payback.report.controls import clean
 
 __all__ = [
@@ -291,6 +290,8 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
         words = _words(param)
         if words:  # a choice: the words allowed (in any case)
             return f"{_param_name(param)}{shown}: unknown; allowed: {', '.join(words)}"
+        from payback.figures import typed_number  # pure; loaded only on a parse error
+
         number = typed_number(value) if isinstance(value, str) else None  # 10M, 5%, $15
         kind = _kind(param)
         fits = kind == "a number" or (kind == "a whole number" and "." not in (number or "."))
