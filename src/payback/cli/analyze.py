@@ -270,8 +270,9 @@ def explain(
     pay back within a quarter: at least or at most), `fleet` (utilisation, idle cost),
     `levers` (scaled to zero, the GPU rent for a quarter), `drivers` (each input's
     `parameter`, `low` and `high` ends, `npv_low_usd`, `npv_high_usd`,
-    `break_even_month_low`, `break_even_month_high`, `npv_swing_usd`,
-    `changes_the_answer`), `measure_first`, `infrastructure_only` (with priced quality or
+    `break_even_month_low`, `break_even_month_high`, `npv_swing_usd`, `low_past_cap`
+    and `high_past_cap` (the `gpus` and `month` of an end whose fleet passes the GPU
+    cap), `changes_the_answer`), `measure_first`, `infrastructure_only` (with priced quality or
     latency) and, with **--samples**, `uncertainty`. Money in USD; months from the start
     (month 13.37: 37% into month 14); `null` where there is none (a break-even past the
     horizon).

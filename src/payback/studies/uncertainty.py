@@ -25,7 +25,7 @@ from payback.finance.cashflow import saves_nothing
 from payback.scenario import FieldRange, Scenario, field_range, value_at
 from payback.scenario.distributions import Distribution, Uniform
 from payback.studies import SOBOL_SAMPLES
-from payback.studies.fleet_cap import FleetsPastCap, scenario_fleets
+from payback.studies.fleet_cap import FleetsPastCap, PastCap, past_cap_ends, scenario_fleets
 
 __all__ = [
     "AlternativeUncertainty",
@@ -346,6 +346,11 @@ class Driver:
     """|NPV at high − NPV at low|: the ranking key."""
     assumed: str | None = None
     """How the range was assumed (``±25%``) when the scenario gives no distribution."""
+    low_past_cap: PastCap | None = None
+    """Where the low end sizes a fleet past the GPU cap, the most GPUs and its month; its
+    NPV and break-even are worked out as if such a fleet could run
+    (:mod:`~payback.studies.fleet_cap`, as the samples of a Monte Carlo are counted)."""
+    high_past_cap: PastCap | None = None  # the same for the high end
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -376,8 +381,10 @@ def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[l
             continue
         items = [item for item, _ in mine]
         overrides = swing_overrides(items, [path for _, path in mine])
-        outcome = evaluate(single, overrides).alternatives[0]
-        result.append(rank_drivers(items, outcome.npv_usd, outcome.break_even_month, never))
+        ev = evaluate(single, overrides)
+        outcome = ev.alternatives[0]
+        past = past_cap_ends(scenario_fleets(ev), 2 * len(items))
+        result.append(rank_drivers(items, outcome.npv_usd, outcome.break_even_month, never, past))
     return result
 
 
@@ -394,11 +401,18 @@ def swing_overrides(items: list[UncertainInput], paths: list[str]) -> dict[str, 
 
 
 def rank_drivers(
-    items: list[UncertainInput], npv_usd: FloatArray, month: FloatArray, never: float
+    items: list[UncertainInput],
+    npv_usd: FloatArray,
+    month: FloatArray,
+    never: float,
+    past: list[PastCap | None] | None = None,
 ) -> list[Driver]:
     """The drivers of one alternative from its NPVs and break-even months at the samples of
     :func:`swing_overrides`, ranked by the NPV swing (then the break-even swing; ``never``
-    stands for no break-even); inputs that move neither are left out."""
+    stands for no break-even); inputs that move neither are left out. ``past``: per
+    sample, where a fleet passes the GPU cap (:func:`~payback.studies.fleet_cap.past_cap_ends`),
+    marked on the driver's end."""
+    ends = past or [None] * (2 * len(items))
     npv = np.broadcast_to(npv_usd, (2 * len(items),))
     months = np.broadcast_to(month, (2 * len(items),))
     ranked = []
@@ -419,6 +433,8 @@ def rank_drivers(
             break_even_month_high=None if math.isnan(m_high) else float(m_high),
             npv_swing_usd=npv_swing,
             assumed=item.assumed,
+            low_past_cap=ends[2 * j],
+            high_past_cap=ends[2 * j + 1],
         )
         ranked.append((npv_swing, month_swing, driver))
     ranked.sort(key=lambda d: (-d[0], -d[1]))
