@@ -198,7 +198,7 @@ def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Dri
     without distributions, a rate left at 0 over its assumed range), the rest central,
     ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call. An end
     whose fleet passes the GPU cap is marked as a scenario's tornado marks it."""
-    from payback.studies.uncertainty import rank_drivers, swing_overrides
+    from payback.studies.uncertainty import paid_back_month, rank_drivers, swing_overrides
 
     inputs = _sensitivity_inputs(p, swing)
     if not inputs:
@@ -210,7 +210,7 @@ def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Dri
         rank_drivers(
             inputs,
             outcome.npv_usd,
-            outcome.break_even_month,
+            paid_back_month(outcome),
             never,
             past_cap_ends([fleets[i]], 2 * len(inputs)),
         )

@@ -243,6 +243,15 @@ def _summary(
     )
 
 
+def paid_back_month(outcome: Any) -> FloatArray:
+    """An outcome's break-even month per sample, ``nan`` where it saves nothing (the same
+    price, nothing up front): such a sample has not paid back, as the central answer says
+    ("nothing saved"); its formula's month 0 is not "at once". The Monte Carlo and the
+    tornado read it alike."""
+    cumulative = outcome.cumulative_savings_usd
+    return np.where(saves_nothing(cumulative), np.nan, outcome.break_even_month)
+
+
 def sample_outcomes(
     evaluate_samples: Callable[[dict[str, FloatArray]], Any],
     inputs: list[UncertainInput],
@@ -271,11 +280,7 @@ def sample_outcomes(
         u = rng.random((n, len(inputs)))
         ev = evaluate_samples({i.path: i.ppf(u[:, k]) for k, i in enumerate(inputs)})
         for a, outcome in enumerate(ev.alternatives):
-            # a sample that saves nothing (the same price, nothing up front) has not paid
-            # back, as the central answer says; its formula's month 0 is not "at once"
-            month = np.where(
-                saves_nothing(outcome.cumulative_savings_usd), np.nan, outcome.break_even_month
-            )
+            month = paid_back_month(outcome)
             months[a, done : done + n] = np.broadcast_to(month, (n,))
             npvs[a, done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
             if done < fan_rows:
@@ -384,7 +389,7 @@ def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[l
         ev = evaluate(single, overrides)
         outcome = ev.alternatives[0]
         past = past_cap_ends(scenario_fleets(ev), 2 * len(items))
-        result.append(rank_drivers(items, outcome.npv_usd, outcome.break_even_month, never, past))
+        result.append(rank_drivers(items, outcome.npv_usd, paid_back_month(outcome), never, past))
     return result
 
 
