@@ -448,8 +448,8 @@ HELP: dict[tuple[str, ...], tuple[str, str, str]] = {
         "report.html (interactive, one offline file), report.md (+ PNG charts beside it)",
     ),
     ("explain",): (
-        "In plain words, with this scenario's numbers: what the project really costs, how the "
-        "break-even is computed",
+        "Why the answer is what it is: analyze's verdict in plain words, with this scenario's "
+        "numbers.",
         "--no-quality",
         "Leave every option's quality (error cost) and latency out",
     ),
