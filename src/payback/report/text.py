@@ -330,6 +330,10 @@ def tornado_table(
     parts.append(grid if shown else Text("No input changes the NPV.", style="dim"))
     if quiet:
         parts.append(Text(quiet_line(quiet, horizon=horizon), style="dim"))
+    from payback.studies.fleet_cap import cap_note
+
+    if capped := cap_note(shown):  # ends whose fleet passes the GPU cap
+        parts.append(Text(capped, style="yellow"))
     note = _assumption_note([d.assumed for d in shown], replaced)
     if note is not None:
         parts.append(note)
