@@ -127,3 +127,11 @@ def test_quick_writes_a_far_count_in_powers_of_ten() -> None:
     assert out.splitlines()[1] == (
         "At 0.0000123 requests a month, it takes more than 1,200 months (100 years)."
     )
+
+
+def test_the_headers_last_month_of_traffic_reads_in_powers_of_ten(tmp_path: Path) -> None:
+    """10^13 requests doubling for 119 months is 10^13 · 2^119 = 6.646×10^48: it was written
+    with all 49 digits in analyze's header."""
+    code, out, err = run("analyze", _huge(tmp_path))
+    assert code == 0, err
+    assert "+100%/month to 6.65×10⁴⁸ in month 120" in " ".join(out.split())
