@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from payback.report.palette import TEXT_COLOURS
+
 __all__ = [
     "DARK_BACKGROUND",
     "contrast",
@@ -30,6 +32,20 @@ TEXT_CONTRAST = 4.5
 GRAPHIC_CONTRAST = 3.0
 GREY_SPREAD = 24
 """A colour whose channels lie this close together is a grey: turned over, not lightened."""
+
+DARK_FORMS = {
+    "#eb6e00": "#ff7f0e",
+    "#14a1b0": "#17becf",
+    "#4496e7": "#4c9be8",
+    "#539e98": "#76b7b2",
+    "#e0760e": "#f28e2b",
+    "#b18e11": "#edc948",
+    "#4292c6": "#9ecae1",
+}
+"""A report colour darkened to stand out from white (``payback.report.palette``): the
+brighter one it was, which a dark page keeps (6.2 to 11.2:1 on it, where the darker one
+gives 5.3 to 5.8:1); a label's text form is drawn in its mark's colour there, as it was."""
+DARK_FORMS |= {text: DARK_FORMS.get(mark, mark) for mark, text in TEXT_COLOURS.items()}
 
 _NAMED = {"white": (255, 255, 255, 1.0), "black": (0, 0, 0, 1.0)}
 _RGB = re.compile(r"rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)")
@@ -96,8 +112,14 @@ def on_dark(colour: str, minimum: float = GRAPHIC_CONTRAST) -> str:
     ('#e4e4e4', '#aaaaaa', 'rgba(0,0,0,0.85)')
     >>> on_dark("#e15759", 4.5), on_dark("#08519c"), on_dark("#9ecae1")
     ('#e15759', '#2666a8', '#9ecae1')
+
+    A colour darkened for white paper takes back its brighter form first (:data:`DARK_FORMS`),
+    a label's text form its mark's colour:
+
+    >>> on_dark("#4292c6"), on_dark("#c64c4e", 4.5), on_dark("#bd5800", 4.5)
+    ('#9ecae1', '#e15759', '#ff7f0e')
     """
-    parsed = parse_colour(colour)
+    parsed = parse_colour(DARK_FORMS.get(colour.lower(), colour))
     if parsed is None:
         return colour
     r, g, b, alpha = parsed
