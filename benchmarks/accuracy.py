@@ -284,10 +284,10 @@ RTX4090_LOAD = (
 
 ACCELMARK = (
     "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
-    "nvidia_a100_sxm4_80gbx1_suite_{A,C,F}_nvidia_vllm020_0f6c56e4_*/sustained/result.json "
+    "nvidia_a100_sxm4_80gbx1_suite_{A,C,D,F}_nvidia_vllm020_0f6c56e4_*/sustained/result.json "
     "(suite C under bf16/): vLLM 0.20.1 (V1 engine, AsyncLLMEngine in process, no HTTP "
-    "server), 1 × A100 SXM4 80GB, BF16, TP1, greedy, chat template; a closed loop for 30 (A) "
-    "or 15 (C, F) minutes, the suite's warm-up minutes (2 or 1) discarded; output tokens and "
+    "server), 1 × A100 SXM4 80GB, BF16, TP1, greedy, chat template; a closed loop for 30 (A, "
+    "D) or 15 (C, F) minutes, the suite's warm-up minutes (2 or 1) discarded; output tokens and "
     "requests completed a minute, the median first token"
 )
 ACCELMARK_ONLINE = (
@@ -310,6 +310,40 @@ ACCELMARK_INTERACTIVE_TTFT = ACCELMARK_INTERACTIVE.replace(
     "median time to the first token, timed from the call to AsyncLLMEngine.generate with the "
     "templated text (runners/nvidia_vllm020_0f6c56e4/runner.py): tokenization, the engine "
     "and the output path",
+)
+
+ACCELMARK_LONG = (
+    "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/{run}/result.json: suite "
+    "D (suites/suite_D/suite.json), Llama-3.1-8B-Instruct, BF16, TP1, prompts of "
+    "28,245-29,210 tokens (p25-p75; median 28,650) and 256 out, {engine}, one request at a "
+    "time (interactive); median {metric}"
+)
+
+
+def _long(run: str, engine: str, metric: str = "time to the first token") -> str:
+    return ACCELMARK_LONG.format(run=run, engine=engine, metric=metric)
+
+
+LONG_V1 = "vLLM 0.20.1 (V1 engine, AsyncLLMEngine in process; prompts chunked)"
+LONG_V1_19 = "vLLM 0.19.1rc1 (V1 engine, AsyncLLMEngine in process; prompts chunked)"
+LONG_V0_RUNS = (
+    "nvidia_{a100_sxm4_80gb,a100_sxm4_40gb,rtx_a6000,h100_80gb_hbm3,h200,"
+    "rtx_6000_ada_generation}x1_suite_D_nvidia_vllm_47f5d58e_*"
+)
+LONG_PROMPT = 28_680
+"""Suite D's median prompt, 28,650 tokens, and about 30 of Llama 3.1's chat template."""
+LONG_V0 = (
+    "vLLM 0.7.3 (V0 engine, AsyncLLMEngine in process: chunked prefill off below 32K of "
+    "context, so the whole prompt in one step)"
+)
+LONG_V0_SOURCE = _long(LONG_V0_RUNS, LONG_V0)
+ACCELMARK_LONG_OFFLINE = (
+    "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
+    "nvidia_a100_sxm4_80gbx1_suite_D_nvidia_vllm020_0f6c56e4_43e96189/offline/result.json: "
+    "suite D's 50 prompts (28,650 tokens median, 256 out) sent at once to vLLM 0.20.1's LLM "
+    "class (runners/nvidia_vllm020_0f6c56e4/runner.py: max_num_seqs 512; the token budget "
+    "vLLM's default for the LLM class on an A100, 8,192, vllm/engine/arg_utils.py), 196.5 s "
+    "a run; output tok/s (65.15 and 65.12 at the suite's two client settings)"
 )
 
 LOAD_GOAL = {"tpot": 0.06, "e2e": 0.06, "ttft": 0.15, "capacity": 0.10}
@@ -471,6 +505,34 @@ def _accelmark(
     )
 
 
+def _accelmark_long() -> LoadRow:
+    """Suite D's sustained closed loop: 8 clients of 28,650-token prompts and 256-token
+    outputs (every one: 256 × the requests is the tokens out) for 30 minutes, the first 2
+    discarded; 13.75 requests and 58.66 output tokens/s a minute on average, the first
+    token's median of the minutes' medians 5,593 ms."""
+    requests_s = 13.75 / 60.0
+    e2e = 8 / requests_s * 1e3
+    return LoadRow(
+        "llama-3.1-8b",
+        "a100-80gb",
+        1,
+        "bf16",
+        sv.VLLM,
+        LONG_PROMPT,
+        256,
+        8,
+        5593.35,
+        (e2e - 5593.35) / 255,
+        e2e,
+        58.66,
+        "Llama-3.1-8B-Instruct, suite D, vLLM 0.20.1; prompts of 28,650 tokens (median) plus "
+        "about 30 of chat template, 256 tokens out; e2e = clients ÷ req/s, TPOT = (e2e − "
+        "TTFT) / (O − 1); TTFT the minutes' median first token",
+        ACCELMARK,
+        derived_tpot=True,
+    )
+
+
 LOAD = [
     _nim(1, 406.77, 18.58, 51.67),
     _nim(5, 546.7, 21.83, 218.48),
@@ -512,6 +574,7 @@ LOAD = [
         35.2,
         "Llama-3.1-8B-Instruct, suite C (Llama 3.1's dated system header in the template)",
     ),
+    _accelmark_long(),
 ]
 """Latency under load, closed loops held against published sweeps."""
 
@@ -1051,6 +1114,146 @@ SERVING = [
         engine=sv.VLLM,
         fit=True,
     ),
+    ServingRow(
+        "llama-3.1-8b",
+        "a100-80gb",
+        1,
+        "bf16",
+        LONG_PROMPT,
+        256,
+        3178.55,
+        "ttft",
+        "Llama-3.1-8B-Instruct, vLLM 0.20.1 in process, prompts of 28,650 tokens (median) plus "
+        "about 30 of chat template, chunked into decode steps, one request at a time, median "
+        "TTFT",
+        _long("nvidia_a100_sxm4_80gbx1_suite_D_nvidia_vllm020_0f6c56e4_43e96189", LONG_V1),
+        batch=1,
+        engine=sv.VLLM,
+    ),
+    ServingRow(
+        "llama-3.1-8b",
+        "a100-80gb",
+        1,
+        "bf16",
+        LONG_PROMPT,
+        256,
+        13.1,
+        "itl",
+        "the same run: median TPOT, each token reading the weights and about 28,800 tokens of "
+        "cache",
+        _long(
+            "nvidia_a100_sxm4_80gbx1_suite_D_nvidia_vllm020_0f6c56e4_43e96189",
+            LONG_V1,
+            "time per output token",
+        ),
+        batch=1,
+        engine=sv.VLLM,
+    ),
+    ServingRow(
+        "llama-3.1-8b",
+        "a100-80gb",
+        1,
+        "bf16",
+        LONG_PROMPT,
+        256,
+        2838.69,
+        "ttft",
+        "A100 SXM4 80GB, vLLM 0.7.3 (V0: the whole prompt in one step), the same prompts one at a "
+        "time, median TTFT",
+        LONG_V0_SOURCE,
+        batch=1,
+        engine=sv.VLLM,
+    ),
+    ServingRow(
+        "llama-3.1-8b",
+        "a100-40gb",
+        1,
+        "bf16",
+        LONG_PROMPT,
+        256,
+        2822.72,
+        "ttft",
+        "A100 SXM4 40GB, vLLM 0.7.3 (V0: the whole prompt in one step), the same prompts one at a "
+        "time, median TTFT",
+        LONG_V0_SOURCE,
+        batch=1,
+        engine=sv.VLLM,
+    ),
+    ServingRow(
+        "llama-3.1-8b",
+        "rtx-a6000",
+        1,
+        "bf16",
+        LONG_PROMPT,
+        256,
+        5820.97,
+        "ttft",
+        "RTX A6000, vLLM 0.7.3 (V0: the whole prompt in one step), the same prompts one at a "
+        "time, median TTFT",
+        LONG_V0_SOURCE,
+        batch=1,
+        engine=sv.VLLM,
+    ),
+    ServingRow(
+        "llama-3.1-8b",
+        "h100-sxm",
+        1,
+        "bf16",
+        LONG_PROMPT,
+        256,
+        1076.72,
+        "ttft",
+        "H100 80GB HBM3, vLLM 0.7.3 (V0: the whole prompt in one step), the same prompts one at a "
+        "time, median TTFT",
+        LONG_V0_SOURCE,
+        batch=1,
+        engine=sv.VLLM,
+    ),
+    ServingRow(
+        "llama-3.1-8b",
+        "h200",
+        1,
+        "bf16",
+        LONG_PROMPT,
+        256,
+        1165.86,
+        "ttft",
+        "H200, vLLM 0.7.3 (V0: the whole prompt in one step), the same prompts one at a "
+        "time, median TTFT",
+        LONG_V0_SOURCE,
+        batch=1,
+        engine=sv.VLLM,
+    ),
+    ServingRow(
+        "llama-3.1-8b",
+        "rtx-5090",
+        1,
+        "bf16",
+        LONG_PROMPT,
+        256,
+        3483.1,
+        "ttft",
+        "RTX 5090, vLLM 0.19.1rc1 (V1: prompts chunked), the same prompts one at a time, median "
+        "TTFT",
+        _long("nvidia_geforce_rtx_5090x1_suite_D_nvidia_vllm_47f5d58e_e87e6c36", LONG_V1_19),
+        batch=1,
+        engine=sv.VLLM,
+    ),
+    ServingRow(
+        "llama-3.1-8b",
+        "a100-80gb",
+        1,
+        "bf16",
+        LONG_PROMPT,
+        256,
+        65.15,
+        "out",
+        "S53's prompts, 50 at once through vLLM 0.20.1's offline LLM class (on an A100 its "
+        "default 8,192 tokens a step; 512 sequences, the run's setting): output tok/s over "
+        "the run",
+        ACCELMARK_LONG_OFFLINE,
+        engine=dataclasses.replace(sv.VLLM, max_num_batched_tokens=8192.0, max_num_seqs=512),
+    ),
 ]
 
 UNSLOTH: list[tuple[str, str, dict[str, dict[str, float]]]] = [
@@ -1278,11 +1481,27 @@ HELD_BACK: dict[str, ServingRow] = {
         VLLM_SHAREGPT,
         engine=sv.VLLM,
     ),
+    "H3": ServingRow(
+        "llama-3.1-8b",
+        "rtx-6000-ada",
+        1,
+        "bf16",
+        LONG_PROMPT,
+        256,
+        5826.13,
+        "ttft",
+        "vLLM 0.7.3 (the whole prompt in one step), 28,650-token prompts one at a time, "
+        "median TTFT",
+        LONG_V0_SOURCE,
+        batch=1,
+        engine=sv.VLLM,
+    ),
 }
 """Published rows held back from the table, each a named strict xfail of
 ``tests/hardware/test_estimators.py`` (a known miss beyond ±30%), that a caution of
 :data:`payback.hardware.cautions.REGIMES` cites: TensorRT-LLM's Llama-3.1-8B at FP8
-1,000/1,000 on an H100, and vLLM 0.6 serving ShareGPT on an A100."""
+1,000/1,000 on an H100, vLLM 0.6 serving ShareGPT on an A100, and vLLM 0.7.3's first token
+of a 28,650-token prompt on an RTX 6000 Ada."""
 
 
 def row_ratios() -> dict[str, float]:

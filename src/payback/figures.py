@@ -7,8 +7,19 @@ scenario checks, the hardware cautions, the catalog, the reports) writes a figur
 from __future__ import annotations
 
 import math
+import re
 
-__all__ = ["TIES_BELOW", "WRITTEN_OUT", "far_text", "half_up", "rate_text", "share_text"]
+__all__ = [
+    "TIES_BELOW",
+    "WRITTEN_OUT",
+    "far_text",
+    "half_up",
+    "limit_text",
+    "power_text",
+    "rate_text",
+    "share_text",
+    "typed_number",
+]
 
 TIES_BELOW = 1e12
 """Amounts :func:`half_up` rounds: below it 14 significant digits keep every cent, and a
@@ -98,10 +109,68 @@ def far_text(value: float, digits: int = 3) -> str | None:
     size = abs(value)
     if not math.isfinite(size) or size == 0 or WRITTEN_OUT[0] <= size <= WRITTEN_OUT[1]:
         return None
+    return power_text(value, digits)
+
+
+def power_text(value: float, digits: int = 3) -> str:
+    """A finite figure in powers of ten to ``digits`` significant figures, whatever its size
+    (:func:`far_text` for those past :data:`WRITTEN_OUT`; a count from 10^15, whose digits
+    past the 16th are noise).
+
+    >>> power_text(7.6923e16), power_text(1e15), power_text(-2.5e-5)
+    ('7.69×10¹⁶', '1×10¹⁵', '-2.5×10⁻⁵')
+    """
     mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def limit_text(limit: float) -> str:
+    """A field's bound as a person writes it: as ``:g`` writes it where that has no exponent
+    (0.7, 1000, 0.0001), else whole with separators, and powers of ten past
+    :data:`WRITTEN_OUT` (a solve range said '≤ 1e+12').
+
+    >>> limit_text(0.7), limit_text(1000.0), limit_text(1e-4), limit_text(1e12), limit_text(1e6)
+    ('0.7', '1000', '0.0001', '1,000,000,000,000', '1,000,000')
+    >>> limit_text(1e-5), limit_text(1.5e300), limit_text(-1.0), limit_text(2.5e-13)
+    ('0.00001', '1.5×10³⁰⁰', '-1', '2.5×10⁻¹³')
+    """
+    text = f"{limit:g}"
+    if "e" not in text or not math.isfinite(limit):
+        return text
+    if (far := far_text(limit)) is not None:
+        return far
+    if limit == int(limit):
+        return f"{limit:,.0f}"
+    return f"{limit:.15f}".rstrip("0").rstrip(".")
+
+
+_SCALES = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "%": 0.01}
+_WITH_UNIT = re.compile(
+    r"\s*\$?\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*([kmb%]?)\s*(?:usd|\$)?\s*"
+)
+
+
+def typed_number(text: str) -> str | None:
+    """A number typed with a unit or as text (``$0.80``, ``200k``, ``10%``, ``1,500``,
+    ``2.5M USD``) as it must be written, the number alone; ``None`` for text that is not one.
+
+    >>> typed_number("$0.80"), typed_number("200k"), typed_number("10%"), typed_number("1,500")
+    ('0.8', '200000', '0.1', '1500')
+    >>> typed_number("2.5M USD"), typed_number("fast"), typed_number("1e999"), typed_number("5 %")
+    ('2500000', None, None, '0.05')
+    >>> typed_number("1,5"), typed_number("1,000,000"), typed_number("10_000")  # 1,5: 1.5 or 15?
+    (None, '1000000', '10000')
+    """
+    grouped = re.sub(r"(?<=\d)[,_](?=\d{3}(?!\d))", "", text)  # 1,500; never 1,5 (1.5?)
+    typed = _WITH_UNIT.fullmatch(grouped.lower())
+    if typed is None:
+        return None
+    number = float(typed.group(1)) * _SCALES[typed.group(2)]
+    if not math.isfinite(number):
+        return None
+    return f"{int(number)}" if number == int(number) else f"{number:.12g}"
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")

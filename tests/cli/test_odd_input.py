@@ -201,6 +201,12 @@ CATALOG_IDS = EXAMPLES / "catalog-ids.toml"
             "alternatives.0.precision = 'fp8': engine 'lean' serves bf16; use vllm or sglang "
             "or trtllm for fp8",
         ),
+        (  # it said 'alternatives.0: engine 'trtllm' runs on ...', no field named
+            'gpu = "l40s"',
+            'gpu = "mi300x"\nengine = "TRTLLM"',
+            "alternatives.0.engine = 'trtllm': runs on NVIDIA GPUs only and mi300x is AMD; use "
+            "vllm or sglang or lean on it",
+        ),
         (
             'gpu = "l40s"',
             'gpu = "a100-80gb"',

@@ -334,6 +334,23 @@ MISS = "a known miss of docs/accuracy.md, named there"
             ),
             id="vllm-8b-a100-40gb-batch-1",
         ),
+        pytest.param(
+            "vLLM 0.7.3, Llama-3.1-8B BF16, RTX 6000 Ada, a 28,680-token prompt alone, TTFT ms",
+            5_826.13,
+            lambda: (
+                estimate_serving(
+                    LLAMA8,
+                    CAT.gpu("rtx-6000-ada"),
+                    "bf16",
+                    input_tokens=28_680,
+                    output_tokens=256,
+                    gpus_per_replica=1,
+                    batch=1,
+                ).ttft_ms
+            ),
+            id="vllm-8b-rtx-6000-ada-28k-prompt-ttft",
+            marks=pytest.mark.xfail(strict=True, reason=MISS),
+        ),
     ],
 )
 def test_serving_within_30_percent_of_published(

@@ -26,6 +26,7 @@ from payback.hardware.estimate import (
 )
 from payback.hardware.load import startup_burst
 from payback.hardware.placement import DECODE_ONLY
+from payback.hardware.queueing import closed_queue_wait
 
 CAT = default_catalog()
 LLAMA8 = CAT.model("llama-3.1-8b")
@@ -212,7 +213,7 @@ def test_closed_loop_beyond_the_batch_cap_waits_for_a_slot() -> None:
 def test_one_client_is_a_lone_request() -> None:
     # one client: its prompt reaches the engine after vLLM's 8.5 ms outside the steps and
     # finds it idle (no step under way), then goes through in one step carrying all of it
-    # (the M/D/1 wait at the loop's own rate X, busy X x s);
+    # (no wait: with one client no other prompt is ever ahead of it);
     # the one request is decoding only part of the time, so B < 1 solves Little's law,
     # X(B) x (ttft + 199 x step(B)) = 1, and the loop ends one request every e2e
     engine = on_gpu(sv.VLLM, H100)
@@ -236,8 +237,7 @@ def test_one_client_is_a_lone_request() -> None:
     )
     x = float(rates.requests_per_s)
     assert x == pytest.approx(b / (200 * step), rel=1e-9)
-    rho = x * service
-    phase = 8.5e-3 + rho / (2 * (1 - rho)) * service + service
+    phase = 8.5e-3 + service
     assert 0.9 < b < 1
     assert x * (phase + 199 * step) == pytest.approx(1, rel=1e-4)
     assert loop.requests_per_s == pytest.approx(x, rel=1e-9)
@@ -249,9 +249,10 @@ def test_one_client_is_a_lone_request() -> None:
 def test_several_clients_wait_out_the_step_under_way() -> None:
     # 4 clients of 256/100 tokens on an RTX 4090 (2,048 tokens a step): a client sends
     # its next request at a step's end, when the next step is already under way for the
-    # others, so the prompt waits a whole step, then the M/D/1 wait and its own chunk:
-    # ttft = step + rho / (2 (1 - rho)) x s + s, rho = X x s, at the batch B the loop
-    # settles on (Little's law: X(B) x (ttft + 99 step(B)) = 4).
+    # others, so the prompt waits a whole step, then the closed queue's wait behind the
+    # other clients' prompts (closed_queue_wait, the rest of the request away from it)
+    # and its own chunk: ttft = step + w + s, at the batch B the loop settles on
+    # (Little's law: X(B) x (ttft + 99 step(B)) = 4).
     args, engine, _ = _rtx_shape()
     loop = latency_at_concurrency(
         args, concurrency=4, batch_cap=179, budget=2048.0, engine=engine, **SHORT
@@ -272,8 +273,8 @@ def test_several_clients_wait_out_the_step_under_way() -> None:
             )
         )
         x = float(rates.requests_per_s)
-        rho = x * service
-        return x, step, step + rho / (2 * (1 - rho)) * service + service
+        wait = float(closed_queue_wait(clients=4, service_s=service, think_s=step + 99 * step))
+        return x, step, step + wait + service
 
     b = loop.running
     x, step, ttft = at(b)
@@ -291,7 +292,7 @@ def test_a_prompt_longer_outside_than_half_a_step_waits_half_a_step_after_it() -
     # 2.4 ms is shorter than vLLM's 8.5 ms a request outside the steps, so a client's next
     # prompt, sent at a step's end, reaches the engine 8.5 ms later, at a phase of the steps
     # their varying lengths spread, and waits half a step on average: ttft = h + step / 2
-    # + rho / (2 (1 - rho)) x s + s, at the B Little's law settles on
+    # + w + s (w the closed queue's wait of 32 clients), at the B Little's law settles on
     qwen, a100 = CAT.model("qwen2.5-0.5b"), CAT.gpu("a100-80gb")
     engine = on_gpu(sv.VLLM, a100)
     args = serving_shape(qwen, a100, "bf16", 1, engine)
@@ -320,9 +321,10 @@ def test_a_prompt_longer_outside_than_half_a_step_waits_half_a_step_after_it() -
         )
     )
     x = float(rates.requests_per_s)
-    rho = x * service
+    under_way = 8.5e-3 + step / 2
+    wait = float(closed_queue_wait(clients=32, service_s=service, think_s=under_way + 210 * step))
     assert 2e-3 < step < 8.5e-3 / 2
-    ttft = 8.5e-3 + step / 2 + rho / (2 * (1 - rho)) * service + service
+    ttft = under_way + wait + service
     assert loop.ttft_s == pytest.approx(ttft, rel=1e-4)
     assert x * (ttft + 210 * step) == pytest.approx(32, rel=1e-4)
     # with no time outside the steps the prompt would wait out one step only
@@ -383,6 +385,41 @@ def test_the_unloaded_first_token_is_the_loaded_one_as_the_load_goes_to_nothing(
                 utilization=1e-6,
             )
             assert idle.ttft_at_utilization_ms == pytest.approx(idle.ttft_ms, rel=5e-3)
+
+
+def test_without_mixed_steps_the_first_token_under_load_waits_a_read_of_the_weights() -> None:
+    # the lean engine, Llama-3.1-70B on 2 x H100 at 200/200 tokens: the prompt's arithmetic
+    # (2 x 69.5e9 x 200 over 2 x 989e12 x 0.67, about 21 ms) is shorter than one read of
+    # its 141 GB over 2 x 3.35 TB/s at 0.85 (about 24.7 ms), so its own prefill step takes
+    # the read, at any load (batched with others it is longer still): as the load goes to
+    # nothing the first token is the unloaded one, and it only grows with the load (it
+    # used to be 5 ms shorter at 1% of capacity than alone)
+    seventy = CAT.model("llama-3.1-70b")
+    args = serving_shape(seventy, H100, "bf16", 2, on_gpu(sv.LEAN, H100))
+    read = float(
+        sv.weight_read_seconds(
+            weights=args["weights"], tensor_parallel=2, bandwidth=args["bandwidth"], tokens=200
+        )
+    )
+    assert 24e-3 < read < 25.5e-3
+    loads = [1e-6, 0.01, 0.3, 0.7]
+    ttfts = [
+        estimate_serving(
+            seventy,
+            H100,
+            "bf16",
+            input_tokens=200,
+            output_tokens=200,
+            gpus_per_replica=2,
+            engine=sv.LEAN,
+            utilization=u,
+        )
+        for u in loads
+    ]
+    assert ttfts[0].ttft_at_utilization_ms == pytest.approx(ttfts[0].ttft_ms, rel=5e-3)
+    at = [t.ttft_at_utilization_ms for t in ttfts]
+    assert at == sorted(at)
+    assert all(t >= ttfts[0].ttft_ms * (1 - 5e-3) for t in at)
 
 
 def test_static_batches_count_the_time_outside_the_steps_in_a_closed_loop() -> None:

@@ -188,9 +188,9 @@ def test_growth_compounding_past_the_starting_limit_is_warned_of(tmp_path: Path)
     assert code == 0
     (line,) = [w for w in json.loads(out)["warnings"] if "compounds" in w]
     assert line == (
-        "traffic.growth_monthly = 0.1 compounds 1,000,000 requests a month to 6.23e+30 by month "
-        "600, past 1e+13 from month 171 on: the figures past it rest on growth no traffic keeps "
-        "(shorten scenario.horizon_months, or lower the growth)"
+        "traffic.growth_monthly = 0.1 compounds 1,000,000 requests a month to 6.23×10³⁰ by month "
+        "600, past 10,000,000,000,000 from month 171 on: the figures past it rest on growth no "
+        "traffic keeps (shorten scenario.horizon_months, or lower the growth)"
     )
     path.write_text(text.replace("horizon_months = 600", "horizon_months = 170"))
     code, out, _ = run("analyze", path, "--json")

@@ -61,8 +61,21 @@ def test_defaults_follow_the_contract() -> None:
         ),
         (
             "traffic.requests_per_month",
-            "200k",
-            'traffic.requests_per_month = "200k": must be a number',
+            "200k",  # a unit typo: how to write it is said
+            'traffic.requests_per_month = "200k": must be a number; write 200000, without quotes '
+            "or units",
+        ),
+        (
+            "alternatives.0.escalation_share",
+            "10%",
+            'alternatives.0.escalation_share = "10%": must be a number; write 0.1, without quotes '
+            "or units (a fraction: 0.05 means 5% of requests)",
+        ),
+        (
+            "alternatives.0.usd_per_gpu_hour",
+            "$0.80",
+            'alternatives.0.usd_per_gpu_hour = "$0.80": must be a number; write 0.8, without '
+            "quotes or units",
         ),
         (
             "traffic.growth_monthly",

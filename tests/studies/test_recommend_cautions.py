@@ -70,7 +70,7 @@ def _mistral(tmp_path: Path, engine: str, alternative: str = "ttft_ms = 500\n") 
 def test_a_vllm_winner_on_ada_is_cautioned_of_its_first_token(tmp_path: Path) -> None:
     """With a ttft_ms target recommend ranks by the first token at target_utilization (70%),
     as analyze holds it against the target: on vLLM on an L4 runs at 19-66% of the estimated
-    capacity measured it 1.19-2.68x as late. Without the target neither says it."""
+    capacity measured it 1.20-2.72x as late. Without the target neither says it."""
     result = recommend(load_scenario(_mistral(tmp_path, "vllm")))
     best = result.candidates[0]
     assert (best.gpu, best.precision, best.batch, round(best.ttft_ms)) == ("l4", "fp8", 256, 105)

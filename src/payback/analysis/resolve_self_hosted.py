@@ -148,6 +148,7 @@ def _estimate_fields(path: str) -> dict[str, str]:
         "output_tokens": "traffic.output_tokens",
         "cached_input_share": "traffic.cached_input_share",
         "precision": f"{path}.precision",
+        "engine": f"{path}.engine",
         "gpus_per_replica": f"{path}.gpus_per_replica",
         "tpot_ms": f"{path}.tpot_ms",
         "utilization": f"{path}.target_utilization",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from payback.figures import TIES_BELOW, half_up, rate_text, share_text
+from payback.figures import TIES_BELOW, WRITTEN_OUT, far_text, half_up, rate_text, share_text
 from payback.finance._types import FloatArray
 from payback.finance.quick import month_figure
 
@@ -77,7 +77,15 @@ def usd(value: float, decimals: int | None = None) -> str:
 
     >>> usd(6.5, 0), usd(1422.5), usd(-0.125)
     ('$7', '$1,423', '-$0.13')
+
+    Past $10^18 in powers of ten (:func:`~payback.figures.far_text`), not 50 digits; a
+    tiny amount rounds to cents as any other:
+
+    >>> usd(1e18), usd(1.3292e50), usd(-2.5e19, 2), usd(1e-320)
+    ('$1,000,000,000,000,000,000', '$1.33×10⁵⁰', '-$2.5×10¹⁹', '$0.00')
     """
+    if abs(value) > WRITTEN_OUT[1] and (far := far_text(abs(value))) is not None:
+        return ("-" if value < 0 else "") + "$" + far
     size = half_up(abs(value))
     if decimals is None:
         decimals = 2 if round(size, 2) < 1000 else 0

@@ -31,7 +31,7 @@ from payback.catalog.records import (
     ProviderKind,
 )
 from payback.errors import PaybackError
-from payback.figures import half_up
+from payback.figures import far_text, half_up
 
 __all__ = [
     "PROVIDER_KINDS",
@@ -401,12 +401,16 @@ def rent_text(usd_per_gpu_hour: float) -> str:
     ('$0.8048', '$2.69', '$1.00', '$1.2346')
     >>> rent_text(1.00001), rent_text(0.00001), rent_text(2.0004)  # never '$1.'
     ('$1.00', '$0.00001', '$2.0004')
+    >>> rent_text(1e-320), rent_text(2.5e19)  # past what is written out: not 320 digits
+    ('$1×10⁻³²⁰', '$2.5×10¹⁹')
 
     Halves up, as money is rounded: $0.125 is $0.125, and a fifth place's half goes up.
 
     >>> rent_text(0.125), rent_text(1.23455), rent_text(2.675)
     ('$0.125', '$1.2346', '$2.675')
     """
+    if (far := far_text(usd_per_gpu_hour)) is not None:
+        return "$" + far
     whole, _, places = f"{half_up(usd_per_gpu_hour):,.4f}".rstrip("0").partition(".")
     if usd_per_gpu_hour and not float(f"{whole}.{places or 0}".replace(",", "")):
         figures = 1 - math.floor(math.log10(abs(usd_per_gpu_hour)))  # two, no exponent

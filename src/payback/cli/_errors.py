@@ -290,7 +290,13 @@ def usage_line(exc: click.UsageError, argv: Sequence[str], group: TyperGroup) ->
         words = _words(param)
         if words:  # a choice: the words allowed (in any case)
             return f"{_param_name(param)}{shown}: unknown; allowed: {', '.join(words)}"
-        return f"{_param_name(param)}{shown}: must be {_kind(param)}"
+        from payback.figures import typed_number  # pure; loaded only on a parse error
+
+        number = typed_number(value) if isinstance(value, str) else None  # 10M, 5%, $15
+        kind = _kind(param)
+        fits = kind == "a number" or (kind == "a whole number" and "." not in (number or "."))
+        write = f"; write {number}" if number not in (None, value.strip()) and fits else ""
+        return f"{_param_name(param)}{shown}: must be {kind}{write}"
     if isinstance(exc, click.BadOptionUsage):
         option = _param_by_option(command, exc.option_name)
         needs = f" ({_kind(option)})" if option is not None else ""

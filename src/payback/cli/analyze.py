@@ -255,41 +255,48 @@ def explain(
     no_quality: NoQualityFlag = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """In plain words, with this scenario's numbers: what the project really costs, how the
-    break-even is computed, the verdict for a quarter and the horizon, and what to measure first.
+    """Why the answer is what it is: analyze's verdict in plain words, with this scenario's numbers.
 
-    **--json** gives the `sections` (each a `title` and its `paragraphs`) and the numbers
-    they say in `alternatives`, one per alternative. For one scenario: `name`, `kind`, `verdict` (analyze's line), `within_a_quarter`,
-    `pays_back_within`, `saves_nothing`, `break_even_month`, `break_even_requests`,
-    `never_reason`, `npv_usd`, `one_time_usd`, `one_time_items_usd`, `month_1` (each side's
-    cost and cost per 1k requests, the saving, the components), `retraining`,
-    `over_horizon` (running costs), `monthly_difference_moves_because`, `crossing` (the
-    month the savings cross zero, and the savings at the end of the month before and of it),
-    `after_a_quarter` (what is recovered after 3 `months`, or the horizon's fewer),
-    `traffic_for_a_quarter` (the monthly requests that
-    pay back within a quarter: at least or at most), `fleet` (utilisation, idle cost),
-    `levers` (scaled to zero, the GPU rent for a quarter), `drivers` (each input's
-    `parameter`, `low` and `high` ends, `npv_low_usd`, `npv_high_usd`,
-    `break_even_month_low`, `break_even_month_high`, `npv_swing_usd`,
-    `changes_the_answer`), `measure_first`, `infrastructure_only` (with priced quality or
-    latency) and, with **--samples**, `uncertainty`. Money in USD; months from the start
-    (month 13.37: 37% into month 14); `null` where there is none (a break-even past the
-    horizon).
+    Each alternative gets a few short sections. **What the project really costs**: the
+    one-time items beyond the training run and the running costs by component. **How the
+    break-even is computed here**: month 1 on each side, the monthly saving, and the month
+    the cumulative savings cross zero, with the arithmetic. **The verdict**: within a
+    quarter and over the horizon, with the traffic it would take to pay back within a
+    quarter (as `payback solve` finds it). **Why it wins or loses** (a self-hosted fleet):
+    idle GPU time and what would change the answer. **What decides it**: the inputs that
+    move the answer most, each over its range, and what to measure first. Money is USD;
+    month 13.37 means 37% into month 14. With **--samples N** it adds how likely each
+    outcome is.
 
-    For a scenario with workloads (a portfolio): `scenario`, `horizon_months`,
-    `discount_rate_annual`, `workloads` (each one's name, requests a month and baseline),
-    `verdict` (the best by NPV) and per alternative `name`, `kind`, `fleet`, `workloads`,
+    Example: `payback explain examples/quarter-200k.toml` works out "break-even = 13 +
+    $399 / $1,082 = month 13.37", says it does not pay back within a quarter unless traffic
+    is at least 585,538 requests a month (today 200,000), and names the real monthly
+    traffic as the number to measure first.
+
+    **--json** gives the prose as `sections` (each a `title` and its `paragraphs`) and every
+    number it says under `alternatives`, one per alternative, `null` where there is none (a
+    break-even past the horizon): `name`, `kind`, `verdict` (analyze's line),
     `within_a_quarter`, `pays_back_within`, `saves_nothing`, `break_even_month`,
-    `break_even_requests`, `npv_usd`, `one_time_usd`, `shared_one_time_usd` (paid once for all), `month_1` (the
-    workloads' requests, each side's cost and cost per 1k, the saving), `last_month` (the
-    horizon's last month and its saving), `crossing`, `shared_fleet` (GPUs in month 1,
-    pinned to one adapter and mixing), `contributions` (each workload's present-value
-    savings, fleet share, net and role), `carry_the_fleet`, `ride_on_it`,
-    `migration_order` (each step's `marginal_npv_usd`, NPV so far and break-even),
-    `greedy_is_best`, `lowers_the_npv` (the moves with a negative marginal NPV), `quarter`
-    (the set's quarter in words), `drivers` and `measure_first` as above and, with
-    **--samples**, `uncertainty` as above with the `inputs` sampled (none: every sample is
-    the same).
+    `break_even_requests`, `never_reason`, `npv_usd`; the costs: `one_time_usd`,
+    `one_time_items_usd`, `month_1` (each side, per 1k requests, the saving, the
+    components), `retraining`, `over_horizon`; the working:
+    `monthly_difference_moves_because`, `crossing` (the months either side of zero),
+    `after_a_quarter` (recovered after 3 `months`, or the horizon's fewer),
+    `traffic_for_a_quarter` (at least or at most); `fleet` (utilisation, idle cost),
+    `levers` (scaled to zero, the GPU rent for a quarter), `drivers` (each `parameter` with
+    `npv_low_usd`, `npv_high_usd`, `break_even_month_low`, `break_even_month_high`,
+    `npv_swing_usd`, `low_past_cap` and `high_past_cap` (the `gpus` and `month` of an end
+    whose fleet passes the GPU cap), `changes_the_answer`), `measure_first`, `infrastructure_only` (with
+    priced quality or latency) and, with **--samples**, `uncertainty`.
+
+    For a scenario with workloads (a portfolio), the same questions for the workloads moved
+    together: `scenario`, `horizon_months`, `discount_rate_annual`, `workloads`, `verdict`
+    (the best by NPV) and per alternative `name`, `kind`, `fleet`, `workloads`, the
+    answer's keys above, `shared_one_time_usd` (paid once for all), `month_1`,
+    `last_month`, `crossing`, `shared_fleet` (GPUs pinned to one adapter and mixing),
+    `contributions` (each workload's savings, fleet share and role), `carry_the_fleet`,
+    `ride_on_it`, `migration_order` (each step's `marginal_npv_usd`), `greedy_is_best`,
+    `lowers_the_npv`, `quarter`, `drivers`, `measure_first` and `uncertainty`.
     """
     from payback.cli.portfolio import portfolio_explain
     from payback.report.explain import explain as explain_analysis

@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
 from payback.hardware.device import gpu_family, on_gpu, peak_flops
-from payback.hardware.first_token import FIRST_TOKEN_FIXED_MS, first_token_regime
+from payback.hardware.first_token import (
+    FIRST_TOKEN_FIXED_MS,
+    first_token_regime,
+    long_prompt_regime,
+)
 from payback.hardware.load import _prompt_parts
 from payback.hardware.placement import serving_shape
 
@@ -121,10 +125,10 @@ REGIMES: dict[str, Regime] = {
         name="first-token-under-load",
         threshold=0.15,
         inside=(
-            CitedRow("L10", 1.19),
-            CitedRow("L11", 1.81),
-            CitedRow("L12", 2.41),
-            CitedRow("L13", 2.68),
+            CitedRow("L10", 1.20),
+            CitedRow("L11", 1.82),
+            CitedRow("L12", 2.43),
+            CitedRow("L13", 2.72),
         ),
         outside=("L9",),
         mechanism=(
@@ -149,7 +153,8 @@ REGIMES: dict[str, Regime] = {
         ),
         condition=(
             "an Ampere GPU; an engine that chunks prompts into decode steps; the mean loaded "
-            "step's arithmetic at least {threshold}x its memory time (compute-bound)"
+            "step's decode matrix multiplications (the prompt chunks' apart) at least "
+            "{threshold}x its memory time (compute-bound)"
         ),
     ),
     "host-bound-lora": Regime(
@@ -194,6 +199,20 @@ REGIMES: dict[str, Regime] = {
             "{threshold}x its reads and at least its arithmetic (latency-bound)"
         ),
     ),
+    "ada-long-prompt": Regime(
+        name="ada-long-prompt",
+        threshold=0.25,
+        inside=(CitedRow("H3", 2.17),),
+        outside=("S16", "S35", "S36", "S37", "S43"),
+        mechanism=(
+            "a long prompt's attention, which on the one Ada card measured ran far below the "
+            "tensor peak the estimate assumes (its short prompts were as modelled)"
+        ),
+        condition=(
+            "an Ada GPU; a prompt whose attention arithmetic is at least {threshold}x its "
+            "matrix multiplications' (14,300 tokens of Llama 3.1 8B)"
+        ),
+    ),
     "fp8-standard-stack": Regime(
         name="fp8-standard-stack",
         threshold=0.0,
@@ -223,7 +242,7 @@ REGIMES: dict[str, Regime] = {
   shown): the planned utilisation at least ``threshold``, or the first token estimated
   under :data:`~payback.hardware.first_token.FIRST_TOKEN_FIXED_MS` at any load. The closed loops L10-L13 (Mistral-7B on
   an RTX 4090, 8-48 clients, 19-66% of the estimated capacity) measured the first token
-  1.19-2.68x the estimate, a gap that grows with the load and no modelled mechanism
+  1.20-2.72x the estimate, a gap that grows with the load and no modelled mechanism
   explains (docs/accuracy.md, 'Where the goal is missed'); L9 (4 clients, 10%) is 1.08x,
   within the 15% goal, and the threshold lies between. On an A100 (vLLM 0.20.1 in
   process, AccelMark) the first tokens of L14-L16 and Q1-Q7 are within the goal at 3-57%
@@ -233,10 +252,17 @@ REGIMES: dict[str, Regime] = {
   serving`` (at ``--utilization`` where given), and ``analyze`` and ``recommend`` (its
   winner) against a ``ttft_ms`` target.
 - ``ampere-prefill-heavy`` (serving on an Ampere GPU, prompts chunked into decode
-  steps): the mean step is compute-bound, its arithmetic (prompt chunks included) at
-  least ``threshold`` × its memory reads. H2 (vLLM, Llama-3.1-8B on an A100, ShareGPT
-  202/179) is inside; the A100 rows of docs/accuracy.md run static batches (prompts
-  apart) and are within the goal or below it.
+  steps): the mean step is compute-bound, its decode matrix multiplications (the prompt
+  chunks' apart) at least ``threshold`` × its memory reads. H2 (vLLM, Llama-3.1-8B on an
+  A100, ShareGPT 202/179; 1.6×) is inside; the other A100 rows run static batches
+  (prompts apart) or decode one sequence (S49-S57, long prompts' chunks making the mean
+  step compute-bound, their decode GEMMs of one token) and are within the goal.
+- ``ada-long-prompt`` (serving on an Ada GPU): a prompt whose attention arithmetic is at
+  least ``threshold`` × its matrix multiplications'. H3 (vLLM 0.7.3, a 28,680-token
+  prompt on an RTX 6000 Ada, 0.50×) is inside, its first token 2.17× the estimate where
+  the same card's 256-token prompts sit with the other GPUs' and the same prompts on
+  Ampere and Hopper are 0.90-1.18×; the Ada rows within the goal are at most 0.04×
+  (S16, 2,048 tokens on an L40S), and the threshold lies between.
 - ``host-bound-lora`` (LoRA or QLoRA on the ``standard`` or ``optimized`` stack): the
   estimate's time a token on a GPU is at most ``threshold`` × the host's fixed time a
   layer (:data:`~payback.hardware.training.UNSLOTH_HOST_SECONDS_PER_LAYER`, set on the
@@ -445,7 +471,7 @@ def serving_regimes(
     if shows_first_token:
         out |= first_token_regime(REGIMES["first-token-under-load"], gpu, estimate, engine)
     ampere = REGIMES["ampere-prefill-heavy"]
-    bound = parts.compute_s / parts.memory_s
+    bound = parts.gemm_s / parts.memory_s
     if (
         gpu_family(gpu) == "ampere"
         and engine.max_num_batched_tokens is not None
@@ -453,11 +479,14 @@ def serving_regimes(
     ):
         out[ampere.name] = (
             f"compute-bound at {parts.batch:,.0f} sequences with prompt chunks on an Ampere "
-            f"GPU ({gpu.id}: arithmetic {bound:.1f}x the step's memory time), where "
+            f"GPU ({gpu.id}: decode matrix arithmetic {bound:.1f}x the step's memory time), where "
             f"{ampere.mechanism}; the estimate was {ampere.worst.ratio:.2f}x the requests/s "
             f"a published run in this regime served ({_cited(ampere)}; one run, none "
             "measured just outside the regime)"
         )
+    out |= long_prompt_regime(
+        REGIMES["ada-long-prompt"], model, gpu, estimate, engine, cached_input_share
+    )
     moe = REGIMES["moe-latency-bound"]
     if (
         model.is_moe

@@ -1,7 +1,8 @@
-"""The first-token caution's rows by GPU family, and its line: vLLM's first token on an Ada
-GPU, measured later than estimated under load and by an HTTP server's time a request
-(:data:`payback.hardware.cautions.REGIMES` ``first-token-under-load`` holds its threshold
-and cited ratios)."""
+"""The first-token cautions' rows by GPU family, and their lines: vLLM's first token on an
+Ada GPU, measured later than estimated under load and by an HTTP server's time a request,
+and a long prompt's on an Ada GPU (:data:`payback.hardware.cautions.REGIMES`
+``first-token-under-load`` and ``ada-long-prompt`` hold their thresholds and cited
+ratios)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from payback.figures import rate_text
 from payback.hardware.device import gpu_family
+from payback.hardware.load import _prompt_parts
+from payback.hardware.placement import serving_shape
 
 if TYPE_CHECKING:
-    from payback.catalog import Gpu
+    from payback.catalog import Gpu, OpenModel
     from payback.hardware import serving as sv
     from payback.hardware.cautions import Regime
     from payback.hardware.estimate import ServingEstimate
@@ -85,4 +88,34 @@ def first_token_regime(
         f"({runs.runs}) measured first tokens {min(r.ratio for r in rows):.2f}-"
         f"{max(r.ratio for r in rows):.2f}x the estimate "
         f"(docs/accuracy.md {', '.join(f'{r.row} {r.ratio:.2f}x' for r in rows)}): {runs.why}"
+    }
+
+
+def long_prompt_regime(
+    regime: Regime,
+    model: OpenModel,
+    gpu: Gpu,
+    estimate: ServingEstimate,
+    engine: sv.ServingEngine,
+    cached_input_share: float,
+) -> dict[str, str]:
+    """The ada-long-prompt regime: on an Ada GPU, a prompt whose attention arithmetic is at
+    least its threshold x its matrix multiplications' (the prompt's arithmetic with and
+    without its attention, :func:`~payback.hardware.serving.prefill_seconds`)."""
+    if gpu_family(gpu) != "ada":
+        return {}
+    args = serving_shape(model, gpu, estimate.precision, estimate.gpus_per_replica, engine)
+    tokens = estimate.input_tokens
+    whole = _prompt_parts(args, tokens, cached_input_share, engine)[1]
+    gemms = _prompt_parts(args | {"attention_width": 0.0}, tokens, cached_input_share, engine)[1]
+    if float(gemms) <= 0.0:  # the whole prompt cached: none computed
+        return {}
+    share = float(whole) / float(gemms) - 1.0
+    if share < regime.threshold:
+        return {}
+    return {
+        regime.name: f"a {tokens:,.0f}-token prompt on an Ada GPU ({gpu.id}): its attention is "
+        f"{share:.2f}x its matrix arithmetic; {regime.mechanism}; a published run in this "
+        f"regime took {regime.worst.ratio:.2f}x the estimated first token (docs/accuracy.md "
+        f"{regime.rows_text()}; one run)"
     }

@@ -12,6 +12,7 @@ import numpy as np
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.placement import DECODE_ONLY
+from payback.hardware.queueing import closed_queue_wait
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,17 @@ def _prompt_parts(
         **prefill_args,
     )
     return alone, riding, (1.0 - cached_share) * prompt
+
+
+def _own_prefill(args: dict[str, Any], prefill: Any, tokens: float, engine: Any) -> Any:
+    """A prompt's own prefill step without mixed steps: its arithmetic, or one read of the
+    weights (experts its tokens touch included), whichever is longer. Batched with others
+    the step is longer still, so this is what its first token waits at any load."""
+    keys = ("weights", "tensor_parallel", "bandwidth", "expert_weights", "expert_share")
+    read = sv.weight_read_seconds(
+        **{k: args.get(k, 0.0) for k in keys}, tokens=max(tokens, 1.0), engine=engine
+    )
+    return np.maximum(prefill, read)
 
 
 def loaded_steps(
@@ -142,18 +154,7 @@ def replica_rates(
     )
     rps = np.where(np.isfinite(np.asarray(budget, dtype=np.float64)), mixed, serial)
     prompt = max(input_tokens, 1.0)
-    alone = np.maximum(
-        prefill,
-        sv.weight_read_seconds(
-            weights=args["weights"],
-            tensor_parallel=args["tensor_parallel"],
-            bandwidth=args["bandwidth"],
-            expert_weights=args.get("expert_weights", 0.0),
-            expert_share=args.get("expert_share", 0.0),
-            tokens=prompt,
-            engine=engine,
-        ),
-    )
+    alone = _own_prefill(args, prefill, input_tokens, engine)
     first_step = sv.decode_step_seconds(batch=1.0, context=prompt, engine=engine, **args)
     # mixed steps: the prompt's chunks ride on steps of an idle replica, the last one's
     # sampling giving the first token, as under load (latency_at_utilization) as the
@@ -192,13 +193,15 @@ def prompt_service_seconds(
     """Seconds one prompt takes to go through a replica decoding ``running`` sequences:
     with mixed steps (a finite ``budget``), its n new tokens in k = ⌈n / (budget − B)⌉
     chunks, each riding on a decode step, so k steps whose compute grows by n/k tokens' (a
-    whole 5,000-token prompt makes its step compute-bound); without (∞), its prefill alone
-    and one decode step. ``budget`` may be an array, one per configuration."""
+    whole 5,000-token prompt makes its step compute-bound); without (∞), its own prefill
+    step (:func:`_own_prefill`) and one decode step. ``budget`` may be an array, one per
+    configuration."""
     prefill, compute, new = _prompt_parts(args, input_tokens, cached_share, engine)
     b = np.asarray(running, dtype=np.float64)
     limit = np.asarray(budget, dtype=np.float64)
     mixed = np.isfinite(limit)
-    alone = prefill + sv.decode_step_seconds(batch=b, context=mean_context, engine=engine, **args)
+    own = _own_prefill(args, prefill, input_tokens, engine)
+    alone = own + sv.decode_step_seconds(batch=b, context=mean_context, engine=engine, **args)
     chunks = np.ceil(new / np.maximum(np.where(mixed, limit, new + b) - b, 1.0))
     carrying = sv.decode_step_seconds(
         batch=b,
@@ -425,28 +428,31 @@ LOW_BATCHES = np.geomspace(1.0 / 64.0, 1.0, 13)[:-1]
 
 
 def _closed_loop(
-    args: dict[str, Any], grid: Any, concurrency: int, load: dict[str, Any]
+    args: dict[str, Any], grid: Any, clients: tuple[int, int], load: dict[str, Any]
 ) -> tuple[Any, Any, Any, Any, Any]:
     """At each batch of ``grid``: requests/s, the step, the sequences running, a
-    request's prefill phase and its decode time (see :func:`latency_at_concurrency`)."""
+    request's prefill phase and its decode time (see :func:`latency_at_concurrency`);
+    ``clients`` the loop's N and the min(N, cap) of them that cycle through the prompts."""
     rates = replica_rates(args, grid, **load)
     rps = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), grid.shape)
     steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), grid.shape)
     running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), grid.shape)
     service = prompt_service_seconds(args, running, **_prompt_load(load))
     outside = load["engine"].request_overhead_s
+    decode = (max(load["output_tokens"], 1.0) - 1.0) * steps
     if np.isfinite(load["budget"]):
-        busy = rps * service
         # sent when its predecessor's last step ends: in at the next boundary (a whole
         # step) when its time outside the steps is short; past half a step, at a phase the
         # steps' varying lengths spread, half a step on average after it arrives
         boundary = np.maximum(steps, outside + steps / 2.0)
-        under_way = boundary if concurrency > 1 else outside
-        phase = under_way + sv.queue_wait(busy=busy, service_s=service) + service
+        under_way = boundary if clients[0] > 1 else outside
+        wait = closed_queue_wait(clients=clients[1], service_s=service, think_s=under_way + decode)
+        phase = under_way + wait + service
     else:
         prefill = np.asarray(rates.prefill_s, dtype=np.float64)
-        phase = outside + sv.queue_wait(busy=rps * prefill, service_s=prefill) + service
-    decode = (max(load["output_tokens"], 1.0) - 1.0) * steps
+        think = outside + service - prefill + decode
+        phase = outside + closed_queue_wait(clients=clients[1], service_s=prefill, think_s=think)
+        phase = phase + service
     return rps, steps, running, np.broadcast_to(phase, grid.shape), decode
 
 
@@ -472,8 +478,11 @@ def latency_at_concurrency(
     requests a second (:func:`replica_rates`), and a request spends
     E(B) = p(B) + (O − 1) · step(B) in the system when it is admitted at once, p(B) its
     prefill phase: the step under way, the wait behind other prompts on the chunk
-    stream (M/D/1 at the rate X, as :func:`latency_at_utilization`), and its own chunks
-    (:func:`prompt_service_seconds`). The step under way is a whole one, not the half a
+    stream, and its own chunks (:func:`prompt_service_seconds`). That wait is a closed
+    queue's (:func:`~payback.hardware.queueing.closed_queue_wait` over the min(N, cap)
+    clients that cycle, the rest of a request their time away): at most N − 1 prompts
+    ahead, where an open M/D/1 queue grows without bound near capacity (8 clients of
+    28,680-token prompts on an A100, docs/accuracy.md L17: 1.68x → 1.03x). The step under way is a whole one, not the half a
     Poisson arrival finds: a client sends its next request when its last token comes,
     at a step's end, and the engine has by then launched the next step for the
     sequences still decoding; the prompt reaches the scheduler during that step and
@@ -526,7 +535,8 @@ def latency_at_concurrency(
     # below one sequence too: with long prompts and few clients, most of a request's time
     # is its prompt, and on average less than one sequence decodes
     grid = np.unique(np.concatenate([LOW_BATCHES, np.arange(1.0, top, 0.25), [top]]))
-    rps, steps, running, phase, decode = _closed_loop(args, grid, concurrency, load)
+    clients = (concurrency, int(top))
+    rps, steps, running, phase, decode = _closed_loop(args, grid, clients, load)
     in_system = rps * (phase + decode)
     reached = np.nonzero(in_system >= concurrency * (1.0 - 1e-12))[0]
     i = 0  # the smallest batch holds the N requests already, or the solution below
@@ -539,7 +549,7 @@ def latency_at_concurrency(
             batch = np.array(
                 [low[0] + (concurrency - low[1]) * (high[0] - low[0]) / (high[1] - low[1])]
             )
-            rps, steps, running, phase, decode = _closed_loop(args, batch, concurrency, load)
+            rps, steps, running, phase, decode = _closed_loop(args, batch, clients, load)
             held = float(rps[0] * (phase[0] + decode[0]))
             if abs(held - concurrency) <= 1e-12 * concurrency:
                 break

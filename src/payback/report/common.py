@@ -94,16 +94,16 @@ def metric(value: float, digits: int = 3) -> str:
     digits: never an exponent, and a value that rounds up to the next unit gets it
     (999,999 is 1M, not 1e+03k).
 
-    >>> metric(526_116), metric(999_999), metric(2.04e11), metric(3e15)
-    ('526k', '1M', '204B', '3,000T')
+    >>> metric(526_116), metric(999_999), metric(2.04e11), metric(3e15), metric(-1.33e50)
+    ('526k', '1M', '204B', '3,000T', '-1.33×10⁵⁰')
     """
     size = half_up(abs(value))
     for scale, suffix in reversed(METRIC_SUFFIXES):
         text = f"{size / scale:.{digits}g}"
         if float(text) < 1000 or suffix == "T":
             break
-    if "e" in text:  # past a thousand trillion
-        text = f"{size / 1e12:,.0f}"
+    if "e" in text:  # past a thousand trillion; past 10^18 in powers of ten, not 1,000,000T
+        return far_text(value, digits) or f"{'-' if value < 0 else ''}{size / 1e12:,.0f}T"
     return f"{'-' if value < 0 else ''}{text}{suffix}"
 
 
@@ -119,8 +119,8 @@ def compact(value: float, money_sign: bool = False) -> str:
 
     Never an exponent, never a minus sign on what rounds to zero:
 
-    >>> compact(-9999.6), compact(1e-7), compact(-0.3, True), compact(-0.0)
-    ('-10k', '0.0000001', '$0', '0')
+    >>> compact(-9999.6), compact(1e-7), compact(-0.3, True), compact(-0.0), compact(-1e-320)
+    ('-10k', '0.0000001', '$0', '0', '-1×10⁻³²⁰')
     """
     size = half_up(abs(value))
     if size >= 1e4 or (not money_sign and f"{size:.4g}" == "1e+04"):
@@ -132,7 +132,7 @@ def compact(value: float, money_sign: bool = False) -> str:
     elif size >= 1:
         text = f"{size:,.4g}"
     else:
-        text = str(
+        text = far_text(size) or str(  # 1×10⁻³²⁰, not 320 digits
             np.format_float_positional(size, precision=3, unique=False, fractional=False, trim="-")
         )
     sign = "-" if value < 0 and text.strip("0.,") else ""

@@ -12,7 +12,7 @@ import math
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from payback.figures import rate_text
+from payback.figures import far_text, rate_text
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -208,7 +208,8 @@ def growth_warnings(scenario: Scenario) -> list[str]:
     past = 1 + int(math.log(ratio) / math.log1p(growth)) + 1
     return [
         f"traffic.growth_monthly = {growth:g} compounds {traffic.requests_per_month:,.0f} "
-        f"requests a month to {last:.3g} by month {horizon}, past {MAX_REQUESTS_PER_MONTH:.0e} "
+        f"requests a month to {far_text(last) or f'{last:,.0f}'} by month {horizon}, past "
+        f"{MAX_REQUESTS_PER_MONTH:,.0f} "
         f"from month {past} on: the figures past it rest on growth no traffic keeps "
         "(shorten scenario.horizon_months, or lower the growth)"
     ]

@@ -14,6 +14,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from payback.figures import typed_number
 from payback.scenario.distributions import DISTS, Distribution
 from payback.scenario.schema import KINDS, Scenario, field_docstring
 
@@ -184,10 +185,20 @@ def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list
     elif kind == "string_too_short":
         lines.append(f"{path}: must not be empty")
     elif kind in _TYPE_WORDS:
-        lines.append(f"{path} = {_show(value)}: {_TYPE_WORDS[kind]}{hint}")
+        lines.append(f"{path} = {_show(value)}: {_TYPE_WORDS[kind]}{_as_number(value)}{hint}")
     else:
         lines.append(f"{path} = {_show(value)}: {err['msg']}")
     return lines
+
+
+def _as_number(value: Any) -> str:
+    """For a number typed as text with a unit ("$0.80", "200k", "10%"), how to write it.
+
+    >>> _as_number("$0.80"), _as_number("fast"), _as_number(3)
+    ('; write 0.8, without quotes or units', '', '')
+    """
+    number = typed_number(value) if isinstance(value, str) else None
+    return "" if number is None else f"; write {number}, without quotes or units"
 
 
 _LIST_WORDS = {

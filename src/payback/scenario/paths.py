@@ -16,6 +16,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from payback.errors import PaybackError
+from payback.figures import limit_text
 from payback.scenario.schema import Scenario
 
 __all__ = ["FieldRange", "field_range", "schema_range", "value_at"]
@@ -60,10 +61,10 @@ class FieldRange:
     """Any number (not a whole-number count, a flag or text)."""
 
     def describe_low(self) -> str:
-        return f"{'≥' if self.lowest_included else '>'} {self.lowest:g}"
+        return f"{'≥' if self.lowest_included else '>'} {limit_text(self.lowest)}"
 
     def describe_high(self) -> str:
-        return f"{'≤' if self.highest_included else '<'} {self.highest:g}"
+        return f"{'≤' if self.highest_included else '<'} {limit_text(self.highest)}"
 
 
 def _annotation_parts(annotation: Any) -> tuple[list[Any], list[Any]]:
