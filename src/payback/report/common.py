@@ -388,7 +388,10 @@ def unit_span(path: str, low: float, high: float) -> str:
     '$0.60 → $1.00/GPU-hour'
     >>> unit_span("baseline.usd_per_1k_requests", 0.004, 0.006)  # under 10 cents: every digit
     '$0.004 → $0.006/1k requests'
+    >>> unit_span("workloads.0.traffic.requests_per_month", 3e5, 5e5)  # a workload's: the field's
+    '300k → 500k requests/month'
     """
+    path = re.sub(r"^workloads\.\d+\.", "", path)  # as span_text reads it
     ends = [_short(path, low), _short(path, high)]
     cents = all(0.1 <= abs(v) < 1000 for v in (low, high))  # as input_value shows them
     if is_money(path) and cents and any("." in e for e in ends):
