@@ -89,3 +89,15 @@ def test_a_workloads_traffic_in_the_tornado_has_its_unit() -> None:
     code, out, err = run("sensitivity", EXAMPLES / "portfolio.toml")
     assert code == 0, err
     assert "300k → 500k requests/month: NPV $9.0k → $30.7k" in " ".join(out.split())
+
+
+def test_a_zero_width_range_alone_is_not_said_to_be_every_input(tmp_path: Path) -> None:
+    """With one distribution, of no width, the tornado and Sobol move that input alone:
+    they said "No input changes the NPV.", of a file whose GPU rent and prices do."""
+    path = tmp_path / "flat.yaml"
+    path.write_text(json.dumps(_quarter({"dist": "uniform", "low": 200_000, "high": 200_000})))
+    for method in ("tornado", "sobol"):
+        code, out, err = run("sensitivity", path, "--method", method)
+        assert code == 0, err
+        assert "None of the inputs moved changes the NPV." in out
+        assert "No input changes" not in out

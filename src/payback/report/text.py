@@ -327,7 +327,7 @@ def tornado_table(
                 style="dim",
             )
         )
-    parts.append(grid if shown else Text("No input changes the NPV.", style="dim"))
+    parts.append(grid if shown else Text("None of the inputs moved changes the NPV.", style="dim"))
     if quiet:
         parts.append(Text(quiet_line(quiet, horizon=horizon), style="dim"))
     from payback.studies.fleet_cap import cap_note
@@ -348,7 +348,7 @@ def sobol_table(
     (``replaced``: --swing moved the inputs in place of the scenario's distributions)."""
     parts: list[RenderableType] = [Text(title, style="bold underline")] if title else []
     if not indices:
-        parts.append(Text("No input changes the NPV.", style="dim"))
+        parts.append(Text("None of the inputs moved changes the NPV.", style="dim"))
         return Group(*parts)
     grid = Table.grid()  # the gaps are in the cells: the mark after a first order is its own column
     grid.add_column(no_wrap=True)
