@@ -101,3 +101,19 @@ def test_a_zero_width_range_alone_is_not_said_to_be_every_input(tmp_path: Path) 
         assert code == 0, err
         assert "None of the inputs moved changes the NPV." in out
         assert "No input changes" not in out
+
+
+def test_a_swing_near_one_is_said_as_typed() -> None:
+    """--swing 0.9999999 moves the GPU rent of $0.80 to 0.8 · 1e-7 and 1.6 a GPU-hour;
+    the note said each input moved ±100% (':g' rounds to six digits), as if to $0."""
+    code, out, err = run("sensitivity", EXAMPLES / "quarter-200k.toml", "--swing", "0.9999999")
+    assert code == 0, err
+    assert "each moved ±99.99999%;" in " ".join(out.split())
+    code, out, err = run(
+        "sensitivity", EXAMPLES / "quarter-200k.toml", "--swing", "0.9999999", "--json"
+    )
+    drivers = {d["parameter"]: d for d in json.loads(out)["alternatives"][0]["drivers"]}
+    rent = drivers["alternatives.0.usd_per_gpu_hour"]
+    assert rent["assumed"] == "±99.99999%"
+    assert rent["low"] == pytest.approx(0.8e-7)
+    assert rent["high"] == pytest.approx(1.6)

@@ -157,7 +157,7 @@ def swing_inputs(
             how = f"{low:g} to {high:g} (assumed for a rate left at 0)"
         elif central != 0:
             low, high = sorted((central * (1 - share), central * (1 + share)))
-            how = f"±{share * 100:g}%"  # as typed: --swing 0.075 is ±7.5%
+            how = f"±{_percent_typed(share)}%"  # as typed: --swing 0.075 is ±7.5%
         else:
             continue
         low, high = max(low, allowed.lowest), min(high, allowed.highest)
@@ -168,6 +168,20 @@ def swing_inputs(
                 )
             )
     return out
+
+
+def _percent_typed(share: float) -> str:
+    """A share as a percentage with the digits it was typed with (``:g`` rounded --swing
+    0.9999999 to 100, an input moved ±100% that was not), a tiny one in powers of ten.
+
+    >>> [_percent_typed(s) for s in (0.25, 0.075, 0.1, 0.9999999, 1e-300)]
+    ['25', '7.5', '10', '99.99999', '1e-298']
+    """
+    from decimal import Decimal
+
+    text = format(Decimal(repr(share)) * 100, "f")
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text if len(text) <= 20 else f"{share * 100:g}"
 
 
 # ---------------------------------------------------------------- Monte Carlo
