@@ -15,6 +15,7 @@ __all__ = [
     "far_text",
     "half_up",
     "limit_text",
+    "power_text",
     "rate_text",
     "share_text",
     "typed_number",
@@ -108,6 +109,17 @@ def far_text(value: float, digits: int = 3) -> str | None:
     size = abs(value)
     if not math.isfinite(size) or size == 0 or WRITTEN_OUT[0] <= size <= WRITTEN_OUT[1]:
         return None
+    return power_text(value, digits)
+
+
+def power_text(value: float, digits: int = 3) -> str:
+    """A finite figure in powers of ten to ``digits`` significant figures, whatever its size
+    (:func:`far_text` for those past :data:`WRITTEN_OUT`; a count from 10^15, whose digits
+    past the 16th are noise).
+
+    >>> power_text(7.6923e16), power_text(1e15), power_text(-2.5e-5)
+    ('7.69×10¹⁶', '1×10¹⁵', '-2.5×10⁻⁵')
+    """
     mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")

@@ -58,7 +58,7 @@ def test_quick_shows_huge_counts_to_three_figures() -> None:
     )  # fmt: skip
     assert (code, err) == (0, "")
     assert out.splitlines()[:2] == [
-        "Break even after ~7.69e+16 requests",
+        "Break even after ~7.69×10¹⁶ requests",  # powers of ten, as every output writes them
         "At 10,000,000,000,000 requests a month, it takes more than 1,200 months (100 years).",
     ]
     code, out, err = run(

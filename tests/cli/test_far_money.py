@@ -113,3 +113,25 @@ def test_solves_allowed_range_writes_no_exponent(tmp_path: Path) -> None:
         "Every allowed value of alternatives.0.one_time.data_usd (≥ 0 and ≤ 1,000,000,000,000) "
         "already meets npv_usd=0" in " ".join(out.split())
     )
+
+
+def test_quick_writes_a_far_count_in_powers_of_ten() -> None:
+    """'Break even after ~4e+305 requests' and 'At 1.23e-05 requests a month': the only
+    exponents left in quick's words. $400 over $10^-300 saved per 1k is 4×10^305 requests."""
+    quick = ("quick", "--hosted-per-1k", "1e-300", "--self-hosted-per-1k", "0", "--one-time", "400")
+    code, out, err = run(*quick)
+    assert code == 0, err
+    assert out.splitlines()[0] == "Break even after ~4×10³⁰⁵ requests"
+    code, out, err = run(*quick, "--requests-per-month", "1.234e-5")
+    assert code == 0, err
+    assert out.splitlines()[1] == (
+        "At 0.0000123 requests a month, it takes more than 1,200 months (100 years)."
+    )
+
+
+def test_the_headers_last_month_of_traffic_reads_in_powers_of_ten(tmp_path: Path) -> None:
+    """10^13 requests doubling for 119 months is 10^13 · 2^119 = 6.646×10^48: it was written
+    with all 49 digits in analyze's header."""
+    code, out, err = run("analyze", _huge(tmp_path))
+    assert code == 0, err
+    assert "+100%/month to 6.65×10⁴⁸ in month 120" in " ".join(out.split())

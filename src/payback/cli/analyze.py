@@ -285,7 +285,8 @@ def explain(
     `traffic_for_a_quarter` (at least or at most); `fleet` (utilisation, idle cost),
     `levers` (scaled to zero, the GPU rent for a quarter), `drivers` (each `parameter` with
     `npv_low_usd`, `npv_high_usd`, `break_even_month_low`, `break_even_month_high`,
-    `npv_swing_usd`, `changes_the_answer`), `measure_first`, `infrastructure_only` (with
+    `npv_swing_usd`, `low_past_cap` and `high_past_cap` (the `gpus` and `month` of an end
+    whose fleet passes the GPU cap), `changes_the_answer`), `measure_first`, `infrastructure_only` (with
     priced quality or latency) and, with **--samples**, `uncertainty`.
 
     For a scenario with workloads (a portfolio), the same questions for the workloads moved

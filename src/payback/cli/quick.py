@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
@@ -41,13 +42,18 @@ def requests_text(requests: float) -> str:
     >>> requests_text(20_000), requests_text(1), requests_text(0.001), requests_text(2.5)
     ('20,000 requests', '1 request', '0.001 requests', '2.5 requests')
     >>> requests_text(20_000.4), requests_text(7.6923e31), requests_text(1.0000001)
-    ('20,000 requests', '7.69e+31 requests', '1 request')
+    ('20,000 requests', '7.69×10³¹ requests', '1 request')
+    >>> requests_text(1.234e-5), requests_text(1e-300)  # no exponent
+    ('0.0000123 requests', '1×10⁻³⁰⁰ requests')
     """
+    from payback.figures import far_text
     from payback.finance.quick import count_text
 
-    shown = (
-        count_text(requests) if requests >= 100 or requests == int(requests) else f"{requests:.3g}"
-    )
+    if requests >= 100 or requests == int(requests):
+        shown = count_text(requests)
+    else:  # three figures, written out down to 10^-12
+        shown = far_text(requests) or f"{requests:.{2 - math.floor(math.log10(requests))}f}"
+        shown = shown.rstrip("0").rstrip(".") if "×" not in shown else shown
     return f"{shown} request{'' if shown == '1' else 's'}"
 
 

@@ -85,6 +85,9 @@ def sensitivity(
     **sobol**: the share of the NPV's variance due to each input (first order) and with
     its interactions (total). Inputs are the scenario's distributions; a scenario without
     any gets every number moved ±25% (a rate left at 0, such as growth, over a set range).
+    A tornado end (or Sobol samples) whose fleet would need more than 10,000,000 GPUs is
+    worked out as if it could run, and said: on stderr, under `warnings` in **--json**,
+    and as each driver's `low_past_cap` / `high_past_cap` (its `gpus` and `month`).
     """
     from payback.analysis.cashflows import evaluate
     from payback.analysis.resolve import resolve
@@ -132,7 +135,15 @@ def _show_tornado(
     """Each alternative's drivers, most influential first, as JSON or one table each (a
     break-even past the ``horizon`` worded as such, not "never"; ``replaced``: --swing
     moved the inputs in place of the scenario's distributions)."""
+    from payback.studies.fleet_cap import tornado_cap_lines
+
     rows = list(zip(names, central, ranked, strict=True))
+    # ends whose fleet passes the GPU cap, every driver's (those --top hides too), each
+    # alternative named as a Monte Carlo's samples past the cap name it
+    own = [name.removesuffix(" (portfolio)") if portfolio else name for name in names]
+    labels = [f"alternatives.{i} ({name!r})" for i, name in enumerate(own)]
+    warnings = tornado_cap_lines(labels, ranked)
+    _warn(warnings)
     if as_json:
         alternatives: list[dict[str, Any]] = [
             {"name": name, "npv_usd": npv, "drivers": [d.to_dict() for d in drivers[:top]]}
@@ -143,6 +154,7 @@ def _show_tornado(
                 "method": "tornado",
                 **({"portfolio": True} if portfolio else {}),
                 "alternatives": alternatives,
+                "warnings": warnings,  # on stderr too, as Sobol's
             }
         )
         return

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, overload
 
 from payback.errors import PaybackError
-from payback.figures import far_text
+from payback.figures import far_text, power_text
 from payback.limits import (
     MAX_GROWTH_MONTHLY,
     MAX_REQUESTS_PER_MONTH,
@@ -130,9 +130,9 @@ def count_text(value: float) -> str:
     where a float's digits past the 16th are noise.
 
     >>> count_text(30769.23), count_text(7.6923076923e31)
-    ('30,769', '7.69e+31')
+    ('30,769', '7.69×10³¹')
     """
-    return f"{value:,.0f}" if abs(value) < 1e15 else f"{value:.3g}"
+    return f"{value:,.0f}" if abs(value) < 1e15 else power_text(value)  # not 7.69e+31
 
 
 def month_figure(month: float, decimals: int = 1) -> str:

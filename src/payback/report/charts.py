@@ -345,6 +345,8 @@ def _ranges_note(assumed: list[str | None]) -> str:
 def drivers(analysis: Analysis, index: int, top: int = 10) -> Chart | None:
     """The tornado: NPV at each driver's low and high end, around the central NPV; each
     input's own range under its name."""
+    from payback.studies.fleet_cap import cap_note
+
     ranked = analysis.drivers[index][:top]
     if not ranked:
         return None
@@ -369,7 +371,9 @@ def drivers(analysis: Analysis, index: int, top: int = 10) -> Chart | None:
             }
         ],
         "Bars start at the NPV with every input central; the longest bar is the assumption to "
-        "measure first. " + _ranges_note([d.assumed for d in ranked]),
+        "measure first. "
+        + _ranges_note([d.assumed for d in ranked])
+        + (f" {capped}" if (capped := cap_note(ranked)) else ""),
     )
 
 

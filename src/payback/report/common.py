@@ -1,7 +1,8 @@
 """What every rendering shares: labels, colours, number formats and the two tables.
 
 The terminal text, the HTML (plotly), the Markdown (matplotlib) and the explanation read
-their words, colours and table cells from here, so they cannot drift apart.
+their words, colours (kept in :mod:`payback.report.palette`) and table cells from here, so
+they cannot drift apart.
 """
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ from payback.figures import far_text
 from payback.figures import rate_text as rate_text
 from payback.figures import share_text as share_text
 from payback.report.labels import unit_suffix
+from payback.report.palette import ALTERNATIVE_COLOURS as ALTERNATIVE_COLOURS
+from payback.report.palette import BAND_COLOUR as BAND_COLOUR
+from payback.report.palette import BASELINE_COLOUR as BASELINE_COLOUR
+from payback.report.palette import COMPONENT_COLOURS as COMPONENT_COLOURS
+from payback.report.palette import HIGH_END_COLOUR as HIGH_END_COLOUR
+from payback.report.palette import LOW_END_COLOUR as LOW_END_COLOUR
+from payback.report.palette import ZERO_COLOUR as ZERO_COLOUR
+from payback.report.palette import alternative_colour as alternative_colour
 from payback.scenario import value_at
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
@@ -56,28 +65,6 @@ ONE_TIME_LABELS = {
 }
 """One-time cost items, by the engine's names."""
 
-COMPONENT_COLOURS = {
-    "api": "#4c9be8",
-    "gpus": "#0b3d6b",
-    "hardware": "#3a5f7d",
-    "facility": "#76b7b2",
-    "escalation": "#f28e2b",
-    "ops": "#9c7fc7",
-    "retraining": "#59a14f",
-    "errors": "#b07aa1",
-    "latency": "#edc948",
-}
-"""A component has the same colour in every chart and both renderers."""
-
-BASELINE_COLOUR = "#1b1b1b"
-ALTERNATIVE_COLOURS = ["#e15759", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
-"""Alternative i has colour i in every chart; the baseline is near-black."""
-LOW_END_COLOUR = "#9ecae1"
-HIGH_END_COLOUR = "#08519c"
-"""Tornado bars: an input at its low end (light) and at its high end (dark)."""
-BAND_COLOUR = "#1f4e79"
-ZERO_COLOUR = "#c0392b"
-
 RATE_FIELDS = (
     "growth_monthly",
     "price_change_annual",
@@ -88,10 +75,6 @@ RATE_FIELDS = (
     "error_rate",
 )
 """Fields that hold fractions, shown as percentages."""
-
-
-def alternative_colour(index: int) -> str:
-    return ALTERNATIVE_COLOURS[index % len(ALTERNATIVE_COLOURS)]
 
 
 def is_rate(path: str) -> bool:
@@ -405,7 +388,10 @@ def unit_span(path: str, low: float, high: float) -> str:
     '$0.60 → $1.00/GPU-hour'
     >>> unit_span("baseline.usd_per_1k_requests", 0.004, 0.006)  # under 10 cents: every digit
     '$0.004 → $0.006/1k requests'
+    >>> unit_span("workloads.0.traffic.requests_per_month", 3e5, 5e5)  # a workload's: the field's
+    '300k → 500k requests/month'
     """
+    path = re.sub(r"^workloads\.\d+\.", "", path)  # as span_text reads it
     ends = [_short(path, low), _short(path, high)]
     cents = all(0.1 <= abs(v) < 1000 for v in (low, high))  # as input_value shows them
     if is_money(path) and cents and any("." in e for e in ends):

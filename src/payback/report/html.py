@@ -24,6 +24,7 @@ from payback.report.common import (
 )
 from payback.report.controls import clean, clean_all
 from payback.report.explain import explain
+from payback.report.palette import TODAY_COLOUR, text_colour
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -45,7 +46,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 td.small { color: #666; font-size: 0.85em; max-width: 22em; overflow-wrap: anywhere; }
 .note { color: #555; font-size: 0.9em; margin: 0.2em 0 2em; }
 .chart { margin: 0.2em 0 0.5em; }
-.small { color: #777; font-size: 0.85em; }
+.small { color: #707070; font-size: 0.85em; }
 section.explain p { max-width: 60em; line-height: 1.45; }
 """
 
@@ -121,7 +122,7 @@ def _break_even_labels(fig: go.Figure, chart: ch.Chart) -> None:
             align=m["align"],
             yanchor="middle",
             bgcolor="rgba(255,255,255,0.85)",
-            font={"color": m.get("color", "#111")},
+            font={"color": text_colour(m.get("color", "#111"))},
         )
     fig.update_xaxes(range=[-0.015 * horizon, 1.015 * horizon])  # a marker at 0 shows whole
     fig.update_yaxes(range=[low, high])
@@ -167,11 +168,11 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
             xanchor=m["align"],
             yanchor="middle",
             bgcolor="rgba(255,255,255,0.85)",
-            font={"color": m.get("color", "#111")},
+            font={"color": text_colour(m.get("color", "#111"))},
         )
     for m in chart.markers:
         if m["name"] == "today":
-            fig.add_vline(x=m["x"], line={"color": "#999", "dash": "dash"})
+            fig.add_vline(x=m["x"], line={"color": TODAY_COLOUR, "dash": "dash"})
             fig.add_annotation(
                 x=math.log10(m["x"]),
                 y=1,

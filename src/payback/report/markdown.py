@@ -28,6 +28,7 @@ from payback.report.common import (
 )
 from payback.report.controls import clean, clean_all
 from payback.report.explain import explain
+from payback.report.palette import TODAY_COLOUR, text_colour
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -87,7 +88,7 @@ def _label(ax: Axes, m: dict[str, Any], colour: str) -> None:
         ha=m["align"],
         va="center",
         fontsize=9,
-        color=colour,
+        color=text_colour(colour),
         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
         arrowprops={
             "arrowstyle": "-",
@@ -154,7 +155,7 @@ def _per_1k(ax: Axes, chart: ch.Chart) -> None:
         _label(ax, m, colour)
     for m in chart.markers:
         if m["name"] == "today":
-            ax.axvline(m["x"], color="#999", ls="--")
+            ax.axvline(m["x"], color=TODAY_COLOUR, ls="--")
             ax.annotate(
                 "today",
                 (m["x"], 1),

@@ -12,7 +12,7 @@ from rich.text import Text
 from payback.analysis.result import AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import month_figure, saves_nothing, usd_column
-from payback.figures import rate_text
+from payback.figures import far_text, rate_text
 from payback.figures import share_text as share_text
 from payback.report.common import (
     COMPONENT_LABELS,
@@ -60,7 +60,7 @@ def _header(analysis: Analysis) -> Text:
     text.append(f"\n{months_text(info.horizon_months)}; {requests[0]:,.0f} requests in month 1")
     if traffic.growth_monthly:
         text.append(
-            f", {rate_text(traffic.growth_monthly, signed=True)}/month to {requests[-1]:,.0f} in month {len(requests)}"
+            f", {rate_text(traffic.growth_monthly, signed=True)}/month to {far_text(requests[-1]) or f'{requests[-1]:,.0f}'} in month {len(requests)}"
         )
     if info.discount_rate_annual:
         text.append(f"; discount {rate_text(info.discount_rate_annual)}/year")
@@ -327,9 +327,13 @@ def tornado_table(
                 style="dim",
             )
         )
-    parts.append(grid if shown else Text("No input changes the NPV.", style="dim"))
+    parts.append(grid if shown else Text("None of the inputs moved changes the NPV.", style="dim"))
     if quiet:
         parts.append(Text(quiet_line(quiet, horizon=horizon), style="dim"))
+    from payback.studies.fleet_cap import cap_note
+
+    if capped := cap_note(shown):  # ends whose fleet passes the GPU cap
+        parts.append(Text(capped, style="yellow"))
     note = _assumption_note([d.assumed for d in shown], replaced)
     if note is not None:
         parts.append(note)
@@ -344,7 +348,7 @@ def sobol_table(
     (``replaced``: --swing moved the inputs in place of the scenario's distributions)."""
     parts: list[RenderableType] = [Text(title, style="bold underline")] if title else []
     if not indices:
-        parts.append(Text("No input changes the NPV.", style="dim"))
+        parts.append(Text("None of the inputs moved changes the NPV.", style="dim"))
         return Group(*parts)
     grid = Table.grid()  # the gaps are in the cells: the mark after a first order is its own column
     grid.add_column(no_wrap=True)

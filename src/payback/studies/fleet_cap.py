@@ -8,11 +8,16 @@ size a fleet past the cap. Those samples are counted per option, a sample once h
 many of its fleets (a portfolio's workloads on separate fleets) pass the cap, with the
 most GPUs any sample needs and its month; :meth:`FleetsPastCap.lines` says them in one
 line an option. All numpy over the samples: no per-sample loop.
+
+A tornado's ends are held to the same cap with the same helpers (:func:`past_cap_ends`):
+an end whose fleet passes it is marked on its driver (:class:`PastCap`) and said
+(:func:`ends_past_cap`, :func:`tornado_cap_lines`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,8 +26,20 @@ from payback.finance._types import FloatArray
 
 if TYPE_CHECKING:
     from payback.scenario import Scenario
+    from payback.studies.uncertainty import Driver
 
-__all__ = ["SIZES_A_FLEET", "FleetsPastCap", "scenario_fleets"]
+__all__ = [
+    "SIZES_A_FLEET",
+    "FleetsPastCap",
+    "PastCap",
+    "busiest_month",
+    "cap_note",
+    "ends_past_cap",
+    "past_cap_ends",
+    "sample_peaks",
+    "scenario_fleets",
+    "tornado_cap_lines",
+]
 
 Evaluate = Callable[[dict[str, FloatArray]], Any]
 """Overrides by path (arrays over the samples) -> an evaluation."""
@@ -85,18 +102,12 @@ class FleetsPastCap:
         from payback.scenario.schema import MAX_FLEET_GPUS
 
         for k, option in enumerate(fleets):
-            hit = np.zeros(n, dtype=bool)
-            for gpus in option:
-                if gpus is None:
-                    continue
-                g = np.asarray(gpus, dtype=np.float64)
-                peak = np.nan_to_num(np.fmax.reduce(g, axis=-1), nan=0.0)  # a sample's most
-                hit |= np.broadcast_to(peak > MAX_FLEET_GPUS, (n,))
-                worst = int(np.argmax(peak))  # the first sample needing the most, its first month
-                if float(peak.flat[worst]) > self.most[k][0]:
-                    row = np.nan_to_num(g.reshape(-1, g.shape[-1])[worst], nan=0.0)
-                    self.most[k] = (float(peak.flat[worst]), int(np.argmax(row)) + 1)
-            self.past[k] += int(np.sum(hit))
+            option = list(option)
+            peak = sample_peaks(option, n)
+            self.past[k] += int(np.sum(peak > MAX_FLEET_GPUS))
+            worst = int(np.argmax(peak))  # the first sample needing the most
+            if float(peak[worst]) > self.most[k][0]:
+                self.most[k] = (float(peak[worst]), busiest_month(option, worst))
 
     def lines(self, samples: int, paths: Iterable[str]) -> list[str]:
         """One line per option with samples past the cap, naming the sampled ``paths``
@@ -122,3 +133,114 @@ def scenario_fleets(ev: Any) -> list[list[FloatArray | None]]:
     """A scenario's evaluation's fleets, as :meth:`FleetsPastCap.of_scenario` names them:
     the baseline's, then each alternative's (``None`` where it runs none)."""
     return [[ev.baseline.gpus], *([outcome.costs.gpus] for outcome in ev.alternatives)]
+
+
+def sample_peaks(option: Iterable[FloatArray | None], n: int) -> FloatArray:
+    """Per sample (``n``), the most GPUs any of an option's fleets (as :meth:`FleetsPastCap.count`
+    takes them) needs in a month; 0 without a fleet (a month that is not a number counts 0).
+
+    >>> sample_peaks([np.array([[9e6, 1.2e7], [1e6, 2e6]]), None, np.array([3e6, 1.0])], 2)
+    array([12000000.,  3000000.])
+    """
+    out = np.zeros(n)
+    for gpus in option:
+        if gpus is not None:
+            g = np.asarray(gpus, dtype=np.float64)
+            out = np.fmax(out, np.nan_to_num(np.fmax.reduce(g, axis=-1), nan=0.0))
+    return np.broadcast_to(out, (n,))
+
+
+def busiest_month(option: Iterable[FloatArray | None], sample: int) -> int:
+    """The month (1 first) in which sample ``sample`` needs its most GPUs: the first such
+    month of the first fleet that needs them (0 without a fleet).
+
+    >>> busiest_month([np.array([[9e6, 1.2e7], [1e6, 2e6]]), np.array([3e6, 1.0])], 1)
+    1
+    """
+    most, month = 0.0, 0
+    for gpus in option:
+        if gpus is None:
+            continue
+        g = np.asarray(gpus, dtype=np.float64)
+        rows = g.reshape(-1, g.shape[-1])
+        row = np.nan_to_num(rows[sample if rows.shape[0] > 1 else 0], nan=0.0)
+        if float(row.max()) > most:
+            most, month = float(row.max()), int(np.argmax(row)) + 1
+    return month
+
+
+@dataclass(frozen=True)
+class PastCap:
+    """A tornado end whose fleet passes the cap: the most GPUs a fleet needs there, and
+    the month (1 first) it needs them."""
+
+    gpus: float
+    month: int
+
+
+def past_cap_ends(fleets: Sequence[Iterable[FloatArray | None]], n: int) -> list[PastCap | None]:
+    """Per sample (a tornado's ends), where any option's fleet passes the cap, the most
+    GPUs one needs and its month (:func:`sample_peaks`, :func:`busiest_month`, as
+    :meth:`FleetsPastCap.count` reads them); ``None`` where no fleet passes it.
+
+    >>> past_cap_ends([[np.array([9e6, 1e6])], [np.array([[1.0, 2.0], [1.1e7, 1.2e7]])]], 2)
+    [None, PastCap(gpus=12000000.0, month=2)]
+    """
+    from payback.scenario.schema import MAX_FLEET_GPUS
+
+    options = [list(option) for option in fleets]
+    peaks = np.stack([sample_peaks(option, n) for option in options]) if options else None
+    out: list[PastCap | None] = [None] * n
+    if peaks is None:
+        return out
+    for j in np.flatnonzero(peaks.max(axis=0) > MAX_FLEET_GPUS):
+        k = int(np.argmax(peaks[:, j]))  # the first option needing the most
+        out[j] = PastCap(float(peaks[k, j]), busiest_month(options[k], int(j)))
+    return out
+
+
+def ends_past_cap(drivers: Iterable[Driver]) -> list[str]:
+    """Each tornado end (of ``drivers``) whose fleet passes the cap, in words: ``the high
+    end of traffic.requests_per_month (10,871,929 GPUs, month 1)``."""
+    from payback.scenario.checks import gpu_count
+
+    return [
+        f"the {end} end of {d.parameter} ({gpu_count(past.gpus)} GPUs, month {past.month})"
+        for d in drivers
+        for end, past in (("low", d.low_past_cap), ("high", d.high_past_cap))
+        if past is not None
+    ]
+
+
+def cap_note(drivers: Iterable[Driver]) -> str:
+    """One sentence under a tornado (a table, a chart) naming its ends whose fleet passes
+    the cap; empty where none does."""
+    from payback.scenario.schema import MAX_FLEET_GPUS
+
+    ends = ends_past_cap(drivers)
+    if not ends:
+        return ""
+    return (
+        f"Past the fleet cap of {MAX_FLEET_GPUS:,} GPUs, worked out as if such a fleet could "
+        f"run: {'; '.join(ends)}."
+    )
+
+
+def tornado_cap_lines(labels: Sequence[str], ranked: Sequence[Sequence[Driver]]) -> list[str]:
+    """One line per option (named by ``labels``: ``alternatives.0 ('fleet')``) whose
+    tornado (``ranked``: its drivers) has ends whose fleet passes the cap, saying them as
+    a Monte Carlo's samples past it are said (:meth:`FleetsPastCap.lines`)."""
+    from payback.scenario.checks import fleet_limit
+
+    out = []
+    for label, drivers in zip(labels, ranked, strict=True):
+        ends = ends_past_cap(drivers)
+        if ends:
+            paths = dict.fromkeys(d.parameter for d in drivers if d.low_past_cap or d.high_past_cap)
+            said = "end sizes" if len(ends) == 1 else "ends size"
+            out.append(
+                f"{label}: {len(ends)} tornado {said} a fleet past the cap: {'; '.join(ends)}; "
+                f"{fleet_limit()}. Their NPV and break-even are worked out as if such a fleet "
+                f"could run: narrow {', '.join(paths)}"
+            )
+    return out

@@ -5,6 +5,8 @@ for the value of one path that meets a target; each evaluation is one vectorized
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.portfolio import (
@@ -13,7 +15,7 @@ from payback.analysis.portfolio import (
 )
 from payback.finance._types import FloatArray
 from payback.studies import SOBOL_SAMPLES
-from payback.studies.fleet_cap import FleetsPastCap
+from payback.studies.fleet_cap import FleetsPastCap, past_cap_ends
 
 if TYPE_CHECKING:
     from payback.studies.solve import Solution, Target
@@ -170,7 +172,8 @@ def portfolio_sobol(
     """Sobol first- and total-order indices of each alternative's portfolio NPV over the
     portfolio's inputs (workload paths included), as
     :func:`payback.studies.uncertainty.sobol`: every batch of samples through one
-    :func:`evaluate_portfolio` call (in chunks that bound memory)."""
+    :func:`evaluate_portfolio` call (in chunks that bound memory); its samples whose fleet
+    passes the GPU cap counted and said first under ``warnings``, as a scenario's are."""
     from payback.studies.sobol import sobol_over
     from payback.studies.uncertainty import CELLS_PER_CHUNK
 
@@ -178,27 +181,40 @@ def portfolio_sobol(
     horizon = p.scenario.scenario.horizon_months
     chunk = max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * len(p.parts)))
 
-    def npvs(overrides: dict[str, FloatArray]) -> list[FloatArray]:
-        return [o.npv_usd for o in evaluate_portfolio(p, overrides).alternatives]
-
     names = [a.name for a in p.scenario.alternatives]
-    return sobol_over(inputs, len(names), npvs, chunk, samples, seed, progress, names)
+    past = FleetsPastCap([f"alternatives.{i} ({name!r})" for i, name in enumerate(names)])
+    counted = past.counting(lambda overrides: evaluate_portfolio(p, overrides), partial(_fleets, p))
+
+    def npvs(overrides: dict[str, FloatArray]) -> list[FloatArray]:
+        return [o.npv_usd for o in counted(overrides).alternatives]
+
+    found = sobol_over(inputs, len(names), npvs, chunk, samples, seed, progress, names)
+    capped = past.lines(found.evaluations(len(inputs)), [i.path for i in inputs])
+    return replace(found, warnings=[*capped, *found.warnings])
 
 
 def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Driver]]:
     """Per alternative, every uncertain input of the portfolio at its p10 and p90 (or ±25%
     without distributions, a rate left at 0 over its assumed range), the rest central,
-    ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call."""
-    from payback.studies.uncertainty import rank_drivers, swing_overrides
+    ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call. An end
+    whose fleet passes the GPU cap is marked as a scenario's tornado marks it."""
+    from payback.studies.uncertainty import paid_back_month, rank_drivers, swing_overrides
 
     inputs = _sensitivity_inputs(p, swing)
     if not inputs:
         return [[] for _ in p.scenario.alternatives]
     ev = evaluate_portfolio(p, swing_overrides(inputs, [item.path for item in inputs]))
     never = p.scenario.scenario.horizon_months + 1.0
+    fleets = _fleets(p, ev)
     return [
-        rank_drivers(inputs, outcome.npv_usd, outcome.break_even_month, never)
-        for outcome in ev.alternatives
+        rank_drivers(
+            inputs,
+            outcome.npv_usd,
+            paid_back_month(outcome),
+            never,
+            past_cap_ends([fleets[i]], 2 * len(inputs)),
+        )
+        for i, outcome in enumerate(ev.alternatives)
     ]
 
 

@@ -78,7 +78,8 @@ def sobol_over(
 
     if d == 1:  # SciPy squeezes a single input away; one input explains all the variance there is
         values = npv(inputs[0].ppf(np.random.default_rng(seed).random((1, n))))
-        first = total = (np.var(values, axis=1) > 0).astype(float).reshape(count, 1)
+        # moved at all: np.var of 1,024 equal NPVs is 1e-23, not 0, and gave a share of 1
+        first = total = (np.ptp(values, axis=1) > 0).astype(float).reshape(count, 1)
         confs = [np.zeros((count, 1))] * 3
     else:
         kept: dict[str, FloatArray] = {}

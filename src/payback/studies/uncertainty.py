@@ -25,7 +25,7 @@ from payback.finance.cashflow import saves_nothing
 from payback.scenario import FieldRange, Scenario, field_range, value_at
 from payback.scenario.distributions import Distribution, Uniform
 from payback.studies import SOBOL_SAMPLES
-from payback.studies.fleet_cap import FleetsPastCap, scenario_fleets
+from payback.studies.fleet_cap import FleetsPastCap, PastCap, past_cap_ends, scenario_fleets
 
 __all__ = [
     "AlternativeUncertainty",
@@ -157,7 +157,7 @@ def swing_inputs(
             how = f"{low:g} to {high:g} (assumed for a rate left at 0)"
         elif central != 0:
             low, high = sorted((central * (1 - share), central * (1 + share)))
-            how = f"±{share * 100:g}%"  # as typed: --swing 0.075 is ±7.5%
+            how = f"±{_percent_typed(share)}%"  # as typed: --swing 0.075 is ±7.5%
         else:
             continue
         low, high = max(low, allowed.lowest), min(high, allowed.highest)
@@ -168,6 +168,20 @@ def swing_inputs(
                 )
             )
     return out
+
+
+def _percent_typed(share: float) -> str:
+    """A share as a percentage with the digits it was typed with (``:g`` rounded --swing
+    0.9999999 to 100, an input moved ±100% that was not), a tiny one in powers of ten.
+
+    >>> [_percent_typed(s) for s in (0.25, 0.075, 0.1, 0.9999999, 1e-300)]
+    ['25', '7.5', '10', '99.99999', '1e-298']
+    """
+    from decimal import Decimal
+
+    text = format(Decimal(repr(share)) * 100, "f")
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text if len(text) <= 20 else f"{share * 100:g}"
 
 
 # ---------------------------------------------------------------- Monte Carlo
@@ -243,6 +257,15 @@ def _summary(
     )
 
 
+def paid_back_month(outcome: Any) -> FloatArray:
+    """An outcome's break-even month per sample, ``nan`` where it saves nothing (the same
+    price, nothing up front): such a sample has not paid back, as the central answer says
+    ("nothing saved"); its formula's month 0 is not "at once". The Monte Carlo and the
+    tornado read it alike."""
+    cumulative = outcome.cumulative_savings_usd
+    return np.where(saves_nothing(cumulative), np.nan, outcome.break_even_month)
+
+
 def sample_outcomes(
     evaluate_samples: Callable[[dict[str, FloatArray]], Any],
     inputs: list[UncertainInput],
@@ -271,11 +294,7 @@ def sample_outcomes(
         u = rng.random((n, len(inputs)))
         ev = evaluate_samples({i.path: i.ppf(u[:, k]) for k, i in enumerate(inputs)})
         for a, outcome in enumerate(ev.alternatives):
-            # a sample that saves nothing (the same price, nothing up front) has not paid
-            # back, as the central answer says; its formula's month 0 is not "at once"
-            month = np.where(
-                saves_nothing(outcome.cumulative_savings_usd), np.nan, outcome.break_even_month
-            )
+            month = paid_back_month(outcome)
             months[a, done : done + n] = np.broadcast_to(month, (n,))
             npvs[a, done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
             if done < fan_rows:
@@ -346,6 +365,11 @@ class Driver:
     """|NPV at high − NPV at low|: the ranking key."""
     assumed: str | None = None
     """How the range was assumed (``±25%``) when the scenario gives no distribution."""
+    low_past_cap: PastCap | None = None
+    """Where the low end sizes a fleet past the GPU cap, the most GPUs and its month; its
+    NPV and break-even are worked out as if such a fleet could run
+    (:mod:`~payback.studies.fleet_cap`, as the samples of a Monte Carlo are counted)."""
+    high_past_cap: PastCap | None = None  # the same for the high end
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -376,8 +400,10 @@ def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[l
             continue
         items = [item for item, _ in mine]
         overrides = swing_overrides(items, [path for _, path in mine])
-        outcome = evaluate(single, overrides).alternatives[0]
-        result.append(rank_drivers(items, outcome.npv_usd, outcome.break_even_month, never))
+        ev = evaluate(single, overrides)
+        outcome = ev.alternatives[0]
+        past = past_cap_ends(scenario_fleets(ev), 2 * len(items))
+        result.append(rank_drivers(items, outcome.npv_usd, paid_back_month(outcome), never, past))
     return result
 
 
@@ -394,11 +420,18 @@ def swing_overrides(items: list[UncertainInput], paths: list[str]) -> dict[str, 
 
 
 def rank_drivers(
-    items: list[UncertainInput], npv_usd: FloatArray, month: FloatArray, never: float
+    items: list[UncertainInput],
+    npv_usd: FloatArray,
+    month: FloatArray,
+    never: float,
+    past: list[PastCap | None] | None = None,
 ) -> list[Driver]:
     """The drivers of one alternative from its NPVs and break-even months at the samples of
     :func:`swing_overrides`, ranked by the NPV swing (then the break-even swing; ``never``
-    stands for no break-even); inputs that move neither are left out."""
+    stands for no break-even); inputs that move neither are left out. ``past``: per
+    sample, where a fleet passes the GPU cap (:func:`~payback.studies.fleet_cap.past_cap_ends`),
+    marked on the driver's end."""
+    ends = past or [None] * (2 * len(items))
     npv = np.broadcast_to(npv_usd, (2 * len(items),))
     months = np.broadcast_to(month, (2 * len(items),))
     ranked = []
@@ -419,6 +452,8 @@ def rank_drivers(
             break_even_month_high=None if math.isnan(m_high) else float(m_high),
             npv_swing_usd=npv_swing,
             assumed=item.assumed,
+            low_past_cap=ends[2 * j],
+            high_past_cap=ends[2 * j + 1],
         )
         ranked.append((npv_swing, month_swing, driver))
     ranked.sort(key=lambda d: (-d[0], -d[1]))

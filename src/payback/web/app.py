@@ -32,7 +32,7 @@ from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
 from payback.web.answer import ranged_words, verdict_headline, warnings_for, whole_percent
-from payback.web.colours import for_dark
+from payback.web.colours import for_dark, for_light
 from payback.web.fresh import Latest
 from payback.web.inputs import (
     Form,
@@ -134,13 +134,15 @@ with st.sidebar:
 
 def show(chart: charts.Chart, where: str = "tab") -> None:
     """A report chart, its title above it (plotly would cut a long one) and its note below;
-    in the dark theme, in colours that read on it (:func:`for_dark`)."""
+    in the dark theme, in colours that read on it (:func:`for_dark`), in the light theme
+    with its axes' figures darkened (:func:`for_light`)."""
     from payback.report.html import figure
 
     fig = figure(chart)
     fit_to_column(fig, chart)
-    if st.context.theme.type == "dark":  # the report's colours are for white paper
-        fig = for_dark(fig)
+    # the report's colours are for white paper: turned over for the dark theme; for the
+    # light one, the axes' figures darkened (Streamlit's light theme writes them light grey)
+    fig = for_dark(fig) if st.context.theme.type == "dark" else for_light(fig)
     st.markdown(f"**{chart.title}**")
     st.plotly_chart(
         fig, width="stretch", config={"displaylogo": False}, key=f"chart:{where}:{chart.key}"
