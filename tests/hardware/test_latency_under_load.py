@@ -1,5 +1,6 @@
 """Latency under load: the batch a replica runs at a share of its capacity (Little's law)
-and the time to the first token with queueing (an M/D/1 queue on the prompt stream)."""
+and the time to the first token with queueing (an M/D/1 queue on the prompt stream, a
+closed queue for a fixed number of clients)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from payback.hardware.estimate import (
 )
 from payback.hardware.load import startup_burst
 from payback.hardware.placement import DECODE_ONLY
+from payback.hardware.prompts import prompt_occupancy_seconds
 from payback.hardware.queueing import closed_queue_wait
 
 CAT = default_catalog()
@@ -45,8 +47,10 @@ def test_half_load_by_hand_vllm_on_an_h100() -> None:
     # vLLM on an H100 (8,192 tokens a step), 1,000/200 tokens, capacity at batch 64. At half
     # of it the batch B is the smallest whose B / (200 x step(B)) covers the arrivals; a
     # prompt's 1,000 tokens fit in one step's spare budget (8,192 - B), so k = 1 and the
-    # prompt's service s is one decode step of B carrying all 1,000 of its tokens:
-    # ttft = h + step / 2 + rho / (2 (1 - rho)) x s + s, rho = arrivals x s, h = vLLM's
+    # prompt's own service s is one decode step of B carrying all 1,000 of its tokens; it
+    # holds the prompt stream for q, 1,000 / room of a step carrying a full room
+    # (8,192 - B) of prompt tokens (several prompts share a step):
+    # ttft = h + step / 2 + rho / (2 (1 - rho)) x q + s, rho = arrivals x q, h = vLLM's
     # 8.5 ms a request outside the steps; a step is under way when anything decodes,
     # 1 - exp(-arrivals x 200 x step) of the time (here all but 1e-9 of it).
     engine = on_gpu(sv.VLLM, H100)
@@ -68,10 +72,23 @@ def test_half_load_by_hand_vllm_on_an_h100() -> None:
             **args,
         )
     )
-    rho = arrivals * service
+    room = 8192.0 - (b + 1)
+    full = float(
+        sv.decode_step_seconds(
+            batch=b + 1,
+            context=1100.0,
+            engine=engine,
+            prefill_compute_s=prompt * room / 1000,
+            prefill_tokens=room,
+            **args,
+        )
+    )
+    held = 1000 / room * full
+    rho = arrivals * held
     busy = -math.expm1(-arrivals * 200 * step)
     assert busy == pytest.approx(1.0, abs=1e-8)
-    ttft = 8.5e-3 + busy * step / 2 + rho / (2 * (1 - rho)) * service + service
+    assert held < service  # the step's reads shared by the prompts it carries
+    ttft = 8.5e-3 + busy * step / 2 + rho / (2 * (1 - rho)) * held + service
     result = estimate_serving(
         LLAMA8, H100, "bf16", input_tokens=1000, output_tokens=200, batch=64, utilization=0.5
     )
@@ -191,23 +208,31 @@ def test_little_law_holds_over_the_loop(clients: int, prompt: float, out: float)
 
 
 def test_closed_loop_beyond_the_batch_cap_waits_for_a_slot() -> None:
-    # 40 clients on a replica capped at 8 sequences: all 8 slots decode, the replica ends
-    # X = 8 / (O x step(8)) requests a second, and by Little's law over the loop each
-    # request spends 40 / X in the system, of which (O - 1) steps decode after its first
-    # token: ttft = 40 / X - 199 x step(8).
+    # 40 clients on a replica capped at 8 sequences: the 8 holding slots go round as a
+    # loop of 8 (their prompts, then their tokens: Little's law X(B) x E(B) = 8, B below 8
+    # while one of them is in its prompt), and the other 32 wait for a slot: the replica
+    # ends X requests a second, each request spends 40 / X in the system, of which
+    # (O - 1) steps decode after its first token: ttft = 40 / X - 199 x step(B).
     engine = on_gpu(sv.VLLM, H100)
     args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
     loop = latency_at_concurrency(
         args, concurrency=40, batch_cap=8, budget=8192.0, engine=engine, **LOAD
     )
-    rates = replica_rates(args, 8.0, budget=8192.0, engine=engine, **LOAD)
-    step = float(rates.load_step_s)
-    x = 8 / (200 * step)
-    assert loop.running == 8
+    eight = latency_at_concurrency(
+        args, concurrency=8, batch_cap=8, budget=8192.0, engine=engine, **LOAD
+    )
+    x, step = eight.requests_per_s, eight.tpot_s
+    assert 7 < loop.running == eight.running < 8
     assert loop.requests_per_s == pytest.approx(x, rel=1e-9)
     assert loop.e2e_s == pytest.approx(40 / x, rel=1e-9)
     assert loop.ttft_s == pytest.approx(40 / x - 199 * step, rel=1e-9)
     assert loop.tpot_s == pytest.approx(step, rel=1e-9)
+    # more clients only wait longer for a slot: the rate holds, the first token grows
+    more = latency_at_concurrency(
+        args, concurrency=41, batch_cap=8, budget=8192.0, engine=engine, **LOAD
+    )
+    assert more.requests_per_s == pytest.approx(x, rel=1e-9)
+    assert more.ttft_s == pytest.approx(loop.ttft_s + 1 / x, rel=1e-9)
 
 
 def test_one_client_is_a_lone_request() -> None:
@@ -261,19 +286,18 @@ def test_several_clients_wait_out_the_step_under_way() -> None:
     def at(b: float) -> tuple[float, float, float]:
         rates = replica_rates(args, b, budget=2048.0, engine=engine, **SHORT)
         step = float(rates.load_step_s)
-        service = float(
-            prompt_service_seconds(
-                args,
-                b,
-                mean_context=306.0,
-                input_tokens=256.0,
-                cached_share=0.0,
-                budget=2048.0,
-                engine=engine,
-            )
-        )
+        prompt = {
+            "mean_context": 306.0,
+            "input_tokens": 256.0,
+            "cached_share": 0.0,
+            "budget": 2048.0,
+            "engine": engine,
+        }
+        service = float(prompt_service_seconds(args, b, **prompt))
         x = float(rates.requests_per_s)
-        wait = float(closed_queue_wait(clients=4, service_s=service, think_s=step + 99 * step))
+        held = float(prompt_occupancy_seconds(args, b, **prompt))
+        away = step + service - held + 99 * step
+        wait = float(closed_queue_wait(clients=4, service_s=held, think_s=away))
         return x, step, step + wait + service
 
     b = loop.running
@@ -322,7 +346,19 @@ def test_a_prompt_longer_outside_than_half_a_step_waits_half_a_step_after_it() -
     )
     x = float(rates.requests_per_s)
     under_way = 8.5e-3 + step / 2
-    wait = float(closed_queue_wait(clients=32, service_s=service, think_s=under_way + 210 * step))
+    held = float(
+        prompt_occupancy_seconds(
+            args,
+            b,
+            mean_context=209.5,
+            input_tokens=104.0,
+            cached_share=0.0,
+            budget=2048.0,
+            engine=engine,
+        )
+    )
+    away = under_way + service - held + 210 * step
+    wait = float(closed_queue_wait(clients=32, service_s=held, think_s=away))
     assert 2e-3 < step < 8.5e-3 / 2
     ttft = under_way + wait + service
     assert loop.ttft_s == pytest.approx(ttft, rel=1e-4)

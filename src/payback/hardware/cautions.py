@@ -22,8 +22,8 @@ from payback.hardware.first_token import (
     first_token_regime,
     long_prompt_regime,
 )
-from payback.hardware.load import _prompt_parts
 from payback.hardware.placement import serving_shape
+from payback.hardware.prompts import prompt_parts
 
 if TYPE_CHECKING:
     from payback.catalog import Gpu, OpenModel
@@ -125,10 +125,10 @@ REGIMES: dict[str, Regime] = {
         name="first-token-under-load",
         threshold=0.15,
         inside=(
-            CitedRow("L10", 1.20),
-            CitedRow("L11", 1.82),
-            CitedRow("L12", 2.43),
-            CitedRow("L13", 2.72),
+            CitedRow("L10", 1.21),
+            CitedRow("L11", 1.85),
+            CitedRow("L12", 2.52),
+            CitedRow("L13", 2.88),
         ),
         outside=("L9",),
         mechanism=(
@@ -242,7 +242,7 @@ REGIMES: dict[str, Regime] = {
   shown): the planned utilisation at least ``threshold``, or the first token estimated
   under :data:`~payback.hardware.first_token.FIRST_TOKEN_FIXED_MS` at any load. The closed loops L10-L13 (Mistral-7B on
   an RTX 4090, 8-48 clients, 19-66% of the estimated capacity) measured the first token
-  1.20-2.72x the estimate, a gap that grows with the load and no modelled mechanism
+  1.21-2.88x the estimate, a gap that grows with the load and no modelled mechanism
   explains (docs/accuracy.md, 'Where the goal is missed'); L9 (4 clients, 10%) is 1.08x,
   within the 15% goal, and the threshold lies between. On an A100 (vLLM 0.20.1 in
   process, AccelMark) the first tokens of L14-L16 and Q1-Q7 are within the goal at 3-57%
@@ -255,8 +255,8 @@ REGIMES: dict[str, Regime] = {
   steps): the mean step is compute-bound, its decode matrix multiplications (the prompt
   chunks' apart) at least ``threshold`` × its memory reads. H2 (vLLM, Llama-3.1-8B on an
   A100, ShareGPT 202/179; 1.6×) is inside; the other A100 rows run static batches
-  (prompts apart) or decode one sequence (S49-S57, long prompts' chunks making the mean
-  step compute-bound, their decode GEMMs of one token) and are within the goal.
+  (prompts apart) or decode one sequence (S49-S57; in S53-S57 long prompts' chunks make
+  the mean step compute-bound, their decode GEMMs of one token) and are within the goal.
 - ``ada-long-prompt`` (serving on an Ada GPU): a prompt whose attention arithmetic is at
   least ``threshold`` × its matrix multiplications'. H3 (vLLM 0.7.3, a 28,680-token
   prompt on an RTX 6000 Ada, 0.50×) is inside, its first token 2.17× the estimate where
@@ -338,7 +338,7 @@ def loaded_step_parts(
     args = serving_shape(model, gpu, estimate.precision, estimate.gpus_per_replica, engine)
     inputs, outputs = estimate.input_tokens, estimate.output_tokens
     context = inputs + outputs / 2.0
-    _, riding, new = _prompt_parts(args, inputs, cached_input_share, engine)
+    _, riding, new = prompt_parts(args, inputs, cached_input_share, engine)
     batch = float(estimate.decode_batch)
     share, per_chunk, chunk_tokens = 0.0, 0.0, 0.0
     if engine.max_num_batched_tokens is not None:

@@ -30,7 +30,6 @@ from payback.hardware.load import (
     latency_at_utilization,
     loaded_latency_arrays,
     loaded_steps,
-    prompt_service_seconds,
     replica_rates,
 )
 from payback.hardware.placement import (
@@ -49,6 +48,7 @@ from payback.hardware.placement import (
     valid_tensor_parallel,
     weight_bytes,
 )
+from payback.hardware.prompts import prompt_service_seconds
 
 __all__ = [
     "COMPUTED_CACHED_SHARE",

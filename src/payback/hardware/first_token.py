@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from payback.figures import rate_text
 from payback.hardware.device import gpu_family
-from payback.hardware.load import _prompt_parts
 from payback.hardware.placement import serving_shape
+from payback.hardware.prompts import prompt_parts
 
 if TYPE_CHECKING:
     from payback.catalog import Gpu, OpenModel
@@ -106,8 +106,8 @@ def long_prompt_regime(
         return {}
     args = serving_shape(model, gpu, estimate.precision, estimate.gpus_per_replica, engine)
     tokens = estimate.input_tokens
-    whole = _prompt_parts(args, tokens, cached_input_share, engine)[1]
-    gemms = _prompt_parts(args | {"attention_width": 0.0}, tokens, cached_input_share, engine)[1]
+    whole = prompt_parts(args, tokens, cached_input_share, engine)[1]
+    gemms = prompt_parts(args | {"attention_width": 0.0}, tokens, cached_input_share, engine)[1]
     if float(gemms) <= 0.0:  # the whole prompt cached: none computed
         return {}
     share = float(whole) / float(gemms) - 1.0

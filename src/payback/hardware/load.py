@@ -11,7 +11,12 @@ import numpy as np
 
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.placement import DECODE_ONLY
+from payback.hardware.prompts import (
+    own_prefill_seconds,
+    prompt_occupancy_seconds,
+    prompt_parts,
+    prompt_service_seconds,
+)
 from payback.hardware.queueing import closed_queue_wait
 
 
@@ -27,43 +32,12 @@ class ReplicaRates:
     requests_per_s: Any
     ttft_s: Any
     """Time to the first token of a request arriving alone: with mixed steps its prompt's
-    steps (:func:`prompt_service_seconds` with nothing else decoding); without, its
+    steps (:func:`~payback.hardware.prompts.prompt_service_seconds` with nothing else decoding); without, its
     prefill (or one read of the weights, whichever is longer) and one decode step; then
     the engine's time a request outside its steps."""
     running: Any
     """Sequences running together at full load: the batch, or fewer when the token
     budget of a step holds no more (:func:`payback.hardware.serving.mixed_batch`)."""
-
-
-def _prompt_parts(
-    args: dict[str, Any], input_tokens: float, cached_share: float, engine: sv.ServingEngine
-) -> tuple[Any, Any, float]:
-    """A prompt's prefill alone (all-reduces included), its matrix work when it rides on
-    decode steps (their all-reduces carry it), and its new (uncached) tokens."""
-    prefill_args = {k: v for k, v in args.items() if k not in DECODE_ONLY}
-    prompt = max(input_tokens, 1.0)
-    alone = sv.prefill_seconds(
-        input_tokens=prompt, cached_share=cached_share, engine=engine, **prefill_args
-    )
-    riding = sv.prefill_seconds(
-        input_tokens=prompt,
-        cached_share=cached_share,
-        engine=engine,
-        with_allreduce=False,
-        **prefill_args,
-    )
-    return alone, riding, (1.0 - cached_share) * prompt
-
-
-def _own_prefill(args: dict[str, Any], prefill: Any, tokens: float, engine: Any) -> Any:
-    """A prompt's own prefill step without mixed steps: its arithmetic, or one read of the
-    weights (experts its tokens touch included), whichever is longer. Batched with others
-    the step is longer still, so this is what its first token waits at any load."""
-    keys = ("weights", "tensor_parallel", "bandwidth", "expert_weights", "expert_share")
-    read = sv.weight_read_seconds(
-        **{k: args.get(k, 0.0) for k in keys}, tokens=max(tokens, 1.0), engine=engine
-    )
-    return np.maximum(prefill, read)
 
 
 def loaded_steps(
@@ -88,7 +62,7 @@ def loaded_steps(
     only: step = f · carrying + (1 − f) · decode. Without a budget (∞), steps decode only
     and prompts are prefilled apart. ``batch`` may be an array broadcasting against
     ``args``' (a grid of batches for every configuration)."""
-    prefill, compute, new = _prompt_parts(args, input_tokens, cached_share, engine)
+    prefill, compute, new = prompt_parts(args, input_tokens, cached_share, engine)
     budget = np.asarray(budget, dtype=np.float64)
     if not np.any(np.isfinite(budget)):
         step = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
@@ -154,7 +128,7 @@ def replica_rates(
     )
     rps = np.where(np.isfinite(np.asarray(budget, dtype=np.float64)), mixed, serial)
     prompt = max(input_tokens, 1.0)
-    alone = _own_prefill(args, prefill, input_tokens, engine)
+    alone = own_prefill_seconds(args, prefill, input_tokens, engine)
     first_step = sv.decode_step_seconds(batch=1.0, context=prompt, engine=engine, **args)
     # mixed steps: the prompt's chunks ride on steps of an idle replica, the last one's
     # sampling giving the first token, as under load (latency_at_utilization) as the
@@ -178,40 +152,6 @@ def replica_rates(
         + engine.request_overhead_s,
         running=running,
     )
-
-
-def prompt_service_seconds(
-    args: dict[str, Any],
-    running: Any,
-    *,
-    mean_context: float,
-    input_tokens: float,
-    cached_share: float,
-    budget: Any,
-    engine: sv.ServingEngine = sv.VLLM,
-) -> Any:
-    """Seconds one prompt takes to go through a replica decoding ``running`` sequences:
-    with mixed steps (a finite ``budget``), its n new tokens in k = ⌈n / (budget − B)⌉
-    chunks, each riding on a decode step, so k steps whose compute grows by n/k tokens' (a
-    whole 5,000-token prompt makes its step compute-bound); without (∞), its own prefill
-    step (:func:`_own_prefill`) and one decode step. ``budget`` may be an array, one per
-    configuration."""
-    prefill, compute, new = _prompt_parts(args, input_tokens, cached_share, engine)
-    b = np.asarray(running, dtype=np.float64)
-    limit = np.asarray(budget, dtype=np.float64)
-    mixed = np.isfinite(limit)
-    own = _own_prefill(args, prefill, input_tokens, engine)
-    alone = own + sv.decode_step_seconds(batch=b, context=mean_context, engine=engine, **args)
-    chunks = np.ceil(new / np.maximum(np.where(mixed, limit, new + b) - b, 1.0))
-    carrying = sv.decode_step_seconds(
-        batch=b,
-        context=mean_context,
-        engine=engine,
-        prefill_compute_s=compute / chunks,
-        prefill_tokens=new / chunks,
-        **args,
-    )
-    return np.where(mixed, chunks * carrying, alone)
 
 
 def loaded_latency_arrays(
@@ -256,18 +196,10 @@ def loaded_latency_arrays(
     i = np.where(covers.any(axis=1), np.argmax(covers, axis=1), top)
     step, busy_batch = steps[rows, i], running[rows, i]
     flat = {k: np.asarray(v).reshape(-1) if np.ndim(v) else v for k, v in args.items()}
-    service = prompt_service_seconds(
-        flat,
-        busy_batch,
-        mean_context=mean_context,
-        input_tokens=input_tokens,
-        cached_share=cached_share,
-        budget=limit[:, 0],
-        engine=engine,
-    )
-    prefill = np.broadcast_to(np.asarray(rates.prefill_s, dtype=np.float64), shape)[:, 0]
+    prompt = {k: v for k, v in load.items() if k != "output_tokens"} | {"budget": limit[:, 0]}
+    service = prompt_service_seconds(flat, busy_batch, **prompt)
+    queued = prompt_occupancy_seconds(flat, busy_batch, **prompt)
     mixed = np.isfinite(limit[:, 0])
-    queued = np.where(mixed, service, prefill)
     wait = sv.queue_wait(busy=arrival * queued, service_s=queued)
     # a step is under way when anything decodes: M/G/∞ occupancy, P(B ≥ 1) = 1 − e^(−λ·O·step)
     under_way = -np.expm1(-arrival * max(output_tokens, 1.0) * step)
@@ -314,7 +246,7 @@ def latency_at_utilization(
       the smallest whole batch up to the cap whose rate covers λ, and its loaded step.
     - Time to first token with mixed steps: the n new prompt tokens go through in chunks
       of what the step's budget leaves, budget − B tokens: k = ⌈n / (budget − B)⌉ steps,
-      each carrying n/k of them (:func:`prompt_service_seconds`, s), after half a step on
+      each carrying n/k of them (:func:`~payback.hardware.prompts.prompt_service_seconds`, s), after half a step on
       average for the one under way (when one is: the share of time anything decodes,
       1 − e^(−λ · O · step), as the occupancy of an M/G/∞ system is Poisson), and after
       the prompts queued before them on that chunk stream, an M/D/1 queue busy ρ = λ · s:
@@ -389,7 +321,7 @@ def startup_burst(
 
     Returns two arrays, one element per prompt in arrival order: the first-token time [s]
     and the burst steps after its own."""
-    _, compute, new = _prompt_parts(args, input_tokens, cached_share, engine)
+    _, compute, new = prompt_parts(args, input_tokens, cached_share, engine)
     tokens = max(new, 1.0)
     per_token = float(compute) / tokens
     left = np.full(clients, tokens)
@@ -438,22 +370,18 @@ def _closed_loop(
     steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), grid.shape)
     running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), grid.shape)
     service = prompt_service_seconds(args, running, **_prompt_load(load))
+    queued = prompt_occupancy_seconds(args, running, **_prompt_load(load))
     outside = load["engine"].request_overhead_s
     decode = (max(load["output_tokens"], 1.0) - 1.0) * steps
-    if np.isfinite(load["budget"]):
+    under_way = outside
+    if np.isfinite(load["budget"]) and clients[0] > 1:
         # sent when its predecessor's last step ends: in at the next boundary (a whole
         # step) when its time outside the steps is short; past half a step, at a phase the
         # steps' varying lengths spread, half a step on average after it arrives
-        boundary = np.maximum(steps, outside + steps / 2.0)
-        under_way = boundary if clients[0] > 1 else outside
-        wait = closed_queue_wait(clients=clients[1], service_s=service, think_s=under_way + decode)
-        phase = under_way + wait + service
-    else:
-        prefill = np.asarray(rates.prefill_s, dtype=np.float64)
-        think = outside + service - prefill + decode
-        phase = outside + closed_queue_wait(clients=clients[1], service_s=prefill, think_s=think)
-        phase = phase + service
-    return rps, steps, running, np.broadcast_to(phase, grid.shape), decode
+        under_way = np.maximum(steps, outside + steps / 2.0)
+    away = under_way + np.maximum(service - queued, 0.0) + decode
+    phase = under_way + closed_queue_wait(clients=clients[1], service_s=queued, think_s=away)
+    return rps, steps, running, np.broadcast_to(phase + service, grid.shape), decode
 
 
 def latency_at_concurrency(
@@ -478,7 +406,7 @@ def latency_at_concurrency(
     requests a second (:func:`replica_rates`), and a request spends
     E(B) = p(B) + (O − 1) · step(B) in the system when it is admitted at once, p(B) its
     prefill phase: the step under way, the wait behind other prompts on the chunk
-    stream, and its own chunks (:func:`prompt_service_seconds`). That wait is a closed
+    stream, and its own chunks (:func:`~payback.hardware.prompts.prompt_service_seconds`). That wait is a closed
     queue's (:func:`~payback.hardware.queueing.closed_queue_wait` over the min(N, cap)
     clients that cycle, the rest of a request their time away): at most N − 1 prompts
     ahead, where an open M/D/1 queue grows without bound near capacity (8 clients of
@@ -534,11 +462,13 @@ def latency_at_concurrency(
     top = float(max(min(concurrency, batch_cap), 1))
     # below one sequence too: with long prompts and few clients, most of a request's time
     # is its prompt, and on average less than one sequence decodes
-    grid = np.unique(np.concatenate([LOW_BATCHES, np.arange(1.0, top, 0.25), [top]]))
+    fine = np.arange(1.0, min(top, 64.0), 0.25)  # then 256 steps: the root is refined below
+    coarse = np.geomspace(64.0, top, 256) if top > 64.0 else np.empty(0)
+    grid = np.unique(np.concatenate([LOW_BATCHES, fine, coarse, [top]]))
     clients = (concurrency, int(top))
     rps, steps, running, phase, decode = _closed_loop(args, grid, clients, load)
-    in_system = rps * (phase + decode)
-    reached = np.nonzero(in_system >= concurrency * (1.0 - 1e-12))[0]
+    in_system = rps * (phase + decode)  # the min(N, cap) clients holding slots
+    reached = np.nonzero(in_system >= top * (1.0 - 1e-12))[0]
     i = 0  # the smallest batch holds the N requests already, or the solution below
     if not reached.size:  # even min(N, cap) decoding leaves N above: the others wait
         i = grid.size - 1
@@ -546,17 +476,15 @@ def latency_at_concurrency(
         j = int(reached[0])
         low, high = (float(grid[j - 1]), float(in_system[j - 1])), (grid[j], in_system[j])
         for _ in range(40):  # regula falsi (Illinois) on the bracket
-            batch = np.array(
-                [low[0] + (concurrency - low[1]) * (high[0] - low[0]) / (high[1] - low[1])]
-            )
+            batch = np.array([low[0] + (top - low[1]) * (high[0] - low[0]) / (high[1] - low[1])])
             rps, steps, running, phase, decode = _closed_loop(args, batch, clients, load)
             held = float(rps[0] * (phase[0] + decode[0]))
-            if abs(held - concurrency) <= 1e-12 * concurrency:
+            if abs(held - top) <= 1e-12 * top:
                 break
-            if held < concurrency:
-                low, high = (float(batch[0]), held), (high[0], (high[1] + concurrency) / 2)
+            if held < top:
+                low, high = (float(batch[0]), held), (high[0], (high[1] + top) / 2)
             else:
-                high, low = (float(batch[0]), held), (low[0], (low[1] + concurrency) / 2)
+                high, low = (float(batch[0]), held), (low[0], (low[1] + top) / 2)
     x = float(rps[i])
     e2e = concurrency / x
     ttft = max(float(phase[i]), e2e - float(decode[i]))
