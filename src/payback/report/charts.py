@@ -378,9 +378,10 @@ def drivers(analysis: Analysis, index: int, top: int = 10) -> Chart | None:
 
 
 def _roomier_side(center: float, values: list[float]) -> str:
-    """The side of the tornado's central line with more of the axis, where the PNG's
-    label ('central NPV $25,395') goes: to the right of a line near the axis' right end
-    it would run past the chart's edge."""
+    """The side of the tornado's central line with more of the axis, where its label
+    ('central NPV $25,395') goes in the PNG and on the web page, whose plots span the
+    chart: to the right of a line near the axis' right end it would run past the
+    chart's edge. (The HTML report's goes left, over the margin above the names.)"""
     low, high = min(center, *values), max(center, *values)
     return "left" if center - low > high - center else "right"
 

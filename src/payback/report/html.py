@@ -381,16 +381,14 @@ def _tornado(fig: go.Figure, chart: ch.Chart) -> None:
             )
         )
     fig.add_vline(x=center, line={"color": "#111"})
-    # above the plot, ending at the line: on a phone the plot is 64 to 83 px wide beside
-    # the inputs' names, and the label centred on the line ran up to 30 px past the
-    # chart's right edge; to its left lies the margin above the names
-    fig.add_annotation(
+    fig.add_annotation(  # above the plot, on the roomier side of the line
+        name="central",
         text=f"central NPV {usd(center)}",
         x=center,
         xref="x",
         y=1,
         yref="paper",
-        xanchor="right",
+        xanchor="right" if marker["center_side"] == "left" else "left",
         yanchor="bottom",
         showarrow=False,
     )
@@ -522,6 +520,10 @@ def chart_sections(charts: list[ch.Chart], keyed_ids: bool = False) -> list[str]
     for k, chart in enumerate(charts):
         fig = figure(chart)
         fig.update_layout(title_text=None, margin={"t": 40})
+        # the tornado's 'central NPV $25,395' ending at its line, over the margin above the
+        # inputs' names: on a phone the plot beside them is 64 to 83 px wide, and the label
+        # centred on the line ran up to 30 px past the chart's right edge
+        fig.update_annotations(selector={"name": "central"}, xanchor="right")
         fig.for_each_trace(  # a long legend entry on lines of its own, not cut at the edge
             lambda t: t.update(name=legend_lines(t.name)),
             selector=lambda t: isinstance(t.name, str) and len(t.name) > LEGEND_LINE,
