@@ -351,7 +351,7 @@ def test_cli_solve_unreachable_exit_1(tmp_path: Path) -> None:
         (("--vary", "traffic.requests_per_month", "--target", "3"), "expected METRIC=VALUE"),
         (
             ("--vary", "traffic.requests_per_month", "--target", "npv_usd=0", "--alternative", "2"),
-            "alternatives 0 to 0",
+            "one alternative, 0",
         ),
     ],
 )
