@@ -330,7 +330,8 @@ def test_cli_solve_already_met_everywhere_exits_0() -> None:
     code, out, err = run(*args, "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert data["holds_everywhere"] is True and data["value"] is None
+    assert data["holds_everywhere"] is True
+    assert data["value"] is None
 
 
 def test_cli_solve_unreachable_exit_1(tmp_path: Path) -> None:
