@@ -89,3 +89,24 @@ def test_a_long_source_url_is_wrapped_not_cut() -> None:
     out = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}).invoke(app, args).stdout
     assert "…" not in out
     assert "(https://aws.amazon.com/ec2/instance-types/g6/))" in "".join(out.split())
+
+
+def test_the_note_says_what_sized_a_replica_of_a_long_prompt() -> None:
+    """An 8B at 20,000-token prompts on an L40S: one GPU holds the model but its KV cache
+    not 16 sequences of 20,150 tokens, so the estimate takes 2. The note said 'the fewest
+    GPUs that hold the model', which one GPU is, tried as a new user would."""
+    from payback.cli.estimate import ANALYZE_CHOOSES
+    from payback.hardware.placement import MIN_AUTO_BATCH
+
+    args = ("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l40s",
+            "--input-tokens", "20000", "--output-tokens", "300")  # fmt: skip
+    assert _json(*args)["gpus_per_replica"] == 2
+    assert _json(*args, "--gpus-per-replica", "1")["max_batch"] < MIN_AUTO_BATCH
+    code, out, _ = run(*args)
+    assert code == 0
+    said = " ".join(out.split())
+    assert "that hold the model" not in said
+    assert f"whose KV cache holds {MIN_AUTO_BATCH} sequences at the mean context" in said
+    assert f"holds {MIN_AUTO_BATCH} sequences" in ANALYZE_CHOOSES
+    code, out, _ = run("estimate", "serving", "--help")
+    assert f"holds {MIN_AUTO_BATCH} sequences" in " ".join(out.split()).replace("│ ", "")

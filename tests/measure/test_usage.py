@@ -1611,7 +1611,7 @@ def test_o_refused_still_shows_the_profile_and_leaves_the_file(tmp_path: Path) -
     assert "Wrote" not in out
     assert err.splitlines()[-1] == (
         f"error: {scenario}: with the measured [traffic] it would not be a valid scenario "
-        "(traffic.output_tokens = 2000000.0: must be ≤ 1e+06); left as it is"
+        "(traffic.output_tokens = 2000000.0: must be ≤ 1,000,000); left as it is"
     )
     assert "Traceback" not in err
     assert scenario.read_bytes() == before
@@ -1623,7 +1623,7 @@ def test_o_refused_still_shows_the_profile_and_leaves_the_file(tmp_path: Path) -
     assert data["traffic"]["output_tokens"] == 2_000_000
     assert data["written"] is None
     assert data["created"] is False
-    assert data["refused"].endswith("must be ≤ 1e+06); not written")
+    assert data["refused"].endswith("must be ≤ 1,000,000); not written")
     assert err.splitlines()[-1] == f"error: {data['refused']}"
     assert not new.exists()
     # a file that is not a scenario, whatever is measured: refused before the logs are

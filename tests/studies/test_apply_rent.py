@@ -105,4 +105,4 @@ def test_a_recommend_error_about_the_file_names_it(tmp_path: Path) -> None:
     code, out, err = run("recommend", path)
     assert_user_error(code, out, err, f"{path}: alternatives: none is self_hosted")
     code, out, err = run("recommend", EXAMPLES / "quarter-200k.toml", "--alternative", "5")
-    assert_user_error(code, out, err, "error: --alternative 5: the scenario has alternatives")
+    assert_user_error(code, out, err, "error: --alternative 5: the scenario has one alternative, 0")

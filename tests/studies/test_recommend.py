@@ -343,7 +343,7 @@ def test_recommend_text_golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         (
             {"model": "qwen2.5-7b"},
             ["--alternative", "3"],
-            "--alternative 3: the scenario has alternatives 0 to 0",
+            "--alternative 3: the scenario has one alternative, 0",
         ),
         ({"model": "qwen2.5-7b"}, ["--top", "0"], "--top 0: must be ≥ 1"),
         ({"model": "qwen2.5-7b"}, ["--apply"], "--apply needs -o FILE"),
@@ -468,7 +468,7 @@ def test_recommend_names_its_parameters_and_an_interface_renames_them() -> None:
     with pytest.raises(payback.PaybackError) as err:
         recommend(tiny_scenario(), 4, catalog=tiny_catalog())
     assert err.value.param == "alternative"
-    assert err.value.messages[0].startswith("alternative 4: the scenario has alternatives 0 to 0")
+    assert err.value.messages[0].startswith("alternative 4: the scenario has one alternative, 0")
     with pytest.raises(payback.PaybackError) as err:
         recommend(tiny_scenario(), models=["nope-7b"], catalog=tiny_catalog())
     assert (err.value.param, err.value.value) == ("model", "nope-7b")

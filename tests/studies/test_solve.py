@@ -318,6 +318,22 @@ def test_cli_solve_json_matches_analyze_at_the_value() -> None:
     assert answer["achieved"] == pytest.approx(3.0, abs=1e-9)
 
 
+def test_cli_solve_already_met_everywhere_exits_0() -> None:
+    """Every allowed output price meets an NPV of -$1B for the quarter example: the answer
+    is that the target holds, so the exit code is 0 as --help says (1 only when no allowed
+    value reaches it); it was 1, tried as a new user would."""
+    args = ("solve", "examples/quarter-200k.toml", "--vary", "baseline.output_usd_per_mtok",
+            "--target", "npv_usd=-1000000000")  # fmt: skip
+    code, out, err = run(*args)
+    assert code == 0, err
+    assert "already meets" in out
+    code, out, err = run(*args, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["holds_everywhere"] is True
+    assert data["value"] is None
+
+
 def test_cli_solve_unreachable_exit_1(tmp_path: Path) -> None:
     path = tmp_path / "dear.toml"
     path.write_text(
@@ -351,7 +367,7 @@ def test_cli_solve_unreachable_exit_1(tmp_path: Path) -> None:
         (("--vary", "traffic.requests_per_month", "--target", "3"), "expected METRIC=VALUE"),
         (
             ("--vary", "traffic.requests_per_month", "--target", "npv_usd=0", "--alternative", "2"),
-            "alternatives 0 to 0",
+            "one alternative, 0",
         ),
     ],
 )

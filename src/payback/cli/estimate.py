@@ -100,7 +100,9 @@ def estimate_serving(
     gpus_per_replica: Annotated[
         int | None,
         typer.Option(
-            "--gpus-per-replica", help="Tensor-parallel GPUs (default: the fewest that fit)."
+            "--gpus-per-replica",
+            help="Tensor-parallel GPUs (default: the fewest whose KV cache holds "
+            "16 sequences at the mean context, else the fewest that hold one).",
         ),
     ] = None,
     engine: Annotated[
@@ -240,9 +242,10 @@ def _print_lines(lines: list[str]) -> None:
 
 
 ANALYZE_CHOOSES = (
-    "Without --gpus-per-replica this is the fewest GPUs that hold the model; analyze, for a "
-    "scenario without gpus_per_replica, takes the count whose fleet costs least at its "
-    "traffic (payback recommend ranks them all), so its capacity can differ."
+    "Without --gpus-per-replica this is the fewest GPUs whose KV cache holds 16 "
+    "sequences at the mean context (else the fewest that hold one); analyze, for a scenario "
+    "without gpus_per_replica, takes the count whose fleet costs least at its traffic "
+    "(payback recommend ranks them all), so its capacity can differ."
 )
 """Why ``estimate serving`` and ``analyze`` can size a replica differently, said under the
 table when the count was not given."""

@@ -101,7 +101,7 @@ def portfolio_solve(
 
         for line in solution_lines(solution):
             echo(wrapped(line))
-    return solution.value is not None
+    return solution.value is not None or solution.holds_everywhere
 
 
 def _portfolio_analysis(

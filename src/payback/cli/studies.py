@@ -285,7 +285,7 @@ def solve(
 
         for line in solution_lines(solution):
             echo(wrapped(line))
-    if solution.value is None:
+    if solution.value is None and not solution.holds_everywhere:
         raise typer.Exit(code=1)
 
 

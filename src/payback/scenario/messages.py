@@ -14,7 +14,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from payback.figures import typed_number
+from payback.figures import limit_text, typed_number
 from payback.scenario.distributions import DISTS, Distribution
 from payback.scenario.schema import KINDS, Scenario, field_docstring
 
@@ -175,7 +175,7 @@ def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list
             "less_than_equal": "≤",
         }[kind]
         bound = next(iter(ctx.values()))
-        lines.append(f"{path} = {_show(value)}: must be {sign} {bound:g}{hint}")
+        lines.append(f"{path} = {_show(value)}: must be {sign} {limit_text(bound)}{hint}")
     elif kind == "literal_error":
         lines.append(f"{path} = {_show(value)}: allowed: {ctx.get('expected', '')}")
     elif kind == "too_short" and field == "alternatives":

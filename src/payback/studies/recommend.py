@@ -36,6 +36,7 @@ from payback.studies.configurations import (
     pareto,
     rank,
 )
+from payback.studies.targets import alternatives_held
 from payback.studies.winner import winner_cautions, winner_warnings
 
 if TYPE_CHECKING:
@@ -304,7 +305,7 @@ def _alternative(scenario: Scenario, index: int | None) -> tuple[int, SelfHosted
         raise PaybackError.bad(
             "alternative",
             index,
-            f"the scenario has alternatives 0 to {count - 1}"
+            alternatives_held(count)
             + (f" (self_hosted: {', '.join(map(str, hosted))})" if hosted else ""),
         )
     option = scenario.alternatives[index]

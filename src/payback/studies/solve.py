@@ -41,7 +41,13 @@ from payback.scenario import (
 )
 from payback.scenario.paths import schema_range
 from payback.scenario.schema import ScenarioInfo
-from payback.studies.targets import METRICS, Solution, Target, parse_target
+from payback.studies.targets import (
+    METRICS,
+    Solution,
+    Target,
+    alternatives_held,
+    parse_target,
+)
 
 __all__ = ["METRICS", "Outcomes", "Solution", "Target", "find_crossing", "parse_target", "solve"]
 
@@ -208,9 +214,7 @@ _Bracket = tuple[float, float, float, float, float, float]
 def _check_alternative(scenario: Scenario, alternative: int) -> None:
     count = len(scenario.alternatives)
     if not (isinstance(alternative, int) and 0 <= alternative < count):
-        raise PaybackError.bad(
-            "alternative", alternative, f"the scenario has alternatives 0 to {count - 1}"
-        )
+        raise PaybackError.bad("alternative", alternative, alternatives_held(count))
 
 
 def _check_horizon(target: Target, horizon: int) -> None:

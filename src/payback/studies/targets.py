@@ -13,7 +13,7 @@ from typing import Any, Literal
 from payback.errors import PaybackError
 from payback.scenario import FieldRange
 
-__all__ = ["METRICS", "Metric", "Solution", "Target", "parse_target"]
+__all__ = ["METRICS", "Metric", "Solution", "Target", "alternatives_held", "parse_target"]
 
 Metric = Literal["break_even_month", "npv_usd", "break_even_requests"]
 
@@ -169,3 +169,15 @@ class Solution:
             },
             "evaluations": self.evaluations,
         }
+
+
+def alternatives_held(count: int) -> str:
+    """What ``--alternative`` may be, for its refusal: the scenario's alternatives by index
+    (it said 'alternatives 0 to 0' for one).
+
+    >>> alternatives_held(1), alternatives_held(3)
+    ('the scenario has one alternative, 0', 'the scenario has alternatives 0 to 2')
+    """
+    if count == 1:
+        return "the scenario has one alternative, 0"
+    return f"the scenario has alternatives 0 to {count - 1}"

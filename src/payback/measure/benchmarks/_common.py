@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from payback.errors import PaybackError
+from payback.figures import limit_text
 from payback.limits import read_input
 from payback.measure.calibration import Percentiles, ServingMeasurement, problems
 
@@ -96,7 +97,7 @@ def number(
     elif whole and not float(value).is_integer():
         problem = "must be a whole number"
     elif at_most is not None and value > at_most:
-        problem = f"must be ≤ {at_most:g}"
+        problem = f"must be ≤ {limit_text(at_most)}"
     if problem:
         raise PaybackError(f"{where}: {key} = {value!r}: {problem}")
     return float(value)
