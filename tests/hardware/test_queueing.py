@@ -167,3 +167,29 @@ def test_short_prompts_share_a_step_of_the_prompt_stream() -> None:
     assert float(prompt_occupancy_seconds(lean_args, 64.0, **apart)) == pytest.approx(
         float(prefill)
     )
+
+
+@pytest.mark.parametrize(
+    ("model", "gpu", "tokens"),
+    [("qwen2.5-0.5b", "h100-sxm", (100, 2000)), ("qwen3-30b-a3b", "l4", (100, 200))],
+)
+def test_one_client_of_a_static_engine_is_served(
+    model: str, gpu: str, tokens: tuple[int, int]
+) -> None:
+    """A static-batch engine serves nothing below one sequence and about one request per
+    E at one: the loop's X · E steps from 0 to just over 1 there, and the search closed on
+    it from below and divided by a rate of 0 (found by an independent review)."""
+    catalog = default_catalog()
+    loop = serving_at_concurrency(
+        catalog.model(model),
+        catalog.gpu(gpu),
+        "bf16",
+        concurrency=1,
+        input_tokens=tokens[0],
+        output_tokens=tokens[1],
+        engine=sv.LEAN,
+    )
+    assert loop.requests_per_s > 0
+    # Little's law holds across the step: one client, in the system X · e2e of the time
+    assert 1 - 1e-9 <= loop.requests_per_s * loop.e2e_s <= 1.05
+    assert loop.e2e_s == pytest.approx(loop.ttft_s + (tokens[1] - 1) * loop.tpot_s, rel=1e-9)

@@ -485,6 +485,9 @@ def latency_at_concurrency(
                 low, high = (float(batch[0]), held), (high[0], (high[1] + top) / 2)
             else:
                 high, low = (float(batch[0]), held), (low[0], (low[1] + top) / 2)
+        if held < top * (1.0 - 1e-9):  # a step in X · E the bracket closed on: its top end
+            batch = np.array([float(high[0])])
+            rps, steps, running, phase, decode = _closed_loop(args, batch, clients, load)
     x = float(rps[i])
     e2e = concurrency / x
     ttft = max(float(phase[i]), e2e - float(decode[i]))
