@@ -32,7 +32,7 @@ from payback.report.common import (
     round_figures,
 )
 from payback.report.labels import input_label
-from payback.report.placement import place_break_evens, place_labels
+from payback.report.placement import place_break_evens, place_crossovers
 from payback.scenario import SelfHostedOption
 
 if TYPE_CHECKING:
@@ -279,7 +279,7 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
     )
     x_range, y_range = per_1k_ranges(chart)
     crossings = [m for m in markers if m["name"] != "today"]
-    place_labels(crossings, series, x_range, y_range, log=True, text="short")
+    place_crossovers(crossings, series, x_range, y_range)
     return chart
 
 
@@ -351,23 +351,23 @@ def drivers(analysis: Analysis, index: int, top: int = 10) -> Chart | None:
     if not ranked:
         return None
     rows = [float(i) for i in range(len(ranked))]
+    lows, highs = [d.npv_low_usd for d in ranked], [d.npv_high_usd for d in ranked]
     return Chart(
         f"tornado-{index}",
         f"What moves the NPV of {analysis.alternatives[index].name} (each input alone, the rest central)",
         "NPV (USD)",
         "input",
         [
-            Series("input at its low end", rows, [d.npv_low_usd for d in ranked], LOW_END_COLOUR),
-            Series(
-                "input at its high end", rows, [d.npv_high_usd for d in ranked], HIGH_END_COLOUR
-            ),
+            Series("input at its low end", rows, lows, LOW_END_COLOUR),
+            Series("input at its high end", rows, highs, HIGH_END_COLOUR),
         ],
         [
             {
                 "labels": [input_label(d.parameter) for d in ranked],
                 "paths": [d.parameter for d in ranked],
                 "ranges": [driver_range(analysis, d) for d in ranked],
-                "center": analysis.alternatives[index].npv_usd,
+                "center": (center := analysis.alternatives[index].npv_usd),
+                "center_side": _roomier_side(center, [*lows, *highs]),
             }
         ],
         "Bars start at the NPV with every input central; the longest bar is the assumption to "
@@ -375,6 +375,15 @@ def drivers(analysis: Analysis, index: int, top: int = 10) -> Chart | None:
         + _ranges_note([d.assumed for d in ranked])
         + (f" {capped}" if (capped := cap_note(ranked)) else ""),
     )
+
+
+def _roomier_side(center: float, values: list[float]) -> str:
+    """The side of the tornado's central line with more of the axis, where its label
+    ('central NPV $25,395') goes in the PNG and on the web page, whose plots span the
+    chart: to the right of a line near the axis' right end it would run past the
+    chart's edge. (The HTML report's goes left, over the margin above the names.)"""
+    low, high = min(center, *values), max(center, *values)
+    return "left" if center - low > high - center else "right"
 
 
 def inputs_table(analysis: Analysis) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import textwrap
 from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -149,6 +150,9 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 mode="markers",
                 marker={"size": 10, "color": m.get("color", "#111"), "symbol": "x"},
                 name=m["text"],
+                # named on the chart and in the note: its legend entry ('… cheaper per request
+                # than the baseline from about 991k requests/month') ran past a phone's chart
+                showlegend=False,
                 hovertemplate=m["text"] + "<extra></extra>",
             )
         )
@@ -376,11 +380,17 @@ def _tornado(fig: go.Figure, chart: ch.Chart) -> None:
                 hovertemplate="NPV %{customdata:$,.0f}<extra>%{fullData.name}</extra>",
             )
         )
-    fig.add_vline(
+    fig.add_vline(x=center, line={"color": "#111"})
+    fig.add_annotation(  # above the plot, on the roomier side of the line
+        name="central",
+        text=f"central NPV {usd(center)}",
         x=center,
-        line={"color": "#111"},
-        annotation_text=f"central NPV {usd(center)}",
-        annotation_position="top",
+        xref="x",
+        y=1,
+        yref="paper",
+        xanchor="right" if marker["center_side"] == "left" else "left",
+        yanchor="bottom",
+        showarrow=False,
     )
     fig.update_layout(
         _layout(
@@ -483,6 +493,21 @@ def _table(table: Table, code: int | None = None, small: str | None = None) -> s
     return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+LEGEND_LINE = 38
+"""The most characters on a line of a legend entry: 12-pixel text beside its symbol on a
+phone's chart (312 px wide on a 360 px page)."""
+
+
+def legend_lines(name: str) -> str:
+    """A legend entry on lines (plotly's ``<br>``) of :data:`LEGEND_LINE` characters at
+    most, broken at spaces (a longer word is cut).
+
+    >>> legend_lines("fine-tuned Llama 3.1 8B on rented H200s (calibrated)")
+    'fine-tuned Llama 3.1 8B on rented<br>H200s (calibrated)'
+    """
+    return "<br>".join(textwrap.wrap(name, LEGEND_LINE, break_on_hyphens=False))
+
+
 def chart_sections(charts: list[ch.Chart], keyed_ids: bool = False) -> list[str]:
     """Each chart for a report page: its title as a heading above it (it wraps, where
     plotly would cut it), the interactive chart (plotly's script inlined once: one offline
@@ -495,6 +520,14 @@ def chart_sections(charts: list[ch.Chart], keyed_ids: bool = False) -> list[str]
     for k, chart in enumerate(charts):
         fig = figure(chart)
         fig.update_layout(title_text=None, margin={"t": 40})
+        # the tornado's 'central NPV $25,395' ending at its line, over the margin above the
+        # inputs' names: on a phone the plot beside them is 64 to 83 px wide, and the label
+        # centred on the line ran up to 30 px past the chart's right edge
+        fig.update_annotations(selector={"name": "central"}, xanchor="right")
+        fig.for_each_trace(  # a long legend entry on lines of its own, not cut at the edge
+            lambda t: t.update(name=legend_lines(t.name)),
+            selector=lambda t: isinstance(t.name, str) and len(t.name) > LEGEND_LINE,
+        )
         div = pio.to_html(
             fig,
             full_html=False,

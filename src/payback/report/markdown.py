@@ -204,7 +204,8 @@ def _tornado(ax: Axes, chart: ch.Chart) -> None:
         (center, 1),
         xycoords=("data", "axes fraction"),
         textcoords="offset points",
-        xytext=(3, -12),
+        xytext=(3 if marker["center_side"] == "right" else -3, -12),
+        ha="left" if marker["center_side"] == "right" else "right",
         fontsize=9,
     )
 

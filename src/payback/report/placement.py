@@ -179,6 +179,34 @@ def place_break_evens(
             return
 
 
+PER_1K_CHAR_WIDTH = 6.8 / 200
+"""A label character's width as a share of the cost-per-1k chart's plot on a page 360 px
+wide (205 to 212 px; 272 at 420, 1,000 at 1,400): a crossover's label placed inside
+that plot is inside any wider one."""
+
+
+def place_crossovers(
+    markers: list[dict[str, Any]],
+    series: list[Series],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+) -> None:
+    """The cost-per-1k chart's crossover labels, placed to fit a phone's plot
+    (:data:`PER_1K_CHAR_WIDTH`, both axes logarithmic): each on one line ('cheaper from
+    ~991k/month') where every label then fits clear of the lines and of each other there,
+    else each on two ('cheaper from' over '~991k/month'). Placed for a 900-pixel plot
+    alone, examples/growth.toml's ran 21 px past the chart's right edge and began 17 px
+    left of its left edge on a 420 px page."""
+    for m in markers:
+        m["short_lines"] = m["short"].replace(" from ", " from\n", 1)
+    for text in ("short", "short_lines"):
+        placed = place_labels(
+            markers, series, x_range, y_range, log=True, text=text, narrow=PER_1K_CHAR_WIDTH
+        )
+        if placed < CLEAN:
+            return
+
+
 def _place(
     label: str,
     point: tuple[float, float],
