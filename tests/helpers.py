@@ -12,6 +12,7 @@ import importlib.util
 import os
 import shutil
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
@@ -372,3 +373,25 @@ def find_browser() -> Browser:
         pytest.skip(message)
     assert executable is not None
     return Browser(sync_playwright, executable)
+
+
+def pages_at(
+    page_file: Path, widths: Sequence[int], height: int = 900
+) -> Iterator[tuple[int, Any]]:
+    """``page_file`` opened in headless Chromium at each width in turn: (width, page), the
+    page closed when the loop moves on and the browser when it ends."""
+    found = find_browser()
+    with found.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=found.executable, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            for width in widths:
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(page_file.as_uri())
+                try:
+                    yield width, page
+                finally:
+                    page.close()
+        finally:
+            browser.close()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from contrast import COLOURS, below_contrast
-from helpers import EXAMPLES, find_browser
+from helpers import EXAMPLES, pages_at
 from payback import analyze, load_scenario
 from payback.report import charts as ch
 from payback.report.html import CSS, render_html
@@ -190,25 +190,14 @@ def test_every_text_and_mark_of_the_markdown_reports_charts_stands_out(
 
 
 def _html_below(page_file: Path) -> dict[int, list[tuple[str, str, str, float]]]:
-    found = find_browser()
     out = {}
-    with found.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=found.executable, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            for width in (1400, 420):
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(page_file.as_uri())
-                page.wait_for_selector(".chart .main-svg")
-                page.wait_for_timeout(300)
-                items = page.evaluate(COLOURS, {"root": "body", "charts": ".chart"})
-                assert sum(i["kind"] == "chart text" for i in items) >= 20, width
-                assert sum(i["kind"] in ("chart bar", "chart line") for i in items) >= 5
-                out[width] = sorted(set(below_contrast(items)))
-                page.close()
-        finally:
-            browser.close()
+    for width, page in pages_at(page_file, (1400, 420)):
+        page.wait_for_selector(".chart .main-svg")
+        page.wait_for_timeout(300)
+        items = page.evaluate(COLOURS, {"root": "body", "charts": ".chart"})
+        assert sum(i["kind"] == "chart text" for i in items) >= 20, width
+        assert sum(i["kind"] in ("chart bar", "chart line") for i in items) >= 5
+        out[width] = sorted(set(below_contrast(items)))
     return out
 
 

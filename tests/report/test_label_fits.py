@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from helpers import EXAMPLES, find_browser
+from helpers import EXAMPLES, pages_at
 from payback import analyze, load_scenario
 from payback.report.charts import cumulative_costs
 from payback.report.html import render_html
@@ -27,21 +27,10 @@ MEASURE = """key => {
 
 
 def _measured(page_file: Path, key: str) -> dict[int, dict[str, Any]]:
-    found = find_browser()
     out = {}
-    with found.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=found.executable, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            for width in (360, 420, 1400):
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(page_file.as_uri())
-                page.wait_for_selector(f"#chart-{key} .annotation-text-g")
-                out[width] = page.evaluate(MEASURE, key)
-                page.close()
-        finally:
-            browser.close()
+    for width, page in pages_at(page_file, (360, 420, 1400)):
+        page.wait_for_selector(f"#chart-{key} .annotation-text-g")
+        out[width] = page.evaluate(MEASURE, key)
     return out
 
 
@@ -157,21 +146,10 @@ traffic = { requests_per_month = 1000 }
 
 
 def _covered(page_file: Path, key: str) -> dict[int, dict[str, Any]]:
-    found = find_browser()
     out = {}
-    with found.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=found.executable, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            for width in (360, 420, 1400):
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(page_file.as_uri())
-                page.wait_for_selector(f"#chart-{key} .annotation-text-g")
-                out[width] = page.evaluate(COVERED, key)
-                page.close()
-        finally:
-            browser.close()
+    for width, page in pages_at(page_file, (360, 420, 1400)):
+        page.wait_for_selector(f"#chart-{key} .annotation-text-g")
+        out[width] = page.evaluate(COVERED, key)
     return out
 
 

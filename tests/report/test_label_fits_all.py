@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from helpers import EXAMPLES, find_browser
+from helpers import EXAMPLES, pages_at
 from payback import analyze, load_scenario
 from payback.report.html import render_html
 from payback.report.portfolio_document import portfolio_html
@@ -58,24 +58,13 @@ def _page(tmp_path: Path, name: str, samples: int | None) -> Path:
 
 
 def _outside(page_file: Path) -> dict[int, list[dict[str, Any]]]:
-    found = find_browser()
     out = {}
-    with found.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=found.executable, args=["--headless", "--no-sandbox", "--disable-gpu"]
+    for width, page in pages_at(page_file, (420, 1400)):
+        page.wait_for_function(
+            "[...document.querySelectorAll('.plotly-graph-div')]"
+            ".every(d => d.querySelector('.main-svg'))"
         )
-        try:
-            for width in (420, 1400):
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(page_file.as_uri())
-                page.wait_for_function(
-                    "[...document.querySelectorAll('.plotly-graph-div')]"
-                    ".every(d => d.querySelector('.main-svg'))"
-                )
-                out[width] = page.evaluate(OUTSIDE)
-                page.close()
-        finally:
-            browser.close()
+        out[width] = page.evaluate(OUTSIDE)
     return out
 
 

@@ -123,31 +123,20 @@ def test_the_page_fits_a_phone_each_table_scrolling_in_its_box(tmp_path: Path) -
     """At 360 and 420 px the workloads table is wider than the page (659 px at 420: six
     columns), as are the contribution and inputs tables: each scrolls sideways in its own
     box, the page itself never wider than the screen (measured in Chromium)."""
-    from helpers import find_browser
+    from helpers import pages_at
 
     page_file = tmp_path / "report.html"
     page_file.write_text(portfolio_html(analyze_portfolio(load_scenario(PORTFOLIO))))
-    found = find_browser()
-    with found.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=found.executable, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            for width in (360, 420, 1400):
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(page_file.as_uri())
-                measured = page.evaluate(FITS)
-                page.close()
-                assert measured["scroll"] == measured["width"] == width, measured
-                for box in measured["boxes"]:
-                    assert box["boxed"], (width, box)
-                    assert box["right"] <= width, (width, box)
-                workloads = measured["boxes"][0]
-                assert workloads["head"].startswith("workload requests/month")
-                if width < 1400:
-                    assert workloads["inner"] > workloads["room"]  # it does scroll there
-        finally:
-            browser.close()
+    for width, page in pages_at(page_file, (360, 420, 1400)):
+        measured = page.evaluate(FITS)
+        assert measured["scroll"] == measured["width"] == width, measured
+        for box in measured["boxes"]:
+            assert box["boxed"], (width, box)
+            assert box["right"] <= width, (width, box)
+        workloads = measured["boxes"][0]
+        assert workloads["head"].startswith("workload requests/month")
+        if width < 1400:
+            assert workloads["inner"] > workloads["room"]  # it does scroll there
 
 
 def test_control_characters_are_left_out_of_every_output(tmp_path: Path) -> None:
