@@ -670,3 +670,25 @@ def test_a_run_needs_a_request_per_client() -> None:
         latency_at_concurrency(
             args, concurrency=8, batch_cap=64, budget=2048.0, engine=engine, requests=4, **SHORT
         )
+
+
+def test_a_wholly_cached_prompt_rides_one_step() -> None:
+    # with every prompt token cached a prompt has no chunk of its own; it still rides one
+    # decode step (its first token is that step's), the limit of a share just below 1,
+    # not 0/0 chunks (the first token and the request were NaN)
+    engine = on_gpu(sv.VLLM, H100)
+    args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
+    shape = {"mean_context": 1100.0, "input_tokens": 1000.0, "budget": 8192.0, "engine": engine}
+    whole = float(prompt_service_seconds(args, 8.0, cached_share=1.0, **shape))
+    assert whole == pytest.approx(
+        float(sv.decode_step_seconds(batch=8.0, context=1100.0, engine=engine, **args))
+    )
+    assert float(prompt_occupancy_seconds(args, 8.0, cached_share=1.0, **shape)) == 0.0
+    loop = {k: v for k, v in LOAD.items() if k != "cached_share"}
+    common = {"concurrency": 8, "batch_cap": 256, "budget": 8192.0, "engine": engine, **loop}
+    at_one = latency_at_concurrency(args, cached_share=1.0, **common)
+    near = latency_at_concurrency(args, cached_share=1.0 - 1e-9, **common)
+    assert math.isfinite(at_one.ttft_s)
+    assert math.isfinite(at_one.e2e_s)
+    assert at_one.ttft_s == pytest.approx(near.ttft_s, rel=1e-6)
+    assert at_one.e2e_s == pytest.approx(near.e2e_s, rel=1e-6)

@@ -62,6 +62,15 @@ def test_normal_sample_statistics_and_truncation() -> None:
     assert np.mean(truncated < 1.0) == pytest.approx((0.02275 - 0.00621) / (1 - 0.00621), abs=0.002)
 
 
+@pytest.mark.parametrize("sd", [1e3, 1e9, 1e15, 1e300])
+def test_a_normal_far_wider_than_its_range_is_uniform_in_it(sd: float) -> None:
+    # truncated to [0, 1], N(0.3, sd²) has a density flat within 1e-6 of itself there, so
+    # its quantiles are u itself; at sd = 1e15 and beyond Φ's differences lost their
+    # digits and every sample was the mean, 0.3
+    x = Normal(dist="normal", mean=0.3, sd=sd).ppf(U, lower=0.0, upper=1.0)
+    np.testing.assert_allclose(x, np.clip(U, 0.0, 1.0), atol=1e-6)
+
+
 def test_lognormal_median_and_p90() -> None:
     d = LogNormal(dist="lognormal", median=100.0, p90=300.0)
     x = d.ppf(U)
@@ -390,6 +399,10 @@ def test_sensitivity_commands() -> None:
         (
             {"dist": "uniform", "low": -5, "high": 10},
             "the uniform distribution reaches -5; the field must be > 0",
+        ),
+        (  # sampled truncated to > 0 its samples would all be inf (Φ(z) rounds to 1)
+            {"dist": "normal", "mean": -5, "sd": 0.1},
+            "traffic.requests_per_month: the normal distribution's central value -5 must be > 0",
         ),
     ],
 )

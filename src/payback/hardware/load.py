@@ -13,9 +13,9 @@ from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.prompts import (
     own_prefill_seconds,
-    prompt_occupancy_seconds,
     prompt_parts,
     prompt_service_seconds,
+    prompt_times,
 )
 from payback.hardware.queueing import closed_queue_wait
 
@@ -197,8 +197,7 @@ def loaded_latency_arrays(
     step, busy_batch = steps[rows, i], running[rows, i]
     flat = {k: np.asarray(v).reshape(-1) if np.ndim(v) else v for k, v in args.items()}
     prompt = {k: v for k, v in load.items() if k != "output_tokens"} | {"budget": limit[:, 0]}
-    service = prompt_service_seconds(flat, busy_batch, **prompt)
-    queued = prompt_occupancy_seconds(flat, busy_batch, **prompt)
+    service, queued = prompt_times(flat, busy_batch, **prompt)
     mixed = np.isfinite(limit[:, 0])
     wait = sv.queue_wait(busy=arrival * queued, service_s=queued)
     # a step is under way when anything decodes: M/G/∞ occupancy, P(B ≥ 1) = 1 − e^(−λ·O·step)
@@ -369,8 +368,7 @@ def _closed_loop(
     rps = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), grid.shape)
     steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), grid.shape)
     running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), grid.shape)
-    service = prompt_service_seconds(args, running, **_prompt_load(load))
-    queued = prompt_occupancy_seconds(args, running, **_prompt_load(load))
+    service, queued = prompt_times(args, running, **_prompt_load(load))
     outside = load["engine"].request_overhead_s
     decode = (max(load["output_tokens"], 1.0) - 1.0) * steps
     under_way = outside

@@ -43,6 +43,56 @@ def own_prefill_seconds(args: dict[str, Any], prefill: Any, tokens: float, engin
     return np.maximum(prefill, read)
 
 
+class _Prompt:
+    """One prompt's parts (:func:`prompt_parts`) beside ``running`` sequences decoding,
+    shared by its service and its occupancy of the prompt stream."""
+
+    def __init__(
+        self, args: dict[str, Any], running: Any, *, mean_context: float, input_tokens: float,
+        cached_share: float, budget: Any, engine: sv.ServingEngine,
+    ) -> None:  # fmt: skip
+        self.args, self.input_tokens, self.engine = args, input_tokens, engine
+        self.prefill, self.compute, self.new = prompt_parts(
+            args, input_tokens, cached_share, engine
+        )
+        b = np.asarray(running, dtype=np.float64)
+        limit = np.asarray(budget, dtype=np.float64)
+        self.mixed = np.isfinite(limit)
+        self.step = {"batch": b, "context": mean_context, "engine": engine, **args}
+        self.room = np.maximum(np.where(self.mixed, limit, self.new + b) - b, 1.0)
+
+    def service(self) -> Any:
+        own = own_prefill_seconds(self.args, self.prefill, self.input_tokens, self.engine)
+        alone = own + sv.decode_step_seconds(**self.step)
+        # a wholly cached prompt still rides one step: its first token is that step's
+        chunks = np.maximum(np.ceil(self.new / self.room), 1.0)
+        carrying = sv.decode_step_seconds(
+            **self.step, prefill_compute_s=self.compute / chunks, prefill_tokens=self.new / chunks
+        )
+        return np.where(self.mixed, chunks * carrying, alone)
+
+    def occupancy(self) -> Any:
+        full = sv.decode_step_seconds(
+            **self.step,
+            prefill_compute_s=self.compute * self.room / max(self.new, 1.0),
+            prefill_tokens=self.room,
+        )
+        return np.where(self.mixed, self.new / self.room * full, self.prefill)
+
+
+def prompt_times(
+    args: dict[str, Any], running: Any, *, mean_context: float, input_tokens: float,
+    cached_share: float, budget: Any, engine: sv.ServingEngine = sv.VLLM,
+) -> tuple[Any, Any]:  # fmt: skip
+    """:func:`prompt_service_seconds` and :func:`prompt_occupancy_seconds` from one
+    :func:`prompt_parts` (a loaded latency needs both)."""
+    prompt = _Prompt(
+        args, running, mean_context=mean_context, input_tokens=input_tokens,
+        cached_share=cached_share, budget=budget, engine=engine,
+    )  # fmt: skip
+    return prompt.service(), prompt.occupancy()
+
+
 def prompt_service_seconds(
     args: dict[str, Any],
     running: Any,
@@ -54,27 +104,15 @@ def prompt_service_seconds(
     engine: sv.ServingEngine = sv.VLLM,
 ) -> Any:
     """Seconds one prompt takes to go through a replica decoding ``running`` sequences:
-    with mixed steps (a finite ``budget``), its n new tokens in k = ⌈n / (budget − B)⌉
+    with mixed steps (a finite ``budget``), its n new tokens in k = max(⌈n / (budget − B)⌉, 1)
     chunks, each riding on a decode step, so k steps whose compute grows by n/k tokens' (a
-    whole 5,000-token prompt makes its step compute-bound); without (∞), its own prefill
-    step (:func:`own_prefill_seconds`) and one decode step. ``budget`` may be an array, one per
-    configuration."""
-    prefill, compute, new = prompt_parts(args, input_tokens, cached_share, engine)
-    b = np.asarray(running, dtype=np.float64)
-    limit = np.asarray(budget, dtype=np.float64)
-    mixed = np.isfinite(limit)
-    own = own_prefill_seconds(args, prefill, input_tokens, engine)
-    alone = own + sv.decode_step_seconds(batch=b, context=mean_context, engine=engine, **args)
-    chunks = np.ceil(new / np.maximum(np.where(mixed, limit, new + b) - b, 1.0))
-    carrying = sv.decode_step_seconds(
-        batch=b,
-        context=mean_context,
-        engine=engine,
-        prefill_compute_s=compute / chunks,
-        prefill_tokens=new / chunks,
-        **args,
-    )
-    return np.where(mixed, chunks * carrying, alone)
+    whole 5,000-token prompt makes its step compute-bound; a wholly cached one rides one
+    step); without (∞), its own prefill step (:func:`own_prefill_seconds`) and one decode
+    step. ``budget`` may be an array, one per configuration."""
+    return _Prompt(
+        args, running, mean_context=mean_context, input_tokens=input_tokens,
+        cached_share=cached_share, budget=budget, engine=engine,
+    ).service()  # fmt: skip
 
 
 def prompt_occupancy_seconds(
@@ -85,15 +123,7 @@ def prompt_occupancy_seconds(
     service: with mixed steps its n new tokens' share n / room of steps carrying a full
     room (budget − B) of prompt tokens, several short prompts to a step or a long one over
     n / room steps; without, its prefill (batched prompts share the weights' read)."""
-    prefill, compute, new = prompt_parts(args, input_tokens, cached_share, engine)
-    b, limit = np.asarray(running, dtype=np.float64), np.asarray(budget, dtype=np.float64)
-    room = np.maximum(np.where(np.isfinite(limit), limit, new + b) - b, 1.0)
-    full = sv.decode_step_seconds(
-        batch=b,
-        context=mean_context,
-        engine=engine,
-        prefill_compute_s=compute * room / max(new, 1.0),
-        prefill_tokens=room,
-        **args,
-    )
-    return np.where(np.isfinite(limit), new / room * full, prefill)
+    return _Prompt(
+        args, running, mean_context=mean_context, input_tokens=input_tokens,
+        cached_share=cached_share, budget=budget, engine=engine,
+    ).occupancy()  # fmt: skip
