@@ -346,6 +346,41 @@ ACCELMARK_LONG_OFFLINE = (
     "a run; output tok/s (65.15 and 65.12 at the suite's two client settings)"
 )
 
+ACCELMARK_SGLANG_LONG = (
+    "FreedomIntelligence/AccelMark (refs/pull/54/head, commit a2ec8f6; community results, "
+    "not merged into the verified set) results/community/{run}/interactive/result.json: "
+    "suite D (suites/suite_D/suite.json), Llama-3.1-8B-Instruct, BF16, TP1, prompts of "
+    "28,245-29,210 tokens (p25-p75; median 28,650) and 256 out, SGLang 0.5.6 "
+    "(runners/nvidia_sglang_c43a8309/runner.py: sgl.Engine in process, CUDA graphs, "
+    "mem_fraction_static 0.88), one request at a time (interactive, 2 runs); median {metric}"
+)
+
+
+def _sglang_long(gpu: str, run: str, ttft: float, tpot: float, card: str) -> list[ServingRow]:
+    """Suite D on SGLang 0.5.6, one prompt at a time: its first token and time per token."""
+    return [
+        ServingRow(
+            "llama-3.1-8b",
+            gpu,
+            1,
+            "bf16",
+            LONG_PROMPT,
+            256,
+            published,
+            metric,
+            f"{card}, SGLang 0.5.6 (prompts chunked), the suite D prompts one at a time, "
+            f"median {label}",
+            ACCELMARK_SGLANG_LONG.format(run=run, metric=what),
+            batch=1,
+            engine=sv.SGLANG,
+        )
+        for published, metric, label, what in (
+            (ttft, "ttft", "TTFT", "time to the first token"),
+            (tpot, "itl", "TPOT", "time per output token"),
+        )
+    ]
+
+
 LOAD_GOAL = {"tpot": 0.06, "e2e": 0.06, "ttft": 0.15, "capacity": 0.10}
 """Under load: time per output token and end-to-end latency within 6% mean absolute
 error on every GPU family, time to the first token within 15%, capacity within 10% of the
@@ -1254,6 +1289,27 @@ SERVING = [
         "the run",
         ACCELMARK_LONG_OFFLINE,
         engine=dataclasses.replace(sv.VLLM, max_num_batched_tokens=8192.0, max_num_seqs=512),
+    ),
+    *_sglang_long(
+        "rtx-4090",
+        "nvidia_geforce_rtx_4090x1_suite_D_nvidia_sglang_c43a8309_3f838de7",
+        4305.61,
+        20.59,
+        "GeForce RTX 4090",
+    ),
+    *_sglang_long(
+        "a100-80gb",
+        "nvidia_a100_sxm4_80gbx1_suite_D_nvidia_sglang_c43a8309_4f45791f",
+        2971.73,
+        13.3,
+        "A100 SXM4 80GB",
+    ),
+    *_sglang_long(
+        "rtx-a6000",
+        "nvidia_rtx_a6000x1_suite_D_nvidia_sglang_c43a8309_4974e840",
+        5946.25,
+        28.33,
+        "RTX A6000",
     ),
 ]
 
