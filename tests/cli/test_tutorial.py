@@ -205,7 +205,7 @@ def _words(text: str) -> str:
 
 def test_the_prose_figures_are_the_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Figures the prose states between the blocks: the training runs' share said "1%" where
-    explain says 1.2%; the Monte Carlo's "most cases" was 57% of the samples; the central
+    explain says 1.2%; the Monte Carlo's "most cases" was 57% of the samples (56% since a sample behind again at the horizon has not paid back); the central
     answer of the file with ranges (14.3, $6,844) was left unexplained beside 13.4, $7,836."""
     monkeypatch.chdir(ROOT)
     text = _words(TUTORIAL.read_text(encoding="utf-8"))
@@ -222,11 +222,11 @@ def test_the_prose_figures_are_the_outputs(monkeypatch: pytest.MonkeyPatch) -> N
     alt = json.loads(out)["alternatives"][0]
     mc = alt["uncertainty"]
     assert (round(mc["p_break_even_within"]["horizon"], 2), mc["p_break_even_within"]["3"]) == (
-        0.57,
+        0.56,
         0.0,
     )
     assert round(mc["break_even_month_percentiles"]["p50"]) == 20
-    assert "(57% of the samples; the median break-even is month 20)" in text
+    assert "(56% of the samples; the median break-even is month 20)" in text
     assert round(mc["npv_usd_percentiles"]["p50"]) == 684
     assert (round(alt["break_even_month"], 1), round(alt["npv_usd"])) == (14.3, 6844)
     assert "it pays back in month 14.3 with an NPV of $6,844 rather than 13.4 and $7,836" in text

@@ -40,7 +40,7 @@ from payback.analysis.verdict import (
     saves_nothing,
     usd,
 )
-from payback.finance import share_paid_back_within
+from payback.finance import share_paid_back_within, window_months
 from payback.finance._types import FloatArray
 from payback.scenario import (
     VALUE_TERMS_ADVICE,
@@ -338,8 +338,12 @@ class Analysis(
         }
 
 
-def _pays_back_within(month: float | None, horizon: int) -> dict[str, bool | None]:
-    shares = share_paid_back_within(math.nan if month is None else month, horizon)
+def _pays_back_within(
+    month: float | None, horizon: int, cumulative: list[float]
+) -> dict[str, bool | None]:
+    """Broken even by each window's month and not behind again there (:func:`share_paid_back_within`)."""
+    at = [cumulative[m] for m in window_months(horizon)]
+    shares = share_paid_back_within(math.nan if month is None else month, horizon, np.array([at]))
     return {k: None if v is None else v == 1.0 for k, v in shares.items()}
 
 
@@ -448,7 +452,7 @@ def _alternative_result(
         pays_back_within=(
             dict.fromkeys(("3", "6", "12", "horizon"), False)  # the same price: nothing to gain
             if nothing
-            else _pays_back_within(month, horizon)
+            else _pays_back_within(month, horizon, _floats(outcome.cumulative_savings_usd))
         ),
         reason=never_reason(saved, outcome.cumulative_savings_usd)
         if month is None

@@ -295,24 +295,25 @@ def outcome_text(
 
 def falls_behind_text(alt: AlternativeResult, horizon: int) -> str:
     """For an alternative that pays back and is behind again at the horizon (its savings
-    shrink: a baseline whose price falls, say), from which month it costs more and how far
-    behind it ends; ``""`` otherwise.
+    shrink: a baseline whose price falls, say, or a retraining), which months after the
+    break-even cost more and how far behind it ends; ``""`` otherwise.
 
     >>> from types import SimpleNamespace as N
     >>> falls_behind_text(N(cumulative_savings_usd=[-200.0, 100.0, 50.0, -20.0], break_even_month=0.67), 3)
     'but from month 2 it costs more than the baseline each month and by month 3 it is $20.00 behind'
+    >>> falls_behind_text(N(cumulative_savings_usd=[-10.0, 0.0, 10.0, -30.0, -20.0, -60.0], break_even_month=1.0), 5)
+    'but it costs more than the baseline in months 3 and 5 and by month 5 it is $60.00 behind'
     """
     cum = alt.cumulative_savings_usd or [0.0]
     month = alt.break_even_month
     if month is None or month == 0 or cum[-1] >= 0:
         return ""
     monthly = [b - a for a, b in itertools.pairwise(cum)]
-    paid = math.ceil(month)
-    worse = next((i + 1 for i, m in enumerate(monthly) if i >= paid and m < 0), horizon)
-    return (
-        f"but from month {worse} it costs more than the baseline each month and by "
-        f"month {horizon} it is {usd(-cum[-1])} behind"
-    )
+    worse = [i + 1 for i, m in enumerate(monthly) if i >= math.ceil(month) and m < 0] or [horizon]
+    behind = f"by month {horizon} it is {usd(-cum[-1])} behind"
+    if worse and worse == list(range(worse[0], horizon + 1)):
+        return f"but from month {worse[0]} it costs more than the baseline each month and {behind}"
+    return f"but it costs more than the baseline in {_months_list(worse)} and {behind}"
 
 
 def within_text(within: dict[str, bool | None] | None) -> str:

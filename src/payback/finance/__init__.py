@@ -48,6 +48,9 @@ if TYPE_CHECKING:  # the names for type checkers; at run time __getattr__ loads 
     from payback.finance.cashflow import (
         share_paid_back_within as share_paid_back_within,
     )
+    from payback.finance.cashflow import (
+        window_months as window_months,
+    )
     from payback.finance.costs import (
         OWNED_PARAMETERS as OWNED_PARAMETERS,
     )
@@ -149,6 +152,7 @@ _WHERE = {
     "servers_bought": "payback.finance.costs",
     "servers_needed": "payback.finance.costs",
     "share_paid_back_within": "payback.finance.cashflow",
+    "window_months": "payback.finance.cashflow",
 }
 
 __all__ = sorted(_WHERE)

@@ -417,7 +417,12 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         for k, pos in enumerate(order)
     ]
     horizon = p.scenario.scenario.horizon_months
-    shares = model.share_paid_back_within(math.nan if month is None else month, horizon)
+    cumulative = _floats(outcome.cumulative_savings_usd)
+    shares = model.share_paid_back_within(
+        math.nan if month is None else month,
+        horizon,
+        np.array([[cumulative[m] for m in model.window_months(horizon)]]),
+    )
     serving = alt.portfolio
     nothing = saves_nothing(_floats(outcome.cumulative_savings_usd))
     return PortfolioAlternative(

@@ -19,7 +19,7 @@ import numpy as np
 from payback.analysis.cashflows import alone, evaluate, local_path, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
 from payback.errors import PaybackError
-from payback.finance import share_paid_back_within
+from payback.finance import share_paid_back_within, window_months
 from payback.finance._types import FloatArray
 from payback.finance.cashflow import saves_nothing
 from payback.scenario import FieldRange, Scenario, field_range, value_at
@@ -231,7 +231,7 @@ def _percentiles(values: FloatArray) -> list[float]:
 
 
 def _summary(
-    month: FloatArray, npv: FloatArray, fan: FloatArray, horizon: int
+    month: FloatArray, npv: FloatArray, fan: FloatArray, horizon: int, savings_at: FloatArray
 ) -> AlternativeUncertainty:
     later = np.where(np.isfinite(month), month, np.inf)
     bins = np.minimum(np.floor(later), horizon - 1)  # month m holds break-evens in [m-1, m)
@@ -241,7 +241,7 @@ def _summary(
     quantiles = np.quantile(fan, (0.1, 0.5, 0.9), method="inverted_cdf", axis=0)
     return AlternativeUncertainty(
         samples=int(month.shape[0]),
-        p_break_even_within=share_paid_back_within(month, horizon),
+        p_break_even_within=share_paid_back_within(month, horizon, savings_at),
         break_even_month_percentiles={
             k: (v if math.isfinite(v) else None)
             for k, v in zip(("p10", "p50", "p90"), _percentiles(later), strict=True)
@@ -288,6 +288,8 @@ def sample_outcomes(
     npvs = np.empty((alternatives, samples))
     fan_rows = min(samples, FAN_SAMPLES)  # the fan chart's percentiles: the first samples
     fans = np.empty((alternatives, fan_rows, horizon + 1))
+    checks = window_months(horizon)  # every sample's cumulative savings at these months
+    savings_at = np.empty((alternatives, samples, len(checks)))
     done = 0
     while done < samples:
         n = min(first_chunk if done == 0 and first_chunk else chunk, samples - done)
@@ -297,6 +299,10 @@ def sample_outcomes(
             month = paid_back_month(outcome)
             months[a, done : done + n] = np.broadcast_to(month, (n,))
             npvs[a, done : done + n] = np.broadcast_to(outcome.npv_usd, (n,))
+            cumulative = np.asarray(outcome.cumulative_savings_usd, dtype=np.float64)
+            savings_at[a, done : done + n] = np.broadcast_to(
+                cumulative[..., checks], (n, len(checks))
+            )
             if done < fan_rows:
                 rows = min(n, fan_rows - done)
                 fans[a, done : done + rows] = np.broadcast_to(
@@ -305,7 +311,9 @@ def sample_outcomes(
         done += n
         if progress is not None:
             progress(done, samples)
-    return [_summary(months[a], npvs[a], fans[a], horizon) for a in range(alternatives)]
+    return [
+        _summary(months[a], npvs[a], fans[a], horizon, savings_at[a]) for a in range(alternatives)
+    ]
 
 
 def monte_carlo(

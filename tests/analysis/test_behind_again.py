@@ -1,0 +1,92 @@
+"""A project that breaks even and is behind again later (a retraining, a falling API
+price): "pays back within k months" asks whether it is ahead at month k, as its break-even
+alone did not, and the verdict names the months that cost more, not "each month"."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import payback
+from payback.finance import share_paid_back_within, window_months
+
+# 100,000 requests a month at $10 against $5 a 1k requests: $500 saved a month; $1,000 up
+# front; a $5,000 retraining in months 6 and 12. By hand, S(0..12) = -1,000, -500, 0, 500,
+# 1,000, 1,500, -3,000, -2,500, -2,000, -1,500, -1,000, -500, -5,000: break-even in month
+# 2.00, ahead at month 3 (500), behind at 6 (-3,000) and 12 (-5,000).
+RECROSS = """
+[scenario]
+name = "recross"
+horizon_months = 12
+[traffic]
+requests_per_month = 100000
+[baseline]
+name = "api"
+kind = "per_request"
+usd_per_1k_requests = PRICE
+[[alternatives]]
+name = "ft"
+kind = "per_request"
+usd_per_1k_requests = 5
+[alternatives.one_time]
+data_usd = 1000
+[alternatives.recurring]
+retrain_every_months = 6
+retrain_usd = 5000
+"""
+BY_HAND = [-1000, -500, 0, 500, 1000, 1500, -3000, -2500, -2000, -1500, -1000, -500, -5000]
+
+
+def _analyze(tmp_path, price: str, **kwargs):  # type: ignore[no-untyped-def]
+    path = tmp_path / "recross.toml"
+    path.write_text(RECROSS.replace("PRICE", price))
+    return payback.analyze(payback.load_scenario(path), **kwargs)
+
+
+def test_ahead_at_3_behind_at_6_and_12(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    analysis = _analyze(tmp_path, "10")
+    alt = analysis.alternatives[0]
+    assert alt.cumulative_savings_usd == BY_HAND
+    assert alt.break_even_month == 2.0
+    # the break-even alone said yes to every window
+    assert alt.pays_back_within == {"3": True, "6": False, "12": False, "horizon": False}
+    assert analysis.verdict().endswith(
+        "pays back in month 2.0 (after ~200,000 requests), within a quarter, but it costs "
+        "more than the baseline in months 6 and 12 and by month 12 it is $5,000 behind; "
+        "NPV -$5,000 over 12 months"
+    )
+
+
+def test_the_samples_are_asked_the_same(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # the baseline's $9-11 a 1k: every sample breaks even by month 3 and is behind at 6 and
+    # 12 (at most $600 a month saved cannot cover a $5,000 retraining within the next months)
+    found = _analyze(
+        tmp_path, '{ dist = "uniform", low = 9, high = 11 }', samples=500, seed=1
+    ).uncertainty
+    assert found is not None
+    shares = found.alternatives[0].p_break_even_within
+    assert shares == {"3": 1.0, "6": 0.0, "12": 0.0, "horizon": 0.0}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    horizon=st.integers(1, 30),
+    steps=st.lists(st.floats(-1e4, 1e4), min_size=30, max_size=30),
+    start=st.floats(0, 1e4),
+)
+def test_never_more_than_the_break_even_alone_and_the_same_when_savings_only_grow(
+    horizon: int, steps: list[float], start: float
+) -> None:
+    saved = np.array(steps[:horizon])
+    cumulative = np.concatenate([[-start], -start + np.cumsum(saved)])
+    month = payback.break_even(one_time_usd=start, monthly_savings_usd=list(saved))
+    at = np.array([[cumulative[m] for m in window_months(horizon)]])
+    month_or_nan = np.nan if month is None else month
+    alone = share_paid_back_within(month_or_nan, horizon)
+    ahead = share_paid_back_within(month_or_nan, horizon, at)
+    for k, v in ahead.items():
+        if v is not None and alone[k] is not None:
+            assert v <= alone[k]
+    if np.all(saved >= 0):  # nothing to fall behind on
+        assert ahead == alone
