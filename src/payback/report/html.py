@@ -485,6 +485,15 @@ def legend_lines(name: str) -> str:
     return "<br>".join(literal(line) for line in lines)
 
 
+def _narrow_script(fig: go.Figure, chart: ch.Chart, config: dict[str, Any]) -> str | None:
+    """For the drivers chart, the script that draws it for a narrow page there
+    (:mod:`payback.report.tornado`); None for the others."""
+    if not chart.key.startswith("tornado"):
+        return None
+    narrow = tornado.narrow(fig, clean_all(chart, literal))
+    return tornado.fit_script(tornado.narrow_below(chart), narrow, config)
+
+
 def chart_sections(charts: list[ch.Chart], keyed_ids: bool = False) -> list[str]:
     """Each chart for a report page: its title as a heading above it (it wraps, where
     plotly would cut it), the interactive chart (plotly's script inlined once: one offline
@@ -505,13 +514,15 @@ def chart_sections(charts: list[ch.Chart], keyed_ids: bool = False) -> list[str]
             lambda t: t.update(name=legend_lines(t.name)),
             selector=lambda t: isinstance(t.name, str) and len(html.unescape(t.name)) > LEGEND_LINE,
         )
+        config = {"displaylogo": False, "responsive": True}
         div = pio.to_html(
             fig,
             full_html=False,
             include_plotlyjs=k == 0,
             div_id=f"plot-{chart.key}" if keyed_ids else None,
-            config={"displaylogo": False, "responsive": True},
+            config=config,
             default_width="100%",
+            post_script=_narrow_script(fig, chart, config),
         )
         note = f'<p class="note">{_escape(chart.note)}</p>' if chart.note else ""
         out.append(
