@@ -1,5 +1,5 @@
-"""Every text of every chart of the HTML report, measured in Chromium on a 420 px page (a
-phone) and a 1,400 px one, for every bundled example (a scenario's report or a
+"""Every text of every chart of the HTML report, measured in Chromium on a 360 and a 420 px
+page (phones) and a 1,400 px one, for every bundled example (a scenario's report or a
 portfolio's; quarter-uncertain and the portfolio also with samples, for the fan and the
 histogram): each inside its chart (an axis' figures, the titles, the legend, every
 label), and each label drawn with a line to its point inside the plot, where it is read
@@ -59,7 +59,7 @@ def _page(tmp_path: Path, name: str, samples: int | None) -> Path:
 
 def _outside(page_file: Path) -> dict[int, list[dict[str, Any]]]:
     out = {}
-    for width, page in pages_at(page_file, (420, 1400)):
+    for width, page in pages_at(page_file, (360, 420, 1400)):
         page.wait_for_function(
             "[...document.querySelectorAll('.plotly-graph-div')]"
             ".every(d => d.querySelector('.main-svg'))"
@@ -83,8 +83,10 @@ def test_every_charts_text_is_inside_it_on_a_phone_and_a_desktop(
     entry of each crossing ('fine-tuned 8B on rented H100s: cheaper per request than the
     baseline from about 991k requests/month') ran 295 to 438 px past it; the tornado's
     'central NPV $25,395', centred on its line near the right of a 64 to 83 px plot, ran
-    6 to 30 px past it in every scenario. Now every text is inside its chart at 420 and
-    1,400 px, each pointed label inside the plot."""
+    6 to 30 px past it in every scenario; on a 360 px page the tornado's input names ran
+    past the chart's left edge in every scenario, up to 56 px (seed's, quarter-200k's;
+    growth's 27). Now every text is inside its chart at 360, 420 and 1,400 px, each
+    pointed label inside the plot."""
     page_file = _page(tmp_path, name, samples)
     for width, outside in _outside(page_file).items():
         assert outside == [], (width, outside)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 __all__ = ["clean", "clean_all"]
@@ -29,22 +30,26 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def clean_all(value: T) -> T:
-    """``value`` with :func:`clean` applied to every string in it: in lists, tuples,
-    dictionaries (values) and dataclasses (a chart, its series and markers).
+def clean_all(value: T, each: Callable[[str], str] = clean) -> T:
+    """``value`` with :func:`clean` (or ``each``) applied to every string in it: in lists,
+    tuples, dictionaries (values) and dataclasses (a chart, its series and markers).
 
     >>> clean_all({"name": "a\\x1bb", "labels": ["c\\x07", 1.5]})
     {'name': 'ab', 'labels': ['c', 1.5]}
+    >>> clean_all(["<b>"], str.upper)
+    ['<B>']
     """
     out: Any
     if isinstance(value, str):
-        out = clean(value)
+        out = each(value)
     elif isinstance(value, list | tuple):
-        out = type(value)(clean_all(v) for v in value)
+        out = type(value)(clean_all(v, each) for v in value)
     elif isinstance(value, dict):
-        out = {k: clean_all(v) for k, v in value.items()}
+        out = {k: clean_all(v, each) for k, v in value.items()}
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: clean_all(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        changes = {
+            f.name: clean_all(getattr(value, f.name), each) for f in dataclasses.fields(value)
+        }
         out = dataclasses.replace(value, **changes)
     else:
         out = value

@@ -11,9 +11,10 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import payback
-from payback.analysis.result import Analysis, months_text, usd
+from payback.analysis.result import Analysis, months_text
 from payback.figures import share_text
 from payback.report import charts as ch
+from payback.report import tornado
 from payback.report.common import (
     MARKER,
     ZERO_COLOUR,
@@ -105,7 +106,7 @@ def _break_even_labels(fig: go.Figure, chart: ch.Chart) -> None:
                 },
                 name=m["text"],
                 showlegend=False,
-                hovertemplate=m["text"] + "<extra></extra>",
+                **_hover(m["text"]),
             )
         )
         fig.add_annotation(
@@ -115,7 +116,7 @@ def _break_even_labels(fig: go.Figure, chart: ch.Chart) -> None:
             ay=m["label_y"],
             axref="x",
             ayref="y",
-            text=_escape(m["label"]).replace("\n", "<br>"),
+            text=m["label"].replace("\n", "<br>"),
             showarrow=True,
             arrowhead=0,
             arrowcolor="#777",
@@ -153,7 +154,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 # named on the chart and in the note: its legend entry ('… cheaper per request
                 # than the baseline from about 991k requests/month') ran past a phone's chart
                 showlegend=False,
-                hovertemplate=m["text"] + "<extra></extra>",
+                **_hover(m["text"]),
             )
         )
         # log axes place annotations at log10 of the value, the label where the chart
@@ -165,7 +166,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
             ay=math.log10(m["label_y"]),
             axref="x",
             ayref="y",
-            text=_escape(m["label"]).replace("\n", "<br>"),
+            text=m["label"].replace("\n", "<br>"),
             showarrow=True,
             arrowhead=0,
             arrowcolor="#555",
@@ -358,53 +359,6 @@ def _histogram(fig: go.Figure, chart: ch.Chart) -> None:
     )
 
 
-def _tornado(fig: go.Figure, chart: ch.Chart) -> None:
-    import plotly.graph_objects as go
-
-    marker = chart.markers[0]
-    center = marker["center"]
-    labels = [
-        f"{_escape(name)}<br><span style='font-size:11px;color:#666'>{_escape(span)}</span>"
-        for name, span in zip(marker["labels"], marker["ranges"], strict=True)
-    ]
-    for s in chart.series:
-        fig.add_trace(
-            go.Bar(
-                y=labels,
-                x=[v - center for v in s.y],
-                base=center,
-                orientation="h",
-                name=s.name,
-                marker_color=s.color,
-                customdata=s.y,
-                hovertemplate="NPV %{customdata:$,.0f}<extra>%{fullData.name}</extra>",
-            )
-        )
-    fig.add_vline(x=center, line={"color": "#111"})
-    fig.add_annotation(  # above the plot, on the roomier side of the line
-        name="central",
-        text=f"central NPV {usd(center)}",
-        x=center,
-        xref="x",
-        y=1,
-        yref="paper",
-        xanchor="right" if marker["center_side"] == "left" else "left",
-        yanchor="bottom",
-        showarrow=False,
-    )
-    fig.update_layout(
-        _layout(
-            chart,
-            barmode="overlay",
-            hovermode="closest",
-            height=max(320, 80 + 46 * len(labels)),
-            xaxis={"title": {"text": chart.x_label}, "tickformat": MONEY},
-            yaxis={"autorange": "reversed", "automargin": True},
-            margin={"l": 20, "r": 20, "t": 60, "b": 80},
-        )
-    )
-
-
 _DRAW: dict[str, Callable[[go.Figure, ch.Chart], None]] = {
     "cumulative": _cumulative,
     "components": _components,
@@ -412,7 +366,7 @@ _DRAW: dict[str, Callable[[go.Figure, ch.Chart], None]] = {
     "per": _per_1k,
     "fan": _fan,
     "histogram": _histogram,
-    "tornado": _tornado,
+    "tornado": tornado.draw,
 }
 """How each kind of chart (the first word of its key) is drawn."""
 
@@ -433,11 +387,30 @@ def _escape(text: str, quote: bool = True) -> str:
     return html.escape(clean(text), quote)
 
 
+def literal(text: str) -> str:
+    """``text`` as plotly shows it as written: plotly draws the HTML it finds in a trace's
+    name, a label, a tick or a hover (``<b>``, ``<br>``, ``<a href=…>``, ``<span
+    style=…>``), so ``&``, ``<`` and ``>`` go in as entities (quotes as they are: plotly
+    reads no ``&quot;``); without control characters.
+
+    >>> literal('A<b>B & "C"</b>')
+    'A&lt;b&gt;B &amp; "C"&lt;/b&gt;'
+    """
+    return _escape(text, quote=False)
+
+
+def _hover(text: str) -> dict[str, Any]:
+    """A marker's hover: ``text`` as data, not in the template, where a ``%{x}`` in a
+    name would be filled in."""
+    return {"customdata": [text], "hovertemplate": "%{customdata}<extra></extra>"}
+
+
 def figure(chart: ch.Chart) -> go.Figure:
-    """The plotly figure for a chart (its words without control characters)."""
+    """The plotly figure for a chart: each of its words as written (:func:`literal`: a
+    name with ``<b>`` in it reads ``<b>``), without control characters."""
     import plotly.graph_objects as go
 
-    chart = clean_all(chart)
+    chart = clean_all(chart, literal)
     # the template given at the start, not after plotly's default: each is copied whole
     fig = go.Figure(layout={"template": _template()})
     draw = _DRAW.get(chart.key.split("-")[0])
@@ -499,13 +472,26 @@ phone's chart (312 px wide on a 360 px page)."""
 
 
 def legend_lines(name: str) -> str:
-    """A legend entry on lines (plotly's ``<br>``) of :data:`LEGEND_LINE` characters at
-    most, broken at spaces (a longer word is cut).
+    """A legend entry (as :func:`literal` wrote it) on lines (plotly's ``<br>``) of
+    :data:`LEGEND_LINE` characters at most, as read, broken at spaces (a longer word is
+    cut, never inside an entity).
 
     >>> legend_lines("fine-tuned Llama 3.1 8B on rented H200s (calibrated)")
     'fine-tuned Llama 3.1 8B on rented<br>H200s (calibrated)'
+    >>> legend_lines("&lt;b&gt;" * 6)
+    '&lt;b&gt;&lt;b&gt;&lt;b&gt;&lt;b&gt;&lt;b&gt;&lt;b&gt;'
     """
-    return "<br>".join(textwrap.wrap(name, LEGEND_LINE, break_on_hyphens=False))
+    lines = textwrap.wrap(html.unescape(name), LEGEND_LINE, break_on_hyphens=False)
+    return "<br>".join(literal(line) for line in lines)
+
+
+def _narrow_script(fig: go.Figure, chart: ch.Chart, config: dict[str, Any]) -> str | None:
+    """For the drivers chart, the script that draws it for a narrow page there
+    (:mod:`payback.report.tornado`); None for the others."""
+    if not chart.key.startswith("tornado"):
+        return None
+    narrow = tornado.narrow(fig, clean_all(chart, literal))
+    return tornado.fit_script(tornado.narrow_below(chart), narrow, config)
 
 
 def chart_sections(charts: list[ch.Chart], keyed_ids: bool = False) -> list[str]:
@@ -526,15 +512,17 @@ def chart_sections(charts: list[ch.Chart], keyed_ids: bool = False) -> list[str]
         fig.update_annotations(selector={"name": "central"}, xanchor="right")
         fig.for_each_trace(  # a long legend entry on lines of its own, not cut at the edge
             lambda t: t.update(name=legend_lines(t.name)),
-            selector=lambda t: isinstance(t.name, str) and len(t.name) > LEGEND_LINE,
+            selector=lambda t: isinstance(t.name, str) and len(html.unescape(t.name)) > LEGEND_LINE,
         )
+        config = {"displaylogo": False, "responsive": True}
         div = pio.to_html(
             fig,
             full_html=False,
             include_plotlyjs=k == 0,
             div_id=f"plot-{chart.key}" if keyed_ids else None,
-            config={"displaylogo": False, "responsive": True},
+            config=config,
             default_width="100%",
+            post_script=_narrow_script(fig, chart, config),
         )
         note = f'<p class="note">{_escape(chart.note)}</p>' if chart.note else ""
         out.append(

@@ -3,6 +3,7 @@ and the report's charts fitted to the answer's column. No Streamlit here."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 __all__ = ["REDRAW_KEY", "STYLE", "figure_key", "fit_to_column", "legend_lines", "theme_watch"]
@@ -108,7 +109,9 @@ at 420 and at 1400 px wide, 13 px text)."""
 def legend_lines(name: str, width: int = LEGEND_CHARS) -> str:
     """A legend entry broken onto lines (plotly's ``<br>``) of at most ``width``
     characters: at spaces, and a longer word after a hyphen, dot, underscore or slash
-    (else cut), so a long name is read whole in the column, not cut at its edge.
+    (else cut), so a long name is read whole in the column, not cut at its edge. The name
+    as the report's figure holds it (``&lt;`` for a ``<`` its user wrote), counted and cut
+    as read, never inside an entity.
 
     >>> legend_lines("baseline: hosted big model")
     'baseline: hosted big model'
@@ -116,7 +119,10 @@ def legend_lines(name: str, width: int = LEGEND_CHARS) -> str:
     'fine-tuned-qwen2.5-7b-instruct-lora-on-<br>one-rented-nvidia-l4-with-vllm'
     >>> legend_lines("a fine-tuned 8B on rented H100s in the cheapest region we found", 30)
     'a fine-tuned 8B on rented<br>H100s in the cheapest region<br>we found'
+    >>> legend_lines("&lt;b&gt;" * 4, 6)
+    '&lt;b&gt;&lt;b&gt;<br>&lt;b&gt;&lt;b&gt;'
     """
+    name = html.unescape(name)
     lines: list[str] = []
     line = ""
     for word in name.split(" "):
@@ -136,7 +142,7 @@ def legend_lines(name: str, width: int = LEGEND_CHARS) -> str:
             line = word
         else:
             line = f"{line} {word}" if line else word
-    return "<br>".join([*lines, line] if line else lines)
+    return "<br>".join(html.escape(one, quote=False) for one in ([*lines, line] if line else lines))
 
 
 def _names_above_bars(fig: Any) -> None:
@@ -188,7 +194,7 @@ def fit_to_column(fig: Any, chart: Any) -> None:
     # a legend entry longer than the column: on lines of its own, not cut at the edge
     fig.for_each_trace(
         lambda t: t.update(name=legend_lines(t.name)),
-        selector=lambda t: isinstance(t.name, str) and len(t.name) > LEGEND_CHARS,
+        selector=lambda t: isinstance(t.name, str) and len(html.unescape(t.name)) > LEGEND_CHARS,
     )
     if chart.key.startswith("tornado"):
         _names_above_bars(fig)
