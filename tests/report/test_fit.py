@@ -110,3 +110,21 @@ def test_the_first_column_keeps_its_width_while_another_can_wrap() -> None:
         " a fine-tuned 8B and      not within   -$21,133",
         " its own fleet             24 months",
     ]
+
+
+def test_a_column_made_to_fold_folds_a_long_path_instead_of_stacking_the_table() -> None:
+    """analyze's sources at 80 columns: "calibrations/h200-llama-3.1-8b-lor…" was cut; the
+    path, 40 characters, now folds in its column (37 wide here) and the table keeps its form."""
+    path = "calibrations/h200-llama-3.1-8b-lora.toml"
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right")
+    table.add_column(overflow="fold")
+    table.add_row("  replica_requests_per_s", "35.05", f"factors calibrated by {path}")
+    shown = _shown(fit(table), 70).splitlines()
+    # 70 less 24 and 5 for the field and value, 2 gaps of 2: 37 columns for the source
+    assert shown == [
+        "  replica_requests_per_s  35.05  factors calibrated by",
+        "                                 calibrations/h200-llama-3.1-8b-lora.t",
+        "                                 oml",
+    ]

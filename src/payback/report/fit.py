@@ -5,7 +5,8 @@ a month or a name stays whole at any width (tried as a new user would, an NPV of
 :func:`fit` wraps a Rich table. Where every column fits its widest cell, the table is
 printed as built; where it does not, the columns with the most words to wrap give up width
 first (the widest first, as Rich does), never below their longest word (a column made
-``no_wrap`` keeps its cells on one line); where even that does not fit, each row is printed
+``no_wrap`` keeps its cells on one line; one made ``overflow="fold"`` may fold a long URL
+or path across lines); where even that does not fit, each row is printed
 as its first cell on a line of its own and its other cells below it, each after its
 column's header ("month 1 $1,219,326,311,234,567; month 12 ...").
 """
@@ -25,6 +26,9 @@ __all__ = ["Fit", "column_widths", "fit"]
 
 INDENT = 4
 """How far a stacked row's cells stand in under its first cell."""
+FOLDED = 20
+"""The narrowest a column made ``overflow="fold"`` gets: a word of it longer than that (a
+URL, a path) is folded across lines; never a column of figures."""
 
 
 def fit(table: Table, label_width: int = 0) -> Fit:
@@ -51,6 +55,8 @@ def _spans(table: Table, console: Console, options: ConsoleOptions) -> list[_Spa
         sizes = [Measurement.get(console, wide, cell) for cell in cells]
         most = max((s.maximum for s in sizes), default=0)
         least = most if column.no_wrap else max((s.minimum for s in sizes), default=0)
+        if column.overflow == "fold" and not column.no_wrap:  # a long URL or path may fold
+            least = min(least, FOLDED)
         if column.width is not None:
             least = most = column.width
         least = max(least, column.min_width or 0)
@@ -82,8 +88,9 @@ def column_widths(
     """The content width of each column of ``table`` in ``options.max_width`` with no word
     cut: each at its widest line where that fits, else the widest column that can still
     wrap narrowed one character at a time, down to its longest word (the first column
-    first down to ``label_width`` only: see :func:`fit`); ``None`` where even the longest
-    words do not fit side by side."""
+    first down to ``label_width`` only: see :func:`fit`; one made ``overflow="fold"``
+    down to :data:`FOLDED`); ``None`` where even the longest words do not fit side by
+    side."""
     spans = _spans(table, console, options)
     room = options.max_width - _frame(table) - sum(s.padding for s in spans)
     least = [s.least for s in spans]

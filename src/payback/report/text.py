@@ -205,7 +205,7 @@ def _sources(analysis: Analysis) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True)  # a field whole: the sources wrap ("usd_per_gpu_h…" hid its end)
     grid.add_column(justify="right")
-    grid.add_column(style="dim")
+    grid.add_column(style="dim", overflow="fold")  # a long path folds, never cut
     names = dict(analysis.scenario.options())
     current = None
     for path, source in analysis.resolved.sources.items():
