@@ -73,6 +73,7 @@ def test_too_narrow_for_its_longest_words_each_row_stands_above_its_figures() ->
             "    total $14,631,915,734,978,450",
             "  ops",
             "    month 1 $999; total $11,988",
+            "",  # the table's bottom edge, kept
         ]
     )
 
@@ -127,4 +128,21 @@ def test_a_column_made_to_fold_folds_a_long_path_instead_of_stacking_the_table()
         "  replica_requests_per_s  35.05  factors calibrated by",
         "                                 calibrations/h200-llama-3.1-8b-lora.t",
         "                                 oml",
+    ]
+
+
+def test_stacked_a_rank_stands_beside_its_name() -> None:
+    """The migration order at 60 columns read "1" on a line of its own, "move ticket
+    summaries" below it."""
+    table = Table(title="Migration order", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("move")
+    table.add_column("NPV so far", justify="right", no_wrap=True)
+    table.add_row("1", "ticket summaries", "$344,605,643,921,530")
+    assert _shown(fit(table), 30).splitlines() == [
+        "Migration order",
+        "",
+        "1 ticket summaries",
+        "    NPV so far",
+        "    $344,605,643,921,530",
     ]

@@ -152,25 +152,35 @@ class Fit:
         return Measurement.get(console, options, self.table)
 
     def _stacked(self, width: int) -> RenderResult:
-        """Each row as its first cell on a line of its own, its other cells below it."""
+        """Each row as its first cell on a line of its own (a rank, a first column of
+        figures, with the next cell: "1 ticket summaries"), its other cells below it; the
+        blank edges of a boxed table kept, so that what follows stands apart as before."""
         table = self.table
+        edges = bool(table.box and table.show_edge)
         if table.title:
             yield Text(str(table.title), style=table.title_style or "bold")
+        if edges or table.title:
             yield Text("")
         columns = table.columns
+        heads = 2 if columns[0].justify == "right" and len(columns) > 2 else 1
         by_column = [list(c.cells) for c in columns]
         for index, row in enumerate(table.rows):
             cells = [column[index] for column in by_column]
-            first = _plain(cells[0])
+            texts = [_plain(cell) for cell in cells[:heads]]
             style = str(row.style or columns[0].style or "bold")
-            if first is None:
+            if heads == 1 and texts[0] is None:
                 yield cells[0]
-            elif first.plain.strip():
-                yield Text(first.plain.rstrip(), style=style, overflow="fold")
-            pieces, others = self._pieces(columns[1:], cells[1:])
+            else:
+                head = " ".join(t.plain.strip() if t else "" for t in texts)
+                if head.strip():
+                    indent = texts[0].plain[: -len(texts[0].plain.lstrip())] if texts[0] else ""
+                    yield Text(indent + head.strip(), style=style, overflow="fold")
+            pieces, others = self._pieces(columns[heads:], cells[heads:])
             for line in _pack(pieces, width - INDENT):
                 yield Padding(line, (0, 0, 0, INDENT))
             yield from others
+        if edges:
+            yield Text("")
         if table.caption:
             yield Text(str(table.caption), style=table.caption_style or "")
 
