@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Union
 
 from rich import box
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
@@ -16,6 +15,7 @@ from payback.analysis.result import AlternativeResult, Analysis, months_text, us
 from payback.analysis.verdict import saves_nothing
 from payback.figures import rate_text
 from payback.report.common import NOTHING_SAVED, Table, month_text, quarter_text, sampled_text
+from payback.report.fit import Fit, fit
 from payback.report.fleet import not_within
 
 if TYPE_CHECKING:
@@ -120,55 +120,30 @@ def _workloads(answer: Answer) -> str:
 
 
 NAME_WIDTH = 20
-"""The fewest columns an alternative's name gets: at 80 columns a name read one or two
-words a line ("alternat…", "fine-tun…") beside a break-even of "not within 24 months"."""
+"""The columns an alternative's name keeps while a break-even in words can take two lines
+instead: at 80 columns a name read one or two words a line ("alternat…", "fine-tun…")
+beside a break-even of "not within 24 months"."""
 
-_BREAK_EVEN = TERMINAL_HEADER.index("break-even")
 
-
-class _Comparison:
-    """The comparison table, sized for the width it is printed in: the numbers never wrap
-    and names take the rest; where that leaves a name under :data:`NAME_WIDTH` columns, a
-    break-even in words takes two lines ("not within" / "24 months") instead."""
-
-    def __init__(self, title: str, rows: list[tuple[RenderableType, str, list[str]]]) -> None:
-        self.title, self.rows = title, rows
-        """Each row: the name cell, its text (indent included), the number cells."""
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        numbers = [
-            max(
-                [cell_len(line) for line in header.split("\n")]
-                + [cell_len(cells[i]) for _, _, cells in self.rows]
-            )
-            for i, header in enumerate(TERMINAL_HEADER)
-        ]
-        names = max([cell_len("alternative")] + [cell_len(text) for _, text, _ in self.rows])
-        # edges 2, padding 2 a column less the outer 2, a separator between columns
-        room = options.max_width - 2 - 2 * len(numbers) - len(numbers) - sum(numbers)
-        if room < min(names, NAME_WIDTH):  # the break-even's words on two lines
-            wrapped = max(
-                cell_len(word)
-                for _, _, cells in self.rows
-                for word in (cells[_BREAK_EVEN].split(" ") if " " in cells[_BREAK_EVEN] else [""])
-            )
-            shortest = max(len("not within"), wrapped, cell_len("break-even"))
-            room += numbers[_BREAK_EVEN] - shortest
-            numbers[_BREAK_EVEN] = shortest
-        table = RichTable(
-            title=self.title,
-            title_justify="left",
-            title_style="bold",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-        )
-        table.add_column("alternative", width=max(min(names, room), 1))
-        for header, width in zip(TERMINAL_HEADER, numbers, strict=True):
-            justify = "left" if "quarter" in header else "right"
-            table.add_column(header, justify=justify, width=width)  # type: ignore[arg-type]
-        for cell, _, cells in self.rows:
-            table.add_row(cell, *cells)
-        yield table
+def _comparison(title: str, rows: list[tuple[RenderableType, list[str]]]) -> Fit:
+    """The comparison table: each row's name cell and its number cells, laid out by
+    :func:`~payback.report.fit.fit` (a figure never cut; names and a break-even in words
+    wrap; too narrow for that, each alternative above its figures)."""
+    table = RichTable(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("alternative")
+    for header in TERMINAL_HEADER:
+        justify = "left" if "quarter" in header else "right"
+        # the figures on one line each: only a break-even in words wraps
+        table.add_column(header, justify=justify, no_wrap=header != "break-even")  # type: ignore[arg-type]
+    for cell, cells in rows:
+        table.add_row(cell, *cells)
+    return fit(table, label_width=NAME_WIDTH)
 
 
 def comparison_renderables(
@@ -186,18 +161,17 @@ def comparison_renderables(
     else:
         only = analyses[0]
         title = f"{len(only.alternatives)} alternatives compared (NPV over {_terms(only)})"
-    rows: list[tuple[RenderableType, str, list[str]]] = []
+    rows: list[tuple[RenderableType, list[str]]] = []
     for label, analysis in zip(names, analyses, strict=True):
         if several:  # each scenario's NPV is over its own horizon, at its own rate
             head = Text(label, style="bold")
             if _workloads(analysis):
                 head.append(f" ({_workloads(analysis)})")
             terms = _short_terms(analysis)
-            rows.append((head, head.plain, ["", "", "", terms, ""]))
+            rows.append((head, ["", "", "", terms, ""]))
         for name, cells in _rows(analysis):
-            cell: RenderableType = Padding(name, (0, 0, 0, 2)) if several else name
-            rows.append((cell, ("  " if several else "") + name, cells))
-    table = _Comparison(title, rows)
+            rows.append((Padding(name, (0, 0, 0, 2)) if several else name, cells))
+    table = _comparison(title, rows)
     if not several:
         return table
     parts: list[RenderableType] = [table]

@@ -13,6 +13,7 @@ from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.figures import rate_text
 from payback.report.common import within_text
+from payback.report.fit import fit
 from payback.report.portfolio_common import (
     break_even_cell,
     contribution_rows,
@@ -143,14 +144,14 @@ def portfolio_renderables(analysis: PortfolioAnalysis) -> Group:
     """Everything ``payback analyze`` prints for a scenario with workloads."""
     horizon = analysis.horizon_months
     rate = analysis.scenario.scenario.discount_rate_annual
-    parts: list[RenderableType] = [_header(analysis), Text(""), workloads_table(analysis)]
+    parts: list[RenderableType] = [_header(analysis), Text(""), fit(workloads_table(analysis))]
     for i, alt in enumerate(analysis.alternatives):
         parts += [
             Text(f"{alt.name} ({alt.kind})", style="bold"),
-            _summary(alt, horizon, rate),
+            fit(_summary(alt, horizon, rate)),
             Text(""),
-            _contributions(alt, horizon),
-            _order(alt, horizon),
+            fit(_contributions(alt, horizon)),
+            fit(_order(alt, horizon)),
             Text(alt.quarter + "."),
         ]
         if analysis.uncertainty is not None:

@@ -10,6 +10,7 @@ from rich.text import Text
 from payback.analysis.result import usd as money
 from payback.catalog import STALE_AFTER_DAYS
 from payback.report.common import rent_text
+from payback.report.fit import Fit, fit
 from payback.studies.recommend import Candidate, Recommendation
 
 __all__ = ["COMMAND_NAMES", "STALE_MARK", "recommendation_renderables", "stale_note"]
@@ -29,7 +30,7 @@ def _table(
     models: int,
     targets: bool = True,
     result: Recommendation | None = None,
-) -> Table:
+) -> Fit:
     """Configurations as rows; the ``targets`` column only when there are latency targets;
     a monthly cost at a stale rent (of ``result``'s search) marked :data:`STALE_MARK`."""
     table = Table(
@@ -77,7 +78,7 @@ def _table(
             "targets": "met" if c.meets_targets else "misses " + "+".join(missed),
         }
         table.add_row(*(cells[name] for name in keep))
-    return table
+    return fit(table)  # a figure never cut: too narrow, each configuration above its figures
 
 
 def stale_note(result: Recommendation, shown: list[Candidate]) -> RenderableType | None:

@@ -7,11 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich import box
-from rich.console import Console, ConsoleOptions, Group, RenderResult
-from rich.measure import Measurement
-from rich.padding import Padding
 from rich.table import Table
-from rich.text import Text
 
 from payback.catalog import (
     Gpu,
@@ -24,52 +20,30 @@ from payback.catalog import (
     rent_text,
 )
 from payback.figures import rate_text
+from payback.report.fit import Fit, fit
 
 
 def _num(value: float | None, fmt: str = ",.0f") -> str:
     return "—" if value is None else format(value, fmt)
 
 
-class _Fitting:
-    """A catalog listing that never cuts an id: a table where every column fits at its
-    full width, else each entry as its id on a line of its own and its figures below."""
-
-    def __init__(self, title: str, columns: list[tuple[str, str]], rows: list[list[str]]) -> None:
-        self.title, self.columns, self.rows = title, columns, rows
-
-    def _table(self) -> Table:
-        table = Table(box=box.SIMPLE_HEAD, title=self.title, title_justify="left")
-        for name, justify in self.columns:
-            table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-        for row in self.rows:
-            table.add_row(*row)
-        return table
-
-    def _stacked(self) -> Group:
-        parts: list[Any] = [Text(self.title), Text("")]
-        names = [name for name, _ in self.columns[1:]]
-        for row in self.rows:
-            parts.append(Text(row[0], style="bold", overflow="fold"))
-            figures = "; ".join(
-                f"{name} {value}" for name, value in zip(names, row[1:], strict=True)
-            )
-            parts.append(Padding(Text(figures), (0, 0, 0, 4)))
-        return Group(*parts)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        table = self._table()
-        wide = options.update_width(1_000_000)  # the width it needs, unclamped
-        if Measurement.get(console, wide, table).maximum <= options.max_width:
-            yield table
-        else:
-            yield self._stacked()
+def _fitting(title: str, columns: list[tuple[str, str]], rows: list[list[str]]) -> Fit:
+    """A catalog listing that never cuts an id nor a figure (:func:`~payback.report.fit.fit`):
+    a table where every column fits at its full width, else each entry as its id on a line
+    of its own and its figures below."""
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
+    for name, justify in columns:
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(*row)
+    return fit(table)
 
 
 _KIND_MARK = {"hyperscaler": " (hyper)", "marketplace": " (market)"}
 """How a typical rent that is not a GPU cloud's is marked."""
 
 
-def gpus_table(gpus: Iterable[Gpu], today: dt.date) -> _Fitting:
+def gpus_table(gpus: Iterable[Gpu], today: dt.date) -> Fit:
     rows = []
     for gpu in gpus:
         rent, offers = gpu_rent(gpu), gpu_offers(gpu)
@@ -102,7 +76,7 @@ def gpus_table(gpus: Iterable[Gpu], today: dt.date) -> _Fitting:
                 f"{checked}{stale}",
             ]
         )
-    return _Fitting(
+    return _fitting(
         "GPUs (GB of memory, GB/s, dense peaks [TFLOP/s, TOP/s]; typical rent = median of GPU "
         "clouds' on-demand offers, lower middle for an even count, else hyperscalers' (hyper); "
         "a marketplace's (market) is shown when no one else rents the GPU, never used by "
@@ -132,7 +106,7 @@ def _attention(m: OpenModel) -> str:
     return "MHA" if m.kv_heads == m.heads else "GQA"
 
 
-def models_table(models: Iterable[OpenModel]) -> _Fitting:
+def models_table(models: Iterable[OpenModel]) -> Fit:
     rows = []
     for m in models:
         experts = "—"
@@ -153,7 +127,7 @@ def models_table(models: Iterable[OpenModel]) -> _Fitting:
             ]
         )
     names = ["id", "total B", "active B", "experts", "layers", "heads/kv", "attention", "context"]
-    return _Fitting(
+    return _fitting(
         "Open models (shapes from config.json; active = parameters a token uses; "
         "experts = routed per token/routed+shared; SWA = sliding window × its layers)",
         [(n, "left" if n in ("id", "attention") else "right") for n in names],
@@ -161,7 +135,7 @@ def models_table(models: Iterable[OpenModel]) -> _Fitting:
     )
 
 
-def finetunes_table(offers: Iterable[HostedFineTune], today: dt.date | None = None) -> _Fitting:
+def finetunes_table(offers: Iterable[HostedFineTune], today: dt.date | None = None) -> Fit:
     rows = []
     for o in offers:
         band = (
@@ -181,7 +155,7 @@ def finetunes_table(offers: Iterable[HostedFineTune], today: dt.date | None = No
             ]
         )
     names = ["id", "applies to", "train", "tuned in", "tuned out", "checked"]
-    return _Fitting(
+    return _fitting(
         "Hosted fine-tuning ($ per 1M tokens; GPU-h = the tuned model runs on a dedicated "
         "deployment billed per GPU-hour)",
         [(n, "left" if n in ("id", "applies to", "checked") else "right") for n in names],
@@ -189,7 +163,7 @@ def finetunes_table(offers: Iterable[HostedFineTune], today: dt.date | None = No
     )
 
 
-def apis_table(prices: Iterable[Any]) -> _Fitting:
+def apis_table(prices: Iterable[Any]) -> Fit:
     rows = [
         [
             p.ref,
@@ -201,14 +175,14 @@ def apis_table(prices: Iterable[Any]) -> _Fitting:
         for p in prices
     ]
     names = ["ref", "input", "cached input", "output", "batch"]
-    return _Fitting(
+    return _fitting(
         "API prices ($ per 1M tokens, genai-prices snapshot)",
         [(n, "left" if n == "ref" else "right") for n in names],
         rows,
     )
 
 
-def api_providers_table(summary: Iterable[Any]) -> _Fitting:
+def api_providers_table(summary: Iterable[Any]) -> Fit:
     """Hosted API providers: how many models each prices, and their price ranges."""
 
     def span(low: float, high: float) -> str:
@@ -223,20 +197,20 @@ def api_providers_table(summary: Iterable[Any]) -> _Fitting:
         ]
         for s in summary
     ]
-    return _Fitting(
+    return _fitting(
         "API providers ($ per 1M tokens, genai-prices snapshot)",
         [("provider", "left"), ("models", "right"), ("input", "right"), ("output", "right")],
         rows,
     )
 
 
-def key_values(title: str, rows: Mapping[str, str]) -> Table:
+def key_values(title: str, rows: Mapping[str, str]) -> Fit:
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", show_header=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")  # a long URL is wrapped, never cut with an ellipsis
     for key, value in rows.items():
         table.add_row(key, value)
-    return table
+    return fit(table)
 
 
 def _ms(p: Any) -> str:
@@ -252,7 +226,7 @@ def _ms(p: Any) -> str:
     return ", ".join(parts) + " ms"
 
 
-def benchmark_table(cal: Any, estimate: Any | None = None, closed: Any | None = None) -> Table:
+def benchmark_table(cal: Any, estimate: Any | None = None, closed: Any | None = None) -> Fit:
     """An imported serving benchmark (a :class:`payback.measure.calibration.Calibration`), and the
     estimate of the same run next to it when one was made: ``closed``, the estimate of a run
     at a fixed concurrency as that many clients in a closed loop
@@ -302,7 +276,7 @@ def benchmark_table(cal: Any, estimate: Any | None = None, closed: Any | None = 
     return key_values("Serving benchmark", rows)
 
 
-def calibration_table(cal: Any) -> Table:
+def calibration_table(cal: Any) -> Fit:
     """What ``payback calibrate`` measured next to the default estimate, with the ratio."""
     m = cal.measured
     table = Table(
@@ -345,7 +319,7 @@ def calibration_table(cal: Any) -> Table:
                 point.estimated_ms,
                 ",.2f",
             )
-    return table
+    return fit(table)
 
 
 def factors_rows(cal: Any, defaults: Any) -> dict[str, str]:

@@ -28,6 +28,7 @@ from payback.report.common import (
     window_shares,
     within_text,
 )
+from payback.report.fit import fit
 from payback.report.fleet import (
     break_even_span,
     fleet_rows,
@@ -204,7 +205,7 @@ def _sources(analysis: Analysis) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True)  # a field whole: the sources wrap ("usd_per_gpu_h…" hid its end)
     grid.add_column(justify="right")
-    grid.add_column(style="dim")
+    grid.add_column(style="dim", overflow="fold")  # a long path folds, never cut
     names = dict(analysis.scenario.options())
     current = None
     for path, source in analysis.resolved.sources.items():
@@ -219,7 +220,7 @@ def _sources(analysis: Analysis) -> RenderableType:
         grid.add_row(f"  {field}", f"{source.value:,.4g}", source.source + checked)
     note = Text("Every other number is from the scenario file or a default.", style="dim")
     return Group(
-        Text("Numbers taken from catalogs and estimates", style="bold underline"), grid, note
+        Text("Numbers taken from catalogs and estimates", style="bold underline"), fit(grid), note
     )
 
 
@@ -256,7 +257,10 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
     sampled = f"{mc.samples:,} sample{'s' if mc.samples != 1 else ''}, seed {mc.seed}" + (
         f", {inputs} uncertain input{'s' if inputs != 1 else ''}" if inputs else f"; {SAME_SAMPLES}"
     )
-    parts: list[RenderableType] = [Text(f"Uncertainty ({sampled})", style="bold underline"), grid]
+    parts: list[RenderableType] = [
+        Text(f"Uncertainty ({sampled})", style="bold underline"),
+        fit(grid),
+    ]
     if u.drivers:
         shown = min(5, len(u.drivers))
         parts.append(
@@ -327,7 +331,9 @@ def tornado_table(
                 style="dim",
             )
         )
-    parts.append(grid if shown else Text("None of the inputs moved changes the NPV.", style="dim"))
+    parts.append(
+        fit(grid) if shown else Text("None of the inputs moved changes the NPV.", style="dim")
+    )
     if quiet:
         parts.append(Text(quiet_line(quiet, horizon=horizon), style="dim"))
     from payback.studies.fleet_cap import cap_note
@@ -351,18 +357,12 @@ def sobol_table(
         parts.append(Text("None of the inputs moved changes the NPV.", style="dim"))
         return Group(*parts)
     grid = Table.grid()  # the gaps are in the cells: the mark after a first order is its own column
-    grid.add_column(no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(no_wrap=True, min_width=1)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(no_wrap=True)
-    grid.add_row(
-        Text("input", style="dim"),
-        Text("  first", style="dim"),
-        "",
-        Text("  total", style="dim"),
-        "",
-    )
+    grid.show_header, grid.header_style = True, "dim"
+    grid.add_column("input", no_wrap=True)
+    grid.add_column("  first", justify="right", no_wrap=True)
+    grid.add_column("", no_wrap=True, min_width=1)
+    grid.add_column("  total", justify="right", no_wrap=True)
+    grid.add_column("", no_wrap=True)
     marks = {None: "", "noise": "*", "beyond noise": "!"}
     for s in indices:
         grid.add_row(
@@ -372,7 +372,7 @@ def sobol_table(
             f"  {s.total_order:.2f} ±{s.total_order_conf:.2f}",
             "  " + "█" * round(10 * min(max(s.total_order, 0.0), 1.0)),
         )
-    parts.append(grid)
+    parts.append(fit(grid))
     parts.append(
         Text(
             "± is each share's 95% interval, a bootstrap over the base samples (an upper "
@@ -415,7 +415,7 @@ def analysis_renderables(analysis: Analysis) -> RenderableType:
     if analysis.resolved.sources:
         parts += [Text(), _sources(analysis)]
     for index, alt in enumerate(analysis.alternatives):
-        parts += [Text(), _costs_table(alt, analysis), _payback_grid(alt, analysis)]
+        parts += [Text(), fit(_costs_table(alt, analysis)), fit(_payback_grid(alt, analysis))]
         if analysis.uncertainty is not None:
             parts += [Text(), _uncertainty_grid(analysis, index)]
     verdict = Text("\nVerdict: ", style="bold")

@@ -17,9 +17,11 @@ def render_profile(profile: UsageProfile) -> Any:
     from rich.console import Group
     from rich.text import Text
 
-    parts: list[Any] = [_summary(profile), _months(profile)]
+    from payback.report.fit import fit
+
+    parts: list[Any] = [fit(_summary(profile)), fit(_months(profile))]
     if len(profile.by_model) > 1 or profile.by_model[0]["model"] != "(none)":
-        parts.append(_models(profile))
+        parts.append(fit(_models(profile)))
     r = profile.rows
     parts.append(
         Text(

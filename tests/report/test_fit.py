@@ -1,0 +1,148 @@
+"""The one layout every terminal table goes through (payback.report.fit): a table printed as
+built where it fits, its words-columns wrapped where it does not (never a figure), and each
+row above its figures where even the longest words do not fit side by side."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich import box
+from rich.console import Console, RenderableType
+from rich.table import Table
+
+from payback.report.fit import fit
+
+WIDE = "$14,631,915,734,978,450"
+"""23 characters: a total of ~$1.46×10^16, written out."""
+
+
+def _costs() -> Table:
+    table = Table(title="costs", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("USD per month")
+    table.add_column("month 1", justify="right")
+    table.add_column("total", justify="right")
+    table.add_row("the baseline today", "$1,219,326,311,248,204", WIDE)
+    table.add_row("  ops", "$999", "$11,988")
+    return table
+
+
+def _shown(renderable: RenderableType, width: int) -> str:
+    console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
+    console.print(renderable)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    return "\n".join(line.rstrip() for line in text.splitlines())
+
+
+def test_a_table_that_fits_is_printed_as_built() -> None:
+    # the widest row: 18 + 22 + 23 characters, 2 gaps of 3 (padding 1, separator 1,
+    # padding 1) and an edge each side: 71 columns
+    assert _shown(fit(_costs()), 71) == _shown(_costs(), 71)
+    assert WIDE in _shown(fit(_costs()), 71)
+
+
+def test_narrower_the_words_wrap_and_the_figures_stay_whole() -> None:
+    # 61 columns: the label gets 61 - 45 - 8 = 8, its longest word ("baseline"); Rich alone
+    # cut both figures ("$1,219,326,311,2…")
+    assert "…" in _shown(_costs(), 61)
+    assert _shown(fit(_costs()), 61) == "\n".join(
+        [
+            "costs",
+            "",
+            " USD per",
+            " month                     month 1                     total",
+            " " + "─" * 59,
+            " the        $1,219,326,311,248,204   $14,631,915,734,978,450",
+            " baseline",
+            " today",
+            "   ops                        $999                   $11,988",
+            "",  # the table's bottom edge
+        ]
+    )
+
+
+def test_too_narrow_for_its_longest_words_each_row_stands_above_its_figures() -> None:
+    # 60 columns: one short of the 61 the longest words need side by side; each figure
+    # whole after its column's name, a pair never split across two lines
+    assert _shown(fit(_costs()), 60) == "\n".join(
+        [
+            "costs",
+            "",
+            "the baseline today",
+            "    month 1 $1,219,326,311,248,204;",
+            "    total $14,631,915,734,978,450",
+            "  ops",
+            "    month 1 $999; total $11,988",
+            "",  # the table's bottom edge, kept
+        ]
+    )
+
+
+@pytest.mark.parametrize("width", [120, 80, 61, 60, 40, 30])
+def test_no_figure_is_ever_cut(width: int) -> None:
+    shown = _shown(fit(_costs()), width)
+    assert "…" not in shown
+    for figure in ("$1,219,326,311,248,204", WIDE, "$999", "$11,988"):
+        assert figure in shown, (width, figure)
+    assert max(len(line) for line in shown.splitlines()) <= width
+
+
+def test_the_first_column_keeps_its_width_while_another_can_wrap() -> None:
+    """The comparison's names keep 20 columns while a break-even in words takes two lines
+    ("not within" / "24 months"); without it the widest column, the name, wrapped first."""
+
+    def table() -> Table:
+        t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        t.add_column("alternative")
+        t.add_column("break-even", justify="right")
+        t.add_column("NPV", justify="right", no_wrap=True)
+        t.add_row("a fine-tuned 8B and its own fleet", "not within 24 months", "-$21,133")
+        return t
+
+    # 48 columns: 2 edges, 2 separators, 4 of padding leave 40; the NPV takes 8
+    plain = _shown(fit(table()), 48).splitlines()
+    kept = _shown(fit(table(), label_width=20), 48).splitlines()
+    assert plain[3:6] == [
+        " a fine-tuned 8B       not within 24   -$21,133",
+        " and its own                  months",
+        " fleet",
+    ]
+    assert kept[3:5] == [
+        " a fine-tuned 8B and      not within   -$21,133",
+        " its own fleet             24 months",
+    ]
+
+
+def test_a_column_made_to_fold_folds_a_long_path_instead_of_stacking_the_table() -> None:
+    """analyze's sources at 80 columns: "calibrations/h200-llama-3.1-8b-lor…" was cut; the
+    path, 40 characters, now folds in its column (37 wide here) and the table keeps its form."""
+    path = "calibrations/h200-llama-3.1-8b-lora.toml"
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right")
+    table.add_column(overflow="fold")
+    table.add_row("  replica_requests_per_s", "35.05", f"factors calibrated by {path}")
+    shown = _shown(fit(table), 70).splitlines()
+    # 70 less 24 and 5 for the field and value, 2 gaps of 2: 37 columns for the source
+    assert shown == [
+        "  replica_requests_per_s  35.05  factors calibrated by",
+        "                                 calibrations/h200-llama-3.1-8b-lora.t",
+        "                                 oml",
+    ]
+
+
+def test_stacked_a_rank_stands_beside_its_name() -> None:
+    """The migration order at 60 columns read "1" on a line of its own, "move ticket
+    summaries" below it."""
+    table = Table(title="Migration order", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("move")
+    table.add_column("NPV so far", justify="right", no_wrap=True)
+    table.add_row("1", "ticket summaries", "$344,605,643,921,530")
+    assert _shown(fit(table), 30).splitlines() == [
+        "Migration order",
+        "",
+        "1 ticket summaries",
+        "    NPV so far",
+        "    $344,605,643,921,530",
+    ]
