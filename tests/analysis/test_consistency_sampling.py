@@ -108,4 +108,4 @@ def test_the_sampled_words_say_the_central_month(collapsed: Path) -> None:
     assert median is not None, line
     assert with_central is not None, line
     assert median.group(1) == with_central.group(1)
-    assert "0% of samples never pay back within 24 months" in line
+    assert "0% of samples do not pay back within 24 months" in line

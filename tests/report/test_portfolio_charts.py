@@ -335,7 +335,7 @@ def test_a_sampled_portfolio_report_has_the_fan_and_the_histogram(tmp_path: Path
     assert sum(shares[:3]) == 0.0
     assert sum(shares[9:]) == 0.0
     assert charts["histogram-0"].markers == [{"never": 0.0}]
-    assert charts["histogram-0"].note == "0% of samples never pay back within 12 months."
+    assert charts["histogram-0"].note == "0% of samples never break even within 12 months."
     # the same figures as the summary analyze --json gives
     summary = analysis.uncertainty["alternatives"][0]  # type: ignore[index]
     assert fan == summary["cumulative_savings_percentiles"]

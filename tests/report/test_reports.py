@@ -408,7 +408,15 @@ def test_uncertainty_charts_only_when_sampling(growth: object, uncertain: object
     assert histogram is not None
     u = uncertain.uncertainty.alternatives[0]  # type: ignore[attr-defined]
     assert sum(histogram.series[0].y) + histogram.markers[0]["never"] == pytest.approx(1.0)
-    assert histogram.markers[0]["never"] == pytest.approx(1 - u.p_break_even_within["horizon"])
+    # never broken even, or broken even and behind again at month 24: neither paid back
+    never = histogram.markers[0]["never"]
+    assert never == u.break_even_month_histogram[-1] / u.samples
+    again = 1 - never - u.p_break_even_within["horizon"]
+    assert 0 < again < 0.02
+    assert histogram.note.endswith(
+        f"never break even within 24 months; {again:.1%} break even and are behind again at "
+        "month 24."
+    )
 
 
 def test_inputs_table_names_every_source(uncertain: object) -> None:
@@ -842,14 +850,14 @@ def test_with_samples_the_headline_gives_the_median_and_the_share_that_never_pay
     assert analysis.uncertainty is not None
     u = analysis.uncertainty.alternatives[0]
     median = u.break_even_month_percentiles["p50"]
-    never = u.break_even_month_histogram[-1] / u.samples
+    short = 1 - u.p_break_even_within["horizon"]
     assert median is not None
     assert median > 14.3
-    assert never > 0.3
+    assert short > 0.3
     line = headline(analysis)
     assert line == (
         f"'fine-tuned 7B on one rented L4' pays back in month {median:.1f} at the median of "
-        f"20,000 samples; {never:.0%} of samples never pay back within 24 months. With every "
+        f"20,000 samples; {short:.0%} of samples do not pay back within 24 months. With every "
         "input at its central value it pays back in month 14.3 (after ~3.27M requests), not "
         "within a quarter; NPV $6,844 over 24 months at 10%."
     )

@@ -326,8 +326,24 @@ def histogram_chart(name: str, u: AlternativeUncertainty, horizon: int, index: i
         "share of samples",
         [Series("samples", x, [c / u.samples for c in counts[:-1]], BAND_COLOUR)],
         [{"never": counts[-1] / u.samples}],
-        f"{share_text(counts[-1] / u.samples)} of samples never pay back within {months_text(horizon)}.",
+        _never_note(counts[-1] / u.samples, u.p_break_even_within["horizon"] or 0.0, horizon),
     )
+
+
+def _never_note(never: float, ahead: float, horizon: int) -> str:
+    """The samples that never break even, and those that do and are behind again at the
+    horizon (neither pays back within it), so the shares add up with the chance.
+
+    >>> _never_note(0.43, 0.57, 24)
+    '43% of samples never break even within 24 months.'
+    >>> _never_note(0.435, 0.556, 24)
+    '44% of samples never break even within 24 months; 0.9% break even and are behind again at month 24.'
+    """
+    text = f"{share_text(never)} of samples never break even within {months_text(horizon)}"
+    again = 1.0 - never - ahead
+    if again > 1e-12:
+        text += f"; {share_text(again)} break even and are behind again at month {horizon}"
+    return text + "."
 
 
 def _ranges_note(assumed: list[str | None]) -> str:

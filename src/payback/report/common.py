@@ -310,12 +310,13 @@ def window_shares(shares: dict[str, float | None], horizon: int) -> list[tuple[i
 
 def sampled_text(analysis: Analysis, index: int) -> str | None:
     """What the samples say about alternative ``index``: its median break-even and the
-    share that never pays back within the horizon; ``None`` without samples."""
+    share that does not pay back within the horizon (never breaks even, or is behind again
+    at its end); ``None`` without samples."""
     if analysis.uncertainty is None:
         return None
     u = analysis.uncertainty.alternatives[index]
     horizon = analysis.horizon_months
-    never = u.break_even_month_histogram[-1] / u.samples
+    short = 1.0 - (u.p_break_even_within["horizon"] or 0.0)
     median = u.break_even_month_percentiles.get("p50")
     middle = (
         f"pays back {in_month_text(median)} at the median of {u.samples:,} samples"
@@ -323,7 +324,7 @@ def sampled_text(analysis: Analysis, index: int) -> str | None:
         else f"does not pay back within {months_text(horizon)} in half or more of "
         f"{u.samples:,} samples"
     )
-    return f"{middle}; {share_text(never)} of samples never pay back within {months_text(horizon)}"
+    return f"{middle}; {share_text(short)} of samples do not pay back within {months_text(horizon)}"
 
 
 def headline(analysis: Analysis, shown: int | None = None) -> str:
