@@ -450,7 +450,7 @@ def test_marketplace_rents_are_asked_for_in_analyze_and_recommend(tmp_path: Path
         code,
         out,
         err,
-        "alternatives.0.gpu_price: every on-demand offer for rtx-4090 is a marketplace's",
+        "alternatives.0.gpu = 'rtx-4090': every on-demand offer for rtx-4090 is a marketplace's",
         'gpu_price = "marketplace"',
     )
     code, out, err = run(

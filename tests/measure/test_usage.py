@@ -959,7 +959,7 @@ def test_formats_are_told_apart_file_by_file(tmp_path: Path) -> None:
     (tmp_path / "other.csv").write_text("a,b,c\n1,2,3\n")
     assert_user_error(
         *run("usage", tmp_path / "usage.json", tmp_path / "other.csv"),
-        "other.csv (read as generic): no ts / input / output column found in a, b, c",
+        "other.csv (read as generic): no time / input-token / output-token column among: a, b, c",
     )
 
 

@@ -1101,7 +1101,7 @@ def test_missing_column_is_one_line(pg_logs: str) -> None:
     )
     assert_user_error(code, out, err, "'nope' is not a column of generic")
     code, out, err = run("usage", pg_logs, "--table", "notes")
-    assert_user_error(code, out, err, "no ts / input / output column found")
+    assert_user_error(code, out, err, "no time / input-token / output-token column among")
 
 
 def test_injection_through_table_and_columns(pg_logs: str) -> None:

@@ -249,7 +249,7 @@ def test_a_blank_cached_count_is_none_cached_as_in_a_database(tmp_path: Path) ->
             # a carriage return alone inside the header
             "cr.csv",
             b"timestamp,prompt\rx,completion_tokens\n2026-01-05T10:00:00Z,1,2\n",
-            "cr.csv (read as generic): no ts / input / output column found in",
+            "cr.csv (read as generic): no time / input-token / output-token column among:",
         ),
     ],
 )

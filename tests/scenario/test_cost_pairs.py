@@ -177,7 +177,7 @@ def test_the_latency_warning_is_one_stderr_line_and_in_json(tmp_path: Path) -> N
 def test_growth_compounding_past_the_starting_limit_is_warned_of(tmp_path: Path) -> None:
     """1,000,000 requests at +10% a month pass 1e13 when 1.1^(m-1) > 1e7, m - 1 > 169.1:
     from month 171; at 600 months they reach 1e6 · 1.1^599 = 6.23e30. A horizon of 170
-    months stays under it and says nothing."""
+    months stays under it and says only that it compounds far (9.9 million-fold)."""
     text = SEED_LIKE.replace("horizon_months = 12", "horizon_months = 600")
     text = text.replace(
         "requests_per_month = 1000000", "requests_per_month = 1000000\ngrowth_monthly = 0.1"
@@ -195,7 +195,9 @@ def test_growth_compounding_past_the_starting_limit_is_warned_of(tmp_path: Path)
     path.write_text(text.replace("horizon_months = 600", "horizon_months = 170"))
     code, out, _ = run("analyze", path, "--json")
     assert code == 0
-    assert not [w for w in json.loads(out)["warnings"] if "compounds" in w]
+    assert not [w for w in json.loads(out)["warnings"] if "past 10,000,000,000,000" in w]
+    (far,) = [w for w in json.loads(out)["warnings"] if "compounds" in w]  # 1.1^169 = 9.9e6
+    assert far.startswith("traffic.growth_monthly = 0.1 (+10% a month) compounds 1,000,000 ")
 
 
 BATCHED = (

@@ -148,11 +148,13 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         provider: str | None,
         commitment: str = "none",
         price: str | None = None,
+        price_field: bool = True,
     ) -> float:
         """The rent of ``gpu``: ``provider``'s offer, else the median of the offers of
         provider kind ``price`` (GPU clouds' by default), at the ``commitment``'s pricing
         kind. Records the choice, with the count and range of every offer of that kind, in
-        :attr:`details` under ``{path}.usd_per_gpu_hour``."""
+        :attr:`details` under ``{path}.usd_per_gpu_hour``. ``price_field``: whether the
+        option has a ``gpu_price`` field to choose a marketplace's offer with."""
         kind = rent_kind(commitment, price)
         from payback.catalog import gpu_offer, gpu_rent, rent_range
 
@@ -167,17 +169,7 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
                 "the committed price you were quoted"
             )
         if offer is None:
-            from payback.catalog import marketplace_only
-
-            if marketplace_only(gpu, kind):
-                raise PaybackError(
-                    f"{path}.gpu_price: every on-demand offer for {gpu.id} is a marketplace's "
-                    "(third-party hosts, no datacentre SLA), never the default; set "
-                    'gpu_price = "marketplace" to pay one, or give usd_per_gpu_hour'
-                )
-            raise PaybackError(
-                f"{path}.usd_per_gpu_hour: the catalog has no on-demand price for {gpu.id}; give one"
-            )
+            raise PaybackError(self._no_default_rent(path, gpu, kind, price_field))
         rent = gpu_rent(gpu, offer.kind)
         if provider:
             how = f"{offer.provider}'s {offer.kind.replace('_', '-')} price"
@@ -205,6 +197,29 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
             offer.checked,
         )
 
+    def _no_default_rent(self, path: str, gpu: Gpu, kind: str, price_field: bool) -> str:
+        """Why ``gpu`` (at ``{path}.gpu``, the field the user wrote) has no default rent of
+        ``kind``, the GPUs near its id that have one, and what else to write."""
+        from payback.catalog import gpu_rent, marketplace_only, near_ids
+
+        rented = [g.id for g in self.catalog.gpus.values() if gpu_rent(g, kind) is not None]
+        near = [repr(i) for i in near_ids(gpu.id, rented, n=2) if _typo_of(gpu.id, i)]
+        mean = f"did you mean {' or '.join(near)}? Else " if near else ""
+        what = kind.replace("_", "-")
+        if marketplace_only(gpu, kind):
+            why = (
+                f"every {what} offer for {gpu.id} is a marketplace's (third-party hosts, no "
+                "datacentre SLA), never the default"
+            )
+            if price_field:
+                return (
+                    f"{path}.gpu = {gpu.id!r}: {why}; {mean}{'s' if near else 'S'}et "
+                    'gpu_price = "marketplace" to pay one, or give usd_per_gpu_hour'
+                )
+        else:
+            why = f"the catalog has no {what} price for {gpu.id}"
+        return f"{path}.gpu = {gpu.id!r}: {why}; {mean}{'g' if near else 'G'}ive usd_per_gpu_hour"
+
     def calibration(self, path: str, file: str) -> Calibration:
         """The calibration a scenario field names, read once (relative to the scenario)."""
         from payback.measure.calibration import scenario_calibration
@@ -225,6 +240,22 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         self.warnings.extend(
             check_use(cal, model=model, gpu=gpu, precision=precision, where=f"{path}.calibration")
         )
+
+
+def _typo_of(written: str, other: str) -> bool:
+    """Whether ``other`` is an id ``written`` may have been meant as: one is the other with
+    letters added at its end (l40, l40s), or they differ by a letter or two.
+
+    >>> _typo_of("l40", "l40s"), _typo_of("l40", "l4"), _typo_of("rtx-4090", "rtx-a6000")
+    (True, True, False)
+    """
+    import difflib
+
+    if written == other:
+        return False
+    if written.startswith(other) or other.startswith(written):
+        return True
+    return difflib.SequenceMatcher(None, written, other).ratio() >= 0.8
 
 
 def _shown(value: Any) -> str:

@@ -63,7 +63,7 @@ def _estimated(ctx: Lookups, path: str, job: TrainingJob) -> float:
     gpu = ctx.lookup(f"{path}.training.gpu", ctx.catalog.gpu, job.gpu)
     price = job.usd_per_gpu_hour
     if price is None:
-        price = ctx.gpu_price(f"{path}.training", gpu, job.gpu_provider)
+        price = ctx.gpu_price(f"{path}.training", gpu, job.gpu_provider, price_field=False)
     scale, calibrated = 1.0, ""
     if job.calibration is not None:
         from payback.measure.apply import training_scale

@@ -35,6 +35,7 @@ from typer._click import Context, Parameter
 from typer._click import exceptions as click
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from payback.cli._encoding import replace_unencodable
 from payback.errors import PaybackError
 from payback.report.controls import clean
 
@@ -114,22 +115,12 @@ class PaybackGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        _replace_unencodable()
+        replace_unencodable()
         debug = debug_requested(argv)
         code = _run(self, _without_debug(argv), prog_name, complete_var, debug, extra)
         if standalone_mode:
             sys.exit(code)
         return code
-
-
-def _replace_unencodable() -> None:
-    """Let an output whose encoding lacks payback's characters (PYTHONIOENCODING=ascii, a
-    Latin-1 console) show '?' for each, where the first '×' or '─' was an internal error
-    (UnicodeEncodeError) halfway through the answer."""
-    for stream in (sys.stdout, sys.stderr):
-        if getattr(stream, "errors", None) == "strict":
-            with contextlib.suppress(Exception):
-                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
 
 
 def _run(

@@ -194,7 +194,9 @@ def report(
     alternative's fan and histogram. **.png**: the cumulative-cost chart alone. A file
     payback wrote and nobody
     changed since is replaced (each carries the hash of its content); others, edited reports
-    too, need **--force**. **--json** lists the files written.
+    too, need **--force**. A Markdown report written again removes the charts its previous
+    version linked and this one has not, each only if payback wrote it and nobody changed
+    it since. **--json** lists the files written (and removed).
     """
     suffix = output.suffix.lower()
     if suffix not in REPORT_TYPES:
@@ -206,12 +208,13 @@ def report(
     _check_replaceable(output, force)  # before the work: the charts beside it are checked after
     from payback.cli.portfolio import portfolio_report
 
+    before = _charts_before(output) if suffix == ".md" else []
     portfolio = portfolio_report(file, output, samples, seed, no_quality)
     if portfolio is not None:
         if suffix == ".md":  # as for one scenario's report: its folder is made when missing
             _make_folder(output.parent)
         _write_outputs(portfolio, force)
-        _written(output, list(portfolio), as_json)
+        _written(output, list(portfolio), as_json, _remove_stale(before, portfolio))
         return
     analysis = _analysis(file, samples, seed, no_quality)
     if suffix in (".html", ".htm"):
@@ -228,16 +231,57 @@ def report(
 
         files = {output: png_bytes(charts.cumulative_costs(analysis))}
     _write_outputs(files, force)
-    _written(output, list(files), as_json)
+    _written(output, list(files), as_json, _remove_stale(before, files))
 
 
-def _written(output: Path, files: list[Path], as_json: bool) -> None:
-    """What ``report`` wrote: the report and the charts beside it, in words or as JSON."""
+def _charts_before(output: Path) -> list[Path]:
+    """The charts the Markdown report at ``output`` links, when payback wrote it and nobody
+    changed it since (an edited report's links are the user's)."""
+    from payback.cli._files import owned
+
+    if not owned(output):
+        return []
+    from payback.report.markdown import linked_charts
+
+    try:
+        return linked_charts(output.read_text(encoding="utf-8"), output)
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _remove_stale(before: list[Path], files: dict[Path, bytes]) -> list[Path]:
+    """Remove the charts the report's previous version linked that this one does not write
+    (a scenario with fewer alternatives: ``r-tornado-2.png``), each only when payback wrote
+    it and nobody changed it since (its hash matches), it is not a link and has no other
+    name. A file the user wrote or changed is never removed."""
+    from payback.cli._files import owned
+
+    removed = []
+    for png in before:
+        if png in files or png.is_symlink() or not owned(png):
+            continue
+        try:
+            if png.stat().st_nlink > 1:
+                continue
+            png.unlink()
+        except OSError:
+            continue
+        removed.append(png)
+    return removed
+
+
+def _written(output: Path, files: list[Path], as_json: bool, removed: list[Path]) -> None:
+    """What ``report`` wrote (the report and the charts beside it) and the charts of its
+    previous version it removed, in words or as JSON."""
     if as_json:
-        _print_json({"report": str(output), "written": [str(f) for f in files]})
+        written = {"report": str(output), "written": [str(f) for f in files]}
+        _print_json(written | ({"removed": [str(f) for f in removed]} if removed else {}))
         return
     charts = len(files) - 1
     echo(f"Wrote {output}" + (f" and {charts} charts beside it" if charts > 0 else ""))
+    if removed:
+        names = ", ".join(f.name for f in removed)
+        echo(f"Removed {len(removed)} charts of its previous version, not in this one: {names}")
 
 
 def _make_folder(folder: Path) -> None:

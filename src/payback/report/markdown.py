@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import payback
 from payback.analysis.result import Analysis, usd
@@ -39,6 +39,7 @@ __all__ = [
     "MARKER",
     "draw",
     "image_link",
+    "linked_charts",
     "markdown_files",
     "md_escape",
     "md_table",
@@ -284,6 +285,29 @@ def image_link(title: str, name: str) -> str:
     """A Markdown image link that survives spaces and parentheses in the file name."""
     alt = md_escape(title)
     return f"![{alt}]({quote(name)})"
+
+
+_IMAGE_LINK = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(([^)\s]+)\)")
+
+
+def linked_charts(text: str, path: Path) -> list[Path]:
+    r"""The PNG charts beside the Markdown report at ``path`` that its ``text`` links, as
+    :func:`markdown_files` (and the portfolio's report) name them: ``{stem}-KEY.png`` in
+    the report's folder, each once, in order.
+
+    >>> text = "![Cost \\[a\\]](r-tornado-2.png)\n![x](../r-cumulative.png) ![y](other.png)"
+    >>> [p.name for p in linked_charts(text, Path("st/r.md"))]
+    ['r-tornado-2.png']
+    """
+    names = dict.fromkeys(unquote(found) for found in _IMAGE_LINK.findall(text))
+    return [
+        path.parent / name
+        for name in names
+        if "/" not in name
+        and "\\" not in name
+        and name.startswith(f"{path.stem}-")
+        and name.endswith(".png")
+    ]
 
 
 def markdown_files(analysis: Analysis, path: Path) -> dict[Path, bytes]:

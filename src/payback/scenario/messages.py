@@ -10,6 +10,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -118,6 +119,62 @@ def _suggest(word: str, choices: Sequence[str]) -> str:
     return f"did you mean {close[0]!r}? " if close else ""
 
 
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Every pydantic model an annotation holds (each kind of an option union)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+@cache
+def _tables() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+    """Each table of a scenario file, by its path of field names (``("alternatives",
+    "one_time")``; ``()`` for the top level), with the fields it takes (those of any
+    option kind), in the schema's order, shallower tables first."""
+    found: dict[tuple[str, ...], set[str]] = {}
+
+    def walk(models: list[type[BaseModel]], names: tuple[str, ...]) -> None:
+        for model in models:
+            found.setdefault(names, set()).update(model.model_fields)
+            for name, info in model.model_fields.items():
+                inner = _models_in(info.annotation)
+                if inner and len(names) < 4:
+                    walk(inner, (*names, name))
+
+    walk([Scenario], ())
+    ordered = sorted(found.items(), key=lambda item: len(item[0]))
+    return tuple((names, frozenset(fields)) for names, fields in ordered)
+
+
+def _header(names: Sequence[str]) -> str:
+    """A table as its TOML header line: ``[traffic]``, ``[[alternatives]]``,
+    ``[alternatives.one_time]``."""
+    if len(names) == 1 and names[0] in ("alternatives", "workloads"):
+        return f"[[{names[0]}]]"
+    return f"[{'.'.join(names)}]"
+
+
+def _belongs_elsewhere(field: str, loc: Sequence[str | int]) -> str:
+    """For a field that another table takes (``growth_monthly`` under ``[scenario]``,
+    ``quality`` after ``[alternatives.one_time]``): 'did you mean [traffic] growth_monthly?'
+    and where to move it; empty when no other table takes it. A table that holds this one
+    comes first: a line written after a sub-table's header belongs to that sub-table."""
+    here = tuple(str(p) for p in loc[:-1] if not isinstance(p, int))
+    owners = [names for names, fields in _tables() if field in fields and names != here]
+    if not owners:
+        return ""
+    owners.sort(key=lambda names: here[: len(names)] != names)  # stable: shallower first
+    owner = owners[0]
+    if not owner:  # every top-level field is a table of its own
+        return f"did you mean {_header([field])}? (a table of its own, not in {_header(here)}); "
+    if here[: len(owner)] == owner:
+        return (
+            f"did you mean {_header(owner)} {field}? (a line after the {_header(here)} header "
+            "belongs to that table: move it above that header); "
+        )
+    return f"did you mean {_header(owner)} {field}? (move it under {_header(owner)}); "
+
+
 def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list[str]:
     """One error as lines: the path, the value and what is allowed."""
     lines: list[str] = []
@@ -155,9 +212,9 @@ def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list
                 f"{this} (allowed: {', '.join(allowed)})"
             )
         else:
+            near = _belongs_elsewhere(field, loc) or _suggest(field, allowed)
             lines.append(
-                f"{path}: unknown field in {owner}{kind_note}; {_suggest(field, allowed)}"
-                f"allowed: {', '.join(allowed)}"
+                f"{path}: unknown field in {owner}{kind_note}; {near}allowed: {', '.join(allowed)}"
             )
     elif kind == "union_tag_invalid":
         tag = str(ctx.get("tag"))

@@ -4,22 +4,26 @@ format is told from its first records or its columns."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from payback.errors import PaybackError
 
 __all__ = [
+    "BARE_NAMES",
     "COMMA",
     "FIELDS",
     "FORMATS",
     "GENERIC",
     "SPECS",
     "FormatSpec",
+    "bare_column",
     "check_options",
     "detect_keys",
     "detect_record",
     "first_record",
+    "no_column_text",
     "parse_columns",
 ]
 
@@ -63,6 +67,7 @@ GENERIC: dict[str, list[str]] = {
         "usage.prompt_tokens",
         "usage.input_tokens",
         "usage.input",
+        "tokens_input",
     ],
     "output": [
         "output_tokens",
@@ -73,6 +78,7 @@ GENERIC: dict[str, list[str]] = {
         "usage.completion_tokens",
         "usage.output_tokens",
         "usage.output",
+        "tokens_output",
     ],
     "cached": [
         "cached_input_tokens",
@@ -88,6 +94,43 @@ GENERIC: dict[str, list[str]] = {
     "id": ["request_id", "requestId", "id", "call_id"],
 }
 """Common spellings of each field (case-insensitive; dots walk into nested JSON)."""
+
+
+BARE_NAMES: dict[str, tuple[str, ...]] = {"input": ("input", "in"), "output": ("output", "out")}
+"""Bare names of the token columns, read as them only in a table of generic logs (a CSV,
+whose columns are all read as text, or a column that holds numbers), never a JSON record's:
+there ``input`` and ``output`` are more often the prompt's and the answer's text
+(Langfuse's are). A column of text read so gives rows that are not numbers, each counted
+and shown."""
+
+_FIELD_WORDS = {"ts": "time", "input": "input-token", "output": "output-token"}
+
+
+def bare_column(name: str, lower: dict[str, str], fits: Callable[[str], bool]) -> str | None:
+    """The column (its real name) a bare name of field ``name`` finds among ``lower`` (lower
+    case → real name), where it ``fits`` (by its real name); ``None`` otherwise."""
+    for bare in BARE_NAMES.get(name, ()):
+        real = lower.get(bare)
+        if real is not None and fits(real):
+            return real
+    return None
+
+
+def no_column_text(missing: list[str], have: str, fields: dict[str, list[str]], bare: bool) -> str:
+    """'no input-token / output-token column among: ...', with the names each field is
+    recognised by (``bare``: a table of generic logs, where :data:`BARE_NAMES` count too).
+
+    >>> no_column_text(["output"], "a, b", {"output": ["output_tokens", "tokens_out"]}, True)
+    'no output-token column among: a, b (recognised names, any case: output-token: output_tokens, tokens_out, or output or out holding numbers)'
+    """
+    known = []
+    for name in missing:
+        names = ", ".join(fields.get(name, []))
+        if bare and name in BARE_NAMES:
+            names += f", or {' or '.join(BARE_NAMES[name])} holding numbers"
+        known.append(f"{_FIELD_WORDS.get(name, name)}: {names}")
+    what = " / ".join(_FIELD_WORDS.get(name, name) for name in missing)
+    return f"no {what} column among: {have} (recognised names, any case: {'; '.join(known)})"
 
 
 @dataclass(frozen=True)

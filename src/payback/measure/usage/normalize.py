@@ -12,8 +12,18 @@ from payback.errors import PaybackError
 from payback.measure.usage import timetext
 from payback.measure.usage.dialects import duckdb_number
 from payback.measure.usage.files import FILE_COLUMN
-from payback.measure.usage.formats import COMMA, FIELDS, NOT_FINITE, OTEL_ATTRIBUTES, SPECS
+from payback.measure.usage.formats import (
+    BARE_NAMES,
+    COMMA,
+    FIELDS,
+    NOT_FINITE,
+    OTEL_ATTRIBUTES,
+    SPECS,
+    bare_column,
+    no_column_text,
+)
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
+from payback.measure.usage.sqltypes import kind_of
 
 __all__ = ["GOOD", "filters_sql", "normalized", "pipeline", "unwrap"]
 
@@ -280,6 +290,10 @@ def _timestamp(kind: str) -> str:
     )
 
 
+def _number_or_text(sql_type: str | None) -> bool:
+    return sql_type is not None and kind_of(sql_type) in ("number", "text")
+
+
 def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     """SELECT of the normalized columns (NULL where unreadable), ``keep`` (an LLM call that
     succeeded), ``good`` (usable, see :data:`GOOD`) and ``bad`` (the text of a row that is
@@ -288,6 +302,11 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     if source.json:
         source = Source(source.sql, True, source.files, source.fmt, paths={})
     exprs = {name: _field(source, spec.fields.get(name, []), explicit.get(name)) for name in FIELDS}
+    bare = source.fmt == "generic" and not source.json
+    for name in BARE_NAMES:  # a CSV's columns are text: a column of text gives no number
+        real = bare_column(name, source.columns, lambda c: _number_or_text(source.types.get(c)))
+        if bare and exprs[name] is None and real is not None:
+            exprs[name] = _accessor(source, real)
     missing = [n for n in ("ts", "input", "output") if exprs[n] is None]
     if missing:
         have = (
@@ -296,7 +315,7 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
             else "the JSON records' keys"
         )
         raise PaybackError(
-            f"{source.label}: no {' / '.join(missing)} column found in {have[:300]}; name the "
+            f"{source.label}: {no_column_text(missing, have[:300], spec.fields, bare)}; name the "
             "columns (ts=...,input=...,output=...[,cached=...,model=...]) or pick the format"
         )
     keep = _keep(source, spec.keep)

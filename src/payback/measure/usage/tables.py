@@ -80,6 +80,7 @@ import re
 from dataclasses import dataclass, field
 
 from payback.errors import PaybackError
+from payback.measure.usage import formats
 from payback.measure.usage.buckets import BUCKET_DIGITS, bucket_width
 from payback.measure.usage.buckets import bucket_sql as _bucket
 from payback.measure.usage.clock import clock as clock_of
@@ -363,14 +364,19 @@ def resolve_fields(
                 found.append(present)
         if found:
             fields[name] = found
-    missing = [n for n in ("ts", "input", "output") if n not in fields]
+    for name in formats.BARE_NAMES if candidates is GENERIC else ():  # a column of numbers only
+        real = formats.bare_column(name, lower, lambda c: kind_of(table.columns[c]) == "number")
+        fields.setdefault(name, [[(real, [])]] if real else [])
+    missing = [n for n in ("ts", "input", "output") if not fields.get(n)]
     if missing:
+        text = formats.no_column_text(
+            missing, _names(table.columns), candidates, candidates is GENERIC
+        )
         raise PaybackError(
-            f"{table.shown}: no {' / '.join(missing)} column found in "
-            f"{_names(table.columns)}; name the columns with columns "
+            f"{table.shown}: {text}; name the columns with columns "
             "ts=...,input=...,output=...[,cached=...,model=...]"
         )
-    return fields
+    return {name: found for name, found in fields.items() if found}
 
 
 _FITS = {"ts": ("timestamp",), "input": ("number",), "output": ("number",), "cached": ("number",)}
