@@ -13,7 +13,7 @@ import pytest
 import tomlkit
 from typer.testing import CliRunner
 
-from helpers import ENV, EXAMPLES, QUARTER, check_golden
+from helpers import ENV, EXAMPLES, QUARTER, check_golden, run
 from payback.cli import app
 
 WIDTHS = (80, 120)
@@ -646,3 +646,37 @@ def test_quick_says_the_requests_it_was_given(requests: str, said: str) -> None:
     code, out, err = run_at(100, *args, "--requests-per-month", requests)
     assert code == 0, err
     assert out.splitlines()[-1].startswith(said)
+
+
+def test_the_assumed_ranges_note_names_only_the_rates_left_at_0(tmp_path: Path) -> None:
+    """The sensitivity note named growth, price trend and escalation whatever the file
+    held: the starter's escalation of 0.10 (moved ±25%, 0.075 to 0.125) read "escalation
+    0..10%". Now only the rates at 0, each with its range."""
+    from payback.report.text import ZERO_RANGE_WORDS
+    from payback.studies.uncertainty import ZERO_RANGES
+
+    assert set(ZERO_RANGE_WORDS) == set(ZERO_RANGES)
+    text = (EXAMPLES / "quarter-200k.toml").read_text()
+    assert "escalation_share = 0.10 " in text
+    _, out, _ = run("sensitivity", EXAMPLES / "quarter-200k.toml", "--json")
+    moved = {d["parameter"]: d for d in json.loads(out)["alternatives"][0]["drivers"]}
+    assert (
+        moved["alternatives.0.escalation_share"]["low"],
+        moved["alternatives.0.escalation_share"]["high"],
+    ) == pytest.approx((0.075, 0.125))
+    _, said, _ = run("sensitivity", EXAMPLES / "quarter-200k.toml")
+    note = " ".join(said.split())
+    assert note.endswith(
+        "each moved ±25%; rates left at 0 over assumed ranges (growth ±2%/month, price trend "
+        "-30%..0/year)."
+    )
+    path = tmp_path / "s.toml"
+    path.write_text(
+        text.replace("escalation_share = 0.10 ", "escalation_share = 0.0 ").replace(
+            "growth_monthly = 0.0 ", "growth_monthly = 0.01 "
+        )
+    )
+    _, said, _ = run("sensitivity", path)
+    assert " ".join(said.split()).endswith(
+        "rates left at 0 over assumed ranges (escalation 0..10%, price trend -30%..0/year)."
+    )

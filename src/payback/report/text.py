@@ -275,10 +275,20 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
     return Group(*parts)
 
 
-def _assumption_note(assumed: list[str | None], replaced: bool = False) -> Text | None:
+ZERO_RANGE_WORDS = {
+    "growth_monthly": "growth ±2%/month",
+    "price_change_annual": "price trend -30%..0/year",
+    "escalation_share": "escalation 0..10%",
+}
+"""How the note says each of :data:`~payback.studies.uncertainty.ZERO_RANGES` (a test keeps
+the two in step)."""
+
+
+def _assumption_note(assumed: list[tuple[str, str | None]], replaced: bool = False) -> Text | None:
     """Says how ranges were chosen when the scenario has no distributions, or (``replaced``)
-    when --swing moved every input in place of the scenario's distributions."""
-    ways = sorted({a for a in assumed if a})
+    when --swing moved every input in place of the scenario's distributions: (parameter,
+    how) pairs, and only the rates really left at 0 named with their assumed ranges."""
+    ways = sorted({a for _, a in assumed if a})
     if not ways:
         return None
     swings = [w for w in ways if w.startswith("±")]
@@ -288,8 +298,16 @@ def _assumption_note(assumed: list[str | None], replaced: bool = False) -> Text 
         text = "No distribution for these inputs: " + (
             f"each moved {swings[0]}" if swings else "ranges assumed"
         )
-    if len(ways) > len(swings):
-        text += "; rates left at 0 over assumed ranges (growth ±2%/month, price trend -30%..0/year, escalation 0..10%)"
+    at_zero = sorted(
+        {
+            ZERO_RANGE_WORDS.get(path.rsplit(".", 1)[-1], path)
+            for path, how in assumed
+            if how and not how.startswith("±")
+        }
+    )
+    if at_zero:
+        plural = "rates" if len(at_zero) > 1 else "a rate"
+        text += f"; {plural} left at 0 over assumed ranges ({', '.join(at_zero)})"
     return Text(text + ".", style="dim")
 
 
@@ -340,7 +358,7 @@ def tornado_table(
 
     if capped := cap_note(shown):  # ends whose fleet passes the GPU cap
         parts.append(Text(capped, style="yellow"))
-    note = _assumption_note([d.assumed for d in shown], replaced)
+    note = _assumption_note([(d.parameter, d.assumed) for d in shown], replaced)
     if note is not None:
         parts.append(note)
     return Group(*parts)
@@ -398,7 +416,7 @@ def sobol_table(
                 style="yellow",
             )
         )
-    note = _assumption_note([s.assumed for s in indices], replaced)
+    note = _assumption_note([(s.parameter, s.assumed) for s in indices], replaced)
     if note is not None:
         parts.append(note)
     return Group(*parts)
