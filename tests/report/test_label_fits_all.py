@@ -65,6 +65,11 @@ def _outside(page_file: Path) -> dict[int, list[dict[str, Any]]]:
             ".every(d => d.querySelector('.main-svg'))"
         )
         out[width] = page.evaluate(OUTSIDE)
+        # the page itself never scrolls sideways: a wide table scrolls in its own box (the
+        # comparison table took growth's page to 970 px at 420)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width:
+            out[width].append({"page": wide})
     return out
 
 

@@ -43,6 +43,7 @@ h3.chart-title { font-size: 1.02em; margin: 1.6em 0 0; }
 p.lede { color: #444; margin-top: 0; }
 p.verdict { font-size: 1.1em; background: #f3f6fa; border-left: 4px solid #1f4e79; padding: 10px 14px; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
+.wide { overflow-x: auto; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 4px 10px; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.small { color: #666; font-size: 0.85em; max-width: 22em; overflow-wrap: anywhere; }
@@ -463,7 +464,8 @@ def _table(table: Table, code: int | None = None, small: str | None = None) -> s
         for row in table.rows
     )
     caption = f'<p class="small">{_escape(table.caption)}</p>' if table.caption else ""
-    return f"{caption}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'{caption}<div class="wide">{table}</div>'  # a wide table scrolls in its box
 
 
 LEGEND_LINE = 38
