@@ -4,6 +4,8 @@ alone did not, and the verdict names the months that cost more, not "each month"
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,6 +37,9 @@ data_usd = 1000
 retrain_every_months = 6
 retrain_usd = 5000
 """
+PORTFOLIO_BEHIND = Path(__file__).resolve().parents[1] / "data" / "portfolio_behind_again.toml"
+"""Two workloads on a per-request alternative retrained every 3 months ($5,000) against a
+hosted API whose price falls 90% a year: broken even inside month 1, behind at month 3."""
 BY_HAND = [-1000, -500, 0, 500, 1000, 1500, -3000, -2500, -2000, -1500, -1000, -500, -5000]
 
 
@@ -90,3 +95,37 @@ def test_never_more_than_the_break_even_alone_and_the_same_when_savings_only_gro
             assert v <= alone[k]
     if np.all(saved >= 0):  # nothing to fall behind on
         assert ahead == alone
+
+
+def test_behind_again_at_month_3_is_not_within_a_quarter_anywhere(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # a $5,000 retraining every 3 months: S(0..6) = -1,000, -500, 0, -4,500, -4,000,
+    # -3,500, -8,000: broken even in month 2.00, behind at 3 (and at the horizon: 12 unknown)
+    path = tmp_path / "r.toml"
+    path.write_text(
+        RECROSS.replace("PRICE", "10")
+        .replace("horizon_months = 12", "horizon_months = 6")
+        .replace("retrain_every_months = 6", "retrain_every_months = 3")
+    )
+    analysis = payback.analyze(payback.load_scenario(path))
+    alt = analysis.alternatives[0]
+    assert alt.cumulative_savings_usd == [-1000, -500, 0, -4500, -4000, -3500, -8000]
+    assert alt.pays_back_within == {"3": False, "6": False, "12": None, "horizon": False}
+    # the verdict said "within a quarter" from the break-even alone
+    assert "pays back in month 2.0 (after ~200,000 requests), not within a quarter" in (
+        analysis.verdict()
+    )
+    sampled = payback.analyze(payback.load_scenario(path), samples=200, seed=1).uncertainty
+    assert sampled is not None
+    assert sampled.alternatives[0].p_break_even_within["12"] is None
+
+
+def test_a_portfolio_behind_again_at_month_3_is_not_within_a_quarter() -> None:
+    from payback.studies.portfolio import analyze_portfolio
+
+    found = analyze_portfolio(payback.load_scenario(PORTFOLIO_BEHIND))
+    best = found.alternatives[0]
+    assert best.break_even_month is not None
+    assert best.break_even_month <= 3
+    assert best.pays_back_within["3"] is False
+    assert all(not step.pays_back_within_quarter for step in best.order)
+    assert "not within a quarter" in found.verdict()

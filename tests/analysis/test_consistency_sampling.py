@@ -103,7 +103,7 @@ def test_the_sampled_words_say_the_central_month(collapsed: Path) -> None:
 
     sampled = payback.analyze(payback.load_scenario(collapsed), samples=SAMPLES)
     line = headline(sampled)
-    median = re.search(r"pays back in (month [\d.]+) at the median of 500 samples", line)
+    median = re.search(r"breaks even in (month [\d.]+) at the median of 500 samples", line)
     with_central = re.search(r"With every input at its central value it pays back in (month [\d.]+)", line)  # fmt: skip
     assert median is not None, line
     assert with_central is not None, line

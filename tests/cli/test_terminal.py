@@ -529,7 +529,7 @@ def test_several_scenarios_with_samples_add_the_sampled_answer() -> None:
     u = single["alternatives"][0]["uncertainty"]
     median = u["break_even_month_percentiles"]["p50"]
     words = " ".join(out.split())
-    assert f"Sampled: it pays back in month {median:.1f} at the median of 500 samples" in words
+    assert f"Sampled: it breaks even in month {median:.1f} at the median of 500 samples" in words
 
 
 def test_explain_speaks_of_an_owned_fleet_as_its_servers() -> None:

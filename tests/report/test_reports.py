@@ -856,7 +856,7 @@ def test_with_samples_the_headline_gives_the_median_and_the_share_that_never_pay
     assert short > 0.3
     line = headline(analysis)
     assert line == (
-        f"'fine-tuned 7B on one rented L4' pays back in month {median:.1f} at the median of "
+        f"'fine-tuned 7B on one rented L4' breaks even in month {median:.1f} at the median of "
         f"20,000 samples; {short:.0%} of samples do not pay back within 24 months. With every "
         "input at its central value it pays back in month 14.3 (after ~3.27M requests), not "
         "within a quarter; NPV $6,844 over 24 months at 10%."

@@ -286,7 +286,12 @@ def outcome_text(
         return (
             f"saves from month 0: nothing to pay up front and cheaper from the first month; {npv}"
         )
-    quarter = "within a quarter" if month <= QUARTER_MONTHS else "not within a quarter"
+    within = (alt.pays_back_within or {}).get(str(QUARTER_MONTHS))
+    quarter = (
+        "within a quarter"
+        if (month <= QUARTER_MONTHS if within is None else within)
+        else "not within a quarter"
+    )
     shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
     text = f"pays back in month {month_figure(month)} (after ~{shown} requests), {quarter}"
     behind = falls_behind_text(alt, horizon)

@@ -155,9 +155,9 @@ def share_paid_back_within(
     (one row a sample), so a project that breaks even in month 2 and is behind after a
     retraining in month 6 has not paid back within 6; without it the break-even alone
     counts. Behind is below zero by more than float noise (:data:`MONTH_RTOL` of the row's
-    largest figure), as the break-even month is snapped to a whole month. A window past the
+    largest figure; a break-even snapped to month k is ahead at k). A window past the
     horizon is unknown (``None``) unless every sample is paid back and ahead at the horizon,
-    since what happens after it is not computed.
+    since what happens after it is not computed (then it is taken to stay ahead).
 
     >>> share_paid_back_within([2.0, 5.0, float("nan")], 6)
     {'3': 0.3333333333333333, '6': 0.6666666666666666, '12': None, 'horizon': 0.6666666666666666}
@@ -177,6 +177,7 @@ def share_paid_back_within(
     out: dict[str, float | None] = {}
     for j, k in enumerate(PAYBACK_WINDOWS):
         known = k <= horizon or bool((paid & ahead[:, -1]).all())
+        ahead[:, j] |= later == k  # snapped to month k: its noise is not a deficit
         out[str(k)] = float(np.mean((later <= k) & ahead[:, j])) if known else None
     out["horizon"] = float(np.mean(paid & ahead[:, -1]))
     return out

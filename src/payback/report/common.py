@@ -319,7 +319,7 @@ def sampled_text(analysis: Analysis, index: int) -> str | None:
     short = 1.0 - (u.p_break_even_within["horizon"] or 0.0)
     median = u.break_even_month_percentiles.get("p50")
     middle = (
-        f"pays back {in_month_text(median)} at the median of {u.samples:,} samples"
+        f"breaks even {in_month_text(median)} at the median of {u.samples:,} samples"
         if median is not None
         else f"does not pay back within {months_text(horizon)} in half or more of "
         f"{u.samples:,} samples"

@@ -363,6 +363,11 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
             f"It still pays back within a quarter as long as traffic is {words} {bound:,} "
             f"requests/month {today}."
         )
+    if (traffic["today"] >= bound) == at_least:  # broken even by then, behind again at 3
+        return (
+            f"It breaks even within a quarter with traffic {words} {bound:,} requests/month "
+            f"{today}, but is behind again at month 3."
+        )
     return f"It pays back within a quarter if traffic is {words} {bound:,} requests/month {today}."
 
 
@@ -561,8 +566,7 @@ def _levers(analysis: Analysis, index: int) -> dict[str, Any] | None:
     within a quarter: the fleet scaled to zero, and the GPU rent that would pay back within
     one; ``None`` for other alternatives (it names no lever)."""
     alt = analysis.alternatives[index]
-    month = alt.break_even_month
-    if alt.utilisation is None or (month is not None and month <= QUARTER_MONTHS):
+    if alt.utilisation is None or quarter_text(alt.pays_back_within) == "yes":
         return None
     path = f"alternatives.{index}.usd_per_gpu_hour"
     rent = analysis.quarter_lever(index, path) if path in analysis.input_paths else None

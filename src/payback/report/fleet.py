@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text, usd
 from payback.analysis.utilisation import FleetUtilisation
 from payback.figures import share_text as share_text
-from payback.report.common import in_month_text, metric, month_text
+from payback.report.common import in_month_text, metric, month_text, quarter_text
 
 if TYPE_CHECKING:
     from payback.studies.solve import Solution
@@ -105,6 +105,8 @@ def _traffic_lever(analysis: Analysis, index: int) -> str | None:
     if solution is None or solution.value is None or not solution.met_above:
         return None
     today = analysis.scenario.traffic.requests_per_month
+    if today >= solution.value:  # broken even by month 3 already, and behind again there
+        return None
     return (
         f"{_count(math.ceil(solution.value))} requests/month (today {_count(today)}) would "
         "pay back within a quarter"
@@ -175,7 +177,7 @@ def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
         return []
     paragraphs = [_usage_sentence(analysis, index, u)]
     month = alt.break_even_month
-    if month is not None and month <= QUARTER_MONTHS:
+    if quarter_text(alt.pays_back_within) == "yes":
         return paragraphs
     levers = [
         lever

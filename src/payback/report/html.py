@@ -464,8 +464,8 @@ def _table(table: Table, code: int | None = None, small: str | None = None) -> s
         for row in table.rows
     )
     caption = f'<p class="small">{_escape(table.caption)}</p>' if table.caption else ""
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    return f'{caption}<div class="wide">{table}</div>'  # a wide table scrolls in its box
+    rows = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'{caption}<div class="wide">{rows}</div>'  # a wide table scrolls in its box
 
 
 LEGEND_LINE = 38

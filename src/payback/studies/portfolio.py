@@ -78,11 +78,25 @@ def subset_npv(pieces: AlternativePieces, masks: FloatArray) -> FloatArray:
 
 def _subset_break_even(
     pieces: AlternativePieces, masks: FloatArray
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Each subset's break-even month, NPV, and whether it pays back within a quarter
+    (broken even by month 3 and not behind again there, :func:`share_paid_back_within`)."""
     base, alt, one_time, _ = subset_flows(pieces, masks)
     cum = model.cumulative_savings(base, alt, one_time)
     npv = model.net_present_value(base, alt, one_time, pieces.discount_rate_annual)
-    return model.break_even_month(cum), npv
+    month = model.break_even_month(cum)
+    horizon = cum.shape[-1] - 1
+    at = cum[..., model.window_months(horizon)]
+    quarter = np.array(
+        [
+            model.share_paid_back_within(month[k : k + 1], horizon, at[k : k + 1])[
+                str(QUARTER_MONTHS)
+            ]
+            == 1.0
+            for k in range(cum.shape[0])
+        ]
+    )
+    return month, npv, quarter
 
 
 def greedy_order(pieces: AlternativePieces) -> tuple[list[int], list[float]]:
@@ -281,7 +295,7 @@ class PortfolioAnalysis(ScenarioFacts):
         else:
             quarter = (
                 "within a quarter"
-                if best.break_even_month <= QUARTER_MONTHS
+                if best.pays_back_within.get(str(QUARTER_MONTHS))
                 else "not within a quarter"
             )
             line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} pays back {in_month_text(best.break_even_month)}, {quarter}; {npv}"
@@ -405,14 +419,14 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
     masks = np.zeros((len(order), len(order)))
     for k in range(len(order)):
         masks[k:, order[k]] = 1.0
-    months, npvs = _subset_break_even(pieces, masks)
+    months, npvs, quarters = _subset_break_even(pieces, masks)
     steps = [
         MigrationStep(
             workload=names[pieces.served[pos]],
             marginal_npv_usd=float(marginals[k]),
             npv_usd=float(npvs[k]),
             break_even_month=_maybe(months[k]),
-            pays_back_within_quarter=bool(np.isfinite(months[k]) and months[k] <= QUARTER_MONTHS),
+            pays_back_within_quarter=bool(quarters[k]),
         )
         for k, pos in enumerate(order)
     ]
