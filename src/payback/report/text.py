@@ -12,7 +12,7 @@ from rich.text import Text
 from payback.analysis.result import AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import month_figure, saves_nothing, usd_column
-from payback.figures import far_text, rate_text
+from payback.figures import far_text, fixed_text, rate_text
 from payback.figures import share_text as share_text
 from payback.report.common import (
     COMPONENT_LABELS,
@@ -385,9 +385,9 @@ def sobol_table(
     for s in indices:
         grid.add_row(
             s.parameter,
-            f"  {s.first_order:.2f} ±{s.first_order_conf:.2f}",
+            f"  {fixed_text(s.first_order)} ±{fixed_text(s.first_order_conf)}",
             marks[s.first_above_total()],
-            f"  {s.total_order:.2f} ±{s.total_order_conf:.2f}",
+            f"  {fixed_text(s.total_order)} ±{fixed_text(s.total_order_conf)}",
             "  " + "█" * round(10 * min(max(s.total_order, 0.0), 1.0)),
         )
     parts.append(fit(grid))
