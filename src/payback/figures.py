@@ -13,6 +13,7 @@ __all__ = [
     "TIES_BELOW",
     "WRITTEN_OUT",
     "far_text",
+    "fixed_text",
     "half_up",
     "limit_text",
     "power_text",
@@ -58,6 +59,17 @@ def rate_text(rate: float, signed: bool = False) -> str:
     text = f"{half_up(abs(rate) * 100):,.4f}".rstrip("0").rstrip(".")
     sign = "" if text == "0" else "-" if rate < 0 else "+" if signed else ""
     return sign + text + "%"
+
+
+def fixed_text(value: float, places: int = 2) -> str:
+    """A signed figure to ``places`` decimals, as a table column shows it (a Sobol index,
+    which noise makes a hair below zero), with no minus sign on what rounds to zero.
+
+    >>> fixed_text(-0.004), fixed_text(-0.0), fixed_text(-0.006), fixed_text(0.51), fixed_text(-1e-9, 0)
+    ('0.00', '0.00', '-0.01', '0.51', '0')
+    """
+    text = f"{value:.{places}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def share_text(share: float | None) -> str:

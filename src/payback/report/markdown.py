@@ -51,6 +51,7 @@ __all__ = [
 def _pyplot() -> ModuleType:
     """matplotlib's pyplot, drawing to files only (no display). matplotlib takes about half
     a second to import: it is loaded the first time a chart is drawn, not with the module."""
+    _writable_config_dir()
     import matplotlib
 
     matplotlib.use("Agg")
@@ -58,6 +59,40 @@ def _pyplot() -> ModuleType:
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def _writable_config_dir() -> None:
+    """Give matplotlib a temporary folder (``MPLCONFIGDIR``, removed on exit) where its own,
+    ``~/.config/matplotlib`` and ``~/.cache/matplotlib``, cannot be made or written (HOME
+    read-only, or not a folder): it made one itself, but said so on stderr in two raw lines
+    of its logging ("mkdir -p failed ...", "Matplotlib created a temporary cache
+    directory ..."), amid payback's own. A folder the user set is left as it is."""
+    import os
+
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):  # no HOME and no user entry
+        home = None
+    for variable, default in (("XDG_CONFIG_HOME", ".config"), ("XDG_CACHE_HOME", ".cache")):
+        base = os.environ.get(variable) or (str(home / default) if home else "")
+        folder = Path(base, "matplotlib") if base else None
+        try:
+            if folder is not None:
+                folder.mkdir(parents=True, exist_ok=True)
+                if folder.is_dir() and os.access(folder, os.W_OK):
+                    continue
+        except OSError:
+            pass
+        import atexit
+        import shutil
+        import tempfile
+
+        temporary = tempfile.mkdtemp(prefix="payback-matplotlib-")
+        atexit.register(shutil.rmtree, temporary, ignore_errors=True)
+        os.environ["MPLCONFIGDIR"] = temporary
+        return
 
 
 def _money() -> FuncFormatter:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import month_figure, saves_nothing, usd_column
-from payback.figures import far_text, rate_text
+from payback.figures import far_text, fixed_text, rate_text
 from payback.figures import share_text as share_text
 from payback.report.common import (
     COMPONENT_LABELS,
@@ -144,6 +146,52 @@ def sparkline(values: list[float]) -> Text:
     return text
 
 
+MIN_BARS = 12
+"""The fewest bars a sparkline is drawn with when the line is narrower than its months."""
+
+
+def resampled(values: list[float], width: int) -> list[float]:
+    """A cumulative curve in at most ``width`` points: the first value (month 0), then the
+    value at the end of each run of k months (k as few as fit), the last being the
+    horizon's; ``values`` as they are where they fit.
+
+    >>> resampled([0.0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 4), resampled([0.0, 1, 2, 3, 4, 5, 6], 3)
+    ([0.0, 3, 6, 9], [0.0, 3, 6])
+    >>> len(resampled([0.0] * 601, 60)), len(resampled([0.0] * 601, 600)), resampled([5.0, 1, 2], 2)
+    (56, 301, [5.0, 2])
+    """
+    if len(values) <= width or len(values) < 2:
+        return list(values)
+    step = -(-(len(values) - 1) // max(width - 1, 1))  # months per bar, rounded up
+    months = len(values) - 1
+    return [values[0]] + [values[min(m + step, months)] for m in range(0, months, step)]
+
+
+class Sparkline:
+    """:func:`sparkline` of ``values`` resampled to the width it is given (:func:`resampled`),
+    ``after`` (dim) beside it, or below it where no more than :data:`MIN_BARS` bars fit
+    beside it: a 600-month horizon drawn whole in a line of 80 columns, where it was cut."""
+
+    def __init__(self, values: list[float], after: str = "") -> None:
+        self.values, self.after = values, after
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        fewest = min(len(self.values), MIN_BARS)
+        word = max((cell_len(w) for w in self.after.split()), default=0)
+        most = len(self.values) + cell_len(self.after)
+        return Measurement(max(fewest, word), max(most, fewest, word)).clamp(
+            max_width=options.max_width
+        )
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        beside = width - cell_len(self.after)
+        bars = beside if beside >= min(len(self.values), MIN_BARS) else width
+        line = sparkline(resampled(self.values, max(bars, 1)))
+        line.append(self.after, style="dim")
+        yield line
+
+
 def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     horizon = analysis.horizon_months
     grid = Table.grid(padding=(0, 2))
@@ -173,9 +221,8 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
             f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests",
         )
     cum = alt.cumulative_savings_usd or []
-    line = sparkline(cum)
-    line.append(f"  {compact(cum[0], True)} → {compact(cum[-1], True)}", style="dim")
-    grid.add_row("Cumulative savings", line)
+    ends = f"  {compact(cum[0], True)} → {compact(cum[-1], True)}"
+    grid.add_row("Cumulative savings", Sparkline(cum, ends))
     rate = analysis.scenario.scenario.discount_rate_annual
     grid.add_row(
         f"NPV, {months_text(horizon)}" + (f" at {rate_text(rate)}" if rate else ""),
@@ -385,9 +432,9 @@ def sobol_table(
     for s in indices:
         grid.add_row(
             s.parameter,
-            f"  {s.first_order:.2f} ±{s.first_order_conf:.2f}",
+            f"  {fixed_text(s.first_order)} ±{fixed_text(s.first_order_conf)}",
             marks[s.first_above_total()],
-            f"  {s.total_order:.2f} ±{s.total_order_conf:.2f}",
+            f"  {fixed_text(s.total_order)} ±{fixed_text(s.total_order_conf)}",
             "  " + "█" * round(10 * min(max(s.total_order, 0.0), 1.0)),
         )
     parts.append(fit(grid))
