@@ -70,6 +70,19 @@ def _whole(figure: str, text: str) -> bool:
     return re.search(rf"(?<![\w$,.\-]){re.escape(figure)}(?!,?\d|\.\d)", text) is not None
 
 
+def _printed_whole(columns: int, figures: list[str], *args: str | Path) -> str:
+    """``payback ARGS`` at ``columns``: its output, after checking that it succeeded, that
+    every one of ``figures`` stands in it whole, that nothing is cut with "…" and that no
+    line is wider than the terminal."""
+    code, out, err = run_at(columns, *args)
+    assert code == 0, err
+    cut = [f for f in figures if not _whole(f, out)]
+    assert not cut, cut
+    assert "…" not in out
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= columns
+    return out
+
+
 def _analysis_figures(answer: dict[str, Any]) -> list[str]:
     """Every money figure of ``analyze``'s tables, from its JSON, as the text writes it."""
     base = answer["baseline"]
@@ -128,12 +141,7 @@ def test_every_money_figure_of_analyze_stays_whole(tmp_path: Path, columns: int)
         f"{answer['requests_per_month'][0]:,.0f}",
         f"{answer['alternatives'][1]['gpus'][0]:,.0f}",
     ]
-    code, out, err = run_at(columns, "analyze", path)
-    assert code == 0, err
-    cut = [f for f in figures if not _whole(f, out)]
-    assert not cut, cut
-    assert "…" not in out
-    assert max(len(line.rstrip()) for line in out.splitlines()) <= columns
+    out = _printed_whole(columns, figures, "analyze", path)
     assert counts[0] == "9,876,543,210,987"
     for count in counts:
         assert _whole(count, out), count  # the requests and GPUs whole too
@@ -161,12 +169,7 @@ def test_the_comparison_across_scenarios_keeps_its_figures_and_names(
     answers = _json("analyze", *files)
     figures = [f for answer in answers for f in _compared_figures(answer)]
     assert "$12,860" in figures  # the quarter's one-time cost, as its golden shows it
-    code, out, err = run_at(columns, "analyze", *files)
-    assert code == 0, err
-    cut = [f for f in figures if not _whole(f, out)]
-    assert not cut, cut
-    assert "…" not in out
-    assert max(len(line.rstrip()) for line in out.splitlines()) <= columns
+    out = _printed_whole(columns, figures, "analyze", *files)
     for name in ("dearer per-request", "fine-tuned 7B on rented L4s"):
         assert name in " ".join(out.split()), name
 
@@ -209,12 +212,7 @@ def test_a_huge_portfolio_keeps_its_figures_and_workloads(tmp_path: Path, column
     base = answer["alternatives"][0]["baseline_usd"][0]
     assert base == pytest.approx(1.49614e15 + 1.83315e14, rel=1e-5)
     assert len(usd(answer["alternatives"][0]["npv_usd"])) == len("$34,725,119,242,789,072")
-    code, out, err = run_at(columns, "analyze", path)
-    assert code == 0, err
-    cut = [f for f in figures if not _whole(f, out)]
-    assert not cut, cut
-    assert "…" not in out
-    assert max(len(line.rstrip()) for line in out.splitlines()) <= columns
+    out = _printed_whole(columns, figures, "analyze", path)
     assert _whole("9,876,543,210,987", out)
     for workload in ("support", "triage", "summaries", "tagging"):
         assert re.search(rf"\b{workload}\b", out), workload
@@ -224,10 +222,7 @@ def test_sobols_intervals_stay_whole_at_60_columns(tmp_path: Path) -> None:
     """At 60 columns "alternatives.0.usd_per_1k_requests" beside its shares read
     "alternatives.0.usd_per_1k_reques…  0.36 ±0.…"."""
     path = _huge(tmp_path)
-    code, out, err = run_at(60, "sensitivity", path, "--method", "sobol", "--samples", "64")
-    assert code == 0, err
-    assert "…" not in out
-    assert max(len(line.rstrip()) for line in out.splitlines()) <= 60
+    out = _printed_whole(60, [], "sensitivity", path, "--method", "sobol", "--samples", "64")
     assert "alternatives.0.usd_per_1k_requests\n" in out  # the input on a line of its own
     shares = re.findall(r"(first|total) (\d\.\d\d) ±(\d\.\d\d)", out)
     assert len(shares) >= 4, out  # each input's shares below it, whole

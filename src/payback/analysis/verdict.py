@@ -316,7 +316,7 @@ def falls_behind_text(alt: AlternativeResult, horizon: int) -> str:
     monthly = [b - a for a, b in itertools.pairwise(cum)]
     worse = [i + 1 for i, m in enumerate(monthly) if i >= math.ceil(month) and m < 0] or [horizon]
     behind = f"by month {horizon} it is {usd(-cum[-1])} behind"
-    if worse and worse == list(range(worse[0], horizon + 1)):
+    if worse == list(range(worse[0], horizon + 1)):
         return f"but from month {worse[0]} it costs more than the baseline each month and {behind}"
     return f"but it costs more than the baseline in {_months_list(worse)} and {behind}"
 

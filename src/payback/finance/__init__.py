@@ -46,6 +46,9 @@ if TYPE_CHECKING:  # the names for type checkers; at run time __getattr__ loads 
         net_present_value as net_present_value,
     )
     from payback.finance.cashflow import (
+        paid_back_within as paid_back_within,
+    )
+    from payback.finance.cashflow import (
         share_paid_back_within as share_paid_back_within,
     )
     from payback.finance.cashflow import (
@@ -151,6 +154,7 @@ _WHERE = {
     "server_running_cost": "payback.finance.costs",
     "servers_bought": "payback.finance.costs",
     "servers_needed": "payback.finance.costs",
+    "paid_back_within": "payback.finance.cashflow",
     "share_paid_back_within": "payback.finance.cashflow",
     "window_months": "payback.finance.cashflow",
 }

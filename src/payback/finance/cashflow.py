@@ -6,7 +6,7 @@ Arrays follow :mod:`payback.finance`: monthly arrays have the month on the last 
 
 import numpy as np
 
-from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
+from payback.finance._types import ArrayLike, BoolArray, FloatArray, as_float, per_sample
 from payback.finance.quick import MONTH_RTOL, snap_month
 from payback.finance.traffic import months
 
@@ -145,28 +145,22 @@ def window_months(horizon: int) -> list[int]:
     return [0, *(min(k, horizon) for k in PAYBACK_WINDOWS), horizon]
 
 
-def share_paid_back_within(
+def paid_back_within(
     months: ArrayLike, horizon: int, savings_at: ArrayLike | None = None
-) -> dict[str, float | None]:
-    """Share of samples paid back within 3, 6 and 12 months and within the horizon.
+) -> BoolArray:
+    """Per sample (a row), whether it is paid back within each of :data:`PAYBACK_WINDOWS`
+    and within the horizon (the last column): broken even by then and not behind again at
+    that month. ``savings_at`` holds its cumulative savings at :func:`window_months`;
+    without it the break-even alone counts. Behind is below zero by more than float noise
+    (:data:`MONTH_RTOL` of the row's largest figure; a break-even snapped to month k is
+    ahead at k). A window past the horizon reads the horizon: a sample ahead there is
+    taken to stay ahead.
 
-    A sample is paid back within k months when it has broken even by then and is not behind
-    again at month k: ``savings_at`` holds its cumulative savings at :func:`window_months`
-    (one row a sample), so a project that breaks even in month 2 and is behind after a
-    retraining in month 6 has not paid back within 6; without it the break-even alone
-    counts. Behind is below zero by more than float noise (:data:`MONTH_RTOL` of the row's
-    largest figure; a break-even snapped to month k is ahead at k). A window past the
-    horizon is unknown (``None``) unless every sample is paid back and ahead at the horizon,
-    since what happens after it is not computed (then it is taken to stay ahead).
-
-    >>> share_paid_back_within([2.0, 5.0, float("nan")], 6)
-    {'3': 0.3333333333333333, '6': 0.6666666666666666, '12': None, 'horizon': 0.6666666666666666}
-    >>> share_paid_back_within([2.0], 12, [[-1000.0, 500.0, -3000.0, -5000.0, -5000.0]])
-    {'3': 1.0, '6': 0.0, '12': 0.0, 'horizon': 0.0}
+    >>> paid_back_within([2.0], 12, [[-1000.0, 500.0, -3000.0, -5000.0, -5000.0]])
+    array([[ True, False, False, False]])
     """
     t = np.atleast_1d(as_float(months))
-    paid = np.isfinite(t)
-    later = np.where(paid, t, np.inf)
+    later = np.where(np.isfinite(t), t, np.inf)
     checks = len(PAYBACK_WINDOWS) + 2
     if savings_at is None:
         ahead = np.ones((t.shape[0], checks - 1), dtype=bool)
@@ -174,10 +168,30 @@ def share_paid_back_within(
         at = np.broadcast_to(np.asarray(savings_at, dtype=np.float64), (t.shape[0], checks))
         noise = MONTH_RTOL * np.max(np.abs(at), axis=1, keepdims=True)
         ahead = at[:, 1:] >= -noise
-    out: dict[str, float | None] = {}
-    for j, k in enumerate(PAYBACK_WINDOWS):
-        known = k <= horizon or bool((paid & ahead[:, -1]).all())
-        ahead[:, j] |= later == k  # snapped to month k: its noise is not a deficit
-        out[str(k)] = float(np.mean((later <= k) & ahead[:, j])) if known else None
-    out["horizon"] = float(np.mean(paid & ahead[:, -1]))
+    by = np.array([*PAYBACK_WINDOWS, horizon], dtype=np.float64)
+    ahead |= later[:, np.newaxis] == by  # snapped to month k: its noise is not a deficit
+    return (later[:, np.newaxis] <= by) & ahead
+
+
+def share_paid_back_within(
+    months: ArrayLike, horizon: int, savings_at: ArrayLike | None = None
+) -> dict[str, float | None]:
+    """Share of samples paid back within 3, 6 and 12 months and within the horizon
+    (:func:`paid_back_within`): a project that breaks even in month 2 and is behind after a
+    retraining in month 6 has not paid back within 6. A window past the horizon is unknown
+    (``None``) unless every sample is paid back and ahead at the horizon, since what
+    happens after it is not computed (then it is taken to stay ahead).
+
+    >>> share_paid_back_within([2.0, 5.0, float("nan")], 6)
+    {'3': 0.3333333333333333, '6': 0.6666666666666666, '12': None, 'horizon': 0.6666666666666666}
+    >>> share_paid_back_within([2.0], 12, [[-1000.0, 500.0, -3000.0, -5000.0, -5000.0]])
+    {'3': 1.0, '6': 0.0, '12': 0.0, 'horizon': 0.0}
+    """
+    paid = paid_back_within(months, horizon, savings_at)
+    settled = bool(paid[:, -1].all())
+    out: dict[str, float | None] = {
+        str(k): float(np.mean(paid[:, j])) if k <= horizon or settled else None
+        for j, k in enumerate(PAYBACK_WINDOWS)
+    }
+    out["horizon"] = float(np.mean(paid[:, -1]))
     return out

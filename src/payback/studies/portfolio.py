@@ -40,7 +40,7 @@ from payback.analysis.portfolio import (
 from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, months_text, usd
 from payback.analysis.verdict import NOT_CHEAPER, in_month_text, month_text, saves_nothing
 from payback.figures import rate_text
-from payback.finance._types import FloatArray
+from payback.finance._types import BoolArray, FloatArray
 from payback.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def subset_npv(pieces: AlternativePieces, masks: FloatArray) -> FloatArray:
 
 def _subset_break_even(
     pieces: AlternativePieces, masks: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, BoolArray]:
     """Each subset's break-even month, NPV, and whether it pays back within a quarter
     (broken even by month 3 and not behind again there, :func:`share_paid_back_within`)."""
     base, alt, one_time, _ = subset_flows(pieces, masks)
@@ -86,17 +86,8 @@ def _subset_break_even(
     npv = model.net_present_value(base, alt, one_time, pieces.discount_rate_annual)
     month = model.break_even_month(cum)
     horizon = cum.shape[-1] - 1
-    at = cum[..., model.window_months(horizon)]
-    quarter = np.array(
-        [
-            model.share_paid_back_within(month[k : k + 1], horizon, at[k : k + 1])[
-                str(QUARTER_MONTHS)
-            ]
-            == 1.0
-            for k in range(cum.shape[0])
-        ]
-    )
-    return month, npv, quarter
+    paid = model.paid_back_within(month, horizon, cum[..., model.window_months(horizon)])
+    return month, npv, paid[:, model.PAYBACK_WINDOWS.index(QUARTER_MONTHS)]
 
 
 def greedy_order(pieces: AlternativePieces) -> tuple[list[int], list[float]]:
@@ -435,10 +426,10 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
     shares = model.share_paid_back_within(
         math.nan if month is None else month,
         horizon,
-        np.array([[cumulative[m] for m in model.window_months(horizon)]]),
+        np.asarray(cumulative)[model.window_months(horizon)],
     )
     serving = alt.portfolio
-    nothing = saves_nothing(_floats(outcome.cumulative_savings_usd))
+    nothing = saves_nothing(cumulative)
     return PortfolioAlternative(
         name=alt.name,
         kind=alt.kind,
@@ -451,7 +442,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         monthly_cost_usd=_floats(outcome.alternative_usd),
         one_time_usd=float(outcome.one_time_usd),
         shared_one_time_usd=float(pieces.shared_one_time_usd),
-        cumulative_savings_usd=_floats(outcome.cumulative_savings_usd),
+        cumulative_savings_usd=cumulative,
         break_even_month=month,
         break_even_requests=_maybe(outcome.break_even_requests),
         npv_usd=npv,
