@@ -18,6 +18,7 @@ Imported by ``payback --help``: the standard library and Typer only.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import errno
 import os
@@ -92,6 +93,8 @@ class PaybackGroup(TyperGroup):
             raise KeyboardInterrupt
 
         previous = signal.signal(signal.SIGINT, on_ctrl_c)
+        previous_hook = sys.unraisablehook
+        sys.unraisablehook = _dropped_ctrl_c(pressed, previous_hook)
         try:
             result = super().invoke(ctx)
         except KeyboardInterrupt:
@@ -102,8 +105,9 @@ class PaybackGroup(TyperGroup):
             raise
         finally:
             signal.signal(signal.SIGINT, previous)
-        if pressed:  # a Ctrl-C that Python dropped: raised inside a garbage-collector
-            raise _Interrupted()  # callback ("Exception ignored in ..."), the work went on
+            sys.unraisablehook = previous_hook
+        if pressed:  # a Ctrl-C that Python dropped (see _dropped_ctrl_c) and whose second
+            raise _Interrupted()  # press came too late: the work went on to its end
         return result
 
     def main(  # type: ignore[override]
@@ -121,6 +125,25 @@ class PaybackGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _dropped_ctrl_c(pressed: list[int], fallback: Any) -> Any:
+    """The hook for exceptions Python cannot raise (``sys.unraisablehook``) while a command
+    runs. A Ctrl-C that lands inside a garbage-collector callback (matplotlib's transforms
+    have some) is dropped by Python with an "Exception ignored in ..." traceback on stderr:
+    this hook prints nothing for it and presses Ctrl-C again from a thread of its own, so
+    the signal reaches the main thread once it is back in the work and the command stops
+    there, with its one line. Anything else goes to ``fallback``."""
+
+    def hook(unraisable: Any) -> None:
+        if not (pressed and issubclass(unraisable.exc_type, KeyboardInterrupt)):
+            fallback(unraisable)
+            return
+        with contextlib.suppress(KeyboardInterrupt):  # dropped again (should the press land
+            _thread.start_new_thread(signal.raise_signal, (signal.SIGINT,))  # in this hook):
+            # the command stops at its end (PaybackGroup.invoke)
+
+    return hook
 
 
 def _run(

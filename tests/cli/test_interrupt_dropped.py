@@ -1,0 +1,98 @@
+"""A Ctrl-C that Python drops: pressed while a garbage-collector callback runs (matplotlib's
+transforms have weakref callbacks), Python prints "Exception ignored in ..." with a
+traceback and goes on. The command line prints no traceback for it and stops where the
+work is, with its one line and exit code 130 (issue: hostile and odd input; a CI run saw
+this traceback once in tests/cli/test_interrupt.py)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+import pytest
+import typer
+
+from payback.cli._errors import INTERRUPTED, PaybackGroup
+
+SECONDS = 10.0
+"""How long the work runs when nothing stops it."""
+
+
+def run(app: typer.Typer) -> object:
+    """``APP work`` as payback's ``main`` runs its group: the exit code."""
+    return typer.main.get_command(app).main(args=["work"], standalone_mode=False)
+
+
+def app_pressing_ctrl_c_in_a_finalizer(done: list[int]) -> typer.Typer:
+    """A command whose object's finalizer presses Ctrl-C (calls the handler payback put in
+    place, as the signal would), then ``SECONDS`` of work steps, appended to ``done`` (1
+    when the work reached its end)."""
+    app = typer.Typer(cls=PaybackGroup)
+
+    @app.callback()
+    def group() -> None:
+        """Two commands make a group, as payback's."""
+
+    @app.command()
+    def work() -> None:
+        class Finalized:
+            def __del__(self) -> None:
+                handler = signal.getsignal(signal.SIGINT)
+                assert callable(handler)
+                handler(signal.SIGINT, None)
+
+        Finalized()  # gone at once: its finalizer runs here and its KeyboardInterrupt is dropped
+        end = time.monotonic() + SECONDS
+        while time.monotonic() < end:
+            done.append(0)
+        done.append(1)  # the work's end
+
+    @app.command()
+    def other() -> None:
+        """Unused."""
+
+    return app
+
+
+def test_a_dropped_ctrl_c_stops_the_command_with_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Python's own hook, as `payback` has (pytest puts one of its own in place)
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+    done: list[int] = []
+    before = signal.getsignal(signal.SIGINT), sys.unraisablehook
+    code = run(app_pressing_ctrl_c_in_a_finalizer(done))
+    err = capsys.readouterr().err
+    assert code == 130
+    assert err == f"error: {INTERRUPTED}\n"  # no "Exception ignored in ...", no traceback
+    assert done[-1:] == [0]  # stopped where the work was, not at its end
+    assert (signal.getsignal(signal.SIGINT), sys.unraisablehook) == before
+
+
+def test_other_unraisable_exceptions_still_reach_the_previous_hook(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[type[BaseException]] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(u.exc_type))
+    app = typer.Typer(cls=PaybackGroup)
+
+    @app.callback()
+    def group() -> None:
+        """A group."""
+
+    @app.command()
+    def work() -> None:
+        class Failing:
+            def __del__(self) -> None:
+                raise ValueError("in a finalizer")
+
+        Failing()
+
+    @app.command()
+    def other() -> None:
+        """Unused."""
+
+    assert run(app) == 0
+    assert seen == [ValueError]
+    assert capsys.readouterr().err == ""
