@@ -5,6 +5,8 @@ on stderr and an exit code, never a traceback.
   a missing argument) name the option, the value and what is allowed, exit code 2;
 - :class:`payback.PaybackError` (bad input) is one line per problem, exit code 2;
 - Ctrl-C is one line, exit code 130;
+- a reader that stops early (``payback ... | head -1``) ends the command quietly with exit
+  code 141 (128 + SIGPIPE), as Unix tools killed by the closed pipe do;
 - anything else is a bug: one line that asks for a report, exit code 1, and the traceback
   only with ``--debug`` (anywhere on the command line) or ``PAYBACK_DEBUG=1``.
 
@@ -82,6 +84,15 @@ class _Interrupted(Exception):
     silent exit code 130)."""
 
 
+class _PipeClosed(Exception):
+    """stdout's reader went away inside a command, carried past Click (which turns a
+    BrokenPipeError into exit code 1, the code of a bug or an unreached target)."""
+
+
+PIPE_CLOSED = 141
+"""The exit code when stdout's reader stops early: 128 + SIGPIPE, as ``yes | head -1``."""
+
+
 class PaybackGroup(TyperGroup):
     """payback's command group: the command line's one error path (see the module)."""
 
@@ -99,6 +110,8 @@ class PaybackGroup(TyperGroup):
             result = super().invoke(ctx)
         except KeyboardInterrupt:
             raise _Interrupted() from None
+        except BrokenPipeError:
+            raise _PipeClosed() from None
         except Exception:
             if pressed:  # Ctrl-C broke a library mid-way and it failed from its half-done
                 raise _Interrupted() from None  # state (matplotlib: "Invalid bounding box")
@@ -121,7 +134,14 @@ class PaybackGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         replace_unencodable()
         debug = debug_requested(argv)
+        stdout_was = _file_of(sys.stdout)
         code = _run(self, _without_debug(argv), prog_name, complete_var, debug, extra)
+        if code == 1 and _file_of(sys.stdout) != stdout_was:  # Rich met the closed pipe: it
+            code = PIPE_CLOSED  # put the null device on stdout and exited with 1
+        try:  # what is still buffered reaches the reader now, not at the interpreter's exit
+            sys.stdout.flush()
+        except BrokenPipeError:
+            code = _pipe_closed()
         if standalone_mode:
             sys.exit(code)
         return code
@@ -178,6 +198,8 @@ def _run(
     except (KeyboardInterrupt, _Interrupted, typer.exceptions.Abort):
         echo(f"error: {INTERRUPTED}", err=True)
         return 130
+    except _PipeClosed:
+        return _pipe_closed()
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except OSError as exc:
@@ -198,6 +220,23 @@ def _run(
             echo(f"error: {INTERRUPTED}", err=True)
             return 130
         return _internal(exc, debug)
+
+
+def _file_of(stream: Any) -> tuple[int, int] | None:
+    """The file behind a stream's descriptor (device, inode); None for a stream without one."""
+    try:
+        status = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _pipe_closed() -> int:
+    """stdout's reader went away: nothing more to say to it (stdout goes to the null device,
+    so the interpreter's last flush does not fail again); exit code 141."""
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return PIPE_CLOSED
 
 
 _CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
