@@ -244,7 +244,11 @@ def quick_break_even_month(
         return 0.0
     served = 0.0
     for month in range(1, MAX_QUICK_MONTHS + 1):
-        this_month = requests_per_month * (1.0 + growth_monthly) ** (month - 1)
+        try:
+            this_month = requests_per_month * (1.0 + growth_monthly) ** (month - 1)
+        except OverflowError:  # the factor is past a float (2^1024), the requests need not be
+            grown = math.log(requests_per_month) + (month - 1) * math.log1p(growth_monthly)
+            this_month = math.exp(grown) if grown < 709.0 else math.inf
         if served + this_month >= break_even_requests:
             return snap_month((month - 1) + (break_even_requests - served) / this_month)
         served += this_month
@@ -273,9 +277,10 @@ decline) few products keep, or a percent typed as a fraction (0.5 for 0.5%)."""
 def compounding_line(
     field: str, requests: float, growth: float, months: int, what: str = "field"
 ) -> str | None:
-    """One line when ``growth`` (typed as ``field``, a ``what``: field or flag) compounded
-    from month 1 to month ``months`` multiplies ``requests`` by more than
-    :data:`FAR_COMPOUNDING`, or divides them by more; ``None`` otherwise. The one wording
+    """One line when ``growth`` (typed as ``field``, a ``what``: a field, ``field = 0.5``, or a
+    flag, ``--growth 0.5``) compounded from month 1 to month ``months`` multiplies
+    ``requests`` by more than :data:`FAR_COMPOUNDING`, or divides them by more; ``None``
+    otherwise. The one wording
     for a scenario's growths and ``payback quick --growth``; figures past a float's range
     (0.1^599) in powers of ten.
 
@@ -303,7 +308,7 @@ def compounding_line(
     typed = rate_text(growth, signed=True)
     meant = f"; for {rate_text(growth / 100, signed=True)} a month write {growth / 100:g}"
     return (
-        f"{field} = {growth:g} ({typed} a month) {verb} {_count(requests)} requests in month 1 "
+        f"{field}{' ' if what == 'flag' else ' = '}{growth:g} ({typed} a month) {verb} {_count(requests)} requests in month 1 "
         f"to {last} in month {months:,} ({by}): check it is meant, the {what} is a fraction a "
         f"month{meant if abs(growth) >= 0.2 else ''}"
     )
