@@ -53,16 +53,28 @@ def test_an_early_break_even_reads_too_few_months_to_say_it() -> None:
     assert "that is month 1.36: within a quarter." in out
 
 
-def test_a_shrinking_traffic_that_never_pays_back_is_said_over_the_months_looked_at() -> None:
-    """1,000 halving each month serve 2,000 in all, short of 30,769: quick looked through
-    1,200 months; 2^1199 = 8.61×10³⁶⁰, 1,000 / 2^1199 = 1.16×10⁻³⁵⁸ (past a float)."""
+def test_no_break_even_month_reads_no_months_to_say_it_over() -> None:
+    """1,000 halving each month serve 2,000 in all, short of 30,769: quick looks through
+    1,200 months, where its search stops, not a horizon anyone chose (-10% a month, a
+    decline some products have, divides a traffic 10^54-fold over them)."""
     code, out, err = run(*FAR[:6], "400", "--requests-per-month", "1000", "--growth", "-0.5")
-    assert code == 0
+    assert (code, err) == (0, "")
     assert out.splitlines()[1].endswith("traffic shrinks before it gets there: it never pays back.")
+
+
+def test_a_shrinking_traffic_that_pays_back_late_is_said() -> None:
+    """1,000 at -19% a month serve 1,000 (1 − 0.81^m) / 0.19, 5,263 in all: 5,200 requests
+    (67.6 up front at 13 saved) take to month 20.99 (0.81^20 = 0.0148, 1/67.7: unsaid), and
+    5,250 to month 28.46 (0.81^28 = 0.00274, 1/365: month 29 has 2.74 requests)."""
+    code, out, err = run(*FAR[:6], "67.6", "--requests-per-month", "1000", "--growth", "-0.19")
+    assert "that is month 20.99: not within a quarter." in out
+    assert (code, err) == (0, "")
+    code, out, err = run(*FAR[:6], "68.25", "--requests-per-month", "1000", "--growth", "-0.19")
+    assert code == 0
+    assert "that is month 28.46: not within a quarter." in out
     assert err == (
-        "warning: --growth -0.5 (-50% a month) shrinks 1,000 requests in month 1 to "
-        "1.16×10⁻³⁵⁸ in month 1,200 (1/8.61×10³⁶⁰): check it is meant, the flag is a "
-        "fraction a month; for -0.5% a month write -0.005\n"
+        "warning: --growth -0.19 (-19% a month) shrinks 1,000 requests in month 1 to 2.7 in "
+        "month 29 (1/365): check it is meant, the flag is a fraction a month\n"
     )
 
 

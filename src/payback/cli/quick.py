@@ -77,8 +77,8 @@ def month_line(month: float | None, requests: float, growth: float) -> str:
 
 def _warn_growth(requests_per_month: float, growth: float, month: float | None) -> None:
     """The line a scenario's growth gets when it compounds more than a hundredfold, over
-    the months this answer reads (to the break-even month, or the 1,200 it looked
-    through), on stderr: ``--json`` keeps its output as it is."""
+    the months this answer reads (to the break-even month), on stderr: ``--json`` keeps
+    its output as it is."""
     from payback.finance.quick import compounding_line, quick_span
 
     line = compounding_line(FLAGS["growth_monthly"], requests_per_month, growth,
