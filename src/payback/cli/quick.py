@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from payback.cli._common import JsonFlag, _print_json, echo, user_errors
+from payback.cli._common import JsonFlag, _print_json, _warn, echo, user_errors
 
 LEAVES_OUT = (
     "This leaves out when (--requests-per-month N), growth, GPU fleet sizing and idle time, "
@@ -75,6 +75,18 @@ def month_line(month: float | None, requests: float, growth: float) -> str:
     return f"{traffic}, that is month {month_figure(month, 2)}: {quarter}."
 
 
+def _warn_growth(requests_per_month: float, growth: float, month: float | None) -> None:
+    """The line a scenario's growth gets when it compounds more than a hundredfold, over
+    the months this answer reads (to the break-even month), on stderr: ``--json`` keeps
+    its output as it is."""
+    from payback.finance.quick import compounding_line, quick_span
+
+    line = compounding_line(FLAGS["growth_monthly"], requests_per_month, growth,
+                            quick_span(month), what="flag")  # fmt: skip
+    if line is not None:
+        _warn([line])
+
+
 @user_errors
 def quick(
     hosted_per_1k: Annotated[
@@ -128,6 +140,8 @@ def quick(
             month = quick_break_even_month(requests, requests_per_month, growth)
     except PaybackError as exc:
         raise exc.renamed(FLAGS) from None
+    if requests_per_month is not None and requests is not None:
+        _warn_growth(requests_per_month, growth, month)
     if as_json:
         data = answer.to_dict()
         if requests_per_month is not None:

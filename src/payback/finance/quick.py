@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, overload
 
 from payback.errors import PaybackError
-from payback.figures import far_text, power_text
+from payback.figures import far_text, power_text, rate_text
 from payback.limits import (
     MAX_GROWTH_MONTHLY,
     MAX_REQUESTS_PER_MONTH,
@@ -244,10 +244,115 @@ def quick_break_even_month(
         return 0.0
     served = 0.0
     for month in range(1, MAX_QUICK_MONTHS + 1):
-        this_month = requests_per_month * (1.0 + growth_monthly) ** (month - 1)
+        try:
+            this_month = requests_per_month * (1.0 + growth_monthly) ** (month - 1)
+        except OverflowError:  # the factor is past a float (2^1024), the requests need not be
+            grown = math.log(requests_per_month) + (month - 1) * math.log1p(growth_monthly)
+            this_month = math.exp(grown) if grown < 709.0 else math.inf
         if served + this_month >= break_even_requests:
             return snap_month((month - 1) + (break_even_requests - served) / this_month)
         served += this_month
         if growth_monthly < 0 and this_month < 1e-9 * break_even_requests:
             return None  # shrinking traffic stops short
     return None
+
+
+def quick_span(month: float | None) -> int:
+    """The months a quick answer reads traffic over: to the break-even month, its last,
+    part-served month included; 0 for a break-even at once or none (the
+    :data:`MAX_QUICK_MONTHS` looked through are where the search stops, not a horizon
+    anyone chose: -10% a month divides a traffic 10^54-fold over them).
+
+    >>> quick_span(1.36), quick_span(3.0), quick_span(None), quick_span(0.0)
+    (2, 3, 0, 0)
+    """
+    return 0 if month is None else math.ceil(month)
+
+
+FAR_COMPOUNDING = 100.0
+"""The factor by which a typed-in growth may multiply (or divide) the monthly requests
+between month 1 and the last month an answer reads before it is said: more is growth (or
+decline) few products keep, or a percent typed as a fraction (0.5 for 0.5%)."""
+
+
+def compounding_line(
+    field: str, requests: float, growth: float, months: int, what: str = "field"
+) -> str | None:
+    """One line when ``growth`` (typed as ``field``, a ``what``: a field, ``field = 0.5``, or a
+    flag, ``--growth 0.5``) compounded from month 1 to month ``months`` multiplies
+    ``requests`` by more than :data:`FAR_COMPOUNDING`, or divides them by more; ``None``
+    otherwise. The one wording
+    for a scenario's growths and ``payback quick --growth``; figures past a float's range
+    (0.1^599) in powers of ten.
+
+    >>> compounding_line("traffic.growth_monthly", 200_000, 0.5, 24)[:120]
+    'traffic.growth_monthly = 0.5 (+50% a month) compounds 200,000 requests in month 1 to 2,244,548,293 in month 24 (×11,223)'
+    >>> compounding_line("g", 1e6, 0.08, 24), compounding_line("g", 2e5, -0.18, 24)
+    (None, None)
+    >>> compounding_line("g", 200_000, -0.9, 600)[24:96]
+    'shrinks 200,000 requests in month 1 to 2×10⁻⁵⁹⁴ in month 600 (1/1×10⁵⁹⁹)'
+    """
+    if growth == 0 or growth <= -1 or months < 2:
+        return None
+    log_fold = (months - 1) * math.log1p(growth) / math.log(10)
+    if abs(log_fold) <= math.log10(FAR_COMPOUNDING):
+        return None
+    try:
+        fold = (1.0 + growth) ** (months - 1)
+    except OverflowError:
+        fold = math.inf
+    last = _count(requests * fold, math.log10(requests) + log_fold)
+    if fold > 1:
+        verb, by = "compounds", f"×{_count(fold, log_fold)}"
+    else:
+        verb, by = "shrinks", f"1/{_count(1 / fold if fold else math.inf, -log_fold)}"
+    typed = rate_text(growth, signed=True)
+    meant = f"; for {rate_text(growth / 100, signed=True)} a month write {growth / 100:g}"
+    return (
+        f"{field}{' ' if what == 'flag' else ' = '}{growth:g} ({typed} a month) {verb} {_count(requests)} requests in month 1 "
+        f"to {last} in month {months:,} ({by}): check it is meant, the {what} is a fraction a "
+        f"month{meant if abs(growth) >= 0.2 else ''}"
+    )
+
+
+_TINIEST = 1e-300
+"""Below it (a subnormal float, or 0 where 0.1^599 underflows) a figure is written from its
+logarithm, as one past a float's range is."""
+
+
+def _count(value: float, log10: float | None = None) -> str:
+    """A count of requests (or a factor) for a warning: whole from 99.5, two figures down to
+    0.01, in powers of ten past what is written out, and from ``log10`` where ``value`` is
+    past a float's range (inf, or under :data:`_TINIEST`).
+
+    >>> _count(2_244_548_293.4), _count(0.0238), _count(1.8e-8), _count(1.56e-22), _count(2.56e27)
+    ('2,244,548,293', '0.024', 'under 0.01', '1.56×10⁻²²', '2.56×10²⁷')
+    >>> _count(99.7), _count(math.inf, 361.2), _count(0.0, -594.7)
+    ('100', '1.58×10³⁶¹', '2×10⁻⁵⁹⁵')
+    """
+    if log10 is not None and not (_TINIEST <= value < math.inf):
+        return _power_of_ten(log10)
+    far = far_text(value)
+    if far is not None:
+        return far
+    if value >= 99.5:  # not '1e+02'
+        return f"{value:,.0f}"
+    return f"{value:.2g}" if value >= 0.01 else "under 0.01"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(log10: float) -> str:
+    """``10 ** log10`` as :func:`~payback.figures.power_text` writes a figure, to three
+    figures, past a float's range too.
+
+    >>> _power_of_ten(361.2), _power_of_ten(-593.69897), _power_of_ten(2.9999999)
+    ('1.58×10³⁶¹', '2×10⁻⁵⁹⁴', '1×10³')
+    """
+    exponent = math.floor(log10)
+    mantissa = float(f"{10.0 ** (log10 - exponent):.2f}")
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    text = f"{mantissa:.2f}".rstrip("0").rstrip(".")
+    return f"{text}×10{str(exponent).translate(_SUPERSCRIPT)}"

@@ -190,78 +190,48 @@ def cost_pair_warnings(scenario: Scenario) -> list[str]:
 
 
 def growth_warnings(scenario: Scenario) -> list[str]:
-    """One line when ``traffic.growth_monthly``, compounded over the horizon, takes the
-    monthly requests past :data:`~payback.limits.MAX_REQUESTS_PER_MONTH`, the most a
-    scenario may start at (central values: a growth of 100% a month over 600 months is
-    allowed field by field, and gives numbers of 180 digits)."""
+    """Lines about each traffic's ``growth_monthly``, compounded over the horizon (central
+    values): ``[traffic]``'s and each workload's, by the path the file gives it
+    (``workloads.1.traffic.growth_monthly``; ``[traffic]``'s is the first workload's where
+    it has that workload's requests and growth, as it does by default). One line when the
+    monthly requests pass :data:`~payback.limits.MAX_REQUESTS_PER_MONTH`, the most a
+    scenario may start at (a growth of 100% a month over 600 months is allowed field by
+    field, and gives numbers of 180 digits); else one when they grow or shrink more than
+    :data:`~payback.finance.quick.FAR_COMPOUNDING`-fold."""
+    horizon = scenario.scenario.horizon_months
+    workloads = scenario.workloads or []
+    tables = [(f"workloads.{j}.traffic", w.traffic) for j, w in enumerate(workloads)]
+    first = workloads[0].traffic if workloads else None
+    traffic = scenario.traffic
+    if first is None or (traffic.requests_per_month, traffic.growth_monthly) != (
+        first.requests_per_month,
+        first.growth_monthly,
+    ):
+        tables.insert(0, ("traffic", traffic))
+    return [line for path, t in tables for line in _growth_lines(path, t, horizon)]
+
+
+def _growth_lines(path: str, traffic: Traffic, horizon: int) -> list[str]:
+    """:func:`growth_warnings`'s line for the traffic at ``path``."""
+    from payback.finance.quick import compounding_line
     from payback.limits import MAX_REQUESTS_PER_MONTH
 
-    traffic, horizon = scenario.traffic, scenario.scenario.horizon_months
-    growth = traffic.growth_monthly
-    if growth <= 0:
-        return _far_compounding(traffic.requests_per_month, growth, horizon)
-    last = traffic.requests_per_month * (1.0 + growth) ** (horizon - 1)
+    growth, requests = traffic.growth_monthly, traffic.requests_per_month
+    field = f"{path}.growth_monthly"
+    last = requests * (1.0 + growth) ** (horizon - 1) if growth > 0 else 0.0
     if last <= MAX_REQUESTS_PER_MONTH:
-        return _far_compounding(traffic.requests_per_month, growth, horizon)
+        line = compounding_line(field, requests, growth, horizon)
+        return [] if line is None else [line]
     # the first month past the limit: R (1+g)^(m-1) > limit
-    ratio = MAX_REQUESTS_PER_MONTH / traffic.requests_per_month
+    ratio = MAX_REQUESTS_PER_MONTH / requests
     past = 1 + int(math.log(ratio) / math.log1p(growth)) + 1
     return [
-        f"traffic.growth_monthly = {growth:g} compounds {traffic.requests_per_month:,.0f} "
+        f"{field} = {growth:g} compounds {requests:,.0f} "
         f"requests a month to {far_text(last) or f'{last:,.0f}'} by month {horizon}, past "
         f"{MAX_REQUESTS_PER_MONTH:,.0f} "
         f"from month {past} on: the figures past it rest on growth no traffic keeps "
         "(shorten scenario.horizon_months, or lower the growth)"
     ]
-
-
-FAR_COMPOUNDING = 100.0
-"""The factor by which a typed-in growth may multiply (or divide) the monthly requests
-between month 1 and the horizon's last month before analyze says so: more is growth (or
-decline) few products keep, or a percent typed as a fraction (0.5 for 0.5%)."""
-
-
-def _far_compounding(requests: float, growth: float, horizon: int) -> list[str]:
-    """One line when ``growth`` compounded over ``horizon`` months multiplies the monthly
-    requests by more than :data:`FAR_COMPOUNDING`, or divides them by more (the line past
-    the largest requests a month is :func:`growth_warnings`'s own).
-
-    >>> _far_compounding(200_000, 0.5, 24)[0][:120]
-    'traffic.growth_monthly = 0.5 (+50% a month) compounds 200,000 requests in month 1 to 2,244,548,293 in month 24 (×11,223)'
-    >>> _far_compounding(1_000_000, 0.08, 24), _far_compounding(200_000, -0.18, 24)
-    ([], [])
-    """
-    if growth == 0 or horizon < 2:
-        return []
-    fold = (1.0 + growth) ** (horizon - 1)
-    if 1 / FAR_COMPOUNDING <= fold <= FAR_COMPOUNDING:
-        return []
-    last = requests * fold
-    verb, by = (
-        ("compounds", f"×{_count(fold)}") if fold > 1 else ("shrinks", f"1/{_count(1 / fold)}")
-    )
-    typed = rate_text(growth, signed=True)
-    meant = f"; for {rate_text(growth / 100, signed=True)} a month write {growth / 100:g}"
-    return [
-        f"traffic.growth_monthly = {growth:g} ({typed} a month) {verb} {requests:,.0f} "
-        f"requests in month 1 to {_count(last)} in month {horizon} ({by}): check it is meant, the "
-        f"field is a fraction a month{meant if abs(growth) >= 0.2 else ''}"
-    ]
-
-
-def _count(value: float) -> str:
-    """A count of requests (or a factor) for a warning: whole above 100, two figures down
-    to 0.01, in powers of ten past what is written out.
-
-    >>> _count(2_244_548_293.4), _count(0.0238), _count(1.8e-8), _count(1.56e-22), _count(2.56e27)
-    ('2,244,548,293', '0.024', 'under 0.01', '1.56×10⁻²²', '2.56×10²⁷')
-    """
-    far = far_text(value)
-    if far is not None:
-        return far
-    if value >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.2g}" if value >= 0.01 else "under 0.01"
 
 
 def batch_cache_warnings(scenario: Scenario) -> list[str]:
