@@ -66,7 +66,7 @@ def test_a_dropped_ctrl_c_stops_the_command_with_one_line(
     err = capsys.readouterr().err
     assert code == 130
     assert err == f"error: {INTERRUPTED}\n"  # no "Exception ignored in ...", no traceback
-    assert done[-1:] == [0]  # stopped where the work was, not at its end
+    assert 1 not in done  # stopped where the work was (at once, or a few steps on), not at its end
     assert (signal.getsignal(signal.SIGINT), sys.unraisablehook) == before
 
 

@@ -159,9 +159,13 @@ def _dropped_ctrl_c(pressed: list[int], fallback: Any) -> Any:
         if not (pressed and issubclass(unraisable.exc_type, KeyboardInterrupt)):
             fallback(unraisable)
             return
-        with contextlib.suppress(KeyboardInterrupt):  # dropped again (should the press land
-            _thread.start_new_thread(signal.raise_signal, (signal.SIGINT,))  # in this hook):
-            # the command stops at its end (PaybackGroup.invoke)
+        for _ in range(3):  # the press may land here, before the hook returns: press again
+            try:  # (no context manager: its __exit__ would be Python code outside the try)
+                _thread.start_new_thread(signal.raise_signal, (signal.SIGINT,))
+                return
+            except KeyboardInterrupt:
+                continue
+        # pressed three times inside the hook: the command stops at its end (invoke)
 
     return hook
 
