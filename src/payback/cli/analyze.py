@@ -4,7 +4,7 @@ file to share, and in plain words."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -70,17 +70,35 @@ def _analysis(
 
 
 def _compared(
-    file: Path, samples: int | None, seed: int | None, no_quality: bool, quiet: bool
+    file: Path,
+    samples: int | None,
+    seed: int | None,
+    no_quality: bool,
+    quiet: bool = False,
+    named: bool = True,
 ) -> Analysis | PortfolioAnalysis:
-    """One of several files compared: a scenario's analysis, or for a scenario with
-    workloads its portfolio, every workload moved together, as analyzed alone (its rows
-    counted its first workload alone, and picked another winner)."""
+    """A file's answer: a scenario's analysis, or for a scenario with workloads its
+    portfolio, every workload moved together, as analyzed alone (compared with other files,
+    its rows counted its first workload alone, and picked another winner); ``named``: one of
+    several files, whose every error and warning names it."""
     from payback.cli.portfolio import _portfolio_analysis
 
-    portfolio = _portfolio_analysis(file, samples, seed, no_quality, named=True)
+    portfolio = _portfolio_analysis(file, samples, seed, no_quality, named=named, quiet=quiet)
     if portfolio is not None:
         return portfolio
-    return _analysis(file, samples, seed, no_quality, quiet=quiet, named=True)
+    return _analysis(file, samples, seed, no_quality, quiet=quiet, named=named)
+
+
+def _json_answer(
+    file: Path, samples: int | None, seed: int | None, no_quality: bool, named: bool
+) -> dict[str, Any]:
+    """A file's answer for ``--json``: ``scenario_file`` (the path as given), then the
+    analysis's fields, or a portfolio's under ``portfolio``."""
+    from payback.analysis.result import Analysis
+
+    answer = _compared(file, samples, seed, no_quality, quiet=True, named=named)
+    fields = answer.to_dict() if isinstance(answer, Analysis) else {"portfolio": answer.to_dict()}
+    return {"scenario_file": str(file)} | fields
 
 
 ScenarioFiles = Annotated[
@@ -123,33 +141,25 @@ def analyze(
     Several files (`payback analyze a.toml b.toml`) give one table across the scenarios
     (one-time cost, month-1 saving, break-even, NPV, within a quarter; a scenario with
     workloads as its portfolio, as alone) and each verdict; with **--json**, a list of
-    their answers, each as the file gives it alone.
+    their answers, each as the file gives it alone. Every **--json** answer says the file
+    it came from under `scenario_file`: the path given for it.
     """
     files = file
-    if len(files) == 1:
+    several = len(files) > 1
+    if as_json:  # each file's answer as it gives it alone, naming the file
+        found = [_json_answer(f, samples, seed, no_quality, named=several) for f in files]
+        _print_json(found if several else found[0])
+        return
+    if not several:
         from payback.cli.portfolio import show_portfolio
 
-        if show_portfolio(files[0], samples, seed, no_quality, as_json):
+        if show_portfolio(files[0], samples, seed, no_quality, as_json=False):
             return
-        analysis = _analysis(files[0], samples, seed, no_quality, quiet=as_json)
-        if as_json:
-            _print_json(analysis.to_dict())
-        else:
-            from payback.report import analysis_renderables
+        from payback.report import analysis_renderables
 
-            _console().print(analysis_renderables(analysis))
+        _console().print(analysis_renderables(_analysis(files[0], samples, seed, no_quality)))
         return
-    answers = [_compared(path, samples, seed, no_quality, as_json) for path in files]
-    if as_json:  # each file's answer as it gives it alone
-        from payback.analysis.result import Analysis
-
-        _print_json(
-            [
-                a.to_dict() if isinstance(a, Analysis) else {"portfolio": a.to_dict()}
-                for a in answers
-            ]
-        )
-        return
+    answers = [_compared(path, samples, seed, no_quality) for path in files]
     from payback.report.compare import comparison_renderables
 
     _console().print(comparison_renderables(answers, _labels(files)))
