@@ -93,6 +93,67 @@ def _missing_folder(parent: Path) -> str:
     return f"folder {parent} does not exist"
 
 
+def folder_to_make(path: Path, flag: str = "") -> list[Path]:
+    """The missing folders a file at ``path`` goes in, deepest first (none when its folder
+    is there), for :func:`making_folders` to make once there is something to write. Refuses,
+    before any work, a folder that cannot be made: a file (or a link to nothing) stands
+    where it or a folder above it would go, or the folder to make it in is not writable;
+    ``flag`` (``-o``) comes first in the line when the path came with one."""
+    named = f"{flag} {path}" if flag else str(path)
+    missing: list[Path] = []
+    for above in (path.parent, *path.parent.parents):
+        if above.is_dir():
+            if missing and not os.access(above, os.W_OK | os.X_OK):
+                raise PaybackError(
+                    f"{named}: cannot make the folder {path.parent}: {above} is not writable"
+                )
+            return missing
+        if above.exists() or above.is_symlink():
+            what = "a file" if above.exists() else "a symbolic link to nothing"
+            raise PaybackError(
+                f"{named}: cannot make the folder {path.parent}: {above} is {what}, not a folder"
+            )
+        missing.append(above)
+    return missing
+
+
+@contextlib.contextmanager
+def making_folders(path: Path, missing: list[Path], flag: str = "") -> Iterator[None]:
+    """Make the ``missing`` folders (:func:`folder_to_make`) of the file at ``path`` for the
+    writes in the block; when the block fails, those it made and left empty are removed:
+    a folder is made only for a file written there."""
+    named = f"{flag} {path}" if flag else str(path)
+    made: list[Path] = []
+    try:
+        for folder in reversed(missing):
+            try:
+                folder.mkdir()
+            except FileExistsError:
+                if not folder.is_dir():
+                    raise
+                continue  # made meanwhile by someone else: theirs, never removed
+            made.append(folder)
+    except OSError as exc:
+        _remove_empty(made)
+        raise PaybackError(
+            f"{named}: cannot make the folder {path.parent}: {exc.strerror or exc}"
+        ) from None
+    try:
+        yield
+    except BaseException:
+        _remove_empty(made)
+        raise
+
+
+def _remove_empty(made: list[Path]) -> None:
+    """Remove the folders in ``made`` (outermost first) that are still empty, deepest first."""
+    for folder in reversed(made):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
 def link_target(path: Path) -> Path:
     """The file a write to ``path`` changes: ``path``, or the file a symbolic link there
     points to (replacing the link by a new file would leave what it points to as it was)."""

@@ -4,7 +4,7 @@ file to share, and in plain words."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,7 +23,13 @@ from payback.cli._common import (
     in_file,
     user_errors,
 )
-from payback.cli._files import _check_replaceable, _write_outputs, link_target
+from payback.cli._files import (
+    _check_replaceable,
+    _write_outputs,
+    folder_to_make,
+    link_target,
+    making_folders,
+)
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -64,17 +70,35 @@ def _analysis(
 
 
 def _compared(
-    file: Path, samples: int | None, seed: int | None, no_quality: bool, quiet: bool
+    file: Path,
+    samples: int | None,
+    seed: int | None,
+    no_quality: bool,
+    quiet: bool = False,
+    named: bool = True,
 ) -> Analysis | PortfolioAnalysis:
-    """One of several files compared: a scenario's analysis, or for a scenario with
-    workloads its portfolio, every workload moved together, as analyzed alone (its rows
-    counted its first workload alone, and picked another winner)."""
+    """A file's answer: a scenario's analysis, or for a scenario with workloads its
+    portfolio, every workload moved together, as analyzed alone (compared with other files,
+    its rows counted its first workload alone, and picked another winner); ``named``: one of
+    several files, whose every error and warning names it."""
     from payback.cli.portfolio import _portfolio_analysis
 
-    portfolio = _portfolio_analysis(file, samples, seed, no_quality, named=True)
+    portfolio = _portfolio_analysis(file, samples, seed, no_quality, named=named, quiet=quiet)
     if portfolio is not None:
         return portfolio
-    return _analysis(file, samples, seed, no_quality, quiet=quiet, named=True)
+    return _analysis(file, samples, seed, no_quality, quiet=quiet, named=named)
+
+
+def _json_answer(
+    file: Path, samples: int | None, seed: int | None, no_quality: bool, named: bool
+) -> dict[str, Any]:
+    """A file's answer for ``--json``: ``scenario_file`` (the path as given), then the
+    analysis's fields, or a portfolio's under ``portfolio``."""
+    from payback.analysis.result import Analysis
+
+    answer = _compared(file, samples, seed, no_quality, quiet=True, named=named)
+    fields = answer.to_dict() if isinstance(answer, Analysis) else {"portfolio": answer.to_dict()}
+    return {"scenario_file": str(file)} | fields
 
 
 ScenarioFiles = Annotated[
@@ -117,33 +141,25 @@ def analyze(
     Several files (`payback analyze a.toml b.toml`) give one table across the scenarios
     (one-time cost, month-1 saving, break-even, NPV, within a quarter; a scenario with
     workloads as its portfolio, as alone) and each verdict; with **--json**, a list of
-    their answers, each as the file gives it alone.
+    their answers, each as the file gives it alone. Every **--json** answer says the file
+    it came from under `scenario_file`: the path given for it.
     """
     files = file
-    if len(files) == 1:
+    several = len(files) > 1
+    if as_json:  # each file's answer as it gives it alone, naming the file
+        found = [_json_answer(f, samples, seed, no_quality, named=several) for f in files]
+        _print_json(found if several else found[0])
+        return
+    if not several:
         from payback.cli.portfolio import show_portfolio
 
-        if show_portfolio(files[0], samples, seed, no_quality, as_json):
+        if show_portfolio(files[0], samples, seed, no_quality, as_json=False):
             return
-        analysis = _analysis(files[0], samples, seed, no_quality, quiet=as_json)
-        if as_json:
-            _print_json(analysis.to_dict())
-        else:
-            from payback.report import analysis_renderables
+        from payback.report import analysis_renderables
 
-            _console().print(analysis_renderables(analysis))
+        _console().print(analysis_renderables(_analysis(files[0], samples, seed, no_quality)))
         return
-    answers = [_compared(path, samples, seed, no_quality, as_json) for path in files]
-    if as_json:  # each file's answer as it gives it alone
-        from payback.analysis.result import Analysis
-
-        _print_json(
-            [
-                a.to_dict() if isinstance(a, Analysis) else {"portfolio": a.to_dict()}
-                for a in answers
-            ]
-        )
-        return
+    answers = [_compared(path, samples, seed, no_quality) for path in files]
     from payback.report.compare import comparison_renderables
 
     _console().print(comparison_renderables(answers, _labels(files)))
@@ -167,7 +183,7 @@ def report(
         typer.Option(
             "-o",
             "--output",
-            help="report.html (interactive, one offline file), report.md (+ PNG charts beside it) or chart.png.",
+            help="report.html (interactive, one offline file), report.md (+ PNG charts beside it) or chart.png; a missing folder is made.",
         ),
     ],
     samples: SamplesOption = None,
@@ -187,16 +203,17 @@ def report(
     interactive charts: cumulative cost with the break-even marked, monthly cost by
     component, one-time cost by item, cost per 1k requests as traffic varies, the drivers,
     and with **--samples** the fan of cumulative savings and the break-even histogram.
-    **.md**: the same as Markdown with PNG charts written beside it (its folder is made
-    when missing). A scenario with workloads (a portfolio) gets its own: the cumulative
-    cost of each alternative against today's APIs, what each workload brings, the break-even
-    worked out, the migration order and its inputs, and with **--samples** each
-    alternative's fan and histogram. **.png**: the cumulative-cost chart alone. A file
-    payback wrote and nobody
-    changed since is replaced (each carries the hash of its content); others, edited reports
-    too, need **--force**. A Markdown report written again removes the charts its previous
-    version linked and this one has not, each only if payback wrote it and nobody changed
-    it since. **--json** lists the files written (and removed).
+    **.md**: the same as Markdown with PNG charts written beside it. A scenario with
+    workloads (a portfolio) gets its own: the cumulative cost of each alternative against
+    today's APIs, what each workload brings, the break-even worked out, the migration order
+    and its inputs, and with **--samples** each alternative's fan and histogram. **.png**:
+    the cumulative-cost chart alone. Whatever the type, a missing folder in **-o** is made
+    when the report is written (a path through a file, or a folder that cannot be made, is
+    refused before any work). A file payback wrote and nobody changed since is replaced
+    (each carries the hash of its content); others, edited reports too, need **--force**.
+    A Markdown report written again removes the charts its previous version linked and this
+    one has not, each only if payback wrote it and nobody changed it since. **--json**
+    lists the files written (and removed).
     """
     suffix = output.suffix.lower()
     if suffix not in REPORT_TYPES:
@@ -206,32 +223,36 @@ def report(
     if suffix == ".md":  # its charts go beside the file a link there points to
         output = link_target(output)
     _check_replaceable(output, force)  # before the work: the charts beside it are checked after
+    missing = folder_to_make(output, "-o")  # every type: made once the report is ready to write
     from payback.cli.portfolio import portfolio_report
 
     before = _charts_before(output) if suffix == ".md" else []
-    portfolio = portfolio_report(file, output, samples, seed, no_quality)
-    if portfolio is not None:
-        if suffix == ".md":  # as for one scenario's report: its folder is made when missing
-            _make_folder(output.parent)
-        _write_outputs(portfolio, force)
-        _written(output, list(portfolio), as_json, _remove_stale(before, portfolio))
-        return
+    files = portfolio_report(file, output, samples, seed, no_quality)
+    if files is None:
+        files = _report_files(file, output, samples, seed, no_quality)
+    with making_folders(output, missing, "-o"):
+        _write_outputs(files, force)
+    _written(output, list(files), as_json, _remove_stale(before, files))
+
+
+def _report_files(
+    file: Path, output: Path, samples: int | None, seed: int | None, no_quality: bool
+) -> dict[Path, bytes]:
+    """One scenario's report at ``output`` (by its type), and the charts beside a Markdown
+    one: each file's content."""
     analysis = _analysis(file, samples, seed, no_quality)
+    suffix = output.suffix.lower()
     if suffix in (".html", ".htm"):
         from payback.report import render_html
 
-        files = {output: render_html(analysis).encode("utf-8")}
-    elif suffix == ".md":
+        return {output: render_html(analysis).encode("utf-8")}
+    if suffix == ".md":
         from payback.report import markdown_files
 
-        files = markdown_files(analysis, output)
-        _make_folder(output.parent)  # a report and its charts: a folder of their own
-    else:
-        from payback.report import charts, png_bytes
+        return markdown_files(analysis, output)
+    from payback.report import charts, png_bytes
 
-        files = {output: png_bytes(charts.cumulative_costs(analysis))}
-    _write_outputs(files, force)
-    _written(output, list(files), as_json, _remove_stale(before, files))
+    return {output: png_bytes(charts.cumulative_costs(analysis))}
 
 
 def _charts_before(output: Path) -> list[Path]:
@@ -282,13 +303,6 @@ def _written(output: Path, files: list[Path], as_json: bool, removed: list[Path]
     if removed:
         names = ", ".join(f.name for f in removed)
         echo(f"Removed {len(removed)} charts of its previous version, not in this one: {names}")
-
-
-def _make_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PaybackError(f"{folder}: cannot make the folder: {exc.strerror or exc}") from None
 
 
 @user_errors
