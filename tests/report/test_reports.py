@@ -702,8 +702,12 @@ def test_report_bad_output(tmp_path: Path) -> None:
         *run("report", EXAMPLES / "seed.toml", "-o", tmp_path / "r.pdf"),
         "unknown report type .pdf; allowed: .html, .md, .png",
     )
+    # a missing folder is made for every type (tests/cli/test_report_folder.py); a file in
+    # the way is refused before any work
+    (tmp_path / "plain").write_text("x")
     assert_user_error(
-        *run("report", EXAMPLES / "seed.toml", "-o", tmp_path / "no" / "r.html"), "does not exist"
+        *run("report", EXAMPLES / "seed.toml", "-o", tmp_path / "plain" / "r.html"),
+        "is a file, not a folder",
     )
 
 
