@@ -2359,3 +2359,53 @@ def test_every_figure_in_the_answers_column_is_analyzes(
     rest = text.replace(timing.group(0), "").replace(alt["name"], "").replace("per 1k", "")
     others = [f for f in _FIGURE.findall(rest) if f not in allowed]
     assert others == [], (others, text)
+
+
+NAMED = {"alternative": "**x**_today", "baseline": "a_b_c [x](y) $5$ :rocket:"}
+"""Names Streamlit's Markdown would draw bold, italic, linked, as maths and an emoji."""
+FORMATTED = "em, a, code, del, .katex, [data-testid=stIconMaterial]"
+"""What a name read as Markdown turns into (or bold: ``strong``)."""
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_in_the_browser_the_files_names_read_as_written(
+    served: str, browser: Any, tmp_path: Path, width: int
+) -> None:
+    """quarter-200k with its alternative named ``**x**_today`` and its baseline
+    ``a_b_c [x](y) $5$ :rocket:``: the headline read "x_today pays back" in bold, the
+    chart's title and the alternative's section likewise; each now reads as written,
+    nothing in them bold, italic, a link, maths or an emoji. (PAYBACK_SHOTS=DIR keeps a
+    picture of the page at each width.)"""
+    text = (EXAMPLES / "quarter-200k.toml").read_text()
+    text = text.replace('"fine-tuned 7B on one rented L4"', json.dumps(NAMED["alternative"]))
+    text = text.replace('name = "hosted big model"', f"name = {json.dumps(NAMED['baseline'])}")
+    (tmp_path / "named").mkdir()
+    path = tmp_path / "named" / "named.toml"
+    path.write_text(text)
+    with _visit(browser, served, tmp_path, width=width) as visitor:
+        visitor.upload(path)
+        page = visitor.page
+        verdict = page.locator(".st-key-verdict")
+        assert visitor.headline().startswith("'**x**_today' pays back in month 13.4")
+        assert verdict.locator(f"strong, {FORMATTED}").count() == 0
+        section = page.locator("[data-testid=stExpander] summary", has_text="Alternative:")
+        assert section.inner_text().strip().endswith("Alternative: **x**_today")
+        baseline = page.locator("[data-testid=stCaptionContainer]", has_text="a_b_c")
+        assert baseline.inner_text().strip() == "a_b_c [x](y) $5$ :rocket: (hosted_api)"
+        assert baseline.locator(FORMATTED).count() == 0  # bold: the whole name, as meant
+        assert baseline.locator("strong").all_inner_texts() == [NAMED["baseline"]]
+        visitor.chart("Monthly by component")
+        title = page.locator("[data-testid=stMarkdownContainer]", has_text="Monthly cost of")
+        assert title.inner_text().strip() == "Monthly cost of **x**_today, by component"
+        assert title.locator(FORMATTED).count() == 0
+        assert title.locator("strong").all_inner_texts() == [
+            "Monthly cost of **x**_today, by component"
+        ]
+        shots = os.environ.get("PAYBACK_SHOTS")
+        if shots:
+            visitor.chart("Cost per 1k requests")
+            page.locator(".st-key-answer g.annotation", has_text="today").first.wait_for()
+            page.screenshot(path=f"{shots}/names-{width}.png")
+            chart = page.locator(".st-key-answer [data-testid=stPlotlyChart]")
+            chart.scroll_into_view_if_needed()
+            page.screenshot(path=f"{shots}/names-{width}-chart.png")

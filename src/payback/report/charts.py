@@ -39,6 +39,21 @@ if TYPE_CHECKING:
     from payback.studies.uncertainty import AlternativeUncertainty
 
 
+TODAY = "today"
+"""The ``kind`` of the per-1k chart's marker of today's traffic: its ``name`` is "today"
+too, and so may an alternative's crossing be, which is marked by its alternative's name."""
+
+
+def is_today(marker: dict[str, Any]) -> bool:
+    """Whether ``marker`` is the per-1k chart's line of today's traffic, not the crossing
+    of an alternative named "today" (nor "Today").
+
+    >>> is_today({"name": "today", "kind": "today"}), is_today({"name": "today", "x": 1.0})
+    (True, False)
+    """
+    return marker.get("kind") == TODAY
+
+
 @dataclass(frozen=True)
 class Series:
     name: str
@@ -263,6 +278,7 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
     markers.append(
         {
             "name": "today",
+            "kind": TODAY,  # the line of today's traffic, whatever an alternative is called
             "x": today,
             "y": float(np.interp(today, volumes, per_1k_base)),
             "text": f"today's traffic: {compact(today)} requests/month",
@@ -278,7 +294,7 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
         " ".join(sentences),
     )
     x_range, y_range = per_1k_ranges(chart)
-    crossings = [m for m in markers if m["name"] != "today"]
+    crossings = [m for m in markers if not is_today(m)]
     place_crossovers(crossings, series, x_range, y_range)
     return chart
 

@@ -143,7 +143,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
                 hovertemplate="%{x:,.0f} requests/month: $%{y:.3f} per 1k",
             )
         )
-    crossings = [m for m in chart.markers if m["name"] != "today"]
+    crossings = [m for m in chart.markers if not ch.is_today(m)]
     for m in crossings:
         fig.add_trace(
             go.Scatter(
@@ -177,7 +177,7 @@ def _per_1k(fig: go.Figure, chart: ch.Chart) -> None:
             font={"color": text_colour(m.get("color", "#111"))},
         )
     for m in chart.markers:
-        if m["name"] == "today":
+        if ch.is_today(m):
             fig.add_vline(x=m["x"], line={"color": TODAY_COLOUR, "dash": "dash"})
             fig.add_annotation(
                 x=math.log10(m["x"]),

@@ -10,6 +10,7 @@ import html
 import json
 import math
 import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import usd
@@ -18,7 +19,7 @@ from payback.report import charts as ch
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-__all__ = ["draw", "fit_script", "money_ticks", "narrow", "narrow_below"]
+__all__ = ["draw", "fit_script", "money_ticks", "names_above", "narrow", "narrow_below"]
 
 CHAR_PX = 6.6
 """A name's 12-pixel character, wide (Chromium draws the report's font at 6.0 to 6.7 px)."""
@@ -140,19 +141,46 @@ def narrow(fig: go.Figure, chart: ch.Chart) -> dict[str, Any]:
 
     out = go.Figure(fig)
     marker = chart.markers[0]
-    rows = list(out.data[0].y)
     texts = _labels(marker, NAME_LINE)
     lines = max(t.count("<br>") + 1 for t in texts)
     # a row: half a bar, the label's lines over it (and its box), a gap, half the bar above
     row = max(64, LINE_PX * lines + 4 + 14 + 6 + BAR_PX // 2)
-    out.update_traces(width=BAR_PX / row)
+    names_above(out, texts, row, bar=BAR_PX / row)
     # the plot spans the chart: the central NPV's label on the roomier side of its line
     side = "right" if marker["center_side"] == "left" else "left"
     out.update_annotations(selector={"name": "central"}, xanchor=side)
+    values = [*(y for s in chart.series for y in s.y), marker["center"]]
+    tickvals, ticktext = money_ticks(min(values), max(values))
+    out.update_xaxes(tickvals=tickvals, ticktext=ticktext, tickformat=None, tickangle=0)
+    figure: dict[str, Any] = out.to_plotly_json()
+    figure["layout"].pop("template", None)
+    return figure
+
+
+def names_above(
+    fig: go.Figure,
+    texts: Sequence[str],
+    row_px: float,
+    *,
+    bar: float,
+    yshift: int = 14,
+    shade: float = 0.9,
+    top_px: int = 40,
+    below_px: int = 110,
+) -> None:
+    """``fig`` (as :func:`draw` made it) with each input's name and range, ``texts`` (one
+    a bar, in entities), on lines above its bar rather than beside it, so the bars get the
+    chart's whole width: the axis' own names hidden, a row ``row_px`` tall holding a bar
+    ``bar`` of it thick, each name ``yshift`` px over the middle of its bar on a white box
+    ``shade`` opaque, the legend just under the axis title, ``top_px`` above the plot and
+    ``below_px`` under it. The report's narrow drawing (:func:`narrow`) and the page's
+    drivers chart in its answer column both draw their names with this."""
+    rows = list(fig.data[0].y) if fig.data else []
+    fig.update_traces(width=bar)
     # room above the first bar for its name, under the central NPV's label
-    out.update_yaxes(showticklabels=False, autorange=False, range=[len(rows) - 0.5, -1.1])
+    fig.update_yaxes(showticklabels=False, autorange=False, range=[len(rows) - 0.5, -1.1])
     for category, text in zip(rows, texts, strict=True):
-        out.add_annotation(
+        fig.add_annotation(
             x=0,
             xref="paper",
             y=category,
@@ -161,22 +189,16 @@ def narrow(fig: go.Figure, chart: ch.Chart) -> dict[str, Any]:
             showarrow=False,
             xanchor="left",
             yanchor="bottom",
-            yshift=14,
+            yshift=yshift,
             align="left",
-            bgcolor="rgba(255,255,255,0.9)",
+            bgcolor=f"rgba(255,255,255,{shade})",
         )
-    values = [*(y for s in chart.series for y in s.y), marker["center"]]
-    tickvals, ticktext = money_ticks(min(values), max(values))
-    out.update_xaxes(tickvals=tickvals, ticktext=ticktext, tickformat=None, tickangle=0)
-    plot = round(row * (len(rows) + 0.6))
-    out.update_layout(
-        height=plot + 150,
-        margin={"l": 10, "r": 10, "t": 40, "b": 100},
+    plot = round(row_px * (len(rows) + 0.6))
+    fig.update_layout(
+        height=plot + top_px + below_px,
+        margin={"l": 10, "r": 10, "t": top_px, "b": 100},
         legend={"orientation": "h", "y": -62 / plot, "yanchor": "top", "x": 0},
     )
-    figure: dict[str, Any] = out.to_plotly_json()
-    figure["layout"].pop("template", None)
-    return figure
 
 
 def fit_script(wide_from: int, narrow_figure: dict[str, Any], config: dict[str, Any]) -> str:

@@ -66,7 +66,7 @@ from payback.web.state import (
     solvable_inputs,
     what_it_takes,
 )
-from payback.web.words import in_page_words
+from payback.web.words import as_written, in_page_words, names_in
 
 if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
@@ -124,7 +124,8 @@ with st.sidebar:
             st.session_state.uploaded = upload.file_id
             _reset_inputs()
     held: Held = st.session_state.held
-    st.caption(f"Showing **{held.name}**. Nothing you upload is stored on the server.")
+    written = as_written([held.name, *names_in(held.raw)])  # the file's names: words.py
+    st.caption(written(f"Showing **{held.name}**. Nothing you upload is stored on the server."))
     st.header("Download")
     downloads = st.container()
     # the charts are drawn for the theme the browser shows: a change of theme runs it again
@@ -143,12 +144,12 @@ def show(chart: charts.Chart, where: str = "tab") -> None:
     # the report's colours are for white paper: turned over for the dark theme; for the
     # light one, the axes' figures darkened (Streamlit's light theme writes them light grey)
     fig = for_dark(fig) if st.context.theme.type == "dark" else for_light(fig)
-    st.markdown(f"**{chart.title}**")
+    st.markdown(f"**{written(chart.title)}**")
     st.plotly_chart(
         fig, width="stretch", config={"displaylogo": False}, key=f"chart:{where}:{chart.key}"
     )
     if chart.note:
-        st.caption(chart.note)
+        st.caption(written(chart.note))
 
 
 # ---------------------------------------------------------------- the layout
@@ -230,7 +231,7 @@ analysis: Analysis | None = outcome.analysis if outcome is not None else None
 
 def _figure(where: Any, slot: str, label: str, value: str, help: str | None = None) -> None:
     with where, st.container(key=figure_key(slot, value)):
-        st.metric(label, value, help=help)
+        st.metric(label, value, help=written(help) if help else None)
 
 
 def _metrics(alt: Any, horizon: int) -> None:
@@ -359,7 +360,7 @@ def _monte_carlo(
             except payback.PaybackError as exc:  # a range that cannot be sampled: said here
                 bar.empty()
                 for line in exc.messages:
-                    st.error(in_page_words(line), icon=":material/error:")
+                    st.error(written(in_page_words(line)), icon=":material/error:")
                 return
             bar.empty()
             st.session_state.mc = (data_key, int(samples), result)
@@ -381,22 +382,23 @@ with top:
         )
         for lines in problems.values():
             for line in lines:
-                st.markdown(f"- {line}")
+                st.markdown(f"- {written(line)}")
     elif portfolio is not None:  # the workloads moved together, as `payback analyze` says
         shown = index if len(names) > 1 else None
-        st.container(key="verdict").markdown(verdict_headline(portfolio, shown))
+        st.container(key="verdict").markdown(written(verdict_headline(portfolio, shown)))
         _metrics(portfolio.alternatives[index], analysis.horizon_months)
         _monte_carlo(outcome, analysis, index, portfolio)  # the portfolio's chances: above
         first = (portfolio.scenario.workloads or [])[0].name
         alone = verdict_headline(analysis, shown)
-        st.caption(  # not "that workload alone": its one-time items would count then
+        below = (  # not "that workload alone": its one-time items would count then
             f"Below: the first workload's traffic ({first!r}) on the alternatives' own costs, "
             "without that workload's one-time items and terms (the inputs, the charts, “What "
             f"would it take?”). In that view, {alone[0].lower()}{alone[1:]}"
         )
+        st.caption(written(below))
     else:
         shown = index if len(names) > 1 else None
-        st.container(key="verdict").markdown(verdict_headline(analysis, shown))
+        st.container(key="verdict").markdown(written(verdict_headline(analysis, shown)))
         _metrics(analysis.alternatives[index], analysis.horizon_months)
         _monte_carlo(outcome, analysis, index)
 
@@ -406,9 +408,9 @@ with rest:
         lines = [line for line in analysis.resolved.warnings if line not in said]
         own, elsewhere = warnings_for(lines, names, index)  # each with its own alternative
         for line in own:  # the command line's warning: lines
-            st.warning(in_page_words(line), icon=":material/warning:")
+            st.warning(written(in_page_words(line)), icon=":material/warning:")
         if elsewhere is not None:
-            st.caption(elsewhere)
+            st.caption(written(elsewhere))
         alt = analysis.alternatives[index]
         if alt.infrastructure_only is not None:
             plain = alt.infrastructure_only
@@ -521,7 +523,7 @@ with rest:
             asked = st.toggle("Work it out (again on every change)", key="take:on")
             if asked and goal is not None:
                 for line in what_it_takes(analysis, index, parameter, metric, goal):
-                    st.write(line)  # in the page's words and the input's units: see take.py
+                    st.write(written(line))  # in the page's words and units: see take.py
 
 # a download is the file of the page's latest run (a box's new number, sent as the button
 # is clicked, starts a run first): see fresh.py
@@ -583,7 +585,7 @@ with left, st.container(key="inputs"):
     _inputs(form, boxes)
 for line in form.show_problems(_problems(form.rejected, outcome)):
     with boxes.get(section_of(line), general):
-        st.error(line, icon=":material/error:")
+        st.error(written(line), icon=":material/error:")
 if (held.edits, form.rejected) == (edits_seen, dry.rejected):
     st.session_state.pop("redrawing", None)
 else:  # the drawn inputs hold other values than the answer was worked out from: again

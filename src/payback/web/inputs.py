@@ -18,6 +18,7 @@ from payback.catalog.apis import api_price, search_api_models
 from payback.errors import PaybackError
 from payback.hardware.serving import ENGINE_NAMES
 from payback.web.state import Held, central, get_path, number_field, read_number, show_number
+from payback.web.words import markdown_literal
 
 __all__ = [
     "ENGINES",
@@ -249,7 +250,8 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
     with st.expander("Baseline: what you do today", expanded=True):
         boxes["baseline"] = st.container()
         kind = get_path(form.raw, "baseline.kind")
-        st.caption(f"**{get_path(form.raw, 'baseline.name', 'baseline')}** ({kind})")
+        name = markdown_literal(str(get_path(form.raw, "baseline.name", "baseline")))
+        st.caption(f"**{name}** ({kind})")
         if kind == "hosted_api":
             modes = ["API model from the catalog", "Prices I type"]
             start("in:baseline.mode", modes[0 if get_path(form.raw, "baseline.model") else 1])
@@ -390,7 +392,8 @@ def alternative_inputs(form: Form, boxes: dict[str, Any], index: int) -> None:
         for i, a in enumerate(get_path(form.raw, "alternatives", []))
     ]
     a = f"alternatives.{index}"
-    with st.expander(f"Alternative: {names[index] if names else '?'}", expanded=True):
+    named = markdown_literal(str(names[index])) if names else "?"
+    with st.expander(f"Alternative: {named}", expanded=True):
         boxes["alternative"] = st.container()
         kind = get_path(form.raw, f"{a}.kind")
         if kind == "self_hosted":

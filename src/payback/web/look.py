@@ -6,6 +6,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from payback.report.charts import is_today
+from payback.report.tornado import names_above
+
 __all__ = ["REDRAW_KEY", "STYLE", "figure_key", "fit_to_column", "legend_lines", "theme_watch"]
 
 # The answer stays in view: where the page is wide enough for the answer's column to hold
@@ -147,32 +150,12 @@ def legend_lines(name: str, width: int = LEGEND_CHARS) -> str:
 
 def _names_above_bars(fig: Any) -> None:
     """The drivers chart for a narrow column: each input's name and range above its bar,
-    not beside it, so the bars get the column's width (beside them, the names took 84%)."""
-    rows = list(fig.data[0].y) if fig.data else []
-    fig.update_traces(width=0.34)
-    # room above the first bar for its name, under the central NPV's label
-    fig.update_yaxes(showticklabels=False, autorange=False, range=[len(rows) - 0.5, -1.1])
-    for row in rows:
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            y=row,
-            yref="y",
-            text=row,
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            yshift=15,
-            align="left",
-            bgcolor="rgba(255,255,255,0.8)",
-        )
+    not beside it, so the bars get the column's width (beside them, the names took 84%),
+    as the report's narrow drawing puts them (:func:`payback.report.tornado.names_above`),
+    in rows 78 px tall and with plotly's own money ticks."""
+    rows = list(fig.data[0].y) if fig.data else []  # each name and range, as drawn beside
+    names_above(fig, rows, 78, bar=0.34, yshift=15, shade=0.8, top_px=64, below_px=100)
     fig.update_xaxes(nticks=5, automargin=True)
-    plot = round(78 * (len(rows) + 0.6))  # the legend just under the axis title
-    fig.update_layout(
-        height=plot + 164,
-        margin={"l": 10, "r": 10, "t": 64, "b": 100},
-        legend={"orientation": "h", "y": -62 / plot, "yanchor": "top", "x": 0},
-    )
 
 
 def fit_to_column(fig: Any, chart: Any) -> None:
@@ -186,7 +169,7 @@ def fit_to_column(fig: Any, chart: Any) -> None:
             note.text = text.split(": ", 1)[1]
     # a crossing's marker is named on the chart and in the note: its long legend entry
     # ("… cheaper per request than the baseline from …") would run past the column
-    crossings = {m.get("text") for m in chart.markers if m.get("name") != "today"}
+    crossings = {m.get("text") for m in chart.markers if not is_today(m)}
     fig.for_each_trace(
         lambda t: t.update(showlegend=False),
         selector=lambda t: getattr(t, "mode", None) == "markers" and t.name in crossings,

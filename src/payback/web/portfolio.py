@@ -12,7 +12,7 @@ from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
 from payback.report.portfolio_common import contribution_rows, fleet_header
 from payback.scenario import Scenario
-from payback.web.words import lines_in_page_words
+from payback.web.words import lines_in_page_words, names_as_written
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -122,9 +122,11 @@ def workloads_section(
     """The workloads, moved together, by the alternative shown (the headline gives the
     verdict): each workload's requests, savings, fleet share, role and place in the order."""
     with st.expander(f"Workloads: {len(scenario.workloads or [])} moved together", expanded=True):
+        names = [scenario.baseline.name, *(a.name for a in scenario.alternatives)]
+        names += [w.name for w in scenario.workloads or []]
         if analysis is None:
             for line in problems:
-                st.error(line, icon=":material/error:")
+                st.error(names_as_written(line, names), icon=":material/error:")
             return
         name = analysis.alternatives[shown].name
         _, rows = workloads_rows(scenario, analysis)
@@ -133,7 +135,8 @@ def workloads_section(
             for row in rows
             if row["alternative"] == name
         ]
-        st.caption(f"With {name!r}, present values over {months_text(analysis.horizon_months)}:")
+        over = months_text(analysis.horizon_months)
+        st.caption(names_as_written(f"With {name!r}, present values over {over}:", names))
         st.dataframe(mine, hide_index=True, key="workloads")
         st.caption(
             "`payback analyze` on the file gives the portfolio in full (costs by month, the "
