@@ -149,6 +149,19 @@ def test_the_check_reads_each_workload_at_its_own_lengths(tmp_path: Path) -> Non
         r"states 13.8 requests/s; estimate: llama-3.1-8b fp8 on 1 × l40s gives 9.64-9.89",
     ):
         _check(alone)
+    # an alternative estimated from ids still holds a workload's own number to its source
+    derived = tmp_path / "derived.toml"
+    derived.write_text(
+        re.sub(
+            r"replica_requests_per_s = 13.8 [^\n]*\n",
+            'model = "llama-3.1-8b"\ngpu = "l40s"\nprecision = "fp8"\n',
+            portfolio,
+            count=1,
+        ).replace("replica_requests_per_s = 9.7 }", "replica_requests_per_s = 4.0 }", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(AssertionError, match=r"workloads.4 \('SQL helper'\) states 4 requests/s"):
+        _check(derived)
 
 
 def _check(path: Path) -> None:
@@ -160,29 +173,26 @@ def _check(path: Path) -> None:
     for option in data.get("alternatives", []):
         if option.get("kind") != "self_hosted":
             continue
-        if "replica_requests_per_s" not in option:
-            # derived: from ids, or from a calibration's benchmark
+        # a scenario's capacity is at its traffic's lengths; a portfolio's option gives one
+        # for the workloads that state none of their own, each at its own lengths
+        comment = None
+        if "replica_requests_per_s" in option:
+            comment = next(comments)
+            if data.get("traffic"):
+                _check_one(path, option, option, comment, data["traffic"], "")
+        else:  # derived: from ids, or from a calibration's benchmark
             assert (
                 (option.get("model") or option.get("models")) and option.get("gpu")
             ) or option.get("calibration"), (
                 f"{path.name}: {option['name']!r} states no capacity and names no model and gpu"
             )
-            continue
-        comment = next(comments)
-        # a portfolio's option states its capacity for the workloads that give none of
-        # their own, each at its own lengths; a scenario's, at its traffic's
-        stated = [(option, comment, data.get("traffic", {}), "")]
         for j, workload in enumerate(workloads):
             terms = workload.get("alternatives", {}).get(option["name"], {})
             where = f" for workloads.{j} ({workload['name']!r})"
             if "replica_requests_per_s" in terms:
-                stated.append((terms, sources[j], workload["traffic"], where))
-            else:
-                stated.append((option, comment, workload["traffic"], where))
-        for terms, said_by, traffic, where in stated:
-            if not traffic:
-                continue  # a portfolio's option without [traffic]: each workload's below
-            _check_one(path, option, terms, said_by, traffic, where)
+                _check_one(path, option, terms, sources[j], workload["traffic"], where)
+            elif comment is not None:
+                _check_one(path, option, option, comment, workload["traffic"], where)
 
 
 def _workload_sources(text: str) -> list[str]:
