@@ -61,7 +61,7 @@ def test_a_latency_each_workload_misses_at_its_own_lengths_names_them() -> None:
     alternative's alone."""
     text = _edited(
         (
-            "replica_requests_per_s = 6.0      #",
+            "replica_requests_per_s = 13.8     #",
             'model = "llama-3.1-8b"\ngpu = "l40s"\nttft_ms = 150\n#',
         )
     )

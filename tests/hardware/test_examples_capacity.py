@@ -2,7 +2,10 @@
 self-hosted option's capacity is either derived from catalog ids (model and gpu, no
 stated number) or stated with a comment naming the estimate it came from
 (``estimate: MODEL PRECISION on N × GPU``), and the stated number lies within the range
-the engines give for it at the scenario's token lengths and latency target."""
+the engines give for it at the scenario's token lengths and latency target. A portfolio's
+workloads are checked each at its own lengths: a workload's own capacity against the
+estimate its ``[[workloads]]`` entry names in a comment, the others against the
+alternative's."""
 
 from __future__ import annotations
 
@@ -44,31 +47,30 @@ def _capacity_comments(text: str) -> list[str]:
     ]
 
 
-def _estimate_range(
+def _estimate_rates(
     source: re.Match[str], traffic: dict[str, Any], tpot_ms: float | None
-) -> tuple[float, float]:
+) -> dict[str, float]:
+    """Each engine's requests/s for the estimate a comment names (those that serve it)."""
     catalog = default_catalog()
     model, gpu = catalog.model(source["model"]), catalog.gpu(source["gpu"])
-    rates = []
-    for engine in sv.ENGINES.values():
+    rates = {}
+    for name, engine in sv.ENGINES.items():
         try:
-            rates.append(
-                estimate_serving(
-                    model,
-                    gpu,
-                    source["precision"],
-                    input_tokens=_central(traffic["input_tokens"]),
-                    output_tokens=_central(traffic["output_tokens"]),
-                    cached_input_share=_central(traffic.get("cached_input_share", 0.0)),
-                    gpus_per_replica=int(source["tp"]),
-                    tpot_ms=tpot_ms,
-                    engine=engine,
-                ).replica_requests_per_s
-            )
+            rates[name] = estimate_serving(
+                model,
+                gpu,
+                source["precision"],
+                input_tokens=_central(traffic["input_tokens"]),
+                output_tokens=_central(traffic["output_tokens"]),
+                cached_input_share=_central(traffic.get("cached_input_share", 0.0)),
+                gpus_per_replica=int(source["tp"]),
+                tpot_ms=tpot_ms,
+                engine=engine,
+            ).replica_requests_per_s
         except PaybackError:
             continue  # an engine that does not serve this precision or GPU
     assert rates, f"no engine serves {source.group(0)}"
-    return min(rates), max(rates)
+    return rates
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
@@ -91,39 +93,163 @@ def test_the_check_catches_a_capacity_the_estimate_does_not_give(tmp_path: Path)
         _check(unsourced)
 
 
+def test_the_check_holds_an_engine_a_comment_names_to_its_figure(tmp_path: Path) -> None:
+    # quality.toml as it was: 4.0 requests/s "(vllm)" where vLLM gives 4.75 at 1,500/300
+    # tokens on an L40S in BF16 (the engines 3.65-4.78); and a figure the comment misquotes
+    quality = (ROOT / "examples" / "quality.toml").read_text(encoding="utf-8")
+    said = "at 1,500/300 tokens: 3.65-4.78 by engine (vllm 4.75), planned low"
+    assert said in quality
+    for new, error in [
+        ("(vllm) at 1,500/300 tokens", "states 4 requests/s from vllm, which gives 4.75"),
+        (said.replace("4.75", "4.00"), "the comment says vllm 4.00; it gives 4.75"),
+    ]:
+        wrong = tmp_path / "wrong.toml"
+        wrong.write_text(quality.replace(said, new), encoding="utf-8")
+        with pytest.raises(AssertionError, match=re.escape(error)):
+            _check(wrong)
+
+
+def test_the_check_reads_each_workload_at_its_own_lengths(tmp_path: Path) -> None:
+    # the portfolio as it was: ticket summaries (3,000/300 tokens) at 3.0 requests/s on an
+    # L40S in FP8, where the engines give 4.97-5.96; a term without its source; a comment
+    # whose range is not the engines'
+    portfolio = (ROOT / "examples" / "portfolio.toml").read_text(encoding="utf-8")
+    cases = {
+        "replica_requests_per_s = 5.5 }": "replica_requests_per_s = 3.0 }",
+        "# estimate: llama-3.1-8b fp8 on 1 × l40s at 3,000/300 tokens": "# from a load test",
+        "4.97-5.96 by engine": "4.50-5.96 by engine",
+    }
+    errors = [
+        r"'Llama 3.1 8B, an adapter per task, one fleet' for workloads.1 \('ticket summaries'\) "
+        r"states 3 requests/s; estimate: llama-3.1-8b fp8 on 1 × l40s gives 4.97-5.96",
+        r"for workloads.1 \('ticket summaries'\) states replica_requests_per_s without saying",
+        r"workloads.1 \('ticket summaries'\): the comment says 4.50-5.96 by engine; "
+        r"the engines give 4.97-5.96",
+    ]
+    for (old, new), error in zip(cases.items(), errors, strict=True):
+        assert old in portfolio
+        wrong = tmp_path / "wrong.toml"
+        wrong.write_text(portfolio.replace(old, new), encoding="utf-8")
+        with pytest.raises(AssertionError, match=error):
+            _check(wrong)
+    # a workload without a term of its own is held to the alternative's number at its
+    # own lengths: SQL helper (2,000/250 tokens, 9.64-9.89) cannot ride on 13.8
+    alone = tmp_path / "alone.toml"
+    alone.write_text(
+        portfolio.replace(
+            'alternatives."a fine-tuned 8B and its own fleet per task" = '
+            "{ replica_requests_per_s = 9.7 }\n",
+            "",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        AssertionError,
+        match=r"'a fine-tuned 8B and its own fleet per task' for workloads.4 \('SQL helper'\) "
+        r"states 13.8 requests/s; estimate: llama-3.1-8b fp8 on 1 × l40s gives 9.64-9.89",
+    ):
+        _check(alone)
+    # an alternative estimated from ids still holds a workload's own number to its source
+    derived = tmp_path / "derived.toml"
+    derived.write_text(
+        re.sub(
+            r"replica_requests_per_s = 13.8 [^\n]*\n",
+            'model = "llama-3.1-8b"\ngpu = "l40s"\nprecision = "fp8"\n',
+            portfolio,
+            count=1,
+        ).replace("replica_requests_per_s = 9.7 }", "replica_requests_per_s = 4.0 }", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(AssertionError, match=r"workloads.4 \('SQL helper'\) states 4 requests/s"):
+        _check(derived)
+
+
 def _check(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    if "workloads" in data:
-        pytest.skip(
-            "a portfolio states a capacity per workload, each at its own lengths: not checked yet"
-        )
-    comments = iter(_capacity_comments(text))
+    workloads = data.get("workloads", [])
+    comments = iter(_capacity_comments(text.split("[[workloads]]")[0]))
+    sources = _workload_sources(text)
     for option in data.get("alternatives", []):
         if option.get("kind") != "self_hosted":
             continue
-        if "replica_requests_per_s" not in option:
-            # derived: from ids, or from a calibration's benchmark
+        # a scenario's capacity is at its traffic's lengths; a portfolio's option gives one
+        # for the workloads that state none of their own, each at its own lengths
+        comment = None
+        if "replica_requests_per_s" in option:
+            comment = next(comments)
+            if data.get("traffic"):
+                _check_one(path, option, option, comment, data["traffic"], "")
+        else:  # derived: from ids, or from a calibration's benchmark
             assert (
                 (option.get("model") or option.get("models")) and option.get("gpu")
             ) or option.get("calibration"), (
                 f"{path.name}: {option['name']!r} states no capacity and names no model and gpu"
             )
-            continue
-        comment = next(comments)
-        source = SOURCE.search(comment)
-        assert source, (
-            f"{path.name}: {option['name']!r} states replica_requests_per_s without saying "
-            f"which estimate it came from ('estimate: MODEL PRECISION on N × GPU')"
+        for j, workload in enumerate(workloads):
+            terms = workload.get("alternatives", {}).get(option["name"], {})
+            where = f" for workloads.{j} ({workload['name']!r})"
+            if "replica_requests_per_s" in terms:
+                _check_one(path, option, terms, sources[j], workload["traffic"], where)
+            elif comment is not None:
+                _check_one(path, option, option, comment, workload["traffic"], where)
+
+
+def _workload_sources(text: str) -> list[str]:
+    """Each ``[[workloads]]`` entry's comments, in file order: where the estimate its
+    capacities came from is said."""
+    return [
+        " ".join(line.split("#", 1)[1] for line in part.splitlines() if "#" in line)
+        for part in text.split("[[workloads]]")[1:]
+    ]
+
+
+def _check_one(
+    path: Path,
+    option: dict[str, Any],
+    terms: dict[str, Any],
+    comment: str,
+    traffic: dict[str, Any],
+    where: str,
+) -> None:
+    source = SOURCE.search(comment)
+    assert source, (
+        f"{path.name}: {option['name']!r}{where} states replica_requests_per_s without saying "
+        f"which estimate it came from ('estimate: MODEL PRECISION on N × GPU')"
+    )
+    rates = _estimate_rates(source, traffic, option.get("tpot_ms"))
+    low, high = min(rates.values()), max(rates.values())
+    stated = _central(terms["replica_requests_per_s"])
+    assert low * 0.95 <= stated <= high * 1.05, (
+        f"{path.name}: {option['name']!r}{where} states {stated:g} requests/s; "
+        f"{source.group(0)} gives {low:.2f}-{high:.2f} at these lengths"
+    )
+    said = re.search(r"(\d+\.\d\d)-(\d+\.\d\d) by engine", comment)
+    at = re.search(r"at ([\d,]+)/([\d,]+) tokens", comment)
+    lengths = (_central(traffic["input_tokens"]), _central(traffic["output_tokens"]))
+    if said and (at is None or lengths == tuple(float(x.replace(",", "")) for x in at.groups())):
+        # a range the comment states is the range the engines give at the lengths it names
+        assert (said[1], said[2]) == (f"{low:.2f}", f"{high:.2f}"), (
+            f"{path.name}: {option['name']!r}{where}: the comment says {said[0]}; "
+            f"the engines give {low:.2f}-{high:.2f}"
         )
-        low, high = _estimate_range(source, data["traffic"], option.get("tpot_ms"))
-        stated = _central(option["replica_requests_per_s"])
-        assert low * 0.95 <= stated <= high * 1.05, (
-            f"{path.name}: {option['name']!r} states {stated:g} requests/s; "
-            f"{source.group(0)} gives {low:.2f}-{high:.2f} at these lengths"
-        )
-        said = re.search(r"(\d+\.\d\d)-(\d+\.\d\d) by engine", comment)
-        if said:  # a range the comment states is the range the engines give
-            assert (said[1], said[2]) == (f"{low:.2f}", f"{high:.2f}"), (
-                f"{path.name}: the comment says {said[0]}; the engines give {low:.2f}-{high:.2f}"
+    if at is not None and lengths != tuple(float(x.replace(",", "")) for x in at.groups()):
+        return  # an engine's figure the comment gives is at the lengths it names
+    _check_engines(f"{path.name}: {option['name']!r}{where}", comment, stated, rates)
+
+
+def _check_engines(who: str, comment: str, stated: float, rates: dict[str, float]) -> None:
+    """An engine the comment names alone, ``(vllm)``, gives the stated number (±5%); one it
+    names with a figure, ``(vllm 4.75)``, gives that figure."""
+    for names in re.findall(r"\(([a-z]+(?:, [a-z]+)*)\)", comment):
+        for name in names.split(", "):
+            if name in rates:
+                assert rates[name] * 0.95 <= stated <= rates[name] * 1.05, (
+                    f"{who}: states {stated:g} requests/s from {name}, which gives "
+                    f"{rates[name]:.2f}"
+                )
+    for name, figure in re.findall(r"\b([a-z]+) (\d+\.\d+)\b", comment):
+        if name in rates:
+            assert figure == f"{rates[name]:.{len(figure.split('.')[1])}f}", (
+                f"{who}: the comment says {name} {figure}; it gives {rates[name]:.2f}"
             )

@@ -3,6 +3,7 @@ mechanism behind every row outside the goal."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,14 +52,102 @@ def test_thirty_rows_diverse_in_gpu_engine_precision_batch_and_method() -> None:
         assert row.source
 
 
-def test_every_row_outside_the_goal_is_named_with_its_mechanism() -> None:
-    misses_section = DOC[DOC.index("## Where the goal is missed") :]
-    for i, row in enumerate(ACCURACY.SERVING, 1):
+NOT_IDENTIFIED = {"S31", "S32"}
+"""Rows outside the goal whose mechanism is not identified: their bullet says so."""
+
+
+def _row_ids(text: str) -> set[str]:
+    """The row ids a text names, ranges spelled out: ``L9-L13`` is L9, L10, … L13."""
+    out: set[str] = set()
+    for m in re.finditer(r"\b([SLQHT])(\d+)(?:-\1(\d+))?\b", text):
+        out |= {f"{m[1]}{k}" for k in range(int(m[2]), int(m[3] or m[2]) + 1)}
+    return out
+
+
+def _misses_bullets(doc: str) -> list[tuple[set[str], str]]:
+    """Each top-level bullet of "Where the goal is missed": the ids its bold heading names,
+    and its text."""
+    section = doc[doc.index("## Where the goal is missed") :]
+    section = section[: section.find("\n## ", 3)] if "\n## " in section[3:] else section
+    bullets = re.split(r"\n(?=- \*\*)", section)[1:]
+    return [(_row_ids(b.split("**")[1]), b) for b in bullets]
+
+
+def rows_outside_the_goal() -> dict[str, str]:
+    """Every row outside its goal, by id, with how: a serving row (S) or a held-back one
+    (H) beyond ±30%, a training row (T) beyond ±35%, a closed-loop row (L) or a Poisson row
+    (Q) whose time per output token or e2e is beyond 6% or first token beyond 15% (the
+    under-load goals, held row by row), or a Poisson rate past the estimated capacity."""
+    out: dict[str, str] = {}
+    serving = [(f"S{i}", row) for i, row in enumerate(ACCURACY.SERVING, 1)]
+    for name, row in [*serving, *ACCURACY.HELD_BACK.items()]:
         if abs(row.ratio() - 1.0) > ACCURACY.SERVING_GOAL[1]:
-            assert f"S{i}" in misses_section, f"S{i} ({row.model}) misses ±30% unexplained"
+            out[name] = f"{row.ratio():.2f}×"
     for i, t in enumerate(ACCURACY.TRAINING, 1):
         if abs(t.ratio() - 1.0) > ACCURACY.TRAINING_GOAL[1]:
-            assert f"T{i}" in misses_section, f"T{i} ({t.model}) misses ±35% unexplained"
+            out[f"T{i}"] = f"{t.ratio():.2f}×"
+    goal = ACCURACY.LOAD_GOAL
+    for i, load in enumerate(ACCURACY.LOAD, 1):
+        ttft, tpot, e2e, _ = load.predicted()
+        pairs = {
+            "ttft": (ttft, load.ttft_ms),
+            "tpot": (tpot, load.tpot_ms),
+            "e2e": (e2e, load.e2e_ms),
+        }
+        missed = [f"{k} {p / m:.2f}×" for k, (p, m) in pairs.items() if abs(p / m - 1) > goal[k]]
+        if missed:
+            out[f"L{i}"] = ", ".join(missed)
+    for i, poisson in enumerate(ACCURACY.POISSON, 1):
+        placed = poisson.predicted()
+        if placed is None:
+            out[f"Q{i}"] = "past the estimated capacity"
+            continue
+        pairs = {"ttft": (placed[0], poisson.ttft_ms), "tpot": (placed[1], poisson.tpot_ms)}
+        missed = [f"{k} {p / m:.2f}×" for k, (p, m) in pairs.items() if abs(p / m - 1) > goal[k]]
+        if missed:
+            out[f"Q{i}"] = ", ".join(missed)
+    return out
+
+
+def test_every_row_outside_the_goal_is_named_with_its_mechanism() -> None:
+    bullets = _misses_bullets(DOC)
+    named = set().union(*(_row_ids(text) for _, text in bullets))
+    outside = rows_outside_the_goal()
+    # by hand from the tables: S1 1.41, S31 0.70, S32 1.42, S38 1.31, S39 1.30, S42 2.18,
+    # S46 1.31, S48 2.03; H1 1.38, H2 1.41, H3 2.17; the rows under load by their worst
+    assert {k for k in outside if k[0] in "SH"} == {
+        *("S1", "S31", "S32", "S38", "S39", "S42", "S46", "S48"),
+        *("H1", "H2", "H3"),
+    }
+    assert {"L9", "L13", "L15", "L17", "Q2", "Q5", "Q6"} <= set(outside)
+    for name, how in outside.items():
+        assert name in named, f"{name} ({how}) is outside the goal and not named"
+    said = {i for ids, text in bullets if "not identified" in text for i in ids}
+    for name in NOT_IDENTIFIED:
+        assert name in outside, f"{name} is within the goal now: take it off NOT_IDENTIFIED"
+        assert name in said, f"{name}: its bullet does not say its mechanism is not identified"
+    assert said & set(outside) <= NOT_IDENTIFIED, "a bullet says 'not identified': list it"
+
+
+def test_the_prose_summary_is_the_tables() -> None:
+    """The figures the prose gives for the summary are the summary table's."""
+    words = " ".join(DOC.split())
+    median, worst, count = ACCURACY.summary(ACCURACY.SERVING)
+    held = ACCURACY.summary([r for r in ACCURACY.SERVING if not r.fit])
+    assert (
+        f"**Serving median {median:.0%} over all {count} rows, within the goal "
+        f"({held[0]:.0%} over the {held[2]} rows no factor was set from; worst {worst:+.0%})**"
+    ) in words
+    assert median <= ACCURACY.SERVING_GOAL[0]  # the prose says within the goal
+    assert held[0] <= ACCURACY.SERVING_GOAL[0]
+    train = ACCURACY.summary(ACCURACY.TRAINING)
+    train_held = ACCURACY.summary([t for t in ACCURACY.TRAINING if not t.fit])
+    assert (
+        f"every row is within the goal (median {train[0]:.0%}, worst {train[1]:+.0%}); "
+        f"the rows not used to set a factor, median {train_held[0]:.0%}, worst "
+        f"{train_held[1]:+.0%}"
+    ) in words
+    assert abs(train[1]) <= ACCURACY.TRAINING_GOAL[1]
 
 
 def test_per_sequence_metrics_read_the_same_decode_step() -> None:

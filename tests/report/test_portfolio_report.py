@@ -36,7 +36,9 @@ def test_html_and_markdown_hold_every_table() -> None:
     assert "| NPV, 24 months at 10% | $19,858 |" in md
     assert "| support triage | 400,000 | - | 1,500 / 150 | 3 | hosted GPT-4o-class API |" in md
     assert md.count("## Migration order") == len(analysis.alternatives)
-    assert "| SQL helper | $406 | 2.2% | $613 | -$207 | rides on it |" in md
+    # GPU time by requests over capacity: 15,000 / 9.7 of 400,000 / 13.8 + 150,000 / 5.5 +
+    # 60,000 / 36.5 + 40,000 / 11 + 15,000 / 9.7 = 1,546 of 63,085, 2.5%
+    assert "| SQL helper | $406 | 2.5% | $670 | -$264 | rides on it |" in md
 
 
 def test_report_writes_the_portfolio_and_refuses_a_png(tmp_path: Path) -> None:
@@ -78,10 +80,11 @@ def test_explain_says_who_carries_the_fleet() -> None:
 
 
 def test_report_and_explain_say_which_gpus_are_pinned() -> None:
-    # support triage at 5M requests fills a replica: one pinned to its adapter (merged, no
-    # multi-adapter penalty), the other four workloads' load mixed on the second
+    # support triage at 12M requests fills a replica (its busiest hour 12M × 0.95 / 2.63M s
+    # × 3 = 13.0 requests/s, a replica 13.8 × 0.7 = 9.66): one pinned to its adapter
+    # (merged, no multi-adapter penalty), the other four workloads' load mixed on the second
     data = tomllib.loads(PORTFOLIO.read_text())
-    data["workloads"][0]["traffic"]["requests_per_month"] = 5e6
+    data["workloads"][0]["traffic"]["requests_per_month"] = 12e6
     analysis = analyze_portfolio(parse_scenario(data))
     shared = analysis.alternatives[0]
     assert (shared.gpus or [])[0] == 2.0
