@@ -273,3 +273,22 @@ def test_prose_breaks_between_words_only() -> None:
     )
     assert _uncropped(Prose("\nNPV $1,160 over 6 months"), 80) == "\nNPV $1,160 over 6 months\n"
     assert _styles(Prose(text), 16, "Verdict:") == ["bold"]
+
+
+def test_a_padded_name_breaks_between_words_when_stacked() -> None:
+    """Several scenarios compared at 10 columns: an alternative under its scenario's label
+    read "  fine-tun" / "  ed Llama" and "  (calibra" / "  ted)", a padded cell left to
+    Rich's wrapping, which folds a word wider than its line."""
+    from rich.padding import Padding
+
+    table = Table(box=None)
+    table.add_column("alternative")
+    table.add_column("NPV", justify="right", no_wrap=True)
+    table.add_row(Padding("fine-tuned Llama (calibrated)", (0, 0, 0, 2)), "$84,577")
+    assert _uncropped(fit(table), 10).splitlines() == [
+        "fine-tuned",  # 10 wide: its 2 blanks given up to keep it within the terminal
+        "  Llama",
+        "  (calibrated)",  # 12: wider than the terminal, run past it at its 2 blanks
+        "    NPV",
+        "   $84,577",  # 7: 3 blanks of the 4 keep it within the 10 columns
+    ]

@@ -185,7 +185,7 @@ class Fit:
             cells = [column[index] for column in by_column]
             texts = [_plain(cell) for cell in cells[:heads]]
             if heads == 1 and texts[0] is None:
-                yield cells[0]
+                yield from _padded(cells[0], width)
             else:
                 head = _head(texts, str(row.style or columns[0].style or "bold"))
                 if head.plain.strip():
@@ -286,10 +286,20 @@ def _lines(text: Text, width: int, fold: bool = False) -> list[Text]:
     return lines
 
 
-def _indented(line: Text, width: int) -> Text:
-    """``line`` after :data:`INDENT` blanks, fewer where that keeps a word wider than a
-    line within ``width``; all of them where it runs past the width anyway."""
-    blanks = INDENT if line.cell_len > width else min(INDENT, width - line.cell_len)
+def _padded(cell: RenderableType, width: int) -> list[RenderableType]:
+    """A first cell that is not text: as it is, unless it is text padded on the left (a
+    scenario's alternative under its label), then broken between words as text is, each
+    line padded."""
+    if isinstance(cell, Padding) and (text := _plain(cell.renderable)) is not None:
+        lines = _lines(_stripped(text), width - cell.left)
+        return [_indented(line, width, cell.left) for line in lines]
+    return [cell]
+
+
+def _indented(line: Text, width: int, indent: int = INDENT) -> Text:
+    """``line`` after ``indent`` blanks, fewer where that keeps a word wider than a line
+    within ``width``; all of them where it runs past the width anyway."""
+    blanks = indent if line.cell_len > width else min(indent, width - line.cell_len)
     indented = Text(" " * blanks, no_wrap=True, overflow="ignore", end="\n")
     return indented.append_text(line)
 
