@@ -15,7 +15,7 @@ from payback.analysis.result import AlternativeResult, Analysis, months_text, us
 from payback.analysis.verdict import saves_nothing
 from payback.figures import rate_text
 from payback.report.common import NOTHING_SAVED, Table, month_text, quarter_text, sampled_text
-from payback.report.fit import Fit, fit
+from payback.report.fit import Fit, Prose, fit
 from payback.report.fleet import not_within
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ def comparison_renderables(
         sampled = _sampled(analysis)
         if sampled is not None:
             line.append(f". Sampled: {sampled}")
-        parts.append(line)
+        parts.append(Prose(line))  # a figure never split, no line ending in a blank
     return Group(*parts)
 
 

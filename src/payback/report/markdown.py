@@ -286,6 +286,9 @@ def png_bytes(chart: ch.Chart) -> bytes:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+_BLOCK_MARKER = re.compile(r"^( {0,3}(?:\d{1,9})?)([-+.)])(?=[ \t-]|$)")
+"""What opens a list or a rule where it starts a line ("- x", "+ x", "1. x", "2) x",
+"---"): a name that begins a paragraph, a list item or a cell's line reads as written."""
 
 
 def md_escape(text: str) -> str:
@@ -296,9 +299,12 @@ def md_escape(text: str) -> str:
 
     >>> md_escape("<script>alert(1)</script> *fine-tuned* [v2] | a_b")
     '&lt;script&gt;alert(1)&lt;/script&gt; \\\\*fine-tuned\\\\* \\\\[v2\\\\] \\\\| a\\\\_b'
+    >>> [md_escape(name) for name in ("1. list", "- item", "-$400", "2)", "v1.5 x")]
+    ['1\\\\. list', '\\\\- item', '-$400', '2\\\\)', 'v1.5 x']
     """
     text = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
+    return _BLOCK_MARKER.sub(r"\1\\\2", text)
 
 
 def _cell(text: str) -> str:
