@@ -1504,6 +1504,18 @@ TRAINING = [
         for model, by_method in figures.items()
         for method, published in by_method.items()
     ),
+    TrainingRow(
+        "llama-3.3-70b",
+        "h100-sxm",
+        8,
+        "lora",
+        "bf16",
+        "standard",
+        608.42,
+        "Llama 3.3 70B Instruct LoRA (custom_llama3_3_70b_instruct_peft_benchmark.yaml), mock "
+        "data, seq 4096, GBS 32, TP2 PP4 VP10",
+        AUTOMODEL,
+    ),
 ]
 
 

@@ -53,7 +53,8 @@ at the training precision.
 NeMo reports 682 TFLOP/s per H100 for Llama-2-7B full fine-tuning in FP8 (0.34 of the
 1,979 FP8 peak) and the same rate for 7B and 70B LoRA. ``standard``: Hugging Face
 TRL/PEFT, torchtune or NeMo AutoModel: 176 TFLOP/s per H100 for Llama-3-70B LoRA in
-BF16 (0.18 of 989) at 70B, more for mid-size models on one GPU. QLoRA pays for
+BF16 (0.18 of 989) at 70B, where the size factor below gives 0.144 (docs/accuracy.md T47,
+0.83×), more for mid-size models on one GPU. QLoRA pays for
 dequantizing the 4-bit weights on every pass."""
 
 UNSLOTH_MFU = 0.533
