@@ -395,3 +395,38 @@ def pages_at(
                     page.close()
         finally:
             browser.close()
+
+
+HUGE = """
+[scenario]
+name = "huge"
+horizon_months = 12
+discount_rate_annual = 0.10
+
+[traffic]
+requests_per_month = 9876543210987
+
+[baseline]
+name = "hosted"
+kind = "per_request"
+usd_per_1k_requests = 123456.789
+
+[[alternatives]]
+name = "dearer per-request"
+kind = "per_request"
+usd_per_1k_requests = 987654.321
+ops_usd_per_month = 999999999999.0
+
+[alternatives.one_time]
+data_usd = 987654321987.0
+
+[[alternatives]]
+name = "fine-tuned 7B on rented L4s"
+kind = "self_hosted"
+usd_per_gpu_hour = 987.65
+gpus_per_replica = 1
+replica_requests_per_s = 8.5
+target_utilization = 0.7
+"""
+"""A scenario whose figures run to 16-22 digits (tests/cli/test_money_whole.py,
+test_narrow_terminal.py): money that a narrow layout must never cut."""

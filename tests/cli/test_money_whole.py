@@ -15,43 +15,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import ENV, EXAMPLES, QUARTER
+from helpers import ENV, EXAMPLES, HUGE, QUARTER
 from payback.analysis.verdict import usd, usd_column
 from payback.cli import app
 
 WIDTHS = (80, 60)
-
-HUGE = """
-[scenario]
-name = "huge"
-horizon_months = 12
-discount_rate_annual = 0.10
-
-[traffic]
-requests_per_month = 9876543210987
-
-[baseline]
-name = "hosted"
-kind = "per_request"
-usd_per_1k_requests = 123456.789
-
-[[alternatives]]
-name = "dearer per-request"
-kind = "per_request"
-usd_per_1k_requests = 987654.321
-ops_usd_per_month = 999999999999.0
-
-[alternatives.one_time]
-data_usd = 987654321987.0
-
-[[alternatives]]
-name = "fine-tuned 7B on rented L4s"
-kind = "self_hosted"
-usd_per_gpu_hour = 987.65
-gpus_per_replica = 1
-replica_requests_per_s = 8.5
-target_utilization = 0.7
-"""
 
 
 def run_at(columns: int, *args: str | Path) -> tuple[int, str, str]:

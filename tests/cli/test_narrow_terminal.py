@@ -13,7 +13,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from helpers import ENV, EXAMPLES, QUARTER
+from helpers import ENV, EXAMPLES, HUGE, QUARTER
 from payback.analysis.verdict import usd
 from payback.cli import app
 
@@ -115,3 +115,20 @@ def test_several_scenarios_verdicts_end_no_line_in_a_blank() -> None:
     out = run_at(80, "analyze", QUARTER, SEED, EXAMPLES / "growth.toml")
     assert _blank_ended(out) == []
     assert "seed (seed: hosted $15/1k vs fine-tuned self-hosted $2/1k, $400 project):\n" in out
+
+
+def test_a_figure_wider_than_the_whole_terminal_runs_past_it_whole(tmp_path: Path) -> None:
+    """Rich cut every printed line at the terminal's width: at 12 columns the huge
+    scenario's one-time cost, "$987,654,321,987" (16 characters), lost its last digits.
+    Now it runs past the width, whole, as do the month-1 saving and the NPV."""
+    path = tmp_path / "huge.toml"
+    path.write_text(HUGE, encoding="utf-8")
+    answer = json.loads(run_at(100, "analyze", path, "--json"))
+    text = run_at(12, "analyze", path)
+    wide = [
+        usd(alt[key], 0) for alt in answer["alternatives"] for key in ("one_time_usd", "npv_usd")
+    ]
+    wide = [figure for figure in wide if len(figure) > 12]
+    assert "$987,654,321,987" in wide
+    for figure in wide:
+        assert _whole(figure, text), figure

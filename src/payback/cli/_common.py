@@ -258,10 +258,17 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 def _console(stderr: bool = False) -> Console:
     """A Rich console that strips control characters from what it prints (not from its own
-    styles): a name with an escape sequence cannot rewrite the terminal."""
+    styles): a name with an escape sequence cannot rewrite the terminal. It never cuts a
+    line at the terminal's width (Rich's default): a figure wider than a narrow terminal
+    runs past it whole (``report.fit`` breaks lines between words only), and no line ends
+    in blanks."""
     from rich.console import Console
 
-    console = Console(highlight=False, markup=False, stderr=stderr)
+    class Whole(Console):
+        def print(self, *objects: Any, crop: bool = False, **kwargs: Any) -> None:
+            super().print(*objects, crop=crop, **kwargs)
+
+    console = Whole(highlight=False, markup=False, stderr=stderr)
     console.push_render_hook(_clean_hook())
     return console
 
@@ -275,11 +282,12 @@ def _clean_hook() -> Any:
             self.inner = inner
 
         def __rich_console__(self, console: Any, options: Any) -> Iterator[Segment]:
-            for segment in console.render(self.inner, options):
-                if segment.control:
-                    yield segment
-                else:
-                    yield Segment(clean(segment.text), segment.style)
+            from payback.report.fit import trimmed
+
+            yield from trimmed(
+                segment if segment.control else Segment(clean(segment.text), segment.style)
+                for segment in console.render(self.inner, options)
+            )
 
     class Hook(RenderHook):
         def process_renderables(self, renderables: list[Any]) -> list[Any]:
