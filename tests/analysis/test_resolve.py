@@ -268,7 +268,7 @@ def test_stale_prices_are_flagged() -> None:
     resolved = resolve(build(data), catalog, today=dt.date(2026, 11, 28))
     assert resolved.scenario.alternatives[0].usd_per_gpu_hour == 2.0  # type: ignore[union-attr]
     assert resolved.warnings == [
-        "alternatives.0.usd_per_gpu_hour = 2 (catalog: old at xy (the only GPU-cloud on-demand offer)) was checked 2025-01-01: stale, 696 days ago (over 180); check it before deciding"
+        "alternatives.0.usd_per_gpu_hour = 2 (catalog: old at xy (the only GPU-cloud on-demand offer, stale)) was checked 2025-01-01: stale, 696 days ago (over 180); check it before deciding"
     ]
     fresh = resolve(build(data), catalog, today=dt.date(2025, 3, 1))
     assert fresh.warnings == []

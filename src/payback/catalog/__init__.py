@@ -240,6 +240,10 @@ def gpu_offers(
     )
 
 
+_STALE_NAMED = 3
+"""Stale offers named beside a rent (:meth:`GpuRent.stale_text`); past these, counted."""
+
+
 def _median(offers: list[GpuPrice]) -> GpuPrice:
     """The median offer, the lower middle one for an even count (a real offer, never
     inflated): its provider, source and date go with the figure."""
@@ -273,10 +277,14 @@ class GpuRent:
     def high(self) -> float:
         return self.offers[-1].usd_per_gpu_hour
 
-    def describe(self) -> str:
+    def describe(self, today: dt.date | None = None) -> str:
         """The choice in words, e.g. 'median of 3 GPU-cloud on-demand offers; 7 on-demand
         offers in all, $3.99-12.29', or for an even count 'lower middle of 2 GPU-cloud
-        on-demand offers, $1.09 and $1.55' (the cheaper of the middle two: a real offer)."""
+        on-demand offers, $1.09 and $1.55' (the cheaper of the middle two: a real offer).
+        Offers it was chosen from that are stale on ``today`` (the real date when ``None``)
+        are named: 'lower middle of 4 GPU-cloud on-demand offers, $2.95-6.16 (1 stale:
+        nebius $2.95, checked 2026-05-18)' (:meth:`stale_text`); the only offer, stale, is
+        'the only GPU-cloud reserved-1y offer, stale' (its date is shown beside it)."""
         kind = self.offer.kind.replace("_", "-")
         who = _KIND_WORDS[self.provider_kind]
         if self.provider_kind == "serverless":
@@ -296,13 +304,40 @@ class GpuRent:
                 else rent_range(min(prices), max(prices))
             )
         ).replace("  ", " ")
-        if self.fallback:
-            head += f" (no GPU-cloud {kind} offer)"
+        notes = [f"no GPU-cloud {kind} offer"] if self.fallback else []
+        if n == 1 and self.stale(today):  # the one used: its date goes with it wherever shown
+            head += ", stale"
+        elif stale := self.stale_text(today):
+            notes.append(stale)
+        if notes:
+            head += f" ({'; '.join(notes)})"
         if len(self.offers) == len(self.basis):
             return head
         return f"{head}; {len(self.offers)} {kind} offers in all, {rent_range(self.low, self.high)}"
 
-    def to_dict(self) -> dict[str, Any]:
+    def stale(self, today: dt.date | None = None) -> tuple[GpuPrice, ...]:
+        """The offers the rent was chosen from (:attr:`basis`, cheapest first) that were
+        checked too long before ``today`` (:func:`is_stale`; the real date when ``None``):
+        they still count in the median and the range, and are named beside them."""
+        return tuple(o for o in self.basis if is_stale(o.checked, today))
+
+    def stale_text(self, today: dt.date | None = None) -> str:
+        """The stale offers of :meth:`stale` in a few words, '' when none: '1 stale: nebius
+        $2.95, checked 2026-05-18', the one used marked so; past three, the rest counted."""
+        stale = self.stale(today)
+        named = [
+            f"{o.provider} {rent_text(o.usd_per_gpu_hour)}, checked {o.checked}"
+            + (", the one used" if o is self.offer else "")
+            for o in stale[:_STALE_NAMED]
+        ]
+        more = len(stale) - len(named)
+        if more:
+            named.append(f"{more} more")
+        return f"{len(stale)} stale: {'; '.join(named)}" if stale else ""
+
+    def to_dict(self, today: dt.date | None = None) -> dict[str, Any]:
+        """The rent as JSON; ``stale_offers`` lists the offers of :meth:`stale` (judged on
+        ``today``, the real date when ``None``), each with whether it is the one ``used``."""
         return {
             "gpu": self.gpu,
             "usd_per_gpu_hour": self.offer.usd_per_gpu_hour,
@@ -314,7 +349,16 @@ class GpuRent:
             "offers_low_usd_per_gpu_hour": self.low,
             "offers_high_usd_per_gpu_hour": self.high,
             "fallback": self.fallback,
-            "description": self.describe(),
+            "stale_offers": [
+                {
+                    "provider": o.provider,
+                    "usd_per_gpu_hour": o.usd_per_gpu_hour,
+                    "checked": o.checked.isoformat(),
+                    "used": o is self.offer,
+                }
+                for o in self.stale(today)
+            ],
+            "description": self.describe(today),
         }
 
 
@@ -387,10 +431,17 @@ def gpu_offer(
     return offers[0]
 
 
+def _today() -> dt.date:
+    """The day figures are judged stale on when none is given: the real date (a function,
+    so tests can fix it)."""
+    return dt.date.today()
+
+
 def is_stale(checked: dt.date, today: dt.date | None = None, days: int = STALE_AFTER_DAYS) -> bool:
-    """Whether a figure checked on ``checked`` is older than ``days`` days: the one rule for
-    GPU rents, hosted fine-tuning prices and API prices, wherever they are shown or used."""
-    return ((today or dt.date.today()) - checked).days > days
+    """Whether a figure checked on ``checked`` is older than ``days`` days on ``today`` (the
+    real date when ``None``): the one rule for GPU rents, hosted fine-tuning prices and API
+    prices, wherever they are shown or used."""
+    return ((today or _today()) - checked).days > days
 
 
 def rent_text(usd_per_gpu_hour: float) -> str:
@@ -430,6 +481,6 @@ def rent_range(low: float, high: float) -> str:
 def offer_source(offer: GpuPrice, today: dt.date | None = None) -> str:
     """Where a GPU rent comes from, in a few words: its provider and date, marked stale
     (:func:`is_stale`) as ``catalog gpus`` and ``analyze`` mark it, and its page."""
-    age = ((today or dt.date.today()) - offer.checked).days
+    age = ((today or _today()) - offer.checked).days
     stale = f"; stale, {age} days ago" if is_stale(offer.checked, today) else ""
     return f"{offer.provider}, checked {offer.checked}{stale} ({offer.source})"

@@ -11,6 +11,8 @@ import typer
 from payback.cli._common import JsonFlag, _console, _print_json, user_errors
 
 if TYPE_CHECKING:
+    from rich.console import Group
+
     from payback.catalog import Gpu
 
 app = typer.Typer(
@@ -66,12 +68,40 @@ def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
         from payback.report import tables
 
         _console().print(tables.gpus_table(gpus, _today()))
+        if stale := _stale_rents(gpus, _today()):
+            _console().print(stale)
+
+
+def _stale_rents(gpus: list[Gpu], today: dt.date) -> Group | None:
+    """Under the table: each typical rent chosen from offers of which some are stale on
+    ``today``, as analyze says it (:meth:`payback.catalog.GpuRent.describe`): they still
+    count in its median and range. ``None`` when none is."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from payback.catalog import STALE_AFTER_DAYS, gpu_rent
+
+    rents = [r for r in map(gpu_rent, gpus) if r is not None and r.stale(today)]
+    if not rents:
+        return None
+    grid = Table.grid(padding=(0, 1))  # an id never cut, its text wrapping beside it
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for rent in rents:
+        grid.add_row(f"  {rent.gpu}:", rent.describe(today))
+    title = (
+        f"Typical rents chosen from stale offers (checked over {STALE_AFTER_DAYS} days ago); "
+        "they still count in the median and the range:"
+    )
+    return Group(Text(title), grid)
 
 
 def _gpu_json(gpu: Gpu, today: dt.date) -> dict[str, Any]:
     """A GPU record as JSON with what the table shows beside it: each price's ``stale``
     flag (:func:`payback.catalog.is_stale`, the table's rule) and ``typical_rent``, the
-    on-demand rent analyze uses by default with the count and range of the offers
+    on-demand rent analyze uses by default with the count and range of the offers and the
+    stale ones among those it was chosen from (``stale_offers``), judged on ``today``
     (:meth:`payback.catalog.GpuRent.to_dict`; ``null`` when only marketplaces rent it)."""
     from payback.catalog import gpu_rent, is_stale
 
@@ -79,7 +109,7 @@ def _gpu_json(gpu: Gpu, today: dt.date) -> dict[str, Any]:
     for price, record in zip(data["prices"], gpu.prices, strict=True):
         price["stale"] = is_stale(record.checked, today)
     rent = gpu_rent(gpu)
-    data["typical_rent"] = None if rent is None else rent.to_dict()
+    data["typical_rent"] = None if rent is None else rent.to_dict(today)
     return data
 
 

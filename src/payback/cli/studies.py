@@ -337,7 +337,9 @@ def recommend(  # long: most of it is its options and their help text
     front, and says why the others were left out. A cost at a catalog rent checked over
     180 days ago is marked `*`, its provider, date and page said below the tables as
     **catalog gpus** and **estimate** say them (**--json**: each configuration's
-    `rent_source`, `rent_checked` and `rent_stale`).
+    `rent_source`, `rent_checked` and `rent_stale`). The serving engine is the
+    alternative's `engine` (vllm by default), named in the first line (**--json**:
+    `engine`, and `engine_measured`, the factors its calibration measured).
 
     Give the model as `model = "qwen2.5-7b"`, `models = ["qwen2.5-1.5b", "qwen2.5-7b"]`
     or **--model**. **--apply -o new.toml** writes the scenario with the winner in it;

@@ -224,9 +224,13 @@ def recommendation_renderables(
         if result.targets
         else "no latency targets (tpot_ms or ttft_ms in the alternative rank by them)"
     )
+    engine = result.engine
+    served = f"served by {engine.name}" + (
+        f" ({', '.join(engine.measured)} measured by the calibration)" if engine.measured else ""
+    )
     header = Text(
-        f"alternatives.{result.alternative} '{result.name}': {', '.join(result.models)}; "
-        f"{targets}; priced as {pricing_text(result)}\n{searched_text(result)}"
+        f"alternatives.{result.alternative} '{result.name}': {', '.join(result.models)} "
+        f"{served}; {targets}; priced as {pricing_text(result)}\n{searched_text(result)}"
     )
     parts: list[RenderableType] = [header]
     if result.candidates:

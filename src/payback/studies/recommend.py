@@ -108,6 +108,9 @@ class Recommendation:  # long: the documented result fields, then short answers 
     """The catalog offer each GPU is priced at, by id (none: owned, or the option's own)."""
     today: dt.date = field(default_factory=dt.date.today)
     """The day rents are judged stale on (:func:`payback.catalog.is_stale`)."""
+    engine: sv.ServingEngine = sv.VLLM
+    """The serving engine assumed (the alternative's ``engine``, vllm by default), with the
+    calibration's measured factors in place (named by its ``measured``)."""
 
     def stale_rent(self, candidate: Candidate) -> bool:
         """Whether ``candidate``'s rent is the catalog's and was checked too long ago."""
@@ -197,6 +200,8 @@ class Recommendation:  # long: the documented result fields, then short answers 
             "alternative": self.alternative,
             "name": self.name,
             "models": self.models,
+            "engine": self.engine.name,
+            "engine_measured": list(self.engine.measured),
             "targets": self.targets,
             "commitment": self.commitment,
             "gpu_price": self.gpu_price,
@@ -414,6 +419,7 @@ def _recommend(
         own_rent=None if option.usd_per_gpu_hour is None else (option.gpu, option.usd_per_gpu_hour),
         rents=rows.offers,
         today=today,
+        engine=engine,
     )
 
 
