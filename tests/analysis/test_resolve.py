@@ -302,3 +302,31 @@ def test_catalog_ids_example_derives_every_number() -> None:
         "alternatives.1.one_time.training_usd",
     ):
         assert path in resolved.sources
+
+
+def test_the_rents_words_judge_staleness_on_the_analysis_day() -> None:
+    """A library call's day (``resolve(..., today=X)``) decides which offers the default
+    rent's text calls stale, as it decides the warnings: it was judged on the real date."""
+    checked = dt.date(2026, 11, 1)
+    prices = [
+        GpuPrice(provider=p, usd_per_gpu_hour=v, source="inline price", checked=checked)
+        for p, v in (("xy", 2.0), ("zw", 3.0), ("uv", 4.0))
+    ]
+    gpu = Gpu(
+        id="g",
+        name="g",
+        memory_gb=80,
+        memory_bandwidth_gb_s=2000,
+        bf16_tflops=300,
+        source="inline test",
+        checked=checked,
+        prices=prices,
+    )
+    data = fleet_dict(gpu="g")
+    del data["alternatives"][0]["usd_per_gpu_hour"]
+    path = "alternatives.0.usd_per_gpu_hour"
+    for today, stale in ((dt.date(2026, 11, 2), 0), (dt.date(2027, 6, 1), 3)):
+        resolved = resolve(build(data), Catalog.of(gpus=[gpu]), today=today)
+        text = resolved.sources[path].source
+        assert ("3 stale:" in text) == bool(stale), text
+        assert len(resolved.details[path].get("stale_offers", [])) == stale

@@ -180,10 +180,10 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
                 )
         else:
             rent = self.lookup(field, gpu_rent, gpu, kind, price)
-            how = rent.describe()
+            how = rent.describe(self.today)
         if rent is not None:
             self.details[f"{path}.usd_per_gpu_hour"] = {
-                **rent.to_dict(),
+                **rent.to_dict(self.today),
                 "usd_per_gpu_hour": offer.usd_per_gpu_hour,
                 "provider": offer.provider,
                 "provider_kind": offer.provider_kind,
