@@ -143,7 +143,10 @@ class AlternativeResult(OptionResult):
     break_even_requests: float | None = None
     npv_usd: float = 0.0
     pays_back_within: dict[str, bool | None] | None = None
-    """Keys "3", "6", "12" and "horizon"; ``None`` where the horizon is too short to tell."""
+    """Keys "3", "6", "12" and "horizon": broken even by that month and not behind again
+    there (:func:`~payback.finance.paid_back_within`). ``None`` (JSON ``null``) for a
+    window past the horizon, even where it is ahead at the horizon: what happens after it
+    is not computed (a 6-month horizon answers "3" and "6", never "12")."""
     reason: str | None = None
     """Why it never pays back within the horizon, or why a break-even at month 0 gains
     nothing (the same cost every month and nothing up front); ``None`` when it pays back."""

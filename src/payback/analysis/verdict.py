@@ -288,12 +288,14 @@ def outcome_text(
         )
     within = (alt.pays_back_within or {}).get(str(QUARTER_MONTHS))
     quarter = (
-        "within a quarter"
-        if (month <= QUARTER_MONTHS if within is None else within)
-        else "not within a quarter"
+        f"; a quarter is past the {months_text(horizon)} computed"  # not known past it
+        if within is None
+        else ", within a quarter"
+        if within
+        else ", not within a quarter"
     )
     shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
-    text = f"pays back in month {month_figure(month)} (after ~{shown} requests), {quarter}"
+    text = f"pays back in month {month_figure(month)} (after ~{shown} requests){quarter}"
     behind = falls_behind_text(alt, horizon)
     return f"{text}{', ' + behind if behind else ''}; {npv}"
 

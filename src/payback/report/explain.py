@@ -206,7 +206,6 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     horizon = analysis.horizon_months
     cum = alt.cumulative_savings_usd or []
     t = alt.break_even_month
-    quarter = min(3, horizon)
     answer = quarter_text(alt.pays_back_within)
     nothing = saves_nothing(cum)
     if nothing:
@@ -214,21 +213,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     elif answer == "yes" and t is not None:
         text = f"Within a quarter: yes, it pays back {in_month_text(t)}."
     else:
-        recovered = cum[quarter] - cum[0]
-        text = f"Within a quarter: {answer}."
-        if quarter < 3:
-            text += f" It has not paid back by the end of the {months_text(horizon)} computed."
-        if recovered >= 0:
-            text += (
-                f" After {months_text(quarter)} it has recovered {usd(recovered)} of the "
-                f"{usd(-cum[0])} it cost up front."
-            )
-        else:
-            text += (
-                f" After {months_text(quarter)} it has recovered nothing: it has cost "
-                f"{usd(-recovered)} more to run than the baseline, on top of the "
-                f"{usd(-cum[0])} it cost up front."
-            )
+        text = f"Within a quarter: {answer}." + _short_of_a_quarter(cum, t, horizon)
     rate = analysis.scenario.scenario.discount_rate_annual
     over = f"Over {months_text(horizon)}: " + (
         "it neither saves nor loses"
@@ -269,6 +254,27 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
             )
         )
     return paragraphs
+
+
+def _short_of_a_quarter(cum: list[float], t: float | None, horizon: int) -> str:
+    """After "Within a quarter: no" (or unknown, the horizon shorter): what the quarter (or
+    the horizon's fewer months) recovered of the one-time cost, or that it pays back
+    within a horizon shorter than a quarter, whose month 3 is not computed."""
+    quarter = min(QUARTER_MONTHS, horizon)
+    if quarter < QUARTER_MONTHS and t is not None:
+        return f" It pays back within the {months_text(horizon)} computed; month 3 is past it."
+    text = (
+        ""
+        if quarter == QUARTER_MONTHS
+        else f" It has not paid back by the end of the {months_text(horizon)} computed."
+    )
+    recovered, after = cum[quarter] - cum[0], f" After {months_text(quarter)} it has recovered"
+    if recovered >= 0:
+        return f"{text}{after} {usd(recovered)} of the {usd(-cum[0])} it cost up front."
+    return (
+        f"{text}{after} nothing: it has cost {usd(-recovered)} more to run than the baseline, "
+        f"on top of the {usd(-cum[0])} it cost up front."
+    )
 
 
 def samples_paragraph(

@@ -177,7 +177,10 @@ def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
         return []
     paragraphs = [_usage_sentence(analysis, index, u)]
     month = alt.break_even_month
-    if quarter_text(alt.pays_back_within) == "yes":
+    within = alt.pays_back_within or {}
+    if quarter_text(within) == "yes" or (
+        analysis.horizon_months < QUARTER_MONTHS and within.get("horizon")
+    ):  # paid back within a quarter, or within all a shorter horizon computes
         return paragraphs
     levers = [
         lever
