@@ -279,6 +279,9 @@ def outcome_text(
     if month is None:
         return f"does not pay back within {months_text(horizon)}: {_never_text(cum, monthly, horizon)}; {npv}"
     if month == 0:
+        behind = "" if saves_nothing(cum) else falls_behind_text(alt, horizon)
+        if behind:  # no one-time cost, ahead in month 1, behind again by the horizon
+            return f"has no one-time cost and pays back at once, {behind}; {npv}"
         if alt.npv_usd < 0:
             return f"has no one-time cost but costs more to run: {npv}"
         if saves_nothing(cum):
@@ -302,18 +305,24 @@ def outcome_text(
 
 def falls_behind_text(alt: AlternativeResult, horizon: int) -> str:
     """For an alternative that pays back and is behind again at the horizon (its savings
-    shrink: a baseline whose price falls, say, or a retraining), which months after the
-    break-even cost more and how far behind it ends; ``""`` otherwise.
+    shrink: a baseline whose price falls, say, or a retraining; with no one-time cost too,
+    a break-even at once), which months after the break-even cost more and how far behind
+    it ends; ``""`` otherwise (and for one that :func:`saves_nothing`).
 
     >>> from types import SimpleNamespace as N
     >>> falls_behind_text(N(cumulative_savings_usd=[-200.0, 100.0, 50.0, -20.0], break_even_month=0.67), 3)
     'but from month 2 it costs more than the baseline each month and by month 3 it is $20.00 behind'
     >>> falls_behind_text(N(cumulative_savings_usd=[-10.0, 0.0, 10.0, -30.0, -20.0, -60.0], break_even_month=1.0), 5)
     'but it costs more than the baseline in months 3 and 5 and by month 5 it is $60.00 behind'
+
+    Nothing up front and $1,270 saved in month 1, then $230, $480 and $720 more a month:
+
+    >>> falls_behind_text(N(cumulative_savings_usd=[0.0, 1270.0, 1040.0, 560.0, -160.0], break_even_month=0.0), 4)
+    'but from month 2 it costs more than the baseline each month and by month 4 it is $160.00 behind'
     """
     cum = alt.cumulative_savings_usd or [0.0]
     month = alt.break_even_month
-    if month is None or month == 0 or cum[-1] >= 0:
+    if month is None or cum[-1] >= 0 or saves_nothing(cum):
         return ""
     monthly = [b - a for a, b in itertools.pairwise(cum)]
     worse = [i + 1 for i, m in enumerate(monthly) if i >= math.ceil(month) and m < 0] or [horizon]

@@ -181,7 +181,7 @@ def crossing_text(
             "month 0 by the formula but switching gains nothing."
         )
     if month == 0:
-        return " With nothing to recover and no month that loses money, it pays back at once."
+        return " With nothing to recover and month 1 not losing money, it pays back at once."
     m, before, after = crossing(cum, month)
     return (
         f" They first reach zero in month {m}: {usd(before)} at the end of month {m - 1}, "
