@@ -269,19 +269,20 @@ class Analysis(
         )
 
     @cached_property
-    def _scaled_to_zero(self) -> dict[int, dict[str, float | None] | None]:
+    def _scaled_to_zero(self) -> dict[int, dict[str, float | bool | None] | None]:
         return {}
 
-    def scaled_to_zero(self, index: int) -> dict[str, float | None] | None:
+    def scaled_to_zero(self, index: int) -> dict[str, float | bool | None] | None:
         """What alternative ``index`` would give with its rented always-on fleet scaled to
         zero (busy GPU-hours paid only), everything else as it is: ``monthly_cost_usd``
-        (month 1), ``break_even_month`` and ``npv_usd``; ``None`` for an alternative that is
-        not a rented always-on fleet."""
+        (month 1), ``break_even_month``, ``within_a_quarter`` (broken even by month 3 and
+        not behind again there; ``None`` past the horizon) and ``npv_usd``; ``None`` for an
+        alternative that is not a rented always-on fleet."""
         if index not in self._scaled_to_zero:
             self._scaled_to_zero[index] = self._evaluate_scaled_to_zero(index)
         return self._scaled_to_zero[index]
 
-    def _evaluate_scaled_to_zero(self, index: int) -> dict[str, float | None] | None:
+    def _evaluate_scaled_to_zero(self, index: int) -> dict[str, float | bool | None] | None:
         option = self.scenario.alternatives[index]
         if (
             not isinstance(option, SelfHostedOption)
@@ -299,10 +300,15 @@ class Analysis(
             }
         )
         outcome = evaluate(dataclasses.replace(self.resolved, scenario=changed)).alternatives[index]
+        month = _maybe(outcome.break_even_month)
+        within = _pays_back_within(
+            month, self.horizon_months, _floats(outcome.cumulative_savings_usd)
+        )
         return {
             "monthly_cost_usd": float(np.atleast_1d(outcome.costs.monthly_usd)[0]),
             "fleet_usd": float(np.atleast_1d(outcome.costs.components["gpus"])[0]),
-            "break_even_month": _maybe(outcome.break_even_month),
+            "break_even_month": month,
+            "within_a_quarter": within[str(QUARTER_MONTHS)],
             "npv_usd": float(outcome.npv_usd),
         }
 
