@@ -28,6 +28,7 @@ __all__ = [
     "months_text",
     "never_reason",
     "outcome_text",
+    "per_1k_text",
     "rate_text",
     "saves_nothing",
     "share_text",
@@ -92,6 +93,28 @@ def usd(value: float, decimals: int | None = None) -> str:
     text = f"{size:,.{decimals}f}"
     sign = "-" if value < 0 and text.strip("0.,") else ""
     return f"{sign}${text}"
+
+
+FEWEST_REQUESTS = 1.0
+"""Below one request in a month (traffic shrinking toward zero), a cost of 1,000 requests
+is a month's fixed cost over a fraction of one: $730 of GPU rent over 0.02 requests read
+"$35,644,531" per 1,000. :func:`per_1k_text` says how few instead."""
+
+
+def per_1k_text(alternative_usd: float, baseline_usd: float, requests: float) -> str:
+    """The cost of 1,000 requests of an alternative against the baseline's, over a month
+    (or the horizon: its totals) that served ``requests``: ``$0.73 vs $2.00``; with fewer
+    than :data:`FEWEST_REQUESTS`, how few, and no comparison.
+
+    >>> per_1k_text(730.0, 2000.0, 1e6), per_1k_text(730.0, 0.9765625, 488.28125)
+    ('$0.73 vs $2.00', '$1,495 vs $2.00')
+    >>> per_1k_text(730.0, 4.1e-05, 0.0205), per_1k_text(8760.0, 2500.0, 1.25e6)
+    ('n/a: 0.0205 requests', '$7.01 vs $2.00')
+    """
+    if not requests >= FEWEST_REQUESTS:
+        return f"n/a: {requests:.3g} requests"
+    per = 1000.0 / requests
+    return f"{usd(alternative_usd * per)} vs {usd(baseline_usd * per)}"
 
 
 def usd_column(values: Sequence[float]) -> list[str]:
