@@ -105,16 +105,24 @@ def test_equal_prices_and_nothing_up_front_neither_save_nor_lose(tmp_path: Path)
 
 def test_a_horizon_of_one_month(tmp_path: Path) -> None:
     """One month: $13 saved per 1,000 of 100,000 requests is $1,300; $650 up front is back
-    halfway through it (yes within a quarter: it has paid back); $2,600 is not back by
-    the end (a quarter is past the horizon: unknown)."""
+    halfway through it (paid back within the month computed; whether it is still ahead at
+    month 3 is not computed: unknown); $2,600 is not back by the end (unknown too)."""
     path = _file(tmp_path, per_request_dict(15.0, 2.0, 100_000.0, horizon=1, data_usd=650.0))
     data = json.loads(_flat("analyze", path, "--json"))["alternatives"][0]
     assert data["break_even_month"] == pytest.approx(0.5)
     assert data["break_even_requests"] == pytest.approx(50_000)
     assert data["npv_usd"] == pytest.approx(1300 - 650)
-    assert data["pays_back_within"] == {"3": True, "6": True, "12": True, "horizon": True}
+    assert data["pays_back_within"] == {"3": None, "6": None, "12": None, "horizon": True}
     text = _flat("analyze", path)
-    assert "pays back in month 0.5 (after ~50,000 requests), within a quarter" in text
+    assert (
+        "pays back in month 0.5 (after ~50,000 requests); a quarter is past the 1 month "
+        "computed; NPV $650.00 over 1 month" in text
+    )
+    explained = _flat("explain", path)
+    assert (
+        "Within a quarter: unknown (horizon too short). It pays back within the 1 month "
+        "computed; month 3 is past it. Over 1 month: it pays back in month 0.5" in explained
+    )
     late = _file(tmp_path, per_request_dict(15.0, 2.0, 100_000.0, horizon=1, data_usd=2600.0))
     text = _flat("analyze", late)
     assert "3 months: unknown (horizon too short)" in text

@@ -143,7 +143,10 @@ class AlternativeResult(OptionResult):
     break_even_requests: float | None = None
     npv_usd: float = 0.0
     pays_back_within: dict[str, bool | None] | None = None
-    """Keys "3", "6", "12" and "horizon"; ``None`` where the horizon is too short to tell."""
+    """Keys "3", "6", "12" and "horizon": broken even by that month and not behind again
+    there (:func:`~payback.finance.paid_back_within`). ``None`` (JSON ``null``) for a
+    window past the horizon, even where it is ahead at the horizon: what happens after it
+    is not computed (a 6-month horizon answers "3" and "6", never "12")."""
     reason: str | None = None
     """Why it never pays back within the horizon, or why a break-even at month 0 gains
     nothing (the same cost every month and nothing up front); ``None`` when it pays back."""
@@ -266,19 +269,20 @@ class Analysis(
         )
 
     @cached_property
-    def _scaled_to_zero(self) -> dict[int, dict[str, float | None] | None]:
+    def _scaled_to_zero(self) -> dict[int, dict[str, float | bool | None] | None]:
         return {}
 
-    def scaled_to_zero(self, index: int) -> dict[str, float | None] | None:
+    def scaled_to_zero(self, index: int) -> dict[str, float | bool | None] | None:
         """What alternative ``index`` would give with its rented always-on fleet scaled to
         zero (busy GPU-hours paid only), everything else as it is: ``monthly_cost_usd``
-        (month 1), ``break_even_month`` and ``npv_usd``; ``None`` for an alternative that is
-        not a rented always-on fleet."""
+        (month 1), ``break_even_month``, ``within_a_quarter`` (broken even by month 3 and
+        not behind again there; ``None`` past the horizon) and ``npv_usd``; ``None`` for an
+        alternative that is not a rented always-on fleet."""
         if index not in self._scaled_to_zero:
             self._scaled_to_zero[index] = self._evaluate_scaled_to_zero(index)
         return self._scaled_to_zero[index]
 
-    def _evaluate_scaled_to_zero(self, index: int) -> dict[str, float | None] | None:
+    def _evaluate_scaled_to_zero(self, index: int) -> dict[str, float | bool | None] | None:
         option = self.scenario.alternatives[index]
         if (
             not isinstance(option, SelfHostedOption)
@@ -296,10 +300,15 @@ class Analysis(
             }
         )
         outcome = evaluate(dataclasses.replace(self.resolved, scenario=changed)).alternatives[index]
+        month = _maybe(outcome.break_even_month)
+        within = _pays_back_within(
+            month, self.horizon_months, _floats(outcome.cumulative_savings_usd)
+        )
         return {
             "monthly_cost_usd": float(np.atleast_1d(outcome.costs.monthly_usd)[0]),
             "fleet_usd": float(np.atleast_1d(outcome.costs.components["gpus"])[0]),
-            "break_even_month": _maybe(outcome.break_even_month),
+            "break_even_month": month,
+            "within_a_quarter": within[str(QUARTER_MONTHS)],
             "npv_usd": float(outcome.npv_usd),
         }
 

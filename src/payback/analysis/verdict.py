@@ -28,6 +28,7 @@ __all__ = [
     "months_text",
     "never_reason",
     "outcome_text",
+    "per_1k_text",
     "rate_text",
     "saves_nothing",
     "share_text",
@@ -92,6 +93,28 @@ def usd(value: float, decimals: int | None = None) -> str:
     text = f"{size:,.{decimals}f}"
     sign = "-" if value < 0 and text.strip("0.,") else ""
     return f"{sign}${text}"
+
+
+FEWEST_REQUESTS = 1.0
+"""Below one request in a month (traffic shrinking toward zero), a cost of 1,000 requests
+is a month's fixed cost over a fraction of one: $730 of GPU rent over 0.02 requests read
+"$35,644,531" per 1,000. :func:`per_1k_text` says how few instead."""
+
+
+def per_1k_text(alternative_usd: float, baseline_usd: float, requests: float) -> str:
+    """The cost of 1,000 requests of an alternative against the baseline's, over a month
+    (or the horizon: its totals) that served ``requests``: ``$0.73 vs $2.00``; with fewer
+    than :data:`FEWEST_REQUESTS`, how few, and no comparison.
+
+    >>> per_1k_text(730.0, 2000.0, 1e6), per_1k_text(730.0, 0.9765625, 488.28125)
+    ('$0.73 vs $2.00', '$1,495 vs $2.00')
+    >>> per_1k_text(730.0, 4.1e-05, 0.0205), per_1k_text(8760.0, 2500.0, 1.25e6)
+    ('n/a: 0.0205 requests', '$7.01 vs $2.00')
+    """
+    if not requests >= FEWEST_REQUESTS:
+        return f"n/a: {requests:.3g} requests"
+    per = 1000.0 / requests
+    return f"{usd(alternative_usd * per)} vs {usd(baseline_usd * per)}"
 
 
 def usd_column(values: Sequence[float]) -> list[str]:
@@ -279,6 +302,9 @@ def outcome_text(
     if month is None:
         return f"does not pay back within {months_text(horizon)}: {_never_text(cum, monthly, horizon)}; {npv}"
     if month == 0:
+        behind = "" if saves_nothing(cum) else falls_behind_text(alt, horizon)
+        if behind:  # no one-time cost, ahead in month 1, behind again by the horizon
+            return f"has no one-time cost and pays back at once, {behind}; {npv}"
         if alt.npv_usd < 0:
             return f"has no one-time cost but costs more to run: {npv}"
         if saves_nothing(cum):
@@ -288,30 +314,38 @@ def outcome_text(
         )
     within = (alt.pays_back_within or {}).get(str(QUARTER_MONTHS))
     quarter = (
-        "within a quarter"
-        if (month <= QUARTER_MONTHS if within is None else within)
-        else "not within a quarter"
+        f"; a quarter is past the {months_text(horizon)} computed"  # not known past it
+        if within is None
+        else ", within a quarter"
+        if within
+        else ", not within a quarter"
     )
     shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
-    text = f"pays back in month {month_figure(month)} (after ~{shown} requests), {quarter}"
+    text = f"pays back in month {month_figure(month)} (after ~{shown} requests){quarter}"
     behind = falls_behind_text(alt, horizon)
     return f"{text}{', ' + behind if behind else ''}; {npv}"
 
 
 def falls_behind_text(alt: AlternativeResult, horizon: int) -> str:
     """For an alternative that pays back and is behind again at the horizon (its savings
-    shrink: a baseline whose price falls, say, or a retraining), which months after the
-    break-even cost more and how far behind it ends; ``""`` otherwise.
+    shrink: a baseline whose price falls, say, or a retraining; with no one-time cost too,
+    a break-even at once), which months after the break-even cost more and how far behind
+    it ends; ``""`` otherwise (and for one that :func:`saves_nothing`).
 
     >>> from types import SimpleNamespace as N
     >>> falls_behind_text(N(cumulative_savings_usd=[-200.0, 100.0, 50.0, -20.0], break_even_month=0.67), 3)
     'but from month 2 it costs more than the baseline each month and by month 3 it is $20.00 behind'
     >>> falls_behind_text(N(cumulative_savings_usd=[-10.0, 0.0, 10.0, -30.0, -20.0, -60.0], break_even_month=1.0), 5)
     'but it costs more than the baseline in months 3 and 5 and by month 5 it is $60.00 behind'
+
+    Nothing up front and $1,270 saved in month 1, then $230, $480 and $720 more a month:
+
+    >>> falls_behind_text(N(cumulative_savings_usd=[0.0, 1270.0, 1040.0, 560.0, -160.0], break_even_month=0.0), 4)
+    'but from month 2 it costs more than the baseline each month and by month 4 it is $160.00 behind'
     """
     cum = alt.cumulative_savings_usd or [0.0]
     month = alt.break_even_month
-    if month is None or month == 0 or cum[-1] >= 0:
+    if month is None or cum[-1] >= 0 or saves_nothing(cum):
         return ""
     monthly = [b - a for a, b in itertools.pairwise(cum)]
     worse = [i + 1 for i, m in enumerate(monthly) if i >= math.ceil(month) and m < 0] or [horizon]

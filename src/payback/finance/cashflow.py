@@ -153,8 +153,8 @@ def paid_back_within(
     that month. ``savings_at`` holds its cumulative savings at :func:`window_months`;
     without it the break-even alone counts. Behind is below zero by more than float noise
     (:data:`MONTH_RTOL` of the row's largest figure; a break-even snapped to month k is
-    ahead at k). A window past the horizon reads the horizon: a sample ahead there is
-    taken to stay ahead.
+    ahead at k). A window past the horizon reads the horizon; the months after it are not
+    computed, and :func:`share_paid_back_within` calls that window unknown.
 
     >>> paid_back_within([2.0], 12, [[-1000.0, 500.0, -3000.0, -5000.0, -5000.0]])
     array([[ True, False, False, False]])
@@ -179,18 +179,19 @@ def share_paid_back_within(
     """Share of samples paid back within 3, 6 and 12 months and within the horizon
     (:func:`paid_back_within`): a project that breaks even in month 2 and is behind after a
     retraining in month 6 has not paid back within 6. A window past the horizon is unknown
-    (``None``) unless every sample is paid back and ahead at the horizon, since what
-    happens after it is not computed (then it is taken to stay ahead).
+    (``None``), even where every sample is ahead at the horizon: what happens after it is
+    not computed, and a retraining or a falling price there may put it behind again.
 
     >>> share_paid_back_within([2.0, 5.0, float("nan")], 6)
     {'3': 0.3333333333333333, '6': 0.6666666666666666, '12': None, 'horizon': 0.6666666666666666}
+    >>> share_paid_back_within([1.5], 6, [[-400.0, 380.0, 1160.0, 1160.0, 1160.0]])["12"] is None
+    True
     >>> share_paid_back_within([2.0], 12, [[-1000.0, 500.0, -3000.0, -5000.0, -5000.0]])
     {'3': 1.0, '6': 0.0, '12': 0.0, 'horizon': 0.0}
     """
     paid = paid_back_within(months, horizon, savings_at)
-    settled = bool(paid[:, -1].all())
     out: dict[str, float | None] = {
-        str(k): float(np.mean(paid[:, j])) if k <= horizon or settled else None
+        str(k): float(np.mean(paid[:, j])) if k <= horizon else None
         for j, k in enumerate(PAYBACK_WINDOWS)
     }
     out["horizon"] = float(np.mean(paid[:, -1]))

@@ -35,6 +35,8 @@ from payback.report.fleet import (
     why_paragraphs,
 )
 from payback.report.labels import input_label
+from payback.report.measuring import MEASURE_FIRST as MEASURE_FIRST
+from payback.report.measuring import measure_first as measure_first
 
 if TYPE_CHECKING:
     from payback.studies.uncertainty import Driver
@@ -43,45 +45,6 @@ if TYPE_CHECKING:
 def usd(value: float) -> str:
     """Money in prose: whole dollars, cents only below $10."""
     return _usd(value, 0 if abs(value) >= 10 or value == 0 else 2)
-
-
-MEASURE_FIRST = {
-    "requests_per_month": "your real monthly traffic, from request logs",
-    "growth_monthly": "the traffic trend over the last months of logs",
-    "input_tokens": "the mean prompt length in your logs",
-    "output_tokens": "the mean answer length in your logs",
-    "cached_input_share": "the cached-token share in your API bills",
-    "peak_to_average": "the busiest hour against the average hour in your logs",
-    "input_usd_per_mtok": "the price on your API contract",
-    "output_usd_per_mtok": "the price on your API contract",
-    "price_change_annual": "how fast this API's prices have fallen (its price history)",
-    "usd_per_gpu_hour": "quotes from two or three GPU providers",
-    "replica_requests_per_s": "a load test of the fine-tuned model at your token lengths",
-    "target_utilization": "how hot your team is willing to run the fleet at the peak",
-    "escalation_share": "an eval: how often the small model must hand a request back",
-    "ops_usd_per_month": "the on-call and monitoring time the service will really take",
-    "data_usd": "a labeling quote or a small pilot batch",
-    "engineer_hours": "a work breakdown from the engineers who will do it",
-    "engineer_usd_per_hour": "your loaded engineering cost",
-    "eval_usd": "the eval harness's scope",
-    "training_usd": "one real training run",
-    "retrain_usd": "what one refresh of data, training and evals takes",
-    "discount_rate_annual": "your finance team's discount rate",
-    "usd_per_1k_requests": "the real price per 1,000 requests",
-    "error_rate": "the error rate of each model on the same eval set of real requests",
-    "usd_per_error": "what one rework, refund or retry really costs (support tickets, refunds)",
-    "p50_ms": "the median latency of each option under real load",
-    "usd_per_second_per_1k_requests": "what a second of waiting costs you (conversion, agent time)",
-}
-
-
-def measure_first(parameter: str) -> str:
-    """What to measure to narrow the input at ``parameter`` (a dotted path).
-
-    >>> measure_first("alternatives.0.usd_per_gpu_hour")
-    'quotes from two or three GPU providers'
-    """
-    return MEASURE_FIRST.get(parameter.rsplit(".", 1)[-1], "this number")
 
 
 def _share(part: float, whole: float) -> str:
@@ -218,7 +181,7 @@ def crossing_text(
             "month 0 by the formula but switching gains nothing."
         )
     if month == 0:
-        return " With nothing to recover and no month that loses money, it pays back at once."
+        return " With nothing to recover and month 1 not losing money, it pays back at once."
     m, before, after = crossing(cum, month)
     return (
         f" They first reach zero in month {m}: {usd(before)} at the end of month {m - 1}, "
@@ -243,7 +206,6 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     horizon = analysis.horizon_months
     cum = alt.cumulative_savings_usd or []
     t = alt.break_even_month
-    quarter = min(3, horizon)
     answer = quarter_text(alt.pays_back_within)
     nothing = saves_nothing(cum)
     if nothing:
@@ -251,21 +213,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     elif answer == "yes" and t is not None:
         text = f"Within a quarter: yes, it pays back {in_month_text(t)}."
     else:
-        recovered = cum[quarter] - cum[0]
-        text = f"Within a quarter: {answer}."
-        if quarter < 3:
-            text += f" It has not paid back by the end of the {months_text(horizon)} computed."
-        if recovered >= 0:
-            text += (
-                f" After {months_text(quarter)} it has recovered {usd(recovered)} of the "
-                f"{usd(-cum[0])} it cost up front."
-            )
-        else:
-            text += (
-                f" After {months_text(quarter)} it has recovered nothing: it has cost "
-                f"{usd(-recovered)} more to run than the baseline, on top of the "
-                f"{usd(-cum[0])} it cost up front."
-            )
+        text = f"Within a quarter: {answer}." + _short_of_a_quarter(cum, t, horizon)
     rate = analysis.scenario.scenario.discount_rate_annual
     over = f"Over {months_text(horizon)}: " + (
         "it neither saves nor loses"
@@ -306,6 +254,27 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
             )
         )
     return paragraphs
+
+
+def _short_of_a_quarter(cum: list[float], t: float | None, horizon: int) -> str:
+    """After "Within a quarter: no" (or unknown, the horizon shorter): what the quarter (or
+    the horizon's fewer months) recovered of the one-time cost, or that it pays back
+    within a horizon shorter than a quarter, whose month 3 is not computed."""
+    quarter = min(QUARTER_MONTHS, horizon)
+    if quarter < QUARTER_MONTHS and t is not None:
+        return f" It pays back within the {months_text(horizon)} computed; month 3 is past it."
+    text = (
+        ""
+        if quarter == QUARTER_MONTHS
+        else f" It has not paid back by the end of the {months_text(horizon)} computed."
+    )
+    recovered, after = cum[quarter] - cum[0], f" After {months_text(quarter)} it has recovered"
+    if recovered >= 0:
+        return f"{text}{after} {usd(recovered)} of the {usd(-cum[0])} it cost up front."
+    return (
+        f"{text}{after} nothing: it has cost {usd(-recovered)} more to run than the baseline, "
+        f"on top of the {usd(-cum[0])} it cost up front."
+    )
 
 
 def samples_paragraph(

@@ -132,7 +132,10 @@ def _price_lever(analysis: Analysis, index: int) -> str | None:
     if solution is None:
         return None
     if solution.value is not None and solution.met_above is False:
-        return f"a GPU at {usd(solution.value, 2)}/hour or less would pay back within a quarter"
+        if solution.current <= solution.value:  # broken even by month 3 already, behind there
+            return None
+        bound = math.floor(round(solution.value * 100, 6)) / 100  # a rent at most the bound
+        return f"a GPU at {usd(bound, 2)}/hour or less would pay back within a quarter"
     closest = solution.closest
     if solution.value is None and closest is not None and closest[0] == 0:
         best = closest[1]
@@ -160,6 +163,11 @@ def _scale_lever(analysis: Analysis, index: int, alt: AlternativeResult) -> str 
         f"would not pay back within {months_text(analysis.horizon_months)}"
         if month is None
         else f"would pay back {in_month_text(month)}"
+        + (
+            f" but be behind again at month {QUARTER_MONTHS}"
+            if month <= QUARTER_MONTHS and zero["within_a_quarter"] is False
+            else ""
+        )
     )
     return (
         f"scaled to zero (busy GPU-hours only: {gpu_cost} of GPU time in month 1 instead of "
@@ -177,7 +185,10 @@ def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
         return []
     paragraphs = [_usage_sentence(analysis, index, u)]
     month = alt.break_even_month
-    if quarter_text(alt.pays_back_within) == "yes":
+    within = alt.pays_back_within or {}
+    if quarter_text(within) == "yes" or (
+        analysis.horizon_months < QUARTER_MONTHS and within.get("horizon")
+    ):  # paid back within a quarter, or within all a shorter horizon computes
         return paragraphs
     levers = [
         lever
@@ -198,7 +209,7 @@ def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
     cause = f"It does not pay back {window}"
     zero = analysis.scaled_to_zero(index) if u.always_on else None
     zero_month = None if zero is None else zero["break_even_month"]
-    if zero_month is not None and zero_month <= QUARTER_MONTHS:
+    if zero is not None and zero["within_a_quarter"]:
         cause = f"Idle GPU time is why it does not pay back {window}"
     elif zero_month is not None and month is None:
         # other costs may weigh as much (an escalation share, say): say what is true of
