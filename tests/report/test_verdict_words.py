@@ -6,6 +6,7 @@ the baseline's price with nothing up front."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -326,3 +327,28 @@ def test_explain_samples_of_a_scenario_without_distributions_says_they_are_the_s
         in text
     )
     assert "samples of the scenario's ranges" not in text
+
+
+def test_a_portfolio_paid_back_within_a_short_horizon_leaves_the_quarter_unknown(
+    tmp_path: Path,
+) -> None:
+    """A portfolio that breaks even within a 2-month horizon said "not within a quarter":
+    whether it is still ahead at month 3 is past the horizon, as a scenario's verdict says.
+    The shared fleet saves $4,182 − $1,965 = $2,217 a month against $600 paid once (five
+    workloads' data at $120 each, no engineering), so it breaks even in month 0.27."""
+    examples = Path(__file__).parents[2] / "examples"
+    text = (examples / "portfolio.toml").read_text(encoding="utf-8")
+    text = text.replace("horizon_months = 24", "horizon_months = 2")
+    text = text.replace("engineer_hours = 120", "engineer_hours = 0")
+    text = re.sub(r"one_time = \{[^}]*\}", "one_time = { data_usd = 120.0 }", text)
+    code, out, err = run("analyze", _write(tmp_path, "p2.toml", text))
+    assert code == 0, err
+    verdict = out[out.index("Verdict:") :]
+    assert "pays back in month 0.3" in " ".join(verdict.split())
+    assert "a quarter is past the 2 months computed" in " ".join(verdict.split())
+    assert "not within a quarter" not in out
+    # the migration order's sentence says the same, where it said "pays back within a
+    # quarter (month 0.3)"; the windows are one line, not three "unknown (horizon too short)"
+    assert "With all 5 workloads it breaks even (month 0.3); a quarter is past the 2 months" in out
+    assert "within a quarter" not in out
+    assert "Pays back within       3, 6 and 12 months: unknown (horizon too short)" in out

@@ -277,12 +277,13 @@ def test_doubling_traffic_halves_the_break_even_month_of_a_flat_saving() -> None
     assert _metrics(at)["Break-even"] == "month 5.00"
 
 
-def test_a_short_horizon_says_the_quarter_is_unknown_unless_it_already_paid_back() -> None:
-    """$800 a month saved over a 2-month horizon: $800 up front is back at month 1.0 (yes);
-    $4,000 would need month 5, past the horizon, so a quarter cannot be told."""
+def test_a_short_horizon_says_the_quarter_is_unknown() -> None:
+    """$800 a month saved over a 2-month horizon: $800 up front is back at month 1.0, but
+    whether it is still ahead at month 3 is past the horizon (paid back within a quarter is
+    broken even by month 3 and not behind again there); $4,000 would need month 5."""
     at = _app(per_request_dict(10.0, 2.0, 100_000.0, horizon=2, data_usd=800.0))
     assert _metrics(at)["Break-even"] == "month 1.00"
-    assert _metrics(at)["Within a quarter?"] == "yes"
+    assert _metrics(at)["Within a quarter?"] == "unknown (horizon too short)"
     at = _set(at, "alternatives.0.one_time.data_usd", 4_000.0)
     assert _metrics(at)["Break-even"] == "not within 2 months"
     assert _metrics(at)["Within a quarter?"] == "unknown (horizon too short)"

@@ -312,14 +312,7 @@ def outcome_text(
         return (
             f"saves from month 0: nothing to pay up front and cheaper from the first month; {npv}"
         )
-    within = (alt.pays_back_within or {}).get(str(QUARTER_MONTHS))
-    quarter = (
-        f"; a quarter is past the {months_text(horizon)} computed"  # not known past it
-        if within is None
-        else ", within a quarter"
-        if within
-        else ", not within a quarter"
-    )
+    quarter = quarter_clause(alt.pays_back_within, horizon)
     shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
     text = f"pays back in month {month_figure(month)} (after ~{shown} requests){quarter}"
     behind = falls_behind_text(alt, horizon)
@@ -355,16 +348,37 @@ def falls_behind_text(alt: AlternativeResult, horizon: int) -> str:
     return f"but it costs more than the baseline in {_months_list(worse)} and {behind}"
 
 
+def quarter_clause(within: dict[str, bool | None] | None, horizon: int) -> str:
+    """What a verdict says of a quarter after its break-even month: ", within a quarter",
+    ", not within a quarter", or, past a horizon shorter than a quarter, that it is not
+    known.
+
+    >>> quarter_clause({"3": True}, 24), quarter_clause({"3": None}, 2)
+    (', within a quarter', '; a quarter is past the 2 months computed')
+    """
+    said = (within or {}).get(str(QUARTER_MONTHS))
+    if said is None:
+        return f"; a quarter is past the {months_text(horizon)} computed"
+    return ", within a quarter" if said else ", not within a quarter"
+
+
 def within_text(within: dict[str, bool | None] | None) -> str:
     """Whether it pays back within 3, 6 and 12 months, as ``analyze`` says it for a scenario
     and for a portfolio alike.
 
     >>> within_text({"3": False, "6": True, "12": None})
     '3 months: no; 6: yes; 12: unknown (horizon too short)'
+    >>> within_text({"3": None, "6": None, "12": None})
+    '3, 6 and 12 months: unknown (horizon too short)'
     """
     said = (within or {}).get
-    return "; ".join(
-        f"{k}{' months' if k == '3' else ''}: "
-        + ("unknown (horizon too short)" if said(k) is None else "yes" if said(k) else "no")
-        for k in ("3", "6", "12")
-    )
+    words = {None: "unknown (horizon too short)", True: "yes", False: "no"}
+    known = [k for k in ("3", "6", "12") if said(k) is not None]
+    unknown = [k for k in ("3", "6", "12") if said(k) is None]  # the longest windows
+    parts = [f"{k}{' months' if k == '3' else ''}: {words[bool(said(k))]}" for k in known]
+    if unknown:
+        windows = (
+            unknown[0] if len(unknown) == 1 else f"{', '.join(unknown[:-1])} and {unknown[-1]}"
+        )
+        parts.append(f"{windows}{' months' if not known else ''}: {words[None]}")
+    return "; ".join(parts)

@@ -38,7 +38,13 @@ from payback.analysis.portfolio import (
     subset_flows,
 )
 from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, months_text, usd
-from payback.analysis.verdict import NOT_CHEAPER, in_month_text, month_text, saves_nothing
+from payback.analysis.verdict import (
+    NOT_CHEAPER,
+    in_month_text,
+    month_text,
+    quarter_clause,
+    saves_nothing,
+)
 from payback.figures import rate_text
 from payback.finance._types import BoolArray, FloatArray
 from payback.scenario import Scenario
@@ -284,12 +290,8 @@ class PortfolioAnalysis(ScenarioFacts):
         if best.break_even_month is None:
             line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} does not pay back within {months_text(self.horizon_months)}; {npv}"
         else:
-            quarter = (
-                "within a quarter"
-                if best.pays_back_within.get(str(QUARTER_MONTHS))
-                else "not within a quarter"
-            )
-            line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} pays back {in_month_text(best.break_even_month)}, {quarter}; {npv}"
+            quarter = quarter_clause(best.pays_back_within, self.horizon_months)
+            line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} pays back {in_month_text(best.break_even_month)}{quarter}; {npv}"
         if len(self.alternatives) > 1:
             line = f"best of {len(self.alternatives)} by NPV: {line}"
         return line
@@ -357,6 +359,14 @@ def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str], hor
     these = f"{n} workload" + ("" if n == 1 else "s")
     every = "both workloads" if n == 2 else f"all {these}"
     full = steps[-1]
+    if horizon < QUARTER_MONTHS:  # month 3 is not computed: the break-even alone is known
+        with_them = "With its one workload" if n == 1 else f"With {every}"
+        if full.break_even_month is None:
+            return f"{with_them} it does not pay back within {months_text(horizon)}"
+        return (
+            f"{with_them} it breaks even ({month_text(full.break_even_month)}); "
+            f"a quarter is past the {months_text(horizon)} computed"
+        )
     if not full.pays_back_within_quarter:
         when = (
             f"a quarter ({month_text(full.break_even_month)})"
