@@ -62,3 +62,23 @@ def test_a_config_folder_the_user_set_is_used(tmp_path: Path) -> None:
     assert (done.returncode, done.stderr) == (0, "")
     assert any(mine.iterdir())  # matplotlib's font cache, where the user said
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_matplotlibs_font_cache_line_is_left_out() -> None:
+    """matplotlib logs "Matplotlib is building the font cache; this may take a moment." when
+    building takes over 5 s: with a temporary config folder it is built at every run, and on
+    a busy machine the line reached stderr (a run of this file in parallel saw it). Once a
+    chart is drawn, the line is filtered out; matplotlib's other lines are not."""
+    import logging
+
+    from payback.report.markdown import _pyplot
+
+    _pyplot()
+    logger = logging.getLogger("matplotlib.font_manager")
+
+    def passes(message: str) -> bool:
+        record = logger.makeRecord(logger.name, logging.WARNING, "fm.py", 1, message, (), None)
+        return bool(logger.filter(record))
+
+    assert not passes("Matplotlib is building the font cache; this may take a moment.")
+    assert passes("findfont: Font family 'x' not found.")

@@ -70,3 +70,21 @@ def test_an_alternative_named_today_is_drawn_as_an_alternative(tmp_path: Path, n
 def test_the_today_marker_is_known_by_its_kind_not_its_name() -> None:
     assert ch.is_today({"name": "today", "kind": ch.TODAY, "x": 1.0})
     assert not ch.is_today({"name": "today", "x": 1.0, "text": "today: cheaper ..."})
+
+
+@pytest.mark.parametrize("name", ["today", "fine-tuned 7B on one rented L4"])
+def test_the_markdown_reports_chart_draws_it_as_an_alternative_too(
+    tmp_path: Path, name: str
+) -> None:
+    """The Markdown report's chart (matplotlib) took an alternative named "today" for the
+    line as well: no cross, and a second dashed line at its crossing. Now one dashed line
+    at 200,000 requests a month and one cross at the crossing, whatever the name."""
+    from payback.report.markdown import draw
+
+    fig = draw(_per_1k(tmp_path, name))
+    ax = fig.axes[0]
+    dashed = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
+    crosses = [line for line in ax.get_lines() if line.get_marker() == "x"]
+    assert dashed == [200_000.0]
+    assert len(crosses) == 1
+    assert 100_000 < crosses[0].get_xdata()[0] < 110_000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 from collections.abc import Callable
 from functools import cache
@@ -52,6 +53,7 @@ def _pyplot() -> ModuleType:
     """matplotlib's pyplot, drawing to files only (no display). matplotlib takes about half
     a second to import: it is loaded the first time a chart is drawn, not with the module."""
     _writable_config_dir()
+    logging.getLogger("matplotlib.font_manager").addFilter(_no_font_cache_line)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -59,6 +61,14 @@ def _pyplot() -> ModuleType:
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def _no_font_cache_line(record: logging.LogRecord) -> bool:
+    """Leave out matplotlib's "Matplotlib is building the font cache; this may take a
+    moment.", logged when building its cache takes over 5 s: in a temporary config folder
+    (:func:`_writable_config_dir`) it is built at every run, and on a slow or busy machine
+    the raw line reached stderr amid payback's own."""
+    return not str(record.msg).startswith("Matplotlib is building the font cache")
 
 
 def _writable_config_dir() -> None:
@@ -184,13 +194,13 @@ def _per_1k(ax: Axes, chart: ch.Chart) -> None:
     ax.minorticks_off()
     ax.set_xlim(x_low, x_high)
     ax.set_ylim(y_low, y_high)  # the range the labels were placed in
-    crossings = [m for m in chart.markers if m["name"] != "today"]
+    crossings = [m for m in chart.markers if not ch.is_today(m)]
     for m in crossings:
         colour = m.get("color", "k")
         ax.plot([m["x"]], [m["y"]], "x", color=colour, mew=2, ms=9)
         _label(ax, m, colour)
     for m in chart.markers:
-        if m["name"] == "today":
+        if ch.is_today(m):
             ax.axvline(m["x"], color=TODAY_COLOUR, ls="--")
             ax.annotate(
                 "today",
