@@ -13,7 +13,13 @@ from rich.text import Text
 
 from payback.analysis.result import AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as money
-from payback.analysis.verdict import month_figure, saves_nothing, usd_column
+from payback.analysis.verdict import (
+    FEWEST_REQUESTS,
+    month_figure,
+    per_1k_text,
+    saves_nothing,
+    usd_column,
+)
 from payback.figures import far_text, fixed_text, rate_text
 from payback.figures import share_text as share_text
 from payback.report.common import (
@@ -104,9 +110,12 @@ def _costs_table(alt: AlternativeResult, analysis: Analysis) -> Table:
     cells = zip(*(usd_column(column) for column in columns), strict=True)
     for (label, _, style), row in zip(rows, cells, strict=True):
         table.add_row(label, *row, style=style)
+    requests = analysis.requests_per_month
     per_1k = [
-        f"{money(a)} vs {money(b)}"
-        for a, b in ((alt.usd_per_1k_requests[i], base.usd_per_1k_requests[i]) for i in (0, last))
+        f"{money(alt.usd_per_1k_requests[i])} vs {money(base.usd_per_1k_requests[i])}"
+        if requests[i] >= FEWEST_REQUESTS
+        else per_1k_text(alt.monthly_cost_usd[i], base.monthly_cost_usd[i], requests[i])
+        for i in (0, last)
     ]
     table.add_row(
         "per 1k requests vs baseline", per_1k[0], *(per_1k[1:] if horizon > 1 else []), ""
