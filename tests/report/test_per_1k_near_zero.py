@@ -66,5 +66,6 @@ def test_analyze_says_how_few_requests_month_12_has(tmp_path: Path) -> None:
     path.write_text(SHRINKING, encoding="utf-8")
     code, out, err = run("analyze", path)
     assert code == 0, err
+    assert "-80%/month to 0.02 in month 12" in out  # the heading read "to 0"
     row = next(line for line in out.splitlines() if line.strip().startswith("per 1k requests"))
     assert row.split()[5:] == ["$0.73", "vs", "$2.00", "n/a:", "0.0205", "requests"]

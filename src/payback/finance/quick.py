@@ -301,15 +301,15 @@ def compounding_line(
         fold = (1.0 + growth) ** (months - 1)
     except OverflowError:
         fold = math.inf
-    last = _count(requests * fold, math.log10(requests) + log_fold)
+    last = requests_text(requests * fold, math.log10(requests) + log_fold)
     if fold > 1:
-        verb, by = "compounds", f"×{_count(fold, log_fold)}"
+        verb, by = "compounds", f"×{requests_text(fold, log_fold)}"
     else:
-        verb, by = "shrinks", f"1/{_count(1 / fold if fold else math.inf, -log_fold)}"
+        verb, by = "shrinks", f"1/{requests_text(1 / fold if fold else math.inf, -log_fold)}"
     typed = rate_text(growth, signed=True)
     meant = f"; for {rate_text(growth / 100, signed=True)} a month write {growth / 100:g}"
     return (
-        f"{field}{' ' if what == 'flag' else ' = '}{growth:g} ({typed} a month) {verb} {_count(requests)} requests in month 1 "
+        f"{field}{' ' if what == 'flag' else ' = '}{growth:g} ({typed} a month) {verb} {requests_text(requests)} requests in month 1 "
         f"to {last} in month {months:,} ({by}): check it is meant, the {what} is a fraction a "
         f"month{meant if abs(growth) >= 0.2 else ''}"
     )
@@ -320,14 +320,14 @@ _TINIEST = 1e-300
 logarithm, as one past a float's range is."""
 
 
-def _count(value: float, log10: float | None = None) -> str:
+def requests_text(value: float, log10: float | None = None) -> str:
     """A count of requests (or a factor) for a warning: whole from 99.5, two figures down to
     0.01, in powers of ten past what is written out, and from ``log10`` where ``value`` is
     past a float's range (inf, or under :data:`_TINIEST`).
 
-    >>> _count(2_244_548_293.4), _count(0.0238), _count(1.8e-8), _count(1.56e-22), _count(2.56e27)
+    >>> requests_text(2_244_548_293.4), requests_text(0.0238), requests_text(1.8e-8), requests_text(1.56e-22), requests_text(2.56e27)
     ('2,244,548,293', '0.024', 'under 0.01', '1.56×10⁻²²', '2.56×10²⁷')
-    >>> _count(99.7), _count(math.inf, 361.2), _count(0.0, -594.7)
+    >>> requests_text(99.7), requests_text(math.inf, 361.2), requests_text(0.0, -594.7)
     ('100', '1.58×10³⁶¹', '2×10⁻⁵⁹⁵')
     """
     if log10 is not None and not (_TINIEST <= value < math.inf):

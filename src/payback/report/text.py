@@ -20,8 +20,9 @@ from payback.analysis.verdict import (
     saves_nothing,
     usd_column,
 )
-from payback.figures import far_text, fixed_text, rate_text
+from payback.figures import fixed_text, rate_text
 from payback.figures import share_text as share_text
+from payback.finance.quick import requests_text
 from payback.report.common import (
     COMPONENT_LABELS,
     NOTHING_SAVED_WHY,
@@ -69,7 +70,7 @@ def _header(analysis: Analysis) -> Text:
     text.append(f"\n{months_text(info.horizon_months)}; {requests[0]:,.0f} requests in month 1")
     if traffic.growth_monthly:
         text.append(
-            f", {rate_text(traffic.growth_monthly, signed=True)}/month to {far_text(requests[-1]) or f'{requests[-1]:,.0f}'} in month {len(requests)}"
+            f", {rate_text(traffic.growth_monthly, signed=True)}/month to {requests_text(requests[-1])} in month {len(requests)}"
         )
     if info.discount_rate_annual:
         text.append(f"; discount {rate_text(info.discount_rate_annual)}/year")
