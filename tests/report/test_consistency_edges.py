@@ -125,7 +125,7 @@ def test_a_horizon_of_one_month(tmp_path: Path) -> None:
     )
     late = _file(tmp_path, per_request_dict(15.0, 2.0, 100_000.0, horizon=1, data_usd=2600.0))
     text = _flat("analyze", late)
-    assert "3 months: unknown (horizon too short)" in text
+    assert "3, 6 and 12 months: unknown (horizon too short)" in text
     assert "does not pay back within 1 month" in text
     explained = _flat("explain", late)
     assert "Within a quarter: unknown (horizon too short)." in explained
