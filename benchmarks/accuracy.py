@@ -703,6 +703,41 @@ POISSON = [
 """Poisson arrivals held against a published run (``--utilization``)."""
 
 
+VLLM_RTN_MARLIN = (
+    "vllm-project/vllm pull requests #21865 and #23197 ('Introduce Marlin-based GEMM kernels "
+    "for the calibration-free RTN-based quantization', 2025-07-29 and 2025-08-19), the "
+    "Llama3.1-8B table: benchmarks/benchmark_latency.py --n 1 --num-iters-warmup 3 "
+    "--num-iters 10 --input-len 256 --output-len 32 -tp 1 --batch-size B --quantization rtn "
+    "with RTN_NUM_BITS=4 (vllm/model_executor/layers/quantization/rtn.py, commit 897ad15: "
+    "linear layers only, group size 128, Marlin kernels), seconds a batch, average of 5 runs; "
+    "output tok/s = B × 32 ÷ seconds"
+)
+VLLM_STATIC = dataclasses.replace(sv.VLLM, max_num_batched_tokens=None, large_gpu_limits=None)
+"""vLLM's offline latency benchmark: B prompts sent at once, all in the first step (the
+``LLM`` class takes 16,384 tokens a step on an H100), then decoded together, with CUDA
+graphs (``enforce_eager`` off by default): a static batch."""
+
+
+def _marlin_rtn(batch: int, seconds: float) -> ServingRow:
+    """Llama 3.1 8B in weight-only int4 (W4A16, Marlin) on one H100, a static batch."""
+    return ServingRow(
+        "llama-3.1-8b",
+        "h100-sxm",
+        1,
+        "int4",
+        256,
+        32,
+        batch * 32 / seconds,
+        "out",
+        f"vLLM V1 (the pull request's branch, August 2025) benchmark_latency, static batch "
+        f"{batch}, RTN int4 weights (W4A16, group 128) on Marlin kernels, CUDA graphs; {seconds} "
+        "s a batch; H100 (SXM: the same table's BF16 baseline is 0.99-1.01× its estimate)",
+        VLLM_RTN_MARLIN,
+        batch=batch,
+        engine=VLLM_STATIC,
+    )
+
+
 SERVING = [
     _trt_static("llama-2-7b", "h100-sxm", 1, "fp8", 768, (128, 128), 19_694),
     _trt_static("llama-2-7b", "h100-sxm", 1, "fp8", 112, (128, 2048), 6_818),
@@ -1311,6 +1346,9 @@ SERVING = [
         28.33,
         "RTX A6000",
     ),
+    _marlin_rtn(1, 0.154),
+    _marlin_rtn(4, 0.194),
+    _marlin_rtn(16, 0.267),
 ]
 
 UNSLOTH: list[tuple[str, str, dict[str, dict[str, float]]]] = [
