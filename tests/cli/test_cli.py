@@ -67,7 +67,7 @@ def test_quick_shows_huge_counts_to_three_figures() -> None:
         "--requests-per-month", "1000", "--growth", "-0.5",
     )  # fmt: skip
     assert out.splitlines()[1] == (
-        "At 1,000 requests a month growing -50% a month, traffic shrinks before it gets "
+        "At 1,000 requests a month shrinking 50% a month, traffic shrinks before it gets "
         "there: it never pays back."
     )
 

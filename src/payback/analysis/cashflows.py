@@ -18,6 +18,7 @@ import numpy as np
 
 from payback import finance as model
 from payback.analysis.resolve import Resolved, as_resolved
+from payback.analysis.verdict import FEWEST_REQUESTS
 from payback.errors import PaybackError
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
 from payback.scenario import (
@@ -466,11 +467,14 @@ def evaluate(scenario: Scenario | Resolved, overrides: Overrides | None = None) 
 
 def _overflowing(scenario: Scenario, ev: Evaluation) -> str | None:
     """The first result of an evaluation that is not a finite number, named for a reader
-    (break-evens are left out: ``nan`` there means never); None when all are finite."""
+    (break-evens are left out: ``nan`` there means never); None when all are finite. A
+    later month under :data:`~payback.analysis.verdict.FEWEST_REQUESTS` (traffic shrunk to
+    0) has no cost of 1,000 requests (0/0): not checked, its costs are; month 1's (typed) is."""
+    served = (ev.requests >= FEWEST_REQUESTS) | (np.arange(ev.requests.shape[-1]) == 0)
 
     def option(name: str, costs: OptionCosts) -> list[tuple[str, Any]]:
         with np.errstate(all="ignore"):
-            per_1k = costs.monthly_usd / ev.requests * 1000.0
+            per_1k = np.where(served, costs.monthly_usd / ev.requests * 1000.0, 0.0)
         return [
             (f"{name}: monthly cost", costs.monthly_usd),
             *((f"{name}: {part} cost", value) for part, value in costs.components.items()),

@@ -58,13 +58,18 @@ def requests_text(requests: float) -> str:
 
 
 def month_line(month: float | None, requests: float, growth: float) -> str:
-    """The break-even month in a sentence, for ``--requests-per-month``."""
+    """The break-even month in a sentence, for ``--requests-per-month``: traffic "growing
+    +5% a month", or "shrinking 50% a month" (never "growing -50%").
+
+    >>> month_line(1.6, 20_000, -0.1)
+    'At 20,000 requests a month shrinking 10% a month, that is month 1.60: within a quarter.'
+    """
     from payback.figures import rate_text
     from payback.finance.quick import MAX_QUICK_MONTHS, month_figure
 
-    traffic = f"At {requests_text(requests)} a month" + (
-        f" growing {rate_text(growth, signed=True)} a month" if growth else ""
-    )
+    change = f"growing {rate_text(growth, signed=True)}" if growth > 0 else (
+        f"shrinking {rate_text(-growth)}")  # fmt: skip
+    traffic = f"At {requests_text(requests)} a month" + (f" {change} a month" if growth else "")
     if month is None and growth < 0:
         return f"{traffic}, traffic shrinks before it gets there: it never pays back."
     if month is None:
