@@ -379,9 +379,11 @@ def explain(
         return
     from rich.text import Text
 
+    from payback.report.fit import Prose
+
     console = _console()
     for title, paragraphs in sections:
-        console.print(Text(title[0].upper() + title[1:], style="bold underline"))
+        console.print(Prose(Text(title[0].upper() + title[1:], style="bold underline")))
         for paragraph in paragraphs:
-            console.print(paragraph, soft_wrap=False)
+            console.print(Prose(paragraph))  # wrapped between words: a figure never split
             console.print()

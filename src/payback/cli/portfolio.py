@@ -180,10 +180,12 @@ def portfolio_explain(
         return True
     from rich.text import Text
 
+    from payback.report.fit import Prose
+
     console = _console()
     for title, paragraphs in sections:
-        console.print(Text(title[0].upper() + title[1:], style="bold underline"))
+        console.print(Prose(Text(title[0].upper() + title[1:], style="bold underline")))
         for paragraph in paragraphs:
-            console.print(paragraph, soft_wrap=False)
+            console.print(Prose(paragraph))  # wrapped between words: a figure never split
             console.print()
     return True
