@@ -153,7 +153,7 @@ def analyze(
     if not several:
         from payback.cli.portfolio import show_portfolio
 
-        if show_portfolio(files[0], samples, seed, no_quality, as_json=False):
+        if show_portfolio(files[0], samples, seed, no_quality):
             return
         from payback.report import analysis_renderables
 
