@@ -37,6 +37,7 @@ from payback.analysis.verdict import (
     months_text,
     never_reason,
     outcome_text,
+    quoted,
     saves_nothing,
     usd,
 )
@@ -357,7 +358,7 @@ def _pays_back_within(
 
 
 def _alternative_verdict(alt: AlternativeResult, horizon: int, rate: float) -> str:
-    return f"{alt.name!r} {outcome_text(alt, horizon, rate)}"
+    return f"{quoted(alt.name)} {outcome_text(alt, horizon, rate)}"
 
 
 def configuration(option: Any, costs: OptionCosts) -> dict[str, Any] | None:

@@ -29,6 +29,7 @@ __all__ = [
     "never_reason",
     "outcome_text",
     "per_1k_text",
+    "quoted",
     "rate_text",
     "saves_nothing",
     "share_text",
@@ -45,6 +46,12 @@ NOT_CHEAPER = (
 )
 """The verdict of an alternative that :func:`saves_nothing`, after its name: the seed's
 "fine-tune only for behavior, not cost", as ``payback quick`` says it for equal prices."""
+
+
+def quoted(name: str) -> str:
+    """A user's name (an alternative's, a workload's, the baseline's) in single quotes as
+    written: ``team's a\\b`` reads 'team's a\\b', not Python's "team's a\\\\b"."""
+    return f"'{name}'"
 
 
 def saves_nothing(cumulative_savings_usd: Sequence[float] | None) -> bool:

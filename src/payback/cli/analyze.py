@@ -153,7 +153,7 @@ def analyze(
     if not several:
         from payback.cli.portfolio import show_portfolio
 
-        if show_portfolio(files[0], samples, seed, no_quality, as_json=False):
+        if show_portfolio(files[0], samples, seed, no_quality):
             return
         from payback.report import analysis_renderables
 
@@ -379,9 +379,11 @@ def explain(
         return
     from rich.text import Text
 
+    from payback.report.fit import Prose
+
     console = _console()
     for title, paragraphs in sections:
-        console.print(Text(title[0].upper() + title[1:], style="bold underline"))
+        console.print(Prose(Text(title[0].upper() + title[1:], style="bold underline")))
         for paragraph in paragraphs:
-            console.print(paragraph, soft_wrap=False)
+            console.print(Prose(paragraph))  # wrapped between words: a figure never split
             console.print()

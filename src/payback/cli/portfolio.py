@@ -12,20 +12,16 @@ if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
 
 
-def show_portfolio(
-    file: Path, samples: int | None, seed: int | None, no_quality: bool, as_json: bool
-) -> bool:
-    """Print the portfolio answer when ``file`` lists workloads; False (nothing printed)
-    when it does not, for the one-workload analysis to run instead."""
-    analysis = _portfolio_analysis(file, samples, seed, no_quality, quiet=as_json)
+def show_portfolio(file: Path, samples: int | None, seed: int | None, no_quality: bool) -> bool:
+    """Print the portfolio answer as text when ``file`` lists workloads; False (nothing
+    printed) when it does not, for the one-workload analysis to run instead. (analyze
+    writes its JSON itself, a portfolio's included.)"""
+    analysis = _portfolio_analysis(file, samples, seed, no_quality, quiet=False)
     if analysis is None:
         return False
-    if as_json:
-        _print_json({"portfolio": analysis.to_dict()})
-    else:
-        from payback.report.portfolio import portfolio_renderables
+    from payback.report.portfolio import portfolio_renderables
 
-        _console().print(portfolio_renderables(analysis))
+    _console().print(portfolio_renderables(analysis))
     return True
 
 
@@ -180,10 +176,12 @@ def portfolio_explain(
         return True
     from rich.text import Text
 
+    from payback.report.fit import Prose
+
     console = _console()
     for title, paragraphs in sections:
-        console.print(Text(title[0].upper() + title[1:], style="bold underline"))
+        console.print(Prose(Text(title[0].upper() + title[1:], style="bold underline")))
         for paragraph in paragraphs:
-            console.print(paragraph, soft_wrap=False)
+            console.print(Prose(paragraph))  # wrapped between words: a figure never split
             console.print()
     return True

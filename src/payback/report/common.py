@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from payback.analysis.result import AlternativeResult, Analysis
-from payback.analysis.verdict import half_up, months_text, outcome_text, saves_nothing
+from payback.analysis.verdict import half_up, months_text, outcome_text, quoted, saves_nothing
 from payback.analysis.verdict import in_month_text as in_month_text
 from payback.analysis.verdict import month_text as month_text
 from payback.analysis.verdict import usd as usd
@@ -339,10 +339,10 @@ def headline(analysis: Analysis, shown: int | None = None) -> str:
     central_text = _pays_back(alts[best], horizon, rate)
     sampled = sampled_text(analysis, best)
     if sampled is None:
-        line = f"{alts[best].name!r} {central_text}"
+        line = f"{quoted(alts[best].name)} {central_text}"
     else:
         line = (
-            f"{alts[best].name!r} {sampled}. With every input at its central value it "
+            f"{quoted(alts[best].name)} {sampled}. With every input at its central value it "
             f"{central_text}"
         )
     if len(alts) > 1:
@@ -362,7 +362,7 @@ def shown_below(name: str, month: float | None, npv_usd: float, horizon: int) ->
         if month is None
         else f"pays back {in_month_text(month)}"
     )
-    return f" Shown below: {name!r}, which {when}; NPV {usd(npv_usd, 0)}."
+    return f" Shown below: {quoted(name)}, which {when}; NPV {usd(npv_usd, 0)}."
 
 
 def unit_value(path: str, value: float) -> str:

@@ -13,6 +13,7 @@ from payback.analysis.verdict import (
     falls_behind_text,
     month_figure,
     outcome_text,
+    quoted,
     saves_nothing,
 )
 from payback.figures import rate_text, share_text
@@ -471,7 +472,7 @@ def _facts(analysis: Analysis, alt: AlternativeResult, index: int) -> dict[str, 
     return {
         "name": alt.name,
         "kind": alt.kind,
-        "verdict": f"{alt.name!r} {outcome_text(alt, horizon, rate)}",
+        "verdict": f"{quoted(alt.name)} {outcome_text(alt, horizon, rate)}",
         "within_a_quarter": (alt.pays_back_within or {}).get("3"),
         "pays_back_within": alt.pays_back_within,
         "saves_nothing": saves_nothing(cum),

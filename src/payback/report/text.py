@@ -37,7 +37,7 @@ from payback.report.common import (
     window_shares,
     within_text,
 )
-from payback.report.fit import fit
+from payback.report.fit import Prose, fit
 from payback.report.fleet import (
     break_even_span,
     fleet_rows,
@@ -495,5 +495,5 @@ def analysis_renderables(analysis: Analysis) -> RenderableType:
             parts += [Text(), _uncertainty_grid(analysis, index)]
     verdict = Text("\nVerdict: ", style="bold")
     verdict.append(analysis.verdict())
-    parts.append(verdict)
+    parts.append(Prose(verdict))  # wrapped between words: a figure never split
     return Group(*parts)

@@ -43,6 +43,7 @@ from payback.analysis.verdict import (
     in_month_text,
     month_text,
     quarter_clause,
+    quoted,
     saves_nothing,
 )
 from payback.figures import rate_text
@@ -288,10 +289,10 @@ class PortfolioAnalysis(ScenarioFacts):
         )
         n = len(best.workloads)
         if best.break_even_month is None:
-            line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} does not pay back within {months_text(self.horizon_months)}; {npv}"
+            line = f"{quoted(best.name)} serving {n} workload{'' if n == 1 else 's'} does not pay back within {months_text(self.horizon_months)}; {npv}"
         else:
             quarter = quarter_clause(best.pays_back_within, self.horizon_months)
-            line = f"{best.name!r} serving {n} workload{'' if n == 1 else 's'} pays back {in_month_text(best.break_even_month)}{quarter}; {npv}"
+            line = f"{quoted(best.name)} serving {n} workload{'' if n == 1 else 's'} pays back {in_month_text(best.break_even_month)}{quarter}; {npv}"
         if len(self.alternatives) > 1:
             line = f"best of {len(self.alternatives)} by NPV: {line}"
         return line
