@@ -107,3 +107,21 @@ def test_the_markdown_report_is_written(tmp_path: Path) -> None:
     text = report.read_text(encoding="utf-8")
     assert "warning: traffic.growth_monthly = -0.9 (-90% a month) shrinks 1,000,000" in err
     assert not NOT_A_NUMBER.search(text + out + err)
+
+
+def test_a_library_call_warns_nothing_and_every_option_has_no_cost_per_1k(
+    tmp_path: Path,
+) -> None:
+    """payback.analyze() on it raised numpy's "invalid value encountered in divide", and a
+    fleet with a fixed monthly cost got inf, not NaN, for a month of no requests."""
+    import warnings
+
+    from payback import load_scenario
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        analysis = analyze(load_scenario(zero_traffic_file(tmp_path)))
+    zero = [m for m, r in enumerate(analysis.requests_per_month) if r == 0.0]
+    assert zero
+    for option in [analysis.baseline, *analysis.alternatives]:
+        assert all(math.isnan(option.usd_per_1k_requests[m]) for m in zero), option.name

@@ -102,6 +102,10 @@ class OptionResult:
 
     @classmethod
     def _from(cls, name: str, kind: str, costs: OptionCosts, requests: FloatArray) -> OptionResult:
+        # a month of no requests has no cost per 1k (NaN); one of a few requests past a
+        # float's range, an infinite one (both null in JSON): neither is warned of
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            per_1k = np.where(requests > 0, costs.monthly_usd / requests * 1000.0, np.nan)
         return cls(
             name=name,
             kind=kind,
@@ -111,7 +115,7 @@ class OptionResult:
                 for k in COMPONENTS
                 if k in costs.components and np.any(costs.components[k] != 0)
             },
-            usd_per_1k_requests=_floats(costs.monthly_usd / requests * 1000.0),
+            usd_per_1k_requests=_floats(per_1k),
             gpus=None if costs.gpus is None else _floats(costs.gpus),
         )
 
