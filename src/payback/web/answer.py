@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from payback.analysis.result import Analysis
+from payback.analysis.verdict import quoted
 from payback.figures import share_text
 from payback.report.common import shown_below
 from payback.report.labels import input_label
@@ -105,7 +106,7 @@ def warnings_for(lines: list[str], names: list[str], shown: int) -> tuple[list[s
         if index is None or index >= len(names) or (index == shown and len(names) == 1):
             mine.append(line)
         elif index == shown:  # "alternatives.1: ..." said with its name, a field's path kept
-            mine.append(f"{names[index]!r}: {line.removeprefix(f'alternatives.{index}: ')}")
+            mine.append(f"{quoted(names[index])}: {line.removeprefix(f'alternatives.{index}: ')}")
         else:
             others.setdefault(index, []).append(line)
     if not others:
@@ -121,7 +122,9 @@ def warnings_for(lines: list[str], names: list[str], shown: int) -> tuple[list[s
             else None
         )
         count = "a warning" if len(theirs) == 1 else f"{len(theirs)} warnings"
-        said.append(f"{names[index]!r} has {count} of its own" + (f" ({kinds})" if kinds else ""))
+        said.append(
+            f"{quoted(names[index])} has {count} of its own" + (f" ({kinds})" if kinds else "")
+        )
     return mine, (
         "; ".join(said) + ", shown with it: choose it under “Showing”."
         if len(said) == 1

@@ -23,7 +23,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import payback
 from payback.analysis.result import Analysis, usd
-from payback.analysis.verdict import month_figure, months_text, usd_column
+from payback.analysis.verdict import month_figure, months_text, quoted, usd_column
 from payback.report import charts
 from payback.report.common import month_text
 from payback.report.labels import input_label
@@ -391,7 +391,7 @@ with top:
         first = (portfolio.scenario.workloads or [])[0].name
         alone = verdict_headline(analysis, shown)
         below = (  # not "that workload alone": its one-time items would count then
-            f"Below: the first workload's traffic ({first!r}) on the alternatives' own costs, "
+            f"Below: the first workload's traffic ({quoted(first)}) on the alternatives' own costs, "
             "without that workload's one-time items and terms (the inputs, the charts, “What "
             f"would it take?”). In that view, {alone[0].lower()}{alone[1:]}"
         )

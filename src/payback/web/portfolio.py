@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from payback.analysis.verdict import months_text
+from payback.analysis.verdict import months_text, quoted
 from payback.errors import PaybackError
 from payback.report.portfolio_common import contribution_rows, fleet_header
 from payback.scenario import Scenario
@@ -136,7 +136,7 @@ def workloads_section(
             if row["alternative"] == name
         ]
         over = months_text(analysis.horizon_months)
-        st.caption(names_as_written(f"With {name!r}, present values over {over}:", names))
+        st.caption(names_as_written(f"With {quoted(name)}, present values over {over}:", names))
         st.dataframe(mine, hide_index=True, key="workloads")
         st.caption(
             "`payback analyze` on the file gives the portfolio in full (costs by month, the "
