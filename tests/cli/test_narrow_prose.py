@@ -71,3 +71,18 @@ def test_analyzes_verdict_keeps_its_npv_whole_at_16_columns(tmp_path: Path) -> N
 def test_a_portfolios_explain_keeps_every_figure_whole_at_16_columns() -> None:
     figures = _every_figure_whole("explain", EXAMPLES / "portfolio.toml")
     assert len(figures) > 20
+
+
+def test_a_portfolios_verdict_keeps_its_npv_whole_at_12_columns(tmp_path: Path) -> None:
+    """The portfolio's verdict was one bold Text, wrapped by Rich inside a figure: a
+    portfolio of ten million times the example's traffic split its NPV at 12 columns."""
+    text = (EXAMPLES / "portfolio.toml").read_text(encoding="utf-8")
+    text = re.sub(r"requests_per_month = (\d+)", r"requests_per_month = \g<1>0000000", text)
+    path = tmp_path / "big.toml"
+    path.write_text(text, encoding="utf-8")
+    wide = run_at(1000, "analyze", path)
+    verdict = wide[wide.index("Verdict:") :]
+    npv = FIGURE.findall(verdict)[-1]
+    assert len(npv) > 12
+    narrow = run_at(12, "analyze", path)
+    assert _whole(npv, narrow[narrow.index("Verdict:") :])

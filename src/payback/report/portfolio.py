@@ -13,7 +13,7 @@ from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.figures import rate_text
 from payback.report.common import within_text
-from payback.report.fit import fit
+from payback.report.fit import Prose, fit
 from payback.report.portfolio_common import (
     break_even_cell,
     contribution_rows,
@@ -158,5 +158,5 @@ def portfolio_renderables(analysis: PortfolioAnalysis) -> Group:
             u = analysis.uncertainty
             parts.append(Text(sampled_words(u["alternatives"][i], horizon, len(u["inputs"]))))
         parts.append(Text(""))
-    parts.append(Text(f"Verdict: {analysis.verdict()}", style="bold"))
+    parts.append(Prose(Text(f"Verdict: {analysis.verdict()}", style="bold")))  # figures whole
     return Group(*parts)
