@@ -36,8 +36,9 @@ def payback(*args: str | Path, **popen: object) -> subprocess.Popen[bytes]:
         ("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l40s"),  # Rich's tables
         ("analyze", SEED, "--json"),  # plain writes
         ("--help",),  # Typer's help
+        ("--version",),  # an eager option, met while Typer parses (it exited 1 itself)
     ],
-    ids=["rich", "json", "help"],
+    ids=["rich", "json", "help", "version"],
 )
 def test_a_reader_gone_before_the_output_is_exit_code_141(args: tuple[str | Path, ...]) -> None:
     child = payback(*args, stdout=subprocess.PIPE)
@@ -59,3 +60,16 @@ def test_a_target_no_value_reaches_is_still_exit_code_1_on_the_null_device(
         child = payback(*args, "--target", "break_even_month=3", stdout=null)
         _, err = child.communicate(timeout=120)
     assert (child.returncode, err.decode()) == (1, "")
+
+
+def test_stdout_closed_from_the_start_is_no_traceback() -> None:
+    """``payback --version >&-``: Python has no sys.stdout at all; the last flush read it
+    and printed a traceback (AttributeError), exit 1."""
+    env = os.environ | {"PYTHONPATH": str(SRC)}
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m payback --version >&-', sys.executable],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert (done.returncode, done.stderr.decode()) == (0, "")

@@ -96,16 +96,11 @@ PIPE_CLOSED = 141
 class PaybackGroup(TyperGroup):
     """payback's command group: the command line's one error path (see the module)."""
 
+    _ctrl_c: _CtrlC | None = None
+    """The last command's Ctrl-C (:class:`_CtrlC`)."""
+
     def invoke(self, ctx: Context) -> Any:
-        pressed: list[int] = []
-
-        def on_ctrl_c(signum: int, frame: Any) -> None:
-            pressed.append(signum)
-            raise KeyboardInterrupt
-
-        previous = signal.signal(signal.SIGINT, on_ctrl_c)
-        previous_hook = sys.unraisablehook
-        sys.unraisablehook = _dropped_ctrl_c(pressed, previous_hook)
+        ctrl_c = self._ctrl_c = _CtrlC()
         try:
             result = super().invoke(ctx)
         except KeyboardInterrupt:
@@ -113,13 +108,12 @@ class PaybackGroup(TyperGroup):
         except BrokenPipeError:
             raise _PipeClosed() from None
         except Exception:
-            if pressed:  # Ctrl-C broke a library mid-way and it failed from its half-done
-                raise _Interrupted() from None  # state (matplotlib: "Invalid bounding box")
+            if ctrl_c.pressed:  # Ctrl-C broke a library mid-way and it failed from its
+                raise _Interrupted() from None  # half-done state ("Invalid bounding box")
             raise
         finally:
-            signal.signal(signal.SIGINT, previous)
-            sys.unraisablehook = previous_hook
-        if pressed:  # a Ctrl-C that Python dropped (see _dropped_ctrl_c) and whose second
+            ctrl_c.end()
+        if ctrl_c.pressed:  # a Ctrl-C that Python dropped (see _CtrlC.hook) and whose second
             raise _Interrupted()  # press came too late: the work went on to its end
         return result
 
@@ -135,39 +129,78 @@ class PaybackGroup(TyperGroup):
         replace_unencodable()
         debug = debug_requested(argv)
         stdout_was = _file_of(sys.stdout)
+        self._ctrl_c = None
         code = _run(self, _without_debug(argv), prog_name, complete_var, debug, extra)
-        if code == 1 and _file_of(sys.stdout) != stdout_was:  # Rich met the closed pipe: it
-            code = PIPE_CLOSED  # put the null device on stdout and exited with 1
+        if self._ctrl_c is not None and not standalone_mode:  # a caller in this process:
+            signal.signal(signal.SIGINT, self._ctrl_c.previous)  # its own handler again
+        if code == 1 and (  # the closed pipe met by Rich (it put the null device on stdout)
+            _file_of(sys.stdout) != stdout_was  # or by Typer while it parsed (it wraps stdout)
+            or type(sys.stdout).__name__ == "PacifyFlushWrapper"
+        ):
+            code = PIPE_CLOSED
         try:  # what is still buffered reaches the reader now, not at the interpreter's exit
-            sys.stdout.flush()
+            if sys.stdout is not None:  # None: started with stdout closed (>&-)
+                sys.stdout.flush()
         except BrokenPipeError:
             code = _pipe_closed()
+        except (OSError, ValueError):
+            pass  # a stdout closed or gone otherwise: nothing more can reach it
         if standalone_mode:
             sys.exit(code)
         return code
 
 
-def _dropped_ctrl_c(pressed: list[int], fallback: Any) -> Any:
-    """The hook for exceptions Python cannot raise (``sys.unraisablehook``) while a command
-    runs. A Ctrl-C that lands inside a garbage-collector callback (matplotlib's transforms
-    have some) is dropped by Python with an "Exception ignored in ..." traceback on stderr:
-    this hook prints nothing for it and presses Ctrl-C again from a thread of its own, so
-    the signal reaches the main thread once it is back in the work and the command stops
-    there, with its one line. Anything else goes to ``fallback``."""
+class _CtrlC:
+    """Ctrl-C while a command runs: raised as KeyboardInterrupt wherever the work is, and
+    remembered (:attr:`pressed`). A press that lands inside a garbage-collector callback
+    (matplotlib's transforms have some) is dropped by Python with an "Exception ignored in
+    ..." traceback on stderr: :meth:`hook` (``sys.unraisablehook`` meanwhile) prints nothing
+    for it and presses Ctrl-C again from a thread of its own, so that the signal reaches the
+    main thread back in the work and the command stops there, with its one line. No thread
+    presses once the command is over (:meth:`end`); a press still pending then is ignored."""
 
-    def hook(unraisable: Any) -> None:
-        if not (pressed and issubclass(unraisable.exc_type, KeyboardInterrupt)):
-            fallback(unraisable)
+    def __init__(self) -> None:
+        self.pressed: list[int] = []
+        self.running = True
+        self.lock = _thread.allocate_lock()
+        self.previous = signal.signal(signal.SIGINT, self.on_ctrl_c)
+        self.previous_hook = sys.unraisablehook
+        sys.unraisablehook = self.hook
+
+    def on_ctrl_c(self, signum: int, frame: Any) -> None:
+        self.pressed.append(signum)
+        raise KeyboardInterrupt
+
+    def hook(self, unraisable: Any) -> None:
+        if not (self.pressed and issubclass(unraisable.exc_type, KeyboardInterrupt)):
+            self.previous_hook(unraisable)  # not a Ctrl-C: as Python would say it
             return
         for _ in range(3):  # the press may land here, before the hook returns: press again
             try:  # (no context manager: its __exit__ would be Python code outside the try)
-                _thread.start_new_thread(signal.raise_signal, (signal.SIGINT,))
+                _thread.start_new_thread(self.press_again, ())
                 return
             except KeyboardInterrupt:
                 continue
         # pressed three times inside the hook: the command stops at its end (invoke)
 
-    return hook
+    def press_again(self) -> None:
+        with self.lock:
+            if self.running:
+                signal.raise_signal(signal.SIGINT)
+
+    def end(self) -> None:
+        """The command is over: no more presses from a thread; the handler that was there
+        put back, or Ctrl-C ignored where it was pressed (a press still pending is dropped,
+        not raised in what runs next; the command exits with 130)."""
+        for _ in range(3):
+            try:
+                with self.lock:
+                    self.running = False
+                signal.signal(signal.SIGINT, signal.SIG_IGN if self.pressed else self.previous)
+                sys.unraisablehook = self.previous_hook
+                return
+            except KeyboardInterrupt:  # a press pending since the work: pressed holds it
+                continue
 
 
 def _run(
