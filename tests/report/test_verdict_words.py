@@ -352,3 +352,12 @@ def test_a_portfolio_paid_back_within_a_short_horizon_leaves_the_quarter_unknown
     assert "With all 5 workloads it breaks even (month 0.3); a quarter is past the 2 months" in out
     assert "within a quarter" not in out
     assert "Pays back within       3, 6 and 12 months: unknown (horizon too short)" in out
+    # --json's migration steps: unknown (null), where they read true for every step
+    code, out, err = run("analyze", tmp_path / "p2.toml", "--json")
+    assert code == 0, err
+    steps = [
+        step["pays_back_within_quarter"]
+        for alt in json.loads(out)["portfolio"]["alternatives"]
+        for step in alt["migration_order"]
+    ]
+    assert steps == [None] * 10

@@ -194,7 +194,9 @@ class MigrationStep:
     marginal_npv_usd: float
     npv_usd: float
     break_even_month: float | None
-    pays_back_within_quarter: bool
+    pays_back_within_quarter: bool | None
+    """Paid back within 3 months with the workloads so far; None (null in JSON) past a
+    horizon shorter than a quarter, where month 3 is not computed."""
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -422,13 +424,14 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
     for k in range(len(order)):
         masks[k:, order[k]] = 1.0
     months, npvs, quarters = _subset_break_even(pieces, masks)
+    known = p.scenario.scenario.horizon_months >= QUARTER_MONTHS  # month 3 computed
     steps = [
         MigrationStep(
             workload=names[pieces.served[pos]],
             marginal_npv_usd=float(marginals[k]),
             npv_usd=float(npvs[k]),
             break_even_month=_maybe(months[k]),
-            pays_back_within_quarter=bool(quarters[k]),
+            pays_back_within_quarter=bool(quarters[k]) if known else None,
         )
         for k, pos in enumerate(order)
     ]
