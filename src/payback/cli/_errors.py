@@ -131,8 +131,8 @@ class PaybackGroup(TyperGroup):
         stdout_was = _file_of(sys.stdout)
         self._ctrl_c = None
         code = _run(self, _without_debug(argv), prog_name, complete_var, debug, extra)
-        if self._ctrl_c is not None and not standalone_mode:  # a caller in this process:
-            signal.signal(signal.SIGINT, self._ctrl_c.previous)  # its own handler again
+        if self._ctrl_c is not None:  # the handler that was there again, once no press is
+            signal.signal(signal.SIGINT, self._ctrl_c.previous)  # pending (_CtrlC.end)
         if code == 1 and (  # the closed pipe met by Rich (it put the null device on stdout)
             _file_of(sys.stdout) != stdout_was  # or by Typer while it parsed (it wraps stdout)
             or type(sys.stdout).__name__ == "PacifyFlushWrapper"
