@@ -14,7 +14,6 @@ from rich.text import Text
 from payback.analysis.result import AlternativeResult, Analysis, months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import (
-    FEWEST_REQUESTS,
     month_figure,
     per_1k_text,
     saves_nothing,
@@ -112,10 +111,8 @@ def _costs_table(alt: AlternativeResult, analysis: Analysis) -> Table:
     for (label, _, style), row in zip(rows, cells, strict=True):
         table.add_row(label, *row, style=style)
     requests = analysis.requests_per_month
-    per_1k = [
-        f"{money(alt.usd_per_1k_requests[i])} vs {money(base.usd_per_1k_requests[i])}"
-        if requests[i] >= FEWEST_REQUESTS
-        else per_1k_text(alt.monthly_cost_usd[i], base.monthly_cost_usd[i], requests[i])
+    per_1k = [  # "n/a: 0.0205 requests" in a month of under one request
+        per_1k_text(alt.monthly_cost_usd[i], base.monthly_cost_usd[i], requests[i])
         for i in (0, last)
     ]
     table.add_row(
