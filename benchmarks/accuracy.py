@@ -583,7 +583,8 @@ V1's, as payback has them; nothing is set from these runs."""
 
 ACCELMARK_V0 = (
     "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
-    "nvidia_{h100_80gb_hbm3,h200,geforce_rtx_4090,a100_sxm4_40gb,rtx_6000_ada_generation}x1_"
+    "nvidia_{h100_80gb_hbm3,h200,geforce_rtx_4090,rtx_6000_ada_generation,a100_sxm4_40gb,"
+    "a100_sxm4_80gb}x1_"
     "suite_{A,C,F}_nvidia_vllm_47f5d58e_*/sustained/result.json (suite C under bf16/): vLLM "
     "0.7.3 (V0 engine, AsyncLLMEngine in process, no HTTP server; chunked prefill off, 256 "
     "sequences), 1 GPU, BF16, TP1, greedy, chat template; a closed loop for 30 (A) or 15 (C, "
@@ -650,6 +651,9 @@ V0_LOAD = [
     _v0("a100-40gb", "A100 SXM4 40GB", "A", (82.86, 484.0), 45.8),
     _v0("a100-40gb", "A100 SXM4 40GB", "C", (82.79, 492.0), 46.5),
     _v0("a100-40gb", "A100 SXM4 40GB", "F", (1138.93, 3972.6), 20.0),
+    _v0("a100-80gb", "A100 SXM4 80GB", "A", (94.61, 551.9), 42.8),
+    _v0("a100-80gb", "A100 SXM4 80GB", "C", (90.36, 537.9), 48.6),
+    _v0("a100-80gb", "A100 SXM4 80GB", "F", (684.79, 2386.9), 37.0),
 ]
 """vLLM 0.7.3's closed loops (AccelMark's sustained runs), appended after L17."""
 
@@ -875,6 +879,20 @@ V0_POISSON = [
             ("C", 357, 50, 283.75, 65.18, False),
             ("F", 209, 10, 18.66, 4.71, True),
             ("F", 209, 40, 33.8, 32.19, True),
+        )
+    ),
+    *(
+        _online_v0("a100-80gb", "A100 SXM4 80GB", s, o, (r, t, p, m))
+        for s, o, r, t, p, m in (
+            ("A", 350, 5, 55.35, 21.7, True),
+            ("A", 350, 25, 105.73, 68.9, False),
+            ("A", 350, 100, 2046.3, 67.8, False),
+            ("C", 357, 5, 58.03, 23.86, True),
+            ("C", 357, 10, 79.87, 49.33, True),
+            ("C", 357, 25, 107.17, 65.78, False),
+            ("C", 357, 50, 358.31, 68.36, False),
+            ("F", 209, 10, 23.12, 5.98, True),
+            ("F", 209, 40, 68.41, 64.99, False),
         )
     ),
 ]

@@ -1,6 +1,6 @@
 """Without mixed steps (vLLM V0 below 32K of context) every prompt is prefilled in a step of
 its own while the batch waits: those pauses stretch the other sequences' decode, not their
-first token (docs/accuracy.md L18-L31, Q8-Q48)."""
+first token (docs/accuracy.md L18-L34, Q8-Q57)."""
 
 from __future__ import annotations
 
