@@ -8,6 +8,7 @@ import dataclasses
 
 import pytest
 
+from helpers import benchmark_module
 from payback import estimate_serving
 from payback.catalog import default_catalog
 from payback.hardware import serving as sv
@@ -77,3 +78,25 @@ def test_poisson_tpot_counts_the_arrivals_prefills() -> None:
     assert loaded.tpot_at_utilization_ms == pytest.approx(
         step / (1 - rate * prefill) * 1e3, rel=1e-9
     )
+
+
+ACCURACY = benchmark_module("accuracy")
+
+
+def test_v0_rows_are_held_apart_from_the_goal() -> None:
+    """vLLM 0.7.3's V0 rows (an engine payback does not offer) get lines of their own in
+    the family tables; the goal lines hold only the engines payback models."""
+    load, poisson = ACCURACY.load_errors(), ACCURACY.poisson_errors()
+    v0 = [r for r in ACCURACY.LOAD if r.engine is ACCURACY.VLLM_V0]
+    modelled = [r for r in ACCURACY.LOAD if r.engine is not ACCURACY.VLLM_V0]
+    assert v0
+    assert modelled
+    for family in ("hopper", "ada", "ampere"):
+        rows = [r for r in modelled if r.family() == family]
+        assert load[family]["rows"] == len(rows)
+        assert all(r.engine.name != "vllm-v0" for r in rows)
+        apart = f"{family}, {ACCURACY.V0_GROUP}"
+        assert load[apart]["rows"] == sum(1 for r in v0 if r.family() == apart)
+        assert apart in poisson
+    doc = ACCURACY.DOC.read_text(encoding="utf-8")
+    assert doc.count(ACCURACY.V0_APART) == 6
