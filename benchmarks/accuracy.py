@@ -387,6 +387,23 @@ error on every GPU family, time to the first token within 15%, capacity within 1
 highest load served."""
 
 
+V0_GROUP = "vLLM 0.7.3 (V0)"
+"""The family tables' label for rows of vLLM's V0 engine: an engine payback does not offer
+(its host time a sequence and step is not modelled), held apart from the goal."""
+
+
+V0_APART = (
+    "none: an engine payback does not offer, its host time a sequence not modelled "
+    '(L18-L34 under "Where the goal is missed")'
+)
+
+
+def _group(gpu: str, engine: sv.ServingEngine) -> str:
+    """A row's line in the family tables: its GPU family, and the V0 engine's rows apart."""
+    family = gpu_family(default_catalog().gpu(gpu))
+    return f"{family}, {V0_GROUP}" if engine.name == "vllm-v0" else family
+
+
 @dataclass(frozen=True)
 class LoadRow:
     """A closed-loop run at a fixed concurrency: what was measured, and what
@@ -454,7 +471,8 @@ class LoadRow:
         ).output_tokens_per_s
 
     def family(self) -> str:
-        return gpu_family(default_catalog().gpu(self.gpu))
+        """The GPU family, apart for an engine payback does not offer (:func:`_group`)."""
+        return _group(self.gpu, self.engine)
 
 
 def _nim(concurrency: int, ttft: float, itl: float, tokens_s: float) -> LoadRow:
@@ -569,6 +587,95 @@ def _accelmark_long() -> LoadRow:
     )
 
 
+VLLM_V0 = dataclasses.replace(
+    sv.VLLM, name="vllm-v0", max_num_batched_tokens=None, large_gpu_limits=None
+)
+"""vLLM 0.7.3's V0 engine as AccelMark's runner starts it (runners/nvidia_vllm_47f5d58e/
+runner.py: ``AsyncEngineArgs`` with ``max_model_len`` 4,096 and ``gpu_memory_utilization``
+0.9, CUDA graphs on, no ``max_num_seqs``): V0's defaults, 256 sequences, and chunked
+prefill off below 32K of context (vllm/engine/arg_utils.py 0.7.3), so waiting prompts go
+first, each in a step of its own while decoding waits (``Scheduler._schedule_default``):
+payback's engine without mixed steps, named apart (``vllm-v0``) so that the cautions about
+payback's ``vllm`` (V1) do not take these rows. Its costs a step and a request are vLLM
+V1's, as payback has them; nothing is set from these runs."""
+
+ACCELMARK_V0 = (
+    "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
+    "nvidia_{h100_80gb_hbm3,h200,geforce_rtx_4090,rtx_6000_ada_generation,a100_sxm4_40gb,"
+    "a100_sxm4_80gb}x1_"
+    "suite_{A,C,F}_nvidia_vllm_47f5d58e_*/sustained/result.json (suite C under bf16/): vLLM "
+    "0.7.3 (V0 engine, AsyncLLMEngine in process, no HTTP server; chunked prefill off, 256 "
+    "sequences), 1 GPU, BF16, TP1, greedy, chat template; a closed loop for 30 (A) or 15 (C, "
+    "F) minutes, the warm-up minutes discarded; output tokens and requests completed a "
+    "minute, the median first token"
+)
+ACCELMARK_V0_ONLINE = ACCELMARK_V0.replace("sustained/result.json", "online/result.json").replace(
+    "a closed loop for 30 (A) or 15 (C, F) minutes, the warm-up minutes discarded; output "
+    "tokens and requests completed a minute, the median first token",
+    "300 requests arriving as a Poisson stream at each target rate; median TTFT and median "
+    "time per output token, (e2e − TTFT) / (O − 1) a request",
+)
+
+V0_SUITES = {
+    "A": ("llama-3.1-8b", 10, (100, 245.4), 8, "Meta-Llama-3-8B-Instruct, suite A"),
+    "C": ("llama-3.1-8b", 34, (100, 245.4), 8, "Llama-3.1-8B-Instruct, suite C"),
+    "F": ("qwen2.5-0.5b", 30, (200, 74.2), 32, "Qwen2.5-0.5B-Instruct, suite F"),
+}
+"""AccelMark's suites as the A100 rows read them (:func:`_accelmark`): the model, the chat
+template's tokens, the prompts the closed loop cycles and their mean, and its clients."""
+
+
+def _v0(gpu: str, card: str, suite: str, per_minute: tuple[float, float], ttft: float) -> LoadRow:
+    """A sustained closed loop of vLLM 0.7.3 on ``card`` (catalog ``gpu``): requests
+    completed a minute and output tokens/s (means over the minutes kept), the median of
+    the minutes' median first tokens."""
+    model, template, (count, mean_in), clients, label = V0_SUITES[suite]
+    requests_s = per_minute[0] / 60.0
+    out = round(per_minute[1] / requests_s)
+    e2e = clients / requests_s * 1e3
+    return LoadRow(
+        model,
+        gpu,
+        1,
+        "bf16",
+        VLLM_V0,
+        round(mean_in + template),
+        out,
+        clients,
+        ttft,
+        (e2e - ttft) / (out - 1),
+        e2e,
+        per_minute[1],
+        f"{card}, {label}, vLLM 0.7.3 (V0: prompts prefilled apart); the first {count} "
+        f"prompts plus about {template} tokens of chat template; {out} out (tok/s ÷ req/s); "
+        "e2e = clients ÷ req/s, TPOT = (e2e − TTFT) / (O − 1); TTFT the minutes' median",
+        ACCELMARK_V0,
+        derived_tpot=True,
+    )
+
+
+V0_LOAD = [
+    _v0("h100-sxm", "H100 80GB HBM3", "A", (157.00, 907.1), 22.0),
+    _v0("h100-sxm", "H100 80GB HBM3", "F", (1755.43, 6145.0), 13.9),
+    _v0("h200", "H200", "A", (122.68, 709.2), 51.8),
+    _v0("h200", "H200", "C", (118.93, 709.5), 35.4),
+    _v0("h200", "H200", "F", (409.21, 1425.4), 43.2),
+    _v0("rtx-4090", "RTX 4090", "A", (58.79, 339.8), 68.8),
+    _v0("rtx-4090", "RTX 4090", "C", (55.79, 334.4), 69.2),
+    _v0("rtx-4090", "RTX 4090", "F", (490.36, 1698.1), 45.0),
+    _v0("rtx-6000-ada", "RTX 6000 Ada", "A", (64.57, 376.2), 51.0),
+    _v0("rtx-6000-ada", "RTX 6000 Ada", "C", (61.57, 371.9), 52.0),
+    _v0("rtx-6000-ada", "RTX 6000 Ada", "F", (683.29, 2895.1), 40.0),
+    _v0("a100-40gb", "A100 SXM4 40GB", "A", (82.86, 484.0), 45.8),
+    _v0("a100-40gb", "A100 SXM4 40GB", "C", (82.79, 492.0), 46.5),
+    _v0("a100-40gb", "A100 SXM4 40GB", "F", (1138.93, 3972.6), 20.0),
+    _v0("a100-80gb", "A100 SXM4 80GB", "A", (94.61, 551.9), 42.8),
+    _v0("a100-80gb", "A100 SXM4 80GB", "C", (90.36, 537.9), 48.6),
+    _v0("a100-80gb", "A100 SXM4 80GB", "F", (684.79, 2386.9), 37.0),
+]
+"""vLLM 0.7.3's closed loops (AccelMark's sustained runs), appended after L17."""
+
+
 LOAD = [
     _nim(1, 406.77, 18.58, 51.67),
     _nim(5, 546.7, 21.83, 218.48),
@@ -611,6 +718,7 @@ LOAD = [
         "Llama-3.1-8B-Instruct, suite C (Llama 3.1's dated system header in the template)",
     ),
     _accelmark_long(),
+    *V0_LOAD,
 ]
 """Latency under load, closed loops held against published sweeps."""
 
@@ -632,6 +740,9 @@ class PoissonRow:
     tpot_ms: float
     conditions: str
     source: str
+    sla_met: bool | None = None
+    """Whether the run's P99 first token stayed under its 500 ms service level
+    (loadgen/loadgen.py: ``ttft_p99 < online_sla_ttft_ms``); None where not given."""
 
     def _estimate(self, utilization: float | None = None) -> Any:
         catalog = default_catalog()
@@ -659,7 +770,8 @@ class PoissonRow:
         return float(loaded.ttft_at_utilization_ms), float(loaded.tpot_at_utilization_ms)
 
     def family(self) -> str:
-        return gpu_family(default_catalog().gpu(self.gpu))
+        """The GPU family, apart for an engine payback does not offer (:func:`_group`)."""
+        return _group(self.gpu, self.engine)
 
 
 ONLINE_SUITES = {
@@ -673,7 +785,7 @@ chat template's (A 239.6 + 10, C 239.6 + 34 with Llama 3.1's dated system header
 closed loop measured (greedy, to EOS or the cap)."""
 
 
-def _online(suite: str, rate: float, ttft: float, tpot: float) -> PoissonRow:
+def _online(suite: str, rate: float, ttft: float, tpot: float, sla: bool) -> PoissonRow:
     model, prompt, out, label = ONLINE_SUITES[suite]
     return PoissonRow(
         model,
@@ -688,17 +800,133 @@ def _online(suite: str, rate: float, ttft: float, tpot: float) -> PoissonRow:
         f"{label}, vLLM 0.20.1; {prompt} tokens in (the prompts and the chat template), "
         f"{out} out (the suite's closed loop); medians",
         ACCELMARK_ONLINE,
+        sla,
     )
 
 
+V0_ONLINE_PROMPTS = {"A": 250, "C": 274, "F": 100}
+"""The online runs' 300 prompts and chat template (:data:`ONLINE_SUITES`)."""
+
+
+def _online_v0(
+    gpu: str, card: str, suite: str, out: int, run: tuple[float, float, float, bool]
+) -> PoissonRow:
+    """A Poisson run of vLLM 0.7.3: ``out`` the mean output of the same GPU's closed loop
+    (its row of :data:`V0_LOAD`)."""
+    model, label = V0_SUITES[suite][0], V0_SUITES[suite][4]
+    prompt = V0_ONLINE_PROMPTS[suite]
+    rate, ttft, tpot, sla = run
+    return PoissonRow(
+        model,
+        gpu,
+        "bf16",
+        VLLM_V0,
+        prompt,
+        out,
+        rate,
+        ttft,
+        tpot,
+        f"{card}, {label}, vLLM 0.7.3 (V0: prompts prefilled apart); {prompt} tokens in, "
+        f"{out} out (the closed loop's); medians",
+        ACCELMARK_V0_ONLINE,
+        sla,
+    )
+
+
+V0_POISSON = [
+    *(
+        _online_v0("h100-sxm", "H100 80GB HBM3", s, o, (r, t, p, m))
+        for s, o, r, t, p, m in (
+            ("A", 347, 5, 26.79, 9.52, True),
+            ("A", 347, 25, 38.5, 24.47, True),
+            ("A", 347, 100, 62.79, 29.96, False),
+            ("F", 210, 10, 13.2, 3.02, True),
+            ("F", 210, 40, 19.62, 9.64, True),
+        )
+    ),
+    *(
+        _online_v0("h200", "H200", s, o, (r, t, p, m))
+        for s, o, r, t, p, m in (
+            ("A", 347, 5, 45.43, 14.16, True),
+            ("A", 347, 25, 69.22, 56.85, False),
+            ("A", 347, 100, 129.35, 60.58, False),
+            ("C", 358, 5, 80.71, 26.75, True),
+            ("C", 358, 10, 142.5, 70.46, True),
+            ("C", 358, 25, 269.72, 73.55, False),
+            ("C", 358, 50, 2064.76, 66.31, False),
+            ("F", 209, 10, 96.56, 47.79, True),
+            ("F", 209, 40, 316.72, 73.78, False),
+        )
+    ),
+    *(
+        _online_v0("rtx-4090", "RTX 4090", s, o, (r, t, p, m))
+        for s, o, r, t, p, m in (
+            ("A", 347, 5, 107.99, 50.81, False),
+            ("A", 347, 25, 453.72, 59.26, False),
+            ("A", 347, 100, 2862.47, 57.17, False),
+            ("C", 360, 5, 4437.25, 55.47, False),
+            ("C", 360, 10, 18009.11, 57.34, False),
+            ("C", 360, 25, 26012.77, 58.28, False),
+            ("C", 360, 50, 28389.38, 56.53, False),
+            ("F", 208, 10, 58.97, 22.65, True),
+            ("F", 208, 40, 85.82, 84.21, False),
+        )
+    ),
+    *(
+        _online_v0("rtx-6000-ada", "RTX 6000 Ada", s, o, (r, t, p, m))
+        for s, o, r, t, p, m in (
+            ("A", 350, 5, 84.3, 35.34, True),
+            ("A", 350, 25, 562.53, 80.87, False),
+            ("A", 350, 100, 4834.17, 79.56, False),
+            ("C", 362, 5, 87.44, 35.4, True),
+            ("C", 362, 10, 129.58, 70.99, True),
+            ("C", 362, 25, 812.49, 80.79, False),
+            ("C", 362, 50, 4119.4, 80.76, False),
+            ("F", 254, 10, 60.47, 13.77, True),
+            ("F", 254, 40, 98.45, 46.42, False),
+        )
+    ),
+    *(
+        _online_v0("a100-40gb", "A100 SXM4 40GB", s, o, (r, t, p, m))
+        for s, o, r, t, p, m in (
+            ("A", 350, 5, 57.85, 24.26, True),
+            ("A", 350, 25, 92.34, 60.31, False),
+            ("A", 350, 100, 1439.69, 60.65, False),
+            ("C", 357, 5, 60.47, 25.7, True),
+            ("C", 357, 10, 78.68, 49.51, True),
+            ("C", 357, 25, 103.81, 63.6, False),
+            ("C", 357, 50, 283.75, 65.18, False),
+            ("F", 209, 10, 18.66, 4.71, True),
+            ("F", 209, 40, 33.8, 32.19, True),
+        )
+    ),
+    *(
+        _online_v0("a100-80gb", "A100 SXM4 80GB", s, o, (r, t, p, m))
+        for s, o, r, t, p, m in (
+            ("A", 350, 5, 55.35, 21.7, True),
+            ("A", 350, 25, 105.73, 68.9, False),
+            ("A", 350, 100, 2046.3, 67.8, False),
+            ("C", 357, 5, 58.03, 23.86, True),
+            ("C", 357, 10, 79.87, 49.33, True),
+            ("C", 357, 25, 107.17, 65.78, False),
+            ("C", 357, 50, 358.31, 68.36, False),
+            ("F", 209, 10, 23.12, 5.98, True),
+            ("F", 209, 40, 68.41, 64.99, False),
+        )
+    ),
+]
+"""vLLM 0.7.3's Poisson runs (AccelMark's online runs), appended after Q7."""
+
+
 POISSON = [
-    _online("A", 5, 40.2, 13.21),
-    _online("A", 25, 75.24, 22.28),
-    _online("C", 5, 41.15, 13.32),
-    _online("C", 10, 52.06, 17.62),
-    _online("C", 25, 86.32, 22.47),
-    _online("F", 10, 10.04, 2.13),
-    _online("F", 40, 11.96, 2.50),
+    _online("A", 5, 40.2, 13.21, True),
+    _online("A", 25, 75.24, 22.28, False),
+    _online("C", 5, 41.15, 13.32, True),
+    _online("C", 10, 52.06, 17.62, True),
+    _online("C", 25, 86.32, 22.47, False),
+    _online("F", 10, 10.04, 2.13, True),
+    _online("F", 40, 11.96, 2.50, True),
+    *V0_POISSON,
 ]
 """Poisson arrivals held against a published run (``--utilization``)."""
 
@@ -1777,8 +2005,14 @@ def load_table() -> list[str]:
         )
         lines.append(
             f"| {family} | {error['rows']:.0f} | {error['tpot']:.1%} | {error['e2e']:.1%} | "
-            f"{error['ttft']:.1%} | {held} | TPOT, e2e ≤ {LOAD_GOAL['tpot']:.0%}; TTFT ≤ "
-            f"{LOAD_GOAL['ttft']:.0%}; capacity ±{LOAD_GOAL['capacity']:.0%} |"
+            f"{error['ttft']:.1%} | {held} | "
+            + (
+                V0_APART
+                if V0_GROUP in family
+                else f"TPOT, e2e ≤ {LOAD_GOAL['tpot']:.0%}; TTFT ≤ {LOAD_GOAL['ttft']:.0%}; "
+                f"capacity ±{LOAD_GOAL['capacity']:.0%}"
+            )
+            + " |"
         )
     return lines
 
@@ -1846,8 +2080,80 @@ def poisson_table() -> list[str]:
     for family, error in poisson_errors().items():
         lines.append(
             f"| {family} | {error['rows']:.0f} | {error['beyond']:.0f} | {error['tpot']:.1%} | "
-            f"{error['ttft']:.1%} | TPOT ≤ {LOAD_GOAL['tpot']:.0%}; TTFT ≤ "
-            f"{LOAD_GOAL['ttft']:.0%} |"
+            f"{error['ttft']:.1%} | "
+            + (
+                V0_APART
+                if V0_GROUP in family
+                else f"TPOT ≤ {LOAD_GOAL['tpot']:.0%}; TTFT ≤ {LOAD_GOAL['ttft']:.0%}"
+            )
+            + " |"
+        )
+    return lines + capacity_table()
+
+
+def _sweep_capacity(rows: list[LoadRow]) -> tuple[LoadRow, bool]:
+    """The capacity a family's closed loops show: within each sweep (one run's clients
+    at several concurrencies: same source, model, GPU and prompt), whether more clients
+    served no more output (a plateau, the replica's capacity), and its highest row; a
+    sweep with a plateau first, else the sweep run to the most clients."""
+    sweeps: dict[tuple[str, str, str, int], list[LoadRow]] = {}
+    for row in rows:
+        sweeps.setdefault((row.source, row.model, row.gpu, row.input_tokens), []).append(row)
+    found: list[tuple[bool, int, LoadRow]] = []
+    for sweep in sweeps.values():
+        most = max(sweep, key=lambda r: r.concurrency)
+        below = [r.output_tokens_per_s for r in sweep if r.concurrency < most.concurrency]
+        plateau = bool(below) and max(below) >= 0.98 * most.output_tokens_per_s
+        top = max(sweep, key=lambda r: r.output_tokens_per_s)
+        found.append((plateau, most.concurrency, top))
+    plateau, _, top = max(found, key=lambda f: (f[0], f[1]))
+    return top, plateau
+
+
+def poisson_capacity() -> list[tuple[PoissonRow, float, float | None, float | None]]:
+    """Each Poisson run with a service level (:attr:`PoissonRow.sla_met`): its first row,
+    the estimate's capacity [requests/s], the highest rate it served within the level and
+    the lowest rate above that it did not (None where none)."""
+    runs: dict[tuple[str, str, str, int, int], list[PoissonRow]] = {}
+    for row in POISSON:
+        if row.sla_met is not None:
+            key = (row.source, row.model, row.gpu, row.input_tokens, row.output_tokens)
+            runs.setdefault(key, []).append(row)
+    out = []
+    for rows in runs.values():
+        met = max((r.rate for r in rows if r.sla_met), default=None)
+        failed = min(
+            (r.rate for r in rows if not r.sla_met and (met is None or r.rate > met)),
+            default=None,
+        )
+        capacity = rows[0].rate / rows[0].utilization()
+        out.append((rows[0], capacity, met, failed))
+    return out
+
+
+def capacity_table() -> list[str]:
+    """The Poisson runs' service level against the estimated capacity: the estimate should
+    lie between the highest rate served within it and the lowest that was not."""
+    lines = [
+        "",
+        "Capacity: the highest rate each run served with its P99 first token under 500 ms "
+        "(AccelMark's service level, loadgen/loadgen.py) and the lowest rate above it that "
+        "missed it bound the replica's capacity; the estimate's, for the run's lengths, "
+        "should lie between them.",
+        "",
+        "| hardware | engine | model | in/out | served within the level up to | missed from | "
+        "estimated capacity | within the bounds |",
+        "|---|---|---|---|---:|---:|---:|---|",
+    ]
+    for row, capacity, met, failed in poisson_capacity():
+        inside = (met is None or capacity >= met) and (failed is None or capacity <= failed)
+        lines.append(
+            f"| 1 × {row.gpu} | {'vLLM 0.7.3' if row.engine is VLLM_V0 else 'vLLM 0.20.1'} | "
+            f"{row.model} | "
+            f"{row.input_tokens:,}/{row.output_tokens:,} | "
+            f"{'none' if met is None else f'{met:g} req/s'} | "
+            f"{'none run' if failed is None else f'{failed:g} req/s'} | {capacity:,.1f} req/s | "
+            f"{'yes' if inside else 'no'} |"
         )
     return lines
 
@@ -1866,10 +2172,7 @@ def load_errors() -> dict[str, dict[str, float]]:
                 abs(p[k] / m - 1.0) for p, m in zip(predicted, measured, strict=True)
             )
 
-        top = max(rows, key=lambda r: r.output_tokens_per_s)
-        most = max(rows, key=lambda r: r.concurrency)
-        below = [r.output_tokens_per_s for r in rows if r.concurrency < most.concurrency]
-        plateau = bool(below) and max(below) >= 0.98 * most.output_tokens_per_s
+        top, plateau = _sweep_capacity(rows)
         out[family] = {
             "plateau": float(plateau),
             "rows": float(len(rows)),

@@ -293,13 +293,18 @@ def test_first_token_regime_takes_exactly_the_load_rows_it_cites() -> None:
         assert abs(accuracy.row_ratios()[name] - 1.0) <= accuracy.LOAD_GOAL["ttft"]
     # the A100 rows under load, at 3-57% of capacity: the first token within the goal on
     # average (closed loops and Poisson arrivals), no row off by more than a fifth
-    ampere = {n for n, (row, _) in rows.items() if gpu_family(CAT.gpu(row.gpu)) == "ampere"}
+    ampere = {
+        n
+        for n, (row, _) in rows.items()
+        if gpu_family(CAT.gpu(row.gpu)) == "ampere" and row.engine.name == "vllm"
+    }
     assert ampere == {"L14", "L15", "L16", "L17", "Q1", "Q3", "Q4", "Q6", "Q7"}
     ratios = accuracy.row_ratios()
     assert max(abs(ratios[n] - 1.0) for n in ampere) <= 0.2
     goal = accuracy.LOAD_GOAL["ttft"]
-    assert accuracy.load_errors()["ampere"]["ttft"] <= goal
-    assert accuracy.poisson_errors()["ampere"]["ttft"] <= goal
+    for kind in "LQ":  # vLLM 0.20.1's rows alone (the family's mean takes 0.7.3's too)
+        errors = [abs(1.0 / ratios[n] - 1.0) for n in ampere if n[0] == kind]
+        assert sum(errors) / len(errors) <= goal
 
 
 def test_first_token_under_load_inside_by_hand() -> None:

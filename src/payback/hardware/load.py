@@ -203,7 +203,10 @@ def loaded_latency_arrays(
     # a step is under way when anything decodes: M/G/∞ occupancy, P(B ≥ 1) = 1 − e^(−λ·O·step)
     under_way = -np.expm1(-arrival * max(output_tokens, 1.0) * step)
     ttft = engine.request_overhead_s + np.where(mixed, under_way * step / 2.0, 0.0) + wait + service
-    return busy_batch, step, ttft
+    # without mixed steps every arriving prompt's own step pauses the batch: λ · prefill of
+    # the time (the batch's rate, B / (O · step + B · prefill), already counts it)
+    paused = np.maximum(1.0 - arrival * queued, 1e-9)
+    return busy_batch, np.where(mixed, step, step / paused), ttft
 
 
 @dataclass(frozen=True)
@@ -354,6 +357,19 @@ def startup_burst(
     return first, steps - step_of
 
 
+def paused_share(requests_per_s: Any, prefill_s: Any, clients: int) -> Any:
+    """The share of a sequence's decode time that its steps run, without mixed steps:
+    every other client's prompt is prefilled in a step of its own while the batch waits
+    (vLLM V0's scheduler below 32K of context, ``Scheduler._schedule_default``: waiting
+    prompts first, decoding paused), so the decode phase D of (O − 1) steps stretches by
+    the prefills of the other N − 1 clients that arrive during it, at (N − 1) / N of the
+    replica's X requests a second: D = (O − 1) · step + X · (N − 1) / N · p · D, so
+    (O − 1) · step / D = 1 − X · p · (N − 1) / N. With one client nothing pauses it."""
+    others = max(clients - 1, 0) / max(clients, 1)
+    busy = np.asarray(requests_per_s, dtype=np.float64) * prefill_s * others
+    return np.maximum(1.0 - busy, 1e-9)
+
+
 LOW_BATCHES = np.geomspace(1.0 / 64.0, 1.0, 13)[:-1]
 """Batches below one sequence that a closed loop's Little's law is solved over."""
 
@@ -371,6 +387,8 @@ def _closed_loop(
     service, queued = prompt_times(args, running, **_prompt_load(load))
     outside = load["engine"].request_overhead_s
     decode = (max(load["output_tokens"], 1.0) - 1.0) * steps
+    if not np.isfinite(load["budget"]):
+        decode = decode / paused_share(rps, queued, clients[1])
     under_way = outside
     if np.isfinite(load["budget"]) and clients[0] > 1:
         # sent when its predecessor's last step ends: in at the next boundary (a whole
@@ -427,7 +445,8 @@ def latency_at_concurrency(
     sequence decodes on average: most of a request's time is its prompt) to min(N, cap)
     in quarters, then on its bracket. If even B = min(N, cap) leaves N above that, the
     others wait for a slot: E = N / X(cap). Then E = N / X, TTFT = max(p, E − (O − 1) ·
-    step) and the time per output token is the step.
+    step) and the time per output token is the step; without mixed steps (vLLM V0) the
+    decode phase is (O − 1) · step / :func:`paused_share` (others' prefills pause it).
 
     ``requests`` R: a run of R requests in all, its figures averaged over the run as a
     benchmark reports them (``vllm bench serve --num-prompts R --max-concurrency N``:
@@ -487,16 +506,16 @@ def latency_at_concurrency(
             batch = np.array([float(high[0])])
             rps, steps, running, phase, decode = _closed_loop(args, batch, clients, load)
     x = float(rps[i])
-    e2e = concurrency / x
-    ttft = max(float(phase[i]), e2e - float(decode[i]))
+    ttft = max(float(phase[i]), concurrency / x - float(decode[i]))
     step = float(steps[i])
+    tpot = float(decode[i]) / (output_tokens - 1.0) if output_tokens > 1.0 else step
     steady = ttft + float(decode[i])
     if requests is None:
         return ClosedLoopLatency(
             concurrency=concurrency,
             running=float(running[i]),
             requests_per_s=x,
-            tpot_s=step,
+            tpot_s=tpot,
             ttft_s=ttft,
             e2e_s=steady,
         )
@@ -523,7 +542,7 @@ def latency_at_concurrency(
         concurrency=concurrency,
         running=float(running[i]),
         requests_per_s=rate,
-        tpot_s=step,
+        tpot_s=tpot,
         ttft_s=(starts + (requests - concurrency) * ttft) / requests,
         e2e_s=concurrency / rate,
     )

@@ -1,0 +1,102 @@
+"""Without mixed steps (vLLM V0 below 32K of context) every prompt is prefilled in a step of
+its own while the batch waits: those pauses stretch the other sequences' decode, not their
+first token (docs/accuracy.md L18-L34, Q8-Q57)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from helpers import benchmark_module
+from payback import estimate_serving
+from payback.catalog import default_catalog
+from payback.hardware import serving as sv
+from payback.hardware.estimate import serving_at_concurrency, serving_shape
+from payback.hardware.load import paused_share
+
+CAT = default_catalog()
+V0 = dataclasses.replace(
+    sv.VLLM, name="vllm-v0", max_num_batched_tokens=None, large_gpu_limits=None
+)
+
+
+def test_paused_share_by_hand() -> None:
+    # 2 requests/s of 50 ms prefills, 5 clients: the other 4 clients' prompts pause a
+    # sequence's decode 2 x 0.05 x 4/5 = 8% of the time
+    assert float(paused_share(2.0, 0.05, 5)) == pytest.approx(0.92)
+    # one client: nothing else is prefilled while it decodes
+    assert float(paused_share(2.0, 0.05, 1)) == 1.0
+
+
+def test_closed_loop_puts_the_pauses_in_the_decode_not_the_first_token() -> None:
+    """8 clients of 255/347 on an RTX 4090 (L23): the first token was e2e − 346 plain steps,
+    which holds all 8 prompts' prefills (299 ms against 69 measured); it is now the prompt's
+    own phase, and each token's time is the step over the paused share."""
+    model, gpu = CAT.model("llama-3.1-8b"), CAT.gpu("rtx-4090")
+    loop = serving_at_concurrency(
+        model, gpu, "bf16", concurrency=8, input_tokens=255, output_tokens=347, engine=V0
+    )
+    alone = estimate_serving(model, gpu, "bf16", input_tokens=255, output_tokens=347, engine=V0)
+    prefill = 255 / alone.prefill_tokens_per_s
+    args = serving_shape(model, gpu, "bf16", 1, V0)
+    step = float(
+        sv.decode_step_seconds(batch=loop.running, context=255 + 347 / 2, engine=V0, **args)
+    )
+    share = 1.0 - loop.requests_per_s * prefill * 7 / 8
+    assert loop.tpot_s == pytest.approx(step / share, rel=1e-9)
+    assert loop.e2e_s == pytest.approx(8 / loop.requests_per_s, rel=1e-6)
+    assert loop.e2e_s == pytest.approx(loop.ttft_s + 346 * loop.tpot_s, rel=1e-6)
+    # the old reading: every prompt's prefill in the first token
+    assert loop.e2e_s - 346 * step > 4 * loop.ttft_s
+    assert 0.060 < loop.ttft_s < 0.070  # 65 ms in the table, 69 measured
+
+
+def test_poisson_tpot_counts_the_arrivals_prefills() -> None:
+    """At a share of capacity, λ · prefill of the time goes to prompts' own steps: the time
+    per output token is the decode step over 1 − λ · prefill (the chunked engine's is
+    unchanged)."""
+    model, gpu = CAT.model("llama-3.1-8b"), CAT.gpu("h100-sxm")
+    kw = {"input_tokens": 250, "output_tokens": 347}
+    full = estimate_serving(model, gpu, "bf16", engine=V0, **kw)
+    loaded = estimate_serving(model, gpu, "bf16", engine=V0, utilization=0.5, **kw)
+    rate = 0.5 * full.replica_requests_per_s
+    prefill = 250 / full.prefill_tokens_per_s
+    args = serving_shape(model, gpu, "bf16", 1, V0)
+    # the batch Little's law gives: B with B / (O · step(B) + B · p) ≥ λ, the smallest
+    batch = next(
+        b
+        for b in range(1, full.max_batch + 1)
+        if b
+        / (
+            347 * float(sv.decode_step_seconds(batch=b, context=250 + 347 / 2, engine=V0, **args))
+            + b * prefill
+        )
+        >= rate * (1 - 1e-12)
+    )
+    step = float(sv.decode_step_seconds(batch=batch, context=250 + 347 / 2, engine=V0, **args))
+    assert loaded.tpot_at_utilization_ms == pytest.approx(
+        step / (1 - rate * prefill) * 1e3, rel=1e-9
+    )
+
+
+ACCURACY = benchmark_module("accuracy")
+
+
+def test_v0_rows_are_held_apart_from_the_goal() -> None:
+    """vLLM 0.7.3's V0 rows (an engine payback does not offer) get lines of their own in
+    the family tables; the goal lines hold only the engines payback models."""
+    load, poisson = ACCURACY.load_errors(), ACCURACY.poisson_errors()
+    v0 = [r for r in ACCURACY.LOAD if r.engine is ACCURACY.VLLM_V0]
+    modelled = [r for r in ACCURACY.LOAD if r.engine is not ACCURACY.VLLM_V0]
+    assert v0
+    assert modelled
+    for family in ("hopper", "ada", "ampere"):
+        rows = [r for r in modelled if r.family() == family]
+        assert load[family]["rows"] == len(rows)
+        assert all(r.engine.name != "vllm-v0" for r in rows)
+        apart = f"{family}, {ACCURACY.V0_GROUP}"
+        assert load[apart]["rows"] == sum(1 for r in v0 if r.family() == apart)
+        assert apart in poisson
+    doc = ACCURACY.DOC.read_text(encoding="utf-8")
+    assert doc.count(ACCURACY.V0_APART) == 6
