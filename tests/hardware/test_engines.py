@@ -192,8 +192,8 @@ def test_mixed_steps_never_run_more_tokens_than_the_budget(
 
 def test_quantized_checkpoints_stream_the_output_projection_in_bf16_and_dequantize() -> None:
     int4 = serving_shape(LLAMA8, H100, "int4", 1)
-    assert float(int4["weights"]) == pytest.approx(
-        (MATMUL - HEAD) * (0.5 + 2 / 128) / 0.95 + HEAD * 2
+    assert float(int4["weights"]) == pytest.approx(  # + 32 layers × 4 multiplies × 9 µs on HBM
+        (MATMUL - HEAD) * (0.5 + 2 / 128) / 0.95 + HEAD * 2 + 32 * 4 * 9e-6 * 0.85 * 3.35e12
     )
     assert float(int4["peak_flops"]) == pytest.approx(989e12)  # W4A16 computes at the BF16 rate
     fp8 = serving_shape(LLAMA8, H100, "fp8", 1)

@@ -184,7 +184,7 @@ def test_the_factors_used_are_stated_for_the_gpu_and_precision() -> None:
     )
     assert factors_text(factors_used(sv.SGLANG, CAT.gpu("h100-sxm"), "int4")).endswith(
         "step overhead 0.5 ms + 30 µs a layer, no time a request outside the steps counted "
-        "(none measured); weight-only bandwidth ×0.95"
+        "(none measured); weight-only bandwidth ×0.95, +9 µs an int4 matrix multiply"
     )
     code, out, _ = run("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l40s",
                        "--precision", "fp8", "--json")  # fmt: skip

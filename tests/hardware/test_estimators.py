@@ -134,10 +134,17 @@ def test_precision_changes_bytes_and_peak() -> None:
     assert int4.weights_gb == pytest.approx(
         ((8.03e9 - 2 * head) * (0.5 + 2 / 128) + 2 * head * 2) / 1e9
     )
+    assert bf16.decode_output_tokens_per_s < fp8.decode_output_tokens_per_s
+    assert bf16.decode_output_tokens_per_s < int4.decode_output_tokens_per_s
+    # an H100's int4 multiplies take 9 µs each beside their read (Marlin on HBM): at batch
+    # 1 about FP8's speed (205 and 208 tokens/s); on an L40S (GDDR6) int4 is the fastest
+    assert int4.decode_output_tokens_per_s == pytest.approx(
+        fp8.decode_output_tokens_per_s, rel=0.02
+    )
+    l40s = CAT.gpu("l40s")
     assert (
-        bf16.decode_output_tokens_per_s
-        < fp8.decode_output_tokens_per_s
-        < int4.decode_output_tokens_per_s
+        estimate_serving(LLAMA8, l40s, "fp8", batch=1).decode_output_tokens_per_s
+        < estimate_serving(LLAMA8, l40s, "int4", batch=1).decode_output_tokens_per_s
     )
     # twice the peak (1,979 against 989 TFLOP/s) at 0.75 of the share
     assert fp8.prefill_tokens_per_s == pytest.approx(

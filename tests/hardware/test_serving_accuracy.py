@@ -114,10 +114,10 @@ def test_every_row_outside_the_goal_is_named_with_its_mechanism() -> None:
     named = set().union(*(_row_ids(text) for _, text in bullets))
     outside = rows_outside_the_goal()
     # by hand from the tables: S1 1.41, S31 0.70, S32 1.42, S38 1.31, S39 1.30, S42 2.18,
-    # S46 1.31, S48 2.03, S69 1.36 (4 × 32 tokens in 0.194 s: 660 tok/s against 899);
+    # S46 1.31, S48 2.03 (S69, 1.36 before each int4 multiply's fixed time, now 1.08);
     # H1 1.38, H2 1.41, H3 2.17; the rows under load by their worst
     assert {k for k in outside if k[0] in "SH"} == {
-        *("S1", "S31", "S32", "S38", "S39", "S42", "S46", "S48", "S69"),
+        *("S1", "S31", "S32", "S38", "S39", "S42", "S46", "S48"),
         *("H1", "H2", "H3"),
     }
     assert {"L9", "L13", "L15", "L17", "Q2", "Q5", "Q6"} <= set(outside)
@@ -256,4 +256,6 @@ def test_the_int4_rows_baseline_pins_the_engine_and_the_gpu() -> None:
             rows[0], precision="bf16", batch=batch, published=batch * 32 / seconds
         )
         assert bf16.ratio() == pytest.approx(1.0, abs=0.02), (batch, bf16.ratio())
-    assert all(r.ratio() > 1.2 for r in rows)  # optimistic: Marlin slower than modelled
+    # each int4 multiply's 9 µs beside its read (Marlin on HBM, set from its A100
+    # benchmark): 0.96, 1.08 and 1.05 (1.25, 1.36 and 1.22 with the stream alone)
+    assert [round(r.ratio(), 2) for r in rows] == [0.96, 1.08, 1.05]

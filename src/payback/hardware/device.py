@@ -167,6 +167,82 @@ def device_scales(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> tuple[f
     return bandwidth, compute
 
 
+DEQUANT_GEMM_SECONDS = 9.0e-6
+"""Time one int4 (W4A16) matrix multiply takes beyond streaming its weights at
+:data:`~payback.hardware.serving.DEQUANT_BANDWIDTH`, on the HBM GPUs of the Ampere and Hopper families (A100, H100,
+H200: :func:`dequant_gemm_seconds`) [s]. Marlin, the kernel vLLM
+runs AWQ and RTN int4 weights with on every NVIDIA GPU from Ampere on, reaches its near-ideal
+share only where a GPU's memory is slow: its own benchmark of the linear layers of Llama
+7B-65B at batch 16 (IST-DASLab/marlin README.md, commit 2f6d7c1, "performance on layer
+shapes of popular models", bench.py) gives 3.4-3.9× FP16's speed on an A10, RTX 3090 and
+RTX A6000 (GDDR6, 0.6-0.9 TB/s: 0.88-1.0 of the ideal 3.87×) but 2.2× at Llama-7B
+shapes, 2.8× at 13B, 3.0× at 33B and 3.2× at 65B on an A100. Those A100 figures are one
+constant beside the stream: with FP16 at 0.85 of the A100 80GB's 2.04 TB/s and int4 at
+0.95 of that, each of a block's four matrix multiplies takes 10.3, 7.8, 8.8 and 9.5 µs
+more than its weight read (10-13.5 µs on the 40GB card's 1.56 TB/s; Falcon-180B's two
+2.2B-parameter multiplies, 4 µs). The fixed part is what does not shrink with the
+weights: the pipeline's first loads and the striped partition's global reduction, which
+the SMs of a slice take in turn. On an A10 the same figure leaves no such time, so the
+GDDR GPUs keep the stream alone. Held against vLLM's RTN int4 on Marlin on one H100
+(docs/accuracy.md S68-S70, which imply 8-12 µs; no factor was set from them). vLLM sends
+GPTQ and compressed-tensors W4A16 checkpoints through ``choose_mp_linear_kernel``, which
+tries Machete (CUTLASS, TMA and wgmma, compute capability 9.0 only) before Marlin on a
+Hopper GPU, but FBGEMM's benchmark of the two found Marlin ahead up to batch 32
+(pytorch/FBGEMM pull request #3259), so int4 on Hopper takes Marlin's constant whichever
+checkpoint format it is."""
+
+DEQUANT_GEMMS_PER_LAYER = 4
+"""The int4 matrix multiplies of a layer a decode step runs: the fused query-key-value
+and output projections, the fused gate-and-up and down projections (vLLM's
+``QKVParallelLinear``, ``RowParallelLinear``, ``MergedColumnParallelLinear``; the Marlin
+benchmark's four shapes a Llama block)."""
+
+_HBM_AMPERE = r"\bA100\b|\bA800\b|\bA30\b"
+"""The Ampere GPUs with HBM (the A10, A40 and RTX A-series carry GDDR6)."""
+
+
+def dequant_gemm_seconds(gpu: Gpu, precision: str) -> float:
+    """Fixed time of one weight-only int4 matrix multiply beside its weight read on
+    ``gpu`` [s]: :data:`DEQUANT_GEMM_SECONDS` on the HBM GPUs of
+    the Ampere and Hopper families, where Marlin's own benchmark and vLLM's runs show it;
+    none on GDDR GPUs (measured near-ideal), on Blackwell and AMD (not measured), nor for
+    MXFP4 (the gpt-oss rows set its factor).
+
+    >>> from payback.catalog import default_catalog
+    >>> [dequant_gemm_seconds(default_catalog().gpu(g), "int4") for g in ("h100-sxm", "a10")]
+    [9e-06, 0.0]
+    """
+    family = gpu_family(gpu)
+    hbm = family == "hopper" or (family == "ampere" and re.search(_HBM_AMPERE, gpu.name))
+    return DEQUANT_GEMM_SECONDS if precision == "int4" and hbm else 0.0
+
+
+def weight_read_share(
+    engine: sv.ServingEngine, gpu: Gpu, precision: str, layer_bytes: float
+) -> float:
+    """Share of the 16-bit kernels' bandwidth a weight-only format's decode reads its
+    weights at, when a layer's matrix multiplies hold ``layer_bytes`` on each GPU: 1 for
+    the other formats; :data:`~payback.hardware.serving.DEQUANT_BANDWIDTH` (0.95) where a
+    multiply has no fixed time (:func:`dequant_gemm_seconds`); else that share of the time
+    the layer's stream takes, t, over t plus its four multiplies' fixed time f:
+    0.95 · t / (t + 4 f), t = bytes / (0.95 · engine share · bandwidth). A small layer on a
+    fast GPU reads at a small share.
+
+    >>> from payback.catalog import default_catalog
+    >>> round(weight_read_share(sv.VLLM, default_catalog().gpu("h100-sxm"), "int4", 112.5e6), 3)
+    0.509
+    """
+    if precision not in sv.WEIGHT_ONLY:
+        return 1.0
+    fixed = DEQUANT_GEMMS_PER_LAYER * dequant_gemm_seconds(gpu, precision)
+    if fixed == 0.0 or layer_bytes <= 0.0:
+        return sv.DEQUANT_BANDWIDTH
+    scale, _ = device_scales(engine, gpu, precision)
+    rate = sv.DEQUANT_BANDWIDTH * engine.bandwidth_efficiency * gpu.memory_bandwidth_gb_s * 1e9
+    stream = layer_bytes / (rate * scale)
+    return sv.DEQUANT_BANDWIDTH * stream / (stream + fixed)
+
+
 def factors_used(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> dict[str, object]:
     """The efficiency factors a serving estimate of ``engine`` (a calibration's measured
     ones in place, :func:`payback.hardware.calibration.engine_for`) uses on ``gpu`` at
@@ -193,6 +269,7 @@ def factors_used(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> dict[str
         "family": family,
         "family_bandwidth": bandwidth,
         "weight_bandwidth": sv.DEQUANT_BANDWIDTH if precision in sv.WEIGHT_ONLY else 1.0,
+        "dequant_gemm_s": dequant_gemm_seconds(gpu, precision),
         "compute_scale": compute,
         "measured": list(engine.measured),
     }
@@ -225,4 +302,6 @@ def factors_text(factors: dict[str, object]) -> str:
     ):
         if f[key] != 1.0:
             text += f"; {what} ×{f[key]:.3g}"
+    if f.get("dequant_gemm_s"):
+        text += f", +{f['dequant_gemm_s'] * 1e6:.3g} µs an int4 matrix multiply"
     return text

@@ -11,7 +11,7 @@ import numpy as np
 from payback.catalog import Gpu, OpenModel
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.device import device_scales, peak_flops
+from payback.hardware.device import device_scales, peak_flops, weight_read_share
 from payback.hardware.serving import EXPERT_ONLY_PRECISIONS, PRECISIONS
 from payback.hardware.shapes import (
     SHAPE_FIELDS,
@@ -181,7 +181,11 @@ def serving_shape(
       (:func:`sixteen_bit_parameters`);
     - weight-only formats (:data:`~payback.hardware.serving.WEIGHT_ONLY`) stream their
       bytes at :data:`~payback.hardware.serving.DEQUANT_BANDWIDTH` of the 16-bit rate
-      (``weights`` / 0.95) and multiply at
+      (``weights`` / 0.95); int4 on an HBM Ampere or Hopper GPU at a lower share that
+      folds each matrix multiply's fixed time into the read
+      (:func:`~payback.hardware.device.weight_read_share`, from a layer's whole int4
+      weights: a mixture's step that reads every expert pays the whole time, one that
+      reads few of them its share); they multiply at
       :data:`~payback.hardware.serving.DEQUANT_COMPUTE` of the BF16 peak, except on
       Blackwell, whose tensor cores take 4-bit blocks; 8-bit formats (FP8, INT8 W8A8)
       multiply at :data:`~payback.hardware.serving.FP8_COMPUTE` of their peak's share;
@@ -193,7 +197,8 @@ def serving_shape(
     embedding = 0.0 if model.tied_embeddings else float(model.vocab_size * model.hidden_size)
     matmul_params = model.params_b * 1e9 - embedding
     _, head = sixteen_bit_parameters(model, precision)
-    read = sv.DEQUANT_BANDWIDTH if precision in sv.WEIGHT_ONLY else 1.0
+    streamed = float(sv.weights_bytes(matmul_params - head, precision))
+    read = weight_read_share(engine, gpu, precision, streamed / (model.layers * tp))
     if model.is_moe:
         routed, share = _routed(model)
         params = matmul_params - routed * (1.0 - share)
@@ -204,9 +209,7 @@ def serving_shape(
             weights = rest / read + sv.weights_bytes(head, "bf16")
     else:
         params, share = matmul_params, 0.0
-        weights = sv.weights_bytes(matmul_params - head, precision) / read + sv.weights_bytes(
-            head, "bf16"
-        )
+        weights = streamed / read + sv.weights_bytes(head, "bf16")
         expert_weights = 0.0
     width = model.heads * model.head_dim
     if model.is_mla:  # queries and keys of head_dim, values of v_head_dim

@@ -62,7 +62,9 @@ DEQUANT_BANDWIDTH = 0.95
 Marlin's W4A16 GEMM reaches about 3.87× FP16's speed at batch 1-16 of the ideal 4×
 (Frantar et al., "MARLIN: Mixed-Precision Auto-Regressive Parallel Inference on Large
 Language Models", arXiv:2408.11743, fig. 1): unpacking and scaling in registers hides
-behind the memory reads almost entirely."""
+behind the memory reads almost entirely, on a large matrix on an A10. On the HBM GPUs a
+matrix multiply adds a fixed time beside
+(:data:`payback.hardware.device.DEQUANT_GEMM_SECONDS`)."""
 
 DEQUANT_COMPUTE: dict[str, float] = {"int4": 1.0, "mxfp4": 0.3}
 """Share of the BF16 tensor rate a weight-only matrix multiply keeps when compute-bound
