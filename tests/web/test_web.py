@@ -2577,6 +2577,15 @@ def _start_error_and_sampled_warning(visitor: Visitor, said: str, sampled: Path)
     error = page.locator("[data-testid=stAlert]", has_text="not valid TOML")
     assert error.locator("[data-testid=stMarkdownContainer]").evaluate(READ_AS_SEEN) == said
     assert error.locator(f"strong, {FORMATTED}").count() == 0
+    # an upload refused: its name as written in the sidebar's error
+    refused = sampled.parent / "**y** www.z.com  _b_.toml"
+    refused.write_text("bad = [\n")
+    visitor.upload(refused, accepted=False)
+    sidebar = page.locator("[data-testid=stSidebar] [data-testid=stAlert]")
+    assert sidebar.locator("[data-testid=stMarkdownContainer]").evaluate(READ_AS_SEEN) == (
+        f"{refused.name}: not valid TOML: Invalid value (at end of document)"
+    )
+    assert sidebar.locator(f"strong, {FORMATTED}").count() == 0
     visitor.upload(sampled)
     visitor.after(lambda: page.get_by_role("button", name="Work it out").click())
     warning = page.locator("[data-testid=stAlert]", has_text="past the cap")
