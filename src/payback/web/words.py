@@ -2,7 +2,11 @@
 a function to call. Every message the page shows from the library goes through
 :func:`in_page_words`, as the command line's go through its own mapping
 (``payback.cli._errors.LIBRARY_ADVICE``: a command or flag), so the library names neither.
-No Streamlit here, so it is testable."""
+
+And every text the page writes from a file or a user, as Streamlit's Markdown shows it as
+written (:func:`markdown_literal`): a name in the page's sentences (:func:`names_as_written`),
+a message whole (:func:`message_markdown`), the page's own sentences without a ``$`` read
+as maths (:func:`page_markdown`). No Streamlit here, so it is testable."""
 
 from __future__ import annotations
 
