@@ -16,7 +16,7 @@ from payback.catalog.apis import SEARCH_HINT
 from payback.cli._errors import LIBRARY_ADVICE, in_command_words
 from payback.scenario import read_scenario_data
 from payback.web.state import Held, evaluate_inputs
-from payback.web.words import PAGE_ADVICE, in_page_words
+from payback.web.words import PAGE_ADVICE, in_page_words, message_markdown
 
 CALL = re.compile(r"[A-Za-z_]\w*\(\w*\)")
 """Library call syntax: ``recommend()``, ``search_api_models(text)``."""
@@ -116,7 +116,8 @@ def test_the_page_shows_the_command_lines_warnings_in_its_own_words(tmp_path: Pa
     library = said.replace("(payback recommend FILE finds one)", "(recommend() finds one)")
     # the file has two alternatives: the line is said with the one it is about, by name
     name = payback.load_scenario(path).alternatives[0].name
-    assert shown == f"{name!r}: " + in_page_words(library).removeprefix("alternatives.0: ")
+    said = f"{name!r}: " + in_page_words(library).removeprefix("alternatives.0: ")
+    assert shown == message_markdown(said)  # as written: words.py
     assert shown.endswith(
         "a faster configuration (another GPU, precision or engine under Serving: “GPU and "
         "model from the catalog”) meets it"

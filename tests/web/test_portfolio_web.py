@@ -25,6 +25,7 @@ from payback.cli import app as cli_app
 from payback.report.common import headline, month_text, quarter_text
 from payback.web.portfolio import workloads_rows
 from payback.web.state import Held
+from payback.web.words import message_markdown
 
 pytestmark = pytest.mark.slow  # Streamlit's AppTest: seconds a test
 
@@ -331,9 +332,11 @@ def test_a_range_the_sampling_cannot_draw_is_said_in_one_line(tmp_path: Path) ->
     at = at.button(key="mc:run").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        "traffic.input_tokens: its distribution cannot be sampled: this number is only used "
-        "to estimate a catalog figure; give that figure (e.g. replica_requests_per_s) the "
-        "distribution instead"
+        message_markdown(  # as written: words.py
+            "traffic.input_tokens: its distribution cannot be sampled: this number is only "
+            "used to estimate a catalog figure; give that figure (e.g. replica_requests_per_s) "
+            "the distribution instead"
+        )
     ]
     assert {m.label: m.value for m in at.metric} == before
 

@@ -242,8 +242,16 @@ def _label_of(at: AppTest, path: str) -> str:
     return words
 
 
+def _read(markdown: str) -> str:
+    """A message of the page as its reader sees it: the Markdown that shows it as written
+    (:func:`payback.web.words.message_markdown`) with its escapes, entities, no-break
+    spaces and word joiners read (the browser tests check Chromium reads them so)."""
+    text = html.unescape(re.sub(r"\\(.)", r"\1", markdown))
+    return text.replace("\u2060", "").replace("\xa0", " ")
+
+
 def _errors_at(at: AppTest, path: str) -> list[str]:
-    return [e.value for e in _box(at, path).error]
+    return [_read(e.value) for e in _box(at, path).error]
 
 
 def test_doubling_traffic_halves_the_break_even_month_of_a_flat_saving() -> None:
@@ -422,7 +430,7 @@ def test_a_value_the_schema_refuses_is_said_at_its_box_and_the_answer_goes(tmp_p
     )
     assert _errors_at(at, "traffic.requests_per_month") == [line]
     # the answer's column says why it is gone, with the same line
-    assert any(m.value == f"- {line}" for m in at.markdown)
+    assert any(_read(m.value) == f"- {line}" for m in at.markdown)
     # what the command line says about a file with the value: refused too
     bad = tmp_path / "bad.toml"
     bad.write_text(
@@ -574,7 +582,7 @@ def test_a_stale_price_is_warned_of_with_the_alternative_it_is_about() -> None:
         "under “Showing”."
     ]
     at = at.selectbox(key="in:show").set_value(1).run()
-    assert [w.value for w in at.warning if "stale" in w.value] == [f"{rented!r}: {cli}"]
+    assert [_read(w.value) for w in at.warning if "stale" in w.value] == [f"{rented!r}: {cli}"]
     assert [c.value for c in at.caption if "of its own" in c.value] == []
     assert owned not in " ".join(w.value for w in at.warning)
 
@@ -670,7 +678,7 @@ def test_a_files_serving_engine_is_kept_and_its_refusal_said_on_the_page(
     at = _open(path)
     assert not at.exception
     assert _metrics(at) == {}
-    assert any(line in e.value for e in at.error), [e.value for e in at.error]
+    assert any(line in _read(e.value) for e in at.error), [e.value for e in at.error]
     at = at.selectbox(key="in:alternatives.0.precision").set_value("bf16").run()
     assert [e.value for e in at.error] == []
     saved = tmp_path / "saved.toml"
@@ -850,7 +858,7 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
         ("3 months", "Break-even month: “3 months” is not a number; allowed: 0 to 12, the hor"),
     ):
         at = at.text_input(key="take:break_even_month").set_value(text).run()
-        (error,) = [e.value for e in at.error]
+        (error,) = [_read(e.value) for e in at.error]
         assert error.startswith(problem), error
         assert not any(m.value.startswith("Today") for m in at.markdown)
     at = at.selectbox(key="take:metric").set_value("break_even_requests").run()
@@ -874,7 +882,7 @@ def test_a_break_even_goal_past_the_horizon_is_said_at_its_box() -> None:
     at = at.toggle(key="take:on").set_value(True).run()
     at = at.text_input(key="take:break_even_month").set_value("100").run()
     assert not at.exception
-    (error,) = [e.value for e in at.error]
+    (error,) = [_read(e.value) for e in at.error]
     assert error == "Break-even month: 100 is out of range; allowed: 0 to 12, the horizon"
     assert not any("break_even_month=" in m.value for m in at.markdown)
     at = at.text_input(key="take:break_even_month").set_value("12").run()
@@ -1819,7 +1827,7 @@ def test_the_engine_picker_beside_precision_gives_the_cli_answer(tmp_path: Path)
     at = at.selectbox(key="in:alternatives.0.engine").set_value("trtllm").run()
     assert not at.exception
     refusal = "alternatives.0.engine = 'trtllm': runs on NVIDIA GPUs only"  # analyze's words
-    assert any(refusal in str(e.value) for e in at.error)
+    assert any(refusal in _read(str(e.value)) for e in at.error)
 
 
 CUT = """() => [...document.querySelectorAll(
@@ -2411,3 +2419,183 @@ def test_in_the_browser_the_files_names_read_as_written(
             chart = page.locator(".st-key-answer [data-testid=stPlotlyChart]")
             chart.scroll_into_view_if_needed()
             page.screenshot(path=f"{shots}/names-{width}-chart.png")
+
+
+RENAMED = {
+    "Llama 3.1 8B, an adapter per task, one fleet": "www.example.com  **adapter**  $5 and 6$",
+    "a fine-tuned 8B and its own fleet per task": "ops@example.com   own fleet",
+    "support triage": "support    triage",
+    "ticket summaries": "_ticket_ [summaries](x)",
+    "hosted GPT-4o-class API": "<b>hosted</b>   API :rocket:",
+}
+"""portfolio.toml's names, each with an address (a link where read as Markdown), repeated
+spaces (drawn as one), maths or markup."""
+READ_AS_SEEN = "e => e.innerText.replaceAll('\\u00a0', ' ').replaceAll('\\u2060', '').trim()"
+"""A text as a reader sees it: a no-break space is a space, a word joiner nothing."""
+ADDRESSES = "a[href*='example.com'], a[href*='x.com'], a[href^='mailto:']"
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_in_the_browser_addresses_spaces_and_dollars_in_names_read_as_written(
+    served: str, browser: Any, tmp_path: Path, width: int
+) -> None:
+    """portfolio.toml with an alternative named "www.example.com  **adapter**  $5 and 6$",
+    another "ops@example.com   own fleet", workloads "support    triage" and
+    "_ticket_ [summaries](x)", uploaded as "my  **plan** www.x.com.toml": the addresses
+    were links, the spaces read as one, in the headline, the alternative's section, the
+    captions and the "Showing" list. Each now reads as written, with no link, maths or
+    emphasis; the table and the chart's legend keep every space; the downloads keep the
+    file's name. (PAYBACK_SHOTS=DIR keeps a picture at each width.)"""
+    text = (EXAMPLES / "portfolio.toml").read_text()
+    for old, new in RENAMED.items():
+        assert json.dumps(old) in text
+        text = text.replace(json.dumps(old), json.dumps(new))
+    path = tmp_path / "in" / "my  **plan** www.x.com.toml"
+    path.parent.mkdir()
+    path.write_text(text)
+    first, second = (
+        RENAMED["Llama 3.1 8B, an adapter per task, one fleet"],
+        RENAMED["a fine-tuned 8B and its own fleet per task"],
+    )
+    with _visit(browser, served, tmp_path, width=width) as visitor:
+        visitor.upload(path)
+        page = visitor.page
+        verdict = page.locator(".st-key-verdict")
+        assert verdict.evaluate(READ_AS_SEEN).startswith(
+            f"Best of 2 by NPV: '{first}' serving 5 workloads pays back in month 12.8"
+        )
+        assert verdict.locator(f"strong, {FORMATTED}").count() == 0
+        section = page.locator("[data-testid=stExpander] summary", has_text="Alternative:")
+        assert section.locator("[data-testid=stMarkdownContainer]").evaluate(READ_AS_SEEN) == (
+            f"Alternative: {first}"
+        )
+        captions = [c.evaluate(READ_AS_SEEN) for c in page.locator(CAPTION).all()]
+        assert f"Showing my  **plan** www.x.com.toml. {STORED}" in captions
+        assert f"With '{first}', present values over 24 months:" in captions
+        assert f"{RENAMED['hosted GPT-4o-class API']} (hosted_api)" in captions
+        assert any(f"traffic ('{RENAMED['support triage']}') on" in c for c in captions)
+        assert page.locator(ADDRESSES).count() == 0
+        assert page.locator(".katex").count() == 0
+        # the list of alternatives: each as written, its spaces too
+        page.get_by_role("combobox", name="Showing").click()
+        options = page.get_by_role("option")
+        options.first.wait_for()
+        assert [o.evaluate(READ_AS_SEEN) for o in options.all()] == [
+            f"alternative: {first}",
+            f"alternative: {second}",
+        ]
+        shots = os.environ.get("PAYBACK_SHOTS")
+        if shots:
+            page.screenshot(path=f"{shots}/spaced-{width}-options.png")
+        page.keyboard.press("Escape")
+        # the table and the legend: every space, no Markdown read in them
+        grid = page.locator("[data-testid=stDataFrame]")
+        grid.scroll_into_view_if_needed()
+        grid.locator("table td").first.wait_for(state="attached")
+        table = grid.locator("table td").all_inner_texts()
+        assert RENAMED["support triage"] in table
+        assert RENAMED["ticket summaries"] in table
+        legend = [t.text_content() for t in page.locator(".st-key-answer .legendtext").all()]
+        assert [first, second] == [n for n in legend if n in (first, second)]
+        assert (
+            page.locator(".st-key-answer .legendtext").first.evaluate(
+                "e => getComputedStyle(e).whiteSpace"
+            )
+            == "pre"
+        )
+        visitor.chart("Monthly by component")
+        title = page.locator("[data-testid=stMarkdownContainer]", has_text="Monthly cost of")
+        assert title.evaluate(READ_AS_SEEN) == f"Monthly cost of {first}, by component"
+        if shots:
+            page.screenshot(path=f"{shots}/spaced-{width}.png")
+        if width > 640:  # on a phone the sidebar, and its downloads, are closed
+            # Chromium writes '*' (not allowed in a Windows file name) as '_': the rest kept
+            assert visitor.download().name.endswith("-my  __plan__ www.x.com.toml")
+            report = visitor.download("HTML report")
+            assert report.name.endswith("-my  __plan__ www.x.com-report.html")
+
+
+CAPTION = "[data-testid=stCaptionContainer]"
+STORED = "Nothing you upload is stored on the server."
+FLEET_PAST_THE_CAP = """[scenario]
+name = "big"
+horizon_months = 12
+
+[baseline]
+name = "api"
+kind = "per_request"
+usd_per_1k_requests = 2.0
+
+[[alternatives]]
+name = "**fleet**  _a_b_ www.example.com"
+kind = "self_hosted"
+usd_per_gpu_hour = 1.0
+replica_requests_per_s = 0.1
+
+[[workloads]]
+name = "a"
+traffic = { requests_per_month = { dist = "uniform", low = 5e11, high = 9e11 } }
+
+[[workloads]]
+name = "b"
+traffic = { requests_per_month = 1.1e12 }
+"""
+"""A portfolio whose samples pass the fleet cap (test_portfolio_web's), its alternative
+named in bold, italics and an address."""
+
+
+def test_in_the_browser_the_start_files_error_and_a_sampled_warning_read_as_written(
+    browser: Any, tmp_path: Path
+) -> None:
+    """The file `payback serve` was given, "**x** [y](z) <b> $5 and 6$ www.example.com
+    _a_b_.toml", no longer TOML when a visitor opens the page (each visit reads it again):
+    the page's error drew its name in bold, a link, maths, an address link and italics,
+    and was gone a moment later (the page's second run drew it no more). A portfolio's sampled warning (its samples past the fleet
+    cap) drew its alternative's name "**fleet**  _a_b_ www.example.com" bold and italic.
+    Both now read as the command line writes them."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+    bad = folder / "**x** [y](z) <b> $5 and 6$ www.example.com _a_b_.toml"
+    shutil.copy(EXAMPLES / "seed.toml", bad)
+    sampled = tmp_path / "sampled" / "fleet.toml"
+    sampled.parent.mkdir()
+    sampled.write_text(FLEET_PAST_THE_CAP)
+    with _served(bad, tmp_path) as url:
+        bad.write_text("bad = [\n")  # served, then broken
+        code, _, err = run("analyze", bad)
+        assert code == 2
+        said = err.strip().removeprefix(f"error: {folder}/")  # the page names the file
+        assert said.startswith(f"{bad.name}: not valid TOML")
+        with _visit(browser, url, tmp_path) as visitor:
+            _start_error_and_sampled_warning(visitor, said, sampled)
+
+
+def _start_error_and_sampled_warning(visitor: Visitor, said: str, sampled: Path) -> None:
+    """The start file's error reads ``said``; ``sampled`` uploaded and sampled, its
+    warning names its alternative as written."""
+    page = visitor.page
+    error = page.locator("[data-testid=stAlert]", has_text="not valid TOML")
+    assert error.locator("[data-testid=stMarkdownContainer]").evaluate(READ_AS_SEEN) == said
+    assert error.locator(f"strong, {FORMATTED}").count() == 0
+    # an upload refused: its name as written in the sidebar's error
+    refused = sampled.parent / "**y** www.z.com  _b_.toml"
+    refused.write_text("bad = [\n")
+    visitor.upload(refused, accepted=False)
+    sidebar = page.locator("[data-testid=stSidebar] [data-testid=stAlert]")
+    assert sidebar.locator("[data-testid=stMarkdownContainer]").evaluate(READ_AS_SEEN) == (
+        f"{refused.name}: not valid TOML: Invalid value (at end of document)"
+    )
+    assert sidebar.locator(f"strong, {FORMATTED}").count() == 0
+    visitor.upload(sampled)
+    visitor.after(lambda: page.get_by_role("button", name="Work it out").click())
+    warning = page.locator("[data-testid=stAlert]", has_text="past the cap")
+    said_there = warning.locator("[data-testid=stMarkdownContainer]")
+    assert said_there.evaluate(READ_AS_SEEN).startswith(
+        "alternatives.0 ('**fleet**  _a_b_ www.example.com'): "
+    )
+    assert warning.locator(f"strong, {FORMATTED}").count() == 0
+    assert page.locator(ADDRESSES).count() == 0
+    shots = os.environ.get("PAYBACK_SHOTS")
+    if shots:
+        warning.scroll_into_view_if_needed()
+        page.screenshot(path=f"{shots}/sampled-warning.png")

@@ -5,18 +5,26 @@ so it is testable."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import Analysis
 from payback.analysis.verdict import quoted
 from payback.figures import share_text
 from payback.report.common import shown_below
 from payback.report.labels import input_label
+from payback.web.state import show_number
 
 if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
 
-__all__ = ["ranged_words", "verdict_headline", "warnings_for", "whole_percent"]
+__all__ = [
+    "ranged_words",
+    "ranges_in_plain_words",
+    "sampled_chances",
+    "verdict_headline",
+    "warnings_for",
+    "whole_percent",
+]
 
 
 def verdict_headline(analysis: Analysis | PortfolioAnalysis, shown: int | None = None) -> str:
@@ -129,4 +137,42 @@ def warnings_for(lines: list[str], names: list[str], shown: int) -> tuple[list[s
         "; ".join(said) + ", shown with it: choose it under “Showing”."
         if len(said) == 1
         else "; ".join(said) + ", each shown with its own: choose it under “Showing”."
+    )
+
+
+def ranges_in_plain_words(analysis: Analysis) -> str:
+    """How to give a number as a range, with this scenario's monthly requests."""
+    requests = analysis.scenario.traffic.requests_per_month
+    low, mid, high = (show_number(round(requests * f, -3) or requests * f) for f in (0.75, 1, 1.6))
+    return (
+        "When you are unsure of a number, give it as a range instead of one value: "
+        f'"at least {low}, most likely {mid}, at most {high} requests a month". In the '
+        "scenario file that is written\n\n"
+        f'`requests_per_month = {{ dist = "triangular", low = {low.replace(",", "")}, '
+        f"mode = {mid.replace(',', '')}, high = {high.replace(',', '')} }}`\n\n"
+        "Open the file again here and the page can try thousands of combinations of the "
+        "ranges and say how often the alternative pays back within a quarter and within "
+        "the horizon. Until then, the Drivers chart shows which numbers move the answer most."
+    )
+
+
+def sampled_chances(result: Any, index: int) -> tuple[int, dict[str, Any], float | None, int, int]:
+    """What a Monte Carlo says for alternative ``index``: samples, chances by month, the
+    median break-even, the number of ranges sampled and the horizon; of one analysis (an
+    :class:`Analysis`) or of the workloads moved together (its ``uncertainty`` table)."""
+    if isinstance(result, Analysis):
+        assert result.uncertainty is not None
+        u = result.uncertainty.alternatives[index]
+        median = u.break_even_month_percentiles.get("p50")
+        ranges = len(result.uncertainty.inputs)
+        return u.samples, u.p_break_even_within, median, ranges, result.horizon_months
+    table = result.uncertainty
+    alt = table["alternatives"][index]
+    median = alt["break_even_month_percentiles"].get("p50")
+    return (
+        alt["samples"],
+        alt["p_break_even_within"],
+        median,
+        len(table["inputs"]),
+        result.horizon_months,
     )

@@ -31,7 +31,14 @@ from payback.report.text import share_text
 from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
-from payback.web.answer import ranged_words, verdict_headline, warnings_for, whole_percent
+from payback.web.answer import (
+    ranged_words,
+    ranges_in_plain_words,
+    sampled_chances,
+    verdict_headline,
+    warnings_for,
+    whole_percent,
+)
 from payback.web.colours import for_dark, for_light
 from payback.web.fresh import Latest
 from payback.web.inputs import (
@@ -66,7 +73,7 @@ from payback.web.state import (
     solvable_inputs,
     what_it_takes,
 )
-from payback.web.words import as_written, in_page_words, names_in
+from payback.web.words import as_written, message_markdown, names_in
 
 if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
@@ -89,8 +96,8 @@ def _opened() -> Held:
         path = Path(args[0])
         try:
             return Held.from_text(path.name, read_scenario_text(path), path.resolve().parent)
-        except payback.PaybackError as exc:
-            st.error(in_page_words(" ".join(exc.messages)))
+        except payback.PaybackError as exc:  # said on every run until another file opens
+            st.session_state.refused = message_markdown(" ".join(exc.messages))
     return Held.from_text(STARTER.name, STARTER.read_text(encoding="utf-8"))
 
 
@@ -99,12 +106,14 @@ def _reset_inputs() -> None:
     computed for the old one goes."""
     for key in [k for k in st.session_state if str(k).startswith(("in:", "take:"))]:
         del st.session_state[key]
-    for key in ("mc", "outcome"):
+    for key in ("mc", "outcome", "refused"):
         st.session_state.pop(key, None)
 
 
 if "held" not in st.session_state:
     st.session_state.held = _opened()
+if "refused" in st.session_state:  # it went with the first run, a moment after it came
+    st.error(st.session_state.refused)
 # A visit's first run draws no chart: plotly's code (megabytes) would hold up the browser
 # before it draws the figures under the verdict; the chart comes in the run right after.
 FIRST_RUN = "charted" not in st.session_state
@@ -118,7 +127,7 @@ with st.sidebar:
         content = upload.getvalue()
         table, refused = read_upload(upload.name, content)
         for line in refused:
-            st.error(line)
+            st.error(message_markdown(line))
         if table is not None:  # read as `payback serve FILE` reads it (a portfolio's traffic)
             st.session_state.held = Held.from_text(upload.name, content.decode("utf-8-sig"))
             st.session_state.uploaded = upload.file_id
@@ -243,44 +252,6 @@ def _metrics(alt: Any, horizon: int) -> None:
             _figure(where, figure.slot, figure.label, figure.value, help=figure.help)
 
 
-def _ranges_in_plain_words(analysis: Analysis) -> str:
-    """How to give a number as a range, with this scenario's monthly requests."""
-    requests = analysis.scenario.traffic.requests_per_month
-    low, mid, high = (show_number(round(requests * f, -3) or requests * f) for f in (0.75, 1, 1.6))
-    return (
-        "When you are unsure of a number, give it as a range instead of one value: "
-        f'"at least {low}, most likely {mid}, at most {high} requests a month". In the '
-        "scenario file that is written\n\n"
-        f'`requests_per_month = {{ dist = "triangular", low = {low.replace(",", "")}, '
-        f"mode = {mid.replace(',', '')}, high = {high.replace(',', '')} }}`\n\n"
-        "Open the file again here and the page can try thousands of combinations of the "
-        "ranges and say how often the alternative pays back within a quarter and within "
-        "the horizon. Until then, the Drivers chart shows which numbers move the answer most."
-    )
-
-
-def _sampled(result: Any, index: int) -> tuple[int, dict[str, Any], float | None, int, int]:
-    """What a Monte Carlo says for alternative ``index``: samples, chances by month, the
-    median break-even, the number of ranges sampled and the horizon; of one analysis (an
-    :class:`Analysis`) or of the workloads moved together (its ``uncertainty`` table)."""
-    if isinstance(result, Analysis):
-        assert result.uncertainty is not None
-        u = result.uncertainty.alternatives[index]
-        median = u.break_even_month_percentiles.get("p50")
-        ranges = len(result.uncertainty.inputs)
-        return u.samples, u.p_break_even_within, median, ranges, result.horizon_months
-    table = result.uncertainty
-    alt = table["alternatives"][index]
-    median = alt["break_even_month_percentiles"].get("p50")
-    return (
-        alt["samples"],
-        alt["p_break_even_within"],
-        median,
-        len(table["inputs"]),
-        result.horizon_months,
-    )
-
-
 def _monte_carlo(
     outcome: Outcome, analysis: Analysis, index: int, portfolio: PortfolioAnalysis | None = None
 ) -> None:
@@ -299,12 +270,12 @@ def _monte_carlo(
                 "chance to work out."
             )
             with st.expander("Give a number as a range"):
-                st.markdown(_ranges_in_plain_words(analysis))
+                st.markdown(ranges_in_plain_words(analysis))
             return
         stored = st.session_state.get("mc")
         fresh = stored is not None and stored[0] == data_key
         if stored is not None:
-            count, w, median, ranges, horizon = _sampled(stored[2], index)
+            count, w, median, ranges, horizon = sampled_chances(stored[2], index)
             if not fresh:
                 st.warning(
                     "Out of date: an input changed since these chances were worked out. "
@@ -360,7 +331,7 @@ def _monte_carlo(
             except payback.PaybackError as exc:  # a range that cannot be sampled: said here
                 bar.empty()
                 for line in exc.messages:
-                    st.error(written(in_page_words(line)), icon=":material/error:")
+                    st.error(message_markdown(line), icon=":material/error:")
                 return
             bar.empty()
             st.session_state.mc = (data_key, int(samples), result)
@@ -382,7 +353,7 @@ with top:
         )
         for lines in problems.values():
             for line in lines:
-                st.markdown(f"- {written(line)}")
+                st.markdown(f"- {message_markdown(line)}")
     elif portfolio is not None:  # the workloads moved together, as `payback analyze` says
         shown = index if len(names) > 1 else None
         st.container(key="verdict").markdown(written(verdict_headline(portfolio, shown)))
@@ -408,26 +379,30 @@ with rest:
         lines = [line for line in analysis.resolved.warnings if line not in said]
         own, elsewhere = warnings_for(lines, names, index)  # each with its own alternative
         for line in own:  # the command line's warning: lines
-            st.warning(written(in_page_words(line)), icon=":material/warning:")
+            st.warning(message_markdown(line), icon=":material/warning:")
         if elsewhere is not None:
             st.caption(written(elsewhere))
         alt = analysis.alternatives[index]
         if alt.infrastructure_only is not None:
             plain = alt.infrastructure_only
             month = plain["break_even_month"]
-            st.caption(
-                "Infrastructure only (errors and waiting left out): "
-                + (
-                    f"not within {months_text(analysis.horizon_months)}"
-                    if month is None
-                    else f"break-even {month_text(month, 2)}"
+            st.caption(  # a price's $ reads as written, never as maths (words.py)
+                written(
+                    "Infrastructure only (errors and waiting left out): "
+                    + (
+                        f"not within {months_text(analysis.horizon_months)}"
+                        if month is None
+                        else f"break-even {month_text(month, 2)}"
+                    )
+                    + f"; NPV {usd(plain['npv_usd'] or 0.0)}."
                 )
-                + f"; NPV {usd(plain['npv_usd'] or 0.0)}."
             )
         ours, theirs = usd_column([alt.monthly_cost_usd[0], analysis.baseline.monthly_cost_usd[0]])
         st.caption(  # the pair written alike, as the terminal's month-1 column writes it
-            f"One-time cost {usd(alt.one_time_usd)}; month 1 costs {ours} against {theirs} for "
-            f"the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
+            written(
+                f"One-time cost {usd(alt.one_time_usd)}; month 1 costs {ours} against {theirs} "
+                f"for the baseline. Recomputed in {outcome.seconds * 1000:.0f} ms."
+            )
         )
         if outcome.scenario is not None and outcome.scenario.workloads:
             workloads_section(outcome.scenario, portfolio, portfolio_problems, index)
@@ -518,7 +493,7 @@ with rest:
                 analysis.horizon_months,
             )
             if problem is not None:
-                st.error(problem, icon=":material/error:")
+                st.error(message_markdown(problem), icon=":material/error:")
             # solving tries thousands of values: only while asked, so other changes stay quick
             asked = st.toggle("Work it out (again on every change)", key="take:on")
             if asked and goal is not None:
@@ -585,7 +560,7 @@ with left, st.container(key="inputs"):
     _inputs(form, boxes)
 for line in form.show_problems(_problems(form.rejected, outcome)):
     with boxes.get(section_of(line), general):
-        st.error(written(line), icon=":material/error:")
+        st.error(message_markdown(line), icon=":material/error:")
 if (held.edits, form.rejected) == (edits_seen, dry.rejected):
     st.session_state.pop("redrawing", None)
 else:  # the drawn inputs hold other values than the answer was worked out from: again

@@ -18,7 +18,7 @@ from payback.catalog.apis import api_price, search_api_models
 from payback.errors import PaybackError
 from payback.hardware.serving import ENGINE_NAMES
 from payback.web.state import Held, central, get_path, number_field, read_number, show_number
-from payback.web.words import markdown_literal
+from payback.web.words import markdown_literal, message_markdown
 
 __all__ = [
     "ENGINES",
@@ -213,7 +213,7 @@ class Form:
 def slot_error(line: str) -> None:
     import streamlit as st
 
-    st.error(line, icon=":material/error:")
+    st.error(message_markdown(line), icon=":material/error:")
 
 
 def horizon_inputs(form: Form, boxes: dict[str, Any]) -> None:

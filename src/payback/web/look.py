@@ -70,6 +70,8 @@ STYLE = (
   opacity: 0; animation: more-to-the-right linear both; animation-timeline: --table-x;
 }
 .st-key-theme-redraw { display: none; }
+/* a list's choices ("alternative: a    b") keep every space of a name, as its box does */
+[role="listbox"] [role="option"] > div { white-space: pre !important; }
 @keyframes more-to-the-right { 0%, 92% { opacity: 1; } 100% { opacity: 0; } }
 @media (max-width: 640px) {  /* two figures a row on a phone, not one; a smaller title */
   h1 { font-size: 1.75rem !important; padding-top: 0 !important; }

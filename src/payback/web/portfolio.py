@@ -12,7 +12,7 @@ from payback.analysis.verdict import months_text, quoted
 from payback.errors import PaybackError
 from payback.report.portfolio_common import contribution_rows, fleet_header
 from payback.scenario import Scenario
-from payback.web.words import lines_in_page_words, names_as_written
+from payback.web.words import lines_in_page_words, message_markdown, names_as_written
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -58,7 +58,7 @@ def portfolio_sampled_warnings(result: object) -> list[str]:
 def show_sampled_warnings(result: object) -> None:
     """Each of :func:`portfolio_sampled_warnings`, as the page warns."""
     for line in portfolio_sampled_warnings(result):
-        st.warning(line, icon=":material/warning:")
+        st.warning(message_markdown(line), icon=":material/warning:")
 
 
 def sample_portfolio(
@@ -122,12 +122,12 @@ def workloads_section(
     """The workloads, moved together, by the alternative shown (the headline gives the
     verdict): each workload's requests, savings, fleet share, role and place in the order."""
     with st.expander(f"Workloads: {len(scenario.workloads or [])} moved together", expanded=True):
-        names = [scenario.baseline.name, *(a.name for a in scenario.alternatives)]
-        names += [w.name for w in scenario.workloads or []]
         if analysis is None:
             for line in problems:
-                st.error(names_as_written(line, names), icon=":material/error:")
+                st.error(message_markdown(line), icon=":material/error:")
             return
+        names = [scenario.baseline.name, *(a.name for a in scenario.alternatives)]
+        names += [w.name for w in scenario.workloads or []]
         name = analysis.alternatives[shown].name
         _, rows = workloads_rows(scenario, analysis)
         mine = [

@@ -40,7 +40,7 @@ from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
 from payback.studies.solve import METRICS, Target, parse_target, solve
 from payback.web.take import solution_words
-from payback.web.words import in_page_words, lines_in_page_words
+from payback.web.words import NO_FOLDER, in_page_words, lines_in_page_words
 
 SECTIONS = (
     "scenario",
@@ -181,15 +181,6 @@ def evaluate_inputs(
                 text += NO_FOLDER
             problems.setdefault(section_of(text), []).append(text)
     return Outcome(data, scenario, analysis, problems, time.perf_counter() - start)
-
-
-NO_FOLDER = (
-    " here: a file opened on the page comes without its folder, so a path in it is read "
-    "from the folder `payback serve` runs in; `payback serve FILE` reads it beside the file"
-)
-"""Said after a file a scenario names is not found, for a scenario opened without its
-folder (uploaded): the upload read ``calibrations/h200.toml: no such file``, though the
-file lies beside the scenario on the visitor's disk."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,11 @@
 a function to call. Every message the page shows from the library goes through
 :func:`in_page_words`, as the command line's go through its own mapping
 (``payback.cli._errors.LIBRARY_ADVICE``: a command or flag), so the library names neither.
-No Streamlit here, so it is testable."""
+
+And every text the page writes from a file or a user, as Streamlit's Markdown shows it as
+written (:func:`markdown_literal`): a name in the page's sentences (:func:`names_as_written`),
+a message whole (:func:`message_markdown`), the page's own sentences without a ``$`` read
+as maths (:func:`page_markdown`). No Streamlit here, so it is testable."""
 
 from __future__ import annotations
 
@@ -13,13 +17,16 @@ from typing import Any
 from payback.report.controls import clean
 
 __all__ = [
+    "NO_FOLDER",
     "PAGE_ADVICE",
     "as_written",
     "in_page_words",
     "lines_in_page_words",
     "markdown_literal",
+    "message_markdown",
     "names_as_written",
     "names_in",
+    "page_markdown",
 ]
 
 _CATALOG_SERVING = "Serving: “GPU and model from the catalog”"
@@ -58,18 +65,60 @@ def lines_in_page_words(lines: Iterable[str]) -> list[str]:
     return [in_page_words(line) for line in lines]
 
 
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " "}
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ", "\t": " "}
 _ESCAPED = {c: "\\" + c for c in "\\`*_[]#|~$:"} | _ENTITIES
 _LIST_ITEM = re.compile(r"^(\s*)([-+]|\d+[.)])")
+_JOINER = "\u2060"
+"""U+2060 WORD JOINER: no width, no break. Streamlit's Markdown makes a link of
+``www.x.com``, ``a@b.com`` and ``https://x`` in its text after reading the escapes (a
+backslash leaves them links); this character inside them is the one thing that stops it."""
+_AUTOLINK = re.compile(r"(?i)(?<=www)(?=\.)|(?=@)|(?<=:)(?=//)")
+"""Where :data:`_JOINER` goes: between ``www`` and its dot, before an ``@``, after the
+colon of ``://``."""
+_OPEN_DOLLAR = re.compile(r"(?<!\\)\$(?!\d)")
+"""A ``$`` that can close Streamlit's ``$math$``: one not followed by a digit (``$5 and 6$``
+is maths, ``$5 and $6`` is not: a ``$`` before a digit never closes it)."""
+_CODE = re.compile(r"(`[^`]*`)")
+
+
+def _spaces_kept(text: str, start: bool = True, end: bool = True) -> str:
+    """``text`` with each space the browser would drop shown: a space after another, and
+    one at the ``start`` or ``end`` of a text, a no-break space (``&nbsp;``); the others
+    plain, so a long name still wraps between its words ("a    b" had read "a b")."""
+    out = []
+    plain = False
+    for i, c in enumerate(text):
+        if c != " ":
+            out.append(c)
+            plain = False
+        elif plain or (start and i == 0) or (end and i == len(text) - 1):
+            out.append("&nbsp;")
+            plain = False
+        else:
+            out.append(c)
+            plain = True
+    return "".join(out)
+
+
+def _literal(text: str, start: bool = True, end: bool = True) -> str:
+    """:func:`markdown_literal` of a text, or of a piece of a line: ``start``, it starts
+    the line (a list's mark can start it, a space there is dropped); ``end``, it ends it."""
+    out = "".join(_ESCAPED.get(c, c) for c in _AUTOLINK.sub(_JOINER, clean(text)))
+    out = out.replace("\\:material/", "\\:material\\/")  # an icon, its colons escaped or not
+    if start:
+        out = _LIST_ITEM.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], out)
+    return _spaces_kept(out, start, end)
 
 
 def markdown_literal(text: str) -> str:
-    """``text`` (a name from the file) as Streamlit's Markdown shows it as written: the
-    characters that make emphasis, links, code, headings, tables and struck text
-    backslash-escaped, and those of Streamlit's own ``$math$``, ``:emoji:``,
+    """``text`` (a name from the file, a message) as Streamlit's Markdown shows it as
+    written: the characters that make emphasis, links, code, headings, tables and struck
+    text backslash-escaped, and those of Streamlit's own ``$math$``, ``:emoji:``,
     ``:red[colour]`` and ``:material/icon:``; ``&``, ``<`` and ``>`` as entities
     (Streamlit reads entities and writes raw HTML as text); a list's mark at its start
-    escaped; a line break a space; control characters left out. A name of letters,
+    escaped; a line break or a tab a space; control characters left out. A web or e-mail
+    address is kept from becoming a link by a word joiner (:data:`_JOINER`); spaces the
+    browser would drop (repeated, at either end) are no-break spaces. A name of letters,
     digits, spaces, hyphens, dots and brackets is left as it is.
 
     >>> print(markdown_literal("**x**_today [a](b) $5$ :rocket: <b>&amp;"))
@@ -78,26 +127,74 @@ def markdown_literal(text: str) -> str:
     \\:material\\/home\\: meta-llama/Llama-3.1-8B
     >>> print(markdown_literal("1. fine-tuned 7B (v2.5)"), markdown_literal("- a"))
     1\\. fine-tuned 7B (v2.5) \\- a
+    >>> markdown_literal("www.x.com a@b.io") == "www\\u2060.x.com a\\u2060@b.io"
+    True
+    >>> print(markdown_literal("a    b"), markdown_literal(" c "), markdown_literal("d\\te"))
+    a &nbsp; &nbsp;b &nbsp;c&nbsp; d e
     """
-    out = "".join(_ESCAPED.get(c, c) for c in clean(text))
-    out = out.replace("\\:material/", "\\:material\\/")  # an icon, its colons escaped or not
-    return _LIST_ITEM.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], out)
+    return _literal(text)
+
+
+def page_markdown(text: str) -> str:
+    """``text``, the page's own Markdown, with each ``$`` that could close Streamlit's
+    ``$math$`` escaped (:data:`_OPEN_DOLLAR`: "[$] ... $5$" read as maths); a price's
+    ``$5`` stays as it is, and so does a code span.
+
+    >>> print(page_markdown("NPV $7,836; cost [$ a second], 5$ or $5 and 6$ `a$`"))
+    NPV $7,836; cost [\\$ a second], 5\\$ or $5 and 6\\$ `a$`
+    """
+    parts = _CODE.split(text)
+    return "".join(p if i % 2 else _OPEN_DOLLAR.sub(r"\\$", p) for i, p in enumerate(parts))
+
+
+NO_FOLDER = (
+    " here: a file opened on the page comes without its folder, so a path in it is read "
+    "from the folder `payback serve` runs in; `payback serve FILE` reads it beside the file"
+)
+"""Said after a file a scenario names is not found, for a scenario opened without its
+folder (uploaded): the upload read ``calibrations/h200.toml: no such file``, though the
+file lies beside the scenario on the visitor's disk."""
+
+_PAGE_MARKDOWN = re.compile(
+    "(" + "|".join(map(re.escape, sorted({*PAGE_ADVICE.values(), NO_FOLDER}, key=len)[::-1])) + ")"
+)
+"""The page's own words in a message, Markdown it means (a command in code)."""
+
+
+def message_markdown(line: str) -> str:
+    """A message of the library or the page (an error, a warning, a sampled run's
+    warning, an upload refused) in the page's words (:func:`in_page_words`), as Markdown
+    that shows it as written: every character of it (a name, a path, a file name, a
+    typed value) as :func:`markdown_literal` writes it, but the page's advice and
+    :data:`NO_FOLDER`, Markdown the page means.
+
+    >>> print(message_markdown("/tmp/**x**/a_b.toml: $5 and 6$; recommend() chooses one"))
+    /tmp/\\*\\*x\\*\\*/a\\_b.toml\\: \\$5 and 6\\$; choose Serving: “GPU and model from the catalog” under the alternative to pick one
+    >>> print(message_markdown("f.toml: with columns ts=X"))
+    f.toml\\: with `payback usage --columns` ts=X
+    """
+    parts = _PAGE_MARKDOWN.split(in_page_words(line))
+    last = len(parts) - 1
+    return "".join(
+        part if i % 2 else _literal(part, i == 0, i == last) for i, part in enumerate(parts)
+    )
 
 
 def names_as_written(text: str, names: Iterable[str]) -> str:
     """``text``, a sentence of the page's own words holding some of ``names`` (the file's
     names, as a user wrote them), with each of those names Markdown that shows it as
-    written (:func:`markdown_literal`); the rest as it was, Markdown the page means. The
-    longest name first, each place once, so a name inside another is not escaped twice.
+    written (:func:`markdown_literal`); the rest as it was, Markdown the page means, but a
+    ``$`` that could close ``$math$`` (:func:`page_markdown`). The longest name first,
+    each place once, so a name inside another is not escaped twice.
 
     >>> names_as_written("'**x**_today' pays back in month 1.5 (after ~30,769 requests)", ["**x**_today"])
     "'\\\\*\\\\*x\\\\*\\\\*\\\\_today' pays back in month 1.5 (after ~30,769 requests)"
     """
     found = sorted({n for n in names if n}, key=len, reverse=True)
     if not found:
-        return text
-    pattern = re.compile("|".join(map(re.escape, found)))
-    return pattern.sub(lambda m: markdown_literal(m.group()), text)
+        return page_markdown(text)
+    parts = re.split("(" + "|".join(map(re.escape, found)) + ")", text)
+    return "".join(markdown_literal(p) if i % 2 else page_markdown(p) for i, p in enumerate(parts))
 
 
 def as_written(names: Iterable[str]) -> Callable[[str], str]:
