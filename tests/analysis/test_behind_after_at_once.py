@@ -87,8 +87,8 @@ def test_explain_says_it_falls_behind_and_not_that_no_month_loses(shrinking: Pat
     text = _flat("explain", shrinking)
     assert (
         "Over 6 months: it pays back at once, but from month 3 it costs more than the "
-        "baseline each month and by month 6 it is $442.50 behind; the NPV of switching is "
-        "-$443." in text
+        "baseline each month and by month 6 it is $443 behind; the NPV of switching is a "
+        "loss of $443." in text
     )
     # month 1 saves; months 3 to 6 lose money
     assert "no month that loses money" not in text

@@ -276,7 +276,7 @@ def test_reports_show_the_infrastructure_view_beside() -> None:
     verdict = next(p for t, p in explain(analysis) if t == "the verdict")
     assert verdict[-1] == (
         "These numbers price errors and waiting (quality and latency). On infrastructure "
-        "alone it would not pay back within 12 months, with an NPV of -$12,400."
+        "alone it would not pay back within 12 months; its NPV is a loss of $12,400."
     )
     plain = analyze(build(per_request_dict()))
     assert len(summary_table(plain).header) == 7

@@ -62,7 +62,7 @@ def test_a_denormal_saving_is_never_recovered_in_words() -> None:
     saved = np.array([5e-324] * 6)
     cumulative = np.concatenate([[-400.0], -400.0 + np.cumsum(saved)])
     assert never_reason(saved, cumulative) == (
-        "saves $0.00/month (month 6), too little to ever recover the $400.00 still owed"
+        "saves under a cent a month (month 6), too little to ever recover the $400.00 still owed"
     )
 
 

@@ -69,8 +69,9 @@ def test_behind_again_at_month_3_offers_no_rent_today_already_meets(tmp_path: Pa
     assert facts["break_even_month"] == pytest.approx(1 + 6460 / 13540)
     assert facts["within_a_quarter"] is False
     rent = facts["levers"]["usd_per_gpu_hour_for_a_quarter"]
-    assert (rent["today"], rent["at_most"]) == (2.0, True)
-    assert rent["value"] == pytest.approx(10000 / 1460, abs=1e-6)  # today's $2.00 is below
+    # today's $2.00 is below the $6.85 bound already: no lever, in JSON as in the text
+    assert (rent["today"], rent["value"], rent["at_most"]) == (2.0, None, None)
+    assert rent["today_meets_it"] is True
     assert "/hour or less" not in text
     zero = facts["levers"]["scaled_to_zero"]
     assert zero["fleet_usd"] == pytest.approx(1e6 / (5 * 0.7 * 3600) * 2.0)
@@ -91,9 +92,9 @@ def test_the_rent_bound_is_rounded_down_to_a_rent_that_meets_it(tmp_path: Path) 
     $6.84, not $6.85 (rounded to the nearest cent, it named a rent that misses)."""
     text, facts = _explain(tmp_path, FLEET.format(rent=10.0, one_time=30000.0))
     assert facts["break_even_month"] == pytest.approx(30000 / 7700)
-    assert facts["levers"]["usd_per_gpu_hour_for_a_quarter"]["value"] == pytest.approx(
-        10000 / 1460, abs=1e-6
-    )
+    rent = facts["levers"]["usd_per_gpu_hour_for_a_quarter"]
+    # the rent the text names: $6.84, rounded down to a rent that meets it
+    assert (rent["value"], rent["at_most"], rent["today_meets_it"]) == (6.84, True, False)
     assert "a GPU at $6.84/hour or less would pay back within a quarter" in text
     assert "$6.85/hour" not in text
     # scaled to zero: $793.65 of busy GPU-hours, $14,206.35 saved, back in month 2.11

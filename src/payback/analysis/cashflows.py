@@ -18,7 +18,7 @@ import numpy as np
 
 from payback import finance as model
 from payback.analysis.resolve import Resolved, as_resolved
-from payback.analysis.verdict import FEWEST_REQUESTS
+from payback.analysis.verdict import has_cost_per_1k
 from payback.errors import PaybackError
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
 from payback.scenario import (
@@ -468,9 +468,9 @@ def evaluate(scenario: Scenario | Resolved, overrides: Overrides | None = None) 
 def _overflowing(scenario: Scenario, ev: Evaluation) -> str | None:
     """The first result of an evaluation that is not a finite number, named for a reader
     (break-evens are left out: ``nan`` there means never); None when all are finite. A
-    later month under :data:`~payback.analysis.verdict.FEWEST_REQUESTS` (traffic shrunk to
-    0) has no cost of 1,000 requests (0/0): not checked, its costs are; month 1's (typed) is."""
-    served = (ev.requests >= FEWEST_REQUESTS) | (np.arange(ev.requests.shape[-1]) == 0)
+    month with no cost of 1,000 requests (the results' rule, :func:`has_cost_per_1k`) is
+    not checked, its costs are; month 1's is however few (typed: 5e-324 is refused)."""
+    served = has_cost_per_1k(ev.requests) | (np.arange(ev.requests.shape[-1]) == 0)
 
     def option(name: str, costs: OptionCosts) -> list[tuple[str, Any]]:
         with np.errstate(all="ignore"):

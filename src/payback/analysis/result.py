@@ -40,6 +40,7 @@ from payback.analysis.verdict import (
     quoted,
     saves_nothing,
     usd,
+    usd_per_1k,
 )
 from payback.finance import share_paid_back_within, window_months
 from payback.finance._types import FloatArray
@@ -91,7 +92,9 @@ class OptionResult:
     """Monthly cost by component (``api``, ``gpus``, ``escalation``, ``ops``,
     ``retraining``); components that are zero in every month are left out."""
     usd_per_1k_requests: list[float]
-    """Effective cost of 1,000 requests in each month (escalation included)."""
+    """Effective cost of 1,000 requests in each month (escalation included); ``NaN``
+    (JSON ``null``) in a month of fewer than one request, which has none
+    (:func:`~payback.analysis.verdict.has_cost_per_1k`)."""
     gpus: list[float] | None
     configuration: dict[str, Any] | None = None
     """The serving configuration behind a self-hosted option's numbers (see
@@ -102,10 +105,9 @@ class OptionResult:
 
     @classmethod
     def _from(cls, name: str, kind: str, costs: OptionCosts, requests: FloatArray) -> OptionResult:
-        # a month of no requests has no cost per 1k (NaN); one of a few requests past a
-        # float's range, an infinite one (both null in JSON): neither is warned of
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            per_1k = np.where(requests > 0, costs.monthly_usd / requests * 1000.0, np.nan)
+        # a month of under one request has no cost per 1k (NaN, null in JSON): the rule
+        # per_1k_text and the overflow check follow too (verdict.has_cost_per_1k)
+        per_1k = usd_per_1k(costs.monthly_usd, requests)
         return cls(
             name=name,
             kind=kind,

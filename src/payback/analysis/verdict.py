@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from payback.analysis.result import AlternativeResult
 
 __all__ = [
+    "FEWEST_REQUESTS",
     "QUARTER_MONTHS",
     "TIES_BELOW",
     "half_up",
+    "has_cost_per_1k",
     "in_month_text",
     "month_figure",
     "month_text",
@@ -31,9 +33,11 @@ __all__ = [
     "per_1k_text",
     "quoted",
     "rate_text",
+    "requests_text",
     "saves_nothing",
     "share_text",
     "usd",
+    "usd_per_1k",
 ]
 
 QUARTER_MONTHS = 3
@@ -103,25 +107,74 @@ def usd(value: float, decimals: int | None = None) -> str:
 
 
 FEWEST_REQUESTS = 1.0
-"""Below one request in a month (traffic shrinking toward zero), a cost of 1,000 requests
-is a month's fixed cost over a fraction of one: $730 of GPU rent over 0.02 requests read
-"$35,644,531" per 1,000. :func:`per_1k_text` says how few instead."""
+"""Below one request in a month (traffic shrinking toward zero, or typed under one), a
+cost of 1,000 requests is a month's fixed cost over a fraction of one: $730 of GPU rent
+over 0.02 requests read "$35,644,531" per 1,000. Such a month has none: the one rule
+(:func:`has_cost_per_1k`) the results (``usd_per_1k_requests``, null in JSON), the
+overflow check and :func:`per_1k_text` all follow."""
+
+
+def has_cost_per_1k(requests: Any) -> Any:
+    """Whether a month that served ``requests`` (a number or an array) has a cost of 1,000
+    requests: at least :data:`FEWEST_REQUESTS`, elementwise; a month of 0 or 0.5 requests
+    has none, one of 1 or 1.5 has one (NaN has none).
+
+    >>> has_cost_per_1k(np.array([0.0, 0.5, 1.0, 1.5])).tolist(), bool(has_cost_per_1k(0.999))
+    ([False, False, True, True], False)
+    """
+    return np.asarray(requests) >= FEWEST_REQUESTS
+
+
+def usd_per_1k(monthly_usd: Any, requests: Any) -> FloatArray:
+    """The cost of 1,000 requests each month, ``monthly_usd`` over ``requests`` (arrays,
+    the month last); NaN where :func:`has_cost_per_1k` says the month has none. Warns of
+    nothing (a month of 0 requests divides by zero where it is not kept).
+
+    >>> usd_per_1k(np.array([730.0, 0.5, 0.73, 1.5]), np.array([0.0, 0.5, 1.0, 1.5])).tolist()
+    [nan, nan, 730.0, 1000.0]
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        per_1k = np.asarray(monthly_usd, dtype=np.float64) / requests * 1000.0
+    return np.where(has_cost_per_1k(requests), per_1k, np.nan)
+
+
+def requests_text(requests: float) -> str:
+    """A month's request count in words: whole, with separators, from 100; fewer, to three
+    significant figures (1.5, and under one a month with no cost of 1,000 requests: 0.5,
+    0.0205), never an exponent (1×10⁻³³).
+
+    >>> requests_text(1_000_000), requests_text(1.5), requests_text(1.0), requests_text(0.5)
+    ('1,000,000', '1.5', '1', '0.5')
+    >>> requests_text(0.02048), requests_text(0.0), requests_text(1e-5), requests_text(1e-33)
+    ('0.0205', '0', '0.00001', '1×10⁻³³')
+    """
+    if requests >= 100 or not math.isfinite(requests):
+        return f"{half_up(requests):,.0f}"
+    if requests <= 0:
+        return "0"
+    if (far := far_text(requests)) is not None:
+        return far
+    places = max(0, 2 - math.floor(math.log10(requests)))
+    return f"{half_up(requests):.{places}f}".rstrip("0").rstrip(".")
 
 
 def per_1k_text(alternative_usd: float, baseline_usd: float, requests: float) -> str:
     """The cost of 1,000 requests of an alternative against the baseline's, over a month
-    (or the horizon: its totals) that served ``requests``: ``$0.73 vs $2.00``; with fewer
-    than :data:`FEWEST_REQUESTS`, how few, and no comparison.
+    (or the horizon: its totals) that served ``requests``: ``$0.73 vs $2.00``; in a month
+    with no cost of 1,000 requests (:func:`has_cost_per_1k`), how few, and no comparison.
 
     >>> per_1k_text(730.0, 2000.0, 1e6), per_1k_text(730.0, 0.9765625, 488.28125)
     ('$0.73 vs $2.00', '$1,495 vs $2.00')
     >>> per_1k_text(730.0, 4.1e-05, 0.0205), per_1k_text(8760.0, 2500.0, 1.25e6)
     ('n/a: 0.0205 requests', '$7.01 vs $2.00')
+    >>> per_1k_text(0.0, 0.0, 1e-33)
+    'n/a: 1×10⁻³³ requests'
     """
-    if not requests >= FEWEST_REQUESTS:
-        return f"n/a: {requests:.3g} requests"
-    # divided as the results divide it (usd_per_1k_requests): the same figure to the cent
-    return f"{usd(alternative_usd / requests * 1000.0)} vs {usd(baseline_usd / requests * 1000.0)}"
+    if not has_cost_per_1k(requests):
+        return f"n/a: {requests_text(requests)} requests"
+    # divided as the results divide it (usd_per_1k): the same figure to the cent
+    alt, base = usd_per_1k(np.array([alternative_usd, baseline_usd]), requests)
+    return f"{usd(float(alt))} vs {usd(float(base))}"
 
 
 def usd_column(values: Sequence[float]) -> list[str]:
@@ -212,19 +265,41 @@ def _on_average(horizon: int, shortfall: float, monthly: list[float]) -> str:
     return f"at its average of {usd(average)} a month that takes until about month {needed:,}"
 
 
+def _cents(amount: float) -> bool:
+    """Whether ``amount`` is at least a cent as money is written (half a cent rounds up):
+    a difference under it is no cost and no saving to state.
+
+    >>> _cents(0.005), _cents(-0.0049), _cents(2e-38), _cents(-12.5)
+    (True, False, False, True)
+    """
+    return usd(abs(amount), 2) != "$0.00"
+
+
+def _more_in(amount: float, month: int, costs: str = "") -> str:
+    """`` (costs $12.50 more in month 40)`` after a phrase that says an alternative costs
+    more, ``amount`` more than the baseline that month; ``""`` where it rounds to no cent
+    (traffic shrunk toward nothing): "$0.00 more" is no cost.
+
+    >>> _more_in(12.5, 40), _more_in(12.5, 40, "costs "), _more_in(1e-33, 40)
+    (' ($12.50 more in month 40)', ' (costs $12.50 more in month 40)', '')
+    """
+    return f" ({costs}{usd(amount)} more in month {month})" if _cents(amount) else ""
+
+
 def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
     """Why the cumulative savings never reach zero, in one phrase."""
     horizon = saved.shape[-1]
     if np.all(saved == 0):
         return f"the alternative saves nothing per month, so the {usd(-float(cumulative[0]))} one-time cost is never recovered"
     if np.all(saved <= 0):
-        return f"the alternative costs more every month ({usd(-float(saved[0]))} more in month 1)"
+        return f"the alternative costs more every month{_more_in(-float(saved[0]), 1)}"
     last = float(saved[-1])
     shortfall = -float(cumulative[-1])
     if last > 0:
-        needed = _recovered_in(horizon, shortfall, last)
+        needed = _recovered_in(horizon, shortfall, last) if _cents(last) else None
         if needed is None:
-            return f"saves {usd(last)}/month (month {horizon}), too little to ever recover the {usd(shortfall)} still owed"
+            per_month = f"{usd(last)}/month" if _cents(last) else "under a cent a month"
+            return f"saves {per_month} (month {horizon}), too little to ever recover the {usd(shortfall)} still owed"
         return (
             f"saves {usd(last)}/month (month {horizon}), needs until about month {needed:,} to "
             f"recover the {usd(shortfall)} still owed at month {horizon}"
@@ -234,13 +309,13 @@ def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
     if costly is not None:
         return (
             f"saves in {horizon - len(costly)} of {horizon} months but costs more in "
-            f"{_months_list(costly)} ({usd(-last)} more in month {horizon}); "
+            f"{_months_list(costly)}{_more_in(-last, horizon)}; "
             f"{usd(shortfall)} still owed at month {horizon}, "
             + _on_average(horizon, shortfall, monthly)
         )
     first_worse = int(np.argmax(saved <= 0)) + 1
     return (
-        f"savings end in month {first_worse} (costs {usd(-last)} more in month {horizon}), "
+        f"savings end in month {first_worse}{_more_in(-last, horizon, 'costs ')}, "
         f"{usd(shortfall)} is never recovered"
     )
 
@@ -252,11 +327,11 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
     if all(m == 0 for m in monthly):
         return f"it saves nothing per month, so {up_front}"
     if all(m <= 0 for m in monthly):
-        more = f"it costs more than the baseline every month ({usd(-monthly[0])} more in month 1)"
+        more = f"it costs more than the baseline every month{_more_in(-monthly[0], 1)}"
         return f"{more}, so {up_front}" if owed > 0 else more
     last, short = monthly[-1], -cum[-1]
     if last > 0:
-        needed = _recovered_in(horizon, short, last)
+        needed = _recovered_in(horizon, short, last) if _cents(last) else None
         rest = (
             "the rest is never recovered"
             if needed is None
@@ -264,13 +339,14 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
         )
         return (
             f"by month {horizon} it has recovered {usd(owed - short)} of the {usd(owed)} up "
-            f"front, and at {usd(last)} a month (month {horizon}) {rest}"
+            f"front, and at {usd(last) if _cents(last) else 'under a cent'} a month (month "
+            f"{horizon}) {rest}"
         )
     costly = _costly_months(monthly)
     if costly is not None:
         return (
             f"it saves in {horizon - len(costly)} of {horizon} months but costs more than "
-            f"the baseline in {_months_list(costly)} ({usd(-last)} more in month {horizon}); "
+            f"the baseline in {_months_list(costly)}{_more_in(-last, horizon)}; "
             f"by month {horizon} it is {usd(short)} behind, and "
             + _on_average(horizon, short, monthly)
         )
@@ -281,11 +357,12 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
         if worse - 1 == saving + 1
         else f"it saves from month {saving + 1} to month {worse - 1}"
     )
-    return (
-        f"{saves}, then costs more than the "
-        f"baseline from month {worse} on ({usd(-last)} more in month {horizon}); by month "
-        f"{horizon} it is {usd(short)} behind, and {up_front}"
+    then = (  # traffic shrunk toward nothing: under a cent either way is no cost
+        f"then costs more than the baseline from month {worse} on{_more_in(-last, horizon)}"
+        if any(_cents(m) for m in monthly[worse - 1 :])
+        else f"then differs from the baseline by under a cent a month from month {worse} on"
     )
+    return f"{saves}, {then}; by month {horizon} it is {usd(short)} behind, and {up_front}"
 
 
 def outcome_text(
@@ -326,11 +403,14 @@ def outcome_text(
     return f"{text}{', ' + behind if behind else ''}; {npv}"
 
 
-def falls_behind_text(alt: AlternativeResult, horizon: int) -> str:
+def falls_behind_text(
+    alt: AlternativeResult, horizon: int, money: Callable[[float], str] = usd
+) -> str:
     """For an alternative that pays back and is behind again at the horizon (its savings
     shrink: a baseline whose price falls, say, or a retraining; with no one-time cost too,
     a break-even at once), which months after the break-even cost more and how far behind
-    it ends; ``""`` otherwise (and for one that :func:`saves_nothing`).
+    it ends, written by ``money`` (explain's prose writes it as the rest of its sentence);
+    ``""`` otherwise (and for one that :func:`saves_nothing`, or is behind by under a cent).
 
     >>> from types import SimpleNamespace as N
     >>> falls_behind_text(N(cumulative_savings_usd=[-200.0, 100.0, 50.0, -20.0], break_even_month=0.67), 3)
@@ -345,11 +425,11 @@ def falls_behind_text(alt: AlternativeResult, horizon: int) -> str:
     """
     cum = alt.cumulative_savings_usd or [0.0]
     month = alt.break_even_month
-    if month is None or cum[-1] >= 0 or saves_nothing(cum):
+    if month is None or cum[-1] >= 0 or not _cents(cum[-1]) or saves_nothing(cum):
         return ""
     monthly = [b - a for a, b in itertools.pairwise(cum)]
     worse = [i + 1 for i, m in enumerate(monthly) if i >= math.ceil(month) and m < 0] or [horizon]
-    behind = f"by month {horizon} it is {usd(-cum[-1])} behind"
+    behind = f"by month {horizon} it is {money(-cum[-1])} behind"
     if worse == list(range(worse[0], horizon + 1)):
         return f"but from month {worse[0]} it costs more than the baseline each month and {behind}"
     return f"but it costs more than the baseline in {_months_list(worse)} and {behind}"

@@ -11,9 +11,9 @@ from payback.analysis.result import usd as _usd
 from payback.analysis.verdict import (
     NOT_CHEAPER,
     falls_behind_text,
+    has_cost_per_1k,
     month_figure,
-    outcome_text,
-    quoted,
+    requests_text,
     saves_nothing,
 )
 from payback.figures import rate_text, share_text
@@ -48,6 +48,31 @@ def usd(value: float) -> str:
     return _usd(value, 0 if abs(value) >= 10 or value == 0 else 2)
 
 
+def usd_alike(*values: float) -> Callable[[float], str]:
+    """Money for one sentence of prose, every figure of it written alike: whole dollars,
+    or cents for all where any figure needs them (one under $10 but not zero, which
+    :func:`usd` writes with cents); never "$442.50 behind" beside "$443".
+
+    >>> money = usd_alike(442.5, -442.5); money(442.5), money(-442.5)
+    ('$443', '-$443')
+    >>> money = usd_alike(442.5, 7.25); money(442.5), money(7.25)
+    ('$442.50', '$7.25')
+    """
+    cents = any(0 < round(abs(v), 2) < 10 for v in values)
+    return lambda value: _usd(value, 2 if cents else 0)
+
+
+def npv_words(value: float, money: Callable[[float], str] = usd) -> str:
+    """An NPV after "is" in prose: the amount, and a negative one worded as a loss
+    ("a loss of $443"), as "$443 behind" is, not "-$443".
+
+    >>> npv_words(84577.2), npv_words(-442.5), npv_words(-0.2, usd_alike(12.0))
+    ('$84,577', 'a loss of $443', '$0')
+    """
+    text = money(abs(value))
+    return f"a loss of {text}" if value < 0 and text.strip("$0.,") else text
+
+
 def _share(part: float, whole: float) -> str:
     return share_text(part / whole) if whole > 0 else "0%"
 
@@ -76,7 +101,7 @@ def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     month1 = {k: v[0] for k, v in alt.components_usd.items() if k != "retraining" and v[0] > 0}
     running = ", ".join(f"{COMPONENT_LABELS.get(k, k)} {usd(v)}" for k, v in month1.items())
     sentence = f"Running it costs, in month 1, {running or 'nothing'}"
-    if (retraining := _retraining(alt)) is not None:
+    if (retraining := retraining_paid(alt)) is not None:
         cost, every = retraining
         sentence += f", and {usd(cost)} for retraining every {months_text(every)}"
     horizon = analysis.horizon_months
@@ -92,7 +117,7 @@ def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     return paragraphs
 
 
-def _retraining(alt: AlternativeResult) -> tuple[float, int] | None:
+def retraining_paid(alt: AlternativeResult) -> tuple[float, int] | None:
     """What one retraining costs and every how many months it is paid (the first month
     paid when it is paid once); ``None`` without one within the horizon."""
     paid = [m + 1 for m, v in enumerate(alt.components_usd.get("retraining") or []) if v > 0]
@@ -107,17 +132,23 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     base, cost = analysis.baseline, alt.monthly_cost_usd
     requests = analysis.requests_per_month[0]
     saved = base.monthly_cost_usd[0] - cost[0]
+    money = usd_alike(base.monthly_cost_usd[0], cost[0], saved)
+    served = f"{requests_text(requests)} request{'' if requests == 1 else 's'}"
+    if has_cost_per_1k(requests):  # the results' rule: none under one request
+        served += f" at {_usd(base.usd_per_1k_requests[0], 2)} per 1,000"
+        own = f" ({_usd(alt.usd_per_1k_requests[0], 2)} per 1,000)"
+    else:
+        served, own = served + ", too few for a cost per 1,000", ""
     first = (
-        f"In month 1 the baseline costs {usd(base.monthly_cost_usd[0])} ({requests:,.0f} requests at "
-        f"{_usd(base.usd_per_1k_requests[0], 2)} per 1,000) and '{alt.name}' costs {usd(cost[0])} "
-        f"({_usd(alt.usd_per_1k_requests[0], 2)} per 1,000), so switching "
+        f"In month 1 the baseline costs {money(base.monthly_cost_usd[0])} ({served}) and "
+        f"'{alt.name}' costs {money(cost[0])}{own}, so switching "
         + (
-            f"saves {usd(saved)} that month."
+            f"saves {money(saved)} that month."
             if saved >= 0
-            else f"costs {usd(-saved)} more that month."
+            else f"costs {money(-saved)} more that month."
         )
     )
-    changes = _changes(analysis, alt)
+    changes = monthly_changes(analysis, alt)
     if changes:
         listed = (
             changes[0] if len(changes) == 1 else ", ".join(changes[:-1]) + " and " + changes[-1]
@@ -131,7 +162,7 @@ def _how(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     return [first, second]
 
 
-def _changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
+def monthly_changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     """Why the monthly difference moves after month 1, in words."""
     changes = []
     traffic = analysis.scenario.traffic
@@ -209,22 +240,33 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     t = alt.break_even_month
     answer = quarter_text(alt.pays_back_within)
     nothing = saves_nothing(cum)
+    short = not nothing and not (answer == "yes" and t is not None)
+    behind = falls_behind_text(alt, horizon) if t is not None and not nothing else ""
+    quarter = min(QUARTER_MONTHS, horizon)
+    money = usd_alike(  # every amount the paragraph says, written alike
+        alt.npv_usd,
+        *((cum[quarter] - cum[0], cum[0]) if short else ()),
+        *((cum[-1],) if behind else ()),
+    )
     if nothing:
         text = f"Within a quarter: no. It {NOT_CHEAPER}."  # the verdict's own words
-    elif answer == "yes" and t is not None:
+    elif not short and t is not None:
         text = f"Within a quarter: yes, it pays back {in_month_text(t)}."
     else:
-        text = f"Within a quarter: {answer}." + _short_of_a_quarter(cum, t, horizon)
+        text = f"Within a quarter: {answer}." + _short_of_a_quarter(cum, t, horizon, money)
     rate = analysis.scenario.scenario.discount_rate_annual
     over = f"Over {months_text(horizon)}: " + (
         "it neither saves nor loses"
         if nothing
         else f"it pays back {in_month_text(t)}"
-        + (f", {behind}" if (behind := falls_behind_text(alt, horizon)) else "")
+        + (f", {falls_behind_text(alt, horizon, money)}" if behind else "")
         if t is not None
         else "it does not pay back"
     )
-    over += f"; the NPV of switching{f' at {rate_text(rate)} a year' if rate else ''} is {usd(alt.npv_usd)}."
+    over += (
+        f"; the NPV of switching{f' at {rate_text(rate)} a year' if rate else ''} is "
+        f"{npv_words(alt.npv_usd, money)}."
+    )
     paragraphs = [text + " " + over]
     take = "" if nothing else _what_it_takes(analysis, alt, index)
     if take:
@@ -240,7 +282,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
                 if month is None
                 else f"would pay back {in_month_text(month)}"
             )
-            + f", with an NPV of {usd(plain['npv_usd'] or 0.0)}."
+            + f"; its NPV is {npv_words(plain['npv_usd'] or 0.0)}."
         )
     if analysis.uncertainty is not None:
         u = analysis.uncertainty.alternatives[index]
@@ -257,10 +299,13 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     return paragraphs
 
 
-def _short_of_a_quarter(cum: list[float], t: float | None, horizon: int) -> str:
+def _short_of_a_quarter(
+    cum: list[float], t: float | None, horizon: int, money: Callable[[float], str] = usd
+) -> str:
     """After "Within a quarter: no" (or unknown, the horizon shorter): what the quarter (or
-    the horizon's fewer months) recovered of the one-time cost, or that it pays back
-    within a horizon shorter than a quarter, whose month 3 is not computed."""
+    the horizon's fewer months) recovered of the one-time cost, or how far behind it is
+    with none, or that it pays back within a horizon shorter than a quarter, whose month 3
+    is not computed; amounts written by ``money`` (the paragraph's)."""
     quarter = min(QUARTER_MONTHS, horizon)
     if quarter < QUARTER_MONTHS and t is not None:
         return f" It pays back within the {months_text(horizon)} computed; month 3 is past it."
@@ -269,12 +314,19 @@ def _short_of_a_quarter(cum: list[float], t: float | None, horizon: int) -> str:
         if quarter == QUARTER_MONTHS
         else f" It has not paid back by the end of the {months_text(horizon)} computed."
     )
-    recovered, after = cum[quarter] - cum[0], f" After {months_text(quarter)} it has recovered"
+    recovered, after = cum[quarter] - cum[0], f" After {months_text(quarter)} it"
+    if cum[0] == 0:  # nothing up front: behind again by then (or, unknown, ahead)
+        return (
+            f"{text}{after} is {money(-recovered)} behind: it has cost that much more to run "
+            "than the baseline, with nothing up front."
+            if recovered < 0
+            else f"{text}{after} has saved {money(recovered)}, with nothing up front."
+        )
     if recovered >= 0:
-        return f"{text}{after} {usd(recovered)} of the {usd(-cum[0])} it cost up front."
+        return f"{text}{after} has recovered {money(recovered)} of the {money(-cum[0])} it cost up front."
     return (
-        f"{text}{after} nothing: it has cost {usd(-recovered)} more to run than the baseline, "
-        f"on top of the {usd(-cum[0])} it cost up front."
+        f"{text}{after} has recovered nothing: it has cost {money(-recovered)} more to run than "
+        f"the baseline, on top of the {money(-cum[0])} it cost up front."
     )
 
 
@@ -309,13 +361,18 @@ def samples_paragraph(
 
 def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> str:
     """The monthly traffic at which the break-even is exactly a quarter (``payback solve``)."""
-    traffic = _quarter_traffic(analysis, index)
+    traffic = quarter_traffic(analysis, index)
     if traffic is None:  # a horizon shorter than a quarter
         return ""
-    today = f"(today {traffic['today']:,.0f})"
+    today = f"(today {requests_text(traffic['today'])})"
     within = quarter_text(alt.pays_back_within) == "yes"
     bound = traffic["requests_per_month"]
     if bound is None:
+        if traffic["holds_everywhere"] and not within:  # broken even, behind at month 3
+            return (
+                "It breaks even within a quarter at any traffic, but at today's it is behind "
+                "again at month 3."
+            )
         if traffic["holds_everywhere"]:
             return "It pays back within a quarter at any traffic."
         return "No traffic level makes it pay back within a quarter."
@@ -341,7 +398,7 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
     return f"It pays back within a quarter if traffic is {words} {bound:,} requests/month {today}."
 
 
-def _quarter_traffic(analysis: Analysis, index: int) -> dict[str, Any] | None:
+def quarter_traffic(analysis: Analysis, index: int) -> dict[str, Any] | None:
     """The monthly traffic at which alternative ``index`` pays back in exactly a quarter
     (``payback solve``), as the verdict says it: ``requests_per_month`` (whole, rounded to
     the side that meets it; ``None`` when no traffic does, or every one does:
@@ -450,121 +507,7 @@ def explain(analysis: Analysis) -> list[tuple[str, list[str]]]:
 
 def explain_facts(analysis: Analysis) -> list[dict[str, Any]]:
     """What :func:`explain` says of each alternative, as numbers (``explain --json``'s
-    ``alternatives``): the verdict, the costs, the break-even worked out, the traffic that
-    pays back within a quarter, the fleet and the levers, and every driver with its range
-    and its effect on the NPV and the break-even. Money in USD, months from the start."""
-    return [_facts(analysis, alt, i) for i, alt in enumerate(analysis.alternatives)]
+    ``alternatives``): see :func:`payback.report.explain_facts.explain_facts`."""
+    from payback.report.explain_facts import explain_facts as facts
 
-
-def _facts(analysis: Analysis, alt: AlternativeResult, index: int) -> dict[str, Any]:
-    horizon, base = analysis.horizon_months, analysis.baseline
-    rate = analysis.scenario.scenario.discount_rate_annual
-    cum = alt.cumulative_savings_usd or [0.0]
-    month = alt.break_even_month
-    crossed = None
-    if month is not None and month > 0 and not saves_nothing(cum):
-        m, before, after = crossing(cum, month)
-        crossed = {"month": m, "savings_before_usd": before, "savings_after_usd": after}
-    quarter = min(QUARTER_MONTHS, horizon)
-    retraining = _retraining(alt)
-    drivers = analysis.drivers[index]
-    u = alt.utilisation
-    return {
-        "name": alt.name,
-        "kind": alt.kind,
-        "verdict": f"{quoted(alt.name)} {outcome_text(alt, horizon, rate)}",
-        "within_a_quarter": (alt.pays_back_within or {}).get("3"),
-        "pays_back_within": alt.pays_back_within,
-        "saves_nothing": saves_nothing(cum),
-        "break_even_month": month,
-        "break_even_requests": alt.break_even_requests,
-        "never_reason": alt.reason,
-        "npv_usd": alt.npv_usd,
-        "one_time_usd": alt.one_time_usd,
-        "one_time_items_usd": alt.one_time_items_usd or {},
-        "month_1": {
-            "requests": analysis.requests_per_month[0],
-            "baseline_usd": base.monthly_cost_usd[0],
-            "baseline_usd_per_1k_requests": base.usd_per_1k_requests[0],
-            "alternative_usd": alt.monthly_cost_usd[0],
-            "alternative_usd_per_1k_requests": alt.usd_per_1k_requests[0],
-            "saving_usd": base.monthly_cost_usd[0] - alt.monthly_cost_usd[0],
-            "components_usd": {k: v[0] for k, v in alt.components_usd.items()},
-        },
-        "retraining": None
-        if retraining is None
-        else {"usd": retraining[0], "every_months": retraining[1]},
-        "over_horizon": {
-            "baseline_usd": sum(base.monthly_cost_usd),
-            "alternative_running_usd": sum(alt.monthly_cost_usd),
-        },
-        "monthly_difference_moves_because": _changes(analysis, alt),
-        "crossing": crossed,
-        "after_a_quarter": {"months": quarter, "recovered_usd": cum[quarter] - cum[0]},
-        "traffic_for_a_quarter": _quarter_traffic(analysis, index),
-        "fleet": None
-        if u is None
-        else {
-            "always_on": u.always_on,
-            "gpus_month_1": u.gpus[0],
-            "average_utilisation_month_1": u.average[0],
-            "busiest_hour_utilisation_month_1": u.peak[0],
-            "fleet_usd_month_1": u.fleet_usd[0],
-            "idle_usd_month_1": u.idle_usd[0],
-            "idle_usd_over_horizon": u.idle_total_usd,
-        },
-        "levers": _levers(analysis, index),
-        "drivers": [
-            d.to_dict()
-            | {
-                "label": input_label(d.parameter, units=False),
-                "range": driver_range(analysis, d),
-                "changes_the_answer": changes_the_answer(d),
-            }
-            for d in drivers
-        ],
-        "measure_first": None
-        if not drivers
-        else {"parameter": drivers[0].parameter, "what": measure_first(drivers[0].parameter)},
-        "infrastructure_only": alt.infrastructure_only,
-        "uncertainty": _uncertainty(analysis, index),
-    }
-
-
-def _levers(analysis: Analysis, index: int) -> dict[str, Any] | None:
-    """What "why it wins or loses" weighs for a self-hosted fleet that does not pay back
-    within a quarter: the fleet scaled to zero, and the GPU rent that would pay back within
-    one; ``None`` for other alternatives (it names no lever)."""
-    alt = analysis.alternatives[index]
-    if alt.utilisation is None or quarter_text(alt.pays_back_within) == "yes":
-        return None
-    path = f"alternatives.{index}.usd_per_gpu_hour"
-    rent = analysis.quarter_lever(index, path) if path in analysis.input_paths else None
-    closest = None if rent is None else rent.closest
-    return {
-        "scaled_to_zero": analysis.scaled_to_zero(index) if alt.utilisation.always_on else None,
-        "usd_per_gpu_hour_for_a_quarter": None
-        if rent is None
-        else {
-            "value": rent.value,
-            "at_most": None if rent.value is None else rent.met_above is False,
-            "today": rent.current,
-            "nearest": None
-            if closest is None
-            else {"usd_per_gpu_hour": closest[0], "break_even_month": closest[1]},
-        },
-    }
-
-
-def _uncertainty(analysis: Analysis, index: int) -> dict[str, Any] | None:
-    """What the samples say of alternative ``index`` (with ``--samples``), as the verdict
-    says it."""
-    if analysis.uncertainty is None:
-        return None
-    u = analysis.uncertainty.alternatives[index]
-    return {
-        "samples": u.samples,
-        "p_break_even_within": u.p_break_even_within,
-        "break_even_month_p50": u.break_even_month_percentiles["p50"],
-        "p_npv_positive": u.p_npv_positive,
-    }
+    return facts(analysis)

@@ -1,0 +1,175 @@
+"""What :func:`payback.report.explain.explain` says of each alternative, as numbers
+(``explain --json``'s ``alternatives``): the verdict, the costs, the break-even worked
+out, the traffic and the GPU rent that pay back within a quarter, the fleet, the drivers."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis
+from payback.analysis.verdict import outcome_text, quoted, saves_nothing
+from payback.report.common import driver_range, quarter_text
+from payback.report.explain import (
+    crossing,
+    measure_first,
+    monthly_changes,
+    quarter_traffic,
+    retraining_paid,
+)
+from payback.report.fleet import changes_the_answer
+from payback.report.labels import input_label
+
+if TYPE_CHECKING:
+    from payback.studies.solve import Solution
+
+__all__ = ["explain_facts"]
+
+
+def explain_facts(analysis: Analysis) -> list[dict[str, Any]]:
+    """What :func:`~payback.report.explain.explain` says of each alternative, as numbers (``explain --json``'s
+    ``alternatives``): the verdict, the costs, the break-even worked out, the traffic that
+    pays back within a quarter, the fleet and the levers, and every driver with its range
+    and its effect on the NPV and the break-even. Money in USD, months from the start."""
+    return [_facts(analysis, alt, i) for i, alt in enumerate(analysis.alternatives)]
+
+
+def _facts(analysis: Analysis, alt: AlternativeResult, index: int) -> dict[str, Any]:
+    horizon, base = analysis.horizon_months, analysis.baseline
+    rate = analysis.scenario.scenario.discount_rate_annual
+    cum = alt.cumulative_savings_usd or [0.0]
+    month = alt.break_even_month
+    crossed = None
+    if month is not None and month > 0 and not saves_nothing(cum):
+        m, before, after = crossing(cum, month)
+        crossed = {"month": m, "savings_before_usd": before, "savings_after_usd": after}
+    quarter = min(QUARTER_MONTHS, horizon)
+    retraining = retraining_paid(alt)
+    drivers = analysis.drivers[index]
+    u = alt.utilisation
+    return {
+        "name": alt.name,
+        "kind": alt.kind,
+        "verdict": f"{quoted(alt.name)} {outcome_text(alt, horizon, rate)}",
+        "within_a_quarter": (alt.pays_back_within or {}).get("3"),
+        "pays_back_within": alt.pays_back_within,
+        "saves_nothing": saves_nothing(cum),
+        "break_even_month": month,
+        "break_even_requests": alt.break_even_requests,
+        "never_reason": alt.reason,
+        "npv_usd": alt.npv_usd,
+        "one_time_usd": alt.one_time_usd,
+        "one_time_items_usd": alt.one_time_items_usd or {},
+        "month_1": {
+            "requests": analysis.requests_per_month[0],
+            "baseline_usd": base.monthly_cost_usd[0],
+            "baseline_usd_per_1k_requests": base.usd_per_1k_requests[0],
+            "alternative_usd": alt.monthly_cost_usd[0],
+            "alternative_usd_per_1k_requests": alt.usd_per_1k_requests[0],
+            "saving_usd": base.monthly_cost_usd[0] - alt.monthly_cost_usd[0],
+            "components_usd": {k: v[0] for k, v in alt.components_usd.items()},
+        },
+        "retraining": None
+        if retraining is None
+        else {"usd": retraining[0], "every_months": retraining[1]},
+        "over_horizon": {
+            "baseline_usd": sum(base.monthly_cost_usd),
+            "alternative_running_usd": sum(alt.monthly_cost_usd),
+        },
+        "monthly_difference_moves_because": monthly_changes(analysis, alt),
+        "crossing": crossed,
+        "after_a_quarter": {"months": quarter, "recovered_usd": cum[quarter] - cum[0]},
+        "traffic_for_a_quarter": quarter_traffic(analysis, index),
+        "fleet": None
+        if u is None
+        else {
+            "always_on": u.always_on,
+            "gpus_month_1": u.gpus[0],
+            "average_utilisation_month_1": u.average[0],
+            "busiest_hour_utilisation_month_1": u.peak[0],
+            "fleet_usd_month_1": u.fleet_usd[0],
+            "idle_usd_month_1": u.idle_usd[0],
+            "idle_usd_over_horizon": u.idle_total_usd,
+        },
+        "levers": _levers(analysis, index),
+        "drivers": [
+            d.to_dict()
+            | {
+                "label": input_label(d.parameter, units=False),
+                "range": driver_range(analysis, d),
+                "changes_the_answer": changes_the_answer(d),
+            }
+            for d in drivers
+        ],
+        "measure_first": None
+        if not drivers
+        else {"parameter": drivers[0].parameter, "what": measure_first(drivers[0].parameter)},
+        "infrastructure_only": alt.infrastructure_only,
+        "uncertainty": _uncertainty(analysis, index),
+    }
+
+
+def _levers(analysis: Analysis, index: int) -> dict[str, Any] | None:
+    """What "why it wins or loses" weighs for a self-hosted fleet that does not pay back
+    within a quarter: the fleet scaled to zero, and the GPU rent that would pay back within
+    one; ``None`` for other alternatives (it names no lever).
+
+    The rent is a lever as the text names it: ``value`` the bound, to the cent on the side
+    that meets it (``at_most``: a rent at most it), or ``null`` where no rent pays back within a quarter (``nearest``: the rent
+    that comes closest), or where today's rent already meets the bound
+    (``today_meets_it``: broken even by month 3 at today's rent and behind again there, so
+    no lower rent changes the answer; the text names no rent either)."""
+    alt = analysis.alternatives[index]
+    if alt.utilisation is None or quarter_text(alt.pays_back_within) == "yes":
+        return None
+    path = f"alternatives.{index}.usd_per_gpu_hour"
+    rent = analysis.quarter_lever(index, path) if path in analysis.input_paths else None
+    return {
+        "scaled_to_zero": analysis.scaled_to_zero(index) if alt.utilisation.always_on else None,
+        "usd_per_gpu_hour_for_a_quarter": None if rent is None else _rent_lever(rent),
+    }
+
+
+def _cents_toward(value: float, up: bool | None) -> float:
+    """A rent bound to the cent on the side that meets it, as the text says it: at most
+    $6.8493 is $6.84 (rounded to $6.85 it named a rent that misses the quarter).
+
+    >>> _cents_toward(10000 / 1460, False), _cents_toward(6.8401, True), _cents_toward(1.1, False)
+    (6.84, 6.85, 1.1)
+    """
+    cents = round(value * 100, 6)  # float noise off: 1.1 × 100 is 110.00000000000001
+    return (math.ceil(cents) if up else math.floor(cents)) / 100
+
+
+def _rent_lever(rent: Solution) -> dict[str, Any]:
+    """The GPU rent that pays back within a quarter, as :func:`_levers` gives it."""
+    closest = rent.closest
+    met_today = (
+        rent.value is not None
+        and rent.met_above is not None
+        and (rent.current >= rent.value if rent.met_above else rent.current <= rent.value)
+    )
+    value = None if met_today or rent.value is None else _cents_toward(rent.value, rent.met_above)
+    return {
+        "value": value,
+        "at_most": None if value is None else rent.met_above is False,
+        "today_meets_it": met_today,
+        "today": rent.current,
+        "nearest": None
+        if closest is None
+        else {"usd_per_gpu_hour": closest[0], "break_even_month": closest[1]},
+    }
+
+
+def _uncertainty(analysis: Analysis, index: int) -> dict[str, Any] | None:
+    """What the samples say of alternative ``index`` (with ``--samples``), as the verdict
+    says it."""
+    if analysis.uncertainty is None:
+        return None
+    u = analysis.uncertainty.alternatives[index]
+    return {
+        "samples": u.samples,
+        "p_break_even_within": u.p_break_even_within,
+        "break_even_month_p50": u.break_even_month_percentiles["p50"],
+        "p_npv_positive": u.p_npv_positive,
+    }
