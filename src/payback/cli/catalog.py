@@ -184,14 +184,28 @@ def catalog_models(search: SearchOption = "", as_json: JsonFlag = False) -> None
 @user_errors
 def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
     """Hosted API token prices, from the genai-prices snapshot shipped with payback. Without
-    `--search`, one line per provider (`--json` still lists every model)."""
+    `--search`, one line per provider (`--json` still lists every model).
+
+    Every price is `checked` on the day payback read the snapshot (it carries no date of
+    its own) and is stale, as GPU and fine-tuning prices are, over 180 days later: said
+    under the list, and in `--json` as each price's `stale`."""
     import dataclasses
 
+    from payback.catalog import is_stale
     from payback.catalog.apis import search_api_models, summarize_api_providers
 
     prices = search_api_models(search)
     if as_json:
-        _print_json([dataclasses.asdict(p) for p in prices])
+        _print_json(
+            [
+                {
+                    **dataclasses.asdict(p),
+                    "checked": p.checked.isoformat() if p.checked else None,
+                    "stale": p.checked is not None and is_stale(p.checked, _today()),
+                }
+                for p in prices
+            ]
+        )
         return
     from payback.report import tables
 
@@ -199,6 +213,7 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
     if search.strip():
         if prices:
             console.print(tables.apis_table(prices))
+            console.print(_snapshot_line(_today()))
         else:
             console.print(
                 f"No API model's ref or name contains {search!r}; without --search, "
@@ -212,6 +227,26 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
         "model's prices with --search, e.g. `payback catalog apis --search anthropic:` or "
         '`--search gpt-4o`; analyze takes a ref as `model = "provider:model"`.'
     )
+    console.print(_snapshot_line(_today()))
+
+
+def _snapshot_line(today: dt.date) -> str:
+    """The snapshot's version and the day payback read it, marked stale as a catalog's
+    price is (:func:`payback.catalog.is_stale`) on ``today``."""
+    from payback.catalog import STALE_AFTER_DAYS, is_stale
+    from payback.catalog.apis import GENAI_PRICES_VERSION, SNAPSHOT_CHECKED
+
+    line = f"Prices from the genai-prices {GENAI_PRICES_VERSION} snapshot"
+    if SNAPSHOT_CHECKED is None:
+        return f"{line}, undated."
+    line += f", checked {SNAPSHOT_CHECKED}"
+    if is_stale(SNAPSHOT_CHECKED, today):
+        age = (today - SNAPSHOT_CHECKED).days
+        return (
+            f"{line} (stale, {age} days ago: over {STALE_AFTER_DAYS}); check a price on its "
+            "provider's page before deciding."
+        )
+    return f"{line}."
 
 
 @app.command("finetuning")
