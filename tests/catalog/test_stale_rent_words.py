@@ -85,12 +85,13 @@ def test_a_stale_offer_among_those_counted_is_named_and_still_counts() -> None:
     assert [o.usd_per_gpu_hour for o in rent.basis] == [2.95, 3.99, 4.29, 6.16]
     assert rent.describe(TODAY) == (
         "lower middle of 4 GPU-cloud on-demand offers, $2.95-6.16 (1 stale: nebius $2.95, "
-        "checked 2026-05-18); 7 on-demand offers in all, $2.95-12.29"
+        "checked 2026-05-18); 7 on-demand offers in all, $2.95-12.29 (1 stale: the one above)"
     )
     data = rent.to_dict(TODAY)
     assert data["stale_offers"] == [
         {"provider": "nebius", "usd_per_gpu_hour": 2.95, "checked": "2026-05-18", "used": False}
     ]
+    assert data["offers_stale_count"] == 1
     assert (data["usd_per_gpu_hour"], data["basis_count"], data["offers_count"]) == (3.99, 4, 7)
     assert data["description"] == rent.describe(TODAY)
 
@@ -109,7 +110,8 @@ def test_the_chosen_offer_itself_stale_is_marked_the_one_used() -> None:
     assert rent.offer.provider == "runpod"
     assert rent.describe(TODAY) == (
         "lower middle of 4 GPU-cloud on-demand offers, $2.95-6.16 (1 stale: runpod $3.99, "
-        "checked 2026-05-18, the one used); 7 on-demand offers in all, $2.95-12.29"
+        "checked 2026-05-18, the one used); 7 on-demand offers in all, $2.95-12.29 (1 stale: "
+        "the one above)"
     )
     assert rent.to_dict(TODAY)["stale_offers"] == [
         {"provider": "runpod", "usd_per_gpu_hour": 3.99, "checked": "2026-05-18", "used": True}
@@ -168,14 +170,82 @@ def test_past_three_stale_offers_the_rest_are_counted() -> None:
     assert len(rent.to_dict(TODAY)["stale_offers"]) == 5  # the JSON lists them all
 
 
-def test_only_the_offers_counted_are_named_not_every_offer() -> None:
-    """A stale hyperscaler price is in the range of all offers, not among those the GPU
-    clouds' median was taken over: not named."""
+def test_a_stale_offer_outside_the_median_is_named_in_the_range_of_all() -> None:
+    """A stale hyperscaler price is not among those the GPU clouds' median was taken over,
+    but it is in the range of all offers: that range names it (it said nothing before)."""
     gpu = _gpu(_price("runpod", 3.99), _price("aws", 6.88, OLD, provider_kind="hyperscaler"))
     rent = gpu_rent(gpu)
     assert rent is not None
     assert rent.describe(TODAY) == (
-        "the only GPU-cloud on-demand offer; 2 on-demand offers in all, $3.99-6.88"
+        "the only GPU-cloud on-demand offer; 2 on-demand offers in all, $3.99-6.88 "
+        "(1 stale: aws $6.88, checked 2026-05-18)"
+    )
+    data = rent.to_dict(TODAY)
+    assert data["stale_offers"] == []  # none among those the median was taken over
+    assert data["offers_stale_count"] == 1
+    assert data["offers_stale"] == [
+        {
+            "provider": "aws",
+            "provider_kind": "hyperscaler",
+            "usd_per_gpu_hour": 6.88,
+            "checked": "2026-05-18",
+            "used": False,
+        }
+    ]
+
+
+def _h200() -> Gpu:
+    """The packaged H200's on-demand offers: nebius's, and every hyperscaler's, stale."""
+    return _gpu(
+        _price("runpod", 4.59),
+        _price("nebius", 3.50, dt.date(2025, 10, 22)),
+        _price("coreweave", 6.31),
+        _price("aws", 7.91, dt.date(2026, 4, 27), provider_kind="hyperscaler"),
+        _price("gcp", 10.85, dt.date(2026, 4, 7), provider_kind="hyperscaler"),
+        _price("azure", 13.78, dt.date(2026, 4, 7), provider_kind="hyperscaler"),
+    )
+
+
+def test_the_range_of_all_counts_the_stale_ones_named_before_and_names_the_rest() -> None:
+    rent = gpu_rent(_h200())
+    assert rent is not None
+    # the median of 3.50, 4.59, 6.31 is runpod's 4.59; all six run 3.50-13.78, four of them
+    # stale: nebius (named with the median), aws, gcp and azure (named with the range)
+    assert (rent.offer.provider, len(rent.basis), len(rent.offers)) == ("runpod", 3, 6)
+    assert rent.describe(TODAY) == (
+        "median of 3 GPU-cloud on-demand offers (1 stale: nebius $3.50, checked 2025-10-22); "
+        "6 on-demand offers in all, $3.50-13.78 (4 stale: the one above; aws $7.91, checked "
+        "2026-04-27; gcp $10.85, checked 2026-04-07; azure $13.78, checked 2026-04-07)"
+    )
+    data = rent.to_dict(TODAY)
+    assert len(data["stale_offers"]) == 1
+    assert data["offers_stale_count"] == 4
+    assert [o["provider"] for o in data["offers_stale"]] == ["nebius", "aws", "gcp", "azure"]
+
+
+def test_two_named_before_are_the_2_above() -> None:
+    gpu = _gpu(
+        _price("tensorwave", 1.50, OLD),
+        _price("vultr", 1.85, OLD),
+        _price("oracle", 6.00, OLD, provider_kind="hyperscaler"),
+    )
+    rent = gpu_rent(gpu)
+    assert rent is not None
+    assert rent.in_all_text(TODAY) == (
+        "3 on-demand offers in all, $1.50-6.00 (3 stale: the 2 above; oracle $6.00, checked "
+        "2026-05-18)"
+    )
+
+
+def test_the_one_used_is_named_even_past_three() -> None:
+    """Seven stale offers: the lower middle (the 4th cheapest) is named, the rest counted."""
+    gpu = _gpu(*(_price(f"p{i}", 1.0 + i, OLD) for i in range(7)))
+    rent = gpu_rent(gpu)
+    assert rent is not None
+    assert rent.offer.provider == "p3"
+    assert rent.stale_text(TODAY) == (
+        "7 stale: p0 $1.00, checked 2026-05-18; p1 $2.00, checked 2026-05-18; p2 $3.00, "
+        "checked 2026-05-18; p3 $4.00, checked 2026-05-18, the one used; 3 more"
     )
 
 
@@ -225,19 +295,76 @@ def test_catalog_gpus_json_lists_the_stale_offers_of_each_typical_rent(fixed_day
     assert named  # the packaged catalog has such rents on that day (the H100's nebius)
 
 
-def test_catalog_gpus_lists_them_under_the_table(fixed_day: dt.date) -> None:
-    out = _invoke("gpus")
-    head = "Typical rents chosen from stale offers (checked over 180 days ago)"
+def _listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``catalog gpus`` on TODAY over three GPUs: the H100 (nebius's on-demand offer stale,
+    and a stale reserved-1y offer), the H200 (four of six on-demand offers stale) and one
+    rented only on a marketplace, at a stale price."""
+    from payback.cli import catalog as catalog_cli
+
+    h100 = _h100().model_copy(
+        update={
+            "id": "h100",
+            "prices": [
+                *_h100().prices,
+                _price("neocloud", 2.35, dt.date(2026, 4, 2), kind="reserved_1y"),
+            ],
+        }
+    )
+    market = _gpu(_price("runpod", 0.69, dt.date(2026, 2, 15), provider_kind="marketplace"))
+    gpus = Catalog.of([h100, _h200().model_copy(update={"id": "h200"}), market])
+    monkeypatch.setattr("payback.catalog.default_catalog", lambda: gpus)
+    monkeypatch.setattr(catalog_cli, "_today", lambda: TODAY)
+
+
+def test_catalog_gpus_counts_every_stale_offer_of_a_row_under_the_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The table marks a row stale by the offer shown; below it, each GPU says how many of
+    its offers of each kind are stale (the H200's row showed runpod's fresh $4.59 and
+    nothing of the four stale offers in its range)."""
+    _listed(monkeypatch)
+    out = _invoke("gpus", columns=500)  # a line each
+    head = (
+        "Stale offers (checked over 180 days ago), by GPU and pricing kind; they still count "
+        "in the typical rent's median and the range:"
+    )
     assert head in out
-    below = out[out.index(head) :].splitlines()[1:]
-    stale = [
-        r
-        for r in map(gpu_rent, default_catalog().gpus.values())
-        if r is not None and r.stale(fixed_day)
-    ]
-    assert [line.split()[0] for line in below if line.strip()] == [f"{r.gpu}:" for r in stale]
-    for rent, line in zip(stale, [line for line in below if line.strip()], strict=True):
-        assert line.split(":", 1)[1].strip() == rent.describe(fixed_day)
+    below = {
+        line.split(":", 1)[0].strip(): line.split(":", 1)[1].strip()
+        for line in out[out.index(head) + len(head) :].splitlines()
+        if line.strip()
+    }
+    assert below == {
+        "h100": "on-demand 1 of 7 stale; reserved-1y 1 of 1 stale (neocloud $2.35, checked "
+        "2026-04-02). Typical rent: lower middle of 4 GPU-cloud on-demand offers, $2.95-6.16 "
+        "(1 stale: nebius $2.95, checked 2026-05-18); 7 on-demand offers in all, $2.95-12.29 "
+        "(1 stale: the one above)",
+        "h200": "on-demand 4 of 6 stale. Typical rent: median of 3 GPU-cloud on-demand "
+        "offers (1 stale: nebius $3.50, checked 2025-10-22); 6 on-demand offers in all, "
+        "$3.50-13.78 (4 stale: the one above; aws $7.91, checked 2026-04-27; gcp $10.85, "
+        "checked 2026-04-07; azure $13.78, checked 2026-04-07)",
+        "x": "on-demand 1 of 1 stale (runpod $0.69, checked 2026-02-15; a marketplace's)",
+    }
+
+
+def test_catalog_gpus_json_counts_every_stale_offer(monkeypatch: pytest.MonkeyPatch) -> None:
+    _listed(monkeypatch)
+    listed = {g["id"]: g for g in json.loads(_invoke("gpus", "--json"))}
+    # the H100: nebius on demand and neocloud reserved; the H200: nebius, aws, gcp, azure
+    assert {i: g["stale_count"] for i, g in listed.items()} == {"h100": 2, "h200": 4, "x": 1}
+    h100, h200 = listed["h100"]["typical_rent"], listed["h200"]["typical_rent"]
+    assert (h100["offers_count"], h100["offers_stale_count"], len(h100["stale_offers"])) == (
+        7,
+        1,
+        1,
+    )
+    assert (h200["offers_count"], h200["offers_stale_count"], len(h200["stale_offers"])) == (
+        6,
+        4,
+        1,
+    )
+    assert listed["x"]["typical_rent"] is None
+    assert [p["stale"] for p in listed["x"]["prices"]] == [True]
 
 
 def test_catalog_gpus_says_nothing_below_when_no_rent_is_stale(

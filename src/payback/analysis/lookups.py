@@ -98,12 +98,19 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         source: str,
         reference: str | None = None,
         checked: dt.date | None = None,
+        marked: bool = False,
     ) -> float:
-        """Record where ``value`` at ``path`` came from; warn when it is stale."""
-        self.sources[path] = Source(value, source, reference, checked)
+        """Record where ``value`` at ``path`` came from; warn when it is stale (over
+        :data:`~payback.catalog.STALE_AFTER_DAYS` days on the analysis day, the one rule
+        for GPU rents, fine-tuning and API prices), and say so in its source, 'catalog:
+        fine-tuned x, stale', as a GPU rent's words say it ('the only GPU-cloud on-demand
+        offer, stale'), unless ``marked``: the source says it already."""
         from payback.catalog import STALE_AFTER_DAYS, is_stale
 
-        if checked is not None and is_stale(checked, self.today):
+        stale = checked is not None and is_stale(checked, self.today)
+        shown = f"{source}, stale" if stale and not marked else source
+        self.sources[path] = Source(value, shown, reference, checked)
+        if checked is not None and stale:
             age = (self.today - checked).days
             self.warnings.append(
                 f"{path} = {value:g} ({source}) was checked {checked}: stale, {age} days ago "
@@ -156,7 +163,7 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         :attr:`details` under ``{path}.usd_per_gpu_hour``. ``price_field``: whether the
         option has a ``gpu_price`` field to choose a marketplace's offer with."""
         kind = rent_kind(commitment, price)
-        from payback.catalog import gpu_offer, gpu_rent, rent_range
+        from payback.catalog import gpu_offer, gpu_rent, is_stale
 
         field = f"{path}.gpu_price" if price is not None else f"{path}.gpu_provider"
         offer = self.lookup(field, gpu_offer, gpu, provider, kind, price)
@@ -172,22 +179,25 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
             raise PaybackError(self._no_default_rent(path, gpu, kind, price_field))
         rent = gpu_rent(gpu, offer.kind)
         if provider:
-            how = f"{offer.provider}'s {offer.kind.replace('_', '-')} price"
+            # the offer named, marked stale as the default's only offer is; the range of
+            # all offers with its stale ones, that one counted, not named again
+            stale = (offer,) if is_stale(offer.checked, self.today) else ()
+            how = f"{offer.provider}'s {offer.kind.replace('_', '-')} price" + (
+                ", stale" if stale else ""
+            )
             if rent is not None and len(rent.offers) > 1:
-                how += (
-                    f"; {len(rent.offers)} {offer.kind.replace('_', '-')} offers in all, "
-                    f"{rent_range(rent.low, rent.high)}"
-                )
+                how += f"; {rent.in_all_text(self.today, used=offer, said=stale)}"
         else:
             rent = self.lookup(field, gpu_rent, gpu, kind, price)
             how = rent.describe(self.today)
         if rent is not None:
             self.details[f"{path}.usd_per_gpu_hour"] = {
-                **rent.to_dict(self.today),
+                **rent.to_dict(self.today, used=offer),
                 "usd_per_gpu_hour": offer.usd_per_gpu_hour,
                 "provider": offer.provider,
                 "provider_kind": offer.provider_kind,
                 "chosen_by": "gpu_provider" if provider else "gpu_price" if price else "default",
+                "description": how,
             }
         return self.note(
             f"{path}.usd_per_gpu_hour",
@@ -195,6 +205,7 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
             f"catalog: {gpu.id} at {offer.provider} ({how})",
             offer.source,
             offer.checked,
+            marked=True,  # the offers' words name it stale
         )
 
     def _no_default_rent(self, path: str, gpu: Gpu, kind: str, price_field: bool) -> str:

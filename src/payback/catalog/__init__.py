@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import math
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -52,6 +52,7 @@ __all__ = [
     "marketplace_only",
     "model_from_hf_config",
     "near_ids",
+    "stale_words",
     "typical_gpu_price",
 ]
 
@@ -241,13 +242,40 @@ def gpu_offers(
 
 
 _STALE_NAMED = 3
-"""Stale offers named beside a rent (:meth:`GpuRent.stale_text`); past these, counted."""
+"""Stale offers named beside a rent (:func:`stale_words`); past these, counted."""
 
 
 def _median(offers: list[GpuPrice]) -> GpuPrice:
     """The median offer, the lower middle one for an even count (a real offer, never
     inflated): its provider, source and date go with the figure."""
     return offers[(len(offers) - 1) // 2]
+
+
+def stale_words(
+    stale: Sequence[GpuPrice], used: GpuPrice | None = None, said: Sequence[GpuPrice] = ()
+) -> str:
+    """Stale offers beside a figure or a range in a few words, '' when none: their count,
+    then each (cheapest first) with its price and date, ``used`` marked 'the one used':
+    '2 stale: tensorwave $1.50, checked 2026-05-18, the one used; vultr $1.85, checked
+    2026-05-18'; past three named, the rest counted ('2 more'), the one used always named.
+    Those in ``said`` (named earlier in the same sentence) are counted, not named again:
+    '4 stale: the one above; aws $7.91, checked 2026-04-27; ...'. Every range of offers
+    payback shows says its stale
+    ones this way (:meth:`GpuRent.describe`, :meth:`GpuRent.in_all_text`)."""
+    if not stale:
+        return ""
+    above = [o for o in stale if any(o is s for s in said)]
+    rest = [o for o in stale if not any(o is s for s in said)]
+    parts = ["the one above" if len(above) == 1 else f"the {len(above)} above"] if above else []
+    named = [o for i, o in enumerate(rest) if i < _STALE_NAMED or o is used]  # used: named
+    parts += [
+        f"{o.provider} {rent_text(o.usd_per_gpu_hour)}, checked {o.checked}"
+        + (", the one used" if o is used else "")
+        for o in named
+    ]
+    if len(rest) > len(named):
+        parts.append(f"{len(rest) - len(named)} more")
+    return f"{len(stale)} stale: {'; '.join(parts)}"
 
 
 @dataclass(frozen=True)
@@ -284,7 +312,10 @@ class GpuRent:
         Offers it was chosen from that are stale on ``today`` (the real date when ``None``)
         are named: 'lower middle of 4 GPU-cloud on-demand offers, $2.95-6.16 (1 stale:
         nebius $2.95, checked 2026-05-18)' (:meth:`stale_text`); the only offer, stale, is
-        'the only GPU-cloud reserved-1y offer, stale' (its date is shown beside it)."""
+        'the only GPU-cloud reserved-1y offer, stale' (its date is shown beside it). The
+        range of all offers says its stale ones too, those named before counted
+        (:meth:`in_all_text`): '...; 6 on-demand offers in all, $3.50-13.78 (4 stale: the
+        one above; aws $7.91, checked 2026-04-27; ...)'."""
         kind = self.offer.kind.replace("_", "-")
         who = _KIND_WORDS[self.provider_kind]
         if self.provider_kind == "serverless":
@@ -313,7 +344,7 @@ class GpuRent:
             head += f" ({'; '.join(notes)})"
         if len(self.offers) == len(self.basis):
             return head
-        return f"{head}; {len(self.offers)} {kind} offers in all, {rent_range(self.low, self.high)}"
+        return f"{head}; {self.in_all_text(today)}"
 
     def stale(self, today: dt.date | None = None) -> tuple[GpuPrice, ...]:
         """The offers the rent was chosen from (:attr:`basis`, cheapest first) that were
@@ -321,23 +352,54 @@ class GpuRent:
         they still count in the median and the range, and are named beside them."""
         return tuple(o for o in self.basis if is_stale(o.checked, today))
 
+    def stale_in_all(self, today: dt.date | None = None) -> tuple[GpuPrice, ...]:
+        """The stale offers among all offers of the pricing kind (:attr:`offers`, every
+        provider kind's, cheapest first): those the range 'N offers in all' counts."""
+        return tuple(o for o in self.offers if is_stale(o.checked, today))
+
     def stale_text(self, today: dt.date | None = None) -> str:
         """The stale offers of :meth:`stale` in a few words, '' when none: '1 stale: nebius
         $2.95, checked 2026-05-18', the one used marked so; past three, the rest counted."""
-        stale = self.stale(today)
-        named = [
-            f"{o.provider} {rent_text(o.usd_per_gpu_hour)}, checked {o.checked}"
-            + (", the one used" if o is self.offer else "")
-            for o in stale[:_STALE_NAMED]
-        ]
-        more = len(stale) - len(named)
-        if more:
-            named.append(f"{more} more")
-        return f"{len(stale)} stale: {'; '.join(named)}" if stale else ""
+        return stale_words(self.stale(today), self.offer)
 
-    def to_dict(self, today: dt.date | None = None) -> dict[str, Any]:
-        """The rent as JSON; ``stale_offers`` lists the offers of :meth:`stale` (judged on
-        ``today``, the real date when ``None``), each with whether it is the one ``used``."""
+    def in_all_text(
+        self,
+        today: dt.date | None = None,
+        used: GpuPrice | None = None,
+        said: Sequence[GpuPrice] | None = None,
+    ) -> str:
+        """The count and range of every offer of the pricing kind with its stale ones
+        (:meth:`stale_in_all`): '7 on-demand offers in all, $2.95-12.29 (1 stale: the one
+        above)'. ``said``: the stale offers the sentence has named before, counted, not
+        named again (those of :meth:`stale`, as :meth:`describe` names them, by default);
+        ``used``: the offer used, marked so where named (the median by default)."""
+        kind = self.offer.kind.replace("_", "-")
+        text = f"{len(self.offers)} {kind} offers in all, {rent_range(self.low, self.high)}"
+        said = self.stale(today) if said is None else said
+        note = stale_words(self.stale_in_all(today), used or self.offer, said)
+        return f"{text} ({note})" if note else text
+
+    def to_dict(self, today: dt.date | None = None, used: GpuPrice | None = None) -> dict[str, Any]:
+        """The rent as JSON, judged on ``today`` (the real date when ``None``):
+        ``stale_offers`` lists the offers of :meth:`stale` (those the median was taken
+        over), each with whether it is the one ``used`` (the median unless ``used`` is
+        given); ``offers_stale_count`` counts the stale ones of the ``offers_count`` offers
+        in all (:meth:`stale_in_all`), listed in ``offers_stale`` with their provider kind."""
+        used = used or self.offer
+
+        def listed(offers: Iterable[GpuPrice], kinds: bool = False) -> list[dict[str, Any]]:
+            return [
+                {
+                    "provider": o.provider,
+                    **({"provider_kind": o.provider_kind} if kinds else {}),
+                    "usd_per_gpu_hour": o.usd_per_gpu_hour,
+                    "checked": o.checked.isoformat(),
+                    "used": o is used,
+                }
+                for o in offers
+            ]
+
+        in_all = self.stale_in_all(today)
         return {
             "gpu": self.gpu,
             "usd_per_gpu_hour": self.offer.usd_per_gpu_hour,
@@ -349,15 +411,9 @@ class GpuRent:
             "offers_low_usd_per_gpu_hour": self.low,
             "offers_high_usd_per_gpu_hour": self.high,
             "fallback": self.fallback,
-            "stale_offers": [
-                {
-                    "provider": o.provider,
-                    "usd_per_gpu_hour": o.usd_per_gpu_hour,
-                    "checked": o.checked.isoformat(),
-                    "used": o is self.offer,
-                }
-                for o in self.stale(today)
-            ],
+            "stale_offers": listed(self.stale(today)),
+            "offers_stale_count": len(in_all),
+            "offers_stale": listed(in_all, kinds=True),
             "description": self.describe(today),
         }
 

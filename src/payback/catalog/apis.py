@@ -58,6 +58,7 @@ from payback.errors import PaybackError
 
 __all__ = [
     "GENAI_PRICES_VERSION",
+    "SNAPSHOT_CHECKED",
     "ApiPrice",
     "ApiProviderSummary",
     "api_price",
@@ -68,6 +69,16 @@ __all__ = [
 SEARCH_HINT = "search_api_models(text) lists them"
 """Where an error message sends the reader to find a valid reference (the command line says
 its own command instead)."""
+
+_READ_ON = {"0.2.3": dt.date(2026, 11, 28)}
+"""The day payback read each genai-prices snapshot it has pinned (pyproject.toml): a new
+pin adds its day here."""
+
+SNAPSHOT_CHECKED: dt.date | None = _READ_ON.get(GENAI_PRICES_VERSION)
+"""When payback read the genai-prices snapshot it pins (0.2.3, pinned on 2026-11-28): the
+``checked`` date of every API price, judged stale by the one rule of every catalog
+(:func:`payback.catalog.is_stale`). The snapshot carries no date of its own, so its prices
+are at least this old; ``None`` (undated, never judged) for a version not pinned here."""
 
 BATCH_CONTEXT: PriceContext = {"processing": "batch"}
 """The genai-prices request context that selects batch-API prices."""
@@ -103,7 +114,8 @@ class ApiPrice:
     source: str
     """The snapshot, and the provider's pricing page when the snapshot names one."""
     checked: dt.date | None
-    """When the prices were read; none: the genai-prices snapshot carries no date."""
+    """When the prices were read: :data:`SNAPSHOT_CHECKED` (the snapshot carries no date of
+    its own; payback read it when it pinned it)."""
     cached_input_batch_discount: float | None = None
     """Share off the cache-read rate for batch requests (0: batch keeps the standard cache
     read); none where there is no batch rate or no cache-read rate."""
@@ -394,7 +406,7 @@ def _price(found: _Resolved, day: dt.date, input_tokens: float | None) -> ApiPri
         batch_discount=batch,
         note="; ".join(notes) or None,
         source=f"{source}, {urls[0]}" if urls else source,
-        checked=None,
+        checked=SNAPSHOT_CHECKED,
         cached_input_batch_discount=cached_batch,
     )
 

@@ -56,6 +56,14 @@ def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
     Example: `payback catalog gpus --search h100`
 
     A scenario names one as `gpu = "h100-sxm"`.
+
+    A price checked over 180 days ago is stale: it still counts in the typical rent's
+    median and in the range of offers. Under the table, each GPU with stale offers says
+    how many of its offers of each kind are (`on-demand 4 of 6`), with the words analyze
+    gives its typical rent, which name them. `--json`: each price's `stale`; `stale_count`,
+    the GPU's stale prices of every kind; in `typical_rent`, `stale_offers` (the stale
+    offers the median was taken over) and `offers_stale_count` with `offers_stale` (the
+    stale ones of the `offers_count` on-demand offers in all).
     """
     from payback.catalog import default_catalog
 
@@ -68,46 +76,81 @@ def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
         from payback.report import tables
 
         _console().print(tables.gpus_table(gpus, _today()))
-        if stale := _stale_rents(gpus, _today()):
+        if stale := _stale_offers(gpus, _today()):
             _console().print(stale)
 
 
-def _stale_rents(gpus: list[Gpu], today: dt.date) -> Group | None:
-    """Under the table: each typical rent chosen from offers of which some are stale on
-    ``today``, as analyze says it (:meth:`payback.catalog.GpuRent.describe`): they still
-    count in its median and range. ``None`` when none is."""
+_KINDS = ("on_demand", "spot", "reserved_1y", "reserved_3y", "serverless")
+"""Pricing kinds in the order the list of stale offers gives them."""
+
+
+def _stale_line(gpu: Gpu, today: dt.date) -> str | None:
+    """What of ``gpu``'s offers is stale on ``today``, ``None`` when nothing: per pricing
+    kind, how many of its offers, e.g. 'on-demand 4 of 6 stale; reserved-1y 1 of 1 stale
+    (neocloud $2.35, checked 2026-04-02)'; the on-demand ones in the words of the typical
+    rent (:meth:`payback.catalog.GpuRent.describe`, which names every stale one), the
+    others named (:func:`payback.catalog.stale_words`)."""
+    from payback.catalog import gpu_offers, gpu_rent, is_stale, stale_words
+
+    parts, rent_words = [], None
+    for kind in _KINDS:
+        offers = gpu_offers(gpu, kind)
+        stale = [o for o in offers if is_stale(o.checked, today)]
+        if not stale:
+            continue
+        count = f"{kind.replace('_', '-')} {len(stale)} of {len(offers)} stale"
+        rent = gpu_rent(gpu) if kind == "on_demand" else None
+        if rent is not None:
+            rent_words = rent.describe(today)
+            parts.append(count)
+        else:  # named: no typical rent's words say them (a marketplace's offer, a commitment)
+            named = stale_words(stale).partition(": ")[2]
+            kinds = {o.provider_kind for o in stale} - {"gpu_cloud", "serverless"}
+            parts.append(f"{count} ({named}" + "".join(f"; a {k}'s" for k in kinds) + ")")
+    if not parts:
+        return None
+    return "; ".join(parts) + (f". Typical rent: {rent_words}" if rent_words else "")
+
+
+def _stale_offers(gpus: list[Gpu], today: dt.date) -> Group | None:
+    """Under the table: each GPU with offers stale on ``today``, how many of each kind
+    (:func:`_stale_line`): they still count in its typical rent's median and its range.
+    ``None`` when none is."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    from payback.catalog import STALE_AFTER_DAYS, gpu_rent
+    from payback.catalog import STALE_AFTER_DAYS
 
-    rents = [r for r in map(gpu_rent, gpus) if r is not None and r.stale(today)]
-    if not rents:
+    lines = [(g.id, line) for g in gpus if (line := _stale_line(g, today)) is not None]
+    if not lines:
         return None
     grid = Table.grid(padding=(0, 1))  # an id never cut, its text wrapping beside it
     grid.add_column(no_wrap=True)
     grid.add_column()
-    for rent in rents:
-        grid.add_row(f"  {rent.gpu}:", rent.describe(today))
+    for gpu_id, line in lines:
+        grid.add_row(f"  {gpu_id}:", line)
     title = (
-        f"Typical rents chosen from stale offers (checked over {STALE_AFTER_DAYS} days ago); "
-        "they still count in the median and the range:"
+        f"Stale offers (checked over {STALE_AFTER_DAYS} days ago), by GPU and pricing kind; "
+        "they still count in the typical rent's median and the range:"
     )
     return Group(Text(title), grid)
 
 
 def _gpu_json(gpu: Gpu, today: dt.date) -> dict[str, Any]:
     """A GPU record as JSON with what the table shows beside it: each price's ``stale``
-    flag (:func:`payback.catalog.is_stale`, the table's rule) and ``typical_rent``, the
-    on-demand rent analyze uses by default with the count and range of the offers and the
-    stale ones among those it was chosen from (``stale_offers``), judged on ``today``
+    flag (:func:`payback.catalog.is_stale`, the table's rule), ``stale_count`` (how many
+    of its prices are stale, every kind) and ``typical_rent``, the on-demand rent analyze
+    uses by default with the count and range of the offers and their stale ones
+    (``stale_offers``, among those it was chosen from; ``offers_stale_count`` and
+    ``offers_stale``, among all), judged on ``today``
     (:meth:`payback.catalog.GpuRent.to_dict`; ``null`` when only marketplaces rent it)."""
     from payback.catalog import gpu_rent, is_stale
 
     data = gpu.model_dump(mode="json")
     for price, record in zip(data["prices"], gpu.prices, strict=True):
         price["stale"] = is_stale(record.checked, today)
+    data["stale_count"] = sum(price["stale"] for price in data["prices"])
     rent = gpu_rent(gpu)
     data["typical_rent"] = None if rent is None else rent.to_dict(today)
     return data
@@ -141,14 +184,28 @@ def catalog_models(search: SearchOption = "", as_json: JsonFlag = False) -> None
 @user_errors
 def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
     """Hosted API token prices, from the genai-prices snapshot shipped with payback. Without
-    `--search`, one line per provider (`--json` still lists every model)."""
+    `--search`, one line per provider (`--json` still lists every model).
+
+    Every price is `checked` on the day payback read the snapshot (it carries no date of
+    its own) and is stale, as GPU and fine-tuning prices are, over 180 days later: said
+    under the list, and in `--json` as each price's `stale`."""
     import dataclasses
 
+    from payback.catalog import is_stale
     from payback.catalog.apis import search_api_models, summarize_api_providers
 
     prices = search_api_models(search)
     if as_json:
-        _print_json([dataclasses.asdict(p) for p in prices])
+        _print_json(
+            [
+                {
+                    **dataclasses.asdict(p),
+                    "checked": p.checked.isoformat() if p.checked else None,
+                    "stale": p.checked is not None and is_stale(p.checked, _today()),
+                }
+                for p in prices
+            ]
+        )
         return
     from payback.report import tables
 
@@ -156,6 +213,7 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
     if search.strip():
         if prices:
             console.print(tables.apis_table(prices))
+            console.print(_snapshot_line(_today()))
         else:
             console.print(
                 f"No API model's ref or name contains {search!r}; without --search, "
@@ -169,6 +227,26 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
         "model's prices with --search, e.g. `payback catalog apis --search anthropic:` or "
         '`--search gpt-4o`; analyze takes a ref as `model = "provider:model"`.'
     )
+    console.print(_snapshot_line(_today()))
+
+
+def _snapshot_line(today: dt.date) -> str:
+    """The snapshot's version and the day payback read it, marked stale as a catalog's
+    price is (:func:`payback.catalog.is_stale`) on ``today``."""
+    from payback.catalog import STALE_AFTER_DAYS, is_stale
+    from payback.catalog.apis import GENAI_PRICES_VERSION, SNAPSHOT_CHECKED
+
+    line = f"Prices from the genai-prices {GENAI_PRICES_VERSION} snapshot"
+    if SNAPSHOT_CHECKED is None:
+        return f"{line}, undated."
+    line += f", checked {SNAPSHOT_CHECKED}"
+    if is_stale(SNAPSHOT_CHECKED, today):
+        age = (today - SNAPSHOT_CHECKED).days
+        return (
+            f"{line} (stale, {age} days ago: over {STALE_AFTER_DAYS}); check a price on its "
+            "provider's page before deciding."
+        )
+    return f"{line}."
 
 
 @app.command("finetuning")
