@@ -1,6 +1,6 @@
 """API token prices are judged by the one stale rule of every catalog: the genai-prices
-snapshot carries no date of its own, so each price is ``checked`` on the day payback read
-the snapshot it pins (2026-11-28, genai-prices 0.2.3), and is stale over 180 days after
+snapshot carries no date of its own, so each price is ``checked`` on the day the snapshot it
+pins was published (2026-11-10, genai-prices 0.2.3 on PyPI), and is stale over 180 days after
 it on the analysis day, said as a GPU rent or a fine-tuning price is (analyze's source
 and warning, ``catalog apis`` and its ``--json``). Before, API prices had no date and
 were never judged."""
@@ -18,12 +18,12 @@ from helpers import ENV, build, fleet_dict
 from payback.analysis.resolve import resolve
 from payback.catalog.apis import SNAPSHOT_CHECKED, api_price
 
-READ = dt.date(2026, 11, 28)
-LAST_FRESH = dt.date(2027, 5, 27)  # 2 + 31 + 31 + 28 + 31 + 30 + 27 = 180 days after READ
-FIRST_STALE = dt.date(2027, 5, 28)  # 181 days after
+READ = dt.date(2026, 11, 10)
+LAST_FRESH = dt.date(2027, 5, 9)  # 20 + 31 + 31 + 28 + 31 + 30 + 9 = 180 days after READ
+FIRST_STALE = dt.date(2027, 5, 10)  # 181 days after
 
 
-def test_every_api_price_is_checked_on_the_day_the_snapshot_was_read() -> None:
+def test_every_api_price_is_checked_on_the_day_the_snapshot_was_published() -> None:
     assert SNAPSHOT_CHECKED == READ
     assert api_price("openai:gpt-4o", at=dt.date(2026, 12, 1)).checked == READ
     assert api_price("anthropic:claude-sonnet-4-5", at=dt.date(2026, 12, 1)).checked == READ
@@ -51,7 +51,7 @@ def test_an_api_price_is_stale_over_180_days_after_it_was_read() -> None:
         "baseline.cached_input_usd_per_mtok",
         "baseline.output_usd_per_mtok",
     ]
-    assert "was checked 2026-11-28: stale, 181 days ago (over 180)" in warned[0]
+    assert "was checked 2026-11-10: stale, 181 days ago (over 180)" in warned[0]
 
 
 def _catalog_apis(monkeypatch: pytest.MonkeyPatch, today: dt.date, *args: str) -> str:
@@ -69,14 +69,31 @@ def test_catalog_apis_says_the_snapshot_date_and_flags_it_stale(
 ) -> None:
     fresh = _catalog_apis(monkeypatch, LAST_FRESH)
     assert (
-        fresh.splitlines()[-1] == "Prices from the genai-prices 0.2.3 snapshot, checked 2026-11-28."
+        fresh.splitlines()[-1] == "Prices from the genai-prices 0.2.3 snapshot, checked 2026-11-10."
     )
     stale = _catalog_apis(monkeypatch, FIRST_STALE, "--search", "openai:gpt-4o")
     assert stale.splitlines()[-1] == (
-        "Prices from the genai-prices 0.2.3 snapshot, checked 2026-11-28 (stale, 181 days "
+        "Prices from the genai-prices 0.2.3 snapshot, checked 2026-11-10 (stale, 181 days "
         "ago: over 180); check a price on its provider's page before deciding."
     )
     for day, flag in ((LAST_FRESH, False), (FIRST_STALE, True)):
         listed = json.loads(_catalog_apis(monkeypatch, day, "--search", "gpt-4o", "--json"))
         assert listed
-        assert {(p["checked"], p["stale"]) for p in listed} == {("2026-11-28", flag)}
+        assert {(p["checked"], p["stale"]) for p in listed} == {("2026-11-10", flag)}
+
+
+@pytest.mark.parametrize(("day", "stale"), [(LAST_FRESH, False), (FIRST_STALE, True)])
+def test_the_analysis_day_is_the_catalogs_day_when_none_is_given(
+    monkeypatch: pytest.MonkeyPatch, day: dt.date, stale: bool
+) -> None:
+    """``resolve`` without a day judges staleness on ``payback.catalog``'s day, so a test
+    (or a golden) that fixes that day fixes every stale mark in the sources; it took the
+    real date, and a golden's sources turned ", stale" as the catalog's offers aged."""
+    import payback.catalog
+
+    monkeypatch.setattr(payback.catalog, "_today", lambda: day)
+    data = fleet_dict()
+    data["scenario"]["start_date"] = dt.date(2026, 12, 1)
+    data["baseline"] = {"name": "api", "kind": "hosted_api", "model": "openai:gpt-4o"}
+    source = resolve(build(data)).sources["baseline.input_usd_per_mtok"].source
+    assert source.endswith(", stale") is stale

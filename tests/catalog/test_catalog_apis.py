@@ -55,7 +55,7 @@ def test_gpt_4o_prices_and_provenance() -> None:
             "genai-prices 0.2.3 snapshot (pydantic/genai-prices), "
             "https://developers.openai.com/api/docs/pricing"
         ),
-        checked=dt.date(2026, 11, 28),  # the day payback pinned and read the snapshot
+        checked=dt.date(2026, 11, 10),  # the day genai-prices 0.2.3 was published (PyPI)
         cached_input_batch_discount=0.0,  # batch keeps the $1.25 cache read
     )
 

@@ -23,6 +23,7 @@ from payback.analysis.lookups import Lookups, Resolved, Source
 from payback.analysis.resolve_hosted import resolve_hosted
 from payback.analysis.resolve_self_hosted import cash_past_horizon_warnings, resolve_self_hosted
 from payback.analysis.resolve_training import resolve_one_time
+from payback.catalog import analysis_day
 from payback.errors import PaybackError
 from payback.scenario import HostedApiOption, Scenario, SelfHostedOption, value_term_warnings
 from payback.scenario.checks import (
@@ -94,7 +95,7 @@ def resolve(
     """Fill every catalog-derived number of ``scenario``; :class:`PaybackError` names the field
     (and the file, for a scenario read from one, as its schema errors do)."""
     with file_named(scenario):
-        return _run(Lookups(scenario, catalog, today or dt.date.today()))
+        return _run(Lookups(scenario, catalog, today or analysis_day()))
 
 
 @contextlib.contextmanager

@@ -43,6 +43,7 @@ __all__ = [
     "HostedFineTune",
     "OpenModel",
     "ProviderKind",
+    "analysis_day",
     "default_catalog",
     "gpu_offer",
     "gpu_offers",
@@ -491,6 +492,12 @@ def _today() -> dt.date:
     """The day figures are judged stale on when none is given: the real date (a function,
     so tests can fix it)."""
     return dt.date.today()
+
+
+def analysis_day() -> dt.date:
+    """The day an analysis judges catalog figures stale on when none is given: the real
+    date, fixed for every caller at once where a test fixes :func:`_today`."""
+    return _today()
 
 
 def is_stale(checked: dt.date, today: dt.date | None = None, days: int = STALE_AFTER_DAYS) -> bool:

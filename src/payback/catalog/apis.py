@@ -70,15 +70,17 @@ SEARCH_HINT = "search_api_models(text) lists them"
 """Where an error message sends the reader to find a valid reference (the command line says
 its own command instead)."""
 
-_READ_ON = {"0.2.3": dt.date(2026, 11, 28)}
-"""The day payback read each genai-prices snapshot it has pinned (pyproject.toml): a new
-pin adds its day here."""
+_READ_ON = {"0.2.3": dt.date(2026, 11, 10)}
+"""The day each genai-prices snapshot payback has pinned (pyproject.toml) was published
+(PyPI's upload time: 0.2.3 on 2026-11-10): its prices are no newer than that. A new pin
+adds its day here."""
 
 SNAPSHOT_CHECKED: dt.date | None = _READ_ON.get(GENAI_PRICES_VERSION)
-"""When payback read the genai-prices snapshot it pins (0.2.3, pinned on 2026-11-28): the
+"""When the genai-prices snapshot payback pins was published (0.2.3: 2026-11-10): the
 ``checked`` date of every API price, judged stale by the one rule of every catalog
-(:func:`payback.catalog.is_stale`). The snapshot carries no date of its own, so its prices
-are at least this old; ``None`` (undated, never judged) for a version not pinned here."""
+(:func:`payback.catalog.is_stale`). The snapshot's data carries no date of its own; its
+release day is the newest its prices can be, so a price is never taken for fresher than it
+is. ``None`` (undated, never judged) for a version not pinned here."""
 
 BATCH_CONTEXT: PriceContext = {"processing": "batch"}
 """The genai-prices request context that selects batch-API prices."""
