@@ -29,6 +29,7 @@ from payback.cli._files import (
     folder_to_make,
     link_target,
     making_folders,
+    through_missing,
 )
 from payback.errors import PaybackError
 
@@ -220,6 +221,7 @@ def report(
         raise PaybackError(
             f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
         )
+    output = through_missing(output)  # newd/../r.html is r.html: no newd made, left empty
     if suffix == ".md":  # its charts go beside the file a link there points to
         output = link_target(output)
     _check_replaceable(output, force)  # before the work: the charts beside it are checked after
