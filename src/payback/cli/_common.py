@@ -29,6 +29,7 @@ from payback.cli._errors import (
     in_command_words,
 )
 from payback.cli._errors import echo as echo
+from payback.cli._streams import escaped
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -322,8 +323,10 @@ def _print_json(data: Any) -> None:
     def finite(x: Any) -> Any:
         if isinstance(x, float) and not math.isfinite(x):
             return None
+        if isinstance(x, str):  # a file name that is not UTF-8 holds lone surrogates, which
+            return escaped(x)  # strict JSON readers refuse: each byte as the text \xNN
         if isinstance(x, dict):
-            return {k: finite(v) for k, v in x.items()}
+            return {finite(k): finite(v) for k, v in x.items()}
         if isinstance(x, list):
             return [finite(v) for v in x]
         return x
