@@ -47,6 +47,7 @@ from payback.cli._streams import (
     file_of,
     pipe_closed,
     to_null,
+    unwrapped,
 )
 from payback.errors import PaybackError
 from payback.report.controls import clean
@@ -138,6 +139,7 @@ class PaybackGroup(TyperGroup):
             or type(sys.stdout).__name__ == "PacifyFlushWrapper"
         ):
             code = PIPE_CLOSED
+        unwrapped()
         try:  # what is still buffered reaches the reader now, not at the interpreter's exit
             if sys.stdout is not None:  # None: started with stdout closed (>&-)
                 sys.stdout.flush()

@@ -29,7 +29,16 @@ import typer
 
 from payback.report.controls import clean
 
-__all__ = ["PIPE_CLOSED", "cannot_write", "echo", "escaped", "file_of", "pipe_closed"]
+__all__ = [
+    "PIPE_CLOSED",
+    "cannot_write",
+    "echo",
+    "escaped",
+    "file_of",
+    "pipe_closed",
+    "to_null",
+    "unwrapped",
+]
 
 PIPE_CLOSED = 141
 """The exit code when stdout's reader stops early: 128 + SIGPIPE, as ``yes | head -1``."""
@@ -119,3 +128,15 @@ def cannot_write(exc: OSError) -> int:
     to_null(sys.stdout)
     echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
     return 2
+
+
+def unwrapped() -> None:
+    """stdout and stderr as they were before Typer met a closed pipe: it wraps both (Click's
+    ``PacifyFlushWrapper``, which drops a closed pipe's error on flush), a stream closed from
+    the start (``2>&-``: None) too, whose wrapper fails the interpreter's last flush (exit
+    code 120 for ``payback --version | true 2>&-``). A stdout that then fails its flush gets
+    the null device (:func:`pipe_closed`)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if type(stream).__name__ == "PacifyFlushWrapper":
+            setattr(sys, name, stream.wrapped)
