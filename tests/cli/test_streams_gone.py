@@ -136,3 +136,38 @@ def test_escaped_shows_each_byte_of_a_name_that_is_not_utf8() -> None:
     assert escaped("a\ud800b") == "a\\ud800b"  # a lone surrogate not from a file name
     assert escaped("héllo ✓") == "héllo ✓"
     assert escaped(name).encode("utf-8") == b"/tmp/x\\xff\\xfe.toml"
+
+
+SERVE_UNTIL_EXEC = """
+import os, sys
+
+def execv(path, argv):  # where Streamlit would take the process over: are 1 and 2 open?
+    for fd in (1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os._exit(10 + fd)
+    os._exit(0)
+
+os.execv = execv
+sys.argv = ["payback", "serve", "--port", "1"]
+from payback.cli import main
+
+main()
+"""
+
+
+@pytest.mark.parametrize("closed", ["stdout", "stderr"])
+def test_serve_with_a_stream_closed_starts_the_page_on_the_null_device(closed: str) -> None:
+    """``payback serve 2>&-`` was an internal error (stderr None, flushed); the page then
+    got the closed descriptor, and the first file it opened would have taken its logs."""
+    env = os.environ | {"PYTHONPATH": str(SRC)}
+    done = subprocess.run(
+        [sys.executable, "-c", SERVE_UNTIL_EXEC],
+        env=env,
+        capture_output=True,
+        preexec_fn=lambda: os.close(1 if closed == "stdout" else 2),
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0

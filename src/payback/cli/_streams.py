@@ -35,6 +35,7 @@ __all__ = [
     "echo",
     "escaped",
     "file_of",
+    "null_where_closed",
     "pipe_closed",
     "to_null",
     "unwrapped",
@@ -140,3 +141,20 @@ def unwrapped() -> None:
         stream = getattr(sys, name)
         if type(stream).__name__ == "PacifyFlushWrapper":
             setattr(sys, name, stream.wrapped)
+
+
+def null_where_closed() -> None:
+    """The null device on stdout and stderr where they were closed from the start (``>&-``,
+    ``2>&-``), before another program takes this process over (``serve``): the first file
+    it opened would get the number, and its log lines would be written into that file."""
+    for fd in (1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+            except OSError:
+                return
+            if null != fd:  # a lower number was free: stdin closed too
+                os.dup2(null, fd)
+                os.close(null)
