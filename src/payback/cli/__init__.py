@@ -77,7 +77,9 @@ try:
         os._exit(130)
 
 except KeyboardInterrupt:
+    import contextlib
     import sys
 
-    sys.stderr.write("error: interrupted (Ctrl-C); no file was left half-written\n")
+    with contextlib.suppress(Exception):  # a stderr closed or full: the exit code says it
+        sys.stderr.write("error: interrupted (Ctrl-C); no file was left half-written\n")
     sys.exit(130)
