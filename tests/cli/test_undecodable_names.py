@@ -22,13 +22,12 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 SEED = EXAMPLES / "seed.toml"
 
 
-def payback(*args: str | Path, cwd: Path | None = None) -> tuple[int, bytes, bytes]:
-    env = os.environ | {"PYTHONPATH": str(SRC), "COLUMNS": "100"}
+def payback(*args: str | Path, **extra_env: str) -> tuple[int, bytes, bytes]:
+    env = os.environ | {"PYTHONPATH": str(SRC), "COLUMNS": "100"} | extra_env
     done = subprocess.run(
         [sys.executable, "-m", "payback", *(os.fsencode(a) for a in args)],
         capture_output=True,
         env=env,
-        cwd=cwd,
         check=False,
         timeout=300,
     )
@@ -96,3 +95,15 @@ def test_a_markdown_report_under_such_a_name_is_one_line(tmp_path: Path) -> None
         "charts are linked by it); give another name, or write .html\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_strict_utf8_stdout_writes_the_name_back_as_its_bytes(tmp_path: Path) -> None:
+    """Under PYTHONIOENCODING=utf-8 (or a UTF-8 locale other than C) stdout's handler is
+    "strict": ``Wrote r\\udcfe.png`` was an internal error, once the report was written."""
+    output = Path(os.fsdecode(os.fsencode(tmp_path) + b"/r\xfe.png"))
+    code, out, err = payback("report", SEED, "-o", output, PYTHONIOENCODING="utf-8")
+    assert (code, out, err) == (0, b"Wrote " + os.fsencode(output) + b"\n", b"")
+    path = named(tmp_path, b"x\xff.toml")
+    code, out, err = payback("analyze", path, SEED, PYTHONIOENCODING="utf-8")
+    assert (code, err) == (0, b"")
+    assert b"\n x\xff  " in out  # its row in the comparison: the stem, as its bytes
