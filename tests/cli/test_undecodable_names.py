@@ -107,3 +107,24 @@ def test_a_strict_utf8_stdout_writes_the_name_back_as_its_bytes(tmp_path: Path) 
     code, out, err = payback("analyze", path, SEED, PYTHONIOENCODING="utf-8")
     assert (code, err) == (0, b"")
     assert b"\n x\xff  " in out  # its row in the comparison: the stem, as its bytes
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (
+            ("estimate", "serving", "--model", "m\udcff", "--gpu", "l40s"),
+            "error: --model m\\xff: unknown model 'm\\xff' (known: ",
+        ),
+        (("catalog\udcff",), "error: catalog\\xff: no such command (did you mean catalog?)"),
+        (("analyze", "--samples", "s\udcff", SEED), "error: --samples s\\xff: must be a whole"),
+    ],
+)
+def test_a_value_that_is_not_utf8_is_shown_as_backslash_x(
+    args: tuple[str | Path, ...], start: str
+) -> None:
+    """A message that quotes the value with repr showed ``'m\\udcff'``."""
+    code, out, err = payback(*args)
+    assert (code, out) == (2, b"")
+    assert err.decode("utf-8").startswith(start)
+    assert "\\udc" not in err.decode("utf-8")

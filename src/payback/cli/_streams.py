@@ -50,6 +50,9 @@ gone): said as that, where it read 'internal error: OSError: [Errno 28] ...; ple
 it'."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_REPR_BYTE = re.compile(r"\\udc([89a-f][0-9a-f])")
+"""Such a byte as ``repr`` of the name shows it (``'m\\udcff'``, in a message that quotes a
+value with ``!r``): an error line shows it as ``\\xff`` all the same."""
 
 
 def escaped(text: str) -> str:
@@ -77,8 +80,9 @@ def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
     if not err:
         typer.echo(clean(text), nl=nl)
         return
+    line = _REPR_BYTE.sub(r"\\x\1", escaped(clean(text)))
     try:
-        typer.echo(escaped(clean(text)), err=True, nl=nl)
+        typer.echo(line, err=True, nl=nl)
     except UnicodeError:
         raise  # an encoding the text does not fit: a bug of payback's, not a gone stderr
     except (OSError, ValueError):  # ValueError: a stream closed by the program
