@@ -94,8 +94,9 @@ app = typer.Typer(
         "Start with **payback init** to write a commented scenario, then "
         "**payback analyze scenario.toml**. For a back-of-the-envelope "
         "answer, **payback quick --hosted-per-1k 15 --self-hosted-per-1k 2 --one-time 400**.\n\n"
-        "Exit codes: 0 done, 1 a target no value reaches (solve) or a bug, 2 bad input (one "
-        "line per problem), 130 Ctrl-C, 141 the reader of the output stopped early (payback ... | head). "
+        "Exit codes: 0 done, 1 a target no value reaches (solve) or a bug, 2 bad input or an "
+        "output that cannot be written (one line per problem), 130 Ctrl-C, 141 the reader of "
+        "the output stopped early (payback ... | head). "
         "The README lists the limits on inputs."
     ),
     rich_markup_mode="markdown",

@@ -6,7 +6,10 @@ on stderr and an exit code, never a traceback.
 - :class:`payback.PaybackError` (bad input) is one line per problem, exit code 2;
 - Ctrl-C is one line, exit code 130;
 - a reader that stops early (``payback ... | head -1``) ends the command quietly with exit
-  code 141 (128 + SIGPIPE), as Unix tools killed by the closed pipe do;
+  code 141 (128 + SIGPIPE), as Unix tools killed by the closed pipe do; a stdout that
+  cannot take the output (a full disk) is one line, exit code 2; a message stderr cannot
+  take (closed, its reader gone, full) is dropped, the exit code kept
+  (:mod:`payback.cli._streams`);
 - anything else is a bug: one line that asks for a report, exit code 1, and the traceback
   only with ``--debug`` (anywhere on the command line) or ``PAYBACK_DEBUG=1``.
 
