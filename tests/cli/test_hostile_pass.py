@@ -270,7 +270,7 @@ def test_a_rent_at_the_bound_is_taken() -> None:
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
 def test_an_output_on_a_full_disk_is_said_as_such_not_as_a_bug() -> None:
     """stdout on /dev/full read 'internal error: OSError: [Errno 28] No space left on
-    device; please report it'."""
+    device; please report it'. Exit code 2, as ``report -o`` on a full disk, not 1 (a bug)."""
     import subprocess
     import sys
 
@@ -281,7 +281,7 @@ def test_an_output_on_a_full_disk_is_said_as_such_not_as_a_bug() -> None:
             stderr=subprocess.PIPE,
             check=False,
         )
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert done.stderr.decode() == "error: cannot write the output: No space left on device\n"
 
 

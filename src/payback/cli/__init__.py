@@ -55,7 +55,8 @@ try:
         try:
             app()
         except KeyboardInterrupt:  # before the command started (Typer builds it) or after
-            sys.stderr.write(f"error: {INTERRUPTED}\n")
+            with contextlib.suppress(Exception):  # a stderr closed or full: the code says it
+                sys.stderr.write(f"error: {INTERRUPTED}\n")
             _interrupted_exit()
         except SystemExit as exc:
             if exc.code == 130:
@@ -76,7 +77,9 @@ try:
         os._exit(130)
 
 except KeyboardInterrupt:
+    import contextlib
     import sys
 
-    sys.stderr.write("error: interrupted (Ctrl-C); no file was left half-written\n")
+    with contextlib.suppress(Exception):  # a stderr closed or full: the exit code says it
+        sys.stderr.write("error: interrupted (Ctrl-C); no file was left half-written\n")
     sys.exit(130)

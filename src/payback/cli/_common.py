@@ -29,6 +29,7 @@ from payback.cli._errors import (
     in_command_words,
 )
 from payback.cli._errors import echo as echo
+from payback.cli._streams import escaped
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -93,8 +94,9 @@ app = typer.Typer(
         "Start with **payback init** to write a commented scenario, then "
         "**payback analyze scenario.toml**. For a back-of-the-envelope "
         "answer, **payback quick --hosted-per-1k 15 --self-hosted-per-1k 2 --one-time 400**.\n\n"
-        "Exit codes: 0 done, 1 a target no value reaches (solve) or a bug, 2 bad input (one "
-        "line per problem), 130 Ctrl-C, 141 the reader of the output stopped early (payback ... | head). "
+        "Exit codes: 0 done, 1 a target no value reaches (solve) or a bug, 2 bad input or an "
+        "output that cannot be written (one line per problem), 130 Ctrl-C, 141 the reader of "
+        "the output stopped early (payback ... | head). "
         "The README lists the limits on inputs."
     ),
     rich_markup_mode="markdown",
@@ -322,8 +324,10 @@ def _print_json(data: Any) -> None:
     def finite(x: Any) -> Any:
         if isinstance(x, float) and not math.isfinite(x):
             return None
+        if isinstance(x, str):  # a file name that is not UTF-8 holds lone surrogates, which
+            return escaped(x)  # strict JSON readers refuse: each byte as the text \xNN
         if isinstance(x, dict):
-            return {k: finite(v) for k, v in x.items()}
+            return {finite(k): finite(v) for k, v in x.items()}
         if isinstance(x, list):
             return [finite(v) for v in x]
         return x

@@ -128,11 +128,16 @@ def _lacks_characters(stream: TextIO) -> bool:
 
 def replace_unencodable() -> None:
     """Let stdout and stderr write the nearest ASCII of a character their encoding lacks
-    (see the module), where the first '×' or '─' was an internal error."""
+    (see the module), where the first '×' or '─' was an internal error. A stream whose
+    handler is "strict" gets it even where its encoding has every character payback writes
+    (UTF-8 under ``PYTHONIOENCODING=utf-8``, or a UTF-8 locale other than C): a file name
+    that is not valid UTF-8 then writes back its own bytes, as under the C locale, where
+    ``Wrote r\udcff.png`` was an internal error once the report was written."""
     for stream in (sys.stdout, sys.stderr):
-        if getattr(stream, "errors", None) not in _REPLACED_HANDLERS:
+        errors = getattr(stream, "errors", None)
+        if errors not in _REPLACED_HANDLERS:
             continue
-        if not _lacks_characters(stream):
+        if not _lacks_characters(stream) and errors != "strict":
             continue
         _registered()
         with contextlib.suppress(Exception):

@@ -6,7 +6,10 @@ on stderr and an exit code, never a traceback.
 - :class:`payback.PaybackError` (bad input) is one line per problem, exit code 2;
 - Ctrl-C is one line, exit code 130;
 - a reader that stops early (``payback ... | head -1``) ends the command quietly with exit
-  code 141 (128 + SIGPIPE), as Unix tools killed by the closed pipe do;
+  code 141 (128 + SIGPIPE), as Unix tools killed by the closed pipe do; a stdout that
+  cannot take the output (a full disk) is one line, exit code 2; a message stderr cannot
+  take (closed, its reader gone, full) is dropped, the exit code kept
+  (:mod:`payback.cli._streams`);
 - anything else is a bug: one line that asks for a report, exit code 1, and the traceback
   only with ``--debug`` (anywhere on the command line) or ``PAYBACK_DEBUG=1``.
 
@@ -22,7 +25,6 @@ from __future__ import annotations
 
 import _thread
 import contextlib
-import errno
 import os
 import re
 import signal
@@ -39,6 +41,17 @@ from typer._click import exceptions as click
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from payback.cli._encoding import replace_unencodable
+from payback.cli._streams import (
+    CANNOT_WRITE,
+    PIPE_CLOSED,
+    cannot_write,
+    echo,
+    escaped,
+    file_of,
+    pipe_closed,
+    to_null,
+    unwrapped,
+)
 from payback.errors import PaybackError
 from payback.report.controls import clean
 
@@ -56,11 +69,6 @@ __all__ = [
 DEBUG_ENV = "PAYBACK_DEBUG"
 INTERRUPTED = "interrupted (Ctrl-C); no file was left half-written"
 """The line Ctrl-C gives, with exit code 130 (128 + SIGINT)."""
-
-
-def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
-    """``typer.echo`` of ``text`` without control characters."""
-    typer.echo(clean(text), err=err, nl=nl)
 
 
 def debug_requested(args: Sequence[str] = ()) -> bool:
@@ -87,10 +95,6 @@ class _Interrupted(Exception):
 class _PipeClosed(Exception):
     """stdout's reader went away inside a command, carried past Click (which turns a
     BrokenPipeError into exit code 1, the code of a bug or an unreached target)."""
-
-
-PIPE_CLOSED = 141
-"""The exit code when stdout's reader stops early: 128 + SIGPIPE, as ``yes | head -1``."""
 
 
 class PaybackGroup(TyperGroup):
@@ -128,23 +132,28 @@ class PaybackGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         replace_unencodable()
         debug = debug_requested(argv)
-        stdout_was = _file_of(sys.stdout)
+        stdout_was = file_of(sys.stdout)
         self._ctrl_c = None
         code = _run(self, _without_debug(argv), prog_name, complete_var, debug, extra)
         if self._ctrl_c is not None:  # the handler that was there again, once no press is
             signal.signal(signal.SIGINT, self._ctrl_c.previous)  # pending (_CtrlC.end)
         if code == 1 and (  # the closed pipe met by Rich (it put the null device on stdout)
-            _file_of(sys.stdout) != stdout_was  # or by Typer while it parsed (it wraps stdout)
+            file_of(sys.stdout) != stdout_was  # or by Typer while it parsed (it wraps stdout)
             or type(sys.stdout).__name__ == "PacifyFlushWrapper"
         ):
             code = PIPE_CLOSED
+        unwrapped()
         try:  # what is still buffered reaches the reader now, not at the interpreter's exit
             if sys.stdout is not None:  # None: started with stdout closed (>&-)
                 sys.stdout.flush()
         except BrokenPipeError:
-            code = _pipe_closed()
-        except (OSError, ValueError):
-            pass  # a stdout closed or gone otherwise: nothing more can reach it
+            code = pipe_closed()
+        except OSError as exc:  # a full disk met by the last of the output
+            if exc.errno in CANNOT_WRITE:
+                code = cannot_write(exc) if code == 0 else code
+            to_null(sys.stdout)
+        except ValueError:
+            pass  # a stdout closed otherwise: nothing more can reach it
         if standalone_mode:
             sys.exit(code)
         return code
@@ -236,15 +245,13 @@ def _run(
         echo(f"error: {INTERRUPTED}", err=True)
         return 130
     except _PipeClosed:
-        return _pipe_closed()
+        return pipe_closed()
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except OSError as exc:
-        if exc.errno not in _CANNOT_WRITE or exc.filename is not None:
+        if exc.errno not in CANNOT_WRITE or exc.filename is not None:
             return _internal(exc, debug)
-        with contextlib.suppress(OSError):  # stdout on a full disk: no bug of payback's
-            echo(f"error: cannot write the output: {exc.strerror}", err=True)
-        return 1
+        return cannot_write(exc)  # stdout on a full disk: no bug of payback's
     except MemoryError:
         echo(
             "error: out of memory: the input is too large for this machine (see Limits in the "
@@ -257,28 +264,6 @@ def _run(
             echo(f"error: {INTERRUPTED}", err=True)
             return 130
         return _internal(exc, debug)
-
-
-def _file_of(stream: Any) -> tuple[int, int] | None:
-    """The file behind a stream's descriptor (device, inode); None for a stream without one."""
-    try:
-        status = os.fstat(stream.fileno())
-    except (OSError, ValueError, AttributeError):
-        return None
-    return status.st_dev, status.st_ino
-
-
-def _pipe_closed() -> int:
-    """stdout's reader went away: nothing more to say to it (stdout goes to the null device,
-    so the interpreter's last flush does not fail again); exit code 141."""
-    with contextlib.suppress(OSError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return PIPE_CLOSED
-
-
-_CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
-"""Why the output cannot be written (stdout on /dev/full, a full disk or quota): said as
-that, where it read 'internal error: OSError: [Errno 28] ...; please report it'."""
 
 
 def _internal(exc: Exception, debug: bool) -> int:
@@ -296,8 +281,11 @@ def _internal(exc: Exception, debug: bool) -> int:
 def _traceback() -> None:
     import traceback
 
-    sys.stderr.write(clean(traceback.format_exc()))
-    sys.stderr.flush()
+    try:
+        sys.stderr.write(escaped(clean(traceback.format_exc())))
+        sys.stderr.flush()
+    except (AttributeError, OSError):  # no stderr, or one that cannot take it
+        to_null(sys.stderr)
 
 
 def _one_line(text: str) -> str:
@@ -472,7 +460,7 @@ def _help(param: Parameter) -> str:
 
 def _shown(value: Any) -> str:
     """A value for a message: as typed, or quoted when it has spaces or odd characters."""
-    text = str(value)
+    text = escaped(str(value))  # a name's byte that is not UTF-8 as \\xNN, not '\\udcff'
     if text and text.isprintable() and " " not in text and len(text) <= 80:
         return text
     return repr(text[:80] + ("…" if len(text) > 80 else ""))

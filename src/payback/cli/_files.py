@@ -63,8 +63,19 @@ def _check_writable(path: Path, force: bool, example: str = "scenario.toml") -> 
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise PaybackError(f"{path}: {_missing_folder(parent)}")
+    _check_folder_writable(parent, str(path))
     _check_not_read_only(path)
     return parent
+
+
+def _check_folder_writable(folder: Path, named: str) -> None:
+    """Refuse, before any work, a folder this user may not write in (a file is written there
+    under a temporary name, then renamed): it was said only once the work was done
+    (``cannot write: Permission denied``, after a report's whole analysis)."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PaybackError(
+            f"{named}: the folder {folder} is not writable (this user may not write in it)"
+        )
 
 
 def _check_not_a_loop(path: Path) -> None:
@@ -93,6 +104,28 @@ def _missing_folder(parent: Path) -> str:
     return f"folder {parent} does not exist"
 
 
+def through_missing(path: Path) -> Path:
+    """``path`` with each ``..`` that follows a folder that does not exist taken away with
+    that folder: ``newd/../r.html`` is ``r.html``, ``newd/a/../r.html`` is ``newd/r.html``.
+    The system cannot follow ``newd/..`` while ``newd`` is not there: a folder made for it
+    was left behind empty, the file written beside it. Exact: a folder that does not exist
+    is no symbolic link, so its ``..`` is the folder it would be made in; a ``..`` past the
+    folders that exist is kept for the system to follow (one of them may be a link).
+
+    >>> str(through_missing(Path("/nonexistent-payback/../r.html")))
+    '/r.html'
+    >>> str(through_missing(Path("/nonexistent-payback/a/../b/r.html")))
+    '/nonexistent-payback/b/r.html'
+    """
+    parts = path.parts
+    for at in range(1, len(parts)):  # the folders it goes through, outermost first
+        folder = Path(*parts[:at])
+        if not (folder.exists() or folder.is_symlink()):
+            rest = os.path.normpath(os.path.join(*parts[at - 1 :]))
+            return Path(*parts[: at - 1]) / rest if at > 1 else Path(rest)
+    return path
+
+
 def folder_to_make(path: Path, flag: str = "") -> list[Path]:
     """The missing folders a file at ``path`` goes in, deepest first (none when its folder
     is there), for :func:`making_folders` to make once there is something to write. Refuses,
@@ -103,7 +136,9 @@ def folder_to_make(path: Path, flag: str = "") -> list[Path]:
     missing: list[Path] = []
     for above in (path.parent, *path.parent.parents):
         if above.is_dir():
-            if missing and not os.access(above, os.W_OK | os.X_OK):
+            if not missing:
+                _check_folder_writable(above, named)
+            elif not os.access(above, os.W_OK | os.X_OK):
                 raise PaybackError(
                     f"{named}: cannot make the folder {path.parent}: {above} is not writable"
                 )

@@ -29,7 +29,9 @@ from payback.cli._files import (
     folder_to_make,
     link_target,
     making_folders,
+    through_missing,
 )
+from payback.cli._streams import escaped
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -219,6 +221,12 @@ def report(
     if suffix not in REPORT_TYPES:
         raise PaybackError(
             f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
+        )
+    output = through_missing(output)  # newd/../r.html is r.html: no newd made, left empty
+    if suffix == ".md" and escaped(output.name) != output.name:  # the report module's links
+        raise PaybackError(  # to its charts take UTF-8 names only (an internal error)
+            f"-o {output}: a Markdown report's name must be valid UTF-8 (its charts are "
+            "linked by it); give another name, or write .html"
         )
     if suffix == ".md":  # its charts go beside the file a link there points to
         output = link_target(output)

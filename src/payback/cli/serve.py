@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from payback.cli._common import echo, user_errors
+from payback.cli._streams import null_where_closed
 from payback.errors import PaybackError
 
 
@@ -125,6 +126,8 @@ def serve(
         *([str(file.resolve())] if file else []),
     ]
     echo(f"payback page on http://{host}:{port} (Ctrl+C stops it)", err=True)
-    sys.stderr.flush()
+    if sys.stderr is not None:  # None: started with stderr closed (2>&-)
+        sys.stderr.flush()
+    null_where_closed()  # the page's log lines go nowhere, not into a file it opens as fd 2
     # Streamlit takes this process over, so a signal that stops `payback serve` stops the page.
     os.execv(sys.executable, command)

@@ -1,0 +1,164 @@
+"""stdout and stderr when they cannot take what payback writes, and the exit code then:
+
+- stdout's reader went away (``payback ... | head -1``): exit code 141, nothing said;
+- stdout cannot take the output (``>/dev/full``, a full disk or quota, an I/O error): one
+  line on stderr and exit code 2, as ``report -o`` on a full disk;
+- stderr cannot take a message (closed with ``2>&-``, its reader gone, ``2>/dev/full``):
+  the message is dropped and the command keeps its own exit code (2 for bad input, 0 for
+  a warning), where a closed stderr read as a closed stdout (141) or a bug (1).
+
+Once a stream has failed, the null device is put on its descriptor: what is still
+buffered, and the interpreter's own last flush, cannot fail again (Python says "Exception
+ignored ... BrokenPipeError" and exits with 120 when stdout's last flush fails).
+
+A file name that is not valid UTF-8 holds lone surrogates once read (Python's
+``surrogateescape``); an error line shows each such byte as ``\\xNN`` (:func:`escaped`).
+
+Imported by ``payback --help``: the standard library and Typer only.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import sys
+from typing import Any
+
+import typer
+
+from payback.report.controls import clean
+
+__all__ = [
+    "PIPE_CLOSED",
+    "cannot_write",
+    "echo",
+    "escaped",
+    "file_of",
+    "null_where_closed",
+    "pipe_closed",
+    "to_null",
+    "unwrapped",
+]
+
+PIPE_CLOSED = 141
+"""The exit code when stdout's reader stops early: 128 + SIGPIPE, as ``yes | head -1``."""
+
+CANNOT_WRITE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""Why the output cannot be written (stdout on /dev/full, a full disk or quota, a terminal
+gone): said as that, where it read 'internal error: OSError: [Errno 28] ...; please report
+it'."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_REPR_BYTE = re.compile(r"\\udc([89a-f][0-9a-f])")
+"""Such a byte as ``repr`` of the name shows it (``'m\\udcff'``, in a message that quotes a
+value with ``!r``): an error line shows it as ``\\xff`` all the same."""
+
+
+def escaped(text: str) -> str:
+    """``text`` with each lone surrogate as an escape: ``\\xNN`` for the byte of a name that
+    is not valid UTF-8 (read with ``surrogateescape``: the byte as ``ls -b`` and Python's
+    ``bytes`` show it), ``\\uXXXX`` for any other. The result is valid UTF-8: a JSON reader
+    or a terminal takes it, where a lone surrogate is refused by strict JSON readers.
+
+    >>> escaped("/tmp/x\\udcff.toml"), escaped("a\\ud800b"), escaped("été")
+    ('/tmp/x\\\\xff.toml', 'a\\\\ud800b', 'été')
+    """
+    return _SURROGATE.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """``typer.echo`` of ``text`` without control characters. On stderr, each byte of a name
+    that is not valid UTF-8 is shown as ``\\xNN`` (:func:`escaped`), and a message stderr
+    cannot take is dropped (see the module): it raised BrokenPipeError, which the command
+    line took for stdout's reader gone (exit code 141)."""
+    if not err:
+        typer.echo(clean(text), nl=nl)
+        return
+    line = _REPR_BYTE.sub(r"\\x\1", escaped(clean(text)))
+    try:
+        typer.echo(line, err=True, nl=nl)
+    except UnicodeError:
+        raise  # an encoding the text does not fit: a bug of payback's, not a gone stderr
+    except (OSError, ValueError):  # ValueError: a stream closed by the program
+        to_null(sys.stderr)
+
+
+def to_null(stream: Any) -> None:
+    """Put the null device on ``stream``'s descriptor (a stream that cannot take more): what
+    is written to it from now on, the interpreter's last flush too, goes nowhere, without
+    an error."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # no stream (started with it closed) or no descriptor: nothing to flush
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    if null != fd:  # the same number: the descriptor was closed, the null device is on it
+        try:
+            os.dup2(null, fd)
+        except OSError:
+            pass
+        finally:
+            os.close(null)
+
+
+def file_of(stream: Any) -> tuple[int, int] | None:
+    """The file behind a stream's descriptor (device, inode); None for a stream without one."""
+    try:
+        status = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return status.st_dev, status.st_ino
+
+
+def pipe_closed() -> int:
+    """stdout's reader went away: nothing more to say to it (the null device on stdout, so
+    the interpreter's last flush does not fail again); exit code 141."""
+    to_null(sys.stdout)
+    return PIPE_CLOSED
+
+
+def cannot_write(exc: OSError) -> int:
+    """stdout cannot take the output (:data:`CANNOT_WRITE`): one line on stderr, and the
+    null device on stdout (the interpreter's last flush would fail again: exit code 120);
+    exit code 2, the code ``report -o`` gives on a full disk, not 1 (a bug)."""
+    to_null(sys.stdout)
+    echo(f"error: cannot write the output: {exc.strerror or exc}", err=True)
+    return 2
+
+
+def unwrapped() -> None:
+    """stdout and stderr as they were before Typer met a closed pipe: it wraps both (Click's
+    ``PacifyFlushWrapper``, which drops a closed pipe's error on flush), a stream closed from
+    the start (``2>&-``: None) too, whose wrapper fails the interpreter's last flush (exit
+    code 120 for ``payback --version | true 2>&-``). A stdout that then fails its flush gets
+    the null device (:func:`pipe_closed`)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if type(stream).__name__ == "PacifyFlushWrapper":
+            setattr(sys, name, stream.wrapped)
+
+
+def null_where_closed() -> None:
+    """The null device on stdout and stderr where they were closed from the start (``>&-``,
+    ``2>&-``), before another program takes this process over (``serve``): the first file
+    it opened would get the number, and its log lines would be written into that file."""
+    for fd in (1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+            except OSError:
+                return
+            if null != fd:  # a lower number was free: stdin closed too
+                os.dup2(null, fd)
+                os.close(null)
