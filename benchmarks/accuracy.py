@@ -588,7 +588,11 @@ def _accelmark_long() -> LoadRow:
 
 
 VLLM_V0 = dataclasses.replace(
-    sv.VLLM, name="vllm-v0", max_num_batched_tokens=None, large_gpu_limits=None
+    sv.VLLM,
+    name="vllm-v0",
+    max_num_batched_tokens=None,
+    large_gpu_limits=None,
+    prefill_pauses_decode=True,
 )
 """vLLM 0.7.3's V0 engine as AccelMark's runner starts it (runners/nvidia_vllm_47f5d58e/
 runner.py: ``AsyncEngineArgs`` with ``max_model_len`` 4,096 and ``gpu_memory_utilization``

@@ -203,8 +203,10 @@ def loaded_latency_arrays(
     # a step is under way when anything decodes: M/G/∞ occupancy, P(B ≥ 1) = 1 − e^(−λ·O·step)
     under_way = -np.expm1(-arrival * max(output_tokens, 1.0) * step)
     ttft = engine.request_overhead_s + np.where(mixed, under_way * step / 2.0, 0.0) + wait + service
-    # without mixed steps every arriving prompt's own step pauses the batch: λ · prefill of
-    # the time (the batch's rate, B / (O · step + B · prefill), already counts it)
+    if not engine.prefill_pauses_decode or output_tokens <= 1.0:
+        return busy_batch, step, ttft
+    # prompts prefilled at once in steps of their own pause the batch: λ · prefill of the
+    # time (the batch's rate, B / (O · step + B · prefill), already counts it)
     paused = np.maximum(1.0 - arrival * queued, 1e-9)
     return busy_batch, np.where(mixed, step, step / paused), ttft
 
@@ -387,7 +389,7 @@ def _closed_loop(
     service, queued = prompt_times(args, running, **_prompt_load(load))
     outside = load["engine"].request_overhead_s
     decode = (max(load["output_tokens"], 1.0) - 1.0) * steps
-    if not np.isfinite(load["budget"]):
+    if not np.isfinite(load["budget"]) and load["engine"].prefill_pauses_decode:
         decode = decode / paused_share(rps, queued, clients[1])
     under_way = outside
     if np.isfinite(load["budget"]) and clients[0] > 1:

@@ -131,6 +131,13 @@ class ServingEngine:
     """Tokens one step may process, prompt chunks and decode tokens together (vLLM's
     ``max_num_batched_tokens`` with chunked prefill); ``None``: no mixed steps, each prompt
     is prefilled in a step of its own while decoding waits (static batching)."""
+    prefill_pauses_decode: bool = False
+    """Without mixed steps, whether a prompt arriving while a batch decodes is prefilled in
+    a step of its own at once, the batch's decoding paused meanwhile (vLLM V0's scheduler
+    below 32K of context: waiting prompts first), so each output token waits out the
+    prompts that arrive during it (:func:`payback.hardware.load.paused_share`). False: a
+    static batch, its prompts all prefilled before its first tokens and new ones taken
+    when it ends, so a token takes one step."""
     large_gpu_limits: tuple[int, float] | None = (1024, 8192.0)
     """``(max_num_seqs, max_num_batched_tokens)`` on GPUs of at least 70 GiB other than
     the A100 (vLLM raises both there; ``None``: the same limits on every GPU)."""
