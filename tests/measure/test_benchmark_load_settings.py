@@ -63,3 +63,34 @@ def test_a_request_rate_that_is_not_one_is_said_to_be_read_as_all_at_once(
 ) -> None:
     _, err = _imported(tmp_path, request_rate=value)
     assert ("request_rate = " in err) is warned
+
+
+@pytest.mark.parametrize("value", [-64, 64.5, "64", True])
+def test_an_nvidia_concurrency_that_is_not_one_is_said_to_be_read_as_none(value: Any) -> None:
+    """GenAI-Perf's perf_analyzer.stimulus.concurrency (64 in the sample): -64 was read as
+    no fixed concurrency without a word."""
+    data = json.loads((DATA / "genai_perf_profile_export_genai_perf.json").read_text())
+    data["input_config"]["perf_analyzer"]["stimulus"]["concurrency"] = value
+    Path("result.json").write_text(json.dumps(data))
+    code, out, err = run("import-benchmark", "result.json", "--gpu", "h100-sxm", "--json")
+    assert code == 0, err
+    assert (
+        f"warning: result.json: concurrency = {json.dumps(value)} in input_config is not a "
+        "whole number of clients: read as no fixed concurrency"
+    ) in err
+    assert json.loads(out)["closed_loop"] is None
+
+
+def test_an_nvidia_concurrency_of_64_passes_without_a_word() -> None:
+    code, out, err = run(
+        "import-benchmark",
+        DATA / "aiperf_profile_export_aiperf.json",
+        "--gpu",
+        "h100-sxm",
+        "--json",
+    )
+    assert code == 0, err
+    assert "concurrency" not in err
+    answer = json.loads(out)
+    assert answer["closed_loop"]["concurrency"] == 64
+    assert round(answer["measured_over_estimated"], 2) == 0.95
