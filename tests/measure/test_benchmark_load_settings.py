@@ -40,6 +40,7 @@ def test_a_concurrency_vllm_does_not_write_is_said_to_be_read_as_no_limit(
         "writes one, or null for no limit): read as no limit"
     )
     assert f"warning: {said}" in err
+    assert said in answer["warnings"]  # on stderr and in --json, as sensitivity's
     assert answer["closed_loop"] is None
     assert round(answer["measured_over_estimated"], 2) == 0.53  # all requests at once
 

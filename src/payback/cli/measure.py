@@ -118,7 +118,7 @@ def import_benchmark(
         _write_new(output, calibration_toml(cal), force)
     closed = closed_loop_at_load(cal, estimate)
     if as_json:
-        _print_json(_benchmark_json(cal, estimate, closed, output))
+        _print_json({**_benchmark_json(cal, estimate, closed, output), "warnings": warnings})
         return
     from payback.report import tables
 
