@@ -395,7 +395,7 @@ def tornado_table(
         line.append(d.parameter, style="bold")
         grid.add_row(f"{rank}.", line)
         grid.add_row("", Text(detail, style="dim"))
-    parts: list[RenderableType] = [Text(title, style="bold underline")] if title else []
+    parts: list[RenderableType] = [Prose(Text(title, style="bold underline"))] if title else []
     if shown and not all(d.assumed for d in shown):
         parts.append(
             Text(
@@ -424,7 +424,7 @@ def sobol_table(
     """Sobol first- and total-order indices with their 95% intervals (±), the input's full
     path first; a first order above the total is marked and said to be noise or not
     (``replaced``: --swing moved the inputs in place of the scenario's distributions)."""
-    parts: list[RenderableType] = [Text(title, style="bold underline")] if title else []
+    parts: list[RenderableType] = [Prose(Text(title, style="bold underline"))] if title else []
     if not indices:
         parts.append(Text("None of the inputs moved changes the NPV.", style="dim"))
         return Group(*parts)
