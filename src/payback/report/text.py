@@ -274,7 +274,9 @@ def _sources(analysis: Analysis) -> RenderableType:
         grid.add_row(f"  {field}", f"{source.value:,.4g}", source.source + checked)
     note = Text("Every other number is from the scenario file or a default.", style="dim")
     return Group(
-        Text("Numbers taken from catalogs and estimates", style="bold underline"), fit(grid), note
+        Prose(Text("Numbers taken from catalogs and estimates", style="bold underline")),
+        fit(grid),
+        note,
     )
 
 
@@ -312,7 +314,7 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
         f", {inputs} uncertain input{'s' if inputs != 1 else ''}" if inputs else f"; {SAME_SAMPLES}"
     )
     parts: list[RenderableType] = [
-        Text(f"Uncertainty ({sampled})", style="bold underline"),
+        Prose(Text(f"Uncertainty ({sampled})", style="bold underline")),
         fit(grid),
     ]
     if u.drivers:
