@@ -346,7 +346,7 @@ def recommend(  # long: most of it is its options and their help text
     `engine`, and `engine_measured`, the factors its calibration measured).
 
     Give the model as `model = "qwen2.5-7b"`, `models = ["qwen2.5-1.5b", "qwen2.5-7b"]`
-    or **--model**. **--apply -o new.toml** writes the scenario with the winner in it;
+    (a `model` beside them is compared too) or **--model** (only those). **--apply -o new.toml** writes the scenario with the winner in it;
     `payback analyze new.toml` then shows the same monthly GPU cost.
 
     Example, best llama-3.1-8b int4 on 1 × l4, 2 replicas, $1,175/month:
