@@ -182,11 +182,15 @@ def test_a_fleet_that_mixes_no_adapters_is_not_said_to() -> None:
     """With one workload the shared alternative runs that workload's model merged, and a
     fleet per workload mixes nothing: the report said 'one shared fleet, an adapter per
     workload' and 'placement, month 1 | -' for them, where analyze says 'one fleet (one
-    workload)' (tried as a new user would, with a portfolio of one workload)."""
+    workload)', and neither said how many GPUs that fleet runs (--json does) (tried as a
+    new user would, with a portfolio of one workload)."""
     data = tomllib.loads(PORTFOLIO.read_text())
     data["workloads"] = data["workloads"][:1]
     md = portfolio_markdown(analyze_portfolio(parse_scenario(data)))
-    assert "| fleet | one fleet (one workload) |" in md
+    # support triage's busiest hour: 400,000 × 0.95 / 2,628,000 s × 3 = 0.43 requests/s,
+    # one replica of 13.8 × 0.7; min_replicas = 2 runs two (2 × $0.86 × 730 h = $1,256)
+    assert "| fleet | one fleet (one workload): 2 GPUs |" in md
+    assert "| USD per month, month 1 | $1,861 against $2,100 |" in md
     assert "| fleet | a fine-tuned model and fleet per workload |" in md
     assert "an adapter per workload" not in md
     assert "placement" not in md
