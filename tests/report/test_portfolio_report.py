@@ -176,3 +176,26 @@ def test_control_characters_are_left_out_of_every_output(tmp_path: Path) -> None
         assert "\x07" not in out
         assert "a[31mb" in out
         assert "y shared" in out
+
+
+def test_a_fleet_that_mixes_no_adapters_is_not_said_to() -> None:
+    """With one workload the shared alternative runs that workload's model merged, and a
+    fleet per workload mixes nothing: the report said 'one shared fleet, an adapter per
+    workload' and 'placement, month 1 | -' for them, where analyze says 'one fleet (one
+    workload)', and neither said how many GPUs that fleet runs (--json does) (tried as a
+    new user would, with a portfolio of one workload)."""
+    data = tomllib.loads(PORTFOLIO.read_text())
+    data["workloads"] = data["workloads"][:1]
+    md = portfolio_markdown(analyze_portfolio(parse_scenario(data)))
+    # support triage's busiest hour: 400,000 × 0.95 / 2,628,000 s × 3 = 0.43 requests/s,
+    # one replica of 13.8 × 0.7; min_replicas = 2 runs two (2 × $0.86 × 730 h = $1,256)
+    assert "| fleet | one fleet (one workload): 2 GPUs |" in md
+    assert "| USD per month, month 1 | $1,861 against $2,100 |" in md
+    assert "| fleet | a fine-tuned model and fleet per workload |" in md
+    assert "an adapter per workload" not in md
+    assert "placement" not in md
+    # five workloads: the shared fleet's row and its placement stay
+    md = portfolio_markdown(analyze_portfolio(load_scenario(PORTFOLIO)))
+    assert "| fleet | one shared fleet, an adapter per workload (2 GPUs in month 1) |" in md
+    assert "| placement, month 1 | every GPU mixes adapters |" in md
+    assert md.count("placement, month 1") == 1

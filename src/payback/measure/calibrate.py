@@ -362,7 +362,14 @@ def _time_prefill(
         "prefill_tokens_per_s": prompts * context / took,
         "prefill_estimated_tokens_per_s": context / per_prompt,
     }
-    return measured, {"prefill_mfu": min(1.0, sv.VLLM.prefill_mfu * per_prompt * prompts / took)}
+    mfu = sv.VLLM.prefill_mfu * per_prompt * prompts / took
+    if mfu > 1.0:  # as decode's: a cap said, not hidden
+        run.notes.append(
+            f"prefill ran at {mfu:.2f} of the peak the estimate takes for this device (its "
+            "matrix-product speed, measured or listed, is below what prefill reached): "
+            "prefill_mfu capped at 1"
+        )
+    return measured, {"prefill_mfu": min(1.0, mfu)}
 
 
 def _time_decode(

@@ -112,11 +112,12 @@ def _rows(answer: Answer) -> list[tuple[str, list[str]]]:
 
 
 def _workloads(answer: Answer) -> str:
-    """``3 workloads together`` for a portfolio, else nothing."""
+    """``3 workloads together`` for a portfolio (``1 workload``: nothing moves with it),
+    else nothing."""
     if isinstance(answer, Analysis):
         return ""
     n = len(answer.scenario.workloads or [])
-    return f"{n} workload{'' if n == 1 else 's'} together"
+    return "1 workload" if n == 1 else f"{n} workloads together"
 
 
 NAME_WIDTH = 20

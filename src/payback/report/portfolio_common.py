@@ -81,17 +81,22 @@ def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
     )
 
 
+def _gpus_span(gpus: list[float]) -> str:
+    """``2 GPUs``, or ``2 GPUs, up to 3`` for a fleet that grows."""
+    first, most = gpus[0], max(gpus)
+    return gpus_text(first, "GPU") + (f", up to {gpus_text(most)}" if most != first else "")
+
+
 def fleet_words(alt: PortfolioAlternative) -> str:
     """The alternative's fleet in a few words, with the shared fleet's GPUs."""
     if shares_fleet(alt) and alt.gpus is not None:
-        first, most = alt.gpus[0], max(alt.gpus)
-        gpus = gpus_text(first, "GPU") + (f", up to {gpus_text(most)}" if most != first else "")
         placed = placement_words(alt)
-        return f"one shared fleet, an adapter per workload: {gpus}" + (
+        return f"one shared fleet, an adapter per workload: {_gpus_span(alt.gpus)}" + (
             f" ({placed})" if placed else ""
         )
-    if alt.fleet == "shared":
-        return "one fleet (one workload)"
+    if alt.fleet == "shared":  # its one workload's model merged, on a fleet of its own
+        one = alt.one_fleet_gpus
+        return "one fleet (one workload)" + (f": {_gpus_span(one)}" if one else "")
     if alt.fleet == "separate":
         return "a fine-tuned model and fleet per workload"
     priced = {"per_request": "a price per 1,000 requests", "hosted_api": "token prices"}

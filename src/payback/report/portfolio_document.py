@@ -86,15 +86,17 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
         ["serves", ", ".join(alt.workloads)],
         [
             "fleet",
-            {
-                "shared": "one shared fleet, an adapter per workload",
-            }.get(alt.fleet or "", fleet_words(alt))
-            + (f" ({gpus_text(alt.gpus[0], 'GPU')} in month 1)" if alt.gpus else ""),
+            # a shared fleet of one workload runs its model merged: fleet_words says so
+            f"one shared fleet, an adapter per workload ({gpus_text(alt.gpus[0], 'GPU')} "
+            "in month 1)"
+            if shares_fleet(alt) and alt.gpus is not None
+            else fleet_words(alt),
         ],
-        [
-            "placement, month 1",
-            placement_words(alt) or ("every GPU mixes adapters" if alt.gpus else "-"),
-        ],
+        *(
+            [["placement, month 1", placement_words(alt) or "every GPU mixes adapters"]]
+            if shares_fleet(alt)
+            else []
+        ),
         ["USD per month, month 1", f"{now} against {base}"],
         *(
             [[f"USD per month, month {horizon}", f"{later} against {base_later}"]]

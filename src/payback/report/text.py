@@ -274,7 +274,9 @@ def _sources(analysis: Analysis) -> RenderableType:
         grid.add_row(f"  {field}", f"{source.value:,.4g}", source.source + checked)
     note = Text("Every other number is from the scenario file or a default.", style="dim")
     return Group(
-        Text("Numbers taken from catalogs and estimates", style="bold underline"), fit(grid), note
+        Prose(Text("Numbers taken from catalogs and estimates", style="bold underline")),
+        fit(grid),
+        note,
     )
 
 
@@ -312,7 +314,7 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
         f", {inputs} uncertain input{'s' if inputs != 1 else ''}" if inputs else f"; {SAME_SAMPLES}"
     )
     parts: list[RenderableType] = [
-        Text(f"Uncertainty ({sampled})", style="bold underline"),
+        Prose(Text(f"Uncertainty ({sampled})", style="bold underline")),
         fit(grid),
     ]
     if u.drivers:
@@ -395,7 +397,7 @@ def tornado_table(
         line.append(d.parameter, style="bold")
         grid.add_row(f"{rank}.", line)
         grid.add_row("", Text(detail, style="dim"))
-    parts: list[RenderableType] = [Text(title, style="bold underline")] if title else []
+    parts: list[RenderableType] = [Prose(Text(title, style="bold underline"))] if title else []
     if shown and not all(d.assumed for d in shown):
         parts.append(
             Text(
@@ -424,7 +426,7 @@ def sobol_table(
     """Sobol first- and total-order indices with their 95% intervals (±), the input's full
     path first; a first order above the total is marked and said to be noise or not
     (``replaced``: --swing moved the inputs in place of the scenario's distributions)."""
-    parts: list[RenderableType] = [Text(title, style="bold underline")] if title else []
+    parts: list[RenderableType] = [Prose(Text(title, style="bold underline"))] if title else []
     if not indices:
         parts.append(Text("None of the inputs moved changes the NPV.", style="dim"))
         return Group(*parts)

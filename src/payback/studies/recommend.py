@@ -524,15 +524,17 @@ def _models(
     models: list[str] | None,
 ) -> tuple[list[OpenModel], dict[str, str]]:
     """The models to compare, and how each was named (by model id): ``models``, else the
-    alternative's ``models`` or ``model``."""
-    names = models or option.models or ([option.model] if option.model else [])
+    alternative's ``models`` and its ``model`` (the one it serves today is compared too)."""
+    named = {name: f"{path}.models" for name in option.models or []}
+    if option.model and option.model not in named:
+        named[option.model] = f"{path}.model"
+    names = models or list(named)
     if not names:
         raise PaybackError(
             f"{path}.model: recommend needs the model to serve; give "
             f"{_model_hint(option.name, catalog)} in the scenario, models = [...] to compare "
             "several, or pass models to recommend"
         )
-    where = f"{path}.models" if (not models and option.models) else f"{path}.model"
     open_models: list[OpenModel] = []
     model_refs: dict[str, str] = {}
     for name in dict.fromkeys(names):
@@ -542,7 +544,7 @@ def _models(
         except PaybackError as exc:
             if models and len(exc.messages) == 1:  # one of recommend's models
                 raise PaybackError.bad("model", name, exc.messages[0]) from None
-            flag = f"model {name}" if models else where
+            flag = f"model {name}" if models else named[name]
             raise PaybackError([f"{flag}: {m}" for m in exc.messages]) from None
     return open_models, model_refs
 

@@ -4,11 +4,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from payback.errors import PaybackError
-from payback.measure.benchmarks._common import measured, number, percentiles
+from payback.measure.benchmarks._common import measured, number, percentiles, whole_or_none
 from payback.measure.calibration import Calibration, Percentiles
 
 __all__ = ["from_nvidia", "is_nvidia"]
@@ -45,7 +46,13 @@ def from_nvidia(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[
         warnings.append(f"{where}: the run was cancelled before it finished")
     duration = _avg(metrics, where, "benchmark_duration", positive=True)
     config = data.get("input_config")
-    model, concurrency = _config(config if isinstance(config, dict) else {})
+    model, given = _config(config if isinstance(config, dict) else {})
+    concurrency = whole_or_none(given)
+    if given not in (None, 0) and concurrency is None:  # as vLLM's: the comparison changes
+        warnings.append(
+            f"{where}: concurrency = {json.dumps(given)} in input_config is not a whole number of "
+            "clients: read as no fixed concurrency"
+        )
     count_block = _block(metrics, "request_count") or {}
     tool = "AIPerf" if aiperf or count_block.get("unit") == "requests" else "GenAI-Perf"
     created = data.get("start_time") or data.get("end_time")
@@ -140,9 +147,9 @@ def _stats(metrics: Mapping[str, Any], where: str, *names: str) -> Percentiles |
     return percentiles({k: None if v is None else v * scale for k, v in got.items()})
 
 
-def _config(config: Mapping[str, Any]) -> tuple[str | None, int | None]:
-    """The model name and concurrency from GenAI-Perf's (flat or nested) or AIPerf's
-    (legacy ``UserConfig`` or v2 ``phases``) ``input_config``."""
+def _config(config: Mapping[str, Any]) -> tuple[str | None, Any]:
+    """The model name and concurrency (as the file gives it) from GenAI-Perf's (flat or
+    nested) or AIPerf's (legacy ``UserConfig`` or v2 ``phases``) ``input_config``."""
 
     def get(*path: str) -> Any:
         node: Any = config
@@ -174,9 +181,4 @@ def _config(config: Mapping[str, Any]) -> tuple[str | None, int | None]:
             None,
         )
     )
-    return (
-        str(model) if model else None,
-        int(concurrency)
-        if isinstance(concurrency, int) and not isinstance(concurrency, bool) and concurrency > 0
-        else None,
-    )
+    return str(model) if model else None, concurrency

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -38,6 +39,7 @@ def from_vllm(data: Mapping[str, Any], where: str) -> tuple[Calibration, list[st
                 "tokens/s"
             )
         output_rate = total_out / completed * rps
+    warnings += _read_as_unlimited(data, where)
     serving = measured(
         where,
         replica_requests_per_s=rps,
@@ -144,6 +146,25 @@ def _from_latencies(latencies: Any) -> Percentiles | None:
         p90=float(np.percentile(ms, 90)),
         p99=float(np.percentile(ms, 99)),
     )
+
+
+def _read_as_unlimited(data: Mapping[str, Any], where: str) -> list[str]:
+    """A warning for each load setting outside what vLLM writes (``max_concurrency`` a
+    whole number or null, ``request_rate`` a rate or ``"inf"``) that is read as no limit,
+    which changes the run the estimate is compared with: all requests at once."""
+    said = []
+    concurrency, rate = data.get("max_concurrency"), data.get("request_rate")
+    if concurrency not in (None, 0) and whole_or_none(concurrency) is None:
+        said.append(
+            f"{where}: max_concurrency = {json.dumps(concurrency)} is not a whole number of clients "
+            "(vLLM writes one, or null for no limit): read as no limit"
+        )
+    if rate not in (None, "inf") and _request_rate(rate) is None and rate != math.inf:
+        said.append(
+            f'{where}: request_rate = {json.dumps(rate)} is not a rate (vLLM writes requests/s, or "inf"'
+            " for all at once): read as all at once"
+        )
+    return said
 
 
 def _request_rate(rate: Any) -> float | None:
