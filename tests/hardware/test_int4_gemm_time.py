@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from payback import estimate_serving
 from payback.catalog import default_catalog
 from payback.hardware import serving as sv
 from payback.hardware.device import (
@@ -121,3 +122,44 @@ def test_the_factors_state_the_fixed_time() -> None:
         "; weight-only bandwidth ×0.95, +9 µs an int4 matrix multiply"
     )
     assert "matrix multiply" not in factors_text(factors_used(sv.VLLM, CAT.gpu("l40s"), "int4"))
+
+
+@pytest.mark.parametrize(
+    ("name", "fixed"),
+    [
+        ("NVIDIA Tesla T4 16GB", 0.0),  # Turing: Marlin does not run there
+        ("NVIDIA RTX 2080 Ti", 0.0),
+        ("AMD Radeon PRO W7900 48GB", 0.0),
+        ("Intel Gaudi 3", 0.0),  # names payback does not know: no fixed time assumed
+        ("NVIDIA A40 48GB", 0.0),  # GDDR6 Ampere
+        ("nvidia a100 80gb", 9e-6),  # a user's catalog, written in lower case
+        ("NVIDIA A800 80GB", 9e-6),
+        ("NVIDIA H800 80GB", 9e-6),
+    ],
+)
+def test_only_a_named_hbm_ampere_or_hopper_gpu_takes_the_fixed_time(
+    name: str, fixed: float
+) -> None:
+    """A GPU name that matches no family is taken as Hopper for the engine factors; the
+    fixed time is not: it needs a name of the HBM Ampere or Hopper parts (it reached a T4,
+    a Radeon and a Gaudi before)."""
+    assert dequant_gemm_seconds(H100.model_copy(update={"name": name}), "int4") == fixed
+
+
+def test_int4_is_never_slower_than_the_16_bit_weights_it_replaces() -> None:
+    """At tensor parallelism 8 a Llama 3.1 8B layer holds 14.06 MB of int4 a GPU, streamed
+    in 5.2 µs beside 36 µs of fixed time: 0.95 × 5.2 / 41.2 = 0.12 of the bandwidth, below
+    the 16-bit weights' own time (0.258 = 0.5156 / 2 bytes). The share stops there, so an
+    int4 step is the BF16 one (no tensor-parallel int4 run was measured); at one GPU the
+    fixed time still counts (0.509)."""
+    layer = LINEAR / 32 / 8
+    share = weight_read_share(sv.VLLM, H100, "int4", layer)
+    assert share == pytest.approx(INT4 / 2.0, rel=1e-12)
+    assert share > 0.95 * 5.2 / 41.2
+    bf16, int4 = (
+        estimate_serving(LLAMA8, H100, p, batch=1, gpus_per_replica=8).tpot_ms
+        for p in ("bf16", "int4")
+    )
+    assert int4 == pytest.approx(bf16, rel=1e-9)
+    one = estimate_serving(LLAMA8, H100, "int4", batch=1).tpot_ms
+    assert one < estimate_serving(LLAMA8, H100, "bf16", batch=1).tpot_ms

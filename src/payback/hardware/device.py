@@ -197,8 +197,17 @@ and output projections, the fused gate-and-up and down projections (vLLM's
 ``QKVParallelLinear``, ``RowParallelLinear``, ``MergedColumnParallelLinear``; the Marlin
 benchmark's four shapes a Llama block)."""
 
-_HBM_AMPERE = r"\bA100\b|\bA800\b|\bA30\b"
-"""The Ampere GPUs with HBM (the A10, A40 and RTX A-series carry GDDR6)."""
+_HBM_AMPERE_HOPPER = re.compile(
+    r"\bA100\b|\bA800\b|\bA30\b|\bGH200\b|\bH100\b|\bH200\b|\bH800\b|\bH20\b", re.IGNORECASE
+)
+"""The HBM GPUs of the Ampere and Hopper families, by the catalog record's name (the A10,
+A40 and RTX A-series carry GDDR6). A name must match: a GPU payback does not recognise
+(taken as Hopper for the engine factors) is not given a fixed time no one measured on it."""
+
+
+INT4_FLOOR = sv.WEIGHT_BYTES["int4"] / sv.WEIGHT_BYTES["bf16"]
+"""The lowest share of the 16-bit bandwidth int4 weights are read at: their bytes over the
+16-bit ones' (0.258), the same time as the 16-bit weights they replace."""
 
 
 def dequant_gemm_seconds(gpu: Gpu, precision: str) -> float:
@@ -212,8 +221,7 @@ def dequant_gemm_seconds(gpu: Gpu, precision: str) -> float:
     >>> [dequant_gemm_seconds(default_catalog().gpu(g), "int4") for g in ("h100-sxm", "a10")]
     [9e-06, 0.0]
     """
-    family = gpu_family(gpu)
-    hbm = family == "hopper" or (family == "ampere" and re.search(_HBM_AMPERE, gpu.name))
+    hbm = _HBM_AMPERE_HOPPER.search(gpu.name) is not None
     return DEQUANT_GEMM_SECONDS if precision == "int4" and hbm else 0.0
 
 
@@ -226,7 +234,11 @@ def weight_read_share(
     multiply has no fixed time (:func:`dequant_gemm_seconds`); else that share of the time
     the layer's stream takes, t, over t plus its four multiplies' fixed time f:
     0.95 · t / (t + 4 f), t = bytes / (0.95 · engine share · bandwidth). A small layer on a
-    fast GPU reads at a small share.
+    fast GPU reads at a small share, but never below the 16-bit weights' own time
+    (bytes-a-weight over 2: :data:`INT4_FLOOR`): the fixed time was measured at whole
+    layers of 7-65B models (Marlin's 2.2-3.2× over FP16 on an A100; S68-S70 at one GPU),
+    and a tensor-parallel slice of a small model, where it would exceed the whole 16-bit
+    read, has no measurement; there the int4 estimate is the 16-bit one.
 
     >>> from payback.catalog import default_catalog
     >>> round(weight_read_share(sv.VLLM, default_catalog().gpu("h100-sxm"), "int4", 112.5e6), 3)
@@ -240,7 +252,7 @@ def weight_read_share(
     scale, _ = device_scales(engine, gpu, precision)
     rate = sv.DEQUANT_BANDWIDTH * engine.bandwidth_efficiency * gpu.memory_bandwidth_gb_s * 1e9
     stream = layer_bytes / (rate * scale)
-    return sv.DEQUANT_BANDWIDTH * stream / (stream + fixed)
+    return max(sv.DEQUANT_BANDWIDTH * stream / (stream + fixed), INT4_FLOOR)
 
 
 def factors_used(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> dict[str, object]:
