@@ -17,7 +17,9 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -102,6 +104,16 @@ def test_every_space_of_a_name_is_shown() -> None:
     assert names_as_written("With 'a  b', over 24 months:", ["a  b"]) == (
         "With 'a &nbsp;b', over 24 months:"
     )
+
+
+def test_streamlit_is_at_least_the_release_whose_maths_a_price_cannot_open() -> None:
+    """A price's ``$5`` is left as it is only because Streamlit 1.67 switches maths on where
+    a ``$`` could close it (``$`` not before a digit); earlier releases read "between
+    $113.37 and $115.40" as maths (streamlit issue #11264), and the extra allowed 1.40."""
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    (web,) = project["project"]["optional-dependencies"]["web"]
+    assert web == "streamlit>=1.67,<2"
+    assert tuple(int(p) for p in version("streamlit").split(".")[:2]) >= (1, 67)
 
 
 def test_the_pages_own_dollar_signs_never_make_maths() -> None:

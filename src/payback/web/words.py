@@ -138,7 +138,8 @@ def markdown_literal(text: str) -> str:
 def page_markdown(text: str) -> str:
     """``text``, the page's own Markdown, with each ``$`` that could close Streamlit's
     ``$math$`` escaped (:data:`_OPEN_DOLLAR`: "[$] ... $5$" read as maths); a price's
-    ``$5`` stays as it is, and so does a code span.
+    ``$5`` stays as it is (Streamlit 1.67, the floor pyproject.toml sets, switches maths on
+    only where such a closing ``$`` is found), and so does a code span.
 
     >>> print(page_markdown("NPV $7,836; cost [$ a second], 5$ or $5 and 6$ `a$`"))
     NPV $7,836; cost [\\$ a second], 5\\$ or $5 and 6\\$ `a$`
