@@ -114,3 +114,15 @@ def test_month_1_in_explain_text_and_json(
     code, out, err = run("analyze", path, "--json")
     assert code == 0, err
     assert json.loads(out)["baseline"]["usd_per_1k_requests"] == [per_1k] * 3
+
+
+@pytest.mark.parametrize(("requests", "said"), [(0.5, "0.5"), (1.5, "1.5"), (30_769.5, "30,770")])
+def test_the_heading_counts_month_1_as_the_per_1k_row_does(
+    tmp_path: Path, requests: float, said: str
+) -> None:
+    """analyze's heading wrote month 1's requests whole: "0 requests in month 1" above a
+    row that says "n/a: 0.5 requests"; it now writes them as every other count."""
+    path = _write(tmp_path, horizon=4, requests=requests, growth=0.0)
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    assert f"4 months; {said} requests in month 1" in out.splitlines()[1]

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
+from payback.analysis.verdict import requests_text as count_text
 from payback.figures import rate_text
 from payback.report.common import within_text
 from payback.report.fit import Prose, fit
@@ -38,7 +39,7 @@ def _header(analysis: PortfolioAnalysis) -> Text:
     text.append(
         f"\n{months_text(info.horizon_months)}; {len(workloads)} workload"
         f"{'' if len(workloads) == 1 else 's'}, "
-        f"{total:,.0f} requests in month 1"
+        f"{count_text(total)} requests in month 1"
     )
     if info.discount_rate_annual:
         text.append(f"; discount {rate_text(info.discount_rate_annual)}/year")

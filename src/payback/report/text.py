@@ -19,6 +19,9 @@ from payback.analysis.verdict import (
     saves_nothing,
     usd_column,
 )
+from payback.analysis.verdict import (
+    requests_text as count_text,
+)
 from payback.figures import fixed_text, rate_text
 from payback.figures import share_text as share_text
 from payback.finance.quick import requests_text
@@ -66,7 +69,9 @@ def _header(analysis: Analysis) -> Text:
     traffic = analysis.scenario.traffic
     requests = analysis.requests_per_month
     text = Text(info.name, style="bold")
-    text.append(f"\n{months_text(info.horizon_months)}; {requests[0]:,.0f} requests in month 1")
+    text.append(
+        f"\n{months_text(info.horizon_months)}; {count_text(requests[0])} requests in month 1"
+    )
     if traffic.growth_monthly:
         text.append(
             f", {rate_text(traffic.growth_monthly, signed=True)}/month to {requests_text(requests[-1])} in month {len(requests)}"
