@@ -126,3 +126,22 @@ def test_the_heading_counts_month_1_as_the_per_1k_row_does(
     code, out, err = run("analyze", path)
     assert code == 0, err
     assert f"4 months; {said} requests in month 1" in out.splitlines()[1]
+
+
+@pytest.mark.parametrize(("requests", "per_1k"), [(0.5, None), (1.0, 15.0), (2.0, 7.5)])
+def test_a_portfolios_month_1_follows_the_same_rule(requests: float, per_1k: float | None) -> None:
+    """A portfolio's month 1 (its explain and report) gave a cost of 1,000 requests for any
+    count but 0: $30.00 for 0.5 requests costing $0.015. By hand: $0.015 over 1 request is
+    $15.00 per 1,000, over 2 requests $7.50."""
+    from types import SimpleNamespace
+
+    from payback.report.portfolio_facts import month_one
+
+    alt = SimpleNamespace(
+        baseline_usd=[0.015], monthly_cost_usd=[0.002], requests_per_month=[requests]
+    )
+    one = month_one(alt)  # type: ignore[arg-type]
+    assert one["baseline_usd_per_1k_requests"] == (
+        None if per_1k is None else pytest.approx(per_1k)
+    )
+    assert (one["alternative_usd_per_1k_requests"] is None) is (per_1k is None)

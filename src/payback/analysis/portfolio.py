@@ -197,9 +197,9 @@ def _workload_one_time(p: Portfolio, j: int, own: Mapping[str, FloatArray]) -> F
         return as_float(0.0)
     one_time = workload.one_time
     if one_time.training_usd is None:
-        import datetime as dt
+        from payback.catalog import analysis_day
 
-        ctx = Lookups(p.parts[j].scenario, None, p.scenario.scenario.start_date or dt.date.today())
+        ctx = Lookups(p.parts[j].scenario, None, analysis_day())  # stale on the analysis day
         one_time = resolve_one_time(ctx, prefix, one_time)
 
     def read(path: str) -> FloatArray:

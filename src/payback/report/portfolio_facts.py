@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from payback.analysis.result import QUARTER_MONTHS
-from payback.analysis.verdict import saves_nothing
+from payback.analysis.verdict import has_cost_per_1k, saves_nothing, usd_per_1k
 from payback.report.common import span_text
 from payback.report.explain import crossing, measure_first
 from payback.report.fleet import changes_the_answer
@@ -116,14 +116,15 @@ class MonthOne(TypedDict):
 def month_one(alt: PortfolioAlternative) -> MonthOne:
     """Month 1 as the break-even's worked example says it: the workloads' requests, their
     cost on today's APIs and on the alternative (each also per 1,000 requests; ``None``
-    without requests) and the saving."""
+    under one request: :func:`~payback.analysis.verdict.has_cost_per_1k`) and the saving."""
     base, cost, requests = alt.baseline_usd[0], alt.monthly_cost_usd[0], alt.requests_per_month[0]
-    return {  # "baseline_usd_per_1k_requests" is None exactly when "requests" is 0
+    counted = bool(has_cost_per_1k(requests))  # under 1 request, no cost of 1,000 (None)
+    return {
         "requests": requests,
         "baseline_usd": base,
-        "baseline_usd_per_1k_requests": 1000 * base / requests if requests else None,
+        "baseline_usd_per_1k_requests": float(usd_per_1k(base, requests)) if counted else None,
         "alternative_usd": cost,
-        "alternative_usd_per_1k_requests": 1000 * cost / requests if requests else None,
+        "alternative_usd_per_1k_requests": float(usd_per_1k(cost, requests)) if counted else None,
         "saving_usd": base - cost,
     }
 
