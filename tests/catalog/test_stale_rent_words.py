@@ -343,7 +343,7 @@ def test_catalog_gpus_counts_every_stale_offer_of_a_row_under_the_table(
         "offers (1 stale: nebius $3.50, checked 2025-10-22); 6 on-demand offers in all, "
         "$3.50-13.78 (4 stale: the one above; aws $7.91, checked 2026-04-27; gcp $10.85, "
         "checked 2026-04-07; azure $13.78, checked 2026-04-07)",
-        "x": "on-demand 1 of 1 stale (runpod $0.69, checked 2026-02-15; a marketplace's)",
+        "x": "on-demand 1 of 1 stale (runpod $0.69, checked 2026-02-15, a marketplace offer)",
     }
 
 

@@ -64,7 +64,8 @@ def test_a_target_no_value_reaches_is_still_exit_code_1_on_the_null_device(
 
 def test_stdout_closed_from_the_start_is_no_traceback() -> None:
     """``payback --version >&-``: Python has no sys.stdout at all; the last flush read it
-    and printed a traceback (AttributeError), exit 1."""
+    and printed a traceback (AttributeError), exit 1. The version cannot be written: one
+    line and exit code 2, as on a full disk (tests/cli/test_streams_gone.py)."""
     env = os.environ | {"PYTHONPATH": str(SRC)}
     done = subprocess.run(
         ["sh", "-c", 'exec "$0" -m payback --version >&-', sys.executable],
@@ -72,4 +73,7 @@ def test_stdout_closed_from_the_start_is_no_traceback() -> None:
         env=env,
         check=False,
     )
-    assert (done.returncode, done.stderr.decode()) == (0, "")
+    assert (done.returncode, done.stderr.decode()) == (
+        2,
+        "error: cannot write the output: stdout is closed\n",
+    )

@@ -110,6 +110,49 @@ def test_help_on_a_full_disk_is_one_line_and_exit_code_2(args: tuple[str, ...]) 
     assert done.stderr.decode() == "error: cannot write the output: No space left on device\n"
 
 
+CLOSED_LINE = "error: cannot write the output: stdout is closed\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("analyze", SEED, "--json"),  # plain writes (Click's echo dropped them)
+        ("analyze", SEED),  # Rich's tables (Rich dropped them)
+        ("catalog", "gpus"),
+        ("--help",),
+        ("analyze", "--help"),
+        ("--version",),  # an eager option, met while Typer parses
+    ],
+    ids=["json", "rich", "catalog", "help", "command-help", "version"],
+)
+def test_stdout_closed_from_the_start_is_one_line_and_exit_code_2(
+    args: tuple[str | Path, ...],
+) -> None:
+    """``payback analyze seed.toml --json >&-`` exited with 0 with nothing written: Python
+    has no sys.stdout then, and Click and Rich drop what is written to none."""
+    done = payback(*args, stdout="closed")
+    assert (done.returncode, done.stderr.decode()) == (2, CLOSED_LINE)
+
+
+@pytest.mark.parametrize("gone", list(GONE))
+def test_stdout_closed_from_the_start_with_stderr_gone_is_exit_code_2(gone: str) -> None:
+    assert payback("analyze", SEED, "--json", stdout="closed", stderr=gone).returncode == 2
+
+
+def test_bad_input_with_stdout_closed_from_the_start_says_the_input() -> None:
+    done = payback(*BAD["missing"], stdout="closed")
+    assert (done.returncode, done.stderr.decode()) == (2, "error: missing.toml: no such file\n")
+
+
+def test_a_file_written_with_stdout_closed_from_the_start_is_whole(tmp_path: Path) -> None:
+    """``report -o`` writes its file, then its "Wrote" line cannot be written: exit code 2,
+    as with ``>/dev/full``, the report there all the same."""
+    out = tmp_path / "r.html"
+    done = payback("report", SEED, "-o", out, stdout="closed")
+    assert (done.returncode, done.stderr.decode()) == (2, CLOSED_LINE)
+    assert "</html>" in out.read_text(encoding="utf-8")
+
+
 def test_help_on_a_full_disk_with_stderr_full_too_is_exit_code_2() -> None:
     assert payback("--help", stdout="full", stderr="full").returncode == 2
 

@@ -44,7 +44,9 @@ from payback.cli._encoding import replace_unencodable
 from payback.cli._streams import (
     CANNOT_WRITE,
     PIPE_CLOSED,
+    StdoutClosed,
     cannot_write,
+    closed_stdout,
     echo,
     escaped,
     file_of,
@@ -130,6 +132,7 @@ class PaybackGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
+        closed_stdout()
         replace_unencodable()
         debug = debug_requested(argv)
         stdout_was = file_of(sys.stdout)
@@ -149,7 +152,7 @@ class PaybackGroup(TyperGroup):
         except BrokenPipeError:
             code = pipe_closed()
         except OSError as exc:  # a full disk met by the last of the output
-            if exc.errno in CANNOT_WRITE:
+            if exc.errno in CANNOT_WRITE or isinstance(exc, StdoutClosed):
                 code = cannot_write(exc) if code == 0 else code
             to_null(sys.stdout)
         except ValueError:
@@ -249,6 +252,8 @@ def _run(
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except OSError as exc:
+        if isinstance(exc, StdoutClosed):
+            return cannot_write(exc)  # stdout closed from the start (>&-)
         if exc.errno not in CANNOT_WRITE or exc.filename is not None:
             return _internal(exc, debug)
         return cannot_write(exc)  # stdout on a full disk: no bug of payback's

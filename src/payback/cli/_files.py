@@ -51,9 +51,11 @@ def _check_scenario_suffix(path: Path, flag: str = "") -> None:
 def _check_writable(path: Path, force: bool, example: str = "scenario.toml") -> Path:
     """Refuse, before any work, a path that is a folder, is in a missing folder, or exists
     (without ``force``), or is not a regular file (even with ``force``: a FIFO or a device);
-    the folder it goes in."""
+    the folder it goes in. A path through a folder that does not exist (``newd/../s.toml``)
+    is checked as the file it names (:func:`through_missing`)."""
     from payback.limits import check_output
 
+    path = through_missing(path)
     check_output(path)
     _check_not_a_loop(path)
     if path.is_dir():
@@ -243,6 +245,7 @@ def _write_new(path: Path, text: str | bytes, force: bool) -> None:
 def _write_one(path: Path, text: str | bytes, force: bool) -> None:
     import tempfile
 
+    path = through_missing(path)  # newd/../s.toml is s.toml: the system cannot follow newd/..
     _check_writable(path, force)
     path = link_target(path)  # a link stays a link: the file it points to is written
     data = text.encode("utf-8") if isinstance(text, str) else text
@@ -387,6 +390,7 @@ def _check_replaceable(path: Path, force: bool) -> None:
     """Refuse, before any work, to replace a file payback did not write exactly so."""
     from payback.limits import check_output
 
+    path = through_missing(path)
     check_output(path)
     if path.is_dir():
         raise PaybackError(

@@ -1,8 +1,9 @@
 """stdout and stderr when they cannot take what payback writes, and the exit code then:
 
 - stdout's reader went away (``payback ... | head -1``): exit code 141, nothing said;
-- stdout cannot take the output (``>/dev/full``, a full disk or quota, an I/O error): one
-  line on stderr and exit code 2, as ``report -o`` on a full disk;
+- stdout cannot take the output (``>/dev/full``, a full disk or quota, an I/O error, or
+  closed from the start, ``>&-``): one line on stderr and exit code 2, as ``report -o`` on
+  a full disk;
 - stderr cannot take a message (closed with ``2>&-``, its reader gone, ``2>/dev/full``):
   the message is dropped and the command keeps its own exit code (2 for bad input, 0 for
   a warning), where a closed stderr read as a closed stdout (141) or a bug (1).
@@ -20,6 +21,7 @@ Imported by ``payback --help``: the standard library and Typer only.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import sys
@@ -31,7 +33,9 @@ from payback.report.controls import clean
 
 __all__ = [
     "PIPE_CLOSED",
+    "StdoutClosed",
     "cannot_write",
+    "closed_stdout",
     "echo",
     "escaped",
     "file_of",
@@ -48,6 +52,37 @@ CANNOT_WRITE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 """Why the output cannot be written (stdout on /dev/full, a full disk or quota, a terminal
 gone): said as that, where it read 'internal error: OSError: [Errno 28] ...; please report
 it'."""
+
+
+class StdoutClosed(OSError):
+    """stdout was closed from the start (``>&-``): what a command writes to it cannot be
+    written (see :func:`closed_stdout`)."""
+
+    def __init__(self) -> None:
+        super().__init__(errno.EBADF, "stdout is closed")
+
+
+class _Closed(io.RawIOBase):
+    """A descriptor-less stdout that refuses every write: :class:`StdoutClosed`."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raise StdoutClosed()
+
+
+def closed_stdout() -> None:
+    """Where stdout was closed from the start (``>&-``: Python's ``sys.stdout`` is None), a
+    stdout whose every write fails with :class:`StdoutClosed`: the command's output cannot
+    be written, and it says so with exit code 2 (:func:`cannot_write`), where Click and Rich
+    dropped it without a word and the command exited with 0. A command that writes nothing
+    to stdout (``report -o``, ``serve``) is not affected."""
+    if sys.stdout is None:
+        # write_through: each write reaches _Closed at once (Click and Rich flush anyway)
+        # and a refused one leaves nothing buffered for a later flush to fail again
+        sys.stdout = io.TextIOWrapper(_Closed(), encoding="utf-8", write_through=True)
+
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _REPR_BYTE = re.compile(r"\\udc([89a-f][0-9a-f])")
@@ -127,7 +162,8 @@ def pipe_closed() -> int:
 
 
 def cannot_write(exc: OSError) -> int:
-    """stdout cannot take the output (:data:`CANNOT_WRITE`): one line on stderr, and the
+    """stdout cannot take the output (:data:`CANNOT_WRITE`, :class:`StdoutClosed`): one
+    line on stderr ("cannot write the output: stdout is closed"), and the
     null device on stdout (the interpreter's last flush would fail again: exit code 120);
     exit code 2, the code ``report -o`` gives on a full disk, not 1 (a bug)."""
     to_null(sys.stdout)

@@ -13,7 +13,7 @@ from payback.cli._common import JsonFlag, _console, _print_json, user_errors
 if TYPE_CHECKING:
     from rich.console import Group
 
-    from payback.catalog import Gpu
+    from payback.catalog import Gpu, GpuPrice
 
 app = typer.Typer(
     help="List the catalogs: GPUs, open models, API prices, hosted fine-tuning.",
@@ -105,11 +105,28 @@ def _stale_line(gpu: Gpu, today: dt.date) -> str | None:
             parts.append(count)
         else:  # named: no typical rent's words say them (a marketplace's offer, a commitment)
             named = stale_words(stale).partition(": ")[2]
-            kinds = {o.provider_kind for o in stale} - {"gpu_cloud", "serverless"}
-            parts.append(f"{count} ({named}" + "".join(f"; a {k}'s" for k in kinds) + ")")
+            parts.append(f"{count} ({named}{_offer_kinds(stale)})")
     if not parts:
         return None
     return "; ".join(parts) + (f". Typical rent: {rent_words}" if rent_words else "")
+
+
+def _offer_kinds(stale: list[GpuPrice]) -> str:
+    """Who rents the stale offers named, where not a GPU cloud (nor a serverless platform):
+    ', a marketplace offer' after the one offer; after several, '; 1 hyperscaler offer and
+    1 marketplace offer', or '; among them 1 marketplace offer' where GPU clouds' are too.
+    The kinds go in alphabetical order: they went in a set's, which moved with
+    PYTHONHASHSEED. '' when every one is a GPU cloud's."""
+    from collections import Counter
+
+    counts = Counter(o.provider_kind for o in stale)
+    kinds = sorted(k for k in counts if k not in ("gpu_cloud", "serverless"))
+    if not kinds:
+        return ""
+    if len(stale) == 1:
+        return f", a {kinds[0]} offer"
+    said = " and ".join(f"{counts[k]} {k} offer{'s' if counts[k] > 1 else ''}" for k in kinds)
+    return f"; {'' if sum(counts[k] for k in kinds) == len(stale) else 'among them '}{said}"
 
 
 def _stale_offers(gpus: list[Gpu], today: dt.date) -> Group | None:

@@ -8,7 +8,12 @@ from typing import Annotated
 import typer
 
 from payback.cli._common import JsonFlag, _print_json, echo, user_errors
-from payback.cli._files import _check_scenario_suffix, _starter_text, _write_new
+from payback.cli._files import (
+    _check_scenario_suffix,
+    _starter_text,
+    _write_new,
+    through_missing,
+)
 
 
 @user_errors
@@ -25,6 +30,7 @@ def init(
     on one rented GPU, with every cost item filled in. Never overwrites a file unless
     **--force** is given.
     """
+    path = through_missing(path)  # newd/../s.toml is s.toml: no newd made, none needed
     try:  # a folder, a FIFO, a name too long: refused as such below
         special = path.exists() and not path.is_file()
     except OSError:

@@ -24,7 +24,12 @@ from payback.cli._common import (
     user_errors,
 )
 from payback.cli._errors import in_command_words
-from payback.cli._files import _check_scenario_suffix, _check_writable, _write_new
+from payback.cli._files import (
+    _check_scenario_suffix,
+    _check_writable,
+    _write_new,
+    through_missing,
+)
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -102,6 +107,7 @@ def import_benchmark(
     precision = None if precision is None else precision.lower()  # BF16 reads as bf16
     _check_run(precision, gpus_per_replica)
     if output is not None:
+        output = through_missing(output)  # newd/../c.toml is c.toml: no newd needed
         _check_writable(output, force, "calibration.toml")
     cal, estimate, warnings = read_benchmark(
         file,
@@ -265,6 +271,7 @@ def calibrate(  # long: most of it is its options and their help text
     method, precision = method.lower(), precision.lower()
     device = None if device is None else device.lower()
     if output is not None:
+        output = through_missing(output)  # newd/../c.toml is c.toml: no newd needed
         _check_writable(output, force, "calibration.toml")
     with _phase_bar() as progress:
         cal = run_calibration(
@@ -487,6 +494,7 @@ def usage(  # long: most of it is its options and their help text
             "usage: give log files or globs, or a database URL (or --sql to print the queries it runs)"
         )
     if output is not None:
+        output = through_missing(output)  # newd/../s.toml is s.toml: no newd needed
         _check_writable(output, True)  # a folder, a missing folder, a FIFO: before the work
         if not output.exists() or output.stat().st_size == 0:  # the starter is written there
             _check_scenario_suffix(output, "-o")

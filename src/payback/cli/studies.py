@@ -23,7 +23,12 @@ from payback.cli._common import (
     user_errors,
     wrapped,
 )
-from payback.cli._files import _check_scenario_suffix, _check_writable, _write_new
+from payback.cli._files import (
+    _check_scenario_suffix,
+    _check_writable,
+    _write_new,
+    through_missing,
+)
 from payback.errors import PaybackError
 from payback.studies import SOBOL_SAMPLES
 
@@ -363,6 +368,7 @@ def recommend(  # long: most of it is its options and their help text
     if output is not None and not apply:
         raise PaybackError("-o is for --apply: add --apply to write the winner")
     if output is not None:
+        output = through_missing(output)  # newd/../new.toml is new.toml: no newd needed
         _check_same_format(file, output)
         _check_writable(output, force)
     scenario = load_scenario(file)
