@@ -214,3 +214,24 @@ def test_serve_with_a_stream_closed_starts_the_page_on_the_null_device(closed: s
         timeout=120,
     )
     assert done.returncode == 0
+
+
+def test_a_closed_descriptor_is_held_so_no_file_takes_its_number(tmp_path: Path) -> None:
+    """With stdout and stderr closed from the start, the first file a command opened got
+    descriptor 1 (or 2), and anything written there, by a library or a program it starts,
+    went into the user's file; both are now held by the null device first."""
+    code = (
+        "import os, sys\n"
+        "from payback.cli._streams import closed_stdout\n"
+        "closed_stdout()\n"
+        "fd = os.open('report.md', os.O_WRONLY | os.O_CREAT)\n"
+        "os.write(fd, str(fd).encode())\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")},
+        preexec_fn=lambda: (os.close(1), os.close(2)),
+        check=True,
+    )
+    assert int((tmp_path / "report.md").read_text()) > 2

@@ -77,7 +77,10 @@ def closed_stdout() -> None:
     stdout whose every write fails with :class:`StdoutClosed`: the command's output cannot
     be written, and it says so with exit code 2 (:func:`cannot_write`), where Click and Rich
     dropped it without a word and the command exited with 0. A command that writes nothing
-    to stdout (``report -o``, ``serve``) is not affected."""
+    to stdout (``report -o``, ``serve``) is not affected. A closed descriptor 1 or 2 is held
+    by the null device (:func:`null_where_closed`), so no file the command opens (a report,
+    a chart a browser draws) takes its number and another program's output with it."""
+    null_where_closed()
     if sys.stdout is None:
         # write_through: each write reaches _Closed at once (Click and Rich flush anyway)
         # and a refused one leaves nothing buffered for a later flush to fail again
