@@ -86,15 +86,19 @@ def test_report_from_it_and_to_such_a_name(tmp_path: Path) -> None:
     assert output.read_bytes().startswith(b"\x89PNG")  # written under its own name
 
 
-def test_a_markdown_report_under_such_a_name_is_one_line(tmp_path: Path) -> None:
-    output = Path(os.fsdecode(os.fsencode(tmp_path) + b"/r\xff.md"))
-    code, out, err = payback("report", SEED, "-o", output)
-    assert (code, out) == (2, b"")
-    assert err.decode("utf-8") == (
-        f"error: -o {tmp_path}/r\\xff.md: a Markdown report's name must be valid UTF-8 (its "
-        "charts are linked by it); give another name, or write .html\n"
-    )
-    assert list(tmp_path.iterdir()) == []
+def test_a_markdown_report_under_such_a_name_links_its_charts(tmp_path: Path) -> None:
+    """It was refused (its links to the charts took UTF-8 names only); the links now carry
+    the name's bytes percent-encoded (%FF), and the charts are written under their own
+    names beside it."""
+    raw = os.fsencode(tmp_path) + b"/r\xff.md"
+    code, out, err = payback("report", SEED, "-o", Path(os.fsdecode(raw)), "--json")
+    assert (code, err) == (0, b"")
+    text = Path(os.fsdecode(raw)).read_text(encoding="utf-8")
+    assert "](r%FF-cumulative.png)" in text
+    assert (tmp_path / os.fsdecode(b"r\xff-cumulative.png")).read_bytes().startswith(b"\x89PNG")
+    written = json.loads(out.decode("utf-8"))["written"]
+    assert f"{tmp_path}/r\\xff-cumulative.png" in written
+    assert len(list(tmp_path.iterdir())) == len(written)
 
 
 def test_a_strict_utf8_stdout_writes_the_name_back_as_its_bytes(tmp_path: Path) -> None:

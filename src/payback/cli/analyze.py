@@ -31,7 +31,6 @@ from payback.cli._files import (
     making_folders,
     through_missing,
 )
-from payback.cli._streams import escaped
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -223,11 +222,6 @@ def report(
             f"-o {output}: unknown report type {suffix or '(none)'}; allowed: .html, .md, .png"
         )
     output = through_missing(output)  # newd/../r.html is r.html: no newd made, left empty
-    if suffix == ".md" and escaped(output.name) != output.name:  # the report module's links
-        raise PaybackError(  # to its charts take UTF-8 names only (an internal error)
-            f"-o {output}: a Markdown report's name must be valid UTF-8 (its charts are "
-            "linked by it); give another name, or write .html"
-        )
     if suffix == ".md":  # its charts go beside the file a link there points to
         output = link_target(output)
     _check_replaceable(output, force)  # before the work: the charts beside it are checked after

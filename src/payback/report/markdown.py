@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import os
 import re
 from collections.abc import Callable
 from functools import cache
@@ -333,9 +334,14 @@ def md_table(table: Table, code: int | None = None) -> str:
 
 
 def image_link(title: str, name: str) -> str:
-    """A Markdown image link that survives spaces and parentheses in the file name."""
+    """A Markdown image link that survives spaces and parentheses in the file name, and a
+    name that is not valid UTF-8 (its bytes percent-encoded as they are: ``%FF``).
+
+    >>> image_link("a", os.fsdecode(b"r x\\xff-cumulative.png"))
+    '![a](r%20x%FF-cumulative.png)'
+    """
     alt = md_escape(title)
-    return f"![{alt}]({quote(name)})"
+    return f"![{alt}]({quote(os.fsencode(name))})"
 
 
 _IMAGE_LINK = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(([^)\s]+)\)")
@@ -350,7 +356,8 @@ def linked_charts(text: str, path: Path) -> list[Path]:
     >>> [p.name for p in linked_charts(text, Path("st/r.md"))]
     ['r-tornado-2.png']
     """
-    names = dict.fromkeys(unquote(found) for found in _IMAGE_LINK.findall(text))
+    found = _IMAGE_LINK.findall(text)
+    names = dict.fromkeys(unquote(link, errors="surrogateescape") for link in found)
     return [
         path.parent / name
         for name in names
