@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis, months_text, usd
 from payback.analysis.utilisation import FleetUtilisation
+from payback.analysis.verdict import requests_text
 from payback.figures import share_text as share_text
 from payback.report.common import in_month_text, metric, month_text, quarter_text
 
@@ -114,14 +115,15 @@ def _traffic_lever(analysis: Analysis, index: int) -> str | None:
 
 
 def _count(value: float) -> str:
-    """A request count in prose: 1.57M, 526k, 20,000.
+    """A request count in prose: 1.57M, 526k, 20,000, and under 100 as every count is
+    (:func:`~payback.analysis.verdict.requests_text`: 0.5, where it read 0).
 
-    >>> _count(1_565_102.9), _count(526_116), _count(20_000), _count(999_999)
-    ('1.57M', '526k', '20,000', '1M')
+    >>> _count(1_565_102.9), _count(526_116), _count(20_000), _count(999_999), _count(0.5)
+    ('1.57M', '526k', '20,000', '1M', '0.5')
     """
     if value >= 1e5:
         return metric(value)
-    return f"{value:,.0f}"
+    return requests_text(value)
 
 
 def _price_lever(analysis: Analysis, index: int) -> str | None:
