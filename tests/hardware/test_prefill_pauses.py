@@ -16,13 +16,8 @@ from payback.hardware.estimate import serving_at_concurrency, serving_shape
 from payback.hardware.load import paused_share
 
 CAT = default_catalog()
-V0 = dataclasses.replace(
-    sv.VLLM,
-    name="vllm-v0",
-    max_num_batched_tokens=None,
-    large_gpu_limits=None,
-    prefill_pauses_decode=True,
-)
+ACCURACY = benchmark_module("accuracy")
+V0 = ACCURACY.VLLM_V0  # vLLM 0.7.3 as AccelMark ran it: no mixed steps, prompts first
 
 
 def test_paused_share_by_hand() -> None:
@@ -112,9 +107,6 @@ def test_a_static_batch_is_not_paused_and_one_token_has_no_pause() -> None:
     args = serving_shape(model, gpu, "bf16", 1, sv.LEAN)
     step = sv.decode_step_seconds(batch=loop.running, context=255 + 347 / 2, engine=sv.LEAN, **args)
     assert loop.tpot_s == pytest.approx(float(step), rel=1e-9)
-
-
-ACCURACY = benchmark_module("accuracy")
 
 
 def test_v0_rows_are_held_apart_from_the_goal() -> None:
