@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -422,3 +423,21 @@ def test_samples_past_the_fleet_cap_are_said_on_the_page(tmp_path: Path) -> None
     share = re.search(r"of 20,000 samples \((\d+(?:\.\d)?)%\)", said[0])
     assert share is not None
     assert abs(float(share.group(1)) - 40.1) < 1.5
+
+
+def test_the_page_opens_the_file_only_when_streamlit_runs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``payback serve FILE`` runs ``streamlit run app.py -- FILE``: the page's
+    ``sys.argv`` is the script and the file. Run in another program's process, the page
+    took that program's first argument for a file ("pytest -q" showed "-q: no such file"
+    on every run)."""
+    monkeypatch.setattr(sys, "argv", ["/venv/bin/pytest", "-q", "tests/web"])
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    assert at.session_state["held"].name == "starter.toml"
+    monkeypatch.setattr(sys, "argv", [str(APP), str(PORTFOLIO)])
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert [e.value for e in at.error] == []
+    assert at.session_state["held"].name == PORTFOLIO.name

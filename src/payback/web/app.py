@@ -90,8 +90,11 @@ st.html(STYLE)  # the answer kept in view, figures never cut short: see look.py
 
 def _opened() -> Held:
     """The file `payback serve` was given (its folder for the relative paths it names),
-    or the starter scenario."""
-    args = [a for a in sys.argv[1:] if a]
+    or the starter scenario. Only where Streamlit runs this script (``streamlit run app.py
+    -- FILE`` makes ``sys.argv`` the script and its arguments): run in another program's
+    process (a test's), ``sys.argv`` is that program's ("pytest -q" opened "-q")."""
+    ran = bool(sys.argv) and Path(sys.argv[0]).name == Path(__file__).name
+    args = [a for a in sys.argv[1:] if a] if ran else []
     if args:
         path = Path(args[0])
         try:
