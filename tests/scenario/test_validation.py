@@ -235,3 +235,27 @@ def test_a_name_with_one_character_that_shows_is_kept(name: str) -> None:
     data = read_scenario_data(EXAMPLES / "quarter-200k.toml")
     data["baseline"]["name"] = name  # type: ignore[index]
     assert parse_scenario(data).baseline.name == name
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (
+            '"qwen2.5-7b"',
+            'models = "qwen2.5-7b": must be a list of model ids, such as ["qwen2.5-7b"]',
+        ),
+        ("5", 'models = 5: must be a list of model ids, such as ["llama-3.1-8b", "qwen2.5-7b"]'),
+    ],
+)
+def test_models_not_a_list_says_a_list_of_ids(tmp_path: Path, written: str, said: str) -> None:
+    """``models`` is a list of model ids; a text or a number there was told it "must be a
+    list of tables ([[alternatives]] in TOML)", the words for [[alternatives]]."""
+    text = (EXAMPLES / "quarter-200k.toml").read_text()
+    path = tmp_path / "models.toml"
+    path.write_text(
+        text.replace("gpus_per_replica = 1", f"gpus_per_replica = 1\nmodels = {written}", 1)
+    )
+    code, out, err = run("analyze", path)
+    assert_user_error(code, out, err, f"alternatives.0.{said}")
+    assert len(err.splitlines()) == 1
+    assert "tables" not in err

@@ -57,6 +57,11 @@ _TYPE_WORDS = {
 }
 
 
+_LISTS_OF_IDS = {"models"}
+"""The scenario's lists of catalog ids (the others are lists of tables: [[alternatives]],
+[[workloads]]): a text or a number there must be a list of ids, not "of tables"."""
+
+
 def _show(value: Any) -> str:
     if isinstance(value, dt.date | dt.time):  # TOML's 07:32:00 is a time, no date
         return value.isoformat()
@@ -241,6 +246,9 @@ def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list
         lines.append(_length_line(path, field, kind, ctx, value))
     elif kind == "string_too_short":
         lines.append(f"{path}: must not be empty")
+    elif kind == "list_type" and field in _LISTS_OF_IDS:
+        such = f'["{value}"]' if isinstance(value, str) else '["llama-3.1-8b", "qwen2.5-7b"]'
+        lines.append(f"{path} = {_show(value)}: must be a list of model ids, such as {such}")
     elif kind in _TYPE_WORDS:
         lines.append(f"{path} = {_show(value)}: {_TYPE_WORDS[kind]}{_as_number(value)}{hint}")
     else:
