@@ -4,7 +4,6 @@ out, the traffic and the GPU rent that pay back within a quarter, the fleet, the
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis
@@ -17,7 +16,7 @@ from payback.report.explain import (
     quarter_traffic,
     retraining_paid,
 )
-from payback.report.fleet import changes_the_answer
+from payback.report.fleet import cents_toward, changes_the_answer
 from payback.report.labels import input_label
 
 if TYPE_CHECKING:
@@ -130,17 +129,6 @@ def _levers(analysis: Analysis, index: int) -> dict[str, Any] | None:
     }
 
 
-def _cents_toward(value: float, up: bool | None) -> float:
-    """A rent bound to the cent on the side that meets it, as the text says it: at most
-    $6.8493 is $6.84 (rounded to $6.85 it named a rent that misses the quarter).
-
-    >>> _cents_toward(10000 / 1460, False), _cents_toward(6.8401, True), _cents_toward(1.1, False)
-    (6.84, 6.85, 1.1)
-    """
-    cents = round(value * 100, 6)  # float noise off: 1.1 × 100 is 110.00000000000001
-    return (math.ceil(cents) if up else math.floor(cents)) / 100
-
-
 def _rent_lever(rent: Solution) -> dict[str, Any]:
     """The GPU rent that pays back within a quarter, as :func:`_levers` gives it."""
     closest = rent.closest
@@ -149,7 +137,7 @@ def _rent_lever(rent: Solution) -> dict[str, Any]:
         and rent.met_above is not None
         and (rent.current >= rent.value if rent.met_above else rent.current <= rent.value)
     )
-    value = None if met_today or rent.value is None else _cents_toward(rent.value, rent.met_above)
+    value = None if met_today or rent.value is None else cents_toward(rent.value, rent.met_above)
     return {
         "value": value,
         "at_most": None if value is None else rent.met_above is False,

@@ -126,6 +126,17 @@ def _count(value: float) -> str:
     return requests_text(value)
 
 
+def cents_toward(value: float, up: bool | None) -> float:
+    """A rent bound to the cent on the side that meets it, as the text says it: at most
+    $6.8493 is $6.84 (rounded to $6.85 it named a rent that misses the quarter).
+
+    >>> cents_toward(10000 / 1460, False), cents_toward(6.8401, True), cents_toward(1.1, False)
+    (6.84, 6.85, 1.1)
+    """
+    cents = round(value * 100, 6)  # float noise off: 1.1 × 100 is 110.00000000000001
+    return (math.ceil(cents) if up else math.floor(cents)) / 100
+
+
 def _price_lever(analysis: Analysis, index: int) -> str | None:
     path = f"alternatives.{index}.usd_per_gpu_hour"
     if path not in analysis.input_paths:
@@ -136,7 +147,7 @@ def _price_lever(analysis: Analysis, index: int) -> str | None:
     if solution.value is not None and solution.met_above is False:
         if solution.current <= solution.value:  # broken even by month 3 already, behind there
             return None
-        bound = math.floor(round(solution.value * 100, 6)) / 100  # a rent at most the bound
+        bound = cents_toward(solution.value, False)  # a rent at most the bound
         return f"a GPU at {usd(bound, 2)}/hour or less would pay back within a quarter"
     closest = solution.closest
     if solution.value is None and closest is not None and closest[0] == 0:
