@@ -424,8 +424,10 @@ def _recommend(
 
 
 def _today() -> dt.date:
-    """The day rents are judged stale on (a function, so tests can fix it)."""
-    return dt.date.today()
+    """The day rents are judged stale on (a function, so tests can fix it): the analysis day every stale mark uses."""
+    from payback.catalog import analysis_day
+
+    return analysis_day()
 
 
 def _calibration(
