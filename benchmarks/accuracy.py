@@ -680,6 +680,87 @@ V0_LOAD = [
 """vLLM 0.7.3's closed loops (AccelMark's sustained runs), appended after L17."""
 
 
+ACCELMARK_SGLANG = (
+    "FreedomIntelligence/AccelMark (refs/pull/54/head, commit a2ec8f6; community results, "
+    "not merged into the verified set) results/community/"
+    "nvidia_{a100_sxm4_80gb,rtx_a6000,geforce_rtx_4090}x1_suite_{A,C,F}_nvidia_sglang_c43a8309_*"
+    "/sustained/result.json (suite C under bf16/): SGLang 0.5.6 (runners/nvidia_sglang_c43a8309/"
+    "runner.py: sgl.Engine in process, no HTTP server, CUDA graphs, mem_fraction_static 0.88; "
+    "streamed outputs capped at 224 new tokens, counted by re-tokenizing the text), 1 GPU, "
+    "BF16, TP1, greedy, chat template; a closed loop for 30 (A) or 15 (C, F) minutes, the "
+    "warm-up minutes discarded; output tokens and requests completed a minute, the minutes' "
+    "median first token"
+)
+ACCELMARK_5090 = (
+    "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
+    "nvidia_geforce_rtx_5090x1_suite_{A,C,F}_nvidia_vllm_47f5d58e_*/sustained/result.json "
+    "(suite C under bf16/): vLLM 0.19.1rc1.dev339 (V1 engine: prompts chunked; "
+    "runners/nvidia_vllm_47f5d58e/runner.py: AsyncLLMEngine in process, no HTTP server, "
+    "max_model_len 4,096, CUDA graphs, gpu_memory_utilization 0.9), 1 × GeForce RTX 5090, "
+    "BF16, TP1, greedy, chat template; a closed loop for 30 (A) or 15 (C, F) minutes, the "
+    "warm-up minutes discarded; output tokens and requests completed a minute, the minutes' "
+    "median first token"
+)
+
+
+def _community(
+    gpu: str,
+    card: str,
+    suite: str,
+    per_minute: tuple[float, float],
+    ttft: float,
+    sglang: bool = True,
+) -> LoadRow:
+    """A sustained closed loop of SGLang 0.5.6 (or, ``sglang`` false, vLLM 0.19.1's V1
+    engine) on ``card`` (catalog ``gpu``): requests completed a minute and output tokens/s
+    (means over the minutes kept), the mean of the minutes' median first tokens."""
+    model, template, (count, mean_in), clients, label = V0_SUITES[suite]
+    requests_s = per_minute[0] / 60.0
+    out = round(per_minute[1] / requests_s)
+    e2e = clients / requests_s * 1e3
+    engine, release = (sv.SGLANG, "SGLang 0.5.6") if sglang else (sv.VLLM, "vLLM 0.19.1 (V1)")
+    return LoadRow(
+        model,
+        gpu,
+        1,
+        "bf16",
+        engine,
+        round(mean_in + template),
+        out,
+        clients,
+        ttft,
+        (e2e - ttft) / (out - 1),
+        e2e,
+        per_minute[1],
+        f"{card}, {label}, {release}; the first {count} prompts plus about {template} tokens "
+        f"of chat template; {out} out (tok/s ÷ req/s"
+        + ("; streamed outputs capped at 224" if sglang else "")
+        + "); e2e = clients ÷ req/s, TPOT = (e2e − TTFT) / (O − 1); TTFT the minutes' median",
+        ACCELMARK_SGLANG if sglang else ACCELMARK_5090,
+        derived_tpot=True,
+    )
+
+
+COMMUNITY_LOAD = [
+    _community("a100-80gb", "A100 SXM4 80GB", "A", (211.29, 664.0), 39.23),
+    _community("a100-80gb", "A100 SXM4 80GB", "C", (214.21, 658.1), 39.31),
+    _community("a100-80gb", "A100 SXM4 80GB", "F", (2376.14, 7412.3), 23.38),
+    _community("rtx-a6000", "RTX A6000", "A", (100.18, 315.5), 70.14),
+    _community("rtx-a6000", "RTX A6000", "C", (102.5, 312.0), 72.8),
+    _community("rtx-a6000", "RTX A6000", "F", (2027.07, 6299.2), 27.71),
+    _community("rtx-4090", "RTX 4090", "A", (139.39, 439.0), 50.01),
+    _community("rtx-4090", "RTX 4090", "C", (141.14, 434.7), 51.01),
+    _community("rtx-4090", "RTX 4090", "F", (994.5, 3090.0), 23.63),
+    _community("rtx-5090", "RTX 5090", "A", (122.21, 707.5), 34.97, sglang=False),
+    _community("rtx-5090", "RTX 5090", "C", (113.36, 676.2), 36.57, sglang=False),
+    _community("rtx-5090", "RTX 5090", "F", (1128.93, 3941.2), 36.32, sglang=False),
+]
+"""SGLang 0.5.6's closed loops on an A100 80GB, an RTX A6000 and an RTX 4090 (AccelMark's
+community results) and vLLM 0.19.1's on an RTX 5090 (its verified results), appended
+after L34: requests a minute and output tokens/s the means of the minutes kept, the first
+token the mean of their medians (as L14-L16)."""
+
+
 LOAD = [
     _nim(1, 406.77, 18.58, 51.67),
     _nim(5, 546.7, 21.83, 218.48),
@@ -723,6 +804,7 @@ LOAD = [
     ),
     _accelmark_long(),
     *V0_LOAD,
+    *COMMUNITY_LOAD,
 ]
 """Latency under load, closed loops held against published sweeps."""
 
@@ -747,6 +829,8 @@ class PoissonRow:
     sla_met: bool | None = None
     """Whether the run's P99 first token stayed under its 500 ms service level
     (loadgen/loadgen.py: ``ttft_p99 < online_sla_ttft_ms``); None where not given."""
+    release: str = "vLLM 0.20.1"
+    """The engine's release, as the capacity table names it."""
 
     def _estimate(self, utilization: float | None = None) -> Any:
         catalog = default_catalog()
@@ -834,6 +918,7 @@ def _online_v0(
         f"{out} out (the closed loop's); medians",
         ACCELMARK_V0_ONLINE,
         sla,
+        "vLLM 0.7.3",
     )
 
 
@@ -922,6 +1007,99 @@ V0_POISSON = [
 """vLLM 0.7.3's Poisson runs (AccelMark's online runs), appended after Q7."""
 
 
+ACCELMARK_SGLANG_ONLINE = ACCELMARK_SGLANG.replace(
+    "sustained/result.json", "online/result.json"
+).replace(
+    "a closed loop for 30 (A) or 15 (C, F) minutes, the warm-up minutes discarded; output "
+    "tokens and requests completed a minute, the minutes' median first token",
+    "300 requests arriving as a Poisson stream at each target rate; median TTFT and median "
+    "time per output token, (e2e − TTFT) / (O − 1) a request",
+)
+ACCELMARK_5090_ONLINE = ACCELMARK_5090.replace(
+    "sustained/result.json", "online/result.json"
+).replace(
+    "a closed loop for 30 (A) or 15 (C, F) minutes, the warm-up minutes discarded; output "
+    "tokens and requests completed a minute, the minutes' median first token",
+    "300 requests arriving as a Poisson stream at each target rate; median TTFT and median "
+    "time per output token, (e2e − TTFT) / (O − 1) a request",
+)
+
+
+def _online_community(
+    gpu: str, card: str, suite: str, out: int, run: tuple[float, float, float, bool]
+) -> PoissonRow:
+    """A Poisson run of SGLang 0.5.6 (vLLM 0.19.1 on the RTX 5090): ``out`` the mean output
+    of the same GPU's closed loop (its row of :data:`COMMUNITY_LOAD`)."""
+    model, label = V0_SUITES[suite][0], V0_SUITES[suite][4]
+    prompt = V0_ONLINE_PROMPTS[suite]
+    rate, ttft, tpot, sla = run
+    vllm = gpu == "rtx-5090"
+    release = "vLLM 0.19.1" if vllm else "SGLang 0.5.6"
+    return PoissonRow(
+        model,
+        gpu,
+        "bf16",
+        sv.VLLM if vllm else sv.SGLANG,
+        prompt,
+        out,
+        rate,
+        ttft,
+        tpot,
+        f"{card}, {label}, {release}; {prompt} tokens in, {out} out (the closed loop's); medians",
+        ACCELMARK_5090_ONLINE if vllm else ACCELMARK_SGLANG_ONLINE,
+        sla,
+        release,
+    )
+
+
+COMMUNITY_POISSON = [
+    *(
+        _online_community(gpu, card, s, o, (r, t, p, m))
+        for gpu, card, s, o, r, t, p, m in (
+            ("a100-80gb", "A100 SXM4 80GB", "A", 189, 5, 41.3, 12.84, False),
+            ("a100-80gb", "A100 SXM4 80GB", "A", 189, 25, 53.35, 30.58, True),
+            ("a100-80gb", "A100 SXM4 80GB", "A", 189, 100, 51.72, 38.98, True),
+            ("a100-80gb", "A100 SXM4 80GB", "C", 184, 5, 41.09, 12.83, False),
+            ("a100-80gb", "A100 SXM4 80GB", "C", 184, 10, 42.35, 15.94, True),
+            ("a100-80gb", "A100 SXM4 80GB", "C", 184, 25, 53.45, 29.88, True),
+            ("a100-80gb", "A100 SXM4 80GB", "C", 184, 50, 51.39, 37.98, True),
+            ("a100-80gb", "A100 SXM4 80GB", "F", 187, 10, 19.48, 2.43, False),
+            ("a100-80gb", "A100 SXM4 80GB", "F", 187, 40, 28.79, 4.56, True),
+            ("rtx-a6000", "RTX A6000", "A", 189, 5, 73.61, 30.47, False),
+            ("rtx-a6000", "RTX A6000", "A", 189, 25, 74.09, 68.29, True),
+            ("rtx-a6000", "RTX A6000", "A", 189, 100, 68.38, 75.85, True),
+            ("rtx-a6000", "RTX A6000", "C", 183, 5, 74.15, 30.47, False),
+            ("rtx-a6000", "RTX A6000", "C", 183, 10, 71.26, 40.73, True),
+            ("rtx-a6000", "RTX A6000", "C", 183, 25, 74.68, 67.21, True),
+            ("rtx-a6000", "RTX A6000", "C", 183, 50, 71.87, 76.16, True),
+            ("rtx-a6000", "RTX A6000", "F", 186, 10, 21.59, 3.15, False),
+            ("rtx-a6000", "RTX A6000", "F", 186, 40, 38.68, 21.19, True),
+            ("rtx-4090", "RTX 4090", "A", 189, 5, 70.25, 23.17, False),
+            ("rtx-4090", "RTX 4090", "A", 189, 25, 4399.78, 40.9, False),
+            ("rtx-4090", "RTX 4090", "A", 189, 100, 8348.54, 35.32, False),
+            ("rtx-4090", "RTX 4090", "C", 185, 5, 68.99, 23.2, False),
+            ("rtx-4090", "RTX 4090", "C", 185, 10, 77.79, 34.33, True),
+            ("rtx-4090", "RTX 4090", "C", 185, 25, 4302.15, 40.74, False),
+            ("rtx-4090", "RTX 4090", "C", 185, 50, 7003.83, 35.52, False),
+            ("rtx-4090", "RTX 4090", "F", 186, 10, 15.66, 2.07, False),
+            ("rtx-4090", "RTX 4090", "F", 186, 40, 27.64, 14.31, True),
+            ("rtx-5090", "RTX 5090", "A", 347, 5, 71.85, 15.63, False),
+            ("rtx-5090", "RTX 5090", "A", 347, 25, 980.74, 28.73, False),
+            ("rtx-5090", "RTX 5090", "A", 347, 100, 3672.75, 28.43, False),
+            ("rtx-5090", "RTX 5090", "C", 358, 5, 76.32, 17.06, False),
+            ("rtx-5090", "RTX 5090", "C", 358, 10, 96.15, 24.79, True),
+            ("rtx-5090", "RTX 5090", "C", 358, 25, 662.02, 28.54, False),
+            ("rtx-5090", "RTX 5090", "C", 358, 50, 2482.36, 28.78, False),
+            ("rtx-5090", "RTX 5090", "F", 209, 10, 32.25, 6.54, False),
+            ("rtx-5090", "RTX 5090", "F", 209, 40, 47.58, 10.66, True),
+        )
+    ),
+]
+"""SGLang 0.5.6's Poisson runs on an A100 80GB, an RTX A6000 and an RTX 4090 and vLLM
+0.19.1's on an RTX 5090 (AccelMark's online runs of :data:`COMMUNITY_LOAD`'s GPUs),
+appended after Q57."""
+
+
 POISSON = [
     _online("A", 5, 40.2, 13.21, True),
     _online("A", 25, 75.24, 22.28, False),
@@ -931,6 +1109,7 @@ POISSON = [
     _online("F", 10, 10.04, 2.13, True),
     _online("F", 40, 11.96, 2.50, True),
     *V0_POISSON,
+    *COMMUNITY_POISSON,
 ]
 """Poisson arrivals held against a published run (``--utilization``)."""
 
@@ -2152,7 +2331,7 @@ def capacity_table() -> list[str]:
     for row, capacity, met, failed in poisson_capacity():
         inside = (met is None or capacity >= met) and (failed is None or capacity <= failed)
         lines.append(
-            f"| 1 × {row.gpu} | {'vLLM 0.7.3' if row.engine is VLLM_V0 else 'vLLM 0.20.1'} | "
+            f"| 1 × {row.gpu} | {row.release} | "
             f"{row.model} | "
             f"{row.input_tokens:,}/{row.output_tokens:,} | "
             f"{'none' if met is None else f'{met:g} req/s'} | "
