@@ -1611,6 +1611,9 @@ def test_the_issues_sequence_shows_only_what_the_cli_says(
         visitor.upload(broken, accepted=False)
         sidebar = visitor.page.locator('[data-testid="stSidebar"]')
         assert sidebar.get_by_text("broken.toml: ", exact=False).count()
+        # and beside the answer, where a phone (its sidebar closed) shows it
+        main = visitor.page.locator("[data-testid=stMain] [data-testid=stAlert]")
+        assert main.get_by_text("broken.toml was not opened (the sidebar says why)").count()
         assert visitor.check() == before
         visitor.upload(EXAMPLES / "seed.toml")  # after a sampled chart: the page's first
         visitor.check()

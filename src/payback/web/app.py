@@ -120,12 +120,15 @@ with st.sidebar:
     upload = st.file_uploader(
         "Open a scenario file (TOML or YAML)", type=["toml", "yaml", "yml"], key="upload"
     )
+    not_opened: str | None = None  # an upload refused: said by the answer too (see below)
     if upload is not None and st.session_state.get("uploaded") != upload.file_id:
         content = upload.getvalue()
         table, refused = read_upload(upload.name, content)
         for line in refused:
             st.error(message_markdown(line))
-        if table is not None:  # read as `payback serve FILE` reads it (a portfolio's traffic)
+        if table is None:
+            not_opened = upload.name
+        else:  # read as `payback serve FILE` reads it (a portfolio's traffic)
             st.session_state.held = Held.from_text(upload.name, content.decode("utf-8-sig"))
             st.session_state.uploaded = upload.file_id
             _reset_inputs()
@@ -170,6 +173,14 @@ with right:
     answer = st.container(key="answer")
 names = [a.get("name", f"alternative {i}") for i, a in enumerate(held.raw["alternatives"])]
 with answer:
+    if not_opened is not None:  # on a phone the sidebar, and its error, are closed
+        st.error(
+            message_markdown(
+                f"{not_opened} was not opened (the sidebar says why): the answer here is "
+                f"still for {held.name}."
+            ),
+            icon=":material/error:",
+        )
     if len(names) > 1:
         start("in:show", 0)
         index = int(
