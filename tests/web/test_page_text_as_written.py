@@ -80,15 +80,19 @@ def _seen(name: str) -> str:
 
 
 def test_an_address_in_a_name_is_kept_from_being_a_link() -> None:
-    """Streamlit makes a link of a web or e-mail address after reading the escapes: a
-    word joiner (U+2060, no width) inside it is what stops that."""
-    assert markdown_literal("www.example.com") == "www\u2060.example.com"
-    assert markdown_literal("WWW.X.COM") == "WWW\u2060.X.COM"
-    assert markdown_literal("team@example.com") == "team\u2060@example.com"
-    assert markdown_literal("https://x.io") == "https\\:\u2060//x.io"
+    """Streamlit makes a link of a web or e-mail address after reading the escapes and
+    entities: an empty ``:small[]`` inside it (an empty element, nothing drawn, nothing
+    copied) is what stops that. It was a word joiner (U+2060), which came along when the
+    name was copied from the page."""
+    assert markdown_literal("www.example.com") == "www:small[].example.com"
+    assert markdown_literal("WWW.X.COM") == "WWW:small[].X.COM"
+    assert markdown_literal("team@example.com") == "team:small[]@example.com"
+    assert markdown_literal("https://x.io") == "https\\::small[]//x.io"
+    assert markdown_literal("mailto:a_b@c.io") == "mailto\\:a\\_b:small[]@c.io"
     # what is no address stays as it was: a dot, a colon without slashes
     assert markdown_literal("meta-llama/Llama-3.1-8B") == "meta-llama/Llama-3.1-8B"
-    assert markdown_literal("owww.") == "owww\u2060."  # harmless: no width, no break
+    assert markdown_literal("owww.") == "owww:small[]."  # harmless: nothing drawn
+    assert all("\u2060" not in markdown_literal(name) for name in TRICKY)
 
 
 def test_every_space_of_a_name_is_shown() -> None:
@@ -160,20 +164,23 @@ def test_a_message_reads_as_written_but_the_pages_advice() -> None:
     # a typed value in a box's message, as typed
     typed = "Requests per month: “**5**  www.x.io” is not a number"
     assert message_markdown(typed) == (
-        "Requests per month\\: “\\*\\*5\\*\\* &nbsp;www\u2060.x.io” is not a number"
+        "Requests per month\\: “\\*\\*5\\*\\* &nbsp;www:small[].x.io” is not a number"
     )
 
 
 @pytest.mark.parametrize("name", TRICKY)
 def test_each_tricky_name_escapes_every_character_that_formats(name: str) -> None:
     """No character that makes Markdown is left bare: each of ``*_[]`$:~#|<>&\\`` is
-    escaped or an entity, an address holds its word joiner, a list's mark is escaped."""
+    escaped or an entity, an address is split by an empty ``:small[]``, a list's mark is
+    escaped."""
     text = markdown_literal(name)
+    text = text.replace(":small[]", "")
     pieces = re.findall(r"\\[\\`*_\[\]#|~$:/+.-]|&(?:amp|lt|gt|nbsp);|.", text, re.S)
     bare = [p for p in pieces if len(p) == 1 and p in "\\`*_[]#|~$:<>&\n\t"]
     assert bare == [], (name, text)
-    assert ("www" not in name.lower()) or "www\u2060." in text.lower()
-    assert ("@" not in name) or "\u2060@" in text
+    split = markdown_literal(name)
+    assert ("www." not in name.lower()) or "www:small[]." in split.lower()
+    assert ("@" not in name) or ":small[]@" in split
 
 
 # ---------------------------------------------------------------- as Streamlit shows them
@@ -202,11 +209,20 @@ FORMATTED = (
 
 READ = """(i) => {
     const box = document.querySelector(`.st-key-name-${i}`);
-    const text = e => e.innerText.replaceAll('\\u00a0', ' ').replaceAll('\\u2060', '');
+    const text = e => e.innerText.replaceAll('\\u00a0', ' ');
+    const copied = e => {
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        return selection.toString().replaceAll('\\u00a0', ' ');
+    };
     const blocks = [...box.querySelectorAll(
         '[data-testid=stMarkdownContainer], [data-testid=stCaptionContainer]')];
     return {
         texts: blocks.map(text),
+        copied: blocks.map(copied),
         formatted: blocks.flatMap(e => [...e.querySelectorAll(arguments_formatted)])
             .map(e => e.tagName + ':' + e.outerHTML.slice(0, 60)),
     };
@@ -255,7 +271,9 @@ def test_streamlit_shows_each_tricky_name_as_written(tmp_path: Path, width: int)
     error, a warning and an expander's title, reads in Chromium as written (spaces and
     all, a line break or a tab a space), with nothing in it bold, italic, struck, a link,
     code, maths, an emoji, a heading, a list or a table; the page's advice beside it is
-    its one code span. (PAYBACK_SHOTS=DIR keeps a picture at each width.)"""
+    its one code span. What a reader copies of each is that text, with no invisible
+    character in it (a word joiner did come along). (PAYBACK_SHOTS=DIR keeps a picture at
+    each width.)"""
     found = find_browser()
     with _probe(tmp_path, TRICKY) as url, found.sync_playwright() as pw:
         browser = pw.chromium.launch(
@@ -277,6 +295,7 @@ def test_streamlit_shows_each_tricky_name_as_written(tmp_path: Path, width: int)
                     f"{seen}.toml: with payback usage --columns ts=C",
                     f"Alternative: {seen}",
                 ], name
+                assert shown["copied"] == shown["texts"], name  # no word joiner copied
                 assert [f.split(":")[0] for f in shown["formatted"]] == ["CODE"], (name, shown)
             shots = os.environ.get("PAYBACK_SHOTS")
             if shots:

@@ -245,9 +245,10 @@ def _label_of(at: AppTest, path: str) -> str:
 def _read(markdown: str) -> str:
     """A message of the page as its reader sees it: the Markdown that shows it as written
     (:func:`payback.web.words.message_markdown`) with its escapes, entities, no-break
-    spaces and word joiners read (the browser tests check Chromium reads them so)."""
-    text = html.unescape(re.sub(r"\\(.)", r"\1", markdown))
-    return text.replace("\u2060", "").replace("\xa0", " ")
+    spaces and the empty elements that split an address read (the browser tests check
+    Chromium reads them so)."""
+    text = html.unescape(re.sub(r"\\(.)", r"\1", markdown.replace(":small[]", "")))
+    return text.replace("\xa0", " ")
 
 
 def _errors_at(at: AppTest, path: str) -> list[str]:
@@ -1272,7 +1273,14 @@ def _served(path: Path, folder: Path) -> Iterator[str]:
     for name in ("home", "tmp"):
         (folder / name).mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    env = os.environ | {"HOME": str(folder / "home"), "TMPDIR": str(folder / "tmp")}
+    # this checkout's sources: a relative PYTHONPATH=src read from ``folder`` found none, and
+    # the server ran the package installed (another checkout's) instead
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = os.environ | {
+        "HOME": str(folder / "home"),
+        "TMPDIR": str(folder / "tmp"),
+        "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
+    }
     command = [sys.executable, "-m", "payback", "serve", str(path), "--port", str(port)]
     server = subprocess.Popen(
         command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -1603,6 +1611,9 @@ def test_the_issues_sequence_shows_only_what_the_cli_says(
         visitor.upload(broken, accepted=False)
         sidebar = visitor.page.locator('[data-testid="stSidebar"]')
         assert sidebar.get_by_text("broken.toml: ", exact=False).count()
+        # and beside the answer, where a phone (its sidebar closed) shows it
+        main = visitor.page.locator("[data-testid=stMain] [data-testid=stAlert]")
+        assert main.get_by_text("broken.toml was not opened (the sidebar says why)").count()
         assert visitor.check() == before
         visitor.upload(EXAMPLES / "seed.toml")  # after a sampled chart: the page's first
         visitor.check()
@@ -2430,8 +2441,17 @@ RENAMED = {
 }
 """portfolio.toml's names, each with an address (a link where read as Markdown), repeated
 spaces (drawn as one), maths or markup."""
-READ_AS_SEEN = "e => e.innerText.replaceAll('\\u00a0', ' ').replaceAll('\\u2060', '').trim()"
-"""A text as a reader sees it: a no-break space is a space, a word joiner nothing."""
+READ_AS_SEEN = "e => e.innerText.replaceAll('\\u00a0', ' ').trim()"
+"""A text as a reader sees it: a no-break space is a space."""
+COPIED = """e => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    return selection.toString().replaceAll('\\u00a0', ' ').trim();
+}"""
+"""A text as a reader copies it from the page: selected whole, as the clipboard gets it."""
 ADDRESSES = "a[href*='example.com'], a[href*='x.com'], a[href^='mailto:']"
 
 
@@ -2469,6 +2489,13 @@ def test_in_the_browser_addresses_spaces_and_dollars_in_names_read_as_written(
         assert section.locator("[data-testid=stMarkdownContainer]").evaluate(READ_AS_SEEN) == (
             f"Alternative: {first}"
         )
+        # copied, a name is as written: no invisible character comes along (a word
+        # joiner kept the address from being a link, and was pasted with the name)
+        assert section.locator("[data-testid=stMarkdownContainer]").evaluate(COPIED) == (
+            f"Alternative: {first}"
+        )
+        assert verdict.evaluate(COPIED) == verdict.evaluate(READ_AS_SEEN)
+        assert "\u2060" not in page.locator("[data-testid=stMain]").evaluate(COPIED)
         captions = [c.evaluate(READ_AS_SEEN) for c in page.locator(CAPTION).all()]
         assert f"Showing my  **plan** www.x.com.toml. {STORED}" in captions
         assert f"With '{first}', present values over 24 months:" in captions

@@ -23,22 +23,18 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import payback
 from payback.analysis.result import Analysis, usd
-from payback.analysis.verdict import month_figure, months_text, quoted, usd_column
+from payback.analysis.verdict import months_text, quoted, usd_column
 from payback.report import charts
 from payback.report.common import month_text
 from payback.report.labels import input_label
-from payback.report.text import share_text
 from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
 from payback.web.answer import (
-    ranged_words,
-    ranges_in_plain_words,
-    sampled_chances,
     verdict_headline,
     warnings_for,
-    whole_percent,
 )
+from payback.web.chances import monte_carlo_box
 from payback.web.colours import for_dark, for_light
 from payback.web.fresh import Latest
 from payback.web.inputs import (
@@ -57,8 +53,6 @@ from payback.web.look import REDRAW_KEY, STYLE, figure_key, fit_to_column, theme
 from payback.web.portfolio import (
     portfolio_answer,
     report_html,
-    sample_portfolio,
-    show_sampled_warnings,
     workloads_section,
 )
 from payback.web.state import (
@@ -126,12 +120,15 @@ with st.sidebar:
     upload = st.file_uploader(
         "Open a scenario file (TOML or YAML)", type=["toml", "yaml", "yml"], key="upload"
     )
+    not_opened: str | None = None  # an upload refused: said by the answer too (see below)
     if upload is not None and st.session_state.get("uploaded") != upload.file_id:
         content = upload.getvalue()
         table, refused = read_upload(upload.name, content)
         for line in refused:
             st.error(message_markdown(line))
-        if table is not None:  # read as `payback serve FILE` reads it (a portfolio's traffic)
+        if table is None:
+            not_opened = upload.name
+        else:  # read as `payback serve FILE` reads it (a portfolio's traffic)
             st.session_state.held = Held.from_text(upload.name, content.decode("utf-8-sig"))
             st.session_state.uploaded = upload.file_id
             _reset_inputs()
@@ -176,6 +173,14 @@ with right:
     answer = st.container(key="answer")
 names = [a.get("name", f"alternative {i}") for i, a in enumerate(held.raw["alternatives"])]
 with answer:
+    if not_opened is not None:  # on a phone the sidebar, and its error, are closed
+        st.error(
+            message_markdown(
+                f"{not_opened} was not opened (the sidebar says why): the answer here is "
+                f"still for {held.name}."
+            ),
+            icon=":material/error:",
+        )
     if len(names) > 1:
         start("in:show", 0)
         index = int(
@@ -255,92 +260,6 @@ def _metrics(alt: Any, horizon: int) -> None:
             _figure(where, figure.slot, figure.label, figure.value, help=figure.help)
 
 
-def _monte_carlo(
-    outcome: Outcome, analysis: Analysis, index: int, portfolio: PortfolioAnalysis | None = None
-) -> None:
-    """The chances it pays back, from sampling the file's ranges, beside the headline:
-    kept after a change, marked out of date, with a button to run it again. For a file
-    with workloads, the workloads' chances moved together (the headline's answer, as
-    `payback analyze --samples` gives them)."""
-    scenario = outcome.scenario
-    assert scenario is not None
-    box = st.container(border=True, key="monte-carlo")
-    with box:
-        st.markdown("**How sure is it?**")
-        if not scenario.distributions:
-            st.caption(
-                "Every number in this file is one value, so there is one answer and no "
-                "chance to work out."
-            )
-            with st.expander("Give a number as a range"):
-                st.markdown(ranges_in_plain_words(analysis))
-            return
-        stored = st.session_state.get("mc")
-        fresh = stored is not None and stored[0] == data_key
-        if stored is not None:
-            count, w, median, ranges, horizon = sampled_chances(stored[2], index)
-            if not fresh:
-                st.warning(
-                    "Out of date: an input changed since these chances were worked out. "
-                    "Run it again for the numbers now on the page.",
-                    icon=":material/history:",
-                )
-            c1, c2, c3 = st.columns(3)
-            # as `payback analyze --samples` says them: for one scenario 0.9% is not "1%",
-            # nor 0.04% "0%"; a portfolio's line gives whole percents
-            share = share_text if isinstance(stored[2], Analysis) else whole_percent
-            c1.metric("Chance within a quarter", share(w["3"]))
-            c2.metric(f"Chance within {months_text(horizon)}", share(w["horizon"]))
-            c3.metric(
-                "Median break-even month",
-                "never" if median is None else month_figure(median),
-                help="Half of the samples pay back by then; 'never': half or more do not "
-                f"within {months_text(horizon)}.",
-            )
-            st.caption(
-                f"{count:,} samples of {ranged_words(ranges)}, each drawn from its range; "
-                "everything else as typed"
-                + (", the workloads moved together." if portfolio is not None else ".")
-            )
-            show_sampled_warnings(stored[2])  # a portfolio's samples past the fleet cap
-        else:
-            ranged = sorted(scenario.distributions, key=lambda p: p != "traffic.requests_per_month")
-            st.caption(
-                f"The file gives {ranged_words(len(ranged), ranged[0])} rather than one "
-                "value. Sampling draws each from its range thousands of times and counts how "
-                "often it pays back."
-            )
-        c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-        with c1:
-            samples = st.select_slider(
-                "Samples",
-                options=[1_000, 5_000, 20_000, 50_000, 200_000],
-                value=20_000,
-                format_func=lambda n: f"{n:,}",
-                key="mc:samples",
-            )
-        with c2:
-            label = "Run again" if stored is not None and not fresh else "Work it out"
-            run = st.button(label, key="mc:run", type="primary" if not fresh else "secondary")
-        if run:
-            bar = st.progress(0.0, text="sampling")
-
-            def advance(done: int, total: int) -> None:
-                bar.progress(done / total, text=f"sampling {done:,} of {total:,}")
-
-            try:
-                sample: Any = sample_portfolio if portfolio is not None else payback.analyze
-                result = sample(scenario, samples=int(samples), progress=advance)
-            except payback.PaybackError as exc:  # a range that cannot be sampled: said here
-                bar.empty()
-                for line in exc.messages:
-                    st.error(message_markdown(line), icon=":material/error:")
-                return
-            bar.empty()
-            st.session_state.mc = (data_key, int(samples), result)
-            st.rerun()
-
-
 portfolio: PortfolioAnalysis | None = None
 portfolio_problems: list[str] = []
 if outcome is not None and outcome.scenario is not None and outcome.scenario.workloads:
@@ -361,7 +280,9 @@ with top:
         shown = index if len(names) > 1 else None
         st.container(key="verdict").markdown(written(verdict_headline(portfolio, shown)))
         _metrics(portfolio.alternatives[index], analysis.horizon_months)
-        _monte_carlo(outcome, analysis, index, portfolio)  # the portfolio's chances: above
+        monte_carlo_box(
+            outcome, analysis, index, data_key, portfolio
+        )  # the portfolio's chances: above
         first = (portfolio.scenario.workloads or [])[0].name
         alone = verdict_headline(analysis, shown)
         below = (  # not "that workload alone": its one-time items would count then
@@ -374,7 +295,7 @@ with top:
         shown = index if len(names) > 1 else None
         st.container(key="verdict").markdown(written(verdict_headline(analysis, shown)))
         _metrics(analysis.alternatives[index], analysis.horizon_months)
-        _monte_carlo(outcome, analysis, index)
+        monte_carlo_box(outcome, analysis, index, data_key)
 
 with rest:
     if analysis is not None and outcome is not None:

@@ -68,13 +68,16 @@ def lines_in_page_words(lines: Iterable[str]) -> list[str]:
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ", "\t": " "}
 _ESCAPED = {c: "\\" + c for c in "\\`*_[]#|~$:"} | _ENTITIES
 _LIST_ITEM = re.compile(r"^(\s*)([-+]|\d+[.)])")
-_JOINER = "\u2060"
-"""U+2060 WORD JOINER: no width, no break. Streamlit's Markdown makes a link of
-``www.x.com``, ``a@b.com`` and ``https://x`` in its text after reading the escapes (a
-backslash leaves them links); this character inside them is the one thing that stops it."""
+_SPLIT = ":small[]"
+"""An empty ``:small[text]`` of Streamlit: an empty ``<span>``, nothing to see and nothing
+copied. Streamlit's Markdown (remark-gfm) makes a link of ``www.x.com``, ``a@b.com`` and
+``https://x`` found in a run of text after reading its escapes and entities (a backslash or
+``&#46;`` leaves them links; a code span would not, but draws the name as code); this
+element inside them ends the run, so neither half is an address. (A word joiner, U+2060,
+stopped it too, but came along when the name was copied from the page.)"""
 _AUTOLINK = re.compile(r"(?i)(?<=www)(?=\.)|(?=@)|(?<=:)(?=//)")
-"""Where :data:`_JOINER` goes: between ``www`` and its dot, before an ``@``, after the
-colon of ``://``."""
+"""Where :data:`_SPLIT` goes, in the escaped text: between ``www`` and its dot, before an
+``@``, after the (escaped) colon of ``://``."""
 _OPEN_DOLLAR = re.compile(r"(?<!\\)\$(?!\d)")
 """A ``$`` that can close Streamlit's ``$math$``: one not followed by a digit (``$5 and 6$``
 is maths, ``$5 and $6`` is not: a ``$`` before a digit never closes it)."""
@@ -103,7 +106,7 @@ def _spaces_kept(text: str, start: bool = True, end: bool = True) -> str:
 def _literal(text: str, start: bool = True, end: bool = True) -> str:
     """:func:`markdown_literal` of a text, or of a piece of a line: ``start``, it starts
     the line (a list's mark can start it, a space there is dropped); ``end``, it ends it."""
-    out = "".join(_ESCAPED.get(c, c) for c in _AUTOLINK.sub(_JOINER, clean(text)))
+    out = _AUTOLINK.sub(_SPLIT, "".join(_ESCAPED.get(c, c) for c in clean(text)))
     out = out.replace("\\:material/", "\\:material\\/")  # an icon, its colons escaped or not
     if start:
         out = _LIST_ITEM.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], out)
@@ -117,7 +120,7 @@ def markdown_literal(text: str) -> str:
     ``:red[colour]`` and ``:material/icon:``; ``&``, ``<`` and ``>`` as entities
     (Streamlit reads entities and writes raw HTML as text); a list's mark at its start
     escaped; a line break or a tab a space; control characters left out. A web or e-mail
-    address is kept from becoming a link by a word joiner (:data:`_JOINER`); spaces the
+    address is kept from becoming a link by an empty element (:data:`_SPLIT`); spaces the
     browser would drop (repeated, at either end) are no-break spaces. A name of letters,
     digits, spaces, hyphens, dots and brackets is left as it is.
 
@@ -127,8 +130,8 @@ def markdown_literal(text: str) -> str:
     \\:material\\/home\\: meta-llama/Llama-3.1-8B
     >>> print(markdown_literal("1. fine-tuned 7B (v2.5)"), markdown_literal("- a"))
     1\\. fine-tuned 7B (v2.5) \\- a
-    >>> markdown_literal("www.x.com a@b.io") == "www\\u2060.x.com a\\u2060@b.io"
-    True
+    >>> print(markdown_literal("www.x.com a@b.io https://c.io"))
+    www:small[].x.com a:small[]@b.io https\\::small[]//c.io
     >>> print(markdown_literal("a    b"), markdown_literal(" c "), markdown_literal("d\\te"))
     a &nbsp; &nbsp;b &nbsp;c&nbsp; d e
     """
