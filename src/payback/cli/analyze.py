@@ -26,9 +26,7 @@ from payback.cli._common import (
 from payback.cli._files import (
     _check_replaceable,
     _write_outputs,
-    folder_to_make,
     link_target,
-    making_folders,
     through_missing,
 )
 from payback.errors import PaybackError
@@ -224,16 +222,16 @@ def report(
     output = through_missing(output)  # newd/../r.html is r.html: no newd made, left empty
     if suffix == ".md":  # its charts go beside the file a link there points to
         output = link_target(output)
-    _check_replaceable(output, force)  # before the work: the charts beside it are checked after
-    missing = folder_to_make(output, "-o")  # every type: made once the report is ready to write
+    # before the work (its folder too, made once the report is ready to write): the charts
+    # beside it are checked after
+    _check_replaceable(output, force, "-o")
     from payback.cli.portfolio import portfolio_report
 
     before = _charts_before(output) if suffix == ".md" else []
     files = portfolio_report(file, output, samples, seed, no_quality)
     if files is None:
         files = _report_files(file, output, samples, seed, no_quality)
-    with making_folders(output, missing, "-o"):
-        _write_outputs(files, force)
+    _write_outputs(files, force, "-o")
     _written(output, list(files), as_json, _remove_stale(before, files))
 
 

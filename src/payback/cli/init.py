@@ -19,7 +19,10 @@ from payback.cli._files import (
 @user_errors
 def init(
     path: Annotated[
-        Path, typer.Argument(help="Where to write the scenario (.toml, or .yaml for YAML).")
+        Path,
+        typer.Argument(
+            help="Where to write the scenario (.toml, or .yaml for YAML); a missing folder is made."
+        ),
     ] = Path("scenario.toml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     as_json: JsonFlag = False,
