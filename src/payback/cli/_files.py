@@ -56,7 +56,12 @@ def _check_scenario_suffix(path: Path, flag: str = "") -> None:
 
 
 def _check_writable(
-    path: Path, force: bool, example: str = "scenario.toml", flag: str = ""
+    path: Path,
+    force: bool,
+    example: str = "scenario.toml",
+    flag: str = "",
+    *,
+    status_only: bool = False,
 ) -> list[Path]:
     """Refuse, before any work, a path that is a folder, exists (without ``force``), is not
     a regular file (even with ``force``: a FIFO or a device), or whose folder cannot be made
@@ -64,9 +69,12 @@ def _check_writable(
     :func:`_write_new` makes once there is something to write (as ``report -o`` does). A
     path through a folder that does not exist (``newd/../s.toml``) is checked as the file
     it names (:func:`through_missing`); ``flag`` (``-o``) comes first in a folder's line
-    when the path came with one."""
+    when the path came with one. Refuses as well a stdout closed from the start unless
+    ``status_only`` (the command says on it only where the file went): see
+    :mod:`payback.cli._streams`."""
     from payback.limits import check_output
 
+    _check_stdout(status_only)
     path = through_missing(path)
     check_output(path)
     _check_not_a_loop(path)
@@ -77,6 +85,16 @@ def _check_writable(
     missing = folder_to_make(path, flag)
     _check_not_read_only(path)
     return missing
+
+
+def _check_stdout(status_only: bool) -> None:
+    """Before any work: a command whose output is more than the line saying where the file
+    went refuses a stdout closed from the start, so no file is written by a command that
+    then fails (:func:`payback.cli._streams.refuse_closed_stdout`)."""
+    if not status_only:
+        from payback.cli._streams import refuse_closed_stdout
+
+        refuse_closed_stdout()
 
 
 def _check_folder_writable(folder: Path, named: str) -> None:
@@ -261,7 +279,7 @@ def _write_one(path: Path, text: str | bytes, force: bool) -> None:
     import tempfile
 
     path = through_missing(path)  # newd/../s.toml is s.toml: the system cannot follow newd/..
-    _check_writable(path, force)
+    _check_writable(path, force, status_only=True)  # stdout: decided before the work
     path = link_target(path)  # a link stays a link: the file it points to is written
     data = text.encode("utf-8") if isinstance(text, str) else text
     if path.is_file() and path.stat().st_nlink > 1:
@@ -401,12 +419,16 @@ def owned(path: Path) -> bool:
     return owned_content(path, content)
 
 
-def _check_replaceable(path: Path, force: bool, flag: str = "") -> list[Path]:
+def _check_replaceable(
+    path: Path, force: bool, flag: str = "", *, status_only: bool = False
+) -> list[Path]:
     """Refuse, before any work, to replace a file payback did not write exactly so, or to
-    write where no folder can be made (:func:`folder_to_make`); the missing folders it goes
-    in, made once the file is written (:func:`_write_outputs`)."""
+    write where no folder can be made (:func:`folder_to_make`), or a stdout closed from the
+    start unless ``status_only`` (:func:`_check_stdout`); the missing folders it goes in,
+    made once the file is written (:func:`_write_outputs`)."""
     from payback.limits import check_output
 
+    _check_stdout(status_only)
     path = through_missing(path)
     check_output(path)
     if path.is_dir():
@@ -426,7 +448,7 @@ def _write_outputs(files: dict[Path, bytes], force: bool, flag: str = "") -> Non
     missing (:func:`_folders_made`); never replace a file payback did not write exactly so
     (see the module) unless forced."""
     for path in files:
-        _check_replaceable(path, force, flag)
+        _check_replaceable(path, force, flag, status_only=True)
     # a report and its charts: all written, or (Ctrl-C before) none
     with _ctrl_c_after(), _folders_made(list(files), flag):
         for path, content in files.items():

@@ -19,7 +19,6 @@ from payback.cli._common import (
     _print_json,
     _progress,
     _warn,
-    echo,
     in_file,
     user_errors,
 )
@@ -29,6 +28,7 @@ from payback.cli._files import (
     link_target,
     through_missing,
 )
+from payback.cli._streams import status
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -224,7 +224,7 @@ def report(
         output = link_target(output)
     # before the work (its folder too, made once the report is ready to write): the charts
     # beside it are checked after
-    _check_replaceable(output, force, "-o")
+    _check_replaceable(output, force, "-o", status_only=not as_json)
     from payback.cli.portfolio import portfolio_report
 
     before = _charts_before(output) if suffix == ".md" else []
@@ -298,11 +298,11 @@ def _written(output: Path, files: list[Path], as_json: bool, removed: list[Path]
         written = {"report": str(output), "written": [str(f) for f in files]}
         _print_json(written | ({"removed": [str(f) for f in removed]} if removed else {}))
         return
-    charts = len(files) - 1
-    echo(f"Wrote {output}" + (f" and {charts} charts beside it" if charts > 0 else ""))
+    charts = len(files) - 1  # status lines: dropped where stdout was closed from the start
+    status(f"Wrote {output}" + (f" and {charts} charts beside it" if charts > 0 else ""))
     if removed:
         names = ", ".join(f.name for f in removed)
-        echo(f"Removed {len(removed)} charts of its previous version, not in this one: {names}")
+        status(f"Removed {len(removed)} charts of its previous version, not in this one: {names}")
 
 
 @user_errors

@@ -7,13 +7,15 @@ from typing import Annotated
 
 import typer
 
-from payback.cli._common import JsonFlag, _print_json, echo, user_errors
+from payback.cli._common import JsonFlag, _print_json, user_errors
 from payback.cli._files import (
     _check_scenario_suffix,
+    _check_writable,
     _starter_text,
     _write_new,
     through_missing,
 )
+from payback.cli._streams import status
 
 
 @user_errors
@@ -45,8 +47,9 @@ def init(
         from payback.scenario.edit import yaml_from_toml
 
         text = yaml_from_toml(text)
+    _check_writable(path, force, status_only=not as_json)  # --json is more than a status
     _write_new(path, text, force)
     if as_json:
         _print_json({"written": str(path)})
-    else:
-        echo(f"Wrote {path}. Edit the numbers, then: payback analyze {path}")
+    else:  # dropped where stdout was closed from the start: the file is the output
+        status(f"Wrote {path}. Edit the numbers, then: payback analyze {path}")
