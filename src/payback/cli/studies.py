@@ -251,9 +251,10 @@ def solve(
 ) -> None:
     """What would it take: the value of one input at which a target holds exactly.
 
-    `payback solve scenario.toml --vary traffic.requests_per_month --target break_even_month=3`
-    gives the monthly traffic at which the alternative pays back in exactly a quarter, and
-    whether more or less traffic is needed. Every other number stays as in the file
+    `payback solve examples/quarter-200k.toml --vary traffic.requests_per_month --target break_even_month=3`
+    gives the monthly traffic at which the alternative pays back in exactly a quarter
+    (585,538 requests a month there, today 200,000), and whether more or less traffic is
+    needed. Every other number stays as in the file
     (distributions at their central values). The whole allowed range of the input is
     searched (the crossing nearest today's value wins), then narrowed by bisection; where
     the answer jumps (fleet replicas, whole-number fields) it says the target is met only
