@@ -154,3 +154,28 @@ def test_report_and_the_others_share_one_rule() -> None:
             text = module.read_text(encoding="utf-8")
             for own in ("making_folders", "folder_to_make", "mkdir"):
                 assert own not in text, module.name
+
+
+@pytest.mark.parametrize(
+    ("writer", "example"),
+    [
+        ("init", "scenario.toml"),
+        ("usage", "scenario.toml"),
+        ("recommend", "scenario.toml"),
+        ("import-benchmark", "calibration.toml"),
+        ("report", "report.html"),
+    ],
+)
+def test_a_folder_given_for_the_file_is_said_to_be_one(
+    tmp_path: Path, writer: str, example: str
+) -> None:
+    """``report -o out`` said "unknown report type (none)" and ``recommend --apply -o out``
+    "a scenario is written as .toml", where ``init out`` said it is a folder."""
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ("report", QUARTER, "-o") if writer == "report" else _writers(tmp_path)[writer]
+    code, stdout, err = run(*args, out)
+    assert_user_error(code, stdout, err)
+    named = str(out) if writer == "init" else f"-o {out}"
+    assert err == f"error: {named}: is a directory; give a file name such as {out / example}\n"
+    assert list(out.iterdir()) == []

@@ -47,6 +47,7 @@ def _check_scenario_suffix(path: Path, flag: str = "") -> None:
     """A scenario payback writes is ``.toml``, or ``.yaml`` / ``.yml`` for YAML: any other
     name (``new.json``, ``out.txt``, ``scenario``) got TOML text under a name that says
     otherwise. ``flag`` (``-o``) comes first in the line when the path came with one."""
+    _check_not_a_folder(through_missing(path), "scenario.toml", flag)
     suffix = path.suffix.lower()
     if suffix not in SCENARIO_SUFFIXES:
         raise PaybackError(
@@ -78,13 +79,21 @@ def _check_writable(
     path = through_missing(path)
     check_output(path)
     _check_not_a_loop(path)
-    if path.is_dir():
-        raise PaybackError(f"{path}: is a directory; give a file name such as {path / example}")
+    _check_not_a_folder(path, example, flag)
     if path.exists() and not force:
         raise PaybackError(f"{path}: already exists; use --force to overwrite it")
     missing = folder_to_make(path, flag)
     _check_not_read_only(path)
     return missing
+
+
+def _check_not_a_folder(path: Path, example: str, flag: str = "") -> None:
+    """Refuse a folder given where a file goes, before anything else is said of its name:
+    ``report -o out`` said "unknown report type (none)" and ``recommend --apply -o out`` "a
+    scenario is written as .toml", where ``init out`` said it is a folder."""
+    if path.is_dir():
+        named = f"{flag} {path}" if flag else str(path)
+        raise PaybackError(f"{named}: is a directory; give a file name such as {path / example}")
 
 
 def _check_stdout(status_only: bool) -> None:
@@ -431,10 +440,7 @@ def _check_replaceable(
     _check_stdout(status_only)
     path = through_missing(path)
     check_output(path)
-    if path.is_dir():
-        raise PaybackError(
-            f"{path}: is a directory; give a file name such as {path / 'report.html'}"
-        )
+    _check_not_a_folder(path, "report.html", flag)
     if path.exists() and not force and not owned(path):
         raise PaybackError(
             f"{path}: exists and was not written by payback, or was changed since; "

@@ -23,6 +23,7 @@ from payback.cli._common import (
     user_errors,
 )
 from payback.cli._files import (
+    _check_not_a_folder,
     _check_replaceable,
     _write_outputs,
     link_target,
@@ -226,6 +227,7 @@ def report(
 
     `payback report examples/quarter-200k.toml -o reports/quarter-200k.html`
     """
+    _check_not_a_folder(through_missing(output), "report.html", "-o")  # said before its type
     suffix = output.suffix.lower()
     if suffix not in REPORT_TYPES:
         raise PaybackError(
