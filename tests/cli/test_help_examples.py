@@ -181,7 +181,9 @@ def test_every_example_runs_as_written(
         pytest.skip("calibrate's example measures a GPU")
     started: list[list[str]] = []
     monkeypatch.setattr(serve.os, "execv", lambda path, argv: started.append(argv))
-    for line in own_examples(name):
+    examples = own_examples(name)
+    assert examples, f"payback {name} --help has no example"
+    for line in examples:
         code, _, err = run(*shlex.split(line)[1:])
         assert code == 0, (line, err)
     if name == "serve":
