@@ -28,7 +28,7 @@ def test_no_flag_is_shown_as_taking_a_value(words: tuple[str, ...]) -> None:
     code, out, _ = run(*words, "--help")
     assert code == 0
     assert "<bool>" not in out
-    assert re.search(r"--help\s+Show this message", out)
+    assert re.search(r"--help\s+-h\s+Show this message", out)
 
 
 def test_an_option_with_a_value_keeps_its_type_and_a_flag_has_none() -> None:
@@ -53,3 +53,12 @@ def test_every_command_but_the_page_takes_json_as_the_readme_says() -> None:
     assert without == ["serve"]
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert "every one but `serve` (the page) takes `--json`" in readme
+
+
+@pytest.mark.parametrize("words", _commands(), ids=lambda w: " ".join(w) or "payback")
+def test_dash_h_is_the_help(words: tuple[str, ...]) -> None:
+    """``payback analyze -h``, tried as a new user would, said "-h: no such option"."""
+    code, out, err = run(*words, "-h")
+    assert (code, err) == (0, "")
+    assert out == run(*words, "--help")[1]
+    assert re.search(r"│ +--help +-h +Show this message and exit\. +│", out)

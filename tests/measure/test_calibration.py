@@ -965,8 +965,9 @@ def test_import_benchmark_checks_its_options_before_writing(tmp_path: Path) -> N
         assert_user_error(*run("import-benchmark", VLLM_FILE, *args, "-o", target), fragment)
         assert not target.exists()
     assert_user_error(*run("import-benchmark", VLLM_FILE, "-o", tmp_path), "is a directory")
+    (tmp_path / "plain").write_text("x")  # a missing folder is made; a file in the way is not
     assert_user_error(
-        *run("import-benchmark", VLLM_FILE, "-o", tmp_path / "no" / "c.toml"), "does not exist"
+        *run("import-benchmark", VLLM_FILE, "-o", tmp_path / "plain" / "c.toml"), "not a folder"
     )
     code, _, err = run(
         "import-benchmark", VLLM_FILE, "--gpu", "h100-sxm", "--gpus-per-replica", "1", "-o", target
@@ -1005,8 +1006,10 @@ def test_calibrate_output_is_checked_before_measuring(tiny_model: Path, tmp_path
     assert_user_error(
         *run("calibrate", "--model", tiny_model, "-o", tmp_path, "--force"), "is a directory"
     )
+    (tmp_path / "plain").write_text("x")  # a missing folder is made; a file in the way is not
     assert_user_error(
-        *run("calibrate", "--model", tiny_model, "-o", tmp_path / "no" / "c.toml"), "does not exist"
+        *run("calibrate", "--model", tiny_model, "-o", tmp_path / "plain" / "c.toml"),
+        "not a folder",
     )
 
 

@@ -104,6 +104,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     cls=PaybackGroup,
+    # -h as well: a new user's first try (it was "-h: no such option"); every command's
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 

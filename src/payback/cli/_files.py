@@ -1,6 +1,13 @@
 """Writing files for the commands: atomically, never replacing a file without ``--force``
 (or, for reports, one payback did not write exactly so), and the starter scenario.
 
+One rule for every file a command writes (``report``, ``init``, ``usage -o``, ``recommend
+--apply -o``, ``import-benchmark -o``, ``calibrate -o``): a missing folder is made, once
+there is something to write (:func:`_folders_made`); a folder that cannot be made (a file
+or a link to nothing in the way, a folder that is not writable) is refused before any work
+(:func:`_check_writable`, :func:`_check_replaceable`), and a ``..`` after a missing folder
+is taken away with it (:func:`through_missing`), so no folder is left behind empty.
+
 A report payback writes carries the SHA-256 of its own content: a last line
 ``<!-- payback sha256:... -->`` in HTML and Markdown, a ``payback-sha256`` text chunk in a
 PNG. An existing file is payback's to replace only when that hash is there and matches
@@ -40,6 +47,7 @@ def _check_scenario_suffix(path: Path, flag: str = "") -> None:
     """A scenario payback writes is ``.toml``, or ``.yaml`` / ``.yml`` for YAML: any other
     name (``new.json``, ``out.txt``, ``scenario``) got TOML text under a name that says
     otherwise. ``flag`` (``-o``) comes first in the line when the path came with one."""
+    _check_not_a_folder(through_missing(path), "scenario.toml", flag)
     suffix = path.suffix.lower()
     if suffix not in SCENARIO_SUFFIXES:
         raise PaybackError(
@@ -48,26 +56,54 @@ def _check_scenario_suffix(path: Path, flag: str = "") -> None:
         )
 
 
-def _check_writable(path: Path, force: bool, example: str = "scenario.toml") -> Path:
-    """Refuse, before any work, a path that is a folder, is in a missing folder, or exists
-    (without ``force``), or is not a regular file (even with ``force``: a FIFO or a device);
-    the folder it goes in. A path through a folder that does not exist (``newd/../s.toml``)
-    is checked as the file it names (:func:`through_missing`)."""
+def _check_writable(
+    path: Path,
+    force: bool,
+    example: str = "scenario.toml",
+    flag: str = "",
+    *,
+    status_only: bool = False,
+) -> list[Path]:
+    """Refuse, before any work, a path that is a folder, exists (without ``force``), is not
+    a regular file (even with ``force``: a FIFO or a device), or whose folder cannot be made
+    or written in (:func:`folder_to_make`); the missing folders it goes in, which
+    :func:`_write_new` makes once there is something to write (as ``report -o`` does). A
+    path through a folder that does not exist (``newd/../s.toml``) is checked as the file
+    it names (:func:`through_missing`); ``flag`` (``-o``) comes first in a folder's line
+    when the path came with one. Refuses as well a stdout closed from the start unless
+    ``status_only`` (the command says on it only where the file went): see
+    :mod:`payback.cli._streams`."""
     from payback.limits import check_output
 
+    _check_stdout(status_only)
     path = through_missing(path)
     check_output(path)
     _check_not_a_loop(path)
-    if path.is_dir():
-        raise PaybackError(f"{path}: is a directory; give a file name such as {path / example}")
+    _check_not_a_folder(path, example, flag)
     if path.exists() and not force:
         raise PaybackError(f"{path}: already exists; use --force to overwrite it")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise PaybackError(f"{path}: {_missing_folder(parent)}")
-    _check_folder_writable(parent, str(path))
+    missing = folder_to_make(path, flag)
     _check_not_read_only(path)
-    return parent
+    return missing
+
+
+def _check_not_a_folder(path: Path, example: str, flag: str = "") -> None:
+    """Refuse a folder given where a file goes, before anything else is said of its name:
+    ``report -o out`` said "unknown report type (none)" and ``recommend --apply -o out`` "a
+    scenario is written as .toml", where ``init out`` said it is a folder."""
+    if path.is_dir():
+        named = f"{flag} {path}" if flag else str(path)
+        raise PaybackError(f"{named}: is a directory; give a file name such as {path / example}")
+
+
+def _check_stdout(status_only: bool) -> None:
+    """Before any work: a command whose output is more than the line saying where the file
+    went refuses a stdout closed from the start, so no file is written by a command that
+    then fails (:func:`payback.cli._streams.refuse_closed_stdout`)."""
+    if not status_only:
+        from payback.cli._streams import refuse_closed_stdout
+
+        refuse_closed_stdout()
 
 
 def _check_folder_writable(folder: Path, named: str) -> None:
@@ -93,17 +129,6 @@ def _check_not_a_loop(path: Path) -> None:
                 f"{path}: a symbolic link that leads round to itself (too many levels of "
                 "links); left as it is (point it at a file, or give another name)"
             ) from None
-
-
-def _missing_folder(parent: Path) -> str:
-    """Why ``parent`` is no folder to write in: it, or a folder above it, is a file
-    (``scenario.toml is a file, not a folder``), or it does not exist."""
-    for above in (parent, *parent.parents):
-        if above.exists() or above.is_symlink():
-            if not above.is_dir():
-                return f"{above} is a file, not a folder"
-            break
-    return f"folder {parent} does not exist"
 
 
 def through_missing(path: Path) -> Path:
@@ -232,21 +257,38 @@ def _ctrl_c_after() -> Iterator[None]:
             raise KeyboardInterrupt
 
 
-def _write_new(path: Path, text: str | bytes, force: bool) -> None:
+def _write_new(path: Path, text: str | bytes, force: bool, flag: str = "") -> None:
     """Write ``text`` to ``path`` atomically; refuse to replace a file without ``force``.
+    A missing folder is made for it (:func:`_folders_made`), as for every file payback
+    writes; ``flag`` (``-o``) comes first in a folder's line when the path came with one.
 
     The new file gets the permissions a plain write would give (the umask's), or the
     replaced file's own. A Ctrl-C during the write takes effect after it.
     """
-    with _ctrl_c_after():
+    path = through_missing(path)
+    with _ctrl_c_after(), _folders_made([path], flag):
         _write_one(path, text, force)
+
+
+@contextlib.contextmanager
+def _folders_made(paths: list[Path], flag: str = "") -> Iterator[None]:
+    """The one rule for every file payback writes: the missing folders of ``paths``
+    (:func:`folder_to_make`, which refuses a file in the way or a folder that is not
+    writable) made for the writes in the block, and removed again, where left empty, when
+    they fail (:func:`making_folders`). The first path names the folder in a line."""
+    missing: list[Path] = []
+    for path in paths:
+        missing += [f for f in folder_to_make(path, flag) if f not in missing]
+    missing.sort(key=lambda folder: len(folder.parts), reverse=True)  # deepest first
+    with making_folders(paths[0], missing, flag):
+        yield
 
 
 def _write_one(path: Path, text: str | bytes, force: bool) -> None:
     import tempfile
 
     path = through_missing(path)  # newd/../s.toml is s.toml: the system cannot follow newd/..
-    _check_writable(path, force)
+    _check_writable(path, force, status_only=True)  # stdout: decided before the work
     path = link_target(path)  # a link stays a link: the file it points to is written
     data = text.encode("utf-8") if isinstance(text, str) else text
     if path.is_file() and path.stat().st_nlink > 1:
@@ -386,28 +428,34 @@ def owned(path: Path) -> bool:
     return owned_content(path, content)
 
 
-def _check_replaceable(path: Path, force: bool) -> None:
-    """Refuse, before any work, to replace a file payback did not write exactly so."""
+def _check_replaceable(
+    path: Path, force: bool, flag: str = "", *, status_only: bool = False
+) -> list[Path]:
+    """Refuse, before any work, to replace a file payback did not write exactly so, or to
+    write where no folder can be made (:func:`folder_to_make`), or a stdout closed from the
+    start unless ``status_only`` (:func:`_check_stdout`); the missing folders it goes in,
+    made once the file is written (:func:`_write_outputs`)."""
     from payback.limits import check_output
 
+    _check_stdout(status_only)
     path = through_missing(path)
     check_output(path)
-    if path.is_dir():
-        raise PaybackError(
-            f"{path}: is a directory; give a file name such as {path / 'report.html'}"
-        )
+    _check_not_a_folder(path, "report.html", flag)
     if path.exists() and not force and not owned(path):
         raise PaybackError(
             f"{path}: exists and was not written by payback, or was changed since; "
             "use --force to replace it"
         )
+    return folder_to_make(path, flag)
 
 
-def _write_outputs(files: dict[Path, bytes], force: bool) -> None:
-    """Write generated files atomically, each stamped with its hash; never replace a file
-    payback did not write exactly so (see the module) unless forced."""
+def _write_outputs(files: dict[Path, bytes], force: bool, flag: str = "") -> None:
+    """Write generated files atomically, each stamped with its hash, in folders made where
+    missing (:func:`_folders_made`); never replace a file payback did not write exactly so
+    (see the module) unless forced."""
     for path in files:
-        _check_replaceable(path, force)
-    with _ctrl_c_after():  # a report and its charts: all written, or (Ctrl-C before) none
+        _check_replaceable(path, force, flag, status_only=True)
+    # a report and its charts: all written, or (Ctrl-C before) none
+    with _ctrl_c_after(), _folders_made(list(files), flag):
         for path, content in files.items():
             _write_one(path, stamped(path, content), force=True)

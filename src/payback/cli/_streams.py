@@ -4,6 +4,12 @@
 - stdout cannot take the output (``>/dev/full``, a full disk or quota, an I/O error, or
   closed from the start, ``>&-``): one line on stderr and exit code 2, as ``report -o`` on
   a full disk;
+- a command that writes a file with stdout closed from the start: where its only use of
+  stdout is the status line (``Wrote r.html``: ``report -o``, ``init``), the file is
+  written, the line dropped (:func:`status`) and the exit code 0; where stdout carries more
+  (``--json``, the tables of ``usage -o``, ``recommend --apply -o``, ``import-benchmark
+  -o``, ``calibrate -o``), it is refused before any work and no file is written
+  (:func:`refuse_closed_stdout`): the file was written, then the command failed;
 - stderr cannot take a message (closed with ``2>&-``, its reader gone, ``2>/dev/full``):
   the message is dropped and the command keeps its own exit code (2 for bad input, 0 for
   a warning), where a closed stderr read as a closed stdout (141) or a bug (1).
@@ -41,6 +47,9 @@ __all__ = [
     "file_of",
     "null_where_closed",
     "pipe_closed",
+    "refuse_closed_stdout",
+    "status",
+    "stdout_closed",
     "to_null",
     "unwrapped",
 ]
@@ -85,6 +94,30 @@ def closed_stdout() -> None:
         # write_through: each write reaches _Closed at once (Click and Rich flush anyway)
         # and a refused one leaves nothing buffered for a later flush to fail again
         sys.stdout = io.TextIOWrapper(_Closed(), encoding="utf-8", write_through=True)
+
+
+def stdout_closed() -> bool:
+    """Whether stdout was closed from the start (``>&-``): :func:`closed_stdout` put the
+    stdout that refuses every write there."""
+    stream = getattr(sys.stdout, "wrapped", sys.stdout)  # Click's PacifyFlushWrapper
+    return isinstance(getattr(stream, "buffer", None), _Closed)
+
+
+def refuse_closed_stdout() -> None:
+    """Refuse, before any work, a command whose output is more than a status line (tables,
+    ``--json``) when stdout was closed from the start: it cannot be written, and a file
+    written before that failure was a failed command's file (exit code 2 with the file
+    there)."""
+    if stdout_closed():
+        raise StdoutClosed()
+
+
+def status(text: str) -> None:
+    """A status line about a file written (``Wrote r.html``): on stdout, or dropped where
+    stdout was closed from the start, as a message stderr cannot take is dropped: the file
+    is the command's output, the line only says where it went."""
+    if not stdout_closed():
+        echo(text)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

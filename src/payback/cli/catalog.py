@@ -207,7 +207,11 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
 
     Every price is `checked` on the day payback read the snapshot (it carries no date of
     its own) and is stale, as GPU and fine-tuning prices are, over 180 days later: said
-    under the list, and in `--json` as each price's `stale`."""
+    under the list, and in `--json` as each price's `stale`.
+
+    Example: `payback catalog apis --search gpt-4.1`
+
+    A scenario names one as `model = "openai:gpt-4.1"`."""
     import dataclasses
 
     from payback.catalog import is_stale

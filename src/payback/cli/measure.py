@@ -52,7 +52,7 @@ def import_benchmark(
     ],
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Write a calibration file (TOML) for scenarios."),
+        typer.Option("-o", "--output", help="Write a calibration file; a missing folder is made."),
     ] = None,
     model: Annotated[
         str | None,
@@ -108,7 +108,7 @@ def import_benchmark(
     _check_run(precision, gpus_per_replica)
     if output is not None:
         output = through_missing(output)  # newd/../c.toml is c.toml: no newd needed
-        _check_writable(output, force, "calibration.toml")
+        _check_writable(output, force, "calibration.toml", "-o")
     cal, estimate, warnings = read_benchmark(
         file,
         model=served,
@@ -121,7 +121,7 @@ def import_benchmark(
         warnings += _unrecorded(output, gpu_record is None, precision is None)
     _warn(warnings)
     if output is not None:
-        _write_new(output, calibration_toml(cal), force)
+        _write_new(output, calibration_toml(cal), force, "-o")
     closed = closed_loop_at_load(cal, estimate)
     if as_json:
         _print_json({**_benchmark_json(cal, estimate, closed, output), "warnings": warnings})
@@ -239,7 +239,7 @@ def calibrate(  # long: most of it is its options and their help text
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="Write the calibration file (TOML) for estimates and scenarios."
+            "-o", "--output", help="Write the calibration file; a missing folder is made."
         ),
     ] = None,
     force: ForceFlag = False,
@@ -272,7 +272,7 @@ def calibrate(  # long: most of it is its options and their help text
     device = None if device is None else device.lower()
     if output is not None:
         output = through_missing(output)  # newd/../c.toml is c.toml: no newd needed
-        _check_writable(output, force, "calibration.toml")
+        _check_writable(output, force, "calibration.toml", "-o")
     with _phase_bar() as progress:
         cal = run_calibration(
             record,
@@ -288,14 +288,14 @@ def calibrate(  # long: most of it is its options and their help text
         )
     if as_json:
         if output is not None:
-            _write_new(output, calibration_toml(cal), force)
+            _write_new(output, calibration_toml(cal), force, "-o")
         _print_json(
             {**cal.model_dump(exclude_none=True), "written": str(output) if output else None}
         )
         return
     _show_calibration(cal)  # the results first: a failed write loses nothing measured
     if output is not None:
-        _write_new(output, calibration_toml(cal), force)
+        _write_new(output, calibration_toml(cal), force, "-o")
         _console().print(
             f'Wrote {output}. Use it with --calibration {output}, or calibration = "{output}" in a scenario.'
         )
@@ -405,7 +405,8 @@ def usage(  # long: most of it is its options and their help text
         typer.Option(
             "-o",
             "--output",
-            help="Write [traffic] into this scenario (other sections untouched), or a new one.",
+            help="Write [traffic] into this scenario (other sections untouched), or a new one; a "
+            "missing folder is made.",
         ),
     ] = None,
     sql: Annotated[
@@ -495,7 +496,7 @@ def usage(  # long: most of it is its options and their help text
         )
     if output is not None:
         output = through_missing(output)  # newd/../s.toml is s.toml: no newd needed
-        _check_writable(output, True)  # a folder, a missing folder, a FIFO: before the work
+        _check_writable(output, True, flag="-o")  # a folder, a FIFO: before the work
         if not output.exists() or output.stat().st_size == 0:  # the starter is written there
             _check_scenario_suffix(output, "-o")
         from payback.scenario.edit import check_traffic_target
@@ -588,6 +589,6 @@ def _write_traffic(path: Path, profile: UsageProfile) -> str:
 
     written = scenario_with_traffic(path, profile)
     _warn(written.warnings)
-    _write_new(path, written.text, force=path.exists())
+    _write_new(path, written.text, force=path.exists(), flag="-o")
     _note(written.notes)
     return "created" if written.created else "updated"

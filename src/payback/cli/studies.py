@@ -251,9 +251,10 @@ def solve(
 ) -> None:
     """What would it take: the value of one input at which a target holds exactly.
 
-    `payback solve scenario.toml --vary traffic.requests_per_month --target break_even_month=3`
-    gives the monthly traffic at which the alternative pays back in exactly a quarter, and
-    whether more or less traffic is needed. Every other number stays as in the file
+    `payback solve examples/quarter-200k.toml --vary traffic.requests_per_month --target break_even_month=3`
+    gives the monthly traffic at which the alternative pays back in exactly a quarter
+    (585,538 requests a month there, today 200,000), and whether more or less traffic is
+    needed. Every other number stays as in the file
     (distributions at their central values). The whole allowed range of the input is
     searched (the crossing nearest today's value wins), then narrowed by bisection; where
     the answer jumps (fleet replicas, whole-number fields) it says the target is met only
@@ -327,7 +328,10 @@ def recommend(  # long: most of it is its options and their help text
         typer.Option("--apply", help="Write the scenario with the winner filled in (needs -o)."),
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Where --apply writes the scenario.")
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Where --apply writes the scenario; a missing folder is made."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Let -o replace a file.")] = False,
     as_json: JsonFlag = False,
@@ -370,7 +374,7 @@ def recommend(  # long: most of it is its options and their help text
     if output is not None:
         output = through_missing(output)  # newd/../new.toml is new.toml: no newd needed
         _check_same_format(file, output)
-        _check_writable(output, force)
+        _check_writable(output, force, flag="-o")
     scenario = load_scenario(file)
     with _busy("searching configurations", enabled=not as_json):
         try:
@@ -387,7 +391,7 @@ def recommend(  # long: most of it is its options and their help text
     written: str | None = None
     if apply and output is not None and result.best is not None:
         text, notes = _applied_text(file, scenario, result, output)
-        _write_new(output, text, force)
+        _write_new(output, text, force, "-o")
         _note(notes)
         written = str(output)
     if as_json:
