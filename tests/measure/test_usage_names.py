@@ -178,3 +178,35 @@ def test_a_scenario_written_from_it_names_the_file_with_xNN(tmp_path: Path) -> N
     assert 'name = "730 requests/month from \\\\xff.jsonl (held flat' in text
     code, _, err = run("analyze", out)
     assert code == 0, err
+
+
+@pytest.mark.parametrize("wal", [False, True])
+def test_a_duckdb_database_named_by_bytes_that_are_not_utf8_is_read(
+    tmp_path: Path, wal: bool
+) -> None:
+    """A DuckDB file of such a name (DuckDB's 'std::bad_cast', an internal error, then
+    'Invalid unicode' naming the database after its file) is read, its write-ahead log too:
+    here the table is only there (not checkpointed; DuckDB 1.x finds it by the link's
+    target, and it is linked beside the link as well)."""
+    import duckdb
+
+    (tmp_path / "x.csv").write_text(CSV)
+    clean = tmp_path / "x.duckdb"
+    con = duckdb.connect(str(clean))
+    if wal:
+        con.execute("PRAGMA disable_checkpoint_on_shutdown")
+        con.execute("SET checkpoint_threshold = '1TB'")
+    con.execute(f"CREATE TABLE logs AS SELECT * FROM read_csv('{tmp_path / 'x.csv'}')")
+    con.close()
+    assert (tmp_path / "x.duckdb.wal").exists() is wal
+    path = odd(tmp_path, b"\xff.duckdb")
+    os.rename(clean, os.fsencode(path))
+    if wal:
+        os.rename(tmp_path / "x.duckdb.wal", os.fsencode(path + ".wal"))
+    for given, said in ((path, ""), ("duckdb://" + path, "duckdb://")):
+        code, out, err = run("usage", given, "--json")
+        assert code == 0, err
+        shown = json.loads(out)
+        assert shown["rows"]["used"] == 3
+        assert shown["traffic"]["input_tokens"] == pytest.approx(200.0, rel=1e-12)
+        assert shown["table"] == f"{said}{tmp_path}/\\xff.duckdb, table logs"

@@ -27,16 +27,10 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from payback.errors import PaybackError
+from payback.measure.usage.names import clean_names
 from payback.measure.usage.tables import Table
 from payback.measure.usage.timetext import CH_ZONES
-from payback.measure.usage.urls import (
-    SCHEMES,
-    is_database,
-    libpq_url,
-    local_path,
-    mask,
-    scrub,
-)
+from payback.measure.usage.urls import SCHEMES, is_database, libpq_url, local_path, mask, scrub
 
 __all__ = [
     "MAX_PARTS",
@@ -444,7 +438,12 @@ class _DuckDB(_Whole):
         self.url, self.shown = url, mask(url)
         path = local_path(url, os.path.isfile, self.shown, "DuckDB file")
         try:  # read-only: DuckDB then refuses every write (it has no statement timeout)
-            self.con = duckdb.connect(path, read_only=True)
+            with clean_names([path], beside=[".wal"]) as (read, _):  # (a name not UTF-8)
+                odd = read != [path]  # DuckDB names a database by its file: then, by AS
+                self.con = duckdb.connect(":memory:" if odd else path, read_only=not odd)
+                if odd:
+                    link = read[0].replace("'", "''")
+                    self.con.execute(f"ATTACH '{link}' AS logs (READ_ONLY); USE logs")
             self.con.execute("SET TimeZone = 'UTC'")  # text times without an offset: UTC
         except duckdb.Error as exc:
             raise _failed(self.shown, "cannot open the database", exc, url) from None

@@ -81,12 +81,15 @@ def _suffixes(name: str) -> str:
 
 
 @contextlib.contextmanager
-def clean_names(files: Sequence[str]) -> Iterator[tuple[list[str], Restore]]:
+def clean_names(
+    files: Sequence[str], beside: Sequence[str] = ()
+) -> Iterator[tuple[list[str], Restore]]:
     """The names DuckDB can open for ``files`` (a name that is valid UTF-8 as it is, another
     a link to the file), and a function that gives a result (a string, a list, a dict, a
     dataclass such as the profile) back with the files named as given; a
     :class:`PaybackError` raised inside names them as given too. The links' folder is
-    removed on leaving."""
+    removed on leaving. ``beside``: suffixes of files read with one (a DuckDB database's
+    ``.wal``), linked beside its link where they are there."""
     odd = [f for f in files if not is_utf8(f)]
     if not odd:
         yield list(files), _same
@@ -97,6 +100,8 @@ def clean_names(files: Sequence[str]) -> Iterator[tuple[list[str], Restore]]:
         for i, name in enumerate(odd):
             alias = os.path.join(folder, f"{i}{_suffixes(name)}")
             os.symlink(os.fsencode(os.path.abspath(name)), alias)
+            for more in (b for b in beside if os.path.lexists(name + b)):
+                os.symlink(os.fsencode(os.path.abspath(name + more)), alias + more)
             aliases[name] = alias
         back = {alias: name for name, alias in aliases.items()}
 
