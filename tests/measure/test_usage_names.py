@@ -210,3 +210,43 @@ def test_a_duckdb_database_named_by_bytes_that_are_not_utf8_is_read(
         assert shown["rows"]["used"] == 3
         assert shown["traffic"]["input_tokens"] == pytest.approx(200.0, rel=1e-12)
         assert shown["table"] == f"{said}{tmp_path}/\\xff.duckdb, table logs"
+
+
+def hours(path: Path, first: int, tokens: int) -> None:
+    """Two requests of ``tokens`` input tokens, at hours ``first`` and ``first`` + 1."""
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "timestamp": f"2026-01-05T{first + h:02d}:00:00Z",
+                    "input_tokens": tokens,
+                    "output_tokens": 1,
+                }
+            )
+            + "\n"
+            for h in range(2)
+        )
+    )
+
+
+def test_a_name_that_is_a_glob_to_duckdb_reads_that_file_once(tmp_path: Path) -> None:
+    """The glob a*b.jsonl matches a*b.jsonl and axb.jsonl: each is read once, 4 requests of
+    (100 + 100 + 300 + 300) / 4 = 200 tokens (DuckDB took the name a*b.jsonl for a glob
+    again and read axb.jsonl twice: 6 rows, 233.3 tokens)."""
+    hours(tmp_path / "a*b.jsonl", 0, 100)
+    hours(tmp_path / "axb.jsonl", 2, 300)
+    profile = profile_usage([tmp_path / "a*b.jsonl"])
+    assert profile.files == [str(tmp_path / "a*b.jsonl"), str(tmp_path / "axb.jsonl")]
+    assert profile.rows["read"] == 4
+    assert profile.traffic["input_tokens"] == pytest.approx(200.0, rel=1e-12)
+
+
+def test_a_file_named_like_a_glob_that_matches_nothing_else_is_read(tmp_path: Path) -> None:
+    """logs[1].jsonl, as a glob, matches only logs1.jsonl (not there): the file of that very
+    name is read (it said 'no file matches')."""
+    hours(tmp_path / "logs[1].jsonl", 0, 300)
+    profile = profile_usage([tmp_path / "logs[1].jsonl"])
+    assert profile.files == [str(tmp_path / "logs[1].jsonl")]
+    assert profile.rows["used"] == 2
+    assert profile.traffic["input_tokens"] == pytest.approx(300.0, rel=1e-12)
+    assert_user_error(*run("usage", tmp_path / "logs[2].jsonl"), "logs[2].jsonl: no file matches")

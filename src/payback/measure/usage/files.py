@@ -57,6 +57,8 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
             _not_a_url(text)
         pattern = any(c in text for c in "*?[")
         matched = sorted(glob.glob(text, recursive=True)) if pattern else [text]
+        if pattern and not matched and os.path.lexists(text):  # a file named logs[1].csv
+            pattern, matched = False, [text]
         if pattern:  # a folder a glob matches is no log: passed over (logs/** matches logs/)
             dirs = [m for m in matched if os.path.isdir(m)]
             matched = [m for m in matched if m not in dirs]
@@ -89,7 +91,7 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
             files.append(name)
     if not files:
         raise PaybackError("no log files given")
-    notes, warnings = [], []
+    notes: list[str] = []
     if passed:
         notes.append(
             f"{shown_files(sorted(set(passed)))}: not read, matched by a glob but of no log "
@@ -106,21 +108,20 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
             f"{shown_files(sorted(set(repeated)))}: named more than once (the same path twice or "
             "overlapping globs); each file is read once"
         )
+    return files, notes, _twins(seen)
+
+
+def _twins(seen: dict[str, str]) -> list[str]:
+    """A warning for each log given both compressed and not (``seen``: real path → name)."""
     by_stem: dict[str, list[str]] = {}
     for real, name in seen.items():
-        stem = real
-        for suffix in COMPRESSED:
-            if stem.lower().endswith(suffix):
-                stem = stem[: -len(suffix)]
-                break
-        by_stem.setdefault(stem, []).append(name)
-    for names in by_stem.values():
-        if len(names) > 1:
-            warnings.append(
-                f"{' and '.join(names)} look like the same log, compressed and not: both are "
-                "read, so its requests may count twice; give only one of them"
-            )
-    return files, notes, warnings
+        by_stem.setdefault(stem(real), []).append(name)
+    return [
+        f"{' and '.join(names)} look like the same log, compressed and not: both are "
+        "read, so its requests may count twice; give only one of them"
+        for names in by_stem.values()
+        if len(names) > 1
+    ]
 
 
 def _not_a_url(text: str) -> None:

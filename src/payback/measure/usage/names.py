@@ -1,11 +1,13 @@
-"""Log files whose names are not valid UTF-8, read all the same.
+"""Log files whose names DuckDB would refuse or misread, read all the same.
 
 Linux lets a file's name hold any bytes; Python reads such a name with lone surrogates
 (``surrogateescape``), and DuckDB, which takes its SQL and file names as UTF-8, refuses
-them ('cannot encode str as UTF-8'). Each such file is read through a symbolic link of a
-clean name (its number and the file's own suffixes, so that its type and compression are
-told as before) in a private temporary folder, removed once the logs are read; what comes
-back (a profile, the SQL, an error's lines) names the file as it was given.
+them ('cannot encode str as UTF-8'). DuckDB also takes every file name for a glob: a file
+named ``a*b.jsonl`` (or ``logs[1].csv``) read ``axb.jsonl`` beside it too, once more than
+given. Each such file is read through a symbolic link of a clean name (its number and the
+file's own suffixes, so that its type and compression are told as before) in a private
+temporary folder, removed once the logs are read; what comes back (a profile, the SQL, an
+error's lines) names the file as it was given.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from payback.errors import PaybackError
 __all__ = ["Restore", "clean_names", "is_utf8", "written_name"]
 
 T = TypeVar("T")
+GLOB = "*?["
+"""What makes a name a glob to DuckDB."""
 
 
 class Restore(Protocol):
@@ -84,13 +88,13 @@ def _suffixes(name: str) -> str:
 def clean_names(
     files: Sequence[str], beside: Sequence[str] = ()
 ) -> Iterator[tuple[list[str], Restore]]:
-    """The names DuckDB can open for ``files`` (a name that is valid UTF-8 as it is, another
-    a link to the file), and a function that gives a result (a string, a list, a dict, a
+    """The names DuckDB can open for ``files`` (a name that is valid UTF-8 and no glob as it
+    is, another a link to the file), and a function that gives a result (a string, a list, a dict, a
     dataclass such as the profile) back with the files named as given; a
     :class:`PaybackError` raised inside names them as given too. The links' folder is
     removed on leaving. ``beside``: suffixes of files read with one (a DuckDB database's
     ``.wal``), linked beside its link where they are there."""
-    odd = [f for f in files if not is_utf8(f)]
+    odd = [f for f in files if not is_utf8(f) or any(c in f for c in GLOB)]
     if not odd:
         yield list(files), _same
         return
