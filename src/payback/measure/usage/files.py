@@ -18,6 +18,7 @@ from typing import Any
 from payback.errors import PaybackError
 from payback.limits import MAX_LOG_LINE_BYTES, check_path, check_regular
 from payback.measure.usage.formats import detect_keys, detect_record, first_record
+from payback.measure.usage.frames import check_zstd
 from payback.measure.usage.sql import (
     Source,
     first_line,
@@ -313,6 +314,8 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
     """What groups a file with others (its kind, and a table's layout) and the format its
     first records or columns show; None when it holds no records."""
     kind = _kind(path)
+    if path.lower().endswith(".zst"):  # DuckDB reads a cut one up to where it stops
+        check_zstd(path)
     if kind == "csv":
         head = _head(con, path, 3)
         if not head:
