@@ -92,3 +92,39 @@ def test_skippable_frames_and_several_frames_are_whole(tmp_path: Path) -> None:
     path.write_bytes(one + skippable[:-1])
     with pytest.raises(PaybackError, match="cut short"):
         check_zstd(str(path))
+
+
+GZIP_SAID = "cut short (its gzip data stop before their end: an unfinished copy or download?)"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".csv.gz", ".json.gz"])
+@pytest.mark.parametrize("kept", [200, 0.5])
+def test_a_gzip_log_cut_short_is_said_so(tmp_path: Path, suffix: str, kept: float) -> None:
+    """Cut within the lines read to tell the format (200 bytes) or further on (half): the
+    same line naming the file (it was 'cannot be read (Compressed file ended before the
+    end-of-stream marker was reached)', 'not valid JSON (IO Error: Unexpected end of GZIP
+    stream: ...)' or 'cannot be read as generic logs (IO Error: ...)')."""
+    import gzip
+    import random
+
+    rng = random.Random(7)  # token counts that do not compress away: several deflate blocks
+    rows = [
+        {
+            "timestamp": f"2026-01-{1 + h // 24:02d}T{h % 24:02d}:00:00Z",
+            "input_tokens": rng.randrange(10**6),
+            "output_tokens": rng.randrange(10**6),
+        }
+        for h in range(HOURS * 4)
+    ]
+    if suffix == ".csv.gz":
+        text = "timestamp,input_tokens,output_tokens\n" + "".join(
+            f"{r['timestamp']},{r['input_tokens']},{r['output_tokens']}\n" for r in rows
+        )
+    elif suffix == ".json.gz":
+        text = json.dumps(rows)
+    else:
+        text = "".join(json.dumps(r) + "\n" for r in rows)
+    whole = gzip.compress(text.encode())
+    path = tmp_path / f"logs{suffix}"
+    path.write_bytes(whole[: int(kept if kept > 1 else len(whole) * kept)])
+    assert_user_error(*run("usage", path), f"error: {path}: {GZIP_SAID}")

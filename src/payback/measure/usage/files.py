@@ -20,7 +20,9 @@ from payback.limits import MAX_LOG_LINE_BYTES, check_path, check_regular
 from payback.measure.usage.formats import detect_keys, detect_record, first_record
 from payback.measure.usage.frames import check_zstd
 from payback.measure.usage.sql import (
+    GZIP_CUT,
     Source,
+    failed,
     first_line,
     interrupted,
     shown_files,
@@ -252,7 +254,9 @@ def _head(con: Any, path: str, count: int) -> list[str]:
         raise PaybackError(
             f"{path}: not gzip-compressed, though its name ends in {Path(path).suffix}"
         ) from None
-    except (OSError, EOFError, zlib.error) as exc:
+    except EOFError:
+        raise PaybackError(f"{path}: {GZIP_CUT}") from None
+    except (OSError, zlib.error) as exc:
         raise PaybackError(f"{path}: cannot be read ({first_line(exc)})") from None
     return lines
 
@@ -399,8 +403,7 @@ def _peek_json(con: Any, path: str, array: bool = False) -> tuple[list[Any], boo
             f"maximum_object_size = {MAX_JSON_OBJECT}) LIMIT {PEEK_RECORDS}"
         ).fetchall()
     except Exception as exc:
-        interrupted(exc)
-        raise PaybackError(f"{path}: not valid JSON ({first_line(exc)})") from None
+        failed(exc, f"{path}: not valid JSON")
     if not rows:
         return None
     values = []
@@ -460,8 +463,7 @@ def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {sql}").fetchall()
     except Exception as exc:
-        interrupted(exc)
-        raise PaybackError(f"{shown_files(group)}: cannot be read ({first_line(exc)})") from None
+        failed(exc, f"{shown_files(group)}: cannot be read")
     described = [row for row in described if str(row[0]) != FILE_COLUMN]
     return Source(
         sql,
