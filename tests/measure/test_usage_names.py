@@ -250,3 +250,34 @@ def test_a_file_named_like_a_glob_that_matches_nothing_else_is_read(tmp_path: Pa
     assert profile.rows["used"] == 2
     assert profile.traffic["input_tokens"] == pytest.approx(300.0, rel=1e-12)
     assert_user_error(*run("usage", tmp_path / "logs[2].jsonl"), "logs[2].jsonl: no file matches")
+
+
+def test_a_chdb_folder_named_by_bytes_that_are_not_utf8_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chdb's Session takes no such name (an internal error: 'incompatible constructor
+    arguments'): the folder is read through a link, kept while the engine is open and
+    removed when it closes."""
+    import chdb.session
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    clean = tmp_path / "ch"
+    session = chdb.session.Session(str(clean))
+    session.query(
+        "CREATE TABLE logs (timestamp String, input_tokens Int32, output_tokens Int32) "
+        "ENGINE = MergeTree ORDER BY tuple()"
+    )
+    values = ", ".join(f"('{r['timestamp']}', {r['input_tokens']}, 10)" for r in ROWS)
+    session.query(f"INSERT INTO logs VALUES {values}")
+    session.close()
+    path = odd(tmp_path, b"ch\xff")
+    os.rename(clean, os.fsencode(path))
+    code, out, err = run("usage", "chdb://" + path, "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["rows"]["used"] == 3
+    assert shown["traffic"]["input_tokens"] == pytest.approx(200.0, rel=1e-12)
+    assert shown["table"] == f"chdb://{tmp_path}/ch\\xff, table logs"
+    assert list(scratch.iterdir()) == []

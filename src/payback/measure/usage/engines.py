@@ -49,7 +49,6 @@ STATEMENT_TIMEOUT_S = 1800
 """The longest the profile's query may run (``PAYBACK_STATEMENT_TIMEOUT`` seconds overrides)."""
 CONNECT_TIMEOUT_S = 10
 
-
 MAX_TIMEOUT_S = 2_147_483
 """The longest statement timeout PostgreSQL takes (its ``statement_timeout`` is a 32-bit
 count of milliseconds: about 24.8 days)."""
@@ -581,7 +580,8 @@ class _Chdb(_Whole):
             raise PaybackError(
                 f"{self.shown}: ClickHouse in-process needs chdb: pip install chdb"
             ) from None
-        self.session = session.Session(path)
+        self.names = contextlib.ExitStack()  # a name that is not UTF-8: a link, until closed
+        self.session = session.Session(self.names.enter_context(clean_names([path]))[0][0])
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         settings = f" SETTINGS readonly = 2, max_execution_time = {_timeout()}"
@@ -597,3 +597,4 @@ class _Chdb(_Whole):
 
     def close(self) -> None:
         self.session.close()
+        self.names.close()
