@@ -194,3 +194,31 @@ def test_a_clickhouse_without_the_zone_parse_reads_the_rest_and_no_zone_name(
             Table(None, "forms", columns, zones=zones), "generic", named_ts, dialect="clickhouse"
         )
         assert ("JodaSyntax" in sql) == ("time_zones" in sql) == zones
+
+
+SPACED = [
+    # an offset after one space, as Ruby's Time#to_s writes it: 15:00-15:15 UTC on March 2
+    "2026-03-02 10:00:00 -0500",
+    "2026-03-02 20:35 +05:30",
+    "2026/3/2 17:10:00.5 +02",
+    "2026-03-02T15:15:00 +0000",
+]
+SPACED_NO_TIME = [
+    "2026-03-02 +0500",  # an offset after a date alone
+    "2026-03-02 10:00:00  +0500",  # two spaces
+    "2026-03-02 10:00:00 +05:30:00",
+]
+
+
+def test_an_offset_after_a_space_reads_alike_on_every_engine(tmp_path: Path, postgres: Any) -> None:
+    """'2026-03-02 10:00:00 -0500' was no time in files and in DuckDB (its cast reads no
+    space before an offset) while ClickHouse could read it: now each form lands on its
+    hand-computed instant on every path, and the others are no time everywhere."""
+    profiles = _profiles(tmp_path, postgres, SPACED + SPACED_NO_TIME)
+    for name, got in profiles.items():
+        assert got.rows["used"] == len(SPACED), name
+        why = {"no time that reads as a date": len(SPACED_NO_TIME)}
+        assert got.rows["unreadable_why"] == why, name
+        assert got.span["first"] == "2026-03-02T15:00:00+00:00", name
+        assert got.span["last"] == "2026-03-02T15:15:00+00:00", name
+        assert got.traffic == profiles["csv"].traffic, name

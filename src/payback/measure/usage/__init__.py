@@ -40,7 +40,8 @@ from payback.measure.usage import sql
 from payback.measure.usage.engines import is_database
 from payback.measure.usage.files import expand, find_sources, stem
 from payback.measure.usage.finding import case_twins
-from payback.measure.usage.formats import FORMATS, check_options, parse_columns
+from payback.measure.usage.formats import FORMATS, check_options, parse_columns, said_filters
+from payback.measure.usage.names import clean_names
 from payback.measure.usage.normalize import pipeline
 from payback.measure.usage.profile import (
     DAYS_PER_MONTH,
@@ -81,37 +82,28 @@ def profile_usage(
     """Read request logs and return the traffic profile (see the module docstring)."""
     check_options(fmt, since, until)
     explicit = parse_columns(columns)
-    files, notes, warnings = expand(paths)
+    given, notes, warnings = expand(paths)
     con = sql.connect()
-    sources, skipped, repeated = find_sources(con, files, fmt)
-    notes += skipped
-    warnings += repeated
-    chosen = " + ".join(dict.fromkeys(s.fmt for s in sources))
-    names = sql.shown_files([f for s in sources for f in s.files])
-    statements = pipeline(sources, explicit, model, since, until)
-    sql.run(con, statements, f"{names}: cannot be read as {chosen} logs")
-    return _summarize(
-        con,
-        names=names,
-        chosen=chosen,
-        files=files,
-        formats={f: s.fmt for s in sources for f in s.files},
-        notes=notes,
-        warnings=warnings,
-        since=since,
-        until=until,
-        filters=_filters(model, since, until),
-    )
-
-
-def _filters(model: str | None, since: dt.date | None, until: dt.date | None) -> str:
-    """The filters given, for a message (``model 'x', since 2026-04-01``)."""
-    given = [
-        f"model {model!r}" if model is not None else "",
-        f"since {since.isoformat()}" if since else "",
-        f"until {until.isoformat()}" if until else "",
-    ]
-    return ", ".join(filter(None, given))
+    with clean_names(given) as (files, restore):  # (a name that is not UTF-8: a link)
+        sources, skipped, repeated = find_sources(con, files, fmt)
+        chosen = " + ".join(dict.fromkeys(s.fmt for s in sources))
+        names = sql.shown_files([f for s in sources for f in s.files])
+        statements = pipeline(sources, explicit, model, since, until)
+        sql.run(con, statements, f"{names}: cannot be read as {chosen} logs")
+        return restore(
+            _summarize(
+                con,
+                names=names,
+                chosen=chosen,
+                files=files,
+                formats={f: s.fmt for s in sources for f in s.files},
+                notes=notes + skipped,
+                warnings=warnings + repeated,
+                since=since,
+                until=until,
+                filters=said_filters(model, since, until),
+            )
+        )
 
 
 def _cut(
@@ -311,7 +303,8 @@ def usage_sql(
     explicit = parse_columns(columns)
     if paths:
         files, _, _ = expand(paths)
-        sources, _, _ = find_sources(sql.connect(), files, fmt)
+        with clean_names(files) as (read, restore):  # the links' names: back as given
+            sources = [restore(s) for s in find_sources(sql.connect(), read, fmt)[0]]
         shown = " + ".join(dict.fromkeys(s.fmt for s in sources))
         shown_files = sql.in_comment(sql.shown_files(files))
         where = f"-- The logs: {shown_files}, read with DuckDB's readers below."
@@ -420,7 +413,7 @@ def profile_database(
         models_count=fetched.models,
         since=since,
         until=until,
-        filters=_filters(model, since, until),
+        filters=said_filters(model, since, until),
     )
 
 
@@ -453,7 +446,7 @@ def _profile_rollup(
             warnings=[],
             since=since,
             until=until,
-            filters=_filters(model, since, until),
+            filters=said_filters(model, since, until),
         )
     finally:
         fetched.con.close()

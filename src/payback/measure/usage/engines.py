@@ -27,16 +27,10 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from payback.errors import PaybackError
+from payback.measure.usage.names import clean_names
 from payback.measure.usage.tables import Table
 from payback.measure.usage.timetext import CH_ZONES
-from payback.measure.usage.urls import (
-    SCHEMES,
-    is_database,
-    libpq_url,
-    local_path,
-    mask,
-    scrub,
-)
+from payback.measure.usage.urls import SCHEMES, is_database, libpq_url, local_path, mask, scrub
 
 __all__ = [
     "MAX_PARTS",
@@ -54,7 +48,6 @@ __all__ = [
 STATEMENT_TIMEOUT_S = 1800
 """The longest the profile's query may run (``PAYBACK_STATEMENT_TIMEOUT`` seconds overrides)."""
 CONNECT_TIMEOUT_S = 10
-
 
 MAX_TIMEOUT_S = 2_147_483
 """The longest statement timeout PostgreSQL takes (its ``statement_timeout`` is a 32-bit
@@ -444,7 +437,12 @@ class _DuckDB(_Whole):
         self.url, self.shown = url, mask(url)
         path = local_path(url, os.path.isfile, self.shown, "DuckDB file")
         try:  # read-only: DuckDB then refuses every write (it has no statement timeout)
-            self.con = duckdb.connect(path, read_only=True)
+            with clean_names([path], beside=[".wal"]) as (read, _):  # (a name not UTF-8)
+                odd = read != [path]  # DuckDB names a database by its file: then, by AS
+                self.con = duckdb.connect(":memory:" if odd else path, read_only=not odd)
+                if odd:
+                    link = read[0].replace("'", "''")
+                    self.con.execute(f"ATTACH '{link}' AS logs (READ_ONLY); USE logs")
             self.con.execute("SET TimeZone = 'UTC'")  # text times without an offset: UTC
         except duckdb.Error as exc:
             raise _failed(self.shown, "cannot open the database", exc, url) from None
@@ -582,7 +580,8 @@ class _Chdb(_Whole):
             raise PaybackError(
                 f"{self.shown}: ClickHouse in-process needs chdb: pip install chdb"
             ) from None
-        self.session = session.Session(path)
+        self.names = contextlib.ExitStack()  # a name that is not UTF-8: a link, until closed
+        self.session = session.Session(self.names.enter_context(clean_names([path]))[0][0])
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         settings = f" SETTINGS readonly = 2, max_execution_time = {_timeout()}"
@@ -598,3 +597,4 @@ class _Chdb(_Whole):
 
     def close(self) -> None:
         self.session.close()
+        self.names.close()

@@ -18,8 +18,11 @@ from typing import Any
 from payback.errors import PaybackError
 from payback.limits import MAX_LOG_LINE_BYTES, check_path, check_regular
 from payback.measure.usage.formats import detect_keys, detect_record, first_record
+from payback.measure.usage.frames import check_zstd
 from payback.measure.usage.sql import (
+    GZIP_CUT,
     Source,
+    failed,
     first_line,
     interrupted,
     shown_files,
@@ -57,6 +60,8 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
             _not_a_url(text)
         pattern = any(c in text for c in "*?[")
         matched = sorted(glob.glob(text, recursive=True)) if pattern else [text]
+        if pattern and not matched and os.path.lexists(text):  # a file named logs[1].csv
+            pattern, matched = False, [text]
         if pattern:  # a folder a glob matches is no log: passed over (logs/** matches logs/)
             dirs = [m for m in matched if os.path.isdir(m)]
             matched = [m for m in matched if m not in dirs]
@@ -89,7 +94,7 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
             files.append(name)
     if not files:
         raise PaybackError("no log files given")
-    notes, warnings = [], []
+    notes: list[str] = []
     if passed:
         notes.append(
             f"{shown_files(sorted(set(passed)))}: not read, matched by a glob but of no log "
@@ -106,21 +111,20 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[str], list[str], list[str]
             f"{shown_files(sorted(set(repeated)))}: named more than once (the same path twice or "
             "overlapping globs); each file is read once"
         )
+    return files, notes, _twins(seen)
+
+
+def _twins(seen: dict[str, str]) -> list[str]:
+    """A warning for each log given both compressed and not (``seen``: real path → name)."""
     by_stem: dict[str, list[str]] = {}
     for real, name in seen.items():
-        stem = real
-        for suffix in COMPRESSED:
-            if stem.lower().endswith(suffix):
-                stem = stem[: -len(suffix)]
-                break
-        by_stem.setdefault(stem, []).append(name)
-    for names in by_stem.values():
-        if len(names) > 1:
-            warnings.append(
-                f"{' and '.join(names)} look like the same log, compressed and not: both are "
-                "read, so its requests may count twice; give only one of them"
-            )
-    return files, notes, warnings
+        by_stem.setdefault(stem(real), []).append(name)
+    return [
+        f"{' and '.join(names)} look like the same log, compressed and not: both are "
+        "read, so its requests may count twice; give only one of them"
+        for names in by_stem.values()
+        if len(names) > 1
+    ]
 
 
 def _not_a_url(text: str) -> None:
@@ -250,7 +254,9 @@ def _head(con: Any, path: str, count: int) -> list[str]:
         raise PaybackError(
             f"{path}: not gzip-compressed, though its name ends in {Path(path).suffix}"
         ) from None
-    except (OSError, EOFError, zlib.error) as exc:
+    except EOFError:
+        raise PaybackError(f"{path}: {GZIP_CUT}") from None
+    except (OSError, zlib.error) as exc:
         raise PaybackError(f"{path}: cannot be read ({first_line(exc)})") from None
     return lines
 
@@ -312,6 +318,8 @@ def _peek(con: Any, path: str) -> tuple[tuple[Any, ...], str] | None:
     """What groups a file with others (its kind, and a table's layout) and the format its
     first records or columns show; None when it holds no records."""
     kind = _kind(path)
+    if path.lower().endswith(".zst"):  # DuckDB reads a cut one up to where it stops
+        check_zstd(path)
     if kind == "csv":
         head = _head(con, path, 3)
         if not head:
@@ -395,8 +403,7 @@ def _peek_json(con: Any, path: str, array: bool = False) -> tuple[list[Any], boo
             f"maximum_object_size = {MAX_JSON_OBJECT}) LIMIT {PEEK_RECORDS}"
         ).fetchall()
     except Exception as exc:
-        interrupted(exc)
-        raise PaybackError(f"{path}: not valid JSON ({first_line(exc)})") from None
+        failed(exc, f"{path}: not valid JSON")
     if not rows:
         return None
     values = []
@@ -456,8 +463,7 @@ def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {sql}").fetchall()
     except Exception as exc:
-        interrupted(exc)
-        raise PaybackError(f"{shown_files(group)}: cannot be read ({first_line(exc)})") from None
+        failed(exc, f"{shown_files(group)}: cannot be read")
     described = [row for row in described if str(row[0]) != FILE_COLUMN]
     return Source(
         sql,

@@ -25,6 +25,7 @@ __all__ = [
     "first_record",
     "no_column_text",
     "parse_columns",
+    "said_filters",
 ]
 
 FORMATS = ("auto", "generic", "openai-usage", "litellm", "langfuse", "helicone", "otel")
@@ -356,3 +357,13 @@ def check_options(fmt: str, since: dt.date | None, until: dt.date | None) -> Non
         raise PaybackError.bad(
             "since", since.isoformat(), f"must not be after the until date ({until.isoformat()})"
         )
+
+
+def said_filters(model: str | None, since: dt.date | None, until: dt.date | None) -> str:
+    """The filters given, for a message (``model 'x', since 2026-04-01``)."""
+    given = [
+        f"model {model!r}" if model is not None else "",
+        f"since {since.isoformat()}" if since else "",
+        f"until {until.isoformat()}" if until else "",
+    ]
+    return ", ".join(filter(None, given))

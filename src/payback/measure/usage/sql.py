@@ -7,9 +7,10 @@ DuckDB is imported where a connection is made, never at the top.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from payback.errors import PaybackError
 
@@ -267,6 +268,12 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 # -- running them ------------------------------------------------------------------
 
 
+GZIP_CUT = (
+    "cut short (its gzip data stop before their end: an unfinished copy or download?); "
+    "copy it again whole"
+)
+
+
 def run(con: Any, statements: Sequence[str], failure: str) -> None:
     """Run the statements that read the files; DuckDB's error, on one line, follows
     ``failure`` (what could not be read)."""
@@ -274,8 +281,18 @@ def run(con: Any, statements: Sequence[str], failure: str) -> None:
         try:
             con.execute(statement)
         except Exception as exc:  # a file DuckDB cannot parse at all
-            interrupted(exc)
-            raise PaybackError(f"{failure} ({first_line(exc)})") from None
+            failed(exc, failure)
+
+
+def failed(exc: Exception, failure: str) -> NoReturn:
+    """DuckDB's error on one line after ``failure``; a gzip file cut short (its head read
+    whole, the cut further on) said as that, naming the file."""
+    interrupted(exc)
+    said = first_line(exc)
+    cut = re.search(r"Unexpected end of GZIP stream: (.+)$", said)
+    if cut:
+        raise PaybackError(f"{cut.group(1)}: {GZIP_CUT}") from None
+    raise PaybackError(f"{failure} ({said})") from None
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ Read (after spaces around are trimmed):
 - then, after ``T`` or a space, an optional time: ``10:00``, ``10:00:00``, ``10:00:00.5``,
   or ``24:00`` (``24:00:00``, ``24:00:00.000``): ISO 8601's end of the day, the next day's
   midnight;
-- then, after a time, an optional zone: ``Z``, an offset with no space before it
-  (``+02``, ``+0530``, ``-05:00``), `` UTC`` or `` GMT`` (either in lower case: the same as
+- then, after a time, an optional zone: ``Z``, an offset with no space or one space before
+  it (``+02``, ``+0530``, `` -05:00``; `` -0500`` as Ruby's ``Time#to_s`` writes it), `` UTC``
+  or `` GMT`` (either in lower case: the same as
   ``Z``), or the name of a zone of the tz database in its ``Area/Location`` form
   (`` America/New_York``, `` Europe/Berlin``, `` Etc/GMT+5``; the case of the letters after
   the first does not count, as PostgreSQL and DuckDB read names), read with the zone's
@@ -30,7 +31,8 @@ the zone's offsets before and after the change (06:30 and 07:30 UTC): as Postgre
 DuckDB read it, and ClickHouse now too (:func:`_ch_zoned`). The request is kept, at most an
 hour from when it was made, rather than dropped as no time.
 
-The patterns hold no backslash: they are the same in every engine's string literals.
+The patterns hold no backslash: they are the same in every engine's string literals
+(DuckDB's replacement of an offset's space, its own, holds one).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ ZONE_NAME = "[A-Z][A-Za-z_]*(/[A-Za-z0-9_+-]+)+"
 TIME_TEXT = (
     f"^[0-9]{{4}}(-{_MONTH}-{_DAY}|/{_MONTH}/{_DAY})"
     "([ T](([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?|24:00(:00([.]0+)?)?)"
-    f"( UTC| utc| GMT| gmt|Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?| {ZONE_NAME})?)?$"
+    f"( UTC| utc| GMT| gmt|Z| ?[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?| {ZONE_NAME})?)?$"
 )
 """Every text read as a time (:data:`ISO_TIME` and the rest; see the module docstring)."""
 _ZONED = f" {ZONE_NAME}$"
@@ -76,9 +78,13 @@ def duckdb(x: str) -> str:
     :data:`TIME_TEXT` (the cast reads more: a zone's abbreviation, a five-digit year). The
     spaces around are matched, not trimmed: a trim a row cost as much as the match."""
     spaced = f"^ *{TIME_TEXT[1:-1]} *$"
+    text = f"CAST({x} AS VARCHAR)"
+    # an offset after a space (2026-03-02 10:00:00 -0500): DuckDB's cast reads it without
+    unspaced = f"regexp_replace({text}, ' ([+-][0-9:]+) *$', '\\1')"
+    offset = f"(contains({text}, ' +') OR contains({text}, ' -'))"
     return (
-        f"CASE WHEN regexp_full_match(CAST({x} AS VARCHAR), '{spaced}') "
-        f"THEN TRY_CAST({x} AS TIMESTAMPTZ) END"
+        f"CASE WHEN regexp_full_match({text}, '{spaced}') "
+        f"THEN TRY_CAST(CASE WHEN {offset} THEN {unspaced} ELSE {text} END AS TIMESTAMPTZ) END"
     )
 
 

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from payback.measure.usage.names import written_name
 from payback.measure.usage.profile import UsageProfile
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def _source(profile: UsageProfile) -> str:
     if profile.table:
         return profile.table
     if len(profile.files) == 1:
-        return str(profile.files[0]).replace("\\", "/").rsplit("/", 1)[-1]
+        return written_name(str(profile.files[0]).replace("\\", "/").rsplit("/", 1)[-1])
     return f"{len(profile.files)} log files"
 
 
@@ -215,7 +216,7 @@ def new_scenario(text: str, profile: UsageProfile) -> NewScenario:
     notes: list[str] = []
     title = _title(profile, str(data["scenario"]["name"]), written)
     lengths = f"{profile.traffic['input_tokens']:,.0f}/{profile.traffic['output_tokens']:,.0f}"
-    text = STARTER_HEAD.sub(_head(profile), text, count=1)
+    text = STARTER_HEAD.sub(lambda _: _head(profile), text, count=1)  # (a name may hold \\)
     if not written:
         text = GROWTH_LINE.sub(lambda m: _growth_comment(m, profile), text, count=1)
     text = with_values(text, "toml", {"scenario.name": title})
