@@ -81,8 +81,27 @@ def test_behind_again_at_month_3_offers_no_rent_today_already_meets(tmp_path: Pa
     assert (
         "It does not pay back within a quarter. What would change it: scaled to zero (busy "
         "GPU-hours only: $159 of GPU time in month 1 instead of $1,460) it would pay back in "
-        "month 1.3 but be behind again at month 3, NPV $38,095;" in text
+        "month 1.3 but be behind again at month 3, and its NPV would be $38,095;" in text
     )
+
+
+def test_the_scale_to_zero_lever_says_its_money_as_the_verdict_does(tmp_path: Path) -> None:
+    """$0.10 an hour, $200,000 up front: always on, $73 a month, $14,927 saved, $20,876
+    short after 12 months. Scaled to zero, 79.37 busy hours cost $7.94 and save
+    $14,992.06 a month: 12 × 14,992.06 - 200,000 = -$20,095.24, a loss. Its figures are
+    written alike, cents for all as one is under $10 (it read "$7.94 ... instead of $73"),
+    and the NPV is worded as a loss, as the verdict's is (it read "NPV -$20,095")."""
+    text, facts = _explain(tmp_path, FLEET.format(rent=0.1, one_time=200000.0))
+    zero = facts["levers"]["scaled_to_zero"]
+    assert zero["fleet_usd"] == pytest.approx(1e6 / (5 * 0.7 * 3600) * 0.1)
+    assert zero["break_even_month"] is None
+    assert zero["npv_usd"] == pytest.approx(12 * (15000 - 1e6 / (5 * 0.7 * 3600) * 0.1) - 2e5)
+    assert (
+        "What would change it: scaled to zero (busy GPU-hours only: $7.94 of GPU time in "
+        "month 1 instead of $73.00) it would not pay back within 12 months, and its NPV "
+        "would be a loss of $20,095.24;" in text
+    )
+    assert "NPV -$20,095" not in text
 
 
 def test_the_rent_bound_is_rounded_down_to_a_rent_that_meets_it(tmp_path: Path) -> None:
