@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "break_even_span",
     "fleet_rows",
+    "met_today",
     "not_within",
     "npv_words",
     "prose_usd",
@@ -138,9 +139,9 @@ def _traffic_lever(analysis: Analysis, index: int) -> str | None:
     solution = analysis.quarter_threshold(index)
     if solution is None or solution.value is None or not solution.met_above:
         return None
-    today = analysis.scenario.traffic.requests_per_month
-    if today >= solution.value:  # broken even by month 3 already, and behind again there
+    if met_today(solution):  # broken even by month 3 already, and behind again there
         return None
+    today = analysis.scenario.traffic.requests_per_month
     return (
         f"{_count(math.ceil(solution.value))} requests/month (today {_count(today)}) would "
         "pay back within a quarter"
@@ -170,6 +171,19 @@ def cents_toward(value: float, up: bool | None) -> float:
     return (math.ceil(cents) if up else math.floor(cents)) / 100
 
 
+def met_today(solution: Solution) -> bool:
+    """Whether today's value already lies on the side of a lever's bound that meets the
+    target (``payback solve``'s value, at least or at most): then it is no lever. For a
+    pay-back within a quarter, today's value is then broken even by month 3 and behind
+    again there, so no value on that side changes the answer; the text names no bound
+    and ``explain --json`` gives ``today_meets_it``. False without a bound."""
+    if solution.value is None or solution.met_above is None:
+        return False
+    if solution.met_above:
+        return solution.current >= solution.value
+    return solution.current <= solution.value
+
+
 def _price_lever(analysis: Analysis, index: int) -> str | None:
     path = f"alternatives.{index}.usd_per_gpu_hour"
     if path not in analysis.input_paths:
@@ -177,11 +191,12 @@ def _price_lever(analysis: Analysis, index: int) -> str | None:
     solution: Solution | None = analysis.quarter_lever(index, path)
     if solution is None:
         return None
-    if solution.value is not None and solution.met_above is False:
-        if solution.current <= solution.value:  # broken even by month 3 already, behind there
+    if solution.value is not None and solution.met_above is not None:
+        if met_today(solution):
             return None
-        bound = cents_toward(solution.value, False)  # a rent at most the bound
-        return f"a GPU at {usd(bound, 2)}/hour or less would pay back within a quarter"
+        bound = cents_toward(solution.value, solution.met_above)  # to the cent that meets it
+        side = "or more" if solution.met_above else "or less"
+        return f"a GPU at {usd(bound, 2)}/hour {side} would pay back within a quarter"
     closest = solution.closest
     if solution.value is None and closest is not None and closest[0] == 0:
         best = closest[1]
