@@ -79,3 +79,26 @@ def test_the_report_says_the_separate_fleets_gpus(tmp_path: Path) -> None:
     assert "| fleet | a fine-tuned model and fleet per workload: 5 GPUs in all |" in (
         out.read_text(encoding="utf-8")
     )
+
+
+def test_separate_fleets_that_pay_back_with_fewer_workloads_say_so() -> None:
+    """Separate fleets never pay back with all 5 workloads, but do with the first 2 of the
+    migration order: support triage ($2,100 a month today: 400,000 × (1,500 × $2.50 + 150
+    × $10) / 1M) and ticket summaries ($1,575: 150,000 × (3,000 × $2.50 + 300 × $10) /
+    1M) on a GPU each ($627.80), 5% escalated ($183.75) and $500 of ops cost $1,939.35,
+    saving $1,735.65 a month; $14,400 shared and their own $4,150 and $4,240 up front,
+    $22,790: back in month 22,790 / 1,735.65 = 13.13. The sentence read "Even with all 5
+    workloads it does not pay back within 24 months", as if more workloads would help."""
+    separate = _json(PORTFOLIO)["separate"]
+    second = separate["migration_order"][1]
+    assert second["break_even_month"] == pytest.approx(22790 / 1735.65)
+    assert max(s["npv_usd"] for s in separate["migration_order"]) == second["npv_usd"]
+    assert separate["quarter"] == (
+        "With all 5 workloads it does not pay back within 24 months; with only the first 2 "
+        "(support triage, ticket summaries) it pays back in month 13.1 (the migration "
+        "order's highest NPV so far)"
+    )
+    # the shared fleet's NPV grows with every workload: "even with all" holds there
+    assert _json(PORTFOLIO)["shared"]["quarter"] == (
+        "Even with all 5 workloads it does not pay back within a quarter (month 12.8)"
+    )

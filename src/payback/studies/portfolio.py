@@ -391,7 +391,7 @@ def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str], hor
             )
         if n == 1:
             return f"With its one workload it does not pay back within {when}"
-        return f"Even with {every} it does not pay back within {when}"
+        return _fewer_do_better(steps, names_in_order, every, when)
     missing = [k + 1 for k, s in enumerate(steps) if not s.pays_back_within_quarter]
     if not missing:
         return (
@@ -403,6 +403,28 @@ def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str], hor
         f"With {'both workloads' if n == 2 else f'these {these}'} it pays back within a quarter "
         f"({month_text(full.break_even_month or 0.0)}); with the first {'alone' if k == 1 else k} ({', '.join(names_in_order[:k])}) it does not"
     )
+
+
+def _fewer_do_better(steps: list[MigrationStep], names: list[str], every: str, when: str) -> str:
+    """The quarter sentence of a set that does not pay back within a quarter: "Even with
+    all" where every workload added raised the NPV to its most; else "With all", and the
+    first workloads in order that pay back within the horizon with the most NPV, where all
+    of them do not (separate fleets that small workloads do not fill: examples/portfolio.toml
+    pays back in month 13.1 with its first 2, never with all 5)."""
+    full, best = steps[-1], max(steps, key=lambda s: s.npv_usd)
+    if full.npv_usd >= best.npv_usd:
+        return f"Even with {every} it does not pay back within {when}"
+    text = f"With {every} it does not pay back within {when}"
+    back = [s for s in steps if s.break_even_month is not None]
+    if full.break_even_month is None and back:
+        best = max(back, key=lambda s: s.npv_usd)
+        k = steps.index(best) + 1
+        text += (
+            f"; with {'the first alone' if k == 1 else f'only the first {k}'} ({', '.join(names[:k])}) it pays "
+            f"back {in_month_text(best.break_even_month or 0.0)} (the migration order's highest "
+            "NPV so far)"
+        )
+    return text
 
 
 def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> PortfolioAlternative:
