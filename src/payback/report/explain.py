@@ -452,6 +452,8 @@ def drivers_paragraphs(
         rest += " " + quiet_line(quiet, names=False, word=word, horizon=horizon)
     first = label(drivers[0].parameter)  # a workload's own: "support triage's ..."
     the = "" if drivers[0].parameter.startswith("workloads.") else "the "
+    if "," in first:  # "requests per month, in month 1," closed as the clause it opens
+        first += ","
     return [
         "With each input moved alone over the range in brackets and the others central, the "
         "answer moves most with: " + "; ".join(lines) + "." + rest,
