@@ -269,6 +269,8 @@ def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
         else "within a quarter"
     )
     cause = f"It does not pay back {window}"
+    if month is None and horizon >= QUARTER_MONTHS:  # nor at all: said as the verdict says it
+        cause = f"It does not pay back within {months_text(horizon)}"
     zero = analysis.scaled_to_zero(index) if u.always_on else None
     zero_month = None if zero is None else zero["break_even_month"]
     if zero is not None and zero["within_a_quarter"]:
