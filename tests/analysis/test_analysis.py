@@ -208,7 +208,7 @@ def test_explain_does_not_blame_idle_time_alone_where_other_costs_weigh_as_much(
     assert cause.startswith(
         "It does not pay back within 24 months; without its idle GPU time it would. What "
         "would change it: scaled to zero (busy GPU-hours only: $52 of GPU time in month 1 "
-        "instead of $584) it would pay back in month 12.3"
+        "instead of $584) it would pay back in month 12.3, and its NPV would be"
     )
     assert "why" not in cause
 

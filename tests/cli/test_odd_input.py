@@ -304,4 +304,6 @@ def test_a_one_workload_portfolios_json_has_the_gpu_count(tmp_path: Path) -> Non
     assert shared["pinned_gpus"] == [2.0] * 24  # its one adapter on every GPU
     assert shared["mixed_gpus"] == [0.0] * 24
     assert [c["gpu_time_share"] for c in shared["contributions"]] == [1.0]
-    assert one["alternatives"][1]["gpus"] is None  # separate fleets: none, as with two
+    # separate fleets: the sum of each workload's own, here its one fleet of min_replicas = 1
+    assert one["alternatives"][1]["gpus"] == [1.0] * 24
+    assert two["alternatives"][1]["gpus"] == [2.0] * 24  # 1 + 1, as the shared fleet's 2

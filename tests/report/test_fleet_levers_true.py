@@ -9,7 +9,10 @@ One always-on GPU (730 hours a month) against 1,000,000 requests a month at $15.
 from __future__ import annotations
 
 import json
+import tomllib
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,8 +84,27 @@ def test_behind_again_at_month_3_offers_no_rent_today_already_meets(tmp_path: Pa
     assert (
         "It does not pay back within a quarter. What would change it: scaled to zero (busy "
         "GPU-hours only: $159 of GPU time in month 1 instead of $1,460) it would pay back in "
-        "month 1.3 but be behind again at month 3, NPV $38,095;" in text
+        "month 1.3 but be behind again at month 3, and its NPV would be $38,095;" in text
     )
+
+
+def test_the_scale_to_zero_lever_says_its_money_as_the_verdict_does(tmp_path: Path) -> None:
+    """$0.10 an hour, $200,000 up front: always on, $73 a month, $14,927 saved, $20,876
+    short after 12 months. Scaled to zero, 79.37 busy hours cost $7.94 and save
+    $14,992.06 a month: 12 × 14,992.06 - 200,000 = -$20,095.24, a loss. Its figures are
+    written alike, cents for all as one is under $10 (it read "$7.94 ... instead of $73"),
+    and the NPV is worded as a loss, as the verdict's is (it read "NPV -$20,095")."""
+    text, facts = _explain(tmp_path, FLEET.format(rent=0.1, one_time=200000.0))
+    zero = facts["levers"]["scaled_to_zero"]
+    assert zero["fleet_usd"] == pytest.approx(1e6 / (5 * 0.7 * 3600) * 0.1)
+    assert zero["break_even_month"] is None
+    assert zero["npv_usd"] == pytest.approx(12 * (15000 - 1e6 / (5 * 0.7 * 3600) * 0.1) - 2e5)
+    assert (
+        "What would change it: scaled to zero (busy GPU-hours only: $7.94 of GPU time in "
+        "month 1 instead of $73.00) it would not pay back within 12 months, and its NPV "
+        "would be a loss of $20,095.24;" in text
+    )
+    assert "NPV -$20,095" not in text
 
 
 def test_the_rent_bound_is_rounded_down_to_a_rent_that_meets_it(tmp_path: Path) -> None:
@@ -120,3 +142,56 @@ def test_a_horizon_shorter_than_a_quarter_paid_back_names_no_lever(tmp_path: Pat
     )
     assert "does not pay back" not in text
     assert "What would change it" not in text
+
+
+def _analysis(text: str) -> Any:
+    from payback import analyze
+    from payback.scenario import parse_scenario
+
+    return analyze(parse_scenario(tomllib.loads(text)))
+
+
+@pytest.mark.parametrize(
+    ("value", "above", "words", "facts"),
+    [
+        # at most $6.8493, today $10.00: the bound to the cent below, in both
+        (10000 / 1460, False, "a GPU at $6.84/hour or less", (6.84, True, False)),
+        # at most $12.00, today $10.00 meets it already: no bound, in both
+        (12.0, False, None, (None, None, True)),
+        # at least $12.00 (a rent the other way round), today $10.00: the text named none
+        # where the JSON gave $12.00, at least
+        (12.0, True, "a GPU at $12.00/hour or more", (12.0, False, False)),
+        # at least $8.00, today $10.00 meets it already: no bound, in both
+        (8.0, True, None, (None, None, True)),
+    ],
+)
+def test_the_rent_lever_is_one_test_in_the_text_and_the_json(
+    monkeypatch: pytest.MonkeyPatch,
+    value: float,
+    above: bool,
+    words: str | None,
+    facts: tuple[float | None, bool | None, bool],
+) -> None:
+    """Whether today's rent already meets the bound is one function (fleet.met_today) for
+    the words and explain --json: each bound, either way round, is named by both or by
+    neither. $10.00 an hour, $30,000 up front, as above; the solution's bound is set."""
+    from payback.report.explain_facts import explain_facts
+    from payback.report.fleet import met_today, why_paragraphs
+
+    analysis = _analysis(FLEET.format(rent=10.0, one_time=30000.0))
+    path = "alternatives.0.usd_per_gpu_hour"
+    solved = analysis.quarter_lever(0, path)
+    assert (solved.current, solved.met_above) == (10.0, False)
+    assert solved.value == pytest.approx(10000 / 1460)
+    bound = replace(solved, value=value, met_above=above)
+    monkeypatch.setattr(  # the class's: an Analysis is frozen
+        type(analysis), "quarter_lever", lambda self, i, p: bound if p == path else solved
+    )
+    assert met_today(bound) is facts[2]
+    rent = explain_facts(analysis)[0]["levers"]["usd_per_gpu_hour_for_a_quarter"]
+    assert (rent["value"], rent["at_most"], rent["today_meets_it"]) == facts
+    text = " ".join(why_paragraphs(analysis, 0))
+    if words is None:
+        assert "/hour or" not in text
+    else:
+        assert f"{words} would pay back within a quarter" in text

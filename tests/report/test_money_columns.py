@@ -83,7 +83,7 @@ def test_a_portfolio_past_its_horizon_says_so_once() -> None:
     late = [a for a in analysis.alternatives if a.break_even_month is None]
     assert late, "the example's second alternative should not pay back within 24 months"
     for alt in late:
-        assert alt.quarter == "Even with all 5 workloads it does not pay back within 24 months"
+        assert alt.quarter.startswith("With all 5 workloads it does not pay back within 24 months;")
 
 
 def test_a_per_request_portfolio_of_two_reads_as_written(tmp_path: Path) -> None:

@@ -191,7 +191,7 @@ def test_a_fleet_that_mixes_no_adapters_is_not_said_to() -> None:
     # one replica of 13.8 × 0.7; min_replicas = 2 runs two (2 × $0.86 × 730 h = $1,256)
     assert "| fleet | one fleet (one workload): 2 GPUs |" in md
     assert "| USD per month, month 1 | $1,861 against $2,100 |" in md
-    assert "| fleet | a fine-tuned model and fleet per workload |" in md
+    assert "| fleet | a fine-tuned model and fleet per workload: 1 GPU in all |" in md
     assert "an adapter per workload" not in md
     assert "placement" not in md
     # five workloads: the shared fleet's row and its placement stay

@@ -32,9 +32,12 @@ from payback.report.fleet import (
     break_even_span,
     changes_the_answer,
     not_within,
+    prose_usd,
     quiet_line,
     why_paragraphs,
 )
+from payback.report.fleet import npv_words as npv_words
+from payback.report.fleet import usd_alike as usd_alike
 from payback.report.labels import input_label
 from payback.report.measuring import MEASURE_FIRST as MEASURE_FIRST
 from payback.report.measuring import measure_first as measure_first
@@ -42,35 +45,8 @@ from payback.report.measuring import measure_first as measure_first
 if TYPE_CHECKING:
     from payback.studies.uncertainty import Driver
 
-
-def usd(value: float) -> str:
-    """Money in prose: whole dollars, cents only below $10."""
-    return _usd(value, 0 if abs(value) >= 10 or value == 0 else 2)
-
-
-def usd_alike(*values: float) -> Callable[[float], str]:
-    """Money for one sentence of prose, every figure of it written alike: whole dollars,
-    or cents for all where any figure needs them (one under $10 but not zero, which
-    :func:`usd` writes with cents); never "$442.50 behind" beside "$443".
-
-    >>> money = usd_alike(442.5, -442.5); money(442.5), money(-442.5)
-    ('$443', '-$443')
-    >>> money = usd_alike(442.5, 7.25); money(442.5), money(7.25)
-    ('$442.50', '$7.25')
-    """
-    cents = any(0 < round(abs(v), 2) < 10 for v in values)
-    return lambda value: _usd(value, 2 if cents else 0)
-
-
-def npv_words(value: float, money: Callable[[float], str] = usd) -> str:
-    """An NPV after "is" in prose: the amount, and a negative one worded as a loss
-    ("a loss of $443"), as "$443 behind" is, not "-$443".
-
-    >>> npv_words(84577.2), npv_words(-442.5), npv_words(-0.2, usd_alike(12.0))
-    ('$84,577', 'a loss of $443', '$0')
-    """
-    text = money(abs(value))
-    return f"a loss of {text}" if value < 0 and text.strip("$0.,") else text
+usd = prose_usd
+"""Money in prose: whole dollars, cents only below $10 (:func:`~payback.report.fleet.prose_usd`)."""
 
 
 def _share(part: float, whole: float) -> str:
@@ -476,6 +452,8 @@ def drivers_paragraphs(
         rest += " " + quiet_line(quiet, names=False, word=word, horizon=horizon)
     first = label(drivers[0].parameter)  # a workload's own: "support triage's ..."
     the = "" if drivers[0].parameter.startswith("workloads.") else "the "
+    if "," in first:  # "requests per month, in month 1," closed as the clause it opens
+        first += ","
     return [
         "With each input moved alone over the range in brackets and the others central, the "
         "answer moves most with: " + "; ".join(lines) + "." + rest,

@@ -16,7 +16,7 @@ from payback.report.explain import (
     quarter_traffic,
     retraining_paid,
 )
-from payback.report.fleet import cents_toward, changes_the_answer
+from payback.report.fleet import cents_toward, changes_the_answer, met_today
 from payback.report.labels import input_label
 
 if TYPE_CHECKING:
@@ -132,16 +132,12 @@ def _levers(analysis: Analysis, index: int) -> dict[str, Any] | None:
 def _rent_lever(rent: Solution) -> dict[str, Any]:
     """The GPU rent that pays back within a quarter, as :func:`_levers` gives it."""
     closest = rent.closest
-    met_today = (
-        rent.value is not None
-        and rent.met_above is not None
-        and (rent.current >= rent.value if rent.met_above else rent.current <= rent.value)
-    )
-    value = None if met_today or rent.value is None else cents_toward(rent.value, rent.met_above)
+    today = met_today(rent)  # the text's own test: no bound named where it holds
+    value = None if today or rent.value is None else cents_toward(rent.value, rent.met_above)
     return {
         "value": value,
         "at_most": None if value is None else rent.met_above is False,
-        "today_meets_it": met_today,
+        "today_meets_it": today,
         "today": rent.current,
         "nearest": None
         if closest is None

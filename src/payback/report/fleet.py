@@ -22,16 +22,50 @@ if TYPE_CHECKING:
 __all__ = [
     "break_even_span",
     "fleet_rows",
+    "met_today",
     "not_within",
+    "npv_words",
+    "prose_usd",
     "quiet_line",
     "share_text",
     "split_drivers",
+    "usd_alike",
     "why_paragraphs",
 ]
 
 
-def _money(value: float) -> str:
+def prose_usd(value: float) -> str:
+    """Money in prose: whole dollars, cents only below $10.
+
+    >>> prose_usd(1590.6), prose_usd(7.254), prose_usd(0.0)
+    ('$1,591', '$7.25', '$0')
+    """
     return usd(value, 0 if abs(value) >= 10 or value == 0 else 2)
+
+
+def usd_alike(*values: float) -> Callable[[float], str]:
+    """Money for one sentence of prose, every figure of it written alike: whole dollars,
+    or cents for all where any figure needs them (one under $10 but not zero, which
+    :func:`prose_usd` writes with cents); never "$442.50 behind" beside "$443".
+
+    >>> money = usd_alike(442.5, -442.5); money(442.5), money(-442.5)
+    ('$443', '-$443')
+    >>> money = usd_alike(442.5, 7.25); money(442.5), money(7.25)
+    ('$442.50', '$7.25')
+    """
+    cents = any(0 < round(abs(v), 2) < 10 for v in values)
+    return lambda value: usd(value, 2 if cents else 0)
+
+
+def npv_words(value: float, money: Callable[[float], str] = prose_usd) -> str:
+    """An NPV after "is" in prose: the amount, and a negative one worded as a loss
+    ("a loss of $443"), as "$443 behind" is, not "-$443".
+
+    >>> npv_words(84577.2), npv_words(-442.5), npv_words(-0.2, usd_alike(12.0))
+    ('$84,577', 'a loss of $443', '$0')
+    """
+    text = money(abs(value))
+    return f"a loss of {text}" if value < 0 and text.strip("$0.,") else text
 
 
 def fleet_rows(u: FleetUtilisation, horizon: int) -> list[tuple[str, str]]:
@@ -57,9 +91,9 @@ def fleet_rows(u: FleetUtilisation, horizon: int) -> list[tuple[str, str]]:
         used = f"of the {held:,.0f} GPUs the owned servers hold (replicas run on {running:,.0f}): {used}"
     fleet, idle = u.fleet_usd[0], u.idle_usd[0]
     idle_share = idle / fleet if fleet > 0 else 0.0
-    cost = f"{_money(idle)} of {_money(fleet)} in month 1 ({share_text(idle_share)})"
+    cost = f"{prose_usd(idle)} of {prose_usd(fleet)} in month 1 ({share_text(idle_share)})"
     if horizon > 1:
-        cost += f"; {_money(u.idle_total_usd)} over {months_text(horizon)}"
+        cost += f"; {prose_usd(u.idle_total_usd)} over {months_text(horizon)}"
     return [("Fleet utilisation", used), ("Idle capacity cost", cost)]
 
 
@@ -87,7 +121,7 @@ def _usage_sentence(analysis: Analysis, index: int, u: FleetUtilisation) -> str:
         return (
             f"Scaled to zero, it pays only for busy GPU-hours, planned at "
             f"{share_text(u.average[0])} busy: {share_text(idle_share)} of its "
-            f"{_money(fleet)} of GPU time in month 1 pays for idle capacity."
+            f"{prose_usd(fleet)} of GPU time in month 1 pays for idle capacity."
         )
     fleet_words = _fleet_words(analysis, index, u)
     single = fleet_words.startswith("one ")
@@ -96,7 +130,7 @@ def _usage_sentence(analysis: Analysis, index: int, u: FleetUtilisation) -> str:
         f"{fleet_words[0].upper()}{fleet_words[1:]} {verb} {share_text(u.average[0])} busy on "
         f"average and {share_text(u.peak[0])} in the busiest hour of month 1, so "
         f"{share_text(idle_share)} of {'its' if single else 'their'} "
-        f"{_money(fleet)}/month pays for idle time ({_money(u.idle_total_usd)} over "
+        f"{prose_usd(fleet)}/month pays for idle time ({prose_usd(u.idle_total_usd)} over "
         f"{months_text(horizon)})."
     )
 
@@ -105,9 +139,9 @@ def _traffic_lever(analysis: Analysis, index: int) -> str | None:
     solution = analysis.quarter_threshold(index)
     if solution is None or solution.value is None or not solution.met_above:
         return None
-    today = analysis.scenario.traffic.requests_per_month
-    if today >= solution.value:  # broken even by month 3 already, and behind again there
+    if met_today(solution):  # broken even by month 3 already, and behind again there
         return None
+    today = analysis.scenario.traffic.requests_per_month
     return (
         f"{_count(math.ceil(solution.value))} requests/month (today {_count(today)}) would "
         "pay back within a quarter"
@@ -137,6 +171,19 @@ def cents_toward(value: float, up: bool | None) -> float:
     return (math.ceil(cents) if up else math.floor(cents)) / 100
 
 
+def met_today(solution: Solution) -> bool:
+    """Whether today's value already lies on the side of a lever's bound that meets the
+    target (``payback solve``'s value, at least or at most): then it is no lever. For a
+    pay-back within a quarter, today's value is then broken even by month 3 and behind
+    again there, so no value on that side changes the answer; the text names no bound
+    and ``explain --json`` gives ``today_meets_it``. False without a bound."""
+    if solution.value is None or solution.met_above is None:
+        return False
+    if solution.met_above:
+        return solution.current >= solution.value
+    return solution.current <= solution.value
+
+
 def _price_lever(analysis: Analysis, index: int) -> str | None:
     path = f"alternatives.{index}.usd_per_gpu_hour"
     if path not in analysis.input_paths:
@@ -144,11 +191,12 @@ def _price_lever(analysis: Analysis, index: int) -> str | None:
     solution: Solution | None = analysis.quarter_lever(index, path)
     if solution is None:
         return None
-    if solution.value is not None and solution.met_above is False:
-        if solution.current <= solution.value:  # broken even by month 3 already, behind there
+    if solution.value is not None and solution.met_above is not None:
+        if met_today(solution):
             return None
-        bound = cents_toward(solution.value, False)  # a rent at most the bound
-        return f"a GPU at {usd(bound, 2)}/hour or less would pay back within a quarter"
+        bound = cents_toward(solution.value, solution.met_above)  # to the cent that meets it
+        side = "or more" if solution.met_above else "or less"
+        return f"a GPU at {usd(bound, 2)}/hour {side} would pay back within a quarter"
     closest = solution.closest
     if solution.value is None and closest is not None and closest[0] == 0:
         best = closest[1]
@@ -170,8 +218,9 @@ def _scale_lever(analysis: Analysis, index: int, alt: AlternativeResult) -> str 
         return None
     month = zero["break_even_month"]
     u = alt.utilisation
-    now = _money(u.fleet_usd[0]) if u is not None else "the fleet's rent"
-    gpu_cost = _money(zero["fleet_usd"] or 0.0)
+    busy, npv = zero["fleet_usd"] or 0.0, zero["npv_usd"] or 0.0
+    money = usd_alike(busy, npv, *(() if u is None else (u.fleet_usd[0],)))
+    now = money(u.fleet_usd[0]) if u is not None else "the fleet's rent"
     pays = (
         f"would not pay back within {months_text(analysis.horizon_months)}"
         if month is None
@@ -183,8 +232,8 @@ def _scale_lever(analysis: Analysis, index: int, alt: AlternativeResult) -> str 
         )
     )
     return (
-        f"scaled to zero (busy GPU-hours only: {gpu_cost} of GPU time in month 1 instead of "
-        f"{now}) it {pays}, NPV {_money(zero['npv_usd'] or 0.0)}"
+        f"scaled to zero (busy GPU-hours only: {money(busy)} of GPU time in month 1 instead of "
+        f"{now}) it {pays}, and its NPV would be {npv_words(npv, money)}"
     )
 
 
@@ -220,6 +269,8 @@ def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
         else "within a quarter"
     )
     cause = f"It does not pay back {window}"
+    if month is None and horizon >= QUARTER_MONTHS:  # nor at all: said as the verdict says it
+        cause = f"It does not pay back within {months_text(horizon)}"
     zero = analysis.scaled_to_zero(index) if u.always_on else None
     zero_month = None if zero is None else zero["break_even_month"]
     if zero is not None and zero["within_a_quarter"]:
@@ -337,5 +388,5 @@ def quiet_line(
         return f"{count} change{'s' if one else ''} nothing{listed}."
     return (
         f"{count} leave{'s' if one else ''} {where} and move{'s' if one else ''} the NPV by at "
-        f"most {_money(swing)} from low to high{listed}."
+        f"most {prose_usd(swing)} from low to high{listed}."
     )

@@ -98,7 +98,13 @@ def fleet_words(alt: PortfolioAlternative) -> str:
         one = alt.one_fleet_gpus
         return "one fleet (one workload)" + (f": {_gpus_span(one)}" if one else "")
     if alt.fleet == "separate":
-        return "a fine-tuned model and fleet per workload"
+        every = alt.separate_gpus  # the sum of the workloads' own fleets, each month
+        if not every:
+            return "a fine-tuned model and fleet per workload"
+        grows = f", up to {gpus_text(max(every))}" if max(every) != every[0] else ""
+        return (
+            f"a fine-tuned model and fleet per workload: {gpus_text(every[0], 'GPU')} in all{grows}"
+        )
     priced = {"per_request": "a price per 1,000 requests", "hosted_api": "token prices"}
     return f"none: {priced.get(alt.kind, alt.kind)}, per workload"
 

@@ -238,6 +238,10 @@ class PortfolioAlternative:
     one_fleet_gpus: list[float] | None = None
     """A self-hosted option sharing its fleet that serves one workload: that fleet's GPUs
     each month, which the JSON gives as a shared fleet's (its one adapter on every GPU)."""
+    separate_gpus: list[float] | None = None
+    """A self-hosted option with a fleet per workload (``fleet = "separate"``): the GPUs of
+    all its fleets each month, the sum of each served workload's own, which the JSON gives
+    as ``gpus`` (``pinned_gpus`` and ``mixed_gpus`` stay null: no adapters are placed)."""
 
     @property
     def carriers(self) -> list[str]:
@@ -256,7 +260,7 @@ class PortfolioAlternative:
 
     def to_dict(self) -> dict[str, Any]:
         kept = {k: v for k, v in self.__dict__.items() if k not in ("contributions", "order")}
-        out = {k: v for k, v in kept.items() if k != "one_fleet_gpus"}
+        out = {k: v for k, v in kept.items() if k not in ("one_fleet_gpus", "separate_gpus")}
         out["contributions"] = [c.to_dict() for c in self.contributions]
         out["mixed_gpus"] = self.mixed_gpus
         if self.gpus is None and self.one_fleet_gpus is not None:  # the shape of several
@@ -264,6 +268,8 @@ class PortfolioAlternative:
             out["mixed_gpus"] = [0.0] * len(self.one_fleet_gpus)
             for c in out["contributions"]:
                 c["gpu_time_share"] = 1.0
+        if self.gpus is None and self.separate_gpus is not None:  # every fleet's, summed
+            out["gpus"] = self.separate_gpus
         out["carry_the_fleet"] = self.carriers
         out["ride_on_it"] = self.riders
         out["migration_order"] = [s.to_dict() for s in self.order]
@@ -385,7 +391,7 @@ def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str], hor
             )
         if n == 1:
             return f"With its one workload it does not pay back within {when}"
-        return f"Even with {every} it does not pay back within {when}"
+        return _fewer_do_better(steps, names_in_order, every, when)
     missing = [k + 1 for k, s in enumerate(steps) if not s.pays_back_within_quarter]
     if not missing:
         return (
@@ -397,6 +403,28 @@ def _quarter_sentence(steps: list[MigrationStep], names_in_order: list[str], hor
         f"With {'both workloads' if n == 2 else f'these {these}'} it pays back within a quarter "
         f"({month_text(full.break_even_month or 0.0)}); with the first {'alone' if k == 1 else k} ({', '.join(names_in_order[:k])}) it does not"
     )
+
+
+def _fewer_do_better(steps: list[MigrationStep], names: list[str], every: str, when: str) -> str:
+    """The quarter sentence of a set that does not pay back within a quarter: "Even with
+    all" where every workload added raised the NPV to its most; else "With all", and the
+    first workloads in order that pay back within the horizon with the most NPV, where all
+    of them do not (separate fleets that small workloads do not fill: examples/portfolio.toml
+    pays back in month 13.1 with its first 2, never with all 5)."""
+    full, best = steps[-1], max(steps, key=lambda s: s.npv_usd)
+    if full.npv_usd >= best.npv_usd:
+        return f"Even with {every} it does not pay back within {when}"
+    text = f"With {every} it does not pay back within {when}"
+    back = [s for s in steps if s.break_even_month is not None]
+    if full.break_even_month is None and back:
+        best = max(back, key=lambda s: s.npv_usd)
+        k = steps.index(best) + 1
+        text += (
+            f"; with {'the first alone' if k == 1 else f'only the first {k}'} ({', '.join(names[:k])}) it pays "
+            f"back {in_month_text(best.break_even_month or 0.0)} (the migration order's highest "
+            "NPV so far)"
+        )
+    return text
 
 
 def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> PortfolioAlternative:
@@ -475,6 +503,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         if nothing
         else _quarter_sentence(steps, [s.workload for s in steps], horizon),
         one_fleet_gpus=_one_fleet_gpus(p, index, ev),
+        separate_gpus=_separate_gpus(p, index, ev),
     )
 
 
@@ -487,6 +516,18 @@ def _one_fleet_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[f
         return None
     gpus = ev.parts[served[0]].alternatives[index].costs.gpus
     return None if gpus is None else _floats(gpus)
+
+
+def _separate_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[float] | None:
+    """:attr:`PortfolioAlternative.separate_gpus`: the GPUs of a self-hosted option's
+    fleets, one per served workload, summed each month (none for any other option)."""
+    alt, served = p.scenario.alternatives[index], ev.alternatives[index].pieces.served
+    if alt.kind != "self_hosted" or alt.portfolio is None or alt.portfolio.fleet != "separate":
+        return None
+    fleets = [ev.parts[j].alternatives[index].costs.gpus for j in served]
+    if any(g is None for g in fleets):
+        return None
+    return _floats(np.sum([np.asarray(g, dtype=np.float64) for g in fleets], axis=0))
 
 
 def without_workload_value_terms(scenario: Scenario) -> Scenario:
