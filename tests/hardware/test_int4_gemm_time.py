@@ -125,25 +125,29 @@ def test_the_factors_state_the_fixed_time() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "fixed"),
+    ("name", "memory", "architecture", "fixed"),
     [
-        ("NVIDIA Tesla T4 16GB", 0.0),  # Turing: Marlin does not run there
-        ("NVIDIA RTX 2080 Ti", 0.0),
-        ("AMD Radeon PRO W7900 48GB", 0.0),
-        ("Intel Gaudi 3", 0.0),  # names payback does not know: no fixed time assumed
-        ("NVIDIA A40 48GB", 0.0),  # GDDR6 Ampere
-        ("nvidia a100 80gb", 9e-6),  # a user's catalog, written in lower case
-        ("NVIDIA A800 80GB", 9e-6),
-        ("NVIDIA H800 80GB", 9e-6),
+        ("NVIDIA Tesla T4 16GB", "gddr6", None, 0.0),  # Turing: no architecture of the list
+        ("AMD Radeon PRO W7900 48GB", "gddr6", None, 0.0),
+        ("Intel Gaudi 3", "hbm2e", None, 0.0),  # HBM, but no architecture: nothing measured
+        ("NVIDIA A40 48GB", "gddr6", "ampere", 0.0),  # GDDR6 Ampere
+        ("NVIDIA A100 80GB", None, None, 0.0),  # a name alone is not read any more
+        ("NVIDIA A800 80GB", "hbm2e", "ampere", 9e-6),
+        ("NVIDIA H800 80GB", "hbm3", "hopper", 9e-6),
+        ("Acme Accelerator", "hbm3e", "hopper", 9e-6),  # the fields decide, not the name
+        ("NVIDIA H100 80GB", "hbm3", "blackwell", 0.0),
+        ("NVIDIA H100 80GB", "hbm3", "cdna3", 0.0),
     ],
 )
-def test_only_a_named_hbm_ampere_or_hopper_gpu_takes_the_fixed_time(
-    name: str, fixed: float
+def test_the_records_memory_and_architecture_decide_the_fixed_time(
+    name: str, memory: str | None, architecture: str | None, fixed: float
 ) -> None:
-    """A GPU name that matches no family is taken as Hopper for the engine factors; the
-    fixed time is not: it needs a name of the HBM Ampere or Hopper parts (it reached a T4,
-    a Radeon and a Gaudi before)."""
-    assert dequant_gemm_seconds(H100.model_copy(update={"name": name}), "int4") == fixed
+    """An HBM memory on an Ampere or Hopper architecture takes the fixed time, whatever the
+    GPU is called; a record that gives neither field takes none (the name matched by a
+    pattern before, which reached a T4, a Radeon and a Gaudi)."""
+    gpu = H100.model_copy(update={"name": name, "memory": memory, "architecture": architecture})
+    assert dequant_gemm_seconds(gpu, "int4") == fixed
+    assert dequant_gemm_seconds(gpu, "mxfp4") == 0.0
 
 
 def test_int4_is_never_slower_than_the_16_bit_weights_it_replaces() -> None:

@@ -22,6 +22,9 @@ from pydantic import BaseModel, ValidationError
 
 from payback.catalog.hf_config import model_from_hf_config
 from payback.catalog.records import (
+    ARCHITECTURES,
+    HBM_KINDS,
+    MEMORY_KINDS,
     PROVIDER_KINDS,
     STALE_AFTER_DAYS,
     Gpu,
@@ -34,6 +37,9 @@ from payback.errors import PaybackError
 from payback.figures import far_text, half_up
 
 __all__ = [
+    "ARCHITECTURES",
+    "HBM_KINDS",
+    "MEMORY_KINDS",
     "PROVIDER_KINDS",
     "STALE_AFTER_DAYS",
     "Catalog",
@@ -189,6 +195,9 @@ def _load_file(path: Path | Any, key: str, model: type[T]) -> list[T]:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
+            given = first.get("input")
+            if first["loc"] and not isinstance(given, dict | list):  # the value it was given
+                where += f" = {given!r}"
             raise ValueError(
                 f"{path.name}: {key}[{i}] ({raw.get('id')}): {where}: {first['msg']}"
             ) from None

@@ -28,6 +28,22 @@ SLA) or a serverless platform (per-second billing of busy time, e.g. Modal)."""
 PROVIDER_KINDS: tuple[str, ...] = get_args(ProviderKind)
 """The provider kinds, the default rent's (``gpu_cloud``) first."""
 
+MemoryKind = Literal["hbm2", "hbm2e", "hbm3", "hbm3e", "gddr6", "gddr6x", "gddr7"]
+"""The memory a GPU's datasheet names: stacked high-bandwidth memory (HBM2, HBM2e, HBM3,
+HBM3e) or graphics memory (GDDR6, GDDR6X, GDDR7)."""
+
+MEMORY_KINDS: tuple[str, ...] = get_args(MemoryKind)
+"""The memory kinds a GPU record may name."""
+
+HBM_KINDS: frozenset[str] = frozenset(k for k in MEMORY_KINDS if k.startswith("hbm"))
+"""The high-bandwidth (stacked) memory kinds."""
+
+Architecture = Literal["ampere", "ada", "hopper", "blackwell", "cdna3"]
+"""A GPU's architecture: NVIDIA Ampere, Ada Lovelace, Hopper, Blackwell, or AMD CDNA 3."""
+
+ARCHITECTURES: tuple[str, ...] = get_args(Architecture)
+"""The architectures a GPU record may name."""
+
 
 class Record(BaseModel):
     model_config = ConfigDict(
@@ -90,6 +106,17 @@ class Gpu(Record):
     has 80 GiB, a "48GB" GDDR6 card about 45 GiB. Engines size the KV cache from this."""
     memory_bandwidth_gb_s: Positive
     """Peak memory bandwidth [GB/s]."""
+    memory: MemoryKind | None = None
+    """The kind of memory the datasheet names (:data:`MemoryKind`: ``hbm2``, ``hbm2e``,
+    ``hbm3``, ``hbm3e``, ``gddr6``, ``gddr6x``, ``gddr7``). Every packaged GPU gives it;
+    a GPU defined elsewhere without it is taken as no HBM part: weight-only int4 then pays
+    no fixed time a matrix multiply
+    (:func:`payback.hardware.device.dequant_gemm_seconds`)."""
+    architecture: Architecture | None = None
+    """The GPU's architecture (:data:`Architecture`: ``ampere``, ``ada``, ``hopper``,
+    ``blackwell``, ``cdna3``). Every packaged GPU gives it; without it the family is
+    recognised by the name, Hopper when no name matches
+    (:func:`payback.hardware.device.gpu_family`), and int4 pays no fixed time."""
     bf16_tflops: Positive
     """Dense BF16 tensor peak [TFLOP/s]."""
     fp8_tflops: Positive | None = None

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from payback.catalog import Gpu
+from payback.catalog import HBM_KINDS, Gpu
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.serving import EXPERT_ONLY_PRECISIONS, PRECISIONS
@@ -23,17 +23,21 @@ _FAMILIES: tuple[tuple[str, str], ...] = (
     (r"\bL4\b|\bL40S?\b|RTX 40\d0|\bAda\b", "ada"),
     (r"\bMI3\d\dX?\b|Instinct", "cdna3"),
 )
-"""GPU architectures, recognised by the catalog record's name."""
+"""GPU architectures, recognised by a record's name where it gives no ``architecture``."""
 
 
 def gpu_family(gpu: Gpu) -> str:
-    """The GPU's architecture: hopper, blackwell, ampere, ada or cdna3 (AMD); a name
-    that matches none is taken as hopper, the reference the engine factors are set on.
+    """The GPU's architecture: hopper, blackwell, ampere, ada or cdna3 (AMD), as its record
+    gives it (every packaged GPU does); for a record without one, recognised by its name,
+    and a name that matches none is taken as hopper, the reference the engine factors are
+    set on.
 
     >>> from payback.catalog import default_catalog
     >>> [gpu_family(default_catalog().gpu(g)) for g in ("h200", "a100-80gb", "l40s", "mi300x")]
     ['hopper', 'ampere', 'ada', 'cdna3']
     """
+    if gpu.architecture is not None:
+        return gpu.architecture
     for pattern, family in _FAMILIES:
         if re.search(pattern, gpu.name):
             return family
@@ -170,7 +174,7 @@ def device_scales(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> tuple[f
 DEQUANT_GEMM_SECONDS = 9.0e-6
 """Time one int4 (W4A16) matrix multiply takes beyond streaming its weights at
 :data:`~payback.hardware.serving.DEQUANT_BANDWIDTH`, on the HBM GPUs of the Ampere and Hopper families (A100, H100,
-H200: :func:`dequant_gemm_seconds`) [s]. Marlin, the kernel vLLM
+H200: :func:`dequant_gemm_seconds`, by the record's ``memory`` and ``architecture``) [s]. Marlin, the kernel vLLM
 runs AWQ and RTN int4 weights with on every NVIDIA GPU from Ampere on, reaches its near-ideal
 share only where a GPU's memory is slow: its own benchmark of the linear layers of Llama
 7B-65B at batch 16 (IST-DASLab/marlin README.md, commit 2f6d7c1, "performance on layer
@@ -197,12 +201,9 @@ and output projections, the fused gate-and-up and down projections (vLLM's
 ``QKVParallelLinear``, ``RowParallelLinear``, ``MergedColumnParallelLinear``; the Marlin
 benchmark's four shapes a Llama block)."""
 
-_HBM_AMPERE_HOPPER = re.compile(
-    r"\bA100\b|\bA800\b|\bA30\b|\bGH200\b|\bH100\b|\bH200\b|\bH800\b|\bH20\b", re.IGNORECASE
-)
-"""The HBM GPUs of the Ampere and Hopper families, by the catalog record's name (the A10,
-A40 and RTX A-series carry GDDR6). A name must match: a GPU payback does not recognise
-(taken as Hopper for the engine factors) is not given a fixed time no one measured on it."""
+FIXED_TIME_ARCHITECTURES = frozenset({"ampere", "hopper"})
+"""The architectures whose HBM parts take :data:`DEQUANT_GEMM_SECONDS` (the A10, A40 and
+RTX A-series carry GDDR6 and do not)."""
 
 
 INT4_FLOOR = sv.WEIGHT_BYTES["int4"] / sv.WEIGHT_BYTES["bf16"]
@@ -212,16 +213,17 @@ INT4_FLOOR = sv.WEIGHT_BYTES["int4"] / sv.WEIGHT_BYTES["bf16"]
 
 def dequant_gemm_seconds(gpu: Gpu, precision: str) -> float:
     """Fixed time of one weight-only int4 matrix multiply beside its weight read on
-    ``gpu`` [s]: :data:`DEQUANT_GEMM_SECONDS` on the HBM GPUs of
-    the Ampere and Hopper families, where Marlin's own benchmark and vLLM's runs show it;
-    none on GDDR GPUs (measured near-ideal), on Blackwell and AMD (not measured), nor for
-    MXFP4 (the gpt-oss rows set its factor).
+    ``gpu`` [s]: :data:`DEQUANT_GEMM_SECONDS` where the record gives an HBM ``memory``
+    and the Ampere or Hopper ``architecture``, where Marlin's own benchmark and vLLM's runs
+    show it; none on GDDR GPUs (measured near-ideal), on Blackwell and AMD (not measured),
+    on a record that gives neither field (its name is not read: nothing measured stands
+    behind a guess), nor for MXFP4 (the gpt-oss rows set its factor).
 
     >>> from payback.catalog import default_catalog
     >>> [dequant_gemm_seconds(default_catalog().gpu(g), "int4") for g in ("h100-sxm", "a10")]
     [9e-06, 0.0]
     """
-    hbm = _HBM_AMPERE_HOPPER.search(gpu.name) is not None
+    hbm = gpu.memory in HBM_KINDS and gpu.architecture in FIXED_TIME_ARCHITECTURES
     return DEQUANT_GEMM_SECONDS if precision == "int4" and hbm else 0.0
 
 
