@@ -90,8 +90,11 @@ def _check_writable(
 def _check_not_a_folder(path: Path, example: str, flag: str = "") -> None:
     """Refuse a folder given where a file goes, before anything else is said of its name:
     ``report -o out`` said "unknown report type (none)" and ``recommend --apply -o out`` "a
-    scenario is written as .toml", where ``init out`` said it is a folder."""
-    if path.is_dir():
+    scenario is written as .toml", where ``init out`` said it is a folder. A name longer
+    than a file system allows is said as such first (:func:`payback.limits.check_path`)."""
+    from payback.limits import check_path
+
+    if check_path(path).is_dir():
         named = f"{flag} {path}" if flag else str(path)
         raise PaybackError(f"{named}: is a directory; give a file name such as {path / example}")
 
