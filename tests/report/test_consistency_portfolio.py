@@ -24,7 +24,7 @@ MONEY = r"-?\$[\d,]+(?:\.\d+)?"
 
 
 def agrees(shown: str, value: float) -> bool:
-    digits = shown.replace("$", "").replace(",", "")
+    digits = shown.replace("\\$", "$").replace("$", "").replace(",", "")  # \$: Markdown's
     half = 0.5 * 10.0 ** -len(digits.partition(".")[2])
     return abs(float(digits) - value) <= half * (1 + 1e-9) + 1e-9 * abs(value)
 
