@@ -36,6 +36,11 @@ def test_html_and_markdown_hold_every_table() -> None:
     assert "| NPV, 24 months at 10% | \\$19,858 |" in md  # \$: not GitHub's maths
     assert "| support triage | 400,000 | \\- | 1,500 / 150 | 3 | hosted GPT-4o-class API |" in md
     assert md.count("## Migration order") == len(analysis.alternatives)
+    # figures right-aligned as the HTML's (workload, 4 figures, its baseline's name)
+    assert (
+        "| workload | requests/month | growth | tokens in / out | peak / average | baseline |\n|---|---:|---:|---:|---:|---|\n"
+        in md
+    )
     # GPU time by requests over capacity: 15,000 / 9.7 of 400,000 / 13.8 + 150,000 / 5.5 +
     # 60,000 / 36.5 + 40,000 / 11 + 15,000 / 9.7 = 1,546 of 63,085, 2.5%
     assert "| SQL helper | \\$406 | 2.5% | \\$670 | -\\$264 | rides on it |" in md
