@@ -60,7 +60,6 @@ WIDE_CSS
 th, td { border-bottom: 1px solid #e3e3e3; padding: 4px 10px; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th.num { white-space: normal; }
-td code { overflow-wrap: anywhere; }
 @media (max-width: 600px) { th, td { padding: 4px 6px; } }
 td.small { color: #666; font-size: 0.85em; max-width: 22em; overflow-wrap: anywhere; }
 .note { color: #555; font-size: 0.9em; margin: 0.2em 0 2em; }

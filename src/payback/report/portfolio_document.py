@@ -301,7 +301,6 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
         "table{border-collapse:collapse}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;"
         "text-align:left}:is(td,th):not(:first-child){text-align:right}"
         ":is(td,th).words{text-align:left}td:not(:first-child,.words){white-space:nowrap}"
-        "td code{overflow-wrap:anywhere}"
         "@media (max-width:600px){td,th{padding:.2rem .4rem}}"
         + WIDE_CSS
         + ".note{color:#555;font-size:.9em}p{max-width:60em;line-height:1.45}"
