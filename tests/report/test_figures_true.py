@@ -61,7 +61,7 @@ def test_explain_and_the_report_say_typed_rates_as_typed(tmp_path: Path) -> None
     assert code == 0, err
     page = target.read_text()
     assert "| NPV, 24 months at 7.5% |" in page
-    assert "| `alternatives.0.usd_per_gpu_hour` | $0.125 |" in page
+    assert "| `alternatives.0.usd_per_gpu_hour` | \\$0.125 |" in page
     assert "at 8%" not in page
 
 

@@ -146,8 +146,12 @@ def test_the_html_tables_align_words_left_as_the_terminal_does() -> None:
     from payback.studies.portfolio import analyze_portfolio
 
     page = portfolio_html(analyze_portfolio(load_scenario(EXAMPLES / "portfolio.toml")))
-    assert "td.words{text-align:left}" in page
+    assert ":is(td,th).words{text-align:left}" in page  # a head above its column
     order = '<tr><td>1</td><td class="words">support triage</td><td>-$13,340</td>'
     assert order in page
     assert '<td class="words">rides on it</td></tr>' in page
     assert '<td class="words">hosted GPT-4o-class API</td></tr>' in page
+    # each head above its column: 'net' stood flush left over figures flush right
+    assert '<th>#</th><th class="words">move</th><th>marginal NPV</th>' in page
+    # a list of pairs reads left to right, with no empty head above it
+    assert '<table><tr><td>serves</td><td class="words">support triage, ' in page

@@ -33,12 +33,17 @@ def test_html_and_markdown_hold_every_table() -> None:
     verdict = analysis.verdict()  # a sentence of its own: capitalised
     assert f"<p>{html.escape(verdict[0].upper() + verdict[1:])}</p>" in page
     assert "NPV $19,858 over 24 months at 10%" in verdict  # the rate, as analyze says it
-    assert "| NPV, 24 months at 10% | $19,858 |" in md
-    assert "| support triage | 400,000 | - | 1,500 / 150 | 3 | hosted GPT-4o-class API |" in md
+    assert "| NPV, 24 months at 10% | \\$19,858 |" in md  # \$: not GitHub's maths
+    assert "| support triage | 400,000 | \\- | 1,500 / 150 | 3 | hosted GPT-4o-class API |" in md
     assert md.count("## Migration order") == len(analysis.alternatives)
+    # figures right-aligned as the HTML's (workload, 4 figures, its baseline's name)
+    assert (
+        "| workload | requests/month | growth | tokens in / out | peak / average | baseline |\n|---|---:|---:|---:|---:|---|\n"
+        in md
+    )
     # GPU time by requests over capacity: 15,000 / 9.7 of 400,000 / 13.8 + 150,000 / 5.5 +
     # 60,000 / 36.5 + 40,000 / 11 + 15,000 / 9.7 = 1,546 of 63,085, 2.5%
-    assert "| SQL helper | $406 | 2.5% | $670 | -$264 | rides on it |" in md
+    assert "| SQL helper | \\$406 | 2.5% | \\$670 | -\\$264 | rides on it |" in md
 
 
 def test_report_writes_the_portfolio_and_refuses_a_png(tmp_path: Path) -> None:
@@ -190,7 +195,7 @@ def test_a_fleet_that_mixes_no_adapters_is_not_said_to() -> None:
     # support triage's busiest hour: 400,000 × 0.95 / 2,628,000 s × 3 = 0.43 requests/s,
     # one replica of 13.8 × 0.7; min_replicas = 2 runs two (2 × $0.86 × 730 h = $1,256)
     assert "| fleet | one fleet (one workload): 2 GPUs |" in md
-    assert "| USD per month, month 1 | $1,861 against $2,100 |" in md
+    assert "| USD per month, month 1 | \\$1,861 against \\$2,100 |" in md
     assert "| fleet | a fine-tuned model and fleet per workload: 1 GPU in all |" in md
     assert "an adapter per workload" not in md
     assert "placement" not in md

@@ -71,7 +71,8 @@ def plotted(page: str) -> dict[str, tuple[list[dict[str, Any]], dict[str, Any]]]
 
 
 def markdown_tables(text: str) -> list[list[list[str]]]:
-    """The Markdown's tables as a CommonMark parser reads them: rows of cell texts."""
+    """The Markdown's tables as a CommonMark parser reads them: rows of cell texts, each
+    escape read (``\\$5`` is ``$5``), a code span in its backticks."""
     tables, rows, row = [], [], None
     for token in MarkdownIt("commonmark").enable("table").parse(text):
         if token.type == "table_open":
@@ -79,7 +80,12 @@ def markdown_tables(text: str) -> list[list[list[str]]]:
         elif token.type == "tr_open":
             row = []
         elif token.type == "inline" and row is not None:
-            row.append(token.content)
+            row.append(
+                "".join(
+                    f"`{c.content}`" if c.type == "code_inline" else c.content
+                    for c in token.children or []
+                )
+            )
         elif token.type == "tr_close":
             rows.append(row)
             row = None
@@ -464,7 +470,7 @@ def test_inputs_table_says_default_and_formats_values(
     # both renderings show the same cells
     page = growth_page
     assert (
-        '<td><code>baseline.batch_share</code></td><td class="num">0%</td><td class="">default</td>'
+        '<td><code>baseline.<wbr>batch_share</code></td><td class="num">0%</td><td class="">default</td>'
         in page
     )
     md = markdown_files(growth, tmp_path / "g.md")[tmp_path / "g.md"].decode()  # type: ignore[arg-type]

@@ -35,6 +35,19 @@ if TYPE_CHECKING:
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
+WIDE_CSS = (
+    ".wide { overflow-x: auto; background:"
+    " linear-gradient(to right, #fff 30%, #fff0) left / 40px 100% no-repeat local,"
+    " linear-gradient(to left, #fff 30%, #fff0) right / 40px 100% no-repeat local,"
+    " radial-gradient(farthest-side at 0 50%, #0003, #0000) left / 12px 100% no-repeat scroll,"
+    " radial-gradient(farthest-side at 100% 50%, #0003, #0000) right / 12px 100% no-repeat"
+    " scroll; }"
+)
+"""A table wider than the screen scrolls in its own box (the page never does), a shadow on
+the side where more of it lies: at 420 px the summary table's last columns lay past the
+box's edge with nothing to say so. The white covers (``local``) move with the table and
+hide each shadow (``scroll``) at an end it has reached."""
+
 CSS = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; margin: 0 auto; max-width: 1100px; padding: 24px; color: #1b1b1b; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
@@ -43,15 +56,17 @@ h3.chart-title { font-size: 1.02em; margin: 1.6em 0 0; }
 p.lede { color: #444; margin-top: 0; }
 p.verdict { font-size: 1.1em; background: #f3f6fa; border-left: 4px solid #1f4e79; padding: 10px 14px; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
-.wide { overflow-x: auto; }
+WIDE_CSS
 th, td { border-bottom: 1px solid #e3e3e3; padding: 4px 10px; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num { white-space: normal; }
+@media (max-width: 600px) { th, td { padding: 4px 6px; } }
 td.small { color: #666; font-size: 0.85em; max-width: 22em; overflow-wrap: anywhere; }
 .note { color: #555; font-size: 0.9em; margin: 0.2em 0 2em; }
 .chart { margin: 0.2em 0 0.5em; }
 .small { color: #707070; font-size: 0.85em; }
 section.explain p { max-width: 60em; line-height: 1.45; }
-"""
+""".replace("\nWIDE_CSS\n", f"\n{WIDE_CSS}\n")
 
 MONEY = "$,.0f"
 """d3 format for money: the sign before the dollar (−$20,000), as the PNGs write it."""
@@ -450,7 +465,8 @@ def _table(table: Table, code: int | None = None, small: str | None = None) -> s
 
     def cell(i: int, text: str) -> str:
         if i == code:
-            return f"<td><code>{_escape(text)}</code></td>"
+            # a field's path may break after each dot: on a phone the values beside it fit
+            return f"<td><code>{_escape(text).replace('.', '.<wbr>')}</code></td>"
         if i == small_at:
             return f'<td class="small">{_link(text)}</td>'
         return f'<td class="{"num" if i in table.numeric else ""}">{_escape(text)}</td>'

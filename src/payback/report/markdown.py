@@ -296,22 +296,32 @@ def png_bytes(chart: ch.Chart) -> bytes:
     return buffer.getvalue()
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|~$])")
+"""Characters that make Markdown: emphasis, links, code, headings, table pipes, struck
+text and GitHub's maths. GitHub reads text between two ``$`` on a line as LaTeX
+(``$1,200 ... $3,400`` became maths): ``\\$`` is CommonMark's own escape of that ASCII
+punctuation, shown as a plain ``$`` by GitHub and by any CommonMark renderer, maths or
+not, and it reads as money in the file itself (GitHub's ``<span>$</span>`` shows as
+those tags where HTML is turned off)."""
 _BLOCK_MARKER = re.compile(r"^( {0,3}(?:\d{1,9})?)([-+.)])(?=[ \t-]|$)")
 """What opens a list or a rule where it starts a line ("- x", "+ x", "1. x", "2) x",
 "---"): a name that begins a paragraph, a list item or a cell's line reads as written."""
 
 
 def md_escape(text: str) -> str:
-    """Text (a name from the scenario, a sentence holding one) as Markdown that shows it as
-    it is: HTML's ``<``, ``>`` and ``&`` as entities, Markdown's emphasis, links, code,
-    headings and table pipes backslash-escaped, line breaks as spaces, control characters
-    left out (as the terminal leaves them out).
+    """Text (a name from the scenario, a sentence holding one, a figure) as Markdown that
+    shows it as it is: HTML's ``<``, ``>`` and ``&`` as entities, Markdown's emphasis,
+    links, code, headings, table pipes and GitHub's ``$`` maths backslash-escaped
+    (:data:`_MARKDOWN_SPECIAL`), line breaks as spaces, control characters left out (as
+    the terminal leaves them out). Every text the reports write into Markdown passes here,
+    the Markdown the reports mean (a heading's ``#``, a code span) does not.
 
     >>> md_escape("<script>alert(1)</script> *fine-tuned* [v2] | a_b")
     '&lt;script&gt;alert(1)&lt;/script&gt; \\\\*fine-tuned\\\\* \\\\[v2\\\\] \\\\| a\\\\_b'
     >>> [md_escape(name) for name in ("1. list", "- item", "-$400", "2)", "v1.5 x")]
-    ['1\\\\. list', '\\\\- item', '-$400', '2\\\\)', 'v1.5 x']
+    ['1\\\\. list', '\\\\- item', '-\\\\$400', '2\\\\)', 'v1.5 x']
+    >>> print(md_escape("$1,200 a month against $3,400"))
+    \\$1,200 a month against \\$3,400
     """
     text = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")

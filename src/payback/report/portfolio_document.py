@@ -18,6 +18,7 @@ from payback.report.common import MARKER, in_month_text, month_text
 from payback.report.controls import clean
 from payback.report.explain import crossing_text
 from payback.report.explain import usd as prose_usd
+from payback.report.markdown import md_escape
 from payback.report.portfolio_common import (
     break_even_cell,
     contribution_rows,
@@ -61,7 +62,9 @@ class _Table:
     rows: list[list[str]]
     words: tuple[int, ...] = ()
     """Columns of words (names, roles) past the first: left-aligned as the terminal's are,
-    where every other column, of figures, is right-aligned."""
+    where every other column, of figures, is right-aligned (its head too)."""
+    code: bool = False
+    """The first column is code (a field's path), as the scenario's report writes it."""
 
 
 def _workloads(analysis: PortfolioAnalysis) -> _Table:
@@ -115,7 +118,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
         ["break-even", break_even_cell(alt, horizon)],
         [f"NPV, {terms}", money(alt.npv_usd)],
     ]
-    return _Table(f"{alt.name} ({alt.kind})", ["", ""], rows)
+    return _Table(f"{alt.name} ({alt.kind})", ["", ""], rows, words=(1,))
 
 
 def _contributions(alt: PortfolioAlternative) -> _Table:
@@ -211,7 +214,8 @@ def _inputs(analysis: PortfolioAnalysis) -> _Table:
     from payback.report.inputs import input_cells
 
     header, rows = input_cells(inputs_rows(analysis))
-    return _Table("Inputs and where they come from", header, rows)
+    words = tuple(i for i, h in enumerate(header) if h in ("range", "source", "reference"))
+    return _Table("Inputs and where they come from", header, rows, words=words, code=True)
 
 
 def _inputs_caption(analysis: PortfolioAnalysis) -> str:
@@ -231,26 +235,34 @@ def _inputs_caption(analysis: PortfolioAnalysis) -> str:
 def _html_table(table: _Table) -> str:
     """A table's header and rows as HTML, in a box that scrolls on its own when the table
     is wider than a phone (the page does not)."""
-    e = _escape
-    head = "".join(f"<th>{e(h)}</th>" for h in table.header)
+
+    def cell(k: int, text: str, tag: str = "td") -> str:
+        if k == 0 and table.code and tag == "td":  # a path may break after each dot
+            return f"<td><code>{_escape(text).replace('.', '.<wbr>')}</code></td>"
+        words = ' class="words"' if k in table.words else ""
+        return f"<{tag}{words}>{_escape(text)}</{tag}>"
+
+    head = "".join(cell(k, h, "th") for k, h in enumerate(table.header))
     rows = "".join(
-        "<tr>"
-        + "".join(
-            ('<td class="words">' if k in table.words else "<td>") + f"{e(cell)}</td>"
-            for k, cell in enumerate(row)
-        )
-        + "</tr>"
+        "<tr>" + "".join(cell(k, text) for k, text in enumerate(row)) + "</tr>"
         for row in table.rows
     )
-    return f'<div class="wide"><table><tr>{head}</tr>{rows}</table></div>'
+    head = f"<tr>{head}</tr>" if any(table.header) else ""  # a list of pairs has no head
+    return f'<div class="wide"><table>{head}{rows}</table></div>'
 
 
 def _md_table(table: _Table) -> list[str]:
-    """A table's header and rows as Markdown lines."""
+    """A table's header and rows as Markdown lines, each column of figures right-aligned
+    as the HTML's are, the first column in code where it is a field's path."""
+
+    def cell(k: int, text: str) -> str:
+        return f"`{clean(text)}`" if k == 0 and table.code else _md(text)
+
+    align = ["---" if k == 0 or k in table.words else "---:" for k in range(len(table.header))]
     return [
         "| " + " | ".join(_md(h) for h in table.header) + " |",
-        "|" + "|".join("---" for _ in table.header) + "|",
-        *("| " + " | ".join(_md(cell) for cell in row) + " |" for row in table.rows),
+        "|" + "|".join(align) + "|",
+        *("| " + " | ".join(cell(k, c) for k, c in enumerate(row)) + " |" for row in table.rows),
     ]
 
 
@@ -270,7 +282,7 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     if cautions:
         body.append("<h2>Cautions</h2><ul>" + "".join(f"<li>{e(w)}</li>" for w in cautions))
         body.append("</ul>")
-    from payback.report.html import chart_sections  # plotly, loaded only for HTML
+    from payback.report.html import WIDE_CSS, chart_sections  # plotly, loaded only for HTML
 
     body += ["<h2>Charts</h2>", *chart_sections(portfolio_charts(analysis), keyed_ids=True)]
     body.append("<h2>What it means</h2>")
@@ -287,9 +299,11 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     style = (
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "table{border-collapse:collapse}td,th{padding:.2rem .8rem;border-bottom:1px solid #ddd;"
-        "text-align:left}td:not(:first-child){text-align:right}td.words{text-align:left}"
-        ".wide{overflow-x:auto}"
-        ".note{color:#555;font-size:.9em}p{max-width:60em;line-height:1.45}"
+        "text-align:left}:is(td,th):not(:first-child){text-align:right}"
+        ":is(td,th).words{text-align:left}td:not(:first-child,.words){white-space:nowrap}"
+        "@media (max-width:600px){td,th{padding:.2rem .4rem}}"
+        + WIDE_CSS
+        + ".note{color:#555;font-size:.9em}p{max-width:60em;line-height:1.45}"
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -306,11 +320,9 @@ def _escape(text: str) -> str:
 
 
 def _md(text: str) -> str:
-    """``text`` as Markdown, without control characters (as the terminal shows it)."""
-    out = clean(text)
-    for ch in "\\`*_[]<>|#~":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    """``text`` as Markdown that shows it as written, a ``$`` too (GitHub read "$a ... $b"
+    as maths): :func:`payback.report.markdown.md_escape`, as the scenario's report."""
+    return md_escape(text)
 
 
 def _png_name(path: Path, chart: Chart) -> str:
@@ -356,7 +368,7 @@ def portfolio_markdown(
         lines += [f"### {_md(title[0].upper() + title[1:])}", ""]
         lines += [line for p in paragraphs for line in (_md(p), "")]
     inputs = _inputs(analysis)
-    lines += [f"## {inputs.title}", "", _md(_inputs_caption(analysis)), ""]
+    lines += [f"## {_md(inputs.title)}", "", _md(_inputs_caption(analysis)), ""]
     lines += [*_md_table(inputs), ""]
     lines.append(f"Generated by payback {payback.__version__} on {dt.date.today().isoformat()}.")
     lines.append("")
