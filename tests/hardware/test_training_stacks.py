@@ -133,11 +133,11 @@ def test_qlora_costs_its_kernels_and_dequantisation_by_hand() -> None:
 
 
 def test_kernel_attainment_by_gpu_by_hand() -> None:
-    assert tr.kernel_attainment(B200.name, "unsloth") == 0.83
-    assert tr.kernel_attainment(RTX5090.name, "unsloth") == 1.23
-    assert tr.kernel_attainment(H100.name, "unsloth") == 1.0
-    assert tr.kernel_attainment(CAT.gpu("rtx-4090").name, "unsloth") == 1.0
-    assert tr.kernel_attainment(B200.name, "standard") == 1.0
+    assert tr.kernel_attainment(B200, "unsloth") == 0.83
+    assert tr.kernel_attainment(RTX5090, "unsloth") == 1.23
+    assert tr.kernel_attainment(H100, "unsloth") == 1.0
+    assert tr.kernel_attainment(CAT.gpu("rtx-4090"), "unsloth") == 1.0
+    assert tr.kernel_attainment(B200, "standard") == 1.0
     # Qwen3-8B LoRA on a B200: 4 × 8.2e9 / (0.533 × 0.83 × 2250e12) = 32.95 µs + host
     # 46.85 µs = 79.80 µs -> 12,532 tokens/s (12,400 measured)
     b200 = 4 * 8.2e9 / (0.533 * 0.83 * 2250e12) + 36 * 5.33e-3 / 4096

@@ -106,12 +106,31 @@ def check_engine(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> None:
         )
 
 
+LARGE_GPU_BYTES = 70 * 2**30
+"""The device memory from which vLLM raises its limits (:func:`engine_limits`) [bytes]."""
+
+
 def engine_limits(engine: sv.ServingEngine, gpu: Gpu) -> tuple[int, float]:
     """The engine's most running sequences and tokens a step on this GPU (∞ tokens for an
-    engine without mixed steps): vLLM raises both on GPUs of 70 GiB or more other than the
-    A100 (:attr:`ServingEngine.large_gpu_limits`)."""
+    engine without mixed steps): vLLM raises both (:attr:`ServingEngine.large_gpu_limits`)
+    on a GPU of 70 GiB or more that is not an Ampere part.
+
+    vLLM decides it by the device's memory and name: 70 GiB or more and no "a100" in the
+    name (``EngineArgs.get_batch_defaults`` in vllm/engine/arg_utils.py; the A100 is left
+    out because the larger token budget lowered its throughput, vLLM pull request
+    #17885). The record's ``architecture`` says it here instead (:func:`gpu_family`; the name only for a
+    record without one): Ampere's parts of 70 GiB or more are the GA100 chip's (A100
+    80GB SXM and PCIe; the A800 80GB, which vLLM's name check would let through, is the
+    same chip and is taken as an A100). Every packaged GPU gets what the name check gave
+    it: the H100, H200, GH200, B200, RTX PRO 6000 and MI300X/MI325X the larger limits,
+    the A100s and every GPU under 70 GiB the smaller ones.
+
+    >>> from payback.catalog import default_catalog
+    >>> [engine_limits(sv.VLLM, default_catalog().gpu(g)) for g in ("h100-sxm", "a100-80gb")]
+    [(1024, 8192.0), (256, 2048.0)]
+    """
     seqs, budget = engine.max_num_seqs, engine.max_num_batched_tokens
-    large = gpu.memory_bytes >= 70 * 2**30 and "A100" not in gpu.name
+    large = gpu.memory_bytes >= LARGE_GPU_BYTES and gpu_family(gpu) != "ampere"
     if engine.large_gpu_limits is not None and large:
         seqs, budget = engine.large_gpu_limits
     return seqs, np.inf if budget is None else float(budget)
@@ -319,3 +338,75 @@ def factors_text(factors: dict[str, object]) -> str:
     if f.get("dequant_gemm_s"):
         text += f", +{f['dequant_gemm_s'] * 1e6:.3g} µs an int4 matrix multiply"
     return text
+
+
+CAPABILITY_KINDS: dict[tuple[int, int], tuple[str, str | None]] = {
+    (8, 0): ("ampere", "hbm2"),
+    (8, 6): ("ampere", "gddr6"),
+    (8, 7): ("ampere", None),
+    (8, 9): ("ada", "gddr6"),
+    (9, 0): ("hopper", "hbm3"),
+    (10, 0): ("blackwell", "hbm3e"),
+    (10, 3): ("blackwell", "hbm3e"),
+    (12, 0): ("blackwell", "gddr7"),
+}
+"""The architecture and memory of an NVIDIA GPU by the CUDA compute capability it reports
+(major, minor). 8.0 is the GA100 chip (A100, A800, A30: HBM2 up to 40 GB, HBM2e above,
+:data:`_LARGER_KIND`); 8.6 the GA10x chips (A10, A40, RTX A-series: GDDR6; RTX 30:
+GDDR6X); 8.7 Jetson Orin (LPDDR5, no kind of the list); 8.9 Ada (L4, L20, L40, L40S, RTX
+6000 Ada: GDDR6; RTX 40: GDDR6X); 9.0 Hopper (H100 SXM and NVL, H800, H20, GH200: HBM3;
+H200 and the 141-144 GB GH200: HBM3e; H100 PCIe: HBM2e); 10.0 and 10.3 datacenter
+Blackwell (B200, GB200, B300: HBM3e); 12.0 the Blackwell RTX cards (RTX 50, RTX PRO:
+GDDR7). Another 10.x, 11.x or 12.x (Jetson Thor, GB10: LPDDR5X) is Blackwell with no kind
+given. Where a chip ships with more than one kind the most common stands in unless the
+name says another (``NVIDIA H100 80GB HBM3``; an H100 PCIe reads as HBM3, a GeForce RTX
+3090 as GDDR6): the estimates read only whether it is HBM (:func:`dequant_gemm_seconds`),
+which the chip decides."""
+
+_LARGER_KIND: dict[tuple[int, int], tuple[float, str]] = {
+    (8, 0): (60 * 2**30, "hbm2e"),
+    (9, 0): (100 * 2**30, "hbm3e"),
+}
+"""The memory of a chip's larger parts: from this many bytes on, the later HBM generation
+(an 80 GB A100 or A800 carries HBM2e where the 40 GB parts carry HBM2; a 141 GB H200 or
+144 GB GH200, HBM3e)."""
+
+_MEMORY_WORD = re.compile(r"\b(hbm3e|hbm3|hbm2e|hbm2|gddr7|gddr6x|gddr6)\b", re.IGNORECASE)
+"""A memory kind a device name gives (``NVIDIA H100 80GB HBM3``)."""
+
+_ROCM_KINDS: dict[str, tuple[str, str]] = {"gfx942": ("cdna3", "hbm3")}
+"""An AMD GPU's architecture and memory by the ``gcnArchName`` ROCm reports: gfx942 is
+CDNA 3 (MI300X: HBM3; MI325X: HBM3e)."""
+
+
+def reported_kinds(props: Any) -> tuple[str | None, str | None]:
+    """The ``architecture`` and ``memory`` of the GPU a
+    ``torch.cuda.get_device_properties`` object describes (its ``name``, ``major`` and
+    ``minor``, and ``gcnArchName`` under ROCm, ``gfx942``): by the compute capability
+    (:data:`CAPABILITY_KINDS`, the later HBM on a chip's larger parts) or the ROCm
+    architecture, the memory by a kind the name gives where it gives one; none for what neither says (a Volta or CDNA 2 part).
+
+    >>> from types import SimpleNamespace as P
+    >>> reported_kinds(P(name="NVIDIA A800 80GB PCIe", major=8, minor=0, total_memory=85e9))
+    ('ampere', 'hbm2e')
+    >>> reported_kinds(P(name="NVIDIA H20", major=9, minor=0, total_memory=102e9))
+    ('hopper', 'hbm3')
+    >>> reported_kinds(P(name="NVIDIA H200 NVL 141GB HBM3e", major=9, minor=0))
+    ('hopper', 'hbm3e')
+    >>> reported_kinds(P(name="Tesla V100-SXM2-32GB", major=7, minor=0))
+    (None, None)
+    """
+    name = str(getattr(props, "name", ""))
+    rocm = str(getattr(props, "gcnArchName", "") or "").split(":")[0]
+    if rocm.startswith("gfx"):  # ROCm; a CUDA build may give the attribute too
+        architecture, memory = _ROCM_KINDS.get(rocm, (None, None))
+    else:
+        major, minor = int(getattr(props, "major", 0)), int(getattr(props, "minor", 0))
+        architecture, memory = CAPABILITY_KINDS.get((major, minor), (None, None))
+        larger = _LARGER_KIND.get((major, minor))
+        if larger and float(getattr(props, "total_memory", 0)) >= larger[0]:
+            memory = larger[1]
+        if architecture is None and major in (10, 11, 12):
+            architecture = "blackwell"
+    word = _MEMORY_WORD.search(name)
+    return architecture, word.group(1).lower() if word else memory

@@ -119,7 +119,7 @@ def estimate_training(
             method=method,
             peak_flops=peak,
             bandwidth=gpu.memory_bandwidth_gb_s * 1e9,
-            attainment=tr.kernel_attainment(gpu.name, stack),
+            attainment=tr.kernel_attainment(gpu, stack),
             tokens_per_micro_batch=tokens_per_micro_batch,
         )
     else:

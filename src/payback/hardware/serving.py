@@ -140,7 +140,9 @@ class ServingEngine:
     when it ends, so a token takes one step."""
     large_gpu_limits: tuple[int, float] | None = (1024, 8192.0)
     """``(max_num_seqs, max_num_batched_tokens)`` on GPUs of at least 70 GiB other than
-    the A100 (vLLM raises both there; ``None``: the same limits on every GPU)."""
+    the A100 and its chip's other parts, by the record's ``architecture``
+    (:func:`payback.hardware.device.engine_limits`; vLLM raises both there; ``None``: the
+    same limits on every GPU)."""
     request_overhead_s: float = 0.0
     """Time a request spends outside the engine's steps, once [s]: its input processing
     (tokenization), the hand-offs between the front-end and the engine and the output

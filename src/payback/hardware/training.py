@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from payback.catalog import HBM_KINDS, Gpu
+
 Method = Literal["full", "lora", "qlora"]
 METHODS: tuple[str, ...] = get_args(Method)
 Stack = Literal["standard", "optimized", "unsloth"]
@@ -91,9 +93,22 @@ class KernelAttainment:
     """How much of a GPU's catalog peak a stack's kernels reach, relative to an H100."""
 
     pattern: str
-    """Regular expression matched against the catalog GPU's name."""
+    """Regular expression matched against the catalog GPU's name: the only test where
+    ``architecture`` is none (a product line no field names), else the test for a record
+    that gives no ``architecture`` or no ``memory``."""
     factor: float
     source: str
+    architecture: str | None = None
+    """The architecture the record must give (with ``hbm``), where the fields say it."""
+    hbm: bool = False
+    """Whether the record's ``memory`` must be an HBM kind (with ``architecture``)."""
+
+    def matches(self, gpu: Gpu) -> bool:
+        """Whether ``gpu`` is one this factor is for: by its ``architecture`` and ``memory``
+        where this entry and the record give them, else by its name."""
+        if self.architecture is not None and gpu.architecture and gpu.memory:
+            return gpu.architecture == self.architecture and (gpu.memory in HBM_KINDS) == self.hbm
+        return re.search(self.pattern, gpu.name) is not None
 
 
 UNSLOTH_ATTAINMENT: tuple[KernelAttainment, ...] = (
@@ -104,6 +119,8 @@ UNSLOTH_ATTAINMENT: tuple[KernelAttainment, ...] = (
         "held against the estimate) train Qwen3-14B at 12.9k tokens/s on a B200 and 6.8k on "
         "an H100, 1.90× for a 2.28× higher BF16 peak: single-GPU LoRA kernels reach 0.83 of "
         "the H100's share of the peak",
+        architecture="blackwell",
+        hbm=True,
     ),
     KernelAttainment(
         r"GeForce RTX 50\d0",
@@ -117,23 +134,27 @@ UNSLOTH_ATTAINMENT: tuple[KernelAttainment, ...] = (
 """Per-GPU kernel attainment of the ``unsloth`` stack, × its utilisation: Unsloth's
 kernels (Triton, and cuBLAS through PyTorch) do not reach the B200's higher peak as they
 do the H100's, and a GeForce Blackwell card runs above the BF16 figure its datasheet
-prints. A GPU that matches no pattern is taken as an H100 (1.0)."""
+prints. A GPU that matches none is taken as an H100 (1.0). Datacenter Blackwell (B100,
+B200, B300, GB200, GB300) is the Blackwell architecture with HBM, as the record's fields
+say; a GeForce card is told by its name, as no field names the product line (the RTX
+PRO 6000 is Blackwell with GDDR7 too, and its datasheet does not halve the rate)."""
 
 
-def kernel_attainment(gpu_name: str, stack: str) -> float:
-    """The stack's kernel attainment on a GPU (by its catalog name): the factor of the
-    first :data:`UNSLOTH_ATTAINMENT` pattern that matches, 1.0 otherwise and for the
-    other stacks.
+def kernel_attainment(gpu: Gpu, stack: str) -> float:
+    """The stack's kernel attainment on a GPU: the factor of the first
+    :data:`UNSLOTH_ATTAINMENT` entry that matches it (:meth:`KernelAttainment.matches`),
+    1.0 otherwise and for the other stacks.
 
-    >>> kernel_attainment("NVIDIA B200 (HGX, 1000 W)", "unsloth")
+    >>> from payback.catalog import default_catalog
+    >>> kernel_attainment(default_catalog().gpu("b200"), "unsloth")
     0.83
-    >>> kernel_attainment("NVIDIA B200 (HGX, 1000 W)", "standard")
+    >>> kernel_attainment(default_catalog().gpu("b200"), "standard")
     1.0
     """
     if stack != "unsloth":
         return 1.0
     for entry in UNSLOTH_ATTAINMENT:
-        if re.search(entry.pattern, gpu_name):
+        if entry.matches(gpu):
             return entry.factor
     return 1.0
 

@@ -36,6 +36,7 @@ from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
 from payback.hardware.calibration import DecodePoint, Factors, fit_decode
+from payback.hardware.device import reported_kinds
 from payback.hardware.estimate import DECODE_ONLY, serving_shape
 from payback.hardware.fine_tuning import estimate_training
 from payback.measure import timing
@@ -235,8 +236,8 @@ def _probe_device(run: _Run, catalog: Catalog, gpu: Gpu | None) -> _Device:
             raise PaybackError.bad("gpu", gpu.id, f"this device is {name} (catalog {found.id})")
         spec = gpu or found
         if spec is None:
-            memory = torch.cuda.get_device_properties(0).total_memory
-            spec = _measured_spec("measured", name, memory, matmul, copy)
+            props = torch.cuda.get_device_properties(0)
+            spec = _measured_spec("measured", name, props.total_memory, matmul, copy, props)
             run.notes.append(
                 f"{name} is not in the catalog: the measured matrix product and copy stand in for its datasheet"
             )
@@ -553,15 +554,26 @@ def gpu_for_device(name: str, catalog: Catalog) -> Gpu | None:
 
 
 def _measured_spec(
-    device_id: str, name: str, memory_bytes: float, matmul_tflops: float, copy_gb_s: float
+    device_id: str,
+    name: str,
+    memory_bytes: float,
+    matmul_tflops: float,
+    copy_gb_s: float,
+    props: Any = None,
 ) -> Gpu:
     """A device the catalog lacks (a CPU, an unknown GPU) as a record: the peak and the
-    bandwidth just measured stand in for its datasheet."""
+    bandwidth just measured stand in for its datasheet, and a GPU's architecture and
+    memory are what its properties report (``props``, from
+    ``torch.cuda.get_device_properties``: :func:`~payback.hardware.device.reported_kinds`),
+    so an A800, H800 or H20 is taken as the HBM Ampere or Hopper part it is."""
+    architecture, memory = reported_kinds(props) if props is not None else (None, None)
     return Gpu(
         id=device_id,
         name=name,
         memory_gb=memory_bytes / 1e9,
         memory_bandwidth_gb_s=copy_gb_s,
+        memory=memory,
+        architecture=architecture,
         bf16_tflops=matmul_tflops,
         source="measured by payback calibrate on this machine",
         checked=dt.date.today(),
