@@ -58,19 +58,17 @@ def test_every_packaged_gpu_keeps_the_limits_the_name_check_gave_it() -> None:
     }
 
 
-def test_an_a800_of_ones_own_takes_the_a100s_limits(tmp_path: Path) -> None:
-    """An A800 80GB is the A100's GA100 chip: 80 GiB, HBM2e, Ampere. The name check gave
-    it vLLM's 1,024 sequences and 8,192 tokens a step (no "A100" in its name); its
-    architecture gives it the A100's 256 and 2,048."""
+def test_an_a800_of_ones_own_takes_the_limits_vllm_gives_it(tmp_path: Path) -> None:
+    """vLLM decides its limits by the device's name (70 GiB or more and no "a100" in the
+    lower-cased name), so an A800 80GB, the A100's chip under another name, runs with
+    1,024 sequences and 8,192 tokens a step, and an A100 of any spelling with 256 and
+    2,048, whatever its record's architecture."""
     a800 = _catalog(tmp_path, "NVIDIA A800 80GB PCIe", "hbm2e", "ampere").gpu("acme-x1")
     assert a800.memory_bytes == 80 * 2**30
-    assert engine_limits(sv.VLLM, a800) == (256, 2048.0)
-    assert on_gpu(sv.VLLM, a800).max_num_batched_tokens == 2048.0
-    # the same 80 GiB as a Hopper part, whatever its name says, takes the larger limits
-    hopper = _catalog(tmp_path, "Acme A100 successor", "hbm3", "hopper").gpu("acme-x1")
-    assert engine_limits(sv.VLLM, hopper) == (1024, 8192.0)
-    # a record without the field: the architecture by its name (an A100 is Ampere; a
-    # name no family matches is taken as Hopper)
+    assert engine_limits(sv.VLLM, a800) == (1024, 8192.0)
+    assert on_gpu(sv.VLLM, a800).max_num_batched_tokens == 8192.0
+    lower = _catalog(tmp_path, "nvidia a100-sxm4-80gb", "hbm2e", "ampere").gpu("acme-x1")
+    assert engine_limits(sv.VLLM, lower) == (256, 2048.0)
     named = _catalog(tmp_path, "NVIDIA A100 80GB", None, None).gpu("acme-x1")
     assert engine_limits(sv.VLLM, named) == (256, 2048.0)
     unknown = _catalog(tmp_path, "Acme X1", None, None).gpu("acme-x1")

@@ -85,7 +85,7 @@ def test_a_measured_a800_takes_int4s_fixed_time() -> None:
     share = weight_read_share(sv.VLLM, spec, "int4", 112.5e6)
     assert share == pytest.approx(0.95 * stream / (stream + 36e-6), rel=1e-12)
     assert share == pytest.approx(0.6484, abs=1e-4)
-    assert engine_limits(sv.VLLM, spec) == (256, 2048.0)  # the A100's chip, the A100's limits
+    assert engine_limits(sv.VLLM, spec) == (1024, 8192.0)  # no "a100" in its name: vLLM's larger
     cpu = calibrate._measured_spec("cpu", "CPU x86_64 (8 threads)", 16e9, 1.0, 20.0)
     assert (cpu.architecture, cpu.memory) == (None, None)
     assert dequant_gemm_seconds(cpu, "int4") == 0.0

@@ -113,24 +113,23 @@ LARGE_GPU_BYTES = 70 * 2**30
 def engine_limits(engine: sv.ServingEngine, gpu: Gpu) -> tuple[int, float]:
     """The engine's most running sequences and tokens a step on this GPU (∞ tokens for an
     engine without mixed steps): vLLM raises both (:attr:`ServingEngine.large_gpu_limits`)
-    on a GPU of 70 GiB or more that is not an Ampere part.
+    on a GPU of 70 GiB or more whose name has no "a100" in it.
 
-    vLLM decides it by the device's memory and name: 70 GiB or more and no "a100" in the
-    name (``EngineArgs.get_batch_defaults`` in vllm/engine/arg_utils.py; the A100 is left
-    out because the larger token budget lowered its throughput, vLLM pull request
-    #17885). The record's ``architecture`` says it here instead (:func:`gpu_family`; the name only for a
-    record without one): Ampere's parts of 70 GiB or more are the GA100 chip's (A100
-    80GB SXM and PCIe; the A800 80GB, which vLLM's name check would let through, is the
-    same chip and is taken as an A100). Every packaged GPU gets what the name check gave
-    it: the H100, H200, GH200, B200, RTX PRO 6000 and MI300X/MI325X the larger limits,
-    the A100s and every GPU under 70 GiB the smaller ones.
+    This is vLLM's own rule, read from the device's name, not from its chip
+    (``EngineArgs.get_batch_defaults`` in vllm/engine/arg_utils.py: 70 GiB or more and
+    "a100" not in the lower-cased device name; the A100 is left out because the larger
+    token budget lowered its throughput, vLLM pull request #17885). It is copied as the
+    engine applies it, so an A800 80GB (the A100's GA100 chip, another name) gets the
+    larger limits here as it does under vLLM. Packaged GPUs: the H100, H200, GH200, B200,
+    RTX PRO 6000 and MI300X/MI325X take the larger limits, the A100s and every GPU under
+    70 GiB the smaller ones.
 
     >>> from payback.catalog import default_catalog
     >>> [engine_limits(sv.VLLM, default_catalog().gpu(g)) for g in ("h100-sxm", "a100-80gb")]
     [(1024, 8192.0), (256, 2048.0)]
     """
     seqs, budget = engine.max_num_seqs, engine.max_num_batched_tokens
-    large = gpu.memory_bytes >= LARGE_GPU_BYTES and gpu_family(gpu) != "ampere"
+    large = gpu.memory_bytes >= LARGE_GPU_BYTES and "a100" not in gpu.name.lower()
     if engine.large_gpu_limits is not None and large:
         seqs, budget = engine.large_gpu_limits
     return seqs, np.inf if budget is None else float(budget)
