@@ -88,7 +88,8 @@ def test_a_long_source_url_is_wrapped_not_cut() -> None:
     args = ["estimate", "serving", "--model", "qwen2.5-7b", "--gpu", "l4"]
     out = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}).invoke(app, args).stdout
     assert "…" not in out
-    assert "(https://aws.amazon.com/ec2/instance-types/g6/))" in "".join(out.split())
+    assert "(https://aws.amazon.com/ec2/instance-types/g6/)" in "".join(out.split())
+    assert "))" not in "".join(out.split())  # the source's parentheses nest in none
 
 
 def test_the_note_says_what_sized_a_replica_of_a_long_prompt() -> None:

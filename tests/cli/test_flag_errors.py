@@ -67,7 +67,12 @@ CASES = [
         "-1",
         "must be a whole number from 0 to 9,223,372,036,854,775,807",
     ),
-    (("--swing", "2"), ("sensitivity", EXAMPLES / "seed.toml", "--swing", "2"), "2", "0 and 1"),
+    (
+        ("--swing", "2"),
+        ("sensitivity", EXAMPLES / "seed.toml", "--swing", "2"),
+        "2",
+        "more than 0 and less than 1",
+    ),
     (("--top", "0"), ("sensitivity", EXAMPLES / "seed.toml", "--top", "0"), "0", "must be ≥ 1"),
     (
         ("--samples", "2"),

@@ -41,8 +41,15 @@ TRAIN = ("estimate", "training", "--model", "qwen3-0.6b", "--gpu", "h100-sxm", "
 
 
 def _gpus_row(out: str) -> str:
-    (row,) = [line for line in out.splitlines() if line.strip().startswith("GPUs")]
-    return " ".join(row.split())
+    """The GPUs row, its wrapped lines (indented past the labels) joined."""
+    lines = out.splitlines()
+    (at,) = [i for i, line in enumerate(lines) if line.strip().startswith("GPUs")]
+    row = [lines[at]]
+    for line in lines[at + 1 :]:
+        if not line.startswith(" " * 6):
+            break
+        row.append(line)
+    return " ".join(" ".join(row).split())
 
 
 def test_a_stacks_gpu_limit_is_worded_from_the_library() -> None:
@@ -54,7 +61,9 @@ def test_a_stacks_gpu_limit_is_worded_from_the_library() -> None:
     assert _gpus_row(out).endswith("GiB each (a single-GPU stack)")
     code, out, err = run(*TRAIN, "--stack", "standard")
     assert code == 0, err
-    assert _gpus_row(out).endswith("(at most 24,414: one sequence per GPU a step)")
+    assert _gpus_row(out).endswith(
+        "(could spread over up to 24,414 GPUs: one sequence per GPU per step)"
+    )
 
 
 def test_the_stack_limit_shown_moves_with_the_librarys(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,4 +75,4 @@ def test_the_stack_limit_shown_moves_with_the_librarys(monkeypatch: pytest.Monke
     assert json.loads(out)["max_gpus"] == 2
     code, out, err = run(*TRAIN, "--stack", "unsloth")
     assert code == 0, err
-    assert _gpus_row(out).endswith("GiB each (the unsloth stack trains on at most 2)")
+    assert _gpus_row(out).endswith("GiB each (the unsloth stack trains on at most 2 GPUs)")

@@ -130,7 +130,8 @@ def test_training_gpus_are_capped_by_data_parallelism() -> None:
     assert (data["gpus"], data["max_gpus"]) == (244, 244)
     code, out, _ = run(*args)
     assert code == 0
-    assert "at most 244: one sequence per GPU a step" in " ".join(out.split())
+    words = " ".join(out.split())
+    assert "could spread over up to 244 GPUs: one sequence per GPU per step" in words
 
 
 # ------------------------------------------------------------------ results that overflow

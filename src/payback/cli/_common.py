@@ -58,6 +58,17 @@ def _flags_without_type() -> None:
 _flags_without_type()
 
 
+TYPED = "payback.typed"
+"""Where each path parameter's value as typed is kept (``ctx.meta``): see :func:`typed`."""
+
+
+def typed(name: str) -> Any:
+    """The value of the path parameter ``name`` as typed, before Typer made it a ``Path``
+    (``newdir/``, whose slash the ``Path`` drops); ``None`` outside a command."""
+    ctx = get_current_context(silent=True)
+    return None if ctx is None else ctx.meta.get(TYPED, {}).get(name)
+
+
 def _values_checked() -> None:
     """One rule for every command's values, as Typer parses them, so that no command checks
     them apart: a number option refuses a value that is not finite (``inf``, ``nan``, or
@@ -74,6 +85,8 @@ def _values_checked() -> None:
         path = isinstance(kind, type) and issubclass(kind, PurePath)
         if path and any(isinstance(v, str) and v == "" for v in given):
             raise EmptyPath(self, ctx)
+        if path and ctx is not None and self.name:  # as typed: Path drops a trailing /
+            ctx.meta.setdefault(TYPED, {})[self.name] = value
         result = parse(self, ctx, value)
         if kind is float:
             parsed = result if isinstance(result, list | tuple) else [result]

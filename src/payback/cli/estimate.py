@@ -327,7 +327,7 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
         ),
         **cache,
         f"requests/s at {lengths}": f"{result.replica_requests_per_s:,.2f} ({result.output_tokens_per_s:,.0f} output tokens/s)",
-        "GPU price": f"{rent_text(result.usd_per_gpu_hour)}/h ({result.price_source})"
+        "GPU price": _priced(f"{rent_text(result.usd_per_gpu_hour)}/h", result.price_source)
         if result.usd_per_gpu_hour
         else "not in the catalog",
     }
@@ -449,11 +449,12 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
         + (f" on {nodes} nodes of {NODE_GPUS}" if nodes > 1 else "")
         + f", {result.memory_gib:,.1f} GiB each "
         + (
-            f"(at most {result.max_gpus:,}: one sequence per GPU a step)"
+            f"(could spread over up to {result.max_gpus:,} GPU{'s' if result.max_gpus != 1 else ''}: "
+            "one sequence per GPU per step)"
             if limit is None
             else "(a single-GPU stack)"
             if limit == 1
-            else f"(the {result.stack} stack trains on at most {limit:,})"
+            else f"(the {result.stack} stack trains on at most {limit:,} GPUs)"
         )
         # a job past one node runs on a cluster, said as serving's advice says it
         + (
@@ -466,7 +467,8 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
         "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",
         "time per run": f"{result.hours:,.2f} h ({result.gpu_hours:,.2f} GPU-hours)",
         "cost": (
-            f"{usd(result.usd, 2)} for {result.runs:,} run{'s' if result.runs != 1 else ''} at {rent_text(result.usd_per_gpu_hour)}/GPU-h ({result.price_source})"
+            f"{usd(result.usd, 2)} for {result.runs:,} run{'s' if result.runs != 1 else ''} at "
+            + _priced(f"{rent_text(result.usd_per_gpu_hour)}/GPU-h", result.price_source)
             if result.usd is not None and result.usd_per_gpu_hour is not None
             else "no price in the catalog: give --usd-per-gpu-hour"
         ),
@@ -478,6 +480,17 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
         if result.adapters:
             rows["LoRA adapters"] = result.adapters
     return rows
+
+
+def _priced(rate: str, source: str | None) -> str:
+    """A rent with where it comes from, the catalog's source (which ends with its page in
+    parentheses) after a colon so that no parentheses nest; a rent given on the command
+    line is marked "(given)"."""
+    if source is None:
+        return rate
+    if source == "given":
+        return f"{rate} (given)"
+    return f"{rate}: {source}"
 
 
 def _check_rent(usd_per_gpu_hour: float | None) -> None:

@@ -15,6 +15,7 @@ from payback.cli._common import (
     ForceFlag,
     JsonFlag,
     ModelOption,
+    _busy,
     _console,
     _note,
     _print_json,
@@ -502,10 +503,12 @@ def usage(  # long: most of it is its options and their help text
         from payback.scenario.edit import check_traffic_target
 
         check_traffic_target(output)  # refusals no measured number can change: before the scan
-    if url is not None:
-        profile = profile_database(url, fmt, table=table, **options)
-    else:
-        profile = profile_usage(paths, fmt, **options)
+    # a million rows take seconds: a moving bar on a terminal's stderr, nothing elsewhere
+    with _busy("scanning the table" if url else "reading the logs", enabled=not as_json):
+        if url is not None:
+            profile = profile_database(url, fmt, table=table, **options)
+        else:
+            profile = profile_usage(paths, fmt, **options)
     _warn(profile.warnings)
     written, refused = None, None
     if output is not None:

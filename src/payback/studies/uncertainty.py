@@ -144,7 +144,9 @@ def swing_inputs(
     with no range left are skipped."""
     share = DEFAULT_SWING if swing is None else swing
     if not (math.isfinite(share) and 0 < share < 1):
-        raise PaybackError.bad("swing", share, "must be between 0 and 1 (0.25 means ±25%)")
+        raise PaybackError.bad(
+            "swing", share, "must be more than 0 and less than 1 (0.25 means ±25%)"
+        )
     out = []
     for path in paths:
         allowed = field_range(scenario, path) if range_of is None else range_of(path)
