@@ -179,3 +179,51 @@ def test_a_folder_given_for_the_file_is_said_to_be_one(
     named = str(out) if writer == "init" else f"-o {out}"
     assert err == f"error: {named}: is a directory; give a file name such as {out / example}\n"
     assert list(out.iterdir()) == []
+
+
+WITH_REPORT = [*WRITERS, "report"]
+
+
+def _args(tmp_path: Path, writer: str) -> tuple[Any, ...]:
+    return ("report", QUARTER, "-o") if writer == "report" else _writers(tmp_path)[writer]
+
+
+@pytest.mark.parametrize("writer", WITH_REPORT)
+def test_a_missing_folder_whose_name_is_too_long_is_one_line(tmp_path: Path, writer: str) -> None:
+    """A folder's name of 300 bytes: the system's "File name too long" was an internal error
+    (exit 1) from every writer, where a long file name was said as such."""
+    suffix = ".html" if writer == "report" else ".toml"
+    output = tmp_path / ("a" * 300) / f"out{suffix}"
+    code, out, err = run(*_args(tmp_path, writer), output)
+    assert_user_error(code, out, err)
+    assert "a name in this path is 300 bytes long; the limit is 255 bytes a name" in err
+    assert "Errno" not in err
+    assert "internal error" not in err
+
+
+@pytest.mark.parametrize("writer", WITH_REPORT)
+def test_a_link_to_a_missing_folder_is_written_through(tmp_path: Path, writer: str) -> None:
+    """``d.toml`` a symbolic link to ``gone/s.toml``: the folder the link points in is made
+    and the file written there, the link kept, as ``report -o d.md`` did; the others said
+    "gone/s.toml: cannot write" once their work was done."""
+    suffix = ".html" if writer == "report" else ".toml"
+    link = tmp_path / f"d{suffix}"
+    link.symlink_to(Path("gone") / f"s{suffix}")
+    code, _, err = run(*_args(tmp_path, writer), link)
+    assert code == 0, err
+    assert link.is_symlink()
+    assert (tmp_path / "gone" / f"s{suffix}").is_file()
+    assert link.read_bytes() == (tmp_path / "gone" / f"s{suffix}").read_bytes()
+
+
+@pytest.mark.parametrize("writer", WITH_REPORT)
+def test_a_name_typed_with_a_slash_at_its_end_is_a_folders(tmp_path: Path, writer: str) -> None:
+    """``-o r.html/`` wrote ``r.html`` (``Path`` drops the slash), where a shell's ``>``
+    says "Not a directory"; ``init newdir/`` said it was a folder's name, the others not."""
+    suffix = ".html" if writer == "report" else ".toml"
+    typed = f"{tmp_path / ('r' + suffix)}/"
+    code, out, err = run(*_args(tmp_path, writer), typed)
+    assert_user_error(code, out, err)
+    named = typed if writer == "init" else f"-o {typed}"
+    assert err.startswith(f"error: {named}: a folder's name (it ends with /)"), err
+    assert not (tmp_path / f"r{suffix}").exists()

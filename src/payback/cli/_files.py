@@ -90,13 +90,38 @@ def _check_writable(
 def _check_not_a_folder(path: Path, example: str, flag: str = "") -> None:
     """Refuse a folder given where a file goes, before anything else is said of its name:
     ``report -o out`` said "unknown report type (none)" and ``recommend --apply -o out`` "a
-    scenario is written as .toml", where ``init out`` said it is a folder. A name longer
-    than a file system allows is said as such first (:func:`payback.limits.check_path`)."""
-    from payback.limits import check_path
-
-    if check_path(path).is_dir():
-        named = f"{flag} {path}" if flag else str(path)
+    scenario is written as .toml", where ``init out`` said it is a folder. A name typed with
+    a slash at its end (``-o r.html/``, ``init newdir/``) names a folder too, though
+    ``Path`` drops the slash: ``r.html`` was written, where a shell's ``>`` says "Not a
+    directory". A name longer than a file system allows was said as such first
+    (:func:`through_missing`)."""
+    named = f"{flag} {path}" if flag else str(path)
+    if path.is_dir():
         raise PaybackError(f"{named}: is a directory; give a file name such as {path / example}")
+    if slashed := _typed_with_a_slash(path):
+        raise PaybackError(
+            f"{flag + ' ' if flag else ''}{slashed}: a folder's name (it ends with "
+            f"{slashed[-1]}); give a file name such as {path / example}"
+        )
+
+
+def _typed_with_a_slash(path: Path) -> str | None:
+    """The value a path parameter of this command was typed as, where it names ``path``
+    and ends with a slash (:func:`payback.cli._common.typed`); ``None`` outside a command."""
+    from typer._click.globals import get_current_context
+
+    from payback.cli._common import TYPED
+
+    ctx = get_current_context(silent=True)
+    seps = tuple(s for s in (os.sep, os.altsep) if s)
+    for value in [] if ctx is None else ctx.meta.get(TYPED, {}).values():
+        if (
+            isinstance(value, str)
+            and value.endswith(seps)
+            and path in (Path(value), through_missing(Path(value)))
+        ):
+            return value
+    return None
 
 
 def _check_stdout(status_only: bool) -> None:
@@ -147,7 +172,9 @@ def through_missing(path: Path) -> Path:
     >>> str(through_missing(Path("/nonexistent-payback/a/../b/r.html")))
     '/nonexistent-payback/b/r.html'
     """
-    parts = path.parts
+    from payback.limits import check_path
+
+    parts = check_path(path).parts  # a name too long: said as such, not Errno 36 below
     for at in range(1, len(parts)):  # the folders it goes through, outermost first
         folder = Path(*parts[:at])
         if not (folder.exists() or folder.is_symlink()):
@@ -161,22 +188,26 @@ def folder_to_make(path: Path, flag: str = "") -> list[Path]:
     is there), for :func:`making_folders` to make once there is something to write. Refuses,
     before any work, a folder that cannot be made: a file (or a link to nothing) stands
     where it or a folder above it would go, or the folder to make it in is not writable;
-    ``flag`` (``-o``) comes first in the line when the path came with one."""
+    ``flag`` (``-o``) comes first in the line when the path came with one. A symbolic link
+    at ``path`` is followed: its file's folder is the one written in (:func:`link_target`),
+    made where missing as ``report -o x.md`` made it, where other writers found it missing
+    only once their work was done."""
     named = f"{flag} {path}" if flag else str(path)
+    folder = link_target(path).parent
     missing: list[Path] = []
-    for above in (path.parent, *path.parent.parents):
+    for above in (folder, *folder.parents):
         if above.is_dir():
             if not missing:
                 _check_folder_writable(above, named)
             elif not os.access(above, os.W_OK | os.X_OK):
                 raise PaybackError(
-                    f"{named}: cannot make the folder {path.parent}: {above} is not writable"
+                    f"{named}: cannot make the folder {folder}: {above} is not writable"
                 )
             return missing
         if above.exists() or above.is_symlink():
             what = "a file" if above.exists() else "a symbolic link to nothing"
             raise PaybackError(
-                f"{named}: cannot make the folder {path.parent}: {above} is {what}, not a folder"
+                f"{named}: cannot make the folder {folder}: {above} is {what}, not a folder"
             )
         missing.append(above)
     return missing

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from payback.cli._common import JsonFlag, _print_json, typed, user_errors
+from payback.cli._common import JsonFlag, _print_json, user_errors
 from payback.cli._files import (
     _check_scenario_suffix,
     _check_writable,
@@ -17,7 +16,6 @@ from payback.cli._files import (
     through_missing,
 )
 from payback.cli._streams import status
-from payback.errors import PaybackError
 
 
 @user_errors
@@ -45,7 +43,6 @@ def init(
 
     `payback analyze scenarios/mine.toml`
     """
-    _check_not_folder_like(typed("path"), path)
     path = through_missing(path)  # newd/../s.toml is s.toml: no newd made, none needed
     try:  # a folder, a FIFO, a name too long: refused as such below
         special = path.exists() and not path.is_file()
@@ -64,21 +61,3 @@ def init(
         _print_json({"written": str(path)})
     else:  # dropped where stdout was closed from the start: the file is the output
         status(f"Wrote {path}. Edit the numbers, then: payback analyze {path}")
-
-
-def _check_not_folder_like(written: object, path: Path) -> None:
-    """``init newdir/`` names a folder, not a file: its slash, which ``Path`` drops, said
-    so, where the name's lack of an extension was said instead. A folder that exists is
-    said as such by the writable check."""
-    seps = tuple(s for s in (os.sep, os.altsep) if s)
-    if not isinstance(written, str) or not written.endswith(seps):
-        return
-    try:
-        folder = path.is_dir()
-    except OSError:  # a name too long, said as such by the checks after this one
-        return
-    if not folder:
-        raise PaybackError(
-            f"{written}: a folder's name (it ends with {written[-1]}); give a file name such "
-            f"as {path / 'scenario.toml'}"
-        )
