@@ -40,6 +40,7 @@ __all__ = [
     "one",
     "row_counts",
     "run",
+    "script",
     "shown_files",
     "sql_list",
     "sql_str",
@@ -94,6 +95,26 @@ def in_comment(text: str) -> str:
 def sql_str(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def script(statements: Sequence[str]) -> str:
+    """The statements as one script, each ended by its semicolon: before a comment that ends
+    its last line (after it, the comment took the semicolon in, and DuckDB ran the next
+    statement on into this one).
+
+    >>> script(["SELECT 1  -- one", "SELECT '  -- ' AS a"])
+    "SELECT 1;  -- one\\n\\nSELECT '  -- ' AS a;"
+    """
+    ended = []
+    for statement in statements:
+        head, _, last = statement.rpartition("\n")
+        body, said, comment = last.partition("  -- ")
+        if said and body.count("'") % 2 == 0:  # not inside a string: a comment
+            last = f"{body};{said}{comment}"
+        else:
+            last += ";"
+        ended.append(f"{head}\n{last}" if head else last)
+    return "\n\n".join(ended)
 
 
 def sql_list(files: Sequence[str]) -> str:
