@@ -90,6 +90,15 @@ def test_two_gzip_streams_then_bytes_count_both_streams(tmp_path: Path) -> None:
     assert profile_usage([tmp_path / "kept.jsonl.gz"]).rows["read"] == 2 * HOURS
 
 
+def test_the_bytes_kept_are_counted_over_text_longer_than_a_read(tmp_path: Path) -> None:
+    """8 MiB of text, read 1 MiB at a time: the bytes after the stream were counted twice
+    (5 bytes too few kept: still cut short)."""
+    whole = gzip.compress(b"x" * (8 << 20))
+    path = tmp_path / "t.jsonl.gz"
+    path.write_bytes(whole + b"junk\n")
+    assert gzip_fault(str(path)) == after(path, 5, len(whole), "gzip")
+
+
 @pytest.mark.parametrize("tail", [b"", b"\x1f", b"\x1f\x8b\x08\x00"])
 def test_a_gzip_stream_that_ends_early_is_still_cut_short(tmp_path: Path, tail: bytes) -> None:
     """Cut at half, or a whole stream then the start of another (its magic number, its

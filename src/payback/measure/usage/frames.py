@@ -76,14 +76,16 @@ def _gzip_end(path: str) -> int | None:
         data, at = b"", 0  # at: the file's offset of data's first byte
         while True:
             stream = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            while not stream.eof:
+            while True:
                 data = data or fh.read(CHUNK)
                 out = stream.decompress(data, CHUNK)  # (at most CHUNK of text, not kept)
+                if stream.eof:  # (what follows it: in unused_data, unconsumed_tail too)
+                    at += len(data) - len(stream.unused_data)
+                    break
                 if not data and not out:  # the file ends inside the stream
                     return None
                 at += len(data) - len(stream.unconsumed_tail)
                 data = stream.unconsumed_tail
-            at -= len(stream.unused_data)
             data = stream.unused_data or fh.read(CHUNK)
             if not data:
                 return None
