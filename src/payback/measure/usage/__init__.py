@@ -304,7 +304,8 @@ def usage_sql(
     if paths:
         files, _, _ = expand(paths)
         with clean_names(files) as (read, restore):  # the links' names: back as given
-            sources = [restore(s) for s in find_sources(sql.connect(), read, fmt)[0]]
+            found = find_sources(sql.connect(), read, fmt)[0]
+            sources = [restore(dataclasses.replace(s, sql=restore(s.sql, sql=True))) for s in found]
         shown = " + ".join(dict.fromkeys(s.fmt for s in sources))
         shown_files = sql.in_comment(sql.shown_files(files))
         where = f"-- The logs: {shown_files}, read with DuckDB's readers below."
@@ -343,7 +344,7 @@ def usage_sql(
     return (
         f"-- DuckDB SQL: the queries `payback usage` runs on {shown} logs, in order (DuckDB's\n"
         "-- JSON functions, TRY, GROUPING SETS and min(x, n): other engines need a translation).\n"
-        f"{where}\n\n" + ";\n\n".join(statements) + ";\n\n" + sql.AFTER + "\n"
+        f"{where}\n\n" + sql.script(statements) + "\n\n" + sql.AFTER + "\n"
     )
 
 

@@ -50,8 +50,7 @@ STATEMENT_TIMEOUT_S = 1800
 CONNECT_TIMEOUT_S = 10
 
 MAX_TIMEOUT_S = 2_147_483
-"""The longest statement timeout PostgreSQL takes (its ``statement_timeout`` is a 32-bit
-count of milliseconds: about 24.8 days)."""
+"""The longest statement timeout PostgreSQL takes (its ``statement_timeout``: milliseconds, 32 bits)."""
 
 
 def _timeout() -> int:
@@ -123,7 +122,8 @@ _TIMED_OUT = ("statement timeout", "timeout_exceeded", "timeout exceeded", "max_
 
 
 def _failed(shown: str, what: str, exc: BaseException, url: str) -> PaybackError:
-    text = str(exc) or type(exc).__name__
+    said = exc.object if isinstance(exc, UnicodeDecodeError) else b""  # a name not UTF-8 in it
+    text = said.decode(errors="surrogateescape") if said else str(exc) or type(exc).__name__
     if what == "the query failed" and any(w in text.lower() for w in _TIMED_OUT):
         what = (
             f"the query ran past the statement timeout of {_timeout():,} s "
@@ -444,7 +444,7 @@ class _DuckDB(_Whole):
                     link = read[0].replace("'", "''")
                     self.con.execute(f"ATTACH '{link}' AS logs (READ_ONLY); USE logs")
             self.con.execute("SET TimeZone = 'UTC'")  # text times without an offset: UTC
-        except duckdb.Error as exc:
+        except (duckdb.Error, UnicodeDecodeError) as exc:  # its message may name the file
             raise _failed(self.shown, "cannot open the database", exc, url) from None
         self._duckdb = duckdb
 

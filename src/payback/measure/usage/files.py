@@ -18,9 +18,8 @@ from typing import Any
 from payback.errors import PaybackError
 from payback.limits import MAX_LOG_LINE_BYTES, check_path, check_regular
 from payback.measure.usage.formats import detect_keys, detect_record, first_record
-from payback.measure.usage.frames import check_zstd
+from payback.measure.usage.frames import check_zstd, gzip_fault
 from payback.measure.usage.sql import (
-    GZIP_CUT,
     Source,
     failed,
     first_line,
@@ -251,11 +250,13 @@ def _head(con: Any, path: str, count: int) -> list[str]:
                 if line.strip():
                     lines.append(line.decode("utf-8", "replace").rstrip("\r\n"))
     except gzip.BadGzipFile:
+        if lines:  # a whole stream read, then bytes that start none
+            raise PaybackError(gzip_fault(path)) from None
         raise PaybackError(
             f"{path}: not gzip-compressed, though its name ends in {Path(path).suffix}"
         ) from None
     except EOFError:
-        raise PaybackError(f"{path}: {GZIP_CUT}") from None
+        raise PaybackError(gzip_fault(path)) from None
     except (OSError, zlib.error) as exc:
         raise PaybackError(f"{path}: cannot be read ({first_line(exc)})") from None
     return lines

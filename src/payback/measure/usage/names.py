@@ -31,9 +31,11 @@ GLOB = "*?["
 
 
 class Restore(Protocol):
-    """A value given back with each file named as given (see :func:`clean_names`)."""
+    """A value given back with each file named as given (see :func:`clean_names`); with
+    ``sql``, a SQL text whose string literals name the links, each name put back in such a
+    literal (its quotes doubled)."""
 
-    def __call__(self, value: T, /) -> T: ...
+    def __call__(self, value: T, /, *, sql: bool = False) -> T: ...
 
 
 def is_utf8(name: str) -> bool:
@@ -109,7 +111,10 @@ def clean_names(
             aliases[name] = alias
         back = {alias: name for name, alias in aliases.items()}
 
-        def restore(value: T) -> T:
+        def restore(value: T, /, *, sql: bool = False) -> T:
+            if sql:  # o'k*.jsonl in a literal: 'o''k*.jsonl'
+                quoted = {a.replace("'", "''"): n.replace("'", "''") for a, n in back.items()}
+                return _restored(value, quoted)  # type: ignore[no-any-return]
             return _restored(value, back)  # type: ignore[no-any-return]
 
         try:
@@ -125,7 +130,7 @@ def clean_names(
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _same(value: T) -> T:
+def _same(value: T, /, *, sql: bool = False) -> T:
     return value
 
 

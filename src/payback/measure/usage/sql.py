@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from payback.errors import PaybackError
+from payback.measure.usage.frames import gzip_fault
 
 __all__ = [
     "AFTER",
@@ -40,6 +41,7 @@ __all__ = [
     "one",
     "row_counts",
     "run",
+    "script",
     "shown_files",
     "sql_list",
     "sql_str",
@@ -94,6 +96,26 @@ def in_comment(text: str) -> str:
 def sql_str(text: str) -> str:
     """A SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def script(statements: Sequence[str]) -> str:
+    """The statements as one script, each ended by its semicolon: before a comment that ends
+    its last line (after it, the comment took the semicolon in, and DuckDB ran the next
+    statement on into this one).
+
+    >>> script(["SELECT 1  -- one", "SELECT '  -- ' AS a"])
+    "SELECT 1;  -- one\\n\\nSELECT '  -- ' AS a;"
+    """
+    ended = []
+    for statement in statements:
+        head, _, last = statement.rpartition("\n")
+        body, said, comment = last.partition("  -- ")
+        if said and body.count("'") % 2 == 0:  # not inside a string: a comment
+            last = f"{body};{said}{comment}"
+        else:
+            last += ";"
+        ended.append(f"{head}\n{last}" if head else last)
+    return "\n\n".join(ended)
 
 
 def sql_list(files: Sequence[str]) -> str:
@@ -268,12 +290,6 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 # -- running them ------------------------------------------------------------------
 
 
-GZIP_CUT = (
-    "cut short (its gzip data stop before their end: an unfinished copy or download?); "
-    "copy it again whole"
-)
-
-
 def run(con: Any, statements: Sequence[str], failure: str) -> None:
     """Run the statements that read the files; DuckDB's error, on one line, follows
     ``failure`` (what could not be read)."""
@@ -286,12 +302,13 @@ def run(con: Any, statements: Sequence[str], failure: str) -> None:
 
 def failed(exc: Exception, failure: str) -> NoReturn:
     """DuckDB's error on one line after ``failure``; a gzip file cut short (its head read
-    whole, the cut further on) said as that, naming the file."""
+    whole, the cut further on), or with bytes after its whole stream, said as that, naming
+    the file."""
     interrupted(exc)
     said = first_line(exc)
     cut = re.search(r"Unexpected end of GZIP stream: (.+)$", said)
     if cut:
-        raise PaybackError(f"{cut.group(1)}: {GZIP_CUT}") from None
+        raise PaybackError(gzip_fault(cut.group(1))) from None
     raise PaybackError(f"{failure} ({said})") from None
 
 

@@ -20,6 +20,7 @@ Nothing here writes a file.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -181,7 +182,7 @@ def _source(profile: UsageProfile) -> str:
     if profile.table:
         return profile.table
     if len(profile.files) == 1:
-        return written_name(str(profile.files[0]).replace("\\", "/").rsplit("/", 1)[-1])
+        return written_name(os.path.basename(profile.files[0]))  # (a backslash: in the name)
     return f"{len(profile.files)} log files"
 
 
