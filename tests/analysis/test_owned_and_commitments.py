@@ -363,7 +363,7 @@ def test_analyze_shows_the_configuration_behind_self_hosted_numbers() -> None:
     assert analysis.baseline.configuration is None
     text = configuration_text(config)
     assert text == (
-        "4 × GPU per replica, 1.00 requests/s each (planned at 100%); 1 replica in month 1, "
+        "4 GPUs per replica, 1.00 requests/s each (planned at 100%); 1 replica in month 1, "
         "4 at the most; 1 to 2 owned (cash) servers"
     )
     sections = dict(explain(analysis))
@@ -372,7 +372,7 @@ def test_analyze_shows_the_configuration_behind_self_hosted_numbers() -> None:
         build(fleet_dict(usd_per_gpu_hour=2.0, commitment="1y", gpu_price_change_annual=-0.2))
     )
     assert configuration_text(rented.alternatives[0].configuration) == (
-        "1 × GPU per replica, 1.00 requests/s each (planned at 100%); 1 replica in month 1; "
+        "1 GPU per replica, 1.00 requests/s each (planned at 100%); 1 replica in month 1; "
         "1y commitment at $2.00/GPU-h, -20% a year"
     )
 

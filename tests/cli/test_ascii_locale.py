@@ -34,9 +34,9 @@ def run_in_c_locale(*args: str) -> subprocess.CompletedProcess[bytes]:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("analyze", QUARTER), b"1 x GPU per replica"),
+        (("analyze", QUARTER), b"1 GPU per replica"),
         (("analyze", QUARTER), b"-$12.9k -> $9.9k"),
-        (("explain", QUARTER), b"It serves with 1 x GPU per replica"),
+        (("explain", QUARTER), b"It serves with 1 GPU per replica"),
         (("sensitivity", QUARTER), b"NPV"),
         (("catalog", "gpus"), b"h100-sxm"),
         (("analyze", QUARTER, "--json"), b'"npv_usd"'),

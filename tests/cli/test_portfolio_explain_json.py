@@ -111,7 +111,7 @@ def test_the_break_even_worked_out_by_hand(
     words = _words(explained)
     assert "-$1,788 at the end of month 12, $429 at the end of month 13" in words
     assert "break-even = 12 + $1,788 / $2,217 = month 12.81, after 8,516,392 requests" in words
-    assert "NPV $19,858 over 24 months at 10%" in words
+    assert "its NPV over 24 months at 10% is $19,858" in words
 
 
 def test_the_fleet_roles_and_order_are_the_portfolios(
@@ -141,10 +141,10 @@ def test_the_fleet_roles_and_order_are_the_portfolios(
     assert steps[-1]["npv_usd"] == pytest.approx(shared["npv_usd"])
     words = _words(explained)
     assert (
-        "Moving email drafts, product tagging, SQL helper after the workloads before it lowers the NPV"
-        in words
+        "Moved after the workloads before them, email drafts, product tagging, SQL helper "
+        "lower the NPV" in words
     )
-    assert "Moving support triage" not in words
+    assert "support triage lower" not in words
     assert "SQL helper adds $406 (NPV so far $19,858, break-even month 12.8)" in words
 
 
@@ -261,8 +261,8 @@ def test_an_api_priced_per_request_has_no_fleet_in_words_or_numbers(tmp_path: Pa
         "against $1,500 on what they use today, with nothing to pay up front. It is not "
         "cheaper per request than the baseline" in words
     )
-    assert "NPV $0 over 12 months." in words
-    assert "a, b save nothing by moving (present values), once their own one-time items" in words
+    assert "its NPV over 12 months is $0." in words
+    assert "Once their own one-time items are paid, a, b save nothing by moving" in words
 
 
 def test_an_option_that_saves_nothing_does_not_pay_back_within_anything(
@@ -294,7 +294,7 @@ def test_a_portfolio_without_distributions_says_every_sample_is_the_same(
     assert (
         lines
         == [
-            "Monte Carlo (50 samples): the scenario has no distributions, so every sample is the same"
+            "Monte Carlo (50 samples): the scenario has no distributions, so every sample is the same."
         ]
         * 2
     )

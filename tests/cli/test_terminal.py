@@ -56,7 +56,7 @@ def test_explain_names_the_cause_and_the_levers(columns: int) -> None:
     assert "586k requests/month (today 200k) would pay back within a quarter" in words
     # the example names no model: recommend, as typed, would ask for one
     assert (
-        "`payback recommend` ranks smaller and cheaper GPUs for this traffic (give it the "
+        "the command payback recommend ranks smaller and cheaper GPUs for this traffic (give it the "
         "model to serve: --model ID)." in words
     )
 

@@ -66,7 +66,7 @@ def test_a_tiny_portfolios_break_even_is_explained_as_computed_by_hand(tmp_path:
     sections = dict(portfolio_explanation(analysis))
     assert sections["after: how the break-even is computed here"] == TINY_HOW
     assert sections["after: why this migration order"] == [
-        "a moves first: alone it has the highest NPV of any workload ($3,200). Then each step "
+        "The first to move is a: alone it has the highest NPV of any workload ($3,200). Then each step "
         "moves the workload that adds the most NPV given those already moved: b adds $2,400 "
         "(NPV so far $5,600, break-even month 5.0). Checked against every order (the sum of "
         "the NPVs of each first k): none is better."
@@ -99,7 +99,11 @@ def test_a_tiny_portfolios_break_even_is_explained_as_computed_by_hand(tmp_path:
 
 
 def agrees(shown: str, value: float) -> bool:
-    digits = shown.replace("$", "").replace(",", "")
+    """``shown`` is ``value`` to its digits: "-$5", "a loss of $5", "lowers the NPV by $5"
+    are -5, "adds $5" is 5."""
+    for loss in ("a loss of ", "lowers the NPV by "):
+        shown = "-" + shown.removeprefix(loss) if shown.startswith(loss) else shown
+    digits = shown.removeprefix("adds ").replace("$", "").replace(",", "")
     half = 0.5 * 10.0 ** -len(digits.partition(".")[2])
     return abs(float(digits) - value) <= half * (1 + 1e-9) + 1e-9 * abs(value)
 
@@ -177,13 +181,13 @@ def test_the_portfolio_examples_charts_and_words_are_analyze_json(tmp_path: Path
                 assert agrees(shown, value), (shown, value)
         order = sections[f"{alt['name']}: why this migration order"][0]
         steps = alt["migration_order"]
-        first = re.search(rf"^(.+?) moves first: .*\(({MONEY})\)\.", order)
+        first = re.search(rf"^The first to move is (.+?): .*\(((?:a loss of )?{MONEY})\)\.", order)
         assert first is not None, order
         assert first.group(1) == steps[0]["workload"]
         assert agrees(first.group(2), steps[0]["marginal_npv_usd"])
         for step in steps[1:]:
             said = re.search(
-                rf"{step['workload']} adds ({MONEY}) \(NPV so far ({MONEY}), (break-even month [\d.]+|not within 24 months)\)",
+                rf"{step['workload']} ((?:adds|lowers the NPV by) {MONEY}) \(NPV so far ((?:a loss of )?{MONEY}), (break-even month [\d.]+|not within 24 months)\)",
                 order,
             )
             assert said is not None, (step, order)

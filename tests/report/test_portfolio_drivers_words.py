@@ -110,10 +110,10 @@ def test_a_portfolios_drivers_read_as_one_scenarios(tmp_path: Path) -> None:
     assert "month 1.7 to month 1.7" not in portfolio + scenario
     assert portfolio.count("break-even month 1.7 at either end") == 2
     assert scenario.count("break-even month 1.7 at either end") == 2
-    assert "(payback sensitivity ranks every input), the answer" not in portfolio
+    assert "(the command payback sensitivity ranks every input), the answer" not in portfolio
     assert (
-        "6 other inputs also move the break-even or the sign of the NPV (`payback "
-        "sensitivity` ranks every input). 4 more inputs leave the break-even month 1.7 and "
+        "6 other inputs also move the break-even or the sign of the NPV (the command payback "
+        "sensitivity ranks every input). 4 more inputs leave the break-even month 1.7 and "
         "move the NPV by at most $4,747 from low to high." in portfolio
     )
     assert advice.startswith(  # a workload's own input: its name, no "the" before it

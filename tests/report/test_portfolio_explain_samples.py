@@ -74,7 +74,7 @@ def test_explain_samples_says_what_the_samples_say(tmp_path: Path) -> None:
     )
     assert separate["break_even_month_p50"] is None  # most samples never pay back
     assert "the median break-even is not within 24 months" in said
-    answer = said.index("It pays back in month 12.8; NPV $19,858 over 24 months at 10%.")
+    answer = said.index("It pays back in month 12.8; its NPV over 24 months at 10% is $19,858.")
     assert answer < said.index("Across 500 samples") < said.index("The shared fleet runs")
 
 

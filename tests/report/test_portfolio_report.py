@@ -26,7 +26,7 @@ def test_html_and_markdown_hold_every_table() -> None:
     page = portfolio_html(analysis)
     md = portfolio_markdown(analysis)
     for alt in analysis.alternatives:
-        assert f"<h2>{html.escape(f'{alt.name} ({alt.kind})')}</h2>" in page
+        assert f"<h2>{html.escape(f'{alt.name} (self-hosted)')}</h2>" in page
         assert html.escape(alt.quarter) in page
         for step in alt.order:
             assert f"<td>{html.escape(step.workload)}</td>" in page
@@ -34,7 +34,7 @@ def test_html_and_markdown_hold_every_table() -> None:
     assert f"<p>{html.escape(verdict[0].upper() + verdict[1:])}</p>" in page
     assert "NPV $19,858 over 24 months at 10%" in verdict  # the rate, as analyze says it
     assert "| NPV, 24 months at 10% | \\$19,858 |" in md  # \$: not GitHub's maths
-    assert "| support triage | 400,000 | \\- | 1,500 / 150 | 3 | hosted GPT-4o-class API |" in md
+    assert "| support triage | 400,000 | 0% | 1,500 / 150 | 3 | hosted GPT-4o-class API |" in md
     assert md.count("## Migration order") == len(analysis.alternatives)
     # figures right-aligned as the HTML's (workload, 4 figures, its baseline's name)
     assert (
@@ -71,9 +71,9 @@ def test_explain_says_who_carries_the_fleet() -> None:
     (shared_title, shared), *_ = portfolio_explanation(analysis)
     assert shared_title == "Llama 3.1 8B, an adapter per task, one fleet: the portfolio"
     assert (
-        "Each workload pays for the shared fleet by its share of GPU time. support triage, "
-        "ticket summaries, product tagging, email drafts save more than their share: they "
-        "carry the fleet. SQL helper saves less: it rides on it."
+        "Each workload pays for the shared fleet by its share of GPU time: support triage, "
+        "ticket summaries, product tagging, email drafts save more than their share and "
+        "carry the fleet; SQL helper saves less and rides on it."
     ) in shared
     assert (
         shared[-1]

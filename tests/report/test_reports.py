@@ -541,7 +541,7 @@ def test_explain_states_the_numbers_of_the_analysis() -> None:
     text = "\n".join(p for _, paragraphs in explain(analysis) for p in paragraphs)
     cum = alt.cumulative_savings_usd or []
     assert f"costs ${alt.one_time_usd:,.0f} before it saves anything" in text
-    assert "engineering time $7,200 (56%)" in text
+    assert "engineering time $7,200 (56.0%)" in text  # one place for all: they add to 100%
     assert "training runs $160 (1.2%)" in text  # 160 / 12,860 (it read 1%)
     assert (
         f"month {alt.break_even_month:.2f}, after {alt.break_even_requests:,.0f} requests" in text

@@ -346,7 +346,9 @@ def _terminal_section(text: str, name: str) -> str:
     starts = [
         m.start()
         for m in re.finditer(
-            r"^\S.* \((?:per_request|hosted_api|self_hosted)\)\s*$|^Verdict:", text, re.M
+            r"^\S.* \((?:per_request|hosted_api|self_hosted|priced per request|hosted API|self-hosted)\)\s*$|^Verdict:",
+            text,
+            re.M,
         )
     ]
     mine = [m.start() for m in re.finditer(rf"^{re.escape(name)} \(", text, re.M)]

@@ -439,6 +439,19 @@ def span_text(driver: Driver, central: Callable[[], float]) -> str:
     return f"{low} to {high}{unit}, {how}"
 
 
+KIND_WORDS = {
+    "per_request": "priced per request",
+    "hosted_api": "hosted API",
+    "self_hosted": "self-hosted",
+}
+
+
+def kind_text(kind: str) -> str:
+    """An option's kind in words, as a heading shows it: ``self-hosted``, not ``self_hosted``
+    (:data:`KIND_WORDS`); one not listed as written."""
+    return KIND_WORDS.get(kind, kind)
+
+
 def configuration_text(config: dict[str, object] | None) -> str | None:
     """The serving configuration of a self-hosted option in a few words, e.g. "qwen2.5-7b
     fp8 on 1 × l40 per replica, 5.51 requests/s each (planned at 70%); 11 replicas in
@@ -446,8 +459,8 @@ def configuration_text(config: dict[str, object] | None) -> str | None:
     if config is None:
         return None
     per = int(config["gpus_per_replica"])  # type: ignore[call-overload]
-    gpu = config["gpu"] or "GPU"
-    what = f"{per} × {gpu}"
+    gpu = config["gpu"]  # unnamed: "1 GPU per replica" (it read "1 × GPU per replica")
+    what = f"{per} × {gpu}" if gpu else f"{per} GPU{'' if per == 1 else 's'}"
     if config["model"]:
         what = f"{config['model']} {config['precision'] or ''} on {what}".replace("  ", " ")
     rps = float(config["replica_requests_per_s"])  # type: ignore[arg-type]

@@ -34,6 +34,7 @@ from payback.report.fleet import (
     not_within,
     prose_usd,
     quiet_line,
+    whole_shares,
     why_paragraphs,
 )
 from payback.report.fleet import npv_words as npv_words
@@ -49,23 +50,18 @@ usd = prose_usd
 """Money in prose: whole dollars, cents only below $10 (:func:`~payback.report.fleet.prose_usd`)."""
 
 
-def _share(part: float, whole: float) -> str:
-    return share_text(part / whole) if whole > 0 else "0%"
-
-
 def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     items = sorted((alt.one_time_items_usd or {}).items(), key=lambda kv: -kv[1])
+    items = [(k, v) for k, v in items if v > 0]
     total = alt.one_time_usd
-    listed = ", ".join(
-        f"{ONE_TIME_LABELS.get(k, k)} {usd(v)} ({_share(v, total)})" for k, v in items if v > 0
-    )
+    shares = dict(zip([k for k, _ in items], whole_shares([v for _, v in items]), strict=True))
+    listed = ", ".join(f"{ONE_TIME_LABELS.get(k, k)} {usd(v)} ({shares[k]})" for k, v in items)
     paragraphs = []
     if total > 0:
-        training = (alt.one_time_items_usd or {}).get("training", 0.0)
         largest = items[0][0]
         runs = (
-            f"The training runs themselves are {_share(training, total)} of that"
-            if training > 0
+            f"The training runs themselves are {shares['training']} of that"
+            if "training" in shares
             else "There is no training run to pay for"
         )
         paragraphs.append(
@@ -445,7 +441,7 @@ def drivers_paragraphs(
         one = len(loud) == 1
         rest += (
             f" {len(loud)} other input{'' if one else 's'} also move{'s' if one else ''} the "
-            "break-even or the sign of the NPV (`payback sensitivity` ranks every input)."
+            "break-even or the sign of the NPV (the command payback sensitivity ranks every input)."
         )
     if quiet:
         word = "more" if loud else "other"

@@ -30,6 +30,7 @@ __all__ = [
     "share_text",
     "split_drivers",
     "usd_alike",
+    "whole_shares",
     "why_paragraphs",
 ]
 
@@ -55,6 +56,33 @@ def usd_alike(*values: float) -> Callable[[float], str]:
     """
     cents = any(0 < round(abs(v), 2) < 10 for v in values)
     return lambda value: usd(value, 2 if cents else 0)
+
+
+def whole_shares(parts: list[float]) -> list[str]:
+    """Each part's share of their sum, the shares shown adding up to 100% (largest
+    remainder: each rounded down, the points left over to the largest remainders, ties to
+    the larger part), where rounding each alone read 50% + 38% + 13% = 101%. Whole percents,
+    as :func:`share_text` writes 10% and up; one place for all where a part is under 10%
+    (1.2%, not 1%). A part above zero is never 0%; all zero, each "0%".
+
+    >>> whole_shares([200.0, 150.0, 50.0]), whole_shares([1.0, 1.0, 1.0])
+    (['50%', '38%', '12%'], ['34%', '33%', '33%'])
+    >>> whole_shares([7200.0, 4000.0, 1500.0, 160.0]), whole_shares([0.0, 0.0])
+    (['56.0%', '31.1%', '11.7%', '1.2%'], ['0%', '0%'])
+    """
+    whole = sum(parts)
+    if whole <= 0:
+        return ["0%"] * len(parts)
+    places = 0 if all(p == 0 or p / whole >= 0.1 for p in parts) else 1
+    exact = [100 * 10**places * p / whole for p in parts]
+    shares = [math.floor(e) for e in exact]
+    order = sorted(range(len(parts)), key=lambda i: (shares[i] - exact[i], -parts[i], i))
+    for i in order[: 100 * 10**places - sum(shares)]:
+        shares[i] += 1
+    for i, part in enumerate(parts):  # a part above zero reads one point, from the largest
+        if part > 0 and shares[i] == 0:
+            shares[i], shares[shares.index(max(shares))] = 1, max(shares) - 1
+    return [f"{s / 10**places:.{places}f}%" if s else "0%" for s in shares]
 
 
 def npv_words(value: float, money: Callable[[float], str] = prose_usd) -> str:
@@ -286,7 +314,7 @@ def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
         option = analysis.scenario.alternatives[index]
         named = getattr(option, "model", None) or getattr(option, "models", None)
         levers.append(
-            "`payback recommend` ranks smaller and cheaper GPUs for this traffic"
+            "the command payback recommend ranks smaller and cheaper GPUs for this traffic"
             + ("" if named else " (give it the model to serve: --model ID)")
         )
     if levers:

@@ -13,7 +13,7 @@ from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import requests_text as count_text
 from payback.figures import rate_text
-from payback.report.common import within_text
+from payback.report.common import kind_text, within_text
 from payback.report.fit import Prose, fit
 from payback.report.portfolio_common import (
     break_even_cell,
@@ -22,7 +22,7 @@ from payback.report.portfolio_common import (
     fleet_words,
     month_costs,
     order_rows,
-    sampled_words,
+    sampled_sentence,
     shares_fleet,
     workload_rows,
 )
@@ -148,7 +148,7 @@ def portfolio_renderables(analysis: PortfolioAnalysis) -> Group:
     parts: list[RenderableType] = [_header(analysis), Text(""), fit(workloads_table(analysis))]
     for i, alt in enumerate(analysis.alternatives):
         parts += [
-            Text(f"{alt.name} ({alt.kind})", style="bold"),
+            Text(f"{alt.name} ({kind_text(alt.kind)})", style="bold"),
             fit(_summary(alt, horizon, rate)),
             Text(""),
             fit(_contributions(alt, horizon)),
@@ -157,7 +157,7 @@ def portfolio_renderables(analysis: PortfolioAnalysis) -> Group:
         ]
         if analysis.uncertainty is not None:
             u = analysis.uncertainty
-            parts.append(Text(sampled_words(u["alternatives"][i], horizon, len(u["inputs"]))))
+            parts.append(Text(sampled_sentence(u["alternatives"][i], horizon, len(u["inputs"]))))
         parts.append(Text(""))
     parts.append(Prose(Text(f"Verdict: {analysis.verdict()}", style="bold")))  # figures whole
     return Group(*parts)

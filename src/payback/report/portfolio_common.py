@@ -23,6 +23,7 @@ __all__ = [
     "order_rows",
     "placement_words",
     "role_words",
+    "sampled_sentence",
     "sampled_words",
     "shares_fleet",
     "workload_rows",
@@ -44,7 +45,8 @@ def workload_rows(analysis: PortfolioAnalysis) -> list[list[str]]:
             [
                 w.name,
                 f"{t.requests_per_month:,.0f}",
-                rate_text(t.growth_monthly, signed=True) if t.growth_monthly else "-",
+                # none is "0%", as the scenario's inputs table writes it (it read "-")
+                rate_text(t.growth_monthly, signed=True) if t.growth_monthly else "0%",
                 lengths,
                 f"{t.peak_to_average:g}",
                 (w.baseline or scenario.baseline).name,
@@ -202,12 +204,19 @@ def _samples(n: int) -> str:
     return f"{n:,} sample{'' if n == 1 else 's'}"
 
 
+def sampled_sentence(summary: dict[str, Any], horizon: int, inputs: int) -> str:
+    """:func:`sampled_words` as a sentence, as ``analyze`` and ``report`` both show it (the
+    terminal's had no closing period where the report's did)."""
+    return sampled_words(summary, horizon, inputs) + "."
+
+
 def sampled_words(summary: dict[str, Any], horizon: int, inputs: int) -> str:
     """The samples' answer for one alternative (``analyze --samples``' summary): the share
     paid back within each window the horizon answers (within 3 months was ``None`` with a
     horizon under a quarter, which stopped the command), and the NPV's spread; with no
     uncertain input (``inputs``), that every sample is the same, as a scenario says it (its
-    p10, p50 and p90 read one NPV three times)."""
+    p10, p50 and p90 read one NPV three times). Without its closing period: the terminal and
+    the report close it (:func:`sampled_sentence`), ``compare`` goes on after it."""
     if not inputs:
         return f"Monte Carlo ({_samples(summary['samples'])}): {SAME_SAMPLES}"
     shares = window_shares(summary["p_break_even_within"], horizon)

@@ -1,5 +1,6 @@
 """A portfolio analysis as a document: the same tables as HTML or Markdown (for ``payback
-report``), and in plain words (for ``payback explain``). Only reads the analysis."""
+report``); its words (``payback explain``, the report's "What it means") are
+:mod:`payback.report.portfolio_words`'. Only reads the analysis."""
 
 from __future__ import annotations
 
@@ -9,15 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import payback
-from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
-from payback.analysis.verdict import NOT_CHEAPER, saves_nothing
-from payback.figures import rate_text
 from payback.report.charts import Chart
-from payback.report.common import MARKER, in_month_text, month_text
+from payback.report.common import MARKER, kind_text
 from payback.report.controls import clean
-from payback.report.explain import crossing_text
-from payback.report.explain import usd as prose_usd
 from payback.report.markdown import md_escape
 from payback.report.portfolio_common import (
     break_even_cell,
@@ -28,21 +24,17 @@ from payback.report.portfolio_common import (
     month_costs,
     order_rows,
     placement_words,
-    sampled_words,
+    sampled_sentence,
     shares_fleet,
     workload_rows,
 )
-from payback.report.portfolio_facts import (
-    Sampled,
-    driver_label,
-    driver_span,
-    last_month_saving,
-    lowering_steps,
-    month_one,
-    sampled,
-)
+from payback.report.portfolio_words import break_even_paragraphs as break_even_paragraphs
+from payback.report.portfolio_words import drivers_paragraphs as drivers_paragraphs
+from payback.report.portfolio_words import npv_terms
+from payback.report.portfolio_words import order_paragraph as order_paragraph
+from payback.report.portfolio_words import portfolio_explanation as portfolio_explanation
+from payback.report.portfolio_words import ranked_drivers as ranked_drivers
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
-from payback.studies.uncertainty import Driver
 
 __all__ = [
     "break_even_paragraphs",
@@ -75,12 +67,6 @@ def _workloads(analysis: PortfolioAnalysis) -> _Table:
         rows,
         words=(5,),
     )
-
-
-def _npv_terms(analysis: PortfolioAnalysis) -> str:
-    """``24 months at 10%``: the NPV's horizon and discount rate, as ``analyze`` says them."""
-    rate = analysis.scenario.scenario.discount_rate_annual
-    return months_text(analysis.horizon_months) + (f" at {rate_text(rate)}" if rate else "")
 
 
 def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
@@ -118,7 +104,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
         ["break-even", break_even_cell(alt, horizon)],
         [f"NPV, {terms}", money(alt.npv_usd)],
     ]
-    return _Table(f"{alt.name} ({alt.kind})", ["", ""], rows, words=(1,))
+    return _Table(f"{alt.name} ({kind_text(alt.kind)})", ["", ""], rows, words=(1,))
 
 
 def _contributions(alt: PortfolioAlternative) -> _Table:
@@ -150,7 +136,7 @@ def _blocks(analysis: PortfolioAnalysis) -> list[_Table | str]:
     out: list[_Table | str] = [verdict[0].upper() + verdict[1:], _workloads(analysis)]
     for i, alt in enumerate(analysis.alternatives):
         out += [
-            _summary(alt, analysis.horizon_months, _npv_terms(analysis)),
+            _summary(alt, analysis.horizon_months, npv_terms(analysis)),
             _contributions(alt),
             _order(alt, analysis.horizon_months),
             alt.quarter + ".",
@@ -158,7 +144,7 @@ def _blocks(analysis: PortfolioAnalysis) -> list[_Table | str]:
         if analysis.uncertainty is not None:  # as the terminal says it
             summary = analysis.uncertainty["alternatives"][i]
             inputs = len(analysis.uncertainty["inputs"])
-            out.append(sampled_words(summary, analysis.horizon_months, inputs) + ".")
+            out.append(sampled_sentence(summary, analysis.horizon_months, inputs))
     return out
 
 
@@ -374,226 +360,3 @@ def portfolio_markdown(
     lines.append("")
     lines.append(f"<!-- {MARKER} {payback.__version__} -->")
     return "\n".join(lines) + "\n"
-
-
-def _names(names: list[str], one: str, many: str) -> str:
-    """``a saves`` or ``a, b save``."""
-    return f"{', '.join(names)} {one if len(names) == 1 else many}"
-
-
-def break_even_paragraphs(alt: PortfolioAlternative, horizon: int) -> list[str]:
-    """How the alternative's break-even is computed, with its figures: month 1's costs of
-    the workloads on today's APIs and on the alternative, the one-time cost, and the month
-    the cumulative savings cross zero (linear inside that month), as ``explain`` says it
-    for one scenario."""
-    one = month_one(alt)
-    base, cost, saved = one["baseline_usd"], one["alternative_usd"], one["saving_usd"]
-    n = len(alt.workloads)
-    base_1k, cost_1k = one["baseline_usd_per_1k_requests"], one["alternative_usd_per_1k_requests"]
-    first = (
-        f"In month 1 {'the workload costs' if n == 1 else f'the {n} workloads cost'} "
-        f"{prose_usd(base)} on today's APIs ({one['requests']:,.0f} requests"
-        + (f", {money(base_1k, 2)} per 1,000" if base_1k is not None else "")
-        + f") and '{alt.name}' costs {prose_usd(cost)}"
-        + (f" ({money(cost_1k, 2)} per 1,000)" if cost_1k is not None else "")
-        + ", so switching "
-        + (
-            f"saves {prose_usd(saved)} that month."
-            if saved >= 0
-            else f"costs {prose_usd(-saved)} more that month."
-        )
-    )
-    last = last_month_saving(alt)
-    if money(last) != money(saved):
-        first += (
-            f" The difference moves with the months (traffic, prices, the fleet): in month "
-            f"{horizon} it "
-            + (f"saves {prose_usd(last)}." if last >= 0 else f"costs {prose_usd(-last)} more.")
-        )
-    cum = alt.cumulative_savings_usd
-    second = (
-        f"Cumulative savings start at {prose_usd(cum[0])} (the one-time cost"
-        + (
-            f", {prose_usd(alt.shared_one_time_usd)} of it shared"
-            if alt.shared_one_time_usd != alt.one_time_usd
-            else ""
-        )
-        + ") and add each month's difference."
-    )
-    second += crossing_text(cum, alt.break_even_month, alt.break_even_requests, horizon)
-    return [first, second]
-
-
-def order_paragraph(alt: PortfolioAlternative, horizon: int) -> str:
-    """Why the migration order is this one, with each step's figures."""
-    steps = alt.order
-    head = steps[0]
-    best = alt.greedy_is_best is False  # the greedy order lost: the best order is shown
-    text = (
-        "The order is the one whose first k workloads add up to the most NPV (the sum of the "
-        "NPVs of each first k, checked against every order); moving the best next workload "
-        f"each time does less well. {head.workload} moves first (NPV alone "
-        f"{prose_usd(head.marginal_npv_usd)})"
-        if best
-        else f"{head.workload} moves first: alone it has the highest NPV of any workload "
-        f"({prose_usd(head.marginal_npv_usd)})"
-    )
-    moves = "; ".join(
-        f"{s.workload} adds {prose_usd(s.marginal_npv_usd)} (NPV so far {prose_usd(s.npv_usd)}, "
-        + (
-            f"not within {months_text(horizon)}"
-            if s.break_even_month is None
-            else f"break-even {month_text(s.break_even_month)}"
-        )
-        + ")"
-        for s in steps[1:]
-    )
-    if best:
-        text += f"; then {moves}."
-    else:
-        text += (
-            ". Then each step moves the workload that adds the most NPV given those already "
-            f"moved: {moves}."
-        )
-        if alt.greedy_is_best:
-            text += (
-                " Checked against every order (the sum of the NPVs of each first k): none is "
-                "better."
-            )
-        else:
-            text += " There are too many workloads to check every order."
-    return text
-
-
-def drivers_paragraphs(analysis: PortfolioAnalysis, drivers: list[Driver]) -> list[str]:
-    """The inputs that move the alternative's answer most (``payback sensitivity``'s
-    tornado: each input alone at its p10 and p90, or ±25%, the rest central), what the
-    others do and what to measure first, as a scenario's explain says them
-    (:func:`payback.report.explain.drivers_paragraphs`), each range with its values."""
-    from payback.report.explain import drivers_paragraphs as said
-
-    return said(
-        drivers,
-        analysis.horizon_months,
-        lambda path: driver_label(analysis, path),
-        lambda d: driver_span(analysis, d),
-    )
-
-
-def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative) -> list[str]:
-    """What moving the workloads together costs and saves, who carries the fleet and the
-    quarter, for one alternative."""
-    horizon = analysis.horizon_months
-    cost, base, _, _ = month_costs(alt, horizon)
-    paragraphs = [
-        f"It serves {len(alt.workloads)} workload{'' if len(alt.workloads) == 1 else 's'} "
-        f"({', '.join(alt.workloads)}) for "
-        f"{cost} a month in month 1, against "
-        f"{base} on what {'it uses' if len(alt.workloads) == 1 else 'they use'} today, "
-        + (
-            "with nothing to pay up front."
-            if alt.one_time_usd == 0
-            else f"after a one-time {prose_usd(alt.one_time_usd)}"
-            + (
-                f" ({prose_usd(alt.shared_one_time_usd)} of it shared by all)."
-                if alt.shared_one_time_usd != alt.one_time_usd
-                else "."
-            )
-        ),
-        (
-            f"It {NOT_CHEAPER}"  # the verdict's own words, not "it pays back at once"
-            if saves_nothing(alt.cumulative_savings_usd)
-            else f"It does not pay back within {months_text(horizon)}"
-            if alt.break_even_month is None
-            else f"It pays back {in_month_text(alt.break_even_month)}"
-        )
-        + f"; NPV {prose_usd(alt.npv_usd)} over {_npv_terms(analysis)}.",
-    ]
-    if alt.gpus is not None:
-        placed = placement_words(alt)
-        paragraphs.append(
-            f"The shared fleet runs {gpus_text(alt.gpus[0], 'GPU')} in month 1: "
-            + (
-                f"{placed}. A replica that serves one workload's adapter alone runs it "
-                "merged, without the multi-adapter penalty, so workloads that fill whole "
-                "replicas get their own and only the leftovers mix"
-                if placed
-                else "every one mixes adapters"
-            )
-            + "."
-        )
-        carriers, riders = alt.carriers, alt.riders
-        paragraphs.append(
-            "Each workload pays for the shared fleet by its share of GPU time. "
-            + (f"{_names(carriers, 'saves', 'save')} more than "
-               f"{'its' if len(carriers) == 1 else 'their'} share: "
-               f"{'it carries' if len(carriers) == 1 else 'they carry'} the fleet. " if carriers else "")
-            + (f"{_names(riders, 'saves', 'save')} less: "
-               f"{'it rides' if len(riders) == 1 else 'they ride'} on it." if riders else "")
-        )  # fmt: skip
-    elif losing := alt.riders:
-        their = "its" if len(losing) == 1 else "their"
-        paragraphs.append(
-            f"{_names(losing, 'saves', 'save')} less than {their} own fleet costs."
-            if alt.fleet  # a fleet per workload
-            else f"{_names(losing, 'saves', 'save')} nothing by moving (present values), once "
-            f"{their} own one-time items are paid."  # priced per request or token: no fleet
-        )
-    if losing_steps := lowering_steps(alt):
-        paragraphs.append(
-            f"Moving {', '.join(losing_steps)} after the workloads before it lowers the NPV "
-            "(a negative marginal NPV)."
-        )
-    paragraphs.append(alt.quarter + ".")
-    return paragraphs
-
-
-def samples_words(summary: Sampled, horizon: int) -> str:
-    """What ``--samples`` draws say of one alternative (:func:`sampled`), in a scenario's
-    explain's words; with no distribution in the scenario, that every sample is the same."""
-    from payback.report.explain import samples_paragraph
-
-    return samples_paragraph(
-        summary["samples"],
-        summary["p_break_even_within"],
-        summary["break_even_month_p50"],
-        summary["p_npv_positive"],
-        horizon,
-        uncertain=bool(summary["inputs"]),
-    )
-
-
-def ranked_drivers(analysis: PortfolioAnalysis) -> list[list[Driver]]:
-    """Each alternative's drivers, as ``payback sensitivity`` ranks them (computed once for
-    the words and the numbers)."""
-    from payback.studies.portfolio_uncertainty import portfolio_tornado
-
-    return portfolio_tornado(analysis.portfolio)
-
-
-def portfolio_explanation(
-    analysis: PortfolioAnalysis, ranked: list[list[Driver]] | None = None
-) -> list[tuple[str, list[str]]]:
-    """In plain words, per alternative: what moving the workloads together costs and saves,
-    who carries the fleet, the order to move them in and the quarter; ``ranked``: the
-    drivers of :func:`ranked_drivers`, computed when not given."""
-    horizon = analysis.horizon_months
-    ranked = ranked_drivers(analysis) if ranked is None else ranked
-    sections = []
-    for index, (alt, drivers) in enumerate(zip(analysis.alternatives, ranked, strict=True)):
-        paragraphs = _portfolio_paragraphs(analysis, alt)
-        if (summary := sampled(analysis, index)) is not None:  # beside the answer, as one
-            paragraphs.insert(2, samples_words(summary, horizon))  # scenario's verdict
-        sections.append((f"{alt.name}: the portfolio", paragraphs))
-        sections.append(
-            (
-                f"{alt.name}: how the break-even is computed here",
-                break_even_paragraphs(alt, horizon),
-            )
-        )
-        if len(alt.order) > 1:
-            sections.append(
-                (f"{alt.name}: why this migration order", [order_paragraph(alt, horizon)])
-            )
-        sections.append((f"{alt.name}: what decides it", drivers_paragraphs(analysis, drivers)))
-    return sections
