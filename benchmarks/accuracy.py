@@ -629,20 +629,30 @@ V0_SUITES = {
 template's tokens, the prompts the closed loop cycles and their mean, and its clients."""
 
 
-def _v0(gpu: str, card: str, suite: str, per_minute: tuple[float, float], ttft: float) -> LoadRow:
-    """A sustained closed loop of vLLM 0.7.3 on ``card`` (catalog ``gpu``): requests
-    completed a minute and output tokens/s (means over the minutes kept), the median of
-    the minutes' median first tokens."""
+def _accelmark_loop(
+    gpu: str,
+    suite: str,
+    per_minute: tuple[float, float],
+    ttft: float,
+    engine: sv.ServingEngine,
+    words: tuple[str, str],
+    source: str,
+) -> LoadRow:
+    """A sustained closed loop of AccelMark's ``suite`` on catalog ``gpu``: requests
+    completed a minute and output tokens/s (means over the minutes kept) and the first
+    token; e2e = clients ÷ req/s, TPOT = (e2e − TTFT) / (O − 1). ``words``: the conditions'
+    text before and after "N out (tok/s ÷ req/s" (:func:`_v0`, :func:`_community`)."""
     model, template, (count, mean_in), clients, label = V0_SUITES[suite]
     requests_s = per_minute[0] / 60.0
     out = round(per_minute[1] / requests_s)
     e2e = clients / requests_s * 1e3
+    before, after = words
     return LoadRow(
         model,
         gpu,
         1,
         "bf16",
-        VLLM_V0,
+        engine,
         round(mean_in + template),
         out,
         clients,
@@ -650,12 +660,20 @@ def _v0(gpu: str, card: str, suite: str, per_minute: tuple[float, float], ttft: 
         (e2e - ttft) / (out - 1),
         e2e,
         per_minute[1],
-        f"{card}, {label}, vLLM 0.7.3 (V0: prompts prefilled apart); the first {count} "
-        f"prompts plus about {template} tokens of chat template; {out} out (tok/s ÷ req/s); "
-        "e2e = clients ÷ req/s, TPOT = (e2e − TTFT) / (O − 1); TTFT the minutes' median",
-        ACCELMARK_V0,
+        f"{before.format(label=label)}; the first {count} prompts plus about {template} tokens "
+        f"of chat template; {out} out (tok/s ÷ req/s{after}); e2e = clients ÷ req/s, "
+        "TPOT = (e2e − TTFT) / (O − 1); TTFT the minutes' median",
+        source,
         derived_tpot=True,
     )
+
+
+def _v0(gpu: str, card: str, suite: str, per_minute: tuple[float, float], ttft: float) -> LoadRow:
+    """A sustained closed loop of vLLM 0.7.3 on ``card`` (catalog ``gpu``): requests
+    completed a minute and output tokens/s (means over the minutes kept), the median of
+    the minutes' median first tokens."""
+    words = (card + ", {label}, vLLM 0.7.3 (V0: prompts prefilled apart)", "")
+    return _accelmark_loop(gpu, suite, per_minute, ttft, VLLM_V0, words, ACCELMARK_V0)
 
 
 V0_LOAD = [
@@ -714,31 +732,10 @@ def _community(
     """A sustained closed loop of SGLang 0.5.6 (or, ``sglang`` false, vLLM 0.19.1's V1
     engine) on ``card`` (catalog ``gpu``): requests completed a minute and output tokens/s
     (means over the minutes kept), the mean of the minutes' median first tokens."""
-    model, template, (count, mean_in), clients, label = V0_SUITES[suite]
-    requests_s = per_minute[0] / 60.0
-    out = round(per_minute[1] / requests_s)
-    e2e = clients / requests_s * 1e3
     engine, release = (sv.SGLANG, "SGLang 0.5.6") if sglang else (sv.VLLM, "vLLM 0.19.1 (V1)")
-    return LoadRow(
-        model,
-        gpu,
-        1,
-        "bf16",
-        engine,
-        round(mean_in + template),
-        out,
-        clients,
-        ttft,
-        (e2e - ttft) / (out - 1),
-        e2e,
-        per_minute[1],
-        f"{card}, {label}, {release}; the first {count} prompts plus about {template} tokens "
-        f"of chat template; {out} out (tok/s ÷ req/s"
-        + ("; streamed outputs capped at 224" if sglang else "")
-        + "); e2e = clients ÷ req/s, TPOT = (e2e − TTFT) / (O − 1); TTFT the minutes' median",
-        ACCELMARK_SGLANG if sglang else ACCELMARK_5090,
-        derived_tpot=True,
-    )
+    words = (card + ", {label}, " + release, "; streamed outputs capped at 224" if sglang else "")
+    source = ACCELMARK_SGLANG if sglang else ACCELMARK_5090
+    return _accelmark_loop(gpu, suite, per_minute, ttft, engine, words, source)
 
 
 COMMUNITY_LOAD = [
