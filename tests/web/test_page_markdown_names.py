@@ -76,7 +76,7 @@ def test_the_pages_markdown_holds_the_names_escaped(tmp_path: Path) -> None:
         "a quarter; NPV $7,836 over 24 months at 10%."
     ]
     assert r"Alternative: \*\*x\*\*\_today" in [e.label for e in at.expander]
-    assert r"**a\_b\_c \[x\](y) \$5\$ \:rocket\:** (hosted_api)" in [c.value for c in at.caption]
+    assert r"**a\_b\_c \[x\](y) \$5\$ \:rocket\:** (hosted API)" in [c.value for c in at.caption]
     at = at.radio(key="view").set_value("Monthly by component").run()
     assert r"**Monthly cost of \*\*x\*\*\_today, by component**" in [m.value for m in at.markdown]
     at = at.radio(key="view").set_value("Cost per 1k requests").run()

@@ -2414,7 +2414,7 @@ def test_in_the_browser_the_files_names_read_as_written(
         section = page.locator("[data-testid=stExpander] summary", has_text="Alternative:")
         assert section.inner_text().strip().endswith("Alternative: **x**_today")
         baseline = page.locator("[data-testid=stCaptionContainer]", has_text="a_b_c")
-        assert baseline.inner_text().strip() == "a_b_c [x](y) $5$ :rocket: (hosted_api)"
+        assert baseline.inner_text().strip() == "a_b_c [x](y) $5$ :rocket: (hosted API)"
         assert baseline.locator(FORMATTED).count() == 0  # bold: the whole name, as meant
         assert baseline.locator("strong").all_inner_texts() == [NAMED["baseline"]]
         visitor.chart("Monthly by component")
@@ -2501,7 +2501,7 @@ def test_in_the_browser_addresses_spaces_and_dollars_in_names_read_as_written(
         captions = [c.evaluate(READ_AS_SEEN) for c in page.locator(CAPTION).all()]
         assert f"Showing my  **plan** www.x.com.toml. {STORED}" in captions
         assert f"With '{first}', present values over 24 months:" in captions
-        assert f"{RENAMED['hosted GPT-4o-class API']} (hosted_api)" in captions
+        assert f"{RENAMED['hosted GPT-4o-class API']} (hosted API)" in captions
         assert any(f"traffic ('{RENAMED['support triage']}') on" in c for c in captions)
         assert page.locator(ADDRESSES).count() == 0
         assert page.locator(".katex").count() == 0

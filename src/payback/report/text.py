@@ -34,6 +34,7 @@ from payback.report.common import (
     compact,
     configuration_text,
     format_input,
+    kind_text,
     month_text,
     unit_span,
     window_shares,
@@ -79,7 +80,7 @@ def _header(analysis: Analysis) -> Text:
     if info.discount_rate_annual:
         text.append(f"; discount {rate_text(info.discount_rate_annual)}/year")
     base = analysis.baseline
-    text.append(f"\nBaseline: {base.name} ({base.kind})")
+    text.append(f"\nBaseline: {base.name} ({kind_text(base.kind)})")
     return text
 
 
@@ -88,7 +89,7 @@ def _costs_table(alt: AlternativeResult, analysis: Analysis) -> Table:
     base = analysis.baseline
     last = horizon - 1
     table = Table(
-        title=f"{alt.name} ({alt.kind})",
+        title=f"{alt.name} ({kind_text(alt.kind)})",
         title_justify="left",
         title_style="bold",
         box=box.SIMPLE_HEAD,

@@ -17,6 +17,7 @@ from payback.catalog import OpenModel, default_catalog
 from payback.catalog.apis import api_price, search_api_models
 from payback.errors import PaybackError
 from payback.hardware.serving import ENGINE_NAMES
+from payback.report.common import kind_text
 from payback.web.state import Held, central, get_path, number_field, read_number, show_number
 from payback.web.words import markdown_literal, message_markdown
 
@@ -251,7 +252,7 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
         boxes["baseline"] = st.container()
         kind = get_path(form.raw, "baseline.kind")
         name = markdown_literal(str(get_path(form.raw, "baseline.name", "baseline")))
-        st.caption(f"**{name}** ({kind})")
+        st.caption(f"**{name}** ({kind_text(str(kind))})")
         if kind == "hosted_api":
             modes = ["API model from the catalog", "Prices I type"]
             start("in:baseline.mode", modes[0 if get_path(form.raw, "baseline.model") else 1])
