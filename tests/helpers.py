@@ -430,3 +430,19 @@ target_utilization = 0.7
 """
 """A scenario whose figures run to 16-22 digits (tests/cli/test_money_whole.py,
 test_narrow_terminal.py): money that a narrow layout must never cut."""
+
+
+def locked_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder this user may not write in, as payback's writers see it: os.access says no
+    for it (tests may run as root, who may write anywhere, so a chmod would not do)."""
+    import payback.cli._files as files_module
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = os.access
+
+    def access(path: Any, mode: int, *args: Any, **kwargs: Any) -> bool:
+        return False if Path(path) == locked else real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(files_module.os, "access", access)
+    return locked

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 
 import payback.cli._files as files_module
-from helpers import DATA, QUARTER, assert_user_error, run
+from helpers import DATA, QUARTER, assert_user_error, locked_folder, run
 from payback.cli._files import _starter_text
 from payback.errors import PaybackError
 
@@ -93,14 +92,7 @@ def test_a_folder_that_cannot_be_made_in_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: str
 ) -> None:
     """Not writable (tests may run as root, who may write anywhere: os.access says it)."""
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    real = os.access
-
-    def access(path: Any, mode: int, *args: Any, **kwargs: Any) -> bool:
-        return False if Path(path) == locked else real(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr(files_module.os, "access", access)
+    locked = locked_folder(tmp_path, monkeypatch)
     output = locked / "a" / "out.toml"
     code, out, err = run(*_writers(tmp_path)[writer], output)
     assert_user_error(code, out, err)

@@ -7,7 +7,6 @@ decided before the scenario is even read; a folder is made only for a report wri
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ import pytest
 
 import payback.cli._files as files_module
 import payback.scenario
-from helpers import EXAMPLES, assert_user_error, run
+from helpers import EXAMPLES, assert_user_error, locked_folder, run
 from payback.cli._files import owned
 from payback.errors import PaybackError
 
@@ -103,14 +102,7 @@ def test_a_folder_that_cannot_be_made_in_is_refused_before_the_work(
 ) -> None:
     """A folder where no folder can be made (not writable; tests may run as root, who may
     write anywhere, so the permission is what os.access says)."""
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    real = os.access
-
-    def access(path: Any, mode: int, *args: Any, **kwargs: Any) -> bool:
-        return False if Path(path) == locked else real(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr(files_module.os, "access", access)
+    locked = locked_folder(tmp_path, monkeypatch)
     read = no_work(monkeypatch)
     output = locked / "a" / "b" / "r.png"
     code, out, err = run("report", SEED, "-o", output)
