@@ -53,7 +53,8 @@ def test_explains_paragraphs_keep_a_huge_figure_whole_at_16_columns(tmp_path: Pa
     assert {"$9,754,610,578,874,524", "$117,067,326,946,494,320"} <= set(figures)
     lines = run_at(16, "explain", path).splitlines()
     assert "$9,754,610,578,874,524," in lines  # a line of its own, its comma kept with it
-    assert lines[:2] == ["Dearer", "per-request:"]  # the title too: no trailing blank
+    assert lines[:2] == ["dearer", "per-request:"]  # the title too: no trailing blank, the
+    # alternative's name as written (no capital put on it)
 
 
 def test_analyzes_verdict_keeps_its_npv_whole_at_16_columns(tmp_path: Path) -> None:

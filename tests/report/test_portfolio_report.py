@@ -46,6 +46,21 @@ def test_html_and_markdown_hold_every_table() -> None:
     assert "| SQL helper | \\$406 | 2.5% | \\$670 | -\\$264 | rides on it |" in md
 
 
+def test_headings_keep_an_alternatives_name_as_written() -> None:
+    """A section named after an alternative keeps its name's case (``a fine-tuned 8B``, not
+    ``A fine-tuned 8B``: a name such as ``gpt-4o`` is not a sentence); one of fixed words
+    starts with a capital."""
+    analysis = analyze_portfolio(load_scenario(PORTFOLIO))
+    name = "a fine-tuned 8B and its own fleet per task"
+    assert name in [alt.name for alt in analysis.alternatives]
+    assert f"### {name}: the portfolio\n" in portfolio_markdown(analysis)
+    assert f"<h3>{html.escape(name)}: what decides it</h3>" in portfolio_html(analysis)
+    code, stdout, _ = run("explain", PORTFOLIO)
+    assert code == 0
+    assert f"\n{name}: how the break-even is computed here\n" in f"\n{stdout}"
+    assert "A fine-tuned 8B" not in stdout
+
+
 def test_report_writes_the_portfolio_and_refuses_a_png(tmp_path: Path) -> None:
     out = tmp_path / "r.md"
     code, stdout, _ = run("report", PORTFOLIO, "-o", out)

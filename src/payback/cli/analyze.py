@@ -372,7 +372,7 @@ def explain(
     """
     from payback.cli.portfolio import portfolio_explain
     from payback.report.explain import explain as explain_analysis
-    from payback.report.explain import explain_facts
+    from payback.report.explain import explain_facts, heading
 
     if portfolio_explain(file, samples, seed, no_quality, as_json):
         return
@@ -397,7 +397,7 @@ def explain(
 
     console = _console()
     for title, paragraphs in sections:
-        console.print(Prose(Text(title[0].upper() + title[1:], style="bold underline")))
+        console.print(Prose(Text(heading(title), style="bold underline")))
         for paragraph in paragraphs:
             console.print(Prose(paragraph))  # wrapped between words: a figure never split
             console.print()

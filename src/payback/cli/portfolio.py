@@ -176,11 +176,12 @@ def portfolio_explain(
         return True
     from rich.text import Text
 
+    from payback.report.explain import heading
     from payback.report.fit import Prose
 
     console = _console()
     for title, paragraphs in sections:
-        console.print(Prose(Text(title[0].upper() + title[1:], style="bold underline")))
+        console.print(Prose(Text(heading(title), style="bold underline")))
         for paragraph in paragraphs:
             console.print(Prose(paragraph))  # wrapped between words: a figure never split
             console.print()

@@ -458,6 +458,17 @@ def drivers_paragraphs(
     ]
 
 
+def heading(title: str) -> str:
+    """A section's title (:func:`explain`'s, the portfolio's) as a heading: with a capital,
+    unless it starts with an alternative's name, kept as its user wrote it; only such a
+    title holds ``": "``.
+
+    >>> heading("the verdict"), heading("gpt-4o via a vendor: the verdict")
+    ('The verdict', 'gpt-4o via a vendor: the verdict')
+    """
+    return title if ": " in title else title[0].upper() + title[1:]
+
+
 def explain(analysis: Analysis) -> list[tuple[str, list[str]]]:
     """Sections (title, paragraphs) for every alternative: the real costs, how the break-even
     is computed here, the verdict for a quarter and the horizon, and what dominates."""

@@ -25,7 +25,7 @@ from payback.report.common import (
     summary_table,
 )
 from payback.report.controls import clean, clean_all
-from payback.report.explain import explain
+from payback.report.explain import explain, heading
 from payback.report.palette import TODAY_COLOUR, text_colour
 
 if TYPE_CHECKING:
@@ -554,8 +554,7 @@ def render_html(analysis: Analysis) -> str:
     """The whole report as one HTML document."""
     sections = chart_sections(ch.all_charts(analysis))
     explanation = "".join(
-        f"<h3>{_escape(title[0].upper() + title[1:])}</h3>"
-        + "".join(f"<p>{_escape(p)}</p>" for p in paragraphs)
+        f"<h3>{_escape(heading(title))}</h3>" + "".join(f"<p>{_escape(p)}</p>" for p in paragraphs)
         for title, paragraphs in explain(analysis)
     )
     cautions = (

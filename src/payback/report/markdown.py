@@ -29,7 +29,7 @@ from payback.report.common import (
     summary_table,
 )
 from payback.report.controls import clean, clean_all
-from payback.report.explain import explain
+from payback.report.explain import explain, heading
 from payback.report.palette import TODAY_COLOUR, text_colour
 
 if TYPE_CHECKING:
@@ -406,7 +406,7 @@ def markdown_files(analysis: Analysis, path: Path) -> dict[Path, bytes]:
             parts += [f"*{md_escape(chart.note)}*", ""]
     parts += ["## What it means", ""]
     for title, paragraphs in explain(analysis):
-        parts += [f"### {md_escape(title[0].upper() + title[1:])}", ""]
+        parts += [f"### {md_escape(heading(title))}", ""]
         for paragraph in paragraphs:
             parts += [md_escape(paragraph), ""]
     parts += ["## Inputs and where they come from", ""]

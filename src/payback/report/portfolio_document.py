@@ -14,6 +14,7 @@ from payback.analysis.result import usd as money
 from payback.report.charts import Chart
 from payback.report.common import MARKER, kind_text
 from payback.report.controls import clean
+from payback.report.explain import heading
 from payback.report.markdown import md_escape
 from payback.report.portfolio_common import (
     break_even_cell,
@@ -273,7 +274,7 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     body += ["<h2>Charts</h2>", *chart_sections(portfolio_charts(analysis), keyed_ids=True)]
     body.append("<h2>What it means</h2>")
     for title, paragraphs in portfolio_explanation(analysis):
-        body.append(f"<h3>{e(title[0].upper() + title[1:])}</h3>")
+        body.append(f"<h3>{e(heading(title))}</h3>")
         body += [f"<p>{e(p)}</p>" for p in paragraphs]
     inputs = _inputs(analysis)
     body.append(f"<h2>{e(inputs.title)}</h2>")
@@ -351,7 +352,7 @@ def portfolio_markdown(
             lines += [f"*{_md(chart.note)}*", ""]
     lines += ["## What it means", ""]
     for title, paragraphs in portfolio_explanation(analysis):
-        lines += [f"### {_md(title[0].upper() + title[1:])}", ""]
+        lines += [f"### {_md(heading(title))}", ""]
         lines += [line for p in paragraphs for line in (_md(p), "")]
     inputs = _inputs(analysis)
     lines += [f"## {_md(inputs.title)}", "", _md(_inputs_caption(analysis)), ""]
