@@ -148,16 +148,16 @@ def test_ctrl_c_during_the_writes_takes_effect_once_all_are_written(
     import payback.cli._files as files
     from payback.cli import app
 
-    real = files._write_one
+    real = files._stage
     pressed: list[int] = []
 
-    def write(path: Path, content: bytes | str, force: bool) -> None:
+    def write(path: Path, content: bytes | str, force: bool) -> object:
         if not pressed:
             pressed.append(1)
             signal.raise_signal(signal.SIGINT)  # to this thread: handled before it returns
-        real(path, content, force)
+        return real(path, content, force)
 
-    monkeypatch.setattr(files, "_write_one", write)
+    monkeypatch.setattr(files, "_stage", write)
     result = CliRunner().invoke(
         app, ["report", str(EXAMPLES / "seed.toml"), "-o", str(tmp_path / "r.md")]
     )

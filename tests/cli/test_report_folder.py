@@ -139,7 +139,7 @@ def test_a_failed_write_removes_the_folders_it_made(
     def full(path: Path, text: str | bytes, force: bool) -> None:
         raise PaybackError(f"{path}: cannot write: No space left on device")
 
-    monkeypatch.setattr(files_module, "_write_one", full)
+    monkeypatch.setattr(files_module, "_stage", full)
     (tmp_path / "there").mkdir()
     output = tmp_path / "there" / "a" / "b" / f"r{suffix}"
     code, out, err = run("report", SEED, "-o", output)

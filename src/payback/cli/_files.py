@@ -25,8 +25,9 @@ import os
 import re
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from payback.errors import PaybackError
 
@@ -319,6 +320,46 @@ def _folders_made(paths: list[Path], flag: str = "") -> Iterator[None]:
 
 
 def _write_one(path: Path, text: str | bytes, force: bool) -> None:
+    _write_all({path: text}, force)
+
+
+def _write_all(files: Mapping[Path, str | bytes], force: bool) -> None:
+    """Write ``files`` atomically, all or none where the system allows: each is written to
+    a temporary file beside it first, and only once every one is there are they renamed
+    over their names (a report whose last chart cannot be written leaves no report linking
+    it). The temporaries are removed whatever happens."""
+    staged: list[_Staged] = []
+    try:
+        for path, text in files.items():
+            staged.append(_stage(path, text, force))
+        for item in staged:
+            _commit(item)
+    finally:
+        for item in staged:
+            if item.tmp is not None and os.path.lexists(item.tmp):
+                os.unlink(item.tmp)
+
+
+class _Staged(NamedTuple):
+    """A file ready to take its name: its content in the temporary ``tmp`` beside it, or
+    (``tmp`` None) a file of several names to overwrite in place."""
+
+    path: Path
+    tmp: str | None
+    data: bytes
+
+
+def _temp_prefix(path: Path) -> str:
+    """The start of a temporary file's name beside ``path``: ``.NAME.``, the name cut so
+    that with :func:`tempfile.mkstemp`'s 8 letters and ``.tmp`` it stays within a name's
+    limit (a name of 242-255 bytes is written, where its temporary's was too long)."""
+    from payback.limits import MAX_NAME_BYTES
+
+    room = MAX_NAME_BYTES - len(".") - len(".") - 8 - len(".tmp")
+    return "." + os.fsdecode(os.fsencode(path.name)[:room]) + "."
+
+
+def _stage(path: Path, text: str | bytes, force: bool) -> _Staged:
     import tempfile
 
     path = through_missing(path)  # newd/../s.toml is s.toml: the system cannot follow newd/..
@@ -326,9 +367,7 @@ def _write_one(path: Path, text: str | bytes, force: bool) -> None:
     path = link_target(path)  # a link stays a link: the file it points to is written
     data = text.encode("utf-8") if isinstance(text, str) else text
     if path.is_file() and path.stat().st_nlink > 1:
-        _write_in_place(path, data)  # a hard link stays one: every name gets the new text
-        return
-    parent = path.parent
+        return _Staged(path, None, data)  # a hard link stays one: written in place
     if path.exists():
         mode = path.stat().st_mode & 0o777
     else:
@@ -337,16 +376,26 @@ def _write_one(path: Path, text: str | bytes, force: bool) -> None:
         mode = 0o666 & ~umask
     tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path), suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except OSError as exc:
-        raise PaybackError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
+        if tmp is not None and os.path.lexists(tmp):
             os.unlink(tmp)
+        raise PaybackError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return _Staged(path, tmp, data)
+
+
+def _commit(item: _Staged) -> None:
+    """The staged file under its name (:func:`_stage`)."""
+    if item.tmp is None:
+        _write_in_place(item.path, item.data)
+        return
+    try:
+        os.replace(item.tmp, item.path)
+    except OSError as exc:
+        raise PaybackError(f"{item.path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _write_in_place(path: Path, data: bytes) -> None:
@@ -491,5 +540,4 @@ def _write_outputs(files: dict[Path, bytes], force: bool, flag: str = "") -> Non
         _check_replaceable(path, force, flag, status_only=True)
     # a report and its charts: all written, or (Ctrl-C before) none
     with _ctrl_c_after(), _folders_made(list(files), flag):
-        for path, content in files.items():
-            _write_one(path, stamped(path, content), force=True)
+        _write_all({path: stamped(path, content) for path, content in files.items()}, True)

@@ -3,6 +3,7 @@ file to share, and in plain words."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -239,6 +240,8 @@ def report(
     # before the work (its folder too, made once the report is ready to write): the charts
     # beside it are checked after
     _check_replaceable(output, force, "-o", status_only=not as_json)
+    if suffix == ".md":
+        _check_chart_names(file, output)
     from payback.cli.portfolio import portfolio_report
 
     before = _charts_before(output) if suffix == ".md" else []
@@ -247,6 +250,25 @@ def report(
         files = _report_files(file, output, samples, seed, no_quality)
     _write_outputs(files, force, "-o")
     _written(output, list(files), as_json, _remove_stale(before, files))
+
+
+def _check_chart_names(file: Path, output: Path) -> None:
+    """Refuse, before any work, a Markdown report whose charts beside it would have a name
+    longer than a file system allows (the report's own name fits)."""
+    from payback.limits import MAX_NAME_BYTES, shown_path
+    from payback.report.markdown import longest_chart_ends
+    from payback.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    stem = len(os.fsencode(output.stem))
+    for end in longest_chart_ends(len(scenario.alternatives), bool(scenario.workloads)):
+        if (size := stem + len(end)) > MAX_NAME_BYTES:
+            fits = len(os.fsencode(output.name)) - (size - MAX_NAME_BYTES)
+            raise PaybackError(
+                f"-o {shown_path(output)}: its chart …{end} beside it would have a name of "
+                f"{size:,} bytes; the limit is {MAX_NAME_BYTES} bytes a name: give the report "
+                f"a name of at most {fits} bytes"
+            )
 
 
 def _report_files(

@@ -378,6 +378,20 @@ def linked_charts(text: str, path: Path) -> list[Path]:
     ]
 
 
+def longest_chart_ends(alternatives: int, portfolio: bool) -> list[str]:
+    """What the longest PNG charts (longest first) a Markdown report writes beside it add to its stem
+    (``{stem}-KEY.png``), for a scenario of ``alternatives`` alternatives, a portfolio's
+    (``portfolio``: with workloads) or not, whatever the samples: for a name's length to be
+    checked before any work.
+
+    >>> longest_chart_ends(12, portfolio=False)
+    ['-components-11.png']
+    """
+    last = alternatives - 1
+    keys = ["cumulative-portfolio", f"one-contributions-{last}"] if portfolio else []
+    return sorted((f"-{key}.png" for key in keys or [f"components-{last}"]), key=len, reverse=True)
+
+
 def markdown_files(analysis: Analysis, path: Path) -> dict[Path, bytes]:
     """The Markdown report at ``path`` and its PNG charts beside it, as file contents."""
     folder, stem = path.parent, path.stem
