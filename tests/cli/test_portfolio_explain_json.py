@@ -124,6 +124,11 @@ def test_the_fleet_roles_and_order_are_the_portfolios(
         "mixed_gpus_month_1": 2,  # "every one mixes adapters"
     }
     assert separate["shared_fleet"] is None
+    # a fleet per workload, one GPU each (min_replicas 1 and each under a GPU's capacity):
+    # "Each workload runs its own fine-tuned model on its own fleet: 5 GPUs in all in month 1"
+    assert separate["own_fleets"] == {"gpus_month_1": 5, "gpus_max": 5}
+    assert shared["own_fleets"] is None
+    assert "on its own fleet: 5 GPUs in all in month 1." in _words(explained)
     for mine, theirs in zip(explained["alternatives"], analyzed["alternatives"], strict=True):
         assert mine["contributions"] == theirs["contributions"]
         assert mine["carry_the_fleet"] == theirs["carry_the_fleet"]

@@ -103,7 +103,7 @@ def test_separate_fleets_say_their_gpus() -> None:
 
 def test_the_numbers_hold_the_separate_fleets_gpus() -> None:
     """The GPUs the words say, all the workloads' own fleets together."""
-    from payback.report.portfolio_words import own_fleets
+    from payback.report.portfolio_facts import own_fleets
 
     shared, separate = _analysis().alternatives
     assert own_fleets(separate) == {"gpus_month_1": 5, "gpus_max": 5}  # one per workload

@@ -388,6 +388,7 @@ def explain(
     (the best by NPV) and per alternative `name`, `kind`, `fleet`, `workloads`, the
     answer's keys above, `shared_one_time_usd` (paid once for all), `month_1`,
     `last_month`, `crossing`, `shared_fleet` (GPUs pinned to one adapter and mixing),
+    `own_fleets` (a fleet per workload: their GPUs in all, `gpus_month_1` and `gpus_max`),
     `contributions` (each workload's savings, fleet share and role), `carry_the_fleet`,
     `ride_on_it`, `migration_order` (each step's `marginal_npv_usd`), `greedy_is_best`,
     `lowers_the_npv`, `quarter`, `drivers`, `measure_first` and `uncertainty`.

@@ -20,6 +20,7 @@ __all__ = [
     "last_month_saving",
     "lowering_steps",
     "month_one",
+    "own_fleets",
     "portfolio_explain_json",
     "sampled",
 ]
@@ -80,6 +81,7 @@ def _facts(
             "pinned_gpus_month_1": None if alt.pinned_gpus is None else alt.pinned_gpus[0],
             "mixed_gpus_month_1": None if alt.mixed_gpus is None else alt.mixed_gpus[0],
         },
+        "own_fleets": own_fleets(alt),
         "contributions": [c.to_dict() for c in alt.contributions],
         "carry_the_fleet": alt.carriers,
         "ride_on_it": alt.riders,
@@ -189,3 +191,11 @@ def driver_span(analysis: PortfolioAnalysis, d: Driver) -> str:
     from payback.analysis.portfolio import central_value
 
     return span_text(d, lambda: float(central_value(analysis.portfolio, d.parameter)))
+
+
+def own_fleets(alt: PortfolioAlternative) -> dict[str, float] | None:
+    """The GPUs of a fleet per workload, all together (or of one workload's own fleet), in
+    month 1 and at the most ("5 GPUs in all in month 1"); ``None`` for a shared fleet or an
+    option with no fleet."""
+    every = alt.separate_gpus or alt.one_fleet_gpus
+    return None if not every else {"gpus_month_1": every[0], "gpus_max": max(every)}

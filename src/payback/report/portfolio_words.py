@@ -20,6 +20,7 @@ from payback.report.portfolio_facts import (
     last_month_saving,
     lowering_steps,
     month_one,
+    own_fleets,
     sampled,
 )
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
@@ -30,7 +31,6 @@ __all__ = [
     "drivers_paragraphs",
     "npv_terms",
     "order_paragraph",
-    "own_fleets",
     "portfolio_explanation",
     "ranked_drivers",
     "samples_words",
@@ -233,15 +233,6 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
         )
     paragraphs.append(alt.quarter + ".")
     return paragraphs
-
-
-def own_fleets(alt: PortfolioAlternative) -> dict[str, float] | None:
-    """The GPUs of a fleet per workload, all together (or of one workload's own fleet), in
-    month 1 and at the most ("5 GPUs in all in month 1"); ``None`` for a shared fleet or an
-    option with no fleet. (explain --json does not give them yet: its help names every
-    number it gives.)"""
-    every = alt.separate_gpus or alt.one_fleet_gpus
-    return None if not every else {"gpus_month_1": every[0], "gpus_max": max(every)}
 
 
 def _own_fleets(alt: PortfolioAlternative) -> str:
