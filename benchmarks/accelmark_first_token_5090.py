@@ -211,6 +211,7 @@ def print_interactive() -> float:
         shift = p50 - reading[0]
         gaps = [m + shift - x for m, x in zip(reading, INTERACTIVE_A100, strict=True)]
         print(f"     {name}: constant {shift:+.1f}; " + ", ".join(f"{g:+.1f}" for g in gaps))
+    print(f"     a hit as estimated today: {hit:.1f} ms ({hit / p50:.2f}x the P50)")
     return float(sv.VLLM.request_overhead_s * 1e3 + p50 - hit)
 
 
