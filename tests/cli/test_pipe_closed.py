@@ -48,6 +48,18 @@ def test_a_reader_gone_before_the_output_is_exit_code_141(args: tuple[str | Path
     assert (child.returncode, err.decode()) == (141, "")
 
 
+def test_a_reader_gone_after_a_line_of_a_large_json_is_exit_code_141() -> None:
+    """``catalog apis --json | head -1``: a megabyte of JSON written at once to a pipe whose
+    reader then goes away went in short without an error (the kernel counted what it took,
+    Python took that count as the whole), and payback exited 0, its output cut."""
+    child = payback("catalog", "apis", "--json", stdout=subprocess.PIPE)
+    assert child.stdout is not None
+    assert child.stdout.readline() == b"[\n"  # the reader takes one line, then goes away
+    child.stdout.close()
+    _, err = child.communicate(timeout=120)
+    assert (child.returncode, err.decode()) == (141, "")
+
+
 def test_a_target_no_value_reaches_is_still_exit_code_1_on_the_null_device(
     tmp_path: Path,
 ) -> None:

@@ -29,7 +29,7 @@ from payback.cli._errors import (
     in_command_words,
 )
 from payback.cli._errors import echo as echo
-from payback.cli._streams import escaped
+from payback.cli._streams import escaped, write_out
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -347,7 +347,7 @@ def _print_json(data: Any) -> None:
             return [finite(v) for v in x]
         return x
 
-    typer.echo(json.dumps(finite(data), indent=2, ensure_ascii=False, allow_nan=False))
+    write_out(json.dumps(finite(data), indent=2, ensure_ascii=False, allow_nan=False))
 
 
 PROGRESS_AFTER_S = 1.0

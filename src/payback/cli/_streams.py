@@ -52,6 +52,7 @@ __all__ = [
     "stdout_closed",
     "to_null",
     "unwrapped",
+    "write_out",
 ]
 
 PIPE_CLOSED = 141
@@ -149,7 +150,7 @@ def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
     cannot take is dropped (see the module): it raised BrokenPipeError, which the command
     line took for stdout's reader gone (exit code 141)."""
     if not err:
-        typer.echo(clean(text), nl=nl)
+        write_out(clean(text), nl=nl)
         return
     line = _REPR_BYTE.sub(r"\\x\1", escaped(clean(text)))
     try:
@@ -158,6 +159,22 @@ def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
         raise  # an encoding the text does not fit: a bug of payback's, not a gone stderr
     except (OSError, ValueError):  # ValueError: a stream closed by the program
         to_null(sys.stderr)
+
+
+SLICE = 1 << 16
+"""The most written to stdout at once (:func:`write_out`)."""
+
+
+def write_out(text: str, nl: bool = True) -> None:
+    """``typer.echo`` of ``text`` on stdout, :data:`SLICE` characters a write: a write of
+    a megabyte to a pipe whose reader goes away ends short without an error (the kernel
+    counts what went in; Python takes that count as the whole), so ``payback ... --json |
+    head -1`` exited 0, its output cut; the next slice meets the closed pipe (exit code
+    141)."""
+    for start in range(0, len(text), SLICE):
+        typer.echo(text[start : start + SLICE], nl=False)
+    if nl:
+        typer.echo()
 
 
 def to_null(stream: Any) -> None:
