@@ -446,3 +446,17 @@ def locked_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     monkeypatch.setattr(files_module.os, "access", access)
     return locked
+
+
+def every_command() -> list[tuple[str, ...]]:
+    """Every command's words (``()`` for ``payback`` itself, ``analyze``, ``catalog gpus``,
+    ...), from the app itself."""
+    import typer
+
+    group = typer.main.get_command(app)
+    found: list[tuple[str, ...]] = [()]
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        found.append((name,))
+        for sub in getattr(command, "commands", {}):
+            found.append((name, sub))
+    return found

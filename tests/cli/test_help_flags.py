@@ -7,23 +7,12 @@ from pathlib import Path
 
 import pytest
 import typer
-from tests.helpers import QUARTER, run
+from tests.helpers import QUARTER, every_command, run
 
 from payback.cli import app
 
 
-def _commands() -> list[tuple[str, ...]]:
-    """Every command's words (``analyze``, ``catalog gpus``, ...), from the app itself."""
-    group = typer.main.get_command(app)
-    found: list[tuple[str, ...]] = [()]
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
-        found.append((name,))
-        for sub in getattr(command, "commands", {}):
-            found.append((name, sub))
-    return found
-
-
-@pytest.mark.parametrize("words", _commands(), ids=lambda w: " ".join(w) or "payback")
+@pytest.mark.parametrize("words", every_command(), ids=lambda w: " ".join(w) or "payback")
 def test_no_flag_is_shown_as_taking_a_value(words: tuple[str, ...]) -> None:
     code, out, _ = run(*words, "--help")
     assert code == 0
@@ -55,7 +44,7 @@ def test_every_command_but_the_page_takes_json_as_the_readme_says() -> None:
     assert "every one but `serve` (the page) takes `--json`" in readme
 
 
-@pytest.mark.parametrize("words", _commands(), ids=lambda w: " ".join(w) or "payback")
+@pytest.mark.parametrize("words", every_command(), ids=lambda w: " ".join(w) or "payback")
 def test_dash_h_is_the_help(words: tuple[str, ...]) -> None:
     """``payback analyze -h``, tried as a new user would, said "-h: no such option"."""
     code, out, err = run(*words, "-h")

@@ -41,6 +41,7 @@ from typer._click import exceptions as click
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from payback.cli._encoding import replace_unencodable
+from payback.cli._help import fold_help, may_show_help
 from payback.cli._streams import (
     CANNOT_WRITE,
     PIPE_CLOSED,
@@ -132,6 +133,8 @@ class PaybackGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
+        if may_show_help(argv):
+            fold_help()
         closed_stdout()
         replace_unencodable()
         debug = debug_requested(argv)
