@@ -135,7 +135,7 @@ def portfolio_paths(p: Portfolio) -> list[str]:
             else:
                 out[path] = None
         for name, value in workloads[j].one_time:
-            if isinstance(value, float) and value != 0.0 and not isinstance(value, bool):
+            if isinstance(value, int | float) and value != 0 and not isinstance(value, bool):
                 out[f"workloads.{j}.one_time.{name}"] = None
     for i in range(len(p.scenario.alternatives)):
         if p.shares_fleet(i):
