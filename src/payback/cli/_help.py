@@ -25,8 +25,8 @@ def may_show_help(argv: list[str]) -> bool:
 
 def fold_help() -> None:
     """Make the help's tables fold what does not fit rather than cut it: the commands'
-    and options' columns (the latter made by its rows) and what each option's help holds (drawn in a grid
-    of Rich's that cuts). Once."""
+    and options' columns (the latter made by its rows) and what each option's help holds
+    (drawn in a grid of Rich's that cuts). Once."""
     import typer.rich_utils as drawn
     from rich.measure import Measurement
     from rich.table import Table
