@@ -67,7 +67,7 @@ class OptionCosts:
     components: dict[str, FloatArray]
     """The total split by :data:`COMPONENTS` (only those that apply)."""
     gpus: FloatArray | None = None
-    """GPUs rented or owned each month (always-on) or busy GPU-hours / 730 (scale to zero)."""
+    """GPUs paid a month: rented (a 1y/3y term's reserved) or owned; scaled to 0, busy h/730."""
     hardware_at_start_usd: FloatArray | None = None
     """Owned servers bought at t = 0 (cash financing of the month-1 fleet) [USD]."""
     servers: FloatArray | None = None
@@ -263,8 +263,7 @@ Usage = tuple[dict[str, FloatArray], FloatArray | None, dict[str, FloatArray]]
 def _gpu_trend(get: _Inputs, path: str, option: SelfHostedOption, horizon: int) -> FloatArray:
     """The GPU rent's trend: (1 + a)^((m − 1)/12) on demand; a committed (1y/3y) price is
     held for its term and renewed at the trended price (:func:`model.committed_price_trend`).
-    Read only when set (or varied), so scenarios without a GPU price trend list no such
-    input."""
+    Read only when set (or varied): scenarios without a GPU price trend list no such input."""
     trend_path = f"{path}.gpu_price_change_annual"
     if option.gpu_price_change_annual == 0.0 and trend_path not in get.overrides:
         return np.ones(horizon)
@@ -325,7 +324,7 @@ def _self_hosted_usage(
     get: _Inputs, path: str, option: SelfHostedOption, requests: FloatArray
 ) -> Usage:
     # read in this order: sampled inputs are drawn as they are first read
-    capacity = {
+    capacity: dict[str, Any] = {
         "replica_requests_per_s": get(f"{path}.replica_requests_per_s"),
         "target_utilization": get(f"{path}.target_utilization"),
         "gpus_per_replica": get(f"{path}.gpus_per_replica"),
@@ -346,6 +345,7 @@ def _self_hosted_usage(
     if owned is None:
         fleet["usd_per_gpu_hour"] = get(f"{path}.usd_per_gpu_hour")
         fleet["trend"] = _gpu_trend(get, path, option, requests.shape[-1])
+        fleet["term_months"] = COMMITMENT_TERM_MONTHS[option.commitment]
     components, gpus, extras = model.self_hosted_cost(
         requests, **capacity, always_on=option.always_on, owned=owned, cash=cash, **fleet
     )

@@ -311,6 +311,7 @@ def _shared_fleet(
         }
     else:
         params["usd_per_gpu_hour"] = first(f"{path}.usd_per_gpu_hour")
+        params["term_months"] = COMMITMENT_TERM_MONTHS[option.commitment]
         trend_path = f"{path}.gpu_price_change_annual"
         horizon = p.scenario.scenario.horizon_months
         if option.gpu_price_change_annual == 0.0 and trend_path not in first.overrides:

@@ -30,6 +30,7 @@ def fleet_cost(
     served = requests - cm.escalated_requests(requests, option.escalation_share)
     owned = option.owned
     cash = owned is not None and owned.financing == "cash"
+    term = COMMITMENT_TERM_MONTHS[option.commitment]
     with np.errstate(divide="ignore", invalid="ignore"):
         components, _, extras = cm.self_hosted_cost(
             np.broadcast_to(served, (len(rps), horizon)),
@@ -40,11 +41,10 @@ def fleet_cost(
             peak_to_average=traffic.peak_to_average,
             min_replicas=option.min_replicas,
             usd_per_gpu_hour=price,
-            trend=cm.committed_price_trend(
-                option.gpu_price_change_annual, horizon, COMMITMENT_TERM_MONTHS[option.commitment]
-            ),
+            trend=cm.committed_price_trend(option.gpu_price_change_annual, horizon, term),
             owned=None if owned is None else {k: getattr(owned, k) for k in cm.OWNED_PARAMETERS},
             cash=cash,
+            term_months=term,
         )
     monthly = np.sum(list(components.values()), axis=0)
     at_start = extras.get("at_start")

@@ -29,6 +29,7 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
     ):
         raise PaybackError(f"{path}.gpu: required to price and size it; recommend() chooses one")
     gpu = ctx.lookup(f"{path}.gpu", ctx.catalog.gpu, option.gpu) if option.gpu else None
+    _unused_warnings(ctx, path, option)
     if option.usd_per_gpu_hour is None and gpu is not None and option.owned is None:
         update["usd_per_gpu_hour"] = ctx.gpu_price(
             path, gpu, option.gpu_provider, option.commitment, option.gpu_price
@@ -61,6 +62,20 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
             f"{option.owned.gpus_per_server}); a replica runs inside one server"
         )
     return option.model_copy(update=update)
+
+
+def _unused_warnings(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
+    """Fields given that nothing reads, said as ``training`` beside ``training_usd`` is."""
+    given = option.model_fields_set
+    if "gpu_provider" in given and option.usd_per_gpu_hour is not None:
+        ctx.warnings.append(f"{path}.gpu_provider is not used: usd_per_gpu_hour is given and wins")
+    elif "gpu_provider" in given and option.owned is not None:
+        ctx.warnings.append(f"{path}.gpu_provider is not used: owned servers pay no rent")
+    if "min_replicas" in given and not option.always_on:
+        ctx.warnings.append(
+            f"{path}.min_replicas is not used: always_on = false pays busy GPU-hours only "
+            "(no replica is kept running)"
+        )
 
 
 def cash_past_horizon_warnings(

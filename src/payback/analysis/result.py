@@ -388,6 +388,8 @@ def configuration(option: Any, costs: OptionCosts) -> dict[str, Any] | None:
         "pricing": (
             f"owned ({owned.financing})"
             if owned
+            else "serverless"
+            if option.gpu_price == "serverless"
             else "on-demand"
             if option.commitment == "none"
             else f"{option.commitment} commitment"

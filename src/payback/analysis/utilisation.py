@@ -12,6 +12,10 @@ month last).
 - peak utilisation_m = average utilisation_m · peak_to_average (the busiest hour)
 - idle cost_m = fleet cost_m · (1 − average utilisation_m)
 
+GPUs_m are those paid for: under a 1y/3y commitment, those reserved (the most its term has
+needed so far, :func:`payback.finance.reserved_count`), so reserved GPUs a shrinking fleet
+no longer needs are idle capacity.
+
 A fleet scaled to zero pays for busy GPU-hours only, planned at ``target_utilization``
 of capacity (:func:`payback.finance.scale_to_zero_gpu_hours`): its paid hours are
 ``target_utilization`` busy, in an average hour and at the peak alike.

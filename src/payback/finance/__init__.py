@@ -94,6 +94,9 @@ if TYPE_CHECKING:  # the names for type checkers; at run time __getattr__ loads 
         recurring_monthly as recurring_monthly,
     )
     from payback.finance.costs import (
+        reserved_count as reserved_count,
+    )
+    from payback.finance.costs import (
         retraining_cost as retraining_cost,
     )
     from payback.finance.costs import (
@@ -148,6 +151,7 @@ _WHERE = {
     "price_trend": "payback.finance.costs",
     "recurring_monthly": "payback.finance.costs",
     "requests_per_month": "payback.finance.traffic",
+    "reserved_count": "payback.finance.costs",
     "retraining_cost": "payback.finance.costs",
     "scale_to_zero_gpu_hours": "payback.finance.costs",
     "self_hosted_cost": "payback.finance.costs",

@@ -47,6 +47,32 @@ def committed_price_trend(
     return (1.0 + per_sample(price_change_annual)) ** (start / 12.0)
 
 
+def reserved_count(needed: ArrayLike, term_months: int) -> FloatArray:
+    """What a fleet reserved for terms of ``term_months`` pays for each month, from what it
+    needs (GPUs or replicas, the month on the last axis): within each term (months
+    1–T, T+1–2T, …; the terms of :func:`committed_price_trend`) the most it has needed so
+    far in that term. A unit added mid-term is reserved to the term's end; the count
+    falls only at a renewal, which starts again from what that month needs. A term of
+    1 month (on demand) pays what each month needs.
+
+    paid_m = max(needed_k for k from the first month of m's term to m)
+
+    >>> reserved_count([6.0, 4.0, 3.0, 2.0, 2.0, 1.0], 3)
+    array([6., 6., 6., 2., 2., 2.])
+    >>> reserved_count([1.0, 3.0, 2.0, 5.0, 4.0], 2)
+    array([1., 3., 2., 5., 4.])
+    """
+    n = as_float(needed)
+    if term_months <= 1 or n.ndim == 0:
+        return n
+    horizon = n.shape[-1]
+    terms = -(-horizon // term_months)
+    pad = np.full((*n.shape[:-1], terms * term_months - horizon), -np.inf)
+    blocks = np.concatenate([n, pad], axis=-1).reshape((*n.shape[:-1], terms, term_months))
+    paid = np.maximum.accumulate(blocks, axis=-1).reshape((*n.shape[:-1], -1))
+    return np.asarray(paid[..., :horizon], dtype=np.float64)
+
+
 def per_request_cost(
     requests: ArrayLike, usd_per_1k_requests: ArrayLike, price_change_annual: ArrayLike = 0.0
 ) -> FloatArray:
@@ -417,6 +443,7 @@ def self_hosted_cost(
     trend: ArrayLike = 1.0,
     owned: Mapping[str, ArrayLike] | None = None,
     cash: bool = False,
+    term_months: int = 1,
 ) -> tuple[dict[str, FloatArray], FloatArray, dict[str, FloatArray]]:
     """The monthly cost of a self-hosted fleet serving ``requests``, by component; the
     GPUs in use each month (busy GPU-hours / 730 when scaled to zero); and extras
@@ -426,7 +453,9 @@ def self_hosted_cost(
     recommend`` (parameters per configuration): each parameter is a scalar or has the
     leading shape of ``requests`` without its month axis.
 
-    - rented, always on: GPUs · 730 h · usd_per_gpu_hour · trend (``gpus``)
+    - rented, always on: GPUs · 730 h · usd_per_gpu_hour · trend (``gpus``); a 1y/3y
+      commitment (``term_months`` 12 or 36) pays for the GPUs it reserved, the most its
+      term has needed so far (:func:`reserved_count`), and those are the GPUs returned
     - rented, scaled to zero: busy GPU-hours · usd_per_gpu_hour · trend (``gpus``)
     - owned (always on; ``owned`` holds :data:`OWNED_PARAMETERS`): whole replicas in each
       server (:func:`servers_needed`), their facility each month (``facility``) and their
@@ -436,6 +465,10 @@ def self_hosted_cost(
     ...     target_utilization=1.0, gpus_per_replica=2, always_on=True, usd_per_gpu_hour=1.0)
     >>> parts["gpus"], gpus
     (array([1460.]), array([2.]))
+    >>> _, gpus, _ = self_hosted_cost([2_628_000.0, 876_000.0], replica_requests_per_s=1.0,
+    ...     target_utilization=1.0, gpus_per_replica=2, always_on=True, term_months=12)
+    >>> gpus
+    array([2., 2.])
     """
     if not always_on:
         hours = scale_to_zero_gpu_hours(
@@ -453,10 +486,12 @@ def self_hosted_cost(
         target_utilization=target_utilization,
         min_replicas=min_replicas,
     )
-    gpus = replicas * per_sample(gpus_per_replica)
     if owned is None:
+        replicas = reserved_count(replicas, term_months)
+        gpus = replicas * per_sample(gpus_per_replica)
         cost = always_on_gpu_cost(gpus, usd_per_gpu_hour) * as_float(trend)
         return {"gpus": cost}, gpus, {"replicas": replicas}
+    gpus = replicas * per_sample(gpus_per_replica)
     servers = servers_needed(replicas, gpus_per_replica, owned["gpus_per_server"])
     facility = server_running_cost(
         servers,
