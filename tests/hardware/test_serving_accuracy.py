@@ -372,3 +372,31 @@ def test_capacity_bounds_hold_on_ada_and_blackwell_with_a_modelled_engine() -> N
         capacity, met, failed = found[key]
         assert (met, failed) == (10, 25)
         assert met <= capacity <= failed, key
+
+
+def test_the_rtx5090_first_token_figures_read_the_tables_closed_loops() -> None:
+    """benchmarks/accelmark_first_token_5090.py copies L14, L16, L44 and L45 (lengths and
+    first token) and the Poisson rows' outputs: they are the table's, counted after the
+    suites' warm-up minutes (L45 35.1 ms and 359 tokens out, not the stalled minute's
+    36.57 and 358)."""
+    figures = benchmark_module("accelmark_first_token_5090")
+    rows = {f"L{i}": row for i, row in enumerate(ACCURACY.LOAD, 1)}
+    for name, gpu, prompt, out, ttft in figures.CLOSED:
+        row = rows[name]
+        assert (row.gpu, row.input_tokens, row.output_tokens, row.ttft_ms) == (
+            gpu,
+            prompt,
+            out,
+            ttft,
+        ), name
+    poisson = {f"Q{i}": row for i, row in enumerate(ACCURACY.POISSON, 1)}
+    for name, gpu, prompt, out, rate, ttft in figures.POISSON:
+        row = poisson[name]
+        assert (row.gpu, row.input_tokens, row.output_tokens, row.rate, row.ttft_ms) == (
+            gpu,
+            prompt,
+            out,
+            rate,
+            ttft,
+        ), name
+    assert rows["L45"].ttft_ms == 35.1
