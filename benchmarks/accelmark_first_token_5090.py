@@ -1,6 +1,6 @@
 """The figures behind docs/accuracy.md's bullet on rows Q85, Q88 and Q89 (vLLM 0.19.1 on
 an RTX 5090, Poisson arrivals, first token 0.70-0.71x the estimate where the same GPU's
-closed loops L44 and L45 read 1.31-1.33x): run on demand, not a test. Every measured
+closed loops L44 and L45 read 1.32-1.39x): run on demand, not a test. Every measured
 figure below is copied from FreedomIntelligence/AccelMark (commit 5797fc4)
 results/verified/nvidia_geforce_rtx_5090x1_suite_{A,C,F}_nvidia_vllm_47f5d58e_*/
 {online,sustained,burst}/result.json and, for the A100 rows, the
@@ -53,8 +53,8 @@ FIRST_RATE = {  # run: (rate [1/s], TTFT P50, P90, P99 [ms]) at its first rate
 }
 NEXT_RATE_P99 = {"C bf16": 176.69, "C w4a16": 78.53, "C w8a16": 121.66, "F bf16": 71.86}
 """The P99 [ms] of the next rate (10 requests/s for suite C, 40 for F), the same process."""
-SUSTAINED = {  # run: (minute 1 output tok/s, mean of the later minutes, minute 1 TTFT P99 [ms])
-    "A bf16": (311.1, 707.5, 30310.5),
+SUSTAINED = {  # run: (minute 1 output tok/s, mean after the warm-up, minute 1 TTFT P99 [ms])
+    "A bf16": (311.1, 707.8, 30310.5),
     "C bf16": (310.3, 704.3, 29888.0),
     "C w4a16": (641.1, 1438.4, 30431.4),
     "C w8a16": (440.3, 1203.2, 36029.4),
@@ -68,17 +68,19 @@ the requests in all, those of the first cycle and its P99 [ms] (cycles 2 and 3: 
 LLAMA = "llama-3.1-8b"
 CLOSED = [  # row, GPU, input, output, measured median first token [ms]; 8 clients, 100 prompts
     ("L14", "a100-80gb", 255, 346, 34.5),
-    ("L16", "a100-80gb", 279, 358, 35.2),
-    ("L44", "rtx-5090", 255, 347, 34.97),
-    ("L45", "rtx-5090", 279, 358, 35.12),  # the minutes from the second (the table: 36.57)
+    ("L16", "a100-80gb", 279, 358, 34.5),
+    ("L44", "rtx-5090", 255, 347, 34.9),
+    ("L45", "rtx-5090", 279, 359, 35.1),
 ]
+"""As the table has them (benchmarks/accuracy.py): the minutes after the suite's warm-up
+minutes (from the 3rd of suite A, the 2nd of C), the median of the minutes' medians."""
 POISSON = [  # row, GPU, input, output, rate [1/s], measured median first token [ms]; 300 prompts
     ("Q1", "a100-80gb", 250, 346, 5.0, 40.2),
     ("Q3", "a100-80gb", 274, 358, 5.0, 41.15),
     ("Q4", "a100-80gb", 274, 358, 10.0, 52.06),
     ("Q85", "rtx-5090", 250, 347, 5.0, 71.85),
-    ("Q88", "rtx-5090", 274, 358, 5.0, 76.32),
-    ("Q89", "rtx-5090", 274, 358, 10.0, 96.15),
+    ("Q88", "rtx-5090", 274, 359, 5.0, 76.32),
+    ("Q89", "rtx-5090", 274, 359, 10.0, 96.15),
 ]
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import statistics
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -282,14 +283,59 @@ RTX4090_LOAD = (
     "output tok/s, mean TTFT"
 )
 
+LOOP_WORDS = (
+    "a closed loop for 30 (A, D) or 15 (C, F) minutes, sampled at each minute's end (29 or 14 "
+    "samples: the loop ends before its last minute's); the samples after the suite's warm-up "
+    "minutes (suite.json warmup_minutes: 2 for A and D, 1 for C and F) kept, not the "
+    "harness's is_warmup flag, which loadgen/loadgen.py sets only while elapsed < "
+    "warmup_minutes × 60 s at the sample, so that it drops the first minute of A and D and "
+    "none of C and F; requests completed a minute and output tokens/s their means over those "
+    "minutes, the first token the median of their medians (benchmarks/accelmark_sustained.toml, "
+    "minute by minute)"
+)
+"""How every AccelMark closed loop (L14-L46) is counted, the same for all
+(:func:`sustained_minutes`)."""
 ACCELMARK = (
     "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
     "nvidia_a100_sxm4_80gbx1_suite_{A,C,D,F}_nvidia_vllm020_0f6c56e4_*/sustained/result.json "
     "(suite C under bf16/): vLLM 0.20.1 (V1 engine, AsyncLLMEngine in process, no HTTP "
-    "server), 1 × A100 SXM4 80GB, BF16, TP1, greedy, chat template; a closed loop for 30 (A, "
-    "D) or 15 (C, F) minutes, the suite's warm-up minutes (2 or 1) discarded; output tokens and "
-    "requests completed a minute, the median first token"
+    "server), 1 × A100 SXM4 80GB, BF16, TP1, greedy, chat template; " + LOOP_WORDS
 )
+SUSTAINED = tomllib.loads(
+    (ROOT / "benchmarks" / "accelmark_sustained.toml").read_text(encoding="utf-8")
+)
+"""AccelMark's sustained runs minute by minute, by the run's directory name: the suite's
+warm-up minutes, the harness's flags and figure, and each sample's requests completed,
+output tokens/s and median first token."""
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """A sustained run's figures over the minutes kept (:func:`sustained_minutes`)."""
+
+    requests_per_min: float
+    tokens_s: float
+    ttft_ms: float
+    kept: int
+
+
+def sustained_minutes(run: str) -> Minutes:
+    """The one AccelMark run whose directory name starts with ``run``, counted from the
+    sample after its suite's warm-up minutes (sample 2 of suites C and F, 3 of A and D):
+    the mean requests a minute and output tokens/s, and the median of the samples' median
+    first tokens."""
+    (name,) = [n for n in SUSTAINED if n.startswith(run)]
+    record = SUSTAINED[name]
+    skip = record["warmup_minutes"]
+    requests, tokens, ttft = (record[k][skip:] for k in ("requests", "tokens_s", "ttft_p50_ms"))
+    return Minutes(
+        statistics.fmean(requests),
+        statistics.fmean(tokens),
+        statistics.median(ttft),
+        len(requests),
+    )
+
+
 ACCELMARK_ONLINE = (
     "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
     "nvidia_a100_sxm4_80gbx1_suite_{A,C,F}_nvidia_vllm020_0f6c56e4_*/online/result.json "
@@ -523,16 +569,16 @@ def _accelmark(
     template: int,
     prompts: tuple[int, float],
     clients: int,
-    per_minute: tuple[float, float],
-    ttft: float,
+    run: str,
     note: str,
 ) -> LoadRow:
-    """A sustained closed loop of AccelMark: ``per_minute`` its requests completed a minute
-    and output tokens/s (means over the minutes kept); ``prompts`` how many of the dataset's
-    prompts it cycles and their mean ``input_tokens``, to which the chat template adds
-    ``template`` tokens."""
-    requests_min, tokens_s = per_minute
-    requests_s = requests_min / 60.0
+    """A sustained closed loop of AccelMark, ``run`` (:func:`sustained_minutes`): its
+    requests completed a minute and output tokens/s (means over the minutes kept) and first
+    token; ``prompts`` how many of the dataset's prompts it cycles and their mean
+    ``input_tokens``, to which the chat template adds ``template`` tokens."""
+    loop = sustained_minutes(run)
+    tokens_s, ttft = loop.tokens_s, loop.ttft_ms
+    requests_s = loop.requests_per_min / 60.0
     out = round(tokens_s / requests_s)
     e2e = clients / requests_s * 1e3
     count, mean_in = prompts
@@ -551,8 +597,8 @@ def _accelmark(
         tokens_s,
         f"{note}, vLLM 0.20.1; the first {count} prompts, {mean_in:,.1f} tokens on average plus about "
         f"{template} of chat template; {out} tokens out on average (tok/s ÷ req/s), EOS or "
-        f"a cap; e2e = clients ÷ req/s, TPOT = (e2e − TTFT) / (O − 1); TTFT the minutes' "
-        "median first token",
+        f"a cap; e2e = clients ÷ req/s, TPOT = (e2e − TTFT) / (O − 1); TTFT the median of "
+        "the minutes' medians",
         ACCELMARK,
         derived_tpot=True,
     )
@@ -560,11 +606,12 @@ def _accelmark(
 
 def _accelmark_long() -> LoadRow:
     """Suite D's sustained closed loop: 8 clients of 28,650-token prompts and 256-token
-    outputs (every one: 256 × the requests is the tokens out) for 30 minutes, the 28
-    one-minute samples not flagged as warm-up kept; 13.75 requests and 58.66 output
-    tokens/s a minute on average, the first token's median of the minutes' medians 5,593
-    ms."""
-    requests_s = 13.75 / 60.0
+    outputs (every one: 256 × the requests is the tokens out) for 30 minutes, the 27
+    one-minute samples after the suite's 2 warm-up minutes kept (:func:`sustained_minutes`:
+    13.78 requests a minute and 58.79 output tokens/s on average, the median of the
+    minutes' median first tokens 5,593 ms)."""
+    loop = sustained_minutes("nvidia_a100_sxm4_80gbx1_suite_D_nvidia_vllm020_0f6c56e4")
+    requests_s = loop.requests_per_min / 60.0
     e2e = 8 / requests_s * 1e3
     return LoadRow(
         "llama-3.1-8b",
@@ -575,13 +622,13 @@ def _accelmark_long() -> LoadRow:
         LONG_PROMPT,
         256,
         8,
-        5593.35,
-        (e2e - 5593.35) / 255,
+        loop.ttft_ms,
+        (e2e - loop.ttft_ms) / 255,
         e2e,
-        58.66,
+        loop.tokens_s,
         "Llama-3.1-8B-Instruct, suite D, vLLM 0.20.1; prompts of 28,650 tokens (median) plus "
         "about 30 of chat template, 256 tokens out; e2e = clients ÷ req/s, TPOT = (e2e − "
-        "TTFT) / (O − 1); TTFT the minutes' median first token",
+        "TTFT) / (O − 1); TTFT the median of the minutes' medians",
         ACCELMARK,
         derived_tpot=True,
     )
@@ -609,13 +656,10 @@ ACCELMARK_V0 = (
     "a100_sxm4_80gb}x1_"
     "suite_{A,C,F}_nvidia_vllm_47f5d58e_*/sustained/result.json (suite C under bf16/): vLLM "
     "0.7.3 (V0 engine, AsyncLLMEngine in process, no HTTP server; chunked prefill off, 256 "
-    "sequences), 1 GPU, BF16, TP1, greedy, chat template; a closed loop for 30 (A) or 15 (C, "
-    "F) minutes, the warm-up minutes discarded; output tokens and requests completed a "
-    "minute, the median first token"
+    "sequences), 1 GPU, BF16, TP1, greedy, chat template; " + LOOP_WORDS
 )
 ACCELMARK_V0_ONLINE = ACCELMARK_V0.replace("sustained/result.json", "online/result.json").replace(
-    "a closed loop for 30 (A) or 15 (C, F) minutes, the warm-up minutes discarded; output "
-    "tokens and requests completed a minute, the median first token",
+    LOOP_WORDS,
     "300 requests arriving as a Poisson stream at each target rate; median TTFT and median "
     "time per output token, (e2e − TTFT) / (O − 1) a request",
 )
@@ -629,22 +673,48 @@ V0_SUITES = {
 template's tokens, the prompts the closed loop cycles and their mean, and its clients."""
 
 
+CARD_CHIP = {
+    "H100 80GB HBM3": "h100_80gb_hbm3",
+    "H200": "h200",
+    "RTX 4090": "geforce_rtx_4090",
+    "RTX 6000 Ada": "rtx_6000_ada_generation",
+    "A100 SXM4 40GB": "a100_sxm4_40gb",
+    "A100 SXM4 80GB": "a100_sxm4_80gb",
+    "RTX A6000": "rtx_a6000",
+    "RTX 5090": "geforce_rtx_5090",
+}
+"""The chip in the name of AccelMark's runs on each card the rows name."""
+
+
+def _loop_minutes(card: str, suite: str, impl: str) -> Minutes:
+    """AccelMark's sustained run of ``suite`` on ``card`` by ``impl`` (its runner's name)."""
+    return sustained_minutes(f"nvidia_{CARD_CHIP[card]}x1_suite_{suite}_{impl}_")
+
+
+def loop_output(card: str, suite: str, impl: str) -> int:
+    """The closed loop's mean output tokens a request: its tok/s ÷ its req/s."""
+    loop = _loop_minutes(card, suite, impl)
+    return round(loop.tokens_s / (loop.requests_per_min / 60.0))
+
+
 def _accelmark_loop(
     gpu: str,
     suite: str,
-    per_minute: tuple[float, float],
-    ttft: float,
+    run: tuple[str, str],
     engine: sv.ServingEngine,
     words: tuple[str, str],
     source: str,
 ) -> LoadRow:
-    """A sustained closed loop of AccelMark's ``suite`` on catalog ``gpu``: requests
-    completed a minute and output tokens/s (means over the minutes kept) and the first
-    token; e2e = clients ÷ req/s, TPOT = (e2e − TTFT) / (O − 1). ``words``: the conditions'
-    text before and after "N out (tok/s ÷ req/s" (:func:`_v0`, :func:`_community`)."""
+    """A sustained closed loop of AccelMark's ``suite`` on catalog ``gpu``, ``run`` the card
+    and the runner (:func:`_loop_minutes`): requests completed a minute and output tokens/s
+    (means over the minutes kept) and the first token (the median of their medians);
+    e2e = clients ÷ req/s, TPOT = (e2e − TTFT) / (O − 1). ``words``: the conditions' text
+    before and after "N out (tok/s ÷ req/s" (:func:`_v0`, :func:`_community`)."""
     model, template, (count, mean_in), clients, label = V0_SUITES[suite]
-    requests_s = per_minute[0] / 60.0
-    out = round(per_minute[1] / requests_s)
+    loop = _loop_minutes(run[0], suite, run[1])
+    ttft = loop.ttft_ms
+    requests_s = loop.requests_per_min / 60.0
+    out = loop_output(run[0], suite, run[1])
     e2e = clients / requests_s * 1e3
     before, after = words
     return LoadRow(
@@ -659,41 +729,45 @@ def _accelmark_loop(
         ttft,
         (e2e - ttft) / (out - 1),
         e2e,
-        per_minute[1],
+        loop.tokens_s,
         f"{before.format(label=label)}; the first {count} prompts plus about {template} tokens "
         f"of chat template; {out} out (tok/s ÷ req/s{after}); e2e = clients ÷ req/s, "
-        "TPOT = (e2e − TTFT) / (O − 1); TTFT the minutes' median",
+        "TPOT = (e2e − TTFT) / (O − 1); TTFT the median of the minutes' medians",
         source,
         derived_tpot=True,
     )
 
 
-def _v0(gpu: str, card: str, suite: str, per_minute: tuple[float, float], ttft: float) -> LoadRow:
-    """A sustained closed loop of vLLM 0.7.3 on ``card`` (catalog ``gpu``): requests
-    completed a minute and output tokens/s (means over the minutes kept), the median of
-    the minutes' median first tokens."""
+V0_IMPL = "nvidia_vllm_47f5d58e"
+"""AccelMark's runner of vLLM 0.7.3 (and, on the RTX 5090, vLLM 0.19.1)."""
+SGLANG_IMPL = "nvidia_sglang_c43a8309"
+"""AccelMark's runner of SGLang 0.5.6."""
+
+
+def _v0(gpu: str, card: str, suite: str) -> LoadRow:
+    """A sustained closed loop of vLLM 0.7.3 on ``card`` (catalog ``gpu``)."""
     words = (card + ", {label}, vLLM 0.7.3 (V0: prompts prefilled apart)", "")
-    return _accelmark_loop(gpu, suite, per_minute, ttft, VLLM_V0, words, ACCELMARK_V0)
+    return _accelmark_loop(gpu, suite, (card, V0_IMPL), VLLM_V0, words, ACCELMARK_V0)
 
 
 V0_LOAD = [
-    _v0("h100-sxm", "H100 80GB HBM3", "A", (157.00, 907.1), 22.0),
-    _v0("h100-sxm", "H100 80GB HBM3", "F", (1755.43, 6145.0), 13.9),
-    _v0("h200", "H200", "A", (122.68, 709.2), 51.8),
-    _v0("h200", "H200", "C", (118.93, 709.5), 35.4),
-    _v0("h200", "H200", "F", (409.21, 1425.4), 43.2),
-    _v0("rtx-4090", "RTX 4090", "A", (58.79, 339.8), 68.8),
-    _v0("rtx-4090", "RTX 4090", "C", (55.79, 334.4), 69.2),
-    _v0("rtx-4090", "RTX 4090", "F", (490.36, 1698.1), 45.0),
-    _v0("rtx-6000-ada", "RTX 6000 Ada", "A", (64.57, 376.2), 51.0),
-    _v0("rtx-6000-ada", "RTX 6000 Ada", "C", (61.57, 371.9), 52.0),
-    _v0("rtx-6000-ada", "RTX 6000 Ada", "F", (683.29, 2895.1), 40.0),
-    _v0("a100-40gb", "A100 SXM4 40GB", "A", (82.86, 484.0), 45.8),
-    _v0("a100-40gb", "A100 SXM4 40GB", "C", (82.79, 492.0), 46.5),
-    _v0("a100-40gb", "A100 SXM4 40GB", "F", (1138.93, 3972.6), 20.0),
-    _v0("a100-80gb", "A100 SXM4 80GB", "A", (94.61, 551.9), 42.8),
-    _v0("a100-80gb", "A100 SXM4 80GB", "C", (90.36, 537.9), 48.6),
-    _v0("a100-80gb", "A100 SXM4 80GB", "F", (684.79, 2386.9), 37.0),
+    _v0("h100-sxm", "H100 80GB HBM3", "A"),
+    _v0("h100-sxm", "H100 80GB HBM3", "F"),
+    _v0("h200", "H200", "A"),
+    _v0("h200", "H200", "C"),
+    _v0("h200", "H200", "F"),
+    _v0("rtx-4090", "RTX 4090", "A"),
+    _v0("rtx-4090", "RTX 4090", "C"),
+    _v0("rtx-4090", "RTX 4090", "F"),
+    _v0("rtx-6000-ada", "RTX 6000 Ada", "A"),
+    _v0("rtx-6000-ada", "RTX 6000 Ada", "C"),
+    _v0("rtx-6000-ada", "RTX 6000 Ada", "F"),
+    _v0("a100-40gb", "A100 SXM4 40GB", "A"),
+    _v0("a100-40gb", "A100 SXM4 40GB", "C"),
+    _v0("a100-40gb", "A100 SXM4 40GB", "F"),
+    _v0("a100-80gb", "A100 SXM4 80GB", "A"),
+    _v0("a100-80gb", "A100 SXM4 80GB", "C"),
+    _v0("a100-80gb", "A100 SXM4 80GB", "F"),
 ]
 """vLLM 0.7.3's closed loops (AccelMark's sustained runs), appended after L17."""
 
@@ -705,9 +779,7 @@ ACCELMARK_SGLANG = (
     "/sustained/result.json (suite C under bf16/): SGLang 0.5.6 (runners/nvidia_sglang_c43a8309/"
     "runner.py: sgl.Engine in process, no HTTP server, CUDA graphs, mem_fraction_static 0.88; "
     "streamed outputs capped at 224 new tokens, counted by re-tokenizing the text), 1 GPU, "
-    "BF16, TP1, greedy, chat template; a closed loop for 30 (A) or 15 (C, F) minutes, the "
-    "warm-up minutes discarded; output tokens and requests completed a minute, the minutes' "
-    "median first token"
+    "BF16, TP1, greedy, chat template; " + LOOP_WORDS
 )
 ACCELMARK_5090 = (
     "FreedomIntelligence/AccelMark (commit 5797fc4) results/verified/"
@@ -715,47 +787,39 @@ ACCELMARK_5090 = (
     "(suite C under bf16/): vLLM 0.19.1rc1.dev339 (V1 engine: prompts chunked; "
     "runners/nvidia_vllm_47f5d58e/runner.py: AsyncLLMEngine in process, no HTTP server, "
     "max_model_len 4,096, CUDA graphs, gpu_memory_utilization 0.9), 1 × GeForce RTX 5090, "
-    "BF16, TP1, greedy, chat template; a closed loop for 30 (A) or 15 (C, F) minutes, the "
-    "warm-up minutes discarded; output tokens and requests completed a minute, the minutes' "
-    "median first token"
+    "BF16, TP1, greedy, chat template; " + LOOP_WORDS
 )
 
 
-def _community(
-    gpu: str,
-    card: str,
-    suite: str,
-    per_minute: tuple[float, float],
-    ttft: float,
-    sglang: bool = True,
-) -> LoadRow:
+def _community(gpu: str, card: str, suite: str, sglang: bool = True) -> LoadRow:
     """A sustained closed loop of SGLang 0.5.6 (or, ``sglang`` false, vLLM 0.19.1's V1
-    engine) on ``card`` (catalog ``gpu``): requests completed a minute and output tokens/s
-    (means over the minutes kept), the mean of the minutes' median first tokens."""
+    engine) on ``card`` (catalog ``gpu``)."""
     engine, release = (sv.SGLANG, "SGLang 0.5.6") if sglang else (sv.VLLM, "vLLM 0.19.1 (V1)")
     words = (card + ", {label}, " + release, "; streamed outputs capped at 224" if sglang else "")
     source = ACCELMARK_SGLANG if sglang else ACCELMARK_5090
-    return _accelmark_loop(gpu, suite, per_minute, ttft, engine, words, source)
+    run = (card, SGLANG_IMPL if sglang else V0_IMPL)
+    return _accelmark_loop(gpu, suite, run, engine, words, source)
 
 
 COMMUNITY_LOAD = [
-    _community("a100-80gb", "A100 SXM4 80GB", "A", (211.29, 664.0), 39.23),
-    _community("a100-80gb", "A100 SXM4 80GB", "C", (214.21, 658.1), 39.31),
-    _community("a100-80gb", "A100 SXM4 80GB", "F", (2376.14, 7412.3), 23.38),
-    _community("rtx-a6000", "RTX A6000", "A", (100.18, 315.5), 70.14),
-    _community("rtx-a6000", "RTX A6000", "C", (102.5, 312.0), 72.8),
-    _community("rtx-a6000", "RTX A6000", "F", (2027.07, 6299.2), 27.71),
-    _community("rtx-4090", "RTX 4090", "A", (139.39, 439.0), 50.01),
-    _community("rtx-4090", "RTX 4090", "C", (141.14, 434.7), 51.01),
-    _community("rtx-4090", "RTX 4090", "F", (994.5, 3090.0), 23.63),
-    _community("rtx-5090", "RTX 5090", "A", (122.21, 707.5), 34.97, sglang=False),
-    _community("rtx-5090", "RTX 5090", "C", (113.36, 676.2), 36.57, sglang=False),
-    _community("rtx-5090", "RTX 5090", "F", (1128.93, 3941.2), 36.32, sglang=False),
+    _community("a100-80gb", "A100 SXM4 80GB", "A"),
+    _community("a100-80gb", "A100 SXM4 80GB", "C"),
+    _community("a100-80gb", "A100 SXM4 80GB", "F"),
+    _community("rtx-a6000", "RTX A6000", "A"),
+    _community("rtx-a6000", "RTX A6000", "C"),
+    _community("rtx-a6000", "RTX A6000", "F"),
+    _community("rtx-4090", "RTX 4090", "A"),
+    _community("rtx-4090", "RTX 4090", "C"),
+    _community("rtx-4090", "RTX 4090", "F"),
+    _community("rtx-5090", "RTX 5090", "A", sglang=False),
+    _community("rtx-5090", "RTX 5090", "C", sglang=False),
+    _community("rtx-5090", "RTX 5090", "F", sglang=False),
 ]
 """SGLang 0.5.6's closed loops on an A100 80GB, an RTX A6000 and an RTX 4090 (AccelMark's
 community results) and vLLM 0.19.1's on an RTX 5090 (its verified results), appended
-after L34: requests a minute and output tokens/s the means of the minutes kept, the first
-token the mean of their medians (as L14-L16)."""
+after L34: requests a minute and output tokens/s the means of the minutes after the suite's
+warm-up minutes, the first token the median of their medians (as every AccelMark loop,
+:func:`sustained_minutes`)."""
 
 
 LOAD = [
@@ -777,8 +841,7 @@ LOAD = [
         10,
         (100, 245.4),
         8,
-        (123.64, 712.3),
-        34.5,
+        "nvidia_a100_sxm4_80gbx1_suite_A_nvidia_vllm020_0f6c56e4",
         "Meta-Llama-3-8B-Instruct (Llama 3.1 8B's shape), suite A",
     ),
     _accelmark(
@@ -786,8 +849,7 @@ LOAD = [
         30,
         (200, 74.2),
         32,
-        (3296.21, 11576.2),
-        13.0,
+        "nvidia_a100_sxm4_80gbx1_suite_F_nvidia_vllm020_0f6c56e4",
         "Qwen2.5-0.5B-Instruct, suite F (its default system prompt in the template)",
     ),
     _accelmark(
@@ -795,8 +857,7 @@ LOAD = [
         34,
         (100, 245.4),
         8,
-        (118.57, 706.9),
-        35.2,
+        "nvidia_a100_sxm4_80gbx1_suite_C_nvidia_vllm020_0f6c56e4",
         "Llama-3.1-8B-Instruct, suite C (Llama 3.1's dated system header in the template)",
     ),
     _accelmark_long(),
@@ -894,11 +955,12 @@ V0_ONLINE_PROMPTS = {"A": 250, "C": 274, "F": 100}
 
 
 def _online_v0(
-    gpu: str, card: str, suite: str, out: int, run: tuple[float, float, float, bool]
+    gpu: str, card: str, suite: str, run: tuple[float, float, float, bool]
 ) -> PoissonRow:
-    """A Poisson run of vLLM 0.7.3: ``out`` the mean output of the same GPU's closed loop
-    (its row of :data:`V0_LOAD`)."""
+    """A Poisson run of vLLM 0.7.3, its output the mean of the same GPU's closed loop (its
+    row of :data:`V0_LOAD`, :func:`loop_output`)."""
     model, label = V0_SUITES[suite][0], V0_SUITES[suite][4]
+    out = loop_output(card, suite, V0_IMPL)
     prompt = V0_ONLINE_PROMPTS[suite]
     rate, ttft, tpot, sla = run
     return PoissonRow(
@@ -921,83 +983,83 @@ def _online_v0(
 
 V0_POISSON = [
     *(
-        _online_v0("h100-sxm", "H100 80GB HBM3", s, o, (r, t, p, m))
-        for s, o, r, t, p, m in (
-            ("A", 347, 5, 26.79, 9.52, True),
-            ("A", 347, 25, 38.5, 24.47, True),
-            ("A", 347, 100, 62.79, 29.96, False),
-            ("F", 210, 10, 13.2, 3.02, True),
-            ("F", 210, 40, 19.62, 9.64, True),
+        _online_v0("h100-sxm", "H100 80GB HBM3", s, (r, t, p, m))
+        for s, r, t, p, m in (
+            ("A", 5, 26.79, 9.52, True),
+            ("A", 25, 38.5, 24.47, True),
+            ("A", 100, 62.79, 29.96, False),
+            ("F", 10, 13.2, 3.02, True),
+            ("F", 40, 19.62, 9.64, True),
         )
     ),
     *(
-        _online_v0("h200", "H200", s, o, (r, t, p, m))
-        for s, o, r, t, p, m in (
-            ("A", 347, 5, 45.43, 14.16, True),
-            ("A", 347, 25, 69.22, 56.85, False),
-            ("A", 347, 100, 129.35, 60.58, False),
-            ("C", 358, 5, 80.71, 26.75, True),
-            ("C", 358, 10, 142.5, 70.46, True),
-            ("C", 358, 25, 269.72, 73.55, False),
-            ("C", 358, 50, 2064.76, 66.31, False),
-            ("F", 209, 10, 96.56, 47.79, True),
-            ("F", 209, 40, 316.72, 73.78, False),
+        _online_v0("h200", "H200", s, (r, t, p, m))
+        for s, r, t, p, m in (
+            ("A", 5, 45.43, 14.16, True),
+            ("A", 25, 69.22, 56.85, False),
+            ("A", 100, 129.35, 60.58, False),
+            ("C", 5, 80.71, 26.75, True),
+            ("C", 10, 142.5, 70.46, True),
+            ("C", 25, 269.72, 73.55, False),
+            ("C", 50, 2064.76, 66.31, False),
+            ("F", 10, 96.56, 47.79, True),
+            ("F", 40, 316.72, 73.78, False),
         )
     ),
     *(
-        _online_v0("rtx-4090", "RTX 4090", s, o, (r, t, p, m))
-        for s, o, r, t, p, m in (
-            ("A", 347, 5, 107.99, 50.81, False),
-            ("A", 347, 25, 453.72, 59.26, False),
-            ("A", 347, 100, 2862.47, 57.17, False),
-            ("C", 360, 5, 4437.25, 55.47, False),
-            ("C", 360, 10, 18009.11, 57.34, False),
-            ("C", 360, 25, 26012.77, 58.28, False),
-            ("C", 360, 50, 28389.38, 56.53, False),
-            ("F", 208, 10, 58.97, 22.65, True),
-            ("F", 208, 40, 85.82, 84.21, False),
+        _online_v0("rtx-4090", "RTX 4090", s, (r, t, p, m))
+        for s, r, t, p, m in (
+            ("A", 5, 107.99, 50.81, False),
+            ("A", 25, 453.72, 59.26, False),
+            ("A", 100, 2862.47, 57.17, False),
+            ("C", 5, 4437.25, 55.47, False),
+            ("C", 10, 18009.11, 57.34, False),
+            ("C", 25, 26012.77, 58.28, False),
+            ("C", 50, 28389.38, 56.53, False),
+            ("F", 10, 58.97, 22.65, True),
+            ("F", 40, 85.82, 84.21, False),
         )
     ),
     *(
-        _online_v0("rtx-6000-ada", "RTX 6000 Ada", s, o, (r, t, p, m))
-        for s, o, r, t, p, m in (
-            ("A", 350, 5, 84.3, 35.34, True),
-            ("A", 350, 25, 562.53, 80.87, False),
-            ("A", 350, 100, 4834.17, 79.56, False),
-            ("C", 362, 5, 87.44, 35.4, True),
-            ("C", 362, 10, 129.58, 70.99, True),
-            ("C", 362, 25, 812.49, 80.79, False),
-            ("C", 362, 50, 4119.4, 80.76, False),
-            ("F", 254, 10, 60.47, 13.77, True),
-            ("F", 254, 40, 98.45, 46.42, False),
+        _online_v0("rtx-6000-ada", "RTX 6000 Ada", s, (r, t, p, m))
+        for s, r, t, p, m in (
+            ("A", 5, 84.3, 35.34, True),
+            ("A", 25, 562.53, 80.87, False),
+            ("A", 100, 4834.17, 79.56, False),
+            ("C", 5, 87.44, 35.4, True),
+            ("C", 10, 129.58, 70.99, True),
+            ("C", 25, 812.49, 80.79, False),
+            ("C", 50, 4119.4, 80.76, False),
+            ("F", 10, 60.47, 13.77, True),
+            ("F", 40, 98.45, 46.42, False),
         )
     ),
     *(
-        _online_v0("a100-40gb", "A100 SXM4 40GB", s, o, (r, t, p, m))
-        for s, o, r, t, p, m in (
-            ("A", 350, 5, 57.85, 24.26, True),
-            ("A", 350, 25, 92.34, 60.31, False),
-            ("A", 350, 100, 1439.69, 60.65, False),
-            ("C", 357, 5, 60.47, 25.7, True),
-            ("C", 357, 10, 78.68, 49.51, True),
-            ("C", 357, 25, 103.81, 63.6, False),
-            ("C", 357, 50, 283.75, 65.18, False),
-            ("F", 209, 10, 18.66, 4.71, True),
-            ("F", 209, 40, 33.8, 32.19, True),
+        _online_v0("a100-40gb", "A100 SXM4 40GB", s, (r, t, p, m))
+        for s, r, t, p, m in (
+            ("A", 5, 57.85, 24.26, True),
+            ("A", 25, 92.34, 60.31, False),
+            ("A", 100, 1439.69, 60.65, False),
+            ("C", 5, 60.47, 25.7, True),
+            ("C", 10, 78.68, 49.51, True),
+            ("C", 25, 103.81, 63.6, False),
+            ("C", 50, 283.75, 65.18, False),
+            ("F", 10, 18.66, 4.71, True),
+            ("F", 40, 33.8, 32.19, True),
         )
     ),
     *(
-        _online_v0("a100-80gb", "A100 SXM4 80GB", s, o, (r, t, p, m))
-        for s, o, r, t, p, m in (
-            ("A", 350, 5, 55.35, 21.7, True),
-            ("A", 350, 25, 105.73, 68.9, False),
-            ("A", 350, 100, 2046.3, 67.8, False),
-            ("C", 357, 5, 58.03, 23.86, True),
-            ("C", 357, 10, 79.87, 49.33, True),
-            ("C", 357, 25, 107.17, 65.78, False),
-            ("C", 357, 50, 358.31, 68.36, False),
-            ("F", 209, 10, 23.12, 5.98, True),
-            ("F", 209, 40, 68.41, 64.99, False),
+        _online_v0("a100-80gb", "A100 SXM4 80GB", s, (r, t, p, m))
+        for s, r, t, p, m in (
+            ("A", 5, 55.35, 21.7, True),
+            ("A", 25, 105.73, 68.9, False),
+            ("A", 100, 2046.3, 67.8, False),
+            ("C", 5, 58.03, 23.86, True),
+            ("C", 10, 79.87, 49.33, True),
+            ("C", 25, 107.17, 65.78, False),
+            ("C", 50, 358.31, 68.36, False),
+            ("F", 10, 23.12, 5.98, True),
+            ("F", 40, 68.41, 64.99, False),
         )
     ),
 ]
@@ -1007,27 +1069,26 @@ V0_POISSON = [
 ACCELMARK_SGLANG_ONLINE = ACCELMARK_SGLANG.replace(
     "sustained/result.json", "online/result.json"
 ).replace(
-    "a closed loop for 30 (A) or 15 (C, F) minutes, the warm-up minutes discarded; output "
-    "tokens and requests completed a minute, the minutes' median first token",
+    LOOP_WORDS,
     "300 requests arriving as a Poisson stream at each target rate; median TTFT and median "
     "time per output token, (e2e − TTFT) / (O − 1) a request",
 )
 ACCELMARK_5090_ONLINE = ACCELMARK_5090.replace(
     "sustained/result.json", "online/result.json"
 ).replace(
-    "a closed loop for 30 (A) or 15 (C, F) minutes, the warm-up minutes discarded; output "
-    "tokens and requests completed a minute, the minutes' median first token",
+    LOOP_WORDS,
     "300 requests arriving as a Poisson stream at each target rate; median TTFT and median "
     "time per output token, (e2e − TTFT) / (O − 1) a request",
 )
 
 
 def _online_community(
-    gpu: str, card: str, suite: str, out: int, run: tuple[float, float, float, bool]
+    gpu: str, card: str, suite: str, run: tuple[float, float, float, bool]
 ) -> PoissonRow:
-    """A Poisson run of SGLang 0.5.6 (vLLM 0.19.1 on the RTX 5090): ``out`` the mean output
-    of the same GPU's closed loop (its row of :data:`COMMUNITY_LOAD`)."""
+    """A Poisson run of SGLang 0.5.6 (vLLM 0.19.1 on the RTX 5090), its output the mean of
+    the same GPU's closed loop (its row of :data:`COMMUNITY_LOAD`, :func:`loop_output`)."""
     model, label = V0_SUITES[suite][0], V0_SUITES[suite][4]
+    out = loop_output(card, suite, V0_IMPL if gpu == "rtx-5090" else SGLANG_IMPL)
     prompt = V0_ONLINE_PROMPTS[suite]
     rate, ttft, tpot, sla = run
     vllm = gpu == "rtx-5090"
@@ -1051,44 +1112,44 @@ def _online_community(
 
 COMMUNITY_POISSON = [
     *(
-        _online_community(gpu, card, s, o, (r, t, p, m))
-        for gpu, card, s, o, r, t, p, m in (
-            ("a100-80gb", "A100 SXM4 80GB", "A", 189, 5, 41.3, 12.84, False),
-            ("a100-80gb", "A100 SXM4 80GB", "A", 189, 25, 53.35, 30.58, True),
-            ("a100-80gb", "A100 SXM4 80GB", "A", 189, 100, 51.72, 38.98, True),
-            ("a100-80gb", "A100 SXM4 80GB", "C", 184, 5, 41.09, 12.83, False),
-            ("a100-80gb", "A100 SXM4 80GB", "C", 184, 10, 42.35, 15.94, True),
-            ("a100-80gb", "A100 SXM4 80GB", "C", 184, 25, 53.45, 29.88, True),
-            ("a100-80gb", "A100 SXM4 80GB", "C", 184, 50, 51.39, 37.98, True),
-            ("a100-80gb", "A100 SXM4 80GB", "F", 187, 10, 19.48, 2.43, False),
-            ("a100-80gb", "A100 SXM4 80GB", "F", 187, 40, 28.79, 4.56, True),
-            ("rtx-a6000", "RTX A6000", "A", 189, 5, 73.61, 30.47, False),
-            ("rtx-a6000", "RTX A6000", "A", 189, 25, 74.09, 68.29, True),
-            ("rtx-a6000", "RTX A6000", "A", 189, 100, 68.38, 75.85, True),
-            ("rtx-a6000", "RTX A6000", "C", 183, 5, 74.15, 30.47, False),
-            ("rtx-a6000", "RTX A6000", "C", 183, 10, 71.26, 40.73, True),
-            ("rtx-a6000", "RTX A6000", "C", 183, 25, 74.68, 67.21, True),
-            ("rtx-a6000", "RTX A6000", "C", 183, 50, 71.87, 76.16, True),
-            ("rtx-a6000", "RTX A6000", "F", 186, 10, 21.59, 3.15, False),
-            ("rtx-a6000", "RTX A6000", "F", 186, 40, 38.68, 21.19, True),
-            ("rtx-4090", "RTX 4090", "A", 189, 5, 70.25, 23.17, False),
-            ("rtx-4090", "RTX 4090", "A", 189, 25, 4399.78, 40.9, False),
-            ("rtx-4090", "RTX 4090", "A", 189, 100, 8348.54, 35.32, False),
-            ("rtx-4090", "RTX 4090", "C", 185, 5, 68.99, 23.2, False),
-            ("rtx-4090", "RTX 4090", "C", 185, 10, 77.79, 34.33, True),
-            ("rtx-4090", "RTX 4090", "C", 185, 25, 4302.15, 40.74, False),
-            ("rtx-4090", "RTX 4090", "C", 185, 50, 7003.83, 35.52, False),
-            ("rtx-4090", "RTX 4090", "F", 186, 10, 15.66, 2.07, False),
-            ("rtx-4090", "RTX 4090", "F", 186, 40, 27.64, 14.31, True),
-            ("rtx-5090", "RTX 5090", "A", 347, 5, 71.85, 15.63, False),
-            ("rtx-5090", "RTX 5090", "A", 347, 25, 980.74, 28.73, False),
-            ("rtx-5090", "RTX 5090", "A", 347, 100, 3672.75, 28.43, False),
-            ("rtx-5090", "RTX 5090", "C", 358, 5, 76.32, 17.06, False),
-            ("rtx-5090", "RTX 5090", "C", 358, 10, 96.15, 24.79, True),
-            ("rtx-5090", "RTX 5090", "C", 358, 25, 662.02, 28.54, False),
-            ("rtx-5090", "RTX 5090", "C", 358, 50, 2482.36, 28.78, False),
-            ("rtx-5090", "RTX 5090", "F", 209, 10, 32.25, 6.54, False),
-            ("rtx-5090", "RTX 5090", "F", 209, 40, 47.58, 10.66, True),
+        _online_community(gpu, card, s, (r, t, p, m))
+        for gpu, card, s, r, t, p, m in (
+            ("a100-80gb", "A100 SXM4 80GB", "A", 5, 41.3, 12.84, False),
+            ("a100-80gb", "A100 SXM4 80GB", "A", 25, 53.35, 30.58, True),
+            ("a100-80gb", "A100 SXM4 80GB", "A", 100, 51.72, 38.98, True),
+            ("a100-80gb", "A100 SXM4 80GB", "C", 5, 41.09, 12.83, False),
+            ("a100-80gb", "A100 SXM4 80GB", "C", 10, 42.35, 15.94, True),
+            ("a100-80gb", "A100 SXM4 80GB", "C", 25, 53.45, 29.88, True),
+            ("a100-80gb", "A100 SXM4 80GB", "C", 50, 51.39, 37.98, True),
+            ("a100-80gb", "A100 SXM4 80GB", "F", 10, 19.48, 2.43, False),
+            ("a100-80gb", "A100 SXM4 80GB", "F", 40, 28.79, 4.56, True),
+            ("rtx-a6000", "RTX A6000", "A", 5, 73.61, 30.47, False),
+            ("rtx-a6000", "RTX A6000", "A", 25, 74.09, 68.29, True),
+            ("rtx-a6000", "RTX A6000", "A", 100, 68.38, 75.85, True),
+            ("rtx-a6000", "RTX A6000", "C", 5, 74.15, 30.47, False),
+            ("rtx-a6000", "RTX A6000", "C", 10, 71.26, 40.73, True),
+            ("rtx-a6000", "RTX A6000", "C", 25, 74.68, 67.21, True),
+            ("rtx-a6000", "RTX A6000", "C", 50, 71.87, 76.16, True),
+            ("rtx-a6000", "RTX A6000", "F", 10, 21.59, 3.15, False),
+            ("rtx-a6000", "RTX A6000", "F", 40, 38.68, 21.19, True),
+            ("rtx-4090", "RTX 4090", "A", 5, 70.25, 23.17, False),
+            ("rtx-4090", "RTX 4090", "A", 25, 4399.78, 40.9, False),
+            ("rtx-4090", "RTX 4090", "A", 100, 8348.54, 35.32, False),
+            ("rtx-4090", "RTX 4090", "C", 5, 68.99, 23.2, False),
+            ("rtx-4090", "RTX 4090", "C", 10, 77.79, 34.33, True),
+            ("rtx-4090", "RTX 4090", "C", 25, 4302.15, 40.74, False),
+            ("rtx-4090", "RTX 4090", "C", 50, 7003.83, 35.52, False),
+            ("rtx-4090", "RTX 4090", "F", 10, 15.66, 2.07, False),
+            ("rtx-4090", "RTX 4090", "F", 40, 27.64, 14.31, True),
+            ("rtx-5090", "RTX 5090", "A", 5, 71.85, 15.63, False),
+            ("rtx-5090", "RTX 5090", "A", 25, 980.74, 28.73, False),
+            ("rtx-5090", "RTX 5090", "A", 100, 3672.75, 28.43, False),
+            ("rtx-5090", "RTX 5090", "C", 5, 76.32, 17.06, False),
+            ("rtx-5090", "RTX 5090", "C", 10, 96.15, 24.79, True),
+            ("rtx-5090", "RTX 5090", "C", 25, 662.02, 28.54, False),
+            ("rtx-5090", "RTX 5090", "C", 50, 2482.36, 28.78, False),
+            ("rtx-5090", "RTX 5090", "F", 10, 32.25, 6.54, False),
+            ("rtx-5090", "RTX 5090", "F", 40, 47.58, 10.66, True),
         )
     ),
 ]
