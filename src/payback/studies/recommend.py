@@ -36,6 +36,7 @@ from payback.studies.configurations import (
     pareto,
     rank,
 )
+from payback.studies.recommend_portfolio import served_scenario
 from payback.studies.targets import alternatives_held
 from payback.studies.winner import winner_cautions, winner_warnings
 
@@ -366,6 +367,7 @@ def _recommend(
         from payback.hardware.calibration import engine_for
 
         engine = engine_for(cal.factors if cal is not None else None, sv.ENGINES[option.engine])
+    scenario = served_scenario(scenario, index, option)  # a portfolio: the workload served
     benchmark = _benchmark(scenario, catalog, cal, path, warnings)
     warnings += _distributions_warning(scenario)
     tokens = _check_traffic(scenario.traffic, max_replicas)
