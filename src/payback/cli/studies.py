@@ -450,7 +450,9 @@ def _renamed(
     model or a precision the winner replaces ("... on one rented L4" when the winner runs
     on an L40, "FP8" when it runs at int4: "INT4"), and ``[scenario] name`` too where it
     holds the alternative's name or, with one alternative, names what the winner replaces;
-    so that no name contradicts the configuration; and the notes that say so."""
+    so that no GPU, model or precision the rename recognises contradicts the configuration
+    (a GPU by its catalog id, name or short form, "4xH100"); and the notes that say so, and
+    that a name is left where it mentions what could be a GPU it cannot match."""
     from payback.scenario import scenario_format
     from payback.scenario.edit import with_values
 
@@ -459,9 +461,9 @@ def _renamed(
         return text, []
     index = result.alternative
     name = scenario.alternatives[index].name
-    new, replaced = _swapped(name, best)
+    new, replaced, unsure = _swapped(name, best)
     values: dict[str, str] = {}
-    notes: list[str] = []
+    notes: list[str] = _unsure_notes(f"alternatives.{index}.name", new, unsure, best)
     if new != name:
         values[f"alternatives.{index}.name"] = new
         notes.append(
@@ -472,7 +474,8 @@ def _renamed(
     if new != name and name in title:
         new_title = title.replace(name, new)
     elif len(scenario.alternatives) == 1:
-        new_title, replaced = _swapped(title, best)
+        new_title, replaced, unsure = _swapped(title, best)
+        notes += _unsure_notes("scenario.name", new_title, unsure, best)
     else:
         new_title = title
     if new_title != title:
@@ -482,24 +485,37 @@ def _renamed(
             f"replaces ({', '.join(replaced)})"
         )
     if not values:
-        return text, []
+        return text, notes
     return with_values(text, scenario_format(file), values), notes
 
 
-def _swapped(name: str, best: Candidate) -> tuple[str, list[str]]:
-    """``name`` with each GPU, model or precision id it holds that ``best`` replaces
-    written as the winner's (in capitals where it was), and those swaps in words."""
+def _unsure_notes(where: str, name: str, unsure: list[str], best: Candidate) -> list[str]:
+    """That the name is left where it mentions what may be a GPU the rename cannot match."""
+    if not unsure:
+        return []
+    words = ", ".join(repr(w) for w in dict.fromkeys(unsure))
+    return [
+        f"{where} = {name!r}: {words} left as written, which recommend cannot match to the "
+        f"winner ({best.label()}); the name may no longer describe the configuration"
+    ]
+
+
+def _swapped(name: str, best: Candidate) -> tuple[str, list[str], list[str]]:
+    """``name`` with its GPU mention (:func:`payback.studies.gpu_names.swap_gpus`) and each
+    model or precision id it holds that ``best`` replaces written as the winner's (in
+    capitals where it was), those swaps in words, and the GPU-like words it left."""
     import re
 
     from payback.catalog import default_catalog
     from payback.hardware.serving import PRECISIONS
+    from payback.studies.gpu_names import swap_gpus
 
     catalog = default_catalog()
-    replaced: list[str] = []
-    new = name
+    gpus = swap_gpus(name, best.gpu, best.gpus_per_replica, catalog)
+    replaced: list[str] = list(gpus.replaced)
+    new = gpus.name
     precisions = dict.fromkeys(PRECISIONS)
     for ids, winner in (
-        (catalog.gpus, best.gpu),
         (catalog.models, best.model),
         (precisions, best.precision),
     ):
@@ -530,4 +546,4 @@ def _swapped(name: str, best: Candidate) -> tuple[str, list[str]]:
                 new = re.sub(pattern, winner, new)
                 replaced.append(f"{display} by {winner}")
             break
-    return new, replaced
+    return new, replaced, gpus.unsure
