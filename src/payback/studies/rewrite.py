@@ -322,7 +322,7 @@ def with_winner(
             + "; ".join(replaced)
         )
     rent_note = rent_kept(option, best, ran_on, catalog)[1]
-    notes += _measured_note(measured) + ([f"{where}.{rent_note}"] if rent_note else [])
+    notes += _measured_note(measured, fmt) + ([f"{where}.{rent_note}"] if rent_note else [])
     if training_follows(option, model):
         notes.append(
             f"{where}.one_time.training.model = {option.model!r} is now {model!r}: the model "
@@ -336,14 +336,20 @@ def with_winner(
     return Edit(text, notes=notes)
 
 
-def _measured_note(measured: list[str]) -> list[str]:
-    """What :func:`drop_workload_capacities` commented out, said once."""
+def _measured_note(measured: list[str], fmt: str) -> list[str]:
+    """What :func:`drop_workload_capacities` removed, said once (in YAML, a table left
+    empty or written on one line keeps no comment)."""
     if not measured:
         return []
+    kept = (
+        "kept as comments in the file"
+        if fmt == "toml"
+        else "a YAML file keeps them as comments where a table keeps lines"
+    )
     return [
         "workloads: capacities measured for the configuration replaced, removed so that "
-        "analyze estimates the winner's at each workload's lengths (kept as comments in the "
-        "file): " + "; ".join(measured)
+        f"analyze estimates the winner's at each workload's lengths ({kept}): "
+        + "; ".join(measured)
     ]
 
 
@@ -365,7 +371,10 @@ def drop_workload_capacities(document: Any, name: str, lines: list[str]) -> list
             def drop(_document: Any, table: Any = terms) -> object:
                 return table.pop(key)
 
-            old = yaml_replace_lines(terms, drop, document, lines)
+            old = [  # a one-line {flow} table's part, without its brace
+                line.strip().rstrip("},").rstrip()
+                for line in yaml_replace_lines(terms, drop, document, lines)
+            ]
         else:
             old = [_drop_term(terms, key)]
         out += [f"{where}.{line}" for line in old]
