@@ -340,7 +340,8 @@ def recommend(  # long: most of it is its options and their help text
 
     Searches every catalog GPU × precision (bf16, fp8, int8, int4; mxfp4 experts on a
     mixture of experts) × tensor-parallel degree (1, 2, 4, 8) that fits the model in memory, sizes each for the scenario's
-    traffic at its busiest hour (peak_to_average, growth over the horizon), and ranks
+    traffic at its busiest hour (peak_to_average, growth over the horizon; with
+    `[[workloads]]`, the fleet of the workloads it serves, as analyze sizes it), and ranks
     them by average monthly cost: rent at the alternative's `commitment` and
     `gpu_price_change_annual`, or its `[owned]` servers. Configurations that miss
     `tpot_ms` (time per output token) or `ttft_ms` (mean time to the first token) come
