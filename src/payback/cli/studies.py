@@ -340,7 +340,8 @@ def recommend(  # long: most of it is its options and their help text
 
     Searches every catalog GPU × precision (bf16, fp8, int8, int4; mxfp4 experts on a
     mixture of experts) × tensor-parallel degree (1, 2, 4, 8) that fits the model in memory, sizes each for the scenario's
-    traffic at its busiest hour (peak_to_average, growth over the horizon), and ranks
+    traffic at its busiest hour (peak_to_average, growth over the horizon; with
+    `[[workloads]]`, the fleet of the workloads it serves, as analyze sizes it), and ranks
     them by average monthly cost: rent at the alternative's `commitment` and
     `gpu_price_change_annual`, or its `[owned]` servers. Configurations that miss
     `tpot_ms` (time per output token) or `ttft_ms` (mean time to the first token) come
@@ -450,7 +451,9 @@ def _renamed(
     model or a precision the winner replaces ("... on one rented L4" when the winner runs
     on an L40, "FP8" when it runs at int4: "INT4"), and ``[scenario] name`` too where it
     holds the alternative's name or, with one alternative, names what the winner replaces;
-    so that no name contradicts the configuration; and the notes that say so."""
+    so that no GPU, model or precision the rename recognises contradicts the configuration
+    (a GPU by its catalog id, name or short form, "4xH100"); and the notes that say so, and
+    that a name is left where it mentions what could be a GPU it cannot match."""
     from payback.scenario import scenario_format
     from payback.scenario.edit import with_values
 
@@ -459,9 +462,9 @@ def _renamed(
         return text, []
     index = result.alternative
     name = scenario.alternatives[index].name
-    new, replaced = _swapped(name, best)
+    new, replaced, unsure = _swapped(name, best)
     values: dict[str, str] = {}
-    notes: list[str] = []
+    notes: list[str] = _unsure_notes(f"alternatives.{index}.name", new, unsure, best)
     if new != name:
         values[f"alternatives.{index}.name"] = new
         notes.append(
@@ -472,7 +475,8 @@ def _renamed(
     if new != name and name in title:
         new_title = title.replace(name, new)
     elif len(scenario.alternatives) == 1:
-        new_title, replaced = _swapped(title, best)
+        new_title, replaced, unsure = _swapped(title, best)
+        notes += _unsure_notes("scenario.name", new_title, unsure, best)
     else:
         new_title = title
     if new_title != title:
@@ -482,24 +486,37 @@ def _renamed(
             f"replaces ({', '.join(replaced)})"
         )
     if not values:
-        return text, []
+        return text, notes
     return with_values(text, scenario_format(file), values), notes
 
 
-def _swapped(name: str, best: Candidate) -> tuple[str, list[str]]:
-    """``name`` with each GPU, model or precision id it holds that ``best`` replaces
-    written as the winner's (in capitals where it was), and those swaps in words."""
+def _unsure_notes(where: str, name: str, unsure: list[str], best: Candidate) -> list[str]:
+    """That the name is left where it mentions what may be a GPU the rename cannot match."""
+    if not unsure:
+        return []
+    words = ", ".join(repr(w) for w in dict.fromkeys(unsure))
+    return [
+        f"{where} = {name!r}: {words} left as written, which recommend cannot match to the "
+        f"winner ({best.label()}); the name may no longer describe the configuration"
+    ]
+
+
+def _swapped(name: str, best: Candidate) -> tuple[str, list[str], list[str]]:
+    """``name`` with its GPU mention (:func:`payback.studies.gpu_names.swap_gpus`) and each
+    model or precision id it holds that ``best`` replaces written as the winner's (in
+    capitals where it was), those swaps in words, and the GPU-like words it left."""
     import re
 
     from payback.catalog import default_catalog
     from payback.hardware.serving import PRECISIONS
+    from payback.studies.gpu_names import swap_gpus
 
     catalog = default_catalog()
-    replaced: list[str] = []
-    new = name
+    gpus = swap_gpus(name, best.gpu, best.gpus_per_replica, catalog)
+    replaced: list[str] = list(gpus.replaced)
+    new = gpus.name
     precisions = dict.fromkeys(PRECISIONS)
     for ids, winner in (
-        (catalog.gpus, best.gpu),
         (catalog.models, best.model),
         (precisions, best.precision),
     ):
@@ -530,4 +547,4 @@ def _swapped(name: str, best: Candidate) -> tuple[str, list[str]]:
                 new = re.sub(pattern, winner, new)
                 replaced.append(f"{display} by {winner}")
             break
-    return new, replaced
+    return new, replaced, gpus.unsure

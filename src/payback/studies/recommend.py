@@ -31,11 +31,11 @@ from payback.studies.configurations import (
     Candidate,
     LeftOut,
     Load,
-    evaluate_rows,
     gather,
     pareto,
     rank,
 )
+from payback.studies.recommend_portfolio import evaluate, served_scenario
 from payback.studies.targets import alternatives_held
 from payback.studies.winner import winner_cautions, winner_warnings
 
@@ -332,7 +332,9 @@ def recommend(
     engine: sv.ServingEngine | None = None,
 ) -> Recommendation:
     """Search every GPU × precision × tensor-parallel degree (× model) for the cheapest
-    fleet serving ``scenario``'s traffic within the alternative's latency targets.
+    fleet serving ``scenario``'s traffic within the alternative's latency targets (with
+    ``[[workloads]]``, the workloads the alternative serves, on a shared fleet or one each:
+    :mod:`payback.studies.recommend_portfolio`).
 
     ``alternative`` is an index into ``scenario.alternatives`` (default: the first
     self-hosted one); ``models`` replaces the alternative's ``model``/``models``. The
@@ -366,9 +368,10 @@ def _recommend(
         from payback.hardware.calibration import engine_for
 
         engine = engine_for(cal.factors if cal is not None else None, sv.ENGINES[option.engine])
+    served = served_scenario(scenario, index)  # a portfolio: the workload(s) served
     benchmark = _benchmark(scenario, catalog, cal, path, warnings)
     warnings += _distributions_warning(scenario)
-    tokens = _check_traffic(scenario.traffic, max_replicas)
+    tokens = _check_traffic(served.traffic, max_replicas)
     if max_replicas < option.min_replicas:
         raise PaybackError.bad(
             "max_replicas",
@@ -378,19 +381,19 @@ def _recommend(
     open_models, model_refs = _models(scenario, catalog, option, path, models)
     gpus = _gpus(catalog, option, path)
     kind = rent_kind(option.commitment, option.gpu_price)
-    load = _load(*tokens, scenario.traffic.cached_input_share)
+    load = _load(*tokens, served.traffic.cached_input_share)
     left_out = LeftOut()
     rows = gather(open_models, gpus, option, kind, engine, left_out, load)
     start = time.perf_counter()
-    candidates, missing = evaluate_rows(
-        scenario, option, rows, load, max_replicas, engine, left_out
+    candidates, missing, shown = evaluate(
+        scenario, index, option, rows, load, max_replicas, engine, left_out
     )
     seconds = time.perf_counter() - start
     candidates.sort(key=rank)
     warnings += _measured_warning(path, benchmark, candidates)
     today = _today()
     warnings += winner_warnings(path, catalog, candidates, rows.offers, today)
-    warnings += winner_cautions(path, open_models, gpus, candidates, option, load, engine)
+    warnings += winner_cautions(path, open_models, gpus, candidates, option, shown, engine)
     targets = {k: v for k, v in (("tpot_ms", option.tpot_ms), ("ttft_ms", option.ttft_ms)) if v}
     return Recommendation(
         alternative=index,

@@ -288,6 +288,7 @@ def with_winner(
     ran_on = (result.benchmark or {}).get("gpu")
     fmt = scenario_format(path)
     replaced: list[str] = []
+    measured: list[str] = []  # the workloads' capacities for the configuration replaced
     relocated: list[str] = []
 
     def change(document: Any) -> None:
@@ -303,12 +304,13 @@ def with_winner(
                 catalog=catalog,
             )
 
+        lines = original.replace("\r\n", "\n").splitlines()
         if fmt == "yaml":
             table = document["alternatives"][index]
-            lines = original.replace("\r\n", "\n").splitlines()
             replaced.extend(yaml_replace_lines(table, apply, document, lines))
         else:
             replaced.extend(apply(document))
+        measured.extend(drop_workload_capacities(document, option.name, lines))
         relocated.extend(relocate_paths(document, path.parent, output.parent))
 
     original = read_scenario_text(path)
@@ -320,8 +322,7 @@ def with_winner(
             + "; ".join(replaced)
         )
     rent_note = rent_kept(option, best, ran_on, catalog)[1]
-    if rent_note is not None:
-        notes.append(f"{where}.{rent_note}")
+    notes += _measured_note(measured, fmt) + ([f"{where}.{rent_note}"] if rent_note else [])
     if training_follows(option, model):
         notes.append(
             f"{where}.one_time.training.model = {option.model!r} is now {model!r}: the model "
@@ -333,6 +334,76 @@ def with_winner(
             + "; ".join(relocated)
         )
     return Edit(text, notes=notes)
+
+
+def _measured_note(measured: list[str], fmt: str) -> list[str]:
+    """What :func:`drop_workload_capacities` removed, said once (in YAML, a table left
+    empty or written on one line keeps no comment)."""
+    if not measured:
+        return []
+    kept = (
+        "kept as comments in the file"
+        if fmt == "toml"
+        else "a YAML file keeps them as comments where a table keeps lines"
+    )
+    return [
+        "workloads: capacities measured for the configuration replaced, removed so that "
+        f"analyze estimates the winner's at each workload's lengths ({kept}): "
+        + "; ".join(measured)
+    ]
+
+
+def drop_workload_capacities(document: Any, name: str, lines: list[str]) -> list[str]:
+    """Remove each ``[[workloads]]``'s own ``replica_requests_per_s`` for the alternative
+    ``name`` from a scenario's data (a tomlkit document, or a ruamel.yaml one read from
+    ``lines``): a capacity measured for the configuration the winner replaces, as the
+    alternative's own is. Each stays as a comment (on the line of a one-line table).
+    Returns them, each with its path."""
+    key = "replica_requests_per_s"
+    out: list[str] = []
+    for j, workload in enumerate(document.get("workloads") or []):
+        terms: Any = (workload.get("alternatives") or {}).get(name)
+        if terms is None or not hasattr(terms, "get") or terms.get(key) is None:
+            continue
+        where = f"workloads.{j}.alternatives.{_quoted_key(name)}"
+        if isinstance(document, dict) and not hasattr(document, "as_string"):  # YAML
+
+            def drop(_document: Any, table: Any = terms) -> object:
+                return table.pop(key)
+
+            old = [  # a one-line {flow} table's part, without its brace
+                line.strip().rstrip("},").rstrip()
+                for line in yaml_replace_lines(terms, drop, document, lines)
+            ]
+        else:
+            old = [_drop_term(terms, key)]
+        out += [f"{where}.{line}" for line in old]
+    return out
+
+
+def _quoted_key(name: str) -> str:
+    """A TOML key as a path writes it: bare where it can be, else in double quotes."""
+    import re
+
+    import tomlkit
+
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else tomlkit.string(name).as_string()
+
+
+def _drop_term(terms: Any, key: str) -> str:
+    """Remove ``terms[key]`` from a tomlkit table, its old line kept as a comment: after it
+    in a table, at the end of the line in a one-line ``{ ... }`` table."""
+    import tomlkit
+
+    if not isinstance(terms, tomlkit.items.InlineTable):
+        return _replace_line(terms, key, None)
+    old = _written(terms, key)
+    del terms[key]
+    said = terms.trivia.comment
+    terms.trivia.comment_ws = terms.trivia.comment_ws or "  "
+    terms.trivia.comment = f"{said}; " if said else "# "
+    terms.trivia.comment += f"{REPLACED.removeprefix('# ')}{old}"
+    return old
 
 
 def rent_kept(

@@ -76,8 +76,11 @@ def _stale_warning(
     path: str, offers: Mapping[str, GpuPrice], candidates: list[Candidate], today: dt.date
 ) -> list[str]:
     """The winner's rent when it is the catalog's (``offers``, by GPU) and stale, in
-    :func:`payback.catalog.offer_source`'s words."""
-    offer = offers.get(candidates[0].gpu) if candidates else None
+    :func:`payback.catalog.offer_source`'s words; nothing when no configuration meets the
+    targets (there is no winner to check)."""
+    if not candidates or not candidates[0].meets_targets:
+        return []
+    offer = offers.get(candidates[0].gpu)
     if offer is None or not is_stale(offer.checked, today):
         return []
     best = candidates[0]

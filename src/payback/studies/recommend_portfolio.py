@@ -1,0 +1,251 @@
+"""The fleets :func:`payback.studies.recommend.recommend` sizes when the scenario is a
+portfolio (``[[workloads]]``), as ``analyze`` sizes them.
+
+- One workload served: its traffic, by the one-scenario engine (``analyze`` prices a
+  one-workload portfolio so).
+- Several on separate fleets (``portfolio.fleet = "separate"``): a fleet per workload, each
+  sized for its own traffic at its own token lengths; the costs add up.
+- Several on one shared fleet: each configuration's capacity at each workload's own token
+  lengths, and the fleet the portfolio engine sizes for all of them together
+  (:func:`payback.analysis.portfolio.evaluate_portfolio`, every configuration at once as
+  its samples: the adapters' placement, coincidence and overhead as ``analyze`` applies
+  them).
+
+A configuration qualifies when it fits and meets the latency targets at every workload's
+lengths; its time per token and to the first token are the worst workload's, its batch and
+requests per second those of the workload with the most requests.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from payback.errors import PaybackError
+from payback.hardware import serving as sv
+from payback.scenario import Scenario, SelfHostedOption
+from payback.scenario.workloads import served_workloads
+from payback.studies.configurations import Candidate, LeftOut, Load, Rows, evaluate_rows
+
+__all__ = ["evaluate", "served_scenario"]
+
+_Key = tuple[str, str, str, int]
+_ANY = 10**18
+"""No limit on one workload's replicas: the limit applies to the fleet."""
+
+
+def _served(scenario: Scenario, index: int) -> list[int]:
+    return served_workloads(scenario, index) if scenario.workloads else []
+
+
+def served_scenario(scenario: Scenario, index: int) -> Scenario:
+    """``scenario`` with the traffic alternative ``index`` serves: its own ``[traffic]``
+    without workloads; with them, the one workload it serves, or of several the one with
+    the longest requests (whose context the models must hold); :func:`evaluate` sizes
+    their fleet for all of them."""
+    served = _served(scenario, index)
+    if not served:
+        return scenario
+    workloads = scenario.workloads or []
+    for j in served:
+        for name in ("input_tokens", "output_tokens"):
+            if getattr(workloads[j].traffic, name) is None:
+                raise PaybackError(
+                    f"workloads.{j}.traffic.{name}: required by recommend (capacity is "
+                    "estimated from each workload's token lengths)"
+                )
+        if (workloads[j].traffic.output_tokens or 0) < 1:
+            raise PaybackError(
+                f"workloads.{j}.traffic.output_tokens: recommend needs at least 1 output token"
+            )
+    longest = max(
+        served,
+        key=lambda j: (
+            (workloads[j].traffic.input_tokens or 0) + (workloads[j].traffic.output_tokens or 0)
+        ),
+    )
+    return scenario.model_copy(update={"traffic": workloads[longest].traffic})
+
+
+def evaluate(
+    scenario: Scenario,
+    index: int,
+    option: SelfHostedOption,
+    rows: Rows,
+    load: Load,
+    max_replicas: int,
+    engine: sv.ServingEngine,
+    left_out: LeftOut,
+) -> tuple[list[Candidate], list[str], Load]:
+    """Every configuration's fleet and cost for the traffic alternative ``index`` serves
+    (see the module's words), those missing the latency targets, and the token lengths
+    its batch and capacity are given at (``load``, or the busiest workload's)."""
+    served = _served(scenario, index)
+    if len(served) < 2:
+        one = served_scenario(scenario, index)
+        return *evaluate_rows(one, option, rows, load, max_replicas, engine, left_out), load
+    workloads = scenario.workloads or []
+    per: list[dict[_Key, Candidate]] = []
+    loads: list[Load] = []
+    noted: set[str] = set()
+    for j in served:
+        traffic = workloads[j].traffic
+        assert traffic.input_tokens is not None
+        assert traffic.output_tokens is not None
+        own = Load.of(traffic.input_tokens, traffic.output_tokens, traffic.cached_input_share)
+        loads.append(own)
+        scratch = _Noted()
+        part = scenario.model_copy(update={"traffic": traffic})
+        found, _ = evaluate_rows(part, option, rows, own, _ANY, engine, scratch)
+        per.append({_key(c): c for c in found})
+        for label, reason in scratch.why.items():  # once each, at the first workload's
+            if label not in noted:
+                noted.add(label)
+                left_out.note(reason, f"{label} at workloads.{j}'s lengths", evaluated=True)
+    busiest = int(np.argmax([workloads[j].traffic.requests_per_month for j in served]))
+    keys = [k for k in rows.keys if all(k in found for found in per)]
+    if not keys:
+        return [], [], loads[busiest]
+    names = [workloads[j].name for j in served]
+    shared = option.portfolio is None or option.portfolio.fleet == "shared"
+    fleets = _shared(scenario, index, option, per, keys) if shared else _separate(per, keys)
+    out: list[Candidate] = []
+    missing: list[str] = []
+    for i, key in enumerate(keys):
+        each = [found[key] for found in per]
+        cost, first, most = fleets.cost[i], fleets.replicas[i], fleets.replicas_max[i]
+        label = each[0].label()
+        if most > max_replicas:
+            left_out.note(
+                f"needs more than {max_replicas:,} replica{'s' if max_replicas != 1 else ''}",
+                f"{label}: {most:,} replicas",
+                evaluated=True,
+            )
+            continue
+        misses = [f"{n}: {c.misses}" for n, c in zip(names, each, strict=True) if c.misses]
+        if misses:
+            missing.append(f"{label}: {'; '.join(misses)}")
+        out.append(
+            replace(
+                each[busiest],
+                replicas=first,
+                replicas_max=most,
+                tpot_ms=max(c.tpot_ms for c in each),
+                ttft_ms=max(c.ttft_ms for c in each),
+                monthly_cost_usd=cost,
+                meets_targets=not misses,
+                misses="; ".join(misses) or None,
+                bought_at_start_usd=fleets.at_start[i] if fleets.at_start else None,
+            )
+        )
+    return out, missing, loads[busiest]
+
+
+def _key(c: Candidate) -> _Key:
+    return (c.model, c.gpu, c.precision, c.gpus_per_replica)
+
+
+@dataclass
+class _Noted(LeftOut):
+    """A :class:`LeftOut` that keeps each configuration's reason, by its label."""
+
+    why: dict[str, str] = field(default_factory=dict)
+
+    def note(self, reason: str, example: str, count: int = 1, evaluated: bool = False) -> None:
+        super().note(reason, example, count, evaluated)
+        self.why[example.split(":")[0]] = reason
+
+
+@dataclass(frozen=True)
+class _Fleets:
+    cost: list[float]
+    replicas: list[int]
+    replicas_max: list[int]
+    at_start: list[float] | None
+
+
+def _separate(per: list[dict[_Key, Candidate]], keys: list[_Key]) -> _Fleets:
+    """A fleet per workload: each its own, as analyze sizes it; their costs add up."""
+    cash = [all(found[k].bought_at_start_usd is not None for found in per) for k in keys]
+    return _Fleets(
+        cost=[sum(found[k].monthly_cost_usd for found in per) for k in keys],
+        replicas=[sum(found[k].replicas for found in per) for k in keys],
+        replicas_max=[sum(found[k].replicas_max for found in per) for k in keys],
+        at_start=[sum(found[k].bought_at_start_usd or 0.0 for found in per) for k in keys]
+        if all(cash)
+        else None,
+    )
+
+
+def _shared(
+    scenario: Scenario,
+    index: int,
+    option: SelfHostedOption,
+    per: list[dict[_Key, Candidate]],
+    keys: list[_Key],
+) -> _Fleets:
+    """One fleet for every workload, sized and priced by the portfolio engine with each
+    configuration as one of its samples."""
+    from payback.analysis.portfolio import evaluate_portfolio, prepare, shared_fleet_costs
+
+    served = served_workloads(scenario, index)
+    first = per[0][keys[0]]
+    try:
+        p = prepare(_applied(scenario, index, option, first))
+    except PaybackError as exc:
+        raise PaybackError(
+            f"alternatives.{index}: recommend could not set up the shared fleet with "
+            f"{first.label()}: {exc.messages[0]}"
+        ) from None
+    overrides: dict[str, Any] = {
+        f"workloads.{j}.alternatives.{index}.replica_requests_per_s": np.array(
+            [found[k].replica_requests_per_s for k in keys]
+        )
+        for j, found in zip(served, per, strict=True)
+    }
+    overrides[f"alternatives.{index}.gpus_per_replica"] = np.array([float(k[3]) for k in keys])
+    if option.owned is None:
+        overrides[f"alternatives.{index}.usd_per_gpu_hour"] = np.array(
+            [per[0][k].usd_per_gpu_hour for k in keys], dtype=np.float64
+        )
+    outcome = evaluate_portfolio(p, overrides).alternatives[index]
+    assert outcome.pieces.fleet is not None
+    costs = shared_fleet_costs(outcome.pieces.fleet, np.ones((1, len(served))))
+    monthly = np.sum(list(costs.components.values()), axis=0)[0]
+    at_start = np.broadcast_to(costs.at_start[0], (len(keys),))
+    horizon = monthly.shape[-1]
+    replicas = np.ceil(costs.gpus[0] / np.array([k[3] for k in keys])[:, np.newaxis] - 1e-9)
+    cash = option.owned is not None and option.owned.financing == "cash"
+    return _Fleets(
+        cost=list((np.sum(monthly, axis=-1) + at_start) / horizon),
+        replicas=[int(r) for r in replicas[:, 0]],
+        replicas_max=[int(r) if math.isfinite(r) else _ANY for r in replicas.max(axis=1)],
+        at_start=[float(a) for a in at_start] if cash else None,
+    )
+
+
+def _applied(scenario: Scenario, index: int, option: SelfHostedOption, c: Candidate) -> Scenario:
+    """``scenario`` with ``c`` in alternative ``index`` and no capacity given (by the
+    alternative or a workload), as ``recommend --apply`` writes it: the portfolio engine
+    estimates each workload's, replaced by the search's for each configuration."""
+    data = scenario.model_dump(exclude_unset=True)
+    data["baseline"] = data["baseline"] | {"kind": scenario.baseline.kind}
+    data["alternatives"] = [
+        alt.model_dump(exclude_unset=True) | {"kind": alt.kind} for alt in scenario.alternatives
+    ]
+    alt = data["alternatives"][index]
+    alt.update(model=c.model, gpu=c.gpu, precision=c.precision, gpus_per_replica=c.gpus_per_replica)
+    alt.pop("replica_requests_per_s", None)
+    alt.pop("calibration", None)
+    for workload, given in zip(data.get("workloads") or [], scenario.workloads or [], strict=True):
+        terms = (workload.get("alternatives") or {}).get(option.name)
+        if terms is not None:
+            terms.pop("replica_requests_per_s", None)
+        if given.baseline is not None:
+            workload["baseline"] = workload["baseline"] | {"kind": given.baseline.kind}
+    out = Scenario.model_validate(data)
+    out.base_dir = scenario.base_dir
+    return out

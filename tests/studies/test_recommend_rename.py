@@ -1,0 +1,86 @@
+"""The ``recommend --apply`` rename, tried as a new user would: a GPU the name mentions by
+its catalog id, its catalog name or a short form ("H100", "4xH100", "4 × H100") becomes the
+winner's; one the rename cannot match is left and said. The old rename matched catalog ids
+only: "llama 70B fp8 on 4xH100" named a winner on 1 × mi300x."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import run
+from payback.catalog import default_catalog
+from payback.scenario import load_scenario
+from payback.studies.gpu_names import swap_gpus
+
+
+@pytest.mark.parametrize(
+    ("name", "gpu", "tp", "new", "unsure"),
+    [
+        ("llama 70B on 4xH100", "mi300x", 1, "llama 70B on 1xMI300X", []),
+        ("llama 8B on 4 × H100", "h100-sxm", 2, "llama 8B on 2 × H100", []),
+        ("llama 8B fp8 on H100", "h100-pcie", 1, "llama 8B fp8 on H100", []),  # an H100 still
+        ("on rented H200s", "l4", 1, "on rented L4s", []),
+        ("Qwen on one rented L4", "l40s", 1, "Qwen on one rented L40S", []),
+        ("8B on NVIDIA L4 24GB", "mi300x", 1, "8B on MI300X", []),
+        ("on h100-sxm", "l40s", 1, "on l40s", []),
+        ("RTX 4090 rig", "rtx-5090", 1, "RTX 5090 rig", []),
+        ("on A800 boxes", "l4", 1, "on A800 boxes", ["A800"]),
+        ("on H100, measured on an H200", "l4", 1, "on L4, measured on an H200", ["H200"]),
+        ("qwen3-8b bf16 vs gpt-4o", "l4", 1, "qwen3-8b bf16 vs gpt-4o", []),
+    ],
+)
+def test_gpu_mentions(name: str, gpu: str, tp: int, new: str, unsure: list[str]) -> None:
+    swap = swap_gpus(name, gpu, tp, default_catalog())
+    assert (swap.name, swap.unsure) == (new, unsure)
+
+
+RENAME = """\
+[scenario]
+name = "rename"
+horizon_months = 24
+
+[traffic]
+requests_per_month = 3000000
+input_tokens = 1500
+output_tokens = 300
+peak_to_average = 2.5
+
+[baseline]
+name = "gpt-4o"
+kind = "hosted_api"
+model = "openai:gpt-4o"
+
+[[alternatives]]
+name = "llama 70B bf16 on 4xH100"
+kind = "self_hosted"
+model = "llama-3.1-70b"
+gpu = "h100-sxm"
+gpus_per_replica = 4
+precision = "bf16"
+"""
+
+
+def test_the_applied_name_says_the_winners_gpus(tmp_path: Path) -> None:
+    """The winner, llama-3.1-70b fp8 on 1 × mi300x (192 GB holds 70 GB of fp8 weights)."""
+    path = tmp_path / "r.toml"
+    path.write_text(RENAME)
+    code, _, err = run("recommend", path, "--apply", "-o", tmp_path / "new.toml")
+    assert code == 0
+    option = load_scenario(tmp_path / "new.toml").alternatives[0]
+    assert option.name == "llama 70B fp8 on 1xMI300X"
+    assert "(4xH100 by 1xMI300X, bf16 by fp8)" in " ".join(err.split())
+
+
+def test_a_name_it_cannot_read_is_left_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text(RENAME.replace("on 4xH100", "on A800s"))
+    code, _, err = run("recommend", path, "--apply", "-o", tmp_path / "new.toml")
+    assert code == 0
+    assert load_scenario(tmp_path / "new.toml").alternatives[0].name == "llama 70B fp8 on A800s"
+    assert (
+        "alternatives.0.name = 'llama 70B fp8 on A800s': 'A800s' left as written, which "
+        "recommend cannot match to the winner (llama-3.1-70b fp8 on 1 × mi300x); the name may "
+        "no longer describe the configuration"
+    ) in " ".join(err.split())

@@ -1,0 +1,241 @@
+"""recommend on a portfolio (``[[workloads]]``), tried as a new user would: a fleet for
+several workloads is sized for all of them (shared, or one per workload) as analyze sizes
+it, not for the first workload's traffic alone, and so is the one workload an alternative
+serves: the applied winner shows the same monthly GPU cost in analyze; a workload's own capacity for the GPU replaced is commented
+out and said, as the alternative's is; and no warning speaks of a winner when none
+meets the targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import payback
+from helpers import run
+from payback.analysis.portfolio import PortfolioOutcome, evaluate_portfolio, prepare
+from payback.scenario import load_scenario
+from payback.studies.rewrite import with_winner
+
+NAME = "Llama 3.1 8B, an adapter per task, one fleet"
+PORTFOLIO = f"""\
+[scenario]
+name = "two tasks, one 8B base model"
+horizon_months = 12
+
+[baseline]
+name = "hosted API"
+kind = "hosted_api"
+input_usd_per_mtok = 2.5
+output_usd_per_mtok = 10.0
+
+[[alternatives]]
+name = "{NAME}"
+kind = "self_hosted"
+model = "llama-3.1-8b"
+gpu = "h100-sxm"
+precision = "fp8"
+min_replicas = 1
+portfolio = {{ fleet = "shared", adapter_rank = 16 }}
+
+[[workloads]]
+name = "small task (listed first)"
+traffic = {{ requests_per_month = 10000, input_tokens = 1000, output_tokens = 200, peak_to_average = 2.0 }}
+
+[[workloads]]
+name = "big task"
+traffic = {{ requests_per_month = 200000000, input_tokens = 1000, output_tokens = 200, peak_to_average = 2.0 }}
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "p.toml"
+    path.write_text(text)
+    return path
+
+
+def _analyzed(tmp_path: Path, path: Path, result: payback.Recommendation) -> PortfolioOutcome:
+    """The applied file's portfolio, as analyze evaluates it."""
+    new = tmp_path / "new.toml"
+    new.write_text(with_winner(path, load_scenario(path), result, new).text)
+    return evaluate_portfolio(prepare(load_scenario(new))).alternatives[result.alternative]
+
+
+def test_a_shared_fleet_is_sized_for_every_workload_as_analyze_sizes_it(tmp_path: Path) -> None:
+    """200,010,000 requests a month at 2x peak: 152.2 requests/s at the busiest hour. On
+    1 × mi300x fp8 (65.9 requests/s at 1,000/200 tokens, planned at 60%: 39.5) that is 4
+    replicas (3.85), at the catalog's $1.50/GPU-h: 4 × 1.50 × 730 = $4,380 a month, as
+    analyze of the applied file says. The old search sized the first workload's 10,000
+    requests: 1 × l4, $588, where analyze of the applied file priced 40 GPUs, $23,500."""
+    path = _write(tmp_path, PORTFOLIO)
+    result = payback.recommend(load_scenario(path))
+    best = result.best
+    assert best is not None
+    assert (best.gpu, best.precision, best.gpus_per_replica, best.replicas) == (
+        "mi300x",
+        "fp8",
+        1,
+        4,
+    )
+    assert best.monthly_cost_usd == pytest.approx(4 * 1.50 * 730)
+    analyzed = _analyzed(tmp_path, path, result)
+    assert analyzed.fleet_usd is not None
+    assert analyzed.gpus is not None
+    assert float(np.mean(analyzed.fleet_usd)) == pytest.approx(best.monthly_cost_usd)
+    assert float(analyzed.gpus[0]) == 4.0
+
+
+def test_separate_fleets_are_sized_each_for_its_workload(tmp_path: Path) -> None:
+    """A fleet per workload on 1 × mi300x: 1 replica for the 10,000 requests, 4 for the
+    200 million: 5 × 1.50 × 730 = $5,475 a month, analyze's own fleets summed."""
+    path = _write(tmp_path, PORTFOLIO.replace('fleet = "shared"', 'fleet = "separate"'))
+    result = payback.recommend(load_scenario(path))
+    best = result.best
+    assert best is not None
+    assert (best.gpu, best.replicas) == ("mi300x", 5)
+    assert best.monthly_cost_usd == pytest.approx(5 * 1.50 * 730)
+    analyzed = _analyzed(tmp_path, path, result)
+    fleets = np.sum(analyzed.pieces.own_fleet_usd, axis=0)
+    assert float(np.mean(fleets)) == pytest.approx(best.monthly_cost_usd)
+
+
+def test_the_command_sizes_the_portfolio_and_analyze_agrees(tmp_path: Path) -> None:
+    path = _write(tmp_path, PORTFOLIO)
+    code, out, _ = run("recommend", path, "--apply", "-o", tmp_path / "new.toml")
+    assert code == 0
+    assert "Best: llama-3.1-8b fp8 on 1 × mi300x, 4 replicas, $4,380/month" in out
+    code, out, _ = run("analyze", tmp_path / "new.toml")
+    assert code == 0
+    assert "4 GPUs" in out
+    assert "$4,380 against" in " ".join(out.split())
+
+
+def test_the_one_workload_served_is_sized_and_analyze_shows_the_same_cost(
+    tmp_path: Path,
+) -> None:
+    """Serving only "big task" (200M requests a month, 2x peak: 152 requests/s at the
+    busiest hour), the winner is 4 × (1 × mi300x fp8, 65.9 requests/s at 1,000/200 tokens
+    planned at 60%: 39.5) at the catalog's $1.50/GPU-h: 4 × 1.50 × 730 = $4,380 a month.
+    The old search sized the first workload's 10,000 requests: 1 × l4, $588."""
+    text = PORTFOLIO.replace("adapter_rank = 16 }", 'adapter_rank = 16, workloads = ["big task"] }')
+    path = _write(tmp_path, text)
+    scenario = load_scenario(path)
+    result = payback.recommend(scenario)
+    best = result.best
+    assert best is not None
+    assert (best.gpu, best.precision, best.gpus_per_replica, best.replicas) == (
+        "mi300x",
+        "fp8",
+        1,
+        4,
+    )
+    assert best.monthly_cost_usd == pytest.approx(4 * 1.50 * 730)
+    new = tmp_path / "new.toml"
+    new.write_text(with_winner(path, scenario, result, new).text)
+    analyzed = evaluate_portfolio(prepare(load_scenario(new))).alternatives[0]
+    assert float(np.mean(analyzed.alternative_usd)) == pytest.approx(best.monthly_cost_usd)
+
+
+SERVED = PORTFOLIO.replace(
+    "adapter_rank = 16 }", 'adapter_rank = 16, workloads = ["big task"] }'
+).replace('gpu = "h100-sxm"\n', 'gpu = "h100-sxm"\nreplica_requests_per_s = 40.0\n')
+INLINE = SERVED + f'alternatives."{NAME}" = {{ replica_requests_per_s = 5.5 }}  # on the h100\n'
+TABLE = SERVED + f'[workloads.alternatives."{NAME}"]\nreplica_requests_per_s = 7.5  # measured\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "line"),
+    [
+        (
+            INLINE,
+            f'alternatives."{NAME}" = {{  }}  # on the h100; replaced by payback recommend: '
+            "replica_requests_per_s = 5.5\n",
+            "replica_requests_per_s = 5.5",
+        ),
+        (
+            TABLE,
+            f'[workloads.alternatives."{NAME}"]\n'
+            "# replaced by payback recommend: replica_requests_per_s = 7.5  # measured\n",
+            "replica_requests_per_s = 7.5  # measured",
+        ),
+    ],
+)
+def test_a_workloads_own_capacity_is_commented_out_and_said(
+    tmp_path: Path, text: str, kept: str, line: str
+) -> None:
+    """The workload's ``replica_requests_per_s`` for the alternative was measured for the
+    GPU replaced (the h100): commented out as the alternative's own is, listed with its
+    path. The old rewrite kept it, so analyze priced the winner with the h100's figure."""
+    path = _write(tmp_path, text)
+    scenario = load_scenario(path)
+    result = payback.recommend(scenario)
+    edit = with_winner(path, scenario, result, tmp_path / "new.toml")
+    assert kept in edit.text
+    assert "# replaced by payback recommend: replica_requests_per_s = 40.0\n" in edit.text
+    assert (
+        "workloads: capacities measured for the configuration replaced, removed so that analyze "
+        "estimates the winner's at each workload's lengths (kept as comments in the file): "
+        f'workloads.1.alternatives."{NAME}".{line}'
+    ) in edit.notes
+    new = tmp_path / "new.toml"
+    new.write_text(edit.text)
+    workloads = load_scenario(new).workloads or []
+    assert workloads[1].alternatives[NAME].replica_requests_per_s is None
+
+
+def test_the_command_lists_the_workloads_capacities_on_stderr(tmp_path: Path) -> None:
+    path = _write(tmp_path, INLINE)
+    code, _, err = run("recommend", path, "--apply", "-o", tmp_path / "new.toml")
+    assert code == 0
+    flat = " ".join(err.split())
+    assert f'workloads.1.alternatives."{NAME}".replica_requests_per_s = 5.5' in flat
+
+
+def test_no_warning_about_a_winner_when_none_meets_the_targets(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Every catalog rent stale (judged in 2030) and a 2 ms tpot_ms no configuration meets:
+    the old search warned of "the winner's rent, mi300x ... stale", then said there was none."""
+    monkeypatch.setattr("payback.studies.recommend._today", lambda: dt.date(2030, 1, 1))
+    text = (
+        PORTFOLIO.replace("[[workloads]]", "[[no]]", 0)
+        .split("[[workloads]]")[0]
+        .replace('portfolio = { fleet = "shared", adapter_rank = 16 }\n', "tpot_ms = 2\n")
+        + "[traffic]\nrequests_per_month = 3000000\ninput_tokens = 1500\noutput_tokens = 300\n"
+    )
+    result = payback.recommend(load_scenario(_write(tmp_path, text)))
+    assert result.best is None
+    assert result.candidates
+    assert not result.candidates[0].meets_targets
+    assert [w for w in result.warnings if "winner" in w or "cheapest" in w] == []
+    assert "tpot_ms ≤ 2" in str(result.why_no_best())
+
+
+def test_a_yaml_workloads_own_capacity_is_removed_and_said(tmp_path: Path) -> None:
+    """In YAML the workload's one-line table keeps no comment: the line is said on stderr."""
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "scenario: {name: two tasks, horizon_months: 12}\n"
+        "baseline: {name: API, kind: hosted_api, input_usd_per_mtok: 2.5, output_usd_per_mtok: 10}\n"
+        "alternatives:\n"
+        "  - name: shared 8B\n"
+        "    kind: self_hosted\n"
+        "    model: llama-3.1-8b\n"
+        "    gpu: h100-sxm\n"
+        "    precision: fp8\n"
+        "workloads:\n"
+        "  - name: small\n"
+        "    traffic: {requests_per_month: 10000, input_tokens: 1000, output_tokens: 200}\n"
+        "  - name: big\n"
+        "    traffic: {requests_per_month: 20000000, input_tokens: 3000, output_tokens: 300}\n"
+        "    alternatives:\n"
+        "      shared 8B: {replica_requests_per_s: 7.5}\n"
+    )
+    scenario = load_scenario(path)
+    edit = with_winner(path, scenario, payback.recommend(scenario), tmp_path / "new.yaml")
+    assert "shared 8B: {}\n" in edit.text
+    assert edit.notes[1].endswith(
+        'workloads.1.alternatives."shared 8B".replica_requests_per_s: 7.5'
+    )
