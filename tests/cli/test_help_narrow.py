@@ -38,7 +38,8 @@ def test_a_long_option_name_goes_on_over_two_lines() -> None:
 
 
 def test_help_is_folded_only_where_a_help_may_be_drawn() -> None:
-    for argv in ([], ["estimate"], ["analyze", "-h"], ["quick", "--help"]):
+    for argv in ([], ["estimate"], ["analyze", "-h"], ["quick", "--help"], ["catalog", "--debug"]):
         assert may_show_help(argv)
     assert not may_show_help(["analyze", "examples/seed.toml"])  # no Rich help imported
     assert not may_show_help(["--version"])
+    assert not may_show_help(["--debug", "--version"])

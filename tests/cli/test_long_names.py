@@ -12,7 +12,7 @@ import pytest
 
 import payback.cli.analyze as analyze_module
 from helpers import EXAMPLES, assert_user_error, run
-from payback.cli._files import _write_new, _write_outputs
+from payback.cli._files import _temp_prefix, _write_new, _write_outputs
 from payback.errors import PaybackError
 
 SEED = EXAMPLES / "seed.toml"
@@ -30,6 +30,10 @@ def test_a_name_in_several_bytes_a_letter_is_cut_whole(tmp_path: Path) -> None:
     path = tmp_path / ("é" * 125 + ".toml")  # 255 bytes, 2 a letter
     _write_new(path, "x = 1\n", force=False)
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+    # its temporary's name: 241 bytes of it would end in half an é; 240 are kept whole
+    prefix = _temp_prefix(tmp_path / ("é" * 122 + ".html"))
+    assert prefix == "." + "é" * 120 + "."
+    assert prefix.encode("utf-8")  # no lone byte (a surrogate would not encode)
 
 
 def test_files_written_together_are_all_written_or_none(

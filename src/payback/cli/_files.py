@@ -356,7 +356,13 @@ def _temp_prefix(path: Path) -> str:
     from payback.limits import MAX_NAME_BYTES
 
     room = MAX_NAME_BYTES - len(".") - len(".") - 8 - len(".tmp")
-    return "." + os.fsdecode(os.fsencode(path.name)[:room]) + "."
+    raw = os.fsencode(path.name)
+    try:  # a UTF-8 name is cut between letters (a file system may refuse a broken one)
+        raw.decode("utf-8")
+        kept = raw[:room].decode("utf-8", "ignore")
+    except UnicodeDecodeError:  # a name that was no UTF-8: its bytes as they are
+        kept = os.fsdecode(raw[:room])
+    return "." + kept + "."
 
 
 def _stage(path: Path, text: str | bytes, force: bool) -> _Staged:

@@ -18,8 +18,10 @@ HELP_FLAGS = ("--help", "-h")
 
 def may_show_help(argv: list[str]) -> bool:
     """Whether the command line ``argv`` may draw a help: a help flag, or a group named
-    without a command (``payback``, ``payback estimate``)."""
-    alone = not argv or (len(argv) == 1 and not argv[0].startswith("-"))  # not --version
+    without a command (``payback``, ``payback estimate``, ``payback catalog --debug``):
+    at most one word that is no flag, and not ``--version``."""
+    words = [arg for arg in argv if not arg.startswith("-")]
+    alone = len(words) <= 1 and "--version" not in argv
     return alone or any(arg in HELP_FLAGS for arg in argv)
 
 
