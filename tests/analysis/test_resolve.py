@@ -330,3 +330,22 @@ def test_the_rents_words_judge_staleness_on_the_analysis_day() -> None:
         text = resolved.sources[path].source
         assert ("3 stale:" in text) == bool(stale), text
         assert len(resolved.details[path].get("stale_offers", [])) == stale
+
+
+def test_batch_share_before_the_batch_rates_date_says_when_it_is_known() -> None:
+    # genai-prices' snapshot bundles OpenAI's batch rates from 2026-10-14 on (gpt-4o: 50%
+    # off); a scenario starting 2026-06-01 read "no batch discount is known for
+    # openai:gpt-4o" while `catalog apis` showed "batch 50% off"
+    data = ids_only()
+    data["scenario"]["start_date"] = dt.date(2026, 6, 1)
+    data["baseline"]["batch_share"] = 0.2
+    with pytest.raises(PaybackError) as caught:
+        resolve(build(data))
+    assert caught.value.messages == [
+        "baseline.batch_discount: required with batch_share > 0: openai:gpt-4o's batch "
+        "discount (50% off) is known only from 2026-10-14, and the scenario starts "
+        "2026-06-01; give batch_discount (0.5 is half price) or a scenario.start_date from "
+        "2026-10-14 on"
+    ]
+    data["scenario"]["start_date"] = dt.date(2026, 10, 14)
+    assert resolve(build(data)).scenario.baseline.batch_discount == 0.5  # type: ignore[union-attr]

@@ -165,7 +165,7 @@ def test_the_drivers_are_sensitivitys_with_their_words(explained: dict[str, Any]
     assert (first["low"], first["high"]) == (1.875, 3.125)  # ±25% of $2.50
     assert (first["label"], first["range"]) == (
         "baseline input price",
-        "$1.875 to $3.125/1M tokens, ±25%",  # the ends' values, as a scenario's range says
+        "$1.88 to $3.13/1M tokens, ±25%",  # the ends in cents, as sensitivity writes them
     )
     assert first["changes_the_answer"] is True
     assert trend["range"] == "-30.0% to 0.0% a year, assumed for a rate left at 0"

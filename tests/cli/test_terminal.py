@@ -430,9 +430,9 @@ SHAPES = {
     ),
     "pays back then falls behind": (
         FALLING,
-        "'fine-tuned small model' pays back in month 1.9 (after ~37,033 requests), within a "
-        "quarter, but from month 7 it costs more than the baseline each month and by month "
-        "24 it is $418.79 behind; NPV -$418.79 over 24 months",
+        "'fine-tuned small model' breaks even in month 1.9 (after ~37,033 requests), within "
+        "a quarter, but is behind again from month 14 on: from month 7 it costs more than the "
+        "baseline each month and by month 24 it is $418.79 behind; NPV -$418.79 over 24 months",
     ),
     "saves from month 0": (
         SEED_TEXT.replace("data_usd = 150.0", "data_usd = 0.0")

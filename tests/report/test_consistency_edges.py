@@ -166,8 +166,13 @@ def test_savings_that_stop_are_said_with_their_months(tmp_path: Path) -> None:
     # $500 up front: back in month 2, then lost again
     text = _flat("analyze", _falling(tmp_path, 500.0))
     month = 1 + (500 - saved[0]) / saved[1]
-    assert f"pays back in month {month:.1f}" in text
-    assert "but from month 5 it costs more than the baseline each month and by month 24" in text
+    cumulative = [-500 + sum(saved[:m]) for m in range(25)]
+    again = next(m for m in range(1, 25) if all(c < 0 for c in cumulative[m:]))
+    assert f"breaks even in month {month:.1f}" in text
+    assert (
+        f"but is behind again from month {again} on: from month 5 it costs more than the "
+        "baseline each month and by month 24" in text
+    )
 
 
 def test_explain_names_every_price_that_moves(tmp_path: Path) -> None:

@@ -146,8 +146,8 @@ def _sensitivity(file: Path) -> list[dict[str, Any]]:
 
 
 def test_the_portfolio_examples_drivers_agree_with_sensitivity() -> None:
-    """examples/portfolio.toml: each listed range says its ends ($2.50 ± 25%: $1.875 to
-    $3.125; 400,000 ± 25%: 300k to 500k), the inputs not listed are counted as
+    """examples/portfolio.toml: each listed range says its ends as sensitivity does ($2.50
+    ± 25%: $1.88 to $3.13 in cents; 400,000 ± 25%: 300k to 500k), the inputs not listed are counted as
     ``sensitivity --json`` ranks them (those that change the answer, and the largest NPV
     move of the rest), every figure theirs."""
     file = EXAMPLES / "portfolio.toml"
@@ -170,7 +170,7 @@ def test_the_portfolio_examples_drivers_agree_with_sensitivity() -> None:
         assert shown is not None
         assert abs(float(shown.group(1).replace(",", "")) - swing) <= 0.5
     shared = " ".join(sections["Llama 3.1 8B, an adapter per task, one fleet: what decides it"])
-    assert "(baseline.input_usd_per_mtok; $1.875 to $3.125/1M tokens, ±25%)" in shared
+    assert "(baseline.input_usd_per_mtok; $1.88 to $3.13/1M tokens, ±25%)" in shared
     assert "(workloads.0.traffic.requests_per_month; 300k to 500k requests/month, ±25%)" in shared
     assert "36 other inputs also move" in shared
     assert "5 more inputs leave the break-even month 12.8" in shared

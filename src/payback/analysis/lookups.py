@@ -215,7 +215,7 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
 
         rented = [g.id for g in self.catalog.gpus.values() if gpu_rent(g, kind) is not None]
         near = [repr(i) for i in near_ids(gpu.id, rented, n=2) if _typo_of(gpu.id, i)]
-        mean = f"did you mean {' or '.join(near)}? Else " if near else ""
+        mean = f"did you mean {' or '.join(near)}? Else " if near else ""  # a clause after ";"
         what = kind.replace("_", "-")
         if marketplace_only(gpu, kind):
             why = (
@@ -224,12 +224,12 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
             )
             if price_field:
                 return (
-                    f"{path}.gpu = {gpu.id!r}: {why}; {mean}{'s' if near else 'S'}et "
+                    f"{path}.gpu = {gpu.id!r}: {why}; {mean}set "
                     'gpu_price = "marketplace" to pay one, or give usd_per_gpu_hour'
                 )
         else:
             why = f"the catalog has no {what} price for {gpu.id}"
-        return f"{path}.gpu = {gpu.id!r}: {why}; {mean}{'g' if near else 'G'}ive usd_per_gpu_hour"
+        return f"{path}.gpu = {gpu.id!r}: {why}; {mean}give usd_per_gpu_hour"
 
     def calibration(self, path: str, file: str) -> Calibration:
         """The calibration a scenario field names, read once (relative to the scenario)."""

@@ -3,6 +3,8 @@ fine-tuned offers or genai-prices, unless the scenario gives them."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from payback.analysis.lookups import Lookups
@@ -67,6 +69,8 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
         )
         reference, checked, discount = price.source, price.checked, price.batch_discount
         cached_discount = price.cached_input_batch_discount
+        if discount is None and option.batch_share > 0 and option.batch_discount is None:
+            _batch_later(ctx, path, option.model, price.note)
     update: dict[str, Any] = {
         name: ctx.note(f"{path}.{name}", float(value), source, reference, checked)
         for name, value in prices.items()
@@ -83,6 +87,29 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
         )
     update.update(_batch(ctx, path, option, discount, cached_discount, source, reference, checked))
     return option.model_copy(update=update)
+
+
+BATCH_LATER = re.compile(r"batch rate given only from (\d{4}-\d{2}-\d{2})")
+"""The note :func:`~payback.catalog.apis.api_price` gives where the snapshot's batch rate
+starts after the date asked about."""
+
+
+def _batch_later(ctx: Lookups, path: str, model: str, note: str | None) -> None:
+    """Where the snapshot knows a batch discount only from a date after the scenario's
+    start, say so, the discount from then, and what to give; nothing otherwise."""
+    from payback.catalog.apis import api_price
+
+    found = BATCH_LATER.search(note or "")
+    if found is None:
+        return
+    since = dt.date.fromisoformat(found.group(1))
+    later = api_price(model, at=since, input_tokens=ctx.scenario.traffic.input_tokens)
+    off = f" ({later.batch_discount:.0%} off)" if later.batch_discount is not None else ""
+    raise PaybackError(
+        f"{path}.batch_discount: required with batch_share > 0: {model}'s batch discount"
+        f"{off} is known only from {since}, and the scenario starts {ctx.start}; give "
+        f"batch_discount (0.5 is half price) or a scenario.start_date from {since} on"
+    )
 
 
 def _batch(

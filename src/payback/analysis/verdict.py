@@ -22,6 +22,7 @@ __all__ = [
     "FEWEST_REQUESTS",
     "QUARTER_MONTHS",
     "TIES_BELOW",
+    "behind_again_text",
     "half_up",
     "has_cost_per_1k",
     "in_month_text",
@@ -398,9 +399,49 @@ def outcome_text(
         )
     quarter = quarter_clause(alt.pays_back_within, horizon)
     shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
-    text = f"pays back in month {month_figure(month)} (after ~{shown} requests){quarter}"
-    behind = falls_behind_text(alt, horizon)
-    return f"{text}{', ' + behind if behind else ''}; {npv}"
+    at = f"in month {month_figure(month)} (after ~{shown} requests)"
+    again = behind_again_text(alt, horizon)
+    if not again:
+        return f"pays back {at}{quarter}; {npv}"
+    return f"breaks even {at}{again}; {npv}"
+
+
+def behind_again_text(
+    alt: AlternativeResult, horizon: int, money: Callable[[float], str] = usd
+) -> str:
+    """For an alternative that breaks even (in a month after 0) and is behind again in a
+    later month (a retraining, a baseline whose price falls), what follows "breaks even in
+    month m": whether that is within a quarter (said as the behind-again month's
+    consequence where the break-even came before month 3 and month 3 is behind), the month
+    it is behind again, then how far behind it ends (:func:`falls_behind_text`, by
+    ``money``) or the month it stays ahead from; ``""`` where it is never behind again.
+
+    >>> from types import SimpleNamespace as N
+    >>> cum = [-1000.0, -500.0, 0.0, -1500.0, -1000.0, -500.0, -2000.0]
+    >>> behind_again_text(N(cumulative_savings_usd=cum, break_even_month=2.0,
+    ...     pays_back_within={"3": False}), 6)
+    ' but is behind again from month 3 on, so not within a quarter: it costs more than the baseline in months 3 and 6 and by month 6 it is $2,000 behind'
+    >>> behind_again_text(N(cumulative_savings_usd=[-100.0, 50.0, -10.0, 20.0, 40.0],
+    ...     break_even_month=0.67, pays_back_within={"3": True}), 4)
+    ', within a quarter, but is behind again in month 2; it stays ahead from month 3'
+    """
+    cum = alt.cumulative_savings_usd or [0.0]
+    month = alt.break_even_month
+    if not month:
+        return ""
+    behind = [m for m in range(math.floor(month) + 1, len(cum)) if cum[m] < 0 and _cents(cum[m])]
+    if not behind:
+        return ""
+    quarter = quarter_clause(alt.pays_back_within, horizon)
+    stays = behind == list(range(behind[0], horizon + 1))
+    again = f"is behind again {'from' if stays else 'in'} month {behind[0]}{' on' if stays else ''}"
+    if quarter == ", not within a quarter" and month <= QUARTER_MONTHS:
+        text = f" but {again}, so not within a quarter"
+    else:
+        text = f"{quarter if quarter.startswith(',') else ''}, but {again}"
+    ends = falls_behind_text(alt, horizon, money).removeprefix("but ")
+    text += f": {ends}" if ends else f"; it stays ahead from month {behind[-1] + 1}"
+    return text + (quarter if quarter.startswith(";") else "")
 
 
 def falls_behind_text(

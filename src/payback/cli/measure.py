@@ -120,6 +120,8 @@ def import_benchmark(
     )
     if output is not None:
         warnings += _unrecorded(output, gpu_record is None, precision is None)
+    elif served is not None and gpu_record is None:
+        warnings.append(f"--model {model}: unused without --gpu (to compare) or -o (to record it)")
     _warn(warnings)
     if output is not None:
         _write_new(output, calibration_toml(cal), force, "-o")

@@ -3,6 +3,8 @@ inputs decide it, what an input must be for a target, which GPU setup to serve o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -112,8 +114,9 @@ def sensitivity(
         )
     from payback.cli.portfolio import portfolio_sensitivity
 
-    if portfolio_sensitivity(file, method, swing, top, as_json, samples, seed):
-        return
+    with _default_samples(samples):
+        if portfolio_sensitivity(file, method, swing, top, as_json, samples, seed):
+            return
     resolved = resolve(load_scenario(file))
     _warn(resolved.warnings)
     names = [alt.name for alt in resolved.scenario.alternatives]
@@ -125,9 +128,22 @@ def sensitivity(
         horizon = resolved.scenario.scenario.horizon_months
         _show_tornado(names, central, ranked, top, as_json, horizon=horizon, replaced=replaced)
         return
-    with _progress("Sobol", enabled=not as_json) as progress:
+    with _default_samples(samples), _progress("Sobol", enabled=not as_json) as progress:
         result = sobol(resolved, _sobol_samples(samples), seed or 0, swing, progress)
     _show_sobol(names, result, top, as_json, replaced=replaced)
+
+
+@contextmanager
+def _default_samples(samples: int | None) -> Iterator[None]:
+    """An error about the base samples says the default was used where --samples was not
+    given (the flag it names is :func:`user_errors`')."""
+    try:
+        yield
+    except PaybackError as exc:
+        if samples is not None or exc.param != "samples" or exc.allowed is None:
+            raise
+        used = f"{_sobol_samples(None)} (the default)"
+        raise PaybackError.bad("samples", used, exc.allowed) from None
 
 
 def _show_tornado(

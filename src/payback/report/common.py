@@ -374,7 +374,7 @@ def unit_value(path: str, value: float) -> str:
     >>> unit_value("alternatives.0.one_time.data_usd", 9000.0), unit_value("traffic.growth_monthly", 0.02)
     ('$9.0k', '2.0% a month')
     """
-    return _short(path, value) + unit_suffix(path)
+    return _short(path, value)[0] + unit_suffix(path)
 
 
 def unit_span(path: str, low: float, high: float) -> str:
@@ -393,17 +393,17 @@ def unit_span(path: str, low: float, high: float) -> str:
     '300k → 500k requests/month'
     """
     path = re.sub(r"^workloads\.\d+\.", "", path)  # as span_text reads it
-    ends = [_short(path, low), _short(path, high)]
-    cents = all(0.1 <= abs(v) < 1000 for v in (low, high))  # as input_value shows them
-    if is_money(path) and cents and any("." in e for e in ends):
-        ends = [usd(v, 2) for v in (low, high)]
-    return f"{ends[0]} → {ends[1]}{unit_suffix(path)}"
+    low_text, high_text = _short(path, low, high)
+    return f"{low_text} → {high_text}{unit_suffix(path)}"
 
 
-def _short(path: str, value: float) -> str:
-    if is_money(path):
-        return compact(value, True) if abs(value) >= 1000 else input_value(path, value)
-    return format_input(path, value)
+def _short(path: str, *values: float) -> list[str]:
+    """:func:`unit_value`'s figures; two ends of money in cents alike (10 cents to $1,000)."""
+    if not is_money(path):
+        return [format_input(path, v) for v in values]
+    shown = [compact(v, True) if abs(v) >= 1000 else input_value(path, v) for v in values]
+    cents = len(values) > 1 and all(0.1 <= abs(v) < 1000 for v in values)
+    return [usd(v, 2) for v in values] if cents and any("." in e for e in shown) else shown
 
 
 def driver_range(analysis: Analysis, driver: Driver) -> str:
@@ -418,7 +418,7 @@ def span_text(driver: Driver, central: Callable[[], float]) -> str:
     left at 0``, ``p10 $0.65 to p90 $1.00/GPU-hour``; ``central``: the input's central
     value, read only for a ±share, to say where the field's limits clipped it."""
     path = re.sub(r"^workloads\.\d+\.", "", driver.parameter)
-    low, high = (_short(path, v) for v in (driver.low, driver.high))
+    low, high = _short(path, driver.low, driver.high)  # as the tornado writes them
     unit = unit_suffix(path)
     how = driver.assumed
     if how is None:

@@ -10,6 +10,7 @@ from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis,
 from payback.analysis.result import usd as _usd
 from payback.analysis.verdict import (
     NOT_CHEAPER,
+    behind_again_text,
     falls_behind_text,
     has_cost_per_1k,
     month_figure,
@@ -195,6 +196,20 @@ def crossing_text(
     )
 
 
+def _paid_back(
+    alt: AlternativeResult, t: float, horizon: int, money: Callable[[float], str], behind: bool
+) -> str:
+    """When it pays back, as the verdict says it: a project behind again after its
+    break-even "breaks even in month 2.0 but is behind again from month 3 on"
+    (:func:`~payback.analysis.verdict.behind_again_text`)."""
+    again = behind_again_text(alt, horizon, money)
+    if again:
+        return f"it breaks even {in_month_text(t)}{again}"
+    return f"it pays back {in_month_text(t)}" + (
+        f", {falls_behind_text(alt, horizon, money)}" if behind else ""
+    )
+
+
 def crossing(cum: list[float], month: float) -> tuple[int, float, float]:
     """The month the cumulative savings ``cum`` (month 0 first) cross zero at break-even
     ``month`` (> 0), and their figures at the end of the month before and of that month.
@@ -230,8 +245,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
     over = f"Over {months_text(horizon)}: " + (
         "it neither saves nor loses"
         if nothing
-        else f"it pays back {in_month_text(t)}"
-        + (f", {falls_behind_text(alt, horizon, money)}" if behind else "")
+        else _paid_back(alt, t, horizon, money, bool(behind))
         if t is not None
         else "it does not pay back"
     )

@@ -73,7 +73,7 @@ def _header(analysis: Analysis) -> Text:
     text.append(
         f"\n{months_text(info.horizon_months)}; {count_text(requests[0])} requests in month 1"
     )
-    if traffic.growth_monthly:
+    if traffic.growth_monthly and len(requests) > 1:  # one month: growth has none to act on
         text.append(
             f", {rate_text(traffic.growth_monthly, signed=True)}/month to {requests_text(requests[-1])} in month {len(requests)}"
         )
@@ -373,6 +373,16 @@ def _assumption_note(assumed: list[tuple[str, str | None]], replaced: bool = Fal
     return Text(text + ".", style="dim")
 
 
+def _month_figure(month: float, decimals: int) -> str:
+    """A tornado end's break-even as a bare figure, ``at once`` for month 0 as the verdict
+    says it (it read "break-even 0.0 at either end").
+
+    >>> _month_figure(0.0, 1), _month_figure(2.46, 1)
+    ('at once', '2.5')
+    """
+    return "at once" if month == 0 else month_figure(month, decimals)
+
+
 def tornado_table(
     drivers: list[Driver],
     top: int | None = None,
@@ -396,7 +406,7 @@ def tornado_table(
             f"NPV {compact(d.npv_low_usd, True)} → {compact(d.npv_high_usd, True)}; "
             "break-even "
             + break_even_span(
-                d.break_even_month_low, d.break_even_month_high, horizon, " → ", month_figure
+                d.break_even_month_low, d.break_even_month_high, horizon, " → ", _month_figure
             )
         )
         line = Text(f"{bar:<10} ", style="cyan")

@@ -1,12 +1,16 @@
-"""Sobol indices over any engine's NPVs: the scenario's (:func:`payback.studies.uncertainty.sobol`)
-or the portfolio's (:func:`payback.studies.portfolio_uncertainty.portfolio_sobol`), with SciPy's
+"""Sobol indices over any engine's NPVs: the scenario's (:func:`scenario_sobol`, each
+alternative alone with the inputs that can move it, for
+:func:`payback.studies.uncertainty.sobol`) or the portfolio's
+(:func:`payback.studies.portfolio_uncertainty.portfolio_sobol`), with SciPy's
 ``sobol_indices`` and the intervals of :mod:`payback.studies.sobol_intervals`."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,7 +25,17 @@ from payback.studies.uncertainty import (
     _check_seed,
 )
 
-__all__ = ["check_sobol_samples", "sobol_over"]
+if TYPE_CHECKING:
+    from payback.analysis.resolve import Resolved
+
+__all__ = [
+    "base_samples",
+    "check_sobol_samples",
+    "check_sobol_size",
+    "most_base_samples",
+    "scenario_sobol",
+    "sobol_over",
+]
 
 
 def check_sobol_samples(samples: int) -> None:
@@ -29,6 +43,126 @@ def check_sobol_samples(samples: int) -> None:
         raise PaybackError.bad(
             "samples", samples, f"must be a whole number from 8 to {2**20:,} for Sobol indices"
         )
+
+
+def base_samples(samples: int) -> int:
+    """The base samples a Sobol analysis runs: ``samples`` rounded up to a power of two.
+
+    >>> base_samples(1000), base_samples(1024), base_samples(16385)
+    (1024, 1024, 32768)
+    """
+    return 1 << math.ceil(math.log2(samples))
+
+
+def most_base_samples(inputs: int) -> int:
+    """The most base samples (a power of two, at most 2**20) whose n · inputs² numbers fit
+    :data:`~payback.studies.uncertainty.SOBOL_CELLS`; 0 where not even 8 fit.
+
+    >>> most_base_samples(45), most_base_samples(711), most_base_samples(1), most_base_samples(3000)
+    (16384, 64, 1048576, 0)
+    """
+    fits = SOBOL_CELLS // (inputs * inputs) if inputs else 2**20
+    return min(2**20, 1 << (fits.bit_length() - 1)) if fits >= 8 else 0
+
+
+def check_sobol_size(samples: int, inputs: int, of: str = "") -> None:
+    """Refuse ``samples`` whose base samples (:func:`base_samples`) times ``inputs``² pass
+    :data:`~payback.studies.uncertainty.SOBOL_CELLS`, naming the most that fit
+    (:func:`most_base_samples`): any count up to it passes. ``of``: whose inputs they are
+    (`` of 'a'``)."""
+    if base_samples(samples) * inputs * inputs <= SOBOL_CELLS:
+        return
+    most = most_base_samples(inputs)
+    need = (
+        f"with {inputs} uncertain inputs{of}, Sobol indices need n · inputs² numbers (n: the "
+        f"base samples, rounded up to a power of two), at most {SOBOL_CELLS:,}"
+    )
+    raise PaybackError.bad(
+        "samples",
+        samples,
+        f"{need}; use at most {most:,}"
+        if most
+        else f"{need}, past it even at 8; the tornado ranks these inputs instead",
+    )
+
+
+def scenario_sobol(
+    resolved: Resolved,
+    inputs: list[UncertainInput],
+    samples: int,
+    seed: int,
+    progress: Progress | None = None,
+) -> Sobol:
+    """:func:`sobol_over` for each alternative of a scenario alone (the baseline and it,
+    :func:`~payback.analysis.cashflows.alone`), over the ``inputs`` that can move it: its
+    own, the traffic's, the baseline's and the scenario's. Time linear in the number of
+    alternatives, memory that of the alternative with the most inputs, and the size limit
+    (:func:`check_sobol_size`) checked on that alternative's inputs, before any run. Its
+    samples whose fleet passes the GPU cap are said first under ``warnings``, the
+    baseline's from the first alternative's samples."""
+    from payback.analysis.cashflows import alone, evaluate, local_path, numeric_paths
+    from payback.analysis.verdict import quoted
+    from payback.studies.fleet_cap import FleetsPastCap, scenario_fleets
+    from payback.studies.uncertainty import CELLS_PER_CHUNK
+
+    scenario = resolved.scenario
+    names = [alt.name for alt in scenario.alternatives]
+    studies = []
+    for a in range(len(names)):
+        single = alone(resolved, a)
+        local = {path: item for item in inputs if (path := local_path(item.path, a))}
+        # in the order the engine reads them for it alone: its indices are those of a
+        # scenario of that alternative only
+        mine = [(local[path], path) for path in numeric_paths(single) if path in local]
+        studies.append((single, mine))
+    check_sobol_samples(samples)
+    _check_seed(seed)
+    widest = max(range(len(names)), key=lambda a: len(studies[a][1]))
+    check_sobol_size(samples, len(studies[widest][1]), f" of {quoted(names[widest])}")
+    n = base_samples(samples)
+    total = sum(n * (len(m) + 2 if len(m) > 1 else 1) for _, m in studies if m)
+    chunk = max(1_000, CELLS_PER_CHUNK // (scenario.scenario.horizon_months + 1))
+    labels = FleetsPastCap.of_scenario(scenario).labels
+    ranked: list[list[SobolIndex]] = []
+    capped: list[str] = []
+    wide: list[str] = []
+    done = 0
+    for a, (single, mine) in enumerate(studies):
+        past = FleetsPastCap([labels[0], labels[a + 1]])
+        counted = past.counting(partial(evaluate, single), scenario_fleets)
+        step = None if progress is None else _shifted(progress, done, total)
+        found = sobol_over(
+            [replace(item, path=path) for item, path in mine],
+            1,
+            partial(_npvs, counted),
+            chunk,
+            samples,
+            seed,
+            step,
+            [names[a]],
+        )
+        back = {path: item.path for item, path in mine}
+        ranked.append([replace(i, parameter=back[i.parameter]) for i in found.alternatives[0]])
+        if a:  # the baseline's fleet is the same in every run: said from the first
+            past.past[0] = 0
+        runs = found.evaluations(len(mine))
+        capped += past.lines(runs, [item.path for item, _ in mine])
+        wide += found.warnings
+        done += runs
+    return Sobol(n, seed, ranked, [*capped, *wide])
+
+
+def _npvs(
+    counted: Callable[[dict[str, FloatArray]], Any], overrides: dict[str, FloatArray]
+) -> list[FloatArray]:
+    """The NPVs of a scenario of one alternative (:func:`~payback.analysis.cashflows.alone`)."""
+    return [counted(overrides).alternatives[0].npv_usd]
+
+
+def _shifted(progress: Progress, done: int, total: int) -> Progress:
+    """``progress`` of one alternative's run as a part of all of them: ``done`` before it,
+    ``total`` in all."""
+    return lambda now, _: progress(done + now, total)
 
 
 def sobol_over(
@@ -52,14 +186,10 @@ def sobol_over(
     check_sobol_samples(samples)
     _check_seed(seed)
     d = len(inputs)
-    n = 1 << math.ceil(math.log2(samples))
+    n = base_samples(samples)
     if d == 0:
         return Sobol(n, seed, [[] for _ in range(count)])
-    if n * d * d > SOBOL_CELLS:
-        raise PaybackError(
-            f"samples = {samples}: with {d} uncertain inputs Sobol indices need n · inputs² numbers; "
-            f"use at most {SOBOL_CELLS // (d * d):,} samples"
-        )
+    check_sobol_size(samples, d)
     total_runs = n * (d + 2)
     done = 0
 
@@ -107,4 +237,4 @@ def sobol_over(
         ]
         ranked.append(sorted(indices, key=lambda s: -s.total_order))
     names = names or [f"alternative {a}" for a in range(count)]
-    return Sobol(n, seed, ranked, wide_warnings(ranked, names, n, SOBOL_CELLS // (d * d)))
+    return Sobol(n, seed, ranked, wide_warnings(ranked, names, n, most_base_samples(d)))

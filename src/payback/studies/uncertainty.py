@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -528,27 +528,17 @@ def sobol(
     progress: Progress | None = None,
 ) -> Sobol:
     """Sobol first- and total-order indices of each alternative's NPV (SciPy's
-    ``sobol_indices``, Saltelli 2010), ranked by total order. ``samples`` is rounded up to
-    a power of two; inputs whose indices are both below 0.005 (sampling noise at this size)
-    are left out."""
-    from payback.studies.sobol import check_sobol_samples, sobol_over
+    ``sobol_indices``, Saltelli 2010), ranked by total order. Each alternative is studied
+    alone, over the inputs that can move it (:func:`~payback.studies.sobol.scenario_sobol`):
+    the size limit counts one alternative's inputs. ``samples`` is rounded up to a power
+    of two; inputs whose indices are both below 0.005 (sampling noise at this size) are
+    left out."""
+    from payback.studies.sobol import check_sobol_samples, scenario_sobol
 
     check_sobol_samples(samples)
     _check_seed(seed)
     resolved = as_resolved(scenario)
-    inputs = uncertain_inputs(resolved, swing)
-    past = FleetsPastCap.of_scenario(resolved.scenario)
-    counted = past.counting(lambda overrides: evaluate(resolved, overrides), scenario_fleets)
-
-    def npvs(overrides: dict[str, FloatArray]) -> list[FloatArray]:
-        return [outcome.npv_usd for outcome in counted(overrides).alternatives]
-
-    scenario_info = resolved.scenario.scenario
-    chunk = max(1_000, CELLS_PER_CHUNK // (scenario_info.horizon_months + 1))
-    names = [alt.name for alt in resolved.scenario.alternatives]
-    found = sobol_over(inputs, len(names), npvs, chunk, samples, seed, progress, names)
-    capped = past.lines(found.evaluations(len(inputs)), [i.path for i in inputs])
-    return replace(found, warnings=[*capped, *found.warnings])
+    return scenario_sobol(resolved, uncertain_inputs(resolved, swing), samples, seed, progress)
 
 
 def sensitivity(

@@ -41,7 +41,11 @@ def read_benchmark_with_warnings(
     warnings: list[str] = []
     if run is not None and not 1 <= run <= len(objects):
         raise PaybackError.bad(
-            "run", run, f"{p} holds {len(objects)} run(s); pick 1 to {len(objects)}"
+            "run",
+            run,
+            f"{p} holds one run, so there is none to pick: leave it out"
+            if len(objects) == 1
+            else f"{p} holds {len(objects)} runs; pick 1 to {len(objects)}",
         )
     index = (run or len(objects)) - 1
     if len(objects) > 1 and run is None:
