@@ -149,8 +149,14 @@ class Catalog:
             is_file = path.is_file()
             if not is_file and (path / "config.json").is_file():  # a model's folder
                 path, is_file = path / "config.json", True
+            folder = not is_file and path.is_dir()
         except (OSError, ValueError):  # a name longer than the file system allows, a NUL
-            is_file = False
+            is_file = folder = False
+        if folder:
+            raise PaybackError(
+                f"{_shown_id(model_id)} is a folder with no config.json in it (a model's "
+                "folder holds its config.json; or give a catalog model's id)"
+            )
         if model_id.endswith(".json") or is_file:
             return model_from_hf_config(path)
         raise PaybackError(

@@ -330,8 +330,8 @@ def _training_gpus(
                 params=n, method=method, gpus=gpus, adapter_params=adapters, activations=activations
             )
             raise PaybackError(
-                f"{method} fine-tuning of {model.id} needs {per_gpu / 2**30:.0f} GiB per GPU on {gpus} × {gpu.id} "
-                f"({gpu.memory_bytes / 2**30:,.0f} GiB each); it needs at least {needed} GPUs"
+                f"{method} fine-tuning of {model.id} needs {per_gpu / 2**30:,.0f} GiB per GPU on {gpus:,} × {gpu.id} "
+                f"({gpu.memory_bytes / 2**30:,.0f} GiB each); it needs at least {needed:,} GPUs"
             )
         needed = gpus
     per_gpu_memory = tr.training_memory_per_gpu(

@@ -266,9 +266,9 @@ def _does_not_fit(
 
     weights = weight_bytes(model, precision)
     parts = [
-        f"{model.id} at {precision} has {weights / 1e9:.0f} GB of weights; "
-        f"{tp} × {gpu.id} hold {tp * _usable_bytes(gpu, engine) / 1e9:.0f} GB usable",
-        f"it needs at least {need(precision)} × {gpu.id} at {precision}"
+        f"{model.id} at {precision} has {weights / 1e9:,.0f} GB of weights; "
+        f"{tp} × {gpu.id} hold {tp * _usable_bytes(gpu, engine) / 1e9:,.0f} GB usable",
+        f"it needs at least {need(precision):,} × {gpu.id} at {precision}"
         + (" (more than one node)" if need(precision) > NODE_GPUS else ""),
     ]
     lighter = [
@@ -276,7 +276,7 @@ def _does_not_fit(
         for p in PRECISIONS
         if weight_bytes(model, p) < weights and (model.is_moe or p not in EXPERT_ONLY_PRECISIONS)
     ]
-    parts += [f"{need(p)} at {p}" for p in lighter]
+    parts += [f"{need(p):,} at {p}" for p in lighter]
     node = NODE_GPUS
     if lighter and need(precision) > node:
         one_node = [p for p in lighter if need(p) <= node]
