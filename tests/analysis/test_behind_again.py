@@ -211,3 +211,45 @@ def test_broken_even_in_month_2_and_behind_at_3_says_why_not_within_a_quarter(tm
         "not within a quarter: it costs more than the baseline in months 3, 6, 9 and 12 and "
         "by month 12 it is $3,000 behind; the NPV of switching is a loss of $3,000."
     ) in " ".join(out.split())
+
+
+# The same as a portfolio: 60,000 and 40,000 requests a month moved together, $500 saved a
+# month, $1,000 up front, a $2,000 retraining every 3 months: S(2) = 0, S(3) = -1,500.
+PORTFOLIO_DIP = """
+[scenario]
+name = "dip"
+horizon_months = 12
+[baseline]
+name = "b"
+kind = "per_request"
+usd_per_1k_requests = 10
+[[alternatives]]
+name = "a"
+kind = "per_request"
+usd_per_1k_requests = 5
+[alternatives.one_time]
+data_usd = 1000
+[alternatives.recurring]
+retrain_every_months = 3
+retrain_usd = 2000
+[[workloads]]
+name = "w1"
+traffic = { requests_per_month = 60000 }
+[[workloads]]
+name = "w2"
+traffic = { requests_per_month = 40000 }
+"""
+
+
+def test_a_portfolio_behind_again_says_so_as_a_scenario_does(tmp_path: Path) -> None:
+    path = tmp_path / "dip.toml"
+    path.write_text(PORTFOLIO_DIP)
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    verdict = " ".join(out[out.index("Verdict:") :].split())
+    assert verdict.startswith(
+        "Verdict: 'a' serving 2 workloads breaks even in month 2.0 but is behind again from "
+        "month 3 on, so not within a quarter: it costs more than the baseline in months 3, 6, 9 "
+        "and 12 and by month 12 it is $3,000 behind; NPV -$3,000 over 12 months"
+    )
+    assert "pays back in month 2.0" not in verdict

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -406,9 +406,19 @@ def outcome_text(
     return f"breaks even {at}{again}; {npv}"
 
 
-def behind_again_text(
-    alt: AlternativeResult, horizon: int, money: Callable[[float], str] = usd
-) -> str:
+class SavingsPath(Protocol):
+    """What the words on a break-even and a fall behind read of an alternative: a
+    scenario's (:class:`AlternativeResult`) or a portfolio's."""
+
+    @property
+    def cumulative_savings_usd(self) -> list[float] | None: ...
+    @property
+    def break_even_month(self) -> float | None: ...
+    @property
+    def pays_back_within(self) -> dict[str, bool | None] | None: ...
+
+
+def behind_again_text(alt: SavingsPath, horizon: int, money: Callable[[float], str] = usd) -> str:
     """For an alternative that breaks even (in a month after 0) and is behind again in a
     later month (a retraining, a baseline whose price falls), what follows "breaks even in
     month m": whether that is within a quarter (said as the behind-again month's
@@ -444,9 +454,7 @@ def behind_again_text(
     return text + (quarter if quarter.startswith(";") else "")
 
 
-def falls_behind_text(
-    alt: AlternativeResult, horizon: int, money: Callable[[float], str] = usd
-) -> str:
+def falls_behind_text(alt: SavingsPath, horizon: int, money: Callable[[float], str] = usd) -> str:
     """For an alternative that pays back and is behind again at the horizon (its savings
     shrink: a baseline whose price falls, say, or a retraining; with no one-time cost too,
     a break-even at once), which months after the break-even cost more and how far behind

@@ -40,6 +40,7 @@ from payback.analysis.portfolio import (
 from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, months_text, usd
 from payback.analysis.verdict import (
     NOT_CHEAPER,
+    behind_again_text,
     in_month_text,
     month_text,
     quarter_clause,
@@ -300,7 +301,13 @@ class PortfolioAnalysis(ScenarioFacts):
             line = f"{quoted(best.name)} serving {n} workload{'' if n == 1 else 's'} does not pay back within {months_text(self.horizon_months)}; {npv}"
         else:
             quarter = quarter_clause(best.pays_back_within, self.horizon_months)
-            line = f"{quoted(best.name)} serving {n} workload{'' if n == 1 else 's'} pays back {in_month_text(best.break_even_month)}{quarter}; {npv}"
+            again = behind_again_text(best, self.horizon_months)  # a retraining, a falling price
+            pays = (
+                f"breaks even {in_month_text(best.break_even_month)}{again}"
+                if again
+                else (f"pays back {in_month_text(best.break_even_month)}{quarter}")
+            )
+            line = f"{quoted(best.name)} serving {n} workload{'' if n == 1 else 's'} {pays}; {npv}"
         if len(self.alternatives) > 1:
             line = f"best of {len(self.alternatives)} by NPV: {line}"
         return line
