@@ -96,3 +96,15 @@ def test_category_charts_read_whole_on_a_phone(tmp_path: Path, name: str, key: s
         if width < WIDE_FROM:  # every name whole, its words on lines
             for label in names:
                 assert label.replace(" ", "") in [t.replace(" ", "") for t in shown], label
+
+
+def test_the_pages_column_draws_them_narrow_too() -> None:
+    # the page's answer column is narrow at any width: fitted to it, as the report's phone
+    from payback.web.look import fit_to_column
+
+    chart = ch.one_time_items(analyze(load_scenario(EXAMPLES / "growth.toml")))
+    fig = figure(chart)
+    fit_to_column(fig, chart)
+    assert fig.layout.xaxis.tickangle == 0
+    assert fig.layout.xaxis.ticktext[0] == "data<br>(collect,<br>label,<br>clean)"
+    assert fig.layout.legend.yref == "container"
