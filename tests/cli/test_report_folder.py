@@ -123,9 +123,9 @@ def test_no_folder_is_made_for_a_report_not_written(
     bad.write_text("[scenario\n")
     code, out, err = run("report", bad, "-o", tmp_path / "out" / "r.html")
     assert_user_error(code, out, err, "bad.toml")
-    # a portfolio has no single chart
-    code, out, err = run("report", PORTFOLIO, "-o", tmp_path / "out" / "r.png")
-    assert_user_error(code, out, err, "has no single chart")
+    # a portfolio refused after it loads
+    code, out, err = run("report", PORTFOLIO, "-o", tmp_path / "out" / "r.png", "--seed", "1")
+    assert_user_error(code, out, err, "--seed needs --samples")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES, assert_user_error, run
+from helpers import EXAMPLES, run
 from payback.report.portfolio_document import (
     portfolio_explanation,
     portfolio_html,
@@ -79,10 +79,11 @@ def test_report_writes_the_portfolio_and_refuses_a_png(tmp_path: Path) -> None:
     assert text.startswith("# five tasks, one 8B base model\n")
     assert "payback sha256:" in text.splitlines()[-1]  # payback's own file: replaced
     assert run("report", PORTFOLIO, "-o", out)[0] == 0
-    assert_user_error(
-        *run("report", PORTFOLIO, "-o", tmp_path / "c.png"),
-        "a scenario with [[workloads]] has no single chart; write .html or .md",
-    )
+    # -o .png is the cumulative-cost chart alone: the portfolio's, the one beside the .md
+    code, stdout, _ = run("report", PORTFOLIO, "-o", tmp_path / "c.png")
+    assert (code, stdout.strip()) == (0, f"Wrote {tmp_path / 'c.png'}")
+    cumulative = (tmp_path / "r-cumulative-portfolio.png").read_bytes()
+    assert (tmp_path / "c.png").read_bytes() == cumulative
 
 
 def test_explain_says_who_carries_the_fleet() -> None:

@@ -105,12 +105,14 @@ def test_the_narrow_drawing_puts_each_name_above_its_bar(growth: Any) -> None:
 
 
 def test_the_report_swaps_the_drawings_at_the_charts_width(growth: Any) -> None:
-    """Only the drivers chart carries the script, with its own width and drawing."""
+    """The drivers chart carries the script, with its own width and drawing; the bars by
+    category (one-time cost by item) theirs, at 700 px (:mod:`payback.report.categories`)."""
     charts = ch.all_charts(growth)
     sections = dict(zip((c.key for c in charts), chart_sections(charts), strict=True))
     scripted = sorted(k for k, s in sections.items() if "var narrow = " in s)
-    assert scripted == ["tornado-0", "tornado-1", "tornado-2"]
+    assert scripted == ["one-time", "tornado-0", "tornado-1", "tornado-2"]
     assert "innerWidth < 719 ?" in sections["tornado-0"]
+    assert "innerWidth < 700 ?" in sections["one-time"]
 
 
 @pytest.mark.slow

@@ -35,7 +35,7 @@ from payback.report.common import (
 )
 from payback.report.html import render_html
 from payback.report.solving import solution_lines
-from payback.web.answer import verdict_headline
+from payback.web.answer import best_index, verdict_headline
 from payback.web.state import (
     Held,
     apply_edits,
@@ -317,7 +317,12 @@ def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
     workloads = scenario.workloads
     # a file with workloads: what `payback analyze` gives for it, the workloads together
     answer = analyze_portfolio(scenario) if workloads else expected
-    alt = answer.alternatives[0]
+    # “Showing” starts on the verdict's best: the figures under it are its own
+    best = max(range(len(answer.alternatives)), key=lambda i: answer.alternatives[i].npv_usd)
+    assert best_index(answer) == best
+    if several:
+        assert at.selectbox(key="in:show").value == best
+    alt = answer.alternatives[best]
     shown = _metrics(at)
     assert shown["Break-even"] == (
         f"not within {expected.horizon_months} months"
@@ -329,7 +334,8 @@ def test_the_page_shows_what_analyze_says_for_each_example(name: str) -> None:
         verdict = analyze_portfolio(scenario).verdict()
         assert _headline(at).startswith(f"{verdict[0].upper()}{verdict[1:]}.")
     else:
-        assert _headline(at) == verdict_headline(expected, 0 if several else None)
+        assert _headline(at) == verdict_headline(expected, best if several else None)
+        assert "Shown below" not in _headline(at)
     # looking changes nothing: no edit, and the download is the file as it is
     for index in range(len(expected.alternatives) if several else 0):
         at = at.selectbox(key="in:show").set_value(index).run()
@@ -519,7 +525,6 @@ def test_numbers_show_thousands_and_are_read_strictly() -> None:
     at = _open(EXAMPLES / "growth.toml")
     assert at.text_input(key="in:traffic.requests_per_month").value == "1,000,000"
     assert at.text_input(key="in:traffic.growth_monthly").value == "8"  # percent
-    assert at.text_input(key="in:alternatives.0.usd_per_gpu_hour").value == "2.69"
     # "12abc" is not 12, "1,00" is not 100: both refused
     for text in ("12abc", "1,00", "1e6", "12 000"):
         at = _set(at, "traffic.requests_per_month", text)
@@ -533,6 +538,14 @@ def test_numbers_show_thousands_and_are_read_strictly() -> None:
             )
         )
     )
+    # the best by NPV is now the serverless one ($306,412, not the rented H100s' $227,310):
+    # “Showing” follows the verdict, and so do the figures under it
+    assert best_index(expected) == 1
+    assert at.selectbox(key="in:show").value == 1
+    assert _metrics(at)["NPV over 24 months"] == usd(expected.alternatives[1].npv_usd)
+    assert _metrics(at)["NPV over 24 months"] == "$306,412"
+    at = at.selectbox(key="in:show").set_value(0).run()
+    assert at.text_input(key="in:alternatives.0.usd_per_gpu_hour").value == "2.69"
     assert _metrics(at)["NPV over 24 months"] == usd(expected.alternatives[0].npv_usd)
 
 
@@ -564,6 +577,50 @@ def test_one_showing_choice_drives_the_headline_and_the_figures() -> None:
     assert at.text_input(key="in:alternatives.0.ops_usd_per_month").value == "2,500"
 
 
+def _whose(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption if c.value.startswith("The figures of")]
+
+
+def test_showing_starts_on_the_verdicts_best_and_follows_it_until_chosen() -> None:
+    """growth.toml, tried as a new user would: the verdict named 'smaller hosted model,
+    prompt-tuned' (month 2.8, NPV $144,159) while the figures under it were the first
+    alternative's (month 18.50, $25,395), “Showing” starting on it. Now it starts on the
+    verdict's best and follows it after a change (2,000,000 requests: the serverless one,
+    $306,412); chosen by hand, it keeps the choice and says whose figures they are."""
+    at = _open(EXAMPLES / "growth.toml")
+    assert at.selectbox(key="in:show").value == 2
+    assert _headline(at).startswith("Best of 3 by NPV: 'smaller hosted model, prompt-tuned'")
+    assert "Shown below" not in _headline(at)
+    assert _metrics(at) == {
+        "Break-even": "month 2.78",
+        "Requests until then": "2,986,122",
+        "Within a quarter?": "yes",
+        "NPV over 24 months": "$144,159",
+    }
+    assert _whose(at) == ["The figures of 'smaller hosted model, prompt-tuned', the best by NPV:"]
+    at = _set(at, "traffic.requests_per_month", "2,000,000")
+    assert at.selectbox(key="in:show").value == 1
+    assert _headline(at).startswith("Best of 3 by NPV: 'fine-tuned 8B, serverless (scale to")
+    assert _metrics(at)["NPV over 24 months"] == "$306,412"
+    assert _whose(at) == [
+        "The figures of 'fine-tuned 8B, serverless (scale to zero)', the best by NPV:"
+    ]
+    assert "redrawn" not in at.session_state
+    # chosen by hand: kept after a change that makes another the best, and said
+    at = at.selectbox(key="in:show").set_value(0).run()
+    at = _set(at, "traffic.requests_per_month", "1,000,000")
+    assert at.selectbox(key="in:show").value == 0
+    assert _metrics(at)["NPV over 24 months"] == "$25,395"
+    assert _headline(at).endswith(
+        "Shown below: 'fine-tuned 8B on rented H100s', which pays back in month 18.5; NPV $25,395."
+    )
+    assert _whose(at) == [
+        "The figures of 'fine-tuned 8B on rented H100s', as chosen under “Showing” (not the "
+        "best by NPV):"
+    ]
+    assert at.session_state["held"].edits == {}
+
+
 def test_a_stale_price_is_warned_of_with_the_alternative_it_is_about() -> None:
     """owned-h100.toml: only the rented alternative prices its GPUs from a stale catalog
     offer (checked 2026-04-02, 247 days before the start). Showing the owned servers, the
@@ -577,7 +634,8 @@ def test_a_stale_price_is_warned_of_with_the_alternative_it_is_about() -> None:
     assert cli.startswith("alternatives.1.usd_per_gpu_hour = 2.35 (catalog: h100-sxm at ")
     owned, rented = (a.name for a in payback.load_scenario(path).alternatives)
     at = _open(path)
-    assert at.selectbox(key="in:show").value == 0
+    assert at.selectbox(key="in:show").value == 1  # the best by NPV: the rented one
+    at = at.selectbox(key="in:show").set_value(0).run()
     assert [w.value for w in at.warning if "stale" in w.value] == []
     pointers = [c.value for c in at.caption if "of its own" in c.value]
     assert pointers == [
@@ -691,7 +749,7 @@ def test_a_files_serving_engine_is_kept_and_its_refusal_said_on_the_page(
     result = CliRunner().invoke(cli_app, ["analyze", str(saved), "--json"])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    alt = data["alternatives"][0]
+    alt = max(data["alternatives"], key=lambda a: a["npv_usd"])  # shown: the verdict's best
     assert _metrics(at)[f"NPV over {data['horizon_months']} months"] == usd(alt["npv_usd"])
 
 
@@ -983,12 +1041,13 @@ def test_each_chart_is_drawn_on_request_with_its_title_and_note() -> None:
     path = EXAMPLES / "growth.toml"
     at = _app(read_scenario_data(path), path.name)
     analysis = payback.analyze(payback.load_scenario(path))
+    best = best_index(analysis)  # shown first: the verdict's
     titles = {
         "Cumulative cost": charts.cumulative_costs(analysis).title,
-        "Monthly by component": charts.monthly_components(analysis, 0).title,
+        "Monthly by component": charts.monthly_components(analysis, best).title,
         "One-time cost": charts.one_time_items(analysis).title,
         "Cost per 1k requests": charts.cost_per_1k_vs_traffic(analysis).title,
-        "Drivers": charts.drivers(analysis, 0).title,  # type: ignore[union-attr]
+        "Drivers": charts.drivers(analysis, best).title,  # type: ignore[union-attr]
     }
     assert at.radio(key="view").options == list(titles)
     for view, title in titles.items():
@@ -1728,6 +1787,20 @@ def test_the_answer_stays_in_view_on_a_desktop_and_comes_first_on_a_phone(
         assert shown["y"] >= 0
         assert shown["y"] + shown["height"] <= 1000
         page.screenshot(path=str(shots / "page-desktop-scrolled.png"))
+        # the inputs' end: the row the column is sticky in ends there, and a column taller
+        # than the room above the page's bottom padding was pushed up (88 px at 1400x1000)
+        page.mouse.move(500, 600)
+        for _ in range(8):
+            page.mouse.wheel(0, 700)
+            page.wait_for_timeout(250)
+        top = page.evaluate(
+            "() => document.querySelector('[data-testid=stColumn]:has(.st-key-answer)')"
+            ".getBoundingClientRect().top"
+        )
+        assert top == pytest.approx(60, abs=1)  # 3.75rem: where it sticks
+        shown = verdict.bounding_box()
+        assert shown is not None
+        assert shown["y"] >= 60
     with _visit(browser, served, tmp_path, width=390) as visitor:
         page = visitor.page
         page.set_viewport_size({"width": 390, "height": 844})

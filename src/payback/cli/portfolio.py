@@ -138,20 +138,23 @@ def portfolio_report(
     file: Path, output: Path, samples: int | None, seed: int | None, no_quality: bool
 ) -> dict[Path, bytes] | None:
     """The files of ``payback report`` for a scenario with workloads (None without them):
-    the portfolio as one HTML page, or one Markdown file and its PNG charts."""
+    the portfolio as one HTML page, one Markdown file and its PNG charts, or its
+    cumulative-cost chart alone as a PNG (the one the Markdown's -cumulative-portfolio.png
+    draws)."""
     suffix = output.suffix.lower()
     from payback.scenario import load_scenario
 
     if not load_scenario(file).workloads:
         return None
-    if suffix == ".png":
-        raise PaybackError(
-            f"-o {output}: a scenario with [[workloads]] has no single chart; write .html or .md"
-        )
     from payback.report.portfolio_document import portfolio_html, portfolio_markdown_files
 
     analysis = _portfolio_analysis(file, samples, seed, no_quality)
     assert analysis is not None
+    if suffix == ".png":
+        from payback.report import png_bytes
+        from payback.report.portfolio_charts import cumulative_costs
+
+        return {output: png_bytes(cumulative_costs(analysis))}
     if suffix == ".md":  # the Markdown and its PNG charts beside it, written all or none
         return portfolio_markdown_files(analysis, output)
     return {output: portfolio_html(analysis).encode("utf-8")}

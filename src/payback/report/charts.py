@@ -207,7 +207,9 @@ def _crossings(
     """Where alternative ``index`` becomes cheaper (or dearer) per request than the
     baseline: a marker for each crossover, and the sentence that states them, to three
     figures of the traffic the analysis narrowed each to (``crossovers``, in the grid's
-    order; the midpoint of two levels ~3% apart read 720k for a step at 730k)."""
+    order; the midpoint of two levels ~3% apart read 720k for a step at 730k). The marker
+    sits at that traffic on the baseline's line, where the sentence puts it (the next grid
+    level, ~3% on, put it below the baseline's line and off the figure stated)."""
     cheaper = as_cheap(per_1k, per_1k_base)
     changes = []
     steps = np.nonzero(np.diff(cheaper.astype(int)))[0]
@@ -218,8 +220,8 @@ def _crossings(
         markers.append(
             {
                 "name": name,
-                "x": float(volumes[j + 1]),
-                "y": float(per_1k[j + 1]),
+                "x": float(at),
+                "y": float(np.interp(at, volumes, per_1k_base)),
                 "volume": around,
                 "text": f"{name}: {becomes} per request than the baseline from about "
                 f"{compact(around)} requests/month",
@@ -295,7 +297,7 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
     )
     x_range, y_range = per_1k_ranges(chart)
     crossings = [m for m in markers if not is_today(m)]
-    place_crossovers(crossings, series, x_range, y_range)
+    place_crossovers(crossings, series, x_range, y_range, today)
     return chart
 
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import payback
 from payback.analysis.result import Analysis, months_text
 from payback.figures import share_text
+from payback.report import categories, tornado
 from payback.report import charts as ch
-from payback.report import tornado
 from payback.report.common import (
     MARKER,
     ZERO_COLOUR,
@@ -504,8 +504,11 @@ def legend_lines(name: str) -> str:
 
 
 def _narrow_script(fig: go.Figure, chart: ch.Chart, config: dict[str, Any]) -> str | None:
-    """For the drivers chart, the script that draws it for a narrow page there
-    (:mod:`payback.report.tornado`); None for the others."""
+    """For the drivers chart and the bars by category, the script that draws it for a
+    narrow page there (:mod:`payback.report.tornado`, :mod:`payback.report.categories`);
+    None for the others."""
+    if categories.is_categories(chart):
+        return categories.narrow_script(fig, chart, config)
     if not chart.key.startswith("tornado"):
         return None
     narrow = tornado.narrow(fig, clean_all(chart, literal))

@@ -85,6 +85,7 @@ def place_labels(
     text: str = "text",
     char_width: float = CHAR_WIDTH,
     narrow: float | None = None,
+    upright: tuple[float, ...] = (),
 ) -> float:
     """Where each marker's label goes (``label``: its text, on two lines where one would
     not fit; ``label_x``, ``label_y`` in data units; ``align``: the side the text hangs
@@ -99,6 +100,9 @@ def place_labels(
     point (where one that wide could not hang beside a point mid-plot), and clear of the
     lines there (its white box would hide a line it stood on: on a 360 px page
     quarter-200k's named label hid 34 points of the baseline's line).
+
+    ``upright``: where vertical lines cross the whole plot (today's traffic), kept clear
+    as the lines are.
 
     Returns how well they stand: under :data:`CLEAN` where every label is inside the plot,
     clear of the lines and of the other labels."""
@@ -129,6 +133,9 @@ def place_labels(
             else np.linspace(xs[0], xs[-1], 40 * len(xs))
         )
         points.append(np.column_stack([fx(dense), fy(np.interp(dense, xs, ys))]))
+    for x in upright:  # a vertical line: points up the whole plot
+        if not log or x > 0:
+            points.append(np.column_stack([np.full(200, fx(x)), np.linspace(0.0, 1.0, 200)]))
     cloud = np.concatenate(points) if points else np.zeros((0, 2))
     by_x = sorted(markers, key=lambda m: m["x"])
     orders = itertools.permutations(by_x) if narrow and len(by_x) <= 4 else [by_x]
@@ -190,18 +197,29 @@ def place_crossovers(
     series: list[Series],
     x_range: tuple[float, float],
     y_range: tuple[float, float],
+    today: float | None = None,
 ) -> None:
     """The cost-per-1k chart's crossover labels, placed to fit a phone's plot
     (:data:`PER_1K_CHAR_WIDTH`, both axes logarithmic): each on one line ('cheaper from
     ~991k/month') where every label then fits clear of the lines and of each other there,
     else each on two ('cheaper from' over '~991k/month'). Placed for a 900-pixel plot
     alone, examples/growth.toml's ran 21 px past the chart's right edge and began 17 px
-    left of its left edge on a 420 px page."""
+    left of its left edge on a 420 px page. Each is kept clear of the dashed line of
+    ``today``'s traffic too (quarter-200k's 'cheaper from ~104k/month' was crossed by it at
+    420 px)."""
+    upright = () if today is None else (today,)
     for m in markers:
         m["short_lines"] = m["short"].replace(" from ", " from\n", 1)
     for text in ("short", "short_lines"):
         placed = place_labels(
-            markers, series, x_range, y_range, log=True, text=text, narrow=PER_1K_CHAR_WIDTH
+            markers,
+            series,
+            x_range,
+            y_range,
+            log=True,
+            text=text,
+            narrow=PER_1K_CHAR_WIDTH,
+            upright=upright,
         )
         if placed < CLEAN:
             return
@@ -227,7 +245,7 @@ def _place(
         height = (NARROW_LINE if narrow else LINE_HEIGHT) * len(lines)
         widths = [w * max(len(line) for line in lines) for w in (char_width, narrow or 0.0)]
         for dy in OFFSETS_UP:
-            for dx in SIDEWAYS + ((0.0, 0.3, -0.3, 0.4, -0.4) if narrow else ()):
+            for dx in SIDEWAYS + ((0.0, 0.15, -0.15, 0.3, -0.3, 0.4, -0.4) if narrow else ()):
                 side = "left" if dx > 0 else "right" if dx < 0 else "center"
                 low, high = py + dy - height / 2, py + dy + height / 2
                 box, fit = (_beside(px + dx, side, w, low, high) for w in widths)

@@ -18,9 +18,12 @@ if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
 
 __all__ = [
+    "best_index",
+    "figures_caption",
     "ranged_words",
     "ranges_in_plain_words",
     "sampled_chances",
+    "shown_index",
     "verdict_headline",
     "warnings_for",
     "whole_percent",
@@ -45,12 +48,46 @@ def verdict_headline(analysis: Analysis | PortfolioAnalysis, shown: int | None =
     """
     verdict = analysis.verdict()
     line = f"{verdict[0].upper()}{verdict[1:]}."
-    alts = analysis.alternatives
-    best = max(range(len(alts)), key=lambda i: alts[i].npv_usd)
-    if shown is not None and shown != best:
-        alt = alts[shown]
+    if shown is not None and shown != best_index(analysis):
+        alt = analysis.alternatives[shown]
         line += shown_below(alt.name, alt.break_even_month, alt.npv_usd, analysis.horizon_months)
     return line
+
+
+def best_index(analysis: Analysis | PortfolioAnalysis) -> int:
+    """The alternative the verdict names: the best by NPV (the first of equals, as
+    ``max`` in :meth:`Analysis.verdict` picks it)."""
+    alts = analysis.alternatives
+    return max(range(len(alts)), key=lambda i: alts[i].npv_usd)
+
+
+def shown_index(held: int, count: int, best: int | None, chosen: bool) -> int:
+    """Which alternative “Showing” shows: the one chosen there (``held``) when the user
+    chose one, else the verdict's ``best`` (``None`` while there is no answer: the one
+    shown before), so the figures under the verdict are the verdict's own; an index past
+    the ``count`` of alternatives (one removed) shows the first.
+
+    >>> shown_index(0, 3, 2, chosen=False), shown_index(0, 3, 2, chosen=True)
+    (2, 0)
+    >>> shown_index(1, 3, None, chosen=False), shown_index(4, 3, None, chosen=True)
+    (1, 0)
+    """
+    if not chosen and best is not None:
+        return best
+    return held if 0 <= held < count else 0
+
+
+def figures_caption(name: str, best: bool) -> str:
+    """The line above the figures of a scenario with several alternatives: whose they are.
+
+    >>> figures_caption("rented", True)
+    "The figures of 'rented', the best by NPV:"
+    >>> figures_caption("owned", False)
+    "The figures of 'owned', as chosen under “Showing” (not the best by NPV):"
+    """
+    if best:
+        return f"The figures of {quoted(name)}, the best by NPV:"
+    return f"The figures of {quoted(name)}, as chosen under “Showing” (not the best by NPV):"
 
 
 def ranged_words(count: int, first: str | None = None) -> str:

@@ -31,6 +31,9 @@ from payback.scenario import read_scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
 from payback.web.answer import (
+    best_index,
+    figures_caption,
+    shown_index,
     verdict_headline,
     warnings_for,
 )
@@ -181,23 +184,22 @@ with answer:
             ),
             icon=":material/error:",
         )
-    if len(names) > 1:
-        start("in:show", 0)
-        index = int(
-            st.selectbox(
-                "Showing",
-                range(len(names)),
-                format_func=lambda i: f"alternative: {names[i]}",
-                key="in:show",
-                help="The alternative the answer and the inputs are about.",
-            )
-        )
-    else:
-        index = 0
+    pick = st.container()  # “Showing”, drawn once the answer says which is the best
     top = st.container(key="headline")
     rest = st.container()
 
 # ---------------------------------------------------------------- the answer, worked out
+
+# The inputs are read for the alternative whose boxes were on the page (a number typed
+# there is this run's change); “Showing” is drawn once the answer is known: it shows the
+# verdict's best until the user chooses one (SHOW_CHOSEN), so the figures under the
+# verdict are its own after any change.
+SHOW_CHOSEN = "in:show-chosen"  # an "in:" key: a new file forgets the choice
+index = shown_index(int(st.session_state.get("in:show", 0)), len(names), None, chosen=True)
+
+
+def _chose() -> None:
+    st.session_state[SHOW_CHOSEN] = True
 
 
 def _inputs(form: Form, boxes: dict[str, Any]) -> None:
@@ -226,6 +228,7 @@ def _problems(rejected: dict[str, str], outcome: Outcome | None) -> dict[str, li
 
 # What the inputs hold, read without drawing them: the answer is worked out and sent to
 # the browser first, the inputs after it (they are most of the page).
+keys_before = set(st.session_state.keys())
 dry = Form(held, draw=False)
 _inputs(dry, {})
 edits_seen = dict(held.edits)
@@ -265,6 +268,34 @@ portfolio_problems: list[str] = []
 if outcome is not None and outcome.scenario is not None and outcome.scenario.workloads:
     portfolio, portfolio_problems = portfolio_answer(outcome.scenario)
 
+best = None if analysis is None else best_index(portfolio or analysis)
+if len(names) > 1:
+    read = index
+    index = shown_index(index, len(names), best, bool(st.session_state.get(SHOW_CHOSEN)))
+    if index != read:  # the boxes read were another alternative's: those it started go, or
+        # they would outlive the run as values set, not boxes (and come back stale)
+        for key in set(st.session_state.keys()) - keys_before:
+            if str(key).startswith("in:"):
+                del st.session_state[key]
+    st.session_state["in:show"] = index  # before its box is drawn, as start() sets one
+    with pick:
+        st.selectbox(
+            "Showing",
+            range(len(names)),
+            format_func=lambda i: f"alternative: {names[i]}",
+            key="in:show",
+            on_change=_chose,
+            help="The alternative the answer and the inputs are about: the best by NPV "
+            "until you choose one.",
+        )
+
+
+def _whose(name: str) -> None:
+    """Above the figures of a scenario with several alternatives: whose they are."""
+    if len(names) > 1:
+        st.caption(written(figures_caption(name, index == best)))
+
+
 with top:
     if analysis is None or outcome is None:
         count = sum(len(lines) for lines in problems.values()) or 1
@@ -279,6 +310,7 @@ with top:
     elif portfolio is not None:  # the workloads moved together, as `payback analyze` says
         shown = index if len(names) > 1 else None
         st.container(key="verdict").markdown(written(verdict_headline(portfolio, shown)))
+        _whose(portfolio.alternatives[index].name)
         _metrics(portfolio.alternatives[index], analysis.horizon_months)
         monte_carlo_box(
             outcome, analysis, index, data_key, portfolio
@@ -294,6 +326,7 @@ with top:
     else:
         shown = index if len(names) > 1 else None
         st.container(key="verdict").markdown(written(verdict_headline(analysis, shown)))
+        _whose(analysis.alternatives[index].name)
         _metrics(analysis.alternatives[index], analysis.horizon_months)
         monte_carlo_box(outcome, analysis, index, data_key)
 

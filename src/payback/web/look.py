@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from payback.report.categories import is_categories, narrow_categories
 from payback.report.charts import is_today
 from payback.report.tornado import names_above
 
@@ -14,6 +15,9 @@ __all__ = ["REDRAW_KEY", "STYLE", "figure_key", "fit_to_column", "legend_lines",
 # The answer stays in view: where the page is wide enough for the answer's column to hold
 # its figures and charts (about 340 px: the page's own width, sidebar open or not), that
 # column stays put while the inputs scroll; narrower, it comes first, above the inputs.
+# Its top, 3.75rem, plus its height, 100vh less 5.5rem, end above the page's bottom padding
+# (1.5rem, not Streamlit's 10rem): at the inputs' end the row it is sticky in ends there,
+# and a taller column was pushed up with it (the verdict 88 px off the top at 1400x1000).
 # A figure is drawn smaller the longer its longest word (``figure_key``), never cut short.
 FIGURE_SIZES = "\n".join(
     f'[class*="st-key-figure{n}-"] [data-testid="stMetricValue"] '
@@ -31,11 +35,13 @@ FIGURE_SIZES += (
 
 STYLE = (
     """<style>
-[data-testid="stMainBlockContainer"] { container-type: inline-size; }
+[data-testid="stMainBlockContainer"] {
+  container-type: inline-size; padding-bottom: 1.5rem !important;
+}
 @container (min-width: 820px) {
   [data-testid="stColumn"]:has(.st-key-answer) {
     position: sticky; top: 3.75rem; align-self: flex-start;
-    max-height: calc(100vh - 4.5rem); overflow-y: auto; overscroll-behavior: contain;
+    max-height: calc(100vh - 5.5rem); overflow-y: auto; overscroll-behavior: contain;
   }
 }
 @container (max-width: 819.98px) {
@@ -163,7 +169,8 @@ def _names_above_bars(fig: Any) -> None:
 def fit_to_column(fig: Any, chart: Any) -> None:
     """A report chart's figure made to fit the answer's narrow column: no title (the page
     writes it above), a break-even label without the alternative's name (its colour names
-    it), no legend entry for a crossing's marker, the drivers' names above their bars."""
+    it), no legend entry for a crossing's marker, the drivers' names above their bars, the
+    names of bars by category level on lines (:mod:`payback.report.categories`)."""
     fig.update_layout(title_text=None, margin={"t": 30})
     for note in fig.layout.annotations:  # the column is narrow: the label's colour names the line
         text = (note.text or "").replace(":<br>", ": ")
@@ -183,6 +190,8 @@ def fit_to_column(fig: Any, chart: Any) -> None:
     )
     if chart.key.startswith("tornado"):
         _names_above_bars(fig)
+    if is_categories(chart):  # the names level on lines, the legend under the axis title
+        narrow_categories(fig, chart)
 
 
 REDRAW_KEY = "theme-redraw"
