@@ -1309,7 +1309,7 @@ def test_o_fills_an_empty_yaml_traffic_and_dotted_toml_keys(tmp_path: Path) -> N
         (("--columns", "time"), "--columns 'time': expected name=column pairs"),
         (
             ("--columns", "ts=nope,input=input_tokens,output=output_tokens"),
-            "--columns 'nope': not a column of",
+            "--columns ts=nope: 'nope' is not a column of",
         ),
     ],
 )
