@@ -1081,7 +1081,15 @@ def test_the_measure_layer_says_the_growth_caution_and_writes_nothing(tmp_path: 
         "complete months or more"
     )
     assert written.warnings == [caution]
-    assert written.notes == []
+    # the lines of the example (the starter's) that state other traffic, left as written
+    stated = "where 3,683 requests/month were measured: it may no longer describe the traffic"
+    assert written.notes == [
+        f"{scenario}: line 1 says '200k requests a month', {stated} (left as written)",
+        f"{scenario}: line 7 says '200k requests/month', {stated} (left as written)",
+        f"{scenario}: line 32: replica_requests_per_s is stated at 2,000/400 tokens, where "
+        "1,200/250 tokens were measured: re-check it (a model, gpu and engine in its place are "
+        "estimated at the measured lengths); left as written",
+    ]
     code, _, err = run("usage", logs, "-o", scenario)
     assert code == 0, err
     assert f"warning: {caution}" in err.replace("\n", " ")
@@ -1196,8 +1204,13 @@ def test_o_warns_before_replacing_a_distribution(tmp_path: Path) -> None:
         "(low = 150000, mode = 200000, high = 320000); replaced by the measured 1461"
     ) in warnings
     # four ranges; peak_to_average was a number, and growth_monthly (three months fitted)
-    # is not written: its range stays
-    assert len(warnings) == 4
+    # is not written: its range stays, told so (a flat fit as any other)
+    assert len(warnings) == 5
+    assert warnings[-1] == (
+        f"warning: {scenario}: growth_monthly +0.00% a month is fitted from only 3 complete "
+        "months (2026-06 to 2026-08); it is not written, the scenario keeps its own: set the "
+        "growth you expect, or measure 6 complete months or more"
+    )
     loaded = load_scenario(scenario)
     assert loaded.traffic.requests_per_month == 1461
     assert [p for p in loaded.distributions if p.startswith("traffic.")] == [
@@ -1309,7 +1322,7 @@ def test_o_fills_an_empty_yaml_traffic_and_dotted_toml_keys(tmp_path: Path) -> N
         (("--columns", "time"), "--columns 'time': expected name=column pairs"),
         (
             ("--columns", "ts=nope,input=input_tokens,output=output_tokens"),
-            "--columns 'nope': not a column of",
+            "--columns ts=nope: 'nope' is not a column of",
         ),
     ],
 )

@@ -432,12 +432,14 @@ def usage(  # long: most of it is its options and their help text
     **peak_to_average**: the busiest clock hour of that same last complete month over its
     mean hour (not measured from daily buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines
     line over 16 MiB is one); a row whose request id came before (the same request logged
-    twice) is dropped and counted. With **-o**, an existing
-    scenario gets only its `[traffic]` numbers replaced (layout and comments kept; a file
-    that is not a scenario is refused); a new path gets the starter scenario with this
-    traffic, titled by it, its capacity estimated at the measured token lengths. A growth
-    fitted from fewer than 6 complete months is not written (warned of, with the traffic
-    it would compound to). DuckDB reads files larger than memory.
+    twice) is dropped and counted. With **-o**, an existing scenario gets its `[traffic]`
+    numbers replaced (layout and comments kept; a file that is not a scenario is refused),
+    and the words an earlier -o wrote there (title, header, capacity comment) made true of
+    the new traffic; its other lines that state other traffic (200k requests/month,
+    2,000/400 tokens) are named, left as written. A new path gets the starter scenario
+    with this traffic, titled by it, its capacity estimated at the measured token lengths.
+    A growth fitted from fewer than 6 complete months is not written (warned of, with the
+    traffic it would compound to). DuckDB reads files larger than memory.
 
     A **database** URL reads the logs where they are: the engine runs one grouped scan,
     read-only and with a statement timeout (PAYBACK_STATEMENT_TIMEOUT seconds, default
@@ -576,14 +578,15 @@ def _show_profile(profile: UsageProfile, output: Path | None, written: str | Non
     _console().print(render_profile(profile))
     _note(profile.notes)
     if output is not None:
-        echo(
-            f"Wrote {output}: "
-            + (
-                "a new scenario from the starter with this traffic"
-                if written == "created"
-                else "its [traffic] numbers, everything else kept"
-            )
-        )
+        echo(f"Wrote {output}: {_WROTE[written or 'updated']}")
+
+
+_WROTE = {
+    "created": "a new scenario from the starter with this traffic",
+    "reworded": "its [traffic] numbers and the words an earlier -o wrote on the traffic, "
+    "everything else kept",
+    "updated": "its [traffic] numbers, everything else kept",
+}
 
 
 def _write_traffic(path: Path, profile: UsageProfile) -> str:
@@ -596,4 +599,4 @@ def _write_traffic(path: Path, profile: UsageProfile) -> str:
     _warn(written.warnings)
     _write_new(path, written.text, force=path.exists(), flag="-o")
     _note(written.notes)
-    return "created" if written.created else "updated"
+    return "created" if written.created else "reworded" if written.reworded else "updated"

@@ -135,7 +135,10 @@ def starter_with_traffic(traffic: Mapping[str, float]) -> str:
 
 
 def file_with_traffic(
-    path: str | Path, traffic: Mapping[str, float], new: Callable[[], str] | None = None
+    path: str | Path,
+    traffic: Mapping[str, float],
+    new: Callable[[], str] | None = None,
+    refresh: Callable[[str, Format], tuple[str, list[str]]] | None = None,
 ) -> Edit:
     """What ``payback usage -o path`` writes: the scenario at ``path`` with measured traffic
     (:func:`with_traffic`), or where ``path`` is new or empty, ``new()`` (a scenario in
@@ -143,7 +146,9 @@ def file_with_traffic(
 
     An existing file is changed only when it is a scenario and stays a valid one; its
     byte-order mark and line endings are kept. Values it held as distributions are named
-    in :attr:`Edit.warnings`. Raises :class:`PaybackError` ending "left as it is" otherwise.
+    in :attr:`Edit.warnings`. ``refresh(text, format)``, where given, changes an existing
+    file's text further (the words payback wrote about the traffic) and gives the lines
+    for :attr:`Edit.notes`. Raises :class:`PaybackError` ending "left as it is" otherwise.
     """
     path, fmt, text, bom = _traffic_target(path)
     if not text.strip():  # an empty file gets the starter, as a new one would
@@ -158,9 +163,14 @@ def file_with_traffic(
         updated = with_traffic(text, fmt, traffic, replaced)
     except PaybackError as exc:
         raise PaybackError(f"{path}: {exc}") from None
+    notes: list[str] = []
+    if refresh is not None:
+        updated, notes = refresh(updated, fmt)
     _still_valid(updated, fmt, path, "left as it is")
     return Edit(
-        ("\ufeff" if bom else "") + updated, warnings=[f"{path}: {line}" for line in replaced]
+        ("\ufeff" if bom else "") + updated,
+        notes=[f"{path}: {line}" for line in notes],
+        warnings=[f"{path}: {line}" for line in replaced],
     )
 
 

@@ -42,7 +42,7 @@ from payback.measure.usage.files import expand, find_sources, stem
 from payback.measure.usage.finding import case_twins
 from payback.measure.usage.formats import FORMATS, check_options, parse_columns, said_filters
 from payback.measure.usage.names import clean_names
-from payback.measure.usage.normalize import pipeline
+from payback.measure.usage.normalize import check_named_keys, pipeline
 from payback.measure.usage.profile import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
@@ -88,6 +88,7 @@ def profile_usage(
         sources, skipped, repeated = find_sources(con, files, fmt)
         chosen = " + ".join(dict.fromkeys(s.fmt for s in sources))
         names = sql.shown_files([f for s in sources for f in s.files])
+        check_named_keys(con, sources, explicit)  # a JSON key no record has: before the scan
         statements = pipeline(sources, explicit, model, since, until)
         sql.run(con, statements, f"{names}: cannot be read as {chosen} logs")
         return restore(

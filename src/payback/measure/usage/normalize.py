@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from payback.errors import PaybackError
 from payback.measure.usage import timetext
@@ -25,7 +26,7 @@ from payback.measure.usage.formats import (
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
 from payback.measure.usage.sqltypes import kind_of
 
-__all__ = ["GOOD", "filters_sql", "normalized", "pipeline", "unwrap"]
+__all__ = ["GOOD", "check_named_keys", "filters_sql", "normalized", "pipeline", "unwrap"]
 
 MAX_TOKENS_PER_REQUEST = 1e8
 """More tokens than this in one request (ten times the longest context offered) is a
@@ -195,17 +196,21 @@ def _candidate(source: Source, candidate: str) -> str | None:
     return _accessor(source, candidate)
 
 
-def _field(source: Source, candidates: list[str], explicit: str | None = None) -> str | None:
+def _field(
+    source: Source, candidates: list[str], explicit: str | None = None, name: str = ""
+) -> str | None:
     """SQL for a field: the first candidate present (a typed column stays typed; several
-    candidates are compared as text). A column named in ``columns`` is taken as it is."""
+    candidates are compared as text). A column named in ``columns`` (for field ``name``)
+    is taken as it is."""
     if explicit:
         found = _accessor(source, explicit)
         if found is None:
             shown = ", ".join(sorted(source.columns.values()))
             raise PaybackError.bad(
                 "columns",
-                repr(explicit),
-                f"not a column of {shown_files(source.files)} (columns: {shown[:300]})",
+                f"{name}={explicit}",
+                f"{explicit!r} is not a column of {shown_files(source.files)} "
+                f"(columns: {shown[:300]})",
             )
         return found
     options = list(
@@ -301,7 +306,9 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     spec = SPECS[source.fmt]
     if source.json:
         source = Source(source.sql, True, source.files, source.fmt, paths={})
-    exprs = {name: _field(source, spec.fields.get(name, []), explicit.get(name)) for name in FIELDS}
+    exprs = {
+        name: _field(source, spec.fields.get(name, []), explicit.get(name), name) for name in FIELDS
+    }
     bare = source.fmt == "generic" and not source.json
     for name in BARE_NAMES:  # a CSV's columns are text: a column of text gives no number
         real = bare_column(name, source.columns, lambda c: _number_or_text(source.types.get(c)))
@@ -461,6 +468,41 @@ def filters_sql(model: str | None, since: dt.date | None, until: dt.date | None)
     elif model:
         conditions.append("model = " + sql_str(model))
     return " AND ".join(conditions)
+
+
+SHOWN_KEYS = 300
+"""The characters of the keys listed where ``columns`` names a key no JSON record has."""
+
+
+def check_named_keys(con: Any, sources: Sequence[Source], explicit: dict[str, str]) -> None:
+    """One line where ``columns`` names a key (or dotted path) that no JSON record of a
+    source has, listing the keys its records have: a table's missing column is told as its
+    SQL is made (:func:`normalized`), a JSON record's only here, as every record may hold
+    other keys. One query a field, which stops at the first record that has it."""
+    for source in sources:
+        if not source.json:
+            continue
+        records = unwrap(source)
+        probe = Source(records.sql, True, records.files, records.fmt)
+        for name, path in explicit.items():
+            present = (
+                f"SELECT 1 FROM {records.sql} WHERE {_accessor(probe, path)} IS NOT NULL LIMIT 1"
+            )
+            if con.execute(present).fetchone() is not None:
+                continue
+            keys = con.execute(
+                "SELECT DISTINCT unnest(json_keys(json)) AS k FROM "
+                f"{records.sql} WHERE json_type(json) = 'OBJECT' ORDER BY k"
+            ).fetchall()
+            listed = ", ".join(str(k) for (k,) in keys)
+            if len(listed) > SHOWN_KEYS:
+                listed = listed[: SHOWN_KEYS - 1].rsplit(", ", 1)[0] + ", …"
+            raise PaybackError.bad(
+                "columns",
+                f"{name}={path}",
+                f"no record of {shown_files(records.files)} has {path!r} "
+                + (f"(its records' keys: {listed})" if listed else "(no record is a JSON object)"),
+            )
 
 
 def _has_id(source: Source, explicit: dict[str, str]) -> bool:

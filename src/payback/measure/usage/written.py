@@ -12,8 +12,10 @@ gets, and a new scenario's words made true of the measured traffic.
   at the measured token lengths from the model, GPU and engine its comment names (the
   starter's number is at 2,000/400 tokens).
 - :func:`scenario_with_traffic`: all of it for one path: the text to write there (a new
-  scenario is made in TOML and written as YAML for a YAML path, its comments kept), and
-  the warnings (the growth caution among them) and notes to tell, each naming the path.
+  scenario is made in TOML and written as YAML for a YAML path, its comments kept; an
+  existing one gets the words an earlier ``-o`` wrote on the traffic made true of this
+  one, :mod:`~payback.measure.usage.rewritten`), and the warnings (the growth caution
+  among them) and notes to tell, each naming the path.
 
 Nothing here writes a file.
 """
@@ -30,6 +32,8 @@ from payback.measure.usage.profile import UsageProfile
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from payback.scenario.io import Format
 
 
 __all__ = [
@@ -82,12 +86,21 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
     """One line on the fitted growth and ``-o``: for a fit from fewer than
     :data:`MIN_GROWTH_MONTHS` complete months, that it is not written (``kept``: the
     scenario's own growth, which stays), with the traffic it would imply in the horizon's
-    last month; for a growth written, that traffic when it is over ten times today's.
-    None when there is nothing to say (no growth fitted, or a modest one)."""
+    last month (none for a flat fit: a growth of 0 is told as any other); for a growth
+    written, that traffic when it is over ten times today's. With no growth fitted (fewer
+    than two complete months, the profile says 0), that it is not written where the
+    scenario keeps a growth other than 0. None when there is nothing to say."""
     growth = float(profile.traffic.get("growth_monthly", 0.0))
     months = _fitted(profile)
-    if len(months) < 2 or growth == 0.0:
-        return None
+    own = "" if kept is None else f" (growth_monthly = {kept:g})"
+    advice = f"set the growth you expect, or measure {MIN_GROWTH_MONTHS} complete months or more"
+    if len(months) < 2:
+        if kept == 0.0:  # said 0, and 0 it is
+            return None
+        return (
+            f"growth_monthly is not measured from {_months_said(months)}: the 0 shown is no "
+            f"fit; it is not written, the scenario keeps its own{own}: {advice}"
+        )
     now = float(profile.traffic["requests_per_month"])
     then = now * (1.0 + growth) ** (horizon_months - 1)
     implied = (
@@ -95,11 +108,10 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
         f"requests in month {horizon_months} (from {_count(now)} a month now)"
     )
     if len(months) < MIN_GROWTH_MONTHS:
-        own = "" if kept is None else f" (growth_monthly = {kept:g})"
         return (
-            f"growth_monthly {growth:+.2%} a month is fitted from only {_months_said(months)}: "
-            f"{implied}; it is not written, the scenario keeps its own{own}: set the growth "
-            f"you expect, or measure {MIN_GROWTH_MONTHS} complete months or more"
+            f"growth_monthly {growth:+.2%} a month is fitted from only {_months_said(months)}"
+            + (f": {implied}" if growth != 0.0 else "")
+            + f"; it is not written, the scenario keeps its own{own}: {advice}"
         )
     if then <= 10.0 * now and then >= now / 10.0:
         return None
@@ -121,7 +133,12 @@ class TrafficFile:
     """Values replaced that were distributions, the growth caution (:func:`growth_caution`):
     one line each, naming the path."""
     notes: list[str] = field(default_factory=list)
-    """What a new scenario was made to say (its capacity), one line each, naming the path."""
+    """What a new scenario was made to say (its capacity), or the lines of an existing one
+    that state other traffic (:mod:`~payback.measure.usage.rewritten`), one line each,
+    naming the path."""
+    reworded: bool = False
+    """Whether words payback wrote in an existing scenario about earlier traffic (its title,
+    header, growth or capacity comment) were rewritten, besides the numbers."""
 
 
 def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFile:
@@ -131,6 +148,7 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
     the written file keeps and its horizon. Reads ``path``, writes nothing; raises
     :class:`~payback.errors.PaybackError` ending "left as it is" where it cannot be
     updated (:func:`~payback.scenario.edit.file_with_traffic`)."""
+    from payback.measure.usage.rewritten import refreshed
     from payback.scenario.edit import file_with_traffic, starter_with_traffic
     from payback.scenario.io import scenario_data_from_text, scenario_format
 
@@ -141,8 +159,16 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
         made.append(new_scenario(starter_with_traffic(traffic), profile))
         return made[0].text
 
-    edit = file_with_traffic(path, traffic, new)  # a path it can write, and a valid scenario
-    text, notes = edit.text, made[0].notes if made else []
+    reworded: list[bool] = []
+
+    def refresh(text: str, fmt: Format) -> tuple[str, list[str]]:  # an existing scenario
+        out, lines = refreshed(text, fmt, profile)
+        reworded.append(out != text)
+        return out, lines
+
+    edit = file_with_traffic(path, traffic, new, refresh)  # a path it can write, a scenario
+    text = edit.text
+    notes = [f"{path}: {line}" for line in made[0].notes] if made else edit.notes
     data = scenario_data_from_text(text.removeprefix("\ufeff"), scenario_format(path), str(path))
     kept = data["traffic"].get("growth_monthly", 0.0)
     caution = growth_caution(
@@ -154,7 +180,8 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
         text,
         edit.created,
         [*edit.warnings, *([f"{path}: {caution}"] if caution else [])],
-        [f"{path}: {line}" for line in notes],
+        notes,
+        any(reworded),
     )
 
 
@@ -186,18 +213,28 @@ def _source(profile: UsageProfile) -> str:
     return f"{len(profile.files)} log files"
 
 
-def _title(profile: UsageProfile, old: str, written: bool) -> str:
-    """``1,218 requests/month from logs.csv (...): hosted big model vs ...``: the starter's
-    comparison after its measured traffic, and why the traffic is flat where it is."""
-    rest = old.split(": ", 1)[1] if ": " in old else old
+def traffic_title(profile: UsageProfile, rest: str, kept: float | None) -> str:
+    """``1,218 requests/month from logs.csv (...): {rest}`` (the comparison, after its
+    measured traffic), and where the growth fitted is not written, the growth the
+    scenario keeps (``kept``; None: a distribution) and why: ``held flat`` for 0."""
     now = float(profile.traffic["requests_per_month"])
     growth = float(profile.traffic.get("growth_monthly", 0.0))
     months = _fitted(profile)
     said = ""
-    if not written and len(months) >= 2:
-        said = f" (held flat: its {len(months)} months grew {growth:+.2%}/month)"
-    elif not written:
-        said = " (held flat: growth not measured)"
+    if len(months) < MIN_GROWTH_MONTHS:
+        held = (
+            "held flat"
+            if kept == 0.0
+            else "growth as set"
+            if kept is None
+            else f"growth {kept:+.2%}/month as set"
+        )
+        grew = (
+            f"its {len(months)} months grew {growth:+.2%}/month"
+            if len(months) >= 2
+            else "growth not measured"
+        )
+        said = f" ({held}: {grew})"
     return f"{now:,.0f} requests/month from {_source(profile)}{said}: {rest}"
 
 
@@ -215,11 +252,12 @@ def new_scenario(text: str, profile: UsageProfile) -> NewScenario:
     data = scenario_data_from_text(text, "toml", "new scenario")
     written = len(_fitted(profile)) >= MIN_GROWTH_MONTHS
     notes: list[str] = []
-    title = _title(profile, str(data["scenario"]["name"]), written)
+    old = str(data["scenario"]["name"])
+    title = traffic_title(profile, old.split(": ", 1)[-1], data["traffic"]["growth_monthly"])
     lengths = f"{profile.traffic['input_tokens']:,.0f}/{profile.traffic['output_tokens']:,.0f}"
-    text = STARTER_HEAD.sub(lambda _: _head(profile), text, count=1)  # (a name may hold \\)
+    text = STARTER_HEAD.sub(lambda _: traffic_head(profile), text, count=1)  # (a name may hold \\)
     if not written:
-        text = GROWTH_LINE.sub(lambda m: _growth_comment(m, profile), text, count=1)
+        text = GROWTH_LINE.sub(lambda m: growth_comment(m, profile), text, count=1)
     text = with_values(text, "toml", {"scenario.name": title})
     found = STARTER_CAPACITY.search(text)
     ids = _starter_ids(found, data)
@@ -250,7 +288,7 @@ def new_scenario(text: str, profile: UsageProfile) -> NewScenario:
     return NewScenario(text, notes)
 
 
-def _head(profile: UsageProfile) -> str:
+def traffic_head(profile: UsageProfile) -> str:
     span = f"{profile.span['first'][:10]} to {profile.span['last'][:10]}"
     return (
         f"# A payback scenario: [traffic] measured by `payback usage` in {_source(profile)}\n"
@@ -259,7 +297,7 @@ def _head(profile: UsageProfile) -> str:
     )
 
 
-def _growth_comment(match: re.Match[str], profile: UsageProfile) -> str:
+def growth_comment(match: re.Match[str], profile: UsageProfile) -> str:
     months = _fitted(profile)
     growth = float(profile.traffic.get("growth_monthly", 0.0))
     if len(months) >= 2:

@@ -1,0 +1,164 @@
+"""What ``payback usage -o`` changes in an existing scenario besides its ``[traffic]``
+numbers: the words payback wrote there about the traffic, made true of the new
+measurement, and the lines whose words may no longer describe it, named.
+
+- payback's own words (:func:`refreshed`), each recognised by the form payback writes
+  it in: the header comment a new scenario gets (``[traffic] measured by `payback usage`
+  in logs.csv`` and the logs' dates), its title (``12,501 requests/month from logs.csv:
+  ...``, taken as payback's only where the header names the same logs; what follows the
+  first ``: `` is the user's and stays), the growth's comment where a growth was not
+  written (``3 months (...) grew +2.00%/month: too few to extrapolate; set yours``) and
+  the capacity's (``capacity estimated at the measured 1,747/275 tokens``);
+- every other line that states requests a month (``200k requests/month``, a starter's
+  title and header) or token lengths (``at 2,000/400 tokens``, a capacity estimated for
+  other prompts) more than 10 % away from the measured ones (:func:`stale_lines`): left
+  as written, named by its line number.
+
+Nothing here reads or writes a file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from payback.measure.usage.written import (
+    MIN_GROWTH_MONTHS,
+    growth_comment,
+    traffic_head,
+    traffic_title,
+)
+
+if TYPE_CHECKING:
+    from payback.measure.usage.profile import UsageProfile
+    from payback.scenario.io import Format
+
+__all__ = ["STALE_SHARE", "refreshed", "stale_lines"]
+
+STALE_SHARE = 0.10
+"""How far (a share of the measured value) a number a line states may be from the measured
+one before the line is named as perhaps no longer describing the traffic."""
+
+HEAD = re.compile(
+    r"\A(?P<lead># A payback scenario: \[traffic\] measured by `payback usage` in )"
+    r"(?P<source>[^\n]*)\n# \((?P<span>\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d)\)"
+)
+NAME = re.compile(
+    r"\A[0-9][0-9,]* requests/month from (?P<source>.+?)"
+    r"(?: \((?:held flat|growth [^():]*as set): (?:its \d+ months grew [^()]*|growth not "
+    r"measured)\))?: (?P<rest>.*)\Z",
+    re.S,
+)
+GROWTH = re.compile(
+    r"^(?P<key>[ \t]*growth_monthly[ \t]*[=:][ \t]*\S+)(?P<pad>[ \t]*)# (?:\d+ months "
+    r"\(\d{4}-\d\d to \d{4}-\d\d\) grew [^\n]*: too few to extrapolate; set yours|not "
+    r"measured \(under 2 complete months\); 0\.05 = \+5% a month)$",
+    re.M,
+)
+STARTER_GROWTH = "compound; 0.05 = +5% a month"
+"""The starter's comment on ``growth_monthly``: a new scenario's where a growth is written."""
+LENGTHS = r"[0-9][0-9,]*/[0-9][0-9,]*"
+CAPACITY = re.compile(
+    rf"(# capacity estimated at the measured ){LENGTHS}( tokens)"
+    rf"|(# re-check: an estimate for [^\n]* tokens, not the measured ){LENGTHS}$",
+    re.M,
+)
+REQUESTS = re.compile(
+    r"(?<![\w.,])(?P<n>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>[km]\b|thousand|million)?"
+    r"\s*requests?\s*(?:/\s*|a\s+|per\s+|each\s+)month",
+    re.I,
+)
+TOKENS = re.compile(r"(?<![\w.,])(?P<i>[0-9][0-9,]*)\s*/\s*(?P<o>[0-9][0-9,]*)\s+tokens\b")
+UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}
+
+
+def refreshed(text: str, fmt: Format, profile: UsageProfile) -> tuple[str, list[str]]:
+    """``text`` (a scenario with the measured ``[traffic]`` in) with payback's own words
+    about the traffic made true of ``profile`` (see the module docstring), and the lines
+    (:func:`stale_lines`) that may no longer describe it, one line each. Line endings are
+    kept."""
+    from payback.scenario.edit import with_values
+    from payback.scenario.io import scenario_data_from_text
+
+    crlf = "\r\n" in text
+    body = text.replace("\r\n", "\n") if crlf else text
+    data = scenario_data_from_text(body, fmt, "scenario")
+    head = HEAD.search(body)
+    new = HEAD.search(traffic_head(profile))
+    if head is not None and new is not None:
+        body = body.replace(head.group(0), new.group(0), 1)
+    name = (data.get("scenario") or {}).get("name")
+    said = NAME.match(name) if isinstance(name, str) else None
+    if said is not None and head is not None and said["source"] == head["source"]:
+        kept = (data.get("traffic") or {}).get("growth_monthly", 0.0)
+        kept = float(kept) if isinstance(kept, int | float) else None
+        title = traffic_title(profile, said["rest"], kept)
+        if title != name:
+            body = with_values(body, fmt, {"scenario.name": title})
+    written = len(profile.span["complete_months"]) >= MIN_GROWTH_MONTHS
+    body = GROWTH.sub(
+        lambda m: (
+            f"{m['key']}{m['pad']}# {STARTER_GROWTH}" if written else growth_comment(m, profile)
+        ),
+        body,
+    )
+    lengths = _lengths(profile)
+    body = CAPACITY.sub(
+        lambda m: f"{m[1]}{lengths}{m[2]}" if m[1] else f"{m[3]}{lengths}",
+        body,
+    )
+    return (body.replace("\n", "\r\n") if crlf else body), stale_lines(body, profile)
+
+
+def _lengths(profile: UsageProfile) -> str:
+    return f"{profile.traffic['input_tokens']:,.0f}/{profile.traffic['output_tokens']:,.0f}"
+
+
+def _far(stated: float, measured: float) -> bool:
+    return abs(stated - measured) > STALE_SHARE * measured
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def stale_lines(text: str, profile: UsageProfile) -> list[str]:
+    """Each line of ``text`` that states requests a month or ``input/output tokens`` more
+    than :data:`STALE_SHARE` away from ``profile``'s (a starter's title and header, a
+    capacity stated at other token lengths, a comment of the user's), as one line that
+    names it and says it is left as written."""
+    now = float(profile.traffic["requests_per_month"])
+    lengths = (float(profile.traffic["input_tokens"]), float(profile.traffic["output_tokens"]))
+    out: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for found in REQUESTS.finditer(line):
+            unit = UNITS.get((found["unit"] or "").lower(), 1.0)
+            if _far(_number(found["n"]) * unit, now):
+                out.append(
+                    f"line {number} says {' '.join(found.group(0).split())!r}, where "
+                    f"{now:,.0f} requests/month were measured: it may no longer describe the "
+                    "traffic (left as written)"
+                )
+                break
+        for found in TOKENS.finditer(line):
+            stated = (_number(found["i"]), _number(found["o"]))
+            if not any(_far(s, m) for s, m in zip(stated, lengths, strict=True)):
+                continue
+            out.append(_tokens_line(number, line, found, _lengths(profile)))
+            break
+    return out
+
+
+def _tokens_line(number: int, line: str, found: Any, lengths: str) -> str:
+    """The line for a line stating other token lengths: a capacity's, to re-check."""
+    stated = f"{found['i']}/{found['o']} tokens"
+    if re.match(r"\s*replica_requests_per_s\s*[=:]", line):
+        return (
+            f"line {number}: replica_requests_per_s is stated at {stated}, where {lengths} "
+            "tokens were measured: re-check it (a model, gpu and engine in its place are "
+            "estimated at the measured lengths); left as written"
+        )
+    return (
+        f"line {number} says {stated!r}, where {lengths} tokens were measured: it may no "
+        "longer describe the traffic (left as written)"
+    )

@@ -1,0 +1,247 @@
+"""``payback usage -o`` onto a scenario that is there: what it writes and what it says
+agree (a growth of 0 fitted from too few months is told, not silently left as the file's
+own), the words payback wrote there about earlier traffic (its title, header and capacity
+comment) are made true of the new traffic, and the lines of the user's (or the starter's)
+that state other traffic are named, left as written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from helpers import run
+from payback import load_scenario, profile_usage
+
+pytestmark = pytest.mark.slow
+
+HEADER = "created_at,model,prompt_tokens,completion_tokens\n"
+STARTER = resources.files("payback").joinpath("data/starter.toml").read_text(encoding="utf-8")
+REST = "hosted big model vs fine-tuned 7B on one rented L4"
+
+
+def flat_logs(path: Path, first: dt.date, end: dt.date, per_day: int, tokens: str) -> Path:
+    """``per_day`` requests every day from ``first`` to before ``end``, evenly apart from
+    00:30 to 23:30 (the first and last months complete), each of ``tokens``
+    (``input,output``): a growth of exactly 0."""
+    rows = []
+    day = dt.datetime(first.year, first.month, first.day, 0, 30, tzinfo=dt.UTC)
+    step = dt.timedelta(hours=23) / (per_day - 1)
+    while day.date() < end:
+        rows += [f"{(day + k * step).isoformat()},m,{tokens}\n" for k in range(per_day)]
+        day += dt.timedelta(days=1)
+    path.write_text(HEADER + "".join(rows))
+    return path
+
+
+def six_months(tmp_path: Path) -> Path:
+    """January to June 2026, 10 a day of 1,000/200 tokens: 10 × 30.4375 = 304 a month."""
+    return flat_logs(tmp_path / "a.csv", dt.date(2026, 1, 1), dt.date(2026, 7, 1), 10, "1000,200")
+
+
+def three_months(tmp_path: Path) -> Path:
+    """October to December 2026, 8 a day of 500/50 tokens: 8 × 30.4375 = 243.5 a month."""
+    return flat_logs(tmp_path / "b.csv", dt.date(2026, 10, 1), dt.date(2027, 1, 1), 8, "500,50")
+
+
+def with_growth(tmp_path: Path, growth: str) -> Path:
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(STARTER.replace("growth_monthly = 0.0  ", f"growth_monthly = {growth}"))
+    return scenario
+
+
+# -- what is written and what is said agree ---------------------------------------------
+
+
+def test_a_flat_growth_from_three_months_is_told_not_written(tmp_path: Path) -> None:
+    """It was shown as +0.00% and 'Wrote s.toml: its [traffic] numbers' with no word that
+    the file keeps its 0.03, which analyze then compounded at +3 % a month."""
+    scenario = with_growth(tmp_path, "0.03")
+    code, _, err = run("usage", three_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    assert (
+        f"warning: {scenario}: growth_monthly +0.00% a month is fitted from only 3 complete "
+        "months (2026-10 to 2026-12); it is not written, the scenario keeps its own "
+        "(growth_monthly = 0.03): set the growth you expect, or measure 6 complete months "
+        "or more"
+    ) in " ".join(err.split())
+    assert load_scenario(scenario).traffic.growth_monthly == 0.03
+    assert load_scenario(scenario).traffic.requests_per_month == 244  # 243.5, rounded
+
+
+def test_no_growth_measured_is_told_where_the_scenario_keeps_another(tmp_path: Path) -> None:
+    # October whole and November to the 10th: one complete month, no growth fitted
+    logs = flat_logs(tmp_path / "c.csv", dt.date(2026, 10, 1), dt.date(2026, 11, 10), 8, "5,1")
+    scenario = with_growth(tmp_path, "0.03")
+    code, _, err = run("usage", logs, "-o", scenario)
+    assert code == 0, err
+    assert (
+        f"warning: {scenario}: growth_monthly is not measured from 1 complete month "
+        "(2026-10): the 0 shown is no fit; it is not written, the scenario keeps its own "
+        "(growth_monthly = 0.03)"
+    ) in " ".join(err.split())
+    assert load_scenario(scenario).traffic.growth_monthly == 0.03
+    # where the scenario keeps 0, the 0 said is the 0 written: nothing to tell
+    scenario = with_growth(tmp_path, "0.0 ")
+    code, _, err = run("usage", logs, "-o", scenario)
+    assert code == 0, err
+    assert "warning" not in err
+
+
+def test_a_flat_growth_from_six_months_is_written_as_zero(tmp_path: Path) -> None:
+    scenario = with_growth(tmp_path, "0.03")
+    code, _, err = run("usage", six_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    assert "growth_monthly" not in err
+    assert load_scenario(scenario).traffic.growth_monthly == 0.0
+    assert "growth_monthly = 0.0             # compound" in scenario.read_text()
+
+
+# -- payback's own words made true of the new traffic -----------------------------------
+
+
+@pytest.mark.parametrize("name", ["s.toml", "s.yaml"])
+def test_o_over_a_scenario_it_wrote_rewrites_its_own_words_and_keeps_the_users(
+    tmp_path: Path, name: str
+) -> None:
+    """A scenario usage -o made from six months, edited by its user (its title's words
+    after the traffic, its growth, a comment of theirs), then given three other months:
+    its title, header and capacity comment named the first logs, their 304 requests a
+    month and 1,000/200 tokens."""
+    scenario = tmp_path / name
+    code, _, err = run("usage", six_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    made = scenario.read_text()
+    lines = made.splitlines()
+    assert lines[:2] == [
+        "# A payback scenario: [traffic] measured by `payback usage` in a.csv",
+        "# (2026-01-01 to 2026-06-30); the rest is the starter's: a hosted big model against a",
+    ]
+    assert load_scenario(scenario).scenario.name == f"304 requests/month from a.csv: {REST}"
+    assert "capacity estimated at the measured 1,000/200 tokens (the starter's" in made
+    growth = "growth_monthly = " if name.endswith(".toml") else "growth_monthly: "
+    edited = (
+        made.replace(REST, "support bot on the API vs our 7B")
+        .replace(f"{growth}0.0 ", f"{growth}0.02")
+        .replace("# Money is USD", "# ours: 300 requests/month last spring\n# Money is USD")
+    )
+    scenario.write_text(edited)
+    code, out, err = run("usage", three_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    assert (
+        f"Wrote {scenario}: its [traffic] numbers and the words an earlier -o wrote on the "
+        "traffic, everything else kept"
+    ) in " ".join(out.split())
+    text = scenario.read_text()
+    got = load_scenario(scenario)
+    assert got.scenario.name == (
+        "244 requests/month from b.csv (growth +2.00%/month as set: its 3 months grew "
+        "+0.00%/month): support bot on the API vs our 7B"
+    )
+    assert got.traffic.growth_monthly == 0.02  # the user's, kept
+    assert text.splitlines()[:2] == [
+        "# A payback scenario: [traffic] measured by `payback usage` in b.csv",
+        "# (2026-10-01 to 2026-12-31); the rest is the starter's: a hosted big model against a",
+    ]
+    assert "capacity estimated at the measured 500/50 tokens (the starter's 0.85" in text
+    assert "1,000/200" not in text
+    assert "a.csv" not in text
+    assert "# ours: 300 requests/month last spring" in text  # the user's words stay
+    said = " ".join(err.split())
+    assert (
+        f"note: {scenario}: line 5 says '300 requests/month', where 244 requests/month were "
+        "measured: it may no longer describe the traffic (left as written)"
+    ) in said
+    assert said.count(f"note: {scenario}: line") == 1
+    # and back: the file is the one the six months made, with the user's edits but the
+    # growth, which six months measure and write
+    code, _, err = run("usage", six_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    assert scenario.read_text() == edited.replace(f"{growth}0.02", f"{growth}0.0 ")
+    assert f"note: {scenario}: line" not in err
+
+
+def test_o_over_a_new_scenario_with_the_growth_unwritten_and_then_written(
+    tmp_path: Path,
+) -> None:
+    """Three months make a title 'held flat' and a growth comment 'too few to
+    extrapolate'; six months then write the growth: the file is what six months make."""
+    scenario = tmp_path / "s.toml"
+    code, _, err = run("usage", three_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    assert "# 3 months (2026-10 to 2026-12) grew +0.00%/month: too few" in scenario.read_text()
+    code, _, err = run("usage", six_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    fresh = tmp_path / "fresh.toml"
+    code, _, err = run("usage", six_months(tmp_path), "-o", fresh)
+    assert code == 0, err
+    assert scenario.read_text() == fresh.read_text()
+
+
+def test_a_byte_order_mark_and_crlf_stay_where_its_words_are_rewritten(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.toml"
+    code, _, err = run("usage", six_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    scenario.write_bytes(b"\xef\xbb\xbf" + scenario.read_bytes().replace(b"\n", b"\r\n"))
+    code, _, err = run("usage", three_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    raw = scenario.read_bytes()
+    assert raw.startswith(
+        b"\xef\xbb\xbf# A payback scenario: [traffic] measured by `payback usage` in b.csv\r\n"
+        b"# (2026-10-01 to 2026-12-31); "
+    )
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert b'name = "244 requests/month from b.csv (held flat: ' in raw
+
+
+# -- the user's and the starter's words named, not changed ------------------------------
+
+
+def test_o_over_the_starter_names_the_lines_that_state_other_traffic(tmp_path: Path) -> None:
+    """The starter's header and title say 200k requests a month, its capacity is stated at
+    2,000/400 tokens: a new scenario has them rewritten, this one had them kept with no
+    word."""
+    scenario = tmp_path / "t.toml"
+    scenario.write_text(STARTER)
+    code, out, err = run("usage", six_months(tmp_path), "-o", scenario)
+    assert code == 0, err
+    assert f"Wrote {scenario}: its [traffic] numbers, everything else kept" in out
+    said = [" ".join(line.split()) for line in err.split("note: ")[1:]]
+    assert said[-3:] == [
+        f"{scenario}: line 1 says '200k requests a month', where 304 requests/month were "
+        "measured: it may no longer describe the traffic (left as written)",
+        f"{scenario}: line 7 says '200k requests/month', where 304 requests/month were "
+        "measured: it may no longer describe the traffic (left as written)",
+        f"{scenario}: line 32: replica_requests_per_s is stated at 2,000/400 tokens, where "
+        "1,000/200 tokens were measured: re-check it (a model, gpu and engine in its place "
+        "are estimated at the measured lengths); left as written",
+    ]
+    text = scenario.read_text()
+    before, after = STARTER.split("[traffic]"), text.split("[traffic]")
+    assert after[0] == before[0]  # its header and title, as written
+    assert after[1].split("[baseline]")[1] == before[1].split("[baseline]")[1]
+
+
+def test_refreshed_updates_the_measured_lengths_of_a_capacity_to_re_check(
+    tmp_path: Path,
+) -> None:
+    """Where a new scenario's capacity could not be estimated, its comment says it is the
+    starter's, 'not the measured 1,747/275': that is payback's, rewritten; the line is
+    named, as it states other lengths."""
+    from payback.measure.usage.rewritten import refreshed
+
+    profile = profile_usage([six_months(tmp_path)])
+    line = (
+        "replica_requests_per_s = 0.85     # re-check: an estimate for qwen2.5-7b bf16 on 1 × "
+        "l4 (vllm) at the starter's 2,000/400 tokens, not the measured {}"
+    )
+    text = "[scenario]\nname = 'mine'\n\n[[alternatives]]\n" + line.format("1,747/275") + "\n"
+    new, notes = refreshed(text, "toml", profile)
+    assert new == text.replace(line.format("1,747/275"), line.format("1,000/200"))
+    assert notes == [
+        "line 5: replica_requests_per_s is stated at 2,000/400 tokens, where 1,000/200 tokens "
+        "were measured: re-check it (a model, gpu and engine in its place are estimated at "
+        "the measured lengths); left as written"
+    ]
