@@ -131,8 +131,8 @@ def test_o_over_a_scenario_it_wrote_rewrites_its_own_words_and_keeps_the_users(
     code, out, err = run("usage", three_months(tmp_path), "-o", scenario)
     assert code == 0, err
     assert (
-        f"Wrote {scenario}: its [traffic] numbers and the words an earlier -o wrote on the "
-        "traffic, everything else kept"
+        f"Wrote {scenario}: its [traffic] numbers and the words an earlier -o wrote on it, "
+        "all else kept"
     ) in " ".join(out.split())
     text = scenario.read_text()
     got = load_scenario(scenario)

@@ -425,21 +425,20 @@ def usage(  # long: most of it is its options and their help text
 ) -> None:
     """The workload from real request logs: the `[traffic]` of a scenario, measured.
 
-    **requests_per_month**: requests per day in the last complete calendar month (UTC)
-    × 30.44 (365.25/12); **growth_monthly**: compound rate of a log-linear fit of requests
-    per day over complete months; **input_tokens** / **output_tokens**: means per request
-    (p50/p90/p99 shown); **cached_input_share**: cached / input tokens;
-    **peak_to_average**: the busiest clock hour of that same last complete month over its
-    mean hour (not measured from daily buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines
-    line over 16 MiB is one); a row whose request id came before (the same request logged
-    twice) is dropped and counted. With **-o**, an existing scenario gets its `[traffic]`
-    numbers replaced (layout and comments kept; a file that is not a scenario is refused),
-    and the words an earlier -o wrote there (title, header, capacity comment) made true of
-    the new traffic; its other lines that state other traffic (200k requests/month,
-    2,000/400 tokens) are named, left as written. A new path gets the starter scenario
-    with this traffic, titled by it, its capacity estimated at the measured token lengths.
-    A growth fitted from fewer than 6 complete months is not written (warned of, with the
-    traffic it would compound to). DuckDB reads files larger than memory.
+    **requests_per_month**: requests per day in the last complete calendar month (UTC) × 30.44
+    (365.25/12); **growth_monthly**: compound rate of a log-linear fit of requests per day over
+    complete months; **input_tokens** / **output_tokens**: means per request (p50/p90/p99
+    shown); **cached_input_share**: cached / input tokens; **peak_to_average**: the busiest
+    clock hour of that same last complete month over its mean hour (not measured from daily
+    buckets). Unreadable rows are counted by reason and shown (a CSV or JSON-lines line over 16
+    MiB is one); a row whose request id came before (the same request logged twice) is dropped
+    and counted. With **-o**, an existing scenario gets its `[traffic]` numbers replaced (layout
+    and comments kept; a file that is not a scenario is refused), and the words an earlier -o
+    wrote there (title, header, capacity comment) made true of the new traffic; its other lines
+    that state other traffic (200k requests/month, 2,000/400 tokens) are named, left as written.
+    A new path gets the starter scenario with this traffic, titled by it, its capacity estimated
+    at the measured token lengths. A growth fitted from under 6 complete months is not written
+    (warned of, with the traffic it would compound to). DuckDB reads files larger than memory.
 
     A **database** URL reads the logs where they are: the engine runs one grouped scan,
     read-only and with a statement timeout (PAYBACK_STATEMENT_TIMEOUT seconds, default
@@ -583,8 +582,7 @@ def _show_profile(profile: UsageProfile, output: Path | None, written: str | Non
 
 _WROTE = {
     "created": "a new scenario from the starter with this traffic",
-    "reworded": "its [traffic] numbers and the words an earlier -o wrote on the traffic, "
-    "everything else kept",
+    "reworded": "its [traffic] numbers and the words an earlier -o wrote on it, all else kept",
     "updated": "its [traffic] numbers, everything else kept",
 }
 
