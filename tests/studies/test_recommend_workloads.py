@@ -239,3 +239,30 @@ def test_a_yaml_workloads_own_capacity_is_removed_and_said(tmp_path: Path) -> No
     assert edit.notes[1].endswith(
         'workloads.1.alternatives."shared 8B".replica_requests_per_s: 7.5'
     )
+
+
+ESCALATED = PORTFOLIO + f'alternatives."{NAME}" = {{ escalation_share = 0.9 }}\n'
+
+
+@pytest.mark.parametrize(
+    ("serving", "replicas"),
+    [('fleet = "separate"', 2), ('workloads = ["big task"]', 1)],
+)
+def test_a_workloads_own_escalation_share_sizes_its_fleet(
+    tmp_path: Path, serving: str, replicas: int
+) -> None:
+    """ "big task" sends 90% of its 200M requests back to the baseline: 20M a month, 15.2
+    requests/s at its 2x peak, one replica of 1 × mi300x fp8 (39.5 planned). Separate
+    fleets: 1 + 1 replicas, 2 × 1.50 × 730 = $2,190; serving it alone: 1, $1,095; as
+    analyze of the applied file prices them. The old search ignored the workload's share:
+    5 replicas ($5,475) and 4 ($4,380), where analyze gave 2 GPUs and 1."""
+    text = ESCALATED.replace('fleet = "shared", adapter_rank = 16', serving)
+    path = _write(tmp_path, text)
+    result = payback.recommend(load_scenario(path))
+    best = result.best
+    assert best is not None
+    assert (best.gpu, best.gpus_per_replica, best.replicas) == ("mi300x", 1, replicas)
+    assert best.monthly_cost_usd == pytest.approx(replicas * 1.50 * 730)
+    analyzed = _analyzed(tmp_path, path, result)
+    fleets = np.sum(analyzed.pieces.own_fleet_usd, axis=0)
+    assert float(np.mean(fleets)) == pytest.approx(best.monthly_cost_usd)

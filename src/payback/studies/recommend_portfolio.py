@@ -30,7 +30,7 @@ from payback.scenario import Scenario, SelfHostedOption
 from payback.scenario.workloads import served_workloads
 from payback.studies.configurations import Candidate, LeftOut, Load, Rows, evaluate_rows
 
-__all__ = ["evaluate", "served_scenario"]
+__all__ = ["evaluate", "own_terms", "served_scenario"]
 
 _Key = tuple[str, str, str, int]
 _ANY = 10**18
@@ -70,6 +70,18 @@ def served_scenario(scenario: Scenario, index: int) -> Scenario:
     return scenario.model_copy(update={"traffic": workloads[longest].traffic})
 
 
+def own_terms(scenario: Scenario, option: SelfHostedOption, j: int) -> SelfHostedOption:
+    """``option`` as workload ``j`` sees it: with the terms the workload gives it
+    (``[workloads.alternatives."name"]``: its own ``escalation_share``, quality, latency),
+    as ``analyze`` reads them; not its ``replica_requests_per_s``, measured for the GPU the
+    search replaces (each configuration's capacity is estimated)."""
+    terms = (scenario.workloads or [])[j].alternatives.get(option.name)
+    if terms is None:
+        return option
+    given = terms.model_dump(include=terms.model_fields_set - {"replica_requests_per_s"})
+    return option.model_copy(update={k: getattr(terms, k) for k in given})
+
+
 def evaluate(
     scenario: Scenario,
     index: int,
@@ -86,7 +98,8 @@ def evaluate(
     served = _served(scenario, index)
     if len(served) < 2:
         one = served_scenario(scenario, index)
-        return *evaluate_rows(one, option, rows, load, max_replicas, engine, left_out), load
+        own_option = own_terms(scenario, option, served[0]) if served else option
+        return *evaluate_rows(one, own_option, rows, load, max_replicas, engine, left_out), load
     workloads = scenario.workloads or []
     per: list[dict[_Key, Candidate]] = []
     loads: list[Load] = []
@@ -99,7 +112,8 @@ def evaluate(
         loads.append(own)
         scratch = _Noted()
         part = scenario.model_copy(update={"traffic": traffic})
-        found, _ = evaluate_rows(part, option, rows, own, _ANY, engine, scratch)
+        terms = own_terms(scenario, option, j)
+        found, _ = evaluate_rows(part, terms, rows, own, _ANY, engine, scratch)
         per.append({_key(c): c for c in found})
         for label, reason in scratch.why.items():  # once each, at the first workload's
             if label not in noted:
