@@ -266,3 +266,67 @@ def test_a_workloads_own_escalation_share_sizes_its_fleet(
     analyzed = _analyzed(tmp_path, path, result)
     fleets = np.sum(analyzed.pieces.own_fleet_usd, axis=0)
     assert float(np.mean(fleets)) == pytest.approx(best.monthly_cost_usd)
+
+
+def _tasks(n: int, rank: int, busy: int = 10_000) -> str:
+    """``n`` workloads (the first with ``busy`` requests a month) sharing one fleet."""
+    text = PORTFOLIO.split("[[workloads]]")[0].replace(
+        "adapter_rank = 16", f"adapter_rank = {rank}"
+    )
+    for j in range(n):
+        requests = busy if j == 0 else 10_000
+        text += (
+            f'\n[[workloads]]\nname = "w{j}"\ntraffic = {{ requests_per_month = {requests}, '
+            "input_tokens = 1000, output_tokens = 200, peak_to_average = 2.0 }\n"
+        )
+    return text
+
+
+def test_a_shared_fleet_is_set_up_with_a_configuration_its_adapters_fit(tmp_path: Path) -> None:
+    """12 rank-4096 adapters (too many for one H100: room for 2): the search
+    leaves out each configuration without room for 12 and sizes the fleet on one with it,
+    2 × mi300x fp8, 3 replicas for the 200M requests (152 requests/s at the busiest hour,
+    107.7 a replica planned at 60%: 64.6): 6 × 1.50 × 730 = $6,570, as analyze of the
+    applied file prices it. The old search refused outright: its first configuration had
+    room for 2."""
+    path = _write(tmp_path, _tasks(12, 4096, busy=200_000_000))
+    result = payback.recommend(load_scenario(path))
+    best = result.best
+    assert best is not None
+    assert (best.gpu, best.precision, best.gpus_per_replica, best.replicas) == (
+        "mi300x",
+        "fp8",
+        2,
+        3,
+    )
+    assert best.monthly_cost_usd == pytest.approx(6 * 1.50 * 730)
+    reason = "too little memory for the 12 workloads' rank-4096 adapters"
+    assert result.examples[reason] == "llama-3.1-8b bf16 on 1 × h100-sxm: room for 2"
+    assert reason in result.excluded_after_evaluation
+    analyzed = _analyzed(tmp_path, path, result)
+    assert analyzed.fleet_usd is not None
+    assert float(np.mean(analyzed.fleet_usd)) == pytest.approx(best.monthly_cost_usd)
+
+
+def test_no_winner_whose_adapters_analyze_refuses(tmp_path: Path) -> None:
+    """3 rank-2048 adapters: 1 × l4 (24 GB) holds 1 beside the weights, so the old winner
+    (1 × l4, which analyze of the applied file refused: "room for 1") is left out; the
+    winner, 1 × rtx-a6000 int8 (48 GB), holds all 3 and analyze of the applied file
+    prices it the same."""
+    path = _write(tmp_path, _tasks(3, 2048))
+    result = payback.recommend(load_scenario(path))
+    best = result.best
+    assert best is not None
+    assert (best.gpu, best.precision, best.gpus_per_replica, best.replicas) == (
+        "rtx-a6000",
+        "int8",
+        1,
+        1,
+    )
+    assert best.monthly_cost_usd == pytest.approx(best.usd_per_gpu_hour * 730)
+    assert not [c for c in result.candidates if (c.gpu, c.gpus_per_replica) == ("l4", 1)]
+    reason = "too little memory for the 3 workloads' rank-2048 adapters"
+    assert result.excluded[reason] > 0
+    analyzed = _analyzed(tmp_path, path, result)
+    assert analyzed.fleet_usd is not None
+    assert float(np.mean(analyzed.fleet_usd)) == pytest.approx(best.monthly_cost_usd)

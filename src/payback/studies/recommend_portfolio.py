@@ -125,6 +125,10 @@ def evaluate(
         return [], [], loads[busiest]
     names = [workloads[j].name for j in served]
     shared = option.portfolio is None or option.portfolio.fleet == "shared"
+    if shared:
+        keys = _adapters_fit(scenario, index, keys, left_out)
+        if not keys:
+            return [], [], loads[busiest]
     fleets = _shared(scenario, index, option, per, keys) if shared else _separate(per, keys)
     out: list[Candidate] = []
     missing: list[str] = []
@@ -156,6 +160,38 @@ def evaluate(
             )
         )
     return out, missing, loads[busiest]
+
+
+def _adapters_fit(
+    scenario: Scenario, index: int, keys: list[_Key], left_out: LeftOut
+) -> list[_Key]:
+    """The configurations whose replica holds an adapter for each workload served beside
+    the weights and the longest request's KV cache, as ``analyze`` checks a shared fleet
+    (:func:`payback.analysis.portfolio_setup.adapters_room`); the others noted."""
+    from payback.analysis.portfolio_setup import adapter_rank, adapters_room, longest_request
+    from payback.catalog import default_catalog
+    from payback.hardware.serving import WEIGHT_BYTES
+
+    catalog = default_catalog()
+    n = len(served_workloads(scenario, index))
+    rank = adapter_rank(scenario, index)
+    longest = longest_request(scenario)
+    room = np.empty(len(keys))
+    for model in dict.fromkeys(k[0] for k in keys):
+        shape = catalog.model(model, scenario.base_dir)
+        at = np.array([i for i, k in enumerate(keys) if k[0] == model])
+        memory = np.array([catalog.gpu(keys[i][1]).memory_bytes for i in at])
+        tp = np.array([keys[i][3] for i in at], dtype=np.float64)
+        weights = shape.params_b * 1e9 * np.array([WEIGHT_BYTES[keys[i][2]] for i in at])
+        room[at], _ = adapters_room(shape, rank, memory, tp, weights, longest)
+    for key, fits in zip(keys, room, strict=True):
+        if fits < n:
+            left_out.note(
+                f"too little memory for the {n} workloads' rank-{rank} adapters",
+                f"{key[0]} {key[2]} on {key[3]} × {key[1]}: room for {int(fits)}",
+                evaluated=True,
+            )
+    return [k for k, fits in zip(keys, room, strict=True) if fits >= n]
 
 
 def _key(c: Candidate) -> _Key:
