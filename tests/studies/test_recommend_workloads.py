@@ -330,3 +330,37 @@ def test_no_winner_whose_adapters_analyze_refuses(tmp_path: Path) -> None:
     analyzed = _analyzed(tmp_path, path, result)
     assert analyzed.fleet_usd is not None
     assert float(np.mean(analyzed.fleet_usd)) == pytest.approx(best.monthly_cost_usd)
+
+
+NESTED = SERVED + f'alternatives = {{ "{NAME}" = {{ replica_requests_per_s = 5.5 }} }}  # h100\n'
+
+
+def test_a_capacity_nested_in_inline_tables_is_noted_after_the_outermost(tmp_path: Path) -> None:
+    """``alternatives = { "x" = { replica_requests_per_s = 5.5 } }``: the comment goes at
+    the end of the line, after the outer brace, and the file stays valid TOML. The old
+    edit put it on the inner table, inside the outer braces ("Unclosed inline table",
+    blamed on the user's file)."""
+    path = _write(tmp_path, NESTED)
+    code, _, err = run("recommend", path, "--apply", "-o", tmp_path / "new.toml")
+    assert code == 0, err
+    text = (tmp_path / "new.toml").read_text()
+    assert (
+        f'alternatives = {{ "{NAME}" = {{  }} }}  # h100; replaced by payback recommend: '
+        "replica_requests_per_s = 5.5\n"
+    ) in text
+    assert load_scenario(tmp_path / "new.toml").workloads is not None
+
+
+def test_an_edit_that_does_not_read_back_names_the_edited_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were the edit ever invalid, the error names the file --apply would write, not the
+    user's valid input."""
+    import payback.studies.rewrite as rewrite
+
+    path = _write(tmp_path, SERVED)
+    monkeypatch.setattr(rewrite, "edited_text", lambda *_: "x = {")
+    code, _, err = run("recommend", path, "--apply", "-o", tmp_path / "new.toml")
+    assert code == 2
+    assert f"error: the edit of {path} for {tmp_path / 'new.toml'}: not valid TOML" in err
+    assert f"error: {path}:" not in err
