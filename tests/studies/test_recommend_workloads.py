@@ -364,3 +364,33 @@ def test_an_edit_that_does_not_read_back_names_the_edited_file(
     assert code == 2
     assert f"error: the edit of {path} for {tmp_path / 'new.toml'}: not valid TOML" in err
     assert f"error: {path}:" not in err
+
+
+def test_a_yaml_note_quotes_only_the_key_removed(tmp_path: Path) -> None:
+    """``own: {replica_requests_per_s: 7.0, escalation_share: 0.1}  # measured``: the note
+    says the capacity removed, not the share kept (nor the brace and comment); a block
+    table's line is said as written. The old note quoted the whole flow line."""
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "scenario: {name: two tasks, horizon_months: 12}\n"
+        "baseline: {name: API, kind: hosted_api, input_usd_per_mtok: 2.5, output_usd_per_mtok: 10}\n"
+        "alternatives:\n"
+        "  - {name: own, kind: self_hosted, model: llama-3.1-8b, gpu: h100-sxm, precision: fp8}\n"
+        "workloads:\n"
+        "  - name: a\n"
+        "    traffic: {requests_per_month: 10000, input_tokens: 1000, output_tokens: 200}\n"
+        "    alternatives:\n"
+        "      own:\n"
+        "        replica_requests_per_s: 5.0  # on the h100\n"
+        "  - name: b\n"
+        "    traffic: {requests_per_month: 200000, input_tokens: 1000, output_tokens: 200}\n"
+        "    alternatives:\n"
+        "      own: {replica_requests_per_s: 7.0, escalation_share: 0.1}  # measured\n"
+    )
+    scenario = load_scenario(path)
+    edit = with_winner(path, scenario, payback.recommend(scenario), tmp_path / "new.yaml")
+    assert "own: {escalation_share: 0.1}" in edit.text
+    assert edit.notes[-1].endswith(
+        "workloads.0.alternatives.own.replica_requests_per_s: 5.0  # on the h100; "
+        "workloads.1.alternatives.own.replica_requests_per_s: 7.0"
+    )

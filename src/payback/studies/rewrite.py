@@ -369,17 +369,26 @@ def drop_workload_capacities(document: Any, name: str, lines: list[str]) -> list
         where = f"workloads.{j}.alternatives.{_quoted_key(name)}"
         if isinstance(document, dict) and not hasattr(document, "as_string"):  # YAML
 
-            def drop(_document: Any, table: Any = terms) -> object:
-                return table.pop(key)
+            value: list[object] = []
 
-            old = [  # a one-line {flow} table's part, without its brace
-                line.strip().rstrip("},").rstrip()
-                for line in yaml_replace_lines(terms, drop, document, lines)
-            ]
+            def drop(_document: Any, table: Any = terms, value: list[object] = value) -> object:
+                value.append(table.pop(key))
+                return value[0]
+
+            old = [line.strip() for line in yaml_replace_lines(terms, drop, document, lines)]
+            if _flow(terms):  # its line holds the other keys too: the key and its value
+                old = [f"{key}: {value[0]}"]
         else:
             old = [_drop_term(terms, key, _line_end(document, workload, terms))]
         out += [f"{where}.{line}" for line in old]
     return out
+
+
+def _flow(table: Any) -> bool:
+    """Whether a ruamel.yaml mapping is written on one line, ``{a: 1, b: 2}``."""
+    from ruamel.yaml.comments import CommentedMap
+
+    return not isinstance(table, CommentedMap) or bool(table.fa.flow_style())
 
 
 def _quoted_key(name: str) -> str:
