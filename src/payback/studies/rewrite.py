@@ -368,7 +368,6 @@ def drop_workload_capacities(document: Any, name: str, lines: list[str]) -> list
             continue
         where = f"workloads.{j}.alternatives.{_quoted_key(name)}"
         if isinstance(document, dict) and not hasattr(document, "as_string"):  # YAML
-
             value: list[object] = []
 
             def drop(_document: Any, table: Any = terms, value: list[object] = value) -> object:
