@@ -394,3 +394,27 @@ def test_a_yaml_note_quotes_only_the_key_removed(tmp_path: Path) -> None:
         "workloads.0.alternatives.own.replica_requests_per_s: 5.0  # on the h100; "
         "workloads.1.alternatives.own.replica_requests_per_s: 7.0"
     )
+
+
+def test_a_shared_fleet_scaled_to_zero_counts_replicas_at_the_busiest_hour(
+    tmp_path: Path,
+) -> None:
+    """Scaled to zero, each workload runs its own deployment: at their busiest hours 1
+    replica of 1 × mi300x for the 10,000 requests and 4 for the 200M (152 requests/s, 39.5
+    a replica), 5 in all, as a fleet per workload and the one-workload search count them;
+    so --max-replicas 4 leaves it out. The old count was busy GPU-hours / 730: 2."""
+    text = PORTFOLIO.replace("min_replicas = 1", "always_on = false")
+    path = _write(tmp_path, text)
+    result = payback.recommend(load_scenario(path))
+    best = result.best
+    assert best is not None
+    assert (best.gpu, best.precision, best.gpus_per_replica) == ("mi300x", "fp8", 1)
+    assert (best.replicas, best.replicas_max) == (5, 5)
+    separate = payback.recommend(
+        load_scenario(_write(tmp_path, text.replace('"shared"', '"separate"')))
+    )
+    assert separate.best is not None
+    assert separate.best.replicas == best.replicas
+    capped = payback.recommend(load_scenario(_write(tmp_path, text)), max_replicas=4)
+    assert capped.best is not None
+    assert (capped.best.gpus_per_replica, capped.best.replicas) == (2, 4)

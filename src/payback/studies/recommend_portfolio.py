@@ -269,8 +269,14 @@ def _shared(
     horizon = monthly.shape[-1]
     replicas = np.ceil(costs.gpus[0] / np.array([k[3] for k in keys])[:, np.newaxis] - 1e-9)
     cash = option.owned is not None and option.owned.financing == "cash"
+    cost = list((np.sum(monthly, axis=-1) + at_start) / horizon)
+    if not option.always_on:  # scaled to zero: each workload's deployment at its busiest
+        # hour, as the engine places them (its GPUs are busy GPU-hours / 730) and as the
+        # one-workload search counts a fleet scaled to zero
+        at = [float(a) for a in at_start] if cash else None
+        return replace(_separate(per, keys), cost=cost, at_start=at)
     return _Fleets(
-        cost=list((np.sum(monthly, axis=-1) + at_start) / horizon),
+        cost=cost,
         replicas=[int(r) for r in replicas[:, 0]],
         replicas_max=[int(r) if math.isfinite(r) else _ANY for r in replicas.max(axis=1)],
         at_start=[float(a) for a in at_start] if cash else None,
