@@ -84,3 +84,37 @@ def test_a_name_it_cannot_read_is_left_and_said(tmp_path: Path) -> None:
         "recommend cannot match to the winner (llama-3.1-70b fp8 on 1 × mi300x); the name may "
         "no longer describe the configuration"
     ) in " ".join(err.split())
+
+
+@pytest.mark.parametrize(
+    ("name", "configured", "gpu", "new", "unsure"),
+    [
+        # the configured GPU's mention, not the first ("L4" is a network layer here)
+        ("OSI L4 gateway on H100", "h100-sxm", "mi300x", "OSI L4 gateway on MI300X", ["L4"]),
+        # else the one after "on" or a count
+        ("OSI L4 gateway on H100", None, "mi300x", "OSI L4 gateway on MI300X", ["L4"]),
+        ("L4 tests, serving 2xH100", None, "l40s", "L4 tests, serving 1xL40S", ["L4"]),
+        # a memory size after it made the winner's, or said where the winner's is unknown
+        ("H100 SXM5 80GB fleet", "h100-sxm", "mi300x", "MI300X 192GB fleet", []),
+        ("H100 80GB fleet", None, "b200", "B200 80GB fleet", ["80GB"]),
+        ("H100 80GB fleet", None, "h100-pcie", "H100 80GB fleet", []),
+        # periods and o-series models are no GPU; other words starting with o may be
+        ("FY25 plan on H100", None, "l4", "FY25 plan on L4", []),
+        ("o3 vs H100", None, "l4", "o3 vs L4", []),
+        ("on OAM100 boxes", None, "l4", "on OAM100 boxes", ["OAM100"]),
+    ],
+)
+def test_the_mention_replaced(
+    name: str, configured: str | None, gpu: str, new: str, unsure: list[str]
+) -> None:
+    swap = swap_gpus(name, gpu, 1, default_catalog(), configured)
+    assert (swap.name, swap.unsure) == (new, unsure)
+
+
+def test_the_applied_name_replaces_the_configured_gpus_mention(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text(RENAME.replace("llama 70B bf16 on 4xH100", "L4 relay, H100 fleet"))
+    code, _, err = run("recommend", path, "--apply", "-o", tmp_path / "new.toml")
+    assert code == 0, err
+    option = load_scenario(tmp_path / "new.toml").alternatives[0]
+    assert option.name == "L4 relay, MI300X fleet"

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pydantic import ValidationError
 
 from payback.analysis.resolve import Resolved, file_named, resolve
@@ -19,7 +20,9 @@ from payback.scenario.workloads import Serving, Workload, served_workloads
 if TYPE_CHECKING:
     import datetime as dt
 
-    from payback.catalog import Catalog
+    from numpy.typing import ArrayLike
+
+    from payback.catalog import Catalog, OpenModel
     from payback.scenario.paths import FieldRange
 
 from payback.analysis.adapters import adapter_bytes
@@ -331,8 +334,7 @@ def _check_adapter_memory(p: Portfolio, index: int, catalog: Catalog | None) -> 
     """The base weights, one adapter per workload and one request's KV cache must fit in a
     replica's memory (checked when the alternative names a catalog model and GPU)."""
     from payback.catalog import default_catalog
-    from payback.hardware.serving import VLLM, weights_bytes
-    from payback.hardware.shapes import kv_bytes_per_token
+    from payback.hardware.serving import weights_bytes
 
     alt = p.parts[p.served[index][0]].scenario.alternatives[index]
     assert isinstance(alt, SelfHostedOption)
@@ -341,27 +343,14 @@ def _check_adapter_memory(p: Portfolio, index: int, catalog: Catalog | None) -> 
     cat = catalog or default_catalog()
     shape = cat.model(alt.model, p.scenario.base_dir)
     gpu = cat.gpu(alt.gpu)
-    serving = p.scenario.alternatives[index].portfolio
-    rank = serving.adapter_rank if serving is not None else 16
-    one = adapter_bytes(shape, rank)
+    rank = adapter_rank(p.scenario, index)
     tp = alt.gpus_per_replica or 1
-    free = tp * (gpu.memory_bytes * VLLM.memory_utilization - VLLM.runtime_overhead_bytes)
     weights = float(weights_bytes(shape.params_b * 1e9, alt.precision))
-    longest = max(
-        (part.scenario.traffic.input_tokens or 0.0) + (part.scenario.traffic.output_tokens or 0.0)
-        for part in p.parts
+    room, one = adapters_room(
+        shape, rank, gpu.memory_bytes, tp, weights, longest_request(p.scenario)
     )
-    kv = kv_bytes_per_token(
-        layers=shape.layers,
-        kv_heads=shape.kv_heads,
-        head_dim=shape.head_dim,
-        kv_bytes=2.0,
-        kv_lora_rank=shape.kv_lora_rank,
-        qk_rope_head_dim=shape.qk_rope_head_dim,
-    )
-    room = free - weights - kv * max(longest, 1.0)
     n = len(p.served[index])
-    fits = max(int(room // one), 0) if room > 0 else 0
+    fits = int(room)
     if n > fits:
         raise PaybackError.bad(
             f"alternatives.{index}.portfolio.workloads",
@@ -371,6 +360,55 @@ def _check_adapter_memory(p: Portfolio, index: int, catalog: Catalog | None) -> 
             f"(room for {fits}); serve fewer workloads, a lower adapter_rank, more "
             "gpus_per_replica or a larger GPU",
         )
+
+
+def adapter_rank(scenario: Scenario, index: int) -> int:
+    """The rank of alternative ``index``'s adapters (``portfolio.adapter_rank``, else 16)."""
+    serving = scenario.alternatives[index].portfolio
+    return serving.adapter_rank if serving is not None else 16
+
+
+def longest_request(scenario: Scenario) -> float:
+    """Tokens in the longest request of any workload (input and output), at least 1."""
+    return max(
+        max(
+            ((w.traffic.input_tokens or 0.0) + (w.traffic.output_tokens or 0.0))
+            for w in scenario.workloads or []
+        ),
+        1.0,
+    )
+
+
+def adapters_room(
+    shape: OpenModel,
+    rank: int,
+    gpu_memory_bytes: ArrayLike,
+    tp: ArrayLike,
+    weights: ArrayLike,
+    longest: float,
+) -> tuple[np.ndarray, float]:
+    """How many rank-``rank`` adapters of ``shape`` fit in a replica of ``tp`` GPUs of
+    ``gpu_memory_bytes`` beside ``weights`` bytes of base weights and one request of
+    ``longest`` tokens' KV cache (elementwise, for many configurations at once), and one
+    adapter's bytes: the check ``analyze`` makes of a shared fleet's adapters."""
+    from payback.hardware.serving import VLLM
+    from payback.hardware.shapes import kv_bytes_per_token
+
+    one = adapter_bytes(shape, rank)
+    free = np.asarray(tp, dtype=np.float64) * (
+        np.asarray(gpu_memory_bytes, dtype=np.float64) * VLLM.memory_utilization
+        - VLLM.runtime_overhead_bytes
+    )
+    kv = kv_bytes_per_token(
+        layers=shape.layers,
+        kv_heads=shape.kv_heads,
+        head_dim=shape.head_dim,
+        kv_bytes=2.0,
+        kv_lora_rank=shape.kv_lora_rank,
+        qk_rope_head_dim=shape.qk_rope_head_dim,
+    )
+    room = free - np.asarray(weights, dtype=np.float64) - kv * longest
+    return np.where(room > 0, np.floor_divide(np.maximum(room, 0.0), one), 0.0), one
 
 
 @dataclass(frozen=True)

@@ -478,7 +478,8 @@ def _renamed(
         return text, []
     index = result.alternative
     name = scenario.alternatives[index].name
-    new, replaced, unsure = _swapped(name, best)
+    configured = getattr(scenario.alternatives[index], "gpu", None)
+    new, replaced, unsure = _swapped(name, best, configured)
     values: dict[str, str] = {}
     notes: list[str] = _unsure_notes(f"alternatives.{index}.name", new, unsure, best)
     if new != name:
@@ -491,7 +492,7 @@ def _renamed(
     if new != name and name in title:
         new_title = title.replace(name, new)
     elif len(scenario.alternatives) == 1:
-        new_title, replaced, unsure = _swapped(title, best)
+        new_title, replaced, unsure = _swapped(title, best, configured)
         notes += _unsure_notes("scenario.name", new_title, unsure, best)
     else:
         new_title = title
@@ -517,7 +518,9 @@ def _unsure_notes(where: str, name: str, unsure: list[str], best: Candidate) -> 
     ]
 
 
-def _swapped(name: str, best: Candidate) -> tuple[str, list[str], list[str]]:
+def _swapped(
+    name: str, best: Candidate, configured: str | None
+) -> tuple[str, list[str], list[str]]:
     """``name`` with its GPU mention (:func:`payback.studies.gpu_names.swap_gpus`) and each
     model or precision id it holds that ``best`` replaces written as the winner's (in
     capitals where it was), those swaps in words, and the GPU-like words it left."""
@@ -528,7 +531,7 @@ def _swapped(name: str, best: Candidate) -> tuple[str, list[str], list[str]]:
     from payback.studies.gpu_names import swap_gpus
 
     catalog = default_catalog()
-    gpus = swap_gpus(name, best.gpu, best.gpus_per_replica, catalog)
+    gpus = swap_gpus(name, best.gpu, best.gpus_per_replica, catalog, configured)
     replaced: list[str] = list(gpus.replaced)
     new = gpus.name
     precisions = dict.fromkeys(PRECISIONS)

@@ -65,7 +65,7 @@ def _pattern(catalog: Catalog) -> re.Pattern[str]:
     alternation = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
     return re.compile(
         rf"{_EDGE_BEFORE}(?:(?P<count>\d+)(?P<sep>\s*[x×]\s*))?(?P<gpu>{alternation})"
-        rf"(?P<plural>s?){_EDGE_AFTER}",
+        rf"(?P<memory>\s*\d+\s*GB)?(?P<plural>s?){_EDGE_AFTER}",
         re.IGNORECASE,
     )
 
@@ -84,28 +84,43 @@ def _shown(catalog: Catalog, gpu_id: str, written: str) -> str:
     return form.upper() if written.isupper() else form.lower() if written.islower() else form
 
 
-def swap_gpus(name: str, gpu: str, gpus_per_replica: int, catalog: Catalog) -> GpuSwap:
-    """``name`` with its first GPU mention made ``gpus_per_replica`` × ``gpu`` (the
-    winner's) where it names another GPU or count; a later mention of another GPU, or a
-    word that looks like a GPU the catalog lacks (``A800``), is left and said in
-    :attr:`GpuSwap.unsure`."""
+def swap_gpus(
+    name: str, gpu: str, gpus_per_replica: int, catalog: Catalog, configured: str | None = None
+) -> GpuSwap:
+    """``name`` with its GPU mention made ``gpus_per_replica`` × ``gpu`` (the winner's)
+    where it names another GPU or count: the mention of the GPU the alternative had
+    (``configured``), else the first after "on" or a count ("on H100", "4xH100"), else the
+    first; a memory size after it (``H100 80GB``) made the winner's. Another mention of
+    another GPU, or a word that looks like a GPU the catalog lacks (``A800``), is left and
+    said in :attr:`GpuSwap.unsure`."""
     aliases = _aliases(catalog)
     replaced: list[str] = []
     unsure: list[str] = []
-    new = name
     matches = list(_pattern(catalog).finditer(name))
+    means = [aliases[re.sub(r"\s+", " ", m["gpu"]).lower()] for m in matches]
+    chosen = _chosen(name, matches, means, configured)
+    pieces: list[str] = []
+    end = 0
     for k, m in enumerate(matches):
-        means = aliases[re.sub(r"\s+", " ", m["gpu"]).lower()]
         count = int(m["count"]) if m["count"] else None
-        if gpu in means and count in (None, gpus_per_replica):
+        if gpu in means[k] and count in (None, gpus_per_replica):
             continue
-        if k > 0:
+        if k != chosen:
             unsure.append(m[0])
             continue
-        shown = m["gpu"] if gpu in means else _shown(catalog, gpu, m["gpu"])
-        text = (f"{gpus_per_replica}{m['sep']}" if count is not None else "") + shown + m["plural"]
-        new = new[: m.start()] + text + new[m.end() :]
+        shown = m["gpu"] if gpu in means[k] else _shown(catalog, gpu, m["gpu"])
+        memory = m["memory"] or ""
+        if memory and gpu not in means[k]:
+            mine = _memory(catalog, gpu, memory)
+            if mine is None:  # the winner's memory is not known in GB: the size is left
+                unsure.append(memory.strip())
+            memory = mine or memory
+        text = (f"{gpus_per_replica}{m['sep']}" if count is not None else "") + shown
+        text += memory + m["plural"]
+        pieces += [name[end : m.start()], text]
+        end = m.end()
         replaced.append(f"{m[0]} by {text}")
+    new = "".join(pieces) + name[end:]
     known = {m[0].lower() for m in matches}
     for m in _LOOKS_LIKE_GPU.finditer(name):
         word = m[1].lower()
@@ -114,8 +129,38 @@ def swap_gpus(name: str, gpu: str, gpus_per_replica: int, catalog: Catalog) -> G
     return GpuSwap(new, replaced, unsure)
 
 
+def _chosen(
+    name: str, matches: list[re.Match[str]], means: list[frozenset[str]], configured: str | None
+) -> int:
+    """Which mention names the alternative's GPU: one of ``configured``, else the first
+    after "on" or a count, else the first."""
+    for k in range(len(matches)):
+        if configured is not None and configured in means[k]:
+            return k
+    for k, m in enumerate(matches):
+        if m["count"] or re.search(r"(?:\bon|(?<![A-Za-z0-9])[x×])\s*$", name[: m.start()]):
+            return k
+    return 0
+
+
+def _memory(catalog: Catalog, gpu: str, written: str) -> str | None:
+    """The winner's memory written as ``written`` (`` 80GB``): from its catalog name
+    (``AMD Instinct MI300X 192GB``: `` 192GB``); ``None`` where the name gives none."""
+    display = getattr(catalog.gpus[gpu], "name", "") or ""
+    size = re.search(r"(\d+)\s*GB$", display)
+    if size is None:
+        return None
+    return re.sub(r"\d+", size[1], written, count=1)
+
+
 def _other_word(word: str, catalog: Catalog) -> bool:
-    """Whether ``word`` names a model or a precision (``bf16``, ``qwen3-8b``), not a GPU."""
+    """Whether ``word`` names a model, a precision or a period (``bf16``, ``qwen3-8b``,
+    ``o3``, ``FY25``, ``Q3``), not a GPU."""
     from payback.hardware.serving import PRECISIONS
 
-    return word in PRECISIONS or word in catalog.models or word.startswith(("gpt-", "o"))
+    return (
+        word in PRECISIONS
+        or word in catalog.models
+        or word.startswith("gpt-")
+        or re.fullmatch(r"o\d.*|(?:fy|cy|q)\d{1,4}", word) is not None
+    )

@@ -30,7 +30,7 @@ from payback.scenario import Scenario, SelfHostedOption
 from payback.scenario.workloads import served_workloads
 from payback.studies.configurations import Candidate, LeftOut, Load, Rows, evaluate_rows
 
-__all__ = ["evaluate", "served_scenario"]
+__all__ = ["evaluate", "own_terms", "served_scenario"]
 
 _Key = tuple[str, str, str, int]
 _ANY = 10**18
@@ -70,6 +70,18 @@ def served_scenario(scenario: Scenario, index: int) -> Scenario:
     return scenario.model_copy(update={"traffic": workloads[longest].traffic})
 
 
+def own_terms(scenario: Scenario, option: SelfHostedOption, j: int) -> SelfHostedOption:
+    """``option`` as workload ``j`` sees it: with the terms the workload gives it
+    (``[workloads.alternatives."name"]``: its own ``escalation_share``, quality, latency),
+    as ``analyze`` reads them; not its ``replica_requests_per_s``, measured for the GPU the
+    search replaces (each configuration's capacity is estimated)."""
+    terms = (scenario.workloads or [])[j].alternatives.get(option.name)
+    if terms is None:
+        return option
+    given = terms.model_dump(include=terms.model_fields_set - {"replica_requests_per_s"})
+    return option.model_copy(update={k: getattr(terms, k) for k in given})
+
+
 def evaluate(
     scenario: Scenario,
     index: int,
@@ -86,7 +98,8 @@ def evaluate(
     served = _served(scenario, index)
     if len(served) < 2:
         one = served_scenario(scenario, index)
-        return *evaluate_rows(one, option, rows, load, max_replicas, engine, left_out), load
+        own_option = own_terms(scenario, option, served[0]) if served else option
+        return *evaluate_rows(one, own_option, rows, load, max_replicas, engine, left_out), load
     workloads = scenario.workloads or []
     per: list[dict[_Key, Candidate]] = []
     loads: list[Load] = []
@@ -99,7 +112,8 @@ def evaluate(
         loads.append(own)
         scratch = _Noted()
         part = scenario.model_copy(update={"traffic": traffic})
-        found, _ = evaluate_rows(part, option, rows, own, _ANY, engine, scratch)
+        terms = own_terms(scenario, option, j)
+        found, _ = evaluate_rows(part, terms, rows, own, _ANY, engine, scratch)
         per.append({_key(c): c for c in found})
         for label, reason in scratch.why.items():  # once each, at the first workload's
             if label not in noted:
@@ -111,6 +125,10 @@ def evaluate(
         return [], [], loads[busiest]
     names = [workloads[j].name for j in served]
     shared = option.portfolio is None or option.portfolio.fleet == "shared"
+    if shared:
+        keys = _adapters_fit(scenario, index, keys, left_out)
+        if not keys:
+            return [], [], loads[busiest]
     fleets = _shared(scenario, index, option, per, keys) if shared else _separate(per, keys)
     out: list[Candidate] = []
     missing: list[str] = []
@@ -142,6 +160,38 @@ def evaluate(
             )
         )
     return out, missing, loads[busiest]
+
+
+def _adapters_fit(
+    scenario: Scenario, index: int, keys: list[_Key], left_out: LeftOut
+) -> list[_Key]:
+    """The configurations whose replica holds an adapter for each workload served beside
+    the weights and the longest request's KV cache, as ``analyze`` checks a shared fleet
+    (:func:`payback.analysis.portfolio_setup.adapters_room`); the others noted."""
+    from payback.analysis.portfolio_setup import adapter_rank, adapters_room, longest_request
+    from payback.catalog import default_catalog
+    from payback.hardware.serving import WEIGHT_BYTES
+
+    catalog = default_catalog()
+    n = len(served_workloads(scenario, index))
+    rank = adapter_rank(scenario, index)
+    longest = longest_request(scenario)
+    room = np.empty(len(keys))
+    for model in dict.fromkeys(k[0] for k in keys):
+        shape = catalog.model(model, scenario.base_dir)
+        at = np.array([i for i, k in enumerate(keys) if k[0] == model])
+        memory = np.array([catalog.gpu(keys[i][1]).memory_bytes for i in at])
+        tp = np.array([keys[i][3] for i in at], dtype=np.float64)
+        weights = shape.params_b * 1e9 * np.array([WEIGHT_BYTES[keys[i][2]] for i in at])
+        room[at], _ = adapters_room(shape, rank, memory, tp, weights, longest)
+    for key, fits in zip(keys, room, strict=True):
+        if fits < n:
+            left_out.note(
+                f"too little memory for the {n} workloads' rank-{rank} adapters",
+                f"{key[0]} {key[2]} on {key[3]} × {key[1]}: room for {int(fits)}",
+                evaluated=True,
+            )
+    return [k for k, fits in zip(keys, room, strict=True) if fits >= n]
 
 
 def _key(c: Candidate) -> _Key:
@@ -219,8 +269,14 @@ def _shared(
     horizon = monthly.shape[-1]
     replicas = np.ceil(costs.gpus[0] / np.array([k[3] for k in keys])[:, np.newaxis] - 1e-9)
     cash = option.owned is not None and option.owned.financing == "cash"
+    cost = list((np.sum(monthly, axis=-1) + at_start) / horizon)
+    if not option.always_on:  # scaled to zero: each workload's deployment at its busiest
+        # hour, as the engine places them (its GPUs are busy GPU-hours / 730) and as the
+        # one-workload search counts a fleet scaled to zero
+        at = [float(a) for a in at_start] if cash else None
+        return replace(_separate(per, keys), cost=cost, at_start=at)
     return _Fleets(
-        cost=list((np.sum(monthly, axis=-1) + at_start) / horizon),
+        cost=cost,
         replicas=[int(r) for r in replicas[:, 0]],
         replicas_max=[int(r) if math.isfinite(r) else _ANY for r in replicas.max(axis=1)],
         at_start=[float(a) for a in at_start] if cash else None,

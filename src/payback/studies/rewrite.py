@@ -315,7 +315,8 @@ def with_winner(
 
     original = read_scenario_text(path)
     text = edited_text(original, fmt, change)
-    parse_scenario(scenario_data_from_text(text, fmt, str(path)), source=str(path))  # still valid
+    edited = f"the edit of {path} for {output}"  # not the input, which read well
+    parse_scenario(scenario_data_from_text(text, fmt, edited), source=edited)  # still valid
     if replaced:
         notes.append(
             f"{where}: replaced by the winner (kept as comments in the file): "
@@ -367,18 +368,26 @@ def drop_workload_capacities(document: Any, name: str, lines: list[str]) -> list
             continue
         where = f"workloads.{j}.alternatives.{_quoted_key(name)}"
         if isinstance(document, dict) and not hasattr(document, "as_string"):  # YAML
+            value: list[object] = []
 
-            def drop(_document: Any, table: Any = terms) -> object:
-                return table.pop(key)
+            def drop(_document: Any, table: Any = terms, value: list[object] = value) -> object:
+                value.append(table.pop(key))
+                return value[0]
 
-            old = [  # a one-line {flow} table's part, without its brace
-                line.strip().rstrip("},").rstrip()
-                for line in yaml_replace_lines(terms, drop, document, lines)
-            ]
+            old = [line.strip() for line in yaml_replace_lines(terms, drop, document, lines)]
+            if _flow(terms):  # its line holds the other keys too: the key and its value
+                old = [f"{key}: {value[0]}"]
         else:
-            old = [_drop_term(terms, key)]
+            old = [_drop_term(terms, key, _line_end(document, workload, terms))]
         out += [f"{where}.{line}" for line in old]
     return out
+
+
+def _flow(table: Any) -> bool:
+    """Whether a ruamel.yaml mapping is written on one line, ``{a: 1, b: 2}``."""
+    from ruamel.yaml.comments import CommentedMap
+
+    return not isinstance(table, CommentedMap) or bool(table.fa.flow_style())
 
 
 def _quoted_key(name: str) -> str:
@@ -390,19 +399,34 @@ def _quoted_key(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else tomlkit.string(name).as_string()
 
 
-def _drop_term(terms: Any, key: str) -> str:
+def _line_end(document: Any, workload: Any, terms: Any) -> Any:
+    """The item whose line's end holds a comment on ``terms`` in a tomlkit document: the
+    outermost one-line value around it (``workloads = [{ ... }]``, ``alternatives = { own
+    = { ... } }``), else ``terms`` itself."""
+    import tomlkit
+
+    if not isinstance(document.get("workloads"), tomlkit.items.AoT):
+        return document["workloads"]  # an array of { ... } tables
+    for item in (workload.get("alternatives"), terms):
+        if isinstance(item, tomlkit.items.InlineTable):
+            return item
+    return terms
+
+
+def _drop_term(terms: Any, key: str, holder: Any) -> str:
     """Remove ``terms[key]`` from a tomlkit table, its old line kept as a comment: after it
-    in a table, at the end of the line in a one-line ``{ ... }`` table."""
+    in a table, at the end of the line of ``holder``, the outermost one-line ``{ ... }``
+    value it is written in (a comment inside the braces would end the line unclosed)."""
     import tomlkit
 
     if not isinstance(terms, tomlkit.items.InlineTable):
         return _replace_line(terms, key, None)
     old = _written(terms, key)
     del terms[key]
-    said = terms.trivia.comment
-    terms.trivia.comment_ws = terms.trivia.comment_ws or "  "
-    terms.trivia.comment = f"{said}; " if said else "# "
-    terms.trivia.comment += f"{REPLACED.removeprefix('# ')}{old}"
+    said = holder.trivia.comment
+    holder.trivia.comment_ws = holder.trivia.comment_ws or "  "
+    holder.trivia.comment = f"{said}; " if said else "# "
+    holder.trivia.comment += f"{REPLACED.removeprefix('# ')}{old}"
     return old
 
 
