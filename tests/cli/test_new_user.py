@@ -340,7 +340,7 @@ def test_a_models_folder_is_read_by_its_config_json(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     code, out, err = run("estimate", "serving", "--model", empty, "--gpu", "l40s")
-    assert_user_error(code, out, err, f"--model {empty}: unknown model")
+    assert_user_error(code, out, err, f"--model {empty}: ", "is a folder with no config.json in it")
 
 
 def test_a_fleet_without_a_gpu_names_the_field(tmp_path: Path) -> None:
