@@ -248,7 +248,7 @@ REGIMES: dict[str, Regime] = {
   explains (docs/accuracy.md, 'Where the goal is missed'); L9 (4 clients, 10%) is 1.08x,
   within the 15% goal, and the threshold lies between. On an A100 (vLLM 0.20.1 in
   process, AccelMark) the first tokens of L14-L16 and Q1-Q7 are within the goal at 3-57%
-  of capacity (0.92-1.19x a row, 5.1% and 7.2% on average) since a request's time
+  of capacity (0.88-1.19x a row, about 5% and 8% on average) since a request's time
   outside the engine's steps is counted (``ServingEngine.request_overhead_s``), so Ampere
   is not in the regime. Said where the first token is read: ``estimate
   serving`` (at ``--utilization`` where given), and ``analyze`` and ``recommend`` (its

@@ -43,7 +43,7 @@ FIRST_TOKEN_RUNS: dict[str, FirstTokenRuns] = {
 }
 """The first-token caution's rows by the GPU family they ran on: vLLM's Mistral-7B on an
 RTX 4090. The Ampere rows (vLLM 0.20.1 in process on an A100 80GB, AccelMark: L14-L16,
-Q1-Q7) are within the goal on average (0.92-1.19x a row) since a request's time outside
+Q1-Q7) are within the goal on average (0.88-1.19x a row) since a request's time outside
 the engine's steps is counted (:attr:`~payback.hardware.serving.ServingEngine.request_overhead_s`)."""
 FIRST_TOKEN_FIXED_MS = 20.0
 """The first-token caution's second threshold [ms], on an Ada GPU: under it an HTTP
