@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -62,9 +62,6 @@ from payback.errors import PaybackError
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
 from payback.finance.traffic import SECONDS_PER_MONTH
 from payback.scenario import COMMITMENT_TERM_MONTHS, OneTime, SelfHostedOption, value_at
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "FLEET_COMPONENTS",
@@ -154,6 +151,9 @@ class AlternativePieces:
     fleet: _SharedFleet | None
     """The shared fleet's inputs, or None (separate fleets, a hosted option, one workload)."""
     discount_rate_annual: FloatArray
+    own_idle_gpus: FloatArray | None = None
+    """(W, …, H): GPUs each served workload's own fleet reserved under a 1y/3y commitment
+    that the month does not need (None when no fleet of its own reserves any)."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +239,8 @@ def _pieces(
         hardware = outcome.one_time_items_usd.get("hardware")
         bought = as_float(0.0) if hardware is None or shared else hardware
         one_time.append(workload_one_time[j] + bought)
+    own_idle = [] if shared else [_own_idle_gpus(index, evs[j], readers[j]) for j in served]
+    idle = [i for i in own_idle if i is not None]
     key = tuple(served)
     if key not in stacks:  # the same for every alternative serving the same workloads
         stacks[key] = (
@@ -263,7 +265,25 @@ def _pieces(
         shared_one_time_usd=as_float(shared_one_time),
         fleet=fleet_inputs,
         discount_rate_annual=readers[served[0]]("scenario.discount_rate_annual"),
+        own_idle_gpus=_stack(idle) if idle and len(idle) == len(own_idle) else None,
     )
+
+
+def _own_idle_gpus(index: int, ev: Evaluation, read: _Reader) -> FloatArray | None:
+    """GPUs a workload's own fleet of alternative ``index`` rents under a 1y/3y commitment
+    beyond each month's need (:func:`payback.finance.fleet_gpus` of the requests it serves):
+    reserved, idle until the term ends (None for an option with no fleet)."""
+    option, path = read.scenario.alternatives[index], f"alternatives.{index}"
+    gpus = ev.alternatives[index].costs.gpus
+    if not isinstance(option, SelfHostedOption) or gpus is None:
+        return None
+    if not option.always_on or option.owned is not None or option.commitment == "none":
+        return np.zeros_like(gpus)
+    served = ev.requests - model.escalated_requests(ev.requests, read(f"{path}.escalation_share"))
+    sizes = ("replica_requests_per_s", "target_utilization", "gpus_per_replica", "min_replicas")
+    size = {k: read(f"{path}.{k}") for k in sizes}
+    needed = model.fleet_gpus(served, peak_to_average=read("traffic.peak_to_average"), **size)
+    return as_float(np.maximum(gpus - needed, 0.0))
 
 
 def _shared_fleet(
@@ -349,6 +369,9 @@ class FleetCosts:
     """GPUs each month (busy GPU-hours / 730 when scaled to zero)."""
     pinned_gpus: FloatArray
     """Of those, the GPUs of replicas pinned to one workload's adapter (:func:`place_adapters`)."""
+    idle_gpus: FloatArray
+    """Of those, GPUs a 1y/3y commitment reserved that the month does not need: idle until
+    the term ends (:func:`payback.finance.reserved_count`); the rest mix adapters."""
     at_start: FloatArray
     """What it buys at t = 0 [USD]."""
     share: FloatArray
@@ -407,6 +430,8 @@ def shared_fleet_costs(fleet: _SharedFleet, masks: FloatArray) -> FleetCosts:
             **params,
         )
         pinned_gpus = as_float(pinned * gpus_per_replica)
+        needed = np.maximum(per_sample(params.get("min_replicas", 1.0)), replicas)
+        idle_gpus = as_float(np.maximum(gpus - needed * gpus_per_replica, 0.0))
     else:
         components, gpus, extras = model.self_hosted_cost(
             total * SECONDS_PER_MONTH,
@@ -415,14 +440,14 @@ def shared_fleet_costs(fleet: _SharedFleet, masks: FloatArray) -> FleetCosts:
             cash=fleet.cash,
             **params,
         )
-        pinned_gpus = gpus
+        pinned_gpus, idle_gpus = gpus, np.zeros_like(gpus)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(total[:, np.newaxis] > 0, means / total[:, np.newaxis], 0.0)
     at_start = extras.get("at_start", np.zeros(total.shape[:-1]))
     if not fleet.cash:
         at_start = np.zeros(total.shape[:-1])
     return FleetCosts(
-        components, gpus, pinned_gpus, as_float(at_start), share, extras.get("servers")
+        components, gpus, pinned_gpus, idle_gpus, as_float(at_start), share, extras.get("servers")
     )
 
 
@@ -466,6 +491,9 @@ class PortfolioOutcome:
     """GPUs of the shared fleet each month (None without one)."""
     pinned_gpus: FloatArray | None
     """Of those, the GPUs pinned to one workload's adapter (:func:`place_adapters`)."""
+    idle_gpus: FloatArray | None
+    """GPUs reserved under a 1y/3y commitment that the month does not need: the shared
+    fleet's, else those of the workloads' own fleets, summed (None for other options)."""
     fleet_usd: FloatArray | None
     """The shared fleet's monthly cost (None without one)."""
     fleet_share: FloatArray | None
@@ -524,6 +552,7 @@ def _outcome(
     baseline = _sum([evs[j].baseline.monthly_usd for j in served])
     requests = _sum([evs[j].requests for j in served])
     gpus = pinned_gpus = fleet_usd = share = servers = None
+    idle = None if pieces.own_idle_gpus is None else np.sum(pieces.own_idle_gpus, axis=0)
     if pieces.fleet is None:
         # the engine's own sums when there is one workload: its answer exactly
         rest = [pieces.own_usd[k] for k in range(1, len(served))]
@@ -540,6 +569,7 @@ def _outcome(
         costs = shared_fleet_costs(pieces.fleet, np.ones((1, len(served))))
         fleet_usd = _sum(list(costs.components.values()))[0]
         gpus, pinned_gpus, share = costs.gpus[0], costs.pinned_gpus[0], costs.share[0]
+        idle = costs.idle_gpus[0]
         servers = None if costs.servers is None else costs.servers[0]
         alternative = np.sum(pieces.own_usd, axis=0) + pieces.shared_monthly_usd + fleet_usd
         one_time = (
@@ -560,6 +590,7 @@ def _outcome(
         npv_usd=model.net_present_value(base, alt, one_time, pieces.discount_rate_annual),
         gpus=gpus,
         pinned_gpus=pinned_gpus,
+        idle_gpus=idle,
         fleet_usd=fleet_usd,
         fleet_share=share,
         servers=servers,

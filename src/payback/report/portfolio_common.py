@@ -19,6 +19,7 @@ __all__ = [
     "fleet_header",
     "fleet_words",
     "gpus_text",
+    "idle_words",
     "month_costs",
     "order_rows",
     "placement_words",
@@ -70,16 +71,35 @@ def gpus_text(x: float, unit: str | None = None) -> str:
 
 def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
     """How the shared fleet's GPUs are placed in ``month`` (0: the first): ``""`` when they
-    all mix adapters, else how many are pinned to one workload's adapter."""
-    if alt.pinned_gpus is None or alt.gpus is None or alt.pinned_gpus[month] == 0:
+    all mix adapters, else how many are pinned to one workload's adapter, mix adapters and,
+    under a 1y/3y commitment, are reserved but idle."""
+    if alt.pinned_gpus is None or alt.gpus is None or alt.mixed_gpus is None:
         return ""
-    pinned, gpus = alt.pinned_gpus[month], alt.gpus[month]
-    mixed = gpus - pinned
-    if mixed == 0:
+    pinned, mixed = alt.pinned_gpus[month], alt.mixed_gpus[month]
+    idle = (alt.idle_gpus or [0.0] * len(alt.gpus))[month]
+    if pinned == 0 and idle == 0:
+        return ""
+    if mixed == 0 and idle == 0:
         return "each workload on GPUs of its own (cheaper than mixing adapters)"
+    words = [
+        f"{gpus_text(pinned)} pinned to a single workload's adapter" if pinned else "",
+        f"{gpus_text(mixed)} mixing adapters" if mixed else "",
+        f"{gpus_text(idle)} reserved, idle until the term ends" if idle else "",
+    ]
+    return ", ".join(w for w in words if w)
+
+
+def idle_words(alt: PortfolioAlternative) -> str:
+    """The GPUs a 1y/3y commitment keeps paid for in months that need fewer (reserved to
+    the term's end): ``"up to 3 GPUs reserved, idle until the term ends (in 19 of 24
+    months)"``, or ``""`` when no month has any."""
+    idle = alt.idle_gpus or []
+    if max(idle, default=0.0) <= 0.0:
+        return ""
+    months = sum(1 for i in idle if i > 0.0)
     return (
-        f"{gpus_text(pinned)} pinned to a single workload's adapter, {gpus_text(mixed)} "
-        "mixing adapters"
+        f"up to {gpus_text(max(idle), 'GPU')} reserved, idle until the term ends "
+        f"(in {months} of {len(idle)} months)"
     )
 
 
@@ -91,14 +111,17 @@ def _gpus_span(gpus: list[float]) -> str:
 
 def fleet_words(alt: PortfolioAlternative) -> str:
     """The alternative's fleet in a few words, with the shared fleet's GPUs."""
+    idle = f"; {words}" if (words := idle_words(alt)) else ""
     if shares_fleet(alt) and alt.gpus is not None:
         placed = placement_words(alt)
-        return f"one shared fleet, an adapter per workload: {_gpus_span(alt.gpus)}" + (
-            f" ({placed})" if placed else ""
+        return (
+            f"one shared fleet, an adapter per workload: {_gpus_span(alt.gpus)}"
+            + (f" ({placed})" if placed else "")
+            + idle
         )
     if alt.fleet == "shared":  # its one workload's model merged, on a fleet of its own
         one = alt.one_fleet_gpus
-        return "one fleet (one workload)" + (f": {_gpus_span(one)}" if one else "")
+        return "one fleet (one workload)" + (f": {_gpus_span(one)}{idle}" if one else "")
     if alt.fleet == "separate":
         every = alt.separate_gpus  # the sum of the workloads' own fleets, each month
         if not every:
@@ -106,6 +129,7 @@ def fleet_words(alt: PortfolioAlternative) -> str:
         grows = f", up to {gpus_text(max(every))}" if max(every) != every[0] else ""
         return (
             f"a fine-tuned model and fleet per workload: {gpus_text(every[0], 'GPU')} in all{grows}"
+            + idle
         )
     priced = {"per_request": "a price per 1,000 requests", "hosted_api": "token prices"}
     return f"none: {priced.get(alt.kind, alt.kind)}, per workload"

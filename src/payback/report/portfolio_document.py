@@ -22,6 +22,7 @@ from payback.report.portfolio_common import (
     fleet_header,
     fleet_words,
     gpus_text,
+    idle_words,
     month_costs,
     order_rows,
     placement_words,
@@ -87,6 +88,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
             if shares_fleet(alt)
             else []
         ),
+        *([["reserved, idle", idle]] if shares_fleet(alt) and (idle := idle_words(alt)) else []),
         ["USD per month, month 1", f"{now} against {base}"],
         *(
             [[f"USD per month, month {horizon}", f"{later} against {base_later}"]]

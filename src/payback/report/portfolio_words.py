@@ -12,7 +12,7 @@ from payback.figures import rate_text
 from payback.report.common import in_month_text, month_text
 from payback.report.explain import crossing_text
 from payback.report.fleet import npv_words, prose_usd
-from payback.report.portfolio_common import gpus_text, month_costs, placement_words
+from payback.report.portfolio_common import gpus_text, idle_words, month_costs, placement_words
 from payback.report.portfolio_facts import (
     Sampled,
     driver_label,
@@ -196,6 +196,7 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
                 else "every one mixes adapters"
             )
             + "."
+            + _reserved(alt)
         )
         carriers, riders = alt.carriers, alt.riders
         roles = [
@@ -246,10 +247,22 @@ def _own_fleets(alt: PortfolioAlternative) -> str:
     if alt.separate_gpus:
         return (
             f"Each workload runs its own fine-tuned model on its own fleet: "
-            f"{gpus_text(first, 'GPU')} in all in month 1{grows}."
+            f"{gpus_text(first, 'GPU')} in all in month 1{grows}." + _reserved(alt)
         )
     return (
         f"Its one workload runs on a fleet of its own: {gpus_text(first, 'GPU')} in month 1{grows}."
+        + _reserved(alt)
+    )
+
+
+def _reserved(alt: PortfolioAlternative) -> str:
+    """A sentence on the GPUs a 1y/3y commitment pays for in months that need fewer
+    (:func:`~payback.report.portfolio_common.idle_words`), after a space; ``""`` if none."""
+    if not (words := idle_words(alt)):
+        return ""
+    return (
+        " A commitment pays to the end of its term for the most GPUs that term has needed: "
+        f"{words}."
     )
 
 

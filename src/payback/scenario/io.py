@@ -21,6 +21,7 @@ from payback.errors import PaybackError
 from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, read_input
 from payback.scenario.distributions import Distribution
 from payback.scenario.messages import explain_distribution, explain_errors
+from payback.scenario.nulls import SpelledNulls, null_spellings, unset_nulls
 from payback.scenario.paths import field_range
 from payback.scenario.schema import Scenario
 from payback.scenario.workloads import workload_default_paths
@@ -122,7 +123,11 @@ def scenario_data_from_text(text: str, fmt: Format, source: str = "scenario") ->
         )
     if not isinstance(data, dict):
         raise PaybackError(f"{source}: expected a table of sections ([scenario], [traffic], …)")
-    check_tree(data, source)
+    check_tree(data, source)  # then walking it, aliases expanded, takes little
+    if fmt == "yaml" and _holds_null(data):  # how each null was written, for messages
+        spelled = SpelledNulls(data)
+        spelled.nulls = null_spellings(_yaml_reader().compose(text))
+        return spelled
     return data
 
 
@@ -175,6 +180,14 @@ def _parsed(text: str, fmt: Format, source: str) -> Any:
     return data
 
 
+def _holds_null(node: Any) -> bool:
+    if isinstance(node, dict):
+        return any(v is None or _holds_null(v) for v in node.values())
+    if isinstance(node, list):
+        return any(v is None or _holds_null(v) for v in node)
+    return False
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file. Raises :class:`PaybackError`.
 
@@ -196,11 +209,12 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
     check_tree(dict(data), source)
     found: dict[str, Distribution | None] = {}
     problems: list[str] = []
-    central = _take_distributions(dict(data), "", found, problems)
+    central = unset_nulls(_take_distributions(dict(data), "", found, problems), [Scenario])
     try:
         scenario = Scenario.model_validate(central)
     except ValidationError as exc:
-        problems += explain_errors(exc, found, workload_default_paths(central))
+        nulls = getattr(data, "nulls", {})  # YAML's, as written (SpelledNulls)
+        problems += explain_errors(exc, found, workload_default_paths(central), nulls)
         raise PaybackError([f"{source}: {line}" for line in dict.fromkeys(problems)]) from None
     valid = {path: dist for path, dist in found.items() if dist is not None}
     problems += _check_distributions(scenario, valid)

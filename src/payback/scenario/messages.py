@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from payback.figures import limit_text, typed_number
 from payback.scenario.distributions import DISTS, Distribution
+from payback.scenario.nulls import null_words
 from payback.scenario.schema import KINDS, Scenario, field_docstring
 
 __all__ = ["explain_distribution", "explain_errors"]
@@ -63,6 +64,8 @@ _LISTS_OF_IDS = {"models"}
 
 
 def _show(value: Any) -> str:
+    if value is None:  # YAML's null, as YAML writes it
+        return "null"
     if isinstance(value, dt.date | dt.time):  # TOML's 07:32:00 is a time, no date
         return value.isoformat()
     if isinstance(value, bool):
@@ -180,13 +183,18 @@ def _belongs_elsewhere(field: str, loc: Sequence[str | int]) -> str:
     return f"did you mean {_header(owner)} {field}? (move it under {_header(owner)}); "
 
 
-def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list[str]:
-    """One error as lines: the path, the value and what is allowed."""
+def _explain_one(
+    err: Any, path: str, raw_loc: Sequence[str | int] = (), nulls: Mapping[str, str] = {}
+) -> list[str]:
+    """One error as lines: the path, the value and what is allowed (a null as written,
+    ``nulls`` by path: :mod:`payback.scenario.nulls`)."""
     lines: list[str] = []
     loc = _clean_loc(raw_loc) if raw_loc else path.split(".")
     field = str(loc[-1]) if loc else ""
     kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
     hint = f" ({_HINTS[field]})" if field in _HINTS else ""
+    if (null := _null_line(err, path, hint, nulls)) is not None:
+        return [null]
     if kind == "value_error":
         text = str(ctx.get("error", err["msg"]))
         model = _model_at([*raw_loc, ""]) if raw_loc else None
@@ -256,6 +264,24 @@ def _explain_one(err: Any, path: str, raw_loc: Sequence[str | int] = ()) -> list
     return lines
 
 
+def _null_line(err: Any, path: str, hint: str, nulls: Mapping[str, str]) -> str | None:
+    """A null where a value is required (a field with a default drops its null before
+    validation: :func:`payback.scenario.nulls.unset_nulls`), as written, and what the
+    field takes; None for any other error."""
+    kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
+    if kind == "union_tag_invalid" and isinstance(value, dict) and value.get("kind") is None:
+        written = null_words(f"{path}.kind", nulls.get(f"{path}.kind"))
+        return f"{written}: a value is required; allowed: {', '.join(KINDS)}"
+    if value is not None or kind in ("missing", "extra_forbidden", "value_error"):
+        return None
+    rule = (
+        f"allowed: {ctx.get('expected', '')}"
+        if kind == "literal_error"
+        else _TYPE_WORDS.get(kind, err["msg"])
+    )
+    return f"{null_words(path, nulls.get(path))}: a value is required; {rule}{hint}"
+
+
 def _as_number(value: Any) -> str:
     """For a number typed as text with a unit ("$0.80", "200k", "10%"), how to write it.
 
@@ -320,19 +346,21 @@ def explain_errors(
     exc: ValidationError,
     found: Mapping[str, Distribution | None],
     aliases: Mapping[str, str] | None = None,
+    nulls: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The lines for a scenario's validation errors, each once. ``found`` holds the
     distributions the file gave, by path (``None`` for a malformed one, already reported):
     an error about such a field speaks of the distribution. ``aliases`` names the field a
     value was copied from (``traffic.F`` from ``workloads.0.traffic.F``): its error is told
-    by that path, once."""
+    by that path, once. ``nulls`` says how each null of a YAML file was written, by path
+    (:func:`payback.scenario.nulls.null_spellings`)."""
     problems: list[str] = []
     for err in exc.errors(include_url=False):
         path = ".".join(str(p) for p in _clean_loc(list(err["loc"])))
         path = (aliases or {}).get(path, path)
         dist = found.get(path)
         if path not in found:
-            problems.extend(_explain_one(err, path, list(err["loc"])))
+            problems.extend(_explain_one(err, path, list(err["loc"]), nulls or {}))
         elif dist is not None and err["type"] in _RANGE_ERRORS:
             rule = _explain_one(err, path, list(err["loc"]))[0].split(": ", 1)[1]
             problems.append(

@@ -168,8 +168,9 @@ def workload_defaults(data: Any) -> Any:
     workloads = data.get("workloads")
     first = workloads[0] if isinstance(workloads, list) and workloads else None
     if isinstance(first, dict) and isinstance(first.get("traffic"), dict):
-        given = data.get("traffic", {})
+        given = data.get("traffic") or {}  # a null is unset: the first workload's
         if isinstance(given, dict):
+            given = {k: v for k, v in given.items() if v is not None}
             return {**data, "traffic": {**first["traffic"], **given}}
     return data
 
@@ -182,7 +183,7 @@ def workload_default_paths(data: Any) -> dict[str, str]:
         return {}
     workloads = data.get("workloads")
     first = workloads[0] if isinstance(workloads, list) and workloads else None
-    given = data.get("traffic", {})
+    given = data.get("traffic") or {}
     if not (isinstance(first, dict) and isinstance(first.get("traffic"), dict)):
         return {}
     if not isinstance(given, dict):
@@ -190,7 +191,7 @@ def workload_default_paths(data: Any) -> dict[str, str]:
     return {
         f"traffic.{name}": f"workloads.0.traffic.{name}"
         for name in first["traffic"]
-        if name not in given
+        if given.get(name) is None
     }
 
 

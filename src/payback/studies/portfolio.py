@@ -226,7 +226,8 @@ class PortfolioAlternative:
     """GPUs of the shared fleet each month."""
     pinned_gpus: list[float] | None
     """Of those, the GPUs pinned to one workload's adapter each month (merged weights, no
-    multi-adapter penalty); the rest mix adapters (:func:`~payback.analysis.portfolio.place_adapters`)."""
+    multi-adapter penalty); the rest mix adapters (:func:`~payback.analysis.portfolio.place_adapters`)
+    or, under a 1y/3y commitment, are reserved but idle (:attr:`idle_gpus`)."""
     contributions: list[Contribution]
     shared_usd: float
     """What the portfolio pays once, in present value: ops, retraining, shared one-time
@@ -243,6 +244,11 @@ class PortfolioAlternative:
     """A self-hosted option with a fleet per workload (``fleet = "separate"``): the GPUs of
     all its fleets each month, the sum of each served workload's own, which the JSON gives
     as ``gpus`` (``pinned_gpus`` and ``mixed_gpus`` stay null: no adapters are placed)."""
+    idle_gpus: list[float] | None = None
+    """A self-hosted option's GPUs reserved under a 1y/3y commitment that the month does
+    not need (the most its term has needed so far is paid, :func:`~payback.finance.reserved_count`):
+    reserved, idle until the term ends. Its shared fleet's, or its own fleets' summed; 0
+    without a commitment; None for an option with no fleet."""
 
     @property
     def carriers(self) -> list[str]:
@@ -254,18 +260,23 @@ class PortfolioAlternative:
 
     @property
     def mixed_gpus(self) -> list[float] | None:
-        """The shared fleet's GPUs that mix adapters, each month."""
+        """The shared fleet's GPUs that mix adapters, each month: neither pinned to one
+        workload's adapter nor reserved but idle."""
         if self.gpus is None or self.pinned_gpus is None:
             return None
-        return [g - p for g, p in zip(self.gpus, self.pinned_gpus, strict=True)]
+        idle = self.idle_gpus or [0.0] * len(self.gpus)
+        return [g - p - i for g, p, i in zip(self.gpus, self.pinned_gpus, idle, strict=True)]
 
     def to_dict(self) -> dict[str, Any]:
         kept = {k: v for k, v in self.__dict__.items() if k not in ("contributions", "order")}
         out = {k: v for k, v in kept.items() if k not in ("one_fleet_gpus", "separate_gpus")}
         out["contributions"] = [c.to_dict() for c in self.contributions]
         out["mixed_gpus"] = self.mixed_gpus
+        out["idle_gpus"] = out.pop("idle_gpus")  # beside the other counts
         if self.gpus is None and self.one_fleet_gpus is not None:  # the shape of several
-            out["gpus"] = out["pinned_gpus"] = self.one_fleet_gpus
+            idle = self.idle_gpus or [0.0] * len(self.one_fleet_gpus)
+            out["gpus"] = self.one_fleet_gpus  # its one adapter on every GPU it needs
+            out["pinned_gpus"] = [g - i for g, i in zip(self.one_fleet_gpus, idle, strict=True)]
             out["mixed_gpus"] = [0.0] * len(self.one_fleet_gpus)
             for c in out["contributions"]:
                 c["gpu_time_share"] = 1.0
@@ -502,6 +513,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         ),
         gpus=None if outcome.gpus is None else _floats(outcome.gpus),
         pinned_gpus=None if outcome.pinned_gpus is None else _floats(outcome.pinned_gpus),
+        idle_gpus=None if outcome.idle_gpus is None else _floats(outcome.idle_gpus),
         contributions=contributions,
         shared_usd=shared,
         order=steps,

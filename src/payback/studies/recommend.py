@@ -386,7 +386,7 @@ def _recommend(
     rows = gather(open_models, gpus, option, kind, engine, left_out, load)
     start = time.perf_counter()
     candidates, missing, shown = evaluate(
-        scenario, index, option, rows, load, max_replicas, engine, left_out
+        scenario, index, option, rows, load, max_replicas, engine, left_out, catalog
     )
     seconds = time.perf_counter() - start
     candidates.sort(key=rank)

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from payback.catalog import Catalog
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.scenario import Scenario, SelfHostedOption
@@ -91,10 +92,13 @@ def evaluate(
     max_replicas: int,
     engine: sv.ServingEngine,
     left_out: LeftOut,
+    catalog: Catalog,
 ) -> tuple[list[Candidate], list[str], Load]:
     """Every configuration's fleet and cost for the traffic alternative ``index`` serves
     (see the module's words), those missing the latency targets, and the token lengths
-    its batch and capacity are given at (``load``, or the busiest workload's)."""
+    its batch and capacity are given at (``load``, or the busiest workload's). ``catalog``
+    is the search's (its GPUs' memory checks the adapters; the shared fleet is set up
+    with it), as ``rows`` were gathered from."""
     served = _served(scenario, index)
     if len(served) < 2:
         one = served_scenario(scenario, index)
@@ -126,10 +130,12 @@ def evaluate(
     names = [workloads[j].name for j in served]
     shared = option.portfolio is None or option.portfolio.fleet == "shared"
     if shared:
-        keys = _adapters_fit(scenario, index, keys, left_out)
+        keys = _adapters_fit(scenario, index, keys, left_out, catalog)
         if not keys:
             return [], [], loads[busiest]
-    fleets = _shared(scenario, index, option, per, keys) if shared else _separate(per, keys)
+    fleets = (
+        _shared(scenario, index, option, per, keys, catalog) if shared else _separate(per, keys)
+    )
     out: list[Candidate] = []
     missing: list[str] = []
     for i, key in enumerate(keys):
@@ -163,16 +169,15 @@ def evaluate(
 
 
 def _adapters_fit(
-    scenario: Scenario, index: int, keys: list[_Key], left_out: LeftOut
+    scenario: Scenario, index: int, keys: list[_Key], left_out: LeftOut, catalog: Catalog
 ) -> list[_Key]:
     """The configurations whose replica holds an adapter for each workload served beside
     the weights and the longest request's KV cache, as ``analyze`` checks a shared fleet
-    (:func:`payback.analysis.portfolio_setup.adapters_room`); the others noted."""
+    (:func:`payback.analysis.portfolio_setup.adapters_room`), on ``catalog``'s GPUs and
+    models (the search's); the others noted."""
     from payback.analysis.portfolio_setup import adapter_rank, adapters_room, longest_request
-    from payback.catalog import default_catalog
     from payback.hardware.serving import WEIGHT_BYTES
 
-    catalog = default_catalog()
     n = len(served_workloads(scenario, index))
     rank = adapter_rank(scenario, index)
     longest = longest_request(scenario)
@@ -236,15 +241,16 @@ def _shared(
     option: SelfHostedOption,
     per: list[dict[_Key, Candidate]],
     keys: list[_Key],
+    catalog: Catalog,
 ) -> _Fleets:
-    """One fleet for every workload, sized and priced by the portfolio engine with each
-    configuration as one of its samples."""
+    """One fleet for every workload, sized and priced by the portfolio engine (set up with
+    the search's ``catalog``) with each configuration as one of its samples."""
     from payback.analysis.portfolio import evaluate_portfolio, prepare, shared_fleet_costs
 
     served = served_workloads(scenario, index)
     first = per[0][keys[0]]
     try:
-        p = prepare(_applied(scenario, index, option, first))
+        p = prepare(_applied(scenario, index, option, first), catalog)
     except PaybackError as exc:
         raise PaybackError(
             f"alternatives.{index}: recommend could not set up the shared fleet with "

@@ -1,0 +1,111 @@
+"""A null in a scenario (YAML's ``~``, ``null`` or a value left empty; ``None`` from
+Python): where the field has a default, it is unset, as if the line were not there; where
+a value is required, the one line of error names the field, the null as it was written
+("= null", "= ~", "is empty") and what the field takes, never Python's ``None``.
+
+TOML has no null, so only YAML files and tables built in Python hold one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+__all__ = ["SpelledNulls", "null_spellings", "null_words", "unset_nulls"]
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+def unset_nulls(data: Any, models: Sequence[type[BaseModel]]) -> Any:
+    """``data`` (a raw table read as one of ``models``, or a list of them) without the
+    nulls of fields that have a default, at every depth: those fields are then unset, as
+    if their lines were not there. A table of an option is read as the model its ``kind``
+    names; where that is not one of ``models``, its nulls are left to be told.
+
+    >>> from payback.scenario.schema import Traffic
+    >>> unset_nulls({"requests_per_month": None, "growth_monthly": None}, [Traffic])
+    {'requests_per_month': None}
+    """
+    if isinstance(data, list):
+        return [unset_nulls(item, models) for item in data]
+    if not isinstance(data, dict) or not models:
+        return data
+    model = models[0] if len(models) == 1 else _by_kind(data, models)
+    if model is None:
+        return data
+    out = {}
+    for key, value in data.items():
+        info = model.model_fields.get(key) if isinstance(key, str) else None
+        if info is None:
+            out[key] = value
+        elif value is None and not info.is_required():
+            continue
+        elif get_origin(info.annotation) is dict and isinstance(value, dict):  # keyed by name
+            inner = _models_in(get_args(info.annotation)[-1])
+            out[key] = {k: unset_nulls(v, inner) for k, v in value.items()}
+        else:
+            out[key] = unset_nulls(value, _models_in(info.annotation))
+    return out
+
+
+def _by_kind(data: Mapping[str, Any], models: Sequence[type[BaseModel]]) -> type[BaseModel] | None:
+    """The model of an option table: the one whose ``kind`` it gives."""
+    for model in models:
+        kind = model.model_fields.get("kind")
+        if kind is not None and kind.default == data.get("kind"):
+            return model
+    return None
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Every pydantic model an annotation holds (inside ``list``, ``| None``, an option union)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+class SpelledNulls(dict[str, Any]):
+    """A table read from YAML text, with how each null in it was written, by dotted path
+    (:func:`null_spellings`), for the messages about a null where a value is required."""
+
+    nulls: Mapping[str, str] = {}
+
+
+def null_spellings(node: Any, prefix: str = "") -> dict[str, str]:
+    """The nulls under a composed YAML node, by dotted path: ``"~"``, ``"null"`` (as
+    written, any case) or ``""`` for a value left empty.
+
+    >>> from ruamel.yaml import YAML
+    >>> node = YAML(typ="safe", pure=True).compose("a:\\n  b: ~\\n  c:\\nd: [1, null]\\n")
+    >>> null_spellings(node)
+    {'a.b': '~', 'a.c': '', 'd.1': 'null'}
+    """
+    out: dict[str, str] = {}
+    if type(node).__name__ == "MappingNode":
+        for key, value in node.value:
+            if isinstance(key.value, str) and key.value != "<<":
+                out |= _spelled(value, f"{prefix}{key.value}")
+    elif type(node).__name__ == "SequenceNode":
+        for i, value in enumerate(node.value):
+            out |= _spelled(value, f"{prefix}{i}")
+    return out
+
+
+def _spelled(node: Any, path: str) -> dict[str, str]:
+    if type(node).__name__ == "ScalarNode":
+        return {path: str(node.value)} if node.tag == _NULL_TAG else {}
+    return null_spellings(node, f"{path}.")
+
+
+def null_words(path: str, written: str | None) -> str:
+    """The start of the line about a null where a value is required: the path and the null
+    as written (``null`` when it is not known).
+
+    >>> null_words("traffic.requests_per_month", ""), null_words("baseline.name", "~")
+    ('traffic.requests_per_month is empty', 'baseline.name = ~')
+    """
+    if written == "":
+        return f"{path} is empty"
+    return f"{path} = {written or 'null'}"
