@@ -118,11 +118,11 @@ def test_static_batches_queue_on_the_prefill() -> None:
     prefill = float(rates.prefill_s)
     rho = arrivals * prefill
     expected = rho / (2 * (1 - rho)) * prefill + prefill + float(rates.load_step_s[b])
-    # and before it the wait for one of the 32 slots, each held 200 tokens at the loaded
-    # time per token: M/D/32 (1.0 ms here, 3% of the first token)
-    hold = 200 * result.tpot_at_utilization_ms / 1e3
+    # and before it the wait for one of the 32 slots, each held for 200 steps stretched by
+    # the prefills that take 1 − ρ of the GPU's time: M/D/32
+    hold = 200 * float(rates.load_step_s[b]) / (1 - rho)
     slots = float(slot_wait(servers=32, offered=arrivals * hold, holding_s=hold))
-    assert slots * 1e3 == pytest.approx(1.0, abs=0.05)
+    assert slots * 1e3 == pytest.approx(67.1, abs=0.05)  # 84% of 32 slots held 2.46 s
     assert result.ttft_at_utilization_ms == pytest.approx((expected + slots) * 1e3, rel=1e-9)
 
 

@@ -12,10 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import benchmark_module
 from payback.catalog import default_catalog
 from payback.hardware.estimate import estimate_serving
 from payback.hardware.queueing import erlang_c, slot_wait
 
+ACCURACY = benchmark_module("accuracy")
 L40S = {"input_tokens": 1200.0, "output_tokens": 250.0}
 
 
@@ -157,3 +159,19 @@ def test_first_token_at_the_capacity_is_unbounded() -> None:
     assert math.isfinite(loaded.tpot_at_utilization_ms)  # the batch at its cap: its step
     assert loaded.tpot_at_utilization_ms == pytest.approx(loaded.tpot_ms, rel=1e-9)
     assert not _l40s(0.9).first_token_unbounded
+
+
+@pytest.mark.parametrize("engine", ["vllm", "sglang", "trtllm", "lean", "v0"])
+@pytest.mark.parametrize("output_tokens", [1.0, 250.0])
+def test_every_engine_is_unbounded_at_its_capacity(engine: str, output_tokens: float) -> None:
+    """The slots' offered load reaches c exactly at the capacity, whatever the engine
+    counts in it: mixed steps (O steps a request), prompts prefilled apart (O steps
+    stretched by the share of time prefills take, 1 − λ · prefill; the lean engine's
+    first token was 159 ms at 100% when only the steps were counted), pauses or not."""
+    catalog = default_catalog()
+    chosen = ACCURACY.VLLM_V0 if engine == "v0" else engine
+    run = {"input_tokens": 1200.0, "output_tokens": output_tokens, "engine": chosen}
+    model, gpu = catalog.model("llama-3.1-8b"), catalog.gpu("l40s")
+    assert estimate_serving(model, gpu, utilization=1.0, **run).first_token_unbounded
+    near = estimate_serving(model, gpu, utilization=0.9, **run)
+    assert math.isfinite(near.ttft_at_utilization_ms)

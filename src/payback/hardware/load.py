@@ -205,15 +205,13 @@ def loaded_latency_arrays(
     # a step is under way when anything decodes: M/G/∞ occupancy, P(B ≥ 1) = 1 − e^(−λ·O·step)
     under_way = -np.expm1(-arrival * max(output_tokens, 1.0) * step)
     ttft = engine.request_overhead_s + np.where(mixed, under_way * step / 2.0, 0.0) + wait + service
-    tpot = step
-    if engine.prefill_pauses_decode and output_tokens > 1.0:
-        # prompts prefilled at once in steps of their own pause the batch: λ · prefill of
-        # the time (the batch's rate, B / (O · step + B · prefill), already counts it)
-        paused = np.maximum(1.0 - arrival * queued, 1e-9)
-        tpot = np.where(mixed, step, step / paused)
-    # a slot is held for the request's O tokens at the loaded time per token; c slots, the
-    # sequences the cap runs (a = c exactly at the capacity)
-    hold = max(output_tokens, 1.0) * tpot
+    # prompts prefilled at once in steps of their own pause the batch: λ · prefill of the
+    # time (the batch's rate, B / (O · step + B · prefill), already counts it)
+    paused = np.where(mixed, 1.0, np.maximum(1.0 - arrival * queued, 1e-9))
+    tpot = step / paused if engine.prefill_pauses_decode and output_tokens > 1.0 else step
+    # a slot is held for the request's O steps, stretched by those pauses where the GPU
+    # prefills apart (a = c exactly at the capacity); c slots, the sequences the cap runs
+    hold = max(output_tokens, 1.0) * step / paused
     slots = np.floor(np.maximum(running[rows, top], 1.0) + 1e-9)
     offered = arrival * hold * slots / np.maximum(running[rows, top], 1.0)
     queue = slot_wait(servers=slots, offered=offered, holding_s=hold)
