@@ -270,9 +270,10 @@ def latency_at_utilization(
       ρ = λ · prefill, and ttft = h + wait + prefill + one step.
     - Before all that, the wait for a free sequence slot: a request holds one of the c
       slots the cap runs (memory, the engine's ``max_num_seqs``, the token budget or the
-      latency target: the sequences running at ``batch_cap``) for its O tokens at the
-      loaded time per token, T = O · tpot, so the slots are an M/D/c queue offered
-      a = λ · T (a = c at the capacity): :func:`~payback.hardware.queueing.slot_wait`
+      latency target: the sequences running at ``batch_cap``) for its O loaded steps,
+      T = O · step (without mixed steps stretched by the prefills, which take λ · prefill
+      of the time: T = O · step / (1 − λ · prefill)), so the slots are an M/D/c queue
+      offered a = λ · T (a = c at the capacity): :func:`~payback.hardware.queueing.slot_wait`
       (Cosmetatos's correction of the M/M/c wait, Erlang C). Negligible below about
       90% with a hundred slots; it grows without bound as u → 1, and at u = 1 the mean
       first token is ∞ (a Poisson stream at exactly the capacity has no bounded queue).
