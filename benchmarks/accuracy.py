@@ -908,11 +908,14 @@ class PoissonRow:
         return float(self.rate / self._estimate().replica_requests_per_s)
 
     def predicted(self) -> tuple[float, float] | None:
-        """TTFT and TPOT [ms] at that load, or None when the rate is past capacity."""
+        """TTFT and TPOT [ms] at that load, or None when the rate is past capacity (or at
+        it: the wait for a slot is then unbounded)."""
         share = self.utilization()
         if share > 1.0:
             return None
         loaded = self._estimate(share)
+        if loaded.first_token_unbounded:
+            return None
         return float(loaded.ttft_at_utilization_ms), float(loaded.tpot_at_utilization_ms)
 
     def family(self) -> str:

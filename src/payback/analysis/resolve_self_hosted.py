@@ -236,14 +236,9 @@ def _estimated(
         serve["cached_input_share"],
         shows_first_token=option.ttft_ms is not None,  # the loaded first token read below
     )
-    loaded_ttft = estimate.ttft_at_utilization_ms
-    if option.ttft_ms is not None and loaded_ttft is not None and loaded_ttft > option.ttft_ms:
-        ctx.warnings.append(
-            f"{path}: the estimate's mean time to the first token where the fleet runs "
-            f"(target_utilization {rate_text(option.target_utilization)} of a replica's capacity, "
-            f"queueing included) is {loaded_ttft:,.0f} ms, above ttft_ms = {option.ttft_ms:g}; "
-            "a lower target_utilization or a faster configuration (recommend() finds one) meets it"
-        )
+    missed = _first_token_missed(path, option, estimate)
+    if missed:
+        ctx.warnings.append(missed)
     ctx.warnings.extend(f"{path}: {line}" for line in cautions)  # after what they qualify
     source = (
         f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id} "
@@ -262,6 +257,33 @@ def _estimated(
             ctx.note(f"{path}.gpus_per_replica", estimate.gpus_per_replica, source)
         )
     return update
+
+
+def _first_token_missed(
+    path: str, option: SelfHostedOption, estimate: ServingEstimate
+) -> str | None:
+    """The warning when the estimate's mean first token where the fleet runs (at the
+    target utilisation, queueing included) misses ``ttft_ms``: a figure, or unbounded
+    where the fleet is planned at the capacity itself."""
+    loaded_ttft = estimate.ttft_at_utilization_ms
+    if option.ttft_ms is None or loaded_ttft is None:
+        return None
+    if estimate.first_token_unbounded:
+        return (
+            f"{path}: the estimate's time to the first token where the fleet runs is "
+            f"unbounded: requests arriving at target_utilization "
+            f"{rate_text(option.target_utilization)} of a replica's capacity queue for a free "
+            f"sequence slot without bound, so no ttft_ms = {option.ttft_ms:g} is met; plan a "
+            "target_utilization below 1 (the wait grows steeply near it)"
+        )
+    if loaded_ttft <= option.ttft_ms:
+        return None
+    return (
+        f"{path}: the estimate's mean time to the first token where the fleet runs "
+        f"(target_utilization {rate_text(option.target_utilization)} of a replica's capacity, "
+        f"queueing included) is {loaded_ttft:,.0f} ms, above ttft_ms = {option.ttft_ms:g}; "
+        "a lower target_utilization or a faster configuration (recommend() finds one) meets it"
+    )
 
 
 def _benchmarked(

@@ -317,7 +317,7 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
             {
                 f"at {rate_text(result.utilization)} of capacity": (
                     f"{result.tpot_at_utilization_ms:,.1f} ms per output token, first token "
-                    f"after {result.ttft_at_utilization_ms:,.0f} ms (queueing included)"
+                    + _loaded_first_token(result)
                 )
             }
             if result.utilization is not None
@@ -335,6 +335,19 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
     if per_1k is not None:
         rows["cost per 1k requests at full load"] = usd(per_1k, 4)
     return rows
+
+
+def _loaded_first_token(result: ServingEstimate) -> str:
+    """The first token at the planned utilisation, in words: its mean with the wait for a
+    free slot when that is a millisecond or more, or unbounded at the capacity."""
+    if result.first_token_unbounded:
+        return (
+            "unbounded: arrivals at the capacity (the queue for a free sequence slot "
+            "grows without bound; plan below 100%)"
+        )
+    slot = result.slot_wait_at_utilization_ms or 0.0
+    waits = f", {slot:,.0f} ms of it waiting for a free slot" if slot >= 0.5 else ""
+    return f"after {result.ttft_at_utilization_ms:,.0f} ms (queueing included{waits})"
 
 
 @app.command("training")

@@ -140,7 +140,14 @@ class ServingEstimate:
     tpot_at_utilization_ms: float | None = None
     """Time per output token when requests arrive at ``utilization`` × capacity [ms]."""
     ttft_at_utilization_ms: float | None = None
-    """Mean time to the first token at that load, queueing included [ms]."""
+    """Mean time to the first token at that load, queueing included [ms]; ∞ (``null`` in
+    JSON) where ``first_token_unbounded``."""
+    slot_wait_at_utilization_ms: float | None = None
+    """Of that first token, the mean wait for a free sequence slot [ms]
+    (:func:`~payback.hardware.queueing.slot_wait`); ∞ where ``first_token_unbounded``."""
+    first_token_unbounded: bool = False
+    """Whether requests arrive at the replica's capacity (``utilization`` 1): the queue for
+    a slot grows without bound and the first token has no finite mean."""
     decode_batch: int = 0
     """Sequences ``decode_output_tokens_per_s`` is at: the batch given, or the largest the
     memory, the engine and the latency target allow. ``batch`` is fewer when the token
@@ -259,6 +266,8 @@ def estimate_serving(
         utilization=utilization,
         tpot_at_utilization_ms=None if loaded is None else loaded.tpot_s * 1000.0,
         ttft_at_utilization_ms=None if loaded is None else loaded.ttft_s * 1000.0,
+        slot_wait_at_utilization_ms=None if loaded is None else loaded.slot_wait_s * 1000.0,
+        first_token_unbounded=loaded is not None and not np.isfinite(loaded.ttft_s),
         decode_batch=int(chosen),
     )
 

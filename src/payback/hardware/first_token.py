@@ -6,6 +6,7 @@ ratios)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,8 @@ def first_token_regime(
     utilization = estimate.utilization
     ttft = estimate.ttft_ms if utilization is None else estimate.ttft_at_utilization_ms
     if engine.name != "vllm" or family not in FIRST_TOKEN_RUNS or ttft is None:
+        return {}
+    if not math.isfinite(ttft):  # unbounded at the capacity: no mean to qualify
         return {}
     loaded = utilization is not None and utilization >= regime.threshold
     if not loaded and ttft >= FIRST_TOKEN_FIXED_MS:

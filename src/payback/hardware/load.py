@@ -1,6 +1,7 @@
 """A replica under load: the step the engine runs at a batch (prompt chunks riding on
 decode steps), the capacity it gives, and the latency at a planned utilisation (Little's
-law, an M/D/1 wait for the first token) or at a fixed number of clients (a closed loop)."""
+law, an M/D/c wait for a free slot and an M/D/1 one on the prompt chunks before the first
+token) or at a fixed number of clients (a closed loop)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from payback.hardware.prompts import (
     prompt_service_seconds,
     prompt_times,
 )
-from payback.hardware.queueing import closed_queue_wait
+from payback.hardware.queueing import closed_queue_wait, slot_wait
 
 
 @dataclass(frozen=True)
@@ -165,13 +166,14 @@ def loaded_latency_arrays(
     cached_share: float,
     budget: Any,
     engine: sv.ServingEngine = sv.VLLM,
-) -> tuple[Any, Any, Any]:
+) -> tuple[Any, Any, Any, Any]:
     """:func:`latency_at_utilization` for many configurations at once: ``args`` as
     :func:`serving_shape` gives them (numbers, or arrays of one value per configuration),
     ``batch`` the sequences each runs at full load (its capacity), ``budget`` its token
     budget a step (∞ without mixed steps), ``utilization`` the share of that capacity the
-    requests arrive at. Returns the sequences running, the time per output token and the
-    mean time to the first token [s], one per configuration."""
+    requests arrive at. Returns the sequences running, the time per output token, the
+    mean time to the first token and, of it, the wait for a free slot [s], one per
+    configuration (the last two ∞ at a utilisation of 1: no bounded queue)."""
     cap = np.atleast_1d(np.asarray(batch, dtype=np.float64))
     col = {k: np.asarray(v)[..., np.newaxis] if np.ndim(v) else v for k, v in args.items()}
     limit = np.broadcast_to(np.asarray(budget, dtype=np.float64), cap.shape)[:, np.newaxis]
@@ -203,12 +205,17 @@ def loaded_latency_arrays(
     # a step is under way when anything decodes: M/G/∞ occupancy, P(B ≥ 1) = 1 − e^(−λ·O·step)
     under_way = -np.expm1(-arrival * max(output_tokens, 1.0) * step)
     ttft = engine.request_overhead_s + np.where(mixed, under_way * step / 2.0, 0.0) + wait + service
-    if not engine.prefill_pauses_decode or output_tokens <= 1.0:
-        return busy_batch, step, ttft
     # prompts prefilled at once in steps of their own pause the batch: λ · prefill of the
     # time (the batch's rate, B / (O · step + B · prefill), already counts it)
-    paused = np.maximum(1.0 - arrival * queued, 1e-9)
-    return busy_batch, np.where(mixed, step, step / paused), ttft
+    paused = np.where(mixed, 1.0, np.maximum(1.0 - arrival * queued, 1e-9))
+    tpot = step / paused if engine.prefill_pauses_decode and output_tokens > 1.0 else step
+    # a slot is held for the request's O steps, stretched by those pauses where the GPU
+    # prefills apart (a = c exactly at the capacity); c slots, the sequences the cap runs
+    hold = max(output_tokens, 1.0) * step / paused
+    slots = np.floor(np.maximum(running[rows, top], 1.0) + 1e-9)
+    offered = arrival * hold * slots / np.maximum(running[rows, top], 1.0)
+    queue = slot_wait(servers=slots, offered=offered, holding_s=hold)
+    return busy_batch, tpot, ttft + queue, queue
 
 
 @dataclass(frozen=True)
@@ -221,7 +228,10 @@ class LoadedLatency:
     tpot_s: float
     """Time per output token: a step at that batch, prompt chunks included [s]."""
     ttft_s: float
-    """Mean time to the first token, queueing included [s]."""
+    """Mean time to the first token, queueing included [s]; ∞ at a utilisation of 1."""
+    slot_wait_s: float = 0.0
+    """Of it, the mean wait for a free sequence slot [s]
+    (:func:`~payback.hardware.queueing.slot_wait`)."""
 
 
 def _prompt_load(load: dict[str, Any]) -> dict[str, Any]:
@@ -258,8 +268,17 @@ def latency_at_utilization(
       outside its steps (:attr:`~payback.hardware.serving.ServingEngine.request_overhead_s`).
     - Without mixed steps a prompt is prefilled alone: the queue's service is its prefill,
       ρ = λ · prefill, and ttft = h + wait + prefill + one step.
+    - Before all that, the wait for a free sequence slot: a request holds one of the c
+      slots the cap runs (memory, the engine's ``max_num_seqs``, the token budget or the
+      latency target: the sequences running at ``batch_cap``) for its O loaded steps,
+      T = O · step (without mixed steps stretched by the prefills, which take λ · prefill
+      of the time: T = O · step / (1 − λ · prefill)), so the slots are an M/D/c queue
+      offered a = λ · T (a = c at the capacity): :func:`~payback.hardware.queueing.slot_wait`
+      (Cosmetatos's correction of the M/M/c wait, Erlang C). Negligible below about
+      90% with a hundred slots; it grows without bound as u → 1, and at u = 1 the mean
+      first token is ∞ (a Poisson stream at exactly the capacity has no bounded queue).
     """
-    running, step, ttft = loaded_latency_arrays(
+    running, step, ttft, queue = loaded_latency_arrays(
         args,
         max(batch_cap, 1),
         utilization=utilization,
@@ -275,6 +294,7 @@ def latency_at_utilization(
         running=float(running[0]),
         tpot_s=float(step[0]),
         ttft_s=float(ttft[0]),
+        slot_wait_s=float(queue[0]),
     )
 
 

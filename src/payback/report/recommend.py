@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
@@ -73,7 +75,7 @@ def _table(
             "repl.": replicas,
             "req/s": f"{c.replica_requests_per_s:,.2f}",
             "tpot": f"{c.tpot_ms:,.1f}",
-            "ttft": f"{c.ttft_ms:,.0f}",
+            "ttft": f"{c.ttft_ms:,.0f}" if math.isfinite(c.ttft_ms) else "unbounded",
             "$/month": money(c.monthly_cost_usd, 0) + (STALE_MARK if stale else unmarked),
             "targets": "met" if c.meets_targets else "misses " + "+".join(missed),
         }
@@ -289,7 +291,12 @@ def recommendation_renderables(
             + (f" (up to {best.replicas_max})" if best.replicas_max != best.replicas else "")
             + f", {money(best.monthly_cost_usd, 0)}/month{average}"
             + (f" at {rent_text(best.usd_per_gpu_hour)}/GPU-h" if best.usd_per_gpu_hour else "")
-            + f"; tpot {best.tpot_ms:.1f} ms, ttft {best.ttft_ms:.0f} ms."
+            + f"; tpot {best.tpot_ms:.1f} ms, "
+            + (
+                f"ttft {best.ttft_ms:.0f} ms."
+                if math.isfinite(best.ttft_ms)
+                else "ttft unbounded (requests at the capacity)."
+            )
             + ("" if applied else " Write it into the scenario with --apply -o FILE.")
         )
     parts.append(line)

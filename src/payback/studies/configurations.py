@@ -326,7 +326,7 @@ def _serving(
         allowed &= steps * 1000.0 <= option.tpot_ms
     batch = np.where(allowed.any(axis=1), np.max(np.where(allowed, grid, 0.0), axis=1), 1.0)
     rates = replica_rates(args, batch, budget=a["budget"], **load_args)
-    _, tpot_s, ttft_s = loaded_latency_arrays(
+    _, tpot_s, ttft_s, _ = loaded_latency_arrays(
         args,
         batch,
         utilization=option.target_utilization,
@@ -381,7 +381,7 @@ def evaluate_rows(
             continue
         misses = [
             f"tpot {tpot_ms[i]:.1f} > {option.tpot_ms:g} ms" if not tpot_ok[i] else "",
-            f"ttft {ttft_ms[i]:.0f} > {option.ttft_ms:g} ms" if not ttft_ok[i] else "",
+            _ttft_miss(float(ttft_ms[i]), option.ttft_ms) if not ttft_ok[i] else "",
         ]
         missed = "; ".join(m for m in misses if m) or None
         if missed:
@@ -406,6 +406,22 @@ def evaluate_rows(
             )
         )
     return out, missing
+
+
+def _ttft_miss(ttft_ms: float, target_ms: float | None) -> str:
+    """A missed first-token target in words; unbounded where requests arrive at the
+    capacity (a target utilisation of 1: no bounded queue for a slot)."""
+    if not math.isfinite(ttft_ms):
+        return f"ttft unbounded at the capacity (target {target_ms:g} ms)"
+    return f"ttft {ttft_ms:.0f} > {target_ms:g} ms"
+
+
+def relax_advice(c: Candidate) -> str:
+    """What to change when ``c``, the cheapest, misses the latency targets: the targets,
+    or the target utilisation where its first token is unbounded (planned at 1)."""
+    if not math.isfinite(c.ttft_ms) and "ttft" in (c.misses or ""):
+        return "plan a target_utilization below 1"
+    return "relax tpot_ms/ttft_ms"
 
 
 def rank(c: Candidate) -> tuple[Any, ...]:

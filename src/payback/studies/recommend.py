@@ -34,6 +34,7 @@ from payback.studies.configurations import (
     gather,
     pareto,
     rank,
+    relax_advice,
 )
 from payback.studies.recommend_portfolio import evaluate, served_scenario
 from payback.studies.targets import alternatives_held
@@ -175,7 +176,7 @@ class Recommendation:  # long: the documented result fields, then short answers 
             return (
                 f"no configuration meets the latency targets ({targets}): all "
                 f"{len(self.candidates):,} that fit miss them (the cheapest, {first.label()}, "
-                f"misses {first.misses}); relax tpot_ms/ttft_ms"
+                f"misses {first.misses}); {relax_advice(first)}"
             )
         if not self.excluded:
             return "no configuration to evaluate"

@@ -1,0 +1,100 @@
+"""A first token planned at the replica's capacity (``--utilization 1``,
+``target_utilization = 1``) is unbounded: Poisson arrivals at the capacity have no bounded
+queue for a free sequence slot. Each interface says so in words (``null`` and a flag in
+JSON), never a number, ``inf`` or a traceback; tried as a new user would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import QUARTER, run
+
+L40S = ("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "l40s",
+        "--input-tokens", "1200", "--output-tokens", "250")  # fmt: skip
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_estimate_at_the_capacity_says_unbounded() -> None:
+    """It said "first token after 210 ms" at 100% (208 at 99%)."""
+    code, out, err = run(*L40S, "--utilization", "1")
+    assert code == 0, err
+    text = _words(out)
+    assert (
+        "at 100% of capacity 81.5 ms per output token, first token unbounded: arrivals at" in text
+    )
+    assert "the queue for a free sequence slot grows without bound" in text
+    assert "inf" not in text.replace("informat", "")
+    code, out, err = run(*L40S, "--utilization", "1", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["ttft_at_utilization_ms"] is None
+    assert data["slot_wait_at_utilization_ms"] is None
+    assert data["first_token_unbounded"] is True
+    assert round(data["tpot_at_utilization_ms"], 1) == 81.5
+
+
+def test_estimate_near_the_capacity_names_the_slot_wait() -> None:
+    code, out, err = run(*L40S, "--utilization", "0.99")
+    assert code == 0, err
+    text = _words(out)
+    assert (
+        "first token after 3,488 ms (queueing included, 3,280 ms of it waiting for a free slot)"
+        in text
+    )
+    code, out, _ = run(*L40S, "--utilization", "0.5")
+    assert "first token after 127 ms (queueing included)" in _words(out)  # no slot wait
+
+
+def _at_capacity(tmp_path: Path, ttft_ms: str) -> Path:
+    text = QUARTER.read_text(encoding="utf-8")
+    text = text.replace(
+        "usd_per_gpu_hour = 0.80", f'model = "llama-3.1-8b"\ngpu = "l40s"\n{ttft_ms}#'
+    )
+    text = text.replace("replica_requests_per_s = 0.85", "#").replace(
+        "target_utilization = 0.7 ", "target_utilization = 1.0 "
+    )
+    path = tmp_path / "capacity.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_analyze_with_a_first_token_target_at_the_capacity(tmp_path: Path) -> None:
+    """It warned of nothing but the Ada caution's "the estimate's 186 ms": a first token
+    under the target, where no queue at the capacity has a bound."""
+    code, _, err = run("analyze", _at_capacity(tmp_path, "ttft_ms = 2000"))
+    assert code == 0, err
+    said = _words(err)
+    assert (
+        "the estimate's time to the first token where the fleet runs is unbounded: requests "
+        "arriving at target_utilization 100% of a replica's capacity queue for a free sequence "
+        "slot without bound, so no ttft_ms = 2000 is met; plan a target_utilization below 1"
+    ) in said
+    assert "inf" not in said.replace("informat", "")
+
+
+def test_recommend_at_the_capacity(tmp_path: Path) -> None:
+    """It ranked every configuration "ttft inf > 2000 ms", told to "relax tpot_ms/ttft_ms"
+    (no target is met at the capacity, however loose), and printed "ttft inf ms" as the
+    best's first token without a target."""
+    code, out, err = run("recommend", _at_capacity(tmp_path, "ttft_ms = 2000"))
+    assert code != 0  # nothing meets the target
+    said = _words(out + err)
+    assert (
+        "misses ttft unbounded at the capacity (target 2000 ms)); plan a target_utilization below 1"
+        in said
+    )
+    assert " unbounded $" in said  # the table's ttft column
+    assert "inf" not in said.replace("informat", "")
+    code, out, err = run("recommend", _at_capacity(tmp_path, ""))
+    assert code == 0, err
+    said = _words(out)
+    assert "ttft unbounded (requests at the capacity)." in said
+    assert "inf" not in said.replace("informat", "")
+    code, out, err = run("recommend", _at_capacity(tmp_path, ""), "--json")
+    best = json.loads(out)["best"]
+    assert best["ttft_ms"] is None
+    assert best["meets_targets"] is True
