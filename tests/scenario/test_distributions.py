@@ -1,5 +1,5 @@
-"""The one rule for a distribution's reach past its field's range (at most 1% of its mass
-outside, every kind alike), by hand, and the tornado's ends read from the distribution the
+"""The one rule for a distribution's reach past its field's range (at most 10% of its mass
+past a bound, and a median that truncation moves by at most 5%, every kind alike), by hand, and the tornado's ends read from the distribution the
 samples are drawn from."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from payback import PaybackError
 from payback.analysis.resolve import resolve
 from payback.scenario import field_range, load_scenario
 from payback.scenario.distributions import (
-    MAX_OUTSIDE,
+    MAX_SHIFT,
+    MAX_TAIL,
     Z90,
     LogNormal,
     Normal,
@@ -32,6 +33,7 @@ REQUESTS = "traffic.requests_per_month"
 LIMIT = 1e13
 """What traffic.requests_per_month allows: > 0 and ≤ 10¹³."""
 REQUESTS_RANGE = FieldRange(0.0, LIMIT, False, True, True)
+REQUESTS_SAMPLED = (5e-324, LIMIT)
 ALLOWED = "the field must be > 0 and ≤ 10,000,000,000,000"
 
 
@@ -73,17 +75,17 @@ def test_a_lognormal_whose_p90_is_1e100_is_refused(tmp_path: Path) -> None:
         assert_user_error(
             *run(*command),
             f'{REQUESTS} = {{ dist = "lognormal", median = 200000, p90 = 1e+100 }}: 46% of it '
-            f"lies above 10,000,000,000,000; {ALLOWED}, and a distribution may put at most 1% "
-            "outside that (sampling cuts such a tail off): narrow it",
+            f"lies above 10,000,000,000,000, so its p90 is past it; {ALLOWED}: narrow it",
         )
 
 
 def test_a_lognormal_whose_p90_is_1e12_puts_7_percent_past_the_limit(tmp_path: Path) -> None:
     """σ = ln(10¹² / 200,000) / 1.2816 = 15.425 / 1.2816 = 12.036; 10¹³ sits at
     z = ln(5×10⁷) / σ = 17.728 / 12.036 = 1.4729; Φ(1.47) = 0.92922 and Φ(1.48) = 0.93056
-    (a table), so Φ(1.4729) = 0.92961: 7.04% above the limit, more than 1%: refused. (It
-    was accepted, and truncating it moved the median to Φ⁻¹(0.5 × 0.9296) → 69,000
-    requests: the samples' p50 NPV read -$21,305 against $7,836 central.)"""
+    (a table), so Φ(1.4729) = 0.92961: 7.04% above the limit. Truncated, its median is the
+    plain quantile at 0.5 × 0.92961 = 0.46480, z = −0.08830 (Φ(−0.088) = 0.46494, a table),
+    200,000 · e^(−12.036 × 0.0883) = 200,000 × 0.3456 = 69,100: moved 65%, more than 5%:
+    refused. (It was accepted: the samples' p50 NPV read -$21,305 against $7,836 central.)"""
     dist = LogNormal(dist="lognormal", median=200_000.0, p90=1e12)
     assert dist.sigma == pytest.approx(12.036, abs=1e-3)
     z = math.log(LIMIT / 2e5) / dist.sigma
@@ -92,8 +94,9 @@ def test_a_lognormal_whose_p90_is_1e12_puts_7_percent_past_the_limit(tmp_path: P
     assert dist.below(0.0) == 0.0
     assert range_problem(REQUESTS, dist, REQUESTS_RANGE) == (
         f'{REQUESTS} = {{ dist = "lognormal", median = 200000, p90 = 1e+12 }}: 7.0% of it lies '
-        f"above 10,000,000,000,000; {ALLOWED}, and a distribution may put at most 1% outside "
-        "that (sampling cuts such a tail off): narrow it"
+        "above 10,000,000,000,000, and cutting that off moves its median from 200,000 to "
+        f"69,100 (-65%); {ALLOWED}, and cutting a tail off may move the median by at most 5%: "
+        "narrow it"
     )
     path = _quarter(
         tmp_path, 'requests_per_month = { dist = "lognormal", median = 200000, p90 = 1e12 }'
@@ -111,7 +114,7 @@ def test_a_normal_wider_than_the_field_is_refused_naming_both_sides(tmp_path: Pa
     assert_user_error(
         *run("sensitivity", path),
         f'{REQUESTS} = {{ dist = "normal", mean = 200000, sd = 1e+13 }}: 66% of it lies outside '
-        f"the field's range (50% below, 16% above); {ALLOWED}",
+        f"the field's range (50% below, 16% above), so its p10 and p90 are past it; {ALLOWED}",
     )
 
 
@@ -128,21 +131,56 @@ def test_a_triangular_past_the_limit_is_told_by_the_same_rule(tmp_path: Path) ->
         *run("sensitivity", path),
         f"{REQUESTS} = "
         '{ dist = "triangular", low = 100000, mode = 200000, high = 1e+14 }: 81% of it lies '
-        f"above 10,000,000,000,000; {ALLOWED}",
+        f"above 10,000,000,000,000, so its p90 is past it; {ALLOWED}",
     )
 
 
-def test_a_uniform_just_past_the_limit_is_refused_with_the_digits_that_say_so() -> None:
-    """A uniform from 0 to 1.0102×10¹³ puts 0.0102 / 1.0102 = 1.0097% above 10¹³: refused,
-    the share said with the digits that keep it apart from 1%; one to 1.0101×10¹³ puts
-    0.0101 / 1.0101 = 0.9999% there: accepted."""
-    wide = Uniform(dist="uniform", low=0.0, high=1.0102e13)  # 0.0102 / 1.0102 = 1.0097%
-    assert wide.above(LIMIT) == pytest.approx(0.0102 / 1.0102, rel=1e-9)
-    line = range_problem(REQUESTS, wide, REQUESTS_RANGE)
-    assert line is not None
-    assert ": 1.01% of it lies above 10,000,000,000,000;" in line
-    narrow = Uniform(dist="uniform", low=0.0, high=1.0101e13)  # 0.0101 / 1.0101 = 0.9999%
+def test_a_uniform_whose_median_moves_just_past_5_percent_is_refused() -> None:
+    """A uniform from 0 to H has its median at H / 2; truncated to ≤ 10¹³ it is 10¹³ / 2:
+    moved (H − 10¹³) / H, more than 5% from H = 10¹³ / 0.95 = 1.05263×10¹³. H = 1.0527×10¹³
+    puts 5.006% above the limit and moves the median 5.006%: refused; H = 1.0526×10¹³
+    moves it 4.9972%: accepted (5.0% above, less than the 10% a side may put)."""
+    wide = Uniform(dist="uniform", low=0.0, high=1.0527e13)
+    assert wide.above(LIMIT) == pytest.approx(0.0527 / 1.0527, rel=1e-9)
+    assert range_problem(REQUESTS, wide, REQUESTS_RANGE) == (
+        f'{REQUESTS} = {{ dist = "uniform", low = 0, high = 1.0527e+13 }}: 5.0% of it lies '
+        "above 10,000,000,000,000, and cutting that off moves its median from "
+        f"5,260,000,000,000 to 5,000,000,000,000 (-5%); {ALLOWED}, and cutting a tail off may "
+        "move the median by at most 5%: narrow it"
+    )
+    narrow = Uniform(dist="uniform", low=0.0, high=1.0526e13)
     assert range_problem(REQUESTS, narrow, REQUESTS_RANGE) is None
+
+
+def test_a_tail_past_10_percent_is_refused_with_the_digits_that_say_so() -> None:
+    """A uniform from −0.10004 to 0.9 on a field ≥ 0 (a share: ≤ 1) puts 0.10004 / 1.00004
+    = 10.0036% below 0: its p10 would be refused; from −0.1 to 0.9 it puts 10.000% there,
+    its p10 exactly 0, and moves its median from 0.4 to 0.45 (12.5%): refused by the
+    median instead."""
+    share = FieldRange(0.0, 1.0, True, True, True)
+    wide = Uniform(dist="uniform", low=-0.10004, high=0.9)
+    line = range_problem("x", wide, share)
+    assert line is not None
+    assert ": 10.004% of it lies below 0, so its p10 is past it;" in line
+    edge = Uniform(dist="uniform", low=-0.1, high=0.9)
+    line = range_problem("x", edge, share)
+    assert line is not None
+    assert "moves its median from 0.4 to 0.45 (+13%)" in line
+
+
+def test_a_common_normal_with_a_small_tail_below_zero_is_accepted(tmp_path: Path) -> None:
+    """N(200,000, 100,000) puts Φ(−2) = 2.28% below 0; truncated, its median is the plain
+    quantile at 0.02275 + 0.5 × 0.97725 = 0.51138, z = 0.02852: 202,850, moved 1.4%:
+    accepted, drawn truncated (it was accepted before, and must stay so)."""
+    dist = Normal(dist="normal", mean=200_000.0, sd=100_000.0)
+    assert dist.below(0.0) == pytest.approx(0.02275, abs=1e-5)
+    assert range_problem(REQUESTS, dist, REQUESTS_RANGE) is None
+    assert float(dist.ppf(0.5, *REQUESTS_SAMPLED)) == pytest.approx(202_850, rel=1e-4)
+    path = _quarter(
+        tmp_path, 'requests_per_month = { dist = "normal", mean = 200000, sd = 100000 }'
+    )
+    code, _out, err = run("sensitivity", path)
+    assert code == 0, err
 
 
 # ------------------------------------------------------------------ accepted, truncated
@@ -150,7 +188,7 @@ def test_a_uniform_just_past_the_limit_is_refused_with_the_digits_that_say_so() 
 
 def test_a_triangular_with_a_small_tail_past_a_share_is_drawn_truncated(tmp_path: Path) -> None:
     """low 0.1, mode 0.5, high 1.05 on a share (≤ 1): (1.05 − 1)² / (0.95 × 0.55) = 0.48%
-    lies above 1, under the 1% a distribution may put outside: accepted (it was refused,
+    lies above 1, its median moved 0.2%: accepted (it was refused,
     'reaches 1.05') and drawn truncated, never above 1."""
     path = _quarter(
         tmp_path,
@@ -242,8 +280,13 @@ def test_within_the_rule_p10_central_p90_are_in_order(
             continue
         cut = dist.below(allowed.lowest) + dist.above(allowed.highest)
         if range_problem("x", dist, allowed) is not None:
-            assert cut > MAX_OUTSIDE
+            assert cut > 0.0
             continue
+        assert max(dist.below(allowed.lowest), dist.above(allowed.highest)) <= MAX_TAIL
+        plain_median = float(dist.ppf(0.5))
+        kept_median = float(dist.ppf(0.5, lowest, lowest + width))
+        scale = abs(plain_median) or float(dist.ppf(0.9) - dist.ppf(0.1))
+        assert abs(kept_median - plain_median) <= MAX_SHIFT * scale * (1 + 1e-9) + 1e-300
         kept += 1
         p10, p50, p90 = (float(x) for x in dist.ppf([0.1, 0.5, 0.9], lowest, lowest + width))
         tolerance = 1e-9 * max(1.0, abs(lowest) + width, abs(a), abs(b), abs(c))

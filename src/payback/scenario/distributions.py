@@ -4,13 +4,17 @@ Each has a central value (what the deterministic answer uses) and a vectorized i
 CDF (``ppf``) truncated to the field's allowed range, which Monte Carlo sampling, the
 tornado's ends (its p10 and p90) and SciPy's Sobol indices all use.
 
-One rule for every kind (:func:`range_problem`): a distribution may put at most
-:data:`MAX_OUTSIDE` (1%) of its mass outside its field's range, else the scenario is
-refused. What it does put outside is **truncated**, not clipped: the distribution is
-conditioned on the range (the share outside is spread over the range in proportion to
-the density, no sample piles up on a bound), so its quantiles move by at most that
-share (p10 and p90 stay on their sides of the median). A field's excluded bound (``> 0``)
-is never sampled: the range ends on the nearest number inside it (:func:`sampled_range`).
+One rule for every kind (:func:`range_problem`): what a distribution puts outside its
+field's range is **truncated**, not clipped (the distribution is conditioned on the range:
+the share outside is spread over the range in proportion to the density, no sample piles
+up on a bound), as long as that keeps what the scenario states. A distribution is refused
+when more than :data:`MAX_TAIL` (10%) lies past one bound (its p10 or p90 would be a value
+the field refuses), or when cutting its tails off moves its median by more than
+:data:`MAX_SHIFT` (5%). A normal of mean 200,000 and sd 100,000 for a count puts 2.3%
+below 0 and keeps its median within 1.5%: accepted, drawn truncated; a lognormal whose p90
+is 10¹² under a limit of 10¹³ puts 7% above it and loses 65% of its median (200,000 to 69,100):
+refused. A field's excluded bound (``> 0``) is never sampled: the range ends on the
+nearest number inside it (:func:`sampled_range`).
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DISTS",
-    "MAX_OUTSIDE",
+    "MAX_SHIFT",
+    "MAX_TAIL",
     "Distribution",
     "LogNormal",
     "Normal",
@@ -40,10 +45,14 @@ __all__ = [
     "sampled_range",
 ]
 
-MAX_OUTSIDE = 0.01
-"""The most of a distribution's mass that may lie outside its field's range: that much is
-truncated when sampling; more would move the quantiles the scenario states (a lognormal
-of median 200,000 and p90 10¹⁰⁰, truncated to ≤ 10¹³, had a p90 of 904)."""
+MAX_TAIL = 0.10
+"""The most of a distribution's mass that may lie past one bound of its field's range: more
+and its p10 or p90 would be a value the field refuses."""
+
+MAX_SHIFT = 0.05
+"""How far cutting a distribution's tails off (truncating it to its field's range) may move
+its median, as a share of the median (of p90 − p10 where the median is 0): a lognormal of
+median 200,000 and p90 10¹⁰⁰, truncated to ≤ 10¹³, had a p90 of 904."""
 
 Z90 = 1.2815515655446004
 """The standard normal's 90th percentile (``scipy.special.ndtri(0.9)``; a test keeps them
@@ -348,7 +357,7 @@ DISTS: dict[str, type[_Dist]] = {
 
 TOLD = 1e-4
 """A side of the range with less of the mass past it than this (0.01%) goes unmentioned
-when the other side has more than :data:`MAX_OUTSIDE`."""
+when the other side has more."""
 
 
 def sampled_range(allowed: FieldRange) -> tuple[float, float]:
@@ -369,33 +378,62 @@ def sampled_range(allowed: FieldRange) -> tuple[float, float]:
 
 
 def range_problem(path: str, dist: Distribution, allowed: FieldRange) -> str | None:
-    """One line when more than :data:`MAX_OUTSIDE` of ``dist`` lies outside the field's
-    range ``allowed`` (the rule for every kind: truncating more would move the quantiles
-    the scenario states), else ``None``.
+    """One line when ``dist`` reaches past the field's range ``allowed`` further than
+    truncation keeps what it states (more than :data:`MAX_TAIL` past a bound, or a median
+    moved by more than :data:`MAX_SHIFT`), else ``None``: the rule for every kind.
 
     >>> from payback.scenario.paths import FieldRange
     >>> wide = LogNormal(dist="lognormal", median=200_000.0, p90=1e12)
     >>> print(range_problem("traffic.requests_per_month", wide, FieldRange(0.0, 1e13, False, True, True)))
-    traffic.requests_per_month = { dist = "lognormal", median = 200000, p90 = 1e+12 }: 7.0% of it lies above 10,000,000,000,000; the field must be > 0 and ≤ 10,000,000,000,000, and a distribution may put at most 1% outside that (sampling cuts such a tail off): narrow it
+    traffic.requests_per_month = { dist = "lognormal", median = 200000, p90 = 1e+12 }: 7.0% of it lies above 10,000,000,000,000, and cutting that off moves its median from 200,000 to 69,100 (-65%); the field must be > 0 and ≤ 10,000,000,000,000, and cutting a tail off may move the median by at most 5%: narrow it
     """
     below, above = dist.below(allowed.lowest), dist.above(allowed.highest)
-    if below + above <= MAX_OUTSIDE:
+    if below + above <= 0.0:
         return None
-    if min(below, above) >= TOLD:
-        where = f"outside the field's range ({_share(below)} below, {_share(above)} above)"
-    elif below >= above:
-        where = f"below {limit_text(allowed.lowest)}"
-    else:
-        where = f"above {limit_text(allowed.highest)}"
     sides = [
         *([allowed.describe_low()] if math.isfinite(allowed.lowest) else []),
         *([allowed.describe_high()] if math.isfinite(allowed.highest) else []),
     ]
+    where = _where(below, above, allowed)
+    stated = f"{path} = {as_written(dist)}: {_share(below + above)} of it lies {where}"
+    if max(below, above) > MAX_TAIL:
+        ends = " and ".join(
+            end for end, share in (("p10", below), ("p90", above)) if share > MAX_TAIL
+        )
+        verb = "are" if " " in ends else "is"
+        return (
+            f"{stated}, so its {ends} {verb} past it; the field must be "
+            f"{' and '.join(sides)}: narrow it"
+        )
+    median = float(dist.ppf(0.5))
+    kept = float(dist.ppf(0.5, *sampled_range(allowed)))
+    scale = abs(median) or float(dist.ppf(0.9) - dist.ppf(0.1))
+    if abs(kept - median) <= MAX_SHIFT * scale:
+        return None
+    moved = f"{(kept - median) / abs(median):+.0%}" if median else "of its p10-p90 spread"
     return (
-        f"{path} = {as_written(dist)}: {_share(below + above)} of it lies {where}; "
-        f"the field must be {' and '.join(sides)}, and a distribution may put at most "
-        f"{MAX_OUTSIDE:.0%} outside that (sampling cuts such a tail off): narrow it"
+        f"{stated}, and cutting that off moves its median from {_short(median)} to "
+        f"{_short(kept)} ({moved}); the field must be {' and '.join(sides)}, and cutting a "
+        f"tail off may move the median by at most {MAX_SHIFT:.0%}: narrow it"
     )
+
+
+def _where(below: float, above: float, allowed: FieldRange) -> str:
+    if min(below, above) >= TOLD:
+        return f"outside the field's range ({_share(below)} below, {_share(above)} above)"
+    if below >= above:
+        return f"below {limit_text(allowed.lowest)}"
+    return f"above {limit_text(allowed.highest)}"
+
+
+def _short(value: float) -> str:
+    """Three significant digits, with separators from 100 up.
+
+    >>> _short(200_000.0), _short(69_781.2), _short(0.000505), _short(-12.345)
+    ('200,000', '69,800', '0.000505', '-12.3')
+    """
+    rounded = float(f"{value:.3g}")
+    return f"{rounded:,.0f}" if abs(rounded) >= 100 else f"{rounded:.3g}"
 
 
 def as_written(dist: Distribution) -> str:
@@ -419,20 +457,22 @@ def _number(value: float) -> str:
 
 def _share(share: float) -> str:
     """A share of the mass as a percentage, with the digits that keep it apart from the
-    1% limit and from all of it.
+    10% limit and from all of it.
 
-    >>> [_share(s) for s in (0.4585, 0.0704, 0.010004, 0.99999, 1.0, 0.00135, 1e-7)]
-    ['46%', '7.0%', '1.0004%', 'over 99%', '100%', '0.14%', 'under 0.01%']
+    >>> [_share(s) for s in (0.4585, 0.0704, 0.10004, 0.99999, 1.0, 0.00135, 1e-7)]
+    ['46%', '7.0%', '10.004%', 'over 99%', '100%', '0.14%', 'under 0.01%']
     """
     percent = share * 100
-    if percent >= 10:
-        text = f"{percent:.0f}"
-        return "over 99%" if text == "100" and share < 1 else f"{text}%"
     if percent < 0.01:
         return "under 0.01%"
     if percent < 1:
         return f"{percent:.2g}%"
-    digits = 1
-    while round(percent, digits) <= MAX_OUTSIDE * 100 < percent and digits < 8:
-        digits += 1
-    return f"{percent:.{digits}f}%"
+    if percent < 10:
+        return f"{percent:.1f}%"
+    text = f"{percent:.0f}"
+    if text == "10":
+        digits = 0
+        while round(percent, digits) <= MAX_TAIL * 100 < percent and digits < 8:
+            digits += 1
+        return f"{percent:.{digits}f}%"
+    return "over 99%" if text == "100" and share < 1 else f"{text}%"
