@@ -167,10 +167,12 @@ def test_analyze_samples_warns_and_json_carries_it(tmp_path: Path) -> None:
 
 
 def test_a_workloads_sampled_capacity_stays_above_the_floor() -> None:
-    """As a scenario's: a lognormal reaching below 1e-4 is drawn truncated to the field."""
+    """As a scenario's: a lognormal reaching below 1e-4 is drawn truncated to the field
+    (σ = ln 10 / 1.2816 = 1.797: Φ(ln(0.01) / 1.797) = Φ(-2.563) = 0.52% of it lies below
+    1e-4, and cut off it moves the median by 1.2%, inside the 5% the rule allows)."""
     data = _scenario(1e6, 1e6, rps=1.0)
     data["workloads"][1]["alternatives"] = {
-        "fleet": {"replica_requests_per_s": {"dist": "lognormal", "median": 0.001, "p90": 0.1}}
+        "fleet": {"replica_requests_per_s": {"dist": "lognormal", "median": 0.01, "p90": 0.1}}
     }
     (item,) = _inputs(prepare(parse_scenario(data)))
     assert item.path == "workloads.1.alternatives.fleet.replica_requests_per_s"
@@ -181,13 +183,17 @@ def test_a_workloads_sampled_capacity_stays_above_the_floor() -> None:
 def test_a_workloads_bounded_range_below_the_floor_is_refused(tmp_path: Path) -> None:
     data = _scenario(1e6, 1e6, rps=1.0)
     data["workloads"][1]["alternatives"] = {
-        "fleet": {"replica_requests_per_s": {"dist": "uniform", "low": 1e-5, "high": 0.2}}
+        "fleet": {"replica_requests_per_s": {"dist": "uniform", "low": 1e-5, "high": 0.001}}
     }
     path = _written(tmp_path / "floor.yaml", data)
+    # (1e-4 − 1e-5) / (0.001 − 1e-5) = 9.1% of it lies below the floor; cut off, its median
+    # (1e-5 + 0.001) / 2 = 0.000505 becomes (1e-4 + 0.001) / 2 = 0.00055: +8.9%, past 5%
     assert_user_error(
         *run("analyze", path, "--samples", "10"),
-        "workloads.1.alternatives.fleet.replica_requests_per_s: the uniform distribution "
-        "reaches 1e-05; the field must be ≥ 0.0001",
+        "workloads.1.alternatives.fleet.replica_requests_per_s = "
+        '{ dist = "uniform", low = 1e-05, high = 0.001 }: 9.1% of it lies below 0.0001, and '
+        "cutting that off moves its median from 0.000505 to 0.00055 (+9%); the field must be "
+        "≥ 0.0001",
     )
 
 

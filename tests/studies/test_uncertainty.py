@@ -290,7 +290,8 @@ def test_samples_and_seed_must_be_sensible() -> None:
 
 def test_sampled_overrides_stay_inside_allowed_ranges() -> None:
     data = fleet_dict()
-    data["alternatives"][0]["target_utilization"] = {"dist": "normal", "mean": 0.9, "sd": 0.3}
+    # 0.43% of it below 0 and 0.43% above 1 (z = ±2.63): accepted, drawn truncated to (0, 1]
+    data["alternatives"][0]["target_utilization"] = {"dist": "normal", "mean": 0.5, "sd": 0.19}
     scenario = build(data)
     (item,) = un.uncertain_inputs(resolve(scenario))
     values = item.ppf(U)
@@ -398,7 +399,9 @@ def test_sensitivity_commands() -> None:
         ),
         (
             {"dist": "uniform", "low": -5, "high": 10},
-            "the uniform distribution reaches -5; the field must be > 0",
+            'traffic.requests_per_month = { dist = "uniform", low = -5, high = 10 }: 33% of it '
+            "lies below 0, so its p10 is past it; the field must be > 0 and ≤ "
+            "10,000,000,000,000",
         ),
         (  # sampled truncated to > 0 its samples would all be inf (Φ(z) rounds to 1)
             {"dist": "normal", "mean": -5, "sd": 0.1},

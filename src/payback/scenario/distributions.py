@@ -1,21 +1,58 @@
 """Distributions a scenario may give instead of a number: ``{ dist = "triangular", ... }``.
 
 Each has a central value (what the deterministic answer uses) and a vectorized inverse
-CDF (``ppf``) truncated to the field's allowed range, which both Monte Carlo sampling
-and SciPy's Sobol indices use.
+CDF (``ppf``) truncated to the field's allowed range, which Monte Carlo sampling, the
+tornado's ends (its p10 and p90) and SciPy's Sobol indices all use.
+
+One rule for every kind (:func:`range_problem`): what a distribution puts outside its
+field's range is **truncated**, not clipped (the distribution is conditioned on the range:
+the share outside is spread over the range in proportion to the density, no sample piles
+up on a bound), as long as that keeps what the scenario states. A distribution is refused
+when more than :data:`MAX_TAIL` (10%) lies past one bound (its p10 or p90 would be a value
+the field refuses), or when cutting its tails off moves its median by more than
+:data:`MAX_SHIFT` (5%). A normal of mean 200,000 and sd 100,000 for a count puts 2.3%
+below 0 and keeps its median within 1.5%: accepted, drawn truncated; a lognormal whose p90
+is 10¹² under a limit of 10¹³ puts 7% above it and loses 65% of its median (200,000 to 69,100):
+refused. A field's excluded bound (``> 0``) is never sampled: the range ends on the
+nearest number inside it (:func:`sampled_range`).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from payback.figures import limit_text
 from payback.finance._types import ArrayLike, FloatArray, as_float
 
-__all__ = ["DISTS", "Distribution", "LogNormal", "Normal", "Triangular", "Uniform"]
+if TYPE_CHECKING:
+    from payback.scenario.paths import FieldRange
+
+__all__ = [
+    "DISTS",
+    "MAX_SHIFT",
+    "MAX_TAIL",
+    "Distribution",
+    "LogNormal",
+    "Normal",
+    "Triangular",
+    "Uniform",
+    "as_written",
+    "range_problem",
+    "sampled_range",
+]
+
+MAX_TAIL = 0.10
+"""The most of a distribution's mass that may lie past one bound of its field's range: more
+and its p10 or p90 would be a value the field refuses."""
+
+MAX_SHIFT = 0.05
+"""How far cutting a distribution's tails off (truncating it to its field's range) may move
+its median, as a share of the median (of p90 − p10 where the median is 0): a lognormal of
+median 200,000 and p90 10¹⁰⁰, truncated to ≤ 10¹³, had a p90 of 904."""
 
 Z90 = 1.2815515655446004
 """The standard normal's 90th percentile (``scipy.special.ndtri(0.9)``; a test keeps them
@@ -35,9 +72,27 @@ class _Dist(BaseModel):
         """Where samples can fall before truncation to the field's range."""
         raise NotImplementedError
 
+    def below(self, x: float) -> float:
+        """The share of the mass below ``x``, P(X < x)."""
+        raise NotImplementedError
+
+    def above(self, x: float) -> float:
+        """The share of the mass above ``x``, P(X > x) (computed as such, not 1 − P(X ≤ x),
+        so that a small tail keeps its digits)."""
+        raise NotImplementedError
+
     def ppf(self, u: ArrayLike, lower: float = -math.inf, upper: float = math.inf) -> FloatArray:
         """Inverse CDF at probabilities ``u``, truncated to [lower, upper]."""
         raise NotImplementedError
+
+    def _truncated(self, u: ArrayLike, lower: float, upper: float) -> FloatArray:
+        """``u`` rescaled into [F(lower), F(upper)]: the probabilities whose untruncated
+        quantiles are the truncated distribution's quantiles at ``u``."""
+        p = np.clip(as_float(u), 0.0, 1.0)
+        low, high = self.below(lower), self.above(upper)
+        if low == 0 and high == 0:
+            return p
+        return as_float(low + p * max(0.0, 1.0 - low - high))
 
 
 class Triangular(_Dist):
@@ -57,10 +112,42 @@ class Triangular(_Dist):
         return self
 
     def central(self) -> float:
+        """The mode (a skewed triangle's p10 may lie above it, or its p90 below it)."""
         return self.mode
 
     def support(self) -> tuple[float, float]:
         return self.low, self.high
+
+    def below(self, x: float) -> float:
+        """F(x) = (x−low)² / (w·(mode−low)) up to the mode, 1 − (high−x)² / (w·(high−mode)) past it.
+
+        >>> Triangular(dist="triangular", low=0.0, mode=0.0, high=2.0).below(1.0)
+        0.75
+        """
+        if x <= self.low:
+            return 0.0
+        if x >= self.high:
+            return 1.0
+        width = self.high - self.low
+        if x <= self.mode:
+            return (x - self.low) / width * ((x - self.low) / (self.mode - self.low))
+        return 1.0 - self.above(x)
+
+    def above(self, x: float) -> float:
+        """1 − F(x) = (high−x)² / (w·(high−mode)) past the mode.
+
+        >>> Triangular(dist="triangular", low=0.0, mode=0.0, high=2.0).above(1.0)
+        0.25
+        """
+        if x >= self.high:
+            return 0.0
+        if x < self.low or (x == self.low and self.high > self.low):
+            return 1.0
+        if x < self.mode:
+            return 1.0 - self.below(x)
+        return (
+            (self.high - x) / (self.high - self.low) * ((self.high - x) / (self.high - self.mode))
+        )
 
     def ppf(self, u: ArrayLike, lower: float = -math.inf, upper: float = math.inf) -> FloatArray:
         """F⁻¹(u) = low + √(u·w·(mode−low)) below c = (mode−low)/w, else high − √((1−u)·w·(high−mode)).
@@ -68,7 +155,7 @@ class Triangular(_Dist):
         >>> Triangular(dist="triangular", low=0.0, mode=0.0, high=1.0).ppf([0.0, 0.75, 1.0])
         array([0. , 0.5, 1. ])
         """
-        p = as_float(u)
+        p = self._truncated(u, lower, upper)
         width = self.high - self.low
         if width == 0:
             return np.full_like(p, self.mode)
@@ -97,13 +184,29 @@ class Uniform(_Dist):
     def support(self) -> tuple[float, float]:
         return self.low, self.high
 
+    def below(self, x: float) -> float:
+        """F(x) = (x − low) / (high − low) inside the range.
+
+        >>> Uniform(dist="uniform", low=2.0, high=4.0).below(2.5)
+        0.25
+        """
+        if x <= self.low:
+            return 0.0
+        return 1.0 if x >= self.high else (x - self.low) / (self.high - self.low)
+
+    def above(self, x: float) -> float:
+        if x >= self.high:
+            return 0.0
+        return 1.0 if x < self.low else (self.high - x) / (self.high - self.low)
+
     def ppf(self, u: ArrayLike, lower: float = -math.inf, upper: float = math.inf) -> FloatArray:
         """F⁻¹(u) = low + u · (high − low).
 
         >>> Uniform(dist="uniform", low=2.0, high=4.0).ppf([0.0, 0.5])
         array([2., 3.])
         """
-        return np.clip(self.low + as_float(u) * (self.high - self.low), lower, upper)
+        p = self._truncated(u, lower, upper)
+        return np.clip(self.low + p * (self.high - self.low), lower, upper)
 
 
 NARROW_Z = 1e-6
@@ -111,6 +214,16 @@ NARROW_Z = 1e-6
 it: the density varies across it by at most |z| · width (under 1e-11 for a centre inside
 the window, where Φ's differences lose their digits: an sd of 10¹⁵ on a share gave the
 mean for every sample)."""
+
+
+def _tail(z: float) -> float:
+    """The standard normal's mass above ``z``, 1 − Φ(z) = erfc(z / √2) / 2 (the math
+    module's: reading a scenario does not load SciPy).
+
+    >>> round(_tail(Z90), 12), _tail(-math.inf), _tail(math.inf)
+    (0.1, 1.0, 0.0)
+    """
+    return 0.5 * math.erfc(z / math.sqrt(2.0))
 
 
 def _truncated_normal(z_lo: float, z_hi: float, u: FloatArray) -> FloatArray:
@@ -140,6 +253,21 @@ class Normal(_Dist):
 
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf) if self.sd > 0 else (self.mean, self.mean)
+
+    def below(self, x: float) -> float:
+        """Φ((x − mean) / sd).
+
+        >>> round(Normal(dist="normal", mean=0.0, sd=1.0).below(-1.0), 6)
+        0.158655
+        """
+        if self.sd == 0:
+            return float(self.mean < x)
+        return _tail(-(x - self.mean) / self.sd)
+
+    def above(self, x: float) -> float:
+        if self.sd == 0:
+            return float(self.mean > x)
+        return _tail((x - self.mean) / self.sd)
 
     def ppf(self, u: ArrayLike, lower: float = -math.inf, upper: float = math.inf) -> FloatArray:
         """Quantiles of N(mean, sd²) conditioned on [lower, upper].
@@ -180,6 +308,25 @@ class LogNormal(_Dist):
     def support(self) -> tuple[float, float]:
         return (0.0, math.inf) if self.sigma > 0 else (self.median, self.median)
 
+    def below(self, x: float) -> float:
+        """Φ((ln x − ln median) / σ) for x > 0.
+
+        >>> round(LogNormal(dist="lognormal", median=100.0, p90=200.0).below(200.0), 6)
+        0.9
+        """
+        if x <= 0:
+            return 0.0
+        if self.sigma == 0:
+            return float(self.median < x)
+        return _tail(-(math.log(x) - math.log(self.median)) / self.sigma)
+
+    def above(self, x: float) -> float:
+        if x <= 0:
+            return 1.0
+        if self.sigma == 0:
+            return float(self.median > x)
+        return _tail((math.log(x) - math.log(self.median)) / self.sigma)
+
     def ppf(self, u: ArrayLike, lower: float = -math.inf, upper: float = math.inf) -> FloatArray:
         """Quantiles of exp(N(ln median, σ²)) conditioned on [lower, upper].
 
@@ -206,3 +353,126 @@ DISTS: dict[str, type[_Dist]] = {
     "lognormal": LogNormal,
 }
 """Distribution kinds by their ``dist`` value."""
+
+
+TOLD = 1e-4
+"""A side of the range with less of the mass past it than this (0.01%) goes unmentioned
+when the other side has more."""
+
+
+def sampled_range(allowed: FieldRange) -> tuple[float, float]:
+    """The closed range a field's samples are drawn in: its bounds, an excluded one
+    (``> 0``) moved to the nearest number inside it, so that no sample is a value the
+    field refuses.
+
+    >>> from payback.scenario.paths import FieldRange
+    >>> sampled_range(FieldRange(0.0, 1.0, False, True, True))
+    (5e-324, 1.0)
+    """
+    low, high = allowed.lowest, allowed.highest
+    if not allowed.lowest_included:
+        low = math.nextafter(low, math.inf)
+    if not allowed.highest_included:
+        high = math.nextafter(high, -math.inf)
+    return low, high
+
+
+def range_problem(path: str, dist: Distribution, allowed: FieldRange) -> str | None:
+    """One line when ``dist`` reaches past the field's range ``allowed`` further than
+    truncation keeps what it states (more than :data:`MAX_TAIL` past a bound, or a median
+    moved by more than :data:`MAX_SHIFT`), else ``None``: the rule for every kind.
+
+    >>> from payback.scenario.paths import FieldRange
+    >>> wide = LogNormal(dist="lognormal", median=200_000.0, p90=1e12)
+    >>> print(range_problem("traffic.requests_per_month", wide, FieldRange(0.0, 1e13, False, True, True)))
+    traffic.requests_per_month = { dist = "lognormal", median = 200000, p90 = 1e+12 }: 7.0% of it lies above 10,000,000,000,000, and cutting that off moves its median from 200,000 to 69,100 (-65%); the field must be > 0 and ≤ 10,000,000,000,000, and cutting a tail off may move the median by at most 5%: narrow it
+    """
+    below, above = dist.below(allowed.lowest), dist.above(allowed.highest)
+    if below + above <= 0.0:
+        return None
+    sides = [
+        *([allowed.describe_low()] if math.isfinite(allowed.lowest) else []),
+        *([allowed.describe_high()] if math.isfinite(allowed.highest) else []),
+    ]
+    where = _where(below, above, allowed)
+    stated = f"{path} = {as_written(dist)}: {_share(below + above)} of it lies {where}"
+    if max(below, above) > MAX_TAIL:
+        ends = " and ".join(
+            end for end, share in (("p10", below), ("p90", above)) if share > MAX_TAIL
+        )
+        verb = "are" if " " in ends else "is"
+        return (
+            f"{stated}, so its {ends} {verb} past it; the field must be "
+            f"{' and '.join(sides)}: narrow it"
+        )
+    median = float(dist.ppf(0.5))
+    kept = float(dist.ppf(0.5, *sampled_range(allowed)))
+    scale = abs(median) or float(dist.ppf(0.9) - dist.ppf(0.1))
+    if abs(kept - median) <= MAX_SHIFT * scale:
+        return None
+    moved = f"{(kept - median) / abs(median):+.0%}" if median else "of its p10-p90 spread"
+    return (
+        f"{stated}, and cutting that off moves its median from {_short(median)} to "
+        f"{_short(kept)} ({moved}); the field must be {' and '.join(sides)}, and cutting a "
+        f"tail off may move the median by at most {MAX_SHIFT:.0%}: narrow it"
+    )
+
+
+def _where(below: float, above: float, allowed: FieldRange) -> str:
+    if min(below, above) >= TOLD:
+        return f"outside the field's range ({_share(below)} below, {_share(above)} above)"
+    if below >= above:
+        return f"below {limit_text(allowed.lowest)}"
+    return f"above {limit_text(allowed.highest)}"
+
+
+def _short(value: float) -> str:
+    """Three significant digits, with separators from 100 up.
+
+    >>> _short(200_000.0), _short(69_781.2), _short(0.000505), _short(-12.345)
+    ('200,000', '69,800', '0.000505', '-12.3')
+    """
+    rounded = float(f"{value:.3g}")
+    return f"{rounded:,.0f}" if abs(rounded) >= 100 else f"{rounded:.3g}"
+
+
+def as_written(dist: Distribution) -> str:
+    """A distribution as a scenario file writes it.
+
+    >>> as_written(Normal(dist="normal", mean=0.02, sd=1e13))
+    '{ dist = "normal", mean = 0.02, sd = 1e+13 }'
+    """
+    terms = [
+        f'dist = "{v}"' if k == "dist" else f"{k} = {_number(v)}"
+        for k, v in dist.model_dump().items()
+    ]
+    return "{ " + ", ".join(terms) + " }"
+
+
+def _number(value: float) -> str:
+    """``:g`` where it keeps every digit, else Python's shortest exact form."""
+    text = f"{value:g}"
+    return text if float(text) == value else repr(value)
+
+
+def _share(share: float) -> str:
+    """A share of the mass as a percentage, with the digits that keep it apart from the
+    10% limit and from all of it.
+
+    >>> [_share(s) for s in (0.4585, 0.0704, 0.10004, 0.99999, 1.0, 0.00135, 1e-7)]
+    ['46%', '7.0%', '10.004%', 'over 99%', '100%', '0.14%', 'under 0.01%']
+    """
+    percent = share * 100
+    if percent < 0.01:
+        return "under 0.01%"
+    if percent < 1:
+        return f"{percent:.2g}%"
+    if percent < 10:
+        return f"{percent:.1f}%"
+    text = f"{percent:.0f}"
+    if text == "10":
+        digits = 0
+        while round(percent, digits) <= MAX_TAIL * 100 < percent and digits < 8:
+            digits += 1
+        return f"{percent:.{digits}f}%"
+    return "over 99%" if text == "100" and share < 1 else f"{text}%"

@@ -19,7 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from payback.errors import PaybackError
 from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, read_input
-from payback.scenario.distributions import Distribution
+from payback.scenario.distributions import Distribution, range_problem
 from payback.scenario.messages import explain_distribution, explain_errors
 from payback.scenario.nulls import SpelledNulls, null_spellings, unset_nulls
 from payback.scenario.paths import field_range
@@ -293,8 +293,9 @@ def _take_distributions(
 
 
 def _check_distributions(scenario: Scenario, found: Mapping[str, Distribution]) -> list[str]:
-    """Distributions must sit on real-valued fields; bounded ones inside the field's range
-    (normal and lognormal are sampled truncated to it)."""
+    """Distributions must sit on real-valued fields, with at most 1% of their mass outside
+    the field's range, every kind alike (:func:`~payback.scenario.distributions.range_problem`;
+    that much is sampled truncated to the range)."""
     problems = []
     for path, dist in found.items():
         if path.endswith(".tpot_ms") or ".one_time.training." in path:
@@ -307,17 +308,8 @@ def _check_distributions(scenario: Scenario, found: Mapping[str, Distribution]) 
         if not allowed.is_real:
             problems.append(f"{path}: {_NOT_REAL}")
             continue
-        if dist.dist in ("normal", "lognormal"):
-            continue
-        low, high = dist.support()
-        if low < allowed.lowest or (low == allowed.lowest and not allowed.lowest_included):
-            problems.append(
-                f"{path}: the {dist.dist} distribution reaches {low:g}; the field must be {allowed.describe_low()}"
-            )
-        if high > allowed.highest or (high == allowed.highest and not allowed.highest_included):
-            problems.append(
-                f"{path}: the {dist.dist} distribution reaches {high:g}; the field must be {allowed.describe_high()}"
-            )
+        if (problem := range_problem(path, dist, allowed)) is not None:
+            problems.append(problem)
     return problems
 
 

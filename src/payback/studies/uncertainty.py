@@ -23,7 +23,7 @@ from payback.finance import share_paid_back_within, window_months
 from payback.finance._types import FloatArray
 from payback.finance.cashflow import saves_nothing
 from payback.scenario import FieldRange, Scenario, field_range, value_at
-from payback.scenario.distributions import Distribution, Uniform
+from payback.scenario.distributions import Distribution, Uniform, sampled_range
 from payback.studies import SOBOL_SAMPLES
 from payback.studies.fleet_cap import FleetsPastCap, PastCap, past_cap_ends, scenario_fleets
 
@@ -78,8 +78,9 @@ class UncertainInput:
     """How the range was assumed when the scenario gives no distribution (``±25%``)."""
 
     def ppf(self, u: Any) -> FloatArray:
-        """Values at probabilities ``u`` (the distribution truncated to the field's range)."""
-        return self.dist.ppf(u, self.allowed.lowest, self.allowed.highest)
+        """Values at probabilities ``u`` (the distribution truncated to the field's range,
+        an excluded bound left out): the samples and the tornado's ends alike."""
+        return self.dist.ppf(u, *sampled_range(self.allowed))
 
     def ends(self) -> tuple[float, float]:
         """The low and high end a tornado uses: p10 and p90, or an assumed range's ends."""
