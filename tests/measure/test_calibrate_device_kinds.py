@@ -19,7 +19,7 @@ from payback.hardware.device import (
     reported_kinds,
     weight_read_share,
 )
-from payback.measure import calibrate, timing
+from payback.measure import calibrate, devices, timing
 
 CAT = default_catalog()
 
@@ -76,7 +76,7 @@ def test_a_measured_a800_takes_int4s_fixed_time() -> None:
     × 1,800e9) = 77.40 µs beside four multiplies' 36 µs: 0.95 × 77.40 / 113.40 = 0.6484 of
     the 16-bit rate. Without the fields (as before) it read at 0.95."""
     props = _props("NVIDIA A800 80GB PCIe", 8, 0)
-    spec = calibrate._measured_spec("measured", props.name, 80 * 2**30, 250.0, 1800.0, props)
+    spec = devices.measured_spec("measured", props.name, 80 * 2**30, 250.0, 1800.0, props)
     assert (spec.architecture, spec.memory) == ("ampere", "hbm2e")
     assert gpu_family(spec) == "ampere"
     assert dequant_gemm_seconds(spec, "int4") == 9e-6
@@ -86,7 +86,7 @@ def test_a_measured_a800_takes_int4s_fixed_time() -> None:
     assert share == pytest.approx(0.95 * stream / (stream + 36e-6), rel=1e-12)
     assert share == pytest.approx(0.6484, abs=1e-4)
     assert engine_limits(sv.VLLM, spec) == (1024, 8192.0)  # no "a100" in its name: vLLM's larger
-    cpu = calibrate._measured_spec("cpu", "CPU x86_64 (8 threads)", 16e9, 1.0, 20.0)
+    cpu = devices.measured_spec("cpu", "CPU x86_64 (8 threads)", 16e9, 1.0, 20.0)
     assert (cpu.architecture, cpu.memory) == (None, None)
     assert dequant_gemm_seconds(cpu, "int4") == 0.0
 

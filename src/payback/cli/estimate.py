@@ -436,12 +436,13 @@ def estimate_training(
     if as_json:
         _print_json(result.to_dict() | {"cautions": cautions})
         return
+    from payback.hardware.calibration import factor_text
     from payback.report import tables
 
     rows = _training_rows(result)
     if cal is not None:
         rows["calibrated by"] = (
-            f"{calibration}: utilization ×{scale:.2f} ({cal.tool} on {cal.device}, {cal.created})"
+            f"{calibration}: utilization ×{factor_text(scale)} ({cal.tool} on {cal.device}, {cal.created})"
         )
     _console().print(tables.key_values(f"Fine-tuning {result.model} on {result.gpu}", rows))
     _print_lines(_caution_lines(cautions))

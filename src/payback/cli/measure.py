@@ -229,7 +229,7 @@ def calibrate(  # long: most of it is its options and their help text
         float,
         typer.Option(
             "--seconds",
-            help="Time for the whole measurement; steps are sized to fit it (about 20 s on a GPU).",
+            help="Time for the whole run, PyTorch's start-up included; steps are sized to fit it (about 20 s on a GPU), but each is timed at least 3 times, so a slow device (a CPU) runs over, and a note says by how much.",
         ),
     ] = 120.0,
     checkpointing: Annotated[
@@ -329,12 +329,12 @@ def _phase_bar() -> Iterator[Callable[[str, float], None]]:
 
 def _show_calibration(cal: Calibration) -> None:
     """The measurements next to the estimates, the factors they give, and notes."""
-    from payback.hardware.serving import VLLM
+    from payback.hardware.calibration import Factors, factor_rows
     from payback.report import tables
 
-    out = _console()
+    out, factors = _console(), factor_rows(cal.factors or Factors())
     out.print(tables.calibration_table(cal))
-    out.print(tables.key_values("Factors for later estimates", tables.factors_rows(cal, VLLM)))
+    out.print(tables.key_values("Factors for later estimates", factors))
     for note in cal.measured.notes if cal.measured else []:
         out.print(f"note: {note}")
 

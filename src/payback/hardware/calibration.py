@@ -21,14 +21,25 @@ from pydantic import BaseModel, ConfigDict, Field
 from payback.hardware import serving as sv
 from payback.hardware.training import Method
 
-__all__ = ["SERVING_FACTORS", "DecodePoint", "Factors", "engine_for", "fit_decode"]
+__all__ = [
+    "GPU_RANGES",
+    "SERVING_FACTORS",
+    "DecodePoint",
+    "Factors",
+    "engine_for",
+    "factor_rows",
+    "factor_text",
+    "far_from_gpu",
+    "fit_decode",
+]
 
 SERVING_FACTORS = ("bandwidth_efficiency", "prefill_mfu", "step_overhead_s", "layer_overhead_s")
 """The :class:`Factors` that replace a :class:`payback.hardware.serving.ServingEngine`'s."""
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # strict, as a scenario's schema: a calibration file's "0.7" in quotes is text
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class DecodePoint(_Model):
@@ -49,9 +60,9 @@ class Factors(_Model):
     """
 
     bandwidth_efficiency: float | None = Field(None, gt=0.0, le=1.0)
-    """Share of the device's peak memory bandwidth decode steps reach."""
+    """A share of the device's peak memory bandwidth: what decode steps reach."""
     prefill_mfu: float | None = Field(None, gt=0.0, le=1.0)
-    """Share of the dense tensor peak prefill reaches."""
+    """A share of the device's dense tensor peak: what prefill reaches."""
     step_overhead_s: float | None = Field(None, ge=0.0, le=1.0)
     """Fixed time per decode step [s]."""
     layer_overhead_s: float | None = Field(None, ge=0.0, le=1.0)
@@ -117,3 +128,73 @@ def fit_decode(
     efficiency = min(1.0, 1.0 / (slope * bandwidth))
     share = overhead / default if default > 0 else 0.0
     return efficiency, base.step_overhead_s * share, base.layer_overhead_s * share
+
+
+GPU_RANGES = {"bandwidth_efficiency": (0.5, 0.95), "prefill_mfu": (0.3, 0.8)}
+"""What a data-centre GPU's serving factors measure, [low, high]: decode reaches 0.5-0.95
+of the peak memory bandwidth (0.59 and 0.73 in the H200 calibrations of
+``examples/calibrations``, vLLM's default 0.85), prefill 0.3-0.8 of the dense tensor peak
+(0.58 and 0.67 there, the default 0.67). A factor under half the low end was measured on
+another kind of device (a CPU) or a GPU busy with other work (:func:`far_from_gpu`)."""
+
+
+def factor_text(value: float) -> str:
+    """A factor to three significant digits, as every output shows it (the estimate's
+    ``factors_text`` writes ``:.3g``), never as an exponent.
+
+    >>> factor_text(0.00171286), factor_text(0.725125), factor_text(1.44084), factor_text(2.1e-5)
+    ('0.00171', '0.725', '1.44', '0.000021')
+    """
+    text = f"{value:.3g}"
+    if "e" in text:
+        text = np.format_float_positional(value, precision=3, fractional=False, trim="-")
+    return text
+
+
+def far_from_gpu(factors: Factors) -> str:
+    """The serving factors far below what a GPU measures (:data:`GPU_RANGES`), said in one
+    phrase; empty for a GPU's.
+
+    >>> far_from_gpu(Factors(bandwidth_efficiency=0.00171286, prefill_mfu=0.5))
+    "bandwidth_efficiency 0.00171 is far below a GPU's 0.5-0.95"
+    >>> far_from_gpu(Factors(bandwidth_efficiency=0.0112, prefill_mfu=0.121))
+    "bandwidth_efficiency 0.0112 and prefill_mfu 0.121 are far below a GPU's 0.5-0.95 and 0.3-0.8"
+    >>> far_from_gpu(Factors(bandwidth_efficiency=0.725, prefill_mfu=0.668))
+    ''
+    """
+    names, ranges = [], []
+    for name, (low, high) in GPU_RANGES.items():
+        value = getattr(factors, name)
+        if value is not None and value < low / 2:
+            names.append(f"{name} {factor_text(value)}")
+            ranges.append(f"{low:g}-{high:g}")
+    if not names:
+        return ""
+    verb = "is" if len(names) == 1 else "are"
+    return f"{' and '.join(names)} {verb} far below a GPU's {' and '.join(ranges)}"
+
+
+def factor_rows(factors: Factors, defaults: sv.ServingEngine = sv.VLLM) -> dict[str, str]:
+    """The factors next to the defaults they replace, one row each, every figure to three
+    significant digits (:func:`factor_text`)."""
+    f, d, rows = factors, defaults, {}
+    if f.bandwidth_efficiency is not None:
+        rows["bandwidth efficiency (decode)"] = (
+            f"{factor_text(f.bandwidth_efficiency)} (default {factor_text(d.bandwidth_efficiency)})"
+        )
+    if f.step_overhead_s is not None:
+        layer = f.layer_overhead_s or 0.0
+        rows["overhead per decode step"] = (
+            f"{factor_text(f.step_overhead_s * 1e3)} ms + {factor_text(layer * 1e6)} µs per layer "
+            f"(default {factor_text(d.step_overhead_s * 1e3)} ms + "
+            f"{factor_text(d.layer_overhead_s * 1e6)} µs)"
+        )
+    if f.prefill_mfu is not None:
+        rows["prefill utilization (MFU)"] = (
+            f"{factor_text(f.prefill_mfu)} (default {factor_text(d.prefill_mfu)})"
+        )
+    if f.training_mfu_ratio is not None:
+        rows[f"training ({f.training_method}) utilization"] = (
+            f"× {factor_text(f.training_mfu_ratio)} of the estimate's"
+        )
+    return rows

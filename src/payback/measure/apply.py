@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.calibration import SERVING_FACTORS, Factors
+from payback.hardware.calibration import SERVING_FACTORS, Factors, far_from_gpu
 from payback.measure.benchmarks import catalog_model_id, read_benchmark_with_warnings
 from payback.measure.calibration import Calibration, ServingMeasurement, problems
 
@@ -71,7 +71,13 @@ def check_use(
         )
     if not benchmark:
         warnings += _size_warning(cal.model, used_model, where)
-    if not benchmark and cal.gpu is None and gpu is not None:
+    far = far_from_gpu(cal.factors) if cal.factors and not benchmark else ""
+    if far:  # a CPU's factors: said more plainly than "may not carry over"
+        warnings.append(
+            f"{where}: its {far}: it was measured on {cal.device or 'a device'}, "
+            "not the GPU served on, and estimates with it take the GPU to be as slow as that device"
+        )
+    elif not benchmark and cal.gpu is None and gpu is not None:
         warnings.append(
             f"{where}: measured on {cal.device or 'a device the catalog lacks'}, not a catalog GPU; "
             f"its utilisation factors may not carry over to {gpu}"

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import platform
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,12 +33,12 @@ from payback.catalog import Catalog, Gpu, OpenModel
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
-from payback.hardware.calibration import DecodePoint, Factors, fit_decode
-from payback.hardware.device import reported_kinds
+from payback.hardware.calibration import DecodePoint, Factors, far_from_gpu, fit_decode
 from payback.hardware.estimate import DECODE_ONLY, serving_shape
 from payback.hardware.fine_tuning import estimate_training
 from payback.measure import timing
 from payback.measure.calibration import Calibration, Measured
+from payback.measure.devices import cpu_memory_bytes, gpu_for_device, measured_spec
 
 __all__ = ["DEFAULT_BATCHES", "gpu_for_device", "run_calibration"]
 
@@ -77,17 +75,19 @@ def run_calibration(
     benchmark (``payback import-benchmark``).
     """
     _check_options(model, gpu, method, precision, device, context, seconds)  # before torch
+    start = time.perf_counter()  # PyTorch's start-up (seconds on a CPU) is in the time
     torch = timing.torch_module()
     device = _checked_device(torch, gpu, device)
     run = _Run(
         torch,
         device,
         timing.Timer(torch, device),
-        time.perf_counter() + seconds,
+        start + seconds,
         progress or (lambda phase, share: None),
     )
     torch.manual_seed(0)
-    found = _probe_device(run, catalog, gpu)
+    # a second for each speed, less in a short time (5 s: a quarter second each)
+    found = _probe_device(run, catalog, gpu, probe_s=min(1.0, 0.05 * seconds))
     shape = serving_shape(model, found.spec, "bf16", 1)
     weights_total = _weights_that_fit(model, found)
     measured: dict[str, Any] = {
@@ -102,7 +102,12 @@ def run_calibration(
     ):
         measured.update(step_measured)
         factors.update(step_factors)
-    run.notes += _closing_notes(device, checkpointing)
+    run.notes += _closing_notes(device, checkpointing) + _overrun(start, seconds)
+    if far := far_from_gpu(Factors(**factors)):
+        run.notes.append(
+            f"{far}: this device ({found.name}) is not the GPU you will serve on; "
+            "estimates with these factors take a GPU to be as slow as it"
+        )
     return Calibration(
         kind="calibration",
         tool="payback calibrate",
@@ -223,11 +228,12 @@ def _checked_device(torch: Any, gpu: Gpu | None, device: str | None) -> str:
     return device
 
 
-def _probe_device(run: _Run, catalog: Catalog, gpu: Gpu | None) -> _Device:
-    """The device's matrix-product and copy speeds, its catalog record and its free memory."""
+def _probe_device(run: _Run, catalog: Catalog, gpu: Gpu | None, probe_s: float = 1.0) -> _Device:
+    """The device's matrix-product and copy speeds (each timed for about ``probe_s``), its
+    catalog record and its free memory."""
     torch, device = run.torch, run.device
     run.report("device", 0.0)
-    matmul, copy = timing.device_speed(torch, run.timer, device, run.dtype)
+    matmul, copy = timing.device_speed(torch, run.timer, device, run.dtype, probe_s)
     if device == "cuda":
         name = torch.cuda.get_device_name()
         free_bytes = float(torch.cuda.mem_get_info()[0])
@@ -237,14 +243,14 @@ def _probe_device(run: _Run, catalog: Catalog, gpu: Gpu | None) -> _Device:
         spec = gpu or found
         if spec is None:
             props = torch.cuda.get_device_properties(0)
-            spec = _measured_spec("measured", name, props.total_memory, matmul, copy, props)
+            spec = measured_spec("measured", name, props.total_memory, matmul, copy, props)
             run.notes.append(
                 f"{name} is not in the catalog: the measured matrix product and copy stand in for its datasheet"
             )
     else:
         name = f"CPU {platform.processor() or platform.machine()}"
         threads = f"{name} ({torch.get_num_threads()} threads)"
-        spec = _measured_spec("cpu", threads, _cpu_memory_bytes(), matmul, copy)
+        spec = measured_spec("cpu", threads, cpu_memory_bytes(), matmul, copy)
         free_bytes = spec.memory_gb * 1e9 * 0.5
     run.report("device", 1.0)
     achievable = matmul * 1e12 / (3.0 if device == "cuda" else 10.0)
@@ -519,72 +525,22 @@ def _closing_notes(device: str, checkpointing: bool) -> list[str]:
     return notes
 
 
-def gpu_for_device(name: str, catalog: Catalog) -> Gpu | None:
-    """The catalog GPU a CUDA device name (``NVIDIA H100 80GB HBM3``) stands for, if any.
-
-    >>> from payback.catalog import default_catalog
-    >>> [gpu_for_device(n, default_catalog()).id for n in
-    ...  ("NVIDIA H100 80GB HBM3", "NVIDIA H100 PCIe", "NVIDIA H200", "NVIDIA A100-SXM4-40GB",
-    ...   "NVIDIA L40S", "NVIDIA L4", "NVIDIA A10G", "NVIDIA H100 NVL", "NVIDIA A100 80GB PCIe")]
-    ['h100-sxm', 'h100-pcie', 'h200', 'a100-40gb', 'l40s', 'l4', 'a10g', 'h100-nvl', 'a100-pcie']
-    """
-    words = set(re.findall(r"[a-z0-9]+", name.lower()))
-    found = []
-    for gpu in catalog.gpus.values():
-        parts = gpu.id.split("-")
-        head = "".join(parts[:2]) if parts[0] == "rtx" else parts[0]
-        joined = "".join(re.findall(r"[a-z0-9]+", name.lower()))
-        if head not in words and not (parts[0] == "rtx" and head in joined):
-            continue
-        variant = parts[-1] if len(parts) > 1 and parts[0] != "rtx" else None
-        if variant in ("pcie", "nvl") and variant not in words:
-            continue
-        if variant == "sxm" and words & {"pcie", "nvl"}:
-            continue
-        if variant and variant.endswith("gb") and variant not in words:
-            continue
-        found.append(gpu)
-    sizes = {int(w[:-2]) for w in words if re.fullmatch(r"\d+gb", w)}
-    if sizes and len(found) > 1:  # "A100-PCIE-40GB": the 40 GB record
-        found = [g for g in found if round(g.memory_gb) in sizes] or found
-    for form in ("pcie", "nvl"):  # "A100 80GB PCIe": the PCIe record, not the SXM one
-        if form in words and len(found) > 1:
-            found = [g for g in found if g.id.endswith(form)] or found
-    return found[0] if len(found) == 1 else None
+OVERRUN_SAID = 1.2
+"""A measurement that takes more than this share of the time asked says so in a note."""
 
 
-def _measured_spec(
-    device_id: str,
-    name: str,
-    memory_bytes: float,
-    matmul_tflops: float,
-    copy_gb_s: float,
-    props: Any = None,
-) -> Gpu:
-    """A device the catalog lacks (a CPU, an unknown GPU) as a record: the peak and the
-    bandwidth just measured stand in for its datasheet, and a GPU's architecture and
-    memory are what its properties report (``props``, from
-    ``torch.cuda.get_device_properties``: :func:`~payback.hardware.device.reported_kinds`),
-    so an A800, H800 or H20 is taken as the HBM Ampere or Hopper part it is."""
-    architecture, memory = reported_kinds(props) if props is not None else (None, None)
-    return Gpu(
-        id=device_id,
-        name=name,
-        memory_gb=memory_bytes / 1e9,
-        memory_bandwidth_gb_s=copy_gb_s,
-        memory=memory,
-        architecture=architecture,
-        bf16_tflops=matmul_tflops,
-        source="measured by payback calibrate on this machine",
-        checked=dt.date.today(),
-    )
-
-
-def _cpu_memory_bytes() -> float:
-    try:
-        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):
-        return 16.0 * 2**30
+def _overrun(start: float, seconds: float) -> list[str]:
+    """A note when the measurement ran past its time: every step is timed a few times
+    however short the time, and two decode batches always, so a short time on a slow
+    device (a CPU) runs over."""
+    took = time.perf_counter() - start
+    if took <= OVERRUN_SAID * seconds:
+        return []
+    return [
+        f"the measurement took {took:,.0f} s of the {seconds:g} s asked: each step is timed "
+        "after a warm-up at least three times, and two decode batches always, however short "
+        "the time"
+    ]
 
 
 def _affordable(wanted: int, per_token_s: float, seconds: float, floor: int = 64) -> int:

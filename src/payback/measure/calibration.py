@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from payback.errors import PaybackError
 from payback.hardware.calibration import DecodePoint, Factors
@@ -50,7 +50,8 @@ __all__ = [
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # strict as a scenario's schema: "0.7" in quotes is text, not the number 0.7
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class Percentiles(_Model):
@@ -139,20 +140,189 @@ class Calibration(_Model):
     measured: Measured | None = None
     factors: Factors | None = None
 
+    @model_validator(mode="after")
+    def _kind_matches(self) -> Calibration:
+        """``kind`` says what the file holds: a benchmark's [serving], or what ``payback
+        calibrate`` measured ([measured], [factors]); a file that says one and holds the
+        other was edited by hand, and is refused rather than used as the other."""
+        held = [name for name in ("serving", "measured", "factors") if getattr(self, name)]
+        shown = (
+            ", ".join(f"[{name}]" for name in held) or "none of [serving], [measured], [factors]"
+        )
+        if self.kind == "benchmark" and (self.serving is None or self.measured or self.factors):
+            raise ValueError(
+                f'calibration.kind = "benchmark": a benchmark file holds [serving] alone; this one '
+                f"holds {shown}"
+                + (
+                    '; what `payback calibrate` writes is kind = "calibration"'
+                    if not self.serving
+                    else ""
+                )
+            )
+        if self.kind == "calibration" and self.serving is not None:
+            raise ValueError(
+                f'calibration.kind = "calibration": a `payback calibrate` file holds [measured] and '
+                f'[factors]; this one holds {shown}; an imported benchmark is kind = "benchmark"'
+            )
+        return self
+
 
 # -- calibration files -----------------------------------------------------------
 
 
+_HEAD = (
+    "kind",
+    "tool",
+    "created",
+    "file",
+    "model",
+    "served_model",
+    "gpu",
+    "device",
+    "precision",
+)
+"""The fields of the file's ``[calibration]`` table (its other tables are fields of
+:class:`Calibration` too: the file's tables are read as one)."""
+_TABLES = ("calibration", "serving", "measured", "factors")
+
+_TYPE_WORDS = {
+    "float_type": "must be a number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_type": "must be true or false",
+    "string_type": "must be text in quotes",
+    "list_type": "must be a list",
+    "model_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "dict_type": "must be a table",
+    "finite_number": "must be a finite number, not NaN or infinity",
+}
+_BOUND_WORDS = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}
+
+
 def problems(exc: ValidationError, where: str) -> list[str]:
-    """One line per invalid field of a calibration, naming ``where`` and the field."""
+    """One line per invalid field of a calibration (or of one of its tables: the model
+    validated is ``exc.title``), naming ``where``, the field's table and name, the value
+    and what is allowed, as a scenario's errors are worded.
+
+    >>> try:
+    ...     Factors(bandwidth_efficiency=5.0)
+    ... except ValidationError as exc:
+    ...     print(problems(exc, "cal.toml")[0])
+    cal.toml: bandwidth_efficiency = 5.0: must be more than 0 and at most 1 (a share of the device's peak memory bandwidth: what decode steps reach)
+    """
+    root = _MODELS.get(exc.title, Calibration)
     out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        value = err.get("input")
-        shown = "" if isinstance(value, dict | list) or value is None else f" = {value!r}"
-        message = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
-        out.append(f"{where}: {loc}{shown}: {message}")
-    return out
+    for err in exc.errors(include_url=False):
+        loc = [str(p) for p in err["loc"]]
+        if root is Calibration and len(loc) == 1 and loc[0] not in _TABLES[1:]:
+            loc = ["calibration", *loc]  # a field of the [calibration] table
+        out.append(f"{where}: {_problem(err, loc, root)}")
+    return list(dict.fromkeys(out))
+
+
+def _model_at(root: type[BaseModel], loc: list[str]) -> type[BaseModel] | None:
+    """The model that holds the field at ``loc`` (``None`` past a list's index or a name
+    no model takes)."""
+    model: type[BaseModel] | None = root
+    for part in loc[:-1]:
+        if model is None or part.isdigit():
+            continue
+        if model is Calibration and part == "calibration":
+            continue
+        field = model.model_fields.get(part)
+        inner = _MODELS.get(_inner_name(field.annotation)) if field is not None else None
+        model = inner
+    return model
+
+
+def _inner_name(annotation: Any) -> str:
+    """The name of the calibration model an annotation holds (inside ``| None`` or a list)."""
+    for name in _MODELS:
+        if name in str(annotation):
+            return name
+    return ""
+
+
+def _problem(err: Any, loc: list[str], root: type[BaseModel]) -> str:
+    """One validation error as ``path = value: what is allowed``."""
+    import difflib
+
+    path, field, kind = ".".join(loc), loc[-1] if loc else "", err["type"]
+    value = err.get("input")
+    shown = "" if isinstance(value, dict | list) or kind == "missing" else f" = {_show(value)}"
+    model = _model_at(root, loc)
+    if kind == "value_error":  # the kind does not match the tables: its own line
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    if kind == "extra_forbidden":
+        if root is Calibration and len(loc) == 2 and isinstance(value, dict):
+            allowed = ", ".join(f"[{t}]" for t in _TABLES)
+            close = difflib.get_close_matches(field, _TABLES, n=1, cutoff=0.6)
+            near = f"did you mean [{close[0]}]? " if close else ""
+            return f"[{field}]: unknown table; {near}allowed: {allowed}"
+        head = root is Calibration and loc[0] == "calibration"
+        names = list(_HEAD) if head else list(model.model_fields) if model else []
+        close = difflib.get_close_matches(field, names, n=1, cutoff=0.6)
+        near = f"did you mean {close[0]!r}? " if close else ""
+        table = f"[{'.'.join(loc[:-1])}]" if len(loc) > 1 else "the file"
+        return f"{path}{shown}: unknown field in {table}; {near}allowed: {', '.join(names)}"
+    if kind == "missing":
+        return f"{path}: required field is missing{_meaning(model, field)}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        return f"{path}{shown}: must be {_range(model, field)}{_meaning(model, field)}"
+    if kind == "literal_error":
+        return f"{path}{shown}: allowed: {err.get('ctx', {}).get('expected', '')}"
+    if kind in _TYPE_WORDS:
+        return f"{path}{shown}: {_TYPE_WORDS[kind]}{_as_number(value)}{_meaning(model, field)}"
+    return f"{path}{shown}: {err['msg']}"
+
+
+def _show(value: Any) -> str:
+    """A value as the file writes it: text in double quotes, true/false, numbers as read."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = '"' + value.replace('"', '\\"') + '"'
+        return text if len(text) <= 60 else text[:57] + "..."
+    return repr(value)
+
+
+def _range(model: type[BaseModel] | None, field: str) -> str:
+    """The bounds a field allows, in words: ``more than 0 and at most 1``."""
+    from payback.figures import limit_text
+    from payback.scenario.paths import schema_range
+
+    if model is None or field not in model.model_fields:
+        return "in range"
+    r = schema_range(model, field)
+    words = []
+    if r.lowest > float("-inf"):
+        words.append(f"{_BOUND_WORDS['ge' if r.lowest_included else 'gt']} {limit_text(r.lowest)}")
+    if r.highest < float("inf"):
+        words.append(
+            f"{_BOUND_WORDS['le' if r.highest_included else 'lt']} {limit_text(r.highest)}"
+        )
+    return " and ".join(words)
+
+
+def _meaning(model: type[BaseModel] | None, field: str) -> str:
+    """`` (what the field is)``, from the docstring under it; empty without one."""
+    from payback.scenario.docstrings import field_docstring
+
+    doc = field_docstring(model, field).replace("``", "") if model else ""
+    doc = doc.split(". ")[0].rstrip(".")
+    if not doc:
+        return ""
+    doc = doc.split(" (")[0] if len(doc) > 90 else doc
+    return f" ({doc[0].lower()}{doc[1:]})"
+
+
+def _as_number(value: Any) -> str:
+    """For a number in quotes (``"0.7"``), how to write it."""
+    from payback.figures import typed_number
+
+    number = typed_number(value) if isinstance(value, str) else None
+    return "" if number is None else f"; write {number}, without quotes"
 
 
 def calibration_from_data(data: Mapping[str, Any], where: str) -> Calibration:
@@ -284,3 +454,10 @@ def _inline(value: Mapping[str, Any]) -> Any:
     table = tomlkit.inline_table()
     table.update(value)
     return table
+
+
+_MODELS: dict[str, type[BaseModel]] = {
+    model.__name__: model
+    for model in (Calibration, ServingMeasurement, Percentiles, Measured, Factors, DecodePoint)
+}
+"""The models of a calibration file, by name (a validation error's ``title``)."""

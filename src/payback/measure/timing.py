@@ -77,16 +77,19 @@ class Timer:
         return float(np.median(times))
 
 
-def device_speed(torch: Any, timer: Timer, device: str, dtype: Any) -> tuple[float, float]:
-    """A large matrix product [TFLOP/s] and a large copy, read plus write [GB/s]."""
+def device_speed(
+    torch: Any, timer: Timer, device: str, dtype: Any, seconds: float = 1.0
+) -> tuple[float, float]:
+    """A large matrix product [TFLOP/s] and a large copy, read plus write [GB/s], each
+    timed for about ``seconds``."""
     n = 8192 if device == "cuda" else 1024
     a = torch.randn(n, n, device=device, dtype=dtype)
     b = torch.randn(n, n, device=device, dtype=dtype)
-    t = timer.median(lambda: a @ b, 1.0, reps=10)
+    t = timer.median(lambda: a @ b, seconds, reps=10)
     size = 2**30 if device == "cuda" else 2**27
     src = torch.empty(size, dtype=torch.uint8, device=device)
     dst = torch.empty_like(src)
-    c = timer.median(lambda: dst.copy_(src), 1.0, reps=10)
+    c = timer.median(lambda: dst.copy_(src), seconds, reps=10)
     return 2.0 * n**3 / t / 1e12, 2.0 * size / c / 1e9
 
 
