@@ -248,12 +248,14 @@ def report(
     scenario = load_scenario(file)  # read once: the checks and the report use it
     if suffix == ".md":
         _check_chart_names(scenario, output)
-    from payback.cli.portfolio import portfolio_report
+    from payback.cli.portfolio import _portfolio_analysis, portfolio_report
 
     before = _charts_before(output) if suffix == ".md" else []
-    files = portfolio_report(scenario, file, output, samples, seed, no_quality)
-    if files is None:
-        files = _report_files(scenario, file, output, samples, seed, no_quality)
+    portfolio = _portfolio_analysis(file, samples, seed, no_quality, scenario=scenario)
+    if portfolio is not None:
+        files = portfolio_report(portfolio, output)
+    else:
+        files = _report_files(_analysis(file, samples, seed, no_quality, scenario=scenario), output)
     _write_outputs(files, force, "-o")
     _written(output, list(files), as_json, _remove_stale(before, files))
 
@@ -275,17 +277,9 @@ def _check_chart_names(scenario: Scenario, output: Path) -> None:
             )
 
 
-def _report_files(
-    scenario: Scenario,
-    file: Path,
-    output: Path,
-    samples: int | None,
-    seed: int | None,
-    no_quality: bool,
-) -> dict[Path, bytes]:
-    """The report of ``scenario`` (loaded from ``file``) at ``output`` (by its type), and
-    the charts beside a Markdown one: each file's content."""
-    analysis = _analysis(file, samples, seed, no_quality, scenario=scenario)
+def _report_files(analysis: Analysis, output: Path) -> dict[Path, bytes]:
+    """One scenario's report at ``output`` (by its type), and the charts beside a Markdown
+    one: each file's content."""
     suffix = output.suffix.lower()
     if suffix in (".html", ".htm"):
         from payback.report import render_html

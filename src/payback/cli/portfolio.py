@@ -138,25 +138,13 @@ def _portfolio_analysis(
     return analysis
 
 
-def portfolio_report(
-    scenario: Scenario,
-    file: Path,
-    output: Path,
-    samples: int | None,
-    seed: int | None,
-    no_quality: bool,
-) -> dict[Path, bytes] | None:
-    """The files of ``payback report`` for a scenario with workloads (None without them),
-    ``scenario`` as loaded from ``file``: the portfolio as one HTML page, one Markdown file
-    and its PNG charts, or its cumulative-cost chart alone as a PNG (the one the Markdown's
-    -cumulative-portfolio.png draws)."""
-    suffix = output.suffix.lower()
-    if not scenario.workloads:
-        return None
+def portfolio_report(analysis: PortfolioAnalysis, output: Path) -> dict[Path, bytes]:
+    """The files of ``payback report`` for a scenario with workloads: the portfolio as one
+    HTML page, one Markdown file and its PNG charts, or its cumulative-cost chart alone as
+    a PNG (the one the Markdown's -cumulative-portfolio.png draws)."""
     from payback.report.portfolio_document import portfolio_html, portfolio_markdown_files
 
-    analysis = _portfolio_analysis(file, samples, seed, no_quality, scenario=scenario)
-    assert analysis is not None
+    suffix = output.suffix.lower()
     if suffix == ".png":
         from payback.report import png_bytes
         from payback.report.portfolio_charts import cumulative_costs
