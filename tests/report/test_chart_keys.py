@@ -81,3 +81,14 @@ def test_the_longest_ends_by_hand() -> None:
         "-cumulative-portfolio.png",
         "-one-contributions-99.png",
     ]
+
+
+def test_both_renderers_draw_every_kind_of_chart() -> None:
+    """A chart's kind is its key's first word; a kind neither renderer knew would be drawn
+    as empty axes in the PNG and an empty plot in the HTML."""
+    from payback.report import html, markdown
+
+    kinds = {key.split("-")[0] for portfolio in (False, True) for key in report_charts(portfolio)}
+    assert kinds == {"cumulative", "components", "one", "per", "fan", "histogram", "tornado"}
+    assert set(markdown._DRAW) == kinds
+    assert set(html._DRAW) == kinds
