@@ -35,6 +35,7 @@ from payback.errors import PaybackError
 
 if TYPE_CHECKING:
     from payback.analysis.result import Analysis
+    from payback.scenario import Scenario
     from payback.studies.portfolio import PortfolioAnalysis
 
 
@@ -45,17 +46,19 @@ def _analysis(
     no_quality: bool = False,
     quiet: bool = False,
     named: bool = False,
+    scenario: Scenario | None = None,
 ) -> Analysis:
     """The analysis of one file, with a progress bar on a terminal for long sampling
     (none when ``quiet``: ``--json``); ``named``: every error names the file (one of
-    several compared)."""
+    several compared); ``scenario``: the file as already loaded, not read again."""
     from payback.analysis.result import analyze
     from payback.scenario import load_scenario
 
     if seed is not None and samples is None:
         raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
     with _progress("sampling", enabled=not quiet) as progress, in_file(file, named):
-        scenario = load_scenario(file)
+        if scenario is None:
+            scenario = load_scenario(file)
         analysis = analyze(
             scenario,
             samples=samples,
@@ -240,26 +243,29 @@ def report(
     # before the work (its folder too, made once the report is ready to write): the charts
     # beside it are checked after
     _check_replaceable(output, force, "-o", status_only=not as_json)
+    from payback.scenario import load_scenario
+
+    scenario = load_scenario(file)  # read once: the checks and the report use it
     if suffix == ".md":
-        _check_chart_names(file, output)
-    from payback.cli.portfolio import portfolio_report
+        _check_chart_names(scenario, output)
+    from payback.cli.portfolio import _portfolio_analysis, portfolio_report
 
     before = _charts_before(output) if suffix == ".md" else []
-    files = portfolio_report(file, output, samples, seed, no_quality)
-    if files is None:
-        files = _report_files(file, output, samples, seed, no_quality)
+    portfolio = _portfolio_analysis(file, samples, seed, no_quality, scenario=scenario)
+    if portfolio is not None:
+        files = portfolio_report(portfolio, output)
+    else:
+        files = _report_files(_analysis(file, samples, seed, no_quality, scenario=scenario), output)
     _write_outputs(files, force, "-o")
     _written(output, list(files), as_json, _remove_stale(before, files))
 
 
-def _check_chart_names(file: Path, output: Path) -> None:
-    """Refuse, before any work, a Markdown report whose charts beside it would have a name
-    longer than a file system allows (the report's own name fits)."""
+def _check_chart_names(scenario: Scenario, output: Path) -> None:
+    """Refuse, before any work, a Markdown report of ``scenario`` whose charts beside it
+    would have a name longer than a file system allows (the report's own name fits)."""
     from payback.limits import MAX_NAME_BYTES, shown_path
     from payback.report.markdown import longest_chart_ends
-    from payback.scenario import load_scenario
 
-    scenario = load_scenario(file)
     stem = len(os.fsencode(output.stem))
     for end in longest_chart_ends(len(scenario.alternatives), bool(scenario.workloads)):
         if (size := stem + len(end)) > MAX_NAME_BYTES:
@@ -271,12 +277,9 @@ def _check_chart_names(file: Path, output: Path) -> None:
             )
 
 
-def _report_files(
-    file: Path, output: Path, samples: int | None, seed: int | None, no_quality: bool
-) -> dict[Path, bytes]:
+def _report_files(analysis: Analysis, output: Path) -> dict[Path, bytes]:
     """One scenario's report at ``output`` (by its type), and the charts beside a Markdown
     one: each file's content."""
-    analysis = _analysis(file, samples, seed, no_quality)
     suffix = output.suffix.lower()
     if suffix in (".html", ".htm"):
         from payback.report import render_html

@@ -9,6 +9,7 @@ from payback.cli._common import _console, _print_json, _warn
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
+    from payback.scenario import Scenario
     from payback.studies.portfolio import PortfolioAnalysis
 
 
@@ -107,15 +108,18 @@ def _portfolio_analysis(
     no_quality: bool,
     named: bool = False,
     quiet: bool = False,
+    scenario: Scenario | None = None,
 ) -> PortfolioAnalysis | None:
     """The portfolio answer of ``file``, None when it lists no workloads, with a progress
     bar on a terminal for long sampling (none when ``quiet``: ``--json``), as a
-    scenario's; ``named``: one of several files, whose every error and warning names it."""
+    scenario's; ``named``: one of several files, whose every error and warning names it;
+    ``scenario``: the file as already loaded, not read again."""
     from payback.cli._common import _progress, in_file
     from payback.scenario import load_scenario
 
     with _progress("sampling", enabled=not quiet) as progress, in_file(file, named):
-        scenario = load_scenario(file)
+        if scenario is None:
+            scenario = load_scenario(file)
         if not scenario.workloads:
             return None
         if seed is not None and samples is None:
@@ -134,22 +138,13 @@ def _portfolio_analysis(
     return analysis
 
 
-def portfolio_report(
-    file: Path, output: Path, samples: int | None, seed: int | None, no_quality: bool
-) -> dict[Path, bytes] | None:
-    """The files of ``payback report`` for a scenario with workloads (None without them):
-    the portfolio as one HTML page, one Markdown file and its PNG charts, or its
-    cumulative-cost chart alone as a PNG (the one the Markdown's -cumulative-portfolio.png
-    draws)."""
-    suffix = output.suffix.lower()
-    from payback.scenario import load_scenario
-
-    if not load_scenario(file).workloads:
-        return None
+def portfolio_report(analysis: PortfolioAnalysis, output: Path) -> dict[Path, bytes]:
+    """The files of ``payback report`` for a scenario with workloads: the portfolio as one
+    HTML page, one Markdown file and its PNG charts, or its cumulative-cost chart alone as
+    a PNG (the one the Markdown's -cumulative-portfolio.png draws)."""
     from payback.report.portfolio_document import portfolio_html, portfolio_markdown_files
 
-    analysis = _portfolio_analysis(file, samples, seed, no_quality)
-    assert analysis is not None
+    suffix = output.suffix.lower()
     if suffix == ".png":
         from payback.report import png_bytes
         from payback.report.portfolio_charts import cumulative_costs

@@ -4,7 +4,7 @@ All functions are pure and broadcast: monthly arrays have the month on the last 
 per-option parameters are scalars or arrays of samples (see :mod:`payback.finance`).
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -42,9 +42,30 @@ def committed_price_trend(
     """
     if term_months < 1:
         raise ValueError(f"term_months = {term_months}: must be ≥ 1")
-    m = months(horizon_months)
-    start = np.floor((m - 1.0) / term_months) * term_months
+    since = months(horizon_months) - 1.0  # months since the first
+    start = _each_term(since, term_months, lambda term: np.broadcast_to(term[..., :1], term.shape))
     return (1.0 + per_sample(price_change_annual)) ** (start / 12.0)
+
+
+def _each_term(
+    values: FloatArray, term_months: int, within: Callable[[FloatArray], FloatArray]
+) -> FloatArray:
+    """``values`` (the month on the last axis) worked out term by term: cut into terms of
+    ``term_months`` months (months 1–T, T+1–2T, …, the last one cut at the horizon), each
+    a row of what ``within`` gets, then put back in months. ``within`` gives each month
+    its value in place, from that month and those before it in its term (the last row
+    is padded with −inf past the horizon). The terms of a commitment, for its price
+    (:func:`committed_price_trend`) and for the GPUs it pays for (:func:`reserved_count`).
+
+    >>> _each_term(np.arange(5.0), 2, lambda term: np.broadcast_to(term[..., :1], term.shape))
+    array([0., 0., 2., 2., 4.])
+    """
+    horizon = values.shape[-1]
+    terms = -(-horizon // term_months)
+    pad = np.full((*values.shape[:-1], terms * term_months - horizon), -np.inf)
+    cut = np.concatenate([values, pad], axis=-1).reshape((*values.shape[:-1], terms, term_months))
+    worked = within(cut).reshape((*values.shape[:-1], -1))
+    return np.asarray(worked[..., :horizon], dtype=np.float64)
 
 
 def reserved_count(needed: ArrayLike, term_months: int) -> FloatArray:
@@ -65,12 +86,7 @@ def reserved_count(needed: ArrayLike, term_months: int) -> FloatArray:
     n = as_float(needed)
     if term_months <= 1 or n.ndim == 0:
         return n
-    horizon = n.shape[-1]
-    terms = -(-horizon // term_months)
-    pad = np.full((*n.shape[:-1], terms * term_months - horizon), -np.inf)
-    blocks = np.concatenate([n, pad], axis=-1).reshape((*n.shape[:-1], terms, term_months))
-    paid = np.maximum.accumulate(blocks, axis=-1).reshape((*n.shape[:-1], -1))
-    return np.asarray(paid[..., :horizon], dtype=np.float64)
+    return _each_term(n, term_months, lambda term: np.maximum.accumulate(term, axis=-1))
 
 
 def per_request_cost(

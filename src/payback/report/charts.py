@@ -39,6 +39,41 @@ if TYPE_CHECKING:
     from payback.studies.uncertainty import AlternativeUncertainty
 
 
+CUMULATIVE = "cumulative"
+COMPONENTS = "components-{}"
+ONE_TIME = "one-time"
+PER_1K = "per-1k"
+FAN = "fan-{}"
+HISTOGRAM = "histogram-{}"
+TORNADO = "tornado-{}"
+CUMULATIVE_PORTFOLIO = "cumulative-portfolio"
+CONTRIBUTIONS = "one-contributions-{}"
+"""The charts' keys (``{}``: the alternative's index), each a chart's name beside a
+Markdown report (``{stem}-KEY.png``) and its kind by its first word (how the renderers
+draw it). Every builder takes its key from here, and :func:`report_charts` lists them."""
+
+_SCENARIO_CHARTS = (CUMULATIVE, COMPONENTS, ONE_TIME, PER_1K, FAN, HISTOGRAM, TORNADO)
+_PORTFOLIO_CHARTS = (CUMULATIVE_PORTFOLIO, CONTRIBUTIONS, FAN, HISTOGRAM)
+
+
+def report_charts(portfolio: bool) -> tuple[str, ...]:
+    """The keys a report's charts may have (``{}``: the alternative's index): a
+    portfolio's (``portfolio``: a scenario with workloads, ``portfolio_charts``) or a
+    scenario's (:func:`all_charts`), whatever the samples and costs."""
+    return _PORTFOLIO_CHARTS if portfolio else _SCENARIO_CHARTS
+
+
+def chart_keys(alternatives: int, portfolio: bool) -> list[str]:
+    """Every key a report's charts may have, for a scenario of ``alternatives``
+    alternatives: those its report writes are among them.
+
+    >>> chart_keys(2, portfolio=True)
+    ['cumulative-portfolio', 'one-contributions-0', 'one-contributions-1', 'fan-0', 'fan-1', 'histogram-0', 'histogram-1']
+    """
+    keys = (key.format(i) for key in report_charts(portfolio) for i in range(alternatives))
+    return list(dict.fromkeys(keys))
+
+
 TODAY = "today"
 """The ``kind`` of the per-1k chart's marker of today's traffic: its ``name`` is "today"
 too, and so may an alternative's crossing be, which is marked by its alternative's name."""
@@ -109,7 +144,7 @@ def cumulative_costs(analysis: Analysis) -> Chart:
                 }
             )
     chart = Chart(
-        "cumulative",
+        CUMULATIVE,
         "Cumulative cost: where an alternative's line crosses the baseline's, it has paid back",
         "month",
         "cumulative cost (USD)",
@@ -153,7 +188,7 @@ def monthly_components(analysis: Analysis, index: int) -> Chart:
         )
     )
     return Chart(
-        f"components-{index}",
+        COMPONENTS.format(index),
         f"Monthly cost of {alt.name}, by component",
         "month",
         "cost per month (USD)",
@@ -178,7 +213,7 @@ def one_time_items(analysis: Analysis) -> Chart:
     ]
     none = not any(y for s in series for y in s.y)
     return Chart(
-        "one-time",
+        ONE_TIME,
         "One-time cost by item",
         "item",
         "USD",
@@ -287,7 +322,7 @@ def cost_per_1k_vs_traffic(analysis: Analysis) -> Chart:
         }
     )
     chart = Chart(
-        "per-1k",
+        PER_1K,
         "Cost of 1,000 requests as traffic varies (month-1 prices, retraining spread per month)",
         "requests per month",
         "USD per 1,000 requests",
@@ -315,7 +350,7 @@ def fan_chart(name: str, u: AlternativeUncertainty, horizon: int, index: int) ->
     months = [float(m) for m in range(horizon + 1)]
     fan = u.cumulative_savings_percentiles
     return Chart(
-        f"fan-{index}",
+        FAN.format(index),
         f"Cumulative savings of {name}: p10 to p90 of {u.samples:,} samples",
         "month",
         "cumulative savings (USD)",
@@ -338,7 +373,7 @@ def histogram_chart(name: str, u: AlternativeUncertainty, horizon: int, index: i
     counts = u.break_even_month_histogram
     x = [float(m) + 0.5 for m in range(len(counts) - 1)]
     return Chart(
-        f"histogram-{index}",
+        HISTOGRAM.format(index),
         f"Break-even month of {name} across {u.samples:,} samples",
         "break-even month",
         "share of samples",
@@ -387,7 +422,7 @@ def drivers(analysis: Analysis, index: int, top: int = 10) -> Chart | None:
     rows = [float(i) for i in range(len(ranked))]
     lows, highs = [d.npv_low_usd for d in ranked], [d.npv_high_usd for d in ranked]
     return Chart(
-        f"tornado-{index}",
+        TORNADO.format(index),
         f"What moves the NPV of {analysis.alternatives[index].name} (each input alone, the rest central)",
         "NPV (USD)",
         "input",

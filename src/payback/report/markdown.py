@@ -379,17 +379,22 @@ def linked_charts(text: str, path: Path) -> list[Path]:
 
 
 def longest_chart_ends(alternatives: int, portfolio: bool) -> list[str]:
-    """What the longest PNG charts (longest first) a Markdown report writes beside it add to its stem
-    (``{stem}-KEY.png``), for a scenario of ``alternatives`` alternatives, a portfolio's
-    (``portfolio``: with workloads) or not, whatever the samples: for a name's length to be
-    checked before any work.
+    """What the longest PNG charts a Markdown report writes beside it add to its stem
+    (``{stem}-KEY.png``; several where they are as long), for a scenario of
+    ``alternatives`` alternatives, a portfolio's (``portfolio``: with workloads) or not,
+    whatever the samples: for a name's length to be checked before any work. Read from
+    every key its charts may have (:func:`payback.report.charts.report_charts`), of the
+    last alternative (the longest index).
 
     >>> longest_chart_ends(12, portfolio=False)
     ['-components-11.png']
+    >>> longest_chart_ends(100, portfolio=True)
+    ['-cumulative-portfolio.png', '-one-contributions-99.png']
     """
     last = alternatives - 1
-    keys = ["cumulative-portfolio", f"one-contributions-{last}"] if portfolio else []
-    return sorted((f"-{key}.png" for key in keys or [f"components-{last}"]), key=len, reverse=True)
+    ends = list(dict.fromkeys(f"-{key.format(last)}.png" for key in ch.report_charts(portfolio)))
+    longest = max(map(len, ends))
+    return [end for end in ends if len(end) == longest]
 
 
 def markdown_files(analysis: Analysis, path: Path) -> dict[Path, bytes]:

@@ -8,7 +8,15 @@ from __future__ import annotations
 import numpy as np
 
 from payback.analysis.verdict import month_text, saves_nothing
-from payback.report.charts import Chart, Series, fan_chart, histogram_chart, value_range
+from payback.report.charts import (
+    CONTRIBUTIONS,
+    CUMULATIVE_PORTFOLIO,
+    Chart,
+    Series,
+    fan_chart,
+    histogram_chart,
+    value_range,
+)
 from payback.report.common import BASELINE_COLOUR, alternative_colour
 from payback.report.placement import place_break_evens
 from payback.report.portfolio_common import shares_fleet
@@ -75,7 +83,7 @@ def cumulative_costs(analysis: PortfolioAnalysis) -> Chart:
                 }
             )
     chart = Chart(
-        "cumulative-portfolio",
+        CUMULATIVE_PORTFOLIO,
         "Cumulative cost of the workloads: where an alternative's line crosses the baseline's, "
         "it has paid back",
         "month",
@@ -103,7 +111,7 @@ def workload_contributions(analysis: PortfolioAnalysis, index: int) -> Chart:
     net = "net" if alt.fleet is None else "net: saves less " + fleet.split(" (")[0]
     series.append(Series(net, x, [c.net_usd for c in cs], NET_COLOUR))
     return Chart(
-        f"one-contributions-{index}",
+        CONTRIBUTIONS.format(index),
         f"What each workload brings to {alt.name} (present values)",
         "workload",
         "USD (present value)",
