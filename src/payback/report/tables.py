@@ -320,29 +320,3 @@ def calibration_table(cal: Any) -> Fit:
                 ",.2f",
             )
     return fit(table)
-
-
-def factors_rows(cal: Any, defaults: Any) -> dict[str, str]:
-    """The calibration's factors next to the defaults they replace."""
-    f = cal.factors
-    rows: dict[str, str] = {}
-    if f is None:
-        return rows
-    if f.bandwidth_efficiency is not None:
-        rows["bandwidth efficiency (decode)"] = (
-            f"{f.bandwidth_efficiency:.2f} (default {defaults.bandwidth_efficiency:.2f})"
-        )
-    if f.step_overhead_s is not None:
-        rows["overhead per decode step"] = (
-            f"{f.step_overhead_s * 1e3:.3f} ms + {f.layer_overhead_s * 1e6:.1f} µs per layer "
-            f"(default {defaults.step_overhead_s * 1e3:.3f} ms + {defaults.layer_overhead_s * 1e6:.1f} µs)"
-        )
-    if f.prefill_mfu is not None:
-        rows["prefill utilization (MFU)"] = (
-            f"{f.prefill_mfu:.2f} (default {defaults.prefill_mfu:.2f})"
-        )
-    if f.training_mfu_ratio is not None:
-        rows[f"training ({f.training_method}) utilization"] = (
-            f"× {f.training_mfu_ratio:.2f} of the estimate's"
-        )
-    return rows
