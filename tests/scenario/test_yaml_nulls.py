@@ -79,7 +79,7 @@ REQUIRED = [
     (
         "  name: hosted big model",
         "  name: ~",
-        "baseline.name = ~: a value is required; must be text in quotes",
+        "baseline.name = ~: a value is required; must be text",
     ),
     (
         "    kind: self_hosted",

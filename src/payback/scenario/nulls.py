@@ -13,7 +13,13 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-__all__ = ["SpelledNulls", "null_spellings", "null_words", "unset_nulls"]
+__all__ = [
+    "SpelledNulls",
+    "non_text_key",
+    "null_spellings",
+    "null_words",
+    "unset_nulls",
+]
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 
@@ -109,3 +115,27 @@ def null_words(path: str, written: str | None) -> str:
     if written == "":
         return f"{path} is empty"
     return f"{path} = {written or 'null'}"
+
+
+def non_text_key(node: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str, int] | None:
+    """The first key under a composed YAML node that YAML does not read as text (``1``,
+    ``true``, ``2026-12-01``): the path of the table that holds it (list entries left out),
+    the key as written and its line (from 1); None when every key is text.
+
+    >>> from ruamel.yaml import YAML
+    >>> non_text_key(YAML(typ="safe", pure=True).compose("a:\\n  b: 1\\n  2: x\\n"))
+    (('a',), '2', 3)
+    """
+    if type(node).__name__ == "MappingNode":
+        for key, value in node.value:
+            if key.tag != "tag:yaml.org,2002:str" and key.value != "<<":
+                return path, str(key.value), key.start_mark.line + 1
+            found = non_text_key(value, (*path, str(key.value)))
+            if found is not None:
+                return found
+    elif type(node).__name__ == "SequenceNode":
+        for value in node.value:
+            found = non_text_key(value, path)
+            if found is not None:
+                return found
+    return None
