@@ -74,7 +74,7 @@ def test_a_toml_key_given_twice_names_both_lines(tmp_path: Path) -> None:
     ("typed", "said"),
     [
         ("2026-13-45", "not a date (month 13); write a date such as 2026-12-01"),
-        ("2026-02-30", "not a date (2026-02 has 28 days); write a date such as 2026-12-01"),
+        ("2026-02-30", "not a date (day 30: 2026-02 has 28 days); write a date such as 2026-12-01"),
         ("2026-12-1", "a month and a day are written with two digits; write 2026-12-01"),
         ("2026-12-01 10:00", "a date is written without a time; write 2026-12-01"),
     ],
@@ -187,3 +187,26 @@ def test_yaml_text_is_told_in_yamls_words_toml_in_tomls(tmp_path: Path) -> None:
         'n.toml: scenario.start_date = "2026-12-01": must be a date such as 2026-12-01 '
         "(unquoted in TOML)"
     )
+
+
+def test_text_left_open_and_a_value_left_out(tmp_path: Path) -> None:
+    open_text = QUARTER.replace('name = "hosted big model"', 'name = "hosted big model')
+    assert _analyze_error(tmp_path, "q.toml", open_text) == (
+        'q.toml line 20: baseline.name = "hosted big model: text needs its closing quote (") '
+        "before the line ends"
+    )
+    empty = QUARTER.replace("gpus_per_replica = 1\n", "gpus_per_replica =\n")
+    assert _analyze_error(tmp_path, "q.toml", empty) == (
+        "q.toml line 31: alternatives.0.gpus_per_replica = : no value after '='; write one, "
+        "or leave the line out"
+    )
+    # a fault not known: the parser's words, on the field's line
+    after = QUARTER.replace("min_replicas = 1\n", "min_replicas = 1 2\n")
+    assert _analyze_error(tmp_path, "q.toml", after) == (
+        "q.toml line 33: alternatives.0.min_replicas = 1 2: Expected newline or end of "
+        "document after a statement"
+    )
+    # the value reads and the fault lies past it (an inline table's next key): as before
+    inline = QUARTER.replace("min_replicas = 1\n", "min_replicas = { dist = 1 }}\n")
+    said = _analyze_error(tmp_path, "q.toml", inline)
+    assert said.startswith("q.toml: not valid TOML: ")

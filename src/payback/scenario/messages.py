@@ -84,10 +84,12 @@ def date_problem(year: str, month: str, day: str, rest: str) -> str | None:
         return f"not a date (month {m}); {_SUCH}"
     days = calendar.monthrange(y, m)[1]
     if not 1 <= d <= days:
-        return f"not a date ({year}-{m:02d} has {days} days); {_SUCH}"
+        return f"not a date (day {d}: {year}-{m:02d} has {days} days); {_SUCH}"
     good = f"{year}-{m:02d}-{d:02d}"
-    if rest.strip():
+    if re.match(r"[Tt ]+\d{1,2}:\d", rest):
         return f"a date is written without a time; write {good}"
+    if rest.strip():
+        return f"not a date; {_SUCH}"
     if len(month) == 2 and len(day) == 2:
         return None
     return f"a month and a day are written with two digits; write {good}"

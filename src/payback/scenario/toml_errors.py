@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import tomllib
 from collections.abc import Sequence
 from typing import Any, get_args
 
@@ -54,14 +55,32 @@ def explain_toml_error(text: str, message: str) -> str | None:
             value = value[inner[-1].end() :]
             value = re.split(r"[,}]\s*(?:[A-Za-z_\"']|$)", value, maxsplit=1)[0]
     written = _value_text(value)
+    if _reads(written):  # the fault lies past the value: not this field's to tell
+        return None
     path = ".".join(_table_of(lines, number - 1) + names)
-    problem = _problem(written, names[-1]) or message[: at.start()]
-    hint = f" ({_HINTS[names[-1]]})" if names[-1] in _HINTS else ""
-    return f"line {number}: {path} = {written}: {problem}{hint}"
+    problem = _problem(written, names[-1])
+    hint = f" ({_HINTS[names[-1]]})" if problem and names[-1] in _HINTS else ""
+    if problem is None:
+        problem = message[: at.start()]  # the parser's words, on the field's line
+    if written[:1] in "\"'" and "'\\n'" in message:  # text left open at the line's end
+        problem = f"text needs its closing quote ({written[0]}) before the line ends"
+    shown = written if len(written) <= 60 else written[:57] + "..."
+    return f"line {number}: {path} = {shown}: {problem}{hint}"
+
+
+def _reads(written: str) -> bool:
+    """Whether TOML reads ``written`` as a value."""
+    try:
+        tomllib.loads(f"x = {written}")
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
 
 
 def _parts(key: str) -> list[str]:
-    return [p.strip("\"'") for p in _PART.findall(key)]
+    """A dotted key's names, each as a path writes it: bare where it can be, else quoted."""
+    names = [p[1:-1] if p[:1] in "\"'" else p for p in _PART.findall(key)]
+    return [n if re.fullmatch(r"[A-Za-z0-9_-]+", n) else f'"{n}"' for n in names]
 
 
 def _value_text(value: str) -> str:
@@ -76,6 +95,8 @@ def _value_text(value: str) -> str:
 def _problem(written: str, field: str) -> str | None:
     """What is wrong with a value TOML does not read, and how to write it (text in quotes
     where ``field`` takes text); None when not known."""
+    if not written:
+        return "no value after '='; write one, or leave the line out"
     date = DATE_TEXT.fullmatch(written)
     if date:
         return date_problem(*date.groups())
