@@ -79,7 +79,7 @@ REQUIRED = [
     (
         "  name: hosted big model",
         "  name: ~",
-        "baseline.name = ~: a value is required; must be text in quotes",
+        "baseline.name = ~: a value is required; must be text",
     ),
     (
         "    kind: self_hosted",
@@ -158,3 +158,23 @@ def test_nulls_built_in_python_read_alike() -> None:
     assert str(info.value) == (
         "s.toml: scenario.horizon_months = null: a value is required; must be a whole number"
     )
+
+
+def test_an_edit_writes_each_null_back_as_the_file_spelt_it() -> None:
+    """ruamel.yaml writes a null back as nothing (``gpu_provider:``): an edit of other
+    fields (recommend --apply, usage -o, the page's download) changed ``~`` and ``null``,
+    comments after them kept in their column."""
+    from payback.scenario.edit import with_values
+
+    text = (
+        "traffic:\n  requests_per_month: 1000\n  growth_monthly: ~     # none yet\n"
+        "baseline:\n  gpu_provider: null\n  tpot_ms:\n  other: NULL\n"
+    )
+    edited = with_values(text, "yaml", {"traffic.requests_per_month": 2000})
+    assert edited == (
+        "traffic:\n  requests_per_month: 2000\n  growth_monthly: ~     # none yet\n"
+        "baseline:\n  gpu_provider: null\n  tpot_ms:\n  other: NULL\n"
+    )
+    # a null the edit replaces is the new value
+    edited = with_values(text, "yaml", {"baseline.gpu_provider": "aws"})
+    assert "  gpu_provider: aws\n" in edited

@@ -93,3 +93,52 @@ def test_apply_keeps_the_files_byte_order_mark_and_line_ends(tmp_path: Path) -> 
     code, _, err = run("recommend", plain, "--apply", "-o", output, "--force")
     assert code == 0, err
     assert not output.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+MODELS = 'models = ["qwen2.5-1.5b", "qwen2.5-7b", "llama-3.1-8b"]\n'
+OLD_JOB = (
+    'model = "llama-3.1-8b", gpu = "h100-sxm", method = "lora", examples = 20000, '
+    "tokens_per_example = 800, epochs = 3 }"
+)
+
+
+def _with_models(tmp_path: Path) -> Path:
+    """catalog-ids.toml with the models to compare beside the model served."""
+    path = tmp_path / "m.toml"
+    text = (EXAMPLES / "catalog-ids.toml").read_text()
+    path.write_text(
+        text.replace('model = "llama-3.1-8b"\n', f'model = "llama-3.1-8b"\n{MODELS}', 1)
+    )
+    return path
+
+
+def test_the_training_line_replaced_stays_as_a_comment_in_toml(tmp_path: Path) -> None:
+    """Tried as a new user would: the one-line training job moved to the winner and its old
+    line was only in a note on stderr, where the README says each line replaced stays in
+    the file as a comment."""
+    output = tmp_path / "m2.toml"
+    code, _, err = run("recommend", _with_models(tmp_path), "--apply", "-o", output)
+    assert code == 0, err
+    lines = output.read_text().splitlines()
+    at = lines.index(f"training = {{ {OLD_JOB.replace('llama-3.1-8b', 'qwen2.5-1.5b')}")
+    assert lines[at + 1] == f"# replaced by payback recommend: training = {{ {OLD_JOB}"
+    assert lines[at + 2] == ""
+    code, _, err = run("analyze", output)
+    assert code == 0, err
+
+
+def test_yaml_keeps_the_training_line_replaced_and_a_null_as_written(tmp_path: Path) -> None:
+    """In YAML too the training model's old line stays as a comment; ``gpu_provider: ~``,
+    which the winner does not replace, stays ``~`` (it was written back as ``gpu_provider:``)."""
+    from payback.scenario.edit import yaml_from_toml
+
+    source, output = tmp_path / "m.yaml", tmp_path / "m2.yaml"
+    text = yaml_from_toml(_with_models(tmp_path).read_text())
+    source.write_text(text.replace("    gpu: l40s\n", "    gpu: l40s\n    gpu_provider: ~\n"))
+    code, _, err = run("recommend", source, "--apply", "-o", output)
+    assert code == 0, err
+    lines = output.read_text().splitlines()
+    assert "    gpu_provider: ~" in lines
+    at = lines.index("        model: qwen2.5-1.5b")
+    assert lines[at + 1] == "        # replaced by payback recommend: model: llama-3.1-8b"
+    assert lines[at + 2].startswith("        gpu: h100-sxm")

@@ -28,6 +28,7 @@ from payback.scenario.io import (
     scenario_data_from_text,
     scenario_format,
 )
+from payback.scenario.nulls import nulls_as_written
 
 if TYPE_CHECKING:
     from payback.scenario.schema import Scenario
@@ -346,7 +347,7 @@ def edited_text(text: str, fmt: Format, change: Callable[[Any], None]) -> str:
         change(data)
         out = io.StringIO()
         handler.dump(data, out)
-        result = out.getvalue()
+        result = nulls_as_written(body, out.getvalue())  # ~ stays ~, not left empty
     else:
         import tomlkit
 

@@ -20,10 +20,11 @@ from pydantic import TypeAdapter, ValidationError
 from payback.errors import PaybackError
 from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, read_input
 from payback.scenario.distributions import Distribution, range_problem
-from payback.scenario.messages import explain_distribution, explain_errors
-from payback.scenario.nulls import SpelledNulls, null_spellings, unset_nulls
+from payback.scenario.messages import explain_distribution, explain_errors, explain_key
+from payback.scenario.nulls import SpelledNulls, non_text_key, null_spellings, unset_nulls
 from payback.scenario.paths import field_range
 from payback.scenario.schema import Scenario
+from payback.scenario.toml_errors import explain_toml_error
 from payback.scenario.workloads import workload_default_paths
 
 __all__ = [
@@ -124,11 +125,22 @@ def scenario_data_from_text(text: str, fmt: Format, source: str = "scenario") ->
     if not isinstance(data, dict):
         raise PaybackError(f"{source}: expected a table of sections ([scenario], [traffic], …)")
     check_tree(data, source)  # then walking it, aliases expanded, takes little
-    if fmt == "yaml" and _holds_null(data):  # how each null was written, for messages
-        spelled = SpelledNulls(data)
-        spelled.nulls = null_spellings(_yaml_reader().compose(text))
-        return spelled
-    return data
+    if fmt != "yaml":
+        return data
+    spelled = SpelledNulls(data)  # a YAML file's, for the words of its messages
+    if _holds_null(data) or _odd_key(data):  # how each null or key was written
+        node = _yaml_reader().compose(text)
+        if (odd := non_text_key(node)) is not None:
+            raise PaybackError(f"{source} {explain_key(*odd)}")
+        spelled.nulls = null_spellings(node)
+    return spelled
+
+
+def _odd_key(node: Any) -> bool:
+    """Whether a table read from YAML has a key that is not text (``1:``, ``true:``)."""
+    if isinstance(node, dict):
+        return any(not isinstance(k, str) or _odd_key(v) for k, v in node.items())
+    return isinstance(node, list) and any(_odd_key(v) for v in node)
 
 
 _QUOTED_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*')
@@ -176,6 +188,9 @@ def _parsed(text: str, fmt: Format, source: str) -> Any:
                 if suffix not in ("", ".toml")
                 else ""
             )
+            said = explain_toml_error(text, str(exc))
+            if said is not None and not hint:
+                raise PaybackError(f"{source} {said}") from None
             raise PaybackError(f"{source}: not valid TOML: {exc}{hint}") from None
     return data
 
@@ -214,7 +229,8 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
         scenario = Scenario.model_validate(central)
     except ValidationError as exc:
         nulls = getattr(data, "nulls", {})  # YAML's, as written (SpelledNulls)
-        problems += explain_errors(exc, found, workload_default_paths(central), nulls)
+        fmt = "yaml" if isinstance(data, SpelledNulls) else scenario_format(source)
+        problems += explain_errors(exc, found, workload_default_paths(central), nulls, fmt)
         raise PaybackError([f"{source}: {line}" for line in dict.fromkeys(problems)]) from None
     valid = {path: dist for path, dist in found.items() if dist is not None}
     problems += _check_distributions(scenario, valid)
@@ -468,7 +484,14 @@ def _reading_classes() -> tuple[type, type]:
             text = str(self.construct_scalar(node)).replace("_", "")
             return int(text, 0) if text.startswith(("0x", "0o")) else int(text, 10)
 
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except ValueError:  # 2026-13-45: the text, which the field's message tells
+                return str(node.value)
+
     Constructor.add_constructor(_INT, Constructor.construct_yaml_int)
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_timestamp)
     return _resolver(_READ_RULES), Constructor
 
 

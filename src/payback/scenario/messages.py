@@ -4,6 +4,7 @@ and a "did you mean" for a misspelt name."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import json
@@ -20,7 +21,7 @@ from payback.scenario.distributions import DISTS, Distribution
 from payback.scenario.nulls import null_words
 from payback.scenario.schema import KINDS, Scenario, field_docstring
 
-__all__ = ["explain_distribution", "explain_errors"]
+__all__ = ["explain_distribution", "explain_errors", "explain_key"]
 
 _HINTS = {
     "discount_rate_annual": "a fraction per year: 0.10 means 10%",
@@ -56,6 +57,59 @@ _TYPE_WORDS = {
     "date_from_datetime_inexact": "must be a date such as 2026-12-01, without a time",
     "date_from_datetime_parsing": "must be a date such as 2026-12-01",
 }
+
+
+_YAML_WORDS = {
+    "string_type": "must be text",
+    "list_type": "must be a list of tables (entries that start with '- ')",
+    "date_type": "must be a date such as 2026-12-01",
+    "date_parsing": "must be a date such as 2026-12-01",
+}
+"""The words of :data:`_TYPE_WORDS` that differ in a YAML file."""
+
+DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(.*)")
+"""A date as typed, maybe wrongly: year, month, day and what follows."""
+
+_SUCH = "write a date such as 2026-12-01"
+
+
+def date_problem(year: str, month: str, day: str, rest: str) -> str | None:
+    """What is wrong with a date as typed, and how to write it; None for a good date.
+
+    >>> date_problem("2026", "13", "45", ""), date_problem("2026", "12", "1", "")
+    ('not a date (month 13); write a date such as 2026-12-01', 'a month and a day are written with two digits; write 2026-12-01')
+    """
+    y, m, d = int(year), int(month), int(day)
+    if not 1 <= m <= 12:
+        return f"not a date (month {m}); {_SUCH}"
+    days = calendar.monthrange(y, m)[1]
+    if not 1 <= d <= days:
+        return f"not a date (day {d}: {year}-{m:02d} has {days} days); {_SUCH}"
+    good = f"{year}-{m:02d}-{d:02d}"
+    if re.match(r"[Tt ]+\d{1,2}:\d", rest):
+        return f"a date is written without a time; write {good}"
+    if rest.strip():
+        return f"not a date; {_SUCH}"
+    if len(month) == 2 and len(day) == 2:
+        return None
+    return f"a month and a day are written with two digits; write {good}"
+
+
+def _type_words(kind: str, value: Any, fmt: str) -> str:
+    """What a field of the type ``kind`` must be, worded for the file's format (TOML or
+    YAML), for a date as the value's fault is."""
+    if kind == "date_type" and isinstance(value, dt.datetime):
+        return _TYPE_WORDS["date_from_datetime_inexact"]
+    typed = DATE_TEXT.fullmatch(value.strip()) if isinstance(value, str) else None
+    if kind in ("date_type", "date_parsing") and typed and date_problem(*typed.groups()):
+        return str(date_problem(*typed.groups()))
+    if fmt != "yaml":
+        return _TYPE_WORDS[kind]
+    if kind == "string_type" and isinstance(value, int | float | dt.date):
+        return f'must be text; write "{_show(value)}" in quotes to have it read as text'
+    if kind in ("date_type", "date_parsing") and typed:
+        return f"{_YAML_WORDS[kind]}, without quotes"
+    return _YAML_WORDS.get(kind, _TYPE_WORDS[kind])
 
 
 _LISTS_OF_IDS = {"models"}
@@ -154,6 +208,33 @@ def _tables() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
     return tuple((names, frozenset(fields)) for names, fields in ordered)
 
 
+def explain_key(path: Sequence[str], key: str, line: int) -> str:
+    """The line for a key that is not text (YAML's ``1:`` or ``true:``) in the table at
+    ``path`` (field names, list entries left out), with the names allowed there."""
+    fields = dict(_tables()).get(tuple(path))
+    where = f" in {'.'.join(path)}" if path else ""
+    if fields is None:  # a table keyed by name (a workload's terms) or not a scenario's
+        return f"line {line}: key {key}{where} is not a name; write a name, in quotes: '{key}'"
+    allowed = ", ".join(name for name in _field_order() if name in fields)
+    return f"line {line}: key {key}{where} is not a name; allowed here: {allowed}"
+
+
+@cache
+def _field_order() -> tuple[str, ...]:
+    """Every field name of a scenario, each once, in the schema's order (a table's fields
+    before those of the tables in it)."""
+    order: dict[str, None] = {}
+    models: list[type[BaseModel]] = [Scenario]
+    while models:
+        model = models.pop(0)
+        order |= dict.fromkeys(model.model_fields)
+        for info in model.model_fields.values():
+            models += [m for m in _models_in(info.annotation) if m not in models]
+        if len(order) > 1000:
+            break
+    return tuple(order)
+
+
 def _header(names: Sequence[str]) -> str:
     """A table as its TOML header line: ``[traffic]``, ``[[alternatives]]``,
     ``[alternatives.one_time]``."""
@@ -184,7 +265,11 @@ def _belongs_elsewhere(field: str, loc: Sequence[str | int]) -> str:
 
 
 def _explain_one(
-    err: Any, path: str, raw_loc: Sequence[str | int] = (), nulls: Mapping[str, str] = {}
+    err: Any,
+    path: str,
+    raw_loc: Sequence[str | int] = (),
+    nulls: Mapping[str, str] = {},
+    fmt: str = "toml",
 ) -> list[str]:
     """One error as lines: the path, the value and what is allowed (a null as written,
     ``nulls`` by path: :mod:`payback.scenario.nulls`)."""
@@ -193,7 +278,7 @@ def _explain_one(
     field = str(loc[-1]) if loc else ""
     kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
     hint = f" ({_HINTS[field]})" if field in _HINTS else ""
-    if (null := _null_line(err, path, hint, nulls)) is not None:
+    if (null := _null_line(err, path, hint, nulls, fmt)) is not None:
         return [null]
     if kind == "value_error":
         text = str(ctx.get("error", err["msg"]))
@@ -258,13 +343,16 @@ def _explain_one(
         such = f'["{value}"]' if isinstance(value, str) else '["llama-3.1-8b", "qwen2.5-7b"]'
         lines.append(f"{path} = {_show(value)}: must be a list of model ids, such as {such}")
     elif kind in _TYPE_WORDS:
-        lines.append(f"{path} = {_show(value)}: {_TYPE_WORDS[kind]}{_as_number(value)}{hint}")
+        words = _type_words(kind, value, fmt)
+        lines.append(f"{path} = {_show(value)}: {words}{_as_number(value)}{hint}")
     else:
         lines.append(f"{path} = {_show(value)}: {err['msg']}")
     return lines
 
 
-def _null_line(err: Any, path: str, hint: str, nulls: Mapping[str, str]) -> str | None:
+def _null_line(
+    err: Any, path: str, hint: str, nulls: Mapping[str, str], fmt: str = "yaml"
+) -> str | None:
     """A null where a value is required (a field with a default drops its null before
     validation: :func:`payback.scenario.nulls.unset_nulls`), as written, and what the
     field takes; None for any other error."""
@@ -277,7 +365,9 @@ def _null_line(err: Any, path: str, hint: str, nulls: Mapping[str, str]) -> str 
     rule = (
         f"allowed: {ctx.get('expected', '')}"
         if kind == "literal_error"
-        else _TYPE_WORDS.get(kind, err["msg"])
+        else _type_words(kind, value, fmt)
+        if kind in _TYPE_WORDS
+        else err["msg"]
     )
     return f"{null_words(path, nulls.get(path))}: a value is required; {rule}{hint}"
 
@@ -347,20 +437,22 @@ def explain_errors(
     found: Mapping[str, Distribution | None],
     aliases: Mapping[str, str] | None = None,
     nulls: Mapping[str, str] | None = None,
+    fmt: str = "toml",
 ) -> list[str]:
     """The lines for a scenario's validation errors, each once. ``found`` holds the
     distributions the file gave, by path (``None`` for a malformed one, already reported):
     an error about such a field speaks of the distribution. ``aliases`` names the field a
     value was copied from (``traffic.F`` from ``workloads.0.traffic.F``): its error is told
     by that path, once. ``nulls`` says how each null of a YAML file was written, by path
-    (:func:`payback.scenario.nulls.null_spellings`)."""
+    (:func:`payback.scenario.nulls.null_spellings`). ``fmt`` is the file's format, for the
+    words ("text in quotes" in TOML)."""
     problems: list[str] = []
     for err in exc.errors(include_url=False):
         path = ".".join(str(p) for p in _clean_loc(list(err["loc"])))
         path = (aliases or {}).get(path, path)
         dist = found.get(path)
         if path not in found:
-            problems.extend(_explain_one(err, path, list(err["loc"]), nulls or {}))
+            problems.extend(_explain_one(err, path, list(err["loc"]), nulls or {}, fmt))
         elif dist is not None and err["type"] in _RANGE_ERRORS:
             rule = _explain_one(err, path, list(err["loc"]))[0].split(": ", 1)[1]
             problems.append(

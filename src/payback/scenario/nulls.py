@@ -13,7 +13,14 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-__all__ = ["SpelledNulls", "null_spellings", "null_words", "unset_nulls"]
+__all__ = [
+    "SpelledNulls",
+    "non_text_key",
+    "null_spellings",
+    "null_words",
+    "nulls_as_written",
+    "unset_nulls",
+]
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 
@@ -109,3 +116,77 @@ def null_words(path: str, written: str | None) -> str:
     if written == "":
         return f"{path} is empty"
     return f"{path} = {written or 'null'}"
+
+
+def non_text_key(node: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str, int] | None:
+    """The first key under a composed YAML node that YAML does not read as text (``1``,
+    ``true``, ``2026-12-01``): the path of the table that holds it (list entries left out),
+    the key as written and its line (from 1); None when every key is text.
+
+    >>> from ruamel.yaml import YAML
+    >>> non_text_key(YAML(typ="safe", pure=True).compose("a:\\n  b: 1\\n  2: x\\n"))
+    (('a',), '2', 3)
+    """
+    if type(node).__name__ == "MappingNode":
+        for key, value in node.value:
+            if key.tag != "tag:yaml.org,2002:str" and key.value != "<<":
+                return path, str(key.value), key.start_mark.line + 1
+            found = non_text_key(value, (*path, str(key.value)))
+            if found is not None:
+                return found
+    elif type(node).__name__ == "SequenceNode":
+        for value in node.value:
+            found = non_text_key(value, path)
+            if found is not None:
+                return found
+    return None
+
+
+def nulls_as_written(before: str, after: str) -> str:
+    """``after``, YAML text written back by ruamel.yaml from ``before`` (which writes a
+    null as nothing: ``gpu_provider:``), with each null that ``before`` wrote as ``~`` or
+    ``null`` at the same path written so again.
+
+    >>> nulls_as_written("a: ~\\nb:\\n  c: null  # why\\n", "a:\\nb:\\n  c:       # why\\n")
+    'a: ~\\nb:\\n  c: null  # why\\n'
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    reader = YAML(typ="safe", pure=True)
+    try:
+        written = {p: w for p, w in null_spellings(reader.compose(before)).items() if w}
+        empty = _empty_nulls(reader.compose(after)) if written else []
+    except YAMLError:
+        return after
+    lines = after.split("\n")
+    for path, line, column in empty:
+        if path not in written or not 0 <= line < len(lines):
+            continue
+        text = lines[line]
+        colon = text.find(":", column)
+        rest = text[colon + 1 :]
+        if colon < 0 or rest.strip()[:1] not in ("", "#"):  # only a comment may follow
+            continue
+        spaces = len(rest) - len(rest.lstrip(" "))
+        gap = " " * max(1, spaces - len(written[path]) - 1) if rest.strip() else ""
+        lines[line] = f"{text[: colon + 1]} {written[path]}{gap}{rest.lstrip(' ')}"
+    return "\n".join(lines)
+
+
+def _empty_nulls(node: Any, prefix: str = "") -> list[tuple[str, int, int]]:
+    """Each null written as nothing after a key under a composed YAML node: its path, and
+    the line and column (from 0) where its key ends."""
+    out: list[tuple[str, int, int]] = []
+    if type(node).__name__ == "MappingNode":
+        for key, value in node.value:
+            path = f"{prefix}{key.value}"
+            if type(value).__name__ == "ScalarNode":
+                if value.tag == _NULL_TAG and value.value == "":
+                    out.append((path, key.end_mark.line, key.end_mark.column))
+            else:
+                out += _empty_nulls(value, f"{path}.")
+    elif type(node).__name__ == "SequenceNode":
+        for i, value in enumerate(node.value):
+            out += _empty_nulls(value, f"{prefix}{i}.")
+    return out

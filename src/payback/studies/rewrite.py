@@ -8,6 +8,7 @@ holds so that a copy written in another folder points at the same files.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ def apply_winner(
     model_ref: str | None = None,
     benchmark_gpu: str | None = None,
     catalog: Catalog | None = None,
+    follow_training: bool = True,
 ) -> list[str]:
     """Write ``winner`` into the ``index``-th alternative of a scenario's data (a tomlkit
     document or a plain dict): model, GPU, precision and GPUs per replica. The capacity
@@ -56,7 +58,8 @@ def apply_winner(
     calibration are removed so that ``analyze`` estimates and looks them up again; ``models`` stays (``analyze`` does not read it). ``model_ref``
     is how the scenario named the winning model (a config.json path), if not by its id. A
     training job (``one_time.training``) on the model served before follows the new one, so
-    the fine-tune is priced for the model it serves.
+    the fine-tune is priced for the model it serves (unless ``follow_training`` is false:
+    a YAML file's edit does it apart, to keep the line it replaces).
 
     In a tomlkit document each line replaced or removed stays as a comment
     (``# replaced by payback recommend: usd_per_gpu_hour = 0.8``) under the line that
@@ -85,9 +88,39 @@ def apply_winner(
         if key in table:
             replaced.append(_replace_line(table, key, None))
     # the model trained is the model served: a training job on the old one follows it
-    if training_follows(option, new["model"]):  # said in with_winner's notes
-        _replace_line(table["one_time"]["training"], "model", new["model"])
+    if follow_training and training_follows(option, new["model"]):  # said in with_winner's notes
+        _follow_training(table, new["model"])
     return replaced
+
+
+def _follow_training(table: Any, model: str) -> None:
+    """Set the training job's model in a tomlkit table (or a plain dict), keeping the old
+    line as a comment: where the job is written on one line (``training = { model = ...
+    }``, or inside a one-line ``one_time``), that whole line, under it."""
+    import tomlkit
+
+    one_time = table["one_time"]
+    training = one_time["training"]
+    if not isinstance(one_time, tomlkit.items.InlineTable | tomlkit.items.Table):
+        _replace_line(training, "model", model)  # a plain dict: no comments to keep
+        return
+    holder, key = next(
+        (
+            (parent, name)
+            for parent, name in ((table, "one_time"), (one_time, "training"))
+            if isinstance(parent[name], tomlkit.items.InlineTable)
+            and not isinstance(parent, tomlkit.items.InlineTable)
+        ),
+        (None, ""),
+    )
+    if holder is None:  # a [one_time.training] table: its model line, as the others
+        _replace_line(training, "model", model)
+        return
+    old = _written(holder, key)
+    training["model"] = model
+    trivia = holder[key].trivia
+    first, _, rest = trivia.trail.partition("\n")
+    trivia.trail = f"{first}\n{trivia.indent}{REPLACED}{old}\n{rest}"
 
 
 def rented_gpu(option: SelfHostedOption, benchmark_gpu: str | None = None) -> str | None:
@@ -302,12 +335,12 @@ def with_winner(
                 model_ref=model,
                 benchmark_gpu=ran_on,
                 catalog=catalog,
+                follow_training=fmt != "yaml",
             )
 
         lines = original.replace("\r\n", "\n").splitlines()
         if fmt == "yaml":
-            table = document["alternatives"][index]
-            replaced.extend(yaml_replace_lines(table, apply, document, lines))
+            replaced.extend(_yaml_apply(document, index, apply, model, option, lines))
         else:
             replaced.extend(apply(document))
         measured.extend(drop_workload_capacities(document, option.name, lines))
@@ -335,6 +368,24 @@ def with_winner(
             + "; ".join(relocated)
         )
     return Edit(text, notes=notes)
+
+
+def _yaml_apply(
+    document: Any,
+    index: int,
+    apply: Callable[[Any], list[str]],
+    model: str,
+    option: SelfHostedOption,
+    lines: list[str],
+) -> list[str]:
+    """``apply`` on a ruamel.yaml document read from ``lines``, each line replaced kept as a
+    comment; the training job's model then follows the winner, its line kept too."""
+    table = document["alternatives"][index]
+    replaced = yaml_replace_lines(table, apply, document, lines)
+    if training_follows(option, model):
+        job = table["one_time"]["training"]
+        yaml_replace_lines(job, lambda _: job.__setitem__("model", model), job, lines)
+    return replaced
 
 
 def _measured_note(measured: list[str], fmt: str) -> list[str]:
