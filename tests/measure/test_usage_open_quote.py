@@ -19,6 +19,7 @@ from payback.measure.usage.quotes import Run, runs
 ROWS = 18_853
 """Rows every 10 minutes from 2026-03-01: to 2026-07-10 (four whole months)."""
 HEADER = "timestamp,input_tokens,output_tokens,model"
+QUOTE = '"'
 FIX = (
     'close the quote or remove it (a quote inside a value is doubled in a quoted value: "a ""b""")'
 )
@@ -80,6 +81,36 @@ def test_a_quote_left_open_in_a_middle_column(tmp_path: Path, newline: str) -> N
     )
 
 
+def test_a_quote_left_open_in_a_last_column_not_of_text(tmp_path: Path) -> None:
+    # the last column a number (was: 3,000 read, 1 unreadable, said to be a comma in it)
+    # or a column payback does not read (was: 3,000 read, 3,000 used, nothing said)
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_text(
+        "timestamp,model,input_tokens,output_tokens\n"
+        + "".join(
+            f"{t},{m},{i},{QUOTE if n == 2999 else ''}{o}\n"
+            for n, (t, i, o, m) in enumerate(r.split(",") for r in rows())
+        )
+    )
+    users = tmp_path / "users.csv"
+    users.write_text(
+        "timestamp,input_tokens,output_tokens,model,user\n"
+        + "".join(f"{r},{QUOTE if n == 2999 else ''}bob\n" for n, r in enumerate(rows()))
+    )
+    for path, value in (
+        (numbers, "output_tokens value ('\"239')"),
+        (users, "user value ('\"bob')"),
+    ):
+        code, out, err = run("usage", path)
+        assert_user_error(
+            code,
+            out,
+            err,
+            f"{path}: line 3,001: a quote opens the {value} and is never closed: the 15,853 "
+            "lines after it",
+        )
+
+
 def test_o_writes_no_traffic_from_a_cut_file(tmp_path: Path) -> None:
     path = write(tmp_path / "logs.csv", broken(3, '"gpt-4o'))
     scenario = tmp_path / "s.toml"
@@ -126,13 +157,14 @@ def test_quoted_values_that_close_are_read(tmp_path: Path) -> None:
         '2026-03-01T00:00:00Z,10,1,"gpt-4o, mini","say ""hi"""\n'
         '2026-03-01T01:00:00Z,20,2,gpt-4o,"two\nlines, and ""quotes""\n"\n'
         '2026-03-01T02:00:00Z,30,3,gp"t,plain\n'
+        '2026-03-01T03:00:00Z,40,4,gpt-4o,"the last value\nover lines"\n'
     )
     profile = profile_usage([path])
-    assert profile.rows["read"] == 3
-    assert profile.rows["used"] == 3
+    assert profile.rows["read"] == 4
+    assert profile.rows["used"] == 4
     assert profile.rows["unreadable"] == 0
     assert {m["model"] for m in profile.by_model} == {"gpt-4o, mini", "gpt-4o", 'gp"t'}
-    assert profile.traffic["input_tokens"] == 20.0
+    assert profile.traffic["input_tokens"] == 25.0
 
 
 def test_a_broken_jsonl_line_is_one_unreadable(tmp_path: Path) -> None:

@@ -18,6 +18,8 @@ __all__ = ["MAX_MODEL_CHARS", "check_quotes"]
 MAX_MODEL_CHARS = 1_000
 """The longest model name read as one (the longest real ones, a cloud's resource paths
 and fine-tuned ids, have about 200 characters)."""
+TAIL_BYTES = 4096
+"""The bytes at a file's end compared with a value's end (200 characters, UTF-8)."""
 SHOWN = 30
 """The characters of the value shown where its quote opens."""
 BREAKS = "chr(10), chr(13)"
@@ -32,7 +34,11 @@ JOIN reject_scans s USING (scan_id, file_id)
 WHERE list_contains({files}, s.file_path) AND (e.error_type = 'LINE SIZE OVER MAXIMUM'
    OR contains(trim(e.csv_line, chr(10) || chr(13)), chr(10))
    OR contains(trim(e.csv_line, chr(10) || chr(13)), chr(13)))
-GROUP BY 1 ORDER BY 2 LIMIT 1  -- a row DuckDB could not split that runs over lines"""
+GROUP BY 1 ORDER BY 2  -- a row DuckDB could not split that runs over lines"""
+
+SUSPECT_TAIL = """SELECT file, list(DISTINCT tail.text) FROM hourly
+WHERE part = 3 AND tail IS NOT NULL AND list_contains({files}, file)
+GROUP BY file ORDER BY file  -- the ends of last values over lines: one that ends the file"""
 
 
 class Run(NamedTuple):
@@ -49,10 +55,10 @@ class Run(NamedTuple):
 
 def check_quotes(con: Any, sources: Sequence[Source]) -> None:
     """Exit 2 (:class:`PaybackError`) naming the line where a quote a CSV log leaves open
-    starts, when the scan shows its signs; nothing when it does not. A rejected row over
-    lines whose quote does close (a row of too few columns with a prompt over lines in
-    it) is counted unreadable, as it was: the line where a model name's quote opens is
-    said even where it closes, a model name has no line break."""
+    starts, when the scan shows its signs; nothing when it does not. A row over lines
+    whose quote does close (a prompt over lines in a row DuckDB rejects, or in the last
+    column) is read as it was: a model name's quote is said even where it closes, a
+    model name has no line break."""
     tables = {f: s for s in sources if s.sql.startswith("read_csv(") for f in s.files}
     if not tables:
         return
@@ -63,18 +69,43 @@ def check_quotes(con: Any, sources: Sequence[Source]) -> None:
         source = tables[path]
         run = _locate(path, source.delimiter, None, model)
         raise PaybackError(_said(path, list(source.types), run, None, model))
+    suspects: list[tuple[str, int | None]] = []
     try:
-        found = con.execute(SUSPECT_REJECT.replace("{files}", listed)).fetchone()
+        suspects += [
+            (str(p), int(n))
+            for p, n in con.execute(SUSPECT_REJECT.replace("{files}", listed)).fetchall()
+        ]
     except Exception as exc:  # no reject tables: nothing rejected
         interrupted(exc)
-        return
-    if not found:
-        return
-    path, hint = str(found[0]), int(found[1])
-    source = tables[path]
-    run = _locate(path, source.delimiter, hint, None)
-    if run is not None and not run.closed:
-        raise PaybackError(_said(path, list(source.types), run, hint, None))
+    ends = con.execute(SUSPECT_TAIL.replace("{files}", listed)).fetchall()
+    suspects += [(str(p), None) for p, tails in ends if _ends_file(str(p), tails)]
+    for path, hint in suspects:
+        source = tables[path]
+        run = _locate(path, source.delimiter, hint, None)
+        if run is not None and not run.closed:
+            raise PaybackError(_said(path, list(source.types), run, hint, None))
+
+
+def _ends_file(path: str, tails: Sequence[str]) -> bool:
+    """Whether one of a CSV's last values over lines ends as the file does (line breaks
+    at the end aside): its quote never closes. A .zst (Python cannot read it): False."""
+    lower = path.lower()
+    if lower.endswith(".zst"):
+        return False
+    try:
+        if lower.endswith((".gz", ".gzip")):
+            end = b""
+            with gzip.open(path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    end = (end + chunk)[-TAIL_BYTES:]
+        else:
+            with open(path, "rb") as fh:
+                fh.seek(max(0, fh.seek(0, 2) - TAIL_BYTES))
+                end = fh.read()
+    except (OSError, EOFError):
+        return False
+    text = end.decode("utf-8", "replace").rstrip("\r\n")
+    return any(t and text.endswith(t.rstrip("\r\n")) for t in tails)
 
 
 def _said(
