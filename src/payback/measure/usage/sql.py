@@ -263,6 +263,9 @@ FROM ranks r JOIN cumulative c USING (field)
 GROUP BY r.field, r.p, r.h ORDER BY 1, 2"""
 
 AFTER = """-- Then, over the months above (a few rows, in Python):
+--   a quote a CSV leaves open (a model name over lines or over 1,000 characters, a rejected
+--     row over lines, a last value over lines that ends as the file does) stops the reading
+--     with the line where it opens (the file read again in Python to find it);
 --   timestamps' resolution: whole days when every row without a bucket length is at 00:00 UTC,
 --     whole hours when every one is at :00; a row then stands for that day or hour;
 --   a month is complete when the logs cover it from its start to its end: the first request
