@@ -199,3 +199,23 @@ def test_runs_over_lines() -> None:
         Run(8, 9, 1, "never", closed=False),
     ]
     assert list(runs(['a;"b', 'c"'], ";")) == [Run(1, 2, 1, "b")]
+
+
+def test_a_zstd_log_with_a_model_quote_left_open(tmp_path: Path) -> None:
+    # Python cannot read .zst to find the line: the model name over lines is said
+    import duckdb
+
+    plain = write(tmp_path / "plain.txt", broken(3, '"gpt-4o'))
+    packed = tmp_path / "logs.csv.zst"
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_csv('{plain}', columns = {{'line': 'VARCHAR'}}, "
+        "header = false, delim = chr(1), quote = '')) "
+        f"TO '{packed}' (FORMAT csv, HEADER false, QUOTE '', COMPRESSION zstd)"
+    )
+    code, out, err = run("usage", packed)
+    assert_user_error(
+        code,
+        out,
+        err,
+        f"{packed}: a model name over lines ('gpt-4o'…): a quote in the file left open?",
+    )

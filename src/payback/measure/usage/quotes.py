@@ -113,16 +113,18 @@ def _said(
 ) -> str:
     """The line that says where the quote opens, what it does, and what to do."""
     fix = 'close the quote or remove it (a quote inside a value is doubled in a quoted value: "a ""b""")'
-    if run is None:
-        if model is not None and not any(c in model for c in "\r\n"):
+    if run is None:  # a model name alone (or a .zst, which Python cannot read)
+        over = model is not None and any(c in model for c in "\r\n")
+        if model is not None and not over:
             return (
                 f"{path}: a model name of {len(model):,} characters ({model[:SHOWN]!r}…); a "
                 f"model name has at most {MAX_MODEL_CHARS:,}: a quote in the file left open?"
             )
-        where = f"line {hint:,}" if hint else "a row"
-        return (
-            f"{path}: {where}: a quoted value runs over several lines (a quote left open?); {fix}"
+        what = f"a model name over lines ({model.splitlines()[0][:SHOWN]!r}…)" if model else ""
+        where = what or (
+            f"line {hint:,}: a quoted value over lines" if hint else "a value over lines"
         )
+        return f"{path}: {where}: a quote in the file left open?; {fix}"
     column = header[run.field] if run.field < len(header) else f"column {run.field + 1}"
     shown = repr('"' + run.text)
     opened = f"line {run.start:,}: a quote opens the {column} value ({shown})"
