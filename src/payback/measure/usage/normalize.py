@@ -377,21 +377,23 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
 
 TAIL_CHARS = 200
 """The end of a CSV row's last value over lines kept (:func:`_tail`)."""
-NO_TAIL = "NULL::STRUCT(n BIGINT, text VARCHAR)"
+NO_TAIL = "NULL::VARCHAR"
+TAIL_DIGITS = 12
+"""The digits of a tail's length, before its text."""
 
 
 def _tail(source: Source) -> str:
-    """SQL for the length and end of a CSV row's last value where it runs over lines, else
-    NULL: a quote left open in the last column makes the rest of the file that value,
-    with no row rejected (:mod:`payback.measure.usage.quotes` compares its end with the
-    file's; the longest of an hour is kept)."""
+    """SQL for the length (12 digits) and end of a CSV row's last value where it runs over
+    lines, else NULL: a quote left open in the last column makes the rest of the file that
+    value, with no row rejected (:mod:`payback.measure.usage.quotes` compares its end with
+    the file's; the longest of an hour is kept: the greatest text)."""
     if not source.sql.startswith("read_csv(") or not source.columns:
         return NO_TAIL
     last = list(source.columns.values())[-1].replace('"', '""')
     value = f'CAST("{last}" AS VARCHAR)'
     return (
         f"CASE WHEN contains({value}, chr(10)) OR contains({value}, chr(13)) "
-        f"THEN {{'n': length({value}), 'text': right({value}, {TAIL_CHARS})}} END"
+        f"THEN lpad(length({value})::VARCHAR, {TAIL_DIGITS}, '0') || right({value}, {TAIL_CHARS}) END"
     )
 
 

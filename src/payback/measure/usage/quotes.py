@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from payback.errors import PaybackError
+from payback.measure.usage.normalize import TAIL_DIGITS
 from payback.measure.usage.sql import Source, interrupted, sql_list
 
 __all__ = ["MAX_MODEL_CHARS", "check_quotes"]
@@ -36,8 +37,8 @@ WHERE list_contains({files}, s.file_path) AND (e.error_type = 'LINE SIZE OVER MA
    OR contains(trim(e.csv_line, chr(10) || chr(13)), chr(13)))
 GROUP BY 1 ORDER BY 2  -- a row DuckDB could not split that runs over lines"""
 
-SUSPECT_TAIL = """SELECT file, list(DISTINCT tail.text) FROM hourly
-WHERE part = 3 AND tail IS NOT NULL AND list_contains({files}, file)
+SUSPECT_TAIL = f"""SELECT file, list(DISTINCT tail[{TAIL_DIGITS + 1}:]) FROM hourly
+WHERE part = 3 AND tail IS NOT NULL AND list_contains({{files}}, file)
 GROUP BY file ORDER BY file  -- the ends of last values over lines: one that ends the file"""
 
 

@@ -181,7 +181,8 @@ SELECT grouping(qin) + 2 * grouping(qout) AS part, src, file, hour, model, keep,
        bool_and(requests = 1 AND seconds IS NULL) FILTER (WHERE requests <> 0) AS per_request,
        bool_and(us % 86400000000 = 0) FILTER (WHERE seconds IS NULL) AS on_days,
        bool_and(us % 3600000000 = 0) FILTER (WHERE seconds IS NULL) AS on_hours,
-       bool_and(rid IS NOT NULL) AS ids, min(bad, 3) AS bad, max(tail) AS tail
+       bool_and(rid IS NOT NULL) AS ids, min(bad, 3) AS bad,
+       max(tail) FILTER (WHERE tail IS NOT NULL) AS tail
 FROM (SELECT *,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN input END AS qin,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN output END AS qout
