@@ -1,8 +1,10 @@
 """A quote a CSV log leaves open: DuckDB reads the lines after it as one value (to the end
 of the file, or to the next stray quote), so the rows there would be lost without a word.
 Its signs, asked of the scan after it: a model name with a line break in it, or absurdly
-long; a rejected row that runs over lines. The file is then read here, line by line, for
-the line where the quote opens, and said with it (exit 2): no traffic from a cut file."""
+long; a rejected row that runs over lines (a quote in a middle column); a last value over
+lines that ends as the file ends (a quote in the last column). The file is then read here,
+line by line, for the line where the quote opens, and said with it (exit 2): no traffic
+from a cut file."""
 
 from __future__ import annotations
 
@@ -23,7 +25,6 @@ TAIL_BYTES = 4096
 """The bytes at a file's end compared with a value's end (200 characters, UTF-8)."""
 SHOWN = 30
 """The characters of the value shown where its quote opens."""
-BREAKS = "chr(10), chr(13)"
 
 SUSPECT_MODEL = f"""SELECT file, model FROM hourly
 WHERE part = 3 AND list_contains({{files}}, file) AND model IS NOT NULL
@@ -80,7 +81,10 @@ def check_quotes(con: Any, sources: Sequence[Source]) -> None:
         interrupted(exc)
     ends = con.execute(SUSPECT_TAIL.replace("{files}", listed)).fetchall()
     suspects += [(str(p), None) for p, tails in ends if _ends_file(str(p), tails)]
-    for path, hint in suspects:
+    hints: dict[str, int | None] = {}
+    for path, hint in suspects:  # each file once, with its first line rejected
+        hints.setdefault(path, hint)
+    for path, hint in hints.items():
         source = tables[path]
         run = _locate(path, source.delimiter, hint, None)
         if run is not None and not run.closed:
