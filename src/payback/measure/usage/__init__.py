@@ -55,6 +55,7 @@ from payback.measure.usage.profile import (
     overlaps,
     span,
 )
+from payback.measure.usage.quotes import check_quotes
 from payback.measure.usage.rollups import ROLLUP, find, rollup_sql
 
 __all__ = [
@@ -91,6 +92,7 @@ def profile_usage(
         check_named_keys(con, sources, explicit)  # a JSON key no record has: before the scan
         statements = pipeline(sources, explicit, model, since, until)
         sql.run(con, statements, f"{names}: cannot be read as {chosen} logs")
+        check_quotes(con, sources)  # a quote left open: the lines after it would be lost
         return restore(
             _summarize(
                 con,

@@ -181,7 +181,8 @@ SELECT grouping(qin) + 2 * grouping(qout) AS part, src, file, hour, model, keep,
        bool_and(requests = 1 AND seconds IS NULL) FILTER (WHERE requests <> 0) AS per_request,
        bool_and(us % 86400000000 = 0) FILTER (WHERE seconds IS NULL) AS on_days,
        bool_and(us % 3600000000 = 0) FILTER (WHERE seconds IS NULL) AS on_hours,
-       bool_and(rid IS NOT NULL) AS ids, min(bad, 3) AS bad
+       bool_and(rid IS NOT NULL) AS ids, min(bad, 3) AS bad,
+       max(tail) FILTER (WHERE tail IS NOT NULL) AS tail
 FROM (SELECT *,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN input END AS qin,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN output END AS qout
@@ -189,7 +190,8 @@ FROM (SELECT *,
                    coalesce({inside}, FALSE) AS inside FROM logs))
 GROUP BY GROUPING SETS ((src, file, hour, model, keep, good, inside, dup, why), (qin), (qout))"""
 """The one pass over the logs: rows grouped by source, file and clock hour (``hour``: hours
-since 1970, UTC; part 3; ``ids``: whether every row carries a request id) and the counts of each input (part 2) and output (part 1) token value of single
+since 1970, UTC; part 3; ``ids``: whether every row carries a request id; ``tail``: the
+longest CSV last value over lines, its length and end, :mod:`~payback.measure.usage.quotes`) and the counts of each input (part 2) and output (part 1) token value of single
 requests, for exact percentiles. Times are split with integer arithmetic on microseconds
 (date_trunc on a TIMESTAMPTZ goes through ICU's calendar and is several times slower)."""
 
@@ -262,6 +264,9 @@ FROM ranks r JOIN cumulative c USING (field)
 GROUP BY r.field, r.p, r.h ORDER BY 1, 2"""
 
 AFTER = """-- Then, over the months above (a few rows, in Python):
+--   a quote a CSV leaves open (a model name over lines or over 1,000 characters, a rejected
+--     row over lines, a last value over lines that ends as the file does) stops the reading
+--     with the line where it opens (the file read again in Python to find it);
 --   timestamps' resolution: whole days when every row without a bucket length is at 00:00 UTC,
 --     whole hours when every one is at :00; a row then stands for that day or hour;
 --   a month is complete when the logs cover it from its start to its end: the first request
