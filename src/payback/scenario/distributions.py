@@ -10,10 +10,11 @@ the share outside is spread over the range in proportion to the density, no samp
 up on a bound), as long as that keeps what the scenario states. A distribution is refused
 when more than :data:`MAX_TAIL` (10%) lies past one bound (its p10 or p90 would be a value
 the field refuses), or when cutting its tails off moves its median by more than
-:data:`MAX_SHIFT` (5%). A normal of mean 200,000 and sd 100,000 for a count puts 2.3%
-below 0 and keeps its median within 1.5%: accepted, drawn truncated; a lognormal whose p90
-is 10¹² under a limit of 10¹³ puts 7% above it and loses 65% of its median (200,000 to 69,100):
-refused. A field's excluded bound (``> 0``) is never sampled: the range ends on the
+:data:`MAX_SHIFT` (5% of its p10-p90 spread; of the median itself for a lognormal). A
+normal of mean 200,000 and sd 100,000 for a count puts 2.3% below 0 and moves its median
+by 1.1% of its spread: accepted, drawn truncated; a lognormal whose p90 is 10¹² under a
+limit of 10¹³ puts 7% above it and loses 65% of its median (200,000 to 69,100): refused.
+A field's excluded bound (``> 0``) is never sampled: the range ends on the
 nearest number inside it (:func:`sampled_range`).
 """
 
@@ -51,8 +52,10 @@ and its p10 or p90 would be a value the field refuses."""
 
 MAX_SHIFT = 0.05
 """How far cutting a distribution's tails off (truncating it to its field's range) may move
-its median, as a share of the median (of p90 − p10 where the median is 0): a lognormal of
-median 200,000 and p90 10¹⁰⁰, truncated to ≤ 10¹³, had a p90 of 904."""
+its median: for a lognormal, a share of the median (its spread is a factor: a lognormal of
+median 200,000 and p90 10¹², truncated to ≤ 10¹³, had a median of 69,100); for the others,
+a share of the p10-p90 spread (their spread is a width: a growth centred on 0 that puts
+0.1% below −100% moves its median by 0.001, nothing against a width of 1.6)."""
 
 Z90 = 1.2815515655446004
 """The standard normal's 90th percentile (``scipy.special.ndtri(0.9)``; a test keeps them
@@ -385,7 +388,7 @@ def range_problem(path: str, dist: Distribution, allowed: FieldRange) -> str | N
     >>> from payback.scenario.paths import FieldRange
     >>> wide = LogNormal(dist="lognormal", median=200_000.0, p90=1e12)
     >>> print(range_problem("traffic.requests_per_month", wide, FieldRange(0.0, 1e13, False, True, True)))
-    traffic.requests_per_month = { dist = "lognormal", median = 200000, p90 = 1e+12 }: 7.0% of it lies above 10,000,000,000,000, and cutting that off moves its median from 200,000 to 69,100 (-65%); the field must be > 0 and ≤ 10,000,000,000,000, and cutting a tail off may move the median by at most 5%: narrow it
+    traffic.requests_per_month = { dist = "lognormal", median = 200000, p90 = 1e+12 }: 7.0% of it lies above 10,000,000,000,000, and cutting that off moves its median from 200,000 to 69,100 (-65%); the field must be > 0 and ≤ 10,000,000,000,000, and cutting a tail off may move the median by at most 5% of it: narrow it
     """
     below, above = dist.below(allowed.lowest), dist.above(allowed.highest)
     if below + above <= 0.0:
@@ -407,14 +410,20 @@ def range_problem(path: str, dist: Distribution, allowed: FieldRange) -> str | N
         )
     median = float(dist.ppf(0.5))
     kept = float(dist.ppf(0.5, *sampled_range(allowed)))
-    scale = abs(median) or float(dist.ppf(0.9) - dist.ppf(0.1))
+    relative = isinstance(dist, LogNormal)
+    scale = median if relative else float(dist.ppf(0.9) - dist.ppf(0.1))
     if abs(kept - median) <= MAX_SHIFT * scale:
         return None
-    moved = f"{(kept - median) / abs(median):+.0%}" if median else "of its p10-p90 spread"
+    of = "" if relative else " of its p10-p90 spread"
+    moved = (
+        f"{(kept - median) / scale:+.0%}{of}"
+        if relative
+        else f"{abs(kept - median) / scale:.1%}{of}"
+    )
     return (
         f"{stated}, and cutting that off moves its median from {_short(median)} to "
         f"{_short(kept)} ({moved}); the field must be {' and '.join(sides)}, and cutting a "
-        f"tail off may move the median by at most {MAX_SHIFT:.0%}: narrow it"
+        f"tail off may move the median by at most {MAX_SHIFT:.0%}{of or ' of it'}: narrow it"
     )
 
 
