@@ -430,8 +430,7 @@ def shared_fleet_costs(fleet: _SharedFleet, masks: FloatArray) -> FleetCosts:
             **params,
         )
         pinned_gpus = as_float(pinned * gpus_per_replica)
-        needed = np.maximum(per_sample(params.get("min_replicas", 1.0)), replicas)
-        idle_gpus = as_float(np.maximum(gpus - needed * gpus_per_replica, 0.0))
+        idle_gpus = as_float(gpus - extras["needed_gpus"])  # reserved beyond the month's need
     else:
         components, gpus, extras = model.self_hosted_cost(
             total * SECONDS_PER_MONTH,
