@@ -72,6 +72,8 @@ class OptionCosts:
     """Owned servers bought at t = 0 (cash financing of the month-1 fleet) [USD]."""
     servers: FloatArray | None = None
     """Owned servers in use each month."""
+    needed_gpus: FloatArray | None = None
+    """Of :attr:`gpus`, those each month needs; the rest a 1y/3y term reserved, idle."""
 
     @property
     def usage_usd(self) -> FloatArray:
@@ -256,8 +258,8 @@ class _Inputs:
 
 
 Usage = tuple[dict[str, FloatArray], FloatArray | None, dict[str, FloatArray]]
-"""Usage-driven monthly costs by component, GPUs in use, and owned-hardware extras
-(``at_start``: paid at t = 0; ``servers``: servers in use)."""
+"""Usage-driven monthly costs by component, GPUs in use, and a fleet's extras (those of
+:func:`payback.finance.self_hosted_cost`: ``needed_gpus``, owned ``at_start``, ``servers``)."""
 
 
 def _gpu_trend(get: _Inputs, path: str, option: SelfHostedOption, horizon: int) -> FloatArray:
@@ -349,12 +351,9 @@ def _self_hosted_usage(
     components, gpus, extras = model.self_hosted_cost(
         requests, **capacity, always_on=option.always_on, owned=owned, cash=cash, **fleet
     )
-    if owned is None:
-        return components, gpus, {}
-    at_start = extras["at_start"]
-    if path == "baseline":  # what you do today already owns its month-1 fleet
-        at_start = np.zeros_like(at_start)
-    return components, gpus, {"at_start": at_start, "servers": extras["servers"]}
+    if owned is not None and path == "baseline":  # what you do today owns its month-1 fleet
+        extras = {**extras, "at_start": np.zeros_like(extras["at_start"])}
+    return components, gpus, extras
 
 
 _USAGE: dict[type, Callable[[_Inputs, str, Any, FloatArray], Usage]] = {
@@ -410,7 +409,7 @@ def _option_costs(
     escalation = get(f"{path}.escalation_share") if baseline_running is not None else as_float(0.0)
     escalated = model.escalated_requests(requests, escalation)
     served = requests - escalated
-    usage, gpus, owned = _running_cost(get, path, option, served)
+    usage, gpus, extras = _running_cost(get, path, option, served)
     components = dict(usage)
     if baseline_running is not None:
         components["escalation"] = baseline_running * per_sample(escalation)
@@ -430,8 +429,9 @@ def _option_costs(
         monthly_usd=total,
         components=components,
         gpus=gpus,
-        hardware_at_start_usd=owned.get("at_start"),
-        servers=owned.get("servers"),
+        hardware_at_start_usd=extras.get("at_start"),
+        servers=extras.get("servers"),
+        needed_gpus=extras.get("needed_gpus"),
     )
 
 

@@ -239,7 +239,7 @@ def _pieces(
         hardware = outcome.one_time_items_usd.get("hardware")
         bought = as_float(0.0) if hardware is None or shared else hardware
         one_time.append(workload_one_time[j] + bought)
-    own_idle = [] if shared else [_own_idle_gpus(index, evs[j], readers[j]) for j in served]
+    own_idle = [] if shared else [_own_idle_gpus(index, evs[j]) for j in served]
     idle = [i for i in own_idle if i is not None]
     key = tuple(served)
     if key not in stacks:  # the same for every alternative serving the same workloads
@@ -269,21 +269,14 @@ def _pieces(
     )
 
 
-def _own_idle_gpus(index: int, ev: Evaluation, read: _Reader) -> FloatArray | None:
+def _own_idle_gpus(index: int, ev: Evaluation) -> FloatArray | None:
     """GPUs a workload's own fleet of alternative ``index`` rents under a 1y/3y commitment
-    beyond each month's need (:func:`payback.finance.fleet_gpus` of the requests it serves):
-    reserved, idle until the term ends (None for an option with no fleet)."""
-    option, path = read.scenario.alternatives[index], f"alternatives.{index}"
-    gpus = ev.alternatives[index].costs.gpus
-    if not isinstance(option, SelfHostedOption) or gpus is None:
+    beyond each month's need (the cost engine's GPUs less its ``needed_gpus``): reserved,
+    idle until the term ends (None for an option with no fleet)."""
+    costs = ev.alternatives[index].costs
+    if costs.gpus is None or costs.needed_gpus is None:
         return None
-    if not option.always_on or option.owned is not None or option.commitment == "none":
-        return np.zeros_like(gpus)
-    served = ev.requests - model.escalated_requests(ev.requests, read(f"{path}.escalation_share"))
-    sizes = ("replica_requests_per_s", "target_utilization", "gpus_per_replica", "min_replicas")
-    size = {k: read(f"{path}.{k}") for k in sizes}
-    needed = model.fleet_gpus(served, peak_to_average=read("traffic.peak_to_average"), **size)
-    return as_float(np.maximum(gpus - needed, 0.0))
+    return as_float(costs.gpus - costs.needed_gpus)
 
 
 def _shared_fleet(
@@ -430,8 +423,7 @@ def shared_fleet_costs(fleet: _SharedFleet, masks: FloatArray) -> FleetCosts:
             **params,
         )
         pinned_gpus = as_float(pinned * gpus_per_replica)
-        needed = np.maximum(per_sample(params.get("min_replicas", 1.0)), replicas)
-        idle_gpus = as_float(np.maximum(gpus - needed * gpus_per_replica, 0.0))
+        idle_gpus = as_float(gpus - extras["needed_gpus"])  # reserved beyond the month's need
     else:
         components, gpus, extras = model.self_hosted_cost(
             total * SECONDS_PER_MONTH,

@@ -463,7 +463,9 @@ def self_hosted_cost(
 ) -> tuple[dict[str, FloatArray], FloatArray, dict[str, FloatArray]]:
     """The monthly cost of a self-hosted fleet serving ``requests``, by component; the
     GPUs in use each month (busy GPU-hours / 730 when scaled to zero); and extras
-    (``replicas`` of an always-on fleet; owned ``servers`` and ``at_start``, paid at t = 0).
+    (``needed_gpus``: the GPUs each month needs, before a commitment reserves the most its
+    term has needed, so ``gpus − needed_gpus`` are reserved but idle; ``replicas`` of an
+    always-on fleet; owned ``servers`` and ``at_start``, paid at t = 0).
 
     One implementation for the cost engine (parameters per sample) and for ``payback
     recommend`` (parameters per configuration): each parameter is a scalar or has the
@@ -481,10 +483,10 @@ def self_hosted_cost(
     ...     target_utilization=1.0, gpus_per_replica=2, always_on=True, usd_per_gpu_hour=1.0)
     >>> parts["gpus"], gpus
     (array([1460.]), array([2.]))
-    >>> _, gpus, _ = self_hosted_cost([2_628_000.0, 876_000.0], replica_requests_per_s=1.0,
+    >>> _, gpus, extra = self_hosted_cost([5_256_000.0, 876_000.0], replica_requests_per_s=1.0,
     ...     target_utilization=1.0, gpus_per_replica=2, always_on=True, term_months=12)
-    >>> gpus
-    array([2., 2.])
+    >>> gpus, extra["needed_gpus"]
+    (array([4., 4.]), array([4., 2.]))
     """
     if not always_on:
         hours = scale_to_zero_gpu_hours(
@@ -494,7 +496,8 @@ def self_hosted_cost(
             gpus_per_replica=gpus_per_replica,
         )
         cost = hours * per_sample(usd_per_gpu_hour) * as_float(trend)
-        return {"gpus": cost}, hours / HOURS_PER_MONTH, {}
+        gpus = hours / HOURS_PER_MONTH
+        return {"gpus": cost}, gpus, {"needed_gpus": gpus}
     replicas = fleet_replicas(
         requests,
         peak_to_average=peak_to_average,
@@ -502,12 +505,13 @@ def self_hosted_cost(
         target_utilization=target_utilization,
         min_replicas=min_replicas,
     )
+    needed_gpus = replicas * per_sample(gpus_per_replica)
     if owned is None:
         replicas = reserved_count(replicas, term_months)
         gpus = replicas * per_sample(gpus_per_replica)
         cost = always_on_gpu_cost(gpus, usd_per_gpu_hour) * as_float(trend)
-        return {"gpus": cost}, gpus, {"replicas": replicas}
-    gpus = replicas * per_sample(gpus_per_replica)
+        return {"gpus": cost}, gpus, {"replicas": replicas, "needed_gpus": needed_gpus}
+    gpus = needed_gpus
     servers = servers_needed(replicas, gpus_per_replica, owned["gpus_per_server"])
     facility = server_running_cost(
         servers,
@@ -525,5 +529,5 @@ def self_hosted_cost(
     return (
         {"hardware": hardware, "facility": facility},
         gpus,
-        {"replicas": replicas, "servers": servers, "at_start": at_start},
+        {"replicas": replicas, "servers": servers, "at_start": at_start, "needed_gpus": gpus},
     )
