@@ -149,7 +149,7 @@ def test_a_yaml_key_that_is_not_text_names_its_line_and_the_keys_allowed(
     [
         (
             "2026-12-01 10:00:00",
-            "scenario.start_date = 2026-12-01T10:00:00: must be a date such as 2026-12-01, "
+            "scenario.start_date = 2026-12-01 10:00:00: must be a date such as 2026-12-01, "
             "without a time",
         ),
         (

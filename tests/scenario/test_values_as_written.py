@@ -1,6 +1,9 @@
-"""A value TOML cannot read, told by the type its field takes, tried as a new user would:
-hints ignored the field (``requests_per_month = 2026-02-30`` was told to write a date,
-``= 10%`` to write 0.1; ``1 000`` and ``1.2.3`` got the parser's words)."""
+"""A value shown as it was written and told by the type its field takes, tried as a new user
+would. A YAML key that is a list printed ruamel's nodes (``key [ScalarNode(tag=...`` and a
+table as a key said "found unhashable key"; a list holding a table was an internal error);
+TOML hints ignored the field (``requests_per_month = 2026-02-30`` was told to write a date,
+``= 10%`` to write 0.1; ``1 000`` and ``1.2.3`` got the parser's words); a YAML
+``name: yes`` was shown as ``true``, with ``"true"`` to write in quotes."""
 
 from __future__ import annotations
 
@@ -9,6 +12,13 @@ from pathlib import Path
 import pytest
 
 from helpers import assert_user_error, run
+from payback import PaybackError
+from payback.scenario import parse_scenario, scenario_data_from_text
+
+TRAFFIC_KEYS = (
+    "requests_per_month, growth_monthly, input_tokens, output_tokens, cached_input_share, "
+    "peak_to_average"
+)
 
 
 def _error(tmp_path: Path, name: str, text: str) -> str:
@@ -18,6 +28,24 @@ def _error(tmp_path: Path, name: str, text: str) -> str:
     assert_user_error(code, out, err)
     assert len(err.strip().splitlines()) == 1, err
     return err.strip().removeprefix(f"error: {tmp_path}/")
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("? [a, b]", "[a, b]"),
+        ("? {a: 1}", "{a: 1}"),
+        ("? [{a: 1}]", "[{a: 1}]"),
+        ("? - a\n    - b", "a list"),
+    ],
+)
+def test_a_yaml_key_that_is_a_list_or_table_is_shown_as_written(
+    tmp_path: Path, key: str, shown: str
+) -> None:
+    text = f"traffic:\n  requests_per_month: 10\n  {key}\n  : 1\n"
+    assert _error(tmp_path, "k.yaml", text) == (
+        f"k.yaml line 3: key {shown} in traffic is not a name; allowed here: {TRAFFIC_KEYS}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -70,3 +98,52 @@ def test_a_toml_flag_the_parser_cannot_read(tmp_path: Path) -> None:
     assert _error(tmp_path, "t.toml", text) == (
         "t.toml line 3: alternatives.0.always_on = 1.2.3: must be true or false"
     )
+
+
+def _starter(tmp_path: Path) -> str:
+    path = tmp_path / "starter.yaml"
+    code, _, err = run("init", path)
+    assert code == 0, err
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "written", ["yes", "no", "on", "Off", "012", "0x1F", "1e3", "1.50", ".inf"]
+)
+def test_a_yaml_name_read_as_other_than_text_is_shown_as_written(
+    tmp_path: Path, written: str
+) -> None:
+    text = _starter(tmp_path).replace("  name: hosted big model", f"  name: {written}")
+    assert _error(tmp_path, "n.yaml", text) == (
+        f'n.yaml: baseline.name = {written}: must be text; write "{written}" in quotes to have '
+        "it read as text"
+    )
+
+
+def test_a_yaml_number_or_flag_is_shown_as_written_in_any_message(tmp_path: Path) -> None:
+    starter = _starter(tmp_path)
+    flag = starter.replace("requests_per_month: 200000 ", "requests_per_month: yes    ")
+    assert (
+        _error(tmp_path, "f.yaml", flag)
+        == "f.yaml: traffic.requests_per_month = yes: must be a number"
+    )
+    growth = starter.replace("growth_monthly: 0.0 ", "growth_monthly: 1.50e0 ")
+    assert _error(tmp_path, "g.yaml", growth) == (
+        "g.yaml: traffic.growth_monthly = 1.50e0: must be ≤ 1 (a fraction per month: 0.05 means 5%)"
+    )
+
+
+def test_a_yaml_value_changed_after_reading_is_shown_as_it_now_is(tmp_path: Path) -> None:
+    text = _starter(tmp_path).replace("  name: hosted big model", "  name: yes")
+    data = scenario_data_from_text(text, "yaml", "s.yaml")
+    with pytest.raises(PaybackError) as kept:
+        parse_scenario(data, "s.yaml")
+    assert kept.value.messages[0].startswith(
+        's.yaml: baseline.name = yes: must be text; write "yes"'
+    )
+    data["baseline"]["name"] = False  # no longer what "yes" reads as
+    with pytest.raises(PaybackError) as changed:
+        parse_scenario(data, "s.yaml")
+    assert changed.value.messages == [
+        's.yaml: baseline.name = false: must be text; write "false" in quotes to have it read as text'
+    ]
