@@ -33,9 +33,9 @@ def _analyze_error(tmp_path: Path, name: str, text: str) -> str:
     [
         ("200,000", "a number is written without separators or suffixes; write 200000"),
         ("200k", "a number is written without separators or suffixes; write 200000"),
-        ("20%", "a number is written without separators or suffixes; write 0.2"),
+        ("20%", "must be a number, not a percentage (requests in month 1)"),
         ("0200000", "a number is written without leading zeros; write 200000"),
-        ("lots", "not a number, true or false, or text in quotes"),
+        ("lots", "must be a number"),
     ],
 )
 def test_a_number_toml_cannot_read_names_its_line_field_and_how_to_write_it(
@@ -50,8 +50,8 @@ def test_a_number_toml_cannot_read_names_its_line_field_and_how_to_write_it(
 def test_a_fraction_typed_as_a_percentage_gets_the_fields_hint(tmp_path: Path) -> None:
     text = QUARTER.replace("growth_monthly = 0.0 ", "growth_monthly = 5% ")
     assert _analyze_error(tmp_path, "q.toml", text) == (
-        "q.toml line 13: traffic.growth_monthly = 5%: a number is written without separators "
-        "or suffixes; write 0.05 (a fraction per month: 0.05 means 5%)"
+        "q.toml line 13: traffic.growth_monthly = 5%: a share is written as a fraction; "
+        "write 0.05 (a fraction per month: 0.05 means 5%)"
     )
 
 
@@ -149,7 +149,7 @@ def test_a_yaml_key_that_is_not_text_names_its_line_and_the_keys_allowed(
     [
         (
             "2026-12-01 10:00:00",
-            "scenario.start_date = 2026-12-01T10:00:00: must be a date such as 2026-12-01, "
+            "scenario.start_date = 2026-12-01 10:00:00: must be a date such as 2026-12-01, "
             "without a time",
         ),
         (
@@ -200,10 +200,16 @@ def test_text_left_open_and_a_value_left_out(tmp_path: Path) -> None:
         "q.toml line 31: alternatives.0.gpus_per_replica = : no value after '='; write one, "
         "or leave the line out"
     )
-    # a fault not known: the parser's words, on the field's line
+    # a field that takes a whole number: said so
     after = QUARTER.replace("min_replicas = 1\n", "min_replicas = 1 2\n")
     assert _analyze_error(tmp_path, "q.toml", after) == (
-        "q.toml line 33: alternatives.0.min_replicas = 1 2: Expected newline or end of "
+        "q.toml line 33: alternatives.0.min_replicas = 1 2: must be a whole number (use "
+        "always_on = false for a fleet that scales to zero)"
+    )
+    # a fault not known (a name the scenario does not take): the parser's words, on its line
+    after = QUARTER.replace("min_replicas = 1\n", "min_replicas = 1\nreplicas = 1 2\n")
+    assert _analyze_error(tmp_path, "q.toml", after) == (
+        "q.toml line 34: alternatives.0.replicas = 1 2: Expected newline or end of "
         "document after a statement"
     )
     # the value reads and the fault lies past it (an inline table's next key): as before

@@ -21,7 +21,13 @@ from payback.errors import PaybackError
 from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, read_input
 from payback.scenario.distributions import Distribution, range_problem
 from payback.scenario.messages import explain_distribution, explain_errors, explain_key
-from payback.scenario.nulls import SpelledNulls, non_text_key, null_spellings, unset_nulls
+from payback.scenario.nulls import (
+    SpelledNulls,
+    non_text_key,
+    null_spellings,
+    scalars_as_written,
+    unset_nulls,
+)
 from payback.scenario.paths import field_range
 from payback.scenario.schema import Scenario
 from payback.scenario.toml_errors import explain_toml_error
@@ -128,6 +134,7 @@ def scenario_data_from_text(text: str, fmt: Format, source: str = "scenario") ->
     if fmt != "yaml":
         return data
     spelled = SpelledNulls(data)  # a YAML file's, for the words of its messages
+    spelled.text = text
     if _holds_null(data) or _odd_key(data):  # how each null or key was written
         node = _yaml_reader().compose(text)
         if (odd := non_text_key(node)) is not None:
@@ -171,6 +178,9 @@ def _parsed(text: str, fmt: Format, source: str) -> Any:
         try:
             data = _yaml_reader().load(text)
         except MarkedYAMLError as exc:
+            unhashable = exc.problem == "found unhashable key"  # a table as a key
+            if unhashable and (odd := non_text_key(_yaml_reader().compose(text))) is not None:
+                raise PaybackError(f"{source} {explain_key(*odd)}") from None
             mark = exc.problem_mark
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
             problem = exc.problem or str(exc).splitlines()[0]
@@ -228,7 +238,7 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
     try:
         scenario = Scenario.model_validate(central)
     except ValidationError as exc:
-        nulls = getattr(data, "nulls", {})  # YAML's, as written (SpelledNulls)
+        nulls = {**_scalars_as_written(data), **getattr(data, "nulls", {})}  # YAML's
         fmt = "yaml" if isinstance(data, SpelledNulls) else scenario_format(source)
         problems += explain_errors(exc, found, workload_default_paths(central), nulls, fmt)
         raise PaybackError([f"{source}: {line}" for line in dict.fromkeys(problems)]) from None
@@ -238,6 +248,15 @@ def parse_scenario(data: Mapping[str, Any], source: str = "scenario") -> Scenari
         raise PaybackError([f"{source}: {line}" for line in problems])
     scenario._distributions = valid
     return scenario
+
+
+def _scalars_as_written(data: Any) -> dict[str, str]:
+    """The scalars of a YAML file that YAML reads as other than text, as written, by path
+    (:func:`payback.scenario.nulls.scalars_as_written`); composed again only for a message."""
+    if not isinstance(data, SpelledNulls) or not data.text:
+        return {}
+    reader = _yaml_reader()
+    return scalars_as_written(reader.compose(data.text), data, reader.constructor.construct_object)
 
 
 def _holder(data: Any, path: str) -> tuple[Any, str]:
@@ -466,8 +485,13 @@ def _reading_classes() -> tuple[type, type]:
         def check_mapping_key(
             self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
         ) -> bool:
-            if key not in mapping:
-                return True
+            try:
+                if key not in mapping:
+                    return True
+            except TypeError:  # a list key holding a table: ? [{a: 1}]
+                raise ConstructorError(
+                    problem="found unhashable key", problem_mark=key_node.start_mark
+                ) from None
             first = next(
                 (
                     f" (first on line {k.start_mark.line + 1})"

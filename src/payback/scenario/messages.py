@@ -95,9 +95,9 @@ def date_problem(year: str, month: str, day: str, rest: str) -> str | None:
     return f"a month and a day are written with two digits; write {good}"
 
 
-def _type_words(kind: str, value: Any, fmt: str) -> str:
+def _type_words(kind: str, value: Any, fmt: str, shown: str = "") -> str:
     """What a field of the type ``kind`` must be, worded for the file's format (TOML or
-    YAML), for a date as the value's fault is."""
+    YAML), for a date as the value's fault is (``shown``: the value as written)."""
     if kind == "date_type" and isinstance(value, dt.datetime):
         return _TYPE_WORDS["date_from_datetime_inexact"]
     typed = DATE_TEXT.fullmatch(value.strip()) if isinstance(value, str) else None
@@ -106,7 +106,7 @@ def _type_words(kind: str, value: Any, fmt: str) -> str:
     if fmt != "yaml":
         return _TYPE_WORDS[kind]
     if kind == "string_type" and isinstance(value, int | float | dt.date):
-        return f'must be text; write "{_show(value)}" in quotes to have it read as text'
+        return f'must be text; write "{shown or _show(value)}" in quotes to have it read as text'
     if kind in ("date_type", "date_parsing") and typed:
         return f"{_YAML_WORDS[kind]}, without quotes"
     return _YAML_WORDS.get(kind, _TYPE_WORDS[kind])
@@ -278,6 +278,7 @@ def _explain_one(
     field = str(loc[-1]) if loc else ""
     kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
     hint = f" ({_HINTS[field]})" if field in _HINTS else ""
+    shown = _as_written(value, nulls.get(path))
     if (null := _null_line(err, path, hint, nulls, fmt)) is not None:
         return [null]
     if kind == "value_error":
@@ -330,9 +331,9 @@ def _explain_one(
             "less_than_equal": "≤",
         }[kind]
         bound = next(iter(ctx.values()))
-        lines.append(f"{path} = {_show(value)}: must be {sign} {limit_text(bound)}{hint}")
+        lines.append(f"{path} = {shown}: must be {sign} {limit_text(bound)}{hint}")
     elif kind == "literal_error":
-        lines.append(f"{path} = {_show(value)}: allowed: {ctx.get('expected', '')}")
+        lines.append(f"{path} = {shown}: allowed: {ctx.get('expected', '')}")
     elif kind == "too_short" and field == "alternatives":
         lines.append(f"{path}: needs at least one [[alternatives]] entry")
     elif kind in {"too_short", "too_long"}:
@@ -343,11 +344,22 @@ def _explain_one(
         such = f'["{value}"]' if isinstance(value, str) else '["llama-3.1-8b", "qwen2.5-7b"]'
         lines.append(f"{path} = {_show(value)}: must be a list of model ids, such as {such}")
     elif kind in _TYPE_WORDS:
-        words = _type_words(kind, value, fmt)
-        lines.append(f"{path} = {_show(value)}: {words}{_as_number(value)}{hint}")
+        words = _type_words(kind, value, fmt, shown)
+        lines.append(f"{path} = {shown}: {words}{_as_number(value)}{hint}")
     else:
         lines.append(f"{path} = {_show(value)}: {err['msg']}")
     return lines
+
+
+def _as_written(value: Any, written: str | None) -> str:
+    """A value as shown in a message: a YAML scalar not read as text as it was written
+    (``yes``, ``012``: :func:`payback.scenario.nulls.scalars_as_written`), else :func:`_show`.
+
+    >>> _as_written(True, "yes"), _as_written(12, "012"), _as_written(True, None)
+    ('yes', '012', 'true')
+    """
+    scalar = isinstance(value, bool | int | float | dt.date)
+    return written if scalar and written and len(written) <= 60 else _show(value)
 
 
 def _null_line(
@@ -444,8 +456,9 @@ def explain_errors(
     an error about such a field speaks of the distribution. ``aliases`` names the field a
     value was copied from (``traffic.F`` from ``workloads.0.traffic.F``): its error is told
     by that path, once. ``nulls`` says how each null of a YAML file was written, by path
-    (:func:`payback.scenario.nulls.null_spellings`). ``fmt`` is the file's format, for the
-    words ("text in quotes" in TOML)."""
+    (:func:`payback.scenario.nulls.null_spellings`), and each scalar YAML reads as other
+    than text (``yes``, ``012``: :func:`payback.scenario.nulls.scalars_as_written`).
+    ``fmt`` is the file's format, for the words ("text in quotes" in TOML)."""
     problems: list[str] = []
     for err in exc.errors(include_url=False):
         path = ".".join(str(p) for p in _clean_loc(list(err["loc"])))

@@ -8,7 +8,7 @@ TOML has no null, so only YAML files and tables built in Python hold one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
@@ -19,10 +19,12 @@ __all__ = [
     "null_spellings",
     "null_words",
     "nulls_as_written",
+    "scalars_as_written",
     "unset_nulls",
 ]
 
 _NULL_TAG = "tag:yaml.org,2002:null"
+_NOT_TEXT_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "timestamp")}
 
 
 def unset_nulls(data: Any, models: Sequence[type[BaseModel]]) -> Any:
@@ -78,6 +80,8 @@ class SpelledNulls(dict[str, Any]):
     (:func:`null_spellings`), for the messages about a null where a value is required."""
 
     nulls: Mapping[str, str] = {}
+    text: str = ""
+    """The YAML text, for the scalars as written (:func:`scalars_as_written`)."""
 
 
 def null_spellings(node: Any, prefix: str = "") -> dict[str, str]:
@@ -106,6 +110,37 @@ def _spelled(node: Any, path: str) -> dict[str, str]:
     return null_spellings(node, f"{path}.")
 
 
+def scalars_as_written(
+    node: Any, data: Any, construct: Callable[[Any], Any], prefix: str = ""
+) -> dict[str, str]:
+    """Each scalar under a composed YAML node that YAML reads as other than text (``yes``,
+    ``012``, ``1e3``, ``2026-01-05 10:00:00``), as written, by dotted path, where ``data``
+    (the table read from the node, maybe changed since) still holds the value
+    ``construct`` reads from it.
+
+    >>> from ruamel.yaml import YAML
+    >>> reader = YAML(typ="safe", pure=True)
+    >>> node = reader.compose("a:\\n  b: True\\n  c: 0x1F\\nd: [1.50, x]\\ne: 7\\n")
+    >>> data = {"a": {"b": True, "c": 31}, "d": [1.5, "x"], "e": 8}
+    >>> scalars_as_written(node, data, reader.constructor.construct_object)
+    {'a.b': 'True', 'a.c': '0x1F', 'd.0': '1.50'}
+    """
+    out: dict[str, str] = {}
+    if type(node).__name__ == "MappingNode" and isinstance(data, dict):
+        for key, value in node.value:
+            if isinstance(key.value, str) and key.value in data:
+                found = data[key.value]
+                out |= scalars_as_written(value, found, construct, f"{prefix}{key.value}.")
+    elif type(node).__name__ == "SequenceNode" and isinstance(data, list):
+        for i, (value, found) in enumerate(zip(node.value, data, strict=False)):
+            out |= scalars_as_written(value, found, construct, f"{prefix}{i}.")
+    elif type(node).__name__ == "ScalarNode" and node.tag in _NOT_TEXT_TAGS:
+        read = construct(node)
+        if type(read) is type(data) and read == data:
+            out[prefix.removesuffix(".")] = str(node.value)
+    return out
+
+
 def null_words(path: str, written: str | None) -> str:
     """The start of the line about a null where a value is required: the path and the null
     as written (``null`` when it is not known).
@@ -120,8 +155,9 @@ def null_words(path: str, written: str | None) -> str:
 
 def non_text_key(node: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...], str, int] | None:
     """The first key under a composed YAML node that YAML does not read as text (``1``,
-    ``true``, ``2026-12-01``): the path of the table that holds it (list entries left out),
-    the key as written and its line (from 1); None when every key is text.
+    ``true``, ``2026-12-01``, ``[a, b]``): the path of the table that holds it (list
+    entries left out), the key as written (:func:`_key_text`) and its line (from 1); None
+    when every key is text.
 
     >>> from ruamel.yaml import YAML
     >>> non_text_key(YAML(typ="safe", pure=True).compose("a:\\n  b: 1\\n  2: x\\n"))
@@ -130,7 +166,7 @@ def non_text_key(node: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...]
     if type(node).__name__ == "MappingNode":
         for key, value in node.value:
             if key.tag != "tag:yaml.org,2002:str" and key.value != "<<":
-                return path, str(key.value), key.start_mark.line + 1
+                return path, _key_text(key), key.start_mark.line + 1
             found = non_text_key(value, (*path, str(key.value)))
             if found is not None:
                 return found
@@ -140,6 +176,25 @@ def non_text_key(node: Any, path: tuple[str, ...] = ()) -> tuple[tuple[str, ...]
             if found is not None:
                 return found
     return None
+
+
+def _key_text(node: Any) -> str:
+    """A key as written: a scalar's text, a list's or table's source text where it fits on
+    its line (``[a, b]``), else ``a list`` or ``a table``.
+
+    >>> from ruamel.yaml import YAML
+    >>> keys = YAML(typ="safe", pure=True).compose("? [a, b]\\n: 1\\n? - c\\n  - d\\n: 2\\n")
+    >>> [_key_text(key) for key, _ in keys.value]
+    ['[a, b]', 'a list']
+    """
+    if type(node).__name__ == "ScalarNode":
+        return str(node.value)
+    start, end = node.start_mark, node.end_mark
+    buffer = getattr(start, "buffer", None)
+    text = buffer[start.index : end.index].strip() if isinstance(buffer, str) else ""
+    if text and "\n" not in text and len(text) <= 60:
+        return text
+    return "a list" if type(node).__name__ == "SequenceNode" else "a table"
 
 
 def nulls_as_written(before: str, after: str) -> str:

@@ -7,6 +7,7 @@ way, the parser's own message is kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import tomllib
@@ -16,8 +17,11 @@ from typing import Any, get_args
 from pydantic import BaseModel
 
 from payback.figures import typed_number
+from payback.scenario.docstrings import field_docstring
 from payback.scenario.messages import _HINTS, DATE_TEXT, date_problem
 from payback.scenario.schema import Scenario
+
+_SUCH = "write a date such as 2026-12-01"
 
 __all__ = ["explain_toml_error"]
 
@@ -93,33 +97,106 @@ def _value_text(value: str) -> str:
 
 
 def _problem(written: str, field: str) -> str | None:
-    """What is wrong with a value TOML does not read, and how to write it (text in quotes
-    where ``field`` takes text); None when not known."""
+    """What is wrong with a value TOML does not read, and how to write it, by the type
+    ``field`` takes (:func:`_field_kinds`); None when not known.
+
+    >>> _problem("1 000", "requests_per_month"), _problem("10%", "requests_per_month")
+    ('a number is written without separators or suffixes; write 1000', 'must be a number, not a percentage (requests in month 1)')
+    """
     if not written:
         return "no value after '='; write one, or leave the line out"
+    kind = _field_kinds().get(field)
+    if kind == "text" and not re.search(r"[\"'\[\]{}]", written):
+        return f'text is written in quotes; write "{written}"'
+    if kind in ("whole", "number", "share"):
+        return _number_problem(written, field, kind)
     date = DATE_TEXT.fullmatch(written)
-    if date:
+    if date and kind in ("date", None):
         return date_problem(*date.groups())
     lowered = written.lower()
-    if lowered in ("true", "yes", "on", "false", "no", "off"):
+    if lowered in ("true", "yes", "on", "false", "no", "off") and kind in ("flag", None):
         word = "true" if lowered in ("true", "yes", "on") else "false"
         return f"a flag is true or false, in lower case; write {word}"
+    if kind == "date":
+        return f"not a date; {_SUCH}"
+    if kind == "flag":
+        return "must be true or false"
     number = typed_number(written)
     if number is not None:
         if re.fullmatch(r"[-+]?0\d+", written):
             return f"a number is written without leading zeros; write {number}"
         return f"a number is written without separators or suffixes; write {number}"
     if re.fullmatch(r"[A-Za-z][^\"'=\[\]{}]*", written):
-        if field in _text_fields():
-            return f'text is written in quotes; write "{written}"'
         return "not a number, true or false, or text in quotes"
     return None
 
 
+def _number_problem(written: str, field: str, kind: str) -> str:
+    """What is wrong with a value TOML does not read, where ``field`` takes a number
+    (``kind``: ``whole``, ``number`` or a ``share``, written as a fraction)."""
+    words = "must be a whole number" if kind == "whole" else "must be a number"
+    if DATE_TEXT.fullmatch(written):
+        return f"{words}, not a date"
+    spaced = re.fullmatch(r"([-+]?\d{1,3}(?: \d{3})+)(\.\d+)?", written)
+    number = written.replace(" ", "") if spaced else typed_number(written)
+    if number is None:
+        return words
+    if "%" in written:
+        if kind == "share":
+            return f"a share is written as a fraction; write {number}"
+        doc = _field_docs().get(field, "")
+        return f"{words}, not a percentage" + (f" ({doc})" if field not in _HINTS and doc else "")
+    if kind == "whole" and not re.fullmatch(r"-?\d+", number):
+        return words
+    if re.fullmatch(r"[-+]?0\d+", written):
+        return f"a number is written without leading zeros; write {number}"
+    return f"a number is written without separators or suffixes; write {number}"
+
+
 @functools.cache
-def _text_fields() -> frozenset[str]:
-    """The names of the scenario's fields that take text (in any table)."""
-    names: set[str] = set()
+def _field_kinds() -> dict[str, str]:
+    """What each field of the scenario takes, by name (in any table): ``text``, ``flag``,
+    ``date``, ``whole`` (a count), ``number`` or ``share`` (a fraction); a name whose
+    tables disagree is left out.
+
+    >>> kinds = _field_kinds()
+    >>> kinds["name"], kinds["start_date"], kinds["horizon_months"], kinds["growth_monthly"]
+    ('text', 'date', 'whole', 'share')
+    """
+    found: dict[str, set[str]] = {}
+    for model, name, annotation in _fields():
+        kinds = [
+            k
+            for k, t in (("flag", bool), ("date", dt.date), ("whole", int), ("text", str))
+            if _holds(annotation, t)
+        ]
+        if _holds(annotation, float):
+            doc = field_docstring(model, name)
+            kinds.append("share" if doc.startswith("Share") or "a fraction" in doc else "number")
+        found.setdefault(name, set()).add(kinds[0] if len(kinds) == 1 else "")
+    return {
+        name: next(iter(kinds))
+        for name, kinds in found.items()
+        if len(kinds) == 1 and "" not in kinds
+    }
+
+
+@functools.cache
+def _field_docs() -> dict[str, str]:
+    """The first sentence of each field's docstring, by name (the first table's), from a
+    small letter: ``requests in month 1``."""
+    docs: dict[str, str] = {}
+    for model, name, _ in _fields():
+        doc = field_docstring(model, name).split(";")[0].split(". ")[0].rstrip(".")
+        doc = re.sub(r"\s*\([^()]*\)$", "", doc)  # its range: the message is in parentheses
+        if doc and name not in docs:
+            docs[name] = doc[0].lower() + doc[1:]
+    return docs
+
+
+def _fields() -> list[tuple[type[BaseModel], str, Any]]:
+    """Each field of the scenario: its model, name and annotation (every table, once)."""
+    out: list[tuple[type[BaseModel], str, Any]] = []
     seen: set[type[BaseModel]] = set()
 
     def walk(model: type[BaseModel]) -> None:
@@ -127,13 +204,12 @@ def _text_fields() -> frozenset[str]:
             return
         seen.add(model)
         for name, info in model.model_fields.items():
-            if _holds(info.annotation, str):
-                names.add(name)
+            out.append((model, name, info.annotation))
             for inner in _models(info.annotation):
                 walk(inner)
 
     walk(Scenario)
-    return frozenset(names)
+    return out
 
 
 def _holds(annotation: Any, kind: type) -> bool:
