@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from payback.hardware import serving as sv
 from payback.hardware.training import Method
+from payback.scenario.schema import Whole
 
 __all__ = [
     "GPU_RANGES",
@@ -45,7 +46,7 @@ class _Model(BaseModel):
 class DecodePoint(_Model):
     """One decode-step timing of ``payback calibrate``."""
 
-    batch: int = Field(ge=1)
+    batch: Whole = Field(ge=1)
     context_tokens: float = Field(gt=0.0)
     measured_ms: float = Field(gt=0.0)
     estimated_ms: float = Field(gt=0.0)
