@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.calibration import SERVING_FACTORS, Factors, far_from_gpu
+from payback.hardware.calibration import SERVING_FACTORS, Factors
 from payback.measure.benchmarks import catalog_model_id, read_benchmark_with_warnings
 from payback.measure.calibration import Calibration, ServingMeasurement, problems
 
@@ -71,6 +71,8 @@ def check_use(
         )
     if not benchmark:
         warnings += _size_warning(cal.model, used_model, where)
+    from payback.report.tables import far_from_gpu  # the words; Rich loaded only here
+
     far = far_from_gpu(cal.factors) if cal.factors and not benchmark else ""
     if far:  # a CPU's factors: said more plainly than "may not carry over"
         warnings.append(

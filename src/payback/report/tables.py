@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.table import Table
@@ -21,6 +21,10 @@ from payback.catalog import (
 )
 from payback.figures import rate_text
 from payback.report.fit import Fit, fit
+
+if TYPE_CHECKING:
+    from payback.hardware.calibration import Factors
+    from payback.hardware.serving import ServingEngine
 
 
 def _num(value: float | None, fmt: str = ",.0f") -> str:
@@ -320,3 +324,72 @@ def calibration_table(cal: Any) -> Fit:
                 ",.2f",
             )
     return fit(table)
+
+
+# -- calibration factors ---------------------------------------------------------
+
+
+def factor_text(value: float) -> str:
+    """A factor to three significant digits, as every output shows it (the estimate's
+    ``factors_text`` writes ``:.3g``), never as an exponent.
+
+    >>> factor_text(0.00171286), factor_text(0.725125), factor_text(1.44084), factor_text(2.1e-5)
+    ('0.00171', '0.725', '1.44', '0.000021')
+    """
+    import numpy as np
+
+    text = f"{value:.3g}"
+    if "e" in text:
+        text = np.format_float_positional(value, precision=3, fractional=False, trim="-")
+    return text
+
+
+def far_from_gpu(factors: Factors) -> str:
+    """The serving factors far below what a GPU measures
+    (:func:`payback.hardware.calibration.far_below_gpu`), said in one phrase; empty for a
+    GPU's.
+
+    >>> from payback.hardware.calibration import Factors
+    >>> far_from_gpu(Factors(bandwidth_efficiency=0.00171286, prefill_mfu=0.5))
+    "bandwidth_efficiency 0.00171 is far below a GPU's 0.5-0.95"
+    >>> far_from_gpu(Factors(bandwidth_efficiency=0.0112, prefill_mfu=0.121))
+    "bandwidth_efficiency 0.0112 and prefill_mfu 0.121 are far below a GPU's 0.5-0.95 and 0.3-0.8"
+    >>> far_from_gpu(Factors(bandwidth_efficiency=0.725, prefill_mfu=0.668))
+    ''
+    """
+    from payback.hardware.calibration import GPU_RANGES, far_below_gpu
+
+    far = far_below_gpu(factors)
+    if not far:
+        return ""
+    names = " and ".join(f"{name} {factor_text(value)}" for name, value in far.items())
+    ranges = " and ".join(f"{GPU_RANGES[name][0]:g}-{GPU_RANGES[name][1]:g}" for name in far)
+    return f"{names} {'is' if len(far) == 1 else 'are'} far below a GPU's {ranges}"
+
+
+def factor_rows(factors: Factors, defaults: ServingEngine | None = None) -> dict[str, str]:
+    """The factors next to the defaults they replace (vLLM's if none given), one row each, every figure to three
+    significant digits (:func:`factor_text`)."""
+    from payback.hardware.serving import VLLM
+
+    f, d, rows = factors, defaults or VLLM, {}
+    if f.bandwidth_efficiency is not None:
+        rows["bandwidth efficiency (decode)"] = (
+            f"{factor_text(f.bandwidth_efficiency)} (default {factor_text(d.bandwidth_efficiency)})"
+        )
+    if f.step_overhead_s is not None:
+        layer = f.layer_overhead_s or 0.0
+        rows["overhead per decode step"] = (
+            f"{factor_text(f.step_overhead_s * 1e3)} ms + {factor_text(layer * 1e6)} µs per layer "
+            f"(default {factor_text(d.step_overhead_s * 1e3)} ms + "
+            f"{factor_text(d.layer_overhead_s * 1e6)} µs)"
+        )
+    if f.prefill_mfu is not None:
+        rows["prefill utilization (MFU)"] = (
+            f"{factor_text(f.prefill_mfu)} (default {factor_text(d.prefill_mfu)})"
+        )
+    if f.training_mfu_ratio is not None:
+        rows[f"training ({f.training_method}) utilization"] = (
+            f"× {factor_text(f.training_mfu_ratio)} of the estimate's"
+        )
+    return rows
