@@ -16,8 +16,9 @@ from helpers import run
 from payback.hardware import calibration
 from payback.hardware.calibration import Factors, far_below_gpu
 from payback.hardware.serving import VLLM
+from payback.measure.apply import factor_text, far_from_gpu
 from payback.measure.calibration import Calibration, Measured, load_calibration
-from payback.report.tables import factor_rows, factor_text, far_from_gpu
+from payback.report.tables import factor_rows
 
 CPU_FACTORS = Factors(
     bandwidth_efficiency=0.00171286,
@@ -171,3 +172,18 @@ def test_a_cpu_run_says_its_factors_are_far_from_a_gpu_and_its_overrun(
         r"warm-up at least three times, and two decode batches always, however short the time",
         overrun[0],
     )
+
+
+def test_the_words_for_far_factors_load_no_terminal_library() -> None:
+    """The library words its warnings itself: calibrate and check_use say a factor is far
+    from a GPU's without loading Rich (the report's terminal tables)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, payback.measure.calibrate, payback.measure.apply, "
+        "payback.hardware.calibration; print(sorted(m for m in sys.modules if m == 'rich' "
+        "or m.startswith('payback.report')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"

@@ -141,7 +141,7 @@ another kind of device (a CPU) or a GPU busy with other work (:func:`far_below_g
 def far_below_gpu(factors: Factors) -> dict[str, float]:
     """The serving factors far below what a GPU measures (under half the low end of its
     :data:`GPU_RANGES`), by name; empty for a GPU's. The words for them are
-    :func:`payback.report.tables.far_from_gpu`.
+    :func:`payback.measure.apply.far_from_gpu`.
 
     >>> far_below_gpu(Factors(bandwidth_efficiency=0.00171286, prefill_mfu=0.5))
     {'bandwidth_efficiency': 0.00171286}
@@ -157,8 +157,8 @@ def far_below_gpu(factors: Factors) -> dict[str, float]:
 
 
 def factor_text(value: float) -> str:
-    """:func:`payback.report.tables.factor_text`, kept here for the estimate command's
-    calibration line until it imports it from the report."""
-    from payback.report.tables import factor_text as text
+    """:func:`payback.measure.apply.factor_text`, kept here for the estimate command's
+    calibration line until it imports it from there."""
+    from payback.measure.apply import factor_text as text
 
     return text(value)

@@ -37,9 +37,9 @@ from payback.hardware.calibration import DecodePoint, Factors, fit_decode
 from payback.hardware.estimate import DECODE_ONLY, serving_shape
 from payback.hardware.fine_tuning import estimate_training
 from payback.measure import timing
+from payback.measure.apply import far_from_gpu
 from payback.measure.calibration import Calibration, Measured
 from payback.measure.devices import cpu_memory_bytes, gpu_for_device, measured_spec
-from payback.report.tables import far_from_gpu
 
 __all__ = ["DEFAULT_BATCHES", "gpu_for_device", "run_calibration"]
 
