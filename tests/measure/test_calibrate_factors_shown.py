@@ -13,9 +13,12 @@ from typing import Any
 import pytest
 
 from helpers import run
-from payback.hardware.calibration import Factors, factor_rows, factor_text, far_from_gpu
+from payback.hardware import calibration
+from payback.hardware.calibration import Factors, far_below_gpu
 from payback.hardware.serving import VLLM
+from payback.measure.apply import factor_text, far_from_gpu
 from payback.measure.calibration import Calibration, Measured, load_calibration
+from payback.report.tables import factor_rows
 
 CPU_FACTORS = Factors(
     bandwidth_efficiency=0.00171286,
@@ -72,6 +75,17 @@ def test_factor_rows_keep_the_digits_of_a_small_factor() -> None:
 )
 def test_far_from_a_gpu(factors: Factors, said: str) -> None:
     assert far_from_gpu(factors) == said
+
+
+def test_the_hardware_layer_says_which_factors_are_far_in_numbers() -> None:
+    """The check is the hardware's (numbers, by factor); its words are the report's."""
+    assert far_below_gpu(CPU_FACTORS) == {"bandwidth_efficiency": 0.00171286, "prefill_mfu": 0.0827}
+    assert far_below_gpu(Factors(bandwidth_efficiency=0.25, prefill_mfu=0.149)) == {
+        "prefill_mfu": 0.149
+    }
+    assert far_below_gpu(Factors(training_mfu_ratio=0.01)) == {}
+    assert not hasattr(calibration, "factor_rows")
+    assert not hasattr(calibration, "far_from_gpu")
 
 
 def _cpu_calibration(*_: Any, **__: Any) -> Calibration:
@@ -158,3 +172,18 @@ def test_a_cpu_run_says_its_factors_are_far_from_a_gpu_and_its_overrun(
         r"warm-up at least three times, and two decode batches always, however short the time",
         overrun[0],
     )
+
+
+def test_the_words_for_far_factors_load_no_terminal_library() -> None:
+    """The library words its warnings itself: calibrate and check_use say a factor is far
+    from a GPU's without loading Rich (the report's terminal tables)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, payback.measure.calibrate, payback.measure.apply, "
+        "payback.hardware.calibration; print(sorted(m for m in sys.modules if m == 'rich' "
+        "or m.startswith('payback.report')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"

@@ -266,7 +266,7 @@ def test_calibration_toml_round_trip(tmp_path: Path) -> None:
         ),
         (
             '[calibration]\nkind = "calibration"\ntool = "x"\ncreated = "now"\n[factors]\nbandwidth_efficiency = 1.5',
-            "cal.toml: factors.bandwidth_efficiency = 1.5: must be more than 0 and at most 1 "
+            "cal.toml: factors.bandwidth_efficiency = 1.5: must be ≤ 1 "
             "(a share of the device's peak memory bandwidth: what decode steps reach)",
         ),
         ("[calibration\n", "not a calibration file"),
@@ -840,8 +840,7 @@ def test_bad_numbers_in_a_vllm_file_are_one_line(
         (
             "request_throughput",
             5e6,
-            "replica_requests_per_s = 5000000.0: must be more than 0 and at most 1,000,000 "
-            "(completed requests per second)",
+            "replica_requests_per_s = 5000000.0: must be ≤ 1,000,000 (completed requests per second)",
         ),
     ],
 )

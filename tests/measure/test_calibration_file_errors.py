@@ -24,29 +24,28 @@ EDITS = [
     (
         "bandwidth_efficiency = 0.725125",
         "bandwidth_efficiency = 0",
-        f"factors.bandwidth_efficiency = 0: must be more than 0 and at most 1 {BANDWIDTH}",
+        f"factors.bandwidth_efficiency = 0: must be > 0 {BANDWIDTH}",
     ),
     (
         "bandwidth_efficiency = 0.725125",
         "bandwidth_efficiency = 5",
-        f"factors.bandwidth_efficiency = 5: must be more than 0 and at most 1 {BANDWIDTH}",
+        f"factors.bandwidth_efficiency = 5: must be ≤ 1 {BANDWIDTH}",
     ),
     (
         "bandwidth_efficiency = 0.725125",
         'bandwidth_efficiency = "0.7"',
-        'factors.bandwidth_efficiency = "0.7": must be a number; write 0.7, without quotes '
+        'factors.bandwidth_efficiency = "0.7": must be a number; write 0.7, without quotes or units '
         + BANDWIDTH,
     ),
     (
         "step_overhead_s = 0.00070082",
         "step_overhead_s = -1",
-        "factors.step_overhead_s = -1: must be at least 0 and at most 1 "
-        "(fixed time per decode step [s])",
+        "factors.step_overhead_s = -1: must be ≥ 0 (fixed time per decode step [s])",
     ),
     (
         "training_tokens = 4096",
         'training_tokens = "4096"',
-        'measured.training_tokens = "4096": must be a whole number; write 4096, without quotes '
+        'measured.training_tokens = "4096": must be a whole number; write 4096, without quotes or units '
         "(tokens per training step (micro-batch))",
     ),
     (

@@ -329,10 +329,10 @@ def _phase_bar() -> Iterator[Callable[[str, float], None]]:
 
 def _show_calibration(cal: Calibration) -> None:
     """The measurements next to the estimates, the factors they give, and notes."""
-    from payback.hardware.calibration import Factors, factor_rows
+    from payback.hardware.calibration import Factors
     from payback.report import tables
 
-    out, factors = _console(), factor_rows(cal.factors or Factors())
+    out, factors = _console(), tables.factor_rows(cal.factors or Factors())
     out.print(tables.calibration_table(cal))
     out.print(tables.key_values("Factors for later estimates", factors))
     for note in cal.measured.notes if cal.measured else []:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from payback.hardware import serving as sv
 from payback.hardware.training import Method
+from payback.scenario.schema import Whole
 
 __all__ = [
     "GPU_RANGES",
@@ -27,9 +28,8 @@ __all__ = [
     "DecodePoint",
     "Factors",
     "engine_for",
-    "factor_rows",
     "factor_text",
-    "far_from_gpu",
+    "far_below_gpu",
     "fit_decode",
 ]
 
@@ -45,7 +45,7 @@ class _Model(BaseModel):
 class DecodePoint(_Model):
     """One decode-step timing of ``payback calibrate``."""
 
-    batch: int = Field(ge=1)
+    batch: Whole = Field(ge=1)
     context_tokens: float = Field(gt=0.0)
     measured_ms: float = Field(gt=0.0)
     estimated_ms: float = Field(gt=0.0)
@@ -135,66 +135,30 @@ GPU_RANGES = {"bandwidth_efficiency": (0.5, 0.95), "prefill_mfu": (0.3, 0.8)}
 of the peak memory bandwidth (0.59 and 0.73 in the H200 calibrations of
 ``examples/calibrations``, vLLM's default 0.85), prefill 0.3-0.8 of the dense tensor peak
 (0.58 and 0.67 there, the default 0.67). A factor under half the low end was measured on
-another kind of device (a CPU) or a GPU busy with other work (:func:`far_from_gpu`)."""
+another kind of device (a CPU) or a GPU busy with other work (:func:`far_below_gpu`)."""
+
+
+def far_below_gpu(factors: Factors) -> dict[str, float]:
+    """The serving factors far below what a GPU measures (under half the low end of its
+    :data:`GPU_RANGES`), by name; empty for a GPU's. The words for them are
+    :func:`payback.measure.apply.far_from_gpu`.
+
+    >>> far_below_gpu(Factors(bandwidth_efficiency=0.00171286, prefill_mfu=0.5))
+    {'bandwidth_efficiency': 0.00171286}
+    >>> far_below_gpu(Factors(bandwidth_efficiency=0.725, prefill_mfu=0.668))
+    {}
+    """
+    far = {}
+    for name, (low, _high) in GPU_RANGES.items():
+        value = getattr(factors, name)
+        if value is not None and value < low / 2:
+            far[name] = value
+    return far
 
 
 def factor_text(value: float) -> str:
-    """A factor to three significant digits, as every output shows it (the estimate's
-    ``factors_text`` writes ``:.3g``), never as an exponent.
+    """:func:`payback.measure.apply.factor_text`, kept here for the estimate command's
+    calibration line until it imports it from there."""
+    from payback.measure.apply import factor_text as text
 
-    >>> factor_text(0.00171286), factor_text(0.725125), factor_text(1.44084), factor_text(2.1e-5)
-    ('0.00171', '0.725', '1.44', '0.000021')
-    """
-    text = f"{value:.3g}"
-    if "e" in text:
-        text = np.format_float_positional(value, precision=3, fractional=False, trim="-")
-    return text
-
-
-def far_from_gpu(factors: Factors) -> str:
-    """The serving factors far below what a GPU measures (:data:`GPU_RANGES`), said in one
-    phrase; empty for a GPU's.
-
-    >>> far_from_gpu(Factors(bandwidth_efficiency=0.00171286, prefill_mfu=0.5))
-    "bandwidth_efficiency 0.00171 is far below a GPU's 0.5-0.95"
-    >>> far_from_gpu(Factors(bandwidth_efficiency=0.0112, prefill_mfu=0.121))
-    "bandwidth_efficiency 0.0112 and prefill_mfu 0.121 are far below a GPU's 0.5-0.95 and 0.3-0.8"
-    >>> far_from_gpu(Factors(bandwidth_efficiency=0.725, prefill_mfu=0.668))
-    ''
-    """
-    names, ranges = [], []
-    for name, (low, high) in GPU_RANGES.items():
-        value = getattr(factors, name)
-        if value is not None and value < low / 2:
-            names.append(f"{name} {factor_text(value)}")
-            ranges.append(f"{low:g}-{high:g}")
-    if not names:
-        return ""
-    verb = "is" if len(names) == 1 else "are"
-    return f"{' and '.join(names)} {verb} far below a GPU's {' and '.join(ranges)}"
-
-
-def factor_rows(factors: Factors, defaults: sv.ServingEngine = sv.VLLM) -> dict[str, str]:
-    """The factors next to the defaults they replace, one row each, every figure to three
-    significant digits (:func:`factor_text`)."""
-    f, d, rows = factors, defaults, {}
-    if f.bandwidth_efficiency is not None:
-        rows["bandwidth efficiency (decode)"] = (
-            f"{factor_text(f.bandwidth_efficiency)} (default {factor_text(d.bandwidth_efficiency)})"
-        )
-    if f.step_overhead_s is not None:
-        layer = f.layer_overhead_s or 0.0
-        rows["overhead per decode step"] = (
-            f"{factor_text(f.step_overhead_s * 1e3)} ms + {factor_text(layer * 1e6)} µs per layer "
-            f"(default {factor_text(d.step_overhead_s * 1e3)} ms + "
-            f"{factor_text(d.layer_overhead_s * 1e6)} µs)"
-        )
-    if f.prefill_mfu is not None:
-        rows["prefill utilization (MFU)"] = (
-            f"{factor_text(f.prefill_mfu)} (default {factor_text(d.prefill_mfu)})"
-        )
-    if f.training_mfu_ratio is not None:
-        rows[f"training ({f.training_method}) utilization"] = (
-            f"× {factor_text(f.training_mfu_ratio)} of the estimate's"
-        )
-    return rows
+    return text(value)

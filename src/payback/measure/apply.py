@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.calibration import SERVING_FACTORS, Factors, far_from_gpu
+from payback.hardware.calibration import GPU_RANGES, SERVING_FACTORS, Factors, far_below_gpu
 from payback.measure.benchmarks import catalog_model_id, read_benchmark_with_warnings
 from payback.measure.calibration import Calibration, ServingMeasurement, problems
 
@@ -19,6 +19,8 @@ __all__ = [
     "check_use",
     "closed_loop_at_load",
     "estimate_at_load",
+    "factor_text",
+    "far_from_gpu",
     "import_benchmark",
     "serving_factors",
     "training_scale",
@@ -282,3 +284,38 @@ def import_benchmark(
             model, gpu, precision or "bf16", serving, gpus_per_replica=gpus_per_replica
         )
     return cal, estimate, warnings
+
+
+def factor_text(value: float) -> str:
+    """A factor to three significant digits, as every output shows it (the estimate's
+    ``factors_text`` writes ``:.3g``), never as an exponent.
+
+    >>> factor_text(0.00171286), factor_text(0.725125), factor_text(1.44084), factor_text(2.1e-5)
+    ('0.00171', '0.725', '1.44', '0.000021')
+    """
+    import numpy as np
+
+    text = f"{value:.3g}"
+    if "e" in text:
+        text = np.format_float_positional(value, precision=3, fractional=False, trim="-")
+    return text
+
+
+def far_from_gpu(factors: Factors) -> str:
+    """The serving factors far below what a GPU measures
+    (:func:`payback.hardware.calibration.far_below_gpu`), said in one phrase; empty for a
+    GPU's.
+
+    >>> far_from_gpu(Factors(bandwidth_efficiency=0.00171286, prefill_mfu=0.5))
+    "bandwidth_efficiency 0.00171 is far below a GPU's 0.5-0.95"
+    >>> far_from_gpu(Factors(bandwidth_efficiency=0.0112, prefill_mfu=0.121))
+    "bandwidth_efficiency 0.0112 and prefill_mfu 0.121 are far below a GPU's 0.5-0.95 and 0.3-0.8"
+    >>> far_from_gpu(Factors(bandwidth_efficiency=0.725, prefill_mfu=0.668))
+    ''
+    """
+    far = far_below_gpu(factors)
+    if not far:
+        return ""
+    names = " and ".join(f"{name} {factor_text(value)}" for name, value in far.items())
+    ranges = " and ".join(f"{GPU_RANGES[name][0]:g}-{GPU_RANGES[name][1]:g}" for name in far)
+    return f"{names} {'is' if len(far) == 1 else 'are'} far below a GPU's {ranges}"

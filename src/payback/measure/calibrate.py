@@ -33,10 +33,11 @@ from payback.catalog import Catalog, Gpu, OpenModel
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
-from payback.hardware.calibration import DecodePoint, Factors, far_from_gpu, fit_decode
+from payback.hardware.calibration import DecodePoint, Factors, fit_decode
 from payback.hardware.estimate import DECODE_ONLY, serving_shape
 from payback.hardware.fine_tuning import estimate_training
 from payback.measure import timing
+from payback.measure.apply import far_from_gpu
 from payback.measure.calibration import Calibration, Measured
 from payback.measure.devices import cpu_memory_bytes, gpu_for_device, measured_spec
 

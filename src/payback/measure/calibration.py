@@ -34,6 +34,7 @@ from payback.hardware.calibration import DecodePoint, Factors
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method
 from payback.limits import read_input
+from payback.scenario.schema import Whole
 
 __all__ = [
     "Calibration",
@@ -74,15 +75,15 @@ class ServingMeasurement(_Model):
     """Mean prompt tokens per request."""
     output_tokens: float = Field(gt=0.0, le=1e6)
     """Mean output tokens per request."""
-    completed: int | None = Field(None, ge=1)
+    completed: Whole | None = Field(None, ge=1)
     """Requests that completed."""
     duration_s: float | None = Field(None, gt=0.0)
     """Length of the run [s]."""
-    concurrency: int | None = Field(None, ge=1, le=1_000_000)
+    concurrency: Whole | None = Field(None, ge=1, le=1_000_000)
     """Requests kept in flight (closed loop); none for an open-loop run at a request rate."""
     request_rate: float | None = Field(None, gt=0.0, le=1e6)
     """Requests per second offered (open loop); none when unlimited."""
-    gpus_per_replica: int | None = Field(None, ge=1, le=1024)
+    gpus_per_replica: Whole | None = Field(None, ge=1, le=1024)
     """GPUs the served replica used (tensor parallel degree), when known."""
     ttft_ms: Percentiles | None = None
     """Time to first token."""
@@ -103,11 +104,11 @@ class Measured(_Model):
     copy_gb_s: float | None = Field(None, gt=0.0)
     """A large device-to-device copy, bytes read plus written per second [GB/s]."""
     training_method: Method | None = None
-    training_tokens: int | None = Field(None, ge=1)
+    training_tokens: Whole | None = Field(None, ge=1)
     """Tokens per training step (micro-batch)."""
     training_tokens_per_s: float | None = Field(None, gt=0.0)
     training_estimated_tokens_per_s: float | None = Field(None, gt=0.0)
-    prefill_tokens: int | None = Field(None, ge=1)
+    prefill_tokens: Whole | None = Field(None, ge=1)
     """Prompt length prefilled [tokens]."""
     prefill_tokens_per_s: float | None = Field(None, gt=0.0)
     prefill_estimated_tokens_per_s: float | None = Field(None, gt=0.0)
@@ -185,31 +186,20 @@ _HEAD = (
 :class:`Calibration` too: the file's tables are read as one)."""
 _TABLES = ("calibration", "serving", "measured", "factors")
 
-_TYPE_WORDS = {
-    "float_type": "must be a number",
-    "int_type": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "bool_type": "must be true or false",
-    "string_type": "must be text in quotes",
-    "list_type": "must be a list",
-    "model_type": "must be a table",
-    "model_attributes_type": "must be a table",
-    "dict_type": "must be a table",
-    "finite_number": "must be a finite number, not NaN or infinity",
-}
-_BOUND_WORDS = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}
+_LIST_WORDS = {"decode": "must be a list of tables", "notes": "must be a list of text"}
+"""A calibration's lists, where a scenario's words (a list of [[alternatives]]) do not fit."""
 
 
 def problems(exc: ValidationError, where: str) -> list[str]:
     """One line per invalid field of a calibration (or of one of its tables: the model
     validated is ``exc.title``), naming ``where``, the field's table and name, the value
-    and what is allowed, as a scenario's errors are worded.
+    and what is allowed, in a scenario's words (:mod:`payback.scenario.words`).
 
     >>> try:
     ...     Factors(bandwidth_efficiency=5.0)
     ... except ValidationError as exc:
     ...     print(problems(exc, "cal.toml")[0])
-    cal.toml: bandwidth_efficiency = 5.0: must be more than 0 and at most 1 (a share of the device's peak memory bandwidth: what decode steps reach)
+    cal.toml: bandwidth_efficiency = 5.0: must be ≤ 1 (a share of the device's peak memory bandwidth: what decode steps reach)
     """
     root = _MODELS.get(exc.title, Calibration)
     out = []
@@ -248,9 +238,12 @@ def _problem(err: Any, loc: list[str], root: type[BaseModel]) -> str:
     """One validation error as ``path = value: what is allowed``."""
     import difflib
 
+    from payback.scenario.messages import show_value
+    from payback.scenario.words import BOUND_ERRORS, TYPE_WORDS, as_number, bound_words
+
     path, field, kind = ".".join(loc), loc[-1] if loc else "", err["type"]
     value = err.get("input")
-    shown = "" if isinstance(value, dict | list) or kind == "missing" else f" = {_show(value)}"
+    shown = "" if isinstance(value, dict | list) or kind == "missing" else f" = {show_value(value)}"
     model = _model_at(root, loc)
     if kind == "value_error":  # the kind does not match the tables: its own line
         return str(err.get("ctx", {}).get("error", err["msg"]))
@@ -268,41 +261,15 @@ def _problem(err: Any, loc: list[str], root: type[BaseModel]) -> str:
         return f"{path}{shown}: unknown field in {table}; {near}allowed: {', '.join(names)}"
     if kind == "missing":
         return f"{path}: required field is missing{_meaning(model, field)}"
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return f"{path}{shown}: must be {_range(model, field)}{_meaning(model, field)}"
+    if kind in BOUND_ERRORS:
+        return f"{path}{shown}: {bound_words(kind, err.get('ctx', {}))}{_meaning(model, field)}"
     if kind == "literal_error":
         return f"{path}{shown}: allowed: {err.get('ctx', {}).get('expected', '')}"
-    if kind in _TYPE_WORDS:
-        return f"{path}{shown}: {_TYPE_WORDS[kind]}{_as_number(value)}{_meaning(model, field)}"
+    if kind == "list_type" and field in _LIST_WORDS:
+        return f"{path}{shown}: {_LIST_WORDS[field]}{_meaning(model, field)}"
+    if kind in TYPE_WORDS:
+        return f"{path}{shown}: {TYPE_WORDS[kind]}{as_number(value)}{_meaning(model, field)}"
     return f"{path}{shown}: {err['msg']}"
-
-
-def _show(value: Any) -> str:
-    """A value as the file writes it: text in double quotes, true/false, numbers as read."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        text = '"' + value.replace('"', '\\"') + '"'
-        return text if len(text) <= 60 else text[:57] + "..."
-    return repr(value)
-
-
-def _range(model: type[BaseModel] | None, field: str) -> str:
-    """The bounds a field allows, in words: ``more than 0 and at most 1``."""
-    from payback.figures import limit_text
-    from payback.scenario.paths import schema_range
-
-    if model is None or field not in model.model_fields:
-        return "in range"
-    r = schema_range(model, field)
-    words = []
-    if r.lowest > float("-inf"):
-        words.append(f"{_BOUND_WORDS['ge' if r.lowest_included else 'gt']} {limit_text(r.lowest)}")
-    if r.highest < float("inf"):
-        words.append(
-            f"{_BOUND_WORDS['le' if r.highest_included else 'lt']} {limit_text(r.highest)}"
-        )
-    return " and ".join(words)
 
 
 def _meaning(model: type[BaseModel] | None, field: str) -> str:
@@ -315,14 +282,6 @@ def _meaning(model: type[BaseModel] | None, field: str) -> str:
         return ""
     doc = doc.split(" (")[0] if len(doc) > 90 else doc
     return f" ({doc[0].lower()}{doc[1:]})"
-
-
-def _as_number(value: Any) -> str:
-    """For a number in quotes (``"0.7"``), how to write it."""
-    from payback.figures import typed_number
-
-    number = typed_number(value) if isinstance(value, str) else None
-    return "" if number is None else f"; write {number}, without quotes"
 
 
 def calibration_from_data(data: Mapping[str, Any], where: str) -> Calibration:

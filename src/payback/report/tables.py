@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.table import Table
@@ -21,6 +21,10 @@ from payback.catalog import (
 )
 from payback.figures import rate_text
 from payback.report.fit import Fit, fit
+
+if TYPE_CHECKING:
+    from payback.hardware.calibration import Factors
+    from payback.hardware.serving import ServingEngine
 
 
 def _num(value: float | None, fmt: str = ",.0f") -> str:
@@ -320,3 +324,36 @@ def calibration_table(cal: Any) -> Fit:
                 ",.2f",
             )
     return fit(table)
+
+
+# -- calibration factors ---------------------------------------------------------
+
+
+def factor_rows(factors: Factors, defaults: ServingEngine | None = None) -> dict[str, str]:
+    """The factors next to the defaults they replace (vLLM's if none given), one row each,
+    every figure to three significant digits
+    (:func:`payback.measure.apply.factor_text`)."""
+    from payback.hardware.serving import VLLM
+    from payback.measure.apply import factor_text
+
+    f, d, rows = factors, defaults or VLLM, {}
+    if f.bandwidth_efficiency is not None:
+        rows["bandwidth efficiency (decode)"] = (
+            f"{factor_text(f.bandwidth_efficiency)} (default {factor_text(d.bandwidth_efficiency)})"
+        )
+    if f.step_overhead_s is not None:
+        layer = f.layer_overhead_s or 0.0
+        rows["overhead per decode step"] = (
+            f"{factor_text(f.step_overhead_s * 1e3)} ms + {factor_text(layer * 1e6)} µs per layer "
+            f"(default {factor_text(d.step_overhead_s * 1e3)} ms + "
+            f"{factor_text(d.layer_overhead_s * 1e6)} µs)"
+        )
+    if f.prefill_mfu is not None:
+        rows["prefill utilization (MFU)"] = (
+            f"{factor_text(f.prefill_mfu)} (default {factor_text(d.prefill_mfu)})"
+        )
+    if f.training_mfu_ratio is not None:
+        rows[f"training ({f.training_method}) utilization"] = (
+            f"× {factor_text(f.training_mfu_ratio)} of the estimate's"
+        )
+    return rows

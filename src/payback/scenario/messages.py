@@ -16,12 +16,14 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from payback.figures import limit_text, typed_number
 from payback.scenario.distributions import DISTS, Distribution
 from payback.scenario.nulls import null_words
 from payback.scenario.schema import KINDS, Scenario, field_docstring
+from payback.scenario.words import BOUND_ERRORS, bound_words
+from payback.scenario.words import TYPE_WORDS as _TYPE_WORDS
+from payback.scenario.words import as_number as _as_number
 
-__all__ = ["explain_distribution", "explain_errors", "explain_key"]
+__all__ = ["explain_distribution", "explain_errors", "explain_key", "show_value"]
 
 _HINTS = {
     "discount_rate_annual": "a fraction per year: 0.10 means 10%",
@@ -37,25 +39,6 @@ _HINTS = {
     "min_replicas": "use always_on = false for a fleet that scales to zero",
     "replica_requests_per_s": "requests per second one replica sustains; 0.0001 is one "
     "request every 2.8 hours, slower than any real replica",
-}
-
-_TYPE_WORDS = {
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "int_type": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "bool_type": "must be true or false",
-    "string_type": "must be text in quotes",
-    "model_type": "must be a table",
-    "model_attributes_type": "must be a table",
-    "dict_type": "must be a table",
-    "list_type": "must be a list of tables ([[alternatives]] in TOML)",
-    "finite_number": "must be a finite number, not NaN or infinity",
-    "date_type": "must be a date such as 2026-12-01 (unquoted in TOML)",
-    "date_parsing": "must be a date such as 2026-12-01 (unquoted in TOML)",
-    "date_from_datetime_inexact": "must be a date such as 2026-12-01, without a time",
-    "date_from_datetime_parsing": "must be a date such as 2026-12-01",
 }
 
 
@@ -323,15 +306,8 @@ def _explain_one(
         )
     elif kind == "union_tag_not_found":
         lines.append(f"{path}.kind: required field is missing (allowed: {', '.join(KINDS)})")
-    elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        sign = {
-            "greater_than": ">",
-            "greater_than_equal": "≥",
-            "less_than": "<",
-            "less_than_equal": "≤",
-        }[kind]
-        bound = next(iter(ctx.values()))
-        lines.append(f"{path} = {shown}: must be {sign} {limit_text(bound)}{hint}")
+    elif kind in BOUND_ERRORS:
+        lines.append(f"{path} = {shown}: {bound_words(kind, ctx)}{hint}")
     elif kind == "literal_error":
         lines.append(f"{path} = {shown}: allowed: {ctx.get('expected', '')}")
     elif kind == "too_short" and field == "alternatives":
@@ -382,16 +358,6 @@ def _null_line(
         else err["msg"]
     )
     return f"{null_words(path, nulls.get(path))}: a value is required; {rule}{hint}"
-
-
-def _as_number(value: Any) -> str:
-    """For a number typed as text with a unit ("$0.80", "200k", "10%"), how to write it.
-
-    >>> _as_number("$0.80"), _as_number("fast"), _as_number(3)
-    ('; write 0.8, without quotes or units', '', '')
-    """
-    number = typed_number(value) if isinstance(value, str) else None
-    return "" if number is None else f"; write {number}, without quotes or units"
 
 
 _LIST_WORDS = {
@@ -503,3 +469,7 @@ def explain_distribution(path: str, raw: Mapping[str, Any], exc: ValidationError
         else:
             lines.extend(f"{line}" for line in _explain_one(err, where))
     return lines
+
+
+show_value = _show
+"""A value as an error line shows it (a calibration file's lines show values so too)."""
