@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from payback.counts import Whole
 from payback.hardware import serving as sv
 from payback.hardware.training import Method
-from payback.scenario.schema import Whole
 
 __all__ = [
     "GPU_RANGES",

@@ -29,12 +29,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from payback.counts import Whole
 from payback.errors import PaybackError
 from payback.hardware.calibration import DecodePoint, Factors
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method
 from payback.limits import read_input
-from payback.scenario.schema import Whole
 
 __all__ = [
     "Calibration",

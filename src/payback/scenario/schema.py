@@ -12,9 +12,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from payback import limits
+from payback.counts import Whole as Whole
 from payback.hardware.serving import Precision
 from payback.hardware.training import Method, Stack, TrainingPrecision
 from payback.scenario.choices import AnyCaseChoices
@@ -81,16 +82,6 @@ class _Model(AnyCaseChoices):
         validate_assignment=True,
     )
 
-
-def _whole(value: Any) -> Any:
-    """2.0 is the whole number 2 (YAML and hand-edited TOML write it so); 2.5 stays an error."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-Whole = Annotated[int, BeforeValidator(_whole)]
-"""An integer count; a float with no fractional part is accepted."""
 
 Usd = Annotated[float, Field(ge=0.0, le=limits.MAX_USD)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
