@@ -225,7 +225,8 @@ def option_engine(option: SelfHostedOption, engine: sv.ServingEngine) -> sv.Serv
 
 
 def _engine_refuses(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> bool:
-    """Whether the engine does not run on the GPU or at the precision."""
+    """Whether the engine does not run on the GPU or at the precision, or cannot keep the
+    KV cache asked for on the GPU."""
     try:
         check_engine(engine, gpu, precision)
     except PaybackError:
@@ -275,7 +276,13 @@ def gather(
                         left_out.note("the GPU lacks the precision's tensor cores", label)
                     elif refuses:
                         left_out.note(
-                            f"{engine.name} does not run on the GPU or at the precision", label
+                            f"{engine.name} does not run on the GPU or at the precision"
+                            + (
+                                f" (or its {engine.kv_cache} KV cache)"
+                                if engine.kv_cache != "auto"
+                                else ""
+                            ),
+                            label,
                         )
                     elif why is not None:
                         left_out.note(why, label)
