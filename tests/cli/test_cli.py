@@ -902,7 +902,7 @@ def test_estimate_training_json() -> None:
             [
                 "error: --gpus-per-replica 1: llama-3.1-70b at bf16 has 141 GB of weights; "
                 "1 × l4 hold 20 GB usable",
-                "needs at least 7 × l4 at bf16",
+                "needs at least 8 × l4 at bf16",
                 "2 at int4",
             ],
         ),

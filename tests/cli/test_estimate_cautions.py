@@ -90,7 +90,18 @@ def test_analyze_warns_of_both_regimes(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ the overlap on vLLM
 
-VLLM_FP8 = (*KV_BOUND[:-5], "vllm", "--input-tokens", "1000", "--output-tokens", "1000")
+# vLLM keeps the model's BF16 cache for FP8 weights unless told: asked for FP8, as TensorRT-LLM
+# keeps, it is in H1's state
+VLLM_FP8 = (
+    *KV_BOUND[:-5],
+    "vllm",
+    "--kv-cache",
+    "fp8",
+    "--input-tokens",
+    "1000",
+    "--output-tokens",
+    "1000",
+)
 
 
 def test_vllm_in_the_overlapped_state_says_so_in_text_and_json() -> None:
@@ -119,14 +130,13 @@ def test_vllm_just_outside_the_overlapped_state_has_no_caution() -> None:
 
 
 def test_analyze_warns_of_the_overlap_on_vllm(tmp_path: Path) -> None:
-    path = caution_scenario(tmp_path, "vllm", 1_000_000, alternative="gpus_per_replica = 1\n")
+    fp8 = 'gpus_per_replica = 1\nkv_cache = "fp8"\n'
+    path = caution_scenario(tmp_path, "vllm", 1_000_000, alternative=fp8)
     code, out, err = run("analyze", str(path), "--json")
     assert code == 0, err
     [line] = [w for w in json.loads(out)["warnings"] if "docs/accuracy.md" in w]
     assert line.startswith("alternatives.0: KV-bound at 675 sequences with FP8 on vllm: ")
-    path = caution_scenario(
-        tmp_path, "vllm", 1_000_000, tokens=(128, 4096), alternative="gpus_per_replica = 1\n"
-    )
+    path = caution_scenario(tmp_path, "vllm", 1_000_000, tokens=(128, 4096), alternative=fp8)
     code, out, err = run("analyze", str(path), "--json")
     assert code == 0, err
     assert not [w for w in json.loads(out)["warnings"] if "docs/accuracy.md" in w]

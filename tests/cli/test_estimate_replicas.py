@@ -27,7 +27,9 @@ def test_the_estimate_lists_the_larger_replicas_with_their_own_figures() -> None
     analyze (no gpus_per_replica) runs it on 4."""
     data = _json(*SERVING)
     assert data["gpus_per_replica"] == 2
-    assert data["gpus_per_replica_chosen"] == "fewest that fit"
+    assert data["gpus_per_replica_chosen"] == (
+        "fewest whose KV cache holds 16 sequences of 900 tokens"
+    )
     larger = {r["gpus_per_replica"]: r for r in data["larger_replicas"]}
     assert sorted(larger) == [4, 8]
     four = _json(*SERVING, "--gpus-per-replica", "4")
@@ -41,7 +43,7 @@ def test_the_estimate_lists_the_larger_replicas_with_their_own_figures() -> None
     assert data["usd_per_1k_requests"] == pytest.approx(two, rel=1e-12)
     _, out, _ = run(*SERVING)
     text = " ".join(out.split())
-    assert "2 × h100-sxm (bf16), the fewest that hold it" in text
+    assert "2 × h100-sxm (bf16), the fewest whose KV cache holds 16 sequences of 900 tokens" in text
     assert f"4: {four['replica_requests_per_s']:,.2f} requests/s (${per_1k:,.4f} per 1k)" in text
     assert f"cost per 1k requests at full load ${two:,.4f}" in text
     assert "analyze, for a scenario without gpus_per_replica, takes the count whose fleet" in text

@@ -107,7 +107,7 @@ def test_piped_tables_end_no_line_in_a_blank() -> None:
     serving = run_at(80, "estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "h100-sxm")
     table = serving.split("\n\nWithout --gpus-per-replica")[0]  # the note below: prose
     assert _blank_ended(table) == []
-    assert "\n  weights / KV cache                     16.1 GB / 59.4 GB\n" in table
+    assert "\n  weights / KV cache                     16.1 GB / 59.4 GB (BF16, vLLM's\n" in table
 
 
 def test_several_scenarios_verdicts_end_no_line_in_a_blank() -> None:

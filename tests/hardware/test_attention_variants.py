@@ -13,6 +13,7 @@ from payback.hardware.estimate import (
     kv_cache_tokens,
     model_kv_bytes_per_token,
     serving_shape,
+    with_kv_cache,
 )
 
 CAT = default_catalog()
@@ -83,13 +84,16 @@ def test_deepseek_mla_kv_per_token_by_hand() -> None:
     assert grouped / 70_272 == pytest.approx(85.3, abs=0.1)
     # every GPU of a tensor-parallel replica keeps the whole latent (it has no heads to split)
     h200 = CAT.gpu("h200")
-    shape = serving_shape(DEEPSEEK, h200, "fp8", 8)
+    fp8_cache = with_kv_cache(sv.VLLM, "fp8")
+    shape = serving_shape(DEEPSEEK, h200, "fp8", 8, fp8_cache)
     assert shape["kv_bytes_per_token"] == 8 * 35_136
+    # vLLM's default for FP8 weights keeps the model's BF16 cache
+    assert serving_shape(DEEPSEEK, h200, "fp8", 8)["kv_bytes_per_token"] == 8 * 70_272
     # FP8: one byte per parameter, but the embedding and the output projection (129,280 x
     # 7,168 each) stay in BF16, one more byte for each of their parameters
     weights = 671.0e9 + 2 * 129_280 * 7_168
     free = 8 * (h200.memory_bytes * 0.9 - 1.5e9) - weights
-    assert kv_cache_tokens(DEEPSEEK, h200, "fp8", 8) == pytest.approx(
+    assert kv_cache_tokens(DEEPSEEK, h200, "fp8", 8, fp8_cache) == pytest.approx(
         free / (8 * 35_136), rel=1e-12
     )
 

@@ -24,6 +24,7 @@ from payback.hardware.cautions import (
 )
 from payback.hardware.device import gpu_family
 from payback.hardware.first_token import FIRST_TOKEN_FIXED_MS, FIRST_TOKEN_RUNS
+from payback.hardware.kv_cache import with_kv_cache
 
 accuracy = benchmark_module("accuracy")
 
@@ -118,6 +119,12 @@ def test_fp8_rows_are_all_the_optimized_stacks() -> None:
 # ------------------------------------------------------------------ kernels overlapped
 
 
+VLLM_FP8 = with_kv_cache(sv.VLLM, "fp8")
+"""vLLM asked for an FP8 cache (``--kv-cache-dtype fp8``), as TensorRT-LLM keeps for FP8
+weights: the state the other-engine regime names."""
+SGLANG_FP8 = with_kv_cache(sv.SGLANG, "fp8")
+
+
 def _trt(io: tuple[int, int], precision: str = "fp8", engine: Any = sv.TRTLLM) -> Any:
     return estimate_serving(
         LLAMA8,
@@ -163,8 +170,8 @@ def test_kv_bound_fp8_trtllm_just_outside() -> None:
     # H1's lengths at BF16: not the precision measured; on vLLM: the other engines' regime
     bf16 = _trt((1000, 1000), "bf16")
     assert serving_regimes(LLAMA8, h100, bf16, sv.TRTLLM) == {}
-    vllm = _trt((1000, 1000), engine=sv.VLLM)
-    assert set(serving_regimes(LLAMA8, h100, vllm, sv.VLLM)) == {"kernels-overlapped-other-engine"}
+    vllm = _trt((1000, 1000), engine=VLLM_FP8)
+    assert set(serving_regimes(LLAMA8, h100, vllm, VLLM_FP8)) == {"kernels-overlapped-other-engine"}
 
 
 # ------------------------------------------------------------------ the same on another engine
@@ -176,13 +183,13 @@ def test_kv_bound_fp8_on_vllm_or_sglang_inside_by_hand() -> None:
     # where TensorRT-LLM has 0.5 ms), in series 1.65x of it. No vLLM or SGLang run at FP8 in
     # this state is in docs/accuracy.md: the line cites TensorRT-LLM's rows and says so
     h100 = CAT.gpu("h100-sxm")
-    result = _trt((1000, 1000), engine=sv.VLLM)
-    parts = loaded_step_parts(LLAMA8, h100, result, sv.VLLM)
+    result = _trt((1000, 1000), engine=VLLM_FP8)
+    parts = loaded_step_parts(LLAMA8, h100, result, VLLM_FP8)
     assert result.decode_batch == 675
     assert parts.cache_s * 1e3 == pytest.approx(675 * 1500 * 65536 / (0.71 * 3.35e12) * 1e3)
     assert parts.kv_bound
     assert parts.series_s / parts.step_s == pytest.approx(1.65, abs=0.005)
-    line = serving_regimes(LLAMA8, h100, result, sv.VLLM)["kernels-overlapped-other-engine"]
+    line = serving_regimes(LLAMA8, h100, result, VLLM_FP8)["kernels-overlapped-other-engine"]
     assert line == (
         "KV-bound at 675 sequences with FP8 on vllm: 27.9 ms of cache reads a step overlap "
         "24.7 ms of matrix arithmetic, in series 1.65x the step; TensorRT-LLM's runs in this "
@@ -190,10 +197,10 @@ def test_kv_bound_fp8_on_vllm_or_sglang_inside_by_hand() -> None:
         "H1 1.38x) and vllm's GEMMs and attention are separate kernels too; no vllm run in it "
         "has been measured"
     )
-    sglang = _trt((1000, 1000), engine=sv.SGLANG)
+    sglang = _trt((1000, 1000), engine=SGLANG_FP8)
     assert (
         "on sglang: "
-        in serving_regimes(LLAMA8, h100, sglang, sv.SGLANG)["kernels-overlapped-other-engine"]
+        in serving_regimes(LLAMA8, h100, sglang, SGLANG_FP8)["kernels-overlapped-other-engine"]
     )
     assert REGIMES["kernels-overlapped-other-engine"].threshold == SERIES_THRESHOLD
     assert REGIMES["kernels-overlapped"].threshold == SERIES_THRESHOLD
@@ -202,20 +209,23 @@ def test_kv_bound_fp8_on_vllm_or_sglang_inside_by_hand() -> None:
 def test_kv_bound_fp8_on_vllm_just_outside() -> None:
     h100 = CAT.gpu("h100-sxm")
     # S24's lengths (128/4,096) on vLLM: KV-bound, in series 1.21x, under 1.3
-    long_out = _trt((128, 4096), engine=sv.VLLM)
-    parts = loaded_step_parts(LLAMA8, h100, long_out, sv.VLLM)
+    long_out = _trt((128, 4096), engine=VLLM_FP8)
+    parts = loaded_step_parts(LLAMA8, h100, long_out, VLLM_FP8)
     assert parts.kv_bound
     assert 1.2 < parts.series_s / parts.step_s < SERIES_THRESHOLD
-    assert serving_regimes(LLAMA8, h100, long_out, sv.VLLM) == {}
-    # S34, the table's one FP8 run on vLLM (DeepSeek-R1 on 8 x MI300X at 3,200/800, 0.89x):
-    # KV-bound at the most it holds, in series 1.16x, outside
+    assert serving_regimes(LLAMA8, h100, long_out, VLLM_FP8) == {}
+    # S34, the table's one FP8 run on vLLM (DeepSeek-R1 on 8 x MI300X at 3,200/800, 0.80x),
+    # its cache vLLM's default BF16: KV-bound at the most it holds (344 sequences), in series
+    # 1.07x, outside
     deepseek, mi300x = CAT.model("deepseek-v3"), CAT.gpu("mi300x")
     s34 = estimate_serving(
         deepseek, mi300x, "fp8", input_tokens=3200, output_tokens=800, gpus_per_replica=8
     )
     parts = loaded_step_parts(deepseek, mi300x, s34, sv.VLLM)
     assert parts.kv_bound
-    assert parts.series_s / parts.step_s == pytest.approx(1.16, abs=0.005)
+    assert s34.kv_cache == "bf16"
+    assert s34.decode_batch == 344
+    assert parts.series_s / parts.step_s == pytest.approx(1.07, abs=0.005)
     assert serving_regimes(deepseek, mi300x, s34, sv.VLLM) == {}
     assert REGIMES["kernels-overlapped-other-engine"].outside == ("S34",)
 

@@ -160,12 +160,13 @@ def test_training_advice_names_only_the_methods_not_tried() -> None:
 
 def test_serving_advice_says_which_precisions_fit_one_node() -> None:
     code, out, err = run("estimate", "serving", "--model", "deepseek-v3", "--gpu", "h100-sxm")
-    # 18 × h100 at bf16, 9 at fp8 and int8 (both more than 8), 5 at int4, 6 at mxfp4
+    # 18 × h100 at bf16, 9 at fp8 and int8 (both more than 8); int4's 5 and mxfp4's 6 are
+    # no split of deepseek-v3's heads (1, 2, 4, 8 GPUs): 8 of them
     assert_user_error(
         code,
         out,
         err,
-        "18 × h100-sxm at bf16 (more than one node); 9 at fp8; 9 at int8; 5 at int4; 6 at mxfp4; "
+        "18 × h100-sxm at bf16 (more than one node); 9 at fp8; 9 at int8; 8 at int4; 8 at mxfp4; "
         "one node of 8 holds it at int4, mxfp4 only",
     )
 

@@ -266,7 +266,7 @@ def test_a_portfolios_inputs_are_listed_with_their_sources() -> None:
     assert header == ["input", "value used", "source"]  # no range, no catalog reference
     rows = {r[0]: r[1:] for r in cells}
     # a workload's own term on an alternative, keyed by the alternative's name in the file
-    assert rows["workloads.1.alternatives.0.replica_requests_per_s"] == ["5.5", "scenario file"]
+    assert rows["workloads.1.alternatives.0.replica_requests_per_s"] == ["4", "scenario file"]
     assert rows["workloads.0.traffic.requests_per_month"] == ["400,000", "scenario file"]
     assert rows["workloads.0.traffic.growth_monthly"] == ["0%", "default"]
     assert rows["alternatives.0.usd_per_gpu_hour"] == ["$0.86", "scenario file"]

@@ -164,6 +164,7 @@ def _estimate_fields(path: str) -> dict[str, str]:
         "cached_input_share": "traffic.cached_input_share",
         "precision": f"{path}.precision",
         "engine": f"{path}.engine",
+        "kv_cache": f"{path}.kv_cache",
         "gpus_per_replica": f"{path}.gpus_per_replica",
         "tpot_ms": f"{path}.tpot_ms",
         "utilization": f"{path}.target_utilization",
@@ -183,7 +184,12 @@ def _estimated(
     ``gpus_per_replica``, the replica whose fleet costs least (:func:`_cheapest_replica`)
     at the GPU's rent ``price``."""
     from payback.hardware.calibration import engine_for
-    from payback.hardware.estimate import COMPUTED_CACHED_SHARE, engine_named, estimate_serving
+    from payback.hardware.estimate import (
+        COMPUTED_CACHED_SHARE,
+        engine_named,
+        estimate_serving,
+        with_kv_cache,
+    )
 
     if option.model is None and gpu is not None:
         raise PaybackError(
@@ -208,7 +214,7 @@ def _estimated(
         "output_tokens": traffic.output_tokens or 0.0,
         "cached_input_share": min(traffic.cached_input_share, COMPUTED_CACHED_SHARE),
         "tpot_ms": option.tpot_ms,
-        "engine": engine_for(factors, engine_named(option.engine)),
+        "engine": with_kv_cache(engine_for(factors, engine_named(option.engine)), option.kv_cache),
         "utilization": option.target_utilization,
     }
     sized = ""

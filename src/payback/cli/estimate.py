@@ -34,6 +34,7 @@ ServingPrecision = Literal["bf16", "fp8", "int8", "int4", "mxfp4"]
 """``--precision`` of ``estimate serving``: the estimator's precisions (checked equal by a
 test; the library is not imported before the command runs), in any case."""
 Engine = Literal["vllm", "sglang", "trtllm", "lean"]
+KvCache = Literal["auto", "bf16", "fp8"]
 Method = Literal["full", "lora", "qlora"]
 TrainingPrecision = Literal["bf16", "fp8"]
 Stack = Literal["standard", "optimized", "unsloth"]
@@ -113,6 +114,15 @@ def estimate_serving(
             case_sensitive=False,
         ),
     ] = "vllm",
+    kv_cache: Annotated[
+        KvCache,
+        typer.Option(
+            "--kv-cache",
+            help="KV cache's element type: auto (the engine's default for the weights: BF16, "
+            "or FP8 for FP8 weights on trtllm), bf16 or fp8 (vLLM's --kv-cache-dtype fp8).",
+            case_sensitive=False,
+        ),
+    ] = "auto",
     utilization: Annotated[
         float | None,
         typer.Option(
@@ -138,7 +148,7 @@ def estimate_serving(
     `payback estimate serving --model llama-3.1-8b --gpu l40s --precision fp8 --input-tokens 1200 --output-tokens 250 --cached-input-share 0.3 --tpot-ms 40 --utilization 0.7`
     """
     from payback.hardware.calibration import engine_for
-    from payback.hardware.estimate import engine_named, estimate_serving
+    from payback.hardware.estimate import engine_named, estimate_serving, with_kv_cache
     from payback.measure.apply import check_use, serving_factors
 
     base = engine_named(engine)
@@ -157,7 +167,7 @@ def estimate_serving(
         "context": context,
         "batch": batch,
         "tpot_ms": tpot_ms,
-        "engine": engine_for(factors, base),
+        "engine": with_kv_cache(engine_for(factors, base), kv_cache),
         "utilization": utilization,
     }
     result = estimate_serving(
@@ -178,7 +188,7 @@ def estimate_serving(
             result.to_dict()
             | {
                 "usd_per_1k_requests": _per_1k(result),
-                "gpus_per_replica_chosen": "given" if gpus_per_replica else "fewest that fit",
+                "gpus_per_replica_chosen": "given" if gpus_per_replica else _chosen(result),
                 "larger_replicas": larger,
                 "factors": used,
                 "cautions": cautions,
@@ -190,7 +200,7 @@ def estimate_serving(
 
     rows = _serving_rows(result, cached_input_share)
     if gpus_per_replica is None:
-        rows["GPUs per replica"] += ", the fewest that hold it"
+        rows["GPUs per replica"] += f", the {_chosen(result)}"
     if larger:
         rows["larger replicas (--gpus-per-replica)"] = "; ".join(
             f"{r['gpus_per_replica']}: {r['replica_requests_per_s']:,.2f} requests/s"
@@ -216,6 +226,17 @@ def estimate_serving(
         rows["calibrated by"] = f"{calibration} ({cal.tool} on {cal.device}, {cal.created})"
     _console().print(tables.key_values(f"Serving {result.model} on {result.gpu}", rows))
     _print_lines([ANALYZE_CHOOSES] * (gpus_per_replica is None) + _caution_lines(cautions))
+
+
+def _chosen(result: ServingEstimate) -> str:
+    """The rule that picked the GPUs of a replica whose count was not given (what
+    :func:`~payback.hardware.placement.choose_tensor_parallel` does)."""
+    from payback.hardware.placement import MIN_AUTO_BATCH
+
+    held = f"sequences of {result.input_tokens + result.output_tokens / 2:,.0f} tokens"
+    if result.max_batch >= MIN_AUTO_BATCH:
+        return f"fewest whose KV cache holds {MIN_AUTO_BATCH} {held}"
+    return f"fewest whose KV cache holds one (none holds {MIN_AUTO_BATCH} {held})"
 
 
 def _serving_cautions(
@@ -306,9 +327,14 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
             if result.max_num_batched_tokens
             else " (prompts prefilled apart)"
         ),
-        "weights / KV cache": f"{result.weights_gb:,.1f} GB / {result.kv_cache_gb:,.1f} GB",
+        "weights / KV cache": f"{result.weights_gb:,.1f} GB / {result.kv_cache_gb:,.1f} GB "
+        f"({result.kv_cache.upper()}, "
+        + ("set by --kv-cache" if result.kv_cache_reason == "as asked" else result.kv_cache_reason)
+        + ")",
         "max batch": f"{result.max_batch:,} sequences at {result.input_tokens + result.output_tokens / 2:,.0f} tokens",
-        "batch at full load": f"{result.batch:,} (limited by {result.limited_by})",
+        "batch at full load": f"{result.batch:,} ("
+        + ("set by --batch" if result.limited_by == "given" else f"limited by {result.limited_by}")
+        + ")",
         f"decode at batch {result.decode_batch:,}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s",
         "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s",
         "time per output token (full load)": f"{result.tpot_ms:,.1f} ms",

@@ -238,8 +238,8 @@ REGIMES: dict[str, Regime] = {
   none of docs/accuracy.md's rows measured in it. Its estimate is the same roofline (vLLM
   at H1's lengths: 675 sequences, the step 1.65x in series) and its GEMMs and attention
   are separate kernels too; the caution cites the TensorRT-LLM rows and says no run of
-  its engine is held. S34 (vLLM, DeepSeek-R1 at FP8 on 8 × MI300X, 0.89x) is KV-bound at
-  1.16x, outside.
+  its engine is held. S34 (vLLM, DeepSeek-R1 at FP8 on 8 × MI300X, 0.80x, vLLM's default BF16
+  cache) is KV-bound at 1.07x, outside.
 - ``first-token-under-load`` (serving on vLLM on an Ada GPU, the first token
   shown): the planned utilisation at least ``threshold``, or the first token estimated
   under :data:`~payback.hardware.first_token.FIRST_TOKEN_FIXED_MS` at any load. The closed loops L10-L13 (Mistral-7B on

@@ -82,7 +82,10 @@ def engine_named(name: str) -> sv.ServingEngine:
 
 
 def check_engine(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> None:
-    """One line when the engine does not run on the GPU's maker or at the precision."""
+    """One line when the engine does not run on the GPU's maker or at the precision, or
+    cannot keep the KV cache asked for on the GPU (:func:`check_kv_cache`)."""
+    from payback.hardware.kv_cache import check_kv_cache
+
     vendor = "amd" if gpu_family(gpu) == "cdna3" else "nvidia"
     if vendor not in engine.vendors:
         others = [n for n, e in sv.ENGINES.items() if vendor in e.vendors]
@@ -104,6 +107,7 @@ def check_engine(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> None:
             value=precision,
             allowed=f"engine {engine.name!r} {serves.removeprefix('it ')}",
         )
+    check_kv_cache(engine, gpu)
 
 
 LARGE_GPU_BYTES = 70 * 2**30

@@ -24,6 +24,7 @@ from payback.hardware.device import (
     on_gpu,
     peak_flops,
 )
+from payback.hardware.kv_cache import kv_cache_dtype, kv_cache_said, with_kv_cache
 from payback.hardware.load import (
     ClosedLoopLatency,
     latency_at_concurrency,
@@ -65,6 +66,7 @@ __all__ = [
     "engine_named",
     "estimate_serving",
     "gpu_family",
+    "kv_cache_dtype",
     "kv_cache_tokens",
     "latency_at_concurrency",
     "latency_at_utilization",
@@ -82,6 +84,7 @@ __all__ = [
     "serving_shape",
     "valid_tensor_parallel",
     "weight_bytes",
+    "with_kv_cache",
 ]
 
 COMPUTED_CACHED_SHARE = 0.99
@@ -133,6 +136,10 @@ class ServingEstimate:
     price_source: str | None
     engine: str = "vllm"
     """The serving engine modelled (:data:`payback.hardware.serving.ENGINES`)."""
+    kv_cache: str = "bf16"
+    """The KV cache's element type, ``bf16`` or ``fp8`` (:func:`kv_cache_dtype`)."""
+    kv_cache_reason: str = ""
+    """Why that one: the engine's default for the weights, or asked for."""
     max_num_batched_tokens: float | None = None
     """Its token budget a step on this GPU (``None``: prompts prefilled in steps of their own)."""
     utilization: float | None = None
@@ -171,6 +178,7 @@ def estimate_serving(
     tpot_ms: float | None = None,
     engine: sv.ServingEngine | str = sv.VLLM,
     utilization: float | None = None,
+    kv_cache: str | None = None,
 ) -> ServingEstimate:  # long: the batch's limits in order, then the one result record
     """Capacity of one replica: batch, latency, decode and prefill rates, requests/s.
 
@@ -185,10 +193,10 @@ def estimate_serving(
     the fleet is planned to run at), the latencies at that load are reported too
     (:func:`latency_at_utilization`). ``engine`` is a
     :class:`~payback.hardware.serving.ServingEngine` or one of
-    :data:`~payback.hardware.serving.ENGINES`' names.
+    :data:`~payback.hardware.serving.ENGINES`' names; ``kv_cache`` (``auto``, ``bf16`` or
+    ``fp8``) sets its KV cache's element type (:mod:`payback.hardware.kv_cache`).
     """
-    if isinstance(engine, str):
-        engine = engine_named(engine)
+    engine = with_kv_cache(engine_named(engine) if isinstance(engine, str) else engine, kv_cache)
     check_precision(model, precision)
     _check_serving_inputs(
         model, gpu, precision, input_tokens, output_tokens, cached_input_share, context, tpot_ms
@@ -244,7 +252,7 @@ def estimate_serving(
         gpus_per_replica=tp,
         weights_gb=weight_bytes(model, precision) / 1e9,
         kv_cache_gb=capacity
-        * model_kv_bytes_per_token(model, precision)
+        * model_kv_bytes_per_token(model, kv_cache_dtype(engine, precision))
         * _kv_replication(model, tp)
         / 1e9,
         max_batch=max_batch,
@@ -262,6 +270,8 @@ def estimate_serving(
         usd_per_gpu_hour=price.usd_per_gpu_hour if price else None,
         price_source=offer_source(price) if price else None,
         engine=engine.name,
+        kv_cache=kv_cache_dtype(engine, precision),
+        kv_cache_reason=kv_cache_said(engine, precision).split(", ", 1)[1],
         max_num_batched_tokens=engine.max_num_batched_tokens,
         utilization=utilization,
         tpot_at_utilization_ms=None if loaded is None else loaded.tpot_s * 1000.0,
@@ -463,13 +473,13 @@ def serving_at_concurrency(
     gpus_per_replica: int | None = None,
     engine: sv.ServingEngine | str = sv.VLLM,
     requests: int | None = None,
+    kv_cache: str | None = None,
 ) -> ClosedLoopLatency:
     """:func:`latency_at_concurrency` for a catalog model on a catalog GPU: the replica
     :func:`estimate_serving` sizes (its tensor parallelism, its most sequences by memory
     and the engine's limits) serving ``concurrency`` clients in a closed loop (over a run
     of ``requests`` in all, or in the steady state)."""
-    if isinstance(engine, str):
-        engine = engine_named(engine)
+    engine = with_kv_cache(engine_named(engine) if isinstance(engine, str) else engine, kv_cache)
     sized = estimate_serving(
         model,
         gpu,

@@ -12,6 +12,7 @@ from payback.catalog import Gpu, OpenModel
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware.device import device_scales, peak_flops, weight_read_share
+from payback.hardware.kv_cache import KV_BYTES, kv_cache_dtype
 from payback.hardware.serving import EXPERT_ONLY_PRECISIONS, PRECISIONS
 from payback.hardware.shapes import (
     SHAPE_FIELDS,
@@ -137,14 +138,15 @@ def weight_bytes(model: OpenModel, precision: str) -> float:
     )
 
 
-def model_kv_bytes_per_token(model: OpenModel, precision: str) -> float:
+def model_kv_bytes_per_token(model: OpenModel, kv_cache: str) -> float:
     """KV cache of one token across all layers of one copy, as if every layer held the
-    whole context [bytes] (GQA keys and values, or MLA's latent and rope key)."""
+    whole context [bytes] (GQA keys and values, or MLA's latent and rope key), in a cache
+    of ``kv_cache`` elements (``bf16`` or ``fp8``: :func:`kv_cache_dtype`)."""
     return kv_bytes_per_token(
         layers=model.layers,
         kv_heads=model.kv_heads,
         head_dim=model.head_dim,
-        kv_bytes=sv.KV_BYTES[precision],
+        kv_bytes=KV_BYTES[kv_cache],
         kv_lora_rank=model.kv_lora_rank,
         qk_rope_head_dim=model.qk_rope_head_dim,
     )
@@ -221,7 +223,7 @@ def serving_shape(
     return {
         "params": params,
         "weights": weights,
-        "kv_bytes_per_token": model_kv_bytes_per_token(model, precision)
+        "kv_bytes_per_token": model_kv_bytes_per_token(model, kv_cache_dtype(engine, precision))
         * _kv_replication(model, tp)
         * kv_reads,
         "layers": model.layers,
@@ -244,7 +246,9 @@ def kv_cache_tokens(
     """Tokens of KV cache a replica of ``tp`` GPUs holds beside all the weights (KV heads
     copied when ``tp`` exceeds them), counted as tokens of every layer (a sequence holds
     :func:`attended_tokens` of them): the estimate's and recommend's memory limit."""
-    per_token = model_kv_bytes_per_token(model, precision) * _kv_replication(model, tp)
+    per_token = model_kv_bytes_per_token(
+        model, kv_cache_dtype(engine, precision)
+    ) * _kv_replication(model, tp)
     return float(
         sv.kv_capacity_tokens(
             gpu_memory_bytes=gpu.memory_bytes,
@@ -259,10 +263,12 @@ def kv_cache_tokens(
 def _does_not_fit(
     model: OpenModel, gpu: Gpu, precision: str, tp: int, engine: sv.ServingEngine
 ) -> str:
-    def need(p: str) -> int:
+    splits = valid_tensor_parallel(model)
+
+    def need(p: str) -> int:  # the fewest GPUs the heads split over that hold the weights
         usable = _usable_bytes(gpu, engine)
-        weights = weight_bytes(model, p)
-        return int(np.ceil(weights / usable)) if usable > 0 else 10**6
+        least = int(np.ceil(weight_bytes(model, p) / usable)) if usable > 0 else 10**6
+        return next((tp for tp in splits if tp >= least), least)
 
     weights = weight_bytes(model, precision)
     parts = [

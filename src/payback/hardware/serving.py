@@ -29,10 +29,6 @@ EXPERT_ONLY_PRECISIONS: tuple[str, ...] = ("mxfp4",)
 BF16: gpt-oss ships its experts in MXFP4, and vLLM's MXFP4 method quantizes the fused MoE
 layers alone. A dense model has no weights they apply to."""
 
-KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 2.0, "int4": 2.0, "mxfp4": 2.0}
-"""KV-cache bytes per element by weight precision: FP8 deployments keep an FP8 cache
-(TensorRT-LLM and vLLM's ``kv_cache_dtype=fp8``); the others keep BF16."""
-
 WEIGHT_BYTES = {
     "bf16": 2.0,
     "fp16": 2.0,
@@ -150,6 +146,15 @@ class ServingEngine:
     token; 0 where none was measured."""
     allreduce_latency_s: float = 8.0e-6
     """Latency of one all-reduce between tensor-parallel GPUs [s]."""
+    kv_cache: str = "auto"
+    """The KV cache asked for: auto (the engine's default), bf16 or fp8 (:mod:`.kv_cache`)."""
+    fp8_weights_kv_cache: str = "bf16"
+    """The cache the engine keeps by default for FP8 weights, others keeping BF16 (vLLM's
+    and SGLang's ``auto``: the model's data type; :mod:`payback.hardware.kv_cache`)."""
+    kv_caches: tuple[str, ...] = ("bf16", "fp8")
+    """KV-cache element types the engine stores."""
+    fp8_cache_needs_fp8_gpu: bool = False
+    """Whether an FP8 cache needs FP8 tensor cores (vLLM's and SGLang's run on Ampere too)."""
     precisions: tuple[str, ...] = ("bf16", "fp8", "int8", "int4", "mxfp4")
     """Weight formats the engine serves."""
     vendors: tuple[str, ...] = ("nvidia", "amd")
@@ -191,10 +196,13 @@ TRTLLM = ServingEngine(
     max_num_batched_tokens=8192.0,
     large_gpu_limits=None,
     vendors=("nvidia",),
+    fp8_weights_kv_cache="fp8",
+    fp8_cache_needs_fp8_gpu=True,
 )
 """TensorRT-LLM: a C++ in-flight batching runtime (``max_batch_size`` 2,048 and
 ``max_num_tokens`` 8,192 by default in the LLM API, NVIDIA/TensorRT-LLM
-docs/source/performance/perf-best-practices.md), on NVIDIA GPUs only."""
+docs/source/performance/perf-best-practices.md), on NVIDIA GPUs only. Its FP8
+checkpoints keep an FP8 KV cache (:mod:`payback.hardware.kv_cache`)."""
 
 LEAN = ServingEngine(
     name="lean",
@@ -204,6 +212,7 @@ LEAN = ServingEngine(
     max_num_batched_tokens=None,
     large_gpu_limits=None,
     precisions=("bf16",),
+    kv_caches=("bf16",),
 )
 """A lean compiled baseline: one model's decode loop captured as a CUDA graph (what
 ``payback calibrate`` times, and gpt-fast-style servers run), static batches, BF16 only.

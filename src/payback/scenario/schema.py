@@ -345,6 +345,8 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     engine: Literal["vllm", "sglang", "trtllm", "lean"] = "vllm"
     """Serving engine whose overheads, sequence limit and prompt scheduling the capacity
     estimate models: vllm, sglang, trtllm, or lean (a compiled static-batch loop)."""
+    kv_cache: Literal["auto", "bf16", "fp8"] = "auto"
+    """KV cache: auto (engine default: FP8 for FP8 weights on trtllm, else BF16), bf16 or fp8."""
     tpot_ms: float | None = Field(None, gt=0.0, le=10_000.0)
     """Latency target: most milliseconds per output token; caps the batch so that even a
     replica at full load meets it, and ``payback recommend`` checks it where the fleet

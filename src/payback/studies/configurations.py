@@ -31,6 +31,7 @@ from payback.hardware.estimate import (
     replica_rates,
     serving_shape,
     valid_tensor_parallel,
+    with_kv_cache,
 )
 from payback.scenario import Scenario, SelfHostedOption
 
@@ -217,8 +218,15 @@ def _lacks(gpu: Gpu, precision: str) -> bool:
     return False
 
 
+def option_engine(option: SelfHostedOption, engine: sv.ServingEngine) -> sv.ServingEngine:
+    """The engine keeping the KV cache the alternative asks for (its ``kv_cache``, where
+    not ``auto``)."""
+    return engine if option.kv_cache == "auto" else with_kv_cache(engine, option.kv_cache)
+
+
 def _engine_refuses(engine: sv.ServingEngine, gpu: Gpu, precision: str) -> bool:
-    """Whether the engine does not run on the GPU or at the precision."""
+    """Whether the engine does not run on the GPU or at the precision, or cannot keep the
+    KV cache asked for on the GPU."""
     try:
         check_engine(engine, gpu, precision)
     except PaybackError:
@@ -241,6 +249,7 @@ def gather(
     it has no rent (``kind``: the commitment's price kind). Expert-only formats (MXFP4) are
     tried on mixtures of experts only."""
     owned = option.owned
+    engine = option_engine(option, engine)
     rows = Rows()
     for model in models:
         if context_overflow(model, load.prompt, load.output_tokens) is not None:
@@ -267,7 +276,13 @@ def gather(
                         left_out.note("the GPU lacks the precision's tensor cores", label)
                     elif refuses:
                         left_out.note(
-                            f"{engine.name} does not run on the GPU or at the precision", label
+                            f"{engine.name} does not run on the GPU or at the precision"
+                            + (
+                                f" (or its {engine.kv_cache} KV cache)"
+                                if engine.kv_cache != "auto"
+                                else ""
+                            ),
+                            label,
                         )
                     elif why is not None:
                         left_out.note(why, label)
@@ -356,7 +371,7 @@ def evaluate_rows(
     if not rows.keys:
         return [], []
     a = rows.arrays()
-    served = _serving(option, a, load, engine)
+    served = _serving(option, a, load, option_engine(option, engine))
     tpot_ms, ttft_ms = served.tpot_ms, served.ttft_ms
     tpot_ok = np.ones_like(served.fits) if option.tpot_ms is None else tpot_ms <= option.tpot_ms
     ttft_ok = np.ones_like(served.fits) if option.ttft_ms is None else ttft_ms <= option.ttft_ms

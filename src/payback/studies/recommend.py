@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import rent_kind
@@ -365,10 +365,10 @@ def _recommend(
     path = f"alternatives.{index}"
     warnings: list[str] = []
     cal = _calibration(scenario, option, path, warnings)
-    if engine is None:
-        from payback.hardware.calibration import engine_for
+    from payback.hardware.calibration import engine_for  # the option's kv_cache applies too
 
-        engine = engine_for(cal.factors if cal is not None else None, sv.ENGINES[option.engine])
+    base = engine or engine_for(None if cal is None else cal.factors, sv.ENGINES[option.engine])
+    engine = base if option.kv_cache == "auto" else replace(base, kv_cache=option.kv_cache)
     served = served_scenario(scenario, index)  # a portfolio: the workload(s) served
     benchmark = _benchmark(scenario, catalog, cal, path, warnings)
     warnings += _distributions_warning(scenario)
