@@ -55,8 +55,18 @@ def rate_text(rate: float, signed: bool = False) -> str:
     ('7%', '12.3457%', '150%', '0%')
     >>> rate_text(0.0725, signed=True), rate_text(-0.125, signed=True), rate_text(0.0, signed=True)
     ('+7.25%', '-12.5%', '0%')
+
+    A share just under or over a whole 100% keeps the digits that tell it from 100% (a
+    utilisation of 0.99999999 is not the capacity itself):
+
+    >>> rate_text(0.99999999), rate_text(1.0), rate_text(1.0000004)
+    ('99.999999%', '100%', '100.00004%')
     """
     text = f"{half_up(abs(rate) * 100):,.4f}".rstrip("0").rstrip(".")
+    places = 4
+    while text == "100" and abs(rate) != 1.0 and places < 12:
+        places += 1
+        text = f"{abs(rate) * 100:,.{places}f}".rstrip("0").rstrip(".")
     sign = "" if text == "0" else "-" if rate < 0 else "+" if signed else ""
     return sign + text + "%"
 

@@ -95,6 +95,9 @@ def test_recommend_at_the_capacity(tmp_path: Path) -> None:
     assert "ttft unbounded (requests at the capacity)." in said
     assert "inf" not in said.replace("informat", "")
     code, out, err = run("recommend", _at_capacity(tmp_path, ""), "--json")
-    best = json.loads(out)["best"]
+    data = json.loads(out)
+    best = data["best"]
     assert best["ttft_ms"] is None
+    assert best["first_token_unbounded"] is True  # not a first token left unknown
     assert best["meets_targets"] is True
+    assert {c["first_token_unbounded"] for c in data["candidates"]} == {True}

@@ -462,7 +462,7 @@ def estimate_training(
     if as_json:
         _print_json(result.to_dict() | {"cautions": cautions})
         return
-    from payback.hardware.calibration import factor_text
+    from payback.measure.apply import factor_text
     from payback.report import tables
 
     rows = _training_rows(result)

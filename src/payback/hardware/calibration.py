@@ -28,7 +28,6 @@ __all__ = [
     "DecodePoint",
     "Factors",
     "engine_for",
-    "factor_text",
     "far_below_gpu",
     "fit_decode",
 ]
@@ -154,11 +153,3 @@ def far_below_gpu(factors: Factors) -> dict[str, float]:
         if value is not None and value < low / 2:
             far[name] = value
     return far
-
-
-def factor_text(value: float) -> str:
-    """:func:`payback.measure.apply.factor_text`, kept here for the estimate command's
-    calibration line until it imports it from there."""
-    from payback.measure.apply import factor_text as text
-
-    return text(value)

@@ -91,7 +91,14 @@ class Candidate:
     in ``monthly_cost_usd`` (the average over the horizon) [USD]."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields, with ``first_token_unbounded`` beside ``ttft_ms`` (which JSON writes
+        as null when the fleet runs at its capacity: no queue there has a bound)."""
+        out: dict[str, Any] = {}
+        for key, value in asdict(self).items():
+            out[key] = value
+            if key == "ttft_ms":
+                out["first_token_unbounded"] = math.isinf(value)
+        return out
 
     def label(self) -> str:
         return f"{self.model} {self.precision} on {self.gpus_per_replica} × {self.gpu}"
