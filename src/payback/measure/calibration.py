@@ -374,17 +374,7 @@ def calibration_toml(cal: Calibration) -> str:
         )
     )
     head = tomlkit.table()
-    for key in (
-        "kind",
-        "tool",
-        "created",
-        "file",
-        "model",
-        "served_model",
-        "gpu",
-        "device",
-        "precision",
-    ):
+    for key in _HEAD:
         if key in data:
             head.add(key, data[key])
     doc.add("calibration", head)
