@@ -2038,16 +2038,29 @@ def test_the_catalog_choices_show_their_values_whole(
     served: str, browser: Any, tmp_path: Path
 ) -> None:
     """GPU, model, precision and engine sat four to a row: the model box read "qwen2.5-"
-    (85 px of text in 68). Two to a row, each shows its whole value."""
+    (85 px of text in 68). Two to a row, each shows its whole value, the KV cache's
+    "auto (the engine's default)" too, and under it the cache the estimate kept
+    (PAYBACK_SCREENSHOTS names a folder to keep the screenshot of the boxes)."""
+    shots = Path(os.environ.get("PAYBACK_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
     with _visit(browser, served, tmp_path) as visitor:
         page = visitor.page
         catalog = page.get_by_text("GPU and model from the catalog (capacity estimated)")
         visitor.after(catalog.click)
-        for name, value in (("GPU", "l4"), ("Model", "qwen2.5-7b"), ("Engine", "vllm")):
+        for name, value in (
+            ("GPU", "l4"),
+            ("Model", "qwen2.5-7b"),
+            ("Engine", "vllm"),
+            ("KV cache", "auto (the engine's default)"),
+        ):
             box = page.get_by_role("combobox", name=name)
             assert box.input_value() == value
             text, room = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
             assert text <= room, (name, text, room)
+        said = page.get_by_text("Estimated with a BF16 KV cache (vLLM's default for BF16 weights).")
+        assert said.count() == 1
+        box = page.locator("[data-testid=stExpander]").filter(has_text="Alternative:")
+        box.screenshot(path=str(shots / "catalog-kv-cache.png"))
 
 
 def test_a_number_typed_and_downloaded_at_once_is_in_the_download(

@@ -511,6 +511,7 @@ with downloads:
 # ---------------------------------------------------------------- the inputs, drawn
 
 form = Form(held)
+form.estimates = analysis.resolved.details if analysis is not None else {}
 boxes: dict[str, Any] = {}
 with left, st.container(key="inputs"):
     general = st.container()

@@ -16,6 +16,7 @@ from typing import Any
 from payback.catalog import OpenModel, default_catalog
 from payback.catalog.apis import api_price, search_api_models
 from payback.errors import PaybackError
+from payback.hardware.kv_cache import KV_CACHE_CHOICES
 from payback.hardware.serving import ENGINE_NAMES
 from payback.report.common import kind_text
 from payback.web.state import Held, central, get_path, number_field, read_number, show_number
@@ -23,11 +24,13 @@ from payback.web.words import markdown_literal, message_markdown
 
 __all__ = [
     "ENGINES",
+    "KV_CACHES",
     "PRECISIONS",
     "Form",
     "alternative_inputs",
     "baseline_inputs",
     "horizon_inputs",
+    "kv_cache_used",
     "one_time_inputs",
     "quality_inputs",
     "read_goal",
@@ -39,6 +42,8 @@ __all__ = [
 PRECISIONS = ["bf16", "fp8", "int8", "int4", "mxfp4"]
 ENGINES = list(ENGINE_NAMES)
 """Serving engines the estimate models, vLLM (the default) first."""
+KV_CACHES = list(KV_CACHE_CHOICES)
+"""KV-cache element types one may ask for, auto (the engine's default) first."""
 
 
 def start(key: str, value: Any) -> None:
@@ -128,6 +133,9 @@ class Form:
         """Dotted path → the one line saying what is wrong with its box."""
         self.slots: dict[str, Any] = {}
         """Dotted path → the place under its box for messages about it."""
+        self.estimates: dict[str, Any] = {}
+        """An option's dotted path → what the answer's estimates said of it
+        (``Analysis.resolved.details``, as ``payback analyze --json`` writes them)."""
 
     def value(self, path: str, default: Any = None) -> Any:
         """The value at ``path`` as the page holds it (``default`` where not set)."""
@@ -302,12 +310,90 @@ def _model_label(model: OpenModel) -> str:
     return f"{model.id} (MoE: {model.active_params_b:g}B of {model.params_b:g}B active)"
 
 
+def _kept(form: Form, path: str, chosen: str, default: str) -> None:
+    """Set ``path`` to the box's ``chosen`` value; the file's ``default`` left out stays
+    left out."""
+    left_out = chosen == default and get_path(form.raw, path) is None
+    form.set(path, None if left_out else chosen)
+
+
+def _kv_cache_label(choice: str) -> str:
+    """A KV-cache choice in its picker: auto says it is the engine's default."""
+    return "auto (the engine's default)" if choice == "auto" else choice
+
+
+def kv_cache_used(serving: dict[str, Any]) -> str:
+    """The KV cache a serving estimate kept (its ``to_dict()``), and why.
+
+    >>> kv_cache_used({"kv_cache": "bf16", "kv_cache_reason": "vLLM's default for FP8 weights"})
+    "Estimated with a BF16 KV cache (vLLM's default for FP8 weights)."
+    >>> kv_cache_used({"kv_cache": "fp8", "kv_cache_reason": "as asked"})
+    'Estimated with an FP8 KV cache (as asked).'
+    """
+    dtype = str(serving["kv_cache"]).upper()
+    article = "an" if dtype.startswith("F") else "a"
+    return f"Estimated with {article} {dtype} KV cache ({serving['kv_cache_reason']})."
+
+
+def _catalog_inputs(form: Form, a: str) -> None:
+    """A self-hosted alternative from the catalog: GPU, model, precision, engine and KV
+    cache, two a row (a model id in a quarter of the column was cut), each started from
+    the file's value."""
+    st = form.ui
+
+    catalog = default_catalog()
+    gpus, models = list(catalog.gpus), list(catalog.models)
+    gpu = form.value(f"{a}.gpu") or "l4"
+    model = form.value(f"{a}.model") or "qwen2.5-7b"
+    precision = form.value(f"{a}.precision", "bf16")
+    start(f"in:{a}.gpu", gpu if gpu in gpus else gpus[0])
+    start(f"in:{a}.model", model if model in models else models[0])
+    start(f"in:{a}.precision", precision if precision in PRECISIONS else PRECISIONS[0])
+    engine = form.value(f"{a}.engine", "vllm")
+    start(f"in:{a}.engine", engine if engine in ENGINES else ENGINES[0])
+    cache = form.value(f"{a}.kv_cache", "auto")
+    start(f"in:{a}.kv_cache", cache if cache in KV_CACHES else KV_CACHES[0])
+    c1, c2 = st.columns(2)
+    c3, c4 = st.columns(2)
+    c5, c6 = st.columns(2, vertical_alignment="center")
+    with c1:
+        form.set(f"{a}.gpu", st.selectbox("GPU", gpus, key=f"in:{a}.gpu"))
+    with c2:
+        form.set(
+            f"{a}.model",
+            st.selectbox(
+                "Model",
+                models,
+                key=f"in:{a}.model",
+                format_func=lambda m: _model_label(catalog.models[m]) if m in catalog.models else m,
+            ),
+        )
+    with c3:
+        chosen = st.selectbox("Precision", PRECISIONS, key=f"in:{a}.precision")
+        _kept(form, f"{a}.precision", chosen, "bf16")  # the file's bf16 left out stays out
+    with c4:
+        served = st.selectbox("Engine", ENGINES, key=f"in:{a}.engine")
+        _kept(form, f"{a}.engine", served, "vllm")  # the file's vllm left out stays out
+    with c5:
+        kept = st.selectbox(
+            "KV cache",
+            KV_CACHES,
+            key=f"in:{a}.kv_cache",
+            format_func=_kv_cache_label,
+            help="The KV cache's element type: auto keeps the engine's default for the "
+            "weights (vLLM and SGLang keep BF16 for FP8 weights, TensorRT-LLM FP8).",
+        )
+        _kept(form, f"{a}.kv_cache", kept, "auto")  # the file's auto left out stays out
+    serving = form.estimates.get(a, {}).get("serving")
+    if serving is not None:  # the answer's estimate: which cache it kept, and why
+        c6.caption(markdown_literal(kv_cache_used(serving)))
+
+
 def _self_hosted_inputs(form: Form, a: str) -> None:
     """A self-hosted alternative: GPU, model and precision from the catalog (capacity
     estimated) or typed capacity and rent; its fleet."""
     st = form.ui
 
-    catalog = default_catalog()
     modes = [
         "GPU and model from the catalog (capacity estimated)",
         "Capacity and price I type",
@@ -318,47 +404,7 @@ def _self_hosted_inputs(form: Form, a: str) -> None:
     start(f"in:{a}.mode", modes[0 if estimated else 1])
     mode = st.radio("Serving", modes, key=f"in:{a}.mode")
     if mode == modes[0]:
-        gpus, models = list(catalog.gpus), list(catalog.models)
-        gpu = form.value(f"{a}.gpu") or "l4"
-        model = form.value(f"{a}.model") or "qwen2.5-7b"
-        precision = form.value(f"{a}.precision", "bf16")
-        start(f"in:{a}.gpu", gpu if gpu in gpus else gpus[0])
-        start(f"in:{a}.model", model if model in models else models[0])
-        start(f"in:{a}.precision", precision if precision in PRECISIONS else PRECISIONS[0])
-        engine = form.value(f"{a}.engine", "vllm")
-        start(f"in:{a}.engine", engine if engine in ENGINES else ENGINES[0])
-        c1, c2 = st.columns(2)  # two a row: a model id in a quarter of the column was cut
-        c3, c4 = st.columns(2)
-        with c1:
-            form.set(f"{a}.gpu", st.selectbox("GPU", gpus, key=f"in:{a}.gpu"))
-        with c2:
-            form.set(
-                f"{a}.model",
-                st.selectbox(
-                    "Model",
-                    models,
-                    key=f"in:{a}.model",
-                    format_func=lambda m: (
-                        _model_label(catalog.models[m]) if m in catalog.models else m
-                    ),
-                ),
-            )
-        with c3:
-            chosen = st.selectbox("Precision", PRECISIONS, key=f"in:{a}.precision")
-            # the file's bf16 left out stays left out
-            form.set(
-                f"{a}.precision",
-                None
-                if chosen == "bf16" and get_path(form.raw, f"{a}.precision") is None
-                else chosen,
-            )
-        with c4:
-            served = st.selectbox("Engine", ENGINES, key=f"in:{a}.engine")
-            # the file's vllm left out stays left out
-            form.set(
-                f"{a}.engine",
-                None if served == "vllm" and get_path(form.raw, f"{a}.engine") is None else served,
-            )
+        _catalog_inputs(form, a)
         form.set(f"{a}.replica_requests_per_s", None)
         form.set(f"{a}.usd_per_gpu_hour", None)
         form.set(f"{a}.gpus_per_replica", None)
