@@ -53,7 +53,10 @@ def test_the_separate_fleets_gpus_are_each_workloads_summed() -> None:
     assert alternatives["shared"]["gpus"] == [2.0] * 24  # min_replicas = 2, as before
     text = _text(PORTFOLIO)
     assert "Fleet a fine-tuned model and fleet per workload: 5 GPUs in all USD per month" in text
-    assert "Fleet one shared fleet, an adapter per workload: 2 GPUs USD" in text
+    assert (
+        "Fleet one shared fleet, an adapter per workload: 2 GPUs (1 mixing adapters, 1 kept "
+        "by min_replicas beyond what the traffic needs) USD" in text
+    )
 
 
 def test_a_busier_workload_adds_its_own_fleets_gpus(tmp_path: Path) -> None:

@@ -121,7 +121,7 @@ def test_the_fleet_roles_and_order_are_the_portfolios(
     assert shared["shared_fleet"] == {
         "gpus_month_1": 2,  # min_replicas = 2: "The shared fleet runs 2 GPUs in month 1"
         "pinned_gpus_month_1": 0,
-        "mixed_gpus_month_1": 2,  # "every one mixes adapters"
+        "mixed_gpus_month_1": 1,  # the traffic needs one; min_replicas keeps the second
     }
     assert separate["shared_fleet"] is None
     # a fleet per workload, one GPU each (min_replicas 1 and each under a GPU's capacity):

@@ -364,7 +364,11 @@ class FleetCosts:
     """Of those, the GPUs of replicas pinned to one workload's adapter (:func:`place_adapters`)."""
     idle_gpus: FloatArray
     """Of those, GPUs a 1y/3y commitment reserved that the month does not need: idle until
-    the term ends (:func:`payback.finance.reserved_count`); the rest mix adapters."""
+    the term ends (:func:`payback.finance.reserved_count`)."""
+    spare_gpus: FloatArray
+    """Of those, GPUs ``min_replicas`` keeps beyond what the month's traffic needs (the cost
+    engine's ``needed_gpus`` less its ``traffic_gpus``): they run the base model and take
+    a share of the load, but the placement needs none of them; the rest mix adapters."""
     at_start: FloatArray
     """What it buys at t = 0 [USD]."""
     share: FloatArray
@@ -424,6 +428,7 @@ def shared_fleet_costs(fleet: _SharedFleet, masks: FloatArray) -> FleetCosts:
         )
         pinned_gpus = as_float(pinned * gpus_per_replica)
         idle_gpus = as_float(gpus - extras["needed_gpus"])  # reserved beyond the month's need
+        spare_gpus = as_float(extras["needed_gpus"] - extras["traffic_gpus"])  # min_replicas
     else:
         components, gpus, extras = model.self_hosted_cost(
             total * SECONDS_PER_MONTH,
@@ -432,15 +437,14 @@ def shared_fleet_costs(fleet: _SharedFleet, masks: FloatArray) -> FleetCosts:
             cash=fleet.cash,
             **params,
         )
-        pinned_gpus, idle_gpus = gpus, np.zeros_like(gpus)
+        pinned_gpus, idle_gpus, spare_gpus = gpus, np.zeros_like(gpus), np.zeros_like(gpus)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(total[:, np.newaxis] > 0, means / total[:, np.newaxis], 0.0)
     at_start = extras.get("at_start", np.zeros(total.shape[:-1]))
     if not fleet.cash:
         at_start = np.zeros(total.shape[:-1])
-    return FleetCosts(
-        components, gpus, pinned_gpus, idle_gpus, as_float(at_start), share, extras.get("servers")
-    )
+    counts = (gpus, pinned_gpus, idle_gpus, spare_gpus)
+    return FleetCosts(components, *counts, as_float(at_start), share, extras.get("servers"))
 
 
 def subset_flows(
@@ -492,6 +496,9 @@ class PortfolioOutcome:
     """(W, …, H): each served workload's share of the shared fleet's GPU time."""
     servers: FloatArray | None = None
     """Owned servers of the shared fleet in use each month (None without an owned one)."""
+    spare_gpus: FloatArray | None = None
+    """Of the shared fleet's GPUs, those ``min_replicas`` keeps beyond what the month's
+    traffic needs (:attr:`FleetCosts.spare_gpus`; None without a shared fleet)."""
 
 
 @dataclass(frozen=True)
@@ -543,7 +550,7 @@ def _outcome(
     first = evs[served[0]].alternatives[index]
     baseline = _sum([evs[j].baseline.monthly_usd for j in served])
     requests = _sum([evs[j].requests for j in served])
-    gpus = pinned_gpus = fleet_usd = share = servers = None
+    gpus = pinned_gpus = spare = fleet_usd = share = servers = None
     idle = None if pieces.own_idle_gpus is None else np.sum(pieces.own_idle_gpus, axis=0)
     if pieces.fleet is None:
         # the engine's own sums when there is one workload: its answer exactly
@@ -561,7 +568,7 @@ def _outcome(
         costs = shared_fleet_costs(pieces.fleet, np.ones((1, len(served))))
         fleet_usd = _sum(list(costs.components.values()))[0]
         gpus, pinned_gpus, share = costs.gpus[0], costs.pinned_gpus[0], costs.share[0]
-        idle = costs.idle_gpus[0]
+        idle, spare = costs.idle_gpus[0], costs.spare_gpus[0]
         servers = None if costs.servers is None else costs.servers[0]
         alternative = np.sum(pieces.own_usd, axis=0) + pieces.shared_monthly_usd + fleet_usd
         one_time = (
@@ -583,6 +590,7 @@ def _outcome(
         gpus=gpus,
         pinned_gpus=pinned_gpus,
         idle_gpus=idle,
+        spare_gpus=spare,
         fleet_usd=fleet_usd,
         fleet_share=share,
         servers=servers,

@@ -210,10 +210,32 @@ def fleet_replicas(
     ...                target_utilization=0.7, min_replicas=2)
     array([2., 3.])
     """
+    needed = traffic_replicas(
+        requests,
+        peak_to_average=peak_to_average,
+        replica_requests_per_s=replica_requests_per_s,
+        target_utilization=target_utilization,
+    )
+    return np.maximum(per_sample(min_replicas), needed)
+
+
+def traffic_replicas(
+    requests: ArrayLike,
+    *,
+    peak_to_average: ArrayLike,
+    replica_requests_per_s: ArrayLike,
+    target_utilization: ArrayLike,
+) -> FloatArray:
+    """Replicas the busiest hour of each month needs, before ``min_replicas`` keeps more:
+    ceil(peak_rps_m / (replica_requests_per_s · u)) (:func:`fleet_replicas`).
+
+    >>> traffic_replicas([1.9e6, 3.7e6], peak_to_average=3.0, replica_requests_per_s=3.0,
+    ...                  target_utilization=0.7)
+    array([1., 3.])
+    """
     peak_rps = as_float(requests) / (HOURS_PER_MONTH * 3600.0) * per_sample(peak_to_average)
     usable_rps = per_sample(replica_requests_per_s) * per_sample(target_utilization)
-    needed = np.ceil(peak_rps / usable_rps * (1.0 - _CEIL_TOLERANCE))
-    return np.maximum(per_sample(min_replicas), needed)
+    return np.ceil(peak_rps / usable_rps * (1.0 - _CEIL_TOLERANCE))
 
 
 def fleet_gpus(
@@ -464,8 +486,10 @@ def self_hosted_cost(
     """The monthly cost of a self-hosted fleet serving ``requests``, by component; the
     GPUs in use each month (busy GPU-hours / 730 when scaled to zero); and extras
     (``needed_gpus``: the GPUs each month needs, before a commitment reserves the most its
-    term has needed, so ``gpus − needed_gpus`` are reserved but idle; ``replicas`` of an
-    always-on fleet; owned ``servers`` and ``at_start``, paid at t = 0).
+    term has needed, so ``gpus − needed_gpus`` are reserved but idle; ``traffic_gpus``: of
+    those, the GPUs the traffic needs, so ``needed_gpus − traffic_gpus`` are kept by
+    ``min_replicas`` alone; ``replicas`` of an always-on fleet; owned ``servers`` and
+    ``at_start``, paid at t = 0).
 
     One implementation for the cost engine (parameters per sample) and for ``payback
     recommend`` (parameters per configuration): each parameter is a scalar or has the
@@ -487,6 +511,10 @@ def self_hosted_cost(
     ...     target_utilization=1.0, gpus_per_replica=2, always_on=True, term_months=12)
     >>> gpus, extra["needed_gpus"]
     (array([4., 4.]), array([4., 2.]))
+    >>> _, gpus, extra = self_hosted_cost([876_000.0], replica_requests_per_s=1.0,
+    ...     target_utilization=1.0, gpus_per_replica=2, always_on=True, min_replicas=3)
+    >>> gpus, extra["needed_gpus"], extra["traffic_gpus"]
+    (array([6.]), array([6.]), array([2.]))
     """
     if not always_on:
         hours = scale_to_zero_gpu_hours(
@@ -497,20 +525,22 @@ def self_hosted_cost(
         )
         cost = hours * per_sample(usd_per_gpu_hour) * as_float(trend)
         gpus = hours / HOURS_PER_MONTH
-        return {"gpus": cost}, gpus, {"needed_gpus": gpus}
-    replicas = fleet_replicas(
+        return {"gpus": cost}, gpus, {"needed_gpus": gpus, "traffic_gpus": gpus}
+    traffic = traffic_replicas(
         requests,
         peak_to_average=peak_to_average,
         replica_requests_per_s=replica_requests_per_s,
         target_utilization=target_utilization,
-        min_replicas=min_replicas,
     )
+    replicas = np.maximum(per_sample(min_replicas), traffic)  # fleet_replicas
     needed_gpus = replicas * per_sample(gpus_per_replica)
+    traffic_gpus = np.broadcast_to(traffic * per_sample(gpus_per_replica), needed_gpus.shape)
     if owned is None:
         replicas = reserved_count(replicas, term_months)
         gpus = replicas * per_sample(gpus_per_replica)
         cost = always_on_gpu_cost(gpus, usd_per_gpu_hour) * as_float(trend)
-        return {"gpus": cost}, gpus, {"replicas": replicas, "needed_gpus": needed_gpus}
+        extras = {"replicas": replicas, "needed_gpus": needed_gpus, "traffic_gpus": traffic_gpus}
+        return {"gpus": cost}, gpus, extras
     gpus = needed_gpus
     servers = servers_needed(replicas, gpus_per_replica, owned["gpus_per_server"])
     facility = server_running_cost(
@@ -529,5 +559,11 @@ def self_hosted_cost(
     return (
         {"hardware": hardware, "facility": facility},
         gpus,
-        {"replicas": replicas, "servers": servers, "at_start": at_start, "needed_gpus": gpus},
+        {
+            "replicas": replicas,
+            "servers": servers,
+            "at_start": at_start,
+            "needed_gpus": gpus,
+            "traffic_gpus": traffic_gpus,
+        },
     )

@@ -71,19 +71,22 @@ def gpus_text(x: float, unit: str | None = None) -> str:
 
 def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
     """How the shared fleet's GPUs are placed in ``month`` (0: the first): ``""`` when they
-    all mix adapters, else how many are pinned to one workload's adapter, mix adapters and,
-    under a 1y/3y commitment, are reserved but idle."""
+    all mix adapters, else how many are pinned to one workload's adapter, mix adapters, are
+    kept by ``min_replicas`` beyond what the traffic needs and, under a 1y/3y commitment,
+    are reserved but idle."""
     if alt.pinned_gpus is None or alt.gpus is None or alt.mixed_gpus is None:
         return ""
     pinned, mixed = alt.pinned_gpus[month], alt.mixed_gpus[month]
     idle = (alt.idle_gpus or [0.0] * len(alt.gpus))[month]
-    if pinned == 0 and idle == 0:
+    spare = (alt.spare_gpus or [0.0] * len(alt.gpus))[month]
+    if pinned == 0 and idle == 0 and spare == 0:
         return ""
-    if mixed == 0 and idle == 0:
+    if mixed == 0 and idle == 0 and spare == 0:
         return "each workload on GPUs of its own (cheaper than mixing adapters)"
     words = [
         f"{gpus_text(pinned)} pinned to a single workload's adapter" if pinned else "",
         f"{gpus_text(mixed)} mixing adapters" if mixed else "",
+        f"{gpus_text(spare)} kept by min_replicas beyond what the traffic needs" if spare else "",
         f"{gpus_text(idle)} reserved, idle until the term ends" if idle else "",
     ]
     return ", ".join(w for w in words if w)

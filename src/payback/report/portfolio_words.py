@@ -188,14 +188,10 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
         placed = placement_words(alt)
         paragraphs.append(
             f"The shared fleet runs {gpus_text(alt.gpus[0], 'GPU')} in month 1: "
-            + (
-                f"{placed}. A replica that serves one workload's adapter alone runs it "
-                "merged, without the multi-adapter penalty, so workloads that fill whole "
-                "replicas get their own and only the leftovers mix"
-                if placed
-                else "every one mixes adapters"
-            )
+            + (placed or "every one mixes adapters")
             + "."
+            + _why_pinned(alt)
+            + _why_spare(alt)
             + _reserved(alt)
         )
         carriers, riders = alt.carriers, alt.riders
@@ -252,6 +248,29 @@ def _own_fleets(alt: PortfolioAlternative) -> str:
     return (
         f"Its one workload runs on a fleet of its own: {gpus_text(first, 'GPU')} in month 1{grows}."
         + _reserved(alt)
+    )
+
+
+def _why_pinned(alt: PortfolioAlternative) -> str:
+    """Why a shared fleet pins replicas to one workload in month 1, after a space; ``""``
+    when it pins none."""
+    if not (alt.pinned_gpus and alt.pinned_gpus[0] > 0):
+        return ""
+    return (
+        " A replica that serves one workload's adapter alone runs it merged, without the "
+        "multi-adapter penalty, so workloads that fill whole replicas get their own and "
+        "only the leftovers mix."
+    )
+
+
+def _why_spare(alt: PortfolioAlternative) -> str:
+    """What the GPUs ``min_replicas`` keeps beyond the traffic's need in month 1 do, after
+    a space; ``""`` when the floor keeps none."""
+    if not (alt.spare_gpus and alt.spare_gpus[0] > 0):
+        return ""
+    return (
+        " Those kept by min_replicas run the base model and every adapter as well and share "
+        "the load; they are paid for whatever the traffic."
     )
 
 

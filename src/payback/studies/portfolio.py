@@ -226,8 +226,9 @@ class PortfolioAlternative:
     """GPUs of the shared fleet each month."""
     pinned_gpus: list[float] | None
     """Of those, the GPUs pinned to one workload's adapter each month (merged weights, no
-    multi-adapter penalty); the rest mix adapters (:func:`~payback.analysis.portfolio.place_adapters`)
-    or, under a 1y/3y commitment, are reserved but idle (:attr:`idle_gpus`)."""
+    multi-adapter penalty); the rest mix adapters (:func:`~payback.analysis.portfolio.place_adapters`),
+    are kept by ``min_replicas`` beyond the traffic's need (:attr:`spare_gpus`) or, under a
+    1y/3y commitment, are reserved but idle (:attr:`idle_gpus`)."""
     contributions: list[Contribution]
     shared_usd: float
     """What the portfolio pays once, in present value: ops, retraining, shared one-time
@@ -249,6 +250,10 @@ class PortfolioAlternative:
     not need (the most its term has needed so far is paid, :func:`~payback.finance.reserved_count`):
     reserved, idle until the term ends. Its shared fleet's, or its own fleets' summed; 0
     without a commitment; None for an option with no fleet."""
+    spare_gpus: list[float] | None = None
+    """The shared fleet's GPUs ``min_replicas`` keeps beyond what the month's traffic needs
+    (they run the base model and every adapter and share the load). None without a fleet
+    shared by several workloads; the JSON of one workload's gives 0: all pinned, merged."""
 
     @property
     def carriers(self) -> list[str]:
@@ -261,23 +266,26 @@ class PortfolioAlternative:
     @property
     def mixed_gpus(self) -> list[float] | None:
         """The shared fleet's GPUs that mix adapters, each month: neither pinned to one
-        workload's adapter nor reserved but idle."""
+        workload's adapter, nor kept by ``min_replicas`` alone, nor reserved but idle."""
         if self.gpus is None or self.pinned_gpus is None:
             return None
         idle = self.idle_gpus or [0.0] * len(self.gpus)
-        return [g - p - i for g, p, i in zip(self.gpus, self.pinned_gpus, idle, strict=True)]
+        spare = self.spare_gpus or [0.0] * len(self.gpus)
+        counts = zip(self.gpus, self.pinned_gpus, idle, spare, strict=True)
+        return [g - p - i - s for g, p, i, s in counts]
 
     def to_dict(self) -> dict[str, Any]:
         kept = {k: v for k, v in self.__dict__.items() if k not in ("contributions", "order")}
         out = {k: v for k, v in kept.items() if k not in ("one_fleet_gpus", "separate_gpus")}
         out["contributions"] = [c.to_dict() for c in self.contributions]
         out["mixed_gpus"] = self.mixed_gpus
-        out["idle_gpus"] = out.pop("idle_gpus")  # beside the other counts
+        out["spare_gpus"] = out.pop("spare_gpus")  # beside the other counts
+        out["idle_gpus"] = out.pop("idle_gpus")
         if self.gpus is None and self.one_fleet_gpus is not None:  # the shape of several
             idle = self.idle_gpus or [0.0] * len(self.one_fleet_gpus)
             out["gpus"] = self.one_fleet_gpus  # its one adapter on every GPU it needs
             out["pinned_gpus"] = [g - i for g, i in zip(self.one_fleet_gpus, idle, strict=True)]
-            out["mixed_gpus"] = [0.0] * len(self.one_fleet_gpus)
+            out["mixed_gpus"] = out["spare_gpus"] = [0.0] * len(self.one_fleet_gpus)
             for c in out["contributions"]:
                 c["gpu_time_share"] = 1.0
         if self.gpus is None and self.separate_gpus is not None:  # every fleet's, summed
@@ -514,6 +522,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         gpus=None if outcome.gpus is None else _floats(outcome.gpus),
         pinned_gpus=None if outcome.pinned_gpus is None else _floats(outcome.pinned_gpus),
         idle_gpus=None if outcome.idle_gpus is None else _floats(outcome.idle_gpus),
+        spare_gpus=None if outcome.spare_gpus is None else _floats(outcome.spare_gpus),
         contributions=contributions,
         shared_usd=shared,
         order=steps,
