@@ -101,3 +101,26 @@ def test_recommend_at_the_capacity(tmp_path: Path) -> None:
     assert best["first_token_unbounded"] is True  # not a first token left unknown
     assert best["meets_targets"] is True
     assert {c["first_token_unbounded"] for c in data["candidates"]} == {True}
+
+
+def test_analyze_at_the_capacity_without_a_first_token_target(tmp_path: Path) -> None:
+    """With no ttft_ms the analysis said nothing of the first token at 100% (its --json
+    said first_token_unbounded, recommend said unbounded in every row)."""
+    code, _, err = run("analyze", _at_capacity(tmp_path, ""))
+    assert code == 0, err
+    said = _words(err)
+    assert (
+        "the estimate's time to the first token where the fleet runs is unbounded: requests "
+        "arriving at target_utilization 100% of a replica's capacity queue for a free sequence "
+        "slot without bound; plan a target_utilization below 1"
+    ) in said
+
+
+def test_estimate_within_a_billionth_of_the_capacity_says_so() -> None:
+    """0.999999999 is taken as the capacity (the slots' last float digits); it said
+    "arrivals at the capacity" of a load it printed as 99.9999999%."""
+    code, out, err = run(*L40S, "--utilization", "0.999999999")
+    assert code == 0, err
+    text = _words(out)
+    assert "at 99.9999999% of capacity" in text
+    assert "unbounded: arrivals within a billionth of the capacity" in text

@@ -122,6 +122,7 @@ def test_the_fleet_roles_and_order_are_the_portfolios(
         "gpus_month_1": 2,  # min_replicas = 2: "The shared fleet runs 2 GPUs in month 1"
         "pinned_gpus_month_1": 0,
         "mixed_gpus_month_1": 1,  # the traffic needs one; min_replicas keeps the second
+        "spare_gpus_month_1": 1,  # 0 + 1 + 1 = 2: the counts add up to the fleet
     }
     assert separate["shared_fleet"] is None
     # a fleet per workload, one GPU each (min_replicas 1 and each under a GPU's capacity):

@@ -178,3 +178,19 @@ def test_an_edit_writes_each_null_back_as_the_file_spelt_it() -> None:
     # a null the edit replaces is the new value
     edited = with_values(text, "yaml", {"baseline.gpu_provider": "aws"})
     assert "  gpu_provider: aws\n" in edited
+
+
+def test_an_empty_yaml_list_of_alternatives_is_worded_for_yaml(tmp_path: Path) -> None:
+    """It said "needs at least one [[alternatives]] entry", TOML's way of writing one."""
+    path = tmp_path / "empty.yaml"
+    path.write_text(
+        "scenario:\n  name: x\n  horizon_months: 12\n"
+        "traffic:\n  requests_per_month: 1000\n  input_tokens: 100\n  output_tokens: 10\n"
+        "baseline:\n  name: b\n  kind: per_request\n  usd_per_1k_requests: 2\n"
+        "alternatives: []\n",
+        encoding="utf-8",
+    )
+    assert_user_error(
+        *run("analyze", path),
+        "alternatives: needs at least one entry (a line starting with '- ')",
+    )

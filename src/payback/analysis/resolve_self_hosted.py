@@ -248,7 +248,7 @@ def _estimated(
     ctx.warnings.extend(f"{path}: {line}" for line in cautions)  # after what they qualify
     source = (
         f"estimate: {model.id} {option.precision} on {estimate.gpus_per_replica} × {gpu.id} "
-        f"({estimate.engine}), "
+        f"({estimate.engine}; KV cache {estimate.kv_cache.upper()}, {estimate.kv_cache_reason}), "
         f"batch {estimate.batch} ({estimate.limited_by}), {estimate.tpot_ms:.0f} ms/token"
         + sized
         + (f", factors calibrated by {option.calibration}" if cal else "")
@@ -272,16 +272,17 @@ def _first_token_missed(
     target utilisation, queueing included) misses ``ttft_ms``: a figure, or unbounded
     where the fleet is planned at the capacity itself."""
     loaded_ttft = estimate.ttft_at_utilization_ms
-    if option.ttft_ms is None or loaded_ttft is None:
-        return None
     if estimate.first_token_unbounded:
+        missed = "" if option.ttft_ms is None else f", so no ttft_ms = {option.ttft_ms:g} is met"
         return (
             f"{path}: the estimate's time to the first token where the fleet runs is "
             f"unbounded: requests arriving at target_utilization "
             f"{rate_text(option.target_utilization)} of a replica's capacity queue for a free "
-            f"sequence slot without bound, so no ttft_ms = {option.ttft_ms:g} is met; plan a "
-            "target_utilization below 1 (the wait grows steeply near it)"
+            f"sequence slot without bound{missed}; plan a target_utilization below 1 (the "
+            "wait grows steeply near it)"
         )
+    if option.ttft_ms is None or loaded_ttft is None:
+        return None
     if loaded_ttft <= option.ttft_ms:
         return None
     return (

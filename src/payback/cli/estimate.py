@@ -367,8 +367,9 @@ def _loaded_first_token(result: ServingEstimate) -> str:
     """The first token at the planned utilisation, in words: its mean with the wait for a
     free slot when that is a millisecond or more, or unbounded at the capacity."""
     if result.first_token_unbounded:
+        where = "at" if (result.utilization or 1.0) >= 1.0 else "within a billionth of"
         return (
-            "unbounded: arrivals at the capacity (the queue for a free sequence slot "
+            f"unbounded: arrivals {where} the capacity (the queue for a free sequence slot "
             "grows without bound; plan below 100%)"
         )
     slot = result.slot_wait_at_utilization_ms or 0.0

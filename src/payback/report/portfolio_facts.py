@@ -80,6 +80,7 @@ def _facts(
             "gpus_month_1": alt.gpus[0],
             "pinned_gpus_month_1": None if alt.pinned_gpus is None else alt.pinned_gpus[0],
             "mixed_gpus_month_1": None if alt.mixed_gpus is None else alt.mixed_gpus[0],
+            "spare_gpus_month_1": None if alt.spare_gpus is None else alt.spare_gpus[0],
         },
         "own_fleets": own_fleets(alt),
         "contributions": [c.to_dict() for c in alt.contributions],

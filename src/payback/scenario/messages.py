@@ -311,7 +311,8 @@ def _explain_one(
     elif kind == "literal_error":
         lines.append(f"{path} = {shown}: allowed: {ctx.get('expected', '')}")
     elif kind == "too_short" and field == "alternatives":
-        lines.append(f"{path}: needs at least one [[alternatives]] entry")
+        entry = "entry (a line starting with '- ')" if fmt == "yaml" else "[[alternatives]] entry"
+        lines.append(f"{path}: needs at least one {entry}")
     elif kind in {"too_short", "too_long"}:
         lines.append(_length_line(path, field, kind, ctx, value))
     elif kind == "string_too_short":
