@@ -328,6 +328,8 @@ def test_fit_decode_with_one_point_keeps_the_default_overhead() -> None:
 def calibrated(tmp_path: Path, calibration: str, **alternative: Any) -> dict[str, Any]:
     data = fleet_dict(calibration=calibration, **alternative)
     data["alternatives"][0].pop("replica_requests_per_s")
+    # planned below the capacity: at 100% the estimate warns of an unbounded first token
+    data["alternatives"][0]["target_utilization"] = 0.9
     return data
 
 

@@ -83,6 +83,8 @@ def _type_words(kind: str, value: Any, fmt: str, shown: str = "") -> str:
     YAML), for a date as the value's fault is (``shown``: the value as written)."""
     if kind == "date_type" and isinstance(value, dt.datetime):
         return _TYPE_WORDS["date_from_datetime_inexact"]
+    if kind.startswith("int_") and isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite whole number (a number past about 1.8e308 reads as infinity)"
     typed = DATE_TEXT.fullmatch(value.strip()) if isinstance(value, str) else None
     if kind in ("date_type", "date_parsing") and typed and date_problem(*typed.groups()):
         return str(date_problem(*typed.groups()))
