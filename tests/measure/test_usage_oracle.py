@@ -735,7 +735,7 @@ def test_o_writes_a_new_scenario_true_of_the_measured_traffic(tmp_path: Path) ->
     said = " ".join(out.split())
     assert said.startswith("1,218 requests/month from logs.csv (held flat")
     assert "24 months; 1,218 requests in month 1; discount" in said
-    assert "estimate: qwen2.5-7b bf16 on 1 × l4 (vllm)" in said
+    assert "estimate: qwen2.5-7b bf16 on 1 × l4 (vllm; KV cache BF16" in said
     # an existing scenario keeps its own growth, told so; its other numbers are replaced
     mine = tmp_path / "mine.toml"
     mine.write_text(
