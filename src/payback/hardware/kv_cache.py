@@ -65,11 +65,16 @@ def with_kv_cache(engine: ServingEngine, kv_cache: str | None) -> ServingEngine:
     type not in :data:`KV_CACHE_CHOICES`."""
     if kv_cache is None:
         return engine
+    _check_known(kv_cache)
+    return dataclasses.replace(engine, kv_cache=kv_cache)
+
+
+def _check_known(kv_cache: str) -> None:
+    """One line for a cache type not in :data:`KV_CACHE_CHOICES`."""
     if kv_cache not in KV_CACHE_CHOICES:
         raise PaybackError.bad(
             "kv_cache", kv_cache, f"unknown; allowed: {', '.join(KV_CACHE_CHOICES)}"
         )
-    return dataclasses.replace(engine, kv_cache=kv_cache)
 
 
 def kv_cache_said(engine: ServingEngine, precision: str) -> str:
@@ -85,10 +90,7 @@ def kv_cache_said(engine: ServingEngine, precision: str) -> str:
 def check_kv_cache(engine: ServingEngine, gpu: Gpu) -> None:
     """One line when the engine cannot keep the cache asked for, or not on this GPU."""
     asked = engine.kv_cache
-    if asked not in KV_CACHE_CHOICES:
-        raise PaybackError.bad(
-            "kv_cache", asked, f"unknown; allowed: {', '.join(KV_CACHE_CHOICES)}"
-        )
+    _check_known(asked)
     if asked == "auto":
         return
     title = ENGINE_TITLES.get(engine.name, engine.name)
