@@ -49,6 +49,7 @@ from payback.studies.winner import winner_cautions, winner_warnings
 
 if TYPE_CHECKING:
     from payback.catalog import GpuPrice
+    from payback.measure.calibration import Calibration
 
 __all__ = ["DEFAULT_MAX_REPLICAS", "Candidate", "Recommendation", "benchmark_text", "recommend"]
 
@@ -323,10 +324,10 @@ def _recommend(
     path = f"alternatives.{index}"
     warnings: list[str] = []
     cal = option_calibration(scenario, option, path, warnings)
-    from payback.hardware.calibration import engine_for  # the option's kv_cache applies too
-
-    base = engine or engine_for(None if cal is None else cal.factors, sv.ENGINES[option.engine])
-    engine = base if option.kv_cache == "auto" else replace(base, kv_cache=option.kv_cache)
+    fields = {"engine": f"{path}.engine"} if engine is None else {}  # else recommend's own
+    if option.kv_cache != "auto":
+        fields["kv_cache"] = f"{path}.kv_cache"
+    engine = _searched_engine(option, cal, engine)
     served = served_scenario(scenario, index)  # a portfolio: the workload(s) served
     benchmark = calibration_benchmark(scenario, catalog, cal, path, warnings)
     warnings += _distributions_warning(scenario)
@@ -339,6 +340,7 @@ def _recommend(
         )
     open_models, model_refs = _models(scenario, catalog, option, path, models)
     gpus = _gpus(catalog, option, path)
+    _check_engine_runs(engine, gpus, fields)
     kind = rent_kind(option.commitment, option.gpu_price)
     load = _load(*tokens, served.traffic.cached_input_share)
     left_out = LeftOut()
@@ -382,6 +384,56 @@ def _recommend(
         rents=rows.offers,
         today=today,
         engine=engine,
+    )
+
+
+def _searched_engine(
+    option: SelfHostedOption, cal: Calibration | None, engine: sv.ServingEngine | None
+) -> sv.ServingEngine:
+    """The engine searched: ``engine`` if given, else the alternative's with its
+    calibration's measured factors; keeping the alternative's ``kv_cache`` where not
+    ``auto``."""
+    from payback.hardware.calibration import engine_for
+
+    base = engine or engine_for(None if cal is None else cal.factors, sv.ENGINES[option.engine])
+    return base if option.kv_cache == "auto" else replace(base, kv_cache=option.kv_cache)
+
+
+def _check_engine_runs(engine: sv.ServingEngine, gpus: list[Gpu], fields: dict[str, str]) -> None:
+    """The line ``analyze`` gives (:func:`payback.hardware.device.check_engine`) when the
+    engine runs no configuration searched: on none of the ``gpus`` (their maker), or
+    keeping the KV cache asked for on none (lean keeps BF16 only; TensorRT-LLM's FP8 cache
+    needs FP8 tensor cores), told as the scenario field ``fields`` maps its parameter to
+    (``engine``, ``kv_cache``; unmapped, as the check words it). A precision the engine
+    does not serve refuses nothing here: the search tries the others; and where the engine
+    runs some configurations, those it cannot run are left out and counted instead."""
+    from payback.hardware.device import check_engine, peak_flops
+
+    refusals: list[PaybackError] = []
+    for gpu in gpus:
+        for precision in sv.PRECISIONS:
+            try:
+                peak_flops(gpu, precision)
+            except PaybackError:
+                continue  # no tensor cores for it: left out whatever the engine
+            try:
+                check_engine(engine, gpu, precision)
+            except PaybackError as exc:
+                refusals.append(exc)
+                continue
+            return
+    named = [e for e in refusals if e.param in ("engine", "kv_cache") and e.allowed is not None]
+    if not named:
+        return  # the search says why none qualifies
+    first = named[0]
+    field = fields.get(first.param or "")
+    if field is None:
+        raise first
+    raise PaybackError(
+        f"{field} = {first.value!r}: {first.allowed}",
+        param=field,
+        value=first.value,
+        allowed=first.allowed,
     )
 
 
