@@ -76,6 +76,32 @@ def _unused_warnings(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
             f"{path}.min_replicas is not used: always_on = false pays busy GPU-hours only "
             "(no replica is kept running)"
         )
+    estimate_only = _estimate_only_fields(option)
+    if estimate_only:
+        said = [f"{name} = {getattr(option, name)!r}" for name in estimate_only]
+        fields = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
+        ctx.warnings.append(
+            f"{path}: {fields} {'is' if len(said) == 1 else 'are'} not used: "
+            "replica_requests_per_s is given and wins; "
+            f"{'it shapes' if len(said) == 1 else 'they shape'} only the capacity estimate "
+            "from model and gpu"
+        )
+
+
+def _estimate_only_fields(option: SelfHostedOption) -> list[str]:
+    """The fields given that only the serving estimate reads, when a measured capacity
+    (``replica_requests_per_s``) stands in for it: ``engine`` and ``kv_cache``, and
+    ``precision`` unless ``model`` and ``gpu`` are given (their weights' memory, a
+    portfolio's adapters beside them, and the configuration shown read it)."""
+    if option.replica_requests_per_s is None:
+        return []
+    given = option.model_fields_set
+    read_without_estimate = {"precision"} if option.model and option.gpu else set()
+    return [
+        name
+        for name in ("engine", "precision", "kv_cache")
+        if name in given and name not in read_without_estimate
+    ]
 
 
 def cash_past_horizon_warnings(

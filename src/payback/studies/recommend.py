@@ -36,6 +36,13 @@ from payback.studies.configurations import (
     rank,
     relax_advice,
 )
+from payback.studies.recommend_benchmark import (
+    benchmark_text,
+    calibration_benchmark,
+    matches,
+    measured_warning,
+    option_calibration,
+)
 from payback.studies.recommend_portfolio import evaluate, served_scenario
 from payback.studies.targets import alternatives_held
 from payback.studies.winner import winner_cautions, winner_warnings
@@ -155,7 +162,7 @@ class Recommendation:  # long: the documented result fields, then short answers 
         """Whether the calibration's serving benchmark measured ``candidate``'s model, GPU,
         precision and GPUs per replica (when it does not say, the count ``analyze`` assumes
         for it); an unknown model, GPU or precision counts as differing."""
-        return self.benchmark is not None and _matches(self.benchmark, candidate)
+        return self.benchmark is not None and matches(self.benchmark, candidate)
 
     @property
     def no_best_reason(self) -> str | None:
@@ -226,54 +233,6 @@ class Recommendation:  # long: the documented result fields, then short answers 
             "gpu_provider": self.gpu_provider,
             "search_seconds": self.seconds,
         }
-
-
-def _matches(benchmark: dict[str, Any], candidate: Candidate) -> bool:
-    """Same model, GPU, precision and GPUs per replica (the count the benchmark recorded,
-    else the one ``analyze`` assumes for it: :func:`payback.measure.apply.benchmark_gpus_per_replica`)."""
-    return (
-        benchmark["model"] == candidate.model
-        and benchmark["gpu"] == candidate.gpu
-        and benchmark["precision"] == candidate.precision
-        and benchmark.get("gpus_per_replica") == candidate.gpus_per_replica
-    )
-
-
-def _benchmark_count(scenario: Scenario, catalog: Catalog, cal: Calibration) -> tuple[int, bool]:
-    """GPUs per replica of the calibration's serving benchmark, and whether assumed,
-    decided as ``analyze`` decides it for an alternative serving the benchmark's model
-    on its GPU (the only configuration it can match)."""
-    from payback.measure.apply import benchmark_gpus_per_replica
-
-    assert cal.serving is not None
-    model: OpenModel | None = None
-    gpu: Gpu | None = None
-    try:
-        model = catalog.model(cal.model, scenario.base_dir) if cal.model else None
-        gpu = catalog.gpu(cal.gpu) if cal.gpu else None
-    except PaybackError:
-        pass
-    if model is None or gpu is None or cal.precision is None:
-        return benchmark_gpus_per_replica(cal.serving, None, None, cal.precision or "bf16")
-    return benchmark_gpus_per_replica(cal.serving, model, gpu, cal.precision)
-
-
-def benchmark_text(benchmark: dict[str, Any]) -> str:
-    """The benchmark's configuration in words, unknown parts said so, and whether its
-    GPUs per replica is assumed."""
-    words = " ".join(
-        str(benchmark[k]) if benchmark.get(k) is not None else f"unknown {k}"
-        for k in ("model", "precision")
-    )
-    tp = benchmark.get("gpus_per_replica")
-    gpu = benchmark.get("gpu") or "unknown gpu"
-    text = f"{words} on {tp} × {gpu}"
-    if benchmark.get("gpus_per_replica_assumed"):
-        text += (
-            f" (it does not say how many GPUs its replica used; {tp} assumed, as analyze "
-            "assumes: set gpus_per_replica in the calibration if it differs)"
-        )
-    return text
 
 
 def _hint(reason: str, commitment: str, names: Mapping[str, str]) -> str:
@@ -364,13 +323,13 @@ def _recommend(
     index, option = _alternative(scenario, alternative)
     path = f"alternatives.{index}"
     warnings: list[str] = []
-    cal = _calibration(scenario, option, path, warnings)
-    from payback.hardware.calibration import engine_for  # the option's kv_cache applies too
-
-    base = engine or engine_for(None if cal is None else cal.factors, sv.ENGINES[option.engine])
-    engine = base if option.kv_cache == "auto" else replace(base, kv_cache=option.kv_cache)
+    cal = option_calibration(scenario, option, path, warnings)
+    fields = {"engine": f"{path}.engine"} if engine is None else {}  # else recommend's own
+    if option.kv_cache != "auto":
+        fields["kv_cache"] = f"{path}.kv_cache"
+    engine = _searched_engine(option, cal, engine)
     served = served_scenario(scenario, index)  # a portfolio: the workload(s) served
-    benchmark = _benchmark(scenario, catalog, cal, path, warnings)
+    benchmark = calibration_benchmark(scenario, catalog, cal, path, warnings)
     warnings += _distributions_warning(scenario)
     tokens = _check_traffic(served.traffic, max_replicas)
     if max_replicas < option.min_replicas:
@@ -381,6 +340,7 @@ def _recommend(
         )
     open_models, model_refs = _models(scenario, catalog, option, path, models)
     gpus = _gpus(catalog, option, path)
+    _check_engine_runs(engine, gpus, fields)
     kind = rent_kind(option.commitment, option.gpu_price)
     load = _load(*tokens, served.traffic.cached_input_share)
     left_out = LeftOut()
@@ -391,7 +351,7 @@ def _recommend(
     )
     seconds = time.perf_counter() - start
     candidates.sort(key=rank)
-    warnings += _measured_warning(path, benchmark, candidates)
+    warnings += measured_warning(path, benchmark, candidates)
     today = _today()
     warnings += winner_warnings(path, catalog, candidates, rows.offers, today)
     warnings += winner_cautions(path, open_models, gpus, candidates, option, shown, engine)
@@ -427,54 +387,61 @@ def _recommend(
     )
 
 
+def _searched_engine(
+    option: SelfHostedOption, cal: Calibration | None, engine: sv.ServingEngine | None
+) -> sv.ServingEngine:
+    """The engine searched: ``engine`` if given, else the alternative's with its
+    calibration's measured factors; keeping the alternative's ``kv_cache`` where not
+    ``auto``."""
+    from payback.hardware.calibration import engine_for
+
+    base = engine or engine_for(None if cal is None else cal.factors, sv.ENGINES[option.engine])
+    return base if option.kv_cache == "auto" else replace(base, kv_cache=option.kv_cache)
+
+
+def _check_engine_runs(engine: sv.ServingEngine, gpus: list[Gpu], fields: dict[str, str]) -> None:
+    """The line ``analyze`` gives (:func:`payback.hardware.device.check_engine`) when the
+    engine runs no configuration searched: on none of the ``gpus`` (their maker), or
+    keeping the KV cache asked for on none (lean keeps BF16 only; TensorRT-LLM's FP8 cache
+    needs FP8 tensor cores), told as the scenario field ``fields`` maps its parameter to
+    (``engine``, ``kv_cache``; unmapped, as the check words it). A precision the engine
+    does not serve refuses nothing here: the search tries the others; and where the engine
+    runs some configurations, those it cannot run are left out and counted instead."""
+    from payback.hardware.device import check_engine, peak_flops
+
+    refusals: list[PaybackError] = []
+    for gpu in gpus:
+        for precision in sv.PRECISIONS:
+            try:
+                peak_flops(gpu, precision)
+            except PaybackError:
+                continue  # no tensor cores for it: left out whatever the engine
+            try:
+                check_engine(engine, gpu, precision)
+            except PaybackError as exc:
+                refusals.append(exc)
+                continue
+            return
+    named = [e for e in refusals if e.param in ("engine", "kv_cache") and e.allowed is not None]
+    if not named:
+        return  # the search says why none qualifies
+    first = named[0]
+    field = fields.get(first.param or "")
+    if field is None:
+        raise first
+    raise PaybackError(
+        f"{field} = {first.value!r}: {first.allowed}",
+        param=field,
+        value=first.value,
+        allowed=first.allowed,
+    )
+
+
 def _today() -> dt.date:
     """The day rents are judged stale on (a function, so tests can fix it): the analysis day every stale mark uses."""
     from payback.catalog import analysis_day
 
     return analysis_day()
-
-
-def _calibration(
-    scenario: Scenario, option: SelfHostedOption, path: str, warnings: list[str]
-) -> Calibration | None:
-    """The calibration (or serving benchmark) the alternative names, if any; what to
-    double-check about it goes to ``warnings``."""
-    if not option.calibration:
-        return None
-    from payback.measure.calibration import scenario_calibration
-
-    cal, more = scenario_calibration(option.calibration, scenario.base_dir, f"{path}.calibration")
-    warnings.extend(more)
-    return cal
-
-
-def _benchmark(
-    scenario: Scenario,
-    catalog: Catalog,
-    cal: Calibration | None,
-    path: str,
-    warnings: list[str],
-) -> dict[str, Any] | None:
-    """The configuration the calibration's serving benchmark measured, compared as
-    ``analyze`` compares them (catalog ids); ``None`` without one. Factors measured on one
-    device and applied to every GPU are warned about."""
-    if cal is not None and cal.serving is not None:
-        count, assumed = _benchmark_count(scenario, catalog, cal)
-        return {
-            "model": cal.model,
-            "gpu": cal.gpu,
-            "precision": cal.precision,
-            "gpus_per_replica": count,
-            "gpus_per_replica_assumed": assumed,
-            "replica_requests_per_s": cal.serving.replica_requests_per_s,
-        }
-    if cal is not None and cal.factors is not None:
-        measured_on = cal.gpu or cal.device or "a device the catalog lacks"
-        warnings.append(
-            f"{path}.calibration: its utilisation factors were measured on {measured_on}; "
-            "recommend applies them to every GPU it compares (they may not carry over)"
-        )
-    return None
 
 
 def _distributions_warning(scenario: Scenario) -> list[str]:
@@ -576,25 +543,3 @@ def _load(input_tokens: float, output_tokens: float, cached_input_share: float) 
     if output_tokens < 1:
         raise PaybackError("traffic.output_tokens: recommend needs at least 1 output token")
     return Load.of(input_tokens, output_tokens, cached_input_share)
-
-
-def _measured_warning(
-    path: str, benchmark: dict[str, Any] | None, candidates: list[Candidate]
-) -> list[str]:
-    """When the calibration's serving benchmark measured a ranked configuration: analyze
-    prices that one with the measured capacity, not the estimate ranked here."""
-    measured = [c for c in candidates if benchmark is not None and _matches(benchmark, c)]
-    if not measured or benchmark is None:
-        return []
-    c = measured[0]
-    assumed_text = (
-        f" ({c.gpus_per_replica} GPUs per replica assumed: the benchmark does not say)"
-        if benchmark.get("gpus_per_replica_assumed")
-        else ""
-    )
-    return [
-        f"{path}.calibration is a serving benchmark of {c.label()}{assumed_text}: analyze prices that "
-        f"configuration with the measured {benchmark['replica_requests_per_s']:.3g} req/s "
-        "(scaled to the scenario's token lengths), not the estimate ranked here "
-        f"({c.replica_requests_per_s:.3g} req/s)"
-    ]
