@@ -1085,3 +1085,46 @@ def test_a_file_without_a_date_has_none(tmp_path: Path) -> None:
     )
     assert code == 2
     assert out == ""
+
+
+@pytest.mark.parametrize(("engine", "kv_cache"), [("sglang", "auto"), ("vllm", "fp8")])
+def test_benchmark_scaled_on_the_options_engine_and_cache(
+    tmp_path: Path, engine: str, kv_cache: str
+) -> None:
+    """The benchmark measured the deployment the option describes: the ratio of estimates
+    that scales it to the scenario's lengths is taken on the option's engine and KV cache
+    (it was taken on vLLM's default whatever the option said)."""
+    from payback.hardware.estimate import engine_named, with_kv_cache
+
+    s = read_benchmark(VLLM_FILE).serving
+    assert s is not None
+    data = calibrated(tmp_path, "bench.json", model="llama-3.1-8b", gpu="h100-sxm")
+    (tmp_path / "bench.json").write_bytes(VLLM_FILE.read_bytes())
+    data["traffic"].update(input_tokens=3000, output_tokens=1500)
+    data["alternatives"][0].update(engine=engine, kv_cache=kv_cache)
+    res = resolved(tmp_path, data)
+    catalog = default_catalog()
+    model, gpu = catalog.model("llama-3.1-8b"), catalog.gpu("h100-sxm")
+    on = with_kv_cache(engine_named(engine), kv_cache)
+
+    def rps(i: float, o: float, chosen: Any) -> float:
+        return estimate_serving(
+            model,
+            gpu,
+            input_tokens=i,
+            output_tokens=o,
+            gpus_per_replica=1,
+            batch=64,
+            engine=chosen,
+        ).replica_requests_per_s
+
+    def scaled(chosen: Any) -> float:
+        ratio = rps(3000, 1500, chosen) / rps(s.input_tokens, s.output_tokens, chosen)
+        return s.replica_requests_per_s * ratio
+
+    got = res.scenario.alternatives[0].replica_requests_per_s
+    assert got == pytest.approx(scaled(on), rel=1e-12)
+    assert abs(got / scaled(engine_named("vllm")) - 1) > 1e-4  # not vLLM's default
+    assert f"h100-sxm ({engine}) at that load" in (
+        res.sources["alternatives.0.replica_requests_per_s"].source
+    )

@@ -400,7 +400,10 @@ def _at_scenario_lengths(
     tp: int,
 ) -> tuple[float, str]:
     """The benchmark's requests per second at the scenario's token lengths, and how it was
-    scaled (``""`` when the lengths match within 5%, or when it cannot be scaled)."""
+    scaled (``""`` when the lengths match within 5%, or when it cannot be scaled): by the
+    ratio of two estimates on the option's engine and KV cache (the deployment the
+    benchmark measured), at the scenario's lengths and at the benchmark's."""
+    from payback.hardware.estimate import engine_named, with_kv_cache
     from payback.measure.apply import estimate_at_load
 
     traffic = ctx.scenario.traffic
@@ -421,6 +424,8 @@ def _at_scenario_lengths(
         )
         return rps, ""
 
+    engine = with_kv_cache(engine_named(option.engine), option.kv_cache)
+
     def capacity(input_tokens: float, output_tokens: float, fields: dict[str, str]) -> float:
         return float(
             ctx.lookup(
@@ -434,6 +439,7 @@ def _at_scenario_lengths(
                 output_tokens=output_tokens,
                 gpus_per_replica=tp,
                 tpot_ms=option.tpot_ms,
+                engine=engine,
                 fields=fields,
             ).replica_requests_per_s
         )
@@ -446,7 +452,7 @@ def _at_scenario_lengths(
     scale = at_scenario / capacity(*measured, benchmark)
     return rps * scale, (
         f", scaled ×{scale:.3g} to {lengths[0] or 0:,.0f}/{lengths[1] or 0:,.0f} tokens "
-        f"by the estimate of {model.id} on {gpu.id} at that load"
+        f"by the estimate of {model.id} on {gpu.id} ({engine.name}) at that load"
     )
 
 
