@@ -183,18 +183,15 @@ def test_a_workloads_sampled_capacity_stays_above_the_floor() -> None:
 def test_a_workloads_bounded_range_below_the_floor_is_refused(tmp_path: Path) -> None:
     data = _scenario(1e6, 1e6, rps=1.0)
     data["workloads"][1]["alternatives"] = {
-        "fleet": {"replica_requests_per_s": {"dist": "uniform", "low": 1e-5, "high": 0.001}}
+        "fleet": {"replica_requests_per_s": {"dist": "normal", "mean": 0.0005, "sd": 0.00035}}
     }
     path = _written(tmp_path / "floor.yaml", data)
-    # (1e-4 − 1e-5) / (0.001 − 1e-5) = 9.1% of it lies below the floor; cut off, its median
-    # (1e-5 + 0.001) / 2 = 0.000505 becomes (1e-4 + 0.001) / 2 = 0.00055: 0.000045 of a
-    # p10-p90 spread of 0.8 × 0.00099, 5.7%, past 5%
+    # Φ((1e-4 − 5e-4) / 3.5e-4) = Φ(−1.143) = 13% of it lies below the floor, past 10%
     assert_user_error(
         *run("analyze", path, "--samples", "10"),
         "workloads.1.alternatives.fleet.replica_requests_per_s = "
-        '{ dist = "uniform", low = 1e-05, high = 0.001 }: 9.1% of it lies below 0.0001, and '
-        "cutting that off moves its median from 0.000505 to 0.00055 (5.7% of its p10-p90 "
-        "spread); the field must be ≥ 0.0001",
+        '{ dist = "normal", mean = 0.0005, sd = 0.00035 }: 13% of it lies below 0.0001, so its '
+        "p10 is past it; the field must be ≥ 0.0001",
     )
 
 

@@ -1,5 +1,6 @@
-"""The one rule for a distribution's reach past its field's range (at most 10% of its mass
-past a bound, and a median that truncation moves by at most 5%, every kind alike), by hand, and the tornado's ends read from the distribution the
+"""A distribution's reach past its field's range, by hand: a triangular's or uniform's stated
+ends inside it; for the rest at most 10% of its mass past a bound, and a median that
+truncation moves by at most 5%; and the tornado's ends read from the distribution the
 samples are drawn from."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from payback.scenario.distributions import (
     Triangular,
     Uniform,
     range_problem,
+    stated_end_problem,
 )
 from payback.scenario.paths import FieldRange
 from payback.studies import uncertainty as un
@@ -118,11 +120,12 @@ def test_a_normal_wider_than_the_field_is_refused_naming_both_sides(tmp_path: Pa
     )
 
 
-def test_a_triangular_past_the_limit_is_told_by_the_same_rule(tmp_path: Path) -> None:
-    """low 100,000, mode 200,000, high 10¹⁴: (high − 10¹³)² / ((high − low)(high − mode))
-    = (9×10¹³)² / (10¹⁴)² = 81% above the limit (it said 'reaches 1e+14')."""
-    dist = Triangular(dist="triangular", low=1e5, mode=2e5, high=1e14)
-    assert dist.above(LIMIT) == pytest.approx(0.81, rel=1e-8)
+def test_a_triangular_whose_stated_end_is_past_the_limit_is_refused_naming_it(
+    tmp_path: Path,
+) -> None:
+    """low 100,000, mode 200,000, high 10¹⁴: high is a number the scenario states, and the
+    field refuses it as it would refuse requests_per_month = 1e14 (it was told by the tail
+    rule, 81% above the limit; a smaller reach was drawn truncated without a word)."""
     path = _quarter(
         tmp_path,
         'requests_per_month = { dist = "triangular", low = 100000, mode = 200000, high = 1e14 }',
@@ -130,8 +133,39 @@ def test_a_triangular_past_the_limit_is_told_by_the_same_rule(tmp_path: Path) ->
     assert_user_error(
         *run("sensitivity", path),
         f"{REQUESTS} = "
-        '{ dist = "triangular", low = 100000, mode = 200000, high = 1e+14 }: 81% of it lies '
-        f"above 10,000,000,000,000, so its p90 is past it; {ALLOWED}",
+        '{ dist = "triangular", low = 100000, mode = 200000, high = 1e+14 }: high = 1e+14 is '
+        "outside the field's range; each end must be > 0 and ≤ 10,000,000,000,000",
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (  # a price's low = -1: 5% of the triangle below 0 was drawn truncated, silently
+            '{ dist = "triangular", low = -1, mode = 3, high = 4 }',
+            "low = -1 is outside the field's range; each end must be ≥ 0 and ≤ 10000",
+        ),
+        (
+            '{ dist = "uniform", low = -0.5, high = 20000 }',
+            "low = -0.5 and high = 20000 are outside the field's range; each end must be ≥ 0 "
+            "and ≤ 10000",
+        ),
+    ],
+)
+def test_a_stated_end_a_price_refuses_is_refused(tmp_path: Path, written: str, said: str) -> None:
+    path = _quarter(tmp_path, f"input_usd_per_mtok = {written}", "input_usd_per_mtok = 3.0")
+    assert_user_error(*run("analyze", path), f"baseline.input_usd_per_mtok = {written}: {said}")
+
+
+def test_an_end_on_a_fields_excluded_bound_is_accepted() -> None:
+    """requests_per_month must be > 0: a uniform from 0 states 0, where it puts no mass."""
+    assert (
+        stated_end_problem(REQUESTS, Uniform(dist="uniform", low=0.0, high=1.0), REQUESTS_RANGE)
+        is None
+    )
+    assert (
+        stated_end_problem(REQUESTS, Normal(dist="normal", mean=-1.0, sd=1.0), REQUESTS_RANGE)
+        is None
     )
 
 
@@ -205,27 +239,29 @@ def test_a_common_normal_with_a_small_tail_below_zero_is_accepted(tmp_path: Path
 # ------------------------------------------------------------------ accepted, truncated
 
 
-def test_a_triangular_with_a_small_tail_past_a_share_is_drawn_truncated(tmp_path: Path) -> None:
-    """low 0.1, mode 0.5, high 1.05 on a share (≤ 1): (1.05 − 1)² / (0.95 × 0.55) = 0.48%
-    lies above 1, its median moved 0.2%: accepted (it was refused,
-    'reaches 1.05') and drawn truncated, never above 1."""
+def test_a_normal_with_a_small_tail_past_a_share_is_drawn_truncated(tmp_path: Path) -> None:
+    """mean 0.5, sd 0.2 on a share (≤ 1): Φ(−2.5) = 0.62% lies above 1 and as much below 0;
+    its median stays 0.5: accepted and drawn truncated, never past either bound."""
     path = _quarter(
         tmp_path,
-        'cached_input_share = { dist = "triangular", low = 0.1, mode = 0.5, high = 1.05 }',
+        'cached_input_share = { dist = "normal", mean = 0.5, sd = 0.2 }',
         "cached_input_share = 0.2",
     )
     scenario = load_scenario(path)
     (item,) = un.uncertain_inputs(resolve(scenario))
-    assert item.dist.above(1.0) == pytest.approx(0.0025 / 0.5225, rel=1e-12)
+    assert item.dist.above(1.0) == pytest.approx(_phi(-2.5), rel=1e-9)
     drawn = item.ppf(np.linspace(0.0, 1.0, 10_001))
     assert drawn.max() == pytest.approx(1.0, abs=1e-12)
     assert drawn.max() <= 1.0
-    assert drawn.min() == pytest.approx(0.1)
+    assert drawn.min() >= 0.0
     # truncated, not clipped: no pile of samples on the bound
     assert np.mean(drawn >= 1.0 - 1e-9) < 1e-3
-    # F(x) of the truncated distribution = F(x) / F(1): its p90 is F⁻¹(0.9 × (1 − 0.00478))
-    p = 0.9 * (1 - 0.0025 / 0.5225)
-    assert item.ends()[1] == pytest.approx(1.05 - math.sqrt((1 - p) * 0.95 * 0.55), rel=1e-12)
+    # F(x) of the truncated distribution: its p90 is Φ⁻¹ at Φ(−2.5) + 0.9 (1 − 2 Φ(−2.5))
+    from scipy.special import ndtri
+
+    tail = _phi(-2.5)
+    p90 = 0.5 + 0.2 * float(ndtri(tail + 0.9 * (1 - 2 * tail)))
+    assert item.ends()[1] == pytest.approx(p90, rel=1e-9)
 
 
 def test_a_uniform_from_an_excluded_bound_is_accepted_and_never_drawn_on_it(

@@ -4,8 +4,11 @@ Each has a central value (what the deterministic answer uses) and a vectorized i
 CDF (``ppf``) truncated to the field's allowed range, which Monte Carlo sampling, the
 tornado's ends (its p10 and p90) and SciPy's Sobol indices all use.
 
-One rule for every kind (:func:`range_problem`): what a distribution puts outside its
-field's range is **truncated**, not clipped (the distribution is conditioned on the range:
+A triangular's or a uniform's ``low`` and ``high`` are numbers the scenario states: each
+must be one the field accepts (:func:`stated_end_problem`), as the number itself would be
+(a price's ``low = -1`` is refused), so neither ever reaches past its field. A normal's
+or a lognormal's tails are implied, and the rule for them (:func:`range_problem`): what a
+distribution puts outside its field's range is **truncated**, not clipped (the distribution is conditioned on the range:
 the share outside is spread over the range in proportion to the density, no sample piles
 up on a bound), as long as that keeps what the scenario states. A distribution is refused
 when more than :data:`MAX_TAIL` (10%) lies past one bound (its p10 or p90 would be a value
@@ -44,6 +47,7 @@ __all__ = [
     "as_written",
     "range_problem",
     "sampled_range",
+    "stated_end_problem",
 ]
 
 MAX_TAIL = 0.10
@@ -378,6 +382,36 @@ def sampled_range(allowed: FieldRange) -> tuple[float, float]:
     if not allowed.highest_included:
         high = math.nextafter(high, -math.inf)
     return low, high
+
+
+def stated_end_problem(path: str, dist: Distribution, allowed: FieldRange) -> str | None:
+    """One line when a triangular's or a uniform's stated ``low`` or ``high`` lies outside
+    the field's range ``allowed`` (an excluded bound itself is accepted: no mass sits on
+    it, and none is drawn there: :func:`sampled_range`), else ``None``.
+
+    >>> from payback.scenario.paths import FieldRange
+    >>> price = Triangular(dist="triangular", low=-1.0, mode=3.0, high=4.0)
+    >>> print(stated_end_problem("baseline.input_usd_per_mtok", price, FieldRange(0.0, 1e4, True, True, True)))
+    baseline.input_usd_per_mtok = { dist = "triangular", low = -1, mode = 3, high = 4 }: low = -1 is outside the field's range; each end must be ≥ 0 and ≤ 10000
+    """
+    if not isinstance(dist, Triangular | Uniform):
+        return None
+    past = [
+        f"{end} = {_number(value)}"
+        for end, value in (("low", dist.low), ("high", dist.high))
+        if not allowed.lowest <= value <= allowed.highest
+    ]
+    if not past:
+        return None
+    sides = [
+        *([allowed.describe_low()] if math.isfinite(allowed.lowest) else []),
+        *([allowed.describe_high()] if math.isfinite(allowed.highest) else []),
+    ]
+    return (
+        f"{path} = {as_written(dist)}: {' and '.join(past)} "
+        f"{'is' if len(past) == 1 else 'are'} outside the field's range; each end must be "
+        f"{' and '.join(sides)}"
+    )
 
 
 def range_problem(path: str, dist: Distribution, allowed: FieldRange) -> str | None:

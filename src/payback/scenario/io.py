@@ -19,7 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from payback.errors import PaybackError
 from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, read_input
-from payback.scenario.distributions import Distribution, range_problem
+from payback.scenario.distributions import Distribution, range_problem, stated_end_problem
 from payback.scenario.messages import explain_distribution, explain_errors, explain_key
 from payback.scenario.nulls import (
     SpelledNulls,
@@ -328,9 +328,11 @@ def _take_distributions(
 
 
 def _check_distributions(scenario: Scenario, found: Mapping[str, Distribution]) -> list[str]:
-    """Distributions must sit on real-valued fields, with at most 1% of their mass outside
-    the field's range, every kind alike (:func:`~payback.scenario.distributions.range_problem`;
-    that much is sampled truncated to the range)."""
+    """Distributions must sit on real-valued fields, inside the field's range as
+    :func:`~payback.scenario.distributions.stated_end_problem` and
+    :func:`~payback.scenario.distributions.range_problem` rule (a triangular's or uniform's
+    ends inside it; at most 10% of a normal's or lognormal's mass past a bound, truncation
+    moving its median little; what lies outside is sampled truncated to the range)."""
     problems = []
     for path, dist in found.items():
         if path.endswith(".tpot_ms") or ".one_time.training." in path:
@@ -343,7 +345,8 @@ def _check_distributions(scenario: Scenario, found: Mapping[str, Distribution]) 
         if not allowed.is_real:
             problems.append(f"{path}: {_NOT_REAL}")
             continue
-        if (problem := range_problem(path, dist, allowed)) is not None:
+        problem = stated_end_problem(path, dist, allowed) or range_problem(path, dist, allowed)
+        if problem is not None:
             problems.append(problem)
     return problems
 
