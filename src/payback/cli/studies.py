@@ -373,7 +373,9 @@ def recommend(  # long: most of it is its options and their help text
 
     Give the model as `model = "qwen2.5-7b"`, `models = ["qwen2.5-1.5b", "qwen2.5-7b"]`
     (a `model` beside them is compared too) or **--model** (only those). **--apply -o new.toml** writes the scenario with the winner in it;
-    `payback analyze new.toml` then shows the same monthly GPU cost.
+    `payback analyze new.toml` then shows the same monthly GPU cost, unless a
+    `usd_per_gpu_hour` the file gave without a `gpu` is kept (a note says so, and that
+    deleting it pays the catalog's rent).
 
     Example, best llama-3.1-8b int4 on 1 × l4, 2 replicas, $1,175/month:
 

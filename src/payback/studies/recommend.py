@@ -197,7 +197,8 @@ class Recommendation:  # long: the documented result fields, then short answers 
         scope = (
             f"for any of the {total:,} configurations"
             if count == total
-            else f"for {count:,} of the {total:,} configurations left out"
+            else f"for {count:,} of the {total:,} configurations (the other {total - count:,} "
+            "left out for other reasons)"
         )
         hint = _hint(reason, self.commitment, names or {})
         return f"no configuration qualifies: {reason} {scope}; {hint}"
@@ -496,8 +497,9 @@ def _models(
     path: str,
     models: list[str] | None,
 ) -> tuple[list[OpenModel], dict[str, str]]:
-    """The models to compare, and how each was named (by model id): ``models``, else the
-    alternative's ``models`` and its ``model`` (the one it serves today is compared too)."""
+    """The models to compare, once each however many ways named, and how each was first
+    named (by model id): ``models``, else the alternative's ``models`` and its ``model``
+    (the one it serves today is compared too)."""
     named = {name: f"{path}.models" for name in option.models or []}
     if option.model and option.model not in named:
         named[option.model] = f"{path}.model"
@@ -512,8 +514,10 @@ def _models(
     model_refs: dict[str, str] = {}
     for name in dict.fromkeys(names):
         try:
-            open_models.append(catalog.model(name, scenario.base_dir))
-            model_refs.setdefault(open_models[-1].id, name)
+            model = catalog.model(name, scenario.base_dir)
+            if model.id not in model_refs:  # one model named two ways is compared once
+                open_models.append(model)
+                model_refs[model.id] = name
         except PaybackError as exc:
             if models and len(exc.messages) == 1:  # one of recommend's models
                 raise PaybackError.bad("model", name, exc.messages[0]) from None
