@@ -185,3 +185,24 @@ def test_a_compressed_log_names_the_line(
         f"{path}: line 1,001: a quote opens the {opened} and is never closed: the 1,000 lines "
         f"after it would be read as that one value, their rows lost; {FIX}",
     )
+
+
+def test_csv_logs_in_folders_named_by_a_value(tmp_path: Path) -> None:
+    # day=1/ and day=2/: DuckDB adds a day column (a number) after the header's columns
+    lines = rows()
+    changed(lines, 1_001, 4, '"bob')
+    changed(lines, 1_004, 4, 'bob"')
+    for day, part in ((1, lines[:1_500]), (2, rows()[1_500:])):
+        (tmp_path / f"day={day}").mkdir()
+        write(tmp_path / f"day={day}" / "logs.csv", part)
+    code, out, err = run("usage", tmp_path / "day=2" / "logs.csv", tmp_path / "day=1" / "logs.csv")
+    assert_user_error(
+        code,
+        out,
+        err,
+        f"{tmp_path / 'day=1' / 'logs.csv'}: line 1,001: a quote opens the user value "
+        "('\"bob') and closes only on line 1,004: the 3 lines after it",
+    )
+    profile = profile_usage([tmp_path / "day=2" / "logs.csv"])
+    assert profile.rows["read"] == 500
+    assert profile.rows["used"] == 500

@@ -60,32 +60,29 @@ def over_lines_sql(source: Source) -> str:
     lines between are rows; a prompt over lines is not. Only a sign: the file is
     then read (:func:`check_quotes`). A CSV of more than :data:`PRECISE_COLUMNS` columns:
     any value over lines. FALSE for other sources."""
-    if not source.sql.startswith("read_csv(") or not source.columns:
+    if not source.sql.startswith("read_csv(") or not source.width:
         return "FALSE"
-    names = [f'"{c.replace(chr(34), chr(34) * 2)}"' for c in source.columns.values()]
-    over = "contains({v}, chr(10)) OR contains({v}, chr(13))"
+    names = [  # the header's columns: not those of folder names (day=1/), nor the file's
+        f'CAST("{c.replace(chr(34), chr(34) * 2)}" AS VARCHAR)'
+        for c in list(source.columns.values())[: source.width]
+    ]
     if len(names) > PRECISE_COLUMNS:
-        joined = f"concat_ws('', {', '.join(names)})"
-        return f"coalesce({over.format(v=joined)}, FALSE)"
+        return f"coalesce(contains(concat_ws('', {', '.join(names)}), chr(10)), FALSE)"
     n, delim = len(names), f"chr({ord(source.delimiter)})"
 
     def count(x: str) -> str:
-        return f"(length({x}) - length(replace({x}, {delim}, '')))"
+        return f"(strlen({x}) - strlen(replace({x}, {delim}, '')))"
 
     checks = []
     for c, v in enumerate(names):
-        split = (
-            f"string_split(regexp_replace(rtrim({v}, chr(13) || chr(10)), '\\r\\n?', "
-            "chr(10), 'g'), chr(10))"
-        )
         rows = (
             f"{count('q[1]')} = {n - 1 - c} AND ({count('q[-1]')} = {c} OR (len(q) > 2 AND "
             f"{count('q[-1]')} < {c})) AND coalesce("
             f"list_bool_and(list_transform(q[2:-2], lambda x: {count('x')} = {n - 1})), TRUE)"
         )
         checks.append(
-            f"coalesce(CASE WHEN {over.format(v=v)} THEN "
-            f"list_transform([{split}], lambda q: {rows})[1] END, FALSE)"
+            f"coalesce(CASE WHEN contains({v}, chr(10)) THEN list_transform("
+            f"[string_split(rtrim({v}, chr(13) || chr(10)), chr(10))], lambda q: {rows})[1] END, FALSE)"
         )
     return "(" + " OR ".join(checks) + ")"
 
@@ -128,7 +125,7 @@ def check_quotes(con: Any, sources: Sequence[Source]) -> None:
     suspects += [str(p) for (p,) in con.execute(SUSPECT_OVER.replace("{files}", listed)).fetchall()]
     for path in dict.fromkeys(suspects):  # each file once
         source = tables[path]
-        run = _broken(con, path, source.delimiter, len(source.types))
+        run = _broken(con, path, source.delimiter, source.width)
         if run is not None:
             raise PaybackError(_said(path, list(source.types), run, None))
 

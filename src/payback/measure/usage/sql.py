@@ -161,6 +161,9 @@ class Source:
     delimiter: str = ","
     """What separates a row's fields in the file (a CSV's comma, semicolon or tab): an
     unreadable row is shown with it."""
+    width: int = 0
+    """The columns a CSV's header names (the first of ``columns``: those DuckDB adds from
+    folder names such as ``day=1/`` come after them); 0 for other sources."""
 
     @property
     def label(self) -> str:
