@@ -61,10 +61,11 @@ def write(path: Path, lines: list[str], end: str = "\n", header: str = HEADER) -
     return path
 
 
-@pytest.mark.parametrize("end", ["\n", ""], ids=["newline", "none"])
+@pytest.mark.parametrize("end", ["\n", "", "\n\n\n"], ids=["newline", "none", "blank-lines"])
 @pytest.mark.parametrize("name", KINDS)
 def test_a_quote_left_open_on_the_last_line(tmp_path: Path, name: str, end: str) -> None:
-    # the brief's line: a whole last row "gpt-4o,100,20 (its quote opens the first column)
+    # a last row "gpt-4o,100,20 whose quote never closes (it opens the first column); blank
+    # lines after it are no rows lost
     lines = rows()
     lines[-1] = '"gpt-4o,100,20'
     path = write(tmp_path / name, lines, end)
