@@ -201,21 +201,27 @@ def test_runs_over_lines() -> None:
     assert list(runs(['a;"b', 'c"'], ";")) == [Run(1, 2, 1, "b")]
 
 
-def test_a_zstd_log_with_a_model_quote_left_open(tmp_path: Path) -> None:
-    # Python cannot read .zst to find the line: the model name over lines is said
+def zstd(path: Path, lines: list[str]) -> Path:
+    """``lines`` under a header, written zstandard-compressed (by DuckDB: Python cannot)."""
     import duckdb
 
-    plain = write(tmp_path / "plain.txt", broken(3, '"gpt-4o'))
-    packed = tmp_path / "logs.csv.zst"
+    plain = write(path.with_name("plain.txt"), lines)
     duckdb.sql(
         f"COPY (SELECT * FROM read_csv('{plain}', columns = {{'line': 'VARCHAR'}}, "
         "header = false, delim = chr(1), quote = '')) "
-        f"TO '{packed}' (FORMAT csv, HEADER false, QUOTE '', COMPRESSION zstd)"
+        f"TO '{path}' (FORMAT csv, HEADER false, QUOTE '', COMPRESSION zstd)"
     )
+    return path
+
+
+def test_a_zstd_log_with_a_model_quote_left_open(tmp_path: Path) -> None:
+    # was: "a model name over lines ('gpt-4o'…)", no line (Python cannot read .zst: DuckDB does)
+    packed = zstd(tmp_path / "logs.csv.zst", broken(3, '"gpt-4o'))
     code, out, err = run("usage", packed)
     assert_user_error(
         code,
         out,
         err,
-        f"{packed}: a model name over lines ('gpt-4o'…): a quote in the file left open?",
+        f"{packed}: line 3,001: a quote opens the model value ('\"gpt-4o') and is never "
+        "closed: the 15,853 lines after it would be read as that one value, their rows lost",
     )

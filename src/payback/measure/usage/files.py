@@ -474,4 +474,5 @@ def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]
         {str(row[0]).lower(): str(row[0]) for row in described},
         {str(row[0]): str(row[1]) for row in described},
         delimiter=layout[0] if kind == "csv" else ",",
+        width=len(layout[1]) if kind == "csv" else 0,
     )

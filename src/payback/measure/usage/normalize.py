@@ -23,6 +23,7 @@ from payback.measure.usage.formats import (
     bare_column,
     no_column_text,
 )
+from payback.measure.usage.quotes import over_lines_sql
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
 from payback.measure.usage.sqltypes import kind_of
 
@@ -328,14 +329,14 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     keep = _keep(source, spec.keep)
     relation = source.sql
     if source.json:
-        carried = ["json AS raw_json", "line AS raw_line", "file", f"{NO_TAIL} AS tail"]
+        carried = ["json AS raw_json", "line AS raw_line", "file", "FALSE AS over_lines"]
         raw = "coalesce(raw_line, CAST(raw_json AS VARCHAR))"
         listed = ", ".join(source.paths or {})
         relation = f"(SELECT json_extract_string(json, [{listed}]) AS v, json, line, file\n      FROM {relation})"
     else:
         shown = list(source.columns.values())[:SHOWN_COLUMNS]
         carried = [f'"{c.replace(chr(34), chr(34) * 2)}" AS raw_{i}' for i, c in enumerate(shown)]
-        carried += [f'"{FILE_COLUMN}" AS file', f"{_tail(source)} AS tail"]
+        carried += [f'"{FILE_COLUMN}" AS file', f"{over_lines_sql(source)} AS over_lines"]
         raw = _row_text(len(shown), source.delimiter, len(source.columns) > len(shown))
     inner = ",\n         ".join(
         [
@@ -368,32 +369,10 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
         f"FROM (SELECT {inner}\n      FROM {relation})"
     )
     return (
-        f"SELECT {index} AS src, file, ts, model, requests, input, output, cached, seconds, rid, keep, good, tail,\n"
+        f"SELECT {index} AS src, file, ts, model, requests, input, output, cached, seconds, rid, keep, good, over_lines,\n"
         f"       CASE WHEN keep AND NOT good THEN {_shortened(raw)} END AS bad,\n"
         f"       CASE WHEN keep AND NOT good THEN {why} END AS why\n"
         f"FROM (SELECT *, coalesce({GOOD}, FALSE) AS good\n      FROM ({typed}))"
-    )
-
-
-TAIL_CHARS = 200
-"""The end of a CSV row's last value over lines kept (:func:`_tail`)."""
-NO_TAIL = "NULL::VARCHAR"
-TAIL_DIGITS = 12
-"""The digits of a tail's length, before its text."""
-
-
-def _tail(source: Source) -> str:
-    """SQL for the length (12 digits) and end of a CSV row's last value where it runs over
-    lines, else NULL: a quote left open in the last column makes the rest of the file that
-    value, with no row rejected (:mod:`payback.measure.usage.quotes` compares its end with
-    the file's; the longest of an hour is kept: the greatest text)."""
-    if not source.sql.startswith("read_csv(") or not source.columns:
-        return NO_TAIL
-    last = list(source.columns.values())[-1].replace('"', '""')
-    value = f'CAST("{last}" AS VARCHAR)'
-    return (
-        f"CASE WHEN contains({value}, chr(10)) OR contains({value}, chr(13)) "
-        f"THEN lpad(length({value})::VARCHAR, {TAIL_DIGITS}, '0') || right({value}, {TAIL_CHARS}) END"
     )
 
 

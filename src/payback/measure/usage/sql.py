@@ -161,6 +161,9 @@ class Source:
     delimiter: str = ","
     """What separates a row's fields in the file (a CSV's comma, semicolon or tab): an
     unreadable row is shown with it."""
+    width: int = 0
+    """The columns a CSV's header names (the first of ``columns``: those DuckDB adds from
+    folder names such as ``day=1/`` come after them); 0 for other sources."""
 
     @property
     def label(self) -> str:
@@ -182,7 +185,7 @@ SELECT grouping(qin) + 2 * grouping(qout) AS part, src, file, hour, model, keep,
        bool_and(us % 86400000000 = 0) FILTER (WHERE seconds IS NULL) AS on_days,
        bool_and(us % 3600000000 = 0) FILTER (WHERE seconds IS NULL) AS on_hours,
        bool_and(rid IS NOT NULL) AS ids, min(bad, 3) AS bad,
-       max(tail) FILTER (WHERE tail IS NOT NULL) AS tail
+       bool_or(over_lines) AS over_lines
 FROM (SELECT *,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN input END AS qin,
              CASE WHEN keep AND good AND inside AND NOT dup AND requests = 1 AND seconds IS NULL THEN output END AS qout
@@ -190,8 +193,8 @@ FROM (SELECT *,
                    coalesce({inside}, FALSE) AS inside FROM logs))
 GROUP BY GROUPING SETS ((src, file, hour, model, keep, good, inside, dup, why), (qin), (qout))"""
 """The one pass over the logs: rows grouped by source, file and clock hour (``hour``: hours
-since 1970, UTC; part 3; ``ids``: whether every row carries a request id; ``tail``: the
-longest CSV last value over lines, its length and end, :mod:`~payback.measure.usage.quotes`) and the counts of each input (part 2) and output (part 1) token value of single
+since 1970, UTC; part 3; ``ids``: whether every row carries a request id; ``over_lines``:
+whether a CSV value runs over lines, :mod:`~payback.measure.usage.quotes`) and the counts of each input (part 2) and output (part 1) token value of single
 requests, for exact percentiles. Times are split with integer arithmetic on microseconds
 (date_trunc on a TIMESTAMPTZ goes through ICU's calendar and is several times slower)."""
 
