@@ -75,6 +75,8 @@ class OptionCosts:
     """Owned servers in use each month."""
     needed_gpus: FloatArray | None = None
     """Of :attr:`gpus`, those each month needs; the rest a 1y/3y term reserved, idle."""
+    traffic_gpus: FloatArray | None = None
+    """Of :attr:`needed_gpus`, those the month's traffic needs; the rest ``min_replicas`` keeps."""
 
     @property
     def usage_usd(self) -> FloatArray:
@@ -260,7 +262,8 @@ class _Inputs:
 
 Usage = tuple[dict[str, FloatArray], FloatArray | None, dict[str, FloatArray]]
 """Usage-driven monthly costs by component, GPUs in use, and a fleet's extras (those of
-:func:`payback.finance.self_hosted_cost`: ``needed_gpus``, owned ``at_start``, ``servers``)."""
+:func:`payback.finance.self_hosted_cost`: ``needed_gpus``, ``traffic_gpus``, owned
+``at_start``, ``servers``)."""
 
 
 def _gpu_trend(get: _Inputs, path: str, option: SelfHostedOption, horizon: int) -> FloatArray:
@@ -433,6 +436,7 @@ def _option_costs(
         hardware_at_start_usd=extras.get("at_start"),
         servers=extras.get("servers"),
         needed_gpus=extras.get("needed_gpus"),
+        traffic_gpus=extras.get("traffic_gpus"),
     )
 
 

@@ -12,7 +12,13 @@ from payback.figures import rate_text
 from payback.report.common import in_month_text, month_text
 from payback.report.explain import crossing_text
 from payback.report.fleet import npv_words, prose_usd
-from payback.report.portfolio_common import gpus_text, idle_words, month_costs, placement_words
+from payback.report.portfolio_common import (
+    gpus_text,
+    idle_words,
+    month_costs,
+    one_fleet_kept,
+    placement_words,
+)
 from payback.report.portfolio_facts import (
     Sampled,
     driver_label,
@@ -246,8 +252,8 @@ def _own_fleets(alt: PortfolioAlternative) -> str:
             f"{gpus_text(first, 'GPU')} in all in month 1{grows}." + _reserved(alt)
         )
     return (
-        f"Its one workload runs on a fleet of its own: {gpus_text(first, 'GPU')} in month 1{grows}."
-        + _reserved(alt)
+        f"Its one workload runs on a fleet of its own: {gpus_text(first, 'GPU')} in month 1"
+        f"{one_fleet_kept(alt)}{grows}." + _reserved(alt)
     )
 
 
