@@ -68,3 +68,48 @@ def test_one_sample_is_said_in_the_singular(example: str) -> None:
     text = _flat("explain", EXAMPLES / example, "--samples", "1")
     assert "Across 1 sample: the scenario has no distributions" in text
     assert "1 samples" not in text
+
+
+ONE_REQUEST = """
+[scenario]
+name = "one request a month"
+horizon_months = 3
+
+[baseline]
+name = "hosted API"
+kind = "hosted_api"
+input_usd_per_mtok = 2.5
+output_usd_per_mtok = 10.0
+
+[[alternatives]]
+name = "free per request"
+kind = "per_request"
+usd_per_1k_requests = 0.0
+one_time = { data_usd = 0.00525 }
+"""
+"""One request a month of 1,500 tokens in at $2.50 and 150 out at $10 per million costs
+$0.00375 + $0.0015 = $0.00525 ($5.25 per 1,000); free afterwards, $0.00525 once is repaid
+at the end of month 1: break-even month 1.00, after 1 request."""
+
+
+TRAFFIC = "requests_per_month = 1, input_tokens = 1500, output_tokens = 150"
+
+
+def test_one_request_is_said_in_the_singular_in_a_portfolio(tmp_path: Path) -> None:
+    path = tmp_path / "one.toml"
+    path.write_text(f'{ONE_REQUEST}[[workloads]]\nname = "tiny"\ntraffic = {{ {TRAFFIC} }}\n')
+    analyzed = _flat("analyze", path)
+    assert "1 workload, 1 request in month 1" in analyzed
+    assert "Break-even month 1.00, after 1 request " in analyzed
+    explained = _flat("explain", path)
+    assert "on today's APIs (1 request, $5.25 per 1,000)" in explained
+    assert "month 1.00, after 1 request." in explained
+    for text in (analyzed, explained):
+        assert "1 requests" not in text
+
+
+def test_one_request_is_said_in_the_singular_in_a_scenarios_explain(tmp_path: Path) -> None:
+    path = tmp_path / "one.toml"
+    path.write_text(f"{ONE_REQUEST}[traffic]\n{TRAFFIC.replace(', ', chr(10))}\n")
+    explained = _flat("explain", path)
+    assert "month 1.00, after 1 request." in explained  # it read "after 1 requests"

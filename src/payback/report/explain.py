@@ -188,11 +188,12 @@ def crossing_text(
     if month == 0:
         return " With nothing to recover and month 1 not losing money, it pays back at once."
     m, before, after = crossing(cum, month)
+    count = f"{requests or 0:,.0f}"  # it read "after 1 requests"
     return (
         f" They first reach zero in month {m}: {usd(before)} at the end of month {m - 1}, "
         f"{usd(after)} at the end of month {m}. Linear inside the month, break-even = {m - 1} + "
         f"{usd(-before)} / {usd(after - before)} = month {month_figure(month, 2)}, after "
-        f"{requests or 0:,.0f} requests."
+        f"{count} request{'' if count == '1' else 's'}."
     )
 
 

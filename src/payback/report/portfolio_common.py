@@ -16,6 +16,7 @@ from payback.studies.portfolio import Contribution, PortfolioAlternative, Portfo
 __all__ = [
     "break_even_cell",
     "contribution_rows",
+    "counted",
     "fleet_header",
     "fleet_words",
     "gpus_text",
@@ -69,7 +70,16 @@ def gpus_text(x: float, unit: str | None = None) -> str:
     ('8,697,542', '2', '0.417', '1 GPU')
     """
     count = f"{x:,.0f}" if x >= 100 or x == round(x) else f"{x:.3g}"
-    return count if unit is None else f"{count} {unit}{'' if count == '1' else 's'}"
+    return count if unit is None else counted(count, unit)
+
+
+def counted(count: str, noun: str) -> str:
+    """A count as written, then its noun: plural but for '1'.
+
+    >>> counted("1", "request"), counted("0.5", "request"), counted("8,516,392", "request")
+    ('1 request', '0.5 requests', '8,516,392 requests')
+    """
+    return f"{count} {noun}{'' if count == '1' else 's'}"
 
 
 def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
@@ -257,8 +267,8 @@ def break_even_cell(alt: PortfolioAlternative, horizon: int) -> str:
         return f"not within {months_text(horizon)}"
     if saves_nothing(alt.cumulative_savings_usd):
         return NOTHING_SAVED_WHY
-    return (
-        f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests"
+    return f"{month_text(alt.break_even_month, 2)}, after " + counted(
+        f"{alt.break_even_requests or 0:,.0f}", "request"
     )
 
 

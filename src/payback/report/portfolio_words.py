@@ -13,6 +13,7 @@ from payback.report.common import in_month_text, month_text
 from payback.report.explain import crossing_text
 from payback.report.fleet import npv_words, prose_usd
 from payback.report.portfolio_common import (
+    counted,
     gpus_text,
     idle_words,
     month_costs,
@@ -71,9 +72,10 @@ def break_even_paragraphs(alt: PortfolioAlternative, horizon: int) -> list[str]:
     base, cost, saved = one["baseline_usd"], one["alternative_usd"], one["saving_usd"]
     n = len(alt.workloads)
     base_1k, cost_1k = one["baseline_usd_per_1k_requests"], one["alternative_usd_per_1k_requests"]
+    requests = f"{one['requests']:,.0f}"
     first = (
         f"In month 1 {'the workload costs' if n == 1 else f'the {n} workloads cost'} "
-        f"{prose_usd(base)} on today's APIs ({one['requests']:,.0f} requests"
+        f"{prose_usd(base)} on today's APIs ({counted(requests, 'request')}"
         + (f", {money(base_1k, 2)} per 1,000" if base_1k is not None else "")
         + f") and '{alt.name}' costs {prose_usd(cost)}"
         + (f" ({money(cost_1k, 2)} per 1,000)" if cost_1k is not None else "")
