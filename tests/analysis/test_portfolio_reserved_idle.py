@@ -139,8 +139,8 @@ def test_analyze_report_and_explain_word_the_reserved_idle_gpus(tmp_path: Path) 
     assert code == 0, err
     out = " ".join(out.split())  # the table's cells wrap
     assert (
-        "one shared fleet, an adapter per workload: 5 GPUs (4 pinned to a single workload's "
-        f"adapter, 1 mixing adapters); {said}" in out
+        "one shared fleet, an adapter per workload: 5 GPUs (4 GPUs pinned to a single "
+        f"workload's adapter, 1 GPU mixing adapters); {said}" in out
     )
     assert "fleet per workload: 6 GPUs in all; up to 4 GPUs reserved, idle until" in out
     code, out, err = run("explain", path)
@@ -153,6 +153,46 @@ def test_analyze_report_and_explain_word_the_reserved_idle_gpus(tmp_path: Path) 
     assert f"| reserved, idle | {said} |" in report.read_text(encoding="utf-8")
     shared = analyze_portfolio(load_scenario(path)).alternatives[0]
     assert placement_words(shared, 1) == (
-        "4 pinned to a single workload's adapter, 1 reserved, idle until the term ends"
+        "4 GPUs pinned to a single workload's adapter, 1 GPU reserved, idle until the term ends"
     )
-    assert placement_words(shared, 23) == "1 mixing adapters, 1 reserved, idle until the term ends"
+    assert placement_words(shared, 23) == (
+        "1 GPU mixing adapters, 1 GPU reserved, idle until the term ends"
+    )
+
+
+def test_explain_json_gives_the_idle_gpus_its_words_say(tmp_path: Path) -> None:
+    """explain --json gave month 1's spare GPUs but no idle ones, where the words say "up to
+    3 GPUs reserved, idle until the term ends (in 21 of 24 months)". The shared fleet is
+    idle in months 2-12 and 15-24, 3 at the most (months 8-12 need 2 of the 5 reserved);
+    the fleets per workload in months 2-12, 4 at the most (month 12 needs 1 + 1 of the 6
+    reserved). Month 1 needs all a term reserves: its counts add up without idle GPUs."""
+    path = _write(tmp_path, 2)
+    code, out, err = run("explain", path, "--json")
+    assert code == 0, err
+    explained = json.loads(out)
+    shared, separate = explained["alternatives"]
+    assert shared["shared_fleet"] == {
+        "gpus_month_1": 5,
+        "pinned_gpus_month_1": 4,
+        "mixed_gpus_month_1": 1,
+        "spare_gpus_month_1": 0,
+        "idle_gpus_month_1": 0,  # 4 + 1 + 0 + 0 = 5
+        "idle_gpus_max": 3,
+        "months_with_idle_gpus": 21,
+    }
+    assert separate["own_fleets"] == {
+        "gpus_month_1": 6,
+        "gpus_max": 6,
+        "spare_gpus_month_1": None,
+        "idle_gpus_month_1": 0,
+        "idle_gpus_max": 4,
+        "months_with_idle_gpus": 11,
+    }
+    words = " ".join(p for s in explained["sections"] for p in s["paragraphs"])
+    assert "up to 3 GPUs reserved, idle until the term ends (in 21 of 24 months)" in words
+    assert "up to 4 GPUs reserved, idle until the term ends (in 11 of 24 months)" in words
+    shared_idle, separate_idle = (a["idle_gpus"] for a in _alternatives(path))
+    assert max(shared_idle) == 3.0
+    assert sum(1 for i in shared_idle if i > 0) == 21
+    assert max(separate_idle) == 4.0
+    assert sum(1 for i in separate_idle if i > 0) == 11

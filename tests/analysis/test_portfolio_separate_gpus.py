@@ -54,8 +54,8 @@ def test_the_separate_fleets_gpus_are_each_workloads_summed() -> None:
     text = _text(PORTFOLIO)
     assert "Fleet a fine-tuned model and fleet per workload: 5 GPUs in all USD per month" in text
     assert (
-        "Fleet one shared fleet, an adapter per workload: 2 GPUs (1 mixing adapters, 1 kept "
-        "by min_replicas beyond what the traffic needs) USD" in text
+        "Fleet one shared fleet, an adapter per workload: 2 GPUs (1 GPU mixing adapters, 1 GPU "
+        "kept by min_replicas beyond what the traffic needs) USD" in text
     )
 
 

@@ -109,21 +109,21 @@ def test_a_floor_that_does_not_bind_keeps_no_spare_gpu(tmp_path: Path) -> None:
 
 def test_analyze_report_and_explain_word_the_spare_gpus(tmp_path: Path) -> None:
     path = _write(tmp_path, 8, "none")
-    said = "8 GPUs (4 pinned to a single workload's adapter, 1 mixing adapters, 3 kept by "
-    said += "min_replicas beyond what the traffic needs)"
+    said = "8 GPUs (4 GPUs pinned to a single workload's adapter, 1 GPU mixing adapters, 3 GPUs "
+    said += "kept by min_replicas beyond what the traffic needs)"
     code, out, err = run("analyze", path)
     assert code == 0, err
     assert f"one shared fleet, an adapter per workload: {said}" in " ".join(out.split())
     code, out, err = run("explain", path)
     assert code == 0, err
     out = " ".join(out.split())
-    assert "The shared fleet runs 8 GPUs in month 1: 4 pinned" in out
+    assert "The shared fleet runs 8 GPUs in month 1: 4 GPUs pinned" in out
     assert "Those kept by min_replicas run the base model and every adapter as well" in out
     assert "every one mixes adapters" not in out
     report = tmp_path / "report.md"
     code, _, err = run("report", path, "-o", report)
     assert code == 0, err
     assert (
-        "| placement, month 1 | 4 pinned to a single workload's adapter, 1 mixing adapters, "
-        "3 kept by min\\_replicas beyond what the traffic needs |"
+        "| placement, month 1 | 4 GPUs pinned to a single workload's adapter, 1 GPU mixing "
+        "adapters, 3 GPUs kept by min\\_replicas beyond what the traffic needs |"
     ) in report.read_text(encoding="utf-8")

@@ -299,9 +299,11 @@ def test_a_one_workload_portfolios_json_has_the_gpu_count(tmp_path: Path) -> Non
     assert missing == set()
     shared = one["alternatives"][0]
     assert shared["fleet"] == "shared"
-    # 400,000 requests a month need less than a replica; min_replicas = 2 of 1 GPU each
+    # 400,000 requests a month need less than a replica; min_replicas = 2 of 1 GPU each:
+    # its one adapter on the GPU its traffic needs, the second kept by the floor (spare)
     assert shared["gpus"] == [2.0] * 24
-    assert shared["pinned_gpus"] == [2.0] * 24  # its one adapter on every GPU
+    assert shared["pinned_gpus"] == [1.0] * 24
+    assert shared["spare_gpus"] == [1.0] * 24
     assert shared["mixed_gpus"] == [0.0] * 24
     assert [c["gpu_time_share"] for c in shared["contributions"]] == [1.0]
     # separate fleets: the sum of each workload's own, here its one fleet of min_replicas = 1

@@ -122,12 +122,22 @@ def test_the_fleet_roles_and_order_are_the_portfolios(
         "gpus_month_1": 2,  # min_replicas = 2: "The shared fleet runs 2 GPUs in month 1"
         "pinned_gpus_month_1": 0,
         "mixed_gpus_month_1": 1,  # the traffic needs one; min_replicas keeps the second
-        "spare_gpus_month_1": 1,  # 0 + 1 + 1 = 2: the counts add up to the fleet
+        "spare_gpus_month_1": 1,  # 0 + 1 + 1 + 0 = 2: the counts add up to the fleet
+        "idle_gpus_month_1": 0,  # no commitment: nothing reserved beyond the need
+        "idle_gpus_max": 0,
+        "months_with_idle_gpus": 0,
     }
     assert separate["shared_fleet"] is None
     # a fleet per workload, one GPU each (min_replicas 1 and each under a GPU's capacity):
     # "Each workload runs its own fine-tuned model on its own fleet: 5 GPUs in all in month 1"
-    assert separate["own_fleets"] == {"gpus_month_1": 5, "gpus_max": 5}
+    assert separate["own_fleets"] == {
+        "gpus_month_1": 5,
+        "gpus_max": 5,
+        "spare_gpus_month_1": None,  # not counted for a fleet per workload
+        "idle_gpus_month_1": 0,
+        "idle_gpus_max": 0,
+        "months_with_idle_gpus": 0,
+    }
     assert shared["own_fleets"] is None
     assert "on its own fleet: 5 GPUs in all in month 1." in _words(explained)
     for mine, theirs in zip(explained["alternatives"], analyzed["alternatives"], strict=True):

@@ -33,10 +33,11 @@ def test_a_portfolio_of_one_workload_is_not_said_to_move_together(tmp_path: Path
 
 def test_the_fleet_of_one_workload_says_its_gpus(tmp_path: Path) -> None:
     """The shared alternative serving one workload runs min_replicas = 2 GPUs (its busiest
-    hour needs 0.43 requests/s of a replica's 9.66); analyze said only 'one fleet (one
-    workload)', where --json gives the GPUs."""
+    hour needs 0.43 requests/s of a replica's 9.66, one replica): analyze said only 'one
+    fleet (one workload)', where --json gives the GPUs; the second is kept by the floor."""
     code, out, err = run("analyze", _one(tmp_path))
     assert code == 0, err
-    assert "Fleet                   one fleet (one workload): 2 GPUs\n" in out
+    said = "one fleet (one workload): 2 GPUs (1 GPU kept by min_replicas beyond what the traffic needs)"
+    assert f"Fleet {said} USD" in " ".join(out.split())
     code, out, err = run("analyze", _one(tmp_path), "--json")
     assert json.loads(out)["portfolio"]["alternatives"][0]["gpus"][0] == 2

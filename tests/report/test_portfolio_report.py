@@ -116,18 +116,19 @@ def test_report_and_explain_say_which_gpus_are_pinned() -> None:
     assert (shared.pinned_gpus or [])[0] == 1.0
     md = portfolio_markdown(analysis)
     assert (
-        "| placement, month 1 | 1 pinned to a single workload's adapter, 1 mixing adapters |" in md
-    )
+        "| placement, month 1 | 1 GPU pinned to a single workload's adapter, 1 GPU mixing "
+        "adapters |"
+    ) in md
     (_, paragraphs), *_ = portfolio_explanation(analysis)
     assert (
-        "The shared fleet runs 2 GPUs in month 1: 1 pinned to a single workload's adapter, "
-        "1 mixing adapters."
+        "The shared fleet runs 2 GPUs in month 1: 1 GPU pinned to a single workload's adapter, "
+        "1 GPU mixing adapters."
     ) in paragraphs[2]
     from payback.report.portfolio_common import fleet_words
 
     assert fleet_words(shared) == (
-        "one shared fleet, an adapter per workload: 2 GPUs (1 pinned to a single "
-        "workload's adapter, 1 mixing adapters)"
+        "one shared fleet, an adapter per workload: 2 GPUs (1 GPU pinned to a single "
+        "workload's adapter, 1 GPU mixing adapters)"
     )
     as_dict = analysis.to_dict()["alternatives"][0]
     assert (as_dict["pinned_gpus"][0], as_dict["mixed_gpus"][0]) == (1.0, 1.0)
@@ -213,8 +214,12 @@ def test_a_fleet_that_mixes_no_adapters_is_not_said_to() -> None:
     data["workloads"] = data["workloads"][:1]
     md = portfolio_markdown(analyze_portfolio(parse_scenario(data)))
     # support triage's busiest hour: 400,000 × 0.95 / 2,628,000 s × 3 = 0.43 requests/s,
-    # one replica of 13.8 × 0.7; min_replicas = 2 runs two (2 × $0.86 × 730 h = $1,256)
-    assert "| fleet | one fleet (one workload): 2 GPUs |" in md
+    # one replica of 13.8 × 0.7; min_replicas = 2 runs two (2 × $0.86 × 730 h = $1,256),
+    # the second kept by the floor alone, as a fleet shared by several workloads says it
+    assert (
+        "| fleet | one fleet (one workload): 2 GPUs (1 GPU kept by min\\_replicas beyond what "
+        "the traffic needs) |"
+    ) in md
     assert "| USD per month, month 1 | \\$1,861 against \\$2,100 |" in md
     assert "| fleet | a fine-tuned model and fleet per workload: 1 GPU in all |" in md
     assert "an adapter per workload" not in md
@@ -224,7 +229,7 @@ def test_a_fleet_that_mixes_no_adapters_is_not_said_to() -> None:
     assert "| fleet | one shared fleet, an adapter per workload (2 GPUs in month 1) |" in md
     # 665,000 requests need one replica at their busiest; min_replicas = 2 keeps a second
     assert (
-        "| placement, month 1 | 1 mixing adapters, 1 kept by min\\_replicas beyond what the "
-        "traffic needs |" in md
+        "| placement, month 1 | 1 GPU mixing adapters, 1 GPU kept by min\\_replicas beyond "
+        "what the traffic needs |" in md
     )
     assert md.count("placement, month 1") == 1

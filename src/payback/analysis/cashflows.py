@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from payback import finance as model
+from payback.analysis.alone import alone, local_path
 from payback.analysis.resolve import Resolved, as_resolved
 from payback.analysis.verdict import has_cost_per_1k
 from payback.errors import PaybackError
@@ -74,6 +75,8 @@ class OptionCosts:
     """Owned servers in use each month."""
     needed_gpus: FloatArray | None = None
     """Of :attr:`gpus`, those each month needs; the rest a 1y/3y term reserved, idle."""
+    traffic_gpus: FloatArray | None = None
+    """Of :attr:`needed_gpus`, those the month's traffic needs; the rest ``min_replicas`` keeps."""
 
     @property
     def usage_usd(self) -> FloatArray:
@@ -259,7 +262,8 @@ class _Inputs:
 
 Usage = tuple[dict[str, FloatArray], FloatArray | None, dict[str, FloatArray]]
 """Usage-driven monthly costs by component, GPUs in use, and a fleet's extras (those of
-:func:`payback.finance.self_hosted_cost`: ``needed_gpus``, owned ``at_start``, ``servers``)."""
+:func:`payback.finance.self_hosted_cost`: ``needed_gpus``, ``traffic_gpus``, owned
+``at_start``, ``servers``)."""
 
 
 def _gpu_trend(get: _Inputs, path: str, option: SelfHostedOption, horizon: int) -> FloatArray:
@@ -432,6 +436,7 @@ def _option_costs(
         hardware_at_start_usd=extras.get("at_start"),
         servers=extras.get("servers"),
         needed_gpus=extras.get("needed_gpus"),
+        traffic_gpus=extras.get("traffic_gpus"),
     )
 
 
@@ -528,39 +533,6 @@ def _overflow_error(resolved: Resolved, paths: list[str], problem: str) -> Payba
         f"the results overflow ({problem} is not a finite number); check the scenario's "
         "largest and smallest numbers"
     )
-
-
-def alone(resolved: Resolved, index: int) -> Resolved:
-    """``resolved`` with the baseline and alternative ``index`` only, as alternative 0.
-
-    The engine computes each alternative from the traffic, the baseline and its own numbers,
-    so that alternative's outcome is the same here, for 1/A of the work: the studies that
-    look at one alternative at a time (its drivers, a threshold) stay linear in the number
-    of alternatives. Paths of its numbers move with it (:func:`local_path`).
-    """
-
-    def only(scenario: Scenario) -> Scenario:
-        kept = scenario.alternatives[index : index + 1]
-        return scenario.model_copy(update={"alternatives": kept})
-
-    return Resolved(only(resolved.scenario), only(resolved.original))
-
-
-def local_path(path: str, index: int) -> str | None:
-    """``path`` in :func:`alone`'s scenario for alternative ``index``: the same for the
-    scenario's, traffic's and baseline's numbers, ``alternatives.0.…`` for the alternative's
-    own, None for another alternative's (which cannot change this one's outcome).
-
-    >>> local_path("traffic.requests_per_month", 3), local_path("alternatives.3.ops_usd_per_month", 3)
-    ('traffic.requests_per_month', 'alternatives.0.ops_usd_per_month')
-    >>> local_path("alternatives.1.ops_usd_per_month", 3) is None
-    True
-    """
-    head, _, rest = path.partition(".")
-    if head != "alternatives":
-        return path
-    number, _, inside = rest.partition(".")
-    return f"alternatives.0.{inside}" if number == str(index) else None
 
 
 def _evaluate(get: _Inputs) -> Evaluation:

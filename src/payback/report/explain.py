@@ -188,11 +188,12 @@ def crossing_text(
     if month == 0:
         return " With nothing to recover and month 1 not losing money, it pays back at once."
     m, before, after = crossing(cum, month)
+    count = f"{requests or 0:,.0f}"  # it read "after 1 requests"
     return (
         f" They first reach zero in month {m}: {usd(before)} at the end of month {m - 1}, "
         f"{usd(after)} at the end of month {m}. Linear inside the month, break-even = {m - 1} + "
         f"{usd(-before)} / {usd(after - before)} = month {month_figure(month, 2)}, after "
-        f"{requests or 0:,.0f} requests."
+        f"{count} request{'' if count == '1' else 's'}."
     )
 
 
@@ -328,8 +329,9 @@ def samples_paragraph(
     """What the samples say of one alternative (a scenario's or a portfolio's): the share
     paying back within each window the horizon answers (``within``), the median break-even,
     the share with a positive NPV; without an ``uncertain`` input, that all are the same."""
+    counted = f"{samples:,} sample{'' if samples == 1 else 's'}"  # it read '1 samples'
     if not uncertain:
-        return f"Across {samples:,} samples: {SAME_SAMPLES}."
+        return f"Across {counted}: {SAME_SAMPLES}."
     names = {QUARTER_MONTHS: "a quarter", 12: "a year"}
     clauses = [
         f"within {names.get(k, months_text(k))} in {share_text(share)}"
@@ -338,7 +340,7 @@ def samples_paragraph(
     clauses[0] += " of them"
     listed = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
     return (
-        f"Across {samples:,} samples of the scenario's ranges it pays back {listed}; "
+        f"Across {counted} of the scenario's ranges it pays back {listed}; "
         f"the median break-even is "
         + (not_within(horizon) if median is None else month_text(median))
         + f", and the NPV is positive in {share_text(npv_positive)} of samples."

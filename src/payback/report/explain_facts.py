@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis
 from payback.analysis.verdict import outcome_text, quoted, saves_nothing
 from payback.report.common import driver_range, quarter_text
@@ -30,7 +32,48 @@ def explain_facts(analysis: Analysis) -> list[dict[str, Any]]:
     ``alternatives``): the verdict, the costs, the break-even worked out, the traffic that
     pays back within a quarter, the fleet and the levers, and every driver with its range
     and its effect on the NPV and the break-even. Money in USD, months from the start."""
-    return [_facts(analysis, alt, i) for i, alt in enumerate(analysis.alternatives)]
+    counts = _gpu_counts(analysis)
+    return [
+        _facts(analysis, alt, i) | ({} if alt.utilisation is None else {"fleet": counts[i]})
+        for i, alt in enumerate(analysis.alternatives)
+    ]
+
+
+def _gpu_counts(analysis: Analysis) -> list[dict[str, Any]]:
+    """Each self-hosted alternative's ``fleet`` facts with the GPUs it pays for beyond what
+    the month's traffic needs, as a portfolio's explain --json gives them: those
+    ``min_replicas`` keeps (the cost engine's ``needed_gpus`` less its ``traffic_gpus``) and
+    those a 1y/3y commitment keeps reserved but idle (its GPUs less ``needed_gpus``) in
+    month 1, the most in a month and in how many months (central values, one evaluation);
+    an empty dict for an option with no fleet."""
+    from payback.analysis.cashflows import evaluate
+
+    out: list[dict[str, Any]] = []
+    outcomes = evaluate(analysis.resolved).alternatives
+    for alt, outcome in zip(analysis.alternatives, outcomes, strict=True):
+        costs, u = outcome.costs, alt.utilisation
+        if u is None:
+            out.append({})
+            continue
+        gpus, needed, traffic = costs.gpus, costs.needed_gpus, costs.traffic_gpus
+        idle = None if gpus is None or needed is None else np.ravel(gpus - needed)
+        spare = None if needed is None or traffic is None else np.ravel(needed - traffic)
+        out.append(
+            {
+                "always_on": u.always_on,
+                "gpus_month_1": u.gpus[0],
+                "spare_gpus_month_1": None if spare is None else float(spare[0]),
+                "idle_gpus_month_1": None if idle is None else float(idle[0]),
+                "idle_gpus_max": None if idle is None else float(np.max(idle, initial=0.0)),
+                "months_with_idle_gpus": None if idle is None else int(np.sum(idle > 0.0)),
+                "average_utilisation_month_1": u.average[0],
+                "busiest_hour_utilisation_month_1": u.peak[0],
+                "fleet_usd_month_1": u.fleet_usd[0],
+                "idle_usd_month_1": u.idle_usd[0],
+                "idle_usd_over_horizon": u.idle_total_usd,
+            }
+        )
+    return out
 
 
 def _facts(analysis: Analysis, alt: AlternativeResult, index: int) -> dict[str, Any]:
@@ -45,7 +88,6 @@ def _facts(analysis: Analysis, alt: AlternativeResult, index: int) -> dict[str, 
     quarter = min(QUARTER_MONTHS, horizon)
     retraining = retraining_paid(alt)
     drivers = analysis.drivers[index]
-    u = alt.utilisation
     return {
         "name": alt.name,
         "kind": alt.kind,
@@ -79,17 +121,7 @@ def _facts(analysis: Analysis, alt: AlternativeResult, index: int) -> dict[str, 
         "crossing": crossed,
         "after_a_quarter": {"months": quarter, "recovered_usd": cum[quarter] - cum[0]},
         "traffic_for_a_quarter": quarter_traffic(analysis, index),
-        "fleet": None
-        if u is None
-        else {
-            "always_on": u.always_on,
-            "gpus_month_1": u.gpus[0],
-            "average_utilisation_month_1": u.average[0],
-            "busiest_hour_utilisation_month_1": u.peak[0],
-            "fleet_usd_month_1": u.fleet_usd[0],
-            "idle_usd_month_1": u.idle_usd[0],
-            "idle_usd_over_horizon": u.idle_total_usd,
-        },
+        "fleet": None,  # a self-hosted option's: _gpu_counts
         "levers": _levers(analysis, index),
         "drivers": [
             d.to_dict()

@@ -18,6 +18,7 @@ from payback.report.fit import Prose, fit
 from payback.report.portfolio_common import (
     break_even_cell,
     contribution_rows,
+    counted,
     fleet_header,
     fleet_words,
     month_costs,
@@ -39,7 +40,7 @@ def _header(analysis: PortfolioAnalysis) -> Text:
     text.append(
         f"\n{months_text(info.horizon_months)}; {len(workloads)} workload"
         f"{'' if len(workloads) == 1 else 's'}, "
-        f"{count_text(total)} requests in month 1"
+        f"{counted(count_text(total), 'request')} in month 1"
     )
     if info.discount_rate_annual:
         text.append(f"; discount {rate_text(info.discount_rate_annual)}/year")

@@ -16,11 +16,15 @@ from payback.studies.portfolio import Contribution, PortfolioAlternative, Portfo
 __all__ = [
     "break_even_cell",
     "contribution_rows",
+    "counted",
     "fleet_header",
     "fleet_words",
     "gpus_text",
+    "idle_most",
     "idle_words",
+    "kept_words",
     "month_costs",
+    "one_fleet_kept",
     "order_rows",
     "placement_words",
     "role_words",
@@ -66,7 +70,16 @@ def gpus_text(x: float, unit: str | None = None) -> str:
     ('8,697,542', '2', '0.417', '1 GPU')
     """
     count = f"{x:,.0f}" if x >= 100 or x == round(x) else f"{x:.3g}"
-    return count if unit is None else f"{count} {unit}{'' if count == '1' else 's'}"
+    return count if unit is None else counted(count, unit)
+
+
+def counted(count: str, noun: str) -> str:
+    """A count as written, then its noun: plural but for '1'.
+
+    >>> counted("1", "request"), counted("0.5", "request"), counted("8,516,392", "request")
+    ('1 request', '0.5 requests', '8,516,392 requests')
+    """
+    return f"{count} {noun}{'' if count == '1' else 's'}"
 
 
 def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
@@ -84,26 +97,58 @@ def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:
     if mixed == 0 and idle == 0 and spare == 0:
         return "each workload on GPUs of its own (cheaper than mixing adapters)"
     words = [
-        f"{gpus_text(pinned)} pinned to a single workload's adapter" if pinned else "",
-        f"{gpus_text(mixed)} mixing adapters" if mixed else "",
-        f"{gpus_text(spare)} kept by min_replicas beyond what the traffic needs" if spare else "",
-        f"{gpus_text(idle)} reserved, idle until the term ends" if idle else "",
+        f"{gpus_text(pinned, 'GPU')} pinned to a single workload's adapter" if pinned else "",
+        f"{gpus_text(mixed, 'GPU')} mixing adapters" if mixed else "",
+    ]
+    return ", ".join(w for w in [*words, kept_words(spare, idle)] if w)
+
+
+def kept_words(spare: float, idle: float) -> str:
+    """The GPUs a fleet pays for beyond what the month's traffic needs, each count with
+    its unit ('1 GPU kept by min_replicas': it read '1 mixing adapters'): those
+    ``min_replicas`` keeps and, under a 1y/3y commitment, those reserved but idle; ``""``
+    when none.
+
+    >>> kept_words(1.0, 2.0)
+    '1 GPU kept by min_replicas beyond what the traffic needs, 2 GPUs reserved, idle until the term ends'
+    """
+    words = [
+        f"{gpus_text(spare, 'GPU')} kept by min_replicas beyond what the traffic needs"
+        if spare
+        else "",
+        f"{gpus_text(idle, 'GPU')} reserved, idle until the term ends" if idle else "",
     ]
     return ", ".join(w for w in words if w)
+
+
+def one_fleet_kept(alt: PortfolioAlternative, month: int = 0) -> str:
+    """Of the fleet of a shared option that serves one workload, the GPUs beyond what the
+    traffic needs in ``month`` (0: the first), as :func:`kept_words` says them after a
+    space and in brackets, as a shared fleet's placement is said; ``""`` when none."""
+    spare = (alt.spare_gpus or [])[month:]
+    idle = (alt.idle_gpus or [])[month:]
+    words = kept_words(spare[0] if spare else 0.0, idle[0] if idle else 0.0)
+    return f" ({words})" if words else ""
 
 
 def idle_words(alt: PortfolioAlternative) -> str:
     """The GPUs a 1y/3y commitment keeps paid for in months that need fewer (reserved to
     the term's end): ``"up to 3 GPUs reserved, idle until the term ends (in 19 of 24
     months)"``, or ``""`` when no month has any."""
-    idle = alt.idle_gpus or []
-    if max(idle, default=0.0) <= 0.0:
+    most, months = idle_most(alt)
+    if months == 0:
         return ""
-    months = sum(1 for i in idle if i > 0.0)
     return (
-        f"up to {gpus_text(max(idle), 'GPU')} reserved, idle until the term ends "
-        f"(in {months} of {len(idle)} months)"
+        f"up to {gpus_text(most, 'GPU')} reserved, idle until the term ends "
+        f"(in {months} of {len(alt.idle_gpus or [])} months)"
     )
+
+
+def idle_most(alt: PortfolioAlternative) -> tuple[float, int]:
+    """The most GPUs a 1y/3y commitment keeps reserved but idle in a month, and in how
+    many months it keeps any (0 and 0 without a commitment or an option with no fleet)."""
+    idle = [i for i in alt.idle_gpus or [] if i > 0.0]
+    return max(idle, default=0.0), len(idle)
 
 
 def _gpus_span(gpus: list[float]) -> str:
@@ -124,7 +169,8 @@ def fleet_words(alt: PortfolioAlternative) -> str:
         )
     if alt.fleet == "shared":  # its one workload's model merged, on a fleet of its own
         one = alt.one_fleet_gpus
-        return "one fleet (one workload)" + (f": {_gpus_span(one)}{idle}" if one else "")
+        kept = one_fleet_kept(alt)
+        return "one fleet (one workload)" + (f": {_gpus_span(one)}{kept}{idle}" if one else "")
     if alt.fleet == "separate":
         every = alt.separate_gpus  # the sum of the workloads' own fleets, each month
         if not every:
@@ -221,8 +267,8 @@ def break_even_cell(alt: PortfolioAlternative, horizon: int) -> str:
         return f"not within {months_text(horizon)}"
     if saves_nothing(alt.cumulative_savings_usd):
         return NOTHING_SAVED_WHY
-    return (
-        f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests"
+    return f"{month_text(alt.break_even_month, 2)}, after " + counted(
+        f"{alt.break_even_requests or 0:,.0f}", "request"
     )
 
 

@@ -11,12 +11,14 @@ from payback.analysis.verdict import has_cost_per_1k, saves_nothing, usd_per_1k
 from payback.report.common import span_text
 from payback.report.explain import crossing, measure_first
 from payback.report.fleet import changes_the_answer
+from payback.report.portfolio_common import idle_most
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 from payback.studies.uncertainty import Driver
 
 __all__ = [
     "driver_label",
     "driver_span",
+    "idle_facts",
     "last_month_saving",
     "lowering_steps",
     "month_one",
@@ -81,8 +83,13 @@ def _facts(
             "pinned_gpus_month_1": None if alt.pinned_gpus is None else alt.pinned_gpus[0],
             "mixed_gpus_month_1": None if alt.mixed_gpus is None else alt.mixed_gpus[0],
             "spare_gpus_month_1": None if alt.spare_gpus is None else alt.spare_gpus[0],
-        },
-        "own_fleets": own_fleets(alt),
+        }
+        | idle_facts(alt),
+        "own_fleets": None
+        if (own := own_fleets(alt)) is None
+        else own
+        | {"spare_gpus_month_1": None if alt.spare_gpus is None else alt.spare_gpus[0]}
+        | idle_facts(alt),
         "contributions": [c.to_dict() for c in alt.contributions],
         "carry_the_fleet": alt.carriers,
         "ride_on_it": alt.riders,
@@ -192,6 +199,21 @@ def driver_span(analysis: PortfolioAnalysis, d: Driver) -> str:
     from payback.analysis.portfolio import central_value
 
     return span_text(d, lambda: float(central_value(analysis.portfolio, d.parameter)))
+
+
+def idle_facts(alt: PortfolioAlternative) -> dict[str, float | int | None]:
+    """The GPUs a 1y/3y commitment keeps reserved beyond each month's need, as the words
+    say them (:func:`~payback.report.portfolio_common.idle_words`): in month 1 (beside
+    ``spare_gpus_month_1``, so month 1's counts add up to its GPUs), the most in any month
+    and in how many months there are any; ``None`` for an option with no fleet."""
+    if alt.idle_gpus is None:
+        return dict.fromkeys(("idle_gpus_month_1", "idle_gpus_max", "months_with_idle_gpus"))
+    most, months = idle_most(alt)
+    return {
+        "idle_gpus_month_1": alt.idle_gpus[0],
+        "idle_gpus_max": most,
+        "months_with_idle_gpus": months,
+    }
 
 
 def own_fleets(alt: PortfolioAlternative) -> dict[str, float] | None:

@@ -12,7 +12,14 @@ from payback.figures import rate_text
 from payback.report.common import in_month_text, month_text
 from payback.report.explain import crossing_text
 from payback.report.fleet import npv_words, prose_usd
-from payback.report.portfolio_common import gpus_text, idle_words, month_costs, placement_words
+from payback.report.portfolio_common import (
+    counted,
+    gpus_text,
+    idle_words,
+    month_costs,
+    one_fleet_kept,
+    placement_words,
+)
 from payback.report.portfolio_facts import (
     Sampled,
     driver_label,
@@ -65,9 +72,10 @@ def break_even_paragraphs(alt: PortfolioAlternative, horizon: int) -> list[str]:
     base, cost, saved = one["baseline_usd"], one["alternative_usd"], one["saving_usd"]
     n = len(alt.workloads)
     base_1k, cost_1k = one["baseline_usd_per_1k_requests"], one["alternative_usd_per_1k_requests"]
+    requests = f"{one['requests']:,.0f}"
     first = (
         f"In month 1 {'the workload costs' if n == 1 else f'the {n} workloads cost'} "
-        f"{prose_usd(base)} on today's APIs ({one['requests']:,.0f} requests"
+        f"{prose_usd(base)} on today's APIs ({counted(requests, 'request')}"
         + (f", {money(base_1k, 2)} per 1,000" if base_1k is not None else "")
         + f") and '{alt.name}' costs {prose_usd(cost)}"
         + (f" ({money(cost_1k, 2)} per 1,000)" if cost_1k is not None else "")
@@ -246,8 +254,8 @@ def _own_fleets(alt: PortfolioAlternative) -> str:
             f"{gpus_text(first, 'GPU')} in all in month 1{grows}." + _reserved(alt)
         )
     return (
-        f"Its one workload runs on a fleet of its own: {gpus_text(first, 'GPU')} in month 1{grows}."
-        + _reserved(alt)
+        f"Its one workload runs on a fleet of its own: {gpus_text(first, 'GPU')} in month 1"
+        f"{one_fleet_kept(alt)}{grows}." + _reserved(alt)
     )
 
 

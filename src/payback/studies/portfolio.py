@@ -50,6 +50,7 @@ from payback.analysis.verdict import (
 from payback.figures import rate_text
 from payback.finance._types import BoolArray, FloatArray
 from payback.scenario import Scenario
+from payback.studies.portfolio_fleets import one_fleet_gpus, separate_gpus, spare_gpus
 
 if TYPE_CHECKING:
     from payback.catalog import Catalog
@@ -252,8 +253,8 @@ class PortfolioAlternative:
     without a commitment; None for an option with no fleet."""
     spare_gpus: list[float] | None = None
     """The shared fleet's GPUs ``min_replicas`` keeps beyond what the month's traffic needs
-    (they run the base model and every adapter and share the load). None without a fleet
-    shared by several workloads; the JSON of one workload's gives 0: all pinned, merged."""
+    (they run the base model and every adapter and share the load); of a fleet that would be
+    shared but serves one workload, the same count of its own fleet. None otherwise."""
 
     @property
     def carriers(self) -> list[str]:
@@ -282,10 +283,12 @@ class PortfolioAlternative:
         out["spare_gpus"] = out.pop("spare_gpus")  # beside the other counts
         out["idle_gpus"] = out.pop("idle_gpus")
         if self.gpus is None and self.one_fleet_gpus is not None:  # the shape of several
-            idle = self.idle_gpus or [0.0] * len(self.one_fleet_gpus)
-            out["gpus"] = self.one_fleet_gpus  # its one adapter on every GPU it needs
-            out["pinned_gpus"] = [g - i for g, i in zip(self.one_fleet_gpus, idle, strict=True)]
-            out["mixed_gpus"] = out["spare_gpus"] = [0.0] * len(self.one_fleet_gpus)
+            n = len(self.one_fleet_gpus)
+            idle, spare = self.idle_gpus or [0.0] * n, self.spare_gpus or [0.0] * n
+            out["gpus"] = self.one_fleet_gpus  # its one adapter on every GPU its traffic needs
+            counts = zip(self.one_fleet_gpus, idle, spare, strict=True)
+            out["pinned_gpus"] = [g - i - s for g, i, s in counts]
+            out["mixed_gpus"], out["spare_gpus"] = [0.0] * n, spare
             for c in out["contributions"]:
                 c["gpu_time_share"] = 1.0
         if self.gpus is None and self.separate_gpus is not None:  # every fleet's, summed
@@ -522,7 +525,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         gpus=None if outcome.gpus is None else _floats(outcome.gpus),
         pinned_gpus=None if outcome.pinned_gpus is None else _floats(outcome.pinned_gpus),
         idle_gpus=None if outcome.idle_gpus is None else _floats(outcome.idle_gpus),
-        spare_gpus=None if outcome.spare_gpus is None else _floats(outcome.spare_gpus),
+        spare_gpus=spare_gpus(p, index, ev),
         contributions=contributions,
         shared_usd=shared,
         order=steps,
@@ -530,32 +533,9 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         quarter=f"It {NOT_CHEAPER}"
         if nothing
         else _quarter_sentence(steps, [s.workload for s in steps], horizon),
-        one_fleet_gpus=_one_fleet_gpus(p, index, ev),
-        separate_gpus=_separate_gpus(p, index, ev),
+        one_fleet_gpus=one_fleet_gpus(p, index, ev),
+        separate_gpus=separate_gpus(p, index, ev),
     )
-
-
-def _one_fleet_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[float] | None:
-    """:attr:`PortfolioAlternative.one_fleet_gpus`: the fleet's GPUs of a self-hosted
-    option that would share its fleet and serves one workload (none otherwise)."""
-    alt, served = p.scenario.alternatives[index], ev.alternatives[index].pieces.served
-    shared = alt.portfolio is None or alt.portfolio.fleet == "shared"
-    if alt.kind != "self_hosted" or not shared or len(served) != 1:
-        return None
-    gpus = ev.parts[served[0]].alternatives[index].costs.gpus
-    return None if gpus is None else _floats(gpus)
-
-
-def _separate_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[float] | None:
-    """:attr:`PortfolioAlternative.separate_gpus`: the GPUs of a self-hosted option's
-    fleets, one per served workload, summed each month (none for any other option)."""
-    alt, served = p.scenario.alternatives[index], ev.alternatives[index].pieces.served
-    if alt.kind != "self_hosted" or alt.portfolio is None or alt.portfolio.fleet != "separate":
-        return None
-    fleets = [ev.parts[j].alternatives[index].costs.gpus for j in served]
-    if any(g is None for g in fleets):
-        return None
-    return _floats(np.sum([np.asarray(g, dtype=np.float64) for g in fleets], axis=0))
 
 
 def without_workload_value_terms(scenario: Scenario) -> Scenario:

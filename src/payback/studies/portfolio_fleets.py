@@ -1,0 +1,63 @@
+"""The GPUs of a portfolio alternative's fleets other than one shared by several workloads:
+a self-hosted option that would share its fleet but serves one workload (that workload's
+own fleet, its model merged), and a fleet per workload (``fleet = "separate"``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from payback.analysis.cashflows import OptionCosts
+from payback.analysis.portfolio import Portfolio, PortfolioEvaluation
+
+__all__ = ["one_fleet_gpus", "separate_gpus", "spare_gpus"]
+
+
+def _floats(a: Any) -> list[float]:
+    return [float(x) for x in np.asarray(a, dtype=np.float64).ravel()]
+
+
+def _one_fleet(p: Portfolio, index: int, ev: PortfolioEvaluation) -> OptionCosts | None:
+    """The costs of the one fleet of a self-hosted option that would share its fleet and
+    serves one workload (None otherwise)."""
+    alt, served = p.scenario.alternatives[index], ev.alternatives[index].pieces.served
+    shared = alt.portfolio is None or alt.portfolio.fleet == "shared"
+    if alt.kind != "self_hosted" or not shared or len(served) != 1:
+        return None
+    return ev.parts[served[0]].alternatives[index].costs
+
+
+def one_fleet_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[float] | None:
+    """:attr:`~payback.studies.portfolio.PortfolioAlternative.one_fleet_gpus`: the fleet's
+    GPUs of a self-hosted option that would share its fleet and serves one workload (none
+    otherwise)."""
+    costs = _one_fleet(p, index, ev)
+    return None if costs is None or costs.gpus is None else _floats(costs.gpus)
+
+
+def spare_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[float] | None:
+    """:attr:`~payback.studies.portfolio.PortfolioAlternative.spare_gpus`: the GPUs
+    ``min_replicas`` keeps beyond what each month's traffic needs, of the fleet several
+    workloads share or of the one fleet of a shared option serving one workload (the cost
+    engine's ``needed_gpus`` less its ``traffic_gpus``, counted alike); none otherwise."""
+    shared = ev.alternatives[index].spare_gpus
+    if shared is not None:
+        return _floats(shared)
+    costs = _one_fleet(p, index, ev)
+    if costs is None or costs.needed_gpus is None or costs.traffic_gpus is None:
+        return None
+    return _floats(costs.needed_gpus - costs.traffic_gpus)
+
+
+def separate_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[float] | None:
+    """:attr:`~payback.studies.portfolio.PortfolioAlternative.separate_gpus`: the GPUs of a
+    self-hosted option's fleets, one per served workload, summed each month (none for any
+    other option)."""
+    alt, served = p.scenario.alternatives[index], ev.alternatives[index].pieces.served
+    if alt.kind != "self_hosted" or alt.portfolio is None or alt.portfolio.fleet != "separate":
+        return None
+    fleets = [ev.parts[j].alternatives[index].costs.gpus for j in served]
+    if any(g is None for g in fleets):
+        return None
+    return _floats(np.sum([np.asarray(g, dtype=np.float64) for g in fleets], axis=0))
