@@ -438,7 +438,14 @@ def utilisation(
         always_on=option.always_on,
         gpus=_floats(costs.gpus),
         owned_gpus=None if owned is None else _floats(np.broadcast_to(owned, np.shape(average))),
+        spare_gpus=_difference(costs.needed_gpus, costs.traffic_gpus),
+        idle_gpus=_difference(costs.gpus, costs.needed_gpus),
     )
+
+
+def _difference(more: Any, less: Any) -> list[float] | None:
+    """``more − less`` month by month, ``None`` where either is not counted."""
+    return None if more is None or less is None else _floats(np.ravel(more - less))
 
 
 def _alternative_result(

@@ -99,6 +99,13 @@ class FleetUtilisation:
     owned_gpus: list[float] | None = None
     """Owned servers: the GPUs they hold for replicas each month, which the utilisation is
     a share of (paid for, in use or not); ``None`` for rented GPUs."""
+    spare_gpus: list[float] | None = None
+    """GPUs each month that ``min_replicas`` keeps beyond what the month's traffic needs
+    (the cost engine's ``needed_gpus`` less its ``traffic_gpus``); ``None`` where the
+    engine does not count them."""
+    idle_gpus: list[float] | None = None
+    """GPUs each month a 1y/3y commitment keeps reserved beyond those needed (its GPUs less
+    ``needed_gpus``); ``None`` where the engine does not count them."""
 
     @property
     def idle_total_usd(self) -> float:

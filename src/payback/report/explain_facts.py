@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis
 from payback.analysis.verdict import outcome_text, quoted, saves_nothing
 from payback.report.common import driver_range, quarter_text
@@ -42,30 +40,24 @@ def explain_facts(analysis: Analysis) -> list[dict[str, Any]]:
 def _gpu_counts(analysis: Analysis) -> list[dict[str, Any]]:
     """Each self-hosted alternative's ``fleet`` facts with the GPUs it pays for beyond what
     the month's traffic needs, as a portfolio's explain --json gives them: those
-    ``min_replicas`` keeps (the cost engine's ``needed_gpus`` less its ``traffic_gpus``) and
-    those a 1y/3y commitment keeps reserved but idle (its GPUs less ``needed_gpus``) in
-    month 1, the most in a month and in how many months (central values, one evaluation);
-    an empty dict for an option with no fleet."""
-    from payback.analysis.cashflows import evaluate
-
+    ``min_replicas`` keeps and those a 1y/3y commitment keeps reserved but idle
+    (:class:`~payback.analysis.utilisation.FleetUtilisation`) in month 1, the most in a
+    month and in how many months; an empty dict for an option with no fleet."""
     out: list[dict[str, Any]] = []
-    outcomes = evaluate(analysis.resolved).alternatives
-    for alt, outcome in zip(analysis.alternatives, outcomes, strict=True):
-        costs, u = outcome.costs, alt.utilisation
+    for alt in analysis.alternatives:
+        u = alt.utilisation
         if u is None:
             out.append({})
             continue
-        gpus, needed, traffic = costs.gpus, costs.needed_gpus, costs.traffic_gpus
-        idle = None if gpus is None or needed is None else np.ravel(gpus - needed)
-        spare = None if needed is None or traffic is None else np.ravel(needed - traffic)
+        spare, idle = u.spare_gpus, u.idle_gpus
         out.append(
             {
                 "always_on": u.always_on,
                 "gpus_month_1": u.gpus[0],
-                "spare_gpus_month_1": None if spare is None else float(spare[0]),
-                "idle_gpus_month_1": None if idle is None else float(idle[0]),
-                "idle_gpus_max": None if idle is None else float(np.max(idle, initial=0.0)),
-                "months_with_idle_gpus": None if idle is None else int(np.sum(idle > 0.0)),
+                "spare_gpus_month_1": None if spare is None else spare[0],
+                "idle_gpus_month_1": None if idle is None else idle[0],
+                "idle_gpus_max": None if idle is None else max(idle, default=0.0),
+                "months_with_idle_gpus": None if idle is None else sum(g > 0.0 for g in idle),
                 "average_utilisation_month_1": u.average[0],
                 "busiest_hour_utilisation_month_1": u.peak[0],
                 "fleet_usd_month_1": u.fleet_usd[0],
