@@ -335,7 +335,7 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
         "batch at full load": f"{result.batch:,} ("
         + ("set by --batch" if result.limited_by == "given" else f"limited by {result.limited_by}")
         + ")",
-        f"decode at batch {result.decode_batch:,}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s",
+        f"decode at batch {result.context_batch:,}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s",
         "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s",
         "time per output token (full load)": f"{result.tpot_ms:,.1f} ms",
         "time to first token (unloaded)": f"{result.ttft_ms:,.0f} ms",
