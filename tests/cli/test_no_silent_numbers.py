@@ -122,7 +122,8 @@ def test_training_gpus_are_capped_by_data_parallelism() -> None:
     line = one_error(*run(*args, "--gpus", "100000"))
     assert line == (
         "error: --gpus 100000: at most 244 for this run: data parallelism gives each GPU at "
-        "least one sequence of 4,096 tokens a step, and the run has 244 (1,000,000 tokens)"
+        "least one sequence of 4,096 tokens a step, and the run's 1,000,000 tokens (tokens × "
+        "epochs) make 244 such sequences"
     )
     code, out, err = run(*args, "--gpus", "244", "--json")
     assert code == 0, err

@@ -335,7 +335,7 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
         "batch at full load": f"{result.batch:,} ("
         + ("set by --batch" if result.limited_by == "given" else f"limited by {result.limited_by}")
         + ")",
-        f"decode at batch {result.decode_batch:,}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s",
+        f"decode at batch {result.context_batch:,}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s",
         "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s",
         "time per output token (full load)": f"{result.tpot_ms:,.1f} ms",
         "time to first token (unloaded)": f"{result.ttft_ms:,.0f} ms",
@@ -507,7 +507,7 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
         "compute": f"{result.flops:.3g} FLOPs for {result.tokens:,.0f} tokens",
         "utilization (MFU)": share_text(result.mfu),
         "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",
-        "time per run": f"{result.hours:,.2f} h ({result.gpu_hours:,.2f} GPU-hours)",
+        "time per run": f"{_duration(result.hours)} ({_duration(result.gpu_hours, 'GPU-')})",
         "cost": (
             f"{usd(result.usd, 2)} for {result.runs:,} run{'s' if result.runs != 1 else ''} at "
             + _priced(f"{rent_text(result.usd_per_gpu_hour)}/GPU-h", result.price_source)
@@ -533,6 +533,23 @@ def _priced(rate: str, source: str | None) -> str:
     if source == "given":
         return f"{rate} (given)"
     return f"{rate}: {source}"
+
+
+def _duration(hours: float, gpu: str = "") -> str:
+    """A run's time (``gpu`` ``"GPU-"``: its GPU time) in hours from one hour, else in the
+    largest of minutes, seconds and milliseconds it fills, to 3 figures: 1,000 GPUs ran a
+    run in "0.00 h"."""
+    from payback.figures import power_text
+
+    units = ((1.0, "h", "hours"), (60.0, "min", "minutes"), (3600.0, "s", "seconds"))
+    per_hour, short, long = next(
+        (unit for unit in units if float(f"{hours * unit[0]:.3g}") >= 1.0),  # 0.9999 h: 1.00 h
+        (3.6e6, "ms", "milliseconds"),
+    )
+    size = hours * per_hour
+    text = f"{size:,.2f}" if short == "h" else f"{size:.3g}"
+    text = power_text(size) if "e" in text else text
+    return f"{text} {gpu}{long.rstrip('s') if text == '1' else long}" if gpu else f"{text} {short}"
 
 
 def _check_run_tokens(tokens: float, epochs: float) -> None:

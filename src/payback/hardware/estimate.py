@@ -117,7 +117,7 @@ class ServingEstimate:
     (prompt chunks fill the step), ``latency target`` or ``given``."""
     context_tokens: float
     decode_output_tokens_per_s: float
-    """Output tokens per second of decoding ``decode_batch`` sequences at
+    """Output tokens per second of decoding ``context_batch`` sequences at
     ``context_tokens`` (decode steps alone, no prompt chunks)."""
     prefill_tokens_per_s: float
     tpot_ms: float
@@ -156,9 +156,15 @@ class ServingEstimate:
     """Whether requests arrive at the replica's capacity (``utilization`` 1): the queue for
     a slot grows without bound and the first token has no finite mean."""
     decode_batch: int = 0
-    """Sequences ``decode_output_tokens_per_s`` is at: the batch given, or the largest the
-    memory, the engine and the latency target allow. ``batch`` is fewer when the token
-    budget of a step holds fewer at full load."""
+    """Sequences the replica decodes together at the mean context: the batch given, or the
+    largest the memory, the engine and the latency target allow. ``batch`` is fewer when
+    the token budget of a step holds fewer at full load."""
+    context_batch: int = 0
+    """Sequences ``decode_output_tokens_per_s`` is at, of ``context_tokens`` each: the
+    batch given, else ``decode_batch`` at the mean context, and at another context the
+    largest whose KV cache fits at that context, within the engine's sequence limit and
+    the latency target (a replica that holds 412 sequences of 1,100 tokens holds 4 of
+    100,000)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -186,7 +192,9 @@ def estimate_serving(
     workload's mean context (input + output / 2), the engine's sequence limit on this GPU
     (:func:`engine_limits`), its token budget a step and the ``tpot_ms`` target (checked
     on the loaded step, prompt chunks included). ``batch`` sets the load instead;
-    ``context`` sets the context at which ``decode_output_tokens_per_s`` is reported.
+    ``context`` sets the context at which ``decode_output_tokens_per_s`` is reported, at
+    the largest batch those limits allow at that context (``context_batch``) or the
+    ``batch`` given.
     ``cached_input_share`` of each prompt is a shared prefix the engine's prefix cache
     holds, so prefill computes only the rest (at most :data:`COMPUTED_CACHED_SHARE` of it is
     taken as cached). With ``utilization`` (the share of capacity
@@ -230,7 +238,10 @@ def estimate_serving(
     if batch is not None:
         _check_batch(batch, capacity, max(at_context, mean_context), tp, gpu, model, engine)
         chosen, limited_by = batch, "given"
-    step = float(sv.decode_step_seconds(batch=chosen, context=at_context, engine=engine, **args))
+    at_batch = chosen
+    if batch is None and context is not None:
+        at_batch = _context_batch(model, gpu, precision, tp, args, capacity, tpot_ms, load, context)
+    step = float(sv.decode_step_seconds(batch=at_batch, context=at_context, engine=engine, **args))
     rates = replica_rates(args, chosen, **load)
     running = float(rates.running)
     _check_batch_latency(batch, fastest, float(rates.load_step_s), tpot_ms)
@@ -259,7 +270,7 @@ def estimate_serving(
         batch=max(1, int(running)) if running < chosen else chosen,
         limited_by=limited_by,
         context_tokens=at_context,
-        decode_output_tokens_per_s=chosen / step,
+        decode_output_tokens_per_s=at_batch / step,
         prefill_tokens_per_s=max(input_tokens, 1.0) / float(rates.prefill_s),
         tpot_ms=float(rates.load_step_s) * 1000.0,
         ttft_ms=float(rates.ttft_s) * 1000.0,
@@ -279,6 +290,7 @@ def estimate_serving(
         slot_wait_at_utilization_ms=None if loaded is None else loaded.slot_wait_s * 1000.0,
         first_token_unbounded=loaded is not None and not np.isfinite(loaded.ttft_s),
         decode_batch=int(chosen),
+        context_batch=int(at_batch),
     )
 
 
@@ -396,9 +408,10 @@ def _latency_batch(
     max_batch: int,
     tpot_ms: float,
     load: dict[str, Any],
+    where: str = "",
 ) -> int:
     """The largest batch, up to ``max_batch``, whose loaded step (prompt chunks included)
-    meets ``tpot_ms``."""
+    meets ``tpot_ms``; ``where`` names a context other than the mean in the refusal."""
     grid = np.arange(1, max_batch + 1, dtype=np.float64)
     _, steps, _ = loaded_steps(args, grid, **load)
     steps = np.broadcast_to(steps, grid.shape)
@@ -407,10 +420,45 @@ def _latency_batch(
         raise PaybackError.bad(
             "tpot_ms",
             tpot_ms,
-            f"{model.id} at {precision} on {tp} × {gpu.id} cannot meet it: one sequence alone "
-            f"takes {steps[0] * 1000:.1f} ms per token",
+            f"{model.id} at {precision} on {tp} × {gpu.id} cannot meet it{where}: one sequence "
+            f"alone takes {steps[0] * 1000:.1f} ms per token",
         )
     return int(ok[-1] + 1)
+
+
+def _context_batch(
+    model: OpenModel,
+    gpu: Gpu,
+    precision: str,
+    tp: int,
+    args: dict[str, Any],
+    capacity: float,
+    tpot_ms: float | None,
+    load: dict[str, Any],
+    context: float,
+) -> int:
+    """The largest batch of ``context`` tokens a sequence the replica decodes: its KV cache
+    (``capacity`` tokens) holds it, the engine runs it, and its loaded step at that context
+    meets ``tpot_ms``; one line when not one sequence of ``context`` tokens fits."""
+    fits = int(capacity // attended_tokens(model, context))
+    if fits < 1:
+        raise PaybackError.bad(
+            "context",
+            context,
+            f"{model.id} at {precision} on {tp} × {gpu.id}: no room for one sequence of "
+            f"{context:,.0f} tokens in the KV cache ({capacity:,.0f} tokens fit)"
+            + (
+                "; a replica of more GPUs holds more"
+                if tp < max(valid_tensor_parallel(model))
+                else ""
+            ),
+        )
+    most = min(fits, int(load["engine"].max_num_seqs))
+    if tpot_ms is None:
+        return most
+    where = f" at a context of {context:,.0f} tokens"
+    at = load | {"mean_context": context}
+    return _latency_batch(model, gpu, precision, tp, args, most, tpot_ms, at, where)
 
 
 def _check_batch_latency(
@@ -450,7 +498,8 @@ def _check_batch(
             "batch",
             batch,
             f"{batch:,} sequences of {context:,.0f} tokens need {batch * held:,.0f} tokens of KV "
-            f"cache; {tp} × {gpu.id} hold {capacity:,.0f} ({fits:,} sequences)",
+            f"cache; {tp} × {gpu.id} hold {capacity:,.0f} tokens of KV cache ({fits:,} "
+            "sequences)",
         )
     if batch > engine.max_num_seqs:
         raise PaybackError.bad(

@@ -319,11 +319,7 @@ def _training_gpus(
     if gpus is not None:
         if gpus > most:
             raise PaybackError.bad(
-                "gpus",
-                gpus,
-                f"at most {most:,} for this run: data parallelism gives each GPU at least one "
-                f"sequence of {tokens_per_micro_batch:,.0f} tokens a step, and the run has "
-                f"{sequences:,} ({processed:,.0f} tokens)",
+                "gpus", gpus, _gpus_past(most, needed, sequences, tokens_per_micro_batch, processed)
             )
         if gpus < needed:
             per_gpu = tr.training_memory_per_gpu(
@@ -338,6 +334,25 @@ def _training_gpus(
         params=n, method=method, gpus=needed, adapter_params=adapters, activations=activations
     )
     return needed, per_gpu_memory, most
+
+
+def _gpus_past(
+    most: int, needed: int, sequences: int, tokens_per_micro_batch: float, processed: float
+) -> str:
+    """Why a run of ``processed`` tokens (``sequences`` whole sequences of
+    ``tokens_per_micro_batch``) keeps at most ``most`` GPUs busy: its sequences, or the
+    fewest GPUs that hold it (``needed``) where it has fewer sequences than those."""
+    each = (
+        f"data parallelism gives each GPU at least one sequence of "
+        f"{tokens_per_micro_batch:,.0f} tokens a step"
+    )
+    run = f"the run's {processed:,.0f} tokens (tokens × epochs)"
+    such = "such sequence" if sequences == 1 else "such sequences"
+    if sequences >= needed:
+        return f"at most {most:,} for this run: {each}, and {run} make {sequences:,} {such}"
+    fill = "less than one such sequence" if sequences == 0 else f"only {sequences:,} {such}"
+    held = "the one GPU that holds it" if needed == 1 else f"the {needed:,} GPUs that hold it"
+    return f"at most {most:,} for this run, {held}: {each}, and {run} fill {fill}"
 
 
 def _does_not_fit(
