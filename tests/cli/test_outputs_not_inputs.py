@@ -7,13 +7,14 @@ that ``calibration = "calx.json"`` then refused as "not valid JSON"."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import DATA, EXAMPLES, run
+from helpers import DATA, EXAMPLES, TINY_MODEL_CONFIG, run
 
 BENCH = DATA / "vllm_save_result.json"
 NEVER = "which this command reads; payback never writes over its input, even with --force"
@@ -47,6 +48,28 @@ def test_import_benchmark_refuses_a_json_calibration(here: Path, name: str) -> N
     )
     assert not Path(name).exists()
     assert not (here / "new").exists()
+
+
+def test_calibrate_refuses_a_json_calibration(here: Path) -> None:
+    """Before PyTorch is looked for: nothing is measured for a file it would not write."""
+    line = one_error(*run("calibrate", "--model", "llama-3.1-8b", "-o", "h200.json"))
+    assert line == (
+        "-o h200.json: a calibration is written as TOML (.toml); not .json, which payback "
+        "reads as a benchmark result"
+    )
+    assert not Path("h200.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "shown"), [("m/config.json", "m/config.json"), ("m", "m (its config.json)")]
+)
+def test_calibrate_never_writes_over_its_model(here: Path, model: str, shown: str) -> None:
+    Path("m").mkdir()
+    Path("m/config.json").write_text(json.dumps(TINY_MODEL_CONFIG), encoding="utf-8")
+    before = Path("m/config.json").read_bytes()
+    line = one_error(*run("calibrate", "--model", model, "-o", "m/config.json", "--force"))
+    assert line == f"-o m/config.json: is --model {shown}, {NEVER}: give another name"
+    assert Path("m/config.json").read_bytes() == before
 
 
 def test_a_toml_calibration_reads_back(here: Path) -> None:

@@ -82,7 +82,8 @@ def _inputs() -> Iterator[tuple[str, Path]]:
             if not isinstance(given, str | Path) or not str(given):
                 continue
             for file in _files_named(str(given)):
-                yield f"{_param_name(param)} {given}", file
+                folder = " (its config.json)" if file != Path(given) else ""
+                yield f"{_param_name(param)} {given}{folder}", file
                 if _is_scenario(param):
                     yield from _named_in_scenario(file)
 
@@ -96,10 +97,13 @@ def _param_name(param: Any) -> str:
 
 
 def _files_named(given: str) -> list[Path]:
-    """The file a value names; none for a database URL, a name that is no file, or a glob:
-    usage's, whose ``-o`` is a scenario it updates, never a log it reads (a glob passes
-    over a file of no log type: ``usage 'logs/*' -o logs/scenario.toml`` runs again)."""
-    return [] if "://" in given or not os.path.lexists(given) else [Path(given)]
+    """The file a value names (a model's folder: its config.json); none for a database URL,
+    a name that is no file, or a glob: usage's, whose ``-o`` is a scenario it updates, never
+    a log it reads (a glob passes over a file of no log type: ``usage 'logs/*' -o
+    logs/scenario.toml`` runs again)."""
+    if "://" in given or not os.path.lexists(given):
+        return []
+    return [Path(given) / "config.json"] if os.path.isdir(given) else [Path(given)]
 
 
 def _is_scenario(param: Any) -> bool:
