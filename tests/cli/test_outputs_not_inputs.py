@@ -182,3 +182,24 @@ def test_usage_never_writes_over_its_logs(here: Path) -> None:
     line = one_error(*run("usage", "logs/a.jsonl", "-o", "logs/a.jsonl"))
     assert line == f"-o logs/a.jsonl: is PATHS logs/a.jsonl, {NEVER}: give another name"
     assert Path("logs/a.jsonl").read_bytes() == log
+
+
+def test_a_toml_calibration_under_a_json_name_is_named_as_such(here: Path) -> None:
+    """One an earlier payback wrote: said to be TOML under a .json name, not "not valid JSON
+    (line 1, column 1 ...)"."""
+    shutil.copy(BENCH, "bench2.json")
+    assert run("import-benchmark", "bench2.json", "--gpu", "h100-sxm", "-o", "c.toml")[0] == 0
+    shutil.copy("c.toml", "calx.json")
+    told = (
+        "calx.json: a calibration (TOML) under a .json name, which payback reads as a "
+        "benchmark result (JSON); rename it calx.toml"
+    )
+    args = ("--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--calibration", "calx.json")
+    assert one_error(*run("estimate", "serving", *args)) == f"--calibration {told}"
+    shutil.copy(EXAMPLES / "calibrated-h200.toml", "s.toml")
+    cal = '"calibrations/h200-llama-3.1-8b-lora.toml"'
+    text = Path("s.toml").read_text(encoding="utf-8").replace(cal, '"calx.json"')
+    Path("s.toml").write_text(text, encoding="utf-8")
+    code, _, err = run("analyze", "s.toml")
+    assert code == 2
+    assert f"alternatives.0.calibration = 'calx.json': {here / told}" in err
