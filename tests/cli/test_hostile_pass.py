@@ -155,14 +155,16 @@ def test_an_output_that_cannot_encode_the_answer_gets_question_marks() -> None:
 
 def test_a_hard_linked_scenario_is_written_under_both_names(tmp_path: Path) -> None:
     """recommend --apply -o onto a file with a second name (ln): a new file renamed over it
-    split the two, the other name keeping the old scenario without a word."""
+    split the two, the other name keeping the old scenario without a word. (Its scenario is
+    another file: none a command reads is written over, tests/cli/test_outputs_not_inputs.)"""
     import shutil
 
     path, other = tmp_path / "scenario.toml", tmp_path / "shared.toml"
     shutil.copy(EXAMPLES / "quarter-200k.toml", path)
     other.hardlink_to(path)
     before = path.read_text(encoding="utf-8")
-    code, _, err = run("recommend", path, "--model", "qwen2.5-7b", "--apply", "-o", path, "--force")
+    args = ("--model", "qwen2.5-7b", "--apply", "-o", path, "--force")
+    code, _, err = run("recommend", EXAMPLES / "quarter-200k.toml", *args)
     assert code == 0, err
     assert path.stat().st_ino == other.stat().st_ino
     assert path.stat().st_nlink == 2

@@ -6,7 +6,8 @@ One rule for every file a command writes (``report``, ``init``, ``usage -o``, ``
 there is something to write (:func:`_folders_made`); a folder that cannot be made (a file
 or a link to nothing in the way, a folder that is not writable) is refused before any work
 (:func:`_check_writable`, :func:`_check_replaceable`), and a ``..`` after a missing folder
-is taken away with it (:func:`through_missing`), so no folder is left behind empty.
+is taken away with it (:func:`through_missing`), so no folder is left behind empty. No file
+a command reads is written over, even with ``--force`` (:mod:`payback.cli._inputs`).
 
 A report payback writes carries the SHA-256 of its own content: a last line
 ``<!-- payback sha256:... -->`` in HTML and Markdown, a ``payback-sha256`` text chunk in a
@@ -29,6 +30,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from payback.cli._inputs import check_not_an_input
 from payback.errors import PaybackError
 
 
@@ -57,6 +59,24 @@ def _check_scenario_suffix(path: Path, flag: str = "") -> None:
         )
 
 
+def _calibration_output(output: Path, force: bool) -> Path:
+    """``-o`` of ``import-benchmark`` and ``calibrate``, checked before any work as every
+    output is (:func:`_check_writable`; ``newd/../c.toml`` is ``c.toml``, no ``newd``
+    needed). A calibration payback writes is TOML, and a ``.json`` one is read back as a
+    benchmark result (:func:`payback.measure.calibration.load_calibration`): TOML written
+    under that name was then "not valid JSON" to ``calibration = "c.json"``."""
+    output = through_missing(output)
+    _check_not_a_folder(output, "calibration.toml", "-o")
+    check_not_an_input(output, "-o")  # its benchmark: said first, even of a .json
+    if output.suffix.lower() == ".json":
+        raise PaybackError(
+            f"-o {output}: a calibration is written as TOML (.toml); not {output.suffix}, "
+            "which payback reads as a benchmark result"
+        )
+    _check_writable(output, force, "calibration.toml", "-o")
+    return output
+
+
 def _check_writable(
     path: Path,
     force: bool,
@@ -81,6 +101,7 @@ def _check_writable(
     check_output(path)
     _check_not_a_loop(path)
     _check_not_a_folder(path, example, flag)
+    check_not_an_input(path, flag)  # even with --force: nothing the user wrote is lost
     if path.exists() and not force:
         raise PaybackError(f"{path}: already exists; use --force to overwrite it")
     missing = folder_to_make(path, flag)
@@ -518,7 +539,12 @@ def owned(path: Path) -> bool:
 
 
 def _check_replaceable(
-    path: Path, force: bool, flag: str = "", *, status_only: bool = False
+    path: Path,
+    force: bool,
+    flag: str = "",
+    *,
+    status_only: bool = False,
+    report: Path | None = None,
 ) -> list[Path]:
     """Refuse, before any work, to replace a file payback did not write exactly so, or to
     write where no folder can be made (:func:`folder_to_make`), or a stdout closed from the
@@ -530,6 +556,7 @@ def _check_replaceable(
     path = through_missing(path)
     check_output(path)
     _check_not_a_folder(path, "report.html", flag)
+    check_not_an_input(path, flag, report)  # even with --force: nothing the user wrote is lost
     if path.exists() and not force and not owned(path):
         raise PaybackError(
             f"{path}: exists and was not written by payback, or was changed since; "
@@ -542,8 +569,9 @@ def _write_outputs(files: dict[Path, bytes], force: bool, flag: str = "") -> Non
     """Write generated files atomically, each stamped with its hash, in folders made where
     missing (:func:`_folders_made`); never replace a file payback did not write exactly so
     (see the module) unless forced."""
-    for path in files:
-        _check_replaceable(path, force, flag, status_only=True)
+    report = next((p for p in files if p.suffix.lower() != ".png"), next(iter(files)))
+    for path in files:  # a chart is named as the report's (-o r.md: its chart r-x.png)
+        _check_replaceable(path, force, flag, status_only=True, report=report)
     # a report and its charts: all written, or (Ctrl-C before) none
     with _ctrl_c_after(), _folders_made(list(files), flag):
         _write_all({path: stamped(path, content) for path, content in files.items()}, True)

@@ -26,6 +26,7 @@ from payback.cli._common import (
 )
 from payback.cli._errors import in_command_words
 from payback.cli._files import (
+    _calibration_output,
     _check_scenario_suffix,
     _check_writable,
     _write_new,
@@ -108,8 +109,7 @@ def import_benchmark(
     precision = None if precision is None else precision.lower()  # BF16 reads as bf16
     _check_run(precision, gpus_per_replica)
     if output is not None:
-        output = through_missing(output)  # newd/../c.toml is c.toml: no newd needed
-        _check_writable(output, force, "calibration.toml", "-o")
+        output = _calibration_output(output, force)  # .json, an input, a folder: refused
     cal, estimate, warnings = read_benchmark(
         file,
         model=served,
@@ -274,8 +274,7 @@ def calibrate(  # long: most of it is its options and their help text
     method, precision = method.lower(), precision.lower()
     device = None if device is None else device.lower()
     if output is not None:
-        output = through_missing(output)  # newd/../c.toml is c.toml: no newd needed
-        _check_writable(output, force, "calibration.toml", "-o")
+        output = _calibration_output(output, force)  # .json, an input, a folder: refused
     with _phase_bar() as progress:
         cal = run_calibration(
             record,

@@ -58,6 +58,11 @@ def _text(path: Path) -> str:
 def _json_lines(path: Path, text: str, first: json.JSONDecodeError) -> list[Any]:
     """One JSON value per non-blank line; ``first`` (the whole text's error) names a first
     line that is not JSON."""
+    if text.lstrip().startswith(("# payback calibration", "[calibration]")):
+        raise PaybackError(
+            f"{path}: a calibration (TOML) under a .json name, which payback reads as a "
+            f"benchmark result (JSON); rename it {path.with_suffix('.toml').name}"
+        )
     objects = []
     for count, line in enumerate(text.splitlines(), 1):
         if not line.strip():
