@@ -1,13 +1,16 @@
 """What ``payback solve`` prints can be written back: a bound rounded on the side where the
-target holds.
+target holds, and a search that stays within the values analyze accepts (the fleet cap).
 
 Tried as a new user would, on the starter scenario (``payback init``, the same numbers as
 examples/quarter-200k.toml): ``--vary alternatives.0.usd_per_gpu_hour --target npv_usd=0``
-printed "at most $1.2932", and $1.2932 in the file gives an NPV of -$0.10.
+printed "at most $1.2932", and $1.2932 in the file gives an NPV of -$0.10; ``--vary
+traffic.requests_per_month --target break_even_requests=1e6`` named 9,912,109,375,000
+requests, a scenario analyze refuses (its fleet would need 22,820,558 GPUs).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -18,8 +21,9 @@ from typing import Any
 import pytest
 
 from helpers import QUARTER, build, edited, run
-from payback import analyze, solve
+from payback import PaybackError, analyze, solve
 from payback.report.solving import bound_value, solution_lines, step_sides
+from payback.scenario.schema import MAX_FLEET_GPUS
 
 
 def quarter() -> dict[str, Any]:
@@ -163,3 +167,98 @@ def test_a_step_is_written_on_the_side_that_holds() -> None:
     )
     one_point = replace(step, other_side=(math.nextafter(1.29319679, 2.0), -50.0))
     assert step_sides(one_point).value == "$1.2931"
+
+
+# ------------------------------------------------------------------- the fleet cap
+
+TRAFFIC_CAP = MAX_FLEET_GPUS * 0.85 * 0.7 * 730 * 3600 / (4 * 0.9)
+"""The most requests a month whose fleet fits the cap, by hand: a replica serves 0.85
+requests/s planned at 70%, the busiest hour is 4× the mean over 730 hours, 10% escalate:
+ceil(R · 0.9 · 4 / (730 · 3600) / (0.85 · 0.7)) ≤ 10,000,000 ⇒ R ≤ 4,343,500,000,000."""
+
+
+def accepted(data: dict[str, Any], path: str, value: float) -> bool:
+    """Whether the scenario with ``path`` at ``value`` loads; where it does not, its fleet
+    passes the cap (the refusal names it)."""
+    refusal = ""
+    try:
+        build(edited(data, path, value))
+    except (PaybackError, ValueError) as exc:
+        refusal = str(exc)
+    if refusal and f"{MAX_FLEET_GPUS:,} GPUs" not in refusal:
+        pytest.fail(refusal)
+    return not refusal
+
+
+@pytest.mark.parametrize("target", ["break_even_requests=1e6", "break_even_month=0"])
+def test_solve_stays_within_the_fleet_cap(target: str) -> None:
+    """Neither target is reached by any traffic analyze accepts: the closest value is the
+    cap's edge, 4,343,500,000,000 requests (within 10⁻⁸: the engine's replica count
+    forgives a float's rounding), not 9,912,109,375,000 or 10¹³, which analyze refuses; the
+    answer says it lies at the cap, and the figure printed loads."""
+    data = quarter()
+    path = "traffic.requests_per_month"
+    solution = solve(build(data), path, target)
+    assert solution.value is None
+    assert solution.closest is not None
+    edge = solution.closest[0]
+    assert edge == pytest.approx(TRAFFIC_CAP, rel=1e-8)
+    assert solution.within_fleet_cap is not None
+    assert solution.within_fleet_cap.highest == edge
+    assert solution.allowed.highest == 1e13
+    assert accepted(data, path, edge)
+    assert not accepted(data, path, math.nextafter(edge, math.inf))
+    code, out, err = run("solve", QUARTER, "--vary", path, "--target", target)
+    assert code == 1, err  # no value meets the target
+    flat = " ".join(out.split())
+    assert (
+        f"at {path} = 4,343,500,004,343, at the largest value analyze accepts: the fleet "
+        "cap of 10,000,000 GPUs." in flat
+    )
+    assert "within the fleet cap (≤ 4,343,500,004,343: past it a fleet would need more than " in (
+        flat
+    )
+    assert accepted(data, path, 4_343_500_004_343)
+    code, out, _ = run("solve", QUARTER, "--vary", path, "--target", target, "--json")
+    within = json.loads(out)["within_fleet_cap"]
+    assert within == {"lowest": 0.0, "highest": edge, "max_fleet_gpus": MAX_FLEET_GPUS}
+
+
+def test_a_low_edge_of_the_cap_and_a_target_met_within_it() -> None:
+    """Planned utilization u sizes the fleet from below: the busiest hour's 0.27397
+    requests/s (200,000 · 0.9 · 4 / 2,628,000) over 0.85 · u each fits 10,000,000 GPUs for
+    u ≥ 3.2232 × 10⁻⁸. An NPV of -$200 billion is met at every u analyze accepts (at the
+    edge the fleet costs 10⁷ · $0.80 · 730 · 24 = $140 billion): the answer said "at least
+    0%", at a u whose fleet is past the cap."""
+    data = quarter()
+    path = "alternatives.0.target_utilization"
+    solution = solve(build(data), path, "npv_usd=-2e11")
+    assert solution.value is None
+    assert solution.holds_everywhere
+    within = solution.within_fleet_cap
+    assert within is not None
+    lowest = 200_000 * 0.9 * 4 / (730 * 3600) / (0.85 * MAX_FLEET_GPUS)
+    assert within.lowest == pytest.approx(lowest, rel=1e-8)
+    assert within.highest == 1.0
+    assert accepted(data, path, within.lowest)
+    assert not accepted(data, path, math.nextafter(within.lowest, 0.0))
+    (first, *_) = solution_lines(solution)
+    assert "within the fleet cap (≥ 0.0001%: past it a fleet would need more than" in (
+        " ".join(first.split())
+    )
+    assert accepted(data, path, 0.000001)
+
+
+def test_a_shared_input_is_held_to_every_alternatives_fleet() -> None:
+    """Traffic sizes every alternative's fleet: a second alternative serving a quarter of
+    the first's requests/s passes the cap at a quarter of the traffic, so solving for the
+    first stops there too (analyze refuses the file whichever fleet passes it)."""
+    data = quarter()
+    second = copy.deepcopy(data["alternatives"][0])
+    second["name"] = "slower"
+    second["replica_requests_per_s"] = 0.85 / 4
+    data["alternatives"].append(second)
+    solution = solve(build(data), "traffic.requests_per_month", "break_even_requests=1e6")
+    assert solution.closest is not None
+    assert solution.closest[0] == pytest.approx(TRAFFIC_CAP / 4, rel=1e-8)
+    assert accepted(data, "traffic.requests_per_month", solution.closest[0])

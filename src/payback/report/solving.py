@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from payback.analysis.result import months_text, usd
 from payback.analysis.verdict import month_figure
 from payback.report.common import input_value, is_money, is_rate
+from payback.scenario.schema import MAX_FLEET_GPUS
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
     from payback.studies.solve import Solution
@@ -361,22 +362,23 @@ def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str])
     p, metric = solution.parameter, solution.target.metric
     name = f"'{solution.alternative_name}'"
     allowed = solution.allowed
+    held = f"({allowed.describe_low()} and {allowed.describe_high()}){_within_cap(solution)}"
     if solution.holds_everywhere:
         return [
-            f"Every allowed value of {p} ({allowed.describe_low()} and "
-            f"{allowed.describe_high()}) already meets {solution.target} for {name}: "
+            f"Every allowed value of {p} {held} already meets {solution.target} for {name}: "
             "there is no threshold to find.",
             today,
         ]
     closest = solution.closest or (math.nan, None)
     near, _ = metrics_apart(metric, closest[1], solution.target.value)
-    nearest = f"the closest is {near} at {p} = {input_value(p, closest[0])}"
+    at, edge = _closest_text(solution, closest[0])
+    nearest = f"the closest is {near} at {p} = {at}{edge}"
     if solution.closest_savings_usd is not None:
         saved = solution.closest_savings_usd
         horizon = solution.horizon_months
         nearest = (
             f"at every value it never pays back within {months_text(horizon)}; it comes "
-            f"nearest at {p} = {input_value(p, closest[0])}, "
+            f"nearest at {p} = {at}{edge}, "
             + (
                 f"still {usd(-saved, 0)} short at month {horizon}"
                 if saved < 0
@@ -384,9 +386,48 @@ def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str])
             )
         )
     return [
-        f"No value of {p} in its allowed range ({allowed.describe_low()} and "
-        f"{allowed.describe_high()}) gives {solution.target} for {name}; {nearest}.",
+        f"No value of {p} in its allowed range {held} gives {solution.target} for {name}; "
+        f"{nearest}.",
         *at_once,
         today,
         found,
     ]
+
+
+def _within_cap(solution: Solution) -> str:
+    """Where the fleet cap narrows the allowed range, the values searched and why:
+    `` within the fleet cap (≤ 4,343,500,004,343: past it a fleet would need more than
+    10,000,000 GPUs)``; empty otherwise. Each edge is rounded inwards, a value analyze
+    accepts."""
+    within, allowed, p = solution.within_fleet_cap, solution.allowed, solution.parameter
+    if within is None:
+        return ""
+    sides = []
+    if within.lowest != allowed.lowest:
+        sides.append(f"≥ {input_value(p, bound_value(p, within.lowest, True))}")
+    if within.highest != allowed.highest:
+        sides.append(f"≤ {input_value(p, bound_value(p, within.highest, False))}")
+    if not sides:
+        return ""
+    past = "past it" if len(sides) == 1 else "past them"
+    return (
+        f" within the fleet cap ({' and '.join(sides)}: {past} a fleet would need more than "
+        f"{MAX_FLEET_GPUS:,} GPUs)"
+    )
+
+
+def _closest_text(solution: Solution, value: float) -> tuple[str, str]:
+    """The value that comes closest, and where it lies at an edge the fleet cap sets,
+    that edge in words (`` at the largest value analyze accepts: ...``); an edge's value
+    is rounded inwards, a value analyze accepts."""
+    within, allowed, p = solution.within_fleet_cap, solution.allowed, solution.parameter
+    cap = f"the fleet cap of {MAX_FLEET_GPUS:,} GPUs"
+    if within is not None and value == within.highest != allowed.highest:
+        return input_value(p, bound_value(p, value, False)), (
+            f", at the largest value analyze accepts: {cap}"
+        )
+    if within is not None and value == within.lowest != allowed.lowest:
+        return input_value(p, bound_value(p, value, True)), (
+            f", at the smallest value analyze accepts: {cap}"
+        )
+    return input_value(p, value), ""
