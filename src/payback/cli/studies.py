@@ -272,12 +272,15 @@ def solve(
     (585,538 requests a month there, today 200,000), and whether more or less traffic is
     needed. Every other number stays as in the file
     (distributions at their central values). The whole allowed range of the input is
-    searched (the crossing nearest today's value wins), then narrowed by bisection; where
+    searched, as far as analyze accepts it (no fleet past the cap of 10,000,000 GPUs), the
+    crossing nearest today's value wins, then narrowed by bisection; where
     the answer jumps (fleet replicas, whole-number fields) it says the target is met only
     within a step, and where the answer is not monotone in the input it says the target
-    holds near the value, not for every value beyond it. Exit code 1 when no allowed value
-    reaches the target. **--json**: `{"parameter", "value", "target", "achieved",
-    "iterations", "single_crossing", ...}`.
+    holds near the value, not for every value beyond it. A bound is printed rounded toward
+    the side where the target holds (at most down, at least up); --json gives it exact.
+    Exit code 1 when no allowed value reaches the target. **--json**: `{"parameter",
+    "value", "target", "achieved", "iterations", "single_crossing", "within_fleet_cap",
+    ...}`.
     """
     from payback.analysis.resolve import resolve
     from payback.cli.portfolio import portfolio_solve

@@ -11,17 +11,21 @@ from typing import TYPE_CHECKING
 from payback.analysis.result import months_text, usd
 from payback.analysis.verdict import month_figure
 from payback.report.common import input_value, is_money, is_rate
+from payback.scenario.schema import MAX_FLEET_GPUS
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
     from payback.studies.solve import Solution
 
 __all__ = [
     "StepSides",
+    "bound_value",
     "metric_text",
     "metrics_apart",
     "solution_lines",
     "step_sides",
+    "threshold_texts",
     "values_apart",
+    "whole_count",
 ]
 
 
@@ -81,15 +85,30 @@ def values_apart(path: str, a: float, b: float) -> tuple[str, str]:
     ('month 2.999', 'month 3.001')
     """
 
-    def style(value: float, decimals: int | None) -> str:
-        if decimals is None:
-            return input_value(path, value)
-        if is_rate(path):
-            return f"{value * 100:,.{decimals}f}%"
-        sign = "-" if value < 0 else ""
-        return sign + ("$" if is_money(path) else "") + f"{abs(value):,.{decimals}f}"
+    return _apart(lambda d: (_styled(path, a, d), _styled(path, b, d)), a, b)
 
-    return _apart(lambda d: (style(a, d), style(b, d)), a, b)
+
+def _styled(path: str, value: float, decimals: int | None) -> str:
+    """An input's value in its style (:func:`input_value`), to ``decimals`` places (of
+    the percent for a rate) where given."""
+    if decimals is None:
+        return input_value(path, value)
+    if is_rate(path):
+        return f"{value * 100:,.{decimals}f}%"
+    sign = "-" if value < 0 else ""
+    return sign + ("$" if is_money(path) else "") + f"{abs(value):,.{decimals}f}"
+
+
+def _bound_apart(path: str, value: float, text: str, at_least: bool) -> str:
+    """``text``, ``value`` as :func:`values_apart` writes it, rounded on the side where
+    the target holds at the same places where it lay on the other."""
+    shown = _figure(path, text)
+    if shown is None or _holds(path, shown, value, at_least):
+        return text
+    if text == input_value(path, value):
+        return input_value(path, _bound(path, value, at_least)[0])
+    places = _places(text)
+    return _styled(path, _directed(path, value, places, at_least), places)
 
 
 def _one_point(a: float, b: float) -> bool:
@@ -131,10 +150,12 @@ def step_sides(solution: Solution) -> StepSides:
     other_value, other_metric = solution.other_side
     was, now = metrics_apart(solution.target.metric, other_metric, solution.achieved)
     there: str | None = None
+    at_least = bool(solution.met_above)
     if _one_point(other_value, solution.value):  # not two values: one, and its side
-        value = input_value(p, solution.value)
+        value = input_value(p, bound_value(p, solution.value, at_least))
     else:
         there, value = values_apart(p, other_value, solution.value)
+        value = _bound_apart(p, solution.value, value, at_least)
     return StepSides(
         was=was,
         now=now,
@@ -152,9 +173,83 @@ COUNTS = ("requests_per_month",)
 """Inputs that count whole things: a solution is shown as a whole number of them."""
 
 
+def _scale(path: str) -> float:
+    """What an input's figure is in: a rate's in percent."""
+    return 100.0 if is_rate(path) else 1.0
+
+
+def _figure(path: str, text: str) -> float | None:
+    """The value a figure in an input's style reads as (``$1.2932``, ``26.485%``,
+    ``1,000``); ``None`` for one written in powers of ten."""
+    plain = text.replace(",", "").replace("$", "").removesuffix("%")
+    try:
+        return float(plain) / _scale(path)
+    except ValueError:
+        return None
+
+
+def _holds(path: str, shown: float, value: float, at_least: bool) -> bool:
+    """Whether ``shown`` lies on the side of ``value`` where the target holds (equal
+    within a float's rounding of the figure)."""
+    apart = (shown - value) * _scale(path)
+    slack = 1e-12 * abs(value * _scale(path))
+    return apart >= -slack if at_least else apart <= slack
+
+
+def _directed(path: str, value: float, decimals: int, at_least: bool) -> float:
+    """``value`` rounded to ``decimals`` places of its figure, up for ``at_least``, down
+    otherwise (a figure already on a place, within a float's rounding, stays)."""
+    scaled = value * _scale(path) * 10.0**decimals
+    nearest = round(scaled)
+    if abs(scaled - nearest) <= 1e-12 * max(1.0, abs(scaled)):
+        places = float(nearest)
+    else:
+        places = float(math.ceil(scaled) if at_least else math.floor(scaled))
+    return places / (10.0**decimals * _scale(path))
+
+
+def _reads_as(path: str, value: float) -> bool:
+    """Whether :func:`input_value` writes ``value`` with every place it has."""
+    shown = _figure(path, input_value(path, value))
+    return shown is not None and abs(shown - value) * _scale(path) <= 1e-12 * max(
+        abs(value * _scale(path)), 1e-300
+    )
+
+
+def _places(text: str) -> int:
+    """The places a figure shows after its point: 4 in ``$1.2932``."""
+    digits = text.removesuffix("%").rpartition(".")[2] if "." in text else ""
+    return len(digits) if digits.isdigit() else 0
+
+
+def bound_value(path: str, value: float, at_least: bool) -> float:
+    """A threshold as :func:`input_value` shows it, rounded on the side where the target
+    holds, so that the figure written back into the scenario meets it: at most $1.29319
+    is at most $1.2931 (``$1.2932`` missed an NPV of $0 by 10 cents), at most 26.484957%
+    is at most 26.4849% (not 26.485%); a count is whole (at least 1,565,102.9 requests is
+    at least 1,565,103). A figure that already lies on that side is kept; one written in
+    powers of ten too.
+
+    >>> bound_value("alternatives.0.usd_per_gpu_hour", 1.2931937908477127, False)
+    1.2931
+    >>> bound_value("alternatives.0.escalation_share", 0.2648495729, False)
+    0.264849
+    >>> bound_value("traffic.requests_per_month", 1_565_102.9, True)
+    1565103
+    >>> bound_value("traffic.requests_per_month", 10.4, False), bound_value("x.usd", 1.5, True)
+    (10, 1.5)
+    >>> bound_value("x.engineer_hours", 9.99996, False), bound_value("x.engineer_hours", 9.99996, True)
+    (9.999, 9.99996)
+    """
+    if path.endswith(COUNTS):
+        return whole_count(path, value, at_least)
+    return _bound(path, value, at_least)[0]
+
+
 def whole_count(path: str, value: float, at_least: bool) -> float:
     """A threshold on a count shown whole, on the side where the target holds: at least
-    1,565,102.9 requests is at least 1,565,103; at most 10.4 is at most 10.
+    1,565,102.9 requests is at least 1,565,103; at most 10.4 is at most 10 (any other
+    input as it is: :func:`bound_value` rounds its figure too).
 
     >>> whole_count("traffic.requests_per_month", 1_565_102.9, True)
     1565103
@@ -164,6 +259,46 @@ def whole_count(path: str, value: float, at_least: bool) -> float:
     if not path.endswith(COUNTS):
         return value
     return math.ceil(value) if at_least else math.floor(value)
+
+
+def _bound(path: str, value: float, at_least: bool) -> tuple[float, int | None]:
+    """:func:`bound_value` (a count left as it is) and the places of its figure where it
+    had to move (``None`` where the figure already lay on the side the target holds)."""
+    shown = _figure(path, input_value(path, value)) if math.isfinite(value) else None
+    if shown is None or _holds(path, shown, value, at_least):
+        return value, None
+    places = _places(input_value(path, value))
+    for _ in range(20):  # a figure trimmed of its zeros, or one a decade up, shows fewer
+        here = _directed(path, value, places, at_least)
+        finer = _directed(path, value, places + 1, at_least)
+        if finer == here or not _reads_as(path, finer):
+            break
+        places += 1
+    moved = _figure(path, input_value(path, here))
+    if moved is None or not _holds(path, moved, value, at_least):
+        return value, None
+    return here, places
+
+
+def threshold_texts(path: str, value: float, at_least: bool) -> tuple[str, str]:
+    """The crossing and the bound where the target holds, as ``payback solve`` says
+    them: the bound as :func:`bound_value` rounds it, the crossing with a place more,
+    rounded the same way, where the bound had to move off it (``$1.29319`` and
+    ``$1.2931``); one figure twice otherwise (a count's whole number too).
+
+    >>> threshold_texts("alternatives.0.usd_per_gpu_hour", 1.2931937908477127, False)
+    ('$1.29319', '$1.2931')
+    >>> threshold_texts("traffic.requests_per_month", 585_537.2, True)
+    ('585,538', '585,538')
+    """
+    if path.endswith(COUNTS):
+        text = input_value(path, whole_count(path, value, at_least))
+        return text, text
+    bound, places = _bound(path, value, at_least)
+    text = input_value(path, bound)
+    if places is None:
+        return text, text
+    return _styled(path, _directed(path, value, places + 1, at_least), places + 1), text
 
 
 def solution_lines(solution: Solution) -> list[str]:
@@ -206,10 +341,10 @@ def solution_lines(solution: Solution) -> list[str]:
             "The target " + holds(value).removeprefix("it "),
         ]
     else:
-        value = input_value(p, whole_count(p, solution.value, above))
+        crossing, value = threshold_texts(p, solution.value, above)
         lines = [
-            f"{name}: {p} = {value} gives {metric_text(metric, solution.achieved)}, the target "
-            f"({solution.target}); {holds(value)}",
+            f"{name}: {p} = {crossing} gives {metric_text(metric, solution.achieved)}, the "
+            f"target ({solution.target}); {holds(value)}",
         ]
     return [*lines, today, found]
 
@@ -227,22 +362,23 @@ def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str])
     p, metric = solution.parameter, solution.target.metric
     name = f"'{solution.alternative_name}'"
     allowed = solution.allowed
+    held = f"({allowed.describe_low()} and {allowed.describe_high()}){_within_cap(solution)}"
     if solution.holds_everywhere:
         return [
-            f"Every allowed value of {p} ({allowed.describe_low()} and "
-            f"{allowed.describe_high()}) already meets {solution.target} for {name}: "
+            f"Every allowed value of {p} {held} already meets {solution.target} for {name}: "
             "there is no threshold to find.",
             today,
         ]
     closest = solution.closest or (math.nan, None)
     near, _ = metrics_apart(metric, closest[1], solution.target.value)
-    nearest = f"the closest is {near} at {p} = {input_value(p, closest[0])}"
+    at, edge = _closest_text(solution, closest[0])
+    nearest = f"the closest is {near} at {p} = {at}{edge}"
     if solution.closest_savings_usd is not None:
         saved = solution.closest_savings_usd
         horizon = solution.horizon_months
         nearest = (
             f"at every value it never pays back within {months_text(horizon)}; it comes "
-            f"nearest at {p} = {input_value(p, closest[0])}, "
+            f"nearest at {p} = {at}{edge}, "
             + (
                 f"still {usd(-saved, 0)} short at month {horizon}"
                 if saved < 0
@@ -250,9 +386,48 @@ def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str])
             )
         )
     return [
-        f"No value of {p} in its allowed range ({allowed.describe_low()} and "
-        f"{allowed.describe_high()}) gives {solution.target} for {name}; {nearest}.",
+        f"No value of {p} in its allowed range {held} gives {solution.target} for {name}; "
+        f"{nearest}.",
         *at_once,
         today,
         found,
     ]
+
+
+def _within_cap(solution: Solution) -> str:
+    """Where the fleet cap narrows the allowed range, the values searched and why:
+    `` within the fleet cap (≤ 4,343,500,004,343: past it a fleet would need more than
+    10,000,000 GPUs)``; empty otherwise. Each edge is rounded inwards, a value analyze
+    accepts."""
+    within, allowed, p = solution.within_fleet_cap, solution.allowed, solution.parameter
+    if within is None:
+        return ""
+    sides = []
+    if within.lowest != allowed.lowest:
+        sides.append(f"≥ {input_value(p, bound_value(p, within.lowest, True))}")
+    if within.highest != allowed.highest:
+        sides.append(f"≤ {input_value(p, bound_value(p, within.highest, False))}")
+    if not sides:
+        return ""
+    past = "past it" if len(sides) == 1 else "past them"
+    return (
+        f" within the fleet cap ({' and '.join(sides)}: {past} a fleet would need more than "
+        f"{MAX_FLEET_GPUS:,} GPUs)"
+    )
+
+
+def _closest_text(solution: Solution, value: float) -> tuple[str, str]:
+    """The value that comes closest, and where it lies at an edge the fleet cap sets,
+    that edge in words (`` at the largest value analyze accepts: ...``); an edge's value
+    is rounded inwards, a value analyze accepts."""
+    within, allowed, p = solution.within_fleet_cap, solution.allowed, solution.parameter
+    cap = f"the fleet cap of {MAX_FLEET_GPUS:,} GPUs"
+    if within is not None and value == within.highest != allowed.highest:
+        return input_value(p, bound_value(p, value, False)), (
+            f", at the largest value analyze accepts: {cap}"
+        )
+    if within is not None and value == within.lowest != allowed.lowest:
+        return input_value(p, bound_value(p, value, True)), (
+            f", at the smallest value analyze accepts: {cap}"
+        )
+    return input_value(p, value), ""

@@ -11,7 +11,8 @@ line an option. All numpy over the samples: no per-sample loop.
 
 A tornado's ends are held to the same cap with the same helpers (:func:`past_cap_ends`):
 an end whose fleet passes it is marked on its driver (:class:`PastCap`) and said
-(:func:`ends_past_cap`, :func:`tornado_cap_lines`).
+(:func:`ends_past_cap`, :func:`tornado_cap_lines`). A solve searches only the values whose
+fleets stay within it (:func:`within_cap`), the values analyze accepts.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 from payback.finance._types import FloatArray
 
 if TYPE_CHECKING:
-    from payback.scenario import Scenario
+    from payback.scenario import FieldRange, Scenario
     from payback.studies.uncertainty import Driver
 
 __all__ = [
@@ -39,10 +40,15 @@ __all__ = [
     "sample_peaks",
     "scenario_fleets",
     "tornado_cap_lines",
+    "within_cap",
 ]
 
 Evaluate = Callable[[dict[str, FloatArray]], Any]
 """Overrides by path (arrays over the samples) -> an evaluation."""
+Peaks = Callable[[FloatArray], FloatArray]
+"""An input's values -> the most GPUs any option's fleet needs at each (:func:`sample_peaks`)."""
+EDGE_POINTS = 32
+"""Values tried, in one evaluation, in each round that narrows an edge of :func:`within_cap`."""
 
 SIZES_A_FLEET = frozenset(
     {
@@ -244,3 +250,66 @@ def tornado_cap_lines(labels: Sequence[str], ranked: Sequence[Sequence[Driver]])
                 f"could run: narrow {', '.join(paths)}"
             )
     return out
+
+
+def within_cap(
+    peaks_at: Peaks, tried: FloatArray, current: float, allowed: FieldRange
+) -> FieldRange | None:
+    """The stretch of ``allowed`` around ``current`` (today's value of an input, whose
+    fleets a loaded scenario keeps within the cap) where no fleet passes the cap: the
+    values analyze accepts. ``peaks_at`` gives the most GPUs a fleet needs at each value;
+    ``tried`` (sorted) brackets each edge, narrowed to a float's width (a whole number's
+    for a count). ``None`` where no value tried passes the cap.
+
+    >>> from payback.scenario import FieldRange
+    >>> gpus = lambda xs: xs * 1e3  # past the cap of 10,000,000 above 10,000
+    >>> edge = within_cap(gpus, np.linspace(0.0, 1e5, 11), 2.0, FieldRange(0, 1e5, True, True, True))
+    >>> edge.lowest, edge.highest, edge.highest_included
+    (0, 10000.0, True)
+    """
+    from dataclasses import replace
+
+    from payback.scenario.schema import MAX_FLEET_GPUS
+
+    past = peaks_at(tried) > MAX_FLEET_GPUS
+    if not past.any():
+        return None
+    low, high = tried[past & (tried < current)], tried[past & (tried > current)]
+    out = allowed
+    if low.size:
+        outside = float(low.max())
+        inside = float(tried[tried > outside].min())
+        out = replace(out, lowest=_edge(peaks_at, inside, outside, allowed), lowest_included=True)
+    if high.size:
+        outside = float(high.min())
+        inside = float(tried[tried < outside].max())
+        out = replace(out, highest=_edge(peaks_at, inside, outside, allowed), highest_included=True)
+    return out
+
+
+def _edge(peaks_at: Peaks, inside: float, outside: float, allowed: FieldRange) -> float:
+    """The value nearest ``outside`` (whose fleet passes the cap) that ``inside`` (whose
+    fleet does not) reaches without passing it: each round tries :data:`EDGE_POINTS`
+    values between (logarithmic where they span decades)."""
+    from payback.scenario.schema import MAX_FLEET_GPUS
+
+    for _ in range(60):  # a float's width is reached in about 12 rounds
+        low, high = sorted((inside, outside))
+        if low > 0 and high / low > 10:
+            points = np.geomspace(low, high, EDGE_POINTS + 2)[1:-1]
+        else:
+            points = np.linspace(low, high, EDGE_POINTS + 2)[1:-1]
+        if not allowed.is_real:
+            points = np.unique(np.round(points))
+        points = points[(points > low) & (points < high)]
+        if points.size == 0:
+            break
+        if outside < inside:
+            points = points[::-1]  # from inside outwards
+        past = peaks_at(points) > MAX_FLEET_GPUS
+        first = int(np.argmax(past)) if past.any() else points.size
+        if first > 0:
+            inside = float(points[first - 1])
+        if first < points.size:
+            outside = float(points[first])
+    return inside

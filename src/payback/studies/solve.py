@@ -15,7 +15,9 @@ still jumps across the target, the answer says so and gives the value on the sid
 the target is met. It is a sawtooth in traffic, too: "the target holds for every value
 above" is claimed only when no other value tried crosses the target
 (:attr:`Solution.single_crossing`); otherwise the claim is local, near the crossing.
-A round cap keeps every call finite.
+A round cap keeps every call finite. Only the values analyze accepts are searched: where
+an input sizes a fleet, the stretch around today's value whose fleets stay within the
+GPU cap (:func:`~payback.studies.fleet_cap.within_cap`, :attr:`Solution.within_fleet_cap`).
 """
 
 from __future__ import annotations
@@ -40,7 +42,14 @@ from payback.scenario import (
     value_at,
 )
 from payback.scenario.paths import schema_range
-from payback.scenario.schema import ScenarioInfo
+from payback.scenario.schema import ScenarioInfo, SelfHostedOption
+from payback.studies.fleet_cap import (
+    SIZES_A_FLEET,
+    Peaks,
+    sample_peaks,
+    scenario_fleets,
+    within_cap,
+)
 from payback.studies.targets import (
     METRICS,
     Solution,
@@ -55,6 +64,9 @@ Outcomes = Callable[[FloatArray], Any]
 """An alternative's outcome with the varied input at each of an array of values."""
 GRID_POINTS = 2049
 """Points of each grid (linear and logarithmic) laid over the allowed range to bracket."""
+CAP_GRID_POINTS = 257
+"""Points of each grid laid over the allowed range to bracket where a fleet passes the
+cap (each edge is then narrowed to a float's width)."""
 POINTS_PER_ROUND = 32
 """Candidate values evaluated in one engine call per refining round."""
 DENSE_POINTS = 2048
@@ -96,18 +108,19 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
     raise PaybackError.bad("vary", path, not_an_input(resolved, path))
 
 
-def _grid(allowed: FieldRange, current: float, whole: bool) -> FloatArray:
-    """Candidate values over the allowed range: linear, logarithmic near zero, today's."""
+def _grid(allowed: FieldRange, current: float, whole: bool, count: int = GRID_POINTS) -> FloatArray:
+    """Candidate values over the allowed range: linear, logarithmic near zero, today's
+    (``count`` of each)."""
     scale = max(1.0, abs(current))
     low = allowed.lowest if math.isfinite(allowed.lowest) else current - 1e3 * scale
     high = allowed.highest if math.isfinite(allowed.highest) else current + 1e3 * scale
-    parts = [np.linspace(low, high, GRID_POINTS), np.array([current])]
+    parts = [np.linspace(low, high, count), np.array([current])]
     if high > 0:
         start = low if low > 0 else high * 1e-12
-        parts.append(np.geomspace(start, high, GRID_POINTS))
+        parts.append(np.geomspace(start, high, count))
     if low < 0:
         end = -high if high < 0 else low * 1e-12
-        parts.append(-np.geomspace(-end, -low, GRID_POINTS))
+        parts.append(-np.geomspace(-end, -low, count))
     points = np.concatenate(parts)
     if whole:
         points = np.clip(np.round(points), math.ceil(low), math.floor(high))
@@ -268,7 +281,30 @@ def solve(
         current=float(value_at(explicit, parameter)),
         allowed=field_range(explicit, parameter),
         horizon_months=explicit.scenario.horizon_months,
+        peaks_at=_fleet_peaks(resolved, parameter, alternative),
     )
+
+
+def _fleet_peaks(resolved: Resolved, parameter: str, alternative: int) -> Peaks | None:
+    """The most GPUs any option's fleet needs (its busiest month) with ``parameter`` at
+    each value, as analyze holds them to the cap; ``None`` where it sizes no fleet. Every
+    option counts: analyze refuses a scenario any of whose fleets passes the cap, so an
+    input shared by all (traffic) is evaluated on the whole scenario."""
+    scenario = resolved.scenario
+    sized = parameter.rsplit(".", 1)[-1] in SIZES_A_FLEET
+    if not sized or not any(isinstance(o, SelfHostedOption) for _, o in scenario.options()):
+        return None
+    local = local_path(parameter, alternative)
+    single = alone(resolved, alternative)
+    owned = local is not None and local != parameter and local in numeric_paths(single)
+    engine, path = (single, local) if owned and local is not None else (resolved, parameter)
+
+    def peaks(xs: FloatArray) -> FloatArray:
+        fleets = scenario_fleets(evaluate(engine, {path: xs}))
+        each = [sample_peaks(option, xs.size) for option in fleets]
+        return np.asarray(np.max(each, axis=0), dtype=np.float64)
+
+    return peaks
 
 
 def _scenario_outcomes(resolved: Resolved, parameter: str, alternative: int) -> Outcomes:
@@ -300,16 +336,27 @@ def find_crossing(
     current: float,
     allowed: FieldRange,
     horizon_months: int,
+    peaks_at: Peaks | None = None,
 ) -> Solution:
     """The search :func:`solve` makes, over any evaluator: ``outcome_at(values)`` gives
     the alternative's outcome (its ``break_even_month``, ``npv_usd``,
     ``break_even_requests`` and ``cumulative_savings_usd``) with the input at each of
-    ``values``, in one call; a portfolio's solve uses it with its own engine. Raises
+    ``values``, in one call; a portfolio's solve uses it with its own engine. With
+    ``peaks_at`` (the most GPUs a fleet needs at each value), only the values whose fleets
+    stay within the cap are searched, the values analyze accepts. Raises
     :class:`PaybackError` for a break-even target past the horizon."""
     whole = not allowed.is_real
     _check_horizon(target, horizon_months)
     search = _Search(outcome_at, target, current)
-    xs = _grid(allowed, current, whole)
+    # the values analyze accepts: the cap's edges are found on fleets alone (not counted
+    # among the values tried for the target)
+    within = (
+        None
+        if peaks_at is None
+        else within_cap(peaks_at, _grid(allowed, current, whole, CAP_GRID_POINTS), current, allowed)
+    )
+    searched = within or allowed
+    xs = _grid(searched, current, whole)
     ms = search.tried(xs)
     met = search.gap(ms) <= search.near
     today = int(np.searchsorted(xs, current))
@@ -324,11 +371,12 @@ def find_crossing(
         "allowed": allowed,
         "whole": whole,
         "horizon_months": horizon_months,
+        "within_fleet_cap": within,
     }
     i = search.nearest_change(xs, met)
     if i is None:
         return _no_crossing(search, base, xs, ms, met)
-    bracket = _bracket(search, allowed, whole, xs, ms, i)
+    bracket = _bracket(search, searched, whole, xs, ms, i)
     _, _, ma, mb, ga, gb = bracket
     finite = [abs(m) for m in (ma, mb) if math.isfinite(m)]
     scale = max(1.0, abs(target.value), *finite)

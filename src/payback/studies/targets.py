@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from payback.errors import PaybackError
 from payback.scenario import FieldRange
+from payback.scenario.schema import MAX_FLEET_GPUS
 
 __all__ = ["METRICS", "Metric", "Solution", "Target", "alternatives_held", "parse_target"]
 
@@ -128,6 +129,10 @@ class Solution:
     """Without a solution, for a break-even target no allowed value reaches within the
     horizon ("never" everywhere): the cumulative savings at the horizon at :attr:`closest`,
     the value that comes nearest to paying back (the most saved, or the least still owed)."""
+    within_fleet_cap: FieldRange | None = None
+    """The values searched where the fleet cap narrows :attr:`allowed`: past them a fleet
+    would need more than :data:`~payback.scenario.schema.MAX_FLEET_GPUS` GPUs, and analyze
+    refuses the scenario; ``None`` where no allowed value passes the cap."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -168,6 +173,13 @@ class Solution:
                 "whole": self.whole,
             },
             "evaluations": self.evaluations,
+            "within_fleet_cap": None
+            if self.within_fleet_cap is None
+            else {
+                "lowest": self.within_fleet_cap.lowest,
+                "highest": self.within_fleet_cap.highest,
+                "max_fleet_gpus": MAX_FLEET_GPUS,
+            },
         }
 
 
