@@ -19,7 +19,7 @@ from payback.report.solving import (
     metrics_apart,
     solution_lines,
     step_sides,
-    whole_count,
+    threshold_texts,
 )
 from payback.studies.solve import Solution, Target
 
@@ -162,14 +162,15 @@ def solution_words(solution: Solution) -> list[str]:
     side, way = ("at least", "above") if above else ("at most", "below")
     if solution.step and solution.other_side is not None:
         return [*_step(solution, name, alt, goal), today, found]
-    value = amount(p, whole_count(p, solution.value, above))
+    crossing, bound = threshold_texts(p, solution.value, above)  # as payback solve says them
+    value, at = _with_unit(p, bound), _with_unit(p, crossing)
     gives = _gives(metric, solution.achieved, horizon)
     if solution.single_crossing:
-        first = f"For {alt} to {goal}, {name} must be {side} {value}: at {value} it {gives}."
+        first = f"For {alt} to {goal}, {name} must be {side} {value}: at {at} it {gives}."
     else:
         first = (
             f"For {alt} to {goal}, {name} must be just {way} {value} (the crossing nearest "
-            f"today's value; at {value} it {gives}), but not every value {way} it will do: "
+            f"today's value; at {at} it {gives}), but not every value {way} it will do: "
             f"{_not_monotone(name)}."
         )
     return [first, *at_once, today, found]
