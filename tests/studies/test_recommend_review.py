@@ -316,13 +316,13 @@ def test_apply_keeps_models_and_replaced_lines_as_comments(tmp_path: Path) -> No
     assert "usd_per_gpu_hour = 0.8 kept" in result.stderr
     assert "replaced by the winner" in result.stderr
     resolve(payback.load_scenario(out))  # analyze reads it
-    # onto the input itself: only with --force, and the same text
-    refused = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(path)])
-    assert refused.exit_code == 2
-    assert path.read_text() == text
-    forced = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(path), "--force"])
-    assert forced.exit_code == 0, forced.output
-    assert path.read_text() == written
+    # onto the input itself: never, even with --force (no command writes over a file it
+    # reads); the scenario is left as it was
+    for force in ([], ["--force"]):
+        refused = runner.invoke(app, ["recommend", str(path), "--apply", "-o", str(path), *force])
+        assert refused.exit_code == 2
+        assert "payback never writes over its input, even with --force" in refused.stderr
+        assert path.read_text() == text
 
 
 # ------------------------------------------------ 2./12. calibrations

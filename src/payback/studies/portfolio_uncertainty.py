@@ -9,13 +9,21 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from payback.analysis.portfolio import (
     Portfolio,
     evaluate_portfolio,
 )
 from payback.finance._types import FloatArray
 from payback.studies import SOBOL_SAMPLES
-from payback.studies.fleet_cap import FleetsPastCap, past_cap_ends
+from payback.studies.fleet_cap import (
+    SIZES_A_FLEET,
+    FleetsPastCap,
+    Peaks,
+    past_cap_ends,
+    sample_peaks,
+)
 
 if TYPE_CHECKING:
     from payback.studies.solve import Solution, Target
@@ -252,4 +260,23 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
         current=float(current),
         allowed=portfolio_field_range(p, path),
         horizon_months=scenario.scenario.horizon_months,
+        peaks_at=_fleet_peaks(p, path),
     )
+
+
+def _fleet_peaks(p: Portfolio, path: str) -> Peaks | None:
+    """The most GPUs any fleet of the portfolio needs (its busiest month) with ``path`` at
+    each value, as analyze holds every fleet to the cap; ``None`` where the input sizes no
+    fleet or nothing is self-hosted."""
+    from payback.scenario.schema import SelfHostedOption
+
+    sized = path.rsplit(".", 1)[-1] in SIZES_A_FLEET
+    if not sized or not any(isinstance(a, SelfHostedOption) for a in p.scenario.alternatives):
+        return None
+
+    def peaks(xs: FloatArray) -> FloatArray:
+        fleets = _fleets(p, evaluate_portfolio(p, {path: xs}))
+        each = [sample_peaks(option, xs.size) for option in fleets]
+        return np.asarray(np.max(each, axis=0), dtype=np.float64)
+
+    return peaks

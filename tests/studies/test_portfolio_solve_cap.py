@@ -1,0 +1,66 @@
+"""A portfolio's solve searches only the values analyze accepts, as a scenario's does: a
+workload's traffic whose shared fleet would pass the 10,000,000-GPU cap is not offered as
+the closest value (it searched up to 10¹³ requests, which analyze refuses)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from helpers import EXAMPLES, run
+
+PATH = "workloads.0.traffic.requests_per_month"
+
+
+def _small_replicas(tmp_path: Path) -> Path:
+    """examples/portfolio.toml with replicas of 0.01 requests/s, so that traffic far below
+    10¹³ requests a month needs more than 10,000,000 GPUs."""
+    text = (EXAMPLES / "portfolio.toml").read_text()
+    lines = [
+        "replica_requests_per_s = 0.01" if line.startswith("replica_requests_per_s =") else line
+        for line in text.splitlines()
+    ]
+    path = tmp_path / "p.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _with_traffic(path: Path, requests: int) -> Path:
+    text = path.read_text().replace(
+        "requests_per_month = 400000", f"requests_per_month = {requests}", 1
+    )
+    out = path.with_name(f"p{requests}.toml")
+    out.write_text(text)
+    return out
+
+
+def test_a_portfolios_solve_stays_within_the_fleet_cap(tmp_path: Path) -> None:
+    path = _small_replicas(tmp_path)
+    code, out, err = run("solve", path, "--vary", PATH, "--target", "break_even_month=0", "--json")
+    assert code == 1, err
+    within = json.loads(out)["within_fleet_cap"]
+    assert within is not None
+    edge = within["highest"]
+    assert 1e9 < edge < 1e13
+    assert within["max_fleet_gpus"] == 10_000_000
+    # analyze takes the edge and refuses just past it
+    code, _, err = run("analyze", _with_traffic(path, math.floor(edge)))
+    assert code == 0, err
+    code, _, err = run("analyze", _with_traffic(path, math.ceil(edge * 1.001)))
+    assert code == 2
+    assert "10,000,000 GPUs" in err
+
+
+def test_an_input_that_sizes_no_fleet_is_searched_over_its_whole_range(tmp_path: Path) -> None:
+    code, out, err = run(
+        "solve",
+        _small_replicas(tmp_path),
+        "--vary",
+        "workloads.0.baseline.output_usd_per_mtok",
+        "--target",
+        "npv_usd=0",
+        "--json",
+    )
+    assert code in (0, 1), err
+    assert json.loads(out)["within_fleet_cap"] is None
