@@ -1456,7 +1456,9 @@ def test_monthly_dates_without_times_measure_no_peak() -> None:
     assert [m.complete for m in got.months] == [True, True]
     assert got.bucket_seconds == 86400.0
     assert got.peak_to_average is None
-    assert got.notes[-1].startswith("the timestamps are whole days (dates without a time), so the")
+    assert got.notes[-1].startswith(
+        "the timestamps are whole days (dates without a time, or every one at midnight), so the"
+    )
     assert got.growth_monthly == pytest.approx(0.0)  # 100 a day both months
 
 

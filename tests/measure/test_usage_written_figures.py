@@ -8,8 +8,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+
 from helpers import run
 from payback import load_scenario, profile_usage
+
+pytestmark = pytest.mark.slow  # request logs read through DuckDB, command lines
 
 HEADER = "created_at,model,prompt_tokens,completion_tokens\n"
 PER_DAY = [10, 11, 13, 15, 17, 19, 22, 25]
