@@ -1075,7 +1075,7 @@ def test_the_measure_layer_says_the_growth_caution_and_writes_nothing(tmp_path: 
     # the 24 months: 3,682.97 x 1.1^23 (8.9543) = 32,978 in month 24
     caution = (
         f"{scenario}: growth_monthly +10.00% a month is fitted from only 3 complete months "
-        "(2026-06 to 2026-08): compounded over the scenario's 24 months it gives 32,978 "
+        "(2026-06 to 2026-08): compounded over the scenario's 24 months it gives 32,979 "
         "requests in month 24 (from 3,683 a month now); it is not written, the scenario "
         "keeps its own (growth_monthly = 0): set the growth you expect, or measure 6 "
         "complete months or more"
@@ -1456,7 +1456,9 @@ def test_monthly_dates_without_times_measure_no_peak() -> None:
     assert [m.complete for m in got.months] == [True, True]
     assert got.bucket_seconds == 86400.0
     assert got.peak_to_average is None
-    assert got.notes[-1].startswith("the timestamps are whole days (dates without a time), so the")
+    assert got.notes[-1].startswith(
+        "the timestamps are whole days (dates without a time, or every one at midnight), so the"
+    )
     assert got.growth_monthly == pytest.approx(0.0)  # 100 a day both months
 
 

@@ -123,13 +123,16 @@ def expected(
         "duplicates": dups,
         "filtered_out": len(ok) - len(used),
     }
-    # what a row stands for, source by source: a day (every instant at 00:00 UTC), an hour
-    # (every one at :00), else an instant; the longest thing any row stands for
+    # what a row stands for, source by source: a day (every instant at 00:00 UTC, on 3 days
+    # or more: the times are written with their time of day, and one or two at midnight is
+    # chance), an hour (every one at :00), else an instant; the longest thing any row
+    # stands for
     grain: dict[int, float] = {}
     bucket = 0.0
     for src in {r.src for r in used}:
         instants = [r.ts.astimezone(UTC) for r in used if r.src == src and r.seconds is None]
         day = all(t == t.replace(hour=0, minute=0, second=0, microsecond=0) for t in instants)
+        day = day and len({t.date() for t in instants}) >= 3
         hour = all(t == _floor_hour(t) for t in instants)
         grain[src] = 86400.0 if day else 3600.0 if hour else 0.0
         seconds = [r.seconds for r in used if r.src == src and r.seconds is not None]

@@ -64,7 +64,7 @@ SELECT CASE g WHEN 7 THEN 3 WHEN 11 THEN 2 WHEN 13 THEN 1 WHEN 14 THEN 4 END AS 
        make_timestamptz(last_us) AS last_instant, NULL::TIMESTAMPTZ AS last_end,
        NULL::DOUBLE AS seconds, TRUE AS per_request,
        last_us = hour * 3600000000 AS on_hours,
-       last_us = hour * 3600000000 AND hour % 24 = 0 AS on_days, FALSE AS ids,
+       last_us = hour * 3600000000 AND hour % 24 = 0 AS on_days, FALSE AS dated, FALSE AS ids,
        NULL::VARCHAR[] AS bad
 FROM fetched LEFT JOIN reasons USING (status)"""
 """The fetched rows as the file path's ``hourly`` (part 4: by model, over the rows used).

@@ -296,6 +296,25 @@ def _timestamp(kind: str) -> str:
     )
 
 
+DATE_TEXT = "^[0-9]{4}[-/][0-9]{1,2}[-/][0-9]{1,2}$"
+"""A date without a time of day (:mod:`~payback.measure.usage.timetext`): a day."""
+
+
+def _dated(source: Source, expr: str) -> str:
+    """SQL for whether ``ts_raw`` is written as a day: text of a date without a time of day
+    (``2026-11-01``, not ``2026-11-01T00:00:00Z``), or a date column. A time that says its
+    time of day, or whose form does not say (a timestamp column, a unix number), is FALSE:
+    such times stand for days only when enough of them fall at midnight
+    (:data:`~payback.measure.usage.sql.SOURCES`)."""
+    kind = _type_of(source, expr)
+    if kind == "text":
+        return f"coalesce(regexp_matches(trim(CAST(ts_raw AS VARCHAR)), '{DATE_TEXT}'), FALSE)"
+    typed = next(
+        (t for name, t in source.types.items() if expr == '"' + name.replace('"', '""') + '"'), ""
+    )
+    return "TRUE" if kind == "timestamp" and typed.upper() == "DATE" else "FALSE"
+
+
 def _number_or_text(sql_type: str | None) -> bool:
     return sql_type is not None and kind_of(sql_type) in ("number", "text")
 
@@ -359,7 +378,7 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     if _type_of(source, exprs["cached"] or "") != "number":
         blank = "coalesce(trim(CAST(cached_raw AS VARCHAR)), '') = ''"
     typed = (
-        f"SELECT {ts} AS ts,\n"
+        f"SELECT {ts} AS ts, {_dated(source, exprs['ts'] or '')} AS dated,\n"
         "       nullif(model_raw::VARCHAR, '') AS model,\n"
         f"       CASE WHEN requests_raw IS NULL THEN 1.0 ELSE {number['requests']} END AS requests,\n"
         f"       {number['input']} AS input, {number['output']} AS output,\n"
@@ -369,7 +388,8 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
         f"FROM (SELECT {inner}\n      FROM {relation})"
     )
     return (
-        f"SELECT {index} AS src, file, ts, model, requests, input, output, cached, seconds, rid, keep, good, over_lines,\n"
+        f"SELECT {index} AS src, file, ts, dated, model, requests, input, output, cached, seconds, rid, keep, good,\n"
+        "       over_lines,\n"
         f"       CASE WHEN keep AND NOT good THEN {_shortened(raw)} END AS bad,\n"
         f"       CASE WHEN keep AND NOT good THEN {why} END AS why\n"
         f"FROM (SELECT *, coalesce({GOOD}, FALSE) AS good\n      FROM ({typed}))"

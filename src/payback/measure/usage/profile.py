@@ -336,7 +336,7 @@ def _peak(
     higher over its mean hour is noted."""
     if bucket > 3600:
         why = (
-            "the timestamps are whole days (dates without a time)"
+            "the timestamps are whole days (dates without a time, or every one at midnight)"
             if day_grain
             else f"the logs count requests in buckets of {bucket / 3600:g} hours"
         )

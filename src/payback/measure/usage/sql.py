@@ -21,6 +21,7 @@ __all__ = [
     "ENDS",
     "FILES",
     "HOURLY",
+    "MIDNIGHT_DAYS",
     "MODELS",
     "MODELS_SHOWN",
     "MODEL_NAMED",
@@ -183,6 +184,7 @@ SELECT grouping(qin) + 2 * grouping(qout) AS part, src, file, hour, model, keep,
        max(seconds) AS seconds,
        bool_and(requests = 1 AND seconds IS NULL) FILTER (WHERE requests <> 0) AS per_request,
        bool_and(us % 86400000000 = 0) FILTER (WHERE seconds IS NULL) AS on_days,
+       bool_and(dated) FILTER (WHERE seconds IS NULL) AS dated,
        bool_and(us % 3600000000 = 0) FILTER (WHERE seconds IS NULL) AS on_hours,
        bool_and(rid IS NOT NULL) AS ids, min(bad, 3) AS bad,
        bool_or(over_lines) AS over_lines
@@ -221,8 +223,16 @@ TOTALS = """SELECT coalesce(sum(n), 0), sum(requests), sum(input), sum(output), 
        count(DISTINCT coalesce(model, '(none)')) FILTER (WHERE requests > 0)
 FROM used  -- rows of zero requests (empty buckets) cover time: no model, not a bucket"""
 
-SOURCES = """SELECT src, bool_and(on_days) AS dates_only, bool_and(on_hours) AS whole_hours,
-       max(seconds) AS bucket_seconds
+MIDNIGHT_DAYS = 3
+"""Days a source's times must fall on, every one at midnight, to be read as whole days when
+they write a time of day (or their form does not say): one row, or two, at midnight is
+chance (a time on the hour is at midnight one time in 24); dates written without a time
+are days however few."""
+
+SOURCES = f"""SELECT src,
+       bool_and(on_days) AND (bool_and(dated)
+            OR count(DISTINCT hour) FILTER (WHERE on_days IS NOT NULL) >= {MIDNIGHT_DAYS}) AS dates_only,
+       bool_and(on_hours) AS whole_hours, max(seconds) AS bucket_seconds
 FROM used GROUP BY src ORDER BY src  -- each source's timestamp resolution and bucket length"""
 
 ENDS = """SELECT date_trunc('month', to_timestamp(hour * 3600))::DATE AS month, src,
@@ -270,7 +280,9 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 --   a quote a CSV leaves open (a model name over lines or over 1,000 characters, a rejected
 --     row over lines, a last value over lines that ends as the file does) stops the reading
 --     with the line where it opens (the file read again in Python to find it);
---   timestamps' resolution: whole days when every row without a bucket length is at 00:00 UTC,
+--   timestamps' resolution: whole days when every row without a bucket length is at 00:00 UTC
+--     and they are dates without a time of day (2026-11-01) or fall on 3 days or more (one
+--     2026-11-01T00:00:00Z is an instant at midnight),
 --     whole hours when every one is at :00; a row then stands for that day or hour;
 --   a month is complete when the logs cover it from its start to its end: the first request
 --     within max(1 h, bucket length) of its start, or requests in the month before, or a

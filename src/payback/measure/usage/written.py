@@ -5,6 +5,10 @@ gets, and a new scenario's words made true of the measured traffic.
   than :data:`MIN_GROWTH_MONTHS` complete months is not written (the scenario keeps its
   own ``growth_monthly``; the starter's is 0): compounded over a 24-month horizon, three
   months of doubling read as billions of requests a month.
+- :func:`as_written`: the profile with its ``[traffic]`` numbers as the file holds them
+  (rounded to :data:`~payback.scenario.edit.TRAFFIC_DIGITS`): every figure told about what
+  is written (the growth caution's traffic at the horizon, the title, the comments) is
+  derived from these, so that it is what ``payback analyze`` says of the written file.
 - :func:`growth_caution`: the line that says so (the rate, its months, and the traffic
   it implies at the horizon), or that a written growth compounds to that much.
 - :func:`new_scenario`: the starter with measured traffic, its title, header and growth
@@ -22,6 +26,7 @@ Nothing here writes a file.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
@@ -40,6 +45,7 @@ __all__ = [
     "MIN_GROWTH_MONTHS",
     "NewScenario",
     "TrafficFile",
+    "as_written",
     "growth_caution",
     "new_scenario",
     "scenario_with_traffic",
@@ -55,10 +61,26 @@ def _fitted(profile: UsageProfile) -> list[str]:
     return list(profile.span["complete_months"])
 
 
+def as_written(profile: UsageProfile) -> UsageProfile:
+    """``profile`` with its ``[traffic]`` numbers rounded as a scenario file holds them
+    (:data:`~payback.scenario.edit.TRAFFIC_DIGITS`; the requests a month whole): what is
+    told about a written file is derived from these, round first, so that it agrees with
+    what ``payback analyze`` derives from the file (the unrounded 1,199.24 requests and
+    +10.9304% a month gave 13,034 in month 24, the written 1,199 and 0.1093 give 13,030).
+    Rounding again changes nothing."""
+    from payback.scenario.edit import TRAFFIC_DIGITS
+
+    traffic = {
+        key: round(float(value), TRAFFIC_DIGITS.get(key, 6))
+        for key, value in profile.traffic.items()
+    }
+    return dataclasses.replace(profile, traffic=traffic)
+
+
 def traffic_written(profile: UsageProfile) -> dict[str, float]:
-    """The measured ``[traffic]`` numbers to write: all of them, less ``growth_monthly``
-    when fitted from fewer than :data:`MIN_GROWTH_MONTHS` complete months."""
-    traffic = dict(profile.traffic)
+    """The measured ``[traffic]`` numbers to write (:func:`as_written`): all of them, less
+    ``growth_monthly`` when fitted from fewer than :data:`MIN_GROWTH_MONTHS` complete months."""
+    traffic = dict(as_written(profile).traffic)
     if len(_fitted(profile)) < MIN_GROWTH_MONTHS:
         traffic.pop("growth_monthly", None)
     return traffic
@@ -89,7 +111,9 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
     last month (none for a flat fit: a growth of 0 is told as any other); for a growth
     written, that traffic when it is over ten times today's. With no growth fitted (fewer
     than two complete months, the profile says 0), that it is not written where the
-    scenario keeps a growth other than 0. None when there is nothing to say."""
+    scenario keeps a growth other than 0. None when there is nothing to say. Told of the
+    numbers as written (:func:`as_written`)."""
+    profile = as_written(profile)
     growth = float(profile.traffic.get("growth_monthly", 0.0))
     months = _fitted(profile)
     own = "" if kept is None else f" (growth_monthly = {kept:g})"
@@ -152,6 +176,7 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
     from payback.scenario.edit import file_with_traffic, starter_with_traffic
     from payback.scenario.io import scenario_data_from_text, scenario_format
 
+    profile = as_written(profile)  # all told of the file is derived from what it holds
     traffic = traffic_written(profile)
     made: list[NewScenario] = []
 
@@ -217,6 +242,7 @@ def traffic_title(profile: UsageProfile, rest: str, kept: float | None) -> str:
     """``1,218 requests/month from logs.csv (...): {rest}`` (the comparison, after its
     measured traffic), and where the growth fitted is not written, the growth the
     scenario keeps (``kept``; None: a distribution) and why: ``held flat`` for 0."""
+    profile = as_written(profile)
     now = float(profile.traffic["requests_per_month"])
     growth = float(profile.traffic.get("growth_monthly", 0.0))
     months = _fitted(profile)
@@ -249,6 +275,7 @@ def new_scenario(text: str, profile: UsageProfile) -> NewScenario:
     from payback.scenario.edit import with_values
     from payback.scenario.io import scenario_data_from_text
 
+    profile = as_written(profile)
     data = scenario_data_from_text(text, "toml", "new scenario")
     written = len(_fitted(profile)) >= MIN_GROWTH_MONTHS
     notes: list[str] = []
