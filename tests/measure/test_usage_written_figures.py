@@ -64,3 +64,23 @@ def test_the_month_24_figure_usage_tells_is_analyzes_of_the_written_file(
     assert told is not None, out
     assert told.group(1) == "16,100"
     assert load_scenario(scenario).scenario.name.startswith("761 requests/month from logs.csv: ")
+
+
+def test_the_table_beside_a_written_file_shows_its_numbers_as_written(tmp_path: Path) -> None:
+    """Cached share 48,951 / 100,000 = 48.951% reads "49.0%"; the file holds 0.4895 (four
+    decimals), which analyze reads as 48.95%: beside ``-o`` the table says "48.9%" (Python
+    rounds 48.949999... down), the file's number, and without ``-o`` the measured "49.0%"."""
+    logs = tmp_path / "cached.csv"
+    rows = [f"2026-11-{d:02d}T12:00:00Z,m,100000,200,48951\n" for d in range(1, 31)]
+    logs.write_text(
+        "created_at,model,prompt_tokens,completion_tokens,cached_tokens\n" + "".join(rows)
+    )
+    profile = profile_usage([logs])
+    assert profile.traffic["cached_input_share"] == pytest.approx(0.48951, abs=1e-12)
+    code, out, err = run("usage", logs)
+    assert code == 0, err
+    assert re.search(r"cached_input_share\s+49\.0%", out), out
+    code, out, err = run("usage", logs, "-o", tmp_path / "sc.toml")
+    assert code == 0, err
+    assert load_scenario(tmp_path / "sc.toml").traffic.cached_input_share == 0.4895
+    assert re.search(r"cached_input_share\s+48\.9%", out), out

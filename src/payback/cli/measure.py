@@ -570,10 +570,11 @@ def _check_usage_options(
 
 
 def _show_profile(profile: UsageProfile, output: Path | None, written: str | None) -> None:
-    """The measured traffic as tables, its notes, and what ``-o`` wrote."""
+    """The measured traffic as tables (as a file ``-o`` wrote holds it), its notes, and what ``-o`` wrote."""
+    from payback.measure.usage.written import as_written
     from payback.report.usage import render_profile
 
-    _console().print(render_profile(profile))
+    _console().print(render_profile(profile if written is None else as_written(profile)))
     _note(profile.notes)
     if output is not None:
         echo(f"Wrote {output}: {_WROTE[written or 'updated']}")
