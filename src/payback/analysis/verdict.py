@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from payback.figures import TIES_BELOW, WRITTEN_OUT, far_text, half_up, rate_text, share_text
+from payback.figures import (
+    TIES_BELOW,
+    WRITTEN_OUT,
+    counted,
+    far_text,
+    half_up,
+    rate_text,
+    share_text,
+)
 from payback.finance._types import FloatArray
 from payback.finance.quick import month_figure
 
@@ -399,7 +407,7 @@ def outcome_text(
         )
     quarter = quarter_clause(alt.pays_back_within, horizon)
     shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
-    at = f"in month {month_figure(month)} (after ~{shown} requests)"
+    at = f"in month {month_figure(month)} (after ~{counted(shown, 'request')})"
     again = behind_again_text(alt, horizon)
     if not again:
         return f"pays back {at}{quarter}; {npv}"
