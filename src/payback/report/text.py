@@ -95,7 +95,8 @@ def _costs_table(alt: AlternativeResult, analysis: Analysis) -> Table:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    table.add_column("USD per month")
+    table.add_column("USD per month", no_wrap=True, overflow="ellipsis")  # a label whole: a
+    # wrapped one ("per 1k requests vs" over "baseline") read as a row of its own
     table.add_column("month 1", justify="right")
     if horizon > 1:
         table.add_column(f"month {horizon}", justify="right")
