@@ -12,6 +12,7 @@ import re
 __all__ = [
     "TIES_BELOW",
     "WRITTEN_OUT",
+    "counted",
     "far_text",
     "fixed_text",
     "half_up",
@@ -69,6 +70,16 @@ def rate_text(rate: float, signed: bool = False) -> str:
         text = f"{abs(rate) * 100:,.{places}f}".rstrip("0").rstrip(".")
     sign = "" if text == "0" else "-" if rate < 0 else "+" if signed else ""
     return sign + text + "%"
+
+
+def counted(count: str, noun: str) -> str:
+    """A count as written, then its noun: plural but for '1' ('1 request', never
+    '1 requests'; '1 file', never '1 file(s)').
+
+    >>> counted("1", "request"), counted("0.5", "request"), counted("8,516,392", "request")
+    ('1 request', '0.5 requests', '8,516,392 requests')
+    """
+    return f"{count} {noun}{'' if count == '1' else 's'}"
 
 
 def fixed_text(value: float, places: int = 2) -> str:

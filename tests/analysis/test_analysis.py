@@ -140,7 +140,7 @@ def test_never_pays_back_within_horizon_says_how_long_it_needs() -> None:
     assert alt.reason is not None
     # month 16 in all, not 16 more months ("needs ~16 months to recover" read as more)
     assert alt.reason == (
-        "saves $260.00/month (month 6), needs until about month 16 to recover the $2,440 "
+        "saves $260/month (month 6), needs until about month 16 to recover the $2,440 "
         "still owed at month 6"
     )
 
@@ -181,14 +181,14 @@ def test_a_saving_broken_by_retraining_months_is_not_said_to_end() -> None:
     assert alt.cumulative_savings_usd[-1] == pytest.approx(by_hand) == -584.80
     assert round((12_860 - 584.80) / 24, 2) == 511.47
     assert alt.reason == (
-        "saves in 20 of 24 months but costs more in months 6, 12, 18 and 24 ($155.20 more "
-        "in month 24); $584.80 still owed at month 24, at its average of $511.47 a month "
+        "saves in 20 of 24 months but costs more in months 6, 12, 18 and 24 ($155 more "
+        "in month 24); $585 still owed at month 24, at its average of $511 a month "
         "that takes until about month 26"
     )
     assert outcome_text(alt, 24, 0.10).startswith(
         "does not pay back within 24 months: it saves in 20 of 24 months but costs more "
-        "than the baseline in months 6, 12, 18 and 24 ($155.20 more in month 24); by month "
-        "24 it is $584.80 behind, and at its average of $511.47 a month that takes until "
+        "than the baseline in months 6, 12, 18 and 24 ($155 more in month 24); by month "
+        "24 it is $585 behind, and at its average of $511 a month that takes until "
         "about month 26; NPV -$1,671"
     )
 

@@ -41,7 +41,7 @@ min_replicas = 1
 
 SAID = (
     "'rented fleet' has no one-time cost and pays back at once, but from month 3 it costs "
-    "more than the baseline each month and by month 6 it is $442.50 behind; NPV -$442.50 "
+    "more than the baseline each month and by month 6 it is $443 behind; NPV -$443 "
     "over 6 months"
 )
 
@@ -106,5 +106,5 @@ def test_ahead_at_the_horizon_says_nothing_of_falling_behind(tmp_path: Path) -> 
     verdict = payback.analyze(payback.load_scenario(path)).verdict()
     assert verdict == (
         "'rented fleet' saves from month 0: nothing to pay up front and cheaper from the "
-        "first month; NPV $830.00 over 4 months"
+        "first month; NPV $830 over 4 months"
     )

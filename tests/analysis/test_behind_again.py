@@ -163,7 +163,7 @@ def test_broken_even_behind_in_a_retraining_month_then_ahead_for_good(tmp_path) 
     assert alt.pays_back_within == {"3": True, "6": False, "12": True, "horizon": True}
     assert analysis.verdict() == (
         "'ft' breaks even in month 2.0 (after ~200,000 requests), within a quarter, but is "
-        "behind again in month 6; it stays ahead from month 7; NPV $600.00 over 12 months"
+        "behind again in month 6; it stays ahead from month 7; NPV $600 over 12 months"
     )
 
 

@@ -58,7 +58,7 @@ def test_costlier_alternative_that_halves_a_costly_error_rate_breaks_even() -> N
     }
     plain = analyze(build(quality_dict()), value_terms=False).alternatives[0]
     assert plain.break_even_month is None
-    assert plain.reason == "the alternative costs more every month ($200.00 more in month 1)"
+    assert plain.reason == "the alternative costs more every month ($200 more in month 1)"
     assert "errors" not in plain.components_usd
     assert plain.infrastructure_only is None
 

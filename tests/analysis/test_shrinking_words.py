@@ -73,11 +73,11 @@ def test_a_cost_under_a_cent_in_the_last_month_is_not_stated(tmp_path: Path) -> 
     assert saved[4] == pytest.approx(-0.1 * (0.8 - 0.5 ** (4 / 12)))
     assert all(-0.001 < s < 0 for s in saved[4:])
     assert alt.cumulative_savings_usd[-1] == pytest.approx(-784.664, abs=1e-3)
-    assert alt.reason == "savings end in month 5, $784.66 is never recovered"
+    assert alt.reason == "savings end in month 5, $785 is never recovered"
     assert analysis.verdict() == (
         "'cheaper now' does not pay back within 40 months: it saves from month 1 to month 4, "
         "then differs from the baseline by under a cent a month from month 5 on; by month 40 "
-        "it is $784.66 behind, and the $1,000 up front is never recovered; NPV -$784.66 over "
+        "it is $785 behind, and the $1,000 up front is never recovered; NPV -$785 over "
         "40 months"
     )
     assert "$0.00 more" not in _said(path)
@@ -92,14 +92,14 @@ def test_a_saving_under_a_cent_is_not_a_cost_nor_a_month_count(tmp_path: Path) -
     alt = analysis.alternatives[0]
     assert alt.npv_usd == pytest.approx(200 / 0.9 - 1000)
     assert alt.reason == (
-        "saves under a cent a month (month 40), too little to ever recover the $777.78 still owed"
+        "saves under a cent a month (month 40), too little to ever recover the $778 still owed"
     )
     verdict = analysis.verdict()
     assert verdict.startswith("'cheaper now' does not pay back within 40 months: it saves")
     assert "costs more" not in verdict  # cheaper every month
     assert verdict.endswith(
-        "by month 40 it is $777.78 behind, and the $1,000 up front is never recovered; NPV "
-        "-$777.78 over 40 months"
+        "by month 40 it is $778 behind, and the $1,000 up front is never recovered; NPV "
+        "-$778 over 40 months"
     )
     words = _said(path)  # the table's month 40 costs $0.00 on each side, as it is
     assert "$0.00/month" not in words
@@ -117,8 +117,8 @@ def test_a_cost_of_a_cent_or_more_is_still_said() -> None:
     saved = np.array([300.0, 100.0, -12.5])
     cumulative = np.array([-1000.0, -700.0, -600.0, -612.5])
     assert never_reason(saved, cumulative) == (
-        "savings end in month 3 (costs $12.50 more in month 3), $612.50 is never recovered"
+        "savings end in month 3 (costs $13 more in month 3), $613 is never recovered"
     )
     saved = np.array([300.0, 100.0, -0.004])
     cumulative = np.array([-1000.0, -700.0, -600.0, -600.004])
-    assert never_reason(saved, cumulative) == "savings end in month 3, $600.00 is never recovered"
+    assert never_reason(saved, cumulative) == "savings end in month 3, $600 is never recovered"

@@ -410,13 +410,13 @@ SHAPES = {
         SEED_TEXT.replace("data_usd = 150.0", "data_usd = 3000.0"),
         # 6 × $260 = $1,560 of $3,250; the $1,690 left takes 7 more months at $260
         "'fine-tuned small model' does not pay back within 6 months: by month 6 it has "
-        "recovered $1,560 of the $3,250 up front, and at $260.00 a month (month 6) the rest "
+        "recovered $1,560 of the $3,250 up front, and at $260 a month (month 6) the rest "
         "takes until about month 13; NPV -$1,690 over 6 months",
     ),
     "never, savings end": (
         FALLING.replace("data_usd = 150.0", "data_usd = 1500.0"),
         "'fine-tuned small model' does not pay back within 24 months: it saves from month 1 "
-        "to month 6, then costs more than the baseline from month 7 on ($39.96 more in month "
+        "to month 6, then costs more than the baseline from month 7 on ($40 more in month "
         "24); by month 24 it is $1,769 behind, and the $1,750 up front is never recovered; "
         "NPV -$1,769 over 24 months",
     ),
@@ -424,8 +424,8 @@ SHAPES = {
         # $1 saved per 1,000 in month 1; the API is cheaper than $14/1k from month 2
         FALLING.replace("usd_per_1k_requests = 2.0", "usd_per_1k_requests = 14.0"),
         "'fine-tuned small model' does not pay back within 24 months: it saves in month 1 "
-        "only, then costs more than the baseline from month 2 on ($279.96 more in month 24); "
-        "by month 24 it is $6,179 behind, and the $400.00 up front is never recovered; NPV "
+        "only, then costs more than the baseline from month 2 on ($280 more in month 24); "
+        "by month 24 it is $6,179 behind, and the $400 up front is never recovered; NPV "
         "-$6,179 over 24 months",
     ),
     "pays back then falls behind": (

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from payback.figures import TIES_BELOW, WRITTEN_OUT, far_text, half_up, rate_text, share_text
+from payback.figures import (
+    TIES_BELOW,
+    WRITTEN_OUT,
+    counted,
+    far_text,
+    half_up,
+    rate_text,
+    share_text,
+)
 from payback.finance._types import FloatArray
 from payback.finance.quick import month_figure
 
@@ -189,6 +197,34 @@ def usd_column(values: Sequence[float]) -> list[str]:
     return [usd(v, decimals) for v in values]
 
 
+def prose_usd(value: float) -> str:
+    """Money in a verdict's sentence, as the rest of ``analyze`` writes it: whole dollars,
+    cents only below $10 (a difference that rounds to $0 keeps its cents), as explain's
+    prose writes money (it read "$873.92 more in month 1" beside "NPV -$30,666").
+
+    >>> prose_usd(873.92), prose_usd(-106.15), prose_usd(7.254), prose_usd(0.3), prose_usd(0.0)
+    ('$874', '-$106', '$7.25', '$0.30', '$0')
+    """
+    return usd(value, 0 if round(abs(value), 2) >= 10 or value == 0 else 2)
+
+
+def sentence_usd(*scale: float) -> Callable[[float], str]:
+    """Money for one verdict, every figure of it written alike and as the rest of
+    ``analyze`` writes its amounts: where any figure of ``scale`` (the cumulative savings,
+    the NPV) is $1,000 or more, whole dollars (:func:`prose_usd`: "$687 more in month 1"
+    beside "NPV -$30,666", never "$687.44"); where all are under $1,000, cents, as ``usd``
+    writes such amounts ("$418.79 behind; NPV -$418.79").
+
+    >>> money = sentence_usd(-12_860.0, -30_666.0); money(687.44), money(-34.53), money(0.3)
+    ('$687', '-$35', '$0.30')
+    >>> money = sentence_usd(-400.0, -418.79); money(418.79), money(20.0)
+    ('$418.79', '$20.00')
+    """
+    if any(round(abs(v), 2) >= 1000 for v in scale):
+        return prose_usd
+    return lambda value: usd(value, 2)
+
+
 def month_text(month: float, decimals: int = 1) -> str:
     """A break-even month as every output says it: ``at once`` for exactly 0, otherwise
     ``month`` and :func:`month_figure` (never "month 0.0" for a break-even inside month 1,
@@ -256,14 +292,16 @@ def _months_list(months: list[int]) -> str:
     return "months " + ", ".join(map(str, months[:-1])) + f" and {months[-1]}"
 
 
-def _on_average(horizon: int, shortfall: float, monthly: list[float]) -> str:
+def _on_average(
+    horizon: int, shortfall: float, monthly: list[float], money: Callable[[float], str]
+) -> str:
     """Whether the average monthly saving over the horizon, kept up, recovers
     ``shortfall``: how long it takes, or that it never does."""
     average = sum(monthly) / len(monthly)
     needed = _recovered_in(horizon, shortfall, average) if average > 0 else None
     if needed is None:
-        return f"at its average of {usd(average)} a month it is never recovered"
-    return f"at its average of {usd(average)} a month that takes until about month {needed:,}"
+        return f"at its average of {money(average)} a month it is never recovered"
+    return f"at its average of {money(average)} a month that takes until about month {needed:,}"
 
 
 def _cents(amount: float) -> bool:
@@ -276,59 +314,63 @@ def _cents(amount: float) -> bool:
     return usd(abs(amount), 2) != "$0.00"
 
 
-def _more_in(amount: float, month: int, costs: str = "") -> str:
-    """`` (costs $12.50 more in month 40)`` after a phrase that says an alternative costs
+def _more_in(
+    amount: float, month: int, costs: str = "", money: Callable[[float], str] = prose_usd
+) -> str:
+    """`` (costs $13 more in month 40)`` after a phrase that says an alternative costs
     more, ``amount`` more than the baseline that month; ``""`` where it rounds to no cent
     (traffic shrunk toward nothing): "$0.00 more" is no cost.
 
-    >>> _more_in(12.5, 40), _more_in(12.5, 40, "costs "), _more_in(1e-33, 40)
-    (' ($12.50 more in month 40)', ' (costs $12.50 more in month 40)', '')
+    >>> _more_in(12.5, 40), _more_in(7.25, 40, "costs "), _more_in(1e-33, 40)
+    (' ($13 more in month 40)', ' (costs $7.25 more in month 40)', '')
     """
-    return f" ({costs}{usd(amount)} more in month {month})" if _cents(amount) else ""
+    return f" ({costs}{money(amount)} more in month {month})" if _cents(amount) else ""
 
 
 def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
     """Why the cumulative savings never reach zero, in one phrase."""
     horizon = saved.shape[-1]
+    money = sentence_usd(*(float(c) for c in cumulative))
     if np.all(saved == 0):
-        return f"the alternative saves nothing per month, so the {usd(-float(cumulative[0]))} one-time cost is never recovered"
+        return f"the alternative saves nothing per month, so the {money(-float(cumulative[0]))} one-time cost is never recovered"
     if np.all(saved <= 0):
-        return f"the alternative costs more every month{_more_in(-float(saved[0]), 1)}"
+        return f"the alternative costs more every month{_more_in(-float(saved[0]), 1, money=money)}"
     last = float(saved[-1])
     shortfall = -float(cumulative[-1])
     if last > 0:
         needed = _recovered_in(horizon, shortfall, last) if _cents(last) else None
         if needed is None:
-            per_month = f"{usd(last)}/month" if _cents(last) else "under a cent a month"
-            return f"saves {per_month} (month {horizon}), too little to ever recover the {usd(shortfall)} still owed"
+            per_month = f"{money(last)}/month" if _cents(last) else "under a cent a month"
+            return f"saves {per_month} (month {horizon}), too little to ever recover the {money(shortfall)} still owed"
         return (
-            f"saves {usd(last)}/month (month {horizon}), needs until about month {needed:,} to "
-            f"recover the {usd(shortfall)} still owed at month {horizon}"
+            f"saves {money(last)}/month (month {horizon}), needs until about month {needed:,} to "
+            f"recover the {money(shortfall)} still owed at month {horizon}"
         )
     monthly = [float(m) for m in saved]
     costly = _costly_months(monthly)
     if costly is not None:
         return (
             f"saves in {horizon - len(costly)} of {horizon} months but costs more in "
-            f"{_months_list(costly)}{_more_in(-last, horizon)}; "
-            f"{usd(shortfall)} still owed at month {horizon}, "
-            + _on_average(horizon, shortfall, monthly)
+            f"{_months_list(costly)}{_more_in(-last, horizon, money=money)}; "
+            f"{money(shortfall)} still owed at month {horizon}, "
+            + _on_average(horizon, shortfall, monthly, money)
         )
     first_worse = int(np.argmax(saved <= 0)) + 1
     return (
-        f"savings end in month {first_worse}{_more_in(-last, horizon, 'costs ')}, "
-        f"{usd(shortfall)} is never recovered"
+        f"savings end in month {first_worse}{_more_in(-last, horizon, 'costs ', money=money)}, "
+        f"{money(shortfall)} is never recovered"
     )
 
 
 def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
     """Why the cumulative savings never reach zero, as a plain sentence (after a colon)."""
     owed = -cum[0]
-    up_front = f"the {usd(owed)} up front is never recovered"
+    money = sentence_usd(*cum)
+    up_front = f"the {money(owed)} up front is never recovered"
     if all(m == 0 for m in monthly):
         return f"it saves nothing per month, so {up_front}"
     if all(m <= 0 for m in monthly):
-        more = f"it costs more than the baseline every month{_more_in(-monthly[0], 1)}"
+        more = f"it costs more than the baseline every month{_more_in(-monthly[0], 1, money=money)}"
         return f"{more}, so {up_front}" if owed > 0 else more
     last, short = monthly[-1], -cum[-1]
     if last > 0:
@@ -339,17 +381,17 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
             else f"the rest takes until about month {needed:,}"
         )
         return (
-            f"by month {horizon} it has recovered {usd(owed - short)} of the {usd(owed)} up "
-            f"front, and at {usd(last) if _cents(last) else 'under a cent'} a month (month "
+            f"by month {horizon} it has recovered {money(owed - short)} of the {money(owed)} up "
+            f"front, and at {money(last) if _cents(last) else 'under a cent'} a month (month "
             f"{horizon}) {rest}"
         )
     costly = _costly_months(monthly)
     if costly is not None:
         return (
             f"it saves in {horizon - len(costly)} of {horizon} months but costs more than "
-            f"the baseline in {_months_list(costly)}{_more_in(-last, horizon)}; "
-            f"by month {horizon} it is {usd(short)} behind, and "
-            + _on_average(horizon, short, monthly)
+            f"the baseline in {_months_list(costly)}{_more_in(-last, horizon, money=money)}; "
+            f"by month {horizon} it is {money(short)} behind, and "
+            + _on_average(horizon, short, monthly, money)
         )
     saving = next(i for i, m in enumerate(monthly) if m > 0)
     worse = saving + next(i for i, m in enumerate(monthly[saving:]) if m <= 0) + 1
@@ -359,11 +401,11 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
         else f"it saves from month {saving + 1} to month {worse - 1}"
     )
     then = (  # traffic shrunk toward nothing: under a cent either way is no cost
-        f"then costs more than the baseline from month {worse} on{_more_in(-last, horizon)}"
+        f"then costs more than the baseline from month {worse} on{_more_in(-last, horizon, money=money)}"
         if any(_cents(m) for m in monthly[worse - 1 :])
         else f"then differs from the baseline by under a cent a month from month {worse} on"
     )
-    return f"{saves}, {then}; by month {horizon} it is {usd(short)} behind, and {up_front}"
+    return f"{saves}, {then}; by month {horizon} it is {money(short)} behind, and {up_front}"
 
 
 def outcome_text(
@@ -377,11 +419,15 @@ def outcome_text(
     every shape of cash flow: pays back (within a quarter or not), pays back and then falls
     behind, saves from month 0, never pays back (costs more every month, saves nothing,
     saves too slowly, or stops saving). ``requests`` formats the break-even's request count
-    (every digit by default); ``npv_decimals`` the NPV's cents."""
-    npv = f"NPV {usd(alt.npv_usd, npv_decimals)} over {months_text(horizon)}" + (
-        f" at {rate_text(rate)}" if rate else ""
-    )
+    (every digit by default); ``npv_decimals`` the NPV's cents (by default as the rest
+    of the sentence, :func:`sentence_usd`)."""
     cum = alt.cumulative_savings_usd or [0.0]
+    worth = (
+        sentence_usd(*cum, alt.npv_usd)(alt.npv_usd)
+        if npv_decimals is None
+        else usd(alt.npv_usd, npv_decimals)
+    )
+    npv = f"NPV {worth} over {months_text(horizon)}" + (f" at {rate_text(rate)}" if rate else "")
     monthly = [b - a for a, b in itertools.pairwise(cum)]
     month = alt.break_even_month
     if month is None:
@@ -399,7 +445,7 @@ def outcome_text(
         )
     quarter = quarter_clause(alt.pays_back_within, horizon)
     shown = (requests or (lambda r: f"{r:,.0f}"))(alt.break_even_requests or 0.0)
-    at = f"in month {month_figure(month)} (after ~{shown} requests)"
+    at = f"in month {month_figure(month)} (after ~{counted(shown, 'request')})"
     again = behind_again_text(alt, horizon)
     if not again:
         return f"pays back {at}{quarter}; {npv}"
@@ -418,7 +464,9 @@ class SavingsPath(Protocol):
     def pays_back_within(self) -> dict[str, bool | None] | None: ...
 
 
-def behind_again_text(alt: SavingsPath, horizon: int, money: Callable[[float], str] = usd) -> str:
+def behind_again_text(
+    alt: SavingsPath, horizon: int, money: Callable[[float], str] | None = None
+) -> str:
     """For an alternative that breaks even (in a month after 0) and is behind again in a
     later month (a retraining, a baseline whose price falls), what follows "breaks even in
     month m": whether that is within a quarter (said as the behind-again month's
@@ -454,7 +502,9 @@ def behind_again_text(alt: SavingsPath, horizon: int, money: Callable[[float], s
     return text + (quarter if quarter.startswith(";") else "")
 
 
-def falls_behind_text(alt: SavingsPath, horizon: int, money: Callable[[float], str] = usd) -> str:
+def falls_behind_text(
+    alt: SavingsPath, horizon: int, money: Callable[[float], str] | None = None
+) -> str:
     """For an alternative that pays back and is behind again at the horizon (its savings
     shrink: a baseline whose price falls, say, or a retraining; with no one-time cost too,
     a break-even at once), which months after the break-even cost more and how far behind
@@ -467,12 +517,14 @@ def falls_behind_text(alt: SavingsPath, horizon: int, money: Callable[[float], s
     >>> falls_behind_text(N(cumulative_savings_usd=[-10.0, 0.0, 10.0, -30.0, -20.0, -60.0], break_even_month=1.0), 5)
     'but it costs more than the baseline in months 3 and 5 and by month 5 it is $60.00 behind'
 
-    Nothing up front and $1,270 saved in month 1, then $230, $480 and $720 more a month:
+    Nothing up front and $1,270 saved in month 1, then $230, $480 and $720 more a month
+    (in whole dollars, as the $1,270 is):
 
     >>> falls_behind_text(N(cumulative_savings_usd=[0.0, 1270.0, 1040.0, 560.0, -160.0], break_even_month=0.0), 4)
-    'but from month 2 it costs more than the baseline each month and by month 4 it is $160.00 behind'
+    'but from month 2 it costs more than the baseline each month and by month 4 it is $160 behind'
     """
     cum = alt.cumulative_savings_usd or [0.0]
+    money = money or sentence_usd(*cum)
     month = alt.break_even_month
     if month is None or cum[-1] >= 0 or not _cents(cum[-1]) or saves_nothing(cum):
         return ""

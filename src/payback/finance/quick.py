@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, overload
 
 from payback.errors import PaybackError
-from payback.figures import far_text, power_text, rate_text
+from payback.figures import counted, far_text, power_text, rate_text
 from payback.limits import (
     MAX_GROWTH_MONTHLY,
     MAX_REQUESTS_PER_MONTH,
@@ -121,7 +121,9 @@ def quick_break_even(
     shown = count_text(requests)
     exact = requests == round(requests) and requests < 1e15  # shown as it is, not rounded
     return QuickAnswer(
-        requests, float(saved), f"Break even after {'' if exact else '~'}{shown} requests"
+        requests,
+        float(saved),
+        f"Break even after {'' if exact else '~'}{counted(shown, 'request')}",
     )
 
 
@@ -309,7 +311,7 @@ def compounding_line(
     typed = rate_text(growth, signed=True)
     meant = f"; for {rate_text(growth / 100, signed=True)} a month write {growth / 100:g}"
     return (
-        f"{field}{' ' if what == 'flag' else ' = '}{growth:g} ({typed} a month) {verb} {requests_text(requests)} requests in month 1 "
+        f"{field}{' ' if what == 'flag' else ' = '}{growth:g} ({typed} a month) {verb} {counted(requests_text(requests), 'request')} in month 1 "
         f"to {last} in month {months:,} ({by}): check it is meant, the {what} is a fraction a "
         f"month{meant if abs(growth) >= 0.2 else ''}"
     )

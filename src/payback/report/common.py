@@ -558,28 +558,11 @@ def summary_table(analysis: Analysis) -> Table:
 
 
 def input_rows(analysis: Analysis) -> list[dict[str, object]]:
-    """Every number the engine uses: its value, where it came from (the scenario file, a
-    default, a catalog, an estimate), the reference and date behind it, and its range."""
-    resolved = analysis.resolved
-    rows: list[dict[str, object]] = []
-    for path in analysis.input_paths:
-        source = resolved.sources.get(path)
-        dist = resolved.scenario.distributions.get(path)
-        if source:
-            origin = source.source
-        else:
-            origin = "scenario file" if given_in_file(resolved.original, path) else "default"
-        rows.append(
-            {
-                "path": path,
-                "value": float(value_at(resolved.scenario, path)),
-                "source": origin,
-                "reference": source.reference if source else None,
-                "checked": source.checked.isoformat() if source and source.checked else None,
-                "range": dist.model_dump() if dist else None,
-            }
-        )
-    return rows
+    """Every number the engine uses, and every derived one behind them, with its source
+    (:func:`payback.report.inputs.input_rows`)."""
+    from payback.report.inputs import input_rows as rows  # it reads this module's formats
+
+    return rows(analysis)
 
 
 def inputs_table(analysis: Analysis) -> Table:

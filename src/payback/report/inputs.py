@@ -5,11 +5,65 @@ it left out."""
 
 from __future__ import annotations
 
-from payback.report.common import input_value, range_text
+from itertools import takewhile
+from typing import TYPE_CHECKING
 
-__all__ = ["INPUTS_HEADER", "input_cells"]
+from payback.report.common import given_in_file, input_value, range_text
+from payback.scenario import value_at
+
+if TYPE_CHECKING:
+    from payback.analysis.result import Analysis
+
+__all__ = ["INPUTS_HEADER", "input_cells", "input_rows"]
 
 INPUTS_HEADER = ["input", "value used", "range", "source", "reference"]
+
+
+def input_rows(analysis: Analysis) -> list[dict[str, object]]:
+    """Every number the engine uses: its value, where it came from (the scenario file, a
+    default, a catalog, an estimate), the reference and date behind it, and its range; then
+    every derived number behind one of them that ``analyze`` lists among its sources (a
+    training run's GPU rent from the catalog, behind the training cost it prices), just
+    before the number it went into: the one whose path shares the most of its own."""
+    resolved = analysis.resolved
+    rows: list[dict[str, object]] = []
+    for path in analysis.input_paths:
+        source = resolved.sources.get(path)
+        dist = resolved.scenario.distributions.get(path)
+        if source:
+            origin = source.source
+        else:
+            origin = "scenario file" if given_in_file(resolved.original, path) else "default"
+        rows.append(
+            {
+                "path": path,
+                "value": float(value_at(resolved.scenario, path)),
+                "source": origin,
+                "reference": source.reference if source else None,
+                "checked": source.checked.isoformat() if source and source.checked else None,
+                "range": dist.model_dump() if dist else None,
+            }
+        )
+    for path, source in resolved.sources.items():
+        if any(row["path"] == path for row in rows):
+            continue
+        rows.insert(
+            max(range(len(rows)), key=lambda i: _shared(path, str(rows[i]["path"])), default=0),
+            {
+                "path": path,
+                "value": float(source.value),
+                "source": source.source,
+                "reference": source.reference,
+                "checked": source.checked.isoformat() if source.checked else None,
+                "range": None,
+            },
+        )
+    return rows
+
+
+def _shared(one: str, other: str) -> int:
+    """How many leading characters two paths share."""
+    return len(list(takewhile(lambda pair: pair[0] == pair[1], zip(one, other, strict=False))))
 
 
 def input_cells(rows: list[dict[str, object]]) -> tuple[list[str], list[list[str]]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from payback.analysis.result import months_text
 from payback.analysis.verdict import month_text, saves_nothing, usd_column
-from payback.figures import rate_text, share_text
+from payback.figures import counted, rate_text, share_text
 from payback.report.common import NOTHING_SAVED_WHY, SAME_SAMPLES, window_shares
 from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
 
@@ -71,15 +71,6 @@ def gpus_text(x: float, unit: str | None = None) -> str:
     """
     count = f"{x:,.0f}" if x >= 100 or x == round(x) else f"{x:.3g}"
     return count if unit is None else counted(count, unit)
-
-
-def counted(count: str, noun: str) -> str:
-    """A count as written, then its noun: plural but for '1'.
-
-    >>> counted("1", "request"), counted("0.5", "request"), counted("8,516,392", "request")
-    ('1 request', '0.5 requests', '8,516,392 requests')
-    """
-    return f"{count} {noun}{'' if count == '1' else 's'}"
 
 
 def placement_words(alt: PortfolioAlternative, month: int = 0) -> str:

@@ -22,7 +22,7 @@ from payback.analysis.verdict import (
 from payback.analysis.verdict import (
     requests_text as count_text,
 )
-from payback.figures import fixed_text, rate_text
+from payback.figures import counted, fixed_text, rate_text
 from payback.figures import share_text as share_text
 from payback.finance.quick import requests_text
 from payback.report.common import (
@@ -71,7 +71,7 @@ def _header(analysis: Analysis) -> Text:
     requests = analysis.requests_per_month
     text = Text(info.name, style="bold")
     text.append(
-        f"\n{months_text(info.horizon_months)}; {count_text(requests[0])} requests in month 1"
+        f"\n{months_text(info.horizon_months)}; {counted(count_text(requests[0]), 'request')} in month 1"
     )
     if traffic.growth_monthly and len(requests) > 1:  # one month: growth has none to act on
         text.append(
@@ -95,7 +95,8 @@ def _costs_table(alt: AlternativeResult, analysis: Analysis) -> Table:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    table.add_column("USD per month")
+    table.add_column("USD per month", no_wrap=True, overflow="ellipsis")  # a label whole: a
+    # wrapped one ("per 1k requests vs" over "baseline") read as a row of its own
     table.add_column("month 1", justify="right")
     if horizon > 1:
         table.add_column(f"month {horizon}", justify="right")
@@ -231,7 +232,7 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     else:
         grid.add_row(
             "Break-even",
-            f"{month_text(alt.break_even_month, 2)}, after {alt.break_even_requests or 0:,.0f} requests",
+            f"{month_text(alt.break_even_month, 2)}, after {counted(f'{alt.break_even_requests or 0:,.0f}', 'request')}",
         )
     cum = alt.cumulative_savings_usd or []
     ends = f"  {compact(cum[0], True)} → {compact(cum[-1], True)}"
@@ -368,8 +369,12 @@ def _assumption_note(assumed: list[tuple[str, str | None]], replaced: bool = Fal
         }
     )
     if at_zero:
-        plural = "rates" if len(at_zero) > 1 else "a rate"
-        text += f"; {plural} left at 0 over assumed ranges ({', '.join(at_zero)})"
+        over = (
+            "rates left at 0 over assumed ranges"
+            if len(at_zero) > 1
+            else "a rate left at 0 over an assumed range"
+        )
+        text += f"; {over} ({', '.join(at_zero)})"
     return Text(text + ".", style="dim")
 
 

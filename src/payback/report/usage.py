@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from payback.figures import counted
 from payback.measure.usage import DAYS_PER_MONTH, HOURS_PER_MONTH, UsageProfile
 
 __all__ = ["render_profile"]
@@ -104,7 +105,7 @@ def _summary(profile: UsageProfile) -> Any:
         title=(
             f"Traffic from {profile.table}, {profile.format} format"
             if profile.table
-            else f"Traffic from {len(profile.files)} file(s), {profile.format} format"
+            else f"Traffic from {counted(str(len(profile.files)), 'file')}, {profile.format} format"
         ),
         title_justify="left",
         show_header=False,
