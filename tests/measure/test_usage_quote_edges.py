@@ -161,6 +161,23 @@ def test_values_over_lines_that_are_not_rows_are_read(tmp_path: Path, name: str)
     assert profile.traffic["input_tokens"] == 15.0  # (0 + 10 + 20 + 30) / 4
 
 
+@pytest.mark.parametrize("name", KINDS)
+def test_a_table_pasted_into_a_prompt_is_a_prompt(tmp_path: Path, name: str) -> None:
+    """A prompt holding a pasted table, each of its lines as many commas as a row (as
+    Python's csv.writer writes it): it was refused as two stray quotes swallowing 2 rows,
+    where its lines are no rows of the log (its first column names, not times)."""
+    lines = [
+        '2026-01-05T10:00:00Z,gpt-4o,120,30,"Summarize this table:\n'
+        'name,city,age,team,role\nAda,London,36,core,lead"',
+        "2026-01-05T11:00:00Z,gpt-4o,10,5,plain",
+    ]
+    header = "timestamp,model,input_tokens,output_tokens,prompt"
+    profile = profile_usage([write(tmp_path / name, lines, header=header)])
+    assert profile.rows["read"] == 2
+    assert profile.rows["used"] == 2
+    assert profile.traffic["input_tokens"] == 65.0  # (120 + 10) / 2
+
+
 @pytest.mark.parametrize("name", ["logs.csv.gz", "logs.csv.zst"])
 @pytest.mark.parametrize(
     ("column", "value", "opened"),

@@ -6,12 +6,14 @@ on the last line); a value over lines whose lines hold a row's delimiters
 (:func:`over_lines_sql`). The file is then read here (a .zst through DuckDB), line by
 line, for the line where the quote opens, and said with it (exit 2): no traffic from a
 cut file. A quoted value over lines that closes is read as it was (a prompt over lines),
-unless each of its lines, read alone, splits into the header's columns: rows that two
-stray quotes swallow."""
+unless each of its lines, read alone, splits into the header's columns with the kinds of
+values its first line holds there (numbers, times): rows that two stray quotes swallow,
+not a table pasted into a prompt."""
 
 from __future__ import annotations
 
 import gzip
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -177,24 +179,100 @@ def _locate(con: Any, path: str, delim: str, model: str) -> Run | None:
 def _broken(con: Any, path: str, delim: str, width: int) -> Run | None:
     """The first quoted value that is never closed, or that closes lines later where each
     line it spans, read alone (its stray quote a character), splits into the header's
-    ``width`` columns: rows it swallows. None when there is none (or the file cannot be
-    read)."""
+    ``width`` columns and reads as a row (:func:`_like_rows`): rows it swallows. None when
+    there is none (or the file cannot be read)."""
     odd = 0  # the last line read so far that does not split into the header's columns
+    kept: deque[str] = deque(maxlen=KEPT_LINES)
 
     def lines() -> Iterator[str]:
         nonlocal odd
         for n, line in enumerate(_lines(con, path), 1):
-            if _width(line.rstrip("\r\n"), delim) != width:
+            text = line.rstrip("\r\n")
+            if _width(text, delim) != width:
                 odd = n
+            kept.append(text)
             yield line
 
     try:
-        for run in runs(lines(), delim):
-            if not run.closed or odd < run.start:  # (yielded as its last line is read)
+        for run in runs(lines(), delim):  # (yielded as its last line is read)
+            if not run.closed:
+                return run
+            spanned = list(kept)[-(run.end - run.start + 1) :]
+            if odd < run.start and _like_rows(spanned, run.field, delim):
                 return run
     except (OSError, EOFError):
         return None
     return None
+
+
+KEPT_LINES = 10_000
+"""The lines kept to read a quoted value's lines again (a longer value: its widths alone)."""
+
+
+def _like_rows(spanned: Sequence[str], field: int, delim: str) -> bool:
+    """Whether the lines after a quoted value's first (``spanned[1:]``) read as rows of its
+    log: in each column before the quoted one (``field``), a number where the first line
+    has a number, and a first digit where it starts with one (a time); what is not kept
+    (a value over more than :data:`KEPT_LINES` lines) counts as rows. A table pasted into a
+    prompt has the log's columns but not their kinds (its first column a name where the
+    log's is a time): a prompt, not rows swallowed.
+
+    >>> _like_rows(['2026-01-05T10:00:00Z,gpt-4o,120,30,"Sum:', "name,city,age,team,role"], 4, ",")
+    False
+    >>> _like_rows(['2026-01-05T10:00:00Z,gpt-4o,"bob,30,x', "2026-01-05T11:00:00Z,m,1,2,y"], 2, ",")
+    True
+    """
+    kinds = [_kind(value) for value in _split(spanned[0], delim)[:field]]
+    return all(
+        _fits(want, value)
+        for line in spanned[1:]
+        for want, value in zip(kinds, _split(line, delim), strict=False)
+    )
+
+
+def _fits(want: str | None, value: str) -> bool:
+    """Whether ``value`` may stand in a column whose kind (:func:`_kind`) is ``want``: any
+    value where it has none, and an empty one; a number where it is one; a number or a
+    first digit where it starts with one."""
+    if want is None or not value.strip():
+        return True
+    return _kind(value) in (("number",) if want == "number" else ("number", "digit"))
+
+
+def _kind(value: str) -> str | None:
+    """``number`` for a number, ``digit`` for other text that starts with a digit (a time),
+    else None: what a column's values must stay in the rows of one log."""
+    text = value.strip().strip('"').strip()
+    try:
+        float(text)
+    except ValueError:
+        return "digit" if text[:1].isdigit() else None
+    return "number"
+
+
+def _split(line: str, delim: str) -> list[str]:
+    """The fields of one line read alone, a quote that does not close on it a character
+    (:func:`_width` counts them).
+
+    >>> _split('a,"b,c",d', ","), _split('a,"b,c', ","), _split('x,y""z', ",")
+    (['a', '"b,c"', 'd'], ['a', '"b', 'c'], ['x', 'y""z'])
+    """
+    fields: list[str] = []
+    i = 0
+    while True:
+        start = i
+        if line.startswith('"', i):
+            j = i + 1
+            while (j := line.find('"', j)) >= 0 and line.startswith('""', j):
+                j += 2
+            if j < 0:
+                return fields + line[start:].split(delim)
+            i = j + 1
+        j = line.find(delim, i)
+        if j < 0:
+            return [*fields, line[start:]]
+        fields.append(line[start:j])
+        i = j + 1
 
 
 def _width(line: str, delim: str) -> int:
