@@ -134,7 +134,7 @@ def test_a_triangular_whose_stated_end_is_past_the_limit_is_refused_naming_it(
         *run("sensitivity", path),
         f"{REQUESTS} = "
         '{ dist = "triangular", low = 100000, mode = 200000, high = 1e+14 }: high = 1e+14 is '
-        "outside the field's range; each end must be > 0 and ≤ 10,000,000,000,000",
+        "outside the field's range; each end must be ≥ 0 and ≤ 10,000,000,000,000",
     )
 
 

@@ -3,7 +3,13 @@ its reason left out apart from the others (tried as a new user would)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from helpers import build, build_data
+from payback import PaybackError
 from payback.studies.recommend import recommend
 
 
@@ -37,3 +43,40 @@ def test_the_reason_left_out_is_counted_apart_from_the_others() -> None:
         f"{total:,} configurations (the other {total - count:,} left out for other reasons); "
         "raise max_replicas"
     )
+
+
+def test_two_shapes_under_one_id_are_refused_not_one_dropped(tmp_path: Path) -> None:
+    """Two local checkpoints whose configs keep their base's _name_or_path read as one id;
+    comparing them once dropped the second without a word (a 1.5B shape that serves 16
+    requests/s where the 7B serves 2)."""
+    shape = {
+        "architectures": ["Qwen2ForCausalLM"],
+        "_name_or_path": "Qwen/Qwen2.5-7B",
+        "vocab_size": 152064,
+        "tie_word_embeddings": False,
+        "max_position_embeddings": 32768,
+        "num_attention_heads": 28,
+        "num_key_value_heads": 4,
+    }
+    for name, hidden, mlp, layers in [("big", 3584, 18944, 28), ("small", 1536, 8960, 28)]:
+        folder = tmp_path / name
+        folder.mkdir()
+        config = shape | {
+            "hidden_size": hidden,
+            "intermediate_size": mlp,
+            "num_hidden_layers": layers,
+        }
+        if name == "small":
+            config |= {"num_attention_heads": 12, "num_key_value_heads": 2}
+        (folder / "config.json").write_text(json.dumps(config))
+    scenario = build(build_data(3e6, model="qwen2.5-7b"))
+    with pytest.raises(PaybackError) as info:
+        recommend(scenario, models=[str(tmp_path / "big"), str(tmp_path / "small")])
+    assert info.value.messages == [
+        f"model {str(tmp_path / 'small')!r}: reads as model id 'qwen-qwen2.5-7b', as "
+        f"{str(tmp_path / 'big')!r} does, with another shape; give one a config whose "
+        "_name_or_path (or folder) names it apart"
+    ]
+    # one folder named twice is one model
+    once = recommend(scenario, models=[str(tmp_path / "big"), str(tmp_path / "big") + "/"])
+    assert len(once.models) == 1

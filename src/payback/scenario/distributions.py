@@ -24,6 +24,7 @@ nearest number inside it (:func:`sampled_range`).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 import numpy as np
@@ -386,8 +387,9 @@ def sampled_range(allowed: FieldRange) -> tuple[float, float]:
 
 def stated_end_problem(path: str, dist: Distribution, allowed: FieldRange) -> str | None:
     """One line when a triangular's or a uniform's stated ``low`` or ``high`` lies outside
-    the field's range ``allowed`` (an excluded bound itself is accepted: no mass sits on
-    it, and none is drawn there: :func:`sampled_range`), else ``None``.
+    the field's range ``allowed``, else ``None``. An excluded bound itself is accepted as
+    an end (no mass sits on it, and none is drawn there: :func:`sampled_range`), so the
+    line says the ends allowed with it (a count's ``> 0`` reads ``≥ 0``).
 
     >>> from payback.scenario.paths import FieldRange
     >>> price = Triangular(dist="triangular", low=-1.0, mode=3.0, high=4.0)
@@ -403,9 +405,10 @@ def stated_end_problem(path: str, dist: Distribution, allowed: FieldRange) -> st
     ]
     if not past:
         return None
+    ends = replace(allowed, lowest_included=True, highest_included=True)  # a bound itself
     sides = [
-        *([allowed.describe_low()] if math.isfinite(allowed.lowest) else []),
-        *([allowed.describe_high()] if math.isfinite(allowed.highest) else []),
+        *([ends.describe_low()] if math.isfinite(allowed.lowest) else []),
+        *([ends.describe_high()] if math.isfinite(allowed.highest) else []),
     ]
     return (
         f"{path} = {as_written(dist)}: {' and '.join(past)} "

@@ -515,15 +515,29 @@ def _models(
     for name in dict.fromkeys(names):
         try:
             model = catalog.model(name, scenario.base_dir)
-            if model.id not in model_refs:  # one model named two ways is compared once
-                open_models.append(model)
-                model_refs[model.id] = name
         except PaybackError as exc:
             if models and len(exc.messages) == 1:  # one of recommend's models
                 raise PaybackError.bad("model", name, exc.messages[0]) from None
             flag = f"model {name}" if models else named[name]
             raise PaybackError([f"{flag}: {m}" for m in exc.messages]) from None
+        same = next((m for m in open_models if m.id == model.id), None)
+        if same is None:
+            open_models.append(model)
+            model_refs[model.id] = name
+        elif _shape(same) != _shape(model):  # two shapes, one id: neither dropped unsaid
+            raise PaybackError(
+                f"{named.get(name, 'model')} {name!r}: reads as model id {model.id!r}, as "
+                f"{model_refs[model.id]!r} does, with another shape; give one a config "
+                "whose _name_or_path (or folder) names it apart"
+            )
     return open_models, model_refs
+
+
+def _shape(model: OpenModel) -> dict[str, Any]:
+    """What the estimates read of a model: all but where it was read and its names."""
+    return model.model_dump(
+        exclude={"source", "checked", "name", "hf_repo", "license", "license_source"}
+    )
 
 
 def _gpus(catalog: Catalog, option: SelfHostedOption, path: str) -> list[Gpu]:
