@@ -31,6 +31,7 @@ from payback.report.common import (
     month_text,
     round_figures,
 )
+from payback.report.fleet import prose_usd, whole_shares
 from payback.report.labels import input_label
 from payback.report.placement import place_break_evens, place_crossovers
 from payback.scenario import SelfHostedOption
@@ -221,8 +222,29 @@ def one_time_items(analysis: Analysis) -> Chart:
         [{"labels": [ONE_TIME_LABELS[k] for k in items]}],
         "No alternative has a one-time cost in this scenario."
         if none
-        else "The training run is rarely the big item; data and engineering time usually are.",
+        else _largest_items(analysis),
     )
+
+
+def _largest_items(analysis: Analysis) -> str:
+    """The note under the one-time chart: each alternative's largest item, its cost and
+    its share of that alternative's one-time cost (as the report's prose states them: the
+    shares of :func:`~payback.report.fleet.whole_shares`), not a claim about which item
+    usually is the largest, which the figure beside it may contradict."""
+    sentences = []
+    for alt in analysis.alternatives:
+        items = sorted((alt.one_time_items_usd or {}).items(), key=lambda kv: -kv[1])
+        paid = [(k, v) for k, v in items if v > 0]  # largest first, as the prose lists them
+        if not paid:
+            sentences.append(f"'{alt.name}' has no one-time cost.")
+            continue
+        (key, value), share = paid[0], whole_shares([v for _, v in paid])[0]
+        whose = f" of '{alt.name}'" if len(analysis.alternatives) > 1 else ""
+        sentences.append(
+            f"The largest item{whose} is {ONE_TIME_LABELS.get(key, key)}: {prose_usd(value)} "
+            f"of {prose_usd(sum(v for _, v in paid))} ({share})."
+        )
+    return " ".join(sentences)
 
 
 def _steps(analysis: Analysis) -> bool:
