@@ -499,6 +499,24 @@ def all_charts(analysis: Analysis) -> list[Chart]:
     return charts
 
 
+MONTH_STEPS = (12, 24, 60, 120, 240, 600)
+"""A month axis's tick steps past three years: one, two, five, ten, twenty, fifty years."""
+MONTH_TICKS = 8
+"""The most tick steps on a month axis past three years: nine three-figure labels fit a
+phone's chart level (ten, 60 apart to 600, were turned on their side), where a step of 12
+months put 51 in its width."""
+
+
+def month_step(chart: Chart) -> int:
+    """The tick step of a chart's month axis: every month to a year, a quarter to three
+    years, then the smallest of :data:`MONTH_STEPS` that puts at most :data:`MONTH_TICKS`
+    steps in the span (12 to eight years, 24 to 16, 60 to 40, 120 to 80)."""
+    span = max((max(s.x) for s in chart.series if s.x), default=12)
+    if span <= 36:
+        return 1 if span <= 12 else 3
+    return next((step for step in MONTH_STEPS if span <= step * MONTH_TICKS), MONTH_STEPS[-1])
+
+
 def count_ticks(values: list[float]) -> list[str]:
     """Counts on a log axis in one format, a metric suffix from a thousand up (never
     1,000 beside 10k).
