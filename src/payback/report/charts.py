@@ -31,6 +31,7 @@ from payback.report.common import (
     month_text,
     round_figures,
 )
+from payback.report.fleet import prose_usd, whole_shares
 from payback.report.labels import input_label
 from payback.report.placement import place_break_evens, place_crossovers
 from payback.scenario import SelfHostedOption
@@ -221,8 +222,29 @@ def one_time_items(analysis: Analysis) -> Chart:
         [{"labels": [ONE_TIME_LABELS[k] for k in items]}],
         "No alternative has a one-time cost in this scenario."
         if none
-        else "The training run is rarely the big item; data and engineering time usually are.",
+        else _largest_items(analysis),
     )
+
+
+def _largest_items(analysis: Analysis) -> str:
+    """The note under the one-time chart: each alternative's largest item, its cost and
+    its share of that alternative's one-time cost (as the report's prose states them: the
+    shares of :func:`~payback.report.fleet.whole_shares`), not a claim about which item
+    usually is the largest, which the figure beside it may contradict."""
+    sentences = []
+    for alt in analysis.alternatives:
+        items = sorted((alt.one_time_items_usd or {}).items(), key=lambda kv: -kv[1])
+        paid = [(k, v) for k, v in items if v > 0]  # largest first, as the prose lists them
+        if not paid:
+            sentences.append(f"'{alt.name}' has no one-time cost.")
+            continue
+        (key, value), share = paid[0], whole_shares([v for _, v in paid])[0]
+        whose = f" of '{alt.name}'" if len(analysis.alternatives) > 1 else ""
+        sentences.append(
+            f"The largest item{whose} is {ONE_TIME_LABELS.get(key, key)}: {prose_usd(value)} "
+            f"of {prose_usd(sum(v for _, v in paid))} ({share})."
+        )
+    return " ".join(sentences)
 
 
 def _steps(analysis: Analysis) -> bool:
@@ -475,6 +497,24 @@ def all_charts(analysis: Analysis) -> list[Chart]:
         builds = (savings_fan, break_even_histogram, drivers) if sampled else (drivers,)
         charts += [chart for chart in (build(analysis, i) for build in builds) if chart is not None]
     return charts
+
+
+MONTH_STEPS = (12, 24, 60, 120, 240, 600)
+"""A month axis's tick steps past three years: one, two, five, ten, twenty, fifty years."""
+MONTH_TICKS = 8
+"""The most tick steps on a month axis past three years: nine three-figure labels fit a
+phone's chart level (ten, 60 apart to 600, were turned on their side), where a step of 12
+months put 51 in its width."""
+
+
+def month_step(chart: Chart) -> int:
+    """The tick step of a chart's month axis: every month to a year, a quarter to three
+    years, then the smallest of :data:`MONTH_STEPS` that puts at most :data:`MONTH_TICKS`
+    steps in the span (12 to eight years, 24 to 16, 60 to 40, 120 to 80)."""
+    span = max((max(s.x) for s in chart.series if s.x), default=12)
+    if span <= 36:
+        return 1 if span <= 12 else 3
+    return next((step for step in MONTH_STEPS if span <= step * MONTH_TICKS), MONTH_STEPS[-1])
 
 
 def count_ticks(values: list[float]) -> list[str]:

@@ -236,7 +236,7 @@ def _cumulative(fig: go.Figure, chart: ch.Chart) -> None:
         )
     _break_even_labels(fig, chart)
     fig.update_layout(
-        _layout(chart, xaxis={"title": {"text": "month"}, "dtick": _month_tick(chart)})
+        _layout(chart, xaxis={"title": {"text": "month"}, "dtick": ch.month_step(chart)})
     )
 
 
@@ -261,13 +261,18 @@ def _components(fig: go.Figure, chart: ch.Chart) -> None:
             hovertemplate="%{y:$,.0f}",
         )
     )
+    # a bar a month, past ten years, is a hairline with a gap beside it: the bars touch
+    gap = {"bargap": 0} if len(chart.series[0].x) > TOUCHING_BARS else {}
     fig.update_layout(
         _layout(
             chart,
             barmode="stack",
-            xaxis={"title": {"text": "month"}, "dtick": _month_tick(chart)},
+            xaxis={"title": {"text": "month"}, "dtick": ch.month_step(chart)},
+            **gap,
         )
     )
+    if gap:
+        fig.update_traces(marker_line_width=0, selector={"type": "bar"})
 
 
 def _one_time(fig: go.Figure, chart: ch.Chart) -> None:
@@ -337,7 +342,7 @@ def _fan(fig: go.Figure, chart: ch.Chart) -> None:
         )
     )
     fig.update_layout(
-        _layout(chart, xaxis={"title": {"text": "month"}, "dtick": _month_tick(chart)})
+        _layout(chart, xaxis={"title": {"text": "month"}, "dtick": ch.month_step(chart)})
     )
 
 
@@ -360,7 +365,7 @@ def _histogram(fig: go.Figure, chart: ch.Chart) -> None:
         _layout(
             chart,
             hovermode="closest",
-            xaxis={"title": {"text": "break-even month"}, "dtick": _month_tick(chart)},
+            xaxis={"title": {"text": "break-even month"}, "dtick": ch.month_step(chart)},
         )
     )
     fig.update_yaxes(tickformat=".0%")
@@ -440,9 +445,8 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _month_tick(chart: ch.Chart) -> int:
-    span = max((max(s.x) for s in chart.series if s.x), default=12)
-    return 1 if span <= 12 else 3 if span <= 36 else 12
+TOUCHING_BARS = 120
+"""Past ten years of months the bars touch: with plotly's gap beside each, hairlines."""
 
 
 def _link(text: str) -> str:
