@@ -12,6 +12,7 @@ import re
 __all__ = [
     "TIES_BELOW",
     "WRITTEN_OUT",
+    "complement_text",
     "counted",
     "far_text",
     "fixed_text",
@@ -126,6 +127,22 @@ WRITTEN_OUT = (1e-12, 1e18)
 a month from 10^-12 and money up to 10^18 with no exponent): past them the digits are all
 zeros or noise (1e-320 was printed with 320 digits, 1e300 with 301). Outside,
 :func:`far_text` writes it in powers of ten."""
+
+
+def complement_text(share: float) -> str:
+    """The share of the rest, ``1 − share``, as :func:`share_text` says it, written so that
+    the two add up to 100% as printed (0.565 is 57%, its rest 43%, where each rounded half
+    up alone read 57% and 44%); past one place, ``share_text``'s own words.
+
+    >>> complement_text(0.565), complement_text(0.995), complement_text(0.9996), complement_text(0.0)
+    ('43%', '0.5%', '<0.1%', '100%')
+    """
+    said = share_text(share)
+    if said[0] in "<>" or said in ("0%", "100%"):
+        return share_text(1.0 - share)
+    number = said.rstrip("%")
+    places = len(number.partition(".")[2])
+    return f"{100 - float(number):.{places}f}%"
 
 
 def far_text(value: float, digits: int = 3) -> str | None:

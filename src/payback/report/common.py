@@ -23,7 +23,7 @@ from payback.analysis.verdict import month_text as month_text
 from payback.analysis.verdict import usd as usd
 from payback.analysis.verdict import within_text as within_text
 from payback.catalog import rent_text as rent_text
-from payback.figures import far_text
+from payback.figures import complement_text, far_text
 from payback.figures import rate_text as rate_text
 from payback.figures import share_text as share_text
 from payback.report.labels import unit_suffix
@@ -316,7 +316,7 @@ def sampled_text(analysis: Analysis, index: int) -> str | None:
         return None
     u = analysis.uncertainty.alternatives[index]
     horizon = analysis.horizon_months
-    short = 1.0 - (u.p_break_even_within["horizon"] or 0.0)
+    within = u.p_break_even_within["horizon"] or 0.0
     median = u.break_even_month_percentiles.get("p50")
     middle = (
         f"breaks even {in_month_text(median)} at the median of {u.samples:,} samples"
@@ -324,7 +324,8 @@ def sampled_text(analysis: Analysis, index: int) -> str | None:
         else f"does not pay back within {months_text(horizon)} in half or more of "
         f"{u.samples:,} samples"
     )
-    return f"{middle}; {share_text(short)} of samples do not pay back within {months_text(horizon)}"
+    short = complement_text(within)  # adds up with the share within, as the report says it
+    return f"{middle}; {short} of samples do not pay back within {months_text(horizon)}"
 
 
 def headline(analysis: Analysis, shown: int | None = None) -> str:
