@@ -335,7 +335,13 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
         "batch at full load": f"{result.batch:,} ("
         + ("set by --batch" if result.limited_by == "given" else f"limited by {result.limited_by}")
         + ")",
-        f"decode at batch {result.context_batch:,}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s",
+        f"decode at batch {result.context_batch:,}, context {result.context_tokens:,.0f}": f"{result.decode_output_tokens_per_s:,.0f} output tokens/s"
+        + (
+            f" (one sequence takes {result.context_tpot_missed_ms:,.1f} ms per token here: "
+            "--tpot-ms is missed at this context)"
+            if result.context_tpot_missed_ms is not None
+            else ""
+        ),
         "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s",
         "time per output token (full load)": f"{result.tpot_ms:,.1f} ms",
         "time to first token (unloaded)": f"{result.ttft_ms:,.0f} ms",

@@ -165,6 +165,10 @@ class ServingEstimate:
     largest whose KV cache fits at that context, within the engine's sequence limit and
     the latency target (a replica that holds 412 sequences of 1,100 tokens holds 4 of
     100,000)."""
+    context_tpot_missed_ms: float | None = None
+    """Where even one sequence at ``context_tokens`` misses the ``tpot_ms`` target (met at
+    the mean context): its time per output token there [ms], ``context_batch`` then 1;
+    ``None`` otherwise."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -238,9 +242,11 @@ def estimate_serving(
     if batch is not None:
         _check_batch(batch, capacity, max(at_context, mean_context), tp, gpu, model, engine)
         chosen, limited_by = batch, "given"
-    at_batch = chosen
+    at_batch, missed = chosen, None
     if batch is None and context is not None:
-        at_batch = _context_batch(model, gpu, precision, tp, args, capacity, tpot_ms, load, context)
+        at_batch, missed = _context_batch(
+            model, gpu, precision, tp, args, capacity, tpot_ms, load, context
+        )
     step = float(sv.decode_step_seconds(batch=at_batch, context=at_context, engine=engine, **args))
     rates = replica_rates(args, chosen, **load)
     running = float(rates.running)
@@ -291,6 +297,7 @@ def estimate_serving(
         first_token_unbounded=loaded is not None and not np.isfinite(loaded.ttft_s),
         decode_batch=int(chosen),
         context_batch=int(at_batch),
+        context_tpot_missed_ms=missed,
     )
 
 
@@ -408,10 +415,9 @@ def _latency_batch(
     max_batch: int,
     tpot_ms: float,
     load: dict[str, Any],
-    where: str = "",
 ) -> int:
     """The largest batch, up to ``max_batch``, whose loaded step (prompt chunks included)
-    meets ``tpot_ms``; ``where`` names a context other than the mean in the refusal."""
+    meets ``tpot_ms``."""
     grid = np.arange(1, max_batch + 1, dtype=np.float64)
     _, steps, _ = loaded_steps(args, grid, **load)
     steps = np.broadcast_to(steps, grid.shape)
@@ -420,7 +426,7 @@ def _latency_batch(
         raise PaybackError.bad(
             "tpot_ms",
             tpot_ms,
-            f"{model.id} at {precision} on {tp} × {gpu.id} cannot meet it{where}: one sequence "
+            f"{model.id} at {precision} on {tp} × {gpu.id} cannot meet it: one sequence "
             f"alone takes {steps[0] * 1000:.1f} ms per token",
         )
     return int(ok[-1] + 1)
@@ -436,10 +442,13 @@ def _context_batch(
     tpot_ms: float | None,
     load: dict[str, Any],
     context: float,
-) -> int:
+) -> tuple[int, float | None]:
     """The largest batch of ``context`` tokens a sequence the replica decodes: its KV cache
     (``capacity`` tokens) holds it, the engine runs it, and its loaded step at that context
-    meets ``tpot_ms``; one line when not one sequence of ``context`` tokens fits."""
+    meets ``tpot_ms``; one line when not one sequence of ``context`` tokens fits. Where
+    not even one sequence meets ``tpot_ms`` at that context (the target is the
+    workload's, met at its mean context), one sequence, and its time per output token
+    [ms]; else ``None`` beside the batch."""
     fits = int(capacity // attended_tokens(model, context))
     if fits < 1:
         raise PaybackError.bad(
@@ -455,10 +464,13 @@ def _context_batch(
         )
     most = min(fits, int(load["engine"].max_num_seqs))
     if tpot_ms is None:
-        return most
-    where = f" at a context of {context:,.0f} tokens"
+        return most, None
     at = load | {"mean_context": context}
-    return _latency_batch(model, gpu, precision, tp, args, most, tpot_ms, at, where)
+    try:
+        return _latency_batch(model, gpu, precision, tp, args, most, tpot_ms, at), None
+    except PaybackError:
+        _, step, _ = loaded_steps(args, np.ones(1), **at)
+        return 1, float(np.ravel(step)[0]) * 1000.0
 
 
 def _check_batch_latency(
