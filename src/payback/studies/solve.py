@@ -44,8 +44,12 @@ from payback.scenario import (
 from payback.scenario.paths import schema_range
 from payback.scenario.schema import ScenarioInfo, SelfHostedOption
 from payback.studies.fleet_cap import (
+    EDGE_POINTS,
+    RESOLVED_CAP_POINTS,
     SIZES_A_FLEET,
     Peaks,
+    estimated_by,
+    resolved_peaks,
     sample_peaks,
     scenario_fleets,
     within_cap,
@@ -282,6 +286,7 @@ def solve(
         allowed=field_range(explicit, parameter),
         horizon_months=explicit.scenario.horizon_months,
         peaks_at=_fleet_peaks(resolved, parameter, alternative),
+        cap_points=RESOLVED_CAP_POINTS if estimated_by(resolved, parameter) else None,
     )
 
 
@@ -289,7 +294,12 @@ def _fleet_peaks(resolved: Resolved, parameter: str, alternative: int) -> Peaks 
     """The most GPUs any option's fleet needs (its busiest month) with ``parameter`` at
     each value, as analyze holds them to the cap; ``None`` where it sizes no fleet. Every
     option counts: analyze refuses a scenario any of whose fleets passes the cap, so an
-    input shared by all (traffic) is evaluated on the whole scenario."""
+    input shared by all (traffic) is evaluated on the whole scenario. An input the serving
+    estimate reads, where it estimates a capacity, is resolved again at each value
+    (:func:`~payback.studies.fleet_cap.resolved_peaks`): the engine alone keeps today's
+    estimated capacity, which analyze would estimate anew."""
+    if estimated_by(resolved, parameter):
+        return resolved_peaks(resolved, parameter)
     scenario = resolved.scenario
     sized = parameter.rsplit(".", 1)[-1] in SIZES_A_FLEET
     if not sized or not any(isinstance(o, SelfHostedOption) for _, o in scenario.options()):
@@ -337,23 +347,29 @@ def find_crossing(
     allowed: FieldRange,
     horizon_months: int,
     peaks_at: Peaks | None = None,
+    cap_points: tuple[int, int] | None = None,
 ) -> Solution:
     """The search :func:`solve` makes, over any evaluator: ``outcome_at(values)`` gives
     the alternative's outcome (its ``break_even_month``, ``npv_usd``,
     ``break_even_requests`` and ``cumulative_savings_usd``) with the input at each of
     ``values``, in one call; a portfolio's solve uses it with its own engine. With
     ``peaks_at`` (the most GPUs a fleet needs at each value), only the values whose fleets
-    stay within the cap are searched, the values analyze accepts. Raises
+    stay within the cap are searched, the values analyze accepts (``cap_points``: the
+    grid's points and each edge round's, where each value costs more than one engine
+    call's share; :data:`CAP_GRID_POINTS` and 32 by default). Raises
     :class:`PaybackError` for a break-even target past the horizon."""
     whole = not allowed.is_real
     _check_horizon(target, horizon_months)
     search = _Search(outcome_at, target, current)
     # the values analyze accepts: the cap's edges are found on fleets alone (not counted
     # among the values tried for the target)
+    grid_points, edge_points = cap_points or (CAP_GRID_POINTS, EDGE_POINTS)
     within = (
         None
         if peaks_at is None
-        else within_cap(peaks_at, _grid(allowed, current, whole, CAP_GRID_POINTS), current, allowed)
+        else within_cap(
+            peaks_at, _grid(allowed, current, whole, grid_points), current, allowed, edge_points
+        )
     )
     searched = within or allowed
     xs = _grid(searched, current, whole)
