@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,15 +41,18 @@ __all__ = [
     "SIZES_A_FLEET",
     "FleetsPastCap",
     "PastCap",
+    "ResolvedPeaks",
     "busiest_month",
     "cap_note",
     "ends_past_cap",
     "estimated_by",
     "past_cap_ends",
+    "refused_past_cap",
     "resolved_peaks",
     "sample_peaks",
     "scenario_fleets",
     "tornado_cap_lines",
+    "with_value",
     "within_cap",
 ]
 
@@ -90,7 +94,7 @@ option's capacity is estimated from model and gpu, they size its fleet through i
 token lengths and ``tpot_ms`` change its requests/s, ``gpus_per_replica`` its replica)."""
 RESOLVED_CAP_POINTS = (33, 4)
 """The grid's points and each edge round's for :func:`within_cap` where each value is
-resolved again (:func:`resolved_peaks`: a serving estimate a value, not one engine call
+resolved again (:class:`ResolvedPeaks`: a serving estimate a value, not one engine call
 for all): about 140 resolutions, a few seconds."""
 
 
@@ -369,28 +373,51 @@ def estimated_by(resolved: Resolved, parameter: str) -> bool:
     )
 
 
-def resolved_peaks(resolved: Resolved, parameter: str) -> Peaks:
+@dataclass(frozen=True)
+class ResolvedPeaks:
+    """:data:`Peaks` that resolve the scenario again at each value (a serving estimate a
+    value, not one engine call for all): :func:`within_cap` tries fewer values
+    (:data:`RESOLVED_CAP_POINTS`) for them."""
+
+    at: Callable[[float], float]
+    """The most GPUs any fleet needs at one value."""
+
+    def __call__(self, xs: FloatArray) -> FloatArray:
+        return np.array([self.at(float(x)) for x in np.asarray(xs, dtype=np.float64)])
+
+
+def resolved_peaks(resolved: Resolved, parameter: str) -> ResolvedPeaks:
     """The most GPUs any option's fleet needs with ``parameter`` at each value, the
     scenario as written resolved again at each (its capacities estimated anew, as analyze
     estimates them): infinite where the resolution refuses a fleet past the cap, 0 where
     it refuses the value for another reason (not the cap's to say)."""
     from payback.analysis.cashflows import evaluate
     from payback.analysis.resolve import resolve
+
+    def at(x: float) -> float:
+        again = resolve(with_value(resolved.original, parameter, x))
+        fleets = scenario_fleets(evaluate(again, {parameter: np.array([x])}))
+        return max(float(sample_peaks(option, 1)[0]) for option in fleets)
+
+    return ResolvedPeaks(partial(refused_past_cap, at))
+
+
+def refused_past_cap(at: Callable[[float], float], x: float) -> float:
+    """``at(x)``, or infinite where it raises a refusal of a fleet past the cap; 0 where it
+    raises another refusal (a value analyze refuses for another reason: not the cap's)."""
     from payback.errors import PaybackError
     from payback.scenario.schema import MAX_FLEET_GPUS
 
-    def at(x: float) -> float:
-        try:
-            again = resolve(_with_value(resolved.original, parameter.split("."), x))
-            fleets = scenario_fleets(evaluate(again, {parameter: np.array([x])}))
-        except PaybackError as exc:
-            return math.inf if f"{MAX_FLEET_GPUS:,} GPUs" in str(exc) else 0.0
-        return max(float(sample_peaks(option, 1)[0]) for option in fleets)
+    try:
+        return at(x)
+    except PaybackError as exc:
+        return math.inf if f"{MAX_FLEET_GPUS:,} GPUs" in str(exc) else 0.0
 
-    def peaks(xs: FloatArray) -> FloatArray:
-        return np.array([at(float(x)) for x in np.asarray(xs, dtype=np.float64)])
 
-    return peaks
+def with_value(scenario: Any, path: str, value: float) -> Any:
+    """``scenario`` (a pydantic model) with the field at the dotted ``path`` set to
+    ``value`` (whole for a whole-number field), unvalidated: the resolver checks it."""
+    return _with_value(scenario, path.split("."), value)
 
 
 def _with_value(node: Any, parts: list[str], value: float) -> Any:

@@ -48,6 +48,7 @@ from payback.studies.fleet_cap import (
     RESOLVED_CAP_POINTS,
     SIZES_A_FLEET,
     Peaks,
+    ResolvedPeaks,
     estimated_by,
     resolved_peaks,
     sample_peaks,
@@ -286,7 +287,6 @@ def solve(
         allowed=field_range(explicit, parameter),
         horizon_months=explicit.scenario.horizon_months,
         peaks_at=_fleet_peaks(resolved, parameter, alternative),
-        cap_points=RESOLVED_CAP_POINTS if estimated_by(resolved, parameter) else None,
     )
 
 
@@ -347,23 +347,23 @@ def find_crossing(
     allowed: FieldRange,
     horizon_months: int,
     peaks_at: Peaks | None = None,
-    cap_points: tuple[int, int] | None = None,
 ) -> Solution:
     """The search :func:`solve` makes, over any evaluator: ``outcome_at(values)`` gives
     the alternative's outcome (its ``break_even_month``, ``npv_usd``,
     ``break_even_requests`` and ``cumulative_savings_usd``) with the input at each of
     ``values``, in one call; a portfolio's solve uses it with its own engine. With
     ``peaks_at`` (the most GPUs a fleet needs at each value), only the values whose fleets
-    stay within the cap are searched, the values analyze accepts (``cap_points``: the
-    grid's points and each edge round's, where each value costs more than one engine
-    call's share; :data:`CAP_GRID_POINTS` and 32 by default). Raises
+    stay within the cap are searched, the values analyze accepts (fewer values tried where
+    each resolves the scenario again: :class:`~payback.studies.fleet_cap.ResolvedPeaks`).
+    Raises
     :class:`PaybackError` for a break-even target past the horizon."""
     whole = not allowed.is_real
     _check_horizon(target, horizon_months)
     search = _Search(outcome_at, target, current)
     # the values analyze accepts: the cap's edges are found on fleets alone (not counted
     # among the values tried for the target)
-    grid_points, edge_points = cap_points or (CAP_GRID_POINTS, EDGE_POINTS)
+    resolving = isinstance(peaks_at, ResolvedPeaks)
+    grid_points, edge_points = RESOLVED_CAP_POINTS if resolving else (CAP_GRID_POINTS, EDGE_POINTS)
     within = (
         None
         if peaks_at is None
