@@ -64,3 +64,48 @@ def test_an_input_that_sizes_no_fleet_is_searched_over_its_whole_range(tmp_path:
     )
     assert code in (0, 1), err
     assert json.loads(out)["within_fleet_cap"] is None
+
+
+def _estimated(tmp_path: Path, output_tokens: float | None = None) -> Path:
+    """examples/portfolio.toml with each capacity estimated (llama-3.1-8b in FP8 on an L40S,
+    at each workload's token lengths) and 10¹² requests a month on the first workload."""
+    text = (EXAMPLES / "portfolio.toml").read_text()
+    kept = [
+        line
+        for line in text.splitlines()
+        if not line.startswith("replica_requests_per_s =")
+        and "= { replica_requests_per_s =" not in line
+    ]
+    text = "\n".join(kept) + "\n"
+    text = text.replace(
+        "usd_per_gpu_hour = 0.86",
+        'usd_per_gpu_hour = 0.86\nmodel = "llama-3.1-8b"\ngpu = "l40s"\nprecision = "fp8"',
+    )
+    lengths = "requests_per_month = 400000, input_tokens = 1500, output_tokens = 150"
+    tokens = 150 if output_tokens is None else output_tokens
+    text = text.replace(
+        lengths, f"requests_per_month = 1e12, input_tokens = 1500, output_tokens = {tokens}"
+    )
+    path = tmp_path / f"e{tokens}.toml"
+    path.write_text(text)
+    return path
+
+
+def test_a_token_length_sizes_an_estimated_fleet(tmp_path: Path) -> None:
+    """The first workload's output tokens set its estimated requests/s, so its fleet: an
+    NPV of $10¹² was met "at least 4,469" with no cap (``within_fleet_cap`` null), searched
+    up to 1,000,000 tokens, while analyze refuses 30,000 (214,216,324 GPUs). The edge
+    found loads; a hundredth of a token past it does not."""
+    tokens = "workloads.0.traffic.output_tokens"
+    path = _estimated(tmp_path)
+    code, out, err = run("solve", path, "--vary", tokens, "--target", "npv_usd=1e12", "--json")
+    assert code == 0, err
+    within = json.loads(out)["within_fleet_cap"]
+    assert within is not None
+    edge = within["highest"]
+    assert 4_469 < edge < 30_000
+    assert within["lowest"] == 0.0
+    assert run("analyze", _estimated(tmp_path, math.floor(edge * 100) / 100))[0] == 0
+    code, _, err = run("analyze", _estimated(tmp_path, math.ceil(edge * 100) / 100))
+    assert code == 2
+    assert "10,000,000 GPUs" in err

@@ -16,14 +16,17 @@ import math
 import re
 import tomllib
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import QUARTER, build, edited, run
+from helpers import EXAMPLES, QUARTER, build, edited, run
 from payback import PaybackError, analyze, solve
-from payback.report.solving import bound_value, solution_lines, step_sides
+from payback.analysis.resolve import resolve
+from payback.report.solving import bound_value, cap_edge_text, solution_lines, step_sides
 from payback.scenario.schema import MAX_FLEET_GPUS
+from payback.studies.fleet_cap import estimated_by
 
 
 def quarter() -> dict[str, Any]:
@@ -243,10 +246,25 @@ def test_a_low_edge_of_the_cap_and_a_target_met_within_it() -> None:
     assert accepted(data, path, within.lowest)
     assert not accepted(data, path, math.nextafter(within.lowest, 0.0))
     (first, *_) = solution_lines(solution)
-    assert "within the fleet cap (≥ 0.0001%: past it a fleet would need more than" in (
+    # the edge to five figures, rounded up (0.0001% read as if no u below it loaded)
+    assert "within the fleet cap (≥ 0.0000032233%: past it a fleet would need more than" in (
         " ".join(first.split())
     )
+    assert accepted(data, path, 0.000000032233)
+    assert not accepted(data, path, 0.000000032232)
     assert accepted(data, path, 0.000001)
+
+
+def test_a_tiny_edge_is_printed_to_five_figures() -> None:
+    """The issue's command: an NPV of $100,000 is never met; the low edge, 3.2232 × 10⁻⁸,
+    printed as 0.0001% (four places of a percent) though analyze accepts 5 × 10⁻⁷."""
+    code, out, _ = run(
+        "solve", QUARTER, "--vary", "alternatives.0.target_utilization", "--target", "npv_usd=1e5"
+    )
+    assert code == 1
+    assert "within the fleet cap (≥ 0.0000032233%: past it" in " ".join(out.split())
+    assert cap_edge_text("alternatives.0.target_utilization", 3.2232e-8, False) == ("0.0000032232%")
+    assert cap_edge_text("alternatives.0.escalation_share", 0.99999123456, False) == "99.9991%"
 
 
 def test_a_shared_input_is_held_to_every_alternatives_fleet() -> None:
@@ -262,3 +280,73 @@ def test_a_shared_input_is_held_to_every_alternatives_fleet() -> None:
     assert solution.closest is not None
     assert solution.closest[0] == pytest.approx(TRAFFIC_CAP / 4, rel=1e-8)
     assert accepted(data, "traffic.requests_per_month", solution.closest[0])
+
+
+# --------------------------------------------- inputs an estimated capacity reads
+
+IDS = EXAMPLES / "catalog-ids.toml"
+
+
+def ids_at(requests: float) -> dict[str, Any]:
+    data = tomllib.loads(IDS.read_text())
+    data["traffic"]["requests_per_month"] = requests
+    return data
+
+
+def analyzed(data: dict[str, Any], path: str, value: float) -> bool:
+    """Whether analyze accepts the scenario with ``path`` at ``value`` (its capacity
+    estimated anew); where it does not, its fleet passes the cap (the refusal names it)."""
+    refusal = ""
+    try:
+        analyze(build(edited(data, path, value)))
+    except PaybackError as exc:
+        refusal = str(exc)
+    if refusal and f"{MAX_FLEET_GPUS:,} GPUs" not in refusal:
+        pytest.fail(refusal)
+    return not refusal
+
+
+@pytest.mark.parametrize("target", ["npv_usd=1e12", "npv_usd=0"])
+def test_token_lengths_size_an_estimated_fleet(target: str, tmp_path: Path) -> None:
+    """At 10¹² requests a month the L40S fleet's capacity is estimated from the token
+    lengths: at 4,522.7 output tokens a replica serves 0.429 requests/s and the fleet needs
+    10,000,086 GPUs, which analyze refuses. The search stopped nowhere: at least 8,455.8
+    tokens, or every value to 1,000,000, with no fleet cap (``within_fleet_cap`` null)."""
+    data = ids_at(1e12)
+    path = "traffic.output_tokens"
+    solution = solve(build(data), path, target)
+    within = solution.within_fleet_cap
+    assert within is not None
+    assert (within.lowest, within.highest) == (0.0, pytest.approx(4522.674, abs=1e-3))
+    assert solution.value is None
+    assert analyzed(data, path, within.highest)
+    assert not analyzed(data, path, math.nextafter(within.highest, math.inf))
+    if target == "npv_usd=0":
+        assert solution.holds_everywhere
+    else:
+        assert solution.closest is not None
+        assert solution.closest[0] == within.highest
+    big = tmp_path / "big.toml"
+    big.write_text(
+        IDS.read_text().replace("requests_per_month = 1000000", "requests_per_month = 1e12")
+    )
+    code, out, _ = run("solve", big, "--vary", path, "--target", target)
+    assert code == (1 if target == "npv_usd=1e12" else 0)
+    flat = " ".join(out.split())
+    assert "within the fleet cap (≤ 4,522.6: past it a fleet would need more than" in flat
+    assert analyzed(data, path, 4522.6)
+    assert not analyzed(data, path, 4522.7)
+
+
+def test_which_inputs_an_estimated_capacity_reads() -> None:
+    """The catalog-ids scenario estimates the L40S replica's capacity: its token lengths
+    and the option's own gpus_per_replica size that fleet through the estimate; another
+    option's escalation_share does not, nor a token length where every capacity is given
+    (the quarter's 0.85 requests/s), so those stay one engine call."""
+    ids = resolve(build(ids_at(1e6)))
+    assert estimated_by(ids, "traffic.output_tokens")
+    assert estimated_by(ids, "traffic.cached_input_share")
+    assert estimated_by(ids, "alternatives.0.gpus_per_replica")
+    assert not estimated_by(ids, "alternatives.1.escalation_share")
+    assert not estimated_by(ids, "alternatives.0.usd_per_gpu_hour")
+    assert not estimated_by(resolve(build(quarter())), "traffic.output_tokens")

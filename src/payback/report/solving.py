@@ -404,9 +404,9 @@ def _within_cap(solution: Solution) -> str:
         return ""
     sides = []
     if within.lowest != allowed.lowest:
-        sides.append(f"≥ {input_value(p, bound_value(p, within.lowest, True))}")
+        sides.append(f"≥ {cap_edge_text(p, within.lowest, True)}")
     if within.highest != allowed.highest:
-        sides.append(f"≤ {input_value(p, bound_value(p, within.highest, False))}")
+        sides.append(f"≤ {cap_edge_text(p, within.highest, False)}")
     if not sides:
         return ""
     past = "past it" if len(sides) == 1 else "past them"
@@ -416,6 +416,35 @@ def _within_cap(solution: Solution) -> str:
     )
 
 
+EDGE_FIGURES = 5
+"""Significant figures of a cap's edge that :func:`input_value` would round off (a rate
+of 3.2232 × 10⁻⁸ is 0.0000032233%, not 0.0001%)."""
+
+
+def cap_edge_text(path: str, value: float, at_least: bool) -> str:
+    """A fleet cap's edge as :func:`bound_value` writes it, rounded inwards (up for the
+    smallest value analyze accepts, ``at_least``; down for the largest) so that the figure
+    written back loads; with :data:`EDGE_FIGURES` significant figures where that figure
+    strays more than 10⁻⁴ from the edge (a tiny rate, shown to four places of a percent).
+
+    >>> cap_edge_text("alternatives.0.target_utilization", 3.2232e-08, True)
+    '0.0000032232%'
+    >>> cap_edge_text("alternatives.0.target_utilization", 3.22321e-08, True)
+    '0.0000032233%'
+    >>> cap_edge_text("traffic.requests_per_month", 4_343_500_004_343.7, False)
+    '4,343,500,004,343'
+    """
+    text = input_value(path, bound_value(path, value, at_least))
+    shown = _figure(path, text)
+    if path.endswith(COUNTS) or value == 0 or not math.isfinite(value):
+        return text
+    if shown is not None and abs(shown - value) <= 1e-4 * abs(value):
+        return text
+    size = abs(value * _scale(path))
+    places = max(0, EDGE_FIGURES - 1 - math.floor(math.log10(size)))
+    return _styled(path, _directed(path, value, places, at_least), places)
+
+
 def _closest_text(solution: Solution, value: float) -> tuple[str, str]:
     """The value that comes closest, and where it lies at an edge the fleet cap sets,
     that edge in words (`` at the largest value analyze accepts: ...``); an edge's value
@@ -423,11 +452,7 @@ def _closest_text(solution: Solution, value: float) -> tuple[str, str]:
     within, allowed, p = solution.within_fleet_cap, solution.allowed, solution.parameter
     cap = f"the fleet cap of {MAX_FLEET_GPUS:,} GPUs"
     if within is not None and value == within.highest != allowed.highest:
-        return input_value(p, bound_value(p, value, False)), (
-            f", at the largest value analyze accepts: {cap}"
-        )
+        return cap_edge_text(p, value, False), (f", at the largest value analyze accepts: {cap}")
     if within is not None and value == within.lowest != allowed.lowest:
-        return input_value(p, bound_value(p, value, True)), (
-            f", at the smallest value analyze accepts: {cap}"
-        )
+        return cap_edge_text(p, value, True), (f", at the smallest value analyze accepts: {cap}")
     return input_value(p, value), ""

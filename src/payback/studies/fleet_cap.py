@@ -12,13 +12,18 @@ line an option. All numpy over the samples: no per-sample loop.
 A tornado's ends are held to the same cap with the same helpers (:func:`past_cap_ends`):
 an end whose fleet passes it is marked on its driver (:class:`PastCap`) and said
 (:func:`ends_past_cap`, :func:`tornado_cap_lines`). A solve searches only the values whose
-fleets stay within it (:func:`within_cap`), the values analyze accepts.
+fleets stay within it (:func:`within_cap`), the values analyze accepts; where an option's
+capacity is estimated from model and gpu, the inputs the estimate reads
+(:data:`ESTIMATE_READS`) size its fleet too, each value's fleet sized as analyze sizes it:
+the scenario resolved again (:func:`resolved_peaks`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,20 +31,28 @@ import numpy as np
 from payback.finance._types import FloatArray
 
 if TYPE_CHECKING:
+    from payback.analysis.resolve import Resolved
     from payback.scenario import FieldRange, Scenario
     from payback.studies.uncertainty import Driver
 
 __all__ = [
+    "ESTIMATE_READS",
+    "RESOLVED_CAP_POINTS",
     "SIZES_A_FLEET",
     "FleetsPastCap",
     "PastCap",
+    "ResolvedPeaks",
     "busiest_month",
     "cap_note",
     "ends_past_cap",
+    "estimated_by",
     "past_cap_ends",
+    "refused_past_cap",
+    "resolved_peaks",
     "sample_peaks",
     "scenario_fleets",
     "tornado_cap_lines",
+    "with_value",
     "within_cap",
 ]
 
@@ -66,6 +79,23 @@ SIZES_A_FLEET = frozenset(
     }
 )
 """The numbers a fleet's size reads (a sampled one can take it past the cap)."""
+ESTIMATE_READS = frozenset(
+    {
+        "input_tokens",
+        "output_tokens",
+        "cached_input_share",
+        "tpot_ms",
+        "gpus_per_replica",
+        "target_utilization",
+    }
+)
+"""The numbers the serving estimate reads (the resolver's ``_estimate_fields``): where an
+option's capacity is estimated from model and gpu, they size its fleet through it (the
+token lengths and ``tpot_ms`` change its requests/s, ``gpus_per_replica`` its replica)."""
+RESOLVED_CAP_POINTS = (33, 4)
+"""The grid's points and each edge round's for :func:`within_cap` where each value is
+resolved again (:class:`ResolvedPeaks`: a serving estimate a value, not one engine call
+for all): about 140 resolutions, a few seconds."""
 
 
 class FleetsPastCap:
@@ -253,7 +283,11 @@ def tornado_cap_lines(labels: Sequence[str], ranked: Sequence[Sequence[Driver]])
 
 
 def within_cap(
-    peaks_at: Peaks, tried: FloatArray, current: float, allowed: FieldRange
+    peaks_at: Peaks,
+    tried: FloatArray,
+    current: float,
+    allowed: FieldRange,
+    edge_points: int = EDGE_POINTS,
 ) -> FieldRange | None:
     """The stretch of ``allowed`` around ``current`` (today's value of an input, whose
     fleets a loaded scenario keeps within the cap) where no fleet passes the cap: the
@@ -279,26 +313,32 @@ def within_cap(
     if low.size:
         outside = float(low.max())
         inside = float(tried[tried > outside].min())
-        out = replace(out, lowest=_edge(peaks_at, inside, outside, allowed), lowest_included=True)
+        out = replace(
+            out, lowest=_edge(peaks_at, inside, outside, allowed, edge_points), lowest_included=True
+        )
     if high.size:
         outside = float(high.min())
         inside = float(tried[tried < outside].max())
-        out = replace(out, highest=_edge(peaks_at, inside, outside, allowed), highest_included=True)
+        out = replace(
+            out,
+            highest=_edge(peaks_at, inside, outside, allowed, edge_points),
+            highest_included=True,
+        )
     return out
 
 
-def _edge(peaks_at: Peaks, inside: float, outside: float, allowed: FieldRange) -> float:
+def _edge(peaks_at: Peaks, inside: float, outside: float, allowed: FieldRange, count: int) -> float:
     """The value nearest ``outside`` (whose fleet passes the cap) that ``inside`` (whose
-    fleet does not) reaches without passing it: each round tries :data:`EDGE_POINTS`
-    values between (logarithmic where they span decades)."""
+    fleet does not) reaches without passing it: each round tries ``count`` values between
+    (logarithmic where they span decades)."""
     from payback.scenario.schema import MAX_FLEET_GPUS
 
-    for _ in range(60):  # a float's width is reached in about 12 rounds
+    for _ in range(200):  # a float's width: about 12 rounds of 32 values, 40 of 4
         low, high = sorted((inside, outside))
         if low > 0 and high / low > 10:
-            points = np.geomspace(low, high, EDGE_POINTS + 2)[1:-1]
+            points = np.geomspace(low, high, count + 2)[1:-1]
         else:
-            points = np.linspace(low, high, EDGE_POINTS + 2)[1:-1]
+            points = np.linspace(low, high, count + 2)[1:-1]
         if not allowed.is_real:
             points = np.unique(np.round(points))
         points = points[(points > low) & (points < high)]
@@ -313,3 +353,85 @@ def _edge(peaks_at: Peaks, inside: float, outside: float, allowed: FieldRange) -
         if first < points.size:
             outside = float(points[first])
     return inside
+
+
+def estimated_by(resolved: Resolved, parameter: str) -> bool:
+    """Whether ``parameter`` is read by the serving estimate of an option whose capacity
+    is estimated (not given as ``replica_requests_per_s``): a token length of ``traffic``
+    for any such option, an option's own field (:data:`ESTIMATE_READS`) for that option."""
+    from payback.scenario.schema import SelfHostedOption
+
+    parts = parameter.split(".")
+    if parts[-1] not in ESTIMATE_READS:
+        return False
+    where = "traffic" if parts[0] == "traffic" and len(parts) == 2 else ".".join(parts[:-1])
+    return any(
+        isinstance(option, SelfHostedOption)
+        and option.replica_requests_per_s is None
+        and where in ("traffic", path)
+        for path, option in resolved.original.options()
+    )
+
+
+@dataclass(frozen=True)
+class ResolvedPeaks:
+    """:data:`Peaks` that resolve the scenario again at each value (a serving estimate a
+    value, not one engine call for all): :func:`within_cap` tries fewer values
+    (:data:`RESOLVED_CAP_POINTS`) for them."""
+
+    at: Callable[[float], float]
+    """The most GPUs any fleet needs at one value."""
+
+    def __call__(self, xs: FloatArray) -> FloatArray:
+        return np.array([self.at(float(x)) for x in np.asarray(xs, dtype=np.float64)])
+
+
+def resolved_peaks(resolved: Resolved, parameter: str) -> ResolvedPeaks:
+    """The most GPUs any option's fleet needs with ``parameter`` at each value, the
+    scenario as written resolved again at each (its capacities estimated anew, as analyze
+    estimates them): infinite where the resolution refuses a fleet past the cap, 0 where
+    it refuses the value for another reason (not the cap's to say)."""
+    from payback.analysis.cashflows import evaluate
+    from payback.analysis.resolve import resolve
+
+    def at(x: float) -> float:
+        again = resolve(with_value(resolved.original, parameter, x))
+        fleets = scenario_fleets(evaluate(again, {parameter: np.array([x])}))
+        return max(float(sample_peaks(option, 1)[0]) for option in fleets)
+
+    return ResolvedPeaks(partial(refused_past_cap, at))
+
+
+def refused_past_cap(at: Callable[[float], float], x: float) -> float:
+    """``at(x)``, or infinite where it raises a refusal of a fleet past the cap; 0 where it
+    raises another refusal (a value analyze refuses for another reason: not the cap's)."""
+    from payback.errors import PaybackError
+    from payback.scenario.schema import MAX_FLEET_GPUS
+
+    try:
+        return at(x)
+    except PaybackError as exc:
+        return math.inf if f"{MAX_FLEET_GPUS:,} GPUs" in str(exc) else 0.0
+
+
+def with_value(scenario: Any, path: str, value: float) -> Any:
+    """``scenario`` (a pydantic model) with the field at the dotted ``path`` set to
+    ``value`` (whole for a whole-number field), unvalidated: the resolver checks it."""
+    return _with_value(scenario, path.split("."), value)
+
+
+def _with_value(node: Any, parts: list[str], value: float) -> Any:
+    """``node`` (a scenario, or a part of one) with the field at the dotted ``parts`` set to
+    ``value`` (whole for a whole-number field)."""
+    head, rest = parts[0], parts[1:]
+    if isinstance(node, list):
+        out = list(node)
+        out[int(head)] = _with_value(node[int(head)], rest, value)
+        return out
+    current = getattr(node, head)
+    new = (
+        _with_value(current, rest, value)
+        if rest
+        else (round(value) if head == "gpus_per_replica" or type(current) is int else value)
+    )
+    return node.model_copy(update={head: new})

@@ -21,8 +21,12 @@ from payback.studies.fleet_cap import (
     SIZES_A_FLEET,
     FleetsPastCap,
     Peaks,
+    ResolvedPeaks,
+    estimated_by,
     past_cap_ends,
+    refused_past_cap,
     sample_peaks,
+    with_value,
 )
 
 if TYPE_CHECKING:
@@ -267,9 +271,13 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
 def _fleet_peaks(p: Portfolio, path: str) -> Peaks | None:
     """The most GPUs any fleet of the portfolio needs (its busiest month) with ``path`` at
     each value, as analyze holds every fleet to the cap; ``None`` where the input sizes no
-    fleet or nothing is self-hosted."""
+    fleet or nothing is self-hosted. An input the serving estimate reads where a
+    workload's capacity is estimated (a token length, an alternative's ``tpot_ms``) is
+    prepared again at each value, as analyze estimates it anew."""
     from payback.scenario.schema import SelfHostedOption
 
+    if any(estimated_by(part, _in_part(path)) for part in p.parts):
+        return _prepared_peaks(p, path)
     sized = path.rsplit(".", 1)[-1] in SIZES_A_FLEET
     if not sized or not any(isinstance(a, SelfHostedOption) for a in p.scenario.alternatives):
         return None
@@ -280,3 +288,24 @@ def _fleet_peaks(p: Portfolio, path: str) -> Peaks | None:
         return np.asarray(np.max(each, axis=0), dtype=np.float64)
 
     return peaks
+
+
+def _in_part(path: str) -> str:
+    """A portfolio input's path in a workload's own scenario (:meth:`Portfolio.parts`):
+    ``workloads.0.traffic.output_tokens`` is its ``traffic.output_tokens``."""
+    parts = path.split(".")
+    return ".".join(parts[2:]) if parts[0] == "workloads" and len(parts) > 2 else path
+
+
+def _prepared_peaks(p: Portfolio, path: str) -> ResolvedPeaks:
+    """The most GPUs any fleet needs with ``path`` at each value, the portfolio prepared
+    again at each (:func:`~payback.analysis.portfolio.prepare`: each workload's capacity
+    estimated anew, the shared fleets checked), as analyze prepares it."""
+    from payback.analysis.portfolio import prepare
+
+    def at(x: float) -> float:
+        again = prepare(with_value(p.scenario, path, x))
+        fleets = _fleets(again, evaluate_portfolio(again, {path: np.array([x])}))
+        return max(float(sample_peaks(option, 1)[0]) for option in fleets)
+
+    return ResolvedPeaks(partial(refused_past_cap, at))

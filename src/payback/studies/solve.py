@@ -44,8 +44,13 @@ from payback.scenario import (
 from payback.scenario.paths import schema_range
 from payback.scenario.schema import ScenarioInfo, SelfHostedOption
 from payback.studies.fleet_cap import (
+    EDGE_POINTS,
+    RESOLVED_CAP_POINTS,
     SIZES_A_FLEET,
     Peaks,
+    ResolvedPeaks,
+    estimated_by,
+    resolved_peaks,
     sample_peaks,
     scenario_fleets,
     within_cap,
@@ -289,7 +294,12 @@ def _fleet_peaks(resolved: Resolved, parameter: str, alternative: int) -> Peaks 
     """The most GPUs any option's fleet needs (its busiest month) with ``parameter`` at
     each value, as analyze holds them to the cap; ``None`` where it sizes no fleet. Every
     option counts: analyze refuses a scenario any of whose fleets passes the cap, so an
-    input shared by all (traffic) is evaluated on the whole scenario."""
+    input shared by all (traffic) is evaluated on the whole scenario. An input the serving
+    estimate reads, where it estimates a capacity, is resolved again at each value
+    (:func:`~payback.studies.fleet_cap.resolved_peaks`): the engine alone keeps today's
+    estimated capacity, which analyze would estimate anew."""
+    if estimated_by(resolved, parameter):
+        return resolved_peaks(resolved, parameter)
     scenario = resolved.scenario
     sized = parameter.rsplit(".", 1)[-1] in SIZES_A_FLEET
     if not sized or not any(isinstance(o, SelfHostedOption) for _, o in scenario.options()):
@@ -343,17 +353,23 @@ def find_crossing(
     ``break_even_requests`` and ``cumulative_savings_usd``) with the input at each of
     ``values``, in one call; a portfolio's solve uses it with its own engine. With
     ``peaks_at`` (the most GPUs a fleet needs at each value), only the values whose fleets
-    stay within the cap are searched, the values analyze accepts. Raises
+    stay within the cap are searched, the values analyze accepts (fewer values tried where
+    each resolves the scenario again: :class:`~payback.studies.fleet_cap.ResolvedPeaks`).
+    Raises
     :class:`PaybackError` for a break-even target past the horizon."""
     whole = not allowed.is_real
     _check_horizon(target, horizon_months)
     search = _Search(outcome_at, target, current)
     # the values analyze accepts: the cap's edges are found on fleets alone (not counted
     # among the values tried for the target)
+    resolving = isinstance(peaks_at, ResolvedPeaks)
+    grid_points, edge_points = RESOLVED_CAP_POINTS if resolving else (CAP_GRID_POINTS, EDGE_POINTS)
     within = (
         None
         if peaks_at is None
-        else within_cap(peaks_at, _grid(allowed, current, whole, CAP_GRID_POINTS), current, allowed)
+        else within_cap(
+            peaks_at, _grid(allowed, current, whole, grid_points), current, allowed, edge_points
+        )
     )
     searched = within or allowed
     xs = _grid(searched, current, whole)
