@@ -24,7 +24,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from helpers import run
+from helpers import EXAMPLES, run
 
 TOML = """
 [scenario]
@@ -133,3 +133,25 @@ def test_analyze_and_explain_say_the_spare_gpus_of_one_workloads_fleet(tmp_path:
         "idle_gpus_max": 0,
         "months_with_idle_gpus": 0,
     }
+
+
+def test_a_fleet_per_workload_counts_its_floors_spare_gpus(tmp_path: Path) -> None:
+    """examples/portfolio.toml's fleet per workload at min_replicas = 2: each of its five
+    workloads needs one replica of 13.8 requests/s for its traffic and keeps a second, so
+    5 of its 10 GPUs are kept by min_replicas (explain --json said null, analyze only
+    "10 GPUs in all")."""
+    text = (EXAMPLES / "portfolio.toml").read_text()
+    old = "min_replicas = 1                  # one replica per task"
+    assert old in text
+    path = tmp_path / "p.toml"
+    path.write_text(text.replace(old, "min_replicas = 2"))
+    code, out, err = run("explain", path, "--json")
+    assert code == 0, err
+    own = json.loads(out)["alternatives"][1]["own_fleets"]
+    assert (own["gpus_month_1"], own["spare_gpus_month_1"]) == (10, 5)
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    assert (
+        "a fine-tuned model and fleet per workload: 10 GPUs in all (5 GPUs kept by "
+        "min_replicas beyond what the traffic needs)" in " ".join(out.split())
+    )

@@ -183,7 +183,7 @@ def test_explain_json_gives_the_idle_gpus_its_words_say(tmp_path: Path) -> None:
     assert separate["own_fleets"] == {
         "gpus_month_1": 6,
         "gpus_max": 6,
-        "spare_gpus_month_1": None,
+        "spare_gpus_month_1": 0,  # each workload's fleet: what its traffic needs
         "idle_gpus_month_1": 0,
         "idle_gpus_max": 4,
         "months_with_idle_gpus": 11,

@@ -133,7 +133,7 @@ def test_the_fleet_roles_and_order_are_the_portfolios(
     assert separate["own_fleets"] == {
         "gpus_month_1": 5,
         "gpus_max": 5,
-        "spare_gpus_month_1": None,  # not counted for a fleet per workload
+        "spare_gpus_month_1": 0,  # each fleet per workload holds what its traffic needs
         "idle_gpus_month_1": 0,
         "idle_gpus_max": 0,
         "months_with_idle_gpus": 0,

@@ -113,8 +113,9 @@ def kept_words(spare: float, idle: float) -> str:
 
 
 def one_fleet_kept(alt: PortfolioAlternative, month: int = 0) -> str:
-    """Of the fleet of a shared option that serves one workload, the GPUs beyond what the
-    traffic needs in ``month`` (0: the first), as :func:`kept_words` says them after a
+    """Of the fleet of a shared option that serves one workload (or the fleets, one per
+    workload, of a separate option, summed), the GPUs beyond what the traffic needs in
+    ``month`` (0: the first), as :func:`kept_words` says them after a
     space and in brackets, as a shared fleet's placement is said; ``""`` when none."""
     spare = (alt.spare_gpus or [])[month:]
     idle = (alt.idle_gpus or [])[month:]
@@ -168,8 +169,8 @@ def fleet_words(alt: PortfolioAlternative) -> str:
             return "a fine-tuned model and fleet per workload"
         grows = f", up to {gpus_text(max(every))}" if max(every) != every[0] else ""
         return (
-            f"a fine-tuned model and fleet per workload: {gpus_text(every[0], 'GPU')} in all{grows}"
-            + idle
+            f"a fine-tuned model and fleet per workload: {gpus_text(every[0], 'GPU')} in all"
+            f"{one_fleet_kept(alt)}{grows}{idle}"
         )
     priced = {"per_request": "a price per 1,000 requests", "hosted_api": "token prices"}
     return f"none: {priced.get(alt.kind, alt.kind)}, per workload"

@@ -251,7 +251,8 @@ def _own_fleets(alt: PortfolioAlternative) -> str:
     if alt.separate_gpus:
         return (
             f"Each workload runs its own fine-tuned model on its own fleet: "
-            f"{gpus_text(first, 'GPU')} in all in month 1{grows}." + _reserved(alt)
+            f"{gpus_text(first, 'GPU')} in all in month 1{one_fleet_kept(alt)}{grows}."
+            + _reserved(alt)
         )
     return (
         f"Its one workload runs on a fleet of its own: {gpus_text(first, 'GPU')} in month 1"

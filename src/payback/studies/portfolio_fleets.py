@@ -39,25 +39,36 @@ def one_fleet_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[fl
 def spare_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[float] | None:
     """:attr:`~payback.studies.portfolio.PortfolioAlternative.spare_gpus`: the GPUs
     ``min_replicas`` keeps beyond what each month's traffic needs, of the fleet several
-    workloads share or of the one fleet of a shared option serving one workload (the cost
-    engine's ``needed_gpus`` less its ``traffic_gpus``, counted alike); none otherwise."""
+    workloads share, of the one fleet of a shared option serving one workload, or of a
+    fleet per workload summed (the cost engine's ``needed_gpus`` less its
+    ``traffic_gpus``, counted alike); none otherwise."""
     shared = ev.alternatives[index].spare_gpus
     if shared is not None:
         return _floats(shared)
-    costs = _one_fleet(p, index, ev)
-    if costs is None or costs.needed_gpus is None or costs.traffic_gpus is None:
-        return None
-    return _floats(costs.needed_gpus - costs.traffic_gpus)
+    one = _one_fleet(p, index, ev)
+    fleets = [one] if one is not None else _separate_fleets(p, index, ev)
+    spare = []
+    for c in fleets:
+        if c.needed_gpus is None or c.traffic_gpus is None:
+            return None
+        spare.append(np.asarray(c.needed_gpus - c.traffic_gpus, dtype=np.float64))
+    return _floats(np.sum(spare, axis=0)) if spare else None
 
 
 def separate_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[float] | None:
     """:attr:`~payback.studies.portfolio.PortfolioAlternative.separate_gpus`: the GPUs of a
     self-hosted option's fleets, one per served workload, summed each month (none for any
     other option)."""
-    alt, served = p.scenario.alternatives[index], ev.alternatives[index].pieces.served
-    if alt.kind != "self_hosted" or alt.portfolio is None or alt.portfolio.fleet != "separate":
-        return None
-    fleets = [ev.parts[j].alternatives[index].costs.gpus for j in served]
-    if any(g is None for g in fleets):
+    fleets = [c.gpus for c in _separate_fleets(p, index, ev)]
+    if not fleets or any(g is None for g in fleets):
         return None
     return _floats(np.sum([np.asarray(g, dtype=np.float64) for g in fleets], axis=0))
+
+
+def _separate_fleets(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[OptionCosts]:
+    """The costs of each served workload's own fleet of a self-hosted option with a fleet
+    per workload (``fleet = "separate"``); none for any other option."""
+    alt, served = p.scenario.alternatives[index], ev.alternatives[index].pieces.served
+    if alt.kind != "self_hosted" or alt.portfolio is None or alt.portfolio.fleet != "separate":
+        return []
+    return [ev.parts[j].alternatives[index].costs for j in served]
