@@ -9,7 +9,7 @@ from pathlib import Path
 from helpers import run
 from payback.analysis.resolve import resolve
 from payback.scenario import load_scenario
-from payback.studies.solve import solve
+from payback.studies.solve import parse_target, solve
 from payback.studies.uncertainty import monte_carlo, sobol
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -101,3 +101,50 @@ def test_solve_says_the_capacity_it_holds() -> None:
     assert found.to_dict()["warnings"] == [OUTPUT_ONLY]
     other = solve(resolved, "traffic.requests_per_month", "npv_usd=0")
     assert other.warnings == []
+
+
+WORKLOAD_1 = (
+    "workloads.1.traffic.output_tokens varies the per-token prices only: alternatives.0's "
+    "capacity on workloads.1 (replica_requests_per_s, 4 requests/s, as given) and "
+    "alternatives.1's capacity on workloads.1 (replica_requests_per_s, 4 requests/s, as "
+    "given) stay as they are; run analyze at other token lengths to see them move"
+)
+
+
+def test_portfolio_solve_says_the_capacities_of_the_workload_it_moves() -> None:
+    from payback.analysis.portfolio import prepare
+    from payback.studies.portfolio_uncertainty import solve_portfolio
+
+    p = prepare(load_scenario(EXAMPLES / "portfolio.toml"))
+    found = solve_portfolio(p, "workloads.1.traffic.output_tokens", parse_target("npv_usd=0"))
+    assert found.warnings == [WORKLOAD_1]
+    other = solve_portfolio(p, "workloads.1.traffic.requests_per_month", parse_target("npv_usd=0"))
+    assert other.warnings == []
+
+
+def test_portfolio_monte_carlo_and_tornado_say_it(tmp_path: Path) -> None:
+    from payback.analysis.portfolio import prepare
+    from payback.studies.portfolio_uncertainty import portfolio_monte_carlo
+
+    ranged = _with(
+        "portfolio.toml",
+        "input_tokens = 3000, output_tokens = 300,",
+        'input_tokens = 3000, output_tokens = { dist = "uniform", low = 250, high = 350 },',
+        tmp_path,
+    )
+    p = prepare(load_scenario(ranged))
+    assert portfolio_monte_carlo(p, 200)["warnings"] == [WORKLOAD_1]
+    code, out, err = run("sensitivity", ranged, "--json")
+    assert code == 0, err
+    assert json.loads(out)["warnings"] == [WORKLOAD_1]
+    code, out, err = run("sensitivity", EXAMPLES / "portfolio.toml", "--swing", "0.1", "--json")
+    assert code == 0, err
+    (held,) = json.loads(out)["warnings"]
+    assert held.startswith(
+        "workloads.0.traffic.input_tokens, workloads.0.traffic.output_tokens, "
+        "workloads.1.traffic.input_tokens,"
+    )
+    assert held.endswith(
+        "alternatives.1's capacity on workloads.4 (replica_requests_per_s, 9.7 requests/s, as "
+        "given) stay as they are; run analyze at other token lengths to see them move"
+    )
