@@ -58,13 +58,23 @@ def portfolio_sensitivity(
         _show_sobol(names, result, top, as_json, portfolio=True, replaced=replaced)
         return True
     from payback.cli.studies import _show_tornado
+    from payback.studies.capacity_held import portfolio_capacity_held_line
     from payback.studies.portfolio_uncertainty import portfolio_tornado
 
     drivers = portfolio_tornado(p, swing)
     central = [float(o.npv_usd) for o in evaluate_portfolio(p).alternatives]
     horizon = scenario.scenario.horizon_months
+    held = portfolio_capacity_held_line(p, [d.parameter for ranked in drivers for d in ranked])
     _show_tornado(
-        names, central, drivers, top, as_json, horizon=horizon, portfolio=True, replaced=replaced
+        names,
+        central,
+        drivers,
+        top,
+        as_json,
+        horizon=horizon,
+        portfolio=True,
+        replaced=replaced,
+        held=held,
     )
     return True
 
@@ -90,6 +100,7 @@ def portfolio_solve(
     p = prepare(scenario)
     _warn(p.warnings)
     solution = solve_portfolio(p, vary, wanted, alternative)
+    _warn(solution.warnings)  # a capacity held while a token length varies
     if as_json:
         _print_json(solution.to_dict() | {"portfolio": True})
     else:

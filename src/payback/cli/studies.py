@@ -103,6 +103,7 @@ def sensitivity(
     from payback.analysis.cashflows import evaluate
     from payback.analysis.resolve import resolve
     from payback.scenario import load_scenario
+    from payback.studies.capacity_held import capacity_held_line
     from payback.studies.uncertainty import sobol, tornado
 
     top = _top(top)
@@ -126,7 +127,16 @@ def sensitivity(
         with _busy("moving each input", enabled=not as_json):
             ranked = tornado(resolved, swing)
         horizon = resolved.scenario.scenario.horizon_months
-        _show_tornado(names, central, ranked, top, as_json, horizon=horizon, replaced=replaced)
+        _show_tornado(
+            names,
+            central,
+            ranked,
+            top,
+            as_json,
+            horizon=horizon,
+            replaced=replaced,
+            held=capacity_held_line(resolved, [d.parameter for r in ranked for d in r]),
+        )
         return
     with _default_samples(samples), _progress("Sobol", enabled=not as_json) as progress:
         result = sobol(resolved, _sobol_samples(samples), seed or 0, swing, progress)
@@ -156,10 +166,12 @@ def _show_tornado(
     horizon: int,
     portfolio: bool = False,
     replaced: bool = False,
+    held: str | None = None,
 ) -> None:
     """Each alternative's drivers, most influential first, as JSON or one table each (a
     break-even past the ``horizon`` worded as such, not "never"; ``replaced``: --swing
-    moved the inputs in place of the scenario's distributions)."""
+    moved the inputs in place of the scenario's distributions; ``held``: the self-hosted
+    capacity a token length leaves as it is, said after the ends past the fleet cap)."""
     from payback.studies.fleet_cap import tornado_cap_lines
 
     rows = list(zip(names, central, ranked, strict=True))
@@ -167,7 +179,7 @@ def _show_tornado(
     # alternative named as a Monte Carlo's samples past the cap name it
     own = [name.removesuffix(" (portfolio)") if portfolio else name for name in names]
     labels = [f"alternatives.{i} ({name!r})" for i, name in enumerate(own)]
-    warnings = tornado_cap_lines(labels, ranked)
+    warnings = [*tornado_cap_lines(labels, ranked), *([held] if held else [])]
     _warn(warnings)
     if as_json:
         alternatives: list[dict[str, Any]] = [
@@ -307,6 +319,7 @@ def solve(
     _warn(resolved.warnings)
     with _busy("solving", enabled=not as_json):
         solution = solve_for(resolved, vary, wanted, alternative)
+    _warn(solution.warnings)  # a capacity held while a token length varies
     if as_json:
         _print_json(solution.to_dict())
     else:

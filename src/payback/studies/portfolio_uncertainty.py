@@ -17,6 +17,7 @@ from payback.analysis.portfolio import (
 )
 from payback.finance._types import FloatArray
 from payback.studies import SOBOL_SAMPLES
+from payback.studies.capacity_held import portfolio_capacity_held_line
 from payback.studies.fleet_cap import (
     SIZES_A_FLEET,
     FleetsPastCap,
@@ -100,7 +101,10 @@ def portfolio_monte_carlo(
         "inputs": [i.path for i in inputs],
         "alternatives": [summary.to_dict() for summary in summaries],
     }
-    warnings = past.lines(samples, [i.path for i in inputs])
+    paths = [i.path for i in inputs]
+    warnings = past.lines(samples, paths)
+    if held := portfolio_capacity_held_line(p, paths):  # capacities a token length holds
+        warnings.append(held)
     if warnings:
         out["warnings"] = warnings
     return out
@@ -201,8 +205,10 @@ def portfolio_sobol(
         return [o.npv_usd for o in counted(overrides).alternatives]
 
     found = sobol_over(inputs, len(names), npvs, chunk, samples, seed, progress, names)
-    capped = past.lines(found.evaluations(len(inputs)), [i.path for i in inputs])
-    return replace(found, warnings=[*capped, *found.warnings])
+    paths = [i.path for i in inputs]
+    capped = past.lines(found.evaluations(len(inputs)), paths)
+    held = portfolio_capacity_held_line(p, paths)
+    return replace(found, warnings=[*capped, *found.warnings, *([held] if held else [])])
 
 
 def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Driver]]:
@@ -255,7 +261,7 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
     def outcome_at(values: FloatArray) -> Any:
         return evaluate_portfolio(p, {path: values}).alternatives[alternative]
 
-    return find_crossing(
+    found = find_crossing(
         outcome_at,
         target,
         parameter=path,
@@ -266,6 +272,8 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
         horizon_months=scenario.scenario.horizon_months,
         peaks_at=_fleet_peaks(p, path),
     )
+    held = portfolio_capacity_held_line(p, [path])
+    return found if held is None else replace(found, warnings=[held])
 
 
 def _fleet_peaks(p: Portfolio, path: str) -> Peaks | None:

@@ -102,6 +102,7 @@ def scenario_sobol(
     baseline's from the first alternative's samples."""
     from payback.analysis.cashflows import alone, evaluate, local_path, numeric_paths
     from payback.analysis.verdict import quoted
+    from payback.studies.capacity_held import capacity_held_line
     from payback.studies.fleet_cap import FleetsPastCap, scenario_fleets
     from payback.studies.uncertainty import CELLS_PER_CHUNK
 
@@ -149,7 +150,8 @@ def scenario_sobol(
         capped += past.lines(runs, [item.path for item, _ in mine])
         wide += found.warnings
         done += runs
-    return Sobol(n, seed, ranked, [*capped, *wide])
+    held = capacity_held_line(resolved, [item.path for item in inputs])
+    return Sobol(n, seed, ranked, [*capped, *wide, *([held] if held else [])])
 
 
 def _npvs(

@@ -22,6 +22,7 @@ GPU cap (:func:`~payback.studies.fleet_cap.within_cap`, :attr:`Solution.within_f
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 from collections.abc import Callable
@@ -43,6 +44,7 @@ from payback.scenario import (
 )
 from payback.scenario.paths import schema_range
 from payback.scenario.schema import ScenarioInfo, SelfHostedOption
+from payback.studies.capacity_held import capacity_held_line
 from payback.studies.fleet_cap import (
     EDGE_POINTS,
     RESOLVED_CAP_POINTS,
@@ -277,7 +279,7 @@ def solve(
     explicit = resolved.scenario
     _check_alternative(explicit, alternative)
     _check_parameter(resolved, parameter, over_distribution)
-    return find_crossing(
+    found = find_crossing(
         _scenario_outcomes(resolved, parameter, alternative),
         target,
         parameter=parameter,
@@ -288,6 +290,8 @@ def solve(
         horizon_months=explicit.scenario.horizon_months,
         peaks_at=_fleet_peaks(resolved, parameter, alternative),
     )
+    held = capacity_held_line(resolved, [parameter])
+    return found if held is None else dataclasses.replace(found, warnings=[held])
 
 
 def _fleet_peaks(resolved: Resolved, parameter: str, alternative: int) -> Peaks | None:

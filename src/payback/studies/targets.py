@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from payback.errors import PaybackError
@@ -133,6 +133,10 @@ class Solution:
     """The values searched where the fleet cap narrows :attr:`allowed`: past them a fleet
     would need more than :data:`~payback.scenario.schema.MAX_FLEET_GPUS` GPUs, and analyze
     refuses the scenario; ``None`` where no allowed value passes the cap."""
+    warnings: list[str] = field(default_factory=list)
+    """What the search holds that analyze at the value would not: a self-hosted capacity
+    that stays as it is while a token length varies
+    (:func:`~payback.studies.capacity_held.capacity_held_line`)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -180,6 +184,7 @@ class Solution:
                 "highest": self.within_fleet_cap.highest,
                 "max_fleet_gpus": MAX_FLEET_GPUS,
             },
+            "warnings": self.warnings,
         }
 
 

@@ -352,8 +352,17 @@ def monte_carlo(
         seed=seed,
         inputs=[i.path for i in inputs],
         alternatives=summaries,
-        warnings=past.lines(samples, [i.path for i in inputs]),
+        warnings=_held(past.lines(samples, [i.path for i in inputs]), resolved, inputs),
     )
+
+
+def _held(warnings: list[str], resolved: Resolved, inputs: list[UncertainInput]) -> list[str]:
+    """``warnings`` and, where a token length varies, the self-hosted capacity it holds
+    (:func:`~payback.studies.capacity_held.capacity_held_line`)."""
+    from payback.studies.capacity_held import capacity_held_line
+
+    held = capacity_held_line(resolved, [i.path for i in inputs])
+    return warnings if held is None else [*warnings, held]
 
 
 # ---------------------------------------------------------------- one at a time

@@ -1,0 +1,107 @@
+"""The self-hosted capacity a study holds while it varies a token length.
+
+A replica's capacity (``replica_requests_per_s``) is given or estimated once, at the
+file's token lengths, when the scenario is resolved; the studies (the tornado, Monte
+Carlo, Sobol, solve) move ``traffic.input_tokens``, ``traffic.output_tokens`` and
+``traffic.cached_input_share`` through the engine, where only the per-token prices
+follow them. :func:`capacity_held_line` (:func:`portfolio_capacity_held_line` for a
+portfolio's workloads) says so, once a study, naming every self-hosted option whose
+capacity stays as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from payback.analysis.portfolio_setup import Portfolio
+    from payback.analysis.resolve import Resolved
+
+__all__ = ["TOKEN_PATHS", "capacity_held_line", "portfolio_capacity_held_line"]
+
+TOKEN_PATHS = ("traffic.input_tokens", "traffic.output_tokens", "traffic.cached_input_share")
+"""The traffic inputs a replica's capacity depends on that the engine reads as prices only."""
+
+
+def _listed(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _figure(value: float) -> str:
+    """Four significant figures, thousands separated: 8.525, 1,234."""
+    return f"{float(f'{value:.4g}'):,g}"
+
+
+def _held(
+    resolved: Resolved, workload: str | None = None, kept: Container[str] | None = None
+) -> list[str]:
+    """Each self-hosted option of ``resolved`` (of those whose paths ``kept`` holds) with
+    its capacity, given or estimated at the token lengths of the file (of ``workload``, a
+    portfolio's ``workloads.1``)."""
+    from payback.scenario.schema import SelfHostedOption
+
+    written = dict(resolved.original.options())
+    traffic = resolved.scenario.traffic
+    lengths = f"{traffic.input_tokens:,g}/{traffic.output_tokens:,g} tokens"
+    whose, on = ("the file's", "") if workload is None else (f"{workload}'s", f" on {workload}")
+    held = []
+    for path, option in resolved.scenario.options():
+        rps = getattr(option, "replica_requests_per_s", None)
+        if not isinstance(option, SelfHostedOption) or rps is None:
+            continue
+        if kept is not None and path not in kept:
+            continue
+        given = getattr(written.get(path), "replica_requests_per_s", None) is not None
+        how = "as given" if given else f"estimated at {whose} {lengths}"
+        held.append(
+            f"{path}'s capacity{on} (replica_requests_per_s, {_figure(rps)} requests/s, {how})"
+        )
+    return held
+
+
+def _line(varied: Sequence[str], held: Sequence[str]) -> str | None:
+    if not varied or not held:
+        return None
+    verb = "varies" if len(varied) == 1 else "vary"
+    stays, it = ("stays as it is", "it") if len(held) == 1 else ("stay as they are", "them")
+    return (
+        f"{_listed(varied)} {verb} the per-token prices only: {_listed(held)} {stays}; run "
+        f"analyze at other token lengths to see {it} move"
+    )
+
+
+def capacity_held_line(resolved: Resolved, paths: Iterable[str]) -> str | None:
+    """One line where ``paths`` (the inputs a study varies) hold a token length of
+    ``traffic`` and ``resolved`` has a self-hosted option whose capacity enters the cash
+    flows; ``None`` otherwise."""
+    moved = set(paths)
+    varied = [path for path in TOKEN_PATHS if path in moved]
+    return _line(varied, _held(resolved) if varied else [])
+
+
+def portfolio_capacity_held_line(p: Portfolio, paths: Iterable[str]) -> str | None:
+    """:func:`capacity_held_line` for a portfolio: the token lengths of any workload
+    (``workloads.1.traffic.output_tokens``), the capacities of the workloads they reach."""
+    from payback.analysis.portfolio_setup import route
+
+    found: list[tuple[tuple[list[int], int], str]] = []
+    reached: set[int] = set()
+    for path in dict.fromkeys(paths):
+        where = route(p, path)
+        if where.local in TOKEN_PATHS:  # by workload, then as TOKEN_PATHS orders them
+            found.append(((sorted(where.parts), TOKEN_PATHS.index(where.local)), path))
+            reached.update(where.parts)
+    varied = [path for _, path in sorted(found)]
+    held = [
+        line
+        for j in sorted(reached)
+        for line in _held(p.parts[j], f"workloads.{j}", _serving(p, j))
+    ]
+    return _line(varied, held)
+
+
+def _serving(p: Portfolio, j: int) -> set[str]:
+    """The options that serve workload ``j``: its baseline and the alternatives serving it."""
+    return {"baseline"} | {f"alternatives.{i}" for i, served in enumerate(p.served) if j in served}
