@@ -61,14 +61,19 @@ def _held(
     return held
 
 
-def _line(varied: Sequence[str], held: Sequence[str]) -> str | None:
+def _line(
+    varied: Sequence[str], held: Sequence[str], varied_text: str = "", held_text: str = ""
+) -> str | None:
+    """The line; ``varied_text`` / ``held_text`` say many of them shortly (plural)."""
     if not varied or not held:
         return None
-    verb = "varies" if len(varied) == 1 else "vary"
-    stays, it = ("stays as it is", "it") if len(held) == 1 else ("stay as they are", "them")
+    verb = "varies" if len(varied) == 1 and not varied_text else "vary"
+    many = len(held) > 1 or bool(held_text)
+    stays, it = ("stay as they are", "them") if many else ("stays as it is", "it")
     return (
-        f"{_listed(varied)} {verb} the per-token prices only: {_listed(held)} {stays}; run "
-        f"analyze at other token lengths to see {it} move"
+        f"{varied_text or _listed(varied)} {verb} the per-token prices only: "
+        f"{held_text or _listed(held)} {stays}; run analyze at other token lengths to see "
+        f"{it} move"
     )
 
 
@@ -99,7 +104,18 @@ def portfolio_capacity_held_line(p: Portfolio, paths: Iterable[str]) -> str | No
         for j in sorted(reached)
         for line in _held(p.parts[j], f"workloads.{j}", _serving(p, j))
     ]
-    return _line(varied, held)
+    if len(reached) <= 2:
+        return _line(varied, held)
+    fields = [t.split(".")[-1] for t in TOKEN_PATHS if any(v.endswith(t) for v in varied)]
+    workloads = _listed([str(j) for j in sorted(reached)])
+    alternatives = sorted({line.split("'s capacity")[0] for line in held})
+    return _line(
+        varied,
+        held,
+        varied_text=f"the {_listed(fields)} of workloads {workloads}",
+        held_text=f"the {len(held)} capacities of {_listed(alternatives)} on those workloads "
+        "(replica_requests_per_s, each as the workload's analysis resolves it)",
+    )
 
 
 def _serving(p: Portfolio, j: int) -> set[str]:
