@@ -188,3 +188,20 @@ def test_typed_baseline_prices_start_from_the_catalog_models() -> None:
     at = at.radio(key="in:baseline.mode").set_value("API model from the catalog").run()
     assert at.selectbox(key="in:baseline.model").value == "openai:gpt-4o"
     assert _download(at)[0] == (EXAMPLES / "catalog-ids.toml").read_text()
+
+
+def test_a_files_own_rent_beside_a_catalog_gpu_is_shown_and_used(tmp_path: Path) -> None:
+    """catalog-ids with usd_per_gpu_hour = 2.0 beside its L40S: the page dropped the rent
+    on opening (NPV $7,944 at the catalog's $1.09, the file's is −$7,203 at $2.00); the
+    catalog mode now shows the file's rent in a box and uses it."""
+    text = (EXAMPLES / "catalog-ids.toml").read_text()
+    path = tmp_path / "rent.toml"
+    path.write_text(text.replace('gpu = "l40s"\n', 'gpu = "l40s"\nusd_per_gpu_hour = 2.0\n'))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["held"] = Held.from_text(path.name, path.read_text(), path.parent)
+    at = at.run().selectbox(key="in:show").set_value(0).run()
+    assert at.radio(key=SERVING).value == CATALOG
+    assert _boxes(at, "alternatives.0.usd_per_gpu_hour") == ["2"]
+    assert _npv(at) == "-$7,203"
+    assert _npv(at) == _analyzed_npv(_download(at)[1])
+    assert _download(at)[0] == path.read_text()

@@ -196,7 +196,13 @@ def self_hosted_inputs(form: Form, a: str) -> None:
         for name in CATALOG_FIELDS:
             form.held.set_aside[f"{a}.{name}"] = form.held.value(f"{a}.{name}")
         for name in TYPED_FIELDS:
-            form.set(f"{a}.{name}", None)
+            path = f"{a}.{name}"
+            if estimated and get_path(form.raw, path) is not None:
+                # the file's own rent (or capacity, GPUs a replica) beside its catalog
+                # GPU and model: used, so shown
+                form.number(path, placeholder="not set: the catalog's or the estimate's")
+            else:
+                form.set(path, None)
     else:
         _typed_inputs(form, a, estimated)
     form.number(f"{a}.min_replicas")
