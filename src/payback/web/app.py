@@ -22,7 +22,7 @@ import streamlit as st  # this module is the page Streamlit runs: it draws as it
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import payback
-from payback.analysis.result import Analysis, usd
+from payback.analysis.result import QUARTER_MONTHS, Analysis, usd
 from payback.analysis.verdict import months_text, quoted, usd_column
 from payback.report import charts
 from payback.report.common import month_text
@@ -49,8 +49,8 @@ from payback.web.inputs import (
     quality_inputs,
     read_goal,
     recurring_inputs,
-    start,
     traffic_inputs,
+    untouched,
 )
 from payback.web.look import REDRAW_KEY, STYLE, figure_key, fit_to_column, theme_watch
 from payback.web.portfolio import (
@@ -230,6 +230,9 @@ def _problems(rejected: dict[str, str], outcome: Outcome | None) -> dict[str, li
 # the browser first, the inputs after it (they are most of the page).
 keys_before = set(st.session_state.keys())
 dry = Form(held, draw=False)
+_before = st.session_state.get("outcome")  # the answer shown until now (a switched mode's boxes)
+_answered = _before[1].analysis if _before is not None else None
+dry.answered = _answered.resolved.scenario if _answered is not None else None
 _inputs(dry, {})
 edits_seen = dict(held.edits)
 data = held.data()
@@ -431,7 +434,7 @@ with rest:
             # goals that can be met: a quarter; an NPV of 0; today's break-even requests,
             # rounded up so today meets it (a quarter's traffic when it never pays back)
             goals = {
-                "break_even_month": 3.0,
+                "break_even_month": float(min(QUARTER_MONTHS, analysis.horizon_months)),
                 "npv_usd": 0.0,
                 "break_even_requests": float(
                     math.ceil(alt.break_even_requests)
@@ -440,7 +443,7 @@ with rest:
                 ),
             }
             with c2:
-                start(f"take:{metric}", show_number(goals[metric]))
+                untouched(f"take:{metric}", show_number(goals[metric]))
                 typed = st.text_input("equals", key=f"take:{metric}")
             goal, problem = read_goal(
                 targets[metric],
@@ -512,6 +515,7 @@ with downloads:
 
 form = Form(held)
 form.estimates = analysis.resolved.details if analysis is not None else {}
+form.answered = analysis.resolved.scenario if analysis is not None else dry.answered
 boxes: dict[str, Any] = {}
 with left, st.container(key="inputs"):
     general = st.container()

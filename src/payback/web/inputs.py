@@ -13,37 +13,25 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from payback.catalog import OpenModel, default_catalog
 from payback.catalog.apis import api_price, search_api_models
 from payback.errors import PaybackError
-from payback.hardware.kv_cache import KV_CACHE_CHOICES
-from payback.hardware.serving import ENGINE_NAMES
 from payback.report.common import kind_text
 from payback.web.state import Held, central, get_path, number_field, read_number, show_number
 from payback.web.words import markdown_literal, message_markdown
 
 __all__ = [
-    "ENGINES",
-    "KV_CACHES",
-    "PRECISIONS",
     "Form",
     "alternative_inputs",
     "baseline_inputs",
     "horizon_inputs",
-    "kv_cache_used",
     "one_time_inputs",
     "quality_inputs",
     "read_goal",
     "recurring_inputs",
     "start",
     "traffic_inputs",
+    "untouched",
 ]
-
-PRECISIONS = ["bf16", "fp8", "int8", "int4", "mxfp4"]
-ENGINES = list(ENGINE_NAMES)
-"""Serving engines the estimate models, vLLM (the default) first."""
-KV_CACHES = list(KV_CACHE_CHOICES)
-"""KV-cache element types one may ask for, auto (the engine's default) first."""
 
 
 def start(key: str, value: Any) -> None:
@@ -58,6 +46,19 @@ def start(key: str, value: Any) -> None:
 
     if key not in st.session_state:
         st.session_state[key] = value
+
+
+def untouched(key: str, value: str) -> None:
+    """:func:`start` for a box whose starting value follows the answer (a goal the
+    horizon bounds): while it holds the value it was last started with, the box takes
+    the new one; a value typed stays."""
+    import streamlit as st
+
+    given = f"{key}:given"  # reset with the box (same prefix) when a new file opens
+    if key in st.session_state and st.session_state[key] == st.session_state.get(given):
+        st.session_state[key] = value
+    start(key, value)
+    st.session_state[given] = value
 
 
 def _tidy(key: str, percent: bool) -> None:
@@ -136,6 +137,10 @@ class Form:
         self.estimates: dict[str, Any] = {}
         """An option's dotted path → what the answer's estimates said of it
         (``Analysis.resolved.details``, as ``payback analyze --json`` writes them)."""
+        self.answered: Any = None
+        """The scenario the latest answer was worked out on, its catalog figures resolved
+        (``Analysis.resolved.scenario``): boxes a mode switch brings back start from its
+        numbers, so the answer does not move until one is changed."""
 
     def value(self, path: str, default: Any = None) -> Any:
         """The value at ``path`` as the page holds it (``default`` where not set)."""
@@ -252,6 +257,59 @@ def traffic_inputs(form: Form, boxes: dict[str, Any]) -> None:
         form.number("traffic.peak_to_average", help="Sizes an always-on fleet for the peak.")
 
 
+BASELINE_PRICES = ("input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok")
+"""The baseline's typed prices (an API model from the catalog gives them instead)."""
+BASELINE_STARTS = {"baseline.input_usd_per_mtok": 2.5, "baseline.output_usd_per_mtok": 10.0}
+"""Typed prices to start from where no answer gave the catalog model's."""
+
+
+def answered_value(form: Form, path: str, switched: bool, fallback: float | None = None) -> Any:
+    """Where a box a mode switch brings back starts: the value it held when last shown
+    (:attr:`Held.set_aside`); else, ``switched`` from the file's mode (the box's field left
+    out of the file or cleared by the other mode), the number the latest answer used there
+    (the catalog's price or estimate), else ``fallback``."""
+    if path in form.held.set_aside:
+        return form.held.set_aside[path]
+    if not switched or form.held.value(path) is not None:
+        return None  # the box shows the file's value, or the page's
+    used = get_path(form.answered.model_dump(), path) if form.answered is not None else None
+    return fallback if used is None else used
+
+
+DISCOUNT = "baseline.batch_discount"
+
+
+def _batch_discount(form: Form, switched: bool) -> None:
+    """Typed prices with a batch share: the batch discount the catalog model's answer used
+    (typed prices have no known one), said under the boxes and kept in the download."""
+    if not get_path(form.raw, "baseline.batch_share") or get_path(form.raw, DISCOUNT) is not None:
+        return
+    discount = form.held.value(DISCOUNT) or answered_value(form, DISCOUNT, switched)
+    form.set(DISCOUNT, discount)
+    if discount is not None:
+        form.ui.caption(
+            f"Batched requests pay {show_number(discount, percent=True)}% less "
+            f"(`batch_discount`, the catalog model's)."
+        )
+
+
+def _api_model_input(form: Form, st: Any) -> str:
+    """The API model picker: the page's model (or the one last chosen), listed first when
+    the catalog does not know it (the answer's error says so)."""
+    refs = [p.ref for p in search_api_models("")]
+    current = (
+        form.value("baseline.model") or form.held.set_aside.get("baseline.model") or "openai:gpt-4o"
+    )
+    try:
+        resolved_current = api_price(current).ref if current not in refs else current
+    except PaybackError:  # unknown: kept, listed first; the answer's error says so
+        resolved_current = current
+        refs = [current, *refs]
+    start("in:baseline.model", resolved_current if resolved_current in refs else refs[0])
+    model = st.selectbox("API model", refs, key="in:baseline.model")
+    return str(current if model == resolved_current else model)
+
+
 def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
     """The baseline, by its kind: an API model or typed prices, or a price per request."""
     st = form.ui
@@ -265,34 +323,28 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
             modes = ["API model from the catalog", "Prices I type"]
             start("in:baseline.mode", modes[0 if get_path(form.raw, "baseline.model") else 1])
             mode = st.radio("Prices", modes, horizontal=True, key="in:baseline.mode")
+            prices = [f"baseline.{n}" for n in BASELINE_PRICES]
             if mode == modes[0]:
-                refs = [p.ref for p in search_api_models("")]
-                current = form.value("baseline.model") or "openai:gpt-4o"
-                try:
-                    resolved_current = api_price(current).ref if current not in refs else current
-                except PaybackError:  # unknown: kept, listed first; the answer's error says so
-                    resolved_current = current
-                    refs = [current, *refs]
-                start(
-                    "in:baseline.model", resolved_current if resolved_current in refs else refs[0]
-                )
-                model = st.selectbox("API model", refs, key="in:baseline.model")
-                form.set("baseline.model", current if model == resolved_current else model)
-                for name in (
-                    "input_usd_per_mtok",
-                    "cached_input_usd_per_mtok",
-                    "output_usd_per_mtok",
-                ):
-                    form.set(f"baseline.{name}", None)
+                model = _api_model_input(form, st)
+                form.set("baseline.model", model)
+                form.held.set_aside["baseline.model"] = model
+                for path in prices:
+                    form.set(path, None)
+                form.set(DISCOUNT, central(get_path(form.raw, DISCOUNT)))
             else:
-                switched = get_path(form.raw, "baseline.model") is not None
                 form.set("baseline.model", None)
-                form.number("baseline.input_usd_per_mtok", default=2.5 if switched else None)
+                switched = get_path(form.raw, "baseline.model") is not None
+                starts = {
+                    p: answered_value(form, p, switched, BASELINE_STARTS.get(p)) for p in prices
+                }
+                form.number(prices[0], default=starts[prices[0]])
                 form.number(
-                    "baseline.cached_input_usd_per_mtok",
-                    placeholder="not set: the input price",
+                    prices[1], default=starts[prices[1]], placeholder="not set: the input price"
                 )
-                form.number("baseline.output_usd_per_mtok", default=10.0 if switched else None)
+                form.number(prices[2], default=starts[prices[2]])
+                for path in prices:
+                    form.held.set_aside[path] = form.held.value(path)
+                _batch_discount(form, switched)
             form.number("baseline.price_change_annual", help="-30 means prices fall 30% a year.")
         elif kind == "per_request":
             form.number("baseline.usd_per_1k_requests")
@@ -300,133 +352,6 @@ def baseline_inputs(form: Form, boxes: dict[str, Any]) -> None:
             st.info(
                 "A self-hosted baseline is edited in the scenario file; its numbers are used as they are."
             )
-
-
-def _model_label(model: OpenModel) -> str:
-    """A model in the picker: its id, and for a mixture of experts its active and total
-    parameters (mxfp4 applies to its experts)."""
-    if model.active_params_b is None:
-        return model.id
-    return f"{model.id} (MoE: {model.active_params_b:g}B of {model.params_b:g}B active)"
-
-
-def _kept(form: Form, path: str, chosen: str, default: str) -> None:
-    """Set ``path`` to the box's ``chosen`` value; the file's ``default`` left out stays
-    left out."""
-    left_out = chosen == default and get_path(form.raw, path) is None
-    form.set(path, None if left_out else chosen)
-
-
-def _kv_cache_label(choice: str) -> str:
-    """A KV-cache choice in its picker: auto says it is the engine's default."""
-    return "auto (the engine's default)" if choice == "auto" else choice
-
-
-def kv_cache_used(serving: dict[str, Any]) -> str:
-    """The KV cache a serving estimate kept (its ``to_dict()``), and why.
-
-    >>> kv_cache_used({"kv_cache": "bf16", "kv_cache_reason": "vLLM's default for FP8 weights"})
-    "Estimated with a BF16 KV cache (vLLM's default for FP8 weights)."
-    >>> kv_cache_used({"kv_cache": "fp8", "kv_cache_reason": "as asked"})
-    'Estimated with an FP8 KV cache (as asked).'
-    """
-    dtype = str(serving["kv_cache"]).upper()
-    article = "an" if dtype.startswith("F") else "a"
-    return f"Estimated with {article} {dtype} KV cache ({serving['kv_cache_reason']})."
-
-
-def _catalog_inputs(form: Form, a: str) -> None:
-    """A self-hosted alternative from the catalog: GPU, model, precision, engine and KV
-    cache, two a row (a model id in a quarter of the column was cut), each started from
-    the file's value."""
-    st = form.ui
-
-    catalog = default_catalog()
-    gpus, models = list(catalog.gpus), list(catalog.models)
-    gpu = form.value(f"{a}.gpu") or "l4"
-    model = form.value(f"{a}.model") or "qwen2.5-7b"
-    precision = form.value(f"{a}.precision", "bf16")
-    start(f"in:{a}.gpu", gpu if gpu in gpus else gpus[0])
-    start(f"in:{a}.model", model if model in models else models[0])
-    start(f"in:{a}.precision", precision if precision in PRECISIONS else PRECISIONS[0])
-    engine = form.value(f"{a}.engine", "vllm")
-    start(f"in:{a}.engine", engine if engine in ENGINES else ENGINES[0])
-    cache = form.value(f"{a}.kv_cache", "auto")
-    start(f"in:{a}.kv_cache", cache if cache in KV_CACHES else KV_CACHES[0])
-    c1, c2 = st.columns(2)
-    c3, c4 = st.columns(2)
-    c5, c6 = st.columns(2, vertical_alignment="center")
-    with c1:
-        form.set(f"{a}.gpu", st.selectbox("GPU", gpus, key=f"in:{a}.gpu"))
-    with c2:
-        form.set(
-            f"{a}.model",
-            st.selectbox(
-                "Model",
-                models,
-                key=f"in:{a}.model",
-                format_func=lambda m: _model_label(catalog.models[m]) if m in catalog.models else m,
-            ),
-        )
-    with c3:
-        chosen = st.selectbox("Precision", PRECISIONS, key=f"in:{a}.precision")
-        _kept(form, f"{a}.precision", chosen, "bf16")  # the file's bf16 left out stays out
-    with c4:
-        served = st.selectbox("Engine", ENGINES, key=f"in:{a}.engine")
-        _kept(form, f"{a}.engine", served, "vllm")  # the file's vllm left out stays out
-    with c5:
-        kept = st.selectbox(
-            "KV cache",
-            KV_CACHES,
-            key=f"in:{a}.kv_cache",
-            format_func=_kv_cache_label,
-            help="The KV cache's element type: auto keeps the engine's default for the "
-            "weights (vLLM and SGLang keep BF16 for FP8 weights, TensorRT-LLM FP8).",
-        )
-        _kept(form, f"{a}.kv_cache", kept, "auto")  # the file's auto left out stays out
-    serving = form.estimates.get(a, {}).get("serving")
-    if serving is not None:  # the answer's estimate: which cache it kept, and why
-        c6.caption(markdown_literal(kv_cache_used(serving)))
-
-
-def _self_hosted_inputs(form: Form, a: str) -> None:
-    """A self-hosted alternative: GPU, model and precision from the catalog (capacity
-    estimated) or typed capacity and rent; its fleet."""
-    st = form.ui
-
-    modes = [
-        "GPU and model from the catalog (capacity estimated)",
-        "Capacity and price I type",
-    ]
-    estimated = (
-        get_path(form.raw, f"{a}.model") is not None and get_path(form.raw, f"{a}.gpu") is not None
-    )
-    start(f"in:{a}.mode", modes[0 if estimated else 1])
-    mode = st.radio("Serving", modes, key=f"in:{a}.mode")
-    if mode == modes[0]:
-        _catalog_inputs(form, a)
-        form.set(f"{a}.replica_requests_per_s", None)
-        form.set(f"{a}.usd_per_gpu_hour", None)
-        form.set(f"{a}.gpus_per_replica", None)
-    else:
-        # switched from the catalog: numbers to start from, as the starter's
-        form.set(f"{a}.model", None)
-        form.number(f"{a}.usd_per_gpu_hour", default=1.0 if estimated else None)
-        form.number(
-            f"{a}.replica_requests_per_s",
-            default=5.0 if estimated else None,
-            help="At your token lengths: measure it with a load test.",
-        )
-        form.number(f"{a}.gpus_per_replica", placeholder="not set: 1")
-    form.number(f"{a}.min_replicas")
-    form.number(f"{a}.target_utilization")
-    always = get_path(form.raw, f"{a}.always_on")
-    start(f"in:{a}.always_on", bool(form.value(f"{a}.always_on", True)))
-    on = st.checkbox(
-        "Always on (off: scale to zero, pay busy GPU-hours)",
-        key=f"in:{a}.always_on",
-    )
-    form.set(f"{a}.always_on", None if on and always is None else on)
 
 
 def alternative_inputs(form: Form, boxes: dict[str, Any], index: int) -> None:
@@ -444,7 +369,9 @@ def alternative_inputs(form: Form, boxes: dict[str, Any], index: int) -> None:
         boxes["alternative"] = st.container()
         kind = get_path(form.raw, f"{a}.kind")
         if kind == "self_hosted":
-            _self_hosted_inputs(form, a)
+            from payback.web.serving import self_hosted_inputs  # it draws with this module's Form
+
+            self_hosted_inputs(form, a)
         elif kind == "per_request":
             form.number(f"{a}.usd_per_1k_requests")
         elif kind == "hosted_api":

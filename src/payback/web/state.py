@@ -311,6 +311,10 @@ class Held:
     traffic boxes, and a change there is that workload's (the portfolio's answer reads
     it; a ``[traffic]`` table written beside the workloads only moved the one-workload
     view)."""
+    set_aside: dict[str, Any] = field(default_factory=dict)
+    """A field's path → the value it had when its input was last shown: a self-hosted
+    option's serving inputs of the mode not shown (catalog or typed) are left out of the
+    scenario, and start from these values when their mode is shown again."""
 
     @classmethod
     def from_text(cls, name: str, text: str, base: Path | None = None) -> Held:
