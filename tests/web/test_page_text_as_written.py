@@ -162,9 +162,9 @@ def test_a_message_reads_as_written_but_the_pages_advice() -> None:
         "a\\_b.toml\\: no such file" + NO_FOLDER
     )
     # a typed value in a box's message, as typed
-    typed = "Requests per month: “**5**  www.x.io” is not a number"
+    typed = "Requests per month: “**5**  www.x.io” is not a plain number"
     assert message_markdown(typed) == (
-        "Requests per month\\: “\\*\\*5\\*\\* &nbsp;www:small[].x.io” is not a number"
+        "Requests per month\\: “\\*\\*5\\*\\* &nbsp;www:small[].x.io” is not a plain number"
     )
 
 

@@ -494,7 +494,7 @@ def test_bad_values_at_every_input_give_their_message_in_place(name: str) -> Non
     assert _metrics(at) == {}
     for path in boxes:
         (line,) = _errors_at(at, path)
-        assert line.startswith(f"{_label_of(at, path)}: “12abc” is not a number; allowed: ")
+        assert line.startswith(f"{_label_of(at, path)}: “12abc” is not a plain number; allowed: ")
     for path, (text, _) in _bad_texts(at).items():
         at.text_input(key=f"in:{path}").set_value(text)
     at.run()
@@ -917,7 +917,10 @@ def test_what_would_it_take_box_errors_and_default_goals() -> None:
     at = at.toggle(key="take:on").set_value(True).run()
     for text, problem in (
         ("-1", "Break-even month: -1 is out of range; allowed: 0 to 12, the horizon"),
-        ("3 months", "Break-even month: “3 months” is not a number; allowed: 0 to 12, the hor"),
+        (
+            "3 months",
+            "Break-even month: “3 months” is not a plain number; allowed: 0 to 12, the hor",
+        ),
     ):
         at = at.text_input(key="take:break_even_month").set_value(text).run()
         (error,) = [_read(e.value) for e in at.error]
@@ -1661,7 +1664,9 @@ def test_the_issues_sequence_shows_only_what_the_cli_says(
         visitor.check()
         visitor.type("Engineering time [hours]", "12abc")
         visitor.check()  # no answer while a box holds no number
-        assert visitor.page.get_by_text("Engineering time [hours]: “12abc” is not a number").count()
+        assert visitor.page.get_by_text(
+            "Engineering time [hours]: “12abc” is not a plain number"
+        ).count()
         visitor.type("Engineering time [hours]", "80")
         visitor.check()
         visitor.chart("Drivers")

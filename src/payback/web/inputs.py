@@ -488,7 +488,7 @@ def read_goal(
         number = read_number(text)
     except ValueError:
         return None, (
-            f"{name}: “{text.strip()}” is not a number; allowed: {allowed_text}, in digits with "
+            f"{name}: “{text.strip()}” is not a plain number; allowed: {allowed_text}, in digits with "
             f"or without commas between thousands, such as {example}"
         )
     if number is None:

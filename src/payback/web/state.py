@@ -473,8 +473,8 @@ class NumberField:
             number = read_number(text, self.percent)
         except ValueError:
             return None, (
-                f"{name}: “{text.strip()}” is not a number; allowed: {self.allowed_text()}, "
-                f"in digits with or without commas between thousands{hint}"
+                f"{name}: “{text.strip()}” is not a plain number; allowed: "
+                f"{self.allowed_text()}, in digits with or without commas between thousands{hint}"
             )
         if number is None:
             if self.optional:
