@@ -86,3 +86,33 @@ def test_times_at_midnight_stand_for_days_on_enough_days(tmp_path: Path, days: i
         assert profile.traffic["requests_per_month"] == pytest.approx(2 * 730.5 / 25)
         assert profile.traffic["peak_to_average"] == pytest.approx(12.5)
         assert not any(n.startswith(WHOLE_DAYS) for n in profile.notes)
+
+
+def test_a_database_date_column_on_two_days_reads_as_days_as_a_file_does(
+    tmp_path: Path,
+) -> None:
+    """A DuckDB table whose created_at is a DATE, 100 requests on each of 2 days: days
+    (100 a day × 30.4375 = 3,043.75 a month, no busiest hour), as the same rows in a CSV
+    of dates read; it read as hours (5,844 a month, a peak-to-average of 12.5)."""
+    import duckdb
+
+    from payback.measure.usage import profile_database
+
+    db = tmp_path / "d.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(
+        "CREATE TABLE logs AS SELECT (DATE '2026-11-01' + (i % 2)::INTEGER) AS created_at, "
+        "100 AS prompt_tokens, 20 AS completion_tokens FROM range(0, 200) t(i)"
+    )
+    con.execute(
+        "COPY (SELECT strftime(created_at, '%Y-%m-%d') AS timestamp, prompt_tokens AS "
+        f"input_tokens, completion_tokens AS output_tokens FROM logs) TO '{tmp_path / 'd.csv'}' "
+        "(HEADER)"
+    )
+    con.close()
+    table = profile_database(str(db), table="logs")
+    csv = profile_usage([tmp_path / "d.csv"])
+    for profile in (table, csv):
+        assert profile.span.get("bucket_seconds") == 86_400
+        assert profile.traffic["requests_per_month"] == 100 * 30.4375
+        assert "peak_to_average" not in profile.traffic

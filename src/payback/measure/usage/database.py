@@ -64,12 +64,15 @@ SELECT CASE g WHEN 7 THEN 3 WHEN 11 THEN 2 WHEN 13 THEN 1 WHEN 14 THEN 4 END AS 
        make_timestamptz(last_us) AS last_instant, NULL::TIMESTAMPTZ AS last_end,
        NULL::DOUBLE AS seconds, TRUE AS per_request,
        last_us = hour * 3600000000 AS on_hours,
-       last_us = hour * 3600000000 AND hour % 24 = 0 AS on_days, FALSE AS dated, FALSE AS ids,
+       last_us = hour * 3600000000 AND hour % 24 = 0 AS on_days,
+       last_us = hour * 3600000000 AND hour % 24 = 0 AS dated, FALSE AS ids,
        NULL::VARCHAR[] AS bad
 FROM fetched LEFT JOIN reasons USING (status)"""
 """The fetched rows as the file path's ``hourly`` (part 4: by model, over the rows used).
 Every time of an hour's rows is on the hour when the latest is (none is before it), and at
-midnight when that hour is midnight."""
+midnight when that hour is midnight. A table's column type is not fetched, so a time at
+midnight is taken as written as a day (``dated``): a DATE column reads as days on any
+number of them, as a file's does."""
 
 MODELS = f"""SELECT qmodel, sum(n), sum(input), sum(output), sum(cached)
 FROM hourly WHERE part = 4 AND qmodel IS NOT NULL
