@@ -178,6 +178,29 @@ def test_a_table_pasted_into_a_prompt_is_a_prompt(tmp_path: Path, name: str) -> 
     assert profile.traffic["input_tokens"] == 65.0  # (120 + 10) / 2
 
 
+@pytest.mark.parametrize(
+    "ids", [("3f9a1c", "a1b2c3", "9e8d7c", "c0ffee"), ("42", "alice", "bob", "carol")]
+)
+def test_rows_swallowed_behind_ids_or_users_of_any_kind_are_refused(
+    tmp_path: Path, ids: tuple[str, ...]
+) -> None:
+    """A hex request id (or a user) that starts with a digit on one row and a letter on the
+    next is no sign of a pasted table: the rows a stray quote swallows are still rows (their
+    times are times); a first version compared every column's kind and read them as one
+    prompt, 2 of 4 rows gone without a word."""
+    lines = [
+        f"2026-01-05T1{h}:00:00Z,{rid},gpt-4o,{100 + h},20,{text}"
+        for h, (rid, text) in enumerate(zip(ids, ['"hello', "x", 'y"', "z"], strict=True))
+    ]
+    header = "timestamp,request_id,model,input_tokens,output_tokens,prompt"
+    path = write(tmp_path / "logs.csv", lines, header=header)
+    assert_user_error(
+        *run("usage", path),
+        f"{path}: line 2: a quote opens the prompt value ('\"hello') and closes only on "
+        "line 4: the 2 lines after it would be read as that one value, their rows lost",
+    )
+
+
 @pytest.mark.parametrize("name", ["logs.csv.gz", "logs.csv.zst"])
 @pytest.mark.parametrize(
     ("column", "value", "opened"),

@@ -6,13 +6,14 @@ on the last line); a value over lines whose lines hold a row's delimiters
 (:func:`over_lines_sql`). The file is then read here (a .zst through DuckDB), line by
 line, for the line where the quote opens, and said with it (exit 2): no traffic from a
 cut file. A quoted value over lines that closes is read as it was (a prompt over lines),
-unless each of its lines, read alone, splits into the header's columns with the kinds of
-values its first line holds there (numbers, times): rows that two stray quotes swallow,
-not a table pasted into a prompt."""
+unless each of its lines, read alone, splits into the header's columns with a time where
+its first line holds one: rows that two stray quotes swallow, not a table pasted into a
+prompt."""
 
 from __future__ import annotations
 
 import gzip
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
@@ -211,11 +212,10 @@ KEPT_LINES = 10_000
 
 def _like_rows(spanned: Sequence[str], field: int, delim: str) -> bool:
     """Whether the lines after a quoted value's first (``spanned[1:]``) read as rows of its
-    log: in each column before the quoted one (``field``), a number where the first line
-    has a number, and a first digit where it starts with one (a time); what is not kept
-    (a value over more than :data:`KEPT_LINES` lines) counts as rows. A table pasted into a
-    prompt has the log's columns but not their kinds (its first column a name where the
-    log's is a time): a prompt, not rows swallowed.
+    log: in each column before the quoted one (``field``) where the first line has a time,
+    a time; what is not kept (a value over more than :data:`KEPT_LINES` lines) counts as
+    rows. A table pasted into a prompt has the log's columns but not its times (its first
+    column a name where the log's is a time): a prompt, not rows swallowed.
 
     >>> _like_rows(['2026-01-05T10:00:00Z,gpt-4o,120,30,"Sum:', "name,city,age,team,role"], 4, ",")
     False
@@ -232,22 +232,25 @@ def _like_rows(spanned: Sequence[str], field: int, delim: str) -> bool:
 
 def _fits(want: str | None, value: str) -> bool:
     """Whether ``value`` may stand in a column whose kind (:func:`_kind`) is ``want``: any
-    value where it has none, and an empty one; a number where it is one; a number or a
-    first digit where it starts with one."""
-    if want is None or not value.strip():
-        return True
-    return _kind(value) in (("number",) if want == "number" else ("number", "digit"))
+    value where it has none, and an empty one; a time where it is one."""
+    return want is None or not value.strip() or _kind(value) == want
 
 
 def _kind(value: str) -> str | None:
-    """``number`` for a number, ``digit`` for other text that starts with a digit (a time),
-    else None: what a column's values must stay in the rows of one log."""
+    """``time`` for a time as logs write them (a date first, or a unix time in seconds or
+    more), else None: what a column's values stay in every row of one log. Other columns
+    (ids, users, counts) may hold anything row to row, so they are not compared."""
     text = value.strip().strip('"').strip()
+    if DATE_FIRST.match(text):
+        return "time"
     try:
-        float(text)
+        return "time" if float(text) >= 1e8 else None
     except ValueError:
-        return "digit" if text[:1].isdigit() else None
-    return "number"
+        return None
+
+
+DATE_FIRST = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+"""A date at a value's start (``2026-01-05``, ``2026-01-05T10:00:00Z``)."""
 
 
 def _split(line: str, delim: str) -> list[str]:
