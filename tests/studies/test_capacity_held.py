@@ -68,7 +68,9 @@ def test_tornado_given_capacity_said_as_given_and_none_without_token_lengths(
     assert json.loads(out)["warnings"] == [
         "traffic.input_tokens, traffic.output_tokens and traffic.cached_input_share vary the "
         "per-token prices only: alternatives.0's capacity (replica_requests_per_s, 0.85 "
-        "requests/s, as given) stays as it is; run analyze at other token lengths to see it move"
+        "requests/s, as given) stays as it is; measure it at other token lengths (payback "
+        "estimate serving, or a benchmark through payback import-benchmark) and give the file "
+        "what you measure"
     ]
     code, out, err = run("sensitivity", _traffic_ranged(tmp_path), "--json")
     assert code == 0, err
@@ -107,7 +109,9 @@ WORKLOAD_1 = (
     "workloads.1.traffic.output_tokens varies the per-token prices only: alternatives.0's "
     "capacity on workloads.1 (replica_requests_per_s, 4 requests/s, as given) and "
     "alternatives.1's capacity on workloads.1 (replica_requests_per_s, 4 requests/s, as "
-    "given) stay as they are; run analyze at other token lengths to see them move"
+    "given) stay as they are; measure them at other token lengths (payback estimate "
+    "serving, or a benchmark through payback import-benchmark) and give the file what you "
+    "measure"
 )
 
 
@@ -145,5 +149,6 @@ def test_portfolio_monte_carlo_and_tornado_say_it(tmp_path: Path) -> None:
         "the input_tokens and output_tokens of workloads 0, 1, 2, 3 and 4 vary the per-token "
         "prices only: the 10 capacities of alternatives.0 and alternatives.1 on those "
         "workloads (replica_requests_per_s, each as the workload's analysis resolves it) stay "
-        "as they are; run analyze at other token lengths to see them move"
+        "as they are; estimate or measure them again at other token lengths and give the file "
+        "those"
     )

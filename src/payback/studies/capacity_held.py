@@ -53,6 +53,8 @@ def _held(
             continue
         if kept is not None and path not in kept:
             continue
+        if f"{path}.replica_requests_per_s" in resolved.original.distributions:
+            continue  # sampled on its own: no single value is held
         given = getattr(written.get(path), "replica_requests_per_s", None) is not None
         how = "as given" if given else f"estimated at {whose} {lengths}"
         held.append(
@@ -64,16 +66,27 @@ def _held(
 def _line(
     varied: Sequence[str], held: Sequence[str], varied_text: str = "", held_text: str = ""
 ) -> str | None:
-    """The line; ``varied_text`` / ``held_text`` say many of them shortly (plural)."""
+    """The line; ``varied_text`` / ``held_text`` say many of them shortly (plural). What to
+    do follows how the capacities came: one estimated moves when analyze estimates it at
+    other lengths; one given was measured (or typed) at the file's and is measured again."""
     if not varied or not held:
         return None
     verb = "varies" if len(varied) == 1 and not varied_text else "vary"
     many = len(held) > 1 or bool(held_text)
     stays, it = ("stay as they are", "them") if many else ("stays as it is", "it")
+    given = [h for h in held if h.endswith("as given)")]
+    if held_text or (given and len(given) < len(held)):
+        todo = f"estimate or measure {it} again at other token lengths and give the file those"
+    elif given:
+        todo = (
+            f"measure {it} at other token lengths (payback estimate serving, or a benchmark "
+            "through payback import-benchmark) and give the file what you measure"
+        )
+    else:
+        todo = f"run analyze at other token lengths to see {it} move"
     return (
         f"{varied_text or _listed(varied)} {verb} the per-token prices only: "
-        f"{held_text or _listed(held)} {stays}; run analyze at other token lengths to see "
-        f"{it} move"
+        f"{held_text or _listed(held)} {stays}; {todo}"
     )
 
 
