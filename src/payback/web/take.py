@@ -139,7 +139,12 @@ def solution_words(solution: Solution) -> list[str]:
     """``payback solve``'s answer (:func:`~payback.report.solving.solution_lines`) in the
     page's words, with the same figures: what value of the input the alternative needs to
     meet the target, on which side of it the target holds, what today's value gives, and
-    how it was found."""
+    how it was found; then what solve warns of (a capacity held while a token length
+    varies), as the command line says it."""
+    return [*_answer_words(solution), *(f"Note: {line}" for line in solution.warnings)]
+
+
+def _answer_words(solution: Solution) -> list[str]:
     p, target, horizon = solution.parameter, solution.target, solution.horizon_months
     metric, name = target.metric, _name(p)
     alt, goal = f"'{solution.alternative_name}'", goal_words(target, horizon)

@@ -1,0 +1,27 @@
+"""The page's "what would it take" box says what payback solve warns of, as the command
+line does: it said the threshold of a token length and not that the self-hosted capacity
+stays at its estimate while the length varies."""
+
+from __future__ import annotations
+
+import payback
+from helpers import EXAMPLES
+from payback.studies.solve import parse_target
+from payback.web.take import solution_words
+
+
+def test_a_held_capacity_is_said_under_the_answer() -> None:
+    scenario = payback.load_scenario(EXAMPLES / "catalog-ids.toml")
+    solution = payback.solve(scenario, "traffic.output_tokens", parse_target("npv_usd=0"))
+    (warning,) = solution.warnings
+    assert warning.startswith("traffic.output_tokens varies the per-token prices only:")
+    words = solution_words(solution)
+    assert words[-1] == f"Note: {warning}"
+    assert words[0].startswith("For 'fine-tuned Llama 3.1 8B, FP8 on rented L40S' to ")
+
+
+def test_no_note_where_solve_warns_of_nothing() -> None:
+    scenario = payback.load_scenario(EXAMPLES / "quarter-200k.toml")
+    solution = payback.solve(scenario, "traffic.requests_per_month", parse_target("npv_usd=0"))
+    assert solution.warnings == []
+    assert not any(line.startswith("Note: ") for line in solution_words(solution))
