@@ -39,3 +39,17 @@ def test_the_report_says_shares_that_add_up(tmp_path: Path) -> None:
     assert short
     assert within
     assert int(short.group(1)) + int(within.group(1)) == 100
+
+
+def test_samples_of_a_scenario_without_distributions_do_not_lead_the_headline(
+    tmp_path: Path,
+) -> None:
+    """quarter-200k has no range: 300 samples are one answer drawn 300 times. The headline
+    led with "breaks even in month 13.4 at the median of 300 samples; 0% of samples do not
+    pay back", beside the body's "every sample is the same"."""
+    out = tmp_path / "nd.md"
+    code, _, err = run("report", EXAMPLES / "quarter-200k.toml", "-o", out, "--samples", "300")
+    assert code == 0, err
+    headline = out.read_text().splitlines()[3]
+    assert "samples" not in headline
+    assert "pays back in month 13.4" in headline

@@ -311,8 +311,9 @@ def window_shares(shares: dict[str, float | None], horizon: int) -> list[tuple[i
 def sampled_text(analysis: Analysis, index: int) -> str | None:
     """What the samples say about alternative ``index``: its median break-even and the
     share that does not pay back within the horizon (never breaks even, or is behind again
-    at its end); ``None`` without samples."""
-    if analysis.uncertainty is None:
+    at its end); ``None`` without samples, or where every sample is the same (no
+    distributions: :data:`SAME_SAMPLES`), which the headline does not present as a spread."""
+    if analysis.uncertainty is None or not analysis.uncertainty.inputs:
         return None
     u = analysis.uncertainty.alternatives[index]
     horizon = analysis.horizon_months
