@@ -350,3 +350,22 @@ def test_which_inputs_an_estimated_capacity_reads() -> None:
     assert not estimated_by(ids, "alternatives.1.escalation_share")
     assert not estimated_by(ids, "alternatives.0.usd_per_gpu_hour")
     assert not estimated_by(resolve(build(quarter())), "traffic.output_tokens")
+
+
+def test_a_closest_request_count_is_said_whole() -> None:
+    """A closest value of traffic read "9,451,871,238,095.4" requests a month, where a
+    request count is said whole; other inputs keep their figures."""
+    from types import SimpleNamespace
+
+    from payback.report.solving import _closest_text
+    from payback.scenario.paths import FieldRange
+
+    allowed = FieldRange(0.0, 1e13, False, True, True)
+    traffic = SimpleNamespace(
+        within_fleet_cap=None, allowed=allowed, parameter="traffic.requests_per_month"
+    )
+    assert _closest_text(traffic, 9_451_871_238_095.4) == ("9,451,871,238,095", "")  # type: ignore[arg-type]
+    rent = SimpleNamespace(
+        within_fleet_cap=None, allowed=allowed, parameter="alternatives.0.usd_per_gpu_hour"
+    )
+    assert _closest_text(rent, 1.2931938) == ("$1.2932", "")  # type: ignore[arg-type]

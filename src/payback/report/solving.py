@@ -455,4 +455,5 @@ def _closest_text(solution: Solution, value: float) -> tuple[str, str]:
         return cap_edge_text(p, value, False), (f", at the largest value analyze accepts: {cap}")
     if within is not None and value == within.lowest != allowed.lowest:
         return cap_edge_text(p, value, True), (f", at the smallest value analyze accepts: {cap}")
-    return input_value(p, value), ""
+    shown = round(value) if p.endswith(COUNTS) and math.isfinite(value) else value
+    return input_value(p, shown), ""  # a count whole: the nearest
