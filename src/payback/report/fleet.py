@@ -234,7 +234,7 @@ def _price_lever(analysis: Analysis, index: int) -> str | None:
             else month_text(best)
         )
         return (
-            f"not even a free GPU would pay back within a quarter (break-even {at_best}): "
+            f"{NOT_EVEN_FREE} would pay back within a quarter (break-even {at_best}): "
             "the one-time cost and the other running costs decide it"
         )
     return None
@@ -263,6 +263,10 @@ def _scale_lever(analysis: Analysis, index: int, alt: AlternativeResult) -> str 
         f"scaled to zero (busy GPU-hours only: {money(busy)} of GPU time in month 1 instead of "
         f"{now}) it {pays}, and its NPV would be {npv_words(npv, money)}"
     )
+
+
+NOT_EVEN_FREE = "not even a free GPU"
+"""How the price lever starts where no GPU price pays back within a quarter."""
 
 
 def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
@@ -310,7 +314,9 @@ def why_paragraphs(analysis: Analysis, index: int) -> list[str]:
             f"It does not pay back within {months_text(analysis.horizon_months)}; without its "
             "idle GPU time it would"
         )
-    if f"alternatives.{index}.usd_per_gpu_hour" in analysis.input_paths:
+    free_too = any(lever.startswith(NOT_EVEN_FREE) for lever in levers)
+    if f"alternatives.{index}.usd_per_gpu_hour" in analysis.input_paths and not free_too:
+        # (where not even a free GPU pays back, no cheaper one does: recommend is no lever)
         option = analysis.scenario.alternatives[index]
         named = getattr(option, "model", None) or getattr(option, "models", None)
         levers.append(
