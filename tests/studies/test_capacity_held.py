@@ -99,8 +99,15 @@ def test_sobol_says_the_capacity_it_holds(tmp_path: Path) -> None:
 def test_solve_says_the_capacity_it_holds() -> None:
     resolved = resolve(load_scenario(EXAMPLES / "catalog-ids.toml"))
     found = solve(resolved, "traffic.output_tokens", "npv_usd=0")
-    assert found.warnings == [OUTPUT_ONLY]
-    assert found.to_dict()["warnings"] == [OUTPUT_ONLY]
+    # past the values analyze accepts (below 1 token, past llama-3.1-8b's context of
+    # 131,072 with 1,200 input tokens) the search stops, and says why
+    assert found.warnings[0] == OUTPUT_ONLY
+    assert [line.split(": past it")[0] for line in found.warnings[1:]] == [
+        "traffic.output_tokens searched ≥ 1",
+        "traffic.output_tokens searched ≤ 129,872",
+    ]
+    assert "context is 131,072 tokens" in found.warnings[2]
+    assert found.to_dict()["warnings"] == found.warnings
     other = solve(resolved, "traffic.requests_per_month", "npv_usd=0")
     assert other.warnings == []
 

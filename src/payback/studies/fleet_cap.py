@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -381,16 +381,27 @@ class ResolvedPeaks:
 
     at: Callable[[float], float]
     """The most GPUs any fleet needs at one value."""
+    refusals: dict[float, str] = field(default_factory=dict)
+    """The values the resolver refused for another reason than the cap, with its reason
+    (a token length past a model's context): outside what analyze accepts, as past the cap."""
 
     def __call__(self, xs: FloatArray) -> FloatArray:
         return np.array([self.at(float(x)) for x in np.asarray(xs, dtype=np.float64)])
+
+    def refused_beyond(self, edge: float, above: bool) -> str | None:
+        """The resolver's reason for the refused value nearest ``edge`` beyond it (above
+        it, or below); ``None`` where the values beyond it pass the cap instead."""
+        beyond = [x for x in self.refusals if (x > edge if above else x < edge)]
+        if not beyond:
+            return None
+        return self.refusals[min(beyond) if above else max(beyond)]
 
 
 def resolved_peaks(resolved: Resolved, parameter: str) -> ResolvedPeaks:
     """The most GPUs any option's fleet needs with ``parameter`` at each value, the
     scenario as written resolved again at each (its capacities estimated anew, as analyze
-    estimates them): infinite where the resolution refuses a fleet past the cap, 0 where
-    it refuses the value for another reason (not the cap's to say)."""
+    estimates them): infinite where the resolution refuses the value, a fleet past the cap
+    or another reason (recorded in :attr:`ResolvedPeaks.refusals`): analyze refuses it."""
     from payback.analysis.cashflows import evaluate
     from payback.analysis.resolve import resolve
 
@@ -399,19 +410,29 @@ def resolved_peaks(resolved: Resolved, parameter: str) -> ResolvedPeaks:
         fleets = scenario_fleets(evaluate(again, {parameter: np.array([x])}))
         return max(float(sample_peaks(option, 1)[0]) for option in fleets)
 
-    return ResolvedPeaks(partial(refused_past_cap, at))
+    refusals: dict[float, str] = {}
+    return ResolvedPeaks(partial(refused_past_cap, at, refusals=refusals), refusals)
 
 
-def refused_past_cap(at: Callable[[float], float], x: float) -> float:
-    """``at(x)``, or infinite where it raises a refusal of a fleet past the cap; 0 where it
-    raises another refusal (a value analyze refuses for another reason: not the cap's)."""
+def refused_past_cap(
+    at: Callable[[float], float], x: float, refusals: dict[float, str] | None = None
+) -> float:
+    """``at(x)``, or infinite where it raises a refusal of a fleet past the cap. Another
+    refusal (a value analyze refuses for another reason: a token length past a model's
+    context) is infinite too, its reason kept in ``refusals`` by value; without
+    ``refusals`` it is 0 (not the cap's to say)."""
     from payback.errors import PaybackError
     from payback.scenario.schema import MAX_FLEET_GPUS
 
     try:
         return at(x)
     except PaybackError as exc:
-        return math.inf if f"{MAX_FLEET_GPUS:,} GPUs" in str(exc) else 0.0
+        if f"{MAX_FLEET_GPUS:,} GPUs" in str(exc):
+            return math.inf
+        if refusals is None:
+            return 0.0
+        refusals[x] = str(exc)
+        return math.inf
 
 
 def with_value(scenario: Any, path: str, value: float) -> Any:

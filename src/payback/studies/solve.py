@@ -94,6 +94,7 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
                 f"holds a distribution ({scenario.distributions[path].dist}); "
                 "solve needs one number: give it a single value, or vary another input",
             )
+        _check_estimated_replica(resolved, path)
         return
     if path == "baseline.escalation_share":
         raise PaybackError.bad(
@@ -113,6 +114,21 @@ def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> 
         )
         raise PaybackError.bad("vary", path, f"no such field in the scenario; {examples}") from None
     raise PaybackError.bad("vary", path, not_an_input(resolved, path))
+
+
+def _check_estimated_replica(resolved: Resolved, path: str) -> None:
+    """Refuse an option's ``gpus_per_replica`` where its capacity is estimated: the
+    estimate reads it once (a replica of more GPUs serves more requests/s), and the engine
+    holds that capacity while paying for each value's GPUs."""
+    option, _, name = path.rpartition(".")
+    if name == "gpus_per_replica" and estimated_by(resolved, path):
+        raise PaybackError.bad(
+            "vary",
+            path,
+            f"used once to estimate {option}.replica_requests_per_s from the catalog (a "
+            f"replica of more GPUs serves more); vary {option}.replica_requests_per_s "
+            "instead, or run analyze at another gpus_per_replica",
+        )
 
 
 def _grid(allowed: FieldRange, current: float, whole: bool, count: int = GRID_POINTS) -> FloatArray:
@@ -279,6 +295,7 @@ def solve(
     explicit = resolved.scenario
     _check_alternative(explicit, alternative)
     _check_parameter(resolved, parameter, over_distribution)
+    peaks_at = _fleet_peaks(resolved, parameter, alternative)
     found = find_crossing(
         _scenario_outcomes(resolved, parameter, alternative),
         target,
@@ -288,10 +305,33 @@ def solve(
         current=float(value_at(explicit, parameter)),
         allowed=field_range(explicit, parameter),
         horizon_months=explicit.scenario.horizon_months,
-        peaks_at=_fleet_peaks(resolved, parameter, alternative),
+        peaks_at=peaks_at,
     )
     held = capacity_held_line(resolved, [parameter])
-    return found if held is None else dataclasses.replace(found, warnings=[held])
+    warnings = [*([held] if held else []), *_refused_edges(found, peaks_at)]
+    return dataclasses.replace(found, warnings=warnings) if warnings else found
+
+
+def _refused_edges(found: Solution, peaks_at: Peaks | None) -> list[str]:
+    """A line per edge of the values searched past which the resolver refuses the file for
+    another reason than the fleet cap (a token length past a model's context), with its
+    reason: ``traffic.input_tokens searched ≤ 32,600.6: past it analyze refuses the file:
+    ...``."""
+    within, allowed = found.within_fleet_cap, found.allowed
+    if within is None or not isinstance(peaks_at, ResolvedPeaks):
+        return []
+    out = []
+    for edge, above, sign in (
+        (within.lowest, False, "≥"),
+        (within.highest, True, "≤"),
+    ):
+        reason = peaks_at.refused_beyond(edge, above)
+        if reason is not None and edge != (allowed.highest if above else allowed.lowest):
+            out.append(
+                f"{found.parameter} searched {sign} {edge:,.10g}: past it analyze refuses the "
+                f"file: {reason}"
+            )
+    return out
 
 
 def _fleet_peaks(resolved: Resolved, parameter: str, alternative: int) -> Peaks | None:
