@@ -335,7 +335,10 @@ def test_token_lengths_size_an_estimated_fleet(target: str, tmp_path: Path) -> N
     code, out, _ = run("solve", big, "--vary", path, "--target", target)
     assert code == (1 if target == "npv_usd=1e12" else 0)
     flat = " ".join(out.split())
-    assert "within the fleet cap (≥ 1 and ≤ 4,522.6: past them" in flat
+    assert (
+        "within what analyze accepts (≥ 1: past it analyze refuses the file, as warned; ≤ "
+        "4,522.6: past it a fleet would need more than 10,000,000 GPUs)" in flat
+    )
     assert analyzed(data, path, 4522.6)
     assert not analyzed(data, path, 4522.7)
 
@@ -364,10 +367,16 @@ def test_a_closest_request_count_is_said_whole() -> None:
 
     allowed = FieldRange(0.0, 1e13, False, True, True)
     traffic = SimpleNamespace(
-        within_fleet_cap=None, allowed=allowed, parameter="traffic.requests_per_month"
+        within_fleet_cap=None,
+        allowed=allowed,
+        parameter="traffic.requests_per_month",
+        refused_past=(False, False),
     )
     assert _closest_text(traffic, 9_451_871_238_095.4) == ("9,451,871,238,095", "")  # type: ignore[arg-type]
     rent = SimpleNamespace(
-        within_fleet_cap=None, allowed=allowed, parameter="alternatives.0.usd_per_gpu_hour"
+        within_fleet_cap=None,
+        allowed=allowed,
+        parameter="alternatives.0.usd_per_gpu_hour",
+        refused_past=(False, False),
     )
     assert _closest_text(rent, 1.2931938) == ("$1.2932", "")  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ analyze at 2 gives an NPV of $5.59M.
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
 from pathlib import Path
@@ -113,6 +114,23 @@ def test_the_cli_says_no_value_reaches_within_the_context(tmp_path: Path) -> Non
     assert "≤ 32,600.6" in flat
     assert "at least" not in flat
     assert "traffic.input_tokens searched ≤ 32,600.6: past it analyze refuses the file" in err
+    # the answer names the refusal, not the fleet cap (which it said, past 10,000,000 GPUs)
+    assert (
+        "within what analyze accepts (≤ 32,600.6: past it analyze refuses the file, as warned)"
+        in flat
+    )
+    assert "at the largest value analyze accepts: past it the file is refused, as warned" in flat
+    assert "fleet cap" not in flat
+    code, out, _ = run(
+        "solve",
+        scen,
+        "--vary",
+        "traffic.input_tokens",
+        "--target",
+        "break_even_month=12",
+        "--json",
+    )
+    assert json.loads(out)["refused_past"] == [False, True]
 
 
 def test_gpus_per_replica_of_an_estimated_capacity_is_refused(tmp_path: Path) -> None:

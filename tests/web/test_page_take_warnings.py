@@ -13,10 +13,10 @@ from payback.web.take import solution_words
 def test_a_held_capacity_is_said_under_the_answer() -> None:
     scenario = payback.load_scenario(EXAMPLES / "catalog-ids.toml")
     solution = payback.solve(scenario, "traffic.output_tokens", parse_target("npv_usd=0"))
-    (warning,) = solution.warnings
+    warning = solution.warnings[0]
     assert warning.startswith("traffic.output_tokens varies the per-token prices only:")
     words = solution_words(solution)
-    assert words[-1] == f"Note: {warning}"
+    assert words[-len(solution.warnings) :] == [f"Note: {w}" for w in solution.warnings]
     assert words[0].startswith("For 'fine-tuned Llama 3.1 8B, FP8 on rented L40S' to ")
 
 

@@ -395,25 +395,29 @@ def _unmet_lines(solution: Solution, today: str, found: str, at_once: list[str])
 
 
 def _within_cap(solution: Solution) -> str:
-    """Where the fleet cap narrows the allowed range, the values searched and why:
-    `` within the fleet cap (≤ 4,343,500,004,343: past it a fleet would need more than
-    10,000,000 GPUs)``; empty otherwise. Each edge is rounded inwards, a value analyze
-    accepts."""
+    """Where the fleet cap (or another refusal of analyze's: a model's context) narrows
+    the allowed range, the values searched and why: `` within the fleet cap (≤
+    4,343,500,004,343: past it a fleet would need more than 10,000,000 GPUs)``; empty
+    otherwise. Each edge is rounded inwards, a value analyze accepts."""
     within, allowed, p = solution.within_fleet_cap, solution.allowed, solution.parameter
     if within is None:
         return ""
     sides = []
     if within.lowest != allowed.lowest:
-        sides.append(f"≥ {cap_edge_text(p, within.lowest, True)}")
+        sides.append((f"≥ {cap_edge_text(p, within.lowest, True)}", solution.refused_past[0]))
     if within.highest != allowed.highest:
-        sides.append(f"≤ {cap_edge_text(p, within.highest, False)}")
+        sides.append((f"≤ {cap_edge_text(p, within.highest, False)}", solution.refused_past[1]))
     if not sides:
         return ""
-    past = "past it" if len(sides) == 1 else "past them"
-    return (
-        f" within the fleet cap ({' and '.join(sides)}: {past} a fleet would need more than "
-        f"{MAX_FLEET_GPUS:,} GPUs)"
-    )
+    fleet = f"a fleet would need more than {MAX_FLEET_GPUS:,} GPUs"
+    refused = "analyze refuses the file, as warned"
+    if len({r for _, r in sides}) == 1:  # one reason for every edge
+        past = "past it" if len(sides) == 1 else "past them"
+        what = "what analyze accepts" if sides[0][1] else "the fleet cap"
+        edges = " and ".join(e for e, _ in sides)
+        return f" within {what} ({edges}: {past} {refused if sides[0][1] else fleet})"
+    said = "; ".join(f"{e}: past it {refused if r else fleet}" for e, r in sides)
+    return f" within what analyze accepts ({said})"
 
 
 EDGE_FIGURES = 5
@@ -450,10 +454,15 @@ def _closest_text(solution: Solution, value: float) -> tuple[str, str]:
     that edge in words (`` at the largest value analyze accepts: ...``); an edge's value
     is rounded inwards, a value analyze accepts."""
     within, allowed, p = solution.within_fleet_cap, solution.allowed, solution.parameter
-    cap = f"the fleet cap of {MAX_FLEET_GPUS:,} GPUs"
+    low, high = (
+        "past it the file is refused, as warned"
+        if refused
+        else f"the fleet cap of {MAX_FLEET_GPUS:,} GPUs"
+        for refused in solution.refused_past
+    )
     if within is not None and value == within.highest != allowed.highest:
-        return cap_edge_text(p, value, False), (f", at the largest value analyze accepts: {cap}")
+        return cap_edge_text(p, value, False), (f", at the largest value analyze accepts: {high}")
     if within is not None and value == within.lowest != allowed.lowest:
-        return cap_edge_text(p, value, True), (f", at the smallest value analyze accepts: {cap}")
+        return cap_edge_text(p, value, True), (f", at the smallest value analyze accepts: {low}")
     shown = round(value) if p.endswith(COUNTS) and math.isfinite(value) else value
     return input_value(p, shown), ""  # a count whole: the nearest

@@ -385,16 +385,22 @@ class ResolvedPeaks:
     """The values the resolver refused for another reason than the cap, with its reason
     (a token length past a model's context): outside what analyze accepts, as past the cap."""
 
+    tried: set[float] = field(default_factory=set)
+    """Every value resolved."""
+
     def __call__(self, xs: FloatArray) -> FloatArray:
-        return np.array([self.at(float(x)) for x in np.asarray(xs, dtype=np.float64)])
+        values = [float(x) for x in np.asarray(xs, dtype=np.float64)]
+        self.tried.update(values)
+        return np.array([self.at(x) for x in values])
 
     def refused_beyond(self, edge: float, above: bool) -> str | None:
-        """The resolver's reason for the refused value nearest ``edge`` beyond it (above
-        it, or below); ``None`` where the values beyond it pass the cap instead."""
-        beyond = [x for x in self.refusals if (x > edge if above else x < edge)]
+        """The resolver's reason where the value tried nearest ``edge`` beyond it (above it,
+        or below) was refused for another reason than the cap; ``None`` where it passes the
+        cap (a refusal further out is not what the edge stops at)."""
+        beyond = [x for x in self.tried if (x > edge if above else x < edge)]
         if not beyond:
             return None
-        return self.refusals[min(beyond) if above else max(beyond)]
+        return self.refusals.get(min(beyond) if above else max(beyond))
 
 
 def resolved_peaks(resolved: Resolved, parameter: str) -> ResolvedPeaks:

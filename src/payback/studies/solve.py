@@ -308,30 +308,33 @@ def solve(
         peaks_at=peaks_at,
     )
     held = capacity_held_line(resolved, [parameter])
-    warnings = [*([held] if held else []), *_refused_edges(found, peaks_at)]
-    return dataclasses.replace(found, warnings=warnings) if warnings else found
+    edges, refused = _refused_edges(found, peaks_at)
+    warnings = [*([held] if held else []), *edges]
+    return dataclasses.replace(found, warnings=warnings, refused_past=refused)
 
 
-def _refused_edges(found: Solution, peaks_at: Peaks | None) -> list[str]:
+def _refused_edges(found: Solution, peaks_at: Peaks | None) -> tuple[list[str], tuple[bool, bool]]:
     """A line per edge of the values searched past which the resolver refuses the file for
     another reason than the fleet cap (a token length past a model's context), with its
     reason: ``traffic.input_tokens searched ≤ 32,600.6: past it analyze refuses the file:
-    ...``."""
+    ...``; and whether the low and the high edge are such."""
     within, allowed = found.within_fleet_cap, found.allowed
     if within is None or not isinstance(peaks_at, ResolvedPeaks):
-        return []
-    out = []
+        return [], (False, False)
+    out, refused = [], []
     for edge, above, sign in (
         (within.lowest, False, "≥"),
         (within.highest, True, "≤"),
     ):
         reason = peaks_at.refused_beyond(edge, above)
-        if reason is not None and edge != (allowed.highest if above else allowed.lowest):
+        past = reason is not None and edge != (allowed.highest if above else allowed.lowest)
+        refused.append(past)
+        if past:
             out.append(
                 f"{found.parameter} searched {sign} {edge:,.10g}: past it analyze refuses the "
                 f"file: {reason}"
             )
-    return out
+    return out, (refused[0], refused[1])
 
 
 def _fleet_peaks(resolved: Resolved, parameter: str, alternative: int) -> Peaks | None:

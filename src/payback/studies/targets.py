@@ -133,6 +133,10 @@ class Solution:
     """The values searched where the fleet cap narrows :attr:`allowed`: past them a fleet
     would need more than :data:`~payback.scenario.schema.MAX_FLEET_GPUS` GPUs, and analyze
     refuses the scenario; ``None`` where no allowed value passes the cap."""
+    refused_past: tuple[bool, bool] = (False, False)
+    """Whether past the low and the high edge of :attr:`within_fleet_cap` analyze refuses
+    the file for another reason than the cap (a token length past a model's context; the
+    reason among :attr:`warnings`), rather than for a fleet past the cap."""
     warnings: list[str] = field(default_factory=list)
     """What the search holds that analyze at the value would not: a self-hosted capacity
     that stays as it is while a token length varies
@@ -184,6 +188,7 @@ class Solution:
                 "highest": self.within_fleet_cap.highest,
                 "max_fleet_gpus": MAX_FLEET_GPUS,
             },
+            "refused_past": list(self.refused_past),
             "warnings": self.warnings,
         }
 
