@@ -102,11 +102,12 @@ def test_the_training_gpu_limit_says_it_counts_gpus() -> None:
 
 
 def _logs(folder: Path) -> Path:
-    """One request an hour through January and February 2026."""
-    rows = [f"2026-01-{1 + h // 24:02d}T{h % 24:02d}:00:00Z,1000,200" for h in range(31 * 24)]
-    rows += [f"2026-02-{1 + h // 24:02d}T{h % 24:02d}:00:00Z,1000,200" for h in range(28 * 24)]
+    """One request an hour through January and February 2026, none of it cached (a cached
+    column of zeros: without one, a note says the cached share is not measured)."""
+    rows = [f"2026-01-{1 + h // 24:02d}T{h % 24:02d}:00:00Z,1000,200,0" for h in range(31 * 24)]
+    rows += [f"2026-02-{1 + h // 24:02d}T{h % 24:02d}:00:00Z,1000,200,0" for h in range(28 * 24)]
     logs = folder / "requests.csv"
-    logs.write_text("timestamp,input_tokens,output_tokens\n" + "\n".join(rows) + "\n")
+    logs.write_text("timestamp,input_tokens,output_tokens,cached_tokens\n" + "\n".join(rows) + "\n")
     return logs
 
 

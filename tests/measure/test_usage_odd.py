@@ -272,7 +272,8 @@ def test_one_repeated_row_and_one_covered_hour_are_said_in_the_singular(tmp_path
     code, out, err = run("usage", path)
     assert code == 0, err
     words = " ".join((out + err).split())
-    assert "1 row repeats a request id seen before" in words
+    assert "1 row dropped as repeats of a request id seen before" in words
+    assert "1 rows" not in words
     assert "scales 1 covered hour to a 730.5-hour month" in words
 
 

@@ -34,7 +34,9 @@ def render_profile(profile: UsageProfile) -> Any:
     if r.get("duplicates"):
         parts.append(
             Text(
-                f"  {r['duplicates']:,} duplicated request ids dropped (each counted once)",
+                f"  {counted(format(r['duplicates'], ','), 'row')} dropped as repeats of a request "
+                "id seen before (the same request logged twice, or overlapping exports): each "
+                "request is counted once",
                 style="dim",
             )
         )
@@ -84,15 +86,19 @@ def _summary(profile: UsageProfile) -> Any:
             if full
             else f"(requests per covered hour × {HOURS_PER_MONTH:g})"
         ),
-        "growth_monthly": f"{traffic['growth_monthly']:+.2%}  "
-        + (
-            f"(log-linear fit of requests per day over {len(full)} complete months)"
+        "growth_monthly": (
+            f"{traffic['growth_monthly']:+.2%}  (log-linear fit of requests per day over "
+            f"{len(full)} complete months)"
             if len(full) >= 2
-            else "(fewer than two complete months to fit)"
+            else "not measured  (fewer than two complete months to fit)"
         ),
         "input_tokens": f"{traffic['input_tokens']:,.1f} mean" + spread("input_tokens"),
         "output_tokens": f"{traffic['output_tokens']:,.1f} mean" + spread("output_tokens"),
-        "cached_input_share": f"{traffic['cached_input_share']:.1%}  (cached / input tokens)",
+        "cached_input_share": (
+            f"{traffic['cached_input_share']:.1%}  (cached / input tokens)"
+            if "cached_input_share" in traffic
+            else "not measured  (no cached-token column)"
+        ),
         "peak_to_average": (
             f"{traffic['peak_to_average']:.2f}  (busiest hour / mean hour"
             + (f" of {full[-1]})" if full else " covered)")
@@ -133,7 +139,7 @@ def _months(profile: UsageProfile) -> Any:
             "" if per_day is None else f"{per_day:,.1f}",
             f"{row['input_tokens']:,.0f}",
             f"{row['output_tokens']:,.0f}",
-            f"{row['cached_input_share']:.0%}",
+            "" if row["cached_input_share"] is None else f"{row['cached_input_share']:.0%}",
             "yes" if row["complete"] else "partial",
         )
     return months

@@ -42,7 +42,7 @@ from payback.measure.usage.files import expand, find_sources, stem
 from payback.measure.usage.finding import case_twins
 from payback.measure.usage.formats import FORMATS, check_options, parse_columns, said_filters
 from payback.measure.usage.names import clean_names
-from payback.measure.usage.normalize import check_named_keys, pipeline
+from payback.measure.usage.normalize import check_named_keys, finds_cached, pipeline
 from payback.measure.usage.profile import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
@@ -50,6 +50,7 @@ from payback.measure.usage.profile import (
     UsageProfile,
     by_model,
     by_month,
+    cached_measured,
     monthly,
     overlap_warning,
     overlaps,
@@ -93,20 +94,19 @@ def profile_usage(
         statements = pipeline(sources, explicit, model, since, until)
         sql.run(con, statements, f"{names}: cannot be read as {chosen} logs")
         check_quotes(con, sources)  # a quote left open: the lines after it would be lost
-        return restore(
-            _summarize(
-                con,
-                names=names,
-                chosen=chosen,
-                files=files,
-                formats={f: s.fmt for s in sources for f in s.files},
-                notes=notes + skipped,
-                warnings=warnings + repeated,
-                since=since,
-                until=until,
-                filters=said_filters(model, since, until),
-            )
+        profile = _summarize(
+            con,
+            names=names,
+            chosen=chosen,
+            files=files,
+            formats={f: s.fmt for s in sources for f in s.files},
+            notes=notes + skipped,
+            warnings=warnings + repeated,
+            since=since,
+            until=until,
+            filters=said_filters(model, since, until),
         )
+        return restore(cached_measured(profile, finds_cached(con, sources, explicit)))
 
 
 def _cut(
@@ -165,13 +165,7 @@ def _summarize(
     said = overlap_warning(pairs)
     if said:
         warnings.append(said)
-    if counts.duplicates:
-        notes.append(
-            f"{counts.duplicates:,} "
-            + ("row repeats" if counts.duplicates == 1 else "rows repeat")
-            + " a request id seen before (the same request "
-            "logged twice, or overlapping exports): each request is counted once"
-        )
+    # rows repeating a request id: told once, under Rows (rows.duplicates)
     months = monthly(
         con.execute(sql.MONTHS).fetchall(),
         con.execute(sql.ENDS).fetchall(),
@@ -369,7 +363,7 @@ def profile_database(
     ``fmt`` (``auto``: by the table's name) reads the table as a known one."""
     from payback.measure.usage.database import MODELS, fetch
     from payback.measure.usage.engines import connect
-    from payback.measure.usage.tables import KNOWN
+    from payback.measure.usage.tables import KNOWN, resolve_fields
 
     _check_table_format(fmt, since, until)
     explicit = parse_columns(columns)
@@ -404,7 +398,7 @@ def profile_database(
             else f"{fetched.bytes:,} bytes)"
         )
     ]
-    return _summarize(
+    profile = _summarize(
         fetched.con,
         table=shown,
         names=shown,
@@ -419,6 +413,7 @@ def profile_database(
         until=until,
         filters=said_filters(model, since, until),
     )
+    return cached_measured(profile, "cached" in resolve_fields(found, spec, explicit))
 
 
 def _profile_rollup(
@@ -431,7 +426,7 @@ def _profile_rollup(
     until: dt.date | None,
 ) -> UsageProfile:
     """The profile of LiteLLM's daily rollup ``found`` (:mod:`~payback.measure.usage.rollups`)."""
-    from payback.measure.usage.rollups import fetch_rollup, rollup_notes
+    from payback.measure.usage.rollups import fetch_rollup, has_cached, rollup_notes
 
     shown = f"{engine.shown}, table {found.shown}"
     started = time.perf_counter()
@@ -456,7 +451,7 @@ def _profile_rollup(
         fetched.con.close()
     # the notes on buckets say again what the rollup's note says
     kept = [n for n in profile.notes if not n.startswith("the logs count requests in buckets")]
-    return dataclasses.replace(profile, notes=kept)
+    return cached_measured(dataclasses.replace(profile, notes=kept), has_cached(found))
 
 
 def database_sql(

@@ -27,7 +27,15 @@ from payback.measure.usage.quotes import over_lines_sql
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
 from payback.measure.usage.sqltypes import kind_of
 
-__all__ = ["GOOD", "check_named_keys", "filters_sql", "normalized", "pipeline", "unwrap"]
+__all__ = [
+    "GOOD",
+    "check_named_keys",
+    "filters_sql",
+    "finds_cached",
+    "normalized",
+    "pipeline",
+    "unwrap",
+]
 
 MAX_TOKENS_PER_REQUEST = 1e8
 """More tokens than this in one request (ten times the longest context offered) is a
@@ -319,13 +327,9 @@ def _number_or_text(sql_type: str | None) -> bool:
     return sql_type is not None and kind_of(sql_type) in ("number", "text")
 
 
-def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
-    """SELECT of the normalized columns (NULL where unreadable), ``keep`` (an LLM call that
-    succeeded), ``good`` (usable, see :data:`GOOD`) and ``bad`` (the text of a row that is
-    kept but not usable, computed only for those); ``src`` is ``index``, the source's number."""
+def _exprs(source: Source, explicit: dict[str, str]) -> dict[str, str | None]:
+    """SQL for each field (:data:`FIELDS`) in ``source``; None for a column it lacks."""
     spec = SPECS[source.fmt]
-    if source.json:
-        source = Source(source.sql, True, source.files, source.fmt, paths={})
     exprs = {
         name: _field(source, spec.fields.get(name, []), explicit.get(name), name) for name in FIELDS
     }
@@ -334,6 +338,35 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
         real = bare_column(name, source.columns, lambda c: _number_or_text(source.types.get(c)))
         if bare and exprs[name] is None and real is not None:
             exprs[name] = _accessor(source, real)
+    return exprs
+
+
+def finds_cached(con: Any, sources: Sequence[Source], explicit: dict[str, str]) -> bool:
+    """Whether any source has a cached-token column (named, or one its format knows), or for
+    JSON records, whether one record has such a key (a query that stops at the first):
+    without one the logs do not measure ``cached_input_share``."""
+    for source in sources:
+        if not source.json:
+            if _exprs(source, explicit)["cached"] is not None:
+                return True
+            continue
+        records = unwrap(source)
+        cached = _exprs(Source(records.sql, True, records.files, records.fmt), explicit)["cached"]
+        present = f"SELECT 1 FROM {records.sql} WHERE ({cached}) IS NOT NULL LIMIT 1"
+        if cached is not None and con.execute(present).fetchone() is not None:
+            return True
+    return False
+
+
+def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
+    """SELECT of the normalized columns (NULL where unreadable), ``keep`` (an LLM call that
+    succeeded), ``good`` (usable, see :data:`GOOD`) and ``bad`` (the text of a row that is
+    kept but not usable, computed only for those); ``src`` is ``index``, the source's number."""
+    spec = SPECS[source.fmt]
+    if source.json:
+        source = Source(source.sql, True, source.files, source.fmt, paths={})
+    exprs = _exprs(source, explicit)
+    bare = source.fmt == "generic" and not source.json
     missing = [n for n in ("ts", "input", "output") if exprs[n] is None]
     if missing:
         have = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from payback.errors import PaybackError
@@ -18,10 +18,12 @@ from payback.errors import PaybackError
 __all__ = [
     "DAYS_PER_MONTH",
     "HOURS_PER_MONTH",
+    "NO_CACHED",
     "Month",
     "Monthly",
     "UsageProfile",
     "by_model",
+    "cached_measured",
     "monthly",
     "overlap_warning",
     "overlaps",
@@ -184,7 +186,7 @@ def monthly(
             f"{', '.join(quiet)}: covered by the logs without a request (empty buckets); left "
             "out of requests_per_month, growth_monthly and peak_to_average"
         )
-    growth = _growth(full, notes)
+    growth = _growth(full)
     day_grain = bucket == 86400 and 86400 in grains.values()
     peak = _peak(window, hours, bucket, day_grain, notes)
     return Monthly(months, empty, hours, bucket, rate, growth, peak, notes, warnings)
@@ -310,11 +312,11 @@ def _rate(
     return months, hours, rate, [note]
 
 
-def _growth(full: list[Month], notes: list[str]) -> float:
+def _growth(full: list[Month]) -> float:
     """The compound monthly rate of a least-squares fit of ln(requests per day) on the
-    month number over the complete months; 0, noted, with fewer than two."""
+    month number over the complete months; 0 with fewer than two (not measured: the table
+    says so, and ``-o`` that the scenario keeps its own)."""
     if len(full) < 2:
-        notes.append("fewer than two complete months: growth_monthly is 0")
         return 0.0
     xs = [float(m.index) for m in full]
     ys = [math.log(m.requests / m.days) for m in full]
@@ -507,6 +509,32 @@ def by_model(model_rows: Iterable[Sequence[Any]], requests: float) -> list[dict[
         for name, r, i, o, c in model_rows
         if r  # rows of zero requests (empty buckets) are no model's
     ]
+
+
+NO_CACHED = (
+    "the logs have no cached-token column, so cached_input_share is not measured (a scenario "
+    "written from them keeps its own); name the column with columns cached=COLUMN if they have one"
+)
+
+
+def cached_measured(profile: UsageProfile, found: bool) -> UsageProfile:
+    """``profile`` as it is where the logs have a cached-token column (``found``); else
+    with ``cached_input_share`` not measured: out of ``traffic`` (so not written), None by
+    month and by model, and :data:`NO_CACHED` noted. A column of zeros measures 0."""
+    if found:
+        return profile
+
+    def unknown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**row, "cached_input_share": None} for row in rows]
+
+    traffic = {k: v for k, v in profile.traffic.items() if k != "cached_input_share"}
+    return replace(
+        profile,
+        traffic=traffic,
+        by_month=unknown(profile.by_month),
+        by_model=unknown(profile.by_model),
+        notes=[*profile.notes, NO_CACHED],
+    )
 
 
 def span(first: Any, last: Any, months: Monthly) -> dict[str, Any]:

@@ -37,6 +37,7 @@ __all__ = [
     "fetch_rollup",
     "find",
     "find_rollup",
+    "has_cached",
     "is_rollup",
     "rollup_notes",
     "rollup_query",
@@ -130,6 +131,11 @@ def _requests(engine: Any, table: Table) -> float:
 def _column(table: Table, *names: str) -> str | None:
     lower = {c.lower(): c for c in table.columns}
     return next((lower[n] for n in names if n in lower), None)
+
+
+def has_cached(table: Table) -> bool:
+    """Whether the rollup has a cached-token column (without one, no cached share is measured)."""
+    return _column(table, *COLUMNS["cached"]) is not None
 
 
 def rollup_query(table: Table, dialect: str = "duckdb") -> str:

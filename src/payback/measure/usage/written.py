@@ -121,9 +121,10 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
     if len(months) < 2:
         if kept == 0.0:  # said 0, and 0 it is
             return None
+        mine = "" if kept is None else f" {kept:g}"
         return (
-            f"growth_monthly is not measured from {_months_said(months)}: the 0 shown is no "
-            f"fit; it is not written, the scenario keeps its own{own}: {advice}"
+            f"growth_monthly is not measured: the logs hold {_months_said(months)}; the "
+            f"scenario keeps its own{mine}: {advice}"
         )
     now = float(profile.traffic["requests_per_month"])
     then = now * (1.0 + growth) ** (horizon_months - 1)
@@ -193,7 +194,7 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
 
     edit = file_with_traffic(path, traffic, new, refresh)  # a path it can write, a scenario
     text = edit.text
-    notes = [f"{path}: {line}" for line in made[0].notes] if made else edit.notes
+    notes = [f"{path}: {line}" for line in made[0].notes] if made else list(edit.notes)
     data = scenario_data_from_text(text.removeprefix("\ufeff"), scenario_format(path), str(path))
     kept = data["traffic"].get("growth_monthly", 0.0)
     caution = growth_caution(
@@ -201,6 +202,8 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
         int(data["scenario"]["horizon_months"]),
         float(kept) if isinstance(kept, int | float) else None,
     )
+    if "cached_input_share" not in traffic:
+        notes.append(f"{path}: {_cached_kept(data['traffic'], edit.created)}")
     return TrafficFile(
         text,
         edit.created,
@@ -208,6 +211,18 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
         notes,
         any(reworded),
     )
+
+
+def _cached_kept(traffic: dict[str, Any], created: bool) -> str:
+    """What a file keeps for a ``cached_input_share`` the logs do not measure."""
+    value = traffic.get("cached_input_share")
+    shown = f" {value:g}" if isinstance(value, int | float) else ""
+    if created:
+        return (
+            f"cached_input_share is not measured: the new scenario has the starter's{shown}; "
+            "set the share of input tokens your API bills as cached"
+        )
+    return f"cached_input_share is not measured: the scenario keeps its own{shown}"
 
 
 # ---------------------------------------------------------------- a new scenario
