@@ -104,7 +104,14 @@ def test_a_token_length_sizes_an_estimated_fleet(tmp_path: Path) -> None:
     assert within is not None
     edge = within["highest"]
     assert 4_469 < edge < 30_000
-    assert within["lowest"] == 0.0
+    # below one output token the portfolio is refused (as a scenario's solve finds): that
+    # edge is said as a refusal, the high one as the cap
+    assert within["lowest"] == 1.0
+    assert json.loads(out)["refused_past"] == [True, False]
+    assert any(
+        w.startswith(f"{tokens} searched ≥ 1: past it analyze refuses")
+        for w in json.loads(out)["warnings"]
+    )
     assert run("analyze", _estimated(tmp_path, math.floor(edge * 100) / 100))[0] == 0
     code, _, err = run("analyze", _estimated(tmp_path, math.ceil(edge * 100) / 100))
     assert code == 2

@@ -244,7 +244,7 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
     over :func:`~payback.analysis.portfolio.evaluate_portfolio`."""
     from payback.analysis.portfolio import central_value, portfolio_field_range, route
     from payback.errors import PaybackError
-    from payback.studies.solve import find_crossing
+    from payback.studies.solve import find_crossing, refused_edges
 
     scenario = p.scenario
     if not 0 <= alternative < len(scenario.alternatives):
@@ -270,10 +270,11 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
         current=float(current),
         allowed=portfolio_field_range(p, path),
         horizon_months=scenario.scenario.horizon_months,
-        peaks_at=_fleet_peaks(p, path),
+        peaks_at=(peaks := _fleet_peaks(p, path)),
     )
     held = portfolio_capacity_held_line(p, [path])
-    return found if held is None else replace(found, warnings=[held])
+    edges, refused = refused_edges(found, peaks)  # past a model's context, say
+    return replace(found, warnings=[*([held] if held else []), *edges], refused_past=refused)
 
 
 def _fleet_peaks(p: Portfolio, path: str) -> Peaks | None:
@@ -316,4 +317,5 @@ def _prepared_peaks(p: Portfolio, path: str) -> ResolvedPeaks:
         fleets = _fleets(again, evaluate_portfolio(again, {path: np.array([x])}))
         return max(float(sample_peaks(option, 1)[0]) for option in fleets)
 
-    return ResolvedPeaks(partial(refused_past_cap, at))
+    refusals: dict[float, str] = {}  # what analyze refuses for another reason than the cap
+    return ResolvedPeaks(partial(refused_past_cap, at, refusals=refusals), refusals)

@@ -65,7 +65,16 @@ from payback.studies.targets import (
     parse_target,
 )
 
-__all__ = ["METRICS", "Outcomes", "Solution", "Target", "find_crossing", "parse_target", "solve"]
+__all__ = [
+    "METRICS",
+    "Outcomes",
+    "Solution",
+    "Target",
+    "find_crossing",
+    "parse_target",
+    "refused_edges",
+    "solve",
+]
 
 Outcomes = Callable[[FloatArray], Any]
 """An alternative's outcome with the varied input at each of an array of values."""
@@ -308,12 +317,12 @@ def solve(
         peaks_at=peaks_at,
     )
     held = capacity_held_line(resolved, [parameter])
-    edges, refused = _refused_edges(found, peaks_at)
+    edges, refused = refused_edges(found, peaks_at)
     warnings = [*([held] if held else []), *edges]
     return dataclasses.replace(found, warnings=warnings, refused_past=refused)
 
 
-def _refused_edges(found: Solution, peaks_at: Peaks | None) -> tuple[list[str], tuple[bool, bool]]:
+def refused_edges(found: Solution, peaks_at: Peaks | None) -> tuple[list[str], tuple[bool, bool]]:
     """A line per edge of the values searched past which the resolver refuses the file for
     another reason than the fleet cap (a token length past a model's context), with its
     reason: ``traffic.input_tokens searched ≤ 32,600.6: past it analyze refuses the file:
