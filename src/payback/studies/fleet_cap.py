@@ -47,6 +47,7 @@ __all__ = [
     "ends_past_cap",
     "estimated_by",
     "past_cap_ends",
+    "rebuilt_peaks",
     "refused_past_cap",
     "resolved_peaks",
     "sample_peaks",
@@ -411,10 +412,20 @@ def resolved_peaks(resolved: Resolved, parameter: str) -> ResolvedPeaks:
     from payback.analysis.cashflows import evaluate
     from payback.analysis.resolve import resolve
 
-    def at(x: float) -> float:
+    def fleets_at(x: float) -> Any:
         again = resolve(with_value(resolved.original, parameter, x))
-        fleets = scenario_fleets(evaluate(again, {parameter: np.array([x])}))
-        return max(float(sample_peaks(option, 1)[0]) for option in fleets)
+        return scenario_fleets(evaluate(again, {parameter: np.array([x])}))
+
+    return rebuilt_peaks(fleets_at)
+
+
+def rebuilt_peaks(fleets_at: Callable[[float], Any]) -> ResolvedPeaks:
+    """:class:`ResolvedPeaks` over ``fleets_at(x)``: every option's fleets (as
+    :meth:`FleetsPastCap.count` takes them) with the scenario, or a portfolio, built again
+    at one value; a refusal of the cap infinite, another recorded with its reason."""
+
+    def at(x: float) -> float:
+        return max(float(sample_peaks(option, 1)[0]) for option in fleets_at(x))
 
     refusals: dict[float, str] = {}
     return ResolvedPeaks(partial(refused_past_cap, at, refusals=refusals), refusals)

@@ -25,7 +25,7 @@ from payback.studies.fleet_cap import (
     ResolvedPeaks,
     estimated_by,
     past_cap_ends,
-    refused_past_cap,
+    rebuilt_peaks,
     sample_peaks,
     with_value,
 )
@@ -312,10 +312,8 @@ def _prepared_peaks(p: Portfolio, path: str) -> ResolvedPeaks:
     estimated anew, the shared fleets checked), as analyze prepares it."""
     from payback.analysis.portfolio import prepare
 
-    def at(x: float) -> float:
+    def fleets_at(x: float) -> list[list[FloatArray | None]]:
         again = prepare(with_value(p.scenario, path, x))
-        fleets = _fleets(again, evaluate_portfolio(again, {path: np.array([x])}))
-        return max(float(sample_peaks(option, 1)[0]) for option in fleets)
+        return _fleets(again, evaluate_portfolio(again, {path: np.array([x])}))
 
-    refusals: dict[float, str] = {}  # what analyze refuses for another reason than the cap
-    return ResolvedPeaks(partial(refused_past_cap, at, refusals=refusals), refusals)
+    return rebuilt_peaks(fleets_at)
