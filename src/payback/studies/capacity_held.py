@@ -12,7 +12,7 @@ capacity stays as it is.
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from payback.analysis.portfolio_setup import Portfolio
@@ -34,9 +34,18 @@ def _figure(value: float) -> str:
     return f"{float(f'{value:.4g}'):,g}"
 
 
+class Held(NamedTuple):
+    """One capacity a study holds: its option's path, whether the file gave it, and how a
+    line says it."""
+
+    path: str
+    given: bool
+    text: str
+
+
 def _held(
     resolved: Resolved, workload: str | None = None, kept: Container[str] | None = None
-) -> list[str]:
+) -> list[Held]:
     """Each self-hosted option of ``resolved`` (of those whose paths ``kept`` holds) with
     its capacity, given or estimated at the token lengths of the file (of ``workload``, a
     portfolio's ``workloads.1``)."""
@@ -58,13 +67,17 @@ def _held(
         given = getattr(written.get(path), "replica_requests_per_s", None) is not None
         how = "as given" if given else f"estimated at {whose} {lengths}"
         held.append(
-            f"{path}'s capacity{on} (replica_requests_per_s, {_figure(rps)} requests/s, {how})"
+            Held(
+                path,
+                given,
+                f"{path}'s capacity{on} (replica_requests_per_s, {_figure(rps)} requests/s, {how})",
+            )
         )
     return held
 
 
 def _line(
-    varied: Sequence[str], held: Sequence[str], varied_text: str = "", held_text: str = ""
+    varied: Sequence[str], held: Sequence[Held], varied_text: str = "", held_text: str = ""
 ) -> str | None:
     """The line; ``varied_text`` / ``held_text`` say many of them shortly (plural). What to
     do follows how the capacities came: one estimated moves when analyze estimates it at
@@ -74,7 +87,7 @@ def _line(
     verb = "varies" if len(varied) == 1 and not varied_text else "vary"
     many = len(held) > 1 or bool(held_text)
     stays, it = ("stay as they are", "them") if many else ("stays as it is", "it")
-    given = [h for h in held if h.endswith("as given)")]
+    given = [h for h in held if h.given]
     if held_text or (given and len(given) < len(held)):
         todo = f"estimate or measure {it} again at other token lengths and give the file those"
     elif given:
@@ -86,7 +99,7 @@ def _line(
         todo = f"run analyze at other token lengths to see {it} move"
     return (
         f"{varied_text or _listed(varied)} {verb} the per-token prices only: "
-        f"{held_text or _listed(held)} {stays}; {todo}"
+        f"{held_text or _listed([h.text for h in held])} {stays}; {todo}"
     )
 
 
@@ -112,16 +125,12 @@ def portfolio_capacity_held_line(p: Portfolio, paths: Iterable[str]) -> str | No
             found.append(((sorted(where.parts), TOKEN_PATHS.index(where.local)), path))
             reached.update(where.parts)
     varied = [path for _, path in sorted(found)]
-    held = [
-        line
-        for j in sorted(reached)
-        for line in _held(p.parts[j], f"workloads.{j}", _serving(p, j))
-    ]
+    held = [h for j in sorted(reached) for h in _held(p.parts[j], f"workloads.{j}", _serving(p, j))]
     if len(reached) <= 2:
         return _line(varied, held)
     fields = [t.split(".")[-1] for t in TOKEN_PATHS if any(v.endswith(t) for v in varied)]
     workloads = _listed([str(j) for j in sorted(reached)])
-    alternatives = sorted({line.split("'s capacity")[0] for line in held})
+    alternatives = sorted({h.path for h in held})
     return _line(
         varied,
         held,
