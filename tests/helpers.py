@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import importlib.util
+import json
 import os
 import shutil
 import sys
@@ -460,3 +461,132 @@ def every_command() -> list[tuple[str, ...]]:
         for sub in getattr(command, "commands", {}):
             found.append((name, sub))
     return found
+
+
+# Portfolios more than one test file builds. A test whose numbers are its own keeps its text.
+
+HOSTED_API = """
+[baseline]
+name = "hosted API"
+kind = "hosted_api"
+input_usd_per_mtok = 2.5
+output_usd_per_mtok = 10.0
+"""
+
+SUPPORT_TRIAGE = """
+[[workloads]]
+name = "support triage"
+traffic = { requests_per_month = 6000000, growth_monthly = -0.15, input_tokens = 1500, output_tokens = 150, peak_to_average = 2.0 }
+"""
+
+SUMMARIES = """
+[[workloads]]
+name = "summaries"
+traffic = { requests_per_month = 2000000, growth_monthly = -0.10, input_tokens = 3000, output_tokens = 300, peak_to_average = 2.0 }
+"""
+
+
+def declining_tasks(name: str, alternatives: str, workloads: int = 2) -> str:
+    """Over 24 months against :data:`HOSTED_API`, ``alternatives`` (their TOML tables)
+    serving the first ``workloads`` of: support triage, 6,000,000 requests a month falling
+    15% a month (1,500 tokens in, 150 out), and summaries, 2,000,000 falling 10% (3,000
+    in, 300 out), each with a busiest hour twice its average."""
+    tasks = (SUPPORT_TRIAGE, SUMMARIES)[:workloads]
+    head = f'\n[scenario]\nname = "{name}"\nhorizon_months = 24\n'
+    return head + HOSTED_API + alternatives + "".join(tasks)
+
+
+def portfolio_alternatives(path: Path) -> list[dict[str, Any]]:
+    """The alternatives of ``analyze PATH --json``'s portfolio."""
+    code, out, err = run("analyze", path, "--json")
+    assert code == 0, err
+    return list(json.loads(out)["portfolio"]["alternatives"])
+
+
+GPU_PARTS = ("pinned_gpus", "mixed_gpus", "spare_gpus", "idle_gpus")
+"""What a portfolio alternative's GPUs are in a month, adding up to them."""
+
+
+def gpu_counts(alt: dict[str, Any], month: int) -> tuple[float, ...]:
+    """A portfolio alternative's (gpus, pinned, mixed, spare, idle) in ``month`` (from 1)."""
+    return tuple(alt[k][month - 1] for k in ("gpus", *GPU_PARTS))
+
+
+def assert_gpus_add_up(alt: dict[str, Any]) -> None:
+    """Pinned, mixed, spare and idle GPUs are never negative and add up to the GPUs every
+    month."""
+    for m in range(len(alt["gpus"])):
+        parts = [alt[k][m] for k in GPU_PARTS]
+        assert min(parts) >= 0.0, m
+        assert sum(parts) == alt["gpus"][m], m
+
+
+def quick_portfolio(discount_rate_annual: float | None = None) -> str:
+    """Two workloads priced per request over 60 months: $10 against $2 per 1,000 requests,
+    10 engineer-hours at $100 once; alpha 100,000 requests a month with $360 of data,
+    beta 1,000."""
+    rate = (
+        "" if discount_rate_annual is None else f"discount_rate_annual = {discount_rate_annual}\n"
+    )
+    return f"""
+[scenario]
+name = "two tasks, quick"
+horizon_months = 60
+{rate}
+[baseline]
+name = "hosted API"
+kind = "per_request"
+usd_per_1k_requests = 10.0
+
+[[alternatives]]
+name = "cheap model"
+kind = "per_request"
+usd_per_1k_requests = 2.0
+one_time = {{ engineer_hours = 10, engineer_usd_per_hour = 100.0 }}
+
+[[workloads]]
+name = "alpha"
+traffic = {{ requests_per_month = 100000 }}
+one_time = {{ data_usd = 360.0 }}
+
+[[workloads]]
+name = "beta"
+traffic = {{ requests_per_month = 1000 }}
+"""
+
+
+def fleet_past_the_cap(name: str = "fleet") -> str:
+    """A portfolio whose samples pass the 10,000,000-GPU fleet cap: workload a uniform over
+    5e11..9e11 requests a month beside b's 1.1e12, on one fleet of 0.1 requests/s
+    replicas named ``name`` (by hand 40.1% of samples pass it:
+    tests/analysis/test_portfolio_limits.py)."""
+    return f"""[scenario]
+name = "big"
+horizon_months = 12
+
+[baseline]
+name = "api"
+kind = "per_request"
+usd_per_1k_requests = 2.0
+
+[[alternatives]]
+name = "{name}"
+kind = "self_hosted"
+usd_per_gpu_hour = 1.0
+replica_requests_per_s = 0.1
+
+[[workloads]]
+name = "a"
+traffic = {{ requests_per_month = {{ dist = "uniform", low = 5e11, high = 9e11 }} }}
+
+[[workloads]]
+name = "b"
+traffic = {{ requests_per_month = 1.1e12 }}
+"""
+
+
+def first_workloads(path: Path, count: int) -> Path:
+    """examples/portfolio.toml with its first ``count`` workloads only, written to ``path``."""
+    head, *tables = (EXAMPLES / "portfolio.toml").read_text(encoding="utf-8").split("[[workloads]]")
+    path.write_text(head + "".join("[[workloads]]" + t for t in tables[:count]))
+    return path

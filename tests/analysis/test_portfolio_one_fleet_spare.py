@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, assert_gpus_add_up, gpu_counts, portfolio_alternatives, run
 
 TOML = """
 [scenario]
@@ -60,18 +59,6 @@ def _write(tmp_path: Path, requests: int, growth: float = 0.0, term: str = "none
     return path
 
 
-def _alternative(path: Path) -> dict[str, Any]:
-    code, out, err = run("analyze", path, "--json")
-    assert code == 0, err
-    alt: dict[str, Any] = json.loads(out)["portfolio"]["alternatives"][0]
-    return alt
-
-
-def _counts(a: dict[str, Any], month: int) -> tuple[float, ...]:
-    keys = ("gpus", "pinned_gpus", "mixed_gpus", "spare_gpus", "idle_gpus")
-    return tuple(a[k][month - 1] for k in keys)
-
-
 def test_the_engine_gives_the_traffics_gpus_on_the_one_workload_path() -> None:
     import tomllib
 
@@ -91,22 +78,19 @@ def test_the_engine_gives_the_traffics_gpus_on_the_one_workload_path() -> None:
 
 
 def test_the_floor_beyond_the_traffic_is_spare_not_pinned(tmp_path: Path) -> None:
-    alt = _alternative(_write(tmp_path, 3_416_400))
+    alt = portfolio_alternatives(_write(tmp_path, 3_416_400))[0]
     # (gpus, pinned, mixed, spare, idle): the old count said (3, 3, 0, 0, 0)
-    assert _counts(alt, 1) == (3.0, 2.0, 0.0, 1.0, 0.0)
-    assert _counts(alt, 12) == (3.0, 2.0, 0.0, 1.0, 0.0)
+    assert gpu_counts(alt, 1) == (3.0, 2.0, 0.0, 1.0, 0.0)
+    assert gpu_counts(alt, 12) == (3.0, 2.0, 0.0, 1.0, 0.0)
 
 
 def test_spare_and_idle_under_a_commitment_add_up(tmp_path: Path) -> None:
-    alt = _alternative(_write(tmp_path, 13_665_600, -0.5, "1y"))
-    assert _counts(alt, 1) == (6.0, 6.0, 0.0, 0.0, 0.0)
-    assert _counts(alt, 2) == (6.0, 3.0, 0.0, 0.0, 3.0)
-    assert _counts(alt, 3) == (6.0, 2.0, 0.0, 1.0, 3.0)
-    assert _counts(alt, 4) == (6.0, 1.0, 0.0, 2.0, 3.0)
-    for m in range(12):
-        parts = [alt[k][m] for k in ("pinned_gpus", "mixed_gpus", "spare_gpus", "idle_gpus")]
-        assert min(parts) >= 0.0, m
-        assert sum(parts) == alt["gpus"][m], m
+    alt = portfolio_alternatives(_write(tmp_path, 13_665_600, -0.5, "1y"))[0]
+    assert gpu_counts(alt, 1) == (6.0, 6.0, 0.0, 0.0, 0.0)
+    assert gpu_counts(alt, 2) == (6.0, 3.0, 0.0, 0.0, 3.0)
+    assert gpu_counts(alt, 3) == (6.0, 2.0, 0.0, 1.0, 3.0)
+    assert gpu_counts(alt, 4) == (6.0, 1.0, 0.0, 2.0, 3.0)
+    assert_gpus_add_up(alt)
 
 
 def test_analyze_and_explain_say_the_spare_gpus_of_one_workloads_fleet(tmp_path: Path) -> None:

@@ -25,21 +25,10 @@ from __future__ import annotations
 import json
 import tomllib
 from pathlib import Path
-from typing import Any
 
-from helpers import run
+from helpers import declining_tasks, portfolio_alternatives, run
 
-TOML = """
-[scenario]
-name = "two tasks on a committed shared fleet"
-horizon_months = 24
-
-[baseline]
-name = "hosted API"
-kind = "hosted_api"
-input_usd_per_mtok = 2.5
-output_usd_per_mtok = 10.0
-
+ALTERNATIVES = """
 [[alternatives]]
 name = "adapters, one fleet, 1y"
 kind = "self_hosted"
@@ -55,36 +44,21 @@ usd_per_gpu_hour = 0.6
 replica_requests_per_s = 2.0
 commitment = "1y"
 portfolio = { fleet = "separate" }
-
-[[workloads]]
-name = "support triage"
-traffic = { requests_per_month = 6000000, growth_monthly = -0.15, input_tokens = 1500, output_tokens = 150, peak_to_average = 2.0 }
-"""
-
-SECOND = """
-[[workloads]]
-name = "summaries"
-traffic = { requests_per_month = 2000000, growth_monthly = -0.10, input_tokens = 3000, output_tokens = 300, peak_to_average = 2.0 }
 """
 
 
 def _write(tmp_path: Path, workloads: int) -> Path:
     path = tmp_path / f"committed-{workloads}.toml"
-    path.write_text(TOML + (SECOND if workloads == 2 else ""), encoding="utf-8")
+    text = declining_tasks("two tasks on a committed shared fleet", ALTERNATIVES, workloads)
+    path.write_text(text, encoding="utf-8")
     tomllib.loads(path.read_text(encoding="utf-8"))
     return path
-
-
-def _alternatives(path: Path) -> list[dict[str, Any]]:
-    code, out, err = run("analyze", path, "--json")
-    assert code == 0, err
-    return list(json.loads(out)["portfolio"]["alternatives"])
 
 
 def test_a_committed_shared_fleet_tells_pinned_mixing_and_idle_gpus_apart(
     tmp_path: Path,
 ) -> None:
-    shared, separate = _alternatives(_write(tmp_path, 2))
+    shared, separate = portfolio_alternatives(_write(tmp_path, 2))
     gpus, pinned = shared["gpus"], shared["pinned_gpus"]
     mixed, idle = shared["mixed_gpus"], shared["idle_gpus"]
     assert gpus == [5.0] * 12 + [2.0] * 12  # reserved: the most each term has needed
@@ -105,7 +79,7 @@ def test_a_committed_shared_fleet_tells_pinned_mixing_and_idle_gpus_apart(
 def test_a_one_workload_shared_fleet_does_not_call_its_idle_gpus_pinned(
     tmp_path: Path,
 ) -> None:
-    shared, separate = _alternatives(_write(tmp_path, 1))
+    shared, separate = portfolio_alternatives(_write(tmp_path, 1))
     # support triage alone: 4 replicas in month 1, 3 in month 2, the term reserves 4
     assert shared["gpus"][:2] == [4.0, 4.0]
     assert shared["pinned_gpus"][:2] == [4.0, 3.0]
@@ -119,7 +93,7 @@ def test_a_one_workload_shared_fleet_does_not_call_its_idle_gpus_pinned(
 def test_without_a_commitment_no_gpu_is_idle(tmp_path: Path) -> None:
     path = _write(tmp_path, 2)
     path.write_text(path.read_text().replace('commitment = "1y"', 'commitment = "none"'))
-    shared, separate = _alternatives(path)
+    shared, separate = portfolio_alternatives(path)
     assert shared["idle_gpus"] == separate["idle_gpus"] == [0.0] * 24
     assert shared["gpus"][:2] == [5.0, 4.0]
     assert [
@@ -191,7 +165,7 @@ def test_explain_json_gives_the_idle_gpus_its_words_say(tmp_path: Path) -> None:
     words = " ".join(p for s in explained["sections"] for p in s["paragraphs"])
     assert "up to 3 GPUs reserved, idle until the term ends (in 21 of 24 months)" in words
     assert "up to 4 GPUs reserved, idle until the term ends (in 11 of 24 months)" in words
-    shared_idle, separate_idle = (a["idle_gpus"] for a in _alternatives(path))
+    shared_idle, separate_idle = (a["idle_gpus"] for a in portfolio_alternatives(path))
     assert max(shared_idle) == 3.0
     assert sum(1 for i in shared_idle if i > 0) == 21
     assert max(separate_idle) == 4.0

@@ -25,16 +25,13 @@ from typing import Any
 
 import pytest
 
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, portfolio_alternatives, run
 
 PORTFOLIO = EXAMPLES / "portfolio.toml"
 
 
 def _json(path: Path) -> dict[str, Any]:
-    code, out, err = run("analyze", path, "--json")
-    assert code == 0, err
-    alternatives = json.loads(out)["portfolio"]["alternatives"]
-    return {a["fleet"]: a for a in alternatives}
+    return {a["fleet"]: a for a in portfolio_alternatives(path)}
 
 
 def _text(path: Path) -> str:

@@ -18,23 +18,18 @@ in month 13 and 1 mixed in month 24.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from helpers import run
+from helpers import (
+    assert_gpus_add_up,
+    declining_tasks,
+    gpu_counts,
+    portfolio_alternatives,
+    run,
+)
 
-TOML = """
-[scenario]
-name = "two tasks on a shared fleet with a floor"
-horizon_months = 24
-
-[baseline]
-name = "hosted API"
-kind = "hosted_api"
-input_usd_per_mtok = 2.5
-output_usd_per_mtok = 10.0
-
+ALTERNATIVE = """
 [[alternatives]]
 name = "adapters, one fleet"
 kind = "self_hosted"
@@ -43,68 +38,46 @@ replica_requests_per_s = 2.0
 min_replicas = MIN
 commitment = "TERM"
 portfolio = { fleet = "shared" }
-
-[[workloads]]
-name = "support triage"
-traffic = { requests_per_month = 6000000, growth_monthly = -0.15, input_tokens = 1500, output_tokens = 150, peak_to_average = 2.0 }
-
-[[workloads]]
-name = "summaries"
-traffic = { requests_per_month = 2000000, growth_monthly = -0.10, input_tokens = 3000, output_tokens = 300, peak_to_average = 2.0 }
 """
 
 
 def _write(tmp_path: Path, min_replicas: int, term: str) -> Path:
     path = tmp_path / f"floor-{min_replicas}-{term}.toml"
-    path.write_text(TOML.replace("MIN", str(min_replicas)).replace("TERM", term))
+    alternative = ALTERNATIVE.replace("MIN", str(min_replicas)).replace("TERM", term)
+    path.write_text(declining_tasks("two tasks on a shared fleet with a floor", alternative))
     return path
 
 
 def _shared(path: Path) -> dict[str, Any]:
-    code, out, err = run("analyze", path, "--json")
-    assert code == 0, err
-    shared: dict[str, Any] = json.loads(out)["portfolio"]["alternatives"][0]
-    return shared
-
-
-def _counts(a: dict[str, Any], month: int) -> tuple[float, ...]:
-    keys = ("gpus", "pinned_gpus", "mixed_gpus", "spare_gpus", "idle_gpus")
-    return tuple(a[k][month - 1] for k in keys)
-
-
-def _add_up(a: dict[str, Any]) -> None:
-    for m in range(24):
-        parts = [a[k][m] for k in ("pinned_gpus", "mixed_gpus", "spare_gpus", "idle_gpus")]
-        assert min(parts) >= 0.0, m
-        assert sum(parts) == a["gpus"][m], m
+    return portfolio_alternatives(path)[0]
 
 
 def test_gpus_kept_by_min_replicas_are_not_counted_as_mixing(tmp_path: Path) -> None:
     shared = _shared(_write(tmp_path, 8, "none"))
     assert shared["gpus"] == [8.0] * 24
     # (gpus, pinned, mixed, spare, idle)
-    assert _counts(shared, 1) == (8.0, 4.0, 1.0, 3.0, 0.0)  # the old count: 4 mixing
-    assert _counts(shared, 2) == (8.0, 4.0, 0.0, 4.0, 0.0)
-    assert _counts(shared, 13) == (8.0, 0.0, 2.0, 6.0, 0.0)
-    assert _counts(shared, 24) == (8.0, 0.0, 1.0, 7.0, 0.0)
-    _add_up(shared)
+    assert gpu_counts(shared, 1) == (8.0, 4.0, 1.0, 3.0, 0.0)  # the old count: 4 mixing
+    assert gpu_counts(shared, 2) == (8.0, 4.0, 0.0, 4.0, 0.0)
+    assert gpu_counts(shared, 13) == (8.0, 0.0, 2.0, 6.0, 0.0)
+    assert gpu_counts(shared, 24) == (8.0, 0.0, 1.0, 7.0, 0.0)
+    assert_gpus_add_up(shared)
 
 
 def test_a_floor_under_a_commitment_is_spare_not_idle(tmp_path: Path) -> None:
     shared = _shared(_write(tmp_path, 5, "1y"))
     assert shared["gpus"] == [5.0] * 24
-    assert _counts(shared, 1) == (5.0, 4.0, 1.0, 0.0, 0.0)  # the traffic needs all 5
-    assert _counts(shared, 2) == (5.0, 4.0, 0.0, 1.0, 0.0)  # the old count: 1 mixing
-    assert _counts(shared, 13) == (5.0, 0.0, 2.0, 3.0, 0.0)
-    assert _counts(shared, 24) == (5.0, 0.0, 1.0, 4.0, 0.0)
-    _add_up(shared)
+    assert gpu_counts(shared, 1) == (5.0, 4.0, 1.0, 0.0, 0.0)  # the traffic needs all 5
+    assert gpu_counts(shared, 2) == (5.0, 4.0, 0.0, 1.0, 0.0)  # the old count: 1 mixing
+    assert gpu_counts(shared, 13) == (5.0, 0.0, 2.0, 3.0, 0.0)
+    assert gpu_counts(shared, 24) == (5.0, 0.0, 1.0, 4.0, 0.0)
+    assert_gpus_add_up(shared)
 
 
 def test_a_floor_that_does_not_bind_keeps_no_spare_gpu(tmp_path: Path) -> None:
     shared = _shared(_write(tmp_path, 1, "none"))
     assert shared["spare_gpus"] == [0.0] * 24
-    assert _counts(shared, 1) == (5.0, 4.0, 1.0, 0.0, 0.0)
-    _add_up(shared)
+    assert gpu_counts(shared, 1) == (5.0, 4.0, 1.0, 0.0, 0.0)
+    assert_gpus_add_up(shared)
 
 
 def test_analyze_report_and_explain_word_the_spare_gpus(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES
+from helpers import EXAMPLES, first_workloads
 from payback.cli import app
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
@@ -272,11 +272,7 @@ def test_a_tiny_break_even_month_reads_in_powers_of_ten(tmp_path: Path) -> None:
 
 
 def _portfolio(tmp_path: Path, workloads: int) -> Path:
-    text = (EXAMPLES / "portfolio.toml").read_text(encoding="utf-8")
-    head, *tables = text.split("[[workloads]]")
-    path = tmp_path / f"portfolio-{workloads}.toml"
-    path.write_text(head + "".join("[[workloads]]" + t for t in tables[:workloads]))
-    return path
+    return first_workloads(tmp_path / f"portfolio-{workloads}.toml", workloads)
 
 
 def _shape(data: Any, at: str = "") -> set[str]:

@@ -6,14 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, first_workloads, run
 
 
 def _one(tmp_path: Path) -> Path:
-    text = (EXAMPLES / "portfolio.toml").read_text(encoding="utf-8")
-    one = tmp_path / "one.toml"  # the first workload only
-    one.write_text(text[: text.index("[[workloads]]", text.index("[[workloads]]") + 1)])
-    return one
+    return first_workloads(tmp_path / "one.toml", 1)
 
 
 def test_a_portfolio_of_one_workload_is_not_said_to_move_together(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from helpers import EXAMPLES, pages_at
+from helpers import EXAMPLES, pages_at, quick_portfolio
 from payback import analyze, load_scenario
 from payback.report.charts import cumulative_costs
 from payback.report.html import render_html
@@ -118,32 +118,6 @@ COVERED = """key => {
     return {labels: boxes.length, hits: hits.length, first: hits.slice(0, 3)};
 }"""
 
-QUICK_PORTFOLIO = """
-[scenario]
-name = "two tasks, quick"
-horizon_months = 60
-
-[baseline]
-name = "hosted API"
-kind = "per_request"
-usd_per_1k_requests = 10.0
-
-[[alternatives]]
-name = "cheap model"
-kind = "per_request"
-usd_per_1k_requests = 2.0
-one_time = { engineer_hours = 10, engineer_usd_per_hour = 100.0 }
-
-[[workloads]]
-name = "alpha"
-traffic = { requests_per_month = 100000 }
-one_time = { data_usd = 360.0 }
-
-[[workloads]]
-name = "beta"
-traffic = { requests_per_month = 1000 }
-"""
-
 
 def _covered(page_file: Path, key: str) -> dict[int, dict[str, Any]]:
     out = {}
@@ -182,5 +156,5 @@ def test_no_label_covers_a_line_on_a_phone(tmp_path: Path, name: str) -> None:
 
 def _quick_portfolio(tmp_path: Path) -> Any:
     path = tmp_path / "quick.toml"
-    path.write_text(QUICK_PORTFOLIO)
+    path.write_text(quick_portfolio())
     return load_scenario(path)

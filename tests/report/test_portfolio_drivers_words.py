@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, quick_portfolio, run
 from payback import analyze, load_scenario
 from payback.report.common import driver_range
 from payback.report.fleet import changes_the_answer
@@ -17,32 +17,7 @@ from payback.report.portfolio_document import portfolio_explanation, ranked_driv
 from payback.report.portfolio_facts import driver_span
 from payback.studies.portfolio import analyze_portfolio
 
-QUICK = """
-[scenario]
-name = "two tasks, quick"
-horizon_months = 60
-discount_rate_annual = 0.10
-
-[baseline]
-name = "hosted API"
-kind = "per_request"
-usd_per_1k_requests = 10.0
-
-[[alternatives]]
-name = "cheap model"
-kind = "per_request"
-usd_per_1k_requests = 2.0
-one_time = { engineer_hours = 10, engineer_usd_per_hour = 100.0 }
-
-[[workloads]]
-name = "alpha"
-traffic = { requests_per_month = 100000 }
-one_time = { data_usd = 360.0 }
-
-[[workloads]]
-name = "beta"
-traffic = { requests_per_month = 1000 }
-"""
+QUICK = quick_portfolio(discount_rate_annual=0.10)
 """Two workloads priced per request: $8 saved on every 1,000 of 101,000 requests a month
 ($808), $1,360 paid once ($1,000 shared, alpha's data $360): break-even month 1.68."""
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, fleet_past_the_cap, run
 from payback.scenario import load_scenario
 from payback.studies.portfolio import analyze_portfolio
 
@@ -404,14 +404,7 @@ def test_samples_past_the_fleet_cap_are_said_on_the_page(tmp_path: Path) -> None
     Sampling it on the page refused the first workload's range as [traffic]'s ('with
     [[workloads]] each workload's traffic is read'): the page writes [traffic] from it."""
     path = tmp_path / "sampled.toml"
-    path.write_text(
-        '[scenario]\nname = "big"\nhorizon_months = 12\n\n[baseline]\nname = "api"\n'
-        'kind = "per_request"\nusd_per_1k_requests = 2.0\n\n[[alternatives]]\n'
-        'name = "fleet"\nkind = "self_hosted"\nusd_per_gpu_hour = 1.0\n'
-        'replica_requests_per_s = 0.1\n\n[[workloads]]\nname = "a"\ntraffic = { '
-        'requests_per_month = { dist = "uniform", low = 5e11, high = 9e11 } }\n\n'
-        '[[workloads]]\nname = "b"\ntraffic = { requests_per_month = 1.1e12 }\n'
-    )
+    path.write_text(fleet_past_the_cap())
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["held"] = Held.from_text(path.name, path.read_text(), path.parent)
     at.run()

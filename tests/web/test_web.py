@@ -25,7 +25,15 @@ from typer.testing import CliRunner
 
 import payback
 from contrast import COLOURS, below_contrast
-from helpers import EXAMPLES, Browser, find_browser, per_request_dict, quality_dict, run
+from helpers import (
+    EXAMPLES,
+    Browser,
+    find_browser,
+    fleet_past_the_cap,
+    per_request_dict,
+    quality_dict,
+    run,
+)
 from payback.cli import app as cli_app
 from payback.report import charts
 from payback.report.common import (
@@ -2638,30 +2646,8 @@ def test_in_the_browser_addresses_spaces_and_dollars_in_names_read_as_written(
 
 CAPTION = "[data-testid=stCaptionContainer]"
 STORED = "Nothing you upload is stored on the server."
-FLEET_PAST_THE_CAP = """[scenario]
-name = "big"
-horizon_months = 12
-
-[baseline]
-name = "api"
-kind = "per_request"
-usd_per_1k_requests = 2.0
-
-[[alternatives]]
-name = "**fleet**  _a_b_ www.example.com"
-kind = "self_hosted"
-usd_per_gpu_hour = 1.0
-replica_requests_per_s = 0.1
-
-[[workloads]]
-name = "a"
-traffic = { requests_per_month = { dist = "uniform", low = 5e11, high = 9e11 } }
-
-[[workloads]]
-name = "b"
-traffic = { requests_per_month = 1.1e12 }
-"""
-"""A portfolio whose samples pass the fleet cap (test_portfolio_web's), its alternative
+FLEET_PAST_THE_CAP = fleet_past_the_cap("**fleet**  _a_b_ www.example.com")
+"""A portfolio whose samples pass the fleet cap (test_portfolio_web's too), its alternative
 named in bold, italics and an address."""
 
 

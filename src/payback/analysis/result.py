@@ -72,7 +72,8 @@ QUARTER_PARAMETER = "traffic.requests_per_month"
 """What :meth:`Analysis.quarter_threshold` solves for."""
 
 
-def _floats(a: FloatArray) -> list[float]:
+def floats(a: Any) -> list[float]:
+    """``a`` as a flat list of plain floats, as an answer carries its numbers."""
     return [float(x) for x in np.asarray(a, dtype=np.float64).ravel()]
 
 
@@ -111,14 +112,14 @@ class OptionResult:
         return cls(
             name=name,
             kind=kind,
-            monthly_cost_usd=_floats(costs.monthly_usd),
+            monthly_cost_usd=floats(costs.monthly_usd),
             components_usd={
-                k: _floats(costs.components[k])
+                k: floats(costs.components[k])
                 for k in COMPONENTS
                 if k in costs.components and np.any(costs.components[k] != 0)
             },
-            usd_per_1k_requests=_floats(per_1k),
-            gpus=None if costs.gpus is None else _floats(costs.gpus),
+            usd_per_1k_requests=floats(per_1k),
+            gpus=None if costs.gpus is None else floats(costs.gpus),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -309,7 +310,7 @@ class Analysis(
         outcome = evaluate(dataclasses.replace(self.resolved, scenario=changed)).alternatives[index]
         month = _maybe(outcome.break_even_month)
         within = _pays_back_within(
-            month, self.horizon_months, _floats(outcome.cumulative_savings_usd)
+            month, self.horizon_months, floats(outcome.cumulative_savings_usd)
         )
         return {
             "monthly_cost_usd": float(np.atleast_1d(outcome.costs.monthly_usd)[0]),
@@ -431,21 +432,25 @@ def utilisation(
         fleet_usd=fleet,
     )
     return FleetUtilisation(
-        average=_floats(average),
-        peak=_floats(peak),
-        fleet_usd=_floats(np.broadcast_to(fleet, np.shape(average))),
-        idle_usd=_floats(idle),
+        average=floats(average),
+        peak=floats(peak),
+        fleet_usd=floats(np.broadcast_to(fleet, np.shape(average))),
+        idle_usd=floats(idle),
         always_on=option.always_on,
-        gpus=_floats(costs.gpus),
-        owned_gpus=None if owned is None else _floats(np.broadcast_to(owned, np.shape(average))),
-        spare_gpus=_difference(costs.needed_gpus, costs.traffic_gpus),
-        idle_gpus=_difference(costs.gpus, costs.needed_gpus),
+        gpus=floats(costs.gpus),
+        owned_gpus=None if owned is None else floats(np.broadcast_to(owned, np.shape(average))),
+        spare_gpus=spare_gpus(costs),
+        idle_gpus=None if costs.needed_gpus is None else floats(costs.gpus - costs.needed_gpus),
     )
 
 
-def _difference(more: Any, less: Any) -> list[float] | None:
-    """``more − less`` month by month, ``None`` where either is not counted."""
-    return None if more is None or less is None else _floats(np.ravel(more - less))
+def spare_gpus(costs: OptionCosts) -> list[float] | None:
+    """The GPUs ``min_replicas`` keeps beyond what each month's traffic needs: the cost
+    engine's ``needed_gpus`` less its ``traffic_gpus``, month by month; ``None`` where it
+    does not count them."""
+    if costs.needed_gpus is None or costs.traffic_gpus is None:
+        return None
+    return floats(costs.needed_gpus - costs.traffic_gpus)
 
 
 def _alternative_result(
@@ -465,19 +470,19 @@ def _alternative_result(
     month = _maybe(outcome.break_even_month)
     saved = base.monthly_usd - outcome.costs.monthly_usd
     horizon = requests.shape[-1]
-    nothing = saves_nothing(_floats(outcome.cumulative_savings_usd))
+    nothing = saves_nothing(floats(outcome.cumulative_savings_usd))
     return AlternativeResult(
         **plain.__dict__,
         one_time_usd=float(outcome.one_time_usd),
         one_time_items_usd={k: float(v) for k, v in outcome.one_time_items_usd.items()},
-        cumulative_savings_usd=_floats(outcome.cumulative_savings_usd),
+        cumulative_savings_usd=floats(outcome.cumulative_savings_usd),
         break_even_month=month,
         break_even_requests=_maybe(outcome.break_even_requests),
         npv_usd=float(outcome.npv_usd),
         pays_back_within=(
             dict.fromkeys(("3", "6", "12", "horizon"), False)  # the same price: nothing to gain
             if nothing
-            else _pays_back_within(month, horizon, _floats(outcome.cumulative_savings_usd))
+            else _pays_back_within(month, horizon, floats(outcome.cumulative_savings_usd))
         ),
         reason=never_reason(saved, outcome.cumulative_savings_usd)
         if month is None
@@ -562,7 +567,7 @@ def analyze(
         )
     return Analysis(
         resolved=resolved,
-        requests_per_month=_floats(ev.requests),
+        requests_per_month=floats(ev.requests),
         baseline=baseline,
         alternatives=alternatives,
         uncertainty=uncertainty,

@@ -37,7 +37,7 @@ from payback.analysis.portfolio import (
     shared_fleet_costs,
     subset_flows,
 )
-from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, months_text, usd
+from payback.analysis.result import QUARTER_MONTHS, ScenarioFacts, floats, months_text, usd
 from payback.analysis.verdict import (
     NOT_CHEAPER,
     behind_again_text,
@@ -356,10 +356,6 @@ class PortfolioAnalysis(ScenarioFacts):
         return out
 
 
-def _floats(a: Any) -> list[float]:
-    return [float(x) for x in np.asarray(a, dtype=np.float64).ravel()]
-
-
 def _present_value(monthly: FloatArray, rate: FloatArray) -> float:
     return float(model.net_present_value(monthly, 0.0, 0.0, rate))
 
@@ -493,7 +489,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         for k, pos in enumerate(order)
     ]
     horizon = p.scenario.scenario.horizon_months
-    cumulative = _floats(outcome.cumulative_savings_usd)
+    cumulative = floats(outcome.cumulative_savings_usd)
     shares = model.share_paid_back_within(
         math.nan if month is None else month,
         horizon,
@@ -508,9 +504,9 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         if alt.kind == "self_hosted"
         else None,
         workloads=[names[j] for j in pieces.served],
-        requests_per_month=_floats(outcome.requests),
-        baseline_usd=_floats(outcome.baseline_usd),
-        monthly_cost_usd=_floats(outcome.alternative_usd),
+        requests_per_month=floats(outcome.requests),
+        baseline_usd=floats(outcome.baseline_usd),
+        monthly_cost_usd=floats(outcome.alternative_usd),
         one_time_usd=float(outcome.one_time_usd),
         shared_one_time_usd=float(pieces.shared_one_time_usd),
         cumulative_savings_usd=cumulative,
@@ -522,9 +518,9 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
             if nothing
             else {k: None if v is None else v == 1.0 for k, v in shares.items()}
         ),
-        gpus=None if outcome.gpus is None else _floats(outcome.gpus),
-        pinned_gpus=None if outcome.pinned_gpus is None else _floats(outcome.pinned_gpus),
-        idle_gpus=None if outcome.idle_gpus is None else _floats(outcome.idle_gpus),
+        gpus=None if outcome.gpus is None else floats(outcome.gpus),
+        pinned_gpus=None if outcome.pinned_gpus is None else floats(outcome.pinned_gpus),
+        idle_gpus=None if outcome.idle_gpus is None else floats(outcome.idle_gpus),
         spare_gpus=spare_gpus(p, index, ev),
         contributions=contributions,
         shared_usd=shared,

@@ -4,18 +4,14 @@ own fleet, its model merged), and a fleet per workload (``fleet = "separate"``).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from payback.analysis.cashflows import OptionCosts
 from payback.analysis.portfolio import Portfolio, PortfolioEvaluation
+from payback.analysis.result import floats
+from payback.analysis.result import spare_gpus as fleet_spare_gpus
 
 __all__ = ["one_fleet_gpus", "separate_gpus", "spare_gpus"]
-
-
-def _floats(a: Any) -> list[float]:
-    return [float(x) for x in np.asarray(a, dtype=np.float64).ravel()]
 
 
 def _one_fleet(p: Portfolio, index: int, ev: PortfolioEvaluation) -> OptionCosts | None:
@@ -33,26 +29,23 @@ def one_fleet_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[fl
     GPUs of a self-hosted option that would share its fleet and serves one workload (none
     otherwise)."""
     costs = _one_fleet(p, index, ev)
-    return None if costs is None or costs.gpus is None else _floats(costs.gpus)
+    return None if costs is None or costs.gpus is None else floats(costs.gpus)
 
 
 def spare_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[float] | None:
     """:attr:`~payback.studies.portfolio.PortfolioAlternative.spare_gpus`: the GPUs
     ``min_replicas`` keeps beyond what each month's traffic needs, of the fleet several
     workloads share, of the one fleet of a shared option serving one workload, or of a
-    fleet per workload summed (the cost engine's ``needed_gpus`` less its
-    ``traffic_gpus``, counted alike); none otherwise."""
+    fleet per workload summed (:func:`~payback.analysis.result.spare_gpus`, counted
+    alike); none otherwise."""
     shared = ev.alternatives[index].spare_gpus
     if shared is not None:
-        return _floats(shared)
+        return floats(shared)
     one = _one_fleet(p, index, ev)
     fleets = [one] if one is not None else _separate_fleets(p, index, ev)
-    spare = []
-    for c in fleets:
-        if c.needed_gpus is None or c.traffic_gpus is None:
-            return None
-        spare.append(np.asarray(c.needed_gpus - c.traffic_gpus, dtype=np.float64))
-    return _floats(np.sum(spare, axis=0)) if spare else None
+    spare = [fleet_spare_gpus(c) for c in fleets]
+    counted = [s for s in spare if s is not None]
+    return floats(np.sum(counted, axis=0)) if counted and len(counted) == len(spare) else None
 
 
 def separate_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[float] | None:
@@ -62,7 +55,7 @@ def separate_gpus(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[flo
     fleets = [c.gpus for c in _separate_fleets(p, index, ev)]
     if not fleets or any(g is None for g in fleets):
         return None
-    return _floats(np.sum([np.asarray(g, dtype=np.float64) for g in fleets], axis=0))
+    return floats(np.sum([np.asarray(g, dtype=np.float64) for g in fleets], axis=0))
 
 
 def _separate_fleets(p: Portfolio, index: int, ev: PortfolioEvaluation) -> list[OptionCosts]:
