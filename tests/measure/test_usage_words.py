@@ -139,3 +139,38 @@ def test_the_rate_from_covered_hours_names_its_value(tmp_path: Path) -> None:
         "note: no complete calendar month in the logs: requests_per_month 730 is the requests "
         "of 2 covered hours scaled to a 730.5-hour month (365.25 / 12 days)"
     ) in err.splitlines()
+
+
+def test_a_last_month_of_empty_buckets_is_not_the_month_the_figures_name(tmp_path: Path) -> None:
+    """OpenAI usage buckets a day: January 10 requests a day, February 14, March all empty
+    buckets. The rate is February's and the growth fitted over January and February; the
+    table said "requests per day in 2026-03" and "over 3 complete months"."""
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=k) for k in range(90)]
+    buckets = []
+    for d in days:
+        n = {1: 10, 2: 14, 3: 0}[d.month]
+        start = dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
+        result = {
+            "object": "organization.usage.completions.result",
+            "input_tokens": n * 1000,
+            "output_tokens": n * 200,
+            "input_cached_tokens": 0,
+            "num_model_requests": n,
+            "model": "gpt-4o",
+        }
+        buckets.append(
+            {
+                "object": "bucket",
+                "start_time": int(start.timestamp()),
+                "end_time": int(start.timestamp()) + 86400,
+                "results": [result] if n else [],
+            }
+        )
+    logs = tmp_path / "usage.json"
+    logs.write_text(json.dumps(buckets))
+    code, out, err = run("usage", logs)
+    assert code == 0, err
+    said = words(out)
+    assert "requests_per_month 426 (requests per day in 2026-02 × 30.4375)" in said  # 14 × 30.4375
+    assert "growth_monthly +40.00% (log-linear fit of requests per day over 2 complete" in said
+    assert profile_usage([logs]).span["complete_months"] == ["2026-01", "2026-02"]
