@@ -703,7 +703,9 @@ def test_openai_a_month_of_empty_buckets_is_covered_not_counted(tmp_path: Path) 
     )
     (tmp_path / "usage.json").write_text(json.dumps(buckets))
     profile = profile_usage([tmp_path / "usage.json"])
-    assert profile.span["complete_months"] == ["2026-01", "2026-02", "2026-03"]
+    # the months the figures are taken over: March is complete in by_month, noted
+    assert profile.span["complete_months"] == ["2026-01", "2026-02"]
+    assert [m["complete"] for m in profile.by_month] == [True, True, True]
     assert profile.span["empty_months"] == []
     assert profile.traffic["requests_per_month"] == pytest.approx(14 * MONTH_DAYS)
     assert profile.traffic["growth_monthly"] == pytest.approx(0.4)
@@ -1403,8 +1405,12 @@ def test_monthly_partial_edges_leave_one_complete_month() -> None:
     assert [m.complete for m in got.months] == [False, True, False]
     assert [m.start.month for m in got.complete] == [2]
     assert got.requests_per_month == pytest.approx(2800 / 28 * 30.4375)
-    assert got.growth_monthly == 0.0
-    assert got.notes == []  # no growth fitted: the table and -o say it is not measured
+    # no growth fitted: not measured (None, never a measured 0), the reason noted
+    assert got.growth_monthly is None
+    assert got.notes == [
+        "growth_monthly is not measured: the logs hold 1 complete month (2026-02), and a fit "
+        "needs two or more (a scenario written from these logs keeps its own)"
+    ]
     assert got.hours == 28 * 24
     assert got.peak_to_average == pytest.approx(12 / (2800 / 672))
 
@@ -1434,8 +1440,13 @@ def test_monthly_without_a_complete_month_scales_the_covered_hours() -> None:
         "week they miss were as busy as those they hold; a week or more of logs (a complete "
         "month best) measures it",
     ]
-    assert got.notes[0].startswith("no complete calendar month in the logs: requests_per_month ")
-    assert len(got.notes) == 1  # no growth note: the table and -o say it is not measured
+    assert got.notes == [
+        "no complete calendar month in the logs: requests_per_month 7,193 is the requests of "
+        "52 covered hours scaled to a 730.5-hour month (365.25 / 12 days)",
+        "growth_monthly is not measured: the logs hold no complete month, and a fit needs two "
+        "or more (a scenario written from these logs keeps its own)",
+    ]
+    assert got.growth_monthly is None
     assert got.peak_to_average == pytest.approx(30 / (512 / 52))
 
 

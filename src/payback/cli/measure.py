@@ -4,7 +4,6 @@ assumptions (a serving benchmark, this machine's speed, the traffic in request l
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,7 +16,6 @@ from payback.cli._common import (
     ModelOption,
     _busy,
     _console,
-    _note,
     _print_json,
     _warn,
     echo,
@@ -32,12 +30,12 @@ from payback.cli._files import (
     _write_new,
     through_missing,
 )
+from payback.cli._usage import _check_usage_options, _date, _show_profile, _write_traffic
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
     from payback.hardware.estimate import ClosedLoopLatency
     from payback.measure.calibration import Calibration
-    from payback.measure.usage import UsageProfile
 
 
 # ------------------------------------------------------------------ import-benchmark
@@ -341,15 +339,6 @@ def _show_calibration(cal: Calibration) -> None:
 # ------------------------------------------------------------------ usage
 
 
-def _date(name: str, text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise PaybackError(f"{name} {text!r}: expected a date such as 2026-11-01") from None
-
-
 @user_errors
 def usage(  # long: most of it is its options and their help text
     paths: Annotated[
@@ -512,10 +501,10 @@ def usage(  # long: most of it is its options and their help text
         else:
             profile = profile_usage(paths, fmt, **options)
     _warn(profile.warnings)
-    written, refused = None, None
+    written, refused, said = None, None, list[str]()
     if output is not None:
         try:
-            written = _write_traffic(output, profile)
+            written, said = _write_traffic(output, profile)
         except PaybackError as exc:  # the profile measured is shown all the same, then why
             refused = exc
     if as_json:
@@ -526,75 +515,6 @@ def usage(  # long: most of it is its options and their help text
             wrote = {"written": None, "created": False, "refused": " ".join(refused.messages)}
         _print_json(profile.to_dict() | wrote)
     else:
-        _show_profile(profile, output if refused is None else None, written)
+        _show_profile(profile, output if refused is None else None, written, said)
     if refused is not None:
         raise refused  # one line, exit code 2; the file is left as it was
-
-
-_EMPTY = {
-    "--model": "give a model as the logs name it (By model lists them; (none) the requests "
-    "without one)",
-    "--table": "give a table's name, or schema.table",
-    "--columns": "give name=column pairs, e.g. ts=created,input=prompt_tokens,"
-    "output=completion_tokens",
-    "--dialect": "give one, e.g. postgres, bigquery or snowflake",
-}
-
-
-def _check_usage_options(
-    model: str | None,
-    table: str | None,
-    columns: str | None,
-    output: Path | None,
-    *,
-    sql: bool,
-    dialect: str | None,
-) -> None:
-    """One line, before any work, for an option given empty (it was taken as not given:
-    ``--model ''`` counted every model) or one that does nothing where it is given (``-o``
-    with ``--sql``, which measures nothing; ``--dialect`` without it)."""
-    given = {"--model": model, "--table": table, "--columns": columns, "--dialect": dialect}
-    for flag, value in given.items():
-        if value is not None and not value.strip():
-            raise PaybackError(f"{flag} {value!r}: empty; {_EMPTY[flag]}")
-    if sql and output is not None:
-        raise PaybackError(
-            f"-o {output}: not with --sql, which prints the queries and measures nothing; "
-            "without --sql, usage measures the logs and writes -o"
-        )
-    if dialect is not None and not sql:
-        raise PaybackError(
-            f"--dialect {dialect}: only with --sql (the SQL printed); a database is queried "
-            "in its own dialect"
-        )
-
-
-def _show_profile(profile: UsageProfile, output: Path | None, written: str | None) -> None:
-    """The measured traffic as tables (as a file ``-o`` wrote holds it), its notes, and what ``-o`` wrote."""
-    from payback.measure.usage.written import as_written
-    from payback.report.usage import render_profile
-
-    _console().print(render_profile(profile if written is None else as_written(profile)))
-    _note(profile.notes)
-    if output is not None:
-        echo(f"Wrote {output}: {_WROTE[written or 'updated']}")
-
-
-_WROTE = {
-    "created": "a new scenario from the starter with this traffic",
-    "reworded": "its [traffic] numbers and the words an earlier -o wrote on it, all else kept",
-    "updated": "its [traffic] numbers, everything else kept",
-}
-
-
-def _write_traffic(path: Path, profile: UsageProfile) -> str:
-    """Put measured traffic into ``path`` (:func:`payback.measure.usage.written.
-    scenario_with_traffic`: an existing scenario updated, or a new one), after telling its
-    warnings (a growth fitted from too few months is not written), then its notes."""
-    from payback.measure.usage.written import scenario_with_traffic
-
-    written = scenario_with_traffic(path, profile)
-    _warn(written.warnings)
-    _write_new(path, written.text, force=path.exists(), flag="-o")
-    _note(written.notes)
-    return "created" if written.created else "reworded" if written.reworded else "updated"

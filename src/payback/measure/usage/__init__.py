@@ -203,17 +203,17 @@ def _summarize(
 
 
 def _traffic(totals: sql.Totals, months: Monthly) -> dict[str, float]:
-    """The scenario's ``[traffic]`` numbers (``peak_to_average`` only when measured)."""
+    """The scenario's ``[traffic]`` numbers (``growth_monthly`` and ``peak_to_average`` only
+    when measured)."""
     traffic = {
         "requests_per_month": float(months.requests_per_month),
-        "growth_monthly": float(months.growth_monthly),
+        "growth_monthly": months.growth_monthly,
         "input_tokens": float(totals.input) / float(totals.requests),
         "output_tokens": float(totals.output) / float(totals.requests),
         "cached_input_share": float(totals.cached) / float(totals.input) if totals.input else 0.0,
+        "peak_to_average": months.peak_to_average,
     }
-    if months.peak_to_average is not None:
-        traffic["peak_to_average"] = months.peak_to_average
-    return traffic
+    return {name: float(value) for name, value in traffic.items() if value is not None}
 
 
 def _check_rows(

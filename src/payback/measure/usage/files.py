@@ -453,12 +453,15 @@ def _relation(con: Any, group: list[str], fmt: str, kind: str, layout: list[Any]
     else:
         delim = "\\t" if layout[0] == "\t" else layout[0]
         # the columns from the header read in Python: DuckDB's sniffer takes time
-        # quadratic in a field's length (14 s for a 1 MB number), and every column is text
+        # quadratic in a field's length (14 s for a 1 MB number), and every column is text.
+        # strict: a row of more values than the header has columns is rejected, counted
+        # unreadable (1,200 unquoted read as 1 and 200 into the next column, the last value
+        # dropped without a word)
         sql = (
             f"read_csv({listed}, header = true, skip = {int(layout[2])}, "
             f"columns = {_varchar_columns(layout[1])}, "
             f"auto_detect = false, delim = '{delim}', quote = '\"', escape = '\"', "
-            f"strict_mode = false, store_rejects = true, max_line_size = {MAX_LINE_BYTES}, "
+            f"strict_mode = true, store_rejects = true, max_line_size = {MAX_LINE_BYTES}, "
             f"filename = {sql_str(FILE_COLUMN)})"
         )
     try:

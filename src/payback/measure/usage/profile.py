@@ -18,13 +18,16 @@ from payback.errors import PaybackError
 __all__ = [
     "DAYS_PER_MONTH",
     "HOURS_PER_MONTH",
+    "KEPT",
     "NO_CACHED",
+    "UNMEASURED",
     "Month",
     "Monthly",
     "UsageProfile",
     "by_model",
     "cached_measured",
     "monthly",
+    "months_said",
     "overlap_warning",
     "overlaps",
     "span",
@@ -46,8 +49,10 @@ class UsageProfile:
 
     traffic: dict[str, float]
     """``requests_per_month``, ``growth_monthly``, ``input_tokens``, ``output_tokens``,
-    ``cached_input_share`` and ``peak_to_average`` (absent when not measured: buckets longer
-    than an hour), ready for a scenario's ``[traffic]``."""
+    ``cached_input_share`` and ``peak_to_average``, ready for a scenario's ``[traffic]``;
+    a figure the logs cannot measure is absent (growth from fewer than two complete months,
+    a cached share without a cached-token column, a peak from buckets longer than an hour),
+    and a note says why (:data:`UNMEASURED`). ``to_dict`` gives it as None."""
     token_percentiles: dict[str, dict[str, float] | None]
     """p50/p90/p99 of input and output tokens per request (``None`` for pre-aggregated logs)."""
     by_month: list[dict[str, Any]]
@@ -76,7 +81,27 @@ class UsageProfile:
     warning: two exports of one log count the overlap twice; two replicas' logs are right."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The profile as plain data (``--json``): every field of :data:`UNMEASURED` in
+        ``traffic``, None where the logs do not measure it (a note says why), so that a
+        growth not measured never reads as a measured 0."""
+        data = asdict(self)
+        data["traffic"] = {name: self.traffic.get(name) for name in TRAFFIC_ORDER}
+        return data
+
+
+UNMEASURED = ("growth_monthly", "cached_input_share", "peak_to_average")
+"""The ``[traffic]`` figures some logs cannot measure (absent from ``traffic`` then)."""
+TRAFFIC_ORDER = (
+    "requests_per_month",
+    "growth_monthly",
+    "input_tokens",
+    "output_tokens",
+    "cached_input_share",
+    "peak_to_average",
+)
+KEPT = "a scenario written from these logs keeps its own"
+"""How a note on a figure not measured ends: ``usage -o`` says it once, with the value the
+file keeps (:func:`payback.measure.usage.written.scenario_with_traffic`)."""
 
 
 @dataclass
@@ -138,7 +163,8 @@ class Monthly:
     bucket_seconds: float
     """The longest time a row stands for: a bucket, or the day or hour timestamps resolve."""
     requests_per_month: float
-    growth_monthly: float
+    growth_monthly: float | None
+    """None from fewer than two complete months with requests: not measured, noted."""
     peak_to_average: float | None
     """None when the rows stand for more than an hour: the busiest hour is unknown."""
     notes: list[str]
@@ -187,6 +213,11 @@ def monthly(
             "out of requests_per_month, growth_monthly and peak_to_average"
         )
     growth = _growth(full)
+    if growth is None:
+        notes.append(
+            f"growth_monthly is not measured: the logs hold {months_said(full)}, and a fit "
+            f"needs two or more ({KEPT})"
+        )
     day_grain = bucket == 86400 and 86400 in grains.values()
     peak = _peak(window, hours, bucket, day_grain, notes)
     return Monthly(months, empty, hours, bucket, rate, growth, peak, notes, warnings)
@@ -305,19 +336,30 @@ def _rate(
         hours += (hi - lo).total_seconds() / 3600
     rate = sum(m.requests for m in months) / hours * HOURS_PER_MONTH
     note = (
-        f"no complete calendar month in the logs: requests_per_month scales {hours:,.0f} "
-        f"covered hour{'' if round(hours) == 1 else 's'} to a {HOURS_PER_MONTH:g}-hour month "
-        "(365.25 / 12 days)"
+        f"no complete calendar month in the logs: requests_per_month {rate:,.0f} is the "
+        f"requests of {hours:,.0f} covered hour{'' if round(hours) == 1 else 's'} scaled to a "
+        f"{HOURS_PER_MONTH:g}-hour month (365.25 / 12 days)"
     )
     return months, hours, rate, [note]
 
 
-def _growth(full: list[Month]) -> float:
+def months_said(months: Sequence[Month | str]) -> str:
+    """``no complete month``, ``1 complete month (2026-01)``, ``3 complete months (2026-01
+    to 2026-03)``: the complete months (or their labels) in words."""
+    said = [m if isinstance(m, str) else m.start.strftime("%Y-%m") for m in months]
+    if not said:
+        return "no complete month"
+    if len(said) == 1:
+        return f"1 complete month ({said[0]})"
+    return f"{len(said)} complete months ({said[0]} to {said[-1]})"
+
+
+def _growth(full: list[Month]) -> float | None:
     """The compound monthly rate of a least-squares fit of ln(requests per day) on the
-    month number over the complete months; 0 with fewer than two (not measured: the table
-    says so, and ``-o`` that the scenario keeps its own)."""
+    month number over the complete months with requests; None with fewer than two (not
+    measured: noted, the table says so, and ``-o`` that the scenario keeps its own)."""
     if len(full) < 2:
-        return 0.0
+        return None
     xs = [float(m.index) for m in full]
     ys = [math.log(m.requests / m.days) for m in full]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
@@ -343,9 +385,9 @@ def _peak(
             else f"the logs count requests in buckets of {bucket / 3600:g} hours"
         )
         notes.append(
-            f"{why}, so the busiest hour is unknown: peak_to_average is not measured (a scenario "
-            "written from these logs keeps its own); logs per request or in hourly buckets (the "
-            "OpenAI usage API's bucket_width=1h) measure it"
+            f"{why}, so the busiest hour is unknown: peak_to_average is not measured ({KEPT}); "
+            "logs per request or in hourly buckets (the OpenAI usage API's bucket_width=1h) "
+            "measure it"
         )
         return None
     if all(m.complete for m in window):
@@ -512,8 +554,8 @@ def by_model(model_rows: Iterable[Sequence[Any]], requests: float) -> list[dict[
 
 
 NO_CACHED = (
-    "the logs have no cached-token column, so cached_input_share is not measured (a scenario "
-    "written from them keeps its own); name the column with columns cached=COLUMN if they have one"
+    f"the logs have no cached-token column, so cached_input_share is not measured ({KEPT}); "
+    "name the column with columns cached=COLUMN if they have one"
 )
 
 
@@ -545,7 +587,9 @@ def span(first: Any, last: Any, months: Monthly) -> dict[str, Any]:
         "last": utc(last).isoformat(),
         "end": max(m.end for m in months.months).isoformat(),
         "hours": months.hours,
-        "complete_months": [m.start.strftime("%Y-%m") for m in months.complete],
+        # those with requests: the months the rate, the growth and the peak are taken over
+        # (a month of empty buckets only is complete in by_month, and noted)
+        "complete_months": [m.start.strftime("%Y-%m") for m in months.complete if m.requests],
         "empty_months": [_month_label(i) for i in months.empty],
         "bucket_seconds": months.bucket_seconds,
     }

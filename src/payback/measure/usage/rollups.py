@@ -27,6 +27,7 @@ from payback.errors import PaybackError
 from payback.measure.usage import sql
 from payback.measure.usage.files import FILE_COLUMN
 from payback.measure.usage.normalize import filters_sql, pipeline
+from payback.measure.usage.profile import KEPT
 from payback.measure.usage.tables import Table, render
 
 __all__ = [
@@ -277,9 +278,8 @@ def rollup_notes(
         + f"; requests of keys without a {owner} may be missing from it (LiteLLM skips them "
         "in some versions)",
         "daily rollups keep no single request and no hour: token percentiles and the busiest "
-        "hour are not measured, so peak_to_average is left out (a scenario updated from this "
-        "profile keeps its own); requests per month, growth, mean tokens, cached share and the "
-        "models are measured",
+        f"hour are not measured, so peak_to_average is left out ({KEPT}); requests per month, "
+        "growth, mean tokens, cached share and the models are measured",
     ]
 
 

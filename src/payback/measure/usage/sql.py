@@ -210,8 +210,15 @@ FROM hourly WHERE part = 3"""
 REASONS = """SELECT why, sum(n) AS rows FROM hourly WHERE part = 3 AND why IS NOT NULL AND NOT dup
 GROUP BY why ORDER BY rows DESC, why  -- why rows that are LLM calls could not be used"""
 
-REJECTED = """SELECT count(DISTINCT (scan_id, file_id, line)) AS lines, list(DISTINCT left(csv_line, 200))[1:3]
-FROM reject_errors  -- CSV or JSON lines DuckDB could not split into the header's columns or decode"""
+REJECTED = """SELECT count(*) AS lines,
+       list(CASE WHEN length(shown) > 200 THEN left(shown, 199) || '…' ELSE shown END
+            ORDER BY file_id, line)[1:3]
+FROM (SELECT file_id, line,
+             regexp_replace(replace(any_value(csv_line), chr(9), '\\t'), '\\s+', ' ', 'g') AS shown
+      FROM reject_errors GROUP BY scan_id, file_id, line)  -- lines not split or decoded, each once"""
+"""CSV or JSON lines DuckDB could not split into the header's columns or decode: each line
+once however many errors it has, the first three shown in order as an unreadable row is
+(a tab as ``\\t``, white space as one space, at most 200 characters)."""
 
 USED = (
     "CREATE TEMP VIEW used AS SELECT * FROM hourly WHERE part = 3 AND keep AND good AND inside "
@@ -299,7 +306,7 @@ AFTER = """-- Then, over the months above (a few rows, in Python):
 --     request's hour, or a since date's start with readable requests before it, to the
 --     hour the data end in, or an until date's end with requests after it);
 --   growth_monthly = exp(slope) - 1 of a least-squares fit of ln(requests per day) on the
---     month number over the complete months (0 with fewer than two);
+--     month number over the complete months with requests (not measured with fewer than two);
 --   peak_to_average = the last complete month's busiest clock hour's requests / its
 --     requests per hour (requests / (days * 24)): the month requests_per_month is taken
 --     from (with no complete month: the busiest hour / (requests / covered hours)); not

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from payback.measure.usage.names import written_name
-from payback.measure.usage.profile import UsageProfile
+from payback.measure.usage.profile import KEPT, UNMEASURED, UsageProfile, months_said
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -86,14 +86,6 @@ def traffic_written(profile: UsageProfile) -> dict[str, float]:
     return traffic
 
 
-def _months_said(months: list[str]) -> str:
-    if not months:
-        return "no complete month"
-    if len(months) == 1:
-        return f"1 complete month ({months[0]})"
-    return f"{len(months)} complete months ({months[0]} to {months[-1]})"
-
-
 def _count(n: float) -> str:
     """A request count in words a reader takes in: 10.2 billion, 3.4 million, 12,345."""
     if abs(n) >= 1e15:
@@ -110,8 +102,9 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
     scenario's own growth, which stays), with the traffic it would imply in the horizon's
     last month (none for a flat fit: a growth of 0 is told as any other); for a growth
     written, that traffic when it is over ten times today's. With no growth fitted (fewer
-    than two complete months, the profile says 0), that it is not written where the
-    scenario keeps a growth other than 0. None when there is nothing to say. Told of the
+    than two complete months: not measured, absent from the profile's traffic), that it is
+    not written where the scenario keeps a growth other than 0 (where it keeps 0, a note
+    says so: :func:`scenario_with_traffic`). None when there is nothing to say. Told of the
     numbers as written (:func:`as_written`)."""
     profile = as_written(profile)
     growth = float(profile.traffic.get("growth_monthly", 0.0))
@@ -123,7 +116,7 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
             return None
         mine = "" if kept is None else f" {kept:g}"
         return (
-            f"growth_monthly is not measured: the logs hold {_months_said(months)}; the "
+            f"growth_monthly is not measured: the logs hold {months_said(months)}; the "
             f"scenario keeps its own{mine}: {advice}"
         )
     now = float(profile.traffic["requests_per_month"])
@@ -134,14 +127,14 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
     )
     if len(months) < MIN_GROWTH_MONTHS:
         return (
-            f"growth_monthly {growth:+.2%} a month is fitted from only {_months_said(months)}"
+            f"growth_monthly {growth:+.2%} a month is fitted from only {months_said(months)}"
             + (f": {implied}" if growth != 0.0 else "")
             + f"; it is not written, the scenario keeps its own{own}: {advice}"
         )
     if then <= 10.0 * now and then >= now / 10.0:
         return None
     return (
-        f"growth_monthly {growth:+.2%} a month, fitted from {_months_said(months)}, is written: "
+        f"growth_monthly {growth:+.2%} a month, fitted from {months_said(months)}, is written: "
         f"{implied}; check that it can last that long"
     )
 
@@ -159,11 +152,14 @@ class TrafficFile:
     one line each, naming the path."""
     notes: list[str] = field(default_factory=list)
     """What a new scenario was made to say (its capacity), or the lines of an existing one
-    that state other traffic (:mod:`~payback.measure.usage.rewritten`), one line each,
-    naming the path."""
+    that state other traffic (:mod:`~payback.measure.usage.rewritten`), and each figure not
+    measured with the value the file keeps, one line each, naming the path."""
     reworded: bool = False
     """Whether words payback wrote in an existing scenario about earlier traffic (its title,
     header, growth or capacity comment) were rewritten, besides the numbers."""
+    said: list[str] = field(default_factory=list)
+    """The profile's notes on figures not measured that :attr:`notes` or :attr:`warnings`
+    say again with the value the file keeps: not to be told twice."""
 
 
 def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFile:
@@ -202,27 +198,53 @@ def scenario_with_traffic(path: str | Path, profile: UsageProfile) -> TrafficFil
         int(data["scenario"]["horizon_months"]),
         float(kept) if isinstance(kept, int | float) else None,
     )
-    if "cached_input_share" not in traffic:
-        notes.append(f"{path}: {_cached_kept(data['traffic'], edit.created)}")
+    kept, said = _kept(profile, data["traffic"], f"{path}: ", edit.created, caution is not None)
     return TrafficFile(
         text,
         edit.created,
         [*edit.warnings, *([f"{path}: {caution}"] if caution else [])],
-        notes,
+        notes + kept,
         any(reworded),
+        said,
     )
 
 
-def _cached_kept(traffic: dict[str, Any], created: bool) -> str:
-    """What a file keeps for a ``cached_input_share`` the logs do not measure."""
-    value = traffic.get("cached_input_share")
-    shown = f" {value:g}" if isinstance(value, int | float) else ""
+def _kept(
+    profile: UsageProfile, traffic: dict[str, Any], prefix: str, created: bool, cautioned: bool
+) -> tuple[list[str], list[str]]:
+    """Each of ``profile``'s notes on a figure not measured (those ending their reason
+    with :data:`~payback.measure.usage.profile.KEPT`) said again with the value the file
+    keeps (``traffic``: its ``[traffic]`` table), after ``prefix``; the growth's not where
+    the growth caution says it (``cautioned``). And the notes so said, not to be told
+    twice."""
+    lines: list[str] = []
+    said: list[str] = []
+    for note in profile.notes:
+        if KEPT not in note:
+            continue
+        at = note.index(KEPT)
+        name = max(UNMEASURED, key=lambda n: note.rfind(n, 0, at))  # the one it is about
+        said.append(note)
+        if name != "growth_monthly" or not cautioned:
+            lines.append(prefix + note.replace(KEPT, _keeps(name, traffic, created), 1))
+    return lines, said
+
+
+def _keeps(name: str, traffic: dict[str, Any], created: bool) -> str:
+    """What a file keeps for the ``[traffic]`` figure ``name`` the logs do not measure:
+    its number, a distribution, or the default where it sets none."""
+    from payback.scenario.schema import Traffic
+
+    value = traffic.get(name)
+    if value is None:
+        shown = f"{Traffic.model_fields[name].default:g}, the default (it sets none)"
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        shown = f"{value:g}"
+    else:
+        shown = "distribution"
     if created:
-        return (
-            f"cached_input_share is not measured: the new scenario has the starter's{shown}; "
-            "set the share of input tokens your API bills as cached"
-        )
-    return f"cached_input_share is not measured: the scenario keeps its own{shown}"
+        return f"the new scenario has the starter's {shown}; set yours"
+    return f"the scenario keeps its own {shown}"
 
 
 # ---------------------------------------------------------------- a new scenario
