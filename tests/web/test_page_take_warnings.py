@@ -1,6 +1,6 @@
 """The page's "what would it take" box says what payback solve warns of, as the command
 line does: it said the threshold of a token length and not that the self-hosted capacity
-stays at its estimate while the length varies."""
+the file gives stays as it is while the length varies."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from payback.web.take import solution_words
 
 
 def test_a_held_capacity_is_said_under_the_answer() -> None:
-    scenario = payback.load_scenario(EXAMPLES / "catalog-ids.toml")
+    scenario = payback.load_scenario(EXAMPLES / "quarter-200k.toml")
     solution = payback.solve(scenario, "traffic.output_tokens", parse_target("npv_usd=0"))
     warning = solution.warnings[0]
     assert warning.startswith("traffic.output_tokens varies the per-token prices only:")
     words = solution_words(solution)
     assert words[-len(solution.warnings) :] == [f"Note: {w}" for w in solution.warnings]
-    assert words[0].startswith("For 'fine-tuned Llama 3.1 8B, FP8 on rented L40S' to ")
+    assert words[0].startswith("For 'fine-tuned 7B on one rented L4' to ")
 
 
 def test_no_note_where_solve_warns_of_nothing() -> None:

@@ -450,15 +450,24 @@ def _one_time_items(get: _Inputs, path: str) -> dict[str, FloatArray]:
     }
 
 
-def evaluate(scenario: Scenario | Resolved, overrides: Overrides | None = None) -> Evaluation:
+def evaluate(
+    scenario: Scenario | Resolved, overrides: Overrides | None = None, *, follow: bool = True
+) -> Evaluation:
     """Monthly costs, cumulative savings, break-even and NPV of every alternative.
 
     A scenario that names catalog ids is resolved first (see :func:`payback.analysis.resolve`);
     pass a :class:`Resolved` to evaluate many times without resolving again.
     ``overrides`` maps dotted paths (see :func:`numeric_paths`) to arrays of samples (all of
     one shape, or broadcastable); without it the result holds monthly arrays of shape (H,).
+    A capacity estimated from model and gpu follows what the overrides move, as analyze of
+    the file at each sample's values would estimate it (:mod:`payback.analysis.follow`);
+    ``follow=False`` takes every number as it stands.
     """
     resolved = as_resolved(scenario)
+    if overrides and follow:
+        from payback.analysis.follow import following
+
+        overrides = following(resolved, overrides)
     get = _Inputs(resolved, overrides or {})
     with np.errstate(all="ignore"):  # a result that overflows is refused below, by name
         result = _evaluate(get)

@@ -257,7 +257,7 @@ def _estimated(
             fields=_estimate_fields(path),
             **serve,
         )
-    ctx.details[path] = {"serving": estimate.to_dict()}
+    ctx.details[path] = {"serving": estimate.to_dict(), **ctx.details.get(path, {})}
     from payback.hardware.cautions import serving_cautions
 
     cautions = serving_cautions(
@@ -477,7 +477,9 @@ def _cheapest_replica(
     on the traffic: a small one pays for the smallest replica, a large one for the most
     requests per GPU. When no degree works, the estimate's own choice
     (:func:`~payback.hardware.estimate.estimate_serving` without ``gpus_per_replica``)
-    says why in one line."""
+    says why in one line. The degrees compared are kept with their capacity
+    (``replicas`` in the option's details), for the engine to choose again where a study
+    moves what their fleets cost (:mod:`payback.analysis.follow`)."""
     import numpy as np
 
     from payback.analysis.resolve_fleet import fleet_cost
@@ -507,6 +509,7 @@ def _cheapest_replica(
         rent,
     )
     chosen = degrees[int(np.argmin(costs))]  # the first of equal minima: the fewest GPUs
+    ctx.details[path] = {"replicas": {tp: fitting[tp].replica_requests_per_s for tp in degrees}}
     if len(degrees) == 1:
         return fitting[chosen], ""
     shown = ", ".join(map(str, degrees))

@@ -1,12 +1,14 @@
 """The self-hosted capacity a study holds while it varies a token length.
 
-A replica's capacity (``replica_requests_per_s``) is given or estimated once, at the
-file's token lengths, when the scenario is resolved; the studies (the tornado, Monte
-Carlo, Sobol, solve) move ``traffic.input_tokens``, ``traffic.output_tokens`` and
-``traffic.cached_input_share`` through the engine, where only the per-token prices
-follow them. :func:`capacity_held_line` (:func:`portfolio_capacity_held_line` for a
-portfolio's workloads) says so, once a study, naming every self-hosted option whose
-capacity stays as it is.
+A capacity estimated from model and gpu follows the token lengths a study moves
+(:mod:`payback.analysis.follow`: estimated again, as analyze would at those lengths). A
+capacity the file gives (``replica_requests_per_s``, measured or typed at the file's
+lengths) cannot: the studies (the tornado, Monte Carlo, Sobol, solve) move
+``traffic.input_tokens``, ``traffic.output_tokens`` and ``traffic.cached_input_share``
+through the engine, where only the per-token prices follow them.
+:func:`capacity_held_line` (:func:`portfolio_capacity_held_line` for a portfolio's
+workloads) says so, once a study, naming every self-hosted option whose given capacity
+stays as it is.
 """
 
 from __future__ import annotations
@@ -35,26 +37,22 @@ def _figure(value: float) -> str:
 
 
 class Held(NamedTuple):
-    """One capacity a study holds: its option's path, whether the file gave it, and how a
-    line says it."""
+    """One capacity a study holds: its option's path, and how a line says it."""
 
     path: str
-    given: bool
     text: str
 
 
 def _held(
     resolved: Resolved, workload: str | None = None, kept: Container[str] | None = None
 ) -> list[Held]:
-    """Each self-hosted option of ``resolved`` (of those whose paths ``kept`` holds) with
-    its capacity, given or estimated at the token lengths of the file (of ``workload``, a
-    portfolio's ``workloads.1``)."""
+    """Each self-hosted option of ``resolved`` (of those whose paths ``kept`` holds) whose
+    capacity the file gives (of ``workload``, a portfolio's ``workloads.1``); one estimated
+    follows the lengths (:mod:`payback.analysis.follow`)."""
     from payback.scenario.schema import SelfHostedOption
 
     written = dict(resolved.original.options())
-    traffic = resolved.scenario.traffic
-    lengths = f"{traffic.input_tokens:,g}/{traffic.output_tokens:,g} tokens"
-    whose, on = ("the file's", "") if workload is None else (f"{workload}'s", f" on {workload}")
+    on = "" if workload is None else f" on {workload}"
     held = []
     for path, option in resolved.scenario.options():
         rps = getattr(option, "replica_requests_per_s", None)
@@ -64,14 +62,10 @@ def _held(
             continue
         if f"{path}.replica_requests_per_s" in resolved.original.distributions:
             continue  # sampled on its own: no single value is held
-        given = getattr(written.get(path), "replica_requests_per_s", None) is not None
-        how = "as given" if given else f"estimated at {whose} {lengths}"
+        if getattr(written.get(path), "replica_requests_per_s", None) is None:
+            continue  # estimated: it follows the lengths
         held.append(
-            Held(
-                path,
-                given,
-                f"{path}'s capacity{on} (replica_requests_per_s, {_figure(rps)} requests/s, {how})",
-            )
+            Held(path, f"{path}'s capacity{on} (replica_requests_per_s, {_figure(rps)} requests/s)")
         )
     return held
 
@@ -80,23 +74,18 @@ def _line(
     varied: Sequence[str], held: Sequence[Held], varied_text: str = "", held_text: str = ""
 ) -> str | None:
     """The line; ``varied_text`` / ``held_text`` say many of them shortly (plural). What to
-    do follows how the capacities came: one estimated moves when analyze estimates it at
-    other lengths; one given was measured (or typed) at the file's and is measured again."""
+    do: a capacity given was measured (or typed) at the file's lengths and is measured
+    again, or left out for analyze to estimate at each."""
     if not varied or not held:
         return None
     verb = "varies" if len(varied) == 1 and not varied_text else "vary"
     many = len(held) > 1 or bool(held_text)
     stays, it = ("stay as they are", "them") if many else ("stays as it is", "it")
-    given = [h for h in held if h.given]
-    if held_text or (given and len(given) < len(held)):
-        todo = f"estimate or measure {it} again at other token lengths and give the file those"
-    elif given:
-        todo = (
-            f"measure {it} at other token lengths (payback estimate serving, or a benchmark "
-            "through payback import-benchmark) and give the file what you measure"
-        )
-    else:
-        todo = f"run analyze at other token lengths to see {it} move"
+    todo = (
+        f"measure {it} at other token lengths (payback estimate serving, or a benchmark "
+        "through payback import-benchmark) and give the file what you measure, or leave "
+        f"{it} out for analyze to estimate from model and gpu at each length"
+    )
     return (
         f"{varied_text or _listed(varied)} {verb} the per-token prices only: "
         f"{held_text or _listed([h.text for h in held])} {stays}; {todo}"
@@ -135,8 +124,8 @@ def portfolio_capacity_held_line(p: Portfolio, paths: Iterable[str]) -> str | No
         varied,
         held,
         varied_text=f"the {_listed(fields)} of workloads {workloads}",
-        held_text=f"the {len(held)} capacities of {_listed(alternatives)} on those workloads "
-        "(replica_requests_per_s, each as the workload's analysis resolves it)",
+        held_text=f"the {len(held)} capacities given for {_listed(alternatives)} on those "
+        "workloads (replica_requests_per_s)",
     )
 
 

@@ -1,0 +1,332 @@
+"""Capacities that follow the inputs their estimate reads.
+
+A self-hosted option without ``replica_requests_per_s`` has its capacity (and, without
+``gpus_per_replica``, its replica's GPUs) estimated when the scenario is resolved, at the
+file's token lengths (:mod:`payback.analysis.resolve_self_hosted`). A study that moves one
+of the inputs that estimate reads (:data:`CAPACITY_READS`: a token length of ``traffic``,
+the option's ``tpot_ms`` or ``gpus_per_replica``) moves that capacity too, as analyze of
+the file with the input at that value would: :func:`following` adds the re-estimated
+``replica_requests_per_s`` (and ``gpus_per_replica``) to the engine's overrides.
+
+- **Few distinct values** (a tornado's ends, a solve's narrowing, at most
+  :data:`EXACT_VALUES`): the scenario as written is resolved again at each, so a study's
+  figure there is analyze's.
+- **Many** (Monte Carlo, Sobol, a solve's first grid): the scenario is resolved at the
+  nodes of a lattice anchored at the file's values (token lengths and ``tpot_ms`` in
+  geometric steps of :data:`LOG_STEPS`, a share in steps of :data:`SHARE_STEPS`) and each
+  sample reads between the nodes around it: the GPU time a request takes
+  (``gpus_per_replica / replica_requests_per_s``) multilinear in the lattice coordinates
+  (logarithmic for a length), the replica's GPUs those of its nearest node. The lattice is
+  the same whatever samples a chunk holds, so chunking changes no sample; nodes resolved
+  once are kept (:data:`_KEPT` scenarios' worth).
+
+A node the resolver refuses (a length past the model's context) is not read: samples next
+to it are resolved at their own values; a value the resolver refuses itself is refused
+with the resolver's reason. Held as the file gives it: a capacity given
+(``replica_requests_per_s``) or sampled, and the rent the cheapest replica is chosen at
+(``gpu_usd_per_hour`` as written, not as a study varies it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from itertools import product
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from payback.errors import PaybackError
+from payback.finance._types import FloatArray
+
+if TYPE_CHECKING:
+    from payback.analysis.resolve import Resolved
+
+__all__ = ["CAPACITY_READS", "EXACT_VALUES", "followers", "following"]
+
+CAPACITY_READS = (
+    "input_tokens",
+    "output_tokens",
+    "cached_input_share",
+    "tpot_ms",
+    "gpus_per_replica",
+)
+"""The inputs a replica's estimated capacity depends on (``traffic``'s token lengths, the
+option's own latency target and replica size)."""
+
+_SHARES = frozenset({"cached_input_share"})
+_WHOLE = frozenset({"gpus_per_replica"})
+
+EXACT_VALUES = 64
+"""At most this many distinct values in one call are each resolved on their own."""
+
+LOG_STEPS = {1: 1.05, 2: 1.1}
+"""A lattice node's ratio to the next for a length, by how many inputs vary together
+(1.2 for three or more): 5% steps keep a sample within about 0.1% of its own resolution."""
+
+SHARE_STEPS = {1: 0.05, 2: 0.1}
+"""The lattice's step for a share (0.2 for three or more inputs)."""
+
+_KEPT = 8
+_nodes: dict[int, tuple[Resolved, dict[Any, Any]]] = {}
+"""Resolved nodes by the scenario they belong to (its id, the scenario kept alive)."""
+
+
+def followers(resolved: Resolved) -> dict[str, tuple[str, ...]]:
+    """Each self-hosted option whose capacity is estimated, with the paths of the inputs
+    that estimate reads (:data:`CAPACITY_READS`)."""
+    from payback.scenario.schema import SelfHostedOption
+
+    out: dict[str, tuple[str, ...]] = {}
+    for path, option in resolved.original.options():
+        if not isinstance(option, SelfHostedOption) or option.replica_requests_per_s is not None:
+            continue
+        if f"{path}.replica_requests_per_s" in resolved.original.distributions:
+            continue
+        out[path] = tuple(
+            f"traffic.{name}"
+            if name in ("input_tokens", "output_tokens", "cached_input_share")
+            else f"{path}.{name}"
+            for name in CAPACITY_READS
+        )
+    return out
+
+
+def following(resolved: Resolved, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """``overrides`` with the capacity and replica GPUs of each option of
+    :func:`followers` where they move it: an input its estimate reads (estimated again at
+    each sample's values); where analyze chose the replica among several sizes, anything
+    (chosen again at each sample: :func:`_chosen`); its capacity itself (a swing of the
+    estimate: the estimate at each sample's values, of each size, times the sample's
+    ratio to the file's estimate)."""
+    out = dict(overrides)
+    reads = {
+        p: r
+        for p, r in followers(resolved).items()
+        if not {f"{p}.replica_requests_per_s", f"{p}.gpus_per_replica"} <= set(overrides)
+    }  # both given: a replica the caller sized (recommend's configurations)
+    if not reads:
+        return out
+    columns = sorted({r for p in reads for r in reads[p] if r in overrides})
+    shape = np.broadcast_shapes(*(np.shape(v) for v in overrides.values()))
+    n = math.prod(shape)
+    nodes = _Nodes(resolved, columns)
+    if columns:
+        table = np.stack([_flat(overrides[p], shape) for p in columns], axis=1)
+        sizes = nodes.at(table, list(reads))
+    else:
+        here = nodes.exact((), list(reads))
+        sizes = {p: {g: np.full(n, rps) for g, rps in here[p].items()} for p in reads}
+    for p in reads:
+        given = overrides.get(f"{p}.replica_requests_per_s")
+        if given is not None:  # the estimate moved by the sample's ratio to the file's
+            ratio = _flat(given, shape) / _written(resolved, f"{p}.replica_requests_per_s")
+            sizes[p] = {g: rps * ratio for g, rps in sizes[p].items()}
+    moving = [
+        p
+        for p in reads
+        if len(sizes[p]) > 1
+        or any(r in overrides for r in reads[p])
+        or f"{p}.replica_requests_per_s" in overrides
+    ]
+    if not moving:
+        return out
+    capacity, gpus = _chosen(resolved, out, shape, {p: sizes[p] for p in moving})
+    for p in moving:
+        out[f"{p}.replica_requests_per_s"] = capacity[p].reshape(shape)
+        if f"{p}.gpus_per_replica" not in overrides:
+            out[f"{p}.gpus_per_replica"] = gpus[p].reshape(shape)
+    return out
+
+
+def _flat(values: Any, shape: tuple[int, ...]) -> FloatArray:
+    """``values`` broadcast to ``shape``, flat."""
+    return np.broadcast_to(np.asarray(values, dtype=np.float64), shape).ravel()
+
+
+Sizes = dict[str, dict[float, FloatArray]]
+"""Each option's replica sizes (GPUs) with their capacity at each sample (``nan`` where a
+size does not serve the sample's lengths)."""
+
+
+def _chosen(
+    resolved: Resolved, overrides: dict[str, Any], shape: tuple[int, ...], sizes: Sizes
+) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+    """Each option's capacity and replica GPUs at each sample: of several sizes, the one
+    whose fleet costs least over the horizon (GPUs, owned hardware and facility a month,
+    and servers bought at the start: what analyze chooses by,
+    :func:`~payback.analysis.resolve_fleet.fleet_cost`), the fewest GPUs on a tie; one
+    engine call a size."""
+    from payback.analysis.cashflows import evaluate
+
+    order = {p: sorted(sizes[p]) for p in sizes}
+    capacity = {p: sizes[p][order[p][0]] for p in sizes}
+    gpus = {p: np.full(capacity[p].shape, order[p][0]) for p in sizes}
+    several = [p for p in sizes if len(order[p]) > 1]
+    best = {p: np.full(capacity[p].shape, math.inf) for p in several}
+    for j in range(max((len(order[p]) for p in several), default=0)):
+        engine = dict(overrides)
+        for p in sizes:
+            g = order[p][min(j, len(order[p]) - 1)]
+            rps = sizes[p][g]
+            engine[f"{p}.replica_requests_per_s"] = np.where(np.isfinite(rps), rps, 1.0).reshape(
+                shape
+            )
+            engine[f"{p}.gpus_per_replica"] = np.full(shape, g)
+        ev = evaluate(resolved, engine, follow=False)
+        for p in several:
+            if j >= len(order[p]):
+                continue
+            g = order[p][j]
+            rps = sizes[p][g]
+            cost = np.where(np.isfinite(rps), _fleet_cost(ev, p).ravel(), math.inf)
+            cheaper = cost < best[p]
+            best[p] = np.where(cheaper, cost, best[p])
+            capacity[p] = np.where(cheaper, rps, capacity[p])
+            gpus[p] = np.where(cheaper, g, gpus[p])
+    return capacity, gpus
+
+
+def _fleet_cost(ev: Any, path: str) -> FloatArray:
+    """An option's fleet cost over the horizon in an evaluation: its GPUs (owned hardware
+    and facility) each month, and the servers it buys at the start."""
+    costs = ev.baseline if path == "baseline" else ev.alternatives[int(path.split(".")[1])].costs
+    at_start = 0.0 if costs.hardware_at_start_usd is None else costs.hardware_at_start_usd
+    return np.asarray(np.sum(costs.usage_usd, axis=-1) + at_start, dtype=np.float64)
+
+
+class _Nodes:
+    """The scenario resolved at points of ``columns``' values, kept across calls."""
+
+    def __init__(self, resolved: Resolved, columns: list[str]) -> None:
+        self.resolved = resolved
+        self.columns = columns
+        kept = _nodes.get(id(resolved))
+        if kept is None or kept[0] is not resolved:
+            if len(_nodes) >= _KEPT:
+                _nodes.pop(next(iter(_nodes)), None)
+            kept = (resolved, {})
+            _nodes[id(resolved)] = kept
+        self.cache = kept[1]
+        self.files = {p: _written(resolved, p) for p in columns}
+
+    def resolve(self, point: tuple[float, ...]) -> dict[str, dict[float, float]] | str:
+        """Each follower's replica sizes with their capacity, with ``columns`` at
+        ``point`` (the scenario resolved again), or the refusal's reason."""
+        from payback.analysis.resolve import resolve
+        from payback.studies.fleet_cap import with_value
+
+        key = (tuple(self.columns), point)
+        if key not in self.cache:
+            scenario = self.resolved.original
+            for path, value in zip(self.columns, point, strict=True):
+                scenario = with_value(scenario, path, value)
+            try:
+                again = resolve(scenario)
+            except PaybackError as exc:
+                self.cache[key] = str(exc)
+            else:
+                self.cache[key] = {p: _sizes(again, p) for p in followers(self.resolved)}
+        found: dict[str, dict[float, float]] | str = self.cache[key]
+        return found
+
+    def exact(self, point: tuple[float, ...], paths: list[str]) -> dict[str, dict[float, float]]:
+        """Each option's sizes at ``point``; a refusal raised, naming it."""
+        got = self.resolve(point)
+        if isinstance(got, str):
+            values = ", ".join(f"{p} = {v:,.6g}" for p, v in zip(self.columns, point, strict=True))
+            raise PaybackError(
+                f"{values}: the capacity of {' and '.join(paths)} is estimated again at each "
+                f"value a study tries, and analyze refuses the file at this one: {got}"
+            )
+        return {p: got[p] for p in paths}
+
+    def at(self, table: FloatArray, paths: list[str]) -> Sizes:
+        """Each option's sizes at each row of ``table``."""
+        rows, inverse = np.unique(table, axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        if len(rows) > EXACT_VALUES:
+            return self.lattice(table, paths)
+        found = [self.exact(tuple(map(float, row)), paths) for row in rows]
+        return {
+            p: {
+                g: np.array([f[p].get(g, math.nan) for f in found])[inverse]
+                for g in sorted({g for f in found for g in f[p]})
+            }
+            for p in paths
+        }
+
+    def lattice(self, table: FloatArray, paths: list[str]) -> Sizes:
+        """:meth:`at` between the lattice's nodes (the module's docstring): the seconds a
+        request takes on a replica of each size, multilinear between them."""
+        n, k = table.shape
+        below, above, weight = zip(
+            *(self._axis(table[:, j], self.columns[j], k) for j in range(k)), strict=True
+        )
+        seconds: dict[str, dict[float, FloatArray]] = {p: {} for p in paths}
+        refused = np.zeros(n, dtype=bool)
+        for corner in product((0, 1), repeat=k):
+            ends = [above[j] if c else below[j] for j, c in enumerate(corner)]
+            w = np.prod([weight[j] if c else 1.0 - weight[j] for j, c in enumerate(corner)], axis=0)
+            points, where = np.unique(np.stack(ends, axis=1), axis=0, return_inverse=True)
+            where = where.ravel()
+            got = [self.resolve(tuple(map(float, point))) for point in points]
+            refused |= np.array([isinstance(g, str) for g in got])[where] & (w > 0)
+            for p in paths:
+                each = [{} if isinstance(g, str) else g[p] for g in got]
+                for g in {g for e in each for g in e}:
+                    at_node = np.array([1.0 / e.get(g, math.nan) for e in each])[where]
+                    with np.errstate(all="ignore"):
+                        part = np.where(w > 0, w * at_node, 0.0)
+                    seconds[p][g] = seconds[p].get(g, np.zeros(n)) + part
+        sizes = {p: {g: 1.0 / seconds[p][g] for g in sorted(seconds[p])} for p in paths}
+        for i in np.flatnonzero(refused):  # next to a refused node: resolved at its own values
+            own = self.exact(tuple(map(float, table[i])), paths)
+            for p in paths:
+                for g in sizes[p]:
+                    sizes[p][g][i] = own[p].get(g, math.nan)
+        return sizes
+
+    def _axis(self, xs: FloatArray, path: str, k: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """The lattice's nodes below and above each value of ``xs`` along ``path``, and
+        the weight of the node above."""
+        if path.rsplit(".", 1)[-1] in _WHOLE:
+            return xs, xs, np.zeros_like(xs)
+        file = self.files[path]
+        if path.rsplit(".", 1)[-1] in _SHARES or file <= 0 or np.any(xs <= 0):
+            step = SHARE_STEPS.get(k, 0.2) * (
+                1.0 if path.endswith("share") else max(abs(file), 1.0)
+            )
+            t = (xs - file) / step
+            lo = np.floor(t)
+            low, high = file + lo * step, file + (lo + 1) * step
+            if path.endswith("share"):
+                low, high = np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
+            span = high - low
+            with np.errstate(all="ignore"):
+                w = np.where(span > 0, (xs - low) / span, 0.0)
+            return low, high, w
+        ratio = math.log(LOG_STEPS.get(k, 1.2))
+        t = np.log(xs / file) / ratio
+        lo = np.floor(t)
+        return file * np.exp(lo * ratio), file * np.exp((lo + 1) * ratio), t - lo
+
+
+def _written(resolved: Resolved, path: str) -> float:
+    """The file's value at ``path`` as resolved (the lattice's anchor)."""
+    from payback.scenario import value_at
+
+    value = value_at(resolved.scenario, path)
+    return float(value) if value is not None else 1.0
+
+
+def _sizes(resolved: Resolved, path: str) -> dict[float, float]:
+    """The replica sizes (GPUs) the option at ``path`` was chosen among, with their
+    capacity; its own alone where it was not chosen."""
+    from payback.scenario import value_at
+
+    compared = resolved.details.get(path, {}).get("replicas")
+    if compared:
+        return {float(g): float(rps) for g, rps in compared.items()}
+    rps = value_at(resolved.scenario, f"{path}.replica_requests_per_s")
+    return {float(value_at(resolved.scenario, f"{path}.gpus_per_replica")): float(rps)}
