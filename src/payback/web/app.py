@@ -396,11 +396,11 @@ with rest:
 
         with st.expander("What would it take?", expanded=False):
             mine = f"alternatives.{index}."
-            choices = [
-                p
-                for p in solvable_inputs(analysis)
-                if not p.startswith("alternatives.") or p.startswith(mine)
-            ]
+            offered = st.session_state.get("take:offered")  # asked of solve once an answer
+            if offered is None or offered[:2] != (data_key, index):
+                offered = (data_key, index, solvable_inputs(analysis, index))
+                st.session_state["take:offered"] = offered
+            choices = offered[2]
             # another alternative shown: the same input of this one (the box kept the
             # other's, not among these choices, and solved it for this one)
             kept = str(st.session_state.get("take:vary", choices[0]))

@@ -39,7 +39,7 @@ from payback.scenario.io import Format
 from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
 from payback.studies.solve import METRICS, Target, parse_target, solve
-from payback.web.take import solution_words
+from payback.web.take import solution_words, solve_takes
 from payback.web.words import NO_FOLDER, in_page_words, lines_in_page_words
 
 SECTIONS = (
@@ -223,11 +223,16 @@ def answer_figures(alt: Any, horizon: int) -> list[Figure]:
     ]
 
 
-def solvable_inputs(analysis: Analysis) -> list[str]:
+def solvable_inputs(analysis: Analysis, index: int | None = None) -> list[str]:
     """The inputs "what would it take" can solve for: every engine input without a
-    distribution, traffic first."""
+    distribution, traffic first; with ``index``, the scenario's and that alternative's own
+    that solve takes for it (:func:`~payback.web.take.solve_takes`)."""
     scenario = analysis.scenario
     paths = [p for p in analysis.input_paths if p not in scenario.distributions]
+    if index is not None:
+        mine = f"alternatives.{index}."
+        paths = [p for p in paths if not p.startswith("alternatives.") or p.startswith(mine)]
+        paths = [p for p in paths if solve_takes(analysis.resolved, p, index)]
     first = "traffic.requests_per_month"
     return ([first] if first in paths else []) + [p for p in paths if p != first]
 
