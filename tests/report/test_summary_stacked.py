@@ -21,7 +21,9 @@ MEASURE = """() => {
     const box = table.closest('.wide');
     const cells = [...table.querySelectorAll('tbody td')].map(td => {
         const r = td.getBoundingClientRect();
-        return {label: td.dataset.label || '', text: td.innerText.trim(),
+        const column = td.cellIndex;
+        const label = column > 0 ? table.tHead.rows[0].cells[column].innerText.trim() : '';
+        return {label: label, text: td.innerText.trim(),
                 left: Math.round(r.left), right: Math.round(r.right), top: Math.round(r.top),
                 before: getComputedStyle(td, '::before').content};
     });
@@ -44,19 +46,16 @@ def test_each_figure_carries_its_column_name() -> None:
     analysis = analyze(load_scenario(EXAMPLES / "catalog-ids.toml"))
     table = summary_table(analysis)
     page = render_html(analysis)
-    first = page[page.index('<table class="stacked">') : page.index("</table>")]
+    # the table's markup is the wide one's: a row of cells an alternative
+    first = page[page.index('<div class="wide stacked"><table>') : page.index("</table>")]
     rows = re.findall(r"<tr>(.*?)</tr>", first)[1:]
-    assert len(rows) == 2
-    for row, cells in zip(rows, table.rows, strict=True):
-        found = re.findall(r'<td class="([^"]*)"(?: data-label="([^"]*)")?>(.*?)</td>', row)
-        assert found[0] == ("name", "", cells[0])
-        assert [(label, value) for _, label, value in found[1:]] == [
-            (header, f"<span>{value}</span>")
-            for header, value in zip(table.header[1:], cells[1:], strict=True)
-        ]
-    # the figures as the analysis gives them (catalog-ids.toml's Llama on L40S)
-    assert rows[0].count("$20,628") == 1
-    assert "month 8.8" in rows[0]
+    assert [re.findall(r'<td class="[^"]*">(.*?)</td>', row) for row in rows] == table.rows
+    # the catalog-ids.toml Llama on L40S's figures
+    assert table.rows[0][1:4] == ["$20,628", "$2,621", "month 8.8"]
+    # on a phone, each figure's column name before it, from the sheet
+    sheet = page[page.index("<style>") : page.index("</style>")]
+    for i, name in enumerate(table.header[1:], start=2):
+        assert f'.stacked td:nth-child({i})::before {{ content: "{name}"; }}' in sheet
 
 
 @pytest.mark.slow
@@ -75,6 +74,8 @@ def test_the_summary_reads_at_420_px_and_is_the_table_at_1400(tmp_path: Path) ->
             assert not m["headSeen"]
             assert m["rowTops"] == [7, 7]  # the name, then six figures one under another
             assert all(c["before"] == f'"{c["label"]}"' for c in figures), figures
+            # the label on the left, its figure on the right of the same line
+            assert all(c["right"] == m["cells"][0]["right"] for c in figures), figures
             assert {c["label"] for c in figures} >= {"NPV, 12 months at 10%", "within a quarter?"}
         else:  # the table: its head in one row, each alternative on one row
             assert m["headSeen"]

@@ -27,7 +27,7 @@ from payback.report.common import (
 from payback.report.controls import clean, clean_all
 from payback.report.explain import explain, heading
 from payback.report.palette import TODAY_COLOUR, text_colour
-from payback.report.stacked import STACKED_CSS, WIDE_CSS, stacked_table
+from payback.report.stacked import STACKED_CSS, WIDE_CSS, column_names_css, stacked_table
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -562,7 +562,7 @@ def render_html(analysis: Analysis) -> str:
         if analysis.resolved.warnings
         else ""
     )
-    info = analysis.scenario.scenario
+    info, summary = analysis.scenario.scenario, summary_table(analysis)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -571,13 +571,13 @@ def render_html(analysis: Analysis) -> str:
 <meta name="generator" content="payback {payback.__version__}">
 <!-- {MARKER} -->
 <title>{_escape(info.name)}: payback report</title>
-<style>{CSS}</style>
+<style>{CSS}{column_names_css(summary)}</style>
 </head>
 <body>
 <h1>{_escape(info.name)}</h1>
 <p class="lede">{months_text(analysis.horizon_months)} from {(info.start_date or dt.date.today()).isoformat()}; baseline: {_escape(analysis.baseline.name)}.</p>
 <p class="verdict">{_escape(headline(analysis))}</p>
-{stacked_table(summary_table(analysis))}
+{stacked_table(summary)}
 {cautions}
 <h2>Charts</h2>
 {"".join(sections)}

@@ -11,7 +11,7 @@ import html
 from payback.report.common import Table
 from payback.report.controls import clean
 
-__all__ = ["STACKED_CSS", "STACK_BELOW_PX", "WIDE_CSS", "stacked_table"]
+__all__ = ["STACKED_CSS", "STACK_BELOW_PX", "WIDE_CSS", "column_names_css", "stacked_table"]
 
 WIDE_CSS = (
     ".wide { overflow-x: auto; background:"
@@ -32,21 +32,49 @@ tablet's held upright from 768 px, show the whole table."""
 
 STACKED_CSS = f"""
 @media (max-width: {STACK_BELOW_PX}px) {{
-table.stacked, table.stacked tbody, table.stacked tr, table.stacked td {{ display: block; }}
-table.stacked {{ width: 100%; }}
-table.stacked thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }}
-table.stacked tr {{ border-bottom: 1px solid #e3e3e3; padding: 6px 0; }}
-table.stacked td {{ border: 0; padding: 2px 6px; }}
-table.stacked td.name {{ font-weight: 600; padding-bottom: 4px; }}
-table.stacked td.figure {{ display: flex; flex-wrap: wrap; justify-content: space-between; column-gap: 1em; text-align: right; }}
-table.stacked td.figure::before {{ content: attr(data-label); color: #555; text-align: left; }}
-table.stacked td.figure > span {{ margin-left: auto; }}
+.stacked table, .stacked tbody, .stacked tr, .stacked td {{ display: block; }}
+.stacked table {{ width: 100%; }}
+.stacked thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }}
+.stacked tr {{ border-bottom: 1px solid #e3e3e3; padding: 6px 0; }}
+.stacked td {{ border: 0; padding: 2px 6px; }}
+.stacked td:first-child {{ font-weight: 600; padding-bottom: 4px; }}
+.stacked td + td {{ display: flex; flex-wrap: wrap; justify-content: flex-end; column-gap: 1em; text-align: right; }}
+.stacked td + td::before {{ color: #555; text-align: left; margin-right: auto; }}
 }}
 """
 """Below :data:`STACK_BELOW_PX`: the head hidden from sight (read aloud still), each row a
 block, its first cell the alternative's name, each other cell a line of its column's name
-on the left and the figure on the right (under it, to the right, where the two
-are too long for one line)."""
+(:func:`column_names_css`) on the left and the figure on the right (under it, to the right,
+where the two are too long for one line)."""
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string: quotes and backslashes escaped, and ``<`` (no ``</style>``
+    can end the sheet early), without control characters.
+
+    >>> print(_css_string('a "b" </style>'))
+    "a \\"b\\" \\3c /style>"
+    """
+    escaped = clean(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return f'"{escaped}"'
+
+
+def column_names_css(table: Table) -> str:
+    """The stacked table's column names, each before its figure on a phone: one rule a
+    column (a cell carries no name of its own, so the table's markup is the wide one's).
+
+    >>> from payback.report.common import Table
+    >>> print(column_names_css(Table(["alternative", "NPV"], [["A", "$5"]])).strip())
+    @media (max-width: 720px) {
+    .stacked td:nth-child(2)::before { content: "NPV"; }
+    }
+    """
+    rules = "".join(
+        f".stacked td:nth-child({i + 1})::before {{ content: {_css_string(name)}; }}\n"
+        for i, name in enumerate(table.header)
+        if i > 0
+    )
+    return f"\n@media (max-width: {STACK_BELOW_PX}px) {{\n{rules}}}\n"
 
 
 def _escape(text: str) -> str:
@@ -55,29 +83,25 @@ def _escape(text: str) -> str:
 
 
 def stacked_table(table: Table) -> str:
-    """``table`` (the summary: a name, then figures) as HTML that stacks on a phone
-    (:data:`STACKED_CSS`), its caption above it, in a box that scrolls should a screen
-    between the two still be too narrow: each figure's cell carries its column's name.
+    """``table`` (the summary: a name, then figures) as the report writes a table, its
+    caption above it, in a box that scrolls should a screen still be too narrow, that
+    stacks on a phone (:data:`STACKED_CSS`, with :func:`column_names_css` in the sheet).
 
     >>> from payback.report.common import Table
     >>> print(stacked_table(Table(["alternative", "NPV"], [["A & B", "$5"]], frozenset({1}))))
-    <div class="wide"><table class="stacked"><thead><tr><th class="">alternative</th><th class="num">NPV</th></tr></thead><tbody><tr><td class="name">A &amp; B</td><td class="figure num" data-label="NPV"><span>$5</span></td></tr></tbody></table></div>
+    <div class="wide stacked"><table><thead><tr><th class="">alternative</th><th class="num">NPV</th></tr></thead><tbody><tr><td class="">A &amp; B</td><td class="num">$5</td></tr></tbody></table></div>
     """
 
-    def cell(i: int, text: str) -> str:
-        if i == 0:
-            return f'<td class="name">{_escape(text)}</td>'
-        kind = "figure num" if i in table.numeric else "figure"
-        return f'<td class="{kind}" data-label="{_escape(table.header[i])}"><span>{_escape(text)}</span></td>'
+    def kind(i: int) -> str:
+        return "num" if i in table.numeric else ""
 
-    head = "".join(
-        f'<th class="{"num" if i in table.numeric else ""}">{_escape(h)}</th>'
-        for i, h in enumerate(table.header)
-    )
+    head = "".join(f'<th class="{kind(i)}">{_escape(h)}</th>' for i, h in enumerate(table.header))
     body = "".join(
-        "<tr>" + "".join(cell(i, text) for i, text in enumerate(row)) + "</tr>"
+        "<tr>"
+        + "".join(f'<td class="{kind(i)}">{_escape(c)}</td>' for i, c in enumerate(row))
+        + "</tr>"
         for row in table.rows
     )
     caption = f'<p class="small">{_escape(table.caption)}</p>' if table.caption else ""
-    rows = f'<table class="stacked"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-    return f'{caption}<div class="wide">{rows}</div>'
+    rows = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'{caption}<div class="wide stacked">{rows}</div>'

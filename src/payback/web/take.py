@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
 
 from payback.analysis.result import usd
 from payback.analysis.verdict import months_text
-from payback.errors import PaybackError
 from payback.report.common import input_value
 from payback.report.labels import input_label
 from payback.report.solving import (
@@ -23,12 +21,9 @@ from payback.report.solving import (
     step_sides,
     threshold_texts,
 )
-from payback.studies.solve import Solution, Target, solve
+from payback.studies.solve import Solution, Target
 
-if TYPE_CHECKING:
-    from payback.analysis.resolve import Resolved
-
-__all__ = ["amount", "goal_words", "solution_words", "solve_takes", "target_words"]
+__all__ = ["amount", "goal_words", "solution_words", "target_words"]
 
 _UNIT = re.compile(r"\s*\[([^\]]*)\]$")
 _UNIT_WORDS = {"traffic.requests_per_month": "requests a month"}
@@ -242,28 +237,6 @@ def _unmet(solution: Solution, name: str, alt: str, goal: str) -> str:
     near, _ = metrics_apart(target.metric, closest, target.value)
     gives = _gives(target.metric, closest, horizon, near)
     return f"{start}; the nearest it comes is at {amount(p, closest_value)}, where it {gives}."
-
-
-def solve_takes(resolved: Resolved, path: str, alternative: int) -> bool:
-    """Whether :func:`payback.solve` takes ``path`` as the input to vary for
-    ``alternative``, as solve itself says: asked with a break-even past the horizon, it
-    refuses the input first (its ``param`` is ``vary``: an option's ``gpus_per_replica``
-    where the catalog estimates its capacity from it) or else the target, before any value
-    is tried, so asking costs no search.
-
-    >>> import payback
-    >>> resolved = payback.analyze(payback.load_scenario("examples/catalog-ids.toml")).resolved
-    >>> solve_takes(resolved, "alternatives.0.gpus_per_replica", 0)
-    False
-    >>> solve_takes(resolved, "alternatives.0.usd_per_gpu_hour", 0)
-    True
-    """
-    past = Target("break_even_month", float(resolved.scenario.scenario.horizon_months + 1))
-    try:
-        solve(resolved, path, past, alternative)
-    except PaybackError as exc:
-        return exc.param != "vary"
-    return True  # pragma: no cover - a break-even past the horizon is always refused
 
 
 def _named(line: str, path: str, target: Target) -> str:
