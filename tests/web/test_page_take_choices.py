@@ -11,8 +11,7 @@ import pytest
 
 import payback
 from helpers import EXAMPLES
-from payback.web.state import Held, solvable_inputs
-from payback.web.take import solve_takes
+from payback.web.state import Held, solvable_inputs, solve_takes
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
