@@ -165,7 +165,7 @@ def rent_input(form: Form, a: str, gpu: Gpu | None, where: Any, said: Any) -> No
     with where:
         chosen = str(
             form.ui.selectbox(
-                "GPU rent from",
+                "Rent from",
                 choices,
                 key=f"in:{a}.rent",
                 format_func=lambda c: rent_label(gpu, str(c), commitment),

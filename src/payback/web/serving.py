@@ -114,7 +114,6 @@ def _catalog_inputs(form: Form, a: str) -> None:
     c1, c2 = st.columns(2)
     c3, c4 = st.columns(2)
     c5, c6 = st.columns(2, vertical_alignment="center")
-    c7, c8 = st.columns(2, vertical_alignment="center")
     with c1:
         form.set(f"{a}.gpu", st.selectbox("GPU", gpus, key=f"in:{a}.gpu"))
     with c2:
@@ -146,7 +145,8 @@ def _catalog_inputs(form: Form, a: str) -> None:
     serving = form.estimates.get(a, {}).get("serving")
     if serving is not None:  # the answer's estimate: which cache it kept, and why
         c6.caption(markdown_literal(kv_cache_used(serving)))
-    rent_input(form, a, catalog.gpus.get(str(form.value(f"{a}.gpu"))), c7, c8)
+    rent = st.container()  # the whole column: a choice and its rent read whole
+    rent_input(form, a, catalog.gpus.get(str(form.value(f"{a}.gpu"))), rent, rent)
 
 
 def _typed_inputs(form: Form, a: str, estimated: bool) -> None:
