@@ -72,3 +72,20 @@ def test_the_page_offers_gpus_per_replica_where_capacity_is_given() -> None:
     assert not at.exception
     vary = at.selectbox(key="take:vary")
     assert any("GPUs per replica" in option for option in vary.options), vary.options
+
+
+@pytest.mark.slow
+def test_the_inputs_offered_follow_the_serving_mode() -> None:
+    """Asked of solve again when more than a number changes: a number typed keeps the
+    choices; the capacity typed instead of estimated (the other serving mode) makes the
+    replica's GPUs an input solve takes."""
+    at = _open("catalog-ids.toml")
+    at = at.selectbox(key="in:show").set_value(0).run()
+    at = at.text_input(key="in:traffic.requests_per_month").set_value("2,000,000").run()
+    assert not at.exception
+    options = at.selectbox(key="take:vary").options
+    assert not any("GPUs per replica" in option for option in options), options
+    at = at.radio(key="in:alternatives.0.mode").set_value("Capacity and price I type").run()
+    assert not at.exception
+    options = at.selectbox(key="take:vary").options
+    assert "GPUs per replica [GPUs]" in options, options
