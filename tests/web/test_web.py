@@ -2054,7 +2054,8 @@ def test_the_catalog_choices_show_their_values_whole(
     """GPU, model, precision and engine sat four to a row: the model box read "qwen2.5-"
     (85 px of text in 68). Two to a row, each shows its whole value, the KV cache's
     "auto (the engine's default)" too, and under it the cache the estimate kept
-    (PAYBACK_SCREENSHOTS names a folder to keep the screenshot of the boxes)."""
+    and whose rent it pays (PAYBACK_SCREENSHOTS names a folder to keep the screenshot of
+    the boxes)."""
     shots = Path(os.environ.get("PAYBACK_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
     with _visit(browser, served, tmp_path) as visitor:
@@ -2066,8 +2067,9 @@ def test_the_catalog_choices_show_their_values_whole(
             ("Model", "qwen2.5-7b"),
             ("Engine", "vllm"),
             ("KV cache", "auto (the engine's default)"),
+            ("Rent from", "Default: hyperscalers' median ($0.80 an hour)"),  # an L4: AWS's
         ):
-            box = page.get_by_role("combobox", name=name)
+            box = page.get_by_role("combobox", name=name, exact=True)
             assert box.input_value() == value
             text, room = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
             assert text <= room, (name, text, room)

@@ -27,6 +27,7 @@ from payback.report.common import (
 from payback.report.controls import clean, clean_all
 from payback.report.explain import explain, heading
 from payback.report.palette import TODAY_COLOUR, text_colour
+from payback.report.stacked import STACKED_CSS, WIDE_CSS, column_names_css, stacked_table
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -35,20 +36,8 @@ if TYPE_CHECKING:
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
-WIDE_CSS = (
-    ".wide { overflow-x: auto; background:"
-    " linear-gradient(to right, #fff 30%, #fff0) left / 40px 100% no-repeat local,"
-    " linear-gradient(to left, #fff 30%, #fff0) right / 40px 100% no-repeat local,"
-    " radial-gradient(farthest-side at 0 50%, #0003, #0000) left / 12px 100% no-repeat scroll,"
-    " radial-gradient(farthest-side at 100% 50%, #0003, #0000) right / 12px 100% no-repeat"
-    " scroll; }"
-)
-"""A table wider than the screen scrolls in its own box (the page never does), a shadow on
-the side where more of it lies: at 420 px the summary table's last columns lay past the
-box's edge with nothing to say so. The white covers (``local``) move with the table and
-hide each shadow (``scroll``) at an end it has reached."""
-
-CSS = """
+CSS = (
+    """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; margin: 0 auto; max-width: 1100px; padding: 24px; color: #1b1b1b; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
@@ -67,6 +56,8 @@ td.small { color: #666; font-size: 0.85em; max-width: 22em; overflow-wrap: anywh
 .small { color: #707070; font-size: 0.85em; }
 section.explain p { max-width: 60em; line-height: 1.45; }
 """.replace("\nWIDE_CSS\n", f"\n{WIDE_CSS}\n")
+    + STACKED_CSS
+)
 
 MONEY = "$,.0f"
 """d3 format for money: the sign before the dollar (−$20,000), as the PNGs write it."""
@@ -571,7 +562,7 @@ def render_html(analysis: Analysis) -> str:
         if analysis.resolved.warnings
         else ""
     )
-    info = analysis.scenario.scenario
+    info, summary = analysis.scenario.scenario, summary_table(analysis)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -580,13 +571,13 @@ def render_html(analysis: Analysis) -> str:
 <meta name="generator" content="payback {payback.__version__}">
 <!-- {MARKER} -->
 <title>{_escape(info.name)}: payback report</title>
-<style>{CSS}</style>
+<style>{CSS}{column_names_css(summary)}</style>
 </head>
 <body>
 <h1>{_escape(info.name)}</h1>
 <p class="lede">{months_text(analysis.horizon_months)} from {(info.start_date or dt.date.today()).isoformat()}; baseline: {_escape(analysis.baseline.name)}.</p>
 <p class="verdict">{_escape(headline(analysis))}</p>
-{_table(summary_table(analysis))}
+{stacked_table(summary)}
 {cautions}
 <h2>Charts</h2>
 {"".join(sections)}

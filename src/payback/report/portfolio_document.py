@@ -271,7 +271,8 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
     if cautions:
         body.append("<h2>Cautions</h2><ul>" + "".join(f"<li>{e(w)}</li>" for w in cautions))
         body.append("</ul>")
-    from payback.report.html import WIDE_CSS, chart_sections  # plotly, loaded only for HTML
+    from payback.report.html import chart_sections  # plotly, loaded only for HTML
+    from payback.report.stacked import WIDE_CSS
 
     body += ["<h2>Charts</h2>", *chart_sections(portfolio_charts(analysis), keyed_ids=True)]
     body.append("<h2>What it means</h2>")

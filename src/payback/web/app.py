@@ -252,6 +252,15 @@ problems = _problems(dry.rejected, outcome)
 analysis: Analysis | None = outcome.analysis if outcome is not None else None
 
 
+def _numbers_out(value: Any) -> Any:
+    """The scenario's tables with each number left out: what it is made of."""
+    if isinstance(value, dict):
+        return {k: _numbers_out(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers_out(v) for v in value]
+    return None if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
 def _figure(where: Any, slot: str, label: str, value: str, help: str | None = None) -> None:
     with where, st.container(key=figure_key(slot, value)):
         st.metric(label, value, help=written(help) if help else None)
@@ -396,11 +405,14 @@ with rest:
 
         with st.expander("What would it take?", expanded=False):
             mine = f"alternatives.{index}."
-            choices = [
-                p
-                for p in solvable_inputs(analysis)
-                if not p.startswith("alternatives.") or p.startswith(mine)
-            ]
+            # which inputs solve takes, asked of it (~1 ms an input) again when more than a
+            # number changes: a number typed keeps the page's change quick
+            shape = (_numbers_out(data), analysis.input_paths, index)
+            offered = st.session_state.get("take:offered")
+            if offered is None or offered[0] != shape:
+                offered = (shape, solvable_inputs(analysis, index))
+                st.session_state["take:offered"] = offered
+            choices = offered[1]
             # another alternative shown: the same input of this one (the box kept the
             # other's, not among these choices, and solved it for this one)
             kept = str(st.session_state.get("take:vary", choices[0]))

@@ -15,8 +15,8 @@ from payback.catalog import OpenModel, default_catalog, gpu_offer
 from payback.errors import PaybackError
 from payback.hardware.kv_cache import KV_CACHE_CHOICES
 from payback.hardware.serving import ENGINE_NAMES
-from payback.scenario.schema import COMMITMENT_KINDS
 from payback.web.inputs import Form, answered_value, start
+from payback.web.rent import RENT_FIELDS, pricing_kind, rent_input
 from payback.web.state import central, get_path
 from payback.web.words import markdown_literal
 
@@ -27,23 +27,24 @@ ENGINES = list(ENGINE_NAMES)
 """Serving engines the estimate models, vLLM (the default) first."""
 KV_CACHES = list(KV_CACHE_CHOICES)
 """KV-cache element types one may ask for, auto (the engine's default) first."""
-CATALOG_FIELDS = ("gpu", "model", "precision", "engine", "kv_cache")
-"""What the catalog mode shows; the typed mode leaves them out."""
+CATALOG_FIELDS = ("gpu", "model", "precision", "engine", "kv_cache", *RENT_FIELDS)
+"""What the catalog mode shows; the typed mode leaves them out (of a file typed, it keeps
+the GPU and whose rent it pays)."""
 TYPED_FIELDS = ("usd_per_gpu_hour", "replica_requests_per_s", "gpus_per_replica")
 """What the typed mode shows; the catalog mode leaves them out (the estimate gives them)."""
 
 
 def priced_gpus(form: Form, a: str) -> list[str]:
     """The catalog's GPUs the alternative can rent as its file prices them (its
-    ``gpu_provider``, ``gpu_price`` and ``commitment``): a GPU with marketplace offers only
-    has no default rent. Every GPU where the alternative owns its servers (no rent)."""
+    ``gpu_provider``, ``gpu_price`` and ``commitment``, as the page holds them): a GPU with
+    marketplace offers only has no default rent. Every GPU where the alternative owns its
+    servers (no rent)."""
     gpus = default_catalog().gpus
     if get_path(form.raw, f"{a}.owned") is not None:
         return list(gpus)
-    provider = get_path(form.raw, f"{a}.gpu_provider")
-    price = get_path(form.raw, f"{a}.gpu_price")
-    commitment = get_path(form.raw, f"{a}.commitment", "none")
-    kind = "serverless" if price == "serverless" else COMMITMENT_KINDS.get(commitment, "on_demand")
+    provider = form.value(f"{a}.gpu_provider")
+    price = form.value(f"{a}.gpu_price")
+    kind = pricing_kind(price, form.value(f"{a}.commitment"))
     priced = []
     for name, gpu in gpus.items():
         try:
@@ -144,6 +145,8 @@ def _catalog_inputs(form: Form, a: str) -> None:
     serving = form.estimates.get(a, {}).get("serving")
     if serving is not None:  # the answer's estimate: which cache it kept, and why
         c6.caption(markdown_literal(kv_cache_used(serving)))
+    rent = st.container()  # the whole column: a choice and its rent read whole
+    rent_input(form, a, catalog.gpus.get(str(form.value(f"{a}.gpu"))), rent, rent)
 
 
 def _typed_inputs(form: Form, a: str, estimated: bool) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
+from payback.analysis.lookups import Resolved
 from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, analyze, usd
 from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
@@ -223,13 +224,32 @@ def answer_figures(alt: Any, horizon: int) -> list[Figure]:
     ]
 
 
-def solvable_inputs(analysis: Analysis) -> list[str]:
+def solvable_inputs(analysis: Analysis, index: int | None = None) -> list[str]:
     """The inputs "what would it take" can solve for: every engine input without a
-    distribution, traffic first."""
+    distribution, traffic first; with ``index``, the scenario's and that alternative's own
+    that solve takes for it (:func:`~payback.web.take.solve_takes`)."""
     scenario = analysis.scenario
     paths = [p for p in analysis.input_paths if p not in scenario.distributions]
+    if index is not None:
+        mine = f"alternatives.{index}."
+        paths = [p for p in paths if not p.startswith("alternatives.") or p.startswith(mine)]
+        paths = [p for p in paths if solve_takes(analysis.resolved, p, index)]
     first = "traffic.requests_per_month"
     return ([first] if first in paths else []) + [p for p in paths if p != first]
+
+
+def solve_takes(resolved: Resolved, path: str, alternative: int) -> bool:
+    """Whether :func:`payback.solve` takes ``path`` as the input to vary for
+    ``alternative``, as solve itself says: asked with a break-even past the horizon, it
+    refuses the input first (its ``param`` is ``vary``: an option's ``gpus_per_replica``
+    where the catalog estimates its capacity from it) or else the target, before any value
+    is tried, so asking costs no search (tests/web/test_page_take_choices.py)."""
+    past = Target("break_even_month", float(resolved.scenario.scenario.horizon_months + 1))
+    try:
+        solve(resolved, path, past, alternative)
+    except PaybackError as exc:
+        return exc.param != "vary"
+    return True  # pragma: no cover - a break-even past the horizon is always refused
 
 
 def what_it_takes(

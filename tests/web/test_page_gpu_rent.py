@@ -1,0 +1,145 @@
+"""Whose GPU rent a self-hosted alternative pays, chosen on the page as the file chooses it
+(``gpu_price = "hyperscaler"``, ``gpu_provider = "aws"``), tried as a new user would: the
+page had no such control, so examples/catalog-ids.toml's L40S always paid the GPU clouds'
+median ($1.09 an hour) there, whatever a file could ask for. The page's answer is now
+``payback analyze --json`` of the file with that field set, and the rent it shows is the
+one analyze lists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import payback
+from helpers import EXAMPLES, run
+from payback.analysis.result import usd
+from payback.catalog import default_catalog
+from payback.web.rent import choice_of, rent_choices, rent_label, rent_used
+from payback.web.state import Held
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest
+
+APP = Path(payback.__file__).parent / "web" / "app.py"
+FILE = EXAMPLES / "catalog-ids.toml"
+RENT = "in:alternatives.0.rent"
+
+
+def test_the_choices_are_those_the_catalog_prices_the_gpu_at() -> None:
+    gpus = default_catalog().gpus
+    # an L40S: GPU clouds (runpod $1.09, nebius $1.55) and one serverless platform (modal)
+    assert rent_choices(gpus["l40s"], "none") == [
+        "",
+        "gpu_price:gpu_cloud",
+        "gpu_price:serverless",
+        "gpu_provider:modal",
+        "gpu_provider:nebius",
+        "gpu_provider:runpod",
+    ]
+    h100 = rent_choices(gpus["h100-sxm"], "none")
+    assert {"gpu_price:hyperscaler", "gpu_provider:aws", "gpu_provider:gcp"} <= set(h100)
+    assert "gpu_price:marketplace" not in h100  # no marketplace offer for it
+    # a 1-year commitment: only the provider with a 1-year price, and no serverless rent
+    assert rent_choices(gpus["h100-sxm"], "1y") == [
+        "",
+        "gpu_price:gpu_cloud",
+        "gpu_provider:neocloud",
+    ]
+    assert rent_label(gpus["l40s"], "gpu_provider:nebius", "none") == "nebius ($1.55 an hour)"
+    assert choice_of("hyperscaler", None) == "gpu_price:hyperscaler"
+    assert rent_used(None) is None
+
+
+def _analyzed(tmp_path: Path, field: str, gpu: str = "l40s") -> tuple[float, str]:
+    """``payback analyze --json`` of the file with the L40S alternative's ``gpu`` and
+    ``field``: that alternative's NPV and the source of its rent."""
+    text = FILE.read_text().replace('gpu = "l40s"', f'gpu = "{gpu}"\n{field}', 1)
+    path = tmp_path / "scenario.toml"
+    path.write_text(text)
+    code, out, err = run("analyze", path, "--json")
+    assert code == 0, err
+    answer = json.loads(out)
+    rent = answer["sources"]["alternatives.0.usd_per_gpu_hour"]
+    return answer["alternatives"][0]["npv_usd"], json.dumps(rent)
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["held"] = Held.from_text(FILE.name, FILE.read_text(), FILE.parent)
+    at = at.run()
+    return at.selectbox(key="in:show").set_value(0).run()  # the self-hosted alternative
+
+
+def _npv(at: AppTest) -> str:
+    (value,) = [m.value for m in at.metric if m.label.startswith("NPV")]
+    return str(value)
+
+
+def _captions(at: AppTest) -> str:
+    """The captions as read (Streamlit's Markdown escapes taken off)."""
+    return " ".join(str(c.value).replace("\\", "") for c in at.caption)
+
+
+@pytest.mark.slow  # Streamlit's AppTest: seconds a test
+def test_the_page_pays_the_rent_chosen_as_the_file_would(tmp_path: Path) -> None:
+    at = _page()
+    rent = at.selectbox(key=RENT)
+    assert rent.value == ""  # the file names neither: the default, GPU clouds' median
+    assert rent.options == [
+        "Default: GPU clouds' median ($1.09 an hour)",
+        "GPU clouds' median ($1.09 an hour)",
+        "Serverless platforms' median ($1.95 an hour)",
+        "modal ($1.95 an hour)",
+        "nebius ($1.55 an hour)",
+        "runpod ($1.09 an hour)",
+    ]
+    assert (
+        "GPU rent in the answer: $1.09 per GPU-hour (runpod: the lower middle of 2 GPU-cloud "
+        "on-demand offers, $1.09 and $1.55)." in _captions(at)
+    )
+    default_npv, _ = _analyzed(tmp_path, "")
+    assert _npv(at) == usd(default_npv) == "$7,944"
+    for choice, field, rent_text in (
+        ("gpu_provider:nebius", 'gpu_provider = "nebius"', "$1.55 per GPU-hour (nebius's"),
+        (
+            "gpu_price:serverless",
+            'gpu_price = "serverless"',
+            "$1.95 per GPU-hour (modal: the only serverless offer",
+        ),
+    ):
+        at = at.selectbox(key=RENT).set_value(choice).run()
+        assert not at.exception
+        npv, source = _analyzed(tmp_path, field)
+        assert _npv(at) == usd(npv), (choice, source)
+        assert rent_text in _captions(at), _captions(at)
+        assert field in at.session_state["held"].file_text()  # the download says it too
+    assert _npv(at) != usd(default_npv)
+
+
+@pytest.mark.slow
+def test_a_hyperscaler_or_aws_for_a_gpu_they_rent(tmp_path: Path) -> None:
+    """An H100 SXM (the L40S has no hyperscaler offer): a hyperscaler's median and AWS's
+    own price, each the NPV analyze gives the file with the GPU and that field."""
+    at = _page()
+    at = at.selectbox(key="in:alternatives.0.gpu").set_value("h100-sxm").run()
+    assert not at.exception
+    offered = at.selectbox(key=RENT).options
+    assert "Hyperscalers' median ($10.98 an hour)" in offered
+    assert "aws ($6.88 an hour)" in offered
+    for choice, field in (
+        ("gpu_price:hyperscaler", 'gpu_price = "hyperscaler"'),
+        ("gpu_provider:aws", 'gpu_provider = "aws"'),
+    ):
+        at = at.selectbox(key=RENT).set_value(choice).run()
+        assert not at.exception
+        npv, source = _analyzed(tmp_path, field, gpu="h100-sxm")
+        assert _npv(at) == usd(npv), (choice, source)
+    # back to the default: the fields go, and the answer is the file's with the GPU alone
+    at = at.selectbox(key=RENT).set_value("").run()
+    npv, _ = _analyzed(tmp_path, "", gpu="h100-sxm")
+    assert _npv(at) == usd(npv)
+    text = at.session_state["held"].file_text()
+    assert "gpu_price" not in text
+    assert "gpu_provider" not in text
