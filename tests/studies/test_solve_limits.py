@@ -144,10 +144,10 @@ def test_gpus_per_replica_of_an_estimated_capacity_is_refused(tmp_path: Path) ->
     assert code == 2
     assert out == ""
     assert err.strip().splitlines() == [
-        f"error: --vary {path}: used once to estimate alternatives.0.replica_requests_per_s "
-        "from the catalog (a replica of more GPUs serves more); vary "
-        "alternatives.0.replica_requests_per_s instead, or run analyze at another "
-        "gpus_per_replica"
+        f"error: --vary {path}: alternatives.0's capacity is estimated for each replica "
+        "size the model splits over (a few whole numbers, not a range to search); leave "
+        "gpus_per_replica out for analyze to choose the cheapest, run analyze at each size, "
+        "or vary alternatives.0.replica_requests_per_s instead"
     ]
     data = tomllib.loads(big.read_text(encoding="utf-8"))
     two = analyze(build(edited(data, path, 2))).alternatives[0]

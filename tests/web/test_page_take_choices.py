@@ -11,7 +11,8 @@ import pytest
 
 import payback
 from helpers import EXAMPLES
-from payback.web.state import Held, solvable_inputs, solve_takes
+from payback.studies.solve import takes
+from payback.web.state import Held, solvable_inputs
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
@@ -31,12 +32,12 @@ def test_solve_says_which_inputs_it_takes() -> None:
     with pytest.raises(payback.PaybackError) as refused:
         payback.solve(estimated, "alternatives.0.gpus_per_replica", "npv_usd=0")
     assert refused.value.param == "vary"
-    assert not solve_takes(estimated, "alternatives.0.gpus_per_replica", 0)
-    assert solve_takes(estimated, "alternatives.0.usd_per_gpu_hour", 0)
-    assert solve_takes(estimated, "traffic.requests_per_month", 0)
+    assert not takes(estimated, "alternatives.0.gpus_per_replica")
+    assert takes(estimated, "alternatives.0.usd_per_gpu_hour")
+    assert takes(estimated, "traffic.requests_per_month")
     # a capacity given (replica_requests_per_s): a replica's GPUs are only paid for
     given = payback.analyze(payback.load_scenario(EXAMPLES / "quarter-200k.toml")).resolved
-    assert solve_takes(given, "alternatives.0.gpus_per_replica", 0)
+    assert takes(given, "alternatives.0.gpus_per_replica")
 
 
 def test_every_input_offered_is_one_solve_takes() -> None:

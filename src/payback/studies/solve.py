@@ -23,7 +23,6 @@ GPU cap (:func:`~payback.studies.fleet_cap.within_cap`, :attr:`Solution.within_f
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 from collections.abc import Callable
 from typing import Any
@@ -31,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from payback.analysis.cashflows import alone, evaluate, local_path, not_an_input, numeric_paths
+from payback.analysis.cashflows import alone, evaluate, local_path, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
 from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
@@ -57,6 +56,7 @@ from payback.studies.fleet_cap import (
     scenario_fleets,
     within_cap,
 )
+from payback.studies.solve_inputs import check_parameter, takes
 from payback.studies.targets import (
     METRICS,
     Solution,
@@ -74,6 +74,7 @@ __all__ = [
     "parse_target",
     "refused_edges",
     "solve",
+    "takes",
 ]
 
 Outcomes = Callable[[FloatArray], Any]
@@ -90,54 +91,6 @@ DENSE_POINTS = 2048
 found (and as far on the other side): a crossing and back that the grid stepped over."""
 MAX_ROUNDS = 60
 """Refining rounds at most; a float bracket is exhausted long before (about 10 rounds)."""
-
-
-def _check_parameter(resolved: Resolved, path: str, over_distribution: bool) -> None:
-    scenario = resolved.scenario
-    paths = numeric_paths(resolved)
-    if path in paths:
-        if path in scenario.distributions and not over_distribution:
-            raise PaybackError.bad(
-                "vary",
-                path,
-                f"holds a distribution ({scenario.distributions[path].dist}); "
-                "solve needs one number: give it a single value, or vary another input",
-            )
-        _check_estimated_replica(resolved, path)
-        return
-    if path == "baseline.escalation_share":
-        raise PaybackError.bad(
-            "vary",
-            path,
-            "the baseline escalates to nothing (the field must be 0); "
-            "vary an alternative's escalation_share instead",
-        )
-    try:
-        value_at(scenario, path)
-    except PaybackError:
-        close = difflib.get_close_matches(path, paths, n=1, cutoff=0.6)
-        examples = (
-            f"did you mean {close[0]!r}?"
-            if close
-            else "inputs include " + ", ".join(paths[:4]) + ", ..."
-        )
-        raise PaybackError.bad("vary", path, f"no such field in the scenario; {examples}") from None
-    raise PaybackError.bad("vary", path, not_an_input(resolved, path))
-
-
-def _check_estimated_replica(resolved: Resolved, path: str) -> None:
-    """Refuse an option's ``gpus_per_replica`` where its capacity is estimated: the
-    estimate reads it once (a replica of more GPUs serves more requests/s), and the engine
-    holds that capacity while paying for each value's GPUs."""
-    option, _, name = path.rpartition(".")
-    if name == "gpus_per_replica" and estimated_by(resolved, path):
-        raise PaybackError.bad(
-            "vary",
-            path,
-            f"used once to estimate {option}.replica_requests_per_s from the catalog (a "
-            f"replica of more GPUs serves more); vary {option}.replica_requests_per_s "
-            "instead, or run analyze at another gpus_per_replica",
-        )
 
 
 def _grid(allowed: FieldRange, current: float, whole: bool, count: int = GRID_POINTS) -> FloatArray:
@@ -303,7 +256,7 @@ def solve(
     resolved = as_resolved(scenario)
     explicit = resolved.scenario
     _check_alternative(explicit, alternative)
-    _check_parameter(resolved, parameter, over_distribution)
+    check_parameter(resolved, parameter, over_distribution)
     peaks_at = _fleet_peaks(resolved, parameter, alternative)
     found = find_crossing(
         _scenario_outcomes(resolved, parameter, alternative),

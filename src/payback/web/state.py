@@ -18,7 +18,6 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
-from payback.analysis.lookups import Resolved
 from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, analyze, usd
 from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
@@ -39,7 +38,7 @@ from payback.scenario.edit import with_values
 from payback.scenario.io import Format
 from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
-from payback.studies.solve import METRICS, Target, parse_target, solve
+from payback.studies.solve import METRICS, Target, parse_target, solve, takes
 from payback.web.take import solution_words
 from payback.web.words import NO_FOLDER, in_page_words, lines_in_page_words
 
@@ -227,29 +226,15 @@ def answer_figures(alt: Any, horizon: int) -> list[Figure]:
 def solvable_inputs(analysis: Analysis, index: int | None = None) -> list[str]:
     """The inputs "what would it take" can solve for: every engine input without a
     distribution, traffic first; with ``index``, the scenario's and that alternative's own
-    that solve takes for it (:func:`~payback.web.take.solve_takes`)."""
+    that solve takes (:func:`payback.studies.solve.takes`)."""
     scenario = analysis.scenario
     paths = [p for p in analysis.input_paths if p not in scenario.distributions]
     if index is not None:
         mine = f"alternatives.{index}."
         paths = [p for p in paths if not p.startswith("alternatives.") or p.startswith(mine)]
-        paths = [p for p in paths if solve_takes(analysis.resolved, p, index)]
+        paths = [p for p in paths if takes(analysis.resolved, p)]
     first = "traffic.requests_per_month"
     return ([first] if first in paths else []) + [p for p in paths if p != first]
-
-
-def solve_takes(resolved: Resolved, path: str, alternative: int) -> bool:
-    """Whether :func:`payback.solve` takes ``path`` as the input to vary for
-    ``alternative``, as solve itself says: asked with a break-even past the horizon, it
-    refuses the input first (its ``param`` is ``vary``: an option's ``gpus_per_replica``
-    where the catalog estimates its capacity from it) or else the target, before any value
-    is tried, so asking costs no search (tests/web/test_page_take_choices.py)."""
-    past = Target("break_even_month", float(resolved.scenario.scenario.horizon_months + 1))
-    try:
-        solve(resolved, path, past, alternative)
-    except PaybackError as exc:
-        return exc.param != "vary"
-    return True  # pragma: no cover - a break-even past the horizon is always refused
 
 
 def what_it_takes(
