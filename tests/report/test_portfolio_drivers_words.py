@@ -87,9 +87,9 @@ def test_a_portfolios_drivers_read_as_one_scenarios(tmp_path: Path) -> None:
     assert scenario.count("break-even month 1.7 at either end") == 2
     assert "(the command payback sensitivity ranks every input), the answer" not in portfolio
     assert (
-        "6 other inputs also move the break-even or the sign of the NPV (the command payback "
-        "sensitivity ranks every input). 4 more inputs leave the break-even month 1.7 and "
-        "move the NPV by at most $4,747 from low to high." in portfolio
+        "8 other inputs also move the break-even, the sign of the NPV or the NPV by a tenth "
+        "or more (the command payback sensitivity ranks every input). 2 more inputs leave the "
+        "break-even month 1.7 and move the NPV by at most $457 from low to high." in portfolio
     )
     assert advice.startswith(  # a workload's own input: its name, no "the" before it
         "Measure first: the traffic trend over the last months of logs. Narrowing alpha's "
@@ -147,8 +147,8 @@ def test_the_portfolio_examples_drivers_agree_with_sensitivity() -> None:
     shared = " ".join(sections["Llama 3.1 8B, an adapter per task, one fleet: what decides it"])
     assert "(baseline.input_usd_per_mtok; $1.88 to $3.13/1M tokens, ±25%)" in shared
     assert "(workloads.0.traffic.requests_per_month; 300k to 500k requests/month, ±25%)" in shared
-    assert "36 other inputs also move" in shared
-    assert "5 more inputs leave the break-even month 12.8" in shared
+    assert "37 other inputs also move" in shared
+    assert "4 more inputs leave the break-even month 12.8" in shared
 
 
 def _driver(d: dict[str, Any]) -> Any:

@@ -444,10 +444,11 @@ def drivers_paragraphs(
         # threshold: said as what it is, not as "changes the break-even"
         moved = any(d.break_even_month_low != d.break_even_month_high for d in drivers[:3])
         rest = (
-            " None of them moves the break-even by as much as 0.05 months or changes the sign "
-            "of the NPV."
+            " None of them moves the break-even by as much as 0.05 months, changes the sign "
+            "of the NPV or moves it by a tenth."
             if moved
-            else " None of them changes the break-even or the sign of the NPV."
+            else " None of them changes the break-even or the sign of the NPV, or moves the NPV "
+            "by a tenth."
         )
     # every input not listed is counted: those that move the answer, then the rest
     unlisted = drivers[3:]
@@ -457,7 +458,8 @@ def drivers_paragraphs(
         one = len(loud) == 1
         rest += (
             f" {len(loud)} other input{'' if one else 's'} also move{'s' if one else ''} the "
-            "break-even or the sign of the NPV (the command payback sensitivity ranks every input)."
+            "break-even, the sign of the NPV or the NPV by a tenth or more (the command payback "
+            "sensitivity ranks every input)."
         )
     if quiet:
         word = "more" if loud else "other"

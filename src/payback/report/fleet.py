@@ -374,13 +374,23 @@ def break_even_span(
     return arrow.join(ends)
 
 
+NPV_SHARE = 0.1
+"""A swing of a paying-back NPV by this share of its larger end or more changes the answer:
+a break-even within the first month moves little while the NPV moves by hundreds of
+thousands. (An NPV below zero at both ends is the same answer, however far apart.)"""
+
+
 def changes_the_answer(driver: Driver) -> bool:
     """Whether moving this input over its range changes the answer a reader acts on: the
-    break-even (by 0.05 months or more, or to or from never) or the sign of the NPV."""
+    break-even (by 0.05 months or more, or to or from never), the sign of the NPV, or an
+    NPV above zero by :data:`NPV_SHARE` of its larger end or more."""
     low, high = driver.break_even_month_low, driver.break_even_month_high
     if (low is None) != (high is None):
         return True
     if low is not None and high is not None and abs(low - high) >= 0.05:
+        return True
+    npv = (driver.npv_low_usd, driver.npv_high_usd)
+    if max(npv) > 0 and abs(npv[1] - npv[0]) >= NPV_SHARE * max(map(abs, npv)):
         return True
     return (driver.npv_low_usd >= 0) != (driver.npv_high_usd >= 0)
 
