@@ -212,3 +212,65 @@ def test_monte_carlo_past_the_context_exits_2_in_one_line(tmp_path: Path) -> Non
     assert "Traceback" not in err
     assert "traffic.input_tokens = " in err
     assert "context" in err
+
+
+def _estimated_portfolio(tmp_path: Path) -> Path:
+    """examples/portfolio.toml with both alternatives' capacity left to the estimate
+    (Llama 3.1 8B in FP8 on L40S), workload 1 at 40M requests a month."""
+    text = (EXAMPLES / "portfolio.toml").read_text()
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("replica_requests_per_s = 13.8"):
+            lines += ['model = "llama-3.1-8b"', 'gpu = "l40s"', 'precision = "fp8"']
+        elif "replica_requests_per_s" not in line and line != "gpus_per_replica = 1":
+            lines.append(line)
+    text = "\n".join(lines).replace("requests_per_month = 150000,", "requests_per_month = 4e7,")
+    path = tmp_path / "p.toml"
+    path.write_text(text + "\n")
+    return path
+
+
+def test_a_portfolios_shared_and_separate_fleets_follow_a_workloads_lengths(
+    tmp_path: Path,
+) -> None:
+    """The shared fleet read its capacity before it followed: at 900 output tokens on
+    workload 1 its NPV was $13,442,384 where analyze of that file gives $13,018,806."""
+    from payback.analysis.portfolio import evaluate_portfolio, prepare
+
+    path = _estimated_portfolio(tmp_path)
+    p = prepare(load_scenario(path))
+    assert p.shares_fleet(0)
+    assert not p.shares_fleet(1)
+    moved = "workloads.1.traffic.output_tokens"
+    xs = np.array([100.0, 900.0, 2000.0])
+    study = evaluate_portfolio(p, {moved: xs})
+    for k, x in enumerate(xs):
+        again = evaluate_portfolio(prepare(with_value(load_scenario(path), moved, float(x))))
+        for i in (0, 1):
+            got = float(study.alternatives[i].npv_usd[k])
+            assert got == pytest.approx(float(again.alternatives[i].npv_usd), rel=1e-12)
+
+
+def test_no_held_line_where_every_varied_capacity_is_estimated(tmp_path: Path) -> None:
+    """Three workloads' lengths, every capacity estimated: the line built for many raised
+    IndexError (sensitivity of such a portfolio exited 1)."""
+    from payback.analysis.portfolio import prepare
+    from payback.studies.capacity_held import portfolio_capacity_held_line
+
+    p = prepare(load_scenario(_estimated_portfolio(tmp_path)))
+    paths = [f"workloads.{j}.traffic.output_tokens" for j in range(3)]
+    assert portfolio_capacity_held_line(p, paths) is None
+
+
+def test_an_input_that_prices_no_fleet_chooses_no_size_again(seventy: Resolved) -> None:
+    """A baseline price moves nothing a fleet costs: the size analyze chose stands, with no
+    engine call a size (a tornado of 20 inputs paid four engine calls for each)."""
+    out = following(seventy, {"baseline.output_usd_per_mtok": np.array([7.5, 12.5])})
+    assert CAPACITY not in out
+
+
+def test_solves_answer_on_a_length_is_met_by_analyze(big: Resolved) -> None:
+    found = solve(big, "traffic.input_tokens", parse_target("npv_usd=1850000"))
+    assert found.value is not None
+    npv = _analyze(big, {"traffic.input_tokens": found.value})[0]
+    assert npv == pytest.approx(1_850_000, rel=1e-6)

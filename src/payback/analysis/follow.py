@@ -1,30 +1,30 @@
-"""Capacities that follow the inputs their estimate reads.
+"""Capacities that follow what a study moves, as analyze would move them.
 
 A self-hosted option without ``replica_requests_per_s`` has its capacity (and, without
-``gpus_per_replica``, its replica's GPUs) estimated when the scenario is resolved, at the
-file's token lengths (:mod:`payback.analysis.resolve_self_hosted`). A study that moves one
-of the inputs that estimate reads (:data:`CAPACITY_READS`: a token length of ``traffic``,
-the option's ``tpot_ms`` or ``gpus_per_replica``) moves that capacity too, as analyze of
-the file with the input at that value would: :func:`following` adds the re-estimated
-``replica_requests_per_s`` (and ``gpus_per_replica``) to the engine's overrides.
+``gpus_per_replica``, its replica's GPUs: the cheapest fleet among the sizes the model
+splits over) estimated when the scenario is resolved, at the file's values
+(:mod:`payback.analysis.resolve_self_hosted`). :func:`following` adds to the engine's
+overrides the capacity and GPUs analyze of the file would give at each sample's values:
 
-- **Few distinct values** (a tornado's ends, a solve's narrowing, at most
-  :data:`EXACT_VALUES`): the scenario as written is resolved again at each, so a study's
-  figure there is analyze's.
-- **Many** (Monte Carlo, Sobol, a solve's first grid): the scenario is resolved at the
-  nodes of a lattice anchored at the file's values (token lengths and ``tpot_ms`` in
-  geometric steps of :data:`LOG_STEPS`, a share in steps of :data:`SHARE_STEPS`) and each
-  sample reads between the nodes around it: the GPU time a request takes
-  (``gpus_per_replica / replica_requests_per_s``) multilinear in the lattice coordinates
-  (logarithmic for a length), the replica's GPUs those of its nearest node. The lattice is
-  the same whatever samples a chunk holds, so chunking changes no sample; nodes resolved
-  once are kept (:data:`_KEPT` scenarios' worth).
+- a token length (:data:`CAPACITY_READS`) estimates each size again at it;
+- an input that prices the fleet (the traffic, the option's own numbers) chooses the size
+  again, by the same fleet cost analyze chooses by (one engine call a size: :func:`_chosen`);
+- the capacity itself, moved alone (a tornado's ±25% on an estimate), scales the estimate
+  of every size at the sample's lengths by its ratio to the file's.
+
+Token lengths at few distinct values (a tornado's ends, a solve's values, at most
+:data:`EXACT_VALUES` a call) are each resolved: a study's figure there is analyze's. At
+many (Monte Carlo, Sobol) the scenario is resolved at the nodes of a lattice anchored at
+the file's values (a length in geometric steps of :data:`LOG_STEPS`, a share in steps of
+:data:`SHARE_STEPS`) and each sample reads between the nodes around it: the seconds a
+request takes on a replica of each size, multilinear in the lattice coordinates
+(logarithmic for a length). The lattice is the same whatever samples a chunk holds, so
+chunking changes no sample; nodes resolved once are kept (:data:`_KEPT` scenarios' worth).
 
 A node the resolver refuses (a length past the model's context) is not read: samples next
 to it are resolved at their own values; a value the resolver refuses itself is refused
-with the resolver's reason. Held as the file gives it: a capacity given
-(``replica_requests_per_s``) or sampled, and the rent the cheapest replica is chosen at
-(``gpu_usd_per_hour`` as written, not as a study varies it).
+with the resolver's reason. A capacity given (``replica_requests_per_s``) or sampled stays
+as it is, and so does a replica the caller sizes (capacity and GPUs both overridden).
 """
 
 from __future__ import annotations
@@ -60,11 +60,12 @@ _WHOLE = frozenset({"gpus_per_replica"})
 EXACT_VALUES = 64
 """At most this many distinct values in one call are each resolved on their own."""
 
-LOG_STEPS = {1: 1.05, 2: 1.1}
+LOG_STEPS = {1: 1.02, 2: 1.1}
 """A lattice node's ratio to the next for a length, by how many inputs vary together
-(1.2 for three or more): 5% steps keep a sample within about 0.1% of its own resolution."""
+(1.2 for three or more): 2% steps keep a sample of one length within about 0.2% of its
+own resolution, 10% steps of two within about 0.7% (benchmarks/bench_follow.py)."""
 
-SHARE_STEPS = {1: 0.05, 2: 0.1}
+SHARE_STEPS = {1: 0.02, 2: 0.1}
 """The lattice's step for a share (0.2 for three or more inputs)."""
 
 _KEPT = 8
@@ -125,7 +126,7 @@ def following(resolved: Resolved, overrides: Mapping[str, Any]) -> dict[str, Any
     moving = [
         p
         for p in reads
-        if len(sizes[p]) > 1
+        if (len(sizes[p]) > 1 and any(_prices_fleet(path, p) for path in overrides))
         or any(r in overrides for r in reads[p])
         or f"{p}.replica_requests_per_s" in overrides
     ]
@@ -137,6 +138,12 @@ def following(resolved: Resolved, overrides: Mapping[str, Any]) -> dict[str, Any
         if f"{p}.gpus_per_replica" not in overrides:
             out[f"{p}.gpus_per_replica"] = gpus[p].reshape(shape)
     return out
+
+
+def _prices_fleet(path: str, option: str) -> bool:
+    """Whether ``path`` can change what the fleet of ``option`` costs (its traffic, its
+    own numbers): where none moves, the size analyze chose stays the cheapest."""
+    return path.startswith(("traffic.", f"{option}.", "scenario."))
 
 
 def _flat(values: Any, shape: tuple[int, ...]) -> FloatArray:
@@ -279,7 +286,8 @@ class _Nodes:
                     with np.errstate(all="ignore"):
                         part = np.where(w > 0, w * at_node, 0.0)
                     seconds[p][g] = seconds[p].get(g, np.zeros(n)) + part
-        sizes = {p: {g: 1.0 / seconds[p][g] for g in sorted(seconds[p])} for p in paths}
+        with np.errstate(all="ignore"):  # a sample of no estimate (nan) reads as nan
+            sizes = {p: {g: 1.0 / seconds[p][g] for g in sorted(seconds[p])} for p in paths}
         for i in np.flatnonzero(refused):  # next to a refused node: resolved at its own values
             own = self.exact(tuple(map(float, table[i])), paths)
             for p in paths:

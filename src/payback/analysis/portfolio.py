@@ -48,6 +48,7 @@ import numpy as np
 from payback import finance as model
 from payback.analysis.adapters import adapter_bytes, adapter_efficiency, place_adapters
 from payback.analysis.cashflows import Evaluation, evaluate
+from payback.analysis.follow import following
 from payback.analysis.portfolio_setup import (
     Portfolio,
     Route,
@@ -124,7 +125,9 @@ def _split_overrides(
             own[path] = values
         for j in where.parts:
             per_part[j][where.local] = values
-    return per_part, own
+    # an estimated capacity follows what moves it, in the workload's own cash flows and in
+    # the shared fleet alike (analysis/follow.py)
+    return [following(p.parts[j], ov) if ov else ov for j, ov in enumerate(per_part)], own
 
 
 @dataclass(frozen=True)
@@ -519,7 +522,7 @@ def evaluate_portfolio(
     """
     per_part, own = _split_overrides(p, overrides or {})
     evs = [
-        evaluate(part, ov) if ov else evaluate(part)
+        evaluate(part, ov, follow=False) if ov else evaluate(part)
         for part, ov in zip(p.parts, per_part, strict=True)
     ]
     readers = [_Reader(part, ov) for part, ov in zip(p.parts, per_part, strict=True)]

@@ -115,7 +115,7 @@ def portfolio_capacity_held_line(p: Portfolio, paths: Iterable[str]) -> str | No
             reached.update(where.parts)
     varied = [path for _, path in sorted(found)]
     held = [h for j in sorted(reached) for h in _held(p.parts[j], f"workloads.{j}", _serving(p, j))]
-    if len(reached) <= 2:
+    if len(reached) <= 2 or not held:
         return _line(varied, held)
     fields = [t.split(".")[-1] for t in TOKEN_PATHS if any(v.endswith(t) for v in varied)]
     workloads = _listed([str(j) for j in sorted(reached)])

@@ -87,6 +87,9 @@ cap (each edge is then narrowed to a float's width)."""
 POINTS_PER_ROUND = 32
 """Candidate values evaluated in one engine call per refining round."""
 DENSE_POINTS = 2048
+FOLLOWED_POINTS = (31, 32)
+"""The grid's and the dense scan's counts where each value resolves the scenario again:
+at most :data:`~payback.analysis.follow.EXACT_VALUES` values a call, each resolved."""
 """Values scanned, in one engine call, between today's value and the crossing the grid
 found (and as far on the other side): a crossing and back that the grid stepped over."""
 MAX_ROUNDS = 60
@@ -117,12 +120,14 @@ def _grid(allowed: FieldRange, current: float, whole: bool, count: int = GRID_PO
     return np.unique(points)
 
 
-def _dense(allowed: FieldRange, current: float, reach: float, whole: bool) -> FloatArray:
-    """:data:`DENSE_POINTS` values within ``reach`` of today's on either side (linear, and
+def _dense(
+    allowed: FieldRange, current: float, reach: float, whole: bool, count: int = DENSE_POINTS
+) -> FloatArray:
+    """``count`` values within ``reach`` of today's on either side (linear, and
     logarithmic where the stretch spans decades), inside the allowed range."""
     low = max(current - reach, allowed.lowest)
     high = min(current + reach, allowed.highest)
-    half = DENSE_POINTS // 2
+    half = count // 2
     parts = [np.linspace(low, current, half), np.linspace(current, high, half)]
     if low > 0 and current / low > 10:
         parts.append(np.geomspace(low, current, half))
@@ -381,7 +386,10 @@ def find_crossing(
         )
     )
     searched = within or allowed
-    xs = _grid(searched, current, whole)
+    # where each value resolves the scenario again (a capacity estimated at it), few enough
+    # values a call that each is resolved, not read between estimates (analysis/follow.py)
+    grid_count, dense_count = FOLLOWED_POINTS if resolving else (GRID_POINTS, DENSE_POINTS)
+    xs = _grid(searched, current, whole, grid_count)
     ms = search.tried(xs)
     met = search.gap(ms) <= search.near
     today = int(np.searchsorted(xs, current))
@@ -401,7 +409,7 @@ def find_crossing(
     i = search.nearest_change(xs, met)
     if i is None:
         return _no_crossing(search, base, xs, ms, met)
-    bracket = _bracket(search, searched, whole, xs, ms, i)
+    bracket = _bracket(search, searched, whole, xs, ms, i, dense_count)
     _, _, ma, mb, ga, gb = bracket
     finite = [abs(m) for m in (ma, mb) if math.isfinite(m)]
     scale = max(1.0, abs(target.value), *finite)
@@ -453,7 +461,13 @@ def _no_crossing(
 
 
 def _bracket(
-    search: _Search, allowed: FieldRange, whole: bool, xs: FloatArray, ms: FloatArray, i: int
+    search: _Search,
+    allowed: FieldRange,
+    whole: bool,
+    xs: FloatArray,
+    ms: FloatArray,
+    i: int,
+    dense_points: int = DENSE_POINTS,
 ) -> _Bracket:
     """The crossing nearest today's value, after a dense scan between today's value and
     the grid's bracket ``xs[i], xs[i+1]``.
@@ -463,7 +477,7 @@ def _bracket(
     densely, on both sides of today, and the crossing nearest today taken again."""
     current = search.current
     reach = max(abs(float(xs[i]) - current), abs(float(xs[i + 1]) - current))
-    dense = _dense(allowed, current, reach, whole)
+    dense = _dense(allowed, current, reach, whole, dense_points)
     dense = dense[~np.isin(dense, xs)]
     if dense.size:
         search.tried(dense)
