@@ -380,15 +380,31 @@ def test_serving_batches_read_with_thousands_separators() -> None:
     assert "batch at full load 1,024 (limited by engine)" in text
 
 
-def test_a_portfolio_compared_with_samples_says_what_its_samples_say() -> None:
+def test_a_portfolio_compared_with_samples_says_what_its_samples_say(tmp_path: Path) -> None:
     """With --samples, a portfolio's verdict under the table carries its own samples' words
-    (as alone: the example has no distributions), and a scenario's carries its own."""
-    code, out, err = run(
-        "analyze", EXAMPLES / "portfolio.toml", EXAMPLES / "seed.toml", "--samples", "50"
+    (as alone: here its ops cost a range, $400-600 a month), and a scenario without
+    distributions is not sampled, said once on stderr: its verdict carries no samples."""
+    ranged = (
+        (EXAMPLES / "portfolio.toml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "ops_usd_per_month = 500.0\n",
+            'ops_usd_per_month = { dist = "uniform", low = 400, high = 600 }\n',
+            1,
+        )
     )
+    path = tmp_path / "ranged.toml"
+    path.write_text(ranged, encoding="utf-8")
+    code, out, err = run("analyze", path, EXAMPLES / "seed.toml", "--samples", "50")
     assert code == 0, err
     flat = " ".join(out.split())
+    # the central $500 keeps the NPV; every sample pays back between months 12 and 24
     assert (
-        "NPV $19,858 over 24 months at 10%. Sampled: Monte Carlo (50 samples): the scenario "
-        "has no distributions, so every sample is the same" in flat
+        "NPV $19,858 over 24 months at 10%. Sampled: Monte Carlo (50 samples): pays back "
+        "within 3 months 0%, within 6 months 0%, within 12 months 0%, within 24 months 100%" in flat
+    )
+    assert flat.endswith("within a quarter; NPV $1,160 over 6 months")  # the seed's, unsampled
+    assert err == (
+        f"note: {EXAMPLES / 'seed.toml'} has no distributions: not sampled (every sample would "
+        "be the same)\n"
     )

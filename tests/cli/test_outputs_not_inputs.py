@@ -18,6 +18,8 @@ from helpers import DATA, EXAMPLES, TINY_MODEL_CONFIG, run
 
 BENCH = DATA / "vllm_save_result.json"
 NEVER = "which this command reads; payback never writes over its input, even with --force"
+ITS_OWN = "this command reads; payback never writes over its input, even with --force"
+"""The end of the line where the output is the input's own name: said once, not twice."""
 
 
 def one_error(code: int, out: str, err: str) -> str:
@@ -61,14 +63,19 @@ def test_calibrate_refuses_a_json_calibration(here: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("model", "shown"), [("m/config.json", "m/config.json"), ("m", "m (its config.json)")]
+    ("model", "input_words"),
+    [
+        ("m/config.json", f"the --model file {ITS_OWN}"),
+        ("m", f"the --model file m (its config.json), {NEVER}"),
+    ],
+    ids=["its own name", "its folder"],
 )
-def test_calibrate_never_writes_over_its_model(here: Path, model: str, shown: str) -> None:
+def test_calibrate_never_writes_over_its_model(here: Path, model: str, input_words: str) -> None:
     Path("m").mkdir()
     Path("m/config.json").write_text(json.dumps(TINY_MODEL_CONFIG), encoding="utf-8")
     before = Path("m/config.json").read_bytes()
     line = one_error(*run("calibrate", "--model", model, "-o", "m/config.json", "--force"))
-    assert line == f"-o m/config.json: is --model {shown}, {NEVER}: give another name"
+    assert line == f"-o m/config.json: is {input_words}: give another name"
     assert Path("m/config.json").read_bytes() == before
 
 
@@ -86,25 +93,32 @@ def test_a_toml_calibration_reads_back(here: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("given", "output", "shown"),
+    ("given", "output", "shown", "input_words"),
     [
-        ("bench.json", "bench.json", "bench.json"),
-        ("bench.json", "./bench.json", "bench.json"),  # the same file by another spelling
-        ("bench.txt", "bench.txt", "bench.txt"),  # not refused for its .json
-        ("link.txt", "bench.txt", "bench.txt"),  # a symbolic link read, its file written
-        ("bench.txt", "hard.txt", "hard.txt"),  # a hard link: one file, two names
+        ("bench.json", "bench.json", "bench.json", ITS_OWN),
+        ("bench.json", "./bench.json", "bench.json", ITS_OWN),  # another spelling, one file
+        ("bench.txt", "bench.txt", "bench.txt", ITS_OWN),  # not refused for its .json
+        (
+            "link.txt",
+            "bench.txt",
+            "bench.txt",
+            f"link.txt, {NEVER}",
+        ),  # a link read, its file written
+        ("bench.txt", "hard.txt", "hard.txt", f"bench.txt, {NEVER}"),  # a hard link: two names
     ],
+    ids=["same", "another spelling", "not .json", "symbolic link", "hard link"],
 )
 def test_import_benchmark_never_writes_over_its_benchmark(
-    here: Path, given: str, output: str, shown: str
+    here: Path, given: str, output: str, shown: str, input_words: str
 ) -> None:
+    """The input in words, never the argument's name in help ("is FILE bench.json")."""
     shutil.copy(BENCH, "bench.json")
     shutil.copy(BENCH, "bench.txt")
     os.symlink("bench.txt", "link.txt")
     os.link("bench.txt", "hard.txt")
     before = BENCH.read_bytes()
     line = one_error(*run("import-benchmark", given, "-o", output, "--force"))
-    assert line == f"-o {shown}: is FILE {given}, {NEVER}: give another name"
+    assert line == f"-o {shown}: is the benchmark {input_words}: give another name"
     assert Path("bench.json").read_bytes() == before
     assert Path("bench.txt").read_bytes() == before
 
@@ -113,7 +127,7 @@ def test_report_never_writes_over_its_scenario(here: Path) -> None:
     shutil.copy(EXAMPLES / "seed.toml", "s.html")
     before = Path("s.html").read_bytes()
     line = one_error(*run("report", "s.html", "-o", "s.html", "--force"))
-    assert line == f"-o s.html: is FILE s.html, {NEVER}: give another name"
+    assert line == f"-o s.html: is the scenario {ITS_OWN}: give another name"
     assert Path("s.html").read_bytes() == before
     assert sorted(os.listdir(here)) == ["s.html"]  # no temporary left behind
 
@@ -125,9 +139,8 @@ def test_report_never_writes_a_chart_over_its_scenario(here: Path) -> None:
     before = Path("md3/r-one-time.png").read_bytes()
     line = one_error(*run("report", "md3/r-one-time.png", "-o", "md3/r.md", "--force"))
     assert line == (
-        "-o md3/r.md: its chart md3/r-one-time.png is FILE md3/r-one-time.png, which this "
-        "command reads; payback never writes over its input, even with --force: give the "
-        "report another name"
+        "-o md3/r.md: its chart md3/r-one-time.png is the scenario this command reads; "
+        "payback never writes over its input, even with --force: give the report another name"
     )
     assert Path("md3/r-one-time.png").read_bytes() == before
     assert os.listdir("md3") == ["r-one-time.png"]  # no report, no other chart: none or all
@@ -170,7 +183,7 @@ def test_recommend_never_writes_over_its_scenario(here: Path) -> None:
     shutil.copy(EXAMPLES / "catalog-ids.toml", "s.toml")
     before = Path("s.toml").read_bytes()
     line = one_error(*run("recommend", "s.toml", "--apply", "-o", "./s.toml", "--force"))
-    assert line == f"-o s.toml: is FILE s.toml, {NEVER}: give another name"
+    assert line == f"-o s.toml: is the scenario {ITS_OWN}: give another name"
     assert Path("s.toml").read_bytes() == before
 
 
@@ -180,7 +193,7 @@ def test_usage_never_writes_over_its_logs(here: Path) -> None:
     log = b'{"timestamp": "2026-01-05T10:00:00Z", "input_tokens": 10, "output_tokens": 5}\n'
     Path("logs/a.jsonl").write_bytes(log)
     line = one_error(*run("usage", "logs/a.jsonl", "-o", "logs/a.jsonl"))
-    assert line == f"-o logs/a.jsonl: is PATHS logs/a.jsonl, {NEVER}: give another name"
+    assert line == f"-o logs/a.jsonl: is the log {ITS_OWN}: give another name"
     assert Path("logs/a.jsonl").read_bytes() == log
 
 
@@ -203,3 +216,19 @@ def test_a_toml_calibration_under_a_json_name_is_named_as_such(here: Path) -> No
     code, _, err = run("analyze", "s.toml")
     assert code == 2
     assert f"alternatives.0.calibration = 'calx.json': {here / told}" in err
+
+
+def test_a_link_written_names_the_scenario_it_reaches(here: Path) -> None:
+    """``-o link.html`` where link.html is a symbolic link to the scenario read: the line
+    said "is FILE q2.toml", the argument's name in help; it says what q2.toml is."""
+    shutil.copy(EXAMPLES / "seed.toml", "q2.toml")
+    os.symlink("q2.toml", "link.html")
+    line = one_error(*run("report", "q2.toml", "-o", "link.html"))
+    assert line == f"-o link.html: is the scenario q2.toml, {NEVER}: give another name"
+
+
+def test_a_log_read_through_another_spelling_is_named_as_given(here: Path) -> None:
+    """``usage ./log.csv -o log.csv``: one file, named as the log was given."""
+    Path("log.csv").write_text("timestamp,input_tokens,output_tokens\n", encoding="utf-8")
+    line = one_error(*run("usage", "./log.csv", "-o", "log.csv"))
+    assert line == f"-o log.csv: is the log ./log.csv, {NEVER}: give another name"

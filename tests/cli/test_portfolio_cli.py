@@ -166,7 +166,7 @@ def test_solve_reads_as_one_scenarios_solve_with_the_json_figures() -> None:
             f"{value}.",
             f"Today workloads.0.traffic.requests_per_month = 400,000 gives ${npv_today:,.0f}, which "
             "already meets the target.",
-            f"Found by trying {answer['evaluations']:,} values of workloads.0.traffic.requests_per_month.",
+            f"Found by trying {answer['values_tried']:,} values of workloads.0.traffic.requests_per_month.",
         ]
     )
     assert "e+" not in out

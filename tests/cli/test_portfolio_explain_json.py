@@ -304,8 +304,9 @@ def test_a_portfolio_without_distributions_says_every_sample_is_the_same(
     $6,200, p50 $6,200, p90 $6,200"); it now says why, as one scenario's does."""
     path = tmp_path / "priced.toml"
     path.write_text(PRICED)
-    code, out, err = run("analyze", path, "--samples", "50")
+    code, _, err = run("report", path, "--samples", "50", "-o", tmp_path / "r.md")
     assert code == 0, err
+    out = (tmp_path / "r.md").read_text(encoding="utf-8")
     lines = [line for line in out.splitlines() if line.startswith("Monte Carlo (50 samples)")]
     assert (
         lines
@@ -315,6 +316,10 @@ def test_a_portfolio_without_distributions_says_every_sample_is_the_same(
         * 2
     )
     assert "p10" not in out
+    # analyze, whose samples give only chances, refuses them: nothing would be sampled
+    code, out, err = run("analyze", path, "--samples", "50", "--json")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: --samples: {path} has no distributions, so every sample")
 
 
 def test_an_option_that_saves_nothing_has_no_break_even_at_once(tmp_path: Path) -> None:

@@ -516,7 +516,8 @@ def test_long_work_shows_a_progress_bar_on_a_terminal_only(
 
 def test_short_work_shows_no_bar_even_on_a_terminal() -> None:
     env = ENV | {"COLUMNS": "100", "TERM": "xterm", "FORCE_COLOR": "1"}
-    result = CliRunner(env=env).invoke(app, ["analyze", str(QUARTER), "--samples", "100"])
+    uncertain = str(EXAMPLES / "quarter-uncertain.toml")  # with ranges, so sampled
+    result = CliRunner(env=env).invoke(app, ["analyze", uncertain, "--samples", "100"])
     assert result.exit_code == 0
     assert "sampling" not in result.stderr
 

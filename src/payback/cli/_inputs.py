@@ -36,22 +36,35 @@ def check_not_an_input(path: Path, flag: str = "", report: Path | None = None) -
     target = _identity(path)
     if target is None:  # not there: no input
         return
-    for label, given in _inputs():
-        if _identity(given) == target:
-            raise PaybackError(_refusal(path, flag, report, label))
+    for what, given, file in _inputs():
+        if _identity(file) == target:
+            raise PaybackError(_refusal(path, flag, report, _input_words(what, given, path)))
 
 
-def _refusal(path: Path, flag: str, report: Path | None, label: str) -> str:
+def _input_words(what: str, given: str, path: Path) -> str:
+    """The input a written ``path`` would replace, in words: ``what`` it is (``the log``)
+    and its name as ``given``, left out where it is the name ``path`` was written as (``-o
+    log.csv: is the log this command reads``)."""
+    if given == str(path):
+        return f"{what} this command reads"
+    return (
+        f"{what} {given}, which this command reads"
+        if what
+        else f"{given}, which this command reads"
+    )
+
+
+def _refusal(path: Path, flag: str, report: Path | None, input_words: str) -> str:
     if report is not None and report != path:
         named = f"{flag} {report}" if flag else str(report)
         return (
-            f"{named}: its chart {path} is {label}, which this command reads; payback never "
-            "writes over its input, even with --force: give the report another name"
+            f"{named}: its chart {path} is {input_words}; payback never writes over its "
+            "input, even with --force: give the report another name"
         )
     named = f"{flag} {path}" if flag else str(path)
     return (
-        f"{named}: is {label}, which this command reads; payback never writes over its "
-        "input, even with --force: give another name"
+        f"{named}: is {input_words}; payback never writes over its input, even with "
+        "--force: give another name"
     )
 
 
@@ -65,10 +78,11 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-def _inputs() -> Iterator[tuple[str, Path]]:
-    """The files the running command reads, each with how the line names it: its path
-    parameters (and text ones naming a file: ``--model config.json``, usage's logs), and
-    the files a scenario among them names."""
+def _inputs() -> Iterator[tuple[str, str, Path]]:
+    """The files the running command reads, each with what it is in words (``the
+    scenario``; empty where its name says it) and its name: its path parameters (and text
+    ones naming a file: ``--model config.json``, usage's logs), and the files a scenario
+    among them names."""
     from typer._click.globals import get_current_context
 
     ctx = get_current_context(silent=True)
@@ -83,17 +97,24 @@ def _inputs() -> Iterator[tuple[str, Path]]:
                 continue
             for file in _files_named(str(given)):
                 folder = " (its config.json)" if file != Path(given) else ""
-                yield f"{_param_name(param)} {given}{folder}", file
+                yield _param_words(param, ctx.info_name), f"{given}{folder}", file
                 if _is_scenario(param):
                     yield from _named_in_scenario(file)
 
 
-def _param_name(param: Any) -> str:
-    """A parameter as help shows it: ``FILE`` for an argument, ``--calibration``."""
+ARGUMENT_WORDS = {"paths": "the log", "import-benchmark": "the benchmark"}
+"""What an argument that is no scenario reads, by its name or its command's."""
+
+
+def _param_words(param: Any, command: str | None) -> str:
+    """What a parameter's file is, in words, never its name in help (``FILE``, ``PATHS``):
+    ``the scenario``, ``the log``, ``the benchmark``, ``the --calibration file``."""
     opts = [str(o) for o in getattr(param, "opts", []) if str(o).startswith("--")]
     if getattr(param, "param_type_name", "") == "argument" or not opts:
-        return str(param.name).upper()
-    return opts[0]
+        if _is_scenario(param):
+            return "the scenario"
+        return ARGUMENT_WORDS.get(str(param.name)) or ARGUMENT_WORDS.get(command or "", "the file")
+    return f"the {opts[0]} file"
 
 
 def _files_named(given: str) -> list[Path]:
@@ -117,7 +138,7 @@ def _is_scenario(param: Any) -> bool:
     return wanted is not None and bool(getattr(param, "help", None) == wanted)
 
 
-def _named_in_scenario(file: Path) -> Iterator[tuple[str, Path]]:
+def _named_in_scenario(file: Path) -> Iterator[tuple[str, str, Path]]:
     """The files the scenario ``file`` names (:data:`SCENARIO_FILE_FIELDS`), relative to its
     folder as the analysis reads them; none where it cannot be read (the command says why)."""
     from payback.scenario.io import scenario_data_from_text, scenario_format
@@ -131,9 +152,9 @@ def _named_in_scenario(file: Path) -> Iterator[tuple[str, Path]]:
     for where, value in _file_fields(data, ""):
         named = Path(value) if Path(value).is_absolute() else folder / value
         label = f'{where} = "{value}" in {file}'
-        yield label, named
+        yield "", label, named
         if named.is_dir():  # a model's folder: its config.json is read
-            yield label, named / "config.json"
+            yield "", label, named / "config.json"
 
 
 def _file_fields(node: Any, where: str) -> Iterator[tuple[str, str]]:

@@ -17,6 +17,7 @@ from payback.cli._common import (
     SeedOption,
     _busy,
     _console,
+    _note,
     _print_json,
     _progress,
     _warn,
@@ -80,27 +81,36 @@ def _compared(
     no_quality: bool,
     quiet: bool = False,
     named: bool = True,
+    scenario: Scenario | None = None,
 ) -> Analysis | PortfolioAnalysis:
     """A file's answer: a scenario's analysis, or for a scenario with workloads its
     portfolio, every workload moved together, as analyzed alone (compared with other files,
     its rows counted its first workload alone, and picked another winner); ``named``: one of
-    several files, whose every error and warning names it."""
+    several files, whose every error and warning names it; ``scenario``: the file as
+    already loaded."""
     from payback.cli.portfolio import _portfolio_analysis
 
-    portfolio = _portfolio_analysis(file, samples, seed, no_quality, named=named, quiet=quiet)
+    portfolio = _portfolio_analysis(
+        file, samples, seed, no_quality, named=named, quiet=quiet, scenario=scenario
+    )
     if portfolio is not None:
         return portfolio
-    return _analysis(file, samples, seed, no_quality, quiet=quiet, named=named)
+    return _analysis(file, samples, seed, no_quality, quiet=quiet, named=named, scenario=scenario)
 
 
 def _json_answer(
-    file: Path, samples: int | None, seed: int | None, no_quality: bool, named: bool
+    file: Path,
+    samples: int | None,
+    seed: int | None,
+    no_quality: bool,
+    named: bool,
+    scenario: Scenario | None = None,
 ) -> dict[str, Any]:
     """A file's answer for ``--json``: ``scenario_file`` (the path as given), then the
     analysis's fields, or a portfolio's under ``portfolio``."""
     from payback.analysis.result import Analysis
 
-    answer = _compared(file, samples, seed, no_quality, quiet=True, named=named)
+    answer = _compared(file, samples, seed, no_quality, quiet=True, named=named, scenario=scenario)
     fields = answer.to_dict() if isinstance(answer, Analysis) else {"portfolio": answer.to_dict()}
     return {"scenario_file": str(file)} | fields
 
@@ -137,7 +147,8 @@ def analyze(
     whether it pays back within a quarter. Numbers may be distributions
     (`{ dist = "triangular", low = 1, mode = 2, high = 4 }`); the answer uses their
     central values, and **--samples N** adds how likely each outcome is and which
-    inputs drive it. An option's `quality = { error_rate, usd_per_error }` and
+    inputs drive it (a file with no distribution is not sampled, as every sample would be
+    the same answer: alone, it is refused). An option's `quality = { error_rate, usd_per_error }` and
     `latency = { p50_ms, usd_per_second_per_1k_requests }` are priced as their own cost
     components; **--no-quality** leaves them out (the infrastructure view). A scenario
     with `[[workloads]]` gets the portfolio: every workload moved together.
@@ -157,23 +168,69 @@ def analyze(
     """
     files = file
     several = len(files) > 1
+    each = _sampled_scenarios(files, samples, seed)
     if as_json:  # each file's answer as it gives it alone, naming the file
-        found = [_json_answer(f, samples, seed, no_quality, named=several) for f in files]
+        found = [
+            _json_answer(f, n, s, no_quality, several, scenario)
+            for f, (scenario, n, s) in zip(files, each, strict=True)
+        ]
         _print_json(found if several else found[0])
         return
     if not several:
         from payback.cli.portfolio import show_portfolio
 
-        if show_portfolio(files[0], samples, seed, no_quality):
+        if show_portfolio(files[0], samples, seed, no_quality, each[0][0]):
             return
         from payback.report import analysis_renderables
 
-        _console().print(analysis_renderables(_analysis(files[0], samples, seed, no_quality)))
+        answer = _analysis(files[0], samples, seed, no_quality, scenario=each[0][0])
+        _console().print(analysis_renderables(answer))
         return
-    answers = [_compared(path, samples, seed, no_quality) for path in files]
+    answers = [
+        _compared(path, n, s, no_quality, scenario=scenario)
+        for path, (scenario, n, s) in zip(files, each, strict=True)
+    ]
     from payback.report.compare import comparison_renderables
 
     _console().print(comparison_renderables(answers, _labels(files)))
+
+
+Sampling = tuple["Scenario | None", "int | None", "int | None"]
+"""One file's scenario as loaded (``None``: not yet), its samples and its seed."""
+
+
+def _sampled_scenarios(files: list[Path], samples: int | None, seed: int | None) -> list[Sampling]:
+    """Each file's scenario, samples and seed. With ``--samples`` each file is loaded and
+    one with no distribution is not sampled (its samples would be one answer drawn again,
+    its chances of paying back 0% or 100% as if certain): a note says so where another
+    file compared is sampled, and where none is, PaybackError."""
+    if samples is None:
+        return [(None, None, seed)] * len(files)
+    from payback.scenario import load_scenario
+    from payback.studies.uncertainty import check_sampling
+
+    check_sampling(samples, seed or 0)
+    loaded = []
+    for path in files:
+        with in_file(path, len(files) > 1):
+            loaded.append(load_scenario(path))
+    flat = [str(path) for path, s in zip(files, loaded, strict=True) if not s.distributions]
+    if len(flat) == len(files):
+        names = " and ".join(flat) if len(flat) < 3 else f"{', '.join(flat[:-1])} and {flat[-1]}"
+        have = "has" if len(flat) == 1 else "have"
+        raise PaybackError(
+            f"--samples: {names} {have} no distributions, so every sample would be the same "
+            "answer; give an input a range (e.g. under [traffic], requests_per_month = "
+            '{ dist = "triangular", low = 150000, mode = 200000, high = 320000 }), or see '
+            f"which inputs matter over assumed ±25% ranges with `payback sensitivity {flat[0]}`"
+        )
+    _note(
+        [
+            f"{name} has no distributions: not sampled (every sample would be the same)"
+            for name in flat
+        ]
+    )
+    return [(s, samples, seed) if s.distributions else (s, None, None) for s in loaded]
 
 
 def _labels(files: list[Path]) -> list[str]:

@@ -13,11 +13,18 @@ if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
 
 
-def show_portfolio(file: Path, samples: int | None, seed: int | None, no_quality: bool) -> bool:
+def show_portfolio(
+    file: Path,
+    samples: int | None,
+    seed: int | None,
+    no_quality: bool,
+    scenario: Scenario | None = None,
+) -> bool:
     """Print the portfolio answer as text when ``file`` lists workloads; False (nothing
     printed) when it does not, for the one-workload analysis to run instead. (analyze
-    writes its JSON itself, a portfolio's included.)"""
-    analysis = _portfolio_analysis(file, samples, seed, no_quality, quiet=False)
+    writes its JSON itself, a portfolio's included.) ``scenario``: the file as already
+    loaded."""
+    analysis = _portfolio_analysis(file, samples, seed, no_quality, quiet=False, scenario=scenario)
     if analysis is None:
         return False
     from payback.report.portfolio import portfolio_renderables

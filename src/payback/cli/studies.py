@@ -237,7 +237,10 @@ def _show_sobol(
             }
         )
         return
+    from rich.text import Text
+
     from payback.report import sobol_table
+    from payback.report.fit import Prose
 
     for name, indices in rows:
         _console().print(
@@ -247,6 +250,12 @@ def _show_sobol(
                 replaced=replaced,
             )
         )
+    if any(indices[:top] for _, indices in rows):  # once, under the tables it explains
+        _console().print(Prose(Text(SOBOL_COLUMNS, style="dim")))
+
+
+SOBOL_COLUMNS = """Columns: first, the share of the NPV's variance an input explains alone; \
+total, that share with its interactions with the other inputs added."""
 
 
 @user_errors
@@ -291,8 +300,12 @@ def solve(
     holds near the value, not for every value beyond it. A bound is printed rounded toward
     the side where the target holds (at most down, at least up); --json gives it exact.
     Exit code 1 when no allowed value reaches the target. **--json**: `{"parameter",
-    "value", "target", "achieved", "iterations", "single_crossing", "within_fleet_cap",
-    ...}`.
+    "value", "target", "achieved", "engine_calls", "values_tried", "single_crossing",
+    "within_fleet_cap", "refused_past", "warnings", ...}`: `engine_calls` (`iterations`,
+    the same) counts calls to the engine, each over many values; `values_tried` the values
+    evaluated. `within_fleet_cap` is the range searched, as far as analyze accepts the file:
+    each edge is the fleet cap's or, where `refused_past` is true for it (`[low, high]`),
+    another refusal of analyze's (a model's context), said in `warnings`.
     """
     from payback.analysis.resolve import resolve
     from payback.cli.portfolio import portfolio_solve

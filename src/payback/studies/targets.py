@@ -148,7 +148,8 @@ class Solution:
             "value": self.value,
             "target": {"metric": self.target.metric, "value": self.target.value},
             "achieved": self.achieved,
-            "iterations": self.iterations,
+            "engine_calls": self.iterations,
+            "iterations": self.iterations,  # the README's name for engine_calls, kept
             "reached": self.reached,
             "step": self.step,
             "other_side": None
@@ -180,7 +181,7 @@ class Solution:
                 "highest_included": self.allowed.highest_included,
                 "whole": self.whole,
             },
-            "evaluations": self.evaluations,
+            "values_tried": self.evaluations,
             "within_fleet_cap": None
             if self.within_fleet_cap is None
             else {

@@ -1,0 +1,94 @@
+"""``payback analyze FILE --samples N`` of a file with no distribution (tried as a new user
+would): it printed "Chance it pays back within 3 months 0%; 6: 0%; 12: 100%" beside "every
+sample is the same", and ``--json`` the same shares, which a reader takes for certainty.
+Nothing was sampled, so the flag is refused, with one line saying what to add."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import EXAMPLES, ROOT, run
+
+IDS = Path("examples/catalog-ids.toml")
+UNCERTAIN = Path("examples/quarter-uncertain.toml")
+
+
+def refusal(path: Path | str) -> str:
+    return (
+        f"error: --samples: {path} has no distributions, so every sample would be the same "
+        "answer; give an input a range (e.g. under [traffic], requests_per_month = "
+        '{ dist = "triangular", low = 150000, mode = 200000, high = 320000 }), or see which '
+        f"inputs matter over assumed ±25% ranges with `payback sensitivity {path}`"
+    )
+
+
+def test_samples_of_a_file_without_distributions_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT)
+    for extra in ((), ("--json",)):
+        code, out, err = run("analyze", IDS, "--samples", "100", *extra)
+        assert (code, out) == (2, "")
+        assert err.strip() == refusal(IDS)
+        assert "Traceback" not in err
+
+
+def test_a_portfolio_without_distributions_is_refused_too() -> None:
+    code, out, err = run("analyze", EXAMPLES / "portfolio.toml", "--samples", "50", "--json")
+    assert (code, out) == (2, "")
+    assert err.strip() == refusal(EXAMPLES / "portfolio.toml")
+
+
+def test_of_several_files_the_one_without_is_not_sampled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compared with a file that has ranges, the one without answers as without --samples
+    (no ``uncertainty``), said once on stderr; the other is sampled as alone."""
+    monkeypatch.chdir(ROOT)
+    code, out, err = run("analyze", "examples/seed.toml", UNCERTAIN, "--samples", "100", "--json")
+    assert code == 0, err
+    assert err == (
+        "note: examples/seed.toml has no distributions: not sampled (every sample would be "
+        "the same)\n"
+    )
+    seed, uncertain = json.loads(out)
+    assert "uncertainty" not in seed["alternatives"][0]
+    assert seed["alternatives"][0]["break_even_month"] == pytest.approx(400 / 260)  # as alone
+    assert uncertain["alternatives"][0]["uncertainty"]["samples"] == 100
+
+
+def test_several_files_all_without_are_refused_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, err = run("analyze", "examples/seed.toml", IDS, "--samples", "100", "--seed", "2")
+    assert (code, out) == (2, "")
+    assert err.strip() == refusal("examples/seed.toml and examples/catalog-ids.toml").replace(
+        "has no", "have no"
+    ).replace(
+        "sensitivity examples/seed.toml and examples/catalog-ids.toml",
+        "sensitivity examples/seed.toml",
+    )
+
+
+def test_a_bad_sample_count_is_said_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, _, err = run("analyze", IDS, "--samples", "0")
+    assert code == 2
+    assert err.strip() == "error: --samples 0: must be a whole number from 1 to 2,000,000"
+
+
+def test_without_samples_and_with_ranges_nothing_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file alone still answers; a file with ranges still samples: 14 uncertain
+    inputs, and the shares of 200 samples each a multiple of 1/200."""
+    monkeypatch.chdir(ROOT)
+    code, out, err = run("analyze", IDS)
+    assert code == 0, err
+    assert "Chance it pays back" not in out
+    code, out, err = run("analyze", UNCERTAIN, "--samples", "200", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    u = data["alternatives"][0]["uncertainty"]
+    assert len(u["inputs"]) == 14
+    assert u["samples"] == 200
+    for share in u["p_break_even_within"].values():
+        assert share is None or abs(share * 200 - round(share * 200)) < 1e-9
