@@ -82,3 +82,15 @@ def test_the_comment_goes_above_the_name_in_each_form() -> None:
     # no name under [scenario] (the next table's is not its): left as it was
     text = '[scenario]\nhorizon_months = 3\n[baseline]\nname = "b"\n'
     assert with_title_comment(text, "toml", note) == text
+
+
+def test_a_model_the_name_mentions_follows_too(tmp_path: Path) -> None:
+    """Among three models the winner serves qwen2.5-7b: the catalog name "Llama 3.1 8B" in
+    the scenario's name is made the winner's, as the alternative's is."""
+    many = 'model = "llama-3.1-8b"\nmodels = ["llama-3.1-8b", "qwen2.5-7b", "qwen3-8b"]'
+    text, _ = _applied(tmp_path, IDS.replace('model = "llama-3.1-8b"', many, 1))
+    data = tomllib.loads(text)
+    assert data["alternatives"][0]["model"] == "qwen2.5-7b"
+    assert data["scenario"]["name"] == (
+        "ids only: gpt-4o vs fine-tuned Qwen2.5 7B Instruct on L4, or a fine-tuned gpt-4.1-mini"
+    )
