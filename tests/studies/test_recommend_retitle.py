@@ -58,7 +58,7 @@ precision = "bf16"
     lines = text.splitlines()
     at = lines.index(f'name = "{TITLE}"')
     assert lines[at - 1] == (
-        "# this name predates payback recommend --apply: alternatives.0 now runs "
+        "# this name predates the recommendation applied: alternatives.0 now runs "
         "llama-3.1-8b int4 on 1 × l4"
     )
     assert (

@@ -1,4 +1,5 @@
-"""``[scenario] name`` after ``recommend --apply`` where the scenario compares several
+"""``[scenario] name`` once a recommendation is applied
+(:func:`~payback.studies.rewrite.with_winner`) where the scenario compares several
 alternatives and its name does not hold the recommended alternative's whole name (the one
 case the alternative's rename leaves it: ``payback.cli.studies._renamed``): the GPU, the
 model (by its id as written or its catalog name) and the precision the winner replaces
@@ -174,7 +175,7 @@ def apply_title(
         return text, []
     words = ", ".join(repr(w) for w in dict.fromkeys(change.stale))
     comment = (
-        f"this name predates payback recommend --apply: alternatives.{index} now runs "
+        f"this name predates the recommendation applied: alternatives.{index} now runs "
         f"{best.label()}"
     )
     note = (
