@@ -209,7 +209,7 @@ def test_field_of_another_kind_is_unknown_for_this_kind() -> None:
 
 def test_unknown_top_level_section() -> None:
     text = message(edited(fleet_dict(), "trafic", {}))
-    assert "trafic: unknown field in the top level; did you mean 'traffic'?" in text
+    assert "trafic: unknown section [trafic]; did you mean 'traffic'?" in text
 
 
 def test_every_problem_gets_its_own_line() -> None:

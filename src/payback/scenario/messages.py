@@ -277,7 +277,9 @@ def _explain_one(
             else:
                 lines.append(f"{path}: {line}" if path else line)
         return lines
-    if kind == "missing":
+    if kind == "missing" and path == "traffic" and isinstance(value, Mapping):
+        lines.append(_missing_traffic(value, fmt))
+    elif kind == "missing":
         what = "section" if field in Scenario.model_fields else "field"
         doc = _field_doc(raw_loc)
         lines.append(f"{path}: required {what} is missing" + (f" ({doc})" if doc else ""))
@@ -297,9 +299,10 @@ def _explain_one(
             )
         else:
             near = _belongs_elsewhere(field, loc) or _suggest(field, allowed)
-            lines.append(
-                f"{path}: unknown field in {owner}{kind_note}; {near}allowed: {', '.join(allowed)}"
-            )
+            unknown = f"unknown field in {owner}{kind_note}"
+            if len(loc) == 1 and isinstance(value, (Mapping, list)):  # a table: [foo]
+                unknown = "unknown section" + (f" {_header([field])}" if fmt == "toml" else "")
+            lines.append(f"{path}: {unknown}; {near}allowed: {', '.join(allowed)}")
     elif kind == "union_tag_invalid":
         tag = str(ctx.get("tag"))
         lines.append(
@@ -328,6 +331,34 @@ def _explain_one(
     else:
         lines.append(f"{path} = {_show(value)}: {err['msg']}")
     return lines
+
+
+def _missing_traffic(data: Mapping[str, Any], fmt: str) -> str:
+    """The line for a file without ``[traffic]`` (nor ``[[workloads]]`` to take it from):
+    what a portfolio needs where the file reads as one (an alternative's ``portfolio``
+    serving, a ``portfolio`` section, a section near ``workloads``), else what a single
+    scenario needs."""
+    toml = fmt == "toml"
+    workloads = "[[workloads]] entries" if toml else "a workloads: list"
+    traffic = "[traffic]" if toml else "a traffic: table"
+    alternatives = data.get("alternatives")
+    serving = [
+        f"alternatives.{i}.portfolio"
+        for i, alt in enumerate(alternatives if isinstance(alternatives, list) else [])
+        if isinstance(alt, Mapping) and "portfolio" in alt
+    ]
+    near = [k for k in data if isinstance(k, str) and _suggest(k, ["workloads"])]
+    shown = serving[:1] or [k for k in data if k == "portfolio"] or near[:1]
+    if shown:
+        return (
+            f"traffic: required section is missing; the file reads as a portfolio "
+            f"({shown[0]} is given), which needs {workloads}, each with its name and "
+            f"traffic (see examples/portfolio.toml); a single scenario gives {traffic} instead"
+        )
+    return (
+        f"traffic: required section is missing (the workload: a single scenario needs "
+        f"{traffic}; a portfolio gives {workloads} instead)"
+    )
 
 
 def _as_written(value: Any, written: str | None) -> str:
@@ -429,7 +460,11 @@ def explain_errors(
     than text (``yes``, ``012``: :func:`payback.scenario.nulls.scalars_as_written`).
     ``fmt`` is the file's format, for the words ("text in quotes" in TOML)."""
     problems: list[str] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # a section the file names that a scenario has not comes first: a misspelt one is
+    # why a required one is missing
+    errors.sort(key=lambda e: not (e["type"] == "extra_forbidden" and len(e["loc"]) == 1))
+    for err in errors:
         path = ".".join(str(p) for p in _clean_loc(list(err["loc"])))
         path = (aliases or {}).get(path, path)
         dist = found.get(path)

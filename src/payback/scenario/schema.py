@@ -218,7 +218,8 @@ class _OptionBase(_Model):
     name: Name
     """What this option is, in a few words."""
     escalation_share: float = Field(0.0, ge=0.0, lt=1.0)
-    """Share of requests still sent to the baseline (a cascade), paid at its price [0, 1)."""
+    """Share of requests routed to the baseline instead, paid at its price alone (not a
+    cascade: the alternative is not paid for them) [0, 1)."""
     ops_usd_per_month: Usd = 0.0
     """Operations, monitoring and on-call share [USD/month]."""
     one_time: OneTime = Field(default_factory=OneTime)

@@ -22,6 +22,7 @@ from payback.scenario.io import (
     scenario_format,
 )
 from payback.scenario.schema import Scenario, SelfHostedOption
+from payback.studies.retitle import apply_title
 
 if TYPE_CHECKING:
     from payback.studies.recommend import Candidate, Recommendation
@@ -284,10 +285,10 @@ def with_winner(
 ) -> Edit:
     """What ``payback recommend --apply -o output`` writes: the scenario file at ``path``
     (read as ``scenario``) with ``result``'s best configuration in its alternative (see
-    :func:`apply_winner`). Each line the winner replaces stays
-    as a comment under the new one (``# replaced by payback recommend: ...``), the other
-    comments and the layout stay, and relative file paths are rewritten to point at the
-    same files from ``output``'s folder. The notes say what was replaced and moved."""
+    :func:`apply_winner`) and in the scenario's name where it can be (:mod:`.retitle`).
+    Each line the winner replaces stays as a comment under the new one (``# replaced by
+    payback recommend: ...``), the other comments and the layout stay, and relative file
+    paths are rewritten to point at the same files from ``output``'s folder; notes say so."""
     from payback.studies.recommend import benchmark_text
 
     path, output = Path(path), Path(output)
@@ -347,7 +348,7 @@ def with_winner(
         relocated.extend(relocate_paths(document, path.parent, output.parent))
 
     original = read_scenario_text(path)
-    text = edited_text(original, fmt, change)
+    text, titled = apply_title(edited_text(original, fmt, change), fmt, scenario, result, model)
     edited = f"the edit of {path} for {output}"  # not the input, which read well
     parse_scenario(scenario_data_from_text(text, fmt, edited), source=edited)  # still valid
     if replaced:
@@ -367,7 +368,7 @@ def with_winner(
             f"relative paths rewritten to point at the same files from {output.parent}: "
             + "; ".join(relocated)
         )
-    return Edit(text, notes=notes)
+    return Edit(text, notes=notes + titled)
 
 
 def _yaml_apply(
