@@ -66,7 +66,7 @@ def test_a_target_no_value_reaches_is_still_exit_code_1_on_the_null_device(
     """Exit code 1 stays for what the help says it is, stdout on the null device or not."""
     path = tmp_path / "dear.toml"
     quarter = (EXAMPLES / "quarter-200k.toml").read_text()
-    path.write_text(quarter.replace("usd_per_gpu_hour = 0.80", "usd_per_gpu_hour = 900"))
+    path.write_text(quarter.replace("usd_per_gpu_hour = 0.80", "usd_per_gpu_hour = 140"))
     args = ("solve", path, "--vary", "alternatives.0.escalation_share")
     with Path(os.devnull).open("w") as null:
         child = payback(*args, "--target", "break_even_month=3", stdout=null)

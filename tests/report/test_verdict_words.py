@@ -157,7 +157,17 @@ def test_the_monte_carlo_sentence_asks_only_what_the_horizon_answers(tmp_path: P
     )
     assert sentence.endswith("% of them")  # one clause: no year, no "3 months" again
     code, out, err = run(
-        "analyze", _write(tmp_path, "a.toml", FLEET.format(horizon=12)), "--samples", "200"
+        "analyze",
+        _write(
+            tmp_path,
+            "a.toml",
+            FLEET.format(horizon=12).replace(
+                "ops_usd_per_month = 80.0",
+                'ops_usd_per_month = { dist = "uniform", low = 70, high = 90 }',
+            ),
+        ),
+        "--samples",
+        "200",
     )
     assert code == 0, err
     line = next(line for line in out.splitlines() if line.startswith("Chance it pays back"))

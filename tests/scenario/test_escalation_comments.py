@@ -11,21 +11,7 @@ import pytest
 
 from helpers import EXAMPLES
 
-STARTER_COPY = "quarter-200k.toml"
-"""``payback init`` writes src/payback/data/starter.toml, which this example equals word for
-word (tests/cli/test_cli.py): its comment changes with the starter's."""
-
-FILES = [
-    pytest.param(
-        p,
-        marks=pytest.mark.xfail(
-            strict=True, reason="says 'a cascade' as the starter does; they change together"
-        ),
-    )
-    if p.name == STARTER_COPY
-    else p
-    for p in sorted(EXAMPLES.glob("*.toml"))
-]
+FILES = sorted(EXAMPLES.glob("*.toml"))
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

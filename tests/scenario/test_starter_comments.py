@@ -53,7 +53,7 @@ def test_an_edited_escalation_share_reads_true() -> None:
     assert tomllib.loads(text)["alternatives"][0]["escalation_share"] == 0.3
     lines = {x.split(" =")[0]: x for x in text.splitlines() if " = " in x}
     assert lines["escalation_share"] == (
-        "escalation_share = 0.3            # share of requests still sent to the hosted model "
-        "(a cascade)"
+        "escalation_share = 0.3            # share of requests routed to the hosted model "
+        "instead (billed there alone, not a cascade)"
     )
     assert "70%" not in lines["target_utilization"]

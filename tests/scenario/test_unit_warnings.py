@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES, build, edited, fleet_dict
+from helpers import EXAMPLES, build, edited, fleet_dict, run
 from payback.catalog import default_catalog
 from payback.catalog.apis import search_api_models
 from payback.scenario import load_scenario
@@ -139,3 +139,16 @@ def test_no_catalog_price_is_warned_of() -> None:
     assert max(ratios) <= CACHE_READ_MOST
     rents = [o.usd_per_gpu_hour for gpu in default_catalog().gpus.values() for o in gpu.prices]
     assert (min(rents), max(rents)) == GPU_RENT_RANGE
+
+
+def test_analyze_warns_and_keeps_the_number(tmp_path: Path) -> None:
+    """Tried as a new user would: a monthly rent typed per hour is a warning, exit 0."""
+    quarter = (EXAMPLES / "quarter-200k.toml").read_text(encoding="utf-8")
+    path = tmp_path / "s.toml"
+    path.write_text(quarter.replace("usd_per_gpu_hour = 0.80", "usd_per_gpu_hour = 580"))
+    code, _, err = run("analyze", path, "--json")
+    assert code == 0, err
+    assert (
+        "warning: alternatives.0.usd_per_gpu_hour = 580: USD per GPU-hour; 580 reads like a "
+        "monthly rent (÷ 730 hours = 0.79 an hour)"
+    ) in err

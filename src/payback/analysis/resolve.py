@@ -32,6 +32,7 @@ from payback.scenario.checks import (
     fleet_problems,
     growth_warnings,
 )
+from payback.scenario.units import unit_warnings
 from payback.scenario.workloads import single_view_warnings
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def _run(ctx: Lookups) -> Resolved:
     ctx.warnings.extend(cost_pair_warnings(scenario))
     ctx.warnings.extend(growth_warnings(scenario))
     ctx.warnings.extend(batch_cache_warnings(scenario))
+    ctx.warnings.extend(unit_warnings(scenario))
     ctx.warnings.extend(value_term_warnings(scenario))
     ctx.warnings.extend(single_view_warnings(scenario))
     explicit = scenario.model_copy(

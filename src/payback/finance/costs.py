@@ -185,7 +185,7 @@ def hosted_api_cost(
 
 
 def escalated_requests(requests: ArrayLike, escalation_share: ArrayLike) -> FloatArray:
-    """Requests an alternative still sends to the baseline (a cascade) [requests/month].
+    """Requests an alternative routes to the baseline instead of serving them [requests/month].
 
     >>> escalated_requests([1000.0, 2000.0], 0.05)
     array([ 50., 100.])
