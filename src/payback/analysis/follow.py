@@ -230,8 +230,8 @@ class _Nodes:
                 scenario = with_value(scenario, path, value)
             try:
                 again = resolve(scenario)
-            except PaybackError as exc:
-                self.cache[key] = str(exc)
+            except PaybackError as exc:  # its reason, without the file's name
+                self.cache[key] = exc.allowed or "; ".join(exc.messages)
             else:
                 self.cache[key] = {p: _sizes(again, p) for p in followers(self.resolved)}
         found: dict[str, dict[float, float]] | str = self.cache[key]
@@ -243,8 +243,11 @@ class _Nodes:
         if isinstance(got, str):
             values = ", ".join(f"{p} = {v:,.6g}" for p, v in zip(self.columns, point, strict=True))
             raise PaybackError(
-                f"{values}: the capacity of {' and '.join(paths)} is estimated again at each "
-                f"value a study tries, and analyze refuses the file at this one: {got}"
+                f"{values}: analyze refuses the file there ({got}), and the "
+                f"{'capacity' if len(paths) == 1 else 'capacities'} of {' and '.join(paths)} "
+                f"{'is' if len(paths) == 1 else 'are'} estimated again at each value a study "
+                "tries; keep "
+                "the input's range within what analyze accepts, or give replica_requests_per_s"
             )
         return {p: got[p] for p in paths}
 
