@@ -113,6 +113,12 @@ def test_solve_says_the_capacity_it_holds() -> None:
         "traffic.output_tokens searched ≤ 129,872",
     ]
     assert "context is 131,072 tokens" in found.warnings[1]
+    # the resolver's reason alone: it said "...: examples/catalog-ids.toml: traffic.output_tokens
+    # = 1: must be a finite number ≥ 1", the value just below 1 printed as 1
+    assert found.warnings[0].endswith(
+        "past it analyze refuses the file: must be a finite number ≥ 1"
+    )
+    assert not any("catalog-ids.toml" in line for line in found.warnings)
     assert found.to_dict()["warnings"] == found.warnings
     other = solve(resolved, "traffic.requests_per_month", "npv_usd=0")
     assert other.warnings == []

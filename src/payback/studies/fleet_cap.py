@@ -448,7 +448,7 @@ def refused_past_cap(
             return math.inf
         if refusals is None:
             return 0.0
-        refusals[x] = str(exc)
+        refusals[x] = exc.allowed or str(exc)  # the reason, not the file and value again
         return math.inf
 
 
