@@ -279,3 +279,25 @@ def test_solves_answer_on_a_length_is_met_by_analyze(big: Resolved) -> None:
     assert found.value is not None
     npv = _analyze(big, {"traffic.input_tokens": found.value})[0]
     assert npv == pytest.approx(1_850_000, rel=1e-6)
+
+
+def test_a_portfolios_swing_of_an_estimated_capacity_moves_each_workloads_alike(
+    tmp_path: Path,
+) -> None:
+    """The portfolio's value of an alternative's estimated capacity is the first workload's;
+    sent as it is to every workload it moved workload 1's (3.37 requests/s) by 4.05x, and
+    every tornado end of the portfolio stood $150,302 off analyze."""
+    from payback.analysis.portfolio import central_value, evaluate_portfolio, prepare
+
+    path = _estimated_portfolio(tmp_path)
+    p = prepare(load_scenario(path))
+    file = float(evaluate_portfolio(p).alternatives[0].npv_usd)
+    at_centre = central_value(p, CAPACITY)
+    same = evaluate_portfolio(p, {CAPACITY: np.array([at_centre])})
+    assert float(same.alternatives[0].npv_usd[0]) == pytest.approx(file, rel=1e-12)
+    moved = "workloads.4.traffic.output_tokens"
+    ends = evaluate_portfolio(p, {moved: np.array([187.5, 312.5]), CAPACITY: at_centre})
+    for k, x in enumerate((187.5, 312.5)):
+        again = evaluate_portfolio(prepare(with_value(load_scenario(path), moved, x)))
+        got = float(ends.alternatives[0].npv_usd[k])
+        assert got == pytest.approx(float(again.alternatives[0].npv_usd), rel=1e-12)

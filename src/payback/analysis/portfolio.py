@@ -53,6 +53,7 @@ from payback.analysis.portfolio_setup import (
     Portfolio,
     Route,
     central_value,
+    part_scale,
     portfolio_field_range,
     prepare,
     replaced_terms,
@@ -124,9 +125,8 @@ def _split_overrides(
         if not where.parts:
             own[path] = values
         for j in where.parts:
-            per_part[j][where.local] = values
-    # an estimated capacity follows what moves it, in the workload's own cash flows and in
-    # the shared fleet alike (analysis/follow.py)
+            per_part[j][where.local] = values * part_scale(p, j, where.local, current)
+    # an estimated capacity follows what moves it, in cash flows and shared fleet alike
     return [following(p.parts[j], ov) if ov else ov for j, ov in enumerate(per_part)], own
 
 

@@ -522,6 +522,16 @@ def route(p: Portfolio, path: str) -> Route:
     return Route(everyone, path)
 
 
+def part_scale(p: Portfolio, j: int, local: str, central: float) -> float:
+    """What a value of a portfolio path that reaches several workloads is multiplied by in
+    workload ``j`` (``local`` its path there): 1, but for a capacity each workload's analysis
+    estimates at its own lengths, whose portfolio value is the first's (:func:`central_value`):
+    a sample moves each by the same ratio (a tornado's ±25% on the estimate)."""
+    if not local.endswith(".replica_requests_per_s") or not central:
+        return 1.0
+    return float(value_at(p.parts[j].scenario, local)) / float(central)
+
+
 def central_value(p: Portfolio, path: str) -> Any:
     """The value the portfolio reads at ``path`` (a portfolio path) with nothing varied:
     catalog-derived numbers (an estimated capacity, a catalog price) as resolved; where

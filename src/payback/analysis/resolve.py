@@ -58,16 +58,7 @@ def _run(ctx: Lookups) -> Resolved:
             update={"one_time": resolve_one_time(ctx, f"{path}.one_time", option.one_time)}
         )
     owned_at = len(ctx.warnings)  # the options' own lines end here
-    varied_lengths = [
-        f"traffic.{f}"
-        for f in ("input_tokens", "output_tokens", "cached_input_share")
-        if f"traffic.{f}" in scenario.distributions
-    ]
-    if varied_lengths and any(path.endswith("replica_requests_per_s") for path in ctx.sources):
-        ctx.warnings.append(
-            f"{', '.join(varied_lengths)} vary, but estimated replica capacity uses their central "
-            "values (give replica_requests_per_s a distribution to sample it)"
-        )
+    # a capacity estimated here follows the token lengths a study varies (analysis/follow.py)
     ctx.warnings.extend(cost_pair_warnings(scenario))
     ctx.warnings.extend(growth_warnings(scenario))
     ctx.warnings.extend(batch_cache_warnings(scenario))
