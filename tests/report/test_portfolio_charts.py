@@ -231,7 +231,7 @@ def test_what_decides_a_portfolio_is_payback_sensitivitys_ranking() -> None:
     sections = dict(portfolio_explanation(analyze_portfolio(load_scenario(PORTFOLIO))))
     for alt in ranked:
         name = alt["name"].removesuffix(" (portfolio)")
-        said, advice = sections[f"{name}: what decides it"]
+        said, advice, *_ = sections[f"{name}: what decides it"]  # then the capacity held
         for d in alt["drivers"][:3]:
             path = re.escape(d["parameter"])
             found = re.search(rf"\({path}; [^)]+\): NPV ({MONEY}) to ({MONEY}), break-even ", said)
@@ -242,7 +242,7 @@ def test_what_decides_a_portfolio_is_payback_sensitivitys_ranking() -> None:
             alt["drivers"][2]["parameter"]
         )
         assert advice.startswith("Measure first: ")
-    said, advice = sections["Llama 3.1 8B, an adapter per task, one fleet: what decides it"]
+    said, advice, _held = sections["Llama 3.1 8B, an adapter per task, one fleet: what decides it"]
     assert (
         "support triage's requests per month, in month 1 (workloads.0.traffic.requests_per_month;"
         " 300k to 500k requests/month, ±25%): NPV $9,003 to $30,713, break-even month 16.5 to "

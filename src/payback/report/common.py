@@ -35,6 +35,7 @@ from payback.report.palette import HIGH_END_COLOUR as HIGH_END_COLOUR
 from payback.report.palette import LOW_END_COLOUR as LOW_END_COLOUR
 from payback.report.palette import ZERO_COLOUR as ZERO_COLOUR
 from payback.report.palette import alternative_colour as alternative_colour
+from payback.report.places import same_places
 from payback.scenario import value_at
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
@@ -402,7 +403,7 @@ def unit_span(path: str, low: float, high: float) -> str:
 def _short(path: str, *values: float) -> list[str]:
     """:func:`unit_value`'s figures; two ends of money in cents alike (10 cents to $1,000)."""
     if not is_money(path):
-        return [format_input(path, v) for v in values]
+        return same_places([format_input(path, v) for v in values], values)
     shown = [compact(v, True) if abs(v) >= 1000 else input_value(path, v) for v in values]
     cents = len(values) > 1 and all(0.1 <= abs(v) < 1000 for v in values)
     return [usd(v, 2) for v in values] if cents and any("." in e for e in shown) else shown

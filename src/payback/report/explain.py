@@ -411,12 +411,26 @@ def quarter_traffic(analysis: Analysis, index: int) -> dict[str, Any] | None:
 
 
 def _drivers(analysis: Analysis, index: int) -> list[str]:
-    return drivers_paragraphs(
+    said = drivers_paragraphs(
         analysis.drivers[index],
         analysis.horizon_months,
         lambda path: input_label(path, units=False),
         lambda d: driver_range(analysis, d),
     )
+    held = capacity_held(analysis, index)
+    return said if held is None else [*said, f"Caution: {held}."]
+
+
+def capacity_held(analysis: Analysis, index: int) -> str | None:
+    """The line ``payback sensitivity`` warns with where its drivers vary a token length
+    while alternative ``index``'s capacity is the file's and stays as it is
+    (:func:`~payback.studies.capacity_held.capacity_held_line` of every alternative's
+    drivers, as the command passes them); ``None`` where no such capacity is held."""
+    from payback.studies.capacity_held import capacity_held_line
+
+    paths = [d.parameter for ranked in analysis.drivers for d in ranked]
+    line = capacity_held_line(analysis.resolved, paths)
+    return line if line is not None and f"alternatives.{index}'s capacity" in line else None
 
 
 def drivers_paragraphs(

@@ -354,24 +354,54 @@ def break_even_span(
     arrow: str = " to ",
     month: Callable[[float, int], str] = month_text,
 ) -> str:
-    """A break-even at an input's two ends: ``month 3.2 to month 2.1``, ``not within 12
-    months to month 10.9``, ``not within 1 month at either end``; two ends that read the
-    same are said once (``month 1.7 at either end``, not ``month 1.7 to month 1.7``), or
-    with two places where they are 0.05 months apart or more.
+    """A break-even at an input's two ends, both with the same places: ``month 3.2 to
+    month 2.1``, ``not within 12 months to month 10.9``, ``not within 1 month at either
+    end``; two ends that read the same are said once (``month 1.7 at either end``, not
+    ``month 1.7 to month 1.7``). Two places at both ends where one would read the same
+    for ends 0.05 months apart or more, or an end as the whole month it is past (8.03 is
+    inside month 9: ``month 8.03 to month 9.50``, not ``8.0`` nor ``8.03 to 9.5``); at two
+    places such an end is rounded up (6.004: ``6.01``), never down onto the whole month.
 
     >>> break_even_span(None, 10.93, 12), break_even_span(None, None, 1)
     ('not within 12 months to month 10.9', 'not within 1 month at either end')
     >>> break_even_span(1.683, 1.688, 60), break_even_span(1.651, 1.749, 60)
     ('month 1.7 at either end', 'month 1.65 to month 1.75')
+    >>> break_even_span(8.03, 9.5, 12), break_even_span(7.8, 10.01, 12, " → ")
+    ('month 8.03 to month 9.50', 'month 7.80 → month 10.01')
+    >>> break_even_span(6.004, 8.0, 12), break_even_span(6.004, None, 12)
+    ('month 6.01 to month 8.00', 'month 6.01 to not within 12 months')
     """
     if low is None and high is None and horizon is not None:
         return f"{not_within(horizon)} at either end"
-    ends = [not_within(horizon) if m is None else month(m, 1) for m in (low, high)]
-    if low is not None and high is not None and ends[0] == ends[1]:
+    known = [m for m in (low, high) if m is not None]
+    places = 2 if any(_past_whole(m, 1) for m in known) else 1
+
+    def ends(places: int) -> list[str]:
+        return [
+            not_within(horizon) if m is None else _span_end(m, places, month) for m in (low, high)
+        ]
+
+    said = ends(places)
+    if low is not None and high is not None and said[0] == said[1]:
         if abs(low - high) < 0.05:  # not a change (changes_the_answer): one figure
-            return f"{ends[0]} at either end"
-        ends = [month(m, 2) for m in (low, high)]
-    return arrow.join(ends)
+            return f"{month(low, 1)} at either end"
+        said = ends(2)
+    return arrow.join(said)
+
+
+def _past_whole(month: float, places: int) -> bool:
+    """Whether ``month`` (0.1 or more: a smaller one keeps its own figures) is past a whole
+    month that it rounds down onto at ``places``: 8.03 at one place, 6.004 at two."""
+    whole = math.floor(month)
+    return month >= 0.1 and month != whole and round(month, places) <= whole
+
+
+def _span_end(month: float, places: int, say: Callable[[float, int], str]) -> str:
+    """One end of :func:`break_even_span` at ``places``, rounded up where rounding would
+    land on the whole month it is past."""
+    if _past_whole(month, places):
+        month = math.floor(month) + 10.0**-places
+    return say(month, places)
 
 
 NPV_SHARE = 0.1

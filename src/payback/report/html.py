@@ -538,7 +538,7 @@ def chart_sections(charts: list[ch.Chart], keyed_ids: bool = False) -> list[str]
             div_id=f"plot-{chart.key}" if keyed_ids else None,
             config=config,
             default_width="100%",
-            post_script=_narrow_script(fig, chart, config),
+            post_script=[s for s in (_narrow_script(fig, chart, config), tornado.FIT_WIDTH) if s],
         )
         note = f'<p class="note">{_escape(chart.note)}</p>' if chart.note else ""
         out.append(

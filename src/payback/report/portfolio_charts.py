@@ -122,7 +122,8 @@ def workload_contributions(analysis: PortfolioAnalysis, index: int) -> Chart:
             if shared
             else "A workload whose net is above $0 pays its way; below, it does not."
         )
-        + " The nets less what is paid once (ops, shared items) add up to the alternative's NPV.",
+        + " The nets less the shared ops, retraining and one-time items add up to the"
+        + " alternative's NPV.",
     )
 
 

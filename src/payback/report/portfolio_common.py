@@ -210,9 +210,15 @@ def shares_fleet(alt: PortfolioAlternative) -> bool:
     return alt.fleet == "shared" and alt.gpus is not None
 
 
+SHARED_ROW = "shared ops and one-time items"
+"""The row of what no workload carries alone: ops and retraining each month of the horizon
+and the alternative's own one-time items (present values)."""
+
+
 def contribution_rows(alt: PortfolioAlternative) -> list[list[str]]:
     """Per workload: name, what it saves, its GPU time share, its fleet share and its net,
-    and its role; then the items paid once. Present values, each money column alike."""
+    and its role; then what the workloads share (ops and retraining over the horizon, the
+    alternative's own one-time items). Present values, each money column alike."""
     shared = shares_fleet(alt)
     cs = alt.contributions
     saves = usd_column([c.savings_usd for c in cs])
@@ -229,7 +235,7 @@ def contribution_rows(alt: PortfolioAlternative) -> list[list[str]]:
         ]
         for i, c in enumerate(cs)
     ]
-    return [*rows, ["paid once (ops, shared items)", "", "", "", net[-1], ""]]
+    return [*rows, [SHARED_ROW, "", "", "", net[-1], ""]]
 
 
 def order_rows(alt: PortfolioAlternative, horizon: int) -> list[list[str]]:

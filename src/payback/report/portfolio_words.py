@@ -5,6 +5,8 @@ decides it. Only reads the analysis; money through :mod:`payback.report.fleet`'s
 
 from __future__ import annotations
 
+import re
+
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import NOT_CHEAPER, saves_nothing
@@ -30,6 +32,7 @@ from payback.report.portfolio_facts import (
     own_fleets,
     sampled,
 )
+from payback.studies.capacity_held import portfolio_capacity_held_line
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 from payback.studies.uncertainty import Driver
 
@@ -325,6 +328,9 @@ def portfolio_explanation(
     drivers of :func:`ranked_drivers`, computed when not given."""
     horizon = analysis.horizon_months
     ranked = ranked_drivers(analysis) if ranked is None else ranked
+    held = portfolio_capacity_held_line(
+        analysis.portfolio, [d.parameter for r in ranked for d in r]
+    )
     sections = []
     for index, (alt, drivers) in enumerate(zip(analysis.alternatives, ranked, strict=True)):
         paragraphs = _portfolio_paragraphs(analysis, alt)
@@ -341,5 +347,8 @@ def portfolio_explanation(
             sections.append(
                 (f"{alt.name}: why this migration order", [order_paragraph(alt, horizon)])
             )
-        sections.append((f"{alt.name}: what decides it", drivers_paragraphs(analysis, drivers)))
+        said = drivers_paragraphs(analysis, drivers)
+        if held is not None and re.search(rf"\balternatives\.{index}\b", held):
+            said.append(f"Caution: {held}.")  # as payback sensitivity warns it
+        sections.append((f"{alt.name}: what decides it", said))
     return sections

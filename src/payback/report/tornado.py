@@ -224,3 +224,19 @@ def fit_script(wide_from: int, narrow_figure: dict[str, Any], config: dict[str, 
   fit();
   window.addEventListener('resize', fit);
 }})();"""
+
+
+FIT_WIDTH = """(function () {
+  var div = document.getElementById('{plot_id}');
+  window.addEventListener('resize', function () {
+    var room = div.clientWidth;
+    if (div._fullLayout && room && Math.abs(div._fullLayout.width - room) > 1) {
+      Plotly.relayout(div, {autosize: true});
+    }
+  });
+})();"""
+"""Every chart's ``post_script``: drawn again at its box's width as soon as the page is
+resized. Plotly's own ``responsive`` waits 100 ms first, and a page opened wider than it is
+shown (headless Chromium lays a 420 px screenshot out at 500 px, then narrows it) was
+captured with each chart still 452 px wide, cut at the right edge: months 11 and 12 and the
+legend out of sight, the page scrolling sideways."""

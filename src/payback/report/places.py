@@ -1,0 +1,36 @@
+"""The two ends of a range written with the same places (an input's range in the tornado,
+explain and the reports: ``55.49 → 125.4 hours`` read as two precisions)."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["same_places"]
+
+_PLAIN = re.compile(r"-?[\d,]+(?:\.(\d+))?")
+
+
+def same_places(texts: list[str], values: tuple[float, ...]) -> list[str]:
+    """Two plain figures of a range with the same places: the fewer of the two, so long as
+    each end keeps two significant figures and the ends still differ, else the more
+    (``55.49 → 125.4`` reads ``55.5 → 125.4``; ``0.85 → 1.3`` reads ``0.85 → 1.30``).
+
+    >>> same_places(["55.49", "125.4"], (55.4932, 125.37))
+    ['55.5', '125.4']
+    >>> same_places(["0.85", "1.3"], (0.85, 1.3)), same_places(["750k", "1.25M"], (7.5e5, 1.25e6))
+    (['0.85', '1.30'], ['750k', '1.25M'])
+    """
+    found = [_PLAIN.fullmatch(t) for t in texts]
+    if len(texts) != 2 or not all(found):
+        return texts
+    places = sorted(len(m.group(1) or "") for m in found if m is not None)
+    if places[0] == places[1]:
+        return texts
+    fewer = [f"{v:,.{places[0]}f}" for v in values]
+    kept = all(
+        v == 0 or len(re.sub(r"^[-0.,]+", "", t).replace(".", "")) >= 2
+        for v, t in zip(values, fewer, strict=True)
+    )
+    if kept and fewer[0] != fewer[1]:
+        return fewer
+    return [f"{v:,.{places[1]}f}" for v in values]
