@@ -44,15 +44,10 @@ if TYPE_CHECKING:
 
 __all__ = ["CAPACITY_READS", "EXACT_VALUES", "followers", "following"]
 
-CAPACITY_READS = (
-    "input_tokens",
-    "output_tokens",
-    "cached_input_share",
-    "tpot_ms",
-    "gpus_per_replica",
-)
-"""The inputs a replica's estimated capacity depends on (``traffic``'s token lengths, the
-option's own latency target and replica size)."""
+CAPACITY_READS = ("input_tokens", "output_tokens", "cached_input_share", "gpus_per_replica")
+"""The engine's inputs a replica's estimated capacity depends on (``traffic``'s token
+lengths, the option's replica size; its ``tpot_ms`` is read by the estimate alone, and a
+study refuses it)."""
 
 _SHARES = frozenset({"cached_input_share"})
 _WHOLE = frozenset({"gpus_per_replica"})
