@@ -274,7 +274,7 @@ def test_one_repeated_row_and_one_covered_hour_are_said_in_the_singular(tmp_path
     words = " ".join((out + err).split())
     assert "1 row dropped as repeats of a request id seen before" in words
     assert "1 rows" not in words
-    assert "scales 1 covered hour to a 730.5-hour month" in words
+    assert "the requests of 1 covered hour scaled to a 730.5-hour month" in words
 
 
 def test_a_repeated_header_in_another_case_names_the_column_that_reads(tmp_path: Path) -> None:

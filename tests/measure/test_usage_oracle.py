@@ -216,17 +216,14 @@ def expected(
             hours += (b - a).total_seconds() / 3600
         rate = sum(m["requests"] for m in months.values()) / hours * MONTH_DAYS * 24
         window = [months[i] for i in order]
-    if len(full) >= 2:
-        xs = np.array([_index(m["start"]) for m in full], dtype=float)
-        ys = np.log([m["requests"] / m["days"] for m in full])
-        growth = math.exp(np.polyfit(xs, ys, 1)[0]) - 1
-    else:
-        growth = 0.0
     requests = sum(r.requests for r in used)
     inp = sum(r.input for r in used)
-    traffic = {
-        "requests_per_month": rate,
-        "growth_monthly": growth,
+    traffic = {"requests_per_month": rate}
+    if len(full) >= 2:  # fewer complete months measure no growth: left out, as usage does
+        xs = np.array([_index(m["start"]) for m in full], dtype=float)
+        ys = np.log([m["requests"] / m["days"] for m in full])
+        traffic["growth_monthly"] = math.exp(np.polyfit(xs, ys, 1)[0]) - 1
+    traffic |= {
         "input_tokens": inp / requests,
         "output_tokens": sum(r.output for r in used) / requests,
         "cached_input_share": sum(r.cached for r in used) / inp if inp else 0.0,
