@@ -31,7 +31,7 @@ def main() -> int:
     from payback.analysis.cashflows import evaluate
     from payback.analysis.resolve import resolve
     from payback.scenario import load_scenario
-    from payback.studies.fleet_cap import with_value
+    from payback.scenario.paths import with_value
 
     base = load_scenario(ROOT / "examples" / "catalog-ids.toml")
     resolved = resolve(with_value(base, "traffic.requests_per_month", 3e7))

@@ -21,7 +21,7 @@ from payback.analysis.follow import EXACT_VALUES, following
 from payback.analysis.resolve import Resolved, resolve
 from payback.errors import PaybackError
 from payback.scenario import load_scenario
-from payback.studies.fleet_cap import with_value
+from payback.scenario.paths import with_value
 from payback.studies.solve import parse_target, solve
 from payback.studies.uncertainty import tornado
 

@@ -216,7 +216,7 @@ class _Nodes:
         """Each follower's replica sizes with their capacity, with ``columns`` at
         ``point`` (the scenario resolved again), or the refusal's reason."""
         from payback.analysis.resolve import resolve
-        from payback.studies.fleet_cap import with_value
+        from payback.scenario.paths import with_value
 
         key = (tuple(self.columns), point)
         if key not in self.cache:

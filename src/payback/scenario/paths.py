@@ -19,7 +19,7 @@ from payback.errors import PaybackError
 from payback.figures import limit_text
 from payback.scenario.schema import Scenario
 
-__all__ = ["FieldRange", "field_range", "schema_range", "value_at"]
+__all__ = ["FieldRange", "field_range", "schema_range", "value_at", "with_value"]
 
 
 def value_at(scenario: BaseModel, path: str) -> Any:
@@ -47,6 +47,30 @@ def value_at(scenario: BaseModel, path: str) -> Any:
         else:
             raise PaybackError(f"{path}: no such field in the scenario")
     return node
+
+
+def with_value(scenario: Any, path: str, value: float) -> Any:
+    """``scenario`` (a pydantic model) with the field at the dotted ``path`` set to
+    ``value`` (whole for a whole-number field), unvalidated: the resolver checks it
+    (:func:`value_at`'s twin, for a study that resolves the file again at a value)."""
+    return _with_value(scenario, path.split("."), value)
+
+
+def _with_value(node: Any, parts: list[str], value: float) -> Any:
+    """``node`` (a scenario, or a part of one) with the field at the dotted ``parts`` set to
+    ``value`` (whole for a whole-number field)."""
+    head, rest = parts[0], parts[1:]
+    if isinstance(node, list):
+        out = list(node)
+        out[int(head)] = _with_value(node[int(head)], rest, value)
+        return out
+    current = getattr(node, head)
+    new = (
+        _with_value(current, rest, value)
+        if rest
+        else (round(value) if head == "gpus_per_replica" or type(current) is int else value)
+    )
+    return node.model_copy(update={head: new})
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,6 @@ __all__ = [
     "sample_peaks",
     "scenario_fleets",
     "tornado_cap_lines",
-    "with_value",
     "within_cap",
 ]
 
@@ -411,6 +410,7 @@ def resolved_peaks(resolved: Resolved, parameter: str) -> ResolvedPeaks:
     or another reason (recorded in :attr:`ResolvedPeaks.refusals`): analyze refuses it."""
     from payback.analysis.cashflows import evaluate
     from payback.analysis.resolve import resolve
+    from payback.scenario.paths import with_value
 
     def fleets_at(x: float) -> Any:
         again = resolve(with_value(resolved.original, parameter, x))
@@ -450,26 +450,3 @@ def refused_past_cap(
             return 0.0
         refusals[x] = exc.allowed or str(exc)  # the reason, not the file and value again
         return math.inf
-
-
-def with_value(scenario: Any, path: str, value: float) -> Any:
-    """``scenario`` (a pydantic model) with the field at the dotted ``path`` set to
-    ``value`` (whole for a whole-number field), unvalidated: the resolver checks it."""
-    return _with_value(scenario, path.split("."), value)
-
-
-def _with_value(node: Any, parts: list[str], value: float) -> Any:
-    """``node`` (a scenario, or a part of one) with the field at the dotted ``parts`` set to
-    ``value`` (whole for a whole-number field)."""
-    head, rest = parts[0], parts[1:]
-    if isinstance(node, list):
-        out = list(node)
-        out[int(head)] = _with_value(node[int(head)], rest, value)
-        return out
-    current = getattr(node, head)
-    new = (
-        _with_value(current, rest, value)
-        if rest
-        else (round(value) if head == "gpus_per_replica" or type(current) is int else value)
-    )
-    return node.model_copy(update={head: new})

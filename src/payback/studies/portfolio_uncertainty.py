@@ -16,6 +16,7 @@ from payback.analysis.portfolio import (
     evaluate_portfolio,
 )
 from payback.finance._types import FloatArray
+from payback.scenario.paths import with_value
 from payback.studies import SOBOL_SAMPLES
 from payback.studies.capacity_held import portfolio_capacity_held_line
 from payback.studies.fleet_cap import (
@@ -27,7 +28,6 @@ from payback.studies.fleet_cap import (
     past_cap_ends,
     rebuilt_peaks,
     sample_peaks,
-    with_value,
 )
 
 if TYPE_CHECKING:
