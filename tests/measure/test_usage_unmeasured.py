@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from importlib import resources
 from pathlib import Path
 
 from helpers import run
 from payback import load_scenario
+from usage_logs import daily_logs as logs
+from usage_logs import starter_scenario
 
-STARTER = resources.files("payback").joinpath("data/starter.toml").read_text(encoding="utf-8")
 NO_CACHED = (
     "note: the logs have no cached-token column, so cached_input_share is not measured (a "
     "scenario written from these logs keeps its own); name the column with columns "
@@ -22,26 +22,8 @@ NO_CACHED = (
 )
 
 
-def logs(path: Path, first: dt.date, days: int, cached: str | None = None) -> Path:
-    """Four requests a day of 1,000/200 tokens (and ``cached`` cached tokens in a
-    ``cached_tokens`` column, where given) for ``days`` days from ``first``."""
-    header = "ts,input_tokens,output_tokens" + (",cached_tokens" if cached is not None else "")
-    rows = []
-    for d in range(days):
-        day = dt.datetime(first.year, first.month, first.day, tzinfo=dt.UTC) + dt.timedelta(d)
-        for h in (1, 7, 13, 19):
-            rows.append(
-                f"{(day + dt.timedelta(hours=h)).isoformat()},1000,200"
-                + (f",{cached}" if cached is not None else "")
-            )
-    path.write_text(header + "\n" + "\n".join(rows) + "\n")
-    return path
-
-
 def scenario(path: Path, cached: str = "0.165", growth: str = "0.0") -> Path:
-    text = STARTER.replace("cached_input_share = 0.2  ", f"cached_input_share = {cached}")
-    path.write_text(text.replace("growth_monthly = 0.0  ", f"growth_monthly = {growth}"))
-    return path
+    return starter_scenario(path, cached_input_share=cached, growth_monthly=growth)
 
 
 def test_no_cached_column_is_not_measured_and_the_scenario_keeps_its_own(tmp_path: Path) -> None:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from importlib import resources
 from pathlib import Path
 
 from helpers import run
 from payback import load_scenario, profile_usage
+from usage_logs import daily_logs as per_day
+from usage_logs import starter_scenario
 
-STARTER = resources.files("payback").joinpath("data/starter.toml").read_text(encoding="utf-8")
 HEADER = "timestamp,input_tokens,output_tokens\n"
 
 
@@ -26,20 +26,8 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
-def per_day(path: Path, first: dt.date, days: int, header: str = "ts") -> Path:
-    """Four requests a day of 1,000/200 tokens (no cached column) for ``days`` days."""
-    rows = []
-    for d in range(days):
-        day = dt.datetime(first.year, first.month, first.day, tzinfo=dt.UTC) + dt.timedelta(d)
-        rows += [f"{(day + dt.timedelta(hours=h)).isoformat()},1000,200" for h in (1, 7, 13, 19)]
-    path.write_text(f"{header},input_tokens,output_tokens\n" + "\n".join(rows) + "\n")
-    return path
-
-
 def scenario(path: Path, growth: str = "0.0", peak: str = "4.0") -> Path:
-    text = STARTER.replace("growth_monthly = 0.0  ", f"growth_monthly = {growth}")
-    path.write_text(text.replace("peak_to_average = 4.0", f"peak_to_average = {peak}"))
-    return path
+    return starter_scenario(path, growth_monthly=growth, peak_to_average=peak)
 
 
 def test_growth_not_measured_is_null_in_json_with_its_reason(tmp_path: Path) -> None:
