@@ -3,8 +3,8 @@ wider than the screen, no element past its right edge but inside a table's own s
 box, a shadow on that box's side where more of the table lies, and the inputs table whole
 (tried as a new user would: at 420 px the inputs table was 536 px in a 372 px box, its
 values and sources out of sight, a list of field names; the summary table, 873 px, ran
-past its box with nothing to say so; a scenario's summary now stacks there: see
-test_summary_stacked.py)."""
+past its box with nothing to say so; a scenario's summary, and a portfolio's workloads,
+now stack there: see test_summary_stacked.py and test_portfolio_workloads_stacked.py)."""
 
 from __future__ import annotations
 
@@ -68,8 +68,7 @@ def test_the_report_fits_a_phone_its_tables_scrolling_with_a_shadow(
         inputs = measured["tables"][-1]
         assert inputs["head"].startswith("input value used"), inputs
         assert inputs["wide"] <= inputs["room"], (width, inputs)  # every value in sight
+        # a scenario's summary, and a portfolio's workloads, stack on a phone: every figure
+        # in sight (test_summary_stacked.py, test_portfolio_workloads_stacked.py)
         summary = measured["tables"][0]
-        if name != "portfolio":  # a scenario's summary stacks on a phone: every figure in sight
-            assert summary["wide"] <= summary["room"], (width, summary)
-        elif width == 420:  # the portfolio's figures need more: it scrolls in its box
-            assert summary["wide"] > summary["room"]
+        assert summary["wide"] <= summary["room"], (width, summary)

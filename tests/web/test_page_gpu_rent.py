@@ -143,3 +143,76 @@ def test_a_hyperscaler_or_aws_for_a_gpu_they_rent(tmp_path: Path) -> None:
     text = at.session_state["held"].file_text()
     assert "gpu_price" not in text
     assert "gpu_provider" not in text
+
+
+TYPED = 'gpu = "l40s"\nusd_per_gpu_hour = 2.0'
+"""The L40S alternative with its own rent typed: $2.00 an hour, the catalog's ignored."""
+WINS = (
+    "Not used: the GPU rent typed below, $2.00 per GPU-hour (usd_per_gpu_hour), wins over "
+    "any catalog price. Empty its box to pay the rent chosen here."
+)
+
+
+def _typed_page(field: str = "") -> tuple[AppTest, str]:
+    """The page on examples/catalog-ids.toml with the L40S's rent typed (and ``field``),
+    showing that alternative; and the file's text."""
+    text = FILE.read_text().replace('gpu = "l40s"', f"{TYPED}\n{field}", 1)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["held"] = Held.from_text("typed.toml", text, FILE.parent)
+    at = at.run()
+    return at.selectbox(key="in:show").set_value(0).run(), text
+
+
+def _analyzed_text(tmp_path: Path, text: str) -> float:
+    path = tmp_path / "typed.toml"
+    path.write_text(text)
+    code, out, err = run("analyze", path, "--json")
+    assert code == 0, err
+    return float(json.loads(out)["alternatives"][0]["npv_usd"])
+
+
+@pytest.mark.slow
+def test_a_typed_rent_greys_the_choice_out_and_says_it_wins(tmp_path: Path) -> None:
+    """Tried as a new user would: with the file's own $2.00 an hour, choosing nebius
+    ($1.55) moved nothing and nothing said why. The picker is now greyed out under a line
+    saying the typed rent wins; emptied, the rent is chosen again, as analyze chooses it."""
+    at, text = _typed_page()
+    rent = at.selectbox(key=RENT)
+    assert rent.disabled
+    assert rent.value == ""  # the file's choice (none), kept
+    assert WINS in _captions(at)
+    assert "GPU rent in the answer" not in _captions(at)
+    typed_npv = _analyzed_text(tmp_path, text)
+    assert _npv(at) == usd(typed_npv) == "-$7,203"  # analyze of the file: $2.00 an hour
+    # the rent's box emptied: the catalog's rent, and the choice is the user's again
+    box = "in:alternatives.0.usd_per_gpu_hour"
+    at = at.text_input(key=box).set_value("").run()
+    assert not at.exception
+    rent = at.selectbox(key=RENT)
+    assert not rent.disabled
+    assert WINS not in _captions(at)
+    assert "GPU rent in the answer: $1.09 per GPU-hour" in _captions(at)
+    assert _npv(at) == usd(_analyzed_text(tmp_path, text.replace(TYPED, 'gpu = "l40s"')))
+    assert _npv(at) == "$7,944"  # the file without a rent: the GPU clouds' median
+    at = at.selectbox(key=RENT).set_value("gpu_provider:nebius").run()
+    nebius = text.replace(TYPED, 'gpu = "l40s"\ngpu_provider = "nebius"')
+    assert _npv(at) == usd(_analyzed_text(tmp_path, nebius))
+    assert "GPU rent in the answer: $1.55 per GPU-hour (nebius's" in _captions(at)
+    assert "usd_per_gpu_hour" not in at.session_state["held"].file_text()
+
+
+@pytest.mark.slow
+def test_a_typed_rent_beside_a_provider_keeps_both_as_analyze_reads_them(
+    tmp_path: Path,
+) -> None:
+    """The file's gpu_provider beside its typed rent: shown, greyed out, kept in the
+    download; the answer is analyze's, whose warning says the provider is not used."""
+    at, text = _typed_page('gpu_provider = "nebius"')
+    rent = at.selectbox(key=RENT)
+    assert (rent.value, rent.disabled) == ("gpu_provider:nebius", True)
+    assert WINS in _captions(at)
+    assert _npv(at) == usd(_analyzed_text(tmp_path, text)) == "-$7,203"
+    assert at.session_state["held"].file_text() == text
+    code, _, err = run("analyze", tmp_path / "typed.toml")
+    assert code == 0
+    assert "gpu_provider is not used: usd_per_gpu_hour is given and wins" in err

@@ -440,7 +440,9 @@ def explain(
     `levers` (scaled to zero; the GPU rent for a quarter: `value` to the cent, `at_most`, `today`, `today_meets_it` where today's rent already meets it and `value` is null, `nearest` where no rent does), `drivers` (each `parameter` with
     `npv_low_usd`, `npv_high_usd`, `break_even_month_low`, `break_even_month_high`,
     `npv_swing_usd`, `low_past_cap` and `high_past_cap` (the `gpus` and `month` of an end
-    whose fleet passes the GPU cap), `changes_the_answer`), `measure_first`, `infrastructure_only` (with
+    whose fleet passes the GPU cap), `changes_the_answer`), `measure_first`,
+    `capacity_held` (the caution where a driver varies a token length while a capacity the
+    file gives stays as it is; `null` where none does), `infrastructure_only` (with
     priced quality or latency) and, with **--samples**, `uncertainty`.
 
     For a scenario with workloads (a portfolio), the same questions for the workloads moved
@@ -451,7 +453,8 @@ def explain(
     `own_fleets` (a fleet per workload: their GPUs in all, `gpus_month_1` and `gpus_max`),
     `contributions` (each workload's savings, fleet share and role), `carry_the_fleet`,
     `ride_on_it`, `migration_order` (each step's `marginal_npv_usd`), `greedy_is_best`,
-    `lowers_the_npv`, `quarter`, `drivers`, `measure_first` and `uncertainty`.
+    `lowers_the_npv`, `quarter`, `drivers`, `measure_first`, `capacity_held` and
+    `uncertainty`.
     """
     from payback.cli.portfolio import portfolio_explain
     from payback.report.explain import explain as explain_analysis

@@ -10,6 +10,7 @@ from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis
 from payback.analysis.verdict import outcome_text, quoted, saves_nothing
 from payback.report.common import driver_range, quarter_text
 from payback.report.explain import (
+    capacity_held,
     crossing,
     measure_first,
     monthly_changes,
@@ -127,6 +128,8 @@ def _facts(analysis: Analysis, alt: AlternativeResult, index: int) -> dict[str, 
         "measure_first": None
         if not drivers
         else {"parameter": drivers[0].parameter, "what": measure_first(drivers[0].parameter)},
+        # the caution the drivers' words end with, as payback sensitivity warns it
+        "capacity_held": capacity_held(analysis, index),
         "infrastructure_only": alt.infrastructure_only,
         "uncertainty": _uncertainty(analysis, index),
     }

@@ -12,7 +12,7 @@ from pathlib import Path
 import payback
 from payback.analysis.result import usd as money
 from payback.report.charts import Chart
-from payback.report.common import MARKER, kind_text
+from payback.report.common import MARKER, Table, kind_text
 from payback.report.controls import clean
 from payback.report.explain import heading
 from payback.report.markdown import md_escape
@@ -36,6 +36,7 @@ from payback.report.portfolio_words import npv_terms
 from payback.report.portfolio_words import order_paragraph as order_paragraph
 from payback.report.portfolio_words import portfolio_explanation as portfolio_explanation
 from payback.report.portfolio_words import ranked_drivers as ranked_drivers
+from payback.report.stacked import STACKED_CSS, WIDE_CSS, column_names_css
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 
 __all__ = [
@@ -59,6 +60,10 @@ class _Table:
     where every other column, of figures, is right-aligned (its head too)."""
     code: bool = False
     """The first column is code (a field's path), as the scenario's report writes it."""
+    stacked: bool = False
+    """On a phone each row stacks, a figure a line after its column's name, as the
+    scenario's summary does (:mod:`payback.report.stacked`): the workloads table, one row
+    a workload, whose six columns scrolled sideways at 420 px."""
 
 
 def _workloads(analysis: PortfolioAnalysis) -> _Table:
@@ -68,6 +73,7 @@ def _workloads(analysis: PortfolioAnalysis) -> _Table:
         ["workload", "requests/month", "growth", "tokens in / out", "peak / average", "baseline"],
         rows,
         words=(5,),
+        stacked=True,
     )
 
 
@@ -223,7 +229,8 @@ def _inputs_caption(analysis: PortfolioAnalysis) -> str:
 
 def _html_table(table: _Table) -> str:
     """A table's header and rows as HTML, in a box that scrolls on its own when the table
-    is wider than a phone (the page does not)."""
+    is wider than a phone (the page does not); a ``stacked`` one with its head and body
+    marked, which :data:`~payback.report.stacked.STACKED_CSS` stacks on a phone."""
 
     def cell(k: int, text: str, tag: str = "td") -> str:
         if k == 0 and table.code and tag == "td":  # a path may break after each dot
@@ -237,7 +244,11 @@ def _html_table(table: _Table) -> str:
         for row in table.rows
     )
     head = f"<tr>{head}</tr>" if any(table.header) else ""  # a list of pairs has no head
-    return f'<div class="wide"><table>{head}{rows}</table></div>'
+    if not table.stacked:
+        return f'<div class="wide"><table>{head}{rows}</table></div>'
+    return (
+        f'<div class="wide stacked"><table><thead>{head}</thead><tbody>{rows}</tbody></table></div>'
+    )
 
 
 def _md_table(table: _Table) -> list[str]:
@@ -262,17 +273,19 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
 
     e = _escape
     body = [f"<h1>{e(analysis.name)}</h1>"]
+    names = ""  # the stacked table's column names, each before its figure on a phone
     for block in _blocks(analysis):
         if isinstance(block, str):
             body.append(f"<p>{e(block)}</p>")
             continue
+        if block.stacked:
+            names += column_names_css(Table(block.header, block.rows))
         body.append(f"<h2>{e(block.title)}</h2>\n{_html_table(block)}")
     cautions = analysis.portfolio.warnings  # as the scenario's report lists its own
     if cautions:
         body.append("<h2>Cautions</h2><ul>" + "".join(f"<li>{e(w)}</li>" for w in cautions))
         body.append("</ul>")
     from payback.report.html import chart_sections  # plotly, loaded only for HTML
-    from payback.report.stacked import WIDE_CSS
 
     body += ["<h2>Charts</h2>", *chart_sections(portfolio_charts(analysis), keyed_ids=True)]
     body.append("<h2>What it means</h2>")
@@ -294,6 +307,8 @@ def portfolio_html(analysis: PortfolioAnalysis) -> str:
         "@media (max-width:600px){td,th{padding:.2rem .4rem}}"
         + WIDE_CSS
         + ".note{color:#555;font-size:.9em}p{max-width:60em;line-height:1.45}"
+        + STACKED_CSS
+        + names
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

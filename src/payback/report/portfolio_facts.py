@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypedDict
 
 from payback.analysis.result import QUARTER_MONTHS
@@ -12,10 +13,12 @@ from payback.report.common import span_text
 from payback.report.explain import crossing, measure_first
 from payback.report.fleet import changes_the_answer
 from payback.report.portfolio_common import idle_most
+from payback.studies.capacity_held import portfolio_capacity_held_line
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 from payback.studies.uncertainty import Driver
 
 __all__ = [
+    "capacity_held",
     "driver_label",
     "driver_span",
     "idle_facts",
@@ -36,6 +39,7 @@ def portfolio_explain_json(
     """``explain --json`` of a portfolio: the ``sections`` of words, the scenario's terms,
     its workloads and, per alternative, the numbers the words say."""
     whole = analysis.to_dict()
+    held = capacity_held(analysis, ranked)
     return {
         "sections": [{"title": t, "paragraphs": p} for t, p in sections],
         "scenario": analysis.name,
@@ -44,7 +48,8 @@ def portfolio_explain_json(
         "workloads": whole["workloads"],
         "verdict": whole["verdict"],
         "alternatives": [
-            _facts(analysis, alt, drivers) | {"uncertainty": sampled(analysis, index)}
+            _facts(analysis, alt, drivers)
+            | {"capacity_held": held[index], "uncertainty": sampled(analysis, index)}
             for index, (alt, drivers) in enumerate(zip(analysis.alternatives, ranked, strict=True))
         ],
     }
@@ -110,6 +115,21 @@ def _facts(
         if not drivers
         else {"parameter": drivers[0].parameter, "what": measure_first(drivers[0].parameter)},
     }
+
+
+def capacity_held(analysis: PortfolioAnalysis, ranked: list[list[Driver]]) -> list[str | None]:
+    """Per alternative, the caution its "what decides it" ends with: the line ``payback
+    sensitivity`` warns with where the ``ranked`` drivers vary a token length while a
+    capacity the file gives stays as it is
+    (:func:`~payback.studies.capacity_held.portfolio_capacity_held_line`), where it names
+    that alternative; ``None`` where it does not."""
+    line = portfolio_capacity_held_line(
+        analysis.portfolio, [d.parameter for r in ranked for d in r]
+    )
+    return [
+        line if line is not None and re.search(rf"\balternatives\.{i}\b", line) else None
+        for i in range(len(analysis.alternatives))
+    ]
 
 
 class MonthOne(TypedDict):

@@ -5,8 +5,6 @@ decides it. Only reads the analysis; money through :mod:`payback.report.fleet`'s
 
 from __future__ import annotations
 
-import re
-
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import NOT_CHEAPER, saves_nothing
@@ -24,6 +22,7 @@ from payback.report.portfolio_common import (
 )
 from payback.report.portfolio_facts import (
     Sampled,
+    capacity_held,
     driver_label,
     driver_span,
     last_month_saving,
@@ -32,7 +31,6 @@ from payback.report.portfolio_facts import (
     own_fleets,
     sampled,
 )
-from payback.studies.capacity_held import portfolio_capacity_held_line
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 from payback.studies.uncertainty import Driver
 
@@ -328,9 +326,7 @@ def portfolio_explanation(
     drivers of :func:`ranked_drivers`, computed when not given."""
     horizon = analysis.horizon_months
     ranked = ranked_drivers(analysis) if ranked is None else ranked
-    held = portfolio_capacity_held_line(
-        analysis.portfolio, [d.parameter for r in ranked for d in r]
-    )
+    held = capacity_held(analysis, ranked)
     sections = []
     for index, (alt, drivers) in enumerate(zip(analysis.alternatives, ranked, strict=True)):
         paragraphs = _portfolio_paragraphs(analysis, alt)
@@ -348,7 +344,7 @@ def portfolio_explanation(
                 (f"{alt.name}: why this migration order", [order_paragraph(alt, horizon)])
             )
         said = drivers_paragraphs(analysis, drivers)
-        if held is not None and re.search(rf"\balternatives\.{index}\b", held):
-            said.append(f"Caution: {held}.")  # as payback sensitivity warns it
+        if held[index] is not None:
+            said.append(f"Caution: {held[index]}.")  # as payback sensitivity warns it
         sections.append((f"{alt.name}: what decides it", said))
     return sections

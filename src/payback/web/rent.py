@@ -4,7 +4,9 @@ marketplaces', serverless platforms') or ``gpu_provider`` (one provider's own of
 neither (the default: GPU clouds' median, else hyperscalers'). The page offers the choices
 the catalog prices the GPU at (:func:`payback.catalog.gpu_offer` says which), sets the
 same fields a file would, and says the rent the answer used, as ``payback analyze`` lists
-it. No Streamlit here but through the form, so it is testable."""
+it. A rent typed (the file's ``usd_per_gpu_hour``, in its box under the picker) wins over
+any catalog price, as analyze uses it: the picker is then greyed out, and says so. No
+Streamlit here but through the form, so it is testable."""
 
 from __future__ import annotations
 
@@ -16,7 +18,15 @@ from payback.scenario.schema import COMMITMENT_KINDS
 from payback.web.inputs import Form, start
 from payback.web.words import markdown_literal
 
-__all__ = ["RENT_FIELDS", "choice_of", "pricing_kind", "rent_choices", "rent_input", "rent_label"]
+__all__ = [
+    "RENT_FIELDS",
+    "choice_of",
+    "pricing_kind",
+    "rent_choices",
+    "rent_input",
+    "rent_label",
+    "typed_rent_wins",
+]
 
 RENT_FIELDS = ("gpu_price", "gpu_provider")
 """The fields the choice sets: one of them at most (the schema refuses both)."""
@@ -147,13 +157,29 @@ def rent_used(details: dict[str, Any] | None) -> str | None:
     return f"GPU rent in the answer: ${float(details['usd_per_gpu_hour']):,.2f} per GPU-hour{tail}."
 
 
+def typed_rent_wins(usd_per_gpu_hour: float) -> str:
+    """What the picker says while a rent is typed: it is not used, and how to use it.
+
+    >>> typed_rent_wins(2.0)
+    'Not used: the GPU rent typed below, $2.00 per GPU-hour (usd_per_gpu_hour), wins over any catalog price. Empty its box to pay the rent chosen here.'
+    """
+    return (
+        f"Not used: the GPU rent typed below, ${usd_per_gpu_hour:,.2f} per GPU-hour "
+        "(usd_per_gpu_hour), wins over any catalog price. Empty its box to pay the rent "
+        "chosen here."
+    )
+
+
 def rent_input(form: Form, a: str, gpu: Gpu | None, where: Any, said: Any) -> None:
     """The picker of whose rent alternative ``a`` pays for ``gpu`` (drawn in ``where``),
     setting ``gpu_price`` or ``gpu_provider`` as a file would, and under it (in ``said``)
     the rent the answer used. The file's choice is kept when the catalog does not price
-    it (its error said)."""
+    it (its error said). While a rent is typed (``usd_per_gpu_hour``, the file's or the
+    page's) the choice moves nothing: the picker is greyed out, keeping the file's
+    choice, and says the typed rent wins (it read as a choice the answer ignored)."""
     if gpu is None or form.value(f"{a}.owned") is not None:
         return  # a GPU the catalog does not know, or owned servers: no rent to choose
+    typed = form.value(f"{a}.usd_per_gpu_hour")
     aside = form.held.set_aside
     held = {f: form.value(f"{a}.{f}") or aside.get(f"{a}.{f}") for f in RENT_FIELDS}
     current = choice_of(held["gpu_price"], held["gpu_provider"])
@@ -170,11 +196,15 @@ def rent_input(form: Form, a: str, gpu: Gpu | None, where: Any, said: Any) -> No
                 key=f"in:{a}.rent",
                 format_func=lambda c: rent_label(gpu, str(c), commitment),
                 help=HELP,
+                disabled=typed is not None,
             )
         )
     field, _, value = chosen.partition(":")
     for name in RENT_FIELDS:
         form.set(f"{a}.{name}", value if field == name else None)
+    if typed is not None:
+        said.caption(markdown_literal(typed_rent_wins(float(typed))))
+        return
     used = rent_used(form.estimates.get(f"{a}.usd_per_gpu_hour"))
     if used is not None:
         said.caption(markdown_literal(used))
