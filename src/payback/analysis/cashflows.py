@@ -296,32 +296,68 @@ def _value_costs(
     return out
 
 
+def _escalation_cost(
+    get: _Inputs, escalation: FloatArray, escalated: FloatArray, baseline: OptionCosts
+) -> FloatArray:
+    """What the baseline charges for the ``escalated`` requests of an alternative
+    [USD/month]: its running cost of serving them, by its own rule (the baseline's
+    price of that traffic, as DESIGN.md says).
+
+    - per request or per token (and scaled to zero, billed per GPU-second): that share
+      of its cost, e · (the baseline's usage cost);
+    - rented, always on: a fleet sized for the escalated requests' busiest hour (its
+      ``min_replicas``, ``gpus_per_replica``, ``target_utilization``, commitment and GPU
+      price trend), not a share of its full fleet: a cascade keeps the baseline's
+      always-on replicas running however few requests reach them;
+    - owned: the servers the baseline already runs. The escalated share uses as many as
+      its fleet needs and pays their facility and, depreciated, their monthly charge;
+      paid in cash, only servers beyond the baseline's month-1 fleet (owned today) are
+      bought, when the escalated share's fleet outgrows it.
+
+    An alternative that escalates nothing (e = 0) keeps no baseline running and pays 0.
+    The baseline's ops and retraining do not follow: an option's ops are its own figure
+    (the alternative's covers the cascade), as its latency is."""
+    option = get.scenario.baseline
+    if not isinstance(option, SelfHostedOption) or not option.always_on:
+        # linear in its requests: that share of its cost, the same figure to the last digit
+        return baseline.usage_usd * per_sample(escalation)
+    usage, _, extras = _running_cost(get, "baseline", option, escalated)
+    owned = option.owned
+    if owned is not None and owned.financing == "cash" and baseline.servers is not None:
+        held = np.maximum(extras["servers"], baseline.servers[..., :1])
+        bought = model.servers_bought(held) * per_sample(get("baseline.owned.usd_per_server"))
+        bought[..., 0] = 0.0  # the month-1 fleet is the baseline's own already
+        usage = {**usage, "hardware": bought}
+    cost = np.sum(np.broadcast_arrays(*usage.values()), axis=0)
+    return np.where(per_sample(escalation) > 0.0, cost, 0.0)
+
+
 def _option_costs(
     get: _Inputs,
     path: str,
     option: Any,
     requests: FloatArray,
-    baseline_running: FloatArray | None,
+    baseline: OptionCosts | None,
 ) -> OptionCosts:
     """Monthly costs of an option; an alternative's escalated share of the requests is paid
-    at the baseline's average price of that month: e · (baseline's usage cost), and carries
-    the baseline's error rate and latency. Only the baseline's latency, by design: the
+    at the baseline's price of serving them (:func:`_escalation_cost`), and carries the
+    baseline's error rate and latency. Only the baseline's latency, by design: the
     alternative's first attempt before escalating is not added (one figure per option)."""
     horizon = requests.shape[-1]
     # the baseline escalates to nothing (the schema holds it at 0): not an input to vary
-    escalation = get(f"{path}.escalation_share") if baseline_running is not None else as_float(0.0)
+    escalation = get(f"{path}.escalation_share") if baseline is not None else as_float(0.0)
     escalated = model.escalated_requests(requests, escalation)
     served = requests - escalated
     usage, gpus, extras = _running_cost(get, path, option, served)
     components = dict(usage)
-    if baseline_running is not None:
-        components["escalation"] = baseline_running * per_sample(escalation)
+    if baseline is not None:
+        components["escalation"] = _escalation_cost(get, escalation, escalated, baseline)
     components["ops"] = model.recurring_monthly(get(f"{path}.ops_usd_per_month"), horizon)
     components["retraining"] = model.retraining_cost(
         get(f"{path}.recurring.retrain_every_months"), get(f"{path}.recurring.retrain_usd"), horizon
     )
     value = _value_costs(get, path, option, served)
-    if baseline_running is not None:
+    if baseline is not None:
         for name, cost in _value_costs(get, "baseline", get.scenario.baseline, escalated).items():
             value[name] = value[name] + cost if name in value else cost
     components.update(value)
@@ -450,12 +486,11 @@ def _evaluate(get: _Inputs) -> Evaluation:
         get("traffic.requests_per_month"), get("traffic.growth_monthly"), horizon
     )
     baseline = _option_costs(get, "baseline", scenario.baseline, requests, None)
-    baseline_usage = baseline.usage_usd
     rate = get("scenario.discount_rate_annual")
     outcomes = []
     for i, option in enumerate(scenario.alternatives):
         path = f"alternatives.{i}"
-        costs = _option_costs(get, path, option, requests, baseline_usage)
+        costs = _option_costs(get, path, option, requests, baseline)
         items = _one_time_items(get, path)
         owned = option.owned if isinstance(option, SelfHostedOption) else None
         if costs.hardware_at_start_usd is not None and owned and owned.financing == "cash":
