@@ -242,8 +242,10 @@ def test_saving_nothing_has_its_own_reason() -> None:
     )
 
 
-def test_escalation_to_a_self_hosted_baseline_pays_its_average_price() -> None:
-    # Baseline: 2 always-on GPUs ($1,460); 10% escalated costs 10% of that, not a new fleet.
+def test_escalation_to_a_self_hosted_baseline_keeps_its_min_replicas() -> None:
+    # Baseline: 2 always-on GPUs ($1,460), min_replicas = 2. The 10% escalated (0.1
+    # request/s) needs one replica at its busiest hour, but the baseline keeps two at any
+    # traffic: $1,460, not 10% of it (tests/analysis/test_escalation_fleet.py)
     data = fleet_dict(min_replicas=2)
     data["baseline"] = dict(data["alternatives"][0], name="own fleet")
     data["alternatives"] = [
@@ -255,7 +257,7 @@ def test_escalation_to_a_self_hosted_baseline_pays_its_average_price() -> None:
         }
     ]
     alt = analyze(build(data)).alternatives[0]
-    assert alt.components_usd["escalation"][0] == pytest.approx(0.1 * 1460.0)
+    assert alt.components_usd["escalation"][0] == pytest.approx(1460.0)
 
 
 def test_verdict_names_best_alternative_by_npv() -> None:

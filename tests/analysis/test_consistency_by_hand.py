@@ -7,8 +7,8 @@ arithmetic is here, from the scenario files' numbers, not copied from an output.
 - self-hosted, always on: GPUs = max(min_replicas, ceil(peak_rps / (replica_rps · u)) ·
   gpus_per_replica), peak_rps = average_rps · peak_to_average, paid GPUs · 730 · price;
   scaled to zero: busy GPU-hours only, R / (replica_rps · u · 3600) · gpus_per_replica;
-- an escalation share e of the requests goes to the baseline at its price; the
-  alternative serves the rest;
+- an escalation share e of the requests goes to the baseline at its price (a per-token
+  or per-request baseline here: e · its cost); the alternative serves the rest;
 - retraining every k months is paid in months k, 2k, …; ops every month;
 - S(0) = −one_time, S(m) = S(m − 1) + B_m − A_m; break-even t = (m − 1) + −S(m − 1) /
   (S(m) − S(m − 1)) at the first S(m) ≥ 0; its requests: those of months 1..m − 1 and

@@ -19,6 +19,7 @@ import numpy as np
 from payback import finance as model
 from payback.analysis.alone import alone, local_path
 from payback.analysis.resolve import Resolved, as_resolved
+from payback.analysis.unread import not_an_input
 from payback.analysis.verdict import has_cost_per_1k
 from payback.errors import PaybackError
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
@@ -38,6 +39,7 @@ __all__ = [
     "alone",
     "evaluate",
     "local_path",
+    "not_an_input",
     "numeric_paths",
     "value_at",
 ]
@@ -125,109 +127,6 @@ def numeric_paths(scenario: Scenario | Resolved) -> list[str]:
     get = _Inputs(resolved, {})
     _evaluate(get)
     return list(get.read)
-
-
-def _what(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    return "a table"
-
-
-NO_CASH_FLOW = "so no value of it changes the NPV or meets a target"
-"""What an input that enters no cash flow cannot do (the end of :func:`not_an_input`'s line)."""
-TOKEN_FIELDS = ("input_tokens", "output_tokens", "cached_input_share")
-
-
-def _token_readers(written: Scenario) -> tuple[bool, list[str]]:
-    """Whether an option is priced per token, and the capacities estimated at the
-    scenario's token lengths (``alternatives.0.replica_requests_per_s``)."""
-    options = [("baseline", written.baseline)]
-    options += [(f"alternatives.{i}", a) for i, a in enumerate(written.alternatives)]
-    per_token = any(isinstance(o, HostedApiOption) for _, o in options)
-    estimated = [
-        f"{where}.replica_requests_per_s"
-        for where, o in options
-        if isinstance(o, SelfHostedOption) and o.replica_requests_per_s is None
-    ]
-    return per_token, estimated
-
-
-def _token_words(written: Scenario, path: str) -> str | None:
-    """Why a token field of ``traffic`` is not a number the engine reads: read once by a
-    capacity estimate, or by nothing at all (``None`` for another field)."""
-    parts = path.split(".")
-    if parts[0] != "traffic" or parts[-1] not in TOKEN_FIELDS:
-        return None
-    per_token, estimated = _token_readers(written)
-    if estimated:
-        return f"used once to estimate {' and '.join(estimated)} (vary that instead)"
-    if per_token:
-        return None
-    return (
-        "it enters no cash flow of this scenario (no option is priced per token or has its "
-        f"capacity estimated from token counts), {NO_CASH_FLOW}"
-    )
-
-
-def not_an_input(scenario: Scenario | Resolved, path: str) -> str:
-    """Why the field at ``path`` (which names a field of ``scenario``) is not a number the
-    cost engine reads, as the rest of the line after ``path:``; the one wording a refusal to
-    vary or override it uses (:func:`~payback.studies.solve.solve`, :func:`evaluate`)."""
-    explicit = scenario.scenario if isinstance(scenario, Resolved) else scenario
-    written = scenario.original if isinstance(scenario, Resolved) else scenario
-    current = value_at(explicit, path)
-    if current is None:
-        tokens = _token_words(written, path)
-        if tokens is not None and tokens.startswith("it enters no cash flow"):
-            return f"not given, and {tokens}"
-        return "not given in the file, so there is no value to vary; give it one first"
-    if isinstance(current, bool) or not isinstance(current, int | float):
-        return f"not a number (it holds {_what(current)}); vary a numeric input"
-    return f"not an input of the cost engine: {_why_unused(explicit, written, path)}"
-
-
-def _why_unused(explicit: Scenario, written: Scenario, path: str) -> str:
-    parts = path.split(".")
-    if path == "scenario.horizon_months":
-        return "it fixes the horizon (how many months are compared); run again with another value"
-    if parts[-2:] == ["owned", "depreciation_months"]:
-        owned = value_at(explicit, ".".join(parts[:-1]))
-        if owned.financing == "cash":
-            return (
-                'unused with financing = "cash" (servers are paid when first needed, not '
-                'depreciated); set financing = "depreciation" to vary it'
-            )
-    if "training" in parts:
-        one_time = ".".join(parts[: parts.index("training")])
-        try:
-            given = value_at(written, f"{one_time}.training_usd") is not None
-        except PaybackError:
-            given = False
-        if given:
-            return f"unused: {one_time}.training_usd is given and wins over the training job"
-        return (
-            f"used once to estimate {one_time}.training_usd from the catalog; vary "
-            f"{one_time}.training_usd instead"
-        )
-    if parts[-1] in ("tpot_ms", "ttft_ms"):
-        option = ".".join(parts[:-1])
-        if getattr(value_at(written, option), "replica_requests_per_s", None) is not None:
-            return (
-                f"unused: {option}.replica_requests_per_s is given (a latency target only caps "
-                "the batch of an estimated capacity)"
-            )
-        return (
-            f"used once to estimate {option}.replica_requests_per_s from the catalog; vary "
-            f"{option}.replica_requests_per_s instead"
-        )
-    tokens = _token_words(written, path)
-    if tokens is not None:
-        return tokens
-    return f"it enters no cash flow of this scenario, {NO_CASH_FLOW}"
 
 
 class _Inputs:
@@ -397,32 +296,68 @@ def _value_costs(
     return out
 
 
+def _escalation_cost(
+    get: _Inputs, escalation: FloatArray, escalated: FloatArray, baseline: OptionCosts
+) -> FloatArray:
+    """What the baseline charges for the ``escalated`` requests of an alternative
+    [USD/month]: its running cost of serving them, by its own rule (the baseline's
+    price of that traffic, as DESIGN.md says).
+
+    - per request or per token (and scaled to zero, billed per GPU-second): that share
+      of its cost, e · (the baseline's usage cost);
+    - rented, always on: a fleet sized for the escalated requests' busiest hour (its
+      ``min_replicas``, ``gpus_per_replica``, ``target_utilization``, commitment and GPU
+      price trend), not a share of its full fleet: a cascade keeps the baseline's
+      always-on replicas running however few requests reach them;
+    - owned: the servers the baseline already runs. The escalated share uses as many as
+      its fleet needs and pays their facility and, depreciated, their monthly charge;
+      paid in cash, only servers beyond the baseline's month-1 fleet (owned today) are
+      bought, when the escalated share's fleet outgrows it.
+
+    An alternative that escalates nothing (e = 0) keeps no baseline running and pays 0.
+    The baseline's ops and retraining do not follow: an option's ops are its own figure
+    (the alternative's covers the cascade), as its latency is."""
+    option = get.scenario.baseline
+    if not isinstance(option, SelfHostedOption) or not option.always_on:
+        # linear in its requests: that share of its cost, the same figure to the last digit
+        return baseline.usage_usd * per_sample(escalation)
+    usage, _, extras = _running_cost(get, "baseline", option, escalated)
+    owned = option.owned
+    if owned is not None and owned.financing == "cash" and baseline.servers is not None:
+        held = np.maximum(extras["servers"], baseline.servers[..., :1])
+        bought = model.servers_bought(held) * per_sample(get("baseline.owned.usd_per_server"))
+        bought[..., 0] = 0.0  # the month-1 fleet is the baseline's own already
+        usage = {**usage, "hardware": bought}
+    cost = np.sum(np.broadcast_arrays(*usage.values()), axis=0)
+    return np.where(per_sample(escalation) > 0.0, cost, 0.0)
+
+
 def _option_costs(
     get: _Inputs,
     path: str,
     option: Any,
     requests: FloatArray,
-    baseline_running: FloatArray | None,
+    baseline: OptionCosts | None,
 ) -> OptionCosts:
     """Monthly costs of an option; an alternative's escalated share of the requests is paid
-    at the baseline's average price of that month: e · (baseline's usage cost), and carries
-    the baseline's error rate and latency. Only the baseline's latency, by design: the
+    at the baseline's price of serving them (:func:`_escalation_cost`), and carries the
+    baseline's error rate and latency. Only the baseline's latency, by design: the
     alternative's first attempt before escalating is not added (one figure per option)."""
     horizon = requests.shape[-1]
     # the baseline escalates to nothing (the schema holds it at 0): not an input to vary
-    escalation = get(f"{path}.escalation_share") if baseline_running is not None else as_float(0.0)
+    escalation = get(f"{path}.escalation_share") if baseline is not None else as_float(0.0)
     escalated = model.escalated_requests(requests, escalation)
     served = requests - escalated
     usage, gpus, extras = _running_cost(get, path, option, served)
     components = dict(usage)
-    if baseline_running is not None:
-        components["escalation"] = baseline_running * per_sample(escalation)
+    if baseline is not None:
+        components["escalation"] = _escalation_cost(get, escalation, escalated, baseline)
     components["ops"] = model.recurring_monthly(get(f"{path}.ops_usd_per_month"), horizon)
     components["retraining"] = model.retraining_cost(
         get(f"{path}.recurring.retrain_every_months"), get(f"{path}.recurring.retrain_usd"), horizon
     )
     value = _value_costs(get, path, option, served)
-    if baseline_running is not None:
+    if baseline is not None:
         for name, cost in _value_costs(get, "baseline", get.scenario.baseline, escalated).items():
             value[name] = value[name] + cost if name in value else cost
     components.update(value)
@@ -551,12 +486,11 @@ def _evaluate(get: _Inputs) -> Evaluation:
         get("traffic.requests_per_month"), get("traffic.growth_monthly"), horizon
     )
     baseline = _option_costs(get, "baseline", scenario.baseline, requests, None)
-    baseline_usage = baseline.usage_usd
     rate = get("scenario.discount_rate_annual")
     outcomes = []
     for i, option in enumerate(scenario.alternatives):
         path = f"alternatives.{i}"
-        costs = _option_costs(get, path, option, requests, baseline_usage)
+        costs = _option_costs(get, path, option, requests, baseline)
         items = _one_time_items(get, path)
         owned = option.owned if isinstance(option, SelfHostedOption) else None
         if costs.hardware_at_start_usd is not None and owned and owned.financing == "cash":

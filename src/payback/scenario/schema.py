@@ -219,7 +219,9 @@ class _OptionBase(_Model):
     """What this option is, in a few words."""
     escalation_share: float = Field(0.0, ge=0.0, lt=1.0)
     """Share of requests routed to the baseline instead, paid at its price alone (not a
-    cascade: the alternative is not paid for them) [0, 1)."""
+    cascade: the alternative is not paid for them) [0, 1); a self-hosted baseline always
+    on prices them as its own fleet sized for them (at least ``min_replicas``), not as a
+    share of its full fleet."""
     ops_usd_per_month: Usd = 0.0
     """Operations, monitoring and on-call share [USD/month]."""
     one_time: OneTime = Field(default_factory=OneTime)
