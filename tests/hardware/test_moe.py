@@ -3,6 +3,7 @@ LoRA memory on a Qwen3 MoE."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -29,7 +30,8 @@ NON_EXPERT = 30.5e9 - EMBEDDING - ROUTED  # attention, router, norms, output pro
 def _step_ms(batch: int, context: int) -> float:
     """A decode step on one H100 SXM in BF16 at ``context`` tokens, by hand:
     (W + X · (1 − (1 − 8/128)^b)) at 3,350 GB/s x 0.85 and b · C · kv bytes at x 0.71, plus 1 ms and
-    48 x 0.03 ms; the step is memory-bound (checked below)."""
+    48 layers of 13 kernels at 0.03 / 9 ms (a dense layer's 9 less its 3 MLP kernels plus the
+    router, top-k and the 5 of the fused experts); the step is memory-bound (checked below)."""
     touched = 1.0 - (1.0 - 8 / 128) ** batch
     weights = 2 * NON_EXPERT + 2 * ROUTED * touched
     cache = batch * context * KV_PER_TOKEN  # read by the attention kernels at 71%
@@ -37,7 +39,7 @@ def _step_ms(batch: int, context: int) -> float:
     active = NON_EXPERT + ROUTED * 8 / 128
     compute_ms = batch * (2 * active + 4 * 48 * 32 * 128 * context) / (989e12 * 0.5) * 1e3
     assert compute_ms < memory_ms
-    return memory_ms + 1.0 + 48 * 0.03
+    return memory_ms + 1.0 + 48 * 13 * 0.03 / 9
 
 
 def test_decode_step_by_hand_batch_1_reads_the_active_weights() -> None:
@@ -52,7 +54,7 @@ def test_decode_step_by_hand_batch_1_reads_the_active_weights() -> None:
     assert float(shape["params"]) == pytest.approx(3.0097e9, rel=1e-4)
     assert weight_bytes(QWEN_MOE, "bf16") == pytest.approx(61.0e9, rel=1e-12)
     expected_ms = _step_ms(batch=1, context=1000)
-    assert expected_ms == pytest.approx(4.60, abs=0.01)
+    assert expected_ms == pytest.approx(5.24, abs=0.01)
     result = estimate_serving(
         QWEN_MOE, H100, "bf16", input_tokens=1000, output_tokens=2, batch=1, context=1000
     )
@@ -63,12 +65,12 @@ def test_decode_step_by_hand_batch_1_reads_the_active_weights() -> None:
 def test_decode_step_by_hand_batch_64_reads_nearly_every_expert() -> None:
     # 64 tokens touch 1 - (15/16)^64 = 98.4% of the experts: 2 x (1.198e9 + 0.984 x
     # 28.99e9) = 59.44 GB, ten times batch 1's weights, plus 64 x 1,000 x 98,304 B:
-    # 59.44e9 / (3,350e9 x 0.85) + 6.29e9 / (3,350e9 x 0.71) + 1 + 48 x 0.03 = 25.96 ms.
+    # 59.44e9 / (3,350e9 x 0.85) + 6.29e9 / (3,350e9 x 0.71) + 1 + 48 x 13 x 0.03 / 9 = 26.60 ms.
     share = float(sv.experts_touched(tokens=64, expert_share=8 / 128))
     assert share == pytest.approx(1 - (15 / 16) ** 64)
     assert share == pytest.approx(0.98392, abs=1e-5)
     expected_ms = _step_ms(batch=64, context=1000)
-    assert expected_ms == pytest.approx(25.96, abs=0.01)
+    assert expected_ms == pytest.approx(26.60, abs=0.01)
     result = estimate_serving(
         QWEN_MOE, H100, "bf16", input_tokens=1000, output_tokens=2, batch=64, context=1000
     )
@@ -148,7 +150,17 @@ def test_moe_estimate_is_the_dense_one_when_every_expert_is_active(
     context: int,
 ) -> None:
     moe, dense = _twins(layers, hidden, heads, experts, width, tied)
-    kwargs = {"input_tokens": 200.0, "output_tokens": 100.0, "batch": batch, "context": context}
+    # the same bytes and arithmetic; the MoE's layers run more kernels (router, top-k, the
+    # fused experts' alignment and sum: payback.hardware.kernels), so the per-layer cost is
+    # off for the comparison and checked on its own below
+    engine = dataclasses.replace(sv.VLLM, layer_overhead_s=0.0)
+    kwargs = {
+        "input_tokens": 200.0,
+        "output_tokens": 100.0,
+        "batch": batch,
+        "context": context,
+        "engine": engine,
+    }
     try:
         dense_estimate = estimate_serving(dense, CAT.gpu(gpu), precision, **kwargs)
     except PaybackError as exc:  # the batch does not fit: neither does the MoE's
@@ -163,6 +175,8 @@ def test_moe_estimate_is_the_dense_one_when_every_expert_is_active(
             assert math.isclose(moe_estimate[key], value, rel_tol=1e-9), key
         else:
             assert moe_estimate[key] == value, key
+    ratio = serving_shape(moe, CAT.gpu(gpu), precision, 1)["layer_kernel_ratio"]
+    assert ratio == pytest.approx(13 / 9)  # all experts a token's: 7 routed kernels for 3
     trained = estimate_training(moe, CAT.gpu(gpu), "full", tokens=1e6)
     assert trained.flops == pytest.approx(
         estimate_training(dense, CAT.gpu(gpu), "full", tokens=1e6).flops, rel=1e-12

@@ -11,7 +11,8 @@ import numpy as np
 from payback.catalog import Gpu, OpenModel
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.device import device_scales, peak_flops, weight_read_share
+from payback.hardware.device import device_scales, gpu_family, peak_flops, weight_read_share
+from payback.hardware.kernels import DENSE_LAYER_KERNELS, layer_kernels
 from payback.hardware.kv_cache import KV_BYTES, kv_cache_dtype
 from payback.hardware.serving import EXPERT_ONLY_PRECISIONS, PRECISIONS
 from payback.hardware.shapes import (
@@ -21,7 +22,14 @@ from payback.hardware.shapes import (
     parameter_split,
 )
 
-DECODE_ONLY = ("kv_bytes_per_token", "weights", "bandwidth", "expert_weights", "expert_share")
+DECODE_ONLY = (
+    "kv_bytes_per_token",
+    "weights",
+    "bandwidth",
+    "expert_weights",
+    "expert_share",
+    "layer_kernel_ratio",
+)
 """Keys of :func:`serving_shape` that decode steps use and prefill does not."""
 
 PCIE_GEN4_BYTES_S = 32e9
@@ -220,6 +228,7 @@ def serving_shape(
     if not engine.grouped_kv_reuse and not model.is_mla:
         kv_reads = model.heads / model.kv_heads
     bandwidth_scale, compute_scale = device_scales(engine, gpu, precision)  # as shown
+    amd = gpu_family(gpu) == "cdna3"  # shared experts in series (kernels.py)
     return {
         "params": params,
         "weights": weights,
@@ -237,6 +246,7 @@ def serving_shape(
         "expert_share": share,
         "window_layers": float(model.sliding_layers),
         "window": float(model.sliding_window or 0),
+        "layer_kernel_ratio": layer_kernels(model, shared_in_series=amd) / DENSE_LAYER_KERNELS,
     }
 
 

@@ -116,7 +116,7 @@ class ServingEngine:
     step_overhead_s: float = 1.0e-3
     """Fixed time per decode step: scheduling, sampling, output processing [s]."""
     layer_overhead_s: float = 3.0e-5
-    """Time per layer per step: kernel launches and small kernels [s]."""
+    """Time per dense layer per step: its 9 small kernels in series [s] (:mod:`.kernels`)."""
     memory_utilization: float = 0.9
     """Share of GPU memory the engine takes (vLLM's ``gpu_memory_utilization``)."""
     runtime_overhead_bytes: float = 1.5e9
@@ -359,6 +359,7 @@ def decode_step_seconds(
     window: ArrayLike = 0.0,
     prefill_compute_s: ArrayLike = 0.0,
     prefill_tokens: ArrayLike = 0.0,
+    layer_kernel_ratio: ArrayLike = 1.0,
     engine: ServingEngine = VLLM,
 ) -> FloatArray:
     """Time of one decode step of ``batch`` sequences with ``context`` tokens each [s].
@@ -378,12 +379,13 @@ def decode_step_seconds(
     memory  = ((W + X · (1 − (1 − k/E)^(B+P))) / efficiency + B · C' · kv / kv_efficiency)
               / (tp · BW)
     compute = (2 N + 4 · L · H·d · C') · B / (tp · peak · decode_mfu)
-    step    = max(memory, compute + prefill) + overhead + L · layer_overhead
+    step    = max(memory, compute + prefill) + overhead + L · layer_overhead · r
               + (tp > 1) · 2 L · (latency + 2 (tp−1)/tp · (B + P) · h · 2 bytes / interconnect)
 
     At B = 1 the step reads the weights a token uses (k/E of the experts); a large batch
     reads nearly all of them. ``attention_width`` is heads × head_dim; ``bandwidth``
-    [bytes/s] and ``peak_flops`` [FLOP/s] are per GPU.
+    [bytes/s] and ``peak_flops`` [FLOP/s] are per GPU. r (``layer_kernel_ratio``) is a
+    layer's kernels over a dense layer's (:func:`payback.hardware.kernels.layer_kernels`).
     """
     b, tp = as_float(batch), as_float(tensor_parallel)
     attended = attended_context(
@@ -408,12 +410,8 @@ def decode_step_seconds(
     comm = _allreduce_seconds(
         b + as_float(prefill_tokens), hidden_size, layers, tp, interconnect, engine
     )
-    return (
-        np.maximum(memory, compute)
-        + engine.step_overhead_s
-        + as_float(layers) * engine.layer_overhead_s
-        + comm
-    )
+    layer_s = as_float(layers) * engine.layer_overhead_s * as_float(layer_kernel_ratio)
+    return np.maximum(memory, compute) + engine.step_overhead_s + layer_s + comm
 
 
 def prefill_seconds(

@@ -52,6 +52,7 @@ _ROW_FIELDS = (
     "expert_share",
     "window_layers",
     "window",
+    "layer_kernel_ratio",
 )
 
 
