@@ -59,23 +59,30 @@ def _explain(tmp_path: Path, text: str) -> tuple[str, dict]:
     return " ".join(out.split()), json.loads(raw)["alternatives"][0]
 
 
-def test_behind_again_at_month_3_offers_no_rent_today_already_meets(tmp_path: Path) -> None:
+def test_behind_again_at_month_3_no_rent_pays_back_within_a_quarter(tmp_path: Path) -> None:
     """$2.00 an hour: $1,460 a month, $13,540 saved; $20,000 up front is back in month
     1 + 6,460 / 13,540 = 1.48, then the $30,000 retraining in month 3 leaves it $9,380
     behind there. Any rent up to (30,000 - 20,000) / 1,460 = $6.85 breaks even by month 2,
-    and every one of them is behind again at month 3: "a GPU at $6.85/hour or less would
-    pay back within a quarter" was false at today's $2.00. Scaled to zero (1,000,000 /
-    (5 × 0.7 × 3,600) = 79.37 busy hours, $158.73) it breaks even in month
-    1 + 5,158.73 / 14,841.27 = 1.35 and is $5,476.19 behind at month 3: idle time is not
-    why it misses the quarter."""
+    and every one of them is behind again at month 3, a free GPU too: no rent pays back
+    within a quarter (it had named none, reading today's $2.00 as meeting the break-even
+    bound). Scaled to zero (1,000,000 / (5 × 0.7 × 3,600) = 79.37 busy hours, $158.73) it
+    breaks even in month 1 + 5,158.73 / 14,841.27 = 1.35 and is $5,476.19 behind at month
+    3: idle time is not why it misses the quarter."""
     text, facts = _explain(tmp_path, FLEET.format(rent=2.0, one_time=20000.0) + RETRAINING)
     assert facts["break_even_month"] == pytest.approx(1 + 6460 / 13540)
     assert facts["within_a_quarter"] is False
     rent = facts["levers"]["usd_per_gpu_hour_for_a_quarter"]
-    # today's $2.00 is below the $6.85 bound already: no lever, in JSON as in the text
+    # no rent pays back within a quarter: free, month 3 ends at 3 × 15,000 - 20,000 -
+    # 30,000 = -$5,000, after breaking even in month 20,000 / 15,000 = 1.33
     assert (rent["today"], rent["value"], rent["at_most"]) == (2.0, None, None)
-    assert rent["today_meets_it"] is True
+    assert rent["today_meets_it"] is False
+    assert rent["nearest"]["usd_per_gpu_hour"] == 0.0
+    assert rent["nearest"]["break_even_month"] == pytest.approx(20000 / 15000)
     assert "/hour or less" not in text
+    assert (
+        "not even a free GPU would pay back within a quarter (break-even month 1.3, behind "
+        "again at month 3)" in text
+    )
     zero = facts["levers"]["scaled_to_zero"]
     assert zero["fleet_usd"] == pytest.approx(1e6 / (5 * 0.7 * 3600) * 2.0)
     assert zero["break_even_month"] == pytest.approx(1 + 5158.730158 / 14841.269841)

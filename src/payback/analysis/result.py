@@ -247,17 +247,20 @@ class Analysis(
         return {}
 
     def quarter_threshold(self, index: int) -> Solution | None:
-        """The monthly traffic at which alternative ``index`` pays back in exactly
-        :data:`QUARTER_MONTHS` months (:func:`payback.solve` of ``traffic.requests_per_month``
-        for ``break_even_month=3``, distributions at their central values), solved the first
-        time it is asked for; ``None`` when the horizon is shorter than a quarter."""
+        """The monthly traffic from which alternative ``index`` pays back within
+        :data:`QUARTER_MONTHS` months as the verdict says it, broken even by then and not
+        behind again there (:meth:`quarter_lever` of ``traffic.requests_per_month``)."""
         return self.quarter_lever(index, QUARTER_PARAMETER)
 
     def quarter_lever(self, index: int, parameter: str) -> Solution | None:
-        """The value of ``parameter`` (a dotted path) at which alternative ``index`` pays back
-        in exactly :data:`QUARTER_MONTHS` months, as :meth:`quarter_threshold` for traffic;
-        solved the first time it is asked for; ``None`` when the horizon is shorter than a
-        quarter."""
+        """The value of ``parameter`` (a dotted path) from which alternative ``index`` pays
+        back within :data:`QUARTER_MONTHS` months: :func:`payback.solve` for cumulative
+        savings of 0 at the end of month 3 (``QUARTER_SAVINGS``; a break-even in month 3
+        is that only where no later cost puts the savings back below zero by then),
+        distributions at their central values. Without a solution, its ``closest`` holds
+        the break-even month at the value that comes nearest (``None``: never), as a
+        break-even target's does. Solved the first time it is asked for; ``None`` when the
+        horizon is shorter than a quarter."""
         key = (index, parameter)
         if key not in self._quarter_levers:
             self._quarter_levers[key] = self._solve_quarter(index, parameter)
@@ -267,14 +270,17 @@ class Analysis(
         if self.horizon_months < QUARTER_MONTHS:
             return None
         from payback.studies.solve import Target, solve  # a study: see the module's docstring
+        from payback.studies.targets import QUARTER_SAVINGS
 
-        return solve(
-            self.resolved,
-            parameter,
-            Target("break_even_month", float(QUARTER_MONTHS)),
-            index,
-            over_distribution=True,
+        found = solve(
+            self.resolved, parameter, Target(QUARTER_SAVINGS, 0.0), index, over_distribution=True
         )
+        if found.closest is None:
+            return found
+        at = found.closest[0]
+        there = evaluate(self.resolved, {parameter: np.array([at])}).alternatives[index]
+        month = np.asarray(there.break_even_month, dtype=np.float64).ravel()[0]
+        return dataclasses.replace(found, closest=(at, _maybe(month)))
 
     @cached_property
     def _scaled_to_zero(self) -> dict[int, dict[str, float | bool | None] | None]:

@@ -348,7 +348,8 @@ def samples_paragraph(
 
 
 def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> str:
-    """The monthly traffic at which the break-even is exactly a quarter (``payback solve``)."""
+    """The monthly traffic from which it pays back within a quarter, broken even by month
+    3 and not behind again there (:meth:`~payback.analysis.result.Analysis.quarter_threshold`)."""
     traffic = quarter_traffic(analysis, index)
     if traffic is None:  # a horizon shorter than a quarter
         return ""
@@ -356,11 +357,6 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
     within = quarter_text(alt.pays_back_within) == "yes"
     bound = traffic["requests_per_month"]
     if bound is None:
-        if traffic["holds_everywhere"] and not within:  # broken even, behind at month 3
-            return (
-                "It breaks even within a quarter at any traffic, but at today's it is behind "
-                "again at month 3."
-            )
         if traffic["holds_everywhere"]:
             return "It pays back within a quarter at any traffic."
         return "No traffic level makes it pay back within a quarter."
@@ -378,17 +374,12 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
             f"It still pays back within a quarter as long as traffic is {words} {bound:,} "
             f"requests/month {today}."
         )
-    if (traffic["today"] >= bound) == at_least:  # broken even by then, behind again at 3
-        return (
-            f"It breaks even within a quarter with traffic {words} {bound:,} requests/month "
-            f"{today}, but is behind again at month 3."
-        )
     return f"It pays back within a quarter if traffic is {words} {bound:,} requests/month {today}."
 
 
 def quarter_traffic(analysis: Analysis, index: int) -> dict[str, Any] | None:
-    """The monthly traffic at which alternative ``index`` pays back in exactly a quarter
-    (``payback solve``), as the verdict says it: ``requests_per_month`` (whole, rounded to
+    """The monthly traffic from which alternative ``index`` pays back within a quarter
+    (:meth:`~payback.analysis.result.Analysis.quarter_threshold`), as the verdict says it: ``requests_per_month`` (whole, rounded to
     the side that meets it; ``None`` when no traffic does, or every one does:
     ``holds_everywhere``), ``at_least`` (else at most), ``single_crossing`` (false: it
     holds just beside that traffic only) and ``today``'s; ``None`` for a horizon shorter

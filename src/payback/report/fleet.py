@@ -167,7 +167,7 @@ def _traffic_lever(analysis: Analysis, index: int) -> str | None:
     solution = analysis.quarter_threshold(index)
     if solution is None or solution.value is None or not solution.met_above:
         return None
-    if met_today(solution):  # broken even by month 3 already, and behind again there
+    if met_today(solution):  # paid back within a quarter already: no lever
         return None
     today = analysis.scenario.traffic.requests_per_month
     return (
@@ -232,6 +232,7 @@ def _price_lever(analysis: Analysis, index: int) -> str | None:
             f"not within {months_text(analysis.horizon_months)}"
             if best is None
             else month_text(best)
+            + (f", behind again at month {QUARTER_MONTHS}" if best <= QUARTER_MONTHS else "")
         )
         return (
             f"{NOT_EVEN_FREE} would pay back within a quarter (break-even {at_best}): "

@@ -162,10 +162,22 @@ def step_sides(solution: Solution) -> StepSides:
         value=value,
         there=there,
         near="above" if other_value > solution.value else "below",
-        cause="only whole numbers are allowed"
-        if solution.whole
-        else "a whole number such as the fleet's replicas changes there, "
-        "or it stops paying back within the horizon",
+        cause=step_cause(solution),
+    )
+
+
+def step_cause(solution: Solution) -> str:
+    """Why the answer jumps at a step, as far as the search tells it."""
+    if solution.savings_dip:
+        return (
+            "on the later side the savings reach zero and fall back below it, in a retraining "
+            "month, say: the first month they reach zero jumps"
+        )
+    if solution.whole:
+        return "only whole numbers are allowed"
+    return (
+        "a whole number such as the fleet's replicas changes there, or it stops paying back "
+        "within the horizon"
     )
 
 

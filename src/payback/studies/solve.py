@@ -62,6 +62,7 @@ from payback.studies.targets import (
     Solution,
     Target,
     alternatives_held,
+    metric_of,
     parse_target,
 )
 
@@ -93,6 +94,8 @@ at most :data:`~payback.analysis.follow.EXACT_VALUES` values a call, each resolv
 """Values scanned, in one engine call, between today's value and the crossing the grid
 found (and as far on the other side): a crossing and back that the grid stepped over."""
 MAX_ROUNDS = 60
+BREAK_EVEN = ("break_even_month", "break_even_requests")
+"""The targets at the first month the savings reach zero: a step there may be a dip."""
 """Refining rounds at most; a float bracket is exhausted long before (about 10 rounds)."""
 
 
@@ -172,7 +175,7 @@ class _Search:
 
     def metric(self, xs: FloatArray) -> FloatArray:
         """The target's metric with the input at each of ``xs`` (one engine call)."""
-        values = getattr(self._outcome(xs), self.target.metric)
+        values = metric_of(self._outcome(xs), self.target.metric)
         return np.array(np.broadcast_to(values, xs.shape), dtype=float)
 
     def savings_at_horizon(self, xs: FloatArray) -> FloatArray:
@@ -180,6 +183,23 @@ class _Search:
         engine call): how near to paying back a value comes when none does."""
         last = np.asarray(self._outcome(xs).cumulative_savings_usd)[..., -1]
         return np.array(np.broadcast_to(last, xs.shape), dtype=float)
+
+    def dips(self, a: float, b: float) -> bool:
+        """Whether, at the end of a step ``a, b`` whose break-even is the later one, the
+        cumulative savings reach zero in an earlier month and fall back below it (one
+        engine call): a later month's cost (a retraining) moves the first crossing across
+        the step, not a whole number of replicas."""
+        outcome = self._outcome(np.array([a, b]))
+        cum = np.asarray(outcome.cumulative_savings_usd, dtype=float)
+        month = np.broadcast_to(np.asarray(outcome.break_even_month, dtype=float), (2,))
+        later = int(np.argmax(np.nan_to_num(month, nan=np.inf)))
+        path = np.broadcast_to(cum, (2, cum.shape[-1]))[later]
+        end = (
+            path.size - 1 if np.isnan(month[later]) else min(math.ceil(month[later]), path.size - 1)
+        )
+        before = path[1:end]
+        touch = 1e-6 * max(1.0, float(np.max(np.abs(path))))
+        return bool(before.size) and float(np.max(before)) >= -touch
 
     def gap(self, values: FloatArray) -> FloatArray:
         """Signed distance to the target, ≤ 0 where it is met; "never" is +∞."""
@@ -218,6 +238,20 @@ def _check_alternative(scenario: Scenario, alternative: int) -> None:
     count = len(scenario.alternatives)
     if not (isinstance(alternative, int) and 0 <= alternative < count):
         raise PaybackError.bad("alternative", alternative, alternatives_held(count))
+
+
+def _check_own(scenario: Scenario, parameter: str, alternative: int) -> None:
+    """Another alternative's input cannot move this one's answer: solve had called every
+    value of it already met (or none), as if it had been weighed."""
+    if local_path(parameter, alternative) is None:
+        other = int(parameter.split(".")[1])
+        raise PaybackError.bad(
+            "vary",
+            parameter,
+            f"an input of alternative {other} ({scenario.alternatives[other].name!r}), which "
+            f"cannot move alternative {alternative}'s answer; solve it with --alternative "
+            f"{other}",
+        )
 
 
 def _check_horizon(target: Target, horizon: int) -> None:
@@ -262,6 +296,7 @@ def solve(
     explicit = resolved.scenario
     _check_alternative(explicit, alternative)
     check_parameter(resolved, parameter, over_distribution)
+    _check_own(explicit, parameter, alternative)
     peaks_at = _fleet_peaks(resolved, parameter, alternative)
     found = find_crossing(
         _scenario_outcomes(resolved, parameter, alternative),
@@ -551,6 +586,7 @@ def _crossing(
         reached = False
     value, achieved = (a, ma) if use_a else (b, mb)
     other = (b, mb) if use_a else (a, ma)
+    dip = not reached and search.target.metric in BREAK_EVEN and search.dips(a, b)
     return Solution(
         **base,
         value=value,
@@ -564,4 +600,5 @@ def _crossing(
         holds_everywhere=False,
         iterations=search.calls,
         evaluations=search.evaluations,
+        savings_dip=dip,
     )

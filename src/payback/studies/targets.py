@@ -10,13 +10,31 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+
 from payback.errors import PaybackError
 from payback.scenario import FieldRange
 from payback.scenario.schema import MAX_FLEET_GPUS
 
-__all__ = ["METRICS", "Metric", "Solution", "Target", "alternatives_held", "parse_target"]
+__all__ = [
+    "METRICS",
+    "QUARTER_SAVINGS",
+    "Metric",
+    "Solution",
+    "Target",
+    "alternatives_held",
+    "metric_of",
+    "parse_target",
+]
 
-Metric = Literal["break_even_month", "npv_usd", "break_even_requests"]
+Metric = Literal["break_even_month", "npv_usd", "break_even_requests", "quarter_savings_usd"]
+
+QUARTER_SAVINGS: Metric = "quarter_savings_usd"
+"""A target no command line takes (not among :data:`METRICS`): the cumulative savings at
+the end of month 3, undiscounted (≥ target is better). At ≥ 0 the alternative pays back
+within a quarter as analyze says it, broken even by month 3 and not behind again there;
+a break-even in month 3 is not that where a later cost (a retraining in month 3) puts the
+savings back below zero (:meth:`~payback.analysis.result.Analysis.quarter_threshold`)."""
 
 METRICS: dict[str, str] = {
     "break_even_month": "the month the alternative pays back (≤ target is better)",
@@ -40,7 +58,16 @@ class Target:
 
     @property
     def lower_is_better(self) -> bool:
-        return self.metric != "npv_usd"
+        return self.metric not in ("npv_usd", QUARTER_SAVINGS)
+
+
+def metric_of(outcome: Any, metric: Metric) -> Any:
+    """``metric`` in an alternative's outcome: its field of that name, or for
+    :data:`QUARTER_SAVINGS` its cumulative savings at the end of month 3 (index 3: the
+    first is month 0's, the one-time cost)."""
+    if metric == QUARTER_SAVINGS:
+        return np.asarray(outcome.cumulative_savings_usd)[..., 3]
+    return getattr(outcome, metric)
 
 
 def parse_target(text: str) -> Target:
@@ -129,6 +156,10 @@ class Solution:
     """Without a solution, for a break-even target no allowed value reaches within the
     horizon ("never" everywhere): the cumulative savings at the horizon at :attr:`closest`,
     the value that comes nearest to paying back (the most saved, or the least still owed)."""
+    savings_dip: bool = False
+    """For a step in a break-even target: on the side with the later break-even the
+    savings reach zero in an earlier month and fall back below it (a retraining month), so
+    the first month they reach zero jumps across the step."""
     within_fleet_cap: FieldRange | None = None
     """The values searched where the fleet cap narrows :attr:`allowed`: past them a fleet
     would need more than :data:`~payback.scenario.schema.MAX_FLEET_GPUS` GPUs, and analyze

@@ -18,7 +18,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
-from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, analyze, usd
+from payback.analysis.result import Analysis, analyze, usd
 from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
 from payback.report.common import (
@@ -38,7 +38,7 @@ from payback.scenario.edit import with_values
 from payback.scenario.io import Format
 from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
-from payback.studies.solve import METRICS, Target, parse_target, solve, takes
+from payback.studies.solve import METRICS, parse_target, solve, takes
 from payback.web.take import solution_words
 from payback.web.words import NO_FOLDER, in_page_words, lines_in_page_words
 
@@ -249,14 +249,6 @@ def what_it_takes(
     text = f"{metric}={number}"
     try:
         target = parse_target(text)
-        quarter = Target("break_even_month", float(QUARTER_MONTHS))
-        if (parameter, target) == (QUARTER_PARAMETER, quarter) and (
-            parameter not in analysis.scenario.distributions  # else solve refuses it below
-        ):
-            # the question the analysis answers for its explanation: solved once
-            known = analysis.quarter_threshold(index)
-            if known is not None:
-                return solution_words(known)
         solution = solve(analysis.resolved, parameter, target, index)
     except PaybackError as exc:
         # the page's own words: the target or input it was given, then what is wrong
