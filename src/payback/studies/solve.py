@@ -32,8 +32,6 @@ from numpy.typing import NDArray
 
 from payback.analysis.cashflows import alone, evaluate, local_path, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
-from payback.analysis.verdict import months_text
-from payback.errors import PaybackError
 from payback.finance._types import FloatArray
 from payback.scenario import (
     FieldRange,
@@ -41,8 +39,7 @@ from payback.scenario import (
     field_range,
     value_at,
 )
-from payback.scenario.paths import schema_range
-from payback.scenario.schema import ScenarioInfo, SelfHostedOption
+from payback.scenario.schema import SelfHostedOption
 from payback.studies.capacity_held import capacity_held_line
 from payback.studies.fleet_cap import (
     EDGE_POINTS,
@@ -61,7 +58,9 @@ from payback.studies.targets import (
     METRICS,
     Solution,
     Target,
-    alternatives_held,
+    check_alternative,
+    check_horizon,
+    check_own_input,
     metric_of,
     parse_target,
 )
@@ -234,44 +233,6 @@ _Bracket = tuple[float, float, float, float, float, float]
 """``a, b``, the metric at each and the gap to the target at each."""
 
 
-def _check_alternative(scenario: Scenario, alternative: int) -> None:
-    count = len(scenario.alternatives)
-    if not (isinstance(alternative, int) and 0 <= alternative < count):
-        raise PaybackError.bad("alternative", alternative, alternatives_held(count))
-
-
-def _check_own(scenario: Scenario, parameter: str, alternative: int) -> None:
-    """Another alternative's input cannot move this one's answer: solve had called every
-    value of it already met (or none), as if it had been weighed."""
-    if local_path(parameter, alternative) is None:
-        other = int(parameter.split(".")[1])
-        raise PaybackError.bad(
-            "vary",
-            parameter,
-            f"an input of alternative {other} ({scenario.alternatives[other].name!r}), which "
-            f"cannot move alternative {alternative}'s answer; solve it with --alternative "
-            f"{other}",
-        )
-
-
-def _check_horizon(target: Target, horizon: int) -> None:
-    longest = schema_range(ScenarioInfo, "horizon_months").highest
-    if target.metric == "break_even_month" and target.value > longest:
-        raise PaybackError.bad(  # it advised horizon_months ≥ a 309-digit number for 1e308
-            "target",
-            str(target),
-            f"break_even_month must be at most {longest:,.0f}, the longest horizon a scenario "
-            "allows (scenario.horizon_months)",
-        )
-    if target.metric == "break_even_month" and target.value > horizon:
-        raise PaybackError.bad(
-            "target",
-            str(target),
-            f"the scenario's horizon is {months_text(horizon)} and no break-even after it is "
-            f"computed; set scenario.horizon_months ≥ {math.ceil(target.value)}",
-        )
-
-
 def solve(
     scenario: Scenario | Resolved,
     parameter: str,
@@ -294,9 +255,9 @@ def solve(
         target = parse_target(target)
     resolved = as_resolved(scenario)
     explicit = resolved.scenario
-    _check_alternative(explicit, alternative)
+    check_alternative(explicit, alternative)
     check_parameter(resolved, parameter, over_distribution)
-    _check_own(explicit, parameter, alternative)
+    check_own_input(explicit, parameter, alternative)
     peaks_at = _fleet_peaks(resolved, parameter, alternative)
     found = find_crossing(
         _scenario_outcomes(resolved, parameter, alternative),
@@ -407,7 +368,7 @@ def find_crossing(
     Raises
     :class:`PaybackError` for a break-even target past the horizon."""
     whole = not allowed.is_real
-    _check_horizon(target, horizon_months)
+    check_horizon(target, horizon_months)
     search = _Search(outcome_at, target, current)
     # the values analyze accepts: the cap's edges are found on fleets alone (not counted
     # among the values tried for the target)

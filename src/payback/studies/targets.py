@@ -12,9 +12,12 @@ from typing import Any, Literal
 
 import numpy as np
 
+from payback.analysis.alone import local_path
+from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
-from payback.scenario import FieldRange
-from payback.scenario.schema import MAX_FLEET_GPUS
+from payback.scenario import FieldRange, Scenario
+from payback.scenario.paths import schema_range
+from payback.scenario.schema import MAX_FLEET_GPUS, ScenarioInfo
 
 __all__ = [
     "METRICS",
@@ -23,6 +26,9 @@ __all__ = [
     "Solution",
     "Target",
     "alternatives_held",
+    "check_alternative",
+    "check_horizon",
+    "check_own_input",
     "metric_of",
     "parse_target",
 ]
@@ -235,3 +241,43 @@ def alternatives_held(count: int) -> str:
     if count == 1:
         return "the scenario has one alternative, 0"
     return f"the scenario has alternatives 0 to {count - 1}"
+
+
+def check_alternative(scenario: Scenario, alternative: int) -> None:
+    """``--alternative`` names one of the scenario's alternatives."""
+    count = len(scenario.alternatives)
+    if not (isinstance(alternative, int) and 0 <= alternative < count):
+        raise PaybackError.bad("alternative", alternative, alternatives_held(count))
+
+
+def check_own_input(scenario: Scenario, parameter: str, alternative: int) -> None:
+    """Another alternative's input cannot move this one's answer: solve had called every
+    value of it already met (or none), as if it had been weighed."""
+    if local_path(parameter, alternative) is None:
+        other = int(parameter.split(".")[1])
+        raise PaybackError.bad(
+            "vary",
+            parameter,
+            f"an input of alternative {other} ({scenario.alternatives[other].name!r}), which "
+            f"cannot move alternative {alternative}'s answer; solve it with --alternative "
+            f"{other}",
+        )
+
+
+def check_horizon(target: Target, horizon: int) -> None:
+    """A break-even target within the horizon: none after it is computed."""
+    longest = schema_range(ScenarioInfo, "horizon_months").highest
+    if target.metric == "break_even_month" and target.value > longest:
+        raise PaybackError.bad(  # it advised horizon_months ≥ a 309-digit number for 1e308
+            "target",
+            str(target),
+            f"break_even_month must be at most {longest:,.0f}, the longest horizon a scenario "
+            "allows (scenario.horizon_months)",
+        )
+    if target.metric == "break_even_month" and target.value > horizon:
+        raise PaybackError.bad(
+            "target",
+            str(target),
+            f"the scenario's horizon is {months_text(horizon)} and no break-even after it is "
+            f"computed; set scenario.horizon_months ≥ {math.ceil(target.value)}",
+        )
