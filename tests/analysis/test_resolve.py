@@ -349,3 +349,15 @@ def test_batch_share_before_the_batch_rates_date_says_when_it_is_known() -> None
     ]
     data["scenario"]["start_date"] = dt.date(2026, 10, 14)
     assert resolve(build(data)).scenario.baseline.batch_discount == 0.5  # type: ignore[union-attr]
+
+
+def test_a_price_without_batch_requests_says_nothing_of_the_batch_rate() -> None:
+    """Before 2026-10-14 the snapshot's gpt-4o has no batch rate; a baseline sending none
+    through the batch API read "(batch rate given only from 2026-10-14, not on
+    2026-06-01)" beside each of its prices, as if it used one (tried as a new user would)."""
+    data = ids_only()
+    data["scenario"]["start_date"] = dt.date(2026, 6, 1)
+    data["baseline"].pop("batch_share", None)
+    source = resolve(build(data)).sources["baseline.input_usd_per_mtok"].source
+    assert source.startswith("genai-prices: openai:gpt-4o on 2026-06-01")
+    assert "batch" not in source

@@ -64,9 +64,8 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
             "cached_input_usd_per_mtok": price.cached_input_usd_per_mtok,
             "output_usd_per_mtok": price.output_usd_per_mtok,
         }
-        source = f"genai-prices: {price.ref} on {ctx.start}" + (
-            f" ({price.note})" if price.note else ""
-        )
+        note = _batch_notes_only_if_used(price.note, option)
+        source = f"genai-prices: {price.ref} on {ctx.start}" + (f" ({note})" if note else "")
         reference, checked, discount = price.source, price.checked, price.batch_discount
         cached_discount = price.cached_input_batch_discount
         if discount is None and option.batch_share > 0 and option.batch_discount is None:
@@ -87,6 +86,22 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
         )
     update.update(_batch(ctx, path, option, discount, cached_discount, source, reference, checked))
     return option.model_copy(update=update)
+
+
+def _batch_notes_only_if_used(note: str | None, option: HostedApiOption) -> str | None:
+    """The snapshot's notes on a price, less those about its batch rate where no request
+    goes through the batch API (``batch_share`` 0): they read as if the scenario used it.
+
+    >>> from payback.scenario.schema import HostedApiOption
+    >>> plain = HostedApiOption(name="a", kind="hosted_api", model="openai:gpt-4o")
+    >>> _batch_notes_only_if_used("batch rate given only from 2026-10-14, not on 2023-01-01; "
+    ...                           "base tier picked for 1,000 input tokens", plain)
+    'base tier picked for 1,000 input tokens'
+    """
+    if note is None or option.batch_share > 0:
+        return note
+    kept = [part for part in note.split("; ") if not part.startswith("batch ")]
+    return "; ".join(kept) or None
 
 
 BATCH_LATER = re.compile(r"batch rate given only from (\d{4}-\d{2}-\d{2})")
