@@ -8,6 +8,7 @@ alternative's ``capacity_held`` is now that line, as ``payback sensitivity`` war
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from helpers import EXAMPLES, QUARTER, run
@@ -57,3 +58,15 @@ def test_a_portfolios_alternatives_each_carry_it() -> None:
     cautions = [p for p in _paragraphs(explained) if p.startswith("Caution:")]
     assert cautions == [f"Caution: {line}." for line in lines]
     assert lines[0] in _json("sensitivity", path)["warnings"]
+
+
+def test_an_escalating_alternative_carries_the_baselines_held_capacity() -> None:
+    """A hosted API escalating 20% to a self-hosted baseline pays for the baseline fleet
+    that share needs, which the baseline's capacity sizes: sensitivity warned that it is
+    held while token lengths vary, explain --json said null."""
+    path = Path(__file__).parents[1] / "data" / "escalation_self_hosted.toml"
+    explained = _json("explain", path)
+    (held,) = [a["capacity_held"] for a in explained["alternatives"]]
+    assert held is not None
+    assert "baseline's capacity (replica_requests_per_s, 0.05 requests/s)" in held
+    assert held in _json("sensitivity", path)["warnings"]

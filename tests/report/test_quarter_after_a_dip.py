@@ -92,6 +92,16 @@ def test_a_step_made_by_a_retraining_month_names_it(tmp_path: Path) -> None:
     assert "jumps from month 3.60 just below traffic.requests_per_month = 12,500" in text
     assert "the savings reach zero and fall back below it, in a retraining month" in text
     assert "fleet's replicas" not in text
+    code, out, err = run(
+        "solve",
+        _file(tmp_path, 10_000),
+        "--vary",
+        "traffic.requests_per_month",
+        "--target",
+        "break_even_month=3",
+        "--json",
+    )
+    assert json.loads(out)["savings_dip"] is True
 
 
 def test_a_fleet_step_keeps_its_cause(tmp_path: Path) -> None:
@@ -161,5 +171,5 @@ def test_another_alternatives_input_is_refused() -> None:
         err,
         "alternatives.1.escalation_share",
         "an input of alternative 1 ('fine-tuned gpt-4.1-mini (hosted)'), which cannot move "
-        "alternative 0's answer; solve it with --alternative 1",
+        "alternative 0's answer; solve for alternative 1",
     )

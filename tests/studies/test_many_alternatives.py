@@ -13,6 +13,7 @@ import pytest
 import payback.studies.solve as solving
 import payback.studies.uncertainty as uncertainty
 from helpers import build, fleet_dict
+from payback.errors import PaybackError
 from payback.studies.solve import solve
 from payback.studies.uncertainty import tornado
 
@@ -93,9 +94,10 @@ def test_solving_one_alternative_evaluates_it_alone(monkeypatch: pytest.MonkeyPa
     assert mine.parameter == "alternatives.7.usd_per_gpu_hour"
     assert set(counts) == {1}
     counts.clear()
-    # another alternative's number cannot move this one: the whole scenario, as before
-    solve(scenario, "alternatives.3.usd_per_gpu_hour", "npv_usd=0", 7)
-    assert set(counts) == {30}
+    # another alternative's number cannot move this one: refused before any engine call
+    with pytest.raises(PaybackError, match="cannot move alternative 7's answer"):
+        solve(scenario, "alternatives.3.usd_per_gpu_hour", "npv_usd=0", 7)
+    assert counts == []
 
 
 def test_an_input_only_other_alternatives_read_still_works() -> None:

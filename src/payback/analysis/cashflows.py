@@ -307,7 +307,7 @@ def _escalation_cost(
       of its cost, e · (the baseline's usage cost);
     - rented, always on: a fleet sized for the escalated requests' busiest hour (its
       ``min_replicas``, ``gpus_per_replica``, ``target_utilization``, commitment and GPU
-      price trend), not a share of its full fleet: a cascade keeps the baseline's
+      price trend), not a share of its full fleet: routing a share there keeps the baseline's
       always-on replicas running however few requests reach them;
     - owned: the servers the baseline already runs. The escalated share uses as many as
       its fleet needs and pays their facility and, depreciated, their monthly charge;
@@ -316,7 +316,7 @@ def _escalation_cost(
 
     An alternative that escalates nothing (e = 0) keeps no baseline running and pays 0.
     The baseline's ops and retraining do not follow: an option's ops are its own figure
-    (the alternative's covers the cascade), as its latency is."""
+    (the alternative's covers the routing), as its latency is."""
     option = get.scenario.baseline
     if not isinstance(option, SelfHostedOption) or not option.always_on:
         # linear in its requests: that share of its cost, the same figure to the last digit

@@ -276,8 +276,9 @@ REGIMES: dict[str, Regime] = {
 - ``moe-latency-bound`` (serving a mixture of experts): a decode-only step's fixed time
   (overheads a step and a layer, all-reduces) at least ``threshold`` × its reads and at
   least its arithmetic. Every batch-1 row of a mixture of experts (S38-S42, S47, S48;
-  0.85-1.57×, the layers' kernels counted: :mod:`payback.hardware.kernels`) is inside; the dense batch-1 rows (S15-S19, S43) and the mixtures of
-  experts at maximum load (memory- or compute-bound) are not.
+  0.85-1.57×, the layers' kernels counted: :mod:`payback.hardware.kernels`) is inside;
+  the dense batch-1 rows (S15-S19, S43) and the mixtures of experts at maximum load
+  (memory- or compute-bound) are not.
 - ``fp8-standard-stack`` (training at FP8 on the ``standard`` stack): every such
   estimate; docs/accuracy.md holds no FP8 row of that stack (its FP8 rows, T1-T4 and
   T8-T10, are the ``optimized`` stack's)."""

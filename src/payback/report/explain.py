@@ -367,7 +367,8 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
         return (
             f"It pays back within a quarter with traffic just {way} {bound:,} requests/month "
             f"{today}, the nearest such traffic to today's, but not at every traffic {way} it: "
-            "the break-even is not monotone in traffic (the fleet's replicas step)."
+            "the savings after month 3 are not monotone in traffic (the fleet's replicas "
+            "step)."
         )
     if within:
         return (
@@ -379,8 +380,8 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
 
 def quarter_traffic(analysis: Analysis, index: int) -> dict[str, Any] | None:
     """The monthly traffic from which alternative ``index`` pays back within a quarter
-    (:meth:`~payback.analysis.result.Analysis.quarter_threshold`), as the verdict says it: ``requests_per_month`` (whole, rounded to
-    the side that meets it; ``None`` when no traffic does, or every one does:
+    (:meth:`~payback.analysis.result.Analysis.quarter_threshold`), as the verdict says it:
+    ``requests_per_month`` (whole, rounded to the side that meets it; ``None`` when no traffic does, or every one does:
     ``holds_everywhere``), ``at_least`` (else at most), ``single_crossing`` (false: it
     holds just beside that traffic only) and ``today``'s; ``None`` for a horizon shorter
     than a quarter."""
@@ -414,14 +415,20 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
 
 def capacity_held(analysis: Analysis, index: int) -> str | None:
     """The line ``payback sensitivity`` warns with where its drivers vary a token length
-    while alternative ``index``'s capacity is the file's and stays as it is
+    while alternative ``index``'s capacity (or, where it escalates, the baseline's: it
+    sizes the baseline fleet the escalated share pays for) is the file's and stays as it is
     (:func:`~payback.studies.capacity_held.capacity_held_line` of every alternative's
     drivers, as the command passes them); ``None`` where no such capacity is held."""
     from payback.studies.capacity_held import capacity_held_line
 
     paths = [d.parameter for ranked in analysis.drivers for d in ranked]
     line = capacity_held_line(analysis.resolved, paths)
-    return line if line is not None and f"alternatives.{index}'s capacity" in line else None
+    if line is None:
+        return None
+    escalates = bool(getattr(analysis.scenario.alternatives[index], "escalation_share", 0.0))
+    # a baseline's capacity sizes the fleet an escalating alternative pays for
+    mine = f"alternatives.{index}'s capacity" in line
+    return line if mine or (escalates and "baseline's capacity" in line) else None
 
 
 def drivers_paragraphs(

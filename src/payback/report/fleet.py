@@ -201,10 +201,9 @@ def cents_toward(value: float, up: bool | None) -> float:
 
 def met_today(solution: Solution) -> bool:
     """Whether today's value already lies on the side of a lever's bound that meets the
-    target (``payback solve``'s value, at least or at most): then it is no lever. For a
-    pay-back within a quarter, today's value is then broken even by month 3 and behind
-    again there, so no value on that side changes the answer; the text names no bound
-    and ``explain --json`` gives ``today_meets_it``. False without a bound."""
+    target (``payback solve``'s value, at least or at most): then it is no lever (today's
+    value pays back within a quarter already); the text names no bound and ``explain
+    --json`` gives ``today_meets_it``. False without a bound."""
     if solution.value is None or solution.met_above is None:
         return False
     if solution.met_above:

@@ -93,9 +93,9 @@ at most :data:`~payback.analysis.follow.EXACT_VALUES` values a call, each resolv
 """Values scanned, in one engine call, between today's value and the crossing the grid
 found (and as far on the other side): a crossing and back that the grid stepped over."""
 MAX_ROUNDS = 60
+"""Refining rounds at most; a float bracket is exhausted long before (about 10 rounds)."""
 BREAK_EVEN = ("break_even_month", "break_even_requests")
 """The targets at the first month the savings reach zero: a step there may be a dip."""
-"""Refining rounds at most; a float bracket is exhausted long before (about 10 rounds)."""
 
 
 def _grid(allowed: FieldRange, current: float, whole: bool, count: int = GRID_POINTS) -> FloatArray:

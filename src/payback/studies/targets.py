@@ -205,6 +205,7 @@ class Solution:
                 else {}
             ),
             "holds_everywhere": self.holds_everywhere,
+            "savings_dip": self.savings_dip,
             "current": {
                 "value": self.current,
                 "achieved": self.current_achieved,
@@ -259,8 +260,7 @@ def check_own_input(scenario: Scenario, parameter: str, alternative: int) -> Non
             "vary",
             parameter,
             f"an input of alternative {other} ({scenario.alternatives[other].name!r}), which "
-            f"cannot move alternative {alternative}'s answer; solve it with --alternative "
-            f"{other}",
+            f"cannot move alternative {alternative}'s answer; solve for alternative {other}",
         )
 
 
