@@ -369,11 +369,16 @@ class Held:
             self.edits[path] = value
 
     def file_text(self) -> str:
-        """The file's text with the page's changes, as the download gives it."""
+        """The file's text with the page's changes, as the download gives it: a comment on
+        the line of a value changed marked with the value it was written about (``# was
+        0.08: ...``), every other line as the file has it."""
         if not self.edits:
             return self.text
         return with_values(
-            self.text, self.fmt, {self.routes.get(p, p): v for p, v in self.edits.items()}
+            self.text,
+            self.fmt,
+            {self.routes.get(p, p): v for p, v in self.edits.items()},
+            mark_comments=True,
         )
 
     def download_name(self) -> str:
