@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from payback.errors import PaybackError
 from payback.limits import MAX_SCENARIO_BYTES, check_output, read_input
+from payback.scenario.comments import was_comment, yaml_set
 from payback.scenario.io import (
     Format,
     parse_scenario,
@@ -115,16 +116,23 @@ def with_traffic(
     return edited_text(text, fmt, change)
 
 
-def _set(table: Any, key: str, value: Any, fmt: Format) -> None:
+def _set(table: Any, key: str, value: Any, fmt: Format, mark: bool = False) -> None:
     """``table[key] = value``; in TOML, a comment after the old value stays in its column
     (tomlkit keeps the spaces before it, so a shorter value pulled it left and a longer one
-    pushed it right), at least one space after the new value."""
-    old = table.get(key) if fmt == "toml" else None
+    pushed it right), at least one space after the new value. With ``mark``, a comment
+    after a value that changed says what the value was (:func:`~payback.scenario.comments.was_comment`): its words
+    were written about the old value and may no longer be true."""
+    if fmt == "yaml":
+        yaml_set(table, key, value, mark)
+        return
+    old = table.get(key)
     table[key] = value
     trivia = getattr(old, "trivia", None)
     if old is None or trivia is None or not trivia.comment or not hasattr(old, "as_string"):
         return
     new = table[key]
+    if mark and new.as_string() != old.as_string():
+        new.trivia.comment = was_comment(old.as_string(), trivia.comment)
     column = len(old.as_string()) + len(trivia.comment_ws)  # from the value's start
     new.trivia.comment_ws = " " * max(1, column - len(new.as_string()))
 
@@ -264,12 +272,15 @@ def _replacing(
 # ---------------------------------------------------------------- values by path
 
 
-def with_values(text: str, fmt: Format, values: Mapping[str, Any]) -> str:
+def with_values(
+    text: str, fmt: Format, values: Mapping[str, Any], *, mark_comments: bool = False
+) -> str:
     """``text`` (a scenario file) with the field at each dotted path set to its value
     (``alternatives.0.one_time.data_usd``; ``None`` removes the field), tables that are
     missing made, and the comments, layout and line endings kept. Raises
     :class:`PaybackError` if ``text`` is not valid TOML/YAML or a path runs through a
-    value that is not a table."""
+    value that is not a table. With ``mark_comments`` (the page's download), a comment on
+    the line of a value that changed is marked with the old value (``# was 0.08: ...``)."""
 
     def change(document: Any) -> None:
         made: list[Any] = []
@@ -295,7 +306,7 @@ def with_values(text: str, fmt: Format, values: Mapping[str, Any]) -> str:
                     if last in node:
                         del node[last]
                 else:
-                    _set(node, last, value, fmt)
+                    _set(node, last, value, fmt, mark_comments)
         if fmt == "toml":
             import tomlkit
 

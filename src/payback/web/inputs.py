@@ -16,7 +16,15 @@ from typing import Any
 from payback.catalog.apis import api_price, search_api_models
 from payback.errors import PaybackError
 from payback.report.common import kind_text
-from payback.web.state import Held, central, get_path, number_field, read_number, show_number
+from payback.web.state import (
+    Held,
+    central,
+    get_path,
+    number_field,
+    percent_hint,
+    read_number,
+    show_number,
+)
 from payback.web.words import markdown_literal, message_markdown
 
 __all__ = [
@@ -196,6 +204,10 @@ class Form:
                 on_change=_tidy,
                 args=(key, spec.percent),
             )
+            written = show_number(central(get_path(self.raw, path)), spec.percent)
+            hint = percent_hint(str(text)) if spec.percent else None
+            if hint is not None and str(text).strip().removesuffix("%").strip() != written:
+                st.caption(hint)  # a fraction typed as in a file: taken, but said
             self.slots[path] = st.empty()
         value, problem = spec.read(str(text), example or show_number(spec.default, spec.percent))
         if problem is not None:

@@ -369,11 +369,16 @@ class Held:
             self.edits[path] = value
 
     def file_text(self) -> str:
-        """The file's text with the page's changes, as the download gives it."""
+        """The file's text with the page's changes, as the download gives it: a comment on
+        the line of a value changed marked with the value it was written about (``# was
+        0.08: ...``), every other line as the file has it."""
         if not self.edits:
             return self.text
         return with_values(
-            self.text, self.fmt, {self.routes.get(p, p): v for p, v in self.edits.items()}
+            self.text,
+            self.fmt,
+            {self.routes.get(p, p): v for p, v in self.edits.items()},
+            mark_comments=True,
         )
 
     def download_name(self) -> str:
@@ -424,6 +429,26 @@ def read_number(text: str, percent: bool = False) -> Decimal | None:
         return Decimal(cleaned.replace(",", ""))
     except InvalidOperation:
         raise ValueError(text) from None
+
+
+def percent_hint(text: str) -> str | None:
+    """A line under a percent box that holds a number between 0 and 1, which a file would
+    read as a fraction (0.2 is 20% there) but the box reads as a percentage; ``None`` for
+    any other text (the number is taken as typed either way).
+
+    >>> percent_hint("0.2")
+    '0.2 is 0.2% here; for 20% type 20'
+    >>> percent_hint("20"), percent_hint("0"), percent_hint("1"), percent_hint("x")
+    (None, None, None, None)
+    """
+    try:
+        number = read_number(text, percent=True)
+    except ValueError:
+        return None
+    if number is None or not 0 < number < 1:
+        return None
+    typed, meant = show_number(number), show_number(number * 100)
+    return f"{typed} is {typed}% here; for {meant}% type {meant}"
 
 
 @dataclass(frozen=True)
