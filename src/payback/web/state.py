@@ -39,7 +39,7 @@ from payback.scenario.io import Format
 from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
 from payback.studies.solve import METRICS, parse_target, solve, takes
-from payback.web.take import solution_words
+from payback.web.take import quarter_words, solution_words
 from payback.web.words import NO_FOLDER, in_page_words, lines_in_page_words
 
 SECTIONS = (
@@ -256,7 +256,7 @@ def what_it_takes(
         if exc.param in words and exc.allowed is not None:
             return [in_page_words(f"{words[exc.param]}: {exc.allowed}")]
         return lines_in_page_words(exc.messages)
-    return solution_words(solution)
+    return solution_words(solution) + quarter_words(analysis, index, solution)
 
 
 # ---------------------------------------------------------------- the scenario the page holds

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from payback.analysis.result import usd
+from payback.analysis.result import QUARTER_MONTHS, QUARTER_PARAMETER, Analysis, usd
 from payback.analysis.verdict import months_text
 from payback.report.common import input_value
 from payback.report.labels import input_label
@@ -23,7 +23,7 @@ from payback.report.solving import (
 )
 from payback.studies.solve import Solution, Target
 
-__all__ = ["amount", "goal_words", "solution_words", "target_words"]
+__all__ = ["amount", "goal_words", "quarter_words", "solution_words", "target_words"]
 
 _UNIT = re.compile(r"\s*\[([^\]]*)\]$")
 _UNIT_WORDS = {"traffic.requests_per_month": "requests a month"}
@@ -244,3 +244,28 @@ def _named(line: str, path: str, target: Target) -> str:
     return line.replace(path, input_label(path, units=False)).replace(
         str(target), target_words(target)
     )
+
+
+def quarter_words(analysis: Analysis, index: int, solution: Solution) -> list[str]:
+    """Where the page's traffic to break even by month 3 is not the traffic that pays back
+    within a quarter as the verdict beside it says it (a later cost, a retraining in month
+    3, puts the savings back below zero by then), that traffic too, as explain gives it;
+    nothing otherwise."""
+    quarter = Target("break_even_month", float(QUARTER_MONTHS))
+    if (solution.parameter, solution.target) != (QUARTER_PARAMETER, quarter):
+        return []
+    from payback.report.explain import quarter_traffic
+
+    within = quarter_traffic(analysis, index)
+    bound = None if within is None else within["requests_per_month"]
+    if bound is None or solution.value is None or solution.met_above is None:
+        return []
+    solved = math.ceil(solution.value) if solution.met_above else math.floor(solution.value)
+    if bound == solved:
+        return []
+    side = "at least" if within["at_least"] else "at most"  # type: ignore[index]
+    return [
+        f"To pay back within a quarter, not behind again at month {QUARTER_MONTHS}, traffic "
+        f"must be {side} {bound:,} requests a month: a later month's cost (a retraining, "
+        "say) puts the savings back below zero by then."
+    ]
