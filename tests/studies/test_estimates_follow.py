@@ -260,3 +260,21 @@ def test_a_portfolios_latency_target_moves_every_workloads_capacity(tmp_path: Pa
         npvs.append(float(again.alternatives[0].npv_usd))
         assert float(study.alternatives[0].npv_usd[k]) == pytest.approx(npvs[-1], rel=1e-12)
     assert len(set(npvs)) == 3  # the target moves the fleet
+
+
+def test_sensitivity_past_what_a_target_allows_exits_2_naming_the_end(tmp_path: Path) -> None:
+    """tpot_ms = 5: analyze meets it (eight GPUs a replica), its tornado end at 3.75 no
+    batch meets. The line names the value moved, not every capacity input at the file's."""
+    from helpers import run
+
+    text = (EXAMPLES / "catalog-ids.toml").read_text().replace("tpot_ms = 40 ", "tpot_ms = 5 ", 1)
+    path = tmp_path / "t.toml"
+    path.write_text(text)
+    code, _, err = run("sensitivity", path)
+    assert code == 2
+    assert "Traceback" not in err
+    (line,) = err.strip().splitlines()
+    assert line.startswith(
+        "error: alternatives.0.tpot_ms = 3.75: analyze refuses the file there (llama-3.1-8b "
+        "at fp8 on 1 × l40s cannot meet it"
+    )

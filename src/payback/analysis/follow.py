@@ -261,7 +261,9 @@ class _Nodes:
         """Each option's sizes at ``point``; a refusal raised, naming it."""
         got = self.resolve(point)
         if isinstance(got, str):
-            values = ", ".join(f"{p} = {v:,.6g}" for p, v in zip(self.columns, point, strict=True))
+            pairs = list(zip(self.columns, point, strict=True))
+            moved = [(p, v) for p, v in pairs if v != self.files[p]] or pairs  # the file's: unsaid
+            values = ", ".join(f"{p} = {v:,.6g}" for p, v in moved)
             raise PaybackError(
                 f"{values}: analyze refuses the file there ({got}), and the "
                 f"{'capacity' if len(paths) == 1 else 'capacities'} of {' and '.join(paths)} "
