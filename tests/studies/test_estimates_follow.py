@@ -278,3 +278,16 @@ def test_sensitivity_past_what_a_target_allows_exits_2_naming_the_end(tmp_path: 
         "error: alternatives.0.tpot_ms = 3.75: analyze refuses the file there (llama-3.1-8b "
         "at fp8 on 1 × l40s cannot meet it"
     )
+
+
+def test_the_page_offers_them_to_what_would_it_take(big: Resolved) -> None:
+    """The page asks solve which inputs it takes: the latency target and the training
+    job's size are among them now; a replica's size whose capacity is estimated is not."""
+    from payback.analysis.result import analyze
+    from payback.web.state import solvable_inputs
+
+    offered = solvable_inputs(analyze(big), 0)
+    assert TPOT in offered
+    assert f"{TRAINING}.examples" in offered
+    assert GPUS not in offered
+    assert f"{HOSTED}.examples" in solvable_inputs(analyze(big), 1)
