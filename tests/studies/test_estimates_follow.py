@@ -291,3 +291,23 @@ def test_the_page_offers_them_to_what_would_it_take(big: Resolved) -> None:
     assert f"{TRAINING}.examples" in offered
     assert GPUS not in offered
     assert f"{HOSTED}.examples" in solvable_inputs(analyze(big), 1)
+
+
+def test_solve_on_a_jobs_size_searches_what_analyze_accepts(tmp_path: Path) -> None:
+    """A billion examples of 800 tokens, 3 epochs: past 333,333 tokens an example the run
+    passes the estimate's 1e15 tokens and analyze refuses the file. Solve refused the
+    whole search (its grid's end resolved); it searches up to there and says so."""
+    path = _file(
+        tmp_path, ("examples = 20000, tokens_per_example", "examples = 1e9, tokens_per_example")
+    )
+    resolved = resolve(load_scenario(path))
+    today = float(evaluate(resolved).alternatives[0].npv_usd)
+    parameter = f"{TRAINING}.tokens_per_example"
+    found = solve(resolved, parameter, parse_target(f"npv_usd={today - 1e6:.2f}"))
+    assert found.value is not None
+    assert tuple(found.refused_past) == (False, True)
+    assert any("past it analyze refuses the file" in w for w in found.warnings)
+    npv = _analyze(resolved, {parameter: found.value})
+    study = evaluate(resolved, {parameter: np.array([found.value])}).alternatives[0].npv_usd
+    assert float(study[0]) == pytest.approx(npv, rel=1e-9)
+    assert npv == pytest.approx(today - 1e6, rel=1e-6)
