@@ -313,6 +313,9 @@ def test_edited_helper_roundtrip() -> None:
 
 
 def test_numbers_used_only_at_resolution_cannot_be_varied() -> None:
+    """A training job's size is an input while its cost is estimated from it (the estimate
+    follows it: 1,000 × 500 tokens × 1 epoch at $3/M is $1.50, × 100 epochs $150); once
+    ``training_usd`` is given, the job is unused and refused, as the horizon always is."""
     data = fleet_dict()
     data["alternatives"][0]["one_time"] = {
         "training": {"hosted": "openai.gpt-4o-mini", "examples": 1000, "tokens_per_example": 500}
@@ -320,13 +323,19 @@ def test_numbers_used_only_at_resolution_cannot_be_varied() -> None:
     scenario = build(data)
     paths = numeric_paths(scenario)
     assert "alternatives.0.one_time.training_usd" in paths
-    assert "alternatives.0.one_time.training.epochs" not in paths
+    assert "alternatives.0.one_time.training.epochs" in paths
     assert "scenario.horizon_months" not in paths
+    epochs = evaluate(scenario, {"alternatives.0.one_time.training.epochs": np.array([1.0, 100.0])})
+    assert epochs.alternatives[0].one_time_items_usd["training"] == pytest.approx([1.5, 150.0])
+    data["alternatives"][0]["one_time"]["training_usd"] = 400.0
+    given = build(data)
+    assert "alternatives.0.one_time.training.epochs" not in numeric_paths(given)
     with pytest.raises(
         PaybackError,
-        match=r"alternatives\.0\.one_time\.training\.epochs: not an input of the cost engine",
+        match=r"alternatives\.0\.one_time\.training\.epochs: not an input of the cost engine: "
+        r"unused: alternatives\.0\.one_time\.training_usd is given",
     ):
-        evaluate(scenario, {"alternatives.0.one_time.training.epochs": np.array([1.0, 100.0])})
+        evaluate(given, {"alternatives.0.one_time.training.epochs": np.array([1.0, 100.0])})
     with pytest.raises(
         PaybackError, match=r"scenario\.horizon_months: not an input of the cost engine"
     ):

@@ -1,13 +1,14 @@
 """Why a field cannot be varied, in words that are true of the scenario: a token count of a
 scenario priced per request enters no cash flow (it said 'used once to estimate a catalog
-number', though nothing is estimated there), one a capacity estimate reads is named with
-that estimate, and a field not given says so in one pair of parentheses at most (it read
-'not a number (it holds nothing (the field is not given))')."""
+number', though nothing is estimated there), one an estimated capacity reads is an input
+(the capacity follows it), and a field not given says so in one pair of parentheses at
+most (it read 'not a number (it holds nothing (the field is not given))')."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from helpers import EXAMPLES
@@ -55,18 +56,30 @@ def test_a_field_not_given_is_said_so_without_nested_parentheses() -> None:
     )
 
 
-def test_a_token_count_only_a_capacity_estimate_reads_names_it(tmp_path: Path) -> None:
+def test_a_token_count_only_a_capacity_estimate_reads_is_an_input(tmp_path: Path) -> None:
     """Baseline per request, one GPU whose capacity is estimated from model and GPU: the
-    token counts size that capacity once, and the engine reads the capacity."""
+    token counts size that capacity alone, which follows them; solve's answer is one
+    analyze of the file gives (refused before: "used once to estimate ... vary that
+    instead")."""
+    from payback.analysis.cashflows import evaluate
+    from payback.analysis.resolve import resolve
+    from payback.scenario.paths import with_value
+
     path = tmp_path / "s.toml"
     path.write_text(
         "[scenario]\nname = 'e'\nhorizon_months = 12\n"
-        "[traffic]\nrequests_per_month = 200000\ninput_tokens = 1000\noutput_tokens = 200\n"
-        "[baseline]\nname = 'api'\nkind = 'per_request'\nusd_per_1k_requests = 10.0\n"
+        "[traffic]\nrequests_per_month = 20000000\ninput_tokens = 1000\noutput_tokens = 200\n"
+        "[baseline]\nname = 'api'\nkind = 'per_request'\nusd_per_1k_requests = 1.0\n"
         "[[alternatives]]\nname = 'own'\nkind = 'self_hosted'\nmodel = 'qwen2.5-7b'\n"
         "gpu = 'l4'\n"
     )
-    assert _refusal(path, "traffic.output_tokens") == (
-        "vary traffic.output_tokens: not an input of the cost engine: used once to estimate "
-        "alternatives.0.replica_requests_per_s (vary that instead)"
-    )
+    scenario = load_scenario(path)
+    today = float(evaluate(scenario).alternatives[0].npv_usd)
+    found = solve(scenario, "traffic.output_tokens", parse_target(f"npv_usd={today - 5e4:.2f}"))
+    assert found.value is not None
+    assert found.value > 200  # longer answers: fewer requests a replica, a dearer fleet
+    again = resolve(with_value(scenario, "traffic.output_tokens", found.value))
+    study = evaluate(scenario, {"traffic.output_tokens": np.array([found.value])})
+    npv = float(evaluate(again).alternatives[0].npv_usd)
+    assert float(study.alternatives[0].npv_usd[0]) == pytest.approx(npv, rel=1e-9)
+    assert npv >= today - 5e4  # the fleet's whole replicas: met within a step

@@ -76,7 +76,7 @@ QUICK = ("quick", "--hosted-per-1k", "15", "--self-hosted-per-1k", "2", "--one-t
             "error: --vary: missing; payback solve needs text (The input to solve for, as a "
             "dotted path, as payback sensitivity FILE lists a file's inputs: "
             "traffic.requests_per_month, alternatives.0.usd_per_gpu_hour, "
-            "alternatives.0.quality.error_rate, ...)",
+            "alternatives.0.quality.error_rate, alternatives.0.tpot_ms, ...)",
         ),
         (("quick", "--hosted-per-1k"), "error: --hosted-per-1k: needs a value (a number)"),
         (("catalog", "gpus", "--search"), "error: --search: needs a value (text)"),

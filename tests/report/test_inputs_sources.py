@@ -48,8 +48,12 @@ def test_the_training_rent_is_in_the_report_beside_its_cost(tmp_path: Path) -> N
         "runpod (lower middle of 4 GPU-cloud on-demand offers"
     )
     assert lines[rent].endswith("| https://www.runpod.io/pricing; checked 2026-11-09 |")
-    # the next row is the training cost that rent went into
-    assert lines[rent + 1].startswith(r"| `alternatives.0.one_time.training_usd` | \$7.01 |")
+    # the row before is the training cost that rent went into; the job's numbers follow
+    # it (inputs of the studies: the cost follows them)
+    assert lines[rent - 1].startswith(r"| `alternatives.0.one_time.training_usd` | \$7.01 |")
+    assert lines[rent + 1].startswith(
+        "| `alternatives.0.one_time.training.examples` | 20,000 | scenario file |"
+    )
     code, _, err = run("report", EXAMPLES / "catalog-ids.toml", "-o", tmp_path / "r.html")
     assert code == 0, err
     page = (tmp_path / "r.html").read_text().replace("<wbr>", "")

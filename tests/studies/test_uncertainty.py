@@ -14,9 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import EXAMPLES, assert_user_error, build, fleet_dict, per_request_dict, run
+from helpers import EXAMPLES, assert_user_error, build, edited, fleet_dict, per_request_dict, run
 from payback import PaybackError, analyze, monte_carlo
-from payback.analysis.cashflows import evaluate
+from payback.analysis.cashflows import evaluate, numeric_paths
+from payback.analysis.follow import following
 from payback.analysis.resolve import resolve
 from payback.scenario import parse_scenario
 from payback.scenario.distributions import LogNormal, Normal, Triangular, Uniform
@@ -260,15 +261,39 @@ def test_monte_carlo_without_distributions_is_the_deterministic_answer() -> None
 
 
 def test_a_distribution_the_engine_does_not_read_is_refused() -> None:
-    data = fleet_dict(model="llama-3.1-8b", gpu="l4")
-    del data["alternatives"][0]["replica_requests_per_s"]
+    """Token lengths against a per-request baseline and a capacity the file gives: read by
+    nothing (an estimated capacity would follow them: see the test below)."""
+    data = fleet_dict()
     data["traffic"]["input_tokens"] = {"dist": "uniform", "low": 900, "high": 1100}
     data["baseline"] = {"name": "flat", "kind": "per_request", "usd_per_1k_requests": 15.0}
-    scenario = build(data)  # input tokens feed only the capacity estimate here
+    scenario = build(data)
     with pytest.raises(
         PaybackError, match=r"traffic\.input_tokens: its distribution cannot be sampled"
     ):
         monte_carlo(scenario, samples=10)
+
+
+def test_lengths_that_only_an_estimated_capacity_reads_are_sampled() -> None:
+    """Against a per-request baseline the token lengths feed only the capacity estimate:
+    refused before, now each sample's capacity is estimated at its length, the NPV
+    analyze's of the file at that length."""
+    data = fleet_dict(model="llama-3.1-8b", gpu="l4")
+    del data["alternatives"][0]["replica_requests_per_s"]
+    data["traffic"]["input_tokens"] = {"dist": "uniform", "low": 900, "high": 1100}
+    data["baseline"] = {"name": "flat", "kind": "per_request", "usd_per_1k_requests": 15.0}
+    scenario = build(data)
+    assert monte_carlo(scenario, samples=10).inputs == ["traffic.input_tokens"]
+    resolved = resolve(scenario)
+    assert "traffic.input_tokens" in numeric_paths(resolved)
+    xs = np.array([900.0, 1100.0, 8000.0])
+    ends = evaluate(resolved, {"traffic.input_tokens": xs})
+    for k, tokens in enumerate(xs):
+        again = resolve(build(edited(data, "traffic.input_tokens", tokens)))
+        npv = float(evaluate(again).alternatives[0].npv_usd)
+        assert float(ends.alternatives[0].npv_usd[k]) == pytest.approx(npv, rel=1e-12)
+    capacity = following(resolved, {"traffic.input_tokens": xs})
+    rps = capacity["alternatives.0.replica_requests_per_s"]
+    assert rps[0] > rps[1] > rps[2]  # longer prompts: fewer requests a replica
 
 
 def test_samples_and_seed_must_be_sensible() -> None:
@@ -534,26 +559,50 @@ def test_rates_left_at_zero_get_an_assumed_range() -> None:
     assert "baseline.escalation_share" not in drivers  # the baseline never escalates
 
 
-@pytest.mark.parametrize(
-    ("path", "fragment"),
-    [
-        ("alternatives.0.tpot_ms", "used only to estimate"),
-        ("alternatives.0.one_time.training.examples", "used only to estimate"),
-    ],
-)
-def test_distributions_on_estimator_inputs_are_refused_when_read(path: str, fragment: str) -> None:
-    data = fleet_dict(model="llama-3.1-8b", gpu="l4")
+def _estimated_fleet(path: str, **given: float) -> dict[str, Any]:
+    """An L4 fleet whose capacity and hosted training cost are estimated (unless ``given``
+    sets them), with a distribution at ``path``."""
+    data = fleet_dict(model="llama-3.1-8b", gpu="l4", tpot_ms=60)
     del data["alternatives"][0]["replica_requests_per_s"]
     data["alternatives"][0]["one_time"] = {
         "training": {"hosted": "openai.gpt-4o-mini", "examples": 100, "tokens_per_example": 500}
     }
+    for name, value in given.items():
+        where = data["alternatives"][0]
+        (where["one_time"] if name == "training_usd" else where)[name] = value
     node: Any = data
     *parents, last = path.split(".")
     for part in parents:
         node = node[int(part)] if part.isdigit() else node[part]
     node[last] = {"dist": "uniform", "low": 50, "high": 150}
-    with pytest.raises(PaybackError, match=fragment):
-        parse_scenario(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("path", "given"),
+    [
+        ("alternatives.0.tpot_ms", {"replica_requests_per_s": 3.0}),
+        ("alternatives.0.one_time.training.examples", {"training_usd": 40.0}),
+    ],
+)
+def test_distributions_on_estimator_inputs_are_refused_when_read_once(
+    path: str, given: dict[str, float]
+) -> None:
+    """The figure the number would estimate is given: the number is read by nothing."""
+    with pytest.raises(PaybackError, match="used only to estimate"):
+        parse_scenario(_estimated_fleet(path, **given))
+
+
+def test_distributions_on_estimator_inputs_move_their_estimate() -> None:
+    """Refused before; now sampled, each sample's training cost analyze's of the file at
+    its value: 100 examples × 500 tokens × 3 epochs at $3/M tokens, $0.45 at 100."""
+    path = "alternatives.0.one_time.training.examples"
+    scenario = parse_scenario(_estimated_fleet(path))
+    assert monte_carlo(scenario, samples=20).inputs == [path]
+    ev = evaluate(scenario, {path: np.array([50.0, 100.0, 150.0])})
+    assert ev.alternatives[0].one_time_items_usd["training"] == pytest.approx([0.225, 0.45, 0.675])
+    tpot = parse_scenario(_estimated_fleet("alternatives.0.tpot_ms"))
+    assert monte_carlo(tpot, samples=20).inputs == ["alternatives.0.tpot_ms"]
 
 
 def test_yaml_distribution_errors_name_the_field(tmp_path: Path) -> None:

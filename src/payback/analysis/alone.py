@@ -22,7 +22,12 @@ def alone(resolved: Resolved, index: int) -> Resolved:
         kept = scenario.alternatives[index : index + 1]
         return scenario.model_copy(update={"alternatives": kept})
 
-    return Resolved(only(resolved.scenario), only(resolved.original))
+    return Resolved(
+        only(resolved.scenario),
+        only(resolved.original),
+        catalog=resolved.catalog,
+        today=resolved.today,
+    )
 
 
 def local_path(path: str, index: int) -> str | None:

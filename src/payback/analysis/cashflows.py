@@ -120,13 +120,23 @@ class Evaluation:
 
 
 def numeric_paths(scenario: Scenario | Resolved) -> list[str]:
-    """Dotted paths of every number the cost engine reads, in the order it reads them:
-    the numbers :func:`evaluate` can vary. Numbers used only to resolve catalog ids
-    (a training job's size, a latency target) and the horizon are not among them."""
+    """Dotted paths of every number the cost engine reads, in the order it reads them,
+    each estimated figure followed by the numbers its estimate reads that the engine does
+    not (an estimated capacity's ``tpot_ms``, a training job's size:
+    :func:`~payback.analysis.follow.estimate_inputs`; the figure follows them): the
+    numbers :func:`evaluate` can vary. Other numbers used only to resolve catalog ids and
+    the horizon are not among them."""
+    from payback.analysis.follow import estimate_inputs
+
     resolved = as_resolved(scenario)
     get = _Inputs(resolved, {})
     _evaluate(get)
-    return list(get.read)
+    feeds = estimate_inputs(resolved)
+    out: dict[str, None] = {}
+    for path in get.read:
+        out[path] = None
+        out.update((p, None) for p in feeds.get(path, ()) if p not in get.read)
+    return list(out)
 
 
 class _Inputs:
@@ -155,6 +165,11 @@ class _Inputs:
     def check_all_read(self) -> None:
         """Every override must have been used: varying anything else would silently do nothing."""
         unused = [p for p in self.overrides if p not in self.read]
+        if unused:  # an estimate's input: its figure followed it (analysis/follow.py)
+            from payback.analysis.follow import estimate_inputs
+
+            followed = {p for reads in estimate_inputs(self.resolved).values() for p in reads}
+            unused = [p for p in unused if p not in followed]
         if unused:
             raise PaybackError(f"{unused[0]}: {not_an_input(self.resolved, unused[0])}")
 

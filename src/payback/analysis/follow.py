@@ -42,12 +42,18 @@ from payback.finance._types import FloatArray
 if TYPE_CHECKING:
     from payback.analysis.resolve import Resolved
 
-__all__ = ["CAPACITY_READS", "EXACT_VALUES", "followers", "following"]
+__all__ = ["CAPACITY_READS", "EXACT_VALUES", "estimate_inputs", "followers", "following"]
 
-CAPACITY_READS = ("input_tokens", "output_tokens", "cached_input_share", "gpus_per_replica")
-"""The engine's inputs a replica's estimated capacity depends on (``traffic``'s token
-lengths, the option's replica size; its ``tpot_ms`` is read by the estimate alone, and a
-study refuses it)."""
+CAPACITY_READS = (
+    "input_tokens",
+    "output_tokens",
+    "cached_input_share",
+    "tpot_ms",
+    "gpus_per_replica",
+)
+"""The inputs a replica's estimated capacity depends on (``traffic``'s token lengths, the
+option's latency target where it gives one, and its replica size)."""
+_TRAFFIC = frozenset({"input_tokens", "output_tokens", "cached_input_share"})
 
 _SHARES = frozenset({"cached_input_share"})
 _WHOLE = frozenset({"gpus_per_replica"})
@@ -80,11 +86,28 @@ def followers(resolved: Resolved) -> dict[str, tuple[str, ...]]:
         if f"{path}.replica_requests_per_s" in resolved.original.distributions:
             continue
         out[path] = tuple(
-            f"traffic.{name}"
-            if name in ("input_tokens", "output_tokens", "cached_input_share")
-            else f"{path}.{name}"
+            f"traffic.{name}" if name in _TRAFFIC else f"{path}.{name}"
             for name in CAPACITY_READS
+            if name != "tpot_ms" or option.tpot_ms is not None
         )
+    return out
+
+
+def estimate_inputs(resolved: Resolved) -> dict[str, tuple[str, ...]]:
+    """Each estimated figure that follows what a study moves, with the numbers its
+    estimate reads that a study may move: a followed capacity's token lengths and
+    ``tpot_ms`` (:func:`followers`), a training cost's job size
+    (:func:`~payback.analysis.follow_training.trainees`). The engine reads some of them
+    itself (a token length a hosted API prices), others not at all."""
+    from payback.analysis.follow_training import trainees
+
+    out = {
+        f"{p}.replica_requests_per_s": tuple(
+            r for r in reads if not r.endswith(".gpus_per_replica")
+        )
+        for p, reads in followers(resolved).items()
+    }
+    out.update((f"{where}.training_usd", reads) for where, reads in trainees(resolved).items())
     return out
 
 
@@ -95,7 +118,9 @@ def following(resolved: Resolved, overrides: Mapping[str, Any]) -> dict[str, Any
     (chosen again at each sample: :func:`_chosen`); its capacity itself (a swing of the
     estimate: the estimate at each sample's values, of each size, times the sample's
     ratio to the file's estimate)."""
-    out = dict(overrides)
+    from payback.analysis.follow_training import following_training
+
+    out = following_training(resolved, overrides)
     reads = {
         p: r
         for p, r in followers(resolved).items()
@@ -224,7 +249,7 @@ class _Nodes:
             for path, value in zip(self.columns, point, strict=True):
                 scenario = with_value(scenario, path, value)
             try:
-                again = resolve(scenario)
+                again = resolve(scenario, self.resolved.catalog, self.resolved.today)
             except PaybackError as exc:  # its reason, without the file's name
                 self.cache[key] = exc.allowed or "; ".join(exc.messages)
             else:
@@ -236,7 +261,9 @@ class _Nodes:
         """Each option's sizes at ``point``; a refusal raised, naming it."""
         got = self.resolve(point)
         if isinstance(got, str):
-            values = ", ".join(f"{p} = {v:,.6g}" for p, v in zip(self.columns, point, strict=True))
+            pairs = list(zip(self.columns, point, strict=True))
+            moved = [(p, v) for p, v in pairs if v != self.files[p]] or pairs  # the file's: unsaid
+            values = ", ".join(f"{p} = {v:,.6g}" for p, v in moved)
             raise PaybackError(
                 f"{values}: analyze refuses the file there ({got}), and the "
                 f"{'capacity' if len(paths) == 1 else 'capacities'} of {' and '.join(paths)} "

@@ -65,6 +65,11 @@ class Resolved:
     details: dict[str, Any] = field(default_factory=dict)
     """Estimates behind derived numbers (serving and training) and the GPU rents chosen
     (the offers each was chosen from), by dotted path."""
+    catalog: Catalog | None = field(default=None, compare=False, repr=False)
+    """The catalog it was resolved with (``None``: the packaged one): a study that resolves
+    the file again at another value (:mod:`payback.analysis.follow`) resolves with it."""
+    today: dt.date | None = field(default=None, compare=False, repr=False)
+    """The analysis day it was resolved on (``None``: the default day)."""
 
 
 class Lookups:  # long: the small lookups every option kind's resolver shares
@@ -74,12 +79,18 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
     def __init__(self, scenario: Scenario, catalog: Catalog | None, today: dt.date) -> None:
         self.scenario = scenario
         self._catalog = catalog
+        self._given = catalog is not None
         self.today = today
         self.start = scenario.scenario.start_date or today
         self.sources: dict[str, Source] = {}
         self.warnings: list[str] = []
         self.details: dict[str, Any] = {}
         self.calibrations: dict[str, Calibration] = {}
+
+    @property
+    def given_catalog(self) -> Catalog | None:
+        """The catalog the caller gave (``None``: the packaged one)."""
+        return self._catalog if self._given else None
 
     @property
     def catalog(self) -> Catalog:

@@ -76,7 +76,9 @@ def _run(ctx: Lookups) -> Resolved:
     too_big = fleet_problems(explicit, estimated=ctx.sources)  # estimated capacities too
     if too_big:
         raise PaybackError(too_big)
-    resolved = Resolved(explicit, scenario, ctx.sources, ctx.warnings, ctx.details)
+    resolved = Resolved(
+        explicit, scenario, ctx.sources, ctx.warnings, ctx.details, ctx.given_catalog, ctx.today
+    )
     # the servers bought in cash, as the cost engine sizes them
     ctx.warnings[owned_at:owned_at] = cash_past_horizon_warnings(resolved).values()
     return resolved

@@ -4,12 +4,19 @@ scenario gives ``training_usd``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
 from payback.analysis.lookups import Lookups
 from payback.catalog import rent_text
 from payback.errors import PaybackError
 from payback.scenario import OneTime, TrainingJob
 
-__all__ = ["resolve_one_time"]
+if TYPE_CHECKING:
+    from payback.catalog import HostedFineTune
+
+__all__ = ["hosted_training_usd", "resolve_one_time"]
 
 
 def resolve_one_time(ctx: Lookups, path: str, one_time: OneTime) -> OneTime:
@@ -45,9 +52,15 @@ def _hosted(ctx: Lookups, path: str, job: TrainingJob) -> float:
             raise PaybackError(
                 f"{path}.training: {offer.id} prices models of {low:g}-{high:g}B parameters; {model.id} has {model.params_b:g}B"
             )
-    cost = max(offer.training_usd_per_mtok * job.tokens / 1e6, offer.min_job_usd)
+    cost = float(hosted_training_usd(offer, job.tokens))
     source = f"catalog: {offer.id} fine-tuning, {job.tokens / 1e6:,.1f}M tokens at ${offer.training_usd_per_mtok:g}/M"
     return ctx.note(f"{path}.training_usd", cost, source, offer.source, offer.checked)
+
+
+def hosted_training_usd(offer: HostedFineTune, tokens: Any) -> Any:
+    """A hosted fine-tuning job of ``tokens`` (a number or an array of them) [USD]: its
+    tokens at the offer's price, at least the offer's minimum."""
+    return np.maximum(offer.training_usd_per_mtok * tokens / 1e6, offer.min_job_usd)
 
 
 def _estimated(ctx: Lookups, path: str, job: TrainingJob) -> float:

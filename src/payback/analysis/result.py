@@ -221,7 +221,8 @@ class Analysis(
 
     @cached_property
     def input_paths(self) -> list[str]:
-        """Dotted paths of every number the engine reads, in the order it reads them (see
+        """Dotted paths of every number the engine reads, in the order it reads them, and
+        of those an estimated figure follows (see
         :func:`~payback.analysis.cashflows.numeric_paths`)."""
         return numeric_paths(self.resolved)
 

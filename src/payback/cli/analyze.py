@@ -148,7 +148,9 @@ def analyze(
     (`{ dist = "triangular", low = 1, mode = 2, high = 4 }`); the answer uses their
     central values, and **--samples N** adds how likely each outcome is and which
     inputs drive it (a file with no distribution is not sampled, as every sample would be
-    the same answer: alone, it is refused). An option's `quality = { error_rate, usd_per_error }` and
+    the same answer: alone, it is refused); one on a number an estimate reads (`tpot_ms`,
+    a training job's `examples`) moves the estimate, each sample's as analyze would
+    estimate it. An option's `quality = { error_rate, usd_per_error }` and
     `latency = { p50_ms, usd_per_second_per_1k_requests }` are priced as their own cost
     components; **--no-quality** leaves them out (the infrastructure view). A scenario
     with `[[workloads]]` gets the portfolio: every workload moved together.

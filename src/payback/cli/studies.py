@@ -89,12 +89,13 @@ def sensitivity(
 
     **tornado**: each uncertain input at its p10 and p90 (the rest at their central
     values), ranked by how far the NPV moves; also the break-even month at each end.
-    **sobol**: the share of the NPV's variance due to each input (first order) and with
-    its interactions (total). Inputs are the scenario's distributions; a scenario without
-    any gets every number moved ±25% (a rate left at 0, such as growth, over a set range).
-    A tornado end (or Sobol samples) whose fleet would need more than 10,000,000 GPUs is
-    worked out as if it could run, and said: on stderr, under `warnings` in **--json**,
-    and as each driver's `low_past_cap` / `high_past_cap` (its `gpus` and `month`).
+    **sobol**: the share of the NPV's variance due to each input (first order) and with its
+    interactions (total). Inputs are the scenario's distributions; a scenario without any gets
+    every number moved ±25% (a rate left at 0, such as growth, over a set range). Estimated
+    capacities and training costs follow `tpot_ms`, token lengths and a training job's size as
+    analyze would. A tornado end (or Sobol samples) whose fleet would need more than 10,000,000
+    GPUs is worked out as if it could run, and said: on stderr, under `warnings` in **--json**, and
+    as each driver's `low_past_cap` / `high_past_cap` (its `gpus` and `month`).
 
     Example, traffic first (150k → 250k requests/month moves the NPV -$2.9k → $18.5k):
 
@@ -267,7 +268,7 @@ def solve(
             "--vary",
             help="The input to solve for, as a dotted path, as payback sensitivity FILE lists "
             "a file's inputs: traffic.requests_per_month, alternatives.0.usd_per_gpu_hour, "
-            "alternatives.0.quality.error_rate, ...",
+            "alternatives.0.quality.error_rate, alternatives.0.tpot_ms, ...",
             show_default=False,
         ),
     ],
@@ -289,23 +290,22 @@ def solve(
     """What would it take: the value of one input at which a target holds exactly.
 
     `payback solve examples/quarter-200k.toml --vary traffic.requests_per_month --target break_even_month=3`
-    gives the monthly traffic at which the alternative pays back in exactly a quarter
-    (585,538 requests a month there, today 200,000), and whether more or less traffic is
-    needed. Every other number stays as in the file
-    (distributions at their central values). The whole allowed range of the input is
-    searched, as far as analyze accepts it (no fleet past the cap of 10,000,000 GPUs), the
-    crossing nearest today's value wins, then narrowed by bisection; where
-    the answer jumps (fleet replicas, whole-number fields) it says the target is met only
-    within a step, and where the answer is not monotone in the input it says the target
-    holds near the value, not for every value beyond it. A bound is printed rounded toward
-    the side where the target holds (at most down, at least up); --json gives it exact.
-    Exit code 1 when no allowed value reaches the target. **--json**: `{"parameter",
-    "value", "target", "achieved", "engine_calls", "values_tried", "single_crossing",
-    "within_fleet_cap", "refused_past", "warnings", ...}`: `engine_calls` (`iterations`,
-    the same) counts calls to the engine, each over many values; `values_tried` the values
-    evaluated. `within_fleet_cap` is the range searched, as far as analyze accepts the file:
-    each edge is the fleet cap's or, where `refused_past` is true for it (`[low, high]`),
-    another refusal of analyze's (a model's context), said in `warnings`.
+    gives the monthly traffic at which the alternative pays back in exactly a quarter (585,538
+    requests a month there, today 200,000), and whether more or less traffic is needed. Every other
+    number stays as in the file (distributions at their central values); an estimate the input
+    feeds (`tpot_ms`, a training job's size) follows it as analyze would. The whole allowed range
+    of the input is searched, as far as analyze accepts it (no fleet past the cap of 10,000,000
+    GPUs), the crossing nearest today's value wins, then narrowed by bisection; where the answer
+    jumps (fleet replicas, whole-number fields) it says the target is met only within a step, and
+    where the answer is not monotone in the input it says the target holds near the value, not for
+    every value beyond it. A bound is printed rounded toward the side where the target holds (at
+    most down, at least up); --json gives it exact. Exit code 1 when no allowed value reaches the
+    target. **--json**: `{"parameter", "value", "target", "achieved", "engine_calls",
+    "values_tried", "single_crossing", "within_fleet_cap", "refused_past", "warnings", ...}`:
+    `engine_calls` (`iterations`, the same) counts calls to the engine, each over many values;
+    `values_tried` the values evaluated. `within_fleet_cap` is the range searched, as far as
+    analyze accepts the file: each edge is the fleet cap's or, where `refused_past` is true for it
+    (`[low, high]`), another refusal of analyze's (a model's context), said in `warnings`.
     """
     from payback.analysis.resolve import resolve
     from payback.cli.portfolio import portfolio_solve

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from payback.errors import PaybackError
 from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, read_input
 from payback.scenario.distributions import Distribution, range_problem, stated_end_problem
+from payback.scenario.followed import followed
 from payback.scenario.messages import explain_distribution, explain_errors, explain_key
 from payback.scenario.nulls import (
     SpelledNulls,
@@ -335,7 +336,7 @@ def _check_distributions(scenario: Scenario, found: Mapping[str, Distribution]) 
     moving its median little; what lies outside is sampled truncated to the range)."""
     problems = []
     for path, dist in found.items():
-        if path.endswith(".tpot_ms") or ".one_time.training." in path:
+        if not followed(scenario, path, found):
             problems.append(
                 f"{path}: a distribution here cannot be sampled: the number is used only to estimate "
                 "a catalog figure once; give that figure a distribution instead (replica_requests_per_s, training_usd)"

@@ -308,7 +308,7 @@ def _fleet_peaks(resolved: Resolved, parameter: str, alternative: int) -> Peaks 
     estimate reads, where it estimates a capacity, is resolved again at each value
     (:func:`~payback.studies.fleet_cap.resolved_peaks`): the engine alone keeps today's
     estimated capacity, which analyze would estimate anew."""
-    if estimated_by(resolved, parameter):
+    if estimated_by(resolved, parameter) or _job_size(resolved, parameter):
         return resolved_peaks(resolved, parameter)
     scenario = resolved.scenario
     sized = parameter.rsplit(".", 1)[-1] in SIZES_A_FLEET
@@ -325,6 +325,14 @@ def _fleet_peaks(resolved: Resolved, parameter: str, alternative: int) -> Peaks 
         return np.asarray(np.max(each, axis=0), dtype=np.float64)
 
     return peaks
+
+
+def _job_size(resolved: Resolved, parameter: str) -> bool:
+    """Whether ``parameter`` is a training job's number its estimated cost follows: the
+    values analyze accepts (a run of at most so many tokens) are those it resolves."""
+    from payback.analysis.follow_training import trainees
+
+    return any(parameter in reads for reads in trainees(resolved).values())
 
 
 def _scenario_outcomes(resolved: Resolved, parameter: str, alternative: int) -> Outcomes:

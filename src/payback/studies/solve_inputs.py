@@ -1,6 +1,7 @@
-"""Which inputs :func:`payback.studies.solve.solve` varies: a number the engine reads,
-without a distribution (unless solving over one), not a replica size whose capacity is
-estimated; otherwise one line saying why and what to vary instead."""
+"""Which inputs :func:`payback.studies.solve.solve` varies: a number the engine reads (or
+one an estimated figure follows: ``tpot_ms``, a training job's size), without a
+distribution (unless solving over one), not a replica size whose capacity is estimated;
+otherwise one line saying why and what to vary instead."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ __all__ = ["check_parameter", "takes"]
 
 
 def takes(scenario: Scenario | Resolved, path: str) -> bool:
-    """Whether :func:`~payback.studies.solve.solve` takes ``path`` as the input to vary (a number the engine
-    reads, without a distribution, not a replica size whose capacity is estimated): what
-    the page offers (no search is run)."""
+    """Whether :func:`~payback.studies.solve.solve` takes ``path`` as the input to vary (a
+    number the engine reads or an estimated figure follows, without a distribution, not a
+    replica size whose capacity is estimated): what the page offers (no search is run)."""
     try:
         check_parameter(as_resolved(scenario), path, over_distribution=False)
     except PaybackError:
