@@ -57,6 +57,7 @@ def test_explain_samples_says_what_the_samples_say(tmp_path: Path) -> None:
             "samples": 500,
             "inputs": ["workloads.0.traffic.requests_per_month"],
             "p_break_even_within": theirs["p_break_even_within"],
+            "p_behind_again_at": theirs["p_behind_again_at"],
             "break_even_month_p50": theirs["break_even_month_percentiles"]["p50"],
             "p_npv_positive": theirs["p_npv_positive"],
         }

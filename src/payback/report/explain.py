@@ -27,6 +27,7 @@ from payback.report.common import (
     in_month_text,
     month_text,
     quarter_text,
+    samples_behind_text,
     window_shares,
 )
 from payback.report.fleet import (
@@ -281,6 +282,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
                 u.p_npv_positive,
                 horizon,
                 uncertain=bool(analysis.uncertainty.inputs),
+                behind=u.p_behind_again_at,
             )
         )
     return paragraphs
@@ -325,10 +327,12 @@ def samples_paragraph(
     horizon: int,
     *,
     uncertain: bool = True,
+    behind: dict[str, float | None] | None = None,
 ) -> str:
     """What the samples say of one alternative (a scenario's or a portfolio's): the share
-    paying back within each window the horizon answers (``within``), the median break-even,
-    the share with a positive NPV; without an ``uncertain`` input, that all are the same."""
+    paying back within each window the horizon answers (``within``), those broken even by a
+    window's month but behind again at it (``behind``), the median break-even, the share
+    with a positive NPV; without an ``uncertain`` input, that all are the same."""
     counted = f"{samples:,} sample{'' if samples == 1 else 's'}"  # it read '1 samples'
     if not uncertain:
         return f"Across {counted}: {SAME_SAMPLES}."
@@ -339,6 +343,9 @@ def samples_paragraph(
     ]
     clauses[0] += " of them"
     listed = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
+    again = samples_behind_text(behind, horizon) if behind else ""
+    if again:
+        listed += f"; it {again}"
     return (
         f"Across {counted} of the scenario's ranges it pays back {listed}; "
         f"the median break-even is "
