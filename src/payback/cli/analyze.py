@@ -233,6 +233,18 @@ def _sampled_scenarios(files: list[Path], samples: int | None, seed: int | None)
     return [(s, samples, seed) if s.distributions else (s, None, None) for s in loaded]
 
 
+def _one_scenario(file: Path, samples: int | None, seed: int | None) -> Scenario:
+    """``file`` loaded, and with ``--samples`` refused where it has no distribution, in the
+    words analyze refuses it with (:func:`_sampled_scenarios`): report and explain
+    sampled it and printed "every sample is the same" where analyze stopped."""
+    scenario, _, _ = _sampled_scenarios([file], samples, seed)[0]
+    if scenario is None:
+        from payback.scenario import load_scenario
+
+        scenario = load_scenario(file)
+    return scenario
+
+
 def _labels(files: list[Path]) -> list[str]:
     """Short names for scenario files in a table: the file's stem, or its path when two
     files share a stem."""
@@ -300,9 +312,7 @@ def report(
     # before the work (its folder too, made once the report is ready to write): the charts
     # beside it are checked after
     _check_replaceable(output, force, "-o", status_only=not as_json)
-    from payback.scenario import load_scenario
-
-    scenario = load_scenario(file)  # read once: the checks and the report use it
+    scenario = _one_scenario(file, samples, seed)  # read once: the checks and the report use it
     if suffix == ".md":
         _check_chart_names(scenario, output)
     from payback.cli.portfolio import _portfolio_analysis, portfolio_report
@@ -457,9 +467,10 @@ def explain(
     from payback.report.explain import explain as explain_analysis
     from payback.report.explain import explain_facts, heading
 
-    if portfolio_explain(file, samples, seed, no_quality, as_json):
+    scenario = _one_scenario(file, samples, seed)
+    if portfolio_explain(file, samples, seed, no_quality, as_json, scenario):
         return
-    analysis = _analysis(file, samples, seed, no_quality, quiet=as_json)
+    analysis = _analysis(file, samples, seed, no_quality, quiet=as_json, scenario=scenario)
     with _busy("explaining", enabled=not as_json):  # the drivers and the levers are solved
         sections = explain_analysis(analysis)
     if as_json:

@@ -174,13 +174,21 @@ def portfolio_report(analysis: PortfolioAnalysis, output: Path) -> dict[Path, by
 
 
 def portfolio_explain(
-    file: Path, samples: int | None, seed: int | None, no_quality: bool, as_json: bool
+    file: Path,
+    samples: int | None,
+    seed: int | None,
+    no_quality: bool,
+    as_json: bool,
+    scenario: Scenario | None = None,
 ) -> bool:
     """``payback explain`` of a scenario with workloads, in plain words (with ``as_json``
-    the words and the numbers they say); False without them."""
+    the words and the numbers they say); False without them. ``scenario``: the file as
+    already loaded."""
     from payback.report.portfolio_document import portfolio_explanation, ranked_drivers
 
-    analysis = _portfolio_analysis(file, samples, seed, no_quality, quiet=as_json)
+    analysis = _portfolio_analysis(
+        file, samples, seed, no_quality, quiet=as_json, scenario=scenario
+    )
     if analysis is None:
         return False
     ranked = ranked_drivers(analysis)  # the words and the numbers read the same drivers
