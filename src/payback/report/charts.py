@@ -30,11 +30,11 @@ from payback.report.common import (
     input_rows,
     month_text,
     round_figures,
-    samples_behind_text,
 )
 from payback.report.fleet import prose_usd, whole_shares
 from payback.report.labels import input_label
 from payback.report.placement import place_break_evens, place_crossovers
+from payback.report.windows import samples_behind_text
 from payback.scenario import SelfHostedOption
 
 if TYPE_CHECKING:
@@ -409,7 +409,7 @@ def histogram_chart(name: str, u: AlternativeUncertainty, horizon: int, index: i
 def _never_note(never: float, again: float, horizon: int) -> str:
     """The samples that never break even, and those that do and are behind again at the
     horizon (``again``; neither pays back within it), so the shares add up with the chance,
-    in the words of the other summaries (:func:`~payback.report.common.samples_behind_text`).
+    in the words of the other summaries (:func:`~payback.report.windows.samples_behind_text`).
 
     >>> _never_note(0.43, 0.0, 24)
     '43% of samples never break even within 24 months.'

@@ -27,8 +27,6 @@ from payback.report.common import (
     in_month_text,
     month_text,
     quarter_text,
-    samples_behind_text,
-    window_shares,
 )
 from payback.report.fleet import (
     break_even_span,
@@ -44,6 +42,7 @@ from payback.report.fleet import usd_alike as usd_alike
 from payback.report.labels import input_label
 from payback.report.measuring import MEASURE_FIRST as MEASURE_FIRST
 from payback.report.measuring import measure_first as measure_first
+from payback.report.windows import samples_behind_text, window_shares
 
 if TYPE_CHECKING:
     from payback.studies.uncertainty import Driver

@@ -13,9 +13,8 @@ from payback.figures import counted, rate_text, share_text
 from payback.report.common import (
     NOTHING_SAVED_WHY,
     SAME_SAMPLES,
-    samples_behind_text,
-    window_shares,
 )
+from payback.report.windows import samples_behind_text, window_shares
 from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
 
 __all__ = [

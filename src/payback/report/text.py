@@ -36,9 +36,7 @@ from payback.report.common import (
     format_input,
     kind_text,
     month_text,
-    samples_behind_text,
     unit_span,
-    window_shares,
     within_text,
 )
 from payback.report.fit import Prose, fit
@@ -48,6 +46,7 @@ from payback.report.fleet import (
     quiet_line,
     split_drivers,
 )
+from payback.report.windows import samples_behind_text, window_shares
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
     from payback.studies.uncertainty import Driver, SobolIndex
