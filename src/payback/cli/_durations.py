@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from payback.figures import power_text
-
 if TYPE_CHECKING:
     from payback.hardware.fine_tuning import TrainingEstimate
 
@@ -29,6 +27,8 @@ def duration_text(hours: float, gpu: str = "") -> str:
     >>> duration_text(36_582_012.34, "GPU-"), duration_text(8760.0), duration_text(3000.0)
     ('36,582,012.34 GPU-hours', '1 year', '125 days')
     """
+    from payback.figures import power_text
+
     if not gpu and hours >= DAYS_FROM_HOURS:
         days, years = hours / HOURS_PER_DAY, hours / HOURS_PER_YEAR
         size, unit = (years, "year") if float(f"{years:.3g}") >= 1.0 else (days, "day")
