@@ -53,13 +53,13 @@ def _analysis(
     (none when ``quiet``: ``--json``); ``named``: every error names the file (one of
     several compared); ``scenario``: the file as already loaded, not read again."""
     from payback.analysis.result import analyze
-    from payback.scenario import load_scenario
+    from payback.cli._common import read_scenario
 
     if seed is not None and samples is None:
         raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
     with _progress("sampling", enabled=not quiet) as progress, in_file(file, named):
         if scenario is None:
-            scenario = load_scenario(file)
+            scenario = read_scenario(file)
         analysis = analyze(
             scenario,
             samples=samples,
@@ -206,14 +206,14 @@ def _sampled_scenarios(files: list[Path], samples: int | None, seed: int | None)
     file compared is sampled, and where none is, PaybackError."""
     if samples is None:
         return [(None, None, seed)] * len(files)
-    from payback.scenario import load_scenario
+    from payback.cli._common import read_scenario
     from payback.studies.uncertainty import check_sampling
 
     check_sampling(samples, seed or 0)
     loaded = []
     for path in files:
         with in_file(path, len(files) > 1):
-            loaded.append(load_scenario(path))
+            loaded.append(read_scenario(path))
     flat = [str(path) for path, s in zip(files, loaded, strict=True) if not s.distributions]
     if len(flat) == len(files):
         names = " and ".join(flat) if len(flat) < 3 else f"{', '.join(flat[:-1])} and {flat[-1]}"
@@ -239,9 +239,9 @@ def _one_scenario(file: Path, samples: int | None, seed: int | None) -> Scenario
     sampled it and printed "every sample is the same" where analyze stopped."""
     scenario, _, _ = _sampled_scenarios([file], samples, seed)[0]
     if scenario is None:
-        from payback.scenario import load_scenario
+        from payback.cli._common import read_scenario
 
-        scenario = load_scenario(file)
+        scenario = read_scenario(file)
     return scenario
 
 
