@@ -5,7 +5,7 @@ of a file whose schema fails elsewhere are said with its schema errors."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,23 +16,41 @@ if TYPE_CHECKING:
 
 
 def unknown_ids(
-    table: Mapping[str, Any], base: Path | None = None, catalog: Catalog | None = None
+    table: Mapping[str, Any],
+    base: Path | None = None,
+    catalog: Callable[[], Catalog] | None = None,
 ) -> list[str]:
     """One line for each self-hosted option's ``model`` and ``gpu``, and each training job's
     (``one_time.training``), that the catalog does not know, named by its field as the
     resolution names it (``alternatives.0.gpu: unknown GPU 'l5'; did you mean l4? …``);
     a value that is not text is the schema's to refuse. ``base``: the folder a model's
-    ``config.json`` path is read from."""
+    ``config.json`` path is read from; ``catalog``: gives the catalog (the packaged one by
+    default), asked only where the table names an id."""
+    named = _named_ids(table)
+    if not named:
+        return []
     if catalog is None:
         from payback.catalog import default_catalog
 
-        catalog = default_catalog()
+        catalog = default_catalog
+    known = catalog()
+    problems: list[str] = []
+    for where, kind, value in named:
+        try:
+            known.model(value, base) if kind == "model" else known.gpu(value)
+        except PaybackError as exc:
+            problems += [f"{where}: {m}" for m in exc.messages]
+    return problems
+
+
+def _named_ids(table: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(field path, "model" or "gpu", id) of each id :func:`unknown_ids` checks."""
     alternatives = table.get("alternatives")
     options = [("baseline", table.get("baseline"))] + [
         (f"alternatives.{i}", alt)
         for i, alt in enumerate(alternatives if isinstance(alternatives, list) else [])
     ]
-    problems: list[str] = []
+    named = []
     for path, option in options:
         if not isinstance(option, Mapping):
             continue
@@ -42,21 +60,11 @@ def unknown_ids(
         if str(option.get("kind", "")).lower() == "self_hosted":
             places.insert(0, (path, option))
         for where, fields in places:
-            if isinstance(fields, Mapping):
-                problems += _unknown(where, fields, base, catalog)
-    return problems
-
-
-def _unknown(
-    path: str, fields: Mapping[str, Any], base: Path | None, catalog: Catalog
-) -> list[str]:
-    out = []
-    for name, look in (("model", lambda v: catalog.model(v, base)), ("gpu", catalog.gpu)):
-        value = fields.get(name)
-        if not isinstance(value, str):
-            continue
-        try:
-            look(value)
-        except PaybackError as exc:
-            out += [f"{path}.{name}: {m}" for m in exc.messages]
-    return out
+            if not isinstance(fields, Mapping):
+                continue
+            named += [
+                (f"{where}.{kind}", kind, fields[kind])
+                for kind in ("model", "gpu")
+                if isinstance(fields.get(kind), str)
+            ]
+    return named

@@ -90,7 +90,7 @@ def resolve(
     (and the file, for a scenario read from one, as its schema errors do)."""
     with file_named(scenario):
         ctx = Lookups(scenario, catalog, today or analysis_day())
-        unknown = unknown_ids(scenario.model_dump(), scenario.base_dir, ctx.catalog)
+        unknown = unknown_ids(scenario.model_dump(), scenario.base_dir, lambda: ctx.catalog)
         if unknown:  # each said at once, not one a run
             raise PaybackError(unknown)
         return _run(ctx)
