@@ -590,3 +590,47 @@ def first_workloads(path: Path, count: int) -> Path:
     head, *tables = (EXAMPLES / "portfolio.toml").read_text(encoding="utf-8").split("[[workloads]]")
     path.write_text(head + "".join("[[workloads]]" + t for t in tables[:count]))
     return path
+
+
+# ---------------------------------------------------------------- samples without ranges
+
+
+def sampled_library(path: Path, samples: int) -> tuple[Any, list[tuple[str, list[str]]]]:
+    """The analysis of ``path`` with ``samples`` draws and explain's sections, through the
+    library: the command line refuses ``--samples`` of a file without distributions, the
+    library still answers it (every sample the same), and its words say so."""
+    from payback.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    if scenario.workloads:
+        from payback.report.portfolio_document import portfolio_explanation, ranked_drivers
+        from payback.studies.portfolio import analyze_portfolio
+
+        portfolio = analyze_portfolio(scenario, samples=samples, seed=0)
+        return portfolio, portfolio_explanation(portfolio, ranked_drivers(portfolio))
+    from payback.analysis.result import analyze
+    from payback.report.explain import explain
+
+    analysis = analyze(scenario, samples=samples, seed=0)
+    return analysis, explain(analysis)
+
+
+def sampled_words(path: Path, samples: int) -> str:
+    """explain's paragraphs of ``path`` with ``samples`` draws (:func:`sampled_library`),
+    on one line."""
+    _, sections = sampled_library(path, samples)
+    return " ".join(" ".join(p for _, paragraphs in sections for p in paragraphs).split())
+
+
+def sampled_markdown(path: Path, samples: int, output: Path) -> str:
+    """The Markdown report of ``path`` with ``samples`` draws (:func:`sampled_library`)."""
+    analysis, _ = sampled_library(path, samples)
+    if hasattr(analysis, "portfolio"):
+        from payback.report.portfolio_document import portfolio_markdown_files
+
+        files = portfolio_markdown_files(analysis, output)
+    else:
+        from payback.report import markdown_files
+
+        files = markdown_files(analysis, output)
+    return files[output].decode("utf-8")

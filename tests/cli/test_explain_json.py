@@ -151,6 +151,7 @@ def test_samples_give_what_the_samples_say() -> None:
     assert alt["uncertainty"] == {
         "samples": 300,
         "p_break_even_within": sampled["p_break_even_within"],
+        "p_behind_again_at": sampled["p_behind_again_at"],
         "break_even_month_p50": sampled["break_even_month_percentiles"]["p50"],
         "p_npv_positive": sampled["p_npv_positive"],
     }

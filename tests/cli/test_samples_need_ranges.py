@@ -92,3 +92,37 @@ def test_without_samples_and_with_ranges_nothing_changes(monkeypatch: pytest.Mon
     assert u["samples"] == 200
     for share in u["p_break_even_within"].values():
         assert share is None or abs(share * 200 - round(share * 200)) < 1e-9
+
+
+@pytest.mark.parametrize("path", [Path("examples/growth.toml"), Path("examples/portfolio.toml")])
+def test_report_and_explain_refuse_as_analyze_does(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``report … --samples 2000`` and ``explain … --samples 2000`` of a file without
+    distributions wrote a report and printed "every sample is the same" where analyze
+    stopped: all three refuse in the same line, before any file is written."""
+    monkeypatch.chdir(ROOT)
+    output = tmp_path / "r.md"
+    for args in (
+        ("analyze", path),
+        ("explain", path),
+        ("explain", path, "--json"),
+        ("report", path, "-o", output),
+    ):
+        code, out, err = run(*args, "--samples", "2000")
+        assert (code, out) == (2, ""), args
+        assert err.strip() == refusal(path), args
+    assert not output.exists()
+    assert not list(tmp_path.iterdir())
+
+
+def test_report_and_explain_of_a_file_with_ranges_still_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, err = run("explain", UNCERTAIN, "--samples", "50", "--json")
+    assert code == 0, err
+    assert json.loads(out)["alternatives"][0]["uncertainty"]["samples"] == 50
+    code, _, err = run("report", UNCERTAIN, "--samples", "50", "-o", tmp_path / "r.html")
+    assert code == 0, err
+    assert "50 samples" in (tmp_path / "r.html").read_text(encoding="utf-8")

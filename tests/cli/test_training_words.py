@@ -69,7 +69,7 @@ def test_a_run_of_seconds_is_said_in_seconds() -> None:
 
 
 def test_a_duration_keeps_its_digits_in_the_unit_it_fills() -> None:
-    from payback.cli.estimate import _duration
+    from payback.cli._durations import duration_text as _duration
 
     assert _duration(1.7567) == "1.76 h"
     assert _duration(1.7567, "GPU-") == "1.76 GPU-hours"
@@ -80,3 +80,43 @@ def test_a_duration_keeps_its_digits_in_the_unit_it_fills() -> None:
     assert _duration(0.5 / 3600) == "500 ms"
     assert _duration(0.99999) == "1.00 h"  # not "60 min"
     assert _duration(1e-12) == "3.6×10⁻⁶ ms"
+    assert _duration(36.5) == "36.50 h"
+    assert _duration(48.0) == "2 days"
+    assert _duration(3000.0) == "125 days"
+    assert _duration(8760.0) == "1 year"
+    assert _duration(36_582_012.34) == "4,176 years"
+    assert _duration(36_582_012.34, "GPU-") == "36,582,012.34 GPU-hours"  # the rent's unit
+
+
+def test_a_run_of_years_is_said_in_years_and_cautioned() -> None:
+    """--tokens 1e15 (a dataset's tokens mistyped): a LoRA of llama-3.1-8b on one H100 at
+    7,593 tokens a second takes 1e15 / 7,593 / 3,600 = 36.6M hours, 4,176 years of 8,760
+    hours; it printed "time per run 36,582,012.34 h" without a word."""
+    args = (*TRAINING, "--tokens", "1e15")
+    code, out, err = run(*args, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["hours"] == pytest.approx(1e15 / data["tokens_per_s"] / 3600)
+    assert round(data["hours"] / 8760) == 4176
+    caution = (
+        "a run takes 4,176 years on 1 GPU (--tokens 1e+15): more than a year; --tokens is the "
+        "dataset's tokens (examples × tokens per example), e.g. 16e6 for 20,000 examples of 800"
+    )
+    assert data["cautions"][0] == caution
+    code, out, err = run(*args)
+    assert code == 0, err
+    assert "time per run        4,176 years (36,582,012.34 GPU-hours)" in out
+    assert f"Caution: {caution}" in " ".join(out.split())
+    code, out, err = run(*TRAINING, "--tokens", "1e11", "--epochs", "3", "--json")
+    assert code == 0, err
+    assert json.loads(out)["cautions"][0].startswith(
+        "a run takes 1.25 years on 1 GPU (--tokens 1e+11, --epochs 3): more than a year"
+    )
+
+
+def test_a_run_under_a_year_has_no_caution() -> None:
+    """16e9 tokens on one H100: 24.4 days (585 hours), said in days, without a caution."""
+    code, out, err = run(*TRAINING, "--tokens", "16e9")
+    assert code == 0, err
+    assert "time per run        24.4 days (585.31 GPU-hours)" in out
+    assert "more than a year" not in out

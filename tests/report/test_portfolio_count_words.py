@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, run, sampled_words
 
 PORTFOLIO = EXAMPLES / "portfolio.toml"
 BARE = re.compile(r"\b\d[\d,.]* (pinned|mixing|kept by|reserved)\b")
@@ -65,7 +65,7 @@ def test_every_count_of_the_placement_takes_its_unit() -> None:
 
 @pytest.mark.parametrize("example", ["portfolio.toml", "seed.toml"])
 def test_one_sample_is_said_in_the_singular(example: str) -> None:
-    text = _flat("explain", EXAMPLES / example, "--samples", "1")
+    text = sampled_words(EXAMPLES / example, 1)  # the command line refuses it
     assert "Across 1 sample: the scenario has no distributions" in text
     assert "1 samples" not in text
 

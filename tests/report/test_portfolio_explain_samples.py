@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from helpers import EXAMPLES, run
+from helpers import EXAMPLES, run, sampled_library, sampled_words
 from payback.figures import share_text
 
 PORTFOLIO = EXAMPLES / "portfolio.toml"
@@ -57,6 +57,7 @@ def test_explain_samples_says_what_the_samples_say(tmp_path: Path) -> None:
             "samples": 500,
             "inputs": ["workloads.0.traffic.requests_per_month"],
             "p_break_even_within": theirs["p_break_even_within"],
+            "p_behind_again_at": theirs["p_behind_again_at"],
             "break_even_month_p50": theirs["break_even_month_percentiles"]["p50"],
             "p_npv_positive": theirs["p_npv_positive"],
         }
@@ -81,7 +82,7 @@ def test_explain_samples_says_what_the_samples_say(tmp_path: Path) -> None:
 def test_explain_samples_of_a_portfolio_without_distributions(tmp_path: Path) -> None:
     """Without a distribution every draw is the answer itself: said so, as analyze's
     Monte Carlo line says it, not 100% of 500 identical samples."""
-    said = _said(PORTFOLIO, "--samples", "500")
+    said = sampled_words(PORTFOLIO, 500)  # the command line refuses it (no distribution)
     assert (
         said.count(
             "Across 500 samples: the scenario has no distributions, so every sample is the same."
@@ -89,6 +90,8 @@ def test_explain_samples_of_a_portfolio_without_distributions(tmp_path: Path) ->
         == 2
     )
     assert "samples of the scenario's ranges" not in said
-    facts = _json("explain", PORTFOLIO, "--samples", "500")["alternatives"]
-    assert [a["uncertainty"]["inputs"] for a in facts] == [[], []]
+    from payback.report.portfolio_facts import sampled
+
+    analysis, _ = sampled_library(PORTFOLIO, 500)
+    assert [sampled(analysis, i)["inputs"] for i in range(2)] == [[], []]  # type: ignore[index]
     assert [a["uncertainty"] for a in _json("explain", PORTFOLIO)["alternatives"]] == [None, None]

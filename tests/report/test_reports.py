@@ -421,9 +421,10 @@ def test_uncertainty_charts_only_when_sampling(growth: object, uncertain: object
     assert never == u.break_even_month_histogram[-1] / u.samples
     again = 1 - never - u.p_break_even_within["horizon"]
     assert 0 < again < 0.02
-    assert histogram.note.endswith(
-        f"never break even within 24 months; {again:.1%} break even and are behind again at "
-        "month 24."
+    assert u.p_behind_again_at["horizon"] == pytest.approx(again)
+    assert histogram.note.endswith(  # in the words of every other summary of the samples
+        f"never break even within 24 months; it breaks even by month 24 but is behind again "
+        f"there in {again:.1%} of samples."
     )
 
 

@@ -167,14 +167,16 @@ def test_a_catalog_error_names_the_file_as_a_schema_error_does(tmp_path: Path) -
     ],
 )
 def test_a_byte_that_is_not_utf8_is_found(tmp_path: Path, raw: bytes, where: str) -> None:
-    """Was "latin.toml: not a text file (expected UTF-8 TOML or YAML)" with no place. The
-    column counts characters (é is one), the offset bytes from the file's start."""
+    """Was "latin.toml: not a text file (expected UTF-8 TOML or YAML)" with no place, then
+    called a cp1252 file "not a text file" (tried as a new user would): it is text, not
+    UTF-8. The column counts characters (é is one), the offset bytes from the file's
+    start."""
     path = tmp_path / "latin.toml"
     path.write_bytes(raw)
     with pytest.raises(PaybackError) as info:
         read_scenario_text(path)
     assert str(info.value) == (
-        f"{path}: not a text file (expected UTF-8 TOML or YAML): {where} is not UTF-8; save "
+        f"{path}: not UTF-8 text (a scenario is UTF-8 TOML or YAML): {where} is not UTF-8; save "
         "the file as UTF-8"
     )
 

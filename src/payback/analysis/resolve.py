@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from payback.analysis.ids import unknown_ids
 from payback.analysis.lookups import Lookups, Resolved, Source
 from payback.analysis.resolve_hosted import resolve_hosted
 from payback.analysis.resolve_self_hosted import cash_past_horizon_warnings, resolve_self_hosted
@@ -90,7 +91,11 @@ def resolve(
     """Fill every catalog-derived number of ``scenario``; :class:`PaybackError` names the field
     (and the file, for a scenario read from one, as its schema errors do)."""
     with file_named(scenario):
-        return _run(Lookups(scenario, catalog, today or analysis_day()))
+        ctx = Lookups(scenario, catalog, today or analysis_day())
+        unknown = unknown_ids(scenario.model_dump(), scenario.base_dir, lambda: ctx.catalog)
+        if unknown:  # each said at once, not one a run
+            raise PaybackError(unknown)
+        return _run(ctx)
 
 
 @contextlib.contextmanager

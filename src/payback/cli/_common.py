@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
+    from payback.scenario import Scenario
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -445,3 +447,23 @@ def _busy(label: str, enabled: bool = True) -> Iterator[None]:
             state["done"] = True
             if state["bar"] is not None:
                 state["bar"].stop()
+
+
+def read_scenario(path: Path) -> Scenario:
+    """The scenario file at ``path`` (:func:`payback.scenario.load_scenario`); where its
+    schema fails, the unknown catalog ids of the fields that parsed are said with the schema's
+    errors (:func:`payback.analysis.ids.unknown_ids`), each problem of the file in one run."""
+    from payback.scenario import load_scenario, read_scenario_data
+
+    try:
+        return load_scenario(path)
+    except PaybackError as exc:
+        from payback.analysis.ids import unknown_ids
+
+        try:
+            ids = unknown_ids(read_scenario_data(path), Path(path).resolve().parent)
+        except PaybackError:
+            ids = []
+        if not ids:
+            raise
+        raise PaybackError([*exc.messages, *(f"{path}: {m}" for m in ids)]) from None

@@ -410,8 +410,26 @@ def _stage(path: Path, text: str | bytes, force: bool) -> _Staged:
     except OSError as exc:
         if tmp is not None and os.path.lexists(tmp):
             os.unlink(tmp)
-        raise PaybackError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise _cannot_write(path, exc) from None
     return _Staged(path, tmp, data)
+
+
+def _cannot_write(path: Path, exc: OSError) -> PaybackError:
+    """A file that could not be made in its folder, naming the folder: /proc and /sys take
+    no new files even from root ("cannot write: No such file or directory" named none)."""
+    import errno
+
+    folder, why = path.parent, exc.strerror or str(exc)
+    elsewhere = "; give a path in another folder"
+    if exc.errno == errno.ENOENT:
+        why = f"the folder {folder} " + (
+            f"takes no new files{elsewhere}" if folder.is_dir() else "does not exist (any more)"
+        )
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = f"the folder {folder} is not writable ({why}){elsewhere}"
+    else:
+        why = f"{why} (in the folder {folder})"
+    return PaybackError(f"{path}: cannot write: {why}")
 
 
 def _commit(item: _Staged) -> None:
@@ -422,7 +440,7 @@ def _commit(item: _Staged) -> None:
     try:
         os.replace(item.tmp, item.path)
     except OSError as exc:
-        raise PaybackError(f"{item.path}: cannot write: {exc.strerror or exc}") from None
+        raise _cannot_write(item.path, exc) from None
 
 
 def _write_in_place(path: Path, data: bytes) -> None:

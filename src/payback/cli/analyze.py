@@ -53,13 +53,13 @@ def _analysis(
     (none when ``quiet``: ``--json``); ``named``: every error names the file (one of
     several compared); ``scenario``: the file as already loaded, not read again."""
     from payback.analysis.result import analyze
-    from payback.scenario import load_scenario
+    from payback.cli._common import read_scenario
 
     if seed is not None and samples is None:
         raise PaybackError("--seed needs --samples: without sampling there is nothing to seed")
     with _progress("sampling", enabled=not quiet) as progress, in_file(file, named):
         if scenario is None:
-            scenario = load_scenario(file)
+            scenario = read_scenario(file)
         analysis = analyze(
             scenario,
             samples=samples,
@@ -208,14 +208,14 @@ def _sampled_scenarios(files: list[Path], samples: int | None, seed: int | None)
     file compared is sampled, and where none is, PaybackError."""
     if samples is None:
         return [(None, None, seed)] * len(files)
-    from payback.scenario import load_scenario
+    from payback.cli._common import read_scenario
     from payback.studies.uncertainty import check_sampling
 
     check_sampling(samples, seed or 0)
     loaded = []
     for path in files:
         with in_file(path, len(files) > 1):
-            loaded.append(load_scenario(path))
+            loaded.append(read_scenario(path))
     flat = [str(path) for path, s in zip(files, loaded, strict=True) if not s.distributions]
     if len(flat) == len(files):
         names = " and ".join(flat) if len(flat) < 3 else f"{', '.join(flat[:-1])} and {flat[-1]}"
@@ -233,6 +233,18 @@ def _sampled_scenarios(files: list[Path], samples: int | None, seed: int | None)
         ]
     )
     return [(s, samples, seed) if s.distributions else (s, None, None) for s in loaded]
+
+
+def _one_scenario(file: Path, samples: int | None, seed: int | None) -> Scenario:
+    """``file`` loaded, and with ``--samples`` refused where it has no distribution, in the
+    words analyze refuses it with (:func:`_sampled_scenarios`): report and explain
+    sampled it and printed "every sample is the same" where analyze stopped."""
+    scenario, _, _ = _sampled_scenarios([file], samples, seed)[0]
+    if scenario is None:
+        from payback.cli._common import read_scenario
+
+        scenario = read_scenario(file)
+    return scenario
 
 
 def _labels(files: list[Path]) -> list[str]:
@@ -302,9 +314,7 @@ def report(
     # before the work (its folder too, made once the report is ready to write): the charts
     # beside it are checked after
     _check_replaceable(output, force, "-o", status_only=not as_json)
-    from payback.scenario import load_scenario
-
-    scenario = load_scenario(file)  # read once: the checks and the report use it
+    scenario = _one_scenario(file, samples, seed)  # read once: the checks and the report use it
     if suffix == ".md":
         _check_chart_names(scenario, output)
     from payback.cli.portfolio import _portfolio_analysis, portfolio_report
@@ -462,9 +472,10 @@ def explain(
     from payback.report.explain import explain as explain_analysis
     from payback.report.explain import explain_facts, heading
 
-    if portfolio_explain(file, samples, seed, no_quality, as_json):
+    scenario = _one_scenario(file, samples, seed)
+    if portfolio_explain(file, samples, seed, no_quality, as_json, scenario):
         return
-    analysis = _analysis(file, samples, seed, no_quality, quiet=as_json)
+    analysis = _analysis(file, samples, seed, no_quality, quiet=as_json, scenario=scenario)
     with _busy("explaining", enabled=not as_json):  # the drivers and the levers are solved
         sections = explain_analysis(analysis)
     if as_json:

@@ -463,9 +463,12 @@ def estimate_training(
         usd_per_gpu_hour=usd_per_gpu_hour,
         mfu_scale=scale,
     )
+    from payback.cli._durations import long_run_caution
     from payback.hardware.cautions import training_cautions
 
-    cautions = training_cautions(trained, gpu_record, result, scale)
+    cautions = long_run_caution(result, tokens, epochs) + training_cautions(
+        trained, gpu_record, result, scale
+    )
     if as_json:
         _print_json(result.to_dict() | {"cautions": cautions})
         return
@@ -484,6 +487,7 @@ def estimate_training(
 def _training_rows(result: TrainingEstimate) -> dict[str, str]:
     """The lines of ``estimate training``'s table (a mixture of experts adds its active
     parameters and where the LoRA adapters go)."""
+    from payback.cli._durations import duration_text
     from payback.hardware.placement import NODE_GPUS
     from payback.hardware.training import STACK_MAX_GPUS
     from payback.report.common import rent_text, share_text, usd
@@ -513,7 +517,8 @@ def _training_rows(result: TrainingEstimate) -> dict[str, str]:
         "compute": f"{result.flops:.3g} FLOPs for {result.tokens:,.0f} tokens",
         "utilization (MFU)": share_text(result.mfu),
         "throughput": f"{result.tokens_per_s:,.0f} tokens/s ({result.tokens_per_s_per_gpu:,.0f} per GPU)",
-        "time per run": f"{_duration(result.hours)} ({_duration(result.gpu_hours, 'GPU-')})",
+        "time per run": f"{duration_text(result.hours)} "
+        f"({duration_text(result.gpu_hours, 'GPU-')})",
         "cost": (
             f"{usd(result.usd, 2)} for {result.runs:,} run{'s' if result.runs != 1 else ''} at "
             + _priced(f"{rent_text(result.usd_per_gpu_hour)}/GPU-h", result.price_source)
@@ -539,23 +544,6 @@ def _priced(rate: str, source: str | None) -> str:
     if source == "given":
         return f"{rate} (given)"
     return f"{rate}: {source}"
-
-
-def _duration(hours: float, gpu: str = "") -> str:
-    """A run's time (``gpu`` ``"GPU-"``: its GPU time) in hours from one hour, else in the
-    largest of minutes, seconds and milliseconds it fills, to 3 figures: 1,000 GPUs ran a
-    run in "0.00 h"."""
-    from payback.figures import power_text
-
-    units = ((1.0, "h", "hours"), (60.0, "min", "minutes"), (3600.0, "s", "seconds"))
-    per_hour, short, long = next(
-        (unit for unit in units if float(f"{hours * unit[0]:.3g}") >= 1.0),  # 0.9999 h: 1.00 h
-        (3.6e6, "ms", "milliseconds"),
-    )
-    size = hours * per_hour
-    text = f"{size:,.2f}" if short == "h" else f"{size:.3g}"
-    text = power_text(size) if "e" in text else text
-    return f"{text} {gpu}{long.rstrip('s') if text == '1' else long}" if gpu else f"{text} {short}"
 
 
 def _check_run_tokens(tokens: float, epochs: float) -> None:

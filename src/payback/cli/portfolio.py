@@ -44,9 +44,9 @@ def portfolio_sensitivity(
 ) -> bool:
     """``payback sensitivity`` of a scenario with workloads (a tornado or Sobol indices
     over the portfolio's inputs, workload paths included); False when the file lists none."""
-    from payback.scenario import load_scenario
+    from payback.cli._common import read_scenario
 
-    scenario = load_scenario(file)
+    scenario = read_scenario(file)
     if not scenario.workloads:
         return False
     from payback.analysis.portfolio import evaluate_portfolio, prepare
@@ -91,9 +91,9 @@ def portfolio_solve(
 ) -> bool | None:
     """``payback solve`` of a scenario with workloads: None when the file lists none, else
     whether a value meets the target (the answer printed)."""
-    from payback.scenario import load_scenario
+    from payback.cli._common import read_scenario
 
-    scenario = load_scenario(file)
+    scenario = read_scenario(file)
     if not scenario.workloads:
         return None
     from payback.analysis.portfolio import prepare
@@ -132,12 +132,11 @@ def _portfolio_analysis(
     bar on a terminal for long sampling (none when ``quiet``: ``--json``), as a
     scenario's; ``named``: one of several files, whose every error and warning names it;
     ``scenario``: the file as already loaded, not read again."""
-    from payback.cli._common import _progress, in_file
-    from payback.scenario import load_scenario
+    from payback.cli._common import _progress, in_file, read_scenario
 
     with _progress("sampling", enabled=not quiet) as progress, in_file(file, named):
         if scenario is None:
-            scenario = load_scenario(file)
+            scenario = read_scenario(file)
         if not scenario.workloads:
             return None
         if seed is not None and samples is None:
@@ -174,13 +173,21 @@ def portfolio_report(analysis: PortfolioAnalysis, output: Path) -> dict[Path, by
 
 
 def portfolio_explain(
-    file: Path, samples: int | None, seed: int | None, no_quality: bool, as_json: bool
+    file: Path,
+    samples: int | None,
+    seed: int | None,
+    no_quality: bool,
+    as_json: bool,
+    scenario: Scenario | None = None,
 ) -> bool:
     """``payback explain`` of a scenario with workloads, in plain words (with ``as_json``
-    the words and the numbers they say); False without them."""
+    the words and the numbers they say); False without them. ``scenario``: the file as
+    already loaded."""
     from payback.report.portfolio_document import portfolio_explanation, ranked_drivers
 
-    analysis = _portfolio_analysis(file, samples, seed, no_quality, quiet=as_json)
+    analysis = _portfolio_analysis(
+        file, samples, seed, no_quality, quiet=as_json, scenario=scenario
+    )
     if analysis is None:
         return False
     ranked = ranked_drivers(analysis)  # the words and the numbers read the same drivers

@@ -92,9 +92,9 @@ def serve(
     if importlib.util.find_spec("streamlit") is None:
         raise PaybackError("the page needs Streamlit: pip install 'payback[web]'")
     if file is not None:
-        from payback.scenario import load_scenario
+        from payback.cli._common import read_scenario
 
-        load_scenario(file)  # one clear line now rather than an error page later
+        read_scenario(file)  # one clear line now rather than an error page later
     if not 1 <= port <= 65535:
         raise PaybackError(f"--port {port}: must be between 1 and 65535")
     _check_address(host, port)

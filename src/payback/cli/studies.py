@@ -22,6 +22,7 @@ from payback.cli._common import (
     _progress,
     _warn,
     echo,
+    read_scenario,
     user_errors,
     wrapped,
 )
@@ -103,7 +104,6 @@ def sensitivity(
     """
     from payback.analysis.cashflows import evaluate
     from payback.analysis.resolve import resolve
-    from payback.scenario import load_scenario
     from payback.studies.capacity_held import capacity_held_line
     from payback.studies.uncertainty import sobol, tornado
 
@@ -119,7 +119,7 @@ def sensitivity(
     with _default_samples(samples):
         if portfolio_sensitivity(file, method, swing, top, as_json, samples, seed):
             return
-    resolved = resolve(load_scenario(file))
+    resolved = resolve(read_scenario(file))
     _warn(resolved.warnings)
     names = [alt.name for alt in resolved.scenario.alternatives]
     central = [float(alt.npv_usd) for alt in evaluate(resolved).alternatives]
@@ -309,7 +309,7 @@ def solve(
     """
     from payback.analysis.resolve import resolve
     from payback.cli.portfolio import portfolio_solve
-    from payback.scenario import VALUE_TERMS, load_scenario, without_value_terms
+    from payback.scenario import VALUE_TERMS, without_value_terms
     from payback.studies.solve import parse_target
     from payback.studies.solve import solve as solve_for
 
@@ -319,7 +319,7 @@ def solve(
             raise typer.Exit(code=1)
         return
     wanted = parse_target(target)
-    scenario = load_scenario(file)
+    scenario = read_scenario(file)
     if no_quality:
         priced = [name for name in VALUE_TERMS if f".{name}." in f".{vary}."]
         if priced:
@@ -410,7 +410,6 @@ def recommend(  # long: most of it is its options and their help text
 
     `payback recommend examples/catalog-ids.toml --top 5 --apply -o tuned.toml`
     """
-    from payback.scenario import load_scenario
     from payback.studies.recommend import recommend as recommend_setup
 
     if top < 1:
@@ -423,7 +422,7 @@ def recommend(  # long: most of it is its options and their help text
         output = through_missing(output)  # newd/../new.toml is new.toml: no newd needed
         _check_same_format(file, output)
         _check_writable(output, force, flag="-o")
-    scenario = load_scenario(file)
+    scenario = read_scenario(file)
     with _busy("searching configurations", enabled=not as_json):
         try:
             result = recommend_setup(

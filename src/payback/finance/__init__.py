@@ -49,6 +49,9 @@ if TYPE_CHECKING:  # the names for type checkers; at run time __getattr__ loads 
         paid_back_within as paid_back_within,
     )
     from payback.finance.cashflow import (
+        share_behind_again_at as share_behind_again_at,
+    )
+    from payback.finance.cashflow import (
         share_paid_back_within as share_paid_back_within,
     )
     from payback.finance.cashflow import (
@@ -159,6 +162,7 @@ _WHERE = {
     "servers_bought": "payback.finance.costs",
     "servers_needed": "payback.finance.costs",
     "paid_back_within": "payback.finance.cashflow",
+    "share_behind_again_at": "payback.finance.cashflow",
     "share_paid_back_within": "payback.finance.cashflow",
     "window_months": "payback.finance.cashflow",
 }

@@ -196,3 +196,28 @@ def share_paid_back_within(
     }
     out["horizon"] = float(np.mean(paid[:, -1]))
     return out
+
+
+def share_behind_again_at(
+    months: ArrayLike, horizon: int, savings_at: ArrayLike
+) -> dict[str, float | None]:
+    """Share of samples broken even by 3, 6 and 12 months and by the horizon that are
+    behind again at that month (a retraining, a price step): the samples that
+    :func:`share_paid_back_within` leaves out though their break-even month is earlier.
+    ``None`` past the horizon, as there.
+
+    >>> share_behind_again_at([1.8, 2.0], 12, [[-250.0, -20.0, 300.0, 500.0, 600.0]] * 2)
+    {'3': 1.0, '6': 0.0, '12': 0.0, 'horizon': 0.0}
+    >>> share_behind_again_at([float("nan")], 6, [[-9.0, -5.0, -1.0, -1.0, -1.0]])["3"]
+    0.0
+    """
+    t = np.atleast_1d(as_float(months))
+    later = np.where(np.isfinite(t), t, np.inf)
+    by = np.array([*PAYBACK_WINDOWS, horizon], dtype=np.float64)
+    behind = (later[:, np.newaxis] <= by) & ~paid_back_within(months, horizon, savings_at)
+    out: dict[str, float | None] = {
+        str(k): float(np.mean(behind[:, j])) if k <= horizon else None
+        for j, k in enumerate(PAYBACK_WINDOWS)
+    }
+    out["horizon"] = float(np.mean(behind[:, -1]))
+    return out

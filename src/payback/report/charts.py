@@ -34,6 +34,7 @@ from payback.report.common import (
 from payback.report.fleet import prose_usd, whole_shares
 from payback.report.labels import input_label
 from payback.report.placement import place_break_evens, place_crossovers
+from payback.report.windows import samples_behind_text
 from payback.scenario import SelfHostedOption
 
 if TYPE_CHECKING:
@@ -401,24 +402,23 @@ def histogram_chart(name: str, u: AlternativeUncertainty, horizon: int, index: i
         "share of samples",
         [Series("samples", x, [c / u.samples for c in counts[:-1]], BAND_COLOUR)],
         [{"never": counts[-1] / u.samples}],
-        _never_note(counts[-1] / u.samples, u.p_break_even_within["horizon"] or 0.0, horizon),
+        _never_note(counts[-1] / u.samples, u.p_behind_again_at["horizon"] or 0.0, horizon),
     )
 
 
-def _never_note(never: float, ahead: float, horizon: int) -> str:
+def _never_note(never: float, again: float, horizon: int) -> str:
     """The samples that never break even, and those that do and are behind again at the
-    horizon (neither pays back within it), so the shares add up with the chance.
+    horizon (``again``; neither pays back within it), so the shares add up with the chance,
+    in the words of the other summaries (:func:`~payback.report.windows.samples_behind_text`).
 
-    >>> _never_note(0.43, 0.57, 24)
+    >>> _never_note(0.43, 0.0, 24)
     '43% of samples never break even within 24 months.'
-    >>> _never_note(0.435, 0.556, 24)
-    '44% of samples never break even within 24 months; 0.9% break even and are behind again at month 24.'
+    >>> _never_note(0.435, 0.009, 24)
+    '44% of samples never break even within 24 months; it breaks even by month 24 but is behind again there in 0.9% of samples.'
     """
     text = f"{share_text(never)} of samples never break even within {months_text(horizon)}"
-    again = 1.0 - never - ahead
-    if again > 1e-12:
-        text += f"; {share_text(again)} break even and are behind again at month {horizon}"
-    return text + "."
+    again_text = samples_behind_text({"horizon": again}, horizon)
+    return text + (f"; it {again_text}" if again_text else "") + "."
 
 
 def _ranges_note(assumed: list[str | None]) -> str:

@@ -289,26 +289,6 @@ SAME_SAMPLES = "the scenario has no distributions, so every sample is the same"
 """What samples of a scenario without an uncertain input say: one answer, drawn again."""
 
 
-def window_shares(shares: dict[str, float | None], horizon: int) -> list[tuple[int, float]]:
-    """The shares of samples paid back within 3, 6 and 12 months and within the horizon
-    (``p_break_even_within``), as (months, share) from the shortest window: each window
-    once (a 12-month horizon is the 12-month window), and none the horizon cannot answer
-    (past it, while some sample has not paid back by then).
-
-    >>> window_shares({"3": 0.57, "6": None, "12": None, "horizon": 0.57}, 3)
-    [(3, 0.57)]
-    >>> window_shares({"3": 0.0, "6": 1.0, "12": 1.0, "horizon": 1.0}, 12)
-    [(3, 0.0), (6, 1.0), (12, 1.0)]
-    >>> window_shares({"3": 0.2, "6": 0.5, "12": 0.7, "horizon": 0.9}, 24)
-    [(3, 0.2), (6, 0.5), (12, 0.7), (24, 0.9)]
-    """
-    known = {int(k): v for k, v in shares.items() if k != "horizon" and v is not None}
-    horizon_share = shares["horizon"]
-    if horizon_share is not None:
-        known.setdefault(horizon, horizon_share)
-    return sorted(known.items())
-
-
 def sampled_text(analysis: Analysis, index: int) -> str | None:
     """What the samples say about alternative ``index``: its median break-even and the
     share that does not pay back within the horizon (never breaks even, or is behind again

@@ -27,7 +27,6 @@ from payback.report.common import (
     in_month_text,
     month_text,
     quarter_text,
-    window_shares,
 )
 from payback.report.fleet import (
     break_even_span,
@@ -43,6 +42,7 @@ from payback.report.fleet import usd_alike as usd_alike
 from payback.report.labels import input_label
 from payback.report.measuring import MEASURE_FIRST as MEASURE_FIRST
 from payback.report.measuring import measure_first as measure_first
+from payback.report.windows import samples_behind_text, window_shares
 
 if TYPE_CHECKING:
     from payback.studies.uncertainty import Driver
@@ -281,6 +281,7 @@ def _verdict(analysis: Analysis, alt: AlternativeResult, index: int) -> list[str
                 u.p_npv_positive,
                 horizon,
                 uncertain=bool(analysis.uncertainty.inputs),
+                behind=u.p_behind_again_at,
             )
         )
     return paragraphs
@@ -325,10 +326,12 @@ def samples_paragraph(
     horizon: int,
     *,
     uncertain: bool = True,
+    behind: dict[str, float | None] | None = None,
 ) -> str:
     """What the samples say of one alternative (a scenario's or a portfolio's): the share
-    paying back within each window the horizon answers (``within``), the median break-even,
-    the share with a positive NPV; without an ``uncertain`` input, that all are the same."""
+    paying back within each window the horizon answers (``within``), those broken even by a
+    window's month but behind again at it (``behind``), the median break-even, the share
+    with a positive NPV; without an ``uncertain`` input, that all are the same."""
     counted = f"{samples:,} sample{'' if samples == 1 else 's'}"  # it read '1 samples'
     if not uncertain:
         return f"Across {counted}: {SAME_SAMPLES}."
@@ -339,6 +342,9 @@ def samples_paragraph(
     ]
     clauses[0] += " of them"
     listed = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
+    again = samples_behind_text(behind, horizon) if behind else ""
+    if again:
+        listed += f"; it {again}"
     return (
         f"Across {counted} of the scenario's ranges it pays back {listed}; "
         f"the median break-even is "

@@ -181,6 +181,7 @@ def _uncertainty(analysis: Analysis, index: int) -> dict[str, Any] | None:
     return {
         "samples": u.samples,
         "p_break_even_within": u.p_break_even_within,
+        "p_behind_again_at": u.p_behind_again_at,
         "break_even_month_p50": u.break_even_month_percentiles["p50"],
         "p_npv_positive": u.p_npv_positive,
     }

@@ -10,7 +10,11 @@ from typing import Any
 from payback.analysis.result import months_text
 from payback.analysis.verdict import month_text, saves_nothing, usd_column
 from payback.figures import counted, rate_text, share_text
-from payback.report.common import NOTHING_SAVED_WHY, SAME_SAMPLES, window_shares
+from payback.report.common import (
+    NOTHING_SAVED_WHY,
+    SAME_SAMPLES,
+)
+from payback.report.windows import samples_behind_text, window_shares
 from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
 
 __all__ = [
@@ -292,6 +296,8 @@ def sampled_words(summary: dict[str, Any], horizon: int, inputs: int) -> str:
         return f"Monte Carlo ({_samples(summary['samples'])}): {SAME_SAMPLES}"
     shares = window_shares(summary["p_break_even_within"], horizon)
     within = ", ".join(f"within {months_text(k)} {share_text(p)}" for k, p in shares)
+    again = samples_behind_text(summary["p_behind_again_at"], horizon)
+    within += f" ({again})" if again else ""
     p10, p50, p90 = usd_column([summary["npv_usd_percentiles"][k] for k in ("p10", "p50", "p90")])
     return (
         f"Monte Carlo ({_samples(summary['samples'])}): pays back {within}; NPV p10 "

@@ -165,6 +165,7 @@ class Sampled(TypedDict):
     samples: int
     inputs: list[str]
     p_break_even_within: dict[str, float | None]
+    p_behind_again_at: dict[str, float | None]
     break_even_month_p50: float | None
     p_npv_positive: float
 
@@ -181,6 +182,7 @@ def sampled(analysis: PortfolioAnalysis, index: int) -> Sampled | None:
         "samples": summary["samples"],
         "inputs": list(analysis.uncertainty["inputs"]),
         "p_break_even_within": summary["p_break_even_within"],
+        "p_behind_again_at": summary["p_behind_again_at"],
         "break_even_month_p50": summary["break_even_month_percentiles"]["p50"],
         "p_npv_positive": summary["p_npv_positive"],
     }

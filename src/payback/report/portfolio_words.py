@@ -307,6 +307,7 @@ def samples_words(summary: Sampled, horizon: int) -> str:
         summary["p_npv_positive"],
         horizon,
         uncertain=bool(summary["inputs"]),
+        behind=summary["p_behind_again_at"],
     )
 
 

@@ -37,7 +37,6 @@ from payback.report.common import (
     kind_text,
     month_text,
     unit_span,
-    window_shares,
     within_text,
 )
 from payback.report.fit import Prose, fit
@@ -47,6 +46,7 @@ from payback.report.fleet import (
     quiet_line,
     split_drivers,
 )
+from payback.report.windows import samples_behind_text, window_shares
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
     from payback.studies.uncertainty import Driver, SobolIndex
@@ -306,6 +306,9 @@ def _uncertainty_grid(analysis: Analysis, index: int) -> RenderableType:
         f"within {months_text(first)} {share_text(share)}"
         + "".join(f"; {k}: {share_text(p)}" for k, p in more),
     )
+    again = samples_behind_text(u.p_behind_again_at, analysis.horizon_months)
+    if again:  # "0% within 3 months" beside a break-even at month 1.8 says why
+        grid.add_row("", again[0].upper() + again[1:])
     bm = u.break_even_month_percentiles
     grid.add_row(
         "Break-even month",

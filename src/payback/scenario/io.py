@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from payback.errors import PaybackError
 from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, read_input
+from payback.scenario import messages
 from payback.scenario.distributions import Distribution, range_problem, stated_end_problem
 from payback.scenario.followed import followed
 from payback.scenario.messages import explain_distribution, explain_errors, explain_key
@@ -62,9 +63,10 @@ def read_scenario_text(path: str | Path) -> str:
     raw = read_input(path, "a scenario file", MAX_SCENARIO_BYTES)
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError as exc:  # text in another encoding (cp1252) is text all the same
+        what = "not a text file" if b"\x00" in raw else "not UTF-8 text"
         raise PaybackError(
-            f"{path}: not a text file (expected UTF-8 TOML or YAML): {_bad_byte(raw, exc)}"
+            f"{path}: {what} (a scenario is UTF-8 TOML or YAML): {_bad_byte(raw, exc)}"
         ) from None
 
 
@@ -185,6 +187,8 @@ def _parsed(text: str, fmt: Format, source: str) -> Any:
             mark = exc.problem_mark
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
             problem = exc.problem or str(exc).splitlines()[0]
+            if "'\\t'" in problem and mark:  # the parser's words alone named no fix
+                problem += messages.yaml_tab_hint(text, mark.line, mark.column)
             raise PaybackError(f"{source}: not valid YAML{where}: {problem}") from None
         except YAMLError as exc:
             raise PaybackError(f"{source}: not valid YAML: {str(exc).splitlines()[0]}") from None

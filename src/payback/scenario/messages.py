@@ -511,3 +511,17 @@ def explain_distribution(path: str, raw: Mapping[str, Any], exc: ValidationError
 
 show_value = _show
 """A value as an error line shows it (a calibration file's lines show values so too)."""
+
+
+def yaml_tab_hint(text: str, line: int, column: int) -> str:
+    r"""What to do about the tab a YAML parser refused at ``line``, ``column`` (from 0).
+
+    >>> yaml_tab_hint("scenario:\n\tname: x\n", 1, 0)
+    '; YAML indents with spaces, not tabs: replace the tab on line 2'
+    >>> yaml_tab_hint("a:\t1\n", 0, 2)
+    '; YAML takes spaces, not tabs, between tokens: replace the tab on line 1'
+    """
+    lines = text.splitlines()
+    indent = line < len(lines) and not lines[line][:column].strip()
+    said = "indents with spaces, not tabs" if indent else "takes spaces, not tabs, between tokens"
+    return f"; YAML {said}: replace the tab on line {line + 1}"

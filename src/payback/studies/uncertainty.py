@@ -19,7 +19,7 @@ import numpy as np
 from payback.analysis.cashflows import alone, evaluate, local_path, numeric_paths
 from payback.analysis.resolve import Resolved, as_resolved
 from payback.errors import PaybackError
-from payback.finance import share_paid_back_within, window_months
+from payback.finance import share_behind_again_at, share_paid_back_within, window_months
 from payback.finance._types import FloatArray
 from payback.finance.cashflow import saves_nothing
 from payback.scenario import FieldRange, Scenario, field_range, value_at
@@ -198,6 +198,9 @@ class AlternativeUncertainty:
     p_break_even_within: dict[str, float | None]
     """Keys "3", "6", "12", "horizon": share of samples paid back by then (``None`` past the
     horizon when some samples never pay back within it)."""
+    p_behind_again_at: dict[str, float | None]
+    """The same keys: share of samples broken even by then but behind again at that month
+    (a retraining, a price step), which ``p_break_even_within`` leaves out."""
     break_even_month_percentiles: dict[str, float | None]
     """Keys "p10", "p50", "p90"; a sample that never pays back counts as later than any
     month, and a percentile among those is ``None``."""
@@ -245,6 +248,7 @@ def _summary(
     return AlternativeUncertainty(
         samples=int(month.shape[0]),
         p_break_even_within=share_paid_back_within(month, horizon, savings_at),
+        p_behind_again_at=share_behind_again_at(month, horizon, savings_at),
         break_even_month_percentiles={
             k: (v if math.isfinite(v) else None)
             for k, v in zip(("p10", "p50", "p90"), _percentiles(later), strict=True)
