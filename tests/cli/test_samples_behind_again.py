@@ -24,38 +24,15 @@ from hypothesis import strategies as st
 
 from helpers import run
 from payback.finance import share_behind_again_at, share_paid_back_within
-
-SCENARIO = """[scenario]
-name = "osc"
-horizon_months = 12
-
-[traffic]
-requests_per_month = {{ dist = "uniform", low = {low}, high = {high} }}
-
-[baseline]
-name = "api"
-kind = "per_request"
-usd_per_1k_requests = 12.0
-
-[[alternatives]]
-name = "ft"
-kind = "per_request"
-usd_per_1k_requests = 2.0
-
-[alternatives.one_time]
-data_usd = 250
-
-[alternatives.recurring]
-retrain_every_months = 3
-retrain_usd = 200
-"""
+from retrained import RETRAINED_QUARTERLY
 
 SAID = "breaks even by month 3 but is behind again there in 100% of samples"
 
 
 def _scenario(tmp_path: Path, low: int = 12600, high: int = 14900) -> Path:
     path = tmp_path / "osc.toml"
-    path.write_text(SCENARIO.format(low=low, high=high), encoding="utf-8")
+    between = f'{{ dist = "uniform", low = {low}, high = {high} }}'
+    path.write_text(RETRAINED_QUARTERLY.format(requests=between), encoding="utf-8")
     return path
 
 

@@ -18,32 +18,7 @@ import pytest
 
 import payback
 from helpers import run
-
-DIP = """
-[scenario]
-name = "retrained every quarter"
-horizon_months = 12
-
-[traffic]
-requests_per_month = {requests}
-
-[baseline]
-name = "api"
-kind = "per_request"
-usd_per_1k_requests = 12.0
-
-[[alternatives]]
-name = "ft"
-kind = "per_request"
-usd_per_1k_requests = 2.0
-
-[alternatives.one_time]
-data_usd = 250
-
-[alternatives.recurring]
-retrain_every_months = 3
-retrain_usd = 200
-"""
+from retrained import RETRAINED_QUARTERLY as DIP
 
 
 def _file(tmp_path: Path, requests: float) -> Path:

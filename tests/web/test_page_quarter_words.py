@@ -12,6 +12,7 @@ from pathlib import Path
 
 import payback
 from helpers import EXAMPLES
+from retrained import RETRAINED_QUARTERLY as DIP
 
 
 def _words(path: Path) -> list[str]:
@@ -22,8 +23,6 @@ def _words(path: Path) -> list[str]:
 
 
 def test_a_retraining_in_month_3_names_the_quarters_traffic_too(tmp_path: Path) -> None:
-    from report.test_quarter_after_a_dip import DIP
-
     path = tmp_path / "dip.toml"
     path.write_text(DIP.format(requests=10_000), encoding="utf-8")
     words = " ".join(_words(path))
