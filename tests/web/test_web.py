@@ -1089,7 +1089,7 @@ def _cli_chances(path: Path, samples: int, index: int = 0) -> dict[str, str]:
     text = " ".join(out.split())
     found = re.findall(
         r"Chance it pays back within 3 months (\S+?);(?: \d+: \S+;)* (\d+): (\S+) "
-        r"Break-even month p10 .+? · p50 (.+?) · p90",
+        r"(?:Breaks even by month .+? of samples.*? )?Break-even month p10 .+? · p50 (.+?) · p90",
         text,
     )
     quarter, horizon, within, median = found[index]
