@@ -422,13 +422,25 @@ def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[l
         if not mine:
             result.append([])
             continue
+        try:
+            ev = evaluate(single, _moved_alone(mine))
+        except PaybackError:  # an assumed end past what analyze accepts: narrowed
+            from payback.studies.accepted import within_accepted
+
+            mine = within_accepted(single, mine)
+            if not mine:
+                result.append([])
+                continue
+            ev = evaluate(single, _moved_alone(mine))
         items = [item for item, _ in mine]
-        overrides = swing_overrides(items, [path for _, path in mine])
-        ev = evaluate(single, overrides)
         outcome = ev.alternatives[0]
         past = past_cap_ends(scenario_fleets(ev), 2 * len(items))
         result.append(rank_drivers(items, outcome.npv_usd, paid_back_month(outcome), never, past))
     return result
+
+
+def _moved_alone(mine: list[tuple[UncertainInput, str]]) -> dict[str, FloatArray]:
+    return swing_overrides([item for item, _ in mine], [path for _, path in mine])
 
 
 def swing_overrides(items: list[UncertainInput], paths: list[str]) -> dict[str, FloatArray]:
