@@ -16,10 +16,10 @@ IDS = Path("examples/catalog-ids.toml")
 UNCERTAIN = Path("examples/quarter-uncertain.toml")
 
 
-def refusal(path: Path | str) -> str:
+def refusal(path: Path | str, where: str = "[traffic]") -> str:
     return (
         f"error: --samples: {path} has no distributions, so every sample would be the same "
-        "answer; give an input a range (e.g. under [traffic], requests_per_month = "
+        f"answer; give an input a range (e.g. under {where}, requests_per_month = "
         '{ dist = "triangular", low = 150000, mode = 200000, high = 320000 }), or see which '
         f"inputs matter over assumed ±25% ranges with `payback sensitivity {path}`"
     )
@@ -37,9 +37,11 @@ def test_samples_of_a_file_without_distributions_are_refused(
 
 
 def test_a_portfolio_without_distributions_is_refused_too() -> None:
+    """A portfolio keeps its traffic in its workloads: the example said [traffic] (review)."""
     code, out, err = run("analyze", EXAMPLES / "portfolio.toml", "--samples", "50", "--json")
     assert (code, out) == (2, "")
-    assert err.strip() == refusal(EXAMPLES / "portfolio.toml")
+    where = "a [[workloads]] entry's traffic"
+    assert err.strip() == refusal(EXAMPLES / "portfolio.toml", where)
 
 
 def test_of_several_files_the_one_without_is_not_sampled(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,7 +113,8 @@ def test_report_and_explain_refuse_as_analyze_does(
     ):
         code, out, err = run(*args, "--samples", "2000")
         assert (code, out) == (2, ""), args
-        assert err.strip() == refusal(path), args
+        where = "a [[workloads]] entry's traffic" if "portfolio" in path.name else "[traffic]"
+        assert err.strip() == refusal(path, where), args
     assert not output.exists()
     assert not list(tmp_path.iterdir())
 

@@ -220,9 +220,11 @@ def _sampled_scenarios(files: list[Path], samples: int | None, seed: int | None)
     if len(flat) == len(files):
         names = " and ".join(flat) if len(flat) < 3 else f"{', '.join(flat[:-1])} and {flat[-1]}"
         have = "has" if len(flat) == 1 else "have"
+        # a portfolio keeps its traffic in its workloads, not under [traffic]
+        where = "a [[workloads]] entry's traffic" if loaded[0].workloads else "[traffic]"
         raise PaybackError(
             f"--samples: {names} {have} no distributions, so every sample would be the same "
-            "answer; give an input a range (e.g. under [traffic], requests_per_month = "
+            f"answer; give an input a range (e.g. under {where}, requests_per_month = "
             '{ dist = "triangular", low = 150000, mode = 200000, high = 320000 }), or see '
             f"which inputs matter over assumed ±25% ranges with `payback sensitivity {flat[0]}`"
         )
