@@ -97,7 +97,7 @@ def test_ctrl_c_while_a_report_and_its_charts_are_made(tmp_path: Path) -> None:
     for delay in DELAYS[:2]:
         folder = tmp_path / f"at-{delay}"
         folder.mkdir()
-        args = ["report", EXAMPLES / "quarter-uncertain.toml", "--samples", "20000", "-o", "r.md"]
+        args = ["report", EXAMPLES / "quarter-uncertain.toml", "--samples", "1000000", "-o", "r.md"]
         check_interrupted(*interrupted(args, delay, folder))
         no_leftovers(folder)
         written = sorted(folder.iterdir())
