@@ -31,6 +31,7 @@ from payback.report.common import (
 from payback.report.fleet import (
     break_even_span,
     changes_the_answer,
+    escalation_words,
     not_within,
     prose_usd,
     quiet_line,
@@ -86,6 +87,8 @@ def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     config = configuration_text(alt.configuration)
     if config:
         sentence += f" It serves with {config}."
+    if escalated := escalation_words(analysis, analysis.alternatives.index(alt)):
+        sentence += f" Escalation: {escalated}."
     paragraphs.append(sentence)
     return paragraphs
 

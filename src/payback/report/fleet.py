@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "break_even_span",
+    "escalation_words",
     "fleet_rows",
     "met_today",
     "not_within",
@@ -94,6 +95,44 @@ def npv_words(value: float, money: Callable[[float], str] = prose_usd) -> str:
     """
     text = money(abs(value))
     return f"a loss of {text}" if value < 0 and text.strip("$0.,") else text
+
+
+def escalation_words(analysis: Analysis, index: int) -> str | None:
+    """Why an alternative's escalation costs what it does, where the baseline it escalates
+    to is an always-on self-hosted fleet (the engine's ``_escalation_cost``): the share of
+    requests sent there keeps that fleet running, at least its ``min_replicas``, however few
+    reach it, so a small share can cost the whole fleet. ``None`` where escalation is priced
+    as that share of the baseline's own usage (an API, a fleet scaled to zero) or is nil.
+
+    The share is the scenario's value (its centre where a distribution is given)."""
+    from payback.scenario.schema import SelfHostedOption
+
+    baseline = analysis.scenario.baseline
+    alt = analysis.alternatives[index]
+    paid = (alt.components_usd.get("escalation") or [0.0])[0]
+    share = analysis.scenario.alternatives[index].escalation_share
+    if not isinstance(baseline, SelfHostedOption) or not baseline.always_on or share <= 0:
+        return None
+    requests = analysis.requests_per_month[0] * share
+    sent = f"{share_text(share)} of requests ({requests_text(requests)} in month 1)"
+    if baseline.owned is not None:
+        return (
+            f"{sent} go to '{analysis.baseline.name}' on the servers it already runs: "
+            f"{prose_usd(paid)} in month 1 for the servers they need (at least one), their "
+            "monthly charge and facility, however few requests reach them"
+        )
+    gpus = baseline.gpus_per_replica or 1
+    kept = f"{baseline.min_replicas:,} × {counted_gpus(gpus)}"
+    return (
+        f"{sent} go to '{analysis.baseline.name}', so it keeps running for them: "
+        f"{prose_usd(paid)} in month 1 for an always-on fleet of at least its min_replicas "
+        f"({kept}), however few requests reach it"
+    )
+
+
+def counted_gpus(n: float) -> str:
+    """``1 GPU``, ``2 GPUs``."""
+    return f"{n:,.0f} GPU" + ("" if n == 1 else "s")
 
 
 def fleet_rows(u: FleetUtilisation, horizon: int) -> list[tuple[str, str]]:

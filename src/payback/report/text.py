@@ -42,6 +42,7 @@ from payback.report.common import (
 from payback.report.fit import Prose, fit
 from payback.report.fleet import (
     break_even_span,
+    escalation_words,
     fleet_rows,
     quiet_line,
     split_drivers,
@@ -217,6 +218,8 @@ def _payback_grid(alt: AlternativeResult, analysis: Analysis) -> Table:
     if alt.utilisation is not None:
         for label, value in fleet_rows(alt.utilisation, horizon):
             grid.add_row(label, value)
+    if escalated := escalation_words(analysis, analysis.alternatives.index(alt)):
+        grid.add_row("Escalation", escalated)
     grid.add_row("One-time cost", money(alt.one_time_usd))
     paid = {k: v for k, v in (alt.one_time_items_usd or {}).items() if v}
     items = [  # written alike: $1,500 beside $160, not $160.00
