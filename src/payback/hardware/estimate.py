@@ -15,6 +15,7 @@ import numpy as np
 from payback.catalog import Gpu, OpenModel, offer_source, typical_gpu_price
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
+from payback.hardware.alone import alone_on_larger
 from payback.hardware.device import (
     FAMILY_EFFICIENCY,
     check_engine,
@@ -235,7 +236,12 @@ def estimate_serving(
     }
     fastest = None
     if tpot_ms is not None:
-        fastest = _latency_batch(model, gpu, precision, tp, args, max_batch, tpot_ms, load)
+        try:
+            fastest = _latency_batch(model, gpu, precision, tp, args, max_batch, tpot_ms, load)
+        except PaybackError as missed_at_tp:
+            if gpus_per_replica is not None:
+                raise
+            raise alone_on_larger(model, gpu, precision, tp, tpot_ms, load, missed_at_tp) from None
         if fastest < chosen:
             chosen, limited_by = fastest, "latency target"
     at_context = mean_context if context is None else context
