@@ -35,7 +35,7 @@ from payback.scenario import (
 )
 from payback.scenario.distributions import DISTS
 from payback.scenario.edit import with_values
-from payback.scenario.io import Format
+from payback.scenario.io import Format, scenario_text
 from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
 from payback.studies.solve import METRICS, parse_target, solve, takes
@@ -137,11 +137,9 @@ def read_upload(name: str, content: bytes) -> tuple[dict[str, Any] | None, list[
     with it (the command line's messages, naming the file, in the page's words)."""
     fmt = scenario_format(name)
     try:
-        data = scenario_data_from_text(content.decode("utf-8-sig"), fmt, name)
+        data = scenario_data_from_text(scenario_text(content, name), fmt, name)
         parse_scenario(data, name)
-    except UnicodeDecodeError:
-        return None, [f"{name}: not a text file (expected UTF-8 TOML or YAML)"]
-    except PaybackError as exc:
+    except PaybackError as exc:  # bytes not UTF-8 too, in the command line's words
         return None, lines_in_page_words(exc.messages)
     return data, []
 
