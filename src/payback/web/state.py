@@ -432,13 +432,16 @@ def read_number(text: str, percent: bool = False) -> Decimal | None:
 def percent_hint(text: str) -> str | None:
     """A line under a percent box that holds a number between 0 and 1, which a file would
     read as a fraction (0.2 is 20% there) but the box reads as a percentage; ``None`` for
-    any other text (the number is taken as typed either way).
+    any other text (the number is taken as typed either way), and for a number typed with
+    its ``%``: ``0.2%`` says the percentage meant (the hint told it to type 20).
 
     >>> percent_hint("0.2")
     '0.2 is 0.2% here; for 20% type 20'
-    >>> percent_hint("20"), percent_hint("0"), percent_hint("1"), percent_hint("x")
+    >>> percent_hint("0.2%"), percent_hint("20"), percent_hint("0"), percent_hint("x")
     (None, None, None, None)
     """
+    if text.strip().endswith("%"):
+        return None
     try:
         number = read_number(text, percent=True)
     except ValueError:
