@@ -33,8 +33,8 @@ from payback.scenario import (
     scenario_data_from_text,
     scenario_format,
 )
+from payback.scenario.comments import marked_values
 from payback.scenario.distributions import DISTS
-from payback.scenario.edit import with_values
 from payback.scenario.io import Format, scenario_text
 from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
@@ -368,15 +368,14 @@ class Held:
 
     def file_text(self) -> str:
         """The file's text with the page's changes, as the download gives it: a comment on
-        the line of a value changed marked with the value it was written about (``# was
-        0.08: ...``), every other line as the file has it."""
+        the line of a value changed (or of the inline table that holds it) marked with the
+        value it was written about (``# was 0.08: ...``, one mark however often the file is
+        downloaded, opened and changed: :mod:`payback.scenario.comments`), every other line
+        as the file has it."""
         if not self.edits:
             return self.text
-        return with_values(
-            self.text,
-            self.fmt,
-            {self.routes.get(p, p): v for p, v in self.edits.items()},
-            mark_comments=True,
+        return marked_values(
+            self.text, self.fmt, {self.routes.get(p, p): v for p, v in self.edits.items()}
         )
 
     def download_name(self) -> str:
