@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import payback
@@ -188,3 +190,40 @@ def test_a_yaml_flow_table_is_marked_the_same_way() -> None:
 )
 def test_marked_values(before: str, values: dict[str, object], after: str) -> None:
     assert marked_values(before, "toml", values) == after
+
+
+ORIGINAL = {"a": 1, "b": 2, "c": 3, "y": 5}
+STEPS = st.lists(
+    st.dictionaries(st.sampled_from(sorted(ORIGINAL)), st.integers(0, 9), min_size=1),
+    min_size=1,
+    max_size=5,
+)
+
+
+def _file(fmt: str, v: dict[str, int], inline: str, plain: str) -> str:
+    if fmt == "toml":
+        x = f"{{ a = {v['a']}, b = {v['b']}, c = {v['c']} }}"
+        return f"[t]\nx = {x}  {inline}\ny = {v['y']}  {plain}\n"
+    return f"t:\n  x: {{a: {v['a']}, b: {v['b']}, c: {v['c']}}}  {inline}\n  y: {v['y']}  {plain}\n"
+
+
+@pytest.mark.parametrize("fmt", ["toml", "yaml"])
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(steps=STEPS)
+def test_downloads_opened_and_changed_again_name_the_first_values(
+    fmt: str, steps: list[dict[str, int]]
+) -> None:
+    """Each step changes some values of the file the step before downloaded; whatever the
+    steps, the file reads as one download from the original would: one mark a line, naming
+    in the table's order the keys whose value is not the original's, with that value."""
+    values = dict(ORIGINAL)
+    text = _file(fmt, values, "# words", "# why")
+    for step in steps:
+        changes = {k: v for k, v in step.items() if v != values[k]}  # the page's edits
+        paths = {f"t.x.{k}" if k != "y" else "t.y": v for k, v in changes.items()}
+        text = marked_values(text, fmt, paths)  # type: ignore[arg-type]
+        values |= changes
+    differ = [f"{k} = {ORIGINAL[k]}" for k in "abc" if values[k] != ORIGINAL[k]]
+    inline = f"# was {', '.join(differ)}: words" if differ else "# words"
+    plain = f"# was {ORIGINAL['y']}: why" if values["y"] != ORIGINAL["y"] else "# why"
+    assert text == _file(fmt, values, inline, plain)

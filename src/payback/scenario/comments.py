@@ -16,9 +16,10 @@ The rules, one mark a line, true of the words after it:
   syntax; a key the table did not have: ``growth_monthly not set``);
 - a comment marked already (a download opened again and changed again) keeps the value its
   mark names, the one the words were written about: the value in the file as first
-  uploaded, before any download, not the one the download wrote (``# was 0.08: ...`` stays, where a second mark made it
-  ``# was 0.07: was 0.08: ...``); a value changed back to the one its mark names loses the
-  mark, its words true again (in an inline table, that key leaves the mark).
+  uploaded, before any download, not the one the download wrote (``# was 0.08: ...``
+  stays, where a second mark made it ``# was 0.07: was 0.08: ...``); a value changed back
+  to the one its mark names loses the mark, its words true again (in an inline table, that
+  key leaves the mark).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ _MISSING = object()
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _PLAIN = re.compile(r"[^\s:,={}\[\]\"'#]+")
 """A YAML string a mark can name unquoted (``l4``, ``llama-3.1-8b``)."""
+_FIRST = re.compile(r'\[\d+\]|"(?:[^"\\]|\\.)*"|[^.\[]+')
+"""The first part of a key a mark names: ``[0]``, ``"a b"``, ``traffic``."""
 
 
 def was_comment(old: str, comment: str) -> str:
@@ -146,8 +149,11 @@ def _same(a: str | None, b: str | None) -> bool:
         return False
 
 
-def _remarked(comment: str, old: Mapping[str, str | None], new: Mapping[str, str | None]) -> str:
-    """The comment of an inline table's line, its keys ``old`` → ``new`` (as written)."""
+def _remarked(
+    comment: str, old: Mapping[str, str | None], new: Mapping[str, str | None], order: list[str]
+) -> str:
+    """The comment of an inline table's line, its keys ``old`` → ``new`` (as written), the
+    keys a mark names in the table's ``order``."""
     mark = _mark(comment)
     pairs = _pairs(mark[0]) if mark is not None else None
     if mark is None or pairs is None:  # words that start "was 5" are words all the same
@@ -162,8 +168,19 @@ def _remarked(comment: str, old: Mapping[str, str | None], new: Mapping[str, str
             named[key] = value
     if not named:
         return _unmarked(words)
-    said = (f"{k}{NOT_SET}" if v is None else f"{k} = {v}" for k, v in named.items())
+    ranked = sorted(named, key=lambda k: _rank(k, order))
+    said = (f"{k}{NOT_SET}" if named[k] is None else f"{k} = {named[k]}" for k in ranked)
     return _marked(", ".join(said), words)
+
+
+def _rank(key: str, order: list[str]) -> int:
+    """Where the key a mark names (``a.b``, ``[0].usd``) comes in ``order``, by its first part.
+
+    >>> _rank("[1].usd", ["[0]", "[1]"]), _rank("b.c", ["a", "b"]), _rank("z", ["a"])
+    (1, 1, 1)
+    """
+    first = _FIRST.match(key)
+    return order.index(first.group()) if first and first.group() in order else len(order)
 
 
 def _back(comment: str, new: str | None) -> str:
@@ -192,13 +209,6 @@ def marked_values(text: str, fmt: Format, values: Mapping[str, Any]) -> str:
         line = _line(before, parts, fmt)
         if line is not None:
             lines.setdefault(line, {})[parts[len(line) :]] = _written(_at(before, parts), fmt)
-    for line, old in lines.items():  # a mark names keys in the table's order
-        if () in old:
-            continue
-        table = _at(before, line)
-        order = [str(k) for k in (table if isinstance(table, Mapping) else range(len(table)))]
-        ranked = sorted(old, key=lambda rel: order.index(rel[0]) if rel[0] in order else len(order))
-        lines[line] = {rel: old[rel] for rel in ranked}
     changed: list[bool] = []
 
     def mark(document: Any) -> None:
@@ -213,7 +223,9 @@ def marked_values(text: str, fmt: Format, values: Mapping[str, Any]) -> str:
                 now = _back(comment, _written(item, fmt))
             else:
                 new = {_key(rel): _written(_at(item, rel), fmt) for rel in old}
-                now = _remarked(comment, {_key(rel): v for rel, v in old.items()}, new)
+                table = _keys(_at(before, line))
+                order = table + [k for k in _keys(item) if k not in table]
+                now = _remarked(comment, {_key(rel): v for rel, v in old.items()}, new, order)
                 was = _written(_at(before, line), fmt)
             if now != comment:
                 _set_comment(holder, key, fmt, now, was, item)
@@ -236,6 +248,14 @@ def _key(parts: Iterable[str]) -> str:
             name = part if _BARE.fullmatch(part) else '"' + part.replace('"', '\\"') + '"'
             out += f".{name}" if out else name
     return out
+
+
+def _keys(table: Any) -> list[str]:
+    """The first-level keys of an inline table (its entries' numbers for a list), as a mark
+    names them."""
+    if isinstance(table, Mapping):
+        return [_key([str(k)]) for k in table]
+    return [_key([str(i)]) for i in range(len(table))] if isinstance(table, list) else []
 
 
 def _document(text: str, fmt: Format) -> Any:
