@@ -162,7 +162,10 @@ def test_an_upload_is_read_in_memory_with_the_cli_messages(tmp_path: Path) -> No
     assert [f"error: {tmp_path}/{m}" for m in problems] == cli.stderr.strip().splitlines()
     assert read_upload("x.toml", b"\xff\xfe\x00") == (
         None,
-        ["x.toml: not a text file (expected UTF-8 TOML or YAML)"],
+        [
+            "x.toml: not a text file (a scenario is UTF-8 TOML or YAML): byte 0xff at line 1, "
+            "column 1 (byte 0) is not UTF-8; save the file as UTF-8"
+        ],
     )
     data, problems = read_upload("broken.toml", b"[traffic\nrequests = 1")
     assert data is None

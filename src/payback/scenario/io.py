@@ -43,6 +43,7 @@ __all__ = [
     "read_scenario_text",
     "scenario_data_from_text",
     "scenario_format",
+    "scenario_text",
 ]
 
 Format = Literal["toml", "yaml"]
@@ -54,19 +55,20 @@ def scenario_format(path: str | Path) -> Format:
 
 
 def read_scenario_text(path: str | Path) -> str:
-    """A scenario file's text, a byte-order mark (Notepad's) left out.
+    """A scenario file's text (:func:`scenario_text`); one line of :class:`PaybackError` for a
+    path too long, a file missing, unreadable, not regular (a FIFO), too big or not UTF-8."""
+    return scenario_text(read_input(path, "a scenario file", MAX_SCENARIO_BYTES), str(path))
 
-    Raises :class:`PaybackError` with one line for a missing or unreadable file, one that is
-    not a regular file (a FIFO would block) or is over the size limit
-    (:data:`payback.limits.MAX_SCENARIO_BYTES`), and a path too long.
-    """
-    raw = read_input(path, "a scenario file", MAX_SCENARIO_BYTES)
+
+def scenario_text(raw: bytes, source: str) -> str:
+    """A scenario's bytes (a file's, an upload's) as text, a byte-order mark (Notepad's) left
+    out; else one line naming ``source`` and the first byte that is not UTF-8."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:  # text in another encoding (cp1252) is text all the same
         what = "not a text file" if b"\x00" in raw else "not UTF-8 text"
         raise PaybackError(
-            f"{path}: {what} (a scenario is UTF-8 TOML or YAML): {_bad_byte(raw, exc)}"
+            f"{source}: {what} (a scenario is UTF-8 TOML or YAML): {_bad_byte(raw, exc)}"
         ) from None
 
 

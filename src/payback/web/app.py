@@ -28,6 +28,7 @@ from payback.report import charts
 from payback.report.common import month_text
 from payback.report.labels import input_label
 from payback.scenario import read_scenario_text
+from payback.scenario.io import scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
 from payback.web.answer import (
@@ -132,7 +133,7 @@ with st.sidebar:
         if table is None:
             not_opened = upload.name
         else:  # read as `payback serve FILE` reads it (a portfolio's traffic)
-            st.session_state.held = Held.from_text(upload.name, content.decode("utf-8-sig"))
+            st.session_state.held = Held.from_text(upload.name, scenario_text(content, upload.name))
             st.session_state.uploaded = upload.file_id
             _reset_inputs()
     held: Held = st.session_state.held

@@ -71,15 +71,19 @@ def untouched(key: str, value: str) -> None:
 
 def _tidy(key: str, percent: bool) -> None:
     """After a box changes: write a number it holds the way the page shows numbers
-    (``400000`` becomes ``400,000``); text that is not a number stays as typed."""
+    (``400000`` becomes ``400,000``), a ``%`` typed after it kept (``0.2 %`` becomes
+    ``0.2%``: it says the percentage is meant, see :func:`percent_hint`); text that is
+    not a number stays as typed."""
     import streamlit as st
 
+    typed = str(st.session_state.get(key, ""))
     try:
-        number = read_number(str(st.session_state.get(key, "")), percent)
+        number = read_number(typed, percent)
     except ValueError:
         return
     if number is not None:
-        st.session_state[key] = show_number(number)
+        sign = "%" if percent and typed.strip().endswith("%") else ""
+        st.session_state[key] = show_number(number) + sign
 
 
 def _label(words: str, path: str | None = None) -> str:

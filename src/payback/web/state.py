@@ -33,9 +33,9 @@ from payback.scenario import (
     scenario_data_from_text,
     scenario_format,
 )
+from payback.scenario.comments import marked_values
 from payback.scenario.distributions import DISTS
-from payback.scenario.edit import with_values
-from payback.scenario.io import Format
+from payback.scenario.io import Format, scenario_text
 from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
 from payback.studies.solve import METRICS, parse_target, solve, takes
@@ -137,11 +137,9 @@ def read_upload(name: str, content: bytes) -> tuple[dict[str, Any] | None, list[
     with it (the command line's messages, naming the file, in the page's words)."""
     fmt = scenario_format(name)
     try:
-        data = scenario_data_from_text(content.decode("utf-8-sig"), fmt, name)
+        data = scenario_data_from_text(scenario_text(content, name), fmt, name)
         parse_scenario(data, name)
-    except UnicodeDecodeError:
-        return None, [f"{name}: not a text file (expected UTF-8 TOML or YAML)"]
-    except PaybackError as exc:
+    except PaybackError as exc:  # bytes not UTF-8 too, in the command line's words
         return None, lines_in_page_words(exc.messages)
     return data, []
 
@@ -370,15 +368,14 @@ class Held:
 
     def file_text(self) -> str:
         """The file's text with the page's changes, as the download gives it: a comment on
-        the line of a value changed marked with the value it was written about (``# was
-        0.08: ...``), every other line as the file has it."""
+        the line of a value changed (or of the inline table that holds it) marked with the
+        value it was written about (``# was 0.08: ...``, one mark however often the file is
+        downloaded, opened and changed: :mod:`payback.scenario.comments`), every other line
+        as the file has it."""
         if not self.edits:
             return self.text
-        return with_values(
-            self.text,
-            self.fmt,
-            {self.routes.get(p, p): v for p, v in self.edits.items()},
-            mark_comments=True,
+        return marked_values(
+            self.text, self.fmt, {self.routes.get(p, p): v for p, v in self.edits.items()}
         )
 
     def download_name(self) -> str:
@@ -434,13 +431,16 @@ def read_number(text: str, percent: bool = False) -> Decimal | None:
 def percent_hint(text: str) -> str | None:
     """A line under a percent box that holds a number between 0 and 1, which a file would
     read as a fraction (0.2 is 20% there) but the box reads as a percentage; ``None`` for
-    any other text (the number is taken as typed either way).
+    any other text (the number is taken as typed either way), and for a number typed with
+    its ``%``: ``0.2%`` says the percentage meant (the hint told it to type 20).
 
     >>> percent_hint("0.2")
     '0.2 is 0.2% here; for 20% type 20'
-    >>> percent_hint("20"), percent_hint("0"), percent_hint("1"), percent_hint("x")
+    >>> percent_hint("0.2%"), percent_hint("20"), percent_hint("0"), percent_hint("x")
     (None, None, None, None)
     """
+    if text.strip().endswith("%"):
+        return None
     try:
         number = read_number(text, percent=True)
     except ValueError:
