@@ -267,10 +267,52 @@ def test_a_distribution_the_engine_does_not_read_is_refused() -> None:
     data["traffic"]["input_tokens"] = {"dist": "uniform", "low": 900, "high": 1100}
     data["baseline"] = {"name": "flat", "kind": "per_request", "usd_per_1k_requests": 15.0}
     scenario = build(data)
-    with pytest.raises(
-        PaybackError, match=r"traffic\.input_tokens: its distribution cannot be sampled"
-    ):
+    with pytest.raises(PaybackError) as caught:
         monte_carlo(scenario, samples=10)
+    # analyze's words for a range it cannot sample (below), said by one function
+    assert caught.value.messages == [
+        'traffic.input_tokens = { dist = "uniform", low = 900, high = 1100 }: a distribution '
+        "here cannot be sampled: the number is used only to estimate a catalog figure once, "
+        "or not at all; give that figure a distribution instead (replica_requests_per_s)"
+    ]
+
+
+UNREAD_LENGTH = """[scenario]
+name = "lengths nothing reads"
+horizon_months = 12
+
+[traffic]
+requests_per_month = 1000000
+input_tokens = { dist = "uniform", low = 900, high = 1100 }
+output_tokens = 200
+
+[baseline]
+name = "flat"
+kind = "per_request"
+usd_per_1k_requests = 15.0
+
+[[alternatives]]
+name = "rented"
+kind = "self_hosted"
+usd_per_gpu_hour = 0.8
+replica_requests_per_s = 3.0
+"""
+
+
+def test_the_studies_refusal_names_the_file(tmp_path: Path) -> None:
+    """Tried as a new user would: analyze named the file beside a range it cannot sample,
+    the studies did not (and said it in other words)."""
+    path = tmp_path / "lengths.toml"
+    path.write_text(UNREAD_LENGTH, encoding="utf-8")
+    for command in (("analyze", "--samples", "100"), ("sensitivity",)):
+        code, out, err = run(command[0], path, *command[1:])
+        assert_user_error(code, out, err)
+        assert err.strip().splitlines() == [
+            f'error: {path}: traffic.input_tokens = {{ dist = "uniform", low = 900, high = '
+            "1100 }: a distribution here cannot be sampled: the number is used only to "
+            "estimate a catalog figure once, or not at all; give that figure a distribution "
+            "instead (replica_requests_per_s)"
+        ], command
 
 
 def test_lengths_that_only_an_estimated_capacity_reads_are_sampled() -> None:
@@ -579,18 +621,24 @@ def _estimated_fleet(path: str, **given: float) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("path", "given"),
+    ("path", "given", "figure"),
     [
-        ("alternatives.0.tpot_ms", {"replica_requests_per_s": 3.0}),
-        ("alternatives.0.one_time.training.examples", {"training_usd": 40.0}),
+        ("alternatives.0.tpot_ms", {"replica_requests_per_s": 3.0}, "replica_requests_per_s"),
+        ("alternatives.0.one_time.training.examples", {"training_usd": 40.0}, "training_usd"),
     ],
 )
 def test_distributions_on_estimator_inputs_are_refused_when_read_once(
-    path: str, given: dict[str, float]
+    path: str, given: dict[str, float], figure: str
 ) -> None:
-    """The figure the number would estimate is given: the number is read by nothing."""
-    with pytest.raises(PaybackError, match="used only to estimate"):
+    """The figure the number would estimate is given: the number is read by nothing. Said
+    with the range as written and the figure to give it, in the Monte Carlo's words (above)."""
+    with pytest.raises(PaybackError) as caught:
         parse_scenario(_estimated_fleet(path, **given))
+    assert caught.value.messages == [
+        f'scenario: {path} = {{ dist = "uniform", low = 50, high = 150 }}: a distribution '
+        "here cannot be sampled: the number is used only to estimate a catalog figure once, "
+        f"or not at all; give that figure a distribution instead ({figure})"
+    ]
 
 
 def test_distributions_on_estimator_inputs_move_their_estimate() -> None:

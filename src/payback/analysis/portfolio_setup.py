@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import ValidationError
 
+from payback.analysis.ids import unknown_ids
 from payback.analysis.resolve import Resolved, file_named, resolve
 from payback.errors import PaybackError
 from payback.scenario import Scenario, SelfHostedOption, value_at
@@ -114,6 +115,9 @@ def _prepare(scenario: Scenario, catalog: Catalog | None, today: dt.date | None)
         parts.append(resolved)
         warnings += [(j, w) for w in resolved.warnings]
     problems += _said_once(resolving, workloads, scenario)
+    own_jobs = {"workloads": [{"one_time": w.one_time.model_dump()} for w in workloads]}
+    given = None if catalog is None else lambda: catalog
+    problems += unknown_ids(own_jobs, scenario.base_dir, given)  # priced when costed
     if problems:
         raise PaybackError(list(dict.fromkeys(problems)))
     served = [served_workloads(scenario, i) for i in range(len(scenario.alternatives))]

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from payback.errors import PaybackError
-from payback.scenario.distributions import Distribution
+from payback.scenario.distributions import Distribution, as_written
 from payback.scenario.paths import value_at
 from payback.scenario.schema import Scenario
 
-__all__ = ["followed"]
+__all__ = ["followed", "not_sampled"]
 
 _FOLLOWED_JOB = ("examples", "tokens_per_example", "epochs", "usd_per_gpu_hour")
 """A training job's numbers its estimated cost follows (analysis/follow_training.py)."""
@@ -40,3 +40,27 @@ def followed(scenario: Scenario, path: str, found: Mapping[str, Distribution]) -
     if given or f"{one_time}.training_usd" in found or name not in _FOLLOWED_JOB:
         return False
     return not (name == "usd_per_gpu_hour" and job.hosted is not None)
+
+
+def not_sampled(path: str, dist: Distribution) -> str:
+    """The one line for a distribution at ``path`` that cannot be sampled, analyze's and
+    the studies' alike: a number only an estimate reads, once, or one nothing reads; the
+    figure to give it instead (a training job's cost for its numbers, a replica's capacity
+    for a latency target or a token length).
+
+    >>> from payback.scenario.distributions import Triangular
+    >>> epochs = Triangular(dist="triangular", low=2, mode=3, high=4)
+    >>> print(not_sampled("alternatives.0.one_time.training.epochs", epochs))
+    alternatives.0.one_time.training.epochs = { dist = "triangular", low = 2, mode = 3, high = 4 }: a distribution here cannot be sampled: the number is used only to estimate a catalog figure once, or not at all; give that figure a distribution instead (training_usd)
+    """
+    if ".one_time.training." in path:
+        figure = "training_usd"
+    elif path.endswith(("tpot_ms", "_tokens")):
+        figure = "replica_requests_per_s"
+    else:
+        figure = "replica_requests_per_s, training_usd"
+    return (
+        f"{path} = {as_written(dist)}: a distribution here cannot be sampled: the number is "
+        "used only to estimate a catalog figure once, or not at all; give that figure a "
+        f"distribution instead ({figure})"
+    )

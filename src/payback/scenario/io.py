@@ -21,7 +21,7 @@ from payback.errors import PaybackError
 from payback.limits import MAX_NESTING, MAX_SCENARIO_BYTES, check_tree, read_input
 from payback.scenario import messages
 from payback.scenario.distributions import Distribution, range_problem, stated_end_problem
-from payback.scenario.followed import followed
+from payback.scenario.followed import followed, not_sampled
 from payback.scenario.messages import explain_distribution, explain_errors, explain_key
 from payback.scenario.nulls import (
     SpelledNulls,
@@ -343,10 +343,7 @@ def _check_distributions(scenario: Scenario, found: Mapping[str, Distribution]) 
     problems = []
     for path, dist in found.items():
         if not followed(scenario, path, found):
-            problems.append(
-                f"{path}: a distribution here cannot be sampled: the number is used only to estimate "
-                "a catalog figure once; give that figure a distribution instead (replica_requests_per_s, training_usd)"
-            )
+            problems.append(not_sampled(path, dist))
             continue
         allowed = field_range(scenario, path)
         if not allowed.is_real:

@@ -17,13 +17,14 @@ from typing import Any, Literal
 import numpy as np
 
 from payback.analysis.cashflows import alone, evaluate, local_path, numeric_paths
-from payback.analysis.resolve import Resolved, as_resolved
+from payback.analysis.resolve import Resolved, as_resolved, file_named
 from payback.errors import PaybackError
 from payback.finance import share_behind_again_at, share_paid_back_within, window_months
 from payback.finance._types import FloatArray
 from payback.finance.cashflow import saves_nothing
 from payback.scenario import FieldRange, Scenario, field_range, value_at
 from payback.scenario.distributions import Distribution, Uniform, sampled_range
+from payback.scenario.followed import not_sampled
 from payback.studies import SOBOL_SAMPLES
 from payback.studies.fleet_cap import FleetsPastCap, PastCap, past_cap_ends, scenario_fleets
 
@@ -117,10 +118,8 @@ def uncertain_inputs(
     dists = scenario.distributions
     for path in dists:
         if path not in engine_paths:
-            raise PaybackError(
-                f"{path}: its distribution cannot be sampled: this number is only used to estimate "
-                "a catalog figure; give that figure (e.g. replica_requests_per_s) the distribution instead"
-            )
+            with file_named(scenario):  # the file too, as analyze's refusal names it
+                raise PaybackError(not_sampled(path, dists[path]))
     if dists and swing is None:
         return [
             UncertainInput(p, float(value_at(scenario, p)), dists[p], field_range(scenario, p))
