@@ -293,7 +293,8 @@ def solve(
     gives the monthly traffic at which the alternative pays back in exactly a quarter (585,538
     requests a month there, today 200,000), and whether more or less traffic is needed. Every other
     number stays as in the file (distributions at their central values); an estimate the input
-    feeds (`tpot_ms`, a training job's size) follows it as analyze would. The whole allowed range
+    feeds (`tpot_ms`, a training job's size or GPU rent, the catalog's where the file gives none)
+    follows it as analyze would. The whole allowed range
     of the input is searched, as far as analyze accepts it (no fleet past the cap of 10,000,000
     GPUs), the crossing nearest today's value wins, then narrowed by bisection; where the answer
     jumps (fleet replicas, whole-number fields) it says the target is met only within a step, and
