@@ -96,7 +96,10 @@ def sensitivity(
     capacities and training costs follow `tpot_ms`, token lengths and a training job's size as
     analyze would. A tornado end (or Sobol samples) whose fleet would need more than 10,000,000
     GPUs is worked out as if it could run, and said: on stderr, under `warnings` in **--json**, and
-    as each driver's `low_past_cap` / `high_past_cap` (its `gpus` and `month`).
+    as each driver's `low_past_cap` / `high_past_cap` (its `gpus` and `month`). An assumed end
+    analyze refuses (a latency target no batch meets) is taken back to the file's value, the
+    input moved (or sampled) one way only, and said under the table and as its `narrowed` (the
+    `end`, the value `refused`, the `reason` and the range's `label`).
 
     Example, traffic first (150k → 250k requests/month moves the NPV -$2.9k → $18.5k):
 
