@@ -133,3 +133,20 @@ def test_every_example_with_a_catalog_rent_solves(name: str) -> None:
     assert found.current_source is not None
     assert found.value is not None
     assert found.value > found.current
+
+
+def test_an_override_of_the_catalogs_rent_says_how_to_move_it() -> None:
+    """The engine alone (a library call's override) keeps the estimate as resolved: its
+    refusal names the rent analyze used and the field to write (solve writes it in)."""
+    import numpy as np
+
+    from payback.analysis.cashflows import evaluate
+    from payback.analysis.resolve import resolve
+
+    with pytest.raises(PaybackError) as err:
+        evaluate(resolve(payback.load_scenario(IDS)), {RENT: np.array([2.0, 5.0])})
+    assert str(err.value) == (
+        f"{RENT}: not given, and the training estimate reads the catalog's rent ($3.99 an "
+        "hour) once; payback solve varies it from there, and a study that moves it needs it "
+        "written: give alternatives.0.one_time.training.usd_per_gpu_hour"
+    )
