@@ -66,6 +66,11 @@ def not_an_input(scenario: Scenario | Resolved, path: str) -> str:
     explicit = scenario.scenario if isinstance(scenario, Resolved) else scenario
     written = scenario.original if isinstance(scenario, Resolved) else scenario
     current = value_at(explicit, path)
+    rent = _training_rent(scenario, path)
+    if rent is not None and current is not None:
+        return f"not an input of the cost engine: {rent}"
+    if rent is not None:
+        return rent if rent.startswith("a hosted") else f"not given, and {rent}"
     if current is None:
         tokens = _token_words(written, path)
         if tokens is not None and tokens.startswith("it enters no cash flow"):
@@ -74,6 +79,41 @@ def not_an_input(scenario: Scenario | Resolved, path: str) -> str:
     if isinstance(current, bool) or not isinstance(current, int | float):
         return f"not a number (it holds {_what(current)}); vary a numeric input"
     return f"not an input of the cost engine: {_why_unused(explicit, written, path)}"
+
+
+def _training_rent(scenario: Scenario | Resolved, path: str) -> str | None:
+    """Why a training job's ``usd_per_gpu_hour`` is not a number to vary, whether the file
+    gives it or not (``None`` for another field): a hosted job has no GPU rent (it is priced
+    per token); a given ``training_usd`` wins over the job; else the rent the estimate read
+    once from the catalog (a study that moves it, solve, writes it in first)."""
+    parts = path.split(".")
+    if parts[-2:] != ["training", "usd_per_gpu_hour"]:
+        return None
+    written = scenario.original if isinstance(scenario, Resolved) else scenario
+    where = ".".join(parts[:-1])
+    one_time = ".".join(parts[:-2])
+    job = value_at(written, where)
+    cost = f"{one_time}.training_usd"
+    given = value_at(written, cost) is not None or cost in written.distributions
+    if job.hosted is not None:
+        instead = (
+            f"vary {cost} instead"
+            if given
+            else f"vary its size ({where}.examples, tokens_per_example or epochs) or {cost} instead"
+        )
+        return (
+            f"a hosted fine-tuning job ({job.hosted!r}) is priced per training token (the "
+            f"provider's fine-tuning price), not per GPU-hour, so it has no GPU rent to vary; "
+            f"{instead}"
+        )
+    if given:
+        return f"unused: {cost} is given and wins over the training job; vary {cost} instead"
+    source = scenario.sources.get(path) if isinstance(scenario, Resolved) else None
+    rent = f" (${source.value:,.4g} an hour)" if source is not None else ""
+    return (
+        f"the training estimate reads the catalog's rent{rent} once; payback solve varies it "
+        f"from there, and a study that moves it needs it written: give {where}.usd_per_gpu_hour"
+    )
 
 
 def _why_unused(explicit: Scenario, written: Scenario, path: str) -> str:

@@ -96,7 +96,8 @@ def sensitivity(
     capacities and training costs follow `tpot_ms`, token lengths and a training job's size as
     analyze would. A tornado end (or Sobol samples) whose fleet would need more than 10,000,000
     GPUs is worked out as if it could run, and said: on stderr, under `warnings` in **--json**, and
-    as each driver's `low_past_cap` / `high_past_cap` (its `gpus` and `month`).
+    as each driver's `low_past_cap` / `high_past_cap` (its `gpus` and `month`). An assumed end
+    analyze refuses is taken back to the file's value: said, and as the input's `narrowed`.
 
     Example, traffic first (150k → 250k requests/month moves the NPV -$2.9k → $18.5k):
 
@@ -292,20 +293,20 @@ def solve(
     `payback solve examples/quarter-200k.toml --vary traffic.requests_per_month --target break_even_month=3`
     gives the monthly traffic at which the alternative pays back in exactly a quarter (585,538
     requests a month there, today 200,000), and whether more or less traffic is needed. Every other
-    number stays as in the file (distributions at their central values); an estimate the input
-    feeds (`tpot_ms`, a training job's size) follows it as analyze would. The whole allowed range
-    of the input is searched, as far as analyze accepts it (no fleet past the cap of 10,000,000
-    GPUs), the crossing nearest today's value wins, then narrowed by bisection; where the answer
-    jumps (fleet replicas, whole-number fields) it says the target is met only within a step, and
-    where the answer is not monotone in the input it says the target holds near the value, not for
-    every value beyond it. A bound is printed rounded toward the side where the target holds (at
-    most down, at least up); --json gives it exact. Exit code 1 when no allowed value reaches the
-    target. **--json**: `{"parameter", "value", "target", "achieved", "engine_calls",
-    "values_tried", "single_crossing", "within_fleet_cap", "refused_past", "warnings", ...}`:
-    `engine_calls` (`iterations`, the same) counts calls to the engine, each over many values;
-    `values_tried` the values evaluated. `within_fleet_cap` is the range searched, as far as
-    analyze accepts the file: each edge is the fleet cap's or, where `refused_past` is true for it
-    (`[low, high]`), another refusal of analyze's (a model's context), said in `warnings`.
+    number stays as in the file (distributions at their central values); an estimate the input feeds
+    (`tpot_ms`, a training job's size or rent, the catalog's too) follows it as analyze would. The
+    whole allowed range of the input is searched, as far as analyze accepts it (no fleet past the
+    cap of 10,000,000 GPUs), the crossing nearest today's value wins, then narrowed by bisection;
+    where the answer jumps (fleet replicas, whole-number fields) it says the target is met only
+    within a step, and where the answer is not monotone in the input it says the target holds near
+    the value, not for every value beyond it. A bound is printed rounded toward the side where the
+    target holds (at most down, at least up); --json gives it exact. Exit code 1 when no allowed
+    value reaches the target. **--json**: `{"parameter", "value", "target", "achieved",
+    "engine_calls", "values_tried", "single_crossing", "within_fleet_cap", "refused_past",
+    "warnings", ...}`: `engine_calls` (`iterations`, the same) counts calls to the engine, each over
+    many values; `values_tried` the values evaluated. `within_fleet_cap` is the range searched, as
+    far as analyze accepts the file: each edge is the fleet cap's or, where `refused_past` is true
+    for it (`[low, high]`), another refusal of analyze's (a model's context), said in `warnings`.
     """
     from payback.analysis.resolve import resolve
     from payback.cli.portfolio import portfolio_solve

@@ -421,13 +421,16 @@ def _never_note(never: float, again: float, horizon: int) -> str:
     return text + (f"; it {again_text}" if again_text else "") + "."
 
 
-def _ranges_note(assumed: list[str | None]) -> str:
+def _ranges_note(assumed: list[str | None], narrowed: bool = False) -> str:
+    """How the tornado's inputs moved; ``narrowed``: some moved one way only (an end
+    analyze refuses taken back to the file's value, said under its name)."""
     ways = []
     if any(a is None for a in assumed):
         ways.append("between its p10 and p90")
     swings = sorted({a for a in assumed if a and a.startswith("±")})
     if swings:
-        ways.append(f"by {' or '.join(swings)} of its value")
+        one_way = ", one way only where analyze refuses the file at the other end"
+        ways.append(f"by {' or '.join(swings)} of its value{one_way if narrowed else ''}")
     if any(a and not a.startswith("±") for a in assumed):
         ways.append("over an assumed range when it is a rate left at 0")
     return "Each input moves " + "; ".join(ways) + " (the range is under its name)."
@@ -463,7 +466,7 @@ def drivers(analysis: Analysis, index: int, top: int = 10) -> Chart | None:
         ],
         "Bars start at the NPV with every input central; the longest bar is the assumption to "
         "measure first. "
-        + _ranges_note([d.assumed for d in ranked])
+        + _ranges_note([d.assumed for d in ranked], any(d.narrowed for d in ranked))
         + (f" {capped}" if (capped := cap_note(ranked)) else ""),
     )
 

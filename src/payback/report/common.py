@@ -398,7 +398,8 @@ def span_text(driver: Driver, central: Callable[[], float]) -> str:
     """The range one tornado input was moved over, in its own words and unit, a scenario's
     and a portfolio's (a workload's own input reads as the scenario's field):
     ``150k to 250k requests/month, ±25%``, ``-2.0% to 2.0% a month, assumed for a rate
-    left at 0``, ``p10 $0.65 to p90 $1.00/GPU-hour``; ``central``: the input's central
+    left at 0``, ``p10 $0.65 to p90 $1.00/GPU-hour``, ``10 to 12.5 ms/token, +25% only, not
+    -25%: at 7.5 analyze refuses the file (...)``; ``central``: the input's central
     value, read only for a ±share, to say where the field's limits clipped it."""
     path = re.sub(r"^workloads\.\d+\.", "", driver.parameter)
     low, high = _short(path, driver.low, driver.high)  # as the tornado writes them
@@ -406,6 +407,8 @@ def span_text(driver: Driver, central: Callable[[], float]) -> str:
     how = driver.assumed
     if how is None:
         return f"p10 {low} to p90 {high}{unit}"
+    if driver.narrowed is not None:  # an end analyze refuses, taken back: one way only
+        return f"{low} to {high}{unit}, {driver.narrowed.label}"
     if how.startswith("±"):
         share = float(how.strip("±%")) / 100
         value = central()

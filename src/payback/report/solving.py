@@ -21,6 +21,7 @@ __all__ = [
     "bound_value",
     "metric_text",
     "metrics_apart",
+    "not_in_file",
     "solution_lines",
     "step_sides",
     "threshold_texts",
@@ -318,6 +319,8 @@ def solution_lines(solution: Solution) -> list[str]:
     p, metric = solution.parameter, solution.target.metric
     name = f"'{solution.alternative_name}'"
     today = _today(p, solution.current, metric, solution.current_achieved, solution.current_met)
+    if solution.current_source is not None:
+        today = today.replace(" gives ", f" ({not_in_file(solution.current_source)}) gives ", 1)
     found = f"Found by trying {solution.evaluations:,} values of {p}."
     at_once = (
         [
@@ -359,6 +362,19 @@ def solution_lines(solution: Solution) -> list[str]:
             f"target ({solution.target}); {holds(value)}",
         ]
     return [*lines, today, found]
+
+
+def not_in_file(source: str) -> str:
+    """Where today's value of an input the file does not give comes from, in a few words:
+    the catalog's offer a training estimate's rent was read from, as analyze uses it.
+
+    >>> not_in_file("catalog: h100-sxm at runpod (lower middle of 4 offers, $2.95-6.16)")
+    "not in the file: the catalog's price, h100-sxm at runpod, as analyze uses it"
+    """
+    what, _, rest = source.partition(": ")
+    where = rest.split(" (", 1)[0] if rest else what
+    origin = "the catalog's price" if what == "catalog" else what
+    return f"not in the file: {origin}, {where}, as analyze uses it"
 
 
 def _today(path: str, current: float, metric: str, achieved: float | None, met: bool) -> str:

@@ -50,6 +50,9 @@ from payback.report.fleet import (
 from payback.report.windows import samples_behind_text, window_shares
 
 if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
+    from collections.abc import Sequence
+
+    from payback.studies.accepted import Narrowed
     from payback.studies.uncertainty import Driver, SobolIndex
 
 __all__ = [
@@ -353,10 +356,15 @@ ZERO_RANGE_WORDS = {
 the two in step)."""
 
 
-def _assumption_note(assumed: list[tuple[str, str | None]], replaced: bool = False) -> Text | None:
+def _assumption_note(
+    assumed: list[tuple[str, str | None]],
+    replaced: bool = False,
+    narrowed: Sequence[tuple[str, Narrowed | None]] = (),
+) -> Text | None:
     """Says how ranges were chosen when the scenario has no distributions, or (``replaced``)
     when --swing moved every input in place of the scenario's distributions: (parameter,
-    how) pairs, and only the rates really left at 0 named with their assumed ranges."""
+    how) pairs, and only the rates really left at 0 named with their assumed ranges; each
+    input ``narrowed`` (an end analyze refuses taken back) named with the way it moved."""
     ways = sorted({a for _, a in assumed if a})
     if not ways:
         return None
@@ -381,6 +389,7 @@ def _assumption_note(assumed: list[tuple[str, str | None]], replaced: bool = Fal
             else "a rate left at 0 over an assumed range"
         )
         text += f"; {over} ({', '.join(at_zero)})"
+    text += "".join(f"; but {path} moved {cut.label}" for path, cut in narrowed if cut)
     return Text(text + ".", style="dim")
 
 
@@ -441,7 +450,11 @@ def tornado_table(
 
     if capped := cap_note(shown):  # ends whose fleet passes the GPU cap
         parts.append(Text(capped, style="yellow"))
-    note = _assumption_note([(d.parameter, d.assumed) for d in shown], replaced)
+    note = _assumption_note(
+        [(d.parameter, d.assumed) for d in shown],
+        replaced,
+        [(d.parameter, d.narrowed) for d in shown],
+    )
     if note is not None:
         parts.append(note)
     return Group(*parts)
@@ -499,7 +512,11 @@ def sobol_table(
                 style="yellow",
             )
         )
-    note = _assumption_note([(s.parameter, s.assumed) for s in indices], replaced)
+    note = _assumption_note(
+        [(s.parameter, s.assumed) for s in indices],
+        replaced,
+        [(s.parameter, s.narrowed) for s in indices],
+    )
     if note is not None:
         parts.append(note)
     return Group(*parts)

@@ -102,6 +102,7 @@ def scenario_sobol(
     baseline's from the first alternative's samples."""
     from payback.analysis.cashflows import alone, evaluate, local_path, numeric_paths
     from payback.analysis.verdict import quoted
+    from payback.studies.accepted import within_accepted
     from payback.studies.capacity_held import capacity_held_line
     from payback.studies.fleet_cap import FleetsPastCap, scenario_fleets
     from payback.studies.uncertainty import CELLS_PER_CHUNK
@@ -115,7 +116,8 @@ def scenario_sobol(
         # in the order the engine reads them for it alone: its indices are those of a
         # scenario of that alternative only
         mine = [(local[path], path) for path in numeric_paths(single) if path in local]
-        studies.append((single, mine))
+        # an assumed end analyze refuses is taken back to the file's value, as the tornado's
+        studies.append((single, within_accepted(single, mine)))
     check_sobol_samples(samples)
     _check_seed(seed)
     widest = max(range(len(names)), key=lambda a: len(studies[a][1]))
@@ -232,7 +234,10 @@ def sobol_over(
                 float(first[a, j]),
                 float(total[a, j]),
                 i.assumed,
-                *(float(c[a, j]) for c in confs),
+                first_order_conf=float(confs[0][a, j]),
+                total_order_conf=float(confs[1][a, j]),
+                excess_conf=float(confs[2][a, j]),
+                narrowed=i.narrowed,
             )
             for j, i in enumerate(inputs)
             if max(first[a, j], total[a, j]) >= 0.005

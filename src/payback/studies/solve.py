@@ -58,6 +58,7 @@ from payback.studies.targets import (
     METRICS,
     Solution,
     Target,
+    catalog_rent_given,
     check_alternative,
     check_horizon,
     check_own_input,
@@ -70,6 +71,7 @@ __all__ = [
     "Outcomes",
     "Solution",
     "Target",
+    "catalog_rent_given",
     "find_crossing",
     "parse_target",
     "refused_edges",
@@ -254,6 +256,7 @@ def solve(
     if isinstance(target, str):
         target = parse_target(target)
     resolved = as_resolved(scenario)
+    resolved, source = catalog_rent_given(resolved, parameter)
     explicit = resolved.scenario
     check_alternative(explicit, alternative)
     check_parameter(resolved, parameter, over_distribution)
@@ -273,7 +276,9 @@ def solve(
     held = capacity_held_line(resolved, [parameter])
     edges, refused = refused_edges(found, peaks_at)
     warnings = [*([held] if held else []), *edges]
-    return dataclasses.replace(found, warnings=warnings, refused_past=refused)
+    return dataclasses.replace(
+        found, warnings=warnings, refused_past=refused, current_source=source
+    )
 
 
 def refused_edges(found: Solution, peaks_at: Peaks | None) -> tuple[list[str], tuple[bool, bool]]:

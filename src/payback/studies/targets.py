@@ -1,9 +1,11 @@
 """What ``payback solve`` aims at and what it answers: the target (``metric=value``,
 :func:`parse_target`) and the :class:`Solution` (the value found, or why none is), shared
-by one scenario's solve and a portfolio's (:mod:`payback.studies.solve`)."""
+by one scenario's solve and a portfolio's (:mod:`payback.studies.solve`), and a training
+job's rent the catalog gave written in to solve for it (:func:`catalog_rent_given`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
@@ -13,10 +15,11 @@ from typing import Any, Literal
 import numpy as np
 
 from payback.analysis.alone import local_path
+from payback.analysis.lookups import Resolved
 from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
 from payback.scenario import FieldRange, Scenario
-from payback.scenario.paths import schema_range
+from payback.scenario.paths import schema_range, value_at, with_value
 from payback.scenario.schema import MAX_FLEET_GPUS, ScenarioInfo
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
     "Solution",
     "Target",
     "alternatives_held",
+    "catalog_rent_given",
     "check_alternative",
     "check_horizon",
     "check_own_input",
@@ -174,6 +178,10 @@ class Solution:
     """Whether past the low and the high edge of :attr:`within_fleet_cap` analyze refuses
     the file for another reason than the cap (a token length past a model's context; the
     reason among :attr:`warnings`), rather than for a fleet past the cap."""
+    current_source: str | None = None
+    """Where :attr:`current` comes from where the file does not give it: the catalog's
+    rent a training estimate priced the run at (``catalog: h100-sxm at runpod (...)``), as
+    analyze's list of derived numbers says it; ``None`` for a value the file gives."""
     warnings: list[str] = field(default_factory=list)
     """What the search holds that analyze at the value would not: a self-hosted capacity
     that stays as it is while a token length varies
@@ -210,7 +218,8 @@ class Solution:
                 "value": self.current,
                 "achieved": self.current_achieved,
                 "met": self.current_met,
-            },
+            }
+            | ({"source": self.current_source} if self.current_source is not None else {}),
             "alternative": {"index": self.alternative, "name": self.alternative_name},
             "allowed": {
                 "lowest": self.allowed.lowest,
@@ -281,3 +290,29 @@ def check_horizon(target: Target, horizon: int) -> None:
             f"the scenario's horizon is {months_text(horizon)} and no break-even after it is "
             f"computed; set scenario.horizon_months ≥ {math.ceil(target.value)}",
         )
+
+
+def catalog_rent_given(resolved: Resolved, parameter: str) -> tuple[Resolved, str | None]:
+    """``resolved`` with a training job's GPU rent written in where ``parameter`` is that
+    rent, the file gives none and the training estimate took it from the catalog, and where
+    that rent came from; else ``resolved`` as it is and ``None``. The estimate reads the rent
+    it is given as it reads the catalog's, so at today's value analyze's figures are the
+    same; written in, the rent is a number the training cost follows (as a job's size is),
+    which solve varies from the value analyze used (it said 'not given in the file, so there
+    is no value to vary', though analyze priced the run at the catalog's rent)."""
+    if not parameter.endswith(".training.usd_per_gpu_hour"):
+        return resolved, None
+    source = resolved.sources.get(parameter)
+    try:
+        written = value_at(resolved.original, parameter)
+    except PaybackError:  # no such job: check_parameter names the path
+        return resolved, None
+    if source is None or written is not None:
+        return resolved, None
+    value = float(source.value)
+    given = dataclasses.replace(
+        resolved,
+        scenario=with_value(resolved.scenario, parameter, value),
+        original=with_value(resolved.original, parameter, value),
+    )
+    return given, source.source

@@ -26,6 +26,7 @@ from payback.scenario import FieldRange, Scenario, field_range, value_at
 from payback.scenario.distributions import Distribution, Uniform, sampled_range
 from payback.scenario.followed import not_sampled
 from payback.studies import SOBOL_SAMPLES
+from payback.studies.accepted import Narrowed
 from payback.studies.fleet_cap import FleetsPastCap, PastCap, past_cap_ends, scenario_fleets
 
 __all__ = [
@@ -77,6 +78,8 @@ class UncertainInput:
     allowed: FieldRange
     assumed: str | None = None
     """How the range was assumed when the scenario gives no distribution (``±25%``)."""
+    narrowed: Narrowed | None = None
+    """An assumed end analyze refuses, taken back to the file's value (its label says so)."""
 
     def ppf(self, u: Any) -> FloatArray:
         """Values at probabilities ``u`` (the distribution truncated to the field's range,
@@ -388,6 +391,8 @@ class Driver:
     """|NPV at high − NPV at low|: the ranking key."""
     assumed: str | None = None
     """How the range was assumed (``±25%``) when the scenario gives no distribution."""
+    narrowed: Narrowed | None = None
+    """An assumed end analyze refuses, taken back to the file's value, and why."""
     low_past_cap: PastCap | None = None
     """Where the low end sizes a fleet past the GPU cap, the most GPUs and its month; its
     NPV and break-even are worked out as if such a fleet could run
@@ -487,6 +492,7 @@ def rank_drivers(
             break_even_month_high=None if math.isnan(m_high) else float(m_high),
             npv_swing_usd=npv_swing,
             assumed=item.assumed,
+            narrowed=item.narrowed,
             low_past_cap=ends[2 * j],
             high_past_cap=ends[2 * j + 1],
         )
@@ -513,6 +519,7 @@ class SobolIndex:
     total_order_conf: float = 0.0  # the total order's
     excess_conf: float = 0.0
     """Half-width of first − total: a first order above the total by no more is noise."""
+    narrowed: Narrowed | None = None  # as a driver's
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
