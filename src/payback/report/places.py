@@ -12,13 +12,17 @@ _PLAIN = re.compile(r"-?[\d,]+(?:\.(\d+))?")
 
 def same_places(texts: list[str], values: tuple[float, ...]) -> list[str]:
     """Two plain figures of a range with the same places: the fewer of the two, so long as
-    each end keeps two significant figures and the ends still differ, else the more
-    (``55.49 → 125.4`` reads ``55.5 → 125.4``; ``0.85 → 1.3`` reads ``0.85 → 1.30``).
+    each end keeps two significant figures, moves by at most 1% and the ends still differ,
+    else the more (``55.49 → 125.4`` reads ``55.5 → 125.4``; ``0.85 → 1.3`` reads
+    ``0.85 → 1.30``; ``10 → 12.5`` reads ``10.0 → 12.5``, not ``10 → 12``, a +20% range
+    for a +25% one).
 
     >>> same_places(["55.49", "125.4"], (55.4932, 125.37))
     ['55.5', '125.4']
     >>> same_places(["0.85", "1.3"], (0.85, 1.3)), same_places(["750k", "1.25M"], (7.5e5, 1.25e6))
     (['0.85', '1.30'], ['750k', '1.25M'])
+    >>> same_places(["10", "12.5"], (10.0, 12.5))
+    ['10.0', '12.5']
     """
     found = [_PLAIN.fullmatch(t) for t in texts]
     if len(texts) != 2 or not all(found):
@@ -28,7 +32,11 @@ def same_places(texts: list[str], values: tuple[float, ...]) -> list[str]:
         return texts
     fewer = [f"{v:,.{places[0]}f}" for v in values]
     kept = all(
-        v == 0 or len(re.sub(r"^[-0.,]+", "", t).replace(".", "")) >= 2
+        v == 0
+        or (
+            len(re.sub(r"^[-0.,]+", "", t).replace(".", "")) >= 2
+            and abs(float(t.replace(",", "")) - v) <= 0.01 * abs(v)
+        )
         for v, t in zip(values, fewer, strict=True)
     )
     if kept and fewer[0] != fewer[1]:
