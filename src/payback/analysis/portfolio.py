@@ -48,6 +48,7 @@ from payback import finance as model
 from payback.analysis.adapters import adapter_bytes, adapter_efficiency, place_adapters
 from payback.analysis.cashflows import Evaluation, evaluate
 from payback.analysis.follow import following
+from payback.analysis.portfolio_baseline import BaselineShare, baseline_flows, baseline_share
 from payback.analysis.portfolio_fleet import (
     FleetCosts,
     Reader,
@@ -152,6 +153,11 @@ class AlternativePieces:
     own_idle_gpus: FloatArray | None = None
     """(W, …, H): GPUs each served workload's own fleet reserved under a 1y/3y commitment
     that the month does not need (None when no fleet of its own reserves any)."""
+    baseline: BaselineShare | None = None
+    """The baseline fleet its served workloads share with others (None: each workload's
+    baseline alone); then ``baseline_usd`` and ``own_usd`` of a workload on it are those of
+    moving it alone: what the fleet sheds, and its own costs with the fleet its escalated
+    share adds (:mod:`payback.analysis.portfolio_baseline`)."""
 
 
 def _one_time_items(read: Any, prefix: str) -> FloatArray:
@@ -225,6 +231,10 @@ def _pieces(
         )
     baseline, requests = stacks[key]
     own_stack = stack(own_usd)
+    share = baseline_share(p, index, served, evs, readers, baseline, own_stack)
+    if share is not None:  # a workload moved alone: what the fleet sheds, what it adds
+        shed, added = baseline_flows(share, np.eye(len(served)))
+        baseline, own_stack = share.other_baseline + shed, share.own_usd + added
     hardware = first.one_time_items_usd.get("hardware")
     shared_one_time = first.one_time_usd - (0.0 if hardware is None else hardware)
     fleet_inputs = _shared_fleet(p, index, evs, readers, own) if shared else None
@@ -242,6 +252,7 @@ def _pieces(
         fleet=fleet_inputs,
         discount_rate_annual=readers[served[0]]("scenario.discount_rate_annual"),
         own_idle_gpus=stack(idle) if idle and len(idle) == len(own_idle) else None,
+        baseline=share,
     )
 
 
@@ -313,8 +324,11 @@ def subset_flows(
     w = m.reshape(m.shape + (1,) * extra)
     any_moved = (np.sum(m, axis=1) > 0).astype(np.float64)
     moved = any_moved.reshape(any_moved.shape + (1,) * extra)
-    baseline = np.sum(w * pieces.baseline_usd, axis=1)
-    alternative = np.sum(w * pieces.own_usd, axis=1) + moved * pieces.shared_monthly_usd
+    own, base = pieces.own_usd, pieces.baseline_usd
+    if pieces.baseline is not None:  # of the workloads on the baseline fleet shared today,
+        own, base = pieces.baseline.own_usd, pieces.baseline.other_baseline  # as a set
+    baseline = np.sum(w * base, axis=1)
+    alternative = np.sum(w * own, axis=1) + moved * pieces.shared_monthly_usd
     requests = np.sum(w * pieces.requests, axis=1)
     w1 = m.reshape(m.shape + (1,) * (pieces.one_time_usd.ndim - 1))
     one_time = np.sum(w1 * pieces.one_time_usd, axis=1) + moved[..., 0] * pieces.shared_one_time_usd
@@ -322,6 +336,9 @@ def subset_flows(
         costs = shared_fleet_costs(pieces.fleet, m)
         alternative = alternative + moved * sum_arrays(list(costs.components.values()))
         one_time = one_time + moved[..., 0] * costs.at_start
+    if pieces.baseline is not None:  # B(all) − B(the rest), the escalated share on the rest
+        shed, added = baseline_flows(pieces.baseline, m)
+        baseline, alternative = baseline + shed, alternative + added
     return baseline, alternative, one_time, requests
 
 
@@ -429,6 +446,9 @@ def _outcome(
         one_time = (
             np.sum(pieces.one_time_usd, axis=0) + pieces.shared_one_time_usd + costs.at_start[0]
         )
+    if pieces.baseline is not None:  # a baseline fleet shared today: every workload moved
+        flows = subset_flows(pieces, np.ones((1, len(served))))
+        baseline, alternative, one_time = flows[0][0], flows[1][0], flows[2][0]
     base, alt = np.broadcast_arrays(baseline, alternative)
     cum = model.cumulative_savings(base, alt, one_time)
     month = model.break_even_month(cum)
