@@ -149,6 +149,12 @@ def test_analyze_states_the_baseline_fleet_and_json_carries_it(tmp_path: Path) -
     assert fleet["gpus"] == [2.0] * 12
     assert fleet["usd_per_month_after"] == [0.0] * 12
     assert alt["baseline_usd"] == [2920.0] * 12
+    code, out, err = run("explain", path, "--json")
+    assert code == 0, err
+    explained = json.loads(out)["alternatives"][0]
+    assert explained["baseline_fleet"] == fleet
+    words = " ".join(p for s in json.loads(out)["sections"] for p in s["paragraphs"])
+    assert "Today a, b, c run on one baseline fleet ('own 70B fleet') of 1 × 2 GPUs" in words
 
 
 def test_escalation_rides_on_the_same_fleet() -> None:

@@ -29,6 +29,10 @@ that workload's terms), resolved and evaluated by the one engine
   scaled-to-zero fleet, billed by the second, runs each workload merged (mixing would
   only lose η(n)). The replicas are priced by the one fleet formula
   (:func:`payback.finance.costs.self_hosted_cost`).
+- **one baseline fleet**: workloads without a baseline of their own on the scenario's
+  always-on self-hosted baseline run on one fleet today, sized on their combined load by
+  the same machinery (one model: η = 1); moving a set of them saves B(all) − B(the rest),
+  the escalated share riding on the rest (:mod:`payback.analysis.portfolio_baseline`);
 - **adapter memory**: an adapter of rank r on every linear layer holds
   r · Σ_layers Σ_projections (d_in + d_out) weights (bf16, 2 bytes each); the replica
   must hold the base weights, every adapter and at least one request's KV cache.

@@ -233,7 +233,8 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
         )  # priced per request or token: no fleet
     from payback.report.portfolio_common import baseline_fleet, baseline_fleet_paragraph
 
-    if (facts := baseline_fleet(analysis, analysis.alternatives.index(alt))) is not None:
+    index = [a.name for a in analysis.alternatives].index(alt.name)  # names are unique
+    if (facts := baseline_fleet(analysis, index)) is not None:
         paragraphs.append(baseline_fleet_paragraph(facts))
     if losing_steps := lowering_steps(alt):
         one = len(losing_steps) == 1  # "it ... lowers", "them ... lower"

@@ -162,7 +162,8 @@ class Contribution:
     workload: str
     savings_usd: float
     """Its baseline cost less its own running cost on the alternative (fleet aside) and its
-    own one-time items."""
+    own one-time items; on a baseline fleet it shares today, what moving it alone saves
+    (:mod:`payback.analysis.portfolio_baseline`)."""
     fleet_usd: float
     """Its share of the fleet: by GPU time on a shared fleet, its own fleet otherwise."""
     gpu_time_share: float | None
