@@ -337,3 +337,17 @@ def test_a_set_sheds_no_more_than_its_workloads_alone_would(data: dict[str, Any]
     today = base[-1]
     assert np.all(base >= -1e-6)
     assert np.all(base <= today + 1e-6 * (1 + today))
+
+
+@_settings
+@given(st.lists(st.lists(st.floats(0.0, 20.0), min_size=3, max_size=3), min_size=1, max_size=6))
+def test_one_model_on_one_pool_is_every_placements_best(loads: list[list[float]]) -> None:
+    # the baseline's fleet (η = 1, peaks coinciding) takes one pool, ⌈Σ x⌉, at once: the
+    # same replicas as the search over every placement (run with per-sample parameters)
+    from payback.analysis.adapters import place_adapters
+
+    x = np.array(loads)
+    fast = place_adapters(x, x / 2, 1.0, 0.0, 0.0)
+    searched = place_adapters(x, x / 2, np.array([1.0]), np.array([0.0]), np.array([0.0]))
+    np.testing.assert_array_equal(fast[0], searched[0][0])  # (1, H): the one sample
+    np.testing.assert_array_equal(fast[1], searched[1][0])
