@@ -366,10 +366,11 @@ def test_solving_for_the_escalation_share_gives_what_analyze_gives_there() -> No
 # ---------------------------------------------------------------- the portfolio
 
 
-def test_a_portfolios_shared_self_hosted_baseline_prices_each_workloads_escalation() -> None:
-    # the scenario's self-hosted baseline serves both workloads, each sized as its own
-    # fleet (as the portfolio prices the baseline); 20% escalated from each: a's 2,000
-    # requests keep 1 replica ($2,920), b's 100,000 need 4 ($11,680)
+def test_a_portfolios_shared_self_hosted_baseline_takes_the_escalations_on_its_one_fleet() -> None:
+    # the scenario's self-hosted baseline serves both workloads on one fleet (at their
+    # peaks 0.304 and 15.22 replicas: 16, $46,720; analysis/portfolio_baseline.py); 20%
+    # escalated from both, 3.105 replicas, rides on it: 4 replicas, $11,680 (each workload's
+    # own scenario charges its share a fleet of its own: 1 and 4 replicas)
     data = h3()
     del data["traffic"]
     data["alternatives"][0]["price_change_annual"] = 0.0
@@ -388,14 +389,18 @@ def test_a_portfolios_shared_self_hosted_baseline_prices_each_workloads_escalati
         {"name": "b", "traffic": {"requests_per_month": 500_000} | tokens},
     ]
     result = evaluate_portfolio(prepare(parse_scenario(data)))
-    escalation = np.array([1.0, 4.0]) * 2 * HOURS * 2.0
+    replica = 2 * HOURS * 2.0
+    escalation = np.array([1.0, 4.0]) * replica  # each workload's own scenario
     api = np.array([10_000, 500_000]) * 0.8 * 0.0014
     hosted = result.alternatives[0]
-    np.testing.assert_allclose(hosted.pieces.own_usd[:, 0], api + escalation)
-    np.testing.assert_allclose(hosted.alternative_usd[0], np.sum(api + escalation))
+    np.testing.assert_allclose(hosted.baseline_usd[0], 16 * replica + 2 * 100.0)
+    np.testing.assert_allclose(hosted.alternative_usd[0], np.sum(api) + 4 * replica)
+    # moved alone: a's share rides on b's 16 replicas; b's needs 4 with a's traffic, 3 more
+    own = np.array([0.0, 3.0]) * replica
+    np.testing.assert_allclose(hosted.pieces.own_usd[:, 0], api + own)
     # the shared fleet serves the 80% itself; each workload's own cost is its escalation
     fleet = result.alternatives[1]
-    np.testing.assert_allclose(fleet.pieces.own_usd[:, 0], escalation)
+    np.testing.assert_allclose(fleet.pieces.own_usd[:, 0], own)
     for j in range(2):
         part = result.parts[j].alternatives[1].costs.components["escalation"]
         np.testing.assert_allclose(part, escalation[j])

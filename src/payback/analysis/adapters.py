@@ -117,6 +117,10 @@ def place_adapters(
             return adapter_efficiency(count, o, d)
 
     coincident = scalars and float(c) == 1.0  # then Σ x bounds every other term
+    if coincident and float(o) == 0.0 and float(d) == 0.0:
+        # one model (η = 1 at any count, the baseline fleet's): a pinned replica carries
+        # what a mixed one does, so one pool, ⌈Σ x⌉, is never beaten (placement 1 wins ties)
+        return _whole(np.sum(x, axis=0)), as_float(np.zeros(x.shape[1:]))
     # 1. every workload mixed
     n = np.count_nonzero(x > 0.0, axis=0)
     busiest = np.sum(x, axis=0)

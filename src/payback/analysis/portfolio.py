@@ -29,6 +29,10 @@ that workload's terms), resolved and evaluated by the one engine
   scaled-to-zero fleet, billed by the second, runs each workload merged (mixing would
   only lose η(n)). The replicas are priced by the one fleet formula
   (:func:`payback.finance.costs.self_hosted_cost`).
+- **one baseline fleet**: workloads without a baseline of their own on the scenario's
+  always-on self-hosted baseline run on one fleet today, sized on their combined load by
+  the same machinery (one model: η = 1); moving a set of them saves B(all) − B(the rest),
+  the escalated share riding on the rest (:mod:`payback.analysis.portfolio_baseline`);
 - **adapter memory**: an adapter of rank r on every linear layer holds
   r · Σ_layers Σ_projections (d_in + d_out) weights (bf16, 2 bytes each); the replica
   must hold the base weights, every adapter and at least one request's KV cache.
@@ -38,9 +42,8 @@ A scenario with one workload gives the engine's answer exactly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
 import numpy as np
@@ -49,6 +52,16 @@ from payback import finance as model
 from payback.analysis.adapters import adapter_bytes, adapter_efficiency, place_adapters
 from payback.analysis.cashflows import Evaluation, evaluate
 from payback.analysis.follow import following
+from payback.analysis.portfolio_baseline import BaselineShare, baseline_flows, baseline_share
+from payback.analysis.portfolio_fleet import (
+    FleetCosts,
+    Reader,
+    SharedFleet,
+    fleet_params,
+    shared_fleet_costs,
+    stack,
+    sum_arrays,
+)
 from payback.analysis.portfolio_setup import (
     Portfolio,
     Route,
@@ -59,11 +72,10 @@ from payback.analysis.portfolio_setup import (
     replaced_terms,
     route,
 )
-from payback.analysis.resolve import Resolved
 from payback.errors import PaybackError
 from payback.finance._types import ArrayLike, FloatArray, as_float, per_sample
 from payback.finance.traffic import SECONDS_PER_MONTH
-from payback.scenario import COMMITMENT_TERM_MONTHS, OneTime, SelfHostedOption, value_at
+from payback.scenario import OneTime, SelfHostedOption
 
 __all__ = [
     "FLEET_COMPONENTS",
@@ -81,6 +93,7 @@ __all__ = [
     "prepare",
     "replaced_terms",
     "route",
+    "shared_fleet_costs",
     "subset_flows",
 ]
 
@@ -93,19 +106,6 @@ PORTFOLIO_FIELDS = ("coincidence_factor", "adapter_overhead", "adapter_decade_lo
 
 
 # ---------------------------------------------------------------- evaluation
-
-
-class _Reader:
-    """Numbers of one workload's scenario, by its own paths, with overrides first."""
-
-    def __init__(self, part: Resolved, overrides: Mapping[str, FloatArray]) -> None:
-        self.scenario = part.scenario
-        self.overrides = overrides
-
-    def __call__(self, path: str) -> FloatArray:
-        if path in self.overrides:
-            return self.overrides[path]
-        return as_float(value_at(self.scenario, path))
 
 
 def _split_overrides(
@@ -151,34 +151,17 @@ class AlternativePieces:
     """(…, H): ops and retraining, paid once [USD/month]."""
     shared_one_time_usd: FloatArray
     """(…): the alternative's own one-time items, paid once [USD]."""
-    fleet: _SharedFleet | None
+    fleet: SharedFleet | None
     """The shared fleet's inputs, or None (separate fleets, a hosted option, one workload)."""
     discount_rate_annual: FloatArray
     own_idle_gpus: FloatArray | None = None
     """(W, …, H): GPUs each served workload's own fleet reserved under a 1y/3y commitment
     that the month does not need (None when no fleet of its own reserves any)."""
-
-
-@dataclass(frozen=True)
-class _SharedFleet:
-    peak: FloatArray
-    """(W, …, H): replicas busy at each workload's busiest hour, merged weights."""
-    mean: FloatArray
-    """(W, …, H): replicas busy in its average hour."""
-    coincidence: FloatArray
-    overhead: FloatArray
-    decade_loss: FloatArray
-    always_on: bool
-    cash: bool
-    params: dict[str, Any]
-
-
-def _sum(arrays: Sequence[FloatArray]) -> FloatArray:
-    return reduce(lambda a, b: np.asarray(a + b, dtype=np.float64), arrays)
-
-
-def _stack(arrays: Sequence[FloatArray]) -> FloatArray:
-    return np.stack(np.broadcast_arrays(*arrays))
+    baseline: BaselineShare | None = None
+    """The baseline fleet its served workloads share with others (None: each workload's
+    baseline alone); then ``baseline_usd`` and ``own_usd`` of a workload on it are those of
+    moving it alone: what the fleet sheds, and its own costs with the fleet its escalated
+    share adds (:mod:`payback.analysis.portfolio_baseline`)."""
 
 
 def _one_time_items(read: Any, prefix: str) -> FloatArray:
@@ -216,14 +199,14 @@ def _workload_one_time(p: Portfolio, j: int, own: Mapping[str, FloatArray]) -> F
 
 def _fleet_parts(costs: Any) -> FloatArray:
     parts = [costs.components[k] for k in FLEET_COMPONENTS if k in costs.components]
-    return _sum(parts) if parts else np.zeros_like(costs.monthly_usd)
+    return sum_arrays(parts) if parts else np.zeros_like(costs.monthly_usd)
 
 
 def _pieces(
     p: Portfolio,
     index: int,
     evs: list[Evaluation],
-    readers: list[_Reader],
+    readers: list[Reader],
     own: Mapping[str, FloatArray],
     workload_one_time: list[FloatArray],
     stacks: dict[tuple[int, ...], tuple[FloatArray, FloatArray]],
@@ -236,7 +219,7 @@ def _pieces(
         outcome = evs[j].alternatives[index]
         comps = outcome.costs.components
         fleet = _fleet_parts(outcome.costs)
-        running = outcome.costs.monthly_usd - _sum([comps[k] for k in SHARED_COMPONENTS])
+        running = outcome.costs.monthly_usd - sum_arrays([comps[k] for k in SHARED_COMPONENTS])
         own_usd.append(running - fleet if shared else running)
         own_fleet.append(fleet)
         hardware = outcome.one_time_items_usd.get("hardware")
@@ -247,11 +230,15 @@ def _pieces(
     key = tuple(served)
     if key not in stacks:  # the same for every alternative serving the same workloads
         stacks[key] = (
-            _stack([evs[j].baseline.monthly_usd for j in served]),
-            _stack([evs[j].requests for j in served]),
+            stack([evs[j].baseline.monthly_usd for j in served]),
+            stack([evs[j].requests for j in served]),
         )
     baseline, requests = stacks[key]
-    own_stack = _stack(own_usd)
+    own_stack = stack(own_usd)
+    share = baseline_share(p, index, served, evs, readers, baseline, own_stack)
+    if share is not None:  # a workload moved alone: what the fleet sheds, what it adds
+        shed, added = baseline_flows(share, np.eye(len(served)))
+        baseline, own_stack = share.other_baseline + shed, share.own_usd + added
     hardware = first.one_time_items_usd.get("hardware")
     shared_one_time = first.one_time_usd - (0.0 if hardware is None else hardware)
     fleet_inputs = _shared_fleet(p, index, evs, readers, own) if shared else None
@@ -261,14 +248,15 @@ def _pieces(
         own_usd=own_stack,
         own_fleet_usd=as_float(np.broadcast_to(0.0, own_stack.shape))
         if shared
-        else _stack(own_fleet),
+        else stack(own_fleet),
         requests=requests,
-        one_time_usd=_stack(one_time),
-        shared_monthly_usd=_sum([first.costs.components[k] for k in SHARED_COMPONENTS]),
+        one_time_usd=stack(one_time),
+        shared_monthly_usd=sum_arrays([first.costs.components[k] for k in SHARED_COMPONENTS]),
         shared_one_time_usd=as_float(shared_one_time),
         fleet=fleet_inputs,
         discount_rate_annual=readers[served[0]]("scenario.discount_rate_annual"),
-        own_idle_gpus=_stack(idle) if idle and len(idle) == len(own_idle) else None,
+        own_idle_gpus=stack(idle) if idle and len(idle) == len(own_idle) else None,
+        baseline=share,
     )
 
 
@@ -286,9 +274,9 @@ def _shared_fleet(
     p: Portfolio,
     index: int,
     evs: list[Evaluation],
-    readers: list[_Reader],
+    readers: list[Reader],
     own: Mapping[str, FloatArray],
-) -> _SharedFleet:
+) -> SharedFleet:
     path = f"alternatives.{index}"
     served = p.served[index]
     first = readers[served[0]]
@@ -309,36 +297,10 @@ def _shared_fleet(
         full = f"{path}.portfolio.{name}"
         default = getattr(serving, name) if serving is not None else _serving_default(name)
         numbers[name] = own.get(full, as_float(default))
-    params: dict[str, Any] = {
-        "target_utilization": first(f"{path}.target_utilization"),
-        "gpus_per_replica": first(f"{path}.gpus_per_replica"),
-    }
-    if option.always_on:
-        params["min_replicas"] = first(f"{path}.min_replicas")
-    cash = False
-    if option.owned is not None:
-        from payback.analysis.cashflows import OWNED_FIELDS
-
-        cash = option.owned.financing == "cash"
-        params["owned"] = {
-            k: first(f"{path}.owned.{k}")
-            for k in OWNED_FIELDS
-            if not (cash and k == "depreciation_months")
-        }
-    else:
-        params["usd_per_gpu_hour"] = first(f"{path}.usd_per_gpu_hour")
-        params["term_months"] = COMMITMENT_TERM_MONTHS[option.commitment]
-        trend_path = f"{path}.gpu_price_change_annual"
-        horizon = p.scenario.scenario.horizon_months
-        if option.gpu_price_change_annual == 0.0 and trend_path not in first.overrides:
-            params["trend"] = np.ones(horizon)
-        else:
-            params["trend"] = model.committed_price_trend(
-                first(trend_path), horizon, COMMITMENT_TERM_MONTHS[option.commitment]
-            )
-    return _SharedFleet(
-        peak=_stack(peak),
-        mean=_stack(mean),
+    params, cash = fleet_params(first, path, option, p.scenario.scenario.horizon_months)
+    return SharedFleet(
+        peak=stack(peak),
+        mean=stack(mean),
         coincidence=numbers["coincidence_factor"],
         overhead=numbers["adapter_overhead"],
         decade_loss=numbers["adapter_decade_loss"],
@@ -355,101 +317,6 @@ def _serving_default(name: str) -> float:
     return float(getattr(Serving(), name))
 
 
-@dataclass(frozen=True)
-class FleetCosts:
-    """The shared fleet of each subset of workloads (subsets first, the month last)."""
-
-    components: dict[str, FloatArray]
-    """Its monthly cost by component [USD/month]."""
-    gpus: FloatArray
-    """GPUs each month (busy GPU-hours / 730 when scaled to zero)."""
-    pinned_gpus: FloatArray
-    """Of those, the GPUs of replicas pinned to one workload's adapter (:func:`place_adapters`)."""
-    idle_gpus: FloatArray
-    """Of those, GPUs a 1y/3y commitment reserved that the month does not need: idle until
-    the term ends (:func:`payback.finance.reserved_count`)."""
-    spare_gpus: FloatArray
-    """Of those, GPUs ``min_replicas`` keeps beyond what the month's traffic needs (the cost
-    engine's ``needed_gpus`` less its ``traffic_gpus``): they run the base model and take
-    a share of the load, but the placement needs none of them; the rest mix adapters."""
-    at_start: FloatArray
-    """What it buys at t = 0 [USD]."""
-    share: FloatArray
-    """(K, W, …, H): each workload's share of its GPU time."""
-    servers: FloatArray | None = None
-    """Owned servers in use each month (None when it rents its GPUs)."""
-
-
-def shared_fleet_costs(fleet: _SharedFleet, masks: FloatArray) -> FleetCosts:
-    """The shared fleet of each subset of workloads (``masks``: (K, W) of 0/1), placed as
-    :func:`place_adapters` finds cheapest (always on) or each workload on its own merged
-    deployment (scaled to zero: billed by the second, a fleet gains nothing from mixing
-    adapters and would lose η(n) of its throughput), priced by the one fleet formula."""
-    m = as_float(masks)
-    # every sample axis on the loads, so the parameters' samples meet theirs (not the subsets')
-    scalars = [fleet.coincidence, fleet.overhead, fleet.decade_loss]
-    for value in fleet.params.values():
-        scalars += list(value.values()) if isinstance(value, dict) else [value]
-    samples = np.broadcast_shapes(
-        fleet.peak.shape[1:-1],
-        *(np.shape(v) for v in scalars if np.ndim(v) and np.shape(v)[-1:] != fleet.peak.shape[-1:]),
-        *(
-            np.shape(v)[:-1]
-            for v in scalars
-            if np.ndim(v) and np.shape(v)[-1:] == fleet.peak.shape[-1:]
-        ),
-    )
-    shape = (fleet.peak.shape[0], *samples, fleet.peak.shape[-1])
-    pad = (1,) * (len(samples) - (fleet.peak.ndim - 2))
-
-    def spread(a: FloatArray) -> FloatArray:
-        return np.broadcast_to(a.reshape(a.shape[:1] + pad + a.shape[1:]), shape)
-
-    peak, mean = spread(fleet.peak), spread(fleet.mean)
-    weights = m.reshape(m.shape + (1,) * (len(shape) - 1))  # (K, W, …, 1s)
-    means = weights * mean
-    total = np.sum(means, axis=1)
-    params = dict(fleet.params)
-    gpus_per_replica = per_sample(params["gpus_per_replica"])
-    if fleet.always_on:
-        utilization = per_sample(params.pop("target_utilization"))
-        replicas, pinned = place_adapters(
-            np.moveaxis(weights * peak, 1, 0) / utilization,
-            np.moveaxis(means, 1, 0) / utilization,
-            fleet.coincidence,
-            fleet.overhead,
-            fleet.decade_loss,
-        )
-        components, gpus, extras = model.self_hosted_cost(
-            replicas * SECONDS_PER_MONTH,
-            replica_requests_per_s=1.0,
-            target_utilization=1.0,
-            peak_to_average=1.0,
-            always_on=True,
-            cash=fleet.cash,
-            **params,
-        )
-        pinned_gpus = as_float(pinned * gpus_per_replica)
-        idle_gpus = as_float(gpus - extras["needed_gpus"])  # reserved beyond the month's need
-        spare_gpus = as_float(extras["needed_gpus"] - extras["traffic_gpus"])  # min_replicas
-    else:
-        components, gpus, extras = model.self_hosted_cost(
-            total * SECONDS_PER_MONTH,
-            replica_requests_per_s=1.0,
-            always_on=False,
-            cash=fleet.cash,
-            **params,
-        )
-        pinned_gpus, idle_gpus, spare_gpus = gpus, np.zeros_like(gpus), np.zeros_like(gpus)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(total[:, np.newaxis] > 0, means / total[:, np.newaxis], 0.0)
-    at_start = extras.get("at_start", np.zeros(total.shape[:-1]))
-    if not fleet.cash:
-        at_start = np.zeros(total.shape[:-1])
-    counts = (gpus, pinned_gpus, idle_gpus, spare_gpus)
-    return FleetCosts(components, *counts, as_float(at_start), share, extras.get("servers"))
-
-
 def subset_flows(
     pieces: AlternativePieces, masks: ArrayLike
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -461,15 +328,21 @@ def subset_flows(
     w = m.reshape(m.shape + (1,) * extra)
     any_moved = (np.sum(m, axis=1) > 0).astype(np.float64)
     moved = any_moved.reshape(any_moved.shape + (1,) * extra)
-    baseline = np.sum(w * pieces.baseline_usd, axis=1)
-    alternative = np.sum(w * pieces.own_usd, axis=1) + moved * pieces.shared_monthly_usd
+    own, base = pieces.own_usd, pieces.baseline_usd
+    if pieces.baseline is not None:  # of the workloads on the baseline fleet shared today,
+        own, base = pieces.baseline.own_usd, pieces.baseline.other_baseline  # as a set
+    baseline = np.sum(w * base, axis=1)
+    alternative = np.sum(w * own, axis=1) + moved * pieces.shared_monthly_usd
     requests = np.sum(w * pieces.requests, axis=1)
     w1 = m.reshape(m.shape + (1,) * (pieces.one_time_usd.ndim - 1))
     one_time = np.sum(w1 * pieces.one_time_usd, axis=1) + moved[..., 0] * pieces.shared_one_time_usd
     if pieces.fleet is not None:
         costs = shared_fleet_costs(pieces.fleet, m)
-        alternative = alternative + moved * _sum(list(costs.components.values()))
+        alternative = alternative + moved * sum_arrays(list(costs.components.values()))
         one_time = one_time + moved[..., 0] * costs.at_start
+    if pieces.baseline is not None:  # B(all) − B(the rest), the escalated share on the rest
+        shed, added = baseline_flows(pieces.baseline, m)
+        baseline, alternative = baseline + shed, alternative + added
     return baseline, alternative, one_time, requests
 
 
@@ -525,7 +398,7 @@ def evaluate_portfolio(
         evaluate(part, ov, follow=False) if ov else evaluate(part)
         for part, ov in zip(p.parts, per_part, strict=True)
     ]
-    readers = [_Reader(part, ov) for part, ov in zip(p.parts, per_part, strict=True)]
+    readers = [Reader(part, ov) for part, ov in zip(p.parts, per_part, strict=True)]
     workload_one_time = [_workload_one_time(p, j, own) for j in range(len(p.parts))]
     unused = [
         path
@@ -551,16 +424,16 @@ def _outcome(
 ) -> PortfolioOutcome:
     served = pieces.served
     first = evs[served[0]].alternatives[index]
-    baseline = _sum([evs[j].baseline.monthly_usd for j in served])
-    requests = _sum([evs[j].requests for j in served])
+    baseline = sum_arrays([evs[j].baseline.monthly_usd for j in served])
+    requests = sum_arrays([evs[j].requests for j in served])
     gpus = pinned_gpus = spare = fleet_usd = share = servers = None
     idle = None if pieces.own_idle_gpus is None else np.sum(pieces.own_idle_gpus, axis=0)
     if pieces.fleet is None:
         # the engine's own sums when there is one workload: its answer exactly
         rest = [pieces.own_usd[k] for k in range(1, len(served))]
-        alternative = _sum([first.costs.monthly_usd, *rest])
+        alternative = sum_arrays([first.costs.monthly_usd, *rest])
         bought = [evs[j].alternatives[index].one_time_items_usd.get("hardware") for j in served[1:]]
-        one_time = _sum(
+        one_time = sum_arrays(
             [
                 first.one_time_usd,
                 *(own_one_time[j] for j in served),
@@ -569,7 +442,7 @@ def _outcome(
         )
     else:
         costs = shared_fleet_costs(pieces.fleet, np.ones((1, len(served))))
-        fleet_usd = _sum(list(costs.components.values()))[0]
+        fleet_usd = sum_arrays(list(costs.components.values()))[0]
         gpus, pinned_gpus, share = costs.gpus[0], costs.pinned_gpus[0], costs.share[0]
         idle, spare = costs.idle_gpus[0], costs.spare_gpus[0]
         servers = None if costs.servers is None else costs.servers[0]
@@ -577,6 +450,9 @@ def _outcome(
         one_time = (
             np.sum(pieces.one_time_usd, axis=0) + pieces.shared_one_time_usd + costs.at_start[0]
         )
+    if pieces.baseline is not None:  # a baseline fleet shared today: every workload moved
+        flows = subset_flows(pieces, np.ones((1, len(served))))
+        baseline, alternative, one_time = flows[0][0], flows[1][0], flows[2][0]
     base, alt = np.broadcast_arrays(baseline, alternative)
     cum = model.cumulative_savings(base, alt, one_time)
     month = model.break_even_month(cum)

@@ -4,6 +4,8 @@ per alternative, the portfolio's costs, break-even and NPV, each workload's cont
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -16,6 +18,8 @@ from payback.figures import rate_text
 from payback.report.common import kind_text, within_text
 from payback.report.fit import Prose, fit
 from payback.report.portfolio_common import (
+    baseline_fleet,
+    baseline_fleet_words,
     break_even_cell,
     contribution_rows,
     counted,
@@ -28,6 +32,9 @@ from payback.report.portfolio_common import (
     workload_rows,
 )
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
+
+if TYPE_CHECKING:
+    from payback.analysis.portfolio_baseline import BaselineFleetFacts
 
 __all__ = ["portfolio_renderables", "workloads_table"]
 
@@ -71,12 +78,16 @@ def workloads_table(analysis: PortfolioAnalysis) -> Table:
     return table
 
 
-def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
+def _summary(
+    alt: PortfolioAlternative, horizon: int, rate: float, baseline: BaselineFleetFacts | None
+) -> Table:
     table = Table.grid(padding=(0, 3))
     table.add_column(style="bold")
     table.add_column()
     table.add_row("Serves", ", ".join(alt.workloads))
     table.add_row("Fleet", fleet_words(alt))
+    if baseline is not None:
+        table.add_row("Baseline fleet", baseline_fleet_words(baseline))
     now, base, later, base_later = month_costs(alt, horizon)
     table.add_row(
         "USD per month",
@@ -101,7 +112,9 @@ def _summary(alt: PortfolioAlternative, horizon: int, rate: float) -> Table:
     return table
 
 
-def _contributions(alt: PortfolioAlternative, horizon: int) -> Table:
+def _contributions(
+    alt: PortfolioAlternative, horizon: int, baseline: BaselineFleetFacts | None
+) -> Table:
     shared = shares_fleet(alt)
     table = Table(
         title=f"What each workload brings (present values over {months_text(horizon)})",
@@ -113,7 +126,7 @@ def _contributions(alt: PortfolioAlternative, horizon: int) -> Table:
     for header in ("saves", "GPU time" if shared else "", fleet_header(alt), "net"):
         table.add_column(header, justify="right", no_wrap=True)  # a figure whole
     table.add_column("")
-    for row in contribution_rows(alt):
+    for row in contribution_rows(alt, baseline):
         table.add_row(*row)
     return table
 
@@ -148,11 +161,12 @@ def portfolio_renderables(analysis: PortfolioAnalysis) -> Group:
     rate = analysis.scenario.scenario.discount_rate_annual
     parts: list[RenderableType] = [_header(analysis), Text(""), fit(workloads_table(analysis))]
     for i, alt in enumerate(analysis.alternatives):
+        baseline = baseline_fleet(analysis, i)
         parts += [
             Text(f"{alt.name} ({kind_text(alt.kind)})", style="bold"),
-            fit(_summary(alt, horizon, rate)),
+            fit(_summary(alt, horizon, rate, baseline)),
             Text(""),
-            fit(_contributions(alt, horizon)),
+            fit(_contributions(alt, horizon, baseline)),
             fit(_order(alt, horizon)),
             Text(alt.quarter + "."),
         ]

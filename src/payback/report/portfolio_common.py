@@ -5,10 +5,10 @@ the analysis. Money down a column is written alike (``usd_column``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import months_text
-from payback.analysis.verdict import month_text, saves_nothing, usd_column
+from payback.analysis.verdict import month_text, prose_usd, saves_nothing, usd_column
 from payback.figures import counted, rate_text, share_text
 from payback.report.common import (
     NOTHING_SAVED_WHY,
@@ -17,7 +17,13 @@ from payback.report.common import (
 from payback.report.windows import samples_behind_text, window_shares
 from payback.studies.portfolio import Contribution, PortfolioAlternative, PortfolioAnalysis
 
+if TYPE_CHECKING:
+    from payback.analysis.portfolio_baseline import BaselineFleetFacts
+
 __all__ = [
+    "baseline_fleet",
+    "baseline_fleet_paragraph",
+    "baseline_fleet_words",
     "break_even_cell",
     "contribution_rows",
     "counted",
@@ -219,15 +225,85 @@ SHARED_ROW = "shared ops and one-time items"
 and the alternative's own one-time items (present values)."""
 
 
-def contribution_rows(alt: PortfolioAlternative) -> list[list[str]]:
+def baseline_fleet(analysis: PortfolioAnalysis, index: int) -> BaselineFleetFacts | None:
+    """The baseline fleet alternative ``index``'s workloads share today (None: each
+    workload's baseline is its own)."""
+    from payback.analysis.portfolio_baseline import baseline_fleet_facts
+
+    return baseline_fleet_facts(analysis.evaluation, index)
+
+
+def _replicas(gpus: float, per_replica: float) -> str:
+    """``1 × 2 GPUs``: replicas of so many GPUs."""
+    return f"{gpus_text(gpus / per_replica)} × {gpus_text(per_replica, 'GPU')}"
+
+
+def baseline_fleet_paragraph(facts: BaselineFleetFacts) -> str:
+    """The baseline fleet the workloads share today, in a sentence or two for ``explain``."""
+    text = (
+        f"Today {', '.join(facts.workloads)} run on one baseline fleet "
+        f"({facts.name!r}) of {_replicas(facts.gpus[0], facts.gpus_per_replica)}, "
+        f"{prose_usd(facts.usd_per_month[0])} in month 1; {_after_words(facts)}."
+    )
+    if len(facts.moved) > 1 and round(facts.joint_usd, 2) != 0.0:
+        text += (
+            " A workload moved alone leaves it running for the others: each one's part is"
+            f" what its move alone saves, and {prose_usd(facts.joint_usd)} (present value) is"
+            " saved only by the set."
+        )
+    return text
+
+
+def _after_words(facts: BaselineFleetFacts) -> str:
+    """What is left of the baseline fleet in month 1 once the alternative's workloads move."""
+    n = len(facts.workloads)
+    moved = f"all {n}" if len(facts.moved) == n else ", ".join(facts.moved)
+    if facts.usd_per_month_after[0] == 0.0:
+        return f"moving {moved} retires it"
+    left = [w for w in facts.workloads if w not in facts.moved]
+    riders = [", ".join(left)] if left else []
+    riders += ["the escalated share"] if facts.escalated else []
+    return (
+        f"after moving {moved}: {_replicas(facts.gpus_after[0], facts.gpus_per_replica)}, "
+        f"{usd_column([facts.usd_per_month_after[0]])[0]}, for {' and '.join(riders)}"
+    )
+
+
+def baseline_fleet_words(facts: BaselineFleetFacts) -> str:
+    """The baseline fleet the workloads share today and what is left of it once the
+    alternative moves its workloads (month 1): "$2,920 today: one fleet of 1 × 2 GPUs for
+    the 3 workloads; moving all 3 retires it"."""
+    n, per = len(facts.workloads), facts.gpus_per_replica
+    today = usd_column([facts.usd_per_month[0]])[0]
+    return (
+        f"{today} today: one fleet of {_replicas(facts.gpus[0], per)} for the {n} workloads; "
+        + _after_words(facts)
+    )
+
+
+BASELINE_ROW = "baseline fleet, retired as a set"
+"""The row of what the baseline fleet the workloads share today saves that no workload
+saves moving alone (its replicas run for the others until the last one moves)."""
+
+
+def contribution_rows(
+    alt: PortfolioAlternative, baseline: BaselineFleetFacts | None = None
+) -> list[list[str]]:
     """Per workload: name, what it saves, its GPU time share, its fleet share and its net,
-    and its role; then what the workloads share (ops and retraining over the horizon, the
-    alternative's own one-time items). Present values, each money column alike."""
+    and its role; then, on a baseline fleet the workloads share today, what it saves that
+    no workload saves alone (``baseline``: :func:`baseline_fleet`; a workload's own saving
+    is its move alone's); then what the workloads share (ops and retraining over the
+    horizon, the alternative's own one-time items). Present values, each money column
+    alike."""
     shared = shares_fleet(alt)
     cs = alt.contributions
     saves = usd_column([c.savings_usd for c in cs])
     fleet = usd_column([c.fleet_usd for c in cs]) if alt.fleet else ["-"] * len(cs)
-    net = usd_column([c.net_usd for c in cs] + [-alt.shared_usd])
+    joint = 0.0 if baseline is None else baseline.joint_usd
+    as_set = baseline is not None and len(baseline.moved) > 1 and round(joint, 2) != 0.0
+    net = usd_column(
+        [c.net_usd for c in cs] + ([joint] if as_set else []) + [-(alt.shared_usd + joint)]
+    )
     rows = [
         [
             c.workload,
@@ -239,6 +315,8 @@ def contribution_rows(alt: PortfolioAlternative) -> list[list[str]]:
         ]
         for i, c in enumerate(cs)
     ]
+    if as_set:
+        rows.append([BASELINE_ROW, "", "", "", net[-2], ""])
     return [*rows, [SHARED_ROW, "", "", "", net[-1], ""]]
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import payback
 from payback.analysis.result import usd as money
@@ -17,6 +18,8 @@ from payback.report.controls import clean
 from payback.report.explain import heading
 from payback.report.markdown import md_escape
 from payback.report.portfolio_common import (
+    baseline_fleet,
+    baseline_fleet_words,
     break_even_cell,
     contribution_rows,
     fleet_header,
@@ -38,6 +41,9 @@ from payback.report.portfolio_words import portfolio_explanation as portfolio_ex
 from payback.report.portfolio_words import ranked_drivers as ranked_drivers
 from payback.report.stacked import STACKED_CSS, WIDE_CSS, column_names_css
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
+
+if TYPE_CHECKING:
+    from payback.analysis.portfolio_baseline import BaselineFleetFacts
 
 __all__ = [
     "break_even_paragraphs",
@@ -77,7 +83,9 @@ def _workloads(analysis: PortfolioAnalysis) -> _Table:
     )
 
 
-def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
+def _summary(
+    alt: PortfolioAlternative, horizon: int, terms: str, baseline: BaselineFleetFacts | None
+) -> _Table:
     now, base, later, base_later = month_costs(alt, horizon)
     rows = [
         ["serves", ", ".join(alt.workloads)],
@@ -95,6 +103,7 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
             else []
         ),
         *([["reserved, idle", idle]] if shares_fleet(alt) and (idle := idle_words(alt)) else []),
+        *([["baseline fleet", baseline_fleet_words(baseline)]] if baseline is not None else []),
         ["USD per month, month 1", f"{now} against {base}"],
         *(
             [[f"USD per month, month {horizon}", f"{later} against {base_later}"]]
@@ -116,12 +125,12 @@ def _summary(alt: PortfolioAlternative, horizon: int, terms: str) -> _Table:
     return _Table(f"{alt.name} ({kind_text(alt.kind)})", ["", ""], rows, words=(1,))
 
 
-def _contributions(alt: PortfolioAlternative) -> _Table:
+def _contributions(alt: PortfolioAlternative, baseline: BaselineFleetFacts | None) -> _Table:
     """The terminal's table: without a shared fleet its GPU time column, blank there (the
     documents headed it "GPU time" over empty cells), is left out."""
     header = ["workload", "saves", "GPU time" if shares_fleet(alt) else "", fleet_header(alt)]
     header += ["net", ""]
-    rows = contribution_rows(alt)
+    rows = contribution_rows(alt, baseline)
     keep = [i for i, h in enumerate(header) if h or any(row[i] for row in rows)]
     return _Table(
         "What each workload brings (present values)",
@@ -144,9 +153,10 @@ def _blocks(analysis: PortfolioAnalysis) -> list[_Table | str]:
     verdict = analysis.verdict()
     out: list[_Table | str] = [verdict[0].upper() + verdict[1:], _workloads(analysis)]
     for i, alt in enumerate(analysis.alternatives):
+        baseline = baseline_fleet(analysis, i)
         out += [
-            _summary(alt, analysis.horizon_months, npv_terms(analysis)),
-            _contributions(alt),
+            _summary(alt, analysis.horizon_months, npv_terms(analysis), baseline),
+            _contributions(alt, baseline),
             _order(alt, analysis.horizon_months),
             alt.quarter + ".",
         ]

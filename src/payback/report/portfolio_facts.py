@@ -50,6 +50,7 @@ def portfolio_explain_json(
         "alternatives": [
             _facts(analysis, alt, drivers)
             | {"capacity_held": held[index], "uncertainty": sampled(analysis, index)}
+            | {k: v for k, v in whole["alternatives"][index].items() if k == "baseline_fleet"}
             for index, (alt, drivers) in enumerate(zip(analysis.alternatives, ranked, strict=True))
         ],
     }

@@ -231,6 +231,11 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
             else f"Once {'its' if one else 'their'} own one-time items are paid, "
             f"{_names(losing, 'saves', 'save')} nothing by moving (present values)."
         )  # priced per request or token: no fleet
+    from payback.report.portfolio_common import baseline_fleet, baseline_fleet_paragraph
+
+    index = [a.name for a in analysis.alternatives].index(alt.name)  # names are unique
+    if (facts := baseline_fleet(analysis, index)) is not None:
+        paragraphs.append(baseline_fleet_paragraph(facts))
     if losing_steps := lowering_steps(alt):
         one = len(losing_steps) == 1  # "it ... lowers", "them ... lower"
         paragraphs.append(

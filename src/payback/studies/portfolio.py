@@ -162,7 +162,8 @@ class Contribution:
     workload: str
     savings_usd: float
     """Its baseline cost less its own running cost on the alternative (fleet aside) and its
-    own one-time items."""
+    own one-time items; on a baseline fleet it shares today, what moving it alone saves
+    (:mod:`payback.analysis.portfolio_baseline`)."""
     fleet_usd: float
     """Its share of the fleet: by GPU time on a shared fleet, its own fleet otherwise."""
     gpu_time_share: float | None
@@ -347,13 +348,25 @@ class PortfolioAnalysis(ScenarioFacts):
                 }
                 for w in self.scenario.workloads or []
             ],
-            "alternatives": [a.to_dict() for a in self.alternatives],
+            "alternatives": [
+                a.to_dict() | _baseline_fleet(self.evaluation, i)
+                for i, a in enumerate(self.alternatives)
+            ],
             "verdict": self.verdict(),
             "warnings": self.portfolio.warnings,
         }
         if self.uncertainty is not None:
             out["uncertainty"] = self.uncertainty
         return out
+
+
+def _baseline_fleet(ev: PortfolioEvaluation, index: int) -> dict[str, Any]:
+    """``baseline_fleet``: the baseline fleet the alternative's workloads share today, and
+    what is left of it once they move (no key where each workload's baseline is its own)."""
+    from payback.analysis.portfolio_baseline import baseline_fleet_facts
+
+    facts = baseline_fleet_facts(ev, index)
+    return {} if facts is None else {"baseline_fleet": facts.to_dict()}
 
 
 def _present_value(monthly: FloatArray, rate: FloatArray) -> float:

@@ -1,0 +1,298 @@
+"""The baseline fleet the workloads share today: workloads that give no baseline of their
+own run on the scenario's always-on self-hosted baseline together, one fleet for all of
+them, not a fleet each.
+
+- **One fleet, sized on the combined load**, by the machinery of an alternative's shared
+  fleet (:func:`~payback.analysis.portfolio_fleet.shared_fleet_costs`,
+  :func:`~payback.analysis.adapters.place_adapters`): each workload needs
+  r_w = requests_w / (730 · 3600) / rps_w replicas on average (rps_w the baseline's
+  capacity at its own lengths) and r_w · peak_w in its busiest hour; one model (no
+  adapters: η = 1, no overhead), so the fleet is ⌈Σ_w r_w · peak_w / u⌉ replicas, at least
+  ``min_replicas``, priced by the one fleet formula
+  (:func:`payback.finance.costs.self_hosted_cost`): its ``min_replicas``, commitment and
+  GPU price trend are paid once. The busiest hours are taken to coincide (c = 1): the
+  baseline may not say how its workloads' peaks overlap (``baseline.portfolio`` is
+  refused), and the fleet the team runs today is sized for the traffic as it comes; c = 1
+  is also the default of an alternative's shared fleet.
+- **Moving a set S** of workloads off it saves B(all) − B(the rest): the rest is the
+  workloads that stay (those the alternative does not serve among them) and the share e
+  of the moved traffic the alternative escalates to the baseline, which rides on the same
+  fleet (so the alternative's own escalation charge, the fleet a single scenario sizes
+  for that share alone, :func:`payback.analysis.cashflows._escalation_cost`, is left out
+  for these workloads). With nothing left on it the fleet is retired (B = 0); an
+  escalated share keeps it running only where e > 0, as the engine's rule says. Owned
+  servers: those of today's month-1 fleet are owned already (bought in cash, only servers
+  beyond them are bought).
+- **Each workload's own part** (its contribution): what moving it alone saves,
+  B(all) − B(all but it, with its escalated share); what no workload saves alone (the
+  fleet kept for the others until the last moves) is the portfolio's, said beside the
+  shared ops.
+
+A baseline scaled to zero is billed by the second (sharing changes nothing) and a
+workload with a baseline of its own prices it alone: both stay per workload, as does a
+portfolio with one workload on the scenario's baseline (the engine's answer exactly). The
+baseline's ops and its quality and latency costs stay per workload, as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from payback import finance as model
+from payback.analysis.portfolio_fleet import (
+    Reader,
+    SharedFleet,
+    fleet_params,
+    shared_fleet_costs,
+    stack,
+    sum_arrays,
+)
+from payback.finance._types import FloatArray, as_float, per_sample
+from payback.finance.traffic import SECONDS_PER_MONTH
+from payback.scenario import SelfHostedOption
+
+if TYPE_CHECKING:
+    from payback.analysis.cashflows import Evaluation
+    from payback.analysis.portfolio import PortfolioEvaluation
+    from payback.analysis.portfolio_setup import Portfolio
+
+__all__ = [
+    "BaselineShare",
+    "baseline_fleet_facts",
+    "baseline_flows",
+    "baseline_share",
+    "sharing_workloads",
+]
+
+
+def sharing_workloads(p: Portfolio) -> list[int]:
+    """The workloads that run on one baseline fleet together: those without a baseline of
+    their own when the scenario's is self-hosted and always on, two or more of them (else
+    none: each workload's baseline is priced alone)."""
+    option = p.scenario.baseline
+    if not isinstance(option, SelfHostedOption) or not option.always_on:
+        return []
+    users = [j for j, w in enumerate(p.scenario.workloads or []) if w.baseline is None]
+    return users if len(users) > 1 else []
+
+
+@dataclass(frozen=True)
+class BaselineShare:
+    """The shared baseline fleet as the moves of one alternative's workloads change it.
+
+    Its loads ("tenants", T of them): each sharing workload's traffic, then the escalated
+    share of each served sharing workload. Moving the served workloads in a 0/1 mask m
+    (W served) leaves the tenants ``base − m · stays + m · moves`` on the fleet."""
+
+    fleet: SharedFleet
+    """The tenants' loads (peak and mean, (T, …, H)) and the baseline's fleet parameters."""
+    sharing: list[int]
+    """The workloads on the fleet (:func:`sharing_workloads`)."""
+    base: FloatArray
+    """(T,): the tenants on the fleet today (every sharing workload's traffic)."""
+    stays: FloatArray
+    """(W, T): the tenant that is each served workload's traffic (a zero row: its own
+    baseline)."""
+    moves: FloatArray
+    """(W, T): the tenant that is each served workload's escalated share."""
+    present: FloatArray
+    """(T, …): whether a tenant keeps the fleet running (an escalated share only where the
+    share is above 0)."""
+    usd_per_server: FloatArray | None
+    """Owned servers bought in cash: their price (today's month-1 fleet is owned)."""
+    other_baseline: FloatArray
+    """(W, …, H): each served workload's own baseline's cost; on the shared fleet, what its
+    baseline costs beyond the fleet (its ops, errors and waiting: per workload)."""
+    own_usd: FloatArray
+    """(W, …, H): each served workload's own running cost on the alternative, without the
+    escalation charge of a workload on the shared fleet (its share rides on the fleet)."""
+
+
+def baseline_share(
+    p: Portfolio,
+    index: int,
+    served: list[int],
+    evs: list[Evaluation],
+    readers: list[Reader],
+    baseline: FloatArray,
+    own: FloatArray,
+) -> BaselineShare | None:
+    """The shared baseline fleet as alternative ``index`` changes it (None when no workload
+    it serves is on one). ``baseline`` and ``own``: (W, …, H), each served workload's
+    baseline cost alone and its own running cost, as the engine prices them."""
+    sharing = sharing_workloads(p)
+    on_fleet = [k for k, j in enumerate(served) if j in sharing]
+    if not on_fleet:
+        return None
+    peak, mean, present = [], [], []
+
+    def load(j: int, scale: FloatArray | float) -> None:
+        read = readers[j]
+        busy = (
+            evs[j].requests
+            / SECONDS_PER_MONTH
+            / per_sample(read("baseline.replica_requests_per_s"))
+        )
+        mean.append(busy * scale)
+        peak.append(busy * scale * per_sample(read("traffic.peak_to_average")))
+
+    for j in sharing:
+        load(j, 1.0)
+        present.append(as_float(1.0))
+    stays = np.zeros((len(served), len(sharing)))
+    moves_at: list[int] = []
+    for k in on_fleet:
+        stays[k, sharing.index(served[k])] = 1.0
+        share = as_float(readers[served[k]](f"alternatives.{index}.escalation_share"))
+        if np.any(share > 0.0):
+            load(served[k], per_sample(share))
+            present.append((share > 0.0).astype(np.float64))
+            moves_at.append(k)
+    tenants = len(sharing) + len(moves_at)
+    moves = np.zeros((len(served), tenants))
+    for t, k in enumerate(moves_at, len(sharing)):
+        moves[k, t] = 1.0
+    stays = np.concatenate([stays, np.zeros((len(served), len(moves_at)))], axis=1)
+    first = readers[sharing[0]]
+    option = first.scenario.baseline
+    assert isinstance(option, SelfHostedOption)
+    params, cash = fleet_params(first, "baseline", option, p.scenario.scenario.horizon_months)
+    fleet = SharedFleet(
+        peak=stack(peak),
+        mean=stack(mean),
+        coincidence=as_float(1.0),
+        overhead=as_float(0.0),
+        decade_loss=as_float(0.0),
+        always_on=True,
+        cash=cash,
+        params=params,
+    )
+    on = np.zeros(len(served), dtype=bool)
+    on[on_fleet] = True
+    on_w = on.reshape(on.shape + (1,) * (baseline.ndim - 1))
+    running = [  # a sharing workload's baseline less its fleet: ops, errors, waiting
+        sum_arrays(
+            [as_float(0.0)]
+            + [
+                v
+                for k, v in evs[j].baseline.components.items()
+                if k not in ("gpus", "hardware", "facility")
+            ]
+        )
+        for j in served
+    ]
+    escalation = stack(
+        [
+            evs[j].alternatives[index].costs.components.get("escalation", as_float(0.0))
+            for j in served
+        ]
+    )
+    return BaselineShare(
+        fleet=fleet,
+        sharing=sharing,
+        base=np.concatenate([np.ones(len(sharing)), np.zeros(len(moves_at))]),
+        stays=stays,
+        moves=moves,
+        present=stack(present),
+        usd_per_server=first("baseline.owned.usd_per_server") if cash else None,
+        other_baseline=as_float(np.where(on_w, stack(running), baseline)),
+        own_usd=as_float(np.where(on_w, own - escalation, own)),
+    )
+
+
+def _fleet_usd(share: BaselineShare, tenants: FloatArray) -> tuple[FloatArray, Any]:
+    """The fleet's monthly cost (K, …, H) with each row of ``tenants`` (K, T) on it, 0 where
+    no tenant keeps it running, and its :class:`FleetCosts` (today's fleet first)."""
+    rows = np.concatenate([share.base[np.newaxis], tenants])
+    costs = shared_fleet_costs(share.fleet, rows)
+    parts = dict(costs.components)
+    if share.usd_per_server is not None and costs.servers is not None:
+        # cash: today's month-1 servers are owned; only servers beyond them are bought
+        held = np.maximum(costs.servers, costs.servers[:1, ..., :1])
+        bought = model.servers_bought(held) * per_sample(share.usd_per_server)
+        bought[..., 0] = 0.0
+        parts["hardware"] = bought
+    total = sum_arrays(list(parts.values()))
+    weights = rows.reshape(rows.shape + (1,) * (share.present.ndim - 1))
+    kept = np.any(weights * share.present[np.newaxis] > 0.0, axis=1)
+    kept = kept.reshape(kept.shape + (1,) * (total.ndim - kept.ndim))
+    return as_float(np.where(kept, total, 0.0)), costs
+
+
+def baseline_flows(share: BaselineShare, masks: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """For each subset of the served workloads moved (``masks``: (K, W) of 0/1): what the
+    shared baseline fleet sheds without them, B(all) − B(the rest), and what their escalated
+    share then adds back to it, B(the rest and the share) − B(the rest) ((K, …, H) each)."""
+    m = as_float(masks)
+    rest = share.base[np.newaxis] - m @ share.stays
+    with_share = rest + m @ share.moves
+    k = len(m)
+    escalates = bool(np.any(share.moves))
+    usd, _ = _fleet_usd(share, np.concatenate([rest, with_share]) if escalates else rest)
+    today, without = usd[:1], usd[1 : k + 1]
+    added = usd[k + 1 :] - without if escalates else np.zeros_like(without)
+    return as_float(today - without), as_float(added)
+
+
+# ---------------------------------------------------------------- in words and JSON
+
+
+@dataclass(frozen=True)
+class BaselineFleetFacts:
+    """The shared baseline fleet before and after an alternative moves its workloads."""
+
+    name: str
+    workloads: list[str]
+    """The workloads on it today."""
+    moved: list[str]
+    """Of those, the ones the alternative moves off it."""
+    gpus_per_replica: float
+    gpus: list[float]
+    """Its GPUs today, each month."""
+    usd_per_month: list[float]
+    gpus_after: list[float]
+    """Its GPUs with every moved workload gone (the others and the escalated share on it)."""
+    usd_per_month_after: list[float]
+    escalated: bool
+    """Whether an escalated share of the moved traffic rides on it."""
+    joint_usd: float
+    """Present value of what the fleet saves that no workload saves moving alone (its
+    replicas kept for the others until the last one moves)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def baseline_fleet_facts(ev: PortfolioEvaluation, index: int) -> BaselineFleetFacts | None:
+    """The shared baseline fleet of alternative ``index``'s workloads in a central
+    evaluation (None when none of them shares one)."""
+    from payback.analysis.result import floats
+
+    p = ev.portfolio
+    pieces = ev.alternatives[index].pieces
+    share = pieces.baseline
+    if share is None:
+        return None
+    n = len(pieces.served)
+    m = np.concatenate([np.ones((1, n)), np.eye(n)])
+    rest = share.base[np.newaxis] - m[:1] @ share.stays
+    usd, costs = _fleet_usd(share, np.concatenate([rest, rest + m[:1] @ share.moves]))
+    saved, added = baseline_flows(share, m)
+    joint = (saved[0] - added[0]) - np.sum(saved[1:] - added[1:], axis=0)
+    rate = pieces.discount_rate_annual
+    kept = usd[2] > 0.0
+    return BaselineFleetFacts(
+        name=p.scenario.baseline.name,
+        workloads=[p.names[j] for j in share.sharing],
+        moved=[p.names[j] for k, j in enumerate(pieces.served) if np.any(share.stays[k])],
+        gpus_per_replica=float(np.asarray(share.fleet.params["gpus_per_replica"])),
+        gpus=floats(costs.gpus[0]),
+        usd_per_month=floats(usd[0]),
+        gpus_after=floats(np.where(kept, costs.gpus[2], 0.0)),
+        usd_per_month_after=floats(usd[2]),
+        escalated=bool(np.any(share.moves)),
+        joint_usd=float(model.net_present_value(joint, 0.0, 0.0, rate)),
+    )
