@@ -195,9 +195,10 @@ def test_qwen3_moe_lora_memory_fit_by_hand() -> None:
     activations = 4096 * 2048 * 2 * 48 + 4096 * (10 * 2048 + 3 * 8 * 768) * 2
     activations += 4096 * 151_936 * 6
     one_gpu = 30.5e9 * 2 + adapters * 16 + activations + 2e9  # frozen BF16 weights
-    two_gpus = 30.5e9 * 2 / 2 + adapters * 16 + activations + 2e9
+    # on two GPUs the adapters' states are sharded with the weights (FSDP/ZeRO-3)
+    two_gpus = (30.5e9 * 2 + adapters * 16) / 2 + activations + 2e9
     h100_usable = 81559 * 2**20 * 0.9
-    assert two_gpus < h100_usable < one_gpu  # 50.9 GB fits, 81.4 GB does not
+    assert two_gpus < h100_usable < one_gpu  # 44.1 GB fits, 81.4 GB does not
     on_h100 = estimate_training(QWEN_MOE, H100, "lora", tokens=1e6)
     assert on_h100.gpus == 2
     assert on_h100.memory_gib == pytest.approx(two_gpus / 2**30, rel=1e-12)

@@ -199,7 +199,9 @@ gradients + FP32 master weights and two Adam moments (2+2+4+8); LoRA = frozen BF
 weights; QLoRA = 4-bit NF4 weights with double-quantized scales."""
 
 ADAPTER_STATE_BYTES = 16.0
-"""Bytes per trainable adapter parameter (weights, gradient, master copy, Adam)."""
+"""Bytes per trainable adapter parameter (BF16 weights and gradient, FP32 master copy and
+two Adam moments: 2+2+4+8), sharded over the run's GPUs like the base weights
+(:func:`training_memory_per_gpu`)."""
 
 USABLE_MEMORY_SHARE = 0.9
 """Share of a GPU's memory a training job can use (the CUDA context and allocator
@@ -320,6 +322,17 @@ def lora_parameters(
     the router is not. ``attention_matrices`` replaces q, k, v, o by other (in, out)
     shapes (MLA's down- and up-projections).
 
+    The stacks modelled adapt every expert: transformers 4.x builds each DeepSeek-V3 and
+    Mixtral expert as its own ``gate_proj``/``up_proj``/``down_proj`` (``w1``/``w3``/``w2``)
+    ``nn.Linear``, which ``all-linear`` or those names in ``target_modules`` match, while
+    DeepSeek-V3's router (``DeepseekV3TopkRouter``) is a bare ``nn.Parameter`` that no
+    LoRA wraps; NeMo AutoModel's ``GroupedExpertsLoRA`` holds its A and B matrices as
+    [n_routed_experts, …] tensors, one pair per expert. AutoModel fuses gate and up under
+    one A (r · (2h + 3f) an expert, not r · (3h + 3f): DeepSeek-V3's adapters would be
+    a quarter fewer); Mixtral's router is an ``nn.Linear`` that ``all-linear`` adapts too
+    (r · (h + 8) a layer, negligible). Where transformers fuses the experts into 3-D
+    parameters, PEFT reaches them only through ``target_parameters``.
+
     >>> lora_parameters(layers=32, hidden_size=4096, intermediate_size=14336, heads=32,
     ...                 kv_heads=8, head_dim=128, rank=16) / 1e6
     41.943040
@@ -363,11 +376,35 @@ def activation_bytes(
 def training_memory_per_gpu(
     *, params: float, method: str, gpus: int, adapter_params: float, activations: float
 ) -> float:
-    """Memory each GPU needs [bytes]: model states sharded over ``gpus`` (FSDP/ZeRO-3),
-    adapter states and activations on every GPU, plus the runtime overhead."""
-    states = params * BYTES_PER_PARAM_STATE[method] / gpus
-    adapters = adapter_params * ADAPTER_STATE_BYTES if method != "full" else 0.0
-    return states + adapters + activations + RUNTIME_OVERHEAD_BYTES
+    """Memory each GPU needs [bytes]: the model states, the frozen base weights and the
+    trainable adapters' alike, sharded over ``gpus``; one micro-batch's activations on
+    every GPU; plus the runtime overhead.
+
+    The multi-GPU stacks shard every parameter, trainable or not, with its gradient and
+    optimizer state, across the data-parallel GPUs instead of replicating them: ZeRO
+    stage 3 partitions "the three model states (optimizer states, gradients, and
+    parameters)" (Rajbhandari et al., "ZeRO: Memory Optimizations Toward Training
+    Trillion Parameter Models", arXiv:1910.02054; DeepSpeed's ZeRO docs), as PyTorch FSDP
+    does with ``FULL_SHARD``; PEFT's FSDP guide (docs/source/accelerate/fsdp.md) trains a
+    70B LoRA that way on 8 GPUs, its ``fsdp_auto_wrap_policy`` wrapping the adapters apart
+    from the frozen weights so that only they carry gradients (with
+    ``use_orig_params=False``; torchtune's ``lora_fsdp_wrap_policy`` does the same).
+    Megatron-class stacks split the weights by tensor, pipeline and expert parallelism and
+    the optimizer state by their distributed optimizer, taken here as the same 1/``gpus``.
+    Only DDP replicates the states on every GPU, and no stack here trains that way past
+    one GPU; on one GPU (the ``unsloth`` stack) sharding changes nothing.
+
+    Llama-3.1-8B LoRA (41.9M adapter parameters) on one GPU with 3 GB of activations:
+    16.06 + 0.67 + 3 + 2 = 21.73 GB.
+
+    >>> round(training_memory_per_gpu(params=8.03e9, method="lora", gpus=1,
+    ...       adapter_params=41_943_040, activations=3e9) / 1e9, 2)
+    21.73
+    """
+    states = params * BYTES_PER_PARAM_STATE[method]
+    if method != "full":
+        states += adapter_params * ADAPTER_STATE_BYTES
+    return states / gpus + activations + RUNTIME_OVERHEAD_BYTES
 
 
 def gpus_needed(
