@@ -78,28 +78,39 @@ def _unused_warnings(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
         )
     estimate_only = _estimate_only_fields(option)
     if estimate_only:
-        said = [f"{name} = {getattr(option, name)!r}" for name in estimate_only]
+        said = [f"{name} = {_value_said(getattr(option, name))}" for name in estimate_only]
         fields = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
+        targets = [name for name in estimate_only if name in ("tpot_ms", "ttft_ms")]
         ctx.warnings.append(
             f"{path}: {fields} {'is' if len(said) == 1 else 'are'} not used: "
             "replica_requests_per_s is given and wins; "
             f"{'it shapes' if len(said) == 1 else 'they shape'} only the capacity estimate "
             "from model and gpu"
+            + (f"; recommend still reads {' and '.join(targets)}" if targets else "")
         )
+
+
+def _value_said(value: Any) -> str:
+    """A field's value as the file writes it: a number plain (5, not 5.0), else quoted."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value)
 
 
 def _estimate_only_fields(option: SelfHostedOption) -> list[str]:
     """The fields given that only the serving estimate reads, when a measured capacity
-    (``replica_requests_per_s``) stands in for it: ``engine`` and ``kv_cache``, and
-    ``precision`` unless ``model`` and ``gpu`` are given (their weights' memory, a
-    portfolio's adapters beside them, and the configuration shown read it)."""
+    (``replica_requests_per_s``) stands in for it: ``engine``, ``kv_cache`` and the latency
+    targets ``tpot_ms`` and ``ttft_ms`` (they cap an estimate's batch and are checked
+    against its first token; recommend reads them, analyze does not), and ``precision``
+    unless ``model`` and ``gpu`` are given (their weights' memory, a portfolio's adapters
+    beside them, and the configuration shown read it, as they read ``model`` and ``gpu``)."""
     if option.replica_requests_per_s is None:
         return []
     given = option.model_fields_set
     read_without_estimate = {"precision"} if option.model and option.gpu else set()
     return [
         name
-        for name in ("engine", "precision", "kv_cache")
+        for name in ("engine", "precision", "kv_cache", "tpot_ms", "ttft_ms")
         if name in given and name not in read_without_estimate
     ]
 
