@@ -75,8 +75,75 @@ def test_cash_warns_of_the_book_value_left_at_the_horizon() -> None:
         "only the months in use"
     ]
     assert resolve(build(growing_fleet("depreciation"))).warnings == []
+    # over 1 month no book value is left, but the month-1 server is in use past it in
+    # months 2-3 (and the month-3 one is not): 2 server-months at $100,000 / 1, $100,000 a month
     no_value_left = edited(growing_fleet("cash"), "alternatives.0.owned.depreciation_months", 1)
-    assert resolve(build(no_value_left)).warnings == []
+    assert resolve(build(no_value_left)).warnings == [
+        "alternatives.0 ('fleet'): financing = \"cash\": the servers in use past "
+        "depreciation_months = 1 (months 2-3) are not bought again: no replacement is counted "
+        "(about $100,000 a month at depreciation's rate)"
+    ]
+
+
+def test_servers_used_past_depreciation_are_said_for_both_financings() -> None:
+    # 1, 1, 2 servers of $100,000 over 3 months, depreciated over 2: the month-1 server is
+    # past its 2 months in month 3, the month-3 one is not. Depreciation charges
+    # (1 + 1 + 2) x $50,000 = $200,000, of which month 3's old server, $50,000, is its
+    # replacement; cash charges none of that (about $50,000 a month at depreciation's
+    # rate), and the month-3 server keeps 1 of its 2 months, $50,000, at month 3.
+    two = "alternatives.0.owned.depreciation_months"
+    depreciation = resolve(build(edited(growing_fleet("depreciation"), two, 2))).warnings
+    assert depreciation == [
+        "alternatives.0 ('fleet'): financing = \"depreciation\": $50,000 of the $200,000 "
+        "charged pays for replacing the servers after depreciation_months = 2 (month 3)"
+    ]
+    cash = resolve(build(edited(growing_fleet("cash"), two, 2))).warnings
+    assert cash == [
+        "alternatives.0 ('fleet'): financing = \"cash\" charges all $200,000 of the 2 servers "
+        "bought within the 3-month horizon, though $50,000 of book value is left at month 3 "
+        '(straight line over depreciation_months = 2); financing = "depreciation" charges '
+        "only the months in use; the servers in use past depreciation_months = 2 (month 3) "
+        "are not bought again: no replacement is counted (about $50,000 a month at "
+        "depreciation's rate)"
+    ]
+    # the charges stay as they were: depreciation pays every month in use, cash once
+    alt = evaluate(build(edited(growing_fleet("depreciation"), two, 2))).alternatives[0]
+    np.testing.assert_allclose(alt.costs.components["hardware"], [50_000.0, 50_000.0, 100_000.0])
+
+
+def test_one_server_kept_past_depreciation_is_said_in_analyze_and_json(tmp_path: Path) -> None:
+    # one $100,000 server depreciated over 6 months, a 12-month horizon: depreciation
+    # charges 12 x $100,000 / 6 = $200,000, half of it (months 7-12) for replacing it;
+    # cash charges $100,000 once and $16,667 a month (100,000 / 6) is not counted after
+    for financing, line in (
+        (
+            "depreciation",
+            "alternatives.0 ('owned'): financing = \"depreciation\": $100,000 of the "
+            "$200,000 charged pays for replacing the servers after depreciation_months = 6 "
+            "(months 7-12)",
+        ),
+        (
+            "cash",
+            "alternatives.0 ('owned'): financing = \"cash\": the servers in use past "
+            "depreciation_months = 6 (months 7-12) are not bought again: no replacement is "
+            "counted (about $16,667 a month at depreciation's rate)",
+        ),
+    ):
+        path = tmp_path / f"{financing}.toml"
+        path.write_text(
+            '[scenario]\nname = "O"\nhorizon_months = 12\n'
+            "[traffic]\nrequests_per_month = 2628000\n"
+            '[baseline]\nname = "api"\nkind = "per_request"\nusd_per_1k_requests = 5\n'
+            '[[alternatives]]\nname = "owned"\nkind = "self_hosted"\n'
+            "replica_requests_per_s = 1.0\ntarget_utilization = 1.0\ngpus_per_replica = 2\n"
+            "[alternatives.owned]\nusd_per_server = 100000\ngpus_per_server = 8\n"
+            f'depreciation_months = 6\nfinancing = "{financing}"\n'
+        )
+        result = CliRunner().invoke(app, ["analyze", str(path)])
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines() == [f"warning: {line}"]
+        result = CliRunner().invoke(app, ["analyze", str(path), "--json"])
+        assert json.loads(result.stdout)["warnings"] == [line]
 
 
 def test_cash_past_the_horizon_is_one_warning_line_and_in_json(tmp_path: Path) -> None:

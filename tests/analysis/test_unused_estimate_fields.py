@@ -80,3 +80,35 @@ def test_analyze_says_it_in_text_and_json(tmp_path: Path) -> None:
     code, out, err = run("analyze", path, "--json")
     assert code == 0, err
     assert json.loads(out)["warnings"] == [line]
+
+
+def test_latency_targets_beside_a_measured_capacity_are_named(tmp_path: Path) -> None:
+    """Tried as a new user would: ``tpot_ms`` and ``ttft_ms`` written beside
+    ``replica_requests_per_s`` were silent in analyze. They cap an estimate's batch and are
+    checked against its first token; with the capacity given neither happens (recommend
+    still reads them). ``model`` and ``gpu`` stay unsaid: the configuration shown reads
+    them."""
+    assert warnings(model="qwen2.5-7b", gpu="l4", tpot_ms=5) == [
+        "alternatives.0: tpot_ms = 5 is not used: "
+        + REASON
+        + "it shapes only the capacity estimate from model and gpu; recommend still reads "
+        "tpot_ms"
+    ]
+    line = (
+        "alternatives.0: kv_cache = 'fp8', tpot_ms = 5 and ttft_ms = 10.5 are not used: "
+        + REASON
+        + "they shape only the capacity estimate from model and gpu; recommend still reads "
+        "tpot_ms and ttft_ms"
+    )
+    assert warnings(kv_cache="fp8", tpot_ms=5, ttft_ms=10.5) == [line]
+    # the answer does not move: one GPU at $1/h, $730 a month, as without them
+    written = analyze(build(fleet_dict(tpot_ms=5, ttft_ms=10.5))).alternatives[0]
+    assert written.components_usd["gpus"] == [730.0, 730.0, 730.0]
+    path = tmp_path / "s.toml"
+    path.write_text(tomlkit.dumps(fleet_dict(kv_cache="fp8", tpot_ms=5, ttft_ms=10.5)))
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    assert f"warning: {line}" in err.splitlines()
+    code, out, err = run("analyze", path, "--json")
+    assert code == 0, err
+    assert json.loads(out)["warnings"] == [line]

@@ -23,7 +23,7 @@ from payback.analysis.ids import unknown_ids
 from payback.analysis.lookups import Lookups, Resolved, Source
 from payback.analysis.resolve_hosted import resolve_hosted
 from payback.analysis.resolve_self_hosted import cash_past_horizon_warnings, resolve_self_hosted
-from payback.analysis.resolve_training import resolve_one_time
+from payback.analysis.resolve_training import resolve_one_time, retraining_past_horizon
 from payback.catalog import analysis_day
 from payback.errors import PaybackError
 from payback.scenario import HostedApiOption, Scenario, SelfHostedOption, value_term_warnings
@@ -58,6 +58,11 @@ def _run(ctx: Lookups) -> Resolved:
         options[path] = option.model_copy(
             update={"one_time": resolve_one_time(ctx, f"{path}.one_time", option.one_time)}
         )
+        retraining = retraining_past_horizon(
+            path, option.recurring, scenario.scenario.horizon_months
+        )
+        if retraining is not None:
+            ctx.warnings.append(retraining)
     owned_at = len(ctx.warnings)  # the options' own lines end here
     # a capacity estimated here follows the token lengths a study varies (analysis/follow.py)
     ctx.warnings.extend(cost_pair_warnings(scenario))

@@ -78,28 +78,39 @@ def _unused_warnings(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
         )
     estimate_only = _estimate_only_fields(option)
     if estimate_only:
-        said = [f"{name} = {getattr(option, name)!r}" for name in estimate_only]
+        said = [f"{name} = {_value_said(getattr(option, name))}" for name in estimate_only]
         fields = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
+        targets = [name for name in estimate_only if name in ("tpot_ms", "ttft_ms")]
         ctx.warnings.append(
             f"{path}: {fields} {'is' if len(said) == 1 else 'are'} not used: "
             "replica_requests_per_s is given and wins; "
             f"{'it shapes' if len(said) == 1 else 'they shape'} only the capacity estimate "
             "from model and gpu"
+            + (f"; recommend still reads {' and '.join(targets)}" if targets else "")
         )
+
+
+def _value_said(value: Any) -> str:
+    """A field's value as the file writes it: a number plain (5, not 5.0), else quoted."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value)
 
 
 def _estimate_only_fields(option: SelfHostedOption) -> list[str]:
     """The fields given that only the serving estimate reads, when a measured capacity
-    (``replica_requests_per_s``) stands in for it: ``engine`` and ``kv_cache``, and
-    ``precision`` unless ``model`` and ``gpu`` are given (their weights' memory, a
-    portfolio's adapters beside them, and the configuration shown read it)."""
+    (``replica_requests_per_s``) stands in for it: ``engine``, ``kv_cache`` and the latency
+    targets ``tpot_ms`` and ``ttft_ms`` (they cap an estimate's batch and are checked
+    against its first token; recommend reads them, analyze does not), and ``precision``
+    unless ``model`` and ``gpu`` are given (their weights' memory, a portfolio's adapters
+    beside them, and the configuration shown read it, as they read ``model`` and ``gpu``)."""
     if option.replica_requests_per_s is None:
         return []
     given = option.model_fields_set
     read_without_estimate = {"precision"} if option.model and option.gpu else set()
     return [
         name
-        for name in ("engine", "precision", "kv_cache")
+        for name in ("engine", "precision", "kv_cache", "tpot_ms", "ttft_ms")
         if name in given and name not in read_without_estimate
     ]
 
@@ -107,21 +118,20 @@ def _estimate_only_fields(option: SelfHostedOption) -> list[str]:
 def cash_past_horizon_warnings(
     resolved: Resolved, paths: Collection[str] | None = None
 ) -> dict[str, str]:
-    """Owned servers paid in cash are charged in full within the horizon, though part of
-    their life lies past it: one line per such option (by its path; only ``paths`` when
-    given) with the book value left, for the servers the cost engine sized
+    """Owned servers whose charge within the horizon is not what their months in use cost:
+    one line per owned option (by its path; only ``paths`` when given), from
+    :func:`cash_past_horizon_line`, for the servers the cost engine sized
     (:attr:`~payback.analysis.cashflows.OptionCosts.servers`, at the scenario's central
     values). An evaluation that fails gives no line: evaluating says why."""
     scenario = resolved.scenario
-    cash = {
+    owned = {
         path: option
         for path, option in scenario.options()
         if isinstance(option, SelfHostedOption)
         and option.owned is not None
-        and option.owned.financing == "cash"
         and (paths is None or path in paths)
     }
-    if not cash:
+    if not owned:
         return {}
     from payback.analysis.cashflows import evaluate
 
@@ -132,7 +142,7 @@ def cash_past_horizon_warnings(
     costs = {"baseline": ev.baseline}
     costs |= {f"alternatives.{i}": alt.costs for i, alt in enumerate(ev.alternatives)}
     lines = {}
-    for path, option in cash.items():
+    for path, option in owned.items():
         servers = costs[path].servers
         if servers is None:  # pragma: no cover - an owned fleet always counts its servers
             continue
@@ -146,10 +156,73 @@ def cash_past_horizon_warnings(
 def cash_past_horizon_line(
     who: str, option: SelfHostedOption, servers: Any, *, baseline: bool = False
 ) -> str | None:
-    """The line for the owned ``servers`` in use each month (one value a month) bought in
-    cash: what is charged within the horizon and the straight-line book value left at its
-    end (over ``depreciation_months``). No salvage is counted. ``baseline``: what you do
-    today already owns its month-1 fleet. None when nothing is left."""
+    """The line for the owned ``servers`` in use each month (one value a month), or None
+    when there is nothing to say.
+
+    Cash: what is charged within the horizon and the straight-line book value left at its
+    end (over ``depreciation_months``; no salvage is counted; ``baseline``: what you do
+    today already owns its month-1 fleet), and that the servers in use past
+    ``depreciation_months`` are not bought again. Depreciation: the share of the charge
+    that pays for replacing the servers in use past ``depreciation_months``
+    (:func:`servers_past_depreciation`)."""
+    owned = option.owned
+    assert owned is not None
+    months = owned.depreciation_months
+    past = servers_past_depreciation(servers, months)
+    per_server_month = owned.usd_per_server / months
+    used = [m + 1 for m, n in enumerate(past) if n > 0]
+    span = f"month {used[0]}" if len(used) == 1 else f"months {used[0]}-{used[-1]}" if used else ""
+    if owned.financing == "depreciation":
+        replaced = float(sum(past)) * per_server_month
+        if replaced < 0.5:
+            return None
+        charged = float(sum(float(n) for n in servers)) * per_server_month
+        return (
+            f'{who}: financing = "depreciation": {usd(replaced, 0)} of the {usd(charged, 0)} '
+            f"charged pays for replacing the servers after depreciation_months = {months} "
+            f"({span})"
+        )
+    parts = []
+    left = _cash_book_value_line(option, servers, baseline=baseline)
+    if left is not None:
+        parts.append(left)
+    if used:
+        a_month = float(sum(past)) / len(used) * per_server_month
+        parts.append(
+            f"the servers in use past depreciation_months = {months} ({span}) are not bought "
+            f"again: no replacement is counted (about {usd(a_month, 0)} a month at "
+            "depreciation's rate)"
+        )
+    if not parts:
+        return None
+    return f"{who}: " + ("" if left is not None else 'financing = "cash": ') + "; ".join(parts)
+
+
+def servers_past_depreciation(servers: Any, depreciation_months: int) -> list[float]:
+    """Of the owned ``servers`` in use each month, those bought more than
+    ``depreciation_months`` months before (a server bought for month m is past its
+    depreciation from month m + D on), when a fleet that shrinks retires its oldest
+    servers first: max(0, servers_m − (most_m − most_{m−D})), with most_m the most servers
+    in use up to month m (all bought by then; most_{≤0} = 0).
+
+    >>> servers_past_depreciation([1.0, 1.0, 2.0, 2.0, 1.0], 2)
+    [0.0, 0.0, 1.0, 1.0, 1.0]
+    """
+    import numpy as np
+
+    s = np.asarray(servers, dtype=np.float64)
+    most = np.maximum.accumulate(s)
+    d = int(depreciation_months)
+    before = np.concatenate([np.zeros(min(d, s.size)), most[: max(s.size - d, 0)]])
+    past = np.maximum(s - (most - before), 0.0)
+    return [float(n) if np.isfinite(n) else 0.0 for n in past]
+
+
+def _cash_book_value_line(
+    option: SelfHostedOption, servers: Any, *, baseline: bool = False
+) -> str | None:
+    """What cash charges within the horizon and the straight-line book value left at its
+    end; None when nothing is left."""
     import numpy as np
 
     from payback.finance.costs import owned_book_value_left, servers_bought
@@ -174,7 +247,7 @@ def cash_past_horizon_line(
         return None
     count_said = f"{count:,.0f} server{'' if count == 1 else 's'}"
     return (
-        f'{who}: financing = "cash" charges all '
+        f'financing = "cash" charges all '
         f"{usd(count * owned.usd_per_server, 0)} of the {count_said} bought within the "
         f"{horizon}-month horizon, though {usd(left, 0)} of book value is left at month "
         f"{horizon} (straight line over depreciation_months = {owned.depreciation_months}); "

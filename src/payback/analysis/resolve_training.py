@@ -11,12 +11,28 @@ import numpy as np
 from payback.analysis.lookups import Lookups
 from payback.catalog import rent_text
 from payback.errors import PaybackError
-from payback.scenario import OneTime, TrainingJob
+from payback.scenario import OneTime, Recurring, TrainingJob
 
 if TYPE_CHECKING:
     from payback.catalog import HostedFineTune
 
-__all__ = ["hosted_training_usd", "resolve_one_time"]
+__all__ = ["hosted_training_usd", "resolve_one_time", "retraining_past_horizon"]
+
+
+def retraining_past_horizon(path: str, recurring: Recurring, horizon: int) -> str | None:
+    """The warning when ``recurring``'s first retraining falls past the horizon (month
+    ``retrain_every_months`` > ``horizon``): it is paid, but in no month counted, as a
+    commitment's months past the horizon are not. None when one falls within it or none
+    is paid (``retrain_every_months = 0``, or ``retrain_usd`` 0 or not given, which
+    :func:`~payback.scenario.checks.cost_pair_warnings` says)."""
+    every = recurring.retrain_every_months
+    if every <= horizon or not recurring.retrain_usd:
+        return None
+    return (
+        f"{path}.recurring.retrain_every_months = {every}: the first retraining falls in "
+        f"month {every}, past the {horizon}-month horizon; its retrain_usd = "
+        f"{recurring.retrain_usd:g} is paid but not counted"
+    )
 
 
 def resolve_one_time(ctx: Lookups, path: str, one_time: OneTime) -> OneTime:

@@ -327,6 +327,21 @@ def _more_in(
     return f" ({costs}{money(amount)} more in month {month})" if _cents(amount) else ""
 
 
+def _shrinking(monthly: list[float], money: Callable[[float], str]) -> str | None:
+    """`` ($1,920 more in month 1, $1,420 in month 2: the gap shrinks)`` where an
+    alternative that costs more than the baseline every month costs at least a cent less
+    more in the horizon's last month than in its first (traffic growing onto a fixed fleet:
+    past the horizon it may yet save, so not "never"); None otherwise.
+
+    >>> _shrinking([-1920.0, -1420.0], prose_usd), _shrinking([-20.0, -20.0], prose_usd)
+    (' ($1,920 more in month 1, $1,420 in month 2: the gap shrinks)', None)
+    """
+    if len(monthly) < 2 or monthly[-1] <= monthly[0] or not _cents(monthly[-1] - monthly[0]):
+        return None
+    first, last = money(-monthly[0]), money(-monthly[-1])
+    return f" ({first} more in month 1, {last} in month {len(monthly)}: the gap shrinks)"
+
+
 def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
     """Why the cumulative savings never reach zero, in one phrase."""
     horizon = saved.shape[-1]
@@ -334,7 +349,11 @@ def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
     if np.all(saved == 0):
         return f"the alternative saves nothing per month, so the {money(-float(cumulative[0]))} one-time cost is never recovered"
     if np.all(saved <= 0):
-        return f"the alternative costs more every month{_more_in(-float(saved[0]), 1, money=money)}"
+        gap = _shrinking([float(m) for m in saved], money)
+        more = (
+            _more_in(-float(saved[0]), 1, money=money) if gap is None else f" of the horizon{gap}"
+        )
+        return f"the alternative costs more every month{more}"
     last = float(saved[-1])
     shortfall = -float(cumulative[-1])
     if last > 0:
@@ -370,7 +389,12 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
     if all(m == 0 for m in monthly):
         return f"it saves nothing per month, so {up_front}"
     if all(m <= 0 for m in monthly):
-        more = f"it costs more than the baseline every month{_more_in(-monthly[0], 1, money=money)}"
+        gap = _shrinking(monthly, money)  # it may pay back past the horizon: not "never"
+        if gap is not None:
+            up_front = f"the {money(owed)} up front is not recovered by month {horizon}"
+        more = "it costs more than the baseline every month" + (
+            _more_in(-monthly[0], 1, money=money) if gap is None else f" of the horizon{gap}"
+        )
         return f"{more}, so {up_front}" if owed > 0 else more
     last, short = monthly[-1], -cum[-1]
     if last > 0:

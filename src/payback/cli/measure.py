@@ -131,7 +131,18 @@ def import_benchmark(
 
     _console().print(tables.benchmark_table(cal, estimate, closed))
     if output is not None:
-        echo(f'Wrote {output}. Use it with calibration = "{output}" on a self_hosted option.')
+        echo(
+            f'Wrote {output}. Use it with calibration = "{_in_scenario(output)}" on a '
+            "self_hosted option (a relative path there is read from the scenario file's "
+            "folder, not from here)."
+        )
+
+
+def _in_scenario(output: Path) -> str:
+    """``output`` as a scenario's ``calibration`` names it from any folder: absolute (a
+    scenario reads a relative path from its own folder, not from where payback ran), with
+    forward slashes, which a TOML string takes as they are."""
+    return output.absolute().as_posix()
 
 
 def _check_run(precision: str | None, gpus_per_replica: int | None) -> None:
@@ -297,7 +308,9 @@ def calibrate(  # long: most of it is its options and their help text
     if output is not None:
         _write_new(output, calibration_toml(cal), force, "-o")
         _console().print(
-            f'Wrote {output}. Use it with --calibration {output}, or calibration = "{output}" in a scenario.'
+            f"Wrote {output}. Use it with --calibration {output}, or calibration = "
+            f'"{_in_scenario(output)}" in a scenario (a relative path there is read from the '
+            "scenario file's folder, not from here)."
         )
 
 

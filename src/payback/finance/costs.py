@@ -408,9 +408,11 @@ def owned_server_cost(
     """What buying the servers costs: (paid at t = 0 [USD], paid in each month [USD/month]).
 
     cash: the month-1 fleet's price at t = 0; month m ≥ 2 pays for the servers it adds
-    (:func:`servers_bought`). depreciation: nothing at t = 0; month m pays servers_m ·
-    usd_per_server / depreciation_months (a server kept past its depreciation period is
-    replaced, so the charge goes on while it is in use).
+    (:func:`servers_bought`), and a server kept past its depreciation period is not bought
+    again. depreciation: nothing at t = 0; month m pays servers_m · usd_per_server /
+    depreciation_months (a server kept past its depreciation period is replaced, so the
+    charge goes on while it is in use). analyze says either when servers are in use past
+    depreciation_months within the horizon.
 
     >>> owned_server_cost([1.0, 2.0, 2.0], usd_per_server=100.0, depreciation_months=10,
     ...                   cash=True)

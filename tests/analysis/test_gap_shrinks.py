@@ -1,0 +1,64 @@
+"""An alternative that costs more than the baseline in every month of a short horizon,
+but less more each month (traffic growing onto a fixed fleet), is not said to cost more
+"every month" with its one-time cost "never recovered": a longer horizon pays it back
+(tried as a new user would: 2 months at 50% growth said "never", 12 months break even in
+month 5.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from helpers import build
+from payback import analyze
+
+
+def growing(horizon: int) -> dict[str, Any]:
+    """100,000 requests in month 1, +50% a month, at $10 per 1k against one $4/h GPU:
+    month 1 $1,000 vs $2,920 ($1,920 more), month 2 $1,500 vs $2,920 ($1,420 more)."""
+    return {
+        "scenario": {"name": "h", "horizon_months": horizon},
+        "traffic": {"requests_per_month": 100_000, "growth_monthly": 0.5},
+        "baseline": {"name": "api", "kind": "per_request", "usd_per_1k_requests": 10},
+        "alternatives": [
+            {
+                "name": "sh",
+                "kind": "self_hosted",
+                "usd_per_gpu_hour": 4,
+                "replica_requests_per_s": 10,
+                "one_time": {"data_usd": 100},
+            }
+        ],
+    }
+
+
+def test_a_shrinking_gap_is_every_month_of_the_horizon_not_never() -> None:
+    result = analyze(build(growing(2)))
+    alt = result.alternatives[0]
+    assert alt.monthly_cost_usd == pytest.approx([2920.0, 2920.0])
+    assert alt.reason == (
+        "the alternative costs more every month of the horizon ($1,920 more in month 1, "
+        "$1,420 in month 2: the gap shrinks)"
+    )
+    assert result.verdict() == (
+        "'sh' does not pay back within 2 months: it costs more than the baseline every "
+        "month of the horizon ($1,920 more in month 1, $1,420 in month 2: the gap "
+        "shrinks), so the $100 up front is not recovered by month 2; NPV -$3,440 over "
+        "2 months"
+    )
+    assert "never" not in result.verdict()
+    # and the longer horizon does pay it back
+    assert analyze(build(growing(12))).alternatives[0].break_even_month == pytest.approx(
+        5.32, abs=0.005
+    )
+
+
+def test_a_gap_that_does_not_shrink_is_still_never_recovered() -> None:
+    flat = growing(2)
+    flat["traffic"]["growth_monthly"] = 0.0
+    result = analyze(build(flat))
+    assert result.alternatives[0].reason == (
+        "the alternative costs more every month ($1,920 more in month 1)"
+    )
+    assert "so the $100 up front is never recovered" in result.verdict()
