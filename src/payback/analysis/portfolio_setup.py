@@ -261,9 +261,9 @@ def _shared_field(scenario: Scenario, line: str) -> bool:
 
 def _shared_cash_warnings(p: Portfolio, lines: list[tuple[int, str]]) -> Portfolio:
     """``p`` with its workloads' warning ``lines`` (each said once, :func:`_said_once`), each
-    shared fleet's servers bought in cash warned of as the portfolio sizes them (on the
-    combined load, :func:`~payback.analysis.portfolio.evaluate_portfolio`), in place of the
-    lines each workload's own scenario gave for a fleet of its own."""
+    shared fleet's owned servers (cash or depreciation) warned of as the portfolio sizes
+    them (on the combined load, :func:`~payback.analysis.portfolio.evaluate_portfolio`), in
+    place of the lines each workload's own scenario gave for a fleet of its own."""
     from payback.analysis.resolve_self_hosted import (
         cash_past_horizon_line,
         cash_past_horizon_warnings,
@@ -272,10 +272,7 @@ def _shared_cash_warnings(p: Portfolio, lines: list[tuple[int, str]]) -> Portfol
     shared = {
         f"alternatives.{i}": i
         for i, alt in enumerate(p.scenario.alternatives)
-        if p.shares_fleet(i)
-        and isinstance(alt, SelfHostedOption)
-        and alt.owned is not None
-        and alt.owned.financing == "cash"
+        if p.shares_fleet(i) and isinstance(alt, SelfHostedOption) and alt.owned is not None
     }
     workloads = p.scenario.workloads or []
     if not shared:
