@@ -225,3 +225,52 @@ def test_a_portfolios_ids_are_said_together(tmp_path: Path) -> None:
         f"error: {path}: workloads.0 ('a'): {TUNED.split(';')[0]}",
         f"error: {path}: workloads.0.{JOB.split(';')[0].removeprefix('alternatives.2.')}",
     ]
+
+
+def _catalog_ids(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """examples/catalog-ids.toml with each (line, replacement) made."""
+    text = (TESTS.parent / "examples" / "catalog-ids.toml").read_text(encoding="utf-8")
+    for line, new in edits:
+        assert text.count(line) == 1
+        text = text.replace(line, new)
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SERVED = '\nmodel = "llama-3.1-8b"\n'
+
+
+def test_a_models_list_is_said_with_the_other_ids_in_a_models_words(tmp_path: Path) -> None:
+    """``models`` (what recommend chooses among) with a mistyped id, beside an unknown field
+    and a mistyped GPU: recommend said the field and the GPU, then (fixed) the model. Its
+    line is the one a single bad ``model`` gets, named ``models`` as recommend names it."""
+    alone = _catalog_ids(tmp_path, (SERVED, '\nmodel = "qwen9-7b"\n'))
+    code, out, err = run("analyze", alone)
+    assert_user_error(code, out, err)
+    (single,) = _lines(err)
+    words = single.split(".model: ", 1)[1]
+    assert words == "unknown model 'qwen9-7b'; did you mean qwen2.5-7b, qwen3-1.7b, qwen3-4b?"
+    listed = f'{SERVED}models = ["llama-3.1-8b", "qwen9-7b", "qwen9-7b"]\nmystery = 1\n'
+    path = _catalog_ids(tmp_path, (SERVED, listed), ('gpu = "l40s"', 'gpu = "l5"'))
+    for command in ("recommend", "analyze"):
+        code, out, err = run(command, path)
+        assert_user_error(code, out, err)
+        lines = _lines(err)
+        assert lines[1:] == [
+            f"error: {path}: alternatives.0.models: {words}",
+            f"error: {path}: {GPU}",
+        ], command
+        assert lines[0].startswith(f"error: {path}: alternatives.0.mystery: unknown field")
+
+
+def test_each_unknown_id_of_a_models_list_is_said_once() -> None:
+    table = {
+        "alternatives": [
+            {"kind": "self_hosted", "models": ["qwen2.5-7b", "x", 3, "y", "x"], "gpu": "l4"}
+        ]
+    }
+    assert [line.split(" (known")[0].split(";")[0] for line in unknown_ids(table)] == [
+        "alternatives.0.models: unknown model 'x'",
+        "alternatives.0.models: unknown model 'y'",
+    ]

@@ -134,7 +134,7 @@ def test_a_triangular_whose_stated_end_is_past_the_limit_is_refused_naming_it(
         *run("sensitivity", path),
         f"{REQUESTS} = "
         '{ dist = "triangular", low = 100000, mode = 200000, high = 1e+14 }: high = 1e+14 is '
-        "outside the field's range; each end must be ≥ 0 and ≤ 10,000,000,000,000",
+        "outside the field's range; each end must be > 0 and ≤ 10,000,000,000,000",
     )
 
 
@@ -157,11 +157,15 @@ def test_a_stated_end_a_price_refuses_is_refused(tmp_path: Path, written: str, s
     assert_user_error(*run("analyze", path), f"baseline.input_usd_per_mtok = {written}: {said}")
 
 
-def test_an_end_on_a_fields_excluded_bound_is_accepted() -> None:
-    """requests_per_month must be > 0: a uniform from 0 states 0, where it puts no mass."""
-    assert (
-        stated_end_problem(REQUESTS, Uniform(dist="uniform", low=0.0, high=1.0), REQUESTS_RANGE)
-        is None
+def test_an_end_on_a_fields_excluded_bound_is_refused() -> None:
+    """requests_per_month must be > 0: a uniform from 0 states 0, a number the field
+    refuses written plain (it was accepted, as putting no mass there); a normal's tail past
+    0 is implied, not stated, and keeps the truncation rule."""
+    assert stated_end_problem(
+        REQUESTS, Uniform(dist="uniform", low=0.0, high=1.0), REQUESTS_RANGE
+    ) == (
+        f'{REQUESTS} = {{ dist = "uniform", low = 0, high = 1 }}: low = 0 is outside the '
+        "field's range; each end must be > 0 and ≤ 10,000,000,000,000"
     )
     assert (
         stated_end_problem(REQUESTS, Normal(dist="normal", mean=-1.0, sd=1.0), REQUESTS_RANGE)
@@ -264,15 +268,22 @@ def test_a_normal_with_a_small_tail_past_a_share_is_drawn_truncated(tmp_path: Pa
     assert item.ends()[1] == pytest.approx(p90, rel=1e-9)
 
 
-def test_a_uniform_from_an_excluded_bound_is_accepted_and_never_drawn_on_it(
+def test_a_tail_past_an_excluded_bound_is_accepted_and_never_drawn_on_it(
     tmp_path: Path,
 ) -> None:
-    """requests_per_month must be > 0: a uniform from 0 puts none of its mass below 0 (it
-    was refused, 'reaches 0'), and no sample is 0, not even at u = 0."""
-    path = _quarter(tmp_path, 'requests_per_month = { dist = "uniform", low = 0, high = 400000 }')
+    """requests_per_month must be > 0: a normal of mean 200,000 and sd 100,000 puts
+    Φ(−2) = 2.3% below 0, truncated away, and no sample is 0, not even at u = 0 (a uniform
+    from 0 was the case here; its stated 0 is now refused as a plain 0 is)."""
+    path = _quarter(
+        tmp_path, 'requests_per_month = { dist = "normal", mean = 200000, sd = 100000 }'
+    )
     (item,) = un.uncertain_inputs(resolve(load_scenario(path)))
     assert float(item.ppf(0.0)) > 0.0
-    assert item.ends() == pytest.approx((40_000.0, 360_000.0))
+    path = _quarter(tmp_path, 'requests_per_month = { dist = "uniform", low = 0, high = 400000 }')
+    assert_user_error(
+        *run("analyze", path),
+        "low = 0 is outside the field's range; each end must be > 0 and ≤ 10,000,000,000,000",
+    )
 
 
 def test_the_tornado_ends_are_the_sampled_distributions_p10_and_p90(tmp_path: Path) -> None:

@@ -463,7 +463,7 @@ def test_sensitivity_commands() -> None:
         (
             {"dist": "uniform", "low": -5, "high": 10},
             'traffic.requests_per_month = { dist = "uniform", low = -5, high = 10 }: low = -5 is '
-            "outside the field's range; each end must be ≥ 0 and ≤ 10,000,000,000,000",
+            "outside the field's range; each end must be > 0 and ≤ 10,000,000,000,000",
         ),
         (  # sampled truncated to > 0 its samples would all be inf (Φ(z) rounds to 1)
             {"dist": "normal", "mean": -5, "sd": 0.1},

@@ -6,7 +6,8 @@ splits over) estimated when the scenario is resolved, at the file's values
 (:mod:`payback.analysis.resolve_self_hosted`). :func:`following` adds to the engine's
 overrides the capacity and GPUs analyze of the file would give at each sample's values:
 
-- a token length (:data:`CAPACITY_READS`) estimates each size again at it;
+- a token length (:data:`~payback.scenario.followed.CAPACITY_READS`) estimates each size
+  again at it;
 - an input that prices the fleet (the traffic, the option's own numbers) chooses the size
   again, by the same fleet cost analyze chooses by (one engine call a size: :func:`_chosen`);
 - the capacity itself, moved alone (a tornado's ±25% on an estimate), scales the estimate
@@ -38,22 +39,14 @@ import numpy as np
 
 from payback.errors import PaybackError
 from payback.finance._types import FloatArray
+from payback.scenario.followed import CAPACITY_ONLY, CAPACITY_READS, TRAFFIC_READS
 
 if TYPE_CHECKING:
     from payback.analysis.resolve import Resolved
 
 __all__ = ["CAPACITY_READS", "EXACT_VALUES", "estimate_inputs", "followers", "following"]
 
-CAPACITY_READS = (
-    "input_tokens",
-    "output_tokens",
-    "cached_input_share",
-    "tpot_ms",
-    "gpus_per_replica",
-)
-"""The inputs a replica's estimated capacity depends on (``traffic``'s token lengths, the
-option's latency target where it gives one, and its replica size)."""
-_TRAFFIC = frozenset({"input_tokens", "output_tokens", "cached_input_share"})
+_TRAFFIC = frozenset(TRAFFIC_READS)
 
 _SHARES = frozenset({"cached_input_share"})
 _WHOLE = frozenset({"gpus_per_replica"})
@@ -76,7 +69,7 @@ _nodes: dict[int, tuple[Resolved, dict[Any, Any]]] = {}
 
 def followers(resolved: Resolved) -> dict[str, tuple[str, ...]]:
     """Each self-hosted option whose capacity is estimated, with the paths of the inputs
-    that estimate reads (:data:`CAPACITY_READS`)."""
+    that estimate reads (:data:`~payback.scenario.followed.CAPACITY_READS`)."""
     from payback.scenario.schema import SelfHostedOption
 
     out: dict[str, tuple[str, ...]] = {}
@@ -88,7 +81,7 @@ def followers(resolved: Resolved) -> dict[str, tuple[str, ...]]:
         out[path] = tuple(
             f"traffic.{name}" if name in _TRAFFIC else f"{path}.{name}"
             for name in CAPACITY_READS
-            if name != "tpot_ms" or option.tpot_ms is not None
+            if name not in CAPACITY_ONLY or getattr(option, name) is not None
         )
     return out
 

@@ -3,9 +3,10 @@ would estimate it.
 
 An option whose ``one_time.training`` describes a job and gives no ``training_usd`` has
 that cost estimated when the scenario is resolved
-(:mod:`payback.analysis.resolve_training`). The job's numbers (:data:`TRAINING_READS`)
-are then inputs a study may move: :func:`following_training` adds to the engine's
-overrides the ``training_usd`` analyze of the file would give at each sample's values.
+(:mod:`payback.analysis.resolve_training`). The job's numbers
+(:data:`~payback.scenario.followed.TRAINING_READS`) are then inputs a study may move:
+:func:`following_training` adds to the engine's overrides the ``training_usd`` analyze of
+the file would give at each sample's values.
 
 A few distinct values (a tornado's ends, a solve's values, at most
 :data:`~payback.analysis.follow.EXACT_VALUES` a call) are each resolved. Many (Monte Carlo,
@@ -28,16 +29,12 @@ import numpy as np
 
 from payback.errors import PaybackError
 from payback.finance._types import FloatArray
+from payback.scenario.followed import JOB_TOKENS, TRAINING_READS, job_reads
 
 if TYPE_CHECKING:
     from payback.analysis.resolve import Resolved
 
 __all__ = ["TRAINING_READS", "following_training", "trainees"]
-
-TRAINING_READS = ("examples", "tokens_per_example", "epochs", "usd_per_gpu_hour")
-"""A training job's numbers its estimate is proportional to (the rent on rented GPUs
-only, where the job gives one): the tokens a run processes and the price of a GPU-hour."""
-_TOKENS = ("examples", "tokens_per_example", "epochs")
 
 _KEPT = 8
 _kept: dict[int, tuple[Resolved, dict[Any, float]]] = {}
@@ -56,12 +53,7 @@ def trainees(resolved: Resolved) -> dict[str, tuple[str, ...]]:
             continue
         if f"{where}.training_usd" in written.distributions:
             continue
-        out[where] = tuple(
-            f"{where}.training.{name}"
-            for name in TRAINING_READS
-            if getattr(job, name) is not None
-            and not (name == "usd_per_gpu_hour" and job.hosted is not None)
-        )
+        out[where] = tuple(f"{where}.training.{name}" for name in job_reads(job))
     return out
 
 
@@ -112,7 +104,7 @@ def _estimated(resolved: Resolved, where: str, columns: list[str], table: FloatA
 
     job = value_at(resolved.scenario, f"{where}.training")
     at = {c.rsplit(".", 1)[-1]: table[:, j] for j, c in enumerate(columns)}
-    tokens = math.prod(at.get(n, getattr(job, n)) for n in _TOKENS)
+    tokens = math.prod(at.get(n, getattr(job, n)) for n in JOB_TOKENS)
     for i in (int(np.argmin(tokens)), int(np.argmax(tokens))):  # a refusal named, as analyze
         _resolved_at(resolved, where, columns, tuple(map(float, table[i])))
     if job.hosted is not None:

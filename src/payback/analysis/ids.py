@@ -25,7 +25,9 @@ def unknown_ids(
 ) -> list[str]:
     """One line for each catalog id the table names that is not known, named by its field
     as the resolution names it (``alternatives.0.gpu: unknown GPU 'l5'; did you mean l4?
-    …``): a self-hosted option's ``model``, ``gpu`` and ``gpu_provider``; a hosted API's
+    …``): a self-hosted option's ``model``, each of its ``models`` (those ``recommend``
+    chooses among, named ``alternatives.0.models`` as recommend names them), ``gpu`` and
+    ``gpu_provider``; a hosted API's
     ``model`` (genai-prices') and ``fine_tuned`` offer; a training job's (``one_time.
     training``) ``model``, ``gpu``, ``gpu_provider`` and ``hosted`` offer; those of each
     workload's own baseline and training job (``workloads.0.baseline``). A provider is
@@ -107,7 +109,14 @@ def _named_ids(table: Mapping[str, Any]) -> list[tuple[str, str, str, str | None
         kind = str(option.get("kind", "")).lower()
         if kind == "self_hosted":
             rented = option.get("usd_per_gpu_hour") is None and option.get("owned") is None
-            named += _of(path, option, {"model": "model", "gpu": "gpu"}, rented)
+            listed = option.get("models")  # the models recommend chooses among
+            named += _of(path, option, {"model": "model"}, False)
+            named += [
+                (f"{path}.models", "model", name, None)
+                for name in dict.fromkeys(listed if isinstance(listed, list) else [])
+                if isinstance(name, str)
+            ]
+            named += _of(path, option, {"gpu": "gpu"}, rented)
         elif kind == "hosted_api":
             named += _of(path, option, {"model": "api", "fine_tuned": "hosted"}, False)
         one_time = option.get("one_time")

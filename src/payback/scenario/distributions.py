@@ -17,14 +17,15 @@ the field refuses), or when cutting its tails off moves its median by more than
 normal of mean 200,000 and sd 100,000 for a count puts 2.3% below 0 and moves its median
 by 1.1% of its spread: accepted, drawn truncated; a lognormal whose p90 is 10¹² under a
 limit of 10¹³ puts 7% above it and loses 65% of its median (200,000 to 69,100): refused.
-A field's excluded bound (``> 0``) is never sampled: the range ends on the
-nearest number inside it (:func:`sampled_range`).
+A stated end is checked against the field's own bounds, strict ones too: an escalation
+share (``≥ 0`` and ``< 1``) refuses ``high = 1`` as it refuses ``escalation_share = 1``.
+A field's excluded bound (``> 0``) is never sampled: the range ends on the nearest number
+inside it (:func:`sampled_range`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 import numpy as np
@@ -45,6 +46,7 @@ __all__ = [
     "Normal",
     "Triangular",
     "Uniform",
+    "accepts",
     "as_written",
     "range_problem",
     "sampled_range",
@@ -386,35 +388,51 @@ def sampled_range(allowed: FieldRange) -> tuple[float, float]:
 
 
 def stated_end_problem(path: str, dist: Distribution, allowed: FieldRange) -> str | None:
-    """One line when a triangular's or a uniform's stated ``low`` or ``high`` lies outside
-    the field's range ``allowed``, else ``None``. An excluded bound itself is accepted as
-    an end (no mass sits on it, and none is drawn there: :func:`sampled_range`), so the
-    line says the ends allowed with it (a count's ``> 0`` reads ``≥ 0``).
+    """One line when a triangular's or a uniform's stated ``low`` or ``high`` is a number
+    the field refuses (:func:`accepts`: outside its range ``allowed``, or on a bound it
+    excludes), naming each such end and the field's rule, else ``None``.
 
     >>> from payback.scenario.paths import FieldRange
     >>> price = Triangular(dist="triangular", low=-1.0, mode=3.0, high=4.0)
     >>> print(stated_end_problem("baseline.input_usd_per_mtok", price, FieldRange(0.0, 1e4, True, True, True)))
     baseline.input_usd_per_mtok = { dist = "triangular", low = -1, mode = 3, high = 4 }: low = -1 is outside the field's range; each end must be ≥ 0 and ≤ 10000
+    >>> share = Uniform(dist="uniform", low=0.5, high=1.0)
+    >>> print(stated_end_problem("escalation_share", share, FieldRange(0.0, 1.0, True, False, True)))
+    escalation_share = { dist = "uniform", low = 0.5, high = 1 }: high = 1 is outside the field's range; each end must be ≥ 0 and < 1
     """
     if not isinstance(dist, Triangular | Uniform):
         return None
     past = [
         f"{end} = {_number(value)}"
         for end, value in (("low", dist.low), ("high", dist.high))
-        if not allowed.lowest <= value <= allowed.highest
+        if not accepts(allowed, value)
     ]
     if not past:
         return None
-    ends = replace(allowed, lowest_included=True, highest_included=True)  # a bound itself
     sides = [
-        *([ends.describe_low()] if math.isfinite(allowed.lowest) else []),
-        *([ends.describe_high()] if math.isfinite(allowed.highest) else []),
+        *([allowed.describe_low()] if math.isfinite(allowed.lowest) else []),
+        *([allowed.describe_high()] if math.isfinite(allowed.highest) else []),
     ]
     return (
         f"{path} = {as_written(dist)}: {' and '.join(past)} "
         f"{'is' if len(past) == 1 else 'are'} outside the field's range; each end must be "
         f"{' and '.join(sides)}"
     )
+
+
+def accepts(allowed: FieldRange, value: float) -> bool:
+    """Whether the field whose range is ``allowed`` accepts ``value`` as a plain number:
+    inside its bounds, on a bound only where the field includes it.
+
+    >>> from payback.scenario.paths import FieldRange
+    >>> share = FieldRange(0.0, 1.0, True, False, True)
+    >>> accepts(share, 0.0), accepts(share, 0.999), accepts(share, 1.0)
+    (True, True, False)
+    """
+    low, high = allowed.lowest, allowed.highest
+    above = low < value or (allowed.lowest_included and value == low)
+    below = value < high or (allowed.highest_included and value == high)
+    return above and below
 
 
 def range_problem(path: str, dist: Distribution, allowed: FieldRange) -> str | None:

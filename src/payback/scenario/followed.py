@@ -1,5 +1,8 @@
 """Which numbers only an estimate reads may hold a distribution: those whose estimate
-follows each sample (``payback.analysis.follow``, ``payback.analysis.follow_training``)."""
+follows each sample (``payback.analysis.follow``, ``payback.analysis.follow_training``).
+
+The lists of what each estimate reads live here, and the analysis that follows the samples
+reads them from here (the scenario does not import the analysis)."""
 
 from __future__ import annotations
 
@@ -8,12 +11,47 @@ from collections.abc import Mapping
 from payback.errors import PaybackError
 from payback.scenario.distributions import Distribution, as_written
 from payback.scenario.paths import value_at
-from payback.scenario.schema import Scenario
+from payback.scenario.schema import Scenario, TrainingJob
 
-__all__ = ["followed", "not_sampled"]
+__all__ = [
+    "CAPACITY_ONLY",
+    "CAPACITY_READS",
+    "JOB_TOKENS",
+    "TOKEN_LENGTHS",
+    "TRAFFIC_READS",
+    "TRAINING_READS",
+    "followed",
+    "job_reads",
+    "not_sampled",
+]
 
-_FOLLOWED_JOB = ("examples", "tokens_per_example", "epochs", "usd_per_gpu_hour")
-"""A training job's numbers its estimated cost follows (analysis/follow_training.py)."""
+TOKEN_LENGTHS = ("input_tokens", "output_tokens")
+"""``traffic``'s token lengths."""
+TRAFFIC_READS = (*TOKEN_LENGTHS, "cached_input_share")
+"""``traffic``'s numbers a replica's estimated capacity reads."""
+CAPACITY_ONLY = ("tpot_ms",)
+"""A self-hosted option's numbers that only its capacity estimate reads (the engine reads
+none of them), where the option gives them."""
+CAPACITY_READS = (*TRAFFIC_READS, *CAPACITY_ONLY, "gpus_per_replica")
+"""The inputs a replica's estimated capacity depends on (``traffic``'s token lengths and
+cached share, the option's latency target where it gives one, and its replica size)."""
+
+JOB_TOKENS = ("examples", "tokens_per_example", "epochs")
+"""A training job's numbers whose product is the tokens a run processes."""
+TRAINING_READS = (*JOB_TOKENS, "usd_per_gpu_hour")
+"""A training job's numbers its estimate is proportional to (the rent on rented GPUs
+only, where the job gives one): the tokens a run processes and the price of a GPU-hour."""
+
+
+def job_reads(job: TrainingJob) -> tuple[str, ...]:
+    """The names among :data:`TRAINING_READS` that ``job``'s estimated cost follows: those
+    it gives, its rent only where it trains on rented GPUs (not a hosted offer)."""
+    return tuple(
+        name
+        for name in TRAINING_READS
+        if getattr(job, name) is not None
+        and not (name == "usd_per_gpu_hour" and job.hosted is not None)
+    )
 
 
 def followed(scenario: Scenario, path: str, found: Mapping[str, Distribution]) -> bool:
@@ -21,8 +59,8 @@ def followed(scenario: Scenario, path: str, found: Mapping[str, Distribution]) -
     number no estimate reads, or one whose estimate follows each sample (a latency target
     of a capacity estimated, not given nor sampled; a training job's size where its cost
     is estimated); a number an estimate reads once (its figure given) cannot."""
-    if path.endswith(".tpot_ms"):
-        option = path.removesuffix(".tpot_ms")
+    option, _, last = path.rpartition(".")
+    if last in CAPACITY_ONLY:
         capacity = f"{option}.replica_requests_per_s"
         try:
             given = value_at(scenario, capacity) is not None
@@ -37,9 +75,7 @@ def followed(scenario: Scenario, path: str, found: Mapping[str, Distribution]) -
         given = value_at(scenario, f"{one_time}.training_usd") is not None
     except PaybackError:
         return False
-    if given or f"{one_time}.training_usd" in found or name not in _FOLLOWED_JOB:
-        return False
-    return not (name == "usd_per_gpu_hour" and job.hosted is not None)
+    return not given and f"{one_time}.training_usd" not in found and name in job_reads(job)
 
 
 def not_sampled(path: str, dist: Distribution) -> str:
@@ -55,7 +91,7 @@ def not_sampled(path: str, dist: Distribution) -> str:
     """
     if ".one_time.training." in path:
         figure = "training_usd"
-    elif path.endswith(("tpot_ms", "_tokens")):
+    elif path.rpartition(".")[2] in (*CAPACITY_ONLY, *TOKEN_LENGTHS):
         figure = "replica_requests_per_s"
     else:
         figure = "replica_requests_per_s, training_usd"

@@ -16,8 +16,9 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from payback.scenario.distributions import DISTS, Distribution
+from payback.scenario.distributions import DISTS, Distribution, stated_end_problem
 from payback.scenario.nulls import null_words
+from payback.scenario.paths import schema_range
 from payback.scenario.schema import KINDS, Scenario, field_docstring
 from payback.scenario.words import BOUND_ERRORS, bound_words
 from payback.scenario.words import TYPE_WORDS as _TYPE_WORDS
@@ -471,16 +472,27 @@ def explain_errors(
         if path not in found:
             problems.extend(_explain_one(err, path, list(err["loc"]), nulls or {}, fmt))
         elif dist is not None and err["type"] in _RANGE_ERRORS:
-            rule = _explain_one(err, path, list(err["loc"]))[0].split(": ", 1)[1]
-            problems.append(
-                f"{path}: the {dist.dist} distribution's central value {dist.central():g} {rule}"
-            )
+            problems.append(_central_refused(err, path, dist))
         elif dist is not None:
             holds = _HOLDS.get(err["type"], "something other than a number")
             problems.append(
                 f"{path}: a distribution needs a field that holds any number; this one holds {holds}"
             )
     return list(dict.fromkeys(problems))
+
+
+def _central_refused(err: Any, path: str, dist: Distribution) -> str:
+    """The line for a distribution whose central value the field refuses: a stated end
+    past the field's range where there is one (the central value of ends both inside it
+    is inside it too), else the central value and the rule."""
+    model = _model_at(list(err["loc"]))
+    if model is not None:
+        allowed = schema_range(model, str(err["loc"][-1]))
+        stated = stated_end_problem(path, dist, allowed)
+        if stated is not None:
+            return stated
+    rule = _explain_one(err, path, list(err["loc"]))[0].split(": ", 1)[1]
+    return f"{path}: the {dist.dist} distribution's central value {dist.central():g} {rule}"
 
 
 def explain_distribution(path: str, raw: Mapping[str, Any], exc: ValidationError) -> list[str]:
