@@ -83,3 +83,22 @@ def test_a_token_count_only_a_capacity_estimate_reads_is_an_input(tmp_path: Path
     npv = float(evaluate(again).alternatives[0].npv_usd)
     assert float(study.alternatives[0].npv_usd[0]) == pytest.approx(npv, rel=1e-9)
     assert npv >= today - 5e4  # the fleet's whole replicas: met within a step
+
+
+def test_a_first_token_target_says_it_is_only_checked(tmp_path: Path) -> None:
+    """Tried as a new user would: solve on a ttft_ms beside an estimated capacity said
+    "used once to estimate alternatives.0.replica_requests_per_s from the catalog", but the
+    capacity never reads it: analyze only checks the loaded first token against it."""
+    path = tmp_path / "t.toml"
+    path.write_text(
+        (EXAMPLES / "catalog-ids.toml")
+        .read_text()
+        .replace('gpu = "l40s"', 'gpu = "l40s"\nttft_ms = 300', 1)
+    )
+    assert "ttft_ms = 300" in path.read_text()
+    text = _refusal(path, "alternatives.0.ttft_ms")
+    assert text == (
+        "vary alternatives.0.ttft_ms: not an input of the cost engine: analyze only checks the "
+        "estimate's first token where the fleet runs against it (a warning when missed); it "
+        "moves no cost: vary alternatives.0.target_utilization instead"
+    )

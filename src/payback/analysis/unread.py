@@ -146,6 +146,12 @@ def _why_unused(explicit: Scenario, written: Scenario, path: str) -> str:
                 f"unused: {option}.replica_requests_per_s is given (a latency target only caps "
                 "the batch of an estimated capacity)"
             )
+        if parts[-1] == "ttft_ms":
+            return (
+                "analyze only checks the estimate's first token where the fleet runs against "
+                f"it (a warning when missed); it moves no cost: vary {option}.target_utilization "
+                "instead"
+            )
         return (
             f"used once to estimate {option}.replica_requests_per_s from the catalog; vary "
             f"{option}.replica_requests_per_s instead"
