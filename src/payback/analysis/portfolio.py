@@ -185,7 +185,8 @@ def _workload_one_time(p: Portfolio, j: int, own: Mapping[str, FloatArray]) -> F
     if one_time.training_usd is None:
         from payback.catalog import analysis_day
 
-        ctx = Lookups(p.parts[j].scenario, None, analysis_day())  # stale on the analysis day
+        part = p.parts[j]  # the catalog and day the portfolio was prepared with
+        ctx = Lookups(part.scenario, part.catalog, part.today or analysis_day())
         one_time = resolve_one_time(ctx, prefix, one_time)
 
     def read(path: str) -> FloatArray:
