@@ -28,7 +28,18 @@ that workload's terms), resolved and evaluated by the one engine
   that needs fewer replicas (:func:`place_adapters`: at worst one fleet per workload); a
   scaled-to-zero fleet, billed by the second, runs each workload merged (mixing would
   only lose η(n)). The replicas are priced by the one fleet formula
-  (:func:`payback.finance.costs.self_hosted_cost`).
+  (:func:`payback.finance.costs.self_hosted_cost`). Owned servers are the fleet's cost,
+  whatever the financing: depreciated, in its monthly cost; bought in cash, those that
+  month 2 on adds in its monthly cost and the month-1 fleet's at t = 0 in the one-time cost
+  as the fleet's own part (:attr:`PortfolioOutcome.fleet_one_time_usd`), neither shared
+  nor a workload's. So the one-time cost is the alternative's shared items, the shared
+  fleet's servers and the workloads' own items. Both financings attribute the servers to
+  the workloads alike (:mod:`payback.studies.portfolio`'s fleet shares): a monthly charge
+  by that month's GPU-time share s_w,t; the month-1 servers bought at t = 0 by the
+  share averaged over the months in present value, Σ_t δ_t s_w,t / Σ_t δ_t Σ_w s_w,t,
+  as a straight-line depreciation of them over the horizon would spread them. The
+  financings differ in what they charge (cash: the whole price; depreciation: the months
+  within the horizon), not in who pays it.
 - **one baseline fleet**: workloads without a baseline of their own on the scenario's
   always-on self-hosted baseline run on one fleet today, sized on their combined load by
   the same machinery (one model: η = 1); moving a set of them saves B(all) − B(the rest),
@@ -185,7 +196,8 @@ def _workload_one_time(p: Portfolio, j: int, own: Mapping[str, FloatArray]) -> F
     if one_time.training_usd is None:
         from payback.catalog import analysis_day
 
-        ctx = Lookups(p.parts[j].scenario, None, analysis_day())  # stale on the analysis day
+        part = p.parts[j]  # the catalog and day the portfolio was prepared with
+        ctx = Lookups(part.scenario, part.catalog, part.today or analysis_day())
         one_time = resolve_one_time(ctx, prefix, one_time)
 
     def read(path: str) -> FloatArray:
@@ -375,6 +387,9 @@ class PortfolioOutcome:
     spare_gpus: FloatArray | None = None
     """Of the shared fleet's GPUs, those ``min_replicas`` keeps beyond what the month's
     traffic needs (:attr:`FleetCosts.spare_gpus`; None without a shared fleet)."""
+    fleet_one_time_usd: FloatArray | float = 0.0
+    """The servers the shared fleet buys in cash at t = 0, part of ``one_time_usd``: the
+    fleet's, neither shared items nor a workload's (0 without a shared fleet) [USD]."""
 
 
 @dataclass(frozen=True)
@@ -426,18 +441,20 @@ def _outcome(
     first = evs[served[0]].alternatives[index]
     baseline = sum_arrays([evs[j].baseline.monthly_usd for j in served])
     requests = sum_arrays([evs[j].requests for j in served])
-    gpus = pinned_gpus = spare = fleet_usd = share = servers = None
+    gpus = pinned_gpus = spare = fleet_usd = share = servers = bought = None
     idle = None if pieces.own_idle_gpus is None else np.sum(pieces.own_idle_gpus, axis=0)
     if pieces.fleet is None:
         # the engine's own sums when there is one workload: its answer exactly
         rest = [pieces.own_usd[k] for k in range(1, len(served))]
         alternative = sum_arrays([first.costs.monthly_usd, *rest])
-        bought = [evs[j].alternatives[index].one_time_items_usd.get("hardware") for j in served[1:]]
+        hardware = [
+            evs[j].alternatives[index].one_time_items_usd.get("hardware") for j in served[1:]
+        ]
         one_time = sum_arrays(
             [
                 first.one_time_usd,
                 *(own_one_time[j] for j in served),
-                *(b for b in bought if b is not None),
+                *(b for b in hardware if b is not None),
             ]
         )
     else:
@@ -447,9 +464,8 @@ def _outcome(
         idle, spare = costs.idle_gpus[0], costs.spare_gpus[0]
         servers = None if costs.servers is None else costs.servers[0]
         alternative = np.sum(pieces.own_usd, axis=0) + pieces.shared_monthly_usd + fleet_usd
-        one_time = (
-            np.sum(pieces.one_time_usd, axis=0) + pieces.shared_one_time_usd + costs.at_start[0]
-        )
+        bought = costs.at_start[0]
+        one_time = np.sum(pieces.one_time_usd, axis=0) + pieces.shared_one_time_usd + bought
     if pieces.baseline is not None:  # a baseline fleet shared today: every workload moved
         flows = subset_flows(pieces, np.ones((1, len(served))))
         baseline, alternative, one_time = flows[0][0], flows[1][0], flows[2][0]
@@ -473,4 +489,5 @@ def _outcome(
         fleet_usd=fleet_usd,
         fleet_share=share,
         servers=servers,
+        fleet_one_time_usd=0.0 if bought is None else as_float(bought),
     )

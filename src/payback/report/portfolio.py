@@ -26,6 +26,7 @@ from payback.report.portfolio_common import (
     fleet_header,
     fleet_words,
     month_costs,
+    one_time_parts,
     order_rows,
     sampled_sentence,
     shares_fleet,
@@ -98,7 +99,9 @@ def _summary(
         "One-time cost",
         money(alt.one_time_usd)
         + (
-            f" ({money(alt.shared_one_time_usd)} shared, the rest per workload)"
+            f" ({parts})"
+            if (parts := one_time_parts(alt, money, "shared", "per workload"))
+            else f" ({money(alt.shared_one_time_usd)} shared, the rest per workload)"
             if alt.shared_one_time_usd != alt.one_time_usd
             else ""
         ),

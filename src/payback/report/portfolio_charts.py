@@ -19,7 +19,7 @@ from payback.report.charts import (
 )
 from payback.report.common import BASELINE_COLOUR, alternative_colour
 from payback.report.placement import place_break_evens
-from payback.report.portfolio_common import shares_fleet
+from payback.report.portfolio_common import baseline_today, shares_fleet
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 from payback.studies.uncertainty import AlternativeUncertainty
 
@@ -47,8 +47,11 @@ def _baselines(analysis: PortfolioAnalysis) -> list[tuple[str, list[float]]]:
     costs today); else one per alternative, for the workloads it serves."""
     alts = analysis.alternatives
     if all(a.baseline_usd == alts[0].baseline_usd for a in alts):
-        return [("baseline: today's APIs", alts[0].baseline_usd)]
-    return [(f"baseline: today's APIs for {a.name}'s workloads", a.baseline_usd) for a in alts]
+        return [(f"baseline: {baseline_today(analysis)}", alts[0].baseline_usd)]
+    return [
+        (f"baseline: {baseline_today(analysis, a)} for {a.name}'s workloads", a.baseline_usd)
+        for a in alts
+    ]
 
 
 def _marker_text(alt: PortfolioAlternative) -> str:
@@ -60,7 +63,7 @@ def _marker_text(alt: PortfolioAlternative) -> str:
 
 
 def cumulative_costs(analysis: PortfolioAnalysis) -> Chart:
-    """Cumulative cost over the horizon of today's APIs and of each alternative serving its
+    """Cumulative cost over the horizon of the baseline and of each alternative serving its
     workloads (its one-time cost at month 0), each break-even marked where its line crosses
     the baseline's: the alternative's cumulative savings (``analyze --json``) are the gap."""
     horizon = analysis.horizon_months
@@ -90,8 +93,13 @@ def cumulative_costs(analysis: PortfolioAnalysis) -> Chart:
         "cumulative cost (USD)",
         series,
         markers,
-        "Alternatives start at their one-time cost (every workload's and the shared items); "
-        "the baseline, every workload on today's API, starts at $0.",
+        "Alternatives start at their one-time cost ("
+        + (
+            "every workload's, the shared items and the servers a shared fleet buys in cash"
+            if any(a.fleet_one_time_usd for a in analysis.alternatives)
+            else "every workload's and the shared items"
+        )
+        + f"); the baseline, every workload on {baseline_today(analysis)}, starts at $0.",
     )
     place_break_evens(markers, series, (-0.015 * horizon, 1.015 * horizon), value_range(chart))
     return chart

@@ -5,6 +5,7 @@ the analysis. Money down a column is written alike (``usd_column``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from payback.analysis.result import months_text
@@ -24,6 +25,7 @@ __all__ = [
     "baseline_fleet",
     "baseline_fleet_paragraph",
     "baseline_fleet_words",
+    "baseline_today",
     "break_even_cell",
     "contribution_rows",
     "counted",
@@ -35,6 +37,7 @@ __all__ = [
     "kept_words",
     "month_costs",
     "one_fleet_kept",
+    "one_time_parts",
     "order_rows",
     "placement_words",
     "role_words",
@@ -221,6 +224,47 @@ def shares_fleet(alt: PortfolioAlternative) -> bool:
 
 
 SHARED_ROW = "shared ops and one-time items"
+
+
+def baseline_today(analysis: PortfolioAnalysis, alt: PortfolioAlternative | None = None) -> str:
+    """What the workloads (those ``alt`` serves, or all) run on today, in words:
+    ``today's APIs`` where every one is on a hosted price (per token or per request),
+    ``today's baseline ('NAME')``
+    where they share one baseline of another kind (a self-hosted model), else ``today's
+    baselines``."""
+    scenario = analysis.scenario
+    served = None if alt is None else set(alt.workloads)
+    baselines = [
+        w.baseline or scenario.baseline
+        for w in scenario.workloads or []
+        if served is None or w.name in served
+    ]
+    if all(b.kind != "self_hosted" for b in baselines):  # a price per token or request
+        return "today's APIs"
+    names = list(dict.fromkeys(b.name for b in baselines))
+    return f"today's baseline ({names[0]!r})" if len(names) == 1 else "today's baselines"
+
+
+def one_time_parts(
+    alt: PortfolioAlternative, usd: Callable[[float], str], shared: str, own: str
+) -> str | None:
+    """The one-time cost of an alternative whose shared fleet buys servers in cash, in its
+    parts that add up to it: ``"$14,400 shared, $60,000 of servers for the shared fleet,
+    $13,990 per workload"`` (``shared`` and ``own`` the words after the alternative's shared
+    items and the workloads' own; a part of $0 left out but the servers). None without such
+    servers: the callers' words then say the shared items and the rest per workload."""
+    if not alt.fleet_one_time_usd:
+        return None
+    parts = [
+        (alt.shared_one_time_usd, shared),
+        (alt.fleet_one_time_usd, "of servers for the shared fleet"),
+        (alt.workloads_one_time_usd, own),
+    ]
+    return ", ".join(
+        f"{usd(amount)} {words}" for k, (amount, words) in enumerate(parts) if k == 1 or amount
+    )
+
+
 """The row of what no workload carries alone: ops and retraining each month of the horizon
 and the alternative's own one-time items (present values)."""
 

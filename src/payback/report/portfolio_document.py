@@ -27,6 +27,7 @@ from payback.report.portfolio_common import (
     gpus_text,
     idle_words,
     month_costs,
+    one_time_parts,
     order_rows,
     placement_words,
     sampled_sentence,
@@ -114,7 +115,9 @@ def _summary(
             "one-time cost",
             money(alt.one_time_usd)
             + (
-                f" ({money(alt.shared_one_time_usd)} shared)"
+                f" ({parts})"
+                if (parts := one_time_parts(alt, money, "shared", "per workload"))
+                else f" ({money(alt.shared_one_time_usd)} shared)"
                 if alt.shared_one_time_usd != alt.one_time_usd
                 else ""
             ),

@@ -13,11 +13,13 @@ from payback.report.common import in_month_text, month_text
 from payback.report.explain import crossing_text
 from payback.report.fleet import npv_words, prose_usd
 from payback.report.portfolio_common import (
+    baseline_today,
     counted,
     gpus_text,
     idle_words,
     month_costs,
     one_fleet_kept,
+    one_time_parts,
     placement_words,
 )
 from payback.report.portfolio_facts import (
@@ -64,11 +66,13 @@ def _adds(value: float) -> str:
     return f"lowers the NPV by {text}" if value < 0 and text.strip("$0.,") else f"adds {text}"
 
 
-def break_even_paragraphs(alt: PortfolioAlternative, horizon: int) -> list[str]:
+def break_even_paragraphs(
+    alt: PortfolioAlternative, horizon: int, today: str = "today's APIs"
+) -> list[str]:
     """How the alternative's break-even is computed, with its figures: month 1's costs of
-    the workloads on today's APIs and on the alternative, the one-time cost, and the month
-    the cumulative savings cross zero (linear inside that month), as ``explain`` says it
-    for one scenario."""
+    the workloads on what they run on today (``today``, :func:`baseline_today`'s words) and
+    on the alternative, the one-time cost, and the month the cumulative savings cross zero
+    (linear inside that month), as ``explain`` says it for one scenario."""
     one = month_one(alt)
     base, cost, saved = one["baseline_usd"], one["alternative_usd"], one["saving_usd"]
     n = len(alt.workloads)
@@ -76,7 +80,7 @@ def break_even_paragraphs(alt: PortfolioAlternative, horizon: int) -> list[str]:
     requests = f"{one['requests']:,.0f}"
     first = (
         f"In month 1 {'the workload costs' if n == 1 else f'the {n} workloads cost'} "
-        f"{prose_usd(base)} on today's APIs ({counted(requests, 'request')}"
+        f"{prose_usd(base)} on {today} ({counted(requests, 'request')}"
         + (f", {money(base_1k, 2)} per 1,000" if base_1k is not None else "")
         + f") and '{alt.name}' costs {prose_usd(cost)}"
         + (f" ({money(cost_1k, 2)} per 1,000)" if cost_1k is not None else "")
@@ -98,7 +102,9 @@ def break_even_paragraphs(alt: PortfolioAlternative, horizon: int) -> list[str]:
     second = (
         f"Cumulative savings start at {prose_usd(cum[0])} (the one-time cost"
         + (
-            f", {prose_usd(alt.shared_one_time_usd)} of it shared"
+            f", {parts}"
+            if (parts := one_time_parts(alt, prose_usd, "of it shared", "the workloads' own"))
+            else f", {prose_usd(alt.shared_one_time_usd)} of it shared"
             if alt.shared_one_time_usd != alt.one_time_usd
             else ""
         )
@@ -179,7 +185,9 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
             if alt.one_time_usd == 0
             else f"after a one-time {prose_usd(alt.one_time_usd)}"
             + (
-                f" ({prose_usd(alt.shared_one_time_usd)} of it shared by all)."
+                f" ({parts})."
+                if (parts := one_time_parts(alt, prose_usd, "of it shared by all", "per workload"))
+                else f" ({prose_usd(alt.shared_one_time_usd)} of it shared by all)."
                 if alt.shared_one_time_usd != alt.one_time_usd
                 else "."
             )
@@ -342,7 +350,7 @@ def portfolio_explanation(
         sections.append(
             (
                 f"{alt.name}: how the break-even is computed here",
-                break_even_paragraphs(alt, horizon),
+                break_even_paragraphs(alt, horizon, baseline_today(analysis, alt)),
             )
         )
         if len(alt.order) > 1:

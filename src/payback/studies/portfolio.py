@@ -5,9 +5,11 @@ and how many it takes to pay back within a quarter.
   (its baseline cost less its own running cost on the alternative, less its own one-time
   items) against its share of the fleet (by GPU time on a shared fleet: its busy
   replica-hours over all workloads'; its own fleet otherwise). A workload whose savings
-  exceed its fleet share *carries* the fleet; the others *ride* on it. What the
-  alternative pays once (ops, retraining, shared one-time items, a fleet with no load)
-  is *shared*; contributions and the shared part add up to the portfolio's NPV.
+  exceed its fleet share *carries* the fleet; the others *ride* on it. Servers a shared
+  fleet buys in cash at t = 0 are in the fleet shares as their depreciation would be
+  (:mod:`payback.analysis.portfolio`). What the alternative pays once (ops, retraining,
+  shared one-time items, a fleet with no load) is *shared*; contributions and the shared
+  part add up to the portfolio's NPV.
 - **Migration order**, greedy: move first the workload with the highest NPV alone, then
   each time the one whose move adds the most NPV given those already moved (its marginal
   NPV). Every candidate set of a step is one vectorized call
@@ -219,6 +221,11 @@ class PortfolioAlternative:
     monthly_cost_usd: list[float]
     one_time_usd: float
     shared_one_time_usd: float
+    """The alternative's own one-time items, paid once for all its workloads."""
+    fleet_one_time_usd: float
+    """The servers its shared fleet buys in cash at t = 0 (in the workloads' fleet shares)."""
+    workloads_one_time_usd: float
+    """The workloads' own one-time items: with the two above, the one-time cost."""
     cumulative_savings_usd: list[float]
     break_even_month: float | None
     break_even_requests: float | None
@@ -384,6 +391,8 @@ def _contributions(
         costs = shared_fleet_costs(pieces.fleet, np.ones((1, len(pieces.served))))
         fleet_monthly = np.sum(list(costs.components.values()), axis=0)[0]
         share = costs.share[0]
+        weights = [_present_value(s, rate) for s in share]  # the servers bought at t = 0
+        bought = float(costs.at_start[0]) / (sum(weights) or math.inf)
         busy = np.sum(pieces.fleet.mean, axis=-1)
         total_busy = float(np.sum(busy))
     for k, j in enumerate(pieces.served):
@@ -391,7 +400,7 @@ def _contributions(
         savings = _present_value(pieces.baseline_usd[k] - (pieces.own_usd[k] - own_fleet), rate)
         savings -= float(pieces.one_time_usd[k])
         if fleet_monthly is not None and share is not None:
-            fleet = _present_value(fleet_monthly * share[k], rate)
+            fleet = _present_value(fleet_monthly * share[k], rate) + bought * weights[k]
             gpu_share: float | None = float(busy[k]) / total_busy if total_busy > 0 else 0.0
         else:
             fleet = _present_value(own_fleet, rate)
@@ -471,8 +480,7 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
     pieces = outcome.pieces
     names = p.names
     month = _maybe(outcome.break_even_month)
-    npv = float(outcome.npv_usd)
-    contributions, shared = _contributions(pieces, names, npv)
+    contributions, shared = _contributions(pieces, names, float(outcome.npv_usd))
     order, marginals = greedy_order(pieces)
     greedy_is_best: bool | None = None
     if len(order) <= BRUTE_FORCE_LIMIT:
@@ -522,10 +530,12 @@ def _alternative(p: Portfolio, index: int, ev: PortfolioEvaluation) -> Portfolio
         monthly_cost_usd=floats(outcome.alternative_usd),
         one_time_usd=float(outcome.one_time_usd),
         shared_one_time_usd=float(pieces.shared_one_time_usd),
+        fleet_one_time_usd=float(outcome.fleet_one_time_usd),
+        workloads_one_time_usd=float(np.sum(pieces.one_time_usd)),
         cumulative_savings_usd=cumulative,
         break_even_month=month,
         break_even_requests=_maybe(outcome.break_even_requests),
-        npv_usd=npv,
+        npv_usd=float(outcome.npv_usd),
         pays_back_within=(
             dict.fromkeys(shares, False)  # the same price: nothing to gain, as for a scenario
             if nothing
