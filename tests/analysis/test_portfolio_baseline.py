@@ -177,7 +177,7 @@ def test_escalation_rides_on_the_same_fleet() -> None:
 
 def test_escalation_sized_on_the_combined_escalated_peak() -> None:
     # the baseline: 0.05 requests/s a replica at 50%, peak twice the average, 2 GPUs at
-    # $2/GPU-hour, $100 of ops per workload; a has 10,000 requests, b 500,000: in replicas
+    # $2/GPU-hour, $100 of ops, once for the fleet; a has 10,000 requests, b 500,000: in replicas
     # at their peaks 10,000 x 80 / 2,628,000 = 0.304 and 15.22. One fleet: 16 replicas,
     # $46,720 (alone: 1 + 16). 20% escalated from both: 3.105, 4 replicas, $11,680
     data = three_on_one_fleet(0.2, replica_requests_per_s=0.05, target_utilization=0.5)
@@ -191,11 +191,12 @@ def test_escalation_sized_on_the_combined_escalated_peak() -> None:
     hosted = ev.alternatives[0]
     fleet = 2 * HOURS * 2.0  # a replica's month
     api = np.array([10_000, 500_000]) * 0.8 * (1000 * 0.15 + 200 * 0.6) / 1e6
-    np.testing.assert_allclose(hosted.baseline_usd[0], 16 * fleet + 200.0)
+    np.testing.assert_allclose(hosted.baseline_usd[0], 16 * fleet + 100.0)
     np.testing.assert_allclose(hosted.alternative_usd[0], 4 * fleet + api.sum())
-    # alone: a's move sheds nothing (b and a's 20% need the 16); b's sheds 15 replicas of
-    # 16 (a alone needs 1), and its 20% with a's traffic needs 4 (3 more than a's 1)
-    np.testing.assert_allclose(hosted.pieces.baseline_usd[:, 0], [100.0, 15 * fleet + 100.0])
+    # alone: a's move sheds nothing (b and a's 20% need the 16, and its ops); b's sheds 15
+    # replicas of 16 (a alone needs 1, and the ops), and its 20% with a's traffic needs 4
+    # (3 more than a's 1)
+    np.testing.assert_allclose(hosted.pieces.baseline_usd[:, 0], [0.0, 15 * fleet])
     np.testing.assert_allclose(hosted.pieces.own_usd[:, 0], api + np.array([0.0, 3 * fleet]))
     base, alt, _, _ = subset_flows(hosted.pieces, np.ones((1, 2)))
     np.testing.assert_allclose(base[0], hosted.baseline_usd)

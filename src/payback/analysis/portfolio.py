@@ -63,7 +63,12 @@ from payback import finance as model
 from payback.analysis.adapters import adapter_bytes, adapter_efficiency, place_adapters
 from payback.analysis.cashflows import Evaluation, evaluate
 from payback.analysis.follow import following
-from payback.analysis.portfolio_baseline import BaselineShare, baseline_flows, baseline_share
+from payback.analysis.portfolio_baseline import (
+    BaselineShare,
+    baseline_flows,
+    baseline_share,
+    rows_add,
+)
 from payback.analysis.portfolio_fleet import (
     FleetCosts,
     Reader,
@@ -250,7 +255,7 @@ def _pieces(
     share = baseline_share(p, index, served, evs, readers, baseline, own_stack)
     if share is not None:  # a workload moved alone: what the fleet sheds, what it adds
         shed, added = baseline_flows(share, np.eye(len(served)))
-        baseline, own_stack = share.other_baseline + shed, share.own_usd + added
+        baseline, own_stack = rows_add(share.other_baseline, shed), rows_add(share.own_usd, added)
     hardware = first.one_time_items_usd.get("hardware")
     shared_one_time = first.one_time_usd - (0.0 if hardware is None else hardware)
     fleet_inputs = _shared_fleet(p, index, evs, readers, own) if shared else None
@@ -270,6 +275,11 @@ def _pieces(
         own_idle_gpus=stack(idle) if idle and len(idle) == len(own_idle) else None,
         baseline=share,
     )
+
+
+def _rows(v: FloatArray, a: FloatArray) -> FloatArray:
+    """``v`` (K,) shaped to multiply a (K, …) array ``a`` row by row."""
+    return as_float(v.reshape(v.shape + (1,) * (np.ndim(a) - 1)))
 
 
 def _own_idle_gpus(index: int, ev: Evaluation) -> FloatArray | None:
@@ -336,25 +346,34 @@ def subset_flows(
     (K, …, H) of moving each subset of the served workloads (``masks``: (K, W) of 0/1); an
     empty subset moves nothing and pays nothing."""
     m = as_float(masks)
-    extra = pieces.baseline_usd.ndim - 1
-    w = m.reshape(m.shape + (1,) * extra)
+
+    def weighted(a: FloatArray) -> FloatArray:  # Σ_w m_kw · a_w, a's sample axes kept
+        return as_float(np.sum(m.reshape(m.shape + (1,) * (a.ndim - 1)) * a, axis=1))
+
     any_moved = (np.sum(m, axis=1) > 0).astype(np.float64)
-    moved = any_moved.reshape(any_moved.shape + (1,) * extra)
+
+    def if_moved(a: ArrayLike) -> FloatArray:  # (K, …, H): a where the subset moves any
+        a = as_float(a)
+        return as_float(any_moved.reshape(any_moved.shape + (1,) * a.ndim) * a)
+
     own, base = pieces.own_usd, pieces.baseline_usd
     if pieces.baseline is not None:  # of the workloads on the baseline fleet shared today,
         own, base = pieces.baseline.own_usd, pieces.baseline.other_baseline  # as a set
-    baseline = np.sum(w * base, axis=1)
-    alternative = np.sum(w * own, axis=1) + moved * pieces.shared_monthly_usd
-    requests = np.sum(w * pieces.requests, axis=1)
+    baseline = weighted(base)
+    alternative = rows_add(weighted(own), if_moved(pieces.shared_monthly_usd))
+    requests = weighted(pieces.requests)
     w1 = m.reshape(m.shape + (1,) * (pieces.one_time_usd.ndim - 1))
-    one_time = np.sum(w1 * pieces.one_time_usd, axis=1) + moved[..., 0] * pieces.shared_one_time_usd
+    one_time = np.sum(w1 * pieces.one_time_usd, axis=1) + any_moved.reshape(
+        any_moved.shape + (1,) * (pieces.one_time_usd.ndim - 1)
+    ) * as_float(pieces.shared_one_time_usd)
     if pieces.fleet is not None:
         costs = shared_fleet_costs(pieces.fleet, m)
-        alternative = alternative + moved * sum_arrays(list(costs.components.values()))
-        one_time = one_time + moved[..., 0] * costs.at_start
+        fleet = as_float(sum_arrays(list(costs.components.values())))  # (K, …, H)
+        alternative = rows_add(alternative, fleet * _rows(any_moved, fleet))
+        one_time = one_time + costs.at_start * _rows(any_moved, costs.at_start)
     if pieces.baseline is not None:  # B(all) − B(the rest), the escalated share on the rest
         shed, added = baseline_flows(pieces.baseline, m)
-        baseline, alternative = baseline + shed, alternative + added
+        baseline, alternative = rows_add(baseline, shed), rows_add(alternative, added)
     return baseline, alternative, one_time, requests
 
 

@@ -31,7 +31,10 @@ them, not a fleet each.
 A baseline scaled to zero is billed by the second (sharing changes nothing) and a
 workload with a baseline of its own prices it alone: both stay per workload, as does a
 portfolio with one workload on the scenario's baseline (the engine's answer exactly). The
-baseline's ops and its quality and latency costs stay per workload, as before.
+baseline's ops are the fleet's, paid once while a workload's own traffic runs on it (as a
+single scenario of the combined traffic pays them; an escalated share alone pays none, as
+the engine's escalation does not); its quality and latency costs stay per workload (each
+workload's requests meet them).
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ __all__ = [
     "baseline_fleet_facts",
     "baseline_flows",
     "baseline_share",
+    "rows_add",
     "sharing_workloads",
 ]
 
@@ -105,10 +109,12 @@ class BaselineShare:
     """Owned servers bought in cash: their price (today's month-1 fleet is owned)."""
     other_baseline: FloatArray
     """(W, …, H): each served workload's own baseline's cost; on the shared fleet, what its
-    baseline costs beyond the fleet (its ops, errors and waiting: per workload)."""
+    baseline costs beyond the fleet and its ops (errors and waiting: per workload)."""
     own_usd: FloatArray
     """(W, …, H): each served workload's own running cost on the alternative, without the
     escalation charge of a workload on the shared fleet (its share rides on the fleet)."""
+    ops_usd: FloatArray
+    """(…, H): the baseline's ops, paid once while the fleet runs."""
 
 
 def baseline_share(
@@ -172,14 +178,17 @@ def baseline_share(
     )
     on = np.zeros(len(served), dtype=bool)
     on[on_fleet] = True
-    on_w = on.reshape(on.shape + (1,) * (baseline.ndim - 1))
-    running = [  # a sharing workload's baseline less its fleet: ops, errors, waiting
+
+    def on_w(a: FloatArray) -> Any:  # the workload axis first, whatever sample axes follow
+        return on.reshape(on.shape + (1,) * (np.ndim(a) - 1))
+
+    running = [  # a sharing workload's baseline less its fleet and ops: errors, waiting
         sum_arrays(
             [as_float(0.0)]
             + [
                 v
                 for k, v in evs[j].baseline.components.items()
-                if k not in ("gpus", "hardware", "facility")
+                if k not in ("gpus", "hardware", "facility", "ops")
             ]
         )
         for j in served
@@ -198,14 +207,26 @@ def baseline_share(
         moves=moves,
         present=stack(present),
         usd_per_server=first("baseline.owned.usd_per_server") if cash else None,
-        other_baseline=as_float(np.where(on_w, stack(running), baseline)),
-        own_usd=as_float(np.where(on_w, own - escalation, own)),
+        other_baseline=as_float(np.where(on_w(baseline), stack(running), baseline)),
+        own_usd=as_float(np.where(on_w(own), own - escalation, own)),
+        ops_usd=as_float(evs[sharing[0]].baseline.components.get("ops", as_float(0.0))),
     )
 
 
-def _fleet_usd(share: BaselineShare, tenants: FloatArray) -> tuple[FloatArray, Any]:
-    """The fleet's monthly cost (K, …, H) with each row of ``tenants`` (K, T) on it, 0 where
-    no tenant keeps it running, and its :class:`FleetCosts` (today's fleet first)."""
+def rows_add(a: FloatArray, b: FloatArray) -> FloatArray:
+    """``a + b`` for two (K, …, H) arrays whose sample axes (between the first and the
+    month's) differ in number: the shorter gets unit sample axes after its first axis."""
+    n = max(a.ndim, b.ndim)
+    a, b = (x.reshape(x.shape[:1] + (1,) * (n - x.ndim) + x.shape[1:]) for x in (a, b))
+    return as_float(a + b)
+
+
+def _fleet_usd(
+    share: BaselineShare, tenants: FloatArray, with_ops: bool = True
+) -> tuple[FloatArray, Any]:
+    """The fleet's monthly cost (K, …, H) with each row of ``tenants`` (K, T) on it, its
+    ops included unless ``with_ops`` is off, 0 where no tenant keeps it running, and its
+    :class:`FleetCosts` (today's fleet first)."""
     rows = np.concatenate([share.base[np.newaxis], tenants])
     costs = shared_fleet_costs(share.fleet, rows)
     parts = dict(costs.components)
@@ -215,7 +236,12 @@ def _fleet_usd(share: BaselineShare, tenants: FloatArray) -> tuple[FloatArray, A
         bought = model.servers_bought(held) * per_sample(share.usd_per_server)
         bought[..., 0] = 0.0
         parts["hardware"] = bought
-    total = sum_arrays(list(parts.values()))
+    total = as_float(sum_arrays(list(parts.values())))
+    if with_ops:  # while a workload's own traffic runs on it: an escalated share alone
+        # pays no ops, as the engine charges an escalation (the alternative's ops cover it)
+        staying = np.any(rows[:, : len(share.sharing)] > 0.0, axis=1).astype(np.float64)
+        ops = as_float(share.ops_usd)[np.newaxis]
+        total = rows_add(total, staying.reshape(staying.shape + (1,) * (ops.ndim - 1)) * ops)
     weights = rows.reshape(rows.shape + (1,) * (share.present.ndim - 1))
     kept = np.any(weights * share.present[np.newaxis] > 0.0, axis=1)
     kept = kept.reshape(kept.shape + (1,) * (total.ndim - kept.ndim))
@@ -279,7 +305,8 @@ def baseline_fleet_facts(ev: PortfolioEvaluation, index: int) -> BaselineFleetFa
     n = len(pieces.served)
     m = np.concatenate([np.ones((1, n)), np.eye(n)])
     rest = share.base[np.newaxis] - m[:1] @ share.stays
-    usd, costs = _fleet_usd(share, np.concatenate([rest, rest + m[:1] @ share.moves]))
+    tenants = np.concatenate([rest, rest + m[:1] @ share.moves])
+    usd, costs = _fleet_usd(share, tenants, with_ops=False)
     saved, added = baseline_flows(share, m)
     joint = (saved[0] - added[0]) - np.sum(saved[1:] - added[1:], axis=0)
     rate = pieces.discount_rate_annual
