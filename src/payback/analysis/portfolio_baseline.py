@@ -66,6 +66,7 @@ __all__ = [
     "BaselineShare",
     "baseline_fleet_facts",
     "baseline_flows",
+    "baseline_servers",
     "baseline_share",
     "rows_add",
     "sharing_workloads",
@@ -178,10 +179,7 @@ def baseline_share(
     )
     on = np.zeros(len(served), dtype=bool)
     on[on_fleet] = True
-
-    def on_w(a: FloatArray) -> Any:  # the workload axis first, whatever sample axes follow
-        return on.reshape(on.shape + (1,) * (np.ndim(a) - 1))
-
+    on_w = _rows_of(on)
     running = [  # a sharing workload's baseline less its fleet and ops: errors, waiting
         sum_arrays(
             [as_float(0.0)]
@@ -211,6 +209,11 @@ def baseline_share(
         own_usd=as_float(np.where(on_w(own), own - escalation, own)),
         ops_usd=as_float(evs[sharing[0]].baseline.components.get("ops", as_float(0.0))),
     )
+
+
+def _rows_of(mask: Any) -> Any:
+    """``mask`` (W,) shaped for a (W, …, H) array, whatever its sample axes."""
+    return lambda a: mask.reshape(mask.shape + (1,) * (np.ndim(a) - 1))
 
 
 def rows_add(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -261,6 +264,17 @@ def baseline_flows(share: BaselineShare, masks: FloatArray) -> tuple[FloatArray,
     today, without = usd[:1], usd[1 : k + 1]
     added = usd[k + 1 :] - without if escalates else np.zeros_like(without)
     return as_float(today - without), as_float(added)
+
+
+def baseline_servers(ev: PortfolioEvaluation) -> FloatArray | None:
+    """The owned servers the shared baseline fleet runs today, each month, as the portfolio
+    sizes it (None without one, or where no alternative serves a workload on it)."""
+    for outcome in ev.alternatives:
+        share = outcome.pieces.baseline
+        if share is not None:
+            _, costs = _fleet_usd(share, share.base[np.newaxis])
+            return None if costs.servers is None else as_float(costs.servers[0])
+    return None
 
 
 # ---------------------------------------------------------------- in words and JSON

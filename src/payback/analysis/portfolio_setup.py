@@ -264,6 +264,7 @@ def _shared_cash_warnings(p: Portfolio, lines: list[tuple[int, str]]) -> Portfol
     shared fleet's owned servers (cash or depreciation) warned of as the portfolio sizes
     them (on the combined load, :func:`~payback.analysis.portfolio.evaluate_portfolio`), in
     place of the lines each workload's own scenario gave for a fleet of its own."""
+    from payback.analysis.portfolio_baseline import baseline_servers, sharing_workloads
     from payback.analysis.resolve_self_hosted import (
         cash_past_horizon_line,
         cash_past_horizon_warnings,
@@ -274,21 +275,26 @@ def _shared_cash_warnings(p: Portfolio, lines: list[tuple[int, str]]) -> Portfol
         for i, alt in enumerate(p.scenario.alternatives)
         if p.shares_fleet(i) and isinstance(alt, SelfHostedOption) and alt.owned is not None
     }
+    base = p.scenario.baseline
+    on_base = sharing_workloads(p) if isinstance(base, SelfHostedOption) and base.owned else []
     workloads = p.scenario.workloads or []
-    if not shared:
+    if not shared and not on_base:
         return replace(p, warnings=_said_once(lines, workloads, p.scenario))
     from payback.analysis.portfolio import evaluate_portfolio
 
     own = {
         (j, line)
         for j, part in enumerate(p.parts)
-        for line in cash_past_horizon_warnings(part, shared).values()
+        for line in cash_past_horizon_warnings(
+            part, [*shared, *(["baseline"] if j in on_base else [])]
+        ).values()
     }
     warnings = _said_once([w for w in lines if w not in own], workloads, p.scenario)
     try:
-        outcomes = evaluate_portfolio(p).alternatives
+        evaluation = evaluate_portfolio(p)
     except PaybackError:  # evaluating says why
         return replace(p, warnings=warnings)
+    outcomes = evaluation.alternatives
     for path, i in shared.items():
         option = p.parts[p.served[i][0]].scenario.alternatives[i]
         servers = outcomes[i].servers
@@ -296,6 +302,12 @@ def _shared_cash_warnings(p: Portfolio, lines: list[tuple[int, str]]) -> Portfol
             continue
         who = f"{path} ({option.name!r}), the fleet its {len(p.served[i])} workloads share"
         line = cash_past_horizon_line(who, option, servers)
+        if line is not None:
+            warnings.append(line)
+    held = baseline_servers(evaluation) if on_base else None
+    if held is not None and isinstance(base, SelfHostedOption):
+        who = f"baseline ({base.name!r}), the fleet its {len(on_base)} workloads share today"
+        line = cash_past_horizon_line(who, base, held, baseline=True)
         if line is not None:
             warnings.append(line)
     return replace(p, warnings=warnings)

@@ -289,11 +289,18 @@ def baseline_fleet_paragraph(facts: BaselineFleetFacts) -> str:
         f"({facts.name!r}) of {_replicas(facts.gpus[0], facts.gpus_per_replica)}, "
         f"{prose_usd(facts.usd_per_month[0])} in month 1; {_after_words(facts)}."
     )
-    if len(facts.moved) > 1 and round(facts.joint_usd, 2) != 0.0:
+    if len(facts.moved) > 1 and round(facts.joint_usd, 2) > 0.0:
         text += (
             " A workload moved alone leaves it running for the others: each one's part is"
             f" what its move alone saves, and {prose_usd(facts.joint_usd)} (present value) is"
             " saved only by the set."
+        )
+    elif len(facts.moved) > 1 and round(facts.joint_usd, 2) < 0.0:
+        text += (
+            " Each workload's part is what its move alone saves, and moved alone each avoids"
+            " some of the same servers: the parts count"
+            f" {prose_usd(-facts.joint_usd)} (present value) of the fleet's saving more than"
+            " once, taken back as the set's."
         )
     return text
 
@@ -301,7 +308,8 @@ def baseline_fleet_paragraph(facts: BaselineFleetFacts) -> str:
 def _after_words(facts: BaselineFleetFacts) -> str:
     """What is left of the baseline fleet in month 1 once the alternative's workloads move."""
     n = len(facts.workloads)
-    moved = f"all {n}" if len(facts.moved) == n else ", ".join(facts.moved)
+    every = "both" if n == 2 else f"all {n}"
+    moved = every if len(facts.moved) == n else ", ".join(facts.moved)
     if facts.usd_per_month_after[0] == 0.0:
         return f"moving {moved} retires it"
     left = [w for w in facts.workloads if w not in facts.moved]
@@ -328,6 +336,9 @@ def baseline_fleet_words(facts: BaselineFleetFacts) -> str:
 BASELINE_ROW = "baseline fleet, retired as a set"
 """The row of what the baseline fleet the workloads share today saves that no workload
 saves moving alone (its replicas run for the others until the last one moves)."""
+BASELINE_TWICE_ROW = "baseline fleet, counted more than once"
+"""The same row where the workloads' own parts add up to more than the set saves (each
+moved alone avoids some of the same servers bought): what the parts count more than once."""
 
 
 def contribution_rows(
@@ -360,7 +371,7 @@ def contribution_rows(
         for i, c in enumerate(cs)
     ]
     if as_set:
-        rows.append([BASELINE_ROW, "", "", "", net[-2], ""])
+        rows.append([BASELINE_ROW if joint > 0 else BASELINE_TWICE_ROW, "", "", "", net[-2], ""])
     return [*rows, [SHARED_ROW, "", "", "", net[-1], ""]]
 
 
