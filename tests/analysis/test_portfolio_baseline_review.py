@@ -150,3 +150,33 @@ def test_the_baseline_ops_are_paid_once_as_analyze_of_the_combined_traffic(
     code, printed, err = run("analyze", _file(tmp_path))
     assert code == 0, err
     assert "$42 against $3,420 today" in " ".join(printed.split())
+
+
+def test_a_subset_reads_what_its_move_sheds_not_a_cost_of_zero(tmp_path: Path) -> None:
+    """Review: an alternative serving one workload of three on the shared baseline fleet
+    read "$14.00 against $0.00 today" and "the workload costs $0 on today's baseline":
+    $0 is what moving it sheds (the fleet stays for the other two), not its cost there."""
+    text = (
+        _file(tmp_path)
+        .read_text()
+        .replace(
+            "escalation_share = 0.0", 'escalation_share = 0.0\nportfolio = { workloads = ["a"] }'
+        )
+    )
+    path = tmp_path / "sub.toml"
+    path.write_text(text)
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    flat = " ".join(out.split())
+    # a's API month: 100,000 × (1,000 × $0.10 + 100 × $0.40) / 1M = $14
+    assert (
+        "$14.00 against $0.00 today (month 12: $14.00 against $0.00); today's figure is what "
+        "moving them sheds of the baseline fleet" in flat
+    )
+    code, out, err = run("explain", path)
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert (
+        "In month 1 moving the workload off today's baseline ('old fleet') saves $0 there "
+        "(100,000 requests) and 'api' costs $14" in flat
+    )

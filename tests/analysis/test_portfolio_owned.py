@@ -233,6 +233,6 @@ def test_a_self_hosted_baseline_is_not_called_todays_apis() -> None:
     assert chart.series[0].name == "baseline: today's baseline ('own 70B fleet')"
     assert "every workload on today's baseline ('own 70B fleet'), starts at $0" in chart.note
     words = " ".join(" ".join(p) for _, p in portfolio_explanation(analysis))
-    assert "the 3 workloads cost" in words
-    assert "on today's baseline ('own 70B fleet') (" in words
+    # on one baseline fleet shared today: what moving them sheds of it ($2,920)
+    assert "moving the 3 workloads off today's baseline ('own 70B fleet') saves $2,920" in words
     assert "today's API" not in words + chart.note + chart.series[0].name

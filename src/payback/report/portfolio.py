@@ -93,7 +93,8 @@ def _summary(
     table.add_row(
         "USD per month",
         f"{now} against {base} today"
-        + (f" (month {horizon}: {later} against {base_later})" if horizon > 1 else ""),
+        + (f" (month {horizon}: {later} against {base_later})" if horizon > 1 else "")
+        + ("; today's figure is what moving them sheds of the baseline fleet" if baseline else ""),
     )
     table.add_row(
         "One-time cost",

@@ -13,6 +13,7 @@ from payback.report.common import in_month_text, month_text
 from payback.report.explain import crossing_text
 from payback.report.fleet import npv_words, prose_usd
 from payback.report.portfolio_common import (
+    baseline_fleet,
     baseline_today,
     counted,
     gpus_text,
@@ -67,21 +68,29 @@ def _adds(value: float) -> str:
 
 
 def break_even_paragraphs(
-    alt: PortfolioAlternative, horizon: int, today: str = "today's APIs"
+    alt: PortfolioAlternative, horizon: int, today: str = "today's APIs", sheds: bool = False
 ) -> list[str]:
     """How the alternative's break-even is computed, with its figures: month 1's costs of
     the workloads on what they run on today (``today``, :func:`baseline_today`'s words) and
     on the alternative, the one-time cost, and the month the cumulative savings cross zero
-    (linear inside that month), as ``explain`` says it for one scenario."""
+    (linear inside that month), as ``explain`` says it for one scenario. ``sheds``: the
+    workloads share a baseline fleet today, so their baseline figure is what moving them
+    sheds of it, not what they cost there."""
     one = month_one(alt)
     base, cost, saved = one["baseline_usd"], one["alternative_usd"], one["saving_usd"]
     n = len(alt.workloads)
     base_1k, cost_1k = one["baseline_usd_per_1k_requests"], one["alternative_usd_per_1k_requests"]
     requests = f"{one['requests']:,.0f}"
+    them = "the workload" if n == 1 else f"the {n} workloads"
     first = (
-        f"In month 1 {'the workload costs' if n == 1 else f'the {n} workloads cost'} "
+        f"In month 1 moving {them} off {today} saves {prose_usd(base)} there "
+        f"({counted(requests, 'request')}"
+        if sheds
+        else f"In month 1 {'the workload costs' if n == 1 else f'the {n} workloads cost'} "
         f"{prose_usd(base)} on {today} ({counted(requests, 'request')}"
-        + (f", {money(base_1k, 2)} per 1,000" if base_1k is not None else "")
+    )
+    first += (
+        (f", {money(base_1k, 2)} per 1,000" if base_1k is not None and not sheds else "")
         + f") and '{alt.name}' costs {prose_usd(cost)}"
         + (f" ({money(cost_1k, 2)} per 1,000)" if cost_1k is not None else "")
         + ", so switching "
@@ -239,7 +248,7 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
             else f"Once {'its' if one else 'their'} own one-time items are paid, "
             f"{_names(losing, 'saves', 'save')} nothing by moving (present values)."
         )  # priced per request or token: no fleet
-    from payback.report.portfolio_common import baseline_fleet, baseline_fleet_paragraph
+    from payback.report.portfolio_common import baseline_fleet_paragraph
 
     index = [a.name for a in analysis.alternatives].index(alt.name)  # names are unique
     if (facts := baseline_fleet(analysis, index)) is not None:
@@ -350,7 +359,12 @@ def portfolio_explanation(
         sections.append(
             (
                 f"{alt.name}: how the break-even is computed here",
-                break_even_paragraphs(alt, horizon, baseline_today(analysis, alt)),
+                break_even_paragraphs(
+                    alt,
+                    horizon,
+                    baseline_today(analysis, alt),
+                    sheds=baseline_fleet(analysis, index) is not None,
+                ),
             )
         )
         if len(alt.order) > 1:
