@@ -11,6 +11,7 @@
 """
 
 from payback.errors import PaybackError
+from payback.scenario.comments import marked_values
 from payback.scenario.edit import TRAFFIC_DIGITS, Edit, file_with_traffic, with_traffic
 from payback.scenario.io import (
     dump_scenario,
@@ -20,6 +21,7 @@ from payback.scenario.io import (
     read_scenario_text,
     scenario_data_from_text,
     scenario_format,
+    scenario_text,
 )
 from payback.scenario.paths import FieldRange, field_range, value_at
 from payback.scenario.schema import (
@@ -78,11 +80,13 @@ __all__ = [
     "file_with_traffic",
     "has_value_terms",
     "load_scenario",
+    "marked_values",
     "parse_scenario",
     "read_scenario_data",
     "read_scenario_text",
     "scenario_data_from_text",
     "scenario_format",
+    "scenario_text",
     "value_at",
     "value_term_warnings",
     "with_traffic",

@@ -27,8 +27,7 @@ from payback.analysis.verdict import months_text, quoted, usd_column
 from payback.report import charts
 from payback.report.common import month_text
 from payback.report.labels import input_label
-from payback.scenario import read_scenario_text
-from payback.scenario.io import scenario_text
+from payback.scenario import read_scenario_text, scenario_text
 from payback.scenario.workloads import single_view_warnings
 from payback.studies.solve import METRICS
 from payback.web.answer import (

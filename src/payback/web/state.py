@@ -29,13 +29,14 @@ from payback.report.common import (
 from payback.report.labels import input_label
 from payback.scenario import (
     Scenario,
+    marked_values,
     parse_scenario,
     scenario_data_from_text,
     scenario_format,
+    scenario_text,
 )
-from payback.scenario.comments import marked_values
 from payback.scenario.distributions import DISTS
-from payback.scenario.io import Format, scenario_text
+from payback.scenario.io import Format
 from payback.scenario.paths import FieldRange, schema_range
 from payback.scenario.schema import KINDS
 from payback.studies.solve import METRICS, parse_target, solve, takes
