@@ -62,7 +62,7 @@ def _problems(
     try:
         if kind == "api":
             # the id only, as api_price resolves it: its price on a day is the resolution's
-            from payback.catalog.apis import _resolve as resolve_api_model
+            from payback.catalog.apis import resolve_api_model
 
             resolve_api_model(value)
             return []

@@ -62,13 +62,13 @@ __all__ = [
     "ApiPrice",
     "ApiProviderSummary",
     "api_price",
+    "resolve_api_model",
     "search_api_models",
     "summarize_api_providers",
 ]
 
 SEARCH_HINT = "search_api_models(text) lists them"
-"""Where an error message sends the reader to find a valid reference (the command line says
-its own command instead)."""
+"""Where an error message sends the reader for a valid reference (the CLI names its command)."""
 
 _READ_ON = {"0.2.3": dt.date(2026, 11, 10)}
 """The day each genai-prices snapshot payback has pinned (pyproject.toml) was published
@@ -143,7 +143,7 @@ def api_price(
             f"input_tokens for API model '{ref}' must be a finite number >= 0, got {input_tokens!r}"
         )
     day = at if at is not None else _today()
-    return _price(_resolve(ref), day, input_tokens)
+    return _price(resolve_api_model(ref), day, input_tokens)
 
 
 def search_api_models(text: str = "") -> list[ApiPrice]:
@@ -256,7 +256,8 @@ class _Resolved:
     """The provider whose data holds the price: differs from ``provider`` on a fallback."""
 
 
-def _resolve(ref: str) -> _Resolved:
+def resolve_api_model(ref: str) -> _Resolved:
+    """The provider and model a reference names, or one line why it names none."""
     snap = _snapshot()
     text = ref.strip()
     if not text:
