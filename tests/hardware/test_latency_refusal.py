@@ -63,7 +63,7 @@ def test_the_fewest_gpus_that_meet_the_target_are_named() -> None:
     assert str(caught.value) == (
         f"tpot_ms 20.0: llama-3.1-70b at bf16 on 2 × h100-sxm cannot meet it: one sequence "
         f"alone takes {two:.1f} ms per token; 4 × h100-sxm meets it ({four:.1f} ms alone): "
-        "set gpus_per_replica (--gpus-per-replica) to 4"
+        "set gpus_per_replica to 4"
     )
     # the advice holds: asked for, four GPUs meet the target
     assert estimate_serving(LLAMA70, H100, "bf16", gpus_per_replica=4, tpot_ms=20.0).tpot_ms <= 20
@@ -85,7 +85,7 @@ def test_a_replica_size_given_names_the_larger_one_too() -> None:
     assert caught.value.param == "tpot_ms"
     assert str(caught.value).endswith(
         f"one sequence alone takes {_alone_ms(2):.1f} ms per token; 4 × h100-sxm meets it "
-        f"({_alone_ms(4):.1f} ms alone): set gpus_per_replica (--gpus-per-replica) to 4"
+        f"({_alone_ms(4):.1f} ms alone): set gpus_per_replica to 4"
     )
 
 
@@ -98,7 +98,7 @@ def test_a_scenario_with_the_replica_size_given_names_the_field(tmp_path: Path) 
         out,
         err,
         "alternatives.0.tpot_ms = 20:",
-        "set gpus_per_replica (--gpus-per-replica) to 4",
+        "set gpus_per_replica to 4",
     )
     assert "4 × h100-sxm meets it (17.2 ms alone)" in err
     assert len(err.strip().splitlines()) == 1
