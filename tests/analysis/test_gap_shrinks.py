@@ -6,6 +6,7 @@ month 5.3)."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -62,3 +63,31 @@ def test_a_gap_that_does_not_shrink_is_still_never_recovered() -> None:
         "the alternative costs more every month ($1,920 more in month 1)"
     )
     assert "so the $100 up front is never recovered" in result.verdict()
+
+
+def test_a_gap_that_shrinks_only_with_traffic_is_still_never_recovered() -> None:
+    """$12 per 1k against $10 per 1k, traffic -10% a month: $200 more in month 1, $63.56
+    in month 12 (100,000 x 0.9^11 = 31,381 requests x $2 per 1k), but dearer per request
+    at any volume: no longer horizon pays the $1,000 back (tried as a new user would: it
+    said "not recovered by month 12")."""
+    scenario = {
+        "scenario": {"name": "gap2", "horizon_months": 12},
+        "traffic": {"requests_per_month": 100_000, "growth_monthly": -0.1},
+        "baseline": {"name": "api", "kind": "per_request", "usd_per_1k_requests": 10},
+        "alternatives": [
+            {
+                "name": "pricier",
+                "kind": "per_request",
+                "usd_per_1k_requests": 12,
+                "one_time": {"data_usd": 1000},
+            }
+        ],
+    }
+    result = analyze(build(scenario))
+    alt = result.alternatives[0]
+    saved = [b - a for a, b in itertools.pairwise(alt.cumulative_savings_usd or [])]
+    assert saved[0] == pytest.approx(-200.0)
+    assert saved[-1] == pytest.approx(-2 * 100 * 0.9**11)
+    assert alt.reason == "the alternative costs more every month ($200 more in month 1)"
+    assert "so the $1,000 up front is never recovered" in result.verdict()
+    assert "gap shrinks" not in result.verdict()

@@ -6,13 +6,17 @@ min_replicas, however few requests reach it."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from helpers import build, edited, run
 from payback import analyze
 from payback.report.fleet import escalation_words
+from payback.scenario.io import dump_scenario
 
 
 def _data(**baseline: Any) -> dict[str, Any]:
@@ -123,4 +127,54 @@ def test_an_owned_baseline_names_its_servers() -> None:
         "20% of requests (60,000 in month 1) go to 'own 70B fleet' on the servers it already "
         "runs: $7,674 in month 1 for the servers they need (at least one), their monthly "
         "charge and facility, however few requests reach them"
+    )
+
+
+def _cash_owned() -> dict[str, Any]:
+    """The owned baseline of s2: servers of 8 GPUs at $100,000 bought in cash, 10 kW at
+    $0.10/kWh and PUE 1.2, $1,000 a month of colocation; 10% of 300,000 requests sent there."""
+    owned = {
+        "usd_per_server": 100000.0,
+        "gpus_per_server": 8,
+        "kw_per_server": 10.0,
+        "usd_per_kwh": 0.1,
+        "pue": 1.2,
+        "colocation_usd_per_server_month": 1000.0,
+        "depreciation_months": 6,
+        "financing": "cash",
+    }
+    data = edited(_data(replica_requests_per_s=0.05), "baseline.usd_per_gpu_hour", ...)
+    data = edited(data, "baseline.owned", owned)
+    return edited(data, "alternatives.0.escalation_share", 0.1)
+
+
+CASH_WORDS = (
+    "10% of requests (30,000 in month 1) go to 'own 70B fleet' on the servers it already "
+    "runs: $1,876 in month 1 for the facility (power and colocation) of the servers they "
+    "need (at least one), however few requests reach them; bought in cash, the servers are "
+    "the baseline's own: more are bought only where the share outgrows today's fleet"
+)
+
+
+def test_an_owned_baseline_bought_in_cash_pays_its_facility_only() -> None:
+    """Cash has no monthly charge: one server's facility, 10 kW × 730 h × $0.10 × 1.2 =
+    $876 of power and $1,000 of colocation, $1,876 (tried as a new user would: it said the
+    amount paid the servers' "monthly charge and facility")."""
+    analysis = analyze(build(_cash_owned()))
+    assert analysis.alternatives[0].components_usd["escalation"][0] == pytest.approx(1876.0)
+    assert escalation_words(analysis, 0) == CASH_WORDS
+
+
+def test_explain_json_gives_the_words(tmp_path: Path) -> None:
+    path = tmp_path / "cash.toml"
+    path.write_text(dump_scenario(build(_cash_owned())))
+    code, out, _ = run("explain", path, "--json")
+    assert code == 0
+    alt = json.loads(out)["alternatives"][0]
+    assert alt["escalation_words"] == CASH_WORDS
+    rented = tmp_path / "rented.toml"
+    rented.write_text(FILE)
+    code, out, _ = run("explain", rented, "--json")
+    assert json.loads(out)["alternatives"][0]["escalation_words"].startswith(
+        "20% of requests (60,000 in month 1) go to 'own 70B fleet', so it keeps running"
     )

@@ -491,7 +491,7 @@ def _alternative_result(
             if nothing
             else _pays_back_within(month, horizon, floats(outcome.cumulative_savings_usd))
         ),
-        reason=never_reason(saved, outcome.cumulative_savings_usd)
+        reason=never_reason(saved, outcome.cumulative_savings_usd, outcome.costs.monthly_usd)
         if month is None
         else "the alternative " + NOT_CHEAPER
         if nothing

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from payback.analysis.gap import closes_on_baseline, costly_months, recovered_in
 from payback.figures import (
     TIES_BELOW,
     WRITTEN_OUT,
@@ -254,35 +255,6 @@ def months_text(n: float) -> str:
     return f"{n:g} month" + ("" if n == 1 else "s")
 
 
-def _recovered_in(horizon: int, shortfall: float, saving: float) -> int | None:
-    """The month a positive monthly ``saving`` kept up past the horizon recovers
-    ``shortfall``; ``None`` where the months it needs overflow (a saving of 1e-320 a month:
-    too small to count).
-
-    >>> _recovered_in(12, 1000.0, 300.0), _recovered_in(12, 1000.0, 1e-320)
-    (16, None)
-    """
-    months = shortfall / saving
-    return horizon + math.ceil(months) if math.isfinite(months) else None
-
-
-def _costly_months(monthly: list[float]) -> list[int] | None:
-    """The months (1-based) an alternative that saves costs more than the baseline, where
-    it saves again after the first of them (retraining months, say); ``None`` where its
-    savings end for good, or it never saves.
-
-    >>> _costly_months([5.0, -1.0, 5.0, -1.0]), _costly_months([5.0, 5.0, -1.0, -1.0])
-    ([2, 4], None)
-    """
-    saving = next((i for i, m in enumerate(monthly) if m > 0), None)
-    if saving is None:
-        return None
-    worse = next((i for i, m in enumerate(monthly) if i > saving and m <= 0), None)
-    if worse is None or not any(m > 0 for m in monthly[worse:]):
-        return None
-    return [i + 1 for i, m in enumerate(monthly) if m <= 0]
-
-
 def _months_list(months: list[int]) -> str:
     """``month 6``, ``months 6, 12, 18 and 24``, or past six of them ``8 months``."""
     if len(months) > 6:
@@ -298,7 +270,7 @@ def _on_average(
     """Whether the average monthly saving over the horizon, kept up, recovers
     ``shortfall``: how long it takes, or that it never does."""
     average = sum(monthly) / len(monthly)
-    needed = _recovered_in(horizon, shortfall, average) if average > 0 else None
+    needed = recovered_in(horizon, shortfall, average) if average > 0 else None
     if needed is None:
         return f"at its average of {money(average)} a month it is never recovered"
     return f"at its average of {money(average)} a month that takes until about month {needed:,}"
@@ -327,29 +299,38 @@ def _more_in(
     return f" ({costs}{money(amount)} more in month {month})" if _cents(amount) else ""
 
 
-def _shrinking(monthly: list[float], money: Callable[[float], str]) -> str | None:
+def _shrinking(
+    monthly: list[float], money: Callable[[float], str], alternative: Sequence[float]
+) -> str | None:
     """`` ($1,920 more in month 1, $1,420 in month 2: the gap shrinks)`` where an
-    alternative that costs more than the baseline every month costs at least a cent less
-    more in the horizon's last month than in its first (traffic growing onto a fixed fleet:
-    past the horizon it may yet save, so not "never"); None otherwise.
+    alternative that costs more than the baseline every month (its monthly costs
+    ``alternative``) costs at least a cent less more in the horizon's last month than in
+    its first and :func:`~payback.analysis.gap.closes_on_baseline` (past the horizon it may
+    yet save, so not "never"); None otherwise.
 
-    >>> _shrinking([-1920.0, -1420.0], prose_usd), _shrinking([-20.0, -20.0], prose_usd)
-    (' ($1,920 more in month 1, $1,420 in month 2: the gap shrinks)', None)
+    >>> _shrinking([-1920.0, -1420.0], prose_usd, [2920.0, 2920.0])
+    ' ($1,920 more in month 1, $1,420 in month 2: the gap shrinks)'
     """
-    if len(monthly) < 2 or monthly[-1] <= monthly[0] or not _cents(monthly[-1] - monthly[0]):
+    if monthly[-1] <= monthly[0] or not _cents(monthly[-1] - monthly[0]):
+        return None
+    if not closes_on_baseline(monthly, alternative):
         return None
     first, last = money(-monthly[0]), money(-monthly[-1])
     return f" ({first} more in month 1, {last} in month {len(monthly)}: the gap shrinks)"
 
 
-def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
-    """Why the cumulative savings never reach zero, in one phrase."""
+def never_reason(
+    saved: FloatArray, cumulative: FloatArray, alternative: FloatArray | None = None
+) -> str:
+    """Why the cumulative savings never reach zero, in one phrase (``alternative``: its
+    monthly costs, without which a gap is not said to shrink)."""
     horizon = saved.shape[-1]
     money = sentence_usd(*(float(c) for c in cumulative))
     if np.all(saved == 0):
         return f"the alternative saves nothing per month, so the {money(-float(cumulative[0]))} one-time cost is never recovered"
     if np.all(saved <= 0):
-        gap = _shrinking([float(m) for m in saved], money)
+        costs = [] if alternative is None else [float(c) for c in alternative]
+        gap = _shrinking([float(m) for m in saved], money, costs)
         more = (
             _more_in(-float(saved[0]), 1, money=money) if gap is None else f" of the horizon{gap}"
         )
@@ -357,7 +338,7 @@ def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
     last = float(saved[-1])
     shortfall = -float(cumulative[-1])
     if last > 0:
-        needed = _recovered_in(horizon, shortfall, last) if _cents(last) else None
+        needed = recovered_in(horizon, shortfall, last) if _cents(last) else None
         if needed is None:
             per_month = f"{money(last)}/month" if _cents(last) else "under a cent a month"
             return f"saves {per_month} (month {horizon}), too little to ever recover the {money(shortfall)} still owed"
@@ -366,7 +347,7 @@ def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
             f"recover the {money(shortfall)} still owed at month {horizon}"
         )
     monthly = [float(m) for m in saved]
-    costly = _costly_months(monthly)
+    costly = costly_months(monthly)
     if costly is not None:
         return (
             f"saves in {horizon - len(costly)} of {horizon} months but costs more in "
@@ -381,7 +362,9 @@ def never_reason(saved: FloatArray, cumulative: FloatArray) -> str:
     )
 
 
-def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
+def _never_text(
+    cum: list[float], monthly: list[float], horizon: int, alternative: Sequence[float]
+) -> str:
     """Why the cumulative savings never reach zero, as a plain sentence (after a colon)."""
     owed = -cum[0]
     money = sentence_usd(*cum)
@@ -389,7 +372,7 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
     if all(m == 0 for m in monthly):
         return f"it saves nothing per month, so {up_front}"
     if all(m <= 0 for m in monthly):
-        gap = _shrinking(monthly, money)  # it may pay back past the horizon: not "never"
+        gap = _shrinking(monthly, money, alternative)  # may pay back past it: not "never"
         if gap is not None:
             up_front = f"the {money(owed)} up front is not recovered by month {horizon}"
         more = "it costs more than the baseline every month" + (
@@ -398,7 +381,7 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
         return f"{more}, so {up_front}" if owed > 0 else more
     last, short = monthly[-1], -cum[-1]
     if last > 0:
-        needed = _recovered_in(horizon, short, last) if _cents(last) else None
+        needed = recovered_in(horizon, short, last) if _cents(last) else None
         rest = (
             "the rest is never recovered"
             if needed is None
@@ -409,7 +392,7 @@ def _never_text(cum: list[float], monthly: list[float], horizon: int) -> str:
             f"front, and at {money(last) if _cents(last) else 'under a cent'} a month (month "
             f"{horizon}) {rest}"
         )
-    costly = _costly_months(monthly)
+    costly = costly_months(monthly)
     if costly is not None:
         return (
             f"it saves in {horizon - len(costly)} of {horizon} months but costs more than "
@@ -455,7 +438,7 @@ def outcome_text(
     monthly = [b - a for a, b in itertools.pairwise(cum)]
     month = alt.break_even_month
     if month is None:
-        return f"does not pay back within {months_text(horizon)}: {_never_text(cum, monthly, horizon)}; {npv}"
+        return f"does not pay back within {months_text(horizon)}: {_never_text(cum, monthly, horizon, alt.monthly_cost_usd)}; {npv}"
     if month == 0:
         behind = "" if saves_nothing(cum) else falls_behind_text(alt, horizon)
         if behind:  # no one-time cost, ahead in month 1, behind again by the horizon

@@ -447,7 +447,8 @@ def explain(
     `within_a_quarter`, `pays_back_within`, `saves_nothing`, `break_even_month`,
     `break_even_requests`, `never_reason`, `npv_usd`; the costs: `one_time_usd`,
     `one_time_items_usd`, `month_1` (each side, per 1k requests, the saving, the
-    components), `retraining`, `over_horizon`; the working:
+    components), `retraining`, `over_horizon`, `escalation_words` (why the share sent to an
+    always-on baseline fleet costs what it does; `null` otherwise); the working:
     `monthly_difference_moves_because`, `crossing` (the months either side of zero),
     `after_a_quarter` (recovered after 3 `months`, or the horizon's fewer),
     `traffic_for_a_quarter` (at least or at most); `fleet` (utilisation, idle cost),

@@ -238,9 +238,7 @@ def estimate_serving(
     if tpot_ms is not None:
         try:
             fastest = _latency_batch(model, gpu, precision, tp, args, max_batch, tpot_ms, load)
-        except PaybackError as missed_at_tp:
-            if gpus_per_replica is not None:
-                raise
+        except PaybackError as missed_at_tp:  # a replica size given too: name larger ones
             raise alone_on_larger(model, gpu, precision, tp, tpot_ms, load, missed_at_tp) from None
         if fastest < chosen:
             chosen, limited_by = fastest, "latency target"

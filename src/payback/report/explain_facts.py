@@ -17,7 +17,7 @@ from payback.report.explain import (
     quarter_traffic,
     retraining_paid,
 )
-from payback.report.fleet import cents_toward, changes_the_answer, met_today
+from payback.report.fleet import cents_toward, changes_the_answer, escalation_words, met_today
 from payback.report.labels import input_label
 
 if TYPE_CHECKING:
@@ -110,6 +110,7 @@ def _facts(analysis: Analysis, alt: AlternativeResult, index: int) -> dict[str, 
             "baseline_usd": sum(base.monthly_cost_usd),
             "alternative_running_usd": sum(alt.monthly_cost_usd),
         },
+        "escalation_words": escalation_words(analysis, index),
         "monthly_difference_moves_because": monthly_changes(analysis, alt),
         "crossing": crossed,
         "after_a_quarter": {"months": quarter, "recovered_usd": cum[quarter] - cum[0]},

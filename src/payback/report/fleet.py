@@ -101,7 +101,9 @@ def escalation_words(analysis: Analysis, index: int) -> str | None:
     """Why an alternative's escalation costs what it does, where the baseline it escalates
     to is an always-on self-hosted fleet (the engine's ``_escalation_cost``): the share of
     requests sent there keeps that fleet running, at least its ``min_replicas``, however few
-    reach it, so a small share can cost the whole fleet. ``None`` where escalation is priced
+    reach it, so a small share can cost the whole fleet. Owned servers bought in cash are
+    the baseline's already: the share pays their facility (and servers bought beyond
+    today's fleet); depreciated, their monthly charge too. ``None`` where escalation is priced
     as that share of the baseline's own usage (an API, a fleet scaled to zero) or is nil.
 
     The share is the scenario's value (its centre where a distribution is given)."""
@@ -115,6 +117,14 @@ def escalation_words(analysis: Analysis, index: int) -> str | None:
         return None
     requests = analysis.requests_per_month[0] * share
     sent = f"{share_text(share)} of requests ({requests_text(requests)} in month 1)"
+    if baseline.owned is not None and baseline.owned.financing == "cash":
+        return (  # bought already: only the facility, and servers beyond today's fleet
+            f"{sent} go to '{analysis.baseline.name}' on the servers it already runs: "
+            f"{prose_usd(paid)} in month 1 for the facility (power and colocation) of the "
+            "servers they need (at least one), however few requests reach them; bought in "
+            "cash, the servers are the baseline's own: more are bought only where the share "
+            "outgrows today's fleet"
+        )
     if baseline.owned is not None:
         return (
             f"{sent} go to '{analysis.baseline.name}' on the servers it already runs: "

@@ -1,0 +1,68 @@
+"""Shapes of a cash flow that does not pay back within the horizon, for the verdict's
+words: whether an alternative that costs more than the baseline every month could yet pay
+back past it (the rule behind "not recovered by month N", the gap shrinking, instead of
+"never recovered"), the month a saving kept up recovers what is owed, and the months that
+cost more between months that save."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+__all__ = ["closes_on_baseline", "costly_months", "recovered_in"]
+
+_RELATIVE = 1e-9
+"""How much the cost share must fall, relatively, not to be float rounding."""
+
+
+def closes_on_baseline(saved: Sequence[float], alternative_usd: Sequence[float]) -> bool:
+    """Whether the alternative's cost for each dollar the baseline costs falls from the
+    horizon's first month to its last (``saved`` is the baseline's monthly cost less the
+    alternative's, ``alternative_usd`` the alternative's): traffic growing onto a fixed
+    fleet, say, where more months may bring it under the baseline. A gap that shrinks only
+    because traffic shrinks (a dearer price per request, both costs falling together)
+    keeps the same share and never closes.
+
+    >>> closes_on_baseline([-1920.0, -1420.0], [2920.0, 2920.0])
+    True
+    >>> closes_on_baseline([-200.0, -180.0], [1200.0, 1080.0])  # $12/1k vs $10/1k, -10%
+    False
+    """
+    if len(saved) < 2 or len(alternative_usd) != len(saved):
+        return False
+    first_alt, last_alt = float(alternative_usd[0]), float(alternative_usd[-1])
+    first_base, last_base = first_alt + float(saved[0]), last_alt + float(saved[-1])
+    if first_base <= 0 or last_base <= 0:
+        return False
+    # last_alt / last_base < first_alt / first_base, without dividing
+    earlier, later = first_alt * last_base, last_alt * first_base
+    return earlier - later > _RELATIVE * abs(earlier)
+
+
+def recovered_in(horizon: int, shortfall: float, saving: float) -> int | None:
+    """The month a positive monthly ``saving`` kept up past the horizon recovers
+    ``shortfall``; ``None`` where the months it needs overflow (a saving of 1e-320 a month:
+    too small to count).
+
+    >>> recovered_in(12, 1000.0, 300.0), recovered_in(12, 1000.0, 1e-320)
+    (16, None)
+    """
+    months = shortfall / saving
+    return horizon + math.ceil(months) if math.isfinite(months) else None
+
+
+def costly_months(monthly: list[float]) -> list[int] | None:
+    """The months (1-based) an alternative that saves costs more than the baseline, where
+    it saves again after the first of them (retraining months, say); ``None`` where its
+    savings end for good, or it never saves.
+
+    >>> costly_months([5.0, -1.0, 5.0, -1.0]), costly_months([5.0, 5.0, -1.0, -1.0])
+    ([2, 4], None)
+    """
+    saving = next((i for i, m in enumerate(monthly) if m > 0), None)
+    if saving is None:
+        return None
+    worse = next((i for i, m in enumerate(monthly) if i > saving and m <= 0), None)
+    if worse is None or not any(m > 0 for m in monthly[worse:]):
+        return None
+    return [i + 1 for i, m in enumerate(monthly) if m <= 0]
