@@ -71,3 +71,33 @@ def test_a_misspelt_field_still_gets_the_near_name() -> None:
     """A name no table takes keeps the did-you-mean of a near field in its own table."""
     text = error_of(after("[traffic]", "growth_montly = 0.05"))
     assert "traffic.growth_montly: unknown field in traffic; did you mean 'growth_monthly'?" in text
+
+
+def test_a_workloads_terms_for_an_alternative_list_what_they_take() -> None:
+    """Review: `alternatives."sh" = { gpu = "l40" }` under a [[workloads]] entry said "did
+    you mean [baseline] gpu? (move it under [baseline]); allowed: " with nothing allowed:
+    the name of the alternative was read as a field. A workload's terms take its own
+    numbers for an alternative, none of them a GPU."""
+    text = """
+[scenario]
+name = "pid"
+horizon_months = 12
+[baseline]
+name = "api"
+kind = "per_request"
+usd_per_1k_requests = 10.0
+[[alternatives]]
+name = "sh"
+kind = "per_request"
+usd_per_1k_requests = 2.0
+[[workloads]]
+name = "a"
+traffic = { requests_per_month = 100000 }
+alternatives."sh" = { gpu = "l40" }
+"""
+    text_error = error_of(text)
+    assert text_error.startswith(
+        "s.toml: workloads.0.alternatives.sh.gpu: unknown field in workloads.0.alternatives.sh; "
+        "allowed: quality, latency, replica_requests_per_s, fine_tuned,"
+    )
+    assert "[baseline]" not in text_error

@@ -136,17 +136,21 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def _model_at(raw_loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The model class that holds the field at ``raw_loc`` (pydantic's loc, tags included)."""
+    """The model class that holds the field at ``raw_loc`` (pydantic's loc, tags included;
+    a table keyed by name, a workload's ``alternatives."name"``, passes over the name)."""
     model: type[BaseModel] | None = Scenario
+    keyed = False
     for part in raw_loc[:-1]:
         if model is None:
             return None
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         if part in KINDS:
             model = KINDS[part]
             continue
         field = model.model_fields.get(part)
+        keyed = field is not None and get_origin(field.annotation) is dict
         model = _model_in(field.annotation) if field is not None else None
     return model
 
@@ -235,6 +239,8 @@ def _belongs_elsewhere(field: str, loc: Sequence[str | int]) -> str:
     and where to move it; empty when no other table takes it. A table that holds this one
     comes first: a line written after a sub-table's header belongs to that sub-table."""
     here = tuple(str(p) for p in loc[:-1] if not isinstance(p, int))
+    if here not in dict(_tables()):  # in a table keyed by name: no other table's field
+        return ""
     owners = [names for names, fields in _tables() if field in fields and names != here]
     if not owners:
         return ""
