@@ -131,6 +131,7 @@ def shared_fleet_costs(fleet: SharedFleet, masks: FloatArray) -> FleetCosts:
         scalars += list(value.values()) if isinstance(value, dict) else [value]
     samples = np.broadcast_shapes(
         fleet.peak.shape[1:-1],
+        fleet.mean.shape[1:-1],
         *(np.shape(v) for v in scalars if np.ndim(v) and np.shape(v)[-1:] != fleet.peak.shape[-1:]),
         *(
             np.shape(v)[:-1]
@@ -139,9 +140,9 @@ def shared_fleet_costs(fleet: SharedFleet, masks: FloatArray) -> FleetCosts:
         ),
     )
     shape = (fleet.peak.shape[0], *samples, fleet.peak.shape[-1])
-    pad = (1,) * (len(samples) - (fleet.peak.ndim - 2))
 
-    def spread(a: FloatArray) -> FloatArray:
+    def spread(a: FloatArray) -> FloatArray:  # peak and mean may differ in sample axes
+        pad = (1,) * (len(samples) - (a.ndim - 2))
         return np.broadcast_to(a.reshape(a.shape[:1] + pad + a.shape[1:]), shape)
 
     peak, mean = spread(fleet.peak), spread(fleet.mean)
