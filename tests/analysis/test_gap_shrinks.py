@@ -2,7 +2,9 @@
 but less more each month (traffic growing onto a fixed fleet), is not said to cost more
 "every month" with its one-time cost "never recovered": a longer horizon pays it back
 (tried as a new user would: 2 months at 50% growth said "never", 12 months break even in
-month 5.3)."""
+month 5.3). Nor is it said to pay back later: the words stop at the horizon, how far
+behind it is there (a floor above the baseline's keeps the gap shrinking for ever and
+never closing it)."""
 
 from __future__ import annotations
 
@@ -40,13 +42,12 @@ def test_a_shrinking_gap_is_every_month_of_the_horizon_not_never() -> None:
     assert alt.monthly_cost_usd == pytest.approx([2920.0, 2920.0])
     assert alt.reason == (
         "the alternative costs more every month of the horizon ($1,920 more in month 1, "
-        "$1,420 in month 2: the gap shrinks)"
+        "$1,420 in month 2: the gap shrinks); by month 2 it is $3,440 behind"
     )
     assert result.verdict() == (
         "'sh' does not pay back within 2 months: it costs more than the baseline every "
         "month of the horizon ($1,920 more in month 1, $1,420 in month 2: the gap "
-        "shrinks), so the $100 up front is not recovered by month 2; NPV -$3,440 over "
-        "2 months"
+        "shrinks); by month 2 it is $3,440 behind; NPV -$3,440 over 2 months"
     )
     assert "never" not in result.verdict()
     # and the longer horizon does pay it back
@@ -91,3 +92,53 @@ def test_a_gap_that_shrinks_only_with_traffic_is_still_never_recovered() -> None
     assert alt.reason == "the alternative costs more every month ($200 more in month 1)"
     assert "so the $1,000 up front is never recovered" in result.verdict()
     assert "gap shrinks" not in result.verdict()
+
+
+def test_a_shrinking_gap_says_how_far_behind_at_the_horizon_not_only_the_up_front() -> None:
+    """Traffic -20% a month onto a hosted API with a $1,000 ops floor, against a baseline
+    fleet kept at one $1/h replica ($730 a month): the gap shrinks from $8,620 to $341 but
+    never closes ($270 a month at least), and by month 24 it is $53,327 behind, not the
+    $1,000 up front (tried as a new user would: it said "the $1,000 up front is not
+    recovered by month 24")."""
+    scenario = {
+        "scenario": {"name": "gap", "horizon_months": 24},
+        "traffic": {
+            "requests_per_month": 10_000_000,
+            "growth_monthly": -0.2,
+            "input_tokens": 1000,
+            "output_tokens": 0,
+            "peak_to_average": 1.0,
+        },
+        "baseline": {
+            "name": "own fleet",
+            "kind": "self_hosted",
+            "usd_per_gpu_hour": 1.0,
+            "gpus_per_replica": 1,
+            "replica_requests_per_s": 1.0,
+            "min_replicas": 1,
+        },
+        "alternatives": [
+            {
+                "name": "api",
+                "kind": "hosted_api",
+                "input_usd_per_mtok": 1.2,
+                "output_usd_per_mtok": 1.2,
+                "ops_usd_per_month": 1000,
+                "one_time": {"engineer_hours": 10, "engineer_usd_per_hour": 100},
+            }
+        ],
+    }
+    result = analyze(build(scenario))
+    alt = result.alternatives[0]
+    assert alt.cumulative_savings_usd is not None
+    assert alt.cumulative_savings_usd[-1] == pytest.approx(-53_327, abs=0.5)
+    gap = (
+        "($8,620 more in month 1, $341 in month 24: the gap shrinks); by month 24 it is "
+        "$53,327 behind"
+    )
+    assert alt.reason == f"the alternative costs more every month of the horizon {gap}"
+    assert result.verdict() == (
+        "'api' does not pay back within 24 months: it costs more than the baseline every "
+        f"month of the horizon {gap}; NPV -$53,327 over 24 months"
+    )
+    assert "recovered" not in result.verdict()

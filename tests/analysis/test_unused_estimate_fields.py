@@ -112,3 +112,19 @@ def test_latency_targets_beside_a_measured_capacity_are_named(tmp_path: Path) ->
     code, out, err = run("analyze", path, "--json")
     assert code == 0, err
     assert json.loads(out)["warnings"] == [line]
+
+
+def test_latency_targets_on_a_self_hosted_baseline_do_not_point_to_recommend() -> None:
+    """recommend refuses a self-hosted baseline, so the warning for one says nothing of it
+    (tried as a new user would: a baseline's ``tpot_ms = 30`` beside its measured capacity
+    said "recommend still reads tpot_ms")."""
+    swapped = fleet_dict(tpot_ms=30, ttft_ms=200)
+    swapped["baseline"], swapped["alternatives"][0] = (
+        swapped["alternatives"][0],
+        swapped["baseline"],
+    )
+    assert resolve(build(swapped)).warnings == [
+        "baseline: tpot_ms = 30 and ttft_ms = 200 are not used: "
+        + REASON
+        + "they shape only the capacity estimate from model and gpu"
+    ]

@@ -1,8 +1,8 @@
 """Shapes of a cash flow that does not pay back within the horizon, for the verdict's
 words: whether an alternative that costs more than the baseline every month could yet pay
-back past it (the rule behind "not recovered by month N", the gap shrinking, instead of
-"never recovered"), the month a saving kept up recovers what is owed, and the months that
-cost more between months that save."""
+back past it (the rule behind "the gap shrinks; by month N it is $X behind", said of the
+horizon only, instead of "never recovered"), the month a saving kept up recovers what is
+owed, and the months that cost more between months that save."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ def closes_on_baseline(saved: Sequence[float], alternative_usd: Sequence[float])
     """Whether the alternative's cost for each dollar the baseline costs falls from the
     horizon's first month to its last (``saved`` is the baseline's monthly cost less the
     alternative's, ``alternative_usd`` the alternative's): traffic growing onto a fixed
-    fleet, say, where more months may bring it under the baseline. A gap that shrinks only
+    fleet, say, where more months may bring it under the baseline (or not: a floor above
+    the baseline's keeps it dearer while the share falls toward the floors' ratio, so the
+    words built on this say nothing past the horizon). A gap that shrinks only
     because traffic shrinks (a dearer price per request, both costs falling together)
     keeps the same share and never closes.
 

@@ -80,7 +80,9 @@ def _unused_warnings(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
     if estimate_only:
         said = [f"{name} = {_value_said(getattr(option, name))}" for name in estimate_only]
         fields = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
-        targets = [name for name in estimate_only if name in ("tpot_ms", "ttft_ms")]
+        # recommend sizes alternatives only: it refuses a self-hosted baseline
+        baseline = path == "baseline" or path.endswith(".baseline")
+        targets = [n for n in estimate_only if n in ("tpot_ms", "ttft_ms") and not baseline]
         ctx.warnings.append(
             f"{path}: {fields} {'is' if len(said) == 1 else 'are'} not used: "
             "replica_requests_per_s is given and wins; "

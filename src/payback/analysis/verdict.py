@@ -305,8 +305,8 @@ def _shrinking(
     """`` ($1,920 more in month 1, $1,420 in month 2: the gap shrinks)`` where an
     alternative that costs more than the baseline every month (its monthly costs
     ``alternative``) costs at least a cent less more in the horizon's last month than in
-    its first and :func:`~payback.analysis.gap.closes_on_baseline` (past the horizon it may
-    yet save, so not "never"); None otherwise.
+    its first and :func:`~payback.analysis.gap.closes_on_baseline` (so not "never"; the
+    words say what the horizon holds and nothing past it); None otherwise.
 
     >>> _shrinking([-1920.0, -1420.0], prose_usd, [2920.0, 2920.0])
     ' ($1,920 more in month 1, $1,420 in month 2: the gap shrinks)'
@@ -331,10 +331,13 @@ def never_reason(
     if np.all(saved <= 0):
         costs = [] if alternative is None else [float(c) for c in alternative]
         gap = _shrinking([float(m) for m in saved], money, costs)
-        more = (
-            _more_in(-float(saved[0]), 1, money=money) if gap is None else f" of the horizon{gap}"
-        )
-        return f"the alternative costs more every month{more}"
+        if gap is not None:  # said as far as the horizon: no claim past it
+            behind = money(-float(cumulative[-1]))
+            return (
+                f"the alternative costs more every month of the horizon{gap}; by month "
+                f"{horizon} it is {behind} behind"
+            )
+        return f"the alternative costs more every month{_more_in(-float(saved[0]), 1, money=money)}"
     last = float(saved[-1])
     shortfall = -float(cumulative[-1])
     if last > 0:
@@ -372,12 +375,13 @@ def _never_text(
     if all(m == 0 for m in monthly):
         return f"it saves nothing per month, so {up_front}"
     if all(m <= 0 for m in monthly):
-        gap = _shrinking(monthly, money, alternative)  # may pay back past it: not "never"
+        gap = _shrinking(monthly, money, alternative)  # not "never": said as far as the horizon
         if gap is not None:
-            up_front = f"the {money(owed)} up front is not recovered by month {horizon}"
-        more = "it costs more than the baseline every month" + (
-            _more_in(-monthly[0], 1, money=money) if gap is None else f" of the horizon{gap}"
-        )
+            return (
+                f"it costs more than the baseline every month of the horizon{gap}; by month "
+                f"{horizon} it is {money(-cum[-1])} behind"
+            )
+        more = "it costs more than the baseline every month" + _more_in(-monthly[0], 1, money=money)
         return f"{more}, so {up_front}" if owed > 0 else more
     last, short = monthly[-1], -cum[-1]
     if last > 0:

@@ -1,5 +1,6 @@
 """What to measure first to narrow an input: the advice ``explain`` ends each alternative's
-drivers with, by the input's last path segment."""
+drivers with, by the input's last path segment (a baseline's own words first: it is what
+runs today, not the model to build)."""
 
 from __future__ import annotations
 
@@ -32,11 +33,24 @@ MEASURE_FIRST = {
     "usd_per_second_per_1k_requests": "what a second of waiting costs you (conversion, agent time)",
 }
 
+BASELINE_MEASURE_FIRST = {
+    "replica_requests_per_s": "a load test of today's self-hosted model at your token lengths",
+    "usd_per_gpu_hour": "the GPU rate on your current bill",
+    "ops_usd_per_month": "the on-call and monitoring time the service takes today",
+}
+"""Where the baseline's input (``baseline.…``, ``workloads.N.baseline.…``) is measured
+otherwise: the fleet or service that runs today."""
+
 
 def measure_first(parameter: str) -> str:
     """What to measure to narrow the input at ``parameter`` (a dotted path).
 
     >>> measure_first("alternatives.0.usd_per_gpu_hour")
     'quotes from two or three GPU providers'
+    >>> measure_first("baseline.replica_requests_per_s")
+    "a load test of today's self-hosted model at your token lengths"
     """
-    return MEASURE_FIRST.get(parameter.rsplit(".", 1)[-1], "this number")
+    *parents, name = parameter.split(".")
+    if "baseline" in parents and name in BASELINE_MEASURE_FIRST:
+        return BASELINE_MEASURE_FIRST[name]
+    return MEASURE_FIRST.get(name, "this number")
