@@ -30,6 +30,7 @@ from payback.report.portfolio_common import (
     order_rows,
     sampled_sentence,
     shares_fleet,
+    sheds_words,
     workload_rows,
 )
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
@@ -94,7 +95,7 @@ def _summary(
         "USD per month",
         f"{now} against {base} today"
         + (f" (month {horizon}: {later} against {base_later})" if horizon > 1 else "")
-        + ("; today's figure is what moving them sheds of the baseline fleet" if baseline else ""),
+        + (f"; {sheds_words(alt, baseline)}" if baseline else ""),
     )
     table.add_row(
         "One-time cost",

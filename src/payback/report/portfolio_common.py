@@ -25,6 +25,7 @@ __all__ = [
     "baseline_fleet",
     "baseline_fleet_paragraph",
     "baseline_fleet_words",
+    "baseline_row",
     "baseline_today",
     "break_even_cell",
     "contribution_rows",
@@ -44,6 +45,7 @@ __all__ = [
     "sampled_sentence",
     "sampled_words",
     "shares_fleet",
+    "sheds_words",
     "workload_rows",
 ]
 
@@ -336,9 +338,38 @@ def baseline_fleet_words(facts: BaselineFleetFacts) -> str:
 BASELINE_ROW = "baseline fleet, retired as a set"
 """The row of what the baseline fleet the workloads share today saves that no workload
 saves moving alone (its replicas run for the others until the last one moves)."""
+BASELINE_SHRUNK_ROW = "baseline fleet, saved only by the set"
+"""The same row where the fleet keeps running once the set moves (for the workloads left
+on it or the escalated share): the set shrinks it, it does not retire it."""
 BASELINE_TWICE_ROW = "baseline fleet, counted more than once"
 """The same row where the workloads' own parts add up to more than the set saves (each
 moved alone avoids some of the same servers bought): what the parts count more than once."""
+
+
+def sheds_words(alt: PortfolioAlternative, facts: BaselineFleetFacts | None) -> str:
+    """What the baseline figure of an alternative's workloads on a shared baseline fleet
+    is: "today's figure is what moving them sheds of the baseline fleet" where every one it
+    serves runs on that fleet today, "... includes ..." where some run on their own
+    baselines (their costs there count too); ``""`` without such a fleet."""
+    if facts is None:
+        return ""
+    every = all(w in facts.workloads for w in alt.workloads)
+    return f"today's figure {'is' if every else 'includes'} what moving them sheds of the" + (
+        " baseline fleet"
+    )
+
+
+def baseline_row(baseline: BaselineFleetFacts | None) -> str | None:
+    """The contributions' row label of what the baseline fleet saves that no workload saves
+    moving alone (:data:`BASELINE_ROW` where the set retires it, :data:`BASELINE_SHRUNK_ROW`
+    where it keeps running, :data:`BASELINE_TWICE_ROW` where the parts count more than the
+    set saves); None without such a row (no shared baseline fleet, one workload moved, or
+    nothing the set saves beyond its parts)."""
+    if baseline is None or len(baseline.moved) < 2 or round(baseline.joint_usd, 2) == 0.0:
+        return None
+    if baseline.joint_usd < 0:
+        return BASELINE_TWICE_ROW
+    return BASELINE_SHRUNK_ROW if any(baseline.usd_per_month_after) else BASELINE_ROW
 
 
 def contribution_rows(
@@ -355,7 +386,8 @@ def contribution_rows(
     saves = usd_column([c.savings_usd for c in cs])
     fleet = usd_column([c.fleet_usd for c in cs]) if alt.fleet else ["-"] * len(cs)
     joint = 0.0 if baseline is None else baseline.joint_usd
-    as_set = baseline is not None and len(baseline.moved) > 1 and round(joint, 2) != 0.0
+    label = baseline_row(baseline)
+    as_set = label is not None
     net = usd_column(
         [c.net_usd for c in cs] + ([joint] if as_set else []) + [-(alt.shared_usd + joint)]
     )
@@ -370,8 +402,8 @@ def contribution_rows(
         ]
         for i, c in enumerate(cs)
     ]
-    if as_set:
-        rows.append([BASELINE_ROW if joint > 0 else BASELINE_TWICE_ROW, "", "", "", net[-2], ""])
+    if label is not None:
+        rows.append([label, "", "", "", net[-2], ""])
     return [*rows, [SHARED_ROW, "", "", "", net[-1], ""]]
 
 

@@ -5,6 +5,8 @@ decides it. Only reads the analysis; money through :mod:`payback.report.fleet`'s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from payback.analysis.result import months_text
 from payback.analysis.result import usd as money
 from payback.analysis.verdict import NOT_CHEAPER, saves_nothing
@@ -37,6 +39,9 @@ from payback.report.portfolio_facts import (
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 from payback.studies.uncertainty import Driver
 
+if TYPE_CHECKING:
+    from payback.analysis.portfolio_baseline import BaselineFleetFacts
+
 __all__ = [
     "break_even_paragraphs",
     "drivers_paragraphs",
@@ -68,14 +73,19 @@ def _adds(value: float) -> str:
 
 
 def break_even_paragraphs(
-    alt: PortfolioAlternative, horizon: int, today: str = "today's APIs", sheds: bool = False
+    alt: PortfolioAlternative,
+    horizon: int,
+    today: str = "today's APIs",
+    sheds: bool = False,
+    own: tuple[str, ...] = (),
 ) -> list[str]:
     """How the alternative's break-even is computed, with its figures: month 1's costs of
     the workloads on what they run on today (``today``, :func:`baseline_today`'s words) and
     on the alternative, the one-time cost, and the month the cumulative savings cross zero
     (linear inside that month), as ``explain`` says it for one scenario. ``sheds``: the
     workloads share a baseline fleet today, so their baseline figure is what moving them
-    sheds of it, not what they cost there."""
+    sheds of it, not what they cost there; ``own``: those it serves that run on baselines
+    of their own, whose costs there the figure includes."""
     one = month_one(alt)
     base, cost, saved = one["baseline_usd"], one["alternative_usd"], one["saving_usd"]
     n = len(alt.workloads)
@@ -84,7 +94,14 @@ def break_even_paragraphs(
     them = "the workload" if n == 1 else f"the {n} workloads"
     first = (
         f"In month 1 moving {them} off {today} saves {prose_usd(base)} there "
-        f"({counted(requests, 'request')}"
+        + (
+            f"(what it sheds of the baseline fleet and what {', '.join(own)} "
+            f"{'costs' if len(own) == 1 else 'cost'} on {'its' if len(own) == 1 else 'their'}"
+            " own; "
+            if own
+            else "("
+        )
+        + f"{counted(requests, 'request')}"
         if sheds
         else f"In month 1 {'the workload costs' if n == 1 else f'the {n} workloads cost'} "
         f"{prose_usd(base)} on {today} ({counted(requests, 'request')}"
@@ -234,6 +251,8 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
         )
     elif own := _own_fleets(alt):
         paragraphs.append(own)
+    index = [a.name for a in analysis.alternatives].index(alt.name)  # names are unique
+    facts = baseline_fleet(analysis, index)
     if alt.gpus is None and (losing := alt.riders):
         one = len(losing) == 1
         paragraphs.append(
@@ -245,13 +264,11 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
                 "their fleets cost."
             )
             if alt.fleet  # a fleet per workload
-            else f"Once {'its' if one else 'their'} own one-time items are paid, "
-            f"{_names(losing, 'saves', 'save')} nothing by moving (present values)."
+            else _losing_words(alt, losing, facts)
         )  # priced per request or token: no fleet
     from payback.report.portfolio_common import baseline_fleet_paragraph
 
-    index = [a.name for a in analysis.alternatives].index(alt.name)  # names are unique
-    if (facts := baseline_fleet(analysis, index)) is not None:
+    if facts is not None:
         paragraphs.append(baseline_fleet_paragraph(facts))
     if losing_steps := lowering_steps(alt):
         one = len(losing_steps) == 1  # "it ... lowers", "them ... lower"
@@ -261,6 +278,37 @@ def _portfolio_paragraphs(analysis: PortfolioAnalysis, alt: PortfolioAlternative
         )
     paragraphs.append(alt.quarter + ".")
     return paragraphs
+
+
+def _losing_words(
+    alt: PortfolioAlternative, losing: list[str], facts: BaselineFleetFacts | None
+) -> str:
+    """What the workloads that do not pay their way on an alternative with no fleet (a
+    price per request or token) bring once their own one-time items are paid: those whose
+    net is $0 save nothing, the others lose their nets; on a baseline fleet the set retires
+    or shrinks together, what the set saves that no workload saves moving alone."""
+    nets = {c.workload: c.net_usd for c in alt.contributions}
+    nothing = [w for w in losing if not prose_usd(-nets[w]).strip("$0.,")]
+    lose = [w for w in losing if w not in nothing]
+    alone = facts is not None and len(facts.moved) > 1
+    by = "by moving alone" if alone else "by moving"
+    parts = ([f"{_names(nothing, 'saves', 'save')} nothing {by}"] if nothing else []) + (
+        [f"{_names(lose, 'loses', 'lose')} {', '.join(prose_usd(-nets[w]) for w in lose)} {by}"]
+        if lose
+        else []
+    )
+    one = len(losing) == 1
+    text = (
+        f"Once {'its' if one else 'their'} own one-time items are paid, "
+        + "; ".join(parts)
+        + " (present values)"
+    )
+    if alone and facts is not None and round(facts.joint_usd, 2) > 0.0:
+        text += (
+            f"; moved as a set, they save {prose_usd(facts.joint_usd)} more of the baseline"
+            " fleet, which none saves alone"
+        )
+    return text + "."
 
 
 def _own_fleets(alt: PortfolioAlternative) -> str:
@@ -363,7 +411,8 @@ def portfolio_explanation(
                     alt,
                     horizon,
                     baseline_today(analysis, alt),
-                    sheds=baseline_fleet(analysis, index) is not None,
+                    sheds=(facts := baseline_fleet(analysis, index)) is not None,
+                    own=tuple(w for w in alt.workloads if facts and w not in facts.workloads),
                 ),
             )
         )
