@@ -68,6 +68,7 @@ from payback.analysis.portfolio_baseline import (
     baseline_flows,
     baseline_share,
     rows_add,
+    rows_of,
 )
 from payback.analysis.portfolio_fleet import (
     FleetCosts,
@@ -277,11 +278,6 @@ def _pieces(
     )
 
 
-def _rows(v: FloatArray, a: FloatArray) -> FloatArray:
-    """``v`` (K,) shaped to multiply a (K, …) array ``a`` row by row."""
-    return as_float(v.reshape(v.shape + (1,) * (np.ndim(a) - 1)))
-
-
 def _own_idle_gpus(index: int, ev: Evaluation) -> FloatArray | None:
     """GPUs a workload's own fleet of alternative ``index`` rents under a 1y/3y commitment
     beyond each month's need (the cost engine's GPUs less its ``needed_gpus``): reserved,
@@ -362,15 +358,14 @@ def subset_flows(
     baseline = weighted(base)
     alternative = rows_add(weighted(own), if_moved(pieces.shared_monthly_usd))
     requests = weighted(pieces.requests)
-    w1 = m.reshape(m.shape + (1,) * (pieces.one_time_usd.ndim - 1))
-    one_time = np.sum(w1 * pieces.one_time_usd, axis=1) + any_moved.reshape(
-        any_moved.shape + (1,) * (pieces.one_time_usd.ndim - 1)
-    ) * as_float(pieces.shared_one_time_usd)
+    one_time = weighted(pieces.one_time_usd) + rows_of(any_moved, pieces.one_time_usd) * as_float(
+        pieces.shared_one_time_usd
+    )
     if pieces.fleet is not None:
         costs = shared_fleet_costs(pieces.fleet, m)
         fleet = as_float(sum_arrays(list(costs.components.values())))  # (K, …, H)
-        alternative = rows_add(alternative, fleet * _rows(any_moved, fleet))
-        one_time = one_time + costs.at_start * _rows(any_moved, costs.at_start)
+        alternative = rows_add(alternative, fleet * rows_of(any_moved, fleet))
+        one_time = one_time + costs.at_start * rows_of(any_moved, costs.at_start)
     if pieces.baseline is not None:  # B(all) − B(the rest), the escalated share on the rest
         shed, added = baseline_flows(pieces.baseline, m)
         baseline, alternative = rows_add(baseline, shed), rows_add(alternative, added)

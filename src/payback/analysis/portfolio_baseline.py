@@ -69,6 +69,7 @@ __all__ = [
     "baseline_servers",
     "baseline_share",
     "rows_add",
+    "rows_of",
     "sharing_workloads",
 ]
 
@@ -179,7 +180,6 @@ def baseline_share(
     )
     on = np.zeros(len(served), dtype=bool)
     on[on_fleet] = True
-    on_w = _rows_of(on)
     running = [  # a sharing workload's baseline less its fleet and ops: errors, waiting
         sum_arrays(
             [as_float(0.0)]
@@ -205,15 +205,15 @@ def baseline_share(
         moves=moves,
         present=stack(present),
         usd_per_server=first("baseline.owned.usd_per_server") if cash else None,
-        other_baseline=as_float(np.where(on_w(baseline), stack(running), baseline)),
-        own_usd=as_float(np.where(on_w(own), own - escalation, own)),
+        other_baseline=as_float(np.where(rows_of(on, baseline), stack(running), baseline)),
+        own_usd=as_float(np.where(rows_of(on, own), own - escalation, own)),
         ops_usd=as_float(evs[sharing[0]].baseline.components.get("ops", as_float(0.0))),
     )
 
 
-def _rows_of(mask: Any) -> Any:
-    """``mask`` (W,) shaped for a (W, …, H) array, whatever its sample axes."""
-    return lambda a: mask.reshape(mask.shape + (1,) * (np.ndim(a) - 1))
+def rows_of(v: Any, a: Any) -> Any:
+    """``v`` (K,) shaped to meet a (K, …) array ``a`` row by row, whatever its sample axes."""
+    return v.reshape(v.shape + (1,) * (np.ndim(a) - 1))
 
 
 def rows_add(a: FloatArray, b: FloatArray) -> FloatArray:
