@@ -58,3 +58,15 @@ def test_functions_fit_a_screen_or_say_why(path: Path) -> None:
                     f"{path.relative_to(SRC)}:{node.lineno} {node.name}: {n} lines in its body "
                     f"(at most {FUNCTION_LINES}; split it, or write '# long: why' on its def line)"
                 )
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(SRC).as_posix())
+def test_no_named_unicode_escapes(path: Path) -> None:
+    """A ``\\N{NAME}`` escape makes the compiler import unicodedata; Ctrl-C while a module is
+    first compiled then surfaces as "SyntaxError: (unicode error) \\N escapes not supported",
+    a traceback and exit 1 where the command line promises one line and 130. ``\\u00a0``
+    needs no import."""
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        assert "\\N{" not in line, (
+            f"{path.relative_to(SRC)}:{number}: write \\uXXXX, not \\N{{NAME}}"
+        )

@@ -166,11 +166,11 @@ def quick(
         import textwrap
 
         width = min(shutil.get_terminal_size().columns, 100)
-        kept = {c: c.replace(" ", "\N{NO-BREAK SPACE}") for c in KEPT_WHOLE}
+        kept = {c: c.replace(" ", "\u00a0") for c in KEPT_WHOLE}  # no-break space
         text = LEAVES_OUT
         for command, joined in kept.items():  # a command is never cut across lines
             text = text.replace(command, joined)
         wrapped = textwrap.fill(text, width, break_on_hyphens=False, break_long_words=False)
-        echo(wrapped.replace("\N{NO-BREAK SPACE}", " "))
+        echo(wrapped.replace("\u00a0", " "))
     else:
         echo(month_line(month, requests_per_month, growth))
