@@ -134,19 +134,20 @@ def test_never_pays_back_costs_more_every_month() -> None:
 
 
 def test_never_pays_back_within_horizon_says_how_long_it_needs() -> None:
-    # Saves $260/month; $4,000 one-time; after 6 months $2,440 is owed -> 6 + ceil(2440/260) = 16.
+    # Saves $260/month; $4,000 one-time; after 6 months $2,440 is owed -> 6 + 2440/260 = 15.38,
+    # months elapsed as a break-even month is counted ("breaks even in month 13.4").
     alt = analyze(build(per_request_dict(data_usd=4000.0))).alternatives[0]
     assert alt.break_even_month is None
     assert alt.reason is not None
-    # month 16 in all, not 16 more months ("needs ~16 months to recover" read as more)
+    # month 15.4 in all, not 15.4 more months ("needs ~15 months to recover" read as more)
     assert alt.reason == (
-        "saves $260/month (month 6), needs until about month 16 to recover the $2,440 "
+        "saves $260/month (month 6), needs until about month 15.4 to recover the $2,440 "
         "still owed at month 6"
     )
 
 
 def test_a_far_break_even_month_has_thousands_separators() -> None:
-    # Saves $260/month; $1e9 one-time: 6 + ceil((1e9 - 6 × 260) / 260) = 3,846,154.
+    # Saves $260/month; $1e9 one-time: 6 + (1e9 - 6 × 260) / 260 = 3,846,153.85, whole past 100.
     alt = analyze(build(per_request_dict(data_usd=1e9))).alternatives[0]
     assert alt.reason is not None
     assert "needs until about month 3,846,154 to recover" in alt.reason
@@ -166,7 +167,8 @@ def test_a_saving_broken_by_retraining_months_is_not_said_to_end() -> None:
     against $584 of GPUs, $655.20 of escalation and $300 of ops, so it saves $644.80 a
     month, but $800 of retraining every 6 months makes months 6, 12, 18 and 24 cost
     $155.20 more. By month 24: -$12,860 + 20 x $644.80 - 4 x $155.20 = -$584.80, and
-    at the average ($12,275.20 / 24 = $511.47) two more months recover it. It was said to
+    at the average ($12,275.20 / 24 = $511.47) 584.80 / 511.47 = 1.14 more months recover
+    it: month 25.1, counted as a break-even month is (it said "month 26", the month's number). It was said to
     save "from month 1 to month 5, then costs more from month 6 on" and "never recovered"."""
     from helpers import EXAMPLES
     from payback.analysis.verdict import outcome_text
@@ -183,7 +185,7 @@ def test_a_saving_broken_by_retraining_months_is_not_said_to_end() -> None:
     assert alt.reason == (
         "saves in 20 of 24 months but costs more in months 6, 12, 18 and 24 ($155 more "
         "in month 24); $585 still owed at month 24, at its average of $511 a month "
-        "that takes until about month 26"
+        "that takes until about month 25.1"
     )
     assert outcome_text(alt, 24, 0.10).startswith(
         "does not pay back within 24 months: it saves in 20 of 24 months but costs more "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-__all__ = ["closes_on_baseline", "costly_months", "recovered_in"]
+__all__ = ["about_month", "closes_on_baseline", "costly_months", "recovered_in"]
 
 _RELATIVE = 1e-9
 """How much the cost share must fall, relatively, not to be float rounding."""
@@ -41,16 +41,27 @@ def closes_on_baseline(saved: Sequence[float], alternative_usd: Sequence[float])
     return earlier - later > _RELATIVE * abs(earlier)
 
 
-def recovered_in(horizon: int, shortfall: float, saving: float) -> int | None:
+def recovered_in(horizon: int, shortfall: float, saving: float) -> float | None:
     """The month a positive monthly ``saving`` kept up past the horizon recovers
-    ``shortfall``; ``None`` where the months it needs overflow (a saving of 1e-320 a month:
-    too small to count).
+    ``shortfall``, counted as a break-even month is (months elapsed, so that "about month
+    25.1" and "breaks even in month 13.4" read alike); ``None`` where the months it needs
+    overflow (a saving of 1e-320 a month: too small to count).
 
     >>> recovered_in(12, 1000.0, 300.0), recovered_in(12, 1000.0, 1e-320)
-    (16, None)
+    (15.333333333333334, None)
     """
     months = shortfall / saving
-    return horizon + math.ceil(months) if math.isfinite(months) else None
+    return horizon + months if math.isfinite(months) else None
+
+
+def about_month(month: float) -> str:
+    """``month 15.3`` for :func:`recovered_in`'s month after "about": one decimal, whole
+    months from month 100 on (a tenth of a month past a hundred is no information).
+
+    >>> about_month(15.3333), about_month(24.0), about_month(3_846_153.85)
+    ('month 15.3', 'month 24.0', 'month 3,846,154')
+    """
+    return f"month {month:,.1f}" if month < 100 else f"month {month:,.0f}"
 
 
 def costly_months(monthly: list[float]) -> list[int] | None:

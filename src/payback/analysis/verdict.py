@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from payback.analysis.gap import closes_on_baseline, costly_months, recovered_in
+from payback.analysis.gap import about_month, closes_on_baseline, costly_months, recovered_in
 from payback.figures import (
     TIES_BELOW,
     WRITTEN_OUT,
@@ -273,7 +273,9 @@ def _on_average(
     needed = recovered_in(horizon, shortfall, average) if average > 0 else None
     if needed is None:
         return f"at its average of {money(average)} a month it is never recovered"
-    return f"at its average of {money(average)} a month that takes until about month {needed:,}"
+    return (
+        f"at its average of {money(average)} a month that takes until about {about_month(needed)}"
+    )
 
 
 def _cents(amount: float) -> bool:
@@ -346,7 +348,7 @@ def never_reason(
             per_month = f"{money(last)}/month" if _cents(last) else "under a cent a month"
             return f"saves {per_month} (month {horizon}), too little to ever recover the {money(shortfall)} still owed"
         return (
-            f"saves {money(last)}/month (month {horizon}), needs until about month {needed:,} to "
+            f"saves {money(last)}/month (month {horizon}), needs until about {about_month(needed)} to "
             f"recover the {money(shortfall)} still owed at month {horizon}"
         )
     monthly = [float(m) for m in saved]
@@ -389,7 +391,7 @@ def _never_text(
         rest = (
             "the rest is never recovered"
             if needed is None
-            else f"the rest takes until about month {needed:,}"
+            else f"the rest takes until about {about_month(needed)}"
         )
         return (
             f"by month {horizon} it has recovered {money(owed - short)} of the {money(owed)} up "
