@@ -145,18 +145,22 @@ def test_a_given_batch_that_misses_the_latency_target_is_refused() -> None:
 
 
 def test_training_advice_names_only_the_methods_not_tried() -> None:
-    # deepseek-v3's LoRA needs (1,342 + 107) GB / 64 + 9.8 = 32.4 GB a GPU, over an L4's
-    # 21.7 usable; its QLoRA (369 + 107) GB / 64 + 9.8 = 17.2 GB fits (tests/hardware/
-    # test_lora_memory.py works both out)
-    v3, l4 = CAT.model("deepseek-v3"), CAT.gpu("l4")
+    # deepseek-v3's LoRA needs (1,342 + 107) GB / 64 + 46.0 (two gathered MoE layers in
+    # BF16) + 9.8 = 78.5 GB a GPU, over an H100's 0.9 × 85.5 = 77.0 usable; its QLoRA
+    # (369 + 107) GB / 16 + 12.7 (the two layers in NF4) + 9.8 = 52.2 GB fits on 16 and
+    # 82.0 GB on 8 does not (tests/hardware/test_lora_memory.py works out the terms)
+    v3, h100 = CAT.model("deepseek-v3"), CAT.gpu("h100-sxm")
     with pytest.raises(PaybackError) as info:
-        estimate_training(v3, l4, "lora", tokens=1e7)
-    qlora = estimate_training(v3, l4, "qlora", tokens=1e7)
-    assert qlora.gpus == 64
+        estimate_training(v3, h100, "lora", tokens=1e7)
+    qlora = estimate_training(v3, h100, "qlora", tokens=1e7)
+    assert qlora.gpus == 16
     assert str(info.value) == (
-        "lora fine-tuning of deepseek-v3 does not fit on 64 × l4; qlora fits on 64 × l4; "
-        "or use GPUs with more memory"
+        "lora fine-tuning of deepseek-v3 does not fit on 64 × h100-sxm; qlora fits on 16 × "
+        "h100-sxm; or use GPUs with more memory"
     )
+    # an L4 (21.7 GB usable) holds neither: QLoRA's 476 GB / 64 + 12.7 + 9.8 = 29.9 GB
+    with pytest.raises(PaybackError, match=r"deepseek-v3 does not fit on 64 × l4; use GPUs"):
+        estimate_training(v3, CAT.gpu("l4"), "lora", tokens=1e7)
     with pytest.raises(PaybackError, match=r"llama-3\.1-70b does not fit on 64 × l4; lora fits"):
         estimate_training(CAT.model("llama-3.1-70b"), CAT.gpu("l4"), "full", tokens=1e7)
 

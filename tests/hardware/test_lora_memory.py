@@ -1,4 +1,5 @@
-"""Training memory of LoRA across GPUs: the adapters' states are sharded with the weights.
+"""Training memory of LoRA across GPUs: the adapters' states are sharded with the weights,
+and each GPU holds the layers it computes whole.
 
 Under FSDP (``FULL_SHARD``) and ZeRO stage 3 every parameter, the trainable adapters
 included, is sharded with its gradient and optimizer state across the data-parallel GPUs
@@ -20,12 +21,21 @@ expert of width 2,048), LoRA rank 16:
   activations: 4096 × 7168 × 2 × 61 + 4096 × (10 × 7168 + 3 × 18432) × 2
                + 4096 × 129,280 × 6 = 3,581,935,616 + 1,040,187,392 + 3,177,185,280
              = 7,799,308,288 B
-  8 GPUs:  1,449,114,086,400 / 8  + 7,799,308,288 + 2e9 = 190,938,569,088 B (177.8 GiB)
-  16 GPUs: 1,449,114,086,400 / 16 + 9,799,308,288     = 100,368,938,688 B (93.5 GiB)
-  64 GPUs: 1,449,114,086,400 / 64 + 9,799,308,288     =  32,441,715,888 B
-  (with the adapters whole on each GPU, 64 GPUs needed 20,968,750,000 + 107,114,086,400
-  + 9,799,308,288 = 137,882,144,688 B, over an H200's 0.9 × 150,754,820,096 =
-  135,679,338,086 B usable: the refusal.) 8 GPUs do not hold it; 16 do.
+  the largest layer, an MoE one: attention (7168 × 1536 + 1536 + 1536 × 128 × 192)
+    + (7168 × 576 + 512 + 512 × 128 × 256) + 128 × 128 × 7168 = 187,107,328; 257
+    experts × 3 × 7168 × 2048 = 11,318,329,344; router 7168 × 256 = 1,835,008; norms
+    2 × 7168: 11,507,286,016 parameters. FSDP gathers it and prefetches the next (BF16,
+    2 B each): 2 × 2 × 11,507,286,016 = 46,029,144,064 B on every GPU.
+  8 GPUs:  1,449,114,086,400 / 8  + 46,029,144,064 + 7,799,308,288 + 2e9
+         = 236,967,713,152 B
+  16 GPUs: 1,449,114,086,400 / 16 + 46,029,144,064 + 9,799,308,288 = 146,398,082,752 B
+  32 GPUs: 1,449,114,086,400 / 32 + 46,029,144,064 + 9,799,308,288 = 101,113,267,552 B
+           (94.2 GiB)
+  64 GPUs: 1,449,114,086,400 / 64 + 46,029,144,064 + 9,799,308,288 =  78,470,859,952 B
+  An H200 holds 0.9 × 150,754,820,096 = 135,679,338,086 B: 16 GPUs do not hold it (they
+  did while the gathered layers went uncounted: 100,368,938,688 B, 93.5 GiB); 32 do. (With
+  the adapters whole on each GPU, 64 GPUs once needed 20,968,750,000 + 107,114,086,400 +
+  9,799,308,288 = 137,882,144,688 B: a refusal.)
 
 Llama-3.1-70B (70.6B; 80 layers, h = 8,192, GQA 64/8 heads of 128, f = 28,672):
   adapters: 80 × 16 × ((8192 + 8192) + 2 × (8192 + 1024) + (8192 + 8192)
@@ -34,10 +44,12 @@ Llama-3.1-70B (70.6B; 80 layers, h = 8,192, GQA 64/8 heads of 128, f = 28,672):
   activations: 4096 × 8192 × 2 × 80 + 4096 × (10 × 8192 + 3 × 28672) × 2
                + 4096 × 128,256 × 6 = 5,368,709,120 + 1,375,731,712 + 3,152,019,456
              = 9,896,460,288 B
-  8 GPUs:  144,513,500,160 / 8  + 9,896,460,288 + 2e9 = 29,960,647,808 B
-           (was 17,650,000,000 + 3,313,500,160 + 11,896,460,288 = 32,859,960,448)
-  64 GPUs: 144,513,500,160 / 64 + 11,896,460,288      = 14,154,483,728 B
-           (was 2,206,250,000 + 3,313,500,160 + 11,896,460,288 = 17,416,210,448)
+  a layer: 2 × 8192 × 8192 + 2 × 8192 × 1024 + 3 × 8192 × 28672 + 2 × 8192 = 855,654,400
+  parameters, two of them gathered in BF16: 4 × 855,654,400 = 3,422,617,600 B
+  8 GPUs:  144,513,500,160 / 8  + 3,422,617,600 + 9,896,460,288 + 2e9 = 33,383,265,408 B
+           (29,960,647,808 without the gathered layers; with the adapters whole
+           17,650,000,000 + 3,313,500,160 + 11,896,460,288 = 32,859,960,448)
+  64 GPUs: 144,513,500,160 / 64 + 3,422,617,600 + 11,896,460,288 = 17,577,101,328 B
 """
 
 from __future__ import annotations
@@ -47,7 +59,7 @@ import pytest
 from payback.catalog import default_catalog
 from payback.errors import PaybackError
 from payback.hardware import training as tr
-from payback.hardware.fine_tuning import adapter_parameters, estimate_training
+from payback.hardware.fine_tuning import adapter_parameters, estimate_training, layer_parameters
 
 CAT = default_catalog()
 V3, LLAMA_70B = CAT.model("deepseek-v3"), CAT.model("llama-3.1-70b")
@@ -55,11 +67,18 @@ H200 = CAT.gpu("h200")
 
 V3_ACTIVATIONS = 7_799_308_288
 LLAMA_70B_ACTIVATIONS = 9_896_460_288
+V3_LAYER = 187_107_328 + 11_318_329_344 + 1_835_008 + 2 * 7168
+LLAMA_70B_LAYER = 2 * 8192 * 8192 + 2 * 8192 * 1024 + 3 * 8192 * 28672 + 2 * 8192
 
 
-def _per_gpu(params: float, adapters: float, activations: float, gpus: int) -> float:
+def _per_gpu(params: float, adapters: float, activations: float, layer: float, gpus: int) -> float:
     return tr.training_memory_per_gpu(
-        params=params, method="lora", gpus=gpus, adapter_params=adapters, activations=activations
+        params=params,
+        method="lora",
+        gpus=gpus,
+        adapter_params=adapters,
+        activations=activations,
+        layer_params=layer,
     )
 
 
@@ -67,6 +86,13 @@ def test_adapter_counts_by_hand() -> None:
     assert adapter_parameters(V3) == 16 * (61 * (99_392 + 76_800) + 58 * (257 * 27_648 - 76_800))
     assert adapter_parameters(V3) == 6_694_630_400
     assert adapter_parameters(LLAMA_70B) == 80 * 16 * 161_792 == 207_093_760
+
+
+def test_largest_layer_by_hand() -> None:
+    assert V3_LAYER == layer_parameters(V3) == 11_507_286_016
+    assert LLAMA_70B_LAYER == layer_parameters(LLAMA_70B) == 855_654_400
+    gathered = tr.gathered_bytes(layer_params=V3_LAYER, method="lora", stack="standard", gpus=16)
+    assert gathered == 46_029_144_064  # about 23 GB a layer, two at once
 
 
 def test_activations_by_hand() -> None:
@@ -90,31 +116,32 @@ def test_activations_by_hand() -> None:
 
 @pytest.mark.parametrize(
     ("gpus", "expected"),
-    [(8, 190_938_569_088), (16, 100_368_938_688), (64, 32_441_715_888)],
+    [(8, 236_967_713_152), (16, 146_398_082_752), (32, 101_113_267_552), (64, 78_470_859_952)],
 )
 def test_deepseek_v3_lora_per_gpu_memory_by_hand(gpus: int, expected: int) -> None:
-    got = _per_gpu(671e9, 6_694_630_400, V3_ACTIVATIONS, gpus)
+    got = _per_gpu(671e9, 6_694_630_400, V3_ACTIVATIONS, V3_LAYER, gpus)
     assert got == pytest.approx(expected, rel=1e-12)
 
 
-@pytest.mark.parametrize(("gpus", "expected"), [(8, 29_960_647_808), (64, 14_154_483_728)])
+@pytest.mark.parametrize(("gpus", "expected"), [(8, 33_383_265_408), (64, 17_577_101_328)])
 def test_llama_70b_lora_per_gpu_memory_by_hand(gpus: int, expected: int) -> None:
-    got = _per_gpu(70.6e9, 207_093_760, LLAMA_70B_ACTIVATIONS, gpus)
+    got = _per_gpu(70.6e9, 207_093_760, LLAMA_70B_ACTIVATIONS, LLAMA_70B_LAYER, gpus)
     assert got == pytest.approx(expected, rel=1e-12)
 
 
-def test_deepseek_v3_lora_fits_on_16_h200() -> None:
-    # 177.8 GiB a GPU on 8 (over the 126.4 GiB usable), 93.5 GiB on 16
+def test_deepseek_v3_lora_fits_on_32_h200() -> None:
+    # 136.3 GiB a GPU on 16 (over the 126.4 GiB usable: two gathered MoE layers, 42.9 GiB),
+    # 94.2 GiB on 32
     run = estimate_training(V3, H200, "lora", tokens=1e8)
-    assert run.gpus == 16
-    assert run.memory_gib == pytest.approx(100_368_938_688 / 2**30, rel=1e-12)
+    assert run.gpus == 32
+    assert run.memory_gib == pytest.approx(101_113_267_552 / 2**30, rel=1e-12)
     on_64 = estimate_training(V3, H200, "lora", tokens=1e8, gpus=64)
-    assert on_64.memory_gib == pytest.approx(32_441_715_888 / 2**30, rel=1e-12)
-    with pytest.raises(PaybackError, match=r"needs 178 GiB per GPU on 8 × h200"):
-        estimate_training(V3, H200, "lora", tokens=1e8, gpus=8)
+    assert on_64.memory_gib == pytest.approx(78_470_859_952 / 2**30, rel=1e-12)
+    with pytest.raises(PaybackError, match=r"needs 136 GiB per GPU on 16 × h200"):
+        estimate_training(V3, H200, "lora", tokens=1e8, gpus=16)
 
 
-@pytest.mark.parametrize(("gpus", "expected"), [(8, 29_960_647_808), (64, 14_154_483_728)])
+@pytest.mark.parametrize(("gpus", "expected"), [(8, 33_383_265_408), (64, 17_577_101_328)])
 def test_llama_70b_lora_estimate_memory(gpus: int, expected: int) -> None:
     run = estimate_training(LLAMA_70B, H200, "lora", tokens=1e8, gpus=gpus)
     assert run.memory_gib == pytest.approx(expected / 2**30, rel=1e-12)

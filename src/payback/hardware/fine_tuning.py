@@ -102,7 +102,7 @@ def estimate_training(
     active = _active_parameters(model)
     processed = tokens * epochs
     needed, per_gpu_memory, most = _training_gpus(
-        model, gpu, method, gpus, tokens_per_micro_batch, processed
+        model, gpu, method, stack, gpus, tokens_per_micro_batch, processed
     )
     flops = tr.training_flops(active, processed, method)
     require_finite("mfu_scale", mfu_scale, 0.0, inclusive=False)
@@ -200,6 +200,20 @@ def adapter_parameters(model: OpenModel, rank: int = 16) -> float:
     )
 
 
+def layer_parameters(model: OpenModel) -> float:
+    """Parameters of the model's largest decoder layer [count], from its shape: attention
+    and two norms, with the dense MLP or, in an MoE layer, every routed and shared expert
+    and the router (what sharded data parallelism gathers at once,
+    :func:`~payback.hardware.training.gathered_bytes`)."""
+    split = model_parameters(model)
+    layers = model.layers
+    moe = 0 if not model.is_moe else (layers if model.moe_layers is None else model.moe_layers)
+    common = (split.attention + split.norms - model.hidden_size) / layers
+    dense = split.dense_mlp / (layers - moe) if layers > moe else 0.0
+    experts = (split.routed_experts + split.shared_experts + split.router) / moe if moe else 0.0
+    return common + max(dense, experts)
+
+
 def adapter_placement(model: OpenModel) -> str:
     """Where LoRA adapters (rank 16) go on this model, and how many parameters they train."""
     count = f"{adapter_parameters(model) / 1e6:,.0f}M trainable parameters"
@@ -282,6 +296,7 @@ def _training_gpus(
     model: OpenModel,
     gpu: Gpu,
     method: str,
+    stack: str,
     gpus: int | None,
     tokens_per_micro_batch: float,
     processed: float,
@@ -305,15 +320,17 @@ def _training_gpus(
         intermediate_size=width,
         vocab_size=model.vocab_size,
     )
-    needed = tr.gpus_needed(
-        params=n,
-        method=method,
-        gpu_memory_bytes=gpu.memory_bytes,
-        adapter_params=adapters,
-        activations=activations,
-    )
+    memory: dict[str, Any] = {
+        "params": n,
+        "method": method,
+        "adapter_params": adapters,
+        "activations": activations,
+        "layer_params": layer_parameters(model),
+        "stack": stack,
+    }
+    needed = tr.gpus_needed(gpu_memory_bytes=gpu.memory_bytes, **memory)
     if needed is None:
-        raise PaybackError(_does_not_fit(model, gpu, method, adapters, activations))
+        raise PaybackError(_does_not_fit(model, gpu, memory))
     sequences = math.floor(processed / tokens_per_micro_batch)
     most = max(needed, sequences)
     if gpus is not None:
@@ -322,17 +339,20 @@ def _training_gpus(
                 "gpus", gpus, _gpus_past(most, needed, sequences, tokens_per_micro_batch, processed)
             )
         if gpus < needed:
-            per_gpu = tr.training_memory_per_gpu(
-                params=n, method=method, gpus=gpus, adapter_params=adapters, activations=activations
-            )
+            per_gpu = tr.training_memory_per_gpu(gpus=gpus, **memory)
             raise PaybackError(
                 f"{method} fine-tuning of {model.id} needs {per_gpu / 2**30:,.0f} GiB per GPU on {gpus:,} × {gpu.id} "
                 f"({gpu.memory_bytes / 2**30:,.0f} GiB each); it needs at least {needed:,} GPUs"
             )
         needed = gpus
-    per_gpu_memory = tr.training_memory_per_gpu(
-        params=n, method=method, gpus=needed, adapter_params=adapters, activations=activations
-    )
+    split = None
+    if stack == "optimized":  # Megatron: weights over the fewest GPUs that fit, data parallel
+        split = tr.model_parallel_gpus(
+            gpus=needed,
+            gpu_memory_bytes=gpu.memory_bytes,
+            **{k: memory[k] for k in ("params", "method", "adapter_params", "activations")},
+        )
+    per_gpu_memory = tr.training_memory_per_gpu(gpus=needed, model_parallel=split, **memory)
     return needed, per_gpu_memory, most
 
 
@@ -355,22 +375,16 @@ def _gpus_past(
     return f"at most {most:,} for this run, {held}: {each}, and {run} fill {fill}"
 
 
-def _does_not_fit(
-    model: OpenModel, gpu: Gpu, method: str, adapters: float, activations: float
-) -> str:
-    """Why a job fits on no count of GPUs, and which lighter methods (those not tried:
-    fewer bytes a parameter) fit, on how many."""
+def _does_not_fit(model: OpenModel, gpu: Gpu, memory: dict[str, Any]) -> str:
+    """Why a job (``memory``: :func:`~payback.hardware.training.gpus_needed`'s inputs)
+    fits on no count of GPUs, and which lighter methods (those not tried: fewer bytes a
+    parameter) fit, on how many."""
+    method = memory["method"]
     fits = []
     for other in tr.METHODS:
         if tr.BYTES_PER_PARAM_STATE[other] >= tr.BYTES_PER_PARAM_STATE[method]:
             continue
-        count = tr.gpus_needed(
-            params=model.params_b * 1e9,
-            method=other,
-            gpu_memory_bytes=gpu.memory_bytes,
-            adapter_params=adapters,
-            activations=activations,
-        )
+        count = tr.gpus_needed(gpu_memory_bytes=gpu.memory_bytes, **{**memory, "method": other})
         if count is not None:
             fits.append(f"{other} fits on {count} × {gpu.id}")
     return f"{method} fine-tuning of {model.id} does not fit on 64 × {gpu.id}; " + (
