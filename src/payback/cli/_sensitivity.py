@@ -40,6 +40,7 @@ def _show_tornado(
     if as_json:
         alternatives: list[dict[str, Any]] = [
             {"name": name, "npv_usd": npv, "drivers": [d.to_dict() for d in drivers[:top]]}
+            | _unmoved(drivers)
             for name, npv, drivers in rows
         ]
         _print_json(
@@ -64,6 +65,22 @@ def _show_tornado(
                 replaced=replaced,
             )
         )
+
+
+def _unmoved(drivers: list[Driver]) -> dict[str, Any]:
+    """``narrowed_unmoved`` where an alternative's tornado left out inputs moved one way
+    only (an end analyze refuses) because they move nothing there: each one's path and its
+    ``narrowed``, as a driver's."""
+    from dataclasses import asdict
+
+    from payback.studies.accepted import narrowed_unmoved
+
+    unmoved = narrowed_unmoved(drivers)
+    if not unmoved:
+        return {}
+    return {
+        "narrowed_unmoved": [{"parameter": i.path, "narrowed": asdict(i.narrowed)} for i in unmoved]
+    }
 
 
 def _show_sobol(

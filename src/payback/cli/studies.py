@@ -96,7 +96,8 @@ def sensitivity(
     analyze would. A tornado end (or Sobol samples) whose fleet would need more than 10,000,000
     GPUs is worked out as if it could run, and said: on stderr, under `warnings` in **--json**, and
     as each driver's `low_past_cap` / `high_past_cap` (its `gpus` and `month`). An assumed end
-    analyze refuses is taken back to the file's value: said, and as the input's `narrowed`.
+    analyze refuses is taken back to the file's value: said, and as the input's `narrowed`
+    (one that then moves nothing, under its alternative's `narrowed_unmoved`).
 
     Example, traffic first (150k → 250k requests/month moves the NPV -$2.9k → $18.5k):
 
