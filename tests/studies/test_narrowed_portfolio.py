@@ -159,3 +159,16 @@ def test_a_narrowed_input_that_moves_nothing_is_said(tmp_path: Path) -> None:
             "narrowed": {"end": "low", "refused": 7.5, "reason": REASON, "label": label},
         }
     ]
+
+
+@pytest.mark.parametrize("command", ["explain", "report"])
+def test_explain_and_report_answer(tmp_path: Path, command: str) -> None:
+    """They rank the portfolio's inputs by its tornado: they stopped with exit 2 too."""
+    tight = _file(tmp_path, "9")
+    output = tmp_path / "r.md"
+    code, out, err = run(command, tight, *(("-o", output) if command == "report" else ()))
+    assert code == 0, err
+    text = _one(output.read_text(encoding="utf-8") if command == "report" else out)
+    label = f"+25% only, not -25%: at 6.75 analyze refuses the file ({REASON})"
+    path = TPOT.replace("_", "\\_") if command == "report" else TPOT  # markdown escapes _
+    assert f"({path}; 9.00 to 11.25, {label}):" in text

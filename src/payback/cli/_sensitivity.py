@@ -75,12 +75,12 @@ def _unmoved(drivers: list[Driver]) -> dict[str, Any]:
 
     from payback.studies.accepted import narrowed_unmoved
 
-    unmoved = narrowed_unmoved(drivers)
-    if not unmoved:
-        return {}
-    return {
-        "narrowed_unmoved": [{"parameter": i.path, "narrowed": asdict(i.narrowed)} for i in unmoved]
-    }
+    rows = [
+        {"parameter": i.path, "narrowed": asdict(i.narrowed)}
+        for i in narrowed_unmoved(drivers)
+        if i.narrowed is not None
+    ]
+    return {"narrowed_unmoved": rows} if rows else {}
 
 
 def _show_sobol(

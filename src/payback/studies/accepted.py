@@ -30,6 +30,7 @@ from payback.scenario.distributions import Uniform
 
 if TYPE_CHECKING:
     from payback.analysis.portfolio import Portfolio
+    from payback.studies.uncertainty import UncertainInput
 
 __all__ = [
     "Narrowed",
@@ -115,19 +116,21 @@ class Ranked(list[Item]):
     their range, so that the ranking leaves them out, as any input that moves nothing,
     and the note on the narrowed inputs says so (:func:`ranked`)."""
 
-    def __init__(self, drivers: Iterable[Item] = (), narrowed_unmoved: Iterable[Any] = ()):
+    def __init__(
+        self, drivers: Iterable[Item] = (), narrowed_unmoved: Iterable[UncertainInput] = ()
+    ) -> None:
         super().__init__(drivers)
         self.narrowed_unmoved = list(narrowed_unmoved)
 
 
-def ranked(drivers: list[Item], mine: list[Any]) -> Ranked[Item]:
+def ranked(drivers: list[Item], mine: list[UncertainInput]) -> Ranked[Item]:
     """``drivers`` (ranked from the inputs ``mine``) with the inputs of ``mine`` narrowed
     to one way that are not among them (:class:`Ranked`)."""
     moved = {d.parameter for d in drivers}
     return Ranked(drivers, [i for i in mine if i.narrowed is not None and i.path not in moved])
 
 
-def narrowed_unmoved(drivers: list[Any]) -> list[Any]:
+def narrowed_unmoved(drivers: list[Any]) -> list[UncertainInput]:
     """The inputs narrowed to one way that ``drivers`` (:class:`Ranked`) left out because
     they move nothing; none for a plain list."""
     return drivers.narrowed_unmoved if isinstance(drivers, Ranked) else []
