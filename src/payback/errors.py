@@ -4,7 +4,9 @@ Every input payback cannot use (a scenario field, a file, an argument of a libra
 raises :class:`PaybackError` with one line per problem. A problem about one parameter also
 carries it structured, ``param``, ``value`` and ``allowed``, so that an interface names the
 parameter in its own words (the command line says ``--max-replicas 0``, the library
-``max_replicas 0``) without the library knowing any flag.
+``max_replicas 0``) without the library knowing any flag. A study's value analyze refuses
+(``... = 7.5: analyze refuses the file there (REASON), and ...``) carries analyze's own
+reason, ``reason``, so that a study can say it without reading it back from the line.
 
 >>> err = PaybackError.bad("max_replicas", 0, "must be a whole number ≥ 1")
 >>> err.messages
@@ -23,7 +25,9 @@ class PaybackError(Exception):
     """An input that cannot be used, with one line per problem.
 
     ``param``, ``value`` and ``allowed`` are set when the error is about one parameter
-    (made with :meth:`bad`); ``messages`` always holds the lines to show.
+    (made with :meth:`bad`); ``reason`` where a study's value is refused because analyze
+    refuses the file there (analyze's reason, as the line quotes it); ``messages`` always
+    holds the lines to show.
     """
 
     def __init__(
@@ -33,11 +37,13 @@ class PaybackError(Exception):
         param: str | None = None,
         value: Any = None,
         allowed: str | None = None,
+        reason: str | None = None,
     ) -> None:
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         self.param = param
         self.value = value
         self.allowed = allowed
+        self.reason = reason
         super().__init__("\n".join(self.messages))
 
     @classmethod

@@ -262,7 +262,8 @@ class _Nodes:
                 f"{'capacity' if len(paths) == 1 else 'capacities'} of {' and '.join(paths)} "
                 f"{'is' if len(paths) == 1 else 'are'} estimated again at each value a study "
                 "tries; keep "
-                "the input's range within what analyze accepts, or give replica_requests_per_s"
+                "the input's range within what analyze accepts, or give replica_requests_per_s",
+                reason=got,
             )
         return {p: got[p] for p in paths}
 

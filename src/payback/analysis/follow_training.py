@@ -151,7 +151,8 @@ def _resolved_at(
             raise PaybackError(
                 f"{values}: analyze refuses the file there ({reason}), and {where}.training_usd "
                 "is estimated again at each value a study tries; keep the input's range within "
-                "what analyze accepts, or give training_usd"
+                "what analyze accepts, or give training_usd",
+                reason=reason,
             ) from None
         kept[1][key] = float(one_time.training_usd or 0.0)
     return kept[1][key]

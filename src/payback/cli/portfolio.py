@@ -57,14 +57,15 @@ def portfolio_sensitivity(
     replaced = swing is not None and bool(scenario.distributions)
     if method == "sobol":
         from payback.cli._common import _progress
-        from payback.cli.studies import _show_sobol, _sobol_samples
+        from payback.cli._sensitivity import _show_sobol
+        from payback.cli.studies import _sobol_samples
         from payback.studies.portfolio_uncertainty import portfolio_sobol
 
         with _progress("Sobol", enabled=not as_json) as progress:
             result = portfolio_sobol(p, _sobol_samples(samples), seed or 0, swing, progress)
         _show_sobol(names, result, top, as_json, portfolio=True, replaced=replaced)
         return True
-    from payback.cli.studies import _show_tornado
+    from payback.cli._sensitivity import _show_tornado
     from payback.studies.capacity_held import portfolio_capacity_held_line
     from payback.studies.portfolio_uncertainty import portfolio_tornado
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -38,7 +38,6 @@ from payback.studies import SOBOL_SAMPLES
 if TYPE_CHECKING:
     from payback.scenario import Scenario
     from payback.studies.recommend import Candidate, Recommendation
-    from payback.studies.uncertainty import Driver, Sobol
 
 
 def _sobol_samples(samples: int | None) -> int:
@@ -97,7 +96,8 @@ def sensitivity(
     analyze would. A tornado end (or Sobol samples) whose fleet would need more than 10,000,000
     GPUs is worked out as if it could run, and said: on stderr, under `warnings` in **--json**, and
     as each driver's `low_past_cap` / `high_past_cap` (its `gpus` and `month`). An assumed end
-    analyze refuses is taken back to the file's value: said, and as the input's `narrowed`.
+    analyze refuses is taken back to the file's value: said, and as the input's `narrowed`
+    (one that then moves nothing, under its alternative's `narrowed_unmoved`).
 
     Example, traffic first (150k → 250k requests/month moves the NPV -$2.9k → $18.5k):
 
@@ -115,6 +115,7 @@ def sensitivity(
         raise PaybackError(
             "--samples and --seed apply to --method sobol; a tornado does not sample"
         )
+    from payback.cli._sensitivity import _show_sobol, _show_tornado
     from payback.cli.portfolio import portfolio_sensitivity
 
     with _default_samples(samples):
@@ -156,108 +157,6 @@ def _default_samples(samples: int | None) -> Iterator[None]:
             raise
         used = f"{_sobol_samples(None)} (the default)"
         raise PaybackError.bad("samples", used, exc.allowed) from None
-
-
-def _show_tornado(
-    names: list[str],
-    central: list[float],
-    ranked: list[list[Driver]],
-    top: int | None,
-    as_json: bool,
-    *,
-    horizon: int,
-    portfolio: bool = False,
-    replaced: bool = False,
-    held: str | None = None,
-) -> None:
-    """Each alternative's drivers, most influential first, as JSON or one table each (a
-    break-even past the ``horizon`` worded as such, not "never"; ``replaced``: --swing
-    moved the inputs in place of the scenario's distributions; ``held``: the self-hosted
-    capacity a token length leaves as it is, said after the ends past the fleet cap)."""
-    from payback.studies.fleet_cap import tornado_cap_lines
-
-    rows = list(zip(names, central, ranked, strict=True))
-    # ends whose fleet passes the GPU cap, every driver's (those --top hides too), each
-    # alternative named as a Monte Carlo's samples past the cap name it
-    own = [name.removesuffix(" (portfolio)") if portfolio else name for name in names]
-    labels = [f"alternatives.{i} ({name!r})" for i, name in enumerate(own)]
-    warnings = [*tornado_cap_lines(labels, ranked), *([held] if held else [])]
-    _warn(warnings)
-    if as_json:
-        alternatives: list[dict[str, Any]] = [
-            {"name": name, "npv_usd": npv, "drivers": [d.to_dict() for d in drivers[:top]]}
-            for name, npv, drivers in rows
-        ]
-        _print_json(
-            {
-                "method": "tornado",
-                **({"portfolio": True} if portfolio else {}),
-                "alternatives": alternatives,
-                "warnings": warnings,  # on stderr too, as Sobol's
-            }
-        )
-        return
-    from payback.analysis.result import usd as money
-    from payback.report import tornado_table
-
-    for name, npv, drivers in rows:
-        _console().print(
-            tornado_table(
-                drivers,
-                top,
-                title=f"{name}: NPV {money(npv)} with every input central; each input moved alone",
-                horizon=horizon,
-                replaced=replaced,
-            )
-        )
-
-
-def _show_sobol(
-    names: list[str],
-    result: Sobol,
-    top: int | None,
-    as_json: bool,
-    *,
-    portfolio: bool = False,
-    replaced: bool = False,
-) -> None:
-    """Each alternative's Sobol indices, as JSON or one table each."""
-    rows = list(zip(names, result.alternatives, strict=True))
-    _warn(result.warnings)
-    if as_json:
-        _print_json(
-            {
-                "method": "sobol",
-                **({"portfolio": True} if portfolio else {}),
-                "base_samples": result.base_samples,
-                "seed": result.seed,
-                "alternatives": [
-                    {"name": name, "indices": [s.to_dict() for s in indices[:top]]}
-                    for name, indices in rows
-                ],
-                "warnings": result.warnings,  # on stderr too, as analyze --json has them
-            }
-        )
-        return
-    from rich.text import Text
-
-    from payback.report import sobol_table
-    from payback.report.fit import Prose
-
-    for name, indices in rows:
-        _console().print(
-            sobol_table(
-                indices[:top],
-                title=f"{name}: shares of the NPV's variance ({result.base_samples:,} base samples)",
-                replaced=replaced,
-            )
-        )
-    if any(indices[:top] for _, indices in rows):  # once, under the tables it explains
-        _console().print(Prose(Text(SOBOL_COLUMNS, style="dim")))
-
-
-SOBOL_COLUMNS = """Columns: first, the share of the NPV's variance an input explains alone; \
-total, that share with its interactions with the other inputs added."""
 
 
 @user_errors

@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
     from collections.abc import Sequence
 
     from payback.studies.accepted import Narrowed
-    from payback.studies.uncertainty import Driver, SobolIndex
+    from payback.studies.uncertainty import Driver, SobolIndex, UncertainInput
 
 __all__ = [
     "COMPONENT_LABELS",
@@ -360,11 +360,14 @@ def _assumption_note(
     assumed: list[tuple[str, str | None]],
     replaced: bool = False,
     narrowed: Sequence[tuple[str, Narrowed | None]] = (),
+    unmoved: Sequence[UncertainInput] = (),
 ) -> Text | None:
     """Says how ranges were chosen when the scenario has no distributions, or (``replaced``)
     when --swing moved every input in place of the scenario's distributions: (parameter,
     how) pairs, and only the rates really left at 0 named with their assumed ranges; each
-    input ``narrowed`` (an end analyze refuses taken back) named with the way it moved."""
+    input ``narrowed`` (an end analyze refuses taken back) named with the way it moved,
+    and each narrowed input left out because it then moves nothing (``unmoved``) too."""
+    assumed = [*assumed, *((i.path, i.assumed) for i in unmoved)]
     ways = sorted({a for _, a in assumed if a})
     if not ways:
         return None
@@ -390,6 +393,12 @@ def _assumption_note(
         )
         text += f"; {over} ({', '.join(at_zero)})"
     text += "".join(f"; but {path} moved {cut.label}" for path, cut in narrowed if cut)
+    text += "".join(
+        f"; but {i.path} moved {i.narrowed.label}, and over that range it changes nothing, "
+        "so it is not listed"
+        for i in unmoved
+        if i.narrowed
+    )
     return Text(text + ".", style="dim")
 
 
@@ -450,10 +459,13 @@ def tornado_table(
 
     if capped := cap_note(shown):  # ends whose fleet passes the GPU cap
         parts.append(Text(capped, style="yellow"))
+    from payback.studies.accepted import narrowed_unmoved
+
     note = _assumption_note(
         [(d.parameter, d.assumed) for d in shown],
         replaced,
         [(d.parameter, d.narrowed) for d in shown],
+        narrowed_unmoved(drivers),  # moved one way only, and that way moves nothing
     )
     if note is not None:
         parts.append(note)

@@ -15,9 +15,11 @@ from payback.analysis.portfolio import (
     Portfolio,
     evaluate_portfolio,
 )
+from payback.errors import PaybackError
 from payback.finance._types import FloatArray
 from payback.scenario.paths import with_value
 from payback.studies import SOBOL_SAMPLES
+from payback.studies.accepted import portfolio_within_accepted, ranked
 from payback.studies.capacity_held import portfolio_capacity_held_line
 from payback.studies.fleet_cap import (
     SIZES_A_FLEET,
@@ -189,11 +191,13 @@ def portfolio_sobol(
     portfolio's inputs (workload paths included), as
     :func:`payback.studies.uncertainty.sobol`: every batch of samples through one
     :func:`evaluate_portfolio` call (in chunks that bound memory); its samples whose fleet
-    passes the GPU cap counted and said first under ``warnings``, as a scenario's are."""
+    passes the GPU cap counted and said first under ``warnings``, as a scenario's are; an
+    assumed end analyze refuses taken back to the file's value, as the tornado's."""
     from payback.studies.sobol import sobol_over
     from payback.studies.uncertainty import CELLS_PER_CHUNK
 
-    inputs = _sensitivity_inputs(p, swing)
+    # an assumed end analyze refuses is taken back to the file's value, as the tornado's
+    inputs = portfolio_within_accepted(p, _sensitivity_inputs(p, swing))
     horizon = p.scenario.scenario.horizon_months
     chunk = max(1_000, CELLS_PER_CHUNK // ((horizon + 1) * len(p.parts)))
 
@@ -215,16 +219,22 @@ def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Dri
     """Per alternative, every uncertain input of the portfolio at its p10 and p90 (or ±25%
     without distributions, a rate left at 0 over its assumed range), the rest central,
     ranked by the NPV swing: all inputs in one :func:`evaluate_portfolio` call. An end
-    whose fleet passes the GPU cap is marked as a scenario's tornado marks it."""
+    whose fleet passes the GPU cap is marked as a scenario's tornado marks it; an assumed
+    end analyze refuses is taken back to the file's value, as a scenario's
+    (:func:`~payback.studies.accepted.portfolio_within_accepted`)."""
     from payback.studies.uncertainty import paid_back_month, rank_drivers, swing_overrides
 
     inputs = _sensitivity_inputs(p, swing)
+    try:
+        ev = evaluate_portfolio(p, swing_overrides(inputs, [item.path for item in inputs]))
+    except PaybackError:  # an assumed end past what analyze accepts: narrowed, as a scenario's
+        inputs = portfolio_within_accepted(p, inputs)
+        ev = evaluate_portfolio(p, swing_overrides(inputs, [item.path for item in inputs]))
     if not inputs:
         return [[] for _ in p.scenario.alternatives]
-    ev = evaluate_portfolio(p, swing_overrides(inputs, [item.path for item in inputs]))
     never = p.scenario.scenario.horizon_months + 1.0
     fleets = _fleets(p, ev)
-    return [
+    drivers = [
         rank_drivers(
             inputs,
             outcome.npv_usd,
@@ -234,6 +244,7 @@ def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Dri
         )
         for i, outcome in enumerate(ev.alternatives)
     ]
+    return [ranked(d, inputs) for d in drivers]  # a narrowed input moving nothing: said
 
 
 def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 0) -> Solution:
@@ -243,7 +254,6 @@ def solve_portfolio(p: Portfolio, path: str, target: Target, alternative: int = 
     today's value, the refining rounds, steps and whether the crossing is the only one)
     over :func:`~payback.analysis.portfolio.evaluate_portfolio`."""
     from payback.analysis.portfolio import central_value, portfolio_field_range, route
-    from payback.errors import PaybackError
     from payback.studies.solve import find_crossing, refused_edges
 
     scenario = p.scenario

@@ -26,7 +26,7 @@ from payback.scenario import FieldRange, Scenario, field_range, value_at
 from payback.scenario.distributions import Distribution, Uniform, sampled_range
 from payback.scenario.followed import not_sampled
 from payback.studies import SOBOL_SAMPLES
-from payback.studies.accepted import Narrowed
+from payback.studies.accepted import Narrowed, ranked, within_accepted
 from payback.studies.fleet_cap import FleetsPastCap, PastCap, past_cap_ends, scenario_fleets
 
 __all__ = [
@@ -406,7 +406,8 @@ class Driver:
 def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[list[Driver]]:
     """For each alternative, every uncertain input at its p10 and p90 (or an assumed range's
     ends), the rest central, ranked by the NPV swing (then the break-even swing). Inputs
-    that change nothing for an alternative are left out of its list. One engine call an
+    that change nothing for an alternative are left out of its list (one narrowed to the
+    ends analyze accepts said in its ``narrowed_unmoved``). One engine call an
     alternative, on that alternative alone with the inputs that can move it: time and
     memory linear in the number of alternatives."""
     resolved = as_resolved(scenario)
@@ -429,8 +430,6 @@ def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[l
         try:
             ev = evaluate(single, _moved_alone(mine))
         except PaybackError:  # an assumed end past what analyze accepts: narrowed
-            from payback.studies.accepted import within_accepted
-
             mine = within_accepted(single, mine)
             if not mine:
                 result.append([])
@@ -439,7 +438,8 @@ def tornado(scenario: Scenario | Resolved, swing: float | None = None) -> list[l
         items = [item for item, _ in mine]
         outcome = ev.alternatives[0]
         past = past_cap_ends(scenario_fleets(ev), 2 * len(items))
-        result.append(rank_drivers(items, outcome.npv_usd, paid_back_month(outcome), never, past))
+        drivers = rank_drivers(items, outcome.npv_usd, paid_back_month(outcome), never, past)
+        result.append(ranked(drivers, items))  # a narrowed input moving nothing: said
     return result
 
 
