@@ -25,8 +25,9 @@ def alone_on_larger(
     """Where the replica chosen for the weights (``tp`` GPUs) misses ``tpot_ms`` with one
     sequence alone: the fewest more GPUs that meet it, else the fastest replica's time, so
     that the line does not read as if only ``tp`` GPUs were tried, whether ``tp`` was
-    chosen or given. The advice names the field (the library names no flag; the
-    command line's is the field's name with dashes)."""
+    chosen or given. The advice names the field (the library names no flag); ``advises``
+    lists it for an interface to call it by its own name
+    (:meth:`~payback.errors.PaybackError.renamed`)."""
     alone = {
         d: float(
             np.ravel(
@@ -44,6 +45,6 @@ def alone_on_larger(
     d = next((d for d, ms in alone.items() if ms <= tpot_ms), min(alone, key=alone.__getitem__))
     if alone[d] <= tpot_ms:
         why = f"; {d} × {gpu.id} meets it ({alone[d]:.1f} ms alone): set gpus_per_replica to {d}"
-    else:
-        why = f", nor can {max(alone)} GPUs in one node ({alone[d]:.1f} ms alone on {d})"
+        return PaybackError.bad("tpot_ms", tpot_ms, f"{missed.allowed}{why}", ["gpus_per_replica"])
+    why = f", nor can {max(alone)} GPUs in one node ({alone[d]:.1f} ms alone on {d})"
     return PaybackError.bad("tpot_ms", tpot_ms, f"{missed.allowed}{why}")
