@@ -190,6 +190,7 @@ def estimate_serving(
     engine: sv.ServingEngine | str = sv.VLLM,
     utilization: float | None = None,
     kv_cache: str | None = None,
+    gpus_per_server: int | None = None,
 ) -> ServingEstimate:  # long: the batch's limits in order, then the one result record
     """Capacity of one replica: batch, latency, decode and prefill rates, requests/s.
 
@@ -208,6 +209,9 @@ def estimate_serving(
     :class:`~payback.hardware.serving.ServingEngine` or one of
     :data:`~payback.hardware.serving.ENGINES`' names; ``kv_cache`` (``auto``, ``bf16`` or
     ``fp8``) sets its KV cache's element type (:mod:`payback.hardware.kv_cache`).
+    Where one sequence alone misses ``tpot_ms``, the line names the fewest GPUs a replica
+    meets it on (:func:`~payback.hardware.alone.alone_on_larger`), within one server of
+    ``gpus_per_server`` GPUs (an owned server's) when given.
     """
     engine = with_kv_cache(engine_named(engine) if isinstance(engine, str) else engine, kv_cache)
     check_precision(model, precision)
@@ -239,7 +243,9 @@ def estimate_serving(
         try:
             fastest = _latency_batch(model, gpu, precision, tp, args, max_batch, tpot_ms, load)
         except PaybackError as missed_at_tp:  # a replica size given too: name larger ones
-            raise alone_on_larger(model, gpu, precision, tp, tpot_ms, load, missed_at_tp) from None
+            raise alone_on_larger(
+                model, gpu, precision, tp, tpot_ms, load, missed_at_tp, gpus_per_server
+            ) from None
         if fastest < chosen:
             chosen, limited_by = fastest, "latency target"
     at_context = mean_context if context is None else context
