@@ -11,6 +11,9 @@ on 2 GPUs, 17.2 on 4, 11.0 on 8.
   user typed flags; it says ``--gpus-per-replica`` now (analyze keeps the field).
 - Qwen 2.5 7B (28 attention heads: 1, 2 or 4 GPUs) on L4 at 8 ms said "nor can 4 GPUs in
   one node", as if a node held 4; the node holds 8, the heads split over 4 at most.
+- Each degree ``serving_by_replica`` tried and discarded worked out the larger replicas for
+  a line never shown; and the line shown stepped every larger replica where the fewest
+  that meet the target were already found.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import payback.hardware.alone as alone
 from helpers import assert_user_error, check_golden, run
 from payback import PaybackError, estimate_serving
 from payback.catalog import default_catalog
+from payback.hardware.estimate import serving_by_replica
 
 CAT = default_catalog()
 LLAMA70 = CAT.model("llama-3.1-70b")
@@ -158,6 +163,27 @@ def test_the_replica_named_meets_the_target_within_what_it_says(
     assert larger_server == (server is not None and named > server)
     if larger_server:
         assert f"in a server of {named}:" in line
+
+
+def test_the_replica_search_works_out_no_advice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serving_by_replica`` tries 2, 4 and 8 GPUs at 20 ms: 2 miss it alone; it stepped
+    4 and 8 once more for a line it discarded. The one refusal shown steps what it names:
+    up to the fewest GPUs that meet the target (4), not beyond."""
+    steps: list[int] = []
+    inner = alone.loaded_steps
+
+    def counted(shape: dict[str, object], *args: object, **kwargs: object) -> object:
+        steps.append(1)
+        return inner(shape, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(alone, "loaded_steps", counted)
+    assert sorted(serving_by_replica(LLAMA70, H100, "bf16", tpot_ms=20.0)) == [4, 8]
+    assert steps == []
+    assert "set gpus_per_replica to 4" in str(_refusal(tpot_ms=20.0))
+    assert len(steps) == 1  # 4 meets it: 8 is not stepped
+    steps.clear()
+    assert "nor can 8 GPUs" in str(_refusal(tpot_ms=10.0))
+    assert len(steps) == 2  # none meets it: 4 and 8, for the fastest
 
 
 def test_the_command_lines_say_it_in_their_own_words(

@@ -35,11 +35,12 @@ def alone_on_larger(
     server's), a replica that meets it on more GPUs than that is named with the server it
     needs. The advice names the fields (the library names no flag); ``advises`` lists them
     for an interface to rename (:meth:`~payback.errors.PaybackError.renamed`)."""
-    alone = {
-        d: _alone_ms(model, gpu, precision, d, load)
-        for d in valid_tensor_parallel(model)
-        if d > tp and kv_cache_tokens(model, gpu, precision, d, load["engine"]) > 0
-    }
+    alone: dict[int, float] = {}
+    for d in valid_tensor_parallel(model):  # ascending: stop at the fewest that meet it
+        if d > tp and kv_cache_tokens(model, gpu, precision, d, load["engine"]) > 0:
+            alone[d] = _alone_ms(model, gpu, precision, d, load)
+            if alone[d] <= tpot_ms:
+                break
     if not alone:
         return missed
     met = next((d for d, ms in alone.items() if ms <= tpot_ms), None)
