@@ -285,6 +285,7 @@ def _estimated(
     ``gpus_per_replica``, the replica whose fleet costs least (:func:`_cheapest_replica`)
     at the GPU's rent ``price``."""
     from payback.hardware.calibration import engine_for
+    from payback.hardware.cautions import serving_cautions
     from payback.hardware.estimate import (
         COMPUTED_CACHED_SHARE,
         engine_named,
@@ -317,6 +318,7 @@ def _estimated(
         "tpot_ms": option.tpot_ms,
         "engine": with_kv_cache(engine_for(factors, engine_named(option.engine)), option.kv_cache),
         "utilization": option.target_utilization,
+        "gpus_per_server": None if option.owned is None else option.owned.gpus_per_server,
     }
     sized = ""
     if option.gpus_per_replica is None:
@@ -333,8 +335,6 @@ def _estimated(
             **serve,
         )
     ctx.details[path] = {"serving": estimate.to_dict(), **ctx.details.get(path, {})}
-    from payback.hardware.cautions import serving_cautions
-
     cautions = serving_cautions(
         model,
         gpu,

@@ -257,16 +257,18 @@ def from_catalog(kind: str, flag: str, ref: str) -> Any:
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn :class:`payback.PaybackError` into one line per problem and exit code 2; an
-    error about one library parameter names the command's flag for it."""
+    error about one library parameter names the command's flag for it, and for each
+    parameter it advises setting (``set gpus_per_replica to 4``) that the command has."""
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except PaybackError as exc:
-            flag = command_flag(exc.param) if exc.param else None
-            if flag is not None and exc.param is not None:
-                exc = exc.renamed({exc.param: flag})
+            named = (exc.param, *exc.advises) if exc.param else ()
+            flags = {p: f for p in named if (f := command_flag(p)) is not None}
+            if flags:
+                exc = exc.renamed(flags)
             raise _fail([in_command_words(m) for m in exc.messages]) from None
 
     return wrapper

@@ -10,7 +10,12 @@ import numpy as np
 from payback.catalog import Gpu, OpenModel
 from payback.errors import PaybackError
 from payback.hardware.load import loaded_steps
-from payback.hardware.placement import kv_cache_tokens, serving_shape, valid_tensor_parallel
+from payback.hardware.placement import (
+    NODE_GPUS,
+    kv_cache_tokens,
+    serving_shape,
+    valid_tensor_parallel,
+)
 
 
 def alone_on_larger(
@@ -21,29 +26,59 @@ def alone_on_larger(
     tpot_ms: float,
     load: dict[str, Any],
     missed: PaybackError,
+    gpus_per_server: int | None = None,
 ) -> PaybackError:
     """Where the replica chosen for the weights (``tp`` GPUs) misses ``tpot_ms`` with one
     sequence alone: the fewest more GPUs that meet it, else the fastest replica's time, so
     that the line does not read as if only ``tp`` GPUs were tried, whether ``tp`` was
-    chosen or given. The advice names the field (the library names no flag; the
-    command line's is the field's name with dashes)."""
-    alone = {
-        d: float(
-            np.ravel(
-                loaded_steps(
-                    serving_shape(model, gpu, precision, d, load["engine"]), np.ones(1), **load
-                )[1]
-            )[0]
-        )
-        * 1000.0
-        for d in valid_tensor_parallel(model)
-        if d > tp and kv_cache_tokens(model, gpu, precision, d, load["engine"]) > 0
-    }
+    chosen or given. A replica runs inside one server: with ``gpus_per_server`` (an owned
+    server's), a replica that meets it on more GPUs than that is named with the server it
+    needs. The advice names the fields (the library names no flag); ``advises`` lists them
+    for an interface to rename (:meth:`~payback.errors.PaybackError.renamed`)."""
+    alone: dict[int, float] = {}
+    for d in valid_tensor_parallel(model):  # ascending: stop at the fewest that meet it
+        if d > tp and kv_cache_tokens(model, gpu, precision, d, load["engine"]) > 0:
+            alone[d] = _alone_ms(model, gpu, precision, d, load)
+            if alone[d] <= tpot_ms:
+                break
     if not alone:
         return missed
-    d = next((d for d, ms in alone.items() if ms <= tpot_ms), min(alone, key=alone.__getitem__))
-    if alone[d] <= tpot_ms:
-        why = f"; {d} × {gpu.id} meets it ({alone[d]:.1f} ms alone): set gpus_per_replica to {d}"
-    else:
-        why = f", nor can {max(alone)} GPUs in one node ({alone[d]:.1f} ms alone on {d})"
+    met = next((d for d, ms in alone.items() if ms <= tpot_ms), None)
+    server = NODE_GPUS if gpus_per_server is None else gpus_per_server
+    if met is not None and met <= server:
+        why = (
+            f"; {met} × {gpu.id} meets it ({alone[met]:.1f} ms alone): "
+            f"set gpus_per_replica to {met}"
+        )
+        return PaybackError.bad("tpot_ms", tpot_ms, f"{missed.allowed}{why}", ["gpus_per_replica"])
+    if met is not None:  # only a replica larger than the server meets it
+        inside = {d: ms for d, ms in alone.items() if d <= server}
+        fastest = min(inside, key=inside.__getitem__, default=None)
+        held = (
+            f", and no larger replica fits one server of {server} GPUs"
+            if fastest is None
+            else f", nor can a replica within one server of {server} GPUs "
+            f"({inside[fastest]:.1f} ms alone on {fastest})"
+        )
+        why = (
+            f"{held}; {met} × {gpu.id} meets it ({alone[met]:.1f} ms alone), in a server of "
+            f"{met}: set gpus_per_server and gpus_per_replica to {met}"
+        )
+        return PaybackError.bad(
+            "tpot_ms", tpot_ms, f"{missed.allowed}{why}", ["gpus_per_server", "gpus_per_replica"]
+        )
+    fastest = min(alone, key=alone.__getitem__)
+    most = max(alone)
+    why = (
+        f", nor can {most} GPUs in one node ({alone[fastest]:.1f} ms alone on {fastest})"
+        if most == NODE_GPUS
+        else f", nor can {most} GPUs ({alone[fastest]:.1f} ms alone on {fastest}), the most "
+        "its attention heads split evenly over"
+    )
     return PaybackError.bad("tpot_ms", tpot_ms, f"{missed.allowed}{why}")
+
+
+def _alone_ms(model: OpenModel, gpu: Gpu, precision: str, gpus: int, load: dict[str, Any]) -> float:
+    """One sequence's loaded step on a replica of ``gpus`` GPUs [ms]."""
+    shape = serving_shape(model, gpu, precision, gpus, load["engine"])
+    return float(np.ravel(loaded_steps(shape, np.ones(1), **load)[1])[0]) * 1000.0

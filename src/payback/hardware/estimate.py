@@ -7,6 +7,7 @@ work. The fine-tuning estimate is :mod:`payback.hardware.fine_tuning`.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -175,6 +176,12 @@ class ServingEstimate:
         return asdict(self)
 
 
+_ADVISE: ContextVar[bool] = ContextVar("advise_larger_replicas", default=True)
+"""Whether a missed ``tpot_ms`` works out the larger replicas that meet it (a step on each):
+not inside :func:`serving_by_replica`, which tries each replica itself and discards its
+refusals."""
+
+
 def estimate_serving(
     model: OpenModel,
     gpu: Gpu,
@@ -190,6 +197,7 @@ def estimate_serving(
     engine: sv.ServingEngine | str = sv.VLLM,
     utilization: float | None = None,
     kv_cache: str | None = None,
+    gpus_per_server: int | None = None,
 ) -> ServingEstimate:  # long: the batch's limits in order, then the one result record
     """Capacity of one replica: batch, latency, decode and prefill rates, requests/s.
 
@@ -208,6 +216,9 @@ def estimate_serving(
     :class:`~payback.hardware.serving.ServingEngine` or one of
     :data:`~payback.hardware.serving.ENGINES`' names; ``kv_cache`` (``auto``, ``bf16`` or
     ``fp8``) sets its KV cache's element type (:mod:`payback.hardware.kv_cache`).
+    Where one sequence alone misses ``tpot_ms``, the line names the fewest GPUs a replica
+    meets it on (:func:`~payback.hardware.alone.alone_on_larger`), within one server of
+    ``gpus_per_server`` GPUs (an owned server's) when given.
     """
     engine = with_kv_cache(engine_named(engine) if isinstance(engine, str) else engine, kv_cache)
     check_precision(model, precision)
@@ -239,7 +250,11 @@ def estimate_serving(
         try:
             fastest = _latency_batch(model, gpu, precision, tp, args, max_batch, tpot_ms, load)
         except PaybackError as missed_at_tp:  # a replica size given too: name larger ones
-            raise alone_on_larger(model, gpu, precision, tp, tpot_ms, load, missed_at_tp) from None
+            if not _ADVISE.get():
+                raise
+            raise alone_on_larger(
+                model, gpu, precision, tp, tpot_ms, load, missed_at_tp, gpus_per_server
+            ) from None
         if fastest < chosen:
             chosen, limited_by = fastest, "latency target"
     at_context = mean_context if context is None else context
@@ -316,15 +331,19 @@ def serving_by_replica(
     """:func:`estimate_serving` on each tensor-parallel degree that holds the model (at
     most ``largest`` GPUs, an owned server's), by GPUs per replica; degrees whose estimate
     fails (the weights do not fit, ``tpot_ms`` cannot be met) are left out. ``options``
-    are :func:`estimate_serving`'s."""
+    are :func:`estimate_serving`'s; a refusal, never shown, names no larger replicas."""
     out: dict[int, ServingEstimate] = {}
-    for tp in valid_tensor_parallel(model):
-        if largest is not None and tp > largest:
-            continue
-        try:
-            out[tp] = estimate_serving(model, gpu, precision, gpus_per_replica=tp, **options)
-        except PaybackError:
-            continue
+    shown = _ADVISE.set(False)
+    try:
+        for tp in valid_tensor_parallel(model):
+            if largest is not None and tp > largest:
+                continue
+            try:
+                out[tp] = estimate_serving(model, gpu, precision, gpus_per_replica=tp, **options)
+            except PaybackError:
+                continue
+    finally:
+        _ADVISE.reset(shown)
     return out
 
 
