@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from payback.analysis.portfolio_baseline import BaselineFleetFacts
 
 __all__ = [
+    "adds_up_words",
     "baseline_fleet",
     "baseline_fleet_paragraph",
     "baseline_fleet_words",
@@ -370,6 +371,27 @@ def baseline_row(baseline: BaselineFleetFacts | None) -> str | None:
     if baseline.joint_usd < 0:
         return BASELINE_TWICE_ROW
     return BASELINE_SHRUNK_ROW if any(baseline.usd_per_month_after) else BASELINE_ROW
+
+
+def adds_up_words(analysis: PortfolioAnalysis, index: int) -> str:
+    """What adds up to alternative ``index``'s NPV: the nets less what the workloads
+    share; with a baseline-fleet row (what the set saves that no workload saves moving
+    alone), that row's figure and the others', as the contributions table shows them."""
+    alt = analysis.alternatives[index]
+    facts = baseline_fleet(analysis, index)
+    if (label := baseline_row(facts)) is None or facts is None:
+        return (
+            "The nets less the shared ops, retraining and one-time items add up to the"
+            " alternative's NPV."
+        )
+    cs = alt.contributions
+    joint = facts.joint_usd
+    shown = usd_column([c.net_usd for c in cs] + [joint, -(alt.shared_usd + joint)])
+    return (
+        f"The nets ({', '.join(shown[:-2])}), the row '{label}' ({shown[-2]}) and the shared"
+        f" ops, retraining and one-time items ({shown[-1]}) add up to the alternative's NPV"
+        f" ({usd_column([alt.npv_usd])[0]})."
+    )
 
 
 def contribution_rows(
