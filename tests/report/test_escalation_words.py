@@ -178,3 +178,26 @@ def test_explain_json_gives_the_words(tmp_path: Path) -> None:
     assert json.loads(out)["alternatives"][0]["escalation_words"].startswith(
         "20% of requests (60,000 in month 1) go to 'own 70B fleet', so it keeps running"
     )
+
+
+def test_analyze_json_gives_the_words_explain_json_gives(tmp_path: Path) -> None:
+    """analyze printed the words and explain --json gave them; analyze --json left them out
+    (tried as a new user would: a script reading the answer saw $1,876 of escalation for
+    30,000 requests with no word why). Each alternative now carries them, the same text
+    under the same key; ``null`` where escalation costs only its share, also where several
+    files are compared."""
+    cash = tmp_path / "cash.toml"
+    cash.write_text(dump_scenario(build(_cash_owned())))
+    code, out, err = run("analyze", cash, "--json")
+    assert code == 0, err
+    alt = json.loads(out)["alternatives"][0]
+    assert alt["escalation_words"] == CASH_WORDS
+    assert alt["components_usd"]["escalation"][0] == pytest.approx(1876.0)
+    code, out, _ = run("explain", cash, "--json")
+    assert json.loads(out)["alternatives"][0]["escalation_words"] == alt["escalation_words"]
+    linear = tmp_path / "linear.toml"
+    linear.write_text(dump_scenario(build(_data(always_on=False))))
+    code, out, err = run("analyze", cash, linear, "--json")
+    assert code == 0, err
+    words = [answer["alternatives"][0]["escalation_words"] for answer in json.loads(out)]
+    assert words == [CASH_WORDS, None]

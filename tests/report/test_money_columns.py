@@ -148,3 +148,70 @@ def test_a_per_request_portfolio_of_two_reads_as_written(tmp_path: Path) -> None
     assert md.count("| USD per month, month 1 |") == 1
     assert "| break-even | not within 1 month |" in md
     assert "carries the fleet" not in md  # no fleet to carry: the chart's caption says so
+
+
+def test_a_contributions_table_writes_all_its_money_alike(tmp_path: Path) -> None:
+    """Three workloads on one self-hosted baseline fleet moved to a hosted API, each
+    -$27 × 12 = -$324 alone, the set retiring a $2,920 fleet: $35,040. The table read
+    "-$324.00" under saves beside "-$324" under net (each column written alike, the net
+    column whole for its $35,040). Every money cell of the table is now written alike: the
+    terminal's, the reports' and the page's rows are the same cells."""
+    from payback.report.portfolio_common import adds_up_words, baseline_fleet
+
+    raw = {
+        "scenario": {"name": "one fleet", "horizon_months": 12},
+        "baseline": {
+            "name": "own 70B fleet",
+            "kind": "self_hosted",
+            "usd_per_gpu_hour": 2.0,
+            "gpus_per_replica": 2,
+            "replica_requests_per_s": 5.0,
+            "min_replicas": 1,
+        },
+        "alternatives": [
+            {
+                "name": "hosted mini",
+                "kind": "hosted_api",
+                "input_usd_per_mtok": 0.15,
+                "output_usd_per_mtok": 0.6,
+            }
+        ],
+        "workloads": [
+            {
+                "name": n,
+                "traffic": {
+                    "requests_per_month": 100_000,
+                    "input_tokens": 1000,
+                    "output_tokens": 200,
+                },
+            }
+            for n in "abc"
+        ],
+    }
+    analysis = analyze_portfolio(parse_scenario(raw))
+    rows = contribution_rows(analysis.alternatives[0], baseline_fleet(analysis, 0))
+    assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
+        ("a", "-$324", "-", "-$324"),
+        ("b", "-$324", "-", "-$324"),
+        ("c", "-$324", "-", "-$324"),
+        ("baseline fleet, retired as a set", "", "", "$35,040"),
+        ("shared ops and one-time items", "", "", "$0"),
+    ]
+    assert "The nets (-$324, -$324, -$324), the row" in adds_up_words(analysis, 0)
+    path = tmp_path / "one-fleet.toml"
+    path.write_text(tomlkit.dumps(raw), encoding="utf-8")
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    table = out[out.index("What each workload brings") : out.index("Migration order")]
+    assert _kinds(re.findall(r"-?\$[\d,.]+", table)) == {False}
+    # 20% of requests still sent to the fleet keep it running: no set's row, every figure
+    # under $1,000 (-$21.60 × 12 = -$259.20 each), and the table keeps its cents throughout
+    raw["alternatives"][0]["escalation_share"] = 0.2
+    analysis = analyze_portfolio(parse_scenario(raw))
+    rows = contribution_rows(analysis.alternatives[0], baseline_fleet(analysis, 0))
+    assert [(r[0], r[1], r[4]) for r in rows] == [
+        ("a", "-$259.20", "-$259.20"),
+        ("b", "-$259.20", "-$259.20"),
+        ("c", "-$259.20", "-$259.20"),
+        ("shared ops and one-time items", "", "$0.00"),
+    ]

@@ -111,8 +111,23 @@ def _json_answer(
     from payback.analysis.result import Analysis
 
     answer = _compared(file, samples, seed, no_quality, quiet=True, named=named, scenario=scenario)
-    fields = answer.to_dict() if isinstance(answer, Analysis) else {"portfolio": answer.to_dict()}
+    fields = (
+        _analysis_json(answer) if isinstance(answer, Analysis) else {"portfolio": answer.to_dict()}
+    )
     return {"scenario_file": str(file)} | fields
+
+
+def _analysis_json(analysis: Analysis) -> dict[str, Any]:
+    """An analysis as ``--json`` gives it: its fields, and under each alternative the words
+    analyze prints beside them, as explain --json gives them: ``escalation_words`` (why the
+    share sent to an always-on self-hosted baseline costs the whole fleet; ``null``
+    otherwise)."""
+    from payback.report.fleet import escalation_words
+
+    fields = analysis.to_dict()
+    for index, alt in enumerate(fields["alternatives"]):
+        alt["escalation_words"] = escalation_words(analysis, index)
+    return fields
 
 
 ScenarioFiles = Annotated[
@@ -160,7 +175,9 @@ def analyze(
     (one-time cost, month-1 saving, break-even, NPV, within a quarter; a scenario with
     workloads as its portfolio, as alone) and each verdict; with **--json**, a list of
     their answers, each as the file gives it alone. Every **--json** answer says the file
-    it came from under `scenario_file`: the path given for it.
+    it came from under `scenario_file`: the path given for it; each alternative's
+    `escalation_words` say why the share it sends to an always-on self-hosted baseline
+    costs that whole fleet, as explain --json does (`null` where it sends none there).
 
     Example, a fine-tuned 7B on one rented L4 against a hosted API at 200k requests a month:
     break-even in month 13.37 (after 2,673,817 requests), not within a quarter, NPV $7,836

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from payback.analysis.verdict import month_text, saves_nothing, usd_column
+from payback.analysis.verdict import month_text, saves_nothing
 from payback.report.charts import (
     CONTRIBUTIONS,
     CUMULATIVE_PORTFOLIO,
@@ -20,8 +20,7 @@ from payback.report.charts import (
 from payback.report.common import BASELINE_COLOUR, alternative_colour
 from payback.report.placement import place_break_evens
 from payback.report.portfolio_common import (
-    baseline_fleet,
-    baseline_row,
+    adds_up_words,
     baseline_today,
     shares_fleet,
 )
@@ -135,29 +134,8 @@ def workload_contributions(analysis: PortfolioAnalysis, index: int) -> Chart:
             if shared
             else "A workload whose net is above $0 pays its way; below, it does not."
         )
-        + _adds_up(analysis, index),
-    )
-
-
-def _adds_up(analysis: PortfolioAnalysis, index: int) -> str:
-    """What adds up to the alternative's NPV, after a space: the nets less what the
-    workloads share; with a baseline-fleet row (what the set saves that no workload saves
-    moving alone), that row's figure and the others', as the contributions table shows
-    them."""
-    alt = analysis.alternatives[index]
-    facts = baseline_fleet(analysis, index)
-    if (label := baseline_row(facts)) is None or facts is None:
-        return (
-            " The nets less the shared ops, retraining and one-time items add up to the"
-            " alternative's NPV."
-        )
-    cs = alt.contributions
-    joint = facts.joint_usd
-    shown = usd_column([c.net_usd for c in cs] + [joint, -(alt.shared_usd + joint)])
-    return (
-        f" The nets ({', '.join(shown[:-2])}), the row '{label}' ({shown[-2]}) and the shared"
-        f" ops, retraining and one-time items ({shown[-1]}) add up to the alternative's NPV"
-        f" ({usd_column([alt.npv_usd])[0]})."
+        + " "
+        + adds_up_words(analysis, index),
     )
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from payback.analysis.portfolio_baseline import BaselineFleetFacts
 
 __all__ = [
+    "adds_up_words",
     "baseline_fleet",
     "baseline_fleet_paragraph",
     "baseline_fleet_words",
@@ -372,6 +373,25 @@ def baseline_row(baseline: BaselineFleetFacts | None) -> str | None:
     return BASELINE_SHRUNK_ROW if any(baseline.usd_per_month_after) else BASELINE_ROW
 
 
+def adds_up_words(analysis: PortfolioAnalysis, index: int) -> str:
+    """What adds up to alternative ``index``'s NPV: the nets less what the workloads
+    share; with a baseline-fleet row (what the set saves that no workload saves moving
+    alone), that row's figure and the others', as the contributions table shows them."""
+    alt = analysis.alternatives[index]
+    facts = baseline_fleet(analysis, index)
+    if (label := baseline_row(facts)) is None:
+        return (
+            "The nets less the shared ops, retraining and one-time items add up to the"
+            " alternative's NPV."
+        )
+    nets = [row[4] for row in contribution_rows(alt, facts)]  # as the table writes them
+    return (
+        f"The nets ({', '.join(nets[:-2])}), the row '{label}' ({nets[-2]}) and the shared"
+        f" ops, retraining and one-time items ({nets[-1]}) add up to the alternative's NPV"
+        f" ({usd_column([alt.npv_usd])[0]})."
+    )
+
+
 def contribution_rows(
     alt: PortfolioAlternative, baseline: BaselineFleetFacts | None = None
 ) -> list[list[str]]:
@@ -379,18 +399,23 @@ def contribution_rows(
     and its role; then, on a baseline fleet the workloads share today, what it saves that
     no workload saves alone (``baseline``: :func:`baseline_fleet`; a workload's own saving
     is its move alone's); then what the workloads share (ops and retraining over the
-    horizon, the alternative's own one-time items). Present values, each money column
-    alike."""
+    horizon, the alternative's own one-time items). Present values, the table's money
+    written alike (:func:`usd_column` over every money cell: cents only where each is under
+    $1,000)."""
     shared = shares_fleet(alt)
     cs = alt.contributions
-    saves = usd_column([c.savings_usd for c in cs])
-    fleet = usd_column([c.fleet_usd for c in cs]) if alt.fleet else ["-"] * len(cs)
     joint = 0.0 if baseline is None else baseline.joint_usd
     label = baseline_row(baseline)
-    as_set = label is not None
-    net = usd_column(
-        [c.net_usd for c in cs] + ([joint] if as_set else []) + [-(alt.shared_usd + joint)]
+    nets = [c.net_usd for c in cs] + ([joint] if label else []) + [-(alt.shared_usd + joint)]
+    fleets = [c.fleet_usd for c in cs] if alt.fleet else []
+    # the table's money written alike, every column: "-$324.00" stood beside "-$324"
+    money = usd_column([c.savings_usd for c in cs] + fleets + nets)
+    saves, fleet, net = (
+        money[: len(cs)],
+        money[len(cs) : len(cs) + len(fleets)],
+        money[-len(nets) :],
     )
+    fleet = fleet or ["-"] * len(cs)
     rows = [
         [
             c.workload,

@@ -10,7 +10,14 @@ import streamlit as st
 
 from payback.analysis.verdict import months_text, quoted
 from payback.errors import PaybackError
-from payback.report.portfolio_common import contribution_rows, fleet_header
+from payback.report.portfolio_common import (
+    adds_up_words,
+    baseline_fleet,
+    baseline_fleet_words,
+    baseline_row,
+    contribution_rows,
+    fleet_header,
+)
 from payback.scenario import Scenario
 from payback.web.words import lines_in_page_words, message_markdown, names_as_written
 
@@ -21,6 +28,7 @@ if TYPE_CHECKING:
     from payback.studies.portfolio import PortfolioAnalysis
 
 __all__ = [
+    "baseline_fleet_lines",
     "portfolio_answer",
     "portfolio_sampled_warnings",
     "report_html",
@@ -89,31 +97,53 @@ def workloads_rows(
 ) -> tuple[str, list[dict[str, str]]]:
     """The portfolio verdict and one row per workload and alternative: its requests, what
     it saves, its fleet share (or its own fleet's cost; no such column for an option without
-    a fleet), whether it carries the fleet (or pays its way), its place in the order; in the
-    words and columns of `payback analyze`'s table."""
+    a fleet), whether it carries the fleet (or pays its way), its place in the order; then,
+    where the workloads share a self-hosted baseline fleet today, the row of what only the
+    set saves of it (retired as a set, saved only by the set, or counted more than once),
+    its net alone; in the words and columns of `payback analyze`'s table."""
     from payback.studies.portfolio import analyze_portfolio
 
     analysis = analysis or analyze_portfolio(scenario)
     rows = []
     requests = {w.name: w.traffic.requests_per_month for w in scenario.workloads or []}
-    for alt in analysis.alternatives:
+    for index, alt in enumerate(analysis.alternatives):
         place = {step.workload: k for k, step in enumerate(alt.order, 1)}
         # the terminal's column: a fleet share, an own fleet, or none for an option priced
         # per request or per token (the terminal leaves its header blank, its cells "-")
         fleet = fleet_header(alt)
         # the terminal's cells, each money column written alike (less its paid-once row)
-        for c, cells in zip(alt.contributions, contribution_rows(alt)[:-1], strict=True):
+        cells_of = contribution_rows(alt, baseline_fleet(analysis, index))[:-1]
+        for k, cells in enumerate(cells_of):
+            workload = k < len(alt.contributions)  # else the baseline fleet's row
             row = {
                 "alternative": alt.name,
-                "workload": c.workload,
-                "requests/month": f"{requests[c.workload]:,.0f}",
+                "workload": cells[0],
+                "requests/month": f"{requests[cells[0]]:,.0f}" if workload else "",
                 "saves (PV)": cells[1],
             }
             if fleet:
                 row[f"{fleet} (PV)"] = cells[3]
-            row |= {"net (PV)": cells[4], "role": cells[5], "move": f"#{place[c.workload]}"}
+            row |= {
+                "net (PV)": cells[4],
+                "role": cells[5],
+                "move": f"#{place[cells[0]]}" if workload else "",
+            }
             rows.append(row)
     return analysis.verdict(), rows
+
+
+def baseline_fleet_lines(analysis: PortfolioAnalysis, index: int) -> tuple[str, str | None]:
+    """Where alternative ``index``'s workloads share a self-hosted baseline fleet today: what
+    it is and what is left of it once they move (month 1), as `payback analyze` says it
+    beside "Baseline fleet"; and where the contributions have that fleet's row (retired as
+    a set, saved only by the set, counted more than once), what adds up to the NPV with that
+    row's figure, as the report's chart says it (None without that row). ``("", None)``
+    where each workload's baseline is its own."""
+    facts = baseline_fleet(analysis, index)
+    if facts is None:
+        return "", None
+    row = baseline_row(facts)
+    return baseline_fleet_words(facts), None if row is None else adds_up_words(analysis, index)
 
 
 def workloads_section(
@@ -136,8 +166,14 @@ def workloads_section(
             if row["alternative"] == name
         ]
         over = months_text(analysis.horizon_months)
+        line, adds_up = baseline_fleet_lines(analysis, shown)
+        if line:  # the shared baseline fleet, as analyze says it
+            st.caption(names_as_written(f"**Baseline fleet** {line}.", names))
         st.caption(names_as_written(f"With {quoted(name)}, present values over {over}:", names))
         st.dataframe(mine, hide_index=True, key="workloads")
+        if adds_up is not None:  # the baseline fleet's row: its figure in words, read at any
+            # width (the table scrolls sideways to its net)
+            st.caption(names_as_written(adds_up, names))
         st.caption(
             "`payback analyze` on the file gives the portfolio in full (costs by month, the "
             "order to move the workloads in, the quarter)."
