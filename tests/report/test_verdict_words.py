@@ -132,7 +132,7 @@ def test_sensitivity_says_not_within_the_horizon(tmp_path: Path, portfolio: bool
 
 def test_the_comparison_table_says_not_within_the_horizon(tmp_path: Path) -> None:
     """Two scenarios: the 1-month one's row said break-even "never" where its own verdict
-    says the rest takes until about month 5."""
+    says the rest takes until about month 4.2 (1 + $3,350 owed / $1,050 a month)."""
     short = _write(tmp_path, "h1.toml", FLEET.format(horizon=1))
     other = _write(tmp_path, "b.toml", SCALE_TO_ZERO.format(data=2000.0))
     code, out, err = run("analyze", short, other)
@@ -140,7 +140,7 @@ def test_the_comparison_table_says_not_within_the_horizon(tmp_path: Path) -> Non
     row = next(line for line in out.splitlines() if "selfhost" in line and "$" in line)
     assert "not within 1 month" in row
     assert "never" not in out
-    assert "until about month 5" in " ".join(out.split())
+    assert "until about month 4.2" in " ".join(out.split())
 
 
 def test_the_monte_carlo_sentence_asks_only_what_the_horizon_answers(tmp_path: Path) -> None:

@@ -464,12 +464,19 @@ def drivers_paragraphs(
         # a break-even shown moving (month 0.0027 to month 0.0015) but by less than the
         # threshold: said as what it is, not as "changes the break-even"
         moved = any(d.break_even_month_low != d.break_even_month_high for d in drivers[:3])
+        # a loss that grows or shrinks changes no decision (changes_the_answer weighs a
+        # tenth only of an NPV above zero): said as a loss at both ends, not as a small move
+        losses = all(max(d.npv_low_usd, d.npv_high_usd) < 0 for d in drivers[:3])
+        tenth = (
+            ": the NPV stays a loss at both ends of each range"
+            if losses
+            else ", or moves an NPV above zero by a tenth"
+        )
         rest = (
-            " None of them moves the break-even by as much as 0.05 months, changes the sign "
-            "of the NPV or moves it by a tenth."
+            " None of them moves the break-even by as much as 0.05 months or changes the "
+            f"sign of the NPV{tenth}."
             if moved
-            else " None of them changes the break-even or the sign of the NPV, or moves the NPV "
-            "by a tenth."
+            else f" None of them changes the break-even or the sign of the NPV{tenth}."
         )
     # every input not listed is counted: those that move the answer, then the rest
     unlisted = drivers[3:]
