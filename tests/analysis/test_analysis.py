@@ -191,7 +191,7 @@ def test_a_saving_broken_by_retraining_months_is_not_said_to_end() -> None:
         "does not pay back within 24 months: it saves in 20 of 24 months but costs more "
         "than the baseline in months 6, 12, 18 and 24 ($155 more in month 24); by month "
         "24 it is $585 behind, and at its average of $511 a month that takes until "
-        "about month 26; NPV -$1,671"
+        "about month 25.1; NPV -$1,671"
     )
 
 

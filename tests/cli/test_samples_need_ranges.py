@@ -48,7 +48,7 @@ def test_of_several_files_the_one_without_is_not_sampled(monkeypatch: pytest.Mon
     """Compared with a file that has ranges, the one without answers as without --samples
     (no ``uncertainty``), said once on stderr; the other is sampled as alone."""
     monkeypatch.chdir(ROOT)
-    code, out, err = run("analyze", "examples/seed.toml", UNCERTAIN, "--samples", "100", "--json")
+    code, out, err = run("analyze", "examples/seed.toml", UNCERTAIN, "--samples", "400", "--json")
     assert code == 0, err
     assert err == (
         "note: examples/seed.toml has no distributions: not sampled (every sample would be "
@@ -57,7 +57,7 @@ def test_of_several_files_the_one_without_is_not_sampled(monkeypatch: pytest.Mon
     seed, uncertain = json.loads(out)
     assert "uncertainty" not in seed["alternatives"][0]
     assert seed["alternatives"][0]["break_even_month"] == pytest.approx(400 / 260)  # as alone
-    assert uncertain["alternatives"][0]["uncertainty"]["samples"] == 100
+    assert uncertain["alternatives"][0]["uncertainty"]["samples"] == 400
 
 
 def test_several_files_all_without_are_refused_together(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,6 +31,7 @@ from payback.studies.fleet_cap import (
     rebuilt_peaks,
     sample_peaks,
 )
+from payback.studies.sample_noise import few_samples_line
 
 if TYPE_CHECKING:
     from payback.studies.solve import Solution, Target
@@ -107,6 +108,8 @@ def portfolio_monte_carlo(
     warnings = past.lines(samples, paths)
     if held := portfolio_capacity_held_line(p, paths):  # capacities a token length holds
         warnings.append(held)
+    if few := few_samples_line(samples):
+        warnings.append(few)
     if warnings:
         out["warnings"] = warnings
     return out

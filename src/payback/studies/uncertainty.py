@@ -28,6 +28,7 @@ from payback.scenario.followed import not_sampled
 from payback.studies import SOBOL_SAMPLES
 from payback.studies.accepted import Narrowed, ranked, within_accepted
 from payback.studies.fleet_cap import FleetsPastCap, PastCap, past_cap_ends, scenario_fleets
+from payback.studies.sample_noise import few_samples_line
 
 __all__ = [
     "AlternativeUncertainty",
@@ -358,7 +359,10 @@ def monte_carlo(
         seed=seed,
         inputs=[i.path for i in inputs],
         alternatives=summaries,
-        warnings=_held(past.lines(samples, [i.path for i in inputs]), resolved, inputs),
+        warnings=[
+            *_held(past.lines(samples, [i.path for i in inputs]), resolved, inputs),
+            *filter(None, [few_samples_line(samples)]),
+        ],
     )
 
 
