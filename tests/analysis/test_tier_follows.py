@@ -248,3 +248,19 @@ def test_a_workloads_input_tokens_sampled_follow_its_tier(tmp_path: Path) -> Non
     npv = evaluate_portfolio(p, {"workloads.0.traffic.input_tokens": values}).alternatives[0]
     want = _by_hand(values) + _by_hand(np.array([300_000.0]))
     np.testing.assert_allclose(npv.npv_usd, want, rtol=1e-9)
+
+
+def test_a_swing_of_a_price_each_workload_reads_at_its_own_tier(tmp_path: Path) -> None:
+    """baseline.input_usd_per_mtok +20% reaches both workloads: each its own tier's rate
+    (1.25 and 2.5) moved by 20%, not the first's $1.25 × 1.2 for both (the long one's price
+    cut by 40%, the NPV down where a dearer API should raise it)."""
+    path = tmp_path / "p.toml"
+    path.write_text(HEAD + PORTFOLIO.format(api=API, alt=PER_1K, tokens=150000))
+    p = prepare(load_scenario(path))
+    got = evaluate_portfolio(p, {"baseline.input_usd_per_mtok": np.array([1.25 * 1.2])})
+    want = 0.0
+    for tokens, rate, cache, out in ((150_000, 1.25 * 1.2, 0.125, 10.0),
+                                     (300_000, 2.5 * 1.2, 0.25, 15.0)):  # fmt: skip
+        per_request = ((tokens / 2 * rate + 500 * out) * 0.75 + tokens / 2 * cache) / 1e6
+        want += 12 * 100_000 * (per_request - 0.01)
+    assert float(got.alternatives[0].npv_usd[0]) == pytest.approx(want, rel=1e-12)
