@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from payback.analysis.alone import alone
 from payback.analysis.cashflows import evaluate
@@ -121,6 +123,27 @@ def test_each_sample_is_analyze_of_the_file_at_its_value(
         got = evaluate(engine, {TOKENS: many}).alternatives[0].npv_usd
         np.testing.assert_allclose(got, want, rtol=1e-9)
     assert np.sum(many > 200_000) > 900  # both sides well sampled
+
+
+@pytest.fixture(scope="module")
+def repro(tmp_path_factory: pytest.TempPathFactory) -> Resolved:
+    return _scenario(tmp_path_factory.mktemp("repro"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    near=st.lists(st.floats(-2.0, 2.0), min_size=1, max_size=20),
+    far=st.lists(st.floats(0.0, 1e6), min_size=0, max_size=80),
+)
+def test_any_samples_are_priced_at_their_own_tier(
+    repro: Resolved, near: list[float], far: list[float]
+) -> None:
+    """Any lengths, some within two tokens of the threshold, a few (each resolved) or
+    many (over :data:`~payback.analysis.follow.EXACT_VALUES`): each sample's NPV is the
+    hand-computed one at its own tier."""
+    tokens = np.array([200_000.0 + d for d in near] + far)
+    got = evaluate(repro, {TOKENS: tokens}).alternatives[0].npv_usd
+    np.testing.assert_allclose(got, _by_hand(tokens), rtol=1e-9, atol=1e-6)
 
 
 def test_a_price_the_file_gives_stays_and_the_others_follow(tmp_path: Path) -> None:
