@@ -186,6 +186,15 @@ def test_long_context_tier_follows_the_request_input_tokens() -> None:
     assert prices(long) == (6.0, 0.6, 22.5)
 
 
+def test_a_price_says_where_its_tiers_start() -> None:
+    """Where the rates change with the input tokens, whatever tier was picked: a study that
+    moves the input tokens prices each sample at its own (analysis/follow_tiers.py)."""
+    for tokens in (None, 100_000, 100_001):
+        found = api_price("anthropic:claude-haiku-5-5", at=AFTER_BATCH, input_tokens=tokens)
+        assert found.tier_starts == (100_000,)
+    assert api_price("openai:gpt-4o", at=AFTER_BATCH).tier_starts == ()
+
+
 def test_dated_price_before_and_after_the_change() -> None:
     # OpenAI cut o3 from $10/$40 to $2/$8 on 2025-06-10.
     before = api_price("openai:o3", at=dt.date(2025, 6, 9))

@@ -90,8 +90,10 @@ def estimate_inputs(resolved: Resolved) -> dict[str, tuple[str, ...]]:
     """Each estimated figure that follows what a study moves, with the numbers its
     estimate reads that a study may move: a followed capacity's token lengths and
     ``tpot_ms`` (:func:`followers`), a training cost's job size
-    (:func:`~payback.analysis.follow_training.trainees`). The engine reads some of them
-    itself (a token length a hosted API prices), others not at all."""
+    (:func:`~payback.analysis.follow_training.trainees`), a hosted API's catalog prices
+    tiered by the input tokens (:func:`~payback.analysis.follow_tiers.tiered`). The engine
+    reads some of them itself (a token length a hosted API prices), others not at all."""
+    from payback.analysis.follow_tiers import tiered
     from payback.analysis.follow_training import trainees
 
     out = {
@@ -101,19 +103,27 @@ def estimate_inputs(resolved: Resolved) -> dict[str, tuple[str, ...]]:
         for p, reads in followers(resolved).items()
     }
     out.update((f"{where}.training_usd", reads) for where, reads in trainees(resolved).items())
+    out.update(
+        (f"{where}.{name}", ("traffic.input_tokens",))
+        for where, names in tiered(resolved).items()
+        for name in names
+    )
     return out
 
 
 def following(resolved: Resolved, overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """``overrides`` with the capacity and replica GPUs of each option of
+    """``overrides`` with a training cost estimated from a job and a hosted API's tiered
+    catalog prices where they move them (:mod:`~payback.analysis.follow_training`,
+    :mod:`~payback.analysis.follow_tiers`), and the capacity and replica GPUs of each option of
     :func:`followers` where they move it: an input its estimate reads (estimated again at
     each sample's values); where analyze chose the replica among several sizes, anything
     (chosen again at each sample: :func:`_chosen`); its capacity itself (a swing of the
     estimate: the estimate at each sample's values, of each size, times the sample's
     ratio to the file's estimate)."""
+    from payback.analysis.follow_tiers import following_tiers
     from payback.analysis.follow_training import following_training
 
-    out = following_training(resolved, overrides)
+    out = following_tiers(resolved, following_training(resolved, overrides))
     reads = {
         p: r
         for p, r in followers(resolved).items()

@@ -15,6 +15,7 @@ from payback.analysis.ids import unknown_ids
 from payback.analysis.resolve import Resolved, file_named, resolve
 from payback.errors import PaybackError
 from payback.scenario import Scenario, SelfHostedOption, value_at
+from payback.scenario.followed import TIERED_PRICES
 from payback.scenario.messages import explain_errors
 from payback.scenario.workloads import Serving, Workload, served_workloads
 
@@ -538,9 +539,12 @@ def route(p: Portfolio, path: str) -> Route:
 def part_scale(p: Portfolio, j: int, local: str, central: float) -> float:
     """What a value of a portfolio path that reaches several workloads is multiplied by in
     workload ``j`` (``local`` its path there): 1, but for a capacity each workload's analysis
-    estimates at its own lengths, whose portfolio value is the first's (:func:`central_value`):
-    a sample moves each by the same ratio (a tornado's ±25% on the estimate)."""
-    if not local.endswith(".replica_requests_per_s") or not central:
+    estimates at its own lengths, or a hosted API's catalog price it reads at the tier of its
+    own input tokens (:data:`~payback.scenario.followed.TIERED_PRICES`), whose portfolio
+    value is the first's (:func:`central_value`): a sample moves each by the same ratio (a
+    tornado's ±25% on the estimate or the price)."""
+    name = local.rpartition(".")[2]
+    if (name != "replica_requests_per_s" and name not in TIERED_PRICES) or not central:
         return 1.0
     return float(value_at(p.parts[j].scenario, local)) / float(central)
 

@@ -65,6 +65,7 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
             "output_usd_per_mtok": price.output_usd_per_mtok,
         }
         note = _batch_notes_only_if_used(price.note, option)
+        note = _tier_per_sample(note, "traffic.input_tokens" in ctx.scenario.distributions)
         source = f"genai-prices: {price.ref} on {ctx.start}" + (f" ({note})" if note else "")
         reference, checked, discount = price.source, price.checked, price.batch_discount
         cached_discount = price.cached_input_batch_discount
@@ -102,6 +103,34 @@ def _batch_notes_only_if_used(note: str | None, option: HostedApiOption) -> str 
         return note
     kept = [part for part in note.split("; ") if not part.startswith("batch ")]
     return "; ".join(kept) or None
+
+
+TIERED = "tiered by input tokens per request: "
+"""How :func:`~payback.catalog.apis.api_price`'s note on a tiered price begins."""
+
+
+def _tier_per_sample(note: str | None, sampled: bool) -> str | None:
+    """The snapshot's notes on a price, where ``traffic.input_tokens`` is a distribution
+    (``sampled``): the tier picked is the one at its central value, analyze's own figures'
+    tier, and each sample is priced at its own (:mod:`payback.analysis.follow_tiers`).
+
+    >>> note = _tier_per_sample("tiered by input tokens per request: base tier picked for "
+    ...                         "200,000 input tokens (tiers from 200,000); plus $1 a call", True)
+    >>> note.split("; ")[0].partition(": ")[2]
+    'base tier picked for the central 200,000 input tokens (tiers from 200,000)'
+    >>> note.split("; ")[1:]
+    ['the tier follows input_tokens per sample', 'plus $1 a call']
+    """
+    if note is None or not sampled:
+        return note
+    parts = [
+        f"{part.replace(' picked for ', ' picked for the central ', 1)}; the tier follows "
+        "input_tokens per sample"
+        if part.startswith(TIERED)
+        else part
+        for part in note.split("; ")
+    ]
+    return "; ".join(parts)
 
 
 BATCH_LATER = re.compile(r"batch rate given only from (\d{4}-\d{2}-\d{2})")

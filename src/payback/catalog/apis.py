@@ -36,7 +36,7 @@ import datetime as dt
 import difflib
 import itertools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -121,6 +121,9 @@ class ApiPrice:
     cached_input_batch_discount: float | None = None
     """Share off the cache-read rate for batch requests (0: batch keeps the standard cache
     read); none where there is no batch rate or no cache-read rate."""
+    tier_starts: tuple[int, ...] = ()
+    """The input tokens of a request above which another tier's rates apply, in order (the
+    rates change only there); empty where the rates are not tiered."""
 
 
 def api_price(
@@ -370,12 +373,9 @@ def _price(found: _Resolved, day: dt.date, input_tokens: float | None) -> ApiPri
             f"{GENAI_PRICES_VERSION} on {day} (it lists: {listed})"
         )
     cached_price = standard.cache_read_mtok
-    tier_note = _tier_note(
-        [p for p in (input_price, output_price, cached_price) if p is not None],
-        input_tokens,
-        input_price,
-        output_price,
-    )
+    tiered = [p for p in (input_price, output_price, cached_price) if isinstance(p, TieredPrices)]
+    starts = tuple(sorted({tier.start for p in tiered for tier in p.tiers}))
+    tier_note = _tier_note(starts, input_tokens, input_price, output_price)
     if tier_note:
         notes.append(tier_note)
     request_fee = standard.requests_kcount
@@ -411,6 +411,7 @@ def _price(found: _Resolved, day: dt.date, input_tokens: float | None) -> ApiPri
         source=f"{source}, {urls[0]}" if urls else source,
         checked=SNAPSHOT_CHECKED,
         cached_input_batch_discount=cached_batch,
+        tier_starts=starts,
     )
 
 
@@ -504,9 +505,8 @@ def _at_tier(price: _Price, input_tokens: float | None) -> Decimal:
 
 
 def _tier_note(
-    prices: Iterable[_Price], input_tokens: float | None, input_price: _Price, output_price: _Price
+    starts: tuple[int, ...], input_tokens: float | None, input_price: _Price, output_price: _Price
 ) -> str | None:
-    starts = sorted({tier.start for p in prices if isinstance(p, TieredPrices) for tier in p.tiers})
     if not starts:
         return None
     head = "tiered by input tokens per request: "

@@ -1,5 +1,6 @@
 """Which numbers only an estimate reads may hold a distribution: those whose estimate
-follows each sample (``payback.analysis.follow``, ``payback.analysis.follow_training``).
+follows each sample (``payback.analysis.follow``, ``payback.analysis.follow_training``,
+``payback.analysis.follow_tiers``).
 
 The lists of what each estimate reads live here, and the analysis that follows the samples
 reads them from here (the scenario does not import the analysis)."""
@@ -17,6 +18,8 @@ __all__ = [
     "CAPACITY_ONLY",
     "CAPACITY_READS",
     "JOB_TOKENS",
+    "TIERED_PRICES",
+    "TIER_READS",
     "TOKEN_LENGTHS",
     "TRAFFIC_READS",
     "TRAINING_READS",
@@ -35,6 +38,21 @@ none of them), where the option gives them."""
 CAPACITY_READS = (*TRAFFIC_READS, *CAPACITY_ONLY, "gpus_per_replica")
 """The inputs a replica's estimated capacity depends on (``traffic``'s token lengths and
 cached share, the option's latency target where it gives one, and its replica size)."""
+
+TIER_READS = ("input_tokens",)
+"""``traffic``'s numbers that pick a hosted API price's tier (genai-prices tiers some
+models' rates by a request's input tokens)."""
+TIERED_PRICES = (
+    "input_usd_per_mtok",
+    "cached_input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "batch_discount",
+    "cached_input_batch_discount",
+)
+"""A hosted API option's numbers genai-prices gives at the tier of a request's input
+tokens (:data:`TIER_READS`), where the option names a ``model`` and gives none of them: a
+study that moves the input tokens prices each sample at its own tier
+(``payback.analysis.follow_tiers``)."""
 
 JOB_TOKENS = ("examples", "tokens_per_example", "epochs")
 """A training job's numbers whose product is the tokens a run processes."""
