@@ -206,9 +206,10 @@ def test_missing_targets_are_ranked_not_left_out(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert "Ranked after the others: 1 misses the latency targets" in text  # not "1 miss"
-    assert "Left out before evaluation (81): 45 marketplace rents only" in text
+    assert "Left out before evaluation (81): 48 marketplace rents only" in text
     assert "12 no on-demand price in the catalog" in text  # rtx-6000-ada: serverless only
-    assert "24 the GPU lacks" in text
+    assert "18 the GPU lacks" in text  # FP8 on the six Ampere GPUs
+    assert "3 the catalog gives no rate for the GPU at the precision" in text  # INT8, a10g
     assert "misses the latency targets" not in text.partition("Left out before evaluation")[2]
 
 

@@ -31,9 +31,9 @@ def test_left_out_reasons_and_stale_urls_hang_under_their_items(
     lines = _text(recommendation_renderables(result, top=10), width)
     start = lines.index("Left out before evaluation (81):")
     items = lines[start + 1 : lines.index("", start)]
-    assert items[0].startswith("    45 marketplace rents only")
+    assert items[0].startswith("    48 marketplace rents only")
     assert all(line.startswith(("    ", "       ")) for line in items)  # nothing at column 0
-    assert sum(line[:6].strip().isdigit() for line in items) == 3
+    assert sum(line[:6].strip().isdigit() for line in items) == 4
     assert all(line.startswith("       ") for line in items if not line[:6].strip().isdigit())
     assert all(len(line) <= width for line in items)
     stale = next(i for i, line in enumerate(lines) if line.startswith("* a stale rent"))

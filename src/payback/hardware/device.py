@@ -26,6 +26,17 @@ _FAMILIES: tuple[tuple[str, str], ...] = (
 """GPU architectures, recognised by a record's name where it gives no ``architecture``."""
 
 
+def known_family(gpu: Gpu) -> str | None:
+    """The GPU's architecture as its record gives it or its name shows it; none where
+    neither does (:func:`gpu_family` then takes Hopper's factors)."""
+    if gpu.architecture is not None:
+        return gpu.architecture
+    for pattern, family in _FAMILIES:
+        if re.search(pattern, gpu.name):
+            return family
+    return None
+
+
 def gpu_family(gpu: Gpu) -> str:
     """The GPU's architecture: hopper, blackwell, ampere, ada or cdna3 (AMD), as its record
     gives it (every packaged GPU does); for a record without one, recognised by its name,
@@ -36,12 +47,7 @@ def gpu_family(gpu: Gpu) -> str:
     >>> [gpu_family(default_catalog().gpu(g)) for g in ("h200", "a100-80gb", "l40s", "mi300x")]
     ['hopper', 'ampere', 'ada', 'cdna3']
     """
-    if gpu.architecture is not None:
-        return gpu.architecture
-    for pattern, family in _FAMILIES:
-        if re.search(pattern, gpu.name):
-            return family
-    return "hopper"
+    return known_family(gpu) or "hopper"
 
 
 @dataclass(frozen=True)
@@ -149,26 +155,92 @@ def on_gpu(engine: sv.ServingEngine, gpu: Gpu) -> sv.ServingEngine:
     )
 
 
-def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) -> float:
-    """Dense tensor peak used at a precision [FLOP/s]. int4 and mxfp4 are weight-only
-    (AWQ/GPTQ and MXFP4 MoE kernels dequantize to 16 bits), so they compute at the BF16
-    peak."""
-    if precision not in allowed:
-        raise PaybackError.bad("precision", precision, f"unknown; allowed: {', '.join(allowed)}")
-    peaks = {
+TENSOR_FORMATS: dict[str, frozenset[str]] = {
+    "ampere": frozenset({"bf16", "int8"}),
+    "ada": frozenset({"bf16", "fp8", "int8"}),
+    "hopper": frozenset({"bf16", "fp8", "int8"}),
+    "blackwell": frozenset({"bf16", "fp8", "int8"}),
+    "cdna3": frozenset({"bf16", "fp8", "int8"}),
+}
+"""The formats each architecture's tensor cores multiply (the peaks a record can give):
+FP8 from Ada and Hopper on (Ampere has none: NVIDIA's A100 and A10 datasheets print no
+FP8 row), INT8 on every one of them (third-generation tensor cores and later; CDNA 3's
+matrix cores). A precision outside this set is one the GPU lacks; one inside it whose
+record gives no figure is one the catalog cannot price (:func:`precision_gap`)."""
+
+_ARCH_NAMES = {
+    "ampere": "Ampere",
+    "ada": "Ada",
+    "hopper": "Hopper",
+    "blackwell": "Blackwell",
+    "cdna3": "CDNA 3",
+}
+
+_PEAK_FIELDS = {"bf16": "bf16_tflops", "fp8": "fp8_tflops", "int8": "int8_tops"}
+"""The record field holding a precision's own peak (int4 and mxfp4 use the BF16 one)."""
+
+
+def _peaks(gpu: Gpu) -> dict[str, float | None]:
+    return {
         "bf16": gpu.bf16_tflops,
         "fp8": gpu.fp8_tflops,
         "int8": gpu.int8_tops,
         "int4": gpu.bf16_tflops,
         "mxfp4": gpu.bf16_tflops,
     }
-    value = peaks[precision]
+
+
+def precision_gap(gpu: Gpu, precision: str) -> str | None:
+    """Why the GPU has no peak at a precision: ``"cores"`` where its architecture has no
+    tensor cores for the format (FP8 on Ampere), ``"figure"`` where it has them, or its
+    architecture is not known (:func:`known_family`), but the record gives no rate; none
+    where the peak is known.
+
+    >>> from payback.catalog import default_catalog
+    >>> cat = default_catalog()
+    >>> precision_gap(cat.gpu("a100-80gb"), "fp8"), precision_gap(cat.gpu("a10g"), "int8")
+    ('cores', 'figure')
+    """
+    if _peaks(gpu)[precision] is not None:
+        return None
+    family = known_family(gpu)
+    return "cores" if family is not None and precision not in TENSOR_FORMATS[family] else "figure"
+
+
+def runnable_precisions(
+    gpu: Gpu, allowed: tuple[str, ...] = PRECISIONS, experts: bool = False
+) -> list[str]:
+    """The precisions of ``allowed`` the GPU has a peak for, in order; the expert-only
+    formats (MXFP4) only with ``experts`` (a mixture of experts)."""
+    peaks = _peaks(gpu)
+    return [
+        p for p in allowed if peaks[p] is not None and (experts or p not in EXPERT_ONLY_PRECISIONS)
+    ]
+
+
+def peak_flops(gpu: Gpu, precision: str, allowed: tuple[str, ...] = PRECISIONS) -> float:
+    """Dense tensor peak used at a precision [FLOP/s]. int4 and mxfp4 are weight-only
+    (AWQ/GPTQ and MXFP4 MoE kernels dequantize to 16 bits), so they compute at the BF16
+    peak. Without one, one line that tells a GPU lacking the tensor cores (FP8 on Ampere)
+    from a record giving no figure (:func:`precision_gap`)."""
+    if precision not in allowed:
+        raise PaybackError.bad("precision", precision, f"unknown; allowed: {', '.join(allowed)}")
+    value = _peaks(gpu)[precision]
     if value is None:
-        supported = [p for p in allowed if peaks[p] is not None and p not in EXPERT_ONLY_PRECISIONS]
-        lacks = (
-            f"{gpu.id} has no {precision.upper()} tensor cores; use {', '.join(supported)} on it, "
-            "or a GPU that has them"
-        )
+        use = f"use {', '.join(runnable_precisions(gpu, allowed))} on it"
+        name = precision.upper()
+        if precision_gap(gpu, precision) == "cores":
+            lacks = f"{gpu.id} has no {name} tensor cores; {use}, or a GPU that has them"
+        else:
+            family = known_family(gpu)
+            field = _PEAK_FIELDS[precision]
+            runs = (
+                "" if family is None else f"its {_ARCH_NAMES[family]} tensor cores run {name}, but "
+            )
+            lacks = (
+                f"the catalog gives no {name} rate for {gpu.id}: {runs}its record has no "
+                f"{field}; {use}, or add {field} (dense) to its record in the catalog's gpus.toml"
+            )
         raise PaybackError(lacks, param="precision", value=precision, allowed=lacks)
     return value * 1e12
 

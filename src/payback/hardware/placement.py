@@ -11,7 +11,13 @@ import numpy as np
 from payback.catalog import Gpu, OpenModel
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.device import device_scales, gpu_family, peak_flops, weight_read_share
+from payback.hardware.device import (
+    device_scales,
+    gpu_family,
+    peak_flops,
+    runnable_precisions,
+    weight_read_share,
+)
 from payback.hardware.kernels import DENSE_LAYER_KERNELS, layer_kernels
 from payback.hardware.kv_cache import KV_BYTES, kv_cache_dtype
 from payback.hardware.serving import EXPERT_ONLY_PRECISIONS, PRECISIONS
@@ -287,10 +293,11 @@ def _does_not_fit(
         f"it needs at least {need(precision):,} × {gpu.id} at {precision}"
         + (" (more than one node)" if need(precision) > NODE_GPUS else ""),
     ]
+    runs = runnable_precisions(gpu, experts=model.is_moe)  # the GPU has a peak for them
     lighter = [
         p
         for p in PRECISIONS
-        if weight_bytes(model, p) < weights and (model.is_moe or p not in EXPERT_ONLY_PRECISIONS)
+        if weight_bytes(model, p) < weights and p in runs and p in engine.precisions
     ]
     parts += [f"{need(p):,} at {p}" for p in lighter]
     node = NODE_GPUS

@@ -19,6 +19,7 @@ from payback.analysis.resolve_fleet import fleet_cost
 from payback.catalog import Gpu, GpuPrice, OpenModel, gpu_offer, marketplace_only
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
+from payback.hardware.device import precision_gap
 from payback.hardware.estimate import (
     COMPUTED_CACHED_SHARE,
     check_engine,
@@ -27,7 +28,6 @@ from payback.hardware.estimate import (
     kv_cache_tokens,
     loaded_latency_arrays,
     loaded_steps,
-    peak_flops,
     replica_rates,
     serving_shape,
     valid_tensor_parallel,
@@ -217,13 +217,16 @@ def _price(
     return offer, None
 
 
-def _lacks(gpu: Gpu, precision: str) -> bool:
-    """Whether the GPU has no tensor cores for the precision."""
-    try:
-        peak_flops(gpu, precision)
-    except PaybackError:
-        return True
-    return False
+NO_TENSOR_CORES = "the GPU lacks the precision's tensor cores"
+NO_RATE = "the catalog gives no rate for the GPU at the precision"
+
+
+def _lacks(gpu: Gpu, precision: str) -> str | None:
+    """Why the GPU has no peak at the precision, as the left-out note counts it: no tensor
+    cores for the format (FP8 on Ampere), or none recorded in the catalog (an Ampere part's
+    INT8 with no published rate); none where it has one."""
+    gap = precision_gap(gpu, precision)
+    return None if gap is None else NO_TENSOR_CORES if gap == "cores" else NO_RATE
 
 
 def option_engine(option: SelfHostedOption, engine: sv.ServingEngine) -> sv.ServingEngine:
@@ -253,8 +256,8 @@ def gather(
 ) -> Rows:
     """The row of every configuration that can run: each model × GPU × precision ×
     tensor-parallel degree, unless the model's context is shorter than the requests
-    (``load``), a replica is larger than an owned server, the GPU lacks the precision, or
-    it has no rent (``kind``: the commitment's price kind). Expert-only formats (MXFP4) are
+    (``load``), a replica is larger than an owned server, the GPU has no rate at the
+    precision (:func:`_lacks`), or it has no rent (``kind``: the commitment's price kind). Expert-only formats (MXFP4) are
     tried on mixtures of experts only."""
     owned = option.owned
     engine = option_engine(option, engine)
@@ -280,8 +283,8 @@ def gather(
                             "replica larger than a server",
                             f"{label}: {owned.gpus_per_server} GPUs per server",
                         )
-                    elif lacks:
-                        left_out.note("the GPU lacks the precision's tensor cores", label)
+                    elif lacks is not None:
+                        left_out.note(lacks, label)
                     elif refuses:
                         left_out.note(
                             f"{engine.name} does not run on the GPU or at the precision"

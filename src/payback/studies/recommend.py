@@ -82,7 +82,7 @@ class Recommendation:  # long: the documented result fields, then short answers 
     """What to double-check (a calibration measured on another GPU or configuration)."""
     evaluated: int = 0
     """Configurations evaluated (model × GPU × precision × GPUs per replica); those whose
-    GPU lacks the precision or a price are left out before."""
+    GPU has no rate at the precision or no price are left out before."""
     seconds: float = 0.0
     """Wall time of the vectorized evaluation."""
     targets: dict[str, float] = field(default_factory=dict)
@@ -148,8 +148,9 @@ class Recommendation:  # long: the documented result fields, then short answers 
 
     @property
     def left_out_before(self) -> int:
-        """Configurations left out before evaluation: no rent, no tensor cores for the
-        precision, an engine that does not run there, a context shorter than a request."""
+        """Configurations left out before evaluation: no rent, no rate at the precision
+        (no tensor cores for it, or none in the catalog), an engine that does not run there,
+        a context shorter than a request."""
         return sum(self.excluded.values()) - self.did_not_fit
 
     @property
@@ -416,7 +417,7 @@ def _check_engine_runs(engine: sv.ServingEngine, gpus: list[Gpu], fields: dict[s
             try:
                 peak_flops(gpu, precision)
             except PaybackError:
-                continue  # no tensor cores for it: left out whatever the engine
+                continue  # no rate for it (no tensor cores, or none in the catalog): left out
             try:
                 check_engine(engine, gpu, precision)
             except PaybackError as exc:
