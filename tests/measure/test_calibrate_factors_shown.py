@@ -125,7 +125,7 @@ def test_calibrate_shows_what_it_saves_and_estimates_for_a_gpu_refuse_a_cpus(
     refused = (
         f"error: --calibration {target}: measured on a CPU (CPU x86_64), and this estimate is "
         "for h100-sxm; a CPU's utilisation factors do not carry over to a GPU. Allowed: a "
-        "calibration measured on a GPU (`payback calibrate` on it, --device cuda), best on "
+        "calibration measured on a GPU (`payback calibrate` run on one), best on "
         "h100-sxm; or none, for the catalog's defaults"
     )
     code, out, err = run(

@@ -1004,7 +1004,7 @@ def test_a_cpus_factors_are_refused_on_a_gpu(tmp_path: Path, efficiency: float) 
     assert err == (
         f"error: --calibration {path}: measured on a CPU (CPU x86_64), and this estimate is for "
         "h100-sxm; a CPU's utilisation factors do not carry over to a GPU. Allowed: a "
-        "calibration measured on a GPU (`payback calibrate` on it, --device cuda), best on "
+        "calibration measured on a GPU (`payback calibrate` run on one), best on "
         "h100-sxm; or none, for the catalog's defaults\n"
     )
     # on a scenario's option, the line names the field and the file
@@ -1018,8 +1018,8 @@ def test_a_cpus_factors_are_refused_on_a_gpu(tmp_path: Path, efficiency: float) 
     assert caught.value.messages == [
         f"{tmp_path / 's.toml'}: alternatives.0.calibration (cpu.toml): measured on a CPU "
         "(CPU x86_64), and this estimate is for h200; a CPU's utilisation factors do not carry "
-        "over to a GPU. Allowed: a calibration measured on a GPU (`payback calibrate` on it, "
-        "--device cuda), best on h200; or none, for the catalog's defaults"
+        "over to a GPU. Allowed: a calibration measured on a GPU (`payback calibrate` run on "
+        "one), best on h200; or none, for the catalog's defaults"
     ]
 
 

@@ -113,7 +113,7 @@ def refuse_cpu_on_gpu(cal: Calibration, gpu: str | None, where: str, file: str |
     raise PaybackError(
         f"{where}{named}: measured on a CPU ({cal.device}), and this estimate is for {gpu}; "
         "a CPU's utilisation factors do not carry over to a GPU. Allowed: a calibration "
-        f"measured on a GPU (`payback calibrate` on it, --device cuda), best on {gpu}; or "
+        f"measured on a GPU (`payback calibrate` run on one), best on {gpu}; or "
         "none, for the catalog's defaults"
     )
 
