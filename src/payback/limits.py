@@ -90,7 +90,29 @@ MAX_NAME_BYTES = 255
 
 
 def _mib(size: int) -> str:
-    return f"{size / 2**20:,.0f} MiB" if size >= 2**20 else f"{size:,} bytes"
+    """A size in MiB, to one decimal unless whole (bytes under 1 MiB).
+
+    >>> _mib(10 * 2**20), _mib(11_000_000), _mib(300)
+    ('10 MiB', '10.5 MiB', '300 bytes')
+    """
+    if size < 2**20:
+        return f"{size:,} bytes"
+    mib = size / 2**20
+    return f"{mib:,.0f} MiB" if mib == int(mib) else f"{mib:,.1f} MiB"
+
+
+def _over(size: int, limit: int) -> str:
+    """A size over a limit, told so that the two differ: in bytes where one decimal of a
+    MiB does not tell them apart.
+
+    >>> _over(11_000_000, 10 * 2**20)
+    '10.5 MiB, over the 10 MiB limit'
+    >>> _over(10 * 2**20 + 1, 10 * 2**20)
+    '10,485,761 bytes, over the 10 MiB (10,485,760-byte) limit'
+    """
+    if f"{size / 2**20:,.1f}" != f"{limit / 2**20:,.1f}":
+        return f"{_mib(size)}, over the {_mib(limit)} limit"
+    return f"{size:,} bytes, over the {_mib(limit)} ({limit:,}-byte) limit"
 
 
 def shown_path(path: str | Path, width: int = 48) -> str:
@@ -182,9 +204,7 @@ def read_input(path: str | Path, kind: str, limit: int = MAX_INPUT_BYTES) -> byt
                 "regular files"
             )
         if info.st_size > limit:
-            raise PaybackError(
-                f"{p}: {_mib(info.st_size)}, over the {_mib(limit)} limit for {kind}"
-            )
+            raise PaybackError(f"{p}: {_over(info.st_size, limit)} for {kind}")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as fh:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import DATA, assert_user_error, check_golden, fleet_dict, run
+from helpers import DATA, EXAMPLES, assert_user_error, check_golden, fleet_dict, run
 from payback import PaybackError, estimate_serving, estimate_training
 from payback.analysis.resolve import resolve
 from payback.catalog import default_catalog
@@ -23,7 +23,7 @@ from payback.hardware.serving import VLLM
 from payback.measure.apply import import_benchmark
 from payback.measure.benchmarks import read_benchmark, read_benchmark_with_warnings
 from payback.measure.calibration import Calibration, calibration_toml, load_calibration
-from payback.scenario import parse_scenario
+from payback.scenario import load_scenario, parse_scenario
 
 VLLM_FILE = DATA / "vllm_save_result.json"
 NVIDIA_FILES = {
@@ -708,12 +708,21 @@ def test_calibrate_cli_writes_a_file_estimates_use(tiny_model: Path, tmp_path: P
     assert "measured / estimated" in out
     assert "training (full), tokens/s" in out
     assert "decode step, batch 1, context 64, ms" in out
-    assert f"Wrote {target}" in out
+    assert f"Wrote {target}. It was measured on a CPU: estimates for a GPU refuse it" in " ".join(
+        out.split()
+    )
     cal = load_calibration(target)
     assert cal.factors is not None
     assert cal.factors.training_method == "full"
+    assert_user_error(
+        *run("estimate", "serving", "--model", tiny_model, "--gpu", "l4", "--calibration", target),
+        f"--calibration {target}: measured on a CPU (",
+    )
+    # the file's factors are what an estimate reads, once a GPU measured them
+    on_gpu = tmp_path / "l4.toml"
+    on_gpu.write_text(calibration_toml(cal.model_copy(update={"gpu": "l4", "device": "NVIDIA L4"})))
     code, out, _ = run(
-        "estimate", "serving", "--model", tiny_model, "--gpu", "l4", "--calibration", target,
+        "estimate", "serving", "--model", tiny_model, "--gpu", "l4", "--calibration", on_gpu,
         "--json",
     )  # fmt: skip
     assert code == 0
@@ -941,36 +950,77 @@ def test_benchmark_gpus_and_precision_must_match(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("efficiency", "said"),
     [
-        (  # a CPU's factor near a GPU's: it may not carry over
+        (  # near a GPU's: it may not carry over
             0.6,
-            "measured on CPU x86_64, not a catalog GPU; its utilisation factors may not carry "
-            "over to h100-sxm",
+            "measured on NVIDIA A800 80GB PCIe, not a catalog GPU; its utilisation factors may "
+            "not carry over to h100-sxm",
         ),
         (  # far below a GPU's (under half of 0.5): said plainly
             0.1,
-            "its bandwidth_efficiency 0.1 is far below a GPU's 0.5-0.95: it was measured on CPU "
-            "x86_64, not the GPU served on, and estimates with it take the GPU to be as slow as "
-            "that device",
+            "its bandwidth_efficiency 0.1 is far below a GPU's 0.5-0.95: it was measured on "
+            "NVIDIA A800 80GB PCIe, not the GPU served on, and estimates with it take the GPU "
+            "to be as slow as that device",
         ),
     ],
 )
-def test_cpu_factors_on_a_gpu_are_warned_about(
+def test_factors_of_a_gpu_the_catalog_lacks_are_warned_about(
     tmp_path: Path, efficiency: float, said: str
 ) -> None:
     cal = Calibration(
         kind="calibration",
         tool="payback calibrate",
         created="2026-11-28T00:00:00",
-        device="CPU x86_64",
+        device="NVIDIA A800 80GB PCIe",
         factors=Factors(bandwidth_efficiency=efficiency),
     )
-    path = tmp_path / "cpu.toml"
+    path = tmp_path / "a800.toml"
     path.write_text(calibration_toml(cal))
     code, _, err = run(
         "estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--calibration", path
     )
     assert code == 0
     assert err == f"warning: --calibration {path}: {said}\n"
+
+
+@pytest.mark.parametrize("efficiency", [1.0, 0.6, 0.1])
+def test_a_cpus_factors_are_refused_on_a_gpu(tmp_path: Path, efficiency: float) -> None:
+    """A CPU whose caches hold the model reaches 1.0 of its measured copy speed: on an H100
+    that read as all of its HBM bandwidth (432 → 477 requests/s of qwen2.5-0.5b) with a
+    warning alone. A CPU's factors say nothing about a GPU's, near a GPU's or far below."""
+    cal = Calibration(
+        kind="calibration",
+        tool="payback calibrate",
+        created="2026-11-28T00:00:00",
+        model="qwen2.5-0.5b",
+        device="CPU x86_64",
+        factors=Factors(bandwidth_efficiency=efficiency, prefill_mfu=0.46),
+    )
+    path = tmp_path / "cpu.toml"
+    path.write_text(calibration_toml(cal))
+    code, out, err = run(
+        "estimate", "serving", "--model", "qwen2.5-0.5b", "--gpu", "h100-sxm", "--calibration", path
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: --calibration {path}: measured on a CPU (CPU x86_64), and this estimate is for "
+        "h100-sxm; a CPU's utilisation factors do not carry over to a GPU. Allowed: a "
+        "calibration measured on a GPU (`payback calibrate` run on one), best on "
+        "h100-sxm; or none, for the catalog's defaults\n"
+    )
+    # on a scenario's option, the line names the field and the file
+    (tmp_path / "s.toml").write_text(
+        (EXAMPLES / "calibrated-h200.toml")
+        .read_text()
+        .replace("calibrations/h200-llama-3.1-8b-lora.toml", "cpu.toml")
+    )
+    with pytest.raises(PaybackError) as caught:
+        resolve(load_scenario(tmp_path / "s.toml"))
+    assert caught.value.messages == [
+        f"{tmp_path / 's.toml'}: alternatives.0.calibration (cpu.toml): measured on a CPU "
+        "(CPU x86_64), and this estimate is for h200; a CPU's utilisation factors do not carry "
+        "over to a GPU. Allowed: a calibration measured on a GPU (`payback calibrate` run on "
+        "one), best on h200; or none, for the catalog's defaults"
+    ]
 
 
 def test_import_benchmark_checks_its_options_before_writing(tmp_path: Path) -> None:

@@ -62,7 +62,8 @@ def test_the_error_lists_the_names_it_recognises(tmp_path: Path) -> None:
         + " (read as generic): no input-token / output-token column among: completion, prompt, "
         "ts (recognised names, any case: input-token: input_tokens, prompt_tokens, tokens_in, ",
         "tokens_input, or input or in holding numbers; output-token: output_tokens, ",
-        "or output or out holding numbers); name the columns (ts=...,input=...,output=...",
+        "or output or out holding numbers); name the columns with --columns "
+        "ts=...,input=...,output=...",
     )
 
 

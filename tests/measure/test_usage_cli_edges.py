@@ -340,6 +340,63 @@ def test_an_otlp_span_whose_start_is_unset_is_unreadable_not_a_request_in_1970(
     assert "month(s) inside the logs' span" not in err
 
 
+OTLP_NEEDS = (
+    "the otel format reads OTLP JSON, as an OpenTelemetry collector's file exporter writes it: "
+    "resourceSpans[].scopeSpans[].spans[], each with startTimeUnixNano and the span attributes "
+    "gen_ai.usage.input_tokens and gen_ai.usage.output_tokens (or gen_ai.usage.prompt_tokens "
+    "and gen_ai.usage.completion_tokens)"
+)
+
+
+@pytest.mark.parametrize(
+    ("columns", "row"),
+    [
+        ("timestamp,model,prompt_tokens,completion_tokens", "2026-10-01T09:00:00Z,gpt-4o,100,20"),
+        # the names payback gives a span's fields: such a CSV was read as spans
+        ("ts,input,output", "2026-10-01T09:00:00Z,100,20"),
+    ],
+)
+def test_a_csv_read_as_otel_is_not_spans_and_says_what_spans_hold(
+    tmp_path: Path, columns: str, row: str
+) -> None:
+    """A CSV read with --format otel listed made-up column names ('recognised names … time:
+    ts; input-token: input; output-token: output'), or, with those names, read it as spans.
+    Now one line: not OTLP spans, and the attributes spans carry."""
+    path = tmp_path / "logs.csv"
+    path.write_text(f"{columns}\n{row}\n")
+    listed = ", ".join(sorted(columns.split(",")))
+    code, out, err = run("usage", path, "--format", "otel")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {path} (read as otel): not OTLP spans but a table, of columns {listed}; "
+        f"{OTLP_NEEDS}. Pick the table's format (auto finds it), or read it as generic logs, "
+        "naming its columns with --columns ts=...,input=...,output=...[,cached=...,model=...]\n"
+    )
+
+
+def test_openai_usage_json_read_as_otel_is_not_spans(tmp_path: Path) -> None:
+    """An OpenAI usage export read with --format otel reported '3 not LLM calls or failed';
+    its records are not OTLP spans, and the line says so."""
+    buckets = [
+        {
+            "object": "bucket",
+            "start_time": 1_790_812_800 + 86_400 * k,
+            "end_time": 1_790_812_800 + 86_400 * (k + 1),
+            "results": [{"input_tokens": 1000, "output_tokens": 200, "num_model_requests": 10}],
+        }
+        for k in range(3)
+    ]
+    path = tmp_path / "usage.jsonl"
+    path.write_text("".join(json.dumps(b) + "\n" for b in buckets))
+    assert run("usage", path)[0] == 0  # auto reads it as openai-usage
+    code, out, err = run("usage", path, "--format", "otel")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {path} (read as otel): not OTLP spans: none of its 3 records hold "
+        f"resourceSpans; {OTLP_NEEDS}. Pick the logs' format (auto finds it)\n"
+    )
+
+
 # -- messages from a driver --------------------------------------------------------------
 
 

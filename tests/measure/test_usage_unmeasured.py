@@ -40,7 +40,7 @@ def test_no_cached_column_is_not_measured_and_the_scenario_keeps_its_own(tmp_pat
     said = [line for line in err.splitlines() if "cached_input_share" in line]
     assert said == [
         f"note: {s12b}: the logs have no cached-token column, so cached_input_share is not "
-        "measured (the scenario keeps its own 0.165); name the column with columns "
+        "measured (the scenario keeps its own 0.165); name the column with --columns "
         "cached=COLUMN if they have one"
     ]
     # --json: null in traffic (not measured), None by month, the reason in the notes
@@ -61,7 +61,7 @@ def test_no_cached_column_gives_a_new_scenario_the_starters_share(tmp_path: Path
     assert [line for line in err.splitlines() if "cached_input_share" in line] == [
         f"note: {new}: the logs have no cached-token column, so cached_input_share is not "
         "measured (the new scenario has the starter's 0.2; set yours); name the column with "
-        "columns cached=COLUMN if they have one"
+        "--columns cached=COLUMN if they have one"
     ]
 
 

@@ -84,15 +84,15 @@ def test_o_says_the_cached_share_not_measured_once_with_the_value_kept(tmp_path:
     assert "cached_input_share not measured (no cached-token column)" in words(out)
     assert [line for line in err.splitlines() if "cached_input_share" in line] == [
         f"note: {own}: the logs have no cached-token column, so cached_input_share is not "
-        "measured (the scenario keeps its own 0.2); name the column with columns cached=COLUMN "
-        "if they have one"
+        "measured (the scenario keeps its own 0.2); name the column with --columns "
+        "cached=COLUMN if they have one"
     ]
     # without -o the logs' note is said, once
     code, _, err = run("usage", logs)
     assert code == 0, err
     assert [line for line in err.splitlines() if "cached_input_share" in line] == [
         "note: the logs have no cached-token column, so cached_input_share is not measured (a "
-        "scenario written from these logs keeps its own); name the column with columns "
+        "scenario written from these logs keeps its own); name the column with --columns "
         "cached=COLUMN if they have one"
     ]
 

@@ -123,7 +123,28 @@ def test_a_scenario_over_10_mib_is_refused_unread(tmp_path: Path) -> None:
     path = tmp_path / "big.toml"
     path.write_text(SEED + ("# padding\n" * (MAX_SCENARIO_BYTES // 10 + 1)))
     line = one_error(*run("analyze", path))
-    assert line.endswith("over the 10 MiB limit for a scenario file")
+    size = path.stat().st_size  # a few KiB over: 10.0 MiB, so said in bytes
+    assert line == (
+        f"error: {path}: {size:,} bytes, over the 10 MiB (10,485,760-byte) limit for a "
+        "scenario file"
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "said"),
+    [  # "10 MiB, over the 10 MiB limit": the size to one decimal, or in bytes where that ties
+        (11_000_000, "10.5 MiB, over the 10 MiB limit"),
+        (10 * 2**20 + 1, "10,485,761 bytes, over the 10 MiB (10,485,760-byte) limit"),
+        (12 * 2**20, "12 MiB, over the 10 MiB limit"),
+    ],
+)
+def test_a_scenario_over_the_limit_says_its_size_apart_from_the_limit(
+    tmp_path: Path, size: int, said: str
+) -> None:
+    path = tmp_path / "big.toml"
+    path.write_bytes(b"#" * (size - 1) + b"\n")
+    assert path.stat().st_size == size
+    assert one_error(*run("analyze", path)) == f"error: {path}: {said} for a scenario file"
 
 
 def test_yaml_duplicate_keys_are_refused_as_toml_does(tmp_path: Path) -> None:

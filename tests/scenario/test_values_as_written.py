@@ -147,3 +147,32 @@ def test_a_yaml_value_changed_after_reading_is_shown_as_it_now_is(tmp_path: Path
     assert changed.value.messages == [
         's.yaml: baseline.name = false: must be text; write "false" in quotes to have it read as text'
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        # YAML 1.2 reads 200_000 as text: it said "write 200000, without quotes", where the
+        # file has none
+        ("200_000", "= 200_000: must be a number; YAML reads 200_000 as text; write 200000"),
+        ("200k", "= 200k: must be a number; YAML reads 200k as text; write 200000"),
+        ('"200_000"', '= "200_000": must be a number; write 200000, without quotes or units'),
+        ("'200k'", '= "200k": must be a number; write 200000, without quotes or units'),
+    ],
+)
+def test_a_yaml_number_read_as_text_says_whether_yaml_or_quotes_made_it_text(
+    tmp_path: Path, written: str, said: str
+) -> None:
+    text = _starter(tmp_path).replace(
+        "requests_per_month: 200000", f"requests_per_month: {written}"
+    )
+    assert _error(tmp_path, "r.yaml", text) == f"r.yaml: traffic.requests_per_month {said}"
+    # a changed value is no longer what was written: the quotes' words again
+    data = scenario_data_from_text(text, "yaml", "r.yaml")
+    data["traffic"]["requests_per_month"] = "300_000"
+    with pytest.raises(PaybackError) as changed:
+        parse_scenario(data, "r.yaml")
+    assert changed.value.messages == [
+        'r.yaml: traffic.requests_per_month = "300_000": must be a number; write 300000, '
+        "without quotes or units"
+    ]

@@ -259,8 +259,10 @@ class Lookups:  # long: the small lookups every option kind's resolver shares
         on another device."""
         from payback.measure.apply import check_use
 
+        file = next((name for name, read in self.calibrations.items() if read is cal), None)
+        where = f"{path}.calibration"
         self.warnings.extend(
-            check_use(cal, model=model, gpu=gpu, precision=precision, where=f"{path}.calibration")
+            check_use(cal, model=model, gpu=gpu, precision=precision, where=where, file=file)
         )
 
 

@@ -334,7 +334,7 @@ def _warn(lines: list[str]) -> None:
 
 def _note(lines: list[str]) -> None:
     for line in lines:
-        echo(f"note: {' '.join(line.splitlines())}", err=True)
+        echo(f"note: {in_command_words(' '.join(line.splitlines()))}", err=True)
 
 
 def _print_json(data: Any) -> None:

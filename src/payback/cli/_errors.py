@@ -578,6 +578,7 @@ LIBRARY_ADVICE = {
     "name one with table (and columns ts=": "name one with --table (and --columns ts=",
     "with columns ts=": "with --columns ts=",
     "with columns model=COLUMN": "with --columns model=COLUMN",
+    "with columns cached=COLUMN": "with --columns cached=COLUMN",
     "the one query profile_database() runs": "the one query `payback usage` runs",
     "(usage_sql() gives that DuckDB SQL)": "(see `payback usage --sql` for that DuckDB SQL)",
 }

@@ -222,7 +222,11 @@ def calibrate(  # long: most of it is its options and their help text
     precision: Annotated[str, typer.Option("--precision", help="Precision timed (bf16).")] = "bf16",
     device: Annotated[
         str | None,
-        typer.Option("--device", help="cuda or cpu (default: cuda when PyTorch sees a GPU)."),
+        typer.Option(
+            "--device",
+            help="cuda or cpu (default: cuda when PyTorch sees a GPU). A CPU's factors describe "
+            "the CPU: estimates for a GPU refuse them.",
+        ),
     ] = None,
     gpu: Annotated[
         str | None,
@@ -273,6 +277,7 @@ def calibrate(  # long: most of it is its options and their help text
     """
     # Long for its ten options and their help; the measuring is in payback.measure.calibrate.
     from payback.catalog import default_catalog
+    from payback.measure.apply import measured_on_cpu
     from payback.measure.calibrate import run_calibration
     from payback.measure.calibration import calibration_toml
 
@@ -308,7 +313,10 @@ def calibrate(  # long: most of it is its options and their help text
     if output is not None:
         _write_new(output, calibration_toml(cal), force, "-o")
         _console().print(
-            f"Wrote {output}. Use it with --calibration {output}, or calibration = "
+            f"Wrote {output}. It was measured on a CPU: estimates for a GPU refuse it; calibrate "
+            "on the GPU you serve on for factors to use."
+            if measured_on_cpu(cal)
+            else f"Wrote {output}. Use it with --calibration {output}, or calibration = "
             f'"{_in_scenario(output)}" in a scenario (a relative path there is read from the '
             "scenario file's folder, not from here)."
         )

@@ -22,6 +22,8 @@ __all__ = [
     "factor_text",
     "far_from_gpu",
     "import_benchmark",
+    "measured_on_cpu",
+    "refuse_cpu_on_gpu",
     "serving_factors",
     "training_scale",
 ]
@@ -34,15 +36,18 @@ def check_use(
     gpu: str | None,
     precision: str | None = None,
     where: str = "calibration",
+    file: str | None = None,
 ) -> list[str]:
     """What stands between a calibration and its use for ``model`` on ``gpu``.
 
     A serving benchmark measured one model at one precision on one GPU: another of any
-    of them is refused (:class:`PaybackError`). Utilisation factors describe a device and
-    a model size: another model of about its size is fine; one over 3× larger or smaller
-    (:func:`_size_warning`), another GPU (or a CPU, or a GPU the catalog lacks) is worth a
-    warning, which is returned.
+    of them is refused (:class:`PaybackError`). So are factors measured on a CPU
+    (:func:`refuse_cpu_on_gpu`). Utilisation factors describe a device and a model size:
+    another model of about its size is fine; one over 3× larger or smaller
+    (:func:`_size_warning`), another GPU (or a GPU the catalog lacks) is worth a warning,
+    which is returned. ``file`` names the calibration where ``where`` does not.
     """
+    refuse_cpu_on_gpu(cal, gpu, where, file)
     benchmark = cal.serving is not None
     what = "benchmark" if benchmark else "calibration"
     used_model = catalog_model_id(model) or model
@@ -85,6 +90,32 @@ def check_use(
             f"its utilisation factors may not carry over to {gpu}"
         )
     return warnings
+
+
+def measured_on_cpu(cal: Calibration) -> bool:
+    """Whether ``payback calibrate`` measured the calibration on a CPU: it names no GPU and
+    its device is the CPU (``CPU x86_64``, as :mod:`payback.measure.calibrate` names it)."""
+    return cal.kind == "calibration" and cal.gpu is None and (cal.device or "").startswith("CPU")
+
+
+def refuse_cpu_on_gpu(cal: Calibration, gpu: str | None, where: str, file: str | None) -> None:
+    """One line when factors measured on a CPU are put on a GPU's estimate.
+
+    A CPU's factors are shares of its own measured matrix-product and copy speeds: a CPU
+    whose caches hold a small model reaches 1.0 of its measured copy speed, which on a GPU
+    would read as all of its HBM bandwidth, KV reads included. They say nothing about a
+    GPU's, whether near a GPU's factors or far below them, so they are refused rather than
+    warned about (a warning let the estimate go on with them) or dropped (the estimate
+    would say it was calibrated when it was not)."""
+    if gpu is None or not measured_on_cpu(cal):
+        return
+    named = f" ({file})" if file else ""
+    raise PaybackError(
+        f"{where}{named}: measured on a CPU ({cal.device}), and this estimate is for {gpu}; "
+        "a CPU's utilisation factors do not carry over to a GPU. Allowed: a calibration "
+        f"measured on a GPU (`payback calibrate` run on one), best on {gpu}; or "
+        "none, for the catalog's defaults"
+    )
 
 
 SIZE_RATIO_WARNED = 3.0

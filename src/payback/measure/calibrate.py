@@ -104,7 +104,7 @@ def run_calibration(
         measured.update(step_measured)
         factors.update(step_factors)
     run.notes += _closing_notes(device, checkpointing) + _overrun(start, seconds)
-    if far := far_from_gpu(Factors(**factors)):
+    if device != "cpu" and (far := far_from_gpu(Factors(**factors))):  # a CPU's: refused
         run.notes.append(
             f"{far}: this device ({found.name}) is not the GPU you will serve on; "
             "estimates with these factors take a GPU to be as slow as it"
@@ -516,7 +516,9 @@ def _closing_notes(device: str, checkpointing: bool) -> list[str]:
     notes = []
     if device == "cpu":
         notes.append(
-            "measured on a CPU: the factors describe this CPU, with its measured matrix-product and copy speeds as the peak"
+            "measured on a CPU: the factors describe this CPU, with its measured matrix-product "
+            "and copy speeds as the peak; estimates for a GPU refuse them (calibrate on the GPU "
+            "you serve on for factors to use)"
         )
     notes.append(
         "training timed with activation checkpointing (each layer recomputed in the backward pass)"

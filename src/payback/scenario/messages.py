@@ -334,7 +334,10 @@ def _explain_one(
         lines.append(f"{path} = {_show(value)}: must be a list of model ids, such as {such}")
     elif kind in _TYPE_WORDS:
         words = _type_words(kind, value, fmt, shown)
-        lines.append(f"{path} = {shown}: {words}{_as_number(value)}{hint}")
+        number = _as_number(value)
+        if number and nulls.get(path) == value:  # 200_000 without quotes: YAML read text
+            shown, number = value, _as_number(value, plain=True)
+        lines.append(f"{path} = {shown}: {words}{number}{hint}")
     else:
         lines.append(f"{path} = {_show(value)}: {err['msg']}")
     return lines

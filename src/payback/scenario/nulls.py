@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 _NULL_TAG = "tag:yaml.org,2002:null"
+_TEXT_TAG = "tag:yaml.org,2002:str"
 _NOT_TEXT_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "timestamp")}
 
 
@@ -116,14 +117,16 @@ def scalars_as_written(
     """Each scalar under a composed YAML node that YAML reads as other than text (``yes``,
     ``012``, ``1e3``, ``2026-01-05 10:00:00``), as written, by dotted path, where ``data``
     (the table read from the node, maybe changed since) still holds the value
-    ``construct`` reads from it.
+    ``construct`` reads from it; and each text written without quotes that holds a digit
+    (``200_000``, ``200k``: YAML 1.2 reads them as text), the same text, for a message to
+    say that YAML read it so rather than that it was quoted.
 
     >>> from ruamel.yaml import YAML
     >>> reader = YAML(typ="safe", pure=True)
-    >>> node = reader.compose("a:\\n  b: True\\n  c: 0x1F\\nd: [1.50, x]\\ne: 7\\n")
-    >>> data = {"a": {"b": True, "c": 31}, "d": [1.5, "x"], "e": 8}
+    >>> node = reader.compose("a:\\n  b: True\\n  c: 0x1F\\nd: [1.50, x, 2k, '3k']\\ne: 7\\n")
+    >>> data = {"a": {"b": True, "c": 31}, "d": [1.5, "x", "2k", "3k"], "e": 8}
     >>> scalars_as_written(node, data, reader.constructor.construct_object)
-    {'a.b': 'True', 'a.c': '0x1F', 'd.0': '1.50'}
+    {'a.b': 'True', 'a.c': '0x1F', 'd.0': '1.50', 'd.2': '2k'}
     """
     out: dict[str, str] = {}
     if type(node).__name__ == "MappingNode" and isinstance(data, dict):
@@ -138,7 +141,17 @@ def scalars_as_written(
         read = construct(node)
         if type(read) is type(data) and read == data:
             out[prefix.removesuffix(".")] = str(node.value)
+    elif _plain_text_with_digits(node, data):  # 200_000, 200k: YAML 1.2 reads them as text
+        out[prefix.removesuffix(".")] = str(node.value)
     return out
+
+
+def _plain_text_with_digits(node: Any, data: Any) -> bool:
+    """Whether a composed YAML node is text written without quotes that holds a digit, and
+    ``data`` still holds it."""
+    if type(node).__name__ != "ScalarNode" or node.tag != _TEXT_TAG or node.style:
+        return False
+    return bool(data == node.value and any(c.isdigit() for c in data))
 
 
 def null_words(path: str, written: str | None) -> str:

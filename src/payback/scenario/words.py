@@ -46,11 +46,18 @@ def bound_words(kind: str, ctx: Mapping[str, Any]) -> str:
     return f"must be {_SIGNS[kind]} {limit_text(next(iter(ctx.values())))}"
 
 
-def as_number(value: Any) -> str:
-    """For a number typed as text with a unit ("$0.80", "200k", "10%"), how to write it.
+def as_number(value: Any, plain: bool = False) -> str:
+    """For a number typed as text with a unit ("$0.80", "200k", "10%"), how to write it;
+    ``plain``: written without quotes in YAML, which read it as text (``200_000``).
 
     >>> as_number("$0.80"), as_number("fast"), as_number(3)
     ('; write 0.8, without quotes or units', '', '')
+    >>> as_number("200_000", plain=True)
+    '; YAML reads 200_000 as text; write 200000'
     """
     number = typed_number(value) if isinstance(value, str) else None
-    return "" if number is None else f"; write {number}, without quotes or units"
+    if number is None:
+        return ""
+    if plain:
+        return f"; YAML reads {value} as text; write {number}"
+    return f"; write {number}, without quotes or units"

@@ -42,6 +42,7 @@ PAGE_ADVICE = {
     "name one with table (and columns ts=": "name one with `payback usage --table` (and --columns ts=",
     "with columns ts=": "with `payback usage --columns` ts=",
     "with columns model=COLUMN": "with `payback usage --columns` model=COLUMN",
+    "with columns cached=COLUMN": "with `payback usage --columns` cached=COLUMN",
     "the one query profile_database() runs": "the one query `payback usage` runs",
     "(usage_sql() gives that DuckDB SQL)": "(`payback usage --sql` gives that DuckDB SQL)",
 }

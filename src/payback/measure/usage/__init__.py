@@ -43,6 +43,7 @@ from payback.measure.usage.finding import case_twins
 from payback.measure.usage.formats import FORMATS, check_options, parse_columns, said_filters
 from payback.measure.usage.names import clean_names
 from payback.measure.usage.normalize import check_named_keys, finds_cached, pipeline
+from payback.measure.usage.otel import check_otel_spans
 from payback.measure.usage.profile import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
@@ -90,6 +91,7 @@ def profile_usage(
         sources, skipped, repeated = find_sources(con, files, fmt)
         chosen = " + ".join(dict.fromkeys(s.fmt for s in sources))
         names = sql.shown_files([f for s in sources for f in s.files])
+        check_otel_spans(con, sources)  # JSON records read as spans that are not spans
         check_named_keys(con, sources, explicit)  # a JSON key no record has: before the scan
         statements = pipeline(sources, explicit, model, since, until)
         sql.run(con, statements, f"{names}: cannot be read as {chosen} logs")

@@ -23,6 +23,7 @@ from payback.measure.usage.formats import (
     bare_column,
     no_column_text,
 )
+from payback.measure.usage.otel import otel_table_text
 from payback.measure.usage.quotes import over_lines_sql
 from payback.measure.usage.sql import HOURLY, Source, json_path, shown_files, sql_str
 from payback.measure.usage.sqltypes import kind_of
@@ -368,15 +369,15 @@ def normalized(source: Source, explicit: dict[str, str], index: int = 0) -> str:
     exprs = _exprs(source, explicit)
     bare = source.fmt == "generic" and not source.json
     missing = [n for n in ("ts", "input", "output") if exprs[n] is None]
+    have = ", ".join(sorted(source.columns.values())) if not source.json else ""
+    if source.fmt == "otel" and not source.json:
+        raise PaybackError(otel_table_text(source.label, have[:300]))
     if missing:
-        have = (
-            ", ".join(sorted(source.columns.values()))
-            if not source.json
-            else "the JSON records' keys"
-        )
+        have = have or "the JSON records' keys"
         raise PaybackError(
             f"{source.label}: {no_column_text(missing, have[:300], spec.fields, bare)}; name the "
-            "columns (ts=...,input=...,output=...[,cached=...,model=...]) or pick the format"
+            "columns with columns ts=...,input=...,output=...[,cached=...,model=...] or pick "
+            "the format"
         )
     keep = _keep(source, spec.keep)
     relation = source.sql
