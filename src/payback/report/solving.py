@@ -141,6 +141,17 @@ class StepSides:
     near: str
     """``above`` or ``below``: the side of :attr:`value` the other one lies on."""
     cause: str
+    side: str
+    """Where the target holds past :attr:`value`: ``at least``/``at most``, or, where the
+    two sides are one point that the figure shown is (:attr:`there` None, and no rounding
+    moved it to the side that holds), ``above``/``below``: the step's own point may lie on
+    either side (a price tier starts strictly above 200,000 tokens, so 200,000 itself
+    gives the lower side's answer), and only the values past it are known to meet the
+    target. A count rounded up past the step (17,361.1 requests shown as 17,362) holds
+    at least there."""
+    at: str
+    """The words before :attr:`value` where :attr:`now` holds: ``at`` (``at 3``) or, at
+    the step's own point, ``just above`` (``just above 200,000``)."""
 
 
 def step_sides(solution: Solution) -> StepSides:
@@ -152,18 +163,27 @@ def step_sides(solution: Solution) -> StepSides:
     was, now = metrics_apart(solution.target.metric, other_metric, solution.achieved)
     there: str | None = None
     at_least = bool(solution.met_above)
+    point = False  # the figure shown is the step's own point, not a value past it
     if _one_point(other_value, solution.value):  # not two values: one, and its side
-        value = input_value(p, bound_value(p, solution.value, at_least))
+        bound = bound_value(p, solution.value, at_least)
+        value = input_value(p, bound)
+        point = _one_point(bound, solution.value)
     else:
         there, value = values_apart(p, other_value, solution.value)
         value = _bound_apart(p, solution.value, value, at_least)
+    near = "above" if other_value > solution.value else "below"
+    far = "below" if near == "above" else "above"
     return StepSides(
         was=was,
         now=now,
         value=value,
         there=there,
-        near="above" if other_value > solution.value else "below",
+        near=near,
         cause=step_cause(solution),
+        side=("above" if at_least else "below")
+        if point
+        else ("at least" if at_least else "at most"),
+        at=f"just {far}" if point else "at",
     )
 
 
@@ -177,8 +197,8 @@ def step_cause(solution: Solution) -> str:
     if solution.whole:
         return "only whole numbers are allowed"
     return (
-        "a whole number such as the fleet's replicas changes there, or it stops paying back "
-        "within the horizon"
+        "a whole number such as the fleet's replicas changes there, or an API price's tier "
+        "by prompt length, or it stops paying back within the horizon"
     )
 
 
@@ -335,7 +355,7 @@ def solution_lines(solution: Solution) -> list[str]:
     above = bool(solution.met_above)
     side, way = ("at least", "above") if above else ("at most", "below")
 
-    def holds(value: str) -> str:
+    def holds(value: str, side: str = side) -> str:
         if solution.single_crossing:
             return f"it holds for {p} {side} {value}."
         return (
@@ -352,8 +372,8 @@ def solution_lines(solution: Solution) -> list[str]:
         )
         lines = [
             f"{name}: {solution.target} is met only within a step: the answer jumps "
-            f"from {sides.was} {at} to {sides.now} at {value} ({sides.cause}).",
-            "The target " + holds(value).removeprefix("it "),
+            f"from {sides.was} {at} to {sides.now} {sides.at} {value} ({sides.cause}).",
+            "The target " + holds(value, sides.side).removeprefix("it "),
         ]
     else:
         crossing, value = threshold_texts(p, solution.value, above)

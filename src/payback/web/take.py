@@ -202,18 +202,18 @@ def _step(solution: Solution, name: str, alt: str, goal: str) -> list[str]:
         if sides.there is None
         else f"at {_with_unit(p, sides.there)}"
     )
-    above = bool(solution.met_above)
-    side, way = ("at least", "above") if above else ("at most", "below")
+    way = "above" if solution.met_above else "below"
     holds = (
-        f"{name} must be {side} {_with_unit(p, value)}."
+        f"{name} must be {sides.side} {_with_unit(p, value)}."
         if solution.single_crossing
         else f"{name} must be just {way} {_with_unit(p, value)} (the crossing nearest today's "
         f"value), but not every value {way} it will do: {_not_monotone(name)}."
     )
     return [
         f"For {alt} to {goal}, no value of {name} meets the target exactly: the answer jumps "
-        f"({sides.cause}): {there} it {_gives(metric, other_metric, horizon, was)}; at "
-        f"{_with_unit(p, value)} it {_gives(metric, solution.achieved, horizon, now)}.",
+        f"({sides.cause}): {there} it {_gives(metric, other_metric, horizon, was)}; "
+        f"{sides.at} {_with_unit(p, value)} it "
+        f"{_gives(metric, solution.achieved, horizon, now)}.",
         f"To {goal}, {holds}",
     ]
 
