@@ -71,8 +71,12 @@ def _owned(tmp_path: Path, name: str, tpot: float, server: int, replica: int | N
 
 
 def _refusal(**options: object) -> PaybackError:
+    return _refusal_of(LLAMA70, **options)
+
+
+def _refusal_of(model: object, **options: object) -> PaybackError:
     with pytest.raises(PaybackError) as caught:
-        estimate_serving(LLAMA70, H100, "bf16", **options)  # type: ignore[arg-type]
+        estimate_serving(model, H100, "bf16", **options)  # type: ignore[arg-type]
     return caught.value
 
 
@@ -95,7 +99,22 @@ def test_a_server_of_two_names_the_server_that_four_need() -> None:
         "tpot_ms 20.0: llama-3.1-70b at bf16 on 2 × h100-sxm cannot meet it: one sequence "
         "alone takes 29.6 ms per token, and no larger replica fits one server of 2 GPUs; "
         "4 × h100-sxm meets it (17.2 ms alone), in a server of 4: set gpus_per_server and "
-        "gpus_per_replica to 4"
+        "gpus_per_replica to 4, and usd_per_server, kw_per_server and any "
+        "colocation_usd_per_server_month to such a server's"
+    )
+
+
+def test_a_server_of_one_gpu_is_one_gpu_and_the_larger_server_is_another_price() -> None:
+    """A server of 1 read "one server of 1 GPUs" (review); the advice named only the GPU
+    counts, and followed as written the larger server kept the 1-GPU server's price and
+    power (each per server), so the next analyze came out far too cheap."""
+    err = _refusal_of(CAT.model("llama-3.1-8b"), tpot_ms=6.0, gpus_per_server=1)
+    assert str(err) == (
+        "tpot_ms 6.0: llama-3.1-8b at bf16 on 1 × h100-sxm cannot meet it: one sequence alone "
+        "takes 7.4 ms per token, and no larger replica fits one server of 1 GPU; 2 × h100-sxm "
+        "meets it (5.2 ms alone), in a server of 2: set gpus_per_server and gpus_per_replica "
+        "to 2, and usd_per_server, kw_per_server and any colocation_usd_per_server_month to "
+        "such a server's"
     )
 
 
@@ -104,7 +123,8 @@ def test_a_server_of_four_says_what_it_reaches_and_what_eight_would() -> None:
     assert str(err).endswith(
         "one sequence alone takes 29.6 ms per token, nor can a replica within one server of "
         "4 GPUs (17.2 ms alone on 4); 8 × h100-sxm meets it (11.0 ms alone), in a server of "
-        "8: set gpus_per_server and gpus_per_replica to 8"
+        "8: set gpus_per_server and gpus_per_replica to 8, and usd_per_server, kw_per_server "
+        "and any colocation_usd_per_server_month to such a server's"
     )
 
 
@@ -151,7 +171,12 @@ def test_the_replica_named_meets_the_target_within_what_it_says(
         return
     except PaybackError as err:
         line = str(err)
-    found = re.search(r"set (gpus_per_server and )?gpus_per_replica to (\d)$", line)
+    found = re.search(
+        r"set (gpus_per_server and )?gpus_per_replica to (\d)"
+        r"(, and usd_per_server, kw_per_server and any colocation_usd_per_server_month to "
+        r"such a server's)?$",
+        line,
+    )
     if found is None:
         assert line.endswith("ms alone on 8)")  # none in a node meets it
         assert estimate_serving(LLAMA70, H100, "bf16", gpus_per_replica=8).tpot_ms > tpot
@@ -161,6 +186,7 @@ def test_the_replica_named_meets_the_target_within_what_it_says(
     assert met.tpot_ms <= tpot
     larger_server = found.group(1) is not None
     assert larger_server == (server is not None and named > server)
+    assert (found.group(3) is not None) == larger_server  # its price and power said with it
     if larger_server:
         assert f"in a server of {named}:" in line
 

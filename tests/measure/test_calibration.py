@@ -1023,6 +1023,27 @@ def test_a_cpus_factors_are_refused_on_a_gpu(tmp_path: Path, efficiency: float) 
     ]
 
 
+@pytest.mark.parametrize("device", ["cpu", " Cpu (laptop)"])
+def test_a_cpu_written_by_hand_is_refused_as_well(tmp_path: Path, device: str) -> None:
+    """A calibration written by hand with ``device = "cpu"`` and no GPU passed with a
+    warning (only calibrate's own "CPU x86_64" was recognised; review)."""
+    cal = Calibration(
+        kind="calibration",
+        tool="payback calibrate",
+        created="2026-11-28T00:00:00",
+        model="qwen2.5-0.5b",
+        device=device,
+        factors=Factors(bandwidth_efficiency=1.0),
+    )
+    path = tmp_path / "cpu.toml"
+    path.write_text(calibration_toml(cal))
+    code, out, err = run(
+        "estimate", "serving", "--model", "qwen2.5-0.5b", "--gpu", "h100-sxm", "--calibration", path
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: --calibration {path}: measured on a CPU ({device}")
+
+
 def test_import_benchmark_checks_its_options_before_writing(tmp_path: Path) -> None:
     target = tmp_path / "c.toml"
     for args, fragment in [

@@ -395,6 +395,13 @@ def test_openai_usage_json_read_as_otel_is_not_spans(tmp_path: Path) -> None:
         f"error: {path} (read as otel): not OTLP spans: none of its 3 records hold "
         f"resourceSpans; {OTLP_NEEDS}. Pick the logs' format (auto finds it)\n"
     )
+    path.write_text(json.dumps(buckets[0]) + "\n")  # it read "none of its 1 record holds"
+    code, _, err = run("usage", path, "--format", "otel")
+    assert (code, err) == (
+        2,
+        f"error: {path} (read as otel): not OTLP spans: its one record holds no resourceSpans; "
+        f"{OTLP_NEEDS}. Pick the logs' format (auto finds it)\n",
+    )
 
 
 # -- messages from a driver --------------------------------------------------------------

@@ -17,7 +17,9 @@ from payback.studies.sample_noise import FEW_SAMPLES, few_samples_line
 
 
 def test_the_line_gives_one_standard_error_at_a_chance_of_half() -> None:
-    # 0.5 / sqrt(3) = 0.2887: ±29 points; 0.5 / sqrt(2000) = 0.0112: ±1.1
+    # 0.5 / sqrt(3) = 0.2887: ±29 points; 0.5 / sqrt(2000) = 0.0112: ±1.1; 0.5 / sqrt(399)
+    # = 0.02503: ±2.5, not ±3 (whole points overstated 205 to 399 samples by up to 20%)
+    assert "about ±2.5 points" in (few_samples_line(399) or "")
     assert few_samples_line(3) == (
         "3 samples: each chance may be off by about ±29 points (one standard error at 50%), "
         "and the percentiles as roughly; 2,000 samples take it to ±1.1"

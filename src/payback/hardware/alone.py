@@ -54,15 +54,18 @@ def alone_on_larger(
     if met is not None:  # only a replica larger than the server meets it
         inside = {d: ms for d, ms in alone.items() if d <= server}
         fastest = min(inside, key=inside.__getitem__, default=None)
+        gpus = f"{server} GPU{'' if server == 1 else 's'}"
         held = (
-            f", and no larger replica fits one server of {server} GPUs"
+            f", and no larger replica fits one server of {gpus}"
             if fastest is None
-            else f", nor can a replica within one server of {server} GPUs "
+            else f", nor can a replica within one server of {gpus} "
             f"({inside[fastest]:.1f} ms alone on {fastest})"
         )
+        # a larger server is another purchase: its price and power are per server too
         why = (
             f"{held}; {met} × {gpu.id} meets it ({alone[met]:.1f} ms alone), in a server of "
-            f"{met}: set gpus_per_server and gpus_per_replica to {met}"
+            f"{met}: set gpus_per_server and gpus_per_replica to {met}, and usd_per_server, "
+            "kw_per_server and any colocation_usd_per_server_month to such a server's"
         )
         return PaybackError.bad(
             "tpot_ms", tpot_ms, f"{missed.allowed}{why}", ["gpus_per_server", "gpus_per_replica"]

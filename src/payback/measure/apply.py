@@ -95,7 +95,8 @@ def check_use(
 def measured_on_cpu(cal: Calibration) -> bool:
     """Whether ``payback calibrate`` measured the calibration on a CPU: it names no GPU and
     its device is the CPU (``CPU x86_64``, as :mod:`payback.measure.calibrate` names it)."""
-    return cal.kind == "calibration" and cal.gpu is None and (cal.device or "").startswith("CPU")
+    device = (cal.device or "").strip().lower()  # "cpu" written by hand as well
+    return cal.kind == "calibration" and cal.gpu is None and device.startswith("cpu")
 
 
 def refuse_cpu_on_gpu(cal: Calibration, gpu: str | None, where: str, file: str | None) -> None:

@@ -16,9 +16,15 @@ ENOUGH = 2_000
 """The count the line suggests: ±1.1 points, and a second or so of sampling."""
 
 
-def _points(samples: int) -> float:
-    """One standard error of a share estimated from ``samples`` draws, at 50%, in points."""
-    return 50.0 / math.sqrt(samples)
+def _points(samples: int) -> str:
+    """One standard error of a share estimated from ``samples`` draws, at 50%, in points:
+    one decimal under 10 (50 / √399 = 2.503 is 2.5, not 3, beside the 2.5 of the rule).
+
+    >>> _points(3), _points(399), _points(2000)
+    ('29', '2.5', '1.1')
+    """
+    points = 50.0 / math.sqrt(samples)
+    return f"{points:.0f}" if points >= 10 else f"{points:.1f}"
 
 
 def few_samples_line(samples: int) -> str | None:
@@ -34,7 +40,7 @@ and the percentiles as roughly; 2,000 samples take it to ±1.1'
         return None
     noun = "sample" if samples == 1 else "samples"
     return (
-        f"{samples:,} {noun}: each chance may be off by about ±{_points(samples):.0f} points "
+        f"{samples:,} {noun}: each chance may be off by about ±{_points(samples)} points "
         f"(one standard error at 50%), and the percentiles as roughly; {ENOUGH:,} samples "
-        f"take it to ±{_points(ENOUGH):.1f}"
+        f"take it to ±{_points(ENOUGH)}"
     )

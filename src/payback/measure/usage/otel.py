@@ -58,7 +58,11 @@ def check_otel_spans(con: Any, sources: Sequence[Source]) -> None:
             continue
         (records,) = con.execute(f"SELECT count(*) FROM {source.sql}").fetchone()
         raise PaybackError(
-            f"{source.label}: not OTLP spans: none of its {records:,} "
-            f"{'record holds' if records == 1 else 'records hold'} resourceSpans; "
-            f"{what_otel_reads()}. Pick the logs' format (auto finds it)"
+            f"{source.label}: not OTLP spans: "
+            + (
+                "its one record holds no resourceSpans; "
+                if records == 1
+                else f"none of its {records:,} records hold resourceSpans; "
+            )
+            + f"{what_otel_reads()}. Pick the logs' format (auto finds it)"
         )
