@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from payback.analysis.memo import Memo
 from payback.errors import PaybackError
 from payback.finance._types import FloatArray
 from payback.scenario.followed import CAPACITY_ONLY, CAPACITY_READS, TRAFFIC_READS
@@ -63,7 +64,7 @@ SHARE_STEPS = {1: 0.02, 2: 0.1}
 """The lattice's step for a share (0.2 for three or more inputs)."""
 
 _KEPT = 8
-_nodes: dict[int, tuple[Resolved, dict[Any, Any]]] = {}
+_nodes: Memo[Any] = Memo(_KEPT)
 """Resolved nodes by the scenario they belong to (its id, the scenario kept alive)."""
 
 
@@ -231,13 +232,7 @@ class _Nodes:
     def __init__(self, resolved: Resolved, columns: list[str]) -> None:
         self.resolved = resolved
         self.columns = columns
-        kept = _nodes.get(id(resolved))
-        if kept is None or kept[0] is not resolved:
-            if len(_nodes) >= _KEPT:
-                _nodes.pop(next(iter(_nodes)), None)
-            kept = (resolved, {})
-            _nodes[id(resolved)] = kept
-        self.cache = kept[1]
+        self.cache = _nodes.of(resolved)
         self.files = {p: _written(resolved, p) for p in columns}
 
     def resolve(self, point: tuple[float, ...]) -> dict[str, dict[float, float]] | str:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from payback.analysis.memo import Memo
 from payback.errors import PaybackError
 from payback.finance._types import FloatArray
 from payback.scenario.followed import TIER_READS, TIERED_PRICES
@@ -40,7 +41,7 @@ __all__ = ["TIERED_PRICES", "following_tiers", "tiered"]
 _TOKENS = f"traffic.{TIER_READS[0]}"
 
 _KEPT = 8
-_kept: dict[int, tuple[Resolved, dict[Any, Any]]] = {}
+_kept: Memo[Any] = Memo(_KEPT)
 """Tier starts and each tier's prices, by the scenario they belong to (its id, kept alive)."""
 
 
@@ -96,17 +97,6 @@ def following_tiers(resolved: Resolved, overrides: Mapping[str, Any]) -> dict[st
     return out
 
 
-def _kept_for(resolved: Resolved) -> dict[Any, Any]:
-    """What this module keeps for ``resolved``."""
-    kept = _kept.get(id(resolved))
-    if kept is None or kept[0] is not resolved:
-        if len(_kept) >= _KEPT:
-            _kept.pop(next(iter(_kept)), None)
-        kept = (resolved, {})
-        _kept[id(resolved)] = kept
-    return kept[1]
-
-
 def _lookups(resolved: Resolved, scenario: Any) -> Any:
     """The resolution's lookups for ``scenario``, on the day ``resolved`` was resolved."""
     from payback.analysis.lookups import Lookups
@@ -121,7 +111,7 @@ def _starts(resolved: Resolved, path: str) -> tuple[int, ...]:
     from payback.catalog.apis import api_price
     from payback.scenario import value_at
 
-    kept = _kept_for(resolved)
+    kept = _kept.of(resolved)
     key = ("starts", path)
     if key not in kept:
         model = value_at(resolved.original, f"{path}.model")
@@ -138,7 +128,7 @@ def _tier(resolved: Resolved, path: str, k: int, tokens: float) -> dict[str, flo
     from payback.scenario import value_at
     from payback.scenario.paths import with_value
 
-    kept = _kept_for(resolved)
+    kept = _kept.of(resolved)
     key = ("tier", path, k)
     if key not in kept:
         scenario = with_value(resolved.original, _TOKENS, tokens)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from payback.analysis.memo import Memo
 from payback.errors import PaybackError
 from payback.finance._types import FloatArray
 from payback.scenario.followed import JOB_TOKENS, TRAINING_READS, job_reads
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["TRAINING_READS", "following_training", "trainees"]
 
 _KEPT = 8
-_kept: dict[int, tuple[Resolved, dict[Any, float]]] = {}
+_kept: Memo[float] = Memo(_KEPT)
 """Training costs resolved at a value, by the scenario they belong to (its id, kept alive)."""
 
 
@@ -131,14 +132,9 @@ def _resolved_at(
     from payback.scenario import value_at
     from payback.scenario.paths import with_value
 
-    kept = _kept.get(id(resolved))
-    if kept is None or kept[0] is not resolved:
-        if len(_kept) >= _KEPT:
-            _kept.pop(next(iter(_kept)), None)
-        kept = (resolved, {})
-        _kept[id(resolved)] = kept
+    kept = _kept.of(resolved)
     key = (where, tuple(columns), row)
-    if key not in kept[1]:
+    if key not in kept:
         scenario = resolved.original
         for path, value in zip(columns, row, strict=True):
             scenario = with_value(scenario, path, value)
@@ -154,5 +150,5 @@ def _resolved_at(
                 "what analyze accepts, or give training_usd",
                 reason=reason,
             ) from None
-        kept[1][key] = float(one_time.training_usd or 0.0)
-    return kept[1][key]
+        kept[key] = float(one_time.training_usd or 0.0)
+    return kept[key]
