@@ -194,3 +194,48 @@ def test_todays_figure_includes_a_served_workloads_own_baseline(tmp_path: Path) 
     code, out, err = run("explain", _double(tmp_path))
     assert code == 0, err
     assert "costs on its own" not in _flat(out)
+
+
+ESCALATED_ALL = """
+[scenario]
+name = "self-hosted baseline portfolio"
+horizon_months = 12
+
+[baseline]
+name = "own 70B fleet"
+kind = "self_hosted"
+usd_per_gpu_hour = 2.0
+gpus_per_replica = 2
+replica_requests_per_s = 5.0
+min_replicas = 1
+
+[[alternatives]]
+name = "hosted mini"
+kind = "hosted_api"
+input_usd_per_mtok = 0.15
+output_usd_per_mtok = 0.6
+escalation_share = 0.2
+""" + "".join(
+    f'\n[[workloads]]\nname = "{w}"\n'
+    "traffic = { requests_per_month = 100000, input_tokens = 1000, output_tokens = 200 }\n"
+    for w in "abc"
+)
+
+
+def test_every_workload_moved_onto_a_fleet_kept_for_the_escalated_share(tmp_path: Path) -> None:
+    """All three move and 20% escalates to the fleet, which keeps its one 2-GPU replica
+    (2 × $2 × 730 h = $2,920): the alternative's $2,985 is the tokens of the 240,000
+    requests it answers (240,000 × (1,000 × $0.15 + 200 × $0.60) / 1M = $64.80) and that
+    fleet. It said "today's figure is what moving them sheds of the baseline fleet", but
+    moving them sheds none of it (review)."""
+    path = tmp_path / "all.toml"
+    path.write_text(ESCALATED_ALL, encoding="utf-8")
+    code, out, err = run("analyze", path)
+    assert code == 0, err
+    flat = _flat(out)
+    assert (
+        "$2,985 against $2,920 today (month 12: $2,985 against $2,920); today's figure is the "
+        "baseline fleet's, and the alternative's includes the $2,920 a month it still costs "
+        "after the move for the escalated share" in flat
+    )
+    assert "sheds" not in flat

@@ -175,9 +175,10 @@ def analyze(
     (one-time cost, month-1 saving, break-even, NPV, within a quarter; a scenario with
     workloads as its portfolio, as alone) and each verdict; with **--json**, a list of
     their answers, each as the file gives it alone. Every **--json** answer says the file
-    it came from under `scenario_file`: the path given for it; each alternative's
-    `escalation_words` say why the share it sends to an always-on self-hosted baseline
-    costs that whole fleet, as explain --json does (`null` where it sends none there).
+    it came from under `scenario_file`: the path given for it; each alternative of a
+    scenario (not of a portfolio, whose baseline fleet row says it) has
+    `escalation_words`: why the share it sends to an always-on self-hosted baseline costs
+    that whole fleet, as explain --json does (`null` where it sends none there).
 
     Example, a fine-tuned 7B on one rented L4 against a hosted API at 200k requests a month:
     break-even in month 13.37 (after 2,673,817 requests), not within a quarter, NPV $7,836

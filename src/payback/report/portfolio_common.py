@@ -355,6 +355,16 @@ def sheds_words(alt: PortfolioAlternative, facts: BaselineFleetFacts | None) -> 
     if facts is None:
         return ""
     every = all(w in facts.workloads for w in alt.workloads)
+    after = facts.usd_per_month_after[0]
+    if every and set(facts.moved) == set(facts.workloads) and after > 0:
+        # every workload moves and the fleet runs on (for the escalated share): today's
+        # figure is the whole fleet and the alternative's carries what still runs; moving
+        # them sheds nothing of it (the review's $2,985 against $2,920)
+        share = " for the escalated share" if facts.escalated else ""
+        return (
+            "today's figure is the baseline fleet's, and the alternative's includes the "
+            f"{prose_usd(after)} a month it still costs after the move{share}"
+        )
     return f"today's figure {'is' if every else 'includes'} what moving them sheds of the" + (
         " baseline fleet"
     )

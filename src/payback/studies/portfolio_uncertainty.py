@@ -228,13 +228,15 @@ def portfolio_tornado(p: Portfolio, swing: float | None = None) -> list[list[Dri
     from payback.studies.uncertainty import paid_back_month, rank_drivers, swing_overrides
 
     inputs = _sensitivity_inputs(p, swing)
+    if not inputs:
+        return [[] for _ in p.scenario.alternatives]
     try:
         ev = evaluate_portfolio(p, swing_overrides(inputs, [item.path for item in inputs]))
     except PaybackError:  # an assumed end past what analyze accepts: narrowed, as a scenario's
         inputs = portfolio_within_accepted(p, inputs)
+        if not inputs:
+            return [[] for _ in p.scenario.alternatives]
         ev = evaluate_portfolio(p, swing_overrides(inputs, [item.path for item in inputs]))
-    if not inputs:
-        return [[] for _ in p.scenario.alternatives]
     never = p.scenario.scenario.horizon_months + 1.0
     fleets = _fleets(p, ev)
     drivers = [
