@@ -373,11 +373,19 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
     words = "at least" if at_least else "at most"
     if not traffic["single_crossing"]:  # the claim holds near the crossing only
         way = "above" if at_least else "below"
+        steps = "the savings after month 3 are not monotone in traffic (the fleet's replicas step)."
+        if within:  # today's traffic pays back: the crossing is where it would stop
+            return (
+                f"It still pays back within a quarter down to traffic just {way} {bound:,} "
+                f"requests/month {today}, the nearest crossing to today's"
+                if at_least
+                else f"It still pays back within a quarter up to traffic just {way} "
+                f"{bound:,} requests/month {today}, the nearest crossing to today's"
+            ) + f", though not at every traffic {way} it: {steps}"
         return (
             f"It pays back within a quarter with traffic just {way} {bound:,} requests/month "
             f"{today}, the nearest such traffic to today's, but not at every traffic {way} it: "
-            "the savings after month 3 are not monotone in traffic (the fleet's replicas "
-            "step)."
+            f"{steps}"
         )
     if within:
         return (

@@ -191,8 +191,9 @@ def step_cause(solution: Solution) -> str:
     """Why the answer jumps at a step, as far as the search tells it."""
     if solution.savings_dip:
         return (
-            "on the later side the savings reach zero and fall back below it, in a retraining "
-            "month, say: the first month they reach zero jumps"
+            "on the later side the savings reach zero and fall back below it (a retraining "
+            "month, or traffic falling onto a fixed fleet): the first month they reach zero "
+            "jumps"
         )
     if solution.whole:
         return "only whole numbers are allowed"
