@@ -555,9 +555,9 @@ def test_step_lines_format_values_and_months_apart() -> None:
     sides are one float apart, one point to a reader: written once, at the input's own
     precision, with the side the other answer is on (they read "0.99999999..." with every
     digit of two floats), and the months are 3.106 and 2.901 (two decimals would do here;
-    a step from 2.999 to 3.001 would need three). One point, so the target holds "above
-    1", not "at least 1": which side 1 itself lies on is not known (at a price tier's
-    start, 200,000 tokens, it is the lower side's)."""
+    a step from 2.999 to 3.001 would need three). The figure 1 is rounded past the step
+    (the step lies a little below it), so the target holds "at least 1"; a figure that is
+    the step's own point is said "above" it (test_step_point_words)."""
     data = edited(fleet_dict(one_time={"data_usd": 32_193.0}), "scenario.horizon_months", 12)
     solution = solve(
         build(data), "alternatives.0.replica_requests_per_s", parse_target("break_even_month=3")
@@ -565,10 +565,10 @@ def test_step_lines_format_values_and_months_apart() -> None:
     first, second = solution_lines(solution)[:2]
     assert (
         "the answer jumps from month 3.11 just below alternatives.0.replica_requests_per_s = 1 "
-        "to month 2.90 just above 1 (" in first
+        "to month 2.90 at 1 (" in first
     )
     assert not re.findall(r"0\.9{4}", first)
-    assert second == "The target holds for alternatives.0.replica_requests_per_s above 1."
+    assert second == "The target holds for alternatives.0.replica_requests_per_s at least 1."
     assert "e-" not in first
     assert metric_text("break_even_month", 2.999) == metric_text("break_even_month", 3.001)
     from payback.report.solving import metrics_apart, values_apart

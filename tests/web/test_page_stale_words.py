@@ -53,19 +53,18 @@ def test_an_unchanged_value_keeps_its_comment_and_a_changed_one_is_marked() -> N
     text = GROWTH.read_text()
     same = with_values(text, "toml", {"baseline.price_change_annual": -0.4}, mark_comments=True)
     assert same == text
-    plain = with_values(text, "toml", {"alternatives.0.tpot_ms": 20})  # not the page's: as before
-    assert "tpot_ms = 20                     # latency target" in plain
-    marked = with_values(text, "toml", {"alternatives.0.tpot_ms": 20}, mark_comments=True)
+    plain = with_values(text, "toml", {"alternatives.0.min_replicas": 3})  # not the page's
+    assert "min_replicas = 3                 # redundancy" in plain
+    marked = with_values(text, "toml", {"alternatives.0.min_replicas": 3}, mark_comments=True)
     assert _changed_lines(text, marked) == {
-        32: (
-            "tpot_ms = 15                     # latency target: at most 15 ms per output token\n",
-            "tpot_ms = 20                     # was 15: latency target: at most 15 ms per output "
-            "token\n",
+        36: (
+            "min_replicas = 2                 # redundancy\n",
+            "min_replicas = 3                 # was 2: redundancy\n",
         )
     }
     crlf = text.replace("\n", "\r\n")
     assert with_values(
-        crlf, "toml", {"alternatives.0.tpot_ms": 20}, mark_comments=True
+        crlf, "toml", {"alternatives.0.min_replicas": 3}, mark_comments=True
     ) == marked.replace("\n", "\r\n")
 
 

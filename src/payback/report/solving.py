@@ -167,7 +167,8 @@ def step_sides(solution: Solution) -> StepSides:
     if _one_point(other_value, solution.value):  # not two values: one, and its side
         bound = bound_value(p, solution.value, at_least)
         value = input_value(p, bound)
-        point = _one_point(bound, solution.value)
+        shown = _figure(p, value)  # the figure as written: rounded past the step, or not
+        point = shown is None or math.isclose(shown, solution.value, rel_tol=1e-12)
     else:
         there, value = values_apart(p, other_value, solution.value)
         value = _bound_apart(p, solution.value, value, at_least)
