@@ -146,9 +146,10 @@ def test_a_given_batch_that_misses_the_latency_target_is_refused() -> None:
 
 def test_training_advice_names_only_the_methods_not_tried() -> None:
     # deepseek-v3's LoRA needs (1,342 + 107) GB / 64 + 46.0 (two gathered MoE layers in
-    # BF16) + 9.8 = 78.5 GB a GPU, over an H100's 0.9 × 85.5 = 77.0 usable; its QLoRA
-    # (369 + 107) GB / 16 + 12.7 (the two layers in NF4) + 9.8 = 52.2 GB fits on 16 and
-    # 82.0 GB on 8 does not (tests/hardware/test_lora_memory.py works out the terms)
+    # BF16) + 3.7 (FSDP's root unit in BF16) + 9.8 = 82.2 GB a GPU, over an H100's
+    # 0.9 × 85.5 = 77.0 usable; its QLoRA (369 + 107) GB / 16 + 12.7 (the two layers in
+    # NF4) + 3.7 + 9.8 = 55.9 GB fits on 16 and 85.7 GB on 8 does not
+    # (tests/hardware/test_lora_memory.py works out the terms)
     v3, h100 = CAT.model("deepseek-v3"), CAT.gpu("h100-sxm")
     with pytest.raises(PaybackError) as info:
         estimate_training(v3, h100, "lora", tokens=1e7)
@@ -158,11 +159,19 @@ def test_training_advice_names_only_the_methods_not_tried() -> None:
         "lora fine-tuning of deepseek-v3 does not fit on 64 × h100-sxm; qlora fits on 16 × "
         "h100-sxm; or use GPUs with more memory"
     )
-    # an L4 (21.7 GB usable) holds neither: QLoRA's 476 GB / 64 + 12.7 + 9.8 = 29.9 GB
+    # an L4 (21.7 GB usable) holds neither: QLoRA's 476 GB / 64 + 12.7 + 3.7 + 9.8 = 33.6 GB
     with pytest.raises(PaybackError, match=r"deepseek-v3 does not fit on 64 × l4; use GPUs"):
         estimate_training(v3, CAT.gpu("l4"), "lora", tokens=1e7)
-    with pytest.raises(PaybackError, match=r"llama-3\.1-70b does not fit on 64 × l4; lora fits"):
+    # nor llama-3.1-70b's full fine-tuning, nor (by 42 MB) its LoRA: 144,513,500,160 / 64
+    # + 3,422,617,600 (two layers) + 4,202,708,992 (FSDP's root unit: embedding and lm_head)
+    # + 11,896,460,288 = 21,779,810,320 B, over 0.9 × 24,152,899,584 = 21,737,609,626;
+    # its QLoRA fits on 16
+    with pytest.raises(PaybackError) as info:
         estimate_training(CAT.model("llama-3.1-70b"), CAT.gpu("l4"), "full", tokens=1e7)
+    assert str(info.value) == (
+        "full fine-tuning of llama-3.1-70b does not fit on 64 × l4; qlora fits on 16 × l4; "
+        "or use GPUs with more memory"
+    )
 
 
 def test_serving_advice_says_which_precisions_fit_one_node() -> None:

@@ -6,7 +6,10 @@ on more than one GPU, the layer being computed and the prefetched next one gathe
 in BF16 (``BackwardPrefetch.BACKWARD_PRE``: "the current set of parameters, next set of
 parameters, and current set of gradients"), and under full fine-tuning the current
 layer's BF16 gradients: 2 × 2 + 2 = 6 B a parameter of the largest layer (LoRA 4, QLoRA
-2 × 0.55 = 1.1 in NF4).
+2 × 0.55 = 1.1 in NF4). Also on more than one GPU, the root unit (the embedding, the final
+norm and ``lm_head``, left to the root by per-layer wrapping) whole in BF16 from the start
+of forward to the end of backward (FSDP2's ``reshard_after_forward``: "``False`` for root
+modules"): 2 B a root parameter for every method, a tied embedding counted once.
 
 Optimized stack (Megatron/NeMo): BF16 weights and FP32 main gradients (6 B) split over
 the model-parallel GPUs M and replicated over the data-parallel ones; the FP32 master
@@ -17,12 +20,13 @@ Megatron Core's distributed optimizer); frozen LoRA weights 2/M, adapters 6/M + 
 By hand, for a micro-batch of 4,096 tokens (H100: 0.9 × 85,520,809,984 = 76,968,728,986 B
 usable):
 
-Llama-3.1-70B (70.6B; a layer 855,654,400 parameters; activations 9,896,460,288 B;
-adapters 207,093,760), full fine-tuning:
-  standard, 16 GPUs: 70.6e9 × 16 / 16 + 855,654,400 × 6 + 9,896,460,288 + 2e9
-                   = 70,600,000,000 + 5,133,926,400 + 11,896,460,288 (does not fit)
-  standard, 32 GPUs: 35,300,000,000 + 5,133,926,400 + 11,896,460,288 = 52,330,386,688 B
-                     (47,196,460,288 without the gathered layers)
+Llama-3.1-70B (70.6B; a layer 855,654,400 parameters; the root 2 × 128,256 × 8,192
++ 8,192 = 2,101,354,496, 4,202,708,992 B in BF16; activations 9,896,460,288 B; adapters
+207,093,760), full fine-tuning:
+  standard, 16 GPUs: 70.6e9 × 16 / 16 + 855,654,400 × 6 + 4,202,708,992 + 9,896,460,288
+                     + 2e9 = 70,600,000,000 + 9,336,635,392 + 11,896,460,288 (does not fit)
+  standard, 32 GPUs: 35,300,000,000 + 9,336,635,392 + 11,896,460,288 = 56,533,095,680 B
+                     (52,330,386,688 without the root, 47,196,460,288 without either)
   optimized, the fewest GPUs: 16 all model parallel hold 70.6e9 × 18 / 16 = 79,425,000,000
                + 11,896,460,288 (does not fit); 32 do (39,712,500,000 + 11,896,460,288).
                On them Megatron splits the weights over the fewest M that fit, with
@@ -44,12 +48,13 @@ Llama-3.1-70B LoRA, optimized:
                 = 35,300,000,000 + 621,281,280 + 11,896,460,288 = 47,817,741,568 B
                 (29,960,647,808 with the weights sharded over 8)
 Llama-3.1-8B (8.03B; a layer 2 × 4096² + 2 × 4096 × 1024 + 3 × 4096 × 14336 + 2 × 4096
-= 218,112,000; activations 4096 × 4096 × 2 × 32 + 4096 × (10 × 4096 + 3 × 14336) × 2
+= 218,112,000; the root 2 × 128,256 × 4,096 + 4,096 = 1,050,677,248; activations 4096 × 4096 × 2 × 32 + 4096 × (10 × 4096 + 3 × 14336) × 2
 + 4096 × 128,256 × 6 = 1,073,741,824 + 687,865,856 + 3,152,019,456 = 4,913,627,136 B;
 adapters 41,943,040):
-  full, standard, 2 GPUs: 8.03e9 × 16 / 2 + 218,112,000 × 6 + 4,913,627,136 + 2e9
-                        = 64,240,000,000 + 1,308,672,000 + 6,913,627,136 = 72,462,299,136 B
-  LoRA, standard, 1 GPU (nothing gathered): 16,060,000,000 + 41,943,040 × 16
+  full, standard, 2 GPUs: 8.03e9 × 16 / 2 + 218,112,000 × 6 + 1,050,677,248 × 2
+                        + 4,913,627,136 + 2e9 = 64,240,000,000 + 1,308,672,000
+                        + 2,101,354,496 + 6,913,627,136 = 74,563,653,632 B
+  LoRA, standard, 1 GPU (nothing gathered, no root): 16,060,000,000 + 41,943,040 × 16
                         + 6,913,627,136 = 23,644,715,776 B
 """
 
@@ -62,7 +67,7 @@ from hypothesis import strategies as st
 from payback.catalog import default_catalog
 from payback.errors import PaybackError
 from payback.hardware import training as tr
-from payback.hardware.fine_tuning import estimate_training, layer_parameters
+from payback.hardware.fine_tuning import estimate_training, layer_parameters, root_parameters
 
 CAT = default_catalog()
 LLAMA_70B, LLAMA_8B = CAT.model("llama-3.1-70b"), CAT.model("llama-3.1-8b")
@@ -87,15 +92,48 @@ def test_gathered_bytes_by_method(method: str, per_param: float) -> None:
     assert tr.gathered_bytes(layer_params=1e9, method=method, stack="optimized", gpus=8) == 0.0
 
 
+def test_root_unit_by_hand() -> None:
+    # untied: the embedding and lm_head, two vocab × hidden matrices, and the final norm
+    assert root_parameters(LLAMA_8B) == 2 * 128_256 * 4096 + 4096 == 1_050_677_248
+    assert root_parameters(LLAMA_70B) == 2 * 128_256 * 8192 + 8192 == 2_101_354_496
+    # tied (Llama-3.2-3B): one matrix, counted once: 128,256 × 3,072 + 3,072
+    tied = CAT.model("llama-3.2-3b")
+    assert tied.tied_embeddings
+    assert root_parameters(tied) == 128_256 * 3072 + 3072 == 394_005_504
+
+
+@pytest.mark.parametrize("method", tr.METHODS)
+def test_root_is_gathered_in_bf16_only_where_sharded(method: str) -> None:
+    # the 70B's root on 8 GPUs: 2,101,354,496 × 2 B = 4,202,708,992 B, whatever the method
+    # (no layer here); nothing on one GPU or under Megatron's split
+    root = {"layer_params": 0.0, "method": method, "root_params": 2_101_354_496}
+    assert tr.gathered_bytes(stack="standard", gpus=8, **root) == 4_202_708_992
+    assert tr.gathered_bytes(stack="standard", gpus=1, **root) == 0.0
+    assert tr.gathered_bytes(stack="unsloth", gpus=1, **root) == 0.0
+    assert tr.gathered_bytes(stack="optimized", gpus=8, **root) == 0.0
+
+
+def test_llama_70b_lora_on_8_gathers_layers_and_root() -> None:
+    # 855,654,400 × 2 × 2 + 2,101,354,496 × 2 = 3,422,617,600 + 4,202,708,992
+    got = tr.gathered_bytes(
+        layer_params=855_654_400,
+        method="lora",
+        stack="standard",
+        gpus=8,
+        root_params=root_parameters(LLAMA_70B),
+    )
+    assert got == 7_625_326_592
+
+
 def test_llama_70b_full_standard_counts_the_gathered_layers() -> None:
     run = estimate_training(LLAMA_70B, H100, "full", tokens=1e8)
     assert run.gpus == 32
-    assert run.memory_gib == pytest.approx(52_330_386_688 / GIB, rel=1e-12)
+    assert run.memory_gib == pytest.approx(56_533_095_680 / GIB, rel=1e-12)
 
 
 def test_seven_b_class_full_on_two_gpus() -> None:
     run = estimate_training(LLAMA_8B, H100, "full", tokens=1e8, gpus=2)
-    assert run.memory_gib == pytest.approx(72_462_299_136 / GIB, rel=1e-12)
+    assert run.memory_gib == pytest.approx(74_563_653_632 / GIB, rel=1e-12)
 
 
 def test_one_gpu_standard_gathers_nothing() -> None:

@@ -214,6 +214,16 @@ def layer_parameters(model: OpenModel) -> float:
     return common + max(dense, experts)
 
 
+def root_parameters(model: OpenModel) -> float:
+    """Parameters of FSDP's root unit once each decoder layer is wrapped [count]: the
+    embedding, the output projection (none of its own when tied: one matrix, counted once)
+    and the final norm (what :data:`~payback.hardware.training.FSDP_ROOT_BYTES` holds whole).
+
+    Llama-3.1-8B, untied: 2 × 128,256 × 4,096 + 4,096 = 1,050,677,248."""
+    split = model_parameters(model)
+    return float(split.embedding + split.unembedding + model.hidden_size)
+
+
 def adapter_placement(model: OpenModel) -> str:
     """Where LoRA adapters (rank 16) go on this model, and how many parameters they train."""
     count = f"{adapter_parameters(model) / 1e6:,.0f}M trainable parameters"
@@ -326,6 +336,7 @@ def _training_gpus(
         "adapter_params": adapters,
         "activations": activations,
         "layer_params": layer_parameters(model),
+        "root_params": root_parameters(model),
         "stack": stack,
     }
     needed = tr.gpus_needed(gpu_memory_bytes=gpu.memory_bytes, **memory)

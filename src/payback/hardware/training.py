@@ -403,6 +403,15 @@ GATHERED_WEIGHT_BYTES: dict[str, float] = {"full": 2.0, "lora": 2.0, "qlora": 0.
 (bitsandbytes' ``bnb_4bit_quant_storage`` lets FSDP shard it) and dequantizes it a
 matrix at a time."""
 
+FSDP_ROOT_BYTES = 2.0
+"""Bytes per parameter of FSDP's root unit, held whole through forward and backward beside
+:data:`FSDP_GATHERED_LAYERS`: wrapping each decoder layer, then the model (torchtune's
+``training/_distributed.py`` ``shard_model``), leaves the root the embedding, final norm and
+``lm_head``, used first and last in both passes, and FSDP2 keeps the root unsharded after
+forward ("``False`` for root modules", ``torch.distributed.fsdp.fully_shard``), as FSDP1 does
+(``_post_forward_reshard``). 16-bit for every method (bitsandbytes quantizes neither matrix);
+not counted: the root's gradients in full fine-tuning, ``custom_sharded_layers`` runs."""
+
 MEGATRON_STATE_BYTES: dict[str, tuple[float, float]] = {
     "full": (6.0, 12.0),
     "lora": (2.0, 0.0),
@@ -424,24 +433,28 @@ MEGATRON_ADAPTER_BYTES: tuple[float, float] = (6.0, 12.0)
 :data:`MEGATRON_STATE_BYTES` ``full``: an adapter trains as a full weight does."""
 
 
-def gathered_bytes(*, layer_params: float, method: str, stack: str, gpus: int) -> float:
+def gathered_bytes(
+    *, layer_params: float, method: str, stack: str, gpus: int, root_params: float = 0.0
+) -> float:
     """Per-GPU memory of the layers that sharded data parallelism holds whole [bytes]:
     :data:`FSDP_GATHERED_LAYERS` × the largest layer's ``layer_params`` ×
     :data:`GATHERED_WEIGHT_BYTES`, plus its 16-bit gradients under full fine-tuning
-    (:data:`FSDP_GRADIENT_LAYERS`); 0 on one GPU (nothing is sharded, nothing gathered) and
+    (:data:`FSDP_GRADIENT_LAYERS`), plus the root unit's ``root_params`` ×
+    :data:`FSDP_ROOT_BYTES`; 0 on one GPU (nothing is sharded, nothing gathered) and
     on the ``optimized`` stack, whose tensor and pipeline parallelism keep each GPU's slice
     of the weights in place.
 
-    Llama-3.1-70B (855,654,400 parameters a layer) LoRA on 8 GPUs: 2 × 2 B each, 3.42 GB.
+    Llama-3.1-70B LoRA on 8: 855,654,400 × 2 × 2 + (2 × 128,256 × 8,192 + 8,192) × 2 B.
 
-    >>> gathered_bytes(layer_params=855_654_400, method="lora", stack="standard", gpus=8) / 1e9
-    3.4226176
+    >>> gathered_bytes(layer_params=855_654_400, method="lora", stack="standard", gpus=8,
+    ...                root_params=2_101_354_496) / 1e9
+    7.625326592
     """
     if gpus <= 1 or stack == "optimized":
         return 0.0
     per_param = FSDP_GATHERED_LAYERS * GATHERED_WEIGHT_BYTES[method]
     per_param += FSDP_GRADIENT_LAYERS[method] * 2.0
-    return layer_params * per_param
+    return layer_params * per_param + root_params * FSDP_ROOT_BYTES
 
 
 def training_memory_per_gpu(
@@ -454,6 +467,7 @@ def training_memory_per_gpu(
     layer_params: float,
     stack: str = "standard",
     model_parallel: int | None = None,
+    root_params: float = 0.0,
 ) -> float:
     """Memory each GPU needs [bytes]: the model states, the frozen base weights and the
     trainable adapters' alike, split over the GPUs as the stack splits them; one
@@ -462,15 +476,15 @@ def training_memory_per_gpu(
     ``standard`` (and ``unsloth``, whose count past one GPU is what a standard stack would
     need): every parameter, trainable or not, with its gradient and optimizer state, is
     sharded across the data-parallel GPUs instead of replicated: ZeRO stage 3 partitions
-    "the three model states (optimizer states, gradients, and parameters)" (Rajbhandari et
-    al., "ZeRO: Memory Optimizations Toward Training Trillion Parameter Models",
-    arXiv:1910.02054; DeepSpeed's ZeRO docs), as PyTorch FSDP does with ``FULL_SHARD``;
+    "the three model states (optimizer states, gradients, and parameters)" ("ZeRO: Memory
+    Optimizations Toward Training Trillion Parameter Models", arXiv:1910.02054; DeepSpeed's
+    ZeRO docs), as PyTorch FSDP does with ``FULL_SHARD``;
     PEFT's FSDP guide (docs/source/accelerate/fsdp.md) trains a 70B LoRA that way on 8 GPUs,
     its ``fsdp_auto_wrap_policy`` wrapping the adapters apart from the frozen weights so
     that only they carry gradients (with ``use_orig_params=False``; torchtune's
     ``lora_fsdp_wrap_policy`` does the same). To compute, each GPU gathers the layers it
-    runs whole (:func:`gathered_bytes`, ``layer_params`` the largest layer's parameters).
-    On one GPU sharding changes nothing.
+    runs whole and the root unit (:func:`gathered_bytes`, ``layer_params`` the largest
+    layer's parameters, ``root_params`` the root's). On one GPU sharding changes nothing.
 
     ``optimized`` (Megatron/NeMo): :data:`MEGATRON_STATE_BYTES` — the weights and
     gradients split over ``model_parallel`` GPUs (tensor × pipeline × expert parallel, by
@@ -496,7 +510,8 @@ def training_memory_per_gpu(
         if method != "full":
             states += adapter_params * ADAPTER_STATE_BYTES
         states /= gpus
-        states += gathered_bytes(layer_params=layer_params, method=method, stack=stack, gpus=gpus)
+        whole = {"layer_params": layer_params, "root_params": root_params}
+        states += gathered_bytes(method=method, stack=stack, gpus=gpus, **whole)
     return states + activations + RUNTIME_OVERHEAD_BYTES
 
 
@@ -510,6 +525,7 @@ def gpus_needed(
     layer_params: float,
     stack: str = "standard",
     max_gpus: int = 64,
+    root_params: float = 0.0,
 ) -> int | None:
     """The fewest GPUs (1, 2, 4, 8, 16, 32, 64) whose memory holds the job; ``None`` if none.
     On the ``optimized`` stack all of them split the weights (no data parallelism), the
@@ -525,6 +541,7 @@ def gpus_needed(
             activations=activations,
             layer_params=layer_params,
             stack=stack,
+            root_params=root_params,
         )
         if need <= usable:
             return g
