@@ -1,6 +1,7 @@
 """The alternatives' colours for a reader without red or green cones: the first four (and the
-baseline) stay apart under the simulations of protanopia and deuteranopia of Machado,
-Oliveira and Fernandes (2009, severity 1.0), by CIEDE2000, on white paper and on the
+baseline) stay apart under the simulations of protanopia and deuteranopia of "A
+Physiologically-based Model for Simulation of Color Vision Deficiency" (IEEE TVCG 15(6),
+2009, severity 1.0), by CIEDE2000, on white paper and on the
 page's dark theme."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ DEUTERANOPIA = np.array(
         [-0.011820, 0.042940, 0.968881],
     ]
 )
-"""Machado et al.'s matrices at severity 1.0, on linear RGB."""
+"""That model's matrices at severity 1.0, on linear RGB."""
 
 SIMULATIONS = {"protanopia": PROTANOPIA, "deuteranopia": DEUTERANOPIA}
 

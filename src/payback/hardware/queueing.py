@@ -15,12 +15,12 @@ def closed_queue_wait(*, clients: int, service_s: ArrayLike, think_s: ArrayLike)
     prompt's steps) and a time ``think_s`` Z away from it (the rest of the request, and
     the step it waits out before reaching the scheduler).
 
-    Mean value analysis of the closed network (Reiser and Lavenberg, "Mean-Value Analysis
+    Mean value analysis of the closed network ("Mean-Value Analysis
     of Closed Multichain Queuing Networks", J. ACM 27(2), 1980): a client arriving with
     n − 1 others in the loop finds the queue the loop of n − 1 clients has, Q(n − 1), of
     which the one in service (U(n − 1), the server's busy share) has S / 2 left on average
     for a fixed service time (the residual-life correction of the FCFS approximation;
-    Lazowska et al., "Quantitative System Performance", 1984, chapter 8):
+    "Quantitative System Performance", 1984, chapter 8):
     R(n) = S · (1 + Q(n − 1) − U(n − 1)) + U(n − 1) · S / 2, X(n) = n / (R(n) + Z),
     Q(n) = X(n) · R(n), U(n) = X(n) · S; the wait is R(N) − S. An approximation, exact
     for neither fixed nor random times away (2 clients, S = Z = 1: 0.25 here, 0.37 with

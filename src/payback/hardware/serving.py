@@ -56,7 +56,7 @@ WEIGHT_ONLY: tuple[str, ...] = ("int4", "mxfp4")
 DEQUANT_BANDWIDTH = 0.95
 """Share of the 16-bit kernels' bandwidth a weight-only kernel keeps when memory-bound:
 Marlin's W4A16 GEMM reaches about 3.87× FP16's speed at batch 1-16 of the ideal 4×
-(Frantar et al., "MARLIN: Mixed-Precision Auto-Regressive Parallel Inference on Large
+("MARLIN: Mixed-Precision Auto-Regressive Parallel Inference on Large
 Language Models", arXiv:2408.11743, fig. 1): unpacking and scaling in registers hides
 behind the memory reads almost entirely, on a large matrix on an A10. On the HBM GPUs a
 matrix multiply adds a fixed time beside

@@ -236,7 +236,7 @@ def training_mfu(method: str, params: float, gpus: int = 1, stack: str = "standa
     standard stack (FSDP/ZeRO data parallelism) loses 10% on more than one GPU to
     gathering sharded weights, and above 7.5B (offloaded states) a further share,
     × (7.5e9 / N) ** 0.2. An optimized stack's tensor and pipeline parallelism keeps the
-    per-GPU rate from one node to thousands of GPUs (Narayanan et al., "Efficient
+    per-GPU rate from one node to thousands of GPUs ("Efficient
     Large-Scale Language Model Training on GPU Clusters Using Megatron-LM",
     arXiv:2104.04473: 44-52% of peak from 32 to 3,072 GPUs; NeMo 24.07 runs Llama-2 at
     776 TFLOP/s per H100 on 8 GPUs and 759 on 64).

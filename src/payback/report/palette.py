@@ -50,7 +50,8 @@ ALTERNATIVE_COLOURS = [
 """Alternative i has colour i in every chart; the baseline is near-black. In this order
 the first four (and the baseline) stay apart for a reader without red or green cones
 (protanopia, deuteranopia): blue and orange, then a dark brown and a light teal, by
-CIEDE2000 14.8 or more under Machado et al.'s (2009) simulations, where the order before
+CIEDE2000 14.8 or more under the simulations of "A Physiologically-based Model for
+Simulation of Color Vision Deficiency" (IEEE TVCG 15(6), 2009), where the order before
 (red, blue, green, purple) gave 5.1 for red and green without green cones and 1.9 for blue
 and purple without red ones."""
 LOW_END_COLOUR = "#4292c6"  # was #9ecae1, 1.75:1 on white

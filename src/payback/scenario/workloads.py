@@ -61,7 +61,7 @@ December 2024). Newer engines report less; give the figure you measure."""
 
 ADAPTER_DECADE_LOSS = 0.021
 """Further share of throughput lost per tenfold more adapters active in the batches:
-S-LoRA (Sheng et al., 2023, arXiv 2311.03285, Table 3, setting S1: Llama-7B, rank-8
+S-LoRA (2023, arXiv 2311.03285, Table 3, setting S1: Llama-7B, rank-8
 adapters) serves 8.05 requests/s with 5 adapters and 7.61 with 2,000:
 (1 − 7.61/8.05) / log10(2000/5) = 0.021 per decade."""
 
