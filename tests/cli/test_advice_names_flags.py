@@ -8,32 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import assert_user_error, run
+from latency_files import LAT2G as SCENARIO
 from payback.errors import PaybackError
 
 SERVING_70B = ("estimate", "serving", "--model", "llama-3.1-70b", "--gpu", "h100-sxm")
-SCENARIO = """
-[scenario]
-name = "lat"
-horizon_months = 12
-[traffic]
-requests_per_month = 1000000
-input_tokens = 1000
-output_tokens = 200
-[baseline]
-name = "api"
-kind = "hosted_api"
-input_usd_per_mtok = 2.5
-output_usd_per_mtok = 10
-[[alternatives]]
-name = "70b"
-kind = "self_hosted"
-model = "llama-3.1-70b"
-gpu = "h100-sxm"
-precision = "bf16"
-usd_per_gpu_hour = 3
-tpot_ms = 20
-gpus_per_replica = 2
-"""
 
 
 def test_estimate_serving_names_its_flag() -> None:

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import payback.hardware.alone as alone
 from helpers import assert_user_error, check_golden, run
+from latency_files import OWNED
 from payback import PaybackError, estimate_serving
 from payback.catalog import default_catalog
 from payback.hardware.estimate import serving_by_replica
@@ -34,32 +35,6 @@ from payback.hardware.estimate import serving_by_replica
 CAT = default_catalog()
 LLAMA70 = CAT.model("llama-3.1-70b")
 H100 = CAT.gpu("h100-sxm")
-
-OWNED = """
-[scenario]
-name = "owned"
-horizon_months = 12
-[traffic]
-requests_per_month = 1000000
-input_tokens = 1000
-output_tokens = 200
-[baseline]
-name = "api"
-kind = "hosted_api"
-input_usd_per_mtok = 2.5
-output_usd_per_mtok = 10
-[[alternatives]]
-name = "70b"
-kind = "self_hosted"
-model = "llama-3.1-70b"
-gpu = "h100-sxm"
-precision = "bf16"
-tpot_ms = {tpot}
-{replica}
-[alternatives.owned]
-usd_per_server = 100000
-gpus_per_server = {server}
-"""
 
 
 def _owned(tmp_path: Path, name: str, tpot: float, server: int, replica: int | None) -> str:
