@@ -92,7 +92,7 @@ def test_recommend_at_the_capacity(tmp_path: Path) -> None:
     code, out, err = run("recommend", _at_capacity(tmp_path, ""))
     assert code == 0, err
     said = _words(out)
-    assert "ttft unbounded (requests at the capacity)." in said
+    assert "ttft unbounded (requests at the capacity)" in said
     assert "inf" not in said.replace("informat", "")
     code, out, err = run("recommend", _at_capacity(tmp_path, ""), "--json")
     data = json.loads(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -293,11 +294,36 @@ def recommendation_renderables(
             + (f" at {rent_text(best.usd_per_gpu_hour)}/GPU-h" if best.usd_per_gpu_hour else "")
             + f"; tpot {best.tpot_ms:.1f} ms, "
             + (
-                f"ttft {best.ttft_ms:.0f} ms."
+                f"ttft {best.ttft_ms:.0f} ms"
                 if math.isfinite(best.ttft_ms)
-                else "ttft unbounded (requests at the capacity)."
+                else "ttft unbounded (requests at the capacity)"
             )
+            + tie_words(result)
+            + "."
             + ("" if applied else " Write it into the scenario with --apply -o FILE.")
         )
     parts.append(line)
     return Group(*parts)
+
+
+def tie_words(result: Any) -> str:
+    """Why the best is the one named where others cost the same a month (to the cent): it
+    has the most capacity, the ranking's next key (:func:`~payback.studies.configurations.
+    rank`), and a latency target would rank by latency instead; ``""`` without a tie. Tried
+    as a new user would: "Best: … fp8 on 1 × l4" beside an int4 on the same L4 at the same
+    $588 with a lower tpot on the Pareto front, and no word of why."""
+    best = result.best
+    tied = [
+        c
+        for c in result.candidates
+        if c.meets_targets and round(c.monthly_cost_usd, 2) == round(best.monthly_cost_usd, 2)
+    ]
+    if len(tied) < 2:
+        return ""
+    capacity = best.replicas * best.replica_requests_per_s
+    words = (
+        f"; of the {len(tied)} at {money(best.monthly_cost_usd, 0)}/month it has the most "
+        f"capacity ({capacity:.2f} requests/s)"
+    )
+    # without targets latency ranks nothing; with them, those missing one rank after
+    return words if result.targets else words + "; with a tpot_ms target, those slower rank after"
