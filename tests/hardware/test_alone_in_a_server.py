@@ -69,7 +69,13 @@ def test_a_server_of_two_names_the_server_that_four_need() -> None:
     assert (two, four) == (29.6, 17.2)
     err = _refusal(tpot_ms=20.0, gpus_per_server=2)
     assert err.param == "tpot_ms"
-    assert err.advises == ("gpus_per_server", "gpus_per_replica")
+    assert err.advises == (
+        "gpus_per_server",
+        "gpus_per_replica",
+        "usd_per_server",
+        "kw_per_server",
+        "colocation_usd_per_server_month",
+    )
     assert str(err) == (
         "tpot_ms 20.0: llama-3.1-70b at bf16 on 2 × h100-sxm cannot meet it: one sequence "
         "alone takes 29.6 ms per token, and no larger replica fits one server of 2 GPUs; "

@@ -29,7 +29,7 @@ def _l40s(utilization: float) -> object:
 
 
 def exact_md_c_wait(servers: int, busy: float, holding_s: float = 1.0) -> float:
-    """The exact mean wait of M/D/c (Crommelin, 1932): the number in the system one
+    """The exact mean wait of M/D/c (its embedded Markov chain): the number in the system one
     holding time later is max(N − c, 0) plus the Poisson(c · ρ) arrivals meanwhile, so the
     chain's stationary law (solved on a truncated state space) is the time-average one;
     Lq = E[max(N − c, 0)], W = Lq / λ."""

@@ -63,7 +63,9 @@ def _hue(b: float, a: float) -> float:
 
 
 def ciede2000(one: tuple[float, float, float], two: tuple[float, float, float]) -> float:
-    """The CIEDE2000 colour difference of two CIELAB colours (Sharma, Wu and Dalal 2005)."""
+    """The CIEDE2000 colour difference of two CIELAB colours ("The CIEDE2000 color-difference
+    formula: implementation notes, supplementary test data, and mathematical observations",
+    Color Research & Application 30(1), 2005)."""
     (l1, a1, b1), (l2, a2, b2) = one, two
     c_mean = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2
     g = 0.5 * (1 - np.sqrt(c_mean**7 / (c_mean**7 + 25**7)))
@@ -109,7 +111,7 @@ def closest(colours: list[str], simulation: np.ndarray) -> tuple[float, str, str
 
 
 def test_ciede2000_gives_sharmas_published_differences() -> None:
-    """Pairs 1, 7 and 17 of Sharma, Wu and Dalal's test data: 2.0425, 2.3669, 27.1492."""
+    """Pairs 1, 7 and 17 of that paper's test data: 2.0425, 2.3669, 27.1492."""
     assert ciede2000((50, 2.6772, -79.7751), (50, 0, -82.7485)) == pytest.approx(2.0425, abs=1e-4)
     assert ciede2000((50, 0, 0), (50, -1, 2)) == pytest.approx(2.3669, abs=1e-4)
     assert ciede2000((50, 2.5, 0), (73, 25, -18)) == pytest.approx(27.1492, abs=1e-4)

@@ -65,7 +65,7 @@ def test_a_step_made_by_a_retraining_month_names_it(tmp_path: Path) -> None:
     assert code == 0, err
     text = " ".join(out.split())
     assert "jumps from month 3.60 just below traffic.requests_per_month = 12,500" in text
-    assert "the savings reach zero and fall back below it (a retraining month, or " in text
+    assert "the savings reach zero and fall back below it, in a retraining month or as " in text
     assert "fleet's replicas" not in text
     code, out, err = run(
         "solve",

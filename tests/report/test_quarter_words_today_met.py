@@ -49,7 +49,30 @@ def test_today_met_says_how_far_down_it_still_pays_back(tmp_path: Path) -> None:
     assert "Within a quarter: yes" in words
     assert (
         "It still pays back within a quarter down to traffic just above 2,692,623 "
-        "requests/month (today 10,000,000), the nearest crossing to today's, though not at "
-        "every traffic above it: the savings after month 3 are not monotone in traffic" in words
+        "requests/month (today 10,000,000), the nearest crossing to today's; the answer "
+        "crosses again elsewhere: the savings after month 3 are not monotone in traffic" in words
     )
+    # every traffic from the crossing to today's pays back (the nearest crossing); below it
+    # some do too (2,000,000), so no side is said to fail (review)
+    assert "not at every traffic above it" not in words
     assert "It pays back within a quarter with traffic just above" not in words
+
+
+def test_the_page_says_it_in_explains_words(tmp_path: Path) -> None:
+    """The page's "What would it take" at break-even month 3 said "traffic must be at least
+    2,692,623 requests a month: a later month's cost (a retraining, say) puts the savings
+    back below zero", false at 2,000,000 (it pays back within a quarter) and with no
+    retraining in the file (review)."""
+    import payback
+    from payback.scenario import load_scenario
+    from payback.web.state import what_it_takes
+
+    path = tmp_path / "c.toml"
+    path.write_text(COMMITTED, encoding="utf-8")
+    analysis = payback.analyze(load_scenario(path))
+    lines = what_it_takes(analysis, 0, "traffic.requests_per_month", "break_even_month", 3.0)
+    assert lines[-1].startswith(
+        "It still pays back within a quarter down to traffic just above 2,692,623 "
+        "requests/month (today 10,000,000), the nearest crossing to today's; "
+    )
+    assert not any("must be at least 2,692,623" in line for line in lines)

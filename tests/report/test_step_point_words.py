@@ -60,3 +60,30 @@ def test_a_tier_step_is_said_above_its_start(tmp_path: Path) -> None:
     assert "an API price's tier by prompt length" in words
     assert "The target holds for traffic.input_tokens above 200,000." in words
     assert "at least 200,000" not in words
+
+
+def test_a_point_that_meets_the_target_is_said_at_it(tmp_path: Path) -> None:
+    """The other side of the rule: where the figure shown is the solved value and meets the
+    target, it is "at" and "at most" (review: the tier met below at 200,000 itself read
+    "just below 200,000" and "below 200,000", where analyze at 200,000 gives $348,000)."""
+    text = TIERED.format(tokens=150_000).replace(
+        '[baseline]\nname = "api"\nkind = "hosted_api"\nmodel = "google:gemini-2.5-pro"\n'
+        'batch_share = 0.5\n[[alternatives]]\nname = "alt"\nkind = "per_request"\n'
+        "usd_per_1k_requests = 10\n",
+        '[baseline]\nname = "flat"\nkind = "per_request"\nusd_per_1k_requests = 400\n'
+        '[[alternatives]]\nname = "api"\nkind = "hosted_api"\nmodel = "google:gemini-2.5-pro"\n'
+        "batch_share = 0.5\n",
+    )
+    assert "usd_per_1k_requests = 400" in text
+    path = tmp_path / "rev.toml"
+    path.write_text(text)
+    code, out, err = run(
+        "solve", path, "--vary", "traffic.input_tokens", "--target", "npv_usd=300000"
+    )
+    assert code == 0, err
+    words = " ".join(out.split())
+    assert (
+        "the answer jumps from $218,250 just above traffic.input_tokens = 200,000 to $348,000 "
+        "at 200,000 (" in words
+    )
+    assert "The target holds for traffic.input_tokens at most 200,000." in words

@@ -58,10 +58,10 @@ def about_month(month: float) -> str:
     """``month 15.3`` for :func:`recovered_in`'s month after "about": one decimal, whole
     months from month 100 on (a tenth of a month past a hundred is no information).
 
-    >>> about_month(15.3333), about_month(24.0), about_month(3_846_153.85)
-    ('month 15.3', 'month 24.0', 'month 3,846,154')
+    >>> about_month(15.3333), about_month(24.0), about_month(3_846_153.85), about_month(99.96)
+    ('month 15.3', 'month 24.0', 'month 3,846,154', 'month 100')
     """
-    return f"month {month:,.1f}" if month < 100 else f"month {month:,.0f}"
+    return f"month {month:,.1f}" if round(month, 1) < 100 else f"month {month:,.0f}"
 
 
 def costly_months(monthly: list[float]) -> list[int] | None:

@@ -431,8 +431,8 @@ def estimate_training(
     FLOPs = k · N · tokens · epochs (k = 6 full, 4 LoRA/QLoRA, which skip weight
     gradients); time from the GPU's dense peak × a utilization for the method, model
     size and stack; GPUs from memory (weights, gradients, optimizer, activations, and on
-    more than one GPU the layers FSDP gathers whole, or Megatron's copy of the weights
-    on each data-parallel GPU).
+    more than one GPU the layers FSDP gathers whole and its root unit, the embedding and
+    output layer, or Megatron's copy of the weights on each data-parallel GPU).
     **--calibration** scales the utilization by what `payback calibrate` measured.
 
     Example, a LoRA of an 8B model over 20,000 examples of 800 tokens, 3 epochs:

@@ -68,7 +68,16 @@ def alone_on_larger(
             "kw_per_server and any colocation_usd_per_server_month to such a server's"
         )
         return PaybackError.bad(
-            "tpot_ms", tpot_ms, f"{missed.allowed}{why}", ["gpus_per_server", "gpus_per_replica"]
+            "tpot_ms",
+            tpot_ms,
+            f"{missed.allowed}{why}",
+            [
+                "gpus_per_server",
+                "gpus_per_replica",
+                "usd_per_server",
+                "kw_per_server",
+                "colocation_usd_per_server_month",
+            ],
         )
     fastest = min(alone, key=alone.__getitem__)
     most = max(alone)

@@ -96,13 +96,13 @@ def slot_wait(*, servers: ArrayLike, offered: ArrayLike, holding_s: ArrayLike) -
 
     M/D/c has no closed form; Cosmetatos's approximation corrects half the M/M/c wait
     (Erlang C, :func:`erlang_c`: W(M/M/c) = C(c, a) · T / (c − a)) for deterministic
-    service (G. P. Cosmetatos, "Some approximate equilibrium results for the
+    service ("Some approximate equilibrium results for the
     multi-server queue (M/G/r)", Operational Research Quarterly 27(3), 1976, 615-620):
 
         W(M/D/c) ≈ ½ · W(M/M/c) · (1 + (1 − ρ)(c − 1)(√(4 + 5c) − 2) / (16 ρ c)).
 
     At c = 1 the correction vanishes and it is M/D/1's Pollaczek–Khinchine wait,
-    ρ / (2 (1 − ρ)) · T, exactly; against the exact M/D/c (Crommelin's embedded chain,
+    ρ / (2 (1 − ρ)) · T, exactly; against the exact M/D/c (its embedded Markov chain,
     ``tests/hardware/test_slot_wait.py``) it is within 1% at 2-16 slots for ρ of 0.7-0.95
     and at 32-64 slots for ρ of 0.9-0.95; with 32-128 slots at ρ of 0.7-0.8 it is 2-5%
     under, where the wait is at most 0.015 T (1.8×10⁻⁶ T at 128 slots, ρ 0.7), and at 64

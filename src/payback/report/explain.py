@@ -356,6 +356,12 @@ def samples_paragraph(
     )
 
 
+def quarter_sentence(analysis: Analysis, index: int) -> str:
+    """The sentence explain's verdict gives of the monthly traffic that pays back within a
+    quarter (:func:`_what_it_takes`), for the page to say it in the same words."""
+    return _what_it_takes(analysis, analysis.alternatives[index], index)
+
+
 def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> str:
     """The monthly traffic from which it pays back within a quarter, broken even by month
     3 and not behind again there (:meth:`~payback.analysis.result.Analysis.quarter_threshold`)."""
@@ -381,7 +387,10 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
                 if at_least
                 else f"It still pays back within a quarter up to traffic just {way} "
                 f"{bound:,} requests/month {today}, the nearest crossing to today's"
-            ) + f", though not at every traffic {way} it: {steps}"
+            ) + (  # every traffic from today's to it pays back; the search names no other side
+                "; the answer crosses again elsewhere: the savings after month 3 are not "
+                "monotone in traffic (the fleet's replicas step)."
+            )
         return (
             f"It pays back within a quarter with traffic just {way} {bound:,} requests/month "
             f"{today}, the nearest such traffic to today's, but not at every traffic {way} it: "

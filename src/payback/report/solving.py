@@ -167,8 +167,14 @@ def step_sides(solution: Solution) -> StepSides:
     if _one_point(other_value, solution.value):  # not two values: one, and its side
         bound = bound_value(p, solution.value, at_least)
         value = input_value(p, bound)
-        shown = _figure(p, value)  # the figure as written: rounded past the step, or not
-        point = shown is None or math.isclose(shown, solution.value, rel_tol=1e-12)
+        # the figure as written lies on the side that misses the target (200,000 for a
+        # tier that starts strictly above it, met at 200,000.00000000003): the step's own
+        # point, said as "just above"; on the side that meets it (a count met at 1,460,000
+        # exactly, 8.687 rounded below a step at 8.687000008687), "at"
+        shown = _figure(p, value)
+        point = shown is not None and (
+            shown < solution.value if at_least else shown > solution.value
+        )
     else:
         there, value = values_apart(p, other_value, solution.value)
         value = _bound_apart(p, solution.value, value, at_least)
@@ -192,15 +198,20 @@ def step_cause(solution: Solution) -> str:
     """Why the answer jumps at a step, as far as the search tells it."""
     if solution.savings_dip:
         return (
-            "on the later side the savings reach zero and fall back below it (a retraining "
-            "month, or traffic falling onto a fixed fleet): the first month they reach zero "
+            "on the later side the savings reach zero and fall back below it, in a retraining "
+            "month or as traffic falls onto a fixed fleet: the first month they reach zero "
             "jumps"
         )
     if solution.whole:
         return "only whole numbers are allowed"
+    tier = (  # only a prompt's length picks a price tier
+        ", or an API price's tier by prompt length"
+        if solution.parameter.endswith("input_tokens")
+        else ""
+    )
     return (
-        "a whole number such as the fleet's replicas changes there, or an API price's tier "
-        "by prompt length, or it stops paying back within the horizon"
+        f"a whole number such as the fleet's replicas changes there{tier}, or it stops paying "
+        "back within the horizon"
     )
 
 

@@ -1,8 +1,8 @@
 """Sobol indices with their sampling uncertainty.
 
-SciPy's ``sobol_indices`` estimates first- and total-order indices with Saltelli 2010's
-estimators (:func:`saltelli`) and gives no interval short of a BCa bootstrap whose jackknife
-costs n² evaluations. :func:`with_intervals` resamples the n base rows (the A, B and AB
+SciPy's ``sobol_indices`` estimates first- and total-order indices with the estimators of
+"Variance based sensitivity analysis of model output" (2010; :func:`saltelli`) and gives
+no interval short of a BCa bootstrap whose jackknife costs n² evaluations. :func:`with_intervals` resamples the n base rows (the A, B and AB
 values of one row go together) :data:`RESAMPLES` times, as SALib's ``S1_conf``/``ST_conf``
 do, and gives each index's half-width at :data:`CONFIDENCE`: z · the bootstrap standard
 deviation. The resampling treats the rows as independent draws; SciPy draws them from a
@@ -54,7 +54,7 @@ CELLS = 4_000_000
 
 def saltelli(f_a: FloatArray, f_b: FloatArray, f_ab: FloatArray) -> tuple[FloatArray, FloatArray]:
     """First- and total-order indices (outputs, inputs) from the centred values at A and B
-    (outputs, n) and at the AB pages (inputs, outputs, n): Saltelli 2010, as SciPy,
+    (outputs, n) and at the AB pages (inputs, outputs, n): the 2010 estimators, as SciPy,
 
     S_i = mean(f_B · (f_ABi − f_A)) / V,  S_Ti = mean((f_A − f_ABi)²) / (2 V),
 

@@ -564,7 +564,7 @@ def sobol(
     progress: Progress | None = None,
 ) -> Sobol:
     """Sobol first- and total-order indices of each alternative's NPV (SciPy's
-    ``sobol_indices``, Saltelli 2010), ranked by total order. Each alternative is studied
+    ``sobol_indices``), ranked by total order. Each alternative is studied
     alone, over the inputs that can move it (:func:`~payback.studies.sobol.scenario_sobol`):
     the size limit counts one alternative's inputs. ``samples`` is rounded up to a power
     of two; inputs whose indices are both below 0.005 (sampling noise at this size) are

@@ -254,7 +254,7 @@ def quarter_words(analysis: Analysis, index: int, solution: Solution) -> list[st
     quarter = Target("break_even_month", float(QUARTER_MONTHS))
     if (solution.parameter, solution.target) != (QUARTER_PARAMETER, quarter):
         return []
-    from payback.report.explain import quarter_traffic
+    from payback.report.explain import quarter_sentence, quarter_traffic
 
     within = quarter_traffic(analysis, index)
     bound = None if within is None else within["requests_per_month"]
@@ -263,9 +263,12 @@ def quarter_words(analysis: Analysis, index: int, solution: Solution) -> list[st
     solved = math.ceil(solution.value) if solution.met_above else math.floor(solution.value)
     if bound == solved:
         return []
-    side = "at least" if within["at_least"] else "at most"  # type: ignore[index]
+    assert within is not None
+    if not within["single_crossing"]:  # a crossing nearest today's only: explain's words
+        return [quarter_sentence(analysis, index)]
+    side = "at least" if within["at_least"] else "at most"
     return [
         f"To pay back within a quarter, not behind again at month {QUARTER_MONTHS}, traffic "
-        f"must be {side} {bound:,} requests a month: a later month's cost (a retraining, "
-        "say) puts the savings back below zero by then."
+        f"must be {side} {bound:,} requests a month: a later month's cost (a retraining, or "
+        "traffic falling onto a fixed fleet) puts the savings back below zero by then."
     ]
