@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from baseline_fleet_files import THREE_ON_ONE_FLEET
 from helpers import run
 from payback.analysis.cashflows import evaluate
 from payback.analysis.portfolio import evaluate_portfolio, prepare, subset_flows
@@ -59,32 +60,7 @@ def three_on_one_fleet(escalation: float = 0.0, **baseline: Any) -> dict[str, An
     }
 
 
-FILE = """
-[scenario]
-name = "self-hosted baseline portfolio"
-horizon_months = 12
-
-[baseline]
-name = "own 70B fleet"
-kind = "self_hosted"
-usd_per_gpu_hour = 2.0
-gpus_per_replica = 2
-replica_requests_per_s = 5.0
-min_replicas = 1
-
-[[alternatives]]
-name = "hosted mini"
-kind = "hosted_api"
-input_usd_per_mtok = 0.15
-output_usd_per_mtok = 0.6
-""" + "".join(
-    f"""
-[[workloads]]
-name = "{name}"
-traffic = {{ requests_per_month = 100000, input_tokens = 1000, output_tokens = 200 }}
-"""
-    for name in "abc"
-)
+FILE = THREE_ON_ONE_FLEET
 """The new user's file, as they wrote it (:func:`three_on_one_fleet`)."""
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from baseline_fleet_files import escalating
 from helpers import run
 
 FLEET = """
@@ -196,30 +197,7 @@ def test_todays_figure_includes_a_served_workloads_own_baseline(tmp_path: Path) 
     assert "costs on its own" not in _flat(out)
 
 
-ESCALATED_ALL = """
-[scenario]
-name = "self-hosted baseline portfolio"
-horizon_months = 12
-
-[baseline]
-name = "own 70B fleet"
-kind = "self_hosted"
-usd_per_gpu_hour = 2.0
-gpus_per_replica = 2
-replica_requests_per_s = 5.0
-min_replicas = 1
-
-[[alternatives]]
-name = "hosted mini"
-kind = "hosted_api"
-input_usd_per_mtok = 0.15
-output_usd_per_mtok = 0.6
-escalation_share = 0.2
-""" + "".join(
-    f'\n[[workloads]]\nname = "{w}"\n'
-    "traffic = { requests_per_month = 100000, input_tokens = 1000, output_tokens = 200 }\n"
-    for w in "abc"
-)
+ESCALATED_ALL = escalating(0.2)
 
 
 def test_every_workload_moved_onto_a_fleet_kept_for_the_escalated_share(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import payback
+from baseline_fleet_files import THREE_ON_ONE_FLEET
 from helpers import EXAMPLES, find_browser, run
 from payback.scenario import load_scenario
 from payback.studies.portfolio import analyze_portfolio
@@ -37,36 +38,7 @@ pytestmark = pytest.mark.slow  # Streamlit's AppTest and Chromium: seconds a tes
 
 APP = payback.__file__.replace("__init__.py", "web/app.py")
 
-WORKLOADS = "".join(
-    f"""
-[[workloads]]
-name = "{name}"
-traffic = {{ requests_per_month = 100000, input_tokens = 1000, output_tokens = 200 }}
-"""
-    for name in "abc"
-)
-RETIRED = (
-    """
-[scenario]
-name = "self-hosted baseline portfolio"
-horizon_months = 12
-
-[baseline]
-name = "own 70B fleet"
-kind = "self_hosted"
-usd_per_gpu_hour = 2.0
-gpus_per_replica = 2
-replica_requests_per_s = 5.0
-min_replicas = 1
-
-[[alternatives]]
-name = "hosted mini"
-kind = "hosted_api"
-input_usd_per_mtok = 0.15
-output_usd_per_mtok = 0.6
-"""
-    + WORKLOADS
-)
+RETIRED = THREE_ON_ONE_FLEET
 """Three workloads of 100,000 requests a month on one replica of 2 GPUs at $2/GPU-hour:
 $2,920 a month, 2 × 730 h × $2.00, whichever of them run there. Each moved alone to the API
 costs it 100,000 × (1,000 × $0.15 + 200 × $0.60) / 1e6 = $27 a month and sheds nothing
