@@ -287,3 +287,34 @@ def test_a_swing_of_a_price_each_workload_reads_at_its_own_tier(tmp_path: Path) 
         per_request = ((tokens / 2 * rate + 500 * out) * 0.75 + tokens / 2 * cache) / 1e6
         want += 12 * 100_000 * (per_request - 0.01)
     assert float(got.alternatives[0].npv_usd[0]) == pytest.approx(want, rel=1e-12)
+
+
+def test_a_tier_analyze_refuses_is_refused_with_analyzes_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tier analyze refuses (here, as if the catalog had no batch rate above 200,000
+    tokens) is refused in the words every followed estimate uses, and carries analyze's
+    reason as the error's, as the capacity's and the training cost's refusals do, so that a
+    study's narrowed label quotes the reason, not the whole line."""
+    import payback.analysis.resolve_hosted as hosted
+    from payback.analysis.follow_tiers import following_tiers
+    from payback.errors import PaybackError
+
+    resolved = _scenario(tmp_path)
+    real = hosted.resolve_hosted
+    no_batch = "no batch rate above 200,000 input tokens"
+
+    def refusing(ctx: object, path: str, option: object) -> object:
+        if float(ctx.scenario.traffic.input_tokens) > 200_000:  # type: ignore[attr-defined]
+            raise PaybackError.bad(f"{path}.batch_share", 0.5, no_batch)
+        return real(ctx, path, option)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hosted, "resolve_hosted", refusing)
+    with pytest.raises(PaybackError) as caught:
+        following_tiers(resolved, {TOKENS: np.array([150_000.0, 250_000.0])})
+    assert caught.value.reason == no_batch
+    assert str(caught.value) == (
+        f"{TOKENS} = 250,000: analyze refuses the file there ({no_batch}), and the prices of "
+        "baseline follow the tier of each value a study tries; keep the input's range within "
+        "what analyze accepts, or give the prices (input_usd_per_mtok, output_usd_per_mtok)"
+    )

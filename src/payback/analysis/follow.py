@@ -249,7 +249,7 @@ class _Nodes:
             try:
                 again = resolve(scenario, self.resolved.catalog, self.resolved.today)
             except PaybackError as exc:  # its reason, without the file's name
-                self.cache[key] = exc.allowed or "; ".join(exc.messages)
+                self.cache[key] = reason_of(exc)
             else:
                 self.cache[key] = {p: _sizes(again, p) for p in followers(self.resolved)}
         found: dict[str, dict[float, float]] | str = self.cache[key]
@@ -262,13 +262,13 @@ class _Nodes:
             pairs = list(zip(self.columns, point, strict=True))
             moved = [(p, v) for p, v in pairs if v != self.files[p]] or pairs  # the file's: unsaid
             values = ", ".join(f"{p} = {v:,.6g}" for p, v in moved)
-            raise PaybackError(
-                f"{values}: analyze refuses the file there ({got}), and the "
-                f"{'capacity' if len(paths) == 1 else 'capacities'} of {' and '.join(paths)} "
-                f"{'is' if len(paths) == 1 else 'are'} estimated again at each value a study "
-                "tries; keep "
-                "the input's range within what analyze accepts, or give replica_requests_per_s",
-                reason=got,
+            one = len(paths) == 1
+            raise refused_there(
+                values,
+                got,
+                f"the {'capacity' if one else 'capacities'} of {' and '.join(paths)} "
+                f"{'is' if one else 'are'} estimated again at",
+                "replica_requests_per_s",
             )
         return {p: got[p] for p in paths}
 
@@ -362,3 +362,31 @@ def _sizes(resolved: Resolved, path: str) -> dict[float, float]:
         return {float(g): float(rps) for g, rps in compared.items()}
     rps = value_at(resolved.scenario, f"{path}.replica_requests_per_s")
     return {float(value_at(resolved.scenario, f"{path}.gpus_per_replica")): float(rps)}
+
+
+def reason_of(exc: PaybackError) -> str:
+    """Analyze's reason for refusing a file, without the file's name: what is allowed
+    where the error is about one parameter, its lines otherwise."""
+    return exc.allowed or "; ".join(exc.messages)
+
+
+def refused_there(values: str, reason: str, follows: str, give: str) -> PaybackError:
+    """The refusal of a study's value analyze refuses, for an estimate that follows it
+    (a capacity, a training cost, a price tier): ``values`` as ``path = value``, analyze's
+    ``reason`` (kept as the error's, for a study to quote), what ``follows`` each value
+    tried and what to ``give`` so that nothing follows."""
+    return PaybackError(
+        f"{values}: analyze refuses the file there ({reason}), and {follows} each value a "
+        "study tries; keep the input's range within what analyze accepts, or give "
+        f"{give}",
+        reason=reason,
+    )
+
+
+def lookups_on_day(resolved: Resolved, scenario: Any) -> Any:
+    """The catalog lookups for ``scenario`` (``resolved``'s file with values moved), on the
+    day ``resolved`` was resolved, as analyze of that file would make them."""
+    from payback.analysis.lookups import Lookups
+    from payback.catalog import analysis_day
+
+    return Lookups(scenario, resolved.catalog, resolved.today or analysis_day())

@@ -82,8 +82,9 @@ def following_tiers(resolved: Resolved, overrides: Mapping[str, Any]) -> dict[st
     shape = np.broadcast_shapes(*(np.shape(v) for v in overrides.values()))
     tokens = _flat(overrides[_TOKENS], shape)
     for path, names in options.items():
-        tier = np.searchsorted(_starts(resolved, path), tokens, side="left")  # starts below
-        table = np.full((len(_starts(resolved, path)) + 1, len(names)), np.nan)
+        starts = _starts(resolved, path)
+        tier = np.searchsorted(starts, tokens, side="left")  # starts below
+        table = np.full((len(starts) + 1, len(names)), np.nan)
         for k in np.unique(tier):
             prices = _tier(resolved, path, int(k), float(tokens[np.argmax(tier == k)]))
             table[k] = [prices[name] for name in names]
@@ -97,17 +98,10 @@ def following_tiers(resolved: Resolved, overrides: Mapping[str, Any]) -> dict[st
     return out
 
 
-def _lookups(resolved: Resolved, scenario: Any) -> Any:
-    """The resolution's lookups for ``scenario``, on the day ``resolved`` was resolved."""
-    from payback.analysis.lookups import Lookups
-    from payback.catalog import analysis_day
-
-    return Lookups(scenario, resolved.catalog, resolved.today or analysis_day())
-
-
 def _starts(resolved: Resolved, path: str) -> tuple[int, ...]:
     """The input tokens above which the option's catalog rates change, on the day analyze
     reads them."""
+    from payback.analysis.follow import lookups_on_day
     from payback.catalog.apis import api_price
     from payback.scenario import value_at
 
@@ -115,7 +109,8 @@ def _starts(resolved: Resolved, path: str) -> tuple[int, ...]:
     key = ("starts", path)
     if key not in kept:
         model = value_at(resolved.original, f"{path}.model")
-        kept[key] = api_price(model, at=_lookups(resolved, resolved.original).start).tier_starts
+        day = lookups_on_day(resolved, resolved.original).start
+        kept[key] = api_price(model, at=day).tier_starts
     starts: tuple[int, ...] = kept[key]
     return starts
 
@@ -124,6 +119,7 @@ def _tier(resolved: Resolved, path: str, k: int, tokens: float) -> dict[str, flo
     """The option's catalog prices in its tier ``k`` (above ``k`` of its starts), as analyze
     of the file with ``traffic.input_tokens`` at ``tokens`` (a value in that tier) resolves
     them; a refusal raised, naming the value."""
+    from payback.analysis.follow import lookups_on_day, reason_of, refused_there
     from payback.analysis.resolve_hosted import resolve_hosted
     from payback.scenario import value_at
     from payback.scenario.paths import with_value
@@ -132,26 +128,21 @@ def _tier(resolved: Resolved, path: str, k: int, tokens: float) -> dict[str, flo
     key = ("tier", path, k)
     if key not in kept:
         scenario = with_value(resolved.original, _TOKENS, tokens)
-        ctx = _lookups(resolved, scenario)
+        ctx = lookups_on_day(resolved, scenario)
         try:
             option = resolve_hosted(ctx, path, value_at(scenario, path))
-        except PaybackError as exc:  # its reason, without the file's name
-            raise _refused(path, tokens, exc.allowed or "; ".join(exc.messages)) from None
+        except PaybackError as exc:
+            raise refused_there(
+                f"{_TOKENS} = {tokens:,.6g}",
+                reason_of(exc),
+                f"the prices of {path} follow the tier of",
+                "the prices (input_usd_per_mtok, output_usd_per_mtok)",
+            ) from None
         # a number the catalog gave at the file's tier is given at every tier (the rates
         # of one price are tiered, not dropped); a cache read's batch discount of none is 0
         kept[key] = {name: float(getattr(option, name) or 0.0) for name in TIERED_PRICES}
     prices: dict[str, float] = kept[key]
     return prices
-
-
-def _refused(path: str, tokens: float, reason: str) -> PaybackError:
-    """The refusal of a sample whose tier analyze refuses."""
-    return PaybackError(
-        f"{_TOKENS} = {tokens:,.6g}: analyze refuses the file there ({reason}), and the "
-        f"prices of {path} follow the tier of each value a study tries; keep the input's "
-        "range within what analyze accepts, or give the prices (input_usd_per_mtok, "
-        "output_usd_per_mtok)"
-    )
 
 
 def _file_value(resolved: Resolved, path: str) -> float:

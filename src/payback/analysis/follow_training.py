@@ -126,9 +126,8 @@ def _resolved_at(
 ) -> float:
     """The training cost analyze of the file with ``columns`` at ``row`` estimates (the
     one-time costs resolved again); a refusal raised, naming the values."""
-    from payback.analysis.lookups import Lookups
+    from payback.analysis.follow import lookups_on_day, reason_of, refused_there
     from payback.analysis.resolve_training import resolve_one_time
-    from payback.catalog import analysis_day
     from payback.scenario import value_at
     from payback.scenario.paths import with_value
 
@@ -138,17 +137,12 @@ def _resolved_at(
         scenario = resolved.original
         for path, value in zip(columns, row, strict=True):
             scenario = with_value(scenario, path, value)
-        ctx = Lookups(scenario, resolved.catalog, resolved.today or analysis_day())
+        ctx = lookups_on_day(resolved, scenario)
         try:
             one_time = resolve_one_time(ctx, where, value_at(scenario, where))
-        except PaybackError as exc:  # its reason, without the file's name
+        except PaybackError as exc:
             values = ", ".join(f"{p} = {v:,.6g}" for p, v in zip(columns, row, strict=True))
-            reason = exc.allowed or "; ".join(exc.messages)
-            raise PaybackError(
-                f"{values}: analyze refuses the file there ({reason}), and {where}.training_usd "
-                "is estimated again at each value a study tries; keep the input's range within "
-                "what analyze accepts, or give training_usd",
-                reason=reason,
-            ) from None
+            follows = f"{where}.training_usd is estimated again at"
+            raise refused_there(values, reason_of(exc), follows, "training_usd") from None
         kept[key] = float(one_time.training_usd or 0.0)
     return kept[key]
