@@ -22,6 +22,7 @@ __all__ = [
     "metric_text",
     "metrics_apart",
     "not_in_file",
+    "not_monotone",
     "solution_lines",
     "step_sides",
     "threshold_texts",
@@ -191,6 +192,15 @@ def step_sides(solution: Solution) -> StepSides:
         if point
         else ("at least" if at_least else "at most"),
         at=f"just {far}" if point else "at",
+    )
+
+
+def not_monotone(name: str) -> str:
+    """Why a target met nearest today's value is not met at every value past it, ``name``
+    the input as the interface calls it (solve's path, the page's label)."""
+    return (
+        f"the answer is not monotone in {name} (a whole number such as the fleet's replicas "
+        "steps, or the payback leaves the horizon)"
     )
 
 
@@ -373,8 +383,7 @@ def solution_lines(solution: Solution) -> list[str]:
             return f"it holds for {p} {side} {value}."
         return (
             f"it holds just {way} {value} (the crossing nearest today's value), but not for "
-            f"every value {way} it: the answer is not monotone in {p} (a whole number such as "
-            "the fleet's replicas steps, or the payback leaves the horizon)."
+            f"every value {way} it: {not_monotone(p)}."
         )
 
     if solution.step and solution.other_side is not None:

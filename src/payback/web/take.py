@@ -17,6 +17,7 @@ from payback.report.labels import input_label
 from payback.report.solving import (
     metric_text,
     metrics_apart,
+    not_monotone,
     solution_lines,
     step_sides,
     threshold_texts,
@@ -176,16 +177,9 @@ def _answer_words(solution: Solution) -> list[str]:
         first = (
             f"For {alt} to {goal}, {name} must be just {way} {value} (the crossing nearest "
             f"today's value; at {at} it {gives}), but not every value {way} it will do: "
-            f"{_not_monotone(name)}."
+            f"{not_monotone(name)}."
         )
     return [first, *at_once, today, found]
-
-
-def _not_monotone(name: str) -> str:
-    return (
-        f"the answer is not monotone in {name} (a whole number such as the fleet's replicas "
-        "steps, or the payback leaves the horizon)"
-    )
 
 
 def _step(solution: Solution, name: str, alt: str, goal: str) -> list[str]:
@@ -207,7 +201,7 @@ def _step(solution: Solution, name: str, alt: str, goal: str) -> list[str]:
         f"{name} must be {sides.side} {_with_unit(p, value)}."
         if solution.single_crossing
         else f"{name} must be just {way} {_with_unit(p, value)} (the crossing nearest today's "
-        f"value), but not every value {way} it will do: {_not_monotone(name)}."
+        f"value), but not every value {way} it will do: {not_monotone(name)}."
     )
     return [
         f"For {alt} to {goal}, no value of {name} meets the target exactly: the answer jumps "
