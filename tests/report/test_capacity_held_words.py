@@ -69,6 +69,44 @@ def test_a_portfolios_explain_says_the_capacities_it_holds() -> None:
     code, out, err = run("explain", portfolio)
     assert code == 0, err
     said = _flat(out)
-    # both alternatives give each workload's capacity: each one's drivers carry the line
-    assert said.count(f"Caution: {warned}.") == 2
+    # the study's warning names both alternatives' capacities ...
     assert "the 10 capacities given for alternatives.0 and alternatives.1" in warned
+    # ... and each alternative's drivers end with the same line naming its own five
+    for i in (0, 1):
+        own = warned.replace(
+            "the 10 capacities given for alternatives.0 and alternatives.1",
+            f"the 5 capacities given for alternatives.{i}",
+        )
+        assert said.count(f"Caution: {own}.") == 1
+    assert said.count("Caution: ") == 2
+
+
+def test_each_alternatives_section_names_its_own_capacity_only(tmp_path: Path) -> None:
+    """examples/growth.toml gives both alternatives' capacities: sensitivity's one warning
+    names both, and each alternative's section names its own, not the other's twice over."""
+    growth = EXAMPLES / "growth.toml"
+    warned = _warned(growth)
+    both = (
+        "alternatives.0's capacity (replica_requests_per_s, 11 requests/s) and "
+        "alternatives.1's capacity (replica_requests_per_s, 11 requests/s) stay as they are"
+    )
+    assert both in warned
+    own = [
+        warned.replace(
+            both,
+            f"alternatives.{i}'s capacity (replica_requests_per_s, 11 requests/s) stays as it is",
+        )
+        .replace("measure them", "measure it")
+        .replace("leave them out", "leave it out")
+        for i in (0, 1)
+    ]
+    code, out, err = run("explain", growth)
+    assert code == 0, err
+    said = _flat(out)
+    code, _, err = run("report", growth, "-o", tmp_path / "r.html")
+    assert code == 0, err
+    page = html.unescape(_flat((tmp_path / "r.html").read_text()))
+    for text in (said, page):
+        assert text.count("per-token prices only") == 2
+        assert "and alternatives.1's capacity" not in text
+        assert all(text.count(f"Caution: {line}.") == 1 for line in own)

@@ -444,17 +444,15 @@ def capacity_held(analysis: Analysis, index: int) -> str | None:
     while alternative ``index``'s capacity (or, where it escalates, the baseline's: it
     sizes the baseline fleet the escalated share pays for) is the file's and stays as it is
     (:func:`~payback.studies.capacity_held.capacity_held_line` of every alternative's
-    drivers, as the command passes them); ``None`` where no such capacity is held."""
+    drivers, as the command passes them), naming those capacities only: another
+    alternative's is said in its own section; ``None`` where no such capacity is held."""
     from payback.studies.capacity_held import capacity_held_line
 
     paths = [d.parameter for ranked in analysis.drivers for d in ranked]
-    line = capacity_held_line(analysis.resolved, paths)
-    if line is None:
-        return None
     escalates = bool(getattr(analysis.scenario.alternatives[index], "escalation_share", 0.0))
     # a baseline's capacity sizes the fleet an escalating alternative pays for
-    mine = f"alternatives.{index}'s capacity" in line
-    return line if mine or (escalates and "baseline's capacity" in line) else None
+    kept = {f"alternatives.{index}"} | ({"baseline"} if escalates else set())
+    return capacity_held_line(analysis.resolved, paths, kept)
 
 
 def drivers_paragraphs(

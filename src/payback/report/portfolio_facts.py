@@ -123,13 +123,16 @@ def capacity_held(analysis: PortfolioAnalysis, ranked: list[list[Driver]]) -> li
     sensitivity`` warns with where the ``ranked`` drivers vary a token length while a
     capacity the file gives stays as it is
     (:func:`~payback.studies.capacity_held.portfolio_capacity_held_line`), where it names
-    that alternative; ``None`` where it does not."""
-    line = portfolio_capacity_held_line(
-        analysis.portfolio, [d.parameter for r in ranked for d in r]
-    )
+    that alternative, naming its capacities and the baseline's only: another alternative's
+    are said in its own section; ``None`` where it does not."""
+    paths = [d.parameter for r in ranked for d in r]
+    lines = [
+        portfolio_capacity_held_line(analysis.portfolio, paths, {"baseline", f"alternatives.{i}"})
+        for i in range(len(analysis.alternatives))
+    ]
     return [
         line if line is not None and re.search(rf"\balternatives\.{i}\b", line) else None
-        for i in range(len(analysis.alternatives))
+        for i, line in enumerate(lines)
     ]
 
 

@@ -92,18 +92,24 @@ def _line(
     )
 
 
-def capacity_held_line(resolved: Resolved, paths: Iterable[str]) -> str | None:
+def capacity_held_line(
+    resolved: Resolved, paths: Iterable[str], kept: Container[str] | None = None
+) -> str | None:
     """One line where ``paths`` (the inputs a study varies) hold a token length of
-    ``traffic`` and ``resolved`` has a self-hosted option whose capacity enters the cash
-    flows; ``None`` otherwise."""
+    ``traffic`` and ``resolved`` has a self-hosted option (of those whose paths ``kept``
+    holds, ``baseline`` or ``alternatives.0``: every one where ``None``) whose capacity
+    enters the cash flows; ``None`` otherwise."""
     moved = set(paths)
     varied = [path for path in TOKEN_PATHS if path in moved]
-    return _line(varied, _held(resolved) if varied else [])
+    return _line(varied, _held(resolved, kept=kept) if varied else [])
 
 
-def portfolio_capacity_held_line(p: Portfolio, paths: Iterable[str]) -> str | None:
+def portfolio_capacity_held_line(
+    p: Portfolio, paths: Iterable[str], kept: Container[str] | None = None
+) -> str | None:
     """:func:`capacity_held_line` for a portfolio: the token lengths of any workload
-    (``workloads.1.traffic.output_tokens``), the capacities of the workloads they reach."""
+    (``workloads.1.traffic.output_tokens``), the capacities of the workloads they reach (of
+    the options ``kept`` holds: every one where ``None``)."""
     from payback.analysis.portfolio_setup import route
 
     found: list[tuple[tuple[list[int], int], str]] = []
@@ -114,7 +120,11 @@ def portfolio_capacity_held_line(p: Portfolio, paths: Iterable[str]) -> str | No
             found.append(((sorted(where.parts), TOKEN_PATHS.index(where.local)), path))
             reached.update(where.parts)
     varied = [path for _, path in sorted(found)]
-    held = [h for j in sorted(reached) for h in _held(p.parts[j], f"workloads.{j}", _serving(p, j))]
+    held = [
+        h
+        for j in sorted(reached)
+        for h in _held(p.parts[j], f"workloads.{j}", _serving(p, j, kept))
+    ]
     if len(reached) <= 2 or not held:
         return _line(varied, held)
     fields = [t.split(".")[-1] for t in TOKEN_PATHS if any(v.endswith(t) for v in varied)]
@@ -129,6 +139,8 @@ def portfolio_capacity_held_line(p: Portfolio, paths: Iterable[str]) -> str | No
     )
 
 
-def _serving(p: Portfolio, j: int) -> set[str]:
-    """The options that serve workload ``j``: its baseline and the alternatives serving it."""
-    return {"baseline"} | {f"alternatives.{i}" for i, served in enumerate(p.served) if j in served}
+def _serving(p: Portfolio, j: int, kept: Container[str] | None = None) -> set[str]:
+    """The options that serve workload ``j`` (of those ``kept`` holds): its baseline and the
+    alternatives serving it."""
+    serving = {"baseline"} | {f"alternatives.{i}" for i, on in enumerate(p.served) if j in on}
+    return serving if kept is None else {path for path in serving if path in kept}
