@@ -89,7 +89,11 @@ def test_prefix_cache_skips_the_shared_prompt() -> None:
     warm = estimate_serving(
         LLAMA8, h100, "bf16", input_tokens=2000, output_tokens=50, cached_input_share=0.75
     )
-    assert warm.prefill_tokens_per_s > 3 * cold.prefill_tokens_per_s
+    # the cached 1,500 tokens are skipped, not computed faster: the 500 left prefill at
+    # about the cold rate (a little below: they attend over the cached 1,500 too)
+    assert 0.9 * cold.prefill_tokens_per_s < warm.prefill_tokens_per_s
+    assert warm.prefill_tokens_per_s <= cold.prefill_tokens_per_s
+    assert warm.ttft_ms < cold.ttft_ms / 2  # beside a fixed time outside the steps
     assert warm.replica_requests_per_s > cold.replica_requests_per_s
 
 

@@ -342,7 +342,8 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
             if result.context_tpot_missed_ms is not None
             else ""
         ),
-        "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s",
+        "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s"
+        + (" (of the prompts' uncached part)" if cached else ""),
         "time per output token (full load)": f"{result.tpot_ms:,.1f} ms",
         "time to first token (unloaded)": f"{result.ttft_ms:,.0f} ms",
         **(

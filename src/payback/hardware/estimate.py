@@ -122,6 +122,8 @@ class ServingEstimate:
     """Output tokens per second of decoding ``context_batch`` sequences at
     ``context_tokens`` (decode steps alone, no prompt chunks)."""
     prefill_tokens_per_s: float
+    """Prompt tokens prefilled a second: those the prefix cache does not hold
+    (``cached_input_share`` of each prompt is skipped, not computed faster)."""
     tpot_ms: float
     """Time per output token at ``batch`` and the mean context [ms]."""
     ttft_ms: float
@@ -296,7 +298,8 @@ def estimate_serving(
         limited_by=limited_by,
         context_tokens=at_context,
         decode_output_tokens_per_s=at_batch / step,
-        prefill_tokens_per_s=max(input_tokens, 1.0) / float(rates.prefill_s),
+        prefill_tokens_per_s=max(input_tokens * (1.0 - cached_input_share), 1.0)
+        / float(rates.prefill_s),
         tpot_ms=float(rates.load_step_s) * 1000.0,
         ttft_ms=float(rates.ttft_s) * 1000.0,
         input_tokens=input_tokens,

@@ -135,8 +135,8 @@ class ServingEngine:
     static batch, its prompts all prefilled before its first tokens and new ones taken
     when it ends, so a token takes one step."""
     large_gpu_limits: tuple[int, float] | None = (1024, 8192.0)
-    """``(max_num_seqs, max_num_batched_tokens)`` on GPUs of at least 70 GiB other than
-    the A100 and its chip's other parts, by the record's ``architecture``
+    """``(max_num_seqs, max_num_batched_tokens)`` on GPUs of at least 70 GiB whose name has
+    no "a100" in it, vLLM's own rule by the device's name, not its chip
     (:func:`payback.hardware.device.engine_limits`; vLLM raises both there; ``None``: the
     same limits on every GPU)."""
     request_overhead_s: float = 0.0
