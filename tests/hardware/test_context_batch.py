@@ -63,6 +63,14 @@ def test_the_command_line_and_its_json_say_the_batch_at_that_context() -> None:
     assert "decode at batch 4, context 100,000" in out
     assert "137 output tokens/s" in out
     assert "412 (limited by memory)" in out
+    # the full-load time per token is at the mean context, said so beside --context's line
+    # (tried as a new user would: 16.2 ms under "decode at batch 64, context 4,096" read as
+    # that context's, where 64 / 2,952 tokens/s is 21.7 ms)
+    words = " ".join(out.split())
+    assert "time per output token (full load) 62.4 ms (at 1,100 tokens of context, not " in (words)
+    code, out, err = run(*SERVING)
+    assert code == 0, err
+    assert "time per output token (full load) 62.4 ms time to first" in " ".join(out.split())
     code, out, err = run(*SERVING, "--context", "100000", "--json")
     assert code == 0, err
     data = json.loads(out)

@@ -89,7 +89,11 @@ def estimate_serving(
     ] = 0.0,
     context: Annotated[
         float | None,
-        typer.Option("--context", help="Context at which to report decode speed [tokens]."),
+        typer.Option(
+            "--context",
+            help="Context at which to report decode speed [tokens]: the decode line only; the "
+            "full-load time per token and requests/s stay at the mean context.",
+        ),
     ] = None,
     batch: Annotated[
         int | None,
@@ -307,6 +311,8 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
     from payback.report.common import rate_text, rent_text, usd
 
     lengths = f"{result.input_tokens:,.0f}/{result.output_tokens:,.0f} tokens"
+    mean = result.input_tokens + result.output_tokens / 2
+    apart = result.context_tokens != mean  # --context: its decode line alone
     cache = (
         {
             "prefix cache": f"{rate_text(cached)} of each prompt, its prefill skipped"
@@ -331,7 +337,7 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
         f"({result.kv_cache.upper()}, "
         + ("set by --kv-cache" if result.kv_cache_reason == "as asked" else result.kv_cache_reason)
         + ")",
-        "max batch": f"{result.max_batch:,} sequences at {result.input_tokens + result.output_tokens / 2:,.0f} tokens",
+        "max batch": f"{result.max_batch:,} sequences at {mean:,.0f} tokens",
         "batch at full load": f"{result.batch:,} ("
         + ("set by --batch" if result.limited_by == "given" else f"limited by {result.limited_by}")
         + ")",
@@ -344,7 +350,8 @@ def _serving_rows(result: ServingEstimate, cached: float = 0.0) -> dict[str, str
         ),
         "prefill": f"{result.prefill_tokens_per_s:,.0f} tokens/s"
         + (" (of the prompts' uncached part)" if cached else ""),
-        "time per output token (full load)": f"{result.tpot_ms:,.1f} ms",
+        "time per output token (full load)": f"{result.tpot_ms:,.1f} ms"
+        + (f" (at {mean:,.0f} tokens of context, not --context's)" if apart else ""),
         "time to first token (unloaded)": f"{result.ttft_ms:,.0f} ms",
         **(
             {
