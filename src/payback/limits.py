@@ -26,6 +26,7 @@ payback.errors.PaybackError: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import stat
@@ -77,6 +78,9 @@ MAX_USD = 1e12
 MAX_USD_PER_1K_REQUESTS = 1e6
 """A price of 1,000 requests (``usd_per_1k_requests``; ``quick``'s ``--hosted-per-1k`` and
 ``--self-hosted-per-1k``): a thousand dollars a request."""
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
+"""The days a scenario's ``scenario.start_date`` and ``usage``'s ``--since`` and ``--until``
+may name: a log's times are read from 1970 to 2199."""
 MAX_INPUT_BYTES = 256 * 2**20
 """A file read whole into memory: a benchmark result, a calibration, a config.json."""
 MAX_LOG_LINE_BYTES = 16 * 2**20

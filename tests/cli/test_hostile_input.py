@@ -367,3 +367,30 @@ def test_serve_tells_the_uploader_the_scenario_size_limit(no_page: list[list[str
     (argv,) = no_page
     assert argv[argv.index("--server.maxUploadSize") + 1] == "10"
     assert MAX_SCENARIO_BYTES == 10 * 2**20
+
+
+@pytest.mark.parametrize(
+    ("day", "rule"),
+    [("9999-12-31", "must be ≤ 2199-12-31"), ("0001-01-01", "must be ≥ 1970-01-01")],
+)
+def test_a_start_date_outside_what_a_log_can_hold_is_one_line(
+    tmp_path: Path, day: str, rule: str
+) -> None:
+    """A start date of 9999-12-31 answered with genai-prices' prices 'on 9999-12-31' and a
+    comparison to about year 10049, where usage --since refuses a day past 2199 (tried as a
+    new user would); the same days bound both."""
+    text = (EXAMPLES / "catalog-ids.toml").read_text()
+    assert text.count("start_date = ") == 1
+    path = tmp_path / "far.toml"
+    path.write_text(
+        "\n".join(
+            f"start_date = {day}" if line.startswith("start_date = ") else line
+            for line in text.splitlines()
+        )
+    )
+    line = one_error(*run("analyze", path))
+    assert line == f"error: {path}: scenario.start_date = {day}: {rule}"
+    edge = tmp_path / "edge.toml"
+    edge.write_text(path.read_text().replace(f"start_date = {day}", "start_date = 2199-12-31"))
+    code, _, err = run("analyze", edge)
+    assert code == 0, err

@@ -97,8 +97,9 @@ class ScenarioInfo(_Model):
     """Months the comparison runs for (1..600)."""
     discount_rate_annual: float = Field(0.0, ge=0.0, le=1.0)
     """Yearly discount rate for NPV, a fraction: 0.10 means 10%."""
-    start_date: dt.date | None = None
-    """Month 1 starts here; catalog prices are those in effect then (default: today)."""
+    start_date: dt.date | None = Field(None, ge=limits.FIRST_DAY, le=limits.LAST_DAY)
+    """Month 1 starts here (1970-01-01..2199-12-31); catalog prices are those in effect then
+    (default: today)."""
 
 
 class Traffic(_Model):

@@ -42,8 +42,13 @@ def bound_words(kind: str, ctx: Mapping[str, Any]) -> str:
 
     >>> bound_words("less_than_equal", {"le": 1.0}), bound_words("greater_than", {"gt": 0})
     ('must be ≤ 1', 'must be > 0')
+    >>> bound_words("greater_than_equal", {"ge": "1970-01-01"})  # a date's, as pydantic says it
+    'must be ≥ 1970-01-01'
     """
-    return f"must be {_SIGNS[kind]} {limit_text(next(iter(ctx.values())))}"
+    limit = next(iter(ctx.values()))
+    return (
+        f"must be {_SIGNS[kind]} {limit_text(limit) if isinstance(limit, float | int) else limit}"
+    )
 
 
 def as_number(value: Any, plain: bool = False) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from payback.errors import PaybackError
+from payback.limits import FIRST_DAY, LAST_DAY
 
 __all__ = [
     "BARE_NAMES",
@@ -336,10 +337,6 @@ def parse_columns(text: str | None) -> dict[str, str]:
             )
         out[key] = value
     return out
-
-
-FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2199, 12, 31)
-"""The days ``--since`` and ``--until`` may name: a log's times are read from 1970 to 2199."""
 
 
 def check_options(fmt: str, since: dt.date | None, until: dt.date | None) -> None:
