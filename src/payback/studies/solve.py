@@ -53,6 +53,9 @@ from payback.studies.fleet_cap import (
     scenario_fleets,
     within_cap,
 )
+from payback.studies.solve_grid import DENSE_POINTS, GRID_POINTS
+from payback.studies.solve_grid import dense as _dense
+from payback.studies.solve_grid import grid as _grid
 from payback.studies.solve_inputs import check_parameter, takes
 from payback.studies.targets import (
     METRICS,
@@ -81,73 +84,18 @@ __all__ = [
 
 Outcomes = Callable[[FloatArray], Any]
 """An alternative's outcome with the varied input at each of an array of values."""
-GRID_POINTS = 2049
-"""Points of each grid (linear and logarithmic) laid over the allowed range to bracket."""
 CAP_GRID_POINTS = 257
 """Points of each grid laid over the allowed range to bracket where a fleet passes the
 cap (each edge is then narrowed to a float's width)."""
 POINTS_PER_ROUND = 32
 """Candidate values evaluated in one engine call per refining round."""
-DENSE_POINTS = 2048
 FOLLOWED_POINTS = (31, 32)
 """The grid's and the dense scan's counts where each value resolves the scenario again:
 at most :data:`~payback.analysis.follow.EXACT_VALUES` values a call, each resolved."""
-"""Values scanned, in one engine call, between today's value and the crossing the grid
-found (and as far on the other side): a crossing and back that the grid stepped over."""
 MAX_ROUNDS = 60
 """Refining rounds at most; a float bracket is exhausted long before (about 10 rounds)."""
 BREAK_EVEN = ("break_even_month", "break_even_requests")
 """The targets at the first month the savings reach zero: a step there may be a dip."""
-
-
-def _grid(allowed: FieldRange, current: float, whole: bool, count: int = GRID_POINTS) -> FloatArray:
-    """Candidate values over the allowed range: linear, logarithmic near zero, today's
-    (``count`` of each)."""
-    scale = max(1.0, abs(current))
-    low = allowed.lowest if math.isfinite(allowed.lowest) else current - 1e3 * scale
-    high = allowed.highest if math.isfinite(allowed.highest) else current + 1e3 * scale
-    parts = [np.linspace(low, high, count), np.array([current])]
-    if high > 0:
-        start = low if low > 0 else high * 1e-12
-        parts.append(np.geomspace(start, high, count))
-    if low < 0:
-        end = -high if high < 0 else low * 1e-12
-        parts.append(-np.geomspace(-end, -low, count))
-    points = np.concatenate(parts)
-    if whole:
-        points = np.clip(np.round(points), math.ceil(low), math.floor(high))
-    points = points[(points >= low) & (points <= high)]
-    if not allowed.lowest_included:
-        points = points[points > low]
-    if not allowed.highest_included:
-        points = points[points < high]
-    return np.unique(points)
-
-
-def _dense(
-    allowed: FieldRange, current: float, reach: float, whole: bool, count: int = DENSE_POINTS
-) -> FloatArray:
-    """``count`` values within ``reach`` of today's on either side (linear, and
-    logarithmic where the stretch spans decades), inside the allowed range."""
-    low = max(current - reach, allowed.lowest)
-    high = min(current + reach, allowed.highest)
-    half = count // 2
-    parts = [np.linspace(low, current, half), np.linspace(current, high, half)]
-    if low > 0 and current / low > 10:
-        parts.append(np.geomspace(low, current, half))
-    elif low <= 0 < current * 1e-6:  # a denormal today's value (1e-320) has no decades below
-        parts.append(np.geomspace(current * 1e-6, current, half))
-    if current > 0 and high / current > 10:
-        parts.append(np.geomspace(current, high, half))
-    points = np.concatenate(parts)
-    if whole:
-        points = np.round(points)
-    keep = (points >= allowed.lowest) & (points <= allowed.highest)
-    if not allowed.lowest_included:
-        keep &= points > allowed.lowest
-    if not allowed.highest_included:
-        keep &= points < allowed.highest
-    return np.unique(points[keep])
 
 
 def _maybe(x: float) -> float | None:
