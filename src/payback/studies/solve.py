@@ -452,14 +452,16 @@ def _bracket(
     )
 
 
-def _refine(search: _Search, whole: bool, bracket: _Bracket, scale: float) -> _Bracket:
+def _refine(
+    search: _Search, whole: bool, bracket: _Bracket, scale: float, *, to_float: bool = False
+) -> _Bracket:
     """Split a bracket with a strict sign change into :data:`POINTS_PER_ROUND` parts a
     round, keeping the part where the sign flips nearest today's value, until no float (or
-    whole number) lies between its ends, the metric meets the target at an end, or
-    :data:`MAX_ROUNDS`."""
+    whole number) lies between its ends, the metric meets the target at an end (not with
+    ``to_float``), or :data:`MAX_ROUNDS`."""
     a, b, ma, mb, ga, gb = bracket
     for _ in range(MAX_ROUNDS):
-        if min(abs(ga), abs(gb)) <= 1e-13 * scale:
+        if not to_float and min(abs(ga), abs(gb)) <= 1e-13 * scale:
             break
         if whole:
             if b - a <= 1:
@@ -484,14 +486,37 @@ def _refine(search: _Search, whole: bool, bracket: _Bracket, scale: float) -> _B
     return a, b, ma, mb, ga, gb
 
 
+def _beside_a_jump(bracket: _Bracket, tolerance: float, whole: bool) -> bool:
+    """Whether a bracket's ends are one point apart (neighbouring floats, or within 10⁻⁹
+    of their size), one end meets the target within ``tolerance`` and the other lies a
+    jump away: a step whose side touches the target. Never for a whole number, where
+    each end is a value of its own, written as it is.
+
+    >>> tier = (200_000.0, 200_000.00000000003, 120_000.0, 249_750.0, 129_750.0, -3e-11)
+    >>> _beside_a_jump(tier, 0.25, False), _beside_a_jump(tier, 0.25, True)
+    (True, False)
+    >>> _beside_a_jump((3.0, 4.0, 1.0, 9.0, 0.0, 8.0), 0.25, False)
+    False
+    """
+    a, b, _, _, ga, gb = bracket
+    near, far = sorted((abs(ga), abs(gb)))
+    one_point = bool(np.nextafter(a, b) == b) or abs(b - a) <= 1e-9 * max(abs(a), abs(b))
+    return not whole and one_point and near <= tolerance < far
+
+
 def _crossing(
     search: _Search, base: dict[str, Any], bracket: _Bracket, scale: float, met_above: bool
 ) -> Solution:
     """The answer at a narrowed bracket: the end where the target is met (the closer one
     when both are within tolerance of it), or a step across it."""
-    a, b, ma, mb, ga, gb = bracket
     tolerance = 1e-6 * scale
     """A metric this close to the target meets it; a larger jump across it is a step."""
+    whole = bool(base["whole"])
+    if _beside_a_jump(bracket, tolerance, whole):
+        # met with equality at one end only, the other a jump away: narrowed to a float's
+        # width, the jump lies between two neighbouring values, and each is on its side
+        bracket = _refine(search, whole, bracket, scale, to_float=True)
+    a, b, ma, mb, ga, gb = bracket
     # "at least" / "at most" holds over the range only when no other value tried flips;
     # flips within 1e-9 of the answer are rounding at the crossing itself: one crossing
     xs, ms = search.seen()
@@ -506,6 +531,12 @@ def _crossing(
     else:
         use_a = ga <= 0
         reached = False
+    beside = reached and _beside_a_jump(bracket, tolerance, whole)
+    if beside and (ga <= 0) != use_a:
+        # within the tolerance of the target only on the side that misses it, just past a
+        # jump (a price tier starting strictly above 200,000 tokens, the target the dearer
+        # side's NPV there): a step, answered from the end that meets it
+        use_a, reached = ga <= 0, False
     value, achieved = (a, ma) if use_a else (b, mb)
     other = (b, mb) if use_a else (a, ma)
     dip = not reached and search.target.metric in BREAK_EVEN and search.dips(a, b)
@@ -515,7 +546,7 @@ def _crossing(
         achieved=_maybe(achieved),
         reached=reached,
         step=not reached,
-        other_side=None if reached else (other[0], _maybe(other[1])),
+        other_side=None if reached and not beside else (other[0], _maybe(other[1])),
         met_above=met_above,
         single_crossing=single,
         closest=None,

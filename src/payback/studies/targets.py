@@ -140,7 +140,10 @@ class Solution:
     """The metric jumps across the target at :attr:`value`: the target is met on one
     side and missed on the other, never hit exactly."""
     other_side: tuple[float, float | None] | None
-    """For a step: the value just across it and the metric there."""
+    """For a step: the value just across it and the metric there. Also for a target met
+    exactly beside a jump (:attr:`reached`), one point away: the value across the jump,
+    where the metric misses the target by more than a float's rounding (a price tier that
+    starts strictly above 200,000 tokens, the target the dearer side's figure there)."""
     met_above: bool | None
     """Whether values just above :attr:`value` meet the target (``at least``), or just
     below (``at most``); ``None`` without a solution."""
