@@ -1,10 +1,11 @@
-"""A target equal to one side of a step: solve's words claim only what analyze of a file
-at the value named gives.
+"""A target equal to one side of a step, and a target crossed again only on the far side:
+solve's words claim only what analyze of a file at the value named gives.
 
 Found tried as a new user would, on the price tier of test_step_point_words (the dearer
 tier of gemini-2.5-pro starts strictly above 200,000 prompt tokens): a target equal to the
 dearer side's NPV there read "traffic.input_tokens = 200,000 gives $249,750 ... at least
-200,000", where analyze at 200,000 gives $120,000."""
+200,000", where analyze at 200,000 gives $120,000; and a sawtooth met again only below
+today's traffic read "not for every value above it", where every value above meets it."""
 
 from __future__ import annotations
 
@@ -60,6 +61,31 @@ model = "google:gemini-2.5-pro"
 batch_share = 0.5
 """
 """The tier the other way round: the API is the alternative, its NPV falls past 200,000."""
+
+SAWTOOTH = """
+[scenario]
+name = "saw"
+horizon_months = 12
+[traffic]
+requests_per_month = {requests}
+input_tokens = 1000
+output_tokens = 200
+[baseline]
+name = "api"
+kind = "hosted_api"
+input_usd_per_mtok = 2.5
+output_usd_per_mtok = 10.0
+[[alternatives]]
+name = "fleet"
+kind = "self_hosted"
+usd_per_gpu_hour = 1.0
+replica_requests_per_s = 1.0
+target_utilization = 1.0
+one_time = {{ data_usd = {data_usd} }}
+"""
+"""Each replica serves 2,628,000 requests a month for $730; the API costs $4.50 per 1,000
+requests, so a month saves 0.0045 · R − 730 · k, dropping by $730 where the k-th replica
+starts (R = 2,628,000 · (k − 1)); the data cost is paid back in data_usd / saving months."""
 
 
 def _analyzed(tmp_path: Path, text: str) -> dict[str, float | None]:
@@ -223,3 +249,55 @@ def test_every_figure_solve_names_at_the_tier_holds_in_analyze(
     )
     assert code == 0, err
     _claims_hold(tmp_path, file, " ".join(out.split()), target)
+
+
+def _month(tmp_path: Path, requests: float, data_usd: float) -> float:
+    month = _analyzed(tmp_path, SAWTOOTH.format(requests=requests, data_usd=data_usd))[
+        "break_even_month"
+    ]
+    return float("inf") if month is None else month
+
+
+def test_met_again_only_on_the_far_side_is_not_said_to_fail_past_it(tmp_path: Path) -> None:
+    """$66,000 in 6 months needs an $11,000 saving: with 2 replicas from 2,768,889
+    (12,460 / 0.0045) on, and every later tooth higher (the third starts at $21,462); below
+    today's 2,700,000 it is met again just under the second replica's step at 2,628,000
+    (0.0045 · R − 730 ≥ 11,000 from 2,606,667). Every value above the crossing meets it, so
+    "not for every value above it" was false; the crossing below is named instead."""
+    for above in (2_768_889, 3_000_000, 5_256_000, 5_256_001, 9_000_000):
+        assert _month(tmp_path, above, 66_000) <= 6, above
+    assert _month(tmp_path, 2_700_000, 66_000) > 6
+    assert _month(tmp_path, 2_768_888, 66_000) > 6
+    assert _month(tmp_path, 2_620_000, 66_000) <= 6  # met again further below
+    words, answer = _solve(
+        tmp_path,
+        SAWTOOTH.format(requests=2_700_000, data_usd=66_000.0),
+        "traffic.requests_per_month",
+        "break_even_month=6",
+    )
+    assert (
+        "it holds for traffic.requests_per_month at least 2,768,889 (the crossing nearest "
+        "today's value), and again at some values further below it: the answer is not "
+        "monotone in traffic.requests_per_month" in words
+    )
+    assert "not for every value above it" not in words
+    assert (answer["single_crossing"], answer["holds_past"]) == (False, True)
+
+
+def test_missed_again_past_the_crossing_keeps_the_local_claim(tmp_path: Path) -> None:
+    """$66,000 in 3 months needs a $22,000 saving: reached at 5,213,333 (23,460 / 0.0045),
+    lost at 5,256,001 where the third replica starts ($21,462): "not for every value above
+    it" is true, and said (test_solve's sawtooth, checked here against analyze)."""
+    assert _month(tmp_path, 5_213_334, 66_000) <= 3
+    assert _month(tmp_path, 5_256_001, 66_000) > 3
+    words, answer = _solve(
+        tmp_path,
+        SAWTOOTH.format(requests=1_000_000, data_usd=66_000.0),
+        "traffic.requests_per_month",
+        "break_even_month=3",
+    )
+    assert (
+        "it holds just above 5,213,334 (the crossing nearest today's value), but not for every "
+        "value above it" in words
+    )
+    assert (answer["single_crossing"], answer["holds_past"]) == (False, False)

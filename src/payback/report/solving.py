@@ -400,6 +400,12 @@ def solution_lines(solution: Solution) -> list[str]:
     def holds(value: str, side: str = side) -> str:
         if solution.single_crossing:
             return f"it holds for {p} {side} {value}."
+        if solution.holds_past:  # every value tried past it meets it: only the other side
+            return (  # crosses again
+                f"it holds for {p} {side} {value} (the crossing nearest today's value), and "
+                f"again at some values further {'below' if above else 'above'} it: "
+                f"{not_monotone(p)}."
+            )
         return (
             f"it holds just {way} {value} (the crossing nearest today's value), but not for "
             f"every value {way} it: {not_monotone(p)}."

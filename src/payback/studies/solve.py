@@ -524,6 +524,11 @@ def _crossing(
     flips = xs[:-1][met[:-1] != met[1:]]
     noise = np.abs(flips - a) <= 1e-9 * max(1.0, abs(a), abs(b))
     single = int(np.count_nonzero(~noise)) + int(bool(noise.any())) == 1
+    # every value tried past the answer, on the side that meets the target, meets it: the
+    # other crossings (if any) lie on the side that misses it, further off
+    width = 1e-9 * max(1.0, abs(a), abs(b))
+    past = xs > max(a, b) + width if met_above else xs < min(a, b) - width
+    holds_past = bool(np.all(met[past]))
     # the side where the target is met; the closer one when both are within tolerance
     if abs(ga) <= tolerance or abs(gb) <= tolerance:
         use_a = abs(ga) <= abs(gb)
@@ -549,6 +554,7 @@ def _crossing(
         other_side=None if reached and not beside else (other[0], _maybe(other[1])),
         met_above=met_above,
         single_crossing=single,
+        holds_past=holds_past,
         closest=None,
         holds_everywhere=False,
         iterations=search.calls,

@@ -173,6 +173,13 @@ class Solution:
     """For a step in a break-even target: on the side with the later break-even the
     savings reach zero in an earlier month and fall back below it (a retraining month), so
     the first month they reach zero jumps across the step."""
+    holds_past: bool = False
+    """Every value tried past :attr:`value` on its :attr:`met_above` side meets the target:
+    "at least" / "at most" holds there over the range checked. Where
+    :attr:`single_crossing` is false and this true, the metric crosses the target again only
+    on the other side (met again further off, past a stretch that misses it); where both
+    are false, a value tried on the met side misses it, and the claim holds only near
+    :attr:`value`."""
     within_fleet_cap: FieldRange | None = None
     """The values searched where the fleet cap narrows :attr:`allowed`: past them a fleet
     would need more than :data:`~payback.scenario.schema.MAX_FLEET_GPUS` GPUs, and analyze
@@ -207,6 +214,7 @@ class Solution:
             if self.met_above is None
             else ("at_least" if self.met_above else "at_most"),
             "single_crossing": self.single_crossing,
+            "holds_past": self.holds_past,
             "closest": None
             if self.closest is None
             else {"value": self.closest[0], "achieved": self.closest[1]}
