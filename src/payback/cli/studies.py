@@ -196,12 +196,14 @@ def solve(
     (`tpot_ms`, a training job's size or rent, the catalog's too) follows it as analyze would. The
     whole allowed range of the input is searched, as far as analyze accepts it (no fleet past the
     cap of 10,000,000 GPUs), the crossing nearest today's value wins, then narrowed by bisection;
-    where the answer jumps (fleet replicas, whole-number fields) it says the target is met only
-    within a step, and where the answer is not monotone in the input it says the target holds near
-    the value, not for every value beyond it. A bound is printed rounded toward the side where the
-    target holds (at most down, at least up); --json gives it exact. Exit code 1 when no allowed
-    value reaches the target. **--json**: `{"parameter", "value", "target", "achieved",
-    "engine_calls", "values_tried", "single_crossing", "within_fleet_cap", "refused_past",
+    where the answer jumps (fleet replicas, whole-number fields, a price tier) it says the target
+    is met only within a step (at its edge where the target is the figure just past it), and where
+    the answer is not monotone in the input it says the target holds near the value, not for every
+    value beyond it, or, where every value tried beyond it meets the target (`holds_past`), that it
+    is met again on the other side. A bound is printed rounded toward the side where the target
+    holds (at most down, at least up); --json gives it exact. Exit code 1 when no allowed value
+    reaches the target. **--json**: `{"parameter", "value", "target", "achieved", "engine_calls",
+    "values_tried", "single_crossing", "holds_past", "within_fleet_cap", "refused_past",
     "warnings", ...}`: `engine_calls` (`iterations`, the same) counts calls to the engine, each over
     many values; `values_tried` the values evaluated. `within_fleet_cap` is the range searched, as
     far as analyze accepts the file: each edge is the fleet cap's or, where `refused_past` is true

@@ -23,6 +23,7 @@ __all__ = [
     "metrics_apart",
     "not_in_file",
     "not_monotone",
+    "said_as_step",
     "solution_lines",
     "step_sides",
     "threshold_texts",
@@ -193,6 +194,24 @@ def step_sides(solution: Solution) -> StepSides:
         else ("at least" if at_least else "at most"),
         at=f"just {far}" if point else "at",
     )
+
+
+def said_as_step(solution: Solution) -> bool:
+    """Whether the answer is said as a step (:func:`step_sides`): a step, or a target met
+    exactly beside a jump (:attr:`~payback.studies.solve.Solution.other_side` given) where a
+    figure the words would show lies across it, on the side that misses the target: met
+    at 200,000.0000000014 just past a tier that starts strictly above 200,000, where the
+    figure 200,000 gives the cheaper tier's answer."""
+    if solution.other_side is None or solution.value is None:
+        return False
+    if solution.step:
+        return True
+    p, value, other = solution.parameter, solution.value, solution.other_side[0]
+    for text in threshold_texts(p, value, bool(solution.met_above)):
+        shown = _figure(p, text)
+        if shown is not None and (shown <= other < value or value < other <= shown):
+            return True
+    return False
 
 
 def not_monotone(name: str) -> str:
@@ -381,19 +400,27 @@ def solution_lines(solution: Solution) -> list[str]:
     def holds(value: str, side: str = side) -> str:
         if solution.single_crossing:
             return f"it holds for {p} {side} {value}."
+        if solution.holds_past:  # every value tried past it meets it: only the other side
+            return (  # crosses again
+                f"it holds for {p} {side} {value} (the crossing nearest today's value), and "
+                f"again at some values further {'below' if above else 'above'} it: "
+                f"{not_monotone(p)}."
+            )
         return (
             f"it holds just {way} {value} (the crossing nearest today's value), but not for "
             f"every value {way} it: {not_monotone(p)}."
         )
 
-    if solution.step and solution.other_side is not None:
+    if said_as_step(solution):
         sides = step_sides(solution)
         value = sides.value
+        # a target met exactly at the side's own figure, beside a jump: at its edge
+        within = "only within" if solution.step else "at the edge of"
         at = (
             f"just {sides.near} {p} = {value}" if sides.there is None else f"at {p} = {sides.there}"
         )
         lines = [
-            f"{name}: {solution.target} is met only within a step: the answer jumps "
+            f"{name}: {solution.target} is met {within} a step: the answer jumps "
             f"from {sides.was} {at} to {sides.now} {sides.at} {value} ({sides.cause}).",
             "The target " + holds(value, sides.side).removeprefix("it "),
         ]

@@ -53,6 +53,9 @@ from payback.studies.fleet_cap import (
     scenario_fleets,
     within_cap,
 )
+from payback.studies.solve_grid import DENSE_POINTS, GRID_POINTS
+from payback.studies.solve_grid import dense as _dense
+from payback.studies.solve_grid import grid as _grid
 from payback.studies.solve_inputs import check_parameter, takes
 from payback.studies.targets import (
     METRICS,
@@ -81,73 +84,18 @@ __all__ = [
 
 Outcomes = Callable[[FloatArray], Any]
 """An alternative's outcome with the varied input at each of an array of values."""
-GRID_POINTS = 2049
-"""Points of each grid (linear and logarithmic) laid over the allowed range to bracket."""
 CAP_GRID_POINTS = 257
 """Points of each grid laid over the allowed range to bracket where a fleet passes the
 cap (each edge is then narrowed to a float's width)."""
 POINTS_PER_ROUND = 32
 """Candidate values evaluated in one engine call per refining round."""
-DENSE_POINTS = 2048
 FOLLOWED_POINTS = (31, 32)
 """The grid's and the dense scan's counts where each value resolves the scenario again:
 at most :data:`~payback.analysis.follow.EXACT_VALUES` values a call, each resolved."""
-"""Values scanned, in one engine call, between today's value and the crossing the grid
-found (and as far on the other side): a crossing and back that the grid stepped over."""
 MAX_ROUNDS = 60
 """Refining rounds at most; a float bracket is exhausted long before (about 10 rounds)."""
 BREAK_EVEN = ("break_even_month", "break_even_requests")
 """The targets at the first month the savings reach zero: a step there may be a dip."""
-
-
-def _grid(allowed: FieldRange, current: float, whole: bool, count: int = GRID_POINTS) -> FloatArray:
-    """Candidate values over the allowed range: linear, logarithmic near zero, today's
-    (``count`` of each)."""
-    scale = max(1.0, abs(current))
-    low = allowed.lowest if math.isfinite(allowed.lowest) else current - 1e3 * scale
-    high = allowed.highest if math.isfinite(allowed.highest) else current + 1e3 * scale
-    parts = [np.linspace(low, high, count), np.array([current])]
-    if high > 0:
-        start = low if low > 0 else high * 1e-12
-        parts.append(np.geomspace(start, high, count))
-    if low < 0:
-        end = -high if high < 0 else low * 1e-12
-        parts.append(-np.geomspace(-end, -low, count))
-    points = np.concatenate(parts)
-    if whole:
-        points = np.clip(np.round(points), math.ceil(low), math.floor(high))
-    points = points[(points >= low) & (points <= high)]
-    if not allowed.lowest_included:
-        points = points[points > low]
-    if not allowed.highest_included:
-        points = points[points < high]
-    return np.unique(points)
-
-
-def _dense(
-    allowed: FieldRange, current: float, reach: float, whole: bool, count: int = DENSE_POINTS
-) -> FloatArray:
-    """``count`` values within ``reach`` of today's on either side (linear, and
-    logarithmic where the stretch spans decades), inside the allowed range."""
-    low = max(current - reach, allowed.lowest)
-    high = min(current + reach, allowed.highest)
-    half = count // 2
-    parts = [np.linspace(low, current, half), np.linspace(current, high, half)]
-    if low > 0 and current / low > 10:
-        parts.append(np.geomspace(low, current, half))
-    elif low <= 0 < current * 1e-6:  # a denormal today's value (1e-320) has no decades below
-        parts.append(np.geomspace(current * 1e-6, current, half))
-    if current > 0 and high / current > 10:
-        parts.append(np.geomspace(current, high, half))
-    points = np.concatenate(parts)
-    if whole:
-        points = np.round(points)
-    keep = (points >= allowed.lowest) & (points <= allowed.highest)
-    if not allowed.lowest_included:
-        keep &= points > allowed.lowest
-    if not allowed.highest_included:
-        keep &= points < allowed.highest
-    return np.unique(points[keep])
 
 
 def _maybe(x: float) -> float | None:
@@ -504,14 +452,16 @@ def _bracket(
     )
 
 
-def _refine(search: _Search, whole: bool, bracket: _Bracket, scale: float) -> _Bracket:
+def _refine(
+    search: _Search, whole: bool, bracket: _Bracket, scale: float, *, to_float: bool = False
+) -> _Bracket:
     """Split a bracket with a strict sign change into :data:`POINTS_PER_ROUND` parts a
     round, keeping the part where the sign flips nearest today's value, until no float (or
-    whole number) lies between its ends, the metric meets the target at an end, or
-    :data:`MAX_ROUNDS`."""
+    whole number) lies between its ends, the metric meets the target at an end (not with
+    ``to_float``), or :data:`MAX_ROUNDS`."""
     a, b, ma, mb, ga, gb = bracket
     for _ in range(MAX_ROUNDS):
-        if min(abs(ga), abs(gb)) <= 1e-13 * scale:
+        if not to_float and min(abs(ga), abs(gb)) <= 1e-13 * scale:
             break
         if whole:
             if b - a <= 1:
@@ -536,14 +486,37 @@ def _refine(search: _Search, whole: bool, bracket: _Bracket, scale: float) -> _B
     return a, b, ma, mb, ga, gb
 
 
+def _beside_a_jump(bracket: _Bracket, tolerance: float, whole: bool) -> bool:
+    """Whether a bracket's ends are one point apart (neighbouring floats, or within 10⁻⁹
+    of their size), one end meets the target within ``tolerance`` and the other lies a
+    jump away: a step whose side touches the target. Never for a whole number, where
+    each end is a value of its own, written as it is.
+
+    >>> tier = (200_000.0, 200_000.00000000003, 120_000.0, 249_750.0, 129_750.0, -3e-11)
+    >>> _beside_a_jump(tier, 0.25, False), _beside_a_jump(tier, 0.25, True)
+    (True, False)
+    >>> _beside_a_jump((3.0, 4.0, 1.0, 9.0, 0.0, 8.0), 0.25, False)
+    False
+    """
+    a, b, _, _, ga, gb = bracket
+    near, far = sorted((abs(ga), abs(gb)))
+    one_point = bool(np.nextafter(a, b) == b) or abs(b - a) <= 1e-9 * max(abs(a), abs(b))
+    return not whole and one_point and near <= tolerance < far
+
+
 def _crossing(
     search: _Search, base: dict[str, Any], bracket: _Bracket, scale: float, met_above: bool
 ) -> Solution:
     """The answer at a narrowed bracket: the end where the target is met (the closer one
     when both are within tolerance of it), or a step across it."""
-    a, b, ma, mb, ga, gb = bracket
     tolerance = 1e-6 * scale
     """A metric this close to the target meets it; a larger jump across it is a step."""
+    whole = bool(base["whole"])
+    if _beside_a_jump(bracket, tolerance, whole):
+        # met with equality at one end only, the other a jump away: narrowed to a float's
+        # width, the jump lies between two neighbouring values, and each is on its side
+        bracket = _refine(search, whole, bracket, scale, to_float=True)
+    a, b, ma, mb, ga, gb = bracket
     # "at least" / "at most" holds over the range only when no other value tried flips;
     # flips within 1e-9 of the answer are rounding at the crossing itself: one crossing
     xs, ms = search.seen()
@@ -551,6 +524,11 @@ def _crossing(
     flips = xs[:-1][met[:-1] != met[1:]]
     noise = np.abs(flips - a) <= 1e-9 * max(1.0, abs(a), abs(b))
     single = int(np.count_nonzero(~noise)) + int(bool(noise.any())) == 1
+    # every value tried past the answer, on the side that meets the target, meets it: the
+    # other crossings (if any) lie on the side that misses it, further off
+    width = 1e-9 * max(1.0, abs(a), abs(b))
+    past = xs > max(a, b) + width if met_above else xs < min(a, b) - width
+    holds_past = bool(np.all(met[past]))
     # the side where the target is met; the closer one when both are within tolerance
     if abs(ga) <= tolerance or abs(gb) <= tolerance:
         use_a = abs(ga) <= abs(gb)
@@ -558,6 +536,12 @@ def _crossing(
     else:
         use_a = ga <= 0
         reached = False
+    beside = reached and _beside_a_jump(bracket, tolerance, whole)
+    if beside and (ga <= 0) != use_a:
+        # within the tolerance of the target only on the side that misses it, just past a
+        # jump (a price tier starting strictly above 200,000 tokens, the target the dearer
+        # side's NPV there): a step, answered from the end that meets it
+        use_a, reached = ga <= 0, False
     value, achieved = (a, ma) if use_a else (b, mb)
     other = (b, mb) if use_a else (a, ma)
     dip = not reached and search.target.metric in BREAK_EVEN and search.dips(a, b)
@@ -567,9 +551,10 @@ def _crossing(
         achieved=_maybe(achieved),
         reached=reached,
         step=not reached,
-        other_side=None if reached else (other[0], _maybe(other[1])),
+        other_side=None if reached and not beside else (other[0], _maybe(other[1])),
         met_above=met_above,
         single_crossing=single,
+        holds_past=holds_past,
         closest=None,
         holds_everywhere=False,
         iterations=search.calls,

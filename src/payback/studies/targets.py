@@ -140,7 +140,10 @@ class Solution:
     """The metric jumps across the target at :attr:`value`: the target is met on one
     side and missed on the other, never hit exactly."""
     other_side: tuple[float, float | None] | None
-    """For a step: the value just across it and the metric there."""
+    """For a step: the value just across it and the metric there. Also for a target met
+    exactly beside a jump (:attr:`reached`), one point away: the value across the jump,
+    where the metric misses the target by more than a float's rounding (a price tier that
+    starts strictly above 200,000 tokens, the target the dearer side's figure there)."""
     met_above: bool | None
     """Whether values just above :attr:`value` meet the target (``at least``), or just
     below (``at most``); ``None`` without a solution."""
@@ -170,6 +173,13 @@ class Solution:
     """For a step in a break-even target: on the side with the later break-even the
     savings reach zero in an earlier month and fall back below it (a retraining month), so
     the first month they reach zero jumps across the step."""
+    holds_past: bool = False
+    """Every value tried past :attr:`value` on its :attr:`met_above` side meets the target:
+    "at least" / "at most" holds there over the range checked. Where
+    :attr:`single_crossing` is false and this true, the metric crosses the target again only
+    on the other side (met again further off, past a stretch that misses it); where both
+    are false, a value tried on the met side misses it, and the claim holds only near
+    :attr:`value`."""
     within_fleet_cap: FieldRange | None = None
     """The values searched where the fleet cap narrows :attr:`allowed`: past them a fleet
     would need more than :data:`~payback.scenario.schema.MAX_FLEET_GPUS` GPUs, and analyze
@@ -204,6 +214,7 @@ class Solution:
             if self.met_above is None
             else ("at_least" if self.met_above else "at_most"),
             "single_crossing": self.single_crossing,
+            "holds_past": self.holds_past,
             "closest": None
             if self.closest is None
             else {"value": self.closest[0], "achieved": self.closest[1]}
