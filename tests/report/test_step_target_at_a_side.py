@@ -124,8 +124,8 @@ def _claims_hold(tmp_path: Path, file: str, words: str, target: float) -> None:
     the figure said beside it."""
     p = "traffic.input_tokens"
 
-    def meets(tokens: float) -> bool:
-        return _npv(tmp_path, file, tokens) >= target
+    def meets(tokens: float) -> bool:  # within float noise: 241,320 gives $165,566.99999999997
+        return _npv(tmp_path, file, tokens) >= target - 1e-6
 
     for x, v in re.findall(rf"{p} = ([\d,.]+) gives \$([\d,]+)", words):
         assert round(_npv(tmp_path, file, _figure(x))) == round(_figure(v)), (x, v)
@@ -234,6 +234,7 @@ def test_a_target_met_at_the_tier_itself_keeps_its_words(
 @example(reversed_=True, target=348_000)
 @example(reversed_=False, target=249_751)
 @example(reversed_=True, target=218_249)
+@example(reversed_=True, target=165_567)  # crosses at 241,320, a float's error short there
 def test_every_figure_solve_names_at_the_tier_holds_in_analyze(
     tmp_path_factory: pytest.TempPathFactory, reversed_: bool, target: int
 ) -> None:
