@@ -55,6 +55,9 @@ FAN_SAMPLES = 20_000
 then within about ±0.5 percentile point, and memory stays flat for long horizons."""
 SOBOL_CELLS = 40_000_000
 """Most base samples × inputs² that SciPy's Sobol matrices may hold (about 320 MB)."""
+MIN_SWING = 0.001
+"""The smallest ``--swing``: ±0.1%. Below it an input may not move at all in floating point
+(1e-300 of 200,000 requests is lost in the sum), and the ranking drops it unsaid."""
 DEFAULT_SWING = 0.25
 """Without distributions, sensitivity moves each input this share down and up."""
 ZERO_RANGES: dict[str, tuple[float, float]] = {
@@ -150,6 +153,13 @@ def swing_inputs(
     if not (math.isfinite(share) and 0 < share < 1):
         raise PaybackError.bad(
             "swing", share, "must be more than 0 and less than 1 (0.25 means ±25%)"
+        )
+    if share < MIN_SWING:
+        raise PaybackError.bad(
+            "swing",
+            share,
+            f"must be at least {MIN_SWING:g} (±0.1%): a smaller swing leaves inputs where they "
+            "are (at 1e-300 every one but the assumed rates dropped out of the ranking)",
         )
     out = []
     for path in paths:
