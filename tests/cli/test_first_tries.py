@@ -156,7 +156,7 @@ def test_a_swing_at_either_end_is_said_as_an_open_range(swing: str) -> None:
     """``--swing 0`` was refused as "must be between 0 and 1", which 0 is."""
     code, out, err = run("sensitivity", EXAMPLES / "quarter-uncertain.toml", "--swing", swing)
     assert_user_error(code, out, err)
-    assert err == f"error: --swing {swing}: must be more than 0 and less than 1 (0.25 means ±25%)\n"
+    assert err == f"error: --swing {swing}: must be at least 0.001 and less than 1 (0.25: ±25%)\n"
 
 
 @pytest.mark.parametrize("swing", ["1e-300", "0.0009"])
@@ -165,7 +165,7 @@ def test_a_swing_too_small_to_move_an_input_is_refused(swing: str) -> None:
     requests included, left the ranking without a word (tried as a new user would)."""
     code, out, err = run("sensitivity", EXAMPLES / "quarter-200k.toml", "--swing", swing)
     assert_user_error(code, out, err)
-    assert err.startswith(f"error: --swing {swing}: must be at least 0.001 (±0.1%): ")
+    assert err == f"error: --swing {swing}: must be at least 0.001 and less than 1 (0.25: ±25%)\n"
     code, out, err = run("sensitivity", EXAMPLES / "quarter-200k.toml", "--swing", "0.001")
     assert code == 0, err
     assert "traffic.requests_per_month" in out

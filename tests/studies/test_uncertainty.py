@@ -248,7 +248,7 @@ def test_without_distributions_every_number_swings_25_percent() -> None:
     assert ops.npv_low_usd - ops.npv_high_usd == pytest.approx(250.0 * 3)  # 3 months, no discount
     assert drivers["alternatives.0.target_utilization"].high == 1.0  # 1.25 clipped to the allowed 1
     assert "alternatives.0.min_replicas" not in drivers  # whole-number counts do not swing
-    with pytest.raises(PaybackError, match=r"swing 1\.5: must be more than 0 and less than 1"):
+    with pytest.raises(PaybackError, match=r"swing 1\.5: must be at least 0\.001 and less than 1"):
         tornado(scenario, swing=1.5)
 
 
@@ -518,7 +518,7 @@ def test_distribution_on_a_count_exit_2(tmp_path: Path) -> None:
         ),
         (
             ("sensitivity", EXAMPLES / "seed.toml", "--swing", "2"),
-            "--swing 2: must be more than 0 and less than 1",
+            "--swing 2: must be at least 0.001 and less than 1",
         ),
         (
             ("sensitivity", EXAMPLES / "seed.toml", "--method", "sobol", "--samples", "2"),

@@ -56,8 +56,8 @@ then within about ±0.5 percentile point, and memory stays flat for long horizon
 SOBOL_CELLS = 40_000_000
 """Most base samples × inputs² that SciPy's Sobol matrices may hold (about 320 MB)."""
 MIN_SWING = 0.001
-"""The smallest ``--swing``: ±0.1%. Below it an input may not move at all in floating point
-(1e-300 of 200,000 requests is lost in the sum), and the ranking drops it unsaid."""
+"""The smallest ``--swing``, ±0.1%: below it an input may not move at all (1e-300 of 200,000
+requests is lost in the sum), and the ranking would drop it unsaid."""
 DEFAULT_SWING = 0.25
 """Without distributions, sensitivity moves each input this share down and up."""
 ZERO_RANGES: dict[str, tuple[float, float]] = {
@@ -150,16 +150,9 @@ def swing_inputs(
     field allows (``range_of(path)``, default the scenario's field at that path); inputs
     with no range left are skipped."""
     share = DEFAULT_SWING if swing is None else swing
-    if not (math.isfinite(share) and 0 < share < 1):
+    if not (math.isfinite(share) and MIN_SWING <= share < 1):
         raise PaybackError.bad(
-            "swing", share, "must be more than 0 and less than 1 (0.25 means ±25%)"
-        )
-    if share < MIN_SWING:
-        raise PaybackError.bad(
-            "swing",
-            share,
-            f"must be at least {MIN_SWING:g} (±0.1%): a smaller swing leaves inputs where they "
-            "are (at 1e-300 every one but the assumed rates dropped out of the ranking)",
+            "swing", share, "must be at least 0.001 and less than 1 (0.25: ±25%)"
         )
     out = []
     for path in paths:
