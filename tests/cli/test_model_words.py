@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import assert_user_error, run
+from helpers import EXAMPLES, assert_user_error, run
 
 
 def test_an_empty_folder_is_said_to_have_no_config_json(tmp_path: Path) -> None:
@@ -35,3 +35,11 @@ def test_a_model_too_big_for_a_node_is_said_in_grouped_figures(tmp_path: Path) -
     # 2,000 layers of 3 · 262,144 · 1,048,576 (MLP) + 2 · 262,144² (query, output) + the
     # small key and value projections: about 1.93e15 parameters, 3.85e15 bytes in BF16
     assert_user_error(code, out, err, "3,850,575 GB of weights", "51,023 × h100-sxm at bf16")
+
+
+def test_an_empty_model_id_is_said_empty_not_a_folder() -> None:
+    """``--model ""`` was "'' is a folder with no config.json in it": the working folder,
+    as a path (tried as a new user would)."""
+    code, out, err = run("recommend", EXAMPLES / "quarter-200k.toml", "--model", "")
+    assert_user_error(code, out, err, "--model : an empty model id (known: qwen2.5-0.5b, ")
+    assert "folder" not in err

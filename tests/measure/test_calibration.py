@@ -195,7 +195,18 @@ def test_failed_requests_warn(tmp_path: Path) -> None:
     [
         ("", "is empty"),
         ("{nope", "not valid JSON"),
-        ("[1, 2]", "expected a JSON object"),
+        ("[1, 2]", "expected a JSON object (a benchmark result), found a list holding a number"),
+        # a bare value was said "a list holding int" (tried as a new user would)
+        ("1", "expected a JSON object (a benchmark result), found a number (1)"),
+        ("null", "expected a JSON object (a benchmark result), found null"),
+        ('"x"', "expected a JSON object (a benchmark result), found text"),
+        ("[]", "expected a JSON object (a benchmark result), found an empty list"),
+        # the last of two request_throughput keys won: 10 requests/s read as 1,000
+        (
+            '{"completed": 100, "request_throughput": 10.0, "request_throughput": 1000.0}',
+            "the key 'request_throughput' is given twice in one object; give each key once",
+        ),
+        ('{"a": 1}\n{"b": 1, "b": 2}', "the key 'b' is given twice in one object"),
         ('{"a": 1}', "not a vLLM --save-result, GenAI-Perf or AIPerf profile export"),
         ('{"completed": 0, "request_throughput": 0, "duration": 1}', "no request completed"),
         (

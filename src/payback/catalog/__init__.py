@@ -137,6 +137,11 @@ class Catalog:
         (relative paths from ``base``)."""
         if model_id in self.models:
             return self.models[model_id]
+        if not model_id.strip():  # "" is the working folder as a path: said as empty
+            raise PaybackError(
+                f"an empty model id (known: {', '.join(self.models)}; a catalog model's "
+                "Hugging Face repository or a local config.json path works too)"
+            )
         if model_id.lower() in self.models:
             return self.models[model_id.lower()]
         by_repo = {m.hf_repo.lower(): m for m in self.models.values()}

@@ -27,18 +27,52 @@ def json_objects(path: Path) -> list[dict[str, Any]]:
         objects = _json_values(path, text)
     except RecursionError:
         raise PaybackError(f"{path}: JSON nested too deeply to be a benchmark result") from None
+    except _Twice as twice:
+        raise PaybackError(f"{path}: {twice}; give each key once") from None
     if not objects or not all(isinstance(o, dict) for o in objects):
+        other = next((o for o in objects if not isinstance(o, dict)), None)
+        listed = text.lstrip().startswith("[")
         raise PaybackError(
             f"{path}: expected a JSON object (a benchmark result), found "
-            + (f"a list holding {type(objects[0]).__name__}" if objects else "nothing")
+            + (
+                ("an empty list" if not objects else f"a list holding {_kind(other)}")
+                if listed
+                else _kind(other)
+            )
         )
     return objects
+
+
+def _kind(value: Any) -> str:
+    """A JSON value's kind as a sentence says it: a number (1), text, null, a list."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a bare value)"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    return "text" if isinstance(value, str) else "a list"
+
+
+class _Twice(ValueError):
+    """A key given twice in one JSON object."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's keys, each once: a key given twice is refused (the last would win
+    silently, a request rate of 10 read as 1,000)."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _Twice(f"the key {key!r} is given twice in one object")
+        seen[key] = value
+    return seen
 
 
 def _json_values(path: Path, text: str) -> list[Any]:
     """The JSON value of a file (a list's items), or one value per line."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique)
     except json.JSONDecodeError as first:
         return _json_lines(path, text, first)
     return data if isinstance(data, list) else [data]
@@ -68,7 +102,7 @@ def _json_lines(path: Path, text: str, first: json.JSONDecodeError) -> list[Any]
         if not line.strip():
             continue
         try:
-            objects.append(json.loads(line))
+            objects.append(json.loads(line, object_pairs_hook=_unique))
         except json.JSONDecodeError:
             raise PaybackError(
                 f"{path}: not valid JSON (line {first.lineno}, column {first.colno}: {first.msg})"
