@@ -162,7 +162,7 @@ def test_nested_aiperf_v2_config(tmp_path: Path) -> None:
 
 def test_append_result_runs(tmp_path: Path) -> None:
     first = raw("vllm_save_result.json")
-    second = {**first, "request_throughput": 9.0, "max_concurrency": 8}
+    second = {**first, "request_throughput": 9.0, "duration": 1000 / 9.0, "max_concurrency": 8}
     path = tmp_path / "runs.json"
     path.write_text(json.dumps(first) + "\n" + json.dumps(second))
     cal, warnings = read_benchmark_with_warnings(path)
@@ -207,6 +207,11 @@ def test_failed_requests_warn(tmp_path: Path) -> None:
             "the key 'request_throughput' is given twice in one object; give each key once",
         ),
         ('{"a": 1}\n{"b": 1, "b": 2}', "the key 'b' is given twice in one object"),
+        (  # vLLM writes request_throughput as completed / duration
+            '{"completed": 100, "duration": 10.0, "request_throughput": 1000.0}',
+            "request_throughput = 1,000 disagrees with completed / duration = 100 / 10 s = 10 "
+            "requests/s (vLLM writes the one from the other); correct whichever was changed",
+        ),
         ('{"a": 1}', "not a vLLM --save-result, GenAI-Perf or AIPerf profile export"),
         ('{"completed": 0, "request_throughput": 0, "duration": 1}', "no request completed"),
         (

@@ -86,6 +86,8 @@ def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, f
             f"{where}: request_throughput = {_json(data.get('request_throughput'))}: recomputed "
             f"as completed / duration = {rps:,.4g} requests/s"
         )
+    else:
+        _agrees(data, where, completed, rps)
     total_in = number(data, "total_input_tokens", where, at_most=1e7 * completed)
     total_out = number(data, "total_output_tokens", where, positive=True, at_most=1e6 * completed)
     if total_out is None or total_in is None:
@@ -103,6 +105,19 @@ def _totals(data: Mapping[str, Any], where: str) -> tuple[float, float, float, f
 def _json(value: Any) -> str:
     """A value as the result file spells it (``null``, ``0``)."""
     return "null" if value is None else repr(value)
+
+
+def _agrees(data: Mapping[str, Any], where: str, completed: float, rps: float) -> None:
+    """Refuse a ``request_throughput`` more than 1% from completed / duration, the figure
+    vLLM writes it from (``benchmark_serving``: completed / benchmark_duration): one of the
+    two was edited or mixed from another run."""
+    duration = number(data, "duration", where, positive=True)
+    if duration and abs(rps * duration / completed - 1.0) > 0.01:
+        raise PaybackError(
+            f"{where}: request_throughput = {rps:,.4g} disagrees with completed / duration = "
+            f"{completed:,.0f} / {duration:,.4g} s = {completed / duration:,.4g} requests/s "
+            "(vLLM writes the one from the other); correct whichever was changed"
+        )
 
 
 def _requests_per_s(data: Mapping[str, Any], where: str, completed: float) -> float:
