@@ -65,7 +65,12 @@ import pytest
 from payback.catalog import default_catalog
 from payback.errors import PaybackError
 from payback.hardware import training_memory as tm
-from payback.hardware.fine_tuning import adapter_parameters, estimate_training, layer_parameters
+from payback.hardware.fine_tuning import (
+    adapter_parameters,
+    estimate_training,
+    layer_parameters,
+    root_parameters,
+)
 
 CAT = default_catalog()
 V3, LLAMA_70B = CAT.model("deepseek-v3"), CAT.model("llama-3.1-70b")
@@ -163,7 +168,8 @@ def test_llama_70b_lora_estimate_memory(gpus: int, expected: int) -> None:
     ],
 )
 def test_one_gpu_memory_keeps_every_state_whole(model: str, gpu: str, method: str) -> None:
-    # on one GPU sharding changes nothing: weights + adapters × 16 + activations + 2 GB
+    # on one GPU sharding changes nothing: weights (QLoRA's root in 16 bits) + adapters × 16
+    # + activations + 2 GB
     m = CAT.model(model)
     run = estimate_training(m, CAT.gpu(gpu), method, tokens=1e7, stack="unsloth")
     assert run.gpus == 1
@@ -174,6 +180,11 @@ def test_one_gpu_memory_keeps_every_state_whole(model: str, gpu: str, method: st
         intermediate_size=m.intermediate_size,
         vocab_size=m.vocab_size,
     )
-    whole = m.params_b * 1e9 * tm.BYTES_PER_PARAM_STATE[method]
+    whole = tm.base_state_bytes(
+        params=m.params_b * 1e9,
+        method=method,
+        per_param=tm.BYTES_PER_PARAM_STATE[method],
+        root_params=root_parameters(m),
+    )
     whole += adapter_parameters(m) * 16 + activations + 2e9
     assert run.memory_gib == pytest.approx(whole / 2**30, rel=1e-12)

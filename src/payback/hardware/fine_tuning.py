@@ -362,7 +362,10 @@ def _training_gpus(
         split = tm.model_parallel_gpus(
             gpus=needed,
             gpu_memory_bytes=gpu.memory_bytes,
-            **{k: memory[k] for k in ("params", "method", "adapter_params", "activations")},
+            **{
+                k: memory[k]
+                for k in ("params", "method", "adapter_params", "activations", "root_params")
+            },
         )
     per_gpu_memory = tm.training_memory_per_gpu(gpus=needed, model_parallel=split, **memory)
     return needed, per_gpu_memory, most

@@ -10,10 +10,29 @@ The compute and time side is :mod:`payback.hardware.training`.
 
 from __future__ import annotations
 
-BYTES_PER_PARAM_STATE: dict[str, float] = {"full": 16.0, "lora": 2.0, "qlora": 0.55}
+QLORA_ROOT_BYTES = 2.0
+"""Bytes per parameter of QLoRA's root, which stays 16-bit: the input embedding, the
+output projection (``lm_head``) and the final norm. bitsandbytes replaces only
+``nn.Linear`` modules, which an ``nn.Embedding`` is not, and transformers leaves the
+output embedding (and any weight tied to it) out, to "keep the lm_head in full precision
+for numerical stability reasons" (``get_keys_to_not_convert``); Unsloth's loader skips
+them too (``llm_int8_skip_modules``), as quantized serving checkpoints do
+(:func:`~payback.hardware.placement.sixteen_bit_parameters`). BF16 on the stacks
+modelled: TRL's trainer casts ``lm_head`` and ``embed_tokens`` back to BF16
+(``peft_module_casting_to_bf16``) after PEFT's ``prepare_model_for_kbit_training`` made
+them FP32; a bare PEFT loop that stops there holds them at 4 B, not modelled. Not counted
+either: the decoder layers' norms (2 h a layer) and a router held as a bare parameter,
+each under 0.05% of the weights."""
+
+BYTES_PER_PARAM_STATE: dict[str, float] = {
+    "full": 16.0,
+    "lora": 2.0,
+    "qlora": 0.55,
+}
 """Bytes per base-model parameter held during training: full = BF16 weights and
 gradients + FP32 master weights and two Adam moments (2+2+4+8); LoRA = frozen BF16
-weights; QLoRA = 4-bit NF4 weights with double-quantized scales."""
+weights; QLoRA = the decoder's linear weights in NF4 with double-quantized scales, its
+root in 16 bits (:data:`QLORA_ROOT_BYTES`, :func:`base_state_bytes`)."""
 
 ADAPTER_STATE_BYTES = 16.0
 """Bytes per trainable adapter parameter (BF16 weights and gradient, FP32 master copy and
@@ -74,7 +93,11 @@ FSDP_GRADIENT_LAYERS: dict[str, int] = {"full": 1, "lora": 0, "qlora": 0}
 fine-tuning; none for LoRA and QLoRA, whose frozen base weights have no gradient (the
 adapters' own are under 1% of a layer)."""
 
-GATHERED_WEIGHT_BYTES: dict[str, float] = {"full": 2.0, "lora": 2.0, "qlora": 0.55}
+GATHERED_WEIGHT_BYTES: dict[str, float] = {
+    "full": 2.0,
+    "lora": 2.0,
+    "qlora": 0.55,
+}
 """Bytes per parameter of a gathered layer: the BF16 compute copy (FSDP's ``MixedPrecision``
 ``param_dtype``) under full fine-tuning and LoRA; QLoRA gathers its 4-bit NF4 storage
 (bitsandbytes' ``bnb_4bit_quant_storage`` lets FSDP shard it) and dequantizes it a
@@ -103,11 +126,29 @@ Core, "Distributed Optimizer": the BF16 weight and FP32 main gradient are not di
 the FP32 master weight and two Adam moments are). A BF16 run keeps FP32 gradients: "bfloat16
 requires gradient accumulation and all-reduce to be done in fp32" (Megatron-LM,
 ``megatron/training/arguments.py``). Frozen LoRA/QLoRA base weights keep only their
-weight, split as the others."""
+weight, split as the others (QLoRA's root in 16 bits: :func:`base_state_bytes`)."""
 
 MEGATRON_ADAPTER_BYTES: tuple[float, float] = (6.0, 12.0)
 """Bytes per trainable adapter parameter on the ``optimized`` stack, as
 :data:`MEGATRON_STATE_BYTES` ``full``: an adapter trains as a full weight does."""
+
+
+def base_state_bytes(
+    *, params: float, method: str, per_param: float, root_params: float = 0.0
+) -> float:
+    """The base model's states [bytes]: ``params`` × ``per_param`` bytes, except that QLoRA
+    holds its root's ``root_params`` (the embedding, ``lm_head`` and final norm; a tied
+    matrix once) at :data:`QLORA_ROOT_BYTES`, not in NF4.
+
+    Llama-3.1-8B QLoRA: (8.03e9 − 1,050,677,248) × 0.55 + 1,050,677,248 × 2.
+
+    >>> base_state_bytes(params=8.03e9, method="qlora", per_param=0.55,
+    ...                  root_params=1_050_677_248)
+    5939982009.6
+    """
+    if method != "qlora":
+        return params * per_param
+    return (params - root_params) * per_param + root_params * QLORA_ROOT_BYTES
 
 
 def gathered_bytes(
@@ -162,6 +203,8 @@ def training_memory_per_gpu(
     ``lora_fsdp_wrap_policy`` does the same). To compute, each GPU gathers the layers it
     runs whole and the root unit (:func:`gathered_bytes`, ``layer_params`` the largest
     layer's parameters, ``root_params`` the root's). On one GPU sharding changes nothing.
+    On every stack QLoRA holds the root in 16 bits, the rest in NF4
+    (:func:`base_state_bytes`).
 
     ``optimized`` (Megatron/NeMo): :data:`MEGATRON_STATE_BYTES` — the weights and
     gradients split over ``model_parallel`` GPUs (tensor × pipeline × expert parallel, by
@@ -175,15 +218,21 @@ def training_memory_per_gpu(
     ...       adapter_params=41_943_040, activations=3e9, layer_params=218e6) / 1e9, 2)
     21.73
     """
+
+    def base(per_param: float) -> float:
+        return base_state_bytes(
+            params=params, method=method, per_param=per_param, root_params=root_params
+        )
+
     if stack == "optimized":
         split = gpus if model_parallel is None else model_parallel
         held, sharded = MEGATRON_STATE_BYTES[method]
-        states = params * (held / split + sharded / gpus)
+        states = base(held) / split + params * sharded / gpus
         if method != "full":
             held, sharded = MEGATRON_ADAPTER_BYTES
             states += adapter_params * (held / split + sharded / gpus)
     else:
-        states = params * BYTES_PER_PARAM_STATE[method]
+        states = base(BYTES_PER_PARAM_STATE[method])
         if method != "full":
             states += adapter_params * ADAPTER_STATE_BYTES
         states /= gpus
@@ -234,6 +283,7 @@ def model_parallel_gpus(
     gpu_memory_bytes: float,
     adapter_params: float,
     activations: float,
+    root_params: float = 0.0,
 ) -> int:
     """The GPUs the ``optimized`` stack splits the weights over on a run of ``gpus``: the
     fewest (1, 2, 4, … ``gpus``) that leave each GPU's memory enough, the rest data
@@ -260,6 +310,7 @@ def model_parallel_gpus(
             layer_params=0.0,
             stack="optimized",
             model_parallel=split,
+            root_params=root_params,
         )
         if need <= usable:
             return split
