@@ -7,31 +7,36 @@ the conversion. So the root, which :func:`~payback.hardware.fine_tuning.root_par
 counts (embedding, ``lm_head`` and final norm; a tied matrix once), stays 2 B a parameter
 and only the rest is NF4. The estimate used to hold every parameter in NF4.
 
-By hand, one GPU, a micro-batch of 4,096 tokens, the ``standard`` stack, NF4 at 0.55 B:
+NF4 itself, with double quantization (arXiv:2305.14314, section 3): 4 bits, plus a block of
+64's absmax in 8 bits (8/64) with an FP32 constant for each 256 blocks (32/(64 · 256)):
+4.126953125 bits = 0.515869140625 B. The estimate used 0.55 B, neither that nor the
+4.5 bits (0.5625 B) of FP32 constants.
+
+By hand, one GPU, a micro-batch of 4,096 tokens, the ``standard`` stack:
 
 Llama-3.1-8B on one L4 (untied; root 2 × 128,256 × 4,096 + 4,096 = 1,050,677,248):
-  weights   (8.03e9 − 1,050,677,248) × 0.55 + 1,050,677,248 × 2
-            = 3,838,627,513.6 + 2,101,354,496 = 5,939,982,009.6
+  weights   (8.03e9 − 1,050,677,248) × 0.515869140625 + 1,050,677,248 × 2
+            = 3,600,417,230.22 + 2,101,354,496 = 5,701,771,726.22
   adapters  41,943,040 × 16 = 671,088,640
   activations 1,073,741,824 + 687,865,856 + 3,152,019,456 = 4,913,627,136
   runtime   2,000,000,000
-  total     13,524,697,785.6 B = 12.60 GiB (all in NF4: 8.03e9 × 0.55 = 4,416,500,000,
-            12,001,215,776 B = 11.18 GiB)
+  total     13,286,487,502.22 B = 12.37 GiB (all at 0.55 B: 8.03e9 × 0.55 = 4,416,500,000,
+            12,001,215,776 B = 11.18 GiB; the root in 16 bits at 0.55 B: 12.60 GiB)
 Qwen2.5-0.5B on one L4 (tied; root 151,936 × 896 + 896 = 136,135,552, the matrix once):
-  weights   (0.49e9 − 136,135,552) × 0.55 + 136,135,552 × 2
-            = 194,625,446.4 + 272,271,104 = 466,896,550.4
+  weights   (0.49e9 − 136,135,552) × 0.515869140625 + 136,135,552 × 2
+            = 182,547,748.69 + 272,271,104 = 454,818,852.69
   adapters  24 layers × 16 × (1,792 + 2 × 1,024 + 1,792 + 2 × 5,760 + 5,760)
             = 8,798,208 parameters, × 16 = 140,771,328
   activations 4096 × 896 × 2 × 24 + 4096 × (8,960 + 14,592) × 2 + 4096 × 151,936 × 6
             = 176,160,768 + 192,937,984 + 3,733,979,136 = 4,103,077,888
-  total     6,710,745,766.4 B (all in NF4: 6,513,349,216; counted twice, as if untied,
-            136,134,656 × 1.45 = 197,395,251 B more)
+  total     6,698,668,068.69 B (all at 0.55 B: 6,513,349,216; counted twice, as if
+            untied, 136,134,656 × 1.484 = 202,041,644 B more)
 Llama-3.1-70B on one H100 (root 2 × 128,256 × 8,192 + 8,192 = 2,101,354,496):
-  weights   (70.6e9 − 2,101,354,496) × 0.55 + 2,101,354,496 × 2
-            = 37,674,255,027.2 + 4,202,708,992 = 41,876,964,019.2
+  weights   (70.6e9 − 2,101,354,496) × 0.515869140625 + 2,101,354,496 × 2
+            = 35,336,337,390.13 + 4,202,708,992 = 39,539,046,382.13
   adapters  207,093,760 × 16 = 3,313,500,160; activations 9,896,460,288; runtime 2e9
-  total     57,086,924,467.2 B = 53.17 GiB, still one H100 (0.9 × 85,520,809,984 =
-            76,968,728,986 usable); all in NF4, 54,039,960,448 B = 50.33 GiB
+  total     54,749,006,830.13 B = 50.99 GiB, one H100 (0.9 × 85,520,809,984 =
+            76,968,728,986 usable); all at 0.55 B, 54,039,960,448 B = 50.33 GiB
 """
 
 from __future__ import annotations
@@ -54,11 +59,18 @@ def _memory(model: str, gpu: str, **kwargs: object) -> tuple[int, float]:
     return est.gpus, est.memory_gib * GIB
 
 
+def test_nf4_with_double_quantization_is_4_127_bits() -> None:
+    assert tm.NF4_BYTES_PER_PARAM == (4 + 8 / 64 + 32 / (64 * 256)) / 8 == 0.515869140625
+    assert tm.BYTES_PER_PARAM_STATE["qlora"] == tm.NF4_BYTES_PER_PARAM
+    assert tm.GATHERED_WEIGHT_BYTES["qlora"] == tm.NF4_BYTES_PER_PARAM
+    assert tm.MEGATRON_STATE_BYTES["qlora"] == (tm.NF4_BYTES_PER_PARAM, 0.0)
+
+
 def test_llama_8b_on_an_l4_holds_its_embedding_and_lm_head_in_16_bits() -> None:
     gpus, memory = _memory("llama-3.1-8b", "l4")
     assert gpus == 1
-    assert memory == pytest.approx(13_524_697_785.6, rel=1e-12)
-    assert memory / GIB == pytest.approx(12.596, abs=5e-4)
+    assert memory == pytest.approx(13_286_487_502.21875, rel=1e-12)
+    assert memory / GIB == pytest.approx(12.374, abs=5e-4)
 
 
 def test_a_tied_embedding_is_held_once() -> None:
@@ -67,13 +79,13 @@ def test_a_tied_embedding_is_held_once() -> None:
     assert root_parameters(qwen) == 151_936 * 896 + 896 == 136_135_552
     gpus, memory = _memory("qwen2.5-0.5b", "l4")
     assert gpus == 1
-    assert memory == pytest.approx(6_710_745_766.4, rel=1e-12)
+    assert memory == pytest.approx(6_698_668_068.6875, rel=1e-12)
 
 
 def test_llama_70b_on_one_h100_still_fits_with_its_root_in_16_bits() -> None:
     gpus, memory = _memory("llama-3.1-70b", "h100-sxm")
     assert gpus == 1
-    assert memory == pytest.approx(57_086_924_467.2, rel=1e-12)
+    assert memory == pytest.approx(54_749_006_830.125, rel=1e-12)
 
 
 def test_the_command_line_shows_it() -> None:
@@ -82,7 +94,7 @@ def test_the_command_line_shows_it() -> None:
         "--method", "qlora", "--tokens", "1e7",
     )  # fmt: skip
     assert code == 0
-    assert "1 × l4, 12.6 GiB each" in out
+    assert "1 × l4, 12.4 GiB each" in out
 
 
 ROOT = st.floats(0.0, 5e9)

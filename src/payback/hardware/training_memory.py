@@ -10,6 +10,17 @@ The compute and time side is :mod:`payback.hardware.training`.
 
 from __future__ import annotations
 
+NF4_BYTES_PER_PARAM = (4 + 8 / 64 + 32 / (64 * 256)) / 8
+"""Bytes a weight of a linear layer takes in NF4 with double quantization: 4.127 bits,
+0.5159 B. Each weight is 4 bits; each block of 64 has an absmax constant, 32/64 = 0.5 bits
+a weight in FP32, which double quantization stores in 8 bits with one FP32 constant for
+each 256 of them: 8/64 + 32/(64 · 256) = 0.127 bits ("QLoRA: Efficient Finetuning of
+Quantized LLMs", arXiv:2305.14314, section 3, "Double Quantization"; bitsandbytes'
+``quantize_4bit`` with ``compress_statistics``: blocks of 64, then
+``quantize_blockwise(absmax, blocksize=256)``). The recipes modelled turn it on (the
+paper's; Unsloth's loader, ``bnb_4bit_use_double_quant=True``); without it, 4.5 bits
+(0.5625 B)."""
+
 QLORA_ROOT_BYTES = 2.0
 """Bytes per parameter of QLoRA's root, which stays 16-bit: the input embedding, the
 output projection (``lm_head``) and the final norm. bitsandbytes replaces only
@@ -27,11 +38,11 @@ each under 0.05% of the weights."""
 BYTES_PER_PARAM_STATE: dict[str, float] = {
     "full": 16.0,
     "lora": 2.0,
-    "qlora": 0.55,
+    "qlora": NF4_BYTES_PER_PARAM,
 }
 """Bytes per base-model parameter held during training: full = BF16 weights and
 gradients + FP32 master weights and two Adam moments (2+2+4+8); LoRA = frozen BF16
-weights; QLoRA = the decoder's linear weights in NF4 with double-quantized scales, its
+weights; QLoRA = the decoder's linear weights in NF4 (:data:`NF4_BYTES_PER_PARAM`), its
 root in 16 bits (:data:`QLORA_ROOT_BYTES`, :func:`base_state_bytes`)."""
 
 ADAPTER_STATE_BYTES = 16.0
@@ -96,7 +107,7 @@ adapters' own are under 1% of a layer)."""
 GATHERED_WEIGHT_BYTES: dict[str, float] = {
     "full": 2.0,
     "lora": 2.0,
-    "qlora": 0.55,
+    "qlora": NF4_BYTES_PER_PARAM,
 }
 """Bytes per parameter of a gathered layer: the BF16 compute copy (FSDP's ``MixedPrecision``
 ``param_dtype``) under full fine-tuning and LoRA; QLoRA gathers its 4-bit NF4 storage
@@ -115,7 +126,7 @@ not counted: the root's gradients in full fine-tuning, ``custom_sharded_layers``
 MEGATRON_STATE_BYTES: dict[str, tuple[float, float]] = {
     "full": (6.0, 12.0),
     "lora": (2.0, 0.0),
-    "qlora": (0.55, 0.0),
+    "qlora": (NF4_BYTES_PER_PARAM, 0.0),
 }
 """Bytes per base parameter on the ``optimized`` (Megatron/NeMo) stack, as (held by every
 data-parallel replica, sharded over all GPUs). Megatron splits the weights by tensor,
@@ -140,11 +151,11 @@ def base_state_bytes(
     holds its root's ``root_params`` (the embedding, ``lm_head`` and final norm; a tied
     matrix once) at :data:`QLORA_ROOT_BYTES`, not in NF4.
 
-    Llama-3.1-8B QLoRA: (8.03e9 − 1,050,677,248) × 0.55 + 1,050,677,248 × 2.
+    Llama-3.1-8B QLoRA: (8.03e9 − 1,050,677,248) × 0.515869140625 + 1,050,677,248 × 2.
 
-    >>> base_state_bytes(params=8.03e9, method="qlora", per_param=0.55,
+    >>> base_state_bytes(params=8.03e9, method="qlora", per_param=NF4_BYTES_PER_PARAM,
     ...                  root_params=1_050_677_248)
-    5939982009.6
+    5701771726.21875
     """
     if method != "qlora":
         return params * per_param
