@@ -147,8 +147,9 @@ def test_a_given_batch_that_misses_the_latency_target_is_refused() -> None:
 def test_training_advice_names_only_the_methods_not_tried() -> None:
     # deepseek-v3's LoRA needs (1,342 + 107) GB / 64 + 46.0 (two gathered MoE layers in
     # BF16) + 3.7 (FSDP's root unit in BF16) + 9.8 = 82.2 GB a GPU, over an H100's
-    # 0.9 × 85.5 = 77.0 usable; its QLoRA (369 + 107) GB / 16 + 12.7 (the two layers in
-    # NF4) + 3.7 + 9.8 = 55.9 GB fits on 16 and 85.7 GB on 8 does not
+    # 0.9 × 85.5 = 77.0 usable; its QLoRA (349 + 107) GB / 16 + 11.9 (the two layers in
+    # NF4) + 3.7 + 9.8 = 53.9 GB fits on 16 and 82.4 GB on 8 does not (349 GB: the weights
+    # in NF4 at 4.127 bits, the embedding and lm_head, 1.85B parameters, in BF16)
     # (tests/hardware/test_lora_memory.py works out the terms)
     v3, h100 = CAT.model("deepseek-v3"), CAT.gpu("h100-sxm")
     with pytest.raises(PaybackError) as info:
@@ -159,7 +160,7 @@ def test_training_advice_names_only_the_methods_not_tried() -> None:
         "lora fine-tuning of deepseek-v3 does not fit on 64 × h100-sxm; qlora fits on 16 × "
         "h100-sxm; or use GPUs with more memory"
     )
-    # an L4 (21.7 GB usable) holds neither: QLoRA's 476 GB / 64 + 12.7 + 3.7 + 9.8 = 33.6 GB
+    # an L4 (21.7 GB usable) holds neither: QLoRA's 456 GB / 64 + 11.9 + 3.7 + 9.8 = 32.5 GB
     with pytest.raises(PaybackError, match=r"deepseek-v3 does not fit on 64 × l4; use GPUs"):
         estimate_training(v3, CAT.gpu("l4"), "lora", tokens=1e7)
     # nor llama-3.1-70b's full fine-tuning, nor (by 42 MB) its LoRA: 144,513,500,160 / 64

@@ -64,8 +64,13 @@ import pytest
 
 from payback.catalog import default_catalog
 from payback.errors import PaybackError
-from payback.hardware import training as tr
-from payback.hardware.fine_tuning import adapter_parameters, estimate_training, layer_parameters
+from payback.hardware import training_memory as tm
+from payback.hardware.fine_tuning import (
+    adapter_parameters,
+    estimate_training,
+    layer_parameters,
+    root_parameters,
+)
 
 CAT = default_catalog()
 V3, LLAMA_70B = CAT.model("deepseek-v3"), CAT.model("llama-3.1-70b")
@@ -78,7 +83,7 @@ LLAMA_70B_LAYER = 2 * 8192 * 8192 + 2 * 8192 * 1024 + 3 * 8192 * 28672 + 2 * 819
 
 
 def _per_gpu(params: float, adapters: float, activations: float, layer: float, gpus: int) -> float:
-    return tr.training_memory_per_gpu(
+    return tm.training_memory_per_gpu(
         params=params,
         method="lora",
         gpus=gpus,
@@ -97,12 +102,12 @@ def test_adapter_counts_by_hand() -> None:
 def test_largest_layer_by_hand() -> None:
     assert V3_LAYER == layer_parameters(V3) == 11_507_286_016
     assert LLAMA_70B_LAYER == layer_parameters(LLAMA_70B) == 855_654_400
-    gathered = tr.gathered_bytes(layer_params=V3_LAYER, method="lora", stack="standard", gpus=16)
+    gathered = tm.gathered_bytes(layer_params=V3_LAYER, method="lora", stack="standard", gpus=16)
     assert gathered == 46_029_144_064  # about 23 GB a layer, two at once
 
 
 def test_activations_by_hand() -> None:
-    v3 = tr.activation_bytes(
+    v3 = tm.activation_bytes(
         tokens_per_micro_batch=4096,
         layers=61,
         hidden_size=7168,
@@ -110,7 +115,7 @@ def test_activations_by_hand() -> None:
         vocab_size=129_280,
     )
     assert v3 == 3_581_935_616 + 1_040_187_392 + 3_177_185_280 == V3_ACTIVATIONS
-    llama = tr.activation_bytes(
+    llama = tm.activation_bytes(
         tokens_per_micro_batch=4096,
         layers=80,
         hidden_size=8192,
@@ -163,17 +168,23 @@ def test_llama_70b_lora_estimate_memory(gpus: int, expected: int) -> None:
     ],
 )
 def test_one_gpu_memory_keeps_every_state_whole(model: str, gpu: str, method: str) -> None:
-    # on one GPU sharding changes nothing: weights + adapters × 16 + activations + 2 GB
+    # on one GPU sharding changes nothing: weights (QLoRA's root in 16 bits) + adapters × 16
+    # + activations + 2 GB
     m = CAT.model(model)
     run = estimate_training(m, CAT.gpu(gpu), method, tokens=1e7, stack="unsloth")
     assert run.gpus == 1
-    activations = tr.activation_bytes(
+    activations = tm.activation_bytes(
         tokens_per_micro_batch=4096,
         layers=m.layers,
         hidden_size=m.hidden_size,
         intermediate_size=m.intermediate_size,
         vocab_size=m.vocab_size,
     )
-    whole = m.params_b * 1e9 * tr.BYTES_PER_PARAM_STATE[method]
+    whole = tm.base_state_bytes(
+        params=m.params_b * 1e9,
+        method=method,
+        per_param=tm.BYTES_PER_PARAM_STATE[method],
+        root_params=root_parameters(m),
+    )
     whole += adapter_parameters(m) * 16 + activations + 2e9
     assert run.memory_gib == pytest.approx(whole / 2**30, rel=1e-12)

@@ -1,9 +1,9 @@
 """The fine-tuning estimate for catalog models on catalog GPUs: compute, memory, time and
 cost.
 
-It binds catalog records to the pure formulas in :mod:`payback.hardware.training`: the
-GPUs a run needs from memory, its time from the peak × MFU, its cost × runs; and says why
-a configuration cannot work.
+It binds catalog records to the pure formulas in :mod:`payback.hardware.training` and
+:mod:`payback.hardware.training_memory`: the GPUs a run needs from memory, its time from
+the peak × MFU, its cost × runs; and says why a configuration cannot work.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 from payback.catalog import Gpu, OpenModel, offer_source, typical_gpu_price
 from payback.errors import PaybackError
 from payback.hardware import training as tr
+from payback.hardware import training_memory as tm
 from payback.hardware.estimate import model_parameters, peak_flops, require_finite
 
 __all__ = ["MAX_TRAINING_TOKENS", "TrainingEstimate", "estimate_training"]
@@ -204,7 +205,7 @@ def layer_parameters(model: OpenModel) -> float:
     """Parameters of the model's largest decoder layer [count], from its shape: attention
     and two norms, with the dense MLP or, in an MoE layer, every routed and shared expert
     and the router (what sharded data parallelism gathers at once,
-    :func:`~payback.hardware.training.gathered_bytes`)."""
+    :func:`~payback.hardware.training_memory.gathered_bytes`)."""
     split = model_parameters(model)
     layers = model.layers
     moe = 0 if not model.is_moe else (layers if model.moe_layers is None else model.moe_layers)
@@ -217,7 +218,7 @@ def layer_parameters(model: OpenModel) -> float:
 def root_parameters(model: OpenModel) -> float:
     """Parameters of FSDP's root unit once each decoder layer is wrapped [count]: the
     embedding, the output projection (none of its own when tied: one matrix, counted once)
-    and the final norm (what :data:`~payback.hardware.training.FSDP_ROOT_BYTES` holds whole).
+    and the final norm (what :data:`~payback.hardware.training_memory.FSDP_ROOT_BYTES` holds whole).
 
     Llama-3.1-8B, untied: 2 × 128,256 × 4,096 + 4,096 = 1,050,677,248."""
     split = model_parameters(model)
@@ -323,7 +324,7 @@ def _training_gpus(
         moe_width = (model.experts_per_token or 0) + model.shared_experts
         moe_width *= model.moe_intermediate_size or 0
         width = moe_width if model.moe_layers in (None, model.layers) else max(width, moe_width)
-    activations = tr.activation_bytes(
+    activations = tm.activation_bytes(
         tokens_per_micro_batch=tokens_per_micro_batch,
         layers=model.layers,
         hidden_size=model.hidden_size,
@@ -339,7 +340,7 @@ def _training_gpus(
         "root_params": root_parameters(model),
         "stack": stack,
     }
-    needed = tr.gpus_needed(gpu_memory_bytes=gpu.memory_bytes, **memory)
+    needed = tm.gpus_needed(gpu_memory_bytes=gpu.memory_bytes, **memory)
     if needed is None:
         raise PaybackError(_does_not_fit(model, gpu, memory))
     sequences = math.floor(processed / tokens_per_micro_batch)
@@ -350,7 +351,7 @@ def _training_gpus(
                 "gpus", gpus, _gpus_past(most, needed, sequences, tokens_per_micro_batch, processed)
             )
         if gpus < needed:
-            per_gpu = tr.training_memory_per_gpu(gpus=gpus, **memory)
+            per_gpu = tm.training_memory_per_gpu(gpus=gpus, **memory)
             raise PaybackError(
                 f"{method} fine-tuning of {model.id} needs {per_gpu / 2**30:,.0f} GiB per GPU on {gpus:,} × {gpu.id} "
                 f"({gpu.memory_bytes / 2**30:,.0f} GiB each); it needs at least {needed:,} GPUs"
@@ -358,12 +359,15 @@ def _training_gpus(
         needed = gpus
     split = None
     if stack == "optimized":  # Megatron: weights over the fewest GPUs that fit, data parallel
-        split = tr.model_parallel_gpus(
+        split = tm.model_parallel_gpus(
             gpus=needed,
             gpu_memory_bytes=gpu.memory_bytes,
-            **{k: memory[k] for k in ("params", "method", "adapter_params", "activations")},
+            **{
+                k: memory[k]
+                for k in ("params", "method", "adapter_params", "activations", "root_params")
+            },
         )
-    per_gpu_memory = tr.training_memory_per_gpu(gpus=needed, model_parallel=split, **memory)
+    per_gpu_memory = tm.training_memory_per_gpu(gpus=needed, model_parallel=split, **memory)
     return needed, per_gpu_memory, most
 
 
@@ -387,15 +391,15 @@ def _gpus_past(
 
 
 def _does_not_fit(model: OpenModel, gpu: Gpu, memory: dict[str, Any]) -> str:
-    """Why a job (``memory``: :func:`~payback.hardware.training.gpus_needed`'s inputs)
+    """Why a job (``memory``: :func:`~payback.hardware.training_memory.gpus_needed`'s inputs)
     fits on no count of GPUs, and which lighter methods (those not tried: fewer bytes a
     parameter) fit, on how many."""
     method = memory["method"]
     fits = []
     for other in tr.METHODS:
-        if tr.BYTES_PER_PARAM_STATE[other] >= tr.BYTES_PER_PARAM_STATE[method]:
+        if tm.BYTES_PER_PARAM_STATE[other] >= tm.BYTES_PER_PARAM_STATE[method]:
             continue
-        count = tr.gpus_needed(gpu_memory_bytes=gpu.memory_bytes, **{**memory, "method": other})
+        count = tm.gpus_needed(gpu_memory_bytes=gpu.memory_bytes, **{**memory, "method": other})
         if count is not None:
             fits.append(f"{other} fits on {count} × {gpu.id}")
     return f"{method} fine-tuning of {model.id} does not fit on 64 × {gpu.id}; " + (
