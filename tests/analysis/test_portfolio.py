@@ -163,7 +163,11 @@ def test_adapter_efficiency_follows_the_sources() -> None:
         ),
         (
             lambda d: d["workloads"][1]["alternatives"].update({"nope": {}}),
-            "workloads.1.alternatives.nope: unknown alternative 'nope'",
+            "workloads.1.alternatives.nope: unknown alternative 'nope' (known: ",
+        ),
+        (  # one line for a name two workloads give
+            lambda d: [w.setdefault("alternatives", {}).update(nope={}) for w in d["workloads"]],
+            "workloads.0.alternatives.nope: unknown alternative 'nope' (under workload 1 too) ",
         ),
         (
             lambda d: d["workloads"][1]["alternatives"][ALT].update(fine_tuned="x"),
@@ -179,6 +183,41 @@ def test_bad_portfolios_are_one_line(change: Any, message: str) -> None:
     with pytest.raises(PaybackError) as err:
         parse_scenario(data)
     assert any(message in line for line in err.value.messages), err.value.messages
+
+
+def test_one_problem_of_a_portfolio_file_is_one_line() -> None:
+    """Tried as a new user would on examples/portfolio.toml: a renamed alternative that
+    four workloads still named gave four lines, and the first workload's missing requests
+    gave two (one under a [traffic] the file does not have)."""
+    from helpers import EXAMPLES, run
+
+    text = (EXAMPLES / "portfolio.toml").read_text()
+    old = 'name = "Llama 3.1 8B, an adapter per task, one fleet"'
+    assert text.count(old) == 1
+    renamed = text.replace(old, 'name = "abc"')
+    missing = text.replace("traffic = { requests_per_month = 400000, ", "traffic = { ", 1)
+    assert missing != text
+    for changed, line in [
+        (
+            renamed,
+            "workloads.1.alternatives.Llama 3.1 8B, an adapter per task, one fleet: unknown "
+            "alternative 'Llama 3.1 8B, an adapter per task, one fleet' (under workloads 2, 3 "
+            "and 4 too) (known: 'abc', 'a fine-tuned 8B and its own fleet per task')",
+        ),
+        (
+            missing,
+            "workloads.0.traffic.requests_per_month: required field is missing (Requests in "
+            "month 1)",
+        ),
+    ]:
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "p.toml"
+            path.write_text(changed)
+            code, out, err = run("analyze", path)
+        assert (code, out, err) == (2, "", f"error: {path}: {line}\n")
 
 
 def test_adapters_that_do_not_fit_are_refused() -> None:

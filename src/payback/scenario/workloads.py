@@ -178,7 +178,10 @@ def workload_defaults(data: Any) -> Any:
 def workload_default_paths(data: Any) -> dict[str, str]:
     """Which ``[traffic]`` fields :func:`workload_defaults` takes from the first workload, as
     ``{"traffic.F": "workloads.0.traffic.F"}``: a problem with one of them is that
-    workload's, and is told once, by its own path."""
+    workload's, and is told once, by its own path. A field neither gives is the first
+    workload's too (one missing ``requests_per_month`` is said once, under workloads.0)."""
+    from payback.scenario.schema import Traffic
+
     if not isinstance(data, dict):
         return {}
     workloads = data.get("workloads")
@@ -190,7 +193,7 @@ def workload_default_paths(data: Any) -> dict[str, str]:
         return {}
     return {
         f"traffic.{name}": f"workloads.0.traffic.{name}"
-        for name in first["traffic"]
+        for name in dict.fromkeys([*first["traffic"], *Traffic.model_fields])
         if given.get(name) is None
     }
 
@@ -243,14 +246,12 @@ def workload_problems(scenario: Scenario) -> list[str]:
                     f"alternatives.{i}.portfolio.workloads: {name!r} is served twice by "
                     f"{alt.name!r}; list each workload once"
                 )
+    unknown: dict[str, list[int]] = {}  # one line a name, every workload it is under
     for j, workload in enumerate(workloads):
         for alt_name, terms in workload.alternatives.items():
             where = f"workloads.{j}.alternatives.{alt_name}"
             if alt_name not in alternatives:
-                problems.append(
-                    f"{where}: unknown alternative {alt_name!r} (known: "
-                    f"{', '.join(map(repr, alternatives))})"
-                )
+                unknown.setdefault(alt_name, []).append(j)
                 continue
             i, alt = alternatives[alt_name]
             subset = alt.portfolio.workloads if alt.portfolio is not None else None
@@ -264,6 +265,20 @@ def workload_problems(scenario: Scenario) -> list[str]:
                     problems.append(
                         f"{where}.{field}: not used by a {alt.kind} alternative (it is for {' or '.join(kinds)})"
                     )
+    for alt_name, under in unknown.items():
+        where = f"workloads.{under[0]}.alternatives.{alt_name}"
+        others = [str(j) for j in under[1:]]
+        also = (
+            ""
+            if not others
+            else f" (under workload {others[0]} too)"
+            if len(others) == 1
+            else f" (under workloads {', '.join(others[:-1])} and {others[-1]} too)"
+        )
+        problems.append(
+            f"{where}: unknown alternative {alt_name!r}{also} (known: "
+            f"{', '.join(map(repr, alternatives))})"
+        )
     return list(dict.fromkeys(problems))
 
 
