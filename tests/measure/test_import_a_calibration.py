@@ -1,7 +1,7 @@
 """A calibration file given to ``payback import-benchmark``, tried as a new user would: the
 bundled ``h200-llama-3.1-8b-lora.toml`` was said to be "a calibration (TOML) under a .json
 name ... rename it h200-llama-3.1-8b-lora.toml", its own name. A calibration under a TOML
-name is now said to be one, to use as it is."""
+name is now said to be one, to use as it is (the library names no flag)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_a_calibration_given_to_import_benchmark_is_said_to_be_one(
     assert_user_error(code, out, err)
     assert err.strip() == (
         f"error: {LLAMA}: a calibration file (TOML), not a benchmark result (JSON): use it as "
-        "it is, with --calibration on payback estimate or as a scenario option's calibration"
+        "it is, as the calibration of payback estimate or of a scenario's option"
     )
 
 

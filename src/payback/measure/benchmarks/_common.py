@@ -62,8 +62,7 @@ def _json_lines(path: Path, text: str, first: json.JSONDecodeError) -> list[Any]
         if path.suffix.lower() != ".json":  # a calibration file itself, given to import
             raise PaybackError(
                 f"{path}: a calibration file (TOML), not a benchmark result (JSON): use it as "
-                "it is, with --calibration on payback estimate or as a scenario option's "
-                "calibration"
+                "it is, as the calibration of payback estimate or of a scenario's option"
             )
         raise PaybackError(
             f"{path}: a calibration (TOML) under a .json name, which payback reads as a "
