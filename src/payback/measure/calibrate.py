@@ -33,10 +33,9 @@ from payback.catalog import Catalog, Gpu, OpenModel
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
 from payback.hardware import training as tr
-from payback.hardware.calibration import DecodePoint, Factors, fit_decode
-from payback.hardware.estimate import DECODE_ONLY, serving_shape
-from payback.hardware.fine_tuning import estimate_training
-from payback.measure import timing
+from payback.hardware.calibration import DecodePoint, Factors
+from payback.hardware.estimate import serving_shape
+from payback.measure import estimates, timing
 from payback.measure.apply import far_from_gpu
 from payback.measure.calibration import Calibration, Measured
 from payback.measure.devices import cpu_memory_bytes, gpu_for_device, measured_spec
@@ -293,9 +292,7 @@ def _time_training(
     torch, device = run.torch, run.device
     net = timing.build_decoder(torch, model, device, run.dtype, method, checkpointing)
     try:
-        estimated = estimate_training(
-            model, found.spec, method, tokens=1e9, gpus=1
-        ).tokens_per_s_per_gpu
+        estimated = estimates.training_estimate(model, found.spec, method)
     except PaybackError as exc:
         estimated = None
         run.notes.append(f"training not estimated on one {found.spec.id}: {exc}")
@@ -336,11 +333,9 @@ def _time_serving(
     measured, factors = _time_prefill(run, net, model, found, context, shape)
     timing.free(run.torch, run.device)
     run.report("prefill", 1.0)
-    points, memory_bound_t, memory_bound_bytes = _time_decode(
-        run, net, model, found, context, batches, shape, weights_total
-    )
+    points, steps = _time_decode(run, net, model, found, context, batches, shape, weights_total)
     measured["decode"] = points
-    factors.update(_decode_factors(run, model, shape, memory_bound_t, memory_bound_bytes))
+    factors.update(_decode_factors(run, model, shape, steps))
     return measured, factors
 
 
@@ -359,18 +354,13 @@ def _time_prefill(
     took = timing.prefill_seconds(
         run.torch, net, model, prompts, context, run.device, prefill_s, run.timer
     )
-    per_prompt = float(
-        sv.prefill_seconds(
-            input_tokens=context,
-            **{k: v for k, v in shape.items() if k not in DECODE_ONLY},
-        )
-    )
+    estimated = estimates.prefill_estimate(shape, context)
     measured = {
         "prefill_tokens": context,
         "prefill_tokens_per_s": prompts * context / took,
-        "prefill_estimated_tokens_per_s": context / per_prompt,
+        "prefill_estimated_tokens_per_s": estimated,
     }
-    mfu = sv.VLLM.prefill_mfu * per_prompt * prompts / took
+    mfu = estimates.prefill_mfu_of(prompts * context / took, estimated)
     if mfu > 1.0:  # as decode's: a cap said, not hidden
         run.notes.append(
             f"prefill ran at {mfu:.2f} of the peak the estimate takes for this device (its "
@@ -389,13 +379,12 @@ def _time_decode(
     batches: Sequence[int],
     shape: dict[str, Any],
     weights_total: float,
-) -> tuple[list[DecodePoint], list[float], list[float]]:
-    """Decode steps at the batches that fit, against the estimate; and the times and bytes
-    of the memory-bound ones, which the bandwidth line is fitted to."""
+) -> tuple[list[DecodePoint], list[tuple[int, float, float]]]:
+    """Decode steps at the batches that fit, against the estimate; and each step as its
+    batch, context and seconds, which the bandwidth line is fitted to."""
     fits = _decode_batches(run, found, context, batches, shape, weights_total)
     points: list[DecodePoint] = []
-    memory_bound_t: list[float] = []
-    memory_bound_bytes: list[float] = []
+    steps: list[tuple[int, float, float]] = []
     graphs = run.device == "cuda"
     for i, b in enumerate(fits):
         share = max(min(2.0, run.left() / (len(fits) - i)), 0.2)
@@ -416,22 +405,18 @@ def _time_decode(
             run.notes,
             share,
         )
-        estimated_s = float(sv.decode_step_seconds(batch=b, context=context, **shape))
         points.append(
             DecodePoint(
                 batch=b,
                 context_tokens=context,
                 measured_ms=step_s * 1e3,
-                estimated_ms=estimated_s * 1e3,
+                estimated_ms=estimates.decode_estimate_ms(shape, b, context),
             )
         )
-        streamed = _memory_bound_bytes(model, shape, b, context)
-        if streamed is not None:
-            memory_bound_t.append(step_s)
-            memory_bound_bytes.append(streamed)
+        steps.append((b, context, step_s))
         timing.free(run.torch, run.device)
     run.report("decode", 1.0)
-    return points, memory_bound_t, memory_bound_bytes
+    return points, steps
 
 
 def _decode_batches(
@@ -454,61 +439,23 @@ def _decode_batches(
     return fits
 
 
-def _memory_bound_bytes(
-    model: OpenModel, shape: dict[str, Any], batch: int, context: int
-) -> float | None:
-    """The bytes a decode step streams when it is memory-bound even at the full bandwidth
-    (such steps fit the bandwidth line); None when it is compute-bound."""
-    streamed = float(
-        sv.decode_bytes(
-            batch=batch,
-            context=context,
-            weights=shape["weights"],
-            kv_bytes_per_token=float(shape["kv_bytes_per_token"]),
-        )
-    )
-    compute = float(
-        sv.decode_flops(
-            batch=batch,
-            context=context,
-            params=shape["params"],
-            layers=model.layers,
-            attention_width=shape["attention_width"],
-        )
-    )
-    compute_s = compute / (float(shape["peak_flops"]) * sv.VLLM.decode_mfu)
-    return streamed if compute_s < streamed / float(shape["bandwidth"]) else None
-
-
 def _decode_factors(
-    run: _Run,
-    model: OpenModel,
-    shape: dict[str, Any],
-    memory_bound_t: list[float],
-    memory_bound_bytes: list[float],
+    run: _Run, model: OpenModel, shape: dict[str, Any], steps: list[tuple[int, float, float]]
 ) -> dict[str, Any]:
-    """The bandwidth efficiency and overheads fitted to the memory-bound decode steps."""
-    if not memory_bound_t:
+    """The bandwidth efficiency and overheads fitted to the memory-bound decode steps
+    (:func:`payback.measure.estimates.decode_factors`), with a note where none was or a
+    factor is capped."""
+    factors = estimates.decode_factors(model, shape, steps)
+    if not factors:
         run.notes.append(
             "decode was compute-bound at every batch on this device (its measured matrix-product "
             "speed is low against its copy speed): no bandwidth_efficiency or step overhead fitted"
         )
-        return {}
-    eff, step_overhead, layer_overhead = fit_decode(
-        step_s=memory_bound_t,
-        bytes_per_step=memory_bound_bytes,
-        bandwidth=float(shape["bandwidth"]),
-        layers=model.layers,
-    )
-    if eff >= 1.0:
+    elif factors["bandwidth_efficiency"] >= 1.0:
         run.notes.append(
             "decode ran at or above the bandwidth bound (caches hold the model): bandwidth_efficiency capped at 1"
         )
-    return {
-        "bandwidth_efficiency": eff,
-        "step_overhead_s": step_overhead,
-        "layer_overhead_s": layer_overhead,
-    }
+    return factors
 
 
 def _closing_notes(device: str, checkpointing: bool) -> list[str]:

@@ -281,48 +281,80 @@ def benchmark_table(cal: Any, estimate: Any | None = None, closed: Any | None = 
 
 
 def calibration_table(cal: Any) -> Fit:
-    """What ``payback calibrate`` measured next to the default estimate, with the ratio."""
+    """What ``payback calibrate`` measured next to today's estimate of the same thing at
+    the calibration's conditions, with the ratio.
+
+    Today's estimate is made again through the functions the calibration used
+    (:func:`payback.measure.estimates.estimated_now`), so a file read after the estimators
+    changed shows what payback estimates now, never the figure it recorded then; where that
+    recorded figure differs, it is shown beside, as the estimate when measured. Where the
+    conditions cannot be made again (a CPU, a GPU the catalog lacks), the recorded
+    estimate is shown, and the title says it is the one made when measured."""
+    from payback.catalog import default_catalog
+    from payback.measure.estimates import SAME, estimated_now
+
     m = cal.measured
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        title=f"Calibration of {cal.model} ({cal.precision}) on {cal.device}"
-        + (f" (catalog {cal.gpu})" if cal.gpu else ""),
-        title_justify="left",
-    )
-    for name, justify in [
-        ("", "left"),
-        ("measured", "right"),
-        ("estimated", "right"),
-        ("measured / estimated", "right"),
-    ]:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-
-    def row(label: str, measured: float | None, estimated: float | None, fmt: str) -> None:
-        if measured is None:
-            return
-        ratio = f"{measured / estimated:.2f}" if estimated else "—"
-        table.add_row(label, format(measured, fmt), _num(estimated, fmt), ratio)
-
+    now = estimated_now(cal, default_catalog())
+    rows: list[tuple[str, float | None, float | None, float | None, str]] = []
     if m is not None:
-        row(
-            f"training ({m.training_method}), tokens/s",
-            m.training_tokens_per_s,
-            m.training_estimated_tokens_per_s,
-            ",.0f",
-        )
-        row(
-            f"prefill of {m.prefill_tokens} tokens, tokens/s",
-            m.prefill_tokens_per_s,
-            m.prefill_estimated_tokens_per_s,
-            ",.0f",
-        )
-        for point in m.decode:
-            row(
-                f"decode step, batch {point.batch}, context {point.context_tokens:,.0f}, ms",
-                point.measured_ms,
-                point.estimated_ms,
-                ",.2f",
+        rows.append(
+            (
+                f"training ({m.training_method}), tokens/s",
+                m.training_tokens_per_s,
+                m.training_estimated_tokens_per_s,
+                now.training_tokens_per_s if now else None,
+                ",.0f",
             )
+        )
+        rows.append(
+            (
+                f"prefill of {m.prefill_tokens} tokens, tokens/s",
+                m.prefill_tokens_per_s,
+                m.prefill_estimated_tokens_per_s,
+                now.prefill_tokens_per_s if now else None,
+                ",.0f",
+            )
+        )
+        for i, point in enumerate(m.decode):
+            rows.append(
+                (
+                    f"decode step, batch {point.batch}, context {point.context_tokens:,.0f}, ms",
+                    point.measured_ms,
+                    point.estimated_ms,
+                    now.decode_ms[i] if now else None,
+                    ",.2f",
+                )
+            )
+    rows = [r for r in rows if r[1] is not None]
+    when = cal.created[:10] if cal.created else "the day measured"
+    then = [
+        now is not None and r[2] is not None and abs(r[2] - (r[3] or 0.0)) > SAME * r[2]
+        for r in rows
+    ]
+    title = f"Calibration of {cal.model} ({cal.precision}) on {cal.device}" + (
+        f" (catalog {cal.gpu})" if cal.gpu else ""
+    )
+    if now is None:
+        title += f"; estimated: as estimated when measured, on {when}"
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
+    columns = [("", "left"), ("measured", "right"), ("estimated", "right")]
+    columns.append(("measured / estimated", "right"))
+    if any(then):
+        columns.append((f"estimated on {when}", "right"))
+        table.caption = (
+            f"estimated: payback's estimate today; estimated on {when}: the one the file "
+            "recorded when measured, by an earlier payback"
+        )
+        table.caption_justify = "left"
+    for name, justify in columns:
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for (label, measured, recorded, today, fmt), stale in zip(rows, then, strict=True):
+        estimated = today if now is not None else recorded
+        ratio = f"{measured / estimated:.2f}" if measured and estimated else "—"
+        cells = [label, format(measured, fmt), _num(estimated, fmt), ratio]
+        if any(then):
+            cells.append(_num(recorded, fmt) if stale else "same")
+        table.add_row(*cells)
     return fit(table)
 
 

@@ -93,6 +93,11 @@ def _json_lines(path: Path, text: str, first: json.JSONDecodeError) -> list[Any]
     """One JSON value per non-blank line; ``first`` (the whole text's error) names a first
     line that is not JSON."""
     if text.lstrip().startswith(("# payback calibration", "[calibration]")):
+        if path.suffix.lower() != ".json":  # a calibration file itself, given to import
+            raise PaybackError(
+                f"{path}: a calibration file (TOML), not a benchmark result (JSON): use it as "
+                "it is, as the calibration of payback estimate or of a scenario's option"
+            )
         raise PaybackError(
             f"{path}: a calibration (TOML) under a .json name, which payback reads as a "
             f"benchmark result (JSON); rename it {path.with_suffix('.toml').name}"
