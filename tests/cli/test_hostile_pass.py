@@ -241,6 +241,23 @@ TRAINING = (
             "error: --target break_even_month=1e308: break_even_month must be at most 600, the "
             "longest horizon a scenario allows (scenario.horizon_months)",
         ),
+        (  # searched every value, then "No value ..." and exit 1
+            ("solve", QUARTER, "--vary", "traffic.requests_per_month", "--target", "npv_usd=1e308"),
+            "error: --target 'npv_usd=1e308': npv_usd must be within ±1×10²¹: no scenario within "
+            "a file's limits comes near it",
+        ),
+        (  # read 'never' as met: "the answer jumps from never ... to 3,621,490 requests"
+            (
+                "solve",
+                QUARTER,
+                "--vary",
+                "traffic.requests_per_month",
+                "--target",
+                "break_even_requests=1e19",
+            ),
+            "error: --target 'break_even_requests=1e19': break_even_requests must be at most "
+            "1,000,000,000,000,000,000: no scenario within a file's limits comes near it",
+        ),
         (  # said 'must be a whole number ≥ 0' of a number ≥ 0
             (
                 "analyze",

@@ -18,6 +18,7 @@ from payback.analysis.alone import local_path
 from payback.analysis.lookups import Resolved
 from payback.analysis.verdict import months_text
 from payback.errors import PaybackError
+from payback.figures import limit_text
 from payback.scenario import FieldRange, Scenario
 from payback.scenario.paths import schema_range, value_at, with_value
 from payback.scenario.schema import MAX_FLEET_GPUS, ScenarioInfo
@@ -113,7 +114,23 @@ def parse_target(text: str) -> Target:
         raise PaybackError.bad("target", quoted, "the value must be a finite number")
     if metric != "npv_usd" and value < 0:
         raise PaybackError.bad("target", quoted, f"{metric} must be ≥ 0")
+    if metric in TARGET_LIMITS and abs(value) > TARGET_LIMITS[metric]:
+        raise PaybackError.bad(
+            "target",
+            quoted,
+            f"{metric} must be {'within ±' if metric == 'npv_usd' else 'at most '}"
+            f"{limit_text(TARGET_LIMITS[metric])}: no scenario within a file's limits comes "
+            "near it",
+        )
     return Target(metric, value)  # type: ignore[arg-type]
+
+
+TARGET_LIMITS = {"npv_usd": 1e21, "break_even_requests": 1e18}
+"""The largest target of each unbounded metric: 1e13 requests a month (the most a file
+allows) for 600 months is 6e15 requests, each at most $1,000 (a price of 1,000 requests at
+most $1e6): about 6e18 dollars. A target past them (1e308) searched every value and ended
+"no value reaches it" (exit 1), or read "never" as met; break_even_month has its own,
+the longest horizon."""
 
 
 @dataclass(frozen=True)
