@@ -102,3 +102,13 @@ def _usd(price: _Price | None) -> str:
         return "-"
     value = price.base if isinstance(price, TieredPrices) else price
     return f"${float(value):g}"
+
+
+def _undated(model: ModelInfo) -> bool:
+    """Whether the snapshot dates none of the model's prices: one price (or prices by time
+    of day only), as genai-prices lists it when read, with nothing said of the days
+    before. A model with a price change on a start date has a dated price for every day:
+    the one from that date, or the one in effect before it."""
+    if isinstance(model.prices, ModelPrice):
+        return True
+    return not any(isinstance(c.constraint, StartDateConstraint) for c in model.prices)

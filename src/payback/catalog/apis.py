@@ -16,7 +16,9 @@ How a price is picked, following genai-prices' own rules:
 * **Dates.** A model may have dated prices (a price change on a start date); the one in
   effect on ``at`` is used, the last whose start date has passed. Time-of-day prices
   (DeepSeek's off-peak hours) cannot be told apart by a date, so the price in effect for
-  most hours of that day (UTC) is used and ``note`` gives the others.
+  most hours of that day (UTC) is used and ``note`` gives the others. Most models have
+  one undated price (``undated``): it is the price on the day the snapshot was read, the
+  same for any ``at``, and nothing says it held earlier.
 * **Long-context tiers.** Some prices depend on the request's input tokens: every token
   of a request above a tier's start pays the tier's rate (genai-prices' "cliff" rule,
   strictly above the start). ``input_tokens`` picks the tier; without it, the base tier.
@@ -52,7 +54,7 @@ from genai_prices.types import (
     TieredPrices,
 )
 
-from payback.catalog.api_dates import _Price, _standard_prices, _usd
+from payback.catalog.api_dates import _Price, _standard_prices, _undated, _usd
 from payback.errors import PaybackError
 
 __all__ = [
@@ -121,6 +123,11 @@ class ApiPrice:
     tier_starts: tuple[int, ...] = ()
     """The input tokens of a request above which another tier's rates apply, in order (the
     rates change only there); empty where the rates are not tiered."""
+    undated: bool = False
+    """The snapshot gives this model's price no date (no price change on a start date): it
+    is the price as listed when ``checked``, not known to hold on an earlier day (openai:
+    gpt-4o's one price, for a scenario starting in 2020). False where a dated price, the
+    one from its start date or the one before the first change, covers ``at``."""
 
 
 def api_price(
@@ -409,6 +416,7 @@ def _price(found: _Resolved, day: dt.date, input_tokens: float | None) -> ApiPri
         checked=SNAPSHOT_CHECKED,
         cached_input_batch_discount=cached_batch,
         tier_starts=starts,
+        undated=_undated(found.model),
     )
 
 
