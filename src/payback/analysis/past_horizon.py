@@ -74,14 +74,29 @@ def cash_past_horizon_line(
     span = f"month {used[0]}" if len(used) == 1 else f"months {used[0]}-{used[-1]}" if used else ""
     if owned.financing == "depreciation":
         replaced = float(sum(past)) * per_server_month
-        if replaced < 0.5:
-            return None
         charged = float(sum(float(n) for n in servers)) * per_server_month
-        return (
-            f'{who}: financing = "depreciation": {usd(replaced, 0)} of the {usd(charged, 0)} '
-            f"charged pays for replacing the servers after depreciation_months = {months} "
-            f"({span})"
-        )
+        book = _depreciated_book_value(servers, owned.usd_per_server, months, baseline=baseline)
+        said = []
+        if replaced >= 0.5:
+            said.append(
+                f"{usd(replaced, 0)} of the {usd(charged, 0)} charged pays for replacing the "
+                f"servers after depreciation_months = {months} ({span})"
+            )
+        if book is not None:
+            left, until = book
+            horizon = len(past)
+            said.append(
+                (
+                    ""
+                    if said
+                    else f"{usd(charged, 0)} of the servers' price is charged within the "
+                    f"{horizon}-month horizon, though "
+                )
+                + f"{usd(left, 0)} of book value is left at month {horizon} (straight line "
+                f"over depreciation_months = {months}), counted neither as a cost nor as a "
+                f"sale; a horizon of {until} months charges it all"
+            )
+        return f'{who}: financing = "depreciation": ' + "; ".join(said) if said else None
     parts = []
     left = _cash_book_value_line(option, servers, baseline=baseline)
     if left is not None:
@@ -153,3 +168,46 @@ def _cash_book_value_line(
         f"{horizon} (straight line over depreciation_months = {owned.depreciation_months}); "
         'financing = "depreciation" charges only the months in use'
     )
+
+
+def _depreciated_book_value(
+    servers: Any, usd_per_server: float, depreciation_months: int, *, baseline: bool = False
+) -> tuple[float, int] | None:
+    """Under depreciation financing, the straight-line book value left after the last
+    month of the owned ``servers`` in use then [USD], and the horizon whose charge would
+    hold it all [months]; None when under $0.50 is left.
+
+    The servers in use at the end are the newest bought (:func:`servers_past_depreciation`'s
+    rule: a fleet that shrinks retires its oldest first); one first bought for month m has
+    served u = H − m + 1 months, replaced each ``depreciation_months`` D (as the charge
+    goes on), so ceil(u / D) · D − u of its D months are left. ``baseline``: the month-1
+    fleet of what you do today is already owned, bought when the horizon does not say.
+
+    >>> _depreciated_book_value([1.0] * 18, 250_000.0, 36)
+    (125000.0, 36)
+    >>> _depreciated_book_value([1.0, 2.0, 2.0, 1.0], 400.0, 4)  # the month-2 one is kept
+    (100.0, 5)
+    >>> _depreciated_book_value([1.0] * 6, 300.0, 3) is None  # replaced at month 4, all charged
+    True
+    """
+    import math
+
+    from payback.finance.costs import servers_bought
+
+    bought = [float(n) for n in servers_bought([float(n) for n in servers])]
+    horizon = len(bought)
+    if baseline and bought:
+        bought[0] = 0.0
+    kept = float(servers[-1]) if horizon else 0.0
+    left, until = 0.0, horizon
+    for month in range(horizon, 0, -1):  # the newest first
+        take = min(bought[month - 1], kept)
+        if take <= 0 or not math.isfinite(take):
+            continue
+        kept -= take
+        served = horizon - month + 1
+        months_left = math.ceil(served / depreciation_months) * depreciation_months - served
+        left += take * usd_per_server * months_left / depreciation_months
+        if months_left > 0:
+            until = max(until, horizon + months_left)
+    return (left, until) if left >= 0.5 else None

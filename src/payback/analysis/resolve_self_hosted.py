@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import Lookups
 from payback.analysis.past_horizon import cash_past_horizon_line, cash_past_horizon_warnings
-from payback.analysis.verdict import rate_text
+from payback.analysis.verdict import rate_text, usd
 from payback.errors import PaybackError
 from payback.scenario import COMMITMENT_TERM_MONTHS, SelfHostedOption
 
@@ -34,13 +34,7 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
         update["usd_per_gpu_hour"] = ctx.gpu_price(
             path, gpu, option.gpu_provider, option.commitment, option.gpu_price
         )
-    term = COMMITMENT_TERM_MONTHS[option.commitment]
-    horizon = ctx.scenario.scenario.horizon_months
-    if option.commitment != "none" and horizon < term:
-        ctx.warnings.append(
-            f"{path}.commitment = {option.commitment!r}: the term runs {term} months, past the "
-            f"{horizon}-month horizon; the months after it are paid but not counted"
-        )
+    _term_past_horizon(ctx, path, option, update.get("usd_per_gpu_hour", option.usd_per_gpu_hour))
     cal = ctx.calibration(f"{path}.calibration", option.calibration) if option.calibration else None
     if cal is not None and option.replica_requests_per_s is not None:
         ctx.warnings.append(
@@ -62,6 +56,44 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
             f"{option.owned.gpus_per_server}); a replica runs inside one server"
         )
     return option.model_copy(update=update)
+
+
+def _term_past_horizon(
+    ctx: Lookups, path: str, option: SelfHostedOption, usd_per_gpu_hour: float | None
+) -> None:
+    """Warn where a rental commitment's last term runs past the horizon: its months past
+    it are paid but not counted. A term renewed within the horizon says the month it was
+    renewed, the months left, what each GPU reserved at the horizon's last month pays for
+    them (at the renewal's trended price, the cost engine's) and the horizon that holds
+    them; a first term longer than the horizon keeps its words, a portfolio's shared
+    fleet's line (the GPUs reserved are each workload's, so no dollars are said)."""
+    term = COMMITMENT_TERM_MONTHS[option.commitment]
+    horizon = ctx.scenario.scenario.horizon_months
+    if option.commitment == "none":
+        return
+    if horizon < term:
+        ctx.warnings.append(
+            f"{path}.commitment = {option.commitment!r}: the term runs {term} months, past the "
+            f"{horizon}-month horizon; the months after it are paid but not counted"
+        )
+        return
+    renewed = (horizon - 1) // term * term + 1
+    end = renewed + term - 1
+    if end <= horizon:
+        return
+    from payback.finance.costs import committed_price_trend
+    from payback.finance.traffic import HOURS_PER_MONTH
+
+    paid = ""
+    if usd_per_gpu_hour is not None:
+        trend = float(committed_price_trend(option.gpu_price_change_annual, horizon, term)[-1])
+        per_gpu = usd_per_gpu_hour * trend * HOURS_PER_MONTH * (end - horizon)
+        paid = f": {usd(per_gpu, 0)} for each GPU reserved in month {horizon}"
+    ctx.warnings.append(
+        f"{path}.commitment = {option.commitment!r}: the term renewed in month {renewed} runs "
+        f"to month {end}, past the {horizon}-month horizon; months {horizon + 1}-{end} are "
+        f"paid but not counted{paid} (a horizon of {end} months holds them)"
+    )
 
 
 def _unused_warnings(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
