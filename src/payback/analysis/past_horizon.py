@@ -73,30 +73,7 @@ def cash_past_horizon_line(
     used = [m + 1 for m, n in enumerate(past) if n > 0]
     span = f"month {used[0]}" if len(used) == 1 else f"months {used[0]}-{used[-1]}" if used else ""
     if owned.financing == "depreciation":
-        replaced = float(sum(past)) * per_server_month
-        charged = float(sum(float(n) for n in servers)) * per_server_month
-        book = _depreciated_book_value(servers, owned.usd_per_server, months, baseline=baseline)
-        said = []
-        if replaced >= 0.5:
-            said.append(
-                f"{usd(replaced, 0)} of the {usd(charged, 0)} charged pays for replacing the "
-                f"servers after depreciation_months = {months} ({span})"
-            )
-        if book is not None:
-            left, until = book
-            horizon = len(past)
-            said.append(
-                (
-                    ""
-                    if said
-                    else f"{usd(charged, 0)} of the servers' price is charged within the "
-                    f"{horizon}-month horizon, though "
-                )
-                + f"{usd(left, 0)} of book value is left at month {horizon} (straight line "
-                f"over depreciation_months = {months}), counted neither as a cost nor as a "
-                f"sale; a horizon of {until} months charges it all"
-            )
-        return f'{who}: financing = "depreciation": ' + "; ".join(said) if said else None
+        return _depreciation_line(who, option, servers, past, span, baseline=baseline)
     parts = []
     left = _cash_book_value_line(option, servers, baseline=baseline)
     if left is not None:
@@ -111,6 +88,48 @@ def cash_past_horizon_line(
     if not parts:
         return None
     return f"{who}: " + ("" if left is not None else 'financing = "cash": ') + "; ".join(parts)
+
+
+def _depreciation_line(
+    who: str,
+    option: SelfHostedOption,
+    servers: Any,
+    past: list[float],
+    span: str,
+    *,
+    baseline: bool = False,
+) -> str | None:
+    """Depreciation financing's line: the share of the charge that pays for replacing the
+    servers in use past ``depreciation_months`` (``past``, in ``span``), and the book value
+    left at the horizon's last month (:func:`_depreciated_book_value`)."""
+    owned = option.owned
+    assert owned is not None
+    months = owned.depreciation_months
+    per_server_month = owned.usd_per_server / months
+    replaced = float(sum(past)) * per_server_month
+    charged = float(sum(float(n) for n in servers)) * per_server_month
+    book = _depreciated_book_value(servers, owned.usd_per_server, months, baseline=baseline)
+    said: list[str] = []
+    if replaced >= 0.5:
+        said.append(
+            f"{usd(replaced, 0)} of the {usd(charged, 0)} charged pays for replacing the "
+            f"servers after depreciation_months = {months} ({span})"
+        )
+    if book is not None:
+        book_left, until = book
+        horizon = len(past)
+        said.append(
+            (
+                ""
+                if said
+                else f"{usd(charged, 0)} of the servers' price is charged within the "
+                f"{horizon}-month horizon, though "
+            )
+            + f"{usd(book_left, 0)} of book value is left at month {horizon} (straight line "
+            f"over depreciation_months = {months}), counted neither as a cost nor as a "
+            f"sale; a horizon of {until} months charges it all"
+        )
+    return f'{who}: financing = "depreciation": ' + "; ".join(said) if said else None
 
 
 def servers_past_depreciation(servers: Any, depreciation_months: int) -> list[float]:
@@ -192,9 +211,11 @@ def _depreciated_book_value(
     """
     import math
 
+    import numpy as np
+
     from payback.finance.costs import servers_bought
 
-    bought = [float(n) for n in servers_bought([float(n) for n in servers])]
+    bought = [float(n) for n in servers_bought(np.asarray(servers, dtype=np.float64))]
     horizon = len(bought)
     if baseline and bought:
         bought[0] = 0.0
