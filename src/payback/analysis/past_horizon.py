@@ -64,7 +64,8 @@ def cash_past_horizon_line(
     today already owns its month-1 fleet), and that the servers in use past
     ``depreciation_months`` are not bought again. Depreciation: the share of the charge
     that pays for replacing the servers in use past ``depreciation_months``
-    (:func:`servers_past_depreciation`)."""
+    (:func:`servers_past_depreciation`), and the book value left at the horizon's last
+    month with the horizon that would charge it all (:func:`_depreciated_book_value`)."""
     owned = option.owned
     assert owned is not None
     months = owned.depreciation_months
