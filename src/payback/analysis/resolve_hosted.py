@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import Lookups
-from payback.catalog.apis import ApiPrice
 from payback.errors import PaybackError
 from payback.scenario import HostedApiOption
+
+if TYPE_CHECKING:
+    from payback.catalog.apis import ApiPrice
 
 __all__ = ["resolve_hosted"]
 
