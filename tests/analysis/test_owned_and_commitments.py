@@ -74,7 +74,14 @@ def test_cash_warns_of_the_book_value_left_at_the_horizon() -> None:
         '(straight line over depreciation_months = 36); financing = "depreciation" charges '
         "only the months in use"
     ]
-    assert resolve(build(growing_fleet("depreciation"))).warnings == []
+    # depreciation charges (1 + 1 + 2) x $100,000 / 36 = $11,111 and leaves the same
+    # $188,889 at month 3; the month-3 server's last month, 3 + 35, is the horizon for it all
+    assert resolve(build(growing_fleet("depreciation"))).warnings == [
+        "alternatives.0 ('fleet'): financing = \"depreciation\": $11,111 of the servers' "
+        "price is charged within the 3-month horizon, though $188,889 of book value is left "
+        "at month 3 (straight line over depreciation_months = 36), counted neither as a cost "
+        "nor as a sale; a horizon of 38 months charges it all"
+    ]
     # over 1 month no book value is left, but the month-1 server is in use past it in
     # months 2-3 (and the month-3 one is not): 2 server-months at $100,000 / 1, $100,000 a month
     no_value_left = edited(growing_fleet("cash"), "alternatives.0.owned.depreciation_months", 1)
@@ -90,12 +97,16 @@ def test_servers_used_past_depreciation_are_said_for_both_financings() -> None:
     # past its 2 months in month 3, the month-3 one is not. Depreciation charges
     # (1 + 1 + 2) x $50,000 = $200,000, of which month 3's old server, $50,000, is its
     # replacement; cash charges none of that (about $50,000 a month at depreciation's
-    # rate), and the month-3 server keeps 1 of its 2 months, $50,000, at month 3.
+    # rate), and the month-3 server keeps 1 of its 2 months, $50,000, at month 3. Under
+    # depreciation the month-1 server's replacement, bought for month 3, keeps 1 of its 2
+    # months too: $100,000 left, all charged by month 4.
     two = "alternatives.0.owned.depreciation_months"
     depreciation = resolve(build(edited(growing_fleet("depreciation"), two, 2))).warnings
     assert depreciation == [
         "alternatives.0 ('fleet'): financing = \"depreciation\": $50,000 of the $200,000 "
-        "charged pays for replacing the servers after depreciation_months = 2 (month 3)"
+        "charged pays for replacing the servers after depreciation_months = 2 (month 3); "
+        "$100,000 of book value is left at month 3 (straight line over depreciation_months "
+        "= 2), counted neither as a cost nor as a sale; a horizon of 4 months charges it all"
     ]
     cash = resolve(build(edited(growing_fleet("cash"), two, 2))).warnings
     assert cash == [

@@ -57,6 +57,7 @@ def test_gpt_4o_prices_and_provenance() -> None:
         ),
         checked=dt.date(2026, 11, 10),  # the day genai-prices 0.2.3 was published (PyPI)
         cached_input_batch_discount=0.0,  # batch keeps the $1.25 cache read
+        undated=True,  # one price: genai-prices gives it no date
     )
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import Lookups
 from payback.errors import PaybackError
 from payback.scenario import HostedApiOption
+
+if TYPE_CHECKING:
+    from payback.catalog.apis import ApiPrice
 
 __all__ = ["resolve_hosted"]
 
@@ -66,9 +69,14 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
         }
         note = _batch_notes_only_if_used(price.note, option)
         note = _tier_per_sample(note, "traffic.input_tokens" in ctx.scenario.distributions)
-        source = f"genai-prices: {price.ref} on {ctx.start}" + (f" ({note})" if note else "")
+        earlier = price.undated and price.checked is not None and ctx.start < price.checked
+        when = f"as listed when checked (undated: not known to hold on {ctx.start})"
+        source = f"genai-prices: {price.ref} {when if earlier else f'on {ctx.start}'}" + (
+            f" ({note})" if note else ""
+        )
         reference, checked, discount = price.source, price.checked, price.batch_discount
         cached_discount = price.cached_input_batch_discount
+        _priced_later(ctx, path, option, price)
         if discount is None and option.batch_share > 0 and option.batch_discount is None:
             _batch_later(ctx, path, option.model, price.note)
     update: dict[str, Any] = {
@@ -87,6 +95,34 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
         )
     update.update(_batch(ctx, path, option, discount, cached_discount, source, reference, checked))
     return option.model_copy(update=update)
+
+
+def _priced_later(ctx: Lookups, path: str, option: HostedApiOption, price: ApiPrice) -> None:
+    """Warn, once a model, where genai-prices lists one undated price, read over
+    :data:`~payback.catalog.STALE_AFTER_DAYS` days after the scenario starts, and the file
+    leaves a price to it: the price of the day it was read stands in for the start's.
+
+    The stale rule's days, the other way round: a price read that many days before the
+    analysis day still counts as today's, so one read that many days after the start
+    counts as the start's; nearer, the words of its source say it alone."""
+    from payback.catalog import STALE_AFTER_DAYS, is_stale
+
+    if not price.undated or price.checked is None or not is_stale(ctx.start, price.checked):
+        return
+    taken = [
+        name
+        for name in ("input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok")
+        if getattr(option, name) is None and getattr(price, name) is not None
+    ]
+    head = f"{price.ref} is priced as genai-prices lists it when checked ({price.checked})"
+    if not taken or any(line.startswith(head) for line in ctx.warnings):
+        return
+    days = (price.checked - ctx.start).days
+    fields = f"{', '.join(taken[:-1])} and {taken[-1]}" if len(taken) > 1 else taken[0]
+    ctx.warnings.append(
+        f"{head}, with no earlier price, for a scenario starting {ctx.start}, {days:,} days "
+        f"before (over {STALE_AFTER_DAYS}): give {path}.{fields} for the prices then"
+    )
 
 
 def _batch_notes_only_if_used(note: str | None, option: HostedApiOption) -> str | None:

@@ -4,10 +4,10 @@ serving estimate, unless the scenario gives them."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from payback.analysis.lookups import Lookups, Resolved
+from payback.analysis.lookups import Lookups
+from payback.analysis.past_horizon import cash_past_horizon_line, cash_past_horizon_warnings
 from payback.analysis.verdict import rate_text, usd
 from payback.errors import PaybackError
 from payback.scenario import COMMITMENT_TERM_MONTHS, SelfHostedOption
@@ -34,13 +34,7 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
         update["usd_per_gpu_hour"] = ctx.gpu_price(
             path, gpu, option.gpu_provider, option.commitment, option.gpu_price
         )
-    term = COMMITMENT_TERM_MONTHS[option.commitment]
-    horizon = ctx.scenario.scenario.horizon_months
-    if option.commitment != "none" and horizon < term:
-        ctx.warnings.append(
-            f"{path}.commitment = {option.commitment!r}: the term runs {term} months, past the "
-            f"{horizon}-month horizon; the months after it are paid but not counted"
-        )
+    _term_past_horizon(ctx, path, option, update.get("usd_per_gpu_hour", option.usd_per_gpu_hour))
     cal = ctx.calibration(f"{path}.calibration", option.calibration) if option.calibration else None
     if cal is not None and option.replica_requests_per_s is not None:
         ctx.warnings.append(
@@ -62,6 +56,44 @@ def resolve_self_hosted(ctx: Lookups, path: str, option: SelfHostedOption) -> Se
             f"{option.owned.gpus_per_server}); a replica runs inside one server"
         )
     return option.model_copy(update=update)
+
+
+def _term_past_horizon(
+    ctx: Lookups, path: str, option: SelfHostedOption, usd_per_gpu_hour: float | None
+) -> None:
+    """Warn where a rental commitment's last term runs past the horizon: its months past
+    it are paid but not counted. A term renewed within the horizon says the month it was
+    renewed, the months left, what each GPU reserved at the horizon's last month pays for
+    them (at the renewal's trended price, the cost engine's) and the horizon that holds
+    them; a first term longer than the horizon keeps its words, a portfolio's shared
+    fleet's line (the GPUs reserved are each workload's, so no dollars are said)."""
+    term = COMMITMENT_TERM_MONTHS[option.commitment]
+    horizon = ctx.scenario.scenario.horizon_months
+    if option.commitment == "none":
+        return
+    if horizon < term:
+        ctx.warnings.append(
+            f"{path}.commitment = {option.commitment!r}: the term runs {term} months, past the "
+            f"{horizon}-month horizon; the months after it are paid but not counted"
+        )
+        return
+    renewed = (horizon - 1) // term * term + 1
+    end = renewed + term - 1
+    if end <= horizon:
+        return
+    from payback.finance.costs import committed_price_trend
+    from payback.finance.traffic import HOURS_PER_MONTH
+
+    paid = ""
+    if usd_per_gpu_hour is not None:
+        trend = float(committed_price_trend(option.gpu_price_change_annual, horizon, term)[-1])
+        per_gpu = usd_per_gpu_hour * trend * HOURS_PER_MONTH * (end - horizon)
+        paid = f": {usd(per_gpu, 0)} for each GPU reserved in month {horizon}"
+    ctx.warnings.append(
+        f"{path}.commitment = {option.commitment!r}: the term renewed in month {renewed} runs "
+        f"to month {end}, past the {horizon}-month horizon; months {horizon + 1}-{end} are "
+        f"paid but not counted{paid} (a horizon of {end} months holds them)"
+    )
 
 
 def _unused_warnings(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
@@ -115,146 +147,6 @@ def _estimate_only_fields(option: SelfHostedOption) -> list[str]:
         for name in ("engine", "precision", "kv_cache", "tpot_ms", "ttft_ms")
         if name in given and name not in read_without_estimate
     ]
-
-
-def cash_past_horizon_warnings(
-    resolved: Resolved, paths: Collection[str] | None = None
-) -> dict[str, str]:
-    """Owned servers whose charge within the horizon is not what their months in use cost:
-    one line per owned option (by its path; only ``paths`` when given), from
-    :func:`cash_past_horizon_line`, for the servers the cost engine sized
-    (:attr:`~payback.analysis.cashflows.OptionCosts.servers`, at the scenario's central
-    values). An evaluation that fails gives no line: evaluating says why."""
-    scenario = resolved.scenario
-    owned = {
-        path: option
-        for path, option in scenario.options()
-        if isinstance(option, SelfHostedOption)
-        and option.owned is not None
-        and (paths is None or path in paths)
-    }
-    if not owned:
-        return {}
-    from payback.analysis.cashflows import evaluate
-
-    try:
-        ev = evaluate(resolved)
-    except PaybackError:
-        return {}
-    costs = {"baseline": ev.baseline}
-    costs |= {f"alternatives.{i}": alt.costs for i, alt in enumerate(ev.alternatives)}
-    lines = {}
-    for path, option in owned.items():
-        servers = costs[path].servers
-        if servers is None:  # pragma: no cover - an owned fleet always counts its servers
-            continue
-        who = f"{path} ({option.name!r})"
-        line = cash_past_horizon_line(who, option, servers, baseline=path == "baseline")
-        if line is not None:
-            lines[path] = line
-    return lines
-
-
-def cash_past_horizon_line(
-    who: str, option: SelfHostedOption, servers: Any, *, baseline: bool = False
-) -> str | None:
-    """The line for the owned ``servers`` in use each month (one value a month), or None
-    when there is nothing to say.
-
-    Cash: what is charged within the horizon and the straight-line book value left at its
-    end (over ``depreciation_months``; no salvage is counted; ``baseline``: what you do
-    today already owns its month-1 fleet), and that the servers in use past
-    ``depreciation_months`` are not bought again. Depreciation: the share of the charge
-    that pays for replacing the servers in use past ``depreciation_months``
-    (:func:`servers_past_depreciation`)."""
-    owned = option.owned
-    assert owned is not None
-    months = owned.depreciation_months
-    past = servers_past_depreciation(servers, months)
-    per_server_month = owned.usd_per_server / months
-    used = [m + 1 for m, n in enumerate(past) if n > 0]
-    span = f"month {used[0]}" if len(used) == 1 else f"months {used[0]}-{used[-1]}" if used else ""
-    if owned.financing == "depreciation":
-        replaced = float(sum(past)) * per_server_month
-        if replaced < 0.5:
-            return None
-        charged = float(sum(float(n) for n in servers)) * per_server_month
-        return (
-            f'{who}: financing = "depreciation": {usd(replaced, 0)} of the {usd(charged, 0)} '
-            f"charged pays for replacing the servers after depreciation_months = {months} "
-            f"({span})"
-        )
-    parts = []
-    left = _cash_book_value_line(option, servers, baseline=baseline)
-    if left is not None:
-        parts.append(left)
-    if used:
-        a_month = float(sum(past)) / len(used) * per_server_month
-        parts.append(
-            f"the servers in use past depreciation_months = {months} ({span}) are not bought "
-            f"again: no replacement is counted (about {usd(a_month, 0)} a month at "
-            "depreciation's rate)"
-        )
-    if not parts:
-        return None
-    return f"{who}: " + ("" if left is not None else 'financing = "cash": ') + "; ".join(parts)
-
-
-def servers_past_depreciation(servers: Any, depreciation_months: int) -> list[float]:
-    """Of the owned ``servers`` in use each month, those bought more than
-    ``depreciation_months`` months before (a server bought for month m is past its
-    depreciation from month m + D on), when a fleet that shrinks retires its oldest
-    servers first: max(0, servers_m − (most_m − most_{m−D})), with most_m the most servers
-    in use up to month m (all bought by then; most_{≤0} = 0).
-
-    >>> servers_past_depreciation([1.0, 1.0, 2.0, 2.0, 1.0], 2)
-    [0.0, 0.0, 1.0, 1.0, 1.0]
-    """
-    import numpy as np
-
-    s = np.asarray(servers, dtype=np.float64)
-    most = np.maximum.accumulate(s)
-    d = int(depreciation_months)
-    before = np.concatenate([np.zeros(min(d, s.size)), most[: max(s.size - d, 0)]])
-    past = np.maximum(s - (most - before), 0.0)
-    return [float(n) if np.isfinite(n) else 0.0 for n in past]
-
-
-def _cash_book_value_line(
-    option: SelfHostedOption, servers: Any, *, baseline: bool = False
-) -> str | None:
-    """What cash charges within the horizon and the straight-line book value left at its
-    end; None when nothing is left."""
-    import numpy as np
-
-    from payback.finance.costs import owned_book_value_left, servers_bought
-
-    owned = option.owned
-    assert owned is not None
-    bought = np.array(servers_bought(np.asarray(servers, dtype=np.float64)))
-    horizon = bought.shape[-1]
-    if baseline:
-        bought[0] = 0.0
-    count = float(np.sum(bought))
-    if not np.isfinite(count) or count <= 0:
-        return None
-    left = float(
-        owned_book_value_left(
-            bought,
-            usd_per_server=owned.usd_per_server,
-            depreciation_months=owned.depreciation_months,
-        )
-    )
-    if left < 0.5:
-        return None
-    count_said = f"{count:,.0f} server{'' if count == 1 else 's'}"
-    return (
-        f'financing = "cash" charges all '
-        f"{usd(count * owned.usd_per_server, 0)} of the {count_said} bought within the "
-        f"{horizon}-month horizon, though {usd(left, 0)} of book value is left at month "
-        f"{horizon} (straight line over depreciation_months = {owned.depreciation_months}); "
-        'financing = "depreciation" charges only the months in use'
-    )
 
 
 def _estimate_fields(path: str) -> dict[str, str]:

@@ -16,7 +16,9 @@ How a price is picked, following genai-prices' own rules:
 * **Dates.** A model may have dated prices (a price change on a start date); the one in
   effect on ``at`` is used, the last whose start date has passed. Time-of-day prices
   (DeepSeek's off-peak hours) cannot be told apart by a date, so the price in effect for
-  most hours of that day (UTC) is used and ``note`` gives the others.
+  most hours of that day (UTC) is used and ``note`` gives the others. Most models have
+  one undated price (``undated``): it is the price on the day the snapshot was read, the
+  same for any ``at``, and nothing says it held earlier.
 * **Long-context tiers.** Some prices depend on the request's input tokens: every token
   of a request above a tier's start pays the tier's rate (genai-prices' "cliff" rule,
   strictly above the start). ``input_tokens`` picks the tier; without it, the base tier.
@@ -34,7 +36,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -51,9 +52,9 @@ from genai_prices.types import (
     Provider,
     StartDateConstraint,
     TieredPrices,
-    TimeOfDateConstraint,
 )
 
+from payback.catalog.api_dates import _Price, _standard_prices, _undated, _usd
 from payback.errors import PaybackError
 
 __all__ = [
@@ -87,8 +88,6 @@ BATCH_CONTEXT: PriceContext = {"processing": "batch"}
 
 _MAX_LISTED = 10
 """At most this many candidates are named in an error message."""
-
-_Price = Decimal | TieredPrices
 
 
 @dataclass(frozen=True)
@@ -124,6 +123,11 @@ class ApiPrice:
     tier_starts: tuple[int, ...] = ()
     """The input tokens of a request above which another tier's rates apply, in order (the
     rates change only there); empty where the rates are not tiered."""
+    undated: bool = False
+    """The snapshot gives this model's price no date (no price change on a start date): it
+    is the price as listed when ``checked``, not known to hold on an earlier day (openai:
+    gpt-4o's one price, for a scenario starting in 2020). False where a dated price, the
+    one from its start date or the one before the first change, covers ``at``."""
 
 
 def api_price(
@@ -412,85 +416,8 @@ def _price(found: _Resolved, day: dt.date, input_tokens: float | None) -> ApiPri
         checked=SNAPSHOT_CHECKED,
         cached_input_batch_discount=cached_batch,
         tier_starts=starts,
+        undated=_undated(found.model),
     )
-
-
-def _standard_prices(model: ModelInfo, day: dt.date) -> tuple[ModelPrice, dt.datetime, list[str]]:
-    """The standard prices in effect on ``day``, a moment they apply at, and notes.
-
-    Selection among dated prices is genai-prices' own (``ModelInfo.get_prices``); this
-    only chooses the moment of the day to ask it about.
-    """
-    noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
-    if isinstance(model.prices, ModelPrice):
-        return model.prices, noon, []
-    entries = model.prices
-    if not any(isinstance(c.constraint, TimeOfDateConstraint) for c in entries):
-        chosen = model.get_prices(noon)
-        return chosen, noon, [_dated_note(model, day, chosen)]
-    # Time-of-day prices: weigh each price by the minutes of the day (UTC) it applies.
-    bounds = {0.0, 1440.0}
-    for entry in entries:
-        if isinstance(entry.constraint, TimeOfDateConstraint):
-            bounds.add(_utc_minute(entry.constraint.start_time))
-            bounds.add(_utc_minute(entry.constraint.end_time))
-    edges = sorted(bounds)
-    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
-    minutes: dict[int, float] = {}
-    moments: dict[int, dt.datetime] = {}
-    for start, end in itertools.pairwise(edges):
-        moment = midnight + dt.timedelta(minutes=(start + end) / 2)
-        index = _entry_index(model, model.get_prices(moment))
-        minutes[index] = minutes.get(index, 0.0) + (end - start)
-        moments.setdefault(index, moment)
-    best = max(minutes, key=lambda index: (minutes[index], index))
-    chosen = entries[best].prices
-    other_hours: dict[str, float] = {}
-    for index in sorted(minutes):
-        if index != best:
-            rates = entries[index].prices
-            key = f"input {_usd(rates.input_mtok)}/output {_usd(rates.output_mtok)}"
-            other_hours[key] = other_hours.get(key, 0.0) + minutes[index] / 60
-    others = "; ".join(f"{hours:g} h at {rates}" for rates, hours in other_hours.items())
-    note = (
-        f"time-of-day prices: picked the one for {minutes[best] / 60:g} of 24 h (UTC) on {day}"
-        + (f"; other hours: {others} per Mtok" if others else "")
-    )
-    return chosen, moments[best], [note]
-
-
-def _entry_index(model: ModelInfo, chosen: ModelPrice) -> int:
-    assert not isinstance(model.prices, ModelPrice)
-    return next(i for i, entry in enumerate(model.prices) if entry.prices is chosen)
-
-
-def _dated_note(model: ModelInfo, day: dt.date, chosen: ModelPrice) -> str:
-    assert not isinstance(model.prices, ModelPrice)
-    constraint = model.prices[_entry_index(model, chosen)].constraint
-    starts = sorted(
-        {
-            c.constraint.start_date
-            for c in model.prices
-            if isinstance(c.constraint, StartDateConstraint)
-        }
-    )
-    later = [start for start in starts if start > day]
-    if isinstance(constraint, StartDateConstraint):
-        which = f"from {constraint.start_date}"
-        if later:
-            which += f"; next change {later[0]}"
-    elif later:
-        which = f"before {later[0]}"
-    else:
-        which = "undated"
-    return f"dated prices: picked the one in effect on {day} ({which})"
-
-
-def _utc_minute(moment: dt.time) -> float:
-    """Minutes after midnight UTC of a time of day (a naive time is UTC, as in genai-prices)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-    utc = dt.datetime.combine(dt.date(2000, 1, 1), aware).astimezone(dt.UTC)
-    return (utc.hour * 60 + utc.minute + utc.second / 60) % 1440
 
 
 def _at_tier(price: _Price, input_tokens: float | None) -> Decimal:
@@ -521,13 +448,6 @@ def _tier_note(
     if passed:
         return f"{head}tier above {passed[-1]:,} picked for {input_tokens:,.0f} input tokens"
     return f"{head}base tier picked for {input_tokens:,.0f} input tokens (tiers from {starts[0]:,})"
-
-
-def _usd(price: _Price | None) -> str:
-    if price is None:
-        return "-"
-    value = price.base if isinstance(price, TieredPrices) else price
-    return f"${float(value):g}"
 
 
 def _batch_variants(model: ModelInfo) -> list[PriceVariant]:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Group
 
     from payback.catalog import Gpu, GpuPrice
+    from payback.catalog.apis import ApiPrice
 
 app = typer.Typer(
     help="List the catalogs: GPUs, open models, API prices, hosted fine-tuning.",
@@ -78,8 +79,28 @@ def catalog_gpus(search: SearchOption = "", as_json: JsonFlag = False) -> None:
         from payback.report import tables
 
         _console().print(tables.gpus_table(gpus, _today()))
+        if market := _market_line(gpus):
+            _console().print(market)
         if stale := _stale_offers(gpus, _today()):
             _console().print(stale)
+
+
+def _market_line(gpus: list[Gpu]) -> str | None:
+    """Under the table, where a row's rent is a marketplace's (``(market)``): that figure is
+    not a typical rent analyze or estimate uses by default (they use none for that GPU);
+    ``None`` when no row shows one."""
+    from payback.catalog import gpu_rent, marketplace_only
+
+    ids = [g.id for g in gpus if gpu_rent(g) is None and marketplace_only(g)]
+    if not ids:
+        return None
+    which = ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} and {ids[-1]}"
+    return (
+        f"(market): only marketplaces (third-party hosts) rent {which} on demand; the rent "
+        "shown is theirs, not a typical one and never a default: analyze and estimate use "
+        f'none for {"it" if len(ids) == 1 else "them"} unless gpu_price = "marketplace" '
+        "or usd_per_gpu_hour is given."
+    )
 
 
 _KINDS = ("on_demand", "spot", "reserved_1y", "reserved_3y", "serverless")
@@ -197,6 +218,11 @@ def catalog_models(search: SearchOption = "", as_json: JsonFlag = False) -> None
         from payback.report import tables
 
         _console().print(tables.models_table(models))
+        days = sorted({m.checked for m in models})
+        when = f"{days[0]}" if len(days) == 1 else f"{days[0]} to {days[-1]}"
+        _console().print(
+            f"Each shape's source (its config.json) and the day it was checked ({when}): --json."
+        )
 
 
 @app.command("apis")
@@ -236,6 +262,8 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
     if search.strip():
         if prices:
             console.print(tables.apis_table(prices))
+            if tiers := _tier_lines(prices):
+                console.print(tiers)
             console.print(_snapshot_line(_today()))
         else:
             console.print(
@@ -251,6 +279,46 @@ def catalog_apis(search: SearchOption = "", as_json: JsonFlag = False) -> None:
         '`--search gpt-4o`; analyze takes a ref as `model = "provider:model"`.'
     )
     console.print(_snapshot_line(_today()))
+
+
+def _tier_lines(prices: list[ApiPrice]) -> Group | None:
+    """Under the table, the listed prices tiered by a request's input tokens: each rate with
+    the rate above each tier's start, e.g. 'google:gemini-2.5-pro: input 1.25 (2.5 above
+    200,000 input tokens a request), ...'; the table shows the base tier's. ``None`` when
+    none is tiered."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from payback.catalog.apis import api_price
+
+    tiered = [p for p in prices if p.tier_starts]
+    if not tiered:
+        return None
+    grid = Table.grid(padding=(0, 1))  # a ref never cut, its rates wrapping beside it
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for p in tiered:
+        above = [(s, api_price(p.ref, input_tokens=s + 1)) for s in p.tier_starts]
+        rates = []
+        for name, field in (
+            ("input", "input_usd_per_mtok"),
+            ("cached input", "cached_input_usd_per_mtok"),
+            ("output", "output_usd_per_mtok"),
+        ):
+            base = getattr(p, field)
+            if base is None:
+                continue
+            more = [
+                f"{getattr(q, field):g} above {s:,}" for s, q in above if getattr(q, field) != base
+            ]
+            rates.append(f"{name} {base:g}" + (f" ({'; '.join(more)})" if more else ""))
+        grid.add_row(f"  {p.ref}:", ", ".join(rates))
+    title = (
+        "Tiered by a request's input tokens (the table gives the base tier; analyze prices "
+        "each request at the tier of its traffic.input_tokens):"
+    )
+    return Group(Text(title), grid)
 
 
 def _snapshot_line(today: dt.date) -> str:

@@ -412,7 +412,7 @@ def owned_server_cost(
     again. depreciation: nothing at t = 0; month m pays servers_m · usd_per_server /
     depreciation_months (a server kept past its depreciation period is replaced, so the
     charge goes on while it is in use). analyze says either when servers are in use past
-    depreciation_months within the horizon.
+    depreciation_months within the horizon, and the book value left at its last month.
 
     >>> owned_server_cost([1.0, 2.0, 2.0], usd_per_server=100.0, depreciation_months=10,
     ...                   cash=True)
