@@ -215,7 +215,7 @@ def test_kv_bound_fp8_on_vllm_just_outside() -> None:
     assert 1.2 < parts.series_s / parts.step_s < SERIES_THRESHOLD
     assert serving_regimes(LLAMA8, h100, long_out, VLLM_FP8) == {}
     # S34, the table's one FP8 run on vLLM (DeepSeek-R1 on 8 x MI300X at 3,200/800, 0.80x),
-    # its cache vLLM's default BF16: KV-bound at the most it holds (344 sequences), in series
+    # its cache vLLM's default BF16: KV-bound at the most it holds (394 sequences), in series
     # 1.07x, outside
     deepseek, mi300x = CAT.model("deepseek-v3"), CAT.gpu("mi300x")
     s34 = estimate_serving(
@@ -224,7 +224,7 @@ def test_kv_bound_fp8_on_vllm_just_outside() -> None:
     parts = loaded_step_parts(deepseek, mi300x, s34, sv.VLLM)
     assert parts.kv_bound
     assert s34.kv_cache == "bf16"
-    assert s34.decode_batch == 344
+    assert s34.decode_batch == 394
     assert parts.series_s / parts.step_s == pytest.approx(1.07, abs=0.005)
     assert serving_regimes(deepseek, mi300x, s34, sv.VLLM) == {}
     assert REGIMES["kernels-overlapped-other-engine"].outside == ("S34",)

@@ -102,8 +102,11 @@ class Gpu(Record):
     memory_gb: Positive
     """Memory on the card as the datasheet names it [GB]."""
     memory_mib: int | None = Field(None, ge=1)
-    """Memory the driver reports (nvidia-smi ``memory.total``) [MiB]: an "80GB" HBM card
-    has 80 GiB, a "48GB" GDDR6 card about 45 GiB. Engines size the KV cache from this."""
+    """Memory the driver reports (nvidia-smi ``memory.total``; on AMD, rocm-smi's VRAM total
+    or amd-smi's, which it prints as "MB") [MiB]: an "80GB" HBM card has about 80 GiB, a
+    "48GB" GDDR6 card about 45 GiB. Engines size the KV cache from this. Every packaged GPU
+    gives it (the catalog tests require it); without it :attr:`memory_bytes` falls back to
+    ``memory_gb`` in decimal bytes."""
     memory_bandwidth_gb_s: Positive
     """Peak memory bandwidth [GB/s]."""
     memory: MemoryKind | None = None
@@ -140,7 +143,14 @@ class Gpu(Record):
 
     @property
     def memory_bytes(self) -> float:
-        """Usable device memory [bytes]: ``memory_mib`` when known, else ``memory_gb``."""
+        """Usable device memory [bytes]: ``memory_mib`` × 2^20 when known, else
+        ``memory_gb`` × 10^9.
+
+        The fallback is exact for a record built from a byte count (``payback calibrate``
+        gives a device it measured ``memory_gb`` = bytes / 10^9) and, for a datasheet's GB,
+        never more than the card has: a datasheet's "96 GB" reads 96e9 bytes, where the
+        driver of an HBM or GDDR card reports up to 7% more (binary gigabytes). A packaged
+        GPU never takes it: each gives ``memory_mib``, read from the driver's report."""
         return self.memory_mib * 2.0**20 if self.memory_mib else self.memory_gb * 1e9
 
 
