@@ -71,7 +71,7 @@ CASES = [
         ("--swing", "2"),
         ("sensitivity", EXAMPLES / "seed.toml", "--swing", "2"),
         "2",
-        "more than 0 and less than 1",
+        "at least 0.001 and less than 1",
     ),
     (("--top", "0"), ("sensitivity", EXAMPLES / "seed.toml", "--top", "0"), "0", "must be ≥ 1"),
     (
