@@ -209,7 +209,7 @@ def test_explain_does_not_blame_idle_time_alone_where_other_costs_weigh_as_much(
     cause = why_paragraphs(result, 0)[1]
     assert cause.startswith(
         "It does not pay back within 24 months; without its idle GPU time it would. What "
-        "would change it: scaled to zero (busy GPU-hours only: $52 of GPU time in month 1 "
+        "would change it: scaled to zero (only the GPU-hours it runs: $52 of GPU time in month 1 "
         "instead of $584) it would pay back in month 12.3, and its NPV would be"
     )
     assert "why" not in cause

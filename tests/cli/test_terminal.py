@@ -49,7 +49,8 @@ def test_explain_names_the_cause_and_the_levers(columns: int) -> None:
     assert "92% of its $584/month pays for idle time ($12,887 over 24 months)" in words
     # the levers, with the numbers the analysis solved
     assert (
-        "scaled to zero (busy GPU-hours only: $67 of GPU time in month 1 instead of $584)" in words
+        "scaled to zero (only the GPU-hours it runs: $67 of GPU time in month 1 instead of $584)"
+        in words
     )
     assert "it would pay back in month 8.5" in words
     assert "not even a free GPU would pay back within a quarter" in words

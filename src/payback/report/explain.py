@@ -160,7 +160,7 @@ def monthly_changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         if getattr(option, "always_on", True):
             changes.append(f"the fleet goes from {alt.gpus[0]:g} to {alt.gpus[-1]:g} GPUs")
         else:
-            changes.append("busy GPU-hours follow the traffic")
+            changes.append("the GPU-hours it runs follow the traffic")
     return changes
 
 

@@ -187,8 +187,8 @@ def _usage_sentence(analysis: Analysis, index: int, u: FleetUtilisation) -> str:
     idle_share = idle / fleet if fleet > 0 else 0.0
     if not u.always_on:
         return (
-            f"Scaled to zero, it pays only for busy GPU-hours, planned at "
-            f"{share_text(u.average[0])} busy: {share_text(idle_share)} of its "
+            f"Scaled to zero, it pays only for the GPU-hours it runs, planned at "
+            f"{share_text(u.average[0])} busy, so {share_text(idle_share)} of its "
             f"{prose_usd(fleet)} of GPU time in month 1 pays for idle capacity."
         )
     fleet_words = _fleet_words(analysis, index, u)
@@ -300,7 +300,7 @@ def _scale_lever(analysis: Analysis, index: int, alt: AlternativeResult) -> str 
         )
     )
     return (
-        f"scaled to zero (busy GPU-hours only: {money(busy)} of GPU time in month 1 instead of "
+        f"scaled to zero (only the GPU-hours it runs: {money(busy)} of GPU time in month 1 instead of "
         f"{now}) it {pays}, and its NPV would be {npv_words(npv, money)}"
     )
 

@@ -132,13 +132,14 @@ def _costs_table(alt: AlternativeResult, analysis: Analysis) -> Table:
     if alt.gpus is not None:
         gpus = [gpu_count(alt.gpus[0])] + ([gpu_count(alt.gpus[last])] if horizon > 1 else [])
         fractional = any(g != round(g) for g in alt.gpus)
-        table.add_row("GPUs (average busy)" if fractional else "GPUs", *gpus, "")
+        table.add_row("GPUs (average paid for)" if fractional else "GPUs", *gpus, "")
     return table
 
 
 def gpu_count(gpus: float) -> str:
-    """GPUs in a month: a whole fleet with thousands separators, an average of busy GPUs
-    (scale to zero) to three significant digits, never an exponent.
+    """GPUs in a month: a whole fleet with thousands separators, an average of the GPUs
+    paid for (scaled to zero: the GPU-hours paid / 730, busy at the planned utilisation)
+    to three significant digits, never an exponent.
 
     >>> gpu_count(1.0), gpu_count(2_302_291.0), gpu_count(0.0432), gpu_count(1234.56)
     ('1', '2,302,291', '0.0432', '1,235')
