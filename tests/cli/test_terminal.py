@@ -413,8 +413,9 @@ SHAPES = {
         SEED_TEXT.replace("data_usd = 150.0", "data_usd = 3000.0"),
         # 6 × $260 = $1,560 of $3,250; the $1,690 left takes 1,690 / 260 = 6.5 more months
         "'fine-tuned small model' does not pay back within 6 months: by month 6 it has "
-        "recovered $1,560 of the $3,250 up front, and at $260 a month (month 6) the rest "
-        "takes until about month 12.5; NPV -$1,690 over 6 months",
+        "recovered $1,560 of the $3,250 up front; if month 6's $260 saving kept up, with no "
+        "later retraining or price change counted, the rest would take until about month "
+        "12.5; NPV -$1,690 over 6 months",
     ),
     "never, savings end": (
         FALLING.replace("data_usd = 150.0", "data_usd = 1500.0"),

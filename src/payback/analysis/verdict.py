@@ -322,10 +322,14 @@ def _shrinking(
 
 
 def never_reason(
-    saved: FloatArray, cumulative: FloatArray, alternative: FloatArray | None = None
+    saved: FloatArray,
+    cumulative: FloatArray,
+    alternative: FloatArray | None = None,
+    retraining: FloatArray | None = None,
 ) -> str:
     """Why the cumulative savings never reach zero, in one phrase (``alternative``: its
-    monthly costs, without which a gap is not said to shrink)."""
+    monthly costs, without which a gap is not said to shrink; ``retraining``: its monthly
+    retraining, which the saving it says is kept up leaves out)."""
     horizon = saved.shape[-1]
     money = sentence_usd(*(float(c) for c in cumulative))
     if np.all(saved == 0):
@@ -342,14 +346,20 @@ def never_reason(
         return f"the alternative costs more every month{_more_in(-float(saved[0]), 1, money=money)}"
     last = float(saved[-1])
     shortfall = -float(cumulative[-1])
-    if last > 0:
-        needed = recovered_in(horizon, shortfall, last) if _cents(last) else None
+    if last > 0:  # kept up before the month's retraining (one costing more: months that cost more)
+        retrained = 0.0 if retraining is None or not len(retraining) else float(retraining[-1])
+        running = last + retrained
+        needed = recovered_in(horizon, shortfall, running) if _cents(running) else None
+        month = f"month {horizon}" + (
+            f", before its {money(retrained)} retraining" if retrained > 0 else ""
+        )
         if needed is None:
-            per_month = f"{money(last)}/month" if _cents(last) else "under a cent a month"
-            return f"saves {per_month} (month {horizon}), too little to ever recover the {money(shortfall)} still owed"
+            per_month = f"{money(running)}/month" if _cents(running) else "under a cent a month"
+            return f"saves {per_month} ({month}), too little to ever recover the {money(shortfall)} still owed"
         return (
-            f"saves {money(last)}/month (month {horizon}), needs until about {about_month(needed)} to "
-            f"recover the {money(shortfall)} still owed at month {horizon}"
+            f"saves {money(running)}/month ({month}); if that saving kept up, {NOTHING_LATER}, "
+            f"it would recover the {money(shortfall)} still owed at month {horizon} by about "
+            f"{about_month(needed)}"
         )
     monthly = [float(m) for m in saved]
     costly = costly_months(monthly)
@@ -367,10 +377,23 @@ def never_reason(
     )
 
 
+NOTHING_LATER = "with no later retraining or price change counted"
+"""What a saving kept up past the horizon leaves out: the file's retraining to come (every
+6 months in quarter-200k, $800) and any price trend; said with the month it took up, not
+claimed of the alternative (a 2-month horizon said "needs until about month 11.9", where 24
+months, retraining counted, break even in month 13.4)."""
+
+
 def _never_text(
-    cum: list[float], monthly: list[float], horizon: int, alternative: Sequence[float]
+    cum: list[float],
+    monthly: list[float],
+    horizon: int,
+    alternative: Sequence[float],
+    retraining: Sequence[float] | None = None,
 ) -> str:
-    """Why the cumulative savings never reach zero, as a plain sentence (after a colon)."""
+    """Why the cumulative savings never reach zero, as a plain sentence (after a colon);
+    ``retraining``: the alternative's monthly retraining, which the saving it says is kept
+    up leaves out."""
     owed = -cum[0]
     money = sentence_usd(*cum)
     up_front = f"the {money(owed)} up front is never recovered"
@@ -386,17 +409,20 @@ def _never_text(
         more = "it costs more than the baseline every month" + _more_in(-monthly[0], 1, money=money)
         return f"{more}, so {up_front}" if owed > 0 else more
     last, short = monthly[-1], -cum[-1]
-    if last > 0:
-        needed = recovered_in(horizon, short, last) if _cents(last) else None
-        rest = (
-            "the rest is never recovered"
-            if needed is None
-            else f"the rest takes until about {about_month(needed)}"
-        )
+    if last > 0:  # kept up before the month's retraining (one costing more: months that cost more)
+        retrained = (retraining or [0.0])[-1]
+        running = last + retrained
+        needed = recovered_in(horizon, short, running) if _cents(running) else None
+        recovered = f"by month {horizon} it has recovered {money(owed - short)} of the {money(owed)} up front"
+        if needed is None:
+            return (
+                f"{recovered}, and at {money(running) if _cents(running) else 'under a cent'} a "
+                f"month (month {horizon}) the rest is never recovered"
+            )
+        before = f" before its {money(retrained)} retraining" if retrained > 0 else ""
         return (
-            f"by month {horizon} it has recovered {money(owed - short)} of the {money(owed)} up "
-            f"front, and at {money(last) if _cents(last) else 'under a cent'} a month (month "
-            f"{horizon}) {rest}"
+            f"{recovered}; if month {horizon}'s {money(running)} saving{before} kept up, "
+            f"{NOTHING_LATER}, the rest would take until about {about_month(needed)}"
         )
     costly = costly_months(monthly)
     if costly is not None:
@@ -444,7 +470,7 @@ def outcome_text(
     monthly = [b - a for a, b in itertools.pairwise(cum)]
     month = alt.break_even_month
     if month is None:
-        return f"does not pay back within {months_text(horizon)}: {_never_text(cum, monthly, horizon, alt.monthly_cost_usd)}; {npv}"
+        return f"does not pay back within {months_text(horizon)}: {_never_text(cum, monthly, horizon, alt.monthly_cost_usd, alt.components_usd.get('retraining'))}; {npv}"
     if month == 0:
         behind = "" if saves_nothing(cum) else falls_behind_text(alt, horizon)
         if behind:  # no one-time cost, ahead in month 1, behind again by the horizon
