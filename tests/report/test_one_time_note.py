@@ -51,6 +51,16 @@ def test_each_alternative_has_its_own_largest_item() -> None:
     )
 
 
+def test_each_share_in_the_note_is_its_own_rounding() -> None:
+    # owned-h100.toml: $19,200 of $27,207 is 70.57%, where shares forced to add up to 100%
+    # (the training runs' $7.01, 0.026%, read 0.1%) wrote 70.5%
+    note = ch.one_time_items(analyze(load_scenario(EXAMPLES / "owned-h100.toml"))).note
+    assert note.startswith(
+        "The largest item of 'Llama 3.1 8B FP8 on owned 8x H100 servers' is engineering time: "
+        "$19,200 of $27,207 (70.6%)."
+    )
+
+
 def test_a_note_of_whole_shares_stays_whole() -> None:
     # the hosted alternative alone: $8,800 and $5,000 of $13,800 are 64% and 36%, whole
     data = tomllib.loads((EXAMPLES / "growth.toml").read_text())
