@@ -90,8 +90,8 @@ def test_behind_again_at_month_3_no_rent_pays_back_within_a_quarter(tmp_path: Pa
     assert "Idle GPU time is why" not in text
     assert (
         "It does not pay back within a quarter. What would change it: scaled to zero (only "
-        "the GPU-hours it runs: $159 of GPU time in month 1 instead of $1,460) it would pay back in "
-        "month 1.3 but be behind again at month 3, and its NPV would be $38,095;" in text
+        "the GPU-hours it runs: $159 of GPU time in month 1 instead of $1,460) it would pay "
+        "back in month 1.3 but be behind again at month 3, and its NPV would be $38,095;" in text
     )
 
 

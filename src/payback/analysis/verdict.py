@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from payback.analysis.gap import about_month, closes_on_baseline, costly_months, recovered_in
+from payback.analysis.gap import (
+    NOTHING_LATER,
+    about_month,
+    closes_on_baseline,
+    costly_months,
+    months_list,
+    on_average,
+    recovered_in,
+)
 from payback.figures import (
     TIES_BELOW,
     WRITTEN_OUT,
@@ -255,29 +263,6 @@ def months_text(n: float) -> str:
     return f"{n:g} month" + ("" if n == 1 else "s")
 
 
-def _months_list(months: list[int]) -> str:
-    """``month 6``, ``months 6, 12, 18 and 24``, or past six of them ``8 months``."""
-    if len(months) > 6:
-        return f"{len(months)} months"
-    if len(months) == 1:
-        return f"month {months[0]}"
-    return "months " + ", ".join(map(str, months[:-1])) + f" and {months[-1]}"
-
-
-def _on_average(
-    horizon: int, shortfall: float, monthly: list[float], money: Callable[[float], str]
-) -> str:
-    """Whether the average monthly saving over the horizon, kept up, recovers
-    ``shortfall``: how long it takes, or that it never does."""
-    average = sum(monthly) / len(monthly)
-    needed = recovered_in(horizon, shortfall, average) if average > 0 else None
-    if needed is None:
-        return f"at its average of {money(average)} a month it is never recovered"
-    return (
-        f"at its average of {money(average)} a month that takes until about {about_month(needed)}"
-    )
-
-
 def _cents(amount: float) -> bool:
     """Whether ``amount`` is at least a cent as money is written (half a cent rounds up):
     a difference under it is no cost and no saving to state.
@@ -355,7 +340,10 @@ def never_reason(
         )
         if needed is None:
             per_month = f"{money(running)}/month" if _cents(running) else "under a cent a month"
-            return f"saves {per_month} ({month}), too little to ever recover the {money(shortfall)} still owed"
+            return (
+                f"saves {per_month} ({month}), too little to ever recover the "
+                f"{money(shortfall)} still owed"
+            )
         return (
             f"saves {money(running)}/month ({month}); if that saving kept up, {NOTHING_LATER}, "
             f"it would recover the {money(shortfall)} still owed at month {horizon} by about "
@@ -366,22 +354,15 @@ def never_reason(
     if costly is not None:
         return (
             f"saves in {horizon - len(costly)} of {horizon} months but costs more in "
-            f"{_months_list(costly)}{_more_in(-last, horizon, money=money)}; "
+            f"{months_list(costly)}{_more_in(-last, horizon, money=money)}; "
             f"{money(shortfall)} still owed at month {horizon}, "
-            + _on_average(horizon, shortfall, monthly, money)
+            + on_average(horizon, shortfall, monthly, money)
         )
     first_worse = int(np.argmax(saved <= 0)) + 1
     return (
         f"savings end in month {first_worse}{_more_in(-last, horizon, 'costs ', money=money)}, "
         f"{money(shortfall)} is never recovered"
     )
-
-
-NOTHING_LATER = "with no later retraining or price change counted"
-"""What a saving kept up past the horizon leaves out: the file's retraining to come (every
-6 months in quarter-200k, $800) and any price trend; said with the month it took up, not
-claimed of the alternative (a 2-month horizon said "needs until about month 11.9", where 24
-months, retraining counted, break even in month 13.4)."""
 
 
 def _never_text(
@@ -392,8 +373,7 @@ def _never_text(
     retraining: Sequence[float] | None = None,
 ) -> str:
     """Why the cumulative savings never reach zero, as a plain sentence (after a colon);
-    ``retraining``: the alternative's monthly retraining, which the saving it says is kept
-    up leaves out."""
+    ``retraining``: the monthly retraining a saving kept up is taken before."""
     owed = -cum[0]
     money = sentence_usd(*cum)
     up_front = f"the {money(owed)} up front is never recovered"
@@ -413,7 +393,10 @@ def _never_text(
         retrained = (retraining or [0.0])[-1]
         running = last + retrained
         needed = recovered_in(horizon, short, running) if _cents(running) else None
-        recovered = f"by month {horizon} it has recovered {money(owed - short)} of the {money(owed)} up front"
+        recovered = (
+            f"by month {horizon} it has recovered {money(owed - short)} of the "
+            f"{money(owed)} up front"
+        )
         if needed is None:
             return (
                 f"{recovered}, and at {money(running) if _cents(running) else 'under a cent'} a "
@@ -428,9 +411,9 @@ def _never_text(
     if costly is not None:
         return (
             f"it saves in {horizon - len(costly)} of {horizon} months but costs more than "
-            f"the baseline in {_months_list(costly)}{_more_in(-last, horizon, money=money)}; "
+            f"the baseline in {months_list(costly)}{_more_in(-last, horizon, money=money)}; "
             f"by month {horizon} it is {money(short)} behind, and "
-            + _on_average(horizon, short, monthly, money)
+            + on_average(horizon, short, monthly, money)
         )
     saving = next(i for i, m in enumerate(monthly) if m > 0)
     worse = saving + next(i for i, m in enumerate(monthly[saving:]) if m <= 0) + 1
@@ -470,7 +453,9 @@ def outcome_text(
     monthly = [b - a for a, b in itertools.pairwise(cum)]
     month = alt.break_even_month
     if month is None:
-        return f"does not pay back within {months_text(horizon)}: {_never_text(cum, monthly, horizon, alt.monthly_cost_usd, alt.components_usd.get('retraining'))}; {npv}"
+        retraining = alt.components_usd.get("retraining")
+        why = _never_text(cum, monthly, horizon, alt.monthly_cost_usd, retraining)
+        return f"does not pay back within {months_text(horizon)}: {why}; {npv}"
     if month == 0:
         behind = "" if saves_nothing(cum) else falls_behind_text(alt, horizon)
         if behind:  # no one-time cost, ahead in month 1, behind again by the horizon
@@ -572,7 +557,7 @@ def falls_behind_text(
     behind = f"by month {horizon} it is {money(-cum[-1])} behind"
     if worse == list(range(worse[0], horizon + 1)):
         return f"but from month {worse[0]} it costs more than the baseline each month and {behind}"
-    return f"but it costs more than the baseline in {_months_list(worse)} and {behind}"
+    return f"but it costs more than the baseline in {months_list(worse)} and {behind}"
 
 
 def quarter_clause(within: dict[str, bool | None] | None, horizon: int) -> str:

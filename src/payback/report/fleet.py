@@ -300,8 +300,8 @@ def _scale_lever(analysis: Analysis, index: int, alt: AlternativeResult) -> str 
         )
     )
     return (
-        f"scaled to zero (only the GPU-hours it runs: {money(busy)} of GPU time in month 1 instead of "
-        f"{now}) it {pays}, and its NPV would be {npv_words(npv, money)}"
+        f"scaled to zero (only the GPU-hours it runs: {money(busy)} of GPU time in month 1 "
+        f"instead of {now}) it {pays}, and its NPV would be {npv_words(npv, money)}"
     )
 
 
