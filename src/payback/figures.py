@@ -21,6 +21,7 @@ __all__ = [
     "power_text",
     "rate_text",
     "share_text",
+    "shares_alike",
     "typed_number",
 ]
 
@@ -120,6 +121,43 @@ def share_text(share: float | None) -> str:
     if text == "100.0":
         return ">99.9%"
     return text + "%"
+
+
+def shares_alike(shares: list[float], one_place: bool = False) -> list[str]:
+    """Shares said in one sentence (each item's share of a cost), each its own rounding as
+    :func:`share_text` rounds it, never forced to add up to 100% (50% + 38% + 13% of $200,
+    $150 and $50 is 101% as printed, and each is true), all to one precision: whole
+    percents where :func:`share_text` writes each whole, else one place for all (70.6%
+    beside 29.4%, not 71% beside 4.5%), ``<0.1%`` / ``>99.9%`` past one place;
+    ``one_place`` writes one place for all anyway (shares of a sentence that has others).
+
+    >>> shares_alike([0.5, 0.375, 0.125]), shares_alike([19200 / 27207, 8000 / 27207, 7 / 27207])
+    (['50%', '38%', '13%'], ['70.6%', '29.4%', '<0.1%'])
+    >>> shares_alike([0.638, 0.362]), shares_alike([0.5, 0.341, 0.114, 0.045]), shares_alike([1.0])
+    (['64%', '36%'], ['50.0%', '34.1%', '11.4%', '4.5%'], ['100%'])
+    >>> shares_alike([0.9996, 0.0004, 0.0]), shares_alike([0.996, 0.004])
+    (['>99.9%', '<0.1%', '0%'], ['99.6%', '0.4%'])
+    >>> shares_alike([0.638], one_place=True)
+    ['63.8%']
+    """
+    said = [share_text(s) for s in shares]
+    if not one_place and all(
+        s in ("0%", "100%") or ("." not in s and s[0].isdigit()) for s in said
+    ):
+        return said
+    texts = []
+    for share in shares:
+        text = f"{half_up(share * 100):.1f}" if 0 < share < 1 else ""
+        texts.append(
+            share_text(share)
+            if not text
+            else "<0.1%"
+            if text == "0.0"
+            else ">99.9%"
+            if text == "100.0"
+            else text + "%"
+        )
+    return texts
 
 
 WRITTEN_OUT = (1e-12, 1e18)

@@ -49,7 +49,8 @@ def test_explain_names_the_cause_and_the_levers(columns: int) -> None:
     assert "92% of its $584/month pays for idle time ($12,887 over 24 months)" in words
     # the levers, with the numbers the analysis solved
     assert (
-        "scaled to zero (busy GPU-hours only: $67 of GPU time in month 1 instead of $584)" in words
+        "scaled to zero (only the GPU-hours it runs: $67 of GPU time in month 1 instead of $584)"
+        in words
     )
     assert "it would pay back in month 8.5" in words
     assert "not even a free GPU would pay back within a quarter" in words
@@ -412,8 +413,9 @@ SHAPES = {
         SEED_TEXT.replace("data_usd = 150.0", "data_usd = 3000.0"),
         # 6 × $260 = $1,560 of $3,250; the $1,690 left takes 1,690 / 260 = 6.5 more months
         "'fine-tuned small model' does not pay back within 6 months: by month 6 it has "
-        "recovered $1,560 of the $3,250 up front, and at $260 a month (month 6) the rest "
-        "takes until about month 12.5; NPV -$1,690 over 6 months",
+        "recovered $1,560 of the $3,250 up front; if month 6's $260 saving kept up, with no "
+        "later retraining or price change counted, the rest would take until about month "
+        "12.5; NPV -$1,690 over 6 months",
     ),
     "never, savings end": (
         FALLING.replace("data_usd = 150.0", "data_usd = 1500.0"),

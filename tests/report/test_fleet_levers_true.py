@@ -89,9 +89,9 @@ def test_behind_again_at_month_3_no_rent_pays_back_within_a_quarter(tmp_path: Pa
     assert zero["within_a_quarter"] is False
     assert "Idle GPU time is why" not in text
     assert (
-        "It does not pay back within a quarter. What would change it: scaled to zero (busy "
-        "GPU-hours only: $159 of GPU time in month 1 instead of $1,460) it would pay back in "
-        "month 1.3 but be behind again at month 3, and its NPV would be $38,095;" in text
+        "It does not pay back within a quarter. What would change it: scaled to zero (only "
+        "the GPU-hours it runs: $159 of GPU time in month 1 instead of $1,460) it would pay "
+        "back in month 1.3 but be behind again at month 3, and its NPV would be $38,095;" in text
     )
 
 
@@ -107,7 +107,7 @@ def test_the_scale_to_zero_lever_says_its_money_as_the_verdict_does(tmp_path: Pa
     assert zero["break_even_month"] is None
     assert zero["npv_usd"] == pytest.approx(12 * (15000 - 1e6 / (5 * 0.7 * 3600) * 0.1) - 2e5)
     assert (
-        "What would change it: scaled to zero (busy GPU-hours only: $7.94 of GPU time in "
+        "What would change it: scaled to zero (only the GPU-hours it runs: $7.94 of GPU time in "
         "month 1 instead of $73.00) it would not pay back within 12 months, and its NPV "
         "would be a loss of $20,095.24;" in text
     )

@@ -37,7 +37,9 @@ def test_the_example_note_names_engineering_time() -> None:
 
 def test_each_alternative_has_its_own_largest_item() -> None:
     # growth.toml: each fine-tuned 8B pays engineering $22,000 of $44,000; the smaller
-    # hosted model $8,800 of $13,800 (63.8%, 64% as whole_shares writes shares all >= 10%)
+    # hosted model $8,800 of $13,800 (63.8%): one place for the whole note, as the fine-tuned
+    # ones' prose needs one (their training runs are 4.5%), where it read "(50.0%)" beside
+    # "(64%)"
     note = ch.one_time_items(analyze(load_scenario(EXAMPLES / "growth.toml"))).note
     assert note == (
         "The largest item of 'fine-tuned 8B on rented H100s' is engineering time: "
@@ -45,8 +47,26 @@ def test_each_alternative_has_its_own_largest_item() -> None:
         "The largest item of 'fine-tuned 8B, serverless (scale to zero)' is engineering "
         "time: $22,000 of $44,000 (50.0%). "
         "The largest item of 'smaller hosted model, prompt-tuned' is engineering time: "
-        "$8,800 of $13,800 (64%)."
+        "$8,800 of $13,800 (63.8%)."
     )
+
+
+def test_each_share_in_the_note_is_its_own_rounding() -> None:
+    # owned-h100.toml: $19,200 of $27,207 is 70.57%, where shares forced to add up to 100%
+    # (the training runs' $7.01, 0.026%, read 0.1%) wrote 70.5%
+    note = ch.one_time_items(analyze(load_scenario(EXAMPLES / "owned-h100.toml"))).note
+    assert note.startswith(
+        "The largest item of 'Llama 3.1 8B FP8 on owned 8x H100 servers' is engineering time: "
+        "$19,200 of $27,207 (70.6%)."
+    )
+
+
+def test_a_note_of_whole_shares_stays_whole() -> None:
+    # the hosted alternative alone: $8,800 and $5,000 of $13,800 are 64% and 36%, whole
+    data = tomllib.loads((EXAMPLES / "growth.toml").read_text())
+    data["alternatives"] = data["alternatives"][2:]
+    note = ch.one_time_items(analyze(build(data))).note
+    assert note == "The largest item is engineering time: $8,800 of $13,800 (64%)."
 
 
 def test_an_alternative_without_one_time_cost_says_so() -> None:

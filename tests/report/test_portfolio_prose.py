@@ -16,7 +16,7 @@ from rich.console import Console
 
 from helpers import EXAMPLES, run
 from payback.report.common import configuration_text, kind_text
-from payback.report.fleet import whole_shares
+from payback.report.fleet import part_shares
 from payback.report.portfolio import portfolio_renderables
 from payback.report.portfolio_common import workload_rows
 from payback.report.portfolio_document import portfolio_html, portfolio_markdown
@@ -177,15 +177,24 @@ def test_an_unnamed_gpu_is_counted_in_words(per: int, said: str) -> None:
     assert (configuration_text(config | {"gpu": "l4"}) or "").startswith(f"{per} × l4 per")
 
 
-def test_shares_add_up_to_100() -> None:
-    """The seed's one-time items, $200, $150 and $50 of $400, read 50% + 38% + 13% = 101%."""
-    assert whole_shares([200.0, 150.0, 50.0]) == ["50%", "38%", "12%"]
-    assert whole_shares([1.0, 1.0, 1.0]) == ["34%", "33%", "33%"]
-    assert whole_shares([1000.0, 1.0]) == ["99.9%", "0.1%"]
-    assert whole_shares([1e6, 1.0, 0.0]) == ["99.9%", "0.1%", "0%"]  # never 0% for a part
-    assert whole_shares([7200.0, 4000.0, 1500.0, 160.0]) == ["56.0%", "31.1%", "11.7%", "1.2%"]
+def test_each_share_is_its_own_rounding() -> None:
+    """Each one-time item's share rounds on its own, never forced to add up to 100%: the
+    seed's $200, $150 and $50 of $400 are 50%, 37.5% and 12.5%, read 50%, 38% and 13% (101%
+    as printed; 12% was untrue); owned-h100's $19,200, $8,000 and $7.01 of $27,207 are
+    70.57%, 29.40% and 0.026%, read 70.6%, 29.4% and <0.1% (they read 70.5%, 29.4%, 0.1%)."""
+    assert part_shares([200.0, 150.0, 50.0]) == ["50%", "38%", "13%"]
+    assert part_shares([1.0, 1.0, 1.0]) == ["33%", "33%", "33%"]
+    assert part_shares([1000.0, 1.0]) == ["99.9%", "0.1%"]
+    assert part_shares([1e6, 1.0, 0.0]) == [">99.9%", "<0.1%", "0%"]  # never 0% for a part
+    assert part_shares([7200.0, 4000.0, 1500.0, 160.0]) == ["56.0%", "31.1%", "11.7%", "1.2%"]
+    assert part_shares([19200.0, 8000.0, 7.01]) == ["70.6%", "29.4%", "<0.1%"]
     out = " ".join(run("explain", EXAMPLES / "seed.toml")[1].split())
     assert (
         "engineering time $200 (50%), data (collect, label, clean) $150 (38%), training runs "
-        "$50 (12%). The training runs themselves are 12% of that;" in out
+        "$50 (13%). The training runs themselves are 13% of that;" in out
+    )
+    out = " ".join(run("explain", EXAMPLES / "owned-h100.toml")[1].split())
+    assert (
+        "engineering time $19,200 (70.6%), data (collect, label, clean) $8,000 (29.4%), "
+        "training runs $7.01 (<0.1%). The training runs themselves are <0.1% of that;" in out
     )

@@ -2,14 +2,29 @@
 words: whether an alternative that costs more than the baseline every month could yet pay
 back past it (the rule behind "the gap shrinks; by month N it is $X behind", said of the
 horizon only, instead of "never recovered"), the month a saving kept up recovers what is
-owed, and the months that cost more between months that save."""
+owed (the saving of the horizon's last month, or its average), and the months that cost
+more between months that save."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-__all__ = ["about_month", "closes_on_baseline", "costly_months", "recovered_in"]
+__all__ = [
+    "NOTHING_LATER",
+    "about_month",
+    "closes_on_baseline",
+    "costly_months",
+    "months_list",
+    "on_average",
+    "recovered_in",
+]
+
+NOTHING_LATER = "with no later retraining or price change counted"
+"""What a saving kept up past the horizon leaves out: the file's retraining to come (every
+6 months in quarter-200k, $800) and any price trend; said with the month it took up, not
+claimed of the alternative (a 2-month horizon said "needs until about month 11.9", where 24
+months, retraining counted, break even in month 13.4)."""
 
 _RELATIVE = 1e-9
 """How much the cost share must fall, relatively, not to be float rounding."""
@@ -79,3 +94,26 @@ def costly_months(monthly: list[float]) -> list[int] | None:
     if worse is None or not any(m > 0 for m in monthly[worse:]):
         return None
     return [i + 1 for i, m in enumerate(monthly) if m <= 0]
+
+
+def months_list(months: list[int]) -> str:
+    """``month 6``, ``months 6, 12, 18 and 24``, or past six of them ``8 months``."""
+    if len(months) > 6:
+        return f"{len(months)} months"
+    if len(months) == 1:
+        return f"month {months[0]}"
+    return "months " + ", ".join(map(str, months[:-1])) + f" and {months[-1]}"
+
+
+def on_average(
+    horizon: int, shortfall: float, monthly: list[float], money: Callable[[float], str]
+) -> str:
+    """Whether the average monthly saving over the horizon, kept up, recovers
+    ``shortfall``: how long it takes, or that it never does."""
+    average = sum(monthly) / len(monthly)
+    needed = recovered_in(horizon, shortfall, average) if average > 0 else None
+    if needed is None:
+        return f"at its average of {money(average)} a month it is never recovered"
+    return (
+        f"at its average of {money(average)} a month that takes until about {about_month(needed)}"
+    )

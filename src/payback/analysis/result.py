@@ -491,7 +491,12 @@ def _alternative_result(
             if nothing
             else _pays_back_within(month, horizon, floats(outcome.cumulative_savings_usd))
         ),
-        reason=never_reason(saved, outcome.cumulative_savings_usd, outcome.costs.monthly_usd)
+        reason=never_reason(
+            saved,
+            outcome.cumulative_savings_usd,
+            outcome.costs.monthly_usd,
+            outcome.costs.components.get("retraining"),
+        )
         if month is None
         else "the alternative " + NOT_CHEAPER
         if nothing

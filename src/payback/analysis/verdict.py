@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from payback.analysis.gap import about_month, closes_on_baseline, costly_months, recovered_in
+from payback.analysis.gap import (
+    NOTHING_LATER,
+    about_month,
+    closes_on_baseline,
+    costly_months,
+    months_list,
+    on_average,
+    recovered_in,
+)
 from payback.figures import (
     TIES_BELOW,
     WRITTEN_OUT,
@@ -255,29 +263,6 @@ def months_text(n: float) -> str:
     return f"{n:g} month" + ("" if n == 1 else "s")
 
 
-def _months_list(months: list[int]) -> str:
-    """``month 6``, ``months 6, 12, 18 and 24``, or past six of them ``8 months``."""
-    if len(months) > 6:
-        return f"{len(months)} months"
-    if len(months) == 1:
-        return f"month {months[0]}"
-    return "months " + ", ".join(map(str, months[:-1])) + f" and {months[-1]}"
-
-
-def _on_average(
-    horizon: int, shortfall: float, monthly: list[float], money: Callable[[float], str]
-) -> str:
-    """Whether the average monthly saving over the horizon, kept up, recovers
-    ``shortfall``: how long it takes, or that it never does."""
-    average = sum(monthly) / len(monthly)
-    needed = recovered_in(horizon, shortfall, average) if average > 0 else None
-    if needed is None:
-        return f"at its average of {money(average)} a month it is never recovered"
-    return (
-        f"at its average of {money(average)} a month that takes until about {about_month(needed)}"
-    )
-
-
 def _cents(amount: float) -> bool:
     """Whether ``amount`` is at least a cent as money is written (half a cent rounds up):
     a difference under it is no cost and no saving to state.
@@ -322,10 +307,14 @@ def _shrinking(
 
 
 def never_reason(
-    saved: FloatArray, cumulative: FloatArray, alternative: FloatArray | None = None
+    saved: FloatArray,
+    cumulative: FloatArray,
+    alternative: FloatArray | None = None,
+    retraining: FloatArray | None = None,
 ) -> str:
     """Why the cumulative savings never reach zero, in one phrase (``alternative``: its
-    monthly costs, without which a gap is not said to shrink)."""
+    monthly costs, without which a gap is not said to shrink; ``retraining``: its monthly
+    retraining, which the saving it says is kept up leaves out)."""
     horizon = saved.shape[-1]
     money = sentence_usd(*(float(c) for c in cumulative))
     if np.all(saved == 0):
@@ -342,23 +331,32 @@ def never_reason(
         return f"the alternative costs more every month{_more_in(-float(saved[0]), 1, money=money)}"
     last = float(saved[-1])
     shortfall = -float(cumulative[-1])
-    if last > 0:
-        needed = recovered_in(horizon, shortfall, last) if _cents(last) else None
+    if last > 0:  # kept up before the month's retraining (one costing more: months that cost more)
+        retrained = 0.0 if retraining is None or not len(retraining) else float(retraining[-1])
+        running = last + retrained
+        needed = recovered_in(horizon, shortfall, running) if _cents(running) else None
+        month = f"month {horizon}" + (
+            f", before its {money(retrained)} retraining" if retrained > 0 else ""
+        )
         if needed is None:
-            per_month = f"{money(last)}/month" if _cents(last) else "under a cent a month"
-            return f"saves {per_month} (month {horizon}), too little to ever recover the {money(shortfall)} still owed"
+            per_month = f"{money(running)}/month" if _cents(running) else "under a cent a month"
+            return (
+                f"saves {per_month} ({month}), too little to ever recover the "
+                f"{money(shortfall)} still owed"
+            )
         return (
-            f"saves {money(last)}/month (month {horizon}), needs until about {about_month(needed)} to "
-            f"recover the {money(shortfall)} still owed at month {horizon}"
+            f"saves {money(running)}/month ({month}); if that saving kept up, {NOTHING_LATER}, "
+            f"it would recover the {money(shortfall)} still owed at month {horizon} by about "
+            f"{about_month(needed)}"
         )
     monthly = [float(m) for m in saved]
     costly = costly_months(monthly)
     if costly is not None:
         return (
             f"saves in {horizon - len(costly)} of {horizon} months but costs more in "
-            f"{_months_list(costly)}{_more_in(-last, horizon, money=money)}; "
+            f"{months_list(costly)}{_more_in(-last, horizon, money=money)}; "
             f"{money(shortfall)} still owed at month {horizon}, "
-            + _on_average(horizon, shortfall, monthly, money)
+            + on_average(horizon, shortfall, monthly, money)
         )
     first_worse = int(np.argmax(saved <= 0)) + 1
     return (
@@ -368,9 +366,14 @@ def never_reason(
 
 
 def _never_text(
-    cum: list[float], monthly: list[float], horizon: int, alternative: Sequence[float]
+    cum: list[float],
+    monthly: list[float],
+    horizon: int,
+    alternative: Sequence[float],
+    retraining: Sequence[float] | None = None,
 ) -> str:
-    """Why the cumulative savings never reach zero, as a plain sentence (after a colon)."""
+    """Why the cumulative savings never reach zero, as a plain sentence (after a colon);
+    ``retraining``: the monthly retraining a saving kept up is taken before."""
     owed = -cum[0]
     money = sentence_usd(*cum)
     up_front = f"the {money(owed)} up front is never recovered"
@@ -386,25 +389,31 @@ def _never_text(
         more = "it costs more than the baseline every month" + _more_in(-monthly[0], 1, money=money)
         return f"{more}, so {up_front}" if owed > 0 else more
     last, short = monthly[-1], -cum[-1]
-    if last > 0:
-        needed = recovered_in(horizon, short, last) if _cents(last) else None
-        rest = (
-            "the rest is never recovered"
-            if needed is None
-            else f"the rest takes until about {about_month(needed)}"
+    if last > 0:  # kept up before the month's retraining (one costing more: months that cost more)
+        retrained = (retraining or [0.0])[-1]
+        running = last + retrained
+        needed = recovered_in(horizon, short, running) if _cents(running) else None
+        recovered = (
+            f"by month {horizon} it has recovered {money(owed - short)} of the "
+            f"{money(owed)} up front"
         )
+        if needed is None:
+            return (
+                f"{recovered}, and at {money(running) if _cents(running) else 'under a cent'} a "
+                f"month (month {horizon}) the rest is never recovered"
+            )
+        before = f" before its {money(retrained)} retraining" if retrained > 0 else ""
         return (
-            f"by month {horizon} it has recovered {money(owed - short)} of the {money(owed)} up "
-            f"front, and at {money(last) if _cents(last) else 'under a cent'} a month (month "
-            f"{horizon}) {rest}"
+            f"{recovered}; if month {horizon}'s {money(running)} saving{before} kept up, "
+            f"{NOTHING_LATER}, the rest would take until about {about_month(needed)}"
         )
     costly = costly_months(monthly)
     if costly is not None:
         return (
             f"it saves in {horizon - len(costly)} of {horizon} months but costs more than "
-            f"the baseline in {_months_list(costly)}{_more_in(-last, horizon, money=money)}; "
+            f"the baseline in {months_list(costly)}{_more_in(-last, horizon, money=money)}; "
             f"by month {horizon} it is {money(short)} behind, and "
-            + _on_average(horizon, short, monthly, money)
+            + on_average(horizon, short, monthly, money)
         )
     saving = next(i for i, m in enumerate(monthly) if m > 0)
     worse = saving + next(i for i, m in enumerate(monthly[saving:]) if m <= 0) + 1
@@ -444,7 +453,9 @@ def outcome_text(
     monthly = [b - a for a, b in itertools.pairwise(cum)]
     month = alt.break_even_month
     if month is None:
-        return f"does not pay back within {months_text(horizon)}: {_never_text(cum, monthly, horizon, alt.monthly_cost_usd)}; {npv}"
+        retraining = alt.components_usd.get("retraining")
+        why = _never_text(cum, monthly, horizon, alt.monthly_cost_usd, retraining)
+        return f"does not pay back within {months_text(horizon)}: {why}; {npv}"
     if month == 0:
         behind = "" if saves_nothing(cum) else falls_behind_text(alt, horizon)
         if behind:  # no one-time cost, ahead in month 1, behind again by the horizon
@@ -546,7 +557,7 @@ def falls_behind_text(
     behind = f"by month {horizon} it is {money(-cum[-1])} behind"
     if worse == list(range(worse[0], horizon + 1)):
         return f"but from month {worse[0]} it costs more than the baseline each month and {behind}"
-    return f"but it costs more than the baseline in {_months_list(worse)} and {behind}"
+    return f"but it costs more than the baseline in {months_list(worse)} and {behind}"
 
 
 def quarter_clause(within: dict[str, bool | None] | None, horizon: int) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 from payback.analysis.curve import as_cheap, costs_the_same
 from payback.analysis.result import Analysis, months_text
 from payback.analysis.verdict import saves_nothing
-from payback.figures import share_text
+from payback.figures import share_text, shares_alike
 from payback.finance._types import FloatArray
 from payback.report.common import (
     BAND_COLOUR,
@@ -31,7 +31,7 @@ from payback.report.common import (
     month_text,
     round_figures,
 )
-from payback.report.fleet import prose_usd, whole_shares
+from payback.report.fleet import part_shares, prose_usd
 from payback.report.labels import input_label
 from payback.report.placement import place_break_evens, place_crossovers
 from payback.report.windows import samples_behind_text
@@ -230,22 +230,33 @@ def one_time_items(analysis: Analysis) -> Chart:
 def _largest_items(analysis: Analysis) -> str:
     """The note under the one-time chart: each alternative's largest item, its cost and
     its share of that alternative's one-time cost (as the report's prose states them: the
-    shares of :func:`~payback.report.fleet.whole_shares`), not a claim about which item
-    usually is the largest, which the figure beside it may contradict."""
-    sentences = []
+    shares of :func:`~payback.report.fleet.part_shares`), not a claim about which item
+    usually is the largest, which the figure beside it may contradict. One precision for
+    the whole note: one place for every share where any alternative's prose needs one
+    ("(50.0%)" beside "(64%)" read as two conventions)."""
+    sentences: list[tuple[str, float | None]] = []  # the words, and the share after them
+    one_place = False
     for alt in analysis.alternatives:
         items = sorted((alt.one_time_items_usd or {}).items(), key=lambda kv: -kv[1])
         paid = [(k, v) for k, v in items if v > 0]  # largest first, as the prose lists them
         if not paid:
-            sentences.append(f"'{alt.name}' has no one-time cost.")
+            sentences.append((f"'{alt.name}' has no one-time cost.", None))
             continue
-        (key, value), share = paid[0], whole_shares([v for _, v in paid])[0]
+        said = part_shares([v for _, v in paid])
+        one_place = one_place or any(not s[0].isdigit() or "." in s for s in said)
+        (key, value), whole = paid[0], sum(v for _, v in paid)
         whose = f" of '{alt.name}'" if len(analysis.alternatives) > 1 else ""
         sentences.append(
-            f"The largest item{whose} is {ONE_TIME_LABELS.get(key, key)}: {prose_usd(value)} "
-            f"of {prose_usd(sum(v for _, v in paid))} ({share})."
+            (
+                f"The largest item{whose} is {ONE_TIME_LABELS.get(key, key)}: "
+                f"{prose_usd(value)} of {prose_usd(whole)}",
+                value / whole,
+            )
         )
-    return " ".join(sentences)
+    shares = iter(shares_alike([s for _, s in sentences if s is not None], one_place))
+    return " ".join(
+        text if share is None else f"{text} ({next(shares)})." for text, share in sentences
+    )
 
 
 def _steps(analysis: Analysis) -> bool:

@@ -33,9 +33,9 @@ from payback.report.fleet import (
     changes_the_answer,
     escalation_words,
     not_within,
+    part_shares,
     prose_usd,
     quiet_line,
-    whole_shares,
     why_paragraphs,
 )
 from payback.report.fleet import npv_words as npv_words
@@ -56,7 +56,7 @@ def _costs(analysis: Analysis, alt: AlternativeResult) -> list[str]:
     items = sorted((alt.one_time_items_usd or {}).items(), key=lambda kv: -kv[1])
     items = [(k, v) for k, v in items if v > 0]
     total = alt.one_time_usd
-    shares = dict(zip([k for k, _ in items], whole_shares([v for _, v in items]), strict=True))
+    shares = dict(zip([k for k, _ in items], part_shares([v for _, v in items]), strict=True))
     listed = ", ".join(f"{ONE_TIME_LABELS.get(k, k)} {usd(v)} ({shares[k]})" for k, v in items)
     paragraphs = []
     if total > 0:
@@ -160,7 +160,7 @@ def monthly_changes(analysis: Analysis, alt: AlternativeResult) -> list[str]:
         if getattr(option, "always_on", True):
             changes.append(f"the fleet goes from {alt.gpus[0]:g} to {alt.gpus[-1]:g} GPUs")
         else:
-            changes.append("busy GPU-hours follow the traffic")
+            changes.append("the GPU-hours it runs follow the traffic")
     return changes
 
 

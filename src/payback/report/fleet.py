@@ -13,6 +13,7 @@ from payback.analysis.result import QUARTER_MONTHS, AlternativeResult, Analysis,
 from payback.analysis.utilisation import FleetUtilisation
 from payback.analysis.verdict import requests_text
 from payback.figures import share_text as share_text
+from payback.figures import shares_alike
 from payback.report.common import in_month_text, metric, month_text, quarter_text
 
 if TYPE_CHECKING:
@@ -26,12 +27,12 @@ __all__ = [
     "met_today",
     "not_within",
     "npv_words",
+    "part_shares",
     "prose_usd",
     "quiet_line",
     "share_text",
     "split_drivers",
     "usd_alike",
-    "whole_shares",
     "why_paragraphs",
 ]
 
@@ -59,31 +60,21 @@ def usd_alike(*values: float) -> Callable[[float], str]:
     return lambda value: usd(value, 2 if cents else 0)
 
 
-def whole_shares(parts: list[float]) -> list[str]:
-    """Each part's share of their sum, the shares shown adding up to 100% (largest
-    remainder: each rounded down, the points left over to the largest remainders, ties to
-    the larger part), where rounding each alone read 50% + 38% + 13% = 101%. Whole percents,
-    as :func:`share_text` writes 10% and up; one place for all where a part is under 10%
-    (1.2%, not 1%). A part above zero is never 0%; all zero, each "0%".
+def part_shares(parts: list[float], one_place: bool = False) -> list[str]:
+    """Each part's share of their sum, in one sentence: each its own rounding, all to one
+    precision (:func:`~payback.figures.shares_alike`), so $19,200, $8,000 and $7.01 of
+    $27,207 read 70.6%, 29.4% and <0.1% (forced to add up to 100% they read 70.5%, 29.4%
+    and 0.1%, two of them untrue). All zero, each "0%".
 
-    >>> whole_shares([200.0, 150.0, 50.0]), whole_shares([1.0, 1.0, 1.0])
-    (['50%', '38%', '12%'], ['34%', '33%', '33%'])
-    >>> whole_shares([7200.0, 4000.0, 1500.0, 160.0]), whole_shares([0.0, 0.0])
+    >>> part_shares([200.0, 150.0, 50.0]), part_shares([19200.0, 8000.0, 7.01])
+    (['50%', '38%', '13%'], ['70.6%', '29.4%', '<0.1%'])
+    >>> part_shares([7200.0, 4000.0, 1500.0, 160.0]), part_shares([0.0, 0.0])
     (['56.0%', '31.1%', '11.7%', '1.2%'], ['0%', '0%'])
     """
     whole = sum(parts)
     if whole <= 0:
         return ["0%"] * len(parts)
-    places = 0 if all(p == 0 or p / whole >= 0.1 for p in parts) else 1
-    exact = [100 * 10**places * p / whole for p in parts]
-    shares = [math.floor(e) for e in exact]
-    order = sorted(range(len(parts)), key=lambda i: (shares[i] - exact[i], -parts[i], i))
-    for i in order[: 100 * 10**places - sum(shares)]:
-        shares[i] += 1
-    for i, part in enumerate(parts):  # a part above zero reads one point, from the largest
-        if part > 0 and shares[i] == 0:
-            shares[i], shares[shares.index(max(shares))] = 1, max(shares) - 1
-    return [f"{s / 10**places:.{places}f}%" if s else "0%" for s in shares]
+    return shares_alike([p / whole for p in parts], one_place)
 
 
 def npv_words(value: float, money: Callable[[float], str] = prose_usd) -> str:
@@ -196,8 +187,8 @@ def _usage_sentence(analysis: Analysis, index: int, u: FleetUtilisation) -> str:
     idle_share = idle / fleet if fleet > 0 else 0.0
     if not u.always_on:
         return (
-            f"Scaled to zero, it pays only for busy GPU-hours, planned at "
-            f"{share_text(u.average[0])} busy: {share_text(idle_share)} of its "
+            f"Scaled to zero, it pays only for the GPU-hours it runs, planned at "
+            f"{share_text(u.average[0])} busy, so {share_text(idle_share)} of its "
             f"{prose_usd(fleet)} of GPU time in month 1 pays for idle capacity."
         )
     fleet_words = _fleet_words(analysis, index, u)
@@ -309,8 +300,8 @@ def _scale_lever(analysis: Analysis, index: int, alt: AlternativeResult) -> str 
         )
     )
     return (
-        f"scaled to zero (busy GPU-hours only: {money(busy)} of GPU time in month 1 instead of "
-        f"{now}) it {pays}, and its NPV would be {npv_words(npv, money)}"
+        f"scaled to zero (only the GPU-hours it runs: {money(busy)} of GPU time in month 1 "
+        f"instead of {now}) it {pays}, and its NPV would be {npv_words(npv, money)}"
     )
 
 
