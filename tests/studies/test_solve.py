@@ -628,6 +628,26 @@ def test_explain_words_a_sawtooth_claim_as_local() -> None:
     assert "at least 5,213,334" not in verdict
 
 
+def test_explain_words_a_crossing_met_at_every_traffic_past_it() -> None:
+    """sawtooth($66,000) today at 5,340,000, in the gap where the third replica loses month
+    3: the nearest crossing is 5,375,556 above (24,190 / 0.0045), and every traffic past it
+    pays back (the fourth replica's $32,558 at 7,884,000 still clears $22,000); it pays back
+    again further below (5,213,334-5,256,000). "but not at every traffic above it" was false."""
+    from payback.report.explain import explain
+
+    analysis = analyze(build(edited(sawtooth(66_000.0), "traffic.requests_per_month", 5_340_000)))
+    solution = analysis.quarter_threshold(0)
+    assert solution is not None
+    assert (solution.single_crossing, solution.holds_past) == (False, True)
+    verdict = " ".join(next(p for t, p in explain(analysis) if t == "the verdict"))
+    assert (
+        "It pays back within a quarter with traffic at least 5,375,556 requests/month (today "
+        "5,340,000), the nearest such traffic to today's, and again at some traffic further "
+        "below it: the savings after month 3 are not monotone" in verdict
+    )
+    assert "not at every traffic" not in verdict
+
+
 # ------------------------------------------------ why a field cannot be varied
 
 

@@ -391,6 +391,12 @@ def _what_it_takes(analysis: Analysis, alt: AlternativeResult, index: int) -> st
                 "; the answer crosses again elsewhere: the savings after month 3 are not "
                 "monotone in traffic (the fleet's replicas step)."
             )
+        if traffic["holds_past"]:  # every traffic tried past it pays back: met again beyond
+            return (
+                f"It pays back within a quarter with traffic {words} {bound:,} requests/month "
+                f"{today}, the nearest such traffic to today's, and again at some traffic "
+                f"further {'below' if at_least else 'above'} it: {steps}"
+            )
         return (
             f"It pays back within a quarter with traffic just {way} {bound:,} requests/month "
             f"{today}, the nearest such traffic to today's, but not at every traffic {way} it: "
@@ -409,8 +415,9 @@ def quarter_traffic(analysis: Analysis, index: int) -> dict[str, Any] | None:
     (:meth:`~payback.analysis.result.Analysis.quarter_threshold`), as the verdict says it:
     ``requests_per_month`` (whole, rounded to the side that meets it; ``None`` when no traffic does, or every one does:
     ``holds_everywhere``), ``at_least`` (else at most), ``single_crossing`` (false: it
-    holds just beside that traffic only) and ``today``'s; ``None`` for a horizon shorter
-    than a quarter."""
+    crosses again), ``holds_past`` (every traffic tried past it meets it: it crosses again
+    only on the other side; false with ``single_crossing`` false: it holds just beside that
+    traffic only) and ``today``'s; ``None`` for a horizon shorter than a quarter."""
     solution = analysis.quarter_threshold(index)
     if solution is None:
         return None
@@ -423,6 +430,7 @@ def quarter_traffic(analysis: Analysis, index: int) -> dict[str, Any] | None:
         else math.floor(value),
         "at_least": None if value is None else at_least,
         "single_crossing": None if value is None else solution.single_crossing,
+        "holds_past": None if value is None else solution.holds_past,
         "holds_everywhere": solution.holds_everywhere,
         "today": analysis.scenario.traffic.requests_per_month,
     }

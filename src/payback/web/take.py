@@ -18,6 +18,7 @@ from payback.report.solving import (
     metric_text,
     metrics_apart,
     not_monotone,
+    said_as_step,
     solution_lines,
     step_sides,
     threshold_texts,
@@ -165,8 +166,8 @@ def _answer_words(solution: Solution) -> list[str]:
     if solution.value is None:
         return [_unmet(solution, name, alt, goal), *at_once, today, found]
     above = bool(solution.met_above)
-    side, way = ("at least", "above") if above else ("at most", "below")
-    if solution.step and solution.other_side is not None:
+    side = "at least" if above else "at most"
+    if said_as_step(solution):  # a step, or met at a jump's edge where a figure lies across
         return [*_step(solution, name, alt, goal), today, found]
     crossing, bound = threshold_texts(p, solution.value, above)  # as payback solve says them
     value, at = _with_unit(p, bound), _with_unit(p, crossing)
@@ -175,11 +176,31 @@ def _answer_words(solution: Solution) -> list[str]:
         first = f"For {alt} to {goal}, {name} must be {side} {value}: at {at} it {gives}."
     else:
         first = (
-            f"For {alt} to {goal}, {name} must be just {way} {value} (the crossing nearest "
-            f"today's value; at {at} it {gives}), but not every value {way} it will do: "
-            f"{not_monotone(name)}."
+            f"For {alt} to {goal}, {name} must be {_past(solution, value)} (the crossing "
+            f"nearest today's value; at {at} it {gives}), {_again(solution, name)}."
         )
     return [first, *at_once, today, found]
+
+
+def _past(solution: Solution, value: str) -> str:
+    """Where a target met nearest today's value holds on its side: every value tried past
+    it (``holds_past``: "at least"), or only near it ("just above")."""
+    above = bool(solution.met_above)
+    if solution.holds_past:
+        return f"{'at least' if above else 'at most'} {value}"
+    return f"just {'above' if above else 'below'} {value}"
+
+
+def _again(solution: Solution, name: str) -> str:
+    """What else is true past the crossing nearest today's value, as payback solve says it:
+    met again further off on the other side (``holds_past``), or not at every value past."""
+    above = bool(solution.met_above)
+    if solution.holds_past:
+        return (
+            f"and again at some values further {'below' if above else 'above'} it: "
+            f"{not_monotone(name)}"
+        )
+    return f"but not every value {'above' if above else 'below'} it will do: {not_monotone(name)}"
 
 
 def _step(solution: Solution, name: str, alt: str, goal: str) -> list[str]:
@@ -196,16 +217,19 @@ def _step(solution: Solution, name: str, alt: str, goal: str) -> list[str]:
         if sides.there is None
         else f"at {_with_unit(p, sides.there)}"
     )
-    way = "above" if solution.met_above else "below"
     holds = (
         f"{name} must be {sides.side} {_with_unit(p, value)}."
         if solution.single_crossing
-        else f"{name} must be just {way} {_with_unit(p, value)} (the crossing nearest today's "
-        f"value), but not every value {way} it will do: {not_monotone(name)}."
+        else f"{name} must be {_past(solution, _with_unit(p, value))} (the crossing "
+        f"nearest today's value), {_again(solution, name)}."
+    )
+    lead = (  # met exactly at the edge of the jump (solve: "at the edge of a step")
+        f"For {alt} to {goal}, {name} meets the target at the edge of a step: the answer jumps "
+        if solution.reached
+        else f"For {alt} to {goal}, no value of {name} meets the target exactly: the answer jumps "
     )
     return [
-        f"For {alt} to {goal}, no value of {name} meets the target exactly: the answer jumps "
-        f"({sides.cause}): {there} it {_gives(metric, other_metric, horizon, was)}; "
+        lead + f"({sides.cause}): {there} it {_gives(metric, other_metric, horizon, was)}; "
         f"{sides.at} {_with_unit(p, value)} it "
         f"{_gives(metric, solution.achieved, horizon, now)}.",
         f"To {goal}, {holds}",
