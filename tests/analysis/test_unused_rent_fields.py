@@ -27,8 +27,8 @@ def warnings(**alternative: Any) -> list[str]:
 
 def test_min_replicas_of_a_fleet_scaled_to_zero_is_not_used() -> None:
     assert warnings(always_on=False, min_replicas=3) == [
-        "alternatives.0.min_replicas is not used: always_on = false pays busy GPU-hours only "
-        "(no replica is kept running)"
+        "alternatives.0.min_replicas is not used: always_on = false pays only the GPU-hours "
+        "it runs (no replica is kept running)"
     ]
     assert warnings(always_on=False) == []
     assert warnings(min_replicas=3) == []

@@ -105,8 +105,8 @@ def _unused_warnings(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
         ctx.warnings.append(f"{path}.gpu_provider is not used: owned servers pay no rent")
     if "min_replicas" in given and not option.always_on:
         ctx.warnings.append(
-            f"{path}.min_replicas is not used: always_on = false pays busy GPU-hours only "
-            "(no replica is kept running)"
+            f"{path}.min_replicas is not used: always_on = false pays only the GPU-hours "
+            "it runs (no replica is kept running)"
         )
     estimate_only = _estimate_only_fields(option)
     if estimate_only:

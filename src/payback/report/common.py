@@ -458,7 +458,7 @@ def configuration_text(config: dict[str, object] | None) -> str | None:
         if most != first:
             text += f", {most:,.0f} at the most"
     else:
-        text += "; scaled to zero, busy GPU-hours paid"
+        text += "; scaled to zero, only the GPU-hours it runs paid"
     pricing = str(config["pricing"])
     if config.get("servers_max") is not None:
         first, most = float(config["servers_month_1"]), float(config["servers_max"])  # type: ignore[arg-type]

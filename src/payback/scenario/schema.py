@@ -385,7 +385,8 @@ class SelfHostedOption(_OptionBase):  # long: a documented field per setting, th
     target_utilization: float = Field(DEFAULT_TARGET_UTILIZATION, gt=0.0, le=1.0)
     """Share of a replica's capacity planned for at the peak hour (0, 1]."""
     always_on: bool = True
-    """true: rent the fleet all month; false: pay busy GPU-hours only (scale to zero)."""
+    """true: rent the fleet all month; false: pay only the GPU-hours it runs (scale to zero),
+    planned at ``target_utilization`` busy."""
     calibration: str | None = None
     """A measurement instead of the estimate (path relative to the scenario): a
     ``payback import-benchmark`` or ``payback calibrate`` file, or a serving benchmark's

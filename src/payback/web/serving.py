@@ -213,7 +213,7 @@ def self_hosted_inputs(form: Form, a: str) -> None:
     always = get_path(form.raw, f"{a}.always_on")
     start(f"in:{a}.always_on", bool(form.value(f"{a}.always_on", True)))
     on = st.checkbox(
-        "Always on (off: scale to zero, pay busy GPU-hours)",
+        "Always on (off: scale to zero, pay only the GPU-hours it runs)",
         key=f"in:{a}.always_on",
     )
     form.set(f"{a}.always_on", None if on and always is None else on)
