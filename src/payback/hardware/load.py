@@ -1,7 +1,7 @@
-"""A replica under load: the step the engine runs at a batch (prompt chunks riding on
-decode steps), the capacity it gives, and the latency at a planned utilisation (Little's
-law, an M/D/c wait for a free slot and an M/D/1 one on the prompt chunks before the first
-token) or at a fixed number of clients (a closed loop)."""
+"""A replica under load: the latency at a planned utilisation (Little's law, an M/D/c wait
+for a free slot and an M/D/1 one on the prompt chunks before the first token) or at a
+fixed number of clients (a closed loop). The step the engine runs at a batch and the
+capacity it gives are :mod:`payback.hardware.rates`' (imported here too)."""
 
 from __future__ import annotations
 
@@ -12,147 +12,23 @@ import numpy as np
 
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.prompts import (
-    own_prefill_seconds,
-    prompt_parts,
-    prompt_service_seconds,
-    prompt_times,
-)
+from payback.hardware.prompts import prompt_parts, prompt_times
 from payback.hardware.queueing import closed_queue_wait, slot_wait
+from payback.hardware.rates import ReplicaRates, loaded_steps, replica_rates
 
-
-@dataclass(frozen=True)
-class ReplicaRates:
-    """A replica's rates at a batch (arrays, one element per configuration, or floats)."""
-
-    load_step_s: Any
-    """Seconds per step at full load: a decode step at the mean context, with its share of
-    prompt chunks when the engine mixes them in (the time per output token under load)."""
-    prefill_s: Any
-    """Seconds to prefill one prompt (its uncached part)."""
-    requests_per_s: Any
-    ttft_s: Any
-    """Time to the first token of a request arriving alone: with mixed steps its prompt's
-    steps (:func:`~payback.hardware.prompts.prompt_service_seconds` with nothing else decoding); without, its
-    prefill (or one read of the weights, whichever is longer) and one decode step; then
-    the engine's time a request outside its steps."""
-    running: Any
-    """Sequences running together at full load: the batch, or fewer when the token
-    budget of a step holds no more (:func:`payback.hardware.serving.mixed_batch`)."""
-
-
-def loaded_steps(
-    args: dict[str, Any],
-    batch: Any,
-    *,
-    mean_context: float,
-    input_tokens: float,
-    output_tokens: float,
-    cached_share: float,
-    budget: Any,
-    engine: sv.ServingEngine = sv.VLLM,
-) -> tuple[Any, Any, Any]:
-    """Sequences running, seconds per step and the prefill of one prompt [s] at full load.
-
-    With a finite token ``budget`` (an engine that chunks prompts into decode steps) the
-    running batch is :func:`~payback.hardware.serving.mixed_batch`'s and B/O prompts
-    arrive a step. They ride on the share f of the steps
-    :func:`~payback.hardware.serving.chunk_step_share` gives (each prompt taken in as few
-    steps as the budget's room allows), each such step carrying B · n / (O · f) new tokens
-    whose matrix multiplications overlap that step's memory reads; the other steps decode
-    only: step = f · carrying + (1 − f) · decode. Without a budget (∞), steps decode only
-    and prompts are prefilled apart. ``batch`` may be an array broadcasting against
-    ``args``' (a grid of batches for every configuration)."""
-    prefill, compute, new = prompt_parts(args, input_tokens, cached_share, engine)
-    budget = np.asarray(budget, dtype=np.float64)
-    if not np.any(np.isfinite(budget)):
-        step = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
-        return np.asarray(batch, dtype=np.float64), step, prefill
-    running = sv.mixed_batch(
-        batch=batch, new_input_tokens=new, output_tokens=output_tokens, budget=budget
-    )
-    per_step = running / max(output_tokens, 1.0)
-    room = np.where(np.isfinite(budget), budget - running, np.inf)
-    share = np.maximum(
-        sv.chunk_step_share(prompts_per_step=per_step, new_input_tokens=new, room=room), 1e-12
-    )
-    carrying = sv.decode_step_seconds(
-        batch=running,
-        context=mean_context,
-        engine=engine,
-        prefill_compute_s=per_step / share * compute,
-        prefill_tokens=per_step / share * new,
-        **args,
-    )
-    plain = sv.decode_step_seconds(batch=running, context=mean_context, engine=engine, **args)
-    mixed = share * carrying + (1.0 - share) * plain
-    alone = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
-    finite = np.isfinite(budget)
-    return (
-        np.where(finite, running, np.asarray(batch, dtype=np.float64)),
-        np.where(finite, mixed, alone),
-        prefill,
-    )
-
-
-def replica_rates(
-    args: dict[str, Any],
-    batch: Any,
-    *,
-    mean_context: float,
-    input_tokens: float,
-    output_tokens: float,
-    cached_share: float,
-    budget: Any = np.inf,
-    engine: sv.ServingEngine = sv.VLLM,
-) -> ReplicaRates:
-    """Throughput and latency of replicas of :func:`serving_shape` ``args`` (numbers, or
-    arrays for many configurations at once) running ``batch`` sequences: the one core
-    :func:`estimate_serving` and ``recommend``'s search both price capacity with.
-
-    Mixed steps (a finite ``budget``): B sequences finish one token a step,
-    requests/s = B / (O · step) (:func:`~payback.hardware.serving.mixed_requests_per_s`).
-    Separate prefills (∞): requests/s = 1 / (prefill + O · step / B)."""
-    running, step, prefill = loaded_steps(
-        args,
-        batch,
-        mean_context=mean_context,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        cached_share=cached_share,
-        budget=budget,
-        engine=engine,
-    )
-    mixed = sv.mixed_requests_per_s(batch=running, output_tokens=output_tokens, step_s=step)
-    serial = sv.replica_requests_per_s(
-        prefill_s=prefill, output_tokens=output_tokens, step_s=step, batch=running
-    )
-    rps = np.where(np.isfinite(np.asarray(budget, dtype=np.float64)), mixed, serial)
-    prompt = max(input_tokens, 1.0)
-    alone = own_prefill_seconds(args, prefill, input_tokens, engine)
-    first_step = sv.decode_step_seconds(batch=1.0, context=prompt, engine=engine, **args)
-    # mixed steps: the prompt's chunks ride on steps of an idle replica, the last one's
-    # sampling giving the first token, as under load (latency_at_utilization) as the
-    # load goes to nothing
-    riding = prompt_service_seconds(
-        args,
-        0.0,
-        mean_context=prompt,
-        input_tokens=input_tokens,
-        cached_share=cached_share,
-        budget=budget,
-        engine=engine,
-    )
-    return ReplicaRates(
-        load_step_s=step,
-        prefill_s=prefill,
-        requests_per_s=rps,
-        ttft_s=np.where(
-            np.isfinite(np.asarray(budget, dtype=np.float64)), riding, alone + first_step
-        )
-        + engine.request_overhead_s,
-        running=running,
-    )
+__all__ = [
+    "LOW_BATCHES",
+    "ClosedLoopLatency",
+    "LoadedLatency",
+    "ReplicaRates",
+    "latency_at_concurrency",
+    "latency_at_utilization",
+    "loaded_latency_arrays",
+    "loaded_steps",
+    "paused_share",
+    "replica_rates",
+    "startup_burst",
+]
 
 
 def loaded_latency_arrays(
@@ -444,17 +320,18 @@ def latency_at_concurrency(
     requests a second (:func:`replica_rates`), and a request spends
     E(B) = p(B) + (O − 1) · step(B) in the system when it is admitted at once, p(B) its
     prefill phase: the step under way, the wait behind other prompts on the chunk
-    stream, and its own chunks (:func:`~payback.hardware.prompts.prompt_service_seconds`). That wait is a closed
-    queue's (:func:`~payback.hardware.queueing.closed_queue_wait` over the min(N, cap)
-    clients that cycle, the rest of a request their time away): at most N − 1 prompts
-    ahead, where an open M/D/1 queue grows without bound near capacity (8 clients of
-    28,680-token prompts on an A100, docs/accuracy.md L17: 1.68x → 1.03x). The step under way is a whole one, not the half a
-    Poisson arrival finds: a client sends its next request when its last token comes,
-    at a step's end, and the engine has by then launched the next step for the
-    sequences still decoding; the prompt reaches the scheduler during that step and
-    waits it out (vLLM V1's ``EngineCore.run_busy_loop`` takes new requests from its
-    input queue only between steps: schedule, execute, update). Where the engine's time
-    a request outside its steps, h, is over half a step, the prompt reaches the
+    stream, and its own chunks (:func:`~payback.hardware.prompts.prompt_service_seconds`).
+    That wait is a closed queue's (:func:`~payback.hardware.queueing.closed_queue_wait`
+    over the min(N, cap) clients that cycle, the rest of a request their time away): at
+    most N − 1 prompts ahead, where an open M/D/1 queue grows without bound near capacity
+    (8 clients of 28,680-token prompts on an A100, docs/accuracy.md L17: 1.68x → 1.03x).
+    The step under way is a whole one, not the half a Poisson arrival finds: a client
+    sends its next request when its last token comes, at a step's end, and the engine
+    has by then launched the next step for the sequences still decoding; the prompt
+    reaches the scheduler during that step and waits it out (vLLM V1's
+    ``EngineCore.run_busy_loop`` takes new requests from its input queue only between
+    steps: schedule, execute, update). Where the engine's time a request outside its
+    steps, h, is over half a step, the prompt reaches the
     scheduler h after it was sent, at a phase of the steps that their varying lengths
     (steps with prompt chunks and without) spread, and waits half a step on average:
     max(step, h + step / 2) in all. With one client nothing else decodes and the idle
