@@ -42,7 +42,7 @@ def test_estimate_near_the_capacity_names_the_slot_wait() -> None:
     assert code == 0, err
     text = _words(out)
     assert (
-        "first token after 3,488 ms (queueing included, 3,280 ms of it waiting for a free slot)"
+        "first token after 3,833 ms (queueing included, 3,625 ms of it waiting for a free slot)"
         in text
     )
     code, out, _ = run(*L40S, "--utilization", "0.5")

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import brentq
 from typer.testing import CliRunner
 
 from payback import PaybackError, estimate_serving
@@ -45,56 +46,58 @@ def test_queue_wait_by_hand() -> None:
 
 def test_half_load_by_hand_vllm_on_an_h100() -> None:
     # vLLM on an H100 (8,192 tokens a step), 1,000/200 tokens, capacity at batch 64. At half
-    # of it the batch B is the smallest whose B / (200 x step(B)) covers the arrivals; a
-    # prompt's 1,000 tokens fit in one step's spare budget (8,192 - B), so k = 1 and the
-    # prompt's own service s is one decode step of B carrying all 1,000 of its tokens; it
-    # holds the prompt stream for q, 1,000 / room of a step carrying a full room
-    # (8,192 - B) of prompt tokens (several prompts share a step):
-    # ttft = h + step / 2 + rho / (2 (1 - rho)) x q + s, rho = arrivals x q, h = vLLM's
-    # 8.5 ms a request outside the steps; a step is under way when anything decodes,
-    # 1 - exp(-arrivals x 200 x step) of the time (here all but 1e-9 of it).
+    # of it, on average B sequences decode, B = arrivals x 200 x step, the step the one a
+    # decoding sequence sees: itself and B others (an M/G/inf occupancy), 1 + B of them,
+    # prompts riding on it at the arrivals' rate, B / 200 a step; a prompt's 1,000 tokens
+    # fit in one step's room (8,192 - (1 + B)), so k = 1: a share B / 200 of the steps
+    # carries one whole prompt. B is the root of B / (200 x step(B)) = arrivals.
+    # A prompt rides on the steps of the B decoding when it arrives: its own service s is
+    # one step of B carrying its 1,000 tokens; it holds the prompt stream for q, 1,000 /
+    # room of a step carrying a full room (8,192 - B) of prompt tokens:
+    # ttft = h + (1 - e^-B) x step / 2 + rho / (2 (1 - rho)) x q + s, rho = arrivals x q,
+    # h = vLLM's 8.5 ms a request outside the steps; then the wait for one of the 64
+    # slots, each held 200 steps: M/D/64 offered arrivals x 200 x step = B.
     engine = on_gpu(sv.VLLM, H100)
     args = serving_shape(LLAMA8, H100, "bf16", 1, engine)
-    grid = np.arange(1, 65, dtype=np.float64)
-    rates = replica_rates(args, grid, budget=8192.0, engine=engine, **LOAD)
-    arrivals = 0.5 * float(rates.requests_per_s[-1])
-    b = int(np.argmax(rates.requests_per_s >= arrivals))
-    step = float(rates.load_step_s[b])
+    rates = replica_rates(args, 64.0, budget=8192.0, engine=engine, **LOAD)
+    arrivals = 0.5 * float(rates.requests_per_s)
     matmul = LLAMA8.params_b * 1e9 - LLAMA8.vocab_size * LLAMA8.hidden_size
     prompt = (2 * matmul * 1000 + 2 * 32 * 4096 * 1000 * 1000) / (989e12 * 0.67)
-    service = float(
-        sv.decode_step_seconds(
-            batch=b + 1,
-            context=1100.0,
-            engine=engine,
-            prefill_compute_s=prompt,
-            prefill_tokens=1000.0,
-            **args,
+
+    def step_at(b: float, prompts: float, tokens: float = 1000.0) -> float:
+        return float(
+            sv.decode_step_seconds(
+                batch=b,
+                context=1100.0,
+                engine=engine,
+                prefill_compute_s=prompt * prompts,
+                prefill_tokens=tokens * prompts,
+                **args,
+            )
         )
-    )
-    room = 8192.0 - (b + 1)
-    full = float(
-        sv.decode_step_seconds(
-            batch=b + 1,
-            context=1100.0,
-            engine=engine,
-            prefill_compute_s=prompt * room / 1000,
-            prefill_tokens=room,
-            **args,
-        )
-    )
-    held = 1000 / room * full
+
+    def seen_step(b: float) -> float:
+        share = b / 200
+        return share * step_at(1 + b, 1.0) + (1 - share) * step_at(1 + b, 0.0)
+
+    mean = brentq(lambda b: b / (200 * seen_step(b)) - arrivals, 1e-9, 64.0, xtol=1e-14)
+    step = seen_step(mean)
+    service = step_at(mean, 1.0)
+    room = 8192.0 - mean
+    held = 1000 / room * step_at(mean, room / 1000)
     rho = arrivals * held
-    busy = -math.expm1(-arrivals * 200 * step)
-    assert busy == pytest.approx(1.0, abs=1e-8)
     assert held < service  # the step's reads shared by the prompts it carries
-    ttft = 8.5e-3 + busy * step / 2 + rho / (2 * (1 - rho)) * held + service
+    hold = 200 * step
+    slots = float(slot_wait(servers=64, offered=arrivals * hold, holding_s=hold))
+    assert arrivals * hold == pytest.approx(mean, rel=1e-9)  # Little's law
+    ttft = 8.5e-3 + -math.expm1(-mean) * step / 2 + rho / (2 * (1 - rho)) * held + service
     result = estimate_serving(
         LLAMA8, H100, "bf16", input_tokens=1000, output_tokens=200, batch=64, utilization=0.5
     )
-    assert 1 < b + 1 < 64
+    # 20.3 decode on average, under half the cap: at half the rate the steps are shorter
+    assert 20 < mean < 21
     assert result.tpot_at_utilization_ms == pytest.approx(step * 1e3, rel=1e-9)
-    assert result.ttft_at_utilization_ms == pytest.approx(ttft * 1e3, rel=1e-9)
+    assert result.ttft_at_utilization_ms == pytest.approx((ttft + slots) * 1e3, rel=1e-9)
     assert result.tpot_at_utilization_ms < result.tpot_ms
 
 
@@ -111,18 +114,25 @@ def test_static_batches_queue_on_the_prefill() -> None:
         engine="lean",
     )
     args = serving_shape(LLAMA8, H100, "bf16", 1, sv.LEAN)
-    grid = np.arange(1, 33, dtype=np.float64)
-    rates = replica_rates(args, grid, budget=math.inf, engine=sv.LEAN, **LOAD)
-    arrivals = 0.9 * float(rates.requests_per_s[-1])
-    b = int(np.argmax(rates.requests_per_s >= arrivals))
+    rates = replica_rates(args, 32.0, budget=math.inf, engine=sv.LEAN, **LOAD)
+    arrivals = 0.9 * float(rates.requests_per_s)
     prefill = float(rates.prefill_s)
+
+    def step(b: float) -> float:  # a decoding sequence's step: itself and b others, ≤ 32
+        return float(
+            sv.decode_step_seconds(batch=min(1 + b, 32.0), context=1100.0, engine=sv.LEAN, **args)
+        )
+
+    # Little's law with the prefills in series: B / (B x prefill + 200 x step) = arrivals
+    mean = brentq(lambda b: b / (b * prefill + 200 * step(b)) - arrivals, 1e-9, 32.0, xtol=1e-14)
     rho = arrivals * prefill
-    expected = rho / (2 * (1 - rho)) * prefill + prefill + float(rates.load_step_s[b])
+    expected = rho / (2 * (1 - rho)) * prefill + prefill + step(mean)
     # and before it the wait for one of the 32 slots, each held for 200 steps stretched by
-    # the prefills that take 1 − ρ of the GPU's time: M/D/32
-    hold = 200 * float(rates.load_step_s[b]) / (1 - rho)
+    # the prefills that take 1 − ρ of the GPU's time: M/D/32 offered B
+    hold = 200 * step(mean) / (1 - rho)
+    assert arrivals * hold == pytest.approx(mean, rel=1e-9)
     slots = float(slot_wait(servers=32, offered=arrivals * hold, holding_s=hold))
-    assert slots * 1e3 == pytest.approx(67.1, abs=0.05)  # 84% of 32 slots held 2.46 s
+    assert slots * 1e3 == pytest.approx(74.0, abs=0.05)  # 84% of 32 slots held 2.47 s
     assert result.ttft_at_utilization_ms == pytest.approx((expected + slots) * 1e3, rel=1e-9)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from scipy.optimize import brentq
 
 from helpers import benchmark_module
 from payback import estimate_serving
@@ -62,20 +63,20 @@ def test_poisson_tpot_counts_the_arrivals_prefills() -> None:
     rate = 0.5 * full.replica_requests_per_s
     prefill = 250 / full.prefill_tokens_per_s
     args = serving_shape(model, gpu, "bf16", 1, V0)
-    # the batch Little's law gives: B with B / (O · step(B) + B · p) ≥ λ, the smallest
-    batch = next(
-        b
-        for b in range(1, full.max_batch + 1)
-        if b
-        / (
-            347 * float(sv.decode_step_seconds(batch=b, context=250 + 347 / 2, engine=V0, **args))
-            + b * prefill
+
+    # on average B sequences decode (Little's law with the prefills in series),
+    # B / (O · step + B · p) = λ, the step a decoding sequence sees: 1 + B of them
+    def step(b: float) -> float:
+        return float(
+            sv.decode_step_seconds(
+                batch=min(1 + b, full.decode_batch), context=250 + 347 / 2, engine=V0, **args
+            )
         )
-        >= rate * (1 - 1e-12)
-    )
-    step = float(sv.decode_step_seconds(batch=batch, context=250 + 347 / 2, engine=V0, **args))
+
+    top = float(full.decode_batch)
+    mean = brentq(lambda b: b / (347 * step(b) + b * prefill) - rate, 1e-9, top, xtol=1e-14)
     assert loaded.tpot_at_utilization_ms == pytest.approx(
-        step / (1 - rate * prefill) * 1e3, rel=1e-9
+        step(mean) / (1 - rate * prefill) * 1e3, rel=1e-9
     )
 
 

@@ -1,7 +1,7 @@
-"""A replica under load: the step the engine runs at a batch (prompt chunks riding on
-decode steps), the capacity it gives, and the latency at a planned utilisation (Little's
-law, an M/D/c wait for a free slot and an M/D/1 one on the prompt chunks before the first
-token) or at a fixed number of clients (a closed loop)."""
+"""A replica under load: the latency at a planned utilisation (Little's law over a fractional
+batch, an M/D/c wait for a free slot and an M/D/1 one on the prompt chunks before the
+first token) or at a fixed number of clients (a closed loop). The step the engine runs at a
+batch and the capacity it gives are :mod:`payback.hardware.rates`' (imported here too)."""
 
 from __future__ import annotations
 
@@ -12,147 +12,83 @@ import numpy as np
 
 from payback.errors import PaybackError
 from payback.hardware import serving as sv
-from payback.hardware.prompts import (
-    own_prefill_seconds,
-    prompt_parts,
-    prompt_service_seconds,
-    prompt_times,
-)
-from payback.hardware.queueing import closed_queue_wait, slot_wait
+from payback.hardware.prompts import prompt_parts, prompt_times
+from payback.hardware.queueing import SATURATED, closed_queue_wait, slot_wait, stream_wait
+from payback.hardware.rates import ReplicaRates, loaded_steps, mixed_step, replica_rates
+
+__all__ = [
+    "LOW_BATCHES",
+    "ClosedLoopLatency",
+    "LoadedLatency",
+    "ReplicaRates",
+    "latency_at_concurrency",
+    "latency_at_utilization",
+    "loaded_latency_arrays",
+    "loaded_steps",
+    "paused_share",
+    "replica_rates",
+    "startup_burst",
+]
 
 
-@dataclass(frozen=True)
-class ReplicaRates:
-    """A replica's rates at a batch (arrays, one element per configuration, or floats)."""
-
-    load_step_s: Any
-    """Seconds per step at full load: a decode step at the mean context, with its share of
-    prompt chunks when the engine mixes them in (the time per output token under load)."""
-    prefill_s: Any
-    """Seconds to prefill one prompt (its uncached part)."""
-    requests_per_s: Any
-    ttft_s: Any
-    """Time to the first token of a request arriving alone: with mixed steps its prompt's
-    steps (:func:`~payback.hardware.prompts.prompt_service_seconds` with nothing else decoding); without, its
-    prefill (or one read of the weights, whichever is longer) and one decode step; then
-    the engine's time a request outside its steps."""
-    running: Any
-    """Sequences running together at full load: the batch, or fewer when the token
-    budget of a step holds no more (:func:`payback.hardware.serving.mixed_batch`)."""
+LOW_BATCHES = np.geomspace(1.0 / 64.0, 1.0, 13)[:-1]
+"""Batches below one sequence that Little's law is solved over (a closed loop's, and
+Poisson arrivals')."""
 
 
-def loaded_steps(
-    args: dict[str, Any],
-    batch: Any,
-    *,
-    mean_context: float,
-    input_tokens: float,
-    output_tokens: float,
-    cached_share: float,
-    budget: Any,
-    engine: sv.ServingEngine = sv.VLLM,
-) -> tuple[Any, Any, Any]:
-    """Sequences running, seconds per step and the prefill of one prompt [s] at full load.
-
-    With a finite token ``budget`` (an engine that chunks prompts into decode steps) the
-    running batch is :func:`~payback.hardware.serving.mixed_batch`'s and B/O prompts
-    arrive a step. They ride on the share f of the steps
-    :func:`~payback.hardware.serving.chunk_step_share` gives (each prompt taken in as few
-    steps as the budget's room allows), each such step carrying B · n / (O · f) new tokens
-    whose matrix multiplications overlap that step's memory reads; the other steps decode
-    only: step = f · carrying + (1 − f) · decode. Without a budget (∞), steps decode only
-    and prompts are prefilled apart. ``batch`` may be an array broadcasting against
-    ``args``' (a grid of batches for every configuration)."""
-    prefill, compute, new = prompt_parts(args, input_tokens, cached_share, engine)
-    budget = np.asarray(budget, dtype=np.float64)
-    if not np.any(np.isfinite(budget)):
-        step = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
-        return np.asarray(batch, dtype=np.float64), step, prefill
-    running = sv.mixed_batch(
-        batch=batch, new_input_tokens=new, output_tokens=output_tokens, budget=budget
+def _open_rates(
+    args: dict[str, Any], mean: Any, top: Any, load: dict[str, Any], parts: tuple[Any, ...]
+) -> tuple[Any, Any]:
+    """At a mean of ``mean`` sequences decoding: the step a decoding request sees and the
+    requests a second that keep that mean (see :func:`latency_at_utilization`); ``top`` the
+    sequences running at the capacity, ``parts`` a prompt's (:func:`prompt_parts`)."""
+    prefill, compute, new = parts
+    out = max(load["output_tokens"], 1.0)
+    seen = np.minimum(1.0 + mean, top)
+    at = {"mean_context": load["mean_context"], "engine": load["engine"]}
+    mixed = mixed_step(
+        args, seen, mean / out, compute=compute, new=new, budget=load["budget"], **at
     )
-    per_step = running / max(output_tokens, 1.0)
-    room = np.where(np.isfinite(budget), budget - running, np.inf)
-    share = np.maximum(
-        sv.chunk_step_share(prompts_per_step=per_step, new_input_tokens=new, room=room), 1e-12
+    alone = sv.decode_step_seconds(
+        batch=seen, context=load["mean_context"], engine=load["engine"], **args
     )
-    carrying = sv.decode_step_seconds(
-        batch=running,
-        context=mean_context,
-        engine=engine,
-        prefill_compute_s=per_step / share * compute,
-        prefill_tokens=per_step / share * new,
-        **args,
-    )
-    plain = sv.decode_step_seconds(batch=running, context=mean_context, engine=engine, **args)
-    mixed = share * carrying + (1.0 - share) * plain
-    alone = sv.decode_step_seconds(batch=batch, context=mean_context, engine=engine, **args)
-    finite = np.isfinite(budget)
-    return (
-        np.where(finite, running, np.asarray(batch, dtype=np.float64)),
-        np.where(finite, mixed, alone),
-        prefill,
-    )
+    finite = np.isfinite(load["budget"])
+    step = np.where(finite, mixed, alone)
+    rps = np.where(finite, mean / (out * step), mean / (mean * prefill + out * step))
+    return step, rps
 
 
-def replica_rates(
-    args: dict[str, Any],
-    batch: Any,
-    *,
-    mean_context: float,
-    input_tokens: float,
-    output_tokens: float,
-    cached_share: float,
-    budget: Any = np.inf,
-    engine: sv.ServingEngine = sv.VLLM,
-) -> ReplicaRates:
-    """Throughput and latency of replicas of :func:`serving_shape` ``args`` (numbers, or
-    arrays for many configurations at once) running ``batch`` sequences: the one core
-    :func:`estimate_serving` and ``recommend``'s search both price capacity with.
-
-    Mixed steps (a finite ``budget``): B sequences finish one token a step,
-    requests/s = B / (O · step) (:func:`~payback.hardware.serving.mixed_requests_per_s`).
-    Separate prefills (∞): requests/s = 1 / (prefill + O · step / B)."""
-    running, step, prefill = loaded_steps(
-        args,
-        batch,
-        mean_context=mean_context,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        cached_share=cached_share,
-        budget=budget,
-        engine=engine,
-    )
-    mixed = sv.mixed_requests_per_s(batch=running, output_tokens=output_tokens, step_s=step)
-    serial = sv.replica_requests_per_s(
-        prefill_s=prefill, output_tokens=output_tokens, step_s=step, batch=running
-    )
-    rps = np.where(np.isfinite(np.asarray(budget, dtype=np.float64)), mixed, serial)
-    prompt = max(input_tokens, 1.0)
-    alone = own_prefill_seconds(args, prefill, input_tokens, engine)
-    first_step = sv.decode_step_seconds(batch=1.0, context=prompt, engine=engine, **args)
-    # mixed steps: the prompt's chunks ride on steps of an idle replica, the last one's
-    # sampling giving the first token, as under load (latency_at_utilization) as the
-    # load goes to nothing
-    riding = prompt_service_seconds(
-        args,
-        0.0,
-        mean_context=prompt,
-        input_tokens=input_tokens,
-        cached_share=cached_share,
-        budget=budget,
-        engine=engine,
-    )
-    return ReplicaRates(
-        load_step_s=step,
-        prefill_s=prefill,
-        requests_per_s=rps,
-        ttft_s=np.where(
-            np.isfinite(np.asarray(budget, dtype=np.float64)), riding, alone + first_step
-        )
-        + engine.request_overhead_s,
-        running=running,
-    )
+def _mean_decoding(
+    args: dict[str, Any], arrival: Any, top: Any, load: dict[str, Any], parts: tuple[Any, ...]
+) -> Any:
+    """The mean sequences decoding B at ``arrival`` requests a second λ, at most ``top``:
+    the root of X(B) = λ (X rises with B), bracketed on a grid from none to ``top`` (from
+    1/64 of a sequence, then whole ones), then regula falsi (Illinois) on the bracket."""
+    scale = np.concatenate([[0.0], LOW_BATCHES, np.arange(1.0, float(np.max(top)) + 1.0)])
+    grid = np.minimum(scale[np.newaxis, :], top[:, np.newaxis])
+    col = {k: np.asarray(v)[..., np.newaxis] if np.ndim(v) else v for k, v in args.items()}
+    wide = load | {"budget": load["budget"][:, np.newaxis]}
+    bits = tuple(np.asarray(p)[..., np.newaxis] if np.ndim(p) else p for p in parts)
+    rps = np.broadcast_to(_open_rates(col, grid, top[:, np.newaxis], wide, bits)[1], grid.shape)
+    rows = np.arange(top.size)
+    i = np.maximum(np.argmax(rps >= arrival[:, np.newaxis], axis=1), 1)
+    low, f_low = grid[rows, i - 1], rps[rows, i - 1] - arrival
+    high, f_high = grid[rows, i], rps[rows, i] - arrival
+    mean, side = high, np.zeros(top.size)
+    for _ in range(60):
+        span = np.where(f_high > f_low, f_high - f_low, 1.0)
+        mean = np.where(f_high > f_low, low - f_low * (high - low) / span, high)
+        f = _open_rates(args, mean, top, load, parts)[1] - arrival
+        if np.all((np.abs(f) <= 1e-13 * arrival) | (high - low <= 1e-13 * top)):
+            break
+        below = f < 0.0
+        # Illinois: the end kept twice running counts half, so the bracket closes on both
+        f_high = np.where(below & (side < 0), f_high / 2.0, f_high)
+        f_low = np.where(~below & (side > 0), f_low / 2.0, f_low)
+        low, f_low = np.where(below, mean, low), np.where(below, f, f_low)
+        high, f_high = np.where(below, high, mean), np.where(below, f_high, f)
+        side = np.where(below, -1.0, 1.0)
+    return mean
 
 
 def loaded_latency_arrays(
@@ -169,15 +105,14 @@ def loaded_latency_arrays(
 ) -> tuple[Any, Any, Any, Any]:
     """:func:`latency_at_utilization` for many configurations at once: ``args`` as
     :func:`serving_shape` gives them (numbers, or arrays of one value per configuration),
-    ``batch`` the sequences each runs at full load (its capacity), ``budget`` its token
-    budget a step (∞ without mixed steps), ``utilization`` the share of that capacity the
-    requests arrive at. Returns the sequences running, the time per output token, the
-    mean time to the first token and, of it, the wait for a free slot [s], one per
+    ``batch`` the sequences each may hold (its batch cap), ``budget`` its token budget a
+    step (∞ without mixed steps), ``utilization`` the share of its capacity the requests
+    arrive at. Returns the mean sequences decoding, the time per output token, the mean
+    time to the first token and, of it, the wait for a free slot [s], one per
     configuration (the last two ∞ at a utilisation of 1: no bounded queue)."""
     cap = np.atleast_1d(np.asarray(batch, dtype=np.float64))
-    col = {k: np.asarray(v)[..., np.newaxis] if np.ndim(v) else v for k, v in args.items()}
-    limit = np.broadcast_to(np.asarray(budget, dtype=np.float64), cap.shape)[:, np.newaxis]
-    grid = np.arange(1, int(max(cap.max(), 1.0)) + 1, dtype=np.float64)[np.newaxis, :]
+    flat = {k: np.asarray(v).reshape(-1) if np.ndim(v) else v for k, v in args.items()}
+    limit = np.broadcast_to(np.asarray(budget, dtype=np.float64), cap.shape)
     load: dict[str, Any] = {
         "mean_context": mean_context,
         "input_tokens": input_tokens,
@@ -185,37 +120,33 @@ def loaded_latency_arrays(
         "cached_share": cached_share,
         "engine": engine,
     }
-    shape = (cap.size, grid.shape[1])
-    rates = replica_rates(col, grid, budget=limit, **load)
-    rps = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), shape)
-    steps = np.broadcast_to(np.asarray(rates.load_step_s, dtype=np.float64), shape)
-    running = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), shape)
-    rows = np.arange(cap.size)
-    top = np.clip(cap.astype(int), 1, shape[1]) - 1
-    arrival = np.asarray(utilization, dtype=np.float64) * rps[rows, top]
-    within = grid <= np.maximum(cap, 1.0)[:, np.newaxis]
-    covers = within & (rps >= (arrival * (1.0 - 1e-12))[:, np.newaxis])
-    i = np.where(covers.any(axis=1), np.argmax(covers, axis=1), top)
-    step, busy_batch = steps[rows, i], running[rows, i]
-    flat = {k: np.asarray(v).reshape(-1) if np.ndim(v) else v for k, v in args.items()}
-    prompt = {k: v for k, v in load.items() if k != "output_tokens"} | {"budget": limit[:, 0]}
-    service, queued = prompt_times(flat, busy_batch, **prompt)
-    mixed = np.isfinite(limit[:, 0])
-    wait = sv.queue_wait(busy=arrival * queued, service_s=queued)
-    # a step is under way when anything decodes: M/G/∞ occupancy, P(B ≥ 1) = 1 − e^(−λ·O·step)
-    under_way = -np.expm1(-arrival * max(output_tokens, 1.0) * step)
+    rates = replica_rates(flat, cap, budget=limit, **load)
+    top = np.broadcast_to(np.asarray(rates.running, dtype=np.float64), cap.shape)
+    capacity = np.broadcast_to(np.asarray(rates.requests_per_s, dtype=np.float64), cap.shape)
+    arrival = np.asarray(utilization, dtype=np.float64) * capacity
+    parts = prompt_parts(flat, input_tokens, cached_share, engine)
+    load["budget"] = limit
+    mean = _mean_decoding(flat, arrival, top, load, parts)
+    # at the capacity, a float's last digits aside (as the slots' queue takes it): its batch
+    mean = np.where(arrival >= capacity * SATURATED, top, mean)
+    step = _open_rates(flat, mean, top, load, parts)[0]
+    mixed = np.isfinite(limit)
+    seen = np.minimum(1.0 + mean, top)
+    # a prompt rides on the steps of those decoding when it arrives (Poisson arrivals see
+    # the time average); without mixed steps its first token's step holds it too
+    prompt = {k: v for k, v in load.items() if k != "output_tokens"}
+    service, queued = prompt_times(flat, np.where(mixed, mean, seen), **prompt)
+    wait = stream_wait(busy=arrival * queued, service_s=queued)
+    under_way = -np.expm1(-mean)  # P(anything decodes): the occupancy is Poisson (M/G/∞)
     ttft = engine.request_overhead_s + np.where(mixed, under_way * step / 2.0, 0.0) + wait + service
     # prompts prefilled at once in steps of their own pause the batch: λ · prefill of the
-    # time (the batch's rate, B / (O · step + B · prefill), already counts it)
+    # time (the rate X(B) already counts it)
     paused = np.where(mixed, 1.0, np.maximum(1.0 - arrival * queued, 1e-9))
     tpot = step / paused if engine.prefill_pauses_decode and output_tokens > 1.0 else step
-    # a slot is held for the request's O steps, stretched by those pauses where the GPU
-    # prefills apart (a = c exactly at the capacity); c slots, the sequences the cap runs
     hold = max(output_tokens, 1.0) * step / paused
-    slots = np.floor(np.maximum(running[rows, top], 1.0) + 1e-9)
-    offered = arrival * hold * slots / np.maximum(running[rows, top], 1.0)
-    queue = slot_wait(servers=slots, offered=offered, holding_s=hold)
-    return busy_batch, tpot, ttft + queue, queue
+    slots = np.floor(np.maximum(cap, 1.0) + 1e-9)
+    queue = slot_wait(servers=slots, offered=arrival * hold, holding_s=hold)
+    return mean, tpot, ttft + queue, queue
 
 
 @dataclass(frozen=True)
@@ -224,9 +155,10 @@ class LoadedLatency:
 
     utilization: float
     running: float
-    """Sequences decoding together at that load."""
+    """Sequences decoding at that load, on average (a fraction where few decode at once)."""
     tpot_s: float
-    """Time per output token: a step at that batch, prompt chunks included [s]."""
+    """Time per output token: a step as a decoding request sees it, prompt chunks
+    included [s]."""
     ttft_s: float
     """Mean time to the first token, queueing included [s]; ∞ at a utilisation of 1."""
     slot_wait_s: float = 0.0
@@ -253,30 +185,51 @@ def latency_at_utilization(
     engine: sv.ServingEngine = sv.VLLM,
 ) -> LoadedLatency:
     """Time per output token and to the first token when requests arrive at
-    ``utilization`` × the replica's capacity (a Poisson stream), the capacity being that
-    of ``batch_cap`` sequences.
+    ``utilization`` × the replica's capacity (a Poisson stream, λ requests a second), the
+    capacity being that of ``batch_cap`` sequences (B_cap of them running at full load:
+    fewer where the token budget of a step holds fewer, :func:`replica_rates`).
 
-    - Sequences decoding together (Little's law): B = λ · O · step(B), λ = u · capacity;
-      the smallest whole batch up to the cap whose rate covers λ, and its loaded step.
+    - Sequences decoding (Little's law): on average B = λ · O · step, the step being the
+      one a decoding request sees: itself and the others decoding, their number Poisson
+      with mean B (an M/G/∞ occupancy, which a request in service sees as it is), at most
+      the sequences running at full load: min(1 + B, B_cap) of them; with mixed steps its
+      share of the steps carrying prompt chunks at the arrivals' rate, λ · step = B / O
+      prompts a step (:func:`~payback.hardware.rates.mixed_step`), not the full load's
+      B_cap / O. Requests a second X(B) = B / (O · step) (with prompts prefilled apart,
+      B / (B · prefill + O · step)) rise with B; B solves X(B) = λ between nothing and
+      B_cap, a fraction of a sequence where few requests decode at once (a long prompt
+      and a short output), and at u = 1 it is B_cap and the step the full load's. The
+      time per output token is that step (without mixed steps stretched by the
+      prefills, below): the mean over a decode's steps.
     - Time to first token with mixed steps: the n new prompt tokens go through in chunks
-      of what the step's budget leaves, budget − B tokens: k = ⌈n / (budget − B)⌉ steps,
-      each carrying n/k of them (:func:`~payback.hardware.prompts.prompt_service_seconds`, s), after half a step on
+      of what the step's budget leaves, budget − B tokens: k = ⌈n / (budget − B)⌉ steps of
+      the B sequences decoding when the prompt arrives (a Poisson arrival sees the time
+      average), each carrying n/k of them
+      (:func:`~payback.hardware.prompts.prompt_service_seconds`, s), after half a step on
       average for the one under way (when one is: the share of time anything decodes,
-      1 − e^(−λ · O · step), as the occupancy of an M/G/∞ system is Poisson), and after
-      the prompts queued before them on that chunk stream, an M/D/1 queue busy ρ = λ · s:
-      ttft = h + busy · step / 2 + ρ / (2 (1 − ρ)) · s + s, h the engine's time a request
-      outside its steps (:attr:`~payback.hardware.serving.ServingEngine.request_overhead_s`).
+      1 − e^(−B)), and after the prompts queued before them on that chunk stream, each
+      holding it for q (:func:`~payback.hardware.prompts.prompt_occupancy_seconds`): an
+      M/D/1 queue busy ρ = λ · q (:func:`~payback.hardware.queueing.stream_wait`):
+      ttft = h + (1 − e^(−B)) · step / 2 + ρ / (2 (1 − ρ)) · q + s, h the engine's time a
+      request outside its steps
+      (:attr:`~payback.hardware.serving.ServingEngine.request_overhead_s`). Where the
+      token budget caps the capacity (B_cap under ``batch_cap``) this stream is the
+      bottleneck: ρ → 1 as u → 1.
     - Without mixed steps a prompt is prefilled alone: the queue's service is its prefill,
-      ρ = λ · prefill, and ttft = h + wait + prefill + one step.
-    - Before all that, the wait for a free sequence slot: a request holds one of the c
-      slots the cap runs (memory, the engine's ``max_num_seqs``, the token budget or the
-      latency target: the sequences running at ``batch_cap``) for its O loaded steps,
-      T = O · step (without mixed steps stretched by the prefills, which take λ · prefill
-      of the time: T = O · step / (1 − λ · prefill)), so the slots are an M/D/c queue
-      offered a = λ · T (a = c at the capacity): :func:`~payback.hardware.queueing.slot_wait`
-      (Cosmetatos's correction of the M/M/c wait, Erlang C). Negligible below about
-      90% with a hundred slots; it grows without bound as u → 1, and at u = 1 the mean
-      first token is ∞ (a Poisson stream at exactly the capacity has no bounded queue).
+      ρ = λ · prefill, and ttft = h + wait + prefill + one step; the prefills pause the
+      batch λ · prefill of the time, so a decode step takes step / (1 − λ · prefill).
+    - Before all that, the wait for a free sequence slot: a request holds one of the
+      c = ``batch_cap`` slots (memory, the engine's ``max_num_seqs`` or the latency
+      target) for its O steps, T = O · step (without mixed steps stretched by the
+      prefills), so the slots are an M/D/c queue offered a = λ · T = B
+      (:func:`~payback.hardware.queueing.slot_wait`, Cosmetatos's correction of the M/M/c
+      wait, Erlang C): a = c at the capacity where the slots cap it. The token budget is
+      no slot limit: counted as ⌊B_cap⌋ slots as well as on the prompt stream, the same
+      bottleneck queued twice (a 16,000-token prompt on an H100 at 1.4 requests a second
+      waited 416 ms for one slot with 2 output tokens, 33 ms for two with 4, so the longer
+      output ended sooner). Negligible below about 90% with a hundred slots; at u = 1 the
+      mean first token is ∞ (a Poisson stream at exactly the capacity has no bounded
+      queue, on the slots or on the prompt stream, whichever caps it).
     """
     running, step, ttft, queue = loaded_latency_arrays(
         args,
@@ -392,10 +345,6 @@ def paused_share(requests_per_s: Any, prefill_s: Any, clients: int) -> Any:
     return np.maximum(1.0 - busy, 1e-9)
 
 
-LOW_BATCHES = np.geomspace(1.0 / 64.0, 1.0, 13)[:-1]
-"""Batches below one sequence that a closed loop's Little's law is solved over."""
-
-
 def _closed_loop(
     args: dict[str, Any], grid: Any, clients: tuple[int, int], load: dict[str, Any]
 ) -> tuple[Any, Any, Any, Any, Any]:
@@ -444,17 +393,18 @@ def latency_at_concurrency(
     requests a second (:func:`replica_rates`), and a request spends
     E(B) = p(B) + (O − 1) · step(B) in the system when it is admitted at once, p(B) its
     prefill phase: the step under way, the wait behind other prompts on the chunk
-    stream, and its own chunks (:func:`~payback.hardware.prompts.prompt_service_seconds`). That wait is a closed
-    queue's (:func:`~payback.hardware.queueing.closed_queue_wait` over the min(N, cap)
-    clients that cycle, the rest of a request their time away): at most N − 1 prompts
-    ahead, where an open M/D/1 queue grows without bound near capacity (8 clients of
-    28,680-token prompts on an A100, docs/accuracy.md L17: 1.68x → 1.03x). The step under way is a whole one, not the half a
-    Poisson arrival finds: a client sends its next request when its last token comes,
-    at a step's end, and the engine has by then launched the next step for the
-    sequences still decoding; the prompt reaches the scheduler during that step and
-    waits it out (vLLM V1's ``EngineCore.run_busy_loop`` takes new requests from its
-    input queue only between steps: schedule, execute, update). Where the engine's time
-    a request outside its steps, h, is over half a step, the prompt reaches the
+    stream, and its own chunks (:func:`~payback.hardware.prompts.prompt_service_seconds`).
+    That wait is a closed queue's (:func:`~payback.hardware.queueing.closed_queue_wait`
+    over the min(N, cap) clients that cycle, the rest of a request their time away): at
+    most N − 1 prompts ahead, where an open M/D/1 queue grows without bound near capacity
+    (8 clients of 28,680-token prompts on an A100, docs/accuracy.md L17: 1.68x → 1.03x).
+    The step under way is a whole one, not the half a Poisson arrival finds: a client
+    sends its next request when its last token comes, at a step's end, and the engine
+    has by then launched the next step for the sequences still decoding; the prompt
+    reaches the scheduler during that step and waits it out (vLLM V1's
+    ``EngineCore.run_busy_loop`` takes new requests from its input queue only between
+    steps: schedule, execute, update). Where the engine's time a request outside its
+    steps, h, is over half a step, the prompt reaches the
     scheduler h after it was sent, at a phase of the steps that their varying lengths
     (steps with prompt chunks and without) spread, and waits half a step on average:
     max(step, h + step / 2) in all. With one client nothing else decodes and the idle

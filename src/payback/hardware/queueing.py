@@ -1,6 +1,7 @@
 """Waits in queues: a prompt behind other prompts when a fixed number of clients keep one
-request each in flight (a closed loop, a finite-source queue), and a request waiting for a
-free sequence slot under Poisson arrivals (a multi-server queue, M/D/c)."""
+request each in flight (a closed loop, a finite-source queue) or under Poisson arrivals
+(M/D/1), and a request waiting for a free sequence slot under Poisson arrivals (a
+multi-server queue, M/D/c)."""
 
 from __future__ import annotations
 
@@ -126,3 +127,18 @@ def slot_wait(*, servers: ArrayLike, offered: ArrayLike, holding_s: ArrayLike) -
     correction = 1.0 + (1.0 - rho) * (c - 1) * (np.sqrt(4.0 + 5.0 * c) - 2.0) / (16.0 * safe * c)
     wait = np.where(rho > 0.0, 0.5 * mmc * correction, 0.0)
     return np.where(busy, wait, np.inf)
+
+
+def stream_wait(*, busy: ArrayLike, service_s: ArrayLike) -> FloatArray:
+    """Mean wait of a Poisson stream of prompts before its turn on the prompt stream, one
+    at a time for a fixed time S = ``service_s``, the stream busy ρ = ``busy`` of the time
+    (an M/D/1 queue): ρ / (2 (1 − ρ)) · S (Pollaczek–Khinchine), ∞ where ρ ≥
+    :data:`SATURATED` (the stream at the replica's capacity: no bounded queue). It is
+    :func:`slot_wait` with one slot.
+
+    >>> float(stream_wait(busy=0.5, service_s=1.0))
+    0.5
+    >>> float(stream_wait(busy=1.0, service_s=0.01))
+    inf
+    """
+    return slot_wait(servers=1, offered=busy, holding_s=service_s)
