@@ -37,6 +37,27 @@ def test_estimate_at_the_capacity_says_unbounded() -> None:
     assert round(data["tpot_at_utilization_ms"], 1) == 81.5
 
 
+def test_a_budget_limited_replica_names_the_prompts_queue() -> None:
+    """16,000-token prompts and 2 out on an H100: the token budget caps the batch, and at
+    the capacity the prompts' queue for the steps' budget saturates, not the slots (it said
+    "the queue for a free sequence slot", whose wait there is 0)."""
+    args = ("estimate", "serving", "--model", "llama-3.1-8b", "--gpu", "h100-sxm",
+            "--input-tokens", "16000", "--output-tokens", "2", "--utilization", "1")  # fmt: skip
+    code, out, err = run(*args)
+    assert code == 0, err
+    text = _words(out)
+    assert "limited by token budget" in text
+    assert (
+        "first token unbounded: arrivals at the capacity (the queue of prompts for the steps' "
+        "token budget grows without bound; plan below 100%)" in text
+    )
+    assert "free sequence slot" not in text
+    code, out, err = run(*args, "--json")
+    data = json.loads(out)
+    assert (data["ttft_at_utilization_ms"], data["first_token_unbounded"]) == (None, True)
+    assert data["slot_wait_at_utilization_ms"] < 1e-9  # the slots never fill
+
+
 def test_estimate_near_the_capacity_names_the_slot_wait() -> None:
     code, out, err = run(*L40S, "--utilization", "0.99")
     assert code == 0, err

@@ -382,9 +382,11 @@ def _loaded_first_token(result: ServingEstimate) -> str:
     free slot when that is a millisecond or more, or unbounded at the capacity."""
     if result.first_token_unbounded:
         where = "at" if (result.utilization or 1.0) >= 1.0 else "within a billionth of"
+        budget = result.limited_by == "token budget"  # the prompts' queue saturates first
+        queue = "of prompts for the steps' token budget" if budget else "for a free sequence slot"
         return (
-            f"unbounded: arrivals {where} the capacity (the queue for a free sequence slot "
-            "grows without bound; plan below 100%)"
+            f"unbounded: arrivals {where} the capacity (the queue {queue} grows without bound; "
+            "plan below 100%)"
         )
     slot = result.slot_wait_at_utilization_ms or 0.0
     waits = f", {slot:,.0f} ms of it waiting for a free slot" if slot >= 0.5 else ""

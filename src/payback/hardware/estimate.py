@@ -155,10 +155,14 @@ class ServingEstimate:
     JSON) where ``first_token_unbounded``."""
     slot_wait_at_utilization_ms: float | None = None
     """Of that first token, the mean wait for a free sequence slot [ms]
-    (:func:`~payback.hardware.queueing.slot_wait`); ∞ where ``first_token_unbounded``."""
+    (:func:`~payback.hardware.queueing.slot_wait`); ∞ where ``first_token_unbounded`` and
+    the slots are what saturates. Where the token budget limits the batch (``limited_by``
+    ``token budget``) the prompts' queue for the steps' budget saturates first, and this
+    wait stays finite."""
     first_token_unbounded: bool = False
-    """Whether requests arrive at the replica's capacity (``utilization`` 1): the queue for
-    a slot grows without bound and the first token has no finite mean."""
+    """Whether requests arrive at the replica's capacity (``utilization`` 1): the queue that
+    saturates there (for a slot, or where the token budget limits the batch, of prompts for
+    the steps' budget) grows without bound and the first token has no finite mean."""
     decode_batch: int = 0
     """Sequences the replica decodes together at the mean context: the batch given, or the
     largest the memory, the engine and the latency target allow. ``batch`` is fewer when
