@@ -3,21 +3,26 @@ words: whether an alternative that costs more than the baseline every month coul
 back past it (the rule behind "the gap shrinks; by month N it is $X behind", said of the
 horizon only, instead of "never recovered"), the month a saving kept up recovers what is
 owed (the saving of the horizon's last month, or its average), and the months that cost
-more between months that save."""
+more between months that save; a last month that costs more only because of its retraining
+is said so (:func:`retrained_words`), not "never recovered"."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
 
+from payback.figures import half_up
+
 __all__ = [
     "NOTHING_LATER",
     "about_month",
+    "cents",
     "closes_on_baseline",
     "costly_months",
     "months_list",
     "on_average",
     "recovered_in",
+    "retrained_words",
 ]
 
 NOTHING_LATER = "with no later retraining or price change counted"
@@ -28,6 +33,16 @@ months, retraining counted, break even in month 13.4)."""
 
 _RELATIVE = 1e-9
 """How much the cost share must fall, relatively, not to be float rounding."""
+
+
+def cents(amount: float) -> bool:
+    """Whether ``amount`` is at least a cent as money is written (half a cent rounds up):
+    a difference under it is no cost and no saving to state.
+
+    >>> cents(0.005), cents(-0.0049), cents(2e-38), cents(-12.5), cents(1e300)
+    (True, False, False, True, True)
+    """
+    return f"{half_up(abs(amount)):.2f}" != "0.00"
 
 
 def closes_on_baseline(saved: Sequence[float], alternative_usd: Sequence[float]) -> bool:
@@ -116,4 +131,57 @@ def on_average(
         return f"at its average of {money(average)} a month it is never recovered"
     return (
         f"at its average of {money(average)} a month that takes until about {about_month(needed)}"
+    )
+
+
+def retrained_words(
+    monthly: Sequence[float],
+    retraining: Sequence[float] | None,
+    shortfall: float,
+    money: Callable[[float], str],
+    verdict: bool = False,
+) -> str | None:
+    """For a horizon whose last month alone costs more than the baseline (or saves nothing)
+    after a month that saves, and only because of that month's retraining (its saving
+    before the retraining at least a cent): what that month's retraining did and when the
+    saving before it, kept up, recovers the ``shortfall``; the break-even row's reason, or
+    with ``verdict`` the verdict's words after "it saves from month 1 to month 5". ``None``
+    otherwise: where the saving itself has ended, it is never recovered.
+
+    quarter-200k at 6 months, $2,000 a retraining: $1,081.60 saved a month, $918.40 more in
+    month 6; $8,370.40 owed, 7.74 months more at $1,081.60:
+
+    >>> saved, retrained = [1081.6] * 5 + [-918.4], [0.0] * 5 + [2000.0]
+    >>> print(retrained_words(saved, retrained, 8370.4, lambda v: f"${v:,.0f}"))
+    saves $1,082/month before month 6's $2,000 retraining, which alone makes month 6 cost $918
+    more than the baseline; if that saving kept up, with no later retraining or price change
+    counted, it would recover the $8,370 still owed at month 6 by about month 13.7
+    >>> retrained_words(saved, [0.0] * 5 + [900.0], 8370.4, str) is None  # -$18.40 before it
+    True
+    """
+    horizon = len(monthly)
+    if horizon < 2 or monthly[-1] > 0 or monthly[-2] <= 0 or retraining is None:
+        return None
+    retrained = float(retraining[-1]) if len(retraining) == horizon else 0.0
+    before = monthly[-1] + retrained
+    needed = recovered_in(horizon, shortfall, before) if before > 0 and cents(before) else None
+    if retrained <= 0 or needed is None:
+        return None
+    more = (
+        f"cost {money(-monthly[-1])} more than the baseline"
+        if cents(monthly[-1])
+        else "save nothing"
+    )
+    if verdict:
+        return (
+            f"and month {horizon}'s {money(retrained)} retraining alone makes it {more} that "
+            f"month; by month {horizon} it is {money(shortfall)} behind, and if month "
+            f"{horizon}'s {money(before)} saving before its retraining kept up, {NOTHING_LATER}, "
+            f"the rest would take until about {about_month(needed)}"
+        )
+    return (
+        f"saves {money(before)}/month before month {horizon}'s {money(retrained)} retraining, "
+        f"which alone makes month {horizon} {more}; if that saving kept up, {NOTHING_LATER}, "
+        f"it would recover the {money(shortfall)} still owed at month {horizon} by about "
+        f"{about_month(needed)}"
     )

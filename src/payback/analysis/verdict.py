@@ -19,7 +19,9 @@ from payback.analysis.gap import (
     months_list,
     on_average,
     recovered_in,
+    retrained_words,
 )
+from payback.analysis.gap import cents as _cents
 from payback.figures import (
     TIES_BELOW,
     WRITTEN_OUT,
@@ -263,16 +265,6 @@ def months_text(n: float) -> str:
     return f"{n:g} month" + ("" if n == 1 else "s")
 
 
-def _cents(amount: float) -> bool:
-    """Whether ``amount`` is at least a cent as money is written (half a cent rounds up):
-    a difference under it is no cost and no saving to state.
-
-    >>> _cents(0.005), _cents(-0.0049), _cents(2e-38), _cents(-12.5)
-    (True, False, False, True)
-    """
-    return usd(abs(amount), 2) != "$0.00"
-
-
 def _more_in(
     amount: float, month: int, costs: str = "", money: Callable[[float], str] = prose_usd
 ) -> str:
@@ -358,6 +350,9 @@ def never_reason(
             f"{money(shortfall)} still owed at month {horizon}, "
             + on_average(horizon, shortfall, monthly, money)
         )
+    redone = None if retraining is None else [float(r) for r in retraining]
+    if (words := retrained_words(monthly, redone, shortfall, money)) is not None:
+        return words  # the last month costs more only because of its retraining
     first_worse = int(np.argmax(saved <= 0)) + 1
     return (
         f"savings end in month {first_worse}{_more_in(-last, horizon, 'costs ', money=money)}, "
@@ -422,6 +417,8 @@ def _never_text(
         if worse - 1 == saving + 1
         else f"it saves from month {saving + 1} to month {worse - 1}"
     )
+    if (words := retrained_words(monthly, retraining, short, money, True)) is not None:
+        return f"{saves}, {words}"
     then = (  # traffic shrunk toward nothing: under a cent either way is no cost
         f"then costs more than the baseline from month {worse} on{_more_in(-last, horizon, money=money)}"
         if any(_cents(m) for m in monthly[worse - 1 :])
