@@ -110,3 +110,60 @@ def test_each_alternatives_section_names_its_own_capacity_only(tmp_path: Path) -
         assert text.count("per-token prices only") == 2
         assert "and alternatives.1's capacity" not in text
         assert all(text.count(f"Caution: {line}.") == 1 for line in own)
+
+
+SELF_HOSTED_BASELINE = """
+[scenario]
+name = "ch"
+horizon_months = 12
+[traffic]
+requests_per_month = 20000000
+input_tokens = 1000
+output_tokens = 200
+[baseline]
+name = "bsh"
+kind = "self_hosted"
+usd_per_gpu_hour = 4.0
+replica_requests_per_s = {baseline_rps}
+[[alternatives]]
+name = "a1"
+kind = "self_hosted"
+usd_per_gpu_hour = 1.0
+replica_requests_per_s = 4.0
+[alternatives.one_time]
+data_usd = 1000
+[[alternatives]]
+name = "a2"
+kind = "hosted_api"
+input_usd_per_mtok = 0.2
+output_usd_per_mtok = 0.8
+"""
+
+
+def test_every_alternatives_caution_names_the_baselines_held_capacity(tmp_path: Path) -> None:
+    """A self-hosted baseline's capacity prices the fleet every alternative is held against:
+    the caution of an alternative that does not escalate dropped it (review), though the
+    baseline's capacity at 4 instead of 2 moves a1's NPV by $105,120."""
+    import json
+
+    npv = {}
+    for rps in (2.0, 4.0):
+        path = tmp_path / f"b{rps:g}.toml"
+        path.write_text(SELF_HOSTED_BASELINE.format(baseline_rps=rps))
+        code, out, err = run("analyze", path, "--json")
+        assert code == 0, err
+        npv[rps] = [a["npv_usd"] for a in json.loads(out)["alternatives"]]
+    assert round(npv[2.0][0] - npv[4.0][0]) == 105_120  # a1 moves with the baseline's capacity
+    code, out, err = run("explain", tmp_path / "b2.toml")
+    assert code == 0, err
+    cautions = _flat(out).split("Caution: ")[1:]
+    assert len(cautions) == 2
+    assert cautions[0].startswith(
+        "traffic.input_tokens and traffic.output_tokens vary the per-token prices only: "
+        "baseline's capacity (replica_requests_per_s, 2 requests/s) and alternatives.0's "
+        "capacity (replica_requests_per_s, 4 requests/s) stay as they are"
+    )
+    assert cautions[1].startswith(
+        "traffic.input_tokens and traffic.output_tokens vary the per-token prices only: "
+        "baseline's capacity (replica_requests_per_s, 2 requests/s) stays as it is"
+    )

@@ -449,18 +449,15 @@ def _drivers(analysis: Analysis, index: int) -> list[str]:
 
 def capacity_held(analysis: Analysis, index: int) -> str | None:
     """The line ``payback sensitivity`` warns with where its drivers vary a token length
-    while alternative ``index``'s capacity (or, where it escalates, the baseline's: it
-    sizes the baseline fleet the escalated share pays for) is the file's and stays as it is
+    while alternative ``index``'s capacity or the baseline's (every alternative is held
+    against the baseline's fleet) is the file's and stays as it is
     (:func:`~payback.studies.capacity_held.capacity_held_line` of every alternative's
     drivers, as the command passes them), naming those capacities only: another
     alternative's is said in its own section; ``None`` where no such capacity is held."""
-    from payback.studies.capacity_held import capacity_held_line
+    from payback.studies.capacity_held import capacity_held_line, kept_for
 
     paths = [d.parameter for ranked in analysis.drivers for d in ranked]
-    escalates = bool(getattr(analysis.scenario.alternatives[index], "escalation_share", 0.0))
-    # a baseline's capacity sizes the fleet an escalating alternative pays for
-    kept = {f"alternatives.{index}"} | ({"baseline"} if escalates else set())
-    return capacity_held_line(analysis.resolved, paths, kept)
+    return capacity_held_line(analysis.resolved, paths, kept_for(index))
 
 
 def drivers_paragraphs(

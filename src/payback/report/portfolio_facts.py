@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypedDict
 
 from payback.analysis.result import QUARTER_MONTHS
@@ -13,7 +12,7 @@ from payback.report.common import span_text
 from payback.report.explain import crossing, measure_first
 from payback.report.fleet import changes_the_answer
 from payback.report.portfolio_common import idle_most
-from payback.studies.capacity_held import portfolio_capacity_held_line
+from payback.studies.capacity_held import kept_for, portfolio_capacity_held_line
 from payback.studies.portfolio import PortfolioAlternative, PortfolioAnalysis
 from payback.studies.uncertainty import Driver
 
@@ -122,17 +121,13 @@ def capacity_held(analysis: PortfolioAnalysis, ranked: list[list[Driver]]) -> li
     """Per alternative, the caution its "what decides it" ends with: the line ``payback
     sensitivity`` warns with where the ``ranked`` drivers vary a token length while a
     capacity the file gives stays as it is
-    (:func:`~payback.studies.capacity_held.portfolio_capacity_held_line`), where it names
-    that alternative, naming its capacities and the baseline's only: another alternative's
-    are said in its own section; ``None`` where it does not."""
+    (:func:`~payback.studies.capacity_held.portfolio_capacity_held_line`), naming its
+    capacities and the baseline's only (:func:`~payback.studies.capacity_held.kept_for`):
+    another alternative's are said in its own section; ``None`` where none is held."""
     paths = [d.parameter for r in ranked for d in r]
-    lines = [
-        portfolio_capacity_held_line(analysis.portfolio, paths, {"baseline", f"alternatives.{i}"})
-        for i in range(len(analysis.alternatives))
-    ]
     return [
-        line if line is not None and re.search(rf"\balternatives\.{i}\b", line) else None
-        for i, line in enumerate(lines)
+        portfolio_capacity_held_line(analysis.portfolio, paths, kept_for(i))
+        for i in range(len(analysis.alternatives))
     ]
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from payback.analysis.portfolio_setup import Portfolio
     from payback.analysis.resolve import Resolved
 
-__all__ = ["TOKEN_PATHS", "capacity_held_line", "portfolio_capacity_held_line"]
+__all__ = ["TOKEN_PATHS", "capacity_held_line", "kept_for", "portfolio_capacity_held_line"]
 
 TOKEN_PATHS = ("traffic.input_tokens", "traffic.output_tokens", "traffic.cached_input_share")
 """The traffic inputs a replica's capacity depends on that the engine reads as prices only."""
@@ -90,6 +90,13 @@ def _line(
         f"{varied_text or _listed(varied)} {verb} the per-token prices only: "
         f"{held_text or _listed([h.text for h in held])} {stays}; {todo}"
     )
+
+
+def kept_for(index: int) -> set[str]:
+    """The options whose held capacity an alternative's own caution names: its own, and the
+    baseline's, whose fleet cost every alternative is held against (its escalated share
+    too)."""
+    return {"baseline", f"alternatives.{index}"}
 
 
 def capacity_held_line(
