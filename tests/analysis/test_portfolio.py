@@ -167,7 +167,7 @@ def test_adapter_efficiency_follows_the_sources() -> None:
         ),
         (  # one line for a name two workloads give
             lambda d: [w.setdefault("alternatives", {}).update(nope={}) for w in d["workloads"]],
-            "workloads.0.alternatives.nope: unknown alternative 'nope' (under workload 1 too) ",
+            "workloads.0.alternatives.nope: unknown alternative 'nope' (under workloads.1 too) ",
         ),
         (
             lambda d: d["workloads"][1]["alternatives"][ALT].update(fine_tuned="x"),
@@ -201,8 +201,8 @@ def test_one_problem_of_a_portfolio_file_is_one_line() -> None:
         (
             renamed,
             "workloads.1.alternatives.Llama 3.1 8B, an adapter per task, one fleet: unknown "
-            "alternative 'Llama 3.1 8B, an adapter per task, one fleet' (under workloads 2, 3 "
-            "and 4 too) (known: 'abc', 'a fine-tuned 8B and its own fleet per task')",
+            "alternative 'Llama 3.1 8B, an adapter per task, one fleet' (under workloads.2, "
+            "workloads.3 and workloads.4 too) (known: 'abc', 'a fine-tuned 8B and its own fleet per task')",
         ),
         (
             missing,

@@ -51,3 +51,32 @@ def test_missed_again_above_keeps_the_local_claim(tmp_path: Path) -> None:
     )
     assert "must be just above 5,213,334 requests a month (the crossing nearest" in words
     assert "but not every value above it will do" in words
+
+
+STEP_AND_AGAIN = """
+[scenario]
+name = "m"
+horizon_months = 12
+start_date = 2026-12-01
+[traffic]
+requests_per_month = 100000
+input_tokens = 150000
+output_tokens = 500
+[baseline]
+name = "api"
+kind = "hosted_api"
+model = "google:gemini-2.5-pro"
+[[alternatives]]
+name = "alt"
+kind = "hosted_api"
+input_usd_per_mtok = 2.0
+output_usd_per_mtok = 5.0
+"""
+
+
+def test_a_step_met_past_it_and_again_below_says_above_not_at_least(tmp_path: Path) -> None:
+    """Met just above the tier at 200,000 (analyze there: -$177,000) and again at low token
+    counts: the page said "must be at least 200,000 tokens" (review); solve says "above"."""
+    words = _words(tmp_path, STEP_AND_AGAIN, "traffic.input_tokens", "npv_usd=0")
+    assert "must be above 200,000 tokens (the crossing nearest today's value), and again" in (words)
+    assert "at least 200,000" not in words

@@ -267,13 +267,13 @@ def workload_problems(scenario: Scenario) -> list[str]:
                     )
     for alt_name, under in unknown.items():
         where = f"workloads.{under[0]}.alternatives.{alt_name}"
-        others = [str(j) for j in under[1:]]
+        others = [f"workloads.{j}" for j in under[1:]]  # paths: "workloads 2" read 1-based
         also = (
             ""
             if not others
-            else f" (under workload {others[0]} too)"
+            else f" (under {others[0]} too)"
             if len(others) == 1
-            else f" (under workloads {', '.join(others[:-1])} and {others[-1]} too)"
+            else f" (under {', '.join(others[:-1])} and {others[-1]} too)"
         )
         problems.append(
             f"{where}: unknown alternative {alt_name!r}{also} (known: "

@@ -182,12 +182,13 @@ def _answer_words(solution: Solution) -> list[str]:
     return [first, *at_once, today, found]
 
 
-def _past(solution: Solution, value: str) -> str:
+def _past(solution: Solution, value: str, side: str | None = None) -> str:
     """Where a target met nearest today's value holds on its side: every value tried past
-    it (``holds_past``: "at least"), or only near it ("just above")."""
+    it (``holds_past``: "at least", or a step's ``side``, "above" where the figure itself
+    misses it), or only near it ("just above")."""
     above = bool(solution.met_above)
     if solution.holds_past:
-        return f"{'at least' if above else 'at most'} {value}"
+        return f"{side or ('at least' if above else 'at most')} {value}"
     return f"just {'above' if above else 'below'} {value}"
 
 
@@ -220,7 +221,7 @@ def _step(solution: Solution, name: str, alt: str, goal: str) -> list[str]:
     holds = (
         f"{name} must be {sides.side} {_with_unit(p, value)}."
         if solution.single_crossing
-        else f"{name} must be {_past(solution, _with_unit(p, value))} (the crossing "
+        else f"{name} must be {_past(solution, _with_unit(p, value), sides.side)} (the crossing "
         f"nearest today's value), {_again(solution, name)}."
     )
     lead = (  # met exactly at the edge of the jump (solve: "at the edge of a step")
