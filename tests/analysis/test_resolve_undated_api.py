@@ -89,12 +89,21 @@ def test_the_warning_names_only_the_prices_left_to_the_snapshot() -> None:
     assert dated_warnings(resolve(build(starting(START, **every))).warnings) == []
 
 
-def test_one_model_is_warned_of_once() -> None:
+def test_each_option_names_the_prices_it_leaves_to_the_snapshot() -> None:
+    """Once a model, a second option on gpt-4o that left its output and cached prices to the
+    snapshot went unnamed, and following the warning left it on today's prices (review)."""
     data = starting(START)
-    data["alternatives"].append({"name": "gpt-4o too", "kind": "hosted_api", "model": "gpt-4o"})
+    data["alternatives"].append(
+        {"name": "gpt-4o too", "kind": "hosted_api", "model": "gpt-4o", "input_usd_per_mtok": 5.0}
+    )
     resolved = resolve(build(data))
-    assert dated_warnings(resolved.warnings) == [WARNING_2020]
-    assert resolved.sources["alternatives.1.input_usd_per_mtok"].source == WORDS_2020
+    second = WARNING_2020.replace(
+        "give baseline.input_usd_per_mtok, output_usd_per_mtok and cached_input_usd_per_mtok",
+        "give alternatives.1.output_usd_per_mtok and cached_input_usd_per_mtok",
+    )
+    assert second != WARNING_2020
+    assert dated_warnings(resolved.warnings) == [WARNING_2020, second]
+    assert resolved.sources["alternatives.1.output_usd_per_mtok"].source == WORDS_2020
 
 
 @pytest.mark.parametrize(

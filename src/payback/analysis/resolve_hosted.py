@@ -98,7 +98,7 @@ def resolve_hosted(ctx: Lookups, path: str, option: HostedApiOption) -> HostedAp
 
 
 def _priced_later(ctx: Lookups, path: str, option: HostedApiOption, price: ApiPrice) -> None:
-    """Warn, once a model, where genai-prices lists one undated price, read over
+    """Warn, once an option, where genai-prices lists one undated price, read over
     :data:`~payback.catalog.STALE_AFTER_DAYS` days after the scenario starts, and the file
     leaves a price to it: the price of the day it was read stands in for the start's.
 
@@ -114,15 +114,17 @@ def _priced_later(ctx: Lookups, path: str, option: HostedApiOption, price: ApiPr
         for name in ("input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok")
         if getattr(option, name) is None and getattr(price, name) is not None
     ]
-    head = f"{price.ref} is priced as genai-prices lists it when checked ({price.checked})"
-    if not taken or any(line.startswith(head) for line in ctx.warnings):
+    if not taken:
         return
     days = (price.checked - ctx.start).days
     fields = f"{', '.join(taken[:-1])} and {taken[-1]}" if len(taken) > 1 else taken[0]
-    ctx.warnings.append(
-        f"{head}, with no earlier price, for a scenario starting {ctx.start}, {days:,} days "
-        f"before (over {STALE_AFTER_DAYS}): give {path}.{fields} for the prices then"
+    line = (  # one an option: each names the fields that option leaves to the price
+        f"{price.ref} is priced as genai-prices lists it when checked ({price.checked}), with "
+        f"no earlier price, for a scenario starting {ctx.start}, {days:,} days before (over "
+        f"{STALE_AFTER_DAYS}): give {path}.{fields} for the prices then"
     )
+    if line not in ctx.warnings:
+        ctx.warnings.append(line)
 
 
 def _batch_notes_only_if_used(note: str | None, option: HostedApiOption) -> str | None:
