@@ -101,7 +101,7 @@ class FleetCosts:
     components: dict[str, FloatArray]
     """Its monthly cost by component [USD/month]."""
     gpus: FloatArray
-    """GPUs each month (busy GPU-hours / 730 when scaled to zero)."""
+    """GPUs each month (GPU-hours run (paid) / 730 when scaled to zero)."""
     pinned_gpus: FloatArray
     """Of those, the GPUs of replicas pinned to one workload's adapter (:func:`place_adapters`)."""
     idle_gpus: FloatArray

@@ -289,7 +289,7 @@ class Analysis(
 
     def scaled_to_zero(self, index: int) -> dict[str, float | bool | None] | None:
         """What alternative ``index`` would give with its rented always-on fleet scaled to
-        zero (busy GPU-hours paid only), everything else as it is: ``monthly_cost_usd``
+        zero (only the GPU-hours it runs paid), everything else as it is: ``monthly_cost_usd``
         (month 1), ``break_even_month``, ``within_a_quarter`` (broken even by month 3 and
         not behind again there; ``None`` past the horizon) and ``npv_usd``; ``None`` for an
         alternative that is not a rented always-on fleet."""

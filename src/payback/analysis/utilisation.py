@@ -16,7 +16,7 @@ GPUs_m are those paid for: under a 1y/3y commitment, those reserved (the most it
 needed so far, :func:`payback.finance.reserved_count`), so reserved GPUs a shrinking fleet
 no longer needs are idle capacity.
 
-A fleet scaled to zero pays for busy GPU-hours only, planned at ``target_utilization``
+A fleet scaled to zero pays only for the GPU-hours it runs, planned at ``target_utilization``
 of capacity (:func:`payback.finance.scale_to_zero_gpu_hours`): its paid hours are
 ``target_utilization`` busy, in an average hour and at the peak alike.
 """
@@ -95,7 +95,7 @@ class FleetUtilisation:
     """The part of :attr:`fleet_usd` that pays for idle capacity each month."""
     always_on: bool
     gpus: list[float]
-    """GPUs each month (always-on), or busy GPU-hours / 730 (scaled to zero)."""
+    """GPUs each month (always-on), or GPU-hours run (paid) / 730 (scaled to zero)."""
     owned_gpus: list[float] | None = None
     """Owned servers: the GPUs they hold for replicas each month, which the utilisation is
     a share of (paid for, in use or not); ``None`` for rented GPUs."""

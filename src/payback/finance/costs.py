@@ -486,7 +486,7 @@ def self_hosted_cost(
     term_months: int = 1,
 ) -> tuple[dict[str, FloatArray], FloatArray, dict[str, FloatArray]]:
     """The monthly cost of a self-hosted fleet serving ``requests``, by component; the
-    GPUs in use each month (busy GPU-hours / 730 when scaled to zero); and extras
+    GPUs in use each month (GPU-hours run (paid) / 730 when scaled to zero); and extras
     (``needed_gpus``: the GPUs each month needs, before a commitment reserves the most its
     term has needed, so ``gpus − needed_gpus`` are reserved but idle; ``traffic_gpus``: of
     those, the GPUs the traffic needs, so ``needed_gpus − traffic_gpus`` are kept by
@@ -500,7 +500,7 @@ def self_hosted_cost(
     - rented, always on: GPUs · 730 h · usd_per_gpu_hour · trend (``gpus``); a 1y/3y
       commitment (``term_months`` 12 or 36) pays for the GPUs it reserved, the most its
       term has needed so far (:func:`reserved_count`), and those are the GPUs returned
-    - rented, scaled to zero: busy GPU-hours · usd_per_gpu_hour · trend (``gpus``)
+    - rented, scaled to zero: GPU-hours run · usd_per_gpu_hour · trend (``gpus``)
     - owned (always on; ``owned`` holds :data:`OWNED_PARAMETERS`): whole replicas in each
       server (:func:`servers_needed`), their facility each month (``facility``) and their
       price in cash or depreciated (``hardware``; ``at_start``)

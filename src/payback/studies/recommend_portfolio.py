@@ -277,7 +277,7 @@ def _shared(
     cash = option.owned is not None and option.owned.financing == "cash"
     cost = list((np.sum(monthly, axis=-1) + at_start) / horizon)
     if not option.always_on:  # scaled to zero: each workload's deployment at its busiest
-        # hour, as the engine places them (its GPUs are busy GPU-hours / 730) and as the
+        # hour, as the engine places them (its GPUs are GPU-hours run (paid) / 730) and as the
         # one-workload search counts a fleet scaled to zero
         at = [float(a) for a in at_start] if cash else None
         return replace(_separate(per, keys), cost=cost, at_start=at)
