@@ -41,6 +41,26 @@ def test_a_price_far_below_any() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("requests_per_month", 1e-300, "under one request a month"),
+        ("input_tokens", 0.5, "under one token a request"),
+        ("output_tokens", 1e-300, "under one token a request"),
+    ],
+)
+def test_traffic_between_0_and_1_is_warned_of(field: str, value: float, words: str) -> None:
+    """1e-300 requests a month was answered in full without a word (tried as a new user
+    would), where a price that small is warned of."""
+    scenario = build(edited(fleet_dict(), f"traffic.{field}", value))
+    assert unit_warnings(scenario) == [
+        f"traffic.{field} = {value:g}: {words}; is a unit off? (kept as given)"
+    ]
+    assert unit_warnings(build(edited(fleet_dict(), f"traffic.{field}", 1.0))) == []
+    if field != "requests_per_month":  # > 0 by the schema; a token count of 0 is plain
+        assert unit_warnings(build(edited(fleet_dict(), f"traffic.{field}", 0.0))) == []
+
+
 def test_a_price_per_billion_tokens() -> None:
     scenario = build(edited(fleet_dict(), "baseline.input_usd_per_mtok", 2500.0))
     assert unit_warnings(scenario) == [

@@ -151,8 +151,32 @@ def _rented(scenario: Scenario) -> Iterator[tuple[str, Any]]:
             yield f"workloads.{j}.one_time.training.usd_per_gpu_hour", job.usd_per_gpu_hour
 
 
+_UNDER_ONE = {
+    "requests_per_month": "under one request a month",
+    "input_tokens": "under one token a request",
+    "output_tokens": "under one token a request",
+}
+"""A traffic figure above 0 and under 1 (1e-300 requests a month was answered in full,
+tried as a new user would): the words for what it means."""
+
+
+def _traffic_lines(scenario: Scenario) -> Iterator[str]:
+    """One line per traffic figure between 0 and 1: each workload's, or ``[traffic]``'s in a
+    file without workloads (with them, ``[traffic]`` repeats the first one's)."""
+    workloads = scenario.workloads or []
+    tables = [(f"workloads.{j}.traffic", w.traffic) for j, w in enumerate(workloads)] or [
+        ("traffic", scenario.traffic)
+    ]
+    for path, traffic in tables:
+        for field, words in _UNDER_ONE.items():
+            value = getattr(traffic, field, None)
+            if value is not None and 0 < value < 1:
+                yield f"{path}.{field} = {value:g}: {words}; is a unit off? (kept as given)"
+
+
 def unit_warnings(scenario: Scenario) -> list[str]:
-    """One line per typed price that reads as typed in another unit: a token price below
+    """One line per typed price that reads as typed in another unit, and per traffic figure
+    between 0 and 1 (:func:`_traffic_lines`): a token price below
     1/:data:`LOW_MARGIN` of the catalog's cheapest or above :data:`HIGH_MARGIN` × its
     dearest (:data:`API_PRICE_RANGES`), a cached input price above :data:`CACHE_READ_MOST`
     × the uncached one, a GPU rent outside :data:`GPU_RENT_RANGE` by the same margins."""
@@ -174,4 +198,4 @@ def unit_warnings(scenario: Scenario) -> list[str]:
     for where, value in _rented(scenario):
         if (line := _rent_line(where, value)) is not None:
             out.append(line)
-    return out
+    return [*out, *_traffic_lines(scenario)]
