@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 __all__ = [
     "TIES_BELOW",
@@ -18,6 +19,7 @@ __all__ = [
     "fixed_text",
     "half_up",
     "limit_text",
+    "listed",
     "power_text",
     "rate_text",
     "share_text",
@@ -212,6 +214,15 @@ def power_text(value: float, digits: int = 3) -> str:
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def listed(items: Sequence[str]) -> str:
+    """Items as a sentence lists them: ``a``, ``a and b``, ``a, b and c``.
+
+    >>> listed(["a"]), listed(["a", "b"]), listed(["a", "b", "c"])
+    ('a', 'a and b', 'a, b and c')
+    """
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def limit_text(limit: float) -> str:

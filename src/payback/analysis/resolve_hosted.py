@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from payback.analysis.lookups import Lookups
 from payback.errors import PaybackError
+from payback.figures import listed
 from payback.scenario import HostedApiOption
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def _priced_later(ctx: Lookups, path: str, option: HostedApiOption, price: ApiPr
     if not taken:
         return
     days = (price.checked - ctx.start).days
-    fields = f"{', '.join(taken[:-1])} and {taken[-1]}" if len(taken) > 1 else taken[0]
+    fields = listed(taken)
     line = (  # one an option: each names the fields that option leaves to the price
         f"{price.ref} is priced as genai-prices lists it when checked ({price.checked}), with "
         f"no earlier price, for a scenario starting {ctx.start}, {days:,} days before (over "

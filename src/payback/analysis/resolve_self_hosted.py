@@ -10,6 +10,7 @@ from payback.analysis.lookups import Lookups
 from payback.analysis.past_horizon import cash_past_horizon_line, cash_past_horizon_warnings
 from payback.analysis.verdict import rate_text, usd
 from payback.errors import PaybackError
+from payback.figures import listed
 from payback.scenario import COMMITMENT_TERM_MONTHS, SelfHostedOption
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def _unused_warnings(ctx: Lookups, path: str, option: SelfHostedOption) -> None:
     estimate_only = _estimate_only_fields(option)
     if estimate_only:
         said = [f"{name} = {_value_said(getattr(option, name))}" for name in estimate_only]
-        fields = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
+        fields = listed(said)
         # recommend sizes alternatives only: it refuses a self-hosted baseline
         baseline = path == "baseline" or path.endswith(".baseline")
         targets = [n for n in estimate_only if n in ("tpot_ms", "ttft_ms") and not baseline]

@@ -28,6 +28,7 @@ from payback.figures import (
     counted,
     far_text,
     half_up,
+    listed,
     rate_text,
     share_text,
 )
@@ -586,8 +587,5 @@ def within_text(within: dict[str, bool | None] | None) -> str:
     unknown = [k for k in ("3", "6", "12") if said(k) is None]  # the longest windows
     parts = [f"{k}{' months' if k == '3' else ''}: {words[bool(said(k))]}" for k in known]
     if unknown:
-        windows = (
-            unknown[0] if len(unknown) == 1 else f"{', '.join(unknown[:-1])} and {unknown[-1]}"
-        )
-        parts.append(f"{windows}{' months' if not known else ''}: {words[None]}")
+        parts.append(f"{listed(unknown)}{' months' if not known else ''}: {words[None]}")
     return "; ".join(parts)

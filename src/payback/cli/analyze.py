@@ -236,7 +236,9 @@ def _sampled_scenarios(files: list[Path], samples: int | None, seed: int | None)
             loaded.append(read_scenario(path))
     flat = [str(path) for path, s in zip(files, loaded, strict=True) if not s.distributions]
     if len(flat) == len(files):
-        names = " and ".join(flat) if len(flat) < 3 else f"{', '.join(flat[:-1])} and {flat[-1]}"
+        from payback.figures import listed
+
+        names = listed(flat)
         have = "has" if len(flat) == 1 else "have"
         # a portfolio keeps its traffic in its workloads, not under [traffic]
         where = "a [[workloads]] entry's traffic" if loaded[0].workloads else "[traffic]"

@@ -90,11 +90,12 @@ def _market_line(gpus: list[Gpu]) -> str | None:
     not a typical rent analyze or estimate uses by default (they use none for that GPU);
     ``None`` when no row shows one."""
     from payback.catalog import gpu_rent, marketplace_only
+    from payback.figures import listed
 
     ids = [g.id for g in gpus if gpu_rent(g) is None and marketplace_only(g)]
     if not ids:
         return None
-    which = ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} and {ids[-1]}"
+    which = listed(ids)
     return (
         f"(market): only marketplaces (third-party hosts) rent {which} on demand; the rent "
         "shown is theirs, not a typical one and never a default: analyze and estimate use "

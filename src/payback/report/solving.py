@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # annotations only: a plain analyze loads no study
 __all__ = [
     "StepSides",
     "bound_value",
+    "met_again",
     "metric_text",
     "metrics_apart",
     "not_in_file",
@@ -214,6 +215,15 @@ def said_as_step(solution: Solution) -> bool:
     return False
 
 
+def met_again(above: bool, name: str) -> str:
+    """The words for a target met at every value tried past the crossing nearest today's
+    (:attr:`~payback.studies.solve.Solution.holds_past`) and again further off on the other
+    side, ``name`` the input as the interface calls it."""
+    return f"and again at some values further {'below' if above else 'above'} it: " + (
+        not_monotone(name)
+    )
+
+
 def not_monotone(name: str) -> str:
     """Why a target met nearest today's value is not met at every value past it, ``name``
     the input as the interface calls it (solve's path, the page's label)."""
@@ -402,9 +412,8 @@ def solution_lines(solution: Solution) -> list[str]:
             return f"it holds for {p} {side} {value}."
         if solution.holds_past:  # every value tried past it meets it: only the other side
             return (  # crosses again
-                f"it holds for {p} {side} {value} (the crossing nearest today's value), and "
-                f"again at some values further {'below' if above else 'above'} it: "
-                f"{not_monotone(p)}."
+                f"it holds for {p} {side} {value} (the crossing nearest today's value), "
+                f"{met_again(above, p)}."
             )
         return (
             f"it holds just {way} {value} (the crossing nearest today's value), but not for "

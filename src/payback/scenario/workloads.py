@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
+from payback.figures import listed
 from payback.scenario.names import Name
 from payback.scenario.schema import (
     MIN_REPLICA_REQUESTS_PER_S,
@@ -268,13 +269,7 @@ def workload_problems(scenario: Scenario) -> list[str]:
     for alt_name, under in unknown.items():
         where = f"workloads.{under[0]}.alternatives.{alt_name}"
         others = [f"workloads.{j}" for j in under[1:]]  # paths: "workloads 2" read 1-based
-        also = (
-            ""
-            if not others
-            else f" (under {others[0]} too)"
-            if len(others) == 1
-            else f" (under {', '.join(others[:-1])} and {others[-1]} too)"
-        )
+        also = f" (under {listed(others)} too)" if others else ""
         problems.append(
             f"{where}: unknown alternative {alt_name!r}{also} (known: "
             f"{', '.join(map(repr, alternatives))})"

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from payback.figures import listed
+
 if TYPE_CHECKING:
     from payback.analysis.portfolio_setup import Portfolio
     from payback.analysis.resolve import Resolved
@@ -24,11 +26,6 @@ __all__ = ["TOKEN_PATHS", "capacity_held_line", "kept_for", "portfolio_capacity_
 
 TOKEN_PATHS = ("traffic.input_tokens", "traffic.output_tokens", "traffic.cached_input_share")
 """The traffic inputs a replica's capacity depends on that the engine reads as prices only."""
-
-
-def _listed(items: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _figure(value: float) -> str:
@@ -87,8 +84,8 @@ def _line(
         f"{it} out for analyze to estimate from model and gpu at each length"
     )
     return (
-        f"{varied_text or _listed(varied)} {verb} the per-token prices only: "
-        f"{held_text or _listed([h.text for h in held])} {stays}; {todo}"
+        f"{varied_text or listed(varied)} {verb} the per-token prices only: "
+        f"{held_text or listed([h.text for h in held])} {stays}; {todo}"
     )
 
 
@@ -135,13 +132,13 @@ def portfolio_capacity_held_line(
     if len(reached) <= 2 or not held:
         return _line(varied, held)
     fields = [t.split(".")[-1] for t in TOKEN_PATHS if any(v.endswith(t) for v in varied)]
-    workloads = _listed([str(j) for j in sorted(reached)])
+    workloads = listed([str(j) for j in sorted(reached)])
     alternatives = sorted({h.path for h in held})
     return _line(
         varied,
         held,
-        varied_text=f"the {_listed(fields)} of workloads {workloads}",
-        held_text=f"the {len(held)} capacities given for {_listed(alternatives)} on those "
+        varied_text=f"the {listed(fields)} of workloads {workloads}",
+        held_text=f"the {len(held)} capacities given for {listed(alternatives)} on those "
         "workloads (replica_requests_per_s)",
     )
 

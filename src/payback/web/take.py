@@ -15,6 +15,7 @@ from payback.analysis.verdict import months_text
 from payback.report.common import input_value
 from payback.report.labels import input_label
 from payback.report.solving import (
+    met_again,
     metric_text,
     metrics_apart,
     not_monotone,
@@ -197,10 +198,7 @@ def _again(solution: Solution, name: str) -> str:
     met again further off on the other side (``holds_past``), or not at every value past."""
     above = bool(solution.met_above)
     if solution.holds_past:
-        return (
-            f"and again at some values further {'below' if above else 'above'} it: "
-            f"{not_monotone(name)}"
-        )
+        return met_again(above, name)
     return f"but not every value {'above' if above else 'below'} it will do: {not_monotone(name)}"
 
 
