@@ -1202,8 +1202,13 @@ def test_o_warns_before_replacing_a_distribution(tmp_path: Path) -> None:
     warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
     assert (
         f"warning: {scenario}: traffic.requests_per_month was a triangular range "
-        "(low = 150000, mode = 200000, high = 320000); replaced by the measured 1461"
+        "(low = 150000, mode = 200000, high = 320000); replaced by the measured 1461; the "
+        "range is kept in a comment after it"
     ) in warnings
+    assert (  # the user's range stays in the file, its words after it
+        'requests_per_month = 1461  # was {dist = "triangular", low = 150000, mode = 200000, '
+        "high = 320000}"
+    ) in scenario.read_text()
     # four ranges; peak_to_average was a number, and growth_monthly (three months fitted)
     # is not written: its range stays, told so (a flat fit as any other)
     assert len(warnings) == 5

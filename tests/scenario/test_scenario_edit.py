@@ -280,6 +280,73 @@ def test_file_with_traffic_updates_and_warns_of_ranges(tmp_path: Path) -> None:
         file_with_traffic(tmp_path, TRAFFIC)
 
 
+KEPT_RANGES = [
+    (  # TOML: the range, then the line's own words, in one comment
+        "toml",
+        '[traffic]\nrequests_per_month = { dist = "triangular", low = 1, mode = 2, high = 3 }'
+        "  # our guess\ninput_tokens = 5\n",
+        '[traffic]\nrequests_per_month = 1461  # was {dist = "triangular", low = 1, mode = 2, '
+        "high = 3}: our guess\ninput_tokens = 5\n",
+        True,
+    ),
+    (  # a sub-table
+        "toml",
+        '[traffic]\ninput_tokens = 5\n\n[traffic.requests_per_month]\ndist = "uniform"\n'
+        "low = 1\nhigh = 3\n",
+        'requests_per_month = 1461  # was {dist = "uniform", low = 1, high = 3}',
+        True,
+    ),
+    (  # YAML over lines: the words after the key and the comment lines after the range
+        "yaml",
+        "traffic:\n  requests_per_month:  # our guess\n    dist: uniform  # flat\n    low: 1\n"
+        "    high: 3  # at most\n  # lines after\n\n  input_tokens: 5\n",
+        "traffic:\n  requests_per_month: 1461  # was {dist: uniform, low: 1, high: 3}: our guess"
+        "\n  # lines after\n\n  input_tokens: 5\n",
+        True,
+    ),
+    (  # YAML in flow, no words
+        "yaml",
+        "traffic:\n  requests_per_month: {dist: uniform, low: 1, high: 3}\n  input_tokens: 5\n",
+        "traffic:\n  requests_per_month: 1461  # was {dist: uniform, low: 1, high: 3}\n"
+        "  input_tokens: 5\n",
+        True,
+    ),
+    (  # one line holding the other values too: no place for it, and not said to be kept
+        "toml",
+        'traffic = { requests_per_month = { dist = "uniform", low = 1, high = 3 }, '
+        "input_tokens = 5 }\n",
+        "traffic = { requests_per_month = 1461, input_tokens = 5 }\n",
+        False,
+    ),
+    (
+        "yaml",
+        "traffic: {requests_per_month: {dist: uniform, low: 1, high: 3}, input_tokens: 5}\n",
+        "traffic: {requests_per_month: 1461, input_tokens: 5}\n",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("fmt", "text", "expected", "kept"), KEPT_RANGES)
+def test_measured_traffic_keeps_the_range_it_replaces_in_a_comment(
+    fmt: Any, text: str, expected: str, kept: bool
+) -> None:
+    """``usage -o`` replaced a range the user wrote by the measured number and the range was
+    gone from the file (only the warning quoted it): it is now kept in a comment."""
+    from payback.scenario.edit import with_traffic
+
+    replaced: list[str] = []
+    out = with_traffic(text, fmt, {"requests_per_month": 1461}, replaced)
+    assert expected in out
+    assert scenario_data_from_text(out, fmt, "x")["traffic"]["requests_per_month"] == 1461
+    [warning] = replaced
+    assert warning.startswith("traffic.requests_per_month was a ")
+    assert warning.endswith("replaced by the measured 1461" + KEPT * kept)
+
+
+KEPT = "; the range is kept in a comment after it"
+
+
 # ------------------------------------------------ values set by path (the page's download)
 
 

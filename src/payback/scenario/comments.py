@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from payback.scenario.io import Format
 
-__all__ = ["WAS", "marked_values", "was_comment", "yaml_set"]
+__all__ = ["WAS", "keep_range", "marked_values", "was_comment", "yaml_set"]
 
 WAS = "# was "
 """How a comment after a value the page changed is marked: ``# was 0.08: its words``."""
@@ -367,3 +367,57 @@ def yaml_set(table: Any, key: Any, value: Any, mark: bool) -> None:
     if line.lstrip().startswith("#"):
         pad = line[: len(line) - len(line.lstrip())]
         _yaml_set_after(table, key, f"{pad}{was_comment(_yaml_flow(old), line)}{nl}{rest}", where)
+
+
+def keep_range(table: Any, key: str, value: Any, fmt: Format) -> bool:
+    """``table[key] = value``, a number that replaces a distribution the file gave
+    (``payback usage -o`` writing a measured value where the file had a range), with a
+    comment on its line that keeps the range as the file wrote it, the line's own words
+    after it: ``requests_per_month = 1461  # was {dist = "triangular", low = 150000, mode =
+    200000, high = 320000}: our guess``; comment lines after the range stay. Whether the
+    range could be kept: not on a line that holds other values too (``traffic = {...}``,
+    YAML's ``traffic: {...}``) or a dotted key (``traffic.requests_per_month = ...``).
+
+    >>> import tomlkit
+    >>> doc = tomlkit.parse('[traffic]\\nx = {dist = "uniform", low = 1, high = 3}  # a guess\\n')
+    >>> keep_range(doc["traffic"], "x", 2, "toml"), tomlkit.dumps(doc).splitlines()[1]
+    (True, 'x = 2  # was {dist = "uniform", low = 1, high = 3}: a guess')
+    """
+    old = table[key]
+    if fmt == "yaml":
+        return _yaml_keep_range(table, key, value)
+    import tomlkit
+
+    table[key] = value
+    if type(table) is not tomlkit.items.Table or table.is_super_table():
+        return False
+    flow = tomlkit.inline_table()
+    flow.update({k: v.unwrap() if hasattr(v, "unwrap") else v for k, v in old.items()})
+    new = table[key]
+    new.trivia.comment = was_comment(flow.as_string().strip(), new.trivia.comment)
+    new.trivia.comment_ws = "  "
+    return True
+
+
+def _yaml_keep_range(table: Any, key: str, value: Any) -> bool:
+    """:func:`keep_range` in a ruamel.yaml table."""
+    from ruamel.yaml.error import CommentMark
+
+    from payback.scenario.edit import _yaml_after, _yaml_block, _yaml_flow, _yaml_set_after
+
+    old = table[key]
+    if table.fa.flow_style():
+        table[key] = value
+        return False
+    text, _ = _yaml_after(table, key)  # the comment and lines after the range's last line
+    line, _, rest = text.partition("\n")
+    if _yaml_block(old):  # a comment after the key (``x:  # words``); the last line's is its own
+        token = old.ca.comment[0] if old.ca.comment else None
+        line = str(token.value).partition("\n")[0] if token is not None else ""
+    elif not line.lstrip().startswith("#"):  # no words on the range's line
+        line, rest = "", text
+    table[key] = value
+    column = table.lc.key(key)[1] + len(f"{key}: {_yaml_flow(value)}  ")
+    words = was_comment(_yaml_flow(old), line)
+    _yaml_set_after(table, key, f"{words}\n{rest}", CommentMark(column))
+    return True

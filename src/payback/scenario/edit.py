@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from payback.errors import PaybackError
 from payback.limits import MAX_SCENARIO_BYTES, check_output, read_input
-from payback.scenario.comments import was_comment, yaml_set
+from payback.scenario.comments import keep_range, was_comment, yaml_set
 from payback.scenario.io import (
     Format,
     parse_scenario,
@@ -109,9 +109,14 @@ def with_traffic(
                 raise PaybackError("[[traffic]] is a list of tables, not one table; left as it is")
         section = document["traffic"]
         _traffic_table(section, "traffic")
-        _replacing(section, values, replaced)
         for key, value in values.items():
-            _set(section, key, value, fmt)
+            old = section.get(key)
+            if not isinstance(old, Mapping):
+                _set(section, key, value, fmt)
+                continue
+            kept = keep_range(section, key, value, fmt)  # a range the user gave: kept, and said
+            if replaced is not None:
+                replaced.append(_replacing(key, old, value, kept))
 
     return edited_text(text, fmt, change)
 
@@ -253,20 +258,13 @@ def _traffic_table(section: Any, key_kind: str) -> None:
         raise PaybackError(f"{key_kind} is {kind}, not a table of numbers; left as it is")
 
 
-def _replacing(
-    section: Mapping[str, Any], values: Mapping[str, Any], out: list[str] | None
-) -> None:
-    """Say which of ``values`` replace a distribution (a range the user gave)."""
-    if out is None:
-        return
-    for key, value in values.items():
-        old = section.get(key)
-        if isinstance(old, Mapping):
-            out.append(
-                f"traffic.{key} was a {old.get('dist', 'distribution')} range "
-                f"({', '.join(f'{k} = {v}' for k, v in old.items() if k != 'dist')}); "
-                f"replaced by the measured {value}"
-            )
+def _replacing(key: str, old: Mapping[str, Any], value: Any, kept: bool) -> str:
+    """The warning for a range the user gave (``old``) replaced by a measured ``value``."""
+    bounds = ", ".join(f"{k} = {v}" for k, v in old.items() if k != "dist")
+    return (
+        f"traffic.{key} was a {old.get('dist', 'distribution')} range ({bounds}); replaced "
+        f"by the measured {value}" + ("; the range is kept in a comment after it" if kept else "")
+    )
 
 
 # ---------------------------------------------------------------- values by path
