@@ -450,7 +450,10 @@ def explain(
     break-even is computed here**: month 1 on each side, the monthly saving, and the month
     the cumulative savings cross zero, with the arithmetic. **The verdict**: within a
     quarter and over the horizon, with the traffic it would take to pay back within a
-    quarter (as `payback solve` finds it). **Why it wins or loses** (a self-hosted fleet):
+    quarter: broken even by month 3 and not behind again there, as analyze's "Pays back within
+    3 months" counts it (solve's target of a break-even in month 3 asks only the first; a range
+    in the file at its central value).
+    **Why it wins or loses** (a self-hosted fleet):
     idle GPU time and what would change the answer. **What decides it**: the inputs that
     move the answer most, each over its range, and what to measure first. Money is USD;
     month 13.37 means 37% into month 14. With **--samples N** it adds how likely each

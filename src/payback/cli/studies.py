@@ -190,8 +190,10 @@ def solve(
     """What would it take: the value of one input at which a target holds exactly.
 
     `payback solve examples/quarter-200k.toml --vary traffic.requests_per_month --target break_even_month=3`
-    gives the monthly traffic at which the alternative pays back in exactly a quarter (585,538
-    requests a month there, today 200,000), and whether more or less traffic is needed. Every other
+    gives the monthly traffic at which the cumulative savings first reach zero at month 3.00
+    (585,538 requests a month there, today 200,000), and whether more or less traffic is needed
+    (a later retraining month that puts them back below zero is not counted: explain's "within a
+    quarter", analyze's "Pays back within 3 months", also asks that). Every other
     number stays as in the file (distributions at their central values); an estimate the input feeds
     (`tpot_ms`, a training job's size or rent, the catalog's too) follows it as analyze would. The
     whole allowed range of the input is searched, as far as analyze accepts it (no fleet past the
