@@ -307,3 +307,29 @@ def test_an_alternatives_error_is_said_once(tmp_path: Path) -> None:
     assert_user_error(code, out, err, "alternatives.0.gpu: unknown GPU 'h100x'")
     (line,) = err.splitlines()
     assert line.startswith(f"error: {path}: alternatives.0.gpu: unknown GPU")  # as a scenario
+
+
+def test_a_workloads_saves_is_net_of_its_own_one_time_items_and_says_so() -> None:
+    """SQL helper "saves $406" read as its gross saving, tried as a new user would: it is its
+    hosted cost avoided less its own $1,920 of one-time items, and the shared row held only
+    the shared ones. The table's title now says so, and its last row is the shared items."""
+    code, out, err = run("analyze", PORTFOLIO, "--json")
+    assert code == 0, err
+    [sql] = [
+        c
+        for c in json.loads(out)["portfolio"]["alternatives"][0]["contributions"]
+        if c["workload"] == "SQL helper"
+    ]
+    # by hand: 15,000 requests of 2,000 in and 250 out at $2.50 / $10 per Mtok is $112.50 a
+    # month, 95% of it no longer sent (5% escalated); 24 months at 10% a year discount
+    # monthly at 1.1^(1/12) - 1; its one-time items are $1,200 + $600 + 3 × $40
+    rate = 1.1 ** (1 / 12) - 1
+    annuity = (1 - (1 + rate) ** -24) / rate
+    assert sql["savings_usd"] == pytest.approx(112.5 * 0.95 * annuity - 1_920, abs=0.01)
+    code, out, err = run("analyze", PORTFOLIO)
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "(present values over 24 months; saves is net of each one's own one-time items)" in (
+        text
+    )
+    assert "shared ops, shared one-time -$25,282" in text

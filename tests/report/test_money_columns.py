@@ -195,7 +195,7 @@ def test_a_contributions_table_writes_all_its_money_alike(tmp_path: Path) -> Non
         ("b", "-$324", "-", "-$324"),
         ("c", "-$324", "-", "-$324"),
         ("baseline fleet, retired as a set", "", "", "$35,040"),
-        ("shared ops and one-time items", "", "", "$0"),
+        ("shared ops, shared one-time", "", "", "$0"),
     ]
     assert "The nets (-$324, -$324, -$324), the row" in adds_up_words(analysis, 0)
     path = tmp_path / "one-fleet.toml"
@@ -213,5 +213,5 @@ def test_a_contributions_table_writes_all_its_money_alike(tmp_path: Path) -> Non
         ("a", "-$259.20", "-$259.20"),
         ("b", "-$259.20", "-$259.20"),
         ("c", "-$259.20", "-$259.20"),
-        ("shared ops and one-time items", "", "$0.00"),
+        ("shared ops, shared one-time", "", "$0.00"),
     ]

@@ -12,7 +12,7 @@ from payback.scenario import load_scenario
 from payback.studies.portfolio import analyze_portfolio
 
 PORTFOLIO = EXAMPLES / "portfolio.toml"
-ROW = "shared ops and one-time items"
+ROW = "shared ops, shared one-time"
 
 
 def test_analyze_names_the_shared_row_for_what_it_holds() -> None:

@@ -18,6 +18,7 @@ from payback.figures import rate_text
 from payback.report.common import kind_text, within_text
 from payback.report.fit import Prose, fit
 from payback.report.portfolio_common import (
+    SAVES_NET,
     baseline_fleet,
     baseline_fleet_words,
     break_even_cell,
@@ -122,7 +123,7 @@ def _contributions(
 ) -> Table:
     shared = shares_fleet(alt)
     table = Table(
-        title=f"What each workload brings (present values over {months_text(horizon)})",
+        title=f"What each workload brings (present values over {months_text(horizon)}; {SAVES_NET})",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,

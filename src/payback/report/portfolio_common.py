@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from payback.analysis.portfolio_baseline import BaselineFleetFacts
 
 __all__ = [
+    "SAVES_NET",
     "adds_up_words",
     "baseline_fleet",
     "baseline_fleet_paragraph",
@@ -226,7 +227,12 @@ def shares_fleet(alt: PortfolioAlternative) -> bool:
     return alt.fleet == "shared" and alt.gpus is not None
 
 
-SHARED_ROW = "shared ops and one-time items"
+SHARED_ROW = "shared ops, shared one-time"
+
+SAVES_NET = "saves is net of each one's own one-time items"
+"""How the contribution tables' ``saves`` column is read: the hosted cost a workload no
+longer pays, less its own running costs and its own one-time items (the shared ones are
+:data:`SHARED_ROW`'s), said in their titles; read as the gross saving without it."""
 
 
 def baseline_today(analysis: PortfolioAnalysis, alt: PortfolioAlternative | None = None) -> str:

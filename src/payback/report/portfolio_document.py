@@ -18,6 +18,7 @@ from payback.report.controls import clean
 from payback.report.explain import heading
 from payback.report.markdown import md_escape
 from payback.report.portfolio_common import (
+    SAVES_NET,
     baseline_fleet,
     baseline_fleet_words,
     break_even_cell,
@@ -136,7 +137,7 @@ def _contributions(alt: PortfolioAlternative, baseline: BaselineFleetFacts | Non
     rows = contribution_rows(alt, baseline)
     keep = [i for i, h in enumerate(header) if h or any(row[i] for row in rows)]
     return _Table(
-        "What each workload brings (present values)",
+        f"What each workload brings (present values; {SAVES_NET})",
         [header[i] for i in keep],
         [[row[i] for i in keep] for row in rows],
         words=(len(keep) - 1,),  # its role

@@ -11,6 +11,7 @@ import streamlit as st
 from payback.analysis.verdict import months_text, quoted
 from payback.errors import PaybackError
 from payback.report.portfolio_common import (
+    SAVES_NET,
     adds_up_words,
     baseline_fleet,
     baseline_fleet_words,
@@ -169,7 +170,11 @@ def workloads_section(
         line, adds_up = baseline_fleet_lines(analysis, shown)
         if line:  # the shared baseline fleet, as analyze says it
             st.caption(names_as_written(f"**Baseline fleet** {line}.", names))
-        st.caption(names_as_written(f"With {quoted(name)}, present values over {over}:", names))
+        st.caption(
+            names_as_written(
+                f"With {quoted(name)}, present values over {over}; {SAVES_NET}:", names
+            )
+        )
         st.dataframe(mine, hide_index=True, key="workloads")
         if adds_up is not None:  # the baseline fleet's row: its figure in words, read at any
             # width (the table scrolls sideways to its net)
