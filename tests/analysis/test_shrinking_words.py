@@ -122,3 +122,17 @@ def test_a_cost_of_a_cent_or_more_is_still_said() -> None:
     saved = np.array([300.0, 100.0, -0.004])
     cumulative = np.array([-1000.0, -700.0, -600.0, -600.004])
     assert never_reason(saved, cumulative) == "savings end in month 3, $600 is never recovered"
+
+
+def test_savings_end_after_they_start_not_in_a_month_that_cost_more_before() -> None:
+    """A flow that costs more in month 1, saves in months 2-3 and costs more from month 4
+    on was said to have its "savings end in month 1"; they end in month 4."""
+    import numpy as np
+
+    from payback.analysis.verdict import never_reason
+
+    saved = np.array([-5.0, 10.0, 10.0, -3.0, -3.0, -3.0])
+    cumulative = np.concatenate([[-100.0], -100.0 + np.cumsum(saved)])
+    assert never_reason(saved, cumulative) == (
+        "savings end in month 4 (costs $3.00 more in month 6), $94.00 is never recovered"
+    )

@@ -354,7 +354,10 @@ def never_reason(
     redone = None if retraining is None else [float(r) for r in retraining]
     if (words := retrained_words(monthly, redone, shortfall, money)) is not None:
         return words  # the last month costs more only because of its retraining
-    first_worse = int(np.argmax(saved <= 0)) + 1
+    # the first month that costs more after it first saves: one that costs more before it
+    # (a month 1 without its fleet's savings yet) is not where its savings end
+    saving = int(np.argmax(saved > 0))
+    first_worse = saving + int(np.argmax(saved[saving:] <= 0)) + 1
     return (
         f"savings end in month {first_worse}{_more_in(-last, horizon, 'costs ', money=money)}, "
         f"{money(shortfall)} is never recovered"
