@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run
+from helpers import EXAMPLES, run
 from payback.catalog import default_catalog
 from payback.scenario import load_scenario
 from payback.studies.gpu_names import swap_gpus
@@ -118,3 +118,21 @@ def test_the_applied_name_replaces_the_configured_gpus_mention(tmp_path: Path) -
     assert code == 0, err
     option = load_scenario(tmp_path / "new.toml").alternatives[0]
     assert option.name == "L4 relay, MI300X fleet"
+
+
+def test_owned_servers_keep_their_size_in_the_name(tmp_path: Path) -> None:
+    """recommend --apply on the owned-H100 example renamed "on owned 8x H100 servers" to
+    "4x H100 servers", with the file's gpus_per_server still 8: the count was the servers',
+    not a replica's. A count equal to the servers' GPUs is left; a replica's is swapped."""
+    swap = swap_gpus("on owned 8x H100 servers", "h100-sxm", 4, default_catalog(), per_server=8)
+    assert (swap.name, swap.replaced) == ("on owned 8x H100 servers", [])
+    swap = swap_gpus("on owned 2x H100", "h100-sxm", 4, default_catalog(), per_server=8)
+    assert swap.name == "on owned 4x H100"
+    out = tmp_path / "owned.toml"
+    code, _, err = run("recommend", EXAMPLES / "owned-h100.toml", "--apply", "-o", out)
+    assert code == 0, err
+    option = load_scenario(out).alternatives[0]
+    assert option.gpus_per_replica == 4  # the winner: replicas of 4 in servers of 8
+    assert option.owned is not None
+    assert option.owned.gpus_per_server == 8
+    assert option.name == "Llama 3.1 8B FP8 on owned 8x H100 servers"

@@ -413,7 +413,9 @@ def _renamed(
     index = result.alternative
     name = scenario.alternatives[index].name
     configured = getattr(scenario.alternatives[index], "gpu", None)
-    new, replaced, unsure = _swapped(name, best, configured)
+    owned = getattr(scenario.alternatives[index], "owned", None)
+    per_server = None if owned is None else owned.gpus_per_server
+    new, replaced, unsure = _swapped(name, best, configured, per_server)
     values: dict[str, str] = {}
     notes: list[str] = _unsure_notes(f"alternatives.{index}.name", new, unsure, best)
     if new != name:
@@ -426,7 +428,7 @@ def _renamed(
     if new != name and name in title:
         new_title = title.replace(name, new)
     elif len(scenario.alternatives) == 1:
-        new_title, replaced, unsure = _swapped(title, best, configured)
+        new_title, replaced, unsure = _swapped(title, best, configured, per_server)
         notes += _unsure_notes("scenario.name", new_title, unsure, best)
     else:
         new_title = title
@@ -453,7 +455,7 @@ def _unsure_notes(where: str, name: str, unsure: list[str], best: Candidate) -> 
 
 
 def _swapped(
-    name: str, best: Candidate, configured: str | None
+    name: str, best: Candidate, configured: str | None, per_server: int | None = None
 ) -> tuple[str, list[str], list[str]]:
     """``name`` with its GPU mention (:func:`payback.studies.gpu_names.swap_gpus`) and each
     model or precision id it holds that ``best`` replaces written as the winner's (in
@@ -465,7 +467,7 @@ def _swapped(
     from payback.studies.gpu_names import swap_gpus
 
     catalog = default_catalog()
-    gpus = swap_gpus(name, best.gpu, best.gpus_per_replica, catalog, configured)
+    gpus = swap_gpus(name, best.gpu, best.gpus_per_replica, catalog, configured, per_server)
     replaced: list[str] = list(gpus.replaced)
     new = gpus.name
     precisions = dict.fromkeys(PRECISIONS)

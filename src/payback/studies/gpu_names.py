@@ -85,14 +85,21 @@ def _shown(catalog: Catalog, gpu_id: str, written: str) -> str:
 
 
 def swap_gpus(
-    name: str, gpu: str, gpus_per_replica: int, catalog: Catalog, configured: str | None = None
+    name: str,
+    gpu: str,
+    gpus_per_replica: int,
+    catalog: Catalog,
+    configured: str | None = None,
+    per_server: int | None = None,
 ) -> GpuSwap:
     """``name`` with its GPU mention made ``gpus_per_replica`` × ``gpu`` (the winner's)
     where it names another GPU or count: the mention of the GPU the alternative had
     (``configured``), else the first after "on" or a count ("on H100", "4xH100"), else the
     first; a memory size after it (``H100 80GB``) made the winner's. Another mention of
     another GPU, or a word that looks like a GPU the catalog lacks (``A800``), is left and
-    said in :attr:`GpuSwap.unsure`."""
+    said in :attr:`GpuSwap.unsure`. A count equal to ``per_server`` (owned servers' GPUs)
+    of the winner's GPU is the servers' size, which a replica's GPUs leave as it is: "owned
+    8x H100 servers" stays with replicas of 4."""
     aliases = _aliases(catalog)
     replaced: list[str] = []
     unsure: list[str] = []
@@ -103,7 +110,7 @@ def swap_gpus(
     end = 0
     for k, m in enumerate(matches):
         count = int(m["count"]) if m["count"] else None
-        if gpu in means[k] and count in (None, gpus_per_replica):
+        if gpu in means[k] and count in (None, gpus_per_replica, per_server):
             continue
         if k != chosen:
             unsure.append(m[0])
