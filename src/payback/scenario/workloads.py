@@ -51,6 +51,7 @@ __all__ = [
     "Workload",
     "WorkloadTerms",
     "listed_workloads",
+    "portfolio_traffic_warnings",
     "served_workloads",
     "single_view_warnings",
     "validation_defaults",
@@ -356,6 +357,31 @@ def workload_problems(scenario: Scenario) -> list[str]:
             f"{', '.join(map(repr, alternatives))})"
         )
     return list(dict.fromkeys(problems))
+
+
+def portfolio_traffic_warnings(scenario: Scenario) -> list[str]:
+    """What the portfolio view (analyze, sensitivity, solve, explain, report of a scenario
+    with workloads) says of a ``[traffic]`` written beside them: it reads each workload's
+    own traffic, so the fields ``[traffic]`` gives that differ from the first workload's
+    (a number, or a distribution) move only the page's one-workload view. A ``[traffic]``
+    that repeats the first workload's is said nothing of: every view reads the same."""
+    workloads = scenario.workloads
+    if not workloads:
+        return []
+    first = workloads[0].traffic
+    given = [
+        name
+        for name in Traffic.model_fields
+        if getattr(scenario.traffic, name) != getattr(first, name)
+        or f"traffic.{name}" in scenario.distributions
+    ]
+    if not given:
+        return []
+    return [
+        "[traffic] is not used: with [[workloads]] the portfolio reads each workload's own "
+        f"traffic; the {listed(given)} given in [traffic] move only the page's one-workload "
+        "view (leave [traffic] out, or give the figures to a workload)"
+    ]
 
 
 def single_view_warnings(scenario: Scenario) -> list[str]:
