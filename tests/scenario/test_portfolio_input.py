@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import EXAMPLES, assert_user_error, run
 from payback import PaybackError
 from payback.scenario import parse_scenario, read_scenario_data
+from payback.scenario.checks import repeated_names
 
 FLEET = "Llama 3.1 8B, an adapter per task, one fleet"
 SEPARATE = "a fine-tuned 8B and its own fleet per task"
@@ -209,3 +212,18 @@ def test_a_yaml_file_with_workloads_as_text_is_one_line(tmp_path: Path) -> None:
     code, out, err = run("analyze", path)
     assert_user_error(code, out, err)
     assert err == f'error: {path}: workloads = "support triage": {TABLES}\n'
+
+
+@given(st.lists(st.text(alphabet="aA b\t", min_size=1, max_size=6), max_size=8))
+def test_each_name_an_earlier_one_reads_as_is_refused_once(names: list[str]) -> None:
+    """A line for each name whose trimmed, case-folded words an earlier name has, naming
+    the first such name: as many lines as names past the distinct ones."""
+    out = repeated_names("workloads", names)
+    seen = [" ".join(n.split()).casefold() for n in names]
+    assert len(out) == len(names) - len(set(seen))
+    for line in out:
+        i = int(line.split(".")[1])
+        first = seen.index(seen[i])
+        assert first < i
+        assert line.startswith(f"workloads.{i}.name = {names[i]!r}: used by workloads.{first} too")
+        assert (f", as {names[first]!r} " in line) == (names[first] != names[i])
