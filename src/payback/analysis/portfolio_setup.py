@@ -17,7 +17,12 @@ from payback.errors import PaybackError
 from payback.scenario import Scenario, SelfHostedOption, value_at
 from payback.scenario.followed import TIERED_PRICES
 from payback.scenario.messages import explain_errors
-from payback.scenario.workloads import Serving, Workload, served_workloads
+from payback.scenario.workloads import (
+    Serving,
+    Workload,
+    portfolio_traffic_warnings,
+    served_workloads,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -129,7 +134,8 @@ def _prepare(scenario: Scenario, catalog: Catalog | None, today: dt.date | None)
     too_big = _shared_fleet_problems(out)
     if too_big:
         raise PaybackError(too_big)
-    return _shared_cash_warnings(out, warnings)
+    out = _shared_cash_warnings(out, warnings)
+    return replace(out, warnings=[*portfolio_traffic_warnings(scenario), *out.warnings])
 
 
 def _capacity_path(p: Portfolio, j: int, i: int) -> str:

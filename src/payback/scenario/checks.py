@@ -13,6 +13,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from payback.figures import far_text, rate_text
+from payback.scenario.names import name_key
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -28,6 +29,7 @@ __all__ = [
     "gpu_count",
     "growth_warnings",
     "name_problems",
+    "repeated_names",
 ]
 
 _PAIRS = (
@@ -76,13 +78,35 @@ def cost_pair_problems(scenario: Scenario) -> list[str]:
 def name_problems(scenario: Scenario) -> list[str]:
     """Alternatives are told apart by name (the verdict, the tables, a workload's terms):
     one name used twice is refused, as a workload's is."""
-    names = [alt.name for alt in scenario.alternatives]
-    return [
-        f"alternatives.{i}.name = {name!r}: used by alternatives.{names.index(name)} too; "
-        "give each alternative its own name"
-        for i, name in enumerate(names)
-        if name in names[:i]
-    ]
+    return repeated_names("alternatives", [alt.name for alt in scenario.alternatives])
+
+
+def repeated_names(path: str, names: list[str]) -> list[str]:
+    """A line for each of ``names`` (the entries of the list at ``path``) that an earlier
+    one already uses: as written, or but for case and spaces (:func:`name_key`), both
+    named as written.
+
+    >>> for line in repeated_names("workloads", ["a", "b", "A ", "b"]):
+    ...     print(line)
+    workloads.2.name = 'A ': used by workloads.0 too, as 'a' (names that differ only in
+    case or spaces read as one); give each workload its own name
+    workloads.3.name = 'b': used by workloads.1 too; give each workload its own name
+    """
+    keys = [name_key(name) for name in names]
+    out = []
+    for i, name in enumerate(names):
+        if keys[i] in keys[:i]:
+            first = keys.index(keys[i])
+            written = (
+                ""
+                if names[first] == name
+                else f", as {names[first]!r} (names that differ only in case or spaces read as one)"
+            )
+            out.append(
+                f"{path}.{i}.name = {name!r}: used by {path}.{first} too{written}; "
+                f"give each {path.removesuffix('s')} its own name"
+            )
+    return out
 
 
 def _busiest_gpus(

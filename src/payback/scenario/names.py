@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-__all__ = ["Name"]
+__all__ = ["Name", "name_key", "near_name"]
 
 
 def _shown(text: str) -> str:
@@ -24,3 +24,27 @@ def _shown(text: str) -> str:
 
 Name = Annotated[str, Field(min_length=1), AfterValidator(_shown)]
 """A scenario's, an option's or a workload's name: at least one character that shows."""
+
+
+def name_key(name: str) -> str:
+    """What two names are told apart by: not case, nor spaces at the ends or doubled inside
+    (a table shows "support triage" and "Support triage " as the same row twice).
+
+    >>> name_key(" Support  Triage "), name_key("support triage") == name_key("SUPPORT TRIAGE")
+    ('support triage', True)
+    """
+    return " ".join(name.split()).casefold()
+
+
+def near_name(name: str, names: list[str]) -> str:
+    """For a name that is not among ``names`` as written, the words that say which one it
+    differs from only in case or spaces; "" where none does.
+
+    >>> near_name("Support triage", ["support triage", "tagging"])
+    "did you mean 'support triage'? names count case and spaces; "
+    >>> near_name("billing", ["support triage"])
+    ''
+    """
+    key = name_key(name)
+    near = [other for other in names if name_key(other) == key]
+    return f"did you mean {near[0]!r}? names count case and spaces; " if near else ""

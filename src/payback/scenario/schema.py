@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from payback import limits
 from payback.counts import Whole as Whole
@@ -493,7 +493,9 @@ class Scenario(_Model):
     """What you do today."""
     alternatives: list[Option] = Field(min_length=1)
     """What you could do instead; each is compared with the baseline."""
-    workloads: list[Workload] | None = Field(None, min_length=1, max_length=1000)
+    workloads: Annotated[list[Workload] | None, BeforeValidator(listed_workloads)] = Field(
+        None, min_length=1, max_length=1000
+    )
     """Several tasks served together (the portfolio view); without them the scenario is one
     workload, ``[traffic]`` (with workloads, it defaults field by field to the first
     workload's: the one-workload views read it)."""
@@ -501,7 +503,7 @@ class Scenario(_Model):
     @model_validator(mode="before")
     @classmethod
     def _first_workload_traffic(cls, data: Any) -> Any:
-        return workload_defaults(data)
+        return validation_defaults(data)
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Scenario:
@@ -588,7 +590,8 @@ from payback.scenario.checks import (  # noqa: E402
 from payback.scenario.workloads import (  # noqa: E402  (they build on the models above)
     Serving,
     Workload,
-    workload_defaults,
+    listed_workloads,
+    validation_defaults,
     workload_problems,
 )
 

@@ -19,12 +19,17 @@ A scenario without workloads is one workload: nothing here changes its answer.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from payback.figures import listed
-from payback.scenario.names import Name
+from payback.scenario.checks import repeated_names
+from payback.scenario.names import Name, near_name
 from payback.scenario.schema import (
     MIN_REPLICA_REQUESTS_PER_S,
     Latency,
@@ -45,8 +50,11 @@ __all__ = [
     "Serving",
     "Workload",
     "WorkloadTerms",
+    "listed_workloads",
+    "portfolio_traffic_warnings",
     "served_workloads",
     "single_view_warnings",
+    "validation_defaults",
     "workload_default_paths",
     "workload_defaults",
     "workload_problems",
@@ -145,6 +153,20 @@ class Serving(_Model):
     adapter_decade_loss: float = Field(ADAPTER_DECADE_LOSS, ge=0.0, lt=0.5)
     """Further share lost per tenfold more active adapters (see ``ADAPTER_DECADE_LOSS``)."""
 
+    @field_validator("workloads", mode="before")
+    @classmethod
+    def _names_listed(cls, value: Any) -> Any:
+        """One name written without a list is said to be one: a list of names, not the
+        "list of tables" every other list of a scenario is."""
+        if value is None or isinstance(value, list | tuple):
+            return value
+        such = json.dumps(
+            [value] if isinstance(value, str) else ["support triage"], ensure_ascii=False
+        )
+        raise PydanticCustomError(
+            "workload_names", "must be a list of workload names, such as {such}", {"such": such}
+        )
+
 
 _TERMS_BY_KIND = {
     "hosted_api": {
@@ -173,6 +195,55 @@ def workload_defaults(data: Any) -> Any:
         if isinstance(given, dict):
             given = {k: v for k, v in given.items() if v is not None}
             return {**data, "traffic": {**first["traffic"], **given}}
+    return data
+
+
+def listed_workloads(value: Any) -> Any:
+    """The scenario's ``workloads`` as read, but a value that is not a list of them said
+    so by name (``[[workloads]]``, not the "list of tables" words that name
+    ``[[alternatives]]``), and an empty list said to be one (its own words, not those of
+    an alternative's ``portfolio.workloads``).
+
+    >>> listed_workloads(None), listed_workloads([{"name": "a"}])
+    (None, [{'name': 'a'}])
+    """
+    if value is None or (isinstance(value, list | tuple) and value):
+        return value
+    if isinstance(value, list | tuple):
+        raise ValueError(
+            "lists no workload; give [[workloads]] entries, each with its name and traffic, "
+            "or leave workloads out for a single scenario, which gives [traffic]"
+        )
+    raise PydanticCustomError(
+        "workloads_type",
+        "must be a list of tables, one per workload ([[workloads]] entries in TOML, "
+        "entries that start with '- ' in YAML)",
+    )
+
+
+def _said_by_workloads(data: Mapping[str, Any]) -> bool:
+    """Whether a scenario's raw ``workloads`` is given but refused, and holds no first
+    workload's traffic to complete ``[traffic]`` from: a text, a number or a single table
+    where a list belongs, an empty list, a first entry that is not a table, or one without
+    a traffic table (a workload given as a model, with its traffic, is not refused)."""
+    workloads = data.get("workloads")
+    if not isinstance(workloads, list | tuple):
+        return isinstance(workloads, str | int | float | Mapping | dt.date | dt.time)
+    first = workloads[0] if workloads else {}
+    if not isinstance(first, Mapping):
+        return first is None or isinstance(first, str | int | float | list)
+    return not isinstance(first.get("traffic"), Mapping | BaseModel)
+
+
+def validation_defaults(data: Any) -> Any:
+    """:func:`workload_defaults` as a scenario is validated: where ``workloads`` is given
+    but refused and no ``[traffic]`` is (:func:`_said_by_workloads`), a stand-in ``[traffic]``
+    so that the one problem is said once, by ``workloads``, and not again as a missing
+    ``[traffic]``. The stand-in never reaches a scenario: the refused ``workloads`` fails
+    its validation."""
+    data = workload_defaults(data)
+    if isinstance(data, Mapping) and data.get("traffic") is None and _said_by_workloads(data):
+        return {**data, "traffic": {"requests_per_month": 1.0}}
     return data
 
 
@@ -228,26 +299,26 @@ def workload_problems(scenario: Scenario) -> list[str]:
         ]
         return problems
     names = [w.name for w in workloads]
-    for j, name in enumerate(names):
-        if name in names[:j]:
-            problems.append(
-                f"workloads.{j}.name = {name!r}: used by workloads.{names.index(name)} too; give each workload its own name"
-            )
+    problems += repeated_names("workloads", names)
     alternatives = {alt.name: (i, alt) for i, alt in enumerate(scenario.alternatives)}
+    listed_wrong: set[str] = set()  # whom a list says it serves is not known
     for i, alt in enumerate(scenario.alternatives):
         subset = alt.portfolio.workloads if alt.portfolio is not None else None
         for name in subset or []:
             if name not in names:
+                listed_wrong.add(alt.name)
                 problems.append(
                     f"alternatives.{i}.portfolio.workloads: unknown workload {name!r} "
-                    f"(known: {', '.join(map(repr, names))})"
+                    f"({near_name(name, names)}known: {', '.join(map(repr, names))})"
                 )
             elif subset is not None and subset.count(name) > 1:
+                listed_wrong.add(alt.name)
                 problems.append(
                     f"alternatives.{i}.portfolio.workloads: {name!r} is served twice by "
                     f"{alt.name!r}; list each workload once"
                 )
     unknown: dict[str, list[int]] = {}  # one line a name, every workload it is under
+    left_out: dict[str, list[int]] = {}  # one line an alternative, every workload left out
     for j, workload in enumerate(workloads):
         for alt_name, terms in workload.alternatives.items():
             where = f"workloads.{j}.alternatives.{alt_name}"
@@ -256,25 +327,61 @@ def workload_problems(scenario: Scenario) -> list[str]:
                 continue
             i, alt = alternatives[alt_name]
             subset = alt.portfolio.workloads if alt.portfolio is not None else None
-            if subset is not None and workload.name not in subset:
-                problems.append(
-                    f"{where}: {alt_name!r} does not serve {workload.name!r} (its portfolio.workloads leaves it out)"
-                )
+            if subset is not None and workload.name not in subset and alt_name not in listed_wrong:
+                left_out.setdefault(alt_name, []).append(j)
             for field in sorted(terms.model_fields_set):
                 kinds = [k for k, fields in _TERMS_BY_KIND.items() if field in fields]
                 if kinds and alt.kind not in kinds:
                     problems.append(
                         f"{where}.{field}: not used by a {alt.kind} alternative (it is for {' or '.join(kinds)})"
                     )
+    for alt_name, under in left_out.items():
+        first, *rest = under
+        also = (
+            f"; so too {listed([repr(workloads[j].name) for j in rest])}, under "
+            f"{listed([f'workloads.{j}' for j in rest])}"
+            if rest
+            else ""
+        )
+        problems.append(
+            f"workloads.{first}.alternatives.{alt_name}: {alt_name!r} does not serve "
+            f"{workloads[first].name!r} (its portfolio.workloads leaves it out{also})"
+        )
     for alt_name, under in unknown.items():
         where = f"workloads.{under[0]}.alternatives.{alt_name}"
         others = [f"workloads.{j}" for j in under[1:]]  # paths: "workloads 2" read 1-based
         also = f" (under {listed(others)} too)" if others else ""
         problems.append(
-            f"{where}: unknown alternative {alt_name!r}{also} (known: "
+            f"{where}: unknown alternative {alt_name!r}{also} ("
+            f"{near_name(alt_name, list(alternatives))}known: "
             f"{', '.join(map(repr, alternatives))})"
         )
     return list(dict.fromkeys(problems))
+
+
+def portfolio_traffic_warnings(scenario: Scenario) -> list[str]:
+    """What the portfolio view (analyze, sensitivity, solve, explain, report of a scenario
+    with workloads) says of a ``[traffic]`` written beside them: it reads each workload's
+    own traffic, so the fields ``[traffic]`` gives that differ from the first workload's
+    (a number, or a distribution) move only the page's one-workload view. A ``[traffic]``
+    that repeats the first workload's is said nothing of: every view reads the same."""
+    workloads = scenario.workloads
+    if not workloads:
+        return []
+    first = workloads[0].traffic
+    given = [
+        name
+        for name in Traffic.model_fields
+        if getattr(scenario.traffic, name) != getattr(first, name)
+        or f"traffic.{name}" in scenario.distributions
+    ]
+    if not given:
+        return []
+    return [
+        "[traffic] is not used: with [[workloads]] the portfolio reads each workload's own "
+        f"traffic; the {listed(given)} given in [traffic] move only the page's one-workload "
+        "view (leave [traffic] out, or give the figures to a workload)"
+    ]
 
 
 def single_view_warnings(scenario: Scenario) -> list[str]:
