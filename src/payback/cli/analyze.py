@@ -168,7 +168,8 @@ def analyze(
     estimate it. An option's `quality = { error_rate, usd_per_error }` and
     `latency = { p50_ms, usd_per_second_per_1k_requests }` are priced as their own cost
     components; **--no-quality** leaves them out (the infrastructure view). A scenario
-    with `[[workloads]]` gets the portfolio: every workload moved together.
+    with `[[workloads]]` gets the portfolio: every workload moved together, each with its own
+    traffic (a `[traffic]` beside them is not read, and warned of).
 
     Several files (`payback analyze examples/seed.toml examples/growth.toml`) give one table
     across the scenarios
