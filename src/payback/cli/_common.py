@@ -282,14 +282,19 @@ def _console(stderr: bool = False) -> Console:
     styles): a name with an escape sequence cannot rewrite the terminal. It never cuts a
     line at the terminal's width (Rich's default): a figure wider than a narrow terminal
     runs past it whole (``report.fit`` breaks lines between words only), and no line ends
-    in blanks."""
+    in blanks. A terminal wider than :data:`~payback.limits.MAX_COLUMNS` is drawn that
+    wide, as the help is."""
     from rich.console import Console
+
+    from payback.limits import MAX_COLUMNS
 
     class Whole(Console):
         def print(self, *objects: Any, crop: bool = False, **kwargs: Any) -> None:
             super().print(*objects, crop=crop, **kwargs)
 
     console = Whole(highlight=False, markup=False, stderr=stderr)
+    if console.width > MAX_COLUMNS:
+        console.width = MAX_COLUMNS
     console.push_render_hook(_clean_hook())
     return console
 
@@ -318,13 +323,14 @@ def _clean_hook() -> Any:
 
 
 def wrapped(text: str) -> str:
-    """``text`` wrapped to the terminal's width (80 where it is not known), a word never
-    cut: a dotted path or a number stays whole."""
-    import shutil
+    """``text`` wrapped to the terminal's width (80 where it is not known, at most
+    :data:`~payback.limits.MAX_COLUMNS`), a word never cut: a dotted path or a number stays
+    whole."""
     import textwrap
 
-    width = shutil.get_terminal_size().columns
-    return textwrap.fill(text, width, break_on_hyphens=False, break_long_words=False)
+    from payback.limits import columns
+
+    return textwrap.fill(text, columns(), break_on_hyphens=False, break_long_words=False)
 
 
 def _warn(lines: list[str]) -> None:
