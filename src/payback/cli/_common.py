@@ -25,6 +25,7 @@ from payback.cli._errors import (
     NotFinite,
     PaybackGroup,
     _annotation,
+    _shown,
     clean,
     in_command_words,
 )
@@ -101,6 +102,40 @@ def _values_checked() -> None:
 
 
 _values_checked()
+
+
+def _each_option_once() -> None:
+    """One rule for every command's options, as Click parses them: an option that takes one
+    value refuses a second (``quick --hosted-per-1k 15 --hosted-per-1k 16`` ran with 16,
+    silently), and one that may be repeated (``recommend --model``) the same value twice;
+    each named as typed (``-o`` or ``--output``). Flags (``--json --json``) are left be."""
+    from typer._click import exceptions as click
+    from typer._click.parser import _OptionParser
+
+    given = _OptionParser._get_value_from_state
+
+    def get_value(self: _OptionParser, option_name: str, option: Any, state: Any) -> Any:
+        value = given(self, option_name, option, state)
+        before = state.opts.get(option.dest)
+        if option.action == "store" and option.dest in state.opts:
+            raise click.BadOptionUsage(
+                option_name,
+                f"given twice ({_shown(before)}, then {_shown(value)}); it takes one value: "
+                "give it once",
+                self.ctx,
+            )
+        if option.action == "append" and value in (before or []):
+            raise click.BadOptionUsage(
+                option_name,
+                f"{_shown(value)} given twice; give each value once",
+                self.ctx,
+            )
+        return value
+
+    _OptionParser._get_value_from_state = get_value  # type: ignore[method-assign]
+
+
+_each_option_once()
 
 app = typer.Typer(
     name="payback",
