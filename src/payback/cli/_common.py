@@ -30,7 +30,7 @@ from payback.cli._errors import (
     in_command_words,
 )
 from payback.cli._errors import echo as echo
-from payback.cli._streams import escaped, write_out
+from payback.cli._streams import escaped, message_line, write_out
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -230,7 +230,7 @@ ModelOption = Annotated[
 
 def _fail(lines: list[str]) -> typer.Exit:
     for line in lines:
-        echo(f"error: {' '.join(line.splitlines())}", err=True)  # one line each, always
+        echo(f"error: {message_line(line)}", err=True)  # one line each, always
     return typer.Exit(code=2)
 
 
@@ -370,12 +370,12 @@ def wrapped(text: str) -> str:
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        echo(f"warning: {in_command_words(' '.join(line.splitlines()))}", err=True)
+        echo(f"warning: {in_command_words(message_line(line))}", err=True)
 
 
 def _note(lines: list[str]) -> None:
     for line in lines:
-        echo(f"note: {in_command_words(' '.join(line.splitlines()))}", err=True)
+        echo(f"note: {in_command_words(message_line(line))}", err=True)
 
 
 def _print_json(data: Any) -> None:
