@@ -63,6 +63,8 @@ _flags_without_type()
 
 TYPED = "payback.typed"
 """Where each path parameter's value as typed is kept (``ctx.meta``): see :func:`typed`."""
+TYPED_NUMBERS = "payback.typed_numbers"
+"""Where each number option's value as typed is kept (``ctx.meta``): see :func:`as_typed`."""
 
 
 def typed(name: str) -> Any:
@@ -90,6 +92,8 @@ def _values_checked() -> None:
             raise EmptyPath(self, ctx)
         if path and ctx is not None and self.name:  # as typed: Path drops a trailing /
             ctx.meta.setdefault(TYPED, {})[self.name] = value
+        if kind in (int, float) and isinstance(value, str) and ctx is not None and self.name:
+            ctx.meta.setdefault(TYPED_NUMBERS, {})[self.name] = value  # 1_000, not 1000
         result = parse(self, ctx, value)
         if kind is float:
             parsed = result if isinstance(result, list | tuple) else [result]
@@ -290,6 +294,31 @@ def from_catalog(kind: str, flag: str, ref: str) -> Any:
         raise PaybackError([f"{flag} {ref}: {m}" for m in exc.messages]) from None
 
 
+def as_typed(exc: PaybackError) -> PaybackError:
+    """``exc`` quoting its flag's number as the user typed it (``--growth 1_000``, ``1e3``),
+    where it names one of the command's number options (:meth:`PaybackError.renamed`
+    writes the value it was given, ``--growth 1000``) and that is the number typed."""
+    ctx = get_current_context(silent=True)
+    if ctx is None or exc.param is None or exc.allowed is None or len(exc.messages) != 1:
+        return exc
+    names = [p.name for p in ctx.command.params if exc.param in p.opts]
+    text = ctx.meta.get(TYPED_NUMBERS, {}).get(names[0]) if names else None
+    try:
+        same = text is not None and float(text.replace("_", "")) == float(exc.value)
+    except (TypeError, ValueError):
+        same = False
+    if not same or text is None or not exc.messages[0].startswith(f"{exc.param} "):
+        return exc
+    return PaybackError(
+        f"{exc.param} {text.strip()}: {exc.allowed}",
+        param=exc.param,
+        value=exc.value,
+        allowed=exc.allowed,
+        reason=exc.reason,
+        advises=exc.advises,
+    )
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn :class:`payback.PaybackError` into one line per problem and exit code 2; an
     error about one library parameter names the command's flag for it, and for each
@@ -304,7 +333,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             flags = {p: f for p in named if (f := command_flag(p)) is not None}
             if flags:
                 exc = exc.renamed(flags)
-            raise _fail([in_command_words(m) for m in exc.messages]) from None
+            raise _fail([in_command_words(m) for m in as_typed(exc).messages]) from None
 
     return wrapper
 
