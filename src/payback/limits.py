@@ -15,6 +15,7 @@ all the memory or blocking.
 - a line of a CSV or JSON-lines log: at most :data:`MAX_LOG_LINE_BYTES` (16 MiB);
 - a path: at most :data:`MAX_PATH_BYTES` (4,096) bytes, each name in it at most
   :data:`MAX_NAME_BYTES` (255);
+- the terminal's width: at most :data:`MAX_COLUMNS` (1,000) columns are drawn;
 - only regular files are read or written: a FIFO, a device or a socket is refused, even
   with ``--force``.
 
@@ -38,6 +39,7 @@ from payback.errors import PaybackError
 
 __all__ = [
     "MAX_ALTERNATIVES",
+    "MAX_COLUMNS",
     "MAX_GROWTH_MONTHLY",
     "MAX_INPUT_BYTES",
     "MAX_LOG_LINE_BYTES",
@@ -53,6 +55,7 @@ __all__ = [
     "check_path",
     "check_regular",
     "check_tree",
+    "columns",
     "read_input",
     "shown_path",
 ]
@@ -91,6 +94,18 @@ MAX_PATH_BYTES = 4096
 """A path's length in bytes (Linux's PATH_MAX)."""
 MAX_NAME_BYTES = 255
 """One file or folder name's length in bytes (NAME_MAX of common file systems)."""
+MAX_COLUMNS = 1_000
+"""The widest terminal the command line draws for (``COLUMNS`` or the terminal's own):
+wider ones are drawn 1,000 columns wide. The help pads every line to the width, so
+``COLUMNS=99999999 payback --help`` ran for minutes writing gigabytes of blanks."""
+
+
+def columns() -> int:
+    """The terminal's width (``COLUMNS``, else the terminal's, else 80), at most
+    :data:`MAX_COLUMNS`."""
+    import shutil
+
+    return min(shutil.get_terminal_size().columns, MAX_COLUMNS)
 
 
 def _mib(size: int) -> str:

@@ -52,7 +52,7 @@ CASES = [
     (
         ("--one-time", "1e308"),
         _quick("--one-time", "1e308"),
-        "1e+308",
+        "1e308",  # as typed (it read 1e+308)
         "must be a finite number ≥ 0 (USD), at most 1,000,000,000,000",
     ),
     (
@@ -110,3 +110,15 @@ def test_a_number_from_a_file_keeps_the_librarys_name_when_no_flag_gave_it(
     code, out, err = run("import-benchmark", path, "--gpu", "h100-sxm")
     assert (code, out) == (2, "")
     assert err == "error: output_tokens 0.5: must be a finite number ≥ 1\n"
+
+
+@pytest.mark.parametrize("typed", ["1_000", "1e3", "+1000.0"])
+def test_a_number_is_quoted_as_typed(typed: str) -> None:
+    """``quick --growth 1_000`` was quoted ``--growth 1000``: the line quotes the user."""
+    code, out, err = run(*_quick("--requests-per-month", "1000"), "--growth", typed)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: --growth {typed}: must be > -1 and ≤ 1 (a fraction: ")
+    negative = typed.replace("1", "-1", 1).lstrip("+")  # -1_000, -1e3, -1000.0
+    code, _, err = run(*TRAINING, "--tokens", negative)
+    assert code == 2
+    assert err == f"error: --tokens {negative}: must be a finite number > 0\n"

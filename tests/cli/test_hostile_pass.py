@@ -222,7 +222,7 @@ TRAINING = (
     [
         (  # a cost of 58 followed by 310 digits, exit 0
             (*TRAINING, "--usd-per-gpu-hour", "1e308"),
-            "error: --usd-per-gpu-hour 1e+308: must be a finite number from 0 to 1,000 (USD per "
+            "error: --usd-per-gpu-hour 1e308: must be a finite number from 0 to 1,000 (USD per "
             "GPU-hour, as a scenario allows)",
         ),
         (
@@ -272,7 +272,7 @@ TRAINING = (
         ),
         (  # measured on and on
             ("calibrate", "--model", "qwen2.5-0.5b", "--seconds", "1e308"),
-            "error: --seconds 1e+308: must be > 0 and ≤ 3,600",
+            "error: --seconds 1e308: must be > 0 and ≤ 3,600",
         ),
     ],
 )

@@ -161,7 +161,7 @@ def test_requests_so_small_the_cost_per_1k_overflows_is_refused_naming_the_field
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (("15", "2", "1e308"), "--one-time 1e+308: must be a finite number ≥ 0 (USD), at most"),
+        (("15", "2", "1e308"), "--one-time 1e308: must be a finite number ≥ 0 (USD), at most"),
         (("5e-324", "0", "400"), "--self-hosted-per-1k 0: only 5e-324 below the hosted"),
     ],
 )

@@ -197,11 +197,19 @@ def test_a_missing_folder_whose_name_is_too_long_is_one_line(tmp_path: Path, wri
 def test_a_link_to_a_missing_folder_is_written_through(tmp_path: Path, writer: str) -> None:
     """``d.toml`` a symbolic link to ``gone/s.toml``: the folder the link points in is made
     and the file written there, the link kept, as ``report -o d.md`` did; the others said
-    "gone/s.toml: cannot write" once their work was done."""
+    "gone/s.toml: cannot write" once their work was done. With --force where the command
+    has it (the link's name is there: see test_write_through_links); ``usage -o`` writes
+    into a scenario, new or not, and has none."""
     suffix = ".html" if writer == "report" else ".toml"
     link = tmp_path / f"d{suffix}"
     link.symlink_to(Path("gone") / f"s{suffix}")
-    code, _, err = run(*_args(tmp_path, writer), link)
+    force: tuple[str, ...] = ()
+    if writer != "usage":
+        code, out, err = run(*_args(tmp_path, writer), link)
+        assert_user_error(code, out, err, f"{link}: already exists, a link to gone/s{suffix}, ")
+        assert not (tmp_path / "gone").exists()
+        force = ("--force",)
+    code, _, err = run(*_args(tmp_path, writer), link, *force)
     assert code == 0, err
     assert link.is_symlink()
     assert (tmp_path / "gone" / f"s{suffix}").is_file()

@@ -28,7 +28,8 @@ def test_report_through_a_link_writes_the_file_it_points_to(tmp_path: Path) -> N
     (tmp_path / "out").mkdir()
     link = tmp_path / "report.md"
     link.symlink_to(tmp_path / "out" / "report.md")
-    code, _, err = run("report", "examples/seed.toml", "-o", link)
+    # a link to nothing yet: --force (see the last test)
+    code, _, err = run("report", "examples/seed.toml", "-o", link, "--force")
     assert code == 0, err
     assert link.is_symlink()
     text = (tmp_path / "out" / "report.md").read_text()
@@ -57,3 +58,41 @@ def test_a_read_only_file_is_refused_and_kept(tmp_path: Path, through_link: bool
         assert target.is_symlink() == through_link
     finally:
         real.chmod(0o644)
+
+
+def test_init_onto_a_link_says_where_it_points_and_needs_force(tmp_path: Path) -> None:
+    real = tmp_path / "p.txt"
+    real.write_text("mine\n")
+    link = tmp_path / "p.toml"
+    link.symlink_to("p.txt")
+    assert_user_error(
+        *run("init", link),
+        f"error: {link}: already exists, a link to p.txt; use --force to overwrite p.txt "
+        "through it\n",
+    )
+    assert real.read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".md", ".html"])
+def test_a_link_to_nothing_is_not_written_through_without_force(
+    tmp_path: Path, suffix: str
+) -> None:
+    """Tried as a new user would: ``init d.toml``, d.toml a link to a missing gone.toml, made
+    gone.toml without --force (so did ``report -o``): the name is there, as a link."""
+    link = tmp_path / f"d{suffix}"
+    link.symlink_to(f"gone{suffix}")
+    args = ("init", link) if suffix == ".toml" else ("report", "examples/seed.toml", "-o", link)
+    code, out, err = run(*args)
+    assert_user_error(code, out, err)
+    assert err == (
+        f"error: {link}: already exists, a link to gone{suffix}, which does not exist; use "
+        f"--force to write gone{suffix} through it\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [link.name]
+    code, _, err = run(*args, "--force")  # written through the link, which stays one
+    assert code == 0, err
+    assert link.is_symlink()
+    assert (tmp_path / f"gone{suffix}").is_file()
+    if suffix != ".toml":  # payback's own report, unchanged: replaced through it as before
+        code, _, err = run(*args)
+        assert code == 0, err

@@ -592,6 +592,26 @@ def test_npv_and_month_0_wording() -> None:
     assert lines[1].startswith("Month 0 means paying back at once")
 
 
+def test_a_target_of_0_requests_says_it_is_month_0() -> None:
+    """``--target break_even_requests=0`` is allowed, as break_even_month=0 is: paying back
+    at once, reached only with nothing paid up front (exit 1 where no value reaches it). It
+    said only that no value gives it; it now says what 0 means, as month 0 does."""
+    scenario = build(tomllib.loads(QUARTER.read_text()))
+    never = solve(scenario, "traffic.requests_per_month", parse_target("break_even_requests=0"))
+    assert never.value is None
+    assert solution_lines(never)[1] == (
+        "Month 0 means paying back at once, before any month's saving (0 requests is month "
+        "0): only an alternative with nothing to pay up front does."
+    )
+    data = tomllib.loads(QUARTER.read_text())
+    data["alternatives"][0]["one_time"] = {"eval_usd": 1500.0}  # the only item up front
+    reached = solve(
+        build(data), "alternatives.0.one_time.eval_usd", parse_target("break_even_requests=0")
+    )
+    assert reached.value == 0.0  # nothing up front: 0 requests, at once
+    assert reached.achieved == 0.0
+
+
 def test_no_quality_names_the_flag_for_a_quality_path() -> None:
     code, out, err = run(
         "solve",

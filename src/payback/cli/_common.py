@@ -25,11 +25,12 @@ from payback.cli._errors import (
     NotFinite,
     PaybackGroup,
     _annotation,
+    _shown,
     clean,
     in_command_words,
 )
 from payback.cli._errors import echo as echo
-from payback.cli._streams import escaped, write_out
+from payback.cli._streams import escaped, message_line, write_out
 from payback.errors import PaybackError
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ _flags_without_type()
 
 TYPED = "payback.typed"
 """Where each path parameter's value as typed is kept (``ctx.meta``): see :func:`typed`."""
+TYPED_NUMBERS = "payback.typed_numbers"
+"""Where each number option's value as typed is kept (``ctx.meta``): see :func:`as_typed`."""
 
 
 def typed(name: str) -> Any:
@@ -89,6 +92,8 @@ def _values_checked() -> None:
             raise EmptyPath(self, ctx)
         if path and ctx is not None and self.name:  # as typed: Path drops a trailing /
             ctx.meta.setdefault(TYPED, {})[self.name] = value
+        if kind in (int, float) and isinstance(value, str) and ctx is not None and self.name:
+            ctx.meta.setdefault(TYPED_NUMBERS, {})[self.name] = value  # 1_000, not 1000
         result = parse(self, ctx, value)
         if kind is float:
             parsed = result if isinstance(result, list | tuple) else [result]
@@ -101,6 +106,40 @@ def _values_checked() -> None:
 
 
 _values_checked()
+
+
+def _each_option_once() -> None:
+    """One rule for every command's options, as Click parses them: an option that takes one
+    value refuses a second (``quick --hosted-per-1k 15 --hosted-per-1k 16`` ran with 16,
+    silently), and one that may be repeated (``recommend --model``) the same value twice;
+    each named as typed (``-o`` or ``--output``). Flags (``--json --json``) are left be."""
+    from typer._click import exceptions as click
+    from typer._click.parser import _OptionParser
+
+    given = _OptionParser._get_value_from_state
+
+    def get_value(self: _OptionParser, option_name: str, option: Any, state: Any) -> Any:
+        value = given(self, option_name, option, state)
+        before = state.opts.get(option.dest)
+        if option.action == "store" and option.dest in state.opts:
+            raise click.BadOptionUsage(
+                option_name,
+                f"given twice ({_shown(before)}, then {_shown(value)}); it takes one value: "
+                "give it once",
+                self.ctx,
+            )
+        if option.action == "append" and value in (before or []):
+            raise click.BadOptionUsage(
+                option_name,
+                f"{_shown(value)} given twice; give each value once",
+                self.ctx,
+            )
+        return value
+
+    _OptionParser._get_value_from_state = get_value  # type: ignore[method-assign]
+
+
+_each_option_once()
 
 app = typer.Typer(
     name="payback",
@@ -195,7 +234,7 @@ ModelOption = Annotated[
 
 def _fail(lines: list[str]) -> typer.Exit:
     for line in lines:
-        echo(f"error: {' '.join(line.splitlines())}", err=True)  # one line each, always
+        echo(f"error: {message_line(line)}", err=True)  # one line each, always
     return typer.Exit(code=2)
 
 
@@ -255,6 +294,31 @@ def from_catalog(kind: str, flag: str, ref: str) -> Any:
         raise PaybackError([f"{flag} {ref}: {m}" for m in exc.messages]) from None
 
 
+def as_typed(exc: PaybackError) -> PaybackError:
+    """``exc`` quoting its flag's number as the user typed it (``--growth 1_000``, ``1e3``),
+    where it names one of the command's number options (:meth:`PaybackError.renamed`
+    writes the value it was given, ``--growth 1000``) and that is the number typed."""
+    ctx = get_current_context(silent=True)
+    if ctx is None or exc.param is None or exc.allowed is None or len(exc.messages) != 1:
+        return exc
+    names = [p.name for p in ctx.command.params if exc.param in p.opts]
+    text = ctx.meta.get(TYPED_NUMBERS, {}).get(names[0]) if names else None
+    try:
+        same = text is not None and float(text.replace("_", "")) == float(exc.value)
+    except (TypeError, ValueError):
+        same = False
+    if not same or text is None or not exc.messages[0].startswith(f"{exc.param} "):
+        return exc
+    return PaybackError(
+        f"{exc.param} {text.strip()}: {exc.allowed}",
+        param=exc.param,
+        value=exc.value,
+        allowed=exc.allowed,
+        reason=exc.reason,
+        advises=exc.advises,
+    )
+
+
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn :class:`payback.PaybackError` into one line per problem and exit code 2; an
     error about one library parameter names the command's flag for it, and for each
@@ -269,7 +333,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             flags = {p: f for p in named if (f := command_flag(p)) is not None}
             if flags:
                 exc = exc.renamed(flags)
-            raise _fail([in_command_words(m) for m in exc.messages]) from None
+            raise _fail([in_command_words(m) for m in as_typed(exc).messages]) from None
 
     return wrapper
 
@@ -282,14 +346,19 @@ def _console(stderr: bool = False) -> Console:
     styles): a name with an escape sequence cannot rewrite the terminal. It never cuts a
     line at the terminal's width (Rich's default): a figure wider than a narrow terminal
     runs past it whole (``report.fit`` breaks lines between words only), and no line ends
-    in blanks."""
+    in blanks. A terminal wider than :data:`~payback.limits.MAX_COLUMNS` is drawn that
+    wide, as the help is."""
     from rich.console import Console
+
+    from payback.limits import MAX_COLUMNS
 
     class Whole(Console):
         def print(self, *objects: Any, crop: bool = False, **kwargs: Any) -> None:
             super().print(*objects, crop=crop, **kwargs)
 
     console = Whole(highlight=False, markup=False, stderr=stderr)
+    if console.width > MAX_COLUMNS:
+        console.width = MAX_COLUMNS
     console.push_render_hook(_clean_hook())
     return console
 
@@ -318,23 +387,24 @@ def _clean_hook() -> Any:
 
 
 def wrapped(text: str) -> str:
-    """``text`` wrapped to the terminal's width (80 where it is not known), a word never
-    cut: a dotted path or a number stays whole."""
-    import shutil
+    """``text`` wrapped to the terminal's width (80 where it is not known, at most
+    :data:`~payback.limits.MAX_COLUMNS`), a word never cut: a dotted path or a number stays
+    whole."""
     import textwrap
 
-    width = shutil.get_terminal_size().columns
-    return textwrap.fill(text, width, break_on_hyphens=False, break_long_words=False)
+    from payback.limits import columns
+
+    return textwrap.fill(text, columns(), break_on_hyphens=False, break_long_words=False)
 
 
 def _warn(lines: list[str]) -> None:
     for line in lines:
-        echo(f"warning: {in_command_words(' '.join(line.splitlines()))}", err=True)
+        echo(f"warning: {in_command_words(message_line(line))}", err=True)
 
 
 def _note(lines: list[str]) -> None:
     for line in lines:
-        echo(f"note: {in_command_words(' '.join(line.splitlines()))}", err=True)
+        echo(f"note: {in_command_words(message_line(line))}", err=True)
 
 
 def _print_json(data: Any) -> None:

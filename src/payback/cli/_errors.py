@@ -51,12 +51,13 @@ from payback.cli._streams import (
     echo,
     escaped,
     file_of,
+    message_line,
     pipe_closed,
     to_null,
     unwrapped,
 )
 from payback.errors import PaybackError
-from payback.report.controls import clean
+from payback.report.controls import clean, escape_controls
 
 __all__ = [
     "DEBUG_ENV",
@@ -245,7 +246,7 @@ def _run(
         return exc.exit_code
     except PaybackError as exc:
         for line in exc.messages:
-            echo(f"error: {in_command_words(' '.join(line.splitlines()))}", err=True)
+            echo(f"error: {in_command_words(message_line(line))}", err=True)
         return 2
     except (KeyboardInterrupt, _Interrupted, typer.exceptions.Abort):
         echo(f"error: {INTERRUPTED}", err=True)
@@ -297,7 +298,9 @@ def _traceback() -> None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(clean(text).split())
+    """``text`` on one line, its control characters written out (``\\x01``), not taken for
+    blanks (``str.split`` splits at ``\\x1f``) nor dropped."""
+    return " ".join(escape_controls(text).split())
 
 
 # ------------------------------------------------------------------ library warnings

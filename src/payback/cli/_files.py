@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from payback.cli._inputs import check_not_an_input
+from payback.cli._links import check_link, check_not_a_loop, link_target
 from payback.errors import PaybackError
 
 
@@ -84,8 +85,10 @@ def _check_writable(
     flag: str = "",
     *,
     status_only: bool = False,
+    links: bool = True,
 ) -> list[Path]:
-    """Refuse, before any work, a path that is a folder, exists (without ``force``), is not
+    """Refuse, before any work, a path that is a folder, exists (without ``force``; a
+    symbolic link there too, with ``links``: :func:`check_link`), is not
     a regular file (even with ``force``: a FIFO or a device), or whose folder cannot be made
     or written in (:func:`folder_to_make`); the missing folders it goes in, which
     :func:`_write_new` makes once there is something to write (as ``report -o`` does). A
@@ -99,9 +102,11 @@ def _check_writable(
     _check_stdout(status_only)
     path = through_missing(path)
     check_output(path)
-    _check_not_a_loop(path)
+    check_not_a_loop(path)
     _check_not_a_folder(path, example, flag)
     check_not_an_input(path, flag)  # even with --force: nothing the user wrote is lost
+    if links:
+        check_link(path, force)
     if path.exists() and not force:
         raise PaybackError(f"{path}: already exists; use --force to overwrite it")
     missing = folder_to_make(path, flag)
@@ -164,21 +169,6 @@ def _check_folder_writable(folder: Path, named: str) -> None:
         raise PaybackError(
             f"{named}: the folder {folder} is not writable (this user may not write in it)"
         )
-
-
-def _check_not_a_loop(path: Path) -> None:
-    """Refuse a symbolic link that leads round to itself: it was replaced by a new file (the
-    link the user made lost), where a shell's ``>`` refuses it."""
-    import errno
-
-    try:
-        path.stat()
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise PaybackError(
-                f"{path}: a symbolic link that leads round to itself (too many levels of "
-                "links); left as it is (point it at a file, or give another name)"
-            ) from None
 
 
 def through_missing(path: Path) -> Path:
@@ -270,12 +260,6 @@ def _remove_empty(made: list[Path]) -> None:
             folder.rmdir()
         except OSError:
             return
-
-
-def link_target(path: Path) -> Path:
-    """The file a write to ``path`` changes: ``path``, or the file a symbolic link there
-    points to (replacing the link by a new file would leave what it points to as it was)."""
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def _check_not_read_only(path: Path) -> None:
@@ -390,7 +374,9 @@ def _stage(path: Path, text: str | bytes, force: bool) -> _Staged:
     import tempfile
 
     path = through_missing(path)  # newd/../s.toml is s.toml: the system cannot follow newd/..
-    _check_writable(path, force, status_only=True)  # stdout: decided before the work
+    # stdout: decided before the work, as a link is, by the command: usage -o writes into a
+    # scenario, new or not, and takes no --force
+    _check_writable(path, force, status_only=True, links=False)
     path = link_target(path)  # a link stays a link: the file it points to is written
     data = text.encode("utf-8") if isinstance(text, str) else text
     if path.is_file() and path.stat().st_nlink > 1:
@@ -575,6 +561,7 @@ def _check_replaceable(
     check_output(path)
     _check_not_a_folder(path, "report.html", flag)
     check_not_an_input(path, flag, report)  # even with --force: nothing the user wrote is lost
+    check_link(path, force)
     if path.exists() and not force and not owned(path):
         raise PaybackError(
             f"{path}: exists and was not written by payback, or was changed since; "

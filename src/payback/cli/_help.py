@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["fold_help", "may_show_help"]
+__all__ = ["cap_width", "fold_help", "may_show_help"]
 
 HELP_FLAGS = ("--help", "-h")
 
@@ -28,11 +28,13 @@ def may_show_help(argv: list[str]) -> bool:
 def fold_help() -> None:
     """Make the help's tables fold what does not fit rather than cut it: the commands'
     and options' columns (the latter made by its rows) and what each option's help holds
-    (drawn in a grid of Rich's that cuts). Once."""
+    (drawn in a grid of Rich's that cuts), once; and draw it at most
+    :data:`~payback.limits.MAX_COLUMNS` wide, as the output is (:func:`cap_width`)."""
     import typer.rich_utils as drawn
     from rich.measure import Measurement
     from rich.table import Table
 
+    cap_width(drawn)
     if getattr(drawn, "_folded", False):
         return
 
@@ -67,3 +69,18 @@ def fold_help() -> None:
     setattr(drawn, "Table", FoldingTable)  # noqa: B010 (not an attribute Typer exports)
     setattr(drawn, "_get_parameter_help", folding_help)  # noqa: B010
     setattr(drawn, "_folded", True)  # noqa: B010
+
+
+def cap_width(drawn: Any) -> None:
+    """Draw Typer's help (``drawn``, its ``typer.rich_utils``) at most
+    :data:`~payback.limits.MAX_COLUMNS` wide: Rich pads each line of it to the terminal's
+    width, and ``COLUMNS=99999999 payback --help`` wrote blanks for minutes. A terminal as
+    wide or narrower is drawn as Rich finds it, ``TERMINAL_WIDTH`` (Typer's own) too."""
+    from rich.console import Console
+
+    from payback.limits import MAX_COLUMNS
+
+    wanted = getattr(drawn, "_asked_width", drawn.MAX_WIDTH)  # TERMINAL_WIDTH, or None
+    drawn._asked_width = wanted
+    width = wanted if wanted is not None else Console().width
+    drawn.MAX_WIDTH = MAX_COLUMNS if width > MAX_COLUMNS else wanted

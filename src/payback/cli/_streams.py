@@ -35,7 +35,7 @@ from typing import Any
 
 import typer
 
-from payback.report.controls import clean
+from payback.report.controls import clean, escape_controls
 
 __all__ = [
     "PIPE_CLOSED",
@@ -45,6 +45,7 @@ __all__ = [
     "echo",
     "escaped",
     "file_of",
+    "message_line",
     "null_where_closed",
     "pipe_closed",
     "refuse_closed_stdout",
@@ -118,7 +119,7 @@ def status(text: str) -> None:
     stdout was closed from the start, as a message stderr cannot take is dropped: the file
     is the command's output, the line only says where it went."""
     if not stdout_closed():
-        echo(text)
+        echo(escape_controls(text))  # a file's name as it is: nul\x01.toml, not nul.toml
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -144,15 +145,25 @@ def _escape(found: re.Match[str]) -> str:
     return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
+def message_line(text: str) -> str:
+    """A message (``error:``, ``warning:``, ``note:``) on one line: its control characters
+    written out first (``\\x1c``, which ``str.splitlines`` takes for a line's end), then
+    its lines joined with blanks."""
+    return " ".join(escape_controls(text).splitlines())
+
+
 def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
-    """``typer.echo`` of ``text`` without control characters. On stderr, each byte of a name
-    that is not valid UTF-8 is shown as ``\\xNN`` (:func:`escaped`), and a message stderr
-    cannot take is dropped (see the module): it raised BrokenPipeError, which the command
-    line took for stdout's reader gone (exit code 141)."""
+    """``typer.echo`` of ``text`` without control characters. On stderr, a message line,
+    each is written out instead (``\\x01``: :func:`~payback.report.controls.escape_controls`),
+    so that a file's name reads as the name it is (``nul\\x01.toml``; stripped, it named
+    another file), and each byte of a name that is not valid UTF-8 is shown as ``\\xNN``
+    (:func:`escaped`); a message stderr cannot take is dropped (see the module): it raised
+    BrokenPipeError, which the command line took for stdout's reader gone (exit code
+    141)."""
     if not err:
         write_out(clean(text), nl=nl)
         return
-    line = _REPR_BYTE.sub(r"\\x\1", escaped(clean(text)))
+    line = _REPR_BYTE.sub(r"\\x\1", escaped(escape_controls(text)))
     try:
         typer.echo(line, err=True, nl=nl)
     except UnicodeError:

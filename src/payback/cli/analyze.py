@@ -28,9 +28,9 @@ from payback.cli._files import (
     _check_not_a_folder,
     _check_replaceable,
     _write_outputs,
-    link_target,
     through_missing,
 )
+from payback.cli._links import check_link, link_target
 from payback.cli._streams import status
 from payback.errors import PaybackError
 
@@ -333,6 +333,7 @@ def report(
         )
     output = through_missing(output)  # newd/../r.html is r.html: no newd made, left empty
     if suffix == ".md":  # its charts go beside the file a link there points to
+        check_link(output, force)  # the link itself: a link to nothing needs --force
         output = link_target(output)
     # before the work (its folder too, made once the report is ready to write): the charts
     # beside it are checked after

@@ -162,10 +162,11 @@ def quick(
     if answer.break_even_requests is None:
         return
     if requests_per_month is None:
-        import shutil
         import textwrap
 
-        width = min(shutil.get_terminal_size().columns, 100)
+        from payback.limits import columns
+
+        width = min(columns(), 100)
         kept = {c: c.replace(" ", "\u00a0") for c in KEPT_WHOLE}  # no-break space
         text = LEAVES_OUT
         for command, joined in kept.items():  # a command is never cut across lines

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["clean", "clean_all"]
+__all__ = ["clean", "clean_all", "escape_controls"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """C0 and C1 control characters but line feed and tab: escape sequences, bells,
@@ -28,6 +28,23 @@ def clean(text: str) -> str:
     'fine-tuned [31mred[0m model'
     """
     return _CONTROL.sub("", text)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with each control character :func:`clean` strips written out as Python
+    writes it in a string (``\\x01``, ``\\x1b``, ``\\u202e``): for a message line, where
+    a file's name must read as the name it is (``nul\\x01.toml: no such file``, where
+    stripped it named ``nul.toml``, another file).
+
+    >>> print(escape_controls("nul\\x01.toml, \\x1b[2J, \\u202eevil"))
+    nul\\x01.toml, \\x1b[2J, \\u202eevil
+    """
+    return _CONTROL.sub(_written_out, text)
+
+
+def _written_out(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def clean_all(value: T, each: Callable[[str], str] = clean) -> T:

@@ -394,12 +394,13 @@ def solution_lines(solution: Solution) -> list[str]:
     if solution.current_source is not None:
         today = today.replace(" gives ", f" ({not_in_file(solution.current_source)}) gives ", 1)
     found = f"Found by trying {solution.evaluations:,} values of {p}."
-    at_once = (
+    at_once = (  # 0 requests until break-even is month 0 too
         [
-            "Month 0 means paying back at once, before any month's saving: only an alternative "
-            "with nothing to pay up front does."
+            "Month 0 means paying back at once, before any month's saving"
+            + (" (0 requests is month 0)" if metric == "break_even_requests" else "")
+            + ": only an alternative with nothing to pay up front does."
         ]
-        if metric == "break_even_month" and solution.target.value == 0
+        if metric in ("break_even_month", "break_even_requests") and solution.target.value == 0
         else []
     )
     if solution.value is None:
