@@ -95,7 +95,10 @@ def refreshed(text: str, fmt: Format, profile: UsageProfile) -> tuple[str, list[
         title = traffic_title(profile, said["rest"], kept)
         if title != name:
             body = with_values(body, fmt, {"scenario.name": title})
-    written = len(profile.span["complete_months"]) >= MIN_GROWTH_MONTHS
+    written = (
+        len(profile.span["complete_months"]) >= MIN_GROWTH_MONTHS
+        and "growth_monthly" in profile.traffic
+    )
     body = GROWTH.sub(
         lambda m: (
             f"{m['key']}{m['pad']}# {STARTER_GROWTH}" if written else growth_comment(m, profile)
