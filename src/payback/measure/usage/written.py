@@ -100,7 +100,9 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
     """One line on the fitted growth and ``-o``: for a fit from fewer than
     :data:`MIN_GROWTH_MONTHS` complete months, that it is not written (``kept``: the
     scenario's own growth, which stays), with the traffic it would imply in the horizon's
-    last month (none for a flat fit: a growth of 0 is told as any other); for a growth
+    last month (none for a flat fit: a growth of 0 is told as any other), and nothing
+    where the scenario's own growth is the fit to the precision shown (+0.00% and 0); for a
+    growth
     written, that traffic when it is over ten times today's. With no growth fitted (fewer
     than two complete months: not measured, absent from the profile's traffic), that it is
     not written where the scenario keeps a growth other than 0 (where it keeps 0, a note
@@ -129,6 +131,8 @@ def growth_caution(profile: UsageProfile, horizon_months: int, kept: float | Non
         f"requests in month {horizon_months} (from {_count(now)} a month now)"
     )
     if len(months) < MIN_GROWTH_MONTHS:
+        if kept is not None and f"{growth:+.2%}" == f"{kept:+.2%}":
+            return None  # the growth the file keeps is the fit, as far as the fit is shown
         return (
             f"growth_monthly {growth:+.2%} a month is fitted from only {months_said(months)}"
             + (f": {implied}" if growth != 0.0 else "")
