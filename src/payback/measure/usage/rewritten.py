@@ -168,7 +168,8 @@ def _stated(line: str, lengths: tuple[float, float], share: float | None) -> str
         for t in stated
         if any(_far(s, m) for s, m in zip((_number(t["i"]), _number(t["o"])), lengths, strict=True))
     ]
-    tokens = (away or stated or [None])[0]  # the first far from the measured, else the first
+    # the first far from the measured, else the first
+    tokens = (away or stated)[0] if away or stated else None
     far = bool(away)
     cached = CACHED.search(line) if share is not None else None
     if cached is not None and share is not None:
