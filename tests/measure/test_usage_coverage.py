@@ -364,3 +364,23 @@ def test_o_with_a_model_whose_growth_is_not_measured_says_why(tmp_path: Path) ->
     assert 'name = "6 requests/month from a.csv (held flat: growth not measured): ' in (
         new.read_text()
     )
+
+
+def test_the_help_and_the_readme_say_the_month_as_the_output_does() -> None:
+    """usage prints '× 30.4375' (365.25 / 12) where its help and the README said 30.44;
+    and the help says how a month's edges are read (5 mean gaps)."""
+    import re
+
+    from helpers import ROOT
+
+    code, out, err = run("usage", "--help")
+    assert code == 0, err
+    said = " ".join(out.replace("│", " ").split())
+    assert "× 30.4375 (365.25/12)" in said
+    assert "5 mean gaps between its requests of its start" in said
+    assert "a complete month without a request of the model is a zero for it" in said
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "requests per day in the last complete month × 30.4375" in readme
+    texts = [said, readme] + [p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md")]
+    texts += [p.read_text(encoding="utf-8") for p in (ROOT / "src").rglob("*.py")]
+    assert not [t for t in texts if re.search(r"30\.44(?![0-9])", t)]
