@@ -55,8 +55,11 @@ def edge_allowance(logs: float, lo: dt.datetime, hi: dt.datetime, slack: float) 
     before its end) with that edge covered: ``max(slack, K_GAPS · g)``, ``g`` the mean
     gap between the month's ``logs`` requests over the time it covers, ``lo`` to ``hi``.
 
-    >>> edge_allowance(62, dt.datetime(2026, 1, 1, 1, 30), dt.datetime(2026, 2, 1), 3600)
-    215564.51612903224
+    January from its first request at 01:30, 62 requests: 5 × 742.5 h / 62 = 59.88 h
+
+    >>> gap = edge_allowance(62, dt.datetime(2026, 1, 1, 1, 30), dt.datetime(2026, 2, 1), 3600)
+    >>> round(gap / 3600, 2)
+    59.88
     """
     seconds = (hi - lo).total_seconds()
     if logs <= 0 or seconds <= 0:
